@@ -31,7 +31,7 @@ import numpy as np
 from climann.data.handles import shared_manager
 from climann.data.paths import is_grib
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
-                                 hdfeos_grids)
+                                 hdfeos_grids, span_grid)
 from climann.data.pps_grids import FILE_HEADER, GRID_HEADER, PpsGrid, pps_grid, states_start
 from climann.data.shell import (copy_path, glob_words, new_folder, python_command, shared_glob, shown_path,
                                 working_path)
@@ -249,17 +249,26 @@ def data_groups_first(dataset: object, groups: list[str]) -> list[str]:
 def hdfeos_grid_of(dataset: object, group: str) -> HdfEosGrid | None:
     """The geographic HDF-EOS5 grid (:func:`~climann.data.hdfeos.hdfeos_grids`) whose data
     fields ``group`` (``/HDFEOS/GRIDS/<GridName>/Data Fields``) holds, from the file's
-    ``StructMetadata.0``; None for any other group or file."""
+    ``StructMetadata.0``, or else from the ``GridSpan`` and ``GridSpacing`` attributes of its
+    grid's group (:func:`~climann.data.hdfeos.span_grid`); None for any other group or file."""
     parts = group.strip("/").split("/")
     if len(parts) < 3 or parts[:2] != ["HDFEOS", "GRIDS"]:
         return None
     try:
         values = np.ravel(np.ma.getdata(dataset[STRUCT_METADATA[0]].variables[STRUCT_METADATA[1]][...]))
     except (KeyError, IndexError, AttributeError, OSError, RuntimeError):
-        return None
+        values = np.array([])
     # char (one byte per element, as the netCDF library reads HDF5's fixed string) or one string
     text = "".join(value.decode("latin-1") if isinstance(value, bytes) else str(value) for value in values.tolist())
-    return hdfeos_grids(text).get(parts[2])
+    grid = hdfeos_grids(text).get(parts[2])
+    if grid is not None:
+        return grid
+    try:
+        node = dataset["/".join(parts[:3])]
+        attributes = {key: node.getncattr(key) for key in node.ncattrs()}
+    except (KeyError, IndexError, AttributeError, OSError, RuntimeError):
+        return None
+    return span_grid(parts[2], attributes)
 
 
 def pps_grid_of(dataset: object, group: str) -> tuple[PpsGrid, bool] | None:
@@ -328,8 +337,8 @@ def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = Non
         head = (
             f"{said}; '{first}' is an HDF-EOS5 grid ('{grid.name}', {grid.columns} × {grid.rows} cells from "
             f"{grid.west:g}, {grid.north:g} to {grid.east:g}, {grid.south:g} degrees east, north): its latitude and "
-            f"longitude are not in the group but in the grid's description ({'/'.join(STRUCT_METADATA)}: XDim, "
-            f"YDim, UpperLeftPointMtrs, LowerRightMtrs); copy the group with them (at the cells' centres) and its "
+            f"longitude are not in the group but in the grid's description ({grid.described}); copy the group with "
+            f"them (at the cells' centres) and its "
             f"Units as units")
         day = {"attributes": f" and its day ({FILE_ATTRIBUTES}: GranuleYear, GranuleMonth, GranuleDay) as a time "
                              "with bounds [day, next day]",

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from climann.data.shell import python_command
+from climann.data.shell import python_command, whole_write
 from climann.data.time_values import COMMAND_FILES_PLACEHOLDER, FILE_PLACEHOLDER
 from climann.data.time_zones import time_zone_offset, zone_attributes
 
@@ -190,7 +190,7 @@ def _message(name: str, attribute: tuple[str, str, bool], head: str, repeated: l
     statements += [_BOUNDS_LEFT_OUT] if bounded else []
     statements += [_WRITTEN.format(time=name, key="time_zone" if is_global else key)]
     statements += [_GLOBAL_LEFT_OUT.format(key=key)] if is_global else []
-    code = "; ".join([*statements, "d.to_netcdf(sys.argv[2])"])
+    code = "; ".join([*statements, whole_write()])
     where = "the file's global attribute" if is_global else "its attribute"
     marked = f"{name}:time_zone" if is_global else f"its {key}"
     return (f"{FILE_PLACEHOLDER}: time {name!r} is the local clock time of {zone_name} ({where} {key} = "

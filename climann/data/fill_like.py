@@ -837,6 +837,12 @@ def _marks(variable: xr.DataArray) -> dict[str, np.ndarray]:
     return {key: np.atleast_1d(variable.encoding[key]) for key in FILL_ATTRIBUTES if key in variable.encoding}
 
 
+def _nan_fill(marks: dict[str, np.ndarray]) -> bool:
+    """Whether the ``_FillValue`` among ``marks`` (:func:`_marks`) is NaN."""
+    fill = marks.get("_FillValue")
+    return fill is not None and np.asarray(fill).dtype.kind == "f" and bool(np.isnan(fill).all())
+
+
 def _advice(name: str, variable: xr.DataArray, value: FillLike) -> str | None:
     """The ``-a`` of ``ncatted`` that marks ``value`` missing: a ``_FillValue`` where the
     variable has none, else a ``missing_value``, else its ``missing_value`` values and this one."""
@@ -850,8 +856,14 @@ def _marking_attribute(name: str, variable: xr.DataArray, values: Sequence[np.ge
     variable has: a ``_FillValue`` where it has none and one value is marked, else a
     ``missing_value`` with those it has (a ``_FillValue`` is one number, CF-1.8 §2.5.1: AMSR-E's
     codes 247 and 255 beside a ``missing_value`` of 253, 254 were advised as ``_FillValue``
-    247,255, break43a A3)."""
+    247,255, break43a A3). A ``_FillValue`` of NaN (xarray's default for floats, in the files of
+    pandas' ``to_xarray().to_netcdf()``) marks nothing a float does not already hold as missing:
+    one value takes its place. A ``missing_value`` of -999 beside it made a file that xarray
+    reads but refuses to write ("conflicting _FillValue (nan) and missing_value"), so that
+    climann's next xarray line on the copy failed (break44c A4)."""
     marks = _marks(variable)
+    if _nan_fill(marks) and "missing_value" not in marks and len(set(values)) == 1:
+        marks.pop("_FillValue")
     key = "missing_value" if "_FillValue" in marks or len(set(values)) > 1 else "_FillValue"
     stored = np.dtype(type(values[0]))
     kept = exact_cast(marks[key], stored) if key in marks else None  # a missing_value that marks nothing goes

@@ -46,7 +46,7 @@ from climann.data.grib import GRIB_FILE_NAME_KEY
 from climann.data.paths import is_grib_file
 from climann.data.shell import (
     attribute_command, grib_command, input_and_copy, ncatted_attribute, python_command, source_and_copy, working_path,
-    xarray_command,
+    whole_write, xarray_command,
 )
 from climann.errors import ClimannError
 
@@ -433,7 +433,7 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
 _PYTHON_LEAD_BOUNDS = (
     "import sys,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_timedelta=False);s=d[{lead!r}];"
     "b=[float(sys.argv[3]),float(s.values.item())];d[{bounds!r}]=(s.dims+('bnds',),[b] if s.ndim else b);"
-    "d[{lead!r}].attrs['bounds']={bounds!r};d.to_netcdf(sys.argv[2])"
+    "d[{lead!r}].attrs['bounds']={bounds!r};" + whole_write()
 )
 
 

@@ -23,8 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["FILE_ATTRIBUTES", "GRANULE_DATE", "NAME_DATE", "HdfEosGrid", "granule_dating", "grid_copy_code",
-           "hdfeos_grids"]
+from climann.data.shell import whole_write
+
+__all__ = ["FILE_ATTRIBUTES", "GRANULE_DATE", "GRID_SPACING", "GRID_SPAN", "NAME_DATE", "HdfEosGrid", "granule_dating",
+           "grid_copy_code", "hdfeos_grids", "span_grid"]
 
 #: The group and variable holding an HDF-EOS5 file's structural metadata.
 STRUCT_METADATA = ("HDFEOS INFORMATION", "StructMetadata.0")
@@ -45,6 +47,8 @@ class HdfEosGrid:
         ``XDim`` and ``YDim``.
     west, north, east, south : float
         The corners, in degrees (``UpperLeftPointMtrs``, ``LowerRightMtrs``, unpacked from DMS).
+    described : str
+        Where the file describes the grid, for a refusal's words.
     """
 
     name: str
@@ -54,6 +58,7 @@ class HdfEosGrid:
     north: float
     east: float
     south: float
+    described: str = "/".join(STRUCT_METADATA) + ": XDim, YDim, UpperLeftPointMtrs, LowerRightMtrs"
 
     def centres(self) -> tuple[list[float], list[float]]:
         """The latitudes of the rows (north first) and the longitudes of the columns, at the
@@ -97,6 +102,46 @@ def hdfeos_grids(text: str) -> dict[str, HdfEosGrid]:
         name = values.get("GridName", "").strip('"')
         grids[name] = HdfEosGrid(name, int(values["XDim"]), int(values["YDim"]), west, north, east, south)
     return grids
+
+
+#: The attributes of a grid's group (``HDFEOS/GRIDS/<GridName>``) that OMI's level-3 files write
+#: beside ``StructMetadata.0``: ``GridSpan = "(-180,180,-90,90)"`` (the first and last edges of the
+#: columns, then of the rows, in the order stored), ``GridSpacing = "(0.25,0.25)"`` (columns, rows).
+GRID_SPAN, GRID_SPACING = "GridSpan", "GridSpacing"
+
+
+def span_grid(name: str, attributes: dict) -> HdfEosGrid | None:
+    """The grid the attributes of an HDF-EOS5 grid's group describe (:data:`GRID_SPAN`,
+    :data:`GRID_SPACING`, in degrees), for a file whose ``StructMetadata.0`` does not: the edges
+    in the order stored, so OMI's ``(-180,180,-90,90)`` at 0.25° is 1440 columns from 180° W and
+    720 rows from 90° S (OMNO2d's rows run south to north, latitude -89.875 to 89.875; break44c
+    A2: the refusal's ``ncks`` copy held no coordinates and the advice came back to the file).
+    None when either attribute is missing or unreadable, when a spacing does not divide its span
+    into whole cells, or when ``NumberOfLatitudesInGrid`` / ``NumberOfLongitudesInGrid`` say
+    other counts.
+
+    Examples
+    --------
+    >>> grid = span_grid("G", {"GridSpan": "(-180,180,-90,90)", "GridSpacing": "(0.25,0.25)"})
+    >>> grid.columns, grid.rows, grid.centres()[0][0], grid.centres()[1][0]
+    (1440, 720, -89.875, -179.875)
+    """
+    numbers = [[float(number) for number in re.findall(r"[-+]?[0-9.]+(?:[eE][-+]?\d+)?", str(attributes.get(key, "")))]
+               for key in (GRID_SPAN, GRID_SPACING)]
+    if len(numbers[0]) != 4 or len(numbers[1]) != 2 or min(abs(number) for number in numbers[1]) == 0:
+        return None
+    (first_column, last_column, first_row, last_row), (column_step, row_step) = numbers
+    counts = [abs(last - first) / abs(step) for first, last, step in
+              ((first_column, last_column, column_step), (first_row, last_row, row_step))]
+    if any(abs(count - round(count)) > 1e-6 or round(count) < 1 for count in counts):
+        return None
+    columns, rows = (round(count) for count in counts)
+    said = [attributes.get(key) for key in ("NumberOfLongitudesInGrid", "NumberOfLatitudesInGrid")]
+    if any(number is not None and int(number) != count for number, count in zip(said, (columns, rows))):
+        return None
+    # HdfEosGrid counts rows from its "north" edge, the first stored (StructMetadata's upper left)
+    return HdfEosGrid(name, columns, rows, first_column, first_row, last_column, last_row,
+                      described=f"the attributes of HDFEOS/GRIDS/{name}: {GRID_SPAN}, {GRID_SPACING}")
 
 
 #: The group of an HDF-EOS5 file's own attributes (OMI level 3: ``GranuleYear``, ``GranuleMonth``,
@@ -166,5 +211,5 @@ def grid_copy_code(source: str | None, group: str, grid: HdfEosGrid, copy: str |
         "d[x].attrs.update(units='degrees_east', standard_name='longitude'); "
         "[v.attrs.setdefault('units', v.attrs['Units']) for v in d.data_vars.values() if 'Units' in v.attrs]; "
         + (_dating_code(read, dated) if dated else "")
-        + f"d.to_netcdf({write})"
+        + (f"d.to_netcdf({write})" if source is not None else whole_write())
     )

@@ -1053,6 +1053,8 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         calendar = " (added to each start date in calendar months)" if calendar_months_per_unit(units) else ""
         kind = (f": forecast lead times{f' in {units}' if units else ''}{calendar}, whose valid times become the time "
                 "axis once one is chosen") if lead else ""
+        interleaved = interleaved_leads(dataset, dim) if lead else None
+        kind += f" ({interleaved})" if interleaved else ""
         model_level = parametric_level(dataset[dim]) if dim in dataset.coords else None
         if model_level:  # CAM's lev in hPa is a nominal 1000·(A+B), no pressure; see climann.data.levels
             interpolation = (f"cdo ml2pl, which {ml2pl_needs(dataset[dim], dim)}" if "sigma-pressure" in model_level
@@ -1068,8 +1070,76 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
                          f"{{{dim} = {_toml(first)}}}, or by its {along[0]}, select = "
                          f"{{{along[0]} = {_toml(_values_text(dataset, along[0])[1])}}}")
         else:
-            lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}")
+            end = vertical_end(dataset, dim, first)
+            lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}"
+                         + (f": {end}" if end else ""))
     return "\n".join(lines)
+
+
+def interleaved_leads(dataset: xr.Dataset, dim: str) -> str | None:
+    """When the lead times ``dim`` of a forecast reach distinct valid times from every start, each
+    start's falling between it and the next (CAMS EAC4's GRIB: analyses at 00, 06, 12, 18 UTC and
+    3-hour forecasts from them, together the 3-hourly series), what choosing one keeps: one in
+    ``n`` of them. The config's ``select`` of the first lead time was proposed without a word that
+    it halves the 3-hourly series (break44c). None for other forecasts: valid times repeated, or
+    not one even series (a few short leads from monthly starts)."""
+    valid = next((coordinate for coordinate in dataset.coords.values() if coordinate.ndim == 2
+                  and dim in coordinate.dims and coordinate.attrs.get("standard_name") == "time"
+                  and coordinate.dtype.kind in "MO"), None)
+    count = dataset.sizes[dim]
+    if valid is None or count < 2:
+        return None
+    ordered = np.asarray(valid.transpose(..., dim).values).ravel()  # datetime64 or cftime dates
+    try:  # rising along starts then leads by one step: every valid time once, the leads filling each gap evenly
+        steps = {later - earlier for earlier, later in zip(ordered[:-1], ordered[1:])}
+    except TypeError:
+        return None
+    step = next(iter(steps), None)
+    if len(steps) != 1 or not step > step * 0:
+        return None
+    return (f"every valid time once, each start's {count} lead times before the next start: together a series "
+            f"{count} times as fine as the starts, of which one lead time keeps 1 in {count}")
+
+
+#: Units of pressure, whose smallest value on a vertical axis is its top.
+_PRESSURE_UNITS = frozenset({"pa", "hpa", "kpa", "mbar", "millibar", "millibars", "mb", "bar", "atm"})
+
+
+def vertical_end(dataset: xr.Dataset, dim: str, value: object) -> str | None:
+    """Which end of its vertical axis ``value`` of dimension ``dim`` is, when it is one and the axis
+    says which way is up: CF's ``positive`` (``"down"``: values grow downwards, so the smallest is
+    the top; ``"up"``: the largest), or units of pressure (the smallest the top); None otherwise.
+    A MERRA-2 model level ``lev`` 1 … 72 (``positive = "down"``) was proposed as ``lev = 1.0``
+    without a word that it is the model's top, ~0.01 hPa (break44c A3).
+
+    Returns
+    -------
+    str or None
+        ``lev = 1.0 is the top of the 72 levels, as positive = 'down' says; the bottom is lev = 72.0``.
+    """
+    if dim not in dataset.coords or dataset[dim].ndim != 1 or dataset.sizes[dim] < 2:
+        return None
+    axis = dataset[dim]
+    positive = str(axis.attrs.get("positive", "")).strip().lower()
+    if positive not in ("up", "down"):
+        positive = "down" if str(axis.attrs.get("units", "")).strip().lower() in _PRESSURE_UNITS else ""
+        said = "as its units of pressure say"
+    else:
+        said = f"as positive = '{positive}' says"
+    if not positive or axis.dtype.kind not in "iuf":
+        return None
+    values = np.asarray(axis.values, dtype=np.float64)
+    top, bottom = (values.min(), values.max()) if positive == "down" else (values.max(), values.min())
+    try:
+        chosen = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    ends = {top: ("top", bottom, "bottom"), bottom: ("bottom", top, "top")}
+    if chosen not in ends:
+        return None
+    end, other, other_end = ends[chosen]
+    return (f"{dim} = {_toml(value)} is the {end} of the {axis.size} levels, {said}; the {other_end} is "
+            f"{dim} = {_toml(axis.values[values == other][0].item())}")
 
 
 def _values_with_coordinate(dataset: xr.Dataset, dim: str, name: str) -> str:
@@ -1413,6 +1483,9 @@ def _config_section(
                                        if defaulted else "")))
         else:
             lines.append("# select: the first value of each; change it to the one you want")
+        lines += [_commented(end) for dim, value in selection.items() if (end := vertical_end(dataset, dim, value))]
+        lines += [_commented(f"{dim}: {note}") for dim in selection
+                  if dim in dataset.dims and (note := interleaved_leads(dataset, dim))]
         lines += [_commented(f"{dim}: the first of the {several.summary.split()[1]} stations (see Stations above); "
                              f"climann trains on one: change it to the station you want ({several.choice})")
                   for dim, several in stations.items()]

@@ -2321,10 +2321,16 @@ def _first_dates(dataset: xr.Dataset) -> tuple:
     """The first three dates of an undecoded ``time`` variable, decoded with its own units
     and calendar (cftime; CF section 4.4): yearly files written as ``days since <their
     year>-01-01`` all hold 0, 31, 59 and are different years. Undecodable times are kept
-    as raw values with their units, empty without a ``time`` variable."""
-    if "time" not in dataset.variables:
+    as raw values with their units, empty without a time. The time is ``time`` or, without it,
+    the first time axis of another name (:func:`~climann.data.time_values.is_time_axis`: the new
+    CDS's ``valid_time``): CAMS January and February files beside an ERA5 file on another grid
+    were refused as holding ``pm2p5`` "at the same times (two scenarios?)" (break44c A1)."""
+    name = "time" if "time" in dataset.variables else next(
+        (name for name, variable in dataset.variables.items() if is_time_axis(name, variable.dims, variable.attrs)),
+        None)
+    if name is None:
         return ()
-    time = dataset["time"]
+    time = dataset[name]
     values, units = np.ravel(time.values)[:3], str(time.attrs.get("units", ""))  # a scalar time: one
     try:
         dates = cftime.num2date(values, units, str(time.attrs.get("calendar", "standard")))

@@ -38,7 +38,7 @@ import xarray as xr
 
 from climann.data.coords import name_kind
 from climann.data.phony_dimensions import is_phony
-from climann.data.shell import python_copies
+from climann.data.shell import python_copies, whole_write
 
 __all__ = ["PhonyGrid", "month_parents", "phony_copy_code", "phony_grid", "phony_grid_message"]
 
@@ -140,7 +140,7 @@ def phony_copy_code(grid: PhonyGrid, groups: Sequence[str], names: Sequence[str]
             "d['time'].attrs['bounds'] = 'time_bnds'",
             "d['time'].encoding.update(units='days since 1970-01-01', calendar='standard')",
         ]
-    return "; ".join([*statements, "d.to_netcdf(sys.argv[2])"])
+    return "; ".join([*statements, whole_write()])
 
 
 def _year_of(path: Path) -> int | None:

@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
-from climann.data.shell import input_and_copy, python_command
+from climann.data.shell import input_and_copy, python_command, whole_write
 from climann.data.stations import station_label
 from climann.errors import ClimannError
 
@@ -94,6 +94,6 @@ def _cell_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, place:
     on_grid = longitude + 360 if eastern and longitude < 0 else longitude - 360 if not eastern and longitude > 180 \
         else longitude
     code = (f"import sys,xarray as xr;d=xr.open_dataset(sys.argv[1]);"
-            f"d.sel({latitude_name}={latitude!r},{longitude_name}={on_grid!r},method='nearest')"
-            f".assign_coords({latitude_name}={latitude!r},{longitude_name}={longitude!r}).to_netcdf(sys.argv[2])")
+            f"d=d.sel({latitude_name}={latitude!r},{longitude_name}={on_grid!r},method='nearest')"
+            f".assign_coords({latitude_name}={latitude!r},{longitude_name}={longitude!r});{whole_write()}")
     return f", e.g. `{python_command(code)} {input_and_copy(path, f'at_{latitude:g}_{longitude:g}')}`"

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from climann.data.name_dates import named_dates_statements, named_dating
-from climann.data.shell import python_copies
+from climann.data.shell import python_copies, whole_write
 
 __all__ = ["FILE_HEADER", "GRID_HEADER", "Axis", "PpsGrid", "grid_header_message", "pps_copy_code", "pps_grid",
            "pps_grid_text", "pps_group_message", "states_start"]
@@ -219,7 +219,7 @@ def pps_copy_code(group: str | None, grid: PpsGrid,
         f"'standard_name': 'latitude'}}), lon=('lon', {grid.columns.code()}, {{'units': 'degrees_east', "
         "'standard_name': 'longitude'}))",
         *(_dated_statements(dating) if dated else []),
-        "d.to_netcdf(sys.argv[2])",
+        whole_write(),
     ]
     return "import sys, xarray as xr; " + "; ".join(statements)
 

@@ -80,7 +80,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate
 from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dimension
-from climann.data.shell import (copies_command, copies_data, file_time_names, new_folder, python_command,
+from climann.data.shell import (whole_write, copies_command, copies_data, file_time_names, new_folder, python_command,
                                 shown_path, working_path)
 from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.units import described_as_anomaly, is_rate, parse_units, water_quantity
@@ -510,7 +510,7 @@ _PYTHON_STEP_AMOUNTS = (
     "o=o.assign({{v:(a[v] if v in g else a[v].where(a[v]>=0)).astype(np.result_type(d[v].dtype,'f4'))"
     ".assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t.values[:-1],t.values[1:]],-1));"
-    "o[{time!r}].attrs['bounds']={bounds!r};o.to_netcdf(sys.argv[2])"
+    "o[{time!r}].attrs['bounds']={bounds!r};" + whole_write("o.to_netcdf")
 )
 
 

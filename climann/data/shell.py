@@ -592,7 +592,7 @@ def dated_copies(statements: Sequence[str], files: Sequence[Path]) -> str:
         The loop in backquotes, then ``; then give --data … in place of the N files (…)``.
     """
     script = ("import sys, xarray as xr; d = xr.open_dataset(sys.argv[1], decode_times=False); "
-              f"{'; '.join(dict.fromkeys(statements))}; d.to_netcdf(sys.argv[2])")
+              f"{'; '.join(dict.fromkeys(statements))}; {whole_write()}")
     folders = {file.parent: new_folder(file.parent, DATED_COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if file.parent == source] for source, folder in folders.items()}
     loops = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}", folder, own)
@@ -791,6 +791,23 @@ def copies_in_place_advice(latest: Path, superseded: Sequence[Path]) -> str:
             f"corrected copies a chain of commands climann advised writes, each from the one before): give the latest "
             f"copy in place of the others: move {moved} and {working_path(superseded[-1])!r} out of the folder, or "
             f"give --data files that leave them out")
+
+
+def whole_write(call: str = "d.to_netcdf") -> str:
+    """The Python statements that end a printed ``python -c SCRIPT IN OUT`` line: ``call`` (the
+    dataset's writer, ``d.to_netcdf`` or a choice with ``d.to_zarr``) writes ``OUT.part``, renamed
+    ``OUT`` once whole (:func:`os.replace`); on any error the part is removed before the
+    traceback, so a failed line leaves nothing behind. A line that wrote ``OUT`` itself left a
+    239-byte file in the folder of copies when xarray refused to write (break44c A4).
+
+    Examples
+    --------
+    >>> whole_write().endswith("d.to_netcdf(p);os.replace(p,sys.argv[2])")
+    True
+    """
+    return ("import os,shutil;p=sys.argv[2]+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
+            "os.path.isdir(p) else os.path.exists(p) and os.remove(p),sys.__excepthook__(*e));"
+            f"{call}(p);os.replace(p,sys.argv[2])")
 
 
 def python_command(code: str) -> str:
@@ -1163,7 +1180,7 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
     body = "; ".join(dict.fromkeys(statements))
     if any("$" in word for word in words[:2]):  # a loop's file and copy (copies_of_files): read as arguments
         script = (f"import sys, xarray as xr; d = xr.open_dataset(sys.argv[1], decode_times=False); {body}; "
-                  "d.to_netcdf(sys.argv[2])")
+                  f"{whole_write()}")
         return f"{python_command(script)} {files}"
     if is_zarr_store(words[0]):
         store, copy = working_path(words[0]), working_path(copy_path(words[0], suffix, ".zarr"))

@@ -36,7 +36,8 @@ import cftime
 import numpy as np
 
 from climann.data.paths import is_grib_file, is_zarr_store
-from climann.data.shell import copies_command, copies_data, new_folder, shared_glob, shown_path, working_path
+from climann.data.shell import (copies_command, copies_data, new_folder, shared_glob, shown_path, whole_write,
+                                working_path)
 from climann.data.sources import files_text
 from climann.data.time_axis import date_text, year_text, yearly_restart_days
 from climann.errors import ClimannError
@@ -73,7 +74,7 @@ _PYTHON_BOUNDS = (
     "CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
     "i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
     "d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
-    "d.to_netcdf(sys.argv[2])"
+    + whole_write().replace("{", "{{").replace("}", "}}")
 )
 
 #: :data:`_PYTHON_BOUNDS` for inputs among which are Zarr stores (directories; cdo reads none): each
@@ -85,7 +86,7 @@ _PYTHON_STORE_BOUNDS = (
     "d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
     "i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
     "d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
-    "(d.to_zarr if z else d.to_netcdf)(sys.argv[2])"
+    + whole_write("(d.to_zarr if z else d.to_netcdf)").replace("{", "{{").replace("}", "}}")
 )
 
 
@@ -105,7 +106,7 @@ _PYTHON_SHIFT = (
     "import sys,datetime,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder("
     "use_cftime=True));h=datetime.timedelta(hours=float(sys.argv[3]));t=[k for k in d.coords if d[k].size and "
     "hasattr(d[k].values.flat[0],'calendar')];d=d.assign_coords({k:d[k].copy(data=d[k].values+h) for k in t});"
-    "[d[k].encoding.pop('dtype',None) for k in t];d.to_netcdf(sys.argv[2])"
+    "[d[k].encoding.pop('dtype',None) for k in t];" + whole_write()
 )
 
 _SECOND = datetime.timedelta(seconds=1)

@@ -21,7 +21,8 @@ or ISO 8601's basic format of digits alone, ``YYYYMMDD``,
 the ``standard`` calendar or else each one of the ``360_day`` calendar (``2000-02-30``).
 Other layouts spreadsheets, loggers and MATLAB write are dates too (fix37j): ``2005/01/01``
 (year first, slashes or dots), ``1-Jan-2005`` (the month's English abbreviation), and
-``31/12/2005`` or ``12/31/2005``, day or month first, each optionally with ``hh:mm[:ss]``.
+``31/12/2005`` or ``12/31/2005`` (or with dots, dashes or, as AERONET writes, colons), day or
+month first, each optionally with ``hh:mm[:ss]``.
 Which of the last two it is only a day above 12 tells; when none is (``01/02/2005``), both
 readings are offered, each saying which order it takes, and none is chosen. Whole numbers of
 8, 10, 12 or 14 digits without ``units`` (``20050101``, ``200501010030``: the basic format
@@ -61,9 +62,10 @@ _TIME_OF_DAY = r"(?:(?P<separator>[ T_])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(
 _YEAR_FIRST = re.compile(r"(?P<year>\d{4})(?P<mark>[/.])(?P<month>\d{1,2})(?P=mark)(?P<day>\d{1,2})" + _TIME_OF_DAY)
 
 #: ``01/01/2005 00:30``: two numbers then the year, day first (Europe: ``31/12/2005``,
-#: ``31.12.2005``) or month first (the United States: ``12/31/2005``); which one only a day
-#: above 12 tells (:func:`_day_month_order`).
-_YEAR_LAST = re.compile(r"(?P<first>\d{1,2})(?P<mark>[/.-])(?P<second_number>\d{1,2})(?P=mark)(?P<year>\d{4})"
+#: ``31.12.2005``; AERONET's ``Date(dd:mm:yyyy)`` column, ``31:12:2005``, break44c A5) or month
+#: first (the United States: ``12/31/2005``); which one only a day above 12 tells
+#: (:func:`_day_month_order`).
+_YEAR_LAST = re.compile(r"(?P<first>\d{1,2})(?P<mark>[/.:-])(?P<second_number>\d{1,2})(?P=mark)(?P<year>\d{4})"
                         + _TIME_OF_DAY)
 
 #: ``1-Jan-2005``: the day, the month's English abbreviation, the year (Excel's ``d-mmm-yyyy``,
@@ -332,3 +334,23 @@ def text_dates_advice(dates: TextDates, source: str | Path | None) -> str:
                 f"does not guess: if the day comes first, in Python: `{day_first}`; if the month comes first: "
                 f"`{month_first}`")
     return f"{start}, e.g. in Python: `{conversion_code(dates, source)}`"
+
+
+def unread_text_dates_advice(variable: xr.DataArray, source: str | Path | None) -> str:
+    """For a 1-D text variable whose values are in no layout :func:`text_dates` reads: the line of
+    :func:`conversion_code` with the strptime format left for the user to write (``FORMAT``: the
+    layout is not guessed), for the end of a one-line refusal. Text in a layout climann reads has
+    its own line with its format (break44c A5: ``dd:mm:yyyy`` was refused with "see Time above for
+    the way out", and Time gave none).
+
+    Parameters
+    ----------
+    variable : xarray.DataArray, shape (n_time,)
+        The text variable (the time coordinate, or WRF's ``Times``).
+    source : str or Path, optional
+        The file read (``IN.nc`` when not known).
+    """
+    dates = TextDates(str(variable.name), str(variable.dims[0]), (), variable.size, "FORMAT", "standard")
+    code = _conversion_code(dates, source, "FORMAT")
+    return (f"if they are dates, write a copy with a CF time coordinate, FORMAT being the layout of their text in "
+            f"strptime codes (e.g. '%d:%m:%Y %H:%M' for '31:12:2005 18:00'): `{code}`")

@@ -32,7 +32,7 @@ from climann.data.season_counts import year_dates_statements
 from climann.data.shell import (
     attribute_command, input_and_copy, ncatted_attribute, xarray_command, xarray_data, xarray_values,
 )
-from climann.data.text_times import text_dates, text_dates_advice
+from climann.data.text_times import text_dates, text_dates_advice, unread_text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_zones import (TIME_ZONE_READING_KEY, abbreviated_zone_message, declared_local_time,
                                      local_or_utc_units, time_zone_offset)
@@ -644,8 +644,9 @@ def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> 
         return f"it holds them as {held} ({dates.quoted()}); {text_dates_advice(dates, source)}"
     if time.dtype.kind in "SUO":
         shown = ", ".join(repr(str(value)) for value in np.asarray(time.values)[:2])
+        advice = f"; {unread_text_dates_advice(time, source)}" if time.ndim == 1 and time.size else ""
         return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "
-                "(any unit since a reference date) and a calendar")
+                f"(any unit since a reference date) and a calendar{advice}")
     cycle = cycle_axis_problem(time)  # Month 1 … 12: a climatology, never days since a date
     if cycle:
         return cycle

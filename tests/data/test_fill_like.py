@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import shlex
 import subprocess
+import sys
 
 import cftime
 import netCDF4
@@ -941,3 +943,45 @@ def test_codes_of_a_field_the_same_at_every_step_are_still_found_by_their_gap(tm
     assert said.startswith("'Lai_500m' in lai.nc holds 25, 25.3, 25.4 m^2/m^2 (the packed values 250, 253, 254, at "
                            "the top of ubyte's range, whose highest is 255) at 28 of the 192 values checked")
     assert "values standing apart above the data" in said
+
+
+def test_minus_999_beside_a_nan_fill_value_is_marked_so_the_copy_stays_writable(tmp_path, caplog, monkeypatch):
+    """break44c A4: pandas' to_xarray().to_netcdf() leaves AERONET's -999 in AOD_500nm beside xarray's
+    _FillValue NaN. The advised `ncatted -a missing_value,…,-999` made a file xarray reads but refuses to write
+    ("conflicting _FillValue (nan) and missing_value (-999.0)"), and climann's own xarray time-bounds line on it
+    then failed with a traceback and left a 239-byte file. Now the NaN fill, which marks nothing a float does not
+    hold as missing anyway, is replaced: the chain runs, and a line that fails leaves nothing behind."""
+    from climann.data.step_periods import bounds_advice
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    aod = rng.uniform(0.1, 2.0, 40)
+    aod[[2, 7, 19]] = -999.0
+    aod[[5, 30]] = np.nan
+    times = [cftime.datetime(2011, 1, 1, calendar="standard") + k * (cftime.datetime(2011, 1, 2)
+                                                                     - cftime.datetime(2011, 1, 1)) for k in range(40)]
+    xr.Dataset({"AOD_500nm": ("time", aod)}, coords={"time": times}).to_netcdf("a.nc")
+    with netCDF4.Dataset("a.nc") as handle:
+        assert np.isnan(handle["AOD_500nm"].getncattr("_FillValue"))  # xarray's default, as pandas' files hold
+    (said,) = _warnings(caplog, open_dataset([tmp_path / "a.nc"]), ["AOD_500nm"], where="a.nc", file="a.nc")
+    assert said.endswith("ncatted -a _FillValue,AOD_500nm,o,d,-999 a.nc a_fixed.nc" + _in_place("a"))
+    command = shlex.split(said.split("if they are missing values: ", 1)[1].split(" (then", 1)[0])
+    subprocess.run(command, check=True)
+    read = xr.open_dataset("a_fixed.nc")
+    missing = np.isnan(aod) | (aod == -999.0)
+    np.testing.assert_array_equal(np.isnan(read["AOD_500nm"].values), missing)
+    np.testing.assert_array_equal(read["AOD_500nm"].values[~missing], aod[~missing])
+    # climann's xarray line for time bounds (the advice without cdo), run on the copy as printed
+    advice = bounds_advice("a_fixed.nc", "daily")
+    line = advice.split("without cdo, with xarray: `", 1)[1].split("`", 1)[0]
+    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}  # the line's python
+    subprocess.run(line, shell=True, check=True, env=env)
+    bounded = xr.open_dataset("with_bounds/a_fixed.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    np.testing.assert_array_equal(np.isnan(bounded["AOD_500nm"].values), missing)
+    assert bounded["time_bnds"].values[0, 0] == times[0] and bounded["time_bnds"].values[0, 1] == times[1]
+    assert sorted(os.listdir("with_bounds")) == ["a_fixed.nc"]
+    # a file xarray refuses to write (the former advice's copy): the line fails and leaves no file
+    subprocess.run(["ncatted", "-a", "missing_value,AOD_500nm,o,d,-999", "a.nc", "old.nc"], check=True)
+    failed = subprocess.run(line.replace("a_fixed.nc", "old.nc"), shell=True, env=env, capture_output=True, text=True)
+    assert failed.returncode != 0 and "conflicting _FillValue" in failed.stderr
+    assert sorted(os.listdir("with_bounds")) == ["a_fixed.nc"]

@@ -24,24 +24,31 @@ _STRUCT = ('GROUP=SwathStructure\nEND_GROUP=SwathStructure\nGROUP=GridStructure\
            '\t\tGridOrigin=HE5_HDFE_GD_UL\n\tEND_GROUP=GRID_1\nEND_GROUP=GridStructure\nEND\n')
 
 
-def _omno2d(path, *, units_only: bool = True, day: int | None = None, offset: float = 0.0) -> np.ndarray:
+def _omno2d(path, *, units_only: bool = True, day: int | None = None, offset: float = 0.0,
+            span: dict | None = None) -> np.ndarray:
     """As OMI's OMNO2d .he5 opens through the netCDF library: an empty root; 'HDFEOS INFORMATION' holding
     StructMetadata.0 alone; the fields in 'HDFEOS/GRIDS/ColumnAmountNO2/Data Fields' on (YDim, XDim), 45° cells,
     with HDF-EOS's Units, MissingValue, ScaleFactor 1 and Offset 0. Values 1e15 × (1 + row + column / 10), the
     first cell missing; ``offset`` added to them. With ``day``, OMI's file attributes GranuleYear/GranuleMonth/
-    GranuleDay (2019-01-``day``) in 'HDFEOS/ADDITIONAL/FILE_ATTRIBUTES'."""
+    GranuleDay (2019-01-``day``) in 'HDFEOS/ADDITIONAL/FILE_ATTRIBUTES'. With ``span``, StructMetadata.0 is
+    empty and the grid's group holds these attributes (OMI's GridSpan, GridSpacing) instead."""
     values = (1e15 * (1 + offset + np.arange(4.0)[:, None] + np.arange(8.0)[None, :] / 10)).astype("f4")
     values[0, 0] = FILL
     with netCDF4.Dataset(path, "w", format="NETCDF4") as nc:
         info = nc.createGroup("HDFEOS INFORMATION")
-        info.createDimension("len", len(_STRUCT))
-        text = info.createVariable("StructMetadata.0", "S1", ("len",))
-        text[:] = netCDF4.stringtochar(np.array([_STRUCT], dtype=f"S{len(_STRUCT)}"))[0]
+        if span is None:
+            info.createDimension("len", len(_STRUCT))
+            text = info.createVariable("StructMetadata.0", "S1", ("len",))
+            text[:] = netCDF4.stringtochar(np.array([_STRUCT], dtype=f"S{len(_STRUCT)}"))[0]
+        else:
+            info.createVariable("StructMetadata.0", str, ())
         hdfeos = nc.createGroup("HDFEOS")
         if day is not None:
             granule = hdfeos.createGroup("ADDITIONAL").createGroup("FILE_ATTRIBUTES")
             granule.GranuleYear, granule.GranuleMonth, granule.GranuleDay = np.int32(2019), np.int32(1), np.int32(day)
-        fields = hdfeos.createGroup("GRIDS").createGroup("ColumnAmountNO2").createGroup("Data Fields")
+        grid = hdfeos.createGroup("GRIDS").createGroup("ColumnAmountNO2")
+        grid.setncatts(span or {})
+        fields = grid.createGroup("Data Fields")
         fields.createDimension("YDim", 4)
         fields.createDimension("XDim", 8)
         variable = fields.createVariable("ColumnAmountNO2TropCloudScreened", "f4", ("YDim", "XDim"), fill_value=FILL)
@@ -130,3 +137,36 @@ def test_a_folder_of_grids_gets_one_loop_that_dates_each_copy(tmp_path, monkeypa
     # cftime dates at the middles of the bounds [day, next day] (climann dates a cell by its middle)
     assert [str(day)[:13] for day in copies["time"].values] == ["2019-01-01 12", "2019-01-02 12", "2019-01-03 12"]
     np.testing.assert_array_equal(field.values, np.stack([np.where(v == FILL, np.nan, v) for v in values]))
+
+
+def test_a_grid_described_by_its_span_and_spacing_alone_gets_the_loop_with_its_coordinates(tmp_path, monkeypatch):
+    """break44c A2: an OMNO2d file whose StructMetadata.0 places nothing, its grid in its group's GridSpan
+    "(-180,180,-90,90)" and GridSpacing "(45,45)": the refusal gave an ncks copy without coordinates, whose
+    refusal sent back to the file (a loop). Now the loop writes the latitudes and longitudes, rows from the span's
+    first latitude (-67.5 … 67.5 N, by hand), columns -157.5 … 157.5 E, and the copies combine."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "omi").mkdir()
+    span = {"GridSpan": "(-180,180,-90,90)", "GridSpacing": "(45,45)", "NumberOfLatitudesInGrid": np.int32(4),
+            "NumberOfLongitudesInGrid": np.int32(8)}
+    values = [_omno2d(tmp_path / "omi" / f"OMI-Aura_L3-OMNO2d_2019m010{day}_v003.he5", offset=day, span=span)
+              for day in (1, 2)]
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(sorted((tmp_path / "omi").glob("*.he5")))
+    message = str(refused.value)
+    assert ("HDF-EOS5 grid ('ColumnAmountNO2', 8 × 4 cells from -180, -90 to 180, 90 degrees east, north): its "
+            "latitude and longitude are not in the group but in the grid's description (the attributes of "
+            "HDFEOS/GRIDS/ColumnAmountNO2: GridSpan, GridSpacing)") in message
+    assert "ncks" not in message
+    loop, data = re.search(r"each file in a loop: `([^`]*)`, then give --data ('[^']*'|\S+)", message).groups()
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    copies = open_dataset(sorted(tmp_path.glob(shlex.split(data)[0])))
+    field = copies["ColumnAmountNO2TropCloudScreened"]
+    _, latitude, longitude = field.dims
+    np.testing.assert_array_equal(copies[latitude].values, [-67.5, -22.5, 22.5, 67.5])
+    np.testing.assert_array_equal(copies[longitude].values, [-157.5, -112.5, -67.5, -22.5, 22.5, 67.5, 112.5, 157.5])
+    np.testing.assert_array_equal(field.values, np.stack([np.where(v == FILL, np.nan, v) for v in values]))
+    # a span the spacing does not divide, or counts that disagree: no grid guessed
+    from climann.data.hdfeos import span_grid
+    assert span_grid("G", {**span, "GridSpacing": "(0.7,0.7)"}) is None
+    assert span_grid("G", {**span, "NumberOfLatitudesInGrid": 5}) is None

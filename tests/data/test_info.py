@@ -1353,3 +1353,54 @@ def test_a_wrapped_variable_table_keeps_its_headings_and_dimensions_within_80_co
     assert table[0].split() == ["#", "name", "units", "dimensions", "missing"]
     assert all("…" not in line.split("  ")[-1] for line in table)  # no dimension nor missing share cut
     assert sum("altitude: 3," in line for line in table) == 2
+
+
+@pytest.mark.parametrize(("values", "attrs", "said"), [
+    # MERRA-2 inst3_3d_aer_Nv: lev 1 (~0.01 hPa) … 72 (the surface layer), positive = "down" (break44c A3)
+    pytest.param([1.0, 2.0, 3.0], {"units": "layer", "positive": "down", "standard_name": "model_layers"},
+                 "lev = 1.0 is the top of the 3 levels, as positive = 'down' says; the bottom is lev = 3.0",
+                 id="model-levels-down"),
+    pytest.param([1000.0, 850.0, 500.0], {"units": "hPa"},
+                 "lev = 1000.0 is the bottom of the 3 levels, as its units of pressure say; the top is lev = 500.0",
+                 id="pressure-from-the-surface"),
+    pytest.param([0.0, 10.0, 50.0], {"units": "m", "positive": "up"},
+                 "lev = 0.0 is the bottom of the 3 levels, as positive = 'up' says; the top is lev = 50.0",
+                 id="heights-up"),
+])
+def test_the_level_info_selects_says_which_end_of_the_axis_it_is(tmp_path, values, attrs, said):
+    """The first level, proposed in the config "that trains as it is", is named as the top or the bottom
+    when the axis says which way is up (CF positive, or pressure), here from the values by hand."""
+    dataset = grid_dataset()[["tas", "pred"]]
+    for name in ("tas", "pred"):
+        dataset[name] = dataset[name].expand_dims(lev=values, axis=1)
+    dataset["lev"].attrs.update(attrs)
+    path = tmp_path / "levels.nc"
+    dataset.to_netcdf(path)
+    report = describe([str(path)])
+    assert f"choose one with select = {{lev = {values[0]}}}: {said}" in _summary(report)
+    assert _config(report)["data"]["select"] == {"lev": values[0]}
+    assert f"# {said}" in unwrapped_report(report)
+
+
+@pytest.mark.parametrize(("start_hours", "lead_hours", "said"), [
+    # CAMS EAC4 GRIB: analyses every 6 h and 3-hour forecasts from them, the 3-hourly series (break44c)
+    pytest.param(6, [0, 3], "keeps 1 in 2", id="analyses-and-3-hour-forecasts"),
+    # a forecast: 00+12 h and 12+0 h reach one valid time; choosing a lead time loses nothing of a series
+    pytest.param(12, [0, 6, 12], None, id="forecasts-overlapping"),
+    # a few short leads from starts far apart: every valid time once, but no even series
+    pytest.param(720, [0, 6, 12], None, id="short-leads-from-monthly-starts"),
+])
+def test_lead_times_that_fill_the_gaps_between_starts_are_said_to_be_thinned_by_one_choice(start_hours, lead_hours,
+                                                                                            said):
+    from climann.data.info import interleaved_leads
+
+    starts = np.datetime64("2019-01-01T00") + np.arange(8) * np.timedelta64(start_hours, "h")
+    leads = np.array(lead_hours) * np.timedelta64(1, "h")
+    valid = starts[:, None] + leads[None, :]
+    gaps = np.diff(np.sort(valid.ravel()))
+    assert (len(set(gaps.tolist())) == 1 and gaps[0] > np.timedelta64(0)) == (said is not None)  # by hand: one even series
+    dataset = xr.Dataset({"pm2p5": (("time", "step"), np.zeros(valid.shape))},
+                         coords={"time": starts, "step": leads,
+                                 "valid_time": (("time", "step"), valid, {"standard_name": "time"})})
+    note = interleaved_leads(dataset, "step")
+    assert (note is None) if said is None else (said in note)

@@ -189,6 +189,34 @@ def test_yearly_files_in_their_own_time_units_are_not_the_same_times(tmp_path):
         open_dataset(first + second)
 
 
+def test_months_on_a_valid_time_axis_beside_another_grid_are_not_the_same_times(tmp_path):
+    """The new CDS's CAMS files date their steps by ``valid_time``, not ``time``: January and
+    February of ``pm2p5`` beside an ERA5 file on another grid were refused as two scenarios
+    "at the same times" (break44c A1); the refusal is the grid's, with the interpolation."""
+    def month(start, n_lat, names):
+        data = grid_dataset(n_years=1, n_lat=n_lat, names=("valid_time", "latitude", "longitude"))
+        data = data[names].isel(valid_time=slice(start, start + 1))
+        data["valid_time"].encoding = {"units": "seconds since 1970-01-01", "calendar": "noleap"}
+        return data
+
+    paths = []
+    for start, tag in ((0, "201901"), (1, "201902")):
+        paths.append(tmp_path / f"cams_{tag}.nc")
+        month(start, 4, ["tas"]).rename(tas="pm2p5").to_netcdf(paths[-1])
+    raw = [xr.open_dataset(path, decode_times=False) for path in paths]
+    first, second = (float(r["valid_time"].values[0]) for r in raw)
+    assert second - first == 31 * 86400.0  # other dates, a month apart, in one unit
+    assert "time" not in raw[0].variables
+    paths.append(tmp_path / "era5_blh_201901.nc")
+    month(0, 6, ["pred"]).rename(pred="blh").to_netcdf(paths[-1])
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(paths, grid_of="pm2p5", variables=["pm2p5", "blh"])
+    said = str(refused.value)
+    assert "two scenarios" not in said
+    assert re.search(r"different grids: latitude has 4 values in cams_201901\.nc and 6 in era5_blh_201901\.nc", said)
+    assert "cdo remapbil" in said
+
+
 def test_an_unknown_calendar_is_named(tmp_path):
     import netCDF4
 

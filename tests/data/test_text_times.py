@@ -247,12 +247,15 @@ def _dates_of_the_copy(tmp_path, code) -> list:
 
 DAYS = [cftime.datetime(2005, 1, 1, calendar="standard") + datetime.timedelta(days=k) for k in range(3)]
 TWELVE_DAYS = [cftime.datetime(2005, 1, 1, calendar="standard") + datetime.timedelta(days=k) for k in range(12)]
+MID_MONTH_DAYS = [cftime.datetime(2011, 1, 11, calendar="standard") + datetime.timedelta(days=k) for k in range(4)]
 HALF_HOURS = [cftime.datetime(2005, 1, 1, 0, 30, calendar="standard") + datetime.timedelta(minutes=30 * k)
               for k in range(3)]
 
 
 @pytest.mark.parametrize(("times", "expected"), [
     pytest.param([f"{d:%Y/%m/%d}" for d in DAYS], DAYS, id="year-first-slashes"),
+    # AERONET's Date(dd:mm:yyyy) column kept as text by pandas (break44c A5: refused with no line)
+    pytest.param([f"{d:%d:%m:%Y}" for d in MID_MONTH_DAYS], MID_MONTH_DAYS, id="aeronet-day-first-colons"),
     # 9-Jan before 10-Jan: not in order as text (pandas' StringDtype index crashed the sorting: fix37j)
     pytest.param([f"{d.day}-{d:%b}-{d.year}" for d in TWELVE_DAYS], TWELVE_DAYS, id="month-name"),
     pytest.param(np.array([int(f"{d:%Y%m%d%H%M}") for d in HALF_HOURS], "i8"), HALF_HOURS,
@@ -393,3 +396,14 @@ def test_iso_times_marked_utc_get_the_python_line_that_reads_them(tmp_path, zone
     subprocess.run([sys.executable, "-c", conversion_code(dates, path)], check=True, cwd=tmp_path)
     written = xr.open_dataset(tmp_path / "strtime_fixed.nc", use_cftime=True)["time"].values
     assert list(written) == [cftime.datetime(2000, month, 15, 6, calendar="standard") for month in range(1, 13)]
+
+
+def test_text_in_a_layout_not_read_gets_the_line_with_its_format_left_to_fill(tmp_path, monkeypatch):
+    """break44c A5: text dates climann reads in no layout ('11:01:05', a two-digit year) were refused
+    with "CF expects numbers …" and no line, while info said "see Time above for the way out". The
+    line is given with FORMAT for the user's strptime codes; filled in and run as printed, it dates
+    the steps."""
+    days = MID_MONTH_DAYS[:3]
+    (code,) = _refused_lines(tmp_path, monkeypatch, [f"{d:%d:%m:%y}" for d in days])
+    assert "'FORMAT'" in code
+    assert _dates_of_the_copy(tmp_path, code.replace("'FORMAT'", "'%d:%m:%y'")) == days
