@@ -755,7 +755,9 @@ def test_training_beside_a_track_scores_as_training_without_it(tmp_path, monkeyp
     from typer.testing import CliRunner
 
     from climann.cli import app
+    from tests.conftest import draw_no_run_figures
 
+    draw_no_run_figures(monkeypatch)  # the runs' metrics are compared, not their figures
     monkeypatch.chdir(tmp_path)
     grid = _regular_grid()
     grid.to_netcdf(tmp_path / "grid.nc")

@@ -8,6 +8,7 @@ import xarray as xr
 from typer.testing import CliRunner
 
 from climann.cli import app
+from tests.conftest import draw_no_run_figures
 
 N_TIME, N_LEVEL = 8, 4
 
@@ -59,6 +60,7 @@ def _refusal(result, path: str, users: str, index: int, pressure: np.ndarray) ->
 @pytest.mark.parametrize("command", [pytest.param("info", id="info"), pytest.param("train", id="train")])
 def test_soundings_whose_levels_move_are_refused_with_the_selected_levels_range(tmp_path, monkeypatch, command):
     monkeypatch.chdir(tmp_path)
+    draw_no_run_figures(monkeypatch)  # the command's output is read, not the run's figures
     dataset, pressure = _soundings(varying=True)
     dataset.to_netcdf("igra.nc")
     arguments = (["info", "igra.nc"] if command == "info"
@@ -94,6 +96,7 @@ def test_a_data_variable_carrying_its_depths_attributes_on_fixed_levels_is_data(
     as "the levels of 'depth' … 'tas' changes from one time step to the next"); the levels it is on are
     the depth coordinate's, and the selected level's values are trained as they are in the file."""
     monkeypatch.chdir(tmp_path)
+    draw_no_run_figures(monkeypatch)  # its predictions are read, not its figures
     rng = np.random.default_rng(5)
     depth = xr.DataArray([0.5, 1.5], dims="depth",
                          attrs={"units": "m", "standard_name": "depth", "positive": "down", "axis": "Z"})
