@@ -80,3 +80,31 @@ def test_the_pages_say_new_data_at_another_step_are_refused_only_by_runs_with_la
             says_refused = re.search(r"\brefuse[sd]?\b", sentence) and re.search(r"\bpredict\b", sentence)
             if says_refused and re.search(r"(new data|data) at another step|of another step", sentence):
                 assert re.search(r"\blags\b|target_anomaly", sentence), f"{page.name}: {sentence}"
+
+
+def _modules_with_examples() -> list[str]:
+    """Every climann module whose docstrings hold an ``Examples`` section (``>>>``), found by
+    reading the source (nothing is imported at collection)."""
+    root = Path(__file__).resolve().parent.parent / "climann"
+    return sorted(".".join(path.relative_to(root.parent).with_suffix("").parts)
+                  for path in root.rglob("*.py") if ">>> " in path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("module_name", _modules_with_examples())
+def test_the_examples_in_the_docstrings_give_what_they_show(module_name):
+    """The ``Examples`` of the public docstrings are run as doctests (numpydoc's section; the
+    reference pages show them): an example whose output is not what the code gives fails here
+    (``text_times.conversion_statements`` showed double quotes where Python prints single)."""
+    import doctest
+    import importlib
+
+    module = importlib.import_module(module_name)
+    flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(optionflags=flags)
+    examples = [test for test in finder.find(module) if test.examples]
+    assert examples, f"{module_name}: '>>> ' in its source but no example found"
+    said: list[str] = []
+    for test in examples:
+        runner.run(test, out=said.append)
+    summary = runner.summarize(verbose=False)
+    assert summary.failed == 0, "".join(said)

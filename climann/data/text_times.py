@@ -311,7 +311,7 @@ def conversion_statements(dates: TextDates) -> list[str]:
     --------
     >>> dates = TextDates("Times", "Time", ("2000-01-15_00:00:00",), 1, "%Y-%m-%d_%H:%M:%S", "standard")
     >>> conversion_statements(dates)  # doctest: +NORMALIZE_WHITESPACE
-    ["import cftime", "d = d.assign_coords({'Time': [cftime.datetime.strptime(s.strip(), '%Y-%m-%d_%H:%M:%S',
+    ['import cftime', "d = d.assign_coords({'Time': [cftime.datetime.strptime(s.strip(), '%Y-%m-%d_%H:%M:%S',
     calendar='standard') for s in d['Times'].values.astype(str)]})", "d = d.drop_vars('Times')"]
     """
     texts = f"d[{dates.name!r}].values" + (".astype('int64')" if dates.numbers else "") + ".astype(str)"
