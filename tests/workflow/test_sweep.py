@@ -254,7 +254,10 @@ def test_the_fingerprint_follows_a_chunk_rewritten_inside_a_zarr_store(tmp_path)
     chunk = next(path for path in sorted(store.rglob("*")) if path.is_file() and "tas" in path.parts
                  and not path.name.startswith((".", "zarr")))
     status, directory = chunk.stat(), store.stat()
-    os.utime(chunk, ns=(status.st_atime_ns, status.st_mtime_ns + 10**9))
+    # a rewrite leaves the chunk the newest file of the store: later than every file's time (on a busy
+    # machine writing the store takes over a second, so its own time + 1 s was not always the newest)
+    newest = max(path.stat().st_mtime_ns for path in store.rglob("*") if path.is_file())
+    os.utime(chunk, ns=(status.st_atime_ns, newest + 10**9))
     assert store.stat().st_mtime_ns == directory.st_mtime_ns
     assert fingerprint(run) != current
 
