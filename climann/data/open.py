@@ -1936,7 +1936,8 @@ def _with_bare_coordinates(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dat
 
 
 def concat_blocks(
-    parts: Sequence[xr.Dataset], names: Sequence[str], *, sources: Sequence[str] | None = None
+    parts: Sequence[xr.Dataset], names: Sequence[str], *, sources: Sequence[str] | None = None,
+    used: Sequence[str] | None = None,
 ) -> xr.Dataset:
     """Datasets of the split blocks (e.g. one scenario each) one after another along time.
 
@@ -1963,13 +1964,20 @@ def concat_blocks(
     sources : sequence of str, optional
         What each block was read from (its file names), named in messages with the block;
         without it, the block alone.
+    used : sequence of str, optional
+        The variables the run reads (:func:`~climann.workflow.preparation.used_variables`):
+        only these must be in every block. A variable along time that the run does not use
+        and some block lacks is dropped from every block (else its missing steps would be
+        filled with NaN); a static one is taken from the first block. None while the
+        predictors are still to be chosen from the data: every variable of the first block
+        must then be in every block.
 
     Raises
     ------
     ClimannError
         If the blocks are on different grids (naming the largest difference and both
         blocks' files), in calendars that cannot be aligned, or lack a variable of the first
-        block.
+        block that the run uses (every one when ``used`` is None), naming the way out.
     """
     labels = [f"{source} ({name})" for source, name in zip(sources, names)] if sources else [
         f"the {name} block" for name in names]
@@ -1995,12 +2003,7 @@ def concat_blocks(
                                   if own_series_lag_of(str(name)) is not None))
     parts = [part.assign(own_series_lags_on_axis(part, [name for name in own_lags if name not in part.variables]))
              for part in parts]
-    for name, part in zip(names[1:], parts[1:]):
-        missing = [variable for variable in parts[0].data_vars if variable not in part.variables]
-        if missing:
-            raise ClimannError(f"the {name} block's files lack {_variable_words(str(missing[0]))}, which the "
-                               f"{names[0]} block's files hold; give it in every block's files, or leave it out of "
-                               f"the run")
+    parts = _blocks_with_used_variables(parts, names, used, sources)
     every_time = xr.Dataset(coords={time_name: np.concatenate([part[time_name].values for part in parts])})
     every_time[time_name].attrs.update(parts[0][time_name].attrs)  # its bounds, if any
     _check_period_stamps(every_time, "the split blocks", dict(zip(labels, parts)))
@@ -2030,6 +2033,42 @@ def _variable_words(name: str) -> str:
     ``'tp' (its lag 1, --lags)``."""
     found = own_series_lag_of(name)
     return f"'{name}'" if found is None else f"'{found[0]}' (its lag {found[1]}, --lags)"
+
+
+def _blocks_with_used_variables(parts: Sequence[xr.Dataset], names: Sequence[str], used: Sequence[str] | None,
+                                sources: Sequence[str] | None) -> list[xr.Dataset]:
+    """The split blocks ``parts`` without the variables along time that the run does not use
+    (``used``) and some block lacks; refused when a block lacks a variable of the first block
+    that the run uses (every one when ``used`` is None), naming the way out."""
+    time_name = find_coordinate(parts[0], "time")
+    # a used predictor's own-series lag (pred@lag1) is used with it
+    wanted = set(parts[0].data_vars) if used is None else set(used) | {
+        str(variable) for part in parts for variable in part.data_vars
+        if (lagged := own_series_lag_of(str(variable))) is not None and lagged[0] in used}
+    for number, (name, part) in enumerate(zip(names[1:], parts[1:]), start=1):
+        missing = [str(variable) for variable in parts[0].data_vars if variable not in part.variables]
+        needed = [variable for variable in missing if variable in wanted]
+        if not needed:
+            continue
+        variable = needed[0]
+        stored = (own_series_lag_of(variable) or (variable,))[0]
+        if used is None:
+            way_out = (f"give it in every block's files, or leave it out of the run: name its predictors without it "
+                       f"(--predictors, [data] predictors), or leave it out of the {names[0]} block's files (e.g. "
+                       f"ncks -x -v {stored} IN.nc OUT.nc)")
+        elif time_name is not None and time_name in parts[0][variable].dims:
+            way_out = "give it in every block's files, or leave it out of the run's inputs"
+        else:
+            way_out = (f"it is a static field: give it in a shared file beside the blocks (e.g. ncks -v {stored} "
+                       f"TRAIN.nc {stored}.nc, then --data {stored}.nc), or leave it out of the run's inputs")
+        files = f" ({sources[number]})" if sources else ""
+        uses = "" if used is None else " and the run uses"
+        raise ClimannError(f"the {name} block's files{files} lack {_variable_words(variable)}, which the {names[0]} "
+                           f"block's files hold{uses}; {way_out}")
+    along_time = {str(variable) for part in parts for variable in part.data_vars
+                  if time_name is not None and time_name in part[variable].dims}
+    unused = {variable for variable in along_time - wanted if any(variable not in part.variables for part in parts)}
+    return [part.drop_vars([variable for variable in unused if variable in part.variables]) for part in parts]
 
 
 def _blocks_at_places(parts: Sequence[xr.Dataset], names: Sequence[str], time_name: str | None) -> str | None:

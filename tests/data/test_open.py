@@ -446,8 +446,37 @@ def test_a_block_lacking_a_lagged_predictor_is_refused_in_the_users_words(tmp_pa
     train = open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas", lags={"pred": [1]})
     val = open_dataset([tmp_path / "tas_val.nc"], grid_of="tas", lags={"pred": [1]})
     with pytest.raises(ClimannError, match=r"^the val block's files lack 'pred', which the train block's files hold; "
-                                           r"give it in every block's files, or leave it out of the run$"):
+                                           r"give it in every block's files, or leave it out of the run: name its "
+                                           r"predictors without it \(--predictors, \[data\] predictors\), or leave it "
+                                           r"out of the train block's files \(e.g. ncks -x -v pred IN.nc OUT.nc\)$"):
         concat_blocks([train, val, val], ("train", "val", "test"))
+    # the run's lagged predictor (used as 'pred', read as 'pred@lag1'): refused, not dropped as unused
+    with pytest.raises(ClimannError, match=r"^the val block's files lack 'pred', which the train block's files hold "
+                                           r"and the run uses"):
+        concat_blocks([train, val.drop_vars("pred@lag1", errors="ignore"), val], ("train", "val", "test"),
+                      used=("tas", "pred"))
+
+
+def test_split_blocks_need_only_the_variables_the_run_uses(write_grid):
+    """A val block without a variable the run does not use (RG's extension files lack the static
+    ARGO_TEMPERATURE_MEAN) is combined; a variable along time that some block lacks is dropped,
+    not filled with NaN; a used one that a block lacks is refused naming the way out."""
+    first = open_dataset([write_grid("a.nc")])
+    assert "time" in first["pred"].dims
+    first = first.assign(static=first["tas"].isel(time=0, drop=True))
+    fewer = first.drop_vars(["pred", "static"])
+    combined = concat_blocks([first, fewer, first], ("train", "val", "test"), used=("tas",))
+    assert "pred" not in combined.data_vars  # NaN in the val block's steps otherwise
+    np.testing.assert_array_equal(combined["static"].values, first["static"].values)  # from the first block
+    n = first.sizes["time"]
+    np.testing.assert_array_equal(combined["tas"].values[n:2 * n], fewer["tas"].values)
+    with pytest.raises(ClimannError, match=r"val block's files lack 'pred', which the train block's files hold and "
+                                           r"the run uses; give it in every block's files"):
+        concat_blocks([first, fewer, first], ("train", "val", "test"), used=("tas", "pred"))
+    with pytest.raises(ClimannError, match=r"lack 'static'.*static field: give it in a shared file.*ncks -v static"):
+        concat_blocks([first, fewer, first], ("train", "val", "test"), used=("tas", "static"))
+    with pytest.raises(ClimannError, match=r"lack 'pred'.*--predictors.*ncks -x -v pred"):
+        concat_blocks([first, fewer, first], ("train", "val", "test"))
 
 
 # --- one variable in several files, in other units --------------------------------------------
