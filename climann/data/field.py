@@ -269,7 +269,8 @@ def build_field_samples(
     anomalies = dict(anomalies or {})
     own_lags = own_series_lag_names(dataset, lags)
     names = dict.fromkeys((target, *predictors, *lags, *anomalies, *own_lags.values()))
-    fields = {name: on_grid(require_variable(dataset, name, where, role="target" if name == target else "variable"),
+    fields = {name: on_grid(require_variable(dataset, name, where, role="target" if name == target else "variable",
+                                             taken=tuple(names)),
                           grid_dims, needs_time=False) for name in names}
     static = [name for name, field in fields.items() if layout.time.name not in field.dims]
     if static:

@@ -461,7 +461,8 @@ class PointwiseSource:
         anomalies = dict(anomalies or {})
         own_lags = own_series_lag_names(dataset, lags)
         names = dict.fromkeys((target, *predictors, *lags, *anomalies, *own_lags.values()))
-        variables = {name: require_variable(dataset, name, where, role="target" if name == target else "variable")
+        variables = {name: require_variable(dataset, name, where, role="target" if name == target else "variable",
+                                            taken=tuple(names))
                      for name in names}
         self.layout = grid_layout(dataset, target, source_files)
         self._time_dim = self.layout.time.name

@@ -105,7 +105,8 @@ def _is_numeric(variable: xr.DataArray | xr.Variable) -> bool:
 
 
 def require_variable(
-    dataset: xr.Dataset, name: str, where: str = "the data", *, role: str = "variable", standard_name: str = ""
+    dataset: xr.Dataset, name: str, where: str = "the data", *, role: str = "variable", standard_name: str = "",
+    taken: Sequence[str] = (),
 ) -> xr.DataArray:
     """Return variable ``name`` or raise an error listing the available ones.
 
@@ -114,7 +115,11 @@ def require_variable(
     seldom holds). ``standard_name``: the one a trained run recorded for ``name``
     (``model.npz`` ``quantities``); when exactly one variable of the data has it (ERA5's
     ``t2m`` for CMIP's ``tas``, ``tcc`` for ``clt``: names far apart as text), the message
-    names that variable and how to rename it, rather than a name spelled alike.
+    names that variable and how to rename it, rather than a name spelled alike. ``taken``: the
+    other variables the run reads (its target, its other predictors), never proposed as the
+    missing one's stand-in: RG's ``ARGO_TEMPERATURE_ANOMALY``, the run's target, is spelled
+    like its missing predictor ``ARGO_TEMPERATURE_MEAN`` and renamed into it would be read as
+    the mean field.
 
     Raises
     ------
@@ -141,13 +146,15 @@ def require_variable(
     if in_groups is not None:  # in a NetCDF-4 group beside the root's data (break13 F20)
         path, groups = in_groups
         raise ClimannError(f"{in_group_message(path, name, groups)}; in the root: {', '.join(available) or 'none'}")
-    same = same_standard_name_variables(dataset, standard_name, available) if standard_name else []
+    # the run's other variables are never a stand-in (break44a A2: the target renamed into a predictor)
+    others = [variable for variable in available if variable not in taken]
+    same = same_standard_name_variables(dataset, standard_name, others) if standard_name else []
     if len(same) == 1:
         raise ClimannError(
             f"{'target ' if role == 'target' else ''}variable '{name}' not in {where}; available: "
             f"{', '.join(available)}; '{same[0]}' has the standard_name {standard_name} that the run recorded "
             f"for '{name}'.{_rename_hint(dataset, where, same[0], name)}")
-    close = difflib.get_close_matches(name, available, n=1)
+    close = difflib.get_close_matches(name, others if role != "target" else available, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     if role == "target":
         raise ClimannError(
@@ -158,7 +165,8 @@ def require_variable(
         hint += _rename_hint(dataset, where, close[0], name)
     else:  # break28b A7: CMIP's scenario files given without the fx files of the run's orog and sftlf
         hint = ("; if it is in other files (CMIP keeps static fields such as orog and sftlf in their own fx "
-                "files, orog_fx_….nc), give those files too (--data, [data] paths)")
+                "files, orog_fx_….nc; a static field of the training files, such as RG's mean field, is in "
+                "those files), give those files too (--data, [data] paths)")
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
     )

@@ -370,7 +370,7 @@ def require_recorded_inputs(run: TrainedRun, dataset: xr.Dataset, files: Sequenc
         standard_name = (recorded.get(name) or {}).get("standard_name", "")
         if name not in dataset.data_vars and len(same_standard_name_variables(dataset, standard_name)) == 1:
             require_variable(dataset, name, where, role="target" if name == target else "variable",
-                             standard_name=standard_name)
+                             standard_name=standard_name, taken=(target, *run.config.data.predictors))
 
 
 def check_quantities(run: TrainedRun, layout: GridLayout) -> None:

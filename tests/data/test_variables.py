@@ -126,6 +126,24 @@ def test_a_missing_variable_with_a_close_name_says_how_to_rename_it_without_trai
                                        f"({advice}")
 
 
+def test_the_runs_own_variables_are_never_proposed_for_a_missing_predictor():
+    """break44a A2: RG's monthly files hold only the anomalies; the run's predictor
+    ARGO_TEMPERATURE_MEAN is spelled like its target ARGO_TEMPERATURE_ANOMALY, which renamed
+    into it would be read as the mean field. Not proposed; a variable the run does not use is."""
+    from climann.data.variables import require_variable
+    from climann.errors import ClimannError
+
+    dataset = grid_dataset().rename({"tas": "ARGO_TEMPERATURE_ANOMALY", "pred": "ARGO_SALINITY_ANOMALY"})
+    with pytest.raises(ClimannError) as refused:
+        require_variable(dataset, "ARGO_TEMPERATURE_MEAN", "RG_ArgoClim_201901_2019.nc",
+                         taken=("ARGO_TEMPERATURE_ANOMALY", "ARGO_TEMPERATURE_MEAN"))
+    assert "did you mean" not in str(refused.value) and "rename" not in str(refused.value)
+    assert "a static field of the training files, such as RG's mean field, is in those files), give those files " \
+           "too (--data, [data] paths)" in str(refused.value)
+    with pytest.raises(ClimannError, match="did you mean 'ARGO_TEMPERATURE_ANOMALY'"):  # not the run's: proposed
+        require_variable(dataset, "ARGO_TEMPERATURE_MEAN", "RG_ArgoClim_201901_2019.nc")
+
+
 @pytest.mark.parametrize(("stored", "rule", "advice", "followed"), [
     pytest.param("rsdt_old", {"rsdt_old": "rsdt_new"},
                  "rename it in a copy (ncrename -v rsdt_old,rsdt era.nc era_renamed.nc) or with "
@@ -235,8 +253,9 @@ def test_a_missing_variable_without_a_close_name_points_to_files_of_static_field
         require_variable(dataset, "orog", "pr_Amon.nc, tas_Amon.nc")
     assert str(refused.value) == (
         f"variable 'orog' not in pr_Amon.nc, tas_Amon.nc; available: {', '.join(dataset.data_vars)}; if it is in "
-        "other files (CMIP keeps static fields such as orog and sftlf in their own fx files, orog_fx_….nc), give "
-        "those files too (--data, [data] paths)")
+        "other files (CMIP keeps static fields such as orog and sftlf in their own fx files, orog_fx_….nc; a "
+        "static field of the training files, such as RG's mean field, is in those files), give those files too "
+        "(--data, [data] paths)")
 
 
 # --- GFDL/MOM's averaging period of a time mean (SODA) ------------------------------------------
