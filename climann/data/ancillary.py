@@ -45,6 +45,12 @@ to the target when
   humps, holds one of these phrases or "gauge relative weighting" (IMERG's ``randomError``,
   ``precipitationQualityIndex`` and ``gaugeRelativeWeighting`` also where their long names are
   lost); or
+- its description says observation weights or a flag for attention (EN4's
+  ``temperature_observation_weights``, PSMSL's "flag for attention: interpolated months"),
+  or counts the data's gaps ("number of missing days": PSMSL's, how complete each monthly
+  mean is; break44a A4, A5), or its name is ``X_observation_weights``; or its CF
+  ``flag_meanings`` are those of a quality flag (:data:`QUALITY_FLAG_MEANINGS`: "ok
+  interpolated"), not a class map's; or
 - its units are those of a bit field (:data:`BIT_FIELD_UNITS`: MODIS's ``FparLai_QC``, "bit
   field"), or its name holds "QC" or "QA" as a word (:data:`QUALITY_NAME_WORDS`), or its
   long_name says a quality layer ("Quality for FPAR and LAI", "Quality reliability of VI pixel":
@@ -99,7 +105,19 @@ DESCRIPTION_PHRASES = ("number of stations", "number of observations", "number o
                        # quality layers of satellite products (break38b B4): MOD15's FparLai_QC "Quality for
                        # FPAR and LAI", MOD13's pixel_reliability "Quality reliability of VI pixel"
                        "quality for", "quality reliability", "pixel reliability", "quality assurance",
-                       "quality control", "quality flag", "qa flag", "qc flag", "vi quality")
+                       "quality control", "quality flag", "qa flag", "qc flag", "vi quality",
+                       # EN4's temperature_observation_weights (break44a A4): how much the observations weigh
+                       # against the background in each analysed value, as its uncertainty says how well it is known;
+                       # PSMSL's "flag for attention" (interpolated months) and "number of missing days" (A5)
+                       "observation weight", "flag for attention")
+
+#: Words of a CF ``flag_meanings`` (lower case, underscores as spaces) that make a flag variable the
+#: state of the target's values, not a class of its own: PSMSL's "flag for attention",
+#: ``flag_meanings = "ok interpolated"`` (break44a A5), Argo's and WOD's "good", "probably_bad"….
+#: A class map (land cover's "cropland", "forest") holds none of them and stays a quantity.
+QUALITY_FLAG_MEANINGS = ("interpolated", "suspect", "questionable", "probably good", "probably bad",
+                         "bad data", "good data", "missing", "missing value", "gap filled", "not checked",
+                         "flagged", "estimated", "no qc")
 
 #: Phrases of a name (its words as :func:`_name_words` splits them) or description that make a
 #: variable the day or time each of the target's values was observed (lower case, words separated
@@ -136,12 +154,17 @@ SAMPLING_UNITS = ("observations", "observation", "obs", "cruises", "cruise", "st
                   "measurements", "profiles", "samples", "reports", "soundings", "retrievals")
 
 _SAMPLING = "|".join(SAMPLING_UNITS)
+#: What a count of the data's gaps counts: PSMSL's "number of missing days" (break44a A5), the days
+#: of each month without a tide-gauge reading, is how complete the month's mean is, no driver.
+_GAPS = r"(?:missing|valid|interpolated|filled|gap filled) (?:days|values|months|hours|data|records|readings)"
 _COUNTS_SAMPLES = re.compile(rf"\b(?:number|count|counts|no) of (?:[a-z0-9]+ ){{0,3}}(?:{_SAMPLING})\b"
-                             rf"|\b(?:{_SAMPLING}) counts?\b")
+                             rf"|\b(?:{_SAMPLING}) counts?\b"
+                             rf"|\b(?:number|count|no) of {_GAPS}\b")
 #: In units of a count (:data:`COUNT_UNITS`), the words between "count of" and what it counts are
 #: not limited: TRMM 3B42's ``precipitation_cnt``, units "count", "Count of all valid 3-hourly
 #: precipitation observations" (five words between; break39a F4).
-_COUNTS_SAMPLES_IN_COUNT_UNITS = re.compile(rf"\b(?:number|count|counts|no) of (?:[a-z0-9]+ )*?(?:{_SAMPLING})\b")
+_COUNTS_SAMPLES_IN_COUNT_UNITS = re.compile(rf"\b(?:number|count|counts|no) of (?:[a-z0-9]+ )*?(?:{_SAMPLING})\b"
+                                            rf"|\b(?:number|count|no) of {_GAPS}\b")
 
 #: Units of a count (lower case, stripped): none, CF's "1", and the words products write.
 COUNT_UNITS = ("", "1", "count", "counts", "number", "#", "obs", "observations", "cruises")
@@ -174,6 +197,7 @@ DESCRIPTION_ATTRIBUTES = ("long_name", "LongName", "description", "var_desc")
 #: Names that make a variable the standard deviation, uncertainty, error or quality flags of
 #: the variable whose name stands for ``{}`` → what the variable then is.
 NAME_PATTERNS = {"stdev_of_{}": "the standard deviation", "{}_stdev": "the standard deviation",
+                 "{}_observation_weights": "the observation weights",
                  "uncertainty_of_{}": "the uncertainty", "{}_uncertainty": "the uncertainty",
                  "{}_error": "the error", "qa_of_{}": "the quality flags", "{}_qa_flag": "the quality flags"}
 
@@ -237,6 +261,17 @@ def _described_as_ancillary(variable: xr.DataArray) -> str | None:
         return f"its name '{variable.name}', a count of observations ({f'units {units!r}' if units else 'no units'})"
     if str(variable.attrs.get("units", "")).strip().lower() in BIT_FIELD_UNITS:
         return f"its units '{variable.attrs['units']}', a quality bit field"
+    return _quality_flag_meanings(variable)
+
+
+def _quality_flag_meanings(variable: xr.DataArray) -> str | None:
+    """``"its flag_meanings 'ok interpolated', quality flags"`` when one of ``variable``'s CF
+    ``flag_meanings`` (space-separated, underscores within one) is one of
+    :data:`QUALITY_FLAG_MEANINGS`, else None."""
+    meanings = str(variable.attrs.get("flag_meanings", ""))
+    said = {" ".join(meaning.lower().replace("_", " ").replace("-", " ").split()) for meaning in meanings.split()}
+    if said & set(QUALITY_FLAG_MEANINGS):
+        return f"its flag_meanings '{meanings}', quality flags"
     return None
 
 
@@ -367,10 +402,16 @@ def ancillary_relations(dataset: xr.Dataset, target: str, names: Sequence[str]) 
     found = {}
     for name in names:
         reason = ancillary_reason(dataset[name], dataset[target])
+        listed = reason is not None and reason.endswith("ancillary_variables name it")
         for other in dataset.data_vars:
-            if reason is None and other not in (name, target):
+            if other in (name, target) or listed or (reason is not None and _DESCRIBED.match(reason)):
+                continue
+            if reason is None:
                 reason = (_named_after(name, str(other)) or _named_with_word(dataset[name], str(other))
                           or _count_of(dataset[name], str(other)))
+            else:  # named as another variable's (NAME_PATTERNS): said so where a description made it ancillary
+                # (EN4's salinity_observation_weights, long_name "salinity_observation_weights", is about salinity)
+                reason = _named_after(name, str(other)) or reason
         if reason is not None:
             found[name] = reason
     return found
@@ -390,8 +431,9 @@ def ancillary_note(relations: dict[str, str], target: str) -> str:
                                    for reason in relations.values()))
     whose = f"{described[0]}'s values" if len(described) == 1 else f"the values of {' and '.join(described)}"
     return (f"left out of the default predictors: {shown}: data about how well {whose} are known (CF 3.4 "
-            f"ancillary data: station and observation counts, gauge weights, error estimates, standard deviations "
-            f"and quality flags of the retrieval, the day or time each value was observed), not what drives "
+            f"ancillary data: station and observation counts, observation and gauge weights, counts of missing "
+            f"days, error estimates, standard deviations and quality flags of the retrieval, the day or time each "
+            f"value was observed), not what drives "
             f"them, so a network fed {them} learns the data's sampling; name {them} in [data] predictors "
             f"(--predictors) to use {them} anyway")
 

@@ -455,3 +455,58 @@ def test_fire_cci_proposes_no_count_of_burn_patches(tmp_path):
     assert chosen.predictors == ("fraction_of_burnable_area", "fraction_of_observed_area")
     (note,) = [note for note in chosen.notes("burned_area") if note.startswith("left out of the default predictors")]
     assert "number_of_patches (its long_name 'number of burn patches', a count of burned_area's own events)" in note
+
+
+# --- EN4's observation weights, PSMSL's flag for attention and missing days (break44a A4, A5) -------------------
+@pytest.mark.parametrize(("variable", "reason"), [
+    pytest.param(_variable("temperature_observation_weights", long_name="temperature_observation_weights", units=""),
+                 "its long_name 'temperature_observation_weights'", id="en4-weights"),
+    pytest.param(_variable("temperature_observation_weights"), "its name 'temperature_observation_weights'",
+                 id="en4-weights-without-long-name"),
+    pytest.param(_variable("interpolated_flag", long_name="flag for attention: interpolated months",
+                           flag_values=np.array([0, 1], "i1"), flag_meanings="ok interpolated"),
+                 "its long_name 'flag for attention: interpolated months'", id="psmsl-flag"),
+    pytest.param(_variable("flag", flag_values=np.array([0, 1], "i1"), flag_meanings="ok interpolated"),
+                 "its flag_meanings 'ok interpolated', quality flags", id="flag-meanings-alone"),
+    pytest.param(_variable("missing_days", long_name="number of missing days", units="1"),
+                 "its long_name 'number of missing days'", id="psmsl-missing-days"),
+    pytest.param(_variable("landcover", flag_values=np.array([1, 2], "i1"), flag_meanings="cropland tree_cover"),
+                 None, id="class-map-kept"),
+    pytest.param(_variable("wet", long_name="number of wet days", units="days"), None, id="cru-wet-days-kept"),
+    pytest.param(_variable("frost_days", long_name="number of frost days", units="1"), None, id="frost-days-kept"),
+    pytest.param(_variable("sst_weight", long_name="sea surface temperature weight", units="1"), None,
+                 id="other-weight-kept"),
+])
+def test_observation_weights_quality_flags_and_missing_day_counts_are_ancillary(variable, reason):
+    target = _variable("sea_level", long_name="monthly mean sea level", units="mm")
+    assert ancillary_reason(variable, target) == reason
+
+
+def test_en4_and_psmsl_propose_no_weights_flags_or_missing_day_counts():
+    """EN4: the default predictors of temperature were salinity and both observation weights, while the
+    uncertainties were left out; PSMSL as NetCDF: the flag and the missing days were the predictors of sea level.
+    Each weight is said to describe the variable it is named after."""
+    from climann.data.ancillary import ancillary_relations
+
+    dataset = grid_dataset()[["tas", "pred"]].rename(tas="temperature", pred="salinity")
+    for name in ("temperature", "salinity"):
+        for kind in ("uncertainty", "observation_weights"):
+            dataset[f"{name}_{kind}"] = dataset[name].assign_attrs(long_name=f"{name}_{kind}", units="")
+    chosen = default_inputs(dataset, "temperature")
+    assert chosen.predictors == ("salinity",)
+    relations = ancillary_relations(dataset, "temperature", [n for n in dataset.data_vars if n != "temperature"])
+    assert relations["temperature_observation_weights"] == "its long_name 'temperature_observation_weights'"
+    assert relations["salinity_observation_weights"] == "its name, the observation weights of salinity"
+    assert relations["salinity_uncertainty"] == "its name, the uncertainty of salinity"
+    gauge = grid_dataset()[["tas"]].rename(tas="sea_level")
+    gauge["interpolated_flag"] = (gauge["sea_level"] * 0).astype("i1").assign_attrs(
+        long_name="flag for attention: interpolated months", flag_values=np.array([0, 1], "i1"),
+        flag_meanings="ok interpolated")
+    gauge["missing_days"] = (gauge["sea_level"] * 0).astype("i1").assign_attrs(long_name="number of missing days",
+                                                                            units="1")
+    chosen = default_inputs(gauge, "sea_level")
+    assert chosen.predictors == ()
+    (note,) = [note for note in chosen.notes("sea_level") if note.startswith("left out of the default predictors")]
+    assert note.startswith("left out of the default predictors: interpolated_flag (its long_name 'flag for attention: "
+                           "interpolated months'), missing_days (its long_name 'number of missing days'): data about "
+                           "how well sea_level's values are known")
