@@ -33,7 +33,8 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.phony_dimensions import phony_copy_advice
 from climann.data.shell import (
-    attribute_command, copy_path, identifier, input_and_copy, ncatted_attribute, source_and_copy, values_command,
+    attribute_command, copy_path, identifier, input_and_copy, ncatted_attribute, python_command, source_and_copy,
+    values_command,
     working_path,
 )
 from climann.data.spectral_axes import FREQUENCY_STANDARD_NAMES as FREQUENCY_STANDARD_NAMES
@@ -772,6 +773,49 @@ def _tiled_message(dataset: xr.Dataset, latitude: str, longitude: str, tiles: tu
     )
 
 
+def _scalar_coordinate_message(dataset: xr.Dataset, kind: str, scalar: str) -> str:
+    """The refusal of a scalar coordinate where an axis is looked for, naming its file. Where other
+    files' variables hold no position beside a file at one place (a gauge's CF scalar ``lat``, read
+    alone as a station, beside a cut cell whose latitude lost its units and then, to cdo, itself:
+    break44a A3), it is those files that are named, with the line that gives them the place's
+    latitude and longitude with their units."""
+    from climann.data.sources import SOURCE_FILES_KEY  # sources imports this module
+
+    def files(variable: xr.DataArray) -> tuple[str, ...]:
+        return tuple(variable.encoding.get(SOURCE_FILES_KEY, ())) or (
+            (variable.encoding["source"],) if variable.encoding.get("source") else ())
+
+    holders = files(dataset[scalar])
+    own = f" of {', '.join(Path(file).name for file in holders)}" if holders else ""
+    value = dataset[scalar].values
+    unplaced = list(dict.fromkeys(file for name, variable in dataset.data_vars.items() for file in files(variable)
+                                  if file not in holders and not any(
+                                      dataset[coordinate].ndim == 0 and file in files(dataset[coordinate])
+                                      for coordinate in dataset.coords)))
+    other = "longitude" if kind == "latitude" else "latitude"
+    try:
+        paired = scalar_coordinate(dataset, other)
+    except ClimannError:
+        paired = None
+    if unplaced and holders and paired is not None:
+        place = {kind: float(value), other: float(dataset[paired].values)}
+        code = ("import sys,xarray as xr;d=xr.open_dataset(sys.argv[1]);d.assign_coords("
+                f"latitude=((),{place['latitude']!r},dict(units='degrees_north',standard_name='latitude')),"
+                f"longitude=((),{place['longitude']!r},dict(units='degrees_east',standard_name='longitude')))"
+                ".to_netcdf(sys.argv[2])")
+        return (
+            f"{', '.join(Path(file).name for file in unplaced)} hold{'s' if len(unplaced) == 1 else ''} no {kind} "
+            f"beside {Path(holders[0]).name}, which is at one place ({kind} '{scalar}' = {value}): a latitude and "
+            f"longitude without units are no position (cdo drops them: \"Coordinates variable latitude can't be "
+            f"assigned\"); give the place's, with their units, in a copy, e.g. `{python_command(code)} "
+            f"{input_and_copy(unplaced[0], 'placed')}`, and give that file in place of {Path(unplaced[0]).name}"
+        )
+    return (
+        f"the {kind} '{scalar}'{own} is a scalar coordinate (one value, {value}), not an axis of "
+        f"the data; make it a dimension of length 1, e.g. with xarray's expand_dims('{scalar}')"
+    )
+
+
 def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
     """Why no coordinate of ``kind`` was found: a scalar one is not an axis, the dates are text
     (WRF's ``Times``, see :mod:`climann.data.text_times`), or none is there."""
@@ -789,10 +833,7 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
     except ClimannError:
         scalar = None
     if scalar is not None:
-        return (
-            f"the {kind} '{scalar}' is a scalar coordinate (one value, {dataset[scalar].values}), not an axis of "
-            f"the data; make it a dimension of length 1, e.g. with xarray's expand_dims('{scalar}')"
-        )
+        return _scalar_coordinate_message(dataset, kind, scalar)
     harmonics = harmonic_coefficients_refusal(dataset) if kind != "time" else None
     if harmonics is not None:  # GRACE Level-2 clm(time, degree, order): no position to give them (break40a A2)
         return harmonics

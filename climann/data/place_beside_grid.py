@@ -84,8 +84,9 @@ def check_place_beside_grid(datasets: Mapping[Path, xr.Dataset]) -> None:
 def _cell_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, place: tuple[float, float]) -> str:
     """``, e.g. `python -c "…" IN OUT``` that writes the cell of ``path``'s 1-D latitude and
     longitude nearest ``place`` (the place's longitude in the grid's convention, 0…360 or
-    −180…180, for the choice), labelled with the place's own latitude and longitude; ``""`` for
-    a grid of 2-D coordinates (no nearest cell by axis)."""
+    −180…180, for the choice), labelled with the place's own latitude and longitude, the
+    coordinates' attributes (units, standard_name) kept; ``""`` for a grid of 2-D coordinates
+    (no nearest cell by axis)."""
     latitude_name, longitude_name = axes
     if dataset[latitude_name].dims != (latitude_name,) or dataset[longitude_name].dims != (longitude_name,):
         return ""
@@ -93,7 +94,10 @@ def _cell_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, place:
     eastern = float(np.max(dataset[longitude_name].values)) > 180  # a 0…360 grid
     on_grid = longitude + 360 if eastern and longitude < 0 else longitude - 360 if not eastern and longitude > 180 \
         else longitude
+    # the place's values put in the cell's coordinates, their attributes kept: without units a scalar latitude is
+    # no latitude, and cdo drops it ("Coordinates variable latitude can't be assigned!", break44a A3)
     code = (f"import sys,xarray as xr;d=xr.open_dataset(sys.argv[1]);"
-            f"d=d.sel({latitude_name}={latitude!r},{longitude_name}={on_grid!r},method='nearest')"
-            f".assign_coords({latitude_name}={latitude!r},{longitude_name}={longitude!r});{whole_write()}")
+            f"d=d.sel({latitude_name}={latitude!r},{longitude_name}={on_grid!r},method='nearest');"
+            f"d=d.assign_coords({latitude_name}=d[{latitude_name!r}].copy(data={latitude!r}),"
+            f"{longitude_name}=d[{longitude_name!r}].copy(data={longitude!r}));{whole_write()}")
     return f", e.g. `{python_command(code)} {input_and_copy(path, f'at_{latitude:g}_{longitude:g}')}`"

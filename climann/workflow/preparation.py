@@ -713,8 +713,8 @@ def open_selected(
     renames.check_applied(at_last=True)
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]
-    blocks = with_cell_edges(subset_dataset(concat_blocks(parts, SPLIT_NAMES, sources=sources, used=used_variables(config)),
-                                            grid_stride=data.grid_stride), data.cell_edges)
+    combined = concat_blocks(parts, SPLIT_NAMES, sources=sources, used=used_variables(config))
+    blocks = with_cell_edges(subset_dataset(combined, grid_stride=data.grid_stride), data.cell_edges)
     return _weighed_as_configured(blocks, data)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import shlex
+import shutil
 import subprocess
 
 import cftime
@@ -861,6 +862,60 @@ def test_a_station_beside_a_grid_is_refused_with_a_line_that_writes_the_cell_whi
     np.testing.assert_array_equal(opened["pred"].values.ravel(), grid["pred"].isel(lat=row, lon=column).values)
     np.testing.assert_array_equal(opened["tas"].values.ravel(), station["tas"].values)
     assert (opened["lat"].item(), opened["lon"].item()) == (float(station["lat"]), float(station["lon"]))
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo is not installed")
+def test_the_written_cell_keeps_its_coordinates_units_through_cdo_and_a_cell_without_them_is_named(tmp_path,
+                                                                                                  monkeypatch, grid):
+    """break44a A3: the printed line wrote the cell's latitude and longitude without units; cdo's
+    settbounds,month (the next advice, for stamps on the 1st) then dropped them ("Coordinates variable
+    latitude can't be assigned!"), and the station's own scalar 'lat' was refused with no file named and
+    an expand_dims that changed nothing. The whole chain, run as printed: the cell keeps its units through
+    cdo and pairs; a cell that lost them is named, and the line given for it pairs."""
+    from climann.data.coords import find_coordinate
+
+    monkeypatch.chdir(tmp_path)
+    stations = _stations(grid)
+    stations = stations.assign_coords(lat=stations["lat"] + 0.3)
+    stations[["tas"]].to_netcdf(tmp_path / "gauge.nc")
+    station = stations.isel(station=1)
+    grid[["pred"]].to_netcdf(tmp_path / "grid.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "gauge.nc", tmp_path / "grid.nc"], select={"station": "PAR"}, grid_of="tas")
+    command = str(error.value).split("`")[1]
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    cell = tmp_path / shlex.split(command)[-1]
+    with xr.open_dataset(cell) as written:
+        assert {name: (written[name].attrs.get("units"), written[name].attrs.get("standard_name"))
+                for name in ("lat", "lon")} == {name: (grid[name].attrs.get("units"), grid[name].attrs.get("standard_name"))
+                                                for name in ("lat", "lon")}
+    (tmp_path / "bounded").mkdir()
+    subprocess.run(["cdo", "-s", "settbounds,month", str(cell), "bounded/cell.nc"], check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "gauge.nc", tmp_path / "bounded" / "cell.nc"], select={"station": "PAR"},
+                          grid_of="tas")
+    row, column = CELLS[1]
+    np.testing.assert_array_equal(opened["pred"].values.ravel(), grid["pred"].isel(lat=row, lon=column).values)
+    assert opened[find_coordinate(opened, "latitude")].item() == float(station["lat"])
+    # the cell as the old line wrote it: no units, which cdo then drops
+    with xr.open_dataset(cell) as written:
+        bare = written.load()
+    for name in ("lat", "lon"):
+        bare[name].attrs = {}
+    bare.to_netcdf(tmp_path / "bare.nc")
+    subprocess.run(["cdo", "-s", "settbounds,month", "bare.nc", "bounded/bare.nc"], check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "gauge.nc", tmp_path / "bounded" / "bare.nc"], select={"station": "PAR"},
+                          grid_of="tas")
+    with pytest.raises(ClimannError) as error:
+        find_coordinate(opened, "latitude")
+    message = str(error.value)
+    assert message.startswith("bare.nc holds no latitude beside gauge.nc, which is at one place (latitude 'lat' = ")
+    assert "expand_dims" not in message
+    command = message.split("`")[1]
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    placed = tmp_path / shlex.split(command)[-1]
+    opened = open_dataset([tmp_path / "gauge.nc", placed], select={"station": "PAR"}, grid_of="tas")
+    np.testing.assert_array_equal(opened["pred"].values.ravel(), grid["pred"].isel(lat=row, lon=column).values)
+    assert opened[find_coordinate(opened, "latitude")].item() == float(station["lat"])
 
 
 #: GRDC numbers: the integer coordinate of the station dimension beside the names (break33a A8).
