@@ -80,8 +80,12 @@ def _difference(reference: xr.DataArray, own: xr.DataArray, scale: float, offset
 
 
 def _refusal(name: str, reference: xr.DataArray, holders: Sequence[str], detail: str, lacking: str = "",
-             way: str = "") -> ClimannError:
+             way: str = "", *, single: tuple[Path, xr.DataArray] | None = None) -> ClimannError:
     units = str(reference.attrs.get("units", "")).strip()
+    if single is not None:
+        return ClimannError(
+            f"the level axis '{name}'{f' ({units})' if units else ''} of {', '.join(holders)} (the files that hold "
+            f"it) is not the same: {detail}{lacking}; {_one_level_advice(name, *single)}")
     return ClimannError(
         f"the level axis '{name}'{f' ({units})' if units else ''} of {', '.join(holders)} (the files that hold it) "
         f"is not the same: {detail}{lacking}; files are combined on one set of levels: give them on the same levels"
@@ -138,6 +142,22 @@ def _level_advice(reference: xr.DataArray, own: xr.DataArray, found: tuple[float
             f"{own_file.name}, `cdo sellevel,{_level_list(kept)} {cut}`{in_place_note(cut)})")
 
 
+def _one_level_advice(name: str, path: Path, axis: xr.DataArray) -> str:
+    """The way out for a file whose level axis ``name`` has one value (``ncks -d PRESSURE,2.5``
+    keeps it, of size 1) beside files of several levels: that value is its variables' own level
+    (a surface field beside profiles, CF §5.7), not one of the others' levels to interpolate to
+    (``cdo intlevel`` and ``sellevel`` abort on it: break44a A1); NCO's ``ncwa -a`` drops the
+    axis and keeps its value as a scalar level (read so: :mod:`climann.data.file_levels`)."""
+    from climann.data.shell import input_and_copy
+
+    units = str(axis.attrs.get("units", "")).strip()
+    value = float(np.asarray(axis.values, np.float64).ravel()[0])
+    files = input_and_copy(path, f"no_{name}")
+    return (f"{path.name} holds '{name}' with one value ({value:g}{f' {units}' if units else ''}): if that is its "
+            f"variables' own level (a surface field beside profiles), drop the axis in a copy, its value kept as a "
+            f"scalar level, `ncwa -a {name} {files}`, and give that file in place of {path.name}")
+
+
 def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *, home: int = 0,
                         select: Mapping[str, object] | None = None) -> list[xr.Dataset]:
     """The datasets with each level axis that two or more of them hold matched to the
@@ -189,8 +209,10 @@ def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *
             found = _in_units(own, reference)
             way = _level_advice(reference, own, found, Path(files[first]), Path(files[index]))
             if own.shape != reference.shape:  # xarray's "cannot align … join='exact'" named every file
+                single = (files[index], own) if own.size == 1 else (files[first], reference) \
+                    if reference.size == 1 else None
                 raise _refusal(name, reference, names, f"it has {reference.size} values in {files[first].name} and "
-                               f"{own.size} in {files[index].name}", lacking.get(name, ""), way)
+                               f"{own.size} in {files[index].name}", lacking.get(name, ""), way, single=single)
             if found is None:
                 raise _refusal(name, reference, names, f"'{own.attrs.get('units')}' in {files[index].name} does not "
                                f"convert to '{reference.attrs.get('units')}' in {files[first].name}",

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import netCDF4
@@ -184,3 +187,40 @@ def test_a_run_on_files_of_other_level_sets_scores_as_on_files_of_the_same_level
     found = _metrics(soil, mrsol, tmp_path / mrsol, monkeypatch)
     assert found["splits"] == expected["splits"]
     assert np.isfinite(found["splits"]["test"]["model"]["mse"]) and found["n_samples"]["test"] == 144
+
+
+@pytest.mark.skipif(shutil.which("ncwa") is None, reason="NCO is not installed")
+def test_a_one_level_file_beside_files_of_several_levels_is_told_ncwa_which_then_combines(soil, tmp_path,
+                                                                                        monkeypatch):
+    """break44a A1: RG's surface anomaly cut with ``ncks -d PRESSURE,2.5`` keeps PRESSURE of size 1; beside the
+    profiles at 10 levels, with PRESSURE=100 selected, the advice was cdo intlevel/sellevel, which abort on it
+    (and would not give the surface field). The advice is ncwa -a, run as printed: the field then combines with
+    its own level, its values those of the file, the target's those at the level selected."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(44)
+    surface = rng.normal(290, 1, (N_TIME, 1, LAT.size, LON.size))
+    with xr.open_dataset(soil["tas"]) as tas:
+        depth = xr.DataArray([0.005], dims="depth", attrs={"units": "m", "standard_name": "depth", "positive": "down",
+                                                           "axis": "Z"})
+        xr.Dataset({"sst": (("time", "depth", "lat", "lon"), surface.astype("f4"), {"units": "K"})},
+                   coords={**{name: tas[name] for name in ("time", "lat", "lon")}, "depth": depth}
+                   ).to_netcdf(tmp_path / "surf.nc")
+    one_level = tmp_path / "surf.nc"
+    with pytest.raises(ClimannError) as error:
+        open_dataset([soil["tsl"], one_level], grid_of="tsl", select={"depth": 0.09})
+    message = str(error.value)
+    assert ("surf.nc holds 'depth' with one value (0.005 m): if that is its variables' own level (a surface field "
+            "beside profiles), drop the axis in a copy") in message
+    assert "intlevel" not in message and "\n" not in message
+    command = message.split("`")[1]
+    assert command.startswith("ncwa -a depth ")
+    subprocess.run(shlex.split(command), check=True, cwd=tmp_path)
+    copy = tmp_path / shlex.split(command)[-1]
+    from climann.data.subset import select_values
+
+    combined = select_values(open_dataset([soil["tsl"], copy], grid_of="tsl", select={"depth": 0.09}),
+                             {"depth": 0.09})
+    with netCDF4.Dataset(soil["tsl"]) as nc:
+        target = np.asarray(nc["tsl"][:, 2], np.float32)  # depth 0.09 m, read without climann
+    np.testing.assert_array_equal(np.squeeze(combined["sst"].values), surface[:, 0].astype(np.float32))
+    np.testing.assert_array_equal(np.squeeze(combined["tsl"].values), target)
