@@ -22,6 +22,7 @@ chunk): its size is that of its files, never of its directory entry (:func:`stor
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -113,12 +114,76 @@ def other_format_message(path: Path) -> str | None:
     except OSError:
         return None
     if start != HDF4_SIGNATURE:
-        return None
+        return text_table_message(path)
     shown, copy = shown_path(path), shown_path(copy_path(path, "netcdf"))
     return (f"{path.name} is an HDF4 file (HDF-EOS2, as MODIS and CALIPSO write), not NetCDF, which climann's "
             f"netCDF library does not read; write a NetCDF copy first: `h4tonccf {shown} {copy}` (HDF-EOS's "
             f"netCDF-CF converter), or one field with GDAL: `gdalinfo {shown}` lists its subdatasets, then "
             f"`gdal_translate -of netCDF SUBDATASET {copy}`; in Python, pyhdf (pip install pyhdf) reads it")
+
+
+#: A line of PSMSL's RLR and Metric data files (``1.rlrdata``, ``.metdata``; psmsl.org/data/obtaining,
+#: "Format of the data files"): the decimal year (the middle of the month, or of the year in annual
+#: files), the mean sea level in mm (-99999 missing), the number of missing days, a flag for attention
+#: (3 digits), separated by ``;``.
+_PSMSL_LINE = re.compile(r"^\s*(\d{4}(?:\.\d+)?)\s*;\s*-?\d+\s*;\s*-?\d+\s*;\s*\d+\s*$")
+
+
+def text_table_message(path: Path) -> str | None:
+    """One line for a text file given as data: named as PSMSL's RLR format (:data:`_PSMSL_LINE`) with
+    the pandas line that writes its series as a CF station NetCDF file (``sea_level(time)`` in mm,
+    -99999 missing, the missing days and flag for attention beside it, the station's latitude and
+    longitude given as its last two arguments: they are in PSMSL's station list, not in the file);
+    any other text, as text, with the ways to a NetCDF copy; None for a file that is not text.
+
+    Monthly values are dated on the 15th of their month (PSMSL's decimal year is the month's middle,
+    ``year + (month - 0.5) / 12``); annual ones on 1 July.
+
+    Examples
+    --------
+    >>> text_table_message(Path("1.rlrdata"))  # doctest: +SKIP
+    "1.rlrdata is a text file of PSMSL's tide-gauge format (decimal year; sea level in mm; …"
+    """
+    try:
+        with open(path, "rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return None
+    if not head or b"\0" in head:
+        return None
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = [line for line in text.splitlines()[:-1 if len(head) == 4096 else None] if line.strip()]
+    if not lines:
+        return None
+    if all(_PSMSL_LINE.match(line) for line in lines):
+        monthly = any("." in line.split(";")[0] and float(line.split(";")[0]) % 1 for line in lines)
+        dated = ("m=np.round((t.year-np.floor(t.year))*12+0.5).astype(int);"
+                 "time=pd.to_datetime(dict(year=np.floor(t.year).astype(int),month=m,day=15))" if monthly
+                 else "time=pd.to_datetime(dict(year=t.year.astype(int),month=7,day=1))")
+        code = ("import sys,numpy as np,pandas as pd,xarray as xr;"
+                "t=pd.read_csv(sys.argv[1],sep=';',header=None,names=['year','sea_level','missing_days','flag']);"
+                f"{dated};"
+                "a=lambda v,u:((),float(v),dict(units=u));"
+                "xr.Dataset(dict(sea_level=('time',t.sea_level.mask(t.sea_level==-99999).astype('f8').values,"
+                "dict(units='mm',standard_name='sea_surface_height_above_reference_datum',"
+                "long_name='mean sea level (RLR)')),missing_days=('time',t.missing_days.values,"
+                "dict(units='1',long_name='number of missing days')),flag=('time',t.flag.values,"
+                "dict(long_name='flag for attention'))),coords=dict(time=time.values,"
+                "lat=a(sys.argv[3],'degrees_north'),lon=a(sys.argv[4],'degrees_east')),"
+                "attrs=dict(featureType='timeSeries')).to_netcdf(sys.argv[2])")
+        copy = shown_path(copy_path(path, "netcdf"))
+        return (f"{path.name} is a text file of PSMSL's tide-gauge format (decimal year; sea level in mm, -99999 "
+                f"missing; missing days; flag for attention), not NetCDF, which climann reads; write its series as a "
+                f"CF station NetCDF file with the station's latitude and longitude (from PSMSL's station list) in "
+                f"place of LAT LON: `{python_command(code)} {shown_path(path)} {copy} LAT LON`, and give that file")
+    first = lines[0].strip()
+    shown = first if len(first) <= 60 else f"{first[:57]}…"
+    return (f"{path.name} is a text file (it begins {shown!r}), not NetCDF: climann reads NetCDF (and GRIB, Zarr); "
+            f"write its columns as a NetCDF file first, e.g. with pandas (pandas.read_csv) and xarray "
+            f"(xarray.Dataset.from_dataframe(…).to_netcdf(…)), its times, positions and units as CF attributes")
 
 
 def compressed_message(path: Path) -> str | None:

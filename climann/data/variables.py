@@ -165,7 +165,7 @@ def require_variable(
         hint += _rename_hint(dataset, where, close[0], name)
     else:  # break28b A7: CMIP's scenario files given without the fx files of the run's orog and sftlf
         hint = ("; if it is in other files (CMIP keeps static fields such as orog and sftlf in their own fx "
-                "files, orog_fx_….nc; a static field of the training files, such as RG's mean field, is in "
+                "files, orog_fx_….nc, and a static field of the training files, such as RG's mean field, is in "
                 "those files), give those files too (--data, [data] paths)")
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"

@@ -379,3 +379,47 @@ def test_the_groups_of_several_files_are_copied_by_one_loop(tmp_path, monkeypatc
                    env={**os.environ, "PATH": shell_path()})
     copies = open_dataset(sorted(tmp_path.glob(shlex.split(data)[0])))
     np.testing.assert_array_equal(copies["tas"].values[:, 0, 0], np.repeat([280.0, 281.0, 282.0], 4))
+
+
+# --- PSMSL's own text format (break44a A9) ---------------------------------------------------------------------
+def _rlrdata(path, rows):
+    path.write_text("".join(f"{year:10.4f};{level:6d};{missing:2d};{flag:03d}\n" for year, level, missing, flag in rows))
+    return path
+
+
+def test_psmsl_rlrdata_is_named_with_a_line_that_writes_a_station_file_which_then_opens(tmp_path, monkeypatch):
+    """1.rlrdata, as PSMSL ships it, was "not a readable NetCDF file (truncated or another format)". Named as PSMSL's
+    format, with a pandas line that, run as printed (the station's position in place of LAT LON), writes the series
+    as a CF station file: sea level in mm, -99999 missing, each month dated on its 15th."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(9)
+    months = np.arange(36)
+    levels = (6950 + 80 * np.sin(2 * np.pi * months / 12) + rng.normal(0, 30, 36)).astype(int)
+    levels[[4, 17]] = -99999
+    rows = [(1993 + month // 12 + (month % 12 + 0.5) / 12, int(level), int(month % 3), int(month == 9))
+            for month, level in zip(months, levels)]
+    _rlrdata(tmp_path / "1.rlrdata", rows)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "1.rlrdata"])
+    message = str(error.value)
+    assert message.startswith("1.rlrdata is a text file of PSMSL's tide-gauge format (decimal year; sea level in mm, "
+                              "-99999 missing; missing days; flag for attention), not NetCDF")
+    assert "truncated" not in message and "\n" not in message
+    words = shlex.split(message.split("`")[1])
+    assert words[0] == "python" and words[-2:] == ["LAT", "LON"]
+    run_python(*words[1:-2], "48.383", "-4.495", check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / words[-3]])
+    expected = np.where(levels == -99999, np.nan, levels)  # the text's columns, read without pandas
+    np.testing.assert_array_equal(opened["sea_level"].values.ravel(), expected)
+    assert opened["sea_level"].attrs["units"] == "mm"
+    dates = [(time.year, time.month, time.day) for time in opened.indexes["time"]]
+    assert dates == [(1993 + month // 12, month % 12 + 1, 15) for month in months]
+    assert (np.ravel(opened["lat"].values)[0], np.ravel(opened["lon"].values)[0]) == (48.383, -4.495)
+
+
+def test_another_text_file_is_named_as_text(tmp_path):
+    (tmp_path / "gauges.csv").write_text("date,sea_level\n1993-01-15,6975\n")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "gauges.csv"])
+    assert str(error.value).startswith("gauges.csv is a text file (it begins 'date,sea_level'), not NetCDF: climann "
+                                       "reads NetCDF (and GRIB, Zarr); write its columns as a NetCDF file first")

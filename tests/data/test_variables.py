@@ -253,7 +253,7 @@ def test_a_missing_variable_without_a_close_name_points_to_files_of_static_field
         require_variable(dataset, "orog", "pr_Amon.nc, tas_Amon.nc")
     assert str(refused.value) == (
         f"variable 'orog' not in pr_Amon.nc, tas_Amon.nc; available: {', '.join(dataset.data_vars)}; if it is in "
-        "other files (CMIP keeps static fields such as orog and sftlf in their own fx files, orog_fx_….nc; a "
+        "other files (CMIP keeps static fields such as orog and sftlf in their own fx files, orog_fx_….nc, and a "
         "static field of the training files, such as RG's mean field, is in those files), give those files too "
         "(--data, [data] paths)")
 
