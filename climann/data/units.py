@@ -58,6 +58,7 @@ from climann.data.grain_volumes import (
     TEST_WEIGHTS_LB, bushel_against_mass, bushel_refusal_text, crop_factor, crop_of, names_bushels,
 )
 from climann.data.media_densities import concentration_refusal, medium_of
+from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
@@ -84,12 +85,19 @@ WATER_DENSITY = 1000.0
 #: "degrees C", "deg_C", "Degrees Celsius", "degree K", "Kelvin", the IRI Data Library's
 #: "Kelvin_scale", "Celsius_scale", "Fahrenheit_scale", … (any case): the scale.
 _TEMPERATURE_SPELLING = re.compile(
-    r"(?:deg(?:ree)?s?[\s_]*)?(?P<scale>celsius|centigrade|kelvin|fahrenheit)(?:_scale)?"
+    r"(?:deg(?:ree)?s?[\s_]*)?(?P<scale>celsius|celcius|centigrade|kelvin|fahrenheit)(?:_scale)?"
     r"|deg(?:ree)?s?[\s_]*(?P<letter>[ckf])",
     re.IGNORECASE,
 )
+
+#: The temperature scale a temperature was measured on, written after its unit: the Argo RG
+#: climatology's "degree celcius (ITS-90)" (break44a A8), "degC ITS-90", IPTS-68 in older ocean data.
+#: It names the realisation of the scale (ITS-90 and IPTS-68 differ by less than 0.01 K over the
+#: ocean's range), not another unit: read as the unit before it, with a note.
+_TEMPERATURE_SCALE_NOTE = re.compile(r"\s*[(\[]?\s*\b(?P<scale>i?pts[\s_-]?68|its[\s_-]?90)\s*[)\]]?\s*$",
+                                     re.IGNORECASE)
 _TEMPERATURE_SCALES = {
-    "celsius": "degC", "centigrade": "degC", "c": "degC",
+    "celsius": "degC", "celcius": "degC", "centigrade": "degC", "c": "degC",
     "kelvin": "K", "k": "K",
     "fahrenheit": "degF", "f": "degF",
 }
@@ -212,7 +220,9 @@ def normalised_units(text: str) -> str:
     """The units string with a spelling of a temperature scale the registry misreads
     (``degrees C``, ``deg C``, ``degrees_C``, ``Degrees Celsius``, ``degree K``, ``Kelvin``, the
     IRI Data Library's ``Kelvin_scale``, ``Celsius_scale``, ``Fahrenheit_scale``) rewritten as
-    ``degC``, ``K`` or ``degF``, "Dobson units" written ``DU``, ECMWF's "of water equivalent"
+    ``degC``, ``K`` or ``degF`` (also misspelt ``celcius``, and followed by the temperature scale
+    the values were measured on, ``degree celcius (ITS-90)``, with a note), "Dobson units" written
+    ``DU``, ECMWF's "of water equivalent"
     after a length left out (the
     quantity stays water: :func:`is_water_quantity` reads it in the units attribute); other
     strings stripped of surrounding blanks.
@@ -223,9 +233,17 @@ def normalised_units(text: str) -> str:
     ('degC', 'K', 'm')
     """
     stripped = _DOBSON_UNITS.sub("DU", _WATER_EQUIVALENT_SUFFIX.sub("", str(text)).strip())
-    match = _TEMPERATURE_SPELLING.fullmatch(stripped)
-    if match:
-        return _TEMPERATURE_SCALES[(match.group("scale") or match.group("letter")).lower()]
+    scale = _TEMPERATURE_SCALE_NOTE.search(stripped)
+    unit = stripped[:scale.start()].strip() if scale is not None else stripped
+    match = _TEMPERATURE_SPELLING.fullmatch(unit)
+    if match or (scale is not None and unit in ("K", "degC", "degF")):
+        symbol = _TEMPERATURE_SCALES[(match.group("scale") or match.group("letter")).lower()] if match else unit
+        if scale is not None:
+            note_once(_log, logging.INFO, (
+                f"units '{stripped}' read as {symbol}: {scale.group('scale')} names the temperature scale the values "
+                f"were measured on (ITS-90 and IPTS-68 differ by less than 0.01 K over the ocean's range), not "
+                "another unit"), key=(__name__, "temperature scale", stripped.lower()))
+        return symbol
     return stripped
 
 

@@ -50,10 +50,29 @@ from tests.fresh_python import run_python
         pytest.param(" K ", "K", id="blanks"),
         pytest.param("degrees_north", "degrees_north", id="not-a-temperature"),
         pytest.param("kg m-2 s-1", "kg m-2 s-1", id="unchanged"),
+        # the Argo RG climatology's spelling, the temperature scale after the unit (break44a A8)
+        pytest.param("degree celcius (ITS-90)", "degC", id="RG-celcius-ITS-90"),
+        pytest.param("degC ITS-90", "degC", id="degC-ITS-90"),
+        pytest.param("degrees Celsius [IPTS-68]", "degC", id="IPTS-68"),
+        pytest.param("K (ITS-90)", "K", id="K-ITS-90"),
+        pytest.param("ITS-90", "ITS-90", id="a-scale-alone-is-no-unit"),
+        pytest.param("psu (ITS-90)", "psu (ITS-90)", id="not-after-a-temperature"),
     ],
 )
 def test_normalised_spellings(spelling, expected):
     assert normalised_units(spelling) == expected
+
+
+def test_a_temperature_on_its_scale_converts_with_a_note(caplog):
+    """"degree celcius (ITS-90)" was "cannot read the units": the values were trained on as they stood and no other
+    file could be scored in kelvin. Read as degC, the scale said in a note: 20 of them are 293.15 K."""
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann.data.units"):
+        found = conversion("degree celcius (ITS-90)", "K", variable="ARGO_TEMPERATURE_MEAN")
+    assert found.scale * 20.0 + found.offset == pytest.approx(293.15, abs=1e-12)
+    assert "units 'degree celcius (ITS-90)' read as degC: ITS-90 names the temperature scale" in caplog.text
 
 
 @pytest.mark.parametrize(("units", "to", "attrs", "scale"), [

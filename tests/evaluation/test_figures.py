@@ -514,3 +514,37 @@ def test_error_maps_of_a_temperature_named_by_its_scale_are_labelled_in_its_symb
     monkeypatch.setattr(maps, "_map_figure", lambda layout, panels, **options: drawn.extend(panels))
     maps.plot_error_maps(layout, truth, predictions["model"], time_steps=TEST, split="test", path=tmp_path / "e.png")
     assert [panel.label for panel in drawn] == ["tas RMSE (K)", "tas bias (K)"]
+
+
+def test_long_colour_bar_labels_are_wrapped_clear_of_each_other(tmp_path, monkeypatch):
+    """break44a A8: under the three maps of RG's ARGO_TEMPERATURE_ANOMALY in "degree celcius (ITS-90)" the colour-bar
+    labels ran into each other and past the figure's edge. Each is wrapped to its map: drawn, no two labels overlap
+    and each lies inside the figure."""
+    from climann.evaluation.figures import maps
+
+    layout, truth, predictions = make_run()
+    # four columns of the six rows: maps about as narrow as RG's 40 × 42 box (2.2 in), where the labels collided
+    truth, model = truth[..., :4], predictions["model"][..., :4]
+    longitude = Coordinate(layout.longitude.name, layout.longitude.values[:4], layout.longitude.attrs)
+    layout = GridLayout(time=layout.time, latitude=layout.latitude, longitude=longitude,
+                        time_units=layout.time_units, calendar=layout.calendar, file_dims=layout.file_dims,
+                        target_name="ARGO_TEMPERATURE_ANOMALY",
+                        target_attrs={**layout.target_attrs, "units": "degree celcius (ITS-90)"})
+    drawn = {}
+    write = maps._save
+
+    def record(figure, path, dpi):
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        labels = [axis.xaxis.label for axis in figure.axes if axis.xaxis.label.get_text().startswith("ARGO_")]
+        drawn["boxes"] = [label.get_window_extent(renderer) for label in labels]
+        drawn["figure"] = figure.bbox
+        drawn["texts"] = [label.get_text() for label in labels]
+        return write(figure, path, dpi)
+
+    monkeypatch.setattr(maps, "_save", record)
+    plot_truth_prediction_error(layout, truth, model, time_index=33, split="test", path=tmp_path / "map.png", dpi=100)
+    boxes = sorted(drawn["boxes"], key=lambda box: box.x0)
+    assert len(boxes) == 3 and all("\n" in text for text in drawn["texts"])
+    assert all(left.x1 <= right.x0 for left, right in zip(boxes, boxes[1:]))
+    assert all(box.x0 >= drawn["figure"].x0 and box.x1 <= drawn["figure"].x1 for box in boxes)

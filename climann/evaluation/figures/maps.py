@@ -414,13 +414,33 @@ def _draw_points(axis: Axes, grid: MapGrid, panel: MapPanel):
 
 
 def _colorbar(figure: Figure, axis: Axes, mesh, panel: MapPanel) -> None:
-    """The map's colour bar, below it, with the panel's label (units) and arrows."""
+    """The map's colour bar, below it, with the panel's label (units) and arrows; a label longer
+    than its map is wide wrapped onto more lines (:func:`colorbar_label`)."""
     extend = panel.extend or _colorbar_extend(panel)
+    width = axis.get_position().width * figure.get_figwidth()  # the map's share of the row, in inches
     colorbar = figure.colorbar(mesh, ax=axis, orientation="horizontal", shrink=0.85, aspect=30,
-                               label=panel.label, extend=extend)
+                               label=colorbar_label(panel.label, width), extend=extend)
     symmetric = panel.vmin == -panel.vmax
     colorbar.ax.xaxis.set_major_locator(SpacedTicks([MaxNLocator(nbins=nbins, symmetric=symmetric)
                                                      for nbins in range(COLORBAR_TICKS, 0, -1)]))
+
+
+def colorbar_label(label: str, width_inches: float) -> str:
+    """``label`` wrapped at spaces to fit a map ``width_inches`` wide in the axis label's font
+    (``axes.labelsize``, :data:`TITLE_CHARACTER_EMS` per character): three maps side by side
+    with "ARGO_TEMPERATURE_ANOMALY error (degree celcius (ITS-90))" under each had their labels
+    run into each other (break44a A8); a word longer than a line is kept whole.
+
+    Examples
+    --------
+    >>> colorbar_label("ARGO_TEMPERATURE_ANOMALY error (degC)", 2.0).splitlines()
+    ['ARGO_TEMPERATURE_ANOMALY', 'error (degC)']
+    """
+    import textwrap
+
+    points = FontProperties(size=mpl.rcParams["axes.labelsize"]).get_size_in_points()
+    columns = max(int(width_inches * 72 / (points * TITLE_CHARACTER_EMS)), 12)
+    return textwrap.fill(label, columns, break_long_words=False, break_on_hyphens=False) or label
 
 
 def _colorbar_extend(panel: MapPanel) -> str:
