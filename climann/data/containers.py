@@ -130,11 +130,11 @@ _PSMSL_LINE = re.compile(r"^\s*(\d{4}(?:\.\d+)?)\s*;\s*-?\d+\s*;\s*-?\d+\s*;\s*\
 
 
 def text_table_message(path: Path) -> str | None:
-    """One line for a text file given as data: named as PSMSL's RLR format (:data:`_PSMSL_LINE`) with
-    the pandas line that writes its series as a CF station NetCDF file (``sea_level(time)`` in mm,
+    """One line for a text file of PSMSL's RLR format (:data:`_PSMSL_LINE`) given as data, with the
+    pandas line that writes its series as a CF station NetCDF file (``sea_level(time)`` in mm,
     -99999 missing, the missing days and flag for attention beside it, the station's latitude and
     longitude given as its last two arguments: they are in PSMSL's station list, not in the file);
-    any other text, as text, with the ways to a NetCDF copy; None for a file that is not text.
+    None for any other file (other text is "not a readable NetCDF file").
 
     Monthly values are dated on the 15th of their month (PSMSL's decimal year is the month's middle,
     ``year + (month - 0.5) / 12``); annual ones on 1 July.
@@ -179,11 +179,7 @@ def text_table_message(path: Path) -> str | None:
                 f"missing; missing days; flag for attention), not NetCDF, which climann reads; write its series as a "
                 f"CF station NetCDF file with the station's latitude and longitude (from PSMSL's station list) in "
                 f"place of LAT LON: `{python_command(code)} {shown_path(path)} {copy} LAT LON`, and give that file")
-    first = lines[0].strip()
-    shown = first if len(first) <= 60 else f"{first[:57]}…"
-    return (f"{path.name} is a text file (it begins {shown!r}), not NetCDF: climann reads NetCDF (and GRIB, Zarr); "
-            f"write its columns as a NetCDF file first, e.g. with pandas (pandas.read_csv) and xarray "
-            f"(xarray.Dataset.from_dataframe(…).to_netcdf(…)), its times, positions and units as CF attributes")
+    return None
 
 
 def compressed_message(path: Path) -> str | None:

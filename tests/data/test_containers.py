@@ -417,9 +417,7 @@ def test_psmsl_rlrdata_is_named_with_a_line_that_writes_a_station_file_which_the
     assert (np.ravel(opened["lat"].values)[0], np.ravel(opened["lon"].values)[0]) == (48.383, -4.495)
 
 
-def test_another_text_file_is_named_as_text(tmp_path):
-    (tmp_path / "gauges.csv").write_text("date,sea_level\n1993-01-15,6975\n")
-    with pytest.raises(ClimannError) as error:
+def test_another_text_file_is_not_read_as_psmsls(tmp_path):
+    (tmp_path / "gauges.csv").write_text("1993.0417;6975;0\n")  # three columns: not PSMSL's four
+    with pytest.raises(ClimannError, match=r"gauges.csv is not a readable NetCDF file \(truncated or another format\)$"):
         open_dataset([tmp_path / "gauges.csv"])
-    assert str(error.value).startswith("gauges.csv is a text file (it begins 'date,sea_level'), not NetCDF: climann "
-                                       "reads NetCDF (and GRIB, Zarr); write its columns as a NetCDF file first")
