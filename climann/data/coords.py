@@ -779,11 +779,8 @@ def _scalar_coordinate_message(dataset: xr.Dataset, kind: str, scalar: str) -> s
     alone as a station, beside a cut cell whose latitude lost its units and then, to cdo, itself:
     break44a A3), it is those files that are named, with the line that gives them the place's
     latitude and longitude with their units."""
-    from climann.data.sources import SOURCE_FILES_KEY  # sources imports this module
-
-    def files(variable: xr.DataArray) -> tuple[str, ...]:
-        return tuple(variable.encoding.get(SOURCE_FILES_KEY, ())) or (
-            (variable.encoding["source"],) if variable.encoding.get("source") else ())
+    def files(variable: xr.DataArray) -> tuple[str, ...]:  # the file each variable was opened from
+        return (str(variable.encoding["source"]),) if variable.encoding.get("source") else ()
 
     holders = files(dataset[scalar])
     own = f" of {', '.join(Path(file).name for file in holders)}" if holders else ""
