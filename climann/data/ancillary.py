@@ -266,11 +266,12 @@ def _described_as_ancillary(variable: xr.DataArray) -> str | None:
 
 def _quality_flag_meanings(variable: xr.DataArray) -> str | None:
     """``"its flag_meanings 'ok interpolated', quality flags"`` when one of ``variable``'s CF
-    ``flag_meanings`` (space-separated, underscores within one) is one of
-    :data:`QUALITY_FLAG_MEANINGS`, else None."""
+    ``flag_meanings`` (space-separated, underscores within one) is, or begins with the words of,
+    one of :data:`QUALITY_FLAG_MEANINGS`, else None."""
     meanings = str(variable.attrs.get("flag_meanings", ""))
     said = {" ".join(meaning.lower().replace("_", " ").replace("-", " ").split()) for meaning in meanings.split()}
-    if said & set(QUALITY_FLAG_MEANINGS):
+    if any(meaning == quality or meaning.startswith(f"{quality} ") for meaning in said
+           for quality in QUALITY_FLAG_MEANINGS):  # Argo's "interpolated_value", "no_qc_performed"
         return f"its flag_meanings '{meanings}', quality flags"
     return None
 

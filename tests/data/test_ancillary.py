@@ -470,6 +470,13 @@ def test_fire_cci_proposes_no_count_of_burn_patches(tmp_path):
                  "its flag_meanings 'ok interpolated', quality flags", id="flag-meanings-alone"),
     pytest.param(_variable("missing_days", long_name="number of missing days", units="1"),
                  "its long_name 'number of missing days'", id="psmsl-missing-days"),
+    pytest.param(_variable("TEMP_QC_FLAG", flag_values=np.arange(10, dtype="i1"),
+                           flag_meanings="no_qc_performed good_data probably_good_data "
+                                         "bad_data_that_are_potentially_correctable bad_data value_changed not_used "
+                                         "nominal_value interpolated_value missing_value"),
+                 "its flag_meanings 'no_qc_performed good_data probably_good_data "
+                 "bad_data_that_are_potentially_correctable bad_data value_changed not_used nominal_value "
+                 "interpolated_value missing_value', quality flags", id="argo-qc-meanings"),
     pytest.param(_variable("landcover", flag_values=np.array([1, 2], "i1"), flag_meanings="cropland tree_cover"),
                  None, id="class-map-kept"),
     pytest.param(_variable("wet", long_name="number of wet days", units="days"), None, id="cru-wet-days-kept"),
