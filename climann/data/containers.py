@@ -35,7 +35,7 @@ from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, g
                                  hdfeos_grids, span_grid)
 from climann.data.pps_grids import FILE_HEADER, GRID_HEADER, PpsGrid, pps_grid, states_start
 from climann.data.shell import (copy_path, glob_words, new_folder, python_command, shared_glob, shown_path,
-                                working_path)
+                                whole_write, working_path)
 
 #: The first bytes of an HDF5 file, so of every NetCDF-4 file (HDF5 File Format Specification,
 #: "Format Signature"): only these can hold groups.
@@ -167,13 +167,13 @@ def text_table_message(path: Path) -> str | None:
                 "t=pd.read_csv(sys.argv[1],sep=';',header=None,names=['year','sea_level','missing_days','flag']);"
                 f"{dated};"
                 "a=lambda v,u:((),float(v),dict(units=u));"
-                "xr.Dataset(dict(sea_level=('time',t.sea_level.mask(t.sea_level==-99999).astype('f8').values,"
+                "d=xr.Dataset(dict(sea_level=('time',t.sea_level.mask(t.sea_level==-99999).astype('f8').values,"
                 "dict(units='mm',standard_name='sea_surface_height_above_reference_datum',"
                 "long_name='mean sea level (RLR)')),missing_days=('time',t.missing_days.values,"
                 "dict(units='1',long_name='number of missing days')),flag=('time',t.flag.values,"
                 "dict(long_name='flag for attention'))),coords=dict(time=time.values,"
                 "lat=a(sys.argv[3],'degrees_north'),lon=a(sys.argv[4],'degrees_east')),"
-                "attrs=dict(featureType='timeSeries')).to_netcdf(sys.argv[2])")
+                f"attrs=dict(featureType='timeSeries'));{whole_write()}")
         copy = shown_path(copy_path(path, "netcdf"))
         return (f"{path.name} is a text file of PSMSL's tide-gauge format (decimal year; sea level in mm, -99999 "
                 f"missing; missing days; flag for attention), not NetCDF, which climann reads; write its series as a "

@@ -34,8 +34,7 @@ from climann.data.paths import is_zarr_store
 from climann.data.phony_dimensions import phony_copy_advice
 from climann.data.shell import (
     attribute_command, copy_path, identifier, input_and_copy, ncatted_attribute, python_command, source_and_copy,
-    values_command,
-    working_path,
+    values_command, whole_write, working_path,
 )
 from climann.data.spectral_axes import FREQUENCY_STANDARD_NAMES as FREQUENCY_STANDARD_NAMES
 from climann.data.spectral_axes import FREQUENCY_UNITS as FREQUENCY_UNITS
@@ -796,10 +795,10 @@ def _scalar_coordinate_message(dataset: xr.Dataset, kind: str, scalar: str) -> s
         paired = None
     if unplaced and holders and paired is not None:
         place = {kind: float(value), other: float(dataset[paired].values)}
-        code = ("import sys,xarray as xr;d=xr.open_dataset(sys.argv[1]);d.assign_coords("
+        code = ("import sys,xarray as xr;d=xr.open_dataset(sys.argv[1]);d=d.assign_coords("
                 f"latitude=((),{place['latitude']!r},dict(units='degrees_north',standard_name='latitude')),"
-                f"longitude=((),{place['longitude']!r},dict(units='degrees_east',standard_name='longitude')))"
-                ".to_netcdf(sys.argv[2])")
+                f"longitude=((),{place['longitude']!r},dict(units='degrees_east',standard_name='longitude')));"
+                f"{whole_write()}")
         return (
             f"{', '.join(Path(file).name for file in unplaced)} hold{'s' if len(unplaced) == 1 else ''} no {kind} "
             f"beside {Path(holders[0]).name}, which is at one place ({kind} '{scalar}' = {value}): a latitude and "
