@@ -53,7 +53,8 @@ _PYTHON_RESAMPLE = (
 )
 
 
-def resample_command(path: str | os.PathLike, hours: float, time: str = "time", *, centred: bool = False) -> str:
+def resample_command(path: str | os.PathLike, hours: float, time: str = "time", *,
+                     centred_on: float | None = None) -> str:
     """The shell line that writes beside ``path`` the means of its time-varying variables
     over cells of ``hours`` hours, with CF bounds of the cells' edges.
 
@@ -65,19 +66,19 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time", 
         The length of the coarser step, in hours (6 for 6-hourly).
     time : str
         The name of the time dimension in the file.
-    centred : bool
-        Whether the new cells are centred on the multiples of ``hours`` from 00:00 (3-hourly:
-        [22:30, 01:30] stamped 00:00, then 03:00 …), the stamps of a run trained on sub-daily
+    centred_on : float, optional
+        Hours after 00:00 (modulo ``hours``) to centre the new cells on: 0 gives 3-hourly cells
+        [22:30, 01:30] stamped 00:00, then 03:00 …, the stamps of a run trained on sub-daily
         values without bounds, which it read at their stamps (its ``hour`` feature at 00:00,
         03:00 …; fix44k: cells [00:00, 03:00] stamped 01:30 gave it hours it never saw, 1.5 h
-        off its own). Default: cells start there ([00:00, 03:00], stamped 01:30, CMIP6's 3hr).
+        off its own). Default: cells start at 00:00 ([00:00, 03:00], stamped 01:30, CMIP6's 3hr).
 
     Returns
     -------
     str
         ``python -c SCRIPT IN OUT HOURS TIME [START]`` (IN and OUT as
         :func:`climann.data.shell.input_and_copy` gives them, OUT named ``…_6-hourly.nc``;
-        START, −HOURS/2 when ``centred``, moves the cells' starts). A cell the data do not
+        START, ``centred_on`` − HOURS/2, moves the cells' starts). A cell the data do not
         fill (fewer values than the fullest cell: the data's first and last, begun or ended
         inside it) is left out, not averaged over part of it.
 
@@ -87,7 +88,7 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time", 
     True
     """
     return (f"python -c {shlex.quote(_PYTHON_RESAMPLE)} {input_and_copy(path, f'{hours:g}-hourly')} "
-            f"{hours:g} {shlex.quote(time)}" + (f" {-hours / 2:g}" if centred else ""))
+            f"{hours:g} {shlex.quote(time)}" + (f" {centred_on - hours / 2:g}" if centred_on is not None else ""))
 
 
 #: ``python -c SCRIPT IN OUT FREQ TIME``: the means of IN over the calendar periods of the pandas

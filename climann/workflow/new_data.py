@@ -928,11 +928,14 @@ def _averaging_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep, va
     methods = {name: layout.variable_cell_methods.get(name) for name in named
                if name not in static and name not in flags}
     # a run trained on sub-daily stamps without bounds read each value at its stamp (00:00, 03:00 …): the means
-    # advised are centred there, not stamped at the middles of cells starting there (fix44k: 1.5 h off its hours)
-    centred = not run.network.metadata.get("time_cell") and trained.duration is not None \
-        and trained.duration < datetime.timedelta(days=1)
+    # advised are centred there, not stamped at the middles of cells starting there (fix44k: 1.5 h off its hours);
+    # a run that did not record where its stamps lay (before fix44k) is taken at 00:00, as the advice says
+    metadata = run.network.metadata
+    centred_on = float(metadata.get("time_stamp_hours") or 0.0) if not metadata.get("time_cell") \
+        and trained.duration is not None and trained.duration < datetime.timedelta(days=1) else None
     return series_averaging_advice(file, trained.name, methods, time=layout.time.name, step=values.name,
-                                   centred=centred, bounded=layout.time_bounds is not None or layout.is_climatology,
+                                   centred_on=centred_on,
+                                   bounded=layout.time_bounds is not None or layout.is_climatology,
                                    units=_units_in_file(layout, file, methods), static=static, flags=flags,
                                    texts=texts)
 
