@@ -365,9 +365,10 @@ ZONE_ABBREVIATIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 #: Abbreviations as a zone attribute's whole value: ``CST``, ``CST/CDT``, ``CET-CEST``, ``EST (UTC-5)`` is not one.
 _ABBREVIATIONS = "|".join(ZONE_ABBREVIATIONS)
-_ABBREVIATED_VALUE = re.compile(rf"^\s*({_ABBREVIATIONS})(?:\s*[/,\-]\s*({_ABBREVIATIONS}))?\s*$")
-#: An abbreviation after the reference time of time units: ``hours since 2021-01-01 00:00:00 CST``.
-_ABBREVIATED_UNITS = re.compile(rf"^(?P<head>.*\bsince\b.*?\d)\s*(?P<zone>{_ABBREVIATIONS})\s*$")
+#: In any case (``cst``, ``Cst``: fix44k, units ``… 00:00:00 cst`` were read as UTC without a word).
+_ABBREVIATED_VALUE = re.compile(rf"^\s*({_ABBREVIATIONS})(?:\s*[/,\-]\s*({_ABBREVIATIONS}))?\s*$", re.IGNORECASE)
+#: An abbreviation after the reference time of time units: ``hours since 2021-01-01 00:00:00 CST``, any case.
+_ABBREVIATED_UNITS = re.compile(rf"^(?P<head>.*\bsince\b.*?\d)\s*(?P<zone>{_ABBREVIATIONS})\s*$", re.IGNORECASE)
 #: An abbreviation as a word of a long name, in capitals: "local time (CST/CDT)", "time (EST)".
 _ABBREVIATED_WORD = re.compile(rf"(?<![A-Za-z])({_ABBREVIATIONS})(?![A-Za-z])")
 
@@ -380,12 +381,12 @@ def _abbreviations_said(name: str, attrs: Mapping, units: str, file_attrs: Mappi
     ``words``: whether a long name's are looked at (only where the file's attributes are known:
     a global ``time_zone`` may name the zone the long name abbreviates)."""
     if (found := _ABBREVIATED_UNITS.match(units)) is not None:
-        return [found["zone"]], f"its units {units!r}"
+        return [found["zone"].upper()], f"its units {units!r}"
     zones = zone_attributes(attrs) or zone_attributes(file_attrs)
     whose = "" if zone_attributes(attrs) else " of the file"
     for key, value in zones.items():
         if isinstance(value, str) and (found := _ABBREVIATED_VALUE.match(value)) is not None:
-            return [word for word in found.groups() if word], f"{key}{whose} = {value!r}"
+            return [word.upper() for word in found.groups() if word], f"{key}{whose} = {value!r}"
     if zones or time_zone_offset(units) is not None or not words:
         return None  # an IANA name or an offset says the zone; an abbreviation beside it only describes it
     for key in ("long_name", "comment", "description"):

@@ -306,6 +306,9 @@ def test_global_zones_that_leave_nothing_to_say_are_not_warned_of(tmp_path, capl
     pytest.param("long_name", "time (EST)", ["EST"], id="long-name-est-silent-before"),
     pytest.param("units", "hours since 2021-01-01 00:00:00 CST", ["CST"], id="units-cst-silent-before"),
     pytest.param("global", "CST", ["CST"], id="global-time-zone"),
+    # fix44k: in small letters, the units were read as UTC without a word, the attribute warned of as "local time"
+    pytest.param("units", "hours since 2021-01-01 00:00:00 cst", ["CST"], id="units-lowercase-cst-silent-before"),
+    pytest.param("time_zone", "cst/cdt", ["CST", "CDT"], id="time-zone-lowercase-cst-cdt"),
 ])
 def test_a_zone_said_by_an_abbreviation_over_hourly_stamps_is_refused_asking_for_the_iana_name(
         tmp_path, where, value, words):
