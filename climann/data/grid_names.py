@@ -32,10 +32,12 @@ are then compared as any two files' grids are (:func:`climann.data.open.on_refer
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import xarray as xr
 
 from climann.data.coords import find_coordinate, geographic_kinds, named_coordinates, two_dimensional_candidates
+from climann.data.renames import FileRenames, rename_options
 from climann.errors import ClimannError
 
 #: The horizontal axes given one name across files.
@@ -53,7 +55,8 @@ def _grid_axis(dataset: xr.Dataset, kind: str) -> str | None:
     return name if variable is not None and variable.dims == (name,) and kind in geographic_kinds(variable) else None
 
 
-def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str], *, reference: int = 0) -> list[xr.Dataset]:
+def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str], *, reference: int = 0,
+                  renames: FileRenames | None = None, files: Sequence[Path] = ()) -> list[xr.Dataset]:
     """The datasets with their latitude and longitude axes under one name each when they name
     them differently (``latitude`` in ERA5's file, ``lat`` in a CMIP file), and so their 2-D
     latitude and longitude on the same dimensions (the module says when).
@@ -86,18 +89,20 @@ def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str], *, refe
     renamed = list(datasets)
     for kind in GRID_KINDS:
         renamed = _one_name(renamed, [_grid_axis(dataset, kind) for dataset in renamed], labels, reference,
-                            kind=f"{kind} axis", rename=_renamed)
+                            kind=f"{kind} axis", rename=_renamed, renames=renames, files=files)
     planes = [_two_dimensional(dataset) for dataset in renamed]
     home = planes[reference] if planes[reference] is not None else next((plane for plane in planes if plane), None)
     for position, kind in enumerate(GRID_KINDS):
         names = [plane[position] if plane is not None and home is not None and plane[2] == home[2] else None
                  for plane in planes]
-        renamed = _one_name(renamed, names, labels, reference, kind=f"2-D {kind}", rename=_renamed_2d)
+        renamed = _one_name(renamed, names, labels, reference, kind=f"2-D {kind}", rename=_renamed_2d,
+                            renames=renames, files=files)
     return renamed
 
 
 def _one_name(datasets: list[xr.Dataset], names: list[str | None], labels: Sequence[str], reference: int, *,
-              kind: str, rename: Callable[[xr.Dataset, str, str], xr.Dataset]) -> list[xr.Dataset]:
+              kind: str, rename: Callable[[xr.Dataset, str, str], xr.Dataset], renames: FileRenames | None = None,
+              files: Sequence[Path] = ()) -> list[xr.Dataset]:
     """``datasets`` with the coordinate each names in ``names`` (None: none) renamed to the
     reference's name (``names[reference]``, else the first), by ``rename``.
 
@@ -116,13 +121,13 @@ def _one_name(datasets: list[xr.Dataset], names: list[str | None], labels: Seque
         if name is None or name == common:
             continue
         if common in dataset.variables:
-            fixes = " ".join(f"--rename '{labels[other]}:{names[other]}={common}'"
-                             for other in range(len(names)) if names[other] not in (None, common))
+            # one rename, of that variable (fix44k: "or give them one yourself: --rename 'b.nc:latitude=lat'" was
+            # refused, b.nc holding a 'lat' still)
+            own = rename_options({labels[index]: {common: f"{common}_2"}}, renames, files)
             raise ClimannError(
                 f"the files name their {kind} differently ('{common}' in {labels[names.index(common)]}, "
                 f"'{name}' in {labels[index]}) and {labels[index]} has another variable named '{common}'; "
-                f"rename that variable (e.g. --rename '{labels[index]}:{common}={common}_2') and they take "
-                f"one name, or give them one yourself: {fixes}")
+                f"rename that variable (e.g. {own}) and they take one name")
         renamed[index] = rename(dataset, name, common)
     return renamed
 

@@ -1154,15 +1154,16 @@ def _open_files(
         # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
         # name before anything compares the files' times; see climann.data.time_names.
         names = [path.name for path in files]
-        opened_files.update(zip(files, one_time_name([opened(path) for path in files], names), strict=True))
+        opened_files.update(zip(files, one_time_name([opened(path) for path in files], names, renames=renames,
+                                                     files=files), strict=True))
         # So do latitude and longitude axes named differently (ERA5's latitude beside CMIP's lat); see
         # climann.data.grid_names.
         # The target's file gives the grid its names, order and values (own-data.md: "aligned … into
         # the target file's order"); the first file's did (break29b A8: predictions.nc in a
         # predictor file's lat/lon and order).
         home = next((index for index, path in enumerate(files) if target in opened(path).data_vars), 0)
-        opened_files.update(zip(files, one_grid_name([opened(path) for path in files], names, reference=home),
-                                strict=True))
+        opened_files.update(zip(files, one_grid_name([opened(path) for path in files], names, reference=home,
+                                                     renames=renames, files=files), strict=True))
         # One variable's files from two simulations (models, members) are refused before anything
         # else is said of them (their calendars); see climann.data.simulations.
         check_one_simulation({path: opened(path) for path in files})

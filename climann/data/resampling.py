@@ -12,6 +12,7 @@ them units of their own (break33b B5). The line of :func:`resample_command` inst
 - averages only the time-varying variables (``lat_bnds`` stays as it is), and says of instants
   averaged (``time: point``) that they are now means (``time: mean``, CF 1.8 §7.3; fix44d: the
   copy kept ``time: point``, and a run trained on means was warned its inputs were instants);
+- leaves out cells the data do not fill (the first and last, begun or ended inside them);
 - writes each mean at the middle of its new cell [start, start + step] with bounds of those
   edges, in the time's own units and calendar (xarray's CF encoder gives the bounds the
   time's units when the time names them in ``bounds``).
@@ -35,11 +36,14 @@ __all__ = ["calendar_resample_command", "resample_command", "restamp_command"]
 #: to OUT (see the module description).
 _PYTHON_RESAMPLE = (
     'import re,sys,datetime,numpy as np,xarray as xr;i,o,h,t=sys.argv[1:5];h=datetime.timedelta(hours=float(h));'
+    'f=datetime.timedelta(hours=float((sys.argv[5:] or [0])[0]));'
     'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
     'b=d[t].attrs.get("bounds");c=d[b].values if b in d.variables else None;'
     'd=d.drop_vars([b] if c is not None else []);'
     'd=d.assign_coords({t:d[t].copy(data=d[t].values if c is None else c.min(1)+(c.max(1)-c.min(1))/2)});'
-    'm=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:h}).mean(keep_attrs=True);s=m[t].values;'
+    'n=d[t].resample({t:h},offset=f).count().values;'
+    'm=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:h},offset=f).mean(keep_attrs=True)'
+    '.isel({t:n==n.max()});s=m[t].values;'
     '[m[v].attrs.update(cell_methods=re.sub(t+": *point",t+": mean",m[v].attrs["cell_methods"])) for v in m.data_vars '
     'if "cell_methods" in m[v].attrs];'
     'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s+h/2})]);m[t+"_bnds"]=((t,"bnds"),np.stack([s,s+h],1));'
@@ -49,7 +53,8 @@ _PYTHON_RESAMPLE = (
 )
 
 
-def resample_command(path: str | os.PathLike, hours: float, time: str = "time") -> str:
+def resample_command(path: str | os.PathLike, hours: float, time: str = "time", *,
+                     centred_on: float | None = None) -> str:
     """The shell line that writes beside ``path`` the means of its time-varying variables
     over cells of ``hours`` hours, with CF bounds of the cells' edges.
 
@@ -61,12 +66,21 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time") 
         The length of the coarser step, in hours (6 for 6-hourly).
     time : str
         The name of the time dimension in the file.
+    centred_on : float, optional
+        Hours after 00:00 (modulo ``hours``) to centre the new cells on: 0 gives 3-hourly cells
+        [22:30, 01:30] stamped 00:00, then 03:00 …, the stamps of a run trained on sub-daily
+        values without bounds, which it read at their stamps (its ``hour`` feature at 00:00,
+        03:00 …; fix44k: cells [00:00, 03:00] stamped 01:30 gave it hours it never saw, 1.5 h
+        off its own). Default: cells start at 00:00 ([00:00, 03:00], stamped 01:30, CMIP6's 3hr).
 
     Returns
     -------
     str
-        ``python -c SCRIPT IN OUT HOURS TIME`` (IN and OUT as
-        :func:`climann.data.shell.input_and_copy` gives them, OUT named ``…_6-hourly.nc``).
+        ``python -c SCRIPT IN OUT HOURS TIME [START]`` (IN and OUT as
+        :func:`climann.data.shell.input_and_copy` gives them, OUT named ``…_6-hourly.nc``;
+        START, ``centred_on`` − HOURS/2, moves the cells' starts). A cell the data do not
+        fill (fewer values than the fullest cell: the data's first and last, begun or ended
+        inside it) is left out, not averaged over part of it.
 
     Examples
     --------
@@ -74,7 +88,7 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time") 
     True
     """
     return (f"python -c {shlex.quote(_PYTHON_RESAMPLE)} {input_and_copy(path, f'{hours:g}-hourly')} "
-            f"{hours:g} {shlex.quote(time)}")
+            f"{hours:g} {shlex.quote(time)}" + (f" {centred_on - hours / 2:g}" if centred_on is not None else ""))
 
 
 #: ``python -c SCRIPT IN OUT FREQ TIME``: the means of IN over the calendar periods of the pandas

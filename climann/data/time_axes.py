@@ -353,7 +353,8 @@ def _listed(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
 
 
-def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean") -> str:
+def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean",
+                     centred_on: float | None = None) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
     (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it);
@@ -368,7 +369,10 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     ``value_word`` says what each value is over its time cell
     (:func:`~climann.data.cell_methods.time_value_word`): totals (``time: sum``, precipitation
     amounts) are summed (``cdo monsum``, ``Dataset.resample(...).sum()``), never averaged;
-    means and any other values (instants, daily maxima) are averaged, as before.
+    means and any other values (instants, daily maxima) are averaged, as before. ``centred_on``: the
+    ``N-hourly`` cells are centred that many hours after 00:00 and every N hours on, the stamps of a
+    run trained on values without bounds (:func:`~climann.data.resampling.resample_command`), and
+    the advice says so.
     """
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     statistic, words = _KEPT_STATISTICS.get(value_word, _KEPT_STATISTICS["mean"])
@@ -383,13 +387,23 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         return "e.g. with xarray's Dataset.resample(...).sum() (totals are summed, not averaged)"
     hours = re.fullmatch(r"([0-9.]+)-hourly", frequency or "")
     if hours and not is_zarr_store(file):
-        return f"e.g. {frequency} means with `{resample_command(file, float(hours.group(1)), time)}`"
+        step = float(hours.group(1))
+        where = (f" centred on {_time_of_day(centred_on)}, {_time_of_day(centred_on + step)} …, the run's stamps "
+                 f"(without time bounds, read at their hours)" if centred_on is not None else "")
+        return f"e.g. {frequency} means{where} with `{resample_command(file, step, time, centred_on=centred_on)}`"
     return "e.g. with xarray's Dataset.resample"
 
 
 #: A time step's name → the pandas frequency of its calendar periods' starts
 #: (:func:`~climann.data.resampling.calendar_resample_command`, for files CDO does not read whole).
 _CALENDAR_PERIODS = {"monthly": "MS", "yearly": "YS", "daily": "D"}
+
+
+def _time_of_day(hours: float) -> str:
+    """``03:00`` for 3 hours, ``01:30`` for 1.5."""
+    minutes = int(round(hours * 60))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
 
 #: A time step's name → CDO's ``settbounds`` frequency of the cells that stamps without bounds
 #: open (climann reads a daily value stamped at 00:00 as the mean of the day beginning there).
@@ -401,7 +415,7 @@ _CDO_PERIODS = {"day": "day", "mon": "month", "year": "year"}
 def series_averaging_advice(
     file: str | Path, frequency: str, methods: Mapping[str, str | None], *, time: str = "time", step: str = "",
     bounded: bool = True, units: Mapping[str, str | None] | None = None, static: Sequence[str] = (),
-    flags: Sequence[str] = (), texts: Sequence[str] = (),
+    flags: Sequence[str] = (), texts: Sequence[str] = (), centred_on: float | None = None,
 ) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…), each variable
     by what its values are over their time cells (its ``cell_methods``, CF 1.8 section 7.3;
@@ -456,6 +470,9 @@ def series_averaging_advice(
     texts : sequence of str, optional
         Those of ``static`` stored as text (NetCDF-4 strings, char arrays): copied into the
         means' copy (the only copy with one group) by ``ncks -A -v``, not by CDO.
+    centred_on : float, optional
+        Hours after 00:00 to centre ``N-hourly`` cells on: the stamps of a run trained without
+        time bounds (:func:`averaging_advice`).
 
     Returns
     -------
@@ -471,8 +488,8 @@ def series_averaging_advice(
     if prefix is None or not groups:
         unsaid = (f"; leave out {_listed(sorted(flags))}, {'flag variables' if len(flags) > 1 else 'a flag variable'} "
                   f"(CF 3.5), whose codes have no {frequency} mean") if flags else ""
-        return averaging_advice(file, frequency, time,
-                                value_word=next(iter(groups)) if len(groups) == 1 else "mean") + unsaid + assumed
+        return averaging_advice(file, frequency, time, value_word=next(iter(groups)) if len(groups) == 1 else "mean",
+                                centred_on=centred_on) + unsaid + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
     # a step CDO has no cells of: the new cells are whole periods, set on the output (fix43l)
     new_cells = f"settbounds,{_CDO_PERIODS[prefix]} -" if not bounded and step not in _CDO_CELLS else ""

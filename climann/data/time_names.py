@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 import xarray as xr
 
@@ -37,6 +38,7 @@ from climann.data.coords import bounds_names, named_coordinates
 from climann.data.forecast_times import is_dated
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
+from climann.data.renames import FileRenames, rename_options
 from climann.data.shell import (
     copy_command, copy_path, name_list, select_command, shown_path, source_and_copy, with_file_time_names, working_path,
 )
@@ -53,7 +55,8 @@ def time_axes(dataset: xr.Dataset) -> list[str]:
     return [str(name) for name in dataset.dims if name in dataset.coords and is_dated(dataset[name])]
 
 
-def one_time_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list[xr.Dataset]:
+def one_time_name(datasets: Sequence[xr.Dataset], labels: Sequence[str], *, renames: FileRenames | None = None,
+                  files: Sequence[Path] = ()) -> list[xr.Dataset]:
     """The datasets with their time axes under one name when they name them differently.
 
     The name is ``time`` when a dataset calls its axis so, else the first one's; when
@@ -67,6 +70,12 @@ def one_time_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list
     labels : sequence of str
         What each was read from, a file name (also the ``--rename`` pattern the advice
         gives for it).
+    renames : FileRenames, optional
+        The user's own rename rules of ``files``: the ``--rename`` advised is merged with them
+        (:func:`~climann.data.renames.rename_options`; fix44k: advised beside a rule the file
+        already took, it renamed nothing, as rules do not chain, and the refusal came back).
+    files : sequence of Path
+        The files given, for ``renames``.
 
     Returns
     -------
@@ -93,10 +102,12 @@ def one_time_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list
     free = [name for name in candidates if taken[name] is None]
     if not free:
         index, name = taken[candidates[0]], candidates[0]
+        # one rename, of that variable: the axes then take its name (fix44k: "or give them one yourself,
+        # --rename 'new.nc:valid_time=time'" was refused, new.nc holding a 'time' still)
         raise ClimannError(_refusal(
             axes, labels, f"{labels[index]} has another variable named '{name}'",
-            f"rename that variable, e.g. --rename '{labels[index]}:{name}={name}_2', and the axes take one name; or "
-            "give them one yourself, e.g. "))
+            f"rename that variable, e.g. {rename_options({labels[index]: {name: f'{name}_2'}}, renames, files)}, and "
+            "the axes take one name"))
     return [_renamed(dataset, found[0], free[0]) if found and found[0] != free[0] else dataset
             for dataset, found in zip(datasets, axes)]
 
@@ -323,13 +334,11 @@ def _renamed(dataset: xr.Dataset, name: str, common: str) -> xr.Dataset:
 
 def _refusal(axes: Sequence[list[str]], labels: Sequence[str], reason: str, fix: str) -> str:
     """One line: which files name their time axis how, why they cannot be given one name
-    here, and the ``--rename`` (``[data] rename``) that gives them one."""
+    here, and the ``--rename`` (``[data] rename``) that lets them take one (``fix``)."""
     by_name: dict[str, list[str]] = {}
     for label, found in zip(labels, axes):
         for name in found:
             by_name.setdefault(name, []).append(label)
     listed = "; ".join(f"'{name}' in {', '.join(files[:2])}{' …' if len(files) > 2 else ''}"
                        for name, files in by_name.items())
-    first, other = list(by_name)[:2]
-    return (f"the files name their time axis differently ({listed}) and {reason}; {fix}"
-            f"--rename '{by_name[other][0]}:{other}={first}'")
+    return f"the files name their time axis differently ({listed}) and {reason}; {fix}"

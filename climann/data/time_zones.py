@@ -190,6 +190,8 @@ def _offset_of(value: object, reference: datetime.datetime) -> tuple[int, bool] 
     if isinstance(value, (int, float, np.integer, np.floating)) and np.isfinite(value):
         return round(float(value) * 60), False
     text = str(value).strip()
+    if (beside := _ABBREVIATED_OFFSET.match(text)) is not None:  # "JST (UTC+9)": the offset decides (fix44k)
+        text = beside["offset"]  # one that disagrees with the abbreviation is refused (abbreviated_zone_message)
     if (found := _OFFSET_TEXT.match(text)) is not None:
         minutes = int(found["hours"]) * 60 + int(found["minutes"] or 0) + round(float(found["fraction"] or 0) * 60)
         return (-minutes if found["sign"] == "-" else minutes), False
@@ -365,9 +367,14 @@ ZONE_ABBREVIATIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 #: Abbreviations as a zone attribute's whole value: ``CST``, ``CST/CDT``, ``CET-CEST``, ``EST (UTC-5)`` is not one.
 _ABBREVIATIONS = "|".join(ZONE_ABBREVIATIONS)
-_ABBREVIATED_VALUE = re.compile(rf"^\s*({_ABBREVIATIONS})(?:\s*[/,\-]\s*({_ABBREVIATIONS}))?\s*$")
-#: An abbreviation after the reference time of time units: ``hours since 2021-01-01 00:00:00 CST``.
-_ABBREVIATED_UNITS = re.compile(rf"^(?P<head>.*\bsince\b.*?\d)\s*(?P<zone>{_ABBREVIATIONS})\s*$")
+#: In any case (``cst``, ``Cst``: fix44k, units ``… 00:00:00 cst`` were read as UTC without a word).
+_ABBREVIATED_VALUE = re.compile(rf"^\s*({_ABBREVIATIONS})(?:\s*[/,\-]\s*({_ABBREVIATIONS}))?\s*$", re.IGNORECASE)
+#: An abbreviation after the reference time of time units: ``hours since 2021-01-01 00:00:00 CST``, any case.
+_ABBREVIATED_UNITS = re.compile(rf"^(?P<head>.*\bsince\b.*?\d)\s*(?P<zone>{_ABBREVIATIONS})\s*$", re.IGNORECASE)
+#: An abbreviation with an offset beside it: ``JST (UTC+9)``, ``CST UTC-6``, ``EST [GMT-05:00]``; the offset decides,
+#: and must be one of the abbreviation's meanings' (fix44k: read as no offset, and advised ``+HH:MM``).
+_ABBREVIATED_OFFSET = re.compile(rf"^\s*(?P<zone>{_ABBREVIATIONS})\s*[(\[]?\s*(?P<offset>(?:UTC|GMT)\s*[-+]\s*\d{{1,2}}"
+                                 rf"(?::?\d{{2}})?)\s*[)\]]?\s*$", re.IGNORECASE)
 #: An abbreviation as a word of a long name, in capitals: "local time (CST/CDT)", "time (EST)".
 _ABBREVIATED_WORD = re.compile(rf"(?<![A-Za-z])({_ABBREVIATIONS})(?![A-Za-z])")
 
@@ -380,12 +387,12 @@ def _abbreviations_said(name: str, attrs: Mapping, units: str, file_attrs: Mappi
     ``words``: whether a long name's are looked at (only where the file's attributes are known:
     a global ``time_zone`` may name the zone the long name abbreviates)."""
     if (found := _ABBREVIATED_UNITS.match(units)) is not None:
-        return [found["zone"]], f"its units {units!r}"
+        return [found["zone"].upper()], f"its units {units!r}"
     zones = zone_attributes(attrs) or zone_attributes(file_attrs)
     whose = "" if zone_attributes(attrs) else " of the file"
     for key, value in zones.items():
         if isinstance(value, str) and (found := _ABBREVIATED_VALUE.match(value)) is not None:
-            return [word for word in found.groups() if word], f"{key}{whose} = {value!r}"
+            return [word.upper() for word in found.groups() if word], f"{key}{whose} = {value!r}"
     if zones or time_zone_offset(units) is not None or not words:
         return None  # an IANA name or an offset says the zone; an abbreviation beside it only describes it
     for key in ("long_name", "comment", "description"):
@@ -430,6 +437,8 @@ def abbreviated_zone_message(name: str, attrs: Mapping, units: str, values: np.n
     """
     if " since " not in units:
         return None
+    if (disagreeing := _disagreeing_offset_message(name, attrs, units, values)) is not None:
+        return disagreeing
     said = _abbreviations_said(name, attrs, units, file_attrs or {}, words=words)
     if said is None:
         return None
@@ -451,6 +460,30 @@ def abbreviated_zone_message(name: str, attrs: Mapping, units: str, values: np.n
             f"the stamps are in, e.g. `{attribute_command(changes, COMMAND_FILES_PLACEHOLDER)}` if they are "
             f"{ZONE_ABBREVIATIONS[found_words[0]][0][0]} (climann then reads that zone by zoneinfo and says how its "
             f"stamps are read)")
+
+
+def _disagreeing_offset_message(name: str, attrs: Mapping, units: str, values: np.ndarray) -> str | None:
+    """The one line refusing sub-daily stamps whose zone attribute gives an abbreviation and an offset
+    that none of its meanings has (``time_zone = "JST (UTC-5)"``: Japan is UTC+09:00), or None."""
+    for key, value in zone_attributes(attrs).items():
+        if not isinstance(value, str) or (found := _ABBREVIATED_OFFSET.match(value)) is None:
+            continue
+        word = found["zone"].upper()
+        given = _offset_of(found["offset"], datetime.datetime(2000, 1, 1))
+        meanings = ZONE_ABBREVIATIONS[word]
+        if given is None or any(_offset_of(offset, datetime.datetime(2000, 1, 1)) == given
+                                for _, _, offset in meanings):
+            continue
+        if read_in_local_time(units, np.asarray(values, dtype=np.float64)):
+            return None
+        said = ", ".join(f"{what} ({zone}, UTC{offset})" for what, zone, offset in meanings)
+        change = ncatted_attribute(key, name, "o", "c", meanings[0][1])
+        return (f"{FILE_PLACEHOLDER}: time {name!r} says its time zone as {key} = {value!r}, whose offset "
+                f"UTC{offset_text(given[0])} is none of {word}'s ({said}): which one is meant cannot be told, and the "
+                f"sub-daily stamps are not read by either; give the IANA zone name the stamps are in, e.g. "
+                f"`{attribute_command([change], COMMAND_FILES_PLACEHOLDER)}` if they are {meanings[0][0]}, or the "
+                f"offset alone if it is the right one")
+    return None
 
 
 def file_abbreviated_zone_message(dataset) -> str | None:

@@ -51,7 +51,7 @@ recorded — is not compared: such a model file predicts as it always did (one n
 from __future__ import annotations
 
 import dataclasses
-
+import datetime
 import json
 import logging
 import re
@@ -894,7 +894,7 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
     depending = _step_dependent(run)
     if trained_text == trained.name and new_text == values.name:  # each side's cells are its steps
         if values.approximate_days < trained.approximate_days:
-            advice = f"average them to {trained.name} steps first, {_averaging_advice(layout, trained, values)}"
+            advice = f"average them to {trained.name} steps first, {_averaging_advice(run, layout, trained, values)}"
         elif layout.is_climatology:  # its periods are its cells: a climatology of the run's periods is the way
             advice = f"give a {trained.name} climatology, or retrain the run on {values.name} data"
         else:
@@ -917,7 +917,7 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
     _log.warning(f"{said}: the model is given them as if they were the values it was trained on; {advice}")
 
 
-def _averaging_advice(layout: GridLayout, trained: TimeStep, values: TimeStep) -> str:
+def _averaging_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep, values: TimeStep) -> str:
     """How to bring the new data's first file, of ``values`` finer than the run's ``trained``
     step, to that step: each of its variables summed or averaged by its ``cell_methods``
     (:func:`~climann.data.time_axes.series_averaging_advice`), its CF flag variables left out
@@ -927,7 +927,14 @@ def _averaging_advice(layout: GridLayout, trained: TimeStep, values: TimeStep) -
     static, flags, texts = _kinds_in_file(layout, file, named)
     methods = {name: layout.variable_cell_methods.get(name) for name in named
                if name not in static and name not in flags}
+    # a run trained on sub-daily stamps without bounds read each value at its stamp (00:00, 03:00 …): the means
+    # advised are centred there, not stamped at the middles of cells starting there (fix44k: 1.5 h off its hours);
+    # a run that did not record where its stamps lay (before fix44k) is taken at 00:00, as the advice says
+    metadata = run.network.metadata
+    centred_on = float(metadata.get("time_stamp_hours") or 0.0) if not metadata.get("time_cell") \
+        and trained.duration is not None and trained.duration < datetime.timedelta(days=1) else None
     return series_averaging_advice(file, trained.name, methods, time=layout.time.name, step=values.name,
+                                   centred_on=centred_on,
                                    bounded=layout.time_bounds is not None or layout.is_climatology,
                                    units=_units_in_file(layout, file, methods), static=static, flags=flags,
                                    texts=texts)

@@ -11,6 +11,7 @@ folder and published by :mod:`climann.workflow.outputs`.
 from __future__ import annotations
 
 import csv
+import datetime
 import dataclasses
 import io
 import json
@@ -192,6 +193,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "temperature_readings": input_temperature_readings(config, data.samples.feature_names, layout),
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
+        **({"time_stamp_hours": phase} if (phase := training_stamp_hours(layout, step)) is not None else {}),
         **({"time_periods": periods.period, "time_periods_a_year": periods.per_year}
            if (periods := training_period_step(layout)) else {}),
         "season_dated_by": config.data.season_dated_by,
@@ -366,6 +368,22 @@ def training_time_cell(layout: GridLayout) -> TimeStep | None:
     """The common length of the layout's time cells from its CF time bounds (section 7.1,
     :func:`climann.data.time_axis.cell_time_step`); None without bounds."""
     return None if layout.time_bounds is None else cell_time_step(layout.time_bounds)
+
+
+def training_stamp_hours(layout: GridLayout, step: TimeStep | None) -> float | None:
+    """Where in its step a sub-daily axis without time bounds is stamped: the hours after 00:00 of
+    its first stamp, modulo the step (0.0 for 00:00, 03:00 …, 1.5 for 01:30, 04:30 … of a 3-hourly
+    axis), when every stamp shares it; None with bounds, a step of a day or more, or stamps at
+    other places. The run read such values at their stamps (its ``hour`` feature), so data of a
+    finer step are advised means centred there (fix44k,
+    :func:`~climann.data.resampling.resample_command`)."""
+    if layout.time_bounds is not None or step is None or step.duration is None \
+            or step.duration >= datetime.timedelta(days=1) or len(layout.time.values) == 0:
+        return None
+    seconds = step.duration.total_seconds()
+    phases = {round((time.hour * 3600 + time.minute * 60 + time.second) % seconds)
+              for time in np.asarray(layout.time.values)}
+    return phases.pop() / 3600 if len(phases) == 1 else None
 
 
 def grid_summary(layout: GridLayout) -> dict:

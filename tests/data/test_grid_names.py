@@ -72,7 +72,8 @@ def test_a_common_name_taken_by_another_variable_is_refused_with_the_renames(tmp
     predictor = _write(tmp_path / "rsdt_era5.nc", "rsdt", "latitude", "longitude", extra=taken)
     with pytest.raises(ClimannError, match=r"^the files name their latitude axis differently \('lat' in tas_cmip.nc, "
                                            r"'latitude' in rsdt_era5.nc\) and rsdt_era5.nc has another variable named "
-                                           r"'lat'.*--rename 'rsdt_era5.nc:latitude=lat'"):
+                                           r"'lat'; rename that variable \(e\.g\. --rename 'rsdt_era5.nc:lat=lat_2'\) and "
+                                           r"they take one name$"):
         open_dataset([target, predictor])
 
 
@@ -173,3 +174,28 @@ def test_2d_latitudes_of_another_grid_under_other_names_are_refused_as_another_g
     assert "t2m" not in opened
     assert [record for record in caplog.records
             if "left out, on another grid" in record.getMessage() and "latitude differs by up to 0.5" in record.getMessage()]
+
+
+def test_the_renames_advised_beside_the_users_own_are_merged_with_them_and_run_past_the_refusal(tmp_path):
+    """fix44k: rsdt_era5.nc's 'ssrd' renamed by the user's --rename 'rsdt_*:ssrd=rsdt' was advised
+    --rename 'rsdt_era5.nc:lat=lat_2' beside it, which the CLI refuses (a file takes the first pattern that matches it,
+    rules do not chain). The options advised, given as the CLI parses it in place of the user's, opens the files:
+    the predictor on the target's grid, its values read back as written."""
+    import re
+    import shlex
+
+    from climann.cli import _rename_rules
+
+    target = _write(tmp_path / "tas_cmip.nc", "tas", "lat", "lon")
+    taken = {"lat": (("latitude", "longitude"), np.zeros((5, 6)), {"units": "1"})}
+    predictor = _write(tmp_path / "rsdt_era5.nc", "ssrd", "latitude", "longitude", extra=taken)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([target, predictor], rename={"rsdt_*": {"ssrd": "rsdt"}})
+    found = re.findall(r"((?:--rename '[^']+' ?)+) \(in place of the --rename options given\)", str(raised.value))
+    assert len(found) == 1, str(raised.value)
+    rules = _rename_rules([word for word in shlex.split(found[0]) if word != "--rename"])
+    assert rules["rsdt_era5.nc"]["ssrd"] == "rsdt" and "rsdt_*" not in rules, rules
+    dataset = open_dataset([target, predictor], rename=rules, grid_of="tas")
+    assert dataset["rsdt"].dims == ("time", "lat", "lon")
+    with xr.open_dataset(predictor) as own:
+        np.testing.assert_array_equal(dataset["rsdt"].values, own["ssrd"].values)

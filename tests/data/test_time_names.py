@@ -366,3 +366,25 @@ def test_a_time_variable_no_coordinates_attribute_names_is_the_time_axis(tmp_pat
 def test_a_dated_variable_that_does_not_say_it_is_the_time_is_not_taken_for_it(tmp_path):
     _time_on_dimension_t(tmp_path / "tdim.nc", {"long_name": "date the value was written"})
     assert "time" not in open_dataset([tmp_path / "tdim.nc"]).coords
+
+
+def test_the_time_renames_advised_beside_the_users_own_are_merged_with_them_and_run_past_the_refusal(tmp_path):
+    """fix44k: the refusal of axes whose every name is taken advised --rename 'new.nc:time=time_2' beside the user's
+    --rename 'new*:var134=sp', which the CLI refuses (a file takes the first pattern that matches it); its second
+    option, --rename 'new.nc:valid_time=time', collided with new.nc's 'time'. The options advised, given as the CLI parses it in place of the user's, opens the files: both on one time axis, sp - t2m =
+    1000 as written."""
+    from climann.cli import _rename_rules
+
+    reference = xr.DataArray(MONTHS[0], attrs={"long_name": "forecast reference time"})
+    new = _era5(tmp_path / "new.nc", "var134", "valid_time", slice(None), seed=1000, extra={"time": reference})
+    old = _era5(tmp_path / "old.nc", "t2m", "time", slice(None), seed=0,
+                extra={"valid_time": xr.DataArray(1.0, attrs={"long_name": "a number"})})
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([old, new], rename={"new*": {"var134": "sp"}})
+    found = re.findall(r"((?:--rename '[^']+' ?)+) \(in place of the --rename options given\)", str(raised.value))
+    assert len(found) == 1, str(raised.value)
+    rules = _rename_rules([word for word in shlex.split(found[0]) if word != "--rename"])
+    assert rules["new.nc"]["var134"] == "sp" and "new*" not in rules, rules
+    dataset = open_dataset([old, new], rename=rules)
+    assert dataset["sp"].dims[0] == dataset["t2m"].dims[0]
+    np.testing.assert_array_equal(dataset["sp"].values - dataset["t2m"].values, 1000.0)

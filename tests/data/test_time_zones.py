@@ -306,6 +306,9 @@ def test_global_zones_that_leave_nothing_to_say_are_not_warned_of(tmp_path, capl
     pytest.param("long_name", "time (EST)", ["EST"], id="long-name-est-silent-before"),
     pytest.param("units", "hours since 2021-01-01 00:00:00 CST", ["CST"], id="units-cst-silent-before"),
     pytest.param("global", "CST", ["CST"], id="global-time-zone"),
+    # fix44k: in small letters, the units were read as UTC without a word, the attribute warned of as "local time"
+    pytest.param("units", "hours since 2021-01-01 00:00:00 cst", ["CST"], id="units-lowercase-cst-silent-before"),
+    pytest.param("time_zone", "cst/cdt", ["CST", "CDT"], id="time-zone-lowercase-cst-cdt"),
 ])
 def test_a_zone_said_by_an_abbreviation_over_hourly_stamps_is_refused_asking_for_the_iana_name(
         tmp_path, where, value, words):
@@ -366,3 +369,34 @@ def test_each_meaning_of_an_abbreviation_is_its_zones_offset_by_zoneinfo(word):
 def test_an_abbreviation_beside_a_zone_or_over_local_days_is_not_refused(attrs, values):
     units = attrs.pop("units", "hours since 2021-01-01 00:00:00")
     assert abbreviated_zone_message("time", attrs, units, values) is None
+
+
+def test_an_offset_beside_an_abbreviation_decides_and_its_printed_units_read_the_stamps_in_utc(tmp_path, caplog):
+    """fix44k: ``time_zone = "JST (UTC+9)"`` was read as no offset, the warning's ncatted line left ``+HH:MM`` to
+    fill in. The offset given decides: the line sets +09:00, and run as printed, the copy's first stamp, 00:00 on
+    1 January 2021 in Japan, is 15:00 UTC on 31 December 2020 (numpy: 00:00 − 9 h)."""
+    path = _local_by_attributes(tmp_path / "st.nc", attrs={"time_zone": "JST (UTC+9)"})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([path])
+    said = " ".join(record.getMessage() for record in caplog.records)
+    command = re.search(r"`(ncatted [^`]*)`", said).group(1)
+    assert "+09:00" in command and "HH:MM" not in said
+    if shutil.which("ncatted") is None:
+        pytest.skip("ncatted (NCO) is not installed")
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    expected = np.datetime64("2021-01-01T00:00") - np.timedelta64(9, "h") + np.arange(48).astype("timedelta64[h]")
+    np.testing.assert_array_equal(_stamps(open_dataset([tmp_path / "st_fixed.nc"])), expected)
+
+
+def test_an_offset_that_none_of_the_abbreviations_meanings_has_is_refused(tmp_path):
+    """fix44k: ``time_zone = "JST (UTC-5)"`` (Japan is UTC+09:00) was read as no offset with a warning. Refused in
+    one line naming both; the ncatted line printed, run, gives a copy that opens."""
+    path = _local_by_attributes(tmp_path / "st.nc", attrs={"time_zone": "JST (UTC-5)"})
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    message = str(refused.value)
+    assert "\n" not in message and "offset UTC-05:00 is none of JST's" in message and "Asia/Tokyo" in message
+    if shutil.which("ncatted") is None:
+        pytest.skip("ncatted (NCO) is not installed")
+    subprocess.run(re.search(r"`(ncatted [^`]*)`", message).group(1), shell=True, check=True, capture_output=True)
+    assert open_dataset([tmp_path / "st_fixed.nc"]).sizes["time"] == 48

@@ -1489,7 +1489,7 @@ def test_the_averaging_advice_for_a_three_hourly_run_gives_its_step_and_means_wh
         predict_files(three_hourly_run, [str(hourly)], tmp_path / "p.nc")
     line = re.search(r"`(python -c [^`]+)`", " ".join(record.getMessage() for record in caplog.records))[1]
     words = shlex.split(line)
-    assert words[-4:] == ["hourly.nc", "hourly_3-hourly.nc", "3", "time"]
+    assert words[-5:] == ["hourly.nc", "hourly_3-hourly.nc", "3", "time", "-1.5"]  # fix44k: centred on its stamps
     subprocess.run([sys.executable, *words[1:]], check=True, cwd=tmp_path, capture_output=True)
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
@@ -1497,9 +1497,52 @@ def test_the_averaging_advice_for_a_three_hourly_run_gives_its_step_and_means_wh
     assert not [record.getMessage() for record in caplog.records
                 if "3-hourly" in record.getMessage() or "time: point" in record.getMessage()]
     with xr.open_dataset(hourly) as fine, xr.open_dataset(tmp_path / "hourly_3-hourly.nc") as coarse:
-        expected = fine["tas"].values.astype(np.float64).reshape(-1, 3, LAT.size, LON.size).mean(axis=1)
+        # the cells [s - 1.5 h, s + 1.5 h] around the run's 00:00, 03:00 … stamps that the data fill: hours s-1, s, s+1
+        values = fine["tas"].values.astype(np.float64)
+        expected = np.stack([values[2:-1:3], values[3::3], values[4::3]]).mean(axis=0)
         np.testing.assert_allclose(coarse["tas"].values, expected, rtol=1e-6)
         assert coarse["tas"].attrs["cell_methods"] == MEAN
+        assert [time.hour for time in coarse["time"].values[:3]] == [3, 6, 9]
+
+
+@pytest.mark.parametrize("phase", [pytest.param(0, id="stamped-0000"), pytest.param(1.5, id="stamped-0130")])
+def test_the_averaging_advice_followed_gives_a_run_trained_on_unbounded_three_hourly_means_its_own_predictions(
+        tmp_path, caplog, monkeypatch, phase):
+    """fix44k: a run trained on 3-hourly means stamped 00:00, 03:00 … without bounds (read at their stamps: its
+    ``hour`` feature at those hours) was advised means of [00:00, 03:00] stamped 01:30, hours it never saw (no stamp
+    in common with its own predictions). Run as printed on the hourly data the means were made of, the copy holds
+    the training values (numpy: the mean of the three hours centred on each stamp) at the run's stamps, and predict
+    gives the predictions.nc of the run itself; so too for a run stamped 01:30, 04:30 … (CMIP6's 3hr without bounds),
+    whose stamps the run records (``time_stamp_hours``)."""
+    monkeypatch.chdir(tmp_path)
+    hourly = _write(tmp_path / "hourly.nc", _hours_apart(0, 24 * 40, 1), seed=8)
+    first = 23 if phase == 0 else 24  # the first of the three hours of each mean
+    with xr.open_dataset(hourly, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as fine:
+        means = fine.isel(time=slice(first + 1, -24, 3)).load()
+        count = means.sizes["time"]
+        for name in ("tas", "pred"):
+            values = fine[name].values.astype(np.float64)
+            means[name].values = np.stack([values[first + k:first + k + 3 * count:3] for k in range(3)]).mean(axis=0)
+    means = means.assign_coords(time=means["time"].copy(
+        data=means["time"].values + datetime.timedelta(hours=phase - 1 if phase else 0)))
+    means["time"].encoding.update({"units": "hours since 2000-01-01", "calendar": "noleap"})
+    (folder := tmp_path / "train").mkdir()
+    means.to_netcdf(folder / "monthly.nc")
+    run_dir = _train(folder, "e3hr", features=["hour"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, [str(hourly)], tmp_path / "p1.nc")
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert f"3-hourly means centred on {'00:00, 03:00' if phase == 0 else '01:30, 04:30'} …" in said
+    subprocess.run([sys.executable, *shlex.split(re.search(r"`(python -c [^`]+)`", said)[1])[1:]], check=True,
+                   cwd=tmp_path, capture_output=True)
+    predict_files(run_dir, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
+    coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=coder) as own, \
+            xr.open_dataset(tmp_path / "p3.nc", decode_times=coder) as advised:
+        assert own.sizes["time"] > 0 and set(own["time"].values) <= set(advised["time"].values)
+        np.testing.assert_allclose(advised["tas"].sel(time=own["time"]).values, own["tas"].values, rtol=1e-6)
+        np.testing.assert_allclose(advised["tas_pred"].sel(time=own["time"]).values, own["tas_pred"].values,
+                                   rtol=1e-6)
 
 
 def test_persistence_of_data_scored_by_a_run_that_records_no_step_is_said_to_be_their_previous_step(
