@@ -137,7 +137,8 @@ def refuse_static_target(dataset: xr.Dataset, target: str, *, where: str) -> Non
     dataset : xarray.Dataset
         As opened, with a time axis (a file without one is refused before).
     target : str
-        The target's name (nothing is checked when it is absent).
+        The target's name (nothing is checked when it is absent, or of a NetCDF-4 user type:
+        :func:`~climann.data.user_types.refuse_user_type_variables` says what it holds).
     where : str
         The files, for the message.
 
@@ -149,8 +150,10 @@ def refuse_static_target(dataset: xr.Dataset, target: str, *, where: str) -> Non
     from climann.data.coords import find_coordinate
     from climann.errors import ClimannError
 
-    if target not in dataset.data_vars:
-        return
+    from climann.data.user_types import user_type_kind
+
+    if target not in dataset.data_vars or user_type_kind(dataset[target]) is not None:
+        return  # a VLEN or compound target is refused for what it holds (refuse_user_type_variables)
     time_dim = find_coordinate(dataset, "time")
     if time_dim in dataset[target].dims:
         return
