@@ -21,7 +21,7 @@ import xarray as xr
 
 from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
-from climann.data.layout import GridLayout, segment_starts
+from climann.data.layout import GridLayout
 from climann.data.pointwise import _log_lag_gaps, _shifted, area_weighted_mean, derived_columns, own_series_lag_names
 from climann.data.lags import lagged_steps
 from climann.data.value_precision import held_dtypes, widest
@@ -95,7 +95,7 @@ def _lag_columns(
     variable it names, taken from its variable's own series."""
     all_lags = sorted({lag for name, steps in lags.items() for lag in steps if (name, lag) not in own_lags})
     n_time = layout.shape[0]
-    starts = segment_starts(layout.time_blocks, n_time)
+    starts = layout.time_segment_starts()
     lagged = lagged_steps(layout.time.values, all_lags, segment_starts=starts,
                           name=layout.time.name, storage=layout.time_storage) if all_lags else None
     if lagged is not None:

@@ -33,6 +33,13 @@ if TYPE_CHECKING:
 #: different files (``[data] split_files``); see :func:`climann.data.open.concat_blocks`.
 SPLIT_BLOCK_COORDINATE = "climann_split_block"
 
+#: A coordinate along time naming the series each step of a split by files belongs to: the
+#: first block of blocks that are consecutive pieces of one series (the 2019 monthly files after
+#: the 2004–2018 file, break44a A7), whose lags and persistence reach across their boundary as
+#: in a split by years; a block that overlaps another in time (an ensemble member) is its own
+#: series. See :func:`climann.data.open.concat_blocks`.
+SPLIT_SERIES_COORDINATE = "climann_split_series"
+
 #: The attribute of an area-mean feature series holding the extent of the cells it averages
 #: (:meth:`climann.data.area_means.AreaExtent.record`).
 AREA_EXTENT_ATTRIBUTE = "climann_area_extent"
@@ -152,6 +159,11 @@ class GridLayout:
         With a split by dataset, the block (``train``, ``val``, ``test``) each time step was
         read for; the time axis is then the blocks' axes one after another and may repeat
         dates (two scenarios over the same years). Empty otherwise.
+    series_blocks : tuple of str
+        With a split by dataset, the series each time step belongs to: the first block of
+        blocks that are consecutive pieces of one series (:data:`SPLIT_SERIES_COORDINATE`),
+        whose lags and persistence reach across their boundary. Empty: each block its own
+        series (``time_blocks``).
     geographic : GeographicGrid, optional
         On a curvilinear, rotated-pole or projected grid, the true latitude and longitude of
         each cell; ``latitude`` and ``longitude`` are then the grid's row and column axes
@@ -303,6 +315,7 @@ class GridLayout:
     latitude_bounds: np.ndarray | None = None
     longitude_bounds: np.ndarray | None = None
     time_blocks: tuple[str, ...] = ()
+    series_blocks: tuple[str, ...] = ()
     geographic: GeographicGrid | None = None
     grid_mapping: Coordinate | None = None
     index_dims: tuple[str, ...] = ()
@@ -499,16 +512,17 @@ class GridLayout:
         return cell_time_step(self.time_bounds)
 
     def time_segment_starts(self) -> np.ndarray:
-        """Each time step's first step of its block, shape (n_time,) (:func:`segment_starts`):
+        """Each time step's first step of its series, shape (n_time,) (:func:`segment_starts`):
         the blocks of ``split_files`` are each their own series (two members of the same years
-        repeat every date), one segment without them."""
-        return segment_starts(self.time_blocks, self.shape[0])
+        repeat every date) unless they are consecutive pieces of one (``series_blocks``), one
+        segment without them."""
+        return segment_starts(self.series_blocks or self.time_blocks, self.shape[0])
 
     def season_times(self) -> np.ndarray:
         """The dates the scores per season take each step's season from, shape (n_time,): the
         middles of the time cells (:func:`climann.data.time_cells.season_score_times`), as the
         ``season`` feature dates the steps."""
-        return season_score_times(self.time, segment_starts=segment_starts(self.time_blocks, self.shape[0]),
+        return season_score_times(self.time, segment_starts=self.time_segment_starts(),
                                   known_step=self.known_time_step, value_step=self.value_time_step,
                                   instants=holds_instants(self.target_attrs, self.target_name),
                                   window_ends=window_end_reason(self.target_name, self.target_attrs),

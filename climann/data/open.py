@@ -75,7 +75,7 @@ from climann.data.geometry import wrapped_difference
 from climann.data.grid_cuts import cut_advice, index_cut_advice, interpolation_advice
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
-from climann.data.layout import SPLIT_BLOCK_COORDINATE
+from climann.data.layout import SPLIT_BLOCK_COORDINATE, SPLIT_SERIES_COORDINATE
 from climann.data.level_axes import level_axes, on_reference_levels
 from climann.data.member_order import in_reference_order
 from climann.data.masking import mask_invalid
@@ -130,7 +130,7 @@ from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import (
     check_one_step_per_variable, on_common_time_steps, own_series_lags, own_series_lags_on_axis,
 )
-from climann.data.time_axis import check_no_own_series_lag_names, own_series_lag_of
+from climann.data.time_axis import check_no_own_series_lag_names, continues_series, own_series_lag_of
 from climann.data.time_cell_gaps import warn_cell_gaps, warn_part_cells
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import (
@@ -2009,6 +2009,8 @@ def concat_blocks(
     every_time[time_name].attrs.update(parts[0][time_name].attrs)  # its bounds, if any
     _check_period_stamps(every_time, "the split blocks", dict(zip(labels, parts)))
     labels = [label for name, part in zip(names, parts) for label in [name] * part.sizes[time_name]]
+    series = [label for name, part in zip(_series_names(parts, names, time_name), parts)
+              for label in [name] * part.sizes[time_name]]
     try:
         combined = xr.concat(
             list(parts), dim=time_name, data_vars="minimal", coords="minimal", compat="override",
@@ -2025,7 +2027,28 @@ def concat_blocks(
     held_times = {name: times for name in holders if time_dimension(combined[name]) is not None
                   and (times := _blocks_file_steps(parts, name)) is not None and len(times) == len(holders[name])}
     return with_source_files(combined, holders, times=held_times).assign_coords(
-        {SPLIT_BLOCK_COORDINATE: (time_name, labels)})
+        {SPLIT_BLOCK_COORDINATE: (time_name, labels), SPLIT_SERIES_COORDINATE: (time_name, series)})
+
+
+def _series_names(parts: Sequence[xr.Dataset], names: Sequence[str], time_name: str) -> list[str]:
+    """The series of each block: that of the block before when it continues it, consecutive
+    pieces of one series (:func:`~climann.data.time_axis.continues_series`: the 2019 monthly
+    files after the 2004–2018 file, whose first month's lag and persistence are the last month
+    of the block before, as in a split by years, break44a A7), else its own name. When any two
+    blocks overlap in time (ensemble members or scenarios over the same years, break43c A6) every
+    block is its own series: train r1 2001–2006, val r2 2001–2006, test r1 2007–2008 would
+    otherwise take the test block's first lag from r2. The blocks are on one grid already (the
+    caller refuses others)."""
+    times = [np.asarray(part[time_name].values) for part in parts]
+    spans = [(piece.min(), piece.max()) for piece in times if piece.size]
+    if any(spans[i][0] <= spans[j][1] and spans[j][0] <= spans[i][1]
+           for i in range(len(spans)) for j in range(i + 1, len(spans))):
+        return [str(name) for name in names]
+    series = [str(names[0])]
+    for k in range(1, len(parts)):
+        joined = continues_series(times[k - 1], times[k])
+        series.append(series[-1] if joined else str(names[k]))
+    return series
 
 
 def _variable_words(name: str) -> str:

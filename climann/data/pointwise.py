@@ -25,7 +25,7 @@ from climann.data.features import decimal_year, hour_sin_cos, longitude_sin_cos,
 from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
 from climann.data.window_totals import window_end_reason
-from climann.data.layout import Coordinate, GridLayout, segment_starts
+from climann.data.layout import Coordinate, GridLayout
 from climann.data.levels import chosen_levels, level_text
 from climann.data.multiyear_steps import YEAR_DAYS, usual_spacing_days, years_apart
 from climann.data.notes import note_once
@@ -119,14 +119,14 @@ def derived_columns(
                                      files=layout.files_of(layout.target_name),
                                      value_word=time_value_word(layout.target_attrs.get("cell_methods"),
                                                                 str(layout.time.name)),
-                                     segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))
+                                     segment_starts=layout.time_segment_starts())
     if "season" in features:
         _refuse_season_years_apart(layout.time.values, layout.known_time_step, trained_run=layout.for_trained_run)
         season_sin, season_cos = season_sin_cos(times)
         columns["season_sin"], columns["season_cos"] = ("time", season_sin), ("time", season_cos)
     if "hour" in features:
         _refuse_hour_of_daily_values(times, layout.known_time_step,
-                                     segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))
+                                     segment_starts=layout.time_segment_starts())
         hour_sin, hour_cos = hour_sin_cos(times)
         columns["hour_sin"], columns["hour_cos"] = ("time", hour_sin), ("time", hour_cos)
     if "year" in features:
@@ -347,10 +347,13 @@ def _step_text(time: object, step: TimeStep) -> str:
 def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: np.ndarray,
                       dates: np.ndarray | None, in_later_block: np.ndarray | None = None) -> tuple[str, bool]:
     """Why lag ``lag`` is missing at ``steps`` (indices into ``times``), counted by cause, and
-    whether it is worth a warning (a gap, or a month the selection left out; not the data's or
-    a block's start). ``in_later_block``: whether each step is in a block of ``split_files``
-    after the first, whose first steps' lags are not taken from the block before (break28c C2:
-    "before the first time step read" was said of a step the train block's files held)."""
+    whether it is worth a warning (a gap, a month the selection left out, or a later block's
+    start, whose samples then go unscored: break44a A7; not the data's start). ``in_later_block``:
+    whether each step is in a block of ``split_files`` after the first that is its own series
+    (it overlaps the block before in time, or does not follow it at the series' step:
+    :func:`~climann.data.time_axis.continues_series`), whose first steps' lags are not taken from
+    the block before (break28c C2: "before the first time step read" was said of a step the
+    train block's files held)."""
     left_out = in_months_left_out(dates, steps, lag, lagged.step) if dates is not None else np.zeros(steps.size, bool)
     in_gap = lagged.in_gap[lag][steps] & ~left_out
     block_start = (np.zeros(steps.size, bool) if in_later_block is None
@@ -365,15 +368,16 @@ def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: n
     between = "" if subset is None else f" (between seasons: the data are {subset.text} of each year only)"
     causes = (f"is in a month {MONTHS_SELECTION} leaves out",
               f"falls in a gap of the {lagged.step.name} time axis{between}",
-              "is before the first time step of its block's files (lags never reach into another block's files)",
+              "is before the first time step of its block's files (lags reach into the block before only when "
+              "its files continue that series at its step, not over the same or distant dates)",
               "is before the first time step read")
     present = [(count, cause) for count, cause in zip(counts, causes) if count]
     if counts[1] == steps.size:
         return f"the {lagged.step.name} time axis has gaps{between}: {counted}", True
     if len(present) == 1:
-        return f"{counted}: {before} each {present[0][1]}", bool(counts[0])
+        return f"{counted}: {before} each {present[0][1]}", bool(counts[0] or counts[2])
     parts = [f"at {count} {before if k == 0 else 'it'} {cause}" for k, (count, cause) in enumerate(present)]
-    return f"{counted}: {', '.join(parts)}", bool(counts[0] or counts[1])
+    return f"{counted}: {', '.join(parts)}", bool(counts[0] or counts[1] or counts[2])
 
 
 class PointwiseSource:
@@ -477,7 +481,7 @@ class PointwiseSource:
                                           input_levels=self.layout.levels_of([*names, *global_means]))
         self._climatologies = anomalies
         self._months = month_of_each_step(self.layout.time.values)
-        self._segment_starts = segment_starts(self.layout.time_blocks, self.layout.shape[0])
+        self._segment_starts = self.layout.time_segment_starts()
         self._columns = self._plan_columns(target, predictors, features, lags, season_dated_by, own_lags)
         self._lag_columns = {f"{name}_lag{lag}" for name, steps in lags.items() for lag in steps}
         self._table_dtype = widest([self._held[spec[2]] for spec in self._columns.values() if spec[0] != "derived"]

@@ -44,7 +44,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
-from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate
+from climann.data.layout import SPLIT_BLOCK_COORDINATE, SPLIT_SERIES_COORDINATE, Coordinate
 from climann.data.levels import is_level, same_level
 from climann.data.members import is_member_axis
 from climann.data.notes import note_once
@@ -73,7 +73,7 @@ _HORIZONTAL_UNITS = frozenset({
 _SINCE = re.compile(r"^\s*\w+\s+since\s+", re.IGNORECASE)
 
 #: Names climann gives its own coordinates.
-_OWN = frozenset({SPLIT_BLOCK_COORDINATE, FILE_TIME_COORDINATE})
+_OWN = frozenset({SPLIT_BLOCK_COORDINATE, SPLIT_SERIES_COORDINATE, FILE_TIME_COORDINATE})
 
 
 def _is_time_like(coordinate: Coordinate) -> bool:

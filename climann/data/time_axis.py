@@ -606,6 +606,42 @@ def axis_time_step(
     return steps.pop() if len(steps) == 1 else None
 
 
+def continues_series(before: Sequence[object], after: Sequence[object]) -> bool:
+    """Whether the times ``after`` continue the series of ``before`` as consecutive pieces of one
+    series: one nominal step (:func:`time_step_positions`) over both, each piece's own step (when
+    it has one), the first time of ``after`` one step after the last of ``before`` (no gap, no
+    overlap). The 2019 monthly files after a 2004–2018 file do (break44a A7); two ensemble
+    members of the same years, or a piece that starts before the other ends, do not.
+
+    Parameters
+    ----------
+    before, after : sequence of cftime.datetime
+        The increasing times of two pieces, ``before`` the earlier one in the order read.
+
+    Returns
+    -------
+    bool
+        False too when a step cannot be told (times not of one calendar, irregular spacing).
+
+    Examples
+    --------
+    >>> first = [cftime.datetime(2018, m, 15, calendar="standard") for m in (10, 11, 12)]
+    >>> continues_series(first, [cftime.datetime(2019, 1, 15, calendar="standard")])
+    True
+    >>> continues_series(first, [cftime.datetime(2019, 2, 15, calendar="standard")])
+    False
+    """
+    before, after = list(before), list(after)
+    if not before or not after or any(getattr(time, "calendar", None) != getattr(before[0], "calendar", "")
+                                      for time in [*before, *after]):
+        return False
+    step, positions = time_step_positions([*before, *after])
+    if step is None:
+        return False
+    own = {time_step_positions(piece)[0] for piece in (before, after) if len(piece) >= 2}
+    return own <= {step} and int(positions[len(before)]) == int(positions[len(before) - 1]) + 1
+
+
 def series_time_step(
     times: Sequence[cftime.datetime], *, segment_starts: np.ndarray | None = None,
     known_step: TimeStep | None = None, bounds: np.ndarray | None = None,

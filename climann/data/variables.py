@@ -31,6 +31,7 @@ from climann.data.layout import (
     SELECTED_COORDINATES_KEY,
     STRAIGHT_CELL_EDGES_KEY,
     SPLIT_BLOCK_COORDINATE,
+    SPLIT_SERIES_COORDINATE,
     Coordinate,
     GridLayout,
     geography_of,
@@ -511,7 +512,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     mapping = grid_mapping_of(dataset, target)
     rows_and_columns = (names["latitude"], names["longitude"])
     geographic = geographic_grid(dataset, rows_and_columns, mapping, target=target)
-    not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, FILE_TIME_COORDINATE, *([mapping.name] if mapping else []),
+    not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, SPLIT_SERIES_COORDINATE, FILE_TIME_COORDINATE,
+                  *([mapping.name] if mapping else []),
                   *([geographic.latitude.name, geographic.longitude.name] if geographic else [])]
     scalar_names = [str(name) for name, value in dataset.coords.variables.items() if not value.dims]
     # the data variables' names once, and their attributes and encodings read from the Variables
@@ -538,6 +540,10 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         time_blocks=(
             tuple(str(label) for label in dataset[SPLIT_BLOCK_COORDINATE].values)
             if SPLIT_BLOCK_COORDINATE in dataset.coords else ()
+        ),
+        series_blocks=(
+            tuple(str(label) for label in dataset[SPLIT_SERIES_COORDINATE].values)
+            if SPLIT_SERIES_COORDINATE in dataset.coords else ()
         ),
         # and of the scalar coordinates: the level chosen with [data] select is in them
         variable_units=variable_units(dataset, [*data_names, *scalar_names]),

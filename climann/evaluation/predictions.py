@@ -880,6 +880,7 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
     values = np.asarray(layout.time.values if layout.file_times is None else layout.file_times)
     single = dataclasses.replace(
         layout, time=Coordinate(layout.time.name, values[:1], layout.time.attrs), time_blocks=layout.time_blocks[:1],
+        series_blocks=layout.series_blocks[:1],
         time_bounds=None if layout.time_bounds is None else layout.time_bounds[:1],
         climatology_bounds=None if layout.climatology_bounds is None else layout.climatology_bounds[:1],
         file_times=None if layout.file_times is None else layout.file_times[:1],

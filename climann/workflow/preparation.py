@@ -30,7 +30,7 @@ from climann.data.lags import check_strided_period_lags
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples, refuse_static_target
-from climann.data.layout import GridLayout, segment_starts
+from climann.data.layout import GridLayout
 from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
 from climann.data.identifiers import warn_identifier_predictors
@@ -929,7 +929,7 @@ def _with_block_descriptions(split: TimeSplit, layout: GridLayout, months: tuple
 def _nominal_step(layout: GridLayout) -> TimeStep | None:
     """The nominal step of the layout's time axis, each file of ``split_files`` on its own."""
     times = layout.time.values
-    return series_time_step(times, segment_starts=segment_starts(layout.time_blocks, len(times)),
+    return series_time_step(times, segment_starts=layout.time_segment_starts(),
                             known_step=layout.known_time_step, bounds=layout.time_bounds)
 
 

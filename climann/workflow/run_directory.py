@@ -27,7 +27,7 @@ from climann.data.cell_methods import time_cell_method
 from climann.data.climatology import climatology_record
 from climann.data.composites import period_positions
 from climann.data.geometry import encircled_pole, goes_round_the_globe, longitude_ends
-from climann.data.layout import GridLayout, segment_starts
+from climann.data.layout import GridLayout
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import PeriodStep, TimeStep, axis_time_step, cell_time_step
 from climann.data.stations import chosen_station_record
@@ -338,7 +338,7 @@ def nominal_time_step(layout: GridLayout) -> TimeStep | None:
     """The nominal step of the layout's time axis (:func:`climann.data.time_axis.axis_time_step`,
     the step lags and persistence go by), each dataset's axis of a split by files on its
     own; None when it has none (irregular, a single time)."""
-    starts = segment_starts(layout.time_blocks, layout.shape[0])
+    starts = layout.time_segment_starts()
     return axis_time_step(layout.time.values, segment_starts=starts)
 
 
