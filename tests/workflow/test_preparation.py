@@ -1391,10 +1391,34 @@ def test_a_training_input_in_units_that_cannot_be_read_is_warned_about_once(tmp_
 
 @pytest.mark.parametrize("mode", [pytest.param("pointwise", id="pointwise"), pytest.param("field", id="field")])
 def test_a_lag_missing_at_a_blocks_start_is_said_to_stay_within_the_blocks_files(tmp_path, caplog, mode):
-    """Blocks of one series cut in three contiguous files: the month before the val block's and
-    the test block's first steps is in the files of the block before, which lags never reach
-    into. The log says so, not that it is "before the first time step read", which only
-    January 2000, the train file's first month, is (break28c C2)."""
+    """Blocks over the same dates (train = member 1 2000–2001, val = member 2 2000, test = member 1 2002): each
+    is its own series, and the month before the val and test blocks' first steps is not taken from the block
+    before (member 2's December is not member 1's). The warning says so, not that it is "before the first time
+    step read", which only January 2000 of the train file is (break28c C2); and it is a warning, as those
+    blocks' first months go unscored (break44a A7: it was in the log only)."""
+    first, second = grid_dataset(n_years=3), grid_dataset(n_years=3, seed=1)
+    files = {name: tmp_path / f"{name}.nc" for name in ("train", "val", "test")}
+    for name, member, steps in (("train", first, slice(0, 24)), ("val", second, slice(0, 12)),
+                                ("test", first, slice(24, 36))):
+        member.isel(time=steps).to_netcdf(files[name])
+    config = resolve_inputs(build_config({"data": {
+        "mode": mode, "target": "tas", "predictors": ["pred"], "features": [], "lags": {"pred": [1]},
+        "split_files": {name: [str(path)] for name, path in files.items()}}}))
+    with caplog.at_level("INFO", logger="climann"):
+        prepare_data(config)
+    said = [r for r in caplog.records if r.getMessage().startswith("lag 1 is missing")]
+    n_samples = 1 if mode == "field" else 24
+    assert [(r.levelname, r.getMessage()) for r in said] == [("WARNING", (
+        "lag 1 is missing at 3 time steps (2000-01-15, 2000-01-15, 2002-01-15): at 2 the step 1 month before is "
+        "before the first time step of its block's files (lags reach into the block before only when its files "
+        "continue that series at its step, not over the same or distant dates), at 1 it is "
+        f"before the first time step read; their {3 * n_samples} samples are dropped"))]
+
+
+@pytest.mark.parametrize("mode", [pytest.param("pointwise", id="pointwise"), pytest.param("field", id="field")])
+def test_blocks_of_one_series_cut_in_three_files_take_their_lags_across_the_cuts(tmp_path, caplog, mode):
+    """One series cut in three contiguous files (break44a A7): the month before the val and the test blocks'
+    first steps is the last of the block before, as in a split by years; only January 2000 lacks its lag."""
     dataset = grid_dataset(n_years=3)
     files = {name: tmp_path / f"{name}.nc" for name in ("train", "val", "test")}
     for name, steps in (("train", slice(0, 24)), ("val", slice(24, 30)), ("test", slice(30, 36))):
@@ -1403,13 +1427,14 @@ def test_a_lag_missing_at_a_blocks_start_is_said_to_stay_within_the_blocks_files
         "mode": mode, "target": "tas", "predictors": ["pred"], "features": [], "lags": {"pred": [1]},
         "split_files": {name: [str(path)] for name, path in files.items()}}}))
     with caplog.at_level("INFO", logger="climann"):
-        prepare_data(config)
-    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("lag 1 is missing")]
+        prepared = prepare_data(config)
+    said = [r for r in caplog.records if r.getMessage().startswith("lag 1 is missing")]
     n_samples = 1 if mode == "field" else 24
-    assert said == [
-        "lag 1 is missing at 3 time steps (2000-01-15, 2002-01-15, 2002-07-15): at 2 the step 1 month before is "
-        "before the first time step of its block's files (lags never reach into another block's files), at 1 it is "
-        f"before the first time step read; their {3 * n_samples} samples are dropped"]
+    assert [(r.levelname, r.getMessage()) for r in said] == [("INFO", (
+        f"lag 1 is missing at 1 time step (2000-01-15): the step 1 month before each is before the first time step "
+        f"read; their {n_samples} samples are dropped"))]
+    assert prepared.samples.layout.series_blocks == ("train",) * 36
+    assert prepared.samples.layout.time_blocks == ("train",) * 24 + ("val",) * 6 + ("test",) * 6
 
 
 def _months_file(path, n_years):
