@@ -16,6 +16,7 @@ the same share leaves a predictor out of the default ones (:mod:`climann.data.de
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,7 +121,8 @@ def dropped_targets(target: np.ndarray, feature_missing: np.ndarray, counted: np
                           int(lost.sum()), _summary(values[~lost]), _summary(values[lost]), tuple(sources))
 
 
-def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = "") -> str | None:
+def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = "", *,
+                           trained_run: bool = False) -> str | None:
     """One line when more than :data:`MAX_DROPPED_SHARE` of the target's values are dropped for
     missing features: which features, how many, how the values dropped differ from those kept
     (mean and range), and that the scores are of the rest; None otherwise.
@@ -131,6 +133,10 @@ def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = ""
     target : str
     units : str
         The target's units, shown after the values.
+    trained_run : bool
+        Scoring or applying a trained run (``climann evaluate``), whose features are fixed: the way
+        out of a missing lag is the earlier steps of its variable given with ``--data``, not
+        leaving it out of ``--lags`` (break44a, after break44d A5).
     """
     if dropped.share <= MAX_DROPPED_SHARE or not dropped.n_dropped:
         return None
@@ -147,17 +153,50 @@ def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = ""
     return (f"{dropped.n_dropped} of the {dropped.n_present} values of '{target}' ({100 * dropped.share:.3g}%) have no "
             f"sample: {named} missing there; the values dropped are {described(dropped.dropped, dropped.n_dropped)}, "
             f"those kept {described(dropped.kept, n_kept)}: the scores are of the kept values only; "
-            f"{_way_out(dropped, [name for _, name in features], target)}")
+            f"{_way_out(dropped, [name for _, name in features], target, trained_run=trained_run)}")
 
 
-def _way_out(dropped: DroppedTargets, missing: list[str], target: str) -> str:
+#: A lag's column: ``pred_lag3``, ``tas_lag1_mean`` → the variable and the lag.
+_LAG_COLUMN = re.compile(r"^(?P<variable>.+)_lag(?P<lag>\d+)(?:_.*)?$")
+
+
+def _earlier_steps_way_out(names: list[str]) -> str:
+    """The way out of lags missing when a trained run is scored: its lags are fixed, so the
+    earlier steps of each lagged variable are given with ``--data``, e.g. ``"the run's lags are
+    fixed: give the 3 time steps of 'pred' before these values with --data (the file that holds
+    them)"``.
+
+    Parameters
+    ----------
+    names : list of str
+        The missing lags' columns (``pred_lag3``, ``tas_lag1_mean``).
+    """
+    longest: dict[str, int] = {}
+    for name in names:
+        found = _LAG_COLUMN.match(name)
+        variable, lag = (found["variable"], int(found["lag"])) if found else (name, 1)
+        longest[variable] = max(longest.get(variable, 0), lag)
+    steps = ", ".join(f"the {lag} time step{'' if lag == 1 else 's'} of '{variable}'"
+                      for variable, lag in longest.items())
+    holder = "the file that holds them" if len(longest) == 1 else "the files that hold them"
+    return f"the run's lags are fixed: give {steps} before these values with --data ({holder})"
+
+
+def _way_out(dropped: DroppedTargets, missing: list[str], target: str, *, trained_run: bool = False) -> str:
     """``"leave it out of [data] lags (--lags)"``: where each missing feature was asked for
-    (:data:`FEATURE_SOURCES`), and which of them filling their variable would give back."""
+    (:data:`FEATURE_SOURCES`), and which of them filling their variable would give back. For a
+    trained run (``trained_run``), whose features are fixed, a missing lag's way out is the earlier
+    steps of its variable given with ``--data`` (:func:`_earlier_steps_way_out`)."""
     source_of = dict(zip(dropped.feature_names, dropped.sources or ("predictors",) * len(dropped.feature_names)))
     groups: dict[str, list[str]] = {}
     for name in missing:
         groups.setdefault(source_of[name], []).append(name)
     fillable = [name for name in missing if source_of[name] in FILLABLE_SOURCES]
+    if trained_run:  # its features are fixed: nothing is left out, the data are given or filled
+        ways = [_earlier_steps_way_out(groups.pop("lags"))] if "lags" in groups else []
+        ways += [f"fill {', '.join(fillable)} where '{target}' has values"] if fillable else []
+        if ways:
+            return "; ".join(ways)
     if len(groups) == 1:
         [(source, names)] = groups.items()
         them = "it" if len(names) == 1 else "them"

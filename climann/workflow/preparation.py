@@ -1315,7 +1315,8 @@ def warn_dropped_targets(dropped: DroppedTargets | None, layout: GridLayout) -> 
     str or None
         The warning (once per run on the terminal and in train.log), or None.
     """
-    line = None if dropped is None else dropped_target_warning(dropped, layout.target_name, layout.target_units)
+    line = None if dropped is None else dropped_target_warning(
+        dropped, layout.target_name, layout.target_units, trained_run=layout.for_trained_run)
     if line:
         note_once(run_logger, logging.WARNING, line)
     return line
@@ -1329,7 +1330,8 @@ def dropped_target_entry(dropped: DroppedTargets | None, layout: GridLayout) -> 
     no target required)."""
     if dropped is None:
         return {}
-    line = dropped_target_warning(dropped, layout.target_name, layout.target_units)
+    line = dropped_target_warning(dropped, layout.target_name, layout.target_units,
+                                  trained_run=layout.for_trained_run)
     return {"n_target_dropped": int(dropped.n_dropped), **({"target_dropped_note": line} if line else {})}
 
 

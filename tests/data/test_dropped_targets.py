@@ -191,3 +191,22 @@ def test_a_lag_missing_after_the_gaps_is_to_be_left_out_of_the_lags(tmp_path):
 def test_the_warning_names_where_each_missing_feature_was_asked_for(sources, advice):
     dropped = DroppedTargets(("sst", "tas_lag1"), 100, (20, 10), 25, (75.0, 0.0, 1.0), (50.0, 2.0, 2.0), sources)
     assert dropped_target_warning(dropped, "tas", "K").endswith(f"the scores are of the kept values only; {advice}")
+
+
+@pytest.mark.parametrize(("names", "sources", "advice"), [
+    pytest.param(("sst", "tas_lag1"), ("predictors", "lags"), "the run's lags are fixed: give the 1 time step of "
+                 "'tas' before these values with --data (the file that holds them); fill sst where 'tas' has values",
+                 id="predictor-and-lag"),
+    pytest.param(("sst_lag12", "tas_lag1_mean"), ("lags", "lags"), "the run's lags are fixed: give the 12 time "
+                 "steps of 'sst', the 1 time step of 'tas' before these values with --data (the files that hold "
+                 "them)", id="two-variables"),
+    pytest.param(("sst_lag1", "sst_lag3"), ("lags", "lags"), "the run's lags are fixed: give the 3 time steps of "
+                 "'sst' before these values with --data (the file that holds them)", id="one-variable"),
+])
+def test_a_trained_runs_missing_lag_is_to_be_given_its_earlier_steps_not_left_out(names, sources, advice):
+    """``climann evaluate`` cannot leave a lag out of the run's features: the way out of a missing lag there is
+    the lagged variable's earlier steps given with --data (break44a, after break44d A5)."""
+    dropped = DroppedTargets(names, 100, (20, 10), 25, (75.0, 0.0, 1.0), (50.0, 2.0, 2.0), sources)
+    said = dropped_target_warning(dropped, "tas", "K", trained_run=True)
+    assert said.endswith(f"the scores are of the kept values only; {advice}")
+    assert "--lags" not in said and "leave" not in said

@@ -78,6 +78,16 @@ def test_a_lag_the_files_given_do_not_hold_drops_its_samples_with_a_warning(lagg
     assert said == [metrics["target_dropped_note"]]
     assert said[0].startswith("72 of the 288 values of 'tas' (25%) have no sample: pred_lag3 (25%), pred_lag2 "
                               "(16.7%), pred_lag1 (8.33%) missing there")
+    # the run's lags are fixed: the way out is pred's earlier months given with --data, not "leave them out of
+    # [data] lags (--lags)", which evaluate cannot do (break44a, after break44d A5)
+    assert said[0].endswith("the run's lags are fixed: give the 3 time steps of 'pred' before these values with "
+                            "--data (the file that holds them)")
+    assert "--lags" not in said[0]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):  # the advice followed: pred.nc holds 2000–2003
+        followed = evaluate_run(run_dir, [str(folder / "tas_2003.nc"), str(folder / "pred.nc")], tmp_path / "again")
+    assert followed["n_samples"] == {"all": int(np.isfinite(full["tas"].values[36:48]).sum())} == {"all": 12 * 24}
+    assert not [record for record in caplog.records if "have no sample" in record.getMessage()]
 
 
 def test_split_files_blocks_take_their_lags_from_a_shared_predictors_earlier_months(tmp_path):
