@@ -614,26 +614,26 @@ def test_microsecond_differences_are_cftimes_own_across_years(calendar, start):
     assert _seconds_into_years(times).tolist() == [_seconds_into_year(time) for time in times]
 
 
-def _months(first_year, first_month, count, calendar="standard", day=15):
+def _piece_months(first_year, first_month, count, calendar="standard", day=15):
     return [cftime.datetime(first_year + (first_month - 1 + k) // 12, (first_month - 1 + k) % 12 + 1, day,
                             calendar=calendar) for k in range(count)]
 
 
 @pytest.mark.parametrize(("before", "after", "expected"), [
-    pytest.param(_months(2004, 1, 180), _months(2019, 1, 1), True, id="one-month-after-fifteen-years"),
-    pytest.param(_months(2004, 1, 180), _months(2019, 1, 6), True, id="half-year-after"),
-    pytest.param(_months(2019, 1, 1), _months(2019, 2, 1), True, id="two-single-months"),
-    pytest.param(_months(2004, 1, 180), _months(2019, 2, 6), False, id="a-month-gap"),
-    pytest.param(_months(2004, 1, 24), _months(2004, 1, 24), False, id="same-dates-members"),
-    pytest.param(_months(2004, 1, 24), _months(2005, 6, 12), False, id="overlap"),
-    pytest.param(_months(2004, 1, 24), _months(2003, 1, 12), False, id="earlier"),
-    pytest.param(_months(2004, 1, 24, "360_day"), _months(2006, 1, 3, "360_day"), True, id="360-day"),
+    pytest.param(_piece_months(2004, 1, 180), _piece_months(2019, 1, 1), True, id="one-month-after-fifteen-years"),
+    pytest.param(_piece_months(2004, 1, 180), _piece_months(2019, 1, 6), True, id="half-year-after"),
+    pytest.param(_piece_months(2019, 1, 1), _piece_months(2019, 2, 1), True, id="two-single-months"),
+    pytest.param(_piece_months(2004, 1, 180), _piece_months(2019, 2, 6), False, id="a-month-gap"),
+    pytest.param(_piece_months(2004, 1, 24), _piece_months(2004, 1, 24), False, id="same-dates-members"),
+    pytest.param(_piece_months(2004, 1, 24), _piece_months(2005, 6, 12), False, id="overlap"),
+    pytest.param(_piece_months(2004, 1, 24), _piece_months(2003, 1, 12), False, id="earlier"),
+    pytest.param(_piece_months(2004, 1, 24, "360_day"), _piece_months(2006, 1, 3, "360_day"), True, id="360-day"),
     pytest.param([cftime.datetime(2004, 1, day, 12, calendar="noleap") for day in (1, 2, 3)],
                  [cftime.datetime(2004, 1, 4, 12, calendar="noleap")], True, id="daily"),
     pytest.param([cftime.datetime(2004, 1, day, 12, calendar="noleap") for day in (1, 2, 3)],
-                 _months(2004, 2, 3, "noleap"), False, id="daily-then-monthly"),
+                 _piece_months(2004, 2, 3, "noleap"), False, id="daily-then-monthly"),
     pytest.param([cftime.datetime(2000 + k, 7, 1, calendar="noleap") for k in range(4)],
-                 _months(2004, 7, 3, "noleap"), False, id="yearly-then-monthly"),
+                 _piece_months(2004, 7, 3, "noleap"), False, id="yearly-then-monthly"),
 ])
 def test_a_piece_continues_a_series_only_one_step_after_its_last_time(before, after, expected):
     """break44a A7: split_files blocks are one series when the next block's first time is one step of the series
