@@ -81,7 +81,7 @@ def test_a_folder_of_months_gets_one_loop_that_reads_each_files_date(tmp_path, m
     assert result.exit_code == 2, result.output
     said = " ".join(result.output.split())
     assert "the 3 files' long names name 3 dates (cams_201801.nc 2018-01-01, cams_201802.nc 2018-02-01 …)" in said
-    assert said.count("for f in") == 1 and "--data 'camsreg/units_dated/*.nc' in place of the originals" in said
+    assert said.count("for f in") == 1 and "give 'camsreg/units_dated/*.nc' in place of the originals" in said
 
 
 @NCO

@@ -78,9 +78,10 @@ def test_a_fill_like_value_warning_names_and_fixes_the_variables_own_file(tmp_pa
         warn_fill_like_values(open_dataset(files), ["pr", "clt"], where=files_text(files), file=None)
     [message] = [record.getMessage() for record in caplog.records]
     assert message.startswith("'clt' in clt_Amon.nc holds 1e+20 at 1 of")
-    # its _FillValue (NaN, as xarray writes) is kept: a missing_value marks them
+    # its _FillValue (NaN, as xarray writes) is replaced: a missing_value beside a NaN _FillValue made a file
+    # xarray cannot write again (break44c A4), and NaN values stay missing without it
     assert "that its _FillValue NaN does not mark" in message
-    assert message.endswith("ncatted -a missing_value,clt,o,d,1e+20 cmip/clt_Amon.nc cmip/clt_Amon_fixed.nc (then "
+    assert message.endswith("ncatted -a _FillValue,clt,o,d,1e+20 cmip/clt_Amon.nc cmip/clt_Amon_fixed.nc (then "
                             "give cmip/clt_Amon_fixed.nc in place of cmip/clt_Amon.nc in --data: a glob over their "
                             "folder takes both, and two files of one variable are refused)")
 

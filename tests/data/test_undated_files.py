@@ -378,7 +378,7 @@ def test_stage_iv_accumulations_are_dated_at_their_ends_by_the_advised_loop(tmp_
     message = result.output.strip().splitlines()[-1]
     assert "two scenarios" not in message and "days since" not in message
     assert "statistical_process_duration" in message and "'6 hours (ending at forecast time)'" in message
-    assert "then give --data 'st4/with_dates/*.nc' in place of the 8 files" in message
+    assert "then give 'st4/with_dates/*.nc' in place of the 8 files" in message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
     path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
@@ -462,7 +462,7 @@ def test_stage_iv_hrap_files_are_refused_naming_the_field_and_the_dates_and_the_
     assert message.startswith("climann: error: 'APCP_surface' ")
     assert "polar_stereographic" not in message and "scenarios" not in message and "days since" not in message[:300]
     assert "'12/31/2020 (12:00)'" in message or stamped is None
-    assert "then give --data 'st4/with_dates/*.nc' in place of the 6 files" in message
+    assert "then give 'st4/with_dates/*.nc' in place of the 6 files" in message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
     path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
@@ -547,7 +547,7 @@ def test_files_dated_by_their_names_are_refused_with_a_loop_that_dates_each_copy
     message = result.output.strip().splitlines()[-1]
     assert "YYYY-MM-DD" not in message and "ncap2" not in message and "rename" not in message
     assert "each file's name holds a date (YYYYMM: 198101 and 198102)" in message
-    assert "then give --data 'prism/with_dates/*.nc' in place of the 6 files" in message
+    assert "then give 'prism/with_dates/*.nc' in place of the 6 files" in message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})
