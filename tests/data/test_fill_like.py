@@ -985,3 +985,38 @@ def test_minus_999_beside_a_nan_fill_value_is_marked_so_the_copy_stays_writable(
     failed = subprocess.run(line.replace("a_fixed.nc", "old.nc"), shell=True, env=env, capture_output=True, text=True)
     assert failed.returncode != 0 and "conflicting _FillValue" in failed.stderr
     assert sorted(os.listdir("with_bounds")) == ["a_fixed.nc"]
+
+
+def test_top_codes_are_counted_out_of_the_values_of_every_step_they_are_counted_over(tmp_path, caplog, monkeypatch):
+    """break44b B6: MOD10CM-like monthly snow cover in 12 files (uint8 percent 0-100, _FillValue 255, no valid_range)
+    holds cloud 250 and no-decision 253 in every month and the night code 211 in December and January alone. The
+    codes were counted over all 12 steps and said to be "of the" values of the 2 steps holding 211 (reading as 63 %
+    where they were 10.5 %). Both numbers are over the same values: every value of the 12 files (numpy by hand)."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(5)
+    raw = np.where(rng.random((12, 20, 30)) < 0.5, 0, 100).astype("u1")
+    raw[:, 0, :] = rng.integers(0, 101, (12, 30))  # some values between, as partial snow cover
+    cloud = rng.random(raw.shape)
+    raw[cloud < 0.1] = 250
+    raw[(cloud >= 0.1) & (cloud < 0.12)] = 253
+    raw[[0, 11], :3] = np.where(raw[[0, 11], :3] <= 100, 211, raw[[0, 11], :3])
+    raw[:, :, -1] = 255
+    for month in range(12):
+        with netCDF4.Dataset(tmp_path / f"snow_{month + 1:02d}.nc", "w", format="NETCDF4") as handle:
+            for name, size in (("time", 1), ("lat", 20), ("lon", 30)):
+                handle.createDimension(name, size)
+            handle.createVariable("time", "f8", ("time",))[:] = 0.0
+            handle["time"].units = f"days since 2003-{month + 1:02d}-01"
+            handle.createVariable("lat", "f8", ("lat",))[:] = 49.5 - np.arange(20)
+            handle["lat"].units = "degrees_north"
+            handle.createVariable("lon", "f8", ("lon",))[:] = 5.5 + np.arange(30)
+            handle["lon"].units = "degrees_east"
+            snow = handle.createVariable("snow", "u1", ("time", "lat", "lon"), fill_value=np.uint8(255))
+            snow.set_auto_maskandscale(False)
+            snow.units = "percent"
+            snow[:] = raw[month:month + 1]
+    paths = sorted(tmp_path.glob("snow_*.nc"))
+    (said,) = _warnings(caplog, open_dataset(paths), ["snow"], where="snow_*.nc", file=None)
+    codes = int(np.count_nonzero((raw > 100) & (raw < 255)))
+    assert f"holds 211, 250, 253 percent (at the top of ubyte's range, whose highest is 255) at {codes} " \
+           f"of the {raw.size} values checked, at 12 time steps" in said
