@@ -80,7 +80,8 @@ __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES",
            "NETCDF_TYPE_NAMES", "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount",
            "blocks_by_place", "blocks_by_step", "checked_blocks", "checked_step_numbers", "checked_steps",
            "command_files", "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix", "name_in_command",
-           "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_huge_fill_like_values",
+           "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_codes_beyond_bound",
+           "refuse_huge_fill_like_values",
            "steps_text", "time_dimension", "warn_fill_like_values"]
 
 _log = logging.getLogger(__name__)
@@ -985,7 +986,7 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
 
 
 def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Path | None,
-                   codes: Sequence[tuple[FillLike, FillLikeCount]]) -> str:
+                   codes: Sequence[tuple[FillLike, FillLikeCount]], *, bound: tuple[float, str] | None = None) -> str:
     """The warning of a variable that holds codes at the top of its stored type's range
     (:mod:`climann.data.top_codes`), with the ``ncatted`` that marks them all missing (one
     ``missing_value`` of every code, beside the ``_FillValue``): MOD15's LAI without its
@@ -994,7 +995,9 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
     kgC/m2/8day (break40c C1), AMSR-E's SWE its codes 247 and 253-255 as 494-510 mm, of which
     247 and 255 move from step to step (break43a A3: named over three rounds of advice, 247 never).
     Codes above a gap that stands them apart from the data, some of them not at the same cells
-    every step, are said so, with the data's highest value (:func:`_apart_words`)."""
+    every step, are said so, with the data's highest value (:func:`_apart_words`). With ``bound``
+    (:func:`~climann.data.bounded_quantities.upper_bound`, every code above it), the line of the
+    refusal of :func:`refuse_codes_beyond_bound`."""
     codes = sorted(codes, key=lambda item: item[0].shown)
     value = codes[0][0]
     times = np.unique(np.concatenate([found.times for _, found in codes]))
@@ -1025,7 +1028,48 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
             f"at the top of {value.code_of}'s range, whose highest is {top}) at {total} "
             f"of the {size} values checked, {where_held}{why}, which "
             f"no valid_range, _FillValue or missing_value marks, so they are used as data; if they are codes, mark "
-            f"them missing: {attribute_command([marking], files)}{in_place_note(files)}")
+            f"them missing: {attribute_command([marking], files)}{in_place_note(files)}") if bound is None else (
+        f"the target '{name}' in {files_text(holding) if holding else where} holds {held}{units} ({values}at the "
+        f"top of {value.code_of}'s range) at {total} of the {size} values checked, {where_held}above "
+        f"{bound[0]:g}{units}, which {bound[1]} say it cannot be: codes that no valid_range, _FillValue or "
+        f"missing_value marks, which would be trained on and scored as truth; mark them missing: "
+        f"{attribute_command([marking], files)}{in_place_note(files)}")
+
+
+def refuse_codes_beyond_bound(dataset: xr.Dataset, target: str, *, where: str, file: str | Path | None,
+                              counts: dict[str, dict[FillLike, FillLikeCount]]) -> None:
+    """Refuse, in one line, a target that holds codes at the top of its stored type's range
+    (:mod:`climann.data.top_codes`) that all lie above the largest value its units or description
+    allow (:func:`~climann.data.bounded_quantities.upper_bound`: 100 for a percentage, 1 for a
+    fraction): no share of a whole is 211 %, so they are codes, and scored as truth they make
+    every score (break44b B6: MOD10CM's 211/250/253/254 "percent" of snow cover, unmarked, gave
+    an RMSE of 65.8 % where it is 0.77 % with them missing). The line gives the ``ncatted`` that
+    marks them missing. Codes within the bound (LAI's 25.0-25.4 m2/m2 are values an LAI can
+    take) are warned of and used (:func:`warn_fill_like_values`): the file does not say which.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    target : str
+        The run's target (absent: nothing to do).
+    where, file
+        As for :func:`warn_fill_like_values`.
+    counts : dict
+        :func:`fill_like_counts` of the target.
+
+    Raises
+    ------
+    ClimannError
+        When every such code of the target lies above its bound.
+    """
+    from climann.data.bounded_quantities import upper_bound
+
+    codes = [(value, count) for value, count in counts.get(target, {}).items() if value.code_of is not None]
+    if not codes or target not in dataset.data_vars or (bound := upper_bound(target, dataset[target])) is None:
+        return
+    if all(float(value.decoded[0]) > bound[0] for value, _ in codes):
+        raise ClimannError(_codes_warning(target, dataset[target], where, file, codes, bound=bound))
 
 
 def _checked_size(variable: xr.DataArray, codes: Sequence[FillLike], holding: Sequence[str]) -> int:

@@ -66,6 +66,7 @@ from dask.base import is_dask_collection
 
 from climann.data.fill_like import BlockReads, blocks_by_place, read_together
 from climann.data.notes import note_once
+from climann.data.units import DIMENSIONLESS_TEXT, shown_units
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -559,7 +560,8 @@ def copy_text(copy: TargetCopy) -> str:
     """What relates the predictor to the target, one clause: ``"adt − sla is constant in time at
     100% of the 1600 cells (its standard deviation over time at most 4.1e-05 m, within 0.001 of
     sla's), |correlation| over time ≥ 0.99999 …"``."""
-    units = f" {copy.units}" if copy.units else ""
+    # a pure number's "1" after a spread read "at most 0 1" (break44b B8): no units said for it
+    units = f" {copy.units}" if copy.units and shown_units(copy.units) != DIMENSIONLESS_TEXT else ""
     correlation = (f"|correlation| of {copy.predictor} and {copy.target} over time at least "
                    f"{copy.lowest_correlation:.6g} at {100 * copy.correlated_share:.3g}% of the {copy.cells} cells")
     if copy.plus_constant:

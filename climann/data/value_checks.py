@@ -28,7 +28,8 @@ from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, planned_below_a
                                         warn_below_absolute_zero)
 from climann.data.fill_among_values import planned_fill_among_values, warn_fill_among_values
 from climann.data.constant_cells import planned_cell_ranges
-from climann.data.fill_like import (BlockReads, planned_fill_like_counts, read_together, refuse_huge_fill_like_values,
+from climann.data.fill_like import (BlockReads, planned_fill_like_counts, read_together, refuse_codes_beyond_bound,
+                                   refuse_huge_fill_like_values,
                                    warn_fill_like_values)
 from climann.data.infinite_values import note_infinite_values, planned_infinite_counts
 from climann.data.land_masks import warn_land_stored_as_value
@@ -130,6 +131,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
     refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
+    if target is not None:  # codes above 100 percent would be scored as truth
+        refuse_codes_beyond_bound(dataset, target, where=where, file=file, counts=counts)
     warn_fill_like_values(dataset, present, where=where, file=file, counts=counts)
     warn_below_absolute_zero(dataset, present, messages=below)
     unmarked = {name: [float(value.decoded[0]) for value in found] for name, found in counts.items()}

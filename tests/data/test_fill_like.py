@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.fill_like import warn_fill_like_values
+from climann.data.fill_like import fill_like_counts, refuse_codes_beyond_bound, warn_fill_like_values
 from climann.data.notes import forget_notes
 from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.data.units import convert_dataset
+from climann.data.value_checks import warn_held_values
 from climann.errors import ClimannError
 
 LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
@@ -987,12 +988,10 @@ def test_minus_999_beside_a_nan_fill_value_is_marked_so_the_copy_stays_writable(
     assert sorted(os.listdir("with_bounds")) == ["a_fixed.nc"]
 
 
-def test_top_codes_are_counted_out_of_the_values_of_every_step_they_are_counted_over(tmp_path, caplog, monkeypatch):
-    """break44b B6: MOD10CM-like monthly snow cover in 12 files (uint8 percent 0-100, _FillValue 255, no valid_range)
-    holds cloud 250 and no-decision 253 in every month and the night code 211 in December and January alone. The
-    codes were counted over all 12 steps and said to be "of the" values of the 2 steps holding 211 (reading as 63 %
-    where they were 10.5 %). Both numbers are over the same values: every value of the 12 files (numpy by hand)."""
-    monkeypatch.chdir(tmp_path)
+def _mod10cm_like(folder):
+    """MOD10CM-like monthly snow cover in 12 files (uint8 percent 0-100, _FillValue 255, no valid_range): cloud 250 and
+    no-decision 253 in every month, the night code 211 in January and December alone. Returns the raw values and the
+    files."""
     rng = np.random.default_rng(5)
     raw = np.where(rng.random((12, 20, 30)) < 0.5, 0, 100).astype("u1")
     raw[:, 0, :] = rng.integers(0, 101, (12, 30))  # some values between, as partial snow cover
@@ -1002,7 +1001,7 @@ def test_top_codes_are_counted_out_of_the_values_of_every_step_they_are_counted_
     raw[[0, 11], :3] = np.where(raw[[0, 11], :3] <= 100, 211, raw[[0, 11], :3])
     raw[:, :, -1] = 255
     for month in range(12):
-        with netCDF4.Dataset(tmp_path / f"snow_{month + 1:02d}.nc", "w", format="NETCDF4") as handle:
+        with netCDF4.Dataset(folder / f"snow_{month + 1:02d}.nc", "w", format="NETCDF4") as handle:
             for name, size in (("time", 1), ("lat", 20), ("lon", 30)):
                 handle.createDimension(name, size)
             handle.createVariable("time", "f8", ("time",))[:] = 0.0
@@ -1015,8 +1014,53 @@ def test_top_codes_are_counted_out_of_the_values_of_every_step_they_are_counted_
             snow.set_auto_maskandscale(False)
             snow.units = "percent"
             snow[:] = raw[month:month + 1]
-    paths = sorted(tmp_path.glob("snow_*.nc"))
+    return raw, sorted(folder.glob("snow_*.nc"))
+
+
+def test_top_codes_are_counted_out_of_the_values_of_every_step_they_are_counted_over(tmp_path, caplog, monkeypatch):
+    """break44b B6: MOD10CM-like monthly snow cover in 12 files (uint8 percent 0-100, _FillValue 255, no valid_range)
+    holds cloud 250 and no-decision 253 in every month and the night code 211 in December and January alone. The
+    codes were counted over all 12 steps and said to be "of the" values of the 2 steps holding 211 (reading as 63 %
+    where they were 10.5 %). Both numbers are over the same values: every value of the 12 files (numpy by hand)."""
+    monkeypatch.chdir(tmp_path)
+    raw, paths = _mod10cm_like(tmp_path)
     (said,) = _warnings(caplog, open_dataset(paths), ["snow"], where="snow_*.nc", file=None)
     codes = int(np.count_nonzero((raw > 100) & (raw < 255)))
     assert f"holds 211, 250, 253 percent (at the top of ubyte's range, whose highest is 255) at {codes} " \
            f"of the {raw.size} values checked, at 12 time steps" in said
+
+
+def test_a_target_holding_top_codes_above_its_units_bound_is_refused_with_the_marking(tmp_path, monkeypatch):
+    """break44b B6: the codes 211/250/253 of a snow cover in "percent" lie above 100, which no percentage can be;
+    unmarked, train and evaluate scored them as truth with exit 0 (RMSE 65.8 % against 0.77 % with them missing).
+    As the target they are refused in one line whose ncatted, followed (netCDF4 writes the same attribute), lets the
+    files through with exactly the codes missing (numpy by hand). A predictor's codes, and codes within a bound
+    (LAI's 25.0-25.4 m2/m2), are warned of, not refused."""
+    monkeypatch.chdir(tmp_path)
+    raw, paths = _mod10cm_like(tmp_path)
+    dataset = open_dataset(paths)
+    with pytest.raises(ClimannError) as refused:
+        refuse_codes_beyond_bound(dataset, "snow", where="snow_*.nc", file=None,
+                                  counts=fill_like_counts(dataset, ["snow"]))
+    said = str(refused.value)
+    codes = int(np.count_nonzero((raw > 100) & (raw < 255)))
+    assert said.startswith("the target 'snow' in snow_01.nc, snow_02.nc and 10 more files holds 211, 250, 253 percent")
+    assert f"at {codes} of the {raw.size} values checked" in said
+    assert "above 100 percent, which its units 'percent' say it cannot be" in said
+    assert said.endswith("mark them missing: ncatted -a missing_value,snow,o,ub,211,250,253 IN.nc OUT.nc")
+    with pytest.raises(ClimannError, match="which would be trained on and scored as truth"):
+        warn_held_values(dataset, ["snow"], where="snow_*.nc", file=None, target="snow")
+    warn_held_values(dataset, ["snow"], where="snow_*.nc", file=None)  # not the target: warned of only
+    (tmp_path / "marked").mkdir()
+    again, copies = _mod10cm_like(tmp_path / "marked")  # the same files, given the advised missing_value
+    np.testing.assert_array_equal(again, raw)
+    for path in copies:
+        with netCDF4.Dataset(path, "a") as handle:
+            handle["snow"].missing_value = np.array([211, 250, 253], "u1")
+    marked = open_dataset(copies)
+    refuse_codes_beyond_bound(marked, "snow", where="snow_*.nc", file=None, counts=fill_like_counts(marked, ["snow"]))
+    np.testing.assert_array_equal(np.isnan(marked["snow"].values), raw > 100)
+    lai = tmp_path / "lai.nc"
+    _mod15_like(lai)
+    leaf = open_dataset([lai])
+    refuse_codes_beyond_bound(leaf, "Lai_500m", where="lai.nc", file=lai, counts=fill_like_counts(leaf, ["Lai_500m"]))

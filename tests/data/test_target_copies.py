@@ -15,7 +15,7 @@ from climann.data.defaults import default_inputs
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.target_copies import (CORRELATION_THRESHOLD, OFFSET_TOLERANCE, SEASONAL_TOLERANCE, calendar_groups,
-                                        check_named_target_copies, target_copies)
+                                        check_named_target_copies, copy_text, target_copies)
 from climann.errors import ClimannError
 
 N_YEARS, N_LAT, N_LON = 10, 6, 8
@@ -291,3 +291,16 @@ def test_daily_steps_are_grouped_by_day_of_the_year_unless_their_sums_would_not_
     monthly = xr.DataArray(xr.date_range("2001-01-16", periods=24, freq="MS", calendar="noleap", use_cftime=True),
                            dims="time")
     assert calendar_groups(monthly, cells=1)[1:] == (12, "calendar month")
+
+
+@pytest.mark.parametrize(("units", "said"), [("1", ""), ("", ""), ("m", " m")])
+def test_a_pure_number_s_units_are_not_printed_after_its_spread(tmp_path, units, said):
+    """break44b B8: SPEI in units "1" given twice read "its standard deviation over time at most 0 1:"; a pure
+    number's spread is said without units, metres' with them (the spread is NumPy's, as above)."""
+    dataset = _duacs(tmp_path / "duacs.nc")
+    for name in ("sla", "adt"):
+        dataset[name].attrs["units"] = units
+    copy = target_copies(dataset, "sla", ["adt"], time_dim="time", training_steps=TRAIN)["adt"]
+    sla, adt = _decoded(tmp_path / "duacs.nc", "sla")[TRAIN], _decoded(tmp_path / "duacs.nc", "adt")[TRAIN]
+    spread = np.std(adt - sla, axis=0).max()
+    assert f"(its standard deviation over time at most {spread:.3g}{said}: within" in copy_text(copy)
