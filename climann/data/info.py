@@ -447,7 +447,13 @@ def _files_section(files: Sequence[Path], other_grids: dict[Path, str] | None = 
     if len(files) > 10:
         lines.append(f"  … and {len(files) - 10} more")
     grouped = [(path, groups) for path in files[:_GROUPED_FILES_CHECKED] if (groups := grouped_variables(path))]
-    lines += [groups_beside_root_note(path, groups) for path, groups in grouped]
+    alike: dict[tuple, list[Path]] = {}  # files whose groups hold the same variables: one line (break44b B5)
+    for path, groups in grouped:
+        alike.setdefault(tuple((group, tuple(names)) for group, names in groups.items()), []).append(path)
+    if len(alike) == 1 and len(grouped) == min(len(files), _GROUPED_FILES_CHECKED):
+        alike = {key: list(files) for key in alike}  # every file looked into alike: the loop takes them all
+    lines += [groups_beside_root_note(paths[0], {group: list(names) for group, names in key}, files=paths)
+              for key, paths in alike.items()]
     if other_grids:
         first = next(iter(other_grids.values()))
         names = ", ".join(path.name for path in list(other_grids)[:10]) + (" …" if len(other_grids) > 10 else "")

@@ -917,6 +917,38 @@ def test_variables_in_groups_beside_root_data_are_named_with_the_way_to_read_the
             "`ncks -G : -g radiation mixed.nc mixed_radiation.nc`") in report
 
 
+def test_files_whose_groups_hold_the_same_variables_get_one_line_with_their_count_and_a_loop(tmp_path, monkeypatch):
+    """break44b B5: 128 SMAP L4 files got one 7-line note each (736 lines): files whose groups hold the same
+    variables get one line, their count, and the ncks loop that copies each (run here: every copy holds rsdt)."""
+    import shutil
+    import subprocess
+
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    whole = grid_dataset(n_years=1)
+    for year in range(3):
+        part = whole.isel(time=slice(4 * year, 4 * year + 4))
+        part.to_netcdf(tmp_path / f"mixed_{year}.nc", format="NETCDF4")
+        with netCDF4.Dataset(tmp_path / f"mixed_{year}.nc", "a") as nc:
+            group = nc.createGroup("radiation")
+            group.createDimension("x", 2)
+            group.createVariable("x", "f8", ("x",))[:] = [0.0, 1.0]
+            group.createVariable("rsdt", "f4", ("x",))[:] = [year, 2.0]
+    report = unwrapped_report(describe(["mixed_*.nc"]))
+    assert report.count("NetCDF-4 groups") == 1
+    assert ("3 files (mixed_0.nc, mixed_1.nc and 1 more) also hold variables in NetCDF-4 groups, the same in each, "
+            "which climann does not read ('radiation': rsdt); to use them, copy a group into a plain file and give "
+            "the copies too, each file in a loop: `") in report
+    loop = report.split("each file in a loop: `", 1)[1].split("`", 1)[0]
+    if shutil.which("ncks") is None:
+        pytest.skip("NCO's ncks is not installed")
+    subprocess.run(["bash", "-c", loop], check=True, cwd=tmp_path)
+    for year in range(3):
+        with netCDF4.Dataset(tmp_path / "radiation" / f"mixed_{year}.nc") as copy:
+            np.testing.assert_array_equal(copy["rsdt"][:], [year, 2.0])
+
+
 def test_long_names_beside_long_dimensions_get_a_line_of_their_own_never_broken(tmp_path):
     """ERA5's dimensions leave no room for "2 metre temperature" beside them: the report wrapped it after "2",
     which then read as a value of the "missing" column (break14 F11)."""
