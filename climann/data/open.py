@@ -1188,7 +1188,10 @@ def _open_files(
         each = [prepared(path) for path in files]
         renames.check_applied()
         reference = grid_coordinates(each[home])
-        datasets = [dataset if index == home else on_reference_grid(dataset, reference,
+        # 2-D positions missing in some files where others hold them (SMAP L3's -9999 outside each day's
+        # swaths): the files' positions together, compared below wherever two hold one (break44b B1)
+        reference, united = _positions_united(reference, [grid_coordinates(dataset) for dataset in each], files)
+        datasets = [dataset if index == home and not united else on_reference_grid(dataset, reference,
                                                                     labels=(files[home].name, path.name),
                                                                     paths=(files[home], path))
                     for index, (dataset, path) in enumerate(zip(each, files))]
@@ -2400,6 +2403,38 @@ def _first_dates(dataset: xr.Dataset) -> tuple:
     except (ValueError, TypeError, OverflowError):
         return (units, *values.tolist())
     return tuple(date.isoformat() for date in np.ravel(dates))
+
+
+def _positions_united(reference: dict[str, xr.DataArray], others: Sequence[dict[str, xr.DataArray]],
+                      files: Sequence[Path]) -> tuple[dict[str, xr.DataArray], bool]:
+    """``reference`` (the target file's grid coordinates) with each 2-D coordinate's missing values
+    taken from the first of ``others`` (every file's, in order) that holds one there, and whether
+    any was: SMAP L3's daily files write latitude and longitude as -9999 outside the day's swaths,
+    so the first file's placed only the cells it held (break44b B1: 960 cells "cannot be placed",
+    with NEMO's mesh_mask advice, where the four files together placed all 2400 and agreed wherever
+    two held one). Where the files hold different values, :func:`on_reference_grid` refuses as for
+    any two grids; an INFO note says the positions were combined."""
+    filled, taken = dict(reference), []
+    for name, values in reference.items():
+        own = np.asarray(values.values, np.float64)
+        if values.ndim != 2 or np.isfinite(own).all():
+            continue
+        united = own.copy()
+        for grid in others:
+            other = grid.get(name)
+            if other is None or other.dims != values.dims or other.shape != values.shape:
+                continue
+            gap = ~np.isfinite(united)
+            united[gap] = np.asarray(other.values, np.float64)[gap]
+        if np.isfinite(united).sum() > np.isfinite(own).sum():
+            filled[name] = values.copy(data=united.astype(values.dtype, copy=False))
+            taken.append(name)
+    if taken:
+        note_once(_log, logging.INFO, (
+            f"{'/'.join(repr(name) for name in taken)} are missing in some of {files_text(list(files))} at cells that "
+            f"other files place: each cell's position is taken from the files that hold one (compared wherever two "
+            f"do)"), key=("positions united", tuple(taken)))
+    return filled, bool(taken)
 
 
 def grid_coordinates(dataset: xr.Dataset) -> dict[str, xr.DataArray]:

@@ -2032,3 +2032,54 @@ def test_check_forecast_names_refuses_a_forecast_beside_observations_of_its_name
     check_forecast_names(given, forecasts_to_choose_in(given))  # t2m_fc beside t2m: no name shared
     for alone in ([Path("era5.nc")], [Path(name) for name in names]):
         check_forecast_names(alone, forecasts_to_choose_in(alone))
+
+
+def _swath_days(folder, *, shift_second: float = 0.0):
+    """SMAP L3-like daily files (break44b B1): 2-D latitude/longitude and soil_moisture, all -9999 (their
+    _FillValue) outside each day's swaths, which move from day to day; ``shift_second`` moves the second day's
+    latitudes. Returns the files and the positions with every cell placed."""
+    import netCDF4
+
+    rows, columns = np.meshgrid(np.arange(8), np.arange(12), indexing="ij")
+    latitude, longitude = 30.0 + 0.37 * rows + 0.01 * columns, 5.0 + 0.41 * columns - 0.02 * rows
+    paths = []
+    for day in range(3):
+        swath = ((columns + 4 * day) // 4) % 3 != 0  # each day holds 2 of every 3 bands of columns
+        path = folder / f"sm_2015040{day + 1}.nc"
+        with netCDF4.Dataset(path, "w") as handle:
+            handle.createDimension("time", 1)
+            handle.createDimension("phony_dim_0", 8)
+            handle.createDimension("phony_dim_1", 12)
+            time = handle.createVariable("time", "f8", ("time",))
+            time.units, time[:] = f"days since 2015-04-0{day + 1}", 0.0
+            shift = shift_second if day == 1 else 0.0
+            for name, values, units in (("latitude", latitude + shift, "degrees_north"),
+                                        ("longitude", longitude, "degrees_east")):
+                variable = handle.createVariable(name, "f4", ("phony_dim_0", "phony_dim_1"), fill_value=-9999.0)
+                variable.units, variable[:] = units, np.where(swath, values, -9999.0)
+            moisture = handle.createVariable("soil_moisture", "f4", ("time", "phony_dim_0", "phony_dim_1"),
+                                             fill_value=-9999.0)
+            moisture.units = "cm**3/cm**3"
+            moisture[:] = np.where(swath, 0.1 + 0.01 * day, -9999.0)[None]
+        paths.append(path)
+    return paths, latitude, longitude
+
+
+def test_2d_positions_missing_in_some_files_are_taken_from_the_files_that_hold_them(tmp_path):
+    """break44b B1: SMAP L3's daily files place only the cells of the day's swaths (-9999 elsewhere); the first
+    file's positions were taken for all, and its unplaced cells that other days hold data at were refused ("fill in
+    the coordinates, e.g. from the model's mesh_mask file"). The files together place every cell and agree where two
+    do: the positions are theirs together (numpy: the grid written before the fill)."""
+    paths, latitude, longitude = _swath_days(tmp_path)
+    dataset = open_dataset(paths)
+    np.testing.assert_allclose(dataset["latitude"].values, latitude.astype("f4"), rtol=0, atol=0)
+    np.testing.assert_allclose(dataset["longitude"].values, longitude.astype("f4"), rtol=0, atol=0)
+    assert int(dataset["soil_moisture"].notnull().sum()) == 3 * 8 * 12 * 2 // 3
+
+
+def test_2d_positions_that_two_files_hold_differently_are_refused(tmp_path):
+    """The union is taken only where the files agree: a second day whose latitudes lie 0.2° north of the others'
+    (half a cell) is another grid, refused as such."""
+    paths, *_ = _swath_days(tmp_path, shift_second=0.2)
+    with pytest.raises(ClimannError, match=r"latitude differs by up to 0\.2"):
+        open_dataset(paths)
