@@ -97,7 +97,45 @@ def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str], *, refe
                  for plane in planes]
         renamed = _one_name(renamed, names, labels, reference, kind=f"2-D {kind}", rename=_renamed_2d,
                             renames=renames, files=files)
+    return _on_home_dimensions(renamed, reference)
+
+
+def _on_home_dimensions(datasets: list[xr.Dataset], reference: int) -> list[xr.Dataset]:
+    """``datasets`` whose 2-D latitude and longitude (of the same names as the home file's, the
+    target's) hold the home file's values on dimensions of other names and the same sizes, with
+    those dimensions renamed to the home file's: SMAP L3's soil moisture on ``(phony_dim_0,
+    phony_dim_1)`` and ERA5 regridded onto the same EASE2 cells on ``(y, x)`` were "not on the
+    latitude-longitude grid", and the advised ``--select y=VALUE`` failed (break44b B2). Only
+    when the values are equal to float32's precision (a grid's positions written by two tools;
+    NaN where both are missing), and no variable of the file is named after a dimension renamed
+    (a projection's ``y``/``x`` axis: not renamed, left to the grid comparison)."""
+    planes = [_two_dimensional(dataset) for dataset in datasets]
+    home = planes[reference] if planes[reference] is not None else next((plane for plane in planes if plane), None)
+    if home is None:
+        return datasets
+    latitude, longitude, sizes = home
+    source = datasets[planes.index(home)]
+    home_dims = tuple(dim for dim, _ in sizes)
+    renamed = list(datasets)
+    for index, (dataset, plane) in enumerate(zip(datasets, planes)):
+        if plane is None or plane[:2] != (latitude, longitude) or plane[2] == sizes:
+            continue
+        own_dims = tuple(dim for dim, _ in plane[2])
+        if ([size for _, size in plane[2]] != [size for _, size in sizes]
+                or any(dim in dataset.variables or dim in dataset.dims for dim in home_dims)
+                or any(dim in dataset.variables for dim in own_dims)
+                or not all(_same_positions(source[name], dataset[name]) for name in (latitude, longitude))):
+            continue
+        renamed[index] = dataset.rename_dims(dict(zip(own_dims, home_dims)))
     return renamed
+
+
+def _same_positions(first: xr.DataArray, other: xr.DataArray) -> bool:
+    """Whether two 2-D positions hold the same values to float32's precision (NaN where both are missing)."""
+    import numpy as np
+
+    one, two = (np.asarray(values.values, np.float32).astype(np.float64) for values in (first, other))
+    return bool(np.allclose(one, two, rtol=2.0 ** -22, atol=0.0, equal_nan=True))
 
 
 def _one_name(datasets: list[xr.Dataset], names: list[str | None], labels: Sequence[str], reference: int, *,

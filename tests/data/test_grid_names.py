@@ -199,3 +199,35 @@ def test_the_renames_advised_beside_the_users_own_are_merged_with_them_and_run_p
     assert dataset["rsdt"].dims == ("time", "lat", "lon")
     with xr.open_dataset(predictor) as own:
         np.testing.assert_array_equal(dataset["rsdt"].values, own["ssrd"].values)
+
+
+def _ease2_like(path, name, dims, values, *, shift=0.0):
+    """A file of ``name`` (time, ``dims``) on 2-D latitude/longitude written as coordinates (the same positions in
+    every file but for ``shift`` degrees of latitude)."""
+    rows, columns = np.meshgrid(np.arange(5), np.arange(7), indexing="ij")
+    latitude, longitude = 30.0 + 0.37 * rows + 0.01 * columns + shift, 5.0 + 0.41 * columns - 0.02 * rows
+    xr.Dataset({name: (("time", *dims), values, {"units": "K"})},
+               coords={"time": ("time", np.arange(values.shape[0], dtype="f8"),
+                                {"units": "days since 2015-04-01", "standard_name": "time"}),
+                       "latitude": (dims, latitude, {"units": "degrees_north"}),
+                       "longitude": (dims, longitude, {"units": "degrees_east"})}).to_netcdf(path)
+
+
+@pytest.mark.parametrize(("shift", "renamed"), [(0.0, True), (0.2, False)])
+def test_2d_positions_equal_under_other_dimension_names_are_one_grid(tmp_path, shift, renamed):
+    """break44b B2: SMAP L3 on (phony_dim_0, phony_dim_1) and ERA5 regridded onto the same cells on (y, x), with the
+    same 2-D latitude/longitude, were "not on the latitude-longitude grid", and the advised --select y=VALUE failed.
+    Equal positions under other dimension names are one grid: the predictor is read on the target's dimensions,
+    each value at its cell (numpy: the values written). Positions 0.2° apart are another grid, refused."""
+    rng = np.random.default_rng(1)
+    moisture, temperature = rng.random((3, 5, 7)), 280 + rng.random((3, 5, 7))
+    _ease2_like(tmp_path / "sm.nc", "soil_moisture", ("phony_dim_0", "phony_dim_1"), moisture)
+    _ease2_like(tmp_path / "era5.nc", "t2m", ("y", "x"), temperature, shift=shift)
+    if not renamed:
+        with pytest.raises(ClimannError, match=r"on different grids: latitude differs by up to 0\.2"):
+            open_dataset([tmp_path / "sm.nc", tmp_path / "era5.nc"])
+        return
+    dataset = open_dataset([tmp_path / "sm.nc", tmp_path / "era5.nc"])
+    assert dataset["t2m"].dims == ("time", "phony_dim_0", "phony_dim_1")
+    np.testing.assert_array_equal(dataset["t2m"].values, temperature)
+    np.testing.assert_array_equal(dataset["soil_moisture"].values, moisture)
