@@ -63,8 +63,8 @@ from climann.data.members import is_member_axis, member_values
 from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames, rename_table
-from climann.data.shell import (copies_in_place_advice, copy_in_place_advice, original_and_copy, python_command,
-                                superseded_copies, working_path)
+from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice, original_and_copy,
+                                python_command, superseded_copies, working_path, xarray_command)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
 from climann.data.undated_files import misdated_accumulations_message
 from climann.data.unit_text import after_number
@@ -348,6 +348,31 @@ def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = 
     )
 
 
+def _time_beside_fields(name: str, datasets: Sequence[xr.Dataset], files: Sequence[Path], earlier: int,
+                        index: int) -> ClimannError | None:
+    """The refusal of two files whose field ``name`` has no time dimension beside a time coordinate
+    of one step in each file, at two different times: each file's field is of its file's time, which
+    its variables do not carry (SMAP L4's group copied with the root's ``time``: ``sm_surface(y, x)``
+    beside ``time(time)`` of one value; break44b B4, where two such files were told "their values
+    differ" with a rename per file, which would have made 128 static fields). The way out gives
+    each file's fields the time dimension, in copies in a new folder; None when not so."""
+    pair = (datasets[earlier], datasets[index])
+    times = [time_coordinate(dataset) for dataset in pair]
+    if (times[0] is None or times[0] != times[1] or any(times[0] not in dataset.dims for dataset in pair)
+            or any(dataset.sizes[times[0]] != 1 for dataset in pair) or _times_key(pair[0]) == _times_key(pair[1])):
+        return None
+    time = times[0]
+    holding = [file for file, dataset in zip(files, datasets) if name in dataset.data_vars]
+    statement = (f"d = d.assign({{k: v.expand_dims({time!r}) for k, v in d.data_vars.items() "
+                 f"if {time!r} not in v.dims and v.ndim >= 2}})")
+    fix = copies_of_files(lambda arguments, _: xarray_command([statement], arguments), holding,
+                          name="with_time")
+    return ClimannError(
+        f"'{name}' in {files[earlier].name} and {files[index].name} has no time dimension, while each file has a time "
+        f"coordinate '{time}' of one step, and their steps differ: each file's fields are of its own time, which they "
+        f"do not carry; give them the time dimension, each file's in a copy: {fix}")
+
+
 def _times_key(dataset: xr.Dataset) -> tuple:
     """The dataset's time steps as a key: equal keys, the very same times (looked up by hash, so
     that a thousand one-day files are not compared pairwise)."""
@@ -400,6 +425,8 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             if static and time is None and time_coordinate(datasets[earlier]) is None:
                 continue  # two files without time: maps of a series without dates (climann.data.undated_files)
             first, second = files[earlier], files[index]
+            if static and (untimed := _time_beside_fields(name, datasets, files, earlier, index)) is not None:
+                raise untimed
             members = None if static else _member_kind(datasets[earlier], dataset)
             if members is not None:  # said by the files' member coordinates (CF realization)
                 holding = [files[other] for other, held in enumerate(datasets) if name in held.data_vars

@@ -545,3 +545,36 @@ def test_the_renames_advised_for_three_fields_of_one_name_give_each_file_a_name_
     assert rename == {"tas_b.nc": {"tas": "tas_b"}, "tas_c.nc": {"tas": "tas_c"}}
     for name, offset in (("tas", 0), ("tas_b", 1), ("tas_c", 2)):
         np.testing.assert_array_equal(opened[name].values, dataset["tas"].values + offset)
+
+
+def test_fields_beside_a_one_step_time_they_do_not_use_are_given_the_time_dimension(tmp_path, monkeypatch):
+    """break44b B4: SMAP L4's group copied with the root's time holds sm_surface(y, x) beside time(time) of one step;
+    two such files were "in both files: their values differ", with a rename per file (128 static fields). The
+    refusal says the fields lack their file's time and gives the loop that adds it; run as printed (the venv's
+    python), its copies open as one series, each file's field at its own step (numpy: the values written)."""
+    import shlex
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(2)
+    fields = rng.random((3, 4, 5))
+    for step in range(3):
+        xr.Dataset({"sm_surface": (("y", "x"), fields[step], {"units": "m3 m-3"})},
+                   coords={"time": ("time", [3.0 * step + 1.5], {"units": "hours since 2015-04-01",
+                                                                  "standard_name": "time"}),
+                           "lat": ("y", np.linspace(40.0, 43.0, 4), {"units": "degrees_north"}),
+                           "lon": ("x", np.linspace(5.0, 9.0, 5), {"units": "degrees_east"})}
+                   ).to_netcdf(tmp_path / f"gph_20150401T0{3 * step + 1}3000.nc")
+    paths = sorted(tmp_path.glob("gph_*.nc"))
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(paths)
+    said = str(refused.value)
+    assert said.startswith("'sm_surface' in gph_20150401T013000.nc and gph_20150401T043000.nc has no time dimension, "
+                           "while each file has a time coordinate 'time' of one step, and their steps differ")
+    loop = said.split("each file's in a copy: ", 1)[1].split(" (a copy of each", 1)[0]
+    subprocess.run(["bash", "-c", loop.replace("python -c", f"{shlex.quote(sys.executable)} -c")], check=True)
+    dataset = open_dataset(sorted((tmp_path / "with_time").glob("*.nc")))
+    assert dataset["sm_surface"].dims[0] == "time"
+    np.testing.assert_array_equal(dataset["sm_surface"].values, fields)
+    np.testing.assert_array_equal(dataset["time"].dt.hour.values, [1, 4, 7])
