@@ -4,7 +4,7 @@ PRISM's monthly grids from ``gdal_translate`` (``PRISM_ppt_stable_4kmM3_198101_b
 Stage IV's hours (``st4.2021010112.01h.nc``), GPM's Level-3 months
 (``3A-MO.GPM.DPR.V9-20211125.20150101-S000000-E235959.01.V07A.HDF5``) say their date only in their
 names. :func:`name_dates` finds the date-like numbers of a name (``YYYYMM``, ``YYYYMMDD``,
-``YYYYMMDDHH``, ``YYYY-MM-DD`` within 1700…2200), :func:`named_dating` the one that dates each of
+``YYYYMMDDHH``, ``YYYY-MM-DD``, MODIS's ``AYYYYDDD`` within 1700…2200), :func:`named_dating` the one that dates each of
 a set of files (the one number that differs from name to name where every name also holds the
 same version date), and :func:`named_dates_statements` the Python statements that give a copy
 that date as a CF time (CF 1.8 §4.4): used by the refusal of undated files
@@ -32,6 +32,11 @@ _NAMED_DATE_FORMS = {6: ("%Y%m", "YYYYMM", "month"), 8: ("%Y%m%d", "YYYYMMDD", "
                      10: ("%Y%m%d%H", "YYYYMMDDHH", "hour")}
 _ISO_DATE_FORM = ("%Y-%m-%d", "YYYY-MM-DD", "day")
 
+#: MODIS's (and NASA LP DAAC's, NSIDC's) ``A%Y%j`` after the letter ``A``: the year and the day
+#: of the year of the period's first day (``MOD10CM.A2003032.061.2020233010101.hdf``: February 2003;
+#: break44b B7, where those names got one ncap2 line to fill in by hand for each file).
+_YEAR_DAY_FORM = ("%Y%j", "AYYYYDDD, the year and day of the year", "day")
+
 #: The years a number of a file's name is taken as a date within: not a resolution or a count.
 _NAMED_YEARS = range(1700, 2201)
 
@@ -46,7 +51,8 @@ def name_dates(path: Path) -> list[tuple[tuple[int, str], tuple[str, str, str], 
     found = []
     for place, match in enumerate(re.finditer(_NAME_NUMBERS, path.name)):
         number, before = match.group(), path.name[max(match.start() - 1, 0):match.start()]
-        form = _ISO_DATE_FORM if "-" in number else _NAMED_DATE_FORMS.get(len(number))
+        form = (_ISO_DATE_FORM if "-" in number else _YEAR_DAY_FORM if len(number) == 7 and before == "A"
+                else _NAMED_DATE_FORMS.get(len(number)))
         if form is None:
             continue
         try:
