@@ -524,6 +524,43 @@ def _prism_month(path, values: np.ndarray) -> None:
         band[:] = values
 
 
+def test_modis_names_of_year_and_day_of_the_year_date_each_copy_by_the_loop(tmp_path, monkeypatch):
+    """break44b B7: MODIS names hold the year and day of the year after an A (MOD10CM.A2003032.061.<production>.nc:
+    February 2003), which was no date; the files got one ncap2 line with YYYY-MM-DD to fill in by hand for each.
+    Now they get the loop SMAP's and PRISM's names get, writing copies into a new folder; run as printed, each
+    copy's time is its name's day (numpy: the year's start plus the day of the year less one)."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "modis").mkdir()
+    values = np.random.default_rng(1).normal(10.0, 3.0, size=(4, 3, 4)).astype("f4")
+    days = [1, 32, 60, 91]  # the first days of January to April 2003
+    for day, field in zip(days, values):
+        _prism_month(tmp_path / "modis" / f"MOD10CM.A2003{day:03d}.061.2020233010101.nc", field)
+    result = CliRunner().invoke(app, ["info", "modis/"])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()[-1]
+    assert "YYYY-MM-DD" not in message and "ncap2" not in message
+    assert "each file's name holds a date (AYYYYDDD, the year and day of the year: 2003001 and 2003032)" in message
+    assert "then give 'modis/with_dates/*.nc' in place of the 4 files" in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    expected = (np.datetime64("2003-01-01") + np.array(days) - 1).astype(float)  # days since 1970-01-01
+    for day, field, when in zip(days, values, expected):
+        with xr.open_dataset(tmp_path / "modis" / "with_dates" / f"MOD10CM.A2003{day:03d}.061.2020233010101.nc",
+                             decode_times=False) as copy:
+            assert copy["time"].attrs["units"] == "days since 1970-01-01"
+            assert float(copy["time"]) == when
+            np.testing.assert_array_equal(copy["Band1"].values, field)
+    assert sorted(path.name for path in (tmp_path / "modis").glob("*.nc")) == [
+        f"MOD10CM.A2003{day:03d}.061.2020233010101.nc" for day in days]  # no copy beside the originals
+
+
 def test_files_dated_by_their_names_are_refused_with_a_loop_that_dates_each_copy_from_its_name(tmp_path, monkeypatch):
     """break42d P1: a folder of PRISM months without a time (PRISM_ppt_stable_4kmM3_YYYYMM_bil.nc, 120 files)
     was refused with one `ncap2` line whose date was YYYY-MM-DD to fill in, file by file. Now, as each name holds
