@@ -350,8 +350,9 @@ def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = 
 
 def _time_beside_fields(name: str, datasets: Sequence[xr.Dataset], files: Sequence[Path], earlier: int,
                         index: int) -> ClimannError | None:
-    """The refusal of two files whose field ``name`` has no time dimension beside a time coordinate
-    of one step in each file, at two different times: each file's field is of its file's time, which
+    """The refusal of two files whose field ``name``, with values that differ, has no time dimension
+    beside a time coordinate of one step in each file, at two different times (the same field in
+    each, a land mask, is one static field): each file's field is of its file's time, which
     its variables do not carry (SMAP L4's group copied with the root's ``time``: ``sm_surface(y, x)``
     beside ``time(time)`` of one value; break44b B4, where two such files were told "their values
     differ" with a rename per file, which would have made 128 static fields). The way out gives
@@ -425,8 +426,6 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             if static and time is None and time_coordinate(datasets[earlier]) is None:
                 continue  # two files without time: maps of a series without dates (climann.data.undated_files)
             first, second = files[earlier], files[index]
-            if static and (untimed := _time_beside_fields(name, datasets, files, earlier, index)) is not None:
-                raise untimed
             members = None if static else _member_kind(datasets[earlier], dataset)
             if members is not None:  # said by the files' member coordinates (CF realization)
                 holding = [files[other] for other, held in enumerate(datasets) if name in held.data_vars
@@ -460,6 +459,8 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
                                files=files, renames=renames)
             largest, beyond = _beyond_storage(datasets[earlier][name], dataset[name])
             if beyond > 0:
+                if static and (untimed := _time_beside_fields(name, datasets, files, earlier, index)) is not None:
+                    raise untimed  # a field of each file's own step, not one static field (break44b B4)
                 differ = _difference_text(dataset[name], largest)
                 raise _refusal(name, first, second, differ if static else
                                f"{differ[:-1]}: a corrected download? two scenarios?)", static=static,

@@ -578,3 +578,10 @@ def test_fields_beside_a_one_step_time_they_do_not_use_are_given_the_time_dimens
     assert dataset["sm_surface"].dims[0] == "time"
     np.testing.assert_array_equal(dataset["sm_surface"].values, fields)
     np.testing.assert_array_equal(dataset["time"].dt.hour.values, [1, 4, 7])
+    (tmp_path / "mask").mkdir()  # the same field in each file (a land mask) is one static field, as before
+    for path in paths:
+        with xr.open_dataset(path) as each:
+            each.assign(sm_surface=each["sm_surface"].copy(data=fields[0])).to_netcdf(tmp_path / "mask" / path.name)
+    static = open_dataset(sorted((tmp_path / "mask").glob("*.nc")))
+    assert "time" not in static["sm_surface"].dims
+    np.testing.assert_array_equal(static["sm_surface"].values, fields[0])
