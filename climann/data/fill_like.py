@@ -1037,7 +1037,8 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
 
 
 def refuse_codes_beyond_bound(dataset: xr.Dataset, target: str, *, where: str, file: str | Path | None,
-                              counts: dict[str, dict[FillLike, FillLikeCount]]) -> None:
+                              counts: dict[str, dict[FillLike, FillLikeCount]],
+                              bound: tuple[float, str] | None) -> None:
     """Refuse, in one line, a target that holds codes at the top of its stored type's range
     (:mod:`climann.data.top_codes`) that all lie above the largest value its units or description
     allow (:func:`~climann.data.bounded_quantities.upper_bound`: 100 for a percentage, 1 for a
@@ -1057,16 +1058,17 @@ def refuse_codes_beyond_bound(dataset: xr.Dataset, target: str, *, where: str, f
         As for :func:`warn_fill_like_values`.
     counts : dict
         :func:`fill_like_counts` of the target.
+    bound : (float, str) or None
+        The target's :func:`~climann.data.bounded_quantities.upper_bound` (None: nothing to do);
+        given by the caller, as that module's imports lead back here.
 
     Raises
     ------
     ClimannError
         When every such code of the target lies above its bound.
     """
-    from climann.data.bounded_quantities import upper_bound
-
     codes = [(value, count) for value, count in counts.get(target, {}).items() if value.code_of is not None]
-    if not codes or target not in dataset.data_vars or (bound := upper_bound(target, dataset[target])) is None:
+    if not codes or target not in dataset.data_vars or bound is None:
         return
     if all(float(value.decoded[0]) > bound[0] for value, _ in codes):
         raise ClimannError(_codes_warning(target, dataset[target], where, file, codes, bound=bound))

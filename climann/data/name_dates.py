@@ -41,17 +41,17 @@ _YEAR_DAY_FORM = ("%Y%j", "AYYYYDDD, the year and day of the year", "day")
 _NAMED_YEARS = range(1700, 2201)
 
 
-def name_dates(path: Path) -> list[tuple[tuple[int, str], tuple[str, str, str], str]]:
+def name_dates(path: Path, *, year_day: bool = True) -> list[tuple[tuple[int, str], tuple[str, str, str], str]]:
     """The date-like numbers of ``path``'s name: each one's place (its index among the name's
     numbers, :data:`_NAME_NUMBERS`, and the character before it, ``""`` at the start), its form
     (:data:`_NAMED_DATE_FORMS`) and the number, for those that read as a date of
-    :data:`_NAMED_YEARS` in their form."""
+    :data:`_NAMED_YEARS` in their form; MODIS's ``AYYYYDDD`` only with ``year_day``."""
     import datetime as dt
 
     found = []
     for place, match in enumerate(re.finditer(_NAME_NUMBERS, path.name)):
         number, before = match.group(), path.name[max(match.start() - 1, 0):match.start()]
-        form = (_ISO_DATE_FORM if "-" in number else _YEAR_DAY_FORM if len(number) == 7 and before == "A"
+        form = (_ISO_DATE_FORM if "-" in number else _YEAR_DAY_FORM if year_day and len(number) == 7 and before == "A"
                 else _NAMED_DATE_FORMS.get(len(number)))
         if form is None:
             continue
@@ -64,7 +64,8 @@ def name_dates(path: Path) -> list[tuple[tuple[int, str], tuple[str, str, str], 
     return found
 
 
-def named_dating(paths: Sequence[Path]) -> tuple[tuple[int, str], tuple[str, str, str]] | None:
+def named_dating(paths: Sequence[Path], *,
+                 year_day: bool = True) -> tuple[tuple[int, str], tuple[str, str, str]] | None:
     """The place and form of the date that dates each of ``paths`` by its name
     (:func:`name_dates`): the one date-like number of every name, or, where every name holds
     the same date-like numbers at the same places, the one of them whose value differs from name
@@ -72,7 +73,7 @@ def named_dating(paths: Sequence[Path]) -> tuple[tuple[int, str], tuple[str, str
     algorithm's version date 20211125 in every name, the month's 20150101, break43b A5); None when
     a name holds none, the names differ in them, or more than one differs
     (``AQUA_MODIS.20030101_20030131``: a period)."""
-    dated = [name_dates(path) for path in paths]
+    dated = [name_dates(path, year_day=year_day) for path in paths]
     if not dated or any(not dates for dates in dated):
         return None
     layouts = {tuple((place, form) for place, form, _ in dates) for dates in dated}

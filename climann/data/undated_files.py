@@ -166,9 +166,9 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         return texts
     if (accumulations := _accumulations_message(name, first, second, files)) is not None:
         return accumulations
-    if (named := _named_dates_message(name, one_path, other_path, files)) is not None:
+    where, start = _stated_start(other)  # a start stated in the file is said before MODIS's AYYYYDDD
+    if (named := _named_dates_message(name, one_path, other_path, files, year_day=not start)) is not None:
         return named
-    where, start = _stated_start(other)
     date = start[:10] if re.match(r"\d{4}-\d{2}-\d{2}", start) else "YYYY-MM-DD"
     said = f" (the period only in {where}, {start} in the second)" if start else ""
     units = f"days since {date} 00:00:00"
@@ -210,7 +210,8 @@ def _text_dated_message(name: str, first: tuple[Path, xr.Dataset], second: tuple
             f"{dated_copies(conversion_statements(dates), copied)}")
 
 
-def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Sequence[Path]) -> str | None:
+def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Sequence[Path], *,
+                         year_day: bool = True) -> str | None:
     """The refusal of files that hold ``name`` without a time while each file's name holds
     its date (PRISM's ``PRISM_ppt_stable_4kmM3_198101_bil.nc`` from ``gdal_translate``, one a
     month: break42d P1), or None for others: one loop writes a copy of each file dated from its
@@ -220,12 +221,13 @@ def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Seq
     others that do not (:func:`named_dating`), and the two files'
     dates differ: the same date twice is two fields or one field twice, which the general
     advice says. No rename of one file is offered: in a series of one file a date, it would
-    meet the refusal again at the next (break42d P2)."""
+    meet the refusal again at the next (break42d P2). MODIS's ``AYYYYDDD`` names are read only with
+    ``year_day`` (files that state no start of their own: break44b B7's MOD10CM)."""
     copied = list(dict.fromkeys([*map(Path, files), one_path, other_path]))
-    if (dating := named_dating(copied)) is None:
+    if (dating := named_dating(copied, year_day=year_day)) is None:
         return None
     (place, _), form = dating
-    one_date, other_date = (next(number for at, _, number in name_dates(path) if at == dating[0])
+    one_date, other_date = (next(number for at, _, number in name_dates(path, year_day=year_day) if at == dating[0])
                             for path in (one_path, other_path))
     if one_date == other_date:
         return None

@@ -27,6 +27,7 @@ import xarray as xr
 from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero,
                                         warn_below_absolute_zero)
 from climann.data.fill_among_values import planned_fill_among_values, warn_fill_among_values
+from climann.data.bounded_quantities import upper_bound
 from climann.data.constant_cells import planned_cell_ranges
 from climann.data.fill_like import (BlockReads, planned_fill_like_counts, read_together, refuse_codes_beyond_bound,
                                    refuse_huge_fill_like_values,
@@ -132,7 +133,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     counts = fill_like()
     refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
     if target is not None:  # codes above 100 percent would be scored as truth
-        refuse_codes_beyond_bound(dataset, target, where=where, file=file, counts=counts)
+        bound = upper_bound(target, dataset[target]) if target in dataset.data_vars else None
+        refuse_codes_beyond_bound(dataset, target, where=where, file=file, counts=counts, bound=bound)
     warn_fill_like_values(dataset, present, where=where, file=file, counts=counts)
     warn_below_absolute_zero(dataset, present, messages=below)
     unmarked = {name: [float(value.decoded[0]) for value in found] for name, found in counts.items()}

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data.bounded_quantities import upper_bound
 from climann.data.fill_like import fill_like_counts, refuse_codes_beyond_bound, warn_fill_like_values
 from climann.data.notes import forget_notes
 from climann.data.open import concat_blocks, expand_paths, open_dataset
@@ -1041,7 +1042,7 @@ def test_a_target_holding_top_codes_above_its_units_bound_is_refused_with_the_ma
     dataset = open_dataset(paths)
     with pytest.raises(ClimannError) as refused:
         refuse_codes_beyond_bound(dataset, "snow", where="snow_*.nc", file=None,
-                                  counts=fill_like_counts(dataset, ["snow"]))
+                                  counts=fill_like_counts(dataset, ["snow"]), bound=(100.0, "its units 'percent'"))
     said = str(refused.value)
     codes = int(np.count_nonzero((raw > 100) & (raw < 255)))
     assert said.startswith("the target 'snow' in snow_01.nc, snow_02.nc and 10 more files holds 211, 250, 253 percent")
@@ -1058,9 +1059,12 @@ def test_a_target_holding_top_codes_above_its_units_bound_is_refused_with_the_ma
         with netCDF4.Dataset(path, "a") as handle:
             handle["snow"].missing_value = np.array([211, 250, 253], "u1")
     marked = open_dataset(copies)
-    refuse_codes_beyond_bound(marked, "snow", where="snow_*.nc", file=None, counts=fill_like_counts(marked, ["snow"]))
+    refuse_codes_beyond_bound(marked, "snow", where="snow_*.nc", file=None, counts=fill_like_counts(marked, ["snow"]),
+                              bound=upper_bound("snow", marked["snow"]))
     np.testing.assert_array_equal(np.isnan(marked["snow"].values), raw > 100)
     lai = tmp_path / "lai.nc"
     _mod15_like(lai)
     leaf = open_dataset([lai])
-    refuse_codes_beyond_bound(leaf, "Lai_500m", where="lai.nc", file=lai, counts=fill_like_counts(leaf, ["Lai_500m"]))
+    assert upper_bound("Lai_500m", leaf["Lai_500m"]) is None  # m^2/m^2: no bound, warned of only
+    refuse_codes_beyond_bound(leaf, "Lai_500m", where="lai.nc", file=lai, counts=fill_like_counts(leaf, ["Lai_500m"]),
+                              bound=None)
