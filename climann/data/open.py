@@ -1691,15 +1691,21 @@ def cell_areas_on_grid_of(files: Sequence[Path], areas: Collection[Path], name: 
     are chosen opens its files twice, first without naming its variables: the areacello of the
     native grid beside ``cdo remapbil`` output was warned as unused at the first opening and
     refused at the second (break43c A1)."""
-    if name is None or not areas:
-        return list(files)
-    compared = _grid_differences(files, name, renames)
-    if compared is None:
-        return list(files)
-    differences = compared[2]
-    left_out = [path for path in areas if differences.get(path)]
+    left_out, differences = _off_the_grid_of(files, areas, name, renames)
     _warn_unused_areas(left_out, differences, name)
     return [path for path in files if path not in left_out]
+
+
+def _off_the_grid_of(files: Sequence[Path], kept: Collection[Path], name: str | None,
+                     renames: FileRenames) -> tuple[list[Path], dict[Path, str]]:
+    """Those of ``kept`` (files kept only for cell areas, a fraction or a mask) whose grid is not
+    the target ``name``'s, and how each file's grid differs (:func:`_grid_differences`); none when
+    there is no target, nothing kept, or no file of the target with a grid."""
+    compared = _grid_differences(files, name, renames) if name is not None and kept else None
+    if compared is None:
+        return [], {}
+    differences = compared[2]
+    return [path for path in kept if differences.get(path)], differences
 
 
 def _grid_differences(files: Sequence[Path], name: str, renames: FileRenames):
@@ -1740,13 +1746,7 @@ def fractions_on_grid_of(files: Sequence[Path], fractions: Collection[Path], nam
     than the target ``name``'s: neither is interpolated; one note names them and says what they
     hold and what follows (``held``: for a fraction, the scores weigh whole cells,
     :mod:`climann.data.area_fractions`)."""
-    if name is None or not fractions:
-        return list(files)
-    compared = _grid_differences(files, name, renames)
-    if compared is None:
-        return list(files)
-    differences = compared[2]
-    left_out = [path for path in fractions if differences.get(path)]
+    left_out, differences = _off_the_grid_of(files, fractions, name, renames)
     if left_out:
         note_once(_log, logging.WARNING, (
             f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
