@@ -433,15 +433,33 @@ def rename_options(advised: Mapping[str, Mapping[str, str]], renames: FileRename
     str
         ``--rename 'PATTERN:OLD=NEW' …`` (each option one shell word).
     """
-    merged = merged_rules(advised, renames, files) if renames is not None and renames.rules else None
-    if merged is None and renames is not None and renames.rules:  # a pattern whose files take several user rules:
+    table, merged = advised_table(advised, renames, files)
+    options = table_options(table)
+    return f"{options} (in place of the --rename options given)" if merged else options
+
+
+def table_options(table: Mapping[str, Mapping[str, str]]) -> str:
+    """The rename ``table`` as ``--rename 'PATTERN:OLD=NEW' …`` (each option one shell word), in its order."""
+    return " ".join(_rename_option(f"{pattern}:{old}={new}") for pattern, mapping in table.items()
+                    for old, new in mapping.items())
+
+
+def advised_table(advised: Mapping[str, Mapping[str, str]], renames: FileRenames | None,
+                  files: Sequence[Path]) -> tuple[dict[str, dict[str, str]], bool]:
+    """The rename table to advise for the rules ``advised`` (as in :func:`rename_options`): the
+    user's rules merged with them (:func:`merged_rules`; a pattern whose files take several of
+    the user's rules advised file by file, each merged with its own), or ``advised`` alone when
+    the run has no rules; and whether it is merged (then it replaces the user's table, since a
+    ``--rename`` given replaces ``[data] rename`` and a file takes only the first rule that
+    matches it)."""
+    if renames is None or not renames.rules:
+        return {pattern: dict(mapping) for pattern, mapping in advised.items()}, False
+    merged = merged_rules(advised, renames, files)
+    if merged is None:  # a pattern whose files take several user rules: one rule per file, each merged with its own
         by_file = {Path(path).name: mapping for pattern, mapping in advised.items() for path in files
-                   if fnmatch.fnmatch(Path(path).name, pattern)}  # one rule per file, each merged with its own
+                   if fnmatch.fnmatch(Path(path).name, pattern)}
         merged = merged_rules(by_file, renames, files)
-    table = advised if merged is None else merged
-    options = " ".join(_rename_option(f"{pattern}:{old}={new}") for pattern, mapping in table.items()
-                       for old, new in mapping.items())
-    return options if merged is None else f"{options} (in place of the --rename options given)"
+    return (merged, True) if merged is not None else ({pattern: dict(m) for pattern, m in advised.items()}, False)
 
 
 def _rename_option(rule: str) -> str:

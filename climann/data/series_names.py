@@ -29,12 +29,11 @@ time steps all lie outside the run's ``time_range`` do not count: with ``--time-
 
 from __future__ import annotations
 
-import json
-import shlex
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from climann.data.renames import FileRenames, advised_table, table_options, toml_rename_table
 from climann.data.time_range import outside_time_range
 from climann.errors import ClimannError
 
@@ -89,6 +88,7 @@ def _files_text(paths: Sequence[Path]) -> str:
 def refuse_series_under_two_names(
     quantities: Mapping[Path, Mapping[str, Quantity]], wanted: Collection[str], *,
     one_series: Callable[[str, Path, str, Path], bool] = lambda *_: True, time_range: Sequence[str] = (),
+    renames: FileRenames | None = None,
 ) -> None:
     """Refuse a used variable that some of the files lack while another variable with time
     steps, the same quantity by its header and not named by the run's renames, is in some of
@@ -115,7 +115,11 @@ def refuse_series_under_two_names(
         Naming the variable, the other name, the files of each, and the rename that joins them;
         a ``time_range`` date that is not a date of a file's calendar
         (:func:`~climann.data.time_range.range_bounds`).
+    renames : FileRenames, optional
+        The user's own rename rules of the files (the names in ``quantities`` are after them): the
+        rename advised is merged with them (:func:`~climann.data.renames.advised_table`).
     """
+    given = list(quantities)
     quantities = {path: {name: quantity for name, quantity in held.items()
                          if quantity.period is None or not outside_time_range(quantity.period, time_range)}
                   for path, held in quantities.items()}
@@ -143,17 +147,28 @@ def refuse_series_under_two_names(
                     f"instead, the same quantity by its header (standard_name {kind.standard_name}"
                     f"{', ' + kind.cell_methods if kind.cell_methods else ''}) at other times: without a rename "
                     f"the run would use only the part of the series named '{name}'; if they are one series: "
-                    f"{_joining_renames(theirs, other, name)}, or leave the files of '{other}' out of --data"
+                    f"{_joining_renames(theirs, other, name, filling=filling, renames=renames, files=given)}, "
+                    f"or leave the files of '{other}' out of --data"
                 )
 
 
-def _joining_renames(theirs: Sequence[Quantity], other: str, name: str) -> str:
-    """The ``--rename`` (and ``[data] rename``) that names ``other`` ``name`` in its files: in
-    the rule each file takes, if any (a file takes the first rule whose pattern matches it, so a
-    ``'*'`` rule given after another rule that takes the file would never apply to it), else
-    ``'*'``."""
-    patterns = list(dict.fromkeys(quantity.rule or "*" for quantity in theirs))
-    options = " ".join(f"--rename {shlex.quote(f'{pattern}:{other}={name}')}" for pattern in patterns)
-    tables = ", ".join(f"{json.dumps(pattern)} = {{{other} = {json.dumps(name)}}}" for pattern in patterns)
-    within = "" if patterns == ["*"] else f", added to the rule{'s' if len(patterns) > 1 else ''} of that pattern"
-    return f"{options} ([data] rename = {{{tables}}}{within})"
+def _joining_renames(theirs: Sequence[Quantity], other: str, name: str, *, filling: Sequence[Path] = (),
+                     renames: FileRenames | None = None, files: Sequence[Path] = ()) -> str:
+    """The ``--rename`` (and ``[data] rename``) that names ``other`` ``name`` in its files
+    (``filling``, what each holds: ``theirs``): ``'*'`` when the run has no renames of its own;
+    else in the rule each file takes (a file takes the first rule whose pattern matches it, so a
+    ``'*'`` rule given after another rule that takes the file would never apply to it), a file
+    that takes none (or a rule of paths) by its name, merged with the user's rules
+    (:func:`~climann.data.renames.advised_table`) into the whole table, given in place of theirs
+    (fix45b: the rule alone, followed as ``--rename``, replaced a ``[data] rename`` of the
+    configuration file and so dropped the user's other renames of those files)."""
+    if renames is None or not renames.rules:
+        patterns = list(dict.fromkeys(quantity.rule or "*" for quantity in theirs))
+        advised = {pattern: {other: name} for pattern in patterns}
+    else:
+        advised = {(quantity.rule if quantity.rule and "/" not in quantity.rule else path.name): {other: name}
+                   for path, quantity in zip(filling, theirs)}
+    table, merged = advised_table(advised, renames, files or filling)
+    options = table_options(table)
+    within = " in place of the --rename options and [data] rename given" if merged else ""
+    return f"{options} ([data] rename = {toml_rename_table(table)}){within}"

@@ -297,7 +297,7 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, heade
     wanted = set(variables)
     refuse_series_under_two_names({path: header.quantities for path, header in read.items()}, wanted,
                                   one_series=functools.partial(_one_series, headers=headers),
-                                  time_range=time_range)
+                                  time_range=time_range, renames=headers.renames)
     if wanted - {name for header in read.values() for name in header.measures}:
         return list(files)
     measures = _measures_named(read.values(), wanted)

@@ -54,12 +54,58 @@ def test_the_rename_offered_beside_the_users_own_rule_for_those_files_joins_the_
     rule = {"f_200[23]*": {"prd": "pred"}}
     with pytest.raises(ClimannError) as error:
         open_dataset(files, rename=rule, grid_of="tas", variables=("tas", "pred"))
-    assert ("if they are one series: --rename 'f_200[23]*:t2m=tas' ([data] rename = {\"f_200[23]*\" = {t2m = "
-            "\"tas\"}}, added to the rule of that pattern), or leave") in str(error.value)
+    assert ("if they are one series: --rename 'f_200[23]*:prd=pred' --rename 'f_200[23]*:t2m=tas' ([data] rename = "
+            "{\"f_200[23]*\" = {prd = \"pred\", t2m = \"tas\"}}) in place of the --rename options and [data] rename "
+            "given, or leave") in str(error.value)
     followed = {"f_200[23]*": {"prd": "pred", "t2m": "tas"}}  # as the CLI joins two --rename of one pattern
     opened = open_dataset(files, rename=followed, grid_of="tas", variables=("tas", "pred"))
     np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
     np.testing.assert_array_equal(opened["pred"].values, full["pred"].values)
+
+
+def _half_renamed_with_a_rule(tmp_path, renamed):
+    """Four yearly files of tas and pred; those of ``renamed`` (indices) hold pred as 'prd', the last two tas as
+    't2m'."""
+    full = grid_dataset(n_years=4)
+    files = []
+    for number, year in enumerate(sorted(set(full["time"].dt.year.values))):
+        part = full[["tas", "pred"]].sel(time=full["time"].dt.year == year)
+        part = part.rename(tas="t2m") if number >= 2 else part
+        files.append(tmp_path / f"f_{year}.nc")
+        (part.rename(pred="prd") if number in renamed else part).to_netcdf(files[-1])
+    return full, files
+
+
+@pytest.mark.parametrize(("rule", "renamed"), [
+    pytest.param({"f_200[23]*": {"prd": "pred"}}, (2, 3), id="the-t2m-files-take-the-users-rule"),
+    pytest.param({"f_200[01]*": {"prd": "pred"}}, (0, 1), id="the-t2m-files-take-none"),
+])
+def test_the_rename_offered_is_the_users_table_with_it_and_followed_as_printed_joins_the_series(
+        tmp_path, rule, renamed):
+    """fix45b: with the user's rule given in the configuration file ([data] rename), the '--rename
+    'f_200[23]*:t2m=tas'' offered, followed as printed, replaced that table (a flag replaces its key) and dropped the
+    user's renames of pred: the run then trained on 2000-2001 only (576 of 1152 samples), exit 0. The options and the
+    table offered are the whole of the renames, each given alone in place of the user's: all 48 months of tas and of
+    pred, as written."""
+    import re
+    import shlex
+    import tomllib
+
+    from climann.cli import _rename_rules
+
+    full, files = _half_renamed_with_a_rule(tmp_path, renamed)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files, rename=rule, grid_of="tas", variables=("tas", "pred"))
+    found = re.search(r"one series: ((?:--rename '[^']+' ?)+) \(\[data\] rename = (\{.*\})\) in place of the "
+                      r"--rename options and \[data\] rename given, or leave", str(error.value))
+    assert found is not None, str(error.value)
+    options = _rename_rules([word for word in shlex.split(found[1]) if word != "--rename"])
+    table = tomllib.loads(f"rename = {found[2]}")["rename"]
+    assert options == table
+    for followed in (options, table):
+        opened = open_dataset(files, rename=followed, grid_of="tas", variables=("tas", "pred"))
+        np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
+        np.testing.assert_array_equal(opened["pred"].values, full["pred"].values)
 
 
 def test_both_names_used_by_the_run_pass(renamed_half):
