@@ -706,11 +706,12 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # or its name and 12 months: refused for training, read as its steps are for new data of a trained run;
     # see climann.data.time_values.
     dataset = without_climatologies_beside_series(dataset, path.name)
-    climatology = next(iter(climatology_axes(dataset).values()), None)
+    axis, climatology = next(iter(climatology_axes(dataset).items()), (None, None))
     if climatology is not None and getattr(time_coder, "climatologies", False):
         note_once(_log, logging.WARNING, TimeValuesError(climatology_steps_note(*climatology)).in_file(path))
     elif climatology is not None:
-        raise ClimatologyRefusal(TimeValuesError(climatology_message(*climatology)).in_file(path))
+        variable = next((str(name) for name, values in dataset.data_vars.items() if axis in values.dims), None)
+        raise ClimatologyRefusal(path, *climatology, variable=variable)
     if engine == "netcdf4":
         _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
@@ -795,9 +796,42 @@ def _decoded(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
         raise ClimannError(error.in_file(path)) from None
 
 
+def _series_beside(files: Sequence[Path], climatology: Path, target: str | None,
+                   opened: Callable[[Path], xr.Dataset]) -> tuple[str, Path] | None:
+    """The run's ``target`` and the first of ``files`` (other than ``climatology``) that holds it
+    as it is opened (``opened``), for a climatology's ``cdo`` line; None without a target, or when
+    no other file that opens holds it."""
+    if target is None:
+        return None
+    for path in files:
+        if path == climatology:
+            continue
+        try:
+            if target in opened(path).data_vars:
+                return target, path
+        except ClimannError:  # told when the file is opened on its own
+            continue
+    return None
+
+
 class ClimatologyRefusal(ClimannError):
-    """A file that is a climatology refused for training (:mod:`climann.data.climatology_axes`);
-    beside other files, its message says to leave it out (:func:`_open_files`)."""
+    """A file that is a climatology refused for training (:mod:`climann.data.climatology_axes`):
+    ``path``, how it says so (``said``), its number of steps and its ``variable``
+    (:func:`~climann.data.time_values.climatology_message`); beside other files, its message
+    names the series and says to leave the file out (:func:`_open_files`, :meth:`beside`)."""
+
+    def __init__(self, path: Path, said: str, size: int, *, variable: str | None = None) -> None:
+        self.path, self.said, self.size, self.variable = Path(path), said, size, variable
+        super().__init__(TimeValuesError(climatology_message(said, size, variable=variable)).in_file(path))
+
+    def beside(self, series: tuple[str, Path] | None, files: Sequence[Path]) -> str:
+        """The message beside the other ``files`` given, its ``cdo`` line on ``series`` (a variable of
+        the series and the first file that holds it) when known."""
+        others = [other for other in files if other != self.path]
+        message = climatology_message(self.said, self.size, variable=self.variable, series=series,
+                                      other_files=len(others) - 1 if series is not None else 0)
+        return (f"{TimeValuesError(message).in_file(self.path)}; beside {', '.join(other.name for other in others)}, "
+                f"leave {self.path.name} out of the files given (--data): its stamps are no dates to pair with theirs")
 
 
 def with_lead_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None, *, where: str) -> xr.Dataset:
@@ -1098,9 +1132,7 @@ def _open_files(
                 except ClimatologyRefusal as error:  # beside dated files: never read as one year of dates
                     if len(files) < 2:
                         raise
-                    others = ", ".join(other.name for other in files if other != path)
-                    raise ClimannError(f"{error}; beside {others}, leave {path.name} out of the files given (--data): "
-                                       "its stamps are no dates to pair with theirs") from None
+                    raise ClimannError(error.beside(_series_beside(files, path, target, opened), files)) from None
             # a variable named as a predictor's own-series lag (x@lag1) is refused, not taken for it
             check_no_own_series_lag_names(list(map(str, dataset.data_vars)), path)
             if target is not None:

@@ -46,7 +46,7 @@ import numpy as np
 
 from climann.data.cell_methods import time_cell_method
 from climann.data.julian_days import counts_from_julian_day_origin
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, shown_path
 from climann.data.time_axis import year_text
 from climann.errors import ClimannError
 
@@ -141,22 +141,57 @@ def climatology_attribute_said(name: str, attrs: dict) -> str:
     return f"time '{name}' is a climatology (climatology = '{attrs['climatology']}', CF §7.4)"
 
 
-def climatology_message(said: str, size: int) -> str:
+def climatology_message(said: str, size: int, *, variable: str | None = None,
+                        series: tuple[str, str | Path] | None = None, other_files: int = 0) -> str:
     """One line for a climatology (CF §7.4), ``said`` how the file says it is one: not a series
     of years to train on, and what to give instead (for 12 steps, how to use it as a monthly
     predictor: ``cdo ymonadd`` of the series' zeros and the climatology, each input one
     variable, ``-selname`` on both: CDO aborts when its inputs hold different numbers of
     variables, break39a F2; a trained run predicts on it as it is, :func:`climatology_steps_note`).
-    With :data:`FILE_PLACEHOLDER` and :data:`COMMAND_FILES_PLACEHOLDER`."""
+
+    Parameters
+    ----------
+    said : str
+        How the file says it is a climatology.
+    size : int
+        Its number of steps.
+    variable : str, optional
+        The climatology's variable (the first on its axis), named in the ``cdo`` line.
+    series : (str, path), optional
+        A variable of the series given beside it and the file that holds it: the ``cdo`` line then
+        runs as printed. Without ``variable`` and ``series`` (a climatology given alone), the parts
+        not known are said in words, not left as ``VAR``/``SERIES.nc``/``CLIM`` placeholders
+        (fix45b: those reached the user from a refusal that knew the file's variable and the
+        series beside it).
+    other_files : int
+        How many more files the series is in (then one copy for each).
+
+    Returns
+    -------
+    str
+        With :data:`FILE_PLACEHOLDER` and :data:`COMMAND_FILES_PLACEHOLDER`.
+    """
     return (
         f"{FILE_PLACEHOLDER}: {said}: "
         f"{_its_steps_are(size)} averaged over years, not a series of years, and climann "
         "trains on time series; give the series it was computed from (e.g. each year's monthly means)"
-        + ("; as a predictor of a monthly series, repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM "
-           f"-ymonadd -mulc,0 -selname,VAR SERIES.nc -selname,CLIM {COMMAND_FILES_PLACEHOLDER}` (VAR a variable of the "
-           "series, CLIM this file's), and give that copy beside the series" if size == 12 else "")
-        + "; a trained run predicts on it as it is (`climann predict RUN --data FILE`)"
+        + (f"; as a predictor of a monthly series, repeat it over the series' months, {_repeated(variable, series)}"
+           + (f" (the series' first file: for a series in {other_files + 1} files, a copy for each)" if other_files
+              else "") + ", and give that copy beside the series" if size == 12 else "")
+        + f"; a trained run predicts on it as it is (`climann predict` of that run with --data {FILE_PLACEHOLDER})"
     )
+
+
+def _repeated(variable: str | None, series: tuple[str, str | Path] | None) -> str:
+    """The ``cdo`` line that repeats the climatology's ``variable`` over the months of ``series``
+    (a variable of the series and its file), renamed back to ``variable``; in words when either is not known."""
+    if variable is None or series is None:
+        own = f"'{variable}'" if variable is not None else "variable"
+        return (f"with cdo's ymonadd: zero times a variable of the series (-mulc,0 -selname on the series' file, "
+                f"given first) plus this file's {own} (-selname), named as this file's (-chname), into a copy")
+    name, file = series
+    return (f"e.g. `cdo {shlex.quote(f'-chname,{name},{variable}')} -ymonadd -mulc,0 {shlex.quote(f'-selname,{name}')} "
+            f"{shown_path(file)} {shlex.quote(f'-selname,{variable}')} {COMMAND_FILES_PLACEHOLDER}`")
 
 
 #: What the steps of a climatology of so many steps are, by their number (CF §7.4).

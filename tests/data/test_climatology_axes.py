@@ -189,18 +189,35 @@ def test_the_two_time_axes_advice_says_what_the_copies_together_keep(tmp_path):
 @CDO
 def test_the_printed_cdo_line_repeats_a_climatology_of_two_variables_over_the_months(tmp_path, monkeypatch):
     """break39a F2: `cdo … -selname,VAR SERIES.nc CLIMFILE OUT` aborted on a climatology file of two
-    variables ("Input streams have different number of variables per timestep")."""
+    variables ("Input streams have different number of variables per timestep"). fix45b: beside the series, the line
+    held VAR, SERIES.nc and CLIM though the run's target, the series' file and the climatology's variable were known;
+    it names them, and, run as printed, writes the climatology repeated over the series' 36 months, which then trains
+    beside the series."""
     monkeypatch.chdir(tmp_path)
     _ceres(tmp_path / "CERES_mon.nc", climatology=False)
     _ceres(tmp_path / "CERES_clim.nc", series=False)
     with pytest.raises(ClimannError) as refused:
-        open_dataset([tmp_path / "CERES_clim.nc"])
+        open_dataset([tmp_path / "CERES_mon.nc", tmp_path / "CERES_clim.nc"], grid_of="solar_mon")
     command = re.search(r"`(cdo [^`]*)`", str(refused.value))[1]
-    command = command.replace("VAR", "solar_mon").replace("CLIM", "solar_clim").replace("SERIES.nc", "CERES_mon.nc")
+    assert command == ("cdo -chname,solar_mon,toa_sw_all_clim -ymonadd -mulc,0 -selname,solar_mon CERES_mon.nc "
+                       "-selname,toa_sw_all_clim CERES_clim.nc CERES_clim_fixed.nc")
     subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
-    repeated = open_dataset([tmp_path / "CERES_clim_fixed.nc"])["solar_clim"].values
+    opened = open_dataset([tmp_path / "CERES_mon.nc", tmp_path / "CERES_clim_fixed.nc"], grid_of="solar_mon")
     months = np.arange(N_MONTHS) % 12  # the series starts in March, as the climatology does
-    np.testing.assert_array_equal(repeated, _values(11, (12, 3, 4))[months])
+    np.testing.assert_array_equal(opened["toa_sw_all_clim"].values, _values(10, (12, 3, 4))[months])
+    np.testing.assert_array_equal(opened["solar_mon"].values, _values(1, (N_MONTHS, 3, 4)))
+
+
+def test_a_climatology_alone_is_told_the_cdo_line_in_words_with_its_own_variable(tmp_path):
+    """fix45b: alone, the series is not known: the line is said in words naming the file's variable, no VAR,
+    SERIES.nc, CLIM, RUN or FILE to fill in."""
+    _ceres(tmp_path / "CERES_clim.nc", series=False)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "CERES_clim.nc"])
+    message = str(refused.value)
+    assert "this file's 'toa_sw_all_clim' (-selname), named as this file's (-chname)" in message
+    assert message.endswith("(`climann predict` of that run with --data CERES_clim.nc)")
+    assert not re.search(r"\b(VAR|SERIES|CLIM|RUN|FILE)\b", message), message
 
 
 def test_a_run_on_the_series_of_the_file_as_shipped_trains(tmp_path, monkeypatch):

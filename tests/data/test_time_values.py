@@ -313,10 +313,10 @@ def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path, monkeypatch
         "clim.nc: time 'time' is a climatology (climatology = 'climatology_bnds', CF §7.4): its 12 steps are "
         "climatological periods averaged over years, not a series of years, and climann trains on time series; "
         "give the series it was computed from (e.g. each year's monthly means); as a predictor of a monthly series, "
-        "repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM -ymonadd -mulc,0 -selname,VAR SERIES.nc "
-        "-selname,CLIM clim.nc clim_fixed.nc` (VAR a variable of the series, CLIM this file's), and give that copy "
-        "beside the series; a trained run predicts on it as it is "
-        "(`climann predict RUN --data FILE`)"
+        "repeat it over the series' months, with cdo's ymonadd: zero times a variable of the series (-mulc,0 "
+        "-selname on the series' file, given first) plus this file's 'tas' (-selname), named as this file's "
+        "(-chname), into a copy, and give that copy beside the series; a trained run predicts on it as it is "
+        "(`climann predict` of that run with --data clim.nc)"
     )
 
 
@@ -334,7 +334,7 @@ def test_a_climatology_of_one_step_is_said_in_the_singular(tmp_path, monkeypatch
     assert ("annual.nc: time 'time' is a climatology (climatology = 'climatology_bnds', CF §7.4): its 1 step is a "
             "climatological period averaged over years, not a series of years, and climann trains on time series; "
             "give the series it was computed from (e.g. each year's monthly means); a trained run predicts on it as it "
-            "is (`climann predict RUN --data FILE`)") == str(error.value)
+            "is (`climann predict` of that run with --data annual.nc)") == str(error.value)
 
 
 @pytest.mark.parametrize("cell_methods", [
@@ -358,10 +358,10 @@ def test_a_climatology_said_by_its_cell_methods_alone_is_refused_as_one_with_the
         f"tas_Aclim.nc: 'tas' is a climatology (cell_methods = '{cell_methods}', CF §7.4): its 12 steps are "
         "climatological periods averaged over years, not a series of years, and climann trains on time series; "
         "give the series it was computed from (e.g. each year's monthly means); as a predictor of a monthly series, "
-        "repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM -ymonadd -mulc,0 -selname,VAR SERIES.nc "
-        "-selname,CLIM tas_Aclim.nc tas_Aclim_fixed.nc` (VAR a variable of the series, CLIM this file's), and give that copy "
-        "beside the series; a trained run predicts on it as it is "
-        "(`climann predict RUN --data FILE`)"
+        "repeat it over the series' months, with cdo's ymonadd: zero times a variable of the series (-mulc,0 "
+        "-selname on the series' file, given first) plus this file's 'tas' (-selname), named as this file's "
+        "(-chname), into a copy, and give that copy beside the series; a trained run predicts on it as it is "
+        "(`climann predict` of that run with --data tas_Aclim.nc)"
     )
 
 
