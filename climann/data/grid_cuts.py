@@ -37,7 +37,7 @@ CF conventions 1.8 §4.1–4.2 (latitude, longitude in degrees; longitude period
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +46,9 @@ import xarray as xr
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import BARE_NAMES
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
-from climann.data.shell import copy_path, in_place_note, input_and_copy, python_command, shown_path, working_path
+from climann.data.sources import files_text
+from climann.data.shell import (copies_of_files, in_place_note, input_and_copy, python_command, shown_path,
+                                whole_write, working_path)
 from climann.data.shell import cut_advice as index_cut_commands
 
 __all__ = ["cut_box", "cut_advice", "index_cut", "interpolation_advice"]
@@ -281,18 +283,25 @@ def _longitude_statement(reference: np.ndarray, own: np.ndarray, name: str) -> s
 
 
 def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: str | Path,
-                         own: Mapping[str, xr.DataArray], own_path: str | Path) -> str | None:
-    """The commands that interpolate the file ``own_path`` bilinearly onto the latitude-longitude
-    grid of ``reference_path`` and write the copy beside it: ``cdo remapbil``, and the xarray line
-    that does it without CDO (see the module's text); None when either grid is not a 1-D
+                         own: Mapping[str, xr.DataArray], own_path: str | Path | Sequence[str | Path]) -> str | None:
+    """The commands that interpolate the file ``own_path`` (or each of several files on one grid)
+    bilinearly onto the latitude-longitude grid of ``reference_path`` and write the copy beside it
+    (the copies into a new folder, then the ``--data`` that takes them:
+    :func:`~climann.data.shell.copies_of_files`): ``cdo remapbil``, and the xarray line that does it
+    without CDO (see the module's text), which writes ``OUT.part`` and renames it ``OUT`` once
+    whole (:func:`~climann.data.shell.whole_write`); None when either grid is not a 1-D
     latitude-longitude grid (rotated, curvilinear: cdo or xESMF with the grid's description).
+    fix45b: the xarray line wrote its fixed copy's name itself (half a file left where it failed),
+    and the refusal of yearly files on another grid named the first file alone.
 
     Parameters
     ----------
     reference, own : mapping of str to xarray.DataArray
         Each file's grid coordinates (:func:`climann.data.open.grid_coordinates`), in degrees.
-    reference_path, own_path : str or Path
-        The files.
+    reference_path : str or Path
+        The file of the grid to interpolate onto.
+    own_path : str or Path, or sequence of them
+        The file, or the files (all on the grid ``own``), to interpolate.
 
     Returns
     -------
@@ -301,15 +310,22 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
     axes, names = (_axes(reference), _axes(own)), (_axis_names(reference), _axis_names(own))
     if None in axes or None in names:
         return None
+    paths = [own_path] if isinstance(own_path, (str, Path)) else list(own_path)
     bounds = [str(own[name].attrs["bounds"]) for name in names[1].values() if own[name].attrs.get("bounds")]
-    copy = working_path(copy_path(own_path, "regridded"))
     lat, lon = names[1]["latitude"], names[1]["longitude"]
-    code = (f"import xarray as xr; g = xr.open_dataset({working_path(reference_path)!r}); "
-            f"d = xr.open_dataset({working_path(own_path)!r})"
+    code = (f"import sys, xarray as xr; g = xr.open_dataset({working_path(reference_path)!r}); "
+            "d = xr.open_dataset(sys.argv[1])"
             + (f".drop_vars({bounds!r}, errors='ignore'); " if bounds else "; ")
             + _longitude_statement(axes[0]["longitude"], axes[1]["longitude"], lon)
-            + f"d.interp({lat}=g[{names[0]['latitude']!r}].values, {lon}=g[{names[0]['longitude']!r}].values)"
-            f".to_netcdf({copy!r})")
-    return (f"interpolate {Path(own_path).name} bilinearly onto {Path(reference_path).name}'s grid, and give the copy "
-            f"in its place: `cdo remapbil,{shown_path(reference_path)} {input_and_copy(own_path, 'regridded')}`, or "
-            f"without CDO (xarray's interp, with SciPy) `{python_command(code)}`")
+            + f"d = d.interp({lat}=g[{names[0]['latitude']!r}].values, {lon}=g[{names[0]['longitude']!r}].values); "
+            + whole_write())
+
+    def advice(files: str, quote: str = "") -> str:
+        return (f"{quote}cdo remapbil,{shown_path(reference_path)} {files}{quote}, or without CDO (xarray's interp, "
+                f"with SciPy) {quote}{python_command(code)} {files}{quote}")
+
+    if len(paths) == 1:
+        return (f"interpolate {Path(paths[0]).name} bilinearly onto {Path(reference_path).name}'s grid, and give the "
+                f"copy in its place: {advice(input_and_copy(paths[0], 'regridded'), '`')}")
+    return (f"interpolate {files_text(paths)} bilinearly onto {Path(reference_path).name}'s grid: "
+            f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")

@@ -1695,7 +1695,8 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
         # one place beside another: no grid to interpolate onto (see climann.data.point_pairs)
         places = different_places_message(grids[reference], grids[left], (reference, left), opener=open_input)
         cut = _cut((reference, grids[reference]), (left, grids[left])) or interpolation_advice(
-            grids[reference], reference, grids[left], left)
+            grids[reference], reference, grids[left], _on_the_grid_of(grids[left], {path: grids[path]
+                                                                                  for path in left_out_data}))
         note_once(_log, logging.WARNING, f"left out, at another place than the target '{name}': {names}; {places}"
                   if places else f"left out, on another grid than the target '{name}' ({differences[left]}): "
                   f"{names}; the predictors chosen from the data are the variables on the target's grid: "
@@ -2324,9 +2325,21 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> 
             if cut:  # the same cells, a part of them in one file: cell areas as well are cut, not interpolated
                 return _different_grids("files", mismatch, cut)
             areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
+            others = {other: place_grid(raw, grid_coordinates(grid_of_each_place_once(raw)))
+                      for other, raw in opened[1:]}
             return areas or _different_grids("files", mismatch,
-                                              interpolation_advice(reference, first_path, own, path))
+                                              interpolation_advice(reference, first_path, own,
+                                                                   _on_the_grid_of(own, others)))
     return None
+
+
+def _on_the_grid_of(grid: dict[str, xr.DataArray], files: Mapping[Path, dict[str, xr.DataArray]]) -> list[Path]:
+    """The files of ``files`` (each with its grid coordinates) whose grid is ``grid`` (no
+    :func:`grid_mismatch`, their cells in any order along an axis), in their order: the files that
+    one interpolation to another grid serves (fix45b: the refusal of three yearly files on another
+    grid than the target's named the first alone, and its copy given left the others refused)."""
+    return [path for path, own in files.items()
+            if not (_cells_mismatch(grid, own, labels=("one", "another")) or grid_mismatch(grid, own))]
 
 
 def _cell_areas_of_another_grid(one: tuple[Path, xr.Dataset], other: tuple[Path, xr.Dataset],

@@ -109,12 +109,77 @@ def test_the_interpolation_advice_puts_longitudes_in_the_reference_s_convention(
                 "lon_bnds": (("lon", "nv"), np.column_stack([own_lon - 10, own_lon + 10]))},
                coords=own).to_netcdf(tmp_path / "sst.nc")
     advice = interpolation_advice(target, tmp_path / "target.nc", own, tmp_path / "sst.nc")
-    code = shlex.split(re.search(r"`(python -c .*)`$", advice).group(1))[2]
-    assert "% 360" in code and "drop_vars(['lon_bnds']" in code
-    run_python("-c", code, check=True)
+    words = shlex.split(re.search(r"`(python -c .*)`$", advice).group(1))
+    assert "% 360" in words[2] and "drop_vars(['lon_bnds']" in words[2]
+    assert words[3:] == [str(tmp_path / "sst.nc"), str(tmp_path / "sst_regridded.nc")]
+    run_python(*words[1:], check=True)
     regridded = xr.open_dataset(tmp_path / "sst_regridded.nc")
     np.testing.assert_allclose(regridded["sst"].values, np.tile(0.1 * (target_lon - 150.0), (2, 1)), rtol=1e-12)
     assert "lon_bnds" not in regridded.variables
+
+
+def _yearly_files_on_another_grid(folder):
+    """tas.nc (3 years, 3×4 cells of 10°) and pr_2000.nc … pr_2002.nc (a year each, 5×7 cells of 5° over them)."""
+    import pandas as pd
+
+    def axis(name, values, kind):
+        return (name, np.asarray(values, float), {"standard_name": kind, "units": f"degrees_{kind[:3]}"})
+
+    time = pd.date_range("2000-01-01", periods=36, freq="MS")
+    rng = np.random.default_rng(45)
+    xr.Dataset({"tas": (("time", "lat", "lon"), rng.normal(280, 1, (36, 3, 4)), {"units": "K"})},
+               coords={"time": time, "lat": axis("lat", [10, 20, 30], "latitude"),
+                       "lon": axis("lon", [0, 10, 20, 30], "longitude")}).to_netcdf(folder / "tas.nc")
+    for year in range(3):
+        xr.Dataset({"pr": (("time", "lat", "lon"), rng.normal(1, 0.1, (12, 5, 7)), {"units": "kg m-2 s-1"})},
+                   coords={"time": time[12 * year:12 * year + 12], "lat": axis("lat", np.arange(5) * 5 + 10, "latitude"),
+                           "lon": axis("lon", np.arange(7) * 5, "longitude")}).to_netcdf(folder / f"pr_{2000 + year}.nc")
+
+
+@pytest.mark.parametrize("tool", [pytest.param("cdo", id="cdo-remapbil"), pytest.param("python", id="xarray-interp")])
+def test_the_interpolation_of_yearly_files_on_another_grid_copies_each_and_the_copies_train(tmp_path, monkeypatch,
+                                                                                            tool):
+    """fix45b: tas.nc beside pr_2000.nc … pr_2002.nc on a 5° grid was told to interpolate pr_2000.nc alone (its copy
+    given, the other two were refused again), and the xarray line wrote the copy's name itself (half a file left
+    where it failed). Each line is a loop over the three files into a new folder, the xarray one writing OUT.part
+    then renaming it; run as printed, the copies hold xarray's interp of each file onto tas.nc's grid, and open
+    with tas.nc."""
+    import re
+    import shutil
+    import subprocess
+
+    from climann.data.open import open_dataset
+    from climann.errors import ClimannError
+    from tests.fresh_python import shell_path
+
+    if tool == "cdo" and shutil.which("cdo") is None:
+        pytest.skip("needs cdo")
+    monkeypatch.chdir(tmp_path)
+    _yearly_files_on_another_grid(tmp_path)
+    files = [tmp_path / name for name in ("tas.nc", "pr_2000.nc", "pr_2001.nc", "pr_2002.nc")]
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(files, grid_of="tas", variables=("tas", "pr"))
+    message = str(refused.value)
+    assert "interpolate pr_2000.nc, pr_2001.nc and 1 more file bilinearly onto tas.nc's grid" in message
+    loops = dict(re.findall(r"(mkdir -p regridded && for f in pr_2000\.nc pr_2001\.nc pr_2002\.nc; do (\w+) .*?; done)"
+                            r" \(a copy of each of its 3 files in a new folder\), then give --data 'regridded/\*\.nc'",
+                            message))
+    loops = {name: loop for loop, name in loops.items()}
+    assert set(loops) == {"cdo", "python"}, message
+    if tool == "python":
+        assert "p=sys.argv[2]+'.part'" in loops["python"] and "to_netcdf('" not in loops["python"]
+    subprocess.run(["bash", "-c", loops[tool]], check=True, cwd=tmp_path, capture_output=True,
+                   env={**__import__("os").environ, "PATH": shell_path()})
+    assert sorted(path.name for path in (tmp_path / "regridded").iterdir()) == ["pr_2000.nc", "pr_2001.nc",
+                                                                              "pr_2002.nc"]
+    with xr.open_dataset(tmp_path / "tas.nc") as grid:
+        expected = np.concatenate([xr.open_dataset(path)["pr"].interp(lat=grid["lat"], lon=grid["lon"]).values
+                                   for path in files[1:]])
+    opened = open_dataset([files[0], *sorted((tmp_path / "regridded").iterdir())], grid_of="tas",
+                          variables=("tas", "pr"))
+    np.testing.assert_allclose(opened["pr"].values, expected, rtol=1e-6)
+    with xr.open_dataset(files[0]) as own:
+        np.testing.assert_array_equal(opened["tas"].values, own["tas"].values)
 
 
 @pytest.mark.skipif(__import__("shutil").which("ncks") is None, reason="needs NCO")

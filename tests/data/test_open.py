@@ -1662,7 +1662,7 @@ def test_files_on_different_grids_are_refused_alike_with_an_interpolation_that_w
         # the predictor's file first: the target's grid is the one the advice puts it on
         open_dataset([tmp_path / "sst.nc", tmp_path / "tas.nc"], grid_of="tas", variables=("tas", "sst"))
     command = re.search(r"`(python -c .*)`$", str(error.value)).group(1)
-    run_python("-c", shlex.split(command)[2], check=True)
+    run_python(*shlex.split(command)[1:], check=True)  # IN OUT: writes OUT.part, renamed OUT once whole (fix45b)
     (tmp_path / "sst.nc").rename(tmp_path / "sst_original.kept")
     combined = open_dataset([tmp_path / "tas.nc", tmp_path / "sst_regridded.nc"])
     expected = _bilinear(np.array(lat)[:, None], np.array(lon)[None, :]) + np.arange(12.0)[:, None, None]
