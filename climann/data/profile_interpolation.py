@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
-from climann.data.shell import python_command, working_path
+from climann.data.shell import copy_path, python_command, shown_path, whole_write
 from climann.errors import ClimannError
 
 __all__ = ["example_level", "ragged_profiles_command", "vertical_on"]
@@ -59,8 +59,8 @@ def example_level(values: np.ndarray) -> float:
 def ragged_profiles_command(dataset: xr.Dataset, *, count: str, vertical: str, names: list[str], time: str,
                             positions: tuple[str, str], path: str, level: float,
                             station: tuple[str, int] | None = None) -> str:
-    """The ``python -c`` command that writes, beside ``path``, each of ``names`` at ``level`` of
-    ``vertical`` as one series of the profiles' times (of the profiles of one station).
+    """The ``python -c SCRIPT IN OUT`` command that writes, beside ``path`` (a new name), each of
+    ``names`` at ``level`` of ``vertical`` as one series of the profiles' times (of the profiles of one station).
 
     Parameters
     ----------
@@ -91,25 +91,26 @@ def ragged_profiles_command(dataset: xr.Dataset, *, count: str, vertical: str, n
         coordinate at ``level`` with its attributes, and the latitude and longitude as scalar
         coordinates in ``degrees_north`` and ``degrees_east``.
     """
-    out = str(path).rsplit(".", 1)[0] + f"_{vertical}{level:g}.nc"
+    # beside the file, never over an existing one (copy_path), written whole (whole_write): the line wrote a fixed
+    # name itself and replaced a file of that name (fix45b)
+    out = copy_path(path, f"{vertical}{level:g}")
     index = station[1] if station else 0
     keep = (f"np.flatnonzero(ds[{station[0]!r}].values == {index})" if station
             else "np.arange(n.size)")
     attrs = {key: value for key, value in dataset[vertical].attrs.items()
              if key in ("units", "standard_name", "long_name", "positive", "axis")}
     code = (
-        f"import numpy as np, xarray as xr; ds = xr.open_dataset({working_path(path)!r}); "
+        "import sys, numpy as np, xarray as xr; ds = xr.open_dataset(sys.argv[1]); "
         f"n = ds[{count!r}].values.astype(int); ends = np.cumsum(n); keep = {keep}; p = ds[{vertical!r}].values; "
         f"at = lambda v, a, b: (lambda q, w: (lambda k: np.interp({level!r}, q[k], w[k], left=np.nan, right=np.nan) "
         "if k.size > 1 else np.nan)((o := np.argsort(q))[np.isfinite(q[o] + w[o])]))(p[a:b], v[a:b]); "
-        f"xr.Dataset({{name: ('time', [at(ds[name].values, ends[i] - n[i], ends[i]) for i in keep], "
+        f"d = xr.Dataset({{name: ('time', [at(ds[name].values, ends[i] - n[i], ends[i]) for i in keep], "
         "{'units': ds[name].attrs.get('units', '')}) for name in " + repr(list(names)) + "}, "
         f"coords={{'time': ('time', ds[{time!r}].values[keep]), "
         f"{vertical!r}: ((), {level!r}, {attrs!r}), "
         f"'lat': ((), float(ds[{positions[0]!r}].values.ravel()[{index}]), "
         "{'units': 'degrees_north', 'standard_name': 'latitude'}), "
         f"'lon': ((), float(ds[{positions[1]!r}].values.ravel()[{index}]), "
-        "{'units': 'degrees_east', 'standard_name': 'longitude'})}).to_netcdf("
-        f"{working_path(out)!r})"
+        "{'units': 'degrees_east', 'standard_name': 'longitude'})}); " + whole_write()
     )
-    return python_command(code)
+    return f"{python_command(code)} {shown_path(path)} {shown_path(out)}"

@@ -1290,6 +1290,26 @@ def test_ragged_profiles_are_refused_with_a_command_that_interpolates_each(tmp_p
     assert series["temp"].attrs["units"] == "K"
 
 
+def test_the_profiles_command_writes_a_new_copy_whole_beside_a_file_of_that_name(tmp_path, monkeypatch):
+    """fix45b: the numpy.interp line wrote profile_pres850.nc itself: a file of that name already there (the user's,
+    or a copy the line had written) was replaced, and a failed write left half a file. It reads IN and writes OUT
+    (a name not taken, profile_pres850_2.nc) as OUT.part, renamed once whole; run as printed, the user's file is
+    as it was and the series is the one the interpolation gives."""
+    monkeypatch.chdir(tmp_path)
+    _ragged_profiles(tmp_path / "profile.nc", stations=None)
+    (tmp_path / "profile_pres850.nc").write_bytes(b"the user's own file")
+    with pytest.raises(ClimannError) as error:
+        open_dataset(["profile.nc"])
+    message = str(error.value)
+    assert "`python -c " in message and " profile.nc profile_pres850_2.nc`" in message
+    assert "p=sys.argv[2]+'.part'" in message and ".to_netcdf('" not in message
+    _follow_command(message)
+    assert (tmp_path / "profile_pres850.nc").read_bytes() == b"the user's own file"
+    assert not list(tmp_path.glob("*.part"))
+    series = open_dataset(["profile_pres850_2.nc"])
+    np.testing.assert_array_equal(series["temp"].squeeze().values, [280.0, 281.0, 282.0, np.nan])
+
+
 def _hype(path, *, cell_measures: bool = False) -> np.ndarray:
     """A HYPE-like subbasin file (CF timeSeries): ``subid`` with cf_role timeseries_id, ``cout(subid, time)`` in
     m3/s over six years of days, ``area(subid)`` with standard_name cell_area (the subbasins' areas, m2); with
