@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import input_and_copy
+from climann.data.shell import copies_of_files, input_and_copy
 from climann.data.sources import source_files
 
 __all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
@@ -273,20 +273,24 @@ def files_by_answer(answers: Iterable[tuple[tuple[str, ...], Hashable]]) -> list
 
 
 def commands_for_files(forms: Sequence[tuple[tuple[str, ...], Hashable]], command: Callable[[Hashable, str], str], *,
-                       files: str, every_file: bool = True) -> str:
+                       files: str, every_file: bool = True, copies: str = "fixed") -> str:
     """The commands of :func:`stored_forms`' groups, ``command(answer, file arguments)`` each:
-    the one command on ``files`` when every file has the same; else one per group, each named
-    (a group of one file on it and its copy, the largest last as the other files): ``for
-    b.nc: CMD b.nc b_fixed.nc; for the other files: CMD IN.nc OUT.nc``. With ``every_file``
-    False (the groups hold some of the variable's files only) every group's files are named."""
+    the one command on ``files`` when every file has the same; else, when each group is one
+    file, one per group, each named, on the file and its copy beside it (``for a.nc: CMD a.nc
+    a_fixed.nc; for b.nc: …``); when a group holds several files, one loop over every file of
+    the groups, each file with its group's command, writing the copies into a new folder beside
+    them (``copies``), then the ``--data`` that takes them
+    (:func:`~climann.data.shell.copies_of_files`; fix45b: such a group was told ``CMD IN.nc
+    OUT.nc`` "for the other files", no file to run it on). Every group's files are named now, so
+    ``every_file`` (whether the groups hold all of the variable's files) no longer changes the
+    words; it is kept for the callers."""
     if len(forms) == 1 and not forms[0][0]:
         return command(forms[0][1], files)
-    said = []
-    for number, (held, answer) in enumerate(forms):
-        last_of_many = every_file and number == len(forms) - 1 and len(held) > 1
-        names = "the other files" if last_of_many else ", ".join(Path(file).name for file in held)
-        said.append(f"for {names}: {command(answer, input_and_copy(held[0]) if len(held) == 1 else 'IN.nc OUT.nc')}")
-    return "; ".join(said)
+    if any(len(held) > 1 for held, _ in forms):
+        answer_of = {file: answer for held, answer in forms for file in held}
+        return copies_of_files(lambda arguments, file: command(answer_of[file], arguments),
+                               [file for held, _ in forms for file in held], name=copies)
+    return "; ".join(f"for {Path(held[0]).name}: {command(answer, input_and_copy(held[0]))}" for held, answer in forms)
 
 
 def every_file_records(variable: xr.DataArray, key: str) -> tuple:

@@ -405,14 +405,16 @@ def _command(script: str, files: str) -> str:
 def _scripts_by_file(name: str, variable: xr.DataArray, holding: Sequence[str],
                      script: Callable[[str, xr.DataArray], Hashable]) -> list[tuple[tuple[str, ...], Hashable]]:
     """``script(name in the file, the variable as the file stores it)`` for each of the files
-    ``holding``, the files of one script together, fewest first: ``[((), script)]`` when they all
-    have one. Each file's own name (:func:`~climann.data.sources.name_in_file`: ``tp`` of the
+    ``holding``, the files of one script together, fewest first: ``[((), script)]`` when it is
+    one file (the command is on it), the one group of them all when several have one script (a
+    loop over them, :func:`~climann.data.file_encodings.commands_for_files`; fix45b: the command
+    was on ``IN.nc OUT.nc``). Each file's own name (:func:`~climann.data.sources.name_in_file`: ``tp`` of the
     ERA5 file read as ``pr``, verify28 V3) and stored form (its fill value or none,
     :func:`~climann.data.file_encodings.as_stored_in`)."""
     stored = {path: as_stored_in(variable, record) for record in file_encodings(variable) for path in record.files}
     groups = files_by_answer(((path,), script(name_in_file(variable, name, path), stored.get(path, variable)))
                              for path in holding)
-    return groups if len(groups) > 1 else [((), groups[0][1])]
+    return groups if len(groups) > 1 or len(holding) > 1 else [((), groups[0][1])]
 
 
 def _commands(name: str, variable: xr.DataArray, times: np.ndarray, file: str | Path | None) -> tuple[str, str]:

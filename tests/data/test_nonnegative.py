@@ -153,7 +153,10 @@ def test_the_commands_set_the_negative_values_to_zero_or_missing(tmp_path, caplo
 
 def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplog, monkeypatch):
     """encodfix: xarray keeps the first file's encoding; the command to missing was built from it alone, so a
-    later file without a fill value was given get_miss(), which has none to write there."""
+    later file without a fill value was given get_miss(), which has none to write there. fix45b: the other files'
+    command, and the one to 0 for all three, were on IN.nc OUT.nc; each is a loop over the files it is for, writing
+    their copies into fixed/. Run as printed, each way gives the three files' values with the negatives 0, or
+    missing (numpy's where on the values written)."""
     monkeypatch.chdir(tmp_path)
     values = _field()
     values[5, 2, 1] = -3.0  # each file holds a sign fault: the command is given for each (verify28 V3)
@@ -163,9 +166,21 @@ def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplo
         fill = None if number == 1 else np.float32(1e20)
         dataset.isel(time=slice(4 * number, 4 * number + 4)).to_netcdf(files[-1], encoding={"pr": {"_FillValue": fill}})
     (said,) = _said(caplog, open_dataset(files), where="the files", file=None)
-    assert said.endswith(
-        ", or to missing: for pr_1.nc: ncap2 -s 'where(pr < 0) pr = 1e+20f; pr.set_miss(1e+20f)' pr_1.nc "
-        "pr_1_fixed.nc; for the other files: ncap2 -s 'where(pr < 0) pr = pr.get_miss()' IN.nc OUT.nc")
+    assert "IN.nc" not in said and "OUT.nc" not in said
+    assert ", or to missing: for pr_1.nc: mkdir -p fixed && for f in pr_1.nc; do ncap2 -s 'where(pr < 0) pr = 1e+20f; "
+    "pr.set_miss(1e+20f)' \"$f\" fixed/\"${f##*/}\"; done" in said
+    loops = re.findall(r"(mkdir -p fixed && for f in .*?; done) \(", said)
+    assert len(loops) == 3, said
+    if shutil.which("ncap2") is None:
+        return
+    for ways, expected in (([loops[0]], np.where(values < 0, 0.0, values)),
+                           (loops[1:], np.where(values < 0, np.nan, values))):
+        shutil.rmtree(tmp_path / "fixed", ignore_errors=True)
+        for loop in ways:
+            subprocess.run(["bash", "-c", loop], check=True, cwd=tmp_path, capture_output=True)
+        copies = sorted((tmp_path / "fixed").glob("*.nc"))
+        assert [copy.name for copy in copies] == ["pr_0.nc", "pr_1.nc", "pr_2.nc"]
+        np.testing.assert_array_equal(open_dataset(copies)["pr"].values, expected)
 
 
 def _renamed_series(tmp_path, faults: dict[str, tuple[int, ...]]) -> tuple[xr.Dataset, dict[str, np.ndarray]]:
