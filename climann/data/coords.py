@@ -33,8 +33,8 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.phony_dimensions import phony_copy_advice
 from climann.data.shell import (
-    attribute_command, copy_path, identifier, input_and_copy, ncatted_attribute, python_command, source_and_copy,
-    values_command, whole_write, working_path,
+    attribute_command, copies_of_files, copy_path, identifier, input_and_copy, ncatted_attribute, python_command,
+    source_and_copy, values_command, whole_write, working_path, xarray_command,
 )
 from climann.data.spectral_axes import FREQUENCY_STANDARD_NAMES as FREQUENCY_STANDARD_NAMES
 from climann.data.spectral_axes import FREQUENCY_UNITS as FREQUENCY_UNITS
@@ -972,11 +972,26 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
             }.get(tuple(missing), "the data have no position (one station's series, or a global or regional mean?): "
                                   "give them a latitude and a longitude of one value each (CF scalar coordinates, "
                                   "read as a grid of one cell; a station's own position, any for an area mean)")
+    several = _files_of_data(dataset)
+    if len(several) > 1 and not any(is_zarr_store(file) for file in several):
+        # a copy of each file (fix45b: the line named the first of a zonal mean's yearly files alone, and the others,
+        # given as they were beside its copy, were refused again)
+        statements = [f"d = d.assign_coords({coordinates})"]
+        return f"; {what}: " + copies_of_files(
+            lambda arguments, _: f"{values_command([ncap2], statements, arguments)} (or xarray: "
+                                 f"{xarray_command(statements, arguments)})", several, name="positioned")
     command = values_command([ncap2], [f"d = d.assign_coords({coordinates})"], files)
     if source and is_zarr_store(source):  # the xarray line is the command itself
         return f"; {what}: {command}"
     return (f"; {what}: {command} (or xarray: "
             f"xr.open_dataset({given!r}).assign_coords({coordinates}).to_netcdf({copy!r}))")
+
+
+def _files_of_data(dataset: xr.Dataset) -> list[str]:
+    """The files the data variables were read from (:func:`~climann.data.sources.source_files`), each once."""
+    from climann.data.sources import source_files  # climann.data.sources imports this module
+
+    return list(dict.fromkeys(file for variable in dataset.data_vars.values() for file in source_files(variable)))
 
 
 def _missing_position(dataset: xr.Dataset, kind: str) -> list[str]:

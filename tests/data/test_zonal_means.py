@@ -69,6 +69,43 @@ def test_the_advised_longitude_of_a_zonal_mean_lets_a_box_take_its_latitudes(tmp
                     "takes their latitudes -30…30 alone, its longitudes 100…200 left aside"]
 
 
+@pytest.mark.parametrize("tool", [pytest.param("ncap2", id="ncap2"), pytest.param("python", id="xarray")])
+def test_the_advised_longitude_of_a_zonal_mean_in_yearly_files_is_a_loop_over_them(tmp_path, monkeypatch, tool):
+    """fix45b: for a zonal mean in two yearly files the ncap2 line named the first file alone (its copy given beside
+    the second, still without a longitude, was refused again), and the xarray one wrote its copy's name itself. Each
+    is a loop writing a copy of both into positioned/ (the xarray one OUT.part renamed once whole); run as printed,
+    the copies hold the values written with a longitude 0 that says it is a zonal mean, and open as one series of 24
+    months."""
+    from tests.fresh_python import shell_path
+
+    if tool == "ncap2" and shutil.which("ncap2") is None:
+        pytest.skip("needs NCO's ncap2")
+    monkeypatch.chdir(tmp_path)
+    values = _zonal(tmp_path / "all.nc")
+    with xr.open_dataset(tmp_path / "all.nc") as whole:
+        for year in (2007, 2008):
+            whole.sel(time=slice(f"{year}-01", f"{year}-12")).to_netcdf(tmp_path / f"ro_{year}.nc")
+    (tmp_path / "all.nc").unlink()
+    with pytest.raises(ClimannError) as refused:
+        find_coordinate(open_dataset([tmp_path / "ro_2007.nc", tmp_path / "ro_2008.nc"]), "longitude")
+    message = str(refused.value)
+    loops = {found[1]: found[0] for found in re.findall(
+        r"(mkdir -p positioned && for f in \./\*\.nc; do (ncap2|python) .*?; done) \(a copy of each of its 2 files in a "
+        r"new folder\), then give --data 'positioned/\*\.nc' in place of the originals", message)}
+    assert set(loops) == {"ncap2", "python"}, message
+    assert "ro_2007_fixed.nc" not in message and ".to_netcdf('" not in message
+    subprocess.run(["bash", "-c", loops[tool]], check=True, cwd=tmp_path, capture_output=True,
+                   env={**__import__("os").environ, "PATH": shell_path()})
+    copies = sorted((tmp_path / "positioned").glob("*.nc"))
+    assert [copy.name for copy in copies] == ["ro_2007.nc", "ro_2008.nc"]
+    written = [xr.open_dataset(copy) for copy in copies]
+    np.testing.assert_array_equal(np.concatenate([copy["tdry"].values for copy in written]), values)
+    assert all(float(copy["lon"]) == 0.0 and copy["lon"].attrs["long_name"] == "zonal mean, every longitude"
+               for copy in written)
+    opened = open_dataset(copies)
+    assert opened.sizes["time"] == 24 and opened["lon"].size == 1
+
+
 @pytest.mark.parametrize("written", [
     pytest.param({"title": "ROM SAF Climate Data Record, monthly mean zonal mean gridded data"}, id="title"),
     pytest.param({"cell_methods": "lon: mean"}, id="cell-methods"),
