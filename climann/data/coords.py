@@ -139,6 +139,12 @@ STAGGERED_DIMENSION_SUFFIX = "_stag"
 #: absent otherwise). climann's own: never a candidate for the time coordinate.
 FILE_TIME_COORDINATE = "climann_file_stamp"
 
+#: The key, in a data variable's ``encoding``, of the files it was read from (paths as given
+#: to :func:`climann.data.open.open_dataset`, in their order); read by
+#: :func:`climann.data.sources.source_files` (here, below the modules that name files, as this
+#: module's advice names them too).
+SOURCE_FILES_KEY = "climann_source_files"
+
 #: The ``long_name`` of the time bounds climann gives a forecast statistic of one chosen lead time
 #: (:func:`climann.data.forecast_windows.with_window_cells`): cells that end at their stamps, so
 #: that a file stamped alike without bounds is not read as ending there too
@@ -988,10 +994,10 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
 
 
 def _files_of_data(dataset: xr.Dataset) -> list[str]:
-    """The files the data variables were read from (:func:`~climann.data.sources.source_files`), each once."""
-    from climann.data.sources import source_files  # climann.data.sources imports this module
-
-    return list(dict.fromkeys(file for variable in dataset.data_vars.values() for file in source_files(variable)))
+    """The files the data variables were read from (their :data:`SOURCE_FILES_KEY`, as
+    :func:`~climann.data.sources.source_files` reads it), each once."""
+    return list(dict.fromkeys(file for variable in dataset.data_vars.values()
+                              for file in variable.encoding.get(SOURCE_FILES_KEY, ())))
 
 
 def _missing_position(dataset: xr.Dataset, kind: str) -> list[str]:

@@ -19,10 +19,8 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE
+from climann.data.coords import SOURCE_FILES_KEY as SOURCE_FILES_KEY
 
-#: The key, in a data variable's ``encoding``, of the files it was read from (paths as given
-#: to :func:`climann.data.open.open_dataset`, in their order).
-SOURCE_FILES_KEY = "climann_source_files"
 
 #: How many file names a message lists before "and N more files".
 LISTED_FILES = 2
