@@ -462,6 +462,54 @@ def advised_table(advised: Mapping[str, Mapping[str, str]], renames: FileRenames
     return (merged, True) if merged is not None else ({pattern: dict(m) for pattern, m in advised.items()}, False)
 
 
+def refuse_target_renamed_as_predictor(rules: Mapping[str, Mapping[str, str]], *, target: str,
+                                       predictors: Collection[str],
+                                       own: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """Refuse a user's rule that renames a run's target into the name of one of its predictors,
+    or one of its predictors into the target's name, in new data (``predict``/``evaluate
+    --data … --rename``): the network would be given the values it is to predict (break44a A2:
+    RG's anomaly-only files, ``--rename '*:ARGO_TEMPERATURE_ANOMALY=ARGO_TEMPERATURE_MEAN'``,
+    predicted the anomaly from itself, exit 0), or be scored against a predictor's values.
+
+    A rename the run itself made in training (its own ``[data] rename``, ``own``) is left alone:
+    there the predictor was another source's field of the target's name (a model's ``tas``
+    renamed ``tas_model`` beside observed ``tas``), and the new files are named as its were.
+
+    Parameters
+    ----------
+    rules : mapping of glob pattern to {old name: new name}
+        The user's rules (``--rename``).
+    target : str
+        The run's target.
+    predictors : collection of str
+        The run's predictors.
+    own : mapping of glob pattern to {old name: new name}, optional
+        The run's own ``[data] rename``.
+
+    Raises
+    ------
+    ClimannError
+        Naming the rule, the two roles and the way out.
+    """
+    made = {(old, new) for mapping in (own or {}).values() for old, new in mapping.items()}
+    for pattern, mapping in rules.items():
+        for old, new in mapping.items():
+            if (old, new) in made or old == new:
+                continue
+            if old == target and new in predictors:
+                what = (f"the run's target '{target}' into its predictor '{new}': the network would be given the "
+                        f"values it is to predict (a leak: its skill would be '{target}' copied, not predicted)")
+                way = f"give the files that hold '{new}' itself (the training files hold it) instead"
+            elif old in predictors and new == target:
+                what = (f"the run's predictor '{old}' into its target '{target}': the predictions would be scored "
+                        f"against the values of a predictor")
+                way = f"give the files that hold '{target}' itself instead"
+            else:
+                continue
+            raise ClimannError(f"{_rename_option(f'{pattern}:{old}={new}')} renames {what}; leave this rename "
+                               f"out and {way}")
+
+
 def _rename_option(rule: str) -> str:
     """``--rename 'RULE'``, quoted as one shell word."""
     return f"--rename '{rule}'" if "'" not in rule else f"--rename {shlex.quote(rule)}"

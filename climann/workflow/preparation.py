@@ -39,7 +39,7 @@ from climann.data.value_checks import shared_reads, warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
-from climann.data.renames import FileRenames, anchored_rules
+from climann.data.renames import FileRenames, anchored_rules, refuse_target_renamed_as_predictor
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
@@ -529,11 +529,15 @@ def new_data_config(
     Raises
     ------
     ClimannError
-        If ``time_range`` is not two dates (:func:`time_range_dates`), or a pattern of
-        ``rename`` matches none of ``files``.
+        If ``time_range`` is not two dates (:func:`time_range_dates`), a pattern of
+        ``rename`` matches none of ``files``, or a rule of ``rename`` renames the run's target
+        into one of its predictors or back
+        (:func:`~climann.data.renames.refuse_target_renamed_as_predictor`).
     """
     rules = dict(config.data.rename or {})
     if rename:
+        refuse_target_renamed_as_predictor(rename, target=config.data.target, predictors=config.data.predictors or (),
+                                           own=config.data.rename)
         given = anchored_rules(rename, Path.cwd())
         FileRenames([Path(file) for file in files], given)  # a pattern that matches none of them is refused
         rules = {**given, **{pattern: mapping for pattern, mapping in rules.items() if pattern not in given}}

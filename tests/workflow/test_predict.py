@@ -3329,3 +3329,59 @@ def test_other_data_without_the_runs_areacella_are_weighed_by_computed_areas_and
     assert given["cell_areas"] == "areacella"
     assert given["splits"]["all"]["model"]["mse"] == pytest.approx(numpy_mse(tmp_path / "given", areas), rel=1e-6)
     assert given["splits"]["all"]["model"]["mse"] != pytest.approx(computed["splits"]["all"]["model"]["mse"], rel=1e-6)
+
+
+# --- fix45c: a user's --rename that gives the run's target as one of its predictors -------------------
+@pytest.mark.parametrize("direction", [pytest.param("target-into-predictor", id="target-into-predictor"),
+                                       pytest.param("predictor-into-target", id="predictor-into-target")])
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_a_rename_of_the_target_into_a_predictor_or_back_is_refused_on_new_data(trained, tmp_path, monkeypatch,
+                                                                                 direction, command):
+    """break44a A2 (fix45c): new files lacking a predictor, the run's target renamed into it
+    (``--rename 'new.nc:tas=rsdt'``), were predicted from the target's own values, exit 0; a predictor renamed
+    into the target (``'new.nc:rsdt=tas'``) scored the predictions against a predictor. Both refused in one
+    line naming the rule, before anything is written."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    config = load_run(run_dir).config
+    target, predictor = config.data.target, config.data.predictors[0]
+    monkeypatch.chdir(tmp_path)
+    with xr.open_dataset(sample, decode_times=TIME) as data:
+        kept = data.drop_vars(predictor if direction == "target-into-predictor" else target).load()
+    kept.to_netcdf(tmp_path / "new.nc")
+    old, new = (target, predictor) if direction == "target-into-predictor" else (predictor, target)
+    rule = {"new.nc": {old: new}}
+    with pytest.raises(ClimannError, match=rf"^--rename 'new.nc:{old}={new}' renames the run's "
+                                           rf"{'target' if old == target else 'predictor'} '{old}' into its "):
+        if command == "predict":
+            predict_files(run_dir, ["new.nc"], tmp_path / "out.nc", rename=rule)
+        else:
+            evaluate_run(run_dir, ["new.nc"], tmp_path / "scores", rename=rule)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["new.nc"]
+
+
+def test_the_runs_own_rename_of_its_target_into_a_predictor_is_kept_on_new_data(tmp_path):
+    """The other way: a run trained on observed ``tas`` from a model's ``tas`` renamed ``tas_model`` (its own
+    ``[data] rename``, model output statistics) predicts new model files with the same rename given again; the
+    predictions are those of the same files renamed by hand (xarray's rename)."""
+    write_sample_dataset(tmp_path / "sample.nc", years=2, resolution=30.0, seed=4)
+    with xr.open_dataset(tmp_path / "sample.nc", decode_times=TIME) as sample:
+        data = sample[["tas", "time_bnds"]].load()
+    data.to_netcdf(tmp_path / "obs.nc")
+    model = data.copy(deep=True)
+    model["tas"] = model["tas"] + np.float32(1.5) * np.cos(np.arange(model["tas"].size)).reshape(
+        model["tas"].shape).astype(np.float32)
+    model.to_netcdf(tmp_path / "model.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "obs.nc"), str(tmp_path / "model.nc")], "target": "tas",
+                                    "predictors": ["tas_model"], "features": [],
+                                    "rename": {"model.nc": {"tas": "tas_model"}}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    model.to_netcdf(tmp_path / "new_model.nc")
+    model.rename(tas="tas_model").to_netcdf(tmp_path / "by_hand.nc")
+    given = predict_files(run_dir, [str(tmp_path / "new_model.nc")], tmp_path / "given.nc",
+                          rename={str(tmp_path / "new_model.nc"): {"tas": "tas_model"}})
+    by_hand = predict_files(run_dir, [str(tmp_path / "by_hand.nc")], tmp_path / "by_hand_pred.nc")
+    with xr.open_dataset(given.path) as one, xr.open_dataset(by_hand.path) as other:
+        np.testing.assert_array_equal(one["tas_pred"].values, other["tas_pred"].values)
