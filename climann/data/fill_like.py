@@ -736,7 +736,7 @@ def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Seq
         for number, (name, files, stand_in, form, _) in enumerate(chosen):
             held[name] |= {(files, form.top - int(level)) for level in np.flatnonzero(windows[number].sum(axis=1))}
             codes = top_codes(windows[number], missing[number], *merged_below(below[number]), form=form,
-                              same_every_step=unchanging(steps[number]))
+                              same_every_step=unchanging(steps[number]), whole=_whole(dataset[name]))
             if codes is None:
                 continue
             variable = dataset[name]
@@ -749,6 +749,15 @@ def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Seq
         return found, held
 
     return BlockReads(tasks, finish)
+
+
+def _whole(variable: xr.DataArray) -> float | None:
+    """The value of a whole in ``variable``'s units (100 in ``%``: :func:`climann.data.units.full_scale`),
+    so that a 0/1 field written in them (0 and 100 ``%``) is known as one; None without units."""
+    from climann.data.units import full_scale  # imported here: units reads salinity, which reads this module
+
+    units = variable.attrs.get("units")
+    return full_scale(units) if isinstance(units, str) else None
 
 
 def _code_values(variable: xr.DataArray, stand_in: xr.DataArray, form: LevelForm, codes: TopCodes,

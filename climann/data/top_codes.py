@@ -30,7 +30,8 @@ Each level of the stored type (the packed integer, for packed data) is counted w
   concentrations up to 250), and the moving codes above them (its 255, missing).
 
 Neither holds for a 0/1 field (a land-sea mask, a wet-day indicator packed in shorts: 0 at the
-type's bottom, 1 at its top), whose two levels are its data (:func:`zero_and_one`), nor does the
+type's bottom, 1 at its top; or 0 and 100 in ``%``, 0 and the whole in its units), whose two
+levels are its data (:func:`zero_and_one`), nor does the
 second for a field the same at every step (ERA5's ``lsm`` written at each step), whose every level
 is held at fixed cells (:func:`unchanging`): before fix44c both were named codes, and the advised
 ``ncatted`` made every land cell (or wet day) missing.
@@ -374,13 +375,15 @@ def unchanging(parts: Sequence[tuple[np.ndarray | None, bool]]) -> bool:
     return all(np.array_equal(first, firsts[0], equal_nan=firsts[0].dtype.kind == "f") for first in firsts[1:])
 
 
-def zero_and_one(held: np.ndarray, reach: int | None, form: LevelForm) -> bool:
-    """Whether a variable holds two levels of its type only, decoded as 0 and 1 (within half a
-    level), every level of the type counted: a 0/1 field (a land-sea mask, a wet-day indicator)
+def zero_and_one(held: np.ndarray, reach: int | None, form: LevelForm, *, whole: float | None = 1.0) -> bool:
+    """Whether a variable holds two levels of its type only, decoded as 0 and 1, or as 0 and the
+    whole in its units (``whole``: 100 for a mask in ``%``), within half a level, every level of
+    the type counted: a 0/1 field (a land-sea mask, a wet-day indicator)
     packed in shorts, whose 1 a packer puts at the top of the type (ERA5's ``lsm``: 0 at -32766,
     1 at 32766) and whose 0 at the bottom. Its 1 is data, not a code standing apart from data or
     a class at fixed cells: two values, nothing tells one of them a code (fix44c: both were
-    flagged, and the advised ``ncatted`` made every land cell or wet day missing).
+    flagged, and the advised ``ncatted`` made every land cell or wet day missing; fix45c: so was
+    a mask converted to percent, 0 and 100 ``%``).
 
     Parameters
     ----------
@@ -389,17 +392,20 @@ def zero_and_one(held: np.ndarray, reach: int | None, form: LevelForm) -> bool:
     reach : int or None
         :func:`merged_below`'s: every level held is known down to it (None: all).
     form : LevelForm
+    whole : float or None
+        The value of a whole in the variable's units (:func:`climann.data.units.full_scale`: 100
+        for ``%``); None or 1 when they have a dimension or are a fraction: 1 only.
     """
     if held.size != 2 or (reach is not None and reach < form.levels - 1):
         return False
     decoded = sorted(form.value_at(form.top - float(level)) for level in held)
     within = abs(form.scale) / 2 * float(np.prod([abs(scale) for scale, _ in form.conversions]))
-    return abs(decoded[0]) <= within and abs(decoded[1] - 1.0) <= within
+    return abs(decoded[0]) <= within and any(abs(decoded[1] - one) <= within for one in {1.0, whole or 1.0})
 
 
 def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_counts: np.ndarray,
-              reach: int | None = None, *, form: LevelForm | None = None, same_every_step: bool = False
-              ) -> TopCodes | None:
+              reach: int | None = None, *, form: LevelForm | None = None, same_every_step: bool = False,
+              whole: float | None = 1.0) -> TopCodes | None:
     """The codes at the top of a variable's type, from the levels it holds (see the module's
     description).
 
@@ -414,6 +420,8 @@ def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_
         :func:`merged_below`'s; ``reach`` None: every level held below is in ``below``.
     form : LevelForm, optional
         How the levels decode: a 0/1 field (:func:`zero_and_one`) holds no codes.
+    whole : float or None
+        The value of a whole in the variable's units (100 for ``%``), for :func:`zero_and_one`.
     same_every_step : bool
         Whether the field is the same at every step (:func:`unchanging`): each of its levels is
         then held at the same cells every step, which tells no class from data (ERA5's fractional
@@ -437,7 +445,7 @@ def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_
     in_window = np.flatnonzero(totals)
     held = np.concatenate([in_window, below]).astype(np.int64)
     counts = np.concatenate([totals[in_window], below_counts]).astype(np.int64)
-    if form is not None and zero_and_one(held, reach, form):
+    if form is not None and zero_and_one(held, reach, form, whole=whole):
         return None
     lowest, apart = -1, None
     for place in range(len(in_window) - 1, -1, -1):  # the lowest split that holds, all codes above it

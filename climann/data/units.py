@@ -895,6 +895,36 @@ def dimensionless_quantity(text: str) -> str | None:
     return None if found is None else ratio_kind(*found) if any(found) else PURE_NUMBER
 
 
+def full_scale(text: str) -> float | None:
+    """The value of a whole (a fraction of 1, all of it) in dimensionless units: 100 in ``%``
+    or ``percent``, 1000 in ``‰``, 1 in ``1``, ``m3 m-3`` or ERA5's ``(0 - 1)``, 100 in
+    ``0.01``: the value a 0/1 field (a land-sea mask, an indicator) takes for its 1 when
+    written in these units (break45: a mask converted to percent holds 0 and 100).
+
+    Parameters
+    ----------
+    text : str
+        A ``units`` attribute.
+
+    Returns
+    -------
+    float or None
+        None for units that have a dimension or cannot be read.
+
+    Examples
+    --------
+    >>> full_scale("%"), full_scale("1"), full_scale("‰"), full_scale("K") is None
+    (100.0, 1.0, 1000.0, True)
+    """
+    try:
+        quantity = parse_units(text, variable="")
+        if not quantity.units.dimensionless:
+            return None
+        return float(1.0 / quantity.to("dimensionless").magnitude)
+    except (ClimannError, AttributeError, TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
 def ratio_dimensions(text: str) -> tuple[dict[str, float], dict[str, float]] | None:
     """The base dimensions of the numerator and of the denominator of dimensionless units,
     before pint cancels them: ``m3 m-3`` is ``({'[length]': 3}, {'[length]': 3})``, a volume per

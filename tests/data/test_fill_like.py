@@ -1068,3 +1068,28 @@ def test_a_target_holding_top_codes_above_its_units_bound_is_refused_with_the_ma
     assert upper_bound("Lai_500m", leaf["Lai_500m"]) is None  # m^2/m^2: no bound, warned of only
     refuse_codes_beyond_bound(leaf, "Lai_500m", where="lai.nc", file=lai, counts=fill_like_counts(leaf, ["Lai_500m"]),
                               bound=None)
+
+
+@pytest.mark.parametrize(("units", "whole"), [pytest.param("%", 100.0, id="percent"),
+                                              pytest.param("percent", 100.0, id="percent-word"),
+                                              pytest.param("‰", 1000.0, id="per-mille")])
+@pytest.mark.parametrize("field", ["static-mask", "wet-days"])
+def test_a_0_1_field_in_percent_packed_in_shorts_holds_no_codes(tmp_path, caplog, field, units, whole):
+    """fix45c: a land-sea mask or a wet-day indicator converted to percent (0 and 100 %, or 0 and 1000 ‰: 0 and
+    the whole in its units) was not known as a 0/1 field, and its 100 % was named "values standing apart above
+    the data" with an ncatted that made every land cell or wet day missing. Read back: numpy's values at every
+    cell, none missing."""
+    values = _zero_one_fields()[field] * whole
+    path = tmp_path / "lsm.nc"
+    _era5_packed(path, values, units=units)
+    opened = open_dataset([path])
+    assert _warnings(caplog, opened, ["lsm"], where="lsm.nc", file=path) == []
+    np.testing.assert_allclose(opened["lsm"].values, values, atol=whole / 65532)
+
+
+def test_a_two_level_field_in_percent_short_of_the_whole_is_still_judged_by_its_levels(tmp_path, caplog):
+    """The other way: 0 and 50 % is no 0/1 field in percent; its 50 % stands apart above the data as before."""
+    path = tmp_path / "lsm.nc"
+    _era5_packed(path, _zero_one_fields()["wet-days"] * 50.0, units="%")
+    (said,) = _warnings(caplog, open_dataset([path]), ["lsm"], where="lsm.nc", file=path)
+    assert said.startswith("'lsm' in lsm.nc holds 50 % (the packed values 32766")

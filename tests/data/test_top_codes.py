@@ -221,3 +221,16 @@ def test_classes_at_fixed_cells_of_a_field_the_same_every_step_are_no_evidence()
     window, missing, below, counts = _levels(raw)
     assert top_codes(window, missing, below, counts).fixed  # as before: classes
     assert top_codes(window, missing, below, counts, same_every_step=True) is None
+
+
+@pytest.mark.parametrize(("whole", "expected"), [pytest.param(100.0, True, id="percent"),
+                                                 pytest.param(1.0, False, id="a-fraction"),
+                                                 pytest.param(None, False, id="no-units")])
+def test_0_and_the_whole_in_the_units_is_a_0_1_field(whole, expected):
+    """fix45c: ERA5's packing of a mask in percent (0 at -32766, 100 at 32766: scale 100/65532, offset 50) holds
+    two levels, 0 and 100: a 0/1 field when the units' whole is 100 (%), not when it is 1 (then 100 stands apart
+    as a code would)."""
+    form = LevelForm(32767, 100.0 / 65532, 50.0, levels=65536)
+    window, missing, below, counts = _two_levels(form, -32766, 32766)
+    assert zero_and_one(np.array([1, 65533]), None, form, whole=whole) is expected
+    assert (top_codes(window, missing, *merged_below([(below, counts)]), form=form, whole=whole) is None) is expected

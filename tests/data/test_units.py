@@ -20,6 +20,7 @@ from climann.data.units import (
     WATER_DENSITY,
     conversion,
     convert_dataset,
+    full_scale,
     convert_variable,
     difference_units,
     normalised_units,
@@ -2018,3 +2019,16 @@ def test_a_refused_units_string_is_refused_again_naming_each_variable():
     for variable in ("ppt_a", "ppt_b"):
         with pytest.raises(ClimannError, match=f"the units 'ppt' of '{variable}' in the file are ambiguous"):
             parse_units("ppt", variable=variable)
+
+
+@pytest.mark.parametrize(("units", "whole"), [
+    pytest.param("%", 100.0, id="percent"), pytest.param("percent", 100.0, id="percent-word"),
+    pytest.param("‰", 1000.0, id="per-mille"), pytest.param("0.01", 100.0, id="a-scale-of-a-hundredth"),
+    pytest.param("1", 1.0, id="one"), pytest.param("(0 - 1)", 1.0, id="era5-0-1"),
+    pytest.param("m3 m-3", 1.0, id="volume-per-volume"), pytest.param("K", None, id="a-dimension"),
+    pytest.param("kg m-2", None, id="an-amount"),
+])
+def test_the_whole_in_dimensionless_units_is_one_over_their_value_in_one(units, whole):
+    """fix45c: the value a 0/1 field's 1 takes in its units: 1 / (1 unit in ``1``), SI brochure's 1 % = 0.01,
+    1 ‰ = 0.001; None for units with a dimension."""
+    assert full_scale(units) == (None if whole is None else pytest.approx(whole, rel=1e-12))
