@@ -685,11 +685,30 @@ def _indicator_of(made: str, name: str, variable: xr.DataArray, code: object) ->
     ``flag_masks``, has its bit), 0 where not, missing where ``name`` is missing
     (:func:`_kept_missing`), without ``name``'s flag attributes (:func:`_without_inherited`)."""
     kept = _kept_missing(made, name, variable)
+    described = _own_long_name(made, variable, code)
     if flag_codes(variable, "flag_masks").size:
         bit = f"({ncap2_name(name_in_file(variable, name))}/{_shown(code)})%2"
         # int(): the bit has the flag variable's type, where an unsigned byte cannot hold the fill -1
-        return f"{made}={f'int({bit})' if kept else bit}{kept}{_without_inherited(made, variable)}"
-    return f"{made}={_is_code(name, variable, code)}{kept}{_without_inherited(made, variable)}"
+        return f"{made}={f'int({bit})' if kept else bit}{kept}{_without_inherited(made, variable)}{described}"
+    return f"{made}={_is_code(name, variable, code)}{kept}{_without_inherited(made, variable)}{described}"
+
+
+def _own_long_name(made: str, variable: xr.DataArray, code: object) -> str:
+    """``;made@long_name="1 where …, 0 elsewhere"``: the 0/1 variable's own long name, when the
+    variable it is made of has one. ncap2 gives ``made`` the ``long_name`` of the first variable
+    on the right (NCO manual, "ncap2": attribute propagation): a land cover's "land cover type"
+    or ERA5's "Type of high vegetation" kept on its 0/1 indicator said classes again, and the
+    indicator was left out of the default predictors as a class map (fix45c). The new name holds
+    neither the variable's name nor its long name, whose words say classes or identifiers."""
+    if not isinstance(variable.attrs.get("long_name"), str):
+        return ""
+    meanings = str(variable.attrs.get("flag_meanings", "")).split()
+    codes = flag_codes(variable, "flag_masks" if flag_codes(variable, "flag_masks").size else "flag_values")
+    found = [meaning for value, meaning in zip(codes, meanings, strict=False) if _shown(value) == _shown(code)]
+    what = f"bit {_shown(code)} set" if flag_codes(variable, "flag_masks").size else f"code {_shown(code)}"
+    what += f" ({found[0]})" if found else ""
+    text = re.sub(r"[\"'$`\\!]", "", f"1 where {what}, 0 elsewhere")
+    return f';{made}@long_name="{text}"'
 
 
 def _indicator_statement_of(name: str, variable: xr.DataArray) -> str:
@@ -835,7 +854,7 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
         reading, values_found = found
         value, code, meaning = _class_map_example(variable, values_found)
         shown = " ".join(_shown(v) for v in values_found[:12]) + (" …" if values_found.size > 12 else "")
-        what = (f"an integer map of classes without flag attributes ({reading}; values {shown} at its first step): "
+        what = (f"an integer map of classes without flag attributes ({reading}; values {shown}): "
                 f"its values are classes")
     else:
         return

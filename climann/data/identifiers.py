@@ -22,8 +22,8 @@ class", a "land cover type", ERA5's ``slt`` "Soil type" and ``tvh`` "Type of hig
 "type of", "class of"), or, without a long name, such a word in its name (``kg_class``,
 ``basis_regions``, ``source``). Before fix44c they were default predictors, a class id read as
 a magnitude. Classes declared with ``flag_values`` and ``flag_meanings`` keep their own route
-(:mod:`climann.data.flags`). As the target, a class map of more than two values at its first time
-step (:func:`class_map_values`) is refused as a flag variable of more than two classes is
+(:mod:`climann.data.flags`). As the target, a class map of more than two values in any of its
+steps (:func:`class_map_values`) is refused as a flag variable of more than two classes is
 (:func:`climann.data.flags.refuse_flag_target`): before fix44e it trained a regression on class ids.
 
 A variable with physical units is no identifier, whatever its name. Such variables are left out
@@ -119,42 +119,76 @@ def class_reading(name: str, variable: xr.DataArray) -> str | None:
     return "its name" if _CLASS_NAME.search(name) else None
 
 
-def _first_step(variable: xr.DataArray) -> xr.DataArray:
-    """``variable`` at the first index of each dimension whose coordinate holds dates (decoded
-    times: ``datetime64`` or cftime objects), the whole of it when it has none (a map)."""
-    steps = {dim: 0 for dim in variable.dims if dim in variable.coords
-             and (variable[dim].dtype.kind == "M"
-                  or (variable[dim].dtype.kind == "O" and variable[dim].size and hasattr(variable[dim].values[0],
-                                                                                           "calendar")))}
-    return variable.isel(steps)
+def _time_dimensions(variable: xr.DataArray) -> list[str]:
+    """The dimensions of ``variable`` whose coordinate holds dates (decoded times: ``datetime64``
+    or cftime objects)."""
+    return [dim for dim in variable.dims if dim in variable.coords
+            and (variable[dim].dtype.kind == "M"
+                 or (variable[dim].dtype.kind == "O" and variable[dim].size and hasattr(variable[dim].values[0],
+                                                                                          "calendar")))]
+
+
+#: How many values a block of steps read for :func:`class_map_values` holds at most (a few MB).
+_CLASS_BLOCK_VALUES = 1 << 20
+
+
+def _classes_held(variable: xr.DataArray) -> tuple[np.ndarray, int]:
+    """The distinct values (missing left out, sorted) of ``variable``, read a block of time steps
+    at a time until more than two are found or every step is read, and how many steps were read
+    (0: a map without a time axis, read whole). A map whose first step is all missing, or whose
+    first step holds two classes and later ones more, was judged on its first step alone before
+    fix45c (and trained on as amounts)."""
+    times = _time_dimensions(variable)
+    if not times:
+        return _distinct(variable.values), 0
+    stacked = variable.transpose(*times, ...)
+    n_steps = int(np.prod([variable.sizes[dim] for dim in times]))
+    per_step = max(1, variable.size // max(n_steps, 1))
+    block = max(1, _CLASS_BLOCK_VALUES // per_step)
+    found = np.array([], dtype=variable.dtype)
+    read = 0
+    flat = stacked.data.reshape((n_steps, -1)) if len(times) > 1 else stacked.data
+    while read < n_steps:
+        values = np.asarray(flat[read:read + block])
+        read = min(n_steps, read + block)
+        found = np.union1d(found, _distinct(values))
+        if found.size > 2:
+            break
+    return found, read
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``values``, NaN (missing) left out."""
+    values = np.asarray(values).ravel()
+    return np.unique(values[~np.isnan(values)] if values.dtype.kind == "f" else values)
 
 
 def class_map_values(name: str, variable: xr.DataArray) -> tuple[str, np.ndarray] | None:
     """What says that ``variable`` is a map of classes (:func:`class_reading`) and the classes
-    found at its first time step, when there are more than two; else None.
+    it holds, when there are more than two; else None.
 
     Two values are an indicator (once standardised the same input as 0 and 1, as a flag variable
-    of two codes is, :mod:`climann.data.flags`); only one time step is read, so that the check
-    costs one map, not the whole series.
+    of two codes is, :mod:`climann.data.flags`). Its steps are read a block at a time until a
+    third class is found (:func:`_classes_held`): a map of many classes costs one block, an
+    indicator the whole series (only variables whose attributes say classes are read).
 
     Parameters
     ----------
     name : str
         The variable's name.
     variable : xarray.DataArray
-        As opened (lazy); its first time step is read.
+        As opened (lazy).
 
     Returns
     -------
     (str, numpy.ndarray) or None
-        The reading (``"long_name 'land cover type'"``) and the sorted distinct values, shape
-        (n_classes,), as opened (unpacked, missing cells left out).
+        The reading (``"long_name 'land cover type'"``) and the sorted distinct values found,
+        shape (n_classes,), as opened (unpacked, missing cells left out).
     """
     reading = class_reading(name, variable)
     if reading is None:
         return None
-    values = np.asarray(_first_step(variable).values).ravel()
-    classes = np.unique(values[~np.isnan(values)] if values.dtype.kind == "f" else values)
+    classes, _ = _classes_held(variable)
     return (reading, classes) if classes.size > 2 else None
 
 

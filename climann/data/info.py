@@ -1295,7 +1295,7 @@ def refused_as_target(dataset: xr.Dataset, name: str, *,
 
     The refusals of :func:`climann.workflow.preparation.prepare_data` that need no values: a
     direction (:func:`~climann.data.circular.refuse_direction_target`), a CF flag variable of
-    more than two values or an integer map of more than two classes at its first step
+    more than two values or an integer map of more than two classes (read until a third is found)
     (:func:`~climann.data.flags.refuse_flag_target`), a continuous
     quantity whose flag codes lie within its values
     (:func:`~climann.data.flags.codes_of_a_quantity`); and that of a total accumulated since a
@@ -1325,7 +1325,7 @@ def refused_as_target(dataset: xr.Dataset, name: str, *,
         return "a direction"
     if flag_classes(variable) is not None:
         return "a CF flag variable of classes"
-    if class_map_values(str(name), variable) is not None:  # fix44e: one time step read
+    if class_map_values(str(name), variable) is not None:  # read until a third class (fix45c)
         return "an integer map of classes"
     if codes_of_a_quantity(str(name), variable) is not None:
         return "a quantity with flag codes among its values"

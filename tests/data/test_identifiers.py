@@ -6,6 +6,7 @@ import shlex
 import shutil
 import subprocess
 
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -162,7 +163,7 @@ def test_a_class_map_target_is_refused_with_an_indicator_line_that_makes_one_cla
     assert "\n" not in message
     assert message.startswith(f"the target '{name}' in classes.nc is an integer map of classes without flag "
                               f"attributes (")
-    assert "values 3 4 5 6 7 at its first step" in message.replace("values 1.5 2 2.5 3 3.5", "values 3 4 5 6 7")
+    assert "; values 3 4 5 6 7): " in message.replace("values 1.5 2 2.5 3 3.5", "values 3 4 5 6 7")
     command = re.search(r"e\.g\. (ncap2 .*?) \(1 where", message).group(1)
     subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
     made = shlex.split(command)[-1]
@@ -171,6 +172,9 @@ def test_a_class_map_target_is_refused_with_an_indicator_line_that_makes_one_cla
     expected = np.where(classes == -1, np.nan, (classes == 3).astype(float))
     np.testing.assert_array_equal(indicator[made_name].values.astype(float), expected)
     refuse_flag_target(indicator, made_name, where="made.nc")  # two values: an indicator, trained on
+    # fix45c: nor taken for a class map (or identifiers) by a long name ncap2 copied from the class map
+    assert identifier_reading(made_name, indicator[made_name]) is None
+    assert made_name in default_inputs(indicator, "tas").predictors
 
 
 @pytest.mark.parametrize(("name", "attrs", "n_classes"), [
@@ -183,8 +187,37 @@ def test_a_class_map_of_two_values_or_an_amount_is_no_refused_target(tmp_path, n
     refuse_flag_target(open_dataset([path]), name, where="classes.nc")
 
 
-def test_class_map_values_reads_the_first_step_only(tmp_path):
+def test_class_map_values_stop_reading_at_a_third_class(tmp_path, monkeypatch):
+    """One block of steps at a time (here one step: the block's values set to a step's), stopping once three
+    classes are found: the first step's classes, as numpy's unique gives them."""
+    import climann.data.identifiers as identifiers
+
     path, classes = _class_map_file(tmp_path, "source", {})
-    reading, values = class_map_values("source", open_dataset([path])["source"])
+    variable = open_dataset([path])["source"]
+    monkeypatch.setattr(identifiers, "_CLASS_BLOCK_VALUES", variable[0].size)
+    reading, values = class_map_values("source", variable)
     assert reading == "its name"
     np.testing.assert_array_equal(values, np.unique(classes[0]))
+
+
+@pytest.mark.parametrize("first", [pytest.param("all-missing", id="first-step-all-missing"),
+                                   pytest.param("two-classes", id="first-step-two-classes")])
+def test_a_class_map_is_judged_on_every_step_not_its_first(tmp_path, monkeypatch, first):
+    """fix45c: a class map whose first step is all fill (read: no class) or holds two classes, its later steps
+    five, was judged on its first step only: no class map, trained on as amounts. Read a step at a time, its
+    classes are numpy's unique of the whole map (missing left out), and the target is refused."""
+    import climann.data.identifiers as identifiers
+
+    path, classes = _class_map_file(tmp_path, "lc", {"long_name": "land cover type"}, fill=-1)
+    with netCDF4.Dataset(path, "a") as handle:
+        step = handle["lc"][0].filled(-1)
+        handle["lc"][0] = np.full_like(step, -1) if first == "all-missing" else np.where(step > 4, 4, 3)
+        stored = handle["lc"][:].filled(-1)
+    opened = open_dataset([path])
+    monkeypatch.setattr(identifiers, "_CLASS_BLOCK_VALUES", opened["lc"][0].size)
+    _, values = class_map_values("lc", opened["lc"])
+    two = stored[:2]
+    np.testing.assert_array_equal(values, np.unique(two[two != -1]))  # the first two steps read: a third class
+    assert values.size > 2
+    with pytest.raises(ClimannError, match=r"^the target 'lc' in classes.nc is an integer map of classes"):
+        refuse_flag_target(opened, "lc", where="classes.nc")
