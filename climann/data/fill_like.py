@@ -610,12 +610,15 @@ def fill_like_counts(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, dic
 
 
 def planned_fill_like_counts(
-    dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()
+    dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = (),
+    wholes: Mapping[str, float | None] | None = None,
 ) -> BlockReads:
     """The reads of :func:`fill_like_counts`, to be computed with other checks' (:func:`read_together`);
     the variables ``shared`` keep the keys of the file's reads (:func:`blocks_by_step`). The codes at
     the top of an integer type's range are found from the levels held, in the same read
-    (:func:`_planned_top_codes`)."""
+    (:func:`_planned_top_codes`); ``wholes``: each variable's value of a whole in its units (100
+    in ``%``: :func:`climann.data.units.full_scale`), so that a 0/1 field written in them holds no
+    codes (:func:`~climann.data.top_codes.zero_and_one`); 1 for a variable not in it."""
     chosen, arrays = [], []
     for name in names:
         variable = dataset[name]
@@ -629,7 +632,7 @@ def planned_fill_like_counts(
                        functools.partial(_counts_and_near_in_block, tables=tables, centres=centres),
                        2 * len(tables)))
     reads = planned_counts_by_step(arrays, shared=[name in shared for name, _, _ in chosen])
-    tops = _planned_top_codes(dataset, names, shared=shared)
+    tops = _planned_top_codes(dataset, names, shared=shared, wholes=wholes)
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
         codes, held_tops = tops.finish(parts[len(reads.tasks):])
@@ -693,7 +696,8 @@ def _level_forms(variable: xr.DataArray) -> list[tuple[tuple[str, ...] | None, x
     return forms
 
 
-def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
+def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = (),
+                       wholes: Mapping[str, float | None] | None = None) -> BlockReads:
     """The reads that find the codes at the top of each integer variable's type
     (:mod:`climann.data.top_codes`): each block's levels (:func:`~climann.data.top_codes.levels_in_block`),
     for each group of its files stored alike on their own steps; ``finish`` gives {name: {code:
@@ -736,7 +740,7 @@ def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Seq
         for number, (name, files, stand_in, form, _) in enumerate(chosen):
             held[name] |= {(files, form.top - int(level)) for level in np.flatnonzero(windows[number].sum(axis=1))}
             codes = top_codes(windows[number], missing[number], *merged_below(below[number]), form=form,
-                              same_every_step=unchanging(steps[number]), whole=_whole(dataset[name]))
+                              same_every_step=unchanging(steps[number]), whole=(wholes or {}).get(name, 1.0))
             if codes is None:
                 continue
             variable = dataset[name]
@@ -749,15 +753,6 @@ def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Seq
         return found, held
 
     return BlockReads(tasks, finish)
-
-
-def _whole(variable: xr.DataArray) -> float | None:
-    """The value of a whole in ``variable``'s units (100 in ``%``: :func:`climann.data.units.full_scale`),
-    so that a 0/1 field written in them (0 and 100 ``%``) is known as one; None without units."""
-    from climann.data.units import full_scale  # imported here: units reads salinity, which reads this module
-
-    units = variable.attrs.get("units")
-    return full_scale(units) if isinstance(units, str) else None
 
 
 def _code_values(variable: xr.DataArray, stand_in: xr.DataArray, form: LevelForm, codes: TopCodes,

@@ -40,6 +40,7 @@ from climann.data.running_totals import planned_running_totals, read_for_restart
 from climann.data.valid_range_tails import (planned_outside_valid_range, read_with_its_sample,
                                             warn_outside_valid_range)
 from climann.data.value_precision import planned_spreads, record_spreads
+from climann.data.units import full_scale
 from climann.data.window_totals import refuse_window_mismatches
 from climann.data.year_end_days import planned_year_end_cells, refuse_or_warn_year_end
 
@@ -54,6 +55,14 @@ def shared_reads(dataset: xr.Dataset, names: Sequence[str]) -> list[str]:
     checks computed with these (``also``) read the same blocks with the same flags, once for all."""
     return [name for name in names if name in dataset.data_vars and (
         BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding or read_with_its_sample(dataset[name]))]
+
+
+def _wholes(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, float | None]:
+    """Each variable's value of a whole in its units (100 in ``%``, 1000 in ``‰``:
+    :func:`~climann.data.units.full_scale`), for the codes at the top of its type: a 0/1 field
+    written in percent (0 and 100 %) holds no codes (fix45c)."""
+    return {name: full_scale(units) for name in names
+            if name in dataset.data_vars and isinstance(units := dataset[name].attrs.get("units"), str)}
 
 
 def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
@@ -119,7 +128,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     nothing = BlockReads([], lambda parts: None)
     (fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads, year_end,
      *others) = read_together(
-        planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
+        planned_fill_like_counts(dataset, present, shared=shared, wholes=_wholes(dataset, present)),
+        planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
         planned_fill_among_values(dataset, present, shared=shared),
         planned_infinite_counts(dataset, present, shared=shared),
