@@ -797,7 +797,8 @@ def _naming_variables(dataset: xr.Dataset, dim: str) -> list[str]:
     role = [str(name) for name, variable in dataset.variables.items()
             if variable.attrs.get("cf_role") == STATION_ROLE and variable.dims[:1] == (dim,)][:1]
     text = [str(name) for name, variable in dataset.variables.items()
-            if variable.dims[:1] == (dim,) and _is_text(variable) and _says_station_names(str(name), variable)]
+            if variable.dims[:1] == (dim,) and _is_text(variable)
+            and (_says_station_names(str(name), variable) or _names_each_of(dataset, str(name), dim))]
     if role and _is_text(dataset[role[0]]):
         return role + [name for name in text if name != role[0]]
     return text[:1] + role
@@ -812,8 +813,26 @@ def _is_text(variable: xr.Variable | xr.DataArray) -> bool:
 
 
 #: The name and long-name words of a text variable of station names (lower case, split at
-#: ``_`` and camelCase humps): GRDC's ``station_name``, "name of station"; CF's ``platform_name``.
-STATION_NAME_WORDS = (("station", "name"), ("stn", "name"), ("platform", "name"), ("site", "name"))
+#: ``_`` and camelCase humps): GRDC's ``station_name``, "name of station"; CF's ``platform_name``;
+#: the names of other things each measured at one place (WGMS's ``glacier_name``, a lake's, a
+#: buoy's, a well's: fix45c, whose ``glacier_name`` was not read and info proposed ``glacier = 0``).
+STATION_NAME_WORDS = (("station", "name"), ("stn", "name"), ("platform", "name"), ("site", "name"),
+                      ("glacier", "name"), ("lake", "name"), ("buoy", "name"), ("gauge", "name"), ("gage", "name"),
+                      ("well", "name"), ("mooring", "name"), ("tower", "name"), ("borehole", "name"))
+
+
+def _names_each_of(dataset: xr.Dataset, name: str, dim: str) -> bool:
+    """Whether the text variable ``name`` along ``dim`` says it names the things ``dim`` lists (its
+    name or ``long_name`` holds "name" and the words of ``dim``: ``basin_name(basin)``, "name of
+    the basin") and holds a different name for each, none empty (GRDC's ``river_name``, which
+    several stations share, names none of them)."""
+    variable = dataset.variables[name]
+    own = set(re.findall(r"[a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", dim).lower()))
+    texts = (re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name), str(variable.attrs.get("long_name", "")))
+    if not own or not any(own | {"name"} <= set(re.findall(r"[a-z0-9]+", text.lower())) for text in texts):
+        return False
+    names = _names_in(dataset, name)
+    return all(names) and len(set(names)) == len(names)
 
 
 def _says_station_names(name: str, variable: xr.Variable | xr.DataArray) -> bool:
@@ -915,11 +934,13 @@ def _several_stations(dataset: xr.Dataset, dim: str, where: str, ragged: str | N
         how, example = f"one of its values: {_listed(first)}{named}", first[0]
     else:
         how, example = f"its index, {_indices_text(dataset, dim)}", 0
+        if (name := _unique_name(dataset, dim, 0)) is not None:
+            how, example = f"{how}, or its name ({_station_names_variable(dataset, dim)})", name
     evidence = station_evidence(dataset, dim) or "a CF station time-series file"
     layout = f"{evidence}, {ragged}" if ragged else evidence
     choose = (f"{where} holds {size} stations along '{dim}' ({layout}), and climann trains on a grid or on one "
               f"place (stations have no cells or areas to make a grid of): choose one station with --select "
-              f"{dim}={example} (climann info, train, evaluate or predict; [data] select = "
+              f"{shlex.quote(f'{dim}={example}')} (climann info, train, evaluate or predict; [data] select = "
               f"{{{dim} = {_toml(example)}}} in a config; {how})")
     if ragged:
         return f"{choose}, which takes that station's observations"
@@ -939,11 +960,25 @@ def _several_stations_error(dataset: xr.Dataset, dim: str, where: str, ragged: s
         with dask.config.set(scheduler="synchronous"):
             value = np.asarray(dataset[dim].values).ravel()[index]
         first = _shown(value) if isinstance(value, bytes) else value.item() if isinstance(value, np.generic) else value
+    elif (name := _unique_name(dataset, dim, index)) is not None:  # the station a reader knows, not 0 (fix45c)
+        first = name
     return SeveralStations(_several_stations(dataset, dim, where, ragged), dim=dim, first=first,
                            summary=stations_summary(dataset, dim, where, ragged=ragged),
                            choice=_choice_words(dataset, dim),
                            shown_as=("the first station" if index == 0 else "the first station with observations")
                            + "".join(f", {name}" for name in _station_names(dataset, dim)[index:index + 1]))
+
+
+def _unique_name(dataset: xr.Dataset, dim: str, index: int) -> str | None:
+    """The name of station ``index`` in the file's text variable of station names
+    (:func:`_station_names_variable`) when it names no other station and reads as a name, not an
+    index (``select`` by a name of digits would pick that index); else None."""
+    named = _station_names_variable(dataset, dim)
+    if named is None or not _is_text(dataset[named]):
+        return None
+    names = _station_names(dataset, dim)
+    name = names[index]
+    return name if name and names.count(name) == 1 and not name.strip().lstrip("-").isdigit() else None
 
 
 def _choice_words(dataset: xr.Dataset, dim: str) -> str:

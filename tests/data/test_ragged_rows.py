@@ -178,5 +178,5 @@ def test_info_describes_the_first_station_with_observations(tmp_path):
 
     _four_stations_counted_from_1().to_netcdf(tmp_path / "idx4.nc")
     report = unwrapped_report(describe([tmp_path / "idx4.nc"]))
-    assert "with select = {station = 1} (the first station with observations, B02)" in report
-    assert "site = B02, station = 1" in report
+    assert 'with select = {station = "B02"} (the first station with observations, B02)' in report  # fix45c: by name
+    assert "site = B02, station = B02" in report  # chosen by its name (fix45c), as --select station=B02 shows it

@@ -134,9 +134,9 @@ def test_several_stations_left_are_refused_with_advice_for_points(tmp_path, monk
     message = str(error.value)
     assert "stations.nc holds 3 stations along 'station'" in message
     # the commands that take --select are named (break31a B4; info too since break36b B3)
-    assert ("--select station=0 (climann info, train, evaluate or predict; [data] select = {station = 0} in a config; "
-            "its index, 0 to 2; 0: BER, 1: PAR, "
-            "2: ROM)") in message
+    # fix45c: the first station by its name, not its index
+    assert ("--select station=BER (climann info, train, evaluate or predict; [data] select = {station = \"BER\"} in a "
+            "config; its index, 0 to 2; 0: BER, 1: PAR, 2: ROM, or its name (station_name))") in message
     assert "`ncks -d station,0 stations.nc stations_station0.nc`" in message
     assert "remap" not in message and "\n" not in message
 
@@ -293,7 +293,7 @@ def test_stations_without_cf_marks_are_read_as_stations(tmp_path, grid, dim, nam
         open_dataset([tmp_path / "unmarked.nc"])
     assert str(error.value).startswith(f"unmarked.nc holds 3 stations along '{dim}' ({evidence}), and climann trains "
                                        f"on a grid or on one place")
-    assert f"choose one station with --select {dim}=0 " in str(error.value)
+    assert f"choose one station with --select {dim}={'BER' if names else 0} " in str(error.value)  # fix45c: by name
     assert "remap" not in str(error.value)
     opened = open_dataset([tmp_path / "unmarked.nc"], select={dim: 2})
     np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 2)["tas"].values)
@@ -395,7 +395,7 @@ def test_info_of_stations_without_cf_marks_gives_the_select_not_a_remap(tmp_path
     text = " ".join(line.lstrip("# ") for line in result.stdout.splitlines())
     assert ("Stations: 3 along 'station' in ww3.nc (stations by the dimension's name, 'station', with no cell "
             "bounds or mesh)") in text
-    assert "select = {station = 0}" in result.stdout and "remap" not in result.output
+    assert 'select = {station = "BER"}' in result.stdout and "remap" not in result.output  # fix45c: by name
 
 
 def _positions_at_each_step(stations: xr.Dataset) -> xr.Dataset:
@@ -669,7 +669,7 @@ def test_several_stations_of_a_ragged_array_are_refused_naming_it(tmp_path, grid
         open_dataset([tmp_path / "ragged.nc"])
     message = str(error.value)
     assert f"ragged.nc holds 3 stations along 'station' (a CF station time-series file, {layout})" in message
-    assert "--select station=0" in message and "0: BER, 1: PAR, 2: ROM" in message
+    assert "--select station=BER" in message and "0: BER, 1: PAR, 2: ROM" in message  # fix45c: by name
     assert "ncks" not in message and "overlap" not in message  # ncks -d station,0 keeps all observations
 
 
@@ -1050,10 +1050,10 @@ def test_info_describes_a_file_of_several_stations_and_proposes_the_first(tmp_pa
             "  names (station_name) by index: 0: BER, 1: PAR, 2: ROM\n"
             f"  latitude 'lat': {lats.min():.6g} to {lats.max():.6g} degrees_north; longitude 'lon': {lons.min():.6g} "
             f"to {lons.max():.6g} degrees_east; height 'alt': 12 to 1890 m\n"
-            "  shown below, and chosen in the config, with select = {station = 0} (the first station, BER)") in summary
+            "  shown below, and chosen in the config, with select = {station = \"BER\"} (the first station, BER)") in summary
     assert f"latitude  'lat': one value, {lats[0]:g}" in summary  # the first station's report
     config = _config(result.stdout)["data"]
-    assert config["select"] == {"station": 0} and config["target"] == "tas"
+    assert config["select"] == {"station": "BER"} and config["target"] == "tas"
     build_config(_config(result.stdout))  # a config train reads
 
 
@@ -1429,3 +1429,36 @@ def test_a_spectral_direction_with_axis_x_is_an_extra_dimension_not_the_longitud
         run_training(build_config({"data": {**data, "region": [-80, -60, 140, 160],
                                              "select": {"frequency": 0.1, "direction": 90.0}},
                                    "training": {"epochs": 1}}), run_dir=tmp_path / "away")
+
+
+# --- fix45c: things other than stations named in their own text variable ---------------------------------
+@pytest.mark.parametrize(("dim", "variable", "long_name"), [
+    pytest.param("glacier", "glacier_name", "glacier name", id="wgms-glacier-name"),
+    pytest.param("basin", "basin_name", "name of the basin", id="named-after-the-dimension"),
+])
+def test_info_proposes_a_place_by_its_name_and_train_reads_that_place(tmp_path, dim, variable, long_name):
+    """fix45c: a CF station file of glaciers (``glacier_name(glacier)``) was proposed ``select = {glacier = 0}``,
+    an index no reader of the file knows, its names unread. The name is proposed, and selecting another by name
+    reads its column of the file (netCDF4's raw values)."""
+    from climann.data.info import describe
+    from tests.conftest import unwrapped_report
+
+    names = ["Hintereisferner", "Aletsch", "Storglaciaren"]
+    days = xr.date_range("2000-01-01", periods=48, freq="MS", calendar="standard", use_cftime=True)
+    values = np.random.default_rng(9).normal(270.0, 5.0, (days.size, 3)).astype(np.float32)
+    xr.Dataset({"tas": (("time", dim), values, {"units": "K"})},
+               coords={"time": days, variable: (dim, np.array(names, object), {"long_name": long_name}),
+                       "lat": (dim, [46.8, 46.5, 67.9], {"units": "degrees_north"}),
+                       "lon": (dim, [10.8, 8.0, 18.6], {"units": "degrees_east"})},
+               attrs={"featureType": "timeSeries"}).to_netcdf(tmp_path / "places.nc")
+    report = unwrapped_report(describe([tmp_path / "places.nc"]))
+    assert f'with select = {{{dim} = "Hintereisferner"}} (the first station, Hintereisferner)' in report
+    assert f'select = {{{dim} = "Hintereisferner"}}' in describe([tmp_path / "places.nc"]).splitlines()
+    with pytest.raises(ClimannError, match=rf"choose one station with --select {dim}=Hintereisferner "):
+        open_dataset([tmp_path / "places.nc"])
+    import netCDF4
+
+    with netCDF4.Dataset(tmp_path / "places.nc") as handle:
+        raw = handle["tas"][:, 1]
+    opened = open_dataset([tmp_path / "places.nc"], select={dim: "Aletsch"})
+    np.testing.assert_array_equal(opened["tas"].values.ravel(), raw)
