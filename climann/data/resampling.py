@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Sequence
 
 from climann.data.shell import input_and_copy
 
@@ -113,7 +114,7 @@ _PYTHON_CALENDAR_RESAMPLE = (
 
 
 def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str, time: str = "time", *,
-                              statistic: str = "mean") -> str:
+                              statistic: str = "mean", sums: Sequence[str] = ()) -> str:
     """The shell line that writes beside ``path`` the means (or sums) of its time-varying
     variables over calendar periods (seasons, months, years), with CF bounds of the periods' edges.
     Variables on other dimensions too are kept on them (a CF station file's ``runoff(time, id)``
@@ -132,6 +133,10 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         The name of the time dimension in the file.
     statistic : {"mean", "sum"}
         What each period's value is of its steps': totals (``time: sum``) are summed.
+    sums : sequence of str, optional
+        With ``statistic="mean"``: the variables summed (the totals of a file of totals and
+        means, a station's ``pr`` beside its ``tas``), the others averaged, in the one copy
+        (fix45c: a station file CDO does not read was advised two ``cdo`` lines).
 
     Returns
     -------
@@ -153,8 +158,15 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
     if statistic not in ("mean", "sum"):
         raise ValueError(f"statistic must be 'mean' or 'sum', not {statistic!r}")
     script = _PYTHON_CALENDAR_RESAMPLE.replace(".mean(keep_attrs=True)", f".{statistic}(keep_attrs=True)")
+    summed = ""
+    if sums and statistic == "mean":  # each variable by its own statistic: the totals summed, the rest averaged
+        script = _PYTHON_CALENDAR_RESAMPLE.replace(
+            "m=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:f}).mean(keep_attrs=True);",
+            'a=sys.argv[5].split(",");m=xr.merge([getattr(d[[v]].resample({t:f}),"sum" if v in a else "mean")'
+            '(keep_attrs=True) for v in d.data_vars if t in d[v].dims],compat="override");')
+        summed = f" {shlex.quote(','.join(sums))}"
     return (f"python -c {shlex.quote(script)} {input_and_copy(path, name)} "
-            f"{shlex.quote(frequency)} {shlex.quote(time)}")
+            f"{shlex.quote(frequency)} {shlex.quote(time)}{summed}")
 
 
 #: ``python -c SCRIPT IN OUT MINUTES TIME``: IN's time at the middles of its CF cells, time and

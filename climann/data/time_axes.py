@@ -485,9 +485,18 @@ def series_averaging_advice(
     groups = {word: names for word, names in groups.items() if names}
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     assumed = _assumed_means_note(methods, frequency, time, prefix, units or {})
+    unsaid = (f"; leave out {_listed(sorted(flags))}, {'flag variables' if len(flags) > 1 else 'a flag variable'} "
+              f"(CF 3.5), whose codes have no {frequency} mean") if flags else ""
+    if (prefix and len(groups) > 1 and frequency in _CALENDAR_PERIODS and not texts
+            and not cdo_copies(str(file), time)):
+        # a CF station file (pr(time, id) beside tas): CDO skips its station names (and refuses the file when time
+        # is not first), and no texts were given to append: one xarray line sums the totals and averages the
+        # means in one copy that keeps them (fix45c: two cdo lines whose copies no station name chooses)
+        command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time,
+                                            sums=groups["total"])
+        return (f"e.g. {frequency} totals of {_listed(groups['total'])} and means of {_listed(groups['mean'])} "
+                f"with `{command}`{unsaid}{assumed}")
     if prefix is None or not groups:
-        unsaid = (f"; leave out {_listed(sorted(flags))}, {'flag variables' if len(flags) > 1 else 'a flag variable'} "
-                  f"(CF 3.5), whose codes have no {frequency} mean") if flags else ""
         return averaging_advice(file, frequency, time, value_word=next(iter(groups)) if len(groups) == 1 else "mean",
                                 centred_on=centred_on) + unsaid + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
@@ -619,11 +628,30 @@ def _frequency_refusal(first: _Axis, other: _Axis, used: Sequence[_Axis] = ()) -
     else:
         noun = str(coarse.frequency).endswith("s")  # "8-day composites": the steps of them, not "composites steps"
         steps = f"the steps of {coarse.frequency}" if noun else f"{coarse.frequency} steps"
-        how = averaging_advice(fine.file, coarse.frequency, time, value_word=fine.value_word)
+        how = _file_averaging_advice(fine, coarse.frequency, time, used)
     return ClimannError(
         f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
         f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {steps} first, {how}"
     )
+
+
+def _file_averaging_advice(fine: _Axis, frequency: str, time: str, used: Sequence[_Axis]) -> str:
+    """How to bring ``fine``'s file to ``frequency``: :func:`averaging_advice` by ``fine``'s own
+    values, unless the file holds totals and means (``used``: every axis, those of its file
+    read): then each summed or averaged by what it is (:func:`series_averaging_advice`; fix45c:
+    a station's daily ``tas`` and ``pr`` were advised one line averaging both, its monthly
+    "totals" daily means)."""
+    words = {axis.variable: axis.value_word for axis in used if fine.file in axis.files}
+    words[fine.variable] = fine.value_word
+    if {_SERIES_WORDS.get(word, "mean") for word in words.values()} != {"total", "mean"}:
+        return averaging_advice(fine.file, frequency, time, value_word=fine.value_word)
+    methods = {name: f"{time}: {'sum' if _SERIES_WORDS.get(word) == 'total' else 'mean'}"
+               for name, word in words.items()}
+    return series_averaging_advice(fine.file, frequency, methods, time=time)
+
+
+#: :attr:`_Axis.value_word` → what :func:`series_averaging_advice` does with it: totals summed, the rest averaged.
+_SERIES_WORDS = {"total": "total"}
 
 
 def _times_of_day(coarse: _Axis, fine: _Axis) -> list[int] | None:

@@ -1665,3 +1665,70 @@ def test_a_predictor_lag_of_a_target_of_one_year_reaches_into_the_predictors_ear
         expected = full["pred"].values[12 - lag:24 - lag]  # 2001's months, k months earlier in the 3-year series
         np.testing.assert_array_equal(combined[f"pred@lag{lag}"].values, expected)
     assert not np.isnan(combined["pred@lag3"].values).any()
+
+
+def test_a_daily_station_file_of_totals_and_means_is_advised_one_xarray_line_that_runs(tmp_path, monkeypatch):
+    """fix45c: a CF station file holding daily means (runoff_mean, time: mean) and totals (pr, time: sum) beside
+    monthly predictors was advised one line averaging both (its monthly "totals" daily means), or two cdo lines
+    that CDO refuses on a station file. One xarray line sums the totals and averages the means; run as printed,
+    its copy opens beside the predictors with numpy's monthly sums and means of each station."""
+    monkeypatch.chdir(tmp_path)
+    days = xr.date_range("2000-01-01", "2001-12-31", freq="D", calendar="standard", use_cftime=True)
+    months = xr.date_range("2000-01-01", "2001-12-01", freq="MS", calendar="standard", use_cftime=True)
+    ids = np.array([6335020, 6335050, 6340110], np.int32)
+    rng = np.random.default_rng(7)
+    runoff = rng.gamma(2.0, 300.0, (days.size, ids.size)).astype(np.float32)
+    rain = rng.gamma(1.0, 3.0, (days.size, ids.size)).astype(np.float32)
+    station = {"id": ("id", ids, {"cf_role": "timeseries_id"}),
+               "station_name": ("id", np.array([b"REES", b"DRESDEN", b"NAGYMAROS"], "S30"), {"long_name": "station name"}),
+               "lat": ("id", np.array([51.76, 51.05, 47.79], np.float32), {"units": "degrees_north"}),
+               "lon": ("id", np.array([6.40, 13.74, 18.96], np.float32), {"units": "degrees_east"})}
+    xr.Dataset({"runoff_mean": (("time", "id"), runoff, {"units": "m3 s-1", "cell_methods": "time: mean"}),
+                "pr": (("time", "id"), rain, {"units": "mm", "cell_methods": "time: sum"})},
+               coords={"time": ("time", days), **station}, attrs={"featureType": "timeSeries"}).to_netcdf("grdc.nc")
+    basin = rng.uniform(1, 5, (months.size, ids.size)).astype(np.float32)
+    xr.Dataset({"pr_basin": (("time", "id"), basin, {"units": "mm day-1"})},
+               coords={"time": ("time", months), **station}, attrs={"featureType": "timeSeries"}).to_netcdf("basin.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "grdc.nc", tmp_path / "basin.nc"], grid_of="runoff_mean", select={"id": 6335050})
+    message = str(raised.value)
+    assert "e.g. monthly totals of pr and means of runoff_mean with `python -c" in message and "cdo" not in message
+    command = re.search(r"`(python -c .+)`$", message).group(1)
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "grdc_monthly.nc", tmp_path / "basin.nc"], grid_of="runoff_mean",
+                          select={"id": 6335050})
+    month_of = np.array([(day.year - 2000) * 12 + day.month - 1 for day in days])
+    np.testing.assert_allclose(opened["runoff_mean"].values.ravel(),
+                               [runoff[month_of == k, 1].mean() for k in range(months.size)], rtol=1e-6)
+    np.testing.assert_allclose(opened["pr"].values.ravel(),
+                               [rain[month_of == k, 1].sum() for k in range(months.size)], rtol=1e-6)
+    assert opened["pr"].attrs["cell_methods"] == "time: sum"
+
+
+def test_a_daily_grid_file_of_totals_and_means_is_advised_each_summed_or_averaged(tmp_path, monkeypatch):
+    """fix45c: a daily file of a mean (pred) and a total (prt, time: sum) beside monthly tas was advised
+    `cdo monmean` of the whole file, prt's monthly "totals" daily means. Each is now summed or averaged by its
+    cell_methods (series_averaging_advice's two cdo lines, each selecting its variables); run as printed, the
+    copies open beside tas with numpy's monthly means of pred and sums of prt."""
+    if shutil.which("cdo") is None:
+        pytest.skip("CDO is not installed")
+    monkeypatch.chdir(tmp_path)
+    _daily_and_monthly(tmp_path)
+    with xr.open_dataset(tmp_path / "pred_day.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as data:
+        daily = data.load()
+    daily["prt"] = (daily["pred"] * 3.0).assign_attrs(units="mm", cell_methods="time: sum")
+    daily["pred"].attrs["cell_methods"] = "time: mean"
+    daily.to_netcdf(tmp_path / "pred_day.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
+    message = str(raised.value)
+    commands = re.findall(r"`(cdo [^`]+)`", message)
+    assert "monthly totals of prt with `cdo monsum -selname,prt" in message and len(commands) == 2
+    for command in commands:
+        subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
+    copies = sorted(tmp_path.glob("pred_day_monthly_*.nc"))
+    opened = open_dataset([tmp_path / "tas_mon.nc", *copies], grid_of="tas")
+    month_of = np.array([(day.year - 2000) * 12 + day.month - 1 for day in daily["time"].values])
+    for name, statistic in (("pred", np.mean), ("prt", np.sum)):
+        by_hand = np.stack([statistic(daily[name].values[month_of == k], axis=0) for k in range(24)])
+        np.testing.assert_allclose(opened[name].values, by_hand, rtol=1e-5)
