@@ -132,7 +132,9 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
     time : str
         The name of the time dimension in the file.
     statistic : {"mean", "sum"}
-        What each period's value is of its steps': totals (``time: sum``) are summed.
+        What each period's value is of its steps': totals (``time: sum``) are summed. A sum
+        over a period with a missing step is missing (``skipna=False``): the days held are not
+        the period's total, and a period with no value is not 0. Means are of the steps held.
     sums : sequence of str, optional
         With ``statistic="mean"``: the variables summed (the totals of a file of totals and
         means, a station's ``pr`` beside its ``tas``), the others averaged, in the one copy
@@ -157,13 +159,16 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
     """
     if statistic not in ("mean", "sum"):
         raise ValueError(f"statistic must be 'mean' or 'sum', not {statistic!r}")
-    script = _PYTHON_CALENDAR_RESAMPLE.replace(".mean(keep_attrs=True)", f".{statistic}(keep_attrs=True)")
+    # a total over a period with a missing step is not the period's total: missing (skipna=False), never a
+    # partial sum, nor 0 for a period with no value (xarray's default sum skips NaN and gives 0 there)
+    script = _PYTHON_CALENDAR_RESAMPLE.replace(".mean(keep_attrs=True)", ".mean(keep_attrs=True)" if statistic == "mean"
+                                               else ".sum(keep_attrs=True,skipna=False)")
     summed = ""
     if sums and statistic == "mean":  # each variable by its own statistic: the totals summed, the rest averaged
         script = _PYTHON_CALENDAR_RESAMPLE.replace(
             "m=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:f}).mean(keep_attrs=True);",
             'a=sys.argv[5].split(",");m=xr.merge([getattr(d[[v]].resample({t:f}),"sum" if v in a else "mean")'
-            '(keep_attrs=True) for v in d.data_vars if t in d[v].dims],compat="override");')
+            '(keep_attrs=True,skipna=v not in a) for v in d.data_vars if t in d[v].dims],compat="override");')
         summed = f" {shlex.quote(','.join(sums))}"
     return (f"python -c {shlex.quote(script)} {input_and_copy(path, name)} "
             f"{shlex.quote(frequency)} {shlex.quote(time)}{summed}")

@@ -113,3 +113,41 @@ def test_a_run_trained_on_the_printed_lines_output_keeps_its_6_hour_cells(three_
     assert all(high - low == datetime.timedelta(hours=6) and low + datetime.timedelta(hours=3) == time
                for (low, high), time in zip(cells, times))
     assert cells[0][0] >= _START
+
+
+@pytest.mark.parametrize("statistic, sums", [("sum", ()), ("mean", ("pr",))])
+def test_a_monthly_total_with_a_missing_day_is_missing_in_the_printed_lines_copy(tmp_path, statistic, sums):
+    """The calendar resample line sums totals with ``skipna=False``: xarray's default sum skips
+    NaN, so a month with a missing day was summed over the others and a month with no value at
+    all came out as 0 mm (fix45c saw it). Each month by hand: January whole, February with one
+    day missing, March all missing (daily cells, so that every month is whole)."""
+    from climann.data.resampling import calendar_resample_command
+
+    days = 31 + 28 + 31
+    rng = np.random.default_rng(3)
+    pr = rng.gamma(0.8, 3.0, (days, 2, 3)).astype("f4")
+    pr[40, 1, 2] = np.nan
+    pr[59:] = np.nan
+    tas = rng.normal(280, 4, (days, 2, 3)).astype("f4")
+    tas[45, 0, 0] = np.nan
+    variables = {"pr": pr} if statistic == "sum" else {"pr": pr, "tas": tas}
+    with netCDF4.Dataset(tmp_path / "daily.nc", "w") as dataset:
+        for axis, size in (("time", None), ("lat", 2), ("lon", 3), ("bnds", 2)):
+            dataset.createDimension(axis, size)
+        time = dataset.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time.bounds = "days since 2001-01-01", "standard", "time_bnds"
+        time[:] = np.arange(days) + 0.5
+        dataset.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = np.stack([np.arange(days), np.arange(days) + 1], 1)
+        for name, values in variables.items():
+            dataset.createVariable(name, "f4", ("time", "lat", "lon"), fill_value=np.float32(1e20))[:] = values
+    line = calendar_resample_command(tmp_path / "daily.nc", "MS", "monthly", statistic=statistic, sums=sums)
+    run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
+    months = [slice(0, 31), slice(31, 59), slice(59, 90)]
+    with netCDF4.Dataset(tmp_path / "daily_monthly.nc") as written:
+        summed = np.ma.filled(written["pr"][:].astype("f8"), np.nan)
+        expected = np.stack([pr[month].astype("f8").sum(0) for month in months])  # NaN where any day is missing
+        assert np.isnan(expected[1, 1, 2]) and np.isnan(expected[2]).all() and not np.isnan(expected[0]).any()
+        np.testing.assert_allclose(summed, expected, rtol=1e-5)
+        if statistic == "mean":  # the means still over the days that hold a value
+            averaged = np.ma.filled(written["tas"][:].astype("f8"), np.nan)
+            np.testing.assert_allclose(averaged, np.stack([np.nanmean(tas[month], 0) for month in months]), rtol=1e-6)
