@@ -135,6 +135,8 @@ def check_place(run: TrainedRun, layout: GridLayout) -> None:
     from climann.data.point_pairs import position_text, position_words
 
     axes = list((run.network.metadata.get("grid_axes") or {}).values())
+    if len(axes) == 2 and (beyond := _cells_beyond_training_grid(run, layout)) is not None:
+        _log.warning(beyond)
     if len(axes) != 2 or any(len(values) != 1 for values in axes):
         return
     trained = (float(axes[0][0]), float(axes[1][0]))
@@ -158,6 +160,71 @@ def check_place(run: TrainedRun, layout: GridLayout) -> None:
                  f"not {trained_at}; the network was fitted at its training place only, so its predictions (and "
                  "scores) here are of a transfer to a place it never saw (give data of the training place, or "
                  "train a run on this one)")
+
+
+def _cells_beyond_training_grid(run: TrainedRun, layout: GridLayout) -> str | None:
+    """The warning for data of a run trained on a latitude-longitude grid of several cells whose
+    cells lie partly outside it (beyond its latitudes, or its longitudes from its west end to
+    its east end, by more than :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES`): how
+    many, and the nearest and the farthest of them with their distances from the nearest
+    training cell (WGS84, :class:`pyproj.Geod`; the nearest found on the unit sphere by
+    :class:`scipy.spatial.cKDTree`); None when none is, or when the run's axes are not its
+    latitudes and longitudes (a projected or curvilinear grid: their range is not its
+    ``lat_range``). A pointwise model predicts any cell from its features; beyond the training
+    grid those predictions are extrapolations in space (fix45d: only a note said the grid
+    differed)."""
+    from climann.workflow.training_cells import SAME_CELL_DEGREES
+
+    metadata = run.network.metadata
+    axes, grid = list((metadata.get("grid_axes") or {}).values()), metadata.get("grid") or {}
+    lats, lons = (np.asarray(values, np.float64) for values in axes)
+    if (lats.size * lons.size < 2 or "grid_mapping" in metadata or not grid.get("lat_range")
+            or not np.allclose([lats.min(), lats.max()], grid["lat_range"], atol=SAME_CELL_DEGREES)):
+        return None
+    latitude, longitude = _new_places(layout)
+    west, east = grid.get("lon_ends") or (float(lons.min()), float(lons.max()))
+    span = (east - west) % 360.0
+    step = float(np.median(np.diff(np.sort(lons % 360.0)))) if lons.size > 1 else 0.0
+    # a global grid (its ends no further apart round the back than two of its steps) holds every longitude
+    outside_lon = ((longitude - west) % 360.0 > span + SAME_CELL_DEGREES) & (360.0 - span > 2 * step)
+    beyond = (latitude < lats.min() - SAME_CELL_DEGREES) | (latitude > lats.max() + SAME_CELL_DEGREES) | outside_lon
+    beyond &= np.isfinite(latitude) & np.isfinite(longitude)
+    if not beyond.any():
+        return None
+    return _beyond_text(layout, latitude[beyond], longitude[beyond], latitude.size, lats, lons, grid)
+
+
+def _unit_vectors(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere, shape (n, 3): nearest by chord is nearest by great circle."""
+    phi, lam = np.radians(latitude), np.radians(longitude)
+    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=-1)
+
+
+def _beyond_text(layout: GridLayout, latitude: np.ndarray, longitude: np.ndarray, n_cells: int, lats: np.ndarray,
+                 lons: np.ndarray, grid: dict) -> str:
+    """:func:`_cells_beyond_training_grid`'s line for the cells ``latitude``, ``longitude`` beyond it."""
+    from pyproj import Geod
+    from scipy.spatial import cKDTree
+
+    from climann.data.geometry import longitude_ends_text
+    from climann.data.point_pairs import position_text, position_words
+
+    train_lat, train_lon = (values.ravel() for values in np.meshgrid(lats, lons, indexing="ij"))
+    nearest = cKDTree(_unit_vectors(train_lat, train_lon)).query(_unit_vectors(latitude, longitude))[1]
+    km = Geod(ellps="WGS84").inv(train_lon[nearest], train_lat[nearest], longitude, latitude)[2] / 1000.0
+
+    def at(index: int) -> str:
+        where = position_words(position_text(latitude[index]), position_text(longitude[index]))
+        return f"{km[index]:.3g} km at {where}"
+
+    span = at(int(np.argmin(km))) if km.size == 1 else f"from {at(int(np.argmin(km)))} to {at(int(np.argmax(km)))}"
+    box = (f"latitudes {position_text(lats.min())}…{position_text(lats.max())}, longitudes "
+           f"{longitude_ends_text(tuple(grid.get('lon_ends') or (lons.min(), lons.max())))}")
+    verb = "lie" if latitude.size > 1 else "lies"
+    return (f"{latitude.size} of the {n_cells} cells of {files_text(layout.source_files)} {verb} beyond the training "
+            f"grid ({box}), {span} from its nearest cell; the network was fitted on the training grid's cells only, "
+            f"so its predictions (and scores) there are extrapolations in space (give data on the training grid, "
+            f"or train a run that covers these cells)")
 
 
 def _new_places(layout: GridLayout) -> tuple[np.ndarray, np.ndarray]:

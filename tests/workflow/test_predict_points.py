@@ -165,3 +165,51 @@ def test_a_run_of_one_place_given_a_grid_says_how_many_places_lie_elsewhere_and_
     assert [(float(lat), float(lon)) for _, lat, lon in found] == [nearest, farthest]
     np.testing.assert_allclose([float(km) for km, _, _ in found], [min(distances), max(distances)], rtol=5e-3)
     assert ("(1 at the training place)" if with_paris else "(none at the training place)") in said[0]
+
+
+TRAINING_LATS, TRAINING_LONS = [45.75, 47.25, 48.75], [2.25, 3.75, 5.25]
+
+
+@pytest.fixture(scope="module")
+def run_on_a_grid(tmp_path_factory):
+    """A run trained on 3 × 3 cells of 1.5° over France."""
+    folder = tmp_path_factory.mktemp("grid")
+    data = _grid(folder / "france.nc", TRAINING_LATS, TRAINING_LONS, seed=4)
+    settings = {"data": {"paths": [str(data)], "target": "tas", "predictors": ["huss"], "features": []},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=folder / "run")
+    return folder / "run"
+
+
+@pytest.mark.parametrize(("shift", "beyond"), [pytest.param(1.5, 5, id="shifted-a-cell"),
+                                               pytest.param(0.0, 0, id="the-training-grid")])
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_a_grid_partly_beyond_the_training_grid_is_said_to_be_so_cell_by_cell(run_on_a_grid, tmp_path, caplog,
+                                                                                shift, beyond, command):
+    """fix45d: a run trained on 3 × 3 cells given the grid shifted a cell north and east (4 cells in common, 5
+    beyond) was told only that the grid differs. One line counts the cells beyond the training grid and names the
+    nearest and the farthest with their distances from the nearest training cell (numpy: haversine to each of the 9
+    training cells, the least, within the sphere's 0.5 % of WGS84); the training grid itself gets no such line."""
+    from climann.workflow.predict import evaluate_run
+
+    latitudes, longitudes = [lat + shift for lat in TRAINING_LATS], [lon + shift for lon in TRAINING_LONS]
+    _grid(tmp_path / "shifted.nc", latitudes, longitudes, seed=5)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        if command == "predict":
+            predict_files(run_on_a_grid, [tmp_path / "shifted.nc"], tmp_path / "pred.nc")
+        else:
+            evaluate_run(run_on_a_grid, [tmp_path / "shifted.nc"], tmp_path / "scores")
+    said = [record.getMessage() for record in caplog.records if "beyond the training grid" in record.getMessage()]
+    if not beyond:
+        assert said == []
+        return
+    training = [(lat, lon) for lat in TRAINING_LATS for lon in TRAINING_LONS]
+    outside = [(lat, lon) for lat in latitudes for lon in longitudes if (lat, lon) not in training]
+    distances = [min(_km(cell, each) for each in training) for cell in outside]
+    assert len(said) == 1 and said[0].startswith(
+        f"{beyond} of the 9 cells of shifted.nc lie beyond the training grid (latitudes 45.75…48.75, longitudes "
+        "2.25…5.25), from "), said
+    found = re.findall(r"([0-9.]+) km at ([0-9.]+)° N, ([0-9.]+)° E", said[0])
+    assert [(float(lat), float(lon)) for _, lat, lon in found] == [outside[int(np.argmin(distances))],
+                                                                   outside[int(np.argmax(distances))]]
+    np.testing.assert_allclose([float(km) for km, _, _ in found], [min(distances), max(distances)], rtol=5e-3)
