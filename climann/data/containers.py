@@ -34,8 +34,8 @@ from climann.data.paths import is_grib
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
                                  hdfeos_grids, span_grid)
 from climann.data.pps_grids import FILE_HEADER, GRID_HEADER, PpsGrid, pps_grid, states_start
-from climann.data.shell import (copy_path, glob_words, new_folder, python_command, shared_glob, shown_path,
-                                whole_write, working_path)
+from climann.data.shell import (copy_path, glob_words, new_folder, python_command, python_copies, shared_glob,
+                                shown_path, whole_write, working_path)
 
 #: The first bytes of an HDF5 file, so of every NetCDF-4 file (HDF5 File Format Specification,
 #: "Format Signature"): only these can hold groups.
@@ -270,15 +270,83 @@ def variable_in_groups(files: list[str | Path], name: str) -> tuple[Path, list[s
 def in_group_message(path: Path, name: str, groups: list[str]) -> str:
     """Where a variable asked for is, when it is not in the root group of ``path`` but in
     ``groups`` (full names) beside the root's data: the group and the ``ncks`` that copies it
-    into a plain file beside ``path`` (see :func:`grouped_message`), to be given too."""
+    into a plain file beside ``path`` (see :func:`grouped_message`), to be given too; the
+    Python line that copies it with the root's positions, grid mapping and time when the root
+    holds what places or dates the group's fields (:func:`root_companions`: SMAP L4)."""
     first = groups[0].strip("/")
     copy = copy_path(path, first.rsplit("/", 1)[-1])
     also = f" (also in {', '.join(repr(group.strip('/')) for group in groups[1:])})" if len(groups) > 1 else ""
+    said = (f"variable '{name}' is in {path.name} in the NetCDF-4 group '{first}'{also}, not in the root group that "
+            f"climann reads")
+    companions = _netcdf4_groups(path, lambda dataset: root_companions(dataset, first))
+    if companions and (companions[0] or companions[1]):
+        code = root_companions_code(first, *companions)
+        return (f"{said}; its {_companions_text(*companions)} are in the root: copy the group with them into a plain "
+                f"file and give that file too (--data), e.g. `{python_command(code)} {shown_path(path)} "
+                f"{shown_path(copy)}`")
     return (
-        f"variable '{name}' is in {path.name} in the NetCDF-4 group '{first}'{also}, not in the root group that "
-        f"climann reads; copy the group into a plain file and give that file too (--data), e.g. "
+        f"{said}; copy the group into a plain file and give that file too (--data), e.g. "
         f"`ncks -G : -g {shlex.quote(first)} {shown_path(path)} {shown_path(copy)}` ({_xarray_copy(path, first, copy)})"
     )
+
+
+def root_companions(dataset: object, group: str) -> tuple[list[str], list[str], str | None]:
+    """What the root of an open NetCDF-4 file holds that the fields of ``group`` (a full name)
+    need and a copy of the group alone leaves behind (``ncks -G : -g``, or a DataTree node's
+    ``to_dataset()``, which inherits only the root's dimension coordinates): the 2-D latitude and
+    longitude on the fields' dimensions (CF 5.2: SMAP L4's ``cell_lat(y, x)``, ``cell_lon(y, x)``
+    beside ``Geophysical_Data/sm_surface(y, x)`` on its EASE-Grid 2.0), the grid mappings the
+    fields name (CF 5.6), and the root's time coordinate of one step that the fields lack (each
+    granule's ``time``, 01:30 for the 3-hourly mean of [00:00, 03:00]; fix45d: the copies had
+    neither, and were dated by hand or from the day in their names only).
+
+    Returns
+    -------
+    (list of str, list of str, str or None)
+        The positions' names, the grid mappings' names, the time's name (None when the root
+        has no time of one step, or the fields already have it).
+    """
+    node = dataset[group.strip("/")]
+    fields = [variable for variable in node.variables.values() if len(variable.dimensions) >= 2]
+    dims = {dim for variable in fields for dim in variable.dimensions}
+    positions = [name for name, variable in dataset.variables.items() if len(variable.dimensions) == 2
+                 and set(variable.dimensions) <= dims and getattr(variable.dtype, "kind", "S") in "f"
+                 and (_is_latitude(name, variable) or _is_longitude(name, variable))]
+    mappings = sorted({str(getattr(variable, "grid_mapping", "")) for variable in fields} & set(dataset.variables))
+    time = next((name for name, variable in dataset.variables.items() if variable.dimensions == (name,)
+                 and len(variable) == 1 and " since " in str(getattr(variable, "units", ""))
+                 and not any(name in variable_in.dimensions for variable_in in fields)), None)
+    return (positions if {"lat", "lon"} <= {_axis_of(name, dataset.variables[name]) for name in positions} else [],
+            mappings, time)
+
+
+def _is_longitude(name: str, variable: object) -> bool:
+    return (getattr(variable, "standard_name", None) == "longitude"
+            or str(getattr(variable, "units", "")).lower() in ("degrees_east", "degree_east")
+            or name.lower() in ("lon", "longitude", "nav_lon"))
+
+
+def _axis_of(name: str, variable: object) -> str:
+    return "lat" if _is_latitude(name, variable) else "lon"
+
+
+def _companions_text(positions: Sequence[str], mappings: Sequence[str], time: str | None) -> str:
+    parts = ([f"positions ({', '.join(positions)})"] if positions else []) + (
+        [f"grid mapping ({', '.join(mappings)})"] if mappings else []) + ([f"time ({time})"] if time else [])
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+
+
+def root_companions_code(group: str, positions: Sequence[str], mappings: Sequence[str], time: str | None) -> str:
+    """The Python line (``sys.argv[1]`` the file, ``sys.argv[2]`` the copy) that copies ``group``
+    with the root's ``positions`` (as coordinates), grid ``mappings`` and ``time``, giving the
+    fields without it that one step as their time dimension (:func:`root_companions`); the time
+    keeps its stamp and units as the file states them."""
+    kept = json.dumps([*positions, *mappings])
+    timed = (f"d = d.assign({{k: v.expand_dims({json.dumps(time)}) for k, v in d.data_vars.items() "
+             f"if {json.dumps(time)} not in v.dims and v.ndim >= 2}}); ") if time else ""
+    return (f"import sys, xarray as xr; t = xr.open_datatree(sys.argv[1]); "
+            f"d = xr.merge([t[{json.dumps(group)}].to_dataset(), t.to_dataset()[{kept}]], combine_attrs=\"override\")"
+            f".set_coords({json.dumps(list(positions))}); {timed}d.to_netcdf(sys.argv[2])")
 
 
 def groups_beside_root_note(path: Path, groups: dict[str, list[str]], *, files: Sequence[Path] = ()) -> str:
@@ -290,13 +358,21 @@ def groups_beside_root_note(path: Path, groups: dict[str, list[str]], *, files: 
     files (break44b B5)."""
     first = next(iter(groups)).strip("/")
     copy = copy_path(path, first.rsplit("/", 1)[-1])
+    companions = _netcdf4_groups(Path(path), lambda dataset: root_companions(dataset, first))
     held = "; ".join(f"'{group.strip('/')}': {', '.join(names[:8])}{' …' if len(names) > 8 else ''}"
                      for group, names in list(groups.items())[:5]) + (" …" if len(groups) > 5 else "")
+    named = ", ".join(Path(file).name for file in files[:2]) + (f" and {len(files) - 2} more" if len(files) > 2 else "")
+    said = (f"{len(files)} files ({named}) also hold variables in NetCDF-4 groups, the same in each, which climann "
+            f"does not read ({held})" if len(files) > 1 else
+            f"{path.name} also holds variables in NetCDF-4 groups, which climann does not read ({held})")
+    if companions and (companions[0] or companions[1]):  # SMAP L4: the root places and dates the group's fields
+        command, data = python_copies(root_companions_code(first, *companions), list(files) or [path],
+                                      folder=first.rsplit("/", 1)[-1].replace(" ", "_"))
+        return (f"{said}; '{first}' is placed and dated by the root's {_companions_text(*companions)}: to use it, "
+                f"copy it with them into a plain file{', each file in a loop' if len(files) > 1 else ''}: "
+                f"`{command}`, then give --data {data}")
     if len(files) > 1:
-        named = ", ".join(Path(file).name for file in files[:2]) + (
-            f" and {len(files) - 2} more" if len(files) > 2 else "")
-        return (f"{len(files)} files ({named}) also hold variables in NetCDF-4 groups, the same in each, which climann "
-                f"does not read ({held}); to use them, copy a group into a plain file and give the copies too, each "
+        return (f"{said}; to use them, copy a group into a plain file and give the copies too, each "
                 f"file in a loop: {_group_copies_loop(files, [first])}")
     return (f"{path.name} also holds variables in NetCDF-4 groups, which climann does not read ({held}); to use "
             f"them, copy a group into a plain file and give it too, e.g. "

@@ -22,8 +22,10 @@ __all__ = ["name_dates", "named_dates_statements", "named_dating"]
 
 
 #: The numbers of a file's name, each a word for :data:`_NAMED_DATE_FORMS` (an ISO 8601
-#: ``YYYY-MM-DD`` as one); written with ``[0-9]`` so the printed loop needs no backslash.
-_NAME_NUMBERS = "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]+"
+#: ``YYYY-MM-DD`` as one, and a basic ISO 8601 date and time ``YYYYMMDDThhmmss``, SMAP's
+#: ``SMAP_L4_SM_gph_20190101T013000_Vv7032_001.h5``, as one); written with ``[0-9]`` so the
+#: printed loop needs no backslash.
+_NAME_NUMBERS = "[0-9]{8}T[0-9]{6}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]+"
 
 #: The dates a file's name may hold as one of its numbers (:data:`_NAME_NUMBERS`): its length
 #: and :func:`~datetime.datetime.strptime` form, the form as said, and whether it names a month
@@ -31,6 +33,11 @@ _NAME_NUMBERS = "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]+"
 _NAMED_DATE_FORMS = {6: ("%Y%m", "YYYYMM", "month"), 8: ("%Y%m%d", "YYYYMMDD", "day"),
                      10: ("%Y%m%d%H", "YYYYMMDDHH", "hour")}
 _ISO_DATE_FORM = ("%Y-%m-%d", "YYYY-MM-DD", "day")
+
+#: A date with its time of day (``20190101T013000``: SMAP L4's 3-hourly granules, 8 a day):
+#: read whole, not as the day ``20190101`` and a number ``013000`` (fix45d: the day alone dated
+#: each granule at 00:00, its 01:30 lost, and 8 granules a day at one time).
+_ISO_TIME_FORM = ("%Y%m%dT%H%M%S", "YYYYMMDDThhmmss", "time")
 
 #: MODIS's (and NASA LP DAAC's, NSIDC's) ``A%Y%j`` after the letter ``A``: the year and the day
 #: of the year of the period's first day (``MOD10CM.A2003032.061.2020233010101.hdf``: February 2003;
@@ -51,7 +58,8 @@ def name_dates(path: Path, *, year_day: bool = True) -> list[tuple[tuple[int, st
     found = []
     for place, match in enumerate(re.finditer(_NAME_NUMBERS, path.name)):
         number, before = match.group(), path.name[max(match.start() - 1, 0):match.start()]
-        form = (_ISO_DATE_FORM if "-" in number else _YEAR_DAY_FORM if year_day and len(number) == 7 and before == "A"
+        form = (_ISO_TIME_FORM if "T" in number else _ISO_DATE_FORM if "-" in number
+                else _YEAR_DAY_FORM if year_day and len(number) == 7 and before == "A"
                 else _NAMED_DATE_FORMS.get(len(number)))
         if form is None:
             continue
@@ -91,7 +99,7 @@ def named_dates_statements(place: int, form: tuple[str, str, str]) -> list[str]:
     the file ``sys.argv[1]``) that give a copy the date of its name as a CF scalar time in
     ``days since 1970-01-01``, calendar ``standard`` (CF §4.4.1): a month's middle with the
     month as its bounds (``time_bnds``, CF §7.1), as monthly means are dated; a day's or an
-    hour's start."""
+    hour's start; a date and time (``YYYYMMDDThhmmss``) as it is."""
     attrs = "'units': 'days since 1970-01-01', 'calendar': 'standard', 'standard_name': 'time'"
     statements = [
         "import os, re, datetime as dt",

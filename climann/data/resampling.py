@@ -6,9 +6,13 @@ for "6-hourly", and xarray's ``Dataset.resample(...).mean()`` alone writes wrong
 averages the time bounds too (the mean of [00, 03] and [03, 06] is [01:30, 04:30]) and gives
 them units of their own (break33b B5). The line of :func:`resample_command` instead
 
-- drops the bounds and groups each value by the middle of its CF cell (section 7.1; by its
-  stamp without bounds), so a 3-hourly mean stamped at its cell's end (CESM) falls in the
-  same 6-hour cell as one stamped at its middle (CMIP6);
+- drops the bounds and weighs each value by the part of its CF cell (section 7.1) inside each
+  new cell, so a 3-hourly mean stamped at its cell's end (CESM) falls in the same 6-hour cell
+  as one stamped at its middle (CMIP6); a value without bounds covers the step centred on its
+  stamp, where climann reads it (fix45d: hourly instants at 00:00, 01:00 and 02:00, centred on
+  01:00, were grouped by their stamps into [00:00, 03:00] stamped 01:30; hourly means of
+  [22:00, 23:00] … [01:00, 02:00] into a cell [22:30, 01:30] they did not cover), so the
+  means are those of the new cells, halves of a value at their edges;
 - averages only the time-varying variables (``lat_bnds`` stays as it is), and says of instants
   averaged (``time: point``) that they are now means (``time: mean``, CF 1.8 §7.3; fix44d: the
   copy kept ``time: point``, and a run trained on means was warned its inputs were instants);
@@ -36,18 +40,26 @@ __all__ = ["calendar_resample_command", "resample_command", "restamp_command"]
 #: ``python -c SCRIPT IN OUT HOURS TIME``: the means of IN over cells of HOURS hours, written
 #: to OUT (see the module description).
 _PYTHON_RESAMPLE = (
-    'import re,sys,datetime,numpy as np,xarray as xr;i,o,h,t=sys.argv[1:5];h=datetime.timedelta(hours=float(h));'
-    'f=datetime.timedelta(hours=float((sys.argv[5:] or [0])[0]));'
+    'import re,sys,datetime,numpy as np,xarray as xr;np.seterr(invalid="ignore");i,o,h,t=sys.argv[1:5];'
+    'H=float(h)*3600;f=float((sys.argv[5:] or [0])[0])*3600;'
     'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
     'b=d[t].attrs.get("bounds");c=d[b].values if b in d.variables else None;'
-    'd=d.drop_vars([b] if c is not None else []);'
-    'd=d.assign_coords({t:d[t].copy(data=d[t].values if c is None else c.min(1)+(c.max(1)-c.min(1))/2)});'
-    'n=d[t].resample({t:h},offset=f).count().values;'
-    'm=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:h},offset=f).mean(keep_attrs=True)'
-    '.isel({t:n==n.max()});s=m[t].values;'
-    '[m[v].attrs.update(cell_methods=re.sub(t+": *point",t+": mean",m[v].attrs["cell_methods"])) for v in m.data_vars '
-    'if "cell_methods" in m[v].attrs];'
-    'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s+h/2})]);m[t+"_bnds"]=((t,"bnds"),np.stack([s,s+h],1));'
+    'd=d.drop_vars([b] if c is not None else []);v=d[t].values;'
+    'z=(v[0] if c is None else c.min()).replace(hour=0,minute=0,second=0,microsecond=0);'
+    'S=np.vectorize(lambda u:(u-z).total_seconds(),otypes=[float]);x=S(v);'
+    'w=np.median(np.diff(x)) if c is None else 0;lo,hi=(x-w/2,x+w/2) if c is None else (S(c.min(1)),S(c.max(1)));'
+    'k=np.floor((lo-f)/H).astype(int);J=np.arange(x.size);'
+    'p=[(J,k+q,np.minimum(hi,f+(k+q+1)*H)-np.maximum(lo,f+(k+q)*H)) for q in range(int((np.ceil((hi-f)/H)-k).max()))];'
+    'j,g,a=(np.concatenate([r[n][r[2]>0] for r in p]) for n in range(3));'
+    'u,r=np.unique(g,return_inverse=True);y=np.bincount(r,a)>=H*(1-1e-9);a=xr.DataArray(a,dims=t);'
+    'm=d[[q for q in d.data_vars if t in d[q].dims]].isel({t:j}).assign_coords({t:r});'
+    'm=((m.fillna(0)*a).groupby(t).sum()/(m.notnull()*a).groupby(t).sum()).isel({t:y});'
+    'm=m.assign({q:m[q].astype(d[q].dtype) if d[q].dtype.kind=="f" else m[q] for q in m.data_vars});'
+    '[m[q].attrs.update(d[q].attrs) for q in m.data_vars];'
+    '[m[q].attrs.update(cell_methods=re.sub(t+": *point",t+": mean",m[q].attrs["cell_methods"])) for q in m.data_vars '
+    'if "cell_methods" in m[q].attrs];'
+    'l=np.array([z+datetime.timedelta(seconds=f+q*H) for q in u[y]]);H=datetime.timedelta(seconds=H);'
+    'm=xr.merge([d.drop_dims(t),m.assign_coords({t:l+H/2})]);m[t+"_bnds"]=((t,"bnds"),np.stack([l,l+H],1));'
     'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
     'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
     'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;m.to_netcdf(o)'
@@ -79,9 +91,10 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time", 
     str
         ``python -c SCRIPT IN OUT HOURS TIME [START]`` (IN and OUT as
         :func:`climann.data.shell.input_and_copy` gives them, OUT named ``…_6-hourly.nc``;
-        START, ``centred_on`` − HOURS/2, moves the cells' starts). A cell the data do not
-        fill (fewer values than the fullest cell: the data's first and last, begun or ended
-        inside it) is left out, not averaged over part of it.
+        START, ``centred_on`` − HOURS/2, moves the cells' starts). Each value counts by the
+        part of its cell inside the new one (its bounds, else the median step centred on its
+        stamp); a cell the data do not fill (the data's first and last, begun or ended inside
+        it, or one across a gap) is left out, not averaged over part of it.
 
     Examples
     --------

@@ -354,7 +354,7 @@ def _listed(parts: Sequence[str]) -> str:
 
 
 def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean",
-                     centred_on: float | None = None) -> str:
+                     centred_on: float | None = None, bounded: bool = True) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
     (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it);
@@ -372,7 +372,8 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     means and any other values (instants, daily maxima) are averaged, as before. ``centred_on``: the
     ``N-hourly`` cells are centred that many hours after 00:00 and every N hours on, the stamps of a
     run trained on values without bounds (:func:`~climann.data.resampling.resample_command`), and
-    the advice says so.
+    the advice says so; so does it of values without time bounds (``bounded`` False), which that
+    line counts over the step centred on each stamp, where climann reads them (fix45d).
     """
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     statistic, words = _KEPT_STATISTICS.get(value_word, _KEPT_STATISTICS["mean"])
@@ -390,7 +391,9 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         step = float(hours.group(1))
         where = (f" centred on {_time_of_day(centred_on)}, {_time_of_day(centred_on + step)} …, the run's stamps "
                  f"(without time bounds, read at their hours)" if centred_on is not None else "")
-        return f"e.g. {frequency} means{where} with `{resample_command(file, step, time, centred_on=centred_on)}`"
+        read = "" if bounded else " (each value, without time bounds, taken over the step centred on its stamp)"
+        return (f"e.g. {frequency} means{where} with `{resample_command(file, step, time, centred_on=centred_on)}`"
+                f"{read}")
     return "e.g. with xarray's Dataset.resample"
 
 
@@ -498,7 +501,7 @@ def series_averaging_advice(
                 f"with `{command}`{unsaid}{assumed}")
     if prefix is None or not groups:
         return averaging_advice(file, frequency, time, value_word=next(iter(groups)) if len(groups) == 1 else "mean",
-                                centred_on=centred_on) + unsaid + assumed
+                                centred_on=centred_on, bounded=bounded) + unsaid + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
     # a step CDO has no cells of: the new cells are whole periods, set on the output (fix43l)
     new_cells = f"settbounds,{_CDO_PERIODS[prefix]} -" if not bounded and step not in _CDO_CELLS else ""

@@ -232,7 +232,7 @@ def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Seq
     if one_date == other_date:
         return None
     said = {"month": "the middle of its month, with the month as its bounds", "day": "its day",
-            "hour": "its hour"}[form[2]]
+            "hour": "its hour", "time": "its date and time of day"}[form[2]]
     return (f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate; each "
             f"file's name holds a date ({form[1]}: {one_date} and {other_date}): if they are dated files of one "
             f"series, write a copy of each file with that date as a CF time coordinate ({said}, in days since "

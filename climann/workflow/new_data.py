@@ -127,33 +127,152 @@ def check_place(run: TrainedRun, layout: GridLayout) -> None:
     The network maps inputs to the target at its training place; at another place its
     predictions and scores are those of a transfer it was never fitted for, which nothing said
     (fix44d). Runs whose climatology or map is tied to the place refuse such data already
-    (:func:`climann.workflow.predict.other_place_message`); data of several places (a grid)
-    are not compared here.
+    (:func:`climann.workflow.predict.other_place_message`). Data of several places (a grid, 1-D
+    or 2-D) are compared place by place (fix45d: only one place was, and a grid of 9 cells
+    around and beyond the training station got no word): one line says how many lie elsewhere,
+    whether the training place is among them, and how far the others are (:func:`_places_elsewhere_text`).
     """
     from climann.data.point_pairs import position_text, position_words
-    from climann.workflow.training_cells import SAME_CELL_DEGREES
 
     axes = list((run.network.metadata.get("grid_axes") or {}).values())
-    if (len(axes) != 2 or any(len(values) != 1 for values in axes) or layout.geographic is not None
-            or layout.latitude.values.size != 1 or layout.longitude.values.size != 1):
+    if len(axes) == 2 and (beyond := _cells_beyond_training_grid(run, layout)) is not None:
+        _log.warning(beyond)
+    if len(axes) != 2 or any(len(values) != 1 for values in axes):
         return
     trained = (float(axes[0][0]), float(axes[1][0]))
-    new = (float(layout.latitude.values.ravel()[0]), float(layout.longitude.values.ravel()[0]))
-    east = abs((new[1] - trained[1] + 180.0) % 360.0 - 180.0)  # 350°E is −10°E
-    if abs(new[0] - trained[0]) <= SAME_CELL_DEGREES and east <= SAME_CELL_DEGREES:
-        return
+    latitude, longitude = _new_places(layout)
     record = run.network.metadata.get("station") or {}
-    names = [str(each.values) for each in layout.scalar_coordinates if each.attrs.get("cf_role") == "timeseries_id"]
     paths = [str(path) for path in run.config.data.paths]
     label = Path(paths[0]).name if len(paths) == 1 and not any(char in paths[0] for char in "*?[") else \
         "the training data"
     trained_at = (f"{'station ' + str(record['name']) + ' ' if record.get('name') else ''}at "
                   f"{position_words(*map(position_text, trained))} in {label}")
+    elsewhere = ~_at_place(latitude, longitude, trained)
+    if not elsewhere.any():
+        return
+    if latitude.size > 1:
+        _log.warning(_places_elsewhere_text(layout, latitude, longitude, elsewhere, trained, trained_at))
+        return
+    new = (float(latitude[0]), float(longitude[0]))
+    names = [str(each.values) for each in layout.scalar_coordinates if each.attrs.get("cf_role") == "timeseries_id"]
     new_at = f"{'station ' + names[0] + ' ' if names else ''}at {position_words(*map(position_text, new))}"
     _log.warning(f"{files_text(layout.source_files)} holds another place than the run was trained on: {new_at}, "
                  f"not {trained_at}; the network was fitted at its training place only, so its predictions (and "
                  "scores) here are of a transfer to a place it never saw (give data of the training place, or "
                  "train a run on this one)")
+
+
+def _cells_beyond_training_grid(run: TrainedRun, layout: GridLayout) -> str | None:
+    """The warning for data of a run trained on a latitude-longitude grid of several cells whose
+    cells lie partly outside it (beyond its latitudes, or its longitudes from its west end to
+    its east end, by more than :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES`): how
+    many, and the nearest and the farthest of them with their distances from the nearest
+    training cell (WGS84, :class:`pyproj.Geod`; the nearest found on the unit sphere by
+    :class:`scipy.spatial.cKDTree`); None when none is, or when the run's axes are not its
+    latitudes and longitudes (a projected or curvilinear grid: their range is not its
+    ``lat_range``). A pointwise model predicts any cell from its features; beyond the training
+    grid those predictions are extrapolations in space (fix45d: only a note said the grid
+    differed)."""
+    from climann.workflow.training_cells import SAME_CELL_DEGREES
+
+    metadata = run.network.metadata
+    axes, grid = list((metadata.get("grid_axes") or {}).values()), metadata.get("grid") or {}
+    lats, lons = (np.asarray(values, np.float64) for values in axes)
+    if (lats.size * lons.size < 2 or "grid_mapping" in metadata or not grid.get("lat_range")
+            or not np.allclose([lats.min(), lats.max()], grid["lat_range"], atol=SAME_CELL_DEGREES)):
+        return None
+    latitude, longitude = _new_places(layout)
+    west, east = grid.get("lon_ends") or (float(lons.min()), float(lons.max()))
+    span = (east - west) % 360.0
+    step = float(np.median(np.diff(np.sort(lons % 360.0)))) if lons.size > 1 else 0.0
+    # a global grid (its ends no further apart round the back than two of its steps) holds every longitude
+    outside_lon = ((longitude - west) % 360.0 > span + SAME_CELL_DEGREES) & (360.0 - span > 2 * step)
+    beyond = (latitude < lats.min() - SAME_CELL_DEGREES) | (latitude > lats.max() + SAME_CELL_DEGREES) | outside_lon
+    beyond &= np.isfinite(latitude) & np.isfinite(longitude)
+    if not beyond.any():
+        return None
+    return _beyond_text(layout, latitude[beyond], longitude[beyond], latitude.size, lats, lons, grid)
+
+
+def _unit_vectors(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere, shape (n, 3): nearest by chord is nearest by great circle."""
+    phi, lam = np.radians(latitude), np.radians(longitude)
+    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=-1)
+
+
+def _beyond_text(layout: GridLayout, latitude: np.ndarray, longitude: np.ndarray, n_cells: int, lats: np.ndarray,
+                 lons: np.ndarray, grid: dict) -> str:
+    """:func:`_cells_beyond_training_grid`'s line for the cells ``latitude``, ``longitude`` beyond it."""
+    from pyproj import Geod
+    from scipy.spatial import cKDTree
+
+    from climann.data.geometry import longitude_ends_text
+    from climann.data.point_pairs import position_text, position_words
+
+    train_lat, train_lon = (values.ravel() for values in np.meshgrid(lats, lons, indexing="ij"))
+    nearest = cKDTree(_unit_vectors(train_lat, train_lon)).query(_unit_vectors(latitude, longitude))[1]
+    km = Geod(ellps="WGS84").inv(train_lon[nearest], train_lat[nearest], longitude, latitude)[2] / 1000.0
+
+    def at(index: int) -> str:
+        where = position_words(position_text(latitude[index]), position_text(longitude[index]))
+        return f"{km[index]:.3g} km at {where}"
+
+    span = at(int(np.argmin(km))) if km.size == 1 else f"from {at(int(np.argmin(km)))} to {at(int(np.argmax(km)))}"
+    box = (f"latitudes {position_text(lats.min())}…{position_text(lats.max())}, longitudes "
+           f"{longitude_ends_text(tuple(grid.get('lon_ends') or (lons.min(), lons.max())))}")
+    verb = "lie" if latitude.size > 1 else "lies"
+    return (f"{latitude.size} of the {n_cells} cells of {files_text(layout.source_files)} {verb} beyond the training "
+            f"grid ({box}), {span} from its nearest cell; the network was fitted on the training grid's cells only, "
+            f"so its predictions (and scores) there are extrapolations in space (give data on the training grid, "
+            f"or train a run that covers these cells)")
+
+
+def _new_places(layout: GridLayout) -> tuple[np.ndarray, np.ndarray]:
+    """The latitude and longitude (degrees) of every cell of the new data, flattened: a 2-D grid's
+    own (:meth:`GridLayout.geographic_coordinates`), else the product of its 1-D axes."""
+    if layout.geographic is not None:
+        latitude, longitude = layout.geographic_coordinates()
+        return np.ravel(latitude).astype(np.float64), np.ravel(longitude).astype(np.float64)
+    latitude, longitude = np.meshgrid(np.ravel(layout.latitude.values), np.ravel(layout.longitude.values),
+                                      indexing="ij")
+    return latitude.ravel().astype(np.float64), longitude.ravel().astype(np.float64)
+
+
+def _at_place(latitude: np.ndarray, longitude: np.ndarray, place: tuple[float, float]) -> np.ndarray:
+    """Whether each position is ``place`` (within :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES`
+    in latitude and in longitude, 350°E being −10°E)."""
+    from climann.workflow.training_cells import SAME_CELL_DEGREES
+
+    east = np.abs((longitude - place[1] + 180.0) % 360.0 - 180.0)
+    return (np.abs(latitude - place[0]) <= SAME_CELL_DEGREES) & (east <= SAME_CELL_DEGREES)
+
+
+def _places_elsewhere_text(layout: GridLayout, latitude: np.ndarray, longitude: np.ndarray, elsewhere: np.ndarray,
+                           trained: tuple[float, float], trained_at: str) -> str:
+    """The warning for data of several places given to a run of one place: how many of them lie
+    elsewhere, whether the training place is among the others, and the distance of the nearest
+    and farthest of them from it (on the WGS84 ellipsoid, :class:`pyproj.Geod`), each named."""
+    from pyproj import Geod
+
+    from climann.data.point_pairs import position_text, position_words
+
+    far = Geod(ellps="WGS84").inv(np.full(latitude.size, trained[1]), np.full(latitude.size, trained[0]),
+                                  longitude, latitude)[2] / 1000.0
+    others = np.flatnonzero(elsewhere)
+    nearest, farthest = others[np.argmin(far[others])], others[np.argmax(far[others])]
+
+    def at(index: int) -> str:
+        where = position_words(position_text(latitude[index]), position_text(longitude[index]))
+        return f"{far[index]:.3g} km away at {where}"
+
+    among = (f"{latitude.size - others.size} at the training place" if others.size < latitude.size
+             else "none at the training place")
+    span = at(nearest) if others.size == 1 else f"from {at(nearest)} to {at(farthest)}"
+    verb = "holds" if len(layout.source_files) <= 1 else "hold"
+    return (f"{files_text(layout.source_files)} {verb} {latitude.size} places and the run was trained at one, "
+            f"{trained_at}: {others.size} of them lie elsewhere, {span} ({among}); the network was fitted at its "
+            f"training place only, so its predictions (and scores) at the others are of a transfer to places it "
+            f"never saw (give data of the training place, or train a run on these)")
 
 
 def check_time_of_day(run: TrainedRun, layout: GridLayout) -> None:

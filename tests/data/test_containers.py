@@ -421,3 +421,100 @@ def test_another_text_file_is_not_read_as_psmsls(tmp_path):
     (tmp_path / "gauges.csv").write_text("1993.0417;6975;0\n")  # three columns: not PSMSL's four
     with pytest.raises(ClimannError, match=r"gauges.csv is not a readable NetCDF file \(truncated or another format\)$"):
         open_dataset([tmp_path / "gauges.csv"])
+
+
+_SMAP_STAMPS = ["20190101T013000", "20190101T043000", "20190102T013000", "20190102T043000"]
+
+
+def _smap_l4_granules(folder):
+    """SMAP L4 gph granules as NSIDC writes them, on 5 × 4 cells of the EASE-Grid 2.0 global 9 km grid (EPSG:6933):
+    the root holds x, y (m), time (one step, seconds since 2000-01-01 11:58:55.816: the name's 01:30 or 04:30),
+    cell_lat(y, x), cell_lon(y, x) and the grid mapping; the group Geophysical_Data holds sm_surface(y, x) and
+    surface_temp(y, x), without time. Returns x, y, the stamps (datetime64) and each granule's sm_surface."""
+    import pyproj
+
+    size = 9008.055210146  # m, EASE2_M09KM
+    x = -17367530.44516138 + size * (np.arange(1000, 1005) + 0.5)
+    y = 7314540.79258289 - size * (np.arange(300, 304) + 0.5)
+    lon, lat = pyproj.Transformer.from_crs("EPSG:6933", "EPSG:4326", always_xy=True).transform(*np.meshgrid(x, y))
+    stamps = np.array([np.datetime64(f"{s[:4]}-{s[4:6]}-{s[6:8]}T{s[9:11]}:{s[11:13]}") for s in _SMAP_STAMPS])
+    epoch = np.datetime64("2000-01-01T11:58:55.816")
+    rng = np.random.default_rng(45)
+    fields = rng.uniform(0.05, 0.5, (len(stamps), 4, 5)).astype("f4")
+    for stamp, when, field in zip(_SMAP_STAMPS, stamps, fields):
+        with netCDF4.Dataset(folder / f"SMAP_L4_SM_gph_{stamp}_Vv7032_001.h5", "w") as granule:
+            for name, values in (("x", x), ("y", y)):
+                granule.createDimension(name, values.size)
+                axis = granule.createVariable(name, "f8", (name,))
+                axis.units, axis.standard_name, axis[:] = "m", f"projection_{name}_coordinate", values
+            granule.createDimension("time", 1)
+            time = granule.createVariable("time", "f8", ("time",))
+            time.units, time.standard_name = "seconds since 2000-01-01 11:58:55.816", "time"
+            time[:] = [(when - epoch) / np.timedelta64(1, "ms") / 1000]
+            for name, values, units in (("cell_lat", lat, "degrees_north"), ("cell_lon", lon, "degrees_east")):
+                position = granule.createVariable(name, "f4", ("y", "x"))
+                position.units, position[:] = units, values
+            mapping = granule.createVariable("EASE2_global_projection", "S1")
+            mapping.grid_mapping_name, mapping.standard_parallel = "lambert_cylindrical_equal_area", 30.0
+            mapping.longitude_of_central_meridian = mapping.false_easting = mapping.false_northing = 0.0
+            group = granule.createGroup("Geophysical_Data")
+            for name, values, units in (("sm_surface", field, "m3 m-3"), ("surface_temp", 280 + 10 * field, "K")):
+                data = group.createVariable(name, "f4", ("y", "x"), fill_value=np.float32(-9999.0))
+                data.units, data.grid_mapping, data[:] = units, "EASE2_global_projection", values
+    return x, y, stamps, fields
+
+
+def _minutes(times):
+    """cftime stamps as numpy's datetime64 to the minute."""
+    return np.array([np.datetime64(time.isoformat()) for time in times]).astype("datetime64[m]")
+
+
+def test_smap_l4_groups_are_copied_with_the_roots_positions_and_time_by_the_printed_loop(tmp_path, monkeypatch):
+    """fix45d: SMAP L4's Geophysical_Data was advised `ncks -G : -g Geophysical_Data` for each granule: the copies
+    held sm_surface(y, x) without the root's time, cell_lat, cell_lon and grid mapping, and were then to be dated by
+    hand (or from the day in their names only). Run as printed, the loop writes copies whose times are the files'
+    own (01:30, 04:30 of each day), whose cells lie at their EASE-Grid 2.0 positions (pyproj, EPSG:6933) and whose
+    values are the granules'; the copies open as one 3-hourly series."""
+    import os
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.fresh_python import shell_path
+
+    monkeypatch.chdir(tmp_path)
+    x, y, stamps, fields = _smap_l4_granules(tmp_path)
+    report = " ".join(line.lstrip("# ") for line in CliRunner().invoke(app, ["info", "*.h5"]).output.splitlines())
+    assert ("'Geophysical_Data' is placed and dated by the root's positions (cell_lat, cell_lon), grid mapping "
+            "(EASE2_global_projection) and time (time)") in report, report
+    loop = next(part for part in report.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    opened = open_dataset(sorted(str(path) for path in (tmp_path / "Geophysical_Data").glob("*.nc")))
+    np.testing.assert_array_equal(_minutes(opened["time"].values), stamps)
+    import pyproj
+
+    lon, lat = pyproj.Transformer.from_crs("EPSG:6933", "EPSG:4326", always_xy=True).transform(*np.meshgrid(x, y))
+    np.testing.assert_allclose(opened["cell_lat"].values, lat, atol=1e-4)
+    np.testing.assert_allclose(opened["cell_lon"].values, lon, atol=1e-4)
+    np.testing.assert_array_equal(opened["sm_surface"].values, fields)
+
+
+def test_a_variable_in_smap_l4s_group_is_refused_with_the_line_that_copies_the_roots_positions_and_time(
+        tmp_path, monkeypatch):
+    """fix45d: the refusal of sm_surface, in the group, gave the ncks copy without the root's time and positions;
+    its Python line, run as printed, writes a copy that holds them (the file's 01:30)."""
+    monkeypatch.chdir(tmp_path)
+    _, _, stamps, fields = _smap_l4_granules(tmp_path)
+    name = f"SMAP_L4_SM_gph_{_SMAP_STAMPS[0]}_Vv7032_001.h5"
+    with pytest.raises(ClimannError) as refusal:
+        require_variable(open_dataset([name]), "sm_surface", name)
+    message = str(refusal.value)
+    assert "its positions (cell_lat, cell_lon), grid mapping (EASE2_global_projection) and time (time) are in the root" \
+        in message, message
+    line = re.search(r"`(python -c [^`]+)`", message)[1]
+    run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
+    copy = open_dataset([name.replace(".h5", "_Geophysical_Data.nc")])
+    np.testing.assert_array_equal(_minutes(copy["time"].values), stamps[:1])
+    np.testing.assert_array_equal(copy["sm_surface"].values[0], fields[0])

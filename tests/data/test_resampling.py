@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from climann.data.open import open_dataset
+from climann.data.resampling import resample_command
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
@@ -151,3 +152,53 @@ def test_a_monthly_total_with_a_missing_day_is_missing_in_the_printed_lines_copy
         if statistic == "mean":  # the means still over the days that hold a value
             averaged = np.ma.filled(written["tas"][:].astype("f8"), np.nan)
             np.testing.assert_allclose(averaged, np.stack([np.nanmean(tas[month], 0) for month in months]), rtol=1e-6)
+
+
+def _hourly_file(path, *, bounded):
+    """Hourly values of ``ta`` on the 2×3 grid over 4 days (noleap): instants at 00:00, 01:00 … without bounds
+    (``time: point``), or means over [00:00, 01:00] … stamped 00:30 with CF bounds (``time: mean``)."""
+    rng = np.random.default_rng(45)
+    values = rng.normal(290, 3, (96, 2, 3)).astype("f4")
+    hours = np.arange(96) / 24
+    if bounded:
+        _cmip_file(path, "ta", {"ta": values}, hours + 1 / 48, np.stack([hours, hours + 1 / 24], 1),
+                   "area: mean time: mean")
+    else:
+        _cmip_file(path, "ta", {"ta": values}, hours, None, "area: mean time: point")
+    return values.astype(np.float64)
+
+
+def _by_hand(values, *, bounded, centred_on):
+    """The means over the 3-hour cells centred on ``centred_on`` (None: [00:00, 03:00] …) that the hourly values
+    fill, each value weighed by the part of its hour in the cell: its CF cell, or without bounds the hour centred on
+    its stamp (where climann reads a value without bounds). Returns the cells' first hours and the means."""
+    if bounded and centred_on == 0:  # cells [-1.5, 1.5] + 3k: halves of the hours at each end
+        return np.arange(3, 94, 3), (0.5 * values[1:92:3] + values[2:93:3] + values[3:94:3] + 0.5 * values[4:95:3]) / 3
+    if bounded:  # [0, 3] + 3k: the three hours inside, whole
+        return np.arange(0, 96, 3), (values[0::3] + values[1::3] + values[2::3]) / 3
+    if centred_on == 0:  # the instants at s - 1, s, s + 1, each the middle of its hour
+        return np.arange(3, 94, 3), (values[2:-3:3] + values[3:-2:3] + values[4:-1:3]) / 3
+    # [0, 3] + 3k from instants: the hours around 00:00 and 03:00 lie half inside (trapezoids)
+    return np.arange(0, 93, 3), (0.5 * values[0:-3:3] + values[1:-2:3] + values[2:-1:3] + 0.5 * values[3::3]) / 3
+
+
+@pytest.mark.parametrize("bounded", [pytest.param(False, id="instants-without-bounds"),
+                                     pytest.param(True, id="means-with-bounds")])
+@pytest.mark.parametrize("centred_on", [pytest.param(None, id="cells-from-0000"), pytest.param(0.0, id="centred-0000"),
+                                        pytest.param(1.5, id="centred-0130")])
+def test_the_printed_line_weighs_each_hourly_value_by_its_hour_inside_the_new_cells(tmp_path, bounded, centred_on):
+    """fix45d: the line grouped values by their stamps, so hourly instants at 00:00, 01:00 and 02:00, centred on
+    01:00, were written as the mean of [00:00, 03:00] stamped 01:30, and hourly means of [22:00, 23:00] … [01:00,
+    02:00] (middles 22:30 … 01:30) as the cell [22:30, 01:30] stamped 00:00, half an hour off the stamps of the run
+    given them. Run as printed, each 3-hour mean is numpy's by hand (the hours each value covers, halves at the
+    edges) and each stamp the middle of its cell at the run's hours."""
+    values = _hourly_file(tmp_path / "ta_1hr.nc", bounded=bounded)
+    line = resample_command("ta_1hr.nc", 3, centred_on=centred_on)
+    run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
+    first_hours, expected = _by_hand(values, bounded=bounded, centred_on=centred_on)
+    lower = first_hours - (1.5 if centred_on == 0 else 0)
+    with netCDF4.Dataset(tmp_path / "ta_1hr_3-hourly.nc") as written:
+        np.testing.assert_allclose(written["time_bnds"][:] * 24, np.stack([lower, lower + 3], 1), atol=1e-6)
+        np.testing.assert_allclose(written["time"][:] * 24, lower + 1.5, atol=1e-6)
+        np.testing.assert_allclose(written["ta"][:], expected, rtol=1e-6)
+        assert written["ta"].cell_methods == "area: mean time: mean"

@@ -614,17 +614,21 @@ def test_files_dated_by_their_names_are_refused_with_a_loop_that_dates_each_copy
                                   pytest.param("tas_{:%Y%m%d}_v2.nc", id="YYYYMMDD"),
                                   pytest.param("tas_{:%Y-%m-%d}.nc", id="YYYY-MM-DD"),
                                   pytest.param("3A-MO.GPM.DPR.V9-20211125.{:%Y%m%d}-S000000-E235959.V07A_G2.nc",
-                                               id="GPM-version-date-in-every-name")])
+                                               id="GPM-version-date-in-every-name"),
+                                  pytest.param("SMAP_L4_SM_gph_{:%Y%m%dT%H%M%S}_Vv7032_001.nc",
+                                               id="YYYYMMDDThhmmss-SMAP")])
 def test_files_named_by_day_or_hour_are_dated_at_it_by_the_advised_loop(tmp_path, monkeypatch, form):
     """break42d P1 for daily and hourly names: the printed loop, run as printed, gives each copy the day or hour
     of its name in days since 1970-01-01 (computed here with numpy's datetime64), and the copies open as one
     series of those times. break43b A5: GPM's names hold the algorithm's version date (20211125) in every
-    name beside each file's own: the one that differs dates them (the advice was `days since YYYY-MM-DD`)."""
+    name beside each file's own: the one that differs dates them (the advice was `days since YYYY-MM-DD`).
+    fix45d: SMAP's date and time of day (20210101T013000) dated each copy at its day's 00:00; now at 01:30."""
     import os
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "d").mkdir()
-    times = [datetime.datetime(2021, 1, 1, 12) + datetime.timedelta(hours=30 * k) for k in range(3)]
+    first = datetime.datetime(2021, 1, 1, 1, 30) if "%M" in form else datetime.datetime(2021, 1, 1, 12)
+    times = [first + datetime.timedelta(hours=30 * k) for k in range(3)]
     if "%H" not in form:
         times = [time.replace(hour=0) for time in times]
     values = np.random.default_rng(1).normal(size=(3, 2, 3))
@@ -638,7 +642,7 @@ def test_files_named_by_day_or_hour_are_dated_at_it_by_the_advised_loop(tmp_path
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})
-    expected = np.array(times, dtype="datetime64[h]").astype(float) / 24  # hours since 1970-01-01, in days
+    expected = np.array(times, dtype="datetime64[m]").astype(float) / 1440  # minutes since 1970-01-01, in days
     for path, time in zip(paths, expected):
         with xr.open_dataset(tmp_path / "d" / "with_dates" / path.name, decode_times=False) as copy:
             assert copy["time"].attrs["units"] == "days since 1970-01-01"

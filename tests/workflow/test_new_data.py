@@ -1513,16 +1513,20 @@ def test_the_averaging_advice_followed_gives_a_run_trained_on_unbounded_three_ho
     in common with its own predictions). Run as printed on the hourly data the means were made of, the copy holds
     the training values (numpy: the mean of the three hours centred on each stamp) at the run's stamps, and predict
     gives the predictions.nc of the run itself; so too for a run stamped 01:30, 04:30 … (CMIP6's 3hr without bounds),
-    whose stamps the run records (``time_stamp_hours``)."""
+    whose stamps the run records (``time_stamp_hours``): its means over [00:00, 03:00] … from the hourly values
+    without bounds, each read at its stamp (the hour centred there), take halves of those at 00:00 and 03:00
+    (fix45d: the mean of 00:00, 01:00 and 02:00, centred on 01:00, was stamped 01:30)."""
     monkeypatch.chdir(tmp_path)
     hourly = _write(tmp_path / "hourly.nc", _hours_apart(0, 24 * 40, 1), seed=8)
-    first = 23 if phase == 0 else 24  # the first of the three hours of each mean
+    first = 23 if phase == 0 else 24  # the first of the hours of each mean
+    weights = [1, 1, 1] if phase == 0 else [0.5, 1, 1, 0.5]  # each hour's part in the 3 hours
     with xr.open_dataset(hourly, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as fine:
         means = fine.isel(time=slice(first + 1, -24, 3)).load()
         count = means.sizes["time"]
         for name in ("tas", "pred"):
             values = fine[name].values.astype(np.float64)
-            means[name].values = np.stack([values[first + k:first + k + 3 * count:3] for k in range(3)]).mean(axis=0)
+            means[name].values = sum(weight * values[first + k:first + k + 3 * count:3]
+                                     for k, weight in enumerate(weights)) / 3
     means = means.assign_coords(time=means["time"].copy(
         data=means["time"].values + datetime.timedelta(hours=phase - 1 if phase else 0)))
     means["time"].encoding.update({"units": "hours since 2000-01-01", "calendar": "noleap"})
@@ -1533,6 +1537,7 @@ def test_the_averaging_advice_followed_gives_a_run_trained_on_unbounded_three_ho
         predict_files(run_dir, [str(hourly)], tmp_path / "p1.nc")
     said = " ".join(record.getMessage() for record in caplog.records)
     assert f"3-hourly means centred on {'00:00, 03:00' if phase == 0 else '01:30, 04:30'} …" in said
+    assert "(each value, without time bounds, taken over the step centred on its stamp)" in said
     subprocess.run([sys.executable, *shlex.split(re.search(r"`(python -c [^`]+)`", said)[1])[1:]], check=True,
                    cwd=tmp_path, capture_output=True)
     predict_files(run_dir, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")

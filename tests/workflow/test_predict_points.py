@@ -100,3 +100,116 @@ def test_a_run_of_one_place_given_another_place_says_so_naming_both(plain_run_at
     expected = ("new.nc holds another place than the run was trained on: at 45.73° N, 5.08° E, not at 48.82° N, "
                 "2.34° E in paris.nc; the network was fitted at its training place only")
     assert [message.startswith(expected) and "\n" not in message for message in said] == ([True] if warned else [])
+
+
+def _grid(path, latitudes, longitudes, *, curvilinear=False, seed=3):
+    """Daily ``tas`` and ``huss`` (as :func:`_station`'s) on the cells ``latitudes`` × ``longitudes``: 1-D axes, or
+    2-D ``lat(y, x)``, ``lon(y, x)`` of the same cells (CF §5.2) when ``curvilinear``."""
+    time = pd.date_range("2000-01-01", periods=2 * 365, freq="D")
+    shape = (time.size, len(latitudes), len(longitudes))
+    humidity = np.random.default_rng(seed).normal(size=shape).astype(np.float32)
+    tas = (283.0 + 8.0 * np.sin(2 * np.pi * time.dayofyear / 365.25).values[:, None, None] + humidity)
+    dims = ("y", "x") if curvilinear else ("lat", "lon")
+    lat_attrs = {"units": "degrees_north", "standard_name": "latitude"}
+    lon_attrs = {"units": "degrees_east", "standard_name": "longitude"}
+    if curvilinear:
+        lat2, lon2 = np.meshgrid(latitudes, longitudes, indexing="ij")
+        coords = {"lat": (dims, lat2, lat_attrs), "lon": (dims, lon2, lon_attrs)}
+    else:
+        coords = {"lat": ("lat", np.asarray(latitudes), lat_attrs), "lon": ("lon", np.asarray(longitudes), lon_attrs)}
+    xr.Dataset({"tas": (("time", *dims), tas.astype(np.float32), {"units": "K", "standard_name": "air_temperature"}),
+                "huss": (("time", *dims), 0.008 + 0.001 * humidity, {"units": "1",
+                                                                     "standard_name": "specific_humidity"})},
+               coords={"time": ("time", time, {"bounds": "time_bnds"}),
+                       "time_bnds": (("time", "nv"), np.stack([time, time + pd.Timedelta(days=1)], axis=1)),
+                       **coords}).to_netcdf(path)
+    return path
+
+
+def _km(first, second):
+    """Haversine distance on a sphere of the Earth's mean radius (6371.0088 km, IUGG), by hand."""
+    (lat1, lon1), (lat2, lon2) = np.radians(first), np.radians(second)
+    half = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(half))
+
+
+@pytest.mark.parametrize("curvilinear", [pytest.param(False, id="1-D"), pytest.param(True, id="2-D")])
+@pytest.mark.parametrize("with_paris", [pytest.param(True, id="paris-among-them"),
+                                        pytest.param(False, id="all-elsewhere")])
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_a_run_of_one_place_given_a_grid_says_how_many_places_lie_elsewhere_and_how_far(
+        plain_run_at_paris, tmp_path, caplog, curvilinear, with_paris, command):
+    """fix45d: a run trained at Paris given a grid of 6 cells (one at Paris or none) predicted and scored all of
+    them with a note that the grid differs, and no word that the network never saw those places (only one place
+    was compared). One line counts the places elsewhere and names the nearest and the farthest with their
+    distances from Paris (numpy's haversine, within the sphere's 0.5 % of WGS84)."""
+    from climann.workflow.predict import evaluate_run
+
+    latitudes = [PARIS[0] if with_paris else 48.5, LYON[0]]
+    longitudes = [PARIS[1], 4.0, LYON[1]]
+    _grid(tmp_path / "grid.nc", latitudes, longitudes, curvilinear=curvilinear)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        if command == "predict":
+            predict_files(plain_run_at_paris, [tmp_path / "grid.nc"], tmp_path / "grid_pred.nc")
+        else:
+            evaluate_run(plain_run_at_paris, [tmp_path / "grid.nc"], tmp_path / "scores")
+    said = [record.getMessage() for record in caplog.records if "places" in record.getMessage()]
+    assert len(said) == 1 and "\n" not in said[0], said
+    cells = [(lat, lon) for lat in latitudes for lon in longitudes]
+    others = [cell for cell in cells if cell != PARIS]
+    distances = [_km(PARIS, cell) for cell in others]
+    assert said[0].startswith("grid.nc holds 6 places and the run was trained at one, at 48.82° N, 2.34° E in "
+                              f"paris.nc: {len(others)} of them lie elsewhere, from "), said[0]
+    found = re.findall(r"([0-9.]+) km away at ([0-9.]+)° N, ([0-9.]+)° E", said[0])
+    nearest, farthest = others[int(np.argmin(distances))], others[int(np.argmax(distances))]
+    assert [(float(lat), float(lon)) for _, lat, lon in found] == [nearest, farthest]
+    np.testing.assert_allclose([float(km) for km, _, _ in found], [min(distances), max(distances)], rtol=5e-3)
+    assert ("(1 at the training place)" if with_paris else "(none at the training place)") in said[0]
+
+
+TRAINING_LATS, TRAINING_LONS = [45.75, 47.25, 48.75], [2.25, 3.75, 5.25]
+
+
+@pytest.fixture(scope="module")
+def run_on_a_grid(tmp_path_factory):
+    """A run trained on 3 × 3 cells of 1.5° over France."""
+    folder = tmp_path_factory.mktemp("grid")
+    data = _grid(folder / "france.nc", TRAINING_LATS, TRAINING_LONS, seed=4)
+    settings = {"data": {"paths": [str(data)], "target": "tas", "predictors": ["huss"], "features": []},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=folder / "run")
+    return folder / "run"
+
+
+@pytest.mark.parametrize(("shift", "beyond"), [pytest.param(1.5, 5, id="shifted-a-cell"),
+                                               pytest.param(0.0, 0, id="the-training-grid")])
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_a_grid_partly_beyond_the_training_grid_is_said_to_be_so_cell_by_cell(run_on_a_grid, tmp_path, caplog,
+                                                                                shift, beyond, command):
+    """fix45d: a run trained on 3 × 3 cells given the grid shifted a cell north and east (4 cells in common, 5
+    beyond) was told only that the grid differs. One line counts the cells beyond the training grid and names the
+    nearest and the farthest with their distances from the nearest training cell (numpy: haversine to each of the 9
+    training cells, the least, within the sphere's 0.5 % of WGS84); the training grid itself gets no such line."""
+    from climann.workflow.predict import evaluate_run
+
+    latitudes, longitudes = [lat + shift for lat in TRAINING_LATS], [lon + shift for lon in TRAINING_LONS]
+    _grid(tmp_path / "shifted.nc", latitudes, longitudes, seed=5)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        if command == "predict":
+            predict_files(run_on_a_grid, [tmp_path / "shifted.nc"], tmp_path / "pred.nc")
+        else:
+            evaluate_run(run_on_a_grid, [tmp_path / "shifted.nc"], tmp_path / "scores")
+    said = [record.getMessage() for record in caplog.records if "beyond the training grid" in record.getMessage()]
+    if not beyond:
+        assert said == []
+        return
+    training = [(lat, lon) for lat in TRAINING_LATS for lon in TRAINING_LONS]
+    outside = [(lat, lon) for lat in latitudes for lon in longitudes if (lat, lon) not in training]
+    distances = [min(_km(cell, each) for each in training) for cell in outside]
+    assert len(said) == 1 and said[0].startswith(
+        f"{beyond} of the 9 cells of shifted.nc lie beyond the training grid (latitudes 45.75…48.75, longitudes "
+        "2.25…5.25), from "), said
+    found = re.findall(r"([0-9.]+) km at ([0-9.]+)° N, ([0-9.]+)° E", said[0])
+    assert [(float(lat), float(lon)) for _, lat, lon in found] == [outside[int(np.argmin(distances))],
+                                                                   outside[int(np.argmax(distances))]]
+    np.testing.assert_allclose([float(km) for km, _, _ in found], [min(distances), max(distances)], rtol=5e-3)
