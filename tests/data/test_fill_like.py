@@ -1083,11 +1083,11 @@ def test_a_0_1_field_in_percent_packed_in_shorts_holds_no_codes(tmp_path, caplog
     path = tmp_path / "lsm.nc"
     _era5_packed(path, values, units=units)
     opened = open_dataset([path])
-    assert _held_warnings(caplog, opened, path) == []
+    assert _lsm_warnings(caplog, opened, path) == []
     np.testing.assert_allclose(opened["lsm"].values, values, atol=whole / 65532)
 
 
-def _held_warnings(caplog, dataset, path) -> list[str]:
+def _lsm_warnings(caplog, dataset, path) -> list[str]:
     """The warnings of the checks of held values that open, info and train run (value_checks), on ``lsm``."""
     from climann.data.value_checks import warn_held_values
 
@@ -1102,5 +1102,5 @@ def test_a_two_level_field_in_percent_short_of_the_whole_is_still_judged_by_its_
     """The other way: 0 and 50 % is no 0/1 field in percent; its 50 % stands apart above the data as before."""
     path = tmp_path / "lsm.nc"
     _era5_packed(path, _zero_one_fields()["wet-days"] * 50.0, units="%")
-    (said,) = _held_warnings(caplog, open_dataset([path]), path)
+    (said,) = _lsm_warnings(caplog, open_dataset([path]), path)
     assert said.startswith("'lsm' in lsm.nc holds 50 % (the packed values 32766")
