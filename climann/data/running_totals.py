@@ -79,6 +79,8 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
+from climann.data.daily_totals import (checked_for_daily_reset, daily_amounts_command, daily_reset_hour, daily_restart,
+                                       daily_text, magnitude_changes)
 from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dimension
 from climann.data.shell import (whole_write, copies_command, copies_data, file_time_names, new_folder, python_command,
                                 shown_path, working_path)
@@ -432,18 +434,46 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
     worded = [name for name in names
               if name in dataset.data_vars and read_for_restart_date(name, dataset[name], dataset)]
     chosen += worded
+    daily = [name for name in names if name in dataset.data_vars and checked_for_daily_reset(name, dataset[name])
+             and running_total_reason(name, dataset[name], dataset) is None and not step_sums(dataset, dataset[name])]
     arrays = []
     for name in chosen:
         variable = dataset[name]
         arrays.append((variable.data, variable.dims.index(time_dimension(variable)), _falls_and_grows, 4))
-    reads = planned_counts_by_step(arrays, shared=[name in shared for name in chosen])
+    for name in daily:
+        variable = dataset[name]
+        arrays.append((variable.data, variable.dims.index(time_dimension(variable)), magnitude_changes, 2))
+    reads = planned_counts_by_step(arrays, shared=[name in shared for name in [*chosen, *daily]])
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, str | None]:
-        return {name: yearly_restart_date(dataset, dataset[name], counts)
-                for name, counts in zip(chosen, reads.finish(parts), strict=True)
-                if name in worded or grows_without_falling(counts)}
+        counted = reads.finish(parts)
+        restarts = _daily_restarts(dataset, daily, counted[len(chosen):])
+        found = {name: yearly_restart_date(dataset, dataset[name], counts)
+                 for name, counts in zip(chosen, counted[:len(chosen)], strict=True)
+                 if name not in restarts and (name in worded or grows_without_falling(counts))}
+        return {**{name: daily_text(hour) for name, hour in restarts.items()}, **found}
 
     return BlockReads(reads.tasks, finish)
+
+
+def _daily_restarts(dataset: xr.Dataset, names: Sequence[str], counts: Sequence[np.ndarray]) -> dict[str, int]:
+    """The totals among ``names`` restarted each day (:func:`~climann.data.daily_totals.daily_reset_hour`
+    of their ``counts``), with the hour of the step after each restart; and with them every GRIB
+    accumulation (``GRIB_stepType = "accum"``) of ``names`` held by the same files: a product
+    accumulates all its fields alike (ERA5-Land: from 00 UTC), so a field whose values alone do
+    not tell (evaporation that dew turns back at night) is read as its file's others."""
+    restarts = {name: hour for name, each in zip(names, counts, strict=True)
+                if (hour := daily_reset_hour(dataset, dataset[name], each)) is not None}
+    for name in names:
+        if name in restarts or str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() != "accum":
+            continue
+        files = source_files(dataset[name])
+        alike = [hour for other, hour in restarts.items()
+                 if files and source_files(dataset[other]) == files
+                 and str(dataset[other].attrs.get("GRIB_stepType", "")).strip().lower() == "accum"]
+        if alike:
+            restarts[name] = alike[0]
+    return restarts
 
 
 #: The least number of restarts, each in its own year on one date, that say a total restarts each
@@ -725,10 +755,14 @@ def value_total_reason(date: str | None) -> str:
     -------
     str
     """
+    if (hour := daily_restart(date)) is not None:
+        return (f"its values fall back toward 0 at {hour:02d} UTC each day and move away from it at every other hour, "
+                f"whatever their sign: a total from {(hour - 1) % 24:02d} UTC, restarted daily")
     if date:
         return f"its values: never negative, and within each file they fall only on {_restart_steps_text(date)}, " \
                "and grow between"
-    return "its values: never negative, and within each file they never fall from one step to the next while they grow"
+    return ("its values: never negative, and within each file they grow from one step to the next, falling only "
+            "where the total restarts")
 
 
 def _restart_steps_text(date: str) -> str:
@@ -770,6 +804,16 @@ def _head(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
     first = next(iter(reasons))
     what = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
     are = f"{', '.join(reasons)} in {variable_where(dataset[first], where)} {'are' if len(reasons) > 1 else 'is'}"
+    if _daily_hour(reasons, dated) is not None:
+        said: dict[str, list[str]] = {}
+        for name, reason in reasons.items():  # one reason, four fields: said once
+            said.setdefault(reason, []).append(name)
+        what = "; ".join(f"{', '.join(names)}: {reason}" for reason, names in said.items())
+        return (f"{are} {'totals' if len(reasons) > 1 else 'a total'} accumulated from the start of each day's "
+                f"forecast, restarted daily (ERA5-Land's accumulations run from 00 UTC: ECMWF, 'ERA5-Land: data "
+                f"documentation', https://confluence.ecmwf.int/x/3AS2G), not the amount of each hour ({what}): "
+                f"trained on, the network learns the hour of the day, and 'persistence' scores the hour's own amount "
+                f"as its error")
     dates = [since_a_date(dataset[name]) or (dated or {}).get(name) for name in reasons]
     if all(dates):
         said = " and ".join(dict.fromkeys(str(date) for date in dates))
@@ -808,6 +852,11 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
                           and source_files(dataset[name]) == files
                           and running_total_reason(str(name), dataset[name], dataset))]
     head = _head(dataset, reasons, where=where, dated=dated)
+    if (hour := _daily_hour(reasons, dated)) is not None:
+        daily = [name for name in reasons if daily_restart((dated or {}).get(name)) is not None]
+        accumulated = [name for name in dataset.data_vars if name not in daily and source_files(dataset[name]) == files
+                       and str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() == "accum"]
+        return _daily_refusal(dataset, head, [*daily, *accumulated], files, hour)  # the files' every accumulation
     seasonal = all(since_a_date(dataset[name]) or (dated or {}).get(name) for name in reasons)
     restarts = _SEASONAL_RESTARTS if seasonal else RESTART_RULE
     signed = [name for name in totals if name_in_file(dataset[name]) in SIGNED_TOTALS]
@@ -839,6 +888,33 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
             f"{bucket_said} ({across}; the first step of each file, with no step before it there, is left out; "
             f"{restarts}), with time bounds [previous time, time]: `{command}`, then give {data} in place of {given} "
             f"(their other variables are copied as they are)")
+
+
+def _daily_hour(reasons: Mapping[str, str], dated: Mapping[str, str] | None) -> int | None:
+    """The hour of the step after each daily restart of the first of ``reasons`` the values rule
+    found restarted daily (:func:`~climann.data.daily_totals.daily_restart`), None when none was."""
+    return next((hour for name in reasons if (hour := daily_restart((dated or {}).get(name))) is not None), None)
+
+
+def _daily_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files: Sequence[str], hour: int) -> str:
+    """:func:`_refusal` for totals restarted daily at the step of ``hour``: the amount of each hour
+    is the value itself at that step and the difference of consecutive values elsewhere
+    (:func:`~climann.data.daily_totals.daily_amounts_command`)."""
+    start = f"{(hour - 1) % 24:02d} UTC"
+    rule = (f"the amount of each hour: at {hour:02d} UTC the value as it is (the total since {start}, the first "
+            f"hour's), at every other hour the value minus the one an hour before (the value at {start} closes the "
+            f"day before), missing where there is no value an hour before")
+    try:
+        time = find_coordinate(dataset, "time")
+    except ClimannError:
+        time = None
+    if not files or time is None or time not in dataset.coords:
+        return f"{head}; write {rule}, with time bounds [time - 1 hour, time], and give those"
+    names, time_name = [name_in_file(dataset[name]) for name in totals], file_time_names(dataset[time])[0]
+    command, data = daily_amounts_command(files, names, time_name, hour=hour)
+    given = f"the file {shown_path(files[0])}" if len(files) == 1 else "the files given"
+    return (f"{head}; write {rule}, with time bounds [time - 1 hour, time]: `{command}`, then give {data} in place of "
+            f"{given} (their other variables are copied as they are)")
 
 
 def _bucket_sizes(dataset: xr.Dataset, files: Sequence[str], attribute: str = BUCKET_ATTRIBUTE) -> list[float | None]:
