@@ -43,7 +43,7 @@ import logging
 import re
 import shlex
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -2703,3 +2703,48 @@ def variable_units(dataset: xr.Dataset, names) -> dict[str, str]:
     """Each named variable's ``units`` attribute ('' when it has none)."""
     return {name: str(dataset.variables[name].attrs.get("units", "")).strip() for name in names
             if name in dataset.variables}
+
+
+def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
+    """Refuse, as target or predictor, GRIB accumulations (``GRIB_stepType = "accum"``) on a time
+    axis without the files' own bounds whose spacing does not say each value's period
+    (:func:`_grib_accumulation_cells`: anything but one hour apart), whether or not their units
+    convert: ERA5-Land's ``tp`` kept at 00 UTC is the total of the day *before* each stamp, and
+    read as a daily value stamped at 00:00 it is the day beginning there, a day late against
+    every other variable (break45b A2); only the unit conversion refused it before. Bounds that
+    climann made as it opened the files (:data:`~climann.data.cell_bounds.MADE_BOUNDS_KEY`) are
+    none of the files'. See ECMWF, "ERA5-Land: data documentation" (accumulations from 00 UTC,
+    https://confluence.ecmwf.int/x/3AS2G) and "ERA5: data documentation", "Accumulations".
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    names : sequence of str
+        The run's target and predictors.
+    where : str
+        The files, for the message.
+
+    Raises
+    ------
+    ClimannError
+        Naming the variable, the spacing and the bounds to add (or the units of a mean daily total).
+    """
+    from climann.data.cell_bounds import MADE_BOUNDS_KEY
+    from climann.data.fill_like import time_dimension
+
+    for name in names:
+        if name not in dataset.data_vars or not _accumulated_by_a_forecast_model(dataset[name]):
+            continue
+        variable = dataset[name]
+        dim = time_dimension(variable)
+        if dim is None or variable.sizes[dim] < 2:
+            continue
+        bounds = dataset[dim].attrs.get("bounds") or dataset[dim].encoding.get("bounds")
+        if bounds in dataset.variables and not dataset[bounds].encoding.get(MADE_BOUNDS_KEY):
+            continue
+        if _grib_accumulation_cells(variable, dim, "IN.nc OUT.nc") is None:
+            continue
+        raise ClimannError(_on_copies(variable, where, lambda files, variable=variable, dim=dim: (
+            f"'{name}' in {where} would be read as the value of each time step, but "
+            f"{_grib_accumulation_cells(variable, dim, files)}"), name="time_cells_fixed"))
