@@ -45,6 +45,7 @@ from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complet
 from climann.data.sample_data import write_sample_dataset
 from climann.data.sources import files_text
 from climann.data.fill_like import BlockReads, read_together
+from climann.data.running_totals import planned_running_totals
 from climann.data.target_copies import TargetCopy, check_named_target_copies, copy_note, planned_target_copies
 from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
@@ -174,12 +175,19 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
     if data.predictors is not None and data.features is not None:
         return config
     dataset = open_selected(config) if dataset is None else dataset
+    # the totals found by their values are left out as info leaves them out, not refused as predictors
+    # no one named (break45b A4): the same read as info's, of the amounts and accumulations only
+    value_totals = None
+    if data.predictors is None:
+        (found,) = read_together(planned_running_totals(dataset, [name for name in dataset.data_vars
+                                                                  if name != data.target]))
+        value_totals = found()
     chosen = default_inputs(
         dataset, data.target, predictors=data.predictors, features=data.features,
         where=", ".join(Path(f).name for f in data.paths) or "the data", mode=data.mode,
         # a missing target is said by default_inputs, naming the variables there are
         training_steps=training_steps(config, dataset) if data.predictors is None and data.target in dataset.data_vars
-        else None,
+        else None, value_totals=value_totals,
     )
     for note in chosen.notes(data.target):
         run_logger.warning(note)
