@@ -328,7 +328,10 @@ class DefaultInputs:
                          "name them in [data] predictors (--predictors) to use them anyway"
                          + (f"; {self.metric_area_advice}" if self.metric_area_advice else ""))
         if self.running_totals:
-            shown = "; ".join(f"{name}, {reason}" for name, reason in self.running_totals.items())
+            said: dict[str, list[str]] = {}
+            for name, reason in self.running_totals.items():  # one reason for a file's every accumulation: once
+                said.setdefault(reason, []).append(name)
+            shown = "; ".join(f"{', '.join(names)}, {reason}" for reason, names in said.items())
             notes.append(f"left out of the default predictors: totals accumulated since a start, not amounts of each "
                          f"time step ({shown}); name them in [data] predictors (--predictors) to be given the line "
                          "that writes each step's amount")

@@ -60,6 +60,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.standard_names import standard_name_of
 from climann.data.file_encodings import as_stored_in, commands_for_files, file_encodings, files_by_answer
 from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, fill_like_values, marking_fix,
                                    name_in_command, read_together, steps_text, time_dimension)
@@ -177,7 +178,7 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
         return None
     if described_as_anomaly(name, attrs):
         return None
-    standard = str(attrs.get("standard_name", "")).strip()
+    standard = standard_name_of(attrs)  # cfgrib's placeholder "unknown" (ERA5's tp, CDS NetCDF) names none
     if standard:
         if NONNEGATIVE_STANDARD_NAMES.search(standard) and not SIGNED_WORDS.search(standard):
             return f"its standard_name {standard}"
