@@ -399,7 +399,21 @@ def _window_start(whole: xr.Dataset, lead: xr.DataArray, kind: str, *, names: li
     positive = every[every > 0]
     if positive.size and chosen == positive.min():
         return lead.copy(data=np.float64(0.0))
+    if _one_step_of_the_series(whole, lead):  # ERA5-Land's step=24: the day's total (break45b A5)
+        return lead.copy(data=np.float64(0.0))
     raise _accumulation_refusal(whole, lead, earlier, names, where)
+
+
+def _one_step_of_the_series(whole: xr.Dataset, lead: xr.DataArray) -> bool:
+    """Whether the chosen lead ``lead`` of an accumulation is a day or more, equals the spacing of
+    the reference times and comes from a producer that accumulates from the start
+    (:func:`accumulates_from_the_start`): each total then covers [reference, valid time], one step
+    of the series, as with one lead alone (:func:`_total_over_its_own_window`): ERA5-Land's GRIB
+    at ``step`` = 24 h (steps 1–24 from each day's 00 UTC) is each day's total (ECMWF, "ERA5-Land:
+    data documentation", https://confluence.ecmwf.int/x/3AS2G: accumulated from the forecast's start)."""
+    hours = float(lead.values) * _hours_per_unit(lead)
+    return bool(hours >= 24.0 and hours == _reference_spacing_hours(whole, str(lead.name))
+                and accumulates_from_the_start(whole))
 
 
 def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.ndarray, names: list[str],
@@ -419,11 +433,20 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
               f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; t.to_netcdf({copy!r})")
     return ClimannError(
         f"{', '.join(names)} in {where} are GRIB accumulations (GRIB_stepType = accum): at {lead_dim} = {value:g} "
-        f"{units} each value is the total from the forecast start (ECMWF's S2S and ENS forecasts), over {value:g} "
-        f"{units}, not over one step as observations are; write the totals over each step (bounded by the step "
-        f"before) and choose from those, e.g. {python_command(script)} (at {lead_dim} = {value:g} the total from "
-        f"{before:g} to {value:g} {units}); if your values are totals over the step before already (ERA5's hourly "
-        f"totals), give '{lead_dim}' CF bounds that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
+        f"{units} each value is the total from the forecast start (ECMWF's forecasts: S2S, ENS, ERA5-Land's from "
+        f"00 UTC), over {value:g} {units}, which is not one step of the series of forecast starts "
+        f"({_spacing_text(whole, lead_dim)}): its totals overlap; for the total over one step of the series choose "
+        f"the lead equal to that spacing (ERA5-Land's day at {lead_dim} = 24 hours, its forecasts starting daily); "
+        f"for the totals over each lead step (bounded by the step before), write them and choose from those, e.g. "
+        f"{python_command(script)} (at {lead_dim} = {value:g} the total from {before:g} to {value:g} {units}, not "
+        f"from the start); if your values are totals over the step before already (ERA5's hourly totals), give "
+        f"'{lead_dim}' CF bounds that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
+
+
+def _spacing_text(whole: xr.Dataset, lead_dim: str) -> str:
+    """``"24 hours apart"``: the spacing of the reference times, or that it is not one spacing."""
+    hours = _reference_spacing_hours(whole, lead_dim)
+    return "not evenly spaced" if np.isnan(hours) else f"{hours:g} hours apart"
 
 
 #: The Python (xarray) that writes a copy of a forecast file of one lead time ``step`` with CF
