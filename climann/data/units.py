@@ -2712,8 +2712,8 @@ def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, wher
     convert: ERA5-Land's ``tp`` kept at 00 UTC is the total of the day *before* each stamp, and
     read as a daily value stamped at 00:00 it is the day beginning there, a day late against
     every other variable (break45b A2); only the unit conversion refused it before. Bounds that
-    climann made as it opened the files (:data:`~climann.data.cell_bounds.MADE_BOUNDS_KEY`) are
-    none of the files'. See ECMWF, "ERA5-Land: data documentation" (accumulations from 00 UTC,
+    climann made from what the files say (a forecast's lead bounds, :mod:`climann.data.forecast_windows`)
+    give the period as the files' own do. See ECMWF, "ERA5-Land: data documentation" (accumulations from 00 UTC,
     https://confluence.ecmwf.int/x/3AS2G) and "ERA5: data documentation", "Accumulations".
 
     Parameters
@@ -2730,7 +2730,6 @@ def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, wher
     ClimannError
         Naming the variable, the spacing and the bounds to add (or the units of a mean daily total).
     """
-    from climann.data.cell_bounds import MADE_BOUNDS_KEY
     from climann.data.fill_like import time_dimension
 
     for name in names:
@@ -2741,7 +2740,7 @@ def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, wher
         if dim is None or variable.sizes[dim] < 2:
             continue
         bounds = dataset[dim].attrs.get("bounds") or dataset[dim].encoding.get("bounds")
-        if bounds in dataset.variables and not dataset[bounds].encoding.get(MADE_BOUNDS_KEY):
+        if bounds in dataset.variables:  # the files' own, or made from what they say (a forecast's lead bounds)
             continue
         if _grib_accumulation_cells(variable, dim, "IN.nc OUT.nc") is None:
             continue
