@@ -45,6 +45,7 @@ from climann.evaluation.baselines import (
     LinearRegression,
     blocks_after_months_left_out,
     climatology_prediction,
+    forecast_months_back,
     persistence_left_out,
     persistence_left_out_reason,
     persistence_prediction,
@@ -292,7 +293,8 @@ def gridded_predictions(
         predictions["persistence"] = persistence_prediction(truth, layout.time.values,
                                                             dates=layout.selection_dates(),
                                                             first_counted=layout.steps_before_range,
-                                                            segment_starts=layout.time_segment_starts())
+                                                            segment_starts=layout.time_segment_starts(),
+                                                            months_back=forecast_months_back(layout))
     return truth, predictions
 
 
