@@ -1295,9 +1295,11 @@ def _on_forecast_periods(axes: Sequence[_Axis], every_axis: Sequence[_Axis]) -> 
     forecasts = [axis for axis in axes if axis.lead]
     observed = [axis for axis in axes if not axis.lead]
     frequency = observed[0].period_frequency if forecasts and observed else None
-    if forecasts and observed and all(axis.month_values for axis in forecasts) and all(
-            map(_month_start, observed[0].times)):
-        frequency = "monthly"  # each forecast month with the same month of the others, however far apart their steps
+    if forecasts and observed and all(axis.month_values for axis in forecasts):
+        if all(frequency_of(axis.times) == "monthly" for axis in forecasts) and frequency == "monthly":
+            return list(axes), list(every_axis)  # month after month beside months: as any monthly series
+        if all(map(_month_start, observed[0].times)):
+            frequency = "monthly"  # each forecast month with the same month of the others, however far apart
     if frequency is None:
         return list(axes), list(every_axis)
     paired = {axis.variable: axis.with_periods(frequency, paired=True) for axis in every_axis

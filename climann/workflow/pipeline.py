@@ -470,7 +470,8 @@ def grid_metrics(
                           window_days=None if climatology is None else config.evaluation.climatology_window_days,
                           scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
                           weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
-                          months_left_out=blocks_after_months_left_out(layout, split.time_masks))
+                          months_left_out=blocks_after_months_left_out(layout, split.time_masks),
+                          forecast_months=forecast_months_back(layout))
     return metrics | target_means_entry(config)
 
 

@@ -395,6 +395,7 @@ def evaluate_distributed(
         scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
         weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
+        forecast_months=forecast_months_back(layout),
     )
     metrics.update(target_means_entry(config))
     if own_data and "train" in split.time_masks:
