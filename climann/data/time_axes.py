@@ -76,6 +76,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.cell_methods import time_cell_method, time_value_word, with_time_method, within_years_method
+from climann.data.cell_bounds import with_made_time_bounds
 from climann.data.coords import time_coordinate
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
@@ -91,7 +92,8 @@ from climann.data.step_periods import (
     unknown_periods_refusal,
 )
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, date_text, own_series_lag_name, own_series_lag_of, values_text,
+    TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, own_series_lag_name,
+    own_series_lag_of, values_text,
 )
 from climann.data.lags import lagged_steps
 from climann.data.time_cells import check_stamps_in_cells
@@ -1120,7 +1122,8 @@ def on_common_time_steps(
     _warn_offset_cells(axes)
     _check_paired_cells(axes)
     if not axes or _stamped_alike(every_axis, axes):
-        return list(datasets), list(names)
+        return _with_forecast_month_cells(list(datasets), list(names), axes, time)
+    own = axes[0].frequency  # the target's own spacing, before a forecast's months choose among its steps
     axes, every_axis = _on_forecast_periods(axes, every_axis)
     if len(axes) > 1:
         start, end = _check_same_steps(axes, names)
@@ -1134,7 +1137,56 @@ def on_common_time_steps(
     _warn_common_period(axes, start, end, chosen, in_file_order=in_file_order)
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
-    return [dataset for dataset, _ in files], [name for _, name in files]
+    return _with_forecast_month_cells([dataset for dataset, _ in files], [name for _, name in files], axes, time,
+                                      own=own)
+
+
+def _with_forecast_month_cells(datasets: list[xr.Dataset], names: list, axes: Sequence[_Axis], time: str | None,
+                               *, own: str | None = None) -> tuple[list[xr.Dataset], list]:
+    """``datasets`` and ``names``, the target's datasets given the calendar month beginning at each
+    stamp as CF time bounds when a used variable is a seasonal forecast at one lead month
+    (:attr:`_Axis.month_values`) and the target, without bounds, is stamped on the 1st of months
+    that are not every month (February, May, August and November of monthly observations paired
+    with starts in those months; December observations beside November starts at
+    ``forecastMonth = 2``). Read from their spacing, such values were taken for three-month or
+    yearly means: their seasons in the scores and features three months or a year wide (break45d
+    B2: February in MAM). Paired month by month with the forecast, each is one month's. When the
+    target's own steps were so spaced already (``cdo selmon,2,5,8,11``), one warning says the
+    reading; from every month of the observations (``own``, the target's frequency before the
+    forecast's months chose among its steps), an INFO line."""
+    forecasts = [axis for axis in axes if axis.month_values]
+    if not forecasts or not axes or axes[0].month_values or time is None:
+        return datasets, names
+    target = axes[0]
+    if any(cell is not None for cell in target.cells) or not all(map(_month_start, target.times)):
+        return datasets, names
+    result, given = [], False
+    for dataset in datasets:
+        if (target.variable not in dataset.data_vars or time not in dataset.dims or "bounds" in dataset[time].attrs
+                or dataset.sizes[time] < 1):
+            result.append(dataset)
+            continue
+        stamps = np.asarray(dataset[time].values)
+        if frequency_of(stamps) == "monthly" or not all(map(_month_start, stamps)):
+            result.append(dataset)
+            continue
+        cells = np.array([[stamp, month_start(month_number(stamp) + 1, stamp)] for stamp in stamps], dtype=object)
+        result.append(with_made_time_bounds(dataset, time, cells))
+        given = True
+    if given:
+        own = own or frequency_of(target.times)
+        beside = _listed([axis.variable for axis in forecasts])
+        text = (f"{target.variable} is read month by month beside {beside}, a seasonal forecast at one lead month "
+                f"({forecasts[0].lead}) whose values are each one calendar month's: each {target.variable} value is "
+                f"read as the month beginning at its stamp")
+        if own == "monthly":
+            _log.info("%s", text)
+        else:
+            note_once(_log, logging.WARNING, (
+                f"{text} ({target.variable} has no time bounds and is {own or 'one step'} apart, stamped on the 1st: "
+                f"nothing in its file says how long its values are); if they are means of several months, give the "
+                f"forecast of the same months instead"), key=("forecast month cells", target.variable))
+    return result, names
 
 
 def _paired_by_cells(axes: Sequence[_Axis]) -> bool:

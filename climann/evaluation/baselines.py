@@ -1344,7 +1344,8 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
         if np.all(forecast_persistence_steps(times, months_back, segment_starts=starts) < 0):
             return (f"the run's predictor is a forecast, whose persistence is the target's value of the month before "
                     f"the forecast started ({months_back} month{'s' if months_back > 1 else ''} before each valid "
-                    f"month), and the target holds no such month (give the target's every month to have it)")
+                    f"month), and the target's values read (those paired with the forecast's valid months) hold none "
+                    f"of those months")
         return None
     for steps in blocks:  # each block of split_files its own series (break43c A6: left out of every block)
         reason = _series_left_out(layout, steps, lags=lags)

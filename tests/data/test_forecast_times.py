@@ -520,15 +520,22 @@ def test_monthly_forecasts_months_apart_are_paired_with_the_same_months(tmp_path
     (exit 0), or refused again in a loop. Each forecast month goes with the same month of the
     monthly observations (numpy on the raw arrays), never a season's mean."""
     hindcast, observations, files = _seasonal_starts_in(tmp_path, starts)
-    selected = _opened_and_selected(files, {"number": 0, "forecastMonth": lead})
+    select = {"number": 0, "forecastMonth": lead}
+    selected = select_values(open_dataset(files, select=select, grid_of="obs_t2m", variables=["obs_t2m", "t2m"]),
+                             select)  # as a run reads them, the observations its target
     valid = hindcast["valid_time"].values[:, lead - 1]
-    assert _dates(selected["time"].values) == _dates(_cftime(valid))
     at = np.searchsorted(observations["valid_time"].values, valid)
     np.testing.assert_array_equal(observations["valid_time"].values[at], valid)
     np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
     np.testing.assert_array_equal(selected["t2m"].transpose("time", ...).values, hindcast["t2m"].values[0, :, lead - 1])
     seasonal = np.stack([observations["obs_t2m"].values[index:index + 3].mean(axis=0) for index in at])
     assert np.sqrt(np.mean((selected["obs_t2m"].values - seasonal) ** 2)) > 1.0  # what a season's mean gave
+    # each value one month's (its time at the cell's middle): its season in the scores and features is its
+    # month's (February in DJF, not MAM)
+    cells = selected[selected["time"].attrs["bounds"]].values
+    months_after = observations["valid_time"].values[at + 1]
+    assert _dates(cells[:, 0]) == _dates(_cftime(valid)) and _dates(cells[:, 1]) == _dates(_cftime(months_after))
+    assert all(lower < time < upper for time, (lower, upper) in zip(selected["time"].values, cells, strict=True))
 
 
 def test_monthly_forecasts_beside_other_months_are_refused_naming_the_lead_that_fits(tmp_path):

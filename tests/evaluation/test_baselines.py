@@ -1761,5 +1761,5 @@ def test_a_forecast_runs_persistence_is_the_value_of_the_month_before_the_start(
     assert np.isnan(predicted[:, 0, 0]).sum() == sum(month - lead not in keep for month in keep) >= lead + 1
     decembers = np.array([cftime.DatetimeGregorian(year, 12, 1) for year in range(1993, 2000)])
     selections = [("forecastMonth", 2, {})]
-    assert "holds no such month" in persistence_left_out(_forecast_layout(decembers, selections))
+    assert "hold none of those months" in persistence_left_out(_forecast_layout(decembers, selections))
     assert persistence_left_out(_forecast_layout(times, selections)) is None
