@@ -687,6 +687,11 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
                 "November", "December")
 
 
+def _named_months(months: Sequence[int]) -> str:
+    """``"November, December"`` for months 11 and 12."""
+    return ", ".join(_MONTH_NAMES[month - 1] for month in months)
+
+
 def _month_values_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
     """The refusal of a seasonal forecast at one lead month (:attr:`_Axis.month_values`: each
     value one calendar month's) beside a variable whose steps are not monthly but all stamped on
@@ -702,21 +707,21 @@ def _month_values_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
         return None
     theirs = sorted({time.month for time in forecast.times})
     ours = sorted({time.month for time in observed.times})
-    named = lambda months: ", ".join(_MONTH_NAMES[month - 1] for month in months)  # noqa: E731
     lead = str(forecast.lead or "")
     name, _, value = lead.partition(" = ")
+    fc_months, ob_months = _named_months(theirs), _named_months(ours)
     ways = []
     if len(theirs) == 1 and len(ours) == 1 and value.strip().isdigit():
         other_lead = int(value) + (ours[0] - theirs[0]) % 12
-        ways.append(f"choose the lead month whose forecasts are of {named(ours)} (--select {name}={other_lead})")
-    ways.append(f"give {observed.variable}'s values of {named(theirs)} from monthly data "
+        ways.append(f"choose the lead month whose forecasts are of {ob_months} (--select {name}={other_lead})")
+    ways.append(f"give {observed.variable}'s values of {fc_months} from monthly data "
                 f"(`cdo selmon,{','.join(map(str, theirs))} IN.nc OUT.nc` on the monthly file, then --data OUT.nc)")
+    steps = steps_text(len(observed.times), observed.frequency)
     return ClimannError(
         f"{forecast.variable} is a seasonal forecast at one lead month ({lead}): each value is the forecast of one "
-        f"calendar month ({named(theirs)}, {forecast.period}), and {observed.variable} is stamped on the 1st of "
-        f"{named(ours)} ({observed.period}, {steps_text(len(observed.times), observed.frequency)}); {_SAME_STEPS}, "
-        f"each forecast month paired with the same month of {observed.variable}"
-        f"{', and they share none' if not set(theirs) & set(ours) else ''}; "
+        f"calendar month ({fc_months}, {forecast.period}), and {observed.variable} is stamped on the 1st of "
+        f"{ob_months} ({observed.period}, {steps}); {_SAME_STEPS}, each forecast month paired with the same month "
+        f"of {observed.variable}{', and they share none' if not set(theirs) & set(ours) else ''}; "
         f"{' or '.join(ways)}")
 
 
