@@ -40,7 +40,7 @@ from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.coords import WINDOW_LONG_NAME, WINDOW_SOURCE_KEY
 from climann.data.forecast_times import (
     FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
-    lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
+    is_lead_month, lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
 )
 from climann.data.grib import GRIB_FILE_NAME_KEY
 from climann.data.paths import is_grib_file
@@ -123,6 +123,8 @@ def with_window_cells(chosen: xr.Dataset, whole: xr.Dataset, *, where: str) -> x
     if len(leads) != 1 or leads[0] in chosen.dims or leads[0] not in chosen.coords:
         return chosen
     lead_dim, whole_valid = leads[0], forecast_valid_times(whole)
+    if is_lead_month(whole[lead_dim]):
+        return chosen  # a statistic over the calendar month its lead month counts, dated by that month's start
     kinds = {name: window_kind(whole[name]) for name in forecast_variables(whole)}
     stated = {name: kind for name, kind in kinds.items() if kind is not None}
     valid = _valid_times(chosen)

@@ -44,7 +44,8 @@ from climann.data.running_totals import planned_running_totals, running_total_re
 from climann.data.flags import codes_of_a_quantity, flag_classes
 from climann.data.identifiers import class_map_values
 from climann.data.forecast_times import (
-    calendar_months_per_unit, first_choices, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
+    LEAD_MONTH_NAMES, calendar_months_per_unit, first_choices, forecast_valid_times, forecast_variables, is_dated,
+    is_forecast_period, lead_month_of_months,
 )
 from climann.data.geometry import encircled_pole, longitude_ends, longitude_ends_text, steps_around_the_circle
 from climann.data.grid_points import named_points, on_points_of
@@ -58,7 +59,7 @@ from climann.data.open import (
     check_files_of_one_simulation,
     check_undated_files,
     REGRID_ADVICE, check_forecast_names, to_one_grid, expand_paths, files_on_the_most_common_grid,
-    forecasts_to_choose_in, open_dataset, open_input,
+    forecasts_to_choose_in, months_of_files, open_dataset, open_input,
 )
 from climann.data.paths import path_list
 from climann.data.point_pairs import files_at_different_places
@@ -242,6 +243,10 @@ def _opened_for_info_of(given: list[Path], *, overlap: str, select: Mapping[str,
     check_forecast_names(files, forecasts)  # a forecast beside observations of its name: renamed first
     choice = {dim: value for dataset, grid_dims in forecasts.values()
               for dim, value in first_choices(dataset, grid_dims).items()}
+    if forecasts:  # a seasonal forecast's lead month whose valid months the observations hold (break45d B1)
+        months = months_of_files([path for path in files if path not in forecasts])
+        for dataset, _ in forecasts.values():
+            choice.update(lead_month_of_months(dataset, months))
     opened, stations = _opened_with_a_station(files, overlap=overlap, select={**choice, **dict(select or {})})
     return files, other_grids, forecasts, choice, opened, stations
 
@@ -1185,7 +1190,11 @@ def _forecasts_section(forecasts: dict[Path, tuple[xr.Dataset, set[str]]], choic
     for path, (dataset, grid_dims) in forecasts.items():
         valid = forecast_valid_times(dataset)
         held = ", ".join(f"{name}({', '.join(map(str, dataset[name].dims))})" for name in forecast_variables(dataset))
-        chosen = ", ".join(f"{dim} = {_toml(choice[dim])}" for dim in first_choices(dataset, grid_dims))
+        firsts = first_choices(dataset, grid_dims)
+        matched = [dim for dim, value in firsts.items() if choice[dim] != value]
+        chosen = ", ".join(f"{dim} = {_toml(choice[dim])}" for dim in firsts) + (
+            f" ({', '.join(matched)}: the lead month whose valid months the other files hold; the first of each other)"
+            if matched else " (the first of each)")
         key = (held, str(valid.name), tuple(map(str, valid.dims)), tuple(valid.shape[1:]), chosen)
         alike.setdefault(key, []).append((path, tuple(valid.shape)))
     for (held, name, dims, _, chosen), files in alike.items():
@@ -1196,7 +1205,7 @@ def _forecasts_section(forecasts: dict[Path, tuple[xr.Dataset, set[str]]], choic
         lines.append(f"  {named}: {held}, forecasts on reference time × lead time, their valid times "
                      f"'{name}' on {' × '.join(dims)} ({shape}): set beside the other files by "
                      f"valid time once one lead time and one value of each other extra dimension are chosen; shown "
-                     f"here, and in the config below, with {chosen} (the first of each)")
+                     f"here, and in the config below, with {chosen}")
     return "\n".join(lines)
 
 
@@ -1488,7 +1497,11 @@ def _config_section(
                                     + (f"; the first value of {', '.join(defaulted)}: change it to the one you want"
                                        if defaulted else "")))
         else:
-            lines.append("# select: the first value of each; change it to the one you want")
+            matched = [f"{dim} = {_toml(value)}" for dim, value in selection.items()
+                       if str(dim).lower() in LEAD_MONTH_NAMES and value != 1]
+            lines.append(_commented(f"select: {matched[0]}, the lead month whose valid months the other files hold, "
+                                    f"and the first value of each other; change it to the one you want") if matched
+                         else "# select: the first value of each; change it to the one you want")
         lines += [_commented(end) for dim, value in selection.items() if (end := vertical_end(dataset, dim, value))]
         lines += [_commented(f"{dim}: {note}") for dim in selection
                   if dim in dataset.dims and (note := interleaved_leads(dataset, dim))]

@@ -899,6 +899,23 @@ def _season_counts_of_every_file(files: Sequence[str | Path]) -> Iterator[None]:
         raise
 
 
+def months_of_files(files: Sequence[Path]) -> set[int]:
+    """The calendar months (1–12) of the time stamps of ``files``, each opened alone as a run
+    opens it (:func:`_open_one`); a file without a time axis of dates adds none. ``climann info``
+    proposes the lead month of a seasonal forecast whose valid months these are
+    (:func:`~climann.data.forecast_times.lead_month_of_months`)."""
+    months: set[int] = set()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Ambiguous reference date string")  # as _open_group
+        for path in files:
+            dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True))
+            time = time_coordinate(dataset)
+            if time is None or dataset[time].ndim != 1:
+                continue
+            months |= {stamp.month for stamp in np.ravel(dataset[time].values) if hasattr(stamp, "month")}
+    return months
+
+
 def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset, set[str]]]:
     """The files of several whose valid times lie on several dimensions (a forecast with
     several lead times, :func:`~climann.data.forecast_times.lead_dimensions`), each opened

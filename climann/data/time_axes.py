@@ -76,10 +76,11 @@ import numpy as np
 import xarray as xr
 
 from climann.data.cell_methods import time_cell_method, time_value_word, with_time_method, within_years_method
+from climann.data.cell_bounds import with_made_time_bounds
 from climann.data.coords import time_coordinate
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
-from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
+from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, is_lead_month
 from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
@@ -91,7 +92,8 @@ from climann.data.step_periods import (
     unknown_periods_refusal,
 )
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, date_text, own_series_lag_name, own_series_lag_of, values_text,
+    TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, own_series_lag_name,
+    own_series_lag_of, values_text,
 )
 from climann.data.lags import lagged_steps
 from climann.data.time_cells import check_stamps_in_cells
@@ -134,6 +136,7 @@ class _Axis:
     value_word: str = "mean"  # what each value is over its cell (cell_methods.time_value_word): totals are summed
     instants: bool = False  # values at instants (cell_methods "time: point"), not statistics over their cells
     statistic: bool = False  # cell_methods (or GRIB stepType) name a statistic over time: "time: mean", "avg"
+    month_values: bool = False  # a seasonal forecast at one lead month (forecastMonth): each value one calendar month's
 
     @property
     def file(self) -> str | Path:
@@ -142,7 +145,13 @@ class _Axis:
 
     @property
     def frequency(self) -> str | None:
-        return frequency_of(self.times)
+        """The frequency of its steps (:func:`~climann.data.step_periods.frequency_of`); "monthly"
+        for a seasonal forecast at one lead month (:attr:`month_values`), whatever its spacing: what
+        a value is a statistic over decides, not how far apart its steps are. November starts at
+        ``forecastMonth = 1`` (one November mean a year) were read as yearly values and paired with
+        the December observations of the same years (break45d B1); starts in Feb/May/Aug/Nov as
+        three-month seasons (B2, B3)."""
+        return "monthly" if self.month_values else frequency_of(self.times)
 
     @property
     def cell_frequency(self) -> str | None:
@@ -284,6 +293,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     value_words: dict[str, str] = {}
     instants: dict[str, bool] = {}
     statistics: dict[str, bool] = {}
+    month_values: dict[str, bool] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -301,7 +311,10 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             value_words.setdefault(variable, time_value_word(dataset[variable].attrs.get("cell_methods"), time))
             instants.setdefault(variable, time_cell_method(dataset[variable].attrs.get("cell_methods"),
                                                            time) == "time: point")
-            leads.setdefault(variable, _chosen_lead(dataset) if _at_valid_instants(dataset[variable], held) else None)
+            monthly = _lead_month(dataset) is not None
+            month_values.setdefault(variable, monthly)
+            leads.setdefault(variable, _chosen_lead(dataset) if monthly or _at_valid_instants(dataset[variable], held)
+                             else None)
             statistics.setdefault(variable, _names_a_statistic(dataset[variable]))
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
@@ -311,7 +324,8 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
                           windows=variable in windows, lead=leads[variable],
                           file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable],
-                          instants=instants[variable], statistic=statistics[variable]))
+                          instants=instants[variable], statistic=statistics[variable],
+                          month_values=month_values[variable]))
     return time_name, axes
 
 
@@ -346,7 +360,17 @@ def _chosen_lead(dataset: xr.Dataset) -> str | None:
     for name, coordinate in dataset.coords.items():
         if coordinate.ndim == 0 and is_forecast_period(coordinate) and np.issubdtype(coordinate.dtype, np.number):
             return f"{name} = {coordinate.item():g} {coordinate.attrs.get('units', '')}".rstrip()
+    if (lead := _lead_month(dataset)) is not None:
+        return f"{lead.name} = {lead.item():g}"
     return None
+
+
+def _lead_month(dataset: xr.Dataset) -> xr.DataArray | None:
+    """The chosen lead month of a seasonal forecast (a scalar ``forecastMonth``, ``leadtime_month``:
+    :func:`~climann.data.forecast_times.is_lead_month`), whose values are each one calendar month's
+    statistic, stamped at the month's first instant; None otherwise."""
+    return next((coordinate for coordinate in dataset.coords.values() if coordinate.ndim == 0
+                 and is_lead_month(coordinate) and np.issubdtype(coordinate.dtype, np.number)), None)
 
 
 def _listed(parts: Sequence[str]) -> str:
@@ -615,6 +639,8 @@ def _frequency_refusal(first: _Axis, other: _Axis, used: Sequence[_Axis] = ()) -
     wind) are told to take the finer at the coarser's times of day (:func:`_subsampling_advice`:
     3-hourly means of instants, stamped 01:30, were then refused beside the instants, break43c
     A5); ``used``: the run's axes, whose variables in the finer's files must all be instants."""
+    if (months := _month_values_refusal(first, other)) is not None:
+        return months
     coarse, fine = (first, other) if median_step_days(first.times) > median_step_days(other.times) else (other, first)
     time = dict(fine.file_dims).get(fine.file, "time")
     cycles = one_cycle_advice(fine.file, time, fine.lead, fine.variable) if fine.lead and _sub_daily(fine) else None
@@ -655,6 +681,48 @@ def _file_averaging_advice(fine: _Axis, frequency: str, time: str, used: Sequenc
 
 #: :attr:`_Axis.value_word` → what :func:`series_averaging_advice` does with it: totals summed, the rest averaged.
 _SERIES_WORDS = {"total": "total"}
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
+def _named_months(months: Sequence[int]) -> str:
+    """``"November, December"`` for months 11 and 12."""
+    return ", ".join(_MONTH_NAMES[month - 1] for month in months)
+
+
+def _month_values_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
+    """The refusal of a seasonal forecast at one lead month (:attr:`_Axis.month_values`: each
+    value one calendar month's) beside a variable whose steps are not monthly but all stamped on
+    the 1st of months (December observations one a year, ``cdo selmon,12``; starts in
+    Feb/May/Aug/Nov): each forecast month must be paired with the same month of the other, never
+    with the year or three-month season its stamp opens. Names the months of each and the two ways
+    out: the lead month whose valid month is the other's (``--select forecastMonth=2``) when the
+    other holds one month a year, or the other's values of the forecast's months
+    (``cdo selmon,…`` on monthly observations). None when neither axis is such a forecast, or the
+    other's stamps are not all month starts (daily observations: averaged as any finer axis)."""
+    forecast, observed = (first, other) if first.month_values else (other, first)
+    if not forecast.month_values or observed.month_values or not all(map(_month_start, observed.times)):
+        return None
+    theirs = sorted({time.month for time in forecast.times})
+    ours = sorted({time.month for time in observed.times})
+    lead = str(forecast.lead or "")
+    name, _, value = lead.partition(" = ")
+    fc_months, ob_months = _named_months(theirs), _named_months(ours)
+    ways = []
+    if len(theirs) == 1 and len(ours) == 1 and value.strip().isdigit():
+        other_lead = int(value) + (ours[0] - theirs[0]) % 12
+        ways.append(f"choose the lead month whose forecasts are of {ob_months} (--select {name}={other_lead})")
+    ways.append(f"give {observed.variable}'s values of {fc_months} from monthly data "
+                f"(`cdo selmon,{','.join(map(str, theirs))} IN.nc OUT.nc` on the monthly file, then --data OUT.nc)")
+    steps = steps_text(len(observed.times), observed.frequency)
+    return ClimannError(
+        f"{forecast.variable} is a seasonal forecast at one lead month ({lead}): each value is the forecast of one "
+        f"calendar month ({fc_months}, {forecast.period}), and {observed.variable} is stamped on the 1st of "
+        f"{ob_months} ({observed.period}, {steps}); {_SAME_STEPS}, each forecast month paired with the same month "
+        f"of {observed.variable}{', and they share none' if not set(theirs) & set(ours) else ''}; "
+        f"{' or '.join(ways)}")
 
 
 def _times_of_day(coarse: _Axis, fine: _Axis) -> list[int] | None:
@@ -1059,7 +1127,8 @@ def on_common_time_steps(
     _warn_offset_cells(axes)
     _check_paired_cells(axes)
     if not axes or _stamped_alike(every_axis, axes):
-        return list(datasets), list(names)
+        return _with_forecast_month_cells(list(datasets), list(names), axes, time)
+    own = axes[0].frequency  # the target's own spacing, before a forecast's months choose among its steps
     axes, every_axis = _on_forecast_periods(axes, every_axis)
     if len(axes) > 1:
         start, end = _check_same_steps(axes, names)
@@ -1073,7 +1142,56 @@ def on_common_time_steps(
     _warn_common_period(axes, start, end, chosen, in_file_order=in_file_order)
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
-    return [dataset for dataset, _ in files], [name for _, name in files]
+    return _with_forecast_month_cells([dataset for dataset, _ in files], [name for _, name in files], axes, time,
+                                      own=own)
+
+
+def _with_forecast_month_cells(datasets: list[xr.Dataset], names: list, axes: Sequence[_Axis], time: str | None,
+                               *, own: str | None = None) -> tuple[list[xr.Dataset], list]:
+    """``datasets`` and ``names``, the target's datasets given the calendar month beginning at each
+    stamp as CF time bounds when a used variable is a seasonal forecast at one lead month
+    (:attr:`_Axis.month_values`) and the target, without bounds, is stamped on the 1st of months
+    that are not every month (February, May, August and November of monthly observations paired
+    with starts in those months; December observations beside November starts at
+    ``forecastMonth = 2``). Read from their spacing, such values were taken for three-month or
+    yearly means: their seasons in the scores and features three months or a year wide (break45d
+    B2: February in MAM). Paired month by month with the forecast, each is one month's. When the
+    target's own steps were so spaced already (``cdo selmon,2,5,8,11``), one warning says the
+    reading; from every month of the observations (``own``, the target's frequency before the
+    forecast's months chose among its steps), an INFO line."""
+    forecasts = [axis for axis in axes if axis.month_values]
+    if not forecasts or not axes or axes[0].month_values or time is None:
+        return datasets, names
+    target = axes[0]
+    if any(cell is not None for cell in target.cells) or not all(map(_month_start, target.times)):
+        return datasets, names
+    result, given = [], False
+    for dataset in datasets:
+        if (target.variable not in dataset.data_vars or time not in dataset.dims or "bounds" in dataset[time].attrs
+                or dataset.sizes[time] < 1):
+            result.append(dataset)
+            continue
+        stamps = np.asarray(dataset[time].values)
+        if frequency_of(stamps) == "monthly" or not all(map(_month_start, stamps)):
+            result.append(dataset)
+            continue
+        cells = np.array([[stamp, month_start(month_number(stamp) + 1, stamp)] for stamp in stamps], dtype=object)
+        result.append(with_made_time_bounds(dataset, time, cells))
+        given = True
+    if given:
+        own = own or frequency_of(target.times)
+        beside = _listed([axis.variable for axis in forecasts])
+        text = (f"{target.variable} is read month by month beside {beside}, a seasonal forecast at one lead month "
+                f"({forecasts[0].lead}) whose values are each one calendar month's: each {target.variable} value is "
+                f"read as the month beginning at its stamp")
+        if own == "monthly":
+            _log.info("%s", text)
+        else:
+            note_once(_log, logging.WARNING, (
+                f"{text} ({target.variable} has no time bounds and is {own or 'one step'} apart, stamped on the 1st: "
+                f"nothing in its file says how long its values are); if they are means of several months, give the "
+                f"forecast of the same months instead"), key=("forecast month cells", target.variable))
+    return result, names
 
 
 def _paired_by_cells(axes: Sequence[_Axis]) -> bool:
@@ -1234,6 +1352,11 @@ def _on_forecast_periods(axes: Sequence[_Axis], every_axis: Sequence[_Axis]) -> 
     forecasts = [axis for axis in axes if axis.lead]
     observed = [axis for axis in axes if not axis.lead]
     frequency = observed[0].period_frequency if forecasts and observed else None
+    if forecasts and observed and all(axis.month_values for axis in forecasts):
+        if all(frequency_of(axis.times) == "monthly" for axis in forecasts) and frequency == "monthly":
+            return list(axes), list(every_axis)  # month after month beside months: as any monthly series
+        if all(map(_month_start, observed[0].times)):
+            frequency = "monthly"  # each forecast month with the same month of the others, however far apart
     if frequency is None:
         return list(axes), list(every_axis)
     paired = {axis.variable: axis.with_periods(frequency, paired=True) for axis in every_axis

@@ -1311,6 +1311,9 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     so are samples a year or more apart (an ice core's), each by the sample before it. Such
     periods thinned by the run (every other CPC pentad, ``time_stride = 2``) are left out for
     that reason (:attr:`~climann.data.layout.GridLayout.value_periods`), not as irregular data.
+    A run on a forecast at one lead in months (:func:`forecast_months_back`) needs none of these
+    steps: its persistence is the month observed before each forecast's start
+    (:func:`forecast_persistence_steps`), left out only when the target holds none of those months.
     Each block of ``split_files`` is judged on its own series
     (:meth:`~climann.data.layout.GridLayout.time_segment_starts`): two members of the same years
     as the training and the validation block repeat every date, and persistence was left out of
@@ -1337,6 +1340,13 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     blocks = [steps for steps in blocks if len(steps) > 1] if len(blocks) > 1 else blocks
     if len(times) < 2 or not blocks:
         return SINGLE_STEP_REASON
+    if (months_back := forecast_months_back(layout)) is not None:  # by calendar months: no regular step needed
+        if np.all(forecast_persistence_steps(times, months_back, segment_starts=starts) < 0):
+            return (f"the run's predictor is a forecast, whose persistence is the target's value of the month before "
+                    f"the forecast started ({months_back} month{'s' if months_back > 1 else ''} before each valid "
+                    f"month), and the target's values read (those paired with the forecast's valid months) hold none "
+                    f"of those months")
+        return None
     for steps in blocks:  # each block of split_files its own series (break43c A6: left out of every block)
         reason = _series_left_out(layout, steps, lags=lags)
         if reason is not None:
@@ -1576,9 +1586,85 @@ def _series_previous_steps(times: np.ndarray) -> np.ndarray | None:
     return previous_samples(times)
 
 
+def forecast_months_back(layout: GridLayout) -> int | None:
+    """How many calendar months before the valid month of each sample lies the last month
+    observed before its forecast started, when the run's predictors are a forecast at one lead
+    in months (:attr:`~climann.data.layout.GridLayout.input_selections`): ECMWF's lead month
+    ``forecastMonth``/``leadtime_month`` = L (L-th calendar month of the forecast, 1 the start's,
+    :func:`~climann.data.forecast_times.is_lead_month`) gives L; a ``forecast_period`` of n months
+    (an NMME lead ``L`` = 0.5) gives ⌊n⌋ + 1. None for any other run (no forecast chosen, or a lead
+    in hours or days: persistence stays the step before)."""
+    from climann.data.forecast_times import LEAD_MONTH_NAMES, calendar_months_per_unit
+
+    for selection in layout.input_selections:
+        value = np.asarray(selection.values, dtype=object).reshape(())[()]
+        if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(float(value)):
+            continue
+        if str(selection.name).lower() in LEAD_MONTH_NAMES and float(value) >= 1:
+            return int(round(float(value)))
+        if selection.attrs.get("standard_name") == "forecast_period":
+            months = calendar_months_per_unit(str(selection.attrs.get("units", "")))
+            if months is not None and float(value) >= 0:
+                return int(math.floor(float(value) * months + 1e-9)) + 1
+    return None
+
+
+def forecast_persistence_steps(times: np.ndarray, months_back: int, *,
+                               segment_starts: np.ndarray | None = None) -> np.ndarray:
+    """The step persistence forecasts each step with in a forecast run: the step of the same series
+    in the month ``months_back`` months before the step's, the month before the forecast's start
+    (:func:`forecast_months_back`), so that the baseline knows only what was observed when the
+    forecast was issued; missing where the target does not hold that month (December
+    observations beside November starts: October is not among them, and another month's raw value
+    is no persistence of this one).
+
+    That is the persistence of an initialised forecast: the observation at the start (the initial
+    condition) carried to every lead time, as WeatherBench 2 defines it ("persistence forecast
+    ... uses the initial conditions as forecast for all lead times", Rasp et al. 2024, JAMES,
+    doi:10.1029/2023MS004019, section 4) and as seasonal verification uses it (the anomaly of the
+    month before the start persisted, Jolliffe and Stephenson 2012, Forecast Verification, 2nd ed.,
+    section 2.8). One step back of the valid month, at ``forecastMonth = 3``, is two months after
+    the forecast was issued (break45d B4: its ACC 0.64 beat the forecast's 0.39; known at the
+    start it is 0.25).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime or datetime64, shape (n_time,)
+        The valid months' stamps (any day of the month).
+    months_back : int
+        From :func:`forecast_months_back`, ≥ 1.
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's first step of its series (a block of ``split_files``).
+
+    Returns
+    -------
+    ndarray of int64, shape (n_time,)
+        The index of that step, −1 where none is in the data.
+
+    Examples
+    --------
+    >>> t = np.arange("1993-01", "1993-07", dtype="datetime64[M]").astype("datetime64[ns]")
+    >>> forecast_persistence_steps(t, 3).tolist()
+    [-1, -1, -1, 0, 1, 2]
+    """
+    stamps = np.asarray(times)
+    if stamps.dtype.kind == "M":
+        months = stamps.astype("datetime64[M]").astype(np.int64)
+    else:
+        months = np.array([time.year * 12 + time.month - 1 for time in stamps], dtype=np.int64)
+    series = np.zeros(len(stamps), np.int64) if segment_starts is None else np.asarray(segment_starts)
+    earlier = np.full(len(stamps), -1, np.int64)
+    for index, (month, first) in enumerate(zip(months, series, strict=True)):
+        held = np.flatnonzero((series == first) & (months == month - months_back))
+        if held.size:
+            earlier[index] = held[-1]
+    return earlier
+
+
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,
                            dates: np.ndarray | None = None, first_counted: int = 0,
-                           segment_starts: np.ndarray | None = None) -> np.ndarray:
+                           segment_starts: np.ndarray | None = None,
+                           months_back: int | None = None) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
 
     With ``times``, "earlier" is by time: ``lag`` steps of the axis's nominal frequency
@@ -1599,6 +1685,10 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
         The first step the warning counts (:func:`persistence_missing_steps`).
     segment_starts : ndarray of int, shape (n_time,), optional
         Each step's first step of its series (a block of ``split_files``): "earlier" within it.
+    months_back : int, optional
+        In a run on a forecast at one lead in months (:func:`forecast_months_back`): the value
+        of the last month observed before each forecast started
+        (:func:`forecast_persistence_steps`), in place of ``lag`` steps.
 
     Returns
     -------
@@ -1615,10 +1705,13 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
         predicted[lag:] = truth[:-lag]
         return predicted
     earlier = persistence_previous_steps(times, segment_starts=segment_starts) if lag == 1 else None
+    if months_back is not None:
+        earlier = forecast_persistence_steps(times, months_back, segment_starts=segment_starts)
     if earlier is None:
         earlier = lagged_steps(times, [lag], segment_starts=segment_starts).earlier[lag]  # refuses an axis without one
-    missing = persistence_missing_steps(earlier, times, first_counted=first_counted, dates=dates,
-                                        segment_starts=segment_starts)
+    missing = (np.zeros(0, np.int64) if months_back is not None  # the months before the first start: none observed
+               else persistence_missing_steps(earlier, times, first_counted=first_counted, dates=dates,
+                                              segment_starts=segment_starts))
     if missing.size:
         _log.warning(persistence_gap_warning(missing.size, times, after=missing, dates=dates))
     have = earlier >= 0

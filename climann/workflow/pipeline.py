@@ -45,6 +45,7 @@ from climann.evaluation.baselines import (
     LinearRegression,
     blocks_after_months_left_out,
     climatology_prediction,
+    forecast_months_back,
     persistence_left_out,
     persistence_left_out_reason,
     persistence_prediction,
@@ -292,7 +293,8 @@ def gridded_predictions(
         predictions["persistence"] = persistence_prediction(truth, layout.time.values,
                                                             dates=layout.selection_dates(),
                                                             first_counted=layout.steps_before_range,
-                                                            segment_starts=layout.time_segment_starts())
+                                                            segment_starts=layout.time_segment_starts(),
+                                                            months_back=forecast_months_back(layout))
     return truth, predictions
 
 
@@ -468,7 +470,8 @@ def grid_metrics(
                           window_days=None if climatology is None else config.evaluation.climatology_window_days,
                           scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
                           weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
-                          months_left_out=blocks_after_months_left_out(layout, split.time_masks))
+                          months_left_out=blocks_after_months_left_out(layout, split.time_masks),
+                          forecast_months=forecast_months_back(layout))
     return metrics | target_means_entry(config)
 
 

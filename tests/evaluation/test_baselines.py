@@ -1705,3 +1705,61 @@ def test_persistence_is_left_out_naming_the_block_whose_own_series_has_no_step()
 
     reason = persistence_left_out(_member_blocks_layout(irregular_val=True))
     assert reason == "the val block: the time axis has no regular step (irregular spacing)"
+
+
+def _forecast_layout(times, selections):
+    from climann.data.layout import Coordinate, GridLayout
+
+    return GridLayout(time=Coordinate("time", np.asarray(times)), latitude=Coordinate("lat", np.array([10.0])),
+                      longitude=Coordinate("lon", np.array([20.0])), time_units="days since 1993-01-01",
+                      calendar="standard", file_dims=("time", "lat", "lon"), target_name="t2m", target_attrs={},
+                      input_selections=tuple(Coordinate(name, np.asarray(value), attrs)
+                                             for name, value, attrs in selections))
+
+
+@pytest.mark.parametrize(("selections", "months_back"), [
+    pytest.param([("forecastMonth", 3, {}), ("number", 0, {"standard_name": "realization"})], 3, id="forecastMonth3"),
+    pytest.param([("leadtime_month", 1, {"standard_name": "forecast_period", "units": "months"})], 1,
+                 id="old-cds-leadtime_month1"),
+    pytest.param([("L", 1.5, {"standard_name": "forecast_period", "units": "months"})], 2, id="nmme-L1.5"),
+    pytest.param([("step", 21.0, {"standard_name": "forecast_period", "units": "days"})], None, id="s2s-days"),
+    pytest.param([("number", 0, {"standard_name": "realization"})], None, id="no-forecast"),
+])
+def test_a_forecast_runs_persistence_goes_back_to_the_month_before_the_start(selections, months_back):
+    """break45d B4: at ``forecastMonth = 3`` persistence was the month before the valid month, two
+    months after the forecast was issued (ACC 0.64 against the network's 0.39). A forecast's
+    persistence is the month before its start: L months back at lead month L (1 = the start's
+    month), ⌊n⌋ + 1 at a lead of n months (NMME's L = 1.5 starts a month and a half before the
+    middle of its valid month); a lead in days keeps the step before."""
+    import cftime
+
+    from climann.evaluation.baselines import forecast_months_back
+
+    times = [cftime.DatetimeGregorian(1993 + k // 12, k % 12 + 1, 1) for k in range(24)]
+    assert forecast_months_back(_forecast_layout(times, selections)) == months_back
+
+
+@pytest.mark.parametrize("lead", [1, 3])
+def test_a_forecast_runs_persistence_is_the_value_of_the_month_before_the_start(lead):
+    """Each valid month's persistence is the truth of the month ``lead`` months earlier (numpy on the
+    array by month index), missing where that month is not held: the first ``lead`` months, the
+    months after a gap, and every month of a target holding only Decembers (no November)."""
+    import cftime
+
+    from climann.evaluation.baselines import persistence_left_out
+
+    keep = [k for k in range(36) if k not in (9, 10)]  # October and November 1993 missing
+    times = np.array([cftime.DatetimeGregorian(1993 + k // 12, k % 12 + 1, 1) for k in keep])
+    truth = np.random.default_rng(4).normal(size=(len(keep), 2, 3))
+    predicted = persistence_prediction(truth, times, months_back=lead)
+    for step, month in enumerate(keep):
+        earlier = keep.index(month - lead) if month - lead in keep else None
+        if earlier is None:
+            assert np.isnan(predicted[step]).all()
+        else:
+            np.testing.assert_array_equal(predicted[step], truth[earlier])
+    assert np.isnan(predicted[:, 0, 0]).sum() == sum(month - lead not in keep for month in keep) >= lead + 1
+    decembers = np.array([cftime.DatetimeGregorian(year, 12, 1) for year in range(1993, 2000)])
+    selections = [("forecastMonth", 2, {})]
+    assert "hold none of those months" in persistence_left_out(_forecast_layout(decembers, selections))
+    assert persistence_left_out(_forecast_layout(times, selections)) is None

@@ -239,7 +239,9 @@ class ChunkEvaluation:
     season_index : ndarray of int, shape (n_time,), or None
     previous : ndarray of int, shape (n_time,), or None
         For ``persistence``: the index of the step one nominal step before each step, −1
-        where the axis lacks it (see :func:`climann.data.lags.previous_steps`).
+        where the axis lacks it (see :func:`climann.data.lags.previous_steps`); in a forecast run,
+        of the month before each forecast's start
+        (:func:`~climann.evaluation.baselines.forecast_persistence_steps`).
     season_of_step : ndarray of int, shape (n_time,), or None
         Each step's season (:func:`climann.evaluation.seasons.season_index`): sums per
         block and season too.
@@ -352,6 +354,27 @@ def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
     return read_samples(context.source, start - 1, start).target_field.astype(np.float64)
 
 
+def _persisted(context: ChunkEvaluation, truth: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Persistence on the chunk's steps: the truth at ``context.previous`` of each step, NaN
+    where −1. The previous step by time is the previous array step (or missing, a gap), read
+    from the chunk and the step before it; a forecast run's month before each start
+    (:func:`~climann.evaluation.baselines.forecast_persistence_steps`), further back, is read
+    from the source step by step for the steps outside the chunk."""
+    earlier = np.asarray(context.previous[start:stop])
+    steps = np.arange(start, stop)
+    if np.all((earlier < 0) | (earlier == steps - 1)):
+        persisted = np.concatenate([_previous_step(context, start), truth[:-1]])
+        persisted[earlier < 0] = np.nan
+        return persisted
+    persisted = np.full(truth.shape, np.nan)
+    for offset, step in enumerate(earlier):
+        if step >= start:
+            persisted[offset] = truth[step - start]
+        elif step >= 0:
+            persisted[offset] = read_samples(context.source, int(step), int(step) + 1).target_field[0]
+    return persisted
+
+
 def area_means(grids: dict[str, np.ndarray], area: np.ndarray) -> dict[str, np.ndarray]:
     """The series of the run's area-mean figure from the grids of one chunk: ``"truth"`` and
     every prediction, compared on the cells where both are present, as the in-memory run takes
@@ -386,9 +409,7 @@ def evaluate_chunk(
         elif name == "linear":
             grids[name] = local_grid(context.linear.predict(scaled)[:, 0], samples, start, stop)
         elif name == "persistence":
-            # the previous step by time is the previous array step, or missing (a gap)
-            grids[name] = np.concatenate([_previous_step(context, start), truth[:-1]])
-            grids[name][context.previous[start:stop] < 0] = np.nan
+            grids[name] = _persisted(context, truth, start, stop)
     blocks = context.block_of_step[start:stop]
     area = context.source.layout.cell_area_weights(steps=slice(start, stop))  # the chunk's steps' (sea ice)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
