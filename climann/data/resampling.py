@@ -130,8 +130,9 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         The periods' name in the copy's file name (``"seasonal"``).
     time : str
         The name of the time dimension in the file.
-    statistic : {"mean", "sum"}
-        What each period's value is of its steps': totals (``time: sum``) are summed.
+    statistic : {"mean", "sum", "max", "min"}
+        What each period's value is of its steps': totals (``time: sum``) are summed, maxima
+        (``time: maximum``) and minima give their extreme.
 
     Returns
     -------
@@ -150,8 +151,8 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
     >>> calendar_resample_command("pr.nc", "QS-DEC", "seasonal").endswith("pr.nc pr_seasonal.nc QS-DEC time")
     True
     """
-    if statistic not in ("mean", "sum"):
-        raise ValueError(f"statistic must be 'mean' or 'sum', not {statistic!r}")
+    if statistic not in ("mean", "sum", "max", "min"):
+        raise ValueError(f"statistic must be 'mean', 'sum', 'max' or 'min', not {statistic!r}")
     script = _PYTHON_CALENDAR_RESAMPLE.replace(".mean(keep_attrs=True)", f".{statistic}(keep_attrs=True)")
     return (f"python -c {shlex.quote(script)} {input_and_copy(path, name)} "
             f"{shlex.quote(frequency)} {shlex.quote(time)}")
