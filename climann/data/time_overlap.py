@@ -578,8 +578,9 @@ def _resolve_overlaps(infos: list[_FileTimes], overlap: str, renames: FileRename
                 later.keep = later.keep[_beyond(later, earlier, later.periods() > earlier.periods().max())]
     else:  # each earlier file loses what a later one holds, the latest first
         for earlier, later in reversed(pairs):
-            if len(later.keep):
-                earlier.keep = earlier.keep[_beyond(earlier, later, earlier.periods() < later.periods().min())]
+            if len(later.keep):  # outside the later file's span: after it too, when it lies inside the earlier's
+                outside = (earlier.periods() < later.periods().min()) | (earlier.periods() > later.periods().max())
+                earlier.keep = earlier.keep[_beyond(earlier, later, outside)]
 
 
 def _beyond(trimmed: _FileTimes, kept: _FileTimes, outside: np.ndarray) -> np.ndarray:
@@ -710,6 +711,8 @@ def keep_times(selections: Mapping[str, tuple[str, np.ndarray]], dataset: xr.Dat
     if chosen is None:
         return dataset
     name, keep = chosen
+    if not len(keep):  # every step held by another file, whose values are kept: its fields without time only
+        return dataset.drop_dims(name)
     return dataset.isel({name: keep})
 
 
@@ -727,7 +730,10 @@ def interleaved_forecasts_joined(parts: Sequence[xr.Dataset], **combine: object)
     :func:`xarray.combine_by_coords`, which puts whole files one after another, cannot order
     them ("does not have monotonic global indexes"). :func:`xarray.concat` of the parts then
     ``sortby`` of the time gives the 40 starts in order, lazily, as one file holding both
-    along ``hdate`` would (break41c C2).
+    along ``hdate`` would (break41c C2). So are the files of any series whose steps interleave
+    once no step is held twice: a file lying inside another's span, kept with ``overlap = "last"``,
+    leaves the other's steps before it and after it (those after it were dropped in silence
+    before, fix45f).
 
     Parameters
     ----------
@@ -746,7 +752,7 @@ def interleaved_forecasts_joined(parts: Sequence[xr.Dataset], **combine: object)
     groups: dict[tuple, list[int]] = {}
     for index, part in enumerate(parts):
         time = time_coordinate(part)
-        if time is None or time not in part.dims or time not in part.indexes or not _is_forecast(part):
+        if time is None or time not in part.dims or time not in part.indexes:
             continue
         names = frozenset(str(name) for name, variable in part.data_vars.items() if time in variable.dims)
         groups.setdefault((time, names), []).append(index)
@@ -756,6 +762,8 @@ def interleaved_forecasts_joined(parts: Sequence[xr.Dataset], **combine: object)
         stamps = np.concatenate([np.asarray(parts[index].indexes[time].values) for index in ordered])
         if len(members) < 2 or all(one < two for one, two in zip(stamps[:-1], stamps[1:])):
             continue  # one after another: combine_by_coords joins them
+        if len(set(stamps)) < len(stamps):
+            continue  # a step held twice: refused or resolved as such (combine_by_coords says which)
         joined[members[0]] = xr.concat([parts[index] for index in ordered], dim=time, **combine).sortby(time)
         left_out.update(members[1:])
     return [part for index, part in enumerate(joined) if index not in left_out]

@@ -834,3 +834,22 @@ def test_monthly_and_yearly_files_of_one_index_are_two_frequencies_with_a_glob_f
     np.testing.assert_allclose(opened["suETCCDI"].values, np.round(yearly * 5))
     assert [path.split("/")[-1] for path in glob.glob(ways["monthly"])] == [
         "txxETCCDI_mon_CanESM5_historical_r1i1p1f1_200001-200312.nc"]
+
+
+@pytest.mark.parametrize("overlap", ["first", "last"])
+def test_a_file_inside_another_files_span_keeps_the_chosen_files_values_and_every_other_step(tmp_path, overlap):
+    """A file of one year (values + 100) inside a file of four: ``first`` left it no step and the opening failed
+    on "Cannot handle size zero dimensions" (break45d A2); ``last`` kept the later file's year but dropped, with no
+    word, the two years after it from the earlier file. Both now hold the 48 months, the chosen file's values in
+    the year both hold and the four-year file's elsewhere (numpy)."""
+    full = grid_dataset(n_years=4)
+    full[["tas"]].to_netcdf(tmp_path / "a.nc")
+    inside = full[["tas"]].isel(time=slice(12, 24))
+    (inside + 100.0).to_netcdf(tmp_path / "b.nc")
+    opened = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"], overlap=overlap)
+    expected = full["tas"].values.copy()
+    if overlap == "last":
+        expected[12:24] += 100.0
+    assert opened.sizes["time"] == 48
+    np.testing.assert_array_equal(opened["time"].values, full["time"].values)
+    np.testing.assert_allclose(opened["tas"].values, expected)
