@@ -46,6 +46,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate
+from climann.data.shell import in_place_note, input_and_copy
 from climann.data.time_axis import date_text
 from climann.data.time_overlap import file_times
 from climann.errors import ClimannError
@@ -69,10 +70,16 @@ class _FileCalendar:
     times: np.ndarray
     variables: frozenset[str]
     label: str = ""  # how messages name it, when not by the file's name (a split block: its files and name)
+    own: str = ""  # the calendar as the file spells it (``365_day``), when it says
 
     @property
     def name(self) -> str:
         return self.label or self.path.name
+
+    @property
+    def said(self) -> str:
+        """The calendar as the file names it (``365_day``), else its canonical name (``noleap``)."""
+        return self.own or self.calendar
 
 
 def calendar_name(calendar: str) -> str:
@@ -81,13 +88,62 @@ def calendar_name(calendar: str) -> str:
     return CALENDAR_ALIASES.get(name, name)
 
 
+#: Each CF calendar name (CF-1.8 §4.4.1) → the name CDO's ``setcalendar`` takes for it: CDO 2.1
+#: knows only ``standard``, ``proleptic_gregorian``, ``360_day``, ``365_day`` and ``366_day``
+#: ("Calendar >noleap< unsupported!", break45d D1); ``julian`` and ``none`` it has none of.
+CDO_CALENDARS = {
+    "standard": "standard", "gregorian": "standard", "proleptic_gregorian": "proleptic_gregorian",
+    "360_day": "360_day", "noleap": "365_day", "365_day": "365_day", "all_leap": "366_day", "366_day": "366_day",
+}
+
+
+def cdo_calendar(calendar: str) -> str | None:
+    """The name CDO's ``setcalendar`` accepts for a CF calendar (:data:`CDO_CALENDARS`), None
+    when it has none (``julian``).
+
+    Examples
+    --------
+    >>> cdo_calendar("noleap"), cdo_calendar("all_leap"), cdo_calendar("julian")
+    ('365_day', '366_day', None)
+    """
+    return CDO_CALENDARS.get(str(calendar).strip().lower())
+
+
+def own_calendar_name(variable: xr.DataArray) -> str:
+    """The calendar of a decoded time coordinate as its file spells it (``365_day``; cftime
+    calls every date's calendar ``noleap``), "" when the file says none."""
+    own = variable.encoding.get("calendar", variable.attrs.get("calendar", ""))
+    return str(own).strip().lower() if own else ""
+
+
+def _conversion(calendar: str, whose: str, copy: str, align: str) -> str:
+    """The two ways to bring a file (``whose`` "its") or blocks' files ("their") to ``calendar``
+    as the file spells it: xarray's ``convert_calendar`` and, when CDO has the calendar,
+    ``cdo setcalendar`` with CDO's name of it (``copy``: the command's file arguments when one
+    file is converted)."""
+    cdo = cdo_calendar(calendar)
+    xarray = (f"xarray's Dataset.convert_calendar('{calendar}'{align}), after dropping {whose} time bounds, which it "
+              f"does not convert")
+    if cdo is None:
+        return f"({xarray})"
+    line = f"`cdo setcalendar,{cdo} {copy}`" if copy else f"cdo setcalendar,{cdo}"
+    named = f" (CDO's name of {calendar})" if cdo != calendar else ""
+    return f"({xarray}, or {line}{named} when {whose} dates are all valid {calendar} dates)"
+
+
 def _file_calendar(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileCalendar | None:
     """The file's time axis (:func:`~climann.data.time_overlap.file_times`) and calendar, None
     without a decoded one (or when unreadable: the combined opening then says why)."""
     info = file_times(path, open_file)
     if info is None:
         return None
-    return _FileCalendar(path, info.name, calendar_name(info.times[0].calendar), info.times, info.variables)
+    try:
+        own = own_calendar_name(open_file(path)[info.name])
+    except (ClimannError, OSError, ValueError, TypeError, KeyError):
+        own = ""
+    calendar = calendar_name(info.times[0].calendar)
+    return _FileCalendar(path, info.name, calendar, info.times, info.variables,
+                         own=own if calendar_name(own) == calendar else "")
 
 
 def _after_reform(times: np.ndarray) -> bool:
@@ -180,12 +236,12 @@ def _is_static(info: _FileCalendar, infos: Sequence[_FileCalendar]) -> bool:
 def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
     # align_on chooses the days of a 360_day year; between other calendars it has no role
     align = ", align_on=..." if "360_day" in (series.calendar, other.calendar) else ""
+    copy = input_and_copy(other.path, cdo_calendar(series.said) or "converted")
     return ClimannError(
-        f"{series.name} uses the {series.calendar} calendar and {other.name} the {other.calendar} "
+        f"{series.name} uses the {series.said} calendar and {other.name} the {other.said} "
         f"calendar: their dates cannot be aligned without a choice; convert one file to the other's calendar "
-        f"first (xarray's Dataset.convert_calendar('{series.calendar}'{align}), after dropping its time bounds, "
-        f"which it does not convert, or cdo setcalendar,{series.calendar} when its dates are all valid "
-        f"{series.calendar} dates)"
+        f"first, e.g. {other.name} to {series.said} {_conversion(series.said, 'its', copy, align)}"
+        f"{in_place_note(copy)}"
     )
 
 
@@ -262,25 +318,25 @@ def _block_calendar(dataset: xr.Dataset, label: str) -> _FileCalendar | None:
     times = np.asarray(dataset[time].values)
     if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
         return None
-    return _FileCalendar(Path(label), time, calendar_name(times[0].calendar), times, frozenset(), label)
+    calendar, own = calendar_name(times[0].calendar), own_calendar_name(dataset[time])
+    return _FileCalendar(Path(label), time, calendar, times, frozenset(), label,
+                         own=own if calendar_name(own) == calendar else "")
 
 
 def _blocks_refusal(series: _FileCalendar, dated: Sequence[_FileCalendar],
                     converted: Sequence[tuple[str, _FileCalendar]]) -> ClimannError:
     """One line naming every block and its calendar and how to convert the ``converted``
     blocks (name, calendar) to the ``series`` calendar."""
-    calendar = series.calendar
+    calendar = series.said
     # align_on chooses the days of a 360_day year; between other calendars it has no role
-    align = ", align_on=..." if "360_day" in {calendar, *(info.calendar for _, info in converted)} else ""
+    align = ", align_on=..." if "360_day" in {series.calendar, *(info.calendar for _, info in converted)} else ""
     names = " and ".join(name for name, _ in converted)
     whose = f"the {names} block's" if len(converted) == 1 else f"the {names} blocks'"
-    listed = ", ".join(f"{info.label} {info.calendar}" for info in dated)
+    listed = ", ".join(f"{info.label} {info.said}" for info in dated)
     return ClimannError(
         f"the split blocks are in different calendars: {listed}; predictions.nc has one time axis in one "
         f"calendar and the climatology is the train block's, per calendar month or day of its year: convert "
-        f"{whose} files to the {calendar} calendar first (xarray's Dataset.convert_calendar('{calendar}'{align}), "
-        f"after dropping their time bounds, which it does not convert, or cdo setcalendar,{calendar} when their "
-        f"dates are all valid {calendar} dates)"
+        f"{whose} files to the {calendar} calendar first {_conversion(calendar, 'their', '', align)}"
     )
 
 

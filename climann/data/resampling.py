@@ -144,10 +144,11 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         The periods' name in the copy's file name (``"seasonal"``).
     time : str
         The name of the time dimension in the file.
-    statistic : {"mean", "sum"}
-        What each period's value is of its steps': totals (``time: sum``) are summed. A sum
-        over a period with a missing step is missing (``skipna=False``): the days held are not
-        the period's total, and a period with no value is not 0. Means are of the steps held.
+    statistic : {"mean", "sum", "max", "min"}
+        What each period's value is of its steps': totals (``time: sum``) are summed, maxima
+        (``time: maximum``) and minima give their extreme. A sum over a period with a missing
+        step is missing (``skipna=False``): the days held are not the period's total, and a
+        period with no value is not 0. Means and extremes are of the steps held (as CDO's).
     sums : sequence of str, optional
         With ``statistic="mean"``: the variables summed (the totals of a file of totals and
         means, a station's ``pr`` beside its ``tas``), the others averaged, in the one copy
@@ -170,12 +171,12 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
     >>> calendar_resample_command("pr.nc", "QS-DEC", "seasonal").endswith("pr.nc pr_seasonal.nc QS-DEC time")
     True
     """
-    if statistic not in ("mean", "sum"):
-        raise ValueError(f"statistic must be 'mean' or 'sum', not {statistic!r}")
+    if statistic not in ("mean", "sum", "max", "min"):
+        raise ValueError(f"statistic must be 'mean', 'sum', 'max' or 'min', not {statistic!r}")
     # a total over a period with a missing step is not the period's total: missing (skipna=False), never a
     # partial sum, nor 0 for a period with no value (xarray's default sum skips NaN and gives 0 there)
-    script = _PYTHON_CALENDAR_RESAMPLE.replace(".mean(keep_attrs=True)", ".mean(keep_attrs=True)" if statistic == "mean"
-                                               else ".sum(keep_attrs=True,skipna=False)")
+    script = _PYTHON_CALENDAR_RESAMPLE.replace(".mean(keep_attrs=True)", ".sum(keep_attrs=True,skipna=False)"
+                                               if statistic == "sum" else f".{statistic}(keep_attrs=True)")
     summed = ""
     if sums and statistic == "mean":  # each variable by its own statistic: the totals summed, the rest averaged
         script = _PYTHON_CALENDAR_RESAMPLE.replace(

@@ -75,7 +75,9 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.cell_methods import time_cell_method, time_value_word, with_time_method, within_years_method
+from climann.data.cell_methods import (
+    time_cell_method, time_extreme, time_value_word, with_time_method, within_years_method,
+)
 from climann.data.cell_bounds import with_made_time_bounds
 from climann.data.coords import time_coordinate
 from climann.data.forecast_cycles import one_cycle_advice
@@ -114,6 +116,10 @@ _FREQUENCIES = {"yearly": "year", "monthly": "mon", "daily": "day"}
 #: → the CDO statistic that keeps it over coarser periods, and its words: totals are summed,
 #: never averaged (a month's precipitation total is the sum of its days', fix36c).
 _KEPT_STATISTICS = {"mean": ("mean", "means"), "total": ("sum", "totals")}
+#: An extreme over each time cell (``time: maximum``, :func:`~climann.data.cell_methods.time_extreme`)
+#: → the CDO statistic that keeps it over coarser periods (``yearmax``: the year's maximum is the
+#: largest of its months', break45d A3), and its words.
+_EXTREME_STATISTICS = {"maximum": ("max", "maxima"), "minimum": ("min", "minima")}
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class _Axis:
     instants: bool = False  # values at instants (cell_methods "time: point"), not statistics over their cells
     statistic: bool = False  # cell_methods (or GRIB stepType) name a statistic over time: "time: mean", "avg"
     month_values: bool = False  # a seasonal forecast at one lead month (forecastMonth): each value one calendar month's
+    extreme: str | None = None  # "maximum" or "minimum": each value that extreme over its cell (cell_methods)
 
     @property
     def file(self) -> str | Path:
@@ -294,6 +301,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     instants: dict[str, bool] = {}
     statistics: dict[str, bool] = {}
     month_values: dict[str, bool] = {}
+    extremes: dict[str, str | None] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -316,6 +324,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             leads.setdefault(variable, _chosen_lead(dataset) if monthly or _at_valid_instants(dataset[variable], held)
                              else None)
             statistics.setdefault(variable, _names_a_statistic(dataset[variable]))
+            extremes.setdefault(variable, time_extreme(dataset[variable].attrs.get("cell_methods"), time))
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []
@@ -325,7 +334,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                           windows=variable in windows, lead=leads[variable],
                           file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable],
                           instants=instants[variable], statistic=statistics[variable],
-                          month_values=month_values[variable]))
+                          month_values=month_values[variable], extreme=extremes[variable]))
     return time_name, axes
 
 
@@ -378,7 +387,8 @@ def _listed(parts: Sequence[str]) -> str:
 
 
 def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean",
-                     centred_on: float | None = None, bounded: bool = True) -> str:
+                     centred_on: float | None = None, bounded: bool = True,
+                     extreme: str | None = None) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
     (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it);
@@ -398,18 +408,22 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     run trained on values without bounds (:func:`~climann.data.resampling.resample_command`), and
     the advice says so; so does it of values without time bounds (``bounded`` False), which that
     line counts over the step centred on each stamp, where climann reads them (fix45d).
+    ``extreme``: ``"maximum"`` or ``"minimum"`` when each value is that extreme
+    over its cell (``time: maximum``, :func:`~climann.data.cell_methods.time_extreme`): the coarser
+    value is their extreme (``cdo yearmax``), which keeps the ``cell_methods`` right, never their mean
+    (break45d A3).
     """
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
-    statistic, words = _KEPT_STATISTICS.get(value_word, _KEPT_STATISTICS["mean"])
+    statistic, words = _statistic_of(value_word, extreme)
     if prefix and not cdo_copies(str(file), time) and frequency in _CALENDAR_PERIODS:
         # a CF station file (runoff(time, id)): CDO skips its variables, "Unsupported file structure" (break44d A10)
-        command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time,
-                                            statistic="sum" if value_word == "total" else "mean")
+        command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time, statistic=statistic)
         return f"e.g. {frequency} {words} with `{command}`"
     if prefix:
         return f"e.g. {frequency} {words} with `cdo {prefix}{statistic} {input_and_copy(file, frequency)}`"
-    if value_word == "total":  # resample_command writes means
-        return "e.g. with xarray's Dataset.resample(...).sum() (totals are summed, not averaged)"
+    if statistic != "mean":  # resample_command writes means
+        kept = "totals are summed" if statistic == "sum" else f"{words} give their extreme"
+        return f"e.g. with xarray's Dataset.resample(...).{statistic}() ({kept}, not averaged)"
     hours = re.fullmatch(r"([0-9.]+)-hourly", frequency or "")
     if hours and not is_zarr_store(file):
         step = float(hours.group(1))
@@ -419,6 +433,14 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         return (f"e.g. {frequency} means{where} with `{resample_command(file, step, time, centred_on=centred_on)}`"
                 f"{read}")
     return "e.g. with xarray's Dataset.resample"
+
+
+def _statistic_of(value_word: str, extreme: str | None = None) -> tuple[str, str]:
+    """The CDO statistic (``mean``, ``sum``, ``max``, ``min``) that keeps values of what
+    ``value_word`` and ``extreme`` say (:func:`averaging_advice`) over coarser periods, and its words."""
+    if extreme in _EXTREME_STATISTICS:
+        return _EXTREME_STATISTICS[extreme]
+    return _KEPT_STATISTICS.get(value_word, _KEPT_STATISTICS["mean"])
 
 
 #: A time step's name → the pandas frequency of its calendar periods' starts
@@ -508,7 +530,8 @@ def series_averaging_advice(
         to --data``.
     """
     words = {name: _kept_word(method, time) for name, method in methods.items()}
-    groups = {word: sorted(name for name, each in words.items() if each == word) for word in ("total", "mean")}
+    groups = {word: sorted(name for name, each in words.items() if each == word)
+              for word in ("total", "mean", "maximum", "minimum")}
     groups = {word: names for word, names in groups.items() if names}
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     assumed = _assumed_means_note(methods, frequency, time, prefix, units or {})
@@ -524,15 +547,17 @@ def series_averaging_advice(
         return (f"e.g. {frequency} totals of {_listed(groups['total'])} and means of {_listed(groups['mean'])} "
                 f"with `{command}`{unsaid}{assumed}")
     if prefix is None or not groups:
-        return averaging_advice(file, frequency, time, value_word=next(iter(groups)) if len(groups) == 1 else "mean",
-                                centred_on=centred_on, bounded=bounded) + unsaid + assumed
+        only = next(iter(groups)) if len(groups) == 1 else "mean"
+        return averaging_advice(file, frequency, time, value_word=only if only in _KEPT_STATISTICS else "mean",
+                                centred_on=centred_on, bounded=bounded,
+                                extreme=only if only in _EXTREME_STATISTICS else None) + unsaid + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
     # a step CDO has no cells of: the new cells are whole periods, set on the output (fix43l)
     new_cells = f"settbounds,{_CDO_PERIODS[prefix]} -" if not bounded and step not in _CDO_CELLS else ""
     left_out = f" -delname,{','.join(sorted(flags))}" if flags and len(groups) == 1 else ""
     commands = []
     for word, names in groups.items():
-        statistic, plural = _KEPT_STATISTICS[word]
+        statistic, plural = _statistic_of(word, word)
         kept = sorted(static) if word == "mean" or len(groups) == 1 else []
         appended = sorted(name for name in kept if name in texts)  # CDO reads no text: ncks copies it
         chosen = (f" -selname,{','.join(sorted([*names, *(name for name in kept if name not in appended)]))}"
@@ -575,10 +600,11 @@ def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time:
 
 
 def _kept_word(method: str | None, time: str) -> str:
-    """``"total"`` for totals (a climatology's of totals too), else ``"mean"``: what
-    :func:`series_averaging_advice` sums or averages."""
+    """``"total"`` for totals (a climatology's of totals too), ``"maximum"`` or ``"minimum"`` for
+    extremes (:func:`~climann.data.cell_methods.time_extreme`), else ``"mean"``: what
+    :func:`series_averaging_advice` sums, takes the extreme of or averages."""
     part = within_years_method(time_cell_method(method, time))
-    return "total" if time_value_word(part) == "total" else "mean"
+    return "total" if time_value_word(part) == "total" else time_extreme(part) or "mean"
 
 
 def _is_point(method: str | None, time: str) -> bool:
@@ -665,15 +691,17 @@ def _frequency_refusal(first: _Axis, other: _Axis, used: Sequence[_Axis] = ()) -
 
 
 def _file_averaging_advice(fine: _Axis, frequency: str, time: str, used: Sequence[_Axis]) -> str:
-    """How to bring ``fine``'s file to ``frequency``: :func:`averaging_advice` by ``fine``'s own
-    values, unless the file holds totals and means (``used``: every axis, those of its file
-    read): then each summed or averaged by what it is (:func:`series_averaging_advice`; fix45c:
-    a station's daily ``tas`` and ``pr`` were advised one line averaging both, its monthly
-    "totals" daily means)."""
+    """How to bring ``fine``'s files to ``frequency``. When its file holds totals and means
+    (``used``: every axis, those of its file read), each summed or averaged by what it is
+    (:func:`series_averaging_advice`; fix45c: a station's daily ``tas`` and ``pr`` were advised
+    one line averaging both, its monthly "totals" daily means); otherwise by ``fine``'s own
+    values, the copies into a folder of their own (:func:`_copies_advice`), else
+    :func:`averaging_advice`."""
     words = {axis.variable: axis.value_word for axis in used if fine.file in axis.files}
     words[fine.variable] = fine.value_word
     if {_SERIES_WORDS.get(word, "mean") for word in words.values()} != {"total", "mean"}:
-        return averaging_advice(fine.file, frequency, time, value_word=fine.value_word)
+        return _copies_advice(fine, str(frequency), time) or averaging_advice(
+            fine.file, frequency, time, value_word=fine.value_word, extreme=fine.extreme)
     methods = {name: f"{time}: {'sum' if _SERIES_WORDS.get(word) == 'total' else 'mean'}"
                for name, word in words.items()}
     return series_averaging_advice(fine.file, frequency, methods, time=time)
@@ -723,6 +751,25 @@ def _month_values_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
         f"{ob_months} ({observed.period}, {steps}); {_SAME_STEPS}, each forecast month paired with the same month "
         f"of {observed.variable}{', and they share none' if not set(theirs) & set(ours) else ''}; "
         f"{' or '.join(ways)}")
+
+
+def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
+    """The ``cdo`` line that brings ``fine``'s files to ``frequency`` (``yearmax`` of maxima, ``yearsum``
+    of totals, ``yearmean`` of means: :func:`_statistic_of`), writing the copies into a new folder
+    beside them (:func:`_copies_of`), and the ``--data`` that takes them in place of the originals: a
+    copy written beside its original in the folder given as ``--data`` was taken with it on the next
+    run, and refused as an overlap (break45d A3). None where CDO has no such operator or does not
+    copy the files whole (Zarr stores, a CF station file, steps of no calendar period): the advice of
+    :func:`averaging_advice` then."""
+    prefix = _FREQUENCIES.get(frequency)
+    files = fine.distinct_files
+    if prefix is None or any(is_zarr_store(file) or not cdo_copies(str(file), time) for file in files):
+        return None
+    statistic, words = _statistic_of(fine.value_word, fine.extreme)
+    command, data, replaced = _copies_of(fine, frequency,
+                                         lambda source, copy: f"cdo {prefix}{statistic} {source} {copy}")
+    return (f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} (the copies "
+            f"are in a folder of their own: a glob over the originals' folder does not take them)")
 
 
 def _times_of_day(coarse: _Axis, fine: _Axis) -> list[int] | None:

@@ -240,7 +240,10 @@ def test_split_blocks_in_standard_and_proleptic_gregorian_after_1582_are_read_in
 def test_split_blocks_in_calendars_that_do_not_align_are_refused_naming_each(tmp_path, calendars, years, converted,
                                                                               align):
     """Observations (standard) for training, a model (noleap) for testing: an unexpected TypeError comparing
-    their dates (break15 F7). One time axis in one calendar cannot hold both without a choice."""
+    their dates (break15 F7). One time axis in one calendar cannot hold both without a choice. CDO's
+    setcalendar takes 365_day, not noleap (break45d D1)."""
+    cdo = {"noleap": "365_day"}.get(calendars[0], calendars[0])
+    named = f" (CDO's name of {calendars[0]})" if cdo != calendars[0] else ""
     _, parts, _, sources = _blocks(tmp_path, calendars, years)
     listed = ", ".join(f"tas_{name}.nc \\({name}\\) {calendar}" for name, calendar in zip(("train", "val", "test"),
                                                                                            calendars))
@@ -251,5 +254,44 @@ def test_split_blocks_in_calendars_that_do_not_align_are_refused_naming_each(tmp
         f"and the climatology is the train block's, per calendar month or day of its year: convert {converted} "
         rf"files to the {calendars[0]} calendar first \(xarray's Dataset.convert_calendar\('{calendars[0]}'"
         rf"{re.escape(align)}\), after dropping their time bounds, which it does not convert, or cdo "
-        rf"setcalendar,{calendars[0]} when their dates are all valid {calendars[0]} "
+        rf"setcalendar,{cdo}{re.escape(named)} when their dates are all valid {calendars[0]} "
         r"dates\)", str(raised.value))
+
+
+@pytest.mark.parametrize("spelled", [pytest.param("365_day", id="cordex-365-day"),
+                                     pytest.param("noleap", id="cmip-noleap")])
+def test_a_365_day_file_beside_standard_is_named_as_spelled_and_the_cdo_line_given_works(tmp_path, spelled):
+    """CORDEX-Adjust IPSL ``tasAdjust`` (calendar "365_day") beside observations (standard): the refusal called
+    it "noleap" and advised ``cdo setcalendar,noleap``, which CDO 2.1 refuses ("Calendar >noleap< unsupported!",
+    break45d D1). The file's own name is said, and the command printed, run with the installed CDO, writes a copy
+    that combines with the model's file."""
+    import shlex
+    import shutil
+    import subprocess
+
+    import netCDF4
+
+    full = grid_dataset(n_years=2)
+    model = _in_calendar(full[["pred"]], "noleap")
+    model["time"].encoding["calendar"] = spelled
+    model.to_netcdf(tmp_path / "model.nc")
+    _in_calendar(full[["tas"]], "standard").to_netcdf(tmp_path / "obs.nc")
+    with netCDF4.Dataset(tmp_path / "model.nc") as written:
+        assert written["time"].calendar == spelled
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "model.nc", tmp_path / "obs.nc"])
+    message = str(raised.value)
+    assert message.startswith(f"model.nc uses the {spelled} calendar and obs.nc the standard calendar: ")
+    if spelled == "365_day":
+        assert "noleap" not in message
+    command = re.search(r"`(cdo setcalendar,[^`]*)`", message).group(1)
+    assert command.startswith("cdo setcalendar,365_day ")
+    if shutil.which("cdo") is None:
+        pytest.skip("needs CDO")
+    subprocess.run(shlex.split(command), check=True, capture_output=True)
+    copy = tmp_path / "obs_365_day.nc"
+    with netCDF4.Dataset(copy) as converted:
+        assert converted["time"].calendar == "365_day"
+    combined = open_dataset([tmp_path / "model.nc", copy])
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)

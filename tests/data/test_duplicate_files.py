@@ -525,8 +525,9 @@ def test_two_sets_of_monthly_files_of_one_name_are_told_the_glob_rename_that_tra
 def test_the_renames_advised_for_three_fields_of_one_name_give_each_file_a_name_of_its_own(tmp_path):
     """break43b A3: three files of one name and different values were each advised `{"FILE" = {tas = "tas_2"}}`;
     followed for the second file, then for the third, the two new names collided and were refused again. Each
-    rule now names its file's own word; merged as printed (TOML), the three fields open side by side, each with
-    its own file's values."""
+    rule names its file's own word, and all three come in one refusal (break45d C1: one clash a run); followed
+    as printed (TOML), the three fields open side by side, each with its own file's values, none left under the
+    bare name by chance."""
     dataset = grid_dataset()
     files = []
     for offset, word in enumerate(("a", "b", "c")):
@@ -534,16 +535,15 @@ def test_the_renames_advised_for_three_fields_of_one_name_give_each_file_a_name_
         field["tas"] = field["tas"] + offset
         field.to_netcdf(path := tmp_path / f"tas_{word}.nc")
         files.append(path)
-    rename: dict = {}
-    for _ in range(3):
-        try:
-            opened = open_dataset(files, rename=rename)
-            break
-        except ClimannError as error:
-            table = str(error).split("give one a new name with [data] rename = ", 1)[1]
-            rename.update(tomllib.loads(f"rename = {table}")["rename"])
-    assert rename == {"tas_b.nc": {"tas": "tas_b"}, "tas_c.nc": {"tas": "tas_c"}}
-    for name, offset in (("tas", 0), ("tas_b", 1), ("tas_c", 2)):
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files)
+    assert str(raised.value).startswith("'tas' is in each of tas_a.nc, tas_b.nc, tas_c.nc at the same times")
+    table = str(raised.value).split("([data] rename = ", 1)[1].split(", climann train)", 1)[0]
+    rename = tomllib.loads(f"rename = {table}")["rename"]
+    assert rename == {"tas_a.nc": {"tas": "tas_a"}, "tas_b.nc": {"tas": "tas_b"}, "tas_c.nc": {"tas": "tas_c"}}
+    opened = open_dataset(files, rename=rename)
+    assert "tas" not in opened.data_vars
+    for name, offset in (("tas_a", 0), ("tas_b", 1), ("tas_c", 2)):
         np.testing.assert_array_equal(opened[name].values, dataset["tas"].values + offset)
 
 
