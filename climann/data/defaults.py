@@ -316,7 +316,7 @@ class DefaultInputs:
                          "them in [data] predictors (--predictors) to use them anyway")
         if self.moving_positions:
             notes.append(f"left out of the default predictors: {', '.join(self.moving_positions)}, latitudes or "
-                         "longitudes that change from step to step (a storm's or a front's track?), not where the "
+                         "longitudes that change from step to step (a storm's or a front's track, or where each drift vector ends?), not where the "
                          "cells are: a position is no magnitude climann uses by default; name them in [data] "
                          "predictors (--predictors) to use them")
         if self.cell_areas:
