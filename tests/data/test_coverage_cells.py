@@ -218,7 +218,7 @@ def test_the_bounds_loop_for_files_split_by_variable_covers_every_file_it_asks_f
     assert "give the 6 files those time bounds" in warned
     command = re.search(r"if each value is of the month ending at its stamp, give the 6 files those time bounds in "
                         r"copies in a new folder: `([^`]*)`", warned).group(1)
-    assert "for f in oras/*_CONS.nc; do" in command and "then give 'oras/with_bounds/*.nc' in place of them" in warned
+    assert "for f in oras/*_CONS.nc; do" in command and "then give --data 'oras/with_bounds/*.nc' in place of them" in warned
     subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
     for path, stamps in written.items():
         with netCDF4.Dataset(tmp_path / "oras" / "with_bounds" / path.name) as copy:
