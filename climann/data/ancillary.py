@@ -276,15 +276,39 @@ def _quality_flag_meanings(variable: xr.DataArray) -> str | None:
     return None
 
 
+#: A description (its words, :func:`_words`) of the time at which a vector's start or end was
+#: observed: OSI-405's ``dt0`` "delta time for dX and dY start position", OSI-455's ``t0``/``t1``
+#: at the start and end of each displacement (break45c A3).
+_VECTOR_TIMES = re.compile(r"\b(?:delta time|time|times|dt)\b.*\b(?:start|end|beginning)\b.*"
+                           r"\b(?:position|positions|displacement|displacements|drift|vector|vectors|motion)\b"
+                           r"|\b(?:start|end|beginning)\b.*\btimes?\b.*"
+                           r"\b(?:position|positions|displacement|displacements|drift|vector|vectors|motion)\b")
+
+#: Names of a vector's start and end times (OSI SAF ice drift's ``t0``, ``t1``, ``dt0``, ``dt1``),
+#: ancillary when their units are a time (:data:`_TIME_UNITS`).
+_VECTOR_TIME_NAMES = re.compile(r"^d?t[01]$", re.IGNORECASE)
+
+#: Units of a time or a time offset (their first word, lower case), and the word of a date's units.
+_TIME_UNITS = ("s", "sec", "secs", "second", "seconds", "min", "minute", "minutes", "h", "hr", "hour", "hours",
+               "d", "day", "days")
+
+
 def _observation_time(variable: xr.DataArray) -> str | None:
     """``"its name '…composite_day_of_the_year', the day or time each value was observed"`` when
-    ``variable``'s name or a description holds one of :data:`OBSERVATION_TIME_PHRASES`, else None."""
+    ``variable``'s name or a description holds one of :data:`OBSERVATION_TIME_PHRASES` or says the
+    time of a vector's start or end (:data:`_VECTOR_TIMES`), or its name is one of a vector's start
+    and end times (:data:`_VECTOR_TIME_NAMES`) in units of time, else None."""
     said = [("name", str(variable.name), _name_words(str(variable.name)))]
     said += [(key, str(variable.attrs[key]), _words(variable.attrs[key])) for key in DESCRIPTION_ATTRIBUTES
              if variable.attrs.get(key) is not None]
     for key, text, words in said:
-        if any(f" {phrase} " in f" {words} " for phrase in OBSERVATION_TIME_PHRASES):
+        if any(f" {phrase} " in f" {words} " for phrase in OBSERVATION_TIME_PHRASES) or _VECTOR_TIMES.search(words):
             return f"its {key} '{text}', the day or time each value was observed"
+    units = str(variable.attrs.get("units", "")).strip().lower()
+    if _VECTOR_TIME_NAMES.match(str(variable.name)) and (units.split()[:1] in ([word] for word in _TIME_UNITS)
+                                                       or " since " in f" {units} "):
+        return (f"its name '{variable.name}' in units of time ('{variable.attrs['units']}'), the time each value "
+                "was observed")
     return None
 
 

@@ -121,6 +121,7 @@ from climann.data.notes import note_once
 from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
+from climann.data.vector_frames import component_partners, partner_note
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, source_and_copy, working_path
 from climann.data.sources import files_text, name_in_file, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
@@ -270,6 +271,10 @@ class DefaultInputs:
     direction_notes : tuple of str
         The notes on them and on the other half of the target's sine and cosine
         (:func:`~climann.data.circular.direction_note`).
+    vector_partners : tuple of str
+        The other component of the vector whose component the target is (OSI SAF drift's ``dY``
+        beside ``dX``: :func:`~climann.data.vector_frames.component_partners`), left out: one
+        measurement, not known without the target.
     """
 
     predictors: tuple[str, ...]
@@ -299,6 +304,7 @@ class DefaultInputs:
     window_totals: dict[str, str] = field(default_factory=dict)
     positions: tuple[str, ...] = ()
     moving_positions: tuple[str, ...] = ()
+    vector_partners: tuple[str, ...] = ()
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -309,6 +315,8 @@ class DefaultInputs:
             notes.append(same_quantity_note(self.same_quantity, target))
         notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.held)
         notes.extend(self.direction_notes)
+        if self.vector_partners:
+            notes.append(partner_note(self.vector_partners, target))
         cell_positions = [name for name in self.positions if name not in self.moving_positions]
         if cell_positions:
             notes.append(f"left out of the default predictors: {', '.join(cell_positions)}, latitude and longitude: "
@@ -316,9 +324,9 @@ class DefaultInputs:
                          "them in [data] predictors (--predictors) to use them anyway")
         if self.moving_positions:
             notes.append(f"left out of the default predictors: {', '.join(self.moving_positions)}, latitudes or "
-                         "longitudes that change from step to step (a storm's or a front's track?), not where the "
-                         "cells are: a position is no magnitude climann uses by default; name them in [data] "
-                         "predictors (--predictors) to use them")
+                         "longitudes that change from step to step (a storm's or a front's track, or where each "
+                         "drift vector ends?), not where the cells are: a position is no magnitude climann uses by "
+                         "default; name them in [data] predictors (--predictors) to use them")
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
                          f"the cells are, not what happens in them; {self.area_advice}")
@@ -589,7 +597,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         else:
             candidates.append(name)
     partner = sine_cosine_partner(target, candidates)
-    candidates = [name for name in candidates if name != partner]
+    vector_partners = component_partners(dataset, target, [name for name in candidates if name != partner])
+    candidates = [name for name in candidates if name != partner and name not in vector_partners]
     anomalies = anomaly_relations(dataset, target, candidates)
     ancillary = ancillary_relations(dataset, target, [name for name in candidates if name not in anomalies])
     same = same_quantity_relations(dataset, target, [name for name in candidates
@@ -644,6 +653,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         window_totals=windows,
         positions=tuple(positions),
         moving_positions=tuple(moving),
+        vector_partners=tuple(vector_partners),
     )
 
 

@@ -75,6 +75,7 @@ from climann.data.time_axis import (  # noqa: F401 (re-exported)
 )
 from climann.data.user_types import user_type_kind
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
+from climann.data.vector_frames import warn_frame_mismatch
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero
 from climann.data.fill_like import read_together
 from climann.data.flags import meaning_of_code, values_with_meanings
@@ -1471,6 +1472,8 @@ def _config_section(
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
         refuse_direction_target(selected, target, where=", ".join(path.name for path in files) or "the data")
         chosen = default_inputs(selected, target, value_totals=value_totals)
+        warn_frame_mismatch(selected, chosen.predictors, target, chosen.features,
+                            where=", ".join(path.name for path in files) or "the data")
     except ClimannError as error:
         return f"{_NO_CONFIG}{error}"
     lines = [

@@ -116,7 +116,7 @@ def derived_columns(
                                      value_step=layout.value_time_step,
                                      instants=holds_instants(layout.target_attrs, layout.target_name),
                                      window_ends=window_end_reason(layout.target_name, layout.target_attrs),
-                                     files=layout.files_of(layout.target_name),
+                                     files=layout.time_files(),
                                      value_word=time_value_word(layout.target_attrs.get("cell_methods"),
                                                                 str(layout.time.name)),
                                      segment_starts=layout.time_segment_starts())

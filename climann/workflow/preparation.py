@@ -39,6 +39,7 @@ from climann.data.value_checks import shared_reads, warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
+from climann.data.vector_frames import warn_frame_mismatch
 from climann.data.renames import FileRenames, anchored_rules, refuse_target_renamed_as_predictor
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
@@ -333,6 +334,9 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     if data.split_files and config.data.predictors and all(name in dataset.data_vars for name in named):
         check_target_copies(config, dataset)  # the blocks are opened one by one: compared once together
     resolved = resolve_default_inputs(config, dataset)
+    # components along a projected grid's axes against eastward/northward ones (break45c A2)
+    warn_frame_mismatch(dataset, resolved.data.predictors or (), config.data.target, resolved.data.features or (),
+                        where=", ".join(Path(f).name for f in config.data.paths))
     if again:
         return resolved, open_selected(resolved)
     if resolved is config:
