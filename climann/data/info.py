@@ -1251,7 +1251,8 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     N4). Never dates written as digits while another is there (FLUXNET's ``TIMESTAMP_START``,
     :func:`~climann.data.text_times.digit_dates`). Never a latitude or longitude left as data
     (:func:`~climann.data.coordinate_values.position_kind`: CALIPSO's ``Latitude(time)`` in
-    ``degrees``, break41b B3). Never one of climann's outputs in a predictions file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
+    ``degrees``, break41b B3). Never one of climann's outputs in a predictions file
+    (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
     as the target (:func:`refused_as_target`: a direction, a CF flag variable of classes such as
     ESA CCI land cover's ``lccs_class``, break39b B3; a total accumulated since a start, by its words
     or by its values, ``value_totals`` as :func:`_variables_section` finds them: a growing-degree-day
