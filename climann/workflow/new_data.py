@@ -76,7 +76,7 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
-           "check_place", "solar_time_shift",
+           "check_place", "other_place", "solar_time_shift",
            "with_trained_input_levels",
            "check_quantities", "check_temperature_readings", "check_time_of_day", "check_time_step", "member_notes",
            "require_recorded_inputs", "training_target_attributes", "with_run_weights_of", "with_training_levels",
@@ -118,6 +118,37 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     check_place(run, layout)
 
 
+def other_place(run: TrainedRun, layout: GridLayout) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The (latitude, longitude) of a run trained at one place and of new data of one place
+    elsewhere (more than :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES` away in
+    either), or None: the same place, or data of several places, or a run of several.
+
+    Parameters
+    ----------
+    run : TrainedRun
+        Its model file's ``grid_axes`` give the training place.
+    layout : GridLayout
+        The new data's.
+
+    Returns
+    -------
+    tuple of ((float, float), (float, float)) or None
+        Degrees north and east: the training place, then the new one.
+    """
+    from climann.workflow.training_cells import SAME_CELL_DEGREES
+
+    axes = list((run.network.metadata.get("grid_axes") or {}).values())
+    if (len(axes) != 2 or any(len(values) != 1 for values in axes) or layout.geographic is not None
+            or layout.latitude.values.size != 1 or layout.longitude.values.size != 1):
+        return None
+    trained = (float(axes[0][0]), float(axes[1][0]))
+    new = (float(layout.latitude.values.ravel()[0]), float(layout.longitude.values.ravel()[0]))
+    east = abs((new[1] - trained[1] + 180.0) % 360.0 - 180.0)  # 350°E is −10°E
+    if abs(new[0] - trained[0]) <= SAME_CELL_DEGREES and east <= SAME_CELL_DEGREES:
+        return None
+    return trained, new
+
+
 def check_place(run: TrainedRun, layout: GridLayout) -> None:
     """Warn, in one line naming both places, when a run trained at one place (one station or
     point: one latitude and one longitude in its model file's ``grid_axes``) is given data of one
@@ -131,17 +162,11 @@ def check_place(run: TrainedRun, layout: GridLayout) -> None:
     are not compared here.
     """
     from climann.data.point_pairs import position_text, position_words
-    from climann.workflow.training_cells import SAME_CELL_DEGREES
 
-    axes = list((run.network.metadata.get("grid_axes") or {}).values())
-    if (len(axes) != 2 or any(len(values) != 1 for values in axes) or layout.geographic is not None
-            or layout.latitude.values.size != 1 or layout.longitude.values.size != 1):
+    places = other_place(run, layout)
+    if places is None:
         return
-    trained = (float(axes[0][0]), float(axes[1][0]))
-    new = (float(layout.latitude.values.ravel()[0]), float(layout.longitude.values.ravel()[0]))
-    east = abs((new[1] - trained[1] + 180.0) % 360.0 - 180.0)  # 350°E is −10°E
-    if abs(new[0] - trained[0]) <= SAME_CELL_DEGREES and east <= SAME_CELL_DEGREES:
-        return
+    trained, new = places
     record = run.network.metadata.get("station") or {}
     names = [str(each.values) for each in layout.scalar_coordinates if each.attrs.get("cf_role") == "timeseries_id"]
     paths = [str(path) for path in run.config.data.paths]

@@ -155,3 +155,19 @@ def test_the_utc_hour_feature_at_another_longitude_is_warned_of_with_the_solar_t
                     f"{shown[1]} there; solar time = UTC + longitude/15°): the network's diurnal cycle is put "
                     f"{shift:.1f} h off; train without it (--features season) to transfer between longitudes, or give "
                     "predictors that carry the time of day (shortwave radiation)"]
+
+
+@pytest.mark.parametrize(("position", "own_years"), [pytest.param(THARANDT, False, id="tharandt"),
+                                                     pytest.param(HARVARD, True, id="harvard")])
+def test_another_places_data_of_the_training_years_are_not_called_seen(runs_at_harvard, tmp_path, caplog, position,
+                                                                        own_years):
+    """break45a A8: scored at a tower 6 000 km away, a run was told its scores were "not of unseen data" because the
+    years were its training years; at its own place they are."""
+    from climann.workflow.predict import evaluate_run
+
+    _hourly_tower(tmp_path / "new.nc", position)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(runs_at_harvard["season"], [tmp_path / "new.nc"], tmp_path / "scores")
+    said = [record.getMessage() for record in caplog.records if "not of unseen data" in record.getMessage()]
+    assert len(said) == int(own_years)
+    assert bool(metrics.get("own_years_scored")) == own_years
