@@ -21,8 +21,8 @@ climann reads such a time axis as follows, with one warning that names the offse
 Time-cell bounds are read as their axis (the same units and the same rule, from their own
 cell width, or from the step between their cells: cdo's ``daymean`` of half-hourly values bounds
 each local day by its first and last stamp, 23.5 h apart, one day from the next). Files of
-one series holding one stamp each are read each by its own stamp; if some were read on local dates and others in UTC (hourly files, one at local midnight), the
-series is refused (:mod:`climann.data.series_files`).
+one series holding one stamp each are read each by its own stamp; if some were read on local
+dates and others in UTC (hourly files, one at local midnight), the series is refused (:mod:`climann.data.series_files`).
 """
 
 from __future__ import annotations
