@@ -41,7 +41,9 @@ to the target when
   X, as the product names it beside X (:data:`NAME_PATTERNS`): ``stdev_of_X`` (NOAA/NSIDC's
   sea-ice CDR G02202 v4: ``stdev_of_cdr_seaice_conc``, known so also where ``cdr_seaice_conc``
   names it in no ``ancillary_variables``), ``X_stdev`` (its version 5), ``X_uncertainty``, ``X_error``,
-  ``qa_of_X``, ``X_qa_flag``; or its name, its words split at underscores and at camelCase
+  ``qa_of_X``, ``X_qa_flag``, and the flux networks' qualifiers of X (AmeriFlux's ``FC_SSITC_TEST``,
+  FLUXNET's ``X_QC``; ``X_FLAG``, ``X_VALIDITY``, ``X_VERIFICATION``: break45a A5), also beside
+  the target when X is another variable of the file; or its name, its words split at underscores and at camelCase
   humps, holds one of these phrases or "gauge relative weighting" (IMERG's ``randomError``,
   ``precipitationQualityIndex`` and ``gaugeRelativeWeighting`` also where their long names are
   lost); or
@@ -136,8 +138,11 @@ OBSERVATION_TIME_PHRASES = ("composite day", "day of year vi pixel", "view time"
 BIT_FIELD_UNITS = ("bit field", "bitfield", "bit_field", "bit-field", "bits")
 
 #: Whole words of a variable's name (as :func:`_name_words` splits it) that make it the quality
-#: flags of a retrieval: MOD15's ``FparLai_QC``, ``FparExtra_QC``; ``sst_qa``.
-QUALITY_NAME_WORDS = ("qc", "qa")
+#: flags of a retrieval or a measurement: MOD15's ``FparLai_QC``, ``FparExtra_QC``; ``sst_qa``;
+#: AmeriFlux's ``FC_SSITC_TEST`` (the steady-state and integral turbulence characteristics test of
+#: the CO2 flux, 0/1/2; break45a A5); the EEA's air-quality ``Validity`` and ``Verification``
+#: columns (whether each hourly value is valid, and verified).
+QUALITY_NAME_WORDS = ("qc", "qa", "ssitc", "validity", "verification")
 
 #: Words (as :func:`_name_words` splits a name) that, taken out of a variable's name, leave the
 #: target's (not a bare ``std``, ``sd``: ``cdr_seaice_conc_std`` may be a variability, a quantity)
@@ -199,7 +204,12 @@ DESCRIPTION_ATTRIBUTES = ("long_name", "LongName", "description", "var_desc")
 NAME_PATTERNS = {"stdev_of_{}": "the standard deviation", "{}_stdev": "the standard deviation",
                  "{}_observation_weights": "the observation weights",
                  "uncertainty_of_{}": "the uncertainty", "{}_uncertainty": "the uncertainty",
-                 "{}_error": "the error", "qa_of_{}": "the quality flags", "{}_qa_flag": "the quality flags"}
+                 "{}_error": "the error", "qa_of_{}": "the quality flags", "{}_qa_flag": "the quality flags",
+                 # flux networks' qualifiers (AmeriFlux BASE, FLUXNET: FC_SSITC_TEST, NEE_VUT_REF_QC; break45a A5)
+                 # and the flags products write beside a value (LE_FLAG, pm25_validity)
+                 "{}_ssitc_test": "the steady-state and turbulence test flags", "{}_qc": "the quality flags",
+                 "{}_flag": "the quality flags", "{}_flags": "the quality flags", "{}_qc_flag": "the quality flags",
+                 "{}_validity": "the validity flags", "{}_verification": "the verification flags"}
 
 #: Beginnings of a long_name that make a variable the standard deviation of the quantity the
 #: rest of it names (words as :func:`_words` leaves them).

@@ -68,7 +68,7 @@ from climann.data.shell import wrapped_lines
 from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.stations import SeveralStations
 from climann.data.subset import coordinates_along, select_values
-from climann.data.text_times import text_dates_in
+from climann.data.text_times import digit_dates, text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import (  # noqa: F401 (re-exported)
     MONTH_STEP_NAMES, coarse_storage_text, date_text, time_step_positions,
@@ -1258,9 +1258,11 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     values, else the first time-varying one; among those, one whose values change in time before a
     field constant in time written at every step (``constant``, :func:`_constant_in_time`, found
     when not given: WRF's ``HGT``, first of its variables, was proposed and trained on, rerun38
-    N4). Never a latitude or longitude left as data (:func:`~climann.data.coordinate_values.position_kind`:
-    CALIPSO's ``Latitude(time)`` in ``degrees``, break41b B3). Never one of climann's outputs in a predictions
-    file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
+    N4). Never dates written as digits while another is there (FLUXNET's ``TIMESTAMP_START``,
+    :func:`~climann.data.text_times.digit_dates`). Never a latitude or longitude left as data
+    (:func:`~climann.data.coordinate_values.position_kind`: CALIPSO's ``Latitude(time)`` in
+    ``degrees``, break41b B3). Never one of climann's outputs in a predictions file
+    (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
     as the target (:func:`refused_as_target`: a direction, a CF flag variable of classes such as
     ESA CCI land cover's ``lccs_class``, break39b B3; a total accumulated since a start, by its words
     or by its values, ``value_totals`` as :func:`_variables_section` finds them: a growing-degree-day
@@ -1272,6 +1274,8 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     # a latitude or longitude left as data (CALIPSO's Latitude(time) in "degrees") is a position, never the target
     names = [name for name in names if name not in run_outputs(dataset) and position_kind(name, dataset[name]) is None]
+    # dates written as digits (FLUXNET's TIMESTAMP_START) stamp the steps: no quantity to predict (break45a A2)
+    names = [name for name in names if digit_dates(dataset[name], time_dim=grid.get("time")) is None] or names
     chosen = [name for name in names if refused_as_target(dataset, name, value_totals=value_totals) is None
               and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
     chosen = [name for name in chosen if ancillary_in_itself(dataset[name]) is None] or chosen

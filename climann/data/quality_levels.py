@@ -178,6 +178,33 @@ def _is_bad(meaning: str) -> bool:
     return meaning in BAD_MEANINGS or ("bad" in words and not any(word in _NEGATIONS for word in words))
 
 
+#: Words after "valid" that make a valid level's values changed by the producer (the EEA's
+#: ``valid_below_detection_limit_replaced``: replaced by half the detection limit): doubtful.
+_CHANGED_WORDS = ("replaced", "estimated", "filled", "changed", "substituted")
+
+
+def _validity_rank(meaning: str) -> str | None:
+    """The rank of a validity flag's meaning by its first words, where no list holds it whole: the
+    EEA's air-quality ``Validity`` (e-reporting, codes -99 ``not_valid_maintenance``, -1
+    ``not_valid``, 1 ``valid``, 2 ``valid_below_detection_limit``, 3 ``…_replaced``; break45a A6)
+    and other networks' "not valid …"/"invalid …" and "valid …": ``"bad"``, ``"doubtful"`` (valid
+    but changed, :data:`_CHANGED_WORDS`), ``"usable"``, or None for another meaning."""
+    words = meaning.split("_")
+    if words[:2] == ["not", "valid"] or words[0] == "invalid":
+        return "bad"
+    if words[0] == "valid":
+        return "doubtful" if any(word in _CHANGED_WORDS for word in words[1:]) else "usable"
+    return None
+
+
+def _ranked_meaning(meaning: str) -> str:
+    """``meaning`` as the word lists hold it: itself when one does, else a word of its rank
+    (:func:`_validity_rank`: ``not_valid_maintenance`` → ``invalid``), else itself."""
+    if meaning in RANKED_MEANINGS:
+        return meaning
+    return {"bad": "invalid", "doubtful": "value_changed", "usable": "valid"}.get(_validity_rank(meaning), meaning)
+
+
 def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
     """The flag variable of quality levels that the target's ``ancillary_variables`` name, its
     levels ranked; None when they name none (a bit field, ``flag_masks``, is no levels; nor are
@@ -207,10 +234,11 @@ def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
         if "flag_masks" in attrs or not values or len(values) != len(meanings):
             continue
         values = [int(value) for value in values]
-        ranked = (all(meaning in RANKED_MEANINGS or _is_bad(meaning) for meaning in meanings)
-                  and bool((USABLE_MEANINGS | DOUBTFUL_MEANINGS) & set(meanings)))
-        bad = [value for value, meaning in zip(values, meanings) if _is_bad(meaning)]
-        doubtful = [value for value, meaning in zip(values, meanings) if meaning in DOUBTFUL_MEANINGS]
+        ranks = [_ranked_meaning(meaning) for meaning in meanings]  # the meanings themselves are kept, to name
+        ranked = (all(rank in RANKED_MEANINGS or _is_bad(rank) for rank in ranks)
+                  and bool((USABLE_MEANINGS | DOUBTFUL_MEANINGS) & set(ranks)))
+        bad = [value for value, rank in zip(values, ranks) if _is_bad(rank)]
+        doubtful = [value for value, rank in zip(values, ranks) if rank in DOUBTFUL_MEANINGS]
         found.append(QualityFlag(name, values, meanings, bad=bad, doubtful=doubtful, ranked=ranked))
     return next((flag for flag in found if flag.ranked), found[0] if found else None)  # a ranked one first
 

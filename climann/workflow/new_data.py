@@ -76,7 +76,7 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
-           "check_place",
+           "check_place", "other_place", "solar_time_shift",
            "with_trained_input_levels",
            "check_quantities", "check_temperature_readings", "check_time_of_day", "check_time_step", "member_notes",
            "require_recorded_inputs", "training_target_attributes", "with_run_weights_of", "with_training_levels",
@@ -118,6 +118,37 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     check_place(run, layout)
 
 
+def other_place(run: TrainedRun, layout: GridLayout) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The (latitude, longitude) of a run trained at one place and of new data of one place
+    elsewhere (more than :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES` away in
+    either), or None: the same place, or data of several places, or a run of several.
+
+    Parameters
+    ----------
+    run : TrainedRun
+        Its model file's ``grid_axes`` give the training place.
+    layout : GridLayout
+        The new data's.
+
+    Returns
+    -------
+    tuple of ((float, float), (float, float)) or None
+        Degrees north and east: the training place, then the new one.
+    """
+    from climann.workflow.training_cells import SAME_CELL_DEGREES
+
+    axes = list((run.network.metadata.get("grid_axes") or {}).values())
+    if (len(axes) != 2 or any(len(values) != 1 for values in axes) or layout.geographic is not None
+            or layout.latitude.values.size != 1 or layout.longitude.values.size != 1):
+        return None
+    trained = (float(axes[0][0]), float(axes[1][0]))
+    new = (float(layout.latitude.values.ravel()[0]), float(layout.longitude.values.ravel()[0]))
+    east = abs((new[1] - trained[1] + 180.0) % 360.0 - 180.0)  # 350°E is −10°E
+    if abs(new[0] - trained[0]) <= SAME_CELL_DEGREES and east <= SAME_CELL_DEGREES:
+        return None
+    return trained, new
+
+
 def check_place(run: TrainedRun, layout: GridLayout) -> None:
     """Warn, in one line naming both places, when a run trained at one place (one station or
     point: one latitude and one longitude in its model file's ``grid_axes``) is given data of one
@@ -131,6 +162,8 @@ def check_place(run: TrainedRun, layout: GridLayout) -> None:
     or 2-D) are compared place by place (fix45d: only one place was, and a grid of 9 cells
     around and beyond the training station got no word): one line says how many lie elsewhere,
     whether the training place is among them, and how far the others are (:func:`_places_elsewhere_text`).
+    A run with the ``hour`` feature (the UTC hour) given one place at another longitude is also
+    told how far its local solar day is shifted (:func:`solar_shift_message`; break45a A3).
     """
     from climann.data.point_pairs import position_text, position_words
 
@@ -160,6 +193,54 @@ def check_place(run: TrainedRun, layout: GridLayout) -> None:
                  f"not {trained_at}; the network was fitted at its training place only, so its predictions (and "
                  "scores) here are of a transfer to a place it never saw (give data of the training place, or "
                  "train a run on this one)")
+    if "hour" in (run.config.data.features or ()):
+        shift = solar_time_shift(trained[1], new[1])
+        if abs(shift) >= SOLAR_SHIFT_HOURS:
+            _log.warning(solar_shift_message(trained[1], new[1], shift))
+
+
+#: A transfer whose local mean solar time differs from the training place's by at least this many
+#: hours (7.5° of longitude) is warned of for a run with the UTC ``hour`` feature.
+SOLAR_SHIFT_HOURS = 0.5
+
+
+def solar_time_shift(trained_longitude: float, new_longitude: float) -> float:
+    """How many hours later in the local mean solar day the same UTC instant falls at the new
+    place than at the training place: (λ_new − λ_trained) / 15° per hour, the difference of
+    longitudes taken in (−180°, 180°]. Local mean solar time = UTC + λ/15 (λ in degrees east).
+
+    Parameters
+    ----------
+    trained_longitude, new_longitude : float
+        Degrees east.
+
+    Returns
+    -------
+    float
+        Hours, in (−12, 12].
+
+    Examples
+    --------
+    >>> round(solar_time_shift(-72.1715, 13.5651), 3)  # US-Ha1 → DE-Tha
+    5.716
+    """
+    east = -((trained_longitude - new_longitude + 180.0) % 360.0 - 180.0)
+    return east / 15.0
+
+
+def solar_shift_message(trained_longitude: float, new_longitude: float, shift: float) -> str:
+    """The warning of a run with the ``hour`` feature (the UTC hour) applied at another longitude:
+    the shift of solar time, and local mean solar noon in UTC at both places (12 − λ/15 hours)."""
+    def noon(longitude: float) -> str:
+        minutes = round((12.0 - longitude / 15.0) * 60) % 1440
+        return f"{minutes // 60:02d}:{minutes % 60:02d} UTC"
+
+    way = "later" if shift > 0 else "earlier"
+    return (f"the run's hour feature is the UTC hour, and these data are {abs(shift):.1f} h {way} in the local solar "
+            f"day than its training place at the same UTC hour (local mean solar noon at {noon(new_longitude)} "
+            f"here, {noon(trained_longitude)} there; solar time = UTC + longitude/15°): the network's diurnal cycle "
+            f"is put {abs(shift):.1f} h off; train without it (--features season) to transfer between longitudes, "
+            "or give predictors that carry the time of day (shortwave radiation)")
 
 
 def _cells_beyond_training_grid(run: TrainedRun, layout: GridLayout) -> str | None:

@@ -59,9 +59,9 @@ from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity, warn_about_target_means
 from climann.workflow.scored_years import other_models, scored_own_years, warn_scored_own_years
 from climann.workflow.new_data import (
-    check_like_training, member_notes, persistence_step_text, require_recorded_inputs, training_target_attributes,
-    with_trained_input_levels, with_training_levels, with_run_weights_of, with_training_quantity, with_training_step,
-    warn_other_cell_areas,
+    check_like_training, member_notes, other_place, persistence_step_text, require_recorded_inputs,
+    training_target_attributes, with_trained_input_levels, with_training_levels, with_run_weights_of,
+    with_training_quantity, with_training_step, warn_other_cell_areas,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.unscored_anomalies import undefined_anomaly_text
@@ -1366,8 +1366,10 @@ def _evaluate_claimed(
         check_like_training(run, layout, scoring=True)
         warn_other_cell_areas(run_dir, layout, dataset[config.data.target].attrs)  # areacello in training, not here
         check_predictions_encodable(layout, _written_baselines(config, other=True))  # as train and predict do
-        # another model's years are no dates the network saw (rerun41 R5)
-        own_years = None if other_models(run.config.data.paths, files) else scored_own_years(
+        # another model's years are no dates the network saw (rerun41 R5), nor another place's (break45a A8: a
+        # flux tower 6 000 km from the training one; check_place warns of the transfer)
+        elsewhere = other_models(run.config.data.paths, files) or other_place(run, layout) is not None
+        own_years = None if elsewhere else scored_own_years(
             run_dir, run, layout.time.values[layout.steps_before_range:])
         if "persistence" in config.evaluation.baselines:  # the previous step of these data, not the run's
             persistence_step = persistence_step_text(run, layout)

@@ -20,7 +20,7 @@ from climann.data.quality_levels import quality_flag, warn_low_quality_target
 from climann.data.value_checks import warn_held_values
 from climann.workflow.config import build_config
 from climann.workflow.preparation import open_selected
-from tests.fresh_python import shell_path
+from tests.fresh_python import run_python, shell_path
 
 
 def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range=True):
@@ -424,3 +424,41 @@ def test_the_line_keeping_several_usable_levels_is_not_offered_again_on_its_own_
         warn_low_quality_target(open_dataset([tmp_path / "lcz_quality_masked.nc"], select={"station": 0}), "ta",
                                 where="lcz_quality_masked.nc")
     assert [record.getMessage() for record in caplog.records if "ta_qc" in record.getMessage()] == []
+
+
+def _eea_station(path):
+    """An EEA e-reporting PM2.5 series with its Validity flag as CF flag_meanings (-99 not valid: maintenance, -1 not
+    valid, 1 valid, 2 valid below the detection limit, 3 the same replaced by half that limit)."""
+    time = pd.date_range("2019-01-01", periods=24 * 90, freq="h")
+    rng = np.random.default_rng(5)
+    pm = (10 + rng.gamma(2, 3, time.size)).astype(np.float32)
+    validity = rng.choice(np.array([-99, -1, 1, 2, 3], "i2"), time.size, p=[0.02, 0.05, 0.83, 0.05, 0.05])
+    pm[validity == -1] *= 5
+    xr.Dataset({"pm25": ("time", pm, {"units": "ug m-3", "ancillary_variables": "pm25_validity"}),
+                "pm25_validity": ("time", validity, {
+                    "standard_name": "status_flag", "flag_values": np.array([-99, -1, 1, 2, 3], "i2"),
+                    "flag_meanings": "not_valid_maintenance not_valid valid valid_below_detection_limit "
+                                     "valid_below_detection_limit_replaced"})},
+               coords={"time": time, "lat": ((), 51.5225, {"units": "degrees_north"}),
+                       "lon": ((), -0.1546, {"units": "degrees_east"})}).to_netcdf(path)
+    return validity
+
+
+def test_the_eea_validity_ranks_not_valid_as_bad_and_valid_below_the_detection_limit_as_kept(tmp_path, caplog):
+    """break45a A6: "not_valid" (the EEA's and many networks' word) could not be ranked, and its 5x spikes were
+    trained on; the line that masks them is run as printed and leaves exactly the not-valid values out."""
+    validity = _eea_station(tmp_path / "eea.nc")
+    dataset = open_dataset([tmp_path / "eea.nc"])
+    assert quality_flag(dataset, "pm25") == ("pm25_validity", [-99, -1], ["not_valid_maintenance", "not_valid"])
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(dataset, "pm25", where="eea.nc")
+    message = next(record.getMessage() for record in caplog.records if "pm25_validity" in record.getMessage())
+    bad = np.isin(validity, [-99, -1])
+    assert message.startswith(f"eea.nc: {bad.sum()} of the {validity.size} values of 'pm25' "
+                              f"({100 * bad.mean():.2g} %) have pm25_validity -99 not_valid_maintenance, -1 not_valid")
+    assert "3 valid_below_detection_limit_replaced" in message  # doubtful: named with its count, kept
+    code = re.search(r'python -c "(.*)"', message).group(1)
+    run_python("-c", code, check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "eea_quality_masked.nc") as masked:
+        np.testing.assert_array_equal(np.isnan(masked["pm25"].values), bad)
