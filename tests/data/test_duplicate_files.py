@@ -20,6 +20,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import draw_no_run_figures, grid_dataset
+from tests.fresh_python import shell_path
 
 CMIP = "{var}_Amon_FAKE-ESM_{experiment}_{member}_gn_{period}.nc"
 
@@ -552,9 +553,8 @@ def test_fields_beside_a_one_step_time_they_do_not_use_are_given_the_time_dimens
     two such files were "in both files: their values differ", with a rename per file (128 static fields). The
     refusal says the fields lack their file's time and gives the loop that adds it; run as printed (the venv's
     python), its copies open as one series, each file's field at its own step (numpy: the values written)."""
-    import shlex
+    import os
     import subprocess
-    import sys
 
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(2)
@@ -573,7 +573,7 @@ def test_fields_beside_a_one_step_time_they_do_not_use_are_given_the_time_dimens
     assert said.startswith("'sm_surface' in gph_20150401T013000.nc and gph_20150401T043000.nc has no time dimension, "
                            "while each file has a time coordinate 'time' of one step, and their steps differ")
     loop = said.split("each file's in a copy: ", 1)[1].split(" (a copy of each", 1)[0]
-    subprocess.run(["bash", "-c", loop.replace("python -c", f"{shlex.quote(sys.executable)} -c")], check=True)
+    subprocess.run(["bash", "-c", loop], check=True, env={**os.environ, "PATH": shell_path()})  # its python: this one
     dataset = open_dataset(sorted((tmp_path / "with_time").glob("*.nc")))
     assert dataset["sm_surface"].dims[0] == "time"
     np.testing.assert_array_equal(dataset["sm_surface"].values, fields)

@@ -6,7 +6,6 @@ import logging
 import os
 import shlex
 import subprocess
-import sys
 
 import cftime
 import netCDF4
@@ -21,6 +20,7 @@ from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.data.units import convert_dataset
 from climann.data.value_checks import warn_held_values
 from climann.errors import ClimannError
+from tests.fresh_python import shell_path
 
 LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
 LON = np.arange(0.0, 360.0, 45.0)
@@ -976,7 +976,7 @@ def test_minus_999_beside_a_nan_fill_value_is_marked_so_the_copy_stays_writable(
     # climann's xarray line for time bounds (the advice without cdo), run on the copy as printed
     advice = bounds_advice("a_fixed.nc", "daily")
     line = advice.split("without cdo, with xarray: `", 1)[1].split("`", 1)[0]
-    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}  # the line's python
+    env = {**os.environ, "PATH": shell_path()}  # the line's python
     subprocess.run(line, shell=True, check=True, env=env)
     bounded = xr.open_dataset("with_bounds/a_fixed.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
     np.testing.assert_array_equal(np.isnan(bounded["AOD_500nm"].values), missing)

@@ -1261,14 +1261,12 @@ def _ragged_profiles(path, *, stations: list[int] | None = None):
 
 
 def _follow_command(message: str) -> None:
-    """Run the python -c command of ``message`` with this interpreter."""
+    """Run the python -c command of ``message`` as a fresh interpreter would (:func:`run_python`)."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     command = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
-    subprocess.run([sys.executable, *command[1:]], check=True)
+    run_python(*command[1:], check=True)
 
 
 @pytest.mark.parametrize("stations, expected, name", [

@@ -25,6 +25,7 @@ from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
 from tests.conftest import run_written_before, without_model_record
+from tests.fresh_python import run_python
 
 LAT = np.array([-45.0, -15.0, 15.0, 45.0])
 LON = np.array([30.0, 90.0, 150.0, 210.0, 270.0])
@@ -1490,7 +1491,7 @@ def test_the_averaging_advice_for_a_three_hourly_run_gives_its_step_and_means_wh
     line = re.search(r"`(python -c [^`]+)`", " ".join(record.getMessage() for record in caplog.records))[1]
     words = shlex.split(line)
     assert words[-5:] == ["hourly.nc", "hourly_3-hourly.nc", "3", "time", "-1.5"]  # fix44k: centred on its stamps
-    subprocess.run([sys.executable, *words[1:]], check=True, cwd=tmp_path, capture_output=True)
+    run_python(*words[1:], check=True, cwd=tmp_path, capture_output=True)
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
         predict_files(three_hourly_run, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
@@ -1538,8 +1539,8 @@ def test_the_averaging_advice_followed_gives_a_run_trained_on_unbounded_three_ho
     said = " ".join(record.getMessage() for record in caplog.records)
     assert f"3-hourly means centred on {'00:00, 03:00' if phase == 0 else '01:30, 04:30'} …" in said
     assert "(each value, without time bounds, taken over the step centred on its stamp)" in said
-    subprocess.run([sys.executable, *shlex.split(re.search(r"`(python -c [^`]+)`", said)[1])[1:]], check=True,
-                   cwd=tmp_path, capture_output=True)
+    run_python(*shlex.split(re.search(r"`(python -c [^`]+)`", said)[1])[1:], check=True, cwd=tmp_path,
+               capture_output=True)
     predict_files(run_dir, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
     coder = xr.coders.CFDatetimeCoder(use_cftime=True)
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=coder) as own, \
@@ -1610,7 +1611,6 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
     process of its own: a crash must not take the test runner) now exits 0 with the advice; its quality flag is
     left out of the averages (a mean of codes flags nothing), and both of its cdo lines read the copy the
     quality line writes. Followed as printed, the daily means are numpy's of the values not flagged bad."""
-    import sys
     from pathlib import Path
 
     import climann
