@@ -518,3 +518,49 @@ def test_a_variable_in_smap_l4s_group_is_refused_with_the_line_that_copies_the_r
     copy = open_dataset([name.replace(".h5", "_Geophysical_Data.nc")])
     np.testing.assert_array_equal(_minutes(copy["time"].values), stamps[:1])
     np.testing.assert_array_equal(copy["sm_surface"].values[0], fields[0])
+
+
+def test_a_variable_in_the_groups_of_several_smap_l4_granules_is_refused_with_a_loop_and_the_roots_variables(
+        tmp_path, monkeypatch):
+    """fix45k: ``train --data '*.h5' --target sm_surface`` on four SMAP L4 granules was refused with the first
+    granule's line only, ending "in the root: none" though the root holds cell_lat and cell_lon; and the copies made
+    through xarray had calendar proleptic_gregorian where the granules have none (the CF standard calendar). The
+    refusal now names the root's variables and gives a loop over the granules; run as printed, its copies hold each
+    granule's own time (01:30, 04:30 of each day) in the granule's units and calendar, without a _FillValue, and its
+    fields (numpy: the values written); train on the copies reads them."""
+    import os
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.fresh_python import shell_path
+
+    monkeypatch.chdir(tmp_path)
+    _, _, stamps, fields = _smap_l4_granules(tmp_path)
+    result = CliRunner().invoke(app, ["train", "--data", "*.h5", "--target", "sm_surface", "--predictors", "",
+                                      "--epochs", "1", "--out", "run"])
+    lines = [line for line in result.output.splitlines() if line.startswith("climann: error:")]
+    assert result.exit_code == 2 and len(lines) == 1, result.output
+    message = lines[0]
+    assert "is in SMAP_L4_SM_gph_20190101T013000_Vv7032_001.h5 and 3 more files in the NetCDF-4 group" in message
+    root = message.rsplit("; in the root: ", 1)[1]
+    assert root.startswith("no data variables, only ") and {"cell_lat", "cell_lon", "time"} <= set(
+        root.removeprefix("no data variables, only ").split(", ")), root
+    loop = re.search(r"`(mkdir -p [^`]+)`", message)[1]
+    assert "for f in " in loop and "then --data 'Geophysical_Data/*.nc'" in message
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    copies = sorted((tmp_path / "Geophysical_Data").glob("*.nc"))
+    assert [copy.stem for copy in copies] == sorted(path.stem for path in tmp_path.glob("*.h5"))
+    for copy, granule in zip(copies, sorted(tmp_path.glob("*.h5"))):
+        with netCDF4.Dataset(copy) as written, netCDF4.Dataset(granule) as read:
+            assert {name: written["time"].getncattr(name) for name in written["time"].ncattrs()} == \
+                {name: read["time"].getncattr(name) for name in read["time"].ncattrs()}  # no calendar: standard
+            np.testing.assert_array_equal(written["time"][:], read["time"][:])
+    opened = open_dataset([str(copy) for copy in copies])
+    np.testing.assert_array_equal(_minutes(opened["time"].values), stamps)
+    np.testing.assert_array_equal(opened["sm_surface"].values, fields)
+    trained = CliRunner().invoke(app, ["train", "--data", "Geophysical_Data/*.nc", "--target", "sm_surface",
+                                       "--predictors", "surface_temp", "--epochs", "1", "--out", "run", "-q"])
+    assert trained.exit_code == 0, trained.output
