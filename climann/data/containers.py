@@ -361,6 +361,12 @@ def _companions_text(positions: Sequence[str], mappings: Sequence[str], time: st
     return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 
 
+#: The statement of the xarray lines that copy groups (``d`` the copy) that writes its coordinates
+#: without a ``_FillValue`` unless the file gave them one: xarray adds NaN to float ones (fix45k:
+#: the copies' time had one its file had not; CF 1.8 §2.5.1: coordinates have no missing values).
+_AS_READ = '[d[k].encoding.setdefault("_FillValue", None) for k in d.coords]; '
+
+
 def root_companions_code(group: str, positions: Sequence[str], mappings: Sequence[str], time: str | None) -> str:
     """The Python line (``sys.argv[1]`` the file, ``sys.argv[2]`` the copy) that copies ``group``
     with the root's ``positions`` (as coordinates), grid ``mappings`` and ``time``, giving the
@@ -370,11 +376,10 @@ def root_companions_code(group: str, positions: Sequence[str], mappings: Sequenc
     ``proleptic_gregorian``, fix45k)."""
     kept = json.dumps([*positions, *mappings])
     timed = (f"d = d.assign({{k: v.expand_dims({json.dumps(time)}) for k, v in d.data_vars.items() "
-             f"if {json.dumps(time)} not in v.dims and v.ndim >= 2}}); "
-             f"d[{json.dumps(time)}].encoding[\"_FillValue\"] = None; ") if time else ""
+             f"if {json.dumps(time)} not in v.dims and v.ndim >= 2}}); ") if time else ""
     return (f"import sys, xarray as xr; t = xr.open_datatree(sys.argv[1], decode_times=False); "
             f"d = xr.merge([t[{json.dumps(group)}].to_dataset(), t.to_dataset()[{kept}]], combine_attrs=\"override\")"
-            f".set_coords({json.dumps(list(positions))}); {timed}d.to_netcdf(sys.argv[2])")
+            f".set_coords({json.dumps(list(positions))}); {timed}{_AS_READ}d.to_netcdf(sys.argv[2])")
 
 
 def groups_beside_root_note(path: Path, groups: dict[str, list[str]], *, files: Sequence[Path] = ()) -> str:
@@ -583,10 +588,11 @@ def coordinate_groups(dataset: object, group: str) -> list[str]:
 
 def _xarray_merge(path: Path, groups: Sequence[str], copy: Path) -> str:
     """The xarray line that copies ``groups`` of ``path`` (data and their coordinates' group)
-    together into the plain file ``copy``."""
-    script = (f"import xarray as xr; t = xr.open_datatree({json.dumps(working_path(path))}); "
-              f"xr.merge([t[g].to_dataset() for g in {json.dumps(list(groups))}])"
-              f".to_netcdf({json.dumps(working_path(copy))})")
+    together into the plain file ``copy``, their times as the file states them (undecoded: a
+    time without a ``calendar`` was written ``proleptic_gregorian``, fix45k)."""
+    script = (f"import xarray as xr; t = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False); "
+              f"d = xr.merge([t[g].to_dataset() for g in {json.dumps(list(groups))}]); {_AS_READ}"
+              f"d.to_netcdf({json.dumps(working_path(copy))})")
     return f"or xarray: `python -c {shlex.quote(script)}`"
 
 
@@ -612,9 +618,11 @@ def _xarray_copy(path: Path, group: str, copy: Path) -> str:
     """The xarray line that copies ``group`` of ``path`` into the plain file ``copy`` with the
     coordinates it inherits from its ancestors (the root's time, lat, lon: a DataTree node's
     ``to_dataset()`` keeps them, while ``open_dataset(path, group=...)`` leaves them behind and
-    gives a file whose values only their position places, break29b A3)."""
-    script = (f"import xarray as xr; xr.open_datatree({json.dumps(working_path(path))})[{json.dumps(group)}]"
-              f".to_dataset().to_netcdf({json.dumps(working_path(copy))})")
+    gives a file whose values only their position places, break29b A3); their times as the
+    file states them (undecoded: a time without a ``calendar`` was written
+    ``proleptic_gregorian``, fix45k)."""
+    script = (f"import xarray as xr; d = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False)"
+              f"[{json.dumps(group)}].to_dataset(); {_AS_READ}d.to_netcdf({json.dumps(working_path(copy))})")
     return f"or xarray, which keeps the root's coordinates: `python -c {shlex.quote(script)}`"
 
 

@@ -93,8 +93,9 @@ def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(
     assert str(error.value) == (
         f"grouped.nc holds its variables in the NetCDF-4 {named}, not in the root group that climann reads; copy "
         f"the group into a plain file, e.g. `ncks -G : -g {first} grouped.nc {out}` (or xarray, which keeps the "
-        f"root's coordinates: `python -c 'import xarray as xr; xr.open_datatree(\"grouped.nc\")[\"{first}\"]"
-        f".to_dataset().to_netcdf(\"{out}\")'`)"
+        f"root's coordinates: `python -c 'import xarray as xr; d = xr.open_datatree(\"grouped.nc\", decode_times=False)"
+        f"[\"{first}\"].to_dataset(); [d[k].encoding.setdefault(\"_FillValue\", None) for k in d.coords]; "
+        f"d.to_netcdf(\"{out}\")'`)"
     )
 
 
@@ -162,7 +163,9 @@ def test_a_variable_in_a_group_beside_root_data_is_named_with_its_group(tmp_path
         f"variable 'rsdt' is in mixed.nc in the NetCDF-4 group '{group}', not in the root group that climann reads; "
         f"copy the group into a plain file and give that file too (--data), e.g. `ncks -G : -g {group} mixed.nc "
         f"{copy}` (or xarray, which keeps the root's coordinates: `python -c 'import xarray as xr; "
-        f"xr.open_datatree(\"mixed.nc\")[\"{group}\"].to_dataset().to_netcdf(\"{copy}\")'`); in the root: tas")
+        f"d = xr.open_datatree(\"mixed.nc\", decode_times=False)[\"{group}\"].to_dataset(); "
+        f"[d[k].encoding.setdefault(\"_FillValue\", None) for k in d.coords]; d.to_netcdf(\"{copy}\")'`); in the "
+        f"root: tas")
 
 
 def test_the_copy_of_the_group_with_the_root_file_gives_the_variable(tmp_path):
@@ -191,6 +194,34 @@ def test_the_xarray_copy_of_a_group_on_the_roots_coordinates_gives_the_variable_
     combined = open_dataset([path, tmp_path / "groups_forcing.nc"], grid_of="tas", variables=("tas", "rsdt"))
     np.testing.assert_array_equal(combined["rsdt"].transpose("time", "lat", "lon").values, _rsdt())
     np.testing.assert_array_equal(combined["lat"].values, LAT)
+
+
+@pytest.mark.parametrize("layout", ["root_time", "split_groups"])
+def test_the_xarray_copies_of_a_group_keep_the_files_time_without_a_calendar_as_it_is(tmp_path, monkeypatch, layout):
+    """fix45k: the xarray lines that copy a group decoded its time and wrote it again: a time without a calendar
+    attribute (the CF standard calendar) came out "proleptic_gregorian" with a _FillValue. Run as printed, each
+    copy's time has the file's attributes and values (netCDF4, read raw)."""
+    from tests.data.test_unplaced_variables import _root_and_group
+
+    monkeypatch.chdir(tmp_path)
+    if layout == "root_time":
+        path, where, pattern = _root_and_group(tmp_path / "groups.nc"), "time", r"keeps the root's coordinates: `"
+    else:
+        path, where, pattern = _data_beside_geolocation(tmp_path / "split.nc"), "data/time", r"or xarray: `"
+    with netCDF4.Dataset(path, "a") as nc:
+        nc[where].delncattr("calendar")
+        read = {name: nc[where].getncattr(name) for name in nc[where].ncattrs()}, nc[where][:].copy()
+    with pytest.raises(ClimannError) as refused:
+        if layout == "root_time":
+            require_variable(open_dataset([path]), "rsdt", "groups.nc")
+        else:
+            open_dataset([path])
+    command = shlex.split(re.search(pattern + r"(python -c [^`]+)`", str(refused.value)).group(1))
+    run_python(*command[1:], check=True, cwd=tmp_path)
+    copy = tmp_path / ("groups_forcing.nc" if layout == "root_time" else "split_data.nc")
+    with netCDF4.Dataset(copy) as written:
+        assert {name: written["time"].getncattr(name) for name in written["time"].ncattrs()} == read[0]
+        np.testing.assert_array_equal(written["time"][:], read[1])
 
 
 def test_a_variable_in_no_group_is_not_in_the_file(tmp_path):
