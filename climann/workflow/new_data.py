@@ -1031,7 +1031,9 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
     of a run that recorded no cells are taken as its own, with one warning that it cannot tell.
     A climatology's steps (CF §7.4) are its periods, which tile the year, so their spacing is
     their cell: a seasonal climatology given to a monthly run is seasonal values, not monthly
-    ones of a subset.
+    ones of a subset. Finer instants given to a run that learned sub-daily instants
+    (``time: point``) are advised picked at the run's times of day, not averaged
+    (:func:`_picking_advice`).
 
     When ``scoring`` (``evaluate --data``), a warning of values further apart than the run's
     steps also says which persistence is scored (:func:`persistence_step_text`).
@@ -1094,7 +1096,8 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
     depending = _step_dependent(run)
     if trained_text == trained.name and new_text == values.name:  # each side's cells are its steps
         if values.approximate_days < trained.approximate_days:
-            advice = f"average them to {trained.name} steps first, {_averaging_advice(run, layout, trained, values)}"
+            advice = _picking_advice(run, layout, trained) or \
+                f"average them to {trained.name} steps first, {_averaging_advice(run, layout, trained, values)}"
         elif layout.is_climatology:  # its periods are its cells: a climatology of the run's periods is the way
             advice = f"give a {trained.name} climatology, or retrain the run on {values.name} data"
         else:
@@ -1115,6 +1118,59 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
         raise ClimannError(f"{said}: the run's {' and '.join(depending)} would take them as the values it was "
                            f"trained on; {advice}")
     _log.warning(f"{said}: the model is given them as if they were the values it was trained on; {advice}")
+
+
+def _picking_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep) -> str | None:
+    """How to bring finer values at instants to the sub-daily step of a run that learned
+    instants: its values at the run's own times of day picked, not averaged (fix45k: hourly
+    instants given to a run trained on 3-hourly ``time: point`` values were advised 3-hourly
+    means, ``time: mean``, a quantity the run never learned; CF 1.8 section 7.3). The run
+    recorded where its stamps lay (``time_stamp_hours``, fix44k) and the ``time: point`` of its
+    variables (``time_cell_methods``); the copy of the new data's first file keeps its steps
+    at those times of day (``cdo selhour,0,3,…,21``,
+    :func:`~climann.data.time_commands.times_of_day_command`).
+
+    Returns
+    -------
+    str or None
+        The advice, or None when the run did not learn instants at fixed times of day (means,
+        time bounds, a step that does not divide a day, no recorded stamps), some time-varying
+        variable of the first file is not at instants (its ``cell_methods`` name another time
+        method, or it has time bounds), or the file lacks some of the run's times of day.
+    """
+    from climann.data.time_commands import times_of_day_command
+
+    metadata = run.network.metadata
+    phase = metadata.get("time_stamp_hours")
+    if phase is None or metadata.get("time_cell") or layout.time_bounds is not None or trained.duration is None:
+        return None
+    step = round(trained.duration.total_seconds() / 60)
+    if step <= 0 or 1440 % step:
+        return None
+    file = _first_file(layout)
+    named = [name for name in layout.variable_units if file in layout.files_of(name)]
+    static = set(_kinds_in_file(layout, file, named)[0])
+    varying = [name for name in named if name not in static]
+    recorded = {name: (metadata.get("time_cell_methods") or {}).get(name) for name in varying}
+    time = layout.time.name
+    if not any(recorded.values()) or any(method not in (None, "time: point") for method in recorded.values()) \
+            or any(time_cell_method(layout.variable_cell_methods.get(name), time) not in (None, "time: point")
+                   for name in varying):
+        return None
+    start = round(float(phase) * 60)
+    minutes = sorted((start + k * step) % 1440 for k in range(1440 // step))
+    try:
+        held = {value.hour * 60 + value.minute for value in np.asarray(layout.time.values) if not value.second}
+    except AttributeError:  # times that are not dates
+        return None
+    if not set(minutes) <= held:
+        return None
+    clocks = [f"{minute // 60:02d}:{minute % 60:02d}" for minute in minutes]
+    clocks = ", ".join(clocks) if len(clocks) <= 3 else f"{clocks[0]}, {clocks[1]}, …, {clocks[-1]}"
+    command = times_of_day_command(minutes, time, input_and_copy(file, trained.name))
+    return (f"take their values at the run's own times of day ({clocks}) first, e.g. `{command}`: the run learned "
+            f"values at instants (time: point) and these are instants too, which are picked at its hours, not "
+            f"averaged (a {trained.name} mean of them is a time: mean value, which the run never learned)")
 
 
 def _averaging_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep, values: TimeStep) -> str:

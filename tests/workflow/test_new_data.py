@@ -1551,6 +1551,53 @@ def test_the_averaging_advice_followed_gives_a_run_trained_on_unbounded_three_ho
                                    rtol=1e-6)
 
 
+@pytest.mark.parametrize("phase", [pytest.param(0, id="stamped-0000"), pytest.param(1, id="stamped-0100")])
+def test_instants_given_to_a_run_trained_on_instants_are_advised_picked_at_its_hours_not_averaged(
+        tmp_path, caplog, monkeypatch, phase):
+    """fix45k: a run trained on 3-hourly instants (``time: point``) given hourly instants was advised to average
+    them into 3-hourly means (``time: mean``), a quantity it never learned. Instants at a coarser step are picked: the
+    advice names ``cdo selhour`` at the run's own hours; run as printed, the copy's stamps are the run's hours, its
+    values numpy's hourly values at those hours, its cell_methods still ``time: point``, and predict on it gives the
+    run's own predictions of the steps it was trained on (the training file was the hourly one at those hours)."""
+    monkeypatch.chdir(tmp_path)
+    points = "area: mean time: point"
+    hourly = _write(tmp_path / "hourly.nc", _hours_apart(0, 24 * 40, 1), tas_methods=points, pred_methods=points,
+                    seed=9)
+    (folder := tmp_path / "train").mkdir()
+    with xr.open_dataset(hourly, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as fine:
+        fine.isel(time=slice(phase, None, 3)).to_netcdf(folder / "monthly.nc")  # named as _train reads it
+        times = fine["time"].values
+        tas = fine["tas"].values.astype(np.float64)
+    run_dir = _train(folder, "e3hrpt", features=["hour"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, [str(hourly)], tmp_path / "p1.nc")
+    said = " ".join(record.getMessage() for record in caplog.records)
+    hours = list(range(phase, 24, 3))
+    assert f"`cdo selhour,{','.join(map(str, hours))} hourly.nc hourly_3-hourly.nc`" in said, said
+    assert "not averaged" in said and "python -c" not in said and "3-hourly means" not in said
+    subprocess.run(shlex.split(re.search(r"`(cdo selhour[^`]+)`", said)[1]), check=True, cwd=tmp_path,
+                   capture_output=True)
+    chosen = np.array([time.hour in hours for time in times])  # numpy's pick: the hourly values at the run's hours
+    with xr.open_dataset(tmp_path / "hourly_3-hourly.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) \
+            as copy:
+        assert list(copy["time"].values) == list(times[chosen])
+        assert {time.hour for time in copy["time"].values} == set(hours)
+        np.testing.assert_array_equal(copy["tas"].values.astype(np.float64), tas[chosen])
+        assert copy["tas"].attrs["cell_methods"] == points and copy["pred"].attrs["cell_methods"] == points
+        assert "bounds" not in copy["time"].attrs
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
+    assert not [record.getMessage() for record in caplog.records if "hourly" in record.getMessage()
+                or "time: point" in record.getMessage()]
+    coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=coder) as own, \
+            xr.open_dataset(tmp_path / "p3.nc", decode_times=coder) as picked:
+        assert own.sizes["time"] > 0 and set(own["time"].values) <= set(picked["time"].values)
+        np.testing.assert_allclose(picked["tas_pred"].sel(time=own["time"]).values, own["tas_pred"].values,
+                                   rtol=1e-6)
+
+
 def test_persistence_of_data_scored_by_a_run_that_records_no_step_is_said_to_be_their_previous_step(
         three_hourly_run, tmp_path):
     """rerun41 R6: an S2S run (starts 7 to 359 days apart: no step, persistence left out in training) scored on one
