@@ -66,8 +66,8 @@ import xarray as xr
 
 from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted_forms, file_encodings
 from climann.data.shell import (
-    in_place_note, input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type,
-    note_advised_marks,
+    copies_of_files, in_place_note, input_and_copy, ncatted_attribute, attribute_command, ncatted_number,
+    ncatted_type, note_advised_marks,
 )
 from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by, name_in_file
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
@@ -79,7 +79,8 @@ from climann.errors import ClimannError
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
            "NETCDF_TYPE_NAMES", "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount",
            "blocks_by_place", "blocks_by_step", "checked_blocks", "checked_step_numbers", "checked_steps",
-           "command_files", "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix", "name_in_command",
+           "command_files", "command_target", "counts_by_step", "fill_like_counts", "fill_like_values",
+           "marking_command", "marking_fix", "name_in_command",
            "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_codes_beyond_bound",
            "refuse_huge_fill_like_values",
            "steps_text", "time_dimension", "warn_fill_like_values"]
@@ -959,6 +960,53 @@ def command_files(variable: xr.DataArray, times: np.ndarray, file: str | Path | 
     return "IN.nc OUT.nc" if own is None else input_and_copy(own)
 
 
+def command_target(variable: xr.DataArray, times: np.ndarray, file: str | Path | None) -> str | tuple[str, ...]:
+    """What a command that changes the values found at ``times`` works on: the two file
+    arguments of :func:`command_files`, or, when several files of the variable hold those steps
+    (where :func:`command_files` has only ``IN.nc OUT.nc``), those files (a tuple), for a loop
+    over them (:func:`marking_command`). Two variables of the same files get the same target,
+    so one command serves both.
+
+    Parameters
+    ----------
+    variable, times, file
+        As for :func:`command_files`.
+
+    Returns
+    -------
+    str or tuple of str
+    """
+    holding = files_at(variable, times)
+    if len(holding) > 1 and file is None:
+        return tuple(str(held) for held in holding)
+    return command_files(variable, times, file)
+
+
+def marking_command(attributes: Sequence[str], target: str | tuple[str, ...]) -> str:
+    """The command that makes the attribute changes ``attributes`` (ncatted's ``-a``) on the
+    files of ``target`` (:func:`command_target`), with what to give in ``--data`` afterwards: on
+    one file, the command on it and its copy beside it (:func:`~climann.data.shell.attribute_command`,
+    :func:`~climann.data.shell.in_place_note`); on several, one loop over them writing their copies
+    into a new folder ``missing_marked`` beside them, then the ``--data`` that takes the copies
+    (:func:`~climann.data.shell.copies_of_files`). A variable whose -9999 was held by two of its
+    three files was told ``ncatted … IN.nc OUT.nc``, which names no file to run it on (fix45m).
+
+    Parameters
+    ----------
+    attributes : sequence of str
+        ``-a att,var,mode,type,value`` words (:func:`~climann.data.shell.ncatted_attribute`).
+    target : str or tuple of str
+        As :func:`command_target` gives it.
+
+    Returns
+    -------
+    str
+    """
+    if isinstance(target, tuple):
+        return copies_of_files(lambda words, _: attribute_command(attributes, words), target, name="missing_marked")
+    return f"{attribute_command(attributes, target)}{in_place_note(target)}"
+
+
 def _number(value: object) -> str:
     """A fill value as the messages show it: ``1e+20``, ``-999``, ``NaN``."""
     return "NaN" if np.isnan(float(value)) else f"{float(value):g}"
@@ -1016,7 +1064,7 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
     values = f"the packed values {packed}, " if is_packed else ""  # unpacked, the values held are the codes
     top = int(np.iinfo(read_type(stored_as)).max)
     stored = [code.stored for code, _ in codes if code.stored is not None]
-    files = command_files(variable, times, file)
+    files = command_target(variable, times, file)
     marking = _marking_attribute(name_in_command(name, variable, times, file), _stored_as(variable, value), stored)
     apart = next((code for code, _ in codes if code.apart is not None), None)
     if apart is not None and not all(code.fixed for code, _ in codes):
@@ -1032,12 +1080,12 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
             f"at the top of {value.code_of}'s range, whose highest is {top}) at {total} "
             f"of the {size} values checked, {where_held}{why}, which "
             f"no valid_range, _FillValue or missing_value marks, so they are used as data; if they are codes, mark "
-            f"them missing: {attribute_command([marking], files)}{in_place_note(files)}") if bound is None else (
+            f"them missing: {marking_command([marking], files)}") if bound is None else (
         f"the target '{name}' in {files_text(holding) if holding else where} holds {held}{units} ({values}at the "
         f"top of {value.code_of}'s range) at {total} of the {size} values checked, {where_held}above "
         f"{bound[0]:g}{units}, which {bound[1]} say it cannot be: codes that no valid_range, _FillValue or "
         f"missing_value marks, which would be trained on and scored as truth; mark them missing: "
-        f"{attribute_command([marking], files)}{in_place_note(files)}")
+        f"{marking_command([marking], files)}")
 
 
 def refuse_codes_beyond_bound(dataset: xr.Dataset, target: str, *, where: str, file: str | Path | None,
@@ -1147,16 +1195,16 @@ def refuse_huge_fill_like_values(
         return
     fixes = {}
     for name, found in huge.items():
-        files = command_files(dataset[name], found[0][1].times, file)
+        files = command_target(dataset[name], found[0][1].times, file)
         advice = _advice(name_in_command(name, dataset[name], found[0][1].times, file), dataset[name], found[0][0])
         if advice is not None:
             fixes.setdefault(files, []).append(advice)
     name, found = next(iter(huge.items()))
     value, count = max(found, key=lambda item: item[1].count)
-    files = command_files(dataset[name], count.times, file)
+    files = command_target(dataset[name], count.times, file)
     sentence = _sentence(name, dataset[name], where, value, count).replace(", so they are used as data", "")
     fix = fixes.get(files, [])
-    command = f"; mark them missing: {attribute_command(fix, files)}{in_place_note(files)}" if fix else ""
+    command = f"; mark them missing: {marking_command(fix, files)}" if fix else ""
     raise ClimannError(f"{sentence}: no measured or modelled quantity reaches {REFUSED_AT_LEAST:g}, and trained on "
                        f"they would be its mean, spread and scores{command}")
 
@@ -1208,13 +1256,13 @@ def warn_fill_like_values(
             _log.warning("%s", _codes_warning(name, dataset[name], where, file, codes))
         found = {value: count for value, count in found.items() if value.code_of is None}
         for value, count in _most_found_per_files(found):
-            files = command_files(dataset[name], count.times, file)
+            files = command_target(dataset[name], count.times, file)
             lines.append((_sentence(name, dataset[name], where, value, count), files))
             line_names.append(name)
             advice = _advice(name_in_command(name, dataset[name], count.times, file), dataset[name], value)
             if advice is not None:
                 fixes.setdefault(files, []).append(advice)
-    given: dict[str, str] = {}  # files → the variable whose line gave their one command
+    given: dict[str | tuple[str, ...], str] = {}  # files → the variable whose line gave their one command
     for (sentence, files), name in zip(lines, line_names):
         fix = fixes.get(files, [])
         if fix and files in given:  # the same command again would write a second copy that changes nothing
@@ -1222,7 +1270,8 @@ def warn_fill_like_values(
                          sentence, given[files])
             continue
         given[files] = name
-        note_advised_marks(files, fix)  # a later line on this file's copy keeps these marks (rerun41 R7)
-        command = f"; if they are missing values: {attribute_command(fix, files)}{in_place_note(files)}" if fix else ""
+        if isinstance(files, str):  # a later line on this file's copy keeps these marks (rerun41 R7)
+            note_advised_marks(files, fix)
+        command = f"; if they are missing values: {marking_command(fix, files)}" if fix else ""
         together = f" (one command for the {len(fix)} variables of that file named here)" if len(fix) > 1 else ""
         _log.warning("%s%s%s", sentence, command, together)

@@ -1104,3 +1104,37 @@ def test_a_two_level_field_in_percent_short_of_the_whole_is_still_judged_by_its_
     _era5_packed(path, _zero_one_fields()["wet-days"] * 50.0, units="%")
     (said,) = _lsm_warnings(caplog, open_dataset([path]), path)
     assert said.startswith("'lsm' in lsm.nc holds 50 % (the packed values 32766")
+
+
+def test_a_fill_held_by_several_files_is_marked_by_a_loop_over_them(tmp_path, monkeypatch, caplog):
+    """-9999 in two of a variable's three files: the warning's command names those two files (one loop writing their
+    copies into a new folder), not ``ncatted … IN.nc OUT.nc``, which names no file (fix45m). Run as printed, the data
+    it says to give read the -9999 missing and every other value as stored (numpy)."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(45)
+    raw = []
+    for k in range(3):
+        values = rng.uniform(0.0, 20.0, (12, LAT.size, LON.size)).astype("f4")
+        if k:
+            values[k, 1, 2] = values[5, 4, k] = -9999.0
+        raw.append(values)
+        times = [cftime.datetime(2000 + k, month, 15, calendar="noleap") for month in range(1, 13)]
+        xr.Dataset({"pr": (("time", "lat", "lon"), values, {"units": "mm/day"})},
+                   coords={"time": times, "lat": LAT, "lon": LON}).to_netcdf(f"pr_{k}.nc",
+                                                                         encoding={"pr": {"_FillValue": None}})
+    (said,) = _warnings(caplog, open_dataset(expand_paths(["pr_0.nc", "pr_1.nc", "pr_2.nc"])), ["pr"],
+                        where="pr_*.nc", file=None)
+    assert "IN.nc" not in said and "OUT.nc" not in said
+    command = said.split("if they are missing values: ", 1)[1].split(" (a copy of each", 1)[0]
+    assert "pr_1.nc pr_2.nc" in command and "pr_0.nc" not in command
+    subprocess.run(command, shell=True, check=True, executable="/bin/sh")
+    assert sorted(os.listdir("missing_marked")) == ["pr_1.nc", "pr_2.nc"]
+    given = said.split("then give ", 1)[1]
+    copies = shlex.split(given.split(" in place of", 1)[0])[-1]  # --data 'missing_marked/*.nc'
+    assert copies == "missing_marked/*.nc"
+    assert "(--data pr_0.nc)" in given  # the file without -9999 given as before
+    read = open_dataset(expand_paths(["pr_0.nc", copies]))["pr"].values
+    expected = np.concatenate(raw).astype("f8")
+    expected[expected == -9999.0] = np.nan
+    assert np.isnan(expected).sum() == 4
+    np.testing.assert_array_equal(read, expected)
