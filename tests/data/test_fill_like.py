@@ -1048,16 +1048,16 @@ def test_a_target_holding_top_codes_above_its_units_bound_is_refused_with_the_ma
     assert said.startswith("the target 'snow' in snow_01.nc, snow_02.nc and 10 more files holds 211, 250, 253 percent")
     assert f"at {codes} of the {raw.size} values checked" in said
     assert "above 100 percent, which its units 'percent' say it cannot be" in said
-    assert said.endswith("mark them missing: ncatted -a missing_value,snow,o,ub,211,250,253 IN.nc OUT.nc")
+    # one loop over the 12 files that hold the codes, not ncatted on IN.nc OUT.nc, which names no file (fix45m)
+    assert "mark them missing: mkdir -p missing_marked && for f in " in said and "IN.nc" not in said
+    command = said.split("mark them missing: ", 1)[1].split(" (a copy of each", 1)[0]
+    assert "ncatted -a missing_value,snow,o,ub,211,250,253 \"$f\" missing_marked/" in command
     with pytest.raises(ClimannError, match="which would be trained on and scored as truth"):
         warn_held_values(dataset, ["snow"], where="snow_*.nc", file=None, target="snow")
     warn_held_values(dataset, ["snow"], where="snow_*.nc", file=None)  # not the target: warned of only
-    (tmp_path / "marked").mkdir()
-    again, copies = _mod10cm_like(tmp_path / "marked")  # the same files, given the advised missing_value
-    np.testing.assert_array_equal(again, raw)
-    for path in copies:
-        with netCDF4.Dataset(path, "a") as handle:
-            handle["snow"].missing_value = np.array([211, 250, 253], "u1")
+    subprocess.run(command, shell=True, check=True, executable="/bin/sh")  # the line as printed
+    copies = expand_paths([shlex.split(said.split("then give --data ", 1)[1].split(" in place of", 1)[0])[0]])
+    assert [path.name for path in copies] == [path.name for path in paths]
     marked = open_dataset(copies)
     refuse_codes_beyond_bound(marked, "snow", where="snow_*.nc", file=None, counts=fill_like_counts(marked, ["snow"]),
                               bound=upper_bound("snow", marked["snow"]))
