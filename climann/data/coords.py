@@ -33,8 +33,8 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.phony_dimensions import phony_copy_advice
 from climann.data.shell import (
-    attribute_command, copies_of_files, copy_path, identifier, input_and_copy, ncatted_attribute, python_command,
-    source_and_copy, values_command, whole_write, working_path, xarray_command,
+    attribute_command, copies_of_files, identifier, input_and_copy, ncatted_attribute, python_command,
+    source_and_copy, values_command, whole_write, xarray_command,
 )
 from climann.data.spectral_axes import FREQUENCY_STANDARD_NAMES as FREQUENCY_STANDARD_NAMES
 from climann.data.spectral_axes import FREQUENCY_UNITS as FREQUENCY_UNITS
@@ -966,7 +966,6 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
     source = dataset.encoding.get("source") or next(
         (variable.encoding["source"] for variable in dataset.data_vars.values() if "source" in variable.encoding), None)
     files = input_and_copy(source) if source else "IN.nc OUT.nc"
-    given, copy = (working_path(source), working_path(copy_path(source))) if source else ("IN.nc", "OUT.nc")
     named = f", 'long_name': '{ZONAL_MEAN_LONG_NAME}'" if zonal else ""
     coordinates = ", ".join(f"{name}=((), 0.0, {{'units': '{units}', 'standard_name': '{other}'{named}}})"
                             for name, (other, units) in new.items())
@@ -989,8 +988,8 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
     command = values_command([ncap2], [f"d = d.assign_coords({coordinates})"], files)
     if source and is_zarr_store(source):  # the xarray line is the command itself
         return f"; {what}: {command}"
-    return (f"; {what}: {command} (or xarray: "
-            f"xr.open_dataset({given!r}).assign_coords({coordinates}).to_netcdf({copy!r}))")
+    # the xarray line writes the copy whole (xarray_command; fix45m: it wrote the copy's name directly)
+    return f"; {what}: {command} (or xarray: {xarray_command([f'd = d.assign_coords({coordinates})'], files)})"
 
 
 def _files_of_data(dataset: xr.Dataset) -> list[str]:

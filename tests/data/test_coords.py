@@ -1,4 +1,5 @@
 import logging
+import os
 import re
 import shlex
 import shutil
@@ -13,7 +14,7 @@ from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import follow_ncatted, grid_dataset, ice_drift_dataset
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 
 @pytest.mark.parametrize(
@@ -513,9 +514,27 @@ def test_data_without_a_position_are_refused_with_a_command_that_gives_them_one(
         command = re.search(r"ncap2 -s '[^']*' mean.nc mean_fixed.nc", message).group(0)
         subprocess.run(shlex.split(command), check=True, capture_output=True)
     else:
-        code = re.search(r"\(or xarray: (.*)\)$", message).group(1)
-        run_python("-c", f"import xarray as xr; {code}", check=True, capture_output=True)
+        line = re.search(r"\(or xarray: (python -c .*)\)$", message).group(1)  # run as printed
+        subprocess.run(line, shell=True, check=True, capture_output=True, env={**os.environ, "PATH": shell_path()})
     _assert_placed(open_dataset([tmp_path / "mean_fixed.nc"]), original, dims, added)
+
+
+def test_the_xarray_line_that_gives_a_position_writes_its_copy_whole_or_not_at_all(tmp_path, monkeypatch):
+    """fix45m: the one-file xarray way out wrote mean_fixed.nc itself, and a write that failed half-way (xarray
+    refusing tas's conflicting _FillValue NaN and missing_value -999 once the file was begun) left a 239-byte
+    mean_fixed.nc that a glob then took as data. Now it writes mean_fixed.nc.part, renamed when whole: the failed
+    line leaves no file."""
+    monkeypatch.chdir(tmp_path)
+    dataset = _unplaced(tmp_path / "good.nc", ("time", "lat"))
+    dataset["tas"][0, 0] = np.nan
+    dataset.to_netcdf(tmp_path / "conflicting.nc")  # tas's _FillValue NaN, as xarray writes it
+    subprocess.run(["ncatted", "-O", "-a", "missing_value,tas,o,d,-999", "conflicting.nc"], check=True)
+    with pytest.raises(ClimannError) as raised:
+        find_coordinate(xr.open_dataset(tmp_path / "conflicting.nc"), "longitude")
+    line = re.search(r"\(or xarray: (python -c .*)\)$", str(raised.value)).group(1)
+    failed = subprocess.run(line, shell=True, capture_output=True, text=True, env={**os.environ, "PATH": shell_path()})
+    assert failed.returncode != 0 and "conflicting _FillValue" in failed.stderr
+    assert sorted(os.listdir(tmp_path)) == ["conflicting.nc", "good.nc"]
 
 
 @pytest.mark.parametrize(
