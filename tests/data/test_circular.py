@@ -177,7 +177,7 @@ def test_the_line_for_a_direction_in_several_files_says_to_run_it_for_each(tmp_p
     with pytest.raises(ClimannError) as refused:
         refuse_direction_target(opened, "mwd", where="wave_2000.nc, wave_2002.nc")
     assert str(refused.value).endswith(
-        f"d.to_netcdf({str(tmp_path / 'wave_2000_sincos.nc')!r})\" (the line for the first of the 2 files of mwd; run "
+        f"d.to_netcdf(p);os.replace(p,{str(tmp_path / 'wave_2000_sincos.nc')!r})\" (the line for the first of the 2 files of mwd; run "
         "it for each of them, wave_2000.nc, wave_2002.nc, and give the copies in their place)")
 
 
