@@ -1585,12 +1585,13 @@ def test_instants_given_to_a_run_trained_on_instants_are_advised_picked_at_its_h
         predict_files(run_dir, [str(hourly)], tmp_path / "p1.nc")
     said = " ".join(record.getMessage() for record in caplog.records)
     hours = list(range(phase, 24, 3))
-    assert f"`cdo selhour,{','.join(map(str, hours))} hourly.nc hourly_3-hourly.nc`" in said, said
+    assert (f"`mkdir -p 3-hourly && cdo selhour,{','.join(map(str, hours))} hourly.nc 3-hourly/hourly.nc`, then give "
+            "--data 3-hourly/hourly.nc in place of hourly.nc") in said, said
     assert "not averaged" in said and "python -c" not in said and "3-hourly means" not in said
-    subprocess.run(shlex.split(re.search(r"`(cdo selhour[^`]+)`", said)[1]), check=True, cwd=tmp_path,
+    subprocess.run(["bash", "-c", re.search(r"`(mkdir [^`]+)`", said)[1]], check=True, cwd=tmp_path,
                    capture_output=True)
     chosen = np.array([time.hour in hours for time in times])  # numpy's pick: the hourly values at the run's hours
-    with xr.open_dataset(tmp_path / "hourly_3-hourly.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) \
+    with xr.open_dataset(tmp_path / "3-hourly/hourly.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) \
             as copy:
         assert list(copy["time"].values) == list(times[chosen])
         assert {time.hour for time in copy["time"].values} == set(hours)
@@ -1599,7 +1600,7 @@ def test_instants_given_to_a_run_trained_on_instants_are_advised_picked_at_its_h
         assert "bounds" not in copy["time"].attrs
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
-        predict_files(run_dir, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
+        predict_files(run_dir, [str(tmp_path / "3-hourly/hourly.nc")], tmp_path / "p3.nc")
     assert not [record.getMessage() for record in caplog.records if "hourly" in record.getMessage()
                 or "time: point" in record.getMessage()]
     coder = xr.coders.CFDatetimeCoder(use_cftime=True)
@@ -1608,6 +1609,43 @@ def test_instants_given_to_a_run_trained_on_instants_are_advised_picked_at_its_h
         assert own.sizes["time"] > 0 and set(own["time"].values) <= set(picked["time"].values)
         np.testing.assert_allclose(picked["tas_pred"].sel(time=own["time"]).values, own["tas_pred"].values,
                                    rtol=1e-6)
+
+
+def test_instants_in_several_files_are_advised_picked_in_each_file(tmp_path, caplog, monkeypatch):
+    """fix45l: the advice of fix45k (pick the instants at the run's hours) named a copy of the new data's first file
+    alone; given as a glob over 2 files, the second stayed hourly. The advice is a loop over every file, its copies in
+    a folder of their own; run as printed, each copy holds numpy's values at the run's hours, and the --data advised
+    takes both copies (and a glob over the originals' folder still takes the originals alone)."""
+    monkeypatch.chdir(tmp_path)
+    points = "area: mean time: point"
+    hourly = _write(tmp_path / "hourly.nc", _hours_apart(0, 24 * 40, 1), tas_methods=points, pred_methods=points,
+                    seed=9)
+    (folder := tmp_path / "train").mkdir()
+    (new := tmp_path / "new").mkdir()
+    with xr.open_dataset(hourly, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as fine:
+        fine.isel(time=slice(0, None, 3)).to_netcdf(folder / "monthly.nc")  # named as _train reads it
+        fine.isel(time=slice(0, 24 * 20)).to_netcdf(new / "part1.nc")
+        fine.isel(time=slice(24 * 20, None)).to_netcdf(new / "part2.nc")
+        times = fine["time"].values
+        tas = fine["tas"].values.astype(np.float64)
+    run_dir = _train(folder, "e3hrpt", features=["hour"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, ["new/*.nc"], tmp_path / "p1.nc")
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert ("`mkdir -p new/3-hourly && for f in new/part*.nc; do cdo selhour,0,3,6,9,12,15,18,21 \"$f\" "
+            "new/3-hourly/\"${f##*/}\"; done`, then give --data 'new/3-hourly/*.nc' in place of the 2 files") in said, said
+    subprocess.run(["bash", "-c", re.search(r"`(mkdir [^`]+)`", said)[1]], check=True, cwd=tmp_path,
+                   capture_output=True)
+    chosen = np.array([time.hour % 3 == 0 for time in times])  # numpy's pick: the hourly values at the run's hours
+    coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with xr.open_mfdataset(sorted((new / "3-hourly").glob("*.nc")), decode_times=coder) as copies:
+        assert list(copies["time"].values) == list(times[chosen])
+        np.testing.assert_array_equal(copies["tas"].values.astype(np.float64), tas[chosen])
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, ["new/3-hourly/*.nc"], tmp_path / "p3.nc")
+    assert not [record.getMessage() for record in caplog.records if "hourly" in record.getMessage()]
+    assert sorted(path.name for path in new.glob("*.nc")) == ["part1.nc", "part2.nc"]
 
 
 def test_persistence_of_data_scored_by_a_run_that_records_no_step_is_said_to_be_their_previous_step(
