@@ -1638,9 +1638,13 @@ def test_instants_in_several_files_are_advised_picked_in_each_file(tmp_path, cap
                    capture_output=True)
     chosen = np.array([time.hour % 3 == 0 for time in times])  # numpy's pick: the hourly values at the run's hours
     coder = xr.coders.CFDatetimeCoder(use_cftime=True)
-    with xr.open_mfdataset(sorted((new / "3-hourly").glob("*.nc")), decode_times=coder) as copies:
-        assert list(copies["time"].values) == list(times[chosen])
-        np.testing.assert_array_equal(copies["tas"].values.astype(np.float64), tas[chosen])
+    copies = [xr.open_dataset(path, decode_times=coder) for path in sorted((new / "3-hourly").glob("*.nc"))]
+    assert len(copies) == 2
+    assert [time for copy in copies for time in copy["time"].values] == list(times[chosen])
+    np.testing.assert_array_equal(np.concatenate([copy["tas"].values for copy in copies]).astype(np.float64),
+                                  tas[chosen])
+    for copy in copies:
+        copy.close()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
         predict_files(run_dir, ["new/3-hourly/*.nc"], tmp_path / "p3.nc")
