@@ -430,6 +430,16 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
     return f"{made} && for f in {listed}; do {grib_command(command) if grib else command}; done"
 
 
+def copy_in_folder(folder: Path, path: str | os.PathLike, suffix: str) -> Path:
+    """The copy of ``path`` a command writes into ``folder`` (:func:`copies_folder`), named after
+    it as :func:`copy_path` names one beside it (``daily_monthly_totals.nc``), and kept as a
+    copy of ``path`` while the message is made (:func:`copies_said_once`: a command of a later
+    message then reads the copy an earlier one writes of the same file)."""
+    candidate = Path(folder) / f"{Path(path).stem}_{suffix}.nc"
+    _handed_out(candidate, path)
+    return candidate
+
+
 def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
     """The ``--data`` argument that takes the copies of ``files`` in ``folder`` and nothing
     else: the one copy, or a glob over the new folder (quoted for the shell)."""

@@ -87,7 +87,8 @@ from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
-    beside, copies_command, copies_data, copies_folder, file_time_names, input_and_copy, shown_path, steps_command,
+    beside, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, input_and_copy, shown_path,
+    steps_command,
 )
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods, steps_text,
@@ -473,7 +474,7 @@ def series_averaging_advice(
 
     Totals (``time: sum``) are summed, ``cdo monsum``; anything else averaged, ``cdo monmean``.
     A file of both gets one command for each, on the variables of each kind
-    (``-selname,pr``), both copies then given to ``--data`` (fix37c: a daily file of a ``tas``
+    (``-selname,pr``), both copies (in a new folder) then given to ``--data`` (fix37c: a daily file of a ``tas``
     mean and a ``pr`` total was advised ``cdo monmean`` for the whole file: its monthly "totals"
     were daily means). Point values (``time: point``) averaged are means over the new cells: the
     copy says so (``-setattribute,tas@cell_methods=time: mean``), else a run trained on means
@@ -526,8 +527,11 @@ def series_averaging_advice(
     Returns
     -------
     str
-        ``e.g. monthly totals of pr with `cdo …` and monthly means of tas with `cdo …`, then give both copies
-        to --data``.
+        ``e.g. monthly totals of pr with `mkdir -p d/monthly && cdo …` and monthly means of tas with `…`, then
+        give --data 'd/monthly/*.nc' in place of d/x.nc (…)``: the copies in a new folder of their own
+        (:func:`~climann.data.shell.copies_folder`, as :func:`_copies_advice` writes them; fix45l: written beside
+        the original, a glob over its folder given as ``--data`` took both, refused as one variable at two
+        frequencies).
     """
     words = {name: _kept_word(method, time) for name, method in methods.items()}
     groups = {word: sorted(name for name, each in words.items() if each == word)
@@ -555,6 +559,11 @@ def series_averaging_advice(
     # a step CDO has no cells of: the new cells are whole periods, set on the output (fix43l)
     new_cells = f"settbounds,{_CDO_PERIODS[prefix]} -" if not bounded and step not in _CDO_CELLS else ""
     left_out = f" -delname,{','.join(sorted(flags))}" if flags and len(groups) == 1 else ""
+    # the copies into a folder of their own, as train's advice writes them (_copies_advice): written beside the
+    # original, a glob over its folder given as --data took both, refused as one variable at two frequencies (fix45l)
+    folder = copies_folder(Path(file).parent, frequency)
+    copies = [copy_in_folder(folder, file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
+              for plural in (_statistic_of(word, word)[1] for word in groups)]
     commands = []
     for word, names in groups.items():
         statistic, plural = _statistic_of(word, word)
@@ -566,16 +575,18 @@ def series_averaging_advice(
             if kept and len(groups) > 1 else ""
         points = [shlex.quote(f"-setattribute,{name}@cell_methods={_as_mean(methods[name], time)}")
                   for name in names if word == "mean" and _is_point(methods[name], time)]
-        copy = input_and_copy(file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
-        appending = f" && ncks -A -v {','.join(appended)} {copy}" if appended else ""
+        copy = copies[len(commands)]
+        appending = f" && ncks -A -v {','.join(appended)} {shown_path(file)} {shown_path(copy)}" if appended else ""
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''}{without_time} with "
-                        f"`cdo {new_cells}{prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen}"
-                        f"{left_out} {copy}{appending}`")
+                        f"`mkdir -p {shown_path(folder)} && cdo {new_cells}{prefix}{statistic}"
+                        f"{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out} {shown_path(file)} "
+                        f"{shown_path(copy)}{appending}`")
     flags_said = (f"; {_listed(sorted(flags))} left out of the {'copies' if len(commands) > 1 else 'copy'}: "
                   f"{'flag variables' if len(flags) > 1 else 'a flag variable'} (CF 3.5), whose codes have no "
                   f"{frequency} mean (leave out the values a quality flag marks before averaging)") if flags else ""
-    return ("e.g. " + " and ".join(commands) + (", then give both copies to --data" if len(commands) > 1 else "")
-            + flags_said + assumed)
+    data = shown_path(copies[0]) if len(copies) == 1 else copies_data(folder, copies)  # or a glob over the folder
+    return ("e.g. " + " and ".join(commands) + f", then give --data {data} in place of {shown_path(file)} "
+            + _OWN_FOLDER + flags_said + assumed)
 
 
 def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time: str, prefix: str | None,
@@ -768,8 +779,11 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     statistic, words = _statistic_of(fine.value_word, fine.extreme)
     command, data, replaced = _copies_of(fine, frequency,
                                          lambda source, copy: f"cdo {prefix}{statistic} {source} {copy}")
-    return (f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} (the copies "
-            f"are in a folder of their own: a glob over the originals' folder does not take them)")
+    return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {_OWN_FOLDER}"
+
+
+#: Said after the ``--data`` that takes copies written into a folder of their own (:func:`copies_folder`).
+_OWN_FOLDER = "(the copies are in a folder of their own: a glob over the originals' folder does not take them)"
 
 
 def _times_of_day(coarse: _Axis, fine: _Axis) -> list[int] | None:

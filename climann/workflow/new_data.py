@@ -1126,19 +1126,23 @@ def _picking_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep) -> s
     instants given to a run trained on 3-hourly ``time: point`` values were advised 3-hourly
     means, ``time: mean``, a quantity the run never learned; CF 1.8 section 7.3). The run
     recorded where its stamps lay (``time_stamp_hours``, fix44k) and the ``time: point`` of its
-    variables (``time_cell_methods``); the copy of the new data's first file keeps its steps
+    variables (``time_cell_methods``); the copy of each of the new data's files (a loop over
+    several: fix45l, the first file's copy alone left the others as they were) keeps its steps
     at those times of day (``cdo selhour,0,3,…,21``,
-    :func:`~climann.data.time_commands.times_of_day_command`).
+    :func:`~climann.data.time_commands.times_of_day_command`), written into a folder of its own
+    (:func:`~climann.data.shell.copies_folder`) that the ``--data`` advised takes alone.
 
     Returns
     -------
     str or None
         The advice, or None when the run did not learn instants at fixed times of day (means,
         time bounds, a step that does not divide a day, no recorded stamps), some time-varying
-        variable of the first file is not at instants (its ``cell_methods`` name another time
-        method, or it has time bounds), or the file lacks some of the run's times of day.
+        variable of the files is not at instants (its ``cell_methods`` name another time
+        method, or it has time bounds), or the files lack some of the run's times of day.
     """
-    from climann.data.time_commands import times_of_day_command
+    from climann.data.paths import is_zarr_store
+    from climann.data.shell import copies_command, copies_data, copies_folder, shown_path
+    from climann.data.time_commands import cdo_copies, times_of_day_command
 
     metadata = run.network.metadata
     phase = metadata.get("time_stamp_hours")
@@ -1147,10 +1151,12 @@ def _picking_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep) -> s
     step = round(trained.duration.total_seconds() / 60)
     if step <= 0 or 1440 % step:
         return None
-    file = _first_file(layout)
-    named = [name for name in layout.variable_units if file in layout.files_of(name)]
-    static = set(_kinds_in_file(layout, file, named)[0])
-    varying = [name for name in named if name not in static]
+    files = list(dict.fromkeys(layout.source_files)) or [_first_file(layout)]
+    varying = []
+    for file in files:  # every file's time-varying variables: each file gets its copy (fix45l)
+        named = [name for name in layout.variable_units if file in layout.files_of(name)]
+        static = set(_kinds_in_file(layout, file, named)[0])
+        varying += [name for name in named if name not in static and name not in varying]
     recorded = {name: (metadata.get("time_cell_methods") or {}).get(name) for name in varying}
     time = layout.time.name
     if not any(recorded.values()) or any(method not in (None, "time: point") for method in recorded.values()) \
@@ -1167,10 +1173,22 @@ def _picking_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep) -> s
         return None
     clocks = [f"{minute // 60:02d}:{minute % 60:02d}" for minute in minutes]
     clocks = ", ".join(clocks) if len(clocks) <= 3 else f"{clocks[0]}, {clocks[1]}, …, {clocks[-1]}"
-    command = times_of_day_command(minutes, time, input_and_copy(file, trained.name))
-    return (f"take their values at the run's own times of day ({clocks}) first, e.g. `{command}`: the run learned "
-            f"values at instants (time: point) and these are instants too, which are picked at its hours, not "
-            f"averaged (a {trained.name} mean of them is a time: mean value, which the run never learned)")
+    # a copy of each file (a loop over several: fix45l, the first file's alone left the others as they were), in a
+    # folder of its own that a glob over the originals' folder does not take (as series_averaging_advice's)
+    if any(is_zarr_store(file) for file in files):  # a store's copy is a new store beside it, as before
+        command = times_of_day_command(minutes, time, input_and_copy(files[0], trained.name))
+        return (f"take their values at the run's own times of day ({clocks}) first, e.g. `{command}`: the run "
+                f"learned values at instants (time: point) and these are instants too, which are picked at its hours, "
+                f"not averaged (a {trained.name} mean of them is a time: mean value, which the run never learned)")
+    cdo = cdo_copies(str(files[0]), time)
+    folder = copies_folder(Path(files[0]).parent, trained.name)
+    command = copies_command(lambda source, copy: times_of_day_command(minutes, time, f"{source} {copy}", cdo=cdo),
+                             folder, files)
+    replaced = shown_path(files[0]) if len(files) == 1 else f"the {len(files)} files"
+    return (f"take their values at the run's own times of day ({clocks}) first, e.g. `{command}`, then give --data "
+            f"{copies_data(folder, files)} in place of {replaced}: the run learned values at instants (time: point) "
+            f"and these are instants too, which are picked at its hours, not averaged (a {trained.name} mean of them "
+            f"is a time: mean value, which the run never learned)")
 
 
 def _averaging_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep, values: TimeStep) -> str:

@@ -1587,7 +1587,8 @@ def test_averaging_advice_names_the_variables_it_assumes_are_means(methods, note
                                      units={"C": "g C m-2 day-1", "burned_fraction": "1"})
     assert advice.startswith("e.g. monthly ")
     said = advice.split("`")[-1]  # after the last command
-    assert said.removeprefix(", then give both copies to --data") == note
+    assert re.sub(r"^, then give --data '?monthly/(\*|d_monthly)\.nc'? in place of d\.nc \(the copies are in a folder of "
+                  r"their own: a glob over the originals' folder does not take them\)", "", said) == note
 
 
 def test_steps_of_composites_are_counted_as_steps_of_them(tmp_path):
@@ -1611,14 +1612,16 @@ def test_steps_of_composites_are_counted_as_steps_of_them(tmp_path):
 
 @pytest.mark.parametrize(("step", "methods", "commands"), [
     pytest.param("every 30 minutes", {"vwc": "time: mean"},
-                 ["cdo settbounds,day -daymean s.nc s_daily.nc && ncks -A -v station_name s.nc s_daily.nc"],
+                 ["mkdir -p daily && cdo settbounds,day -daymean s.nc daily/s_daily.nc && ncks -A -v station_name s.nc "
+                  "daily/s_daily.nc"],
                  id="one-kind-a-step-cdo-has-no-cells-of"),
     pytest.param("3-hourly", {"pr": "time: sum", "vwc": "time: mean"},
-                 ["cdo settbounds,day -daysum -selname,pr s.nc s_daily_totals.nc",
-                  "cdo settbounds,day -daymean -selname,orog,vwc s.nc s_daily_means.nc && ncks -A -v station_name s.nc "
-                  "s_daily_means.nc"], id="totals-and-means"),
+                 ["mkdir -p daily && cdo settbounds,day -daysum -selname,pr s.nc daily/s_daily_totals.nc",
+                  "mkdir -p daily && cdo settbounds,day -daymean -selname,orog,vwc s.nc daily/s_daily_means.nc && ncks "
+                  "-A -v station_name s.nc daily/s_daily_means.nc"], id="totals-and-means"),
     pytest.param("hourly", {"vwc": "time: mean"},
-                 ["cdo daymean -settbounds,hour s.nc s_daily.nc && ncks -A -v station_name s.nc s_daily.nc"],
+                 ["mkdir -p daily && cdo daymean -settbounds,hour s.nc daily/s_daily.nc && ncks -A -v station_name "
+                  "s.nc daily/s_daily.nc"],
                  id="a-step-cdo-has-cells-of"),
 ])
 def test_averaging_advice_gives_whole_new_cells_and_keeps_text_variables(step, methods, commands):
@@ -1733,12 +1736,16 @@ def test_a_daily_grid_file_of_totals_and_means_is_advised_each_summed_or_average
     with pytest.raises(ClimannError) as raised:
         open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
     message = str(raised.value)
-    commands = re.findall(r"`(cdo [^`]+)`", message)
-    assert "monthly totals of prt with `cdo monsum -selname,prt" in message and len(commands) == 2
+    commands = re.findall(r"`(mkdir [^`]+)`", message)
+    assert "monthly totals of prt with `mkdir -p monthly && cdo monsum -selname,prt" in message and len(commands) == 2
     for command in commands:
-        subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
-    copies = sorted(tmp_path.glob("pred_day_monthly_*.nc"))
-    opened = open_dataset([tmp_path / "tas_mon.nc", *copies], grid_of="tas")
+        subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
+    # fix45l: the copies were written beside pred_day.nc, where the glob over the folder took them with it; in a
+    # folder of their own, given as advised (--data 'monthly/*.nc' in place of pred_day.nc)
+    assert message.endswith("then give --data 'monthly/*.nc' in place of pred_day.nc (the copies are in a folder of "
+                            "their own: a glob over the originals' folder does not take them)")
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["pred_day.nc", "tas_mon.nc"]
+    opened = open_dataset([tmp_path / "tas_mon.nc", *sorted(tmp_path.glob("monthly/*.nc"))], grid_of="tas")
     month_of = np.array([(day.year - 2000) * 12 + day.month - 1 for day in daily["time"].values])
     for name, statistic in (("pred", np.mean), ("prt", np.sum)):
         by_hand = np.stack([statistic(daily[name].values[month_of == k], axis=0) for k in range(24)])
