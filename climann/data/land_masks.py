@@ -630,11 +630,12 @@ def _land_fix_from(own: str | Path, mask_file: str | Path, target: str, found: S
     """:func:`land_fix`'s command when the mask is in another file than the target (a ROMS grid file):
     a ``python -c`` with xarray that writes a NetCDF copy of the target's file; for a Zarr store, a copy
     of the store beside it (:func:`~climann.data.shell.copy_command`), the mask read from its file or store."""
-    # written whole (whole_write; fix45m: a line interrupted half-way left a file under the copy's name)
+    # written whole (whole_write; fix45m: a line interrupted half-way left a file under the copy's name); the copy's
+    # name in double quotes, as the script's other strings, so that the shell's single quotes hold it unescaped
     script = (f'import sys, xarray as xr; d = xr.open_dataset("{working_path(own)}"); '
               f'm = xr.open_dataset("{working_path(mask_file)}")["{found.mask}"]; {_first_of(found, target, chr(34))}'
               f'd["{target}"] = d["{target}"].where(~{found.codes.xarray_land("m")}); '
-              f'{whole_write(target=repr(working_path(copy_path(own))))}')
+              f'{whole_write(target=chr(34) + str(working_path(copy_path(own))) + chr(34))}')
     opener = "xr.open_zarr" if is_zarr_store(mask_file) else "xr.open_dataset"
     statements = [f"m = {opener}({working_path(mask_file)!r})[{found.mask!r}]",
                   *([_first_of(found, target, "'").rstrip("; ")] if found.off_grid or found.time else []),
@@ -656,7 +657,7 @@ def _land_fix_where_missing(dataset: xr.Dataset, target: str, found: StoredLand,
     opener = f'o = xr.open_dataset("{working_path(other_file)}"); ' if other == "o" else ""
     kept = f'{other}["{found.mask}"].notnull().any("{time}").reset_coords(drop=True)'
     script = (f'import sys, xarray as xr; d = xr.open_dataset("{source}"); {opener}'
-              f'd["{target}"] = d["{target}"].where({kept}); {whole_write(target=repr(copy))}')
+              f'd["{target}"] = d["{target}"].where({kept}); {whole_write(target=chr(34) + str(copy) + chr(34))}')
     statements = ([f"o = xr.open_dataset({working_path(other_file)!r})"] if other == "o" else []) + [
         f"d[{target!r}] = d[{target!r}].where({other}[{found.mask!r}].notnull().any({time!r}).reset_coords(drop=True))"]
     return copy_command(f"python -c {shlex.quote(script)}", statements,

@@ -819,7 +819,8 @@ def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]") -> str:
     >>> whole_write().endswith("d.to_netcdf(p);os.replace(p,sys.argv[2])")
     True
     """
-    return (f"import os,shutil;p={target}+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
+    quote = '"' if target.startswith('"') else "'"  # the target's quotes: a script in one kind stays in it
+    return (f"import os,shutil;p={target}+{quote}.part{quote};sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
             "os.path.isdir(p) else os.path.exists(p) and os.remove(p),sys.__excepthook__(*e));"
             f"{call}(p);os.replace(p,{target})")
 

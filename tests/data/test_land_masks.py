@@ -260,7 +260,7 @@ def test_a_mask_in_a_grid_file_gets_the_xarray_line_that_reads_both(tmp_path, ca
     assert script.startswith("import sys, xarray as xr; d = xr.open_dataset(\"roms_his.nc\"); m = "
                              "xr.open_dataset(\"roms_grd.nc\")[\"mask_rho\"]; "
                              "d[\"temp\"] = d[\"temp\"].where(~m.isin([0.0])); ")
-    assert script.endswith("d.to_netcdf(p);os.replace(p,'roms_his_fixed.nc')")  # written whole (fix45m)
+    assert script.endswith('d.to_netcdf(p);os.replace(p,"roms_his_fixed.nc")')  # written whole (fix45m)
     subprocess.run(command, shell=True, check=True, capture_output=True, env={**os.environ, "PATH": shell_path()})
     temp, land = open_dataset([tmp_path / "roms_his_fixed.nc"])["temp"].values, _land()
     assert np.isnan(temp[:, land]).all()
