@@ -40,7 +40,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.fill_like import time_dimension
-from climann.data.shell import copies_command, copies_data, new_folder, python_command, whole_write
+from climann.data.shell import python_copies_by_folder, whole_write
 from climann.errors import ClimannError
 
 __all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "checked_for_daily_reset", "daily_amounts_command",
@@ -241,10 +241,5 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
         The command and the ``--data`` argument.
     """
     script = _PYTHON_DAILY_AMOUNTS.format(names=list(names), time=time, hour=int(hour), bounds=f"{time}_bnds")
-    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, "hourly_amounts") for file in files}
-    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
-    command = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}",
-                                         folder, own) for folder, own in held.items())
-    data = " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
-    return command, data
+    return python_copies_by_folder(script, files, "hourly_amounts")
 

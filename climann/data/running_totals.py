@@ -82,7 +82,7 @@ from climann.data.coords import find_coordinate
 from climann.data.daily_totals import (checked_for_daily_reset, daily_amounts_command, daily_reset_hour, daily_restart,
                                        daily_text, magnitude_changes)
 from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dimension
-from climann.data.shell import (whole_write, copies_command, copies_data, file_time_names, new_folder, python_command,
+from climann.data.shell import (whole_write, file_time_names, new_folder, python_command, python_copies_by_folder,
                                 shown_path, working_path)
 from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.units import described_as_anomaly, is_rate, parse_units, water_quantity
@@ -614,12 +614,7 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
         The command (one line: a loop over several files) and the ``--data`` argument.
     """
     script = _script(_PYTHON_STEP_AMOUNTS, names, time, buckets=buckets)
-    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, "step_amounts") for file in files}
-    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
-    command = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}",
-                                         folder, own) for folder, own in held.items())
-    data = " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
-    return command, data
+    return python_copies_by_folder(script, files, "step_amounts")
 
 
 #: The Python that writes the amounts of each step of files of one step each: ``python -c SCRIPT

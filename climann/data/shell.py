@@ -449,6 +449,18 @@ def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
     return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
 
 
+def python_copies_by_folder(script: str, files: Sequence[str | Path], name: str) -> tuple[str, str]:
+    """The command that runs ``python -c SCRIPT IN OUT`` on each of ``files``, its copy in a new
+    folder ``name`` beside each folder of them (:func:`new_folder`, :func:`copies_command`), and
+    the ``--data`` that takes the copies (:func:`copies_data`): files in several folders get one
+    folder of copies each, the commands joined by ``&&``."""
+    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, name) for file in files}
+    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
+    command = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}",
+                                         folder, own) for folder, own in held.items())
+    return command, " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
+
+
 #: The two shell words of a loop's file and its copy in a new folder (:func:`copies_of_files`):
 #: ``"$f" FOLDER/"${f##*/}"``, FOLDER filled in.
 _LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
