@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from climann.data.flux_tables import flux_table_message
+from climann.data.flux_tables import flux_table_message, text_head_lines
 from climann.data.handles import shared_manager
 from climann.data.paths import is_grib
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
@@ -145,18 +145,7 @@ def text_table_message(path: Path) -> str | None:
     >>> text_table_message(Path("1.rlrdata"))  # doctest: +SKIP
     "1.rlrdata is a text file of PSMSL's tide-gauge format (decimal year; sea level in mm; …"
     """
-    try:
-        with open(path, "rb") as file:
-            head = file.read(4096)
-    except OSError:
-        return None
-    if not head or b"\0" in head:
-        return None
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    lines = [line for line in text.splitlines()[:-1 if len(head) == 4096 else None] if line.strip()]
+    lines = text_head_lines(path)
     if not lines:
         return None
     if all(_PSMSL_LINE.match(line) for line in lines):

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from climann.data.shell import copy_path, python_command, shown_path, whole_write
 
-__all__ = ["FLUX_UNITS", "flux_table_message"]
+__all__ = ["FLUX_UNITS", "flux_table_message", "text_head_lines"]
 
 #: The units FLUXNET2015 and AmeriFlux document for a variable whose name is this base or begins
 #: with it and ``_`` (``TA_F``, ``SW_IN_POT``, ``TA_1_1_1``); quality flags (``_QC``,
@@ -52,9 +52,11 @@ _STAMP_LAYOUTS = {8: ("%Y%m%d", "pd.DateOffset(days=1)"), 6: ("%Y%m", "pd.DateOf
                   4: ("%Y", "pd.DateOffset(years=1)")}
 
 
-def _lines(path: Path) -> list[str] | None:
-    """The first lines of ``path`` as text (the last, perhaps cut, left out), or None for a file
-    that is not UTF-8 text."""
+def text_head_lines(path: Path) -> list[str] | None:
+    """The first lines of ``path`` as text (its first 4 KiB; the last line, perhaps cut, left out;
+    blank lines left out, the others stripped), or None for a file that cannot be read or is not
+    UTF-8 text (a NUL byte: binary). What FLUXNET's and PSMSL's text tables are told by
+    (:func:`flux_table_message`, :func:`climann.data.containers.text_table_message`)."""
     try:
         with open(path, "rb") as file:
             head = file.read(4096)
@@ -97,7 +99,7 @@ def flux_table_message(path: Path) -> str | None:
     >>> flux_table_message(Path("FLX_US-Ha1_FLUXNET2015_FULLSET_HH_2012-2014_1-4.csv"))  # doctest: +SKIP
     'FLX_US-Ha1_…csv is a FLUXNET/AmeriFlux CSV table (…), not NetCDF: …'
     """
-    lines = _lines(path)
+    lines = text_head_lines(path)
     if not lines:
         return None
     rows = [line for line in lines if not line.startswith("#")]
