@@ -368,7 +368,7 @@ def root_companions_code(group: str, positions: Sequence[str], mappings: Sequenc
              f"if {json.dumps(time)} not in v.dims and v.ndim >= 2}}); ") if time else ""
     return (f"import sys, xarray as xr; t = xr.open_datatree(sys.argv[1], decode_times=False); "
             f"d = xr.merge([t[{json.dumps(group)}].to_dataset(), t.to_dataset()[{kept}]], combine_attrs=\"override\")"
-            f".set_coords({json.dumps(list(positions))}); {timed}{_AS_READ}d.to_netcdf(sys.argv[2])")
+            f".set_coords({json.dumps(list(positions))}); {timed}{_AS_READ}" + whole_write())
 
 
 def groups_beside_root_note(path: Path, groups: dict[str, list[str]], *, files: Sequence[Path] = ()) -> str:
@@ -579,9 +579,9 @@ def _xarray_merge(path: Path, groups: Sequence[str], copy: Path) -> str:
     """The xarray line that copies ``groups`` of ``path`` (data and their coordinates' group)
     together into the plain file ``copy``, their times as the file states them (undecoded: a
     time without a ``calendar`` was written ``proleptic_gregorian``, fix45k)."""
-    script = (f"import xarray as xr; t = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False); "
+    script = (f"import sys, xarray as xr; t = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False); "
               f"d = xr.merge([t[g].to_dataset() for g in {json.dumps(list(groups))}]); {_AS_READ}"
-              f"d.to_netcdf({json.dumps(working_path(copy))})")
+              + whole_write(target=json.dumps(working_path(copy))))
     return f"or xarray: `python -c {shlex.quote(script)}`"
 
 
@@ -610,8 +610,8 @@ def _xarray_copy(path: Path, group: str, copy: Path) -> str:
     gives a file whose values only their position places, break29b A3); their times as the
     file states them (undecoded: a time without a ``calendar`` was written
     ``proleptic_gregorian``, fix45k)."""
-    script = (f"import xarray as xr; d = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False)"
-              f"[{json.dumps(group)}].to_dataset(); {_AS_READ}d.to_netcdf({json.dumps(working_path(copy))})")
+    script = (f"import sys, xarray as xr; d = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False)"
+              f"[{json.dumps(group)}].to_dataset(); {_AS_READ}" + whole_write(target=json.dumps(working_path(copy))))
     return f"or xarray, which keeps the root's coordinates: `python -c {shlex.quote(script)}`"
 
 

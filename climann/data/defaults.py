@@ -122,7 +122,8 @@ from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
 from climann.data.vector_frames import component_partners, partner_note
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, source_and_copy, working_path
+from climann.data.shell import (attribute_command, input_and_copy, ncatted_attribute, source_and_copy, whole_write,
+                                working_path)
 from climann.data.sources import files_text, name_in_file, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.features import sub_daily
@@ -799,8 +800,9 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
     metrics_file = dataset[e1t].encoding.get("source")
     files = input_and_copy(metrics_file) if metrics_file else "MESH_MASK.nc MESH_MASK_fixed.nc"
     source, copy = (working_path(word) for word in shlex.split(files))
-    script = (f'import xarray as xr; m = xr.open_dataset("{source}"); m["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
-              f'm["e1e2t"].attrs = {{"standard_name": "cell_area", "units": "m2"}}; m.to_netcdf("{copy}")')
+    script = (f'import sys, xarray as xr; m = xr.open_dataset("{source}"); m["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
+              f'm["e1e2t"].attrs = {{"standard_name": "cell_area", "units": "m2"}}; '
+              + whole_write("m.to_netcdf", f'"{copy}"'))
     linked = attribute_command([ncatted_attribute("cell_measures", name_in_file(dataset[target], target), "o", "c",
                                                   "area: e1e2t")], source_and_copy(dataset[target], dataset))
     return (f"{e1t}·{e2t} is the T cells' areas (NEMO 3.6 writes no e1e2t), not used to weigh the scores: '{target}' "

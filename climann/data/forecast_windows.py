@@ -429,10 +429,10 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
     copy = working_path(source[-1]) if len(source) == 2 else "OUT.nc"
     # the names the line's reader sees: cfgrib's own (``unknown``) where climann renamed one (param8.1.0)
     in_file = [whole[name].encoding.get(GRIB_FILE_NAME_KEY, name) for name in names]
-    script = (f"import numpy as np, xarray as xr; d = xr.open_dataset({working_path(source[0])!r}, "
+    script = (f"import sys, numpy as np, xarray as xr; d = xr.open_dataset({working_path(source[0])!r}, "
               f"decode_timedelta=False); s = d[{lead_dim!r}].values; t = d[{in_file!r}].diff({lead_dim!r}, "
               f"label='upper'); t[{lead_dim + '_bnds'!r}] = (({lead_dim!r}, 'bnds'), np.stack([s[:-1], s[1:]], -1)); "
-              f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; t.to_netcdf({copy!r})")
+              f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; " + whole_write("t.to_netcdf", repr(copy)))
     return ClimannError(
         f"{', '.join(names)} in {where} are GRIB accumulations (GRIB_stepType = accum): at {lead_dim} = {value:g} "
         f"{units} each value is the total from the forecast start (ECMWF's forecasts: S2S, ENS, ERA5-Land's from "

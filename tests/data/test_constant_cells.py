@@ -14,6 +14,7 @@ from climann.data.constant_cells import constant_cells, physical_bound
 from climann.data.land_masks import land_stored_as_value, warn_land_stored_as_value
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
+from climann.data.shell import whole_write
 from tests.fresh_python import run_python, shell_path
 
 N_TIME = 40
@@ -80,9 +81,9 @@ def test_oras5_land_stored_as_zero_without_a_mask_is_warned_with_a_line_that_mas
         "says where land is), trained on and scored as data; climann does not mask it on its own; unless 0 is real "
         "data there, to set those cells missing: python -c ")
     command = message[message.index("python -c "):]
-    assert command == ("python -c 'import xarray as xr; d = xr.open_dataset(\"oras5.nc\"); d[\"sosstsst\"] = "
+    assert command == ("python -c 'import sys, xarray as xr; d = xr.open_dataset(\"oras5.nc\"); d[\"sosstsst\"] = "
                        "d[\"sosstsst\"].where(~(d[\"sosstsst\"] == 0.0).all(\"time_counter\")); "
-                       "d.to_netcdf(\"oras5_fixed.nc\")'")
+                       f"{whole_write(target=chr(34) + 'oras5_fixed.nc' + chr(34))}'")
     run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
     fixed, land = open_dataset([tmp_path / "oras5_fixed.nc"])["sosstsst"].values, _land()
     assert np.isnan(fixed[:, land]).all()
@@ -310,8 +311,9 @@ def test_a_value_that_may_be_held_on_ice_is_warned_as_either_with_the_masks_that
         f"mask nor glacier mask in the data): compare the cells with the product's land-sea mask and glacier or ice "
         f"mask (ERA5: 'lsm', and the glacier cells where 'sd' holds 10 m of water equivalent); climann does not mask "
         f"them on its own; only if they are no data, to set those cells missing (if they are ice, this deletes real "
-        f"values): python -c 'import xarray as xr; d = xr.open_dataset(\"ice.nc\"); d[\"{name}\"] = "
-        f"d[\"{name}\"].where(~(d[\"{name}\"] == {stored!r}).all(\"time_counter\")); d.to_netcdf(\"ice_fixed.nc\")'")
+        f"values): python -c 'import sys, xarray as xr; d = xr.open_dataset(\"ice.nc\"); d[\"{name}\"] = "
+        f"d[\"{name}\"].where(~(d[\"{name}\"] == {stored!r}).all(\"time_counter\")); "
+        f"{whole_write(target=chr(34) + 'ice_fixed.nc' + chr(34))}'")
     assert "climatology" not in message and "most likely" not in message
 
 

@@ -2,6 +2,7 @@
 
 import bz2
 import gzip
+import json
 import lzma
 import re
 import shlex
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from climann.data.open import open_dataset
+from climann.data.shell import whole_write
 from climann.data.variables import require_variable
 from climann.errors import ClimannError
 from tests.fresh_python import run_python
@@ -93,9 +95,9 @@ def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(
     assert str(error.value) == (
         f"grouped.nc holds its variables in the NetCDF-4 {named}, not in the root group that climann reads; copy "
         f"the group into a plain file, e.g. `ncks -G : -g {first} grouped.nc {out}` (or xarray, which keeps the "
-        f"root's coordinates: `python -c 'import xarray as xr; d = xr.open_datatree(\"grouped.nc\", decode_times=False)"
-        f"[\"{first}\"].to_dataset(); [d[k].encoding.setdefault(\"_FillValue\", None) for k in d.coords]; "
-        f"d.to_netcdf(\"{out}\")'`)"
+        f"root's coordinates: `python -c 'import sys, xarray as xr; d = xr.open_datatree(\"grouped.nc\", "
+        f"decode_times=False)[\"{first}\"].to_dataset(); [d[k].encoding.setdefault(\"_FillValue\", None) for k in "
+        f"d.coords]; {whole_write(target=json.dumps(out))}'`)"
     )
 
 
@@ -162,9 +164,10 @@ def test_a_variable_in_a_group_beside_root_data_is_named_with_its_group(tmp_path
     assert str(error.value) == (
         f"variable 'rsdt' is in mixed.nc in the NetCDF-4 group '{group}', not in the root group that climann reads; "
         f"copy the group into a plain file and give that file too (--data), e.g. `ncks -G : -g {group} mixed.nc "
-        f"{copy}` (or xarray, which keeps the root's coordinates: `python -c 'import xarray as xr; "
+        f"{copy}` (or xarray, which keeps the root's coordinates: `python -c 'import sys, xarray as xr; "
         f"d = xr.open_datatree(\"mixed.nc\", decode_times=False)[\"{group}\"].to_dataset(); "
-        f"[d[k].encoding.setdefault(\"_FillValue\", None) for k in d.coords]; d.to_netcdf(\"{copy}\")'`); in the "
+        f"[d[k].encoding.setdefault(\"_FillValue\", None) for k in d.coords]; "
+        f"{whole_write(target=json.dumps(copy))}'`); in the "
         f"root: tas")
 
 
