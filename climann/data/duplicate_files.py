@@ -64,7 +64,8 @@ from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames, rename_table, several_clashes_message
 from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice, original_and_copy,
-                                python_command, superseded_copies, working_path, xarray_command)
+                                python_command, superseded_copies, whole_write, working_path,
+                                xarray_command)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
 from climann.data.undated_files import misdated_accumulations_message
 from climann.data.unit_text import after_number
@@ -172,8 +173,9 @@ def _members_refusal(name: str, files: Sequence[Path], axis: str, kind: str, *,
     # the attribute moved onto the axis: left global, the joined file would say one member of all
     labels = ("" if attribute is None else
               f", preprocess=lambda d: d.expand_dims({axis}=[d.attrs.pop({attribute!r})])")
-    python = (f"import xarray as xr; xr.open_mfdataset([{listed}], combine='nested', concat_dim={axis!r}{labels})"
-              f".to_netcdf({joined!r})")
+    python = ("import sys, xarray as xr; "
+              + whole_write(f"xr.open_mfdataset([{listed}], combine='nested', concat_dim={axis!r}{labels}).to_netcdf",
+                            repr(joined)))
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}; climann trains on one "
         f"member at a time: give one member's file, or join the members' files along '{axis}' "
@@ -214,7 +216,8 @@ def _member_halves_refusal(name: str, first: Path, second: Path, variables: tupl
     # the half without the axis gets it (of its one value), so that the two concatenate along it
     parts = [_opening(path) + ("" if axis in variable.dims else f".expand_dims({axis!r})")
              for path, variable in ((first, one), (second, other))]
-    python = f"import xarray as xr; xr.concat([{', '.join(parts)}], {axis!r}).to_netcdf({joined!r})"
+    python = "import sys, xarray as xr; " + whole_write(f"xr.concat([{', '.join(parts)}], {axis!r}).to_netcdf",
+                                                         repr(joined))
     return ClimannError(
         f"'{name}' is in both {first.name} ({_member_text(one, axis)}) and {second.name} ({_member_text(other, axis)})"
         f" at the same times, on the same grid: members of one ensemble along '{axis}' (a control forecast beside "

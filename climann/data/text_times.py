@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import copy_path, working_path
+from climann.data.shell import copy_path, whole_write, working_path
 
 #: A date as text: the date, then optionally a separator and the time of day.
 _LAYOUT = re.compile(
@@ -323,9 +323,11 @@ def conversion_code(dates: TextDates, source: str | Path | None) -> str:
     --------
     >>> dates = TextDates("Times", "Time", ("2000-01-15_00:00:00",), 1, "%Y-%m-%d_%H:%M:%S", "standard")
     >>> print(conversion_code(dates, None))  # doctest: +NORMALIZE_WHITESPACE
-    import cftime, xarray as xr; ds = xr.open_dataset('IN.nc', decode_times=False); ds = ds.assign_coords({'Time':
+    import sys, cftime, xarray as xr; ds = xr.open_dataset('IN.nc', decode_times=False); ds = ds.assign_coords({'Time':
     [cftime.datetime.strptime(s.strip(), '%Y-%m-%d_%H:%M:%S', calendar='standard')
-    for s in ds['Times'].values.astype(str)]}); ds.drop_vars('Times').to_netcdf('OUT.nc')
+    for s in ds['Times'].values.astype(str)]}); import os,shutil;p='OUT.nc'+'.part';sys.excepthook=lambda
+    *e:(shutil.rmtree(p,True) if os.path.isdir(p) else os.path.exists(p) and
+    os.remove(p),sys.__excepthook__(*e));ds.drop_vars('Times').to_netcdf(p);os.replace(p,'OUT.nc')
     """
     return _conversion_code(dates, source, dates.format)
 
@@ -337,10 +339,10 @@ def _conversion_code(dates: TextDates, source: str | Path | None, layout: str) -
     kept = "ds" if dates.name == dates.dim else f"ds.drop_vars({dates.name!r})"
     texts = f"ds[{dates.name!r}].values" + (".astype('int64')" if dates.numbers else "") + ".astype(str)"
     return (
-        f"import cftime, xarray as xr; ds = xr.open_dataset({read!r}, decode_times=False); "
+        f"import sys, cftime, xarray as xr; ds = xr.open_dataset({read!r}, decode_times=False); "
         f"ds = ds.assign_coords({{{dates.dim!r}: "
         f"[cftime.datetime.strptime(s.strip(), {layout!r}, calendar={dates.calendar!r}) "
-        f"for s in {texts}]}}); {kept}.to_netcdf({written!r})"
+        f"for s in {texts}]}}); " + whole_write(f"{kept}.to_netcdf", repr(written))
     )
 
 
