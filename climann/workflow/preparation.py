@@ -45,6 +45,7 @@ from climann.data.open import concat_blocks, expand_paths, on_reference_grid, op
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
 from climann.data.sources import files_text
+from climann.data.daily_totals import refuse_strided_daily_totals
 from climann.data.fill_like import BlockReads, read_together
 from climann.data.running_totals import planned_running_totals
 from climann.data.target_copies import TargetCopy, check_named_target_copies, copy_note, planned_target_copies
@@ -426,6 +427,11 @@ def _open_subset(
         check_strided_period_lags(before_times, time_stride=data.time_stride, lags=data.lags, target=data.target)
         check_strided_lags(before_times, time_stride=data.time_stride, lags=data.lags, target=data.target,
                            months=data.months, seasons=data.seasons)
+        # hourly totals restarted daily show their restarts only before the stride (fix46c)
+        # (every variable when the predictors are to be chosen: the steps kept hide them from that choice too)
+        refuse_strided_daily_totals(before, [data.target, *(data.predictors if data.predictors is not None
+                                                             else before.data_vars)],
+                                    time_stride=data.time_stride, where=described)
     # the steps before the run's time_range: persistence and lags of its first steps (in no block)
     whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride, steps_before=0 if new_data else reading)
     series = area_mean_features(
