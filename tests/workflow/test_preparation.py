@@ -209,9 +209,9 @@ def test_a_missing_block_is_refused_with_the_files_given_as_plain_lists(scenario
     train, test = str(scenarios["hist"]), str(scenarios["ssp5"])
     with pytest.raises(ClimannError) as refused:
         build_config({"data": {"split_files": {"train": [train], "test": [test, train]}}})
-    assert str(refused.value) == (
+    assert str(refused.value).startswith(
         '[data] split_files must give files for each block: {train = ["…"], val = ["…"], test = ["…"]}; no files for '
-        f'val (got train = ["{train}"], test = ["{test}", "{train}"])')
+        f'val (got train = ["{train}"], test = ["{test}", "{train}"]); ')
 
 
 def test_a_block_of_another_name_is_refused_by_name(scenarios):
