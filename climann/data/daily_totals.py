@@ -29,9 +29,8 @@ the restart (01 UTC: the first hour's), and elsewhere the value minus the one an
 step with no value an hour before it in its file is left missing (the first of a file, unless it
 is 01 UTC). The copies get time bounds [time − 1 h, time] and ``cell_methods = "time: sum"``.
 
-A run's ``time_stride`` that keeps one hourly step a day (24) leaves none of the restarts to see: the
-value kept at 00 UTC is the whole day before's total, read as the hour's value at its stamp (fix46c,
-exit 0). :func:`refuse_strided_daily_totals` reads the hourly steps before the stride for it.
+A run's ``time_stride`` that thins the hourly steps hides the restarts:
+:mod:`climann.data.strided_totals` reads the steps before the stride for them.
 """
 
 from __future__ import annotations
@@ -47,9 +46,8 @@ from climann.data.fill_like import time_dimension
 from climann.data.shell import python_copies_by_folder, whole_write
 from climann.errors import ClimannError
 
-__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "STRIDE_CHECK_DAYS", "checked_for_daily_reset",
-           "daily_amounts_command", "daily_reset_hour", "daily_restart", "daily_text", "magnitude_changes",
-           "refuse_strided_daily_totals"]
+__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "checked_for_daily_reset", "daily_amounts_command",
+           "daily_reset_hour", "daily_restart", "daily_text", "magnitude_changes"]
 
 #: How :func:`daily_text` begins: a total found restarting daily, told apart from one restarting
 #: on a date of each year ("since 1 October") in the answers of the values rule.
@@ -66,10 +64,6 @@ OTHER_HOURS_RATIO = 0.5
 #: The least number of days whose restart step is compared (as many as
 #: :data:`~climann.data.running_totals.MIN_EVIDENCE` steps for the other rule).
 MIN_RESET_DAYS = 9
-
-#: The days of hourly steps before a ``time_stride`` that :func:`refuse_strided_daily_totals` reads:
-#: enough for :data:`MIN_RESET_DAYS` restarts after gaps, few enough to cost little beside the run.
-STRIDE_CHECK_DAYS = 31
 
 
 def checked_for_daily_reset(name: str, variable: xr.DataArray) -> bool:
@@ -253,44 +247,3 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
     return python_copies_by_folder(script, files, "hourly_amounts")
 
 
-
-def refuse_strided_daily_totals(dataset: xr.Dataset, names: Sequence[str], *, time_stride: int, where: str) -> None:
-    """Refuse totals restarted each day (:func:`daily_reset_hour`) that a ``time_stride`` would
-    thin to one step in ``time_stride``: their hourly steps before the stride
-    (the first :data:`STRIDE_CHECK_DAYS` days of them) are read for the restart, which the steps
-    kept no longer show (24: each value kept at 00 UTC is the day before's total, read as that
-    hour's value). The refusal is the one an unthinned run gets
-    (:func:`~climann.data.running_totals.refuse_running_totals`), with the stride named.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        The run's data before the stride (after its time range and months).
-    names : sequence of str
-        The run's target and predictors.
-    time_stride : int
-        The run's ``[data] time_stride``.
-    where : str
-        The files, for the message.
-
-    Raises
-    ------
-    ClimannError
-        Naming the totals, the stride, and the line that writes each hour's amount.
-    """
-    from climann.data.fill_like import read_together
-    from climann.data.running_totals import planned_running_totals, refuse_running_totals
-
-    present = [name for name in dict.fromkeys(names) if name in dataset.data_vars
-               and checked_for_daily_reset(name, dataset[name])]
-    time = next((time_dimension(dataset[name]) for name in present), None)
-    if time_stride <= 1 or time is None:
-        return
-    head = dataset.isel({time: slice(0, 24 * STRIDE_CHECK_DAYS)})
-    (found,) = read_together(planned_running_totals(head, present))
-    daily = {name: date for name, date in found().items() if daily_restart(date) is not None}
-    try:
-        refuse_running_totals(dataset, list(daily), where=where, found=daily)
-    except ClimannError as error:
-        raise ClimannError(f"time_stride {time_stride} (--time-stride) keeps one step in {time_stride} of hourly "
-                           f"totals restarted each day, whose values kept are not each step's own: {error}") from None

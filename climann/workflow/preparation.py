@@ -44,8 +44,8 @@ from climann.data.renames import FileRenames, anchored_rules, refuse_target_rena
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
+from climann.data.strided_totals import refuse_strided_daily_totals
 from climann.data.sources import files_text
-from climann.data.daily_totals import refuse_strided_daily_totals
 from climann.data.fill_like import BlockReads, read_together
 from climann.data.running_totals import planned_running_totals
 from climann.data.target_copies import TargetCopy, check_named_target_copies, copy_note, planned_target_copies
