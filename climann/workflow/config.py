@@ -1072,7 +1072,8 @@ def _split_files_problems(data: DataConfig) -> list[str]:
         unknown = [name for name in data.split_files if name not in blocks]
         wrong = "; ".join([*([f"no files for {', '.join(missing)}"] if missing else []),
                            *([f"no block {', '.join(unknown)}"] if unknown else [])])
-        way = _validation_block_way(data.split_files.get("train", ())) if "val" in missing else ""
+        # a block of another name ("valid") is named as the fix; a block not given at all gets the way to one
+        way = _validation_block_way(data.split_files.get("train", ())) if "val" in missing and not unknown else ""
         return [
             'split_files must give files for each block: {train = ["…"], val = ["…"], test = ["…"]}; '
             f"{wrong} (got {_split_files_text(data.split_files)}){way}"
