@@ -220,9 +220,10 @@ LOCAL = {"epochs": 3, "batch_size": 64, "optimizer": "adam", "learning_rate": 0.
 def test_local_sgd_on_the_cluster_is_bit_identical_to_local_sgd_in_one_process(client, prepared, training, sync_every):
     """The settings travel from the run's configuration (training_options, as run.py passes them)
     to every replica: the cluster's weights equal, bit for bit, those computed here with each
-    setting applied; ignoring one on the cluster breaks the equality."""
+    setting applied; ignoring one on the cluster breaks the equality. Two epochs: the second
+    steps at the step schedule's decayed rate, from the optimizer state the first left."""
     config, source, data = prepared
-    config = _configured(config, **(UNWEIGHTED | LOCAL | training))
+    config = _configured(config, **(UNWEIGHTED | LOCAL | {"epochs": 2} | training))
     options = training_options(config)
     batch_size, seed = options.pop("batch_size"), options.pop("seed")
     options.pop("early_stopping")
