@@ -786,6 +786,61 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
 _OWN_FOLDER = "(the copies are in a folder of their own: a glob over the originals' folder does not take them)"
 
 
+#: The longest time cell, in days, of one calendar month's value (31 days and an hour of slack for
+#: a cell written to the hour); a longer cell beside a forecast of one calendar month is several months'.
+_LONGEST_MONTH_DAYS = 31.05
+
+
+def _months_averaged(axis: _Axis) -> tuple[int, str] | None:
+    """How many calendar months each value of ``axis`` is a statistic over when that is more than
+    one, and what says so; None when it is one month, or cannot be told. By its time cells (CF 7.1
+    bounds, the longest of them: DJF means of ``cdo seasmean`` bounded 1 December to 1 March), else,
+    without bounds, when its cell_methods (or GRIB stepType) name a statistic over time and its
+    stamps open three-month seasons one after another (:func:`calendar_seasons`: ``time: mean`` on
+    the 1st of December, March, June and September), each value then that statistic over the
+    season its stamp opens. Values one a year on the 1st without bounds (December values, or DJF
+    means stamped 1 December) say neither: :func:`_with_forecast_month_cells` warns of that reading."""
+    if axis.cells and None not in axis.cells:
+        days = [(max(cell) - min(cell)).total_seconds() / 86400 for cell in axis.cells]
+        if max(days) <= _LONGEST_MONTH_DAYS:
+            return None
+        first = axis.cells[next(index for index, length in enumerate(days) if length > _LONGEST_MONTH_DAYS)]
+        return max(2, round(max(days) / 30.44)), (f"its time bounds, e.g. {date_text(min(first))} to "
+                                                 f"{date_text(max(first))}")
+    if all(cell is None for cell in axis.cells) and axis.statistic and (seasons := calendar_seasons(axis)):
+        return 3, f"its cell_methods name a {axis.value_word} over each step, {seasons[0]}, without bounds"
+    return None
+
+
+def _check_month_forecast_partners(axes: Sequence[_Axis]) -> None:
+    """Refuse a variable whose values are each a statistic over several months
+    (:func:`_months_averaged`: DJF means) beside a seasonal forecast at one lead month
+    (:attr:`_Axis.month_values`), whose values are each one calendar month's: paired by the month
+    a stamp opens, a December forecast was scored against the DJF mean, silently (time bounds of
+    three months) or as if it were December's (no bounds, one warning). Names the months each value
+    covers, what says so, and the way out: the monthly values of the forecast's months.
+
+    Raises
+    ------
+    ClimannError
+        If such a pair is among ``axes`` (the used variables').
+    """
+    forecasts = [axis for axis in axes if axis.month_values]
+    for other in (axis for axis in axes if forecasts and not axis.month_values and not axis.lead):
+        if (averaged := _months_averaged(other)) is None:
+            continue
+        count, evidence = averaged
+        forecast = forecasts[0]
+        months = sorted({time.month for time in forecast.times})
+        raise ClimannError(
+            f"{other.variable} holds {count}-month {other.value_word}s ({evidence}) and {forecast.variable} is a "
+            f"seasonal forecast at one lead month ({forecast.lead}), each value one calendar month's "
+            f"({_named_months(months)}): a month's forecast is no forecast of a {count}-month {other.value_word} and "
+            f"climann does not pair them; give {other.variable}'s monthly values of those months instead (`cdo "
+            f"selmon,{','.join(map(str, months))} MONTHLY.nc OUT.nc` on the monthly file they were averaged from, "
+            f"then --data OUT.nc in place of {other.file})")
+
+
 def _times_of_day(coarse: _Axis, fine: _Axis) -> list[int] | None:
     """The times of day of ``coarse``'s stamps, in minutes after 00:00, when they are the same
     every day (its step divides a day: 3-hourly at 00, 03, … 21) and ``fine`` holds each of its
@@ -1187,9 +1242,10 @@ def on_common_time_steps(
     _check_means_beside_instants(axes)
     _warn_offset_cells(axes)
     _check_paired_cells(axes)
+    _check_month_forecast_partners(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return _with_forecast_month_cells(list(datasets), list(names), axes, time)
-    own = axes[0].frequency  # the target's own spacing, before a forecast's months choose among its steps
+    own = _kind(axes[0]) if axes[0].frequency else None  # the target's own spacing, before a forecast's months choose among its steps
     axes, every_axis = _on_forecast_periods(axes, every_axis)
     if len(axes) > 1:
         start, end = _check_same_steps(axes, names)
@@ -1250,8 +1306,9 @@ def _with_forecast_month_cells(datasets: list[xr.Dataset], names: list, axes: Se
         else:
             note_once(_log, logging.WARNING, (
                 f"{text} ({target.variable} has no time bounds and is {own or 'one step'} apart, stamped on the 1st: "
-                f"nothing in its file says how long its values are); if they are means of several months, give the "
-                f"forecast of the same months instead"), key=("forecast month cells", target.variable))
+                f"nothing in its file says how long its values are); if they are means of several months (DJF means), "
+                f"give the monthly values of the forecast's months instead (`cdo selmon` on the monthly file), or time "
+                f"bounds that say what each value is over"), key=("forecast month cells", target.variable))
     return result, names
 
 

@@ -556,6 +556,61 @@ def test_monthly_forecasts_beside_other_months_are_refused_naming_the_lead_that_
     np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
 
 
+def _season_means(observations: xr.Dataset, *, bounds: bool, cell_methods: str | None, december_only: bool
+                  ) -> xr.Dataset:
+    """The observations' three-month means DJF, MAM, JJA, SON by numpy (the mean of each season's
+    three monthly arrays), stamped on each season's first day, with CF bounds of the season or none."""
+    months = observations["valid_time"].values.astype("datetime64[M]")
+    first = int(np.flatnonzero(months.astype(int) % 12 == 11)[0])  # the first December
+    starts = np.arange(first, len(months) - 2, 3)
+    means = np.stack([observations["obs_t2m"].values[start:start + 3].mean(axis=0) for start in starts])
+    if december_only:
+        keep = months[starts].astype(int) % 12 == 11
+        starts, means = starts[keep], means[keep]
+    stamps = months[starts].astype("datetime64[ns]")
+    attrs = {"units": "K", **({"cell_methods": cell_methods} if cell_methods else {})}
+    dataset = xr.Dataset({"obs_t2m": (("time", "latitude", "longitude"), means.astype("float32"), attrs)},
+                         coords={"time": ("time", stamps, {"standard_name": "time"}),
+                                 "latitude": observations["latitude"], "longitude": observations["longitude"]})
+    if bounds:
+        ends = (months[starts] + 3).astype("datetime64[ns]")
+        dataset = dataset.assign(time_bnds=(("time", "bnds"), np.stack([stamps, ends], axis=-1)))
+        dataset["time"].attrs["bounds"] = "time_bnds"
+    dataset["time"].encoding.update(units="hours since 1900-01-01", calendar="proleptic_gregorian")
+    return dataset
+
+
+@pytest.mark.parametrize(("bounds", "cell_methods", "december_only", "evidence"), [
+    pytest.param(True, None, True, "its time bounds, e.g. 1993-12-01 to 1994-03-01", id="DJF-with-bounds"),
+    pytest.param(True, "time: mean", False, "its time bounds", id="seasons-with-bounds"),
+    pytest.param(False, "time: mean", False, "its cell_methods name a mean over each step, seasonal (DJF",
+                 id="seasons-time-mean-without-bounds"),
+])
+def test_three_month_means_beside_a_one_month_forecast_are_refused(tmp_path, bounds, cell_methods, december_only,
+                                                                   evidence):
+    """A user gave DJF means (numpy's mean of December, January and February) beside November starts
+    at ``forecastMonth = 2`` (December forecasts): paired by the month each stamp opens, each
+    December forecast was scored against its winter's mean, silently with bounds of three months,
+    as a December value (one warning) with ``time: mean`` on seasons three months apart. Refused
+    in one line naming what says so and the way out, which pairs each December forecast with its
+    December (numpy on the monthly arrays)."""
+    hindcast, observations, files = _seasonal_starts_in(tmp_path, (11,))
+    seasons = _season_means(observations, bounds=bounds, cell_methods=cell_methods, december_only=december_only)
+    seasons.to_netcdf(tmp_path / "djf.nc")
+    select = {"number": 0, "forecastMonth": 2}
+    with pytest.raises(ClimannError) as refused:
+        _opened_and_selected([files[0], tmp_path / "djf.nc"], select)
+    message = str(refused.value)
+    assert "obs_t2m holds 3-month means" in message and evidence in message, message
+    assert "forecastMonth = 2" in message and "(December)" in message and "cdo selmon,12 MONTHLY.nc" in message
+    assert "\n" not in message
+    selected = _opened_and_selected(files, select)  # the way out: the monthly values of December
+    at = np.searchsorted(observations["valid_time"].values, hindcast["valid_time"].values[:, 1])
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
+    winters = seasons["obs_t2m"].values[seasons["time"].dt.month.values == 12]
+    assert np.sqrt(np.mean((selected["obs_t2m"].values[:len(winters)] - winters[:len(selected["time"])]) ** 2)) > 0.5
+
+
 def test_a_hindcast_with_a_lead_dimension_and_no_valid_time_is_refused_without_a_lead(tmp_path):
     """Without a lead chosen it is refused as the new CDS's layout is, naming the lead dimension."""
     hindcast, observations = seasonal_pair()
