@@ -1245,7 +1245,8 @@ def on_common_time_steps(
     _check_month_forecast_partners(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return _with_forecast_month_cells(list(datasets), list(names), axes, time)
-    own = _kind(axes[0]) if axes[0].frequency else None  # the target's own spacing, before a forecast's months choose among its steps
+    # the target's own spacing, before a forecast's months choose among its steps
+    own = _kind(axes[0]) if axes[0].frequency else None
     axes, every_axis = _on_forecast_periods(axes, every_axis)
     if len(axes) > 1:
         start, end = _check_same_steps(axes, names)
