@@ -91,8 +91,8 @@ from climann.data.shell import (
     steps_command,
 )
 from climann.data.step_periods import (
-    PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods, steps_text,
-    unknown_periods_refusal,
+    PERIOD_FREQUENCIES, bounds_advice, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
+    steps_text, unknown_periods_refusal,
 )
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, own_series_lag_name,
@@ -192,6 +192,10 @@ class _Axis:
             step = self.cell_frequency or by_cells or step
         periods = [step_periods(time, cell, step) for time, cell in zip(self.times, self.cells)]
         opening, closing = (np.array(reading, dtype=object) for reading in zip(*periods))
+        if self.month_values and step == "monthly":
+            # ECMWF's lead month L is the L-th calendar month of the forecast, stamped at its first instant: the
+            # month its stamp opens, known (mid-month ERA5 stamps were refused as if it might close the month before)
+            closing = opening
         return dataclasses.replace(self, opening=opening, closing=closing, step=step)
 
     @property
@@ -901,6 +905,40 @@ def _pairs(known: _Axis, unsure: _Axis, periods: np.ndarray) -> set:
     return {(time, at[period]) for time, period in zip(known.times, known.opening) if period in at}
 
 
+def _opening_beside_forecast_months(unsure: _Axis, other: _Axis) -> bool:
+    """Whether ``unsure``, monthly values stamped on the 1st without bounds (not a forecast), is
+    beside ``other``, a seasonal forecast at one lead month (:attr:`_Axis.month_values`), whose
+    months are known: the lead month's calendar month, stamped at its first instant. Such values
+    are read as the months their stamps open, as ECMWF dates ERA5's monthly means and the forecast
+    its months, with one warning (:func:`_warn_month_starts_beside_forecasts`)."""
+    return other.month_values and not unsure.lead and not unsure.month_values and unsure.step == "monthly"
+
+
+def _warn_month_starts_beside_forecasts(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -> None:
+    """One warning for each variable of ``axes`` stamped on the 1st at 00:00 without time bounds
+    beside a seasonal forecast at one lead month (:func:`_opening_beside_forecast_months`): paired by
+    stamp, each value goes with the forecast of the month its stamp opens (ERA5's monthly means
+    without their GRIB keys, which :mod:`climann.data.ecmwf_means` reads as so without a warning); a
+    file stamped at the end of each month (CESM) would go with the forecast of the month after.
+    Names that reading and the way to say which it is (:func:`~climann.data.step_periods.bounds_advice`).
+    Monthly values stamped inside their months (the 15th, the 16th at 12:00) are paired with the
+    forecast of their month and need no warning."""
+    forecasts = [axis for axis in axes if axis.month_values]
+    for unsure in (axis for axis in axes if forecasts and not axis.known):
+        if not _opening_beside_forecast_months(unsure, forecasts[0]):
+            continue
+        stamped = np.flatnonzero(unsure.opening != unsure.closing)
+        files = list(dict.fromkeys(unsure.files[step] for step in stamped))
+        note_once(_log, logging.WARNING, (
+            f"{unsure.variable} is stamped on the 1st at 00:00 without time bounds ({Path(str(files[0])).name}: "
+            f"{date_text(unsure.times[stamped[0]])}, …), which may open its month (ERA5) or close the month before "
+            f"(CESM history files); beside {forecasts[0].variable}, a seasonal forecast at one lead month "
+            f"({forecasts[0].lead}) of the calendar month its valid time opens, each {unsure.variable} value is "
+            f"read as the month its stamp opens, as ECMWF dates its monthly means; to say which it is, "
+            f"{bounds_advice(files, 'monthly', given=given)}"), key=("month starts beside forecast months",
+                                                                      unsure.variable))
+
+
 def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -> None:
     """Refuse a variable stamped on its periods' first instants without bounds beside one whose
     periods are known, when the two readings of its stamps pair their steps differently; the
@@ -908,6 +946,8 @@ def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()
     known = [axis for axis in axes if axis.known]
     for unsure in (axis for axis in axes if not axis.known):
         for other in known:
+            if _opening_beside_forecast_months(unsure, other):
+                continue  # read as the months its stamps open, with one warning (_warn_month_starts_beside_forecasts)
             if _pairs(other, unsure, unsure.opening) != _pairs(other, unsure, unsure.closing):
                 stamped = np.flatnonzero(unsure.opening != unsure.closing)
                 raise unknown_periods_refusal(
@@ -1243,6 +1283,7 @@ def on_common_time_steps(
     _warn_offset_cells(axes)
     _check_paired_cells(axes)
     _check_month_forecast_partners(axes)
+    _warn_month_starts_beside_forecasts(axes, names)
     if not axes or _stamped_alike(every_axis, axes):
         return _with_forecast_month_cells(list(datasets), list(names), axes, time)
     # the target's own spacing, before a forecast's months choose among its steps

@@ -7,6 +7,7 @@ import pytest
 import xarray as xr
 
 from climann.data.forecast_times import lead_month_valid_times, on_valid_time
+from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
@@ -609,6 +610,56 @@ def test_three_month_means_beside_a_one_month_forecast_are_refused(tmp_path, bou
     np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
     winters = seasons["obs_t2m"].values[seasons["time"].dt.month.values == 12]
     assert np.sqrt(np.mean((selected["obs_t2m"].values[:len(winters)] - winters[:len(selected["time"])]) ** 2)) > 0.5
+
+
+def _restamped(observations: xr.Dataset, stamp: str) -> xr.Dataset:
+    """The monthly observations stamped on each month's ``"start"`` (ERA5), its 15th, its middle
+    (the 16th at 12:00 of a 31-day month, CDO's ``monmean``) or its last day, without bounds."""
+    months = observations["valid_time"].values.astype("datetime64[M]")
+    firsts = months.astype("datetime64[s]")
+    stamps = {"start": firsts, "15th": months.astype("datetime64[D]") + 14,
+              "middle": firsts + ((months + 1).astype("datetime64[s]") - firsts) // 2,
+              "last-day": (months + 1).astype("datetime64[D]") - 1}[stamp]
+    restamped = observations.assign_coords(valid_time=stamps.astype("datetime64[ns]"))
+    restamped["valid_time"].attrs["standard_name"] = "time"
+    restamped["valid_time"].encoding.update(units="hours since 1900-01-01", calendar="proleptic_gregorian")
+    return restamped
+
+
+@pytest.mark.parametrize("stamp", ["start", "15th", "middle", "last-day"])
+@pytest.mark.parametrize(("starts", "lead"), [pytest.param(None, 2, id="every-month-forecastMonth2"),
+                                              pytest.param((11,), 3, id="November-forecastMonth3")])
+def test_monthly_means_stamped_anywhere_in_their_month_go_with_its_forecast(tmp_path, caplog, stamp, starts, lead):
+    """ERA5-like monthly means without GRIB keys nor bounds beside a lead-month forecast: stamped
+    inside their month (the 15th, the middle as CDO writes it, the last day) they were refused as
+    if the forecast's valid time on the 1st might close the month before, though a lead month is
+    the calendar month it opens; stamped on the 1st they were paired by stamp, unsaid. Each goes
+    with the forecast of its own month (numpy on the arrays: the observation of the valid month,
+    the forecast of it within its noise); the 1st, which a CESM-style file would mean as the end
+    of the month before, with one warning naming the reading and the bounds that say it."""
+    hindcast, observations = seasonal_pair(starts=60, leads=3)
+    if starts:
+        hindcast = hindcast.isel(forecast_reference_time=np.flatnonzero(
+            np.isin(hindcast["forecast_reference_time"].dt.month.values, starts)))
+    hindcast.to_netcdf(tmp_path / "seas5.nc")
+    _restamped(observations, stamp).to_netcdf(tmp_path / "era5.nc")
+    select = {"number": 0, "forecastMonth": lead}
+    forget_notes()  # said once a run: as by a new process
+    with caplog.at_level("WARNING", logger="climann"):
+        selected = _opened_and_selected([tmp_path / "seas5.nc", tmp_path / "era5.nc"], select)
+    valid = hindcast["valid_time"].values[:, lead - 1].astype("datetime64[M]")
+    at = np.searchsorted(observations["valid_time"].values.astype("datetime64[M]"), valid)
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
+    forecast = selected["t2m"].transpose("time", ...).values
+    np.testing.assert_array_equal(forecast, hindcast["t2m"].values[0, :, lead - 1])
+    assert np.sqrt(np.mean((forecast - selected["obs_t2m"].values) ** 2)) < 0.4  # the noise: its own month
+    assert np.sqrt(np.mean((forecast - observations["obs_t2m"].values[at - 1]) ** 2)) > 1.0  # a month off
+    warned = [record.getMessage() for record in caplog.records if "stamped on the 1st at 00:00" in record.getMessage()]
+    if stamp == "start":
+        assert len(warned) == 1 and "read as the month its stamp opens" in warned[0], warned
+        assert "cdo settbounds,month" in warned[0] and "(forecastMonth = " in warned[0]
+    else:
+        assert not warned, warned
 
 
 def test_a_hindcast_with_a_lead_dimension_and_no_valid_time_is_refused_without_a_lead(tmp_path):
