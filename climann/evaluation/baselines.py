@@ -1652,12 +1652,9 @@ def forecast_persistence_steps(times: np.ndarray, months_back: int, *,
     else:
         months = np.array([time.year * 12 + time.month - 1 for time in stamps], dtype=np.int64)
     series = np.zeros(len(stamps), np.int64) if segment_starts is None else np.asarray(segment_starts)
-    earlier = np.full(len(stamps), -1, np.int64)
-    for index, (month, first) in enumerate(zip(months, series, strict=True)):
-        held = np.flatnonzero((series == first) & (months == month - months_back))
-        if held.size:
-            earlier[index] = held[-1]
-    return earlier
+    last = {(int(first), int(month)): index for index, (month, first) in enumerate(zip(months, series, strict=True))}
+    return np.array([last.get((int(first), int(month) - months_back), -1) for month, first in zip(months, series)],
+                    dtype=np.int64)
 
 
 def forecast_lead_time(layout: GridLayout) -> tuple[float, str] | None:
