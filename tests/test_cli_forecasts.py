@@ -187,3 +187,36 @@ def test_info_of_forecast_files_alike_names_them_once(tmp_path, capfd, monkeypat
     assert flat.count("forecasts on reference time × lead time") == 1
     assert "seas5_t2m_0.nc and 2 more files alike: t2m(" in flat
     assert "'valid_time' on forecast_reference_time × forecastMonth (12 to 24 × 3)" in flat
+
+
+def test_evaluate_on_starts_months_apart_says_which_persistence_it_scores(tmp_path, capfd, monkeypatch):
+    """A run on every month's starts at ``forecastMonth = 3``, evaluated on starts in Feb/May/Aug/Nov
+    only: its report and metrics.json said "persistence is the previous step of the data given, 3
+    months before; the run's own (1 month before …) needs monthly data", while what is scored is the
+    month before each start, as in training. They say so; predictions.nc holds it (numpy on the
+    fixture's arrays: the observation 3 months before each valid month)."""
+    hindcast, observations = seasonal_pair(starts=60)
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    quarterly = hindcast.isel(forecast_reference_time=np.flatnonzero(
+        np.isin(hindcast["forecast_reference_time"].dt.month.values, (2, 5, 8, 11))))
+    quarterly.to_netcdf(tmp_path / "seas5_quarterly.nc")
+    data = ["--data", str(tmp_path / "seas5_t2m.nc"), "--data", str(tmp_path / "era5_t2m.nc")]
+    result = run_main("train", *data, "--target", "obs_t2m", "--predictors", "t2m", "--select", "number=0",
+                      "--select", "forecastMonth=3", "--features", "", "--epochs", "1", "--hidden", "4",
+                      "--out", str(tmp_path / "run"), *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    result = run_main("evaluate", str(tmp_path / "run"), "--data", str(tmp_path / "seas5_quarterly.nc"),
+                      "--data", str(tmp_path / "era5_t2m.nc"), "--out", str(tmp_path / "other"),
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((tmp_path / "other" / "metrics.json").read_text())
+    said = metrics["persistence_step_note"]
+    assert "month before the forecast's start (3 months before the valid month)" in said, said
+    assert "previous step" not in said and "previous step" not in (tmp_path / "other" / "report.md").read_text()
+    observed = observations["obs_t2m"].values.astype(np.float64)
+    at = np.searchsorted(observations["valid_time"].values, quarterly["valid_time"].values[:, 2])
+    with xr.open_dataset(tmp_path / "other" / "predictions.nc") as written:
+        np.testing.assert_array_equal(written["obs_t2m"].values, observed[at])
+        known = np.where((at - 3 >= at[0])[:, None, None], observed[np.maximum(at - 3, 0)], np.nan)
+        np.testing.assert_allclose(written["obs_t2m_persistence"].values, known, rtol=1e-6)

@@ -91,8 +91,8 @@ from climann.data.shell import (
     steps_command,
 )
 from climann.data.step_periods import (
-    PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods, steps_text,
-    unknown_periods_refusal,
+    PERIOD_FREQUENCIES, bounds_advice, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
+    steps_text, unknown_periods_refusal,
 )
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, own_series_lag_name,
@@ -192,6 +192,10 @@ class _Axis:
             step = self.cell_frequency or by_cells or step
         periods = [step_periods(time, cell, step) for time, cell in zip(self.times, self.cells)]
         opening, closing = (np.array(reading, dtype=object) for reading in zip(*periods))
+        if self.month_values and step == "monthly":
+            # ECMWF's lead month L is the L-th calendar month of the forecast, stamped at its first instant: the
+            # month its stamp opens, known (mid-month ERA5 stamps were refused as if it might close the month before)
+            closing = opening
         return dataclasses.replace(self, opening=opening, closing=closing, step=step)
 
     @property
@@ -786,6 +790,61 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
 _OWN_FOLDER = "(the copies are in a folder of their own: a glob over the originals' folder does not take them)"
 
 
+#: The longest time cell, in days, of one calendar month's value (31 days and an hour of slack for
+#: a cell written to the hour); a longer cell beside a forecast of one calendar month is several months'.
+_LONGEST_MONTH_DAYS = 31.05
+
+
+def _months_averaged(axis: _Axis) -> tuple[int, str] | None:
+    """How many calendar months each value of ``axis`` is a statistic over when that is more than
+    one, and what says so; None when it is one month, or cannot be told. By its time cells (CF 7.1
+    bounds, the longest of them: DJF means of ``cdo seasmean`` bounded 1 December to 1 March), else,
+    without bounds, when its cell_methods (or GRIB stepType) name a statistic over time and its
+    stamps open three-month seasons one after another (:func:`calendar_seasons`: ``time: mean`` on
+    the 1st of December, March, June and September), each value then that statistic over the
+    season its stamp opens. Values one a year on the 1st without bounds (December values, or DJF
+    means stamped 1 December) say neither: :func:`_with_forecast_month_cells` warns of that reading."""
+    if axis.cells and None not in axis.cells:
+        days = [(max(cell) - min(cell)).total_seconds() / 86400 for cell in axis.cells]
+        if max(days) <= _LONGEST_MONTH_DAYS:
+            return None
+        first = axis.cells[next(index for index, length in enumerate(days) if length > _LONGEST_MONTH_DAYS)]
+        return max(2, round(max(days) / 30.44)), (f"its time bounds, e.g. {date_text(min(first))} to "
+                                                 f"{date_text(max(first))}")
+    if all(cell is None for cell in axis.cells) and axis.statistic and (seasons := calendar_seasons(axis)):
+        return 3, f"its cell_methods name a {axis.value_word} over each step, {seasons[0]}, without bounds"
+    return None
+
+
+def _check_month_forecast_partners(axes: Sequence[_Axis]) -> None:
+    """Refuse a variable whose values are each a statistic over several months
+    (:func:`_months_averaged`: DJF means) beside a seasonal forecast at one lead month
+    (:attr:`_Axis.month_values`), whose values are each one calendar month's: paired by the month
+    a stamp opens, a December forecast was scored against the DJF mean, silently (time bounds of
+    three months) or as if it were December's (no bounds, one warning). Names the months each value
+    covers, what says so, and the way out: the monthly values of the forecast's months.
+
+    Raises
+    ------
+    ClimannError
+        If such a pair is among ``axes`` (the used variables').
+    """
+    forecasts = [axis for axis in axes if axis.month_values]
+    for other in (axis for axis in axes if forecasts and not axis.month_values and not axis.lead):
+        if (averaged := _months_averaged(other)) is None:
+            continue
+        count, evidence = averaged
+        forecast = forecasts[0]
+        months = sorted({time.month for time in forecast.times})
+        raise ClimannError(
+            f"{other.variable} holds {count}-month {other.value_word}s ({evidence}) and {forecast.variable} is a "
+            f"seasonal forecast at one lead month ({forecast.lead}), each value one calendar month's "
+            f"({_named_months(months)}): a month's forecast is no forecast of a {count}-month {other.value_word} and "
+            f"climann does not pair them; give {other.variable}'s monthly values of those months instead (`cdo "
+            f"selmon,{','.join(map(str, months))} MONTHLY.nc OUT.nc` on the monthly file they were averaged from, "
+            f"then --data OUT.nc in place of {other.file})")
+
+
 def _times_of_day(coarse: _Axis, fine: _Axis) -> list[int] | None:
     """The times of day of ``coarse``'s stamps, in minutes after 00:00, when they are the same
     every day (its step divides a day: 3-hourly at 00, 03, … 21) and ``fine`` holds each of its
@@ -846,6 +905,40 @@ def _pairs(known: _Axis, unsure: _Axis, periods: np.ndarray) -> set:
     return {(time, at[period]) for time, period in zip(known.times, known.opening) if period in at}
 
 
+def _opening_beside_forecast_months(unsure: _Axis, other: _Axis) -> bool:
+    """Whether ``unsure``, monthly values stamped on the 1st without bounds (not a forecast), is
+    beside ``other``, a seasonal forecast at one lead month (:attr:`_Axis.month_values`), whose
+    months are known: the lead month's calendar month, stamped at its first instant. Such values
+    are read as the months their stamps open, as ECMWF dates ERA5's monthly means and the forecast
+    its months, with one warning (:func:`_warn_month_starts_beside_forecasts`)."""
+    return other.month_values and not unsure.lead and not unsure.month_values and unsure.step == "monthly"
+
+
+def _warn_month_starts_beside_forecasts(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -> None:
+    """One warning for each variable of ``axes`` stamped on the 1st at 00:00 without time bounds
+    beside a seasonal forecast at one lead month (:func:`_opening_beside_forecast_months`): paired by
+    stamp, each value goes with the forecast of the month its stamp opens (ERA5's monthly means
+    without their GRIB keys, which :mod:`climann.data.ecmwf_means` reads as so without a warning); a
+    file stamped at the end of each month (CESM) would go with the forecast of the month after.
+    Names that reading and the way to say which it is (:func:`~climann.data.step_periods.bounds_advice`).
+    Monthly values stamped inside their months (the 15th, the 16th at 12:00) are paired with the
+    forecast of their month and need no warning."""
+    forecasts = [axis for axis in axes if axis.month_values]
+    for unsure in (axis for axis in axes if forecasts and not axis.known):
+        if not _opening_beside_forecast_months(unsure, forecasts[0]):
+            continue
+        stamped = np.flatnonzero(unsure.opening != unsure.closing)
+        files = list(dict.fromkeys(unsure.files[step] for step in stamped))
+        note_once(_log, logging.WARNING, (
+            f"{unsure.variable} is stamped on the 1st at 00:00 without time bounds ({Path(str(files[0])).name}: "
+            f"{date_text(unsure.times[stamped[0]])}, …), which may open its month (ERA5) or close the month before "
+            f"(CESM history files); beside {forecasts[0].variable}, a seasonal forecast at one lead month "
+            f"({forecasts[0].lead}) of the calendar month its valid time opens, each {unsure.variable} value is "
+            f"read as the month its stamp opens, as ECMWF dates its monthly means; to say which it is, "
+            f"{bounds_advice(files, 'monthly', given=given)}"), key=("month starts beside forecast months",
+                                                                      unsure.variable))
+
+
 def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -> None:
     """Refuse a variable stamped on its periods' first instants without bounds beside one whose
     periods are known, when the two readings of its stamps pair their steps differently; the
@@ -853,6 +946,8 @@ def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()
     known = [axis for axis in axes if axis.known]
     for unsure in (axis for axis in axes if not axis.known):
         for other in known:
+            if _opening_beside_forecast_months(unsure, other):
+                continue  # read as the months its stamps open, with one warning (_warn_month_starts_beside_forecasts)
             if _pairs(other, unsure, unsure.opening) != _pairs(other, unsure, unsure.closing):
                 stamped = np.flatnonzero(unsure.opening != unsure.closing)
                 raise unknown_periods_refusal(
@@ -1187,9 +1282,12 @@ def on_common_time_steps(
     _check_means_beside_instants(axes)
     _warn_offset_cells(axes)
     _check_paired_cells(axes)
+    _check_month_forecast_partners(axes)
+    _warn_month_starts_beside_forecasts(axes, names)
     if not axes or _stamped_alike(every_axis, axes):
         return _with_forecast_month_cells(list(datasets), list(names), axes, time)
-    own = axes[0].frequency  # the target's own spacing, before a forecast's months choose among its steps
+    # the target's own spacing, before a forecast's months choose among its steps
+    own = _kind(axes[0]) if axes[0].frequency else None
     axes, every_axis = _on_forecast_periods(axes, every_axis)
     if len(axes) > 1:
         start, end = _check_same_steps(axes, names)
@@ -1250,8 +1348,9 @@ def _with_forecast_month_cells(datasets: list[xr.Dataset], names: list, axes: Se
         else:
             note_once(_log, logging.WARNING, (
                 f"{text} ({target.variable} has no time bounds and is {own or 'one step'} apart, stamped on the 1st: "
-                f"nothing in its file says how long its values are); if they are means of several months, give the "
-                f"forecast of the same months instead"), key=("forecast month cells", target.variable))
+                f"nothing in its file says how long its values are); if they are means of several months (DJF means), "
+                f"give the monthly values of the forecast's months instead (`cdo selmon` on the monthly file), or time "
+                f"bounds that say what each value is over"), key=("forecast month cells", target.variable))
     return result, names
 
 

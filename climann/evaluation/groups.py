@@ -148,7 +148,7 @@ def run_metrics(
     left_out: Mapping[str, str] | None = None, have_climatology: bool = True, window_days: int | None = None,
     seasons: Sequence[str] = tuple(SEASONS), scored_on: Mapping[str, dict] | None = None,
     months_left_out: Sequence[str] = (), weighted_by: str = WHOLE_CELLS, cell_areas: str | None = None,
-    forecast_months: int | None = None,
+    forecast_months: int | None = None, forecast_persistence: str | None = None,
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -161,7 +161,7 @@ def run_metrics(
         The order of the blocks and models in ``total``.
     target, units, mode : str
         The target's name and units; ``"pointwise"`` or ``"field"``.
-    season, left_out, have_climatology, months_left_out, forecast_months
+    season, left_out, have_climatology, months_left_out, forecast_months, forecast_persistence
         As for :func:`~climann.evaluation.scores.metrics_from_score_sums`.
     regions, seasons
         As for :func:`group_metrics_from_score_sums`.
@@ -198,7 +198,7 @@ def run_metrics(
     """
     scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
                                      have_climatology=have_climatology, months_left_out=months_left_out,
-                                     forecast_months=forecast_months,
+                                     forecast_months=forecast_months, forecast_persistence=forecast_persistence,
                                      region_names=[name for name, region in regions.items() if region.n_cells])
     grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons)
     smoothed = window_days is not None and is_smoothed(season)

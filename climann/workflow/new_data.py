@@ -988,9 +988,13 @@ def persistence_step_text(run: TrainedRun, layout: GridLayout) -> str | None:
         hours before, its 3-hourly step) needs 3-hourly data"; the step of the data alone when the
         run records none ("… 1 year before", rerun41 R6: training had left persistence out); None
         when the steps agree, the data's is unknown, or persistence is left out of these data
-        (:func:`~climann.evaluation.baselines.persistence_left_out`).
+        (:func:`~climann.evaluation.baselines.persistence_left_out`). In a run on a forecast at one
+        lead, persistence is the value observed before each forecast's start whatever the step
+        (:func:`~climann.evaluation.baselines.forecast_persistence`), and the sentence says that:
+        "the previous step of the data given" was said of Feb/May/Aug/Nov starts at
+        ``forecastMonth = 3`` whose persistence was the month before each start.
     """
-    from climann.evaluation.baselines import persistence_left_out
+    from climann.evaluation.baselines import forecast_persistence, persistence_left_out
     from climann.workflow.run_directory import nominal_time_step
 
     record = run.network.metadata.get("time_step")
@@ -998,6 +1002,11 @@ def persistence_step_text(run: TrainedRun, layout: GridLayout) -> str | None:
     # monthly values 12 months apart: persistence is left out (its month before is not in the data), with its note
     if spacing is None or persistence_left_out(layout) is not None:
         return None
+    if (forecast := forecast_persistence(layout)) is not None:  # by each forecast's start, not by the data's step
+        trained = TimeStep.from_record(record) if record else None
+        return None if spacing == trained else (
+            f"persistence is the target's value of {forecast.before}, as in the run's own scores, whatever the "
+            f"spacing of the data given ({spacing.span()})")
     if not record:  # S2S starts of one day a year, trained beside others (no step): rerun41 R6
         return (f"persistence is the previous step of the data given, {spacing.span()} before; the run records no "
                 f"time step of its own (its training data had none, or it predates the record) to compare with")

@@ -45,7 +45,7 @@ from climann.evaluation.baselines import (
     LinearRegression,
     blocks_after_months_left_out,
     climatology_prediction,
-    forecast_months_back,
+    forecast_persistence,
     persistence_left_out,
     persistence_left_out_reason,
     persistence_prediction,
@@ -294,7 +294,7 @@ def gridded_predictions(
                                                             dates=layout.selection_dates(),
                                                             first_counted=layout.steps_before_range,
                                                             segment_starts=layout.time_segment_starts(),
-                                                            months_back=forecast_months_back(layout))
+                                                            earlier_steps=_forecast_earlier(layout))
     return truth, predictions
 
 
@@ -427,6 +427,19 @@ def season_region_scores(
                                  run_regions(config, layout), climatology=climatology)
 
 
+def _forecast_earlier(layout: GridLayout) -> np.ndarray | None:
+    """The steps a forecast run's persistence takes (:func:`~climann.evaluation.baselines.forecast_persistence`)."""
+    forecast = forecast_persistence(layout)
+    return None if forecast is None else forecast.earlier
+
+
+def _forecast_before(layout: GridLayout) -> str | None:
+    """What a forecast run's persistence is, in words
+    (:attr:`~climann.evaluation.baselines.ForecastPersistence.before`)."""
+    forecast = forecast_persistence(layout)
+    return None if forecast is None else forecast.before
+
+
 def grid_metrics(
     config: RunConfig, layout: GridLayout, predictions: dict[str, np.ndarray], truth: np.ndarray, split: TimeSplit,
     *, mode: str, n_dropped: int, climatology: np.ndarray | None = None, left_out: dict[str, str] | None = None,
@@ -471,7 +484,7 @@ def grid_metrics(
                           scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
                           weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
                           months_left_out=blocks_after_months_left_out(layout, split.time_masks),
-                          forecast_months=forecast_months_back(layout))
+                          forecast_persistence=_forecast_before(layout))
     return metrics | target_means_entry(config)
 
 

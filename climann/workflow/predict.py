@@ -1335,7 +1335,7 @@ def _evaluate_claimed(
 ) -> dict:
     """:func:`evaluate_run` once its folder is claimed (:func:`climann.atomic.claimed_output`)."""
     from climann.data.variables import grid_layout
-    from climann.evaluation.baselines import forecast_months_back, persistence_left_out, persistence_prediction
+    from climann.evaluation.baselines import forecast_persistence, persistence_left_out, persistence_prediction
     from climann.evaluation.report import write_report
     from climann.workflow.pipeline import (add_dropped_target_entry, add_unscored_anomaly_notes, evaluate,
                                            grid_metrics)
@@ -1409,7 +1409,8 @@ def _evaluate_claimed(
                                                                     dates=layout.selection_dates(),
                                                                     first_counted=layout.steps_before_range,
                                                                     segment_starts=layout.time_segment_starts(),
-                                                                    months_back=forecast_months_back(layout))
+                                                                    earlier_steps=getattr(
+                                                                        forecast_persistence(layout), "earlier", None))
             else:
                 left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)

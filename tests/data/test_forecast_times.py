@@ -7,6 +7,7 @@ import pytest
 import xarray as xr
 
 from climann.data.forecast_times import lead_month_valid_times, on_valid_time
+from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
@@ -554,6 +555,111 @@ def test_monthly_forecasts_beside_other_months_are_refused_naming_the_lead_that_
     at = np.searchsorted(observations["valid_time"].values, valid)
     np.testing.assert_array_equal(observations["valid_time"].values[at], valid)
     np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
+
+
+def _season_means(observations: xr.Dataset, *, bounds: bool, cell_methods: str | None, december_only: bool
+                  ) -> xr.Dataset:
+    """The observations' three-month means DJF, MAM, JJA, SON by numpy (the mean of each season's
+    three monthly arrays), stamped on each season's first day, with CF bounds of the season or none."""
+    months = observations["valid_time"].values.astype("datetime64[M]")
+    first = int(np.flatnonzero(months.astype(int) % 12 == 11)[0])  # the first December
+    starts = np.arange(first, len(months) - 2, 3)
+    means = np.stack([observations["obs_t2m"].values[start:start + 3].mean(axis=0) for start in starts])
+    if december_only:
+        keep = months[starts].astype(int) % 12 == 11
+        starts, means = starts[keep], means[keep]
+    stamps = months[starts].astype("datetime64[ns]")
+    attrs = {"units": "K", **({"cell_methods": cell_methods} if cell_methods else {})}
+    dataset = xr.Dataset({"obs_t2m": (("time", "latitude", "longitude"), means.astype("float32"), attrs)},
+                         coords={"time": ("time", stamps, {"standard_name": "time"}),
+                                 "latitude": observations["latitude"], "longitude": observations["longitude"]})
+    if bounds:
+        ends = (months[starts] + 3).astype("datetime64[ns]")
+        dataset = dataset.assign(time_bnds=(("time", "bnds"), np.stack([stamps, ends], axis=-1)))
+        dataset["time"].attrs["bounds"] = "time_bnds"
+    dataset["time"].encoding.update(units="hours since 1900-01-01", calendar="proleptic_gregorian")
+    return dataset
+
+
+@pytest.mark.parametrize(("bounds", "cell_methods", "december_only", "evidence"), [
+    pytest.param(True, None, True, "its time bounds, e.g. 1993-12-01 to 1994-03-01", id="DJF-with-bounds"),
+    pytest.param(True, "time: mean", False, "its time bounds", id="seasons-with-bounds"),
+    pytest.param(False, "time: mean", False, "its cell_methods name a mean over each step, seasonal (DJF",
+                 id="seasons-time-mean-without-bounds"),
+])
+def test_three_month_means_beside_a_one_month_forecast_are_refused(tmp_path, bounds, cell_methods, december_only,
+                                                                   evidence):
+    """A user gave DJF means (numpy's mean of December, January and February) beside November starts
+    at ``forecastMonth = 2`` (December forecasts): paired by the month each stamp opens, each
+    December forecast was scored against its winter's mean, silently with bounds of three months,
+    as a December value (one warning) with ``time: mean`` on seasons three months apart. Refused
+    in one line naming what says so and the way out, which pairs each December forecast with its
+    December (numpy on the monthly arrays)."""
+    hindcast, observations, files = _seasonal_starts_in(tmp_path, (11,))
+    seasons = _season_means(observations, bounds=bounds, cell_methods=cell_methods, december_only=december_only)
+    seasons.to_netcdf(tmp_path / "djf.nc")
+    select = {"number": 0, "forecastMonth": 2}
+    with pytest.raises(ClimannError) as refused:
+        _opened_and_selected([files[0], tmp_path / "djf.nc"], select)
+    message = str(refused.value)
+    assert "obs_t2m holds 3-month means" in message and evidence in message, message
+    assert "forecastMonth = 2" in message and "(December)" in message and "cdo selmon,12 MONTHLY.nc" in message
+    assert "\n" not in message
+    selected = _opened_and_selected(files, select)  # the way out: the monthly values of December
+    at = np.searchsorted(observations["valid_time"].values, hindcast["valid_time"].values[:, 1])
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
+    winters = seasons["obs_t2m"].values[seasons["time"].dt.month.values == 12]
+    assert np.sqrt(np.mean((selected["obs_t2m"].values[:len(winters)] - winters[:len(selected["time"])]) ** 2)) > 0.5
+
+
+def _restamped(observations: xr.Dataset, stamp: str) -> xr.Dataset:
+    """The monthly observations stamped on each month's ``"start"`` (ERA5), its 15th, its middle
+    (the 16th at 12:00 of a 31-day month, CDO's ``monmean``) or its last day, without bounds."""
+    months = observations["valid_time"].values.astype("datetime64[M]")
+    firsts = months.astype("datetime64[s]")
+    stamps = {"start": firsts, "15th": months.astype("datetime64[D]") + 14,
+              "middle": firsts + ((months + 1).astype("datetime64[s]") - firsts) // 2,
+              "last-day": (months + 1).astype("datetime64[D]") - 1}[stamp]
+    restamped = observations.assign_coords(valid_time=stamps.astype("datetime64[ns]"))
+    restamped["valid_time"].attrs["standard_name"] = "time"
+    restamped["valid_time"].encoding.update(units="hours since 1900-01-01", calendar="proleptic_gregorian")
+    return restamped
+
+
+@pytest.mark.parametrize("stamp", ["start", "15th", "middle", "last-day"])
+@pytest.mark.parametrize(("starts", "lead"), [pytest.param(None, 2, id="every-month-forecastMonth2"),
+                                              pytest.param((11,), 3, id="November-forecastMonth3")])
+def test_monthly_means_stamped_anywhere_in_their_month_go_with_its_forecast(tmp_path, caplog, stamp, starts, lead):
+    """ERA5-like monthly means without GRIB keys nor bounds beside a lead-month forecast: stamped
+    inside their month (the 15th, the middle as CDO writes it, the last day) they were refused as
+    if the forecast's valid time on the 1st might close the month before, though a lead month is
+    the calendar month it opens; stamped on the 1st they were paired by stamp, unsaid. Each goes
+    with the forecast of its own month (numpy on the arrays: the observation of the valid month,
+    the forecast of it within its noise); the 1st, which a CESM-style file would mean as the end
+    of the month before, with one warning naming the reading and the bounds that say it."""
+    hindcast, observations = seasonal_pair(starts=60, leads=3)
+    if starts:
+        hindcast = hindcast.isel(forecast_reference_time=np.flatnonzero(
+            np.isin(hindcast["forecast_reference_time"].dt.month.values, starts)))
+    hindcast.to_netcdf(tmp_path / "seas5.nc")
+    _restamped(observations, stamp).to_netcdf(tmp_path / "era5.nc")
+    select = {"number": 0, "forecastMonth": lead}
+    forget_notes()  # said once a run: as by a new process
+    with caplog.at_level("WARNING", logger="climann"):
+        selected = _opened_and_selected([tmp_path / "seas5.nc", tmp_path / "era5.nc"], select)
+    valid = hindcast["valid_time"].values[:, lead - 1].astype("datetime64[M]")
+    at = np.searchsorted(observations["valid_time"].values.astype("datetime64[M]"), valid)
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
+    forecast = selected["t2m"].transpose("time", ...).values
+    np.testing.assert_array_equal(forecast, hindcast["t2m"].values[0, :, lead - 1])
+    assert np.sqrt(np.mean((forecast - selected["obs_t2m"].values) ** 2)) < 0.4  # the noise: its own month
+    assert np.sqrt(np.mean((forecast - observations["obs_t2m"].values[at - 1]) ** 2)) > 1.0  # a month off
+    warned = [record.getMessage() for record in caplog.records if "stamped on the 1st at 00:00" in record.getMessage()]
+    if stamp == "start":
+        assert len(warned) == 1 and "read as the month its stamp opens" in warned[0], warned
+        assert "cdo settbounds,month" in warned[0] and "(forecastMonth = " in warned[0]
+    else:
+        assert not warned, warned
 
 
 def test_a_hindcast_with_a_lead_dimension_and_no_valid_time_is_refused_without_a_lead(tmp_path):

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 import numpy as np
@@ -1763,3 +1764,41 @@ def test_a_forecast_runs_persistence_is_the_value_of_the_month_before_the_start(
     selections = [("forecastMonth", 2, {})]
     assert "hold none of those months" in persistence_left_out(_forecast_layout(decembers, selections))
     assert persistence_left_out(_forecast_layout(times, selections)) is None
+
+
+@pytest.mark.parametrize("bounded", [pytest.param(False, id="instants"), pytest.param(True, id="weekly-means")])
+@pytest.mark.parametrize(("lead", "units"), [(14.0, "days"), (336.0, "hours"), (21.0, "days")])
+def test_a_sub_seasonal_runs_persistence_is_the_last_value_observed_by_the_start(lead, units, bounded):
+    """S2S starts on Mondays and Thursdays with a gap, valid at start + lead: each step's persistence
+    is the last step whose value was known at its start (valid − lead): its stamp at or before it,
+    or, for means with CF bounds (the week beginning at each stamp), its cell's end; by a loop over every
+    pair of steps, apart from searchsorted. Left out of a target holding none of them."""
+    import cftime
+
+    from climann.evaluation.baselines import forecast_persistence, persistence_left_out
+
+    days = np.sort(np.concatenate([np.arange(0, 140, 7), np.arange(3, 140, 7)]))
+    days = days[(days < 50) | (days > 70)]  # a gap of three weeks
+    times = np.array([cftime.DatetimeGregorian(2000, 1, 3) + datetime.timedelta(days=int(day) + 14)
+                      for day in days])
+    selections = [("step", lead, {"standard_name": "forecast_period", "units": units}),
+                  ("number", 0, {"standard_name": "realization"})]
+    layout, ends = _forecast_layout(times, selections), times  # values at their stamps
+    if bounded:  # means of the week beginning at each stamp: known a week later
+        ends = times + datetime.timedelta(days=7)
+        layout = dataclasses.replace(layout, time_bounds=np.stack([times, ends], axis=-1))
+    issued = times - datetime.timedelta(hours=lead * (24 if units == "days" else 1))
+    expected = np.full(len(times), -1)
+    for index, start in enumerate(issued):
+        for other in range(len(times)):
+            if ends[other] <= start and (expected[index] < 0 or ends[other] >= ends[expected[index]]):
+                expected[index] = other
+    forecast = forecast_persistence(layout)
+    np.testing.assert_array_equal(forecast.earlier, expected)
+    assert (expected >= 0).sum() > len(times) // 2 and (expected < 0).any()
+    truth = np.random.default_rng(0).normal(size=(len(times), 1, 1))
+    predicted = persistence_prediction(truth, times, earlier_steps=forecast.earlier)
+    np.testing.assert_array_equal(predicted[expected >= 0], truth[expected[expected >= 0]])
+    assert np.isnan(predicted[expected < 0]).all()
+    assert f"{lead:g} {units} before the valid time" in forecast.before
+    assert persistence_left_out(_forecast_layout(times[:2], selections)).endswith("hold none of those starts")

@@ -61,7 +61,7 @@ from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.evaluation.baselines import (
     blocks_after_months_left_out, persistence_gap_warning, persistence_left_out, persistence_left_out_reason,
-    forecast_months_back, forecast_persistence_steps, persistence_missing_steps, persistence_previous_steps,
+    forecast_persistence, persistence_missing_steps, persistence_previous_steps,
     run_climatology_per, season_keys,
 )
 from climann.evaluation.extrapolation import Extrapolation
@@ -340,17 +340,15 @@ def evaluate_distributed(
         models += fitted
     # the previous step by time (None without a nominal step): missing after gaps
     left_out_because = persistence_left_out(layout, lags=config.data.lags)
-    # in a run on a forecast at a lead in months: the last month observed before each forecast's start
-    months_back = forecast_months_back(layout)
+    # in a run on a forecast at one lead: the last value observed before each forecast's start
+    forecast = forecast_persistence(layout)
     previous = (None if left_out_because is not None
-                else forecast_persistence_steps(layout.time.values, months_back,
-                                                segment_starts=layout.time_segment_starts())
-                if months_back is not None
+                else forecast.earlier if forecast is not None
                 else persistence_previous_steps(layout.time.values, segment_starts=layout.time_segment_starts()))
     if "persistence" in baselines and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
-        missing = np.zeros(0, np.int64) if months_back is not None else persistence_missing_steps(
+        missing = np.zeros(0, np.int64) if forecast is not None else persistence_missing_steps(
             previous, layout.time.values, first_counted=layout.steps_before_range, dates=layout.selection_dates(),
             segment_starts=layout.time_segment_starts())
         if missing.size:
@@ -395,7 +393,7 @@ def evaluate_distributed(
         scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
         weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
-        forecast_months=forecast_months_back(layout),
+        forecast_persistence=None if forecast is None else forecast.before,
     )
     metrics.update(target_means_entry(config))
     if own_data and "train" in split.time_masks:
