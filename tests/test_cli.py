@@ -488,12 +488,12 @@ def test_bad_data_options_exit_2(tiny_sample, tmp_path, capfd, monkeypatch, argu
     assert not (tmp_path / "run").exists()
 
 
-def test_info_describes_a_file_and_its_errors_exit_2(tiny_sample):
+def test_info_describes_a_file_and_its_errors_exit_2(tiny_sample, capfd, monkeypatch):
     result = runner.invoke(app, ["info", str(tiny_sample)])
     assert result.exit_code == 0, result.output
     report = unwrapped_report(result.output)
     assert "tas" in report and "calendar noleap" in report and "[data]" in report
-    missing = run_console_script("info", "/nonexistent/*.nc")
+    missing = run_main("info", "/nonexistent/*.nc", capfd=capfd, monkeypatch=monkeypatch)
     assert missing.returncode == 2 and missing.stderr.strip() == "climann: error: no file matches '/nonexistent/*.nc'"
 
 

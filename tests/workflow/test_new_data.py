@@ -1705,16 +1705,20 @@ def _cosmos_site(path, freq, *, days, seed):
     return dataset
 
 
-def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_not_a_crash(tmp_path, monkeypatch):
+def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_not_a_crash(tmp_path, monkeypatch,
+                                                                                             capfd):
     """break43d A5: predict and evaluate of a COSMOS-UK half-hourly file on a daily run died with a segmentation
     fault (exit 139, nothing printed): the averaging advice opened the file with a handle of its own while the
     run's datasets of it were open, and HDF5 read its scalar NetCDF-4 string through a stale pointer. Each (a
     process of its own: a crash must not take the test runner) now exits 0 with the advice; its quality flag is
     left out of the averages (a mean of codes flags nothing), and both of its cdo lines read the copy the
-    quality line writes. Followed as printed, the daily means are numpy's of the values not flagged bad."""
+    quality line writes. Followed as printed, the daily means are numpy's of the values not flagged bad, and
+    predict reads the daily copies (in this process: no advice is given there, the path that crashed)."""
     from pathlib import Path
 
     import climann
+    from climann.data.notes import forget_notes
+    from tests.console import run_main
     from tests.fresh_python import run_python
 
     monkeypatch.chdir(tmp_path)
@@ -1772,9 +1776,9 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
         assert "COSMOS_VWC_FLAG" not in means
         assert str(means["station_name"].values) == "WYTH1"
         np.testing.assert_allclose(means["COSMOS_VWC"].values, by_hand, rtol=1e-6)
-    done = subprocess.run([sys.executable, "-m", "climann", "predict", str(run_dir), "--data",
-                           "daily/halfhourly_daily_totals.nc", "--data", "daily/halfhourly_daily_means.nc", "--out", "p3.nc"],
-                          capture_output=True, text=True, timeout=300)
+    forget_notes()  # what a process of its own has said: nothing yet
+    done = run_main("predict", str(run_dir), "--data", "daily/halfhourly_daily_totals.nc", "--data",
+                    "daily/halfhourly_daily_means.nc", "--out", "p3.nc", capfd=capfd, monkeypatch=monkeypatch)
     assert done.returncode == 0, done.stderr[-3000:]
     assert not [line for line in done.stderr.splitlines() if "time cells" in line or "-hour cells" in line], done.stderr
     with xr.open_dataset(tmp_path / "p3.nc") as predicted:
