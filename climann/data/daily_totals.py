@@ -70,7 +70,8 @@ MIN_RESET_DAYS = 9
 def checked_for_daily_reset(name: str, variable: xr.DataArray) -> bool:
     """Whether the values of ``variable`` are read for a daily restart (:func:`daily_reset_hour`):
     a number on a time axis, with no time entry in its CF ``cell_methods`` (which say what each
-    value is over time; keyed by the time dimension's name, ``valid_time: sum``, or ``time``), in units that are no rate, and an accumulation by what it says: GRIB's
+    value is over time; keyed by the time dimension's name, ``valid_time: sum``, or ``time``), in
+    units that are no rate, and an accumulation by what it says: GRIB's
     ``GRIB_stepType = "accum"`` (cfgrib's and the CDS's attribute), an amount of water
     (precipitation, runoff, evaporation …: :func:`~climann.data.units.water_quantity`), or an
     energy per area (``J m**-2``: radiation and heat fluxes accumulated).
