@@ -662,7 +662,9 @@ def planned_fill_like_counts(
         for name, values in codes.items():
             found.setdefault(name, {}).update(values)
         for name, values in sentinels.finish(parts[n_reads + n_tops:]).items():
-            found.setdefault(name, {}).update(values)
+            named = {form for value in found.get(name, {}) for form in value.decoded}  # a top code stays one
+            found.setdefault(name, {}).update({value: count for value, count in values.items()
+                                               if value.decoded[0] not in named})
         return _standing_apart(found, near)
 
     return BlockReads(reads.tasks + tops.tasks + sentinels.tasks, finish)

@@ -156,7 +156,6 @@ def block_ends(block: np.ndarray, time_axis: int | None, skip: Sequence[float] =
     values = np.asarray(block)
     if values.dtype.kind not in "fiu" or not values.size:
         return End((), None), End((), None)
-    values = values.astype(np.float64) if values.dtype.kind in "iu" else values
     skipped = [float(value) for value in skip]
     return (_end(values, time_axis, low=True, skip=skipped), _end(values, time_axis, low=False, skip=skipped))
 

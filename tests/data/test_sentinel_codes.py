@@ -86,10 +86,10 @@ def test_real_extremes_are_no_codes(values):
     assert _ends_of(values.astype(np.float32)[:, None], 128) == []
 
 
-def _sondes(path, rng: np.random.Generator) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+def _sondes(path, rng: np.random.Generator, *, marked: bool = True) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
     """An IGRA2 station converted to NetCDF (break46d's mk_igra): soundings at 00 and 12 UTC of 2014-2019, some
     missed, geopotential height and temperature at 850 and 500 hPa; -9999 (missing) marked by _FillValue, -8888
-    (removed by IGRA2's quality assurance) left as a number at 1 % of the values."""
+    (removed by IGRA2's quality assurance) left as a number at 1 % of the values; -9999 too unless ``marked``."""
     times = pd.date_range("2014-01-01", "2019-12-31 12:00", freq="12h")
     times = times[rng.random(times.size) > 0.06]
     pressure = np.array([85000.0, 50000.0])
@@ -103,7 +103,7 @@ def _sondes(path, rng: np.random.Generator) -> tuple[pd.DatetimeIndex, np.ndarra
     temp = np.round(kelvin - 273.15, 1)
     gph[rng.random(gph.shape) < 0.02] = -9999.0
     gph[rng.random(gph.shape) < 0.01] = -8888.0
-    fill = {"_FillValue": np.float32(-9999.0)}
+    fill = {"_FillValue": np.float32(-9999.0)} if marked else {}
     xr.Dataset({"gph": (("time", "pressure"), gph.astype("f4"), {"units": "m", "standard_name": "geopotential_height",
                                                                  **fill}),
                 "temp": (("time", "pressure"), temp.astype("f4"), {"units": "degC", "standard_name": "air_temperature",
@@ -112,7 +112,8 @@ def _sondes(path, rng: np.random.Generator) -> tuple[pd.DatetimeIndex, np.ndarra
                                                                           "standard_name": "air_pressure"}),
                        "lat": ((), 40.53, {"units": "degrees_north"}), "lon": ((), -80.22, {"units": "degrees_east"})},
                attrs={"comment": "-8888: value removed by IGRA quality assurance; -9999: missing"}).to_netcdf(
-        path, encoding={"time": {"units": "hours since 1900-01-01 00:00"}})
+        path, encoding={"time": {"units": "hours since 1900-01-01 00:00"},
+                        **({} if marked else {name: {"_FillValue": None} for name in ("gph", "temp")})})
     return times, gph[:, 1], temp[:, 1]
 
 
@@ -172,3 +173,22 @@ def test_igra2_qa_code_is_named_and_its_ncatted_gives_numpys_climatology(tmp_pat
     missing = _climatology_rmse(times, np.where(gph == -8888.0, np.nan, gph), tmp_path / "run")
     assert scored == pytest.approx(missing, rel=1e-6)
     assert scored < 0.2 * _climatology_rmse(times, gph, tmp_path / "run")
+
+
+@needs_ncatted
+def test_an_unmarked_usual_fill_beside_the_code_is_marked_by_the_same_command(tmp_path, caplog):
+    """IGRA2's -9999 left unmarked too (no _FillValue): one line names -9999 (a usual fill value) and -8888 (a
+    code standing apart), and its one ncatted marks both in one missing_value (two -a of one attribute keep only
+    the second's); run as printed, the copy reads both missing (numpy)."""
+    _, gph, _ = _sondes(tmp_path / "igra.nc", np.random.default_rng(2), marked=False)
+    with caplog.at_level(logging.WARNING):
+        warn_held_values(open_dataset([tmp_path / "igra.nc"]).sel(pressure=50000.0), ["gph"], where="igra.nc",
+                         file=tmp_path / "igra.nc")
+    (line,) = [record.getMessage() for record in caplog.records if "'gph'" in record.getMessage()]
+    assert f"holds -9999 at {int((gph == -9999.0).sum())} of the " in line
+    assert f", and -8888 at {int((gph == -8888.0).sum())} (a code of repeated digits " in line
+    command = re.search(r"if they are missing values: (ncatted -a \S+ \S+igra\.nc \S+igra_fixed\.nc)", line).group(1)
+    assert "-a missing_value,gph,o,f,-9999,-8888 " in command
+    subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
+    marked = open_dataset([tmp_path / "igra_fixed.nc"]).sel(pressure=50000.0)
+    np.testing.assert_array_equal(np.isnan(marked["gph"].values).ravel(), np.isin(gph, [-8888.0, -9999.0]))
