@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.cell_methods import time_cell_method
 from climann.data.fill_like import time_dimension
 from climann.data.shell import python_copies_by_folder, whole_write
 from climann.errors import ClimannError
@@ -69,7 +70,8 @@ MIN_RESET_DAYS = 9
 def checked_for_daily_reset(name: str, variable: xr.DataArray) -> bool:
     """Whether the values of ``variable`` are read for a daily restart (:func:`daily_reset_hour`):
     a number on a time axis, with no time entry in its CF ``cell_methods`` (which say what each
-    value is over time), in units that are no rate, and an accumulation by what it says: GRIB's
+    value is over time; keyed by the time dimension's name, ``valid_time: sum``, or ``time``), in
+    units that are no rate, and an accumulation by what it says: GRIB's
     ``GRIB_stepType = "accum"`` (cfgrib's and the CDS's attribute), an amount of water
     (precipitation, runoff, evaporation …: :func:`~climann.data.units.water_quantity`), or an
     energy per area (``J m**-2``: radiation and heat fluxes accumulated).
@@ -85,13 +87,12 @@ def checked_for_daily_reset(name: str, variable: xr.DataArray) -> bool:
     -------
     bool
     """
-    import re
-
     from climann.data.units import is_rate, parse_units, water_quantity
 
     attrs = dict(variable.attrs)
-    if (variable.dtype.kind not in "fiu" or time_dimension(variable) is None
-            or re.search(r"\btime\s*:", str(attrs.get("cell_methods", "")))):
+    time = time_dimension(variable)
+    # the time entry keyed by the time dimension's own name ("valid_time: sum") or by "time"
+    if variable.dtype.kind not in "fiu" or time is None or time_cell_method(attrs.get("cell_methods"), time):
         return False
     if str(attrs.get("GRIB_stepType", "")).strip().lower() == "accum":
         return True

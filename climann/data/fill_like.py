@@ -70,6 +70,7 @@ from climann.data.shell import (
     ncatted_type, note_advised_marks,
 )
 from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by, name_in_file
+from climann.data.sentinel_codes import block_ends, merged_ends, standing_codes
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 from climann.data.time_axis import date_text
 from climann.data.top_codes import (TOP_CODES, TOP_WINDOW, LevelForm, TopCodes, first_and_change, level_form,
@@ -205,6 +206,10 @@ class FillLike:
     fixed : bool
         For a code: whether it is held at the same cells every step
         (:func:`~climann.data.top_codes.at_fixed_cells`).
+    apart_from : (float, float) or None
+        For a code of repeated digits far outside the data (IGRA2's -8888:
+        :mod:`climann.data.sentinel_codes`): the lowest and highest of the data's other values;
+        None otherwise.
     """
 
     shown: float
@@ -218,6 +223,7 @@ class FillLike:
     data_top: float | None = None
     apart: tuple[int, int, int, bool] | None = None
     fixed: bool = False
+    apart_from: tuple[float, float] | None = None
 
 
 def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | None:
@@ -634,9 +640,11 @@ def planned_fill_like_counts(
                        2 * len(tables)))
     reads = planned_counts_by_step(arrays, shared=[name in shared for name, _, _ in chosen])
     tops = _planned_top_codes(dataset, names, shared=shared, wholes=wholes)
+    sentinels = _planned_sentinel_codes(dataset, names, shared=shared)
+    n_reads, n_tops = len(reads.tasks), len(tops.tasks)
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
-        codes, held_tops = tops.finish(parts[len(reads.tasks):])
+        codes, held_tops = tops.finish(parts[n_reads:n_reads + n_tops])
         found: dict[str, dict[FillLike, FillLikeCount]] = {}
         near: dict[tuple[str, FillLike], int] = {}
         for (name, values, time), counted in zip(chosen, reads.finish(parts[:len(reads.tasks)]), strict=True):
@@ -653,9 +661,51 @@ def planned_fill_like_counts(
                     found.setdefault(name, {})[value] = count
         for name, values in codes.items():
             found.setdefault(name, {}).update(values)
+        for name, values in sentinels.finish(parts[n_reads + n_tops:]).items():
+            named = {form for value in found.get(name, {}) for form in value.decoded}  # a top code stays one
+            found.setdefault(name, {}).update({value: count for value, count in values.items()
+                                               if value.decoded[0] not in named})
         return _standing_apart(found, near)
 
-    return BlockReads(reads.tasks + tops.tasks, finish)
+    return BlockReads(reads.tasks + tops.tasks + sentinels.tasks, finish)
+
+
+def _planned_sentinel_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
+    """The reads that find the codes of repeated digits far outside each variable's data
+    (:mod:`climann.data.sentinel_codes`: IGRA2's -8888), the usual fill values passed over (counted by
+    :func:`planned_fill_like_counts`); its answer: {name: {code: count}}, each code a :class:`FillLike`
+    with ``apart_from``. Not the variables that declare their classes (``flag_values``, ``flag_masks``)."""
+    tasks, places = [], []
+    for number, name in enumerate(names):
+        variable = dataset[name]
+        if (variable.dtype.kind not in "fiu" or "flag_values" in variable.attrs
+                or "flag_masks" in variable.attrs or not variable.size):
+            continue
+        time = time_dimension(variable)
+        axis = None if time is None else variable.dims.index(time)
+        skip = sorted({float(form) for value in fill_like_values(variable) for form in value.decoded})
+        for block, offset in blocks_by_step(variable.data, axis, shared=name in shared):
+            tasks.append(dask.delayed(block_ends)(block, axis, skip))
+            places.append((number, offset))
+
+    def finish(parts: Sequence) -> dict[str, dict[FillLike, FillLikeCount]]:
+        found: dict[str, dict[FillLike, FillLikeCount]] = {}
+        for number in dict.fromkeys(number for number, _ in places):
+            name = names[number]
+            variable = dataset[name]
+            time = time_dimension(variable)
+            times = variable[time].values if time is not None else np.array([])
+            ends = [(part, offset) for (each, offset), part in zip(places, parts, strict=True) if each == number]
+            for code, by_step, lowest, highest in standing_codes(*merged_ends(ends, max(times.size, 1))):
+                decoded = np.asarray(code, dtype=variable.dtype)[()]
+                value = FillLike(float(code), (decoded,), _stored_value(variable, decoded),
+                                 apart_from=(lowest, highest))
+                stamps = as_file_stamps(variable, times)
+                if (count := _counted(variable, value, by_step, times, stamps)) is not None:
+                    found.setdefault(name, {})[value] = count
+        return found
+
+    return BlockReads(tasks, finish)
 
 
 def _counted(variable: xr.DataArray, value: FillLike, by_step: np.ndarray, times: np.ndarray,
@@ -795,7 +845,7 @@ def _looked_at_near(value: FillLike) -> bool:
     """Whether :func:`_standing_apart` asks how many values lie near ``value``: a usual fill value,
     not a default fill, an extreme or a code of the stored type, nor 0 (nothing else is within
     5 % of it) nor :data:`REFUSED_AT_LEAST` and more."""
-    return (value.default_of is None and value.extreme_of is None and value.code_of is None
+    return (value.default_of is None and value.extreme_of is None and value.code_of is None and value.apart_from is None
             and 0 < abs(float(value.decoded[0])) < REFUSED_AT_LEAST)
 
 
@@ -849,12 +899,15 @@ def _nan_fill(marks: dict[str, np.ndarray]) -> bool:
     return fill is not None and np.asarray(fill).dtype.kind == "f" and bool(np.isnan(fill).all())
 
 
-def _advice(name: str, variable: xr.DataArray, value: FillLike) -> str | None:
+def _advice(name: str, variable: xr.DataArray, value: FillLike, also: Sequence[FillLike] = ()) -> str | None:
     """The ``-a`` of ``ncatted`` that marks ``value`` missing: a ``_FillValue`` where the
-    variable has none, else a ``missing_value``, else its ``missing_value`` values and this one."""
+    variable has none, else a ``missing_value``, else its ``missing_value`` values and this one;
+    with it the values ``also`` (others of the same files: IGRA2's -8888 beside an unmarked -9999),
+    one ``missing_value`` of them all (two ``-a`` of one attribute keep the second's)."""
     if value.stored is None:
         return None
-    return _marking_attribute(name, _stored_as(variable, value), [value.stored])
+    return _marking_attribute(name, _stored_as(variable, value),
+                              [value.stored, *(other.stored for other in also if other.stored is not None)])
 
 
 def _marking_attribute(name: str, variable: xr.DataArray, values: Sequence[np.generic]) -> str:
@@ -1017,7 +1070,11 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
     stored = _stored_as(variable, value)
     packed = "scale_factor" in stored.encoding or "add_offset" in stored.encoding
     decoded = float(value.decoded[0])
-    if value.default_of is None and value.extreme_of is None:
+    if value.apart_from is not None:
+        held = f"{value.shown:g}" + (f" (the packed value {value.stored})" if packed and value.stored is not None
+                                     else "")
+        kind = _apart_from_words(variable, value)
+    elif value.default_of is None and value.extreme_of is None:
         held = f"{value.shown:g}" + (f" (the packed value {value.stored})" if packed and value.stored is not None
                                      else "")
         kind = f"a usual fill value ({USUAL_FILL_VALUES[value.shown]})"
@@ -1035,6 +1092,19 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
     holding = files_at(variable, found.times)  # those of its files that hold the steps found
     return (f"'{name}' in {files_text(holding) if holding else where} holds {held} at {found.count} of the "
             f"{found.size} values checked{steps}, {kind}{which} {unmarked}{reader}, so they are used as data")
+
+
+def _apart_from_words(variable: xr.DataArray, value: FillLike) -> str:
+    """Why a value of repeated digits far outside the data is taken for a code
+    (:mod:`climann.data.sentinel_codes`): "a code of repeated digits 13913 m below the data's other
+    values (5025 to 6002 m), farther than their whole range (as IGRA2's -8888, a value its quality
+    assurance removed)"."""
+    lowest, highest = value.apart_from
+    units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
+    code = float(value.decoded[0])
+    side = f"{lowest - code:g}{units} below" if code < lowest else f"{code - highest:g}{units} above"
+    return (f"a code of repeated digits {side} the data's other values ({lowest:g} to {highest:g}{units}), farther "
+            f"than their whole range (as IGRA2's -8888, a value its quality assurance removed, and ISD's 9999.9)")
 
 
 def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Path | None,
@@ -1257,9 +1327,14 @@ def warn_fill_like_values(
         found = {value: count for value, count in found.items() if value.code_of is None}
         for value, count in _most_found_per_files(found):
             files = command_target(dataset[name], count.times, file)
-            lines.append((_sentence(name, dataset[name], where, value, count), files))
+            also = [other for other in found if other.files == value.files and other != value
+                    and other.stored is not None]  # one line, one command: every value of these files
+            held = "".join(f", and {other.shown:g} at {found[other].count}" + (
+                f" ({_apart_from_words(dataset[name], other)})" if other.apart_from is not None else "")
+                for other in also)
+            lines.append((_sentence(name, dataset[name], where, value, count) + held, files))
             line_names.append(name)
-            advice = _advice(name_in_command(name, dataset[name], count.times, file), dataset[name], value)
+            advice = _advice(name_in_command(name, dataset[name], count.times, file), dataset[name], value, also)
             if advice is not None:
                 fixes.setdefault(files, []).append(advice)
     given: dict[str | tuple[str, ...], str] = {}  # files → the variable whose line gave their one command

@@ -31,7 +31,9 @@ axis of any file (:func:`running_total_reason`, :func:`planned_running_totals`):
   A restart of the total (0 again at a new simulation's start) is one step where most cells
   fall; steps from a file's first to the file before are not compared (dask's blocks are per
   file). Rain itself falls somewhere between most pairs of steps, so it is not mistaken for a
-  total.
+  total; at one place (a station, one grid cell) it falls only after its wet steps, but as often
+  as it rises, where a total grows several times between restarts (:data:`GROWTH_PER_RESTART`)
+  or restarts at one hour of each day (:data:`MIN_PERIODIC_RESTARTS`).
 
 Such a variable is refused (:func:`refuse_running_totals`), as target or predictor, with the
 line that writes the amount of each step, per file: each ``wrfout`` file continues its
@@ -78,6 +80,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.cell_methods import time_cell_method
 from climann.data.coords import find_coordinate
 from climann.data.daily_totals import (checked_for_daily_reset, daily_amounts_command, daily_reset_hour, daily_restart,
                                        daily_text, magnitude_changes)
@@ -201,6 +204,23 @@ RESTART_SHARE = 0.25
 #: more.
 MIN_EVIDENCE = 9
 
+#: A total grows between its restarts, each cell at (on average) at least this many steps per
+#: restart where it falls: ``growing`` pairs at the steps kept over ``falling`` pairs at the restarts.
+#: A series of amounts of each step is no such thing: it falls back after every wet step (to 0 on
+#: the next dry one) and rises again at the next wet one, as often as it falls (break46d A1: GHCN
+#: PRCP at one station, wet on 16 % of the days, rose at 329 steps and fell at 323; with fewer than
+#: 25 % of the steps falling, each fall was taken for a restart and the daily amounts for a running
+#: total). A total restarting each year grows at every wet day of the year (some 100 times per
+#: restart), one restarting at a new simulation over its run; each of those whose restarts come
+#: more often than that at few cells (a day's total at 3-hourly steps, at a dry cell) is told by
+#: its restarts' hour of the day instead (:data:`MIN_PERIODIC_RESTARTS`).
+GROWTH_PER_RESTART = 3
+
+#: The least number of restarts, all at one hour of the day on a sub-daily axis, that say a total
+#: restarts daily whatever it grows between (:func:`grows_without_falling`): amounts fall at any
+#: hour, and 9 falls of 6-hourly amounts all at one of the 4 hours by chance is 4**-8 = 1.5e-5.
+MIN_PERIODIC_RESTARTS = 9
+
 
 def _words(variable: xr.DataArray) -> list[tuple[str, str]]:
     """(attribute, text) of the ``description`` and ``long_name`` of ``variable`` that it has."""
@@ -208,14 +228,20 @@ def _words(variable: xr.DataArray) -> list[tuple[str, str]]:
             if str(variable.attrs.get(key, "")).strip()]
 
 
+def _time_method(variable: xr.DataArray, time: str | None) -> str | None:
+    """The time part of the CF ``cell_methods`` of ``variable`` (CF 7.3), its entries keyed by the
+    time dimension's own name (``valid_time: sum``, the new CDS's ERA5) or by ``time``, the
+    standard name (:func:`~climann.data.cell_methods.time_cell_method`); None when it says nothing
+    of time. A search for ``time:`` missed ``valid_time: sum`` after its "_" (break46d A1)."""
+    return time_cell_method(str(variable.attrs.get("cell_methods", "")), time or "time")
+
+
 def sum_from_one_start(dataset: xr.Dataset, variable: xr.DataArray) -> bool:
-    """Whether ``variable`` says CF ``cell_methods`` "time: sum" (CF 7.3) on a time axis of
-    ``dataset`` whose bounds (CF 7.1) all begin at one instant while they end at each step's own:
-    every value is the total from that instant."""
-    if not re.search(r"\btime\s*:\s*sum\b", str(variable.attrs.get("cell_methods", ""))):
-        return False
+    """Whether ``variable`` says CF ``cell_methods`` "time: sum" (CF 7.3; keyed by its time
+    dimension's name or ``time``) on a time axis of ``dataset`` whose bounds (CF 7.1) all begin at
+    one instant while they end at each step's own: every value is the total from that instant."""
     time = time_dimension(variable)
-    if time is None or variable.sizes[time] < 2:
+    if time is None or not re.search(r"\bsum\b", _time_method(variable, time) or "") or variable.sizes[time] < 2:
         return False
     bounds = dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds")
     if bounds not in dataset.variables or dataset[bounds].shape != (variable.sizes[time], 2):
@@ -229,7 +255,7 @@ def step_sums(dataset: xr.Dataset, variable: xr.DataArray) -> bool:
     with bounds that do not all begin at one instant: each value the total over its own step
     (as the copies :func:`step_amounts_command` writes)."""
     time = time_dimension(variable)
-    if time is None or not re.search(r"\btime\s*:\s*sum\b", str(variable.attrs.get("cell_methods", ""))):
+    if time is None or not re.search(r"\bsum\b", _time_method(variable, time) or ""):
         return False
     bounds = dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds")
     return bounds in dataset.variables and not sum_from_one_start(dataset, variable)
@@ -294,12 +320,28 @@ def _falls_and_grows(block: np.ndarray, time_axis: int) -> np.ndarray:
     return counts
 
 
-def grows_without_falling(counts: np.ndarray) -> bool:
+def grows_without_falling(counts: np.ndarray, *, hours: np.ndarray | None = None) -> bool:
     """Whether counts by step (:func:`_falls_and_grows`: falling, compared, growing, negative)
     are those of a total since a start: no negative value; at most :data:`RESTART_SHARE` of the
     compared steps where more than :data:`FALLING_SHARE` of the cells fall (restarts); at the
     other steps, at least :data:`MIN_EVIDENCE`, at most that share falling and at least
-    :data:`GROWING_SHARE` growing, with at least :data:`MIN_EVIDENCE` (cell, step) pairs growing.
+    :data:`GROWING_SHARE` growing, with at least :data:`MIN_EVIDENCE` (cell, step) pairs growing;
+    and between its restarts it grows: at least :data:`GROWTH_PER_RESTART` growing pairs at the
+    steps kept for each pair that falls at a restart, unless its restarts are periodic (at least
+    :data:`MIN_PERIODIC_RESTARTS`, all at one of the ``hours``). At one cell (a station) every fall
+    is a "restart": daily rain falls after each wet day as often as it rises, a total rarely.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Shape (4, n_steps).
+    hours : numpy.ndarray or None
+        Shape (n_steps,): the hour of the day of each step, on an axis of steps at several hours
+        of the day; None otherwise.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------
@@ -311,6 +353,9 @@ def grows_without_falling(counts: np.ndarray) -> bool:
     False
     >>> grows_without_falling(_falls_and_grows(np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]]), 0))
     False
+    >>> rain = np.tile([0.0, 0.0, 0.0, 0.0, 0.0, 2.0], 5)[:, None]   # wet one day in six: falls 4 times, rises 5
+    >>> grows_without_falling(_falls_and_grows(rain, 0))
+    False
     """
     falling, compared, growing, negative = (np.asarray(row) for row in counts)
     if negative.sum():
@@ -321,7 +366,31 @@ def grows_without_falling(counts: np.ndarray) -> bool:
     if kept.sum() < MIN_EVIDENCE or restarts.sum() > RESTART_SHARE * stepped.sum():
         return False
     grown = growing[kept].sum()
-    return bool(grown >= MIN_EVIDENCE and grown >= GROWING_SHARE * compared[kept].sum())
+    if not (grown >= MIN_EVIDENCE and grown >= GROWING_SHARE * compared[kept].sum()):
+        return False
+    return bool(grown >= GROWTH_PER_RESTART * falling[restarts].sum() or _periodic(restarts, hours))
+
+
+def _periodic(restarts: np.ndarray, hours: np.ndarray | None) -> bool:
+    """Whether the ``restarts`` (a flag per step) are at least :data:`MIN_PERIODIC_RESTARTS`, all
+    at one of the ``hours`` of the day (a day's total on a sub-daily axis)."""
+    if hours is None or restarts.sum() < MIN_PERIODIC_RESTARTS:
+        return False
+    return np.unique(np.asarray(hours)[restarts]).size == 1
+
+
+def _hours_of_steps(dataset: xr.Dataset, variable: xr.DataArray) -> np.ndarray | None:
+    """The hour of the day of each step of ``variable``'s time axis when its steps fall at several
+    hours of the day (:func:`grows_without_falling`), None otherwise (daily or longer steps, all at
+    one hour, whose restarts are all at that hour whatever they are)."""
+    time = time_dimension(variable)
+    if time is None or time not in dataset.coords or dataset[time].dtype.kind not in "MO":
+        return None
+    try:
+        hours = np.asarray(dataset[time].dt.hour.values, dtype=int)
+    except (TypeError, AttributeError, ValueError):
+        return None
+    return hours if np.unique(hours).size > 1 else None
 
 
 def thermal_time(name: str, attrs: Mapping) -> bool:
@@ -368,8 +437,8 @@ def _checked_by_values(name: str, variable: xr.DataArray) -> bool:
     ``cell_methods`` (which say what each value is: a mean, a sum over its own cell)."""
     attrs = dict(variable.attrs)
     attrs.setdefault("long_name", attrs.get("description", ""))
-    if re.search(r"\btime\s*:", str(attrs.get("cell_methods", ""))) or is_rate(attrs.get("units")):
-        return False  # CF says what each value is over its cell; a rate (mm/h) is no total
+    if _time_method(variable, time_dimension(variable)) is not None or is_rate(attrs.get("units")):
+        return False  # CF says what each value is over its cell ("valid_time: sum"); a rate (mm/h) is no total
     return (variable.dtype.kind in "fiu" and time_dimension(variable) is not None
             and (water_quantity(name, attrs) in _AMOUNTS or thermal_time(name, attrs))
             and not described_as_anomaly(name, attrs))
@@ -450,7 +519,8 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
         restarts = _daily_restarts(dataset, daily, counted[len(chosen):])
         found = {name: yearly_restart_date(dataset, dataset[name], counts)
                  for name, counts in zip(chosen, counted[:len(chosen)], strict=True)
-                 if name not in restarts and (name in worded or grows_without_falling(counts))}
+                 if name not in restarts and (name in worded or grows_without_falling(
+                     counts, hours=_hours_of_steps(dataset, dataset[name])))}
         return {**{name: daily_text(hour) for name, hour in restarts.items()}, **found}
 
     return BlockReads(reads.tasks, finish)

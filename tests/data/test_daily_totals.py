@@ -153,3 +153,16 @@ def test_daily_totals_kept_at_00_utc_are_refused_without_a_unit_conversion(tmp_p
                                            r"its time has no bounds .* stamped 1 day apart"):
         warn_held_values(dataset, ["tp"], where="tp_00utc.nc", file=path)
 
+
+@pytest.mark.parametrize(("accumulated", "found"), [
+    pytest.param(True, dict.fromkeys(["tp", "ssrd", "e"], daily_text(1)), id="ERA5-Land-totals-at-one-cell"),
+    pytest.param(False, {}, id="hourly-amounts-at-one-cell"),
+])
+def test_at_one_cell_totals_from_00_utc_are_still_found_and_amounts_are_not(tmp_path, accumulated, found):
+    """break46d A1's fix (a total grows between its restarts, or restarts at one hour of the day) keeps ERA5-Land's
+    totals at one cell (a station's nearest), rain wet at 15 % of the hours: they restart at 01 UTC every day; the
+    hourly amounts of the same cell, falling at any hour, are none."""
+    _era5land(tmp_path / "grid.nc", accumulated=accumulated, days=30)
+    with xr.open_dataset(tmp_path / "grid.nc") as grid:
+        grid.isel(latitude=0, longitude=0).load().to_netcdf(tmp_path / "cell.nc")
+    assert _found(tmp_path / "cell.nc") == found
