@@ -242,7 +242,7 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
     if result.region:  # the run's own box, which the new data were cut to (fix46f)
         from climann.evaluation.report import region_text
 
-        say(f"region of the run: {region_text(result.region)}")
+        say(f"region: {region_text(result.region)}")
     if result.scores:
         scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
         scores = ", ".join(f"{key} {value:.4g}" for key, value in scored.items())

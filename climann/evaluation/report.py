@@ -490,14 +490,16 @@ def _compact_caption(metrics: dict, left_out: list[str], *, explained: bool = Fa
 
 
 def region_text(record: Mapping) -> str:
-    """``"south -10, north 30, west 35, east 70 (S,N,W,E), 56 cells"``: ``metrics.json``'s
-    ``region`` (:func:`~climann.evaluation.scored_blocks.region_record`) in words, below the
-    table and in ``report.md``. Each number is named by its side: the order of a box's four
-    numbers differs between tools (CDO's ``sellonlatbox`` takes west, east, south, north), and
-    a box given in another order than meant is otherwise trained on without a word (fix46f)."""
-    sides = ", ".join(f"{side} {record[side]:g}" for side in ("south", "north", "west", "east"))
+    """``"south -10, north 30, west 35, east 70, 56 cells"``: ``metrics.json``'s ``region``
+    (:func:`~climann.evaluation.scored_blocks.region_record`) in words, below the table and in
+    ``report.md``. Each number is named by its side: the order of a box's four numbers differs
+    between tools (CDO's ``sellonlatbox`` takes west, east, south, north), and a box given in
+    another order than meant was otherwise trained on without a word (fix46f). The degrees as
+    given (``-179.9375``, not rounded to 6 digits); a quarter-degree global box with its
+    1 036 800 cells fits 80 columns behind ``region: ``."""
+    sides = ", ".join(f"{side} {float(record[side]):.10g}" for side in ("south", "north", "west", "east"))
     cells = int(record["n_cells"])
-    return f"{sides} (S,N,W,E), {cells} cell{'' if cells == 1 else 's'}"
+    return f"{sides}, {cells} cell{'' if cells == 1 else 's'}"
 
 
 def _key(label: str) -> str:
