@@ -149,6 +149,7 @@ def run_metrics(
     seasons: Sequence[str] = tuple(SEASONS), scored_on: Mapping[str, dict] | None = None,
     months_left_out: Sequence[str] = (), weighted_by: str = WHOLE_CELLS, cell_areas: str | None = None,
     forecast_months: int | None = None, forecast_persistence: str | None = None,
+    region: Mapping[str, float] | None = None,
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -183,6 +184,9 @@ def run_metrics(
     cell_areas : str, optional
         Whose areas those are (:func:`~climann.evaluation.cell_measures.cell_areas_source`:
         ``"areacello"``, ``"computed"``), recorded as ``cell_areas`` when given.
+    region : dict, optional
+        The run's ``[data] region`` box and its cells
+        (:func:`~climann.evaluation.scored_blocks.region_record`), recorded as ``region`` when given.
 
     Returns
     -------
@@ -193,7 +197,7 @@ def run_metrics(
         ``splits``, ``n_samples``,
         ``notes`` and ``score_notes`` (when any: the reason of every undefined ACC of the blocks,
         seasons and regions), ``seasons`` or ``seasons_note``, ``regions``,
-        ``region_definitions``, ``n_dropped``, ``split_periods``, ``scored_on`` (when
+        ``region_definitions``, ``n_dropped``, ``split_periods``, ``scored_on`` and ``region`` (when
         given); undefined scores None.
     """
     scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
@@ -211,4 +215,5 @@ def run_metrics(
         **finite_or_none(grouped),
         "n_dropped": int(n_dropped), "split_periods": dict(split_periods),
         **({"scored_on": dict(scored_on)} if scored_on is not None else {}),
+        **({"region": dict(region)} if region is not None else {}),
     }

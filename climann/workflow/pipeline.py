@@ -56,7 +56,7 @@ from climann.evaluation.cell_measures import cell_areas_source, cell_weights_tex
 from climann.evaluation.climatology_years import add_climatology_narrowed, add_few_years_note
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
-from climann.evaluation.scored_blocks import layout_fingerprints
+from climann.evaluation.scored_blocks import layout_fingerprints, region_record
 from climann.evaluation.scores import whole_grid_sums
 from climann.evaluation.seasons import axis_seasons, is_sub_annual, season_index
 from climann.model import (
@@ -484,7 +484,8 @@ def grid_metrics(
                           scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
                           weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
                           months_left_out=blocks_after_months_left_out(layout, split.time_masks),
-                          forecast_persistence=_forecast_before(layout))
+                          forecast_persistence=_forecast_before(layout),
+                          region=region_record(layout, config.data.region))
     return metrics | target_means_entry(config)
 
 

@@ -49,6 +49,7 @@ from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.evaluation.predictions import (
     check_predictions_encodable, predicted_period, predictions_dataset, write_predictions,
 )
+from climann.evaluation.scored_blocks import region_record
 from climann.evaluation.scores import whole_grid_sums
 from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
@@ -226,6 +227,10 @@ class PredictionResult:
     n_cells : int or None
         The grid cells predicted and scored (1: a station, an index; ``scores`` then weigh
         nothing, :func:`~climann.evaluation.cell_measures.weighting_text`); None when not known.
+    region : dict or None
+        The run's own ``[data] region`` and the cells of the new data inside it
+        (:func:`~climann.evaluation.scored_blocks.region_record`, as ``metrics.json`` ``region``);
+        None when the run has no region.
     """
 
     path: Path
@@ -235,6 +240,7 @@ class PredictionResult:
     extrapolation: dict | None = None
     weighted_by: str = WHOLE_CELLS
     n_cells: int | None = None
+    region: dict | None = None
 
     @property
     def weighting(self) -> str:
@@ -620,7 +626,8 @@ def _predict_claimed(
                                                             had_target=had_target)
         return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes,
                                 extrapolation=None if extrapolation is None else extrapolation.summary(),
-                                weighted_by=cell_weights_text(source.layout), n_cells=source.layout.n_cells)
+                                weighted_by=cell_weights_text(source.layout), n_cells=source.layout.n_cells,
+                                region=region_record(source.layout, config.data.region))
     samples = source.read_all()
     meta = run.network.metadata
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
@@ -777,7 +784,8 @@ def _write_prediction_file(
     write_predictions(predicted_period(output.drop_vars("split"), layout), out, layout)
     return PredictionResult(path=out, n_samples=n_samples, scores=scores, notes=notes,
                             extrapolation=None if extrapolation is None else extrapolation.summary(),
-                            weighted_by=cell_weights_text(layout), n_cells=layout.n_cells)
+                            weighted_by=cell_weights_text(layout), n_cells=layout.n_cells,
+                            region=region_record(layout, run.config.data.region))
 
 
 def _n_predicted(predicted: np.ndarray, layout: GridLayout) -> int:

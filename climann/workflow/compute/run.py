@@ -70,7 +70,7 @@ from climann.evaluation.cell_measures import cell_areas_source, cell_weights_tex
 from climann.evaluation.climatology_years import add_climatology_narrowed, add_few_years_note
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
-from climann.evaluation.scored_blocks import layout_fingerprints
+from climann.evaluation.scored_blocks import layout_fingerprints, region_record
 from climann.evaluation.seasons import axis_seasons, is_sub_annual
 from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
 from climann.model import History, Network
@@ -394,6 +394,7 @@ def evaluate_distributed(
         weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
         forecast_persistence=None if forecast is None else forecast.before,
+        region=region_record(layout, config.data.region),
     )
     metrics.update(target_means_entry(config))
     if own_data and "train" in split.time_masks:
