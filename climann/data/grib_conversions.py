@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from climann.data.cell_methods import time_cell_method
+
 __all__ = ["ACCUMULATED_PARAMETERS", "GRIB_HISTORY", "converted_accumulation", "grib_history_words"]
 
 #: ECMWF's accumulated parameters: short name → (long name, GRIB 1 code of table 128 or None).
@@ -70,7 +72,8 @@ def grib_history_words(attrs: Mapping[str, object]) -> str:
     return "" if found is None else found.group(0)
 
 
-def converted_accumulation(name: str, attrs: Mapping[str, object], file_attrs: Mapping[str, object]) -> str:
+def converted_accumulation(name: str, attrs: Mapping[str, object], file_attrs: Mapping[str, object],
+                           time_name: str = "time") -> str:
     """Why a variable without ``GRIB_stepType`` is an ECMWF accumulation converted from GRIB:
     its file's ``history`` says it was converted (:func:`grib_history_words`) and its short name,
     ``long_name`` or ``code`` (CDO's, of table 128) is one of :data:`ACCUMULATED_PARAMETERS`;
@@ -84,6 +87,10 @@ def converted_accumulation(name: str, attrs: Mapping[str, object], file_attrs: M
         Its attributes.
     file_attrs : mapping
         The global attributes of its file.
+    time_name : str
+        The name of its time dimension (``valid_time`` in the new CDS's files): ``cell_methods``
+        over it, or over ``time``, say what the values are over time
+        (:func:`~climann.data.cell_methods.time_cell_method`).
 
     Returns
     -------
@@ -99,8 +106,10 @@ def converted_accumulation(name: str, attrs: Mapping[str, object], file_attrs: M
     ''
     >>> converted_accumulation("tp", {"units": "m"}, {})
     ''
+    >>> converted_accumulation("tp", {"cell_methods": "valid_time: sum"}, {"history": "grib_to_netcdf"}, "valid_time")
+    ''
     """
-    if "GRIB_stepType" in attrs or re.search(r"\btime\s*:", str(attrs.get("cell_methods", ""))):
+    if "GRIB_stepType" in attrs or time_cell_method(str(attrs.get("cell_methods", "")), time_name) is not None:
         return ""
     words = grib_history_words(file_attrs)
     if not words:

@@ -2747,11 +2747,11 @@ def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, wher
         if name not in dataset.data_vars:
             continue
         variable = dataset[name]
+        dim = time_dimension(variable)
         said = _GRIB_SAID if _accumulated_by_a_forecast_model(variable) else converted_accumulation(
-            name_in_file(variable, name), variable.attrs, dataset.attrs)
+            name_in_file(variable, name), variable.attrs, dataset.attrs, dim or "time")
         if not said:
             continue
-        dim = time_dimension(variable)
         if dim is None or variable.sizes[dim] < 2:
             continue
         bounds = dataset[dim].attrs.get("bounds") or dataset[dim].encoding.get("bounds")

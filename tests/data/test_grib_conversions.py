@@ -97,3 +97,13 @@ def test_monthly_means_of_an_old_cds_file_are_refused_with_the_units_of_a_mean_d
     _daily_totals(tmp_path / "monthly.nc", freq="MS", start="2001-01-01")
     with pytest.raises(ClimannError, match=r"the mean daily total of its month .*\(ncatted -a units,tp,o,c,'m day-1' "):
         refuse_grib_accumulations(open_dataset([tmp_path / "monthly.nc"]), ["tp"], where="monthly.nc")
+
+
+@pytest.mark.parametrize("time_name", ["valid_time", "time"])
+def test_cell_methods_over_the_files_own_time_name_say_what_a_converted_total_is(time_name):
+    """fix46h: ``valid_time: sum`` (the new CDS's time name) said nothing here, only ``time: sum`` did: a converted
+    ERA5 total whose cell_methods name its own time dimension is read by them, not refused as one without."""
+    history = {"history": "grib_to_netcdf -o era5.nc era5.grib"}
+    said = {"units": "m", "cell_methods": f"{time_name}: sum"}
+    assert converted_accumulation("tp", said, history, time_name) == ""
+    assert converted_accumulation("tp", {"units": "m", "cell_methods": "area: mean"}, history, time_name) != ""
