@@ -76,7 +76,7 @@ from climann.data.absolute_zero import absolute_zero
 from climann.data.bounded_quantities import upper_bound
 from climann.data.fill_like import (BlockReads, checked_blocks, checked_step_numbers, fill_like_values,
                                    read_together, time_dimension)
-from climann.data.nonnegative import cannot_be_negative
+from climann.data.nonnegative import cannot_be_negative, is_thickness
 from climann.data.shell import (copies_data, copies_folder, copy_command, copy_name, copy_path, input_and_copy,
                                 is_zarr_store, python_command, shown_path, whole_write, working_path)
 from climann.data.sources import source_files, variable_file
@@ -391,7 +391,8 @@ def physical_bound(name: str, variable: xr.DataArray, value: float) -> str | Non
         return f"{value:g}, the {GLACIER_SNOW:g} m of water equivalent of snow IFS keeps on its glaciers"
     if value != 0.0:
         return None
-    if (said := cannot_be_negative(name, variable)) is not None:
+    # a thickness is bounded by 0 as a thickness of a substance that may be absent (its words, below)
+    if (said := cannot_be_negative(name, variable)) is not None and not is_thickness(name, variable):
         return f"0, and {said} says it cannot be negative"
     if (found := ZERO_BOUNDED_WORDS.search(_words(name, variable))) is not None:
         return f"0, a lower bound of a quantity of '{found.group(0)}'"

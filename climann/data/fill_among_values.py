@@ -48,7 +48,7 @@ import xarray as xr
 
 from climann.data.fill_like import (DEFAULT_FILL_VALUES, NETCDF_TYPE_NAMES, BlockReads, blocks_by_step, read_together,
                                     time_dimension)
-from climann.data.nonnegative import cannot_be_negative
+from climann.data.nonnegative import cannot_be_negative, is_thickness
 from climann.data.shell import (advised_marks, attribute_command, copies_of_files, input_and_copy, is_zarr_store,
                                 ncatted_attribute, ncatted_number, ncatted_type)
 from climann.data.sources import as_file_stamps, files_text, variable_file, variable_where
@@ -230,7 +230,8 @@ def fill_among_values(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, li
 
 def _suspect(name: str, variable: xr.DataArray, value: float, held: FillAmongValues) -> str | None:
     """Why the decoded mark ``value`` looks like data (see the module description), or None."""
-    nonnegative = cannot_be_negative(name, variable)
+    # a thickness's 0 is a value only of a substance that may be absent: a mixed layer's 0 is land
+    nonnegative = None if is_thickness(name, variable) else cannot_be_negative(name, variable)
     if value == 0 and nonnegative:
         return f"0 is a valid value of it ({nonnegative} says it cannot be negative, and 0 is its lower bound)"
     if held.lowest < value < held.highest:

@@ -28,10 +28,14 @@ Which variables cannot be negative (:func:`cannot_be_negative`):
   fluxes and rates of precipitation and snowfall, ``lwe_thickness_of_`` an amount and ``lwe_``
   rates (not GRACE's bare ``lwe_thickness``, an anomaly from a mean period that its names do
   not call one), runoff, snow
-  amounts, mass contents, mass and mole fractions, concentrations, specific humidity; but not
+  amounts, mass contents, mass and mole fractions, concentrations, specific humidity, and
+  thicknesses (:data:`THICKNESS_STANDARD_NAMES`: ``surface_snow_thickness``, a snow depth,
+  ``sea_ice_thickness``; break46d A3: 451 of 2191 predicted snow depths below 0, unwarned); but not
   evaporation or water fluxes (``water_evapotranspiration_flux`` is negative where dew forms;
   ``water_flux_into_sea_water`` either way), tendencies or changes (:data:`SIGNED_WORDS`);
-- without a ``standard_name``, by the water quantity its name or ``long_name`` says
+- without a ``standard_name``, a thickness or a depth of snow or ice by its ``long_name``
+  (:data:`THICKNESS_WORDS`: GHCN-Daily's "Snow depth", ERA5's ``licd`` "Lake ice total depth")
+  whose units are a length or a mass per area by pint; else by the water quantity its name or ``long_name`` says
   (:func:`climann.data.units.water_quantity`, the reading that also decides which depths are
   of liquid water): the usual names of such fields (:data:`NONNEGATIVE_NAMES`: CMIP's ``pr``,
   ``mrro``, ``snw``, ERA5's ``tp``, ``precip``, ``precipitation``), or a ``long_name`` that
@@ -71,8 +75,8 @@ from climann.data.units import (NONNEGATIVE_WATER_QUANTITIES, WATER_VARIABLE_NAM
                                  water_quantity)
 
 __all__ = ["INDEX_WORDS", "NEGATIVE_TOLERANCE", "NONNEGATIVE_NAMES", "NONNEGATIVE_STANDARD_NAMES", "NegativeValues",
-           "STANDARDIZED_WORDS", "cannot_be_negative", "negative_values", "planned_negative_values",
-           "standardized_index", "warn_negative_values"]
+           "STANDARDIZED_WORDS", "THICKNESS_STANDARD_NAMES", "THICKNESS_WORDS", "cannot_be_negative", "is_thickness",
+           "negative_values", "planned_negative_values", "standardized_index", "warn_negative_values"]
 
 _log = logging.getLogger(__name__)
 
@@ -99,6 +103,20 @@ NONNEGATIVE_STANDARD_NAMES = re.compile(
     r"^mass_fraction_"
     r"|^mole_fraction_|concentration|^specific_humidity$"
 )
+
+#: A CF ``standard_name`` of a thickness: a length, never below 0 (break46d A3: 451 of 2191
+#: predicted snow depths below 0, down to -132 mm, unwarned): ``surface_snow_thickness`` (a snow
+#: depth), ``sea_ice_thickness``, ``land_ice_thickness``, ``ocean_mixed_layer_thickness``,
+#: ``cell_thickness``; not GRACE's bare ``lwe_thickness`` (an anomaly from a mean period its
+#: names do not call one), nor a tendency or a difference (:data:`SIGNED_WORDS`).
+THICKNESS_STANDARD_NAMES = re.compile(r"(^|_)thickness(_|$)(?<!^lwe_thickness$)")
+
+#: Words of a ``long_name`` (without a ``standard_name``) that name a thickness or a depth of snow
+#: or ice: GHCN-Daily's SNWD "Snow depth", ERA5's ``licd`` "Lake ice total depth" and ``sde`` "Snow
+#: depth", "Sea ice thickness". Such a variable cannot be negative when its units are a length or
+#: a mass per area (a water equivalent) by pint (:func:`_thickness_units`).
+THICKNESS_WORDS = re.compile(r"\bthickness\b|\b(snow|ice)\b(\s+\w+){0,2}\s+depth\b|\bdepth\s+of\s+(snow|ice)\b",
+                             re.IGNORECASE)
 
 #: Words of a ``standard_name`` (or of a ``long_name``, its blanks read as ``_``) that make it a
 #: quantity that may be negative even so ("precipitation minus evaporation", "precipitation
@@ -181,15 +199,56 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
         return None
     standard = standard_name_of(attrs)  # cfgrib's placeholder "unknown" (ERA5's tp, CDS NetCDF) names none
     if standard:
-        if NONNEGATIVE_STANDARD_NAMES.search(standard) and not SIGNED_WORDS.search(standard):
+        if ((NONNEGATIVE_STANDARD_NAMES.search(standard) or THICKNESS_STANDARD_NAMES.search(standard))
+                and not SIGNED_WORDS.search(standard)):
             return f"its standard_name {standard}"
         return None
+    long_name = " ".join(str(attrs.get("long_name", "")).split())
+    if _thickness_words(name, attrs):
+        return f"its long_name '{long_name}' (a thickness or depth, in {attrs['units']})"
     if water_quantity(name, attrs) not in NONNEGATIVE_WATER_QUANTITIES or standardized_index(name, attrs):
         return None
     if name.lower() in NONNEGATIVE_NAMES:
         return f"its name '{name}'"
-    long_name = " ".join(str(attrs.get("long_name", "")).split())
     return None if SIGNED_WORDS.search(long_name.replace(" ", "_")) else f"its long_name '{long_name}'"
+
+
+def _thickness_words(name: str, attrs: Mapping) -> bool:
+    """Whether a variable without a ``standard_name`` is a thickness or a depth of snow or ice by
+    its ``long_name`` (:data:`THICKNESS_WORDS`, no signed word) and its units (:func:`_thickness_units`)."""
+    long_name = " ".join(str(attrs.get("long_name", "")).split())
+    return bool(THICKNESS_WORDS.search(long_name) and not SIGNED_WORDS.search(long_name.replace(" ", "_"))
+                and _thickness_units(name, attrs.get("units")))
+
+
+def is_thickness(name: str, variable: xr.DataArray) -> bool:
+    """Whether :func:`cannot_be_negative` holds ``variable`` nonnegative as a thickness alone (its
+    ``standard_name``, :data:`THICKNESS_STANDARD_NAMES`, or its ``long_name`` and units) rather than
+    as an amount: 0 is then its lower bound, but a value data hold only as a thickness of something
+    that may be absent (snow, ice, rain), which the words of the substance tell; an ocean's mixed
+    layer is never 0 thick over the sea (:mod:`climann.data.constant_cells`)."""
+    standard = standard_name_of(variable.attrs)
+    if standard:
+        return bool(THICKNESS_STANDARD_NAMES.search(standard)) and not NONNEGATIVE_STANDARD_NAMES.search(standard)
+    return _thickness_words(name, variable.attrs)
+
+
+def _thickness_units(name: str, units: object) -> bool:
+    """Whether ``units`` are a length (``mm``, ``m``, ``cm``) or a mass per area (``kg m-2``: a snow
+    depth as its water equivalent), by pint's dimensionality (:func:`climann.data.units.parse_units`);
+    False when absent or unreadable."""
+    import pint
+
+    from climann.errors import ClimannError
+    from climann.data.units import parse_units
+
+    if units is None:
+        return False
+    try:
+        dimensions = dict(parse_units(str(units), variable=name).dimensionality)
+    except (ClimannError, pint.PintError):  # unreadable units say no kind
+        return False
+    return dimensions in ({"[length]": 1}, {"[mass]": 1, "[length]": -2})
 
 
 @dataclass(frozen=True)

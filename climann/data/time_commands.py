@@ -309,6 +309,42 @@ def midday_stamps_advice(time: str, files: str) -> str:
     return f"`{ncap2_command([script], files)}` for times in days since a midnight, or in Python: {python}"
 
 
+def rounded_stamps_command(seconds: int, time: str, files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``) whose times ``time``
+    are each put on the nearest multiple of ``seconds`` after 00:00 UTC (the nominal 00 and 12 UTC
+    of radiosondes stamped at their release times, IGRA2's RELTIME: ~23:00 is 00 UTC of the next
+    day), in their own units and calendar; it stops, writing nothing, when two stamps would fall on
+    one time (two soundings of one slot: which to keep is the user's choice). An xarray line
+    (:func:`~climann.data.shell.xarray_command`): CDO has no rounding of time stamps.
+
+    Parameters
+    ----------
+    seconds : int
+        The nominal step, a divisor of a day (43200 for 12-hourly).
+    time : str
+        The time variable's name in the file.
+    files : str
+        ``IN OUT``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> "(s / 43200 + 0.5) // 1 * 43200" in rounded_stamps_command(43200, "time", "a.nc a_fixed.nc")
+    True
+    """
+    epoch = "seconds since 1970-01-01 00:00:00"
+    statements = [
+        f"s = cftime.date2num(cftime.num2date(d[{time!r}].values, u, c), {epoch!r}, c)",
+        f"r = cftime.date2num(cftime.num2date((s / {seconds} + 0.5) // 1 * {seconds}, {epoch!r}, c), u, c)",
+        "len(set(r.tolist())) == len(r) or sys.exit('two stamps fall on one time: keep one of each first')",
+        f"d[{time!r}] = xr.Variable(d[{time!r}].dims, r, d[{time!r}].attrs)",
+    ]
+    return xarray_command(_statements(time, *statements), files)
+
+
 #: Each CDO ``settaxis`` increment of a decimal-year axis as the date of step ``k`` after the
 #: first, ``s`` (a ``cftime.datetime``), in Python: months and years by the calendar.
 _STEP_DATES = {

@@ -37,6 +37,7 @@ from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 from climann.data.quality_levels import planned_quality_counts, warn_low_quality_target
 from climann.data.units import refuse_grib_accumulations
+from climann.data.temperature_ranges import planned_temperature_extremes, warn_beyond_earth
 from climann.data.running_totals import planned_running_totals, read_for_restart_date, refuse_running_totals
 from climann.data.valid_range_tails import (planned_outside_valid_range, read_with_its_sample,
                                             warn_outside_valid_range)
@@ -69,7 +70,9 @@ def _wholes(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, float | None
 def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
                      target: str | None = None, also: Sequence[BlockReads] = ()) -> list[Callable[[], object]]:
     """Refuse the fill-like values of 1e30 or more and warn about the others, the temperatures at
-    or below absolute zero and the negative values of quantities that cannot be negative that
+    or below absolute zero or beyond any of their kind on Earth
+    (:func:`~climann.data.temperature_ranges.warn_beyond_earth`) and the negative values of
+    quantities that cannot be negative that
     the variables ``names`` hold, and say at INFO how many ``-inf`` and ``+inf`` each holds
     (read as missing: :mod:`climann.data.infinite_values`), then warn of a tail of the data cut
     off by a valid range (:func:`~climann.data.valid_range_tails.warn_outside_valid_range`), every
@@ -128,11 +131,12 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     # so is one whose valid range's samples read every block of its files (their reads serve all)
     shared = shared_reads(dataset, present)
     nothing = BlockReads([], lambda parts: None)
-    (fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads, year_end,
+    (fill_like, below, negative, extremes, among, infinite, running, cells, quality, outside, spreads, year_end,
      *others) = read_together(
         planned_fill_like_counts(dataset, present, shared=shared, wholes=_wholes(dataset, present)),
         planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
+        planned_temperature_extremes(dataset, present, shared=shared),
         planned_fill_among_values(dataset, present, shared=shared),
         planned_infinite_counts(dataset, present, shared=shared),
         planned_running_totals(dataset, present, shared=shared),
@@ -151,6 +155,7 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     warn_below_absolute_zero(dataset, present, messages=below)
     unmarked = {name: [float(value.decoded[0]) for value in found] for name, found in counts.items()}
     warn_negative_values(dataset, present, where=where, file=file, found=negative(), unmarked=unmarked)
+    warn_beyond_earth(dataset, extremes(), where=where, file=file)  # GHCN's tenths of °C read as °C
     ceilings = {name: max(tops) for name, found in counts.items()
                 if (tops := [value.data_top for value in found if value.data_top is not None])}
     warn_fill_among_values(dataset, present, where=where, file=file, found=among(), ceilings=ceilings)

@@ -29,7 +29,8 @@ from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
 from climann.data.seasonal_subsets import seasonal_subset
-from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
+from climann.data.time_commands import (TimeSource, copy_files, day_bounds_command, midday_stamps_advice,
+                                       rounded_stamps_command)
 from climann.data.time_axis import (
     MONTHS_SELECTION, PeriodStep, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out,
     time_step_positions, yearly_restart_days,
@@ -419,16 +420,31 @@ def _note_rounded_spacing(times: np.ndarray, chosen: TimeStep, source: TimeSourc
     stamp on 12:00 of its day in a copy of ``source``'s first file
     (:func:`~climann.data.time_commands.midday_stamps_advice`)."""
     keys = climatology_keys_of_step(chosen, times[0].calendar).per
-    if source is None:
-        fix = " (e.g. `ncap2 -s 'time=floor(time)+0.5' IN OUT` for daily values in days since a midnight)"
+    seconds = int(chosen.duration.total_seconds()) if chosen.duration is not None else 0
+    if chosen.span() == "1 day":
+        if source is None:
+            fix = " (e.g. `ncap2 -s 'time=floor(time)+0.5' IN OUT` for daily values in days since a midnight)"
+        else:
+            fix = f" (for daily values, e.g. {midday_stamps_advice(source.time, copy_files(source))}{_each(source)})"
+    elif 0 < seconds < 86400 and 86400 % seconds == 0:
+        # radiosondes stamped at their release times (IGRA2's RELTIME, ~23:00 and ~11:00): the nominal
+        # 00 and 12 UTC, which lags and persistence need (break46d A5: "put the stamps on it" gave no line)
+        line = rounded_stamps_command(seconds, "time" if source is None else source.time,
+                                      "IN OUT" if source is None else copy_files(source))
+        slots = [f"{hour:02d}:{minute:02d}" for hour, minute in
+                 (divmod(start // 60, 60) for start in range(0, 86400, seconds))]
+        slots = (f"{', '.join(slots[:-1])} and {slots[-1]} UTC" if len(slots) <= 4
+                 else f"times {chosen.span()} apart from 00:00 UTC")
+        fix = (f" (e.g. `{line}`, which puts each stamp on the nearest of {slots}"
+               f"{'' if source is None else _each(source)}; then lags and persistence have a regular step)")
     else:
-        fix = f" (for daily values, e.g. {midday_stamps_advice(source.time, copy_files(source))}{_each(source)})"
+        fix = ""
     # the same warning for every block of a run (train, val, test), with or without the file: one
     note_once(_log, logging.WARNING,
               f"the time axis has no regular step, its spacings only about {chosen.span()} (not exactly whole "
               f"seconds or steps): the climatology is taken per {keys}, as for {chosen.name} data; if each value is "
-              f"of one step, stamped off its usual instant, put the stamps on it"
-              f"{fix if chosen.span() == '1 day' else ''}", key=("rounded spacing", chosen.span(), keys))
+              f"of one step, stamped off its usual instant, put the stamps on it{fix}",
+              key=("rounded spacing", chosen.span(), keys))
 
 
 def _each(source: TimeSource) -> str:

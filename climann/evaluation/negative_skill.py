@@ -39,7 +39,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 
 from climann.data.units import difference_units, squared_units
-from climann.evaluation.baselines import WHOLE_RECORD
+from climann.evaluation.baselines import WHOLE_RECORD, persistence_left_out_reason
 
 #: ``climatology_per`` of sub-daily values: a climatology with a diurnal cycle
 #: (:func:`climann.evaluation.baselines.climatology_keys_of_step`).
@@ -133,6 +133,8 @@ def negative_skill_text(
     in_units = f" {units}" if units and units != "1" else ""  # a pure number's MSE: "MSE 0.000754", not "… 1"
     scored = _scored_text(model, climatology, in_units)
     lagged = None if lags is None else target in lags
+    # lags need a regular step: on an irregular axis the advice says how to get one first (break46d A5)
+    irregular = lagged is not True and _irregular_axis(metrics)
     held, that = _baseline_held(metrics)
     hourless = metrics.get("climatology_per") == PER_HOUR and features is not None and "hour" not in features
     if math.isfinite(mse) and math.sqrt(mse) >= ASTRONOMICAL_RMSE:
@@ -149,9 +151,9 @@ def negative_skill_text(
                 f"which the climatology holds, and nothing more: "
                 f"{_no_better_causes(target_anomaly, predictors, features, lagged, that, hourless)}; "
                 # the cycle it has: no --target-anomaly
-                f"{_ways_out(target, True, predictors, lagged, that, hourless)}")
+                f"{_ways_out(target, True, predictors, lagged, that, hourless, irregular)}")
     causes = _causes(target_anomaly, predictors, features, lagged, held, hourless)
-    ways_out = _ways_out(target, target_anomaly, predictors, lagged, that, hourless)
+    ways_out = _ways_out(target, target_anomaly, predictors, lagged, that, hourless, irregular)
     return (f"the network scores worse than the climatology on the {block} block ({scored}); the climatology alone "
             f"would have done better: {causes}; {ways_out}")
 
@@ -311,8 +313,17 @@ def _causes(target_anomaly: bool | None, predictors: Sequence[str] | None, featu
             f"holds ({_inputs(predictors, features, lagged)}{_hour_cause(hourless)}), {learnt}")
 
 
+def _irregular_axis(metrics: Mapping) -> bool:
+    """Whether the run's time axis has no regular step, as ``metrics.json`` says it: persistence
+    left out for that reason (:func:`~climann.evaluation.baselines.persistence_left_out_reason`),
+    where lags are refused too (:func:`climann.data.lags.lagged_steps`)."""
+    irregular = persistence_left_out_reason().split(" (")[0]
+    return any(note.get("model") == "persistence" and str(note.get("reason", "")).startswith(irregular)
+               for note in metrics.get("notes") or [] if isinstance(note, Mapping))
+
+
 def _ways_out(target: str, target_anomaly: bool | None, predictors: Sequence[str] | None,
-              lagged: bool | None, that: str, hourless: bool = False) -> str:
+              lagged: bool | None, that: str, hourless: bool = False, irregular: bool = False) -> str:
     """The ways out the run has not taken already (None: not known whether it has); ``that``: what
     the climatology holds ("that cycle", "that mean"); ``hourless``: a sub-daily run without the
     ``hour`` feature, advised to add it first."""
@@ -322,5 +333,8 @@ def _ways_out(target: str, target_anomaly: bool | None, predictors: Sequence[str
     ways += {True: [], False: [cycle], None: [f"{cycle}, if it does not already"]}[target_anomaly]
     more = "more predictors" if predictors else "predictors"
     past = "" if lagged else f" or its past (--lags {target}=1)"
+    if past and irregular:  # refused on this axis as it is: its stamps first (break46d A5)
+        past = (f" or its past (--lags {target}=1, once its time stamps are put on their nominal steps, with the line "
+                f"of the warning 'the time axis has no regular step': lags need a regular step)")
     ways.append(f"give it {more} that vary with {target}{past}")
     return ", ".join(ways) + ", or train longer"

@@ -336,6 +336,34 @@ def test_a_member_chosen_with_info_select_is_written_to_the_config_and_said_as_g
     np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[:, 1])
 
 
+def test_info_select_shows_the_selected_level_and_its_own_missing_share(tmp_path):
+    """break46d A6: `climann info soil.nc --select depth=50` said "Extra dimensions: none" and
+    still listed TS on all 6 depths, with the missing share of them all (0.4 %) where a sensor gap
+    at 50 cm left 2.69 % missing. The table is of the level selected, its share counted by numpy."""
+    rng = np.random.default_rng(46)
+    times = xr.date_range("2012-01-01", periods=400, freq="D", use_cftime=True)
+    depths = np.array([2.0, 5.0, 10.0, 20.0, 50.0, 100.0])
+    values = rng.normal(8.0, 4.0, (times.size, depths.size, 1, 1))
+    values[100:140, 4] = np.nan  # a sensor gap at 50 cm
+    values[rng.random(values.shape) < 0.002] = np.nan  # a few values missing at every depth
+    dataset = xr.Dataset({"TS": (("time", "depth", "lat", "lon"), values, {"units": "degC", "long_name": "soil"}),
+                          "TA": (("time", "lat", "lon"), values[:, 0] + 1, {"units": "degC", "long_name": "air"})},
+                         coords={"time": times, "depth": ("depth", depths, {"units": "cm", "positive": "down"}),
+                                 "lat": ("lat", [46.8], {"units": "degrees_north"}),
+                                 "lon": ("lon", [9.9], {"units": "degrees_east"})})
+    path = tmp_path / "soil.nc"
+    dataset.to_netcdf(path)
+    at_50 = float(np.isnan(values[:, 4]).mean())
+    everywhere = float(np.isnan(values).mean())
+    assert abs(at_50 - everywhere) > 0.05  # the two shares differ as shown (to 0.1 %)
+    row = _line(describe([str(path)], select={"depth": 50}), "TS ").split()
+    assert "depth:" not in row  # the level chosen, not all six
+    assert float(row[row.index("lon:") + 2].rstrip("%")) == pytest.approx(100 * at_50, abs=0.05)
+    row = _line(describe([str(path)]), "TS ").split()
+    assert float(row[row.index("lon:") + 2].rstrip("%")) == pytest.approx(100 * everywhere, abs=0.05)
+    assert "Variables: 2 (of depth = 50, as selected)" in _summary(describe([str(path)], select={"depth": 50}))
+
+
 def test_a_pass_of_flag_codes_is_selected_in_the_config_by_its_meaning_and_train_reads_it(tmp_path):
     """fix40c: info wrote ``select = {pass = 1}`` for AMSR2's pass (flag_values 1 2,
     flag_meanings "ascending descending"): a code the config's reader cannot tell the meaning of.

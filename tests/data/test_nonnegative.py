@@ -64,6 +64,22 @@ from tests.fresh_python import run_python
                  id="intensity-index-in-mm-per-day"),
     pytest.param("pr_pct", {"long_name": "Precipitation percent of normal", "units": "%"}, True,
                  id="percent-of-normal"),
+    # break46d A3: thicknesses are lengths, never below 0, by standard_name, else by long_name and units (pint)
+    pytest.param("SNWD", {"standard_name": "surface_snow_thickness", "units": "mm"}, True, id="GHCN-SNWD"),
+    pytest.param("sithick", {"standard_name": "sea_ice_thickness", "units": "m"}, True, id="sea-ice-thickness"),
+    pytest.param("lithk", {"standard_name": "land_ice_thickness", "units": "m"}, True, id="land-ice-thickness"),
+    pytest.param("mlotst", {"standard_name": "ocean_mixed_layer_thickness_defined_by_sigma_t", "units": "m"}, True,
+                 id="mixed-layer-thickness"),
+    pytest.param("x", {"standard_name": "tendency_of_sea_ice_thickness_due_to_dynamics", "units": "m s-1"}, False,
+                 id="thickness-tendency"),
+    pytest.param("licd", {"long_name": "Lake ice total depth", "units": "m"}, True, id="ERA5-licd"),
+    pytest.param("SNWD", {"long_name": "Snow depth", "units": "mm"}, True, id="snow-depth-long_name"),
+    pytest.param("sd", {"long_name": "Snow depth", "units": "kg m-2"}, True, id="snow-depth-water-equivalent"),
+    pytest.param("sd_anom", {"long_name": "Snow depth anomaly", "units": "mm"}, False, id="snow-depth-anomaly"),
+    pytest.param("dsd", {"long_name": "Snow depth change", "units": "mm"}, False, id="snow-depth-change"),
+    pytest.param("tsn", {"long_name": "Temperature of snow layer", "units": "K"}, False, id="snow-temperature"),
+    pytest.param("x", {"long_name": "Snow depth", "units": "degC"}, False, id="snow-words-not-a-length"),
+    pytest.param("zos", {"long_name": "Sea surface height above geoid", "units": "m"}, False, id="a-height"),
 ])
 def test_which_quantities_cannot_be_negative(name, attrs, cannot):
     variable = xr.DataArray(np.zeros(3, "f4"), dims="x", attrs=attrs)

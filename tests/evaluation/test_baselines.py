@@ -1802,3 +1802,70 @@ def test_a_sub_seasonal_runs_persistence_is_the_last_value_observed_by_the_start
     assert np.isnan(predicted[expected < 0]).all()
     assert f"{lead:g} {units} before the valid time" in forecast.before
     assert persistence_left_out(_forecast_layout(times[:2], selections)).endswith("hold none of those starts")
+
+
+def _release_times(path, *, twice: bool = False):
+    """break46d A5: an IGRA2-like 850 hPa temperature stamped at its release times (RELTIME), 45 to 75
+    minutes before the nominal 00 and 12 UTC, some soundings missing; ``twice``: one slot with two
+    releases (a special sounding 3 hours after the first)."""
+    import pandas as pd
+    import xarray as xr
+
+    rng = np.random.default_rng(46)
+    nominal = pd.date_range("2014-01-01", "2016-12-31 12:00", freq="12h")
+    nominal = nominal[rng.random(nominal.size) > 0.05]
+    released = nominal - pd.to_timedelta(rng.integers(45, 76, nominal.size), unit="min")
+    if twice:
+        released = released.append(pd.DatetimeIndex([released[10] + pd.Timedelta(hours=3)])).sort_values()
+    dataset = xr.Dataset({"temp": ("time", rng.normal(0, 5, released.size).astype("f4"), {"units": "degC"})},
+                         coords={"time": released})
+    dataset.to_netcdf(path, encoding={"time": {"units": "minutes since 1900-01-01 00:00"}})
+    return nominal, released
+
+
+def _stamps_line(caplog) -> str:
+    import shlex
+
+    text = caplog.text
+    assert "the time axis has no regular step, its spacings only about 12 hours" in text
+    assert "which puts each stamp on the nearest of 00:00 and 12:00 UTC" in text
+    line = text.split("put the stamps on it (e.g. `")[1].split("`, which puts")[0]
+    words = shlex.split(line)
+    assert words[:2] == ["python", "-c"] and len(words) == 3, line
+    return words[2]
+
+
+@pytest.mark.parametrize("twice", [pytest.param(False, id="one-release-a-slot"),
+                                   pytest.param(True, id="two-releases-in-a-slot")])
+def test_release_time_stamps_get_the_line_that_puts_them_on_00_and_12_utc(tmp_path, caplog, twice):
+    """break46d A5: radiosondes stamped at their release times were told "put the stamps on it" with no
+    line, and then "--lags temp=1", which the same run refused (no regular step). The warning now gives
+    the line; followed, each stamp is pandas' own rounding to 12 h, and lags are counted on the copy.
+    Two releases in one slot stop the line before it writes anything."""
+    import cftime
+    import xarray as xr
+
+    from climann.data.lags import lagged_steps
+    from climann.data.notes import forget_notes
+    from climann.data.time_commands import TimeSource
+    from climann.evaluation.baselines import key_time_step
+
+    forget_notes()
+    nominal, released = _release_times(tmp_path / "sonde.nc", twice=twice)
+    times = np.array([cftime.DatetimeGregorian(*stamp.timetuple()[:6]) for stamp in released])
+    with pytest.raises(Exception, match="lags need a time axis with a regular step"):
+        lagged_steps(times, [1])
+    with caplog.at_level("WARNING"):
+        key_time_step(times, source=TimeSource(files=(str(tmp_path / "sonde.nc"),)))
+    done = run_python("-c", _stamps_line(caplog), cwd=tmp_path, capture_output=True)
+    if twice:
+        assert done.returncode != 0 and "two stamps fall on one time" in done.stderr
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["sonde.nc"]
+        return
+    assert done.returncode == 0, done.stderr
+    with xr.open_dataset(tmp_path / "sonde_fixed.nc") as fixed, xr.open_dataset(tmp_path / "sonde.nc") as given:
+        stamps = fixed.indexes["time"]
+        np.testing.assert_array_equal(fixed["temp"].values, given["temp"].values)
+    assert stamps.equals(released.round("12h")) and stamps.equals(nominal)
+    steps = lagged_steps(np.array([cftime.DatetimeGregorian(*stamp.timetuple()[:6]) for stamp in stamps]), [1])
+    assert steps.step == TimeStep(duration=datetime.timedelta(hours=12))

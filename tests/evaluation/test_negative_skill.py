@@ -370,3 +370,22 @@ def test_the_season_table_gives_the_mses_its_skill_is_of():
                                          line).groups()
         assert shown == f"{skill:.4g}" == f"{1 - float(mse) / float(reference):.4g}"
         assert (float(mse), float(reference)) == pytest.approx(expected, rel=1e-3)
+
+
+def test_on_an_irregular_time_axis_the_lag_advice_says_to_put_the_stamps_on_their_steps_first():
+    """break46d A5: radiosondes stamped at their release times were advised `--lags temp=1`, which the
+    same run then refused (lags need a regular step). On an axis metrics.json calls irregular
+    (persistence left out for it, climann.evaluation.baselines.persistence_left_out_reason), the advice
+    says the stamps come first, with the warning that gives their line; on a regular axis, as before."""
+    from climann.evaluation.baselines import persistence_left_out_reason
+
+    metrics = _metrics(0.661, 0.559)
+    metrics["notes"] = [{"split": "test", "model": "persistence", "n_samples": 0, "of": 661,
+                         "reason": persistence_left_out_reason()}]
+    text = negative_skill_text(metrics, lags={})
+    assert text.endswith("or its past (--lags sosstsst=1, once its time stamps are put on their nominal steps, "
+                         "with the line of the warning 'the time axis has no regular step': lags need a regular "
+                         "step), or train longer")
+    metrics["notes"] = [{"split": "test", "model": "persistence", "n_samples": 0, "of": 661,
+                         "reason": "persistence is missing after gaps"}]
+    assert negative_skill_text(metrics, lags={}).endswith("or its past (--lags sosstsst=1), or train longer")

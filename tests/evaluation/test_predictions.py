@@ -533,6 +533,32 @@ def test_negative_predictions_of_a_quantity_that_cannot_be_negative_are_written_
         assert float(written["tas_pred"].min()) == pytest.approx(lowest, rel=1e-6)
 
 
+@pytest.mark.parametrize("attrs, says", [
+    pytest.param({"units": "mm", "standard_name": "surface_snow_thickness"}, "its standard_name surface_snow_thickness",
+                 id="snow-depth"),
+    pytest.param({"units": "m", "standard_name": "sea_ice_thickness"}, "its standard_name sea_ice_thickness",
+                 id="sea-ice-thickness"),
+    pytest.param({"units": "m", "long_name": "Lake ice total depth"},
+                 "its long_name 'Lake ice total depth' (a thickness or depth, in m)", id="ERA5-licd-no-standard-name"),
+])
+def test_negative_predictions_of_a_thickness_are_warned_of_and_counted(tmp_path, caplog, attrs, says):
+    """break46d A3: 451 of 2191 predicted GHCN snow depths (surface_snow_thickness) were below 0, down
+    to -132 mm, and sea-ice and lake-ice thicknesses alike, with no word, where precipitation gets
+    the warning. The count and the lowest value are numpy's, on the values written."""
+    layout, truth, predicted = negative_predictions_case(attrs, -0.05)
+    dataset = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history="test")
+    with caplog.at_level("WARNING", logger="climann"):
+        path = write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    with xr.open_dataset(path) as written:
+        values = written["tas_pred"].values
+    negative, present = int((values < 0).sum()), int(np.isfinite(values).sum())
+    assert negative == predicted.size // 4 and present == predicted.size
+    expected = (f"{100 * negative / present:.3g} % of the predicted tas ({negative} of {present} values, down to "
+                f"{float(np.nanmin(values)):.3g} {attrs['units']}) are negative, which {says} says it cannot be")
+    warned = [record.getMessage() for record in caplog.records if "negative" in record.getMessage()]
+    assert len(warned) == 1 and warned[0].startswith(expected)
+
+
 def test_the_negative_prediction_warning_quotes_the_variables_own_long_name(tmp_path, caplog):
     """rerun33 R3c: ERA5's rowe (no standard_name) was warned of as "its long_name 'Runoff water equivalent (surface
     plus subsurface) predicted by climann' says it cannot be", the long_name of tas_pred, not of the variable."""
