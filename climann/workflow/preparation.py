@@ -49,7 +49,7 @@ from climann.data.sources import files_text
 from climann.data.fill_like import BlockReads, read_together
 from climann.data.running_totals import planned_running_totals
 from climann.data.target_copies import TargetCopy, check_named_target_copies, copy_note, planned_target_copies
-from climann.data.split_files import check_split_files
+from climann.data.split_files import check_split_files, refuse_shared_target_on_shared_dates, shared_only_target
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
     SPLIT_NAMES, TimeSplit, compact_periods, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges,
@@ -707,9 +707,9 @@ def open_selected(
     every_file = list(dict.fromkeys(Path(f) for name in SPLIT_NAMES for f in (*data.paths, *data.split_files[name])))
     renames = FileRenames(every_file, data.rename or {}, checked_at_last=True)
     # Shared files are static fields and no file is read by two blocks: else test steps are trained on.
-    check_split_files([Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
-                                                      for name in SPLIT_NAMES}, renames, used_variables(config),
-                      select=data.select)
+    shared, blocks_files = [Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
+                                                           for name in SPLIT_NAMES}
+    check_split_files(shared, blocks_files, renames, used_variables(config), select=data.select)
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
                          cell_methods=cell_methods, renames=renames, quantities=quantities, held_values=held_values)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
@@ -733,6 +733,8 @@ def open_selected(
                                   reference=f"the {SPLIT_NAMES[0]} block")
         parts.append(part)
     renames.check_applied(at_last=True)
+    if shared_only_target(data.target, shared, blocks_files, renames):  # the same target steps in two blocks
+        refuse_shared_target_on_shared_dates(parts, SPLIT_NAMES, target=data.target, shared=shared)
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]
     combined = concat_blocks(parts, SPLIT_NAMES, sources=sources, used=used_variables(config))
