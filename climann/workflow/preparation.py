@@ -42,6 +42,7 @@ from climann.data.own_anomalies import warn_own_anomalies
 from climann.data.vector_frames import warn_frame_mismatch
 from climann.data.renames import FileRenames, anchored_rules, refuse_target_renamed_as_predictor
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
+from climann.data.place_beside_grid import PlaceBesideGridError
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
 from climann.data.strided_totals import refuse_strided_daily_totals
@@ -387,9 +388,12 @@ def _open_subset(
     where = ", ".join(Path(f).name for f in files)
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
     stations = {**(data.select or {}), **((select or {}) if new_data else {})}
-    opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
-                          renames=renames, variables=used_variables(config), select=stations,
-                          lags=_own_series_lags(config), time_range=data.time_range, climatologies=new_data)
+    try:
+        opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
+                              renames=renames, variables=used_variables(config), select=stations,
+                              lags=_own_series_lags(config), time_range=data.time_range, climatologies=new_data)
+    except PlaceBesideGridError as refused:  # a box mean beside a station: its line, not the nearest cell's
+        raise refused.with_regional_means(data.regional_means) from None
     opened = with_cell_edges(opened, data.cell_edges)  # the areas of its corners as the run was trained
     described = files_text(files, listed=3)
     if units:
