@@ -95,15 +95,14 @@ class PlaceBesideGridError(ClimannError):
         self.beside, self.grid, self.variables, self.axes, self.place = beside, grid, variables, axes, place
         self.dataset = dataset
 
-    def with_regional_means(self, regional_means: Mapping[str, Sequence[float]] | None) -> ClimannError:
-        """The refusal for a run that asks ``regional_means`` of the grid's variables (a basin's
-        mean precipitation beside a gauge's discharge): the nearest cell would be a box "mean" of
-        one cell (break46b A7), so the line written is that of the boxes' area-weighted means at
-        the place, each under the name of the run's feature; this refusal itself otherwise."""
-        from climann.data.area_means import area_mean_requests
-
-        asked = [(column, name, box) for column, name, box in area_mean_requests((), regional_means)
-                 if name in self.variables]
+    def with_regional_means(self, requests: Sequence[tuple[str, str, Sequence[float]]]) -> ClimannError:
+        """The refusal for a run that asks regional means of the grid's variables (a basin's mean
+        precipitation beside a gauge's discharge; ``requests``: each feature's ``(column, variable,
+        box)``, :func:`~climann.data.area_means.area_mean_requests`): the nearest cell would be a
+        box "mean" of one cell (break46b A7), so the line written is that of the boxes'
+        area-weighted means at the place, each under the name of the run's feature; this refusal
+        itself when none of them is of the grid's variables."""
+        asked = [(column, name, box) for column, name, box in requests if box and name in self.variables]
         command = _box_means_command(self.dataset, self.axes, self.grid, self.place, asked) if asked else ""
         if not command:
             return self

@@ -22,7 +22,7 @@ from climann.workflow.config import (
 )
 from climann.data.user_types import refuse_user_type_variables
 from climann.data.area_fractions import with_whole_cell_weights
-from climann.data.area_means import area_mean_features, area_mean_names
+from climann.data.area_means import area_mean_features, area_mean_names, area_mean_requests
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
 from climann.data.composites import MONTH_PERIOD_NAMES
@@ -45,6 +45,7 @@ from climann.data.open import concat_blocks, expand_paths, on_reference_grid, op
 from climann.data.place_beside_grid import PlaceBesideGridError
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
+from climann.data.shell import files_given
 from climann.data.strided_totals import refuse_strided_daily_totals
 from climann.data.sources import files_text
 from climann.data.fill_like import BlockReads, read_together
@@ -393,7 +394,7 @@ def _open_subset(
                               renames=renames, variables=used_variables(config), select=stations,
                               lags=_own_series_lags(config), time_range=data.time_range, climatologies=new_data)
     except PlaceBesideGridError as refused:  # a box mean beside a station: its line, not the nearest cell's
-        raise refused.with_regional_means(data.regional_means) from None
+        raise refused.with_regional_means(area_mean_requests((), data.regional_means)) from None
     opened = with_cell_edges(opened, data.cell_edges)  # the areas of its corners as the run was trained
     described = files_text(files, listed=3)
     if units:
@@ -1488,13 +1489,28 @@ def check_trains(settings: Mapping[str, Mapping], *, values_up_to_gb: float | No
     """
     disabled, run_logger.disabled = run_logger.disabled, True
     try:
-        config, dataset = opened_for_run(resolve_inputs(build_config({k: dict(v) for k, v in settings.items()})))
-        source, streamed = sample_source(config, dataset)
-        large = source is not None and values_up_to_gb is not None and estimated_bytes(source) > values_up_to_gb * 2**30
-        prepared_for_training(config, source, streamed=streamed or large, dataset=dataset)
-        return not (streamed or large)
+        config = resolve_inputs(build_config({k: dict(v) for k, v in settings.items()}))
+        with files_given(_given_files(config)):  # advice names only these (break46b A4)
+            config, dataset = opened_for_run(config)
+            source, streamed = sample_source(config, dataset)
+            large = (source is not None and values_up_to_gb is not None
+                     and estimated_bytes(source) > values_up_to_gb * 2**30)
+            prepared_for_training(config, source, streamed=streamed or large, dataset=dataset)
+            return not (streamed or large)
     finally:
         run_logger.disabled = disabled
+
+
+def _given_files(config: RunConfig) -> list[Path]:
+    """The files ``config`` names (``[data] paths`` and ``split_files``, patterns expanded) that
+    exist now: those the user gave (:func:`~climann.data.shell.files_given`)."""
+    found = []
+    for pattern in [*config.data.paths, *(file for files in config.data.split_files.values() for file in files)]:
+        try:
+            found += expand_paths([pattern])
+        except ClimannError:  # refused where it is read
+            continue
+    return found
 
 
 def prepared_with_scalers(
