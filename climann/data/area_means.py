@@ -19,6 +19,7 @@ known at prediction time: :func:`target_area_mean_names` names such inputs, and 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -29,10 +30,13 @@ from climann.data.boxes import longitude_in_box
 from climann.data.coords import find_coordinate
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import AREA_EXTENT_ATTRIBUTE, GridLayout
-from climann.data.subset import select_region
+from climann.data.notes import note_once
+from climann.data.subset import box_text, select_region
 from climann.data.value_precision import loses_in_float32
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,7 @@ def area_mean_series(
     if region:
         dataset = select_region(dataset, region, of_run=of_run, regional_mean=name)
         variable = dataset[name]
+        _warn_one_cell_box(dataset, name, region, (names["latitude"], names["longitude"]), where)
     field = on_grid(variable, grid, needs_time=True)
     weights = grid_layout(dataset, name, ()).cell_area_weights(whole_cells=True)  # as trained before 4 Dec 2026
     area = xr.DataArray(weights, dims=grid[1:])
@@ -219,6 +224,25 @@ def area_mean_series(
     extent = layout_extent(grid_layout(dataset, name, ()))
     return mean.drop_vars([c for c in mean.coords if c != grid[0]]).rename(name).assign_attrs(
         {AREA_EXTENT_ATTRIBUTE: extent.record()})
+
+
+def _warn_one_cell_box(dataset: xr.Dataset, name: str, box: Sequence[float], axes: tuple[str, str],
+                       where: str) -> None:
+    """Warn once when the cells of ``dataset`` inside a ``[data] regional_means`` box (selected
+    already) are one: the feature is that cell's values, not a mean over the box (break46b A7: a
+    grid's nearest cell written at a gauge gave a "mean" of 225 cells bit-identical to the plain
+    predictor, without a word)."""
+    dims = {dim for axis in axes for dim in dataset[axis].dims}
+    if int(np.prod([dataset.sizes[dim] for dim in dims])) != 1:
+        return
+    latitude, longitude = (float(np.ravel(dataset[axis].values)[0]) for axis in axes)
+    column = f"{name}_mean_{region_label(box)}"
+    note_once(_log, logging.WARNING, (
+        f"{where}: one cell of {name} in the regional_means box ({box_text(box)}), at {latitude:g}°N "
+        f"{longitude:g}°E: a box holding one cell is that cell, so the feature {column} is {name} there, not a "
+        f"mean over the box; give the box's cells (climann averages them, area-weighted; beside a target at one "
+        f"place, the refusal of the grid's file writes their mean at the place), or name {name} in --predictors "
+        f"if that cell is meant"), key=("one-cell box", column))
 
 
 def area_mean_names(global_means: Sequence[str], regional_means: Mapping[str, Sequence[float]] | None) -> list[str]:

@@ -2,7 +2,10 @@
 
 - HDF-EOS (OMI's level-3 grids, ``.he5``) writes a variable's units as ``Units``
   (``molec/cm2``): read as ``units`` where a variable has none (``NoUnits``, HDF-EOS's word for
-  none, left out; break38a B3: info showed "-").
+  none, left out; break38a B3: info showed "-"). GPM IMERG writes ``Units`` beside CF's
+  ``units`` on every variable, its time's among them, whose ``units`` xarray keeps in the
+  encoding once it has decoded the times: that is the time's own ``units`` (break46b A2: a
+  ``units`` added beside it made every IMERG file unwritable).
 - WRF (``wrfout`` files) describes each field in ``description`` (``TEMP at 2 M``,
   ``ACCUMULATED TOTAL GRID SCALE PRECIPITATION``) and writes no ``long_name``: read as the
   ``long_name`` (CF §3.2: "a descriptive name") of a variable that has WRF's own
@@ -41,11 +44,16 @@ __all__ = ["with_cf_names", "refuse_hdfeos_packing"]
 _NO_UNITS = "nounits"
 
 
-def _added(attrs: dict) -> dict[str, str]:
-    """The CF attributes that one variable's foreign ones give (see the module's description)."""
+def _added(attrs: dict, encoding: dict) -> dict[str, str]:
+    """The CF attributes that one variable's foreign ones give (see the module's description).
+    A ``units`` that xarray moved into the ``encoding`` as it decoded the variable (a time's
+    ``seconds since 1980-01-06 00:00:00 UTC``) is the variable's own: IMERG writes its ``Units``
+    beside it, and a ``units`` added to the attributes as well could not be written back
+    (xarray refuses a key in both; break46b A2)."""
     added = {}
     units = attrs.get("Units")
-    if "units" not in attrs and isinstance(units, str) and units.strip() and units.strip().lower() != _NO_UNITS:
+    own = "units" in attrs or "units" in encoding
+    if not own and isinstance(units, str) and units.strip() and units.strip().lower() != _NO_UNITS:
         added["units"] = units.strip()
     description = attrs.get("description")
     if ("long_name" not in attrs and "MemoryOrder" in attrs and isinstance(description, str)
@@ -71,7 +79,8 @@ def with_cf_names(dataset: xr.Dataset) -> xr.Dataset:
     xarray.Dataset
         The same data; the input itself when nothing is added.
     """
-    added = {name: extra for name, variable in dataset.variables.items() if (extra := _added(variable.attrs))}
+    added = {name: extra for name, variable in dataset.variables.items()
+             if (extra := _added(variable.attrs, variable.encoding))}
     if not added:
         return dataset
     copied = dataset.copy(deep=False)

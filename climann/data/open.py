@@ -95,8 +95,8 @@ from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import (
-    attribute_command, beside, copies_in_place_advice, copy_in_place_advice, input_and_copy, ncatted_attribute,
-    original_and_copy, shared_glob, shown_path, superseded_copies,
+    attribute_command, beside, copies_in_place_advice, copy_in_place_advice, files_given, input_and_copy,
+    ncatted_attribute, original_and_copy, shared_glob, shown_path, superseded_copies,
 )
 from climann.data.simulations import check_one_simulation
 from climann.data.slanted_profiles import slanted_profile, slanted_profile_message
@@ -1639,7 +1639,8 @@ def open_dataset(
     """
     files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
-    with notes_grouped_by_file(files, named=files_text):  # warnings alike but for their file said once (break41d B4)
+    # warnings alike but for their file said once (break41d B4); advice names only the files given (break46b A4)
+    with notes_grouped_by_file(files, named=files_text), files_given(files):
         return _opened_dataset(files, renames, overlap=overlap, grid_of=grid_of, variables=variables, select=select,
                                lags=lags, time_range=time_range, climatologies=climatologies)
 

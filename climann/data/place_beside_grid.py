@@ -12,7 +12,7 @@ the xarray line that writes that cell.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -74,11 +74,76 @@ def check_place_beside_grid(datasets: Mapping[Path, xr.Dataset]) -> None:
     latitude, longitude = (float(np.ravel(datasets[place][name].values)[0]) for name in found[place])
     where = f"{latitude:g}°N {longitude:g}°E{_station_text(datasets[place])}"
     cut = _cell_command(datasets[grid], found[grid], grid, (latitude, longitude))
-    raise ClimannError(
+    raise PlaceBesideGridError(
         f"{place.name} is at one place, {where}, and {grid.name} on a grid of {_cells(datasets[grid], found[grid])} "
         f"cells: climann trains on one grid or at one place, and takes no grid's values at a point; write the grid's "
-        f"cell nearest the place as a file at the place{cut}, and give that file in place of {grid.name}"
+        f"cell nearest the place as a file at the place{cut}, and give that file in place of {grid.name}",
+        beside=f"{place.name} is at one place, {where}, and {grid.name} on a grid of "
+               f"{_cells(datasets[grid], found[grid])} cells: climann trains on one grid or at one place",
+        grid=grid, variables=tuple(str(name) for name in datasets[grid].data_vars), axes=found[grid],
+        place=(latitude, longitude), dataset=datasets[grid],
     )
+
+
+class PlaceBesideGridError(ClimannError):
+    """The refusal of :func:`check_place_beside_grid`, with what a run's ``[data] regional_means``
+    needs to say the way out for a box mean (:meth:`with_regional_means`)."""
+
+    def __init__(self, message: str, *, beside: str, grid: Path, variables: tuple[str, ...],
+                 axes: tuple[str, str], place: tuple[float, float], dataset: xr.Dataset) -> None:
+        super().__init__(message)
+        self.beside, self.grid, self.variables, self.axes, self.place = beside, grid, variables, axes, place
+        self.dataset = dataset
+
+    def with_regional_means(self, requests: Sequence[tuple[str, str, Sequence[float]]]) -> ClimannError:
+        """The refusal for a run that asks regional means of the grid's variables (a basin's mean
+        precipitation beside a gauge's discharge; ``requests``: each feature's ``(column, variable,
+        box)``, :func:`~climann.data.area_means.area_mean_requests`): the nearest cell would be a
+        box "mean" of one cell (break46b A7), so the line written is that of the boxes'
+        area-weighted means at the place, each under the name of the run's feature; this refusal
+        itself when none of them is of the grid's variables."""
+        asked = [(column, name, box) for column, name, box in requests if box and name in self.variables]
+        command = _box_means_command(self.dataset, self.axes, self.grid, self.place, asked) if asked else ""
+        if not command:
+            return self
+        columns = ", ".join(column for column, _, _ in asked)
+        return ClimannError(
+            f"{self.beside}, and a regional mean is taken over a grid's cells in the box, which a file at one place "
+            f"cannot give (its box would hold one cell); write the box means at the place, e.g. `{command}`, give "
+            f"that file in place of {self.grid.name}, and name {columns} in --predictors ([data] predictors) in "
+            f"place of --regional-means")
+
+
+def _box_means_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, place: tuple[float, float],
+                       asked: Sequence[tuple[str, str, Sequence[float]]]) -> str:
+    """``python -c "…" IN OUT`` that writes, for each ``(column, variable, box)`` of ``asked``, the
+    mean of ``variable`` over the grid's cells inside ``box`` weighted by cos(latitude) (a cell's
+    area on a regular latitude-longitude grid), missing values left out, as ``column`` at the place,
+    labelled with the place's latitude and longitude; ``""`` for a grid of 2-D coordinates or a
+    box across the grid's longitude seam (west > east in the grid's convention)."""
+    latitude_name, longitude_name = axes
+    if dataset[latitude_name].dims != (latitude_name,) or dataset[longitude_name].dims != (longitude_name,):
+        return ""
+    eastern = float(np.max(dataset[longitude_name].values)) > 180  # a 0…360 grid
+
+    def on_grid(value: float) -> float:
+        return value + 360 if eastern and value < 0 else value - 360 if not eastern and value > 180 else value
+
+    means = []
+    for column, name, (south, north, west, east) in asked:
+        west, east = on_grid(west), on_grid(east)
+        if west > east:
+            return ""
+        means.append(f"o[{column!r}]=m(d[{name!r}],{south!r},{north!r},{west!r},{east!r})")
+    latitude, longitude = place
+    lat, lon = latitude_name, longitude_name
+    code = (f"import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1]);"
+            f"m=lambda v,s,n,w,e:v.where((v[{lat!r}]>=s)&(v[{lat!r}]<=n)&(v[{lon!r}]>=w)&(v[{lon!r}]<=e))"
+            f".weighted(np.cos(np.deg2rad(v[{lat!r}]))).mean(({lat!r},{lon!r})).assign_attrs(v.attrs);"
+            f"o=d.drop_dims([{lat!r},{lon!r}]);{';'.join(means)};"
+            f"o=o.assign_coords({lat}=d[{lat!r}][0].copy(data={latitude!r}),{lon}=d[{lon!r}][0].copy(data={longitude!r}));"
+            f"{whole_write('o.to_netcdf')}")
+    return f"{python_command(code)} {input_and_copy(path, f'box_means_at_{latitude:g}_{longitude:g}')}"
 
 
 def _cell_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, place: tuple[float, float]) -> str:

@@ -27,6 +27,7 @@ A command names the file's own variables, not climann's names for them: cfgrib's
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import re
 import shlex
@@ -561,16 +562,35 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
     return "".join(pieces) + text[position:]
 
 
+@contextlib.contextmanager
+def files_given(files: Sequence[str | os.PathLike]) -> Iterator[None]:
+    """While the block runs, ``files`` are the files the user gave (``--data``, info's paths):
+    the advice that names the other files to give as before (:func:`_others_kept`) names only
+    these (break46b A4: files of the folder never given, IMERG Early and Final together, were
+    listed to give). Nested blocks: the innermost's files."""
+    token = _GIVEN.set(frozenset(Path(file).resolve() for file in files))
+    try:
+        yield
+    finally:
+        _GIVEN.reset(token)
+
+
+#: The files the user gave, while :func:`files_given` runs; None outside it (every file of the folder).
+_GIVEN: contextvars.ContextVar[frozenset[Path] | None] = contextvars.ContextVar("files_given", default=None)
+
+
 def _others_kept(parent: Path, every: Sequence[str]) -> str:
     """Words for the files of ``parent`` beside ``every`` (a variable's files there, copied) that
     hold other variables, with the ``--data`` that takes them as before: their tightest glob
     (``'bu/climate_*_dated.nc'``) when it takes them alone, else up to three listed; ``""`` when
     the folder holds no other such file. A run given the copies' folder alone lost its
-    predictors' files (break43d A6: "variable 'tas_gs' not in …")."""
+    predictors' files (break43d A6: "variable 'tas_gs' not in …"). Only files the user gave
+    count, when known (:func:`files_given`)."""
     suffixes = {Path(file).suffix for file in every}
     copied = {Path(file).resolve() for file in every}
+    given = _GIVEN.get()
     others = sorted(path for suffix in suffixes for path in parent.glob(f"*{suffix}")
-                    if path.is_file() and path.resolve() not in copied)
+                    if path.is_file() and path.resolve() not in copied and (given is None or path.resolve() in given))
     if not others:
         return ""
     names = [path.name for path in others]

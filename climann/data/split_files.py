@@ -17,6 +17,11 @@ a ``--data 'tas_*.nc'`` glob does that also matches the blocks' files. Both are 
 one line naming the file and the way out. So are blocks whose selected coordinate is a level
 of different kinds (:func:`refuse_mixed_level_kinds`: a depth in one file, a parametric ocean
 model level of the same name in another), which no one ``[data] select`` takes alike.
+A target that only the shared files hold is taken by each block over its own steps: blocks
+over the same dates (IMERG Final for training, Early for testing, over the same years beside
+one GloFAS ``dis24`` file) would each take the same target values, the test block scored on
+the very values trained on (break46b A1: identical climatology and persistence scores in
+train and test, exit 0). :func:`refuse_shared_target_on_shared_dates` refuses them.
 
 Files are told apart by what they are, not by their names: a symbolic or hard link to a file
 of another block is that file (device and inode). The same dates in different files are
@@ -34,13 +39,18 @@ import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from climann.data.coords import find_coordinate
+from climann.data.time_axis import date_text
 from climann.data.levels import LENGTH_KIND, PRESSURE_KIND, level_kind, level_kind_text
 from climann.data.open import file_header, open_input
 from climann.data.renames import FileRenames
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 #: Where a file of a split by dataset is named, for messages: ``[data] paths`` is ``--data``.
 SHARED = "[data] paths (--data)"
@@ -187,6 +197,67 @@ def refuse_time_varying_shared_files(
             f"{path.name} in {SHARED} holds {', '.join(both)} at {steps}, as the blocks' files do, and every "
             f"block of split_files reads it: its steps would be trained on and scored as unseen; list it under "
             f"one block of split_files, or leave it out of paths (shared files are for static fields: orog, sftlf)")
+
+
+def shared_only_target(
+    target: str, shared: Sequence[Path], blocks: Mapping[str, Sequence[Path]], renames: FileRenames,
+) -> bool:
+    """Whether ``target`` (after the renames) is held by the shared files of ``[data] paths``
+    and by no block's file, from the files' headers: each block then takes it from the same
+    series, over its own time steps."""
+    if not shared or target not in _variables_of(shared, renames):
+        return False
+    return target not in _variables_of([path for files in blocks.values() for path in files], renames)
+
+
+def refuse_shared_target_on_shared_dates(
+    parts: Sequence[xr.Dataset], names: Sequence[str], *, target: str, shared: Sequence[Path],
+) -> None:
+    """Refuse blocks that take a target held only by the shared files at the same dates.
+
+    Each block takes the shared series of the target over its own time steps (the steps of its
+    files, :mod:`climann.data.time_axes`). Blocks whose steps are other dates take other values
+    of it; two blocks with a date in common take the same target value there: the later block
+    is scored on (or, val, stops the training on) the values the earlier one is fitted to.
+
+    Parameters
+    ----------
+    parts : sequence of xarray.Dataset
+        Each block opened and subset, in the order of ``names``: its time coordinate holds its steps.
+    names : sequence of str
+        The blocks' names (``train``, ``val``, ``test``).
+    target : str
+        The run's target, held by the shared files only (:func:`shared_only_target`).
+    shared : sequence of Path
+        The expanded ``[data] paths``, named in the message.
+
+    Raises
+    ------
+    ClimannError
+        In one line naming the two blocks, their common dates and the ways out.
+    """
+    steps = []
+    for part in parts:
+        time = find_coordinate(part, "time") if target in part.data_vars else None
+        steps.append(part[time].values if time is not None and time in part[target].dims else None)
+    # train against test first, the latest block first: the test block's steps are the ones scored as unseen
+    for earlier, later in [(earlier, later) for earlier in range(len(parts))
+                           for later in range(len(parts) - 1, earlier, -1)]:
+        if steps[earlier] is None or steps[later] is None:
+            continue
+        seen = set(steps[earlier].tolist())
+        dates = [date_text(value) for value, key in zip(steps[later], steps[later].tolist()) if key in seen]
+        if not dates:
+            continue
+        held = ", ".join(path.name for path in shared[:2]) + (" …" if len(shared) > 2 else "")
+        raise ClimannError(
+            f"the target '{target}' is only in {SHARED} ({held}), which every block of split_files reads, and "
+            f"the {names[later]} block shares {len(dates)} of its dates ({dates[0]} to {dates[-1]}) with the "
+            f"{names[earlier]} block: the {names[later]} block would take the {names[earlier]} block's "
+            f"{target} values, scored on the very values trained on; list {target}'s files under each block "
+            f"(its own values in each), or give blocks of different periods (each takes the shared "
+            f"{target} over its own steps); to score a trained run on other predictor files: climann "
+            f"evaluate RUN --data")
 
 
 def _level_kinds(files: Sequence[Path], name: str, renames: FileRenames) -> dict[Path, tuple[str, object]]:

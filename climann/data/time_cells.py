@@ -817,7 +817,10 @@ def _file_time(time: object) -> tuple[str, str]:
 def _ending_day_bounds_advice(variable: str, dimension: str, files: Sequence[str]) -> str:
     """The line that gives each time of ``variable`` the bounds of the day ending at it, on a copy
     of each of ``files`` (one file: beside it; several: a loop into a new folder), as every other
-    corrected copy is advised (rerun40: it printed ``IN OUT`` where the user's file belonged)."""
+    corrected copy is advised (rerun40: it printed ``IN OUT`` where the user's file belonged).
+    A file without ``dimension`` (GloFAS's static ``uparea`` beside its ``dis24``) is given as it
+    is: the line would fail on it, and its copy be missing from the folder of copies."""
+    files = [file for file in files if _has_dimension(file, dimension)]
     if not files:
         return ending_day_bounds_command(variable, "IN.nc OUT.nc", dimension=dimension)
     if len(files) == 1:
@@ -825,6 +828,18 @@ def _ending_day_bounds_advice(variable: str, dimension: str, files: Sequence[str
         return ending_day_bounds_command(variable, arguments, dimension=dimension) + in_place_note(arguments)
     return copies_of_files(lambda arguments, _: ending_day_bounds_command(variable, arguments, dimension=dimension),
                            files, name="time_bounded")
+
+
+def _has_dimension(file: str, dimension: str) -> bool:
+    """Whether ``file``'s header has ``dimension``; True when it cannot be read here (the line is
+    then given for it as before, as for a GRIB file or a Zarr store)."""
+    from climann.data.handles import open_netcdf
+
+    try:
+        with open_netcdf(Path(file), decode_cf=False) as header:
+            return dimension in header.sizes
+    except Exception:  # noqa: BLE001 — an unreadable file is refused with its own message when opened
+        return True
 
 
 def _season_of(time: cftime.datetime) -> int:

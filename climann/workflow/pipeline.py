@@ -38,6 +38,7 @@ from climann.data.field import FieldSamples
 from climann.data.layout import GridLayout
 from climann.data.pointwise import PointwiseSource
 from climann.data.scaling import Standardizer
+from climann.data.shell import files_given
 from climann.data.splits import TimeSplit
 from climann.atomic import claimed_output
 from climann.errors import ClimannError
@@ -590,7 +591,8 @@ def _claimed_training(
 ) -> RunResult:
     """:func:`run_training` once its run directory is claimed and checked; the run's
     :class:`~climann.workflow.checkpoints.Checkpointing` is appended to ``made`` once it exists."""
-    with capture_run_log() as run_log, signals_raise():
+    # the advice names only the files given (break46b A4: files of their folder never given, and --data to info)
+    with capture_run_log() as run_log, signals_raise(), files_given(input_files(config)):
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
         if again:
             run_logger.info("--resume %s --overwrite: the run starts again from its first epoch, its checkpoint "

@@ -35,6 +35,7 @@ from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout, steps_weights
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
+from climann.data.shell import files_given
 from climann.data.circular import refuse_direction_scores
 from climann.data.paths import path_list
 from climann.data.sources import files_text
@@ -526,8 +527,9 @@ def predict_files(
                         same_kind=is_predict_output, kind="predictions of `climann predict`")
         history = command_line or new_data_command("predict", run_dir, data_paths, out=out, select=select,
                                                    time_range=time_range, rename=rename)
-        return _predict_claimed(run, run_dir, data_paths, files, out, compute=compute, overlap=overlap,
-                                select=select, time_range=time_range, rename=rename, history=history)
+        with files_given(files):  # advice names only these (break46b A4)
+            return _predict_claimed(run, run_dir, data_paths, files, out, compute=compute, overlap=overlap,
+                                    select=select, time_range=time_range, rename=rename, history=history)
 
 
 def new_data_command(command: str, run_dir: str | Path, data_paths: Sequence[str | Path] | None, *,
@@ -1321,8 +1323,11 @@ def evaluate_run(
         _check_scores_folder(run_dir, out, overwrite=overwrite, inputs=config.data.paths)
         history = command_line or new_data_command("evaluate", run_dir, data_paths, out=out, select=select,
                                                    time_range=time_range, rename=rename)
-        return _evaluate_claimed(run, run_dir, out, config, data_paths, files if other else (), compute=compute,
-                                 select=select, history=history)
+        from climann.workflow.pipeline import input_files
+
+        with files_given(input_files(config)):  # advice names only these (break46b A4)
+            return _evaluate_claimed(run, run_dir, out, config, data_paths, files if other else (), compute=compute,
+                                     select=select, history=history)
 
 
 def _check_scores_folder(run_dir: str | Path, out: str | Path | None, *, overwrite: bool,

@@ -22,7 +22,7 @@ from climann.workflow.config import (
 )
 from climann.data.user_types import refuse_user_type_variables
 from climann.data.area_fractions import with_whole_cell_weights
-from climann.data.area_means import area_mean_features, area_mean_names
+from climann.data.area_means import area_mean_features, area_mean_names, area_mean_requests
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
 from climann.data.composites import MONTH_PERIOD_NAMES
@@ -42,14 +42,16 @@ from climann.data.own_anomalies import warn_own_anomalies
 from climann.data.vector_frames import warn_frame_mismatch
 from climann.data.renames import FileRenames, anchored_rules, refuse_target_renamed_as_predictor
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
+from climann.data.place_beside_grid import PlaceBesideGridError
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
+from climann.data.shell import files_given
 from climann.data.strided_totals import refuse_strided_daily_totals
 from climann.data.sources import files_text
 from climann.data.fill_like import BlockReads, read_together
 from climann.data.running_totals import planned_running_totals
 from climann.data.target_copies import TargetCopy, check_named_target_copies, copy_note, planned_target_copies
-from climann.data.split_files import check_split_files
+from climann.data.split_files import check_split_files, refuse_shared_target_on_shared_dates, shared_only_target
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
     SPLIT_NAMES, TimeSplit, compact_periods, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges,
@@ -387,9 +389,12 @@ def _open_subset(
     where = ", ".join(Path(f).name for f in files)
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
     stations = {**(data.select or {}), **((select or {}) if new_data else {})}
-    opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
-                          renames=renames, variables=used_variables(config), select=stations,
-                          lags=_own_series_lags(config), time_range=data.time_range, climatologies=new_data)
+    try:
+        opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
+                              renames=renames, variables=used_variables(config), select=stations,
+                              lags=_own_series_lags(config), time_range=data.time_range, climatologies=new_data)
+    except PlaceBesideGridError as refused:  # a box mean beside a station: its line, not the nearest cell's
+        raise refused.with_regional_means(area_mean_requests((), data.regional_means)) from None
     opened = with_cell_edges(opened, data.cell_edges)  # the areas of its corners as the run was trained
     described = files_text(files, listed=3)
     if units:
@@ -707,9 +712,9 @@ def open_selected(
     every_file = list(dict.fromkeys(Path(f) for name in SPLIT_NAMES for f in (*data.paths, *data.split_files[name])))
     renames = FileRenames(every_file, data.rename or {}, checked_at_last=True)
     # Shared files are static fields and no file is read by two blocks: else test steps are trained on.
-    check_split_files([Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
-                                                      for name in SPLIT_NAMES}, renames, used_variables(config),
-                      select=data.select)
+    shared, blocks_files = [Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
+                                                           for name in SPLIT_NAMES}
+    check_split_files(shared, blocks_files, renames, used_variables(config), select=data.select)
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
                          cell_methods=cell_methods, renames=renames, quantities=quantities, held_values=held_values)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
@@ -733,6 +738,8 @@ def open_selected(
                                   reference=f"the {SPLIT_NAMES[0]} block")
         parts.append(part)
     renames.check_applied(at_last=True)
+    if shared_only_target(data.target, shared, blocks_files, renames):  # the same target steps in two blocks
+        refuse_shared_target_on_shared_dates(parts, SPLIT_NAMES, target=data.target, shared=shared)
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]
     combined = concat_blocks(parts, SPLIT_NAMES, sources=sources, used=used_variables(config))
@@ -1482,13 +1489,28 @@ def check_trains(settings: Mapping[str, Mapping], *, values_up_to_gb: float | No
     """
     disabled, run_logger.disabled = run_logger.disabled, True
     try:
-        config, dataset = opened_for_run(resolve_inputs(build_config({k: dict(v) for k, v in settings.items()})))
-        source, streamed = sample_source(config, dataset)
-        large = source is not None and values_up_to_gb is not None and estimated_bytes(source) > values_up_to_gb * 2**30
-        prepared_for_training(config, source, streamed=streamed or large, dataset=dataset)
-        return not (streamed or large)
+        config = resolve_inputs(build_config({k: dict(v) for k, v in settings.items()}))
+        with files_given(_given_files(config)):  # advice names only these (break46b A4)
+            config, dataset = opened_for_run(config)
+            source, streamed = sample_source(config, dataset)
+            large = (source is not None and values_up_to_gb is not None
+                     and estimated_bytes(source) > values_up_to_gb * 2**30)
+            prepared_for_training(config, source, streamed=streamed or large, dataset=dataset)
+            return not (streamed or large)
     finally:
         run_logger.disabled = disabled
+
+
+def _given_files(config: RunConfig) -> list[Path]:
+    """The files ``config`` names (``[data] paths`` and ``split_files``, patterns expanded) that
+    exist now: those the user gave (:func:`~climann.data.shell.files_given`)."""
+    found = []
+    for pattern in [*config.data.paths, *(file for files in config.data.split_files.values() for file in files)]:
+        try:
+            found += expand_paths([pattern])
+        except ClimannError:  # refused where it is read
+            continue
+    return found
 
 
 def prepared_with_scalers(

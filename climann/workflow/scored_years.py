@@ -94,12 +94,28 @@ def own_block_keys(run_dir: str | Path, config, months: int | None,
         with open_netcdf(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
             if "split" in predictions:
                 labels = split_labels(predictions["split"])
-                times = predictions[predictions["split"].dims[0]].values
+                times = _dated_times(predictions, predictions["split"].dims[0])
                 return {block: {date_key(time, months) for time in times[labels == block]} for block in blocks}
     years = config.data.split_years or {}
     if not all(block in years for block in blocks):
         return {}
     return {block: {(year,) for year in range(years[block][0], years[block][1] + 1)} for block in blocks}
+
+
+def _dated_times(predictions: xr.Dataset, name: str) -> np.ndarray:
+    """The times of ``predictions.nc`` as the run dated its steps for the split: the middles of
+    the time cells it writes as bounds beside the file's stamps (:func:`~climann.data.time_cells.cell_middles`),
+    as the scored data are dated (GloFAS ``dis24`` stamped at the end of its day: the stamp
+    2021-01-01 is the last validation day, 2020-12-31; break46b A3 named the stamps' years and
+    advised a ``--time-range`` that left out the first test day); the stamps without bounds."""
+    from climann.data.time_cells import cell_middles
+
+    times = np.asarray(predictions[name].values)
+    bounds = predictions[name].attrs.get("bounds") or predictions[name].encoding.get("bounds")
+    if bounds not in predictions.variables:
+        return times
+    middles = cell_middles(times, np.asarray(predictions[bounds].values))
+    return times if middles is None else middles
 
 
 #: Global attributes naming the model a file's data come from (CMIP6, CMIP5).

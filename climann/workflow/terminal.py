@@ -108,6 +108,9 @@ def say(message: str, *, err: bool = False, whole: Sequence[str] = ()) -> None:
 _POSITIONAL_WORDS = (
     (re.compile(r"\b(give|then) --data (\S+(?: (?:and )?--data \S+)*)"),
      lambda match: f"{match.group(1)} " + re.sub(r"(^| (?:and )?)--data ", r"\1", match.group(2))),
+    # "with the other files of d given as before (--data a.nc --data b.nc)" (break46b A4)
+    (re.compile(r"\bgiven as before \((--data \S+(?: --data \S+)*)\)"),
+     lambda match: "given as before (" + re.sub(r"(^| )--data ", r"\1", match.group(1)) + ")"),
     (re.compile(r"\bthe --data given\b"), lambda match: "the paths given"),
     (re.compile(r"\b(a|one) --data\b"), lambda match: f"{match.group(1)} path"),
     (re.compile(r"\bto --data\b"), lambda match: "to info"),
@@ -127,6 +130,8 @@ def with_positional_paths(message: str) -> str:
     --------
     >>> with_positional_paths("then give --data a.nc --data b/c.nc in place of the --data given")
     'then give a.nc b/c.nc in place of the paths given'
+    >>> with_positional_paths("with the other files of d given as before (--data d/a.nc --data d/b.nc)")
+    'with the other files of d given as before (d/a.nc d/b.nc)'
     >>> with_positional_paths("score it with `climann evaluate run --data x.nc`")
     'score it with `climann evaluate run --data x.nc`'
     """

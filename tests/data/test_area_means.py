@@ -213,3 +213,33 @@ def test_the_area_means_of_the_target_are_named_as_their_feature_columns(global_
     columns = area_mean_features(dataset, global_means=global_means, regional_means=regional_means)
     assert set(expected) <= set(columns)
     assert [name for name in columns if name.startswith("tas_")] == expected
+
+
+@pytest.mark.parametrize(("box", "cells"), [
+    pytest.param((0, 30, 20, 40), 1, id="one-cell"),
+    pytest.param((0, 30, 20, 100), 2, id="two-cells"),
+])
+def test_a_regional_mean_of_one_cell_is_said_to_be_that_cell(caplog, box, cells):
+    """break46b A7: a box over a file of one cell (a grid's nearest cell written at a gauge) gave the feature
+    precipitation_mean_38N-39.5N_77.5W-76W, bit-identical to the plain predictor, without a word. A box holding
+    one cell is said to be that cell (its series equals the cell's values); a box of two is a mean, not said."""
+    import logging
+
+    dataset = grid_dataset(n_lat=4, n_lon=6)
+    lat, lon = dataset["lat"].values, dataset["lon"].values
+    lat_keep, lon_keep = (lat >= box[0]) & (lat <= box[1]), (lon >= box[2]) & (lon <= box[3])
+    assert lat_keep.sum() * lon_keep.sum() == cells
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        series = area_mean_series(dataset, "pred", region=box, where="grid.nc").values
+    np.testing.assert_allclose(series, hand_mean(dataset, "pred", lat_keep, lon_keep), rtol=1e-6)
+    said = [record.getMessage() for record in caplog.records if "box holding one cell" in record.getMessage()]
+    if cells == 1:
+        np.testing.assert_array_equal(series, dataset["pred"].values[:, lat_keep, lon_keep].ravel())
+        assert said == [f"grid.nc: one cell of pred in the regional_means box (south 0, north 30, west 20, east 40), "
+                        f"at {lat[lat_keep][0]:g}°N {lon[lon_keep][0]:g}°E: a box holding one cell is that cell, so "
+                        f"the feature pred_mean_0N-30N_20E-40E is pred there, not a mean over the box; give the box's "
+                        f"cells (climann averages them, area-weighted; beside a target at one place, the refusal of "
+                        f"the grid's file writes their mean at the place), or name pred in --predictors if that cell "
+                        f"is meant"], said
+    else:
+        assert said == []

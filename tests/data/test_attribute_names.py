@@ -62,3 +62,46 @@ def test_hdfeos_packing_is_refused_unless_it_changes_nothing(tmp_path, scale, of
         return
     with pytest.raises(ClimannError, match=r"^'T2' in he5.nc is packed the HDF-EOS way \(ScaleFactor = "):
         open_dataset([tmp_path / "he5.nc"])
+
+
+def _imerg_like(path, seconds) -> None:
+    """A daily IMERG V07 file as ``cdo daysum`` and ``ncks -g Grid`` leave it: precipitation(time, lon, lat),
+    int seconds since the GPS epoch in the julian calendar, and IMERG's ``Units`` beside CF's ``units`` on every
+    variable, the time's among them."""
+    epoch = "seconds since 1980-01-06 00:00:00 UTC"
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", len(seconds)), ("lon", 3), ("lat", 2)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "i4", ("time",))
+        time.setncatts({"Units": epoch, "units": epoch, "standard_name": "time", "calendar": "julian", "axis": "T"})
+        time[:] = seconds
+        for name, units, values in (("lon", "degrees_east", [-77.45, -77.35, -77.25]),
+                                    ("lat", "degrees_north", [38.05, 38.15])):
+            variable = nc.createVariable(name, "f4", (name,))
+            variable.setncatts({"Units": units, "units": units})
+            variable[:] = values
+        rain = nc.createVariable("precipitation", "f4", ("time", "lon", "lat"))
+        rain.setncatts({"Units": "mm/day", "units": "mm/day"})
+        rain[:] = np.arange(len(seconds) * 6, dtype="f4").reshape(len(seconds), 3, 2)
+
+
+def test_imerg_units_beside_the_time_units_xarray_decoded_is_read_and_written_back(tmp_path):
+    """break46b A2: IMERG's ``time:Units`` beside ``time:units`` was read as a second ``units`` beside the one
+    xarray had moved into the encoding: info and train refused every IMERG file with xarray's "Key 'units' already
+    exists" and no way out. The time's own units are read (dates as cftime's num2date gives them in the julian
+    calendar) and the opened file is written back with the same dates."""
+    import cftime
+    import xarray as xr
+
+    seconds = np.array([1167609600, 1167696000, 1167782400], dtype="i4")  # 2017-01-01 … 03 (GPS epoch, julian)
+    _imerg_like(tmp_path / "3B-DAY.nc", seconds)
+    opened = open_dataset([tmp_path / "3B-DAY.nc"])
+    expected = cftime.num2date(seconds, "seconds since 1980-01-06 00:00:00", calendar="julian")
+    assert [str(value) for value in opened["time"].values] == [str(value) for value in expected]
+    assert "units" not in opened["time"].attrs and opened["precipitation"].attrs["units"] == "mm/day"
+    opened.to_netcdf(tmp_path / "written.nc")
+    with netCDF4.Dataset(tmp_path / "written.nc") as nc:
+        written = cftime.num2date(nc["time"][:], nc["time"].units, calendar=nc["time"].calendar)
+        assert [str(value) for value in written] == [str(value) for value in expected]
+    with xr.open_dataset(tmp_path / "written.nc", decode_times=False) as again:
+        assert again["precipitation"].values.tolist() == np.arange(18).reshape(3, 3, 2).tolist()

@@ -1470,3 +1470,42 @@ def test_info_proposes_a_place_by_its_name_and_train_reads_that_place(tmp_path, 
         raw = handle["tas"][:, 1]
     opened = open_dataset([tmp_path / "places.nc"], select={dim: "Aletsch"})
     np.testing.assert_array_equal(opened["tas"].values.ravel(), raw)
+
+
+def test_a_regional_mean_beside_a_station_is_refused_with_the_line_that_writes_the_box_mean_there(tmp_path,
+                                                                                                 monkeypatch, grid):
+    """break46b A7: a basin's mean precipitation beside a gauge (--regional-means beside a station target) was
+    refused with the line that writes the grid's nearest cell at the gauge, whose "box mean" was then that one
+    cell. The refusal writes the box's mean at the station instead, under the feature's name: run as printed, it
+    holds numpy's cos-latitude weighted mean of the box's cells, and the run trains on it beside the station."""
+    monkeypatch.chdir(tmp_path)
+    _stations(grid)[["tas"]].to_netcdf(tmp_path / "stations.nc")
+    grid[["pred"]].to_netcdf(tmp_path / "grid.nc")
+    box, column = [0.0, 90.0, 60.0, 240.0], "pred_mean_0N-90N_60E-240E"
+    settings = {"data": {"paths": [str(tmp_path / "stations.nc"), str(tmp_path / "grid.nc")], "target": "tas",
+                         "select": {"station": "PAR"}, "predictors": [], "regional_means": {"pred": box},
+                         "lags": {"tas": [1]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    with pytest.raises(ClimannError) as error:
+        run_training(build_config(settings), run_dir=tmp_path / "run")
+    message = str(error.value)
+    assert "\n" not in message and "nearest" not in message
+    assert message.endswith(f"give that file in place of grid.nc, and name {column} in --predictors ([data] "
+                            f"predictors) in place of --regional-means")
+    command = message.split("`")[1]
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    copy = tmp_path / shlex.split(command)[-1]
+    lat, lon = grid["lat"].values, grid["lon"].values
+    inside = ((lat >= box[0]) & (lat <= box[1]))[:, None] & ((lon >= box[2]) & (lon <= box[3]))[None, :]
+    weights = np.cos(np.deg2rad(lat))[:, None] * inside
+    expected = (grid["pred"].values.astype(np.float64) * weights).sum(axis=(1, 2)) / weights.sum()
+    assert 1 < inside.sum() < inside.size
+    with xr.open_dataset(copy) as written:
+        np.testing.assert_allclose(written[column].values, expected, rtol=1e-6)
+    station = _stations(grid).isel(station=1)
+    opened = open_dataset([tmp_path / "stations.nc", copy], select={"station": "PAR"}, grid_of="tas")
+    np.testing.assert_allclose(opened[column].values.ravel(), expected, rtol=1e-6)
+    assert (opened["lat"].item(), opened["lon"].item()) == (float(station["lat"]), float(station["lon"]))
+    settings["data"].update(paths=[str(tmp_path / "stations.nc"), str(copy)], predictors=[column], regional_means={})
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    assert (run_dir / "metrics.json").is_file()

@@ -824,3 +824,47 @@ def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bound
     assert [cftime.DatetimeProlepticGregorian(t.year, t.month, t.day, t.hour) for t in time.values] == expected
     np.testing.assert_array_equal(fixed["dis24"].values, np.concatenate(values))
 
+
+
+def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_given(tmp_path, caplog):
+    """break46b A4: beside GloFAS dis24 files, the loop ran also over the static uparea file given with them (the
+    line fails on a file without valid_time, and its copy was missing), and the other files "given as before"
+    were every file of the folder, IMERG Early and Final never given among them. The check of a run's files
+    (check_trains, as info and train make it) loops over the dis24 files only, names uparea alone as given
+    before, and the loop, run as printed, dates each copy by the day before its stamp."""
+    import re
+    import subprocess
+
+    from climann.workflow.preparation import check_trains
+    from climann.workflow.terminal import with_positional_paths
+
+    folder = tmp_path / "glofas"
+    folder.mkdir()
+    values = [_glofas_dis24(folder / f"glofas_dis24_{year}.nc", year) for year in range(2)]
+    xr.Dataset({"uparea": (("latitude", "longitude"), [[1e9, 2e9]], {"units": "m2"})},
+               coords={"latitude": ("latitude", [50.0], {"units": "degrees_north"}),
+                       "longitude": ("longitude", [4.0, 5.0], {"units": "degrees_east"})}).to_netcdf(folder / "uparea.nc")
+    xr.Dataset({"precipitation": (("time",), [1.0])}, coords={"time": [0]}).to_netcdf(folder / "imerg_not_given.nc")
+    forget_notes()
+    settings = {"data": {"paths": [str(folder / "glofas_dis24_*.nc"), str(folder / "uparea.nc")], "target": "dis24",
+                         "predictors": ["uparea"], "features": ["season"]}, "training": {"epochs": 1}}
+    with caplog.at_level(logging.WARNING):
+        check_trains(settings)
+    (warned,) = [record.getMessage() for record in caplog.records if "stamped at the start of each day" in
+                 record.getMessage()]
+    loop = re.search(r"(mkdir -p .*?; done)", warned).group(1)
+    assert f"for f in {folder}/glofas_dis24_0.nc {folder}/glofas_dis24_1.nc; do" in loop, loop
+    assert warned.endswith(f"then give --data '{folder}/time_bounded/*.nc' in place of the originals, with the other "
+                           f"files of {folder} given as before (--data {folder}/uparea.nc)"), warned
+    assert with_positional_paths(warned).endswith(
+        f"then give '{folder}/time_bounded/*.nc' in place of the originals, with the other files of {folder} given "
+        f"as before ({folder}/uparea.nc)")
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={"PATH": shell_path()})
+    fixed = open_dataset([*sorted((folder / "time_bounded").glob("*.nc")), folder / "uparea.nc"])
+    time = fixed[[name for name in fixed.coords if fixed[name].dims == fixed["dis24"].dims[:1]][0]]
+    expected = [cftime.DatetimeProlepticGregorian(2018, 12, 31, 12) + datetime.timedelta(days=day)
+                for day in range(730)]
+    assert [cftime.DatetimeProlepticGregorian(t.year, t.month, t.day, t.hour) for t in time.values] == expected
+    np.testing.assert_array_equal(fixed["dis24"].values, np.concatenate(values))
+    np.testing.assert_array_equal(fixed["uparea"].values, [[1e9, 2e9]])

@@ -13,6 +13,7 @@ import logging
 import numpy as np
 import pytest
 
+from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import grid_dataset
@@ -111,3 +112,57 @@ def test_blocks_over_the_same_years_stay_their_own_series_and_their_unscored_mon
     said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("lag 1 is missing")]
     assert len(said) == 1 and "(2000-01-15, 2000-01-15, 2003-01-15)" in said[0], said
     assert "at 2 the step 1 month before is before the first time step of its block's files" in said[0]
+
+
+def _shared_target_files(tmp_path, steps):
+    """tas 2000–2004 in one shared file, the blocks' files holding only pred (each block its ``steps``;
+    val and test from other seeds where they repeat the training dates, as IMERG Early beside Final)."""
+    values = _values()
+    values[["tas"]].to_netcdf(tmp_path / "tas_shared.nc")
+    files = {}
+    for seed, (name, chosen) in enumerate(steps.items()):
+        other = grid_dataset(n_years=5, seed=seed + 10)["pred"]
+        other.isel(time=chosen).to_dataset().to_netcdf(tmp_path / f"pred_{name}.nc")
+        files[name] = [str(tmp_path / f"pred_{name}.nc")]
+    return values, {"paths": [str(tmp_path / "tas_shared.nc")], "split_files": files}
+
+
+def test_a_target_only_in_the_shared_files_is_taken_by_each_block_over_its_own_steps(tmp_path):
+    """The target in ``[data] paths`` only, the blocks' files of other years holding the predictor: each block
+    is scored on the target over its own years, as numpy's persistence MSE of each block's own months says (not
+    the same numbers in every block, break46b A1)."""
+    values, data = _shared_target_files(tmp_path, STEPS)
+    metrics = _run(tmp_path, "shared", data, "pointwise")
+    tas = values["tas"].values.astype(np.float64)
+    scores = {}
+    for name, steps in STEPS.items():
+        mse, n_pairs = _weighted_persistence_mse(tas, steps[steps >= 1])
+        scored = metrics["splits"][name]["persistence"]
+        assert (scored["n_samples"], scored["mse"]) == (n_pairs, pytest.approx(mse, rel=1e-12)), name
+        scores[name] = scored["mse"]
+    assert len(set(scores.values())) == 3, scores
+
+
+@pytest.mark.parametrize(("test_steps", "shared", "first", "last"), [
+    pytest.param(np.arange(0, 60), 36, "2000-01-15", "2002-12-15", id="the same years in every block"),
+    pytest.param(np.arange(24, 36), 12, "2002-01-15", "2002-12-15", id="the test block repeats the last train year"),
+])
+def test_blocks_on_the_dates_of_a_target_only_in_the_shared_files_are_refused(tmp_path, test_steps, shared, first,
+                                                                              last):
+    """IMERG Final for train, Early for test over the same years, the GloFAS target in ``--data`` only: every
+    block took the same target values, the test block scored on the values trained on, with identical
+    climatology and persistence scores in train and test and exit 0 (break46b A1). Refused in one line naming
+    the blocks, their common dates (counted here from the steps written) and the ways out."""
+    steps = {"train": np.arange(0, 36), "val": np.arange(36, 48), "test": test_steps}
+    _, data = _shared_target_files(tmp_path, steps)
+    with pytest.raises(ClimannError) as raised:
+        _run(tmp_path, "shared", data, "pointwise")
+    message = str(raised.value)
+    assert "\n" not in message
+    common = np.intersect1d(steps["train"], steps["test"]).size
+    assert common == shared
+    assert (f"the target 'tas' is only in [data] paths (--data) (tas_shared.nc), which every block of split_files "
+            f"reads, and the test block shares {common} of its dates ({first} to {last}) with the train block: the "
+            f"test block would take the train block's tas values") in message, message
+    assert "list tas's files under each block" in message and "climann evaluate RUN --data" in message
+    assert not (tmp_path / "shared").exists()

@@ -1,0 +1,86 @@
+"""Other data that hold a run's own training or validation years (:mod:`climann.workflow.scored_years`), for a
+daily series stamped at the end of each day (GloFAS ``dis24``, ``valid_time`` with bounds [D, D + 1]): the run
+dates its steps by their cells' middles, and so are its blocks told and the ``--time-range`` of its test block
+(break46b A3: the stamps' years were named, training "2017–2020", and the advice left out 1 January of the first
+test year)."""
+
+import json
+import logging
+
+import netCDF4
+import numpy as np
+import pandas as pd
+import pytest
+
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from climann.workflow.predict import evaluate_run
+
+DAYS = pd.date_range("2017-01-01", "2020-12-31", freq="D")
+
+
+def _end_stamped(path) -> np.ndarray:
+    """dis24(valid_time, lat, lon) on 2 × 3 cells, each day's value stamped at its end, with bounds; returns the
+    values, shape (n_days, 2, 3)."""
+    rng = np.random.default_rng(4)
+    season = 50 * np.sin(2 * np.pi * DAYS.day_of_year.values / 365.25)[:, None, None]
+    values = (100 + season + 10 * rng.standard_normal((len(DAYS), 2, 3))).astype("f4")
+    ends = ((DAYS + pd.Timedelta("1D")) - pd.Timestamp("1970-01-01")).total_seconds().astype("i8")
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("valid_time", len(DAYS)), ("lat", 2), ("lon", 3), ("bnds", 2)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("valid_time", "i8", ("valid_time",))
+        time.setncatts({"units": "seconds since 1970-01-01", "calendar": "proleptic_gregorian",
+                        "standard_name": "time", "bounds": "valid_time_bnds"})
+        time[:] = ends
+        nc.createVariable("valid_time_bnds", "i8", ("valid_time", "bnds"))[:] = np.stack([ends - 86400, ends], 1)
+        for name, units, coordinate in (("lat", "degrees_north", [39.0, 39.5]), ("lon", "degrees_east",
+                                                                                  [-77.5, -77.0, -76.5])):
+            variable = nc.createVariable(name, "f8", (name,))
+            variable.setncatts({"units": units, "standard_name": {"lat": "latitude", "lon": "longitude"}[name]})
+            variable[:] = coordinate
+        dis24 = nc.createVariable("dis24", "f4", ("valid_time", "lat", "lon"))
+        dis24.setncatts({"units": "m3 s-1", "long_name": "Mean discharge in the last 24 hours"})
+        dis24[:] = values
+    return values
+
+
+def _persistence_mse(values, days) -> float:
+    """The area-weighted (cos latitude) MSE of each day forecast by the day before, over the days ``days``."""
+    steps = np.flatnonzero(days)
+    weights = np.cos(np.deg2rad([39.0, 39.5]))[None, :, None] * np.ones((len(steps), 2, 3))
+    errors = values[steps].astype(np.float64) - values[steps - 1].astype(np.float64)
+    return float(np.sum(weights * errors ** 2) / weights.sum())
+
+
+def test_other_data_of_a_runs_days_stamped_at_their_ends_are_told_by_the_runs_own_years(tmp_path, caplog):
+    """train 2017–2018, val 2019, test 2020 by the days' middles. ``evaluate --data`` of the same file names the
+    run's years and the ``--time-range`` of the days after them, from 2020-01-01 (the day stamped 2020-01-02);
+    following it scores the run's whole test block: as many days, and the persistence MSE numpy computes over
+    the test days of 2020."""
+    values = _end_stamped(tmp_path / "dis24.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "dis24.nc")], "target": "dis24", "predictors": [],
+                                    "split_years": {"train": [2017, 2018], "val": [2019, 2019], "test": [2020, 2020]}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    days = {"train": (DAYS.year <= 2018).sum(), "val": (DAYS.year == 2019).sum(), "test": (DAYS.year == 2020).sum()}
+    assert (days["train"], days["val"], days["test"]) == (730, 365, 366)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        evaluate_run(run_dir, [str(tmp_path / "dis24.nc")], tmp_path / "all")
+    said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("the scored block")]
+    assert said == [f"the scored block 'all' holds this run's training years 2017–2018 ({days['train']} of its "
+                    f"{len(DAYS)} steps) and validation years 2019 ({days['val']} of its {len(DAYS)} steps): its "
+                    f"scores are not of unseen data; score the years after them with --time-range "
+                    f"2020-01-01,2020-12-31"], said
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        unseen = evaluate_run(run_dir, [str(tmp_path / "dis24.nc")], tmp_path / "test_years",
+                              time_range="2020-01-01,2020-12-31")
+    assert not [record for record in caplog.records if record.getMessage().startswith("the scored block")]
+    trained = json.loads((run_dir / "metrics.json").read_text())
+    assert unseen["scored_on"]["all"]["n_steps"] == trained["scored_on"]["test"]["n_steps"] == days["test"]
+    expected = _persistence_mse(values, DAYS.year == 2020)
+    assert unseen["splits"]["all"]["persistence"]["mse"] == pytest.approx(expected, rel=1e-9)
+    assert unseen["splits"]["all"]["model"]["mse"] == pytest.approx(trained["splits"]["test"]["model"]["mse"],
+                                                                    rel=1e-9)
