@@ -1483,10 +1483,10 @@ def _config_section(
     try:
         selected = select_values(dataset, pending)
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
-        refuse_direction_target(selected, target, where=", ".join(path.name for path in files) or "the data")
+        refuse_direction_target(selected, target, where=files_text(files) or "the data")
         chosen = default_inputs(selected, target, value_totals=value_totals)
         warn_frame_mismatch(selected, chosen.predictors, target, chosen.features,
-                            where=", ".join(path.name for path in files) or "the data")
+                            where=files_text(files) or "the data")
     except ClimannError as error:
         return f"{_NO_CONFIG}{error}"
     lines = [
