@@ -84,7 +84,7 @@ from climann.data.text_numbers import refuse_text_attributes_of
 from climann.data.members import with_member_labels_as_coordinates
 from climann.data.place_beside_grid import check_place_beside_grid
 from climann.data.paths import (
-    GRIB_FILE_SUFFIXES, is_grib_file, is_zarr_store, matched_paths, path_list, relative_to_working_directory,
+    GRIB_FILE_SUFFIXES, NETCDF_SUFFIXES, is_grib_file, is_zarr_store, matched_paths, path_list, relative_to_working_directory,
 )
 from climann.data.notes import kept_for_the_run, note_once, notes_grouped_by_file
 from climann.data.fill_among_values import with_file_marks
@@ -236,12 +236,6 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
                                f"target (a store not mounted?) or leave it out of the files given")
         files += [path.resolve() for path in matched if path.resolve() not in files]
     return files
-
-
-#: File name endings of NetCDF and HDF5 files besides ``.nc`` (NASA's GES DISC writes MERRA-2,
-#: GLDAS and IMERG as ``.nc4``): read like ``.nc``, but not taken from a directory, which gives
-#: its ``*.nc`` files (:func:`~climann.data.paths.matched_paths`), so they are named by a glob.
-NETCDF_SUFFIXES = (".nc4", ".nc3", ".cdf", ".netcdf", ".h5", ".hdf5", ".he5", ".hdf")
 
 
 def _nothing_matched(text: str) -> str:
@@ -1711,9 +1705,7 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
         names = ", ".join(path.name for path in left_out_data)
         # one place beside another: no grid to interpolate onto (see climann.data.point_pairs)
         places = different_places_message(grids[reference], grids[left], (reference, left), opener=open_input)
-        cut = _cut((reference, grids[reference]), (left, grids[left])) or interpolation_advice(
-            grids[reference], reference, grids[left], _on_the_grid_of(grids[left], {path: grids[path]
-                                                                                  for path in left_out_data}))
+        cut = to_one_grid(reference, left_out_data, grids)
         note_once(_log, logging.WARNING, f"left out, at another place than the target '{name}': {names}; {places}"
                   if places else f"left out, on another grid than the target '{name}' ({differences[left]}): "
                   f"{names}; the predictors chosen from the data are the variables on the target's grid: "
@@ -1840,17 +1832,36 @@ def files_on_the_most_common_grid(files: Sequence[Path]) -> tuple[list[Path], di
 REGRID_ADVICE = "put a file on that grid first (e.g. cdo remapbil or xESMF) to use it"
 
 
-def to_one_grid(reference: Path, other: Path) -> str | None:
-    """Advice to cut ``other`` to the cells of ``reference``'s grid, or ``reference`` to
-    ``other``'s, when one grid is a part of the other (:func:`~climann.data.grid_cuts.cut_advice`),
-    else the commands that interpolate ``other`` onto ``reference``'s latitude-longitude grid
-    (:func:`~climann.data.grid_cuts.interpolation_advice`), each file's header read; None when
-    neither applies."""
-    grids = _file_grids([reference, other])
-    if reference not in grids or other not in grids:
+def to_one_grid(reference: Path, others: Path | Sequence[Path],
+                grids: Mapping[Path, Mapping[str, xr.DataArray]] | None = None) -> str | None:
+    """Advice to put the first of ``others`` on ``reference``'s grid: to cut it to the cells of
+    ``reference``'s grid, or ``reference`` to its, when one grid is a part of the other
+    (:func:`~climann.data.grid_cuts.cut_advice`), else the commands that interpolate it, and each
+    other file on its grid (:func:`_on_the_grid_of`), onto ``reference``'s latitude-longitude grid
+    (:func:`~climann.data.grid_cuts.interpolation_advice`: a loop over them into a folder of their
+    own, then the ``--data`` that takes the copies and the other files); None when neither applies.
+
+    The one advice of train's refusal and of ``climann info``'s files left out: info proposed the
+    first file alone, bilinearly, its copy beside it (break46c A3: followed, the copy was taken with
+    the original, "two scenarios?").
+
+    Parameters
+    ----------
+    reference : Path
+        A file of the grid to put the others on (a run's: its target's).
+    others : Path or sequence of Path
+        The files on other grids; the advice is for those on the first's.
+    grids : mapping of Path to grid coordinates, optional
+        Each file's grid (:func:`_file_grids`), when read already; else each file's header is read.
+    """
+    others = [others] if isinstance(others, (str, Path)) else list(others)
+    grids = _file_grids([reference, *others]) if grids is None else grids
+    first = others[0] if others else None
+    if reference not in grids or first not in grids:
         return None
-    return (_cut((reference, grids[reference]), (other, grids[other]))
-            or interpolation_advice(grids[reference], reference, grids[other], other))
+    alike = _on_the_grid_of(grids[first], {path: grids[path] for path in others if path in grids})
+    return (_cut((reference, grids[reference]), (first, grids[first]))
+            or interpolation_advice(grids[reference], reference, grids[first], alike))
 
 
 def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.DataArray]]:
@@ -2344,9 +2355,8 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> 
             areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
             others = {other: place_grid(raw, grid_coordinates(grid_of_each_place_once(raw)))
                       for other, raw in opened[1:]}
-            return areas or _different_grids("files", mismatch,
-                                              interpolation_advice(reference, first_path, own,
-                                                                   _on_the_grid_of(own, others)))
+            return areas or _different_grids("files", mismatch, to_one_grid(
+                first_path, [path, *(other for other in others if other != path)], {first_path: reference, **others}))
     return None
 
 
