@@ -33,8 +33,9 @@ boxes beyond the target's cells) are over its whole grid, which a cut made silen
 files are opened would change.
 
 Sources: CDO user guide, ``sellonlatbox`` (selects the cells whose centres lie in the box),
-``remapbil`` and ``remapcon`` (Jones 1999, Mon. Wea. Rev. 127, first-order conservative remapping); xarray's ``Dataset.interp``;
-CF conventions 1.8 §4.1–4.2 (latitude, longitude in degrees; longitude periodic).
+``remapbil`` and ``remapcon`` (Jones 1999, Mon. Wea. Rev. 127, first-order conservative
+remapping); xarray's ``Dataset.interp``; CF conventions 1.8 §4.1–4.2 (latitude, longitude in
+degrees; longitude periodic).
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ from climann.data.grib_framing import GRIB_MAGIC, HEAD_BYTES, grib_start
 from climann.errors import ClimannError
 
 __all__ = [
-    "GRIB_MAGIC", "NETCDF_SUFFIXES", "ZARR_MARKERS", "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "is_grib", "matched_paths",
-    "path_list", "is_zarr_store", "relative_to_working_directory", "user_path", "zarr_marker",
+    "GRIB_MAGIC", "NETCDF_SUFFIXES", "ZARR_MARKERS", "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "is_grib",
+    "matched_paths", "path_list", "is_zarr_store", "relative_to_working_directory", "user_path", "zarr_marker",
 ]
 
 
