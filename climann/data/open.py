@@ -84,7 +84,8 @@ from climann.data.text_numbers import refuse_text_attributes_of
 from climann.data.members import with_member_labels_as_coordinates
 from climann.data.place_beside_grid import check_place_beside_grid
 from climann.data.paths import (
-    GRIB_FILE_SUFFIXES, NETCDF_SUFFIXES, is_grib_file, is_zarr_store, matched_paths, path_list, relative_to_working_directory,
+    GRIB_FILE_SUFFIXES, NETCDF_SUFFIXES, is_grib_file, is_zarr_store, matched_paths, path_list,
+    relative_to_working_directory,
 )
 from climann.data.notes import kept_for_the_run, note_once, notes_grouped_by_file
 from climann.data.fill_among_values import with_file_marks
@@ -2448,11 +2449,26 @@ def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | N
     if len(set(names)) == len(names) and (len(names) > 1 or len(held) > 2):  # each name at one set of times
         return several_clashes_message({key[0]: [path for path, _ in each] for key, each in clashes.items()},
                                        files, renames)
+    shapes = [dict(dataset[name].sizes) for _, dataset in held[:2]]
+    if [sorted(shape.values()) for shape in shapes][0] != sorted(shapes[1].values()):
+        # a copy on another grid beside its original, taken with it by a glob over the folder (break46c A3)
+        first, second = (held[index][0].name for index in (0, 1))
+        return (f"'{name}' is in both {first} and {second} at the same times, on different grids "
+                f"({_sizes_text(shapes[0])} and {_sizes_text(shapes[1])}): one interpolated from the other? If so, "
+                f"give the interpolated file in place of its original (a --data that takes both, as a glob over their folder "
+                f"does, reads both; copies of several files go in a folder of their own); if they are two "
+                f"scenarios, give one a new name with [data] rename = "
+                f"{rename_table(name, held[1][0], held[0][0], files, renames)}")
     return (
         f"'{name}' is in both {held[0][0].name} and {held[1][0].name} at the same times (two scenarios?); "
         f"give one a new name with [data] rename = "
         f"{rename_table(name, held[1][0], held[0][0], files, renames)}"
     )
+
+
+def _sizes_text(sizes: Mapping[str, int]) -> str:
+    """``lat: 121, lon: 145`` for a variable's sizes, its time left out."""
+    return ", ".join(f"{dim}: {size}" for dim, size in sizes.items() if dim != "time")
 
 
 #: The attributes of a grid mapping variable (CF-1.11 §5.6: ``grid_mapping_name``, ``crs_wkt``; GDAL's

@@ -2131,3 +2131,17 @@ def test_every_name_clash_of_index_files_is_told_at_once_with_renames_that_work(
     import glob as globbing
 
     assert [Path(path).name for path in globbing.glob(pattern)] == ["GHCND_TXx_1951-2010_RegularGrid.nc"]
+
+
+def test_a_variable_at_the_same_times_on_two_grids_is_told_as_an_interpolated_copy(tmp_path):
+    """break46c A3: a target's file beside its copy interpolated onto the predictors' grid (written into the
+    same folder, taken with it by the glob) was refused as "two scenarios?", with a rename as the way out."""
+    grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    grid_dataset(n_lat=6)[["tas"]].to_netcdf(tmp_path / "tas_regridded.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(expand_paths([tmp_path]))
+    message = str(refused.value)
+    assert message.startswith("'tas' is in both tas.nc and tas_regridded.nc at the same times, on different grids "
+                              "(lat: 4, lon: 6 and lat: 6, lon: 6): one interpolated from the other? If so, give the "
+                              "interpolated file in place of its original"), message
+    assert "two scenarios?" not in message
