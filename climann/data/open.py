@@ -2455,8 +2455,8 @@ def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | N
         first, second = (held[index][0].name for index in (0, 1))
         return (f"'{name}' is in both {first} and {second} at the same times, on different grids "
                 f"({_sizes_text(shapes[0])} and {_sizes_text(shapes[1])}): one interpolated from the other? If so, "
-                f"give the interpolated file in place of its original (a --data that takes both, as a glob over their folder "
-                f"does, reads both; copies of several files go in a folder of their own); if they are two "
+                f"give the interpolated file in place of its original (a --data that takes both, as a glob over "
+                f"their folder does, reads both; copies of several files go in a folder of their own); if they are two "
                 f"scenarios, give one a new name with [data] rename = "
                 f"{rename_table(name, held[1][0], held[0][0], files, renames)}")
     return (
