@@ -825,7 +825,7 @@ class ClimatologyRefusal(ClimannError):
         others = [other for other in files if other != self.path]
         message = climatology_message(self.said, self.size, variable=self.variable, series=series,
                                       other_files=len(others) - 1 if series is not None else 0)
-        return (f"{TimeValuesError(message).in_file(self.path)}; beside {', '.join(other.name for other in others)}, "
+        return (f"{TimeValuesError(message).in_file(self.path)}; beside {files_text(others)}, "
                 f"leave {self.path.name} out of the files given (--data): its stamps are no dates to pair with theirs")
 
 
@@ -957,7 +957,7 @@ def _check_leads_chosen(datasets: Mapping[Path, xr.Dataset]) -> None:
     selected) among other files (:func:`~climann.data.forecast_times.unchosen_lead_message`)."""
     for path, dataset in datasets.items():
         grid_dims = {str(dim) for coordinate in grid_coordinates(dataset).values() for dim in coordinate.dims}
-        others = ", ".join(other.name for other in datasets if other != path)
+        others = files_text([other for other in datasets if other != path])
         message = unchosen_lead_message(dataset, grid_dims, where=path.name, others=others)
         if message:
             raise ClimannError(message)
@@ -1703,7 +1703,7 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     left_out_data = [path for path in left_out if path not in areas]
     if left_out_data:
         left = left_out_data[0]
-        names = ", ".join(path.name for path in left_out_data)
+        names = files_text(left_out_data, listed=3)  # not 72 names in one line (break46c A5)
         # one place beside another: no grid to interpolate onto (see climann.data.point_pairs)
         places = different_places_message(grids[reference], grids[left], (reference, left), opener=open_input)
         cut = to_one_grid(reference, left_out_data, grids)
@@ -1793,7 +1793,7 @@ def fractions_on_grid_of(files: Sequence[Path], fractions: Collection[Path], nam
     if left_out:
         note_once(_log, logging.WARNING, (
             f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
-            f"{', '.join(path.name for path in left_out)}, {held}"))
+            f"{files_text(left_out, listed=3)}, {held}"))
     return [path for path in files if path not in left_out]
 
 

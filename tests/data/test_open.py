@@ -2145,3 +2145,19 @@ def test_a_variable_at_the_same_times_on_two_grids_is_told_as_an_interpolated_co
                               "(lat: 4, lon: 6 and lat: 6, lon: 6): one interpolated from the other? If so, give the "
                               "interpolated file in place of its original"), message
     assert "two scenarios?" not in message
+
+
+def test_many_files_left_out_on_another_grid_are_named_by_three_and_the_count(tmp_path, caplog):
+    """break46c A5, the same kind: 72 MERRA-2 files left out beside MODIS's target were all named in one warning."""
+    import logging
+
+    grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "a_tas.nc")
+    whole = grid_dataset(n_lat=6, n_years=6)[["pred"]]
+    for year in sorted(set(whole.time.dt.year.values)):
+        whole.sel(time=whole.time.dt.year == year).to_netcdf(tmp_path / f"pred_{year}.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(expand_paths([tmp_path]), grid_of="tas")
+    assert set(opened.data_vars) == {"tas"}
+    names = sorted(path.name for path in tmp_path.glob("pred_*.nc"))
+    assert f"): {', '.join(names[:3])} and 3 more files; the predictors chosen" in caplog.text, caplog.text
+    assert names[3] not in caplog.text.split("; the predictors chosen")[0]
