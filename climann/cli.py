@@ -19,7 +19,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from climann._version import __version__
-from climann.data.paths import home_expanded, user_path
+from climann.data.paths import home_expanded, matched_paths, user_path
 from climann.data.shell import earlier_copy_note
 from climann.errors import ClimannError, Interrupted
 from climann.workflow.terminal import say
@@ -749,8 +749,13 @@ def _usage_hint(error: Any) -> str:
     option, value = split
     repeated = _repeated_option(option, value, word, given, extra, getattr(error, "ctx", None))
     if repeated:
-        return (f"; {option} takes one KEY=VALUE each (the shell gave {' '.join(map(shlex.quote, extra))} to no "
+        # two quoted globs after one --data, told to be quoted together, matched nothing (break46c A2)
+        each = "KEY=VALUE" if _is_assignment(value) else "file, folder or glob"
+        return (f"; {option} takes one {each} each (the shell gave {' '.join(map(shlex.quote, extra))} to no "
                 f"option): repeat it, {repeated}")
+    if _names_files(value) and _names_files(word):  # two globs quoted as one match nothing (break46c A2)
+        return (f"; '{word}' follows {option} {value}: {option} takes one file, folder or glob each: repeat it "
+                f"({option} {shlex.quote(value)} {option} {shlex.quote(word)}); otherwise remove '{word}'")
     return (f"; '{word}' follows {option} {value}: a value with a space must be quoted so that the shell "
             f"passes it as one word ({option} {shlex.quote(f'{value} {word}')}); otherwise remove '{word}'")
 
@@ -781,7 +786,9 @@ def _repeated_option(option: str, value: str, word: str, given: list[str], extra
     """``--split-files train=a.nc --split-files val=b.nc`` for ``--split-files train=a.nc val=b.nc``:
     the words after the value of a repeatable option that are each KEY=VALUE, as the option
     takes them (one per option; quoted together they are one value, ``val`` inside ``train``'s
-    glob: rerun42 N4); ``""`` when the option is not repeatable or a word is no KEY=VALUE."""
+    glob: rerun42 N4), or that each name files (``--data 'a/*.nc' 'b/*.nc4'``: quoted together,
+    one glob that matches nothing, break46c A2); ``""`` when the option is not repeatable or the
+    words are neither."""
     command = getattr(context, "command", None)
     parameter = next((p for p in getattr(command, "params", ()) if option in p.opts), None)
     if parameter is None or not getattr(parameter, "multiple", False):
@@ -791,9 +798,19 @@ def _repeated_option(option: str, value: str, word: str, given: list[str], extra
         if token not in extra:
             break
         following.append(token)
-    if not following or not all(_is_assignment(token) for token in [value, *following]):
+    tokens = [value, *following]
+    if not following or not (all(map(_is_assignment, tokens)) or all(map(_names_files, tokens))):
         return ""
-    return " ".join(f"{option} {shlex.quote(token)}" for token in [value, *following])
+    return " ".join(f"{option} {shlex.quote(token)}" for token in tokens)
+
+
+def _names_files(token: str) -> bool:
+    """Whether ``token`` names input files as ``--data`` reads it: a file or folder there, or a glob
+    that matches one (``'data/regridded/*.nc4'``, quoted so that the shell left it to climann)."""
+    try:
+        return bool(matched_paths(token))
+    except OSError:  # a name too long to look up names nothing
+        return False
 
 
 def _is_assignment(token: str) -> bool:

@@ -1,5 +1,6 @@
 """The command line: exit codes, one-line errors, and a real `climann train`."""
 
+import glob
 import json
 import re
 import shlex
@@ -225,6 +226,27 @@ def test_a_glob_the_shell_expanded_after_data_is_told_to_be_quoted(tmp_path, cap
     assert lines[0].startswith("climann: error: Got unexpected extra argument")  # click's own words
     assert lines[0].endswith("(b.nc c.nc); --data takes one file or glob each: quote the glob so that climann expands "
                              "it (--data 'data/*.nc') or repeat the option (--data a.nc --data b.nc)")
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("stray", [pytest.param([], id="two-globs"), pytest.param(["nosuch*"], id="and-a-stray-word")])
+def test_two_quoted_globs_after_one_data_are_told_to_repeat_the_option(tmp_path, capfd, monkeypatch, stray):
+    """`--data 'obs/*.nc' 'regridded/*.nc4'`: told to quote the two together, the one glob matched
+    nothing (break46c A2); the advice repeats --data, and its values take every file."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("obs/a.nc", "obs/b.nc", "regridded/c.nc4"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).touch()
+    result = run_main("train", "--data", "obs/*.nc", "regridded/*.nc4", *stray, "--target", "tas", "--out",
+                      str(tmp_path / "run"), capfd=capfd, monkeypatch=monkeypatch)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1
+    assert "--data 'obs/*.nc' --data 'regridded/*.nc4'" in lines[0], lines[0]
+    assert "must be quoted" not in lines[0]
+    advised = shlex.split(lines[0].split("repeat it")[1].split(";")[0].strip(" ,()"))
+    assert advised[0::2] == ["--data", "--data"]
+    assert sorted(path for pattern in advised[1::2] for path in glob.glob(pattern)) == [
+        "obs/a.nc", "obs/b.nc", "regridded/c.nc4"]
     assert not (tmp_path / "run").exists()
 
 

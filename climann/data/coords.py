@@ -839,6 +839,9 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
     harmonics = harmonic_coefficients_refusal(dataset) if kind != "time" else None
     if harmonics is not None:  # GRACE Level-2 clm(time, degree, order): no position to give them (break40a A2)
         return harmonics
+    unlabelled = unlabelled_degree_axes(dataset) if kind != "time" else None
+    if unlabelled is not None:  # before the map axes' refusal: a grid mapping is the wrong way out (break46c A4)
+        return f"no {kind} coordinate read: {_unlabelled_degrees_message(dataset, unlabelled)}"
     unplaced = _unplaced_map_axes(dataset) if kind != "time" else None
     if unplaced is not None:
         return unplaced
@@ -850,6 +853,72 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
         f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "
         f"{', '.join(GUESSED_NAMES[kind])}); coordinates present: {', '.join(present) or 'none'}{advice}"
     )
+
+
+#: The names HDF-EOS gives a grid's 1-D axes (``YDim``, ``XDim``, MODIS's MOD08_M3 among them), which a
+#: conversion to NetCDF keeps without units or with ``units = "none"``; compared in lower case.
+HDF_EOS_AXIS_NAMES = {"ydim": "latitude", "xdim": "longitude"}
+
+#: Units that say nothing of what an axis measures (none given, HDF-EOS's "none", a bare number).
+_NO_UNITS = ("", "none", "1", "-", "unknown", "n/a", "dimensionless")
+
+#: The values a latitude and a longitude in degrees take.
+_DEGREE_RANGES = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 360.0)}
+
+
+def unlabelled_degree_axes(dataset: xr.Dataset) -> dict[str, str] | None:
+    """The 1-D latitude and longitude of a grid whose units do not say so: kind → variable name, or None.
+
+    Each is a 1-D variable (a coordinate or not) named as HDF-EOS names a grid's axes
+    (:data:`HDF_EOS_AXIS_NAMES`: ``YDim``, ``XDim``) or like a latitude or longitude
+    (:func:`name_kind`), on a dimension of the data, without units or with units that say
+    nothing (:data:`_NO_UNITS`: ``"none"``), its values numbers, strictly monotonic and within
+    a latitude's (−90…90) or a longitude's (−180…360) range in degrees. Both are needed. A
+    MOD08_M3 file as netCDF-C reads the HDF-EOS file (``YDim(YDim:mod08)``, ``XDim(XDim:mod08)``,
+    units "none") was refused "no latitude coordinate found" with no way out (break46c A4);
+    renamed onto its dimensions, it was told to add a grid mapping. They are not read as
+    latitudes: :func:`_unlabelled_degrees_message` refuses them with the units to give them.
+    """
+    data_dims = {dim for variable in dataset.data_vars.values() if variable.ndim > 1 for dim in variable.dims}
+    found: dict[str, str] = {}
+    for name, variable in dataset.variables.items():
+        kind = HDF_EOS_AXIS_NAMES.get(str(name).lower()) or name_kind(str(name))
+        if kind is None or kind in found or variable.ndim != 1 or variable.dims[0] not in data_dims:
+            continue
+        if str(variable.attrs.get("units", "")).strip().lower() not in _NO_UNITS:
+            continue
+        if not np.issubdtype(variable.dtype, np.number) or variable.size < 2:
+            continue
+        values = np.asarray(variable.values, np.float64)
+        steps = np.diff(values)
+        low, high = _DEGREE_RANGES[kind]
+        if np.all(np.isfinite(values)) and (np.all(steps > 0) or np.all(steps < 0)) and low <= values.min() \
+                and values.max() <= high:
+            found[kind] = str(name)
+    return found if len(found) == 2 else None
+
+
+def _unlabelled_degrees_message(dataset: xr.Dataset, axes: dict[str, str]) -> str:
+    """The refusal of a latitude and longitude whose units do not say so (:func:`unlabelled_degree_axes`),
+    with the ``ncatted`` that gives them CF's units (4.1), a copy of each of the data's files in a new
+    folder (:func:`~climann.data.shell.copies_of_files`) when there are several."""
+    latitude, longitude = axes["latitude"], axes["longitude"]
+
+    def said(name: str) -> str:
+        values, units = dataset[name].values, dataset[name].attrs.get("units")
+        return (f"'{name}' (on '{dataset[name].dims[0]}', {values[0]:g} to {values[-1]:g}, "
+                f"{'no units' if units is None else f'units {str(units)!r}'})")
+
+    attributes = [ncatted_attribute("units", latitude, "o", "c", "degrees_north"),
+                  ncatted_attribute("units", longitude, "o", "c", "degrees_east")]
+    files = _files_of_data(dataset)
+    fix = (copies_of_files(lambda arguments, _: attribute_command(attributes, arguments), files, name="degrees")
+           if len(files) > 1 and not any(is_zarr_store(file) for file in files)
+           else attribute_command(attributes, source_and_copy(dataset, dataset[latitude])))
+    return (f"{said(latitude)} and {said(longitude)} are named and valued like a latitude and a longitude in "
+            "degrees (as HDF-EOS grids converted to NetCDF, MODIS's MOD08_M3 among them, store them), but their "
+            "units do not say so (CF 4.1: degrees_north, degrees_east), and climann does not guess: if they are, "
+            f"give them those units: {fix}")
 
 
 def _unplaced_map_axes(dataset: xr.Dataset) -> str | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -22,6 +21,7 @@ import xarray as xr
 from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.layout import GridLayout
+from climann.data.sources import files_text
 from climann.data.pointwise import _log_lag_gaps, _shifted, area_weighted_mean, derived_columns, own_series_lag_names
 from climann.data.lags import lagged_steps
 from climann.data.value_precision import held_dtypes, widest
@@ -257,7 +257,7 @@ def build_field_samples(
         Static predictors, lagged or anomaly variables, latitude/longitude features, lags on
         an irregular time axis, or no complete sample.
     """
-    where = ", ".join(Path(f).name for f in source_files) or "the data"
+    where = files_text(source_files) or "the data"
     if field_inputs not in FIELD_INPUTS:
         raise ClimannError(f"field_inputs '{field_inputs}' is not one of {', '.join(FIELD_INPUTS)}")
     spatial = [name for name in features if name in ("lat", "lon")]

@@ -7,14 +7,16 @@ When every cell of one latitude-longitude grid is a cell of the other's — a re
 larger file is cut to the smaller one's cells, and the advice gives the box with its numbers
 (``cdo sellonlatbox,45,225,-60,60 x.nc x_fixed.nc``), the edges of those cells.
 
-When the cells differ, the advice is the bilinear interpolation of one file onto the other's
-latitude-longitude grid (:func:`interpolation_advice`): CDO's ``remapbil`` with the reference
+When the cells differ, the advice is the interpolation of one file onto the other's
+latitude-longitude grid (:func:`interpolation_advice`): CDO's ``remapcon`` (conservative, an
+area-weighted mean) onto larger cells, ``remapbil`` onto smaller ones, with the reference
 file as the grid, or, without CDO, xarray's ``interp`` (SciPy's linear interpolation along each
 axis: bilinear on a regular grid), the file's longitudes first put in the reference's convention
 (−180…180 or 0…360) and its axes' cell bounds left out (they are the old cells'); the axes keep
 their own names, which climann gives one name when the files are combined
 (:mod:`climann.data.grid_names`). Cells of the reference beyond the file's outermost centres
-become missing (NaN), as does every cell next to a missing value.
+become missing (NaN), as does, bilinearly, every cell next to a missing value; conservatively,
+a cell is missing only where every cell it overlaps is.
 
 A curvilinear grid (a CMIP ocean model's tripolar grid, with 2-D latitude and longitude on
 index axes ``j``/``i``, or ``y``/``x``) cut with ``ncks -d j,0,5`` keeps the whole grid's index
@@ -30,9 +32,10 @@ The cut is advised, not made: the predictor's area means (``global_means``, ``re
 boxes beyond the target's cells) are over its whole grid, which a cut made silently as the
 files are opened would change.
 
-Sources: CDO user guide, ``sellonlatbox`` (selects the cells whose centres lie in the box) and
-``remapbil``; xarray's ``Dataset.interp``;
-CF conventions 1.8 §4.1–4.2 (latitude, longitude in degrees; longitude periodic).
+Sources: CDO user guide, ``sellonlatbox`` (selects the cells whose centres lie in the box),
+``remapbil`` and ``remapcon`` (Jones 1999, Mon. Wea. Rev. 127, first-order conservative
+remapping); xarray's ``Dataset.interp``; CF conventions 1.8 §4.1–4.2 (latitude, longitude in
+degrees; longitude periodic).
 """
 
 from __future__ import annotations
@@ -285,12 +288,16 @@ def _longitude_statement(reference: np.ndarray, own: np.ndarray, name: str) -> s
 def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: str | Path,
                          own: Mapping[str, xr.DataArray], own_path: str | Path | Sequence[str | Path]) -> str | None:
     """The commands that interpolate the file ``own_path`` (or each of several files on one grid)
-    bilinearly onto the latitude-longitude grid of ``reference_path`` and write the copy beside it
+    onto the latitude-longitude grid of ``reference_path`` and write the copy beside it
     (the copies into a new folder, then the ``--data`` that takes them:
     :func:`~climann.data.shell.copies_of_files`): ``cdo remapbil``, and the xarray line that does it
     without CDO (see the module's text), which writes ``OUT.part`` and renames it ``OUT`` once
     whole (:func:`~climann.data.shell.whole_write`); None when either grid is not a 1-D
     latitude-longitude grid (rotated, curvilinear: cdo or xESMF with the grid's description).
+    Onto a grid of larger cells (:func:`_cell_size`), CDO's first-order conservative remapping
+    (``remapcon``: each new cell the area-weighted mean of the valid values of the cells it
+    overlaps, missing where none is valid); onto smaller or equal cells, ``remapbil``. break46c
+    A3: MERRA-2's 0.5°×0.625° onto MODIS's 1° was told bilinear, which samples the finer cells.
     fix45b: the xarray line wrote its fixed copy's name itself (half a file left where it failed),
     and the refusal of yearly files on another grid named the first file alone.
 
@@ -320,12 +327,25 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
             + f"d = d.interp({lat}=g[{names[0]['latitude']!r}].values, {lon}=g[{names[0]['longitude']!r}].values); "
             + whole_write())
 
+    # onto larger cells, an average over each (break46c A3: bilinear samples 4 of the finer cells)
+    coarser = _cell_size(axes[0]) > _cell_size(axes[1]) * (1 + 1e-6)
+    way, operator = ("conservatively (an area-weighted average of the cells each new cell covers)", "remapcon") \
+        if coarser else ("bilinearly", "remapbil")
+    without = ": bilinear, no average" if coarser else ""
+
     def advice(files: str, quote: str = "") -> str:
-        return (f"{quote}cdo remapbil,{shown_path(reference_path)} {files}{quote}, or without CDO (xarray's interp, "
-                f"with SciPy) {quote}{python_command(code)} {files}{quote}")
+        return (f"{quote}cdo {operator},{shown_path(reference_path)} {files}{quote}, or without CDO (xarray's "
+                f"interp, with SciPy{without}) {quote}{python_command(code)} {files}{quote}")
 
     if len(paths) == 1:
-        return (f"interpolate {Path(paths[0]).name} bilinearly onto {Path(reference_path).name}'s grid, and give the "
+        return (f"interpolate {Path(paths[0]).name} {way} onto {Path(reference_path).name}'s grid, and give the "
                 f"copy in its place: {advice(input_and_copy(paths[0], 'regridded'), '`')}")
-    return (f"interpolate {files_text(paths)} bilinearly onto {Path(reference_path).name}'s grid: "
+    return (f"interpolate {files_text(paths)} {way} onto {Path(reference_path).name}'s grid: "
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
+
+
+def _cell_size(axes: Mapping[str, np.ndarray]) -> float:
+    """The typical cell of a latitude-longitude grid, square degrees: the median step of its
+    latitudes times that of its longitudes (a one-value axis: 1°)."""
+    steps = [np.median(np.abs(np.diff(values))) if values.size > 1 else 1.0 for values in axes.values()]
+    return float(np.prod(steps))

@@ -469,11 +469,27 @@ def _files_section(files: Sequence[Path], other_grids: dict[Path, str] | None = 
         names = ", ".join(path.name for path in list(other_grids)[:10]) + (" …" if len(other_grids) > 10 else "")
         # two files of one place each at different places: no grid to interpolate onto (point_pairs)
         places = files_at_different_places(files[0], next(iter(other_grids)), opener=open_input) if files else None
-        way = None if places else to_one_grid(files[0], next(iter(other_grids))) if files else None
         lines.append(f"Left out, at another place than the files above: {names}; {places}" if places else
-                     f"Left out, on another grid than the files above ({first}): {names}; a run reads the variables "
-                     f"of one grid: {way or REGRID_ADVICE}")
+                     f"Left out, on another grid than the files above ({first}): {names}; "
+                     f"{_one_grid_ways(files, list(other_grids))}")
     return "\n".join(lines)
+
+
+def _one_grid_ways(files: Sequence[Path], left_out: Sequence[Path]) -> str:
+    """The ways to one grid of the ``files`` described and those ``left_out`` on another, as train
+    gives them (:func:`~climann.data.open.to_one_grid`): a run's files are put on its target's grid,
+    which info does not know, so both: the files left out onto the grid above, for a target above,
+    and the files above onto theirs, for a target of theirs (break46c A3: info proposed the first
+    file of the target's 72 bilinearly onto the predictors' finer grid, train the opposite)."""
+    if not files:
+        return f"a run reads the variables of one grid: {REGRID_ADVICE}"
+    onto_above = to_one_grid(files[0], left_out)
+    onto_theirs = to_one_grid(left_out[0], files)
+    if onto_above is None and onto_theirs is None:
+        return f"a run reads the variables of one grid: {REGRID_ADVICE}"
+    ways = ([f"for a target of the files above, {onto_above}"] if onto_above else []) + (
+        [f"for a target of the files left out, {onto_theirs}"] if onto_theirs else [])
+    return f"a run reads the variables of one grid, its target's (the others are put on it): {'; '.join(ways)}"
 
 
 def _dims_text(variable: xr.DataArray) -> str:
@@ -1483,10 +1499,10 @@ def _config_section(
     try:
         selected = select_values(dataset, pending)
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
-        refuse_direction_target(selected, target, where=", ".join(path.name for path in files) or "the data")
+        refuse_direction_target(selected, target, where=files_text(files) or "the data")
         chosen = default_inputs(selected, target, value_totals=value_totals)
         warn_frame_mismatch(selected, chosen.predictors, target, chosen.features,
-                            where=", ".join(path.name for path in files) or "the data")
+                            where=files_text(files) or "the data")
     except ClimannError as error:
         return f"{_NO_CONFIG}{error}"
     lines = [

@@ -84,7 +84,8 @@ from climann.data.text_numbers import refuse_text_attributes_of
 from climann.data.members import with_member_labels_as_coordinates
 from climann.data.place_beside_grid import check_place_beside_grid
 from climann.data.paths import (
-    GRIB_FILE_SUFFIXES, is_grib_file, is_zarr_store, matched_paths, path_list, relative_to_working_directory,
+    GRIB_FILE_SUFFIXES, NETCDF_SUFFIXES, is_grib_file, is_zarr_store, matched_paths, path_list,
+    relative_to_working_directory,
 )
 from climann.data.notes import kept_for_the_run, note_once, notes_grouped_by_file
 from climann.data.fill_among_values import with_file_marks
@@ -236,12 +237,6 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
                                f"target (a store not mounted?) or leave it out of the files given")
         files += [path.resolve() for path in matched if path.resolve() not in files]
     return files
-
-
-#: File name endings of NetCDF and HDF5 files besides ``.nc`` (NASA's GES DISC writes MERRA-2,
-#: GLDAS and IMERG as ``.nc4``): read like ``.nc``, but not taken from a directory, which gives
-#: its ``*.nc`` files (:func:`~climann.data.paths.matched_paths`), so they are named by a glob.
-NETCDF_SUFFIXES = (".nc4", ".nc3", ".cdf", ".netcdf", ".h5", ".hdf5", ".he5", ".hdf")
 
 
 def _nothing_matched(text: str) -> str:
@@ -830,7 +825,7 @@ class ClimatologyRefusal(ClimannError):
         others = [other for other in files if other != self.path]
         message = climatology_message(self.said, self.size, variable=self.variable, series=series,
                                       other_files=len(others) - 1 if series is not None else 0)
-        return (f"{TimeValuesError(message).in_file(self.path)}; beside {', '.join(other.name for other in others)}, "
+        return (f"{TimeValuesError(message).in_file(self.path)}; beside {files_text(others)}, "
                 f"leave {self.path.name} out of the files given (--data): its stamps are no dates to pair with theirs")
 
 
@@ -962,7 +957,7 @@ def _check_leads_chosen(datasets: Mapping[Path, xr.Dataset]) -> None:
     selected) among other files (:func:`~climann.data.forecast_times.unchosen_lead_message`)."""
     for path, dataset in datasets.items():
         grid_dims = {str(dim) for coordinate in grid_coordinates(dataset).values() for dim in coordinate.dims}
-        others = ", ".join(other.name for other in datasets if other != path)
+        others = files_text([other for other in datasets if other != path])
         message = unchosen_lead_message(dataset, grid_dims, where=path.name, others=others)
         if message:
             raise ClimannError(message)
@@ -1709,12 +1704,10 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     left_out_data = [path for path in left_out if path not in areas]
     if left_out_data:
         left = left_out_data[0]
-        names = ", ".join(path.name for path in left_out_data)
+        names = files_text(left_out_data, listed=3)  # not 72 names in one line (break46c A5)
         # one place beside another: no grid to interpolate onto (see climann.data.point_pairs)
         places = different_places_message(grids[reference], grids[left], (reference, left), opener=open_input)
-        cut = _cut((reference, grids[reference]), (left, grids[left])) or interpolation_advice(
-            grids[reference], reference, grids[left], _on_the_grid_of(grids[left], {path: grids[path]
-                                                                                  for path in left_out_data}))
+        cut = to_one_grid(reference, left_out_data, grids)
         note_once(_log, logging.WARNING, f"left out, at another place than the target '{name}': {names}; {places}"
                   if places else f"left out, on another grid than the target '{name}' ({differences[left]}): "
                   f"{names}; the predictors chosen from the data are the variables on the target's grid: "
@@ -1801,7 +1794,7 @@ def fractions_on_grid_of(files: Sequence[Path], fractions: Collection[Path], nam
     if left_out:
         note_once(_log, logging.WARNING, (
             f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
-            f"{', '.join(path.name for path in left_out)}, {held}"))
+            f"{files_text(left_out, listed=3)}, {held}"))
     return [path for path in files if path not in left_out]
 
 
@@ -1841,17 +1834,36 @@ def files_on_the_most_common_grid(files: Sequence[Path]) -> tuple[list[Path], di
 REGRID_ADVICE = "put a file on that grid first (e.g. cdo remapbil or xESMF) to use it"
 
 
-def to_one_grid(reference: Path, other: Path) -> str | None:
-    """Advice to cut ``other`` to the cells of ``reference``'s grid, or ``reference`` to
-    ``other``'s, when one grid is a part of the other (:func:`~climann.data.grid_cuts.cut_advice`),
-    else the commands that interpolate ``other`` onto ``reference``'s latitude-longitude grid
-    (:func:`~climann.data.grid_cuts.interpolation_advice`), each file's header read; None when
-    neither applies."""
-    grids = _file_grids([reference, other])
-    if reference not in grids or other not in grids:
+def to_one_grid(reference: Path, others: Path | Sequence[Path],
+                grids: Mapping[Path, Mapping[str, xr.DataArray]] | None = None) -> str | None:
+    """Advice to put the first of ``others`` on ``reference``'s grid: to cut it to the cells of
+    ``reference``'s grid, or ``reference`` to its, when one grid is a part of the other
+    (:func:`~climann.data.grid_cuts.cut_advice`), else the commands that interpolate it, and each
+    other file on its grid (:func:`_on_the_grid_of`), onto ``reference``'s latitude-longitude grid
+    (:func:`~climann.data.grid_cuts.interpolation_advice`: a loop over them into a folder of their
+    own, then the ``--data`` that takes the copies and the other files); None when neither applies.
+
+    The one advice of train's refusal and of ``climann info``'s files left out: info proposed the
+    first file alone, bilinearly, its copy beside it (break46c A3: followed, the copy was taken with
+    the original, "two scenarios?").
+
+    Parameters
+    ----------
+    reference : Path
+        A file of the grid to put the others on (a run's: its target's).
+    others : Path or sequence of Path
+        The files on other grids; the advice is for those on the first's.
+    grids : mapping of Path to grid coordinates, optional
+        Each file's grid (:func:`_file_grids`), when read already; else each file's header is read.
+    """
+    others = [others] if isinstance(others, (str, Path)) else list(others)
+    grids = _file_grids([reference, *others]) if grids is None else grids
+    first = others[0] if others else None
+    if reference not in grids or first not in grids:
         return None
-    return (_cut((reference, grids[reference]), (other, grids[other]))
-            or interpolation_advice(grids[reference], reference, grids[other], other))
+    alike = _on_the_grid_of(grids[first], {path: grids[path] for path in others if path in grids})
+    return (_cut((reference, grids[reference]), (first, grids[first]))
+            or interpolation_advice(grids[reference], reference, grids[first], alike))
 
 
 def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.DataArray]]:
@@ -2345,9 +2357,8 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> 
             areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
             others = {other: place_grid(raw, grid_coordinates(grid_of_each_place_once(raw)))
                       for other, raw in opened[1:]}
-            return areas or _different_grids("files", mismatch,
-                                              interpolation_advice(reference, first_path, own,
-                                                                   _on_the_grid_of(own, others)))
+            return areas or _different_grids("files", mismatch, to_one_grid(
+                first_path, [path, *(other for other in others if other != path)], {first_path: reference, **others}))
     return None
 
 
@@ -2439,11 +2450,26 @@ def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | N
     if len(set(names)) == len(names) and (len(names) > 1 or len(held) > 2):  # each name at one set of times
         return several_clashes_message({key[0]: [path for path, _ in each] for key, each in clashes.items()},
                                        files, renames)
+    shapes = [dict(dataset[name].sizes) for _, dataset in held[:2]]
+    if [sorted(shape.values()) for shape in shapes][0] != sorted(shapes[1].values()):
+        # a copy on another grid beside its original, taken with it by a glob over the folder (break46c A3)
+        first, second = (held[index][0].name for index in (0, 1))
+        return (f"'{name}' is in both {first} and {second} at the same times, on different grids "
+                f"({_sizes_text(shapes[0])} and {_sizes_text(shapes[1])}): one interpolated from the other? If so, "
+                f"give the interpolated file in place of its original (a --data that takes both, as a glob over "
+                f"their folder does, reads both; copies of several files go in a folder of their own); if they are two "
+                f"scenarios, give one a new name with [data] rename = "
+                f"{rename_table(name, held[1][0], held[0][0], files, renames)}")
     return (
         f"'{name}' is in both {held[0][0].name} and {held[1][0].name} at the same times (two scenarios?); "
         f"give one a new name with [data] rename = "
         f"{rename_table(name, held[1][0], held[0][0], files, renames)}"
     )
+
+
+def _sizes_text(sizes: Mapping[str, int]) -> str:
+    """``lat: 121, lon: 145`` for a variable's sizes, its time left out."""
+    return ", ".join(f"{dim}: {size}" for dim, size in sizes.items() if dim != "time")
 
 
 #: The attributes of a grid mapping variable (CF-1.11 §5.6: ``grid_mapping_name``, ``crs_wkt``; GDAL's

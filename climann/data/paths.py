@@ -27,8 +27,8 @@ from climann.data.grib_framing import GRIB_MAGIC, HEAD_BYTES, grib_start
 from climann.errors import ClimannError
 
 __all__ = [
-    "GRIB_MAGIC", "ZARR_MARKERS", "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "is_grib", "matched_paths",
-    "path_list", "is_zarr_store", "relative_to_working_directory", "user_path", "zarr_marker",
+    "GRIB_MAGIC", "NETCDF_SUFFIXES", "ZARR_MARKERS", "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "is_grib",
+    "matched_paths", "path_list", "is_zarr_store", "relative_to_working_directory", "user_path", "zarr_marker",
 ]
 
 
@@ -140,6 +140,12 @@ def user_path(text: str) -> Path:
     """
     path = Path(home_expanded(text))
     return path.absolute() if str(path).startswith("~") else path
+
+
+#: File name endings of NetCDF and HDF5 files besides ``.nc`` (NASA's GES DISC writes MERRA-2,
+#: GLDAS and IMERG as ``.nc4``): read like ``.nc``, but not taken from a directory, which gives
+#: its ``*.nc`` files (:func:`matched_paths`), so they are named by a glob.
+NETCDF_SUFFIXES = (".nc4", ".nc3", ".cdf", ".netcdf", ".h5", ".hdf5", ".he5", ".hdf")
 
 
 #: File name endings of GRIB files (editions 1 and 2): a command that writes NetCDF from one

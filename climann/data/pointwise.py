@@ -13,7 +13,6 @@ import datetime
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -30,6 +29,7 @@ from climann.data.levels import chosen_levels, level_text
 from climann.data.multiyear_steps import YEAR_DAYS, usual_spacing_days, years_apart
 from climann.data.notes import note_once
 from climann.data.seasonal_subsets import seasonal_subset
+from climann.data.sources import files_text
 from climann.data.time_axis import (
     MONTHS_SELECTION, TimeStep, date_parts, date_text, in_months_left_out, own_series_lag_name,
 )
@@ -460,7 +460,7 @@ class PointwiseSource:
         thinned_steps: np.ndarray | None = None,
         dtype: str = "float32",
     ) -> None:
-        where = ", ".join(Path(f).name for f in source_files) or "the data"
+        where = files_text(source_files) or "the data"
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
         anomalies = dict(anomalies or {})
         own_lags = own_series_lag_names(dataset, lags)

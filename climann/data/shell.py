@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.enum_files import enum_variables, holds_enum_types
-from climann.data.paths import is_grib_file, is_zarr_store
+from climann.data.paths import GRIB_FILE_SUFFIXES, NETCDF_SUFFIXES, is_grib_file, is_zarr_store
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -538,10 +538,15 @@ def copies_folder(parent: str | os.PathLike, name: str) -> Path:
 
 def _loop_list(parent: Path, held: Sequence[str]) -> str:
     """The words a loop over ``held`` (files of ``parent``) runs on: ``parent/*.nc`` when they are
-    every file of the folder with their extension, else the files listed."""
+    every file of the folder with their extension, else a glob that takes them alone
+    (:func:`shared_glob`: 36 monthly files beside a file of another name were listed one by one,
+    break46c A4), else the files listed."""
     suffixes = {Path(file).suffix for file in held}
     whole = len(suffixes) == 1 and {Path(file) for file in held} == set(parent.glob(f"*{next(iter(suffixes))}"))
-    return f"{shown_path(parent)}/*{next(iter(suffixes))}" if whole else " ".join(shown_path(file) for file in held)
+    if whole:
+        return f"{shown_path(parent)}/*{next(iter(suffixes))}"
+    pattern = shared_glob(held)
+    return " ".join(shown_path(file) for file in held) if pattern is None else glob_words(pattern)
 
 
 def _looped(text: str, words: str, folder: Path, listed: str, count: int, every: Sequence[str]) -> str:
@@ -579,18 +584,25 @@ def files_given(files: Sequence[str | os.PathLike]) -> Iterator[None]:
 _GIVEN: contextvars.ContextVar[frozenset[Path] | None] = contextvars.ContextVar("files_given", default=None)
 
 
+#: The endings of the files climann reads by their name (:func:`_others_kept`): NetCDF, HDF5, GRIB.
+_READ_ENDINGS = (".nc", *NETCDF_SUFFIXES, *GRIB_FILE_SUFFIXES)
+
+
 def _others_kept(parent: Path, every: Sequence[str]) -> str:
     """Words for the files of ``parent`` beside ``every`` (a variable's files there, copied) that
     hold other variables, with the ``--data`` that takes them as before: their tightest glob
     (``'bu/climate_*_dated.nc'``) when it takes them alone, else up to three listed; ``""`` when
     the folder holds no other such file. A run given the copies' folder alone lost its
-    predictors' files (break43d A6: "variable 'tas_gs' not in …"). Only files the user gave
-    count, when known (:func:`files_given`)."""
-    suffixes = {Path(file).suffix for file in every}
+    predictors' files (break43d A6: "variable 'tas_gs' not in …"). Other files are those of
+    any ending climann reads (:data:`_READ_ENDINGS`), not only the copies' own: MODIS's ``*.nc``
+    beside MERRA-2's ``*.nc4`` copied were left out, the target's files with them (break46c A1).
+    Only files the user gave count, when known (:func:`files_given`)."""
+    endings = {Path(file).suffix.lower() for file in every} | set(_READ_ENDINGS)
     copied = {Path(file).resolve() for file in every}
     given = _GIVEN.get()
-    others = sorted(path for suffix in suffixes for path in parent.glob(f"*{suffix}")
-                    if path.is_file() and path.resolve() not in copied and (given is None or path.resolve() in given))
+    others = sorted(path for path in (parent.iterdir() if parent.is_dir() else ()) if path.suffix.lower() in endings
+                    and path.is_file() and not path.name.startswith(".") and path.resolve() not in copied
+                    and (given is None or path.resolve() in given))
     if not others:
         return ""
     names = [path.name for path in others]

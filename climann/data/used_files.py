@@ -35,6 +35,7 @@ from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.series_files import series_file_refusal
 from climann.data.series_names import Quantity, refuse_series_under_two_names
+from climann.data.sources import files_text
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -307,7 +308,7 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, heade
             or fractions & {quantity.standard_name for quantity in read[path].quantities.values()}
             or any(read[path].grids[name] in grids for name in read[path].masks)]
     if len(kept) < len(files):
-        left_out = ", ".join(path.name for path in files if path not in kept)
+        left_out = files_text([path for path in files if path not in kept], listed=3)
         note_once(_log, logging.INFO, f"left out, as they hold none of the variables the run uses "
                   f"({', '.join(sorted(wanted))}): {left_out}")  # once per run
     return kept

@@ -37,7 +37,7 @@ from climann.data.layout import (
     geography_of,
 )
 from climann.data.shell import beside, copies_of_files, ncrename_variable, shown_path
-from climann.data.sources import source_files as recorded_files, source_names
+from climann.data.sources import files_text, source_files as recorded_files, source_names
 from climann.data.quantities import quantity_record
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
@@ -512,7 +512,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     time = dataset[names["time"]]
     values = time.values
     if len(values) and not hasattr(values[0], "calendar"):
-        where = ", ".join(Path(f).name for f in source_files) or "the data"
+        where = files_text(source_files) or "the data"
         source = source_files[0] if len(source_files) == 1 else None
         advice = None if source is None else climatology_months_advice(time, source)
         raise ClimannError(undecoded_time_message(time, where, source) + (f"; {advice}" if advice else ""))

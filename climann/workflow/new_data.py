@@ -565,7 +565,7 @@ def require_recorded_inputs(run: TrainedRun, dataset: xr.Dataset, files: Sequenc
 
     recorded = run.network.metadata.get("quantities") or {}
     target = run.config.data.target
-    where = ", ".join(Path(f).name for f in files) or "the data"
+    where = files_text(files) or "the data"
     for name in ([target] if with_target else []) + [p for p in run.config.data.predictors if p != target]:
         standard_name = (recorded.get(name) or {}).get("standard_name", "")
         if name not in dataset.data_vars and len(same_standard_name_variables(dataset, standard_name)) == 1:

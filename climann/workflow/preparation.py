@@ -188,7 +188,7 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
         value_totals = found()
     chosen = default_inputs(
         dataset, data.target, predictors=data.predictors, features=data.features,
-        where=", ".join(Path(f).name for f in data.paths) or "the data", mode=data.mode,
+        where=files_text(data.paths) or "the data", mode=data.mode,
         # a missing target is said by default_inputs, naming the variables there are
         training_steps=training_steps(config, dataset) if data.predictors is None and data.target in dataset.data_vars
         else None, value_totals=value_totals,
@@ -333,13 +333,13 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     # named by the user: those that are the target plus a constant are refused (a missing one is said later)
     named = (config.data.target, *(config.data.predictors or ()))
     # a NetCDF-4 VLEN or compound variable named is refused before any check reads it
-    refuse_user_type_variables(dataset, named, where=", ".join(Path(f).name for f in config.data.paths))
+    refuse_user_type_variables(dataset, named, where=files_text(config.data.paths))
     if data.split_files and config.data.predictors and all(name in dataset.data_vars for name in named):
         check_target_copies(config, dataset)  # the blocks are opened one by one: compared once together
     resolved = resolve_default_inputs(config, dataset)
     # components along a projected grid's axes against eastward/northward ones (break45c A2)
     warn_frame_mismatch(dataset, resolved.data.predictors or (), config.data.target, resolved.data.features or (),
-                        where=", ".join(Path(f).name for f in config.data.paths))
+                        where=files_text(config.data.paths))
     if again:
         return resolved, open_selected(resolved)
     if resolved is config:
@@ -347,7 +347,7 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     chosen = [name for name in resolved.data.predictors if name not in (data.predictors or ())]
     if chosen:
         files = tuple(dict.fromkeys(f for block in blocks for f in block))
-        warn_held_values(dataset, chosen, where=", ".join(Path(f).name for f in files),
+        warn_held_values(dataset, chosen, where=files_text(files),
                          file=files[0] if len(files) == 1 else None)  # and their valid ranges' tails
     return resolved, dataset
 
@@ -386,7 +386,7 @@ def _open_subset(
     before ``time_range`` for persistence and lags, as a run's own data do, see
     :func:`~climann.data.subset.select_time`; ``held_values``, ``target_copies``: see :func:`open_selected`)."""
     data = config.data
-    where = ", ".join(Path(f).name for f in files)
+    where = files_text(files)
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
     stations = {**(data.select or {}), **((select or {}) if new_data else {})}
     try:
@@ -859,7 +859,7 @@ def anomaly_climatologies(
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     train_steps = (split or split_for(config, layout)).time_masks["train"]
     fields = {name: on_grid(require_variable(dataset, name), dims, needs_time=True) for name in names}
-    where = ", ".join(Path(f).name for f in config.data.paths) or "the data"  # as the sample source says it
+    where = files_text(config.data.paths) or "the data"  # as the sample source says it
     held = held_dtypes(fields, dtype=config.model.dtype, where=where)
     return {name: monthly_climatology(field, train_steps, dtype=held[name]) for name, field in fields.items()}
 

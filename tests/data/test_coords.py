@@ -965,3 +965,77 @@ def test_the_way_out_of_a_moving_grid_never_overwrites_a_position_the_file_keeps
         assert "lat1" not in copy.variables and "lon1" not in copy.variables
         np.testing.assert_array_equal(copy["lat"].values, raw["lat"].values)
         np.testing.assert_array_equal(copy["lon"].values, raw["lon"].values)
+
+
+def _write_mod08(path, month: int, *, y_units: str | None = "none", x_values=None) -> np.ndarray:
+    """A MOD08_M3 month as netCDF-C reads the HDF-EOS file (break46c A4): dimensions 'YDim:mod08' and
+    'XDim:mod08', the geolocation YDim (59.5 to 0.5) and XDim (-29.5 to 59.5) on them with units
+    "none", the AOD packed in int16 (scale 0.001, _FillValue -9999); returns the AOD unpacked."""
+    import netCDF4
+
+    rng = np.random.default_rng(month)
+    latitude, longitude = np.arange(59.5, 0, -10.0), np.arange(-29.5, 60, 15.0) if x_values is None else x_values
+    packed = np.round((0.2 + 0.1 * rng.random((latitude.size, longitude.size))) / 0.001).astype("i2")
+    packed[rng.random(packed.shape) < 0.15] = -9999
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("YDim:mod08", latitude.size)
+        nc.createDimension("XDim:mod08", longitude.size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar = f"days since 2003-{month:02d}-01", "standard"
+        time[:] = [0]
+        for name, values, units in (("YDim", latitude, y_units), ("XDim", longitude, "none")):
+            axis = nc.createVariable(name, "f4", (f"{name}:mod08",))
+            axis[:] = values
+            axis.long_name = name
+            if units is not None:
+                axis.units = units
+        aod = nc.createVariable("AOD", "i2", ("time", "YDim:mod08", "XDim:mod08"), fill_value=np.int16(-9999))
+        aod.set_auto_maskandscale(False)
+        aod.scale_factor, aod.add_offset, aod.units = 0.001, 0.0, "none"
+        aod[:] = packed[None]
+    return np.where(packed == -9999, np.nan, packed * 0.001)
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO")
+@pytest.mark.parametrize("y_units", [pytest.param("none", id="units-none"), pytest.param(None, id="no-units")])
+def test_hdf_eos_axes_without_degrees_are_refused_with_the_ncatted_loop_that_reads_them(tmp_path, monkeypatch,
+                                                                                      y_units):
+    """break46c A4: MOD08_M3 as netCDF-C reads it (XDim/YDim on 'XDim:mod08'/'YDim:mod08', units "none") was
+    refused "no latitude coordinate found" with no way out; never read as degrees silently, it is refused
+    naming both axes, with the ncatted loop over the files that gives them degrees. Run as printed, the
+    copies open with YDim as latitude and XDim as longitude, their values the files', and the AOD unpacked."""
+    from climann.data.open import expand_paths
+
+    monkeypatch.chdir(tmp_path)
+    aod = np.stack([_write_mod08(tmp_path / f"MOD08_M3.A2003{month:02d}.061.nc", month, y_units=y_units)
+                    for month in (1, 2, 3)])
+    with pytest.raises(ClimannError) as refused:
+        find_coordinate(open_dataset(expand_paths(["MOD08_M3.A*.061.nc"]), variables=("AOD",)), "latitude")
+    message = str(refused.value)
+    assert message.startswith("no latitude coordinate read: 'YDim' (on 'YDim:mod08', 59.5 to 9.5, "
+                              f"{'units' if y_units else 'no units'}"), message
+    loop = re.search(r"(mkdir -p degrees && for f in \S+; do ncatted -a units,YDim,o,c,degrees_north -a "
+                     r"units,XDim,o,c,degrees_east \"\$f\" degrees/\"\$\{f##\*/\}\"; done) \(a copy of each of its 3 "
+                     r"files in a new folder\), then give --data ('degrees/\*\.nc') in place", message)
+    assert loop, message
+    subprocess.run(["bash", "-c", loop.group(1)], check=True, cwd=tmp_path, capture_output=True,
+                   env={**os.environ, "PATH": shell_path()})
+    opened = open_dataset(expand_paths(shlex.split(loop.group(2))), variables=("AOD",))
+    assert find_coordinate(opened, "latitude") == "YDim" and find_coordinate(opened, "longitude") == "XDim"
+    np.testing.assert_array_equal(opened["YDim"].values, np.arange(59.5, 0, -10.0))
+    np.testing.assert_array_equal(opened["XDim"].values, np.arange(-29.5, 60, 15.0))
+    np.testing.assert_allclose(opened["AOD"].transpose(..., "YDim", "XDim").values, aod, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("y_units", "x_values"), [
+    pytest.param("km", None, id="y-in-km"),
+    pytest.param("none", np.arange(100.0, 460, 60.0), id="x-beyond-360"),
+])
+def test_axes_named_like_hdf_eos_but_not_degrees_get_no_degrees_advice(tmp_path, y_units, x_values):
+    """An XDim/YDim in km, or beyond a longitude's range, are no latitude and longitude: no ncatted that
+    calls them degrees."""
+    _write_mod08(tmp_path / "a.nc", 1, y_units=y_units, x_values=x_values)
+    with pytest.raises(ClimannError) as refused:
+        find_coordinate(open_dataset([tmp_path / "a.nc"], variables=("AOD",)), "latitude")
+    assert "named and valued like" not in str(refused.value)

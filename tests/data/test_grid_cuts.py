@@ -136,14 +136,14 @@ def _yearly_files_on_another_grid(folder):
                            "lon": axis("lon", np.arange(7) * 5, "longitude")}).to_netcdf(folder / f"pr_{2000 + year}.nc")
 
 
-@pytest.mark.parametrize("tool", [pytest.param("cdo", id="cdo-remapbil"), pytest.param("python", id="xarray-interp")])
+@pytest.mark.parametrize("tool", [pytest.param("cdo", id="cdo-remapcon"), pytest.param("python", id="xarray-interp")])
 def test_the_interpolation_of_yearly_files_on_another_grid_copies_each_and_the_copies_train(tmp_path, monkeypatch,
                                                                                             tool):
     """fix45b: tas.nc beside pr_2000.nc … pr_2002.nc on a 5° grid was told to interpolate pr_2000.nc alone (its copy
     given, the other two were refused again), and the xarray line wrote the copy's name itself (half a file left
     where it failed). Each line is a loop over the three files into a new folder, the xarray one writing OUT.part
-    then renaming it; run as printed, the copies hold xarray's interp of each file onto tas.nc's grid, and open
-    with tas.nc."""
+    then renaming it; run as printed, the copies hold xarray's interp of each file onto tas.nc's grid (cdo's:
+    a conservative remapping onto its larger cells, by hand, break46c A3), and open with tas.nc."""
     import re
     import shutil
     import subprocess
@@ -160,8 +160,9 @@ def test_the_interpolation_of_yearly_files_on_another_grid_copies_each_and_the_c
     with pytest.raises(ClimannError) as refused:
         open_dataset(files, grid_of="tas", variables=("tas", "pr"))
     message = str(refused.value)
-    assert "interpolate pr_2000.nc, pr_2001.nc and 1 more file bilinearly onto tas.nc's grid" in message
-    loops = dict(re.findall(r"(mkdir -p regridded && for f in pr_2000\.nc pr_2001\.nc pr_2002\.nc; do (\w+) .*?; done)"
+    assert "interpolate pr_2000.nc, pr_2001.nc and 1 more file conservatively (an area-weighted average of the " \
+        "cells each new cell covers) onto tas.nc's grid" in message
+    loops = dict(re.findall(r"(mkdir -p regridded && for f in pr_200\*\.nc; do (\w+) .*?; done)"
                             r" \(a copy of each of its 3 files in a new folder\), then give --data 'regridded/\*\.nc'",
                             message))
     loops = {name: loop for loop, name in loops.items()}
@@ -172,9 +173,15 @@ def test_the_interpolation_of_yearly_files_on_another_grid_copies_each_and_the_c
                    env={**__import__("os").environ, "PATH": shell_path()})
     assert sorted(path.name for path in (tmp_path / "regridded").iterdir()) == ["pr_2000.nc", "pr_2001.nc",
                                                                               "pr_2002.nc"]
+    def regridded(path, grid):
+        with xr.open_dataset(path) as own:
+            if tool == "python":
+                return own["pr"].interp(lat=grid["lat"], lon=grid["lon"]).values
+            return np.stack([conservative_remap(month, own["lat"].values, own["lon"].values, grid["lat"].values,
+                                                grid["lon"].values) for month in own["pr"].values])
+
     with xr.open_dataset(tmp_path / "tas.nc") as grid:
-        expected = np.concatenate([xr.open_dataset(path)["pr"].interp(lat=grid["lat"], lon=grid["lon"]).values
-                                   for path in files[1:]])
+        expected = np.concatenate([regridded(path, grid) for path in files[1:]])
     opened = open_dataset([files[0], *sorted((tmp_path / "regridded").iterdir())], grid_of="tas",
                           variables=("tas", "pr"))
     np.testing.assert_allclose(opened["pr"].values, expected, rtol=1e-6)
@@ -229,3 +236,115 @@ def test_a_cut_whose_rows_were_numbered_afresh_gets_no_cut_by_index_values(tmp_p
         open_dataset([data, areas])
     assert "ncks -d j" not in str(refused.value)
     assert "cell areas are not interpolated" in str(refused.value)
+
+
+def _edges(centres: np.ndarray) -> np.ndarray:
+    """Cell edges halfway between ascending centres, the outer ones as far out as the inner."""
+    middle = (centres[1:] + centres[:-1]) / 2
+    return np.concatenate([[2 * centres[0] - middle[0]], middle, [2 * centres[-1] - middle[-1]]])
+
+
+def _overlaps(source: np.ndarray, destination: np.ndarray) -> np.ndarray:
+    """(k, n) lengths of the intervals between ascending ``destination`` edges (k + 1) that fall in
+    those between ``source`` edges (n + 1)."""
+    low = np.maximum(destination[:-1, None], source[None, :-1])
+    high = np.minimum(destination[1:, None], source[None, 1:])
+    return np.clip(high - low, 0.0, None)
+
+
+def conservative_remap(values: np.ndarray, lat: np.ndarray, lon: np.ndarray, new_lat: np.ndarray,
+                       new_lon: np.ndarray) -> np.ndarray:
+    """First-order conservative remapping of ``values`` (lat, lon) on a regular latitude-longitude
+    grid onto another, by hand: each new cell the mean of the valid old values weighted by the
+    area they share (the sine of latitude times longitude between cell edges), missing where it
+    shares no area with a valid value (Jones 1999; CDO's remapcon normalised by the valid area).
+    Axes in any order."""
+    lat_order, lon_order = np.argsort(lat), np.argsort(lon)
+    new_lat_order, new_lon_order = np.argsort(new_lat), np.argsort(new_lon)
+    sines = [np.sin(np.radians(np.clip(_edges(np.sort(axis)), -90, 90))) for axis in (lat, new_lat)]
+    lat_weights = _overlaps(*sines)
+    lon_weights = _overlaps(_edges(np.sort(lon)), _edges(np.sort(new_lon)))
+    ordered = values[np.ix_(lat_order, lon_order)]
+    valid = np.isfinite(ordered)
+    total = lat_weights @ np.where(valid, ordered, 0.0) @ lon_weights.T
+    area = lat_weights @ valid.astype(float) @ lon_weights.T
+    remapped = np.where(area > 0, total / np.where(area > 0, area, 1.0), np.nan)
+    out = np.empty_like(remapped)
+    out[np.ix_(new_lat_order, new_lon_order)] = remapped
+    return out
+
+
+def _target_and_finer_predictor_files(folder):
+    """As MODIS MOD08_M3 beside MERRA-2 (break46c A1, A3): the target ``aod`` in MOD08_*.nc, a month each
+    on a 2° grid (latitude descending, 15 % of the values missing), the predictor ``tau`` in
+    MERRA2_*.nc4 on a grid of 1°×1.25° cells over it, with a few values missing."""
+    import pandas as pd
+
+    rng = np.random.default_rng(46)
+    time = pd.date_range("2003-01-01", periods=24, freq="MS")
+    lat, lon = np.arange(19.0, 0, -2.0), np.arange(-9.0, 10, 2.0)
+    fine_lat, fine_lon = np.arange(0.0, 20.01, 1.0), np.arange(-10.0, 10.01, 1.25)
+    degrees = {"lat": {"units": "degrees_north"}, "lon": {"units": "degrees_east"}}
+    for step, when in enumerate(time):
+        aod = 0.2 + 0.1 * rng.random((1, lat.size, lon.size))
+        aod[rng.random(aod.shape) < 0.15] = np.nan
+        xr.Dataset({"aod": (("time", "lat", "lon"), aod, {"units": "1"})},
+                   coords={"time": [when], "lat": ("lat", lat, degrees["lat"]), "lon": ("lon", lon, degrees["lon"])}
+                   ).to_netcdf(folder / f"MOD08_M3.A{when:%Y%j}.061.nc")
+        tau = 0.3 + 0.1 * rng.random((1, fine_lat.size, fine_lon.size))
+        tau[rng.random(tau.shape) < 0.02] = np.nan
+        tau[0][np.ix_(fine_lat >= 14.5, fine_lon <= -4)] = np.nan  # a corner without values: whole cells missing
+        xr.Dataset({"tau": (("time", "lat", "lon"), tau, {"units": "1"})},
+                   coords={"time": [when], "lat": ("lat", fine_lat, degrees["lat"]),
+                           "lon": ("lon", fine_lon, degrees["lon"])}
+                   ).to_netcdf(folder / f"MERRA2_300.{when:%Y%m}.nc4")
+
+
+def _ran(command: str, folder) -> None:
+    import os
+    import subprocess
+
+    from tests.fresh_python import shell_path
+
+    subprocess.run(["bash", "-c", command], check=True, cwd=folder, capture_output=True,
+                   env={**os.environ, "PATH": shell_path()})
+
+
+@pytest.mark.skipif(__import__("shutil").which("cdo") is None, reason="needs cdo")
+def test_a_finer_predictor_is_averaged_conservatively_and_the_advised_data_keeps_the_target(tmp_path, monkeypatch):
+    """break46c A1, A3: a target on 2° cells beside a predictor on 1°×1.25° cells in one folder.
+    The refusal averages every predictor file conservatively (cdo remapcon, not remapbil, which samples
+    the finer cells) into a folder of its own, and its --data keeps the target's files (given
+    'regridded/*.nc4' alone, the target was gone). Run as printed: the copies equal a conservative
+    remapping by hand (numpy), missing exactly where it is, and the advised --data opens both."""
+    import re
+    import shlex
+
+    from climann.data.open import expand_paths, open_dataset
+    from climann.errors import ClimannError
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "aod"
+    folder.mkdir()
+    _target_and_finer_predictor_files(folder)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(expand_paths(["aod/*"]), grid_of="aod", variables=("aod", "tau"))
+    message = str(refused.value)
+    assert "conservatively" in message and "remapbil" not in message, message
+    loop = re.search(r"(mkdir -p aod/regridded && for f in aod/\*\.nc4; do cdo remapcon,\S+ .*?; done)", message)
+    data = re.search(r"then give (--data '[^']+') in place of the originals, with the other files of aod given as "
+                     r"before \((--data '[^']+')\)", message)
+    assert loop and data, message
+    _ran(loop.group(1), tmp_path)
+    advised = shlex.split(f"{data.group(1)} {data.group(2)}")[1::2]
+    assert advised == ["aod/regridded/*.nc4", "aod/MOD08_M3.*.061.nc"]
+    opened = open_dataset(expand_paths(advised), grid_of="aod", variables=("aod", "tau"))
+    with xr.open_dataset(folder / "MOD08_M3.A2003001.061.nc") as target, \
+            xr.open_mfdataset(sorted(folder.glob("MERRA2_*.nc4"))) as fine:
+        expected = np.stack([conservative_remap(fine["tau"].values[step], fine["lat"].values, fine["lon"].values,
+                                                target["lat"].values, target["lon"].values) for step in range(24)])
+    held = opened["tau"].transpose("time", "lat", "lon").sel(lat=target["lat"].values).values
+    np.testing.assert_array_equal(np.isnan(held), np.isnan(expected))
+    np.testing.assert_allclose(held, expected, rtol=1e-5)
+    assert np.isnan(held).mean() == pytest.approx(np.isnan(expected).mean()) and np.isnan(expected).mean() > 0.03
+    assert opened["aod"].shape == (24, 10, 10)

@@ -1464,3 +1464,28 @@ def test_lead_times_that_fill_the_gaps_between_starts_are_said_to_be_thinned_by_
                                  "valid_time": (("time", "step"), valid, {"standard_name": "time"})})
     note = interleaved_leads(dataset, "step")
     assert (note is None) if said is None else (said in note)
+
+
+def test_files_left_out_on_another_grid_are_given_train_s_advice_for_either_target(tmp_path, monkeypatch):
+    """break46c A3: beside MERRA-2-like predictor files, info proposed to interpolate the first of the
+    target's files bilinearly onto their finer grid, its copy beside it (taken with the original next
+    time), where train averages the predictor's files onto the target's grid. A run's files are put on
+    its target's grid, which info does not know: it gives train's own advice for a target above and
+    for one of the files left out, each a loop over every file of the grid into a folder of its own."""
+    from climann.data.open import expand_paths
+    from tests.data.test_grid_cuts import _target_and_finer_predictor_files
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "aod").mkdir()
+    _target_and_finer_predictor_files(tmp_path / "aod")
+    report = " ".join(unwrapped_report(describe(["aod/*"])).split())
+    trains = {}
+    for target in ("aod", "tau"):
+        with pytest.raises(ClimannError) as refused:
+            open_dataset(expand_paths(["aod/*"]), grid_of=target, variables=("aod", "tau"))
+        trains[target] = str(refused.value).split("; ", 1)[1]
+    assert f"for a target of the files above, {trains['tau']}; for a target of the files left out, " \
+        f"{trains['aod']}" in report, report
+    assert "for f in aod/*.nc4; do cdo remapcon," in trains["aod"] and "for f in aod/*.nc; do cdo remapbil," in \
+        trains["tau"]
+    assert "_regridded.nc" not in report

@@ -214,7 +214,7 @@ def test_months_on_a_valid_time_axis_beside_another_grid_are_not_the_same_times(
     said = str(refused.value)
     assert "two scenarios" not in said
     assert re.search(r"different grids: latitude has 4 values in cams_201901\.nc and 6 in era5_blh_201901\.nc", said)
-    assert "cdo remapbil" in said
+    assert "cdo remapcon" in said  # onto the 4 latitudes of the target, from 6: an average (break46c A3)
 
 
 def test_an_unknown_calendar_is_named(tmp_path):
@@ -2131,3 +2131,33 @@ def test_every_name_clash_of_index_files_is_told_at_once_with_renames_that_work(
     import glob as globbing
 
     assert [Path(path).name for path in globbing.glob(pattern)] == ["GHCND_TXx_1951-2010_RegularGrid.nc"]
+
+
+def test_a_variable_at_the_same_times_on_two_grids_is_told_as_an_interpolated_copy(tmp_path):
+    """break46c A3: a target's file beside its copy interpolated onto the predictors' grid (written into the
+    same folder, taken with it by the glob) was refused as "two scenarios?", with a rename as the way out."""
+    grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    grid_dataset(n_lat=6)[["tas"]].to_netcdf(tmp_path / "tas_regridded.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(expand_paths([tmp_path]))
+    message = str(refused.value)
+    assert message.startswith("'tas' is in both tas.nc and tas_regridded.nc at the same times, on different grids "
+                              "(lat: 4, lon: 6 and lat: 6, lon: 6): one interpolated from the other? If so, give the "
+                              "interpolated file in place of its original"), message
+    assert "two scenarios?" not in message
+
+
+def test_many_files_left_out_on_another_grid_are_named_by_three_and_the_count(tmp_path, caplog):
+    """break46c A5, the same kind: 72 MERRA-2 files left out beside MODIS's target were all named in one warning."""
+    import logging
+
+    grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "a_tas.nc")
+    whole = grid_dataset(n_lat=6, n_years=6)[["pred"]]
+    for year in sorted(set(whole.time.dt.year.values)):
+        whole.sel(time=whole.time.dt.year == year).to_netcdf(tmp_path / f"pred_{year}.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(expand_paths([tmp_path]), grid_of="tas")
+    assert set(opened.data_vars) == {"tas"}
+    names = sorted(path.name for path in tmp_path.glob("pred_*.nc"))
+    assert f"): {', '.join(names[:3])} and 3 more files; the predictors chosen" in caplog.text, caplog.text
+    assert names[3] not in caplog.text.split("; the predictors chosen")[0]

@@ -1864,3 +1864,22 @@ def test_named_predictors_are_compared_with_the_target_in_the_one_read_of_their_
     said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("predictor 'adt'")]
     assert said == [f"predictor 'adt' holds the target 'sla': {copy_text(alone['adt'])}; its skill is sla rebuilt, "
                     "not predicted, unless that is what you mean to test"]
+
+
+@pytest.mark.parametrize("predictors", [pytest.param(None, id="predictors-chosen"), pytest.param(["pred"], id="named")])
+def test_a_target_in_none_of_many_files_names_a_few_and_the_count(tmp_path, predictors):
+    """The refusal of a target none of 72 monthly files holds named every file, one line of 3 kB
+    (break46c A5): the first two (of the files sorted, as read) and how many more."""
+    whole = grid_dataset(n_years=6)
+    years = sorted(set(whole.time.dt.year.values))
+    files = []
+    for year in years:
+        files.append(tmp_path / f"pred_{year}.nc")
+        whole.sel(time=whole.time.dt.year == year).drop_vars("tas").to_netcdf(files[-1])
+    config = build_config({"data": {"paths": [str(tmp_path / "pred_*.nc")], "target": "tas",
+                                    "predictors": predictors, "features": ["lat"]}})
+    with pytest.raises(ClimannError) as raised:
+        prepare_data(resolve_inputs(config))
+    message = str(raised.value)
+    assert f"not in {files[0].name}, {files[1].name} and {len(files) - 2} more files;" in message, message
+    assert not any(file.name in message for file in files[2:])
