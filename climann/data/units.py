@@ -2214,11 +2214,15 @@ def _cell_lengths(
     bounds = None if time_bounds is None else np.asarray(time_bounds.values)
     lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
     if dim is not None and bounds is None and _accumulated_by_a_forecast_model(variable):
+        from climann.data.grib_conversions import daily_statistics_words
+
         grib = dim
+        # the file's name or the variable's attributes may say ERA5's daily statistics (its global ones are not here)
+        product = daily_statistics_words(variable.attrs, {}, str(variable.encoding.get("source", "")))
         if _grib_accumulation_cells(variable, grib, "IN.nc OUT.nc") is not None:
             raise ClimannError(on_copies(lambda files: (
                 f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
-                f"over it (time: sum), but {_grib_accumulation_cells(variable, grib, files)}")))
+                f"over it (time: sum), but {_grib_accumulation_cells(variable, grib, files, product=product)}")))
     if lengths is None:
         raise ClimannError(on_copies(lambda files: (
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
