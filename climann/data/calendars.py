@@ -415,7 +415,9 @@ def _blocks_refusal(series: _FileCalendar, dated: Sequence[_FileCalendar],
     align = ", align_on=..." if "360_day" in {series.calendar, *(info.calendar for _, info in converted)} else ""
     names = " and ".join(name for name, _ in converted)
     whose = f"the {names} block's" if len(converted) == 1 else f"the {names} blocks'"
-    listed = ", ".join(f"{info.label} {info.said}" for info in dated)
+    # a calendar under another of its names said so (break46a A5: 365_day and noleap read as two calendars)
+    listed = ", ".join(f"{info.label} {info.said}" + (f" (= {info.calendar})" if info.said != info.calendar else "")
+                       for info in dated)
     return ClimannError(
         f"the split blocks are in different calendars: {listed}; predictions.nc has one time axis in one "
         f"calendar and the climatology is the train block's, per calendar month or day of its year: convert "

@@ -27,7 +27,8 @@ from collections.abc import Mapping
 
 from climann.data.cell_methods import time_cell_method
 
-__all__ = ["ACCUMULATED_PARAMETERS", "GRIB_HISTORY", "converted_accumulation", "grib_history_words"]
+__all__ = ["ACCUMULATED_PARAMETERS", "DAILY_STATISTICS", "GRIB_HISTORY", "converted_accumulation",
+           "daily_statistics_words", "grib_history_words"]
 
 #: ECMWF's accumulated parameters: short name → (long name, GRIB 1 code of table 128 or None).
 ACCUMULATED_PARAMETERS: dict[str, tuple[str, int | None]] = {
@@ -128,3 +129,30 @@ def _code_name(attrs: Mapping[str, object]) -> str | None:
     except (TypeError, ValueError):
         return None
     return _CODES.get(code) if table == 128 else None
+
+
+#: Words that name ERA5's post-processed daily statistics of the Climate Data Store (the catalogue
+#: entries ``derived-era5-single-levels-daily-statistics`` …, their statistics ``daily_mean``,
+#: ``daily_maximum``, ``daily_minimum``, ``daily_sum``, computed by earthkit-transforms'
+#: ``daily_reduce``): in a file's name, its global attributes or the variable's. Their daily sum
+#: stamped D 00 UTC is over D 00–24 UTC, the hourly totals (each over the hour before its stamp)
+#: shifted by one hour for it (ECMWF, "ERA5 family post-processed daily statistics documentation",
+#: https://confluence.ecmwf.int/display/CKB/ERA5+family+post-processed+daily+statistics+documentation).
+DAILY_STATISTICS = re.compile(r"daily[-_ ](?:sum|mean|maximum|minimum|max|min|statistics?)\b|\bdaily_reduce\b|"
+                              r"derived-era5-[a-z-]*daily", re.IGNORECASE)
+
+
+def daily_statistics_words(attrs: Mapping[str, object], file_attrs: Mapping[str, object], source: str = "") -> str:
+    """The words that say a variable comes from ERA5's post-processed daily statistics
+    (:data:`DAILY_STATISTICS`), in the file's name ``source``, its global attributes
+    ``file_attrs`` or the variable's ``attrs``; "" when none does.
+
+    Examples
+    --------
+    >>> daily_statistics_words({}, {"history": "daily statistic: daily_sum (tp)"})
+    'daily statistic'
+    >>> daily_statistics_words({}, {}, "tp_stream-oper_daily-sum.nc"), daily_statistics_words({}, {}, "tp.nc")
+    ('daily-sum', '')
+    """
+    texts = [source.rsplit("/", 1)[-1], *map(str, file_attrs.values()), *map(str, attrs.values())]
+    return next((found.group(0) for text in texts if (found := DAILY_STATISTICS.search(text))), "")

@@ -2050,18 +2050,22 @@ def concat_blocks(
         f"the {name} block" for name in names]
     parts = one_time_name(parts, [source.split(", ")[0] for source in sources] if sources else labels)
     parts = one_grid_name(parts, [source.split(", ")[0] for source in sources] if sources else labels)
-    # Blocks in different calendars (observations for training, a model for testing): one, or refused.
-    parts = blocks_in_one_calendar(parts, names, labels)
+    # Blocks in different calendars (observations for training, a model for testing): one, or refused, the
+    # blocks' other grids named in the same line (break46a A5: told only once the calendars were fixed)
+    try:
+        parts = blocks_in_one_calendar(parts, names, labels)
+    except ClimannError as refusal:
+        grids = _blocks_grid_refusal(parts, names, labels, find_coordinate(parts[0], "time"))
+        if grids is None:
+            raise
+        raise ClimannError(f"{refusal}; and {grids}") from None
     time_name = find_coordinate(parts[0], "time")
+    if (grids := _blocks_grid_refusal(parts, names, labels, time_name)) is not None:
+        raise ClimannError(grids)
     reference = grid_coordinates(parts[0])
     aligned = [parts[0]]
     for part, label in zip(parts[1:], labels[1:]):
         part = _in_reference_order(part, reference)
-        own = grid_coordinates(part)
-        mismatch = grid_mismatch(reference, own, labels=(labels[0], label))
-        if mismatch:
-            said = _cells_mismatch(reference, own, labels=(labels[0], label)) or mismatch
-            raise ClimannError(_blocks_at_places(parts, names, time_name) or _different_grids("split blocks", said))
         aligned.append(on_reference_grid(part, reference, labels=(labels[0], label)))
     parts = on_common_time_cells(aligned, labels)
     # a predictor's own-series lag made in some blocks only (where it holds a step the block's target
@@ -2094,6 +2098,22 @@ def concat_blocks(
                   and (times := _blocks_file_steps(parts, name)) is not None and len(times) == len(holders[name])}
     return with_source_files(combined, holders, times=held_times).assign_coords(
         {SPLIT_BLOCK_COORDINATE: (time_name, labels), SPLIT_SERIES_COORDINATE: (time_name, series)})
+
+
+def _blocks_grid_refusal(parts: Sequence[xr.Dataset], names: Sequence[str], labels: Sequence[str],
+                         time_name: str | None) -> str | None:
+    """The refusal of split blocks on other grids than the first block's (each aligned by value
+    first, :func:`_in_reference_order`), naming the largest difference and both blocks' files,
+    or their places when each is one place (:func:`_blocks_at_places`); None when every block is
+    on the first's grid."""
+    reference = grid_coordinates(parts[0])
+    for part, label in zip(parts[1:], labels[1:]):
+        own = grid_coordinates(_in_reference_order(part, reference))
+        mismatch = grid_mismatch(reference, own, labels=(labels[0], label))
+        if mismatch:
+            said = _cells_mismatch(reference, own, labels=(labels[0], label)) or mismatch
+            return _blocks_at_places(parts, names, time_name) or _different_grids("split blocks", said)
+    return None
 
 
 def _series_names(parts: Sequence[xr.Dataset], names: Sequence[str], time_name: str) -> list[str]:

@@ -110,19 +110,28 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time", 
 #: of its edges; periods the data do not cover whole are left out: by their cells, else by their
 #: stamps, a period holding fewer than its length over their median spacing (a month of 31 daily
 #: means has 31, stamped at 00:00 or at noon; fix46c: the first month of noon stamps, opening after
-#: its start, was left out).
+#: its start, was left out). A time variable on a dimension of another name (WRF's ``XTIME`` on
+#: ``Time``) is made the dimension first; coordinates on time (WRF's ``XLAT(Time, …)``) are averaged
+#: with the data and kept as coordinates, text on time (WRF's ``Times``) left out (break46a A2:
+#: ``resample({'XTIME': 'D'})`` of a wrfout file ended in a KeyError). Values are summed in float64
+#: and written in their own type: a float32 mean of 24 equal latitudes was 1e-5 degrees off them.
 _PYTHON_CALENDAR_RESAMPLE = (
     'import sys,numpy as np,xarray as xr;i,o,f,t=sys.argv[1:5];'
-    'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
+    'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));'
+    'd=d if t in d.dims else d.swap_dims({d[t].dims[0]:t});e=d[t].encoding;'
     'b=d[t].attrs.get("bounds");c=d[b].values if b in d.variables else None;'
     'd=d.drop_vars([b] if c is not None else []);v=d[t].values;w=sorted(np.diff(v))[(len(v)-2)//2] if len(v)>1 '
     'else v[0]-v[0];lo,hi=(c.min(),c.max()) if c is not None else (v.min(),v.max()+w);'
     'd=d.assign_coords({t:d[t].copy(data=d[t].values if c is None else c.min(1)+(c.max(1)-c.min(1))/2)});'
-    'm=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:f}).mean(keep_attrs=True);s=m[t].values;'
+    'p=[q for q in d.coords if q!=t and t in d[q].dims];d=d.reset_coords(p);'
+    'n=[q for q in d.data_vars if t in d[q].dims and d[q].dtype.kind in "biuf"];r={q:d[q].dtype for q in n};'
+    'd=d.assign({q:d[q].astype("f8") for q in n if r[q].kind=="f"});'
+    'm=d[n].resample({t:f}).mean(keep_attrs=True);m=m.assign({q:m[q].astype(r[q]) for q in n if r[q].kind=="f"});'
+    's=m[t].values;'
     'g=xr.date_range(s[0],periods=len(s)+1,freq=f,calendar=s[0].calendar,use_cftime=True).values;'
     'k=(g[:-1]>=lo)&(g[1:]<=hi) if c is not None or len(v)<2 else d[t].copy(data=np.ones(len(v))).resample({t:f})'
     '.sum().values>=[round((y-x)/w) for x,y in zip(g[:-1],g[1:])];m=m.isel({t:k});s,g=g[:-1][k],g[1:][k];'
-    'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s})]);m[t+"_bnds"]=((t,"bnds"),np.stack([s,g],1));'
+    'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s})]).set_coords(p);m[t+"_bnds"]=((t,"bnds"),np.stack([s,g],1));'
     'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
     'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
     'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;m.to_netcdf(o)'
@@ -130,7 +139,7 @@ _PYTHON_CALENDAR_RESAMPLE = (
 
 
 def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str, time: str = "time", *,
-                              statistic: str = "mean", sums: Sequence[str] = ()) -> str:
+                              statistic: str = "mean", sums: Sequence[str] = (), files: str | None = None) -> str:
     """The shell line that writes beside ``path`` the means (or sums) of its time-varying
     variables over calendar periods (seasons, months, years), with CF bounds of the periods' edges.
     Variables on other dimensions too are kept on them (a CF station file's ``runoff(time, id)``
@@ -146,7 +155,8 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
     name : str
         The periods' name in the copy's file name (``"seasonal"``).
     time : str
-        The name of the time dimension in the file.
+        The name of the time variable in the file: its dimension, or a variable on a dimension of
+        another name (WRF's ``XTIME`` on ``Time``), made the dimension in the copy.
     statistic : {"mean", "sum", "max", "min"}
         What each period's value is of its steps': totals (``time: sum``) are summed, maxima
         (``time: maximum``) and minima give their extreme. A sum over a period with a missing
@@ -156,6 +166,8 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         With ``statistic="mean"``: the variables summed (the totals of a file of totals and
         means, a station's ``pr`` beside its ``tas``), the others averaged, in the one copy
         (fix45c: a station file CDO does not read was advised two ``cdo`` lines).
+    files : str, optional
+        ``IN OUT`` as shell words (a loop's ``"$f" …``) in place of ``path`` and its copy.
 
     Returns
     -------
@@ -184,11 +196,12 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
     summed = ""
     if sums and statistic == "mean":  # each variable by its own statistic: the totals summed, the rest averaged
         script = _PYTHON_CALENDAR_RESAMPLE.replace(
-            "m=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:f}).mean(keep_attrs=True);",
+            "m=d[n].resample({t:f}).mean(keep_attrs=True);",
             'a=sys.argv[5].split(",");m=xr.merge([getattr(d[[v]].resample({t:f}),"sum" if v in a else "mean")'
-            '(keep_attrs=True,skipna=v not in a) for v in d.data_vars if t in d[v].dims],compat="override");')
+            '(keep_attrs=True,skipna=v not in a) for v in n],compat="override");')
         summed = f" {shlex.quote(','.join(sums))}"
-    return (f"python -c {shlex.quote(script)} {input_and_copy(path, name)} "
+    files = input_and_copy(path, name) if files is None else files
+    return (f"python -c {shlex.quote(script)} {files} "
             f"{shlex.quote(frequency)} {shlex.quote(time)}{summed}")
 
 

@@ -38,9 +38,11 @@ axis of any file (:func:`running_total_reason`, :func:`planned_running_totals`):
 Such a variable is refused (:func:`refuse_running_totals`), as target or predictor, with the
 line that writes the amount of each step, per file: each ``wrfout`` file continues its
 simulation's total or begins a new one (a restart run continues it; a new initialisation
-restarts it at 0), so consecutive totals are only differenced within a file, and the first step
-of each file, with no step before it there, is left out. A step where the total falls within a
-file (a total since 1 January at each 1 January) is left missing, as across files
+restarts it at 0), so consecutive totals are differenced within a file, and a file's first step
+from the last of the file before it only when both say they are of one simulation (WRF's
+``SIMULATION_START_DATE``) and it ends one step before (break46a A6: ten daily files of one run
+lost the 23-24 UTC hour of each day); else it is left out, with no step before it there. A step
+where the total falls within a file (a total since 1 January at each 1 January) is left missing, as across files
 (:data:`RESTART_RULE`). The copies get CF time bounds
 [previous time, time] and ``cell_methods = "time: sum"``: the amounts are paired with other
 data by the step they fall in. A total whose words date its start within each year (growing
@@ -599,14 +601,26 @@ def yearly_restart_date(dataset: xr.Dataset, variable: xr.DataArray, counts: np.
 
 
 #: The Python (xarray) that writes the amount of each step of one file: ``python -c SCRIPT IN
-#: OUT``. ``{names}`` the totals, ``{time}`` the file's time variable; the first step, with no
-#: step before it in the file, is left out; a fall (a restart: a new simulation, a total "since 1
-#: January" at each 1 January) is left missing (:data:`RESTART_RULE`); the time gets CF bounds
-#: [previous, own] (in its units as stored), the amounts ``cell_methods = "time: sum"``.
+#: OUT [PREVIOUS]``. ``{names}`` the totals, ``{time}`` the file's time variable; the first step is
+#: the difference from the last of PREVIOUS (the file before it in the loop) when that file
+#: continues the same simulation (WRF's global ``SIMULATION_START_DATE`` the same in both, the
+#: time in the same units, its last step one step before IN's first: break46a A6, ten daily
+#: wrfout files of one run lost the 23-24 UTC hour of each day), else left out, with no step before
+#: it; a fall (a restart: a new simulation, a total "since 1 January" at each 1 January) is left
+#: missing (:data:`RESTART_RULE`); the time gets CF bounds [previous, own] (in its units as
+#: stored), the amounts ``cell_methods = "time: sum"``.
 _PYTHON_STEP_AMOUNTS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=False);"
-    "n={names!r};t=d[{time!r}];s=t.dims[0];o=d.isel({{s:slice(1,None)}});{whole}"
-    "a=xr.Dataset({{v:W(v) for v in n}}).diff(s);g={signed!r};"
+    "n={names!r};t=d[{time!r}];s=t.dims[0];{whole}"
+    "p=(sys.argv[3:] or [''])[0];P=xr.open_dataset(p,decode_times=False) if p else None;"
+    "r=str(d.attrs.get('SIMULATION_START_DATE','')).strip();"
+    "c=P is not None and r!='' and str(P.attrs.get('SIMULATION_START_DATE','')).strip()==r and {time!r} in P.variables "
+    "and P[{time!r}].attrs.get('units')==t.attrs.get('units') and t.size>1 and P.sizes.get(s,0)>0 "
+    "and bool(np.isclose(P[{time!r}].values[-1]+t.values[1]-t.values[0],t.values[0]));"
+    "o=d.isel({{s:slice(0 if c else 1,None)}});"
+    "q=[x for x in [*n,*('I_'+v for v in n)] if x in d.variables and (not c or x in P.variables)];"
+    "d=xr.concat([P[q].isel({{s:[-1]}}),d[q]],s,coords='minimal',compat='override',join='override') if c else d;"
+    "t=d[{time!r}];a=xr.Dataset({{v:W(v) for v in n}}).diff(s);g={signed!r};"
     "o=o.assign({{v:(a[v] if v in g else a[v].where(a[v]>=0)).astype(np.result_type(d[v].dtype,'f4'))"
     ".assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t.values[:-1],t.values[1:]],-1));"
@@ -662,8 +676,9 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
     """The shell command that writes, into a new folder beside each folder of ``files``
     (``step_amounts``, :func:`~climann.data.shell.new_folder`), a copy of each file whose
     totals ``names`` are the amounts of each step (:data:`_PYTHON_STEP_AMOUNTS`: differences of
-    consecutive totals within the file, a fall left missing: :data:`RESTART_RULE`), and the
-    ``--data`` that takes the copies.
+    consecutive totals within the file, and from the file before it in the loop when it continues
+    that file's simulation; a fall left missing: :data:`RESTART_RULE`), and the ``--data`` that
+    takes the copies.
 
     Parameters
     ----------
@@ -684,7 +699,7 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
         The command (one line: a loop over several files) and the ``--data`` argument.
     """
     script = _script(_PYTHON_STEP_AMOUNTS, names, time, buckets=buckets)
-    return python_copies_by_folder(script, files, "step_amounts")
+    return python_copies_by_folder(script, files, "step_amounts", previous=True)
 
 
 #: The Python that writes the amounts of each step of files of one step each: ``python -c SCRIPT
@@ -947,10 +962,13 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
                 f"variables)")
     command, data = step_amounts_command(files, names, time_name, buckets=buckets)
     given = f"the file {shown_path(files[0])}" if len(files) == 1 else "the files given"
-    across = ("files are not differenced across" if seasonal else
-              "a file continues its simulation's total or begins a new one at 0, so files are not differenced across")
+    across = ("files are not differenced across; the first step of each file, with no step before it there, is "
+              "left out" if seasonal else
+              "a file continues its simulation's total or begins a new one at 0: a file's first step is differenced "
+              "from the file before it when both say the same SIMULATION_START_DATE and it ends one step before, "
+              "else left out, with no step before it there")
     return (f"{head}; write the amount of each step, the difference of consecutive totals within each file"
-            f"{bucket_said} ({across}; the first step of each file, with no step before it there, is left out; "
+            f"{bucket_said} ({across}; "
             f"{restarts}), with time bounds [previous time, time]: `{command}`, then give {data} in place of {given} "
             f"(their other variables are copied as they are)")
 

@@ -450,15 +450,24 @@ def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
     return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
 
 
-def python_copies_by_folder(script: str, files: Sequence[str | Path], name: str) -> tuple[str, str]:
+def python_copies_by_folder(script: str, files: Sequence[str | Path], name: str, *,
+                            previous: bool = False) -> tuple[str, str]:
     """The command that runs ``python -c SCRIPT IN OUT`` on each of ``files``, its copy in a new
     folder ``name`` beside each folder of them (:func:`new_folder`, :func:`copies_command`), and
     the ``--data`` that takes the copies (:func:`copies_data`): files in several folders get one
-    folder of copies each, the commands joined by ``&&``."""
+    folder of copies each, the commands joined by ``&&``. ``previous``: in a loop, each file's
+    line gets the file before it in the loop as a third word (``"$p"``, empty for the first:
+    ``python -c SCRIPT IN OUT PREVIOUS``), as step amounts that continue a simulation need."""
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, name) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
-    command = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}",
-                                         folder, own) for folder, own in held.items())
+
+    def tool(source: str, copy: str) -> str:
+        before = ' "$p"; p="$f"' if previous and source == '"$f"' else ""
+        return f"{python_command(script)} {source} {copy}{before}"
+
+    command = " && ".join(copies_command(tool, folder, own) for folder, own in held.items())
+    if previous:  # each loop starts with no file before its first
+        command = command.replace(" && for f in ", " && p= && for f in ")
     return command, " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
 
 

@@ -227,19 +227,65 @@ def _files_word(paths: list[Path]) -> str:
     return working_path(pattern) if pattern is not None else ",".join(working_path(path) for path in paths)
 
 
-def _way_out(groups: Mapping[str, list[Path]], shared: list[Path]) -> str:
+def _split_key(dataset: xr.Dataset) -> tuple:
+    """What the blocks of a split by files must share, as train opens them
+    (:func:`~climann.data.open.split_blocks`): the calendar (its canonical name, ``365_day`` and
+    ``noleap`` one; ``standard`` and ``proleptic_gregorian`` one, as train reads them after 1582)
+    and the grid: each dimension of the file's first series besides time, its size and its
+    coordinate's values rounded to 1e-3 (sorted, longitudes modulo 360: train aligns a block
+    north-to-south or in −180…180 by value)."""
+    from climann.data.calendars import calendar_name
+
+    time = time_coordinate(dataset)
+    values = np.asarray(dataset[time].values).ravel() if time is not None else np.array([])
+    calendar = calendar_name(getattr(values[0], "calendar", "standard")) if values.size else ""
+    calendar = "standard" if calendar == "proleptic_gregorian" else calendar
+    series = next((name for name in data_variable_names(dataset) if time is not None
+                   and set(dataset[time].dims) <= set(dataset[name].dims)), None)
+    grid = []
+    for dim in dataset[series].dims if series is not None else ():
+        if time is not None and dim in dataset[time].dims:
+            continue
+        coordinate = dataset[dim] if dim in dataset.variables and dataset[dim].dtype.kind in "iuf" else None
+        if coordinate is None:
+            grid.append((dim, dataset.sizes[dim], ()))
+            continue
+        numbers = np.asarray(coordinate.values, dtype=np.float64)
+        numbers = numbers % 360 if "east" in str(coordinate.attrs.get("units", "")).lower() else numbers
+        grid.append((dim, numbers.size, tuple(np.round(np.sort(numbers), 3))))
+    return calendar, tuple(grid)
+
+
+def _split_blocks(groups: Mapping[str, list[Path]], datasets: Mapping[Path, xr.Dataset]) -> list[str] | None:
+    """Three simulations, one for each block of a split by files (train, val, test), on one grid
+    and in one calendar (:func:`_split_key`), the first three such in the order of ``groups``;
+    None when no three share them. A block of several simulations is refused as files are
+    (break46a A3: the train block of four models was refused as printed, "comes from four
+    models"), and blocks on other grids or in other calendars are refused too (break46a A5)."""
+    keys: dict[tuple, list[str]] = {}
+    for value, paths in groups.items():
+        keys.setdefault(_split_key(datasets[paths[0]]), []).append(value)
+    return next((values[:3] for values in keys.values() if len(values) >= 3), None)
+
+
+def _way_out(groups: Mapping[str, list[Path]], shared: list[Path], datasets: Mapping[Path, xr.Dataset]) -> str:
     """The way out of files of several simulations: one simulation's files per run, the run then
-    scored on another's with ``evaluate --data``; with three simulations or more, also a split by
-    files whose blocks are simulations (the train block those before the last two; a split needs
-    train, val and test, :mod:`climann.data.split_files`)."""
-    words = [_files_word(paths) for paths in groups.values()]
+    scored on another's with ``evaluate --data``; with three simulations or more on one grid and in
+    one calendar, also a split by files whose blocks are one simulation each (a split needs train,
+    val and test, :mod:`climann.data.split_files`, and train refuses a block of two simulations);
+    without three such, the words that say why no split is given."""
+    words = {value: _files_word(paths) for value, paths in groups.items()}
     static = "".join(f" --data {shlex.quote(working_path(path))}" for path in shared)
-    first, second = shlex.quote(words[0]), shlex.quote(words[1])
+    first, second = (shlex.quote(word) for word in list(words.values())[:2])
     advice = (f"give one simulation's files at a time, e.g. climann train{static} --data {first} --out RUN, "
               f"then score it on another with climann evaluate RUN --data {second} --out SCORES")
     if len(words) < 3:
         return advice
-    blocks = {"train": ",".join(words[:-2]), "val": words[-2], "test": words[-1]}
+    chosen = _split_blocks(groups, datasets)
+    if chosen is None:
+        return (f"{advice} (a split by files, one simulation a block, needs three of them on one grid and in one "
+                f"calendar: no three of these are)")
+    blocks = dict(zip(("train", "val", "test"), (words[value] for value in chosen)))
     split = " ".join(f"--split-files {shlex.quote(f'{block}={files}')}" for block, files in blocks.items())
     return f"{advice}; or train on some and test on another: climann train{static} {split}"
 
@@ -269,7 +315,7 @@ def _refusal(name: str, differing: list[_Differing], datasets: Mapping[Path, xr.
               and _holds_no_series(datasets[path])]
     return ClimannError(
         f"'{name}' comes from {_counted(kind, len(groups))} in the files given: {source} {attribute} is {listed}"
-        f"{also_text}; {why}: {_way_out(groups, shared)}"
+        f"{also_text}; {why}: {_way_out(groups, shared, datasets)}"
     )
 
 

@@ -774,15 +774,26 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     beside them (:func:`_copies_of`), and the ``--data`` that takes them in place of the originals: a
     copy written beside its original in the folder given as ``--data`` was taken with it on the next
     run, and refused as an overlap (break45d A3). None where CDO has no such operator or does not
-    copy the files whole (Zarr stores, a CF station file, steps of no calendar period): the advice of
-    :func:`averaging_advice` then."""
+    copy the files whole (Zarr stores, steps of no calendar period): the advice of
+    :func:`averaging_advice` then. Files CDO does not copy whole (a CF station file; WRF's wrfout,
+    whose ``Times`` is text and whose ``XTIME`` is a variable on ``Time``) are written by the
+    xarray line of :func:`~climann.data.resampling.calendar_resample_command`, in the same loop
+    over every file (break46a A2: one wrfout file of ten was named, and the line failed on it)."""
     prefix = _FREQUENCIES.get(frequency)
     files = fine.distinct_files
-    if prefix is None or any(is_zarr_store(file) or not cdo_copies(str(file), time) for file in files):
+    if prefix is None or any(is_zarr_store(file) for file in files):
         return None
     statistic, words = _statistic_of(fine.value_word, fine.extreme)
-    command, data, replaced = _copies_of(fine, frequency,
-                                         lambda source, copy: f"cdo {prefix}{statistic} {source} {copy}")
+    if all(cdo_copies(str(file), time) for file in files):
+        def tool(source: str, copy: str) -> str:
+            return f"cdo {prefix}{statistic} {source} {copy}"
+    elif frequency in _CALENDAR_PERIODS:
+        def tool(source: str, copy: str) -> str:
+            return calendar_resample_command(fine.file, _CALENDAR_PERIODS[frequency], frequency, time,
+                                             statistic=statistic, files=f"{source} {copy}")
+    else:
+        return None
+    command, data, replaced = _copies_of(fine, frequency, tool)
     return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {_OWN_FOLDER}"
 
 

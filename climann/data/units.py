@@ -2214,11 +2214,15 @@ def _cell_lengths(
     bounds = None if time_bounds is None else np.asarray(time_bounds.values)
     lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
     if dim is not None and bounds is None and _accumulated_by_a_forecast_model(variable):
+        from climann.data.grib_conversions import daily_statistics_words
+
         grib = dim
+        # the file's name or the variable's attributes may say ERA5's daily statistics (its global ones are not here)
+        product = daily_statistics_words(variable.attrs, {}, str(variable.encoding.get("source", "")))
         if _grib_accumulation_cells(variable, grib, "IN.nc OUT.nc") is not None:
             raise ClimannError(on_copies(lambda files: (
                 f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
-                f"over it (time: sum), but {_grib_accumulation_cells(variable, grib, files)}")))
+                f"over it (time: sum), but {_grib_accumulation_cells(variable, grib, files, product=product)}")))
     if lengths is None:
         raise ClimannError(on_copies(lambda files: (
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
@@ -2272,7 +2276,8 @@ def _accumulated_by_a_forecast_model(variable: xr.DataArray) -> bool:
 _GRIB_SAID = "GRIB_stepType = accum"
 
 
-def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str, *, said: str = _GRIB_SAID) -> str | None:
+def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str, *, said: str = _GRIB_SAID,
+                             product: str = "", others: Sequence[str] = ()) -> str | None:
     """Why GRIB accumulations (:func:`_accumulated_by_a_forecast_model`) without time bounds
     have no known period, and the way out; None when they are stamped one hour apart, the
     one spacing that says it (ERA5's hourly totals, each over the hour before its stamp).
@@ -2286,7 +2291,10 @@ def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str, *, sa
     words: months (:func:`_months_apart_accumulations`), whole days
     (:func:`_days_apart_accumulations`), a few hours (:func:`_sub_daily_cells`), anything
     else (irregular, under an hour, 36 hours) the bounds to add. See ECMWF, "ERA5: data
-    documentation", sections "Accumulations" and "Monthly means".
+    documentation", sections "Accumulations" and "Monthly means". ``product``: the words that say
+    the file is of ERA5's post-processed daily statistics
+    (:func:`~climann.data.grib_conversions.daily_statistics_words`); ``others``: the file's other
+    variables along time, whose cells the bounds change too (:func:`_days_apart_accumulations`).
     """
     from climann.data.time_axis import axis_time_step
 
@@ -2297,7 +2305,7 @@ def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str, *, sa
     if step is not None and step.months:
         return _months_apart_accumulations(variable, dim, step, files, said=said)
     if step is not None and step.duration >= day and not step.duration % day:
-        return _days_apart_accumulations(variable, dim, step, files, said=said)
+        return _days_apart_accumulations(variable, dim, step, files, said=said, product=product, others=others)
     way = ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals without time "
            "bounds\") shows")
     if step is not None and hour < step.duration < day:
@@ -2341,21 +2349,73 @@ def _with_time_mean(method: str, dim: str) -> str:
     return with_time_method(method, "sum", "mean", dim)
 
 
-def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str, *, said: str = _GRIB_SAID) -> str:
+def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str, *, said: str = _GRIB_SAID,
+                              product: str = "", others: Sequence[str] = ()) -> str:
     """Why GRIB accumulations stamped whole days apart without bounds have no known length,
     and the command that adds bounds.
 
     ERA5's hourly totals kept once a day (the CDS gives them for the hours asked) are totals
     over the hour before the stamp; ERA5-Land's value at 00 UTC is the total of the day
-    before (its totals run from 00 UTC). Read by the spacing, the first would be 24 times
-    too small a rate. See the ERA5 and ERA5-Land documentation (ECMWF, "ERA5: data
-    documentation", section "Accumulations")."""
+    before (its totals run from 00 UTC); the daily sum of ERA5's post-processed daily statistics
+    (the CDS's ``derived-era5-single-levels-daily-statistics``) stamped D 00 UTC is the total over
+    D 00–24 UTC, the day starting at its stamp (break46a A4: only the first two were offered, and
+    the second, followed, dated the file's daily maxima a day early too). Read by the spacing, the
+    first would be 24 times too small a rate. When ``product`` says the file is of the daily
+    statistics, the day starting at each stamp is the one reading given; otherwise it is the third.
+    Bounds of the hour or the day before a stamp would date ``others`` (the file's other variables
+    along time: a daily maximum, an instant) before their stamps too: the advice says so, and
+    gives the total alone its copy. See ECMWF, "ERA5: data documentation", section
+    "Accumulations", and "ERA5 family post-processed daily statistics documentation"."""
     day = datetime.timedelta(days=1)
+    name = name_in_file(variable)
+    if product and step.duration == day:
+        bounds = _bounds_command(variable, dim, files, after=24)
+        reason = (f"its time has no bounds and its values are GRIB accumulations ({said}) stamped 1 day apart, of "
+                  f"ERA5's post-processed daily statistics (the file says '{product}'), whose daily sum stamped at "
+                  f"00 UTC is the total over the day starting at its stamp (the CDS shifts the hourly totals by one "
+                  f"hour for it)")
+        if bounds is None:
+            return f"{reason}; add time bounds (CF 7.1) of the day starting at each stamp"
+        return f"{reason}; add time bounds (CF 7.1) of that day to every value of the file: {bounds}"
     kept = "once a day" if step.duration == day else f"every {step.span()}"
     reason = (f"its time has no bounds and its values are GRIB accumulations ({said}) stamped "
               f"{step.span()} apart: each value may be the total over the hour before its stamp (ERA5's hourly "
               f"totals kept {kept}) or over the day before it (ERA5-Land's at 00 UTC), rates 24 times apart")
-    return _hour_bounds_advice(variable, dim, step, files, reason, longer="the day before it", hours=24)
+    starting = _bounds_command(variable, dim, files, after=24) if step.duration == day else None
+    if starting is not None:
+        reason += (", or over the day starting at it (the daily sum of ERA5's post-processed daily statistics, "
+                   "stamped at 00 UTC)")
+    shifted = ""
+    if others:
+        listed = ", ".join(others)
+        shifted = (f"; bounds before the stamps date every variable of the file ({listed} too) before its stamp: "
+                   f"for those readings write {name} alone first (ncks -v {name} IN OUT) and give the others "
+                   f"without it (ncks -x -v {name})")
+    after = "" if starting is None else f"; for totals over the day starting at each stamp, {starting}"
+    return _hour_bounds_advice(variable, dim, step, files, reason, longer="the day before it", hours=24,
+                               after=shifted + after)
+
+
+def _bounds_command(variable: xr.DataArray, dim: str, files: str, *, before: float = 0, after: float = 0
+                    ) -> str | None:
+    """The command that adds to the copy of ``files`` (``IN OUT``) time bounds from ``before``
+    hours before each stamp to ``after`` hours after it, in the units of the file's own time
+    variable and on its dimension (:func:`climann.data.shell.file_time_names`): ``ncap2`` for
+    a NetCDF file, an xarray line for a Zarr store (:func:`~climann.data.shell.values_command`);
+    None when the time's units are not ``UNIT since …``."""
+    units = str(variable[dim].encoding.get("units", ""))
+    lower, upper = (_in_time_units(units, hours) if hours else "" for hours in (before, after))
+    if None in (lower, upper):
+        return None
+    time, axis = file_time_names(variable[dim])
+    bounds, nv = f"{time}_bnds", "bnds"
+    low, high = (f"{time}-{lower}" if lower else time), (f"{time}+{upper}" if upper else time)
+    script = (f'defdim("{nv}",2);{bounds}[${axis},${nv}]=0.0;{bounds}(:,0)={low};{bounds}(:,1)={high};'
+              f'{time}@bounds="{bounds}"')
+    edges = f"[{'-' + lower if lower else '0'}, {upper or '0'}]"
+    statements = [f"d[{bounds!r}] = (({axis!r}, {nv!r}), {xarray_data(time)}[:, None] + {edges})",
+                  f"d[{time!r}].attrs['bounds'] = {bounds!r}"]
+    return values_command([script], statements, files)
 
 
 def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: str) -> str:
@@ -2373,10 +2433,10 @@ def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: st
 
 
 def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reason: str, *, longer: str,
-                        hours: float, way: str | None = None, joined: str = "; ") -> str:
+                        hours: float, way: str | None = None, joined: str = "; ", after: str = "") -> str:
     """``reason``, then (after ``joined``) the ``ncap2`` command that adds time bounds of the
     hour before each stamp, and the number to put in its place for totals over ``longer``
-    (``hours`` hours).
+    (``hours`` hours), then ``after`` (the other readings' words).
 
     The command names the file's own time variable and dimension
     (:func:`climann.data.shell.file_time_names`): in cfgrib's layout the valid
@@ -2385,17 +2445,12 @@ def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reas
     way = way or ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals "
                   "without time bounds\") shows")
     one_hour = _in_time_units(str(variable[dim].encoding.get("units", "")), 1)
-    if one_hour is None:
+    command = _bounds_command(variable, dim, files, before=1)
+    if one_hour is None or command is None:
         return f"{reason}{joined}{way}"
-    time, axis = file_time_names(variable[dim])
-    bounds, nv = f"{time}_bnds", "bnds"
-    script = (f'defdim("{nv}",2);{bounds}[${axis},${nv}]=0.0;{bounds}(:,0)={time}-{one_hour};{bounds}(:,1)={time};'
-              f'{time}@bounds="{bounds}"')
-    statements = [f"d[{bounds!r}] = (({axis!r}, {nv!r}), {xarray_data(time)}[:, None] + [-{one_hour}, 0])",
-                  f"d[{time!r}].attrs['bounds'] = {bounds!r}"]
     return (f"{reason}{joined}add time bounds (CF 7.1) of each value's period: for totals over the hour before each "
-            f"stamp (ERA5), {values_command([script], statements, files)} (for totals over {longer}, "
-            f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour})")
+            f"stamp (ERA5), {command} (for totals over {longer}, "
+            f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour}){after}")
 
 
 def _in_time_units(units: str, hours: float) -> str | None:
@@ -2741,7 +2796,7 @@ def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, wher
     """
     from climann.data.fill_like import time_dimension
 
-    from climann.data.grib_conversions import converted_accumulation
+    from climann.data.grib_conversions import converted_accumulation, daily_statistics_words
 
     for name in names:
         if name not in dataset.data_vars:
@@ -2759,6 +2814,13 @@ def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, wher
             continue
         if _grib_accumulation_cells(variable, dim, "IN.nc OUT.nc", said=said) is None:
             continue
-        raise ClimannError(_on_copies(variable, where, lambda files, variable=variable, dim=dim, said=said: (
+        product = daily_statistics_words(variable.attrs, dataset.attrs, str(variable.encoding.get("source", "")))
+        # the file's other variables along time, whose cells bounds on the time change too (break46a A4: mx2t)
+        others = [name_in_file(dataset[other], str(other)) for other in dataset.data_vars
+                  if other != name and dim in dataset[other].dims and source_files(dataset[other])[:1]
+                  == source_files(variable)[:1]]
+        raise ClimannError(_on_copies(variable, where, lambda files, variable=variable, dim=dim, said=said,
+                                      product=product, others=others: (
             f"'{name}' in {where} would be read as the value of each time step, but "
-            f"{_grib_accumulation_cells(variable, dim, files, said=said)}"), name="time_cells_fixed"))
+            f"{_grib_accumulation_cells(variable, dim, files, said=said, product=product, others=others)}"),
+            name="time_cells_fixed"))

@@ -25,7 +25,7 @@ unseen data" (break45a A8); :func:`climann.workflow.new_data.other_place` tells 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -191,31 +191,56 @@ def scored_own_years(run_dir: str | Path, run, times: Sequence[object]) -> dict 
     keys = [date_key(time, months) for time in times]
     last_own = max(key for block in own for key in own[block])
     length = len(last_own)  # whole years when only [data] split_years tells them
-    held = {block: [key for key in keys if key[:length] in own[block]] for block in own}
+    test = own_block_keys(run_dir, run.config, months, ("test",)).get("test", set())
+    block_of = _block_of({**own, "test": test}, length)
+    held = {block: [key for key in keys if block_of(key) == block] for block in own}
     held = {block: found for block, found in held.items() if found}
     if not held:
         return None
-    after = [key for key in keys if key[:length] > last_own]
-    test = own_block_keys(run_dir, run.config, months, ("test",)).get("test", set())
+    last = max(last_own[:length], *(max(found)[:length] for found in held.values()))
+    after = [key for key in keys if key[:length] > last]
     record = {"n_steps": len(keys),
               # the years of each block the data hold, not all of its years (verify28 V7)
               **{block: {"n_steps": len(found), "years": _years(set(found))} for block, found in held.items()},
               "time_range": f"{_key_text(min(after))},{_key_text(max(after))}" if after else None,
               # a run whose test years come first has none after its own (verify28 V8)
               "test_years": _years(test) if test else None,
-              "test_time_range": _test_time_range(keys, test, own, length)}
+              "test_time_range": _test_time_range(keys, block_of)}
     return record
 
 
-def _test_time_range(keys: Sequence[tuple[int, ...]], test: set[tuple[int, ...]],
-                     own: dict[str, set[tuple[int, ...]]], length: int) -> str | None:
-    """The ``--time-range`` of the scored steps ``keys`` of the run's test dates ``test``: from
-    the first to the last, when no training or validation date lies between them; else None.
-    ``length``: the parts of a key the run's blocks are known by (1: whole years)."""
-    held = sorted(key for key in keys if key[:length] in test)
+def _block_of(blocks: dict[str, set[tuple[int, ...]]], length: int) -> Callable[[tuple[int, ...]], str | None]:
+    """The block (of ``blocks``, the run's dates by block: :func:`own_block_keys`) a scored date
+    (:func:`date_key`) is of: the block of that date, else, for a day the run's calendar does not
+    hold, the block of every day of its month the run holds (break46a A1: a run on a model's
+    360_day calendar scored on data in the standard one counted 1791 of the 1826 days of its
+    training years, the 31sts left out, and its validation year's 31 December was advised as the
+    first date after it); None when neither tells. ``length``: the parts of a key the blocks are
+    known by (1: whole years, from ``[data] split_years``)."""
+    of_date = {key: block for block, found in blocks.items() for key in found}
+    of_month: dict[tuple[int, ...], set[str]] = {}
+    for key, block in of_date.items():
+        if len(key) == 3:
+            of_month.setdefault(key[:2], set()).add(block)
+
+    def block_of(key: tuple[int, ...]) -> str | None:
+        if (block := of_date.get(key[:length])) is not None or len(key) != 3 or length != 3:
+            return block
+        month = of_month.get(key[:2], set())
+        return next(iter(month)) if len(month) == 1 else None
+
+    return block_of
+
+
+def _test_time_range(keys: Sequence[tuple[int, ...]], block_of: Callable[[tuple[int, ...]], str | None]
+                     ) -> str | None:
+    """The ``--time-range`` of the scored steps ``keys`` of the run's test dates (``block_of``
+    "test", :func:`_block_of`): from the first to the last, when no training or validation date
+    lies between them; else None."""
+    held = sorted(key for key in keys if block_of(key) == "test")
     if not held:
         return None
-    if any(held[0] <= key <= held[-1] and any(key[:length] in found for found in own.values()) for key in keys):
+    if any(held[0] <= key <= held[-1] and block_of(key) in OWN_YEARS_BLOCKS for key in keys):
         return None
     return f"{_key_text(held[0])},{_key_text(held[-1])}"
 

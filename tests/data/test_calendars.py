@@ -344,3 +344,26 @@ def test_monthly_files_in_a_model_calendar_pair_with_another_by_year_and_month(t
         np.testing.assert_array_equal(combined["pred"].values[index], written["pred"][label])
     assert any(f"pred.nc uses the {calendars[1]} calendar and tas.nc the {calendars[0]} calendar; both are monthly, "
                "so their values are paired by year and month" in message for message in _warnings(caplog))
+
+
+def test_split_blocks_refused_for_their_calendars_say_which_names_are_one_calendar_and_their_grids_too(tmp_path):
+    """break46a A5: train CanESM5 (365_day), val GFDL-ESM4 (noleap), test IPSL (gregorian) were listed as three
+    calendars, and once the test block was converted as told the next run was refused for the val block's grid. Now
+    365_day is said to be noleap (and gregorian standard), and the grids are named in the same line."""
+    parts, sources = [], []
+    for index, (name, spelled, year, n_lat) in enumerate(
+            zip(("train", "val", "test"), ("365_day", "noleap", "gregorian"), (2000, 2001, 2002), (4, 5, 4))):
+        calendar = {"365_day": "noleap", "gregorian": "standard"}.get(spelled, spelled)
+        block = _in_calendar(grid_dataset(n_years=1, n_lat=n_lat, calendar=calendar)[["tas"]], calendar, year)
+        block.to_netcdf(tmp_path / f"tas_{name}.nc", encoding={"time": {"units": "days since 1850-01-01",
+                                                                        "calendar": spelled}})
+        parts.append(open_dataset([tmp_path / f"tas_{name}.nc"]))
+        sources.append(f"tas_{name}.nc")
+    with pytest.raises(ClimannError) as raised:
+        concat_blocks(parts, ("train", "val", "test"), sources=sources)
+    message = str(raised.value)
+    assert message.startswith("the split blocks are in different calendars: tas_train.nc (train) 365_day (= noleap), "
+                              "tas_val.nc (val) noleap, tas_test.nc (test) gregorian (= standard); ")
+    assert "convert the test block's files to the 365_day calendar first" in message
+    assert "; and the split blocks are on different grids: lat has 4 values in tas_train.nc (train) and 5 in " \
+           "tas_val.nc (val)" in message

@@ -107,3 +107,64 @@ def test_cell_methods_over_the_files_own_time_name_say_what_a_converted_total_is
     said = {"units": "m", "cell_methods": f"{time_name}: sum"}
     assert converted_accumulation("tp", said, history, time_name) == ""
     assert converted_accumulation("tp", {"units": "m", "cell_methods": "area: mean"}, history, time_name) != ""
+
+
+def _daily_statistics(path, *, history=""):
+    """ERA5's post-processed daily statistics as the CDS writes them: ``tp`` (daily_sum, m, GRIB_stepType accum)
+    and ``mx2t`` (daily_maximum, K) stamped 00 UTC on ``valid_time`` (seconds since 1970), 10 days from
+    2010-01-01, without time bounds. Returns the stamps, tp and mx2t."""
+    times = pd.date_range("2010-01-01", periods=10, freq="D")
+    rng = np.random.default_rng(46)
+    tp = rng.gamma(0.5, 2e-3, (times.size, 2, 3)).astype("f4")
+    mx2t = rng.normal(290, 5, (times.size, 2, 3)).astype("f4")
+    dataset = xr.Dataset({"tp": (("valid_time", "latitude", "longitude"), tp,
+                                 {"units": "m", "GRIB_stepType": "accum", "GRIB_shortName": "tp"}),
+                          "mx2t": (("valid_time", "latitude", "longitude"), mx2t, {"units": "K", "GRIB_shortName": "mx2t"})},
+                         coords={"valid_time": times, "latitude": [1.0, 0.0], "longitude": [0.0, 1.0, 2.0]})
+    dataset["valid_time"].encoding["units"] = "seconds since 1970-01-01"
+    if history:
+        dataset.attrs["history"] = history
+    dataset.to_netcdf(path)
+    return times, tp, mx2t
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
+@pytest.mark.parametrize("name, history, said", [
+    pytest.param("tp_stream-oper_daily-sum.nc", "", "daily-sum", id="the-cds-file-name"),
+    pytest.param("era5.nc", "earthkit.transforms.aggregate.daily_reduce(how='sum')", "daily_reduce",
+                 id="the-history"),
+    pytest.param("era5.nc", "", None, id="nothing-says-it"),
+])
+def test_the_daily_sum_of_era5_daily_statistics_is_offered_the_day_starting_at_its_stamp(tmp_path, monkeypatch, name,
+                                                                                       history, said):
+    """break46a A4: tp of ERA5's post-processed daily statistics (the daily sum stamped D 00 UTC is over D 00-24 UTC)
+    was offered only the hour or the day before its stamp; the day before, followed, dated tp and mx2t a day early.
+    Where the file says it is of the daily statistics that day is the one reading given; otherwise the third, and the
+    readings before the stamp say that they move mx2t too. The day's line, run as printed, gives each value of both
+    the cell of its stamp's day: its middle the stamp plus 12 hours, computed here from the stamps."""
+    monkeypatch.chdir(tmp_path)
+    stamps, tp, mx2t = _daily_statistics(tmp_path / name, history=history)
+    with pytest.raises(ClimannError) as error:
+        refuse_grib_accumulations(open_dataset([tmp_path / name]), ["tp"], where=name)
+    message = str(error.value)
+    script = ('defdim("bnds",2);valid_time_bnds[$valid_time,$bnds]=0.0;valid_time_bnds(:,0)=valid_time;'
+              'valid_time_bnds(:,1)=valid_time+86400;valid_time@bounds="valid_time_bnds"')
+    copy = name.replace(".nc", "_fixed.nc")
+    if said:
+        assert f"of ERA5's post-processed daily statistics (the file says '{said}')" in message, message
+        assert message.endswith(f"add time bounds (CF 7.1) of that day to every value of the file: ncap2 -s "
+                                f"'{script}' {name} {copy}")
+        assert "hour before" not in message and "day before" not in message
+    else:
+        assert ("over the day before it (ERA5-Land's at 00 UTC), rates 24 times apart, or over the day starting at it "
+                "(the daily sum of ERA5's post-processed daily statistics, stamped at 00 UTC)") in message
+        assert "bounds before the stamps date every variable of the file (mx2t too) before its stamp" in message
+        assert message.endswith(f"; for totals over the day starting at each stamp, ncap2 -s '{script}' {name} {copy}")
+    subprocess.run(["ncap2", "-s", script, name, copy], check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / copy])
+    refuse_grib_accumulations(fixed, ["tp"], where=copy)
+    middles = pd.DatetimeIndex([pd.Timestamp(str(t)) for t in fixed["valid_time"].values])
+    np.testing.assert_array_equal(middles, stamps + pd.Timedelta(hours=12))
+    assert middles[0].day == 1  # the first value is 1 January's, as its stamp says
+    np.testing.assert_array_equal(fixed["tp"].values, tp)
+    np.testing.assert_array_equal(fixed["mx2t"].values, mx2t)

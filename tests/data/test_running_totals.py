@@ -26,9 +26,11 @@ _WRF_RAIN = "ACCUMULATED TOTAL GRID SCALE PRECIPITATION"
 
 
 def _wrfout(path, start: str, totals: np.ndarray, *, description: str = _WRF_RAIN, name: str = "RAINNC",
-            long_name: str | None = None, bucket: float | None = None, counted: bool = True) -> None:
+            long_name: str | None = None, bucket: float | None = None, counted: bool = True,
+            simulation_start: str = "2005-01-01_00:00:00") -> None:
     """A wrfout-like file: ``Time`` steps a day apart from ``start``, XTIME in minutes since
-    2005-01-01, XLAT/XLONG on (Time, south_north, west_east), T2 and the totals ``name``. With
+    2005-01-01, XLAT/XLONG on (Time, south_north, west_east), T2 and the totals ``name``, the
+    simulation begun at ``simulation_start`` (global ``SIMULATION_START_DATE``). With
     ``bucket`` (global BUCKET_MM), ``name`` holds what WRF's bucket leaves of the whole ``totals``
     and, when ``counted``, ``I_`` + ``name`` the resets."""
     n_steps, ny, nx = totals.shape
@@ -36,7 +38,7 @@ def _wrfout(path, start: str, totals: np.ndarray, *, description: str = _WRF_RAI
         ds.createDimension("Time", None)
         ds.createDimension("south_north", ny)
         ds.createDimension("west_east", nx)
-        ds.SIMULATION_START_DATE = "2005-01-01_00:00:00"
+        ds.SIMULATION_START_DATE = simulation_start
         if bucket is not None:
             ds.BUCKET_MM = np.float32(bucket)
             if bucket > 0 and counted:
@@ -165,13 +167,13 @@ def test_grows_without_falling(values, total):
 
 def test_wrf_folder_refused_and_the_line_writes_each_steps_amount(tmp_path, monkeypatch):
     """break38a A1: wrfout RAINNC (running totals) trained as the rain of each step, exit 0. The
-    second file begins a new simulation (its total restarts at 0): differenced per file, each
-    amount is its own file's."""
+    second file begins a new simulation (its total restarts at 0, its SIMULATION_START_DATE its
+    own): differenced per file, each amount is its own file's."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "wrf").mkdir()
     first, second = "wrf/wrfout_d01_2005-01-01_00:00:00", "wrf/wrfout_d01_2005-01-05_00:00:00"
     _wrfout(first, "2005-01-01", _totals([0.0, 1.0, 4.0, 6.0]))
-    _wrfout(second, "2005-01-05", _totals([0.0, 2.0, 2.0, 5.0]))
+    _wrfout(second, "2005-01-05", _totals([0.0, 2.0, 2.0, 5.0]), simulation_start="2005-01-05_00:00:00")
     dataset = open_dataset([tmp_path / first, tmp_path / second])
     with pytest.raises(ClimannError) as refused:
         warn_held_values(dataset, ["T2", "RAINNC"], where="wrf", file=None)  # a predictor, as a target
@@ -295,7 +297,8 @@ def test_wrf_bucket_tips_added_to_each_files_amounts(tmp_path, monkeypatch):
     assert "RAINNC + I_RAINNC x BUCKET_MM of each file" in message
     _run_printed(next(part for part in message.split("`") if part.startswith("mkdir -p ")), tmp_path)
     factor = 1.0 + np.arange(6).reshape(2, 3)
-    for name, amounts in ((first, [1.0, 3.0, 2.0]), (second, [2.0, 0.5, 2.5])):
+    # the restart run's first day differenced from the first file's last (break46a A6): 6 to 6, no rain
+    for name, amounts in ((first, [1.0, 3.0, 2.0]), (second, [0.0, 2.0, 0.5, 2.5])):
         with xr.open_dataset(tmp_path / "wrf" / "step_amounts" / name.split("/")[1], decode_times=False) as copy:
             np.testing.assert_allclose(copy["RAINNC"].values, np.asarray(amounts)[:, None, None] * factor, rtol=1e-6)
 
@@ -859,3 +862,41 @@ def test_cell_methods_are_read_by_the_time_dimensions_own_name(tmp_path, cell_me
     with pytest.raises(ClimannError) as raised:
         warn_held_values(opened, ["pr"], where="pr.nc", file=tmp_path / "pr.nc")
     assert str(raised.value).startswith("pr in pr.nc is a total accumulated since a start") and refused in str(raised.value)
+
+
+@pytest.mark.parametrize("one_simulation", [pytest.param(True, id="one-simulation"),
+                                            pytest.param(False, id="a-new-simulation-each-file")])
+def test_files_that_continue_one_simulation_are_differenced_across_their_boundary(tmp_path, monkeypatch,
+                                                                                  one_simulation):
+    """break46a A6: ten daily wrfout files of one run (one SIMULATION_START_DATE, each file's first step one step after
+    the last of the one before) lost the first step of each: 230 of 239 amounts, 5 % of the rain. Now a file that
+    continues the one before is differenced from its last step, and the amounts sum to the running total's growth
+    (numpy: last minus first); a file of a new simulation keeps its first step out, as before."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrf").mkdir()
+    rng = np.random.default_rng(46)
+    totals = np.cumsum(rng.gamma(0.6, 2.0, (9, 2, 3)), axis=0).astype(np.float32)  # 9 days of one running total
+    names = [f"wrf/wrfout_d01_2005-01-0{day}_00:00:00" for day in (1, 4, 7)]
+    for index, name in enumerate(names):
+        _wrfout(name, f"2005-01-0{3 * index + 1}", totals[3 * index:3 * index + 3],
+                simulation_start="2005-01-01_00:00:00" if one_simulation else f"2005-01-0{3 * index + 1}_00:00:00")
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / name for name in names]), ["RAINNC"], where="wrf", file=None)
+    message = str(refused.value)
+    assert "differenced from the file before it when both say the same SIMULATION_START_DATE" in message
+    _run_printed(next(part for part in message.split("`") if part.startswith("mkdir -p ")), tmp_path)
+    copies = [xr.open_dataset(tmp_path / "wrf" / "step_amounts" / name.split("/")[1], decode_times=False)
+              for name in names]
+    amounts = np.concatenate([copy["RAINNC"].values for copy in copies])
+    bounds = np.concatenate([copy["XTIME_bnds"].values for copy in copies])
+    minutes = np.arange(9) * 1440.0
+    if one_simulation:  # 8 amounts, each day's growth; their sum the total's
+        np.testing.assert_allclose(amounts, np.diff(totals, axis=0), rtol=1e-6)
+        np.testing.assert_allclose(amounts.sum(0), totals[-1] - totals[0], rtol=1e-5)
+        np.testing.assert_array_equal(bounds, np.stack([minutes[:-1], minutes[1:]], -1))
+    else:  # each file its own simulation's: only differences within each
+        kept = [1, 2, 4, 5, 7, 8]
+        np.testing.assert_allclose(amounts, (totals[kept] - totals[[k - 1 for k in kept]]), rtol=1e-6)
+        np.testing.assert_array_equal(bounds, np.stack([minutes[[k - 1 for k in kept]], minutes[kept]], -1))
+    for copy in copies:
+        copy.close()

@@ -278,3 +278,56 @@ def test_the_split_by_files_advised_for_three_models_one_after_another_runs(tmp_
     cells = 3 * 4
     assert json.loads((out / "metrics.json").read_text())["n_samples"] == {"train": 24 * cells, "val": 24 * cells,
                                                                            "test": 24 * cells}
+
+
+#: Five CMIP6 models of one period (break46a A3): each model's grid (n_lat, n_lon) and calendar; three share a grid
+#: and a calendar (365_day and noleap are one), listed so that the first three files' names are not those three.
+FIVE_MODELS = {"ACCESS-CM2": ((4, 6), "proleptic_gregorian"), "BCC-CSM2-MR": ((3, 4), "365_day"),
+               "CanESM5": ((3, 5), "noleap"), "GFDL-ESM4": ((3, 4), "noleap"), "NorESM2-LM": ((3, 4), "noleap")}
+
+
+def _five_models(folder, models):
+    """tas and pred of ``models`` (:data:`FIVE_MODELS`), 2000–2001, one file each; {model: path}."""
+    folder.mkdir()
+    files = {}
+    for model in models:
+        (n_lat, n_lon), calendar = FIVE_MODELS[model]
+        dataset = grid_dataset(n_years=2, n_lat=n_lat, n_lon=n_lon, calendar=calendar)[["tas", "pred"]]
+        dataset = dataset.assign_coords(time=monthly_times(2, calendar, 2000))
+        files[model] = folder / f"tas_Amon_{model}_historical_r1i1p1f1_gn_200001-200112.nc"
+        dataset.assign_attrs({**CMIP6, "source_id": model}).to_netcdf(files[model])
+    return files
+
+
+def test_the_split_advised_for_many_models_has_one_model_a_block_on_one_grid_and_runs(tmp_path):
+    """break46a A3: of six models side by side, the advised split put four in its train block, which train refused
+    as printed ("comes from four models"), and its next advice two; the blocks were then refused for their calendars
+    and grids. Now each block is one model, three that share a grid and a calendar, and the split runs as written:
+    each block holds its model's 24 months of 3 × 4 cells."""
+    files = _five_models(tmp_path / "cmip", FIVE_MODELS)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(sorted(files.values()))
+    message = str(error.value)
+    assert "comes from five models" in message
+    split = _advised(message, r"or train on some and test on another: climann train (.*)$")
+    assert split[0::2] == ["--split-files"] * 3
+    assert split[1::2] == [f"{block}={files[model]}" for block, model in
+                           zip(("train", "val", "test"), ("BCC-CSM2-MR", "GFDL-ESM4", "NorESM2-LM"))]
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["train", *split, "--target", "tas", "--predictors", "pred", "--epochs", "1",
+                                      "--hidden", "4", "--out", str(out), "--quiet", "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "metrics.json").read_text())["n_samples"] == {"train": 24 * 12, "val": 24 * 12,
+                                                                           "test": 24 * 12}
+
+
+def test_no_split_is_advised_for_models_of_which_no_three_share_a_grid_and_a_calendar(tmp_path):
+    """Three models on three grids (break46a A3, A5: a split of one model a block was refused for its calendars,
+    then for its grids): the one-model run and its scores on another are advised, and why no split is."""
+    files = _five_models(tmp_path / "cmip", ["ACCESS-CM2", "CanESM5", "GFDL-ESM4"])
+    with pytest.raises(ClimannError) as error:
+        open_dataset(sorted(files.values()))
+    message = str(error.value)
+    assert "--split-files" not in message
+    assert message.endswith(f"--data {files['CanESM5']} --out SCORES (a split by files, one simulation a block, "
+                            "needs three of them on one grid and in one calendar: no three of these are)")

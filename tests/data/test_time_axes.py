@@ -213,9 +213,12 @@ def test_a_daily_station_file_beside_monthly_predictors_is_advised_the_xarray_li
         open_dataset(files, grid_of="runoff_mean", select={"id": 6335050})
     message = str(raised.value)
     assert "bring runoff_mean to monthly steps first" in message and "cdo" not in message
-    command = re.search(r"`(python -c .+)`$", message).group(1)
-    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
-    opened = open_dataset([tmp_path / "grdc_monthly.nc", tmp_path / "pr.nc"], grid_of="runoff_mean",
+    # the copy in a folder of its own, as CDO's copies are (break46a A2: the same loop for several files)
+    command = re.search(r"`(mkdir -p monthly && python -c .+)`, then give --data monthly/grdc.nc in place of grdc.nc",
+                        message).group(1)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    opened = open_dataset([tmp_path / "monthly" / "grdc.nc", tmp_path / "pr.nc"], grid_of="runoff_mean",
                           select={"id": 6335050})
     month_of = np.array([(day.year - 2000) * 12 + day.month - 1 for day in days])
     # a month's mean over the days held; its total missing where a day is (resampling.calendar_resample_command)
@@ -1801,3 +1804,81 @@ def test_a_monthly_statistic_beside_a_yearly_target_is_brought_to_years_by_its_o
     combined = open_dataset([tmp_path / "txxETCCDI_yr_2000-2002.nc", copy], grid_of="txxETCCDI")
     np.testing.assert_allclose(combined["rx1dayETCCDI"].values, reduce(monthly.reshape(3, 12, 4, 6), axis=1),
                                rtol=1e-12)
+
+
+def _hourly_wrfout(path, day: int, rng) -> np.ndarray:
+    """A wrfout file of one day of June 2018 as WRF writes it: 24 hourly steps on ``Time``, dated by
+    ``XTIME`` (minutes since the run's start, a variable on ``Time``, not a dimension) and by the text
+    ``Times``; ``XLAT``/``XLONG(Time, south_north, west_east)`` repeated at every step; ``T2`` (K)
+    naming ``XLONG XLAT XTIME``. Returns T2, shape (24, 3, 4)."""
+    import netCDF4
+
+    start = datetime.datetime(2018, 6, 1)
+    stamps = [start + datetime.timedelta(days=day, hours=hour) for hour in range(24)]
+    t2 = rng.normal(295, 4, (24, 3, 4)).astype("f4")
+    rows, columns = np.meshgrid(np.arange(3.0), np.arange(4.0), indexing="ij")
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("Time", None), ("DateStrLen", 19), ("south_north", 3), ("west_east", 4)):
+            nc.createDimension(name, size)
+        nc.MAP_PROJ, nc.TRUELAT1, nc.TRUELAT2, nc.STAND_LON, nc.DX, nc.DY = 1, 30.0, 60.0, -98.0, 30000.0, 30000.0
+        nc.createVariable("Times", "S1", ("Time", "DateStrLen"))[:] = netCDF4.stringtochar(
+            np.array([f"{stamp:%Y-%m-%d_%H:%M:%S}" for stamp in stamps], "S19"))
+        xtime = nc.createVariable("XTIME", "f4", ("Time",))
+        xtime.units = xtime.description = "minutes since 2018-06-01 00:00:00"
+        xtime[:] = [(stamp - start).total_seconds() / 60 for stamp in stamps]
+        for name, units, values in (("XLAT", "degree_north", 38 + 0.27 * rows + 0.01 * columns),
+                                    ("XLONG", "degree_east", -98 + 0.34 * columns - 0.01 * rows)):
+            variable = nc.createVariable(name, "f4", ("Time", "south_north", "west_east"))
+            variable.units, variable.stagger = units, ""
+            variable[:] = np.broadcast_to(values, (24, 3, 4))
+        variable = nc.createVariable("T2", "f4", ("Time", "south_north", "west_east"))
+        variable.units, variable.stagger, variable.coordinates = "K", "", "XLONG XLAT XTIME"
+        variable[:] = t2
+    return t2
+
+
+def test_the_daily_means_of_wrfout_files_are_one_loop_over_every_file_that_runs_as_printed(tmp_path, monkeypatch):
+    """break46a A2: a daily T2MAX beside hourly wrfout files was refused with a line for the first
+    file only, which ended in "KeyError: No variable named 'XTIME'": in wrfout XTIME is a variable on
+    the dimension Time. Now one loop writes a copy of every file; run literally, each copy holds
+    NumPy's mean of its day's 24 hours with the grid kept, and the copies pair with the daily file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrf").mkdir()
+    rng = np.random.default_rng(462)
+    names = [f"wrfout_d01_2018-06-0{day + 1}_00:00:00" for day in range(3)]
+    hourly = [_hourly_wrfout(tmp_path / "wrf" / name, day, rng) for day, name in enumerate(names)]
+    with xr.open_dataset(tmp_path / "wrf" / names[0], decode_times=False) as first:
+        grid = {name: (("south_north", "west_east"), first[name].values[0], {"units": first[name].units})
+                for name in ("XLAT", "XLONG")}
+    days = np.array(["2018-06-01", "2018-06-02", "2018-06-03"], "datetime64[ns]")
+    maxima = np.stack([values.max(0) for values in hourly])
+    daily = xr.Dataset({"T2MAX": (("time", "south_north", "west_east"), maxima, {"units": "K"}),
+                        "time_bnds": (("time", "bnds"), np.stack([days, days + np.timedelta64(1, "D")], 1))},
+                       coords={"time": days, **grid})
+    daily["time"].attrs["bounds"] = "time_bnds"
+    daily["time"].encoding["units"] = "days since 2018-06-01"
+    daily["T2MAX"].attrs["cell_methods"] = "time: maximum"
+    daily.to_netcdf(tmp_path / "t2max_daily.nc")
+    paths = ["t2max_daily.nc", *(f"wrf/{name}" for name in names)]
+    with pytest.raises(ClimannError) as error:
+        open_dataset(paths, grid_of="T2MAX")
+    message = str(error.value)
+    assert "bring T2 to daily steps first" in message, message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    assert "for f in wrf/wrfout_d01_2018-06-0*_00:00:00; do python -c " in loop, loop  # every file, one line
+    assert message.count("python -c") == 1 and " D XTIME; done" in loop
+    assert "then give --data 'wrf/daily/*' in place of the 3 files of T2" in message
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    copies = sorted((tmp_path / "wrf" / "daily").iterdir())
+    assert [copy.name for copy in copies] == names
+    for copy, values in zip(copies, hourly, strict=True):
+        with xr.open_dataset(copy) as written:
+            assert list(written["XTIME"].values) == [np.datetime64(f"2018-06-0{copies.index(copy) + 1}")]
+            np.testing.assert_allclose(written["T2"].values[0], values.astype("f8").mean(0), rtol=1e-6)
+            np.testing.assert_array_equal(written["XLAT"].values[0], grid["XLAT"][1])
+            assert "Times" not in written.variables
+    combined = open_dataset(expand_paths(["t2max_daily.nc", "wrf/daily/*"]), grid_of="T2MAX")
+    np.testing.assert_allclose(combined["T2"].values, np.stack([values.astype("f8").mean(0) for values in hourly]),
+                               rtol=1e-6)
+    np.testing.assert_array_equal(combined["T2MAX"].values, maxima)
