@@ -16,7 +16,7 @@ import logging
 import shlex
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,6 +26,7 @@ import dask
 import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
+from xarray.core.indexing import PandasIndexingAdapter
 
 from climann.data.age_axes import age_along_dimension, age_axis_advice
 from climann.data.before_present import years_per_unit
@@ -204,8 +205,23 @@ def _first_value(variable: xr.Variable) -> object:
     its pandas index, a sixth of the cost of a one-value variable, and asked of every dataset's
     time; any other's as ``variable[:1]``, which reads that value alone from a lazy file."""
     if isinstance(variable, xr.IndexVariable):
-        return variable.to_index()[0]
+        held = getattr(variable, "_data", None)
+        if type(held) is PandasIndexingAdapter:  # its own pandas index, as ``to_index`` gives it less its name
+            return held.array[0]
+        return variable.to_index()[0]  # a MultiIndex level: its values of that level
     return np.asarray(variable[:1].values)[0]
+
+
+def _variable_key(name: Hashable, variable: xr.Variable, coordinates: set, indexes: set,
+                  units_key: Callable[[object], object]) -> tuple:
+    """One variable's part of :func:`_metadata_key` (list comprehensions, not generators: the
+    key is asked some ten thousand times in a test run)."""
+    return (name, name in coordinates, name in indexes, variable.dims, variable.dtype.str,
+            tuple([(key, units_key(value) if key == "units" else _attribute_key(value))
+                   for key, value in variable.attrs.items()]),
+            str(variable.encoding.get("coordinates", "")),
+            _attribute_key(getattr(getattr(variable, "_data", None), "units", None)),  # pint units
+            variable.dtype.kind == "O" and variable.ndim == 1 and name in coordinates and _holds_cftime(variable))
 
 
 def _metadata_key(dataset: xr.Dataset) -> tuple:
@@ -223,15 +239,10 @@ def _metadata_key(dataset: xr.Dataset) -> tuple:
     units_key = _attribute_key if cf_xarray.options.OPTIONS["custom_criteria"] else _units_key
     return (
         repr(cf_xarray.options.OPTIONS["custom_criteria"]),
-        tuple(("coordinates" in where, _attribute_key(where.get("coordinates")))
-              for where in (dataset.attrs, dataset.encoding)),
-        tuple((name, name in coordinates, name in indexes, variable.dims, variable.dtype.str,
-               tuple((key, units_key(value) if key == "units" else _attribute_key(value))
-                     for key, value in variable.attrs.items()),
-               str(variable.encoding.get("coordinates", "")),
-               _attribute_key(getattr(getattr(variable, "_data", None), "units", None)),  # pint units
-               variable.dtype.kind == "O" and variable.ndim == 1 and name in coordinates and _holds_cftime(variable))
-              for name, variable in dataset.variables.items()),
+        tuple([("coordinates" in where, _attribute_key(where.get("coordinates")))
+               for where in (dataset.attrs, dataset.encoding)]),
+        tuple([_variable_key(name, variable, coordinates, indexes, units_key)
+               for name, variable in dataset.variables.items()]),
     )
 
 
