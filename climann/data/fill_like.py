@@ -626,10 +626,13 @@ def planned_fill_like_counts(
     (:func:`_planned_top_codes`); ``wholes``: each variable's value of a whole in its units (100
     in ``%``: :func:`climann.data.units.full_scale`), so that a 0/1 field written in them holds no
     codes (:func:`~climann.data.top_codes.zero_and_one`); 1 for a variable not in it."""
-    chosen, arrays = [], []
+    chosen, arrays, known = [], [], {}
     for name in names:
         variable = dataset[name]
-        if variable.dtype.kind not in "fiu" or not (values := fill_like_values(variable)):
+        if variable.dtype.kind not in "fiu":
+            continue
+        known[name] = values = fill_like_values(variable)  # the sentinel codes' read passes them over
+        if not values:
             continue
         time = time_dimension(variable)
         tables = [list(value.decoded) for value in values]
@@ -640,7 +643,7 @@ def planned_fill_like_counts(
                        2 * len(tables)))
     reads = planned_counts_by_step(arrays, shared=[name in shared for name, _, _ in chosen])
     tops = _planned_top_codes(dataset, names, shared=shared, wholes=wholes)
-    sentinels = _planned_sentinel_codes(dataset, names, shared=shared)
+    sentinels = _planned_sentinel_codes(dataset, names, shared=shared, known=known)
     n_reads, n_tops = len(reads.tasks), len(tops.tasks)
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
@@ -670,11 +673,15 @@ def planned_fill_like_counts(
     return BlockReads(reads.tasks + tops.tasks + sentinels.tasks, finish)
 
 
-def _planned_sentinel_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
+def _planned_sentinel_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = (),
+                            known: Mapping[str, list[FillLike]] | None = None) -> BlockReads:
     """The reads that find the codes of repeated digits far outside each variable's data
     (:mod:`climann.data.sentinel_codes`: IGRA2's -8888), the usual fill values passed over (counted by
     :func:`planned_fill_like_counts`); its answer: {name: {code: count}}, each code a :class:`FillLike`
-    with ``apart_from``. Not the variables that declare their classes (``flag_values``, ``flag_masks``)."""
+    with ``apart_from``. Not the variables that declare their classes (``flag_values``, ``flag_masks``).
+    ``known``: the :func:`fill_like_values` of variables already found (by
+    :func:`planned_fill_like_counts`), not derived again."""
+    known = known or {}
     tasks, places = [], []
     for number, name in enumerate(names):
         variable = dataset[name]
@@ -683,7 +690,8 @@ def _planned_sentinel_codes(dataset: xr.Dataset, names: Sequence[str], *, shared
             continue
         time = time_dimension(variable)
         axis = None if time is None else variable.dims.index(time)
-        skip = sorted({float(form) for value in fill_like_values(variable) for form in value.decoded})
+        values = known[name] if name in known else fill_like_values(variable)
+        skip = sorted({float(form) for value in values for form in value.decoded})
         for block, offset in blocks_by_step(variable.data, axis, shared=name in shared):
             tasks.append(dask.delayed(block_ends)(block, axis, skip))
             places.append((number, offset))
