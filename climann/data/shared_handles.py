@@ -62,7 +62,44 @@ def shared_manager(path: str | os.PathLike) -> CachingFileManager:
             netCDF4.Dataset, str(path), mode="r", kwargs={"format": "NETCDF4"}, lock=NETCDF4_PYTHON_LOCK
         )
         _MANAGERS[str(path)] = (identity, manager)
+        _room_in_the_file_cache(len(_MANAGERS))
         return manager
+
+
+#: Handles kept beside the files' own in xarray's cache, and descriptors left for everything else.
+_CACHE_SPARE, _DESCRIPTORS_SPARE = 32, 256
+
+
+def _room_in_the_file_cache(n_files: int) -> None:
+    """Make xarray's cache of open handles (``file_cache_maxsize``, 128 by default) hold the
+    ``n_files`` files of the run, as far as the process may open files.
+
+    Every file of a run is read several times (its times, its grid, its values): with more files
+    than the cache holds, the least recently used handle was closed at each opening of another
+    and opened again at its next read; 200 daily files were opened 12 760 times in one
+    ``climann info`` (fix45j; 40 min for 1 097 files, break45c A6). The soft limit of open file
+    descriptors (``RLIMIT_NOFILE``) is raised toward the hard limit when the files need it, and
+    the cache never holds more handles than the limit leaves room for (less
+    :data:`_DESCRIPTORS_SPARE`): beyond it, handles are closed and reopened as before.
+    """
+    wanted = n_files + _CACHE_SPARE
+    if wanted <= xr.get_options()["file_cache_maxsize"]:
+        return
+    try:
+        import resource  # POSIX only
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted + _DESCRIPTORS_SPARE:
+        raised = wanted + _DESCRIPTORS_SPARE if hard == resource.RLIM_INFINITY else min(hard, wanted + _DESCRIPTORS_SPARE)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(raised, soft), hard))
+        except (ValueError, OSError):
+            pass
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    room = wanted if soft == resource.RLIM_INFINITY else min(wanted, soft - _DESCRIPTORS_SPARE)
+    if room > xr.get_options()["file_cache_maxsize"]:
+        xr.set_options(file_cache_maxsize=room)
 
 
 def open_plain(path: str | os.PathLike, **options: object) -> xr.Dataset:
