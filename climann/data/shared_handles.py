@@ -91,12 +91,14 @@ def _room_in_the_file_cache(n_files: int) -> None:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < wanted + _DESCRIPTORS_SPARE:
-        raised = wanted + _DESCRIPTORS_SPARE if hard == resource.RLIM_INFINITY else min(hard, wanted + _DESCRIPTORS_SPARE)
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (max(raised, soft), hard))
-        except (ValueError, OSError):
-            pass
-        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        needed = wanted + _DESCRIPTORS_SPARE
+        raised = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
+        if raised > soft:
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            except (ValueError, OSError):
+                pass
+            soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     room = wanted if soft == resource.RLIM_INFINITY else min(wanted, soft - _DESCRIPTORS_SPARE)
     if room > xr.get_options()["file_cache_maxsize"]:
         xr.set_options(file_cache_maxsize=room)
