@@ -239,6 +239,10 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
     for note in result.notes:
         say(f"note: {note}", err=True)
     say(f"wrote {result.path} ({result.n_samples} values predicted)")
+    if result.region:  # the run's own box, which the new data were cut to (fix46f)
+        from climann.evaluation.report import region_text
+
+        say(f"region: {region_text(result.region)}")
     if result.scores:
         scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
         scores = ", ".join(f"{key} {value:.4g}" for key, value in scored.items())

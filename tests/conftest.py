@@ -442,3 +442,59 @@ def holder():
     for process in started:
         if process.poll() is None:
             process.communicate("\n", timeout=60)
+
+
+#: OSI SAF's polar-stereographic grid (OSI-405/455 ice drift), as its files' proj4_string gives it.
+OSI_PROJ4 = "+proj=stere +a=6378273 +b=6356889.44891 +lat_0=90 +lat_ts=70 +lon_0=-45"
+
+
+def ice_drift_dataset(*, n_time: int = 40, end_positions: bool = False, extra: tuple[str, ...] = (),
+                      seed: int = 45) -> xr.Dataset:
+    """A small OSI-405-like sea-ice drift file (break45c): ``dX``/``dY`` (km, standard names
+    sea_ice_x/y_displacement) on a 6 × 5 polar-stereographic grid with fixed 2-D ``lat``/``lon``
+    named in their ``coordinates`` (pyproj from :data:`OSI_PROJ4`), ERA5-like ``u10``/``v10``
+    (eastward/northward) beside them; ``end_positions`` adds ``lat1``/``lon1(time, yc, xc)``, where
+    each displacement ends; ``extra`` adds ``dt0`` (s), ``t0``/``t1`` (seconds since 1978) per vector."""
+    import pandas as pd
+    import pyproj
+
+    rng = np.random.default_rng(seed)
+    xc, yc = -1000.0 + 250.0 * np.arange(5), 1000.0 - 250.0 * np.arange(6)
+    x, y = np.meshgrid(xc * 1000.0, yc * 1000.0)
+    to_geographic = pyproj.Transformer.from_crs(pyproj.CRS(OSI_PROJ4), "EPSG:4326", always_xy=True)
+    lon, lat = to_geographic.transform(x, y)
+    shape = (n_time, *x.shape)
+    dx, dy = rng.normal(0.0, 8.0, shape), rng.normal(0.0, 8.0, shape)
+    times = pd.date_range("2018-01-01 12:00", periods=n_time, freq="D")
+    on_grid = {"grid_mapping": "Polar_Stereographic_Grid", "coordinates": "lat lon"}
+    variables = {
+        "dX": (("time", "yc", "xc"), dx.astype("f4"), {**on_grid, "units": "km", "standard_name": "sea_ice_x_displacement"}),
+        "dY": (("time", "yc", "xc"), dy.astype("f4"), {**on_grid, "units": "km", "standard_name": "sea_ice_y_displacement"}),
+        "u10": (("time", "yc", "xc"), rng.normal(0, 5, shape).astype("f4"), {"units": "m s**-1", "standard_name": "eastward_wind"}),
+        "v10": (("time", "yc", "xc"), rng.normal(0, 5, shape).astype("f4"), {"units": "m s**-1", "standard_name": "northward_wind"}),
+        "Polar_Stereographic_Grid": ((), np.int32(0), {
+            "grid_mapping_name": "polar_stereographic", "straight_vertical_longitude_from_pole": -45.0,
+            "latitude_of_projection_origin": 90.0, "standard_parallel": 70.0, "false_easting": 0.0,
+            "false_northing": 0.0, "semi_major_axis": 6378273.0, "semi_minor_axis": 6356889.44891})}
+    if end_positions:
+        lon1, lat1 = to_geographic.transform(x + 1000.0 * dx, y + 1000.0 * dy)
+        variables["lat1"] = (("time", "yc", "xc"), lat1.astype("f4"), {**on_grid, "units": "degrees_north",
+                                                                         "long_name": "latitude at end of displacement"})
+        variables["lon1"] = (("time", "yc", "xc"), lon1.astype("f4"), {**on_grid, "units": "degrees_east",
+                                                                         "long_name": "longitude at end of displacement"})
+    since = (times - pd.Timestamp("1978-01-01")).total_seconds().to_numpy()[:, None, None]
+    offsets = {"dt0": (rng.normal(0, 1800, shape), {"units": "seconds",
+                                                    "long_name": "delta time for dX and dY start position"}),
+               "t0": (since - 172800.0 + rng.normal(0, 1800, shape), {"units": "seconds since 1978-01-01 00:00:00",
+                                                                      "long_name": "time of the start of the displacement"}),
+               "t1": (since + rng.normal(0, 1800, shape), {"units": "seconds since 1978-01-01 00:00:00",
+                                                           "long_name": "time of the end of the displacement"})}
+    for name in extra:
+        values, attrs = offsets[name]
+        variables[name] = (("time", "yc", "xc"), values, {**on_grid, **attrs})
+    coords = {"time": ("time", times, {"standard_name": "time"}),
+              "xc": ("xc", xc, {"units": "km", "standard_name": "projection_x_coordinate", "axis": "X"}),
+              "yc": ("yc", yc, {"units": "km", "standard_name": "projection_y_coordinate", "axis": "Y"}),
+              "lat": (("yc", "xc"), lat, {"units": "degrees_north", "standard_name": "latitude"}),
+              "lon": (("yc", "xc"), lon, {"units": "degrees_east", "standard_name": "longitude"})}
+    return xr.Dataset(variables, coords=coords)

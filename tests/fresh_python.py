@@ -11,7 +11,8 @@ its standard output and error captured. An import the line makes is its own (a m
 helper imported is already loaded, as the line's own import of it would load it); a name it
 uses without importing it fails as in a fresh interpreter (tests/test_fresh_python.py). The
 child's exit code is the interpreter's: 0, ``SystemExit``'s code, or 1 after an uncaught
-exception (its traceback on standard error).
+exception (reported by ``sys.excepthook``: its traceback on standard error, or the line's own
+hook's doing).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 #: The helper: imports what most printed lines import, then forks a child per request (one
 #: JSON line on stdin) and answers with the child's exit code (one line on stdout).
 _WARM = r"""
-import json, os, sys, traceback
+import json, os, sys
 import os, tempfile
 import cftime, dask.array, netCDF4, numpy, xarray, zarr  # what the lines import and load first: once, before any fork
 # xarray's first read, arithmetic and write import and find what any later one uses (its backends,
@@ -58,7 +59,7 @@ def run_line(request):
             else:
                 print(exited.code, file=sys.stderr)
         except BaseException:
-            traceback.print_exc()
+            sys.excepthook(*sys.exc_info())  # as the interpreter reports it: a hook the line set runs
     finally:
         try:
             sys.stdout.flush()

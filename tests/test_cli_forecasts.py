@@ -96,6 +96,69 @@ def test_info_on_a_hindcast_beside_observations_warns_of_their_common_period_onc
     assert f"{held - valid} of obs_t2m's {held} steps left out" in warned[0]
 
 
+@pytest.mark.parametrize("route", [pytest.param([], id="in-memory"),
+                                   pytest.param(["--set", "data.in_memory_limit_gb=1e-9"], id="streamed")])
+def test_persistence_of_a_forecast_run_is_the_month_before_the_start(tmp_path, capfd, monkeypatch, route):
+    """break45d B4: at ``forecastMonth = 3`` persistence was the observation of the month before
+    the valid month, two months after the forecast was issued (its ACC 0.64 beat the network's
+    0.39). It is the observation of the month before the start, 3 months before the valid month
+    (WeatherBench 2's persistence of an initialised forecast): predictions.nc and the test RMSE
+    in metrics.json against numpy on the fixture's arrays, on both routes."""
+    hindcast, observations = seasonal_pair()
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    out = tmp_path / "run"
+    result = run_main("train", "--data", str(tmp_path / "seas5_t2m.nc"), "--data", str(tmp_path / "era5_t2m.nc"),
+                      "--target", "obs_t2m", "--predictors", "t2m", "--select", "number=0",
+                      "--select", "forecastMonth=3", "--features", "", "--epochs", "1", "--hidden", "4",
+                      "--out", str(out), *route, *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    observed = observations["obs_t2m"].values.astype(np.float64)
+    valid = hindcast["valid_time"].values[:, 2]  # each start's third month
+    at = np.searchsorted(observations["valid_time"].values, valid)
+    # the month before each start, among the values read (the common period: the first valid month on)
+    known = np.where((at - 3 >= at[0])[:, None, None], observed[np.maximum(at - 3, 0)], np.nan)
+    with xr.open_dataset(out / "predictions.nc") as written:
+        np.testing.assert_array_equal(written["time"].values, valid)
+        persisted = written["obs_t2m_persistence"].values
+        test = written["split"].values == 3
+        area = written["cell_area"].values
+    np.testing.assert_allclose(persisted, known, rtol=1e-6)
+    one_step_back = observed[at - 1]
+    assert np.sqrt(np.nanmean((persisted - one_step_back) ** 2)) > 1.0  # not the month before the valid month
+    weights = np.broadcast_to(area, persisted[test].shape)
+    rmse = np.sqrt(np.sum(weights * (known[test] - observed[at][test]) ** 2) / weights.sum())
+    metrics = json.loads((out / "metrics.json").read_text())
+    np.testing.assert_allclose(metrics["splits"]["test"]["persistence"]["rmse"], rmse, rtol=1e-5)
+    said = [note["reason"] for note in metrics.get("notes", []) if note["model"] == "persistence"]
+    assert said and all("month before the forecast's start (3 months before" in reason for reason in said)
+
+
+def test_info_proposes_the_lead_month_of_the_observed_months(tmp_path, capfd, monkeypatch):
+    """break45d B1: beside December observations, info proposed ``forecastMonth = 1`` of November
+    starts (November forecasts), and that config trained on November forecasts paired with
+    Decembers. It proposes ``forecastMonth = 2``, the lead month of December, and the config trains
+    with each December forecast beside its December (the fixture's arrays)."""
+    hindcast, observations = seasonal_pair(starts=60, leads=3)
+    hindcast = hindcast.isel(forecast_reference_time=np.flatnonzero(
+        hindcast["forecast_reference_time"].dt.month.values == 11))
+    observations = observations.isel(valid_time=np.flatnonzero(observations["valid_time"].dt.month.values == 12))
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_dec.nc")
+    monkeypatch.chdir(tmp_path)
+    shown = run_main("info", "seas5_t2m.nc", "era5_dec.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert shown.returncode == 0, shown.stderr
+    config = tomllib.loads(shown.stdout)
+    assert config["data"]["select"] == {"forecastMonth": 2, "number": 0}
+    (tmp_path / "my.toml").write_text(shown.stdout)
+    result = run_main("train", "--config", "my.toml", "--epochs", "1", "--hidden", "4", "--out", "run",
+                      *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as written:
+        np.testing.assert_array_equal(written["time"].values, hindcast["valid_time"].values[:, 1])
+        np.testing.assert_array_equal(written["obs_t2m"].values, observations["obs_t2m"].values[:len(written["time"])])
+
+
 def _info_of_a_seasonal_pair(tmp_path, capfd, monkeypatch):
     """``climann info seas5_t2m.nc era5_t2m.nc`` on :func:`seasonal_pair` written in ``tmp_path``
     (the working folder): the hindcast, the observations and info's output (exit 0 asserted)."""
@@ -124,3 +187,36 @@ def test_info_of_forecast_files_alike_names_them_once(tmp_path, capfd, monkeypat
     assert flat.count("forecasts on reference time × lead time") == 1
     assert "seas5_t2m_0.nc and 2 more files alike: t2m(" in flat
     assert "'valid_time' on forecast_reference_time × forecastMonth (12 to 24 × 3)" in flat
+
+
+def test_evaluate_on_starts_months_apart_says_which_persistence_it_scores(tmp_path, capfd, monkeypatch):
+    """A run on every month's starts at ``forecastMonth = 3``, evaluated on starts in Feb/May/Aug/Nov
+    only: its report and metrics.json said "persistence is the previous step of the data given, 3
+    months before; the run's own (1 month before …) needs monthly data", while what is scored is the
+    month before each start, as in training. They say so; predictions.nc holds it (numpy on the
+    fixture's arrays: the observation 3 months before each valid month)."""
+    hindcast, observations = seasonal_pair(starts=60)
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    quarterly = hindcast.isel(forecast_reference_time=np.flatnonzero(
+        np.isin(hindcast["forecast_reference_time"].dt.month.values, (2, 5, 8, 11))))
+    quarterly.to_netcdf(tmp_path / "seas5_quarterly.nc")
+    data = ["--data", str(tmp_path / "seas5_t2m.nc"), "--data", str(tmp_path / "era5_t2m.nc")]
+    result = run_main("train", *data, "--target", "obs_t2m", "--predictors", "t2m", "--select", "number=0",
+                      "--select", "forecastMonth=3", "--features", "", "--epochs", "1", "--hidden", "4",
+                      "--out", str(tmp_path / "run"), *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    result = run_main("evaluate", str(tmp_path / "run"), "--data", str(tmp_path / "seas5_quarterly.nc"),
+                      "--data", str(tmp_path / "era5_t2m.nc"), "--out", str(tmp_path / "other"),
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((tmp_path / "other" / "metrics.json").read_text())
+    said = metrics["persistence_step_note"]
+    assert "month before the forecast's start (3 months before the valid month)" in said, said
+    assert "previous step" not in said and "previous step" not in (tmp_path / "other" / "report.md").read_text()
+    observed = observations["obs_t2m"].values.astype(np.float64)
+    at = np.searchsorted(observations["valid_time"].values, quarterly["valid_time"].values[:, 2])
+    with xr.open_dataset(tmp_path / "other" / "predictions.nc") as written:
+        np.testing.assert_array_equal(written["obs_t2m"].values, observed[at])
+        known = np.where((at - 3 >= at[0])[:, None, None], observed[np.maximum(at - 3, 0)], np.nan)
+        np.testing.assert_allclose(written["obs_t2m_persistence"].values, known, rtol=1e-6)

@@ -187,7 +187,8 @@ def lines_below_the_table(stdout: str) -> list[str]:
 
 #: How each message below the results table begins: a line beginning otherwise is a message's wrapped rest.
 MESSAGES_BELOW_THE_TABLE = ("skill = ", "ACC = ", "unc. ACC = ", "ACC and unc. ACC: ", "ACC of ", "uncentred ACC of ",
-                            "ACC and uncentred ACC of ", "periods: ", "not shown: ", "run directory: ",
+                            "ACC and uncentred ACC of ", "periods: ", "not shown: ", "region: ",
+                            "run directory: ",
                             "scores by season and region: ", "written to ")
 
 

@@ -22,6 +22,10 @@ def test_the_line_gets_its_arguments_working_directory_and_main_name(tmp_path):
     pytest.param("import sys; sys.exit('no')", 1, "no\n", id="exit-message"),
     pytest.param("raise ValueError('bad')", 1, "ValueError: bad\n", id="exception"),
     pytest.param("xarray.Dataset()", 1, "NameError: name 'xarray' is not defined\n", id="not-imported"),
+    # the interpreter reports an uncaught exception through sys.excepthook (climann's lines remove their
+    # OUT.part there): a line that sets its own has it run
+    pytest.param("import sys; sys.excepthook = lambda *e: print('hook', e[0].__name__, file=sys.stderr); 1 / 0", 1,
+                 "hook ZeroDivisionError\n", id="own-excepthook"),
 ])
 def test_exit_codes_and_errors_are_a_fresh_interpreters(code, returncode, said):
     fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -121,11 +121,13 @@ def age_axis_advice(dataset: xr.Dataset, age: AgeAlong) -> str:
     --------
     >>> age = ("depth", [49.7, 80.2], {"units": "years BP"})
     >>> core = xr.Dataset({"d18O": ("depth", [-35.0, -36.0])}, coords={"depth": ("depth", [1.0, 2.0]), "age": age})
-    >>> print(age_axis_advice(core, age_along_dimension(core)))  # doctest: +NORMALIZE_WHITESPACE
+    >>> advice = age_axis_advice(core, age_along_dimension(core))
+    >>> print(advice[:advice.index(" import os")])  # doctest: +NORMALIZE_WHITESPACE
     ; 'age' (years BP) along 'depth' dates each sample: it is the record's time axis, not 'depth' (each depth is one
-    sample); make it the dimension in a copy, e.g. `python -c "import xarray as xr; d = xr.open_dataset('IN.nc',
+    sample); make it the dimension in a copy, e.g. `python -c "import sys, xarray as xr; d = xr.open_dataset('IN.nc',
     decode_times=False); d = d.swap_dims(depth='age'); d['age'].attrs.update(standard_name='time', axis='T');
-    d.to_netcdf('OUT.nc')"`, then give the copy
+    >>> print(advice[advice.index("d.to_netcdf(p)"):])  # the copy written whole (whole_write)
+    d.to_netcdf(p);os.replace(p,'OUT.nc')"`, then give the copy
     """
     source = dataset.encoding.get("source")
     files = "IN.nc OUT.nc" if source is None else input_and_copy(source)

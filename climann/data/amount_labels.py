@@ -153,15 +153,63 @@ def label_conversion(source, destination, units: str, to: str, *, variable: str,
     if mine == theirs:
         return source, destination, ""
     if mine and theirs:
+        factor = carbon_factor(source, destination, registry)
+        carbon = "" if factor is None else (
+            f"; a carbon flux counts one C atom per CO2 molecule (FLUXNET's daily files: 1 umolCO2 m-2 s-1 = "
+            f"{CARBON_MOLAR_MASS}e-6 * 86400 gC m-2 d-1): multiply '{variable}' by {factor:.10g} and give it units "
+            f"'{str(to).strip()}': `ncap2 -O -s '{variable}={variable}*{factor:.10g};"
+            f"{variable}@units=\"{str(to).strip()}\"' IN.nc OUT.nc`")
         raise ClimannError(
             f"'{variable}' is in '{units}' in {where} but in '{to}' in {reference}: amounts of {_named(mine)} and of "
             f"{_named(theirs)}, which no unit converts into each other (the label after the amount says what it is "
             f"of); give '{variable}' as amounts of {_named(theirs)} ({str(to).strip()}), or check that it is the "
-            "same variable")
+            f"same variable{carbon}")
     named = units if mine else to
     assumption = (f"read as amounts of {_named(mine or theirs)}, as '{str(named).strip()}' says (a substance named "
                   "in one side's units only)")
     return _without_labels(source, registry), _without_labels(destination, registry), assumption
+
+
+#: The molar mass of carbon, g mol-1 (IUPAC standard atomic weight, conventional value 12.011):
+#: FLUXNET converts its carbon fluxes so (1 umolCO2 m-2 s-1 = 12.011e-6 * 86400 gC m-2 d-1).
+CARBON_MOLAR_MASS = 12.011
+
+
+def carbon_factor(source, destination, registry) -> float | None:
+    """The factor from amounts of CO2 to amounts of C (or back) when one unit is labelled ``CO2``
+    and the other ``C``, each to the power 1: one C atom per CO2 molecule, so a mol of CO2 holds a
+    mol of C, :data:`CARBON_MOLAR_MASS` g of it; a mass of CO2 is left alone (None: its molar mass
+    is another's). None for other labels.
+
+    Parameters
+    ----------
+    source, destination : pint.Quantity
+        Parsed units (``umol CO2 m-2 s-1``, ``g C m-2 d-1``).
+    registry : pint.UnitRegistry
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    ``umolCO2 m-2 s-1`` to ``gC m-2 d-1``: 12.011e-6 * 86400 = 1.0377504.
+    """
+    import pint
+
+    labels = (labels_of(source.units), labels_of(destination.units))
+    if {tuple(each.items()) for each in labels} != {(("CO2", 1.0),), (("C", 1.0),)}:
+        return None
+    if "[mass]" in (source if "CO2" in labels[0] else destination).dimensionality:
+        return None
+    mine, theirs = _without_labels(source, registry), _without_labels(destination, registry)
+    molar = registry.Quantity(CARBON_MOLAR_MASS, "g / mol")
+    for scaled in (mine, mine * molar, mine / molar):
+        try:
+            return float(scaled.to(theirs.units).magnitude / theirs.magnitude)
+        except pint.DimensionalityError:
+            continue
+    return None
 
 
 def molar_mass_note(source, destination) -> str:

@@ -41,7 +41,9 @@ to the target when
   X, as the product names it beside X (:data:`NAME_PATTERNS`): ``stdev_of_X`` (NOAA/NSIDC's
   sea-ice CDR G02202 v4: ``stdev_of_cdr_seaice_conc``, known so also where ``cdr_seaice_conc``
   names it in no ``ancillary_variables``), ``X_stdev`` (its version 5), ``X_uncertainty``, ``X_error``,
-  ``qa_of_X``, ``X_qa_flag``; or its name, its words split at underscores and at camelCase
+  ``qa_of_X``, ``X_qa_flag``, and the flux networks' qualifiers of X (AmeriFlux's ``FC_SSITC_TEST``,
+  FLUXNET's ``X_QC``; ``X_FLAG``, ``X_VALIDITY``, ``X_VERIFICATION``: break45a A5), also beside
+  the target when X is another variable of the file; or its name, its words split at underscores and at camelCase
   humps, holds one of these phrases or "gauge relative weighting" (IMERG's ``randomError``,
   ``precipitationQualityIndex`` and ``gaugeRelativeWeighting`` also where their long names are
   lost); or
@@ -136,8 +138,11 @@ OBSERVATION_TIME_PHRASES = ("composite day", "day of year vi pixel", "view time"
 BIT_FIELD_UNITS = ("bit field", "bitfield", "bit_field", "bit-field", "bits")
 
 #: Whole words of a variable's name (as :func:`_name_words` splits it) that make it the quality
-#: flags of a retrieval: MOD15's ``FparLai_QC``, ``FparExtra_QC``; ``sst_qa``.
-QUALITY_NAME_WORDS = ("qc", "qa")
+#: flags of a retrieval or a measurement: MOD15's ``FparLai_QC``, ``FparExtra_QC``; ``sst_qa``;
+#: AmeriFlux's ``FC_SSITC_TEST`` (the steady-state and integral turbulence characteristics test of
+#: the CO2 flux, 0/1/2; break45a A5); the EEA's air-quality ``Validity`` and ``Verification``
+#: columns (whether each hourly value is valid, and verified).
+QUALITY_NAME_WORDS = ("qc", "qa", "ssitc", "validity", "verification")
 
 #: Words (as :func:`_name_words` splits a name) that, taken out of a variable's name, leave the
 #: target's (not a bare ``std``, ``sd``: ``cdr_seaice_conc_std`` may be a variability, a quantity)
@@ -199,7 +204,12 @@ DESCRIPTION_ATTRIBUTES = ("long_name", "LongName", "description", "var_desc")
 NAME_PATTERNS = {"stdev_of_{}": "the standard deviation", "{}_stdev": "the standard deviation",
                  "{}_observation_weights": "the observation weights",
                  "uncertainty_of_{}": "the uncertainty", "{}_uncertainty": "the uncertainty",
-                 "{}_error": "the error", "qa_of_{}": "the quality flags", "{}_qa_flag": "the quality flags"}
+                 "{}_error": "the error", "qa_of_{}": "the quality flags", "{}_qa_flag": "the quality flags",
+                 # flux networks' qualifiers (AmeriFlux BASE, FLUXNET: FC_SSITC_TEST, NEE_VUT_REF_QC; break45a A5)
+                 # and the flags products write beside a value (LE_FLAG, pm25_validity)
+                 "{}_ssitc_test": "the steady-state and turbulence test flags", "{}_qc": "the quality flags",
+                 "{}_flag": "the quality flags", "{}_flags": "the quality flags", "{}_qc_flag": "the quality flags",
+                 "{}_validity": "the validity flags", "{}_verification": "the verification flags"}
 
 #: Beginnings of a long_name that make a variable the standard deviation of the quantity the
 #: rest of it names (words as :func:`_words` leaves them).
@@ -276,15 +286,39 @@ def _quality_flag_meanings(variable: xr.DataArray) -> str | None:
     return None
 
 
+#: A description (its words, :func:`_words`) of the time at which a vector's start or end was
+#: observed: OSI-405's ``dt0`` "delta time for dX and dY start position", OSI-455's ``t0``/``t1``
+#: at the start and end of each displacement (break45c A3).
+_VECTOR_TIMES = re.compile(r"\b(?:delta time|time|times|dt)\b.*\b(?:start|end|beginning)\b.*"
+                           r"\b(?:position|positions|displacement|displacements|drift|vector|vectors|motion)\b"
+                           r"|\b(?:start|end|beginning)\b.*\btimes?\b.*"
+                           r"\b(?:position|positions|displacement|displacements|drift|vector|vectors|motion)\b")
+
+#: Names of a vector's start and end times (OSI SAF ice drift's ``t0``, ``t1``, ``dt0``, ``dt1``),
+#: ancillary when their units are a time (:data:`_TIME_UNITS`).
+_VECTOR_TIME_NAMES = re.compile(r"^d?t[01]$", re.IGNORECASE)
+
+#: Units of a time or a time offset (their first word, lower case), and the word of a date's units.
+_TIME_UNITS = ("s", "sec", "secs", "second", "seconds", "min", "minute", "minutes", "h", "hr", "hour", "hours",
+               "d", "day", "days")
+
+
 def _observation_time(variable: xr.DataArray) -> str | None:
     """``"its name '…composite_day_of_the_year', the day or time each value was observed"`` when
-    ``variable``'s name or a description holds one of :data:`OBSERVATION_TIME_PHRASES`, else None."""
+    ``variable``'s name or a description holds one of :data:`OBSERVATION_TIME_PHRASES` or says the
+    time of a vector's start or end (:data:`_VECTOR_TIMES`), or its name is one of a vector's start
+    and end times (:data:`_VECTOR_TIME_NAMES`) in units of time, else None."""
     said = [("name", str(variable.name), _name_words(str(variable.name)))]
     said += [(key, str(variable.attrs[key]), _words(variable.attrs[key])) for key in DESCRIPTION_ATTRIBUTES
              if variable.attrs.get(key) is not None]
     for key, text, words in said:
-        if any(f" {phrase} " in f" {words} " for phrase in OBSERVATION_TIME_PHRASES):
+        if any(f" {phrase} " in f" {words} " for phrase in OBSERVATION_TIME_PHRASES) or _VECTOR_TIMES.search(words):
             return f"its {key} '{text}', the day or time each value was observed"
+    units = str(variable.attrs.get("units", "")).strip().lower()
+    if _VECTOR_TIME_NAMES.match(str(variable.name)) and (units.split()[:1] in ([word] for word in _TIME_UNITS)
+                                                       or " since " in f" {units} "):
+        return (f"its name '{variable.name}' in units of time ('{variable.attrs['units']}'), the time each value "
+                "was observed")
     return None
 
 

@@ -21,7 +21,16 @@ nothing needs to be guessed; the calendar of the first file with more than one t
   in whatever calendar (the series' own too): its time is dropped, with a warning naming
   the file and the date of its step. A single step of a variable that other files also
   hold (one file per month) belongs to a series and keeps its time;
-- anything else (``noleap`` against ``standard`` series, ``360_day`` against any other) is
+- monthly series in a model's calendar (``360_day``, ``noleap``, ``all_leap``) beside one in any other
+  (a model's ``tas`` in ``360_day`` beside observed ``pr`` in ``standard``) are paired by year and
+  month, with a warning: a model's monthly mean is the mean of its calendar month, whose days are
+  the model's own, and it is compared with the observed month of that name (fix46c: refused
+  before, with a conversion whose ``align_on`` chooses days that monthly means do not have); two
+  calendars of the real world's days (``julian`` and a Gregorian one before 1582) name other days
+  by one month's label and stay refused. Each value of the
+  other file is dated at the middle of its month in the series' calendar (its cell's month
+  when the file has CF bounds, which become that month's edges), :func:`by_month_in_calendar`;
+- anything else (``noleap`` against ``standard`` daily series, ``360_day`` against any other) is
   refused in one line naming both files' calendars and how to convert one of them.
 
 Only the time coordinates are read (as :mod:`climann.data.time_overlap` does), before the
@@ -46,6 +55,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate
+from climann.data.shell import in_place_note, input_and_copy
 from climann.data.time_axis import date_text
 from climann.data.time_overlap import file_times
 from climann.errors import ClimannError
@@ -69,10 +79,16 @@ class _FileCalendar:
     times: np.ndarray
     variables: frozenset[str]
     label: str = ""  # how messages name it, when not by the file's name (a split block: its files and name)
+    own: str = ""  # the calendar as the file spells it (``365_day``), when it says
 
     @property
     def name(self) -> str:
         return self.label or self.path.name
+
+    @property
+    def said(self) -> str:
+        """The calendar as the file names it (``365_day``), else its canonical name (``noleap``)."""
+        return self.own or self.calendar
 
 
 def calendar_name(calendar: str) -> str:
@@ -81,13 +97,62 @@ def calendar_name(calendar: str) -> str:
     return CALENDAR_ALIASES.get(name, name)
 
 
+#: Each CF calendar name (CF-1.8 §4.4.1) → the name CDO's ``setcalendar`` takes for it: CDO 2.1
+#: knows only ``standard``, ``proleptic_gregorian``, ``360_day``, ``365_day`` and ``366_day``
+#: ("Calendar >noleap< unsupported!", break45d D1); ``julian`` and ``none`` it has none of.
+CDO_CALENDARS = {
+    "standard": "standard", "gregorian": "standard", "proleptic_gregorian": "proleptic_gregorian",
+    "360_day": "360_day", "noleap": "365_day", "365_day": "365_day", "all_leap": "366_day", "366_day": "366_day",
+}
+
+
+def cdo_calendar(calendar: str) -> str | None:
+    """The name CDO's ``setcalendar`` accepts for a CF calendar (:data:`CDO_CALENDARS`), None
+    when it has none (``julian``).
+
+    Examples
+    --------
+    >>> cdo_calendar("noleap"), cdo_calendar("all_leap"), cdo_calendar("julian")
+    ('365_day', '366_day', None)
+    """
+    return CDO_CALENDARS.get(str(calendar).strip().lower())
+
+
+def own_calendar_name(variable: xr.DataArray) -> str:
+    """The calendar of a decoded time coordinate as its file spells it (``365_day``; cftime
+    calls every date's calendar ``noleap``), "" when the file says none."""
+    own = variable.encoding.get("calendar", variable.attrs.get("calendar", ""))
+    return str(own).strip().lower() if own else ""
+
+
+def _conversion(calendar: str, whose: str, copy: str, align: str) -> str:
+    """The two ways to bring a file (``whose`` "its") or blocks' files ("their") to ``calendar``
+    as the file spells it: xarray's ``convert_calendar`` and, when CDO has the calendar,
+    ``cdo setcalendar`` with CDO's name of it (``copy``: the command's file arguments when one
+    file is converted)."""
+    cdo = cdo_calendar(calendar)
+    xarray = (f"xarray's Dataset.convert_calendar('{calendar}'{align}), after dropping {whose} time bounds, which it "
+              f"does not convert")
+    if cdo is None:
+        return f"({xarray})"
+    line = f"`cdo setcalendar,{cdo} {copy}`" if copy else f"cdo setcalendar,{cdo}"
+    named = f" (CDO's name of {calendar})" if cdo != calendar else ""
+    return f"({xarray}, or {line}{named} when {whose} dates are all valid {calendar} dates)"
+
+
 def _file_calendar(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileCalendar | None:
     """The file's time axis (:func:`~climann.data.time_overlap.file_times`) and calendar, None
     without a decoded one (or when unreadable: the combined opening then says why)."""
     info = file_times(path, open_file)
     if info is None:
         return None
-    return _FileCalendar(path, info.name, calendar_name(info.times[0].calendar), info.times, info.variables)
+    try:
+        own = own_calendar_name(open_file(path)[info.name])
+    except (ClimannError, OSError, ValueError, TypeError, KeyError):
+        own = ""
+    calendar = calendar_name(info.times[0].calendar)
+    return _FileCalendar(path, info.name, calendar, info.times, info.variables,
+                         own=own if calendar_name(own) == calendar else "")
 
 
 def _after_reform(times: np.ndarray) -> bool:
@@ -121,11 +186,14 @@ class CalendarPlan:
     calendar: str
     relabelled: frozenset[str] = field(default_factory=frozenset)
     static: frozenset[str] = field(default_factory=frozenset)
+    by_month: frozenset[str] = field(default_factory=frozenset)
 
     def apply(self, dataset: xr.Dataset) -> xr.Dataset:
         """One file's dataset (lazy) with its dates in the series' calendar, or without its time."""
         source = dataset.encoding.get("source")
         path = os.path.realpath(source) if source else None
+        if path in self.by_month:
+            return by_month_in_calendar(dataset, self.calendar)
         if path not in self.relabelled and path not in self.static:
             return dataset
         time = find_coordinate(dataset, "time")
@@ -164,6 +232,70 @@ def in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
     return result
 
 
+def by_month_in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
+    """``dataset`` (monthly values, lazy) with each time step dated at the middle of its calendar
+    month in ``calendar``: the month of the middle of its CF bounds (section 7.1) when it has
+    them, which become that month's edges in ``calendar``, else of its stamp. A monthly mean in
+    ``360_day`` and one in ``standard`` are each the mean of their month; dated so, they pair
+    with the series' months (:func:`calendar_plan`).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        With a time coordinate of cftime dates, one step per month.
+    calendar : str
+        The series' calendar (CF name).
+
+    Returns
+    -------
+    xarray.Dataset
+        Its time (and bounds, and the files' own stamps) in ``calendar``, encoded in it.
+
+    Examples
+    --------
+    >>> import cftime
+    >>> months = [cftime.datetime(2001, month, 16, calendar="360_day") for month in (1, 2)]
+    >>> dated = by_month_in_calendar(xr.Dataset(coords={"time": months}), "standard")
+    >>> [str(date) for date in dated["time"].values]
+    ['2001-01-16 12:00:00', '2001-02-15 00:00:00']
+    """
+    import cftime
+
+    time = find_coordinate(dataset, "time")
+    bounds = dataset[time].attrs.get("bounds")
+    dates = np.asarray(dataset[time].values)
+    if bounds in dataset.variables:
+        edges = np.asarray(dataset[bounds].values)
+        dates = np.array([low + (high - low) / 2 for low, high in zip(edges.min(1), edges.max(1))], dtype=object)
+    starts = np.array([cftime.datetime(date.year, date.month, 1, calendar=calendar) for date in dates], dtype=object)
+    ends = np.array([cftime.datetime(date.year + date.month // 12, date.month % 12 + 1, 1, calendar=calendar)
+                     for date in dates], dtype=object)
+    middles = np.array([start + (end - start) / 2 for start, end in zip(starts, ends)], dtype=object)
+    dims = dataset[time].dims
+    changed = {time: (dims, middles, dataset[time].attrs)}
+    if FILE_TIME_COORDINATE in dataset.coords:  # the files' own stamps, now the months' middles too
+        changed[FILE_TIME_COORDINATE] = (dims, middles, dataset[FILE_TIME_COORDINATE].attrs)
+    result = dataset.assign_coords(changed)
+    if bounds in dataset.variables:
+        result = result.assign({bounds: (dataset[bounds].dims, np.stack([starts, ends], 1), dataset[bounds].attrs)})
+    result[time].encoding = {**dataset[time].encoding, "calendar": calendar}
+    return result
+
+
+#: Calendars of the real world's days (CF-1.8 §4.4.1): one month's label names other days in each of
+#: them (January 1500 in ``julian`` begins 10 days after its ``proleptic_gregorian`` namesake), which
+#: convert_calendar converts by date; their monthly series are not paired by label.
+_REAL_WORLD = {"standard", "proleptic_gregorian", "julian"}
+
+
+def _monthly(times: np.ndarray) -> bool:
+    """Whether ``times`` step one calendar month at a time (:func:`~climann.data.time_axis.axis_time_step`)."""
+    from climann.data.time_axis import axis_time_step
+
+    step = axis_time_step(np.asarray(times)) if len(times) > 1 else None
+    return step is not None and step.months == 1
+
+
 def _is_static(info: _FileCalendar, infos: Sequence[_FileCalendar]) -> bool:
     """A single time step, of variables that no other file holds, beside a series (a variable
     of other files at more than one time)."""
@@ -180,12 +312,12 @@ def _is_static(info: _FileCalendar, infos: Sequence[_FileCalendar]) -> bool:
 def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
     # align_on chooses the days of a 360_day year; between other calendars it has no role
     align = ", align_on=..." if "360_day" in (series.calendar, other.calendar) else ""
+    copy = input_and_copy(other.path, cdo_calendar(series.said) or "converted")
     return ClimannError(
-        f"{series.name} uses the {series.calendar} calendar and {other.name} the {other.calendar} "
+        f"{series.name} uses the {series.said} calendar and {other.name} the {other.said} "
         f"calendar: their dates cannot be aligned without a choice; convert one file to the other's calendar "
-        f"first (xarray's Dataset.convert_calendar('{series.calendar}'{align}), after dropping its time bounds, "
-        f"which it does not convert, or cdo setcalendar,{series.calendar} when its dates are all valid "
-        f"{series.calendar} dates)"
+        f"first, e.g. {other.name} to {series.said} {_conversion(series.said, 'its', copy, align)}"
+        f"{in_place_note(copy)}"
     )
 
 
@@ -231,7 +363,7 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
     calendar = _series_calendar(series, [info for info, is_static in zip(infos, statics) if not is_static])
     if calendar != series.calendar:  # the series read in the calendar of the files reaching before 1582
         series = next(info for info in infos if info.calendar == calendar and not _after_reform(info.times))
-    relabelled, static = set(), set()
+    relabelled, static, by_month = set(), set(), set()
     for info, is_static in zip(infos, statics):
         if is_static:
             static.add(os.path.realpath(info.path))
@@ -248,9 +380,16 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
                 "%s uses the %s calendar and %s the %s calendar, which %s: its dates are read in the %s calendar",
                 info.name, info.calendar, series.name, series.calendar, agree, series.calendar,
             )
+        elif _monthly(info.times) and _monthly(series.times) and not {info.calendar, series.calendar} <= _REAL_WORLD:
+            by_month.add(os.path.realpath(info.path))
+            _log.warning(
+                "%s uses the %s calendar and %s the %s calendar; both are monthly, so their values are paired by year "
+                "and month (a month's mean is that month's in either calendar): %s's are dated at the middles of their "
+                "months in the %s calendar", info.name, info.said, series.name, series.said, info.name, series.said,
+            )
         else:
             raise _refusal(series, info)
-    return CalendarPlan(series.calendar, frozenset(relabelled), frozenset(static))
+    return CalendarPlan(series.calendar, frozenset(relabelled), frozenset(static), frozenset(by_month))
 
 
 def _block_calendar(dataset: xr.Dataset, label: str) -> _FileCalendar | None:
@@ -262,25 +401,25 @@ def _block_calendar(dataset: xr.Dataset, label: str) -> _FileCalendar | None:
     times = np.asarray(dataset[time].values)
     if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
         return None
-    return _FileCalendar(Path(label), time, calendar_name(times[0].calendar), times, frozenset(), label)
+    calendar, own = calendar_name(times[0].calendar), own_calendar_name(dataset[time])
+    return _FileCalendar(Path(label), time, calendar, times, frozenset(), label,
+                         own=own if calendar_name(own) == calendar else "")
 
 
 def _blocks_refusal(series: _FileCalendar, dated: Sequence[_FileCalendar],
                     converted: Sequence[tuple[str, _FileCalendar]]) -> ClimannError:
     """One line naming every block and its calendar and how to convert the ``converted``
     blocks (name, calendar) to the ``series`` calendar."""
-    calendar = series.calendar
+    calendar = series.said
     # align_on chooses the days of a 360_day year; between other calendars it has no role
-    align = ", align_on=..." if "360_day" in {calendar, *(info.calendar for _, info in converted)} else ""
+    align = ", align_on=..." if "360_day" in {series.calendar, *(info.calendar for _, info in converted)} else ""
     names = " and ".join(name for name, _ in converted)
     whose = f"the {names} block's" if len(converted) == 1 else f"the {names} blocks'"
-    listed = ", ".join(f"{info.label} {info.calendar}" for info in dated)
+    listed = ", ".join(f"{info.label} {info.said}" for info in dated)
     return ClimannError(
         f"the split blocks are in different calendars: {listed}; predictions.nc has one time axis in one "
         f"calendar and the climatology is the train block's, per calendar month or day of its year: convert "
-        f"{whose} files to the {calendar} calendar first (xarray's Dataset.convert_calendar('{calendar}'{align}), "
-        f"after dropping their time bounds, which it does not convert, or cdo setcalendar,{calendar} when their "
-        f"dates are all valid {calendar} dates)"
+        f"{whose} files to the {calendar} calendar first {_conversion(calendar, 'their', '', align)}"
     )
 
 

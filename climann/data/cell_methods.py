@@ -216,6 +216,24 @@ def without_time_entries(text: str | None, time_name: str = "time") -> str:
 _VALUE_WORDS = {"sum": "total", "mean": "mean"}
 
 
+def time_extreme(text: str | None, time_name: str = "time") -> str | None:
+    """``"maximum"`` or ``"minimum"`` when a variable's value is that extreme over its time cell
+    (the last entry over time, CF 1.8 section 7.3, as :func:`time_value_word`), else None: the
+    yearly value of monthly maxima (ETCCDI's ``rx1dayETCCDI``, ``time: maximum``) is their
+    maximum, ``cdo yearmax``, not their mean (break45d A3: 8.3 mm below the annual Rx1day).
+
+    Examples
+    --------
+    >>> time_extreme("area: mean time: maximum"), time_extreme("time: minimum within days time: mean over days")
+    ('maximum', None)
+    """
+    entries = [entry for entry in parse_cell_methods(str(text or "")) if {"time", time_name} & set(entry.names)]
+    if not entries:
+        return None
+    method = entries[-1].method.split()[0]
+    return method if method in ("maximum", "minimum") else None
+
+
 def time_value_word(text: str | None, time_name: str = "time") -> str:
     """What a variable's value is over its time cell, in one word for a sentence: ``"total"``
     (``time: sum``), ``"mean"`` (``time: mean``, or nothing said about time: the reading

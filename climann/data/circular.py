@@ -45,8 +45,8 @@ import xarray as xr
 from climann.data.direction_names import DIRECTION_NAMES, DIRECTION_STANDARD_NAME, DIRECTION_WORDS
 from climann.data.direction_names import SPREAD_WORDS as _SPREAD_WORDS
 from climann.data.notes import note_once
-from climann.data.shell import in_place_note, source_and_copy, xarray_command
-from climann.data.sources import files_text, name_in_file, source_files, variable_where
+from climann.data.shell import copies_of_files, in_place_note, source_and_copy, xarray_command
+from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
 from climann.data.units import readable_units, unit_registry
@@ -194,7 +194,13 @@ def sine_cosine_command(variable: xr.DataArray, name: str) -> str:
     -------
     str
     """
-    stored = name_in_file(variable, name)
+    return xarray_command(_sine_cosine_statements(variable, name_in_file(variable, name), name),
+                          source_and_copy(variable, suffix="sincos"), suffix="sincos")
+
+
+def _sine_cosine_statements(variable: xr.DataArray, stored: str, name: str) -> list[str]:
+    """The Python statements on ``d`` of :func:`sine_cosine_command` for the direction stored as
+    ``stored`` in a file."""
     what = str(variable.attrs.get("long_name") or name)
     factor = _radians_per_unit(variable.attrs.get("units"))
     angle = f"d[{stored!r}].data" if factor == 1.0 else f"d[{stored!r}].data * {factor!r}"
@@ -202,16 +208,24 @@ def sine_cosine_command(variable: xr.DataArray, name: str) -> str:
     for part, function in (("sin", "sine"), ("cos", "cosine")):
         attrs = {"units": "1", "long_name": f"{function} of {what}"}
         statements.append(f"d[{f'{stored}_{part}'!r}] = (d[{stored!r}].dims, np.{part}(r), {attrs!r})")
-    return xarray_command(statements, source_and_copy(variable, suffix="sincos"), suffix="sincos")
+    return statements
+
+
+#: The folder the sine and cosine copies of a direction read from several files go into.
+_SINE_COSINE_FOLDER = "sincos"
 
 
 def _sine_cosine_way(variable: xr.DataArray, name: str) -> str:
     """``python -c "…" (then …)``: the line of :func:`sine_cosine_command` and where the copy goes;
-    for a variable read from several files, that the line is for the first and each needs its own."""
+    for a variable read from several files, one loop that writes a copy of each into a new folder
+    beside them and the ``--data`` that takes the copies (:func:`~climann.data.shell.copies_of_files`;
+    the line of the first file alone, to be "run for each", left the user to edit it per file)."""
     files = source_files(variable)
-    each = (f" (the line for the first of the {len(files)} files of {name}; run it for each of them, "
-            f"{files_text(files)}, and give the copies in their place)" if len(files) > 1 else "")
-    return f"{sine_cosine_command(variable, name)}{each or in_place_note(source_and_copy(variable, suffix='sincos'))}"
+    if len(files) > 1:
+        return copies_of_files(lambda arguments, file: xarray_command(
+            _sine_cosine_statements(variable, name_in_file(variable, name, file), name), arguments, suffix="sincos"),
+            files, name=_SINE_COSINE_FOLDER)
+    return f"{sine_cosine_command(variable, name)}{in_place_note(source_and_copy(variable, suffix='sincos'))}"
 
 
 def _sine_cosine_advice(dataset: xr.Dataset, name: str, predictors: Collection[str] = ()) -> str:

@@ -78,7 +78,7 @@ from climann.data.fill_like import (BlockReads, checked_blocks, checked_step_num
                                    read_together, time_dimension)
 from climann.data.nonnegative import cannot_be_negative
 from climann.data.shell import (copies_data, copies_folder, copy_command, copy_name, copy_path, input_and_copy,
-                                is_zarr_store, python_command, shown_path, working_path)
+                                is_zarr_store, python_command, shown_path, whole_write, working_path)
 from climann.data.sources import source_files, variable_file
 from climann.data.units import WATER_DENSITY, is_water_quantity, parse_units, unit_registry
 
@@ -526,8 +526,8 @@ def held_value_fix(dataset: xr.Dataset, target: str, found: ConstantCells, *, fi
     own = variable_file(dataset[target]) or file
     source, copy = ("IN.nc", "OUT.nc") if own is None else (working_path(own), working_path(copy_path(own)))
     held = f'(d["{target}"] == {found.value!r}).all("{found.time}")'
-    script = (f'import xarray as xr; d = xr.open_dataset("{source}"); d["{target}"] = d["{target}"].where(~{held}); '
-              f'd.to_netcdf("{copy}")')
+    script = (f'import sys, xarray as xr; d = xr.open_dataset("{source}"); '
+              f'd["{target}"] = d["{target}"].where(~{held}); ' + whole_write(target=f'"{copy}"'))
     statement = f"d[{target!r}] = d[{target!r}].where(~(d[{target!r}] == {found.value!r}).all({found.time!r}))"
     return copy_command(f"python -c {shlex.quote(script)}", [statement],
                         "IN.nc OUT.nc" if own is None else input_and_copy(own))
@@ -559,7 +559,8 @@ def _held_value_fix_of_files(target: str, found: ConstantCells, files: Sequence[
     script = (f"import glob, os, xarray as xr; {opened}; D = [xr.open_dataset(p, decode_times=False) for p in P]; "
               f"D = [d.assign({{{target!r}: d[{target!r}].load()}}) for d in D]; "
               f"m = (xr.concat([d[{target!r}] for d in D], {found.time!r}) == {found.value!r}).all({found.time!r}); "
-              f"[d.assign({{{target!r}: d[{target!r}].where(~m)}}).to_netcdf(o) for d, o in zip(D, O)]")
+              f"[(d.assign({{{target!r}: d[{target!r}].where(~m)}}).to_netcdf(o + '.part'), "
+              f"os.replace(o + '.part', o)) for d, o in zip(D, O)]")
     made = " ".join(shown_path(folder) for folder in folders.values())
     data = " --data ".join(copies_data(folder, [file for file in files if Path(file).parent == source])
                            for source, folder in folders.items())

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from climann.data.flux_tables import flux_table_message, text_head_lines
 from climann.data.handles import shared_manager
 from climann.data.paths import is_grib
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
@@ -114,7 +115,7 @@ def other_format_message(path: Path) -> str | None:
     except OSError:
         return None
     if start != HDF4_SIGNATURE:
-        return text_table_message(path)
+        return text_table_message(path) or flux_table_message(path)
     shown, copy = shown_path(path), shown_path(copy_path(path, "netcdf"))
     return (f"{path.name} is an HDF4 file (HDF-EOS2, as MODIS and CALIPSO write), not NetCDF, which climann's "
             f"netCDF library does not read; write a NetCDF copy first: `h4tonccf {shown} {copy}` (HDF-EOS's "
@@ -144,18 +145,7 @@ def text_table_message(path: Path) -> str | None:
     >>> text_table_message(Path("1.rlrdata"))  # doctest: +SKIP
     "1.rlrdata is a text file of PSMSL's tide-gauge format (decimal year; sea level in mm; …"
     """
-    try:
-        with open(path, "rb") as file:
-            head = file.read(4096)
-    except OSError:
-        return None
-    if not head or b"\0" in head:
-        return None
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    lines = [line for line in text.splitlines()[:-1 if len(head) == 4096 else None] if line.strip()]
+    lines = text_head_lines(path)
     if not lines:
         return None
     if all(_PSMSL_LINE.match(line) for line in lines):
@@ -267,23 +257,47 @@ def variable_in_groups(files: list[str | Path], name: str) -> tuple[Path, list[s
     return None
 
 
-def in_group_message(path: Path, name: str, groups: list[str]) -> str:
+def files_with_variable_in_groups(files: Sequence[str | Path], name: str, group: str) -> list[Path]:
+    """Those of ``files`` (each once, in order) that hold a variable ``name`` in ``group`` (a
+    full name) below their root: the files a loop of :func:`in_group_message` copies. Read from
+    the headers only, as :func:`variable_in_groups`; a file named twice (relative and absolute)
+    counts once."""
+    distinct: dict[Path, Path] = {}
+    for file in files:
+        distinct.setdefault(Path(file).resolve(), Path(file))
+    return [file for file in distinct.values()
+            if group in (_netcdf4_groups(file, lambda dataset: groups_holding(dataset, name)) or [])]
+
+
+def in_group_message(path: Path, name: str, groups: list[str], *, files: Sequence[Path] = ()) -> str:
     """Where a variable asked for is, when it is not in the root group of ``path`` but in
     ``groups`` (full names) beside the root's data: the group and the ``ncks`` that copies it
     into a plain file beside ``path`` (see :func:`grouped_message`), to be given too; the
     Python line that copies it with the root's positions, grid mapping and time when the root
-    holds what places or dates the group's fields (:func:`root_companions`: SMAP L4)."""
+    holds what places or dates the group's fields (:func:`root_companions`: SMAP L4). For
+    several ``files`` holding it (``path`` the first; :func:`files_with_variable_in_groups`),
+    a loop that copies each into a new folder, as ``climann info`` gives
+    (:func:`groups_beside_root_note`; fix45k: one granule's line for several SMAP L4 granules)."""
     first = groups[0].strip("/")
     copy = copy_path(path, first.rsplit("/", 1)[-1])
     also = f" (also in {', '.join(repr(group.strip('/')) for group in groups[1:])})" if len(groups) > 1 else ""
-    said = (f"variable '{name}' is in {path.name} in the NetCDF-4 group '{first}'{also}, not in the root group that "
+    held = f"{path.name} and {len(files) - 1} more file{'s' if len(files) > 2 else ''}" if len(files) > 1 \
+        else path.name
+    said = (f"variable '{name}' is in {held} in the NetCDF-4 group '{first}'{also}, not in the root group that "
             f"climann reads")
     companions = _netcdf4_groups(path, lambda dataset: root_companions(dataset, first))
     if companions and (companions[0] or companions[1]):
         code = root_companions_code(first, *companions)
+        if len(files) > 1:
+            command, data = python_copies(code, list(files), folder=first.rsplit("/", 1)[-1].replace(" ", "_"))
+            return (f"{said}; its {_companions_text(*companions)} are in the root: copy the group with them into a "
+                    f"plain file, each file in a loop, and give the copies too: `{command}`, then --data {data}")
         return (f"{said}; its {_companions_text(*companions)} are in the root: copy the group with them into a plain "
                 f"file and give that file too (--data), e.g. `{python_command(code)} {shown_path(path)} "
                 f"{shown_path(copy)}`")
+    if len(files) > 1:
+        return (f"{said}; copy the group into a plain file and give the copies too, each file in a loop: "
+                f"{_group_copies_loop(files, [first])}")
     return (
         f"{said}; copy the group into a plain file and give that file too (--data), e.g. "
         f"`ncks -G : -g {shlex.quote(first)} {shown_path(path)} {shown_path(copy)}` ({_xarray_copy(path, first, copy)})"
@@ -336,17 +350,25 @@ def _companions_text(positions: Sequence[str], mappings: Sequence[str], time: st
     return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 
 
+#: The statement of the xarray lines that copy groups (``d`` the copy) that writes its coordinates
+#: without a ``_FillValue`` unless the file gave them one: xarray adds NaN to float ones (fix45k:
+#: the copies' time had one its file had not; CF 1.8 §2.5.1: coordinates have no missing values).
+_AS_READ = '[d[k].encoding.setdefault("_FillValue", None) for k in d.coords]; '
+
+
 def root_companions_code(group: str, positions: Sequence[str], mappings: Sequence[str], time: str | None) -> str:
     """The Python line (``sys.argv[1]`` the file, ``sys.argv[2]`` the copy) that copies ``group``
     with the root's ``positions`` (as coordinates), grid ``mappings`` and ``time``, giving the
     fields without it that one step as their time dimension (:func:`root_companions`); the time
-    keeps its stamp and units as the file states them."""
+    keeps its stamp, units and calendar as the file states them (read undecoded: decoded and
+    written again, a time without a ``calendar``, the CF ``standard`` one, was written
+    ``proleptic_gregorian``, fix45k)."""
     kept = json.dumps([*positions, *mappings])
     timed = (f"d = d.assign({{k: v.expand_dims({json.dumps(time)}) for k, v in d.data_vars.items() "
              f"if {json.dumps(time)} not in v.dims and v.ndim >= 2}}); ") if time else ""
-    return (f"import sys, xarray as xr; t = xr.open_datatree(sys.argv[1]); "
+    return (f"import sys, xarray as xr; t = xr.open_datatree(sys.argv[1], decode_times=False); "
             f"d = xr.merge([t[{json.dumps(group)}].to_dataset(), t.to_dataset()[{kept}]], combine_attrs=\"override\")"
-            f".set_coords({json.dumps(list(positions))}); {timed}d.to_netcdf(sys.argv[2])")
+            f".set_coords({json.dumps(list(positions))}); {timed}{_AS_READ}" + whole_write())
 
 
 def groups_beside_root_note(path: Path, groups: dict[str, list[str]], *, files: Sequence[Path] = ()) -> str:
@@ -555,10 +577,11 @@ def coordinate_groups(dataset: object, group: str) -> list[str]:
 
 def _xarray_merge(path: Path, groups: Sequence[str], copy: Path) -> str:
     """The xarray line that copies ``groups`` of ``path`` (data and their coordinates' group)
-    together into the plain file ``copy``."""
-    script = (f"import xarray as xr; t = xr.open_datatree({json.dumps(working_path(path))}); "
-              f"xr.merge([t[g].to_dataset() for g in {json.dumps(list(groups))}])"
-              f".to_netcdf({json.dumps(working_path(copy))})")
+    together into the plain file ``copy``, their times as the file states them (undecoded: a
+    time without a ``calendar`` was written ``proleptic_gregorian``, fix45k)."""
+    script = (f"import sys, xarray as xr; t = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False); "
+              f"d = xr.merge([t[g].to_dataset() for g in {json.dumps(list(groups))}]); {_AS_READ}"
+              + whole_write(target=json.dumps(working_path(copy))))
     return f"or xarray: `python -c {shlex.quote(script)}`"
 
 
@@ -584,9 +607,11 @@ def _xarray_copy(path: Path, group: str, copy: Path) -> str:
     """The xarray line that copies ``group`` of ``path`` into the plain file ``copy`` with the
     coordinates it inherits from its ancestors (the root's time, lat, lon: a DataTree node's
     ``to_dataset()`` keeps them, while ``open_dataset(path, group=...)`` leaves them behind and
-    gives a file whose values only their position places, break29b A3)."""
-    script = (f"import xarray as xr; xr.open_datatree({json.dumps(working_path(path))})[{json.dumps(group)}]"
-              f".to_dataset().to_netcdf({json.dumps(working_path(copy))})")
+    gives a file whose values only their position places, break29b A3); their times as the
+    file states them (undecoded: a time without a ``calendar`` was written
+    ``proleptic_gregorian``, fix45k)."""
+    script = (f"import sys, xarray as xr; d = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False)"
+              f"[{json.dumps(group)}].to_dataset(); {_AS_READ}" + whole_write(target=json.dumps(working_path(copy))))
     return f"or xarray, which keeps the root's coordinates: `python -c {shlex.quote(script)}`"
 
 

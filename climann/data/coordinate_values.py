@@ -37,7 +37,7 @@ from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
 from climann.data.shell import (
     attribute_command, copy_path, input_and_copy, ncap2_name, ncatted_attribute, python_command, source_and_copy,
-    values_command, working_path, xarray_data, xarray_values,
+    values_command, whole_write, working_path, xarray_data, xarray_values,
 )
 from climann.errors import ClimannError
 
@@ -492,8 +492,8 @@ def _unstructured_store(where: str, kinds: dict[str, str], dim: str, store: str,
     netcdf = copy_path(store, "netcdf")
     files = input_and_copy(netcdf, "remapped")
     before, grid = target.grid(str(netcdf))
-    export = python_command(f"import xarray as xr; xr.open_zarr({working_path(store)!r}, decode_times=False)"
-                            f".to_netcdf({working_path(netcdf)!r})")
+    export = python_command(f"import sys, xarray as xr; d = xr.open_zarr({working_path(store)!r}, decode_times=False); "
+                            + whole_write(target=repr(working_path(netcdf))))
     return ClimannError(
         f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude '{kinds['longitude']}' both "
         f"lie on the one horizontal dimension '{dim}'), and climann needs a latitude-longitude, rotated, projected or "

@@ -33,8 +33,8 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.phony_dimensions import phony_copy_advice
 from climann.data.shell import (
-    attribute_command, copies_of_files, copy_path, identifier, input_and_copy, ncatted_attribute, python_command,
-    source_and_copy, values_command, whole_write, working_path, xarray_command,
+    attribute_command, copies_of_files, identifier, input_and_copy, ncatted_attribute, python_command,
+    source_and_copy, values_command, whole_write, xarray_command,
 )
 from climann.data.spectral_axes import FREQUENCY_STANDARD_NAMES as FREQUENCY_STANDARD_NAMES
 from climann.data.spectral_axes import FREQUENCY_UNITS as FREQUENCY_UNITS
@@ -966,7 +966,6 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
     source = dataset.encoding.get("source") or next(
         (variable.encoding["source"] for variable in dataset.data_vars.values() if "source" in variable.encoding), None)
     files = input_and_copy(source) if source else "IN.nc OUT.nc"
-    given, copy = (working_path(source), working_path(copy_path(source))) if source else ("IN.nc", "OUT.nc")
     named = f", 'long_name': '{ZONAL_MEAN_LONG_NAME}'" if zonal else ""
     coordinates = ", ".join(f"{name}=((), 0.0, {{'units': '{units}', 'standard_name': '{other}'{named}}})"
                             for name, (other, units) in new.items())
@@ -989,8 +988,8 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
     command = values_command([ncap2], [f"d = d.assign_coords({coordinates})"], files)
     if source and is_zarr_store(source):  # the xarray line is the command itself
         return f"; {what}: {command}"
-    return (f"; {what}: {command} (or xarray: "
-            f"xr.open_dataset({given!r}).assign_coords({coordinates}).to_netcdf({copy!r}))")
+    # the xarray line writes the copy whole (xarray_command; fix45m: it wrote the copy's name directly)
+    return f"; {what}: {command} (or xarray: {xarray_command([f'd = d.assign_coords({coordinates})'], files)})"
 
 
 def _files_of_data(dataset: xr.Dataset) -> list[str]:
@@ -1180,6 +1179,7 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
              if variable.ndim == 3 and time_dim in variable.dims and _is_latitude_or_longitude(variable)
              and not set(variable.dims) - {time_dim} <= on_grid]
     names += _box_axes_in_time(dataset, time_dim)
+    names = [name for name in names if name not in _beside_named_fixed_positions(dataset, time_dim)]
     fixed = {}
     for name in names:
         variable = dataset[name].variable.transpose(time_dim, ...)
@@ -1201,6 +1201,23 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         fixed[name] = xr.Variable(variable.dims[1:], values, dict(variable.attrs))
     dataset = dataset.drop_vars(names).assign_coords(fixed) if fixed else dataset
     return _one_place_in_time(dataset, time_dim, where)
+
+
+def _beside_named_fixed_positions(dataset: xr.Dataset, time_dim: str) -> set[str]:
+    """The latitudes and longitudes on the time dimension that no data variable names in its CF
+    ``coordinates`` attribute, in a file whose data variables do name a latitude and a longitude
+    without the time dimension: the grid is the one the variables name (CF 1.8 §5), and positions
+    that change in time beside it are data about the values (OSI SAF ice drift's ``lat1(time, yc,
+    xc)``/``lon1``, where each displacement ends: break45c A1, refused before as a grid that moves,
+    with a way out that overwrote the real ``lat``/``lon``); empty when no fixed position is named.
+    """
+    named = {word for variable in dataset.data_vars.values() for word in named_coordinates(variable)}
+    fixed_kinds = {kind for name in named if name in dataset.variables and time_dim not in dataset.variables[name].dims
+                   for kind in geographic_kinds(dataset.variables[name])}
+    if not {"latitude", "longitude"} <= fixed_kinds:
+        return set()
+    return {str(name) for name, variable in dataset.variables.items()
+            if time_dim in variable.dims and name not in named and geographic_kinds(variable)}
 
 
 def _one_dimensional_grid_dimensions(dataset: xr.Dataset) -> set[str]:
@@ -1231,11 +1248,19 @@ def _box_axes_in_time(dataset: xr.Dataset, time_dim: str) -> list[str]:
 def _positions_left_out(dataset: xr.Dataset, names: list[str]) -> str:
     """The command that writes a copy of the file without the moving latitudes and longitudes
     ``names`` (``ncks -C -x -v``) and with one nominal position (CF scalar ``lat``/``lon`` of 0,
-    §5.7, by ``ncap2``), its fields then on their own rows and columns, to select from."""
+    §5.7, by ``ncap2``), its fields then on their own rows and columns, to select from; without
+    the nominal position when the file keeps another latitude or longitude (never overwritten)."""
     from climann.data.shell import source_and_copy
 
     files = source_and_copy(*[dataset[name] for name in names], *dataset.data_vars.values(), suffix="relative")
     copy = shlex.split(files)[-1]
+    kept = {kind for name, variable in dataset.variables.items() if name not in names
+            for kind in geographic_kinds(variable)}
+    if kept:  # never advise overwriting a position the file keeps (break45c A1: the real 2-D lat/lon set to 0)
+        kept_names = [str(name) for name, variable in dataset.variables.items()
+                      if name not in names and geographic_kinds(variable)]
+        return (f"`ncks -C -x -v {','.join(names)} {files}` (the file's {', '.join(kept_names)} then give the "
+                "positions; the box's cells are chosen with [data] select)")
     nominal = ";".join(f'{name}=0.0;{name}@units="{units}";{name}@standard_name="{kind}"'
                        for kind, (name, units) in POSITION_COORDINATES.items())
     return (f"`ncks -C -x -v {','.join(names)} {files} && ncap2 -O -s {shlex.quote(nominal)} "

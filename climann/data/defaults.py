@@ -121,12 +121,15 @@ from climann.data.notes import note_once
 from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, source_and_copy, working_path
+from climann.data.vector_frames import component_partners, partner_note
+from climann.data.shell import (attribute_command, input_and_copy, ncatted_attribute, source_and_copy, whole_write,
+                                working_path)
 from climann.data.sources import files_text, name_in_file, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.features import sub_daily
 from climann.data.fill_like import BlockReads
 from climann.data.target_copies import TargetCopy, copy_note, planned_target_copies
+from climann.data.text_times import digit_dates
 from climann.data.units import normalised_units, unit_registry
 from climann.data.variables import data_variable_names, require_variable
 from climann.errors import ClimannError
@@ -177,6 +180,11 @@ BARE_AREA_LONG_NAMES = ("", "area")
 #: axis (first and last included): a look at the data, not a second pass over all of it.
 CHECKED_TIME_STEPS = 24
 
+#: A target of at most this many values (cells × steps: a station's series, 52 608 half hours of
+#: three years) has the missing fractions counted on every step: 24 of a station's 52 608 steps
+#: saw 15 values and said 6.67 % of a predictor missing for 26.8 % (break45a A5).
+EVERY_STEP_VALUES = 2_000_000
+
 #: A variable one value wherever the target is present on those steps is read again at every
 #: step, this many values of the target (cells × steps) at a time (:func:`_constant_at_every_step`).
 CONSTANT_WINDOW_VALUES = 2_000_000
@@ -199,7 +207,12 @@ class DefaultInputs:
         :data:`MAX_MISSING_FRACTION` of the samples where the target is present → that fraction.
     checked_present : int
         The samples where the target is present on the time steps checked
-        (:data:`CHECKED_TIME_STEPS`), of which ``mostly_missing`` gives fractions.
+        (:func:`checked_step_count`), of which ``mostly_missing`` gives fractions.
+    checked_steps, n_steps : int
+        The time steps counted on, of the ``n_steps`` of the data (equal when every step was).
+    time_stamps : dict of str to str
+        Dates written as digits (FLUXNET's ``TIMESTAMP_START``, :func:`~climann.data.text_times.digit_dates`),
+        left out → their values and layout.
     several_values : dict of str to str
         Variables left out because of extra dimensions with several values → their names, in
         the variable's order, joined by ", " (``"frequency, direction"`` for a wave spectrum).
@@ -270,12 +283,19 @@ class DefaultInputs:
     direction_notes : tuple of str
         The notes on them and on the other half of the target's sine and cosine
         (:func:`~climann.data.circular.direction_note`).
+    vector_partners : tuple of str
+        The other component of the vector whose component the target is (OSI SAF drift's ``dY``
+        beside ``dX``: :func:`~climann.data.vector_frames.component_partners`), left out: one
+        measurement, not known without the target.
     """
 
     predictors: tuple[str, ...]
     features: tuple[str, ...]
     mostly_missing: dict[str, float] = field(default_factory=dict)
     checked_present: int = 0
+    checked_steps: int = 0
+    n_steps: int = 0
+    time_stamps: dict[str, str] = field(default_factory=dict)
     several_values: dict[str, str] = field(default_factory=dict)
     off_grid: tuple[str, ...] = ()
     static: tuple[str, ...] = ()
@@ -299,6 +319,7 @@ class DefaultInputs:
     window_totals: dict[str, str] = field(default_factory=dict)
     positions: tuple[str, ...] = ()
     moving_positions: tuple[str, ...] = ()
+    vector_partners: tuple[str, ...] = ()
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -309,6 +330,8 @@ class DefaultInputs:
             notes.append(same_quantity_note(self.same_quantity, target))
         notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.held)
         notes.extend(self.direction_notes)
+        if self.vector_partners:
+            notes.append(partner_note(self.vector_partners, target))
         cell_positions = [name for name in self.positions if name not in self.moving_positions]
         if cell_positions:
             notes.append(f"left out of the default predictors: {', '.join(cell_positions)}, latitude and longitude: "
@@ -316,9 +339,9 @@ class DefaultInputs:
                          "them in [data] predictors (--predictors) to use them anyway")
         if self.moving_positions:
             notes.append(f"left out of the default predictors: {', '.join(self.moving_positions)}, latitudes or "
-                         "longitudes that change from step to step (a storm's or a front's track?), not where the "
-                         "cells are: a position is no magnitude climann uses by default; name them in [data] "
-                         "predictors (--predictors) to use them")
+                         "longitudes that change from step to step (a storm's or a front's track, or where each "
+                         "drift vector ends?), not where the cells are: a position is no magnitude climann uses by "
+                         "default; name them in [data] predictors (--predictors) to use them")
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
                          f"the cells are, not what happens in them; {self.area_advice}")
@@ -328,7 +351,10 @@ class DefaultInputs:
                          "name them in [data] predictors (--predictors) to use them anyway"
                          + (f"; {self.metric_area_advice}" if self.metric_area_advice else ""))
         if self.running_totals:
-            shown = "; ".join(f"{name}, {reason}" for name, reason in self.running_totals.items())
+            said: dict[str, list[str]] = {}
+            for name, reason in self.running_totals.items():  # one reason for a file's every accumulation: once
+                said.setdefault(reason, []).append(name)
+            shown = "; ".join(f"{', '.join(names)}, {reason}" for reason, names in said.items())
             notes.append(f"left out of the default predictors: totals accumulated since a start, not amounts of each "
                          f"time step ({shown}); name them in [data] predictors (--predictors) to be given the line "
                          "that writes each step's amount")
@@ -350,12 +376,20 @@ class DefaultInputs:
             them = "them" if len(self.anomalies) > 1 else "it"
             notes.append(f"left out of the default predictors: {leak_note(self.anomalies, target)}; name {them} in "
                          f"[data] predictors (--predictors) to use {them} anyway")
+        if self.time_stamps:
+            shown = ", ".join(f"{name} ({dates})" for name, dates in self.time_stamps.items())
+            notes.append(f"left out of the default predictors: {shown}: dates written as digits, time stamps of the "
+                         "steps (the time coordinate says when each value is), not amounts: as a predictor each later "
+                         "year lies outside the range trained on; name them in [data] predictors (--predictors) to "
+                         "use them anyway")
         if self.mostly_missing:
             shown = ", ".join(f"{name} ({100 * fraction:.3g}%: {round(fraction * self.checked_present)} of "
                               f"{self.checked_present})" for name, fraction in self.mostly_missing.items())
+            counted = (f"on all {self.n_steps} time steps" if self.checked_steps >= self.n_steps else
+                       f"an estimate from {self.checked_steps} evenly spaced of the {self.n_steps} time steps")
             notes.append(
                 f"left out of the default predictors: {shown}, missing on more than "
-                f"{100 * MAX_MISSING_FRACTION:g}% of the values of '{target}' (on the time steps checked): their "
+                f"{100 * MAX_MISSING_FRACTION:g}% of the values of '{target}' ({counted}): their "
                 f"samples would be dropped and '{target}' scored only where they are present; name them in [data] "
                 "predictors (--predictors) to use them anyway (training says what they drop)"
             )
@@ -552,6 +586,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     positions: list[str] = []
     moving: list[str] = []
     identifiers: dict[str, str] = {}
+    stamps: dict[str, str] = {}
     outputs = run_outputs(dataset)
     own_flags = set(str(dataset[target].attrs.get("ancillary_variables", "")).split())
     for name in data_variable_names(dataset):
@@ -575,6 +610,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
             several_values[name] = ", ".join(map(str, extra))
         elif name in own_flags:  # the target's quality flag: ancillary data below, never classes to learn from
             candidates.append(name)
+        elif (dates := digit_dates(variable, time_dim=time_dim)) is not None:
+            stamps[name] = f"{dates.quoted()}, {dates.format}"
         elif flag_classes(variable) is not None:
             flags[name] = flag_classes(variable)
         elif (named := identifier_reading(str(name), variable)) is not None:
@@ -586,7 +623,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         else:
             candidates.append(name)
     partner = sine_cosine_partner(target, candidates)
-    candidates = [name for name in candidates if name != partner]
+    vector_partners = component_partners(dataset, target, [name for name in candidates if name != partner])
+    candidates = [name for name in candidates if name != partner and name not in vector_partners]
     anomalies = anomaly_relations(dataset, target, candidates)
     ancillary = ancillary_relations(dataset, target, [name for name in candidates if name not in anomalies])
     same = same_quantity_relations(dataset, target, [name for name in candidates
@@ -618,6 +656,9 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         features=(),
         mostly_missing=mostly_missing,
         checked_present=n_present,
+        checked_steps=checked_step_count(dataset, target, time_dim),
+        n_steps=dataset.sizes.get(time_dim, 0),
+        time_stamps=stamps,
         several_values=several_values,
         off_grid=tuple(off_grid),
         static=tuple(static),
@@ -641,6 +682,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         window_totals=windows,
         positions=tuple(positions),
         moving_positions=tuple(moving),
+        vector_partners=tuple(vector_partners),
     )
 
 
@@ -758,8 +800,9 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
     metrics_file = dataset[e1t].encoding.get("source")
     files = input_and_copy(metrics_file) if metrics_file else "MESH_MASK.nc MESH_MASK_fixed.nc"
     source, copy = (working_path(word) for word in shlex.split(files))
-    script = (f'import xarray as xr; m = xr.open_dataset("{source}"); m["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
-              f'm["e1e2t"].attrs = {{"standard_name": "cell_area", "units": "m2"}}; m.to_netcdf("{copy}")')
+    script = (f'import sys, xarray as xr; m = xr.open_dataset("{source}"); m["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
+              f'm["e1e2t"].attrs = {{"standard_name": "cell_area", "units": "m2"}}; '
+              + whole_write("m.to_netcdf", f'"{copy}"'))
     linked = attribute_command([ncatted_attribute("cell_measures", name_in_file(dataset[target], target), "o", "c",
                                                   "area: e1e2t")], source_and_copy(dataset[target], dataset))
     return (f"{e1t}·{e2t} is the T cells' areas (NEMO 3.6 writes no e1e2t), not used to weigh the scores: '{target}' "
@@ -837,7 +880,7 @@ def _constant_at_every_step(dataset: xr.Dataset, target: str, candidates: Mappin
     of the target) at a time, each dropped at the first window where it holds another value; none
     when every step was checked. On a 140 MB file (5 years hourly, 20 × 20 cells, rain in 300
     hours) ``climann info`` takes about 1 s of CPU more."""
-    if not candidates or time_dim not in dataset[target].dims or dataset.sizes[time_dim] <= CHECKED_TIME_STEPS:
+    if not candidates or time_dim not in dataset[target].dims or every_step_checked(dataset, target, time_dim):
         return dict(candidates)
     _, every = _checked_steps(dataset, target, time_dim=time_dim, every_step=True)
     kept = dict(candidates)
@@ -897,8 +940,8 @@ def missing_where_target_present(
     dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str
 ) -> dict[str, float]:
     """Fraction of the samples (cell and time step) where the target is present that each
-    variable lacks, counted on at most :data:`CHECKED_TIME_STEPS` evenly spaced time steps,
-    all in one computation.
+    variable lacks, counted on every time step of a small target (:func:`every_step_checked`),
+    else on :data:`CHECKED_TIME_STEPS` evenly spaced ones, all in one computation.
 
     A static (lat, lon) variable counts at every step; a variable missing where the target
     is missing too costs nothing. 0 for every variable when the target is never present.
@@ -919,13 +962,29 @@ def missing_where_target_present(
     return {name: int(count) / n_present for name, count in zip(names, counts[1:])}
 
 
+def every_step_checked(dataset: xr.Dataset, target: str, time_dim: str) -> bool:
+    """Whether the missing fractions are counted on every time step: the target has no time axis,
+    at most :data:`CHECKED_TIME_STEPS` steps, or at most :data:`EVERY_STEP_VALUES` values (a
+    station's series is cheap to read whole, and 24 of its steps are too few to count on)."""
+    variable = dataset[target]
+    return (time_dim not in variable.dims or dataset.sizes[time_dim] <= CHECKED_TIME_STEPS
+            or variable.size <= EVERY_STEP_VALUES)
+
+
+def checked_step_count(dataset: xr.Dataset, target: str, time_dim: str) -> int:
+    """The number of time steps the missing fractions are counted on (:func:`every_step_checked`:
+    all of them, else :data:`CHECKED_TIME_STEPS` evenly spaced); 0 without a time axis."""
+    n_steps = dataset.sizes.get(time_dim, 0)
+    return n_steps if every_step_checked(dataset, target, time_dim) else min(n_steps, CHECKED_TIME_STEPS)
+
+
 def _checked_steps(dataset: xr.Dataset, target: str, *, time_dim: str, every_step: bool = False):
-    """Where the target is present on the checked steps (:data:`CHECKED_TIME_STEPS`, lazy; all of
-    them with ``every_step``), and a function giving a variable on those steps (its size-1 extra
-    dimensions dropped)."""
+    """Where the target is present on the checked steps (:func:`every_step_checked`: all of them,
+    else :data:`CHECKED_TIME_STEPS` evenly spaced; lazy; all of them with ``every_step``), and a
+    function giving a variable on those steps (its size-1 extra dimensions dropped)."""
     keep = {time_dim, *dataset[target].dims}
     steps = {}
-    if not every_step and time_dim in dataset[target].dims and dataset.sizes[time_dim] > CHECKED_TIME_STEPS:
+    if not every_step and not every_step_checked(dataset, target, time_dim):
         chosen = np.linspace(0, dataset.sizes[time_dim] - 1, CHECKED_TIME_STEPS).round().astype(int)
         steps = {time_dim: np.unique(chosen)}
 

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import dask
@@ -62,9 +62,10 @@ from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.members import is_member_axis, member_values
 from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
-from climann.data.renames import FileRenames, rename_table
+from climann.data.renames import FileRenames, rename_table, several_clashes_message
 from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice, original_and_copy,
-                                python_command, superseded_copies, working_path, xarray_command)
+                                python_command, superseded_copies, whole_write, working_path,
+                                xarray_command)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
 from climann.data.undated_files import misdated_accumulations_message
 from climann.data.unit_text import after_number
@@ -172,8 +173,9 @@ def _members_refusal(name: str, files: Sequence[Path], axis: str, kind: str, *,
     # the attribute moved onto the axis: left global, the joined file would say one member of all
     labels = ("" if attribute is None else
               f", preprocess=lambda d: d.expand_dims({axis}=[d.attrs.pop({attribute!r})])")
-    python = (f"import xarray as xr; xr.open_mfdataset([{listed}], combine='nested', concat_dim={axis!r}{labels})"
-              f".to_netcdf({joined!r})")
+    python = ("import sys, xarray as xr; "
+              + whole_write(f"xr.open_mfdataset([{listed}], combine='nested', concat_dim={axis!r}{labels}).to_netcdf",
+                            repr(joined)))
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}; climann trains on one "
         f"member at a time: give one member's file, or join the members' files along '{axis}' "
@@ -214,7 +216,8 @@ def _member_halves_refusal(name: str, first: Path, second: Path, variables: tupl
     # the half without the axis gets it (of its one value), so that the two concatenate along it
     parts = [_opening(path) + ("" if axis in variable.dims else f".expand_dims({axis!r})")
              for path, variable in ((first, one), (second, other))]
-    python = f"import xarray as xr; xr.concat([{', '.join(parts)}], {axis!r}).to_netcdf({joined!r})"
+    python = "import sys, xarray as xr; " + whole_write(f"xr.concat([{', '.join(parts)}], {axis!r}).to_netcdf",
+                                                         repr(joined))
     return ClimannError(
         f"'{name}' is in both {first.name} ({_member_text(one, axis)}) and {second.name} ({_member_text(other, axis)})"
         f" at the same times, on the same grid: members of one ensemble along '{axis}' (a control forecast beside "
@@ -332,15 +335,21 @@ def _difference_text(first: xr.DataArray, largest: float) -> str:
 
 
 def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = False,
-             files: Sequence[Path] = (), renames: FileRenames | None = None) -> ClimannError:
+             files: Sequence[Path] = (), renames: FileRenames | None = None,
+             clashes: Mapping[str, Sequence[Path]] | None = None) -> ClimannError:
     """The refusal of two files of one field, naming the way out: where they are a file and its
     copies (a chain of fixes leaves ``X.nc``, ``X_fixed.nc``, ``X_fixed_2.nc``: ``files``, every file
-    given), the latest copy in place of every other, all named at once."""
+    given), the latest copy in place of every other, all named at once. Where ``clashes``
+    (:func:`_time_clashes`) hold more than one name, or a name in more than two files (CLIMDEX
+    index files each holding ``Ann``, ``Jan`` … ``Dec``), every clash at once
+    (:func:`~climann.data.renames.several_clashes_message`; one a run took 15 runs, break45d C1)."""
     where = "" if static else " at the same times"
     if (pair := original_and_copy(first, second)) is not None:  # both read, and a rename would train on the two
         chain = superseded_copies(first, second, files)
         advice = copy_in_place_advice(*pair) if chain is None else copies_in_place_advice(*chain)
         return ClimannError(f"'{name}' is in both {pair[0].name} and {pair[1].name}{where}: {kind}; {advice}")
+    if not static and clashes and (len(clashes) > 1 or any(len(paths) > 2 for paths in clashes.values())):
+        return ClimannError(several_clashes_message(clashes, files, renames))
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name}{where}: {kind}; climann uses one "
         f"{'field' if static else 'series'} of each variable: leave the one not wanted out of the files given, "
@@ -378,6 +387,33 @@ def _times_key(dataset: xr.Dataset) -> tuple:
     """The dataset's time steps as a key: equal keys, the very same times (looked up by hash, so
     that a thousand one-day files are not compared pairwise)."""
     return tuple(np.asarray(dataset[time_coordinate(dataset)].values).ravel())
+
+
+def _time_clashes(datasets: Sequence[xr.Dataset], files: Sequence[Path]) -> dict[str, list[Path]]:
+    """Each time-varying variable that several of ``files`` hold at the very same times, with
+    values that differ (not a copy, :func:`_beyond_storage`) → those files, in order. Empty when
+    a variable clashes at several sets of times (one file per month of two fields, PRISM's
+    ``Band1``: told one set at a time, with the glob of each set, :func:`~climann.data.renames.rename_table`)."""
+    held: dict[tuple, list[int]] = {}
+    for index, dataset in enumerate(datasets):
+        time = time_coordinate(dataset)
+        if time is None or time not in dataset.dims:
+            continue
+        times = _times_key(dataset)
+        for name in data_variable_names(dataset):
+            if time in dataset[name].dims:
+                held.setdefault((name, times), []).append(index)
+    clashes: dict[str, list[Path]] = {}
+    for (name, _), indices in held.items():
+        if len(indices) < 2:
+            continue
+        if name in clashes:
+            return {}
+        first = datasets[indices[0]][name]
+        if any(datasets[other][name].shape != first.shape or _beyond_storage(first, datasets[other][name])[1] > 0
+               for other in indices[1:]):
+            clashes[name] = [Path(files[index]) for index in indices]
+    return clashes
 
 
 def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path],
@@ -446,7 +482,8 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
                 raise ClimannError(misdated)
             kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
             if kind is not None:
-                raise _refusal(name, first, second, kind, files=files, renames=renames)
+                raise _refusal(name, first, second, kind, files=files, renames=renames,
+                               clashes=_time_clashes(datasets, files))
             pair = (datasets[earlier][name], dataset[name])
             if not static and (spread := _spread_refusal(name, first, second, pair)) is not None:
                 raise spread  # a spread's values differ from its mean's by the mean itself (break42c C2)
@@ -464,7 +501,7 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
                 differ = _difference_text(dataset[name], largest)
                 raise _refusal(name, first, second, differ if static else
                                f"{differ[:-1]}: a corrected download? two scenarios?)", static=static,
-                               files=files, renames=renames)
+                               files=files, renames=renames, clashes=None if static else _time_clashes(datasets, files))
             if static:  # the same field beside each year's series (one file per year): combined as one
                 continue
             note_once(_log, logging.INFO, f"'{name}' in {second.name} is a copy of {first.name} (the same values at "

@@ -90,8 +90,43 @@ def with_stated_month_cells(dataset: xr.Dataset, where: str) -> xr.Dataset:
         return dataset
     bounds = np.array([[stamp, _next_month(stamp)] for stamp in stamps], dtype=object)
     types = ", ".join(sorted({str(dataset[variable].attrs["GRIB_stepType"]).strip() for variable in said}))
+    dataset, per_day = _per_day(dataset, said)
+    daily = (f"; {', '.join(f'{name} ({was} → {now})' for name, (was, now) in per_day.items())} "
+             f"{'are' if len(per_day) > 1 else 'is'} the mean of the month's daily totals (GRIB_stepType avgad, "
+             f"avgid), in units per day as ECMWF states them (\"Conversion table for accumulated variables\": "
+             f"monthly averaged accumulations 'have been scaled to have units that include per day'), not a "
+             f"month's total" if per_day else "")
     note_once(_log, logging.WARNING, (
         f"{where}: {', '.join(said)} stamped on the 1st at 00:00 without time bounds are ECMWF's monthly means by "
         f"the file's GRIB attributes (GRIB_centre ecmf, GRIB_stepType {types}): each value is read as the mean of "
-        f"the month beginning at its stamp, as ECMWF dates them"))
+        f"the month beginning at its stamp, as ECMWF dates them{daily}"))
     return with_made_time_bounds(dataset, time, bounds)
+
+
+#: ecCodes' step types of monthly means of daily forecast accumulations (ERA5's and ERA5-Land's
+#: "monthly averaged reanalysis" ``tp``, ``ssrd`` …): each value a mean daily total.
+DAILY_TOTAL_MEAN_STEP_TYPES = frozenset({"avgad", "avgid"})
+
+
+def _per_day(dataset: xr.Dataset, said: list[str]) -> tuple[xr.Dataset, dict[str, tuple[str, str]]]:
+    """``dataset`` whose monthly means of daily accumulations (:data:`DAILY_TOTAL_MEAN_STEP_TYPES`)
+    in units of an amount (``m``, ``J m**-2``: no time in them) say per day (``m day-1``), and each
+    changed variable's units before and after. ECMWF, "Conversion table for accumulated variables
+    (total precipitation/fluxes)" (https://confluence.ecmwf.int/pages/viewpage.action?pageId=197702790):
+    in ERA5's and ERA5-Land's monthly averaged reanalysis "the accumulations in monthly means of daily
+    means have been scaled to have units that include 'per day'", though the files say ``m`` (break45b
+    A6: RMSE "in m" of mean daily totals, 0.83 mm a day read as a month's)."""
+    from climann.data.units import is_rate
+
+    changed: dict[str, tuple[str, str]] = {}
+    for name in said:
+        variable = dataset[name]
+        units = str(variable.attrs.get("units", "")).strip()
+        if (str(variable.attrs.get("GRIB_stepType", "")).strip() not in DAILY_TOTAL_MEAN_STEP_TYPES or not units
+                or units in ("1", "-", "~") or is_rate(units) or "day" in units.split()):
+            continue
+        changed[name] = (units, f"{units} day-1")
+    if not changed:
+        return dataset, changed
+    dataset = dataset.assign({name: dataset[name].assign_attrs(units=now) for name, (_, now) in changed.items()})
+    return dataset, changed

@@ -66,10 +66,11 @@ import xarray as xr
 
 from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted_forms, file_encodings
 from climann.data.shell import (
-    in_place_note, input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type,
-    note_advised_marks,
+    copies_of_files, in_place_note, input_and_copy, ncatted_attribute, attribute_command, ncatted_number,
+    ncatted_type, note_advised_marks,
 )
 from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by, name_in_file
+from climann.data.sentinel_codes import block_ends, merged_ends, standing_codes
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 from climann.data.time_axis import date_text
 from climann.data.top_codes import (TOP_CODES, TOP_WINDOW, LevelForm, TopCodes, first_and_change, level_form,
@@ -79,7 +80,8 @@ from climann.errors import ClimannError
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
            "NETCDF_TYPE_NAMES", "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount",
            "blocks_by_place", "blocks_by_step", "checked_blocks", "checked_step_numbers", "checked_steps",
-           "command_files", "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix", "name_in_command",
+           "command_files", "command_target", "counts_by_step", "fill_like_counts", "fill_like_values",
+           "marking_command", "marking_fix", "name_in_command",
            "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_codes_beyond_bound",
            "refuse_huge_fill_like_values",
            "steps_text", "time_dimension", "warn_fill_like_values"]
@@ -204,6 +206,10 @@ class FillLike:
     fixed : bool
         For a code: whether it is held at the same cells every step
         (:func:`~climann.data.top_codes.at_fixed_cells`).
+    apart_from : (float, float) or None
+        For a code of repeated digits far outside the data (IGRA2's -8888:
+        :mod:`climann.data.sentinel_codes`): the lowest and highest of the data's other values;
+        None otherwise.
     """
 
     shown: float
@@ -217,6 +223,7 @@ class FillLike:
     data_top: float | None = None
     apart: tuple[int, int, int, bool] | None = None
     fixed: bool = False
+    apart_from: tuple[float, float] | None = None
 
 
 def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | None:
@@ -633,9 +640,11 @@ def planned_fill_like_counts(
                        2 * len(tables)))
     reads = planned_counts_by_step(arrays, shared=[name in shared for name, _, _ in chosen])
     tops = _planned_top_codes(dataset, names, shared=shared, wholes=wholes)
+    sentinels = _planned_sentinel_codes(dataset, names, shared=shared)
+    n_reads, n_tops = len(reads.tasks), len(tops.tasks)
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
-        codes, held_tops = tops.finish(parts[len(reads.tasks):])
+        codes, held_tops = tops.finish(parts[n_reads:n_reads + n_tops])
         found: dict[str, dict[FillLike, FillLikeCount]] = {}
         near: dict[tuple[str, FillLike], int] = {}
         for (name, values, time), counted in zip(chosen, reads.finish(parts[:len(reads.tasks)]), strict=True):
@@ -652,9 +661,51 @@ def planned_fill_like_counts(
                     found.setdefault(name, {})[value] = count
         for name, values in codes.items():
             found.setdefault(name, {}).update(values)
+        for name, values in sentinels.finish(parts[n_reads + n_tops:]).items():
+            named = {form for value in found.get(name, {}) for form in value.decoded}  # a top code stays one
+            found.setdefault(name, {}).update({value: count for value, count in values.items()
+                                               if value.decoded[0] not in named})
         return _standing_apart(found, near)
 
-    return BlockReads(reads.tasks + tops.tasks, finish)
+    return BlockReads(reads.tasks + tops.tasks + sentinels.tasks, finish)
+
+
+def _planned_sentinel_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
+    """The reads that find the codes of repeated digits far outside each variable's data
+    (:mod:`climann.data.sentinel_codes`: IGRA2's -8888), the usual fill values passed over (counted by
+    :func:`planned_fill_like_counts`); its answer: {name: {code: count}}, each code a :class:`FillLike`
+    with ``apart_from``. Not the variables that declare their classes (``flag_values``, ``flag_masks``)."""
+    tasks, places = [], []
+    for number, name in enumerate(names):
+        variable = dataset[name]
+        if (variable.dtype.kind not in "fiu" or "flag_values" in variable.attrs
+                or "flag_masks" in variable.attrs or not variable.size):
+            continue
+        time = time_dimension(variable)
+        axis = None if time is None else variable.dims.index(time)
+        skip = sorted({float(form) for value in fill_like_values(variable) for form in value.decoded})
+        for block, offset in blocks_by_step(variable.data, axis, shared=name in shared):
+            tasks.append(dask.delayed(block_ends)(block, axis, skip))
+            places.append((number, offset))
+
+    def finish(parts: Sequence) -> dict[str, dict[FillLike, FillLikeCount]]:
+        found: dict[str, dict[FillLike, FillLikeCount]] = {}
+        for number in dict.fromkeys(number for number, _ in places):
+            name = names[number]
+            variable = dataset[name]
+            time = time_dimension(variable)
+            times = variable[time].values if time is not None else np.array([])
+            ends = [(part, offset) for (each, offset), part in zip(places, parts, strict=True) if each == number]
+            for code, by_step, lowest, highest in standing_codes(*merged_ends(ends, max(times.size, 1))):
+                decoded = np.asarray(code, dtype=variable.dtype)[()]
+                value = FillLike(float(code), (decoded,), _stored_value(variable, decoded),
+                                 apart_from=(lowest, highest))
+                stamps = as_file_stamps(variable, times)
+                if (count := _counted(variable, value, by_step, times, stamps)) is not None:
+                    found.setdefault(name, {})[value] = count
+        return found
+
+    return BlockReads(tasks, finish)
 
 
 def _counted(variable: xr.DataArray, value: FillLike, by_step: np.ndarray, times: np.ndarray,
@@ -794,7 +845,7 @@ def _looked_at_near(value: FillLike) -> bool:
     """Whether :func:`_standing_apart` asks how many values lie near ``value``: a usual fill value,
     not a default fill, an extreme or a code of the stored type, nor 0 (nothing else is within
     5 % of it) nor :data:`REFUSED_AT_LEAST` and more."""
-    return (value.default_of is None and value.extreme_of is None and value.code_of is None
+    return (value.default_of is None and value.extreme_of is None and value.code_of is None and value.apart_from is None
             and 0 < abs(float(value.decoded[0])) < REFUSED_AT_LEAST)
 
 
@@ -848,12 +899,15 @@ def _nan_fill(marks: dict[str, np.ndarray]) -> bool:
     return fill is not None and np.asarray(fill).dtype.kind == "f" and bool(np.isnan(fill).all())
 
 
-def _advice(name: str, variable: xr.DataArray, value: FillLike) -> str | None:
+def _advice(name: str, variable: xr.DataArray, value: FillLike, also: Sequence[FillLike] = ()) -> str | None:
     """The ``-a`` of ``ncatted`` that marks ``value`` missing: a ``_FillValue`` where the
-    variable has none, else a ``missing_value``, else its ``missing_value`` values and this one."""
+    variable has none, else a ``missing_value``, else its ``missing_value`` values and this one;
+    with it the values ``also`` (others of the same files: IGRA2's -8888 beside an unmarked -9999),
+    one ``missing_value`` of them all (two ``-a`` of one attribute keep the second's)."""
     if value.stored is None:
         return None
-    return _marking_attribute(name, _stored_as(variable, value), [value.stored])
+    return _marking_attribute(name, _stored_as(variable, value),
+                              [value.stored, *(other.stored for other in also if other.stored is not None)])
 
 
 def _marking_attribute(name: str, variable: xr.DataArray, values: Sequence[np.generic]) -> str:
@@ -959,6 +1013,53 @@ def command_files(variable: xr.DataArray, times: np.ndarray, file: str | Path | 
     return "IN.nc OUT.nc" if own is None else input_and_copy(own)
 
 
+def command_target(variable: xr.DataArray, times: np.ndarray, file: str | Path | None) -> str | tuple[str, ...]:
+    """What a command that changes the values found at ``times`` works on: the two file
+    arguments of :func:`command_files`, or, when several files of the variable hold those steps
+    (where :func:`command_files` has only ``IN.nc OUT.nc``), those files (a tuple), for a loop
+    over them (:func:`marking_command`). Two variables of the same files get the same target,
+    so one command serves both.
+
+    Parameters
+    ----------
+    variable, times, file
+        As for :func:`command_files`.
+
+    Returns
+    -------
+    str or tuple of str
+    """
+    holding = files_at(variable, times)
+    if len(holding) > 1 and file is None:
+        return tuple(str(held) for held in holding)
+    return command_files(variable, times, file)
+
+
+def marking_command(attributes: Sequence[str], target: str | tuple[str, ...]) -> str:
+    """The command that makes the attribute changes ``attributes`` (ncatted's ``-a``) on the
+    files of ``target`` (:func:`command_target`), with what to give in ``--data`` afterwards: on
+    one file, the command on it and its copy beside it (:func:`~climann.data.shell.attribute_command`,
+    :func:`~climann.data.shell.in_place_note`); on several, one loop over them writing their copies
+    into a new folder ``missing_marked`` beside them, then the ``--data`` that takes the copies
+    (:func:`~climann.data.shell.copies_of_files`). A variable whose -9999 was held by two of its
+    three files was told ``ncatted … IN.nc OUT.nc``, which names no file to run it on (fix45m).
+
+    Parameters
+    ----------
+    attributes : sequence of str
+        ``-a att,var,mode,type,value`` words (:func:`~climann.data.shell.ncatted_attribute`).
+    target : str or tuple of str
+        As :func:`command_target` gives it.
+
+    Returns
+    -------
+    str
+    """
+    if isinstance(target, tuple):
+        return copies_of_files(lambda words, _: attribute_command(attributes, words), target, name="missing_marked")
+    return f"{attribute_command(attributes, target)}{in_place_note(target)}"
+
+
 def _number(value: object) -> str:
     """A fill value as the messages show it: ``1e+20``, ``-999``, ``NaN``."""
     return "NaN" if np.isnan(float(value)) else f"{float(value):g}"
@@ -969,7 +1070,11 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
     stored = _stored_as(variable, value)
     packed = "scale_factor" in stored.encoding or "add_offset" in stored.encoding
     decoded = float(value.decoded[0])
-    if value.default_of is None and value.extreme_of is None:
+    if value.apart_from is not None:
+        held = f"{value.shown:g}" + (f" (the packed value {value.stored})" if packed and value.stored is not None
+                                     else "")
+        kind = _apart_from_words(variable, value)
+    elif value.default_of is None and value.extreme_of is None:
         held = f"{value.shown:g}" + (f" (the packed value {value.stored})" if packed and value.stored is not None
                                      else "")
         kind = f"a usual fill value ({USUAL_FILL_VALUES[value.shown]})"
@@ -987,6 +1092,19 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
     holding = files_at(variable, found.times)  # those of its files that hold the steps found
     return (f"'{name}' in {files_text(holding) if holding else where} holds {held} at {found.count} of the "
             f"{found.size} values checked{steps}, {kind}{which} {unmarked}{reader}, so they are used as data")
+
+
+def _apart_from_words(variable: xr.DataArray, value: FillLike) -> str:
+    """Why a value of repeated digits far outside the data is taken for a code
+    (:mod:`climann.data.sentinel_codes`): "a code of repeated digits 13913 m below the data's other
+    values (5025 to 6002 m), farther than their whole range (as IGRA2's -8888, a value its quality
+    assurance removed)"."""
+    lowest, highest = value.apart_from
+    units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
+    code = float(value.decoded[0])
+    side = f"{lowest - code:g}{units} below" if code < lowest else f"{code - highest:g}{units} above"
+    return (f"a code of repeated digits {side} the data's other values ({lowest:g} to {highest:g}{units}), farther "
+            f"than their whole range (as IGRA2's -8888, a value its quality assurance removed, and ISD's 9999.9)")
 
 
 def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Path | None,
@@ -1016,7 +1134,7 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
     values = f"the packed values {packed}, " if is_packed else ""  # unpacked, the values held are the codes
     top = int(np.iinfo(read_type(stored_as)).max)
     stored = [code.stored for code, _ in codes if code.stored is not None]
-    files = command_files(variable, times, file)
+    files = command_target(variable, times, file)
     marking = _marking_attribute(name_in_command(name, variable, times, file), _stored_as(variable, value), stored)
     apart = next((code for code, _ in codes if code.apart is not None), None)
     if apart is not None and not all(code.fixed for code, _ in codes):
@@ -1032,12 +1150,12 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
             f"at the top of {value.code_of}'s range, whose highest is {top}) at {total} "
             f"of the {size} values checked, {where_held}{why}, which "
             f"no valid_range, _FillValue or missing_value marks, so they are used as data; if they are codes, mark "
-            f"them missing: {attribute_command([marking], files)}{in_place_note(files)}") if bound is None else (
+            f"them missing: {marking_command([marking], files)}") if bound is None else (
         f"the target '{name}' in {files_text(holding) if holding else where} holds {held}{units} ({values}at the "
         f"top of {value.code_of}'s range) at {total} of the {size} values checked, {where_held}above "
         f"{bound[0]:g}{units}, which {bound[1]} say it cannot be: codes that no valid_range, _FillValue or "
         f"missing_value marks, which would be trained on and scored as truth; mark them missing: "
-        f"{attribute_command([marking], files)}{in_place_note(files)}")
+        f"{marking_command([marking], files)}")
 
 
 def refuse_codes_beyond_bound(dataset: xr.Dataset, target: str, *, where: str, file: str | Path | None,
@@ -1147,16 +1265,16 @@ def refuse_huge_fill_like_values(
         return
     fixes = {}
     for name, found in huge.items():
-        files = command_files(dataset[name], found[0][1].times, file)
+        files = command_target(dataset[name], found[0][1].times, file)
         advice = _advice(name_in_command(name, dataset[name], found[0][1].times, file), dataset[name], found[0][0])
         if advice is not None:
             fixes.setdefault(files, []).append(advice)
     name, found = next(iter(huge.items()))
     value, count = max(found, key=lambda item: item[1].count)
-    files = command_files(dataset[name], count.times, file)
+    files = command_target(dataset[name], count.times, file)
     sentence = _sentence(name, dataset[name], where, value, count).replace(", so they are used as data", "")
     fix = fixes.get(files, [])
-    command = f"; mark them missing: {attribute_command(fix, files)}{in_place_note(files)}" if fix else ""
+    command = f"; mark them missing: {marking_command(fix, files)}" if fix else ""
     raise ClimannError(f"{sentence}: no measured or modelled quantity reaches {REFUSED_AT_LEAST:g}, and trained on "
                        f"they would be its mean, spread and scores{command}")
 
@@ -1208,13 +1326,18 @@ def warn_fill_like_values(
             _log.warning("%s", _codes_warning(name, dataset[name], where, file, codes))
         found = {value: count for value, count in found.items() if value.code_of is None}
         for value, count in _most_found_per_files(found):
-            files = command_files(dataset[name], count.times, file)
-            lines.append((_sentence(name, dataset[name], where, value, count), files))
+            files = command_target(dataset[name], count.times, file)
+            also = [other for other in found if other.files == value.files and other != value
+                    and other.stored is not None]  # one line, one command: every value of these files
+            held = "".join(f", and {other.shown:g} at {found[other].count}" + (
+                f" ({_apart_from_words(dataset[name], other)})" if other.apart_from is not None else "")
+                for other in also)
+            lines.append((_sentence(name, dataset[name], where, value, count) + held, files))
             line_names.append(name)
-            advice = _advice(name_in_command(name, dataset[name], count.times, file), dataset[name], value)
+            advice = _advice(name_in_command(name, dataset[name], count.times, file), dataset[name], value, also)
             if advice is not None:
                 fixes.setdefault(files, []).append(advice)
-    given: dict[str, str] = {}  # files → the variable whose line gave their one command
+    given: dict[str | tuple[str, ...], str] = {}  # files → the variable whose line gave their one command
     for (sentence, files), name in zip(lines, line_names):
         fix = fixes.get(files, [])
         if fix and files in given:  # the same command again would write a second copy that changes nothing
@@ -1222,7 +1345,8 @@ def warn_fill_like_values(
                          sentence, given[files])
             continue
         given[files] = name
-        note_advised_marks(files, fix)  # a later line on this file's copy keeps these marks (rerun41 R7)
-        command = f"; if they are missing values: {attribute_command(fix, files)}{in_place_note(files)}" if fix else ""
+        if isinstance(files, str):  # a later line on this file's copy keeps these marks (rerun41 R7)
+            note_advised_marks(files, fix)
+        command = f"; if they are missing values: {marking_command(fix, files)}" if fix else ""
         together = f" (one command for the {len(fix)} variables of that file named here)" if len(fix) > 1 else ""
         _log.warning("%s%s%s", sentence, command, together)

@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.forecast_times import TIME_UNIT_CODES
-from climann.data.shell import input_and_copy, python_command, working_path
+from climann.data.shell import input_and_copy, python_command, whole_write, working_path
 
 #: How :func:`climann.data.time_axes` says a chosen lead time: ``leadtime = 168 hours``.
 _LEAD_TEXT = re.compile(r"=\s*([-+0-9.eE]+)\s+(\w+)")
@@ -100,8 +100,9 @@ def one_cycle_advice(path: str | Path, reference: str, lead: str | None, variabl
     inside = [hour for hour in hours if valid[hour] not in (None, 0)]
     chosen = min(inside, key=lambda hour: abs(valid[hour] - 12)) if inside else hours[0]
     files = shlex.split(input_and_copy(path, f"{chosen:02d}utc"))
-    code = (f"import xarray as xr; d = xr.open_dataset({working_path(path)!r}); "
-            f"d.isel({{{reference!r}: d[{reference!r}].dt.hour == {chosen}}}).to_netcdf({working_path(files[-1])!r})")
+    code = (f"import sys, xarray as xr; d = xr.open_dataset({working_path(path)!r}); "
+            f"d = d.isel({{{reference!r}: d[{reference!r}].dt.hour == {chosen}}}); "
+            + whole_write(target=repr(working_path(files[-1]))))
     cycles = ", ".join(f"{hour:02d}" for hour in hours)
     return (f"{variable} is a forecast started {len(hours)} times a day (its {reference} at {cycles} UTC): each "
             f"start is its own forecast, not a value within a day, and averaging over the starts (cdo daymean) would "

@@ -12,7 +12,9 @@ is the month it is valid for, whatever run produced it.
 dimension, on every route (NetCDF, Zarr, GRIB) as a file is opened, and again once a lead
 time is selected (``--select step=6``), when a 2-D valid time becomes 1-D. A file with no valid
 time is dated by reference time + lead time (:func:`with_valid_times_from_lead_times`), a lead in
-months or years counted in calendar months (:func:`plus_lead_time`); one with several lead times
+months or years counted in calendar months (:func:`plus_lead_time`), ECMWF's lead month
+(``leadtime_month``, ``forecastMonth``, MARS ``fcmonth``) as the calendar month it counts, 1 the
+month the forecast starts in (:func:`lead_month_valid_times`); one with several lead times
 on a ``forecast_period`` dimension is given that sum as a 2-D valid time, as the new CDS writes it
 (:func:`with_valid_times_on_lead_dimension`). Beside other files (a
 seasonal hindcast and observations), the lead time a selection chooses
@@ -103,6 +105,93 @@ VALID_TIME_LONG_NAME = "valid time (forecast reference time + forecast period)"
 def is_forecast_period(coordinate: xr.DataArray) -> bool:
     """Whether a coordinate is a forecast's lead time (CF standard_name ``forecast_period``)."""
     return coordinate.attrs.get("standard_name") == FORECAST_PERIOD
+
+
+#: ECMWF's names (lower case) of a seasonal forecast's lead month, a count of calendar months and
+#: not a duration: MARS ``fcmonth``, the new CDS's ``forecastMonth``, the old CDS's NetCDF
+#: ``leadtime_month`` (:func:`is_lead_month`).
+LEAD_MONTH_NAMES = frozenset({"forecastmonth", "leadtime_month", "fcmonth"})
+
+
+def is_lead_month(coordinate: xr.DataArray) -> bool:
+    """Whether a coordinate is ECMWF's lead month of a seasonal forecast's monthly values
+    (:data:`LEAD_MONTH_NAMES`): value ``L`` is the ``L``-th whole calendar month of the forecast,
+    each value a statistic (mean, maximum …) over that calendar month.
+
+    ECMWF's MARS keyword ``fcmonth``: "it specifies the complete calendar month which follows the
+    forecast base date. For example, fcmonth=2 is the second whole calendar month. For a forecast
+    starting 1st January this would be February" (ECMWF, MARS user documentation, "fcmonth",
+    https://confluence.ecmwf.int/x/lo1vBw). C3S's seasonal forecasts start on the 1st, so
+    ``forecastMonth = 1`` (new CDS, whose ``valid_time`` says the same) and ``leadtime_month = 1``
+    (old CDS) are the month of ``forecast_reference_time`` itself, never the month after
+    (break45d B5: the old layout was dated one month late, test ACC 0.48 instead of 0.79).
+
+    Examples
+    --------
+    >>> is_lead_month(xr.DataArray([1, 2], dims="forecastMonth", name="forecastMonth"))
+    True
+    >>> is_lead_month(xr.DataArray([0.5, 1.5], dims="L", name="L", attrs={"units": "months"}))
+    False
+    """
+    return str(coordinate.name).lower() in LEAD_MONTH_NAMES
+
+
+def lead_month_valid_times(times: np.ndarray, lead: xr.DataArray) -> np.ndarray:
+    """The first instant of the calendar month each forecast value of ECMWF's lead month ``lead``
+    (:func:`is_lead_month`) is of: the ``L``-th whole calendar month from each reference time of
+    ``times``, i.e. the month of a reference time on the 1st at 00:00 (else the month after it)
+    plus ``L − 1`` months, as the new CDS's ``valid_time`` dates it.
+
+    Parameters
+    ----------
+    times : numpy.ndarray
+        The reference times (cftime objects, or datetime64), shape (n,).
+    lead : xarray.DataArray
+        The lead month (whole numbers from 1), shape () or (n,).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape and type of ``times``.
+
+    Raises
+    ------
+    ClimannError
+        If a lead month is not a whole number from 1.
+
+    Examples
+    --------
+    >>> starts = np.array(["1993-11-01", "1994-01-02"], dtype="datetime64[ns]")
+    >>> lead_month_valid_times(starts, xr.DataArray(1, name="forecastMonth")).astype("datetime64[D]")
+    array(['1993-11-01', '1994-02-01'], dtype='datetime64[D]')
+    """
+    numbers = np.asarray(lead.values, np.float64)
+    if not np.isfinite(numbers).all() or np.any(numbers < 1) or np.any(numbers != np.round(numbers)):
+        raise ClimannError(
+            f"lead month '{lead.name}' holds {np.unique(numbers)[:3].tolist()}, not whole months from 1: ECMWF's "
+            f"{lead.name} = L is the L-th calendar month of the forecast (MARS fcmonth), so the month each value is of "
+            f"cannot be told; select lead months 1, 2, …")
+    dated = np.asarray(times)
+    objects = dated.astype("datetime64[us]").astype(object) if dated.dtype.kind == "M" else dated
+    firsts = np.empty(dated.shape, object)
+    for index, date in np.ndenumerate(objects):
+        if date is None:
+            firsts[index] = None
+            continue
+        opens = (date.day, date.hour, date.minute, date.second, date.microsecond) == (1, 0, 0, 0, 0)
+        firsts[index] = _months_later(date.replace(day=1, hour=0, minute=0, second=0, microsecond=0),
+                                      0 if opens else 1)
+    valid = _plus_calendar_months(firsts, np.broadcast_to(numbers - 1, dated.shape))
+    return valid.astype("datetime64[us]").astype(dated.dtype) if dated.dtype.kind == "M" else valid
+
+
+def lead_valid_times(times: np.ndarray, lead: xr.DataArray, *, fix: str = "IN.nc OUT.nc") -> np.ndarray:
+    """The valid times of forecasts from reference times ``times`` at the lead ``lead``: ECMWF's lead
+    month by its own count (:func:`lead_month_valid_times`), any other lead time added
+    (:func:`plus_lead_time`)."""
+    if is_lead_month(lead):
+        return lead_month_valid_times(times, lead)
+    return plus_lead_time(times, lead, fix=fix)
 
 
 def is_dated(coordinate: xr.DataArray) -> bool:
@@ -196,7 +285,8 @@ def _reference_times_without_valid_times(dataset: xr.Dataset) -> list[tuple[str,
         if any(other.attrs.get("standard_name") == "time" and name in other.dims
                for key, other in dataset.coords.items() if key != name):
             continue  # its own valid times (on two dimensions: several lead times, chosen with select)
-        found.append((str(name), coordinate, [lead for lead in dataset.coords.values() if is_forecast_period(lead)]))
+        found.append((str(name), coordinate, [lead for lead in dataset.coords.values()
+                                              if is_forecast_period(lead) or is_lead_month(lead)]))
     return found
 
 
@@ -230,10 +320,10 @@ def with_valid_times_on_lead_dimension(dataset: xr.Dataset) -> xr.Dataset:
     """
     for name, coordinate, leads in _reference_times_without_valid_times(dataset):
         if (len(leads) != 1 or leads[0].ndim != 1 or leads[0].dims[0] != leads[0].name or leads[0].size < 2
-                or not str(leads[0].attrs.get("units", "")).strip()):
+                or not (str(leads[0].attrs.get("units", "")).strip() or is_lead_month(leads[0]))):
             continue
         lead, fix = leads[0], source_and_copy(dataset, coordinate)
-        valid = np.stack([plus_lead_time(coordinate.values, lead.isel({lead.name: index}), fix=fix)
+        valid = np.stack([lead_valid_times(coordinate.values, lead.isel({lead.name: index}), fix=fix)
                           for index in range(lead.size)], axis=-1)
         valid_name = "valid_time"
         while valid_name in dataset.variables:
@@ -361,6 +451,37 @@ def first_choices(dataset: xr.Dataset, grid_dims: Collection[str]) -> dict[str, 
     return {dim: _first_scalar(dataset, dim) for dim in [*leads, *dict.fromkeys(extra)]}
 
 
+def lead_month_of_months(dataset: xr.Dataset, months: Collection[int]) -> dict[str, object]:
+    """The lead month (:func:`is_lead_month`) of a seasonal forecast whose valid months are all
+    among the calendar months ``months`` (1–12) that the other files hold, the smallest such:
+    ``{"forecastMonth": 2}`` for November starts beside December observations; empty when the
+    forecast has no lead month, or none or every lead fits (the first lead then stays,
+    :func:`first_choices`). ``climann info`` proposes it: its first lead, November forecasts,
+    was paired with December observations (break45d B1).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One forecast file, opened (times decoded), its valid times on two dimensions.
+    months : collection of int
+        The months of the other files' time stamps.
+    """
+    leads = lead_dimensions(dataset)
+    if len(leads) != 1 or leads[0] not in dataset.coords or not is_lead_month(dataset[leads[0]]) or not months:
+        return {}
+    lead, valid = leads[0], forecast_valid_times(dataset)
+    fitting = []
+    for index in range(dataset.sizes[lead]):
+        stamps = np.ravel(valid.isel({lead: index}).values)
+        held = {int(str(np.datetime_as_string(stamp, "M"))[5:7]) if isinstance(stamp, np.datetime64) else stamp.month
+                for stamp in stamps}
+        fitting.append(held <= set(months))
+    if not any(fitting) or all(fitting):
+        return {}
+    value = np.ravel(dataset[lead].values)[fitting.index(True)]
+    return {lead: value.item() if isinstance(value, np.generic) else value}
+
+
 def _first_scalar(dataset: xr.Dataset, dim: str) -> object:
     """The first value of ``dim`` as a Python scalar (its index 0 without a coordinate)."""
     if dim not in dataset.coords:
@@ -421,7 +542,7 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
         if len(leads) != 1 or leads[0].dims not in ((), (name,)):
             continue
         lead, fix = leads[0], source_and_copy(dataset, coordinate)
-        if not str(lead.attrs.get("units", "")).strip():
+        if not str(lead.attrs.get("units", "")).strip() and not is_lead_month(lead):
             values = np.asarray(lead.values, dtype=np.float64)
             if np.all(values == 0):
                 continue  # analyses: valid at their reference times whatever the unit
@@ -432,14 +553,17 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
                 f"{attribute_command([ncatted_attribute('units', str(lead.name), 'o', 'c', 'hours')], fix)} (or days, "
                 f"months …)"
             )
-        valid = coordinate.copy(data=plus_lead_time(coordinate.values, lead, fix=fix))
+        valid = coordinate.copy(data=lead_valid_times(coordinate.values, lead, fix=fix))
         valid.attrs = {**{key: value for key, value in coordinate.attrs.items() if key != "long_name"},
                        "standard_name": "time", "long_name": VALID_TIME_LONG_NAME}
         valid.encoding = {key: value for key, value in coordinate.encoding.items() if key == "calendar"}
         bounds = coordinate.attrs.get("bounds")
         if bounds in dataset.variables and is_dated(dataset[bounds]):
             edges = dataset[bounds]
-            dataset = dataset.assign({bounds: edges.copy(data=plus_lead_time(edges.values, lead, fix=fix))})
+            shifted = (_plus_calendar_months(edges.values, np.broadcast_to(np.asarray(lead.values, np.float64) - 1,
+                                                                          edges.shape))
+                       if is_lead_month(lead) else plus_lead_time(edges.values, lead, fix=fix))
+            dataset = dataset.assign({bounds: edges.copy(data=shifted)})
         dataset = dataset.assign_coords({name: valid})
         axis = "time" if "time" not in dataset.variables else name
         dataset = with_file_time_names(dataset.rename({name: axis}), axis, name, name)
@@ -473,7 +597,7 @@ def check_not_at_reference_times(dataset: xr.Dataset) -> None:
         ``standard_name = "time"`` (``ncap2`` for a file, an xarray line for a Zarr store,
         :func:`~climann.data.shell.values_command`).
     """
-    if any(is_forecast_period(coordinate) for coordinate in dataset.coords.values()):
+    if any(is_forecast_period(coordinate) or is_lead_month(coordinate) for coordinate in dataset.coords.values()):
         return
     for name, coordinate in dataset.coords.items():
         if coordinate.dims != (name,) or not is_dated(coordinate) or not is_reference_time(coordinate):

@@ -40,7 +40,7 @@ from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.coords import WINDOW_LONG_NAME, WINDOW_SOURCE_KEY
 from climann.data.forecast_times import (
     FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
-    lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
+    is_lead_month, lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
 )
 from climann.data.grib import GRIB_FILE_NAME_KEY
 from climann.data.paths import is_grib_file
@@ -123,6 +123,8 @@ def with_window_cells(chosen: xr.Dataset, whole: xr.Dataset, *, where: str) -> x
     if len(leads) != 1 or leads[0] in chosen.dims or leads[0] not in chosen.coords:
         return chosen
     lead_dim, whole_valid = leads[0], forecast_valid_times(whole)
+    if is_lead_month(whole[lead_dim]):
+        return chosen  # a statistic over the calendar month its lead month counts, dated by that month's start
     kinds = {name: window_kind(whole[name]) for name in forecast_variables(whole)}
     stated = {name: kind for name, kind in kinds.items() if kind is not None}
     valid = _valid_times(chosen)
@@ -399,7 +401,21 @@ def _window_start(whole: xr.Dataset, lead: xr.DataArray, kind: str, *, names: li
     positive = every[every > 0]
     if positive.size and chosen == positive.min():
         return lead.copy(data=np.float64(0.0))
+    if _one_step_of_the_series(whole, lead):  # ERA5-Land's step=24: the day's total (break45b A5)
+        return lead.copy(data=np.float64(0.0))
     raise _accumulation_refusal(whole, lead, earlier, names, where)
+
+
+def _one_step_of_the_series(whole: xr.Dataset, lead: xr.DataArray) -> bool:
+    """Whether the chosen lead ``lead`` of an accumulation is a day or more, equals the spacing of
+    the reference times and comes from a producer that accumulates from the start
+    (:func:`accumulates_from_the_start`): each total then covers [reference, valid time], one step
+    of the series, as with one lead alone (:func:`_total_over_its_own_window`): ERA5-Land's GRIB
+    at ``step`` = 24 h (steps 1–24 from each day's 00 UTC) is each day's total (ECMWF, "ERA5-Land:
+    data documentation", https://confluence.ecmwf.int/x/3AS2G: accumulated from the forecast's start)."""
+    hours = float(lead.values) * _hours_per_unit(lead)
+    return bool(hours >= 24.0 and hours == _reference_spacing_hours(whole, str(lead.name))
+                and accumulates_from_the_start(whole))
 
 
 def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.ndarray, names: list[str],
@@ -413,17 +429,26 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
     copy = working_path(source[-1]) if len(source) == 2 else "OUT.nc"
     # the names the line's reader sees: cfgrib's own (``unknown``) where climann renamed one (param8.1.0)
     in_file = [whole[name].encoding.get(GRIB_FILE_NAME_KEY, name) for name in names]
-    script = (f"import numpy as np, xarray as xr; d = xr.open_dataset({working_path(source[0])!r}, "
+    script = (f"import sys, numpy as np, xarray as xr; d = xr.open_dataset({working_path(source[0])!r}, "
               f"decode_timedelta=False); s = d[{lead_dim!r}].values; t = d[{in_file!r}].diff({lead_dim!r}, "
               f"label='upper'); t[{lead_dim + '_bnds'!r}] = (({lead_dim!r}, 'bnds'), np.stack([s[:-1], s[1:]], -1)); "
-              f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; t.to_netcdf({copy!r})")
+              f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; " + whole_write("t.to_netcdf", repr(copy)))
     return ClimannError(
         f"{', '.join(names)} in {where} are GRIB accumulations (GRIB_stepType = accum): at {lead_dim} = {value:g} "
-        f"{units} each value is the total from the forecast start (ECMWF's S2S and ENS forecasts), over {value:g} "
-        f"{units}, not over one step as observations are; write the totals over each step (bounded by the step "
-        f"before) and choose from those, e.g. {python_command(script)} (at {lead_dim} = {value:g} the total from "
-        f"{before:g} to {value:g} {units}); if your values are totals over the step before already (ERA5's hourly "
-        f"totals), give '{lead_dim}' CF bounds that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
+        f"{units} each value is the total from the forecast start (ECMWF's forecasts: S2S, ENS, ERA5-Land's from "
+        f"00 UTC), over {value:g} {units}, which is not one step of the series of forecast starts "
+        f"({_spacing_text(whole, lead_dim)}): its totals overlap; for the total over one step of the series choose "
+        f"the lead equal to that spacing (ERA5-Land's day at {lead_dim} = 24 hours, its forecasts starting daily); "
+        f"for the totals over each lead step (bounded by the step before), write them and choose from those, e.g. "
+        f"{python_command(script)} (at {lead_dim} = {value:g} the total from {before:g} to {value:g} {units}, not "
+        f"from the start); if your values are totals over the step before already (ERA5's hourly totals), give "
+        f"'{lead_dim}' CF bounds that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
+
+
+def _spacing_text(whole: xr.Dataset, lead_dim: str) -> str:
+    """``"24 hours apart"``: the spacing of the reference times, or that it is not one spacing."""
+    hours = _reference_spacing_hours(whole, lead_dim)
+    return "not evenly spaced" if np.isnan(hours) else f"{hours:g} hours apart"
 
 
 #: The Python (xarray) that writes a copy of a forecast file of one lead time ``step`` with CF

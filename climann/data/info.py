@@ -44,7 +44,8 @@ from climann.data.running_totals import planned_running_totals, running_total_re
 from climann.data.flags import codes_of_a_quantity, flag_classes
 from climann.data.identifiers import class_map_values
 from climann.data.forecast_times import (
-    calendar_months_per_unit, first_choices, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
+    LEAD_MONTH_NAMES, calendar_months_per_unit, first_choices, forecast_valid_times, forecast_variables, is_dated,
+    is_forecast_period, lead_month_of_months,
 )
 from climann.data.geometry import encircled_pole, longitude_ends, longitude_ends_text, steps_around_the_circle
 from climann.data.grid_points import named_points, on_points_of
@@ -58,7 +59,7 @@ from climann.data.open import (
     check_files_of_one_simulation,
     check_undated_files,
     REGRID_ADVICE, check_forecast_names, to_one_grid, expand_paths, files_on_the_most_common_grid,
-    forecasts_to_choose_in, open_dataset, open_input,
+    forecasts_to_choose_in, months_of_files, open_dataset, open_input,
 )
 from climann.data.paths import path_list
 from climann.data.point_pairs import files_at_different_places
@@ -67,13 +68,14 @@ from climann.data.shell import wrapped_lines
 from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.stations import SeveralStations
 from climann.data.subset import coordinates_along, select_values
-from climann.data.text_times import text_dates_in
+from climann.data.text_times import digit_dates, text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import (  # noqa: F401 (re-exported)
     MONTH_STEP_NAMES, coarse_storage_text, date_text, time_step_positions,
 )
 from climann.data.user_types import user_type_kind
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
+from climann.data.vector_frames import warn_frame_mismatch
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero
 from climann.data.fill_like import read_together
 from climann.data.flags import meaning_of_code, values_with_meanings
@@ -242,6 +244,10 @@ def _opened_for_info_of(given: list[Path], *, overlap: str, select: Mapping[str,
     check_forecast_names(files, forecasts)  # a forecast beside observations of its name: renamed first
     choice = {dim: value for dataset, grid_dims in forecasts.values()
               for dim, value in first_choices(dataset, grid_dims).items()}
+    if forecasts:  # a seasonal forecast's lead month whose valid months the observations hold (break45d B1)
+        months = months_of_files([path for path in files if path not in forecasts])
+        for dataset, _ in forecasts.values():
+            choice.update(lead_month_of_months(dataset, months))
     opened, stations = _opened_with_a_station(files, overlap=overlap, select={**choice, **dict(select or {})})
     return files, other_grids, forecasts, choice, opened, stations
 
@@ -1185,7 +1191,11 @@ def _forecasts_section(forecasts: dict[Path, tuple[xr.Dataset, set[str]]], choic
     for path, (dataset, grid_dims) in forecasts.items():
         valid = forecast_valid_times(dataset)
         held = ", ".join(f"{name}({', '.join(map(str, dataset[name].dims))})" for name in forecast_variables(dataset))
-        chosen = ", ".join(f"{dim} = {_toml(choice[dim])}" for dim in first_choices(dataset, grid_dims))
+        firsts = first_choices(dataset, grid_dims)
+        matched = [dim for dim, value in firsts.items() if choice[dim] != value]
+        chosen = ", ".join(f"{dim} = {_toml(choice[dim])}" for dim in firsts) + (
+            f" ({', '.join(matched)}: the lead month whose valid months the other files hold; the first of each other)"
+            if matched else " (the first of each)")
         key = (held, str(valid.name), tuple(map(str, valid.dims)), tuple(valid.shape[1:]), chosen)
         alike.setdefault(key, []).append((path, tuple(valid.shape)))
     for (held, name, dims, _, chosen), files in alike.items():
@@ -1196,7 +1206,7 @@ def _forecasts_section(forecasts: dict[Path, tuple[xr.Dataset, set[str]]], choic
         lines.append(f"  {named}: {held}, forecasts on reference time × lead time, their valid times "
                      f"'{name}' on {' × '.join(dims)} ({shape}): set beside the other files by "
                      f"valid time once one lead time and one value of each other extra dimension are chosen; shown "
-                     f"here, and in the config below, with {chosen} (the first of each)")
+                     f"here, and in the config below, with {chosen}")
     return "\n".join(lines)
 
 
@@ -1248,9 +1258,11 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     values, else the first time-varying one; among those, one whose values change in time before a
     field constant in time written at every step (``constant``, :func:`_constant_in_time`, found
     when not given: WRF's ``HGT``, first of its variables, was proposed and trained on, rerun38
-    N4). Never a latitude or longitude left as data (:func:`~climann.data.coordinate_values.position_kind`:
-    CALIPSO's ``Latitude(time)`` in ``degrees``, break41b B3). Never one of climann's outputs in a predictions
-    file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
+    N4). Never dates written as digits while another is there (FLUXNET's ``TIMESTAMP_START``,
+    :func:`~climann.data.text_times.digit_dates`). Never a latitude or longitude left as data
+    (:func:`~climann.data.coordinate_values.position_kind`: CALIPSO's ``Latitude(time)`` in
+    ``degrees``, break41b B3). Never one of climann's outputs in a predictions file
+    (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
     as the target (:func:`refused_as_target`: a direction, a CF flag variable of classes such as
     ESA CCI land cover's ``lccs_class``, break39b B3; a total accumulated since a start, by its words
     or by its values, ``value_totals`` as :func:`_variables_section` finds them: a growing-degree-day
@@ -1262,6 +1274,8 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     # a latitude or longitude left as data (CALIPSO's Latitude(time) in "degrees") is a position, never the target
     names = [name for name in names if name not in run_outputs(dataset) and position_kind(name, dataset[name]) is None]
+    # dates written as digits (FLUXNET's TIMESTAMP_START) stamp the steps: no quantity to predict (break45a A2)
+    names = [name for name in names if digit_dates(dataset[name], time_dim=grid.get("time")) is None] or names
     chosen = [name for name in names if refused_as_target(dataset, name, value_totals=value_totals) is None
               and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
     chosen = [name for name in chosen if ancillary_in_itself(dataset[name]) is None] or chosen
@@ -1462,6 +1476,8 @@ def _config_section(
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
         refuse_direction_target(selected, target, where=", ".join(path.name for path in files) or "the data")
         chosen = default_inputs(selected, target, value_totals=value_totals)
+        warn_frame_mismatch(selected, chosen.predictors, target, chosen.features,
+                            where=", ".join(path.name for path in files) or "the data")
     except ClimannError as error:
         return f"{_NO_CONFIG}{error}"
     lines = [
@@ -1488,7 +1504,11 @@ def _config_section(
                                     + (f"; the first value of {', '.join(defaulted)}: change it to the one you want"
                                        if defaulted else "")))
         else:
-            lines.append("# select: the first value of each; change it to the one you want")
+            matched = [f"{dim} = {_toml(value)}" for dim, value in selection.items()
+                       if str(dim).lower() in LEAD_MONTH_NAMES and value != 1]
+            lines.append(_commented(f"select: {matched[0]}, the lead month whose valid months the other files hold, "
+                                    f"and the first value of each other; change it to the one you want") if matched
+                         else "# select: the first value of each; change it to the one you want")
         lines += [_commented(end) for dim, value in selection.items() if (end := vertical_end(dataset, dim, value))]
         lines += [_commented(f"{dim}: {note}") for dim in selection
                   if dim in dataset.dims and (note := interleaved_leads(dataset, dim))]

@@ -460,6 +460,14 @@ class GridLayout:
         """The files holding the variable ``name`` (``variable_files``), else ``source_files``."""
         return tuple(self.variable_files.get(name) or self.source_files)
 
+    def time_files(self) -> tuple[str, ...]:
+        """Every file the data's time axis was read from: those of each data variable
+        (``variable_files``, in their order, each once), and the ``source_files``. A command that
+        changes the time axis (its bounds) is for all of them: ORAS5 split by variable, the advice
+        looped over one variable's 120 files of 480 (break45c A5)."""
+        files = [file for held in self.variable_files.values() for file in held]
+        return tuple(dict.fromkeys([*files, *self.source_files]))
+
     def name_in_file(self, name: str, file: str) -> str:
         """The variable ``name``'s own name in ``file`` (``variable_file_names``), for a command
         that changes that file: ERA5's ``lsm`` read as ``sftlf``; ``name`` when not renamed."""
@@ -526,7 +534,7 @@ class GridLayout:
                                   known_step=self.known_time_step, value_step=self.value_time_step,
                                   instants=holds_instants(self.target_attrs, self.target_name),
                                   window_ends=window_end_reason(self.target_name, self.target_attrs),
-                                  files=self.files_of(self.target_name),
+                                  files=self.time_files(),
                                   value_word=time_value_word(self.target_attrs.get("cell_methods"),
                                                              str(self.time.name)))
 

@@ -145,7 +145,8 @@ def new_data_selection(
         ``chosen`` picks none and none is the run's.
     """
     chosen = dict(chosen or {})
-    fixed = [dim for dim in chosen if dim in trained and not is_member_axis(dataset, dim)]
+    stations = _trained_stations(trained)
+    fixed = [dim for dim in chosen if dim in trained and not is_member_axis(dataset, dim) and dim not in stations]
     # the run's own value given again is no other choice: taken (break40a A6: refused, "leave out --select")
     chosen = {dim: value for dim, value in chosen.items() if dim not in fixed or not _same_value(value, trained[dim])}
     fixed = [dim for dim in fixed if dim in chosen]
@@ -166,8 +167,28 @@ def new_data_selection(
             raise ClimannError(f"{where} hold{'s' if ', ' not in where else ''} {len(values)} ensemble members "
                                f"({dim}: {shown}){trained_on}; the model predicts one at a time: choose it with "
                                f"--select {dim}=VALUE, once per member")
-    kept = {dim: value for dim, value in trained.items() if not is_member_axis(dataset, dim)}
+    kept = {dim: value for dim, value in trained.items() if not is_member_axis(dataset, dim)
+            and not (dim in stations and (dim in chosen or _elsewhere(dataset, dim, value, where)))}
     return {**kept, **chosen}
+
+
+def _trained_stations(trained: Mapping[str, object]) -> set[str]:
+    """The dimensions of ``trained`` that chose a station by the name the run recorded
+    (:class:`~climann.data.stations.TrainedStation`): new data may be another station's."""
+    from climann.data.stations import TrainedStation
+
+    return {dim for dim, value in trained.items() if isinstance(value, TrainedStation)}
+
+
+def _elsewhere(dataset: xr.Dataset, dim: str, station: object, where: str) -> bool:
+    """Whether the new data were not cut to the run's ``station`` of ``dim`` as they were opened:
+    another station, the one of a file cut to it (``ncks -d site,1``; said as it was opened), or
+    no station dimension at all (a single place's file). A run of a station is applied to another
+    place as a run of a single place's file is (break45a A4), which the check of the new data's
+    place says (:mod:`climann.workflow.new_data`)."""
+    if dim in dataset.dims:
+        return False
+    return dim not in dataset.coords or not _same_value(dataset[dim].values.item(), station)
 
 
 def _same_value(given: object, trained: object) -> bool:

@@ -60,9 +60,11 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.standard_names import standard_name_of
 from climann.data.file_encodings import as_stored_in, commands_for_files, file_encodings, files_by_answer
-from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, fill_like_values, marking_fix,
-                                   name_in_command, read_together, steps_text, time_dimension)
+from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, command_target, fill_like_values,
+                                   marking_command, marking_fix, name_in_command, read_together, steps_text,
+                                   time_dimension)
 from climann.data.shell import attribute_command, in_place_note, ncap2_name, ncatted_number, values_command
 from climann.data.sources import as_file_stamps, files_at, files_text, held_by, name_in_file, source_files
 from climann.data.units import (NONNEGATIVE_WATER_QUANTITIES, WATER_VARIABLE_NAMES, described_as_anomaly,
@@ -177,7 +179,7 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
         return None
     if described_as_anomaly(name, attrs):
         return None
-    standard = str(attrs.get("standard_name", "")).strip()
+    standard = standard_name_of(attrs)  # cfgrib's placeholder "unknown" (ERA5's tp, CDS NetCDF) names none
     if standard:
         if NONNEGATIVE_STANDARD_NAMES.search(standard) and not SIGNED_WORDS.search(standard):
             return f"its standard_name {standard}"
@@ -501,7 +503,6 @@ def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *
              else f"{cells} of the field")
     others = negative.count - repeats
     rest = f"; {others} other negative values, down to {negative.lowest:g}{units}" if others else ""
-    files = command_files(variable, times, file)
     mark = marking_fix(name_in_command(name, variable, times, file), variable, negative.code, also=unmarked)
     unmarked_words = ", ".join(f"{value:g}" for value in unmarked)
     if mark is not None and unmarked and unmarked_words in mark:
@@ -509,7 +510,12 @@ def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *
     else:
         mark_note = ""
     if mark is not None:
-        advice = f"if it marks missing values: {attribute_command([mark], files)}{mark_note}{in_place_note(files)}"
+        target = command_target(variable, times, file)
+        if isinstance(target, str):
+            command = f"{attribute_command([mark], target)}{mark_note}{in_place_note(target)}"
+            advice = f"if it marks missing values: {command}"
+        else:  # a loop over the files that hold it (fix45m: not IN.nc OUT.nc)
+            advice = f"if it marks missing values{mark_note}: {marking_command([mark], target)}"
     else:
         advice = f"to set it to missing: {_commands(name, variable, times, file)[1] or 'none (set it in the source)'}"
     return (f"'{name}' in {files_text(holding) if holding else where} holds the value {negative.code:g}{units} "

@@ -90,7 +90,7 @@ from climann.data.notes import kept_for_the_run, note_once, notes_grouped_by_fil
 from climann.data.fill_among_values import with_file_marks
 from climann.data.fill_like import time_dimension
 from climann.data.file_encodings import with_every_file_records, with_file_encodings
-from climann.data.renames import FileRenames, rename_table
+from climann.data.renames import FileRenames, rename_table, several_clashes_message
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
@@ -897,6 +897,23 @@ def _season_counts_of_every_file(files: Sequence[str | Path]) -> Iterator[None]:
         if len(files) > 1 and SEASON_COUNT_REASON in str(error):
             raise ClimannError(_time_units_message([Path(file) for file in files]) or str(error)) from None
         raise
+
+
+def months_of_files(files: Sequence[Path]) -> set[int]:
+    """The calendar months (1–12) of the time stamps of ``files``, each opened alone as a run
+    opens it (:func:`_open_one`); a file without a time axis of dates adds none. ``climann info``
+    proposes the lead month of a seasonal forecast whose valid months these are
+    (:func:`~climann.data.forecast_times.lead_month_of_months`)."""
+    months: set[int] = set()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Ambiguous reference date string")  # as _open_group
+        for path in files:
+            dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True))
+            time = time_coordinate(dataset)
+            if time is None or dataset[time].ndim != 1:
+                continue
+            months |= {stamp.month for stamp in np.ravel(dataset[time].values) if hasattr(stamp, "month")}
+    return months
 
 
 def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset, set[str]]]:
@@ -2394,27 +2411,38 @@ def _different_grids(what: str, mismatch: str, way: str | None = None) -> str:
 def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | None = None) -> str | None:
     """When two files hold the same variable at the same times (two scenarios?), say so: by the
     names after the run's ``renames`` (a rename of the user's tells the two apart), with the
-    rename advised merged into them."""
-    seen: dict[tuple[str, object], tuple[Path, xr.Dataset]] = {}
+    rename advised merged into them.
+
+    Every clash is found before one is told: where several names clash, or a name is in more than
+    two files (CLIMDEX/GHCNDEX index files, each holding ``Ann`` and ``Jan`` … ``Dec``), one message
+    names them all with one set of renames (:func:`several_clashes_message`); one clash at a time
+    took 15 runs for three files (break45d C1)."""
+    seen: dict[tuple[str, object], list[tuple[Path, xr.Dataset]]] = {}
     for path, dataset in _renamed_raw_datasets(files, renames):
         times = _first_dates(dataset)
         # a latitude or longitude left a data variable (MODIS MOD08's Latitude(YDim)) is the grid's,
         # in every file alike: the clash is of the fields (break34a A3 named 'Latitude')
         for name in (name for name in dataset.data_vars if geographic_kind(str(name), dataset[name]) is None
                      and not _is_grid_mapping(dataset[name])):
-            key = (str(name), times)
-            if key in seen and not str(name).endswith("bnds"):
-                # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files
-                undated = undated_files_message(str(name), seen[key], (path, dataset), files, renames)
-                if undated:
-                    return undated
-                return (
-                    f"'{name}' is in both {seen[key][0].name} and {path.name} at the same times (two scenarios?); "
-                    f"give one a new name with [data] rename = "
-                    f"{rename_table(str(name), path, seen[key][0], files, renames)}"
-                )
-            seen[key] = (path, dataset)
-    return None
+            if not str(name).endswith("bnds"):
+                seen.setdefault((str(name), times), []).append((path, dataset))
+    clashes = {key: held for key, held in seen.items() if len(held) > 1}
+    if not clashes:
+        return None
+    (name, _), held = next(iter(clashes.items()))
+    # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files
+    undated = undated_files_message(name, held[0], held[1], files, renames)
+    if undated:
+        return undated
+    names = [key[0] for key in clashes]
+    if len(set(names)) == len(names) and (len(names) > 1 or len(held) > 2):  # each name at one set of times
+        return several_clashes_message({key[0]: [path for path, _ in each] for key, each in clashes.items()},
+                                       files, renames)
+    return (
+        f"'{name}' is in both {held[0][0].name} and {held[1][0].name} at the same times (two scenarios?); "
+        f"give one a new name with [data] rename = "
+        f"{rename_table(name, held[1][0], held[0][0], files, renames)}"
+    )
 
 
 #: The attributes of a grid mapping variable (CF-1.11 §5.6: ``grid_mapping_name``, ``crs_wkt``; GDAL's

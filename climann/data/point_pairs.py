@@ -30,7 +30,7 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import time_coordinate
-from climann.data.shell import copy_path, identifier, python_command, shown_path, working_path
+from climann.data.shell import copy_path, identifier, python_command, shown_path, whole_write, working_path
 from climann.data.sources import files_text
 from climann.data.stations import reordered_stations_advice
 from climann.errors import ClimannError
@@ -162,10 +162,10 @@ def _position_copy_code(other: Path, names: tuple[str, str], place: tuple[str, s
     """The xarray code that writes ``place`` (latitude and longitude as text) into the variables
     ``names`` of a copy of ``other`` beside it (named with ``suffix``), its variables ``renamed``."""
     copy = working_path(copy_path(other, suffix))
-    return (f"import xarray as xr; d = xr.open_dataset({working_path(other)!r}); "
-            f"d.assign({{{names[0]!r}: xr.full_like(d[{names[0]!r}], {place[0]}), "
+    return (f"import sys, xarray as xr; d = xr.open_dataset({working_path(other)!r}); "
+            f"d = d.assign({{{names[0]!r}: xr.full_like(d[{names[0]!r}], {place[0]}), "
             f"{names[1]!r}: xr.full_like(d[{names[1]!r}], {place[1]})}})"
-            f"{f'.rename({dict(renamed)!r})' if renamed else ''}.to_netcdf({copy!r})")
+            f"{f'.rename({dict(renamed)!r})' if renamed else ''}; " + whole_write(target=repr(copy)))
 
 
 def blocks_at_places_message(blocks: Sequence[tuple[str, Sequence[Path]]], *,

@@ -116,7 +116,7 @@ def derived_columns(
                                      value_step=layout.value_time_step,
                                      instants=holds_instants(layout.target_attrs, layout.target_name),
                                      window_ends=window_end_reason(layout.target_name, layout.target_attrs),
-                                     files=layout.files_of(layout.target_name),
+                                     files=layout.time_files(),
                                      value_word=time_value_word(layout.target_attrs.get("cell_methods"),
                                                                 str(layout.time.name)),
                                      segment_starts=layout.time_segment_starts())
@@ -689,6 +689,15 @@ class PointwiseSource:
             target_values, _ = self._table(start, stop)
             held[start:stop] = np.isfinite(target_values).reshape(stop - start, -1).any(axis=1)
         return held
+
+    def read_target(self, start: int, stop: int, *, scheduler: str | None = None) -> np.ndarray:
+        """The target alone at time steps [start, stop), shape (n_steps, n_lat, n_lon), as
+        :meth:`read` gives it (``target_field``), without its features: the earlier values a
+        forecast run's persistence takes from outside a chunk need none (reading every feature
+        for them was most of a streamed run's evaluation)."""
+        variable = {**self._on_grid, **self._series}[self._target].astype(self._held[self._target])
+        block = variable.isel({self._time_dim: slice(start, stop)})
+        return block.load(**({"scheduler": scheduler} if scheduler else {})).values
 
     def read(self, start: int, stop: int, *, scheduler: str | None = None) -> PointwiseSamples:
         """The samples of time steps [start, stop); ``flat_index`` counts from the grid's start.

@@ -74,7 +74,9 @@ BAD_MEANINGS = frozenset({"no_data", "bad_data", "worst_quality", "bad", "bad_qu
                           "not_used", "unusable", "missing", "missing_value", "missing_data", "fail", "failed",
                           "failure", "erroneous", "erroneous_data", "error", "probably_bad", "probably_bad_data",
                           "probably_bad_value", "bad_value", "bad_data_that_are_potentially_correctable",
-                          "rejected", "reject", "wrong"})
+                          "rejected", "reject", "wrong",
+                          # ESA CCI Lakes' lswt_quality_level 0 (break45c A4): no retrieval made
+                          "unprocessed", "not_processed", "no_retrieval"})
 
 #: Meanings of usable quality levels (lower case): GHRSST's low_quality, acceptable_quality and
 #: best_quality, QARTOD's pass, Argo's good_data and probably_good_data, and their plain words.
@@ -92,7 +94,9 @@ DOUBTFUL_MEANINGS = frozenset({"suspect", "suspicious", "suspect_or_of_high_inte
                                "not_checked", "unchecked", "no_qc", "no_qc_performed", "not_qced", "unknown",
                                "interpolated", "interpolated_value", "estimated", "estimated_value", "gap_filled",
                                "gapfilled", "filled", "value_changed", "changed", "corrected", "adjusted",
-                               "nominal_value", "modelled", "modeled"})
+                               "nominal_value", "modelled", "modeled",
+                               # a Lakes_cci table's "suspect/marginal" and "intermediate" (break45c A4)
+                               "marginal", "intermediate"})
 
 #: Every meaning :func:`quality_levels` ranks.
 RANKED_MEANINGS = BAD_MEANINGS | USABLE_MEANINGS | DOUBTFUL_MEANINGS
@@ -161,6 +165,46 @@ def _meaning_word(meaning: str) -> str:
     return meaning.lower().replace("-", "_")
 
 
+#: Words that, before ``bad`` in a meaning, deny it (``not_bad``).
+_NEGATIONS = ("not", "no", "non")
+
+
+def _is_bad(meaning: str) -> bool:
+    """Whether a meaning (:func:`_meaning_word`) is one of :data:`BAD_MEANINGS` or holds the word
+    ``bad`` not denied (``bad_retrieval``, ``very_bad``; not ``not_bad``): a level called bad ranks
+    as bad, whatever else it says (break45c A4: Lakes_cci's levels were "cannot rank" beside a level
+    called "bad")."""
+    words = meaning.split("_")
+    return meaning in BAD_MEANINGS or ("bad" in words and not any(word in _NEGATIONS for word in words))
+
+
+#: Words after "valid" that make a valid level's values changed by the producer (the EEA's
+#: ``valid_below_detection_limit_replaced``: replaced by half the detection limit): doubtful.
+_CHANGED_WORDS = ("replaced", "estimated", "filled", "changed", "substituted")
+
+
+def _validity_rank(meaning: str) -> str | None:
+    """The rank of a validity flag's meaning by its first words, where no list holds it whole: the
+    EEA's air-quality ``Validity`` (e-reporting, codes -99 ``not_valid_maintenance``, -1
+    ``not_valid``, 1 ``valid``, 2 ``valid_below_detection_limit``, 3 ``…_replaced``; break45a A6)
+    and other networks' "not valid …"/"invalid …" and "valid …": ``"bad"``, ``"doubtful"`` (valid
+    but changed, :data:`_CHANGED_WORDS`), ``"usable"``, or None for another meaning."""
+    words = meaning.split("_")
+    if words[:2] == ["not", "valid"] or words[0] == "invalid":
+        return "bad"
+    if words[0] == "valid":
+        return "doubtful" if any(word in _CHANGED_WORDS for word in words[1:]) else "usable"
+    return None
+
+
+def _ranked_meaning(meaning: str) -> str:
+    """``meaning`` as the word lists hold it: itself when one does, else a word of its rank
+    (:func:`_validity_rank`: ``not_valid_maintenance`` → ``invalid``), else itself."""
+    if meaning in RANKED_MEANINGS:
+        return meaning
+    return {"bad": "invalid", "doubtful": "value_changed", "usable": "valid"}.get(_validity_rank(meaning), meaning)
+
+
 def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
     """The flag variable of quality levels that the target's ``ancillary_variables`` name, its
     levels ranked; None when they name none (a bit field, ``flag_masks``, is no levels; nor are
@@ -190,9 +234,11 @@ def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
         if "flag_masks" in attrs or not values or len(values) != len(meanings):
             continue
         values = [int(value) for value in values]
-        ranked = set(meanings) <= RANKED_MEANINGS and bool((USABLE_MEANINGS | DOUBTFUL_MEANINGS) & set(meanings))
-        bad = [value for value, meaning in zip(values, meanings) if meaning in BAD_MEANINGS]
-        doubtful = [value for value, meaning in zip(values, meanings) if meaning in DOUBTFUL_MEANINGS]
+        ranks = [_ranked_meaning(meaning) for meaning in meanings]  # the meanings themselves are kept, to name
+        ranked = (all(rank in RANKED_MEANINGS or _is_bad(rank) for rank in ranks)
+                  and bool((USABLE_MEANINGS | DOUBTFUL_MEANINGS) & set(ranks)))
+        bad = [value for value, rank in zip(values, ranks) if _is_bad(rank)]
+        doubtful = [value for value, rank in zip(values, ranks) if rank in DOUBTFUL_MEANINGS]
         found.append(QualityFlag(name, values, meanings, bad=bad, doubtful=doubtful, ranked=ranked))
     return next((flag for flag in found if flag.ranked), found[0] if found else None)  # a ranked one first
 
@@ -396,8 +442,8 @@ def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str,
             note_once(_log, logging.WARNING, _text_codes_message(dataset, target, counts, said_files), key=key)
         return
     quality = counts.quality
-    if not quality.ranked:
-        if sum(number > 0 for number in counts.levels.values()) > 1:
+    if not quality.ranked:  # said while the line would change something: never again on its own output
+        if sum(number for value, number in counts.levels.items() if value not in _kept_levels(counts)[0]):
             note_once(_log, logging.WARNING, _unranked_message(dataset, target, counts, said_files), key=key)
         return
     doubtful = [value for value in quality.doubtful if counts.levels[value]]
@@ -429,7 +475,7 @@ def _bad_levels_message(dataset: xr.Dataset, target: str, counts: QualityCounts,
     """The warning of values at the bad levels of a ranked flag, its doubtful levels held named."""
     line = _line(dataset, target, masking_statements(target, counts.flag, counts.bad))
     ghrsst = ("; GHRSST's GDS 2.0 leaves which levels to keep to the use: 2 is its worst usable"
-              if "worst_quality" in counts.meanings else "")
+              if {"worst_quality", "worst"} & set(counts.meanings) else "")
     kept = ""
     if doubtful:
         n_doubtful = sum(counts.levels[value] for value in doubtful)
@@ -445,13 +491,23 @@ def _unranked_message(dataset: xr.Dataset, target: str, counts: QualityCounts, s
     """The warning of a quality flag whose meanings climann cannot rank: the values at each level, and
     the line that keeps the usable ones, else the level holding the most values."""
     quality = counts.quality
-    usable = [value for value, meaning in zip(quality.values, quality.meanings) if meaning in USABLE_MEANINGS]
-    keep = usable or [max(quality.values, key=lambda value: counts.levels[value])]
-    chosen = "its usable levels" if usable else "the level holding the most values"
+    keep, chosen = _kept_levels(counts)
     line = _line(dataset, target, masking_statements(target, counts.flag, [], keep=keep))
     every = _levels_said(counts, quality.values, numbers=True)
+    unknown = [meaning for meaning in quality.meanings if meaning not in RANKED_MEANINGS and not _is_bad(meaning)]
+    said = (f"meanings {', '.join(unknown)} are not among the usual quality words (good, pass, suspect, bad, fail, "
+            "missing …)" if unknown else "meanings name no usable level")
     return (f"{said_files}: '{target}' has its own quality flag {counts.flag} (its ancillary_variables, CF 3.4) "
-            f"whose meanings climann cannot rank into good and bad (not the usual quality words: good, pass, "
-            f"suspect, bad, fail, missing …), so none of its levels is left out: the {counts.n_held} values of "
-            f"'{target}' are trained and scored on at every level ({every}); "
+            f"whose {said}, so climann cannot rank its levels into good and bad and none of them is left out: the "
+            f"{counts.n_held} values of '{target}' are trained and scored on at every level ({every}); "
             f"to keep only the levels you trust (here {keep}, {chosen}: change the list): {line}")
+
+
+def _kept_levels(counts: QualityCounts) -> tuple[list[int], str]:
+    """The levels the line of :func:`_unranked_message` keeps, and what they are: the usable ones
+    (:data:`USABLE_MEANINGS`), else the level holding the most values."""
+    quality = counts.quality
+    usable = [value for value, meaning in zip(quality.values, quality.meanings) if meaning in USABLE_MEANINGS]
+    if usable:
+        return usable, "its usable levels"
+    return [max(quality.values, key=lambda value: counts.levels[value])], "the level holding the most values"

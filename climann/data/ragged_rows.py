@@ -39,7 +39,7 @@ import pandas as pd
 import xarray as xr
 
 from climann.data.notes import note_once
-from climann.data.shell import copy_path, python_command, working_path
+from climann.data.shell import copy_path, python_command, whole_write, working_path
 from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
@@ -213,8 +213,9 @@ def _from_zero_command(dataset: xr.Dataset, name: str) -> str:
     every other variable as stored (``decode_cf=False``)."""
     source = dataset.encoding.get("source", "IN.nc")
     copy = working_path(copy_path(source, suffix="from0")) if "source" in dataset.encoding else "OUT.nc"
-    return python_command(f"import xarray as xr; d = xr.open_dataset('{working_path(source)}', decode_cf=False); "
-                          f"d['{name}'] = d['{name}'].copy(data=d['{name}'].values - 1); d.to_netcdf('{copy}')")
+    return python_command(f"import sys, xarray as xr; d = xr.open_dataset('{working_path(source)}', decode_cf=False); "
+                          f"d['{name}'] = d['{name}'].copy(data=d['{name}'].values - 1); "
+                          + whole_write(target=f"'{copy}'"))
 
 
 def check_station_times(dataset: xr.Dataset, name: str, dims: tuple[str, str], counts: np.ndarray, *,

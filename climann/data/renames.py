@@ -31,7 +31,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from climann.data.shell import input_and_copy, rename_command
+from climann.data.shell import input_and_copy, rename_command, shown_path, working_path
 from climann.data.sources import FILE_NAME_KEY
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -569,3 +569,67 @@ def merged_rules(advised: Mapping[str, Mapping[str, str]], renames: FileRenames,
         if pattern not in merged and not all(path in covered for path in own_files):
             merged[pattern] = dict(mapping)
     return merged
+
+
+def several_clashes_message(clashes: Mapping[str, Sequence[Path]], files: Sequence[Path],
+                            renames: FileRenames | None = None) -> str:
+    """One refusal of every name held by several files at the same times, with one set of renames
+    that tells them all apart: each such name in each file holding it gets the word of the file's
+    name that tells it from the others (``Ann_TXx`` in ``GHCND_TXx_….nc``), every file renamed, so
+    that no file's field keeps the bare name by chance; as ``--rename`` options and the same
+    ``[data] rename`` table (climann train), as ``ncrename`` copies in a new folder (climann info,
+    which renames nothing), or a glob over one kind of file.
+
+    Parameters
+    ----------
+    clashes : mapping of str to sequence of Path
+        Each name (after ``renames``) → the files holding it at the same times, in order.
+    files : sequence of Path
+        Every file given.
+    renames : FileRenames, optional
+        The run's renames, merged with those advised.
+
+    Returns
+    -------
+    str
+        The message (one line).
+    """
+    holders = list(dict.fromkeys(path for paths in clashes.values() for path in paths))
+    advised: dict[str, dict[str, str]] = {}
+    copies = []
+    for path in holders:
+        others = [other for other in holders if other != path]
+        word = _telling_word(path, others)
+        matched = {Path(each).name for each in [*holders, *files] if fnmatch.fnmatch(Path(each).name, f"*_{word}_*")}
+        pattern = f"*_{word}_*" if matched == {path.name} else path.name
+        names = [name for name, paths in clashes.items() if path in paths]
+        advised[pattern] = {name: f"{name}_{word}" for name in names}
+        copies.append((path, {name_in_file(renames, path, name): f"{name}_{word}" for name in names}))
+    listed = ", ".join(f"'{name}'" for name in list(clashes)[:4]) + (
+        f" and {len(clashes) - 4} more" if len(clashes) > 4 else "")
+    held = ", ".join(path.name for path in holders)
+    said = (f"'{next(iter(clashes))}' is in each of {held}" if len(clashes) == 1 else
+            f"{listed} ({len(clashes)} names) are each in more than one of {held}")
+    folder = holders[0].parent / "renamed"
+    command = f"mkdir -p {shown_path(folder)} && " + " && ".join(
+        rename_command(mapping, f"{shown_path(path)} {shown_path(folder / path.name)}") for path, mapping in copies)
+    kept = [Path(f) for f in files if Path(f) not in holders]
+    table = (merged_rules(advised, renames, list(files)) if renames is not None and renames.rules else None) or advised
+    last = list(advised)[-1]
+    one = shlex.quote(f"{working_path(holders[-1].parent)}/{last}") if "*" in last else shown_path(holders[-1])
+    return (
+        f"{said} at the same times: fields of different files under one name; "
+        f"give each its own name, all at once, with {rename_options(advised, renames, files)} "
+        f"([data] rename = {toml_rename_table(table)}, climann train), or renamed copies, `{command}`, then "
+        f"give {shlex.quote(f'{working_path(folder)}/*.nc')}{' and the other files' if kept else ''} in their place "
+        f"(climann info); or give one of the files alone, e.g. {one}"
+    )
+
+
+def _telling_word(path: Path, others: Sequence[Path]) -> str:
+    """The first word of ``path``'s name that is in none of ``others``' names at its place
+    (``TXx`` of ``GHCND_TXx_1951-2010.nc`` beside ``GHCND_TNn_…`` and ``GHCND_CDD_…``); else its
+    whole stem's words joined by ``_``."""
+    words = [_own_word(path, other) for other in others]
+    return words[0] if len(set(words)) == 1 else "_".join(
+        word for word in re.split(r"[^A-Za-z0-9]+", path.stem) if word) or "2"

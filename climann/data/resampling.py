@@ -107,18 +107,21 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time", 
 
 #: ``python -c SCRIPT IN OUT FREQ TIME``: the means of IN over the calendar periods of the pandas
 #: frequency FREQ (``QS-DEC``: DJF, MAM, JJA, SON), each stamped at its period's start with CF bounds
-#: of its edges; periods the data do not cover whole (by their cells, else their stamps, the last
-#: reaching one step, their median spacing, past its stamp: a day stamped at 00:00) are left out.
+#: of its edges; periods the data do not cover whole are left out: by their cells, else by their
+#: stamps, a period holding fewer than its length over their median spacing (a month of 31 daily
+#: means has 31, stamped at 00:00 or at noon; fix46c: the first month of noon stamps, opening after
+#: its start, was left out).
 _PYTHON_CALENDAR_RESAMPLE = (
     'import sys,numpy as np,xarray as xr;i,o,f,t=sys.argv[1:5];'
     'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
     'b=d[t].attrs.get("bounds");c=d[b].values if b in d.variables else None;'
-    'd=d.drop_vars([b] if c is not None else []);v=d[t].values;lo,hi=(c.min(),c.max()) if c is not None else '
-    '(v.min(),v.max()+(sorted(np.diff(v))[(len(v)-2)//2] if len(v)>1 else v[0]-v[0]));'
+    'd=d.drop_vars([b] if c is not None else []);v=d[t].values;w=sorted(np.diff(v))[(len(v)-2)//2] if len(v)>1 '
+    'else v[0]-v[0];lo,hi=(c.min(),c.max()) if c is not None else (v.min(),v.max()+w);'
     'd=d.assign_coords({t:d[t].copy(data=d[t].values if c is None else c.min(1)+(c.max(1)-c.min(1))/2)});'
     'm=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:f}).mean(keep_attrs=True);s=m[t].values;'
     'g=xr.date_range(s[0],periods=len(s)+1,freq=f,calendar=s[0].calendar,use_cftime=True).values;'
-    'k=(g[:-1]>=lo)&(g[1:]<=hi);m=m.isel({t:k});s,g=g[:-1][k],g[1:][k];'
+    'k=(g[:-1]>=lo)&(g[1:]<=hi) if c is not None or len(v)<2 else d[t].copy(data=np.ones(len(v))).resample({t:f})'
+    '.sum().values>=[round((y-x)/w) for x,y in zip(g[:-1],g[1:])];m=m.isel({t:k});s,g=g[:-1][k],g[1:][k];'
     'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s})]);m[t+"_bnds"]=((t,"bnds"),np.stack([s,g],1));'
     'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
     'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
@@ -144,10 +147,11 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         The periods' name in the copy's file name (``"seasonal"``).
     time : str
         The name of the time dimension in the file.
-    statistic : {"mean", "sum"}
-        What each period's value is of its steps': totals (``time: sum``) are summed. A sum
-        over a period with a missing step is missing (``skipna=False``): the days held are not
-        the period's total, and a period with no value is not 0. Means are of the steps held.
+    statistic : {"mean", "sum", "max", "min"}
+        What each period's value is of its steps': totals (``time: sum``) are summed, maxima
+        (``time: maximum``) and minima give their extreme. A sum over a period with a missing
+        step is missing (``skipna=False``): the days held are not the period's total, and a
+        period with no value is not 0. Means and extremes are of the steps held (as CDO's).
     sums : sequence of str, optional
         With ``statistic="mean"``: the variables summed (the totals of a file of totals and
         means, a station's ``pr`` beside its ``tas``), the others averaged, in the one copy
@@ -161,21 +165,22 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         Each mean is stamped at its period's first instant, as xclim and ``resample`` stamp
         calendar periods, so its steps are those of a seasonal file stamped so (a stamp at the
         middle would make steps of other lengths), and its CF bounds say which period it is.
-        A period at either end that the data do not cover whole (by their CF cells, else by
-        their stamps, the last reaching one median step past its stamp) is left out rather than averaged over
-        part of it.
+        A period that the data do not cover whole (by their CF cells; without them, by their
+        stamps: fewer of them in it than its length over their median spacing, so that every month
+        of daily means holding all its days is kept whether the days are stamped at 00:00 or at noon)
+        is left out rather than averaged over part of it.
 
     Examples
     --------
     >>> calendar_resample_command("pr.nc", "QS-DEC", "seasonal").endswith("pr.nc pr_seasonal.nc QS-DEC time")
     True
     """
-    if statistic not in ("mean", "sum"):
-        raise ValueError(f"statistic must be 'mean' or 'sum', not {statistic!r}")
+    if statistic not in ("mean", "sum", "max", "min"):
+        raise ValueError(f"statistic must be 'mean', 'sum', 'max' or 'min', not {statistic!r}")
     # a total over a period with a missing step is not the period's total: missing (skipna=False), never a
     # partial sum, nor 0 for a period with no value (xarray's default sum skips NaN and gives 0 there)
-    script = _PYTHON_CALENDAR_RESAMPLE.replace(".mean(keep_attrs=True)", ".mean(keep_attrs=True)" if statistic == "mean"
-                                               else ".sum(keep_attrs=True,skipna=False)")
+    script = _PYTHON_CALENDAR_RESAMPLE.replace(".mean(keep_attrs=True)", ".sum(keep_attrs=True,skipna=False)"
+                                               if statistic == "sum" else f".{statistic}(keep_attrs=True)")
     summed = ""
     if sums and statistic == "mean":  # each variable by its own statistic: the totals summed, the rest averaged
         script = _PYTHON_CALENDAR_RESAMPLE.replace(

@@ -31,7 +31,9 @@ axis of any file (:func:`running_total_reason`, :func:`planned_running_totals`):
   A restart of the total (0 again at a new simulation's start) is one step where most cells
   fall; steps from a file's first to the file before are not compared (dask's blocks are per
   file). Rain itself falls somewhere between most pairs of steps, so it is not mistaken for a
-  total.
+  total; at one place (a station, one grid cell) it falls only after its wet steps, but as often
+  as it rises, where a total grows several times between restarts (:data:`GROWTH_PER_RESTART`)
+  or restarts at one hour of each day (:data:`MIN_PERIODIC_RESTARTS`).
 
 Such a variable is refused (:func:`refuse_running_totals`), as target or predictor, with the
 line that writes the amount of each step, per file: each ``wrfout`` file continues its
@@ -78,9 +80,12 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.cell_methods import time_cell_method
 from climann.data.coords import find_coordinate
+from climann.data.daily_totals import (checked_for_daily_reset, daily_amounts_command, daily_reset_hour, daily_restart,
+                                       daily_text, magnitude_changes)
 from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dimension
-from climann.data.shell import (whole_write, copies_command, copies_data, file_time_names, new_folder, python_command,
+from climann.data.shell import (whole_write, file_time_names, new_folder, python_command, python_copies_by_folder,
                                 shown_path, working_path)
 from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.units import described_as_anomaly, is_rate, parse_units, water_quantity
@@ -199,6 +204,23 @@ RESTART_SHARE = 0.25
 #: more.
 MIN_EVIDENCE = 9
 
+#: A total grows between its restarts, each cell at (on average) at least this many steps per
+#: restart where it falls: ``growing`` pairs at the steps kept over ``falling`` pairs at the restarts.
+#: A series of amounts of each step is no such thing: it falls back after every wet step (to 0 on
+#: the next dry one) and rises again at the next wet one, as often as it falls (break46d A1: GHCN
+#: PRCP at one station, wet on 16 % of the days, rose at 329 steps and fell at 323; with fewer than
+#: 25 % of the steps falling, each fall was taken for a restart and the daily amounts for a running
+#: total). A total restarting each year grows at every wet day of the year (some 100 times per
+#: restart), one restarting at a new simulation over its run; each of those whose restarts come
+#: more often than that at few cells (a day's total at 3-hourly steps, at a dry cell) is told by
+#: its restarts' hour of the day instead (:data:`MIN_PERIODIC_RESTARTS`).
+GROWTH_PER_RESTART = 3
+
+#: The least number of restarts, all at one hour of the day on a sub-daily axis, that say a total
+#: restarts daily whatever it grows between (:func:`grows_without_falling`): amounts fall at any
+#: hour, and 9 falls of 6-hourly amounts all at one of the 4 hours by chance is 4**-8 = 1.5e-5.
+MIN_PERIODIC_RESTARTS = 9
+
 
 def _words(variable: xr.DataArray) -> list[tuple[str, str]]:
     """(attribute, text) of the ``description`` and ``long_name`` of ``variable`` that it has."""
@@ -206,14 +228,20 @@ def _words(variable: xr.DataArray) -> list[tuple[str, str]]:
             if str(variable.attrs.get(key, "")).strip()]
 
 
+def _time_method(variable: xr.DataArray, time: str | None) -> str | None:
+    """The time part of the CF ``cell_methods`` of ``variable`` (CF 7.3), its entries keyed by the
+    time dimension's own name (``valid_time: sum``, the new CDS's ERA5) or by ``time``, the
+    standard name (:func:`~climann.data.cell_methods.time_cell_method`); None when it says nothing
+    of time. A search for ``time:`` missed ``valid_time: sum`` after its "_" (break46d A1)."""
+    return time_cell_method(str(variable.attrs.get("cell_methods", "")), time or "time")
+
+
 def sum_from_one_start(dataset: xr.Dataset, variable: xr.DataArray) -> bool:
-    """Whether ``variable`` says CF ``cell_methods`` "time: sum" (CF 7.3) on a time axis of
-    ``dataset`` whose bounds (CF 7.1) all begin at one instant while they end at each step's own:
-    every value is the total from that instant."""
-    if not re.search(r"\btime\s*:\s*sum\b", str(variable.attrs.get("cell_methods", ""))):
-        return False
+    """Whether ``variable`` says CF ``cell_methods`` "time: sum" (CF 7.3; keyed by its time
+    dimension's name or ``time``) on a time axis of ``dataset`` whose bounds (CF 7.1) all begin at
+    one instant while they end at each step's own: every value is the total from that instant."""
     time = time_dimension(variable)
-    if time is None or variable.sizes[time] < 2:
+    if time is None or not re.search(r"\bsum\b", _time_method(variable, time) or "") or variable.sizes[time] < 2:
         return False
     bounds = dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds")
     if bounds not in dataset.variables or dataset[bounds].shape != (variable.sizes[time], 2):
@@ -227,7 +255,7 @@ def step_sums(dataset: xr.Dataset, variable: xr.DataArray) -> bool:
     with bounds that do not all begin at one instant: each value the total over its own step
     (as the copies :func:`step_amounts_command` writes)."""
     time = time_dimension(variable)
-    if time is None or not re.search(r"\btime\s*:\s*sum\b", str(variable.attrs.get("cell_methods", ""))):
+    if time is None or not re.search(r"\bsum\b", _time_method(variable, time) or ""):
         return False
     bounds = dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds")
     return bounds in dataset.variables and not sum_from_one_start(dataset, variable)
@@ -292,12 +320,28 @@ def _falls_and_grows(block: np.ndarray, time_axis: int) -> np.ndarray:
     return counts
 
 
-def grows_without_falling(counts: np.ndarray) -> bool:
+def grows_without_falling(counts: np.ndarray, *, hours: np.ndarray | None = None) -> bool:
     """Whether counts by step (:func:`_falls_and_grows`: falling, compared, growing, negative)
     are those of a total since a start: no negative value; at most :data:`RESTART_SHARE` of the
     compared steps where more than :data:`FALLING_SHARE` of the cells fall (restarts); at the
     other steps, at least :data:`MIN_EVIDENCE`, at most that share falling and at least
-    :data:`GROWING_SHARE` growing, with at least :data:`MIN_EVIDENCE` (cell, step) pairs growing.
+    :data:`GROWING_SHARE` growing, with at least :data:`MIN_EVIDENCE` (cell, step) pairs growing;
+    and between its restarts it grows: at least :data:`GROWTH_PER_RESTART` growing pairs at the
+    steps kept for each pair that falls at a restart, unless its restarts are periodic (at least
+    :data:`MIN_PERIODIC_RESTARTS`, all at one of the ``hours``). At one cell (a station) every fall
+    is a "restart": daily rain falls after each wet day as often as it rises, a total rarely.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Shape (4, n_steps).
+    hours : numpy.ndarray or None
+        Shape (n_steps,): the hour of the day of each step, on an axis of steps at several hours
+        of the day; None otherwise.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------
@@ -309,6 +353,9 @@ def grows_without_falling(counts: np.ndarray) -> bool:
     False
     >>> grows_without_falling(_falls_and_grows(np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]]), 0))
     False
+    >>> rain = np.tile([0.0, 0.0, 0.0, 0.0, 0.0, 2.0], 5)[:, None]   # wet one day in six: falls 4 times, rises 5
+    >>> grows_without_falling(_falls_and_grows(rain, 0))
+    False
     """
     falling, compared, growing, negative = (np.asarray(row) for row in counts)
     if negative.sum():
@@ -319,7 +366,31 @@ def grows_without_falling(counts: np.ndarray) -> bool:
     if kept.sum() < MIN_EVIDENCE or restarts.sum() > RESTART_SHARE * stepped.sum():
         return False
     grown = growing[kept].sum()
-    return bool(grown >= MIN_EVIDENCE and grown >= GROWING_SHARE * compared[kept].sum())
+    if not (grown >= MIN_EVIDENCE and grown >= GROWING_SHARE * compared[kept].sum()):
+        return False
+    return bool(grown >= GROWTH_PER_RESTART * falling[restarts].sum() or _periodic(restarts, hours))
+
+
+def _periodic(restarts: np.ndarray, hours: np.ndarray | None) -> bool:
+    """Whether the ``restarts`` (a flag per step) are at least :data:`MIN_PERIODIC_RESTARTS`, all
+    at one of the ``hours`` of the day (a day's total on a sub-daily axis)."""
+    if hours is None or restarts.sum() < MIN_PERIODIC_RESTARTS:
+        return False
+    return np.unique(np.asarray(hours)[restarts]).size == 1
+
+
+def _hours_of_steps(dataset: xr.Dataset, variable: xr.DataArray) -> np.ndarray | None:
+    """The hour of the day of each step of ``variable``'s time axis when its steps fall at several
+    hours of the day (:func:`grows_without_falling`), None otherwise (daily or longer steps, all at
+    one hour, whose restarts are all at that hour whatever they are)."""
+    time = time_dimension(variable)
+    if time is None or time not in dataset.coords or dataset[time].dtype.kind not in "MO":
+        return None
+    try:
+        hours = np.asarray(dataset[time].dt.hour.values, dtype=int)
+    except (TypeError, AttributeError, ValueError):
+        return None
+    return hours if np.unique(hours).size > 1 else None
 
 
 def thermal_time(name: str, attrs: Mapping) -> bool:
@@ -366,8 +437,8 @@ def _checked_by_values(name: str, variable: xr.DataArray) -> bool:
     ``cell_methods`` (which say what each value is: a mean, a sum over its own cell)."""
     attrs = dict(variable.attrs)
     attrs.setdefault("long_name", attrs.get("description", ""))
-    if re.search(r"\btime\s*:", str(attrs.get("cell_methods", ""))) or is_rate(attrs.get("units")):
-        return False  # CF says what each value is over its cell; a rate (mm/h) is no total
+    if _time_method(variable, time_dimension(variable)) is not None or is_rate(attrs.get("units")):
+        return False  # CF says what each value is over its cell ("valid_time: sum"); a rate (mm/h) is no total
     return (variable.dtype.kind in "fiu" and time_dimension(variable) is not None
             and (water_quantity(name, attrs) in _AMOUNTS or thermal_time(name, attrs))
             and not described_as_anomaly(name, attrs))
@@ -432,18 +503,47 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
     worded = [name for name in names
               if name in dataset.data_vars and read_for_restart_date(name, dataset[name], dataset)]
     chosen += worded
+    daily = [name for name in names if name in dataset.data_vars and checked_for_daily_reset(name, dataset[name])
+             and running_total_reason(name, dataset[name], dataset) is None and not step_sums(dataset, dataset[name])]
     arrays = []
     for name in chosen:
         variable = dataset[name]
         arrays.append((variable.data, variable.dims.index(time_dimension(variable)), _falls_and_grows, 4))
-    reads = planned_counts_by_step(arrays, shared=[name in shared for name in chosen])
+    for name in daily:
+        variable = dataset[name]
+        arrays.append((variable.data, variable.dims.index(time_dimension(variable)), magnitude_changes, 2))
+    reads = planned_counts_by_step(arrays, shared=[name in shared for name in [*chosen, *daily]])
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, str | None]:
-        return {name: yearly_restart_date(dataset, dataset[name], counts)
-                for name, counts in zip(chosen, reads.finish(parts), strict=True)
-                if name in worded or grows_without_falling(counts)}
+        counted = reads.finish(parts)
+        restarts = _daily_restarts(dataset, daily, counted[len(chosen):])
+        found = {name: yearly_restart_date(dataset, dataset[name], counts)
+                 for name, counts in zip(chosen, counted[:len(chosen)], strict=True)
+                 if name not in restarts and (name in worded or grows_without_falling(
+                     counts, hours=_hours_of_steps(dataset, dataset[name])))}
+        return {**{name: daily_text(hour) for name, hour in restarts.items()}, **found}
 
     return BlockReads(reads.tasks, finish)
+
+
+def _daily_restarts(dataset: xr.Dataset, names: Sequence[str], counts: Sequence[np.ndarray]) -> dict[str, int]:
+    """The totals among ``names`` restarted each day (:func:`~climann.data.daily_totals.daily_reset_hour`
+    of their ``counts``), with the hour of the step after each restart; and with them every GRIB
+    accumulation (``GRIB_stepType = "accum"``) of ``names`` held by the same files: a product
+    accumulates all its fields alike (ERA5-Land: from 00 UTC), so a field whose values alone do
+    not tell (evaporation that dew turns back at night) is read as its file's others."""
+    restarts = {name: hour for name, each in zip(names, counts, strict=True)
+                if (hour := daily_reset_hour(dataset, dataset[name], each)) is not None}
+    for name in names:
+        if name in restarts or str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() != "accum":
+            continue
+        files = source_files(dataset[name])
+        alike = [hour for other, hour in restarts.items()
+                 if files and source_files(dataset[other]) == files
+                 and str(dataset[other].attrs.get("GRIB_stepType", "")).strip().lower() == "accum"]
+        if alike:
+            restarts[name] = alike[0]
+    return restarts
 
 
 #: The least number of restarts, each in its own year on one date, that say a total restarts each
@@ -584,12 +684,7 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
         The command (one line: a loop over several files) and the ``--data`` argument.
     """
     script = _script(_PYTHON_STEP_AMOUNTS, names, time, buckets=buckets)
-    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, "step_amounts") for file in files}
-    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
-    command = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}",
-                                         folder, own) for folder, own in held.items())
-    data = " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
-    return command, data
+    return python_copies_by_folder(script, files, "step_amounts")
 
 
 #: The Python that writes the amounts of each step of files of one step each: ``python -c SCRIPT
@@ -725,10 +820,14 @@ def value_total_reason(date: str | None) -> str:
     -------
     str
     """
+    if (hour := daily_restart(date)) is not None:
+        return (f"its values fall back toward 0 at {hour:02d} UTC each day and move away from it at every other hour, "
+                f"whatever their sign: a total from {(hour - 1) % 24:02d} UTC, restarted daily")
     if date:
         return f"its values: never negative, and within each file they fall only on {_restart_steps_text(date)}, " \
                "and grow between"
-    return "its values: never negative, and within each file they never fall from one step to the next while they grow"
+    return ("its values: never negative, and within each file they grow from one step to the next, falling only "
+            "where the total restarts")
 
 
 def _restart_steps_text(date: str) -> str:
@@ -770,6 +869,16 @@ def _head(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
     first = next(iter(reasons))
     what = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
     are = f"{', '.join(reasons)} in {variable_where(dataset[first], where)} {'are' if len(reasons) > 1 else 'is'}"
+    if _daily_hour(reasons, dated) is not None:
+        said: dict[str, list[str]] = {}
+        for name, reason in reasons.items():  # one reason, four fields: said once
+            said.setdefault(reason, []).append(name)
+        what = "; ".join(f"{', '.join(names)}: {reason}" for reason, names in said.items())
+        return (f"{are} {'totals' if len(reasons) > 1 else 'a total'} accumulated from the start of each day's "
+                f"forecast, restarted daily (ERA5-Land's accumulations run from 00 UTC: ECMWF, 'ERA5-Land: data "
+                f"documentation', https://confluence.ecmwf.int/x/3AS2G), not the amount of each hour ({what}): "
+                f"trained on, the network learns the hour of the day, and 'persistence' scores the hour's own amount "
+                f"as its error")
     dates = [since_a_date(dataset[name]) or (dated or {}).get(name) for name in reasons]
     if all(dates):
         said = " and ".join(dict.fromkeys(str(date) for date in dates))
@@ -808,6 +917,11 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
                           and source_files(dataset[name]) == files
                           and running_total_reason(str(name), dataset[name], dataset))]
     head = _head(dataset, reasons, where=where, dated=dated)
+    if (hour := _daily_hour(reasons, dated)) is not None:
+        daily = [name for name in reasons if daily_restart((dated or {}).get(name)) is not None]
+        accumulated = [name for name in dataset.data_vars if name not in daily and source_files(dataset[name]) == files
+                       and str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() == "accum"]
+        return _daily_refusal(dataset, head, [*daily, *accumulated], files, hour)  # the files' every accumulation
     seasonal = all(since_a_date(dataset[name]) or (dated or {}).get(name) for name in reasons)
     restarts = _SEASONAL_RESTARTS if seasonal else RESTART_RULE
     signed = [name for name in totals if name_in_file(dataset[name]) in SIGNED_TOTALS]
@@ -839,6 +953,33 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
             f"{bucket_said} ({across}; the first step of each file, with no step before it there, is left out; "
             f"{restarts}), with time bounds [previous time, time]: `{command}`, then give {data} in place of {given} "
             f"(their other variables are copied as they are)")
+
+
+def _daily_hour(reasons: Mapping[str, str], dated: Mapping[str, str] | None) -> int | None:
+    """The hour of the step after each daily restart of the first of ``reasons`` the values rule
+    found restarted daily (:func:`~climann.data.daily_totals.daily_restart`), None when none was."""
+    return next((hour for name in reasons if (hour := daily_restart((dated or {}).get(name))) is not None), None)
+
+
+def _daily_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files: Sequence[str], hour: int) -> str:
+    """:func:`_refusal` for totals restarted daily at the step of ``hour``: the amount of each hour
+    is the value itself at that step and the difference of consecutive values elsewhere
+    (:func:`~climann.data.daily_totals.daily_amounts_command`)."""
+    start = f"{(hour - 1) % 24:02d} UTC"
+    rule = (f"the amount of each hour: at {hour:02d} UTC the value as it is (the total since {start}, the first "
+            f"hour's), at every other hour the value minus the one an hour before (the value at {start} closes the "
+            f"day before), missing where there is no value an hour before")
+    try:
+        time = find_coordinate(dataset, "time")
+    except ClimannError:
+        time = None
+    if not files or time is None or time not in dataset.coords:
+        return f"{head}; write {rule}, with time bounds [time - 1 hour, time], and give those"
+    names, time_name = [name_in_file(dataset[name]) for name in totals], file_time_names(dataset[time])[0]
+    command, data = daily_amounts_command(files, names, time_name, hour=hour)
+    given = f"the file {shown_path(files[0])}" if len(files) == 1 else "the files given"
+    return (f"{head}; write {rule}, with time bounds [time - 1 hour, time]: `{command}`, then give {data} in place of "
+            f"{given} (their other variables are copied as they are)")
 
 
 def _bucket_sizes(dataset: xr.Dataset, files: Sequence[str], attribute: str = BUCKET_ATTRIBUTE) -> list[float | None]:

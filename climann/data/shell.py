@@ -430,6 +430,16 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
     return f"{made} && for f in {listed}; do {grib_command(command) if grib else command}; done"
 
 
+def copy_in_folder(folder: Path, path: str | os.PathLike, suffix: str) -> Path:
+    """The copy of ``path`` a command writes into ``folder`` (:func:`copies_folder`), named after
+    it as :func:`copy_path` names one beside it (``daily_monthly_totals.nc``), and kept as a
+    copy of ``path`` while the message is made (:func:`copies_said_once`: a command of a later
+    message then reads the copy an earlier one writes of the same file)."""
+    candidate = Path(folder) / f"{Path(path).stem}_{suffix}.nc"
+    _handed_out(candidate, path)
+    return candidate
+
+
 def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
     """The ``--data`` argument that takes the copies of ``files`` in ``folder`` and nothing
     else: the one copy, or a glob over the new folder (quoted for the shell)."""
@@ -437,6 +447,18 @@ def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
         return shown_path(folder / copy_name(files[0]))
     suffixes = {Path(copy_name(file)).suffix for file in files}
     return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
+
+
+def python_copies_by_folder(script: str, files: Sequence[str | Path], name: str) -> tuple[str, str]:
+    """The command that runs ``python -c SCRIPT IN OUT`` on each of ``files``, its copy in a new
+    folder ``name`` beside each folder of them (:func:`new_folder`, :func:`copies_command`), and
+    the ``--data`` that takes the copies (:func:`copies_data`): files in several folders get one
+    folder of copies each, the commands joined by ``&&``."""
+    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, name) for file in files}
+    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
+    command = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}",
+                                         folder, own) for folder, own in held.items())
+    return command, " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
 
 
 #: The two shell words of a loop's file and its copy in a new folder (:func:`copies_of_files`):
@@ -793,21 +815,26 @@ def copies_in_place_advice(latest: Path, superseded: Sequence[Path]) -> str:
             f"give --data files that leave them out")
 
 
-def whole_write(call: str = "d.to_netcdf") -> str:
+def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]") -> str:
     """The Python statements that end a printed ``python -c SCRIPT IN OUT`` line: ``call`` (the
     dataset's writer, ``d.to_netcdf`` or a choice with ``d.to_zarr``) writes ``OUT.part``, renamed
     ``OUT`` once whole (:func:`os.replace`); on any error the part is removed before the
     traceback, so a failed line leaves nothing behind. A line that wrote ``OUT`` itself left a
-    239-byte file in the folder of copies when xarray refused to write (break44c A4).
+    239-byte file in the folder of copies when xarray refused to write (break44c A4). ``target``
+    is the Python expression of ``OUT``: the line's second argument, or a path written in the
+    script (``'d/a_fixed.nc'``, of a line that names its files itself; fix45m: those wrote
+    ``OUT`` directly, and one interrupted half-way left a file under that name). The script
+    imports :mod:`sys` before.
 
     Examples
     --------
     >>> whole_write().endswith("d.to_netcdf(p);os.replace(p,sys.argv[2])")
     True
     """
-    return ("import os,shutil;p=sys.argv[2]+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
+    quote = '"' if target.startswith('"') else "'"  # the target's quotes: a script in one kind stays in it
+    return (f"import os,shutil;p={target}+{quote}.part{quote};sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
             "os.path.isdir(p) else os.path.exists(p) and os.remove(p),sys.__excepthook__(*e));"
-            f"{call}(p);os.replace(p,sys.argv[2])")
+            f"{call}(p);os.replace(p,{target})")
 
 
 def python_command(code: str) -> str:
@@ -1153,8 +1180,10 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
     :func:`input_and_copy`) opened as ``d`` with its times as the numbers stored
     (``decode_times=False``), and writes ``d`` to a copy: the second file of ``files`` for a
     NetCDF file (:meth:`xarray.Dataset.to_netcdf`), a new store beside a Zarr store
-    (``pr_fixed.zarr``, :meth:`xarray.Dataset.to_zarr`). It is :func:`values_command`'s line
-    for a store, and the way out that runs where NCO is not installed for a file.
+    (``pr_fixed.zarr``, :meth:`xarray.Dataset.to_zarr`), whole or not at all
+    (:func:`whole_write`: a line interrupted half-way leaves no file under the copy's name). It
+    is :func:`values_command`'s line for a store, and the way out that runs where NCO is not
+    installed for a file.
 
     Parameters
     ----------
@@ -1171,10 +1200,12 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
 
     Examples
     --------
-    >>> print(xarray_command(["d['lat'] = d['lat'].copy(data=-d['lat'].data)"], "a.nc a_fixed.nc"))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    python -c "import xarray as xr; d = xr.open_dataset('a.nc', decode_times=False);
-    d['lat'] = d['lat'].copy(data=-d['lat'].data); d.to_netcdf('a_fixed.nc')"
+    >>> line = xarray_command(["d['lat'] = d['lat'].copy(data=-d['lat'].data)"], "a.nc a_fixed.nc")
+    >>> print(line[:line.index("import os")])  # doctest: +NORMALIZE_WHITESPACE
+    python -c "import sys, xarray as xr; d = xr.open_dataset('a.nc', decode_times=False);
+    d['lat'] = d['lat'].copy(data=-d['lat'].data);
+    >>> line.endswith("d.to_netcdf(p);os.replace(p,'a_fixed.nc')" + chr(34))  # whole_write: a.nc's part renamed
+    True
     """
     words = shlex.split(files)
     body = "; ".join(dict.fromkeys(statements))
@@ -1184,13 +1215,13 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
         return f"{python_command(script)} {files}"
     if is_zarr_store(words[0]):
         store, copy = working_path(words[0]), working_path(copy_path(words[0], suffix, ".zarr"))
-        return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); {body}; "
-                              f"d.to_zarr({copy!r})")
+        return python_command(f"import sys, xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); "
+                              f"{body}; {whole_write('d.to_zarr', repr(copy))}")
     read, written = (working_path(word) if word not in ("IN.nc", "OUT.nc") else word for word in words[:2])
     # of a GRIB file, through cfgrib without an index file beside the user's (break38a B5)
     grib = ", engine='cfgrib', backend_kwargs={'indexpath': ''}" if is_grib_file(read) else ""
-    return python_command(f"import xarray as xr; d = xr.open_dataset({read!r}{grib}, decode_times=False); {body}; "
-                          f"d.to_netcdf({written!r})")
+    return python_command(f"import sys, xarray as xr; d = xr.open_dataset({read!r}{grib}, decode_times=False); "
+                          f"{body}; {whole_write(target=repr(written))}")
 
 
 def values_advice(scripts: Sequence[str], statements: Sequence[str], files: str) -> str:
@@ -1263,10 +1294,12 @@ def cut_advice(cuts: Mapping[str, tuple[int, ...]], files: str) -> str:
 
     Examples
     --------
-    >>> print(cut_advice({"station": (0,)}, "s.nc s_station0.nc"))  # doctest: +NORMALIZE_WHITESPACE
-    `ncks -d station,0 s.nc s_station0.nc`, or in Python: `python -c "import xarray as xr;
+    >>> advice = cut_advice({"station": (0,)}, "s.nc s_station0.nc")
+    >>> print(advice[:advice.index("import os")])  # doctest: +NORMALIZE_WHITESPACE
+    `ncks -d station,0 s.nc s_station0.nc`, or in Python: `python -c "import sys, xarray as xr;
     d = xr.open_dataset('s.nc', decode_times=False); d = d.isel({'station': slice(0, 1)});
-    d.to_netcdf('s_station0.nc')"`
+    >>> advice.endswith("d.to_netcdf(p);os.replace(p,'s_station0.nc')" + chr(34) + "`")
+    True
     """
     command = cut_command(cuts, files)
     words = shlex.split(files)

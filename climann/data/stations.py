@@ -58,6 +58,7 @@ appendix H.2 (time series).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import logging
 import re
 import shlex
 
@@ -75,7 +76,10 @@ from climann.data.ragged_rows import (
 )
 from climann.data.shell import copy_path, cut_advice, source_and_copy, working_path
 from climann.data.station_dimensions import STATION_ROLE, station_evidence
+from climann.data.notes import note_once
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows", "SeveralStations",
            "stations_summary",
@@ -189,6 +193,8 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
     if dim is None:
         return dataset
     chosen = (select or {}).get(dim)
+    if isinstance(chosen, TrainedStation) and dataset.sizes[dim] == 1 and not _holds(dataset, dim, chosen, where):
+        return _other_station(dataset, dim, chosen, where)
     if chosen is not None:
         index, label = _index(dataset, dim, chosen, where)
         return _at(dataset, dim, index, keep=True, label=label)
@@ -197,6 +203,26 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
     if is_station_dimension(dataset, dim):
         raise _several_stations_error(dataset, dim, where)
     return dataset
+
+
+def _holds(dataset: xr.Dataset, dim: str, station: object, where: str) -> bool:
+    """Whether ``dataset`` holds ``station`` along ``dim`` (:func:`_index` finds it)."""
+    try:
+        _index(dataset, dim, station, where)
+    except ClimannError:
+        return False
+    return True
+
+
+def _other_station(dataset: xr.Dataset, dim: str, trained: TrainedStation, where: str) -> xr.Dataset:
+    """The one station of ``dataset`` (a copy cut to it, ``ncks -d site,1``), not the station
+    ``trained`` the run was trained on: a run of one flux tower is scored at another, the
+    standard test of a station model's transfer (break45a A4); the check of the new data's place
+    (:mod:`climann.workflow.new_data`) warns of it."""
+    names = _station_names(dataset, dim)
+    note_once(_log, logging.INFO, f"{where} holds one station, {station_text(dataset, dim, 0)}, not {trained}, the "
+                                  "station the run was trained on: the run is applied there")
+    return _at(dataset, dim, 0, keep=True, label=names[0] if names else 0)
 
 
 def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None = None, *,
@@ -656,9 +682,11 @@ def _not_a_station(dataset: xr.Dataset, dim: str, value: object, where: str) -> 
     if isinstance(value, TrainedStation):
         role = [name for name in _naming_variables(dataset, dim) if dataset[name].attrs.get("cf_role") == STATION_ROLE]
         names = _names_in(dataset, role[0]) if role else names
+        example = f"'{dim}=\"{sorted(names)[0]}\"'" if names else f"{dim}=0"
         return (f"{where} has no station {value}, the station the run was trained on "
                 f"({(role or [dim])[0]}: {_listed(sorted(names)) or 'no names'}): "
-                f"give a file that holds {value}, or train a run on the station you want")
+                f"give a file that holds {value}, or choose the station to apply the run at with --select {example} "
+                f"(another place: a transfer), or train a run on the station you want")
     if dim in dataset.variables:
         with dask.config.set(scheduler="synchronous"):
             values = np.asarray(dataset[dim].values)

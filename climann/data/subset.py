@@ -852,9 +852,11 @@ def select_region(
                   f"longitudes {west:g}…{east:g} left aside", key=("zonal mean region", tuple(box)))
         lon_keep = np.arange(longitude.size)
     if lat_keep.size == 0 or lon_keep.size == 0:
+        lats, lons = np.meshgrid(latitude, longitude, indexing="ij")
         raise ClimannError(_no_cell_text(box, f"the grid spans latitude {latitude.min():g}…{latitude.max():g} and "
                                               f"longitude {longitude.min():g}…{longitude.max():g}", of_run=of_run,
-                                        regional_mean=regional_mean))
+                                        regional_mean=regional_mean) + _order_hint(box, lats, lons, of_run=of_run,
+                                                                                   regional_mean=regional_mean))
     return dataset.isel({lat_name: lat_keep, lon_name: lon_keep})
 
 
@@ -871,6 +873,25 @@ def _no_cell_text(box: Sequence[float], extent: str, *, of_run: bool, regional_m
             f"region of its config.toml, which predict and evaluate keep, as the model was trained on its cells) "
             f"contains no grid cell of these data; {extent}: a run's region cannot be changed after training, so to "
             f"predict these cells train a run without --region, or with a --region that holds them")
+
+
+def _order_hint(box: Sequence[float], latitude: np.ndarray, longitude: np.ndarray, *, of_run: bool,
+                regional_mean: str) -> str:
+    """Words to add to the refusal of a ``--region`` without cells when its numbers, read in the
+    order west, east, south, north (that of CDO's ``sellonlatbox`` and of many tools' boxes), hold
+    cells of the grid (``latitude`` and ``longitude`` of each cell, degrees): the user most likely
+    gave them in that order (fix45l: ``--region -10,30,35,60`` on a European grid was told only
+    that it "contains no grid cell"). ``""`` otherwise, and for a run's own box or a
+    ``regional_means`` box, which other words refuse."""
+    west, east, south, north = box
+    if of_run or regional_mean or not -90 <= south <= north <= 90:
+        return ""
+    count = int(np.count_nonzero(cells_in_box(latitude, longitude, (south, north, west, east))))
+    if not count:
+        return ""
+    order = ",".join(f"{value:g}" for value in (south, north, west, east))
+    return (f"; read as west, east, south, north these numbers hold {count} cell{'s' if count > 1 else ''} of the "
+            f"grid: climann's order is south, north, west, east, so give --region {order} if that box was meant")
 
 
 def _no_regional_mean_cell_text(box: Sequence[float], extent: str, *, of_run: bool, name: str) -> str:
@@ -897,7 +918,9 @@ def _mask_region(
         raise ClimannError(_no_cell_text(box, f"the grid's cells lie at latitude {np.nanmin(latitude):g}…"
                                               f"{np.nanmax(latitude):g} and longitude {np.nanmin(longitude):g}…"
                                               f"{np.nanmax(longitude):g}", of_run=of_run,
-                                        regional_mean=regional_mean))
+                                        regional_mean=regional_mean) + _order_hint(box, latitude, longitude,
+                                                                                   of_run=of_run,
+                                                                                   regional_mean=regional_mean))
     rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
     rectangle = {dims[0]: slice(rows[0], rows[-1] + 1), dims[1]: slice(columns[0], columns[-1] + 1)}
     cut = dataset.isel(rectangle)

@@ -42,7 +42,7 @@ import xarray as xr
 
 from climann.data.notes import note_once
 from climann.data.shell import (
-    NCATTED_TYPES, attribute_command, input_and_copy, ncatted_attribute, python_command, working_path,
+    NCATTED_TYPES, attribute_command, input_and_copy, ncatted_attribute, python_command, whole_write, working_path,
 )
 from climann.data.paths import is_zarr_store
 from climann.data.sources import files_text
@@ -243,8 +243,8 @@ def _xarray_fix(found: Sequence[tuple[str, str, str, np.dtype]], files: str) -> 
         typed = (f"np.array([{value.replace(',', ', ')}], {meant.name!r})" if key == "valid_range"
                  else f"np.{meant.name}({value})")
         statements.append(f"d[{name!r}].attrs[{key!r}] = {typed}")
-    return python_command(f"import numpy as np, xarray as xr; d = xr.open_dataset({words[0]!r}, decode_cf=False); "
-                          f"{'; '.join(statements)}; d.to_netcdf({words[1]!r})")
+    return python_command(f"import sys, numpy as np, xarray as xr; d = xr.open_dataset({words[0]!r}, decode_cf=False); "
+                          f"{'; '.join(statements)}; " + whole_write(target=repr(words[1])))
 
 
 def _fix_of(found: Sequence[tuple[str, str, str, np.dtype]], source: str | None) -> str:

@@ -32,13 +32,13 @@ stored as numbers) are dates in the same way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import copy_path, working_path
+from climann.data.shell import copy_path, whole_write, working_path
 
 #: A date as text: the date, then optionally a separator and the time of day.
 _LAYOUT = re.compile(
@@ -256,6 +256,50 @@ def _digit_numbers(variable: xr.DataArray) -> list[str] | None:
     return texts if {len(text) for text in texts} <= {8, 10, 12, 14} else None
 
 
+#: At most this many values of a data variable are read to tell whether they are dates written as
+#: digits (:func:`digit_dates`): a time stamp's every value is one, so a few hundred tell.
+DIGIT_DATES_CHECKED_VALUES = 1000
+
+
+def digit_dates(variable: xr.DataArray, *, time_dim: str | None = None) -> TextDates | None:
+    """The dates a data variable of any shape holds as numbers of a date's digits, by the rule
+    that reads them in a time coordinate (:func:`text_dates` on numbers: whole numbers of 8, 10,
+    12 or 14 digits without ``units``, each a date of one calendar in one layout, ``%Y%m%d%H%M``),
+    or None.
+
+    FLUXNET2015's and AmeriFlux's ``TIMESTAMP_START`` and ``TIMESTAMP_END`` (``201201010030``) and
+    the daily files' ``TIMESTAMP`` (``20120101``) stay data variables when a user converts the CSV
+    with pandas and xarray; as the target or a predictor they are the calendar, not a quantity:
+    every later year lies outside the range trained on (break45a A2). The missing values (NaN) are
+    set aside, and at most :data:`DIGIT_DATES_CHECKED_VALUES` values are read: those of up to that
+    many evenly spaced steps along ``time_dim`` (when the variable has it), then the first ones.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        Any variable, named, with its attributes (lazy: only the values looked at are read).
+    time_dim : str, optional
+        The time dimension, along which the values read are spread.
+
+    Returns
+    -------
+    TextDates or None
+        Its ``dim`` is the variable's first dimension, ``count`` the values looked at.
+    """
+    if (variable.dtype.kind not in "iuf" or variable.size == 0 or variable.ndim == 0
+            or str(variable.attrs.get("units", "")).strip()):
+        return None
+    if time_dim in variable.dims and variable.sizes[time_dim] > DIGIT_DATES_CHECKED_VALUES:
+        steps = np.linspace(0, variable.sizes[time_dim] - 1, DIGIT_DATES_CHECKED_VALUES).round().astype(int)
+        variable = variable.isel({time_dim: np.unique(steps)})
+    values = np.asarray(variable.values, dtype=np.float64).ravel()[:DIGIT_DATES_CHECKED_VALUES]
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    dates = text_dates(xr.DataArray(values, dims=("value",), name=variable.name))
+    return None if dates is None else replace(dates, dim=str(variable.dims[0]))
+
+
 def text_dates_in(dataset: xr.Dataset) -> dict[str, TextDates]:
     """The 1-D text variables of ``dataset`` that hold dates (:func:`text_dates`), by the
     dimension they date; of several on one dimension, the first."""
@@ -279,9 +323,11 @@ def conversion_code(dates: TextDates, source: str | Path | None) -> str:
     --------
     >>> dates = TextDates("Times", "Time", ("2000-01-15_00:00:00",), 1, "%Y-%m-%d_%H:%M:%S", "standard")
     >>> print(conversion_code(dates, None))  # doctest: +NORMALIZE_WHITESPACE
-    import cftime, xarray as xr; ds = xr.open_dataset('IN.nc', decode_times=False); ds = ds.assign_coords({'Time':
+    import sys, cftime, xarray as xr; ds = xr.open_dataset('IN.nc', decode_times=False); ds = ds.assign_coords({'Time':
     [cftime.datetime.strptime(s.strip(), '%Y-%m-%d_%H:%M:%S', calendar='standard')
-    for s in ds['Times'].values.astype(str)]}); ds.drop_vars('Times').to_netcdf('OUT.nc')
+    for s in ds['Times'].values.astype(str)]}); import os,shutil;p='OUT.nc'+'.part';sys.excepthook=lambda
+    *e:(shutil.rmtree(p,True) if os.path.isdir(p) else os.path.exists(p) and
+    os.remove(p),sys.__excepthook__(*e));ds.drop_vars('Times').to_netcdf(p);os.replace(p,'OUT.nc')
     """
     return _conversion_code(dates, source, dates.format)
 
@@ -293,10 +339,10 @@ def _conversion_code(dates: TextDates, source: str | Path | None, layout: str) -
     kept = "ds" if dates.name == dates.dim else f"ds.drop_vars({dates.name!r})"
     texts = f"ds[{dates.name!r}].values" + (".astype('int64')" if dates.numbers else "") + ".astype(str)"
     return (
-        f"import cftime, xarray as xr; ds = xr.open_dataset({read!r}, decode_times=False); "
+        f"import sys, cftime, xarray as xr; ds = xr.open_dataset({read!r}, decode_times=False); "
         f"ds = ds.assign_coords({{{dates.dim!r}: "
         f"[cftime.datetime.strptime(s.strip(), {layout!r}, calendar={dates.calendar!r}) "
-        f"for s in {texts}]}}); {kept}.to_netcdf({written!r})"
+        f"for s in {texts}]}}); " + whole_write(f"{kept}.to_netcdf", repr(written))
     )
 
 

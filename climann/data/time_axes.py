@@ -75,23 +75,28 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.cell_methods import time_cell_method, time_value_word, with_time_method, within_years_method
+from climann.data.cell_methods import (
+    time_cell_method, time_extreme, time_value_word, with_time_method, within_years_method,
+)
+from climann.data.cell_bounds import with_made_time_bounds
 from climann.data.coords import time_coordinate
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
-from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
+from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, is_lead_month
 from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
-    beside, copies_command, copies_data, copies_folder, file_time_names, input_and_copy, shown_path, steps_command,
+    beside, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, input_and_copy, shown_path,
+    steps_command,
 )
 from climann.data.step_periods import (
-    PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods, steps_text,
-    unknown_periods_refusal,
+    PERIOD_FREQUENCIES, bounds_advice, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
+    steps_text, unknown_periods_refusal,
 )
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, date_text, own_series_lag_name, own_series_lag_of, values_text,
+    TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, own_series_lag_name,
+    own_series_lag_of, values_text,
 )
 from climann.data.lags import lagged_steps
 from climann.data.time_cells import check_stamps_in_cells
@@ -112,6 +117,10 @@ _FREQUENCIES = {"yearly": "year", "monthly": "mon", "daily": "day"}
 #: → the CDO statistic that keeps it over coarser periods, and its words: totals are summed,
 #: never averaged (a month's precipitation total is the sum of its days', fix36c).
 _KEPT_STATISTICS = {"mean": ("mean", "means"), "total": ("sum", "totals")}
+#: An extreme over each time cell (``time: maximum``, :func:`~climann.data.cell_methods.time_extreme`)
+#: → the CDO statistic that keeps it over coarser periods (``yearmax``: the year's maximum is the
+#: largest of its months', break45d A3), and its words.
+_EXTREME_STATISTICS = {"maximum": ("max", "maxima"), "minimum": ("min", "minima")}
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,8 @@ class _Axis:
     value_word: str = "mean"  # what each value is over its cell (cell_methods.time_value_word): totals are summed
     instants: bool = False  # values at instants (cell_methods "time: point"), not statistics over their cells
     statistic: bool = False  # cell_methods (or GRIB stepType) name a statistic over time: "time: mean", "avg"
+    month_values: bool = False  # a seasonal forecast at one lead month (forecastMonth): each value one calendar month's
+    extreme: str | None = None  # "maximum" or "minimum": each value that extreme over its cell (cell_methods)
 
     @property
     def file(self) -> str | Path:
@@ -142,7 +153,13 @@ class _Axis:
 
     @property
     def frequency(self) -> str | None:
-        return frequency_of(self.times)
+        """The frequency of its steps (:func:`~climann.data.step_periods.frequency_of`); "monthly"
+        for a seasonal forecast at one lead month (:attr:`month_values`), whatever its spacing: what
+        a value is a statistic over decides, not how far apart its steps are. November starts at
+        ``forecastMonth = 1`` (one November mean a year) were read as yearly values and paired with
+        the December observations of the same years (break45d B1); starts in Feb/May/Aug/Nov as
+        three-month seasons (B2, B3)."""
+        return "monthly" if self.month_values else frequency_of(self.times)
 
     @property
     def cell_frequency(self) -> str | None:
@@ -175,6 +192,10 @@ class _Axis:
             step = self.cell_frequency or by_cells or step
         periods = [step_periods(time, cell, step) for time, cell in zip(self.times, self.cells)]
         opening, closing = (np.array(reading, dtype=object) for reading in zip(*periods))
+        if self.month_values and step == "monthly":
+            # ECMWF's lead month L is the L-th calendar month of the forecast, stamped at its first instant: the
+            # month its stamp opens, known (mid-month ERA5 stamps were refused as if it might close the month before)
+            closing = opening
         return dataclasses.replace(self, opening=opening, closing=closing, step=step)
 
     @property
@@ -284,6 +305,8 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     value_words: dict[str, str] = {}
     instants: dict[str, bool] = {}
     statistics: dict[str, bool] = {}
+    month_values: dict[str, bool] = {}
+    extremes: dict[str, str | None] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -301,8 +324,12 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             value_words.setdefault(variable, time_value_word(dataset[variable].attrs.get("cell_methods"), time))
             instants.setdefault(variable, time_cell_method(dataset[variable].attrs.get("cell_methods"),
                                                            time) == "time: point")
-            leads.setdefault(variable, _chosen_lead(dataset) if _at_valid_instants(dataset[variable], held) else None)
+            monthly = _lead_month(dataset) is not None
+            month_values.setdefault(variable, monthly)
+            leads.setdefault(variable, _chosen_lead(dataset) if monthly or _at_valid_instants(dataset[variable], held)
+                             else None)
             statistics.setdefault(variable, _names_a_statistic(dataset[variable]))
+            extremes.setdefault(variable, time_extreme(dataset[variable].attrs.get("cell_methods"), time))
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []
@@ -311,7 +338,8 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
                           windows=variable in windows, lead=leads[variable],
                           file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable],
-                          instants=instants[variable], statistic=statistics[variable]))
+                          instants=instants[variable], statistic=statistics[variable],
+                          month_values=month_values[variable], extreme=extremes[variable]))
     return time_name, axes
 
 
@@ -346,7 +374,17 @@ def _chosen_lead(dataset: xr.Dataset) -> str | None:
     for name, coordinate in dataset.coords.items():
         if coordinate.ndim == 0 and is_forecast_period(coordinate) and np.issubdtype(coordinate.dtype, np.number):
             return f"{name} = {coordinate.item():g} {coordinate.attrs.get('units', '')}".rstrip()
+    if (lead := _lead_month(dataset)) is not None:
+        return f"{lead.name} = {lead.item():g}"
     return None
+
+
+def _lead_month(dataset: xr.Dataset) -> xr.DataArray | None:
+    """The chosen lead month of a seasonal forecast (a scalar ``forecastMonth``, ``leadtime_month``:
+    :func:`~climann.data.forecast_times.is_lead_month`), whose values are each one calendar month's
+    statistic, stamped at the month's first instant; None otherwise."""
+    return next((coordinate for coordinate in dataset.coords.values() if coordinate.ndim == 0
+                 and is_lead_month(coordinate) and np.issubdtype(coordinate.dtype, np.number)), None)
 
 
 def _listed(parts: Sequence[str]) -> str:
@@ -354,7 +392,8 @@ def _listed(parts: Sequence[str]) -> str:
 
 
 def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean",
-                     centred_on: float | None = None, bounded: bool = True) -> str:
+                     centred_on: float | None = None, bounded: bool = True,
+                     extreme: str | None = None) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
     (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it);
@@ -374,18 +413,22 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     run trained on values without bounds (:func:`~climann.data.resampling.resample_command`), and
     the advice says so; so does it of values without time bounds (``bounded`` False), which that
     line counts over the step centred on each stamp, where climann reads them (fix45d).
+    ``extreme``: ``"maximum"`` or ``"minimum"`` when each value is that extreme
+    over its cell (``time: maximum``, :func:`~climann.data.cell_methods.time_extreme`): the coarser
+    value is their extreme (``cdo yearmax``), which keeps the ``cell_methods`` right, never their mean
+    (break45d A3).
     """
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
-    statistic, words = _KEPT_STATISTICS.get(value_word, _KEPT_STATISTICS["mean"])
+    statistic, words = _statistic_of(value_word, extreme)
     if prefix and not cdo_copies(str(file), time) and frequency in _CALENDAR_PERIODS:
         # a CF station file (runoff(time, id)): CDO skips its variables, "Unsupported file structure" (break44d A10)
-        command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time,
-                                            statistic="sum" if value_word == "total" else "mean")
+        command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time, statistic=statistic)
         return f"e.g. {frequency} {words} with `{command}`"
     if prefix:
         return f"e.g. {frequency} {words} with `cdo {prefix}{statistic} {input_and_copy(file, frequency)}`"
-    if value_word == "total":  # resample_command writes means
-        return "e.g. with xarray's Dataset.resample(...).sum() (totals are summed, not averaged)"
+    if statistic != "mean":  # resample_command writes means
+        kept = "totals are summed" if statistic == "sum" else f"{words} give their extreme"
+        return f"e.g. with xarray's Dataset.resample(...).{statistic}() ({kept}, not averaged)"
     hours = re.fullmatch(r"([0-9.]+)-hourly", frequency or "")
     if hours and not is_zarr_store(file):
         step = float(hours.group(1))
@@ -395,6 +438,14 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         return (f"e.g. {frequency} means{where} with `{resample_command(file, step, time, centred_on=centred_on)}`"
                 f"{read}")
     return "e.g. with xarray's Dataset.resample"
+
+
+def _statistic_of(value_word: str, extreme: str | None = None) -> tuple[str, str]:
+    """The CDO statistic (``mean``, ``sum``, ``max``, ``min``) that keeps values of what
+    ``value_word`` and ``extreme`` say (:func:`averaging_advice`) over coarser periods, and its words."""
+    if extreme in _EXTREME_STATISTICS:
+        return _EXTREME_STATISTICS[extreme]
+    return _KEPT_STATISTICS.get(value_word, _KEPT_STATISTICS["mean"])
 
 
 #: A time step's name → the pandas frequency of its calendar periods' starts
@@ -427,7 +478,7 @@ def series_averaging_advice(
 
     Totals (``time: sum``) are summed, ``cdo monsum``; anything else averaged, ``cdo monmean``.
     A file of both gets one command for each, on the variables of each kind
-    (``-selname,pr``), both copies then given to ``--data`` (fix37c: a daily file of a ``tas``
+    (``-selname,pr``), both copies (in a new folder) then given to ``--data`` (fix37c: a daily file of a ``tas``
     mean and a ``pr`` total was advised ``cdo monmean`` for the whole file: its monthly "totals"
     were daily means). Point values (``time: point``) averaged are means over the new cells: the
     copy says so (``-setattribute,tas@cell_methods=time: mean``), else a run trained on means
@@ -480,11 +531,15 @@ def series_averaging_advice(
     Returns
     -------
     str
-        ``e.g. monthly totals of pr with `cdo …` and monthly means of tas with `cdo …`, then give both copies
-        to --data``.
+        ``e.g. monthly totals of pr with `mkdir -p d/monthly && cdo …` and monthly means of tas with `…`, then
+        give --data 'd/monthly/*.nc' in place of d/x.nc (…)``: the copies in a new folder of their own
+        (:func:`~climann.data.shell.copies_folder`, as :func:`_copies_advice` writes them; fix45l: written beside
+        the original, a glob over its folder given as ``--data`` took both, refused as one variable at two
+        frequencies).
     """
     words = {name: _kept_word(method, time) for name, method in methods.items()}
-    groups = {word: sorted(name for name, each in words.items() if each == word) for word in ("total", "mean")}
+    groups = {word: sorted(name for name, each in words.items() if each == word)
+              for word in ("total", "mean", "maximum", "minimum")}
     groups = {word: names for word, names in groups.items() if names}
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     assumed = _assumed_means_note(methods, frequency, time, prefix, units or {})
@@ -500,15 +555,22 @@ def series_averaging_advice(
         return (f"e.g. {frequency} totals of {_listed(groups['total'])} and means of {_listed(groups['mean'])} "
                 f"with `{command}`{unsaid}{assumed}")
     if prefix is None or not groups:
-        return averaging_advice(file, frequency, time, value_word=next(iter(groups)) if len(groups) == 1 else "mean",
-                                centred_on=centred_on, bounded=bounded) + unsaid + assumed
+        only = next(iter(groups)) if len(groups) == 1 else "mean"
+        return averaging_advice(file, frequency, time, value_word=only if only in _KEPT_STATISTICS else "mean",
+                                centred_on=centred_on, bounded=bounded,
+                                extreme=only if only in _EXTREME_STATISTICS else None) + unsaid + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
     # a step CDO has no cells of: the new cells are whole periods, set on the output (fix43l)
     new_cells = f"settbounds,{_CDO_PERIODS[prefix]} -" if not bounded and step not in _CDO_CELLS else ""
     left_out = f" -delname,{','.join(sorted(flags))}" if flags and len(groups) == 1 else ""
+    # the copies into a folder of their own, as train's advice writes them (_copies_advice): written beside the
+    # original, a glob over its folder given as --data took both, refused as one variable at two frequencies (fix45l)
+    folder = copies_folder(Path(file).parent, frequency)
+    copies = [copy_in_folder(folder, file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
+              for plural in (_statistic_of(word, word)[1] for word in groups)]
     commands = []
     for word, names in groups.items():
-        statistic, plural = _KEPT_STATISTICS[word]
+        statistic, plural = _statistic_of(word, word)
         kept = sorted(static) if word == "mean" or len(groups) == 1 else []
         appended = sorted(name for name in kept if name in texts)  # CDO reads no text: ncks copies it
         chosen = (f" -selname,{','.join(sorted([*names, *(name for name in kept if name not in appended)]))}"
@@ -517,16 +579,18 @@ def series_averaging_advice(
             if kept and len(groups) > 1 else ""
         points = [shlex.quote(f"-setattribute,{name}@cell_methods={_as_mean(methods[name], time)}")
                   for name in names if word == "mean" and _is_point(methods[name], time)]
-        copy = input_and_copy(file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
-        appending = f" && ncks -A -v {','.join(appended)} {copy}" if appended else ""
+        copy = copies[len(commands)]
+        appending = f" && ncks -A -v {','.join(appended)} {shown_path(file)} {shown_path(copy)}" if appended else ""
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''}{without_time} with "
-                        f"`cdo {new_cells}{prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen}"
-                        f"{left_out} {copy}{appending}`")
+                        f"`mkdir -p {shown_path(folder)} && cdo {new_cells}{prefix}{statistic}"
+                        f"{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out} {shown_path(file)} "
+                        f"{shown_path(copy)}{appending}`")
     flags_said = (f"; {_listed(sorted(flags))} left out of the {'copies' if len(commands) > 1 else 'copy'}: "
                   f"{'flag variables' if len(flags) > 1 else 'a flag variable'} (CF 3.5), whose codes have no "
                   f"{frequency} mean (leave out the values a quality flag marks before averaging)") if flags else ""
-    return ("e.g. " + " and ".join(commands) + (", then give both copies to --data" if len(commands) > 1 else "")
-            + flags_said + assumed)
+    data = shown_path(copies[0]) if len(copies) == 1 else copies_data(folder, copies)  # or a glob over the folder
+    return ("e.g. " + " and ".join(commands) + f", then give --data {data} in place of {shown_path(file)} "
+            + _OWN_FOLDER + flags_said + assumed)
 
 
 def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time: str, prefix: str | None,
@@ -551,10 +615,11 @@ def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time:
 
 
 def _kept_word(method: str | None, time: str) -> str:
-    """``"total"`` for totals (a climatology's of totals too), else ``"mean"``: what
-    :func:`series_averaging_advice` sums or averages."""
+    """``"total"`` for totals (a climatology's of totals too), ``"maximum"`` or ``"minimum"`` for
+    extremes (:func:`~climann.data.cell_methods.time_extreme`), else ``"mean"``: what
+    :func:`series_averaging_advice` sums, takes the extreme of or averages."""
     part = within_years_method(time_cell_method(method, time))
-    return "total" if time_value_word(part) == "total" else "mean"
+    return "total" if time_value_word(part) == "total" else time_extreme(part) or "mean"
 
 
 def _is_point(method: str | None, time: str) -> bool:
@@ -615,6 +680,8 @@ def _frequency_refusal(first: _Axis, other: _Axis, used: Sequence[_Axis] = ()) -
     wind) are told to take the finer at the coarser's times of day (:func:`_subsampling_advice`:
     3-hourly means of instants, stamped 01:30, were then refused beside the instants, break43c
     A5); ``used``: the run's axes, whose variables in the finer's files must all be instants."""
+    if (months := _month_values_refusal(first, other)) is not None:
+        return months
     coarse, fine = (first, other) if median_step_days(first.times) > median_step_days(other.times) else (other, first)
     time = dict(fine.file_dims).get(fine.file, "time")
     cycles = one_cycle_advice(fine.file, time, fine.lead, fine.variable) if fine.lead and _sub_daily(fine) else None
@@ -639,15 +706,17 @@ def _frequency_refusal(first: _Axis, other: _Axis, used: Sequence[_Axis] = ()) -
 
 
 def _file_averaging_advice(fine: _Axis, frequency: str, time: str, used: Sequence[_Axis]) -> str:
-    """How to bring ``fine``'s file to ``frequency``: :func:`averaging_advice` by ``fine``'s own
-    values, unless the file holds totals and means (``used``: every axis, those of its file
-    read): then each summed or averaged by what it is (:func:`series_averaging_advice`; fix45c:
-    a station's daily ``tas`` and ``pr`` were advised one line averaging both, its monthly
-    "totals" daily means)."""
+    """How to bring ``fine``'s files to ``frequency``. When its file holds totals and means
+    (``used``: every axis, those of its file read), each summed or averaged by what it is
+    (:func:`series_averaging_advice`; fix45c: a station's daily ``tas`` and ``pr`` were advised
+    one line averaging both, its monthly "totals" daily means); otherwise by ``fine``'s own
+    values, the copies into a folder of their own (:func:`_copies_advice`), else
+    :func:`averaging_advice`."""
     words = {axis.variable: axis.value_word for axis in used if fine.file in axis.files}
     words[fine.variable] = fine.value_word
     if {_SERIES_WORDS.get(word, "mean") for word in words.values()} != {"total", "mean"}:
-        return averaging_advice(fine.file, frequency, time, value_word=fine.value_word)
+        return _copies_advice(fine, str(frequency), time) or averaging_advice(
+            fine.file, frequency, time, value_word=fine.value_word, extreme=fine.extreme)
     methods = {name: f"{time}: {'sum' if _SERIES_WORDS.get(word) == 'total' else 'mean'}"
                for name, word in words.items()}
     return series_averaging_advice(fine.file, frequency, methods, time=time)
@@ -655,6 +724,125 @@ def _file_averaging_advice(fine: _Axis, frequency: str, time: str, used: Sequenc
 
 #: :attr:`_Axis.value_word` → what :func:`series_averaging_advice` does with it: totals summed, the rest averaged.
 _SERIES_WORDS = {"total": "total"}
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
+def _named_months(months: Sequence[int]) -> str:
+    """``"November, December"`` for months 11 and 12."""
+    return ", ".join(_MONTH_NAMES[month - 1] for month in months)
+
+
+def _month_values_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
+    """The refusal of a seasonal forecast at one lead month (:attr:`_Axis.month_values`: each
+    value one calendar month's) beside a variable whose steps are not monthly but all stamped on
+    the 1st of months (December observations one a year, ``cdo selmon,12``; starts in
+    Feb/May/Aug/Nov): each forecast month must be paired with the same month of the other, never
+    with the year or three-month season its stamp opens. Names the months of each and the two ways
+    out: the lead month whose valid month is the other's (``--select forecastMonth=2``) when the
+    other holds one month a year, or the other's values of the forecast's months
+    (``cdo selmon,…`` on monthly observations). None when neither axis is such a forecast, or the
+    other's stamps are not all month starts (daily observations: averaged as any finer axis)."""
+    forecast, observed = (first, other) if first.month_values else (other, first)
+    if not forecast.month_values or observed.month_values or not all(map(_month_start, observed.times)):
+        return None
+    theirs = sorted({time.month for time in forecast.times})
+    ours = sorted({time.month for time in observed.times})
+    lead = str(forecast.lead or "")
+    name, _, value = lead.partition(" = ")
+    fc_months, ob_months = _named_months(theirs), _named_months(ours)
+    ways = []
+    if len(theirs) == 1 and len(ours) == 1 and value.strip().isdigit():
+        other_lead = int(value) + (ours[0] - theirs[0]) % 12
+        ways.append(f"choose the lead month whose forecasts are of {ob_months} (--select {name}={other_lead})")
+    ways.append(f"give {observed.variable}'s values of {fc_months} from monthly data "
+                f"(`cdo selmon,{','.join(map(str, theirs))} IN.nc OUT.nc` on the monthly file, then --data OUT.nc)")
+    steps = steps_text(len(observed.times), observed.frequency)
+    return ClimannError(
+        f"{forecast.variable} is a seasonal forecast at one lead month ({lead}): each value is the forecast of one "
+        f"calendar month ({fc_months}, {forecast.period}), and {observed.variable} is stamped on the 1st of "
+        f"{ob_months} ({observed.period}, {steps}); {_SAME_STEPS}, each forecast month paired with the same month "
+        f"of {observed.variable}{', and they share none' if not set(theirs) & set(ours) else ''}; "
+        f"{' or '.join(ways)}")
+
+
+def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
+    """The ``cdo`` line that brings ``fine``'s files to ``frequency`` (``yearmax`` of maxima, ``yearsum``
+    of totals, ``yearmean`` of means: :func:`_statistic_of`), writing the copies into a new folder
+    beside them (:func:`_copies_of`), and the ``--data`` that takes them in place of the originals: a
+    copy written beside its original in the folder given as ``--data`` was taken with it on the next
+    run, and refused as an overlap (break45d A3). None where CDO has no such operator or does not
+    copy the files whole (Zarr stores, a CF station file, steps of no calendar period): the advice of
+    :func:`averaging_advice` then."""
+    prefix = _FREQUENCIES.get(frequency)
+    files = fine.distinct_files
+    if prefix is None or any(is_zarr_store(file) or not cdo_copies(str(file), time) for file in files):
+        return None
+    statistic, words = _statistic_of(fine.value_word, fine.extreme)
+    command, data, replaced = _copies_of(fine, frequency,
+                                         lambda source, copy: f"cdo {prefix}{statistic} {source} {copy}")
+    return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {_OWN_FOLDER}"
+
+
+#: Said after the ``--data`` that takes copies written into a folder of their own (:func:`copies_folder`).
+_OWN_FOLDER = "(the copies are in a folder of their own: a glob over the originals' folder does not take them)"
+
+
+#: The longest time cell, in days, of one calendar month's value (31 days and an hour of slack for
+#: a cell written to the hour); a longer cell beside a forecast of one calendar month is several months'.
+_LONGEST_MONTH_DAYS = 31.05
+
+
+def _months_averaged(axis: _Axis) -> tuple[int, str] | None:
+    """How many calendar months each value of ``axis`` is a statistic over when that is more than
+    one, and what says so; None when it is one month, or cannot be told. By its time cells (CF 7.1
+    bounds, the longest of them: DJF means of ``cdo seasmean`` bounded 1 December to 1 March), else,
+    without bounds, when its cell_methods (or GRIB stepType) name a statistic over time and its
+    stamps open three-month seasons one after another (:func:`calendar_seasons`: ``time: mean`` on
+    the 1st of December, March, June and September), each value then that statistic over the
+    season its stamp opens. Values one a year on the 1st without bounds (December values, or DJF
+    means stamped 1 December) say neither: :func:`_with_forecast_month_cells` warns of that reading."""
+    if axis.cells and None not in axis.cells:
+        days = [(max(cell) - min(cell)).total_seconds() / 86400 for cell in axis.cells]
+        if max(days) <= _LONGEST_MONTH_DAYS:
+            return None
+        first = axis.cells[next(index for index, length in enumerate(days) if length > _LONGEST_MONTH_DAYS)]
+        return max(2, round(max(days) / 30.44)), (f"its time bounds, e.g. {date_text(min(first))} to "
+                                                 f"{date_text(max(first))}")
+    if all(cell is None for cell in axis.cells) and axis.statistic and (seasons := calendar_seasons(axis)):
+        return 3, f"its cell_methods name a {axis.value_word} over each step, {seasons[0]}, without bounds"
+    return None
+
+
+def _check_month_forecast_partners(axes: Sequence[_Axis]) -> None:
+    """Refuse a variable whose values are each a statistic over several months
+    (:func:`_months_averaged`: DJF means) beside a seasonal forecast at one lead month
+    (:attr:`_Axis.month_values`), whose values are each one calendar month's: paired by the month
+    a stamp opens, a December forecast was scored against the DJF mean, silently (time bounds of
+    three months) or as if it were December's (no bounds, one warning). Names the months each value
+    covers, what says so, and the way out: the monthly values of the forecast's months.
+
+    Raises
+    ------
+    ClimannError
+        If such a pair is among ``axes`` (the used variables').
+    """
+    forecasts = [axis for axis in axes if axis.month_values]
+    for other in (axis for axis in axes if forecasts and not axis.month_values and not axis.lead):
+        if (averaged := _months_averaged(other)) is None:
+            continue
+        count, evidence = averaged
+        forecast = forecasts[0]
+        months = sorted({time.month for time in forecast.times})
+        raise ClimannError(
+            f"{other.variable} holds {count}-month {other.value_word}s ({evidence}) and {forecast.variable} is a "
+            f"seasonal forecast at one lead month ({forecast.lead}), each value one calendar month's "
+            f"({_named_months(months)}): a month's forecast is no forecast of a {count}-month {other.value_word} and "
+            f"climann does not pair them; give {other.variable}'s monthly values of those months instead (`cdo "
+            f"selmon,{','.join(map(str, months))} MONTHLY.nc OUT.nc` on the monthly file they were averaged from, "
+            f"then --data OUT.nc in place of {other.file})")
 
 
 def _times_of_day(coarse: _Axis, fine: _Axis) -> list[int] | None:
@@ -717,6 +905,40 @@ def _pairs(known: _Axis, unsure: _Axis, periods: np.ndarray) -> set:
     return {(time, at[period]) for time, period in zip(known.times, known.opening) if period in at}
 
 
+def _opening_beside_forecast_months(unsure: _Axis, other: _Axis) -> bool:
+    """Whether ``unsure``, monthly values stamped on the 1st without bounds (not a forecast), is
+    beside ``other``, a seasonal forecast at one lead month (:attr:`_Axis.month_values`), whose
+    months are known: the lead month's calendar month, stamped at its first instant. Such values
+    are read as the months their stamps open, as ECMWF dates ERA5's monthly means and the forecast
+    its months, with one warning (:func:`_warn_month_starts_beside_forecasts`)."""
+    return other.month_values and not unsure.lead and not unsure.month_values and unsure.step == "monthly"
+
+
+def _warn_month_starts_beside_forecasts(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -> None:
+    """One warning for each variable of ``axes`` stamped on the 1st at 00:00 without time bounds
+    beside a seasonal forecast at one lead month (:func:`_opening_beside_forecast_months`): paired by
+    stamp, each value goes with the forecast of the month its stamp opens (ERA5's monthly means
+    without their GRIB keys, which :mod:`climann.data.ecmwf_means` reads as so without a warning); a
+    file stamped at the end of each month (CESM) would go with the forecast of the month after.
+    Names that reading and the way to say which it is (:func:`~climann.data.step_periods.bounds_advice`).
+    Monthly values stamped inside their months (the 15th, the 16th at 12:00) are paired with the
+    forecast of their month and need no warning."""
+    forecasts = [axis for axis in axes if axis.month_values]
+    for unsure in (axis for axis in axes if forecasts and not axis.known):
+        if not _opening_beside_forecast_months(unsure, forecasts[0]):
+            continue
+        stamped = np.flatnonzero(unsure.opening != unsure.closing)
+        files = list(dict.fromkeys(unsure.files[step] for step in stamped))
+        note_once(_log, logging.WARNING, (
+            f"{unsure.variable} is stamped on the 1st at 00:00 without time bounds ({Path(str(files[0])).name}: "
+            f"{date_text(unsure.times[stamped[0]])}, …), which may open its month (ERA5) or close the month before "
+            f"(CESM history files); beside {forecasts[0].variable}, a seasonal forecast at one lead month "
+            f"({forecasts[0].lead}) of the calendar month its valid time opens, each {unsure.variable} value is "
+            f"read as the month its stamp opens, as ECMWF dates its monthly means; to say which it is, "
+            f"{bounds_advice(files, 'monthly', given=given)}"), key=("month starts beside forecast months",
+                                                                      unsure.variable))
+
+
 def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -> None:
     """Refuse a variable stamped on its periods' first instants without bounds beside one whose
     periods are known, when the two readings of its stamps pair their steps differently; the
@@ -724,6 +946,8 @@ def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()
     known = [axis for axis in axes if axis.known]
     for unsure in (axis for axis in axes if not axis.known):
         for other in known:
+            if _opening_beside_forecast_months(unsure, other):
+                continue  # read as the months its stamps open, with one warning (_warn_month_starts_beside_forecasts)
             if _pairs(other, unsure, unsure.opening) != _pairs(other, unsure, unsure.closing):
                 stamped = np.flatnonzero(unsure.opening != unsure.closing)
                 raise unknown_periods_refusal(
@@ -1058,8 +1282,12 @@ def on_common_time_steps(
     _check_means_beside_instants(axes)
     _warn_offset_cells(axes)
     _check_paired_cells(axes)
+    _check_month_forecast_partners(axes)
+    _warn_month_starts_beside_forecasts(axes, names)
     if not axes or _stamped_alike(every_axis, axes):
-        return list(datasets), list(names)
+        return _with_forecast_month_cells(list(datasets), list(names), axes, time)
+    # the target's own spacing, before a forecast's months choose among its steps
+    own = _kind(axes[0]) if axes[0].frequency else None
     axes, every_axis = _on_forecast_periods(axes, every_axis)
     if len(axes) > 1:
         start, end = _check_same_steps(axes, names)
@@ -1073,7 +1301,57 @@ def on_common_time_steps(
     _warn_common_period(axes, start, end, chosen, in_file_order=in_file_order)
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
-    return [dataset for dataset, _ in files], [name for _, name in files]
+    return _with_forecast_month_cells([dataset for dataset, _ in files], [name for _, name in files], axes, time,
+                                      own=own)
+
+
+def _with_forecast_month_cells(datasets: list[xr.Dataset], names: list, axes: Sequence[_Axis], time: str | None,
+                               *, own: str | None = None) -> tuple[list[xr.Dataset], list]:
+    """``datasets`` and ``names``, the target's datasets given the calendar month beginning at each
+    stamp as CF time bounds when a used variable is a seasonal forecast at one lead month
+    (:attr:`_Axis.month_values`) and the target, without bounds, is stamped on the 1st of months
+    that are not every month (February, May, August and November of monthly observations paired
+    with starts in those months; December observations beside November starts at
+    ``forecastMonth = 2``). Read from their spacing, such values were taken for three-month or
+    yearly means: their seasons in the scores and features three months or a year wide (break45d
+    B2: February in MAM). Paired month by month with the forecast, each is one month's. When the
+    target's own steps were so spaced already (``cdo selmon,2,5,8,11``), one warning says the
+    reading; from every month of the observations (``own``, the target's frequency before the
+    forecast's months chose among its steps), an INFO line."""
+    forecasts = [axis for axis in axes if axis.month_values]
+    if not forecasts or not axes or axes[0].month_values or time is None:
+        return datasets, names
+    target = axes[0]
+    if any(cell is not None for cell in target.cells) or not all(map(_month_start, target.times)):
+        return datasets, names
+    result, given = [], False
+    for dataset in datasets:
+        if (target.variable not in dataset.data_vars or time not in dataset.dims or "bounds" in dataset[time].attrs
+                or dataset.sizes[time] < 1):
+            result.append(dataset)
+            continue
+        stamps = np.asarray(dataset[time].values)
+        if frequency_of(stamps) == "monthly" or not all(map(_month_start, stamps)):
+            result.append(dataset)
+            continue
+        cells = np.array([[stamp, month_start(month_number(stamp) + 1, stamp)] for stamp in stamps], dtype=object)
+        result.append(with_made_time_bounds(dataset, time, cells))
+        given = True
+    if given:
+        own = own or frequency_of(target.times)
+        beside = _listed([axis.variable for axis in forecasts])
+        text = (f"{target.variable} is read month by month beside {beside}, a seasonal forecast at one lead month "
+                f"({forecasts[0].lead}) whose values are each one calendar month's: each {target.variable} value is "
+                f"read as the month beginning at its stamp")
+        if own == "monthly":
+            _log.info("%s", text)
+        else:
+            note_once(_log, logging.WARNING, (
+                f"{text} ({target.variable} has no time bounds and is {own or 'one step'} apart, stamped on the 1st: "
+                f"nothing in its file says how long its values are); if they are means of several months (DJF means), "
+                f"give the monthly values of the forecast's months instead (`cdo selmon` on the monthly file), or time "
+                f"bounds that say what each value is over"), key=("forecast month cells", target.variable))
+    return result, names
 
 
 def _paired_by_cells(axes: Sequence[_Axis]) -> bool:
@@ -1234,6 +1512,11 @@ def _on_forecast_periods(axes: Sequence[_Axis], every_axis: Sequence[_Axis]) -> 
     forecasts = [axis for axis in axes if axis.lead]
     observed = [axis for axis in axes if not axis.lead]
     frequency = observed[0].period_frequency if forecasts and observed else None
+    if forecasts and observed and all(axis.month_values for axis in forecasts):
+        if all(frequency_of(axis.times) == "monthly" for axis in forecasts) and frequency == "monthly":
+            return list(axes), list(every_axis)  # month after month beside months: as any monthly series
+        if all(map(_month_start, observed[0].times)):
+            frequency = "monthly"  # each forecast month with the same month of the others, however far apart
     if frequency is None:
         return list(axes), list(every_axis)
     paired = {axis.variable: axis.with_periods(frequency, paired=True) for axis in every_axis

@@ -204,7 +204,7 @@ def edge_stamp_command(edge: str, time: str, files: str) -> str:
 
     Examples
     --------
-    >>> edge_stamp_command("start", "time", "pr.nc pr_fixed.nc").startswith('python -c "import xarray as xr')
+    >>> edge_stamp_command("start", "time", "pr.nc pr_fixed.nc").startswith('python -c "import sys, xarray as xr')
     True
     """
     take = {"start": "min", "end": "max"}[edge]
@@ -237,7 +237,7 @@ def bounds_shift_command(minutes: int, time: str, files: str) -> str:
 
     Examples
     --------
-    >>> bounds_shift_command(90, "time", "pr.nc pr_fixed.nc").startswith('python -c "import xarray as xr')
+    >>> bounds_shift_command(90, "time", "pr.nc pr_fixed.nc").startswith('python -c "import sys, xarray as xr')
     True
     """
     shifted = _shifted(minutes)
@@ -277,7 +277,7 @@ def ending_day_bounds_command(time: str, files: str, *, dimension: str | None = 
 
     Examples
     --------
-    >>> ending_day_bounds_command("valid_time", "q.nc q_fixed.nc").startswith('python -c "import xarray as xr')
+    >>> ending_day_bounds_command("valid_time", "q.nc q_fixed.nc").startswith('python -c "import sys, xarray as xr')
     True
     """
     bounds = f"{time}_bnds"

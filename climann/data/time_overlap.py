@@ -41,6 +41,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -59,7 +60,7 @@ from climann.data.step_periods import (
 )
 from climann.data.shell import (
     copies_command, copies_data, input_and_copy, ncap2_name, ncatted_number, rename_command, shared_glob,
-    values_command, xarray_item,
+    values_command, working_path, xarray_item,
 )
 from climann.data.time_axis import axis_time_step, date_text, month_number
 from climann.data.time_cells import cell_middles
@@ -577,8 +578,9 @@ def _resolve_overlaps(infos: list[_FileTimes], overlap: str, renames: FileRename
                 later.keep = later.keep[_beyond(later, earlier, later.periods() > earlier.periods().max())]
     else:  # each earlier file loses what a later one holds, the latest first
         for earlier, later in reversed(pairs):
-            if len(later.keep):
-                earlier.keep = earlier.keep[_beyond(earlier, later, earlier.periods() < later.periods().min())]
+            if len(later.keep):  # outside the later file's span: after it too, when it lies inside the earlier's
+                outside = (earlier.periods() < later.periods().min()) | (earlier.periods() > later.periods().max())
+                earlier.keep = earlier.keep[_beyond(earlier, later, outside)]
 
 
 def _beyond(trimmed: _FileTimes, kept: _FileTimes, outside: np.ndarray) -> np.ndarray:
@@ -591,6 +593,70 @@ def _beyond(trimmed: _FileTimes, kept: _FileTimes, outside: np.ndarray) -> np.nd
         return outside
     held = set(kept.periods())
     return np.array([time not in held for time in trimmed.periods()], dtype=bool)
+
+
+def _two_frequencies_refusal(infos: Sequence[_FileTimes], files: Sequence[Path]) -> ClimannError | None:
+    """The refusal of one variable's files at two frequencies whose spans overlap: CLIMDEX/ETCCDI
+    archives ship ``txxETCCDI_mon_…`` beside ``txxETCCDI_yr_…``, and a glob takes both. They are
+    two versions of one index, not one series held twice: read as periods of the finer step, the
+    yearly file's steps fell on the monthly file's months and were refused as an overlap, and
+    ``overlap = "last"`` then left 71 "yearly" steps with 1950 twice, ``"first"`` a yearly file of
+    no steps ("Cannot handle size zero dimensions", break45d A1/A2). Refused whatever ``overlap``,
+    naming each file's frequency and a glob (over their folder) that takes the files of one
+    frequency and none of the other's; None when no variable's files differ so.
+
+    Parameters
+    ----------
+    infos : sequence of _FileTimes
+        The files' time axes (forecast files, whose valid times interleave, are passed over).
+    files : sequence of Path
+        Every file given, which a glob must take or leave as their frequency says.
+
+    Returns
+    -------
+    ClimannError or None
+    """
+    for group in _groups([info for info in infos if not info.forecast]):
+        own = {info.path: _group_frequency([info]) for info in group if len(info.times) > 1}
+        kinds = list(dict.fromkeys(kind for kind in own.values() if kind is not None))
+        if len(kinds) < 2:
+            continue
+        by_kind = {kind: [info for info in group if own.get(info.path) == kind] for kind in kinds}
+        pairs = [(one, other) for one in by_kind[kinds[0]] for kind in kinds[1:] for other in by_kind[kind]
+                 if one.times.min() <= other.times.max() and other.times.min() <= one.times.max()]
+        if not pairs:
+            continue
+        one, other = pairs[0]
+        shared = ", ".join(sorted(one.variables & other.variables))
+        globs = [_frequency_glob(info, [each for each in group if own.get(each.path) != own[info.path]], files)
+                 for info in (other, one)]
+        ways = " or ".join(f"--data {glob} ({own[info.path]})" for glob, info in zip(globs, (other, one)) if glob)
+        way = (f"give the files of one frequency, e.g. {ways}" if ways else
+               f"leave {one.path.name} or {other.path.name} out of the files given")
+        return ClimannError(
+            f"{one.path.name} holds {shared} {own[one.path]} ({_dates_text(one.times)}) and {other.path.name} "
+            f"{own[other.path]} ({_dates_text(other.times)}): one variable at two frequencies, two versions of one "
+            f"series (CLIMDEX/ETCCDI archives ship an index's _mon_ and _yr_ files side by side), not one series "
+            f"held twice ([data] overlap does not apply); {way}"
+        )
+    return None
+
+
+def _frequency_glob(info: _FileTimes, others: Sequence[_FileTimes], files: Sequence[Path]) -> str | None:
+    """A glob over ``info``'s folder, quoted for the shell, taking ``info``'s file and none of
+    ``others`` (the files of the variable's other frequency): ``'data/*_yr_*'`` from the word its name
+    differs in (``yr`` of ``txxETCCDI_yr_…`` beside ``txxETCCDI_mon_…``), the other files given in
+    that folder kept when it takes them; None when there is no such word."""
+    from climann.data.renames import _own_word
+
+    names = {Path(each).name for each in files} | {info.path.name}
+    for other in others:
+        word = _own_word(info.path, other.path)
+        pattern = f"*_{word}_*"
+        taken = {name for name in names if fnmatch.fnmatch(name, pattern)}
+        if info.path.name in taken and not taken & {each.path.name for each in others}:
+            return shlex.quote(f"{working_path(info.path.parent)}/{pattern}")
+    return None
 
 
 def time_steps_to_keep(
@@ -626,6 +692,8 @@ def time_steps_to_keep(
         stamps on a period's first instant without bounds (with the bounds for each reading).
     """
     infos = [info for info in (file_times(Path(path), open_file) for path in files) if info is not None]
+    if (refusal := _two_frequencies_refusal(infos, [Path(path) for path in files])) is not None:
+        raise refusal
     _with_periods(infos)
     for info in infos:
         info.keep = _unrepeated(info, overlap)
@@ -643,6 +711,8 @@ def keep_times(selections: Mapping[str, tuple[str, np.ndarray]], dataset: xr.Dat
     if chosen is None:
         return dataset
     name, keep = chosen
+    if not len(keep):  # every step held by another file, whose values are kept: its fields without time only
+        return dataset.drop_dims(name)
     return dataset.isel({name: keep})
 
 
@@ -660,7 +730,10 @@ def interleaved_forecasts_joined(parts: Sequence[xr.Dataset], **combine: object)
     :func:`xarray.combine_by_coords`, which puts whole files one after another, cannot order
     them ("does not have monotonic global indexes"). :func:`xarray.concat` of the parts then
     ``sortby`` of the time gives the 40 starts in order, lazily, as one file holding both
-    along ``hdate`` would (break41c C2).
+    along ``hdate`` would (break41c C2). So are the files of any series whose steps interleave
+    once no step is held twice: a file lying inside another's span, kept with ``overlap = "last"``,
+    leaves the other's steps before it and after it (those after it were dropped in silence
+    before, fix45f).
 
     Parameters
     ----------
@@ -679,7 +752,7 @@ def interleaved_forecasts_joined(parts: Sequence[xr.Dataset], **combine: object)
     groups: dict[tuple, list[int]] = {}
     for index, part in enumerate(parts):
         time = time_coordinate(part)
-        if time is None or time not in part.dims or time not in part.indexes or not _is_forecast(part):
+        if time is None or time not in part.dims or time not in part.indexes:
             continue
         names = frozenset(str(name) for name, variable in part.data_vars.items() if time in variable.dims)
         groups.setdefault((time, names), []).append(index)
@@ -689,6 +762,8 @@ def interleaved_forecasts_joined(parts: Sequence[xr.Dataset], **combine: object)
         stamps = np.concatenate([np.asarray(parts[index].indexes[time].values) for index in ordered])
         if len(members) < 2 or all(one < two for one, two in zip(stamps[:-1], stamps[1:])):
             continue  # one after another: combine_by_coords joins them
+        if len(set(stamps)) < len(stamps):
+            continue  # a step held twice: refused or resolved as such (combine_by_coords says which)
         joined[members[0]] = xr.concat([parts[index] for index in ordered], dim=time, **combine).sortby(time)
         left_out.update(members[1:])
     return [part for index, part in enumerate(joined) if index not in left_out]

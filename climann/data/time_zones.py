@@ -19,9 +19,10 @@ climann reads such a time axis as follows, with one warning that names the offse
   reads them (the offset applied, whichever way it is spelt).
 
 Time-cell bounds are read as their axis (the same units and the same rule, from their own
-cell width). Files of one series holding one stamp each are read each by its own stamp; if
-some were read on local dates and others in UTC (hourly files, one at local midnight), the
-series is refused (:mod:`climann.data.series_files`).
+cell width, or from the step between their cells: cdo's ``daymean`` of half-hourly values bounds
+each local day by its first and last stamp, 23.5 h apart, one day from the next). Files of
+one series holding one stamp each are read each by its own stamp; if some were read on local
+dates and others in UTC (hourly files, one at local midnight), the series is refused (:mod:`climann.data.series_files`).
 """
 
 from __future__ import annotations
@@ -118,7 +119,14 @@ def read_in_local_time(units: str, values: np.ndarray) -> bool:
     if values.ndim == 2 and values.shape[-1] == 2:
         widths = np.abs(values[:, 1] - values[:, 0]) * seconds
         widths = widths[np.isfinite(widths)]
-        return bool(widths.size == 0 or np.median(widths) >= DAY_SECONDS)
+        # cells a day apart are local days as their stamps are, however much of the day they span: cdo
+        # daymean of half-hourly values bounds each day by its first and last stamp (23.5 h), and those
+        # bounds were read in UTC beside an axis read on local dates (break45a A7)
+        starts = np.sort(values[:, 0][np.isfinite(values[:, 0])])
+        steps = np.diff(starts)
+        steps = steps[steps > 0]
+        return bool(widths.size == 0 or np.median(widths) >= DAY_SECONDS
+                    or (steps.size > 0 and np.median(steps) * seconds >= DAY_SECONDS))
     stamps = np.sort(values[np.isfinite(values)].ravel())
     if stamps.size >= 2:
         steps = np.diff(stamps)

@@ -23,7 +23,7 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.forecast_times import is_dated
 from climann.data.long_name_dates import long_name_reference_advice
-from climann.data.shell import copy_path, python_command, working_path
+from climann.data.shell import copy_path, python_command, whole_write, working_path
 from climann.data.time_units import undecoded_time_message
 from climann.errors import ClimannError
 
@@ -107,12 +107,12 @@ def climatology_months_advice(time: xr.DataArray, path: str | Path) -> str | Non
            "u, cal)")
     marks = "dict(units=u, calendar=cal, standard_name='time', axis='T', climatology='climatology_bnds')"
     rename = "" if name == "time" else f".rename({{'{name}': 'time'}})"
-    code = (f"import cftime, xarray as xr; first, last = FIRST, LAST; cal = 'standard'; "
+    code = (f"import sys, cftime, xarray as xr; first, last = FIRST, LAST; cal = 'standard'; "
             f"u = 'days since %04d-01-01' % first; {day}; c = xr.open_dataset('{working_path(path)}'); "
             f"m = [int(k) for k in c['{name}'].values]; "
             f"c = c.assign_coords({{'{name}': ('{name}', [day(first, k) + 14 for k in m], {marks})}}); "
             f"c['climatology_bnds'] = (('{name}', 'nv'), [[day(first, k), day(last, k + 1)] for k in m]); "
-            f"c{rename}.to_netcdf('{copy}')")
+            + whole_write(f"c{rename}.to_netcdf", f"'{copy}'"))
     return (f"its values ('{name}' 1 … 12) look like the calendar months of a climatology (CF §7.4), which a "
             f"time axis says with dates and the years it averages: write them, FIRST and LAST the first and last "
             f"of those years, e.g. {python_command(code)}, and give {Path(copy).name} to climann predict or "
@@ -124,9 +124,9 @@ def _on_months_advice(path: Path, months: str, dated: Path, time: str) -> str:
     """The Python line that writes the climatology of ``path`` (on ``months``, 1 … 12) on the
     dated times ``time`` of ``dated``: each step gets its calendar month's values."""
     copy = working_path(copy_path(path, suffix=f"on_{dated.stem}_{time}"))
-    code = (f"import xarray as xr; c = xr.open_dataset('{working_path(path)}'); "
+    code = (f"import sys, xarray as xr; c = xr.open_dataset('{working_path(path)}'); "
             f"t = xr.open_dataset('{working_path(dated)}')['{time}']; "
-            f"c.sel({months}=t.dt.month).drop_vars('{months}').to_netcdf('{copy}')")
+            + whole_write(f"c.sel({months}=t.dt.month).drop_vars('{months}').to_netcdf", f"'{copy}'"))
     return (f"its values ('{months}' 1 … 12) look like the calendar months of a climatology: to use it beside "
             f"{dated.name}, write it on that file's times first (each step gets its month's values), e.g. "
             f"{python_command(code)}, and give {Path(copy).name} in place of {path.name}")

@@ -43,7 +43,7 @@ import logging
 import re
 import shlex
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -2267,7 +2267,12 @@ def _accumulated_by_a_forecast_model(variable: xr.DataArray) -> bool:
     return str(variable.attrs.get("GRIB_stepType", "")).strip().lower() == "accum"
 
 
-def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str) -> str | None:
+#: What says a variable is a GRIB accumulation, in the messages: its attribute, or
+#: :func:`~climann.data.grib_conversions.converted_accumulation`'s words for a file converted without it.
+_GRIB_SAID = "GRIB_stepType = accum"
+
+
+def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str, *, said: str = _GRIB_SAID) -> str | None:
     """Why GRIB accumulations (:func:`_accumulated_by_a_forecast_model`) without time bounds
     have no known period, and the way out; None when they are stamped one hour apart, the
     one spacing that says it (ERA5's hourly totals, each over the hour before its stamp).
@@ -2290,20 +2295,20 @@ def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str) -> st
     if step is not None and not step.months and step.duration == hour:
         return None
     if step is not None and step.months:
-        return _months_apart_accumulations(variable, dim, step, files)
+        return _months_apart_accumulations(variable, dim, step, files, said=said)
     if step is not None and step.duration >= day and not step.duration % day:
-        return _days_apart_accumulations(variable, dim, step, files)
+        return _days_apart_accumulations(variable, dim, step, files, said=said)
     way = ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals without time "
            "bounds\") shows")
     if step is not None and hour < step.duration < day:
         return _sub_daily_cells(variable, dim, step, files, way)
     spacing = "irregular stamps" if step is None else f"stamps {step.span()} apart"
-    return (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) at {spacing}, "
+    return (f"its time has no bounds and its values are GRIB accumulations ({said}) at {spacing}, "
             f"which do not say the period each is totalled over (only stamps one hour apart do: ERA5's hourly "
             f"totals); {way}")
 
 
-def _months_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str) -> str:
+def _months_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str, *, said: str = _GRIB_SAID) -> str:
     """Why GRIB accumulations stamped months apart without bounds have no known period, and
     the two ways out: the units of a mean daily total (``m day-1``, ERA5's monthly averaged
     reanalysis: each value is the mean over the month of its daily totals, ECMWF, "ERA5:
@@ -2319,7 +2324,7 @@ def _months_apart_accumulations(variable: xr.DataArray, dim: str, step, files: s
         None if mean is None else ncatted_attribute("cell_methods", name, "o", "c", mean)))), files)
     first = date_text(variable[dim].values[0], precision="minute")
     kept = "once a month" if step.months == 1 else f"every {step.span()}"
-    reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "
+    reason = (f"its time has no bounds and its values are GRIB accumulations ({said}) stamped "
               f"{step.span()} apart (the first {first}), and no GRIB accumulation is a total over its month: each "
               f"value may be the mean daily total of its month (ERA5's monthly averaged reanalysis, in {units} per "
               f"day), the total over the hour before its stamp (ERA5's hourly totals kept {kept}) or over the day "
@@ -2336,7 +2341,7 @@ def _with_time_mean(method: str, dim: str) -> str:
     return with_time_method(method, "sum", "mean", dim)
 
 
-def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str) -> str:
+def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str, *, said: str = _GRIB_SAID) -> str:
     """Why GRIB accumulations stamped whole days apart without bounds have no known length,
     and the command that adds bounds.
 
@@ -2347,7 +2352,7 @@ def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str
     documentation", section "Accumulations")."""
     day = datetime.timedelta(days=1)
     kept = "once a day" if step.duration == day else f"every {step.span()}"
-    reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "
+    reason = (f"its time has no bounds and its values are GRIB accumulations ({said}) stamped "
               f"{step.span()} apart: each value may be the total over the hour before its stamp (ERA5's hourly "
               f"totals kept {kept}) or over the day before it (ERA5-Land's at 00 UTC), rates 24 times apart")
     return _hour_bounds_advice(variable, dim, step, files, reason, longer="the day before it", hours=24)
@@ -2703,3 +2708,57 @@ def variable_units(dataset: xr.Dataset, names) -> dict[str, str]:
     """Each named variable's ``units`` attribute ('' when it has none)."""
     return {name: str(dataset.variables[name].attrs.get("units", "")).strip() for name in names
             if name in dataset.variables}
+
+
+def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
+    """Refuse, as target or predictor, GRIB accumulations (``GRIB_stepType = "accum"``) on a time
+    axis without the files' own bounds whose spacing does not say each value's period
+    (:func:`_grib_accumulation_cells`: anything but one hour apart), whether or not their units
+    convert: ERA5-Land's ``tp`` kept at 00 UTC is the total of the day *before* each stamp, and
+    read as a daily value stamped at 00:00 it is the day beginning there, a day late against
+    every other variable (break45b A2); only the unit conversion refused it before. Bounds that
+    climann made from what the files say (a forecast's lead bounds, :mod:`climann.data.forecast_windows`)
+    give the period as the files' own do. So are ECMWF's accumulated parameters in a file whose
+    ``history`` says it was converted from GRIB by a converter that leaves out ``GRIB_stepType``
+    (``grib_to_netcdf``, ``cdo -f nc copy``: :func:`~climann.data.grib_conversions.converted_accumulation`;
+    fix46c: ERA5-Land's ``tp`` at 00 UTC so converted was read a day late, exit 0). See ECMWF, "ERA5-Land:
+    data documentation" (accumulations from 00 UTC, https://confluence.ecmwf.int/x/3AS2G) and "ERA5: data
+    documentation", "Accumulations".
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    names : sequence of str
+        The run's target and predictors.
+    where : str
+        The files, for the message.
+
+    Raises
+    ------
+    ClimannError
+        Naming the variable, the spacing and the bounds to add (or the units of a mean daily total).
+    """
+    from climann.data.fill_like import time_dimension
+
+    from climann.data.grib_conversions import converted_accumulation
+
+    for name in names:
+        if name not in dataset.data_vars:
+            continue
+        variable = dataset[name]
+        said = _GRIB_SAID if _accumulated_by_a_forecast_model(variable) else converted_accumulation(
+            name_in_file(variable, name), variable.attrs, dataset.attrs)
+        if not said:
+            continue
+        dim = time_dimension(variable)
+        if dim is None or variable.sizes[dim] < 2:
+            continue
+        bounds = dataset[dim].attrs.get("bounds") or dataset[dim].encoding.get("bounds")
+        if bounds in dataset.variables:  # the files' own, or made from what they say (a forecast's lead bounds)
+            continue
+        if _grib_accumulation_cells(variable, dim, "IN.nc OUT.nc", said=said) is None:
+            continue
+        raise ClimannError(_on_copies(variable, where, lambda files, variable=variable, dim=dim, said=said: (
+            f"'{name}' in {where} would be read as the value of each time step, but "
+            f"{_grib_accumulation_cells(variable, dim, files, said=said)}"), name="time_cells_fixed"))

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import copy_path, in_place_note, shown_path, working_path
+from climann.data.shell import copy_path, in_place_note, shown_path, whole_write, working_path
 from climann.errors import ClimannError
 
 __all__ = ["with_coordinates_named_elsewhere"]
@@ -107,8 +107,9 @@ def _check_same(path: Path, variable: xr.Variable, name: str, holder: Path, coor
 
 def _copy_command(path: Path, holder: Path, names: list[str], copy: Path) -> str:
     """The xarray line that writes ``copy`` of ``path`` with ``holder``'s coordinates ``names``."""
-    script = (f"import xarray as xr; xr.open_dataset({json.dumps(working_path(path))}).drop_vars({json.dumps(names)})"
-              f".assign_coords(xr.open_dataset({json.dumps(working_path(holder))})[{json.dumps(names)}].coords)"
-              f".to_netcdf({json.dumps(working_path(copy))})")
+    script = (f"import sys, xarray as xr; d = xr.open_dataset({json.dumps(working_path(path))})"
+              f".drop_vars({json.dumps(names)})"
+              f".assign_coords(xr.open_dataset({json.dumps(working_path(holder))})[{json.dumps(names)}].coords); "
+              + whole_write(target=json.dumps(working_path(copy))))
     return f"python -c {shlex.quote(script)}"
 

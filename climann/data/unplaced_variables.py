@@ -24,7 +24,7 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.coords import time_coordinate
-from climann.data.shell import copy_path, in_place_note, shown_path, working_path
+from climann.data.shell import copy_path, in_place_note, shown_path, whole_write, working_path
 from climann.data.sources import FILE_NAME_KEY
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -133,10 +133,10 @@ def _unplaced_message(path: Path, name: str, kinds: list[str], bare: list[str], 
     that copies those into a copy of ``path`` (when its values are on those steps and cells in
     that order, as a NetCDF-4 group's are on its root's)."""
     dims = ", ".join(f"'{dim}'" for dim in bare)
-    script = (f"import xarray as xr; xr.open_dataset({json.dumps(working_path(path))}).assign_coords("
+    script = (f"import sys, xarray as xr; d = xr.open_dataset({json.dumps(working_path(path))}).assign_coords("
               f"xr.open_dataset({json.dumps(working_path(holder))})[{json.dumps(coordinates)}]"
-              f".set_coords({json.dumps(coordinates)}).coords)"
-              f".to_netcdf({json.dumps(working_path(copy := copy_path(path, 'with_coordinates')))})")
+              f".set_coords({json.dumps(coordinates)}).coords); "
+              + whole_write(target=json.dumps(working_path(copy := copy_path(path, 'with_coordinates')))))
     command = f"python -c {shlex.quote(script)}{in_place_note(f'{shown_path(path)} {shown_path(copy)}')}"
     several = len(bare) > 1
     return (

@@ -43,7 +43,7 @@ import xarray as xr
 
 from climann.data.enum_files import note_enum_file
 from climann.data.notes import note_once
-from climann.data.shell import python_command, working_path
+from climann.data.shell import python_command, whole_write, working_path
 from climann.errors import ClimannError
 
 __all__ = ["ENUM_MISSING_KEY", "VLEN_KEY", "compound_fields_command", "enum_flags", "enum_missing_note",
@@ -227,19 +227,21 @@ def compound_fields_command(source: str, name: str, fields: list[str], copy: str
     --------
     >>> print(compound_fields_command("a.nc", "wind", ["u", "v"], "a_wind_fields.nc"))
     ... # doctest: +NORMALIZE_WHITESPACE
-    python -c "import netCDF4, xarray as xr; f = netCDF4.Dataset('a.nc'); c = f['wind']; a = c[:];
+    python -c "import sys, netCDF4, xarray as xr; f = netCDF4.Dataset('a.nc'); c = f['wind']; a = c[:];
     d = xr.open_dataset('a.nc', drop_variables=[k for k, w in f.variables.items() if isinstance(w.datatype,
     (netCDF4.CompoundType, netCDF4.VLType))]); d = d.assign({'wind_' + k: (c.dimensions, a[k],
     {n: c.getncattr(n) for n in c.ncattrs() if n not in ('_FillValue',)}) for k in ['u', 'v']});
-    d.to_netcdf('a_wind_fields.nc')"
+    import os,shutil;p='a_wind_fields.nc'+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if
+    os.path.isdir(p) else os.path.exists(p) and
+    os.remove(p),sys.__excepthook__(*e));d.to_netcdf(p);os.replace(p,'a_wind_fields.nc')"
     """
     return python_command(
-        f"import netCDF4, xarray as xr; f = netCDF4.Dataset({source!r}); c = f[{name!r}]; a = c[:]; "
+        f"import sys, netCDF4, xarray as xr; f = netCDF4.Dataset({source!r}); c = f[{name!r}]; a = c[:]; "
         f"d = xr.open_dataset({source!r}, drop_variables=[k for k, w in f.variables.items() "
         f"if isinstance(w.datatype, (netCDF4.CompoundType, netCDF4.VLType))]); "
         f"d = d.assign({{{name + '_'!r} + k: (c.dimensions, a[k], "
         f"{{n: c.getncattr(n) for n in c.ncattrs() if n not in ('_FillValue',)}}) "
-        f"for k in {fields!r}}}); d.to_netcdf({copy!r})")
+        f"for k in {fields!r}}}); " + whole_write(target=repr(copy)))
 
 
 def refuse_user_type_variables(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:

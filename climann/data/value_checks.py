@@ -36,6 +36,7 @@ from climann.data.infinite_values import note_infinite_values, planned_infinite_
 from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 from climann.data.quality_levels import planned_quality_counts, warn_low_quality_target
+from climann.data.units import refuse_grib_accumulations
 from climann.data.running_totals import planned_running_totals, read_for_restart_date, refuse_running_totals
 from climann.data.valid_range_tails import (planned_outside_valid_range, read_with_its_sample,
                                             warn_outside_valid_range)
@@ -118,6 +119,7 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         ``prec_acc_dt`` windows other than the time step).
     """
     present = [name for name in dict.fromkeys(names) if name in dataset.data_vars]
+    refuse_grib_accumulations(dataset, present, where=where)  # on every route, not only a unit conversion's
     if not any(read_for_restart_date(name, dataset[name], dataset) for name in present):
         refuse_running_totals(dataset, present, where=where)  # said by their words: refused before any read
     refuse_window_mismatches(dataset, present, where=where)  # WRF's prec_acc_dt windows other than the step

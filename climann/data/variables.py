@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.area_fractions import file_area_fraction
-from climann.data.containers import in_group_message, variable_in_groups
+from climann.data.containers import files_with_variable_in_groups, in_group_message, variable_in_groups
 from climann.data.coords import (
     STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, named_coordinates, unlinked_bounds,
 )
@@ -143,10 +143,13 @@ def require_variable(
             f"variable '{name}' in {where} holds {holds}, not numbers, so it "
             f"cannot be a {'target' if role == 'target' else 'feature'}; available: {', '.join(available) or 'none'}"
         )
-    in_groups = variable_in_groups(_read_files(dataset), name)
+    read = _read_files(dataset)
+    in_groups = variable_in_groups(read, name)
     if in_groups is not None:  # in a NetCDF-4 group beside the root's data (break13 F20)
         path, groups = in_groups
-        raise ClimannError(f"{in_group_message(path, name, groups)}; in the root: {', '.join(available) or 'none'}")
+        files = files_with_variable_in_groups(read, name, groups[0])
+        raise ClimannError(f"{in_group_message(path, name, groups, files=files)}; in the root: "
+                           f"{_root_text(dataset, available)}")
     # the run's other variables are never a stand-in (break44a A2: the target renamed into a predictor)
     others = [variable for variable in available if variable not in taken]
     same = same_standard_name_variables(dataset, standard_name, others) if standard_name else []
@@ -245,6 +248,16 @@ def same_standard_name_variables(dataset: xr.Dataset, standard_name: str,
         return []
     return [name for name in (data_variable_names(dataset) if names is None else names)
             if current_standard_name(standard_name_of(dataset[name].attrs).lower()) == wanted]
+
+
+def _root_text(dataset: xr.Dataset, available: Sequence[str]) -> str:
+    """What the root of the files read holds, for a refusal of a variable in a group: its data
+    variables, else its coordinates and metadata variables (SMAP L4's ``cell_lat``,
+    ``cell_lon``, ``time``, ``x``, ``y``; fix45k: "in the root: none"), else ``none``."""
+    if available:
+        return ", ".join(available)
+    held = [str(name) for name in dataset.variables]
+    return f"no data variables, only {', '.join(held)}" if held else "none"
 
 
 def _read_files(dataset: xr.Dataset) -> list[str]:

@@ -1311,6 +1311,9 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     so are samples a year or more apart (an ice core's), each by the sample before it. Such
     periods thinned by the run (every other CPC pentad, ``time_stride = 2``) are left out for
     that reason (:attr:`~climann.data.layout.GridLayout.value_periods`), not as irregular data.
+    A run on a forecast at one lead (:func:`forecast_persistence`: in months, or of fixed length as
+    S2S's ``step = 14 days``) needs none of these steps: its persistence is the value observed
+    before each forecast's start, left out only when the target holds none of those values.
     Each block of ``split_files`` is judged on its own series
     (:meth:`~climann.data.layout.GridLayout.time_segment_starts`): two members of the same years
     as the training and the validation block repeat every date, and persistence was left out of
@@ -1337,6 +1340,12 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     blocks = [steps for steps in blocks if len(steps) > 1] if len(blocks) > 1 else blocks
     if len(times) < 2 or not blocks:
         return SINGLE_STEP_REASON
+    if (forecast := forecast_persistence(layout)) is not None:  # by the forecasts' starts: no regular step needed
+        if np.all(forecast.earlier < 0):
+            return (f"the run's predictor is a forecast, whose persistence is the target's value of {forecast.before}, "
+                    f"and the target's values read (those paired with the forecast's valid times) hold none of those "
+                    f"{forecast.held}")
+        return None
     for steps in blocks:  # each block of split_files its own series (break43c A6: left out of every block)
         reason = _series_left_out(layout, steps, lags=lags)
         if reason is not None:
@@ -1576,9 +1585,196 @@ def _series_previous_steps(times: np.ndarray) -> np.ndarray | None:
     return previous_samples(times)
 
 
+def forecast_months_back(layout: GridLayout) -> int | None:
+    """How many calendar months before the valid month of each sample lies the last month
+    observed before its forecast started, when the run's predictors are a forecast at one lead
+    in months (:attr:`~climann.data.layout.GridLayout.input_selections`): ECMWF's lead month
+    ``forecastMonth``/``leadtime_month`` = L (L-th calendar month of the forecast, 1 the start's,
+    :func:`~climann.data.forecast_times.is_lead_month`) gives L; a ``forecast_period`` of n months
+    (an NMME lead ``L`` = 0.5) gives ⌊n⌋ + 1. None for any other run (no forecast chosen, or a lead
+    in hours or days: persistence stays the step before)."""
+    from climann.data.forecast_times import LEAD_MONTH_NAMES, calendar_months_per_unit
+
+    for selection in layout.input_selections:
+        value = np.asarray(selection.values, dtype=object).reshape(())[()]
+        if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(float(value)):
+            continue
+        if str(selection.name).lower() in LEAD_MONTH_NAMES and float(value) >= 1:
+            return int(round(float(value)))
+        if selection.attrs.get("standard_name") == "forecast_period":
+            months = calendar_months_per_unit(str(selection.attrs.get("units", "")))
+            if months is not None and float(value) >= 0:
+                return int(math.floor(float(value) * months + 1e-9)) + 1
+    return None
+
+
+def forecast_persistence_steps(times: np.ndarray, months_back: int, *,
+                               segment_starts: np.ndarray | None = None) -> np.ndarray:
+    """The step persistence forecasts each step with in a forecast run: the step of the same series
+    in the month ``months_back`` months before the step's, the month before the forecast's start
+    (:func:`forecast_months_back`), so that the baseline knows only what was observed when the
+    forecast was issued; missing where the target does not hold that month (December
+    observations beside November starts: October is not among them, and another month's raw value
+    is no persistence of this one).
+
+    That is the persistence of an initialised forecast: the observation at the start (the initial
+    condition) carried to every lead time, as WeatherBench 2 defines it ("persistence forecast
+    ... uses the initial conditions as forecast for all lead times", Rasp et al. 2024, JAMES,
+    doi:10.1029/2023MS004019, section 4) and as seasonal verification uses it (the anomaly of the
+    month before the start persisted, Jolliffe and Stephenson 2012, Forecast Verification, 2nd ed.,
+    section 2.8). One step back of the valid month, at ``forecastMonth = 3``, is two months after
+    the forecast was issued (break45d B4: its ACC 0.64 beat the forecast's 0.39; known at the
+    start it is 0.25).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime or datetime64, shape (n_time,)
+        The valid months' stamps (any day of the month).
+    months_back : int
+        From :func:`forecast_months_back`, ≥ 1.
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's first step of its series (a block of ``split_files``).
+
+    Returns
+    -------
+    ndarray of int64, shape (n_time,)
+        The index of that step, −1 where none is in the data.
+
+    Examples
+    --------
+    >>> t = np.arange("1993-01", "1993-07", dtype="datetime64[M]").astype("datetime64[ns]")
+    >>> forecast_persistence_steps(t, 3).tolist()
+    [-1, -1, -1, 0, 1, 2]
+    """
+    stamps = np.asarray(times)
+    if stamps.dtype.kind == "M":
+        months = stamps.astype("datetime64[M]").astype(np.int64)
+    else:
+        months = np.array([time.year * 12 + time.month - 1 for time in stamps], dtype=np.int64)
+    series = np.zeros(len(stamps), np.int64) if segment_starts is None else np.asarray(segment_starts)
+    last = {(int(first), int(month)): index for index, (month, first) in enumerate(zip(months, series, strict=True))}
+    return np.array([last.get((int(first), int(month) - months_back), -1) for month, first in zip(months, series)],
+                    dtype=np.int64)
+
+
+def forecast_lead_time(layout: GridLayout) -> tuple[float, str] | None:
+    """The lead time of fixed length (hours, days, weeks: not months, :func:`forecast_months_back`)
+    and its units, ``(14.0, "days")``, when the run's predictors are a forecast at one lead
+    ``forecast_period`` greater than zero (ECMWF's extended range, S2S reforecasts at ``step = 14
+    days``, CFSv2's weekly leads); None for any other run."""
+    from climann.data.forecast_times import calendar_months_per_unit
+
+    for selection in layout.input_selections:
+        value = np.asarray(selection.values, dtype=object).reshape(())[()]
+        units = str(selection.attrs.get("units", "")).strip()
+        if (selection.attrs.get("standard_name") != "forecast_period" or not units
+                or not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(float(value))
+                or float(value) <= 0 or calendar_months_per_unit(units) is not None):
+            continue
+        return float(value), units
+    return None
+
+
+def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_ends: np.ndarray | None = None,
+                         segment_starts: np.ndarray | None = None) -> np.ndarray:
+    """The step persistence forecasts each step with in a run on a forecast at a lead time of
+    fixed length (:func:`forecast_lead_time`): the last step of the same series observed by the
+    time the forecast was issued, its reference time t − lead: the step whose time cell ends at
+    or before it (CF bounds, ``cell_ends``: a weekly mean ending at the start), or, without
+    bounds, whose stamp is at or before it (the observation at the start, the initial condition).
+
+    That is WeatherBench 2's persistence of an initialised forecast: "the initial conditions as
+    forecast for all lead times" (Rasp et al. 2024, JAMES, doi:10.1029/2023MS004019, section 4),
+    as :func:`forecast_persistence_steps` is for lead months. The step before the valid time (S2S
+    at ``step = 21 days`` beside weekly means: the week ending 7 days before it, two weeks after
+    the forecast was issued) knows what the forecast could not.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime or datetime64, shape (n_time,)
+        The valid times.
+    lead : (float, str)
+        The lead time and its units (:func:`forecast_lead_time`), > 0.
+    cell_ends : ndarray, shape (n_time,), optional
+        The upper time bound of each step, same type as ``times``.
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's first step of its series (a block of ``split_files``).
+
+    Returns
+    -------
+    ndarray of int64, shape (n_time,)
+        The index of that step, −1 where none is in the data.
+
+    Examples
+    --------
+    >>> t = np.array(["2000-01-10", "2000-01-13", "2000-01-17", "2000-01-20"], dtype="datetime64[ns]")
+    >>> forecast_issue_steps(t, (7.0, "days")).tolist()
+    [-1, -1, 0, 1]
+    """
+    import xarray as xr
+
+    from climann.data.forecast_times import plus_lead_time
+
+    stamps = np.asarray(times)
+    issued = plus_lead_time(stamps, xr.DataArray(-lead[0], name="lead", attrs={"units": lead[1]}))
+    known = stamps if cell_ends is None else np.asarray(cell_ends)
+    series = np.zeros(len(stamps), np.int64) if segment_starts is None else np.asarray(segment_starts)
+    earlier = np.full(len(stamps), -1, np.int64)
+    for first in np.unique(series):
+        steps = np.flatnonzero(series == first)
+        order = steps[np.argsort(known[steps], kind="stable")]
+        before = np.searchsorted(known[order], issued[steps], side="right") - 1
+        earlier[steps] = np.where(before >= 0, order[np.maximum(before, 0)], -1)
+    return earlier
+
+
+@dataclass(frozen=True)
+class ForecastPersistence:
+    """The persistence of a run on a forecast at one lead: the observation last known when each
+    forecast was issued (:func:`forecast_persistence`).
+
+    Attributes
+    ----------
+    earlier : ndarray of int64, shape (n_time,)
+        The step each step is persisted from, −1 where the data hold none.
+    before : str
+        What that step is, for messages: "the month before the forecast's start (3 months before
+        the valid month)", "the forecast's start (the last value observed by then, 14 days before
+        the valid time)".
+    held : str
+        What the data lack when they hold none of those steps: "months", "starts".
+    """
+
+    earlier: np.ndarray
+    before: str
+    held: str = "months"
+
+
+def forecast_persistence(layout: GridLayout) -> ForecastPersistence | None:
+    """The persistence of a run whose predictors are a forecast at one lead: in months
+    (:func:`forecast_months_back`, :func:`forecast_persistence_steps`) or of fixed length
+    (:func:`forecast_lead_time`, :func:`forecast_issue_steps`); None for any other run, whose
+    persistence is the step before (:func:`persistence_previous_steps`). Every route (in memory,
+    streamed, on a cluster, ``evaluate --data``) and every message takes it from here."""
+    times, starts = np.asarray(layout.time.values), layout.time_segment_starts()
+    if (months_back := forecast_months_back(layout)) is not None:
+        return ForecastPersistence(
+            forecast_persistence_steps(times, months_back, segment_starts=starts),
+            f"the month before the forecast's start ({months_back} month{'s' if months_back > 1 else ''} before the "
+            f"valid month)")
+    if (lead := forecast_lead_time(layout)) is None:
+        return None
+    ends = None if layout.time_bounds is None else np.asarray(layout.time_bounds)[:, 1]
+    return ForecastPersistence(
+        forecast_issue_steps(times, lead, cell_ends=ends, segment_starts=starts),
+        f"the forecast's start (the last value observed by then, {lead[0]:g} {lead[1]} before the valid time)",
+        "starts")
+
+
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,
                            dates: np.ndarray | None = None, first_counted: int = 0,
-                           segment_starts: np.ndarray | None = None) -> np.ndarray:
+                           segment_starts: np.ndarray | None = None,
+                           months_back: int | None = None, earlier_steps: np.ndarray | None = None) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
 
     With ``times``, "earlier" is by time: ``lag`` steps of the axis's nominal frequency
@@ -1599,6 +1795,13 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
         The first step the warning counts (:func:`persistence_missing_steps`).
     segment_starts : ndarray of int, shape (n_time,), optional
         Each step's first step of its series (a block of ``split_files``): "earlier" within it.
+    months_back : int, optional
+        In a run on a forecast at one lead in months (:func:`forecast_months_back`): the value
+        of the last month observed before each forecast started
+        (:func:`forecast_persistence_steps`), in place of ``lag`` steps.
+    earlier_steps : ndarray of int, shape (n_time,), optional
+        In a run on a forecast at one lead, the step each step is persisted from
+        (:attr:`ForecastPersistence.earlier`, −1 for none), in place of ``lag`` steps.
 
     Returns
     -------
@@ -1615,10 +1818,16 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
         predicted[lag:] = truth[:-lag]
         return predicted
     earlier = persistence_previous_steps(times, segment_starts=segment_starts) if lag == 1 else None
+    if months_back is not None:
+        earlier = forecast_persistence_steps(times, months_back, segment_starts=segment_starts)
+    forecast = months_back is not None or earlier_steps is not None
+    if earlier_steps is not None:
+        earlier = np.asarray(earlier_steps)
     if earlier is None:
         earlier = lagged_steps(times, [lag], segment_starts=segment_starts).earlier[lag]  # refuses an axis without one
-    missing = persistence_missing_steps(earlier, times, first_counted=first_counted, dates=dates,
-                                        segment_starts=segment_starts)
+    missing = (np.zeros(0, np.int64) if forecast  # before the first start: nothing observed, no gap
+               else persistence_missing_steps(earlier, times, first_counted=first_counted, dates=dates,
+                                              segment_starts=segment_starts))
     if missing.size:
         _log.warning(persistence_gap_warning(missing.size, times, after=missing, dates=dates))
     have = earlier >= 0

@@ -148,6 +148,8 @@ def run_metrics(
     left_out: Mapping[str, str] | None = None, have_climatology: bool = True, window_days: int | None = None,
     seasons: Sequence[str] = tuple(SEASONS), scored_on: Mapping[str, dict] | None = None,
     months_left_out: Sequence[str] = (), weighted_by: str = WHOLE_CELLS, cell_areas: str | None = None,
+    forecast_months: int | None = None, forecast_persistence: str | None = None,
+    region: Mapping[str, float] | None = None,
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -160,7 +162,7 @@ def run_metrics(
         The order of the blocks and models in ``total``.
     target, units, mode : str
         The target's name and units; ``"pointwise"`` or ``"field"``.
-    season, left_out, have_climatology, months_left_out
+    season, left_out, have_climatology, months_left_out, forecast_months, forecast_persistence
         As for :func:`~climann.evaluation.scores.metrics_from_score_sums`.
     regions, seasons
         As for :func:`group_metrics_from_score_sums`.
@@ -182,6 +184,9 @@ def run_metrics(
     cell_areas : str, optional
         Whose areas those are (:func:`~climann.evaluation.cell_measures.cell_areas_source`:
         ``"areacello"``, ``"computed"``), recorded as ``cell_areas`` when given.
+    region : dict, optional
+        The run's ``[data] region`` box and its cells
+        (:func:`~climann.evaluation.scored_blocks.region_record`), recorded as ``region`` when given.
 
     Returns
     -------
@@ -192,11 +197,12 @@ def run_metrics(
         ``splits``, ``n_samples``,
         ``notes`` and ``score_notes`` (when any: the reason of every undefined ACC of the blocks,
         seasons and regions), ``seasons`` or ``seasons_note``, ``regions``,
-        ``region_definitions``, ``n_dropped``, ``split_periods``, ``scored_on`` (when
+        ``region_definitions``, ``n_dropped``, ``split_periods``, ``scored_on`` and ``region`` (when
         given); undefined scores None.
     """
     scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
                                      have_climatology=have_climatology, months_left_out=months_left_out,
+                                     forecast_months=forecast_months, forecast_persistence=forecast_persistence,
                                      region_names=[name for name, region in regions.items() if region.n_cells])
     grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons)
     smoothed = window_days is not None and is_smoothed(season)
@@ -209,4 +215,5 @@ def run_metrics(
         **finite_or_none(grouped),
         "n_dropped": int(n_dropped), "split_periods": dict(split_periods),
         **({"scored_on": dict(scored_on)} if scored_on is not None else {}),
+        **({"region": dict(region)} if region is not None else {}),
     }

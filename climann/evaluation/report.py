@@ -458,6 +458,7 @@ def _compact_caption(metrics: dict, left_out: list[str], *, explained: bool = Fa
     climatology baseline; not when ``explained`` above it, by the title of every column), the
     scores' notes, the periods and the columns left out, one line each."""
     says_skill = not explained and "skill" not in left_out and _has_values(metrics, "skill_vs_climatology")
+    region = [f"region: {region_text(metrics['region'])}"] if metrics.get("region") else []
     # the monthly normals need no words; a day-of-year climatology says how it was smoothed
     per = f" (climatology per {climatology_text(metrics)})" if is_smoothed(metrics.get("climatology_per", "")) else ""
     lines = [f"skill = 1 − MSE/MSE_climatology{per}"] if says_skill else []
@@ -485,7 +486,20 @@ def _compact_caption(metrics: dict, left_out: list[str], *, explained: bool = Fa
         lines.append(f"n/a in every row, not shown: {', '.join(undefined)}")
     if shown_elsewhere := [label for label in left_out if label not in undefined]:
         lines.append(f"not shown: {', '.join(shown_elsewhere)} (all in report.md, or use --wide)")
-    return lines
+    return region + lines
+
+
+def region_text(record: Mapping) -> str:
+    """``"south -10, north 30, west 35, east 70, 56 cells"``: ``metrics.json``'s ``region``
+    (:func:`~climann.evaluation.scored_blocks.region_record`) in words, below the table and in
+    ``report.md``. Each number is named by its side: the order of a box's four numbers differs
+    between tools (CDO's ``sellonlatbox`` takes west, east, south, north), and a box given in
+    another order than meant was otherwise trained on without a word (fix46f). The degrees as
+    given (``-179.9375``, not rounded to 6 digits); a quarter-degree global box with its
+    1 036 800 cells fits 80 columns behind ``region: ``."""
+    sides = ", ".join(f"{side} {float(record[side]):.10g}" for side in ("south", "north", "west", "east"))
+    cells = int(record["n_cells"])
+    return f"{sides}, {cells} cell{'' if cells == 1 else 's'}"
 
 
 def _key(label: str) -> str:
@@ -512,6 +526,8 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path, *, in
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
     lines += ["", *_coverage(metrics, inputs), ""]
+    if metrics.get("region"):  # fix46f: the box trained on and scored was said nowhere
+        lines += [f"Region: {region_text(metrics['region'])}.", ""]
     if predictor_levels:  # fix41k: a predictor taken at 850 hPa was said nowhere beside the scores
         lines += [f"Levels of the inputs: {predictor_levels}.", ""]
     if metrics.get("training"):

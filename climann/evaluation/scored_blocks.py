@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CELLS_IN_REGION_KEY", "DEGREE_DECIMALS", "block_fingerprints", "cells_fingerprint", "layout_fingerprints",
-    "times_fingerprint",
+    "region_record", "times_fingerprint",
 ]
 
 #: The key of each block's ``scored_on`` record saying that its cells are those scored inside
@@ -150,3 +150,35 @@ def layout_fingerprints(
     blocks = block_fingerprints(time_masks, np.asarray(layout.time.values), layout.calendar, latitude[scored],
                                 longitude[scored], levels)
     return {block: {**record, CELLS_IN_REGION_KEY: True} for block, record in blocks.items()}
+
+
+def region_record(layout: GridLayout, region: Sequence[float]) -> dict | None:
+    """``metrics.json``'s ``region``: the run's ``[data] region`` box by the names of its sides,
+    and the cells of the grid inside it, which the run trained on and scores.
+
+    The box is said back by name because its four numbers alone are ambiguous: ``--region
+    -10,30,35,70`` meant as west, east, south, north (CDO's ``sellonlatbox`` order) trains on
+    latitude −10…30 and longitude 35…70 (fix46f: neither the table, ``report.md`` nor
+    ``metrics.json`` said which box was used).
+
+    Parameters
+    ----------
+    layout : GridLayout
+        The run's grid after the region and ``grid_stride`` (on a curvilinear or rotated grid
+        the rectangle of rows and columns around the box).
+    region : (south, north, west, east), or empty
+        Degrees, as ``[data] region`` gives it (for new data: the run's own).
+
+    Returns
+    -------
+    dict or None
+        ``{"south", "north", "west", "east"}`` in degrees and ``n_cells``, the cells whose true
+        latitude and longitude are in the box
+        (:meth:`~climann.data.layout.GridLayout.cells_in_region`: on a curvilinear or rotated
+        grid those inside the mask, not the rectangle); None without a region.
+    """
+    if not region:
+        return None
+    south, north, west, east = (float(value) for value in region)
+    return {"south": south, "north": north, "west": west, "east": east,
+            "n_cells": int(np.count_nonzero(layout.cells_in_region(region)))}

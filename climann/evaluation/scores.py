@@ -69,6 +69,13 @@ PERSISTENCE_SELECTION_REASON = (
     f"there is no value one time step earlier among the values read (a month {MONTHS_SELECTION} leaves out, the "
     "first step of the data, of a block of --split-files (its own series) or of the period chosen with --time-range, "
     "a gap in the time axis, a missing value, or a training value not sampled with sample_fraction)")
+#: Why persistence has no value in a run on a forecast at one lead, whose persistence is the value
+#: observed before each forecast's start (:func:`~climann.evaluation.baselines.forecast_persistence`):
+#: ``before`` is :attr:`~climann.evaluation.baselines.ForecastPersistence.before`.
+FORECAST_PERSISTENCE_REASON = (
+    "there is no value of {before} among the values read (the data's first steps, a gap in the time axis, a "
+    "missing value, or a training value not sampled with sample_fraction): a forecast's persistence is what was "
+    "observed before it was issued")
 #: Why a prediction's ACC (centred or uncentred) is undefined in a block (see :func:`acc_notes`).
 ACC_UNDEFINED_REASONS = {
     "climatology": "its anomaly from the climatology is zero everywhere, so the anomaly correlation is 0/0",
@@ -536,7 +543,7 @@ def scored_blocks_metrics(
 def metrics_from_score_sums(
     total: ScoreSums, block_names: list[str], model_names: list[str], *, season: str,
     left_out: Mapping[str, str] | None = None, have_climatology: bool = True, region_names: Sequence[str] = (),
-    months_left_out: Sequence[str] = (),
+    months_left_out: Sequence[str] = (), forecast_months: int | None = None, forecast_persistence: str | None = None,
 ) -> dict:
     """The ``splits``, ``n_samples`` and (when there are any) ``notes`` and ``score_notes``
     entries of ``metrics.json`` from the summed chunks of a run, in memory (one chunk) or not:
@@ -560,9 +567,23 @@ def metrics_from_score_sums(
         The blocks where the run's time selection left out the month before some steps
         (:func:`~climann.evaluation.baselines.blocks_after_months_left_out`): their persistence
         notes name that cause too (:data:`PERSISTENCE_SELECTION_REASON`; verify23 F6).
+    forecast_months : int, optional
+        In a run on a forecast at a lead in months, how many months before the valid month its
+        persistence is (:func:`~climann.evaluation.baselines.forecast_months_back`): its notes say
+        so (:data:`FORECAST_PERSISTENCE_REASON`), not "one time step earlier".
+    forecast_persistence : str, optional
+        In a run on a forecast at one lead (months, or of fixed length as S2S's), what its
+        persistence is (:attr:`~climann.evaluation.baselines.ForecastPersistence.before`): its
+        notes say so; in place of ``forecast_months``.
     """
     splits, n_samples = metrics_from_sums(total, block_names, model_names)
     reasons = {name: text.format(season=season) for name, text in UNDEFINED_REASONS.items()}
+    if forecast_persistence is None and forecast_months is not None:
+        forecast_persistence = (f"the month before the forecast's start ({forecast_months} "
+                                f"month{'s' if forecast_months > 1 else ''} before the valid month)")
+    if forecast_persistence is not None:
+        reasons["persistence"] = FORECAST_PERSISTENCE_REASON.format(before=forecast_persistence)
+        months_left_out = ()
     notes = baseline_notes(counts_from_sums(total, block_names, model_names), reasons,
                            unseen_cells(total, block_names))
     for note in notes:

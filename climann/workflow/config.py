@@ -20,6 +20,7 @@ import difflib
 import json
 import math
 import os
+import shlex
 import tomllib
 import types
 import typing
@@ -1071,13 +1072,32 @@ def _split_files_problems(data: DataConfig) -> list[str]:
         unknown = [name for name in data.split_files if name not in blocks]
         wrong = "; ".join([*([f"no files for {', '.join(missing)}"] if missing else []),
                            *([f"no block {', '.join(unknown)}"] if unknown else [])])
+        # a block of another name ("valid") is named as the fix; a block not given at all gets the way to one
+        way = _validation_block_way(data.split_files.get("train", ())) if "val" in missing and not unknown else ""
         return [
             'split_files must give files for each block: {train = ["…"], val = ["…"], test = ["…"]}; '
-            f"{wrong} (got {_split_files_text(data.split_files)})"
+            f"{wrong} (got {_split_files_text(data.split_files)}){way}"
         ]
     if data.split_years or data.split_gap_years:
         return ["split_files splits by dataset: leave split_years and split_gap_years unset"]
     return []
+
+
+def _validation_block_way(train: tuple[str, ...]) -> str:
+    """How a split by dataset given train and test files only gets its validation block, the
+    years that choose the epoch kept and are never trained on (not the test's, which would
+    then score a model chosen on them): the last year or two of the train files, in files of
+    their own. For one train file, the ``cdo splityear`` line that writes one file per year
+    beside it; for several, the last of them (fix46c: a user with train.nc and test.nc was
+    told only that val had no files)."""
+    if len(train) == 1 and not any(mark in train[0] for mark in "*?["):
+        path = Path(train[0])
+        prefix = str(path.with_name(f"{path.stem}_"))
+        return (f"; a validation block is the last year or two kept out of training: split the train file by year "
+                f"(`cdo splityear {shlex.quote(train[0])} {shlex.quote(prefix)}` writes {prefix}YYYY.nc), then give "
+                f"the last one or two as val and the rest as train (--split-files val={prefix}YYYY.nc)")
+    return ("; a validation block is the last year or two kept out of training: give the last one or two of the train "
+            "files as val (--split-files val=FILE) and the rest as train")
 
 
 def _split_files_text(split_files: dict[str, tuple[str, ...]]) -> str:

@@ -76,7 +76,7 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
-           "check_place",
+           "check_place", "other_place", "solar_time_shift",
            "with_trained_input_levels",
            "check_quantities", "check_temperature_readings", "check_time_of_day", "check_time_step", "member_notes",
            "require_recorded_inputs", "training_target_attributes", "with_run_weights_of", "with_training_levels",
@@ -118,6 +118,37 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     check_place(run, layout)
 
 
+def other_place(run: TrainedRun, layout: GridLayout) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The (latitude, longitude) of a run trained at one place and of new data of one place
+    elsewhere (more than :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES` away in
+    either), or None: the same place, or data of several places, or a run of several.
+
+    Parameters
+    ----------
+    run : TrainedRun
+        Its model file's ``grid_axes`` give the training place.
+    layout : GridLayout
+        The new data's.
+
+    Returns
+    -------
+    tuple of ((float, float), (float, float)) or None
+        Degrees north and east: the training place, then the new one.
+    """
+    from climann.workflow.training_cells import SAME_CELL_DEGREES
+
+    axes = list((run.network.metadata.get("grid_axes") or {}).values())
+    if (len(axes) != 2 or any(len(values) != 1 for values in axes) or layout.geographic is not None
+            or layout.latitude.values.size != 1 or layout.longitude.values.size != 1):
+        return None
+    trained = (float(axes[0][0]), float(axes[1][0]))
+    new = (float(layout.latitude.values.ravel()[0]), float(layout.longitude.values.ravel()[0]))
+    east = abs((new[1] - trained[1] + 180.0) % 360.0 - 180.0)  # 350°E is −10°E
+    if abs(new[0] - trained[0]) <= SAME_CELL_DEGREES and east <= SAME_CELL_DEGREES:
+        return None
+    return trained, new
+
+
 def check_place(run: TrainedRun, layout: GridLayout) -> None:
     """Warn, in one line naming both places, when a run trained at one place (one station or
     point: one latitude and one longitude in its model file's ``grid_axes``) is given data of one
@@ -131,6 +162,8 @@ def check_place(run: TrainedRun, layout: GridLayout) -> None:
     or 2-D) are compared place by place (fix45d: only one place was, and a grid of 9 cells
     around and beyond the training station got no word): one line says how many lie elsewhere,
     whether the training place is among them, and how far the others are (:func:`_places_elsewhere_text`).
+    A run with the ``hour`` feature (the UTC hour) given one place at another longitude is also
+    told how far its local solar day is shifted (:func:`solar_shift_message`; break45a A3).
     """
     from climann.data.point_pairs import position_text, position_words
 
@@ -160,6 +193,54 @@ def check_place(run: TrainedRun, layout: GridLayout) -> None:
                  f"not {trained_at}; the network was fitted at its training place only, so its predictions (and "
                  "scores) here are of a transfer to a place it never saw (give data of the training place, or "
                  "train a run on this one)")
+    if "hour" in (run.config.data.features or ()):
+        shift = solar_time_shift(trained[1], new[1])
+        if abs(shift) >= SOLAR_SHIFT_HOURS:
+            _log.warning(solar_shift_message(trained[1], new[1], shift))
+
+
+#: A transfer whose local mean solar time differs from the training place's by at least this many
+#: hours (7.5° of longitude) is warned of for a run with the UTC ``hour`` feature.
+SOLAR_SHIFT_HOURS = 0.5
+
+
+def solar_time_shift(trained_longitude: float, new_longitude: float) -> float:
+    """How many hours later in the local mean solar day the same UTC instant falls at the new
+    place than at the training place: (λ_new − λ_trained) / 15° per hour, the difference of
+    longitudes taken in (−180°, 180°]. Local mean solar time = UTC + λ/15 (λ in degrees east).
+
+    Parameters
+    ----------
+    trained_longitude, new_longitude : float
+        Degrees east.
+
+    Returns
+    -------
+    float
+        Hours, in (−12, 12].
+
+    Examples
+    --------
+    >>> round(solar_time_shift(-72.1715, 13.5651), 3)  # US-Ha1 → DE-Tha
+    5.716
+    """
+    east = -((trained_longitude - new_longitude + 180.0) % 360.0 - 180.0)
+    return east / 15.0
+
+
+def solar_shift_message(trained_longitude: float, new_longitude: float, shift: float) -> str:
+    """The warning of a run with the ``hour`` feature (the UTC hour) applied at another longitude:
+    the shift of solar time, and local mean solar noon in UTC at both places (12 − λ/15 hours)."""
+    def noon(longitude: float) -> str:
+        minutes = round((12.0 - longitude / 15.0) * 60) % 1440
+        return f"{minutes // 60:02d}:{minutes % 60:02d} UTC"
+
+    way = "later" if shift > 0 else "earlier"
+    return (f"the run's hour feature is the UTC hour, and these data are {abs(shift):.1f} h {way} in the local solar "
+            f"day than its training place at the same UTC hour (local mean solar noon at {noon(new_longitude)} "
+            f"here, {noon(trained_longitude)} there; solar time = UTC + longitude/15°): the network's diurnal cycle "
+            f"is put {abs(shift):.1f} h off; train without it (--features season) to transfer between longitudes, "
+            "or give predictors that carry the time of day (shortwave radiation)")
 
 
 def _cells_beyond_training_grid(run: TrainedRun, layout: GridLayout) -> str | None:
@@ -907,9 +988,13 @@ def persistence_step_text(run: TrainedRun, layout: GridLayout) -> str | None:
         hours before, its 3-hourly step) needs 3-hourly data"; the step of the data alone when the
         run records none ("… 1 year before", rerun41 R6: training had left persistence out); None
         when the steps agree, the data's is unknown, or persistence is left out of these data
-        (:func:`~climann.evaluation.baselines.persistence_left_out`).
+        (:func:`~climann.evaluation.baselines.persistence_left_out`). In a run on a forecast at one
+        lead, persistence is the value observed before each forecast's start whatever the step
+        (:func:`~climann.evaluation.baselines.forecast_persistence`), and the sentence says that:
+        "the previous step of the data given" was said of Feb/May/Aug/Nov starts at
+        ``forecastMonth = 3`` whose persistence was the month before each start.
     """
-    from climann.evaluation.baselines import persistence_left_out
+    from climann.evaluation.baselines import forecast_persistence, persistence_left_out
     from climann.workflow.run_directory import nominal_time_step
 
     record = run.network.metadata.get("time_step")
@@ -917,6 +1002,11 @@ def persistence_step_text(run: TrainedRun, layout: GridLayout) -> str | None:
     # monthly values 12 months apart: persistence is left out (its month before is not in the data), with its note
     if spacing is None or persistence_left_out(layout) is not None:
         return None
+    if (forecast := forecast_persistence(layout)) is not None:  # by each forecast's start, not by the data's step
+        trained = TimeStep.from_record(record) if record else None
+        return None if spacing == trained else (
+            f"persistence is the target's value of {forecast.before}, as in the run's own scores, whatever the "
+            f"spacing of the data given ({spacing.span()})")
     if not record:  # S2S starts of one day a year, trained beside others (no step): rerun41 R6
         return (f"persistence is the previous step of the data given, {spacing.span()} before; the run records no "
                 f"time step of its own (its training data had none, or it predates the record) to compare with")
@@ -950,7 +1040,9 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
     of a run that recorded no cells are taken as its own, with one warning that it cannot tell.
     A climatology's steps (CF §7.4) are its periods, which tile the year, so their spacing is
     their cell: a seasonal climatology given to a monthly run is seasonal values, not monthly
-    ones of a subset.
+    ones of a subset. Finer instants given to a run that learned sub-daily instants
+    (``time: point``) are advised picked at the run's times of day, not averaged
+    (:func:`_picking_advice`).
 
     When ``scoring`` (``evaluate --data``), a warning of values further apart than the run's
     steps also says which persistence is scored (:func:`persistence_step_text`).
@@ -1013,7 +1105,8 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
     depending = _step_dependent(run)
     if trained_text == trained.name and new_text == values.name:  # each side's cells are its steps
         if values.approximate_days < trained.approximate_days:
-            advice = f"average them to {trained.name} steps first, {_averaging_advice(run, layout, trained, values)}"
+            advice = _picking_advice(run, layout, trained) or \
+                f"average them to {trained.name} steps first, {_averaging_advice(run, layout, trained, values)}"
         elif layout.is_climatology:  # its periods are its cells: a climatology of the run's periods is the way
             advice = f"give a {trained.name} climatology, or retrain the run on {values.name} data"
         else:
@@ -1034,6 +1127,77 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
         raise ClimannError(f"{said}: the run's {' and '.join(depending)} would take them as the values it was "
                            f"trained on; {advice}")
     _log.warning(f"{said}: the model is given them as if they were the values it was trained on; {advice}")
+
+
+def _picking_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep) -> str | None:
+    """How to bring finer values at instants to the sub-daily step of a run that learned
+    instants: its values at the run's own times of day picked, not averaged (fix45k: hourly
+    instants given to a run trained on 3-hourly ``time: point`` values were advised 3-hourly
+    means, ``time: mean``, a quantity the run never learned; CF 1.8 section 7.3). The run
+    recorded where its stamps lay (``time_stamp_hours``, fix44k) and the ``time: point`` of its
+    variables (``time_cell_methods``); the copy of each of the new data's files (a loop over
+    several: fix45l, the first file's copy alone left the others as they were) keeps its steps
+    at those times of day (``cdo selhour,0,3,…,21``,
+    :func:`~climann.data.time_commands.times_of_day_command`), written into a folder of its own
+    (:func:`~climann.data.shell.copies_folder`) that the ``--data`` advised takes alone.
+
+    Returns
+    -------
+    str or None
+        The advice, or None when the run did not learn instants at fixed times of day (means,
+        time bounds, a step that does not divide a day, no recorded stamps), some time-varying
+        variable of the files is not at instants (its ``cell_methods`` name another time
+        method, or it has time bounds), or the files lack some of the run's times of day.
+    """
+    from climann.data.paths import is_zarr_store
+    from climann.data.shell import copies_command, copies_data, copies_folder, shown_path
+    from climann.data.time_commands import cdo_copies, times_of_day_command
+
+    metadata = run.network.metadata
+    phase = metadata.get("time_stamp_hours")
+    if phase is None or metadata.get("time_cell") or layout.time_bounds is not None or trained.duration is None:
+        return None
+    step = round(trained.duration.total_seconds() / 60)
+    if step <= 0 or 1440 % step:
+        return None
+    files = list(dict.fromkeys(layout.source_files)) or [_first_file(layout)]
+    varying = []
+    for file in files:  # every file's time-varying variables: each file gets its copy (fix45l)
+        named = [name for name in layout.variable_units if file in layout.files_of(name)]
+        static = set(_kinds_in_file(layout, file, named)[0])
+        varying += [name for name in named if name not in static and name not in varying]
+    recorded = {name: (metadata.get("time_cell_methods") or {}).get(name) for name in varying}
+    time = layout.time.name
+    if not any(recorded.values()) or any(method not in (None, "time: point") for method in recorded.values()) \
+            or any(time_cell_method(layout.variable_cell_methods.get(name), time) not in (None, "time: point")
+                   for name in varying):
+        return None
+    start = round(float(phase) * 60)
+    minutes = sorted((start + k * step) % 1440 for k in range(1440 // step))
+    try:
+        held = {value.hour * 60 + value.minute for value in np.asarray(layout.time.values) if not value.second}
+    except AttributeError:  # times that are not dates
+        return None
+    if not set(minutes) <= held:
+        return None
+    clocks = [f"{minute // 60:02d}:{minute % 60:02d}" for minute in minutes]
+    clocks = ", ".join(clocks) if len(clocks) <= 3 else f"{clocks[0]}, {clocks[1]}, …, {clocks[-1]}"
+    # a copy of each file (a loop over several: fix45l, the first file's alone left the others as they were), in a
+    # folder of its own that a glob over the originals' folder does not take (as series_averaging_advice's)
+    if any(is_zarr_store(file) for file in files):  # a store's copy is a new store beside it, as before
+        command = times_of_day_command(minutes, time, input_and_copy(files[0], trained.name))
+        return (f"take their values at the run's own times of day ({clocks}) first, e.g. `{command}`: the run "
+                f"learned values at instants (time: point) and these are instants too, which are picked at its hours, "
+                f"not averaged (a {trained.name} mean of them is a time: mean value, which the run never learned)")
+    cdo = cdo_copies(str(files[0]), time)
+    folder = copies_folder(Path(files[0]).parent, trained.name)
+    command = copies_command(lambda source, copy: times_of_day_command(minutes, time, f"{source} {copy}", cdo=cdo),
+                             folder, files)
+    replaced = shown_path(files[0]) if len(files) == 1 else f"the {len(files)} files"
+    return (f"take their values at the run's own times of day ({clocks}) first, e.g. `{command}`, then give --data "
+            f"{copies_data(folder, files)} in place of {replaced}: the run learned values at instants (time: point) "
+            f"and these are instants too, which are picked at its hours, not averaged (a {trained.name} mean of them "
+            f"is a time: mean value, which the run never learned)")
 
 
 def _averaging_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep, values: TimeStep) -> str:

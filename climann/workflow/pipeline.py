@@ -45,6 +45,7 @@ from climann.evaluation.baselines import (
     LinearRegression,
     blocks_after_months_left_out,
     climatology_prediction,
+    forecast_persistence,
     persistence_left_out,
     persistence_left_out_reason,
     persistence_prediction,
@@ -55,7 +56,7 @@ from climann.evaluation.cell_measures import cell_areas_source, cell_weights_tex
 from climann.evaluation.climatology_years import add_climatology_narrowed, add_few_years_note
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
-from climann.evaluation.scored_blocks import layout_fingerprints
+from climann.evaluation.scored_blocks import layout_fingerprints, region_record
 from climann.evaluation.scores import whole_grid_sums
 from climann.evaluation.seasons import axis_seasons, is_sub_annual, season_index
 from climann.model import (
@@ -292,7 +293,8 @@ def gridded_predictions(
         predictions["persistence"] = persistence_prediction(truth, layout.time.values,
                                                             dates=layout.selection_dates(),
                                                             first_counted=layout.steps_before_range,
-                                                            segment_starts=layout.time_segment_starts())
+                                                            segment_starts=layout.time_segment_starts(),
+                                                            earlier_steps=_forecast_earlier(layout))
     return truth, predictions
 
 
@@ -425,6 +427,19 @@ def season_region_scores(
                                  run_regions(config, layout), climatology=climatology)
 
 
+def _forecast_earlier(layout: GridLayout) -> np.ndarray | None:
+    """The steps a forecast run's persistence takes (:func:`~climann.evaluation.baselines.forecast_persistence`)."""
+    forecast = forecast_persistence(layout)
+    return None if forecast is None else forecast.earlier
+
+
+def _forecast_before(layout: GridLayout) -> str | None:
+    """What a forecast run's persistence is, in words
+    (:attr:`~climann.evaluation.baselines.ForecastPersistence.before`)."""
+    forecast = forecast_persistence(layout)
+    return None if forecast is None else forecast.before
+
+
 def grid_metrics(
     config: RunConfig, layout: GridLayout, predictions: dict[str, np.ndarray], truth: np.ndarray, split: TimeSplit,
     *, mode: str, n_dropped: int, climatology: np.ndarray | None = None, left_out: dict[str, str] | None = None,
@@ -468,7 +483,9 @@ def grid_metrics(
                           window_days=None if climatology is None else config.evaluation.climatology_window_days,
                           scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
                           weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
-                          months_left_out=blocks_after_months_left_out(layout, split.time_masks))
+                          months_left_out=blocks_after_months_left_out(layout, split.time_masks),
+                          forecast_persistence=_forecast_before(layout),
+                          region=region_record(layout, config.data.region))
     return metrics | target_means_entry(config)
 
 

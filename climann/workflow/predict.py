@@ -49,6 +49,7 @@ from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.evaluation.predictions import (
     check_predictions_encodable, predicted_period, predictions_dataset, write_predictions,
 )
+from climann.evaluation.scored_blocks import region_record
 from climann.evaluation.scores import whole_grid_sums
 from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
@@ -59,9 +60,9 @@ from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity, warn_about_target_means
 from climann.workflow.scored_years import other_models, scored_own_years, warn_scored_own_years
 from climann.workflow.new_data import (
-    check_like_training, member_notes, persistence_step_text, require_recorded_inputs, training_target_attributes,
-    with_trained_input_levels, with_training_levels, with_run_weights_of, with_training_quantity, with_training_step,
-    warn_other_cell_areas,
+    check_like_training, member_notes, other_place, persistence_step_text, require_recorded_inputs,
+    training_target_attributes, with_trained_input_levels, with_training_levels, with_run_weights_of,
+    with_training_quantity, with_training_step, warn_other_cell_areas,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.unscored_anomalies import undefined_anomaly_text
@@ -226,6 +227,10 @@ class PredictionResult:
     n_cells : int or None
         The grid cells predicted and scored (1: a station, an index; ``scores`` then weigh
         nothing, :func:`~climann.evaluation.cell_measures.weighting_text`); None when not known.
+    region : dict or None
+        The run's own ``[data] region`` and the cells of the new data inside it
+        (:func:`~climann.evaluation.scored_blocks.region_record`, as ``metrics.json`` ``region``);
+        None when the run has no region.
     """
 
     path: Path
@@ -235,6 +240,7 @@ class PredictionResult:
     extrapolation: dict | None = None
     weighted_by: str = WHOLE_CELLS
     n_cells: int | None = None
+    region: dict | None = None
 
     @property
     def weighting(self) -> str:
@@ -620,7 +626,8 @@ def _predict_claimed(
                                                             had_target=had_target)
         return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes,
                                 extrapolation=None if extrapolation is None else extrapolation.summary(),
-                                weighted_by=cell_weights_text(source.layout), n_cells=source.layout.n_cells)
+                                weighted_by=cell_weights_text(source.layout), n_cells=source.layout.n_cells,
+                                region=region_record(source.layout, config.data.region))
     samples = source.read_all()
     meta = run.network.metadata
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
@@ -777,7 +784,8 @@ def _write_prediction_file(
     write_predictions(predicted_period(output.drop_vars("split"), layout), out, layout)
     return PredictionResult(path=out, n_samples=n_samples, scores=scores, notes=notes,
                             extrapolation=None if extrapolation is None else extrapolation.summary(),
-                            weighted_by=cell_weights_text(layout), n_cells=layout.n_cells)
+                            weighted_by=cell_weights_text(layout), n_cells=layout.n_cells,
+                            region=region_record(layout, run.config.data.region))
 
 
 def _n_predicted(predicted: np.ndarray, layout: GridLayout) -> int:
@@ -1335,7 +1343,7 @@ def _evaluate_claimed(
 ) -> dict:
     """:func:`evaluate_run` once its folder is claimed (:func:`climann.atomic.claimed_output`)."""
     from climann.data.variables import grid_layout
-    from climann.evaluation.baselines import persistence_left_out, persistence_prediction
+    from climann.evaluation.baselines import forecast_persistence, persistence_left_out, persistence_prediction
     from climann.evaluation.report import write_report
     from climann.workflow.pipeline import (add_dropped_target_entry, add_unscored_anomaly_notes, evaluate,
                                            grid_metrics)
@@ -1366,8 +1374,10 @@ def _evaluate_claimed(
         check_like_training(run, layout, scoring=True)
         warn_other_cell_areas(run_dir, layout, dataset[config.data.target].attrs)  # areacello in training, not here
         check_predictions_encodable(layout, _written_baselines(config, other=True))  # as train and predict do
-        # another model's years are no dates the network saw (rerun41 R5)
-        own_years = None if other_models(run.config.data.paths, files) else scored_own_years(
+        # another model's years are no dates the network saw (rerun41 R5), nor another place's (break45a A8: a
+        # flux tower 6 000 km from the training one; check_place warns of the transfer)
+        elsewhere = other_models(run.config.data.paths, files) or other_place(run, layout) is not None
+        own_years = None if elsewhere else scored_own_years(
             run_dir, run, layout.time.values[layout.steps_before_range:])
         if "persistence" in config.evaluation.baselines:  # the previous step of these data, not the run's
             persistence_step = persistence_step_text(run, layout)
@@ -1406,7 +1416,9 @@ def _evaluate_claimed(
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values,
                                                                     dates=layout.selection_dates(),
                                                                     first_counted=layout.steps_before_range,
-                                                                    segment_starts=layout.time_segment_starts())
+                                                                    segment_starts=layout.time_segment_starts(),
+                                                                    earlier_steps=getattr(
+                                                                        forecast_persistence(layout), "earlier", None))
             else:
                 left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)

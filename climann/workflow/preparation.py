@@ -39,12 +39,15 @@ from climann.data.value_checks import shared_reads, warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
+from climann.data.vector_frames import warn_frame_mismatch
 from climann.data.renames import FileRenames, anchored_rules, refuse_target_renamed_as_predictor
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
+from climann.data.strided_totals import refuse_strided_daily_totals
 from climann.data.sources import files_text
 from climann.data.fill_like import BlockReads, read_together
+from climann.data.running_totals import planned_running_totals
 from climann.data.target_copies import TargetCopy, check_named_target_copies, copy_note, planned_target_copies
 from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
@@ -174,12 +177,19 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
     if data.predictors is not None and data.features is not None:
         return config
     dataset = open_selected(config) if dataset is None else dataset
+    # the totals found by their values are left out as info leaves them out, not refused as predictors
+    # no one named (break45b A4): the same read as info's, of the amounts and accumulations only
+    value_totals = None
+    if data.predictors is None:
+        (found,) = read_together(planned_running_totals(dataset, [name for name in dataset.data_vars
+                                                                  if name != data.target]))
+        value_totals = found()
     chosen = default_inputs(
         dataset, data.target, predictors=data.predictors, features=data.features,
         where=", ".join(Path(f).name for f in data.paths) or "the data", mode=data.mode,
         # a missing target is said by default_inputs, naming the variables there are
         training_steps=training_steps(config, dataset) if data.predictors is None and data.target in dataset.data_vars
-        else None,
+        else None, value_totals=value_totals,
     )
     for note in chosen.notes(data.target):
         run_logger.warning(note)
@@ -325,6 +335,9 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     if data.split_files and config.data.predictors and all(name in dataset.data_vars for name in named):
         check_target_copies(config, dataset)  # the blocks are opened one by one: compared once together
     resolved = resolve_default_inputs(config, dataset)
+    # components along a projected grid's axes against eastward/northward ones (break45c A2)
+    warn_frame_mismatch(dataset, resolved.data.predictors or (), config.data.target, resolved.data.features or (),
+                        where=", ".join(Path(f).name for f in config.data.paths))
     if again:
         return resolved, open_selected(resolved)
     if resolved is config:
@@ -414,6 +427,11 @@ def _open_subset(
         check_strided_period_lags(before_times, time_stride=data.time_stride, lags=data.lags, target=data.target)
         check_strided_lags(before_times, time_stride=data.time_stride, lags=data.lags, target=data.target,
                            months=data.months, seasons=data.seasons)
+        # hourly totals restarted daily show their restarts only before the stride (fix46c)
+        # (every variable when the predictors are to be chosen: the steps kept hide them from that choice too)
+        refuse_strided_daily_totals(before, [data.target, *(data.predictors if data.predictors is not None
+                                                             else before.data_vars)],
+                                    time_stride=data.time_stride, where=described)
     # the steps before the run's time_range: persistence and lags of its first steps (in no block)
     whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride, steps_before=0 if new_data else reading)
     series = area_mean_features(

@@ -16,7 +16,10 @@ stamps it on (ERA5's 1st, CMIP's 16th) or in whichever calendar.
 Another model's simulation of the same years is no such data (rerun41 R5: a run trained on
 CESM2 scored on MPI-ESM1-2-LR was told its scores were "not of unseen data"): when every
 training file and every scored file names its model (CMIP6 ``source_id``, CMIP5 ``model_id``)
-and no model is in both, nothing is said (:func:`other_models`).
+and no model is in both, nothing is said (:func:`other_models`). Nor of the same years at another
+place: a run of one flux tower scored at another 6 000 km away was told its scores were "not of
+unseen data" (break45a A8); :func:`climann.workflow.new_data.other_place` tells such data, and
+:func:`climann.workflow.new_data.check_place` warns of the transfer instead.
 """
 
 from __future__ import annotations

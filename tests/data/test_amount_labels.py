@@ -213,3 +213,33 @@ def test_files_of_one_variable_in_glued_and_other_labels_are_read_in_the_first_f
     np.testing.assert_allclose(values, expected, rtol=1e-6)
     assert opened["npp"].attrs["units"] == "mgC m-2 d-1"
     assert "converted from gC m-2 d-1 to mgC m-2 d-1" in caplog.text
+
+
+@pytest.mark.parametrize(("units", "to"), [pytest.param("gC m-2 d-1", "umolCO2 m-2 s-1", id="daily-file-hourly-run"),
+                                           pytest.param("umolCO2 m-2 s-1", "gC m-2 d-1", id="hourly-file-daily-run")])
+def test_carbon_and_co2_fluxes_are_refused_with_fluxnets_factor_whose_ncap2_line_converts(tmp_path, units, to):
+    """break45a A8: a half-hourly GPP run (umolCO2 m-2 s-1) evaluated on FLUXNET's daily file (gC m-2 d-1) was told
+    no unit converts C and CO2, with no way out: one C atom per CO2 molecule, 12.011 g of C a mol (FLUXNET)."""
+    import subprocess
+
+    import netCDF4
+
+    from climann.data.amount_labels import label_conversion
+    from climann.data.units import parse_units, unit_registry
+
+    with pytest.raises(ClimannError) as refused:
+        label_conversion(parse_units(units, variable="GPP"), parse_units(to, variable="GPP"), units, to,
+                         variable="GPP", where="DD.nc", reference="the run", registry=unit_registry())
+    message = str(refused.value)
+    factor = 12.011e-6 * 86400 if units.startswith("umol") else 1 / (12.011e-6 * 86400)
+    assert f"multiply 'GPP' by {factor:.10g} and give it units '{to}'" in message
+    values = np.array([0.5, 3.25, 7.0])
+    with netCDF4.Dataset(tmp_path / "IN.nc", "w") as written:
+        written.createDimension("time", 3)
+        written.createVariable("GPP", "f8", ("time",))[:] = values
+        written["GPP"].units = units
+    command = message.split("`")[1]
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path)  # noqa: S602 — the line as a user runs it
+    with netCDF4.Dataset(tmp_path / "OUT.nc") as converted:
+        np.testing.assert_allclose(converted["GPP"][:], values * factor, rtol=1e-9)
+        assert converted["GPP"].units == to

@@ -261,11 +261,12 @@ def test_two_advices_in_a_row_number_the_second_copy_and_keep_the_first(tmp_path
                 "lat": ("lat", [-75.1], {"units": "degrees_north"}), "lon": ("lon", [123.35], {"units": "degrees_east"})},
     ).to_netcdf(tmp_path / "core.nc")
     (first,) = _python_lines(describe(["core.nc"]))
-    assert first[-1].endswith("d.to_netcdf('core_fixed.nc')")
+    assert first[-1].endswith("d.to_netcdf(p);os.replace(p,'core_fixed.nc')")
     run_python(*first, check=True, capture_output=True, cwd=tmp_path)
     written = (tmp_path / "core_fixed.nc").read_bytes()
     (second,) = _python_lines(describe(["core_fixed.nc"]))
-    assert "core_fixed_fixed" not in second[-1] and second[-1].endswith("d.to_netcdf('core_fixed_2.nc')")
+    assert "core_fixed_fixed" not in second[-1] and second[-1].endswith(
+        "d.to_netcdf(p);os.replace(p,'core_fixed_2.nc')")
     run_python(*second, check=True, capture_output=True, cwd=tmp_path)
     assert (tmp_path / "core_fixed.nc").read_bytes() == written
     times = open_dataset([tmp_path / "core_fixed_2.nc"])["age"].values

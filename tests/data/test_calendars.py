@@ -1,5 +1,6 @@
 """Files in different calendars (climann/data/calendars.py, applied where files are opened)."""
 
+import datetime
 import logging
 import re
 
@@ -15,6 +16,13 @@ from tests.conftest import grid_dataset, monthly_times
 def _in_calendar(dataset, calendar, start_year=2000):
     """The dataset with its monthly dates (day 15) written in ``calendar``."""
     return dataset.assign_coords(time=monthly_times(dataset.sizes["time"] // 12, calendar, start_year))
+
+
+def _daily_in_calendar(dataset, calendar, start_year=2000):
+    """The dataset with one date a day from 1 January of ``start_year`` in ``calendar``: daily
+    values, which files in two calendars pair only by a choice of days."""
+    first = cftime.datetime(start_year, 1, 1, calendar=calendar)
+    return dataset.assign_coords(time=[first + datetime.timedelta(days=day) for day in range(dataset.sizes["time"])])
 
 
 def _warnings(caplog):
@@ -153,10 +161,11 @@ def test_a_single_time_step_in_the_series_calendar_is_a_static_field(tmp_path, c
     ],
 )
 def test_calendars_that_do_not_align_are_refused_naming_both(tmp_path, calendars, years, single_steps):
+    """Daily values (monthly ones in a model's calendar are paired by month: below)."""
     full = grid_dataset(n_years=2)
-    first = _in_calendar(full[["tas"]], calendars[0], years[0])
+    first = _daily_in_calendar(full[["tas"]], calendars[0], years[0])
     first.to_netcdf(tmp_path / "a.nc")
-    second = _in_calendar(full[["pred"]] if years[0] == years[1] else full[["tas"]], calendars[1], years[1])
+    second = _daily_in_calendar(full[["pred"]] if years[0] == years[1] else full[["tas"]], calendars[1], years[1])
     if single_steps:  # one file per month: the step belongs to a series, not a static field
         second = _in_calendar(full[["tas"]], calendars[1], 2002).isel(time=[0])
     second.to_netcdf(tmp_path / "b.nc")
@@ -240,7 +249,10 @@ def test_split_blocks_in_standard_and_proleptic_gregorian_after_1582_are_read_in
 def test_split_blocks_in_calendars_that_do_not_align_are_refused_naming_each(tmp_path, calendars, years, converted,
                                                                               align):
     """Observations (standard) for training, a model (noleap) for testing: an unexpected TypeError comparing
-    their dates (break15 F7). One time axis in one calendar cannot hold both without a choice."""
+    their dates (break15 F7). One time axis in one calendar cannot hold both without a choice. CDO's
+    setcalendar takes 365_day, not noleap (break45d D1)."""
+    cdo = {"noleap": "365_day"}.get(calendars[0], calendars[0])
+    named = f" (CDO's name of {calendars[0]})" if cdo != calendars[0] else ""
     _, parts, _, sources = _blocks(tmp_path, calendars, years)
     listed = ", ".join(f"tas_{name}.nc \\({name}\\) {calendar}" for name, calendar in zip(("train", "val", "test"),
                                                                                            calendars))
@@ -251,5 +263,84 @@ def test_split_blocks_in_calendars_that_do_not_align_are_refused_naming_each(tmp
         f"and the climatology is the train block's, per calendar month or day of its year: convert {converted} "
         rf"files to the {calendars[0]} calendar first \(xarray's Dataset.convert_calendar\('{calendars[0]}'"
         rf"{re.escape(align)}\), after dropping their time bounds, which it does not convert, or cdo "
-        rf"setcalendar,{calendars[0]} when their dates are all valid {calendars[0]} "
+        rf"setcalendar,{cdo}{re.escape(named)} when their dates are all valid {calendars[0]} "
         r"dates\)", str(raised.value))
+
+
+@pytest.mark.parametrize("spelled", [pytest.param("365_day", id="cordex-365-day"),
+                                     pytest.param("noleap", id="cmip-noleap")])
+def test_a_365_day_file_beside_standard_is_named_as_spelled_and_the_cdo_line_given_works(tmp_path, spelled):
+    """CORDEX-Adjust IPSL ``tasAdjust`` (calendar "365_day") beside observations (standard): the refusal called
+    it "noleap" and advised ``cdo setcalendar,noleap``, which CDO 2.1 refuses ("Calendar >noleap< unsupported!",
+    break45d D1). The file's own name is said, and the command printed, run with the installed CDO, writes a copy
+    that combines with the model's file."""
+    import shlex
+    import shutil
+    import subprocess
+
+    import netCDF4
+
+    full = grid_dataset(n_years=2)
+    model = _daily_in_calendar(full[["pred"]], "noleap")
+    model["time"].encoding["calendar"] = spelled
+    model.to_netcdf(tmp_path / "model.nc")
+    _daily_in_calendar(full[["tas"]], "standard").to_netcdf(tmp_path / "obs.nc")
+    with netCDF4.Dataset(tmp_path / "model.nc") as written:
+        assert written["time"].calendar == spelled
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "model.nc", tmp_path / "obs.nc"])
+    message = str(raised.value)
+    assert message.startswith(f"model.nc uses the {spelled} calendar and obs.nc the standard calendar: ")
+    if spelled == "365_day":
+        assert "noleap" not in message
+    command = re.search(r"`(cdo setcalendar,[^`]*)`", message).group(1)
+    assert command.startswith("cdo setcalendar,365_day ")
+    if shutil.which("cdo") is None:
+        pytest.skip("needs CDO")
+    subprocess.run(shlex.split(command), check=True, capture_output=True)
+    copy = tmp_path / "obs_365_day.nc"
+    with netCDF4.Dataset(copy) as converted:
+        assert converted["time"].calendar == "365_day"
+    combined = open_dataset([tmp_path / "model.nc", copy])
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)
+
+
+@pytest.mark.parametrize("bounds", [pytest.param(True, id="with-bounds"), pytest.param(False, id="stamps-only")])
+@pytest.mark.parametrize("calendars", [pytest.param(("360_day", "standard"), id="360-day-model-then-observed"),
+                                       pytest.param(("standard", "360_day"), id="observed-then-360-day-model"),
+                                       pytest.param(("noleap", "standard"), id="noleap-then-standard")])
+def test_monthly_files_in_a_model_calendar_pair_with_another_by_year_and_month(tmp_path, caplog, calendars, bounds):
+    """fix46c: a model's monthly tas in 360_day beside observed monthly pred in standard was refused, with a
+    conversion by days. A month's mean is its month's: each value of the second file is paired with the
+    first's value of the same year and month over their common period (checked against the values written,
+    by label), dated at
+    the middle of that month in the first file's calendar, with a warning that says so."""
+    full = grid_dataset(n_years=3)
+    written = {}
+    for name, calendar, stamp_day in (("tas", calendars[0], 16), ("pred", calendars[1], 1)):
+        dates = [cftime.datetime(2001 + k // 12, k % 12 + 1, stamp_day, calendar=calendar) for k in range(36)]
+        part = full[[name]].assign_coords(time=dates)
+        if bounds:
+            part = part.assign(time_bnds=(("time", "bnds"), np.array(
+                [[cftime.datetime(d.year, d.month, 1, calendar=calendar),
+                  cftime.datetime(d.year + d.month // 12, d.month % 12 + 1, 1, calendar=calendar)] for d in dates])))
+            part["time"].attrs["bounds"] = "time_bnds"
+        part = part.isel(time=slice(0, 30) if name == "pred" else slice(None))  # pred ends in June 2003
+        part.to_netcdf(tmp_path / f"{name}.nc", encoding={"time": {"units": "days since 2001-01-01"}})
+        written[name] = {(d.year, d.month): value for d, value in zip(part["time"].values, part[name].values)}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"])
+    times = combined["time"].values
+    assert {t.calendar for t in times} == {calendars[0]}
+    labels = [(t.year, t.month) for t in times]
+    assert labels == sorted(written["pred"])  # every month of their common period, once
+    for label, time in zip(labels, times):
+        start = cftime.datetime(*label, 1, calendar=calendars[0])
+        end = cftime.datetime(label[0] + label[1] // 12, label[1] % 12 + 1, 1, calendar=calendars[0])
+        assert start < time < end
+    for index, label in enumerate(labels):
+        np.testing.assert_array_equal(combined["tas"].values[index], written["tas"][label])
+        np.testing.assert_array_equal(combined["pred"].values[index], written["pred"][label])
+    assert any(f"pred.nc uses the {calendars[1]} calendar and tas.nc the {calendars[0]} calendar; both are monthly, "
+               "so their values are paired by year and month" in message for message in _warnings(caplog))

@@ -1,8 +1,10 @@
 """Directions: angles on a circle, refused as target, left out or warned about as predictors."""
 
 import logging
+import os
 import re
 import shlex
+import subprocess
 import sys
 
 import numpy as np
@@ -16,7 +18,7 @@ from climann.data.circular import (
 from climann.data.defaults import default_inputs
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 
 @pytest.mark.parametrize(("name", "attrs"), [
@@ -168,17 +170,29 @@ def test_a_direction_in_degrees_true_is_refused_with_no_warning_about_its_units(
                            "long_name 'Mean wave direction')")
 
 
-def test_the_line_for_a_direction_in_several_files_says_to_run_it_for_each(tmp_path):
-    path, _ = _wave_file(tmp_path / "wave.nc")
+def test_the_line_for_a_direction_in_several_files_is_one_loop_whose_copies_hold_its_sine_and_cosine(tmp_path):
+    """A direction read from two files: one loop writes a copy of each into a folder of their own, each with the
+    sine and cosine of its angle (numpy's of the degrees read as radians), and the --data that takes the copies
+    (it printed the first file's line, to be "run for each of them")."""
+    path, mwd = _wave_file(tmp_path / "wave.nc")
     with xr.open_dataset(path) as wave:
         wave.isel(time=slice(0, 24)).to_netcdf(tmp_path / "wave_2000.nc")
         wave.isel(time=slice(24, None)).to_netcdf(tmp_path / "wave_2002.nc")
     opened = open_dataset([tmp_path / "wave_2000.nc", tmp_path / "wave_2002.nc"])
     with pytest.raises(ClimannError) as refused:
         refuse_direction_target(opened, "mwd", where="wave_2000.nc, wave_2002.nc")
-    assert str(refused.value).endswith(
-        f"d.to_netcdf({str(tmp_path / 'wave_2000_sincos.nc')!r})\" (the line for the first of the 2 files of mwd; run "
-        "it for each of them, wave_2000.nc, wave_2002.nc, and give the copies in their place)")
+    message = str(refused.value)
+    assert "the line for the first" not in message
+    command = message[message.index("mkdir -p "):message.index(" (a copy of each")]
+    assert (f"then give --data {shlex.quote(str(tmp_path / 'sincos') + '/*.nc')} in place of the originals"
+            in message), message
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    assert sorted(copy.name for copy in (tmp_path / "sincos").iterdir()) == ["wave_2000.nc", "wave_2002.nc"]
+    copies = open_dataset(sorted((tmp_path / "sincos").glob("*.nc")))
+    radians = np.deg2rad(mwd.astype("f8"))
+    np.testing.assert_allclose(copies["mwd_sin"].values, np.sin(radians), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(copies["mwd_cos"].values, np.cos(radians), rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize(("predictor", "expected"), [

@@ -14,6 +14,7 @@ from climann.data.constant_cells import constant_cells, physical_bound
 from climann.data.land_masks import land_stored_as_value, warn_land_stored_as_value
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
+from climann.data.shell import whole_write
 from tests.fresh_python import run_python, shell_path
 
 N_TIME = 40
@@ -74,14 +75,15 @@ def test_oras5_land_stored_as_zero_without_a_mask_is_warned_with_a_line_that_mas
         0.0, 11, 30, 19, 24, "time_counter")
     (message,) = _warnings(caplog, dataset, "sosstsst", where="oras5.nc")
     assert message.startswith(
-        "'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of its 30 cells, no other value so, while "
+        "'sosstsst' in oras5.nc holds 0 at each of the 24 steps checked (evenly spaced among its 40; the others were "
+        "not read for this) on 11 of its 30 cells, no other value so, while "
         "19 cells vary: most likely land or no data stored as a value (no land-sea mask nor other variable in the data "
         "says where land is), trained on and scored as data; climann does not mask it on its own; unless 0 is real "
         "data there, to set those cells missing: python -c ")
     command = message[message.index("python -c "):]
-    assert command == ("python -c 'import xarray as xr; d = xr.open_dataset(\"oras5.nc\"); d[\"sosstsst\"] = "
+    assert command == ("python -c 'import sys, xarray as xr; d = xr.open_dataset(\"oras5.nc\"); d[\"sosstsst\"] = "
                        "d[\"sosstsst\"].where(~(d[\"sosstsst\"] == 0.0).all(\"time_counter\")); "
-                       "d.to_netcdf(\"oras5_fixed.nc\")'")
+                       f"{whole_write(target=chr(34) + 'oras5_fixed.nc' + chr(34))}'")
     run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
     fixed, land = open_dataset([tmp_path / "oras5_fixed.nc"])["sosstsst"].values, _land()
     assert np.isnan(fixed[:, land]).all()
@@ -118,6 +120,9 @@ def test_a_float32_value_held_is_matched_by_the_line_as_read(tmp_path, monkeypat
         pytest.param("BA", {"units": "m2", "long_name": "burned area"}, 0.0, 5e6,
                      "0, a lower bound of a quantity of 'burn'", id="burned-area"),
         pytest.param("ba", {"units": "ha"}, 0.0, 50.0, "0, the least of an area", id="area-by-its-units"),
+        # break45b A8: cfgrib's placeholder standard_name "unknown" (new-CDS ERA5-Land tp) names no quantity
+        pytest.param("tp", {"units": "m", "long_name": "Total precipitation", "standard_name": "unknown"}, 0.0, 0.001,
+                     "0, and its name 'tp' says it cannot be negative", id="ERA5-Land-tp-standard-name-unknown"),
         pytest.param("rsds", {"units": "W m-2", "standard_name": "surface_downwelling_shortwave_flux_in_air"}, 0.0,
                      100.0, "0, a lower bound of a quantity of 'downwelling'", id="polar-night"),
         pytest.param("sst", {"units": "degC", "long_name": "sea surface temperature"}, -1.8, 10.0,
@@ -298,15 +303,17 @@ def test_a_value_that_may_be_held_on_ice_is_warned_as_either_with_the_masks_that
                            where="ice.nc")
     stored = float(np.float32(held))
     assert message == (
-        f"'{name}' in ice.nc holds {held:g} at every step checked (24) on 11 of its 30 cells, no other value so, while "
+        f"'{name}' in ice.nc holds {held:g} at each of the 24 steps checked (evenly spaced among its 40; the others "
+        f"were not read for this) on 11 of its 30 cells, no other value so, while "
         f"19 cells vary: either land, sea or no data stored as a value, or real values a model holds on glaciers, ice "
         f"sheets or sea ice (a quantity of '{word}'; IFS keeps its glaciers under 10 m of water equivalent of snow, its "
         f"sea ice 1.5 m thick); trained on and scored as data either way; the values cannot tell which (no land-sea "
         f"mask nor glacier mask in the data): compare the cells with the product's land-sea mask and glacier or ice "
         f"mask (ERA5: 'lsm', and the glacier cells where 'sd' holds 10 m of water equivalent); climann does not mask "
         f"them on its own; only if they are no data, to set those cells missing (if they are ice, this deletes real "
-        f"values): python -c 'import xarray as xr; d = xr.open_dataset(\"ice.nc\"); d[\"{name}\"] = "
-        f"d[\"{name}\"].where(~(d[\"{name}\"] == {stored!r}).all(\"time_counter\")); d.to_netcdf(\"ice_fixed.nc\")'")
+        f"values): python -c 'import sys, xarray as xr; d = xr.open_dataset(\"ice.nc\"); d[\"{name}\"] = "
+        f"d[\"{name}\"].where(~(d[\"{name}\"] == {stored!r}).all(\"time_counter\")); "
+        f"{whole_write(target=chr(34) + 'ice_fixed.nc' + chr(34))}'")
     assert "climatology" not in message and "most likely" not in message
 
 

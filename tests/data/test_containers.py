@@ -2,6 +2,7 @@
 
 import bz2
 import gzip
+import json
 import lzma
 import re
 import shlex
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from climann.data.open import open_dataset
+from climann.data.shell import whole_write
 from climann.data.variables import require_variable
 from climann.errors import ClimannError
 from tests.fresh_python import run_python
@@ -93,8 +95,9 @@ def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(
     assert str(error.value) == (
         f"grouped.nc holds its variables in the NetCDF-4 {named}, not in the root group that climann reads; copy "
         f"the group into a plain file, e.g. `ncks -G : -g {first} grouped.nc {out}` (or xarray, which keeps the "
-        f"root's coordinates: `python -c 'import xarray as xr; xr.open_datatree(\"grouped.nc\")[\"{first}\"]"
-        f".to_dataset().to_netcdf(\"{out}\")'`)"
+        f"root's coordinates: `python -c 'import sys, xarray as xr; d = xr.open_datatree(\"grouped.nc\", "
+        f"decode_times=False)[\"{first}\"].to_dataset(); [d[k].encoding.setdefault(\"_FillValue\", None) for k in "
+        f"d.coords]; {whole_write(target=json.dumps(out))}'`)"
     )
 
 
@@ -161,8 +164,11 @@ def test_a_variable_in_a_group_beside_root_data_is_named_with_its_group(tmp_path
     assert str(error.value) == (
         f"variable 'rsdt' is in mixed.nc in the NetCDF-4 group '{group}', not in the root group that climann reads; "
         f"copy the group into a plain file and give that file too (--data), e.g. `ncks -G : -g {group} mixed.nc "
-        f"{copy}` (or xarray, which keeps the root's coordinates: `python -c 'import xarray as xr; "
-        f"xr.open_datatree(\"mixed.nc\")[\"{group}\"].to_dataset().to_netcdf(\"{copy}\")'`); in the root: tas")
+        f"{copy}` (or xarray, which keeps the root's coordinates: `python -c 'import sys, xarray as xr; "
+        f"d = xr.open_datatree(\"mixed.nc\", decode_times=False)[\"{group}\"].to_dataset(); "
+        f"[d[k].encoding.setdefault(\"_FillValue\", None) for k in d.coords]; "
+        f"{whole_write(target=json.dumps(copy))}'`); in the "
+        f"root: tas")
 
 
 def test_the_copy_of_the_group_with_the_root_file_gives_the_variable(tmp_path):
@@ -191,6 +197,34 @@ def test_the_xarray_copy_of_a_group_on_the_roots_coordinates_gives_the_variable_
     combined = open_dataset([path, tmp_path / "groups_forcing.nc"], grid_of="tas", variables=("tas", "rsdt"))
     np.testing.assert_array_equal(combined["rsdt"].transpose("time", "lat", "lon").values, _rsdt())
     np.testing.assert_array_equal(combined["lat"].values, LAT)
+
+
+@pytest.mark.parametrize("layout", ["root_time", "split_groups"])
+def test_the_xarray_copies_of_a_group_keep_the_files_time_without_a_calendar_as_it_is(tmp_path, monkeypatch, layout):
+    """fix45k: the xarray lines that copy a group decoded its time and wrote it again: a time without a calendar
+    attribute (the CF standard calendar) came out "proleptic_gregorian" with a _FillValue. Run as printed, each
+    copy's time has the file's attributes and values (netCDF4, read raw)."""
+    from tests.data.test_unplaced_variables import _root_and_group
+
+    monkeypatch.chdir(tmp_path)
+    if layout == "root_time":
+        path, where, pattern = _root_and_group(tmp_path / "groups.nc"), "time", r"keeps the root's coordinates: `"
+    else:
+        path, where, pattern = _data_beside_geolocation(tmp_path / "split.nc"), "data/time", r"or xarray: `"
+    with netCDF4.Dataset(path, "a") as nc:
+        nc[where].delncattr("calendar")
+        read = {name: nc[where].getncattr(name) for name in nc[where].ncattrs()}, nc[where][:].copy()
+    with pytest.raises(ClimannError) as refused:
+        if layout == "root_time":
+            require_variable(open_dataset([path]), "rsdt", "groups.nc")
+        else:
+            open_dataset([path])
+    command = shlex.split(re.search(pattern + r"(python -c [^`]+)`", str(refused.value)).group(1))
+    run_python(*command[1:], check=True, cwd=tmp_path)
+    copy = tmp_path / ("groups_forcing.nc" if layout == "root_time" else "split_data.nc")
+    with netCDF4.Dataset(copy) as written:
+        assert {name: written["time"].getncattr(name) for name in written["time"].ncattrs()} == read[0]
+        np.testing.assert_array_equal(written["time"][:], read[1])
 
 
 def test_a_variable_in_no_group_is_not_in_the_file(tmp_path):
@@ -518,3 +552,49 @@ def test_a_variable_in_smap_l4s_group_is_refused_with_the_line_that_copies_the_r
     copy = open_dataset([name.replace(".h5", "_Geophysical_Data.nc")])
     np.testing.assert_array_equal(_minutes(copy["time"].values), stamps[:1])
     np.testing.assert_array_equal(copy["sm_surface"].values[0], fields[0])
+
+
+def test_a_variable_in_the_groups_of_several_smap_l4_granules_is_refused_with_a_loop_and_the_roots_variables(
+        tmp_path, monkeypatch):
+    """fix45k: ``train --data '*.h5' --target sm_surface`` on four SMAP L4 granules was refused with the first
+    granule's line only, ending "in the root: none" though the root holds cell_lat and cell_lon; and the copies made
+    through xarray had calendar proleptic_gregorian where the granules have none (the CF standard calendar). The
+    refusal now names the root's variables and gives a loop over the granules; run as printed, its copies hold each
+    granule's own time (01:30, 04:30 of each day) in the granule's units and calendar, without a _FillValue, and its
+    fields (numpy: the values written); train on the copies reads them."""
+    import os
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.fresh_python import shell_path
+
+    monkeypatch.chdir(tmp_path)
+    _, _, stamps, fields = _smap_l4_granules(tmp_path)
+    result = CliRunner().invoke(app, ["train", "--data", "*.h5", "--target", "sm_surface", "--predictors", "",
+                                      "--epochs", "1", "--out", "run"])
+    lines = [line for line in result.output.splitlines() if line.startswith("climann: error:")]
+    assert result.exit_code == 2 and len(lines) == 1, result.output
+    message = lines[0]
+    assert "is in SMAP_L4_SM_gph_20190101T013000_Vv7032_001.h5 and 3 more files in the NetCDF-4 group" in message
+    root = message.rsplit("; in the root: ", 1)[1]
+    assert root.startswith("no data variables, only ") and {"cell_lat", "cell_lon", "time"} <= set(
+        root.removeprefix("no data variables, only ").split(", ")), root
+    loop = re.search(r"`(mkdir -p [^`]+)`", message)[1]
+    assert "for f in " in loop and "then --data 'Geophysical_Data/*.nc'" in message
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    copies = sorted((tmp_path / "Geophysical_Data").glob("*.nc"))
+    assert [copy.stem for copy in copies] == sorted(path.stem for path in tmp_path.glob("*.h5"))
+    for copy, granule in zip(copies, sorted(tmp_path.glob("*.h5"))):
+        with netCDF4.Dataset(copy) as written, netCDF4.Dataset(granule) as read:
+            assert {name: written["time"].getncattr(name) for name in written["time"].ncattrs()} == \
+                {name: read["time"].getncattr(name) for name in read["time"].ncattrs()}  # no calendar: standard
+            np.testing.assert_array_equal(written["time"][:], read["time"][:])
+    opened = open_dataset([str(copy) for copy in copies])
+    np.testing.assert_array_equal(_minutes(opened["time"].values), stamps)
+    np.testing.assert_array_equal(opened["sm_surface"].values, fields)
+    trained = CliRunner().invoke(app, ["train", "--data", "Geophysical_Data/*.nc", "--target", "sm_surface",
+                                       "--predictors", "surface_temp", "--epochs", "1", "--out", "run", "-q"])
+    assert trained.exit_code == 0, trained.output

@@ -1,4 +1,5 @@
 import logging
+import os
 import re
 import shlex
 import shutil
@@ -12,8 +13,8 @@ import xarray as xr
 from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.conftest import follow_ncatted, grid_dataset
-from tests.fresh_python import run_python
+from tests.conftest import follow_ncatted, grid_dataset, ice_drift_dataset
+from tests.fresh_python import run_python, shell_path
 
 
 @pytest.mark.parametrize(
@@ -513,9 +514,27 @@ def test_data_without_a_position_are_refused_with_a_command_that_gives_them_one(
         command = re.search(r"ncap2 -s '[^']*' mean.nc mean_fixed.nc", message).group(0)
         subprocess.run(shlex.split(command), check=True, capture_output=True)
     else:
-        code = re.search(r"\(or xarray: (.*)\)$", message).group(1)
-        run_python("-c", f"import xarray as xr; {code}", check=True, capture_output=True)
+        line = re.search(r"\(or xarray: (python -c .*)\)$", message).group(1)  # run as printed
+        subprocess.run(line, shell=True, check=True, capture_output=True, env={**os.environ, "PATH": shell_path()})
     _assert_placed(open_dataset([tmp_path / "mean_fixed.nc"]), original, dims, added)
+
+
+def test_the_xarray_line_that_gives_a_position_writes_its_copy_whole_or_not_at_all(tmp_path, monkeypatch):
+    """fix45m: the one-file xarray way out wrote mean_fixed.nc itself, and a write that failed half-way (xarray
+    refusing tas's conflicting _FillValue NaN and missing_value -999 once the file was begun) left a 239-byte
+    mean_fixed.nc that a glob then took as data. Now it writes mean_fixed.nc.part, renamed when whole: the failed
+    line leaves no file."""
+    monkeypatch.chdir(tmp_path)
+    dataset = _unplaced(tmp_path / "good.nc", ("time", "lat"))
+    dataset["tas"][0, 0] = np.nan
+    dataset.to_netcdf(tmp_path / "conflicting.nc")  # tas's _FillValue NaN, as xarray writes it
+    subprocess.run(["ncatted", "-O", "-a", "missing_value,tas,o,d,-999", "conflicting.nc"], check=True)
+    with pytest.raises(ClimannError) as raised:
+        find_coordinate(xr.open_dataset(tmp_path / "conflicting.nc"), "longitude")
+    line = re.search(r"\(or xarray: (python -c .*)\)$", str(raised.value)).group(1)
+    failed = subprocess.run(line, shell=True, capture_output=True, text=True, env={**os.environ, "PATH": shell_path()})
+    assert failed.returncode != 0 and "conflicting _FillValue" in failed.stderr
+    assert sorted(os.listdir(tmp_path)) == ["conflicting.nc", "good.nc"]
 
 
 @pytest.mark.parametrize(
@@ -907,3 +926,42 @@ def test_a_file_holding_two_grids_is_told_ncks_lines_that_split_it_as_printed(tm
             assert [each for each in copy.variables if copy[each].attrs.get("standard_name") == "latitude"] == [latitude]
             np.testing.assert_array_equal(copy[name].values, values[name])
         np.testing.assert_array_equal(open_dataset([tmp_path / shlex.split(line)[-1]])[name].values, values[name])
+
+
+def test_end_positions_beside_the_named_fixed_lat_lon_are_data_not_a_moving_grid(tmp_path):
+    """break45c A1: an OSI-405 drift file's ``lat1``/``lon1(time, yc, xc)`` (where each displacement
+    ends) beside the ``lat``/``lon`` that ``dX`` names in ``coordinates`` was refused as "the grid
+    moves". The grid is the named one: its positions are the file's own lat/lon (compared with the raw
+    arrays the file was written from), and lat1/lon1 stay data, value for value."""
+    raw = ice_drift_dataset(end_positions=True)
+    assert np.ptp(raw["lat1"].values, axis=0).max() > 0  # they do change in time
+    raw.to_netcdf(tmp_path / "drift.nc")
+    opened = open_dataset([tmp_path / "drift.nc"])
+    assert opened["dX"]["lat"].dims == ("yc", "xc") and opened["dX"]["lon"].dims == ("yc", "xc")
+    np.testing.assert_array_equal(opened["lat"].values, raw["lat"].values)
+    np.testing.assert_array_equal(opened["lon"].values, raw["lon"].values)
+    assert {"lat1", "lon1"} <= set(opened.data_vars)
+    np.testing.assert_array_equal(opened["lat1"].values, raw["lat1"].values)
+
+
+def test_the_way_out_of_a_moving_grid_never_overwrites_a_position_the_file_keeps(tmp_path, monkeypatch):
+    """break45c A1: the refusal's ``ncap2 'lat=0.0;…;lon=0.0'`` replaced the file's real 2-D lat/lon with
+    0, 0. When the variables do name the moving positions (so the refusal stands) and the file keeps
+    fixed ``lat``/``lon`` too, the printed line only drops the moving ones; run, it leaves lat/lon as
+    they were, compared with the raw arrays."""
+    monkeypatch.chdir(tmp_path)
+    raw = ice_drift_dataset(end_positions=True)
+    for name in ("dX", "dY"):
+        raw[name].attrs["coordinates"] = "lat1 lon1"
+    raw.to_netcdf("drift.nc")
+    with pytest.raises(ClimannError, match=r"^drift.nc: 'lat1' changes in time") as error:
+        open_dataset(["drift.nc"])
+    command = re.search(r"`([^`]*)`", str(error.value)).group(1)
+    assert "ncap2" not in command and "lat=" not in command
+    if shutil.which("ncks") is None:
+        pytest.skip("NCO is not installed")
+    subprocess.run(command, shell=True, check=True)
+    with xr.open_dataset("drift_relative.nc") as copy:
+        assert "lat1" not in copy.variables and "lon1" not in copy.variables
+        np.testing.assert_array_equal(copy["lat"].values, raw["lat"].values)
+        np.testing.assert_array_equal(copy["lon"].values, raw["lon"].values)

@@ -173,3 +173,62 @@ def test_only_a_stated_coverage_that_agrees_decides_the_cells(stamps, stated, ce
     found = covered_cells(_dataset(stamps, **stated))
     first = None if found is None else [(date.year, date.month, date.day) for date in found[0][0]]
     assert first == cells
+
+
+def _write_split_by_variable(folder):
+    """ORAS5 as the CDS splits it (break45c A5), smaller: one file per variable and year, monthly means stamped
+    on the 1st 00:00 without bounds, ``days since 2000-01-01``. Returns the files and each one's stamps."""
+    folder.mkdir()
+    rng = np.random.default_rng(45)
+    written = {}
+    for name in ("tas", "ps"):
+        for year in YEARS:
+            stamps = [cftime.DatetimeProlepticGregorian(year, month, 1) for month in range(1, 13)]
+            path = folder / f"{name}_control_monthly_{year}_CONS.nc"
+            with netCDF4.Dataset(path, "w") as nc:
+                nc.createDimension("time", None)
+                nc.createDimension("lat", LAT.size)
+                nc.createDimension("lon", LON.size)
+                time = nc.createVariable("time", "f8", ("time",))
+                time.standard_name, time.units, time.calendar = "time", "days since 2000-01-01", "proleptic_gregorian"
+                time[:] = cftime.date2num(stamps, time.units, time.calendar)
+                for axis, values, units in (("lat", LAT, "degrees_north"), ("lon", LON, "degrees_east")):
+                    nc.createVariable(axis, "f8", (axis,))[:] = values
+                    nc[axis].units = units
+                variable = nc.createVariable(name, "f4", ("time", "lat", "lon"))
+                variable.units, variable.cell_methods = ("K" if name == "tas" else "Pa"), "time: mean"
+                variable[:] = (280.0 if name == "tas" else 1e5) + rng.normal(0, 1, (12, LAT.size, LON.size))
+            written[path] = stamps
+    return written
+
+
+@CDO
+def test_the_bounds_loop_for_files_split_by_variable_covers_every_file_it_asks_for(tmp_path, monkeypatch, caplog):
+    """break45c A5: ORAS5 split by variable (4 × 120 files): "give the 120 files those time bounds" looped over
+    one variable's files, then asked for with_bounds/*.nc in place of all of them. The loop, run as printed,
+    now writes a copy of each of the 6 files, each with the bounds of the month ending at its stamps (checked
+    with cftime against the stamps written), and those copies read without the warning."""
+    monkeypatch.chdir(tmp_path)
+    written = _write_split_by_variable(tmp_path / "oras")
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        result = CliRunner().invoke(app, ["info", "oras/*.nc"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (warned,) = _start_warnings(caplog)
+    assert "give the 6 files those time bounds" in warned
+    command = re.search(r"if each value is of the month ending at its stamp, give the 6 files those time bounds in "
+                        r"copies in a new folder: `([^`]*)`", warned).group(1)
+    assert "for f in oras/*_CONS.nc; do" in command and "then give --data 'oras/with_bounds/*.nc' in place of them" in warned
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
+    for path, stamps in written.items():
+        with netCDF4.Dataset(tmp_path / "oras" / "with_bounds" / path.name) as copy:
+            time = copy["time"]
+            bounds = cftime.num2date(copy[time.bounds][:], time.units, time.calendar)
+        starts = [cftime.DatetimeProlepticGregorian(s.year - (s.month == 1), (s.month - 2) % 12 + 1, 1) for s in stamps]
+        assert [tuple(pair) for pair in bounds] == list(zip(starts, stamps))
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        result = CliRunner().invoke(app, ["info", "oras/with_bounds/*.nc"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert not _start_warnings(caplog)

@@ -20,6 +20,7 @@ from climann.data.defaults import (
     missing_where_target_present,
 )
 from climann.data.grids import file_cell_areas
+from climann.data.shell import whole_write
 from climann.data.open import open_dataset
 from climann.data.pointwise import PointwiseSource
 from climann.data.sample_data import write_sample_dataset
@@ -435,9 +436,10 @@ def test_nemo_mesh_mask_grid_metrics_are_no_default_predictors():
             "in them; name them in [data] predictors (--predictors) to use them anyway; e1t·e2t is the T cells' areas "
             "(NEMO 3.6 writes no e1e2t), not used to weigh the scores: 'tas' names no cell areas (no CF "
             "cell_measures), so the scores are weighed by areas climann computes from the grid (approximate without "
-            "cell bounds); to weigh them by e1t·e2t: python -c 'import xarray as xr; m = "
+            "cell bounds); to weigh them by e1t·e2t: python -c 'import sys, xarray as xr; m = "
             "xr.open_dataset(\"MESH_MASK.nc\"); m[\"e1e2t\"] = m[\"e1t\"] * m[\"e2t\"]; m[\"e1e2t\"].attrs = "
-            "{\"standard_name\": \"cell_area\", \"units\": \"m2\"}; m.to_netcdf(\"MESH_MASK_fixed.nc\")' (writes it "
+            "{\"standard_name\": \"cell_area\", \"units\": \"m2\"}; "
+            + whole_write("m.to_netcdf", '"MESH_MASK_fixed.nc"') + "' (writes it "
             "as e1e2t into a copy of MESH_MASK.nc), then ncatted -a cell_measures,tas,o,c,'area: e1e2t' IN.nc OUT.nc, "
             "and give both copies in place of the files") in chosen.notes("tas")
     assert default_inputs(dataset, "tas", predictors=("e1t",)).predictors == ("e1t",)  # named: used as asked

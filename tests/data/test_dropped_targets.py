@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from climann.cli import app
-from climann.data.defaults import CHECKED_TIME_STEPS
+from climann.data.defaults import CHECKED_TIME_STEPS, EVERY_STEP_VALUES
 from climann.data.dropped_targets import (MAX_DROPPED_SHARE, DroppedTargets, dropped_target_warning,
                                           dropped_targets)
 from climann.data.info import describe
@@ -75,11 +75,13 @@ def hadisst(tmp_path_factory):
 
 def test_info_leaves_out_a_predictor_missing_on_the_targets_ice(hadisst):
     """info proposed predictors = ["sst"] for sic: sst is missing on a third of sic's values (under the old 50 %
-    rule), all of them ice. The note says how many, counted on the steps checked."""
+    rule), all of them ice. The note says how many, counted on the steps checked: every step of a target of at most
+    EVERY_STEP_VALUES values (fix45h), else CHECKED_TIME_STEPS spread evenly."""
     folder, sic, ice = hadisst
     report = unwrapped_report(describe(str(folder)))
     assert 'target = "sic"' in report and 'predictors = []' in report
-    steps = np.unique(np.linspace(0, sic.shape[0] - 1, CHECKED_TIME_STEPS).round().astype(int))
+    steps = (np.arange(sic.shape[0]) if sic.size <= EVERY_STEP_VALUES else
+             np.unique(np.linspace(0, sic.shape[0] - 1, CHECKED_TIME_STEPS).round().astype(int)))
     present, lost = np.isfinite(sic[steps]), ice[steps]
     n_present, n_lost = int(present.sum()), int((lost & present).sum())
     assert n_lost / n_present > MAX_DROPPED_SHARE

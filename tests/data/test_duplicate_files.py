@@ -20,6 +20,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import draw_no_run_figures, grid_dataset
+from tests.fresh_python import shell_path
 
 CMIP = "{var}_Amon_FAKE-ESM_{experiment}_{member}_gn_{period}.nc"
 
@@ -525,8 +526,9 @@ def test_two_sets_of_monthly_files_of_one_name_are_told_the_glob_rename_that_tra
 def test_the_renames_advised_for_three_fields_of_one_name_give_each_file_a_name_of_its_own(tmp_path):
     """break43b A3: three files of one name and different values were each advised `{"FILE" = {tas = "tas_2"}}`;
     followed for the second file, then for the third, the two new names collided and were refused again. Each
-    rule now names its file's own word; merged as printed (TOML), the three fields open side by side, each with
-    its own file's values."""
+    rule names its file's own word, and all three come in one refusal (break45d C1: one clash a run); followed
+    as printed (TOML), the three fields open side by side, each with its own file's values, none left under the
+    bare name by chance."""
     dataset = grid_dataset()
     files = []
     for offset, word in enumerate(("a", "b", "c")):
@@ -534,16 +536,15 @@ def test_the_renames_advised_for_three_fields_of_one_name_give_each_file_a_name_
         field["tas"] = field["tas"] + offset
         field.to_netcdf(path := tmp_path / f"tas_{word}.nc")
         files.append(path)
-    rename: dict = {}
-    for _ in range(3):
-        try:
-            opened = open_dataset(files, rename=rename)
-            break
-        except ClimannError as error:
-            table = str(error).split("give one a new name with [data] rename = ", 1)[1]
-            rename.update(tomllib.loads(f"rename = {table}")["rename"])
-    assert rename == {"tas_b.nc": {"tas": "tas_b"}, "tas_c.nc": {"tas": "tas_c"}}
-    for name, offset in (("tas", 0), ("tas_b", 1), ("tas_c", 2)):
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files)
+    assert str(raised.value).startswith("'tas' is in each of tas_a.nc, tas_b.nc, tas_c.nc at the same times")
+    table = str(raised.value).split("([data] rename = ", 1)[1].split(", climann train)", 1)[0]
+    rename = tomllib.loads(f"rename = {table}")["rename"]
+    assert rename == {"tas_a.nc": {"tas": "tas_a"}, "tas_b.nc": {"tas": "tas_b"}, "tas_c.nc": {"tas": "tas_c"}}
+    opened = open_dataset(files, rename=rename)
+    assert "tas" not in opened.data_vars
+    for name, offset in (("tas_a", 0), ("tas_b", 1), ("tas_c", 2)):
         np.testing.assert_array_equal(opened[name].values, dataset["tas"].values + offset)
 
 
@@ -552,9 +553,8 @@ def test_fields_beside_a_one_step_time_they_do_not_use_are_given_the_time_dimens
     two such files were "in both files: their values differ", with a rename per file (128 static fields). The
     refusal says the fields lack their file's time and gives the loop that adds it; run as printed (the venv's
     python), its copies open as one series, each file's field at its own step (numpy: the values written)."""
-    import shlex
+    import os
     import subprocess
-    import sys
 
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(2)
@@ -573,7 +573,7 @@ def test_fields_beside_a_one_step_time_they_do_not_use_are_given_the_time_dimens
     assert said.startswith("'sm_surface' in gph_20150401T013000.nc and gph_20150401T043000.nc has no time dimension, "
                            "while each file has a time coordinate 'time' of one step, and their steps differ")
     loop = said.split("each file's in a copy: ", 1)[1].split(" (a copy of each", 1)[0]
-    subprocess.run(["bash", "-c", loop.replace("python -c", f"{shlex.quote(sys.executable)} -c")], check=True)
+    subprocess.run(["bash", "-c", loop], check=True, env={**os.environ, "PATH": shell_path()})  # its python: this one
     dataset = open_dataset(sorted((tmp_path / "with_time").glob("*.nc")))
     assert dataset["sm_surface"].dims[0] == "time"
     np.testing.assert_array_equal(dataset["sm_surface"].values, fields)

@@ -81,7 +81,10 @@ def test_ecmwf_monthly_means_beside_a_file_with_bounds_pair_months_as_with_bound
     said = [record.getMessage() for record in caplog.records if "ECMWF" in record.getMessage()]
     assert said == ["era5.nc: t2m, tp stamped on the 1st at 00:00 without time bounds are ECMWF's monthly means by "
                     "the file's GRIB attributes (GRIB_centre ecmf, GRIB_stepType avgad, avgua): each value is read as "
-                    "the mean of the month beginning at its stamp, as ECMWF dates them"]
+                    "the mean of the month beginning at its stamp, as ECMWF dates them; tp (m → m day-1) is the "
+                    "mean of the month's daily totals (GRIB_stepType avgad, avgid), in units per day as ECMWF states "
+                    "them (\"Conversion table for accumulated variables\": monthly averaged accumulations 'have been "
+                    "scaled to have units that include per day'), not a month's total"]
     want = open_dataset([by_hand, rsds]).load()
     for name in ("t2m", "tp", "rsds"):
         np.testing.assert_array_equal(got[name].values, want[name].values)
@@ -97,6 +100,16 @@ def test_ecmwf_monthly_means_alone_are_read_as_before(tmp_path):
     era5 = _era5(tmp_path / "era5.nc")
     got = open_dataset([era5])
     assert [(t.year, t.month) for t in got["valid_time"].values] == [(d.year, d.month) for d in MONTHS]
+
+
+def test_monthly_means_of_daily_totals_are_per_day(tmp_path):
+    """break45b A6: ERA5-Land's monthly tp (avgad, "m") is a mean daily total: scored "in m", 0.83 mm
+    a day read as a month's. Read per day (ECMWF's units), values unchanged; analyses keep theirs."""
+    era5 = _era5(tmp_path / "era5.nc")
+    got = open_dataset([era5])
+    assert (got["tp"].attrs["units"], got["t2m"].attrs["units"]) == ("m day-1", "K")
+    with xr.open_dataset(era5) as source:
+        np.testing.assert_array_equal(got["tp"].values, source["tp"].values)
 
 
 @pytest.mark.parametrize("era5", [

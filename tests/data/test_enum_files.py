@@ -1,8 +1,6 @@
 """Advice on NetCDF-4 files with enum variables (climann/data/enum_files.py): Python, as NCO has no enums."""
 
 import shlex
-import subprocess
-import sys
 
 import netCDF4
 import numpy as np
@@ -10,6 +8,7 @@ import numpy as np
 from climann.data.enum_files import enum_variables, holds_enum_types
 from climann.data.open import open_input
 from climann.data.shell import attribute_command, drop_command, input_and_copy, ncatted_attribute
+from tests.fresh_python import run_python
 from tests.data.test_user_types import enum_file  # noqa: F401  (the fixture)
 
 
@@ -25,7 +24,7 @@ def test_a_fill_value_for_an_enum_variable_is_an_xarray_line_that_works(enum_fil
     open_input(enum_file)
     line = attribute_command([ncatted_attribute("_FillValue", "mask", "o", "ub", "255")], input_and_copy(enum_file))
     assert not line.startswith("ncatted")
-    subprocess.run([sys.executable, *shlex.split(line)[1:]], check=True, cwd=enum_file.parent)
+    run_python(*shlex.split(line)[1:], check=True, cwd=enum_file.parent)
     with netCDF4.Dataset(enum_file.parent / "enum_fixed.nc") as copy, netCDF4.Dataset(enum_file) as original:
         assert isinstance(copy["mask"].datatype, netCDF4.EnumType) and copy["mask"]._FillValue == 255
         np.testing.assert_array_equal(np.ma.getmaskarray(copy["mask"][:]), original["mask"][:] == 255)
@@ -38,7 +37,7 @@ def test_a_copy_without_a_variable_of_an_enum_file_keeps_its_enums(enum_file, mo
     open_input(enum_file)
     line = drop_command(["tas"], input_and_copy(enum_file))
     assert not line.startswith("ncks")
-    subprocess.run([sys.executable, *shlex.split(line)[1:]], check=True, cwd=enum_file.parent)
+    run_python(*shlex.split(line)[1:], check=True, cwd=enum_file.parent)
     with netCDF4.Dataset(enum_file.parent / "enum_fixed.nc") as copy:
         assert {"lc", "mask"} <= set(copy.variables) and "tas" not in copy.variables
         assert copy["lc"].datatype.enum_dict == {"forest": 1, "grass": 2, "desert": 3, "ice": 4, "fill": 255}

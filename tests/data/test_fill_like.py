@@ -6,7 +6,6 @@ import logging
 import os
 import shlex
 import subprocess
-import sys
 
 import cftime
 import netCDF4
@@ -21,6 +20,7 @@ from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.data.units import convert_dataset
 from climann.data.value_checks import warn_held_values
 from climann.errors import ClimannError
+from tests.fresh_python import shell_path
 
 LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
 LON = np.arange(0.0, 360.0, 45.0)
@@ -976,7 +976,7 @@ def test_minus_999_beside_a_nan_fill_value_is_marked_so_the_copy_stays_writable(
     # climann's xarray line for time bounds (the advice without cdo), run on the copy as printed
     advice = bounds_advice("a_fixed.nc", "daily")
     line = advice.split("without cdo, with xarray: `", 1)[1].split("`", 1)[0]
-    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}  # the line's python
+    env = {**os.environ, "PATH": shell_path()}  # the line's python
     subprocess.run(line, shell=True, check=True, env=env)
     bounded = xr.open_dataset("with_bounds/a_fixed.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
     np.testing.assert_array_equal(np.isnan(bounded["AOD_500nm"].values), missing)
@@ -1048,16 +1048,16 @@ def test_a_target_holding_top_codes_above_its_units_bound_is_refused_with_the_ma
     assert said.startswith("the target 'snow' in snow_01.nc, snow_02.nc and 10 more files holds 211, 250, 253 percent")
     assert f"at {codes} of the {raw.size} values checked" in said
     assert "above 100 percent, which its units 'percent' say it cannot be" in said
-    assert said.endswith("mark them missing: ncatted -a missing_value,snow,o,ub,211,250,253 IN.nc OUT.nc")
+    # one loop over the 12 files that hold the codes, not ncatted on IN.nc OUT.nc, which names no file (fix45m)
+    assert "mark them missing: mkdir -p missing_marked && for f in " in said and "IN.nc" not in said
+    command = said.split("mark them missing: ", 1)[1].split(" (a copy of each", 1)[0]
+    assert "ncatted -a missing_value,snow,o,ub,211,250,253 \"$f\" missing_marked/" in command
     with pytest.raises(ClimannError, match="which would be trained on and scored as truth"):
         warn_held_values(dataset, ["snow"], where="snow_*.nc", file=None, target="snow")
     warn_held_values(dataset, ["snow"], where="snow_*.nc", file=None)  # not the target: warned of only
-    (tmp_path / "marked").mkdir()
-    again, copies = _mod10cm_like(tmp_path / "marked")  # the same files, given the advised missing_value
-    np.testing.assert_array_equal(again, raw)
-    for path in copies:
-        with netCDF4.Dataset(path, "a") as handle:
-            handle["snow"].missing_value = np.array([211, 250, 253], "u1")
+    subprocess.run(command, shell=True, check=True, executable="/bin/sh")  # the line as printed
+    copies = expand_paths([shlex.split(said.split("then give --data ", 1)[1].split(" in place of", 1)[0])[0]])
+    assert [path.name for path in copies] == [path.name for path in paths]
     marked = open_dataset(copies)
     refuse_codes_beyond_bound(marked, "snow", where="snow_*.nc", file=None, counts=fill_like_counts(marked, ["snow"]),
                               bound=upper_bound("snow", marked["snow"]))
@@ -1104,3 +1104,37 @@ def test_a_two_level_field_in_percent_short_of_the_whole_is_still_judged_by_its_
     _era5_packed(path, _zero_one_fields()["wet-days"] * 50.0, units="%")
     (said,) = _lsm_warnings(caplog, open_dataset([path]), path)
     assert said.startswith("'lsm' in lsm.nc holds 50 % (the packed values 32766")
+
+
+def test_a_fill_held_by_several_files_is_marked_by_a_loop_over_them(tmp_path, monkeypatch, caplog):
+    """-9999 in two of a variable's three files: the warning's command names those two files (one loop writing their
+    copies into a new folder), not ``ncatted … IN.nc OUT.nc``, which names no file (fix45m). Run as printed, the data
+    it says to give read the -9999 missing and every other value as stored (numpy)."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(45)
+    raw = []
+    for k in range(3):
+        values = rng.uniform(0.0, 20.0, (12, LAT.size, LON.size)).astype("f4")
+        if k:
+            values[k, 1, 2] = values[5, 4, k] = -9999.0
+        raw.append(values)
+        times = [cftime.datetime(2000 + k, month, 15, calendar="noleap") for month in range(1, 13)]
+        xr.Dataset({"pr": (("time", "lat", "lon"), values, {"units": "mm/day"})},
+                   coords={"time": times, "lat": LAT, "lon": LON}).to_netcdf(f"pr_{k}.nc",
+                                                                         encoding={"pr": {"_FillValue": None}})
+    (said,) = _warnings(caplog, open_dataset(expand_paths(["pr_0.nc", "pr_1.nc", "pr_2.nc"])), ["pr"],
+                        where="pr_*.nc", file=None)
+    assert "IN.nc" not in said and "OUT.nc" not in said
+    command = said.split("if they are missing values: ", 1)[1].split(" (a copy of each", 1)[0]
+    assert "pr_1.nc pr_2.nc" in command and "pr_0.nc" not in command
+    subprocess.run(command, shell=True, check=True, executable="/bin/sh")
+    assert sorted(os.listdir("missing_marked")) == ["pr_1.nc", "pr_2.nc"]
+    given = said.split("then give ", 1)[1]
+    copies = shlex.split(given.split(" in place of", 1)[0])[-1]  # --data 'missing_marked/*.nc'
+    assert copies == "missing_marked/*.nc"
+    assert "(--data pr_0.nc)" in given  # the file without -9999 given as before
+    read = open_dataset(expand_paths(["pr_0.nc", copies]))["pr"].values
+    expected = np.concatenate(raw).astype("f8")
+    expected[expected == -9999.0] = np.nan
+    assert np.isnan(expected).sum() == 4
+    np.testing.assert_array_equal(read, expected)

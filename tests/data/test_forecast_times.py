@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.forecast_times import on_valid_time
+from climann.data.forecast_times import lead_month_valid_times, on_valid_time
+from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
@@ -446,40 +447,225 @@ def test_cfgribs_several_lead_times_beside_observations_are_paired_with_them_by_
     np.testing.assert_array_equal(selected["msl"].values, observed)
 
 
-@pytest.mark.parametrize("lead", [1, 2])
-def test_a_hindcast_with_a_lead_dimension_and_no_valid_time_is_paired_by_valid_time(tmp_path, lead):
-    """SEAS5 as the old CDS wrote it: ``t2m(number, forecast_reference_time, leadtime_month, …)``,
-    ``leadtime_month`` a ``forecast_period`` in months from 0, no valid time in the file. Chosen
-    beside observations, the lead was picked after the files were combined, and each forecast was
-    set beside the observation of the month it started in (fix30h: test linear RMSE 2.495 K against
-    0.335 K by valid time, exit 0). The valid times are reference time + lead time in calendar
-    months (CF standard name table)."""
+def _old_cds_layout(hindcast: xr.Dataset) -> xr.Dataset:
+    """The new CDS's hindcast as the old CDS wrote it: ``t2m(number, forecast_reference_time,
+    leadtime_month, …)``, ``leadtime_month`` 1 … N in months, no valid time in the file."""
+    return (hindcast.drop_vars("valid_time").rename({"forecastMonth": "leadtime_month"})
+            .assign_coords(leadtime_month=("leadtime_month", hindcast["forecastMonth"].values,
+                                           {"standard_name": "forecast_period", "units": "months"})))
+
+
+@pytest.mark.parametrize("lead", [1, 2, 3])
+def test_the_old_cds_layout_is_dated_as_the_new_one(tmp_path, lead):
+    """break45d B5: the same hindcast in the old CDS's layout (``leadtime_month`` 1 … 6) was dated
+    reference time + L months, one month later than the new CDS's ``valid_time`` of the same
+    values (test ACC 0.48 instead of 0.79, exit 0). ECMWF's lead month L is the L-th calendar
+    month of the forecast, 1 the start's (MARS ``fcmonth``): both layouts give the new CDS's
+    ``valid_time`` and are paired with the observations of those months (the fixture's arrays:
+    forecast = observation of its valid month + 0.2 × member + noise of std 0.3)."""
     hindcast, observations = seasonal_pair()
-    leads = hindcast.sizes["forecastMonth"]
-    old_layout = (hindcast.drop_vars("valid_time").rename({"forecastMonth": "leadtime_month"})
-                  .assign_coords(leadtime_month=("leadtime_month", np.arange(leads),
-                                                 {"standard_name": "forecast_period", "units": "months"})))
-    old_layout.to_netcdf(tmp_path / "seas5_leadtime_months.nc")
+    _old_cds_layout(hindcast).to_netcdf(tmp_path / "seas5_leadtime_months.nc")
+    hindcast.to_netcdf(tmp_path / "seas5_forecast_month.nc")
     observations.to_netcdf(tmp_path / "era5_t2m.nc")
-    files = [tmp_path / "seas5_leadtime_months.nc", tmp_path / "era5_t2m.nc"]
-    forecast, observed = hindcast["t2m"].values, observations["obs_t2m"].values
-    selected = _opened_and_selected(files, {"number": 1, "leadtime_month": lead})
-    starts = forecast.shape[1]
-    months = observations["valid_time"].values[lead:lead + starts]  # lead months after each start
-    assert _dates(selected["time"].values) == _dates(_cftime(months))
-    np.testing.assert_array_equal(selected["t2m"].transpose("time", ...).values, forecast[1, :, lead])
-    np.testing.assert_array_equal(selected["obs_t2m"].values, observed[lead:lead + starts])
-    residual = selected["t2m"].values - selected["obs_t2m"].values - 0.2
+    old = _opened_and_selected([tmp_path / "seas5_leadtime_months.nc", tmp_path / "era5_t2m.nc"],
+                               {"number": 1, "leadtime_month": lead})
+    new = _opened_and_selected([tmp_path / "seas5_forecast_month.nc", tmp_path / "era5_t2m.nc"],
+                               {"number": 1, "forecastMonth": lead})
+    valid = hindcast["valid_time"].values[:, lead - 1]  # the new CDS's own valid times
+    assert _dates(old["time"].values) == _dates(new["time"].values) == _dates(_cftime(valid))
+    forecast, observed = hindcast["t2m"].values[1, :, lead - 1], observations["obs_t2m"].values
+    starts = forecast.shape[0]
+    for selected in (old, new):
+        np.testing.assert_array_equal(selected["t2m"].transpose("time", ...).values, forecast)
+        np.testing.assert_array_equal(selected["obs_t2m"].values, observed[lead - 1:lead - 1 + starts])
+    residual = old["t2m"].values - old["obs_t2m"].values - 0.2
     assert np.sqrt(np.mean(residual**2)) < 0.35
+
+
+def test_a_lead_month_counts_whole_calendar_months_from_the_start():
+    """MARS ``fcmonth``: "fcmonth=2 is the second whole calendar month. For a forecast starting 1st
+    January this would be February. For a forecast starting 2nd January this would be March"."""
+    starts = np.array(["1993-01-01", "1993-01-02", "1993-11-01"], dtype="datetime64[ns]")
+    valid = lead_month_valid_times(starts, xr.DataArray(2, name="fcmonth"))
+    assert valid.astype("datetime64[D]").astype(str).tolist() == ["1993-02-01", "1993-03-01", "1993-12-01"]
+    noleap = np.array([cftime.DatetimeNoLeap(1993, 11, 1)], dtype=object)
+    assert _dates(lead_month_valid_times(noleap, xr.DataArray([1], dims="t", name="leadtime_month"))) == [
+        "1993-11-01 00:00:00"]
+    with pytest.raises(ClimannError, match="not whole months from 1"):
+        lead_month_valid_times(starts, xr.DataArray(0, name="leadtime_month"))
+
+
+def _seasonal_starts_in(tmp_path, months: tuple[int, ...], *, observed_months: tuple[int, ...] = ()):
+    """The fixture's hindcast with starts in ``months`` only, and its monthly observations (only
+    ``observed_months`` of them when given, as ``cdo selmon`` leaves them), written as files."""
+    hindcast, observations = seasonal_pair(starts=60, leads=3)
+    keep = np.flatnonzero(np.isin(hindcast["forecast_reference_time"].dt.month.values, months))
+    hindcast = hindcast.isel(forecast_reference_time=keep)
+    if observed_months:
+        observations = observations.isel(
+            valid_time=np.flatnonzero(np.isin(observations["valid_time"].dt.month.values, observed_months)))
+    hindcast.to_netcdf(tmp_path / "seas5.nc")
+    observations.to_netcdf(tmp_path / "era5.nc")
+    return hindcast, observations, [tmp_path / "seas5.nc", tmp_path / "era5.nc"]
+
+
+@pytest.mark.parametrize(("starts", "lead"), [
+    pytest.param((2, 5, 8, 11), 1, id="B2-FebMayAugNov-starts-month1"),
+    pytest.param((11,), 2, id="B3-November-starts-month2"),
+    pytest.param((11,), 1, id="November-starts-month1"),
+])
+def test_monthly_forecasts_months_apart_are_paired_with_the_same_months(tmp_path, starts, lead):
+    """break45d B2/B3: one-month means three or twelve months apart (starts in Feb/May/Aug/Nov at
+    ``forecastMonth = 1``; November starts at 2, one December a year) were read as three-month
+    seasons or yearly values; the advised seasonal means of the observations were paired with them
+    (exit 0), or refused again in a loop. Each forecast month goes with the same month of the
+    monthly observations (numpy on the raw arrays), never a season's mean."""
+    hindcast, observations, files = _seasonal_starts_in(tmp_path, starts)
+    select = {"number": 0, "forecastMonth": lead}
+    selected = select_values(open_dataset(files, select=select, grid_of="obs_t2m", variables=["obs_t2m", "t2m"]),
+                             select)  # as a run reads them, the observations its target
+    valid = hindcast["valid_time"].values[:, lead - 1]
+    at = np.searchsorted(observations["valid_time"].values, valid)
+    np.testing.assert_array_equal(observations["valid_time"].values[at], valid)
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
+    np.testing.assert_array_equal(selected["t2m"].transpose("time", ...).values, hindcast["t2m"].values[0, :, lead - 1])
+    seasonal = np.stack([observations["obs_t2m"].values[index:index + 3].mean(axis=0) for index in at])
+    assert np.sqrt(np.mean((selected["obs_t2m"].values - seasonal) ** 2)) > 1.0  # what a season's mean gave
+    # each value one month's (its time at the cell's middle): its season in the scores and features is its
+    # month's (February in DJF, not MAM)
+    cells = selected[selected["time"].attrs["bounds"]].values
+    months_after = observations["valid_time"].values[at + 1]
+    assert _dates(cells[:, 0]) == _dates(_cftime(valid)) and _dates(cells[:, 1]) == _dates(_cftime(months_after))
+    assert all(lower < time < upper for time, (lower, upper) in zip(selected["time"].values, cells, strict=True))
+
+
+def test_monthly_forecasts_beside_other_months_are_refused_naming_the_lead_that_fits(tmp_path):
+    """break45d B1: November starts at ``forecastMonth = 1`` (November means) beside December
+    observations (``cdo selmon,12``) were paired "by the years they cover", exit 0. Refused: no
+    month in common; the refusal names the lead month whose forecasts are of December, and that
+    lead pairs each December forecast with its December."""
+    hindcast, observations, files = _seasonal_starts_in(tmp_path, (11,), observed_months=(12,))
+    with pytest.raises(ClimannError) as refused:
+        _opened_and_selected(files, {"number": 0, "forecastMonth": 1})
+    message = str(refused.value)
+    assert "one lead month (forecastMonth = 1)" in message and "November" in message and "December" in message
+    assert "--select forecastMonth=2" in message and "cdo selmon,11" in message
+    selected = _opened_and_selected(files, {"number": 0, "forecastMonth": 2})
+    valid = hindcast["valid_time"].values[:, 1]
+    at = np.searchsorted(observations["valid_time"].values, valid)
+    np.testing.assert_array_equal(observations["valid_time"].values[at], valid)
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
+
+
+def _season_means(observations: xr.Dataset, *, bounds: bool, cell_methods: str | None, december_only: bool
+                  ) -> xr.Dataset:
+    """The observations' three-month means DJF, MAM, JJA, SON by numpy (the mean of each season's
+    three monthly arrays), stamped on each season's first day, with CF bounds of the season or none."""
+    months = observations["valid_time"].values.astype("datetime64[M]")
+    first = int(np.flatnonzero(months.astype(int) % 12 == 11)[0])  # the first December
+    starts = np.arange(first, len(months) - 2, 3)
+    means = np.stack([observations["obs_t2m"].values[start:start + 3].mean(axis=0) for start in starts])
+    if december_only:
+        keep = months[starts].astype(int) % 12 == 11
+        starts, means = starts[keep], means[keep]
+    stamps = months[starts].astype("datetime64[ns]")
+    attrs = {"units": "K", **({"cell_methods": cell_methods} if cell_methods else {})}
+    dataset = xr.Dataset({"obs_t2m": (("time", "latitude", "longitude"), means.astype("float32"), attrs)},
+                         coords={"time": ("time", stamps, {"standard_name": "time"}),
+                                 "latitude": observations["latitude"], "longitude": observations["longitude"]})
+    if bounds:
+        ends = (months[starts] + 3).astype("datetime64[ns]")
+        dataset = dataset.assign(time_bnds=(("time", "bnds"), np.stack([stamps, ends], axis=-1)))
+        dataset["time"].attrs["bounds"] = "time_bnds"
+    dataset["time"].encoding.update(units="hours since 1900-01-01", calendar="proleptic_gregorian")
+    return dataset
+
+
+@pytest.mark.parametrize(("bounds", "cell_methods", "december_only", "evidence"), [
+    pytest.param(True, None, True, "its time bounds, e.g. 1993-12-01 to 1994-03-01", id="DJF-with-bounds"),
+    pytest.param(True, "time: mean", False, "its time bounds", id="seasons-with-bounds"),
+    pytest.param(False, "time: mean", False, "its cell_methods name a mean over each step, seasonal (DJF",
+                 id="seasons-time-mean-without-bounds"),
+])
+def test_three_month_means_beside_a_one_month_forecast_are_refused(tmp_path, bounds, cell_methods, december_only,
+                                                                   evidence):
+    """A user gave DJF means (numpy's mean of December, January and February) beside November starts
+    at ``forecastMonth = 2`` (December forecasts): paired by the month each stamp opens, each
+    December forecast was scored against its winter's mean, silently with bounds of three months,
+    as a December value (one warning) with ``time: mean`` on seasons three months apart. Refused
+    in one line naming what says so and the way out, which pairs each December forecast with its
+    December (numpy on the monthly arrays)."""
+    hindcast, observations, files = _seasonal_starts_in(tmp_path, (11,))
+    seasons = _season_means(observations, bounds=bounds, cell_methods=cell_methods, december_only=december_only)
+    seasons.to_netcdf(tmp_path / "djf.nc")
+    select = {"number": 0, "forecastMonth": 2}
+    with pytest.raises(ClimannError) as refused:
+        _opened_and_selected([files[0], tmp_path / "djf.nc"], select)
+    message = str(refused.value)
+    assert "obs_t2m holds 3-month means" in message and evidence in message, message
+    assert "forecastMonth = 2" in message and "(December)" in message and "cdo selmon,12 MONTHLY.nc" in message
+    assert "\n" not in message
+    selected = _opened_and_selected(files, select)  # the way out: the monthly values of December
+    at = np.searchsorted(observations["valid_time"].values, hindcast["valid_time"].values[:, 1])
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
+    winters = seasons["obs_t2m"].values[seasons["time"].dt.month.values == 12]
+    assert np.sqrt(np.mean((selected["obs_t2m"].values[:len(winters)] - winters[:len(selected["time"])]) ** 2)) > 0.5
+
+
+def _restamped(observations: xr.Dataset, stamp: str) -> xr.Dataset:
+    """The monthly observations stamped on each month's ``"start"`` (ERA5), its 15th, its middle
+    (the 16th at 12:00 of a 31-day month, CDO's ``monmean``) or its last day, without bounds."""
+    months = observations["valid_time"].values.astype("datetime64[M]")
+    firsts = months.astype("datetime64[s]")
+    stamps = {"start": firsts, "15th": months.astype("datetime64[D]") + 14,
+              "middle": firsts + ((months + 1).astype("datetime64[s]") - firsts) // 2,
+              "last-day": (months + 1).astype("datetime64[D]") - 1}[stamp]
+    restamped = observations.assign_coords(valid_time=stamps.astype("datetime64[ns]"))
+    restamped["valid_time"].attrs["standard_name"] = "time"
+    restamped["valid_time"].encoding.update(units="hours since 1900-01-01", calendar="proleptic_gregorian")
+    return restamped
+
+
+@pytest.mark.parametrize("stamp", ["start", "15th", "middle", "last-day"])
+@pytest.mark.parametrize(("starts", "lead"), [pytest.param(None, 2, id="every-month-forecastMonth2"),
+                                              pytest.param((11,), 3, id="November-forecastMonth3")])
+def test_monthly_means_stamped_anywhere_in_their_month_go_with_its_forecast(tmp_path, caplog, stamp, starts, lead):
+    """ERA5-like monthly means without GRIB keys nor bounds beside a lead-month forecast: stamped
+    inside their month (the 15th, the middle as CDO writes it, the last day) they were refused as
+    if the forecast's valid time on the 1st might close the month before, though a lead month is
+    the calendar month it opens; stamped on the 1st they were paired by stamp, unsaid. Each goes
+    with the forecast of its own month (numpy on the arrays: the observation of the valid month,
+    the forecast of it within its noise); the 1st, which a CESM-style file would mean as the end
+    of the month before, with one warning naming the reading and the bounds that say it."""
+    hindcast, observations = seasonal_pair(starts=60, leads=3)
+    if starts:
+        hindcast = hindcast.isel(forecast_reference_time=np.flatnonzero(
+            np.isin(hindcast["forecast_reference_time"].dt.month.values, starts)))
+    hindcast.to_netcdf(tmp_path / "seas5.nc")
+    _restamped(observations, stamp).to_netcdf(tmp_path / "era5.nc")
+    select = {"number": 0, "forecastMonth": lead}
+    forget_notes()  # said once a run: as by a new process
+    with caplog.at_level("WARNING", logger="climann"):
+        selected = _opened_and_selected([tmp_path / "seas5.nc", tmp_path / "era5.nc"], select)
+    valid = hindcast["valid_time"].values[:, lead - 1].astype("datetime64[M]")
+    at = np.searchsorted(observations["valid_time"].values.astype("datetime64[M]"), valid)
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[at])
+    forecast = selected["t2m"].transpose("time", ...).values
+    np.testing.assert_array_equal(forecast, hindcast["t2m"].values[0, :, lead - 1])
+    assert np.sqrt(np.mean((forecast - selected["obs_t2m"].values) ** 2)) < 0.4  # the noise: its own month
+    assert np.sqrt(np.mean((forecast - observations["obs_t2m"].values[at - 1]) ** 2)) > 1.0  # a month off
+    warned = [record.getMessage() for record in caplog.records if "stamped on the 1st at 00:00" in record.getMessage()]
+    if stamp == "start":
+        assert len(warned) == 1 and "read as the month its stamp opens" in warned[0], warned
+        assert "cdo settbounds,month" in warned[0] and "(forecastMonth = " in warned[0]
+    else:
+        assert not warned, warned
 
 
 def test_a_hindcast_with_a_lead_dimension_and_no_valid_time_is_refused_without_a_lead(tmp_path):
     """Without a lead chosen it is refused as the new CDS's layout is, naming the lead dimension."""
     hindcast, observations = seasonal_pair()
-    (hindcast.drop_vars("valid_time").rename({"forecastMonth": "leadtime_month"})
-     .assign_coords(leadtime_month=("leadtime_month", np.arange(hindcast.sizes["forecastMonth"]),
-                                    {"standard_name": "forecast_period", "units": "months"}))
-     .to_netcdf(tmp_path / "seas5_leadtime_months.nc"))
+    _old_cds_layout(hindcast).to_netcdf(tmp_path / "seas5_leadtime_months.nc")
     observations.to_netcdf(tmp_path / "era5_t2m.nc")
     with pytest.raises(ClimannError, match=r"choose one lead time \(leadtime_month\)"):
         open_dataset([tmp_path / "seas5_leadtime_months.nc", tmp_path / "era5_t2m.nc"], select={"number": 0})

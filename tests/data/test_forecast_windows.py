@@ -68,7 +68,7 @@ def test_a_total_from_the_start_over_several_steps_is_refused_and_its_advice_giv
     covered = forecast["valid_time"].sel(step=np.timedelta64(21, "D")).values - np.timedelta64(1, "D")
     _observations_of(observations, covered).to_netcdf(tmp_path / "obs.nc")
     files = [tmp_path / "s2s_tp.nc", tmp_path / "obs.nc"]
-    with pytest.raises(ClimannError, match=r"the total from the forecast start \(ECMWF.s S2S and ENS forecasts\), over 21 days") as refused:
+    with pytest.raises(ClimannError, match=r"the total from the forecast start \(ECMWF.s forecasts: S2S, ENS, ERA5-Land.s from 00 UTC\), over 21 days, which is not one step of the series of forecast starts") as refused:
         open_dataset(files, select={"step": LEAD})
     command = re.search(r'python -c "(.+?)"', str(refused.value)).group(1)
     run_python("-c", command, cwd=tmp_path, check=True)
@@ -430,3 +430,28 @@ def test_observed_weeks_a_day_off_a_forecasts_windows_get_only_the_line_that_mov
     with xr.open_dataset(cfs) as forecast:
         starts = forecast["reftime"].values
     np.testing.assert_array_equal(paired["t2m"].transpose("time", ...).values, observed_week_means(obs, starts + WEEK))
+
+
+def test_era5land_day_total_at_step_24_is_the_day_s_total(tmp_path):
+    """break45b A5: ERA5-Land's GRIB (steps 1-24 h from each day's 00 UTC, GRIB_centre ecmf) with --select step=24,
+    the day's total, was refused as an S2S/ENS total and its line gave the 23-24 h hour. It is the total over one
+    step of the daily series: bounded [start, start + 24 h], each value the sum of that day's hourly amounts."""
+    days = np.arange("2001-01-01", "2001-01-11", dtype="datetime64[D]").astype("datetime64[ns]")
+    hourly = np.random.default_rng(5).gamma(0.5, 1e-3, (days.size, 24, 2, 3))
+    lead = (np.arange(1, 25) * 3_600_000_000_000).astype("timedelta64[ns]")
+    forecast = xr.Dataset(
+        {"tp": (("time", "step", "latitude", "longitude"), np.cumsum(hourly, axis=1).astype("float32"),
+                {"units": "m", "GRIB_stepType": "accum", "GRIB_shortName": "tp"})},
+        coords={"time": ("time", days, {"standard_name": "forecast_reference_time"}),
+                "step": ("step", lead, {"standard_name": "forecast_period"}),
+                "valid_time": (("time", "step"), days[:, None] + lead[None, :], {"standard_name": "time"}),
+                "latitude": ("latitude", [46.0, 45.9], {"units": "degrees_north"}),
+                "longitude": ("longitude", [12.0, 12.1, 12.2], {"units": "degrees_east"})},
+        attrs={"GRIB_centre": "ecmf"})
+    forecast.to_netcdf(tmp_path / "era5land_tp.nc")
+    selected = _opened_and_selected([tmp_path / "era5land_tp.nc"], {"step": "24 hours"})
+    time = selected["tp"].dims[0]
+    bounds = np.asarray(selected[selected[time].attrs["bounds"]].values)
+    np.testing.assert_array_equal(_dates(bounds[:, 0]), days)
+    np.testing.assert_array_equal(_dates(bounds[:, 1]), days + np.timedelta64(1, "D"))
+    np.testing.assert_allclose(selected["tp"].values, hourly.sum(axis=1), rtol=1e-5)  # NumPy's daily sums

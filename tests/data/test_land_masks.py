@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shlex
 import shutil
@@ -255,13 +256,35 @@ def test_a_mask_in_a_grid_file_gets_the_xarray_line_that_reads_both(tmp_path, ca
     original[["mask_rho"]].to_netcdf(tmp_path / "roms_grd.nc")
     (message,) = _warnings(caplog, open_dataset([tmp_path / "roms_his.nc", tmp_path / "roms_grd.nc"]))
     command = message[message.index("python -c "):]
-    assert command == ("python -c 'import xarray as xr; d = xr.open_dataset(\"roms_his.nc\"); m = "
-                       "xr.open_dataset(\"roms_grd.nc\")[\"mask_rho\"]; d[\"temp\"] = d[\"temp\"].where(~m.isin([0.0])); "
-                       "d.to_netcdf(\"roms_his_fixed.nc\")'")
-    run_python(*shlex.split(command)[1:], check=True, capture_output=True)
+    script = shlex.split(command)[2]
+    assert script.startswith("import sys, xarray as xr; d = xr.open_dataset(\"roms_his.nc\"); m = "
+                             "xr.open_dataset(\"roms_grd.nc\")[\"mask_rho\"]; "
+                             "d[\"temp\"] = d[\"temp\"].where(~m.isin([0.0])); ")
+    assert script.endswith('d.to_netcdf(p);os.replace(p,"roms_his_fixed.nc")')  # written whole (fix45m)
+    subprocess.run(command, shell=True, check=True, capture_output=True, env={**os.environ, "PATH": shell_path()})
     temp, land = open_dataset([tmp_path / "roms_his_fixed.nc"])["temp"].values, _land()
     assert np.isnan(temp[:, land]).all()
     np.testing.assert_array_equal(temp[:, ~land], original["temp"].values[:, ~land])
+
+
+def test_the_xarray_line_of_a_mask_in_a_grid_file_writes_its_copy_whole_or_not_at_all(tmp_path, caplog,
+                                                                                         monkeypatch):
+    """fix45m: the line wrote roms_his_fixed.nc itself, and a write that failed half-way (xarray refusing salt's
+    conflicting _FillValue NaN and missing_value -999 once the file was begun) left a 239-byte roms_his_fixed.nc
+    that a glob then took as data. Now it writes roms_his_fixed.nc.part, renamed when whole: nothing is left."""
+    monkeypatch.chdir(tmp_path)
+    original = _roms_like()
+    salt = original["temp"].copy(data=np.where(_land(), np.nan, 35.0) + 0 * original["temp"].values)
+    original.assign(salt=salt)[["temp", "salt"]].to_netcdf(tmp_path / "roms_his.nc",
+                                                         encoding={"temp": {"_FillValue": None}})
+    subprocess.run(["ncatted", "-O", "-a", "missing_value,salt,o,f,-999", "roms_his.nc"], check=True)
+    original[["mask_rho"]].to_netcdf(tmp_path / "roms_grd.nc")
+    (message,) = _warnings(caplog, open_dataset([tmp_path / "roms_his.nc", tmp_path / "roms_grd.nc"]))
+    command = message[message.index("python -c "):]
+    failed = subprocess.run(command, shell=True, capture_output=True, text=True,
+                            env={**os.environ, "PATH": shell_path()})
+    assert failed.returncode != 0 and "conflicting _FillValue" in failed.stderr
+    assert sorted(os.listdir(tmp_path)) == ["roms_grd.nc", "roms_his.nc"]
 
 
 @pytest.mark.parametrize("grid", ["roms_grd.nc", "roms_grd.zarr"])

@@ -2083,3 +2083,51 @@ def test_2d_positions_that_two_files_hold_differently_are_refused(tmp_path):
     paths, *_ = _swath_days(tmp_path, shift_second=0.2)
     with pytest.raises(ClimannError, match=r"latitude differs by up to 0\.2"):
         open_dataset(paths)
+
+
+def _index_files(tmp_path):
+    """GHCNDEX-style index files (break45d C1): TXx and TNn each holding ``Ann`` and ``Jan``, CDD ``Ann`` only,
+    yearly on one grid; the values written, by (file word, name)."""
+    full = grid_dataset(n_years=6)
+    times = xr.date_range("1951-01-01", periods=6, freq="YS", calendar="standard", use_cftime=True)
+    written = {}
+    for index, (word, names) in enumerate([("CDD", ["Ann"]), ("TNn", ["Ann", "Jan"]), ("TXx", ["Ann", "Jan"])]):
+        fields = {}
+        for number, name in enumerate(names):
+            values = full["tas"].values[: 6] + 10.0 * index + number
+            written[word, name] = values
+            fields[name] = (("time", "lat", "lon"), values)
+        xr.Dataset(fields, coords={"time": times, "lat": full["lat"], "lon": full["lon"]}).to_netcdf(
+            tmp_path / f"GHCND_{word}_1951-2010_RegularGrid.nc")
+    return sorted(tmp_path.glob("GHCND_*.nc")), written
+
+
+def test_every_name_clash_of_index_files_is_told_at_once_with_renames_that_work(tmp_path, monkeypatch):
+    """Index files that all hold ``Ann`` (and two ``Jan``): one clash told per run, 15 runs for three files, and
+    ``climann info`` had no way out (break45d C1). One message names every clash; the ``--rename`` options it
+    gives open the files with each field under its file's word, the values as written; the ``ncrename`` copies
+    it gives (climann info) open too, with the same fields; the glob it gives takes one file."""
+    from climann.cli import _rename_rules
+
+    files, written = _index_files(tmp_path)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files)
+    message = str(raised.value)
+    assert message.startswith("'Ann', 'Jan' (2 names) are each in more than one of GHCND_CDD_1951-2010_RegularGrid.nc, "
+                              "GHCND_TNn_1951-2010_RegularGrid.nc, GHCND_TXx_1951-2010_RegularGrid.nc at the same times")
+    rules = _rename_rules(re.findall(r"--rename '([^']*)'", message))
+    opened = open_dataset(files, renames=FileRenames(files, rules))
+    assert sorted(opened.data_vars) == ["Ann_CDD", "Ann_TNn", "Ann_TXx", "Jan_TNn", "Jan_TXx"]
+    for (word, name), values in written.items():
+        np.testing.assert_array_equal(opened[f"{name}_{word}"].values, values)
+    monkeypatch.chdir(tmp_path)
+    command = re.search(r"`(mkdir -p [^`]*)`", message).group(1)
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    copies = open_dataset(sorted((tmp_path / "renamed").glob("*.nc")))
+    assert sorted(copies.data_vars) == sorted(opened.data_vars)
+    for name in opened.data_vars:
+        np.testing.assert_array_equal(copies[name].values, opened[name].values)
+    pattern = shlex.split(re.search(r"give one of the files alone, e.g. (\S+)$", message).group(1))[0]
+    import glob as globbing
+
+    assert [Path(path).name for path in globbing.glob(pattern)] == ["GHCND_TXx_1951-2010_RegularGrid.nc"]

@@ -122,6 +122,18 @@ def test_the_target_field_keeps_the_target_where_a_missing_feature_dropped_the_s
     assert np.isnan(samples.target_field).sum() == (first <= 4)
 
 
+@pytest.mark.parametrize(("start", "stop"), [(0, 1), (3, 9), (2, 3)])
+def test_the_target_read_alone_is_the_target_field_of_the_samples(start, stop):
+    """``read_target`` (a forecast run's persistence outside a streamed chunk) reads the target
+    alone: the file's values (NaN kept) and ``read``'s ``target_field``, without the features."""
+    dataset = grid_dataset()
+    dataset["tas"][4, 1, 2] = np.nan
+    source = PointwiseSource(dataset, target="tas", predictors=("landonly",), features=())
+    alone = source.read_target(start, stop)
+    np.testing.assert_array_equal(alone, dataset["tas"].values[start:stop])
+    np.testing.assert_array_equal(alone, source.read(start, stop).target_field)
+
+
 def test_reading_in_blocks_equals_reading_at_once():
     dataset = grid_dataset(n_years=3)
     source = PointwiseSource(dataset, target="tas", predictors=("landonly", "static"), features=("season",),

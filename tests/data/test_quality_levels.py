@@ -20,7 +20,7 @@ from climann.data.quality_levels import quality_flag, warn_low_quality_target
 from climann.data.value_checks import warn_held_values
 from climann.workflow.config import build_config
 from climann.workflow.preparation import open_selected
-from tests.fresh_python import shell_path
+from tests.fresh_python import run_python, shell_path
 
 
 def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range=True):
@@ -68,12 +68,18 @@ def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range
     return np.array(levels), land
 
 
-def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_path, caplog):
+@pytest.mark.parametrize(("meanings", "said_levels"), [
+    pytest.param(None, "0 no_data, 1 bad_data, 2 worst_quality", id="ghrsst-gds2"),
+    pytest.param("unprocessed bad worst low acceptable best", "0 unprocessed, 1 bad, 2 worst", id="lakes-cci-short"),
+])
+def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_path, caplog, meanings, said_levels):
     """break39b B4: a GHRSST L3C folder was trained and scored on every quality_level without a word. The warning
     gives the share of the SST's values at levels 0-2 (numpy on the written levels) and a loop that, run with bash
-    as printed, writes copies whose SST is missing exactly there and unchanged elsewhere; the copies warn no more."""
+    as printed, writes copies whose SST is missing exactly there and unchanged elsewhere; the copies warn no more.
+    break45c A4: ESA CCI Lakes' short words ("unprocessed bad worst low acceptable best") were "cannot rank"
+    beside a level called bad, and the line came back on its own output."""
     folder = tmp_path / "l3c"
-    levels, land = _write_ghrsst_l3c(folder, n_days=4)
+    levels, land = _write_ghrsst_l3c(folder, n_days=4, flag_meanings=meanings)
     files = sorted(folder.glob("*.nc"))
     forget_notes()
     with caplog.at_level(logging.WARNING, logger="climann"):
@@ -82,7 +88,7 @@ def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_p
     sea = ~np.broadcast_to(land, levels.shape)
     n_bad, n_sea = int((sea & (levels <= 2)).sum()), int(sea.sum())
     assert (f"{n_bad} of the {n_sea} values of 'sea_surface_temperature' ({100 * n_bad / n_sea:.1f} %) have "
-            f"quality_level 0 no_data, 1 bad_data, 2 worst_quality") in said
+            f"quality_level {said_levels}, the lowest levels") in said
     assert 0.2 < n_bad / n_sea < 0.4
     loop = re.search(r"to leave them out: (mkdir -p .*?; done) \(a copy of each of its 4 files in a new folder\), "
                      r"then give --data '(.*?)' in place of the originals", said)
@@ -110,6 +116,11 @@ def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_p
     pytest.param("missing bad good probably_good acceptable best", ("quality_level", [0, 1], ["missing", "bad"]),
                  id="plain-words"),
     pytest.param("clear cloudy snow land water ice", None, id="classes-not-levels"),
+    pytest.param("unprocessed bad worst low acceptable best", ("quality_level", [0, 1, 2], ["unprocessed", "bad", "worst"]),
+                 id="lakes-cci-short-words"),
+    pytest.param("no_retrieval bad_retrieval very_bad marginal intermediate good",
+                 ("quality_level", [0, 1, 2], ["no_retrieval", "bad_retrieval", "very_bad"]), id="words-holding-bad"),
+    pytest.param("not_bad bad low acceptable good best", None, id="not-bad-is-not-ranked-bad"),
     pytest.param("good suspect bad good_data probably_bad_data gap-filled", ("quality_level", [2, 4], ["bad", "probably_bad_data"]),
                  id="station-and-argo-words"),
     pytest.param("pass not_evaluated suspect fail missing interpolated", ("quality_level", [3, 4], ["fail", "missing"]),
@@ -349,8 +360,9 @@ def test_a_quality_flag_whose_meanings_cannot_be_ranked_is_told_with_a_line_that
     (said,) = [record.getMessage() for record in caplog.records]
     held = ~np.isnan(values[:, 2])
     at = {code: int((held & (flags[:, 2] == code)).sum()) for code in (0, 1, 2)}
-    assert ("'ta' has its own quality flag ta_qc (its ancillary_variables, CF 3.4) whose meanings climann cannot "
-            "rank into good and bad") in said
+    assert ("'ta' has its own quality flag ta_qc (its ancillary_variables, CF 3.4) whose meanings a, b, c are not "
+            "among the usual quality words (good, pass, suspect, bad, fail, missing …), so climann cannot rank its "
+            "levels into good and bad and none of them is left out") in said
     assert f"the {int(held.sum())} values of 'ta' are trained and scored on at every level (0 a ({at[0]}), " \
            f"1 b ({at[1]}), 2 c ({at[2]}))" in said
     assert "to keep only the levels you trust (here [0], the level holding the most values: change the list)" in said
@@ -358,6 +370,12 @@ def test_a_quality_flag_whose_meanings_cannot_be_ranked_is_told_with_a_line_that
     run_python("-c", line, check=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / "lcz_quality_masked.nc") as copy:
         np.testing.assert_array_equal(copy["ta"].values, np.where(flags == 0, values, np.nan))
+    forget_notes()  # break45c A4: on its own output the line changes nothing, and is not offered again
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(open_dataset([tmp_path / "lcz_quality_masked.nc"], select={"station": 2}), "ta",
+                                where="lcz_quality_masked.nc")
+    assert [record.getMessage() for record in caplog.records if "ta_qc" in record.getMessage()] == []
 
 
 def test_the_targets_quality_flag_is_ancillary_data_not_classes_to_learn_from(tmp_path, caplog):
@@ -380,3 +398,67 @@ def test_the_targets_quality_flag_is_ancillary_data_not_classes_to_learn_from(tm
     assert len(said) == 2
     assert said[0].startswith("'ta_qc' in ") and "is the quality flag of the target 'ta'" in said[0]
     assert "0/1" not in said[0] and "0/1 variable per class" in said[1]
+
+
+def test_the_line_keeping_several_usable_levels_is_not_offered_again_on_its_own_output(tmp_path, caplog):
+    """break45c A4: a flag with one word climann cannot rank beside usable ones ("raw good best") keeps the usable
+    levels [1, 2]; its masked copy still holds values at both, and the same warning came back with a line writing
+    …_quality_masked_2.nc. The message names the word it cannot rank; the copy (checked with numpy: the values
+    at level 0 gone, the others unchanged) is not warned of again."""
+    from tests.fresh_python import run_python
+
+    flags, values = _write_station_qc(tmp_path / "lcz.nc", codes=[0, 1, 2], meanings="raw good best",
+                                      weights=[0.1, 0.5, 0.4])
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(open_dataset([tmp_path / "lcz.nc"], select={"station": 0}), "ta", where="lcz.nc")
+    (said,) = [record.getMessage() for record in caplog.records]
+    assert "whose meanings raw are not among the usual quality words" in said
+    assert "(here [1, 2], its usable levels: change the list)" in said
+    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "lcz_quality_masked.nc") as copy:
+        np.testing.assert_array_equal(copy["ta"].values, np.where(flags == 0, np.nan, values))
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(open_dataset([tmp_path / "lcz_quality_masked.nc"], select={"station": 0}), "ta",
+                                where="lcz_quality_masked.nc")
+    assert [record.getMessage() for record in caplog.records if "ta_qc" in record.getMessage()] == []
+
+
+def _eea_station(path):
+    """An EEA e-reporting PM2.5 series with its Validity flag as CF flag_meanings (-99 not valid: maintenance, -1 not
+    valid, 1 valid, 2 valid below the detection limit, 3 the same replaced by half that limit)."""
+    time = pd.date_range("2019-01-01", periods=24 * 90, freq="h")
+    rng = np.random.default_rng(5)
+    pm = (10 + rng.gamma(2, 3, time.size)).astype(np.float32)
+    validity = rng.choice(np.array([-99, -1, 1, 2, 3], "i2"), time.size, p=[0.02, 0.05, 0.83, 0.05, 0.05])
+    pm[validity == -1] *= 5
+    xr.Dataset({"pm25": ("time", pm, {"units": "ug m-3", "ancillary_variables": "pm25_validity"}),
+                "pm25_validity": ("time", validity, {
+                    "standard_name": "status_flag", "flag_values": np.array([-99, -1, 1, 2, 3], "i2"),
+                    "flag_meanings": "not_valid_maintenance not_valid valid valid_below_detection_limit "
+                                     "valid_below_detection_limit_replaced"})},
+               coords={"time": time, "lat": ((), 51.5225, {"units": "degrees_north"}),
+                       "lon": ((), -0.1546, {"units": "degrees_east"})}).to_netcdf(path)
+    return validity
+
+
+def test_the_eea_validity_ranks_not_valid_as_bad_and_valid_below_the_detection_limit_as_kept(tmp_path, caplog):
+    """break45a A6: "not_valid" (the EEA's and many networks' word) could not be ranked, and its 5x spikes were
+    trained on; the line that masks them is run as printed and leaves exactly the not-valid values out."""
+    validity = _eea_station(tmp_path / "eea.nc")
+    dataset = open_dataset([tmp_path / "eea.nc"])
+    assert quality_flag(dataset, "pm25") == ("pm25_validity", [-99, -1], ["not_valid_maintenance", "not_valid"])
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(dataset, "pm25", where="eea.nc")
+    message = next(record.getMessage() for record in caplog.records if "pm25_validity" in record.getMessage())
+    bad = np.isin(validity, [-99, -1])
+    assert message.startswith(f"eea.nc: {bad.sum()} of the {validity.size} values of 'pm25' "
+                              f"({100 * bad.mean():.2g} %) have pm25_validity -99 not_valid_maintenance, -1 not_valid")
+    assert "3 valid_below_detection_limit_replaced" in message  # doubtful: named with its count, kept
+    code = re.search(r'python -c "(.*)"', message).group(1)
+    run_python("-c", code, check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "eea_quality_masked.nc") as masked:
+        np.testing.assert_array_equal(np.isnan(masked["pm25"].values), bad)

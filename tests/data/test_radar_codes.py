@@ -250,21 +250,21 @@ def _odim_dbzh_on_a_grid(path, raw: np.ndarray) -> None:
 
 
 @pytest.mark.skipif(shutil.which("ncap2") is None or shutil.which("ncatted") is None, reason="needs NCO")
-def test_the_odim_lines_then_the_units_line_make_a_chain_refused_in_one_round(tmp_path, monkeypatch, caplog):
+def test_the_odim_lines_then_the_units_line_make_a_chain_refused_in_one_round(tmp_path, monkeypatch, caplog, capfd):
     """rerun40 R2: dbz.nc, then the undetect warning's ncap2 and ncatted lines (dbz_fixed.nc, units 'dBZ' as the
     original), then the units warning's line (dbz_fixed_2.nc, units '1'): the folder was refused twice, the second
     time asking dbz_fixed_2.nc back in the units of dbz_fixed.nc (undoing the fix). Each printed line run as printed:
     one refusal naming the whole chain; after the files it names are moved out, the last copy is read."""
-    import sys
-
     from climann.data.open import expand_paths
+    from tests.console import run_main
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "f").mkdir()
     raw = np.clip(np.round(60 + 20 * np.random.default_rng(4).normal(size=(40, 3, 4))), 1, 254)
     raw[::3, 1, 1], raw[:, 0, 0] = 0, 255  # no echo every third day at one pixel; one never radiated
     _odim_dbzh_on_a_grid(tmp_path / "f" / "dbz.nc", raw.astype(np.float32))
-    info = subprocess.run([sys.executable, "-m", "climann", "info", "f"], capture_output=True, text=True, cwd=tmp_path)
+    forget_notes()  # what a process of its own has said: nothing yet
+    info = run_main("info", "f", capfd=capfd, monkeypatch=monkeypatch)
     warned = " ".join(info.stderr.split())
     commands = [part for part in warned.split("`") if part.startswith(("ncap2 ", "ncatted "))]
     # dBZ has no UDUNITS spelling: the units advice is in words (fix42g: no UNITS placeholder in a command); the

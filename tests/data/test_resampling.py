@@ -202,3 +202,37 @@ def test_the_printed_line_weighs_each_hourly_value_by_its_hour_inside_the_new_ce
         np.testing.assert_allclose(written["time"][:] * 24, lower + 1.5, atol=1e-6)
         np.testing.assert_allclose(written["ta"][:], expected, rtol=1e-6)
         assert written["ta"].cell_methods == "area: mean time: mean"
+
+
+@pytest.mark.parametrize("calendar", ["standard", "360_day"])
+@pytest.mark.parametrize("hour", [pytest.param(0, id="00:00"), pytest.param(6, id="06:00"),
+                                  pytest.param(12, id="noon")])
+def test_the_calendar_line_keeps_every_month_that_holds_all_its_days_whatever_their_stamps(tmp_path, calendar, hour):
+    """fix46c: daily means stamped at noon without bounds lost their first month (its stamps open
+    after the month's start). Every month whose days are all there is kept, with NumPy's mean of
+    its days; the last, cut short on its 15th, and one with a day left out of the file are not."""
+    from climann.data.resampling import calendar_resample_command
+
+    first = cftime.datetime(2001, 1, 1, hour, calendar=calendar)
+    dates = [first + datetime.timedelta(days=day) for day in range(800)]
+    dates = [date for date in dates if (date.year, date.month) < (2003, 3) or date.day < 16]
+    dates = [date for date in dates if (date.year, date.month, date.day) != (2002, 5, 10)]
+    values = np.random.default_rng(46).normal(280, 4, (len(dates), 2)).astype("f4")
+    with netCDF4.Dataset(tmp_path / "daily.nc", "w") as dataset:
+        dataset.createDimension("time", None)
+        dataset.createDimension("x", 2)
+        time = dataset.createVariable("time", "f8", ("time",))
+        time.units, time.calendar = "days since 2001-01-01", calendar
+        time[:] = netCDF4.date2num(dates, time.units, calendar)
+        dataset.createVariable("tas", "f4", ("time", "x"))[:] = values
+    line = calendar_resample_command(tmp_path / "daily.nc", "MS", "monthly")
+    run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
+    months = sorted({(date.year, date.month) for date in dates})
+    whole = [month for month in months if month != (2002, 5) and month != months[-1]]
+    expected = np.stack([values[[(date.year, date.month) == month for date in dates]].astype("f8").mean(0)
+                         for month in whole])
+    with netCDF4.Dataset(tmp_path / "daily_monthly.nc") as written:
+        stamps = netCDF4.num2date(written["time"][:], written["time"].units, calendar)
+        assert [(stamp.year, stamp.month) for stamp in stamps] == whole
+        assert len(whole) == 25 and whole[0] == (2001, 1)
+        np.testing.assert_allclose(written["tas"][:], expected, rtol=1e-6)

@@ -3,6 +3,7 @@ it, names the file as the user can reach it from the working folder, and its cop
 
 import gzip
 import logging
+import os
 import re
 import shlex
 import shutil
@@ -36,6 +37,7 @@ from climann.data.shell import (
     shown_path,
     source_and_copy,
     wrapped_lines,
+    xarray_command,
 )
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
@@ -43,7 +45,7 @@ from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONT
 from tests.data.test_time_values import _write as _write_times
 from tests.data.test_time_units import _write as _write_units
 from tests.conftest import run_store_edit
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 FOLDER = "my data"
 
@@ -915,3 +917,37 @@ def test_superseded_copies_name_every_earlier_file_of_a_chain(tmp_path, names, l
     else:
         assert (found[0].name, [path.name for path in found[1]]) == (latest, superseded)
     assert superseded_copies(tmp_path / "tas.nc", tmp_path / "tas_ssp585.nc", files) is None
+
+
+@pytest.mark.parametrize("store", [False, True], ids=["netcdf", "zarr"])
+def test_a_one_file_xarray_line_writes_its_copy_whole_or_not_at_all(tmp_path, monkeypatch, store):
+    """fix45m: xarray_command's line for one file or store wrote its copy under the final name, and a write that
+    failed half-way (xarray refusing v's conflicting _FillValue NaN and missing_value -999 once the copy was begun)
+    left a 239-byte a_fixed.nc, which a glob over the folder then took as data. Now the copy is written to a .part
+    renamed when whole (whole_write): run as printed, the copy holds the values doubled (numpy); the failed line
+    leaves nothing."""
+    if store:
+        pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    env = {**os.environ, "PATH": shell_path()}
+    values = np.array([1.5, np.nan, 3.25, -2.0])
+    dataset = xr.Dataset({"v": ("x", values)}, coords={"x": np.arange(4.0)})
+    name = "a.zarr" if store else "a.nc"
+    dataset.to_zarr(name) if store else dataset.to_netcdf(name)
+    line = xarray_command(["d['v'] = d['v'] * 2"], f"{name} a_fixed.nc")
+    subprocess.run(line, shell=True, check=True, capture_output=True, env=env)
+    copy = "a_fixed.zarr" if store else "a_fixed.nc"
+    written = xr.open_zarr(copy) if store else xr.open_dataset(copy)
+    np.testing.assert_array_equal(written["v"].values, values * 2)
+    held = sorted(os.listdir(tmp_path))
+    assert held == sorted([name, copy])
+    conflicting = xr.Dataset({"v": ("x", values, {"missing_value": -999.0})}, coords={"x": np.arange(4.0)})
+    encoding = {"v": {"_FillValue": np.nan}}
+    if store:
+        conflicting.to_zarr("b.zarr", encoding=encoding)
+    else:
+        conflicting.to_netcdf("b.nc", encoding=encoding)
+    failed = subprocess.run(xarray_command(["d = d.assign_coords(lat=0.0)"], f"b.{'zarr' if store else 'nc'} "
+                                           "b_fixed.nc"), shell=True, capture_output=True, text=True, env=env)
+    assert failed.returncode != 0 and "conflicting _FillValue" in failed.stderr
+    assert sorted(os.listdir(tmp_path)) == sorted([*held, "b.zarr" if store else "b.nc"])

@@ -824,7 +824,9 @@ def test_a_file_without_the_runs_station_is_refused(tmp_path, grid, par_runs, la
     with pytest.raises(ClimannError) as refused:
         predict_files(par_runs[layout], [str(without)], tmp_path / "p.nc")
     assert str(refused.value) == ("without.nc has no station PAR, the station the run was trained on (station_name: "
-                                  "BER, ROM): give a file that holds PAR, or train a run on the station you want")
+                                  "BER, ROM): give a file that holds PAR, or choose the station to apply the run at "
+                                  "with --select 'station=\"BER\"' (another place: a transfer), or train a run on "
+                                  "the station you want")
     assert not (tmp_path / "p.nc").exists()
 
 
@@ -1196,32 +1198,40 @@ def test_argo_profiles_are_refused_as_moving_positions_not_as_stations_named_by_
 
 
 @pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
-def test_the_runs_own_station_given_again_with_select_is_taken_and_another_is_refused(tmp_path, grid, par_runs,
-                                                                                       command):
+def test_the_runs_own_station_given_again_with_select_is_taken_and_another_is_applied_there(tmp_path, grid, par_runs,
+                                                                                             command):
     """break40a A6: `predict runs/res2 --select reservoir=USACE_0457`, the station the run was trained on,
     was refused ("leave out --select reservoir=USACE_0457") while info says predict takes --select. The
-    run's own value is taken (the same predictions and scores as without it); another is refused naming
-    the run's."""
+    run's own value is taken (the same predictions and scores as without it). break45a A4: another
+    station is the standard test of a station model's transfer: applied there, by each route (the
+    stations' file with --select, a copy cut to that station, a point file of it), the same numbers."""
     from climann.workflow.predict import evaluate_run, predict_files
 
     path = _station_file(grid, tmp_path / "stations.nc", "orthogonal", (0, 1, 2))
     if command == "predict":
-        def run(out, **select):
-            with xr.open_dataset(predict_files(par_runs["orthogonal"], [str(path)], tmp_path / out, **select).path) as p:
+        def run(out, data=path, **select):
+            with xr.open_dataset(predict_files(par_runs["orthogonal"], [str(data)], tmp_path / out, **select).path) as p:
                 return p["tas_pred"].values
     else:
-        def run(out, **select):
-            return evaluate_run(par_runs["orthogonal"], [str(path)], tmp_path / out, **select)["splits"]["all"]
+        def run(out, data=path, **select):
+            return evaluate_run(par_runs["orthogonal"], [str(data)], tmp_path / out, **select)["splits"]["all"]
     without, again = run("a"), run("b", select={"station": "PAR"})  # the run's config.toml: select = {station = "PAR"}
     if command == "predict":
         assert np.isfinite(without).any()
         np.testing.assert_array_equal(again, without)
     else:
         assert again == without and without["model"]["n_samples"] > 0
-    with pytest.raises(ClimannError, match=r"^the run was trained at station=PAR \(\[data\] select\) .* select "
-                                           r"station=PAR themselves; leave out --select station=ROM \(or give the "
-                                           r"run's station=PAR\)$"):
-        run("c", select={"station": "ROM"})
+    at_rom = run("c", select={"station": "ROM"})
+    _point(grid, 2).to_netcdf(tmp_path / "rom_point.nc")  # ROM's cell as a point file: no station dimension
+    cut = _station_file(grid, tmp_path / "rom_station.nc", "orthogonal", (2,))  # as ncks -d station,2 writes it
+    point, cut = run("d", data=tmp_path / "rom_point.nc"), run("e", data=cut)
+    if command == "predict":
+        assert not np.array_equal(at_rom, without, equal_nan=True)
+        np.testing.assert_array_equal(at_rom, point)
+        np.testing.assert_array_equal(at_rom, cut)
+    else:
+        assert at_rom != without and at_rom["model"]["n_samples"] > 0
+        assert at_rom == point == cut
 
 
 # --- break41b B7, B11: profiles on levels of their own (contiguous ragged arrays) --------------------
@@ -1251,14 +1261,12 @@ def _ragged_profiles(path, *, stations: list[int] | None = None):
 
 
 def _follow_command(message: str) -> None:
-    """Run the python -c command of ``message`` with this interpreter."""
+    """Run the python -c command of ``message`` as a fresh interpreter would (:func:`run_python`)."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     command = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
-    subprocess.run([sys.executable, *command[1:]], check=True)
+    run_python(*command[1:], check=True)
 
 
 @pytest.mark.parametrize("stations, expected, name", [

@@ -1062,3 +1062,40 @@ def test_a_trained_member_the_file_lacks_is_refused_without_units_1_after_the_me
     assert str(refused.value) == ("the model's training data are at number=7 ([data] select), which new.nc does not "
                                   "hold (its number values: 0, 1, 2); give data at that number, or retrain the run on "
                                   "these")
+
+
+def test_a_region_given_west_east_south_north_is_told_the_order_that_holds_cells(tmp_path, capfd, monkeypatch):
+    """fix45l: `--region -10,30,35,60` on a European grid (latitude 35…70, longitude -10…40), the numbers
+    in CDO's sellonlatbox order west, east, south, north, was told only that it "contains no grid cell".
+    The one line now says the numbers hold cells in that order and gives them in climann's; the box
+    printed, run as given, keeps the cells numpy counts there. Both commands run in this process
+    (:func:`tests.console.run_main`: exit code and standard error as a process of their own gives them)."""
+    from tests.console import run_main
+
+    monkeypatch.chdir(tmp_path)
+    latitude, longitude = np.arange(35.0, 70.1, 5.0), np.arange(-10.0, 40.1, 5.0)
+    values = np.random.default_rng(3).normal(size=(2, 24, latitude.size, longitude.size))
+    coords = {"time": xr.date_range("2000-01-01", periods=24, freq="MS", use_cftime=False),
+              "lat": ("lat", latitude, {"units": "degrees_north"}), "lon": ("lon", longitude, {"units": "degrees_east"})}
+    xr.Dataset({"tas": (("time", "lat", "lon"), 250 + values[0] + 0.5 * values[1], {"units": "K"}),
+                "pred": (("time", "lat", "lon"), values[0], {"units": "1"})}, coords=coords).to_netcdf(tmp_path / "eu.nc")
+    command = ["train", "--data", "eu.nc", "--target", "tas", "--predictors", "pred", "--epochs", "1",
+               "--region=-10,30,35,60", "--out", "run"]
+    refused = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
+    lines = refused.stderr.strip().splitlines()
+    held = int(((latitude >= 35) & (latitude <= 60)).sum() * ((longitude >= -10) & (longitude <= 30)).sum())
+    assert refused.returncode == 2 and len(lines) == 1
+    assert lines[0].endswith(f"; read as west, east, south, north these numbers hold {held} cells of the grid: "
+                             "climann's order is south, north, west, east, so give --region 35,60,-10,30 if that "
+                             "box was meant")
+    given = re.search(r"give (--region \S+) if", lines[0]).group(1)
+    trained = run_main(*command[:-3], given.replace(" ", "="), "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert trained.returncode == 0, trained.stderr
+    kept = select_region(xr.open_dataset(tmp_path / "eu.nc"), tuple(map(float, given.split()[1].split(","))))
+    assert kept["lat"].size * kept["lon"].size == held
+
+
+def test_a_region_without_cells_in_either_order_is_told_no_order():
+    with pytest.raises(ClimannError) as raised:
+        select_region(grid_dataset(n_lat=4), (10.0, 20.0, 0.0, 360.0))
+    assert "read as west, east" not in str(raised.value)

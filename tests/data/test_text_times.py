@@ -381,8 +381,6 @@ def test_a_folder_of_wrfout_files_dated_only_by_times_gets_the_loop_that_dates_e
 @pytest.mark.parametrize("zone", [pytest.param("Z", id="Z"), pytest.param("+00:00", id="plus-zero")])
 def test_iso_times_marked_utc_get_the_python_line_that_reads_them(tmp_path, zone, monkeypatch):
     """break41b B9: '2000-01-15T00:00:00Z' was refused with no line, the same text without Z given one."""
-    import subprocess
-    import sys
 
     from climann.data.text_times import conversion_code
 
@@ -393,7 +391,7 @@ def test_iso_times_marked_utc_get_the_python_line_that_reads_them(tmp_path, zone
     monkeypatch.chdir(tmp_path)
     dates = text_dates(xr.open_dataset(path, decode_times=False)["time"])
     assert dates is not None and dates.format == f"%Y-%m-%dT%H:%M:%S{zone}"
-    subprocess.run([sys.executable, "-c", conversion_code(dates, path)], check=True, cwd=tmp_path)
+    run_python("-c", conversion_code(dates, path), check=True, cwd=tmp_path)
     written = xr.open_dataset(tmp_path / "strtime_fixed.nc", use_cftime=True)["time"].values
     assert list(written) == [cftime.datetime(2000, month, 15, 6, calendar="standard") for month in range(1, 13)]
 

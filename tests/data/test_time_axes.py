@@ -155,7 +155,9 @@ def _daily_and_monthly(tmp_path):
             _daily_and_monthly,
             "tas is monthly (2000-01 to 2001-12) and pred daily (2000-01-01 to 2001-12-31): climann needs every "
             "variable at the same time steps; bring pred to monthly steps first, e.g. monthly means with "
-            "`cdo monmean pred_day.nc pred_day_monthly.nc`",
+            "`mkdir -p monthly && cdo monmean pred_day.nc monthly/pred_day.nc`, then give --data monthly/pred_day.nc "
+            "in place of pred_day.nc (the copies are in a folder of their own: a glob over the originals' folder does "
+            "not take them)",
             id="daily-predictor-monthly-target",
         ),
         pytest.param(
@@ -224,12 +226,18 @@ def test_a_daily_station_file_beside_monthly_predictors_is_advised_the_xarray_li
     np.testing.assert_array_equal(opened["pr_basin"].values.ravel(), pr[:, 1])
 
 
+#: The end of an averaging advice whose copy goes into a new folder (break45d A3: written beside its original, in the
+#: folder given, the next run took both).
+_IN_A_NEW_FOLDER = (", then give --data monthly/pred_day.nc in place of pred_day.nc (the copies are in a folder of their "
+                    "own: a glob over the originals' folder does not take them)")
+
+
 @pytest.mark.parametrize(("cell_methods", "advice"), [
     # fix36c: daily totals were advised monthly means, a month's total being the sum of its days'
-    pytest.param("area: mean time: sum", "e.g. monthly totals with `cdo monsum pred_day.nc pred_day_monthly.nc`",
-                 id="totals-summed"),
-    pytest.param("time: mean", "e.g. monthly means with `cdo monmean pred_day.nc pred_day_monthly.nc`",
-                 id="means-averaged"),
+    pytest.param("area: mean time: sum", "e.g. monthly totals with `mkdir -p monthly && cdo monsum pred_day.nc "
+                 "monthly/pred_day.nc`" + _IN_A_NEW_FOLDER, id="totals-summed"),
+    pytest.param("time: mean", "e.g. monthly means with `mkdir -p monthly && cdo monmean pred_day.nc "
+                 "monthly/pred_day.nc`" + _IN_A_NEW_FOLDER, id="means-averaged"),
 ])
 def test_finer_totals_are_advised_summed_to_the_coarser_step(tmp_path, monkeypatch, cell_methods, advice):
     monkeypatch.chdir(tmp_path)
@@ -1579,7 +1587,8 @@ def test_averaging_advice_names_the_variables_it_assumes_are_means(methods, note
                                      units={"C": "g C m-2 day-1", "burned_fraction": "1"})
     assert advice.startswith("e.g. monthly ")
     said = advice.split("`")[-1]  # after the last command
-    assert said.removeprefix(", then give both copies to --data") == note
+    assert re.sub(r"^, then give --data '?monthly/(\*|d_monthly)\.nc'? in place of d\.nc \(the copies are in a folder of "
+                  r"their own: a glob over the originals' folder does not take them\)", "", said) == note
 
 
 def test_steps_of_composites_are_counted_as_steps_of_them(tmp_path):
@@ -1603,14 +1612,16 @@ def test_steps_of_composites_are_counted_as_steps_of_them(tmp_path):
 
 @pytest.mark.parametrize(("step", "methods", "commands"), [
     pytest.param("every 30 minutes", {"vwc": "time: mean"},
-                 ["cdo settbounds,day -daymean s.nc s_daily.nc && ncks -A -v station_name s.nc s_daily.nc"],
+                 ["mkdir -p daily && cdo settbounds,day -daymean s.nc daily/s_daily.nc && ncks -A -v station_name s.nc "
+                  "daily/s_daily.nc"],
                  id="one-kind-a-step-cdo-has-no-cells-of"),
     pytest.param("3-hourly", {"pr": "time: sum", "vwc": "time: mean"},
-                 ["cdo settbounds,day -daysum -selname,pr s.nc s_daily_totals.nc",
-                  "cdo settbounds,day -daymean -selname,orog,vwc s.nc s_daily_means.nc && ncks -A -v station_name s.nc "
-                  "s_daily_means.nc"], id="totals-and-means"),
+                 ["mkdir -p daily && cdo settbounds,day -daysum -selname,pr s.nc daily/s_daily_totals.nc",
+                  "mkdir -p daily && cdo settbounds,day -daymean -selname,orog,vwc s.nc daily/s_daily_means.nc && ncks "
+                  "-A -v station_name s.nc daily/s_daily_means.nc"], id="totals-and-means"),
     pytest.param("hourly", {"vwc": "time: mean"},
-                 ["cdo daymean -settbounds,hour s.nc s_daily.nc && ncks -A -v station_name s.nc s_daily.nc"],
+                 ["mkdir -p daily && cdo daymean -settbounds,hour s.nc daily/s_daily.nc && ncks -A -v station_name "
+                  "s.nc daily/s_daily.nc"],
                  id="a-step-cdo-has-cells-of"),
 ])
 def test_averaging_advice_gives_whole_new_cells_and_keeps_text_variables(step, methods, commands):
@@ -1725,13 +1736,68 @@ def test_a_daily_grid_file_of_totals_and_means_is_advised_each_summed_or_average
     with pytest.raises(ClimannError) as raised:
         open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
     message = str(raised.value)
-    commands = re.findall(r"`(cdo [^`]+)`", message)
-    assert "monthly totals of prt with `cdo monsum -selname,prt" in message and len(commands) == 2
+    commands = re.findall(r"`(mkdir [^`]+)`", message)
+    assert "monthly totals of prt with `mkdir -p monthly && cdo monsum -selname,prt" in message and len(commands) == 2
     for command in commands:
-        subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
-    copies = sorted(tmp_path.glob("pred_day_monthly_*.nc"))
-    opened = open_dataset([tmp_path / "tas_mon.nc", *copies], grid_of="tas")
+        subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
+    # fix45l: the copies were written beside pred_day.nc, where the glob over the folder took them with it; in a
+    # folder of their own, given as advised (--data 'monthly/*.nc' in place of pred_day.nc)
+    assert message.endswith("then give --data 'monthly/*.nc' in place of pred_day.nc (the copies are in a folder of "
+                            "their own: a glob over the originals' folder does not take them)")
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["pred_day.nc", "tas_mon.nc"]
+    opened = open_dataset([tmp_path / "tas_mon.nc", *sorted(tmp_path.glob("monthly/*.nc"))], grid_of="tas")
     month_of = np.array([(day.year - 2000) * 12 + day.month - 1 for day in daily["time"].values])
     for name, statistic in (("pred", np.mean), ("prt", np.sum)):
         by_hand = np.stack([statistic(daily[name].values[month_of == k], axis=0) for k in range(24)])
         np.testing.assert_allclose(opened[name].values, by_hand, rtol=1e-5)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+@pytest.mark.parametrize(("method", "operator", "reduce"), [
+    pytest.param("maximum", "yearmax", np.max, id="rx1day-maximum"),
+    pytest.param("minimum", "yearmin", np.min, id="tnn-minimum"),
+    pytest.param("sum", "yearsum", np.sum, id="prcptot-sum"),
+    pytest.param("mean", "yearmean", np.mean, id="tas-mean"),
+])
+def test_a_monthly_statistic_beside_a_yearly_target_is_brought_to_years_by_its_own_cell_method(
+        tmp_path, monkeypatch, method, operator, reduce):
+    """break45d A3: a monthly rx1dayETCCDI (``time: maximum``) beside a yearly target was advised `cdo yearmean`
+    (the mean of the monthly maxima, 8.3 mm below the annual Rx1day, still labelled ``time: maximum``), its copy
+    written into the folder given, so that the next run took both. The advice follows the cell method
+    (maximum → yearmax, minimum → yearmin, sum → yearsum, mean → yearmean) and writes into a new folder; run as
+    printed with the installed CDO, the copy holds the yearly statistic of the months (numpy), keeps its
+    cell_methods, is not taken by the folder given, and combines with the target."""
+    monkeypatch.chdir(tmp_path)
+    calendar, units = "noleap", "days since 1850-01-01"
+    full = grid_dataset(n_years=3)
+    day = lambda y, m=1, d=1: cftime.datetime(y, m, d, calendar=calendar)  # noqa: E731
+    years = range(2000, 2003)
+    monthly = full["pred"].values.astype(np.float64)
+    grid = {"lat": full["lat"], "lon": full["lon"]}
+
+    def write(name, variable, stamps, cells, values, cell_methods):
+        xr.Dataset({variable: (("time", "lat", "lon"), values, {"units": "mm", "cell_methods": cell_methods}),
+                    "time_bnds": (("time", "bnds"), np.array(cells, dtype=object))},
+                   coords={"time": ("time", stamps, {"bounds": "time_bnds"}), **grid}).to_netcdf(
+            tmp_path / name, encoding={"time": {"units": units, "calendar": calendar},
+                                       "time_bnds": {"units": units, "calendar": calendar}})
+
+    write("txxETCCDI_yr_2000-2002.nc", "txxETCCDI", [day(y, 7, 2) for y in years], [[day(y), day(y + 1)] for y in years],
+          full["tas"].values[:3], "time: maximum")
+    write("rx1dayETCCDI_mon_200001-200212.nc", "rx1dayETCCDI", [day(y, m, 15) for y in years for m in range(1, 13)],
+          [[day(y, m), day(y + m // 12, m % 12 + 1)] for y in years for m in range(1, 13)], monthly, f"time: {method}")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(expand_paths([str(tmp_path)]), grid_of="txxETCCDI")
+    message = str(raised.value)
+    command = re.search(r"`(mkdir -p [^`]*)`", message).group(1)
+    assert f" && cdo {operator} " in command and message.count("cdo year") == 1
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    copy = Path(re.search(r"then give --data (\S+) in place of rx1dayETCCDI_mon_200001-200212\.nc", message).group(1))
+    assert copy.parent != Path(".") and copy.resolve() not in {Path(p) for p in expand_paths([str(tmp_path)])}
+    with xr.open_dataset(copy, decode_times=False) as written:
+        assert written["rx1dayETCCDI"].attrs["cell_methods"] == f"time: {method}"
+        np.testing.assert_allclose(written["rx1dayETCCDI"].values, reduce(monthly.reshape(3, 12, 4, 6), axis=1),
+                                   rtol=1e-12)
+    combined = open_dataset([tmp_path / "txxETCCDI_yr_2000-2002.nc", copy], grid_of="txxETCCDI")
+    np.testing.assert_allclose(combined["rx1dayETCCDI"].values, reduce(monthly.reshape(3, 12, 4, 6), axis=1),
+                               rtol=1e-12)

@@ -774,3 +774,82 @@ def test_the_forecast_rename_advised_beside_the_users_own_is_merged_with_it_and_
     line = re.search(r"`([^`]+)`", message)[1]
     assert "var167,t2m_fc" in line
     subprocess.run(line, shell=True, check=True, capture_output=True)
+
+
+def _etccdi_files(folder, n_years=4):
+    """An ETCCDI index as CLIMDEX archives ship it: txxETCCDI_mon_… (monthly maxima, stamped on the 15th, bounds)
+    beside txxETCCDI_yr_… (the yearly maxima of those, stamped 2 July) and suETCCDI_yr_… (yearly), 365_day
+    calendar; also the yearly values written."""
+    calendar, units = "365_day", "days since 1850-01-01"
+    full = grid_dataset(n_years=n_years)
+    years = range(2000, 2000 + n_years)
+    monthly = full["tas"].values.astype(np.float64)
+    yearly = monthly.reshape(n_years, 12, *monthly.shape[1:]).max(axis=1)
+    grid = {"lat": full["lat"], "lon": full["lon"]}
+
+    def write(name, variable, stamps, cells, values):
+        xr.Dataset({variable: (("time", "lat", "lon"), values, {"units": "degC", "cell_methods": "time: maximum"}),
+                    "time_bnds": (("time", "bnds"), np.array(cells, dtype=object))},
+                   coords={"time": ("time", stamps, {"bounds": "time_bnds"}), **grid}).to_netcdf(
+            folder / name, encoding={"time": {"units": units, "calendar": calendar},
+                                     "time_bnds": {"units": units, "calendar": calendar}})
+
+    day = lambda y, m=1, d=1: cftime.datetime(y, m, d, calendar="noleap")  # noqa: E731
+    write("txxETCCDI_mon_CanESM5_historical_r1i1p1f1_200001-200312.nc", "txxETCCDI",
+          [day(y, m, 15) for y in years for m in range(1, 13)],
+          [[day(y, m), day(y + m // 12, m % 12 + 1)] for y in years for m in range(1, 13)], monthly)
+    write("txxETCCDI_yr_CanESM5_historical_r1i1p1f1_2000-2003.nc", "txxETCCDI", [day(y, 7, 2) for y in years],
+          [[day(y), day(y + 1)] for y in years], yearly)
+    write("suETCCDI_yr_CanESM5_historical_r1i1p1f1_2000-2003.nc", "suETCCDI", [day(y, 7, 2) for y in years],
+          [[day(y), day(y + 1)] for y in years], np.round(yearly * 5))
+    return yearly
+
+
+@pytest.mark.parametrize("overlap", ["error", "first", "last"])
+def test_monthly_and_yearly_files_of_one_index_are_two_frequencies_with_a_glob_for_each(tmp_path, overlap,
+                                                                                         monkeypatch):
+    """break45d A1/A2: txxETCCDI_mon_… beside txxETCCDI_yr_… were told to "overlap in time" (the yearly stamps
+    read as months of the monthly file) with --overlap first|last as the way out; "last" then failed on "1950
+    twice", "first" on "Cannot handle size zero dimensions". Whatever ``overlap``, the refusal names the two
+    frequencies and a glob for each; the yearly glob, followed, opens the yearly files with the values written
+    (the yearly maxima, numpy), the monthly one the monthly file alone."""
+    import glob
+
+    yearly = _etccdi_files(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(expand_paths([str(tmp_path)]), overlap=overlap)
+    message = str(raised.value)
+    assert re.fullmatch(
+        r"txxETCCDI_\w+_CanESM5\S+ holds txxETCCDI (monthly|yearly) \(.*\) and txxETCCDI_\w+_CanESM5\S+ "
+        r"(monthly|yearly) \(.*\): one variable at two frequencies, two versions of one series .*\[data\] overlap "
+        r"does not apply\); give the files of one frequency, e\.g\. --data (\S+) \((monthly|yearly)\) or --data "
+        r"(\S+) \((monthly|yearly)\)", message)
+    ways = dict((kind, pattern.strip("'")) for pattern, kind in
+                re.findall(r"--data (\S+) \((monthly|yearly)\)", message))
+    chosen = sorted(glob.glob(ways["yearly"]))
+    assert [path.split("/")[-1][:9] for path in chosen] == ["suETCCDI_", "txxETCCDI"]
+    opened = open_dataset(chosen, overlap=overlap)
+    np.testing.assert_allclose(opened["txxETCCDI"].values, yearly)
+    np.testing.assert_allclose(opened["suETCCDI"].values, np.round(yearly * 5))
+    assert [path.split("/")[-1] for path in glob.glob(ways["monthly"])] == [
+        "txxETCCDI_mon_CanESM5_historical_r1i1p1f1_200001-200312.nc"]
+
+
+@pytest.mark.parametrize("overlap", ["first", "last"])
+def test_a_file_inside_another_files_span_keeps_the_chosen_files_values_and_every_other_step(tmp_path, overlap):
+    """A file of one year (values + 100) inside a file of four: ``first`` left it no step and the opening failed
+    on "Cannot handle size zero dimensions" (break45d A2); ``last`` kept the later file's year but dropped, with no
+    word, the two years after it from the earlier file. Both now hold the 48 months, the chosen file's values in
+    the year both hold and the four-year file's elsewhere (numpy)."""
+    full = grid_dataset(n_years=4)
+    full[["tas"]].to_netcdf(tmp_path / "a.nc")
+    inside = full[["tas"]].isel(time=slice(12, 24))
+    (inside + 100.0).to_netcdf(tmp_path / "b.nc")
+    opened = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"], overlap=overlap)
+    expected = full["tas"].values.copy()
+    if overlap == "last":
+        expected[12:24] += 100.0
+    assert opened.sizes["time"] == 48
+    np.testing.assert_array_equal(opened["time"].values, full["time"].values)
+    np.testing.assert_allclose(opened["tas"].values, expected)

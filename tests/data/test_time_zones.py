@@ -400,3 +400,24 @@ def test_an_offset_that_none_of_the_abbreviations_meanings_has_is_refused(tmp_pa
         pytest.skip("ncatted (NCO) is not installed")
     subprocess.run(re.search(r"`(ncatted [^`]*)`", message).group(1), shell=True, check=True, capture_output=True)
     assert open_dataset([tmp_path / "st_fixed.nc"]).sizes["time"] == 48
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo not installed")
+def test_cdo_daymean_of_an_offset_axis_reads_its_bounds_on_the_same_local_dates(tmp_path):
+    """break45a A7: `cdo daymean` of half-hourly values in 'minutes since … -05:00' bounds each day by its first and
+    last stamp (23.5 h): the axis was read on local dates and the bounds in UTC (05:00 to 04:30 the next day)."""
+    minutes = 30.0 * np.arange(48 * 4)  # four local days, 00:00 to 23:30 each
+    _write(tmp_path / "hh.nc", units="minutes since 2012-01-01 00:00:00 -05:00", values=minutes)
+    subprocess.run(["cdo", "-s", "daymean", str(tmp_path / "hh.nc"), str(tmp_path / "dm.nc")], check=True)
+    with netCDF4.Dataset(tmp_path / "dm.nc") as raw:
+        stored = raw[raw["time"].bounds][:]
+        stamps = raw["time"][:]
+    assert read_in_local_time("minutes since 2012-01-01 00:00:00 -05:00", stored)
+    opened = open_dataset([tmp_path / "dm.nc"])
+    local = [datetime.datetime(2012, 1, 1) + datetime.timedelta(minutes=float(value)) for value in stamps]
+    assert [(time.day, time.hour, time.minute) for time in opened.indexes["time"]] == \
+        [(time.day, time.hour, time.minute) for time in local]
+    edges = [datetime.datetime(2012, 1, 1) + datetime.timedelta(minutes=float(value)) for value in stored.ravel()]
+    read = [(edge.day, edge.hour, edge.minute) for edge in opened["time_bnds"].values.ravel()]
+    assert read == [(edge.day, edge.hour, edge.minute) for edge in edges]  # local 00:00 to 23:30, not 05:00 to 04:30
+    assert read[:2] == [(1, 0, 0), (1, 23, 30)]

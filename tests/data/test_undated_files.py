@@ -444,7 +444,6 @@ def test_stage_iv_hrap_files_are_refused_naming_the_field_and_the_dates_and_the_
     corrected download? two scenarios?". Now the refusal names APCP_surface and what dates it (initial_time),
     and its loop, run as printed, writes copies at the ends their names say, which info reads as a daily series."""
     import os
-    import sys
 
     from typer.testing import CliRunner
 
@@ -464,7 +463,7 @@ def test_stage_iv_hrap_files_are_refused_naming_the_field_and_the_dates_and_the_
     assert "'12/31/2020 (12:00)'" in message or stamped is None
     assert "then give 'st4/with_dates/*.nc' in place of the 6 files" in message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     for k, end in enumerate(ends):
         with xr.open_dataset(tmp_path / "st4" / "with_dates" / f"st4_conus.{end:%Y%m%d%H}.24h.nc",

@@ -2,8 +2,6 @@
 
 import re
 import shlex
-import subprocess
-import sys
 
 import netCDF4
 import numpy as np
@@ -14,6 +12,7 @@ from climann.data.flags import flag_classes, refuse_flag_target
 from climann.data.info import describe
 from climann.data.open import open_dataset, open_input
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 N_TIME, N_LAT, N_LON = 24, 3, 4
 
@@ -92,7 +91,7 @@ def test_an_enum_target_is_refused_with_a_python_line_that_works(enum_file, tmp_
     message = str(refused.value)
     assert "classes, not amounts" in message and "ncap2" not in message  # NCO stops at the enum type
     line = re.search(r"(python -c \".*?\")", message).group(1)
-    subprocess.run([sys.executable, *shlex.split(line)[1:]], check=True, cwd=tmp_path)
+    run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
     made = xr.open_dataset(tmp_path / "lc_forest.nc")["lc_forest"]
     np.testing.assert_array_equal(made.values, np.broadcast_to(CLASSES == 1, (N_TIME, N_LAT, N_LON)).astype(float))
 
@@ -140,7 +139,7 @@ def test_the_compound_fields_line_writes_each_field_as_a_variable(typed_file, tm
     message = user_type_message("wind", open_input(typed_file)["wind"], "typed.nc", role="target")
     assert "compound of the numeric fields u (float32), v (float32)" in message
     line = re.search(r"(python -c \".*\")$", message).group(1)
-    subprocess.run([sys.executable, *shlex.split(line)[1:]], check=True, cwd=tmp_path)
+    run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
     written = xr.open_dataset(tmp_path / "typed_wind_fields.nc")
     size = N_TIME * N_LAT * N_LON
     np.testing.assert_array_equal(written["wind_u"].values.ravel(), np.arange(size))

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 import numpy as np
@@ -1705,3 +1706,99 @@ def test_persistence_is_left_out_naming_the_block_whose_own_series_has_no_step()
 
     reason = persistence_left_out(_member_blocks_layout(irregular_val=True))
     assert reason == "the val block: the time axis has no regular step (irregular spacing)"
+
+
+def _forecast_layout(times, selections):
+    from climann.data.layout import Coordinate, GridLayout
+
+    return GridLayout(time=Coordinate("time", np.asarray(times)), latitude=Coordinate("lat", np.array([10.0])),
+                      longitude=Coordinate("lon", np.array([20.0])), time_units="days since 1993-01-01",
+                      calendar="standard", file_dims=("time", "lat", "lon"), target_name="t2m", target_attrs={},
+                      input_selections=tuple(Coordinate(name, np.asarray(value), attrs)
+                                             for name, value, attrs in selections))
+
+
+@pytest.mark.parametrize(("selections", "months_back"), [
+    pytest.param([("forecastMonth", 3, {}), ("number", 0, {"standard_name": "realization"})], 3, id="forecastMonth3"),
+    pytest.param([("leadtime_month", 1, {"standard_name": "forecast_period", "units": "months"})], 1,
+                 id="old-cds-leadtime_month1"),
+    pytest.param([("L", 1.5, {"standard_name": "forecast_period", "units": "months"})], 2, id="nmme-L1.5"),
+    pytest.param([("step", 21.0, {"standard_name": "forecast_period", "units": "days"})], None, id="s2s-days"),
+    pytest.param([("number", 0, {"standard_name": "realization"})], None, id="no-forecast"),
+])
+def test_a_forecast_runs_persistence_goes_back_to_the_month_before_the_start(selections, months_back):
+    """break45d B4: at ``forecastMonth = 3`` persistence was the month before the valid month, two
+    months after the forecast was issued (ACC 0.64 against the network's 0.39). A forecast's
+    persistence is the month before its start: L months back at lead month L (1 = the start's
+    month), ⌊n⌋ + 1 at a lead of n months (NMME's L = 1.5 starts a month and a half before the
+    middle of its valid month); a lead in days keeps the step before."""
+    import cftime
+
+    from climann.evaluation.baselines import forecast_months_back
+
+    times = [cftime.DatetimeGregorian(1993 + k // 12, k % 12 + 1, 1) for k in range(24)]
+    assert forecast_months_back(_forecast_layout(times, selections)) == months_back
+
+
+@pytest.mark.parametrize("lead", [1, 3])
+def test_a_forecast_runs_persistence_is_the_value_of_the_month_before_the_start(lead):
+    """Each valid month's persistence is the truth of the month ``lead`` months earlier (numpy on the
+    array by month index), missing where that month is not held: the first ``lead`` months, the
+    months after a gap, and every month of a target holding only Decembers (no November)."""
+    import cftime
+
+    from climann.evaluation.baselines import persistence_left_out
+
+    keep = [k for k in range(36) if k not in (9, 10)]  # October and November 1993 missing
+    times = np.array([cftime.DatetimeGregorian(1993 + k // 12, k % 12 + 1, 1) for k in keep])
+    truth = np.random.default_rng(4).normal(size=(len(keep), 2, 3))
+    predicted = persistence_prediction(truth, times, months_back=lead)
+    for step, month in enumerate(keep):
+        earlier = keep.index(month - lead) if month - lead in keep else None
+        if earlier is None:
+            assert np.isnan(predicted[step]).all()
+        else:
+            np.testing.assert_array_equal(predicted[step], truth[earlier])
+    assert np.isnan(predicted[:, 0, 0]).sum() == sum(month - lead not in keep for month in keep) >= lead + 1
+    decembers = np.array([cftime.DatetimeGregorian(year, 12, 1) for year in range(1993, 2000)])
+    selections = [("forecastMonth", 2, {})]
+    assert "hold none of those months" in persistence_left_out(_forecast_layout(decembers, selections))
+    assert persistence_left_out(_forecast_layout(times, selections)) is None
+
+
+@pytest.mark.parametrize("bounded", [pytest.param(False, id="instants"), pytest.param(True, id="weekly-means")])
+@pytest.mark.parametrize(("lead", "units"), [(14.0, "days"), (336.0, "hours"), (21.0, "days")])
+def test_a_sub_seasonal_runs_persistence_is_the_last_value_observed_by_the_start(lead, units, bounded):
+    """S2S starts on Mondays and Thursdays with a gap, valid at start + lead: each step's persistence
+    is the last step whose value was known at its start (valid − lead): its stamp at or before it,
+    or, for means with CF bounds (the week beginning at each stamp), its cell's end; by a loop over every
+    pair of steps, apart from searchsorted. Left out of a target holding none of them."""
+    import cftime
+
+    from climann.evaluation.baselines import forecast_persistence, persistence_left_out
+
+    days = np.sort(np.concatenate([np.arange(0, 140, 7), np.arange(3, 140, 7)]))
+    days = days[(days < 50) | (days > 70)]  # a gap of three weeks
+    times = np.array([cftime.DatetimeGregorian(2000, 1, 3) + datetime.timedelta(days=int(day) + 14)
+                      for day in days])
+    selections = [("step", lead, {"standard_name": "forecast_period", "units": units}),
+                  ("number", 0, {"standard_name": "realization"})]
+    layout, ends = _forecast_layout(times, selections), times  # values at their stamps
+    if bounded:  # means of the week beginning at each stamp: known a week later
+        ends = times + datetime.timedelta(days=7)
+        layout = dataclasses.replace(layout, time_bounds=np.stack([times, ends], axis=-1))
+    issued = times - datetime.timedelta(hours=lead * (24 if units == "days" else 1))
+    expected = np.full(len(times), -1)
+    for index, start in enumerate(issued):
+        for other in range(len(times)):
+            if ends[other] <= start and (expected[index] < 0 or ends[other] >= ends[expected[index]]):
+                expected[index] = other
+    forecast = forecast_persistence(layout)
+    np.testing.assert_array_equal(forecast.earlier, expected)
+    assert (expected >= 0).sum() > len(times) // 2 and (expected < 0).any()
+    truth = np.random.default_rng(0).normal(size=(len(times), 1, 1))
+    predicted = persistence_prediction(truth, times, earlier_steps=forecast.earlier)
+    np.testing.assert_array_equal(predicted[expected >= 0], truth[expected[expected >= 0]])
+    assert np.isnan(predicted[expected < 0]).all()
+    assert f"{lead:g} {units} before the valid time" in forecast.before
+    assert persistence_left_out(_forecast_layout(times[:2], selections)).endswith("hold none of those starts")

@@ -431,3 +431,31 @@ def test_a_pure_number_is_captioned_dimensionless_not_in_1(units, tmp_path):
     assert "fwinx (dimensionless)" in markdown and "RMSE, MAE and bias (dimensionless)" in markdown
     assert " in 1" not in markdown and "(1)" not in markdown
     assert _with_units("fwinx error", units) == "fwinx error (dimensionless)"
+
+
+#: A quarter-degree global grid's box (1440 × 720 cells): the widest region line in use.
+QUARTER_DEGREE_REGION = {"south": -89.875, "north": 89.875, "west": -179.875, "east": 179.875, "n_cells": 1036800}
+
+
+@pytest.mark.parametrize("region, line", [
+    pytest.param({"south": -10, "north": 30, "west": 35, "east": 70, "n_cells": 56},
+                 "region: south -10, north 30, west 35, east 70, 56 cells", id="sellonlatbox-order-read-as-S,N,W,E"),
+    pytest.param(QUARTER_DEGREE_REGION, "region: south -89.875, north 89.875, west -179.875, east 179.875, "
+                                        "1036800 cells", id="quarter-degree-global"),
+    pytest.param({"south": 50.0625, "north": 50.0625, "west": -0.0625, "east": -0.0625, "n_cells": 1},
+                 "region: south 50.0625, north 50.0625, west -0.0625, east -0.0625, 1 cell", id="one-cell"),
+])
+def test_the_region_is_said_by_its_sides_below_the_table_in_80_columns_and_in_the_report(region, line, tmp_path):
+    """fix46f: a ``--region`` of another order than meant was trained on without a word."""
+    metrics = {**WIDE_METRICS, "region": region}
+    lines = rendered(metrics_table(metrics, width=80), 80)
+    assert all(cell_len(text) <= 80 for text in lines), lines
+    assert line in [text.strip() for text in lines]  # one line of the caption, not wrapped
+    markdown = report_markdown(metrics, [], tmp_path)
+    assert f"R{line[1:]}." in markdown.splitlines()
+
+
+def test_without_a_region_no_line_says_one(tmp_path):
+    text = "\n".join(rendered(metrics_table(WIDE_METRICS, width=80), 80))
+    assert "region" not in text
+    assert "Region:" not in report_markdown(WIDE_METRICS, [], tmp_path)

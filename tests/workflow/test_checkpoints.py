@@ -395,12 +395,13 @@ def test_resume_and_another_out_exit_2(unfinished, tmp_path):
     assert code == 2 and "leave out --out" in output
 
 
-def test_changed_data_are_refused_on_resume(tiny_sample, unfinished, tmp_path):
-    # In another process: this one may hold the original file open in xarray's file cache.
+def test_changed_data_are_refused_on_resume(tiny_sample, unfinished, tmp_path, capfd, monkeypatch):
+    # In this process, which has read the original file: a file rewritten at its path is read anew
+    # (tests/data/test_handles.py), as another process would read it
     original = tiny_sample.read_bytes()
     try:
         write_sample_dataset(tiny_sample, years=4, resolution=15.0, seed=4)  # same name, other values
-        resumed = subprocess.run([*CLIMANN, "train", "--resume", str(unfinished)], capture_output=True, text=True)
+        resumed = run_main("train", "--resume", unfinished, capfd=capfd, monkeypatch=monkeypatch)
     finally:
         tiny_sample.write_bytes(original)
     assert resumed.returncode == 2

@@ -366,3 +366,42 @@ def test_several_values_given_to_info_are_refused_and_one_value_is_kept(typed, m
     [(key, parsed)] = parse_selection([one]).items()
     assert parsed == value
     assert build_config({"data": {"select": [one]}}).data.select == {key: value}
+
+
+def test_a_split_by_files_without_val_names_the_line_that_makes_one(tmp_path, monkeypatch):
+    """fix46c: a user with train.nc and test.nc was told only that val had no files. The printed
+    cdo line writes one file per year of the train file (each holding exactly that year's steps,
+    counted here), and the blocks it names are accepted."""
+    import re
+    import shlex
+    import shutil
+    import subprocess
+
+    import numpy as np
+    import pandas as pd
+    import xarray as xr
+
+    monkeypatch.chdir(tmp_path)
+    times = pd.date_range("2001-01-01", "2003-12-31", freq="D")
+    xr.Dataset({"tas": (("time",), np.arange(times.size, dtype="f4"))}, coords={"time": times}).to_netcdf("train.nc")
+    with pytest.raises(ClimannError) as refused:
+        build_config({"data": {"split_files": {"train": ["train.nc"], "test": ["test.nc"]}}})
+    message = str(refused.value)
+    assert "\n" not in message and "no files for val" in message
+    line = re.search(r"`(cdo splityear [^`]*)`", message).group(1)
+    assert line == "cdo splityear train.nc train_" and "--split-files val=train_YYYY.nc" in message
+    if shutil.which("cdo") is None:
+        pytest.skip("cdo is not installed")
+    subprocess.run(shlex.split(line), check=True, capture_output=True)
+    for year in (2001, 2002, 2003):
+        with xr.open_dataset(f"train_{year}.nc") as part:
+            np.testing.assert_array_equal(part["tas"].values, np.flatnonzero(times.year == year))
+    config = build_config({"data": {"split_files": {"train": ["train_2001.nc", "train_2002.nc"],
+                                                    "val": ["train_2003.nc"], "test": ["test.nc"]}}})
+    assert config.data.split_files["val"] == ("train_2003.nc",)
+
+
+def test_a_split_by_several_train_files_without_val_says_to_give_the_last_of_them():
+    with pytest.raises(ClimannError, match=r"give the last one or two of the train files as val \(--split-files "
+                                           r"val=FILE\) and the rest as train$"):
+        build_config({"data": {"split_files": {"train": ["hist_*.nc"], "test": ["ssp585.nc"]}}})

@@ -44,7 +44,8 @@ def test_the_fill_value_and_land_lines_of_one_run_name_different_copies(tmp_path
     (fill,) = [line for line in warnings if "ncatted -a _FillValue,sosstsst" in line]
     (land,) = [line for line in warnings if "as an ocean model leaves land" in line]
     fill_line = re.search(r"ncatted -a _FillValue,sosstsst,o,f,1e\+20 v4\.nc v4_fixed\.nc", fill).group(0)
-    assert 'xr.open_dataset("v4_fixed.nc")' in land and 'd.to_netcdf("v4_fixed_2.nc")' in land
+    # written whole (fix45m): to v4_fixed_2.nc.part, renamed v4_fixed_2.nc
+    assert 'xr.open_dataset("v4_fixed.nc")' in land and 'd.to_netcdf(p);os.replace(p,"v4_fixed_2.nc")' in land
     assert land.endswith("(this reads v4_fixed.nc, which the line shown before writes from v4.nc: run that one "
                          "first; v4_fixed_2.nc then holds both fixes)")
     _bash(fill_line, tmp_path)

@@ -4,6 +4,7 @@ run on a file of one start a year (C3); each compared with numpy on the same fil
 
 from __future__ import annotations
 
+import json
 import logging
 
 import numpy as np
@@ -13,7 +14,7 @@ import xarray as xr
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
-from tests.forecast_files import observed_week_means, s2s_version_files, weekly_lead_pair
+from tests.forecast_files import observed_week_means, s2s_pair, s2s_version_files, weekly_lead_pair
 
 QUICK = {"model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
 
@@ -88,3 +89,52 @@ def test_an_s2s_run_predicts_a_file_of_one_start_a_year(s2s_run, tmp_path, caplo
         np.testing.assert_array_equal(valid, [np.datetime64(f"{year}-01-16", "ns") for year in range(2000, 2008)])
         np.testing.assert_array_equal(new["t2m_pred"].values, own["t2m_pred"].sel(time=valid).values)
         np.testing.assert_array_equal(new["t2m"].values, observed["t2m"].sel(time=valid).values)
+
+
+@pytest.mark.parametrize("route", [pytest.param({}, id="in-memory"),
+                                   pytest.param({"in_memory_limit_gb": 1e-9}, id="streamed")])
+@pytest.mark.parametrize(("mondays_only", "lead_days"), [pytest.param(True, 14, id="Mondays-step14"),
+                                                         pytest.param(False, 14, id="Mondays-Thursdays-step14"),
+                                                         pytest.param(False, 7, id="Mondays-Thursdays-step7")])
+def test_persistence_of_a_sub_seasonal_run_is_the_observation_at_the_forecasts_start(tmp_path, route, mondays_only,
+                                                                                     lead_days):
+    """S2S reforecasts at ``step = 14 days`` (ECMWF's extended range): persistence was the previous
+    valid day (Mondays only: 7 days before the valid time, a week after the forecast was issued) or,
+    starts on Mondays and Thursdays, left out as irregular. It is the observation at each
+    forecast's start, valid time − lead (WeatherBench 2's persistence of an initialised forecast),
+    among the values read: predictions.nc, the test RMSE and the notes, against numpy."""
+    forecasts, observations = s2s_pair(weeks=40)
+    if mondays_only:
+        forecasts = forecasts.isel(time=slice(0, None, 2))
+    noise = np.random.default_rng(1).normal(0, 1.0, forecasts["t2m_fc"].shape).astype("float32")
+    forecasts["t2m_fc"] = forecasts["t2m_fc"] + noise  # not a copy of the target (refused as one)
+    forecasts.to_netcdf(tmp_path / "fc.nc")
+    observations.to_netcdf(tmp_path / "obs.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "fc.nc"), str(tmp_path / "obs.nc")], "target": "t2m",
+                                    "predictors": ["t2m_fc"], "features": [], "select": {"step": f"{lead_days} days",
+                                                                                           "number": 0}, **route},
+                           **QUICK})
+    run = run_training(config, run_dir=tmp_path / "run").run_dir
+    valid = forecasts["time"].values + np.timedelta64(lead_days, "D")
+    days = observations["time"].values
+    observed = observations["t2m"].values.astype(np.float64)
+    truth = observed[np.searchsorted(days, valid)]
+    # the start's observation where it is among the values read (the valid days), else none
+    start = np.searchsorted(valid, valid - np.timedelta64(lead_days, "D"))
+    read = (start < len(valid)) & (valid[np.minimum(start, len(valid) - 1)] == valid - np.timedelta64(lead_days, "D"))
+    known = np.where(read[:, None, None], truth[np.minimum(start, len(valid) - 1)], np.nan)
+    with xr.open_dataset(run / "predictions.nc") as written:
+        np.testing.assert_array_equal(written["t2m"].values, truth)
+        persisted = written["t2m_persistence"].values
+        test = written["split"].values == 3
+        area = written["cell_area"].values
+    np.testing.assert_allclose(persisted, known, rtol=1e-6)
+    assert read.sum() > len(valid) // 2
+    weights = np.broadcast_to(area, truth[test].shape)
+    have = ~np.isnan(known[test])
+    rmse = np.sqrt(np.sum((weights * (known[test] - truth[test]) ** 2)[have]) / weights[have].sum())
+    metrics = json.loads((run / "metrics.json").read_text())
+    np.testing.assert_allclose(metrics["splits"]["test"]["persistence"]["rmse"], rmse, rtol=1e-5)
+    said = [note["reason"] for note in metrics.get("notes", []) if note["model"] == "persistence"]
+    assert said and all(f"the forecast's start (the last value observed by then, {lead_days} days before the valid "
+                        f"time)" in reason for reason in said), said

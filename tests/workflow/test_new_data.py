@@ -25,6 +25,7 @@ from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
 from tests.conftest import run_written_before, without_model_record
+from tests.fresh_python import run_python
 
 LAT = np.array([-45.0, -15.0, 15.0, 45.0])
 LON = np.array([30.0, 90.0, 150.0, 210.0, 270.0])
@@ -108,7 +109,9 @@ def anomaly_run(runs):
 
 DAILY_REFUSAL = ("the run was trained on monthly data and daily.nc is daily: the run's lags (tas=1) would count daily "
                  "steps here instead of monthly ones; average them to monthly steps first, e.g. monthly means with "
-                 "`cdo monmean -settbounds,day daily.nc daily_monthly.nc`")
+                 "`mkdir -p monthly && cdo monmean -settbounds,day daily.nc monthly/daily_monthly.nc`, then give "
+                 "--data monthly/daily_monthly.nc in place of daily.nc (the copies are in a folder of their own: a glob "
+                 "over the originals' folder does not take them)")
 
 
 @pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
@@ -143,7 +146,9 @@ def test_a_model_without_lags_predicts_daily_data_with_one_warning(runs, tmp_pat
     said = [record.getMessage() for record in caplog.records if "trained on monthly data" in record.getMessage()]
     assert said == ["the run was trained on monthly data and daily.nc is daily: the model is given daily values as if "
                     "they were monthly; average them to monthly steps first, e.g. monthly means with "
-                    "`cdo monmean -settbounds,day daily.nc daily_monthly.nc`"]
+                    "`mkdir -p monthly && cdo monmean -settbounds,day daily.nc monthly/daily_monthly.nc`, then give "
+                    "--data monthly/daily_monthly.nc in place of daily.nc (the copies are in a folder of their own: a "
+                    "glob over the originals' folder does not take them)"]
     assert result.n_samples == 40 * LAT.size * LON.size
 
 
@@ -178,18 +183,23 @@ def _daily_climatology(path, *, tas_methods, pred_methods):
 #: Each case: the daily file's tas and pred cell_methods, and the commands advised.
 _CASES = {
     "totals": (MEAN, TOTALS,
-               "monthly totals of pred with `cdo monsum -settbounds,day -selname,pred daily.nc daily_monthly_totals.nc` "
-               "and monthly means of tas (orog, without time, copied as it is) with `cdo monmean -settbounds,day "
-               "-selname,orog,tas daily.nc daily_monthly_means.nc`, then give both copies to --data"),
+               "monthly totals of pred with `mkdir -p monthly && cdo monsum -settbounds,day -selname,pred daily.nc "
+               "monthly/daily_monthly_totals.nc` and monthly means of tas (orog, without time, copied as it is) with "
+               "`mkdir -p monthly && cdo monmean -settbounds,day -selname,orog,tas daily.nc monthly/daily_monthly_means.nc`, then give --data 'monthly/*.nc' in place of daily.nc "
+               "(the copies are in a folder of their own: a glob over the originals' folder does not take them)"),
     "points": ("area: mean time: point", TOTALS,
-               "monthly totals of pred with `cdo monsum -settbounds,day -selname,pred daily.nc daily_monthly_totals.nc` "
-               "and monthly means of tas (orog, without time, copied as it is) with `cdo monmean "
+               "monthly totals of pred with `mkdir -p monthly && cdo monsum -settbounds,day -selname,pred daily.nc "
+               "monthly/daily_monthly_totals.nc` and monthly means of tas (orog, without time, copied as it is) with "
+               "`mkdir -p monthly && cdo monmean "
                "'-setattribute,tas@cell_methods=area: mean time: mean' -settbounds,day -selname,orog,tas daily.nc "
-               "daily_monthly_means.nc`, then give both copies to --data"),
+               "monthly/daily_monthly_means.nc`, then give --data 'monthly/*.nc' in place of daily.nc (the copies are in a "
+               "folder of their own: a glob over the originals' folder does not take them)"),
     "climatology": (CLIMATOLOGY_MEAN, "area: mean time: sum within years time: mean over years",
-                    "monthly totals of pred with `cdo monsum -selname,pred daily.nc daily_monthly_totals.nc` and monthly "
-                    "means of tas (orog, without time, copied as it is) with `cdo monmean -selname,orog,tas daily.nc "
-                    "daily_monthly_means.nc`, then give both copies to --data"),
+                    "monthly totals of pred with `mkdir -p monthly && cdo monsum -selname,pred daily.nc "
+                    "monthly/daily_monthly_totals.nc` and monthly means of tas (orog, without time, copied as it is) "
+                    "with `mkdir -p monthly && cdo monmean -selname,orog,tas daily.nc "
+                    "monthly/daily_monthly_means.nc`, then give --data 'monthly/*.nc' in place of daily.nc (the copies "
+                    "are in a folder of their own: a glob over the originals' folder does not take them)"),
 }
 
 
@@ -215,16 +225,19 @@ def test_daily_data_are_advised_sums_of_totals_and_means_of_the_rest_and_the_cop
                     f"they were monthly; average them to monthly steps first, e.g. {commands}"]
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
-    for command in re.findall(r"`(cdo [^`]*)`", said[0]):
-        subprocess.run(shlex.split(command), check=True, capture_output=True)
+    for command in re.findall(r"`(mkdir [^`]*)`", said[0]):
+        subprocess.run(command, shell=True, check=True, capture_output=True)
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
-        evaluate_run(totals_run, ["daily_monthly_totals.nc", "daily_monthly_means.nc"], tmp_path / "scores")
+        evaluate_run(totals_run, ["monthly/*.nc"], tmp_path / "scores")  # the --data advised
     assert not [record.getMessage() for record in caplog.records
                 if re.search(r"trained on|cell_methods|stop short", record.getMessage())]
-    with xr.open_dataset("daily_monthly_totals.nc") as totals, xr.open_dataset(daily) as days:
+    with xr.open_dataset("monthly/daily_monthly_totals.nc") as totals, xr.open_dataset(daily) as days:
         january = days["pred"].isel(time=slice(0, 31)).sum("time")  # by hand: the sum of January's 31 days
         np.testing.assert_allclose(totals["pred"].isel(time=0), january, rtol=1e-5)
+    # fix45l: the copies were written beside daily.nc, and a glob over its folder then took both, refused as one
+    # variable at two frequencies; in a folder of their own, the glob takes the original alone, as before
+    predict_files(totals_run, ["daily*.nc"], tmp_path / "p2.nc")
 
 
 def _years(first, n):
@@ -1490,7 +1503,7 @@ def test_the_averaging_advice_for_a_three_hourly_run_gives_its_step_and_means_wh
     line = re.search(r"`(python -c [^`]+)`", " ".join(record.getMessage() for record in caplog.records))[1]
     words = shlex.split(line)
     assert words[-5:] == ["hourly.nc", "hourly_3-hourly.nc", "3", "time", "-1.5"]  # fix44k: centred on its stamps
-    subprocess.run([sys.executable, *words[1:]], check=True, cwd=tmp_path, capture_output=True)
+    run_python(*words[1:], check=True, cwd=tmp_path, capture_output=True)
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
         predict_files(three_hourly_run, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
@@ -1538,8 +1551,8 @@ def test_the_averaging_advice_followed_gives_a_run_trained_on_unbounded_three_ho
     said = " ".join(record.getMessage() for record in caplog.records)
     assert f"3-hourly means centred on {'00:00, 03:00' if phase == 0 else '01:30, 04:30'} …" in said
     assert "(each value, without time bounds, taken over the step centred on its stamp)" in said
-    subprocess.run([sys.executable, *shlex.split(re.search(r"`(python -c [^`]+)`", said)[1])[1:]], check=True,
-                   cwd=tmp_path, capture_output=True)
+    run_python(*shlex.split(re.search(r"`(python -c [^`]+)`", said)[1])[1:], check=True, cwd=tmp_path,
+               capture_output=True)
     predict_files(run_dir, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
     coder = xr.coders.CFDatetimeCoder(use_cftime=True)
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=coder) as own, \
@@ -1548,6 +1561,95 @@ def test_the_averaging_advice_followed_gives_a_run_trained_on_unbounded_three_ho
         np.testing.assert_allclose(advised["tas"].sel(time=own["time"]).values, own["tas"].values, rtol=1e-6)
         np.testing.assert_allclose(advised["tas_pred"].sel(time=own["time"]).values, own["tas_pred"].values,
                                    rtol=1e-6)
+
+
+@pytest.mark.parametrize("phase", [pytest.param(0, id="stamped-0000"), pytest.param(1, id="stamped-0100")])
+def test_instants_given_to_a_run_trained_on_instants_are_advised_picked_at_its_hours_not_averaged(
+        tmp_path, caplog, monkeypatch, phase):
+    """fix45k: a run trained on 3-hourly instants (``time: point``) given hourly instants was advised to average
+    them into 3-hourly means (``time: mean``), a quantity it never learned. Instants at a coarser step are picked: the
+    advice names ``cdo selhour`` at the run's own hours; run as printed, the copy's stamps are the run's hours, its
+    values numpy's hourly values at those hours, its cell_methods still ``time: point``, and predict on it gives the
+    run's own predictions of the steps it was trained on (the training file was the hourly one at those hours)."""
+    monkeypatch.chdir(tmp_path)
+    points = "area: mean time: point"
+    hourly = _write(tmp_path / "hourly.nc", _hours_apart(0, 24 * 40, 1), tas_methods=points, pred_methods=points,
+                    seed=9)
+    (folder := tmp_path / "train").mkdir()
+    with xr.open_dataset(hourly, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as fine:
+        fine.isel(time=slice(phase, None, 3)).to_netcdf(folder / "monthly.nc")  # named as _train reads it
+        times = fine["time"].values
+        tas = fine["tas"].values.astype(np.float64)
+    run_dir = _train(folder, "e3hrpt", features=["hour"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, [str(hourly)], tmp_path / "p1.nc")
+    said = " ".join(record.getMessage() for record in caplog.records)
+    hours = list(range(phase, 24, 3))
+    assert (f"`mkdir -p 3-hourly && cdo selhour,{','.join(map(str, hours))} hourly.nc 3-hourly/hourly.nc`, then give "
+            "--data 3-hourly/hourly.nc in place of hourly.nc") in said, said
+    assert "not averaged" in said and "python -c" not in said and "3-hourly means" not in said
+    subprocess.run(["bash", "-c", re.search(r"`(mkdir [^`]+)`", said)[1]], check=True, cwd=tmp_path,
+                   capture_output=True)
+    chosen = np.array([time.hour in hours for time in times])  # numpy's pick: the hourly values at the run's hours
+    with xr.open_dataset(tmp_path / "3-hourly/hourly.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) \
+            as copy:
+        assert list(copy["time"].values) == list(times[chosen])
+        assert {time.hour for time in copy["time"].values} == set(hours)
+        np.testing.assert_array_equal(copy["tas"].values.astype(np.float64), tas[chosen])
+        assert copy["tas"].attrs["cell_methods"] == points and copy["pred"].attrs["cell_methods"] == points
+        assert "bounds" not in copy["time"].attrs
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, [str(tmp_path / "3-hourly/hourly.nc")], tmp_path / "p3.nc")
+    assert not [record.getMessage() for record in caplog.records if "hourly" in record.getMessage()
+                or "time: point" in record.getMessage()]
+    coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=coder) as own, \
+            xr.open_dataset(tmp_path / "p3.nc", decode_times=coder) as picked:
+        assert own.sizes["time"] > 0 and set(own["time"].values) <= set(picked["time"].values)
+        np.testing.assert_allclose(picked["tas_pred"].sel(time=own["time"]).values, own["tas_pred"].values,
+                                   rtol=1e-6)
+
+
+def test_instants_in_several_files_are_advised_picked_in_each_file(tmp_path, caplog, monkeypatch):
+    """fix45l: the advice of fix45k (pick the instants at the run's hours) named a copy of the new data's first file
+    alone; given as a glob over 2 files, the second stayed hourly. The advice is a loop over every file, its copies in
+    a folder of their own; run as printed, each copy holds numpy's values at the run's hours, and the --data advised
+    takes both copies (and a glob over the originals' folder still takes the originals alone)."""
+    monkeypatch.chdir(tmp_path)
+    points = "area: mean time: point"
+    hourly = _write(tmp_path / "hourly.nc", _hours_apart(0, 24 * 40, 1), tas_methods=points, pred_methods=points,
+                    seed=9)
+    (folder := tmp_path / "train").mkdir()
+    (new := tmp_path / "new").mkdir()
+    with xr.open_dataset(hourly, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as fine:
+        fine.isel(time=slice(0, None, 3)).to_netcdf(folder / "monthly.nc")  # named as _train reads it
+        fine.isel(time=slice(0, 24 * 20)).to_netcdf(new / "part1.nc")
+        fine.isel(time=slice(24 * 20, None)).to_netcdf(new / "part2.nc")
+        times = fine["time"].values
+        tas = fine["tas"].values.astype(np.float64)
+    run_dir = _train(folder, "e3hrpt", features=["hour"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, ["new/*.nc"], tmp_path / "p1.nc")
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert ("`mkdir -p new/3-hourly && for f in new/part*.nc; do cdo selhour,0,3,6,9,12,15,18,21 \"$f\" "
+            "new/3-hourly/\"${f##*/}\"; done`, then give --data 'new/3-hourly/*.nc' in place of the 2 files") in said, said
+    subprocess.run(["bash", "-c", re.search(r"`(mkdir [^`]+)`", said)[1]], check=True, cwd=tmp_path,
+                   capture_output=True)
+    chosen = np.array([time.hour % 3 == 0 for time in times])  # numpy's pick: the hourly values at the run's hours
+    coder = xr.coders.CFDatetimeCoder(use_cftime=True)
+    copies = [xr.open_dataset(path, decode_times=coder) for path in sorted((new / "3-hourly").glob("*.nc"))]
+    assert len(copies) == 2
+    assert [time for copy in copies for time in copy["time"].values] == list(times[chosen])
+    np.testing.assert_array_equal(np.concatenate([copy["tas"].values for copy in copies]).astype(np.float64),
+                                  tas[chosen])
+    for copy in copies:
+        copy.close()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, ["new/3-hourly/*.nc"], tmp_path / "p3.nc")
+    assert not [record.getMessage() for record in caplog.records if "hourly" in record.getMessage()]
+    assert sorted(path.name for path in new.glob("*.nc")) == ["part1.nc", "part2.nc"]
 
 
 def test_persistence_of_data_scored_by_a_run_that_records_no_step_is_said_to_be_their_previous_step(
@@ -1603,17 +1705,20 @@ def _cosmos_site(path, freq, *, days, seed):
     return dataset
 
 
-def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_not_a_crash(tmp_path, monkeypatch):
+def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_not_a_crash(tmp_path, monkeypatch,
+                                                                                             capfd):
     """break43d A5: predict and evaluate of a COSMOS-UK half-hourly file on a daily run died with a segmentation
     fault (exit 139, nothing printed): the averaging advice opened the file with a handle of its own while the
     run's datasets of it were open, and HDF5 read its scalar NetCDF-4 string through a stale pointer. Each (a
     process of its own: a crash must not take the test runner) now exits 0 with the advice; its quality flag is
     left out of the averages (a mean of codes flags nothing), and both of its cdo lines read the copy the
-    quality line writes. Followed as printed, the daily means are numpy's of the values not flagged bad."""
-    import sys
+    quality line writes. Followed as printed, the daily means are numpy's of the values not flagged bad, and
+    predict reads the daily copies (in this process: no advice is given there, the path that crashed)."""
     from pathlib import Path
 
     import climann
+    from climann.data.notes import forget_notes
+    from tests.console import run_main
     from tests.fresh_python import run_python
 
     monkeypatch.chdir(tmp_path)
@@ -1634,12 +1739,13 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
     advice = said["predict"]
     assert ("the run was trained on daily data and halfhourly.nc is every 30 minutes: the model is given every 30 "
             "minutes values as if they were daily; average them to daily steps first, e.g. daily totals of PE and "
-            "PRECIP with `cdo settbounds,day -daysum -selname,PE,PRECIP halfhourly_quality_masked.nc "
-            "halfhourly_daily_totals.nc` and daily means of COSMOS_VWC (station_name, without time, copied as it is) "
-            "with `cdo settbounds,day -daymean -selname,COSMOS_VWC halfhourly_quality_masked.nc "
-            "halfhourly_daily_means.nc && ncks -A -v station_name halfhourly_quality_masked.nc "
-            "halfhourly_daily_means.nc`, then give both copies to --data; COSMOS_VWC_FLAG left out of the copies: a "
-            "flag variable (CF 3.5)") in advice
+            "PRECIP with `mkdir -p daily && cdo settbounds,day -daysum -selname,PE,PRECIP halfhourly_quality_masked.nc "
+            "daily/halfhourly_daily_totals.nc` and daily means of COSMOS_VWC (station_name, without time, copied as it "
+            "is) with `mkdir -p daily && cdo settbounds,day -daymean -selname,COSMOS_VWC halfhourly_quality_masked.nc "
+            "daily/halfhourly_daily_means.nc && ncks -A -v station_name halfhourly_quality_masked.nc "
+            "daily/halfhourly_daily_means.nc`, then give --data 'daily/*.nc' in place of halfhourly.nc (the copies are "
+            "in a folder of their own: a glob over the originals' folder does not take them); COSMOS_VWC_FLAG left "
+            "out of the copies: a flag variable (CF 3.5)") in advice
     assert advice.endswith("(these read halfhourly_quality_masked.nc, which the line shown before writes from "
                            "halfhourly.nc: run that one first; halfhourly_daily_totals.nc and "
                            "halfhourly_daily_means.nc then hold both fixes)")
@@ -1648,7 +1754,7 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
     # the line shown before the advice, in the same output of predict (not a third run of it)
     (masking,) = [line for line in printed["predict"].splitlines() if "COSMOS_VWC_FLAG 2 bad" in line]
     run_python("-c", re.search(r'python -c "([^"]+)"', masking).group(1), check=True, cwd=tmp_path)
-    for command in re.findall(r"`(cdo [^`]*)`", advice):  # as printed, by the shell
+    for command in re.findall(r"`(mkdir [^`]*)`", advice):  # as printed, by the shell
         subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     kept = half_hourly["COSMOS_VWC"].where(half_hourly["COSMOS_VWC_FLAG"] != 2).values.astype(np.float64)
     by_hand = np.nanmean(kept.reshape(20, 48), axis=1)  # each day's 48 values, those flagged bad left out
@@ -1661,18 +1767,18 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
     stamps = pd.Series(pd.DatetimeIndex(half_hourly["time"].values))
     days = pd.DatetimeIndex(stamps.dt.floor("D").unique())
     middles = pd.DatetimeIndex(stamps.groupby(stamps.dt.floor("D")).apply(lambda day: day.min() + (day - day.min()).mean()))
-    for copy in ("halfhourly_daily_means.nc", "halfhourly_daily_totals.nc"):
+    for copy in ("daily/halfhourly_daily_means.nc", "daily/halfhourly_daily_totals.nc"):
         with xr.open_dataset(tmp_path / copy) as averaged:
             assert (pd.DatetimeIndex(averaged["time_bnds"].values[:, 0]) == days).all(), copy
             assert (pd.DatetimeIndex(averaged["time_bnds"].values[:, 1]) == days + pd.Timedelta("1D")).all(), copy
             assert (pd.DatetimeIndex(averaged["time"].values) == middles).all(), copy
-    with xr.open_dataset(tmp_path / "halfhourly_daily_means.nc") as means:
+    with xr.open_dataset(tmp_path / "daily/halfhourly_daily_means.nc") as means:
         assert "COSMOS_VWC_FLAG" not in means
         assert str(means["station_name"].values) == "WYTH1"
         np.testing.assert_allclose(means["COSMOS_VWC"].values, by_hand, rtol=1e-6)
-    done = subprocess.run([sys.executable, "-m", "climann", "predict", str(run_dir), "--data",
-                           "halfhourly_daily_totals.nc", "--data", "halfhourly_daily_means.nc", "--out", "p3.nc"],
-                          capture_output=True, text=True, timeout=300)
+    forget_notes()  # what a process of its own has said: nothing yet
+    done = run_main("predict", str(run_dir), "--data", "daily/halfhourly_daily_totals.nc", "--data",
+                    "daily/halfhourly_daily_means.nc", "--out", "p3.nc", capfd=capfd, monkeypatch=monkeypatch)
     assert done.returncode == 0, done.stderr[-3000:]
     assert not [line for line in done.stderr.splitlines() if "time cells" in line or "-hour cells" in line], done.stderr
     with xr.open_dataset(tmp_path / "p3.nc") as predicted:

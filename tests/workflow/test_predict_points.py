@@ -213,3 +213,74 @@ def test_a_grid_partly_beyond_the_training_grid_is_said_to_be_so_cell_by_cell(ru
     assert [(float(lat), float(lon)) for _, lat, lon in found] == [outside[int(np.argmin(distances))],
                                                                    outside[int(np.argmax(distances))]]
     np.testing.assert_allclose([float(km) for km, _, _ in found], [min(distances), max(distances)], rtol=5e-3)
+
+
+#: Harvard Forest (US-Ha1, the training tower) and Tharandt (DE-Tha), 85.7° of longitude east of it.
+HARVARD, THARANDT = (42.5378, -72.1715), (50.9626, 13.5651)
+
+
+def _hourly_tower(path, position):
+    """A one-point file of hourly ``gpp`` driven by ``sw`` (incoming shortwave at that longitude's local solar time)."""
+    time = pd.date_range("2012-01-01", periods=3 * 365 * 24, freq="h")
+    solar = (time.hour + position[1] / 15.0) % 24
+    sw = np.clip(800 * np.sin(np.pi * (solar - 6) / 12), 0, None).astype(np.float32)
+    xr.Dataset({"gpp": ("time", 0.02 * sw, {"units": "umol m-2 s-1"}), "sw": ("time", sw, {"units": "W m-2"})},
+               coords={"lat": ((), position[0], {"units": "degrees_north", "standard_name": "latitude"}),
+                       "lon": ((), position[1], {"units": "degrees_east", "standard_name": "longitude"}),
+                       "time": time}).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs_at_harvard(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("harvard")
+    data = _hourly_tower(folder / "us_ha1.nc", HARVARD)
+    runs = {}
+    for features in (["season", "hour"], ["season"]):
+        settings = {"data": {"paths": [str(data)], "target": "gpp", "predictors": ["sw"], "features": features},
+                    "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+        runs["+".join(features)] = run_training(build_config(settings), run_dir=folder / "+".join(features)).run_dir
+    return runs
+
+
+@pytest.mark.parametrize(("features", "position", "warned"), [
+    pytest.param("season+hour", THARANDT, True, id="hour-at-tharandt"),
+    pytest.param("season+hour", (HARVARD[0], HARVARD[1] + 5.0), False, id="hour-20-minutes-east"),
+    pytest.param("season", THARANDT, False, id="no-hour-at-tharandt")])
+def test_the_utc_hour_feature_at_another_longitude_is_warned_of_with_the_solar_time_shift(
+        runs_at_harvard, tmp_path, caplog, features, position, warned):
+    """break45a A3: a US-Ha1 run with the UTC hour feature scored at DE-Tha put Harvard's 17 UTC noon on Germany's
+    evening (MSE 1.90 against 0.56 without hour), and only "another place" was said."""
+    from climann.workflow.predict import evaluate_run
+
+    _hourly_tower(tmp_path / "new.nc", position)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        evaluate_run(runs_at_harvard[features], [tmp_path / "new.nc"], tmp_path / "scores")
+    said = [record.getMessage() for record in caplog.records if "hour feature is the UTC hour" in record.getMessage()]
+    if not warned:
+        assert said == []
+        return
+    shift = (np.float32(position[1]) - np.float32(HARVARD[1])) / 15.0  # local mean solar time = UTC + λ/15
+    noon = [(12.0 - np.float32(longitude) / 15.0) * 60 for longitude in (position[1], HARVARD[1])]
+    shown = [f"{int(round(minutes)) // 60:02d}:{int(round(minutes)) % 60:02d} UTC" for minutes in noon]
+    assert said == [f"the run's hour feature is the UTC hour, and these data are {shift:.1f} h later in the local "
+                    f"solar day than its training place at the same UTC hour (local mean solar noon at {shown[0]} here, "
+                    f"{shown[1]} there; solar time = UTC + longitude/15°): the network's diurnal cycle is put "
+                    f"{shift:.1f} h off; train without it (--features season) to transfer between longitudes, or give "
+                    "predictors that carry the time of day (shortwave radiation)"]
+
+
+@pytest.mark.parametrize(("position", "own_years"), [pytest.param(THARANDT, False, id="tharandt"),
+                                                     pytest.param(HARVARD, True, id="harvard")])
+def test_another_places_data_of_the_training_years_are_not_called_seen(runs_at_harvard, tmp_path, caplog, position,
+                                                                        own_years):
+    """break45a A8: scored at a tower 6 000 km away, a run was told its scores were "not of unseen data" because the
+    years were its training years; at its own place they are."""
+    from climann.workflow.predict import evaluate_run
+
+    _hourly_tower(tmp_path / "new.nc", position)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(runs_at_harvard["season"], [tmp_path / "new.nc"], tmp_path / "scores")
+    said = [record.getMessage() for record in caplog.records if "not of unseen data" in record.getMessage()]
+    assert len(said) == int(own_years)
+    assert bool(metrics.get("own_years_scored")) == own_years

@@ -209,9 +209,9 @@ def test_a_missing_block_is_refused_with_the_files_given_as_plain_lists(scenario
     train, test = str(scenarios["hist"]), str(scenarios["ssp5"])
     with pytest.raises(ClimannError) as refused:
         build_config({"data": {"split_files": {"train": [train], "test": [test, train]}}})
-    assert str(refused.value) == (
+    assert str(refused.value).startswith(
         '[data] split_files must give files for each block: {train = ["…"], val = ["…"], test = ["…"]}; no files for '
-        f'val (got train = ["{train}"], test = ["{test}", "{train}"])')
+        f'val (got train = ["{train}"], test = ["{test}", "{train}"]); ')
 
 
 def test_a_block_of_another_name_is_refused_by_name(scenarios):
@@ -1541,7 +1541,7 @@ def test_the_time_axis_warnings_come_before_training_naming_the_targets_store(tm
         climatology_keys(data.samples.layout.time.values)  # as the evaluation takes them, with the times alone
     said = [record.getMessage() for record in caplog.records if "no regular step" in record.getMessage()]
     assert len(said) == 1
-    assert "xr.open_zarr('obs.zarr', decode_times=False)" in said[0] and "d.to_zarr('obs_fixed.zarr')" in said[0]
+    assert "xr.open_zarr('obs.zarr', decode_times=False)" in said[0] and "d.to_zarr(p);os.replace(p,'obs_fixed.zarr')" in said[0]
     assert "ncap2" not in said[0] and "IN OUT" not in said[0]
 
 

@@ -50,7 +50,8 @@ class FileMaps:
     label : str
         For the file name: ``mean``, or the time drawn (``2019-07``, ``2019-07-16``).
     when : str
-        For the title: "on 2019-07-16", "in 2019-07 (mean of 31 steps)", "mean over 1980–2019 (480 steps)".
+        For the title: "on 2019-07-16", "in 2019-07" (one monthly step), "in 2010" (one yearly step),
+        "in 2019-07 (mean of 31 steps)", "mean over 1980–2019 (480 steps)".
     """
 
     layout: GridLayout
@@ -170,6 +171,8 @@ def time_steps(
 
 
 #: A day and an hour (``2023-07-01T13``, ``2023-07-01T13:30``, or with a space for the T).
+#: A label naming a day ("2019-07-16", "2023-07-01 13:00"), which a title says "on"; a month or a year it says "in".
+_WITH_A_DAY = re.compile(r"^-?\d+-\d{2}-\d{2}")
 _HOUR = re.compile(r"^(?P<date>.+?\d)[T ](?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
 
 
@@ -251,7 +254,9 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
         # an hour's step shown as climann's messages show a time (2023-07-01 13:00), not as its file's label
         shown = date_text(times[steps[0]], precision="minute") if _HOUR.match(time.strip()) else label
         shown = f"{shown} (the step nearest to {time})" if nearest else shown
-        when = f"on {shown}" if steps.size == 1 else f"in {shown} (mean of {steps.size} steps)"
+        # a day (or an hour) is "on", a month or a year "in" (break45d: "on 2010" for a yearly step)
+        preposition = "on" if _WITH_A_DAY.match(shown) else "in"
+        when = f"{preposition} {shown}" if steps.size == 1 else f"in {shown} (mean of {steps.size} steps)"
         when += f" from {where}"
     fields = {"prediction": dataset[f"{target}_pred"]}
     if target in dataset:

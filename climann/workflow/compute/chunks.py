@@ -255,6 +255,13 @@ def read_samples(source: PointwiseSource, start: int, stop: int) -> PointwiseSam
     return source.read(start, stop, scheduler="synchronous")
 
 
+def read_target(source: PointwiseSource, start: int, stop: int) -> np.ndarray:
+    """:meth:`~climann.data.pointwise.PointwiseSource.read_target` as :func:`read_samples` reads:
+    by the calling thread, with the worker's chunk cache."""
+    _limit_chunk_cache()
+    return source.read_target(start, stop, scheduler="synchronous")
+
+
 @dataclass
 class ChunkedSamples:
     """Standardised samples held by the workers, one table per chunk.

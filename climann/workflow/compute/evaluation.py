@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import dask
 import numpy as np
 
-from climann.workflow.compute.chunks import read_samples
+from climann.workflow.compute.chunks import read_samples, read_target
 from climann.data.layout import sample_weights
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
@@ -239,7 +239,9 @@ class ChunkEvaluation:
     season_index : ndarray of int, shape (n_time,), or None
     previous : ndarray of int, shape (n_time,), or None
         For ``persistence``: the index of the step one nominal step before each step, −1
-        where the axis lacks it (see :func:`climann.data.lags.previous_steps`).
+        where the axis lacks it (see :func:`climann.data.lags.previous_steps`); in a forecast run,
+        of the month before each forecast's start
+        (:func:`~climann.evaluation.baselines.forecast_persistence_steps`).
     season_of_step : ndarray of int, shape (n_time,), or None
         Each step's season (:func:`climann.evaluation.seasons.season_index`): sums per
         block and season too.
@@ -349,7 +351,42 @@ def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
     n_lat, n_lon = context.source.layout.shape[1:]
     if start == 0:
         return np.full((1, n_lat, n_lon), np.nan)
-    return read_samples(context.source, start - 1, start).target_field.astype(np.float64)
+    return read_target(context.source, start - 1, start).astype(np.float64)
+
+
+def _persisted(context: ChunkEvaluation, truth: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Persistence on the chunk's steps: the truth at ``context.previous`` of each step, NaN
+    where −1. The previous step by time is the previous array step (or missing, a gap), read
+    from the chunk and the step before it; a forecast run's value before each start
+    (:func:`~climann.evaluation.baselines.forecast_persistence`), further back, is read from the
+    source for the steps outside the chunk, one read for each run of consecutive steps
+    (:func:`_earlier_steps`), the target alone: read one step at a time with every feature, a
+    streamed run on 300 forecasts at ``forecastMonth = 3`` in chunks of 3 steps spent 11.8 s of its
+    18.5 s of evaluation there."""
+    earlier = np.asarray(context.previous[start:stop])
+    steps = np.arange(start, stop)
+    if np.all((earlier < 0) | (earlier == steps - 1)):
+        persisted = np.concatenate([_previous_step(context, start), truth[:-1]])
+        persisted[earlier < 0] = np.nan
+        return persisted
+    persisted = np.full(truth.shape, np.nan)
+    inside = earlier >= start
+    persisted[inside] = truth[earlier[inside] - start]
+    outside = (earlier >= 0) & ~inside
+    if outside.any():
+        needed, fields = _earlier_steps(context, earlier[outside])
+        persisted[outside] = fields[np.searchsorted(needed, earlier[outside])]
+    return persisted
+
+
+def _earlier_steps(context: ChunkEvaluation, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct steps of ``wanted`` (sorted) and the truth at each, shape (n, n_lat, n_lon),
+    read from the source (the target alone) in one read for each run of consecutive steps."""
+    needed = np.unique(wanted)
+    breaks = np.flatnonzero(np.diff(needed) > 1) + 1
+    fields = [read_target(context.source, int(run[0]), int(run[-1]) + 1).astype(np.float64)
+              for run in np.split(needed, breaks)]
+    return needed, np.concatenate(fields)
 
 
 def area_means(grids: dict[str, np.ndarray], area: np.ndarray) -> dict[str, np.ndarray]:
@@ -386,9 +423,7 @@ def evaluate_chunk(
         elif name == "linear":
             grids[name] = local_grid(context.linear.predict(scaled)[:, 0], samples, start, stop)
         elif name == "persistence":
-            # the previous step by time is the previous array step, or missing (a gap)
-            grids[name] = np.concatenate([_previous_step(context, start), truth[:-1]])
-            grids[name][context.previous[start:stop] < 0] = np.nan
+            grids[name] = _persisted(context, truth, start, stop)
     blocks = context.block_of_step[start:stop]
     area = context.source.layout.cell_area_weights(steps=slice(start, stop))  # the chunk's steps' (sea ice)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start

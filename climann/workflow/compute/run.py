@@ -61,7 +61,8 @@ from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.evaluation.baselines import (
     blocks_after_months_left_out, persistence_gap_warning, persistence_left_out, persistence_left_out_reason,
-    persistence_missing_steps, persistence_previous_steps, run_climatology_per, season_keys,
+    forecast_persistence, persistence_missing_steps, persistence_previous_steps,
+    run_climatology_per, season_keys,
 )
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
@@ -69,7 +70,7 @@ from climann.evaluation.cell_measures import cell_areas_source, cell_weights_tex
 from climann.evaluation.climatology_years import add_climatology_narrowed, add_few_years_note
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
-from climann.evaluation.scored_blocks import layout_fingerprints
+from climann.evaluation.scored_blocks import layout_fingerprints, region_record
 from climann.evaluation.seasons import axis_seasons, is_sub_annual
 from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
 from climann.model import History, Network
@@ -339,13 +340,17 @@ def evaluate_distributed(
         models += fitted
     # the previous step by time (None without a nominal step): missing after gaps
     left_out_because = persistence_left_out(layout, lags=config.data.lags)
-    previous = (persistence_previous_steps(layout.time.values, segment_starts=layout.time_segment_starts())
-                if left_out_because is None else None)
+    # in a run on a forecast at one lead: the last value observed before each forecast's start
+    forecast = forecast_persistence(layout)
+    previous = (None if left_out_because is not None
+                else forecast.earlier if forecast is not None
+                else persistence_previous_steps(layout.time.values, segment_starts=layout.time_segment_starts()))
     if "persistence" in baselines and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
-        missing = persistence_missing_steps(previous, layout.time.values, first_counted=layout.steps_before_range,
-                                            dates=layout.selection_dates(), segment_starts=layout.time_segment_starts())
+        missing = np.zeros(0, np.int64) if forecast is not None else persistence_missing_steps(
+            previous, layout.time.values, first_counted=layout.steps_before_range, dates=layout.selection_dates(),
+            segment_starts=layout.time_segment_starts())
         if missing.size:
             run_logger.warning(persistence_gap_warning(missing.size, layout.time.values, after=missing,
                                                        dates=layout.selection_dates()))
@@ -388,6 +393,8 @@ def evaluate_distributed(
         scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
         weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
+        forecast_persistence=None if forecast is None else forecast.before,
+        region=region_record(layout, config.data.region),
     )
     metrics.update(target_means_entry(config))
     if own_data and "train" in split.time_masks:

@@ -66,7 +66,7 @@ def test_a_month_draws_the_files_values_at_that_step(predicted):
     assert list(maps.steps) == [step] and maps.label == "1981-07"
     np.testing.assert_array_equal(maps.prediction, prediction[step])
     np.testing.assert_array_equal(maps.truth, truth[step])
-    assert maps.when == "on 1981-07 from with_truth.nc"
+    assert maps.when == "in 1981-07 from with_truth.nc"  # a month is "in" (break45d: "on 2010" for a year)
 
 
 def test_the_default_is_the_mean_over_the_file_where_truth_and_prediction_are_both_present(predicted):

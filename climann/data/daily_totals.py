@@ -1,0 +1,250 @@
+"""Totals accumulated from one hour of each day, restarted there daily: ERA5-Land's accumulations.
+
+ERA5-Land's accumulated fields (``tp``, ``ro``, ``sro``, ``ssro``, ``e``, ``pev``, ``ssrd``,
+``strd``, ``ssr``, ``str``, ``slhf``, ``sshf`` …) are, at each hour, the total from 00 UTC of the
+day to that hour: its short forecasts start each day at 00 UTC, and "accumulations are treated the
+same as those in ERA-Interim or ERA-Interim/Land, i.e., they are accumulated from the beginning of
+the forecast to the end of the forecast step" (ECMWF, "ERA5-Land: data documentation",
+https://confluence.ecmwf.int/x/3AS2G, section "Accumulations"; and "Conversion table for
+accumulated variables", https://confluence.ecmwf.int/pages/viewpage.action?pageId=197702790). The
+value at 01 UTC is the first hour's amount, the value at 00 UTC the whole day before's, and the
+amount of any other hour the value minus the one an hour before. ERA5's own hourly accumulations
+(the same ``GRIB_stepType = "accum"``) are each over the hour before the stamp: the attributes do
+not tell the two apart, the values do.
+
+The rule reads the values, for every accumulated field alike (:func:`checked_for_daily_reset`:
+``GRIB_stepType = "accum"``, an amount of water or an energy per area in units that are no rate),
+on an hourly axis, and does not depend on the sign or the name: ``e`` (evaporation, negative) and
+``ssrd`` (flat at night) are totals as ``tp`` is. At each step the cells are counted whose value
+moves toward 0 (its magnitude falls) among those whose magnitude changes
+(:func:`magnitude_changes`); by the hour of the day of the step, a total restarted at one hour
+each day falls back there at (almost) every cell that changes, and at no other hour nearly as
+often (:func:`daily_reset_hour`). Hourly amounts fall as often one hour as the next (rain), or at
+several hours in a row (the afternoon's radiation and evaporation), so neither passes. Since a
+product accumulates all its fields alike, every accumulated field of the files of one found so
+is taken as one (:func:`~climann.data.running_totals.planned_running_totals`).
+
+The amount of each hour (:func:`daily_amounts_command`) is the value itself at the hour after
+the restart (01 UTC: the first hour's), and elsewhere the value minus the one an hour before; a
+step with no value an hour before it in its file is left missing (the first of a file, unless it
+is 01 UTC). The copies get time bounds [time − 1 h, time] and ``cell_methods = "time: sum"``.
+
+A run's ``time_stride`` that thins the hourly steps hides the restarts:
+:mod:`climann.data.strided_totals` reads the steps before the stride for them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.cell_methods import time_cell_method
+from climann.data.fill_like import time_dimension
+from climann.data.shell import python_copies_by_folder, whole_write
+from climann.errors import ClimannError
+
+__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "checked_for_daily_reset", "daily_amounts_command",
+           "daily_reset_hour", "daily_restart", "daily_text", "magnitude_changes"]
+
+#: How :func:`daily_text` begins: a total found restarting daily, told apart from one restarting
+#: on a date of each year ("since 1 October") in the answers of the values rule.
+DAILY_PREFIX = "since each day's "
+
+#: At the hour of the restart, at least this share of the cells whose magnitude changes falls
+#: back toward 0 …
+RESET_SHARE = 0.5
+
+#: … and at every other hour of the day at most this share of the restart hour's share: hourly
+#: rain falls as often one hour as the next, a total only where it restarts.
+OTHER_HOURS_RATIO = 0.5
+
+#: The least number of days whose restart step is compared (as many as
+#: :data:`~climann.data.running_totals.MIN_EVIDENCE` steps for the other rule).
+MIN_RESET_DAYS = 9
+
+
+def checked_for_daily_reset(name: str, variable: xr.DataArray) -> bool:
+    """Whether the values of ``variable`` are read for a daily restart (:func:`daily_reset_hour`):
+    a number on a time axis, with no time entry in its CF ``cell_methods`` (which say what each
+    value is over time; keyed by the time dimension's name, ``valid_time: sum``, or ``time``), in
+    units that are no rate, and an accumulation by what it says: GRIB's
+    ``GRIB_stepType = "accum"`` (cfgrib's and the CDS's attribute), an amount of water
+    (precipitation, runoff, evaporation …: :func:`~climann.data.units.water_quantity`), or an
+    energy per area (``J m**-2``: radiation and heat fluxes accumulated).
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    variable : xarray.DataArray
+        The variable.
+
+    Returns
+    -------
+    bool
+    """
+    from climann.data.units import is_rate, parse_units, water_quantity
+
+    attrs = dict(variable.attrs)
+    time = time_dimension(variable)
+    # the time entry keyed by the time dimension's own name ("valid_time: sum") or by "time"
+    if variable.dtype.kind not in "fiu" or time is None or time_cell_method(attrs.get("cell_methods"), time):
+        return False
+    if str(attrs.get("GRIB_stepType", "")).strip().lower() == "accum":
+        return True
+    units = str(attrs.get("units", "")).strip()
+    try:  # J m-2 is [mass] [time]-2 to pint: no rate, though is_rate reads it as one
+        if units and (parse_units(units, variable=name).dimensionality
+                      == parse_units("J m-2", variable=name).dimensionality):
+            return True
+    except ClimannError:
+        return False
+    return not is_rate(attrs.get("units")) and water_quantity(name, attrs) is not None
+
+
+def magnitude_changes(block: np.ndarray, time_axis: int) -> np.ndarray:
+    """Shape (2, n_steps of the block): at each step, how many cells move toward 0 from the step
+    before in the block (``|after| < |before|``), and how many change in magnitude
+    (``|after| != |before|``), among those with a value at both; the block's first step is
+    compared with nothing (0, 0). The magnitude makes the count blind to the sign: evaporation's
+    total (negative) moves away from 0 as rain's does.
+
+    Examples
+    --------
+    >>> magnitude_changes(np.array([[0.0, -1.0], [2.0, -3.0], [1.0, -1.0]]), 0)
+    array([[0, 0, 2],
+           [0, 2, 2]])
+    """
+    values = np.abs(np.moveaxis(np.asarray(block, dtype=np.float64), time_axis, 0))
+    values = values.reshape(values.shape[0], -1)
+    counts = np.zeros((2, values.shape[0]), dtype=np.int64)
+    before, after = values[:-1], values[1:]
+    compared = np.isfinite(before) & np.isfinite(after)
+    counts[0, 1:] = np.count_nonzero(compared & (after < before), axis=1)
+    counts[1, 1:] = np.count_nonzero(compared & (after != before), axis=1)
+    return counts
+
+
+def daily_reset_hour(dataset: xr.Dataset, variable: xr.DataArray, counts: np.ndarray) -> int | None:
+    """The hour of the day (0–23, of the time coordinate as stored: UTC for ERA5-Land) at whose
+    step a total accumulated from the hour before restarts each day, from
+    :func:`magnitude_changes` of its blocks; None when the values are no such total.
+
+    The steps are grouped by their hour of the day, on an axis one hour apart: at the restart
+    hour at least :data:`RESET_SHARE` of the changing cells fall back toward 0, at each other
+    hour at most :data:`OTHER_HOURS_RATIO` times that share, over at least
+    :data:`MIN_RESET_DAYS` days compared. ERA5-Land's restart at 01 UTC (its total since 00 UTC
+    is the first hour's there).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Holding the time coordinate.
+    variable : xarray.DataArray
+        With a time dimension.
+    counts : numpy.ndarray
+        Shape (2, n_steps).
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> times = pd.date_range("2001-01-01T00", periods=24 * 12, freq="h")
+    >>> hourly = np.random.default_rng(0).gamma(0.5, 1.0, (times.size, 3))
+    >>> totals = np.stack([np.cumsum(day, axis=0) for day in hourly.reshape(12, 24, 3)]).reshape(-1, 3)
+    >>> totals = np.roll(totals, 1, axis=0)  # the day's total at the next day's 00 UTC
+    >>> data = xr.DataArray(totals, dims=("time", "cell"), coords={"time": times})
+    >>> daily_reset_hour(data.to_dataset(name="tp"), data, magnitude_changes(totals, 0))
+    1
+    >>> daily_reset_hour(data.to_dataset(name="tp"), data, magnitude_changes(hourly, 0)) is None
+    True
+    """
+    time = time_dimension(variable)
+    if time is None or time not in dataset.coords or dataset[time].size < 3:
+        return None
+    stamps = dataset[time]
+    apart = np.diff(np.asarray(stamps.values))  # timedelta64, or datetime.timedelta of cftime dates
+    one_hour = np.concatenate([[False], np.asarray([gap == datetime.timedelta(hours=1) for gap in apart.tolist()])
+                               if apart.dtype.kind == "O" else apart == np.timedelta64(1, "h")])
+    if not one_hour[1:].mean() > 0.9:
+        return None
+    hours = np.asarray(stamps.dt.hour.values, dtype=int)
+    falling, changing = np.asarray(counts[0], dtype=float), np.asarray(counts[1], dtype=float)
+    shares = np.zeros(24)
+    days = np.zeros(24, dtype=int)
+    for hour in range(24):
+        at = one_hour & (hours == hour)
+        changed = changing[at].sum()
+        shares[hour] = falling[at].sum() / changed if changed else 0.0
+        days[hour] = int(np.count_nonzero(changing[at] > 0))
+    reset = int(np.argmax(shares))
+    others = np.delete(shares, reset)
+    if days[reset] < MIN_RESET_DAYS or shares[reset] < RESET_SHARE or others.max() > OTHER_HOURS_RATIO * shares[reset]:
+        return None
+    return reset
+
+
+def daily_text(hour: int) -> str:
+    """The answer of the values rule for a total restarted daily at ``hour`` (its step): "since
+    each day's 00 UTC" for ``hour`` 1 (:data:`DAILY_PREFIX`)."""
+    return f"{DAILY_PREFIX}{(hour - 1) % 24:02d} UTC"
+
+
+def daily_restart(date: str | None) -> int | None:
+    """The hour of the step at which a total the values rule answered ``date`` for restarts each
+    day (:func:`daily_text`), None when it is no daily total (a yearly date, or None)."""
+    if not date or not str(date).startswith(DAILY_PREFIX):
+        return None
+    return (int(str(date).removeprefix(DAILY_PREFIX)[:2]) + 1) % 24
+
+
+#: The Python (xarray) that writes the amount of each hour of one file of totals restarted daily:
+#: ``python -c SCRIPT IN OUT``; at the step after the restart ({hour}) the value as it is, else the
+#: value minus the one an hour before (missing when there is none in the file); a first step
+#: with no amount is left out; time bounds [time − 1 h, time], ``cell_methods = "time: sum"``.
+_PYTHON_DAILY_AMOUNTS = (
+    "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1]);n={names!r};t=d[{time!r}];s=t.dims[0];"
+    "h=np.timedelta64(1,'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours=1);r=t.dt.hour=={hour};"
+    "g=xr.DataArray(np.r_[False,np.diff(t.values)==h],dims=s);"
+    "o=d.assign({{k:xr.where(r,d[k],(d[k]-d[k].shift({{s:1}})).where(g)).astype(np.result_type(d[k].dtype,'f4'))"
+    ".assign_attrs({{**d[k].attrs,'cell_methods':'time: sum'}}) for k in n}});"
+    "o=o.isel({{s:slice(0 if bool(r[0]) else 1,None)}});"
+    "o[{bounds!r}]=((s,'bnds'),np.stack([o[{time!r}].values-h,o[{time!r}].values],-1));"
+    "o[{time!r}].attrs['bounds']={bounds!r};" + whole_write("o.to_netcdf")
+)
+
+
+def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], time: str, *,
+                          hour: int) -> tuple[str, str]:
+    """The shell command that writes, into a new folder beside each folder of ``files``
+    (``hourly_amounts``), a copy of each file whose totals ``names``, restarted each day at the
+    step of ``hour``, are the amounts of each hour (:data:`_PYTHON_DAILY_AMOUNTS`), and the
+    ``--data`` that takes the copies.
+
+    Parameters
+    ----------
+    files : sequence of str or Path
+        The files holding the totals.
+    names : sequence of str
+        The totals, by their names in the files.
+    time : str
+        The files' time variable (decoded to dates by xarray).
+    hour : int
+        The hour of the day of the step after each restart (1 for ERA5-Land: 01 UTC).
+
+    Returns
+    -------
+    tuple of str
+        The command and the ``--data`` argument.
+    """
+    script = _PYTHON_DAILY_AMOUNTS.format(names=list(names), time=time, hour=int(hour), bounds=f"{time}_bnds")
+    return python_copies_by_folder(script, files, "hourly_amounts")
+
+

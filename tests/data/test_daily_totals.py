@@ -1,0 +1,168 @@
+"""ERA5-Land's accumulations from 00 UTC, restarted daily: found by their values whatever their sign
+or name, refused with a line whose amounts equal NumPy's (break45b A1, A3, A4)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from climann.data.daily_totals import daily_reset_hour, daily_restart, daily_text, magnitude_changes
+from climann.data.defaults import default_inputs
+from climann.data.fill_like import read_together
+from climann.data.open import open_dataset
+from climann.data.running_totals import planned_running_totals
+from climann.data.value_checks import warn_held_values
+from climann.errors import ClimannError
+from tests.fresh_python import shell_path
+
+_DAYS = 14
+
+
+def _hourly_amounts(times: pd.DatetimeIndex) -> dict[str, np.ndarray]:
+    """Each hour's own amounts on a 3 x 4 grid: intermittent rain (m), solar radiation (J m**-2, 0 at
+    night), evaporation (m, negative, with dew, positive, at some night hours of some cells)."""
+    rng = np.random.default_rng(45)
+    shape = (times.size, 3, 4)
+    hours = times.hour.to_numpy()[:, None, None]
+    sun = np.clip(np.sin(np.pi * (hours - 6) / 12), 0.0, None)
+    rain = np.where(rng.random(shape) < 0.15, rng.gamma(0.6, 0.0012, shape), 0.0)
+    ssrd = 3.0e6 * sun * rng.uniform(0.4, 1.0, shape)
+    dew = (sun == 0) & (rng.random(shape) < 0.1)
+    evaporation = np.where(dew, 2e-6, -(2e-5 + 8e-5 * sun) * rng.uniform(0.5, 1.0, shape))
+    return {"tp": rain, "ssrd": ssrd, "e": evaporation}
+
+
+def _from_00_utc(times: pd.DatetimeIndex, amounts: np.ndarray) -> np.ndarray:
+    """ERA5-Land's totals: at each hour the sum since 00 UTC of its day (the value at 00 UTC closes
+    the day before)."""
+    day = pd.factorize((times - pd.Timedelta(hours=1)).normalize())[0]
+    return np.concatenate([np.cumsum(amounts[day == number], axis=0) for number in np.unique(day)])
+
+
+def _era5land(path, *, accumulated: bool = True, days: int = _DAYS, start: str = "2001-01-01T00",
+              step: str = "h") -> pd.DatetimeIndex:
+    """A CDS-like ``stepType-accum`` file (valid_time, latitude descending, GRIB_ attributes)."""
+    times = pd.date_range(start, periods=days * 24, freq="h")
+    amounts = _hourly_amounts(times)
+    units = {"tp": "m", "ssrd": "J m**-2", "e": "m of water equivalent"}
+    names = {"tp": "Total precipitation", "ssrd": "Surface short-wave (solar) radiation downwards",
+             "e": "Total evaporation"}
+    data = {name: (("valid_time", "latitude", "longitude"),
+                   (_from_00_utc(times, value) if accumulated else value).astype(np.float32),
+                   {"units": units[name], "long_name": names[name], "GRIB_stepType": "accum", "GRIB_shortName": name})
+            for name, value in amounts.items()}
+    dataset = xr.Dataset(data, coords={"valid_time": times, "latitude": [46.0, 45.9, 45.8],
+                                       "longitude": [12.0, 12.1, 12.2, 12.3]})
+    dataset = dataset.isel(valid_time=slice(None, None, 24 if step == "D" else 1))
+    dataset["valid_time"].encoding.update(units="seconds since 1970-01-01", dtype="int64")
+    dataset.to_netcdf(path)
+    return times
+
+
+def _found(path) -> dict[str, str | None]:
+    dataset = open_dataset([path])
+    (found,) = read_together(planned_running_totals(dataset, list(dataset.data_vars)))
+    return found()
+
+
+def test_every_accumulation_from_00_utc_is_found_whatever_its_sign(tmp_path):
+    """ssrd (flat at night) and e (negative) as tp: one rule, no name, no sign (break45b A1)."""
+    path = tmp_path / "data_stream-oper_stepType-accum.nc"
+    _era5land(path)
+    assert _found(path) == dict.fromkeys(["tp", "ssrd", "e"], daily_text(1))
+    assert daily_restart(daily_text(1)) == 1 and daily_restart("since 1 October") is None
+
+
+def test_each_hours_own_amounts_are_no_total(tmp_path):
+    """ERA5's hourly amounts (the same GRIB_stepType accum): rain falls at any hour, radiation and
+    evaporation each afternoon; none restarts at one hour only."""
+    path = tmp_path / "era5_accum.nc"
+    _era5land(path, accumulated=False)
+    assert _found(path) == {}
+
+
+def test_magnitude_changes_are_hand_counted():
+    totals = np.array([[0.0, -1.0, 5.0], [1.0, -2.0, 5.0], [0.5, -2.0, 4.0], [0.5, -3.0, 4.0]])
+    # step 1: none falls, 2 change; step 2: 2 fall (0.5 < 1, 4 < 5), 2 change; step 3: none falls, 1 changes
+    np.testing.assert_array_equal(magnitude_changes(totals, 0), [[0, 0, 2, 0], [0, 2, 2, 1]])
+
+
+def test_restart_hour_needs_enough_days():
+    times = pd.date_range("2001-01-01T00", periods=24 * 5, freq="h")
+    totals = _from_00_utc(times, _hourly_amounts(times)["tp"]).reshape(times.size, -1)
+    data = xr.DataArray(totals, dims=("time", "cell"), coords={"time": times})
+    assert daily_reset_hour(data.to_dataset(name="tp"), data, magnitude_changes(totals, 0)) is None  # 4 restarts
+
+
+def test_refused_with_a_line_whose_hourly_amounts_equal_numpy(tmp_path, monkeypatch):
+    """break45b A3: the printed line left each 01 UTC hour missing (or wrong: value minus the day
+    before's total); every hour's amount and the total now equal NumPy's, for every accumulation."""
+    monkeypatch.chdir(tmp_path)
+    times = _era5land(tmp_path / "accum.nc")
+    dataset = open_dataset([tmp_path / "accum.nc"])
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(dataset, ["ssrd"], where="accum.nc", file=tmp_path / "accum.nc")
+    message = str(refused.value)
+    assert "ssrd in accum.nc is a total accumulated from the start of each day's forecast" in message
+    assert "n=['ssrd', 'tp', 'e']" in message  # every accumulation of the file differenced
+    assert "never fall" not in message and "at 01 UTC the value as it is" in message
+    command = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    amounts = _hourly_amounts(times)
+    with xr.open_dataset(tmp_path / "hourly_amounts" / "accum.nc") as copy:
+        np.testing.assert_array_equal(copy["valid_time"].values, times.values[1:])  # 00 UTC of day 1: no hour before
+        np.testing.assert_array_equal(copy["valid_time_bnds"].values[:, 0], times.values[:-1])
+        with xr.open_dataset(tmp_path / "accum.nc") as original:
+            for name, own in amounts.items():
+                totals = original[name].values.astype(np.float64)
+                expected = np.diff(totals, axis=0)  # NumPy by hand: each hour minus the one before …
+                first = (times.hour == 1)[1:]
+                expected[first] = totals[1:][first]  # … but 01 UTC, the first hour's own
+                got = copy[name].values.astype(np.float64)
+                np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6 * np.abs(expected).max())
+                np.testing.assert_allclose(got, own[1:], rtol=0, atol=1e-6 * np.abs(own).max())
+                np.testing.assert_allclose(got.sum(axis=0), own[1:].sum(axis=0), rtol=1e-5)
+                assert copy[name].attrs["cell_methods"] == "time: sum"
+    warn_held_values(open_dataset([tmp_path / "hourly_amounts" / "accum.nc"]), ["ssrd", "tp", "e"],
+                     where="copy", file=None)  # the copies train as they are
+
+
+def test_accumulations_left_out_of_the_default_predictors(tmp_path):
+    """break45b A4: the rule that leaves them out of info's predictors is the one train applies."""
+    path = tmp_path / "accum.nc"
+    _era5land(path)
+    dataset = open_dataset([path])
+    found = _found(path)
+    chosen = default_inputs(dataset, "tp", value_totals=found)
+    assert set(chosen.running_totals) == {"ssrd", "e"} and "ssrd" not in chosen.predictors
+
+
+def test_daily_totals_kept_at_00_utc_are_refused_without_a_unit_conversion(tmp_path):
+    """break45b A2: tp kept at 00 UTC (each value the day before's total) was read as the day
+    beginning at its stamp, a day late; refused whatever the route."""
+    path = tmp_path / "tp_00utc.nc"
+    _era5land(path, step="D")
+    dataset = open_dataset([path])
+    with pytest.raises(ClimannError, match=r"'tp' in tp_00utc.nc would be read as the value of each time step, but "
+                                           r"its time has no bounds .* stamped 1 day apart"):
+        warn_held_values(dataset, ["tp"], where="tp_00utc.nc", file=path)
+
+
+@pytest.mark.parametrize(("accumulated", "found"), [
+    pytest.param(True, dict.fromkeys(["tp", "ssrd", "e"], daily_text(1)), id="ERA5-Land-totals-at-one-cell"),
+    pytest.param(False, {}, id="hourly-amounts-at-one-cell"),
+])
+def test_at_one_cell_totals_from_00_utc_are_still_found_and_amounts_are_not(tmp_path, accumulated, found):
+    """break46d A1's fix (a total grows between its restarts, or restarts at one hour of the day) keeps ERA5-Land's
+    totals at one cell (a station's nearest), rain wet at 15 % of the hours: they restart at 01 UTC every day; the
+    hourly amounts of the same cell, falling at any hour, are none."""
+    _era5land(tmp_path / "grid.nc", accumulated=accumulated, days=30)
+    with xr.open_dataset(tmp_path / "grid.nc") as grid:
+        grid.isel(latitude=0, longitude=0).load().to_netcdf(tmp_path / "cell.nc")
+    assert _found(tmp_path / "cell.nc") == found
