@@ -233,3 +233,27 @@ def test_the_cache_of_handles_leaves_file_descriptors_for_the_rest(tmp_path, mon
     with xr.set_options(file_cache_maxsize=4):
         shared_handles._room_in_the_file_cache(200)
         assert xr.get_options()["file_cache_maxsize"] == 300 - 256
+
+
+def test_the_cache_of_handles_holds_no_more_than_its_share_of_memory(tmp_path, monkeypatch):
+    """fix46e: each open handle holds about 1.1–1.3 MB of HDF5's state of its file, and fix45j's
+    cache held every file of the run (10 000 files ~ 11 GB). With memory for ten handles in
+    the cache's eighth of the available memory (8 × 10 × 1.5 MiB, plus less than one more), the
+    cache grows to ten handles, not to the files' number: the twelve files are still read bit
+    for bit, the last ten read are the ones held open, and the others are reopened when read."""
+    import psutil
+    from xarray.backends.file_manager import FILE_CACHE
+
+    from climann.data import shared_handles
+
+    available = 8 * 10 * 1.5 * 2**20 + 2**20
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: type("Memory", (), {"available": available})())
+    monkeypatch.setattr(shared_handles, "_memory_room", None)
+    paths = [tmp_path / f"tas_{day:02d}.nc" for day in range(12)]
+    written = [_one_step(path, day=day, seed=day) for day, path in enumerate(paths)]
+    with xr.set_options(file_cache_maxsize=4):
+        for path, values in zip(paths, written, strict=True):
+            np.testing.assert_array_equal(open_netcdf(path, chunks={})["tas"].values, values)
+        assert xr.get_options()["file_cache_maxsize"] == 10
+        assert [path.name for path in paths if shared_manager(path)._key in FILE_CACHE] == [path.name for path in paths[2:]]
+        np.testing.assert_array_equal(open_netcdf(paths[0], chunks={})["tas"].values, written[0])
