@@ -110,7 +110,8 @@ def _room_in_the_file_cache(n_files: int) -> None:
 
     Each open handle also holds about 1.1–1.3 MB of HDF5's state of the file (11 GB for 10 000
     files): the cache holds no more handles than fit in an eighth of the memory available when
-    it first grows (:func:`_handles_in_memory_budget`; about 1 700 handles in 20 GB). Beyond
+    it first grows (:func:`_handles_in_memory_budget`; about 1 700 handles in 20 GB), and never
+    fewer than xarray's own ``file_cache_maxsize`` (a budget below it changes nothing). Beyond
     the smaller of the two caps, the least recently used handle is closed at each opening of
     another, and a run reading its files in turn reopens each file at each read (the cost
     before fix45j: about 60 openings per file in ``climann info``), slower but never failing.
