@@ -16,6 +16,14 @@ its paths), and both ``info`` reports are the same apart from the paths they nam
 holding ``analysed_sst`` packed in int16 (``_FillValue`` on land) and a CF flag ``mask``, times in
 seconds since 1981-01-01; trained with ``--target analysed_sst``.
 
+``--layout osi405`` (fix45j): OSI-405-like daily sea-ice drift files written with netCDF4 (as
+break45c A6's 1 097 files, whose ``info`` took 6 min 18 s user), a 50 × 50 polar-stereographic
+grid (62.5 km, ``xc``/``yc`` in km, 2-D ``lat``/``lon``) holding ``dX``, ``dY`` (fill value -1e10
+off the ice) and a CF ``status_flag``, each day stamped at the end of its 48-h ``time_bnds`` cell;
+trained with ``--target dX``. More files than xarray's default cache of 128 open handles: before
+fix45j each file's handle was closed and reopened at every read (12 760 openings for 200 files).
+``--info-only`` leaves out the two trains.
+
 Target (issue 15): many files of one grid within a small factor of the one file.
 
 Run: ``python benchmarks/bench_many_files.py`` (≈ 2 × 2 min under load, less idle);
@@ -104,6 +112,73 @@ def write_ghrsst_files(folder: Path, n_files: int) -> tuple[str, Path]:
     return str(daily / "*-GHRSST-*.nc"), joined
 
 
+def write_osi405_files(folder: Path, n_files: int) -> tuple[str, Path]:
+    """OSI-405-like daily drift files (see the module's description), written with netCDF4, and
+    the one file holding the same values, in ``folder``."""
+    import netCDF4
+    import numpy as np
+    import pyproj
+
+    daily, joined = folder / "daily", folder / "joined.nc"
+    if joined.exists():
+        return str(daily / "ice_drift_*.nc"), joined
+    daily.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    n = 50
+    xc, yc = -1093.75 + 62.5 * np.arange(n), 1093.75 - 62.5 * np.arange(n)  # km, yc descending as OSI's
+    proj4 = "+proj=stere +a=6378273 +b=6356889.44891 +lat_0=90 +lat_ts=70 +lon_0=-45"
+    to_degrees = pyproj.Transformer.from_crs(pyproj.CRS(proj4), "EPSG:4326", always_xy=True)
+    lon, lat = to_degrees.transform(*np.meshgrid(xc * 1000, yc * 1000))
+    off_ice = lat < 70
+    # seconds since 1978-01-01 of each 48-h cell's end, 2018-01-01 12:00 onwards
+    ends = (np.datetime64("2018-01-01T12:00") - np.datetime64("1978-01-01T00:00")).astype("timedelta64[s]").astype(
+        float) + 86400.0 * np.arange(n_files)
+    days = np.arange(n_files)[:, None, None]
+    drift = (3 * np.sin(2 * np.pi * days / 9 + xc[None, None, :] / 1500) + rng.normal(size=(n_files, n, n)),
+             3 * np.cos(2 * np.pi * days / 7 + yc[None, :, None] / 1500) + rng.normal(size=(n_files, n, n)))
+    fill = np.float32(-1e10)
+
+    def write(path: Path, steps: slice) -> None:
+        with netCDF4.Dataset(path, "w") as out:
+            out.createDimension("time", None), out.createDimension("nv", 2)
+            out.createDimension("xc", n), out.createDimension("yc", n)
+            grid = out.createVariable("Polar_Stereographic_Grid", "i4")
+            grid.setncatts({"grid_mapping_name": "polar_stereographic", "straight_vertical_longitude_from_pole": -45.0,
+                            "latitude_of_projection_origin": 90.0, "standard_parallel": 70.0, "false_easting": 0.0,
+                            "false_northing": 0.0, "semi_major_axis": 6378273.0, "semi_minor_axis": 6356889.44891})
+            time = out.createVariable("time", "f8", ("time",))
+            time.setncatts({"standard_name": "time", "axis": "T", "units": "seconds since 1978-01-01 00:00:00",
+                            "calendar": "standard", "bounds": "time_bnds"})
+            time[:] = ends[steps]
+            out.createVariable("time_bnds", "f8", ("time", "nv"))[:] = np.stack(
+                [ends[steps] - 172800.0, ends[steps]], axis=1)
+            for name, values, axis in (("xc", xc, "X"), ("yc", yc, "Y")):
+                variable = out.createVariable(name, "f8", (name,))
+                variable.setncatts({"axis": axis, "units": "km",
+                                    "standard_name": f"projection_{axis.lower()}_coordinate"})
+                variable[:] = values
+            for name, values, units in (("lat", lat, "degrees_north"), ("lon", lon, "degrees_east")):
+                variable = out.createVariable(name, "f4", ("yc", "xc"))
+                variable.setncatts({"standard_name": {"lat": "latitude", "lon": "longitude"}[name], "units": units})
+                variable[:] = values
+            for name, values in (("dX", drift[0]), ("dY", drift[1])):
+                variable = out.createVariable(name, "f4", ("time", "yc", "xc"), fill_value=fill)
+                variable.setncatts({"standard_name": f"sea_ice_{name[1].lower()}_displacement", "units": "km",
+                                    "grid_mapping": "Polar_Stereographic_Grid", "coordinates": "lat lon"})
+                variable[:] = np.where(off_ice, fill, values[steps]).astype("f4")
+            flag = out.createVariable("status_flag", "i1", ("time", "yc", "xc"))
+            flag.setncatts({"standard_name": "status_flag", "flag_values": np.array([2, 30], "i1"),
+                            "flag_meanings": "no_ice nominal_quality", "grid_mapping": "Polar_Stereographic_Grid",
+                            "coordinates": "lat lon"})
+            flag[:] = np.broadcast_to(np.where(off_ice, 2, 30), (len(ends[steps]), n, n))
+            out.Conventions = "CF-1.6"
+
+    for index in range(n_files):
+        write(daily / f"ice_drift_nh_polstere-625_multi-oi_{index:04d}.nc", slice(index, index + 1))
+    write(joined, slice(None))
+    return str(daily / "ice_drift_*.nc"), joined
+
+
 def timed(command: list[str], cwd: Path) -> dict:
     """Run ``python -m climann`` with ``command`` in a fresh process: its wall and user seconds,
     peak resident memory (MB, the child's own: ``os.wait4``), the load average before and after,
@@ -135,21 +210,27 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=730, help="one-day files (default 730)")
     parser.add_argument("--directory", type=Path, help="a folder to write into (or reuse); default a temporary one")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--layout", choices=("cmip", "ghrsst"), default="cmip",
-                        help="tas and psl on 13 x 24 cells (default), or GHRSST L4-like files (fix40e)")
+    parser.add_argument("--layout", choices=("cmip", "ghrsst", "osi405"), default="cmip",
+                        help="tas and psl on 13 x 24 cells (default), GHRSST L4-like files (fix40e), or "
+                             "OSI-405-like drift files of 50 x 50 cells (fix45j)")
+    parser.add_argument("--info-only", action="store_true", help="time climann info alone, not train")
     arguments = parser.parse_args()
     folder = arguments.directory or Path(tempfile.mkdtemp(prefix="bench_many_files_"))
     try:
-        ghrsst = arguments.layout == "ghrsst"
-        pattern, joined = (write_ghrsst_files if ghrsst else write_files)(folder, arguments.files)
-        target = "analysed_sst" if ghrsst else "tas"
-        print(f"{arguments.files} one-day files of " + ("40 x 60 cells (analysed_sst, mask)" if ghrsst else
-                                                         "13 x 24 cells (tas, psl)") + f" in {folder}")
+        writer, target, holding = {
+            "cmip": (write_files, "tas", "13 x 24 cells (tas, psl)"),
+            "ghrsst": (write_ghrsst_files, "analysed_sst", "40 x 60 cells (analysed_sst, mask)"),
+            "osi405": (write_osi405_files, "dX", "50 x 50 polar-stereographic cells (dX, dY, status_flag)"),
+        }[arguments.layout]
+        pattern, joined = writer(folder, arguments.files)
+        print(f"{arguments.files} one-day files of {holding} in {folder}")
         info = {name: timed(["info", data], folder) for name, data in (("many", pattern), ("one", str(joined)))}
         report("info", info["many"], info["one"])
         body = {name: run["out"].split("[data]")[-1].split("\n", 2)[-1] for name, run in info.items()}
         print("info: the same config below the paths" if body["many"] == body["one"] else
               "info: THE CONFIGS DIFFER")
+        if arguments.info_only:
+            return
         train = {}
         for name, data in (("many", pattern), ("one", str(joined))):
             out = folder / f"run_{name}"

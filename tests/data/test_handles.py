@@ -202,3 +202,58 @@ def test_no_module_opens_a_netcdf_file_with_a_handle_of_its_own():
     calls = list(_open_dataset_calls())
     assert any(engine == "store" for _, _, engine in calls)  # the walk finds calls: handles.open_netcdf's own
     assert [(module, line) for module, line, engine in calls if engine not in ("store", "zarr", "cfgrib")] == []
+
+
+def test_files_beyond_xarrays_cache_of_handles_stay_open(tmp_path):
+    """fix45j (break45c A6): with more files than xarray's cache of open handles
+    (``file_cache_maxsize``) held, the least recently used was closed at each opening of another,
+    and each file was opened again at each read: 12 760 openings for 200 files in one
+    ``climann info``. Twelve files read in turn, the cache holding four: every file's handle is
+    still open after the last read (before: the last four only), so the next read opens none."""
+    from xarray.backends.file_manager import FILE_CACHE
+
+    paths = [tmp_path / f"tas_{day:02d}.nc" for day in range(12)]
+    written = [_one_step(path, day=day, seed=day) for day, path in enumerate(paths)]
+    with xr.set_options(file_cache_maxsize=4):
+        for path, values in zip(paths, written, strict=True):
+            np.testing.assert_array_equal(open_netcdf(path, chunks={})["tas"].values, values)
+        assert [path.name for path in paths if shared_manager(path)._key in FILE_CACHE] == [path.name for path in paths]
+        assert xr.get_options()["file_cache_maxsize"] >= 12 + 32
+
+
+def test_the_cache_of_handles_leaves_file_descriptors_for_the_rest(tmp_path, monkeypatch):
+    """Under a soft limit of open files that cannot be raised, the cache keeps 256 descriptors
+    free: files beyond are closed and reopened as before, never "too many open files"."""
+    import resource
+
+    from climann.data import shared_handles
+
+    monkeypatch.setattr(resource, "getrlimit", lambda kind: (300, 300))
+    monkeypatch.setattr(resource, "setrlimit", lambda kind, limits: pytest.fail("raised beyond the hard limit"))
+    with xr.set_options(file_cache_maxsize=4):
+        shared_handles._room_in_the_file_cache(200)
+        assert xr.get_options()["file_cache_maxsize"] == 300 - 256
+
+
+def test_the_cache_of_handles_holds_no_more_than_its_share_of_memory(tmp_path, monkeypatch):
+    """fix46e: each open handle holds about 1.1–1.3 MB of HDF5's state of its file, and fix45j's
+    cache held every file of the run (10 000 files ~ 11 GB). With memory for ten handles in
+    the cache's eighth of the available memory (8 × 10 × 1.5 MiB, plus less than one more), the
+    cache grows to ten handles, not to the files' number: the twelve files are still read bit
+    for bit, the last ten read are the ones held open, and the others are reopened when read."""
+    import psutil
+    from xarray.backends.file_manager import FILE_CACHE
+
+    from climann.data import shared_handles
+
+    available = 8 * 10 * 1.5 * 2**20 + 2**20
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: type("Memory", (), {"available": available})())
+    monkeypatch.setattr(shared_handles, "_memory_room", None)
+    paths = [tmp_path / f"tas_{day:02d}.nc" for day in range(12)]
+    written = [_one_step(path, day=day, seed=day) for day, path in enumerate(paths)]
+    with xr.set_options(file_cache_maxsize=4):
+        for path, values in zip(paths, written, strict=True):
+            np.testing.assert_array_equal(open_netcdf(path, chunks={})["tas"].values, values)
+        assert xr.get_options()["file_cache_maxsize"] == 10
+        assert [path.name for path in paths if shared_manager(path)._key in FILE_CACHE] == [path.name for path in paths[2:]]
+        np.testing.assert_array_equal(open_netcdf(paths[0], chunks={})["tas"].values, written[0])
