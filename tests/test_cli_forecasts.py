@@ -134,6 +134,43 @@ def test_persistence_of_a_forecast_run_is_the_month_before_the_start(tmp_path, c
     assert said and all("month before the forecast's start (3 months before" in reason for reason in said)
 
 
+@pytest.mark.parametrize("route", [pytest.param([], id="in-memory"),
+                                   pytest.param(["--set", "data.in_memory_limit_gb=1e-9"], id="streamed")])
+def test_a_forecast_run_on_a_time_range_persists_the_months_before_it(tmp_path, capfd, monkeypatch, route):
+    """fix46n: with ``--time-range``, one step was read before the range, so at ``forecastMonth =
+    3`` the range's first two months had no persistence (the month before each start, October and
+    November before a January range: 34 of 36 months scored in training, 10 of 12 on evaluate
+    --data): as many months as the lead month are read before the range (neither trained on nor
+    scored). Every month of the range holds the observation 3 months before it (numpy on the
+    fixture's arrays), in training and on evaluate --data --time-range; no persistence note."""
+    hindcast, observations = seasonal_pair()
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    data = ["--data", str(tmp_path / "seas5_t2m.nc"), "--data", str(tmp_path / "era5_t2m.nc")]
+    out = tmp_path / "run"
+    result = run_main("train", *data, "--target", "obs_t2m", "--predictors", "t2m", "--select", "number=0",
+                      "--select", "forecastMonth=3", "--features", "", "--epochs", "1", "--hidden", "4",
+                      "--time-range", "1994-01-01,1996-12-31", "--out", str(out), *route, *NO_FIGURES,
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    scored = tmp_path / "scored"
+    result = run_main("evaluate", str(out), *data, "--time-range", "1995-01,1995-12", "--out", str(scored),
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    observed = observations["obs_t2m"].values.astype(np.float64)
+    stamps = observations["valid_time"].values
+    for folder, first, months in ((out, "1994-01", 36), (scored, "1995-01", 12)):
+        with xr.open_dataset(folder / "predictions.nc") as written:
+            times, persisted = written["time"].values, written["obs_t2m_persistence"].values
+            split = written["split"].values
+        in_range = times >= np.datetime64(first)
+        assert in_range.sum() == months and np.all(split[in_range] > 0) and np.all(split[~in_range] == 0)
+        at = np.searchsorted(stamps, times[in_range])
+        np.testing.assert_allclose(persisted[in_range], observed[at - 3], rtol=1e-6)  # no NaN among them
+        notes = json.loads((folder / "metrics.json").read_text()).get("notes", [])
+        assert not [note for note in notes if note["model"] == "persistence"], notes
+
+
 def test_info_proposes_the_lead_month_of_the_observed_months(tmp_path, capfd, monkeypatch):
     """break45d B1: beside December observations, info proposed ``forecastMonth = 1`` of November
     starts (November forecasts), and that config trained on November forecasts paired with

@@ -39,7 +39,7 @@ from climann.data.lags import lagged_steps, previous_steps
 from climann.model.threads import limit_blas_threads
 
 if TYPE_CHECKING:
-    from climann.data.layout import GridLayout
+    from climann.data.layout import Coordinate, GridLayout
 
 _log = logging.getLogger(__name__)
 
@@ -1609,9 +1609,17 @@ def forecast_months_back(layout: GridLayout) -> int | None:
     :func:`~climann.data.forecast_times.is_lead_month`) gives L; a ``forecast_period`` of n months
     (an NMME lead ``L`` = 0.5) gives ⌊n⌋ + 1. None for any other run (no forecast chosen, or a lead
     in hours or days: persistence stays the step before)."""
+    return lead_months_back(layout.input_selections)
+
+
+def lead_months_back(selections: Sequence[Coordinate]) -> int | None:
+    """:func:`forecast_months_back` of the values ``select`` chose for the predictors
+    (:func:`climann.data.variables.input_selections`, each a Coordinate of shape ()), before a
+    layout is made: how many steps of monthly data before a time range persistence reads
+    (:func:`climann.workflow.preparation.open_selected`)."""
     from climann.data.forecast_times import LEAD_MONTH_NAMES, calendar_months_per_unit
 
-    for selection in layout.input_selections:
+    for selection in selections:
         value = np.asarray(selection.values, dtype=object).reshape(())[()]
         if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(float(value)):
             continue

@@ -105,7 +105,9 @@ class DataConfig:
         How many of the file's steps before ``time_range`` are read with ``step_before_range``:
         "auto" (None): :func:`lag_steps_needed`, the largest lag (at least 1, for
         persistence), so that every step of the period has its lags; 0 without
-        ``step_before_range``. A run records the number (:func:`with_steps_before_range`).
+        ``step_before_range``. On a forecast at lead month L the data read at least L
+        (:func:`climann.workflow.preparation.forecast_steps_before`: its persistence is the
+        month before the start). A run records the number (:func:`with_steps_before_range`).
         Runs trained before 4 December 2026 read one step (their ``config.toml`` and model
         lack the key; their models keep that).
     cell_edges : str

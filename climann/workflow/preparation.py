@@ -414,13 +414,15 @@ def _open_subset(
         opened = select_values(opened, selection, units=units, where=described, reference=reference,
                                directions=directions if new_data else None, kinds=kinds if new_data else None)
     reading = steps_before if new_data else 0 if data.split_files else steps_read_before_range(data)
+    if reading:  # a forecast at lead month L: persistence is the month before its start, L months back (fix46n)
+        reading = max(reading, forecast_steps_before(opened, data.target))
     if data.time_stride == 1:
         warn_lags_not_read(data, opened, steps_before=reading, time_range=data.time_range, where=described)
     if new_data:  # the run's time_range chose its training period; its months apply, said when they drop steps
         # a time_stride would take every n-th step counted from the step before: the lags of new data then
         # count the steps kept, from the period's first
         opened = select_new_data_time(opened, time_range=data.time_range, months=data.months, seasons=data.seasons,
-                                      where=described, steps_before=steps_before if data.time_stride == 1 else 0,
+                                      where=described, steps_before=reading if data.time_stride == 1 else 0,
                                       dated_by=data.selection_dated_by, before_in_months=data.steps_before_months)
         period = {}
     else:
@@ -568,6 +570,33 @@ def new_data_config(
                                time_range=time_range_dates(time_range), overlap=overlap or config.data.overlap,
                                rename=rules)
     return dataclasses.replace(config, data=data)
+
+
+def forecast_steps_before(dataset: xr.Dataset, target: str) -> int:
+    """How many monthly steps before a time range the persistence of a forecast at one lead month
+    reads: the lead month L (:func:`~climann.evaluation.baselines.lead_months_back`, ``forecastMonth
+    = 3`` → 3), since a forecast's persistence is the month before its start, L months before its
+    valid month; 0 for other data. Reading only the lags' steps (one, by default) left a
+    ``--time-range``'s first L − 1 months without persistence (fix46n). The steps before the range
+    are in no block: neither trained on nor scored.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The files after ``select`` (:func:`climann.data.subset.select_values`).
+    target : str
+        The target, which a selection of the predictors' lead does not describe.
+
+    Returns
+    -------
+    int
+    """
+    from climann.data.variables import input_selections
+    from climann.evaluation.baselines import lead_months_back
+
+    if target not in dataset:
+        return 0
+    return lead_months_back(input_selections(dataset, target)) or 0
 
 
 def warn_lags_not_read(data: DataConfig, dataset: xr.Dataset, *, steps_before: int, time_range: Sequence[str],
