@@ -1686,9 +1686,15 @@ def forecast_lead_time(layout: GridLayout) -> tuple[float, str] | None:
     and its units, ``(14.0, "days")``, when the run's predictors are a forecast at one lead
     ``forecast_period`` greater than zero (ECMWF's extended range, S2S reforecasts at ``step = 14
     days``, CFSv2's weekly leads); None for any other run."""
+    return lead_time_of(layout.input_selections)
+
+
+def lead_time_of(selections: Sequence[Coordinate]) -> tuple[float, str] | None:
+    """:func:`forecast_lead_time` of the values ``select`` chose for the predictors
+    (:func:`climann.data.variables.input_selections`), before a layout is made."""
     from climann.data.forecast_times import calendar_months_per_unit
 
-    for selection in layout.input_selections:
+    for selection in selections:
         value = np.asarray(selection.values, dtype=object).reshape(())[()]
         units = str(selection.attrs.get("units", "")).strip()
         if (selection.attrs.get("standard_name") != "forecast_period" or not units

@@ -573,10 +573,13 @@ def new_data_config(
 
 
 def forecast_steps_before(dataset: xr.Dataset, target: str) -> int:
-    """How many monthly steps before a time range the persistence of a forecast at one lead month
-    reads: the lead month L (:func:`~climann.evaluation.baselines.lead_months_back`, ``forecastMonth
-    = 3`` → 3), since a forecast's persistence is the month before its start, L months before its
-    valid month; 0 for other data. Reading only the lags' steps (one, by default) left a
+    """How many steps before a time range the persistence of a forecast at one lead reads: at a
+    lead month L (:func:`~climann.evaluation.baselines.lead_months_back`, ``forecastMonth = 3``),
+    L monthly steps, since a forecast's persistence is the month before its start, L months before
+    its valid month; at a lead of fixed length (:func:`~climann.evaluation.baselines.lead_time_of`,
+    S2S ``step = 14 days``), the most steps of the time axis between a valid time and the last
+    value observed by its start (:func:`~climann.evaluation.baselines.forecast_issue_steps`: 2 for
+    weekly means); 0 for other data. Reading only the lags' steps (one, by default) left a
     ``--time-range``'s first L − 1 months without persistence (fix46n). The steps before the range
     are in no block: neither trained on nor scored.
 
@@ -591,12 +594,24 @@ def forecast_steps_before(dataset: xr.Dataset, target: str) -> int:
     -------
     int
     """
+    from climann.data.time_cells import time_bounds_name
     from climann.data.variables import input_selections
-    from climann.evaluation.baselines import lead_months_back
+    from climann.evaluation.baselines import forecast_issue_steps, lead_months_back, lead_time_of
 
     if target not in dataset:
         return 0
-    return lead_months_back(input_selections(dataset, target)) or 0
+    selections = input_selections(dataset, target)
+    if (months := lead_months_back(selections)) is not None:
+        return months
+    if ((lead := lead_time_of(selections)) is None or (name := time_coordinate(dataset)) is None
+            or dataset[name].ndim != 1):
+        return 0
+    bounds = dataset[bounds_name] if (bounds_name := time_bounds_name(dataset)) is not None else None
+    ends = (bounds.values[:, 1] if bounds is not None and bounds.ndim == 2 and bounds.dims[0] == name
+            and bounds.dtype == dataset[name].dtype else None)
+    earlier = forecast_issue_steps(np.asarray(dataset[name].values), lead, cell_ends=ends)
+    back = np.flatnonzero(earlier >= 0) - earlier[earlier >= 0]
+    return int(back.max()) if back.size else 0
 
 
 def warn_lags_not_read(data: DataConfig, dataset: xr.Dataset, *, steps_before: int, time_range: Sequence[str],

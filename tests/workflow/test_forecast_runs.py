@@ -40,6 +40,26 @@ def test_a_weekly_forecast_run_is_scored_against_the_observed_week_its_lead_wind
         np.testing.assert_array_equal(predicted["t2m_pred"].values, own)
 
 
+def test_a_weekly_forecast_run_on_a_time_range_persists_its_first_weeks(tmp_path):
+    """fix46n: a lead-14 run's persistence is the last observed week ending by each valid time − 14
+    days (:func:`~climann.evaluation.baselines.forecast_issue_steps`), three weekly steps back; with
+    a ``time_range`` one step was read before it, so the range's first weeks (22 and 29 January
+    2001) had none although the file holds theirs. As many steps are read as the lead needs: every
+    week of the range is persisted from that week (numpy's searchsorted on the file's bounds)."""
+    cfs, obs = weekly_lead_pair(tmp_path)
+    config = build_config({"data": {"paths": [str(cfs), str(obs)], "target": "t2m", "predictors": ["tmp2m"],
+                                    "select": {"lead": 14}, "time_range": ["2001-01-25", "2005-12-31"]}, **QUICK})
+    run = run_training(config, run_dir=tmp_path / "run").run_dir
+    with xr.open_dataset(run / "predictions.nc") as predictions, xr.open_dataset(obs) as observed:
+        times, persisted = predictions["time"].values, predictions["t2m_persistence"].values
+        scored = predictions["split"].values > 0
+        ends, values = observed["time_bnds"].values[:, 1], observed["t2m"].values
+    assert times[scored][0] == np.datetime64("2001-01-22", "ns")  # its middle, 25 January 12:00, in the range
+    at = np.searchsorted(ends, times[scored] - np.timedelta64(14, "D"), side="right") - 1
+    assert (at >= 0).all()
+    np.testing.assert_array_equal(persisted[scored], values[at])  # no NaN among them
+
+
 RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
 
 
