@@ -1713,6 +1713,12 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
     or before it (CF bounds, ``cell_ends``: a weekly mean ending at the start), or, without
     bounds, whose stamp is at or before it (the observation at the start, the initial condition).
 
+    That step is taken only when the reference time falls in a regular interval of the series
+    (from that step to the next at most 1.5 times the median step apart; after the last step, at
+    most that far from it): the value observed then, not the last one before a gap in the data
+    (reforecasts of weeks 1–8 of each year persisted their first weeks from the previous year's
+    last week, ten months old; fix46n). −1 (persistence left out) otherwise.
+
     That is WeatherBench 2's persistence of an initialised forecast: "the initial conditions as
     forecast for all lead times" (Rasp et al. 2024, JAMES, doi:10.1029/2023MS004019, section 4),
     as :func:`forecast_persistence_steps` is for lead months. The step before the valid time (S2S
@@ -1753,8 +1759,17 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
     for first in np.unique(series):
         steps = np.flatnonzero(series == first)
         order = steps[np.argsort(known[steps], kind="stable")]
-        before = np.searchsorted(known[order], issued[steps], side="right") - 1
-        earlier[steps] = np.where(before >= 0, order[np.maximum(before, 0)], -1)
+        ordered = known[order]
+        before = np.searchsorted(ordered, issued[steps], side="right") - 1
+        found = before >= 0
+        if len(ordered) > 1:  # the value observed then, not the last one before a gap in the data
+            gaps = np.diff(ordered)
+            spacing = np.sort(gaps)[(len(gaps) - 1) // 2]  # the median step
+            at = before[found]
+            interval = np.array([gaps[k] if k < len(gaps) else issued[steps][found][i] - ordered[k]
+                                 for i, k in enumerate(at)], dtype=gaps.dtype)
+            found[found] = [2 * each <= 3 * spacing for each in interval]
+        earlier[steps] = np.where(found, order[np.maximum(before, 0)], -1)
     return earlier
 
 
