@@ -1409,7 +1409,8 @@ def test_a_lag_missing_at_a_blocks_start_is_said_to_stay_within_the_blocks_files
     said = [r for r in caplog.records if r.getMessage().startswith("lag 1 is missing")]
     n_samples = 1 if mode == "field" else 24
     assert [(r.levelname, r.getMessage()) for r in said] == [("WARNING", (
-        "lag 1 is missing at 3 time steps (2000-01-15, 2000-01-15, 2002-01-15): at 2 the step 1 month before is "
+        # January 2000 of the train and the val blocks said once, with their names (break46e A2)
+        "lag 1 is missing at 3 time steps (2000-01-15 (train, val), 2002-01-15): at 2 the step 1 month before is "
         "before the first time step of its block's files (lags reach into the block before only when its files "
         "continue that series at its step, not over the same or distant dates), at 1 it is "
         f"before the first time step read; their {3 * n_samples} samples are dropped"))]
