@@ -100,7 +100,8 @@ def _lag_columns(
                           name=layout.time.name, storage=layout.time_storage) if all_lags else None
     if lagged is not None:
         _log_lag_gaps(lagged, 1, layout.time.values,  # one sample per time step
-                      dates=layout.selection_dates(), first_counted=layout.steps_before_range, starts=starts)
+                      dates=layout.selection_dates(), first_counted=layout.steps_before_range, starts=starts,
+                      blocks=layout.time_blocks)
     columns: dict[str, np.ndarray] = {}
     for name, steps in lags.items():
         for lag in steps:

@@ -238,7 +238,7 @@ def own_series_lag_names(dataset: xr.Dataset, lags: Mapping[str, Sequence[int]])
 
 
 def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates: np.ndarray | None = None,
-                  first_counted: int = 0, starts: np.ndarray | None = None) -> None:
+                  first_counted: int = 0, starts: np.ndarray | None = None, blocks: Sequence[str] = ()) -> None:
     """Say how many time steps (and samples) each lag loses, and why, one line per lag that
     counts every step whose samples it drops (those of ``n_dropped``, from step
     ``first_counted`` on: the steps read before the run's period are never counted): gaps in
@@ -251,6 +251,8 @@ def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates
     reaches into another block's files, also where that block holds the date); and steps
     before the first one read (the data's start). A lag lost at the data's or a block's start
     alone is said in the run's log (INFO), not as a warning: every run with lags has it.
+    ``blocks``: each step's block of ``split_files`` (``time_blocks``), named beside a date that
+    several blocks share (:func:`_steps_text`).
 
     The lags are said shortest first, and a step is dropped once: a longer lag's line counts
     as dropped only the steps no shorter lag dropped, and names the lags that did, so that the
@@ -262,7 +264,7 @@ def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates
         steps = steps[steps >= first_counted]
         if steps.size:
             cause, is_warning = _lag_missing_text(lagged, lag, steps, times, dates,
-                                                  None if starts is None else starts[steps] > 0)
+                                                  None if starts is None else starts[steps] > 0, blocks)
             _log.log(logging.WARNING if is_warning else logging.INFO, "%s; %s", cause,
                      _dropped_text(dropped_by[steps], n_cells))
             dropped_by[steps[dropped_by[steps] == 0]] = lag
@@ -344,8 +346,31 @@ def _step_text(time: object, step: TimeStep) -> str:
     return date_text(time, precision="day")
 
 
+def _steps_text(steps: np.ndarray, times: np.ndarray, step: TimeStep, blocks: Sequence[str] = (),
+                shown: int = 3) -> str:
+    """The first ``shown`` dates of ``steps`` (indices into ``times``) as a lag message lists them,
+    ", …" after them when there are more. A date that more than one of the steps bear (blocks of
+    ``split_files`` over the same years: ``blocks``, each step's block, as
+    :attr:`~climann.data.layout.GridLayout.time_blocks`) is said once, with the blocks it is in
+    (break46e A2: "(2017-01-01, 2017-01-01, 2017-01-01)", one date per block, unsaid):
+    ``"2017-01-01 (train, val, test), 2017-01-02 (train, val, test)"``."""
+    texts = [_step_text(times[index], step) for index in steps]
+    if len(set(texts)) == len(texts):  # each date once: as they are
+        return ", ".join(texts[:shown]) + (", …" if len(texts) > shown else "")
+    where: dict[str, list[str]] = {}
+    for index, text in zip(steps, texts, strict=True):
+        names = where.setdefault(text, [])
+        name = str(blocks[index]) if len(blocks) else None
+        if name not in names:
+            names.append(name)
+    parts = [f"{text} ({', '.join(names)})" if all(names) and len(names) > 1 else text
+             for text, names in list(where.items())[:shown]]
+    return ", ".join(parts) + (", …" if len(where) > shown else "")
+
+
 def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: np.ndarray,
-                      dates: np.ndarray | None, in_later_block: np.ndarray | None = None) -> tuple[str, bool]:
+                      dates: np.ndarray | None, in_later_block: np.ndarray | None = None,
+                      blocks: Sequence[str] = ()) -> tuple[str, bool]:
     """Why lag ``lag`` is missing at ``steps`` (indices into ``times``), counted by cause, and
     whether it is worth a warning (a gap, a month the selection left out, or a later block's
     start, whose samples then go unscored: break44a A7; not the data's start). ``in_later_block``:
@@ -360,7 +385,7 @@ def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: n
                    else np.asarray(in_later_block, bool) & ~left_out & ~in_gap)
     counts = (int(left_out.sum()), int(in_gap.sum()), int(block_start.sum()),
               int((~left_out & ~in_gap & ~block_start).sum()))
-    shown = ", ".join(_step_text(times[step], lagged.step) for step in steps[:3]) + (", …" if steps.size > 3 else "")
+    shown = _steps_text(steps, times, lagged.step, blocks)
     counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
     before = f"the step {lagged.step.span(lag)} before"
     subset = seasonal_subset(times) if counts[1] else None
@@ -494,7 +519,7 @@ class PointwiseSource:
         if self._lagged is not None:
             _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values,
                           dates=self.layout.selection_dates(), first_counted=self.layout.steps_before_range,
-                          starts=self._segment_starts)
+                          starts=self._segment_starts, blocks=self.layout.time_blocks)
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
         self._thinned_steps = (np.ones(self.n_time, dtype=bool) if thinned_steps is None

@@ -61,6 +61,8 @@ Frequencies are judged from the median step (:func:`~climann.data.step_periods.f
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime
 import logging
@@ -1629,6 +1631,40 @@ def _chosen_periods(axes: Sequence[_Axis], time_range: Sequence[str]) -> _Chosen
     return _Chosen(tuple(str(date) for date in time_range), *range_bounds(time_range, calendar))
 
 
+class BlockPeriods:
+    """The common-period warnings of the blocks of ``split_files`` (:func:`_warn_common_period`),
+    collected while each block's files are opened (:meth:`block`) and said in one line
+    (:meth:`warn`): a target in ``[data] paths`` shared by blocks of other years is cut to each
+    block's own period, and a warning per block said the same thing three times (fix46j, break46e)."""
+
+    def __init__(self) -> None:
+        self.said: dict[str, tuple[str, str]] = {}  # block: (its text, its climatology hint)
+
+    @contextlib.contextmanager
+    def block(self, name: str):
+        """Collect the warnings of block ``name``'s opening instead of saying them."""
+        token = _BLOCK.set((self, name))
+        try:
+            yield
+        finally:
+            _BLOCK.reset(token)
+
+    def warn(self) -> None:
+        """One warning naming every block's common period and its steps left out; nothing without any.
+        A climatology hint is kept where every block gave it (a file that all blocks share)."""
+        if not self.said:
+            return
+        hints = {hint for _, hint in self.said.values()}
+        hint = hints.pop() if len(hints) == 1 else ""  # the same in every block's: of a file they share
+        blocks = "; ".join(f"the {name} block: {text}" for name, (text, _) in self.said.items())
+        _log.warning("the variables of the blocks of split_files cover different periods: each block uses only "
+                     "their common period (%s); [data] time_range chooses within it%s", blocks, hint)
+
+
+#: The :class:`BlockPeriods` and block name of the block of ``split_files`` being opened, if any.
+_BLOCK: contextvars.ContextVar[tuple[BlockPeriods, str] | None] = contextvars.ContextVar("block", default=None)
+
+
 def _warn_common_period(axes: Sequence[_Axis], start: object, end: object, chosen: _Chosen = _Chosen(), *,
                         in_file_order: Sequence[str] = ()) -> None:
     """Warn that only the common period of the variables' ``axes`` is used, naming the steps
@@ -1652,6 +1688,11 @@ def _warn_common_period(axes: Sequence[_Axis], start: object, end: object, chose
         return
     note_once(_log, logging.DEBUG, lambda: None, key=key)  # remembered for the run; said below
     periods = [f"{axis.variable} ({axis.period})" for axis in listed]
+    block = _BLOCK.get()
+    if block is not None:  # a block of split_files: said with the others' in one line (BlockPeriods.warn)
+        block[0].said[block[1]] = (f"{_listed(periods)}, {axes[0].text(start)} to {axes[0].text(end)}, "
+                                   f"{_listed(left_out)} steps{chosen.text()} left out", _climatology_hint(axes))
+        return
     _log.warning(
         "%s cover different periods: only their common period, %s to %s, is used (%s steps%s left out); "
         "[data] time_range chooses within it%s", _listed(periods), axes[0].text(start), axes[0].text(end),

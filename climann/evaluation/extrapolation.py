@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from climann.data.unit_text import after_number
+from climann.evaluation.negative_skill import significant_texts
 
 #: How far beyond its training range, as a share of the range's width (max − min), a
 #: feature must lie to be flagged.
@@ -195,7 +196,8 @@ def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str]
 
 def distinct_texts(seen: float, here: float) -> tuple[str, str]:
     """The two numbers to four significant digits, or to as many more as make them differ:
-    "max 2044 mmol/m3 seen, up to 2044 mmol/m3 here" said nothing (break42b A8; 2043.6 and 2044.4).
+    "max 2044 mmol/m3 seen, up to 2044 mmol/m3 here" said nothing (break42b A8; 2043.6 and 2044.4);
+    trailing zeros kept, so the two show as many digits (5.0 and 4.9997: "5.0000" and "4.9997", not "5").
 
     Parameters
     ----------
@@ -207,9 +209,9 @@ def distinct_texts(seen: float, here: float) -> tuple[str, str]:
     tuple of str
         Each in ``g`` form, with the same number of significant digits (4 to 17).
     """
-    for digits in range(4, 18):
-        texts = f"{seen:.{digits}g}", f"{here:.{digits}g}"
-        if texts[0] != texts[1]:
+    for digits in range(4, 18):  # both written exactly ("-5.72", "-7") as they are, else with as many digits
+        texts = significant_texts((seen, here), digits)
+        if float(texts[0]) != float(texts[1]):
             return texts
     return texts
 

@@ -45,7 +45,8 @@ from climann.evaluation.baselines import WHOLE_RECORD, persistence_left_out_reas
 #: (:func:`climann.evaluation.baselines.climatology_keys_of_step`).
 PER_HOUR = "day of year and hour"
 
-__all__ = ["ASTRONOMICAL_RMSE", "NO_BETTER_THAN", "SAME_MSE", "negative_skill_text", "shown_mses", "skill_mses"]
+__all__ = ["ASTRONOMICAL_RMSE", "NO_BETTER_THAN", "SAME_MSE", "negative_skill_text", "shown_mses", "significant_text",
+           "significant_texts", "skill_mses"]
 
 
 #: Below this |skill score| (the network's MSE within 1 % of the climatology's) the line says "no
@@ -188,15 +189,16 @@ def _scored_text(model: Mapping, climatology: Mapping, in_units: str) -> str:
     mse, reference = model["mse"], climatology["mse"]
     head = f"skill score 1 − MSE/MSE_climatology = {shown}: MSE "
     common = skill_mses(model, climatology)
+    own = significant_texts((mse, reference), MSE_DIGITS)
     if common is not None:
         model_shown, reference_shown = shown_mses(*common, model["skill_vs_climatology"])
         return (f"{head}{model_shown}{in_units} against the climatology's {reference_shown}{in_units} "
-                f"{COMMON_VALUES}; {mse:.{MSE_DIGITS}g}{in_units} and {reference:.{MSE_DIGITS}g}{in_units} "
+                f"{COMMON_VALUES}; {own[0]}{in_units} and {own[1]}{in_units} "
                 f"{OWN_VALUES}")
     given = _mses_giving(mse, reference, model["skill_vs_climatology"])
     if given is not None:
         return f"{head}{given[0]}{in_units} against the climatology's {given[1]}{in_units}"
-    return (f"{head}{mse:.{MSE_DIGITS}g}{in_units} against the climatology's {reference:.{MSE_DIGITS}g}{in_units}, "
+    return (f"{head}{own[0]}{in_units} against the climatology's {own[1]}{in_units}, "
             f"{OWN_VALUES}, the skill {COMMON_VALUES}")
 
 
@@ -265,7 +267,44 @@ def shown_mses(mse: float, reference: float, skill: float, *,
     text = text or _skill_shown
     given = _mses_giving(mse, reference, skill, text)
     # a skill not of these two MSEs alone (rerun40 R4: 17 digits, "MSE 0.0007539330657535399"): as other lines
-    return given or (f"{mse:.{MSE_DIGITS}g}", f"{reference:.{MSE_DIGITS}g}")
+    return given or significant_texts((mse, reference), MSE_DIGITS)
+
+
+def significant_text(value: float, digits: int, *, zeros: bool = False) -> str:
+    """``value`` to ``digits`` significant digits in ``g`` form, the trailing zeros of its rounding
+    kept: a number shown beside another with 4 digits shows as many (break46e A2: 4.9997 as "5"
+    beside "0.1346", now "5.000"). A value the short form writes exactly (0.661, 5.0, 1000.0) keeps
+    it, a whole number without its point ("1000", not "1000.").
+
+    Parameters
+    ----------
+    value : float
+        Any finite number (NaN and infinities are written as Python writes them).
+    digits : int
+        Significant digits, 1 or more.
+    zeros : bool
+        Keep the trailing zeros of a value written exactly as well ("5.000" for 5.0): for two numbers
+        told apart by their digits, which must show as many.
+
+    Returns
+    -------
+    str
+        E.g. ``significant_text(4.9997, 4) == "5.000"``, ``significant_text(0.661, 4) == "0.661"``,
+        ``significant_text(1.0000001e-06, 4) == "1.000e-06"``.
+    """
+    short = f"{value:.{digits}g}"
+    if not math.isfinite(value) or (not zeros and float(short) == value):
+        return short
+    return f"{value:#.{digits}g}".replace(".e", "e").removesuffix(".")
+
+
+def significant_texts(values: Sequence[float], digits: int) -> tuple[str, ...]:
+    """Numbers shown side by side, each to ``digits`` significant digits (:func:`significant_text`):
+    all in their short form when each is written exactly in :data:`MSE_DIGITS` digits ("0.661 against
+    0.559", "-5.72", "-7"), else all with their rounding's trailing zeros, so none shows fewer digits
+    than its neighbour (break46e A2: "5.000 against 0.1346", not "5")."""
+    zeros = any(math.isfinite(value) and float(f"{value:.{MSE_DIGITS}g}") != value for value in values)
+    return tuple(significant_text(value, digits, zeros=zeros) for value in values)
 
 
 def _mses_giving(mse: float, reference: float, skill: float,
@@ -273,7 +312,7 @@ def _mses_giving(mse: float, reference: float, skill: float,
     """:func:`shown_mses`'s digits of ``mse`` and ``reference`` that give ``skill`` as ``text`` shows
     it; None if none do."""
     for digits in range(MSE_DIGITS, 18):
-        model, climatology = f"{mse:.{digits}g}", f"{reference:.{digits}g}"
+        model, climatology = significant_texts((mse, reference), digits)
         again = 1 - float(model) / float(climatology)
         if (text(again) == text(skill)
                 and (again > -NO_BETTER_THAN) == (skill > -NO_BETTER_THAN)):

@@ -62,6 +62,7 @@ from climann.data.seasonal_subsets import seasons_cut_by_calendar_years
 from climann.data.subset import (
     season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset, with_cell_edges,
 )
+from climann.data.time_axes import BlockPeriods
 from climann.data.time_axis import TimeStep, check_strided_lags, date_text, series_time_step
 from climann.data.time_commands import time_source
 from climann.data.time_range import month_text, held_time_range
@@ -759,8 +760,11 @@ def open_selected(
     shared, blocks_files = [Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
                                                            for name in SPLIT_NAMES}
     check_split_files(shared, blocks_files, renames, used_variables(config), select=data.select)
-    first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
-                         cell_methods=cell_methods, renames=renames, quantities=quantities, held_values=held_values)
+    periods = BlockPeriods()  # each block's common period with the shared files: one line for all (break46e)
+    with periods.block(SPLIT_NAMES[0]):
+        first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
+                             cell_methods=cell_methods, renames=renames, quantities=quantities,
+                             held_values=held_values)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
     first_methods = {**{name: str(first[name].attrs.get("cell_methods", "")) for name in data_variable_names(first)},
                      **(cell_methods or {})}
@@ -772,15 +776,17 @@ def open_selected(
     parts = [first]
     for name in SPLIT_NAMES[1:]:
         files = (*data.paths, *data.split_files[name])
-        part = _open_subset(unstrided, files, first_units, reference=f"the {SPLIT_NAMES[0]} block" if not units
-                            else model, cell_methods=first_methods, renames=renames, units_checked=compared,
-                            quantities=first_quantities, held_values=held_values)
+        with periods.block(name):
+            part = _open_subset(unstrided, files, first_units, reference=f"the {SPLIT_NAMES[0]} block" if not units
+                                else model, cell_methods=first_methods, renames=renames, units_checked=compared,
+                                quantities=first_quantities, held_values=held_values)
         one_sided = [variable for variable in compared if variable in part.data_vars
                      and bool(_units_of(first[variable])) != bool(_units_of(part[variable]))]
         if one_sided:
             check_unitless_values(part, checked_values(first, one_sided), where=_files_text(files),
                                   reference=f"the {SPLIT_NAMES[0]} block")
         parts.append(part)
+    periods.warn()
     renames.check_applied(at_last=True)
     if shared_only_target(data.target, shared, blocks_files, renames):  # the same target steps in two blocks
         refuse_shared_target_on_shared_dates(parts, SPLIT_NAMES, target=data.target, shared=shared)

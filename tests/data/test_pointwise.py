@@ -501,3 +501,27 @@ def test_each_feature_column_knows_what_asked_for_it():
     assert dict(zip(source.feature_names, source.feature_sources)) == {
         "pred": "predictors", "tas_lag1": "lags", "pred_global_mean": "global_means",
         "pred_mean_45S-45N_0E-90E": "regional_means", "pred_anomaly": "anomalies", "lat": "features"}
+
+
+def test_a_date_several_blocks_share_is_listed_once_with_their_names():
+    """break46e A2: "lag 1 is missing at 3 time steps (2017-01-01, 2017-01-01, 2017-01-01)", one date per
+    block of --split-files over the same years, the blocks unsaid: each date once, its blocks beside it."""
+    import cftime
+
+    from climann.data.pointwise import _steps_text
+    from climann.data.time_axis import series_time_step
+
+    days = [cftime.DatetimeGregorian(2017, 1, day, 12) for day in (1, 2, 3)]
+    times = np.array(days * 3)  # three blocks over the same three days
+    blocks = ("train",) * 3 + ("val",) * 3 + ("test",) * 3
+    step = series_time_step(times[:3])
+    starts = np.array([0, 3, 6])
+    assert _steps_text(starts, times, step, blocks) == "2017-01-01 (train, val, test)"
+    both = np.array([0, 1, 3, 4, 6, 7])  # lag 2: the first two days of each block
+    assert _steps_text(both, times, step, blocks) == "2017-01-01 (train, val, test), 2017-01-02 (train, val, test)"
+    assert _steps_text(np.arange(9), times, step, blocks, shown=2) == (
+        "2017-01-01 (train, val, test), 2017-01-02 (train, val, test), …")
+    # dates each once: as before, with "…" past the third
+    assert _steps_text(np.arange(3), times, step, blocks) == "2017-01-01, 2017-01-02, 2017-01-03"
+    month = np.array([cftime.DatetimeGregorian(2017, 1, day, 12) for day in range(1, 8)])
+    assert _steps_text(np.array([0, 1, 2, 5]), month, step) == "2017-01-01, 2017-01-02, 2017-01-03, …"

@@ -34,7 +34,7 @@ def test_the_summary_names_each_feature_outside_with_its_share_and_ranges():
     message = extrapolation_message(extrapolation, {"orog": "m"})
     assert message.startswith(f"{100 * np.mean(high | wide):.0f} % of samples lie outside the training range of orog "
                               f"(max 3100 m seen, up to {orog.max():.4g} m here: {100 * high.mean():.0f} % of samples), "
-                              "lat (min -30 degrees_north seen, down to")
+                              "lat (min -30.00 degrees_north seen, down to")  # as many digits as its neighbour
 
 
 def test_a_side_within_the_tolerance_is_not_listed():
@@ -111,3 +111,21 @@ def test_the_two_ends_are_printed_to_the_digits_that_tell_them_apart():
     assert message == ("100 % of samples lie outside the training range of no3 (min 2000 mmol/m3 seen, down to "
                        "1999 mmol/m3 here; max 2043.6 mmol/m3 seen, up to 2044.4 mmol/m3 here); the predictions "
                        "there are extrapolations")
+
+
+@pytest.mark.parametrize(("seen", "here", "texts"), [(5.0, 4.9997, ("5.0000", "4.9997")),
+                                                     (2043.6, 2044.4, ("2043.6", "2044.4")),
+                                                     (0.1, 0.1200001, ("0.1000", "0.1200")), (-5.72, -7.0, ("-5.72", "-7"))])
+def test_the_two_ends_show_as_many_digits_as_each_other(seen, here, texts):
+    """break46e A2's kind: two numbers set side by side show the same significant digits, the
+    rounding's trailing zeros kept ("5" beside "4.9997" read as a coarser number), and differ as numbers;
+    two values written exactly ("-5.72", "-7") are left as they are."""
+    from climann.evaluation.extrapolation import distinct_texts
+
+    shown = distinct_texts(seen, here)
+    assert shown == texts
+    assert float(shown[0]) != float(shown[1])
+    for text, value in zip(shown, (seen, here), strict=True):  # each the value rounded: numpy's own rounding
+        digits = len(text.lstrip("-").replace(".", "").lstrip("0"))
+        assert float(text) == float(np.format_float_positional(value, precision=digits, unique=False,
+                                                               fractional=False))

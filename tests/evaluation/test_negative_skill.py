@@ -169,19 +169,20 @@ def test_an_astronomical_mse_points_to_the_values_not_the_inputs():
 
 
 @pytest.mark.parametrize(
-    ("model_mse", "shown", "said"),
+    ("model_mse", "shown", "reference", "said"),
     [
-        pytest.param(1.0099, "−0.0099: MSE 1.0099 degC²", "no better than", id="skill-0.0099"),
-        pytest.param(1.0101, "−0.0101: MSE 1.0101 degC²", "worse than", id="skill-0.0101"),
-        pytest.param(1.00001, "−1e-05: MSE 1.00001 degC²", "no better than", id="skill-1e-5"),
+        pytest.param(1.0099, "−0.0099: MSE 1.0099 degC²", "1.0000", "no better than", id="skill-0.0099"),
+        pytest.param(1.0101, "−0.0101: MSE 1.0101 degC²", "1.0000", "worse than", id="skill-0.0101"),
+        pytest.param(1.00001, "−1e-05: MSE 1.00001 degC²", "1.00000", "no better than", id="skill-1e-5"),
     ],
 )
-def test_the_mses_shown_differ_where_the_skill_is_said_to(model_mse, shown, said):
+def test_the_mses_shown_differ_where_the_skill_is_said_to(model_mse, shown, reference, said):
     """break38c S1: skills −0.0099 and −0.0101 (climatology 1.0) both showed "MSE 1.01 K²", one line "no better", the
-    other "worse". Each MSE is now shown with the digits from which 1 − MSE/MSE_climatology gives the skill shown."""
+    other "worse". Each MSE is now shown with the digits from which 1 − MSE/MSE_climatology gives the skill shown;
+    the climatology's with as many (break46e A2: "1.0099 against 1" read as a coarser number)."""
     text = negative_skill_text(_metrics(model_mse, 1.0))
     assert text.startswith(f"the network scores {said} the climatology")
-    assert f"= {shown} against the climatology's 1 degC²" in text
+    assert f"= {shown} against the climatology's {reference} degC²" in text
 
 
 @pytest.mark.parametrize(("model_mse", "cause"), [
@@ -300,7 +301,9 @@ def test_the_skill_is_shown_with_the_mses_of_the_values_it_is_scored_on():
     assert f"{1 - float(mse) / float(reference):.3g}".replace("-", "−") == skill  # the reader's computation
     assert float(mse) == pytest.approx(test["model"]["skill_mse"], rel=1e-3)
     assert float(reference) == pytest.approx(test["model"]["skill_climatology_mse"], rel=1e-3)
-    assert (own_mse, own_reference) == (f"{test['model']['mse']:.4g}", f"{test['climatology']['mse']:.4g}")
+    # 4 significant digits, the rounding's trailing zeros kept (break46e A2: "0.9660", not "0.966")
+    assert (own_mse, own_reference) == tuple(np.format_float_positional(
+        test[name]["mse"], precision=4, unique=False, fractional=False, trim="k") for name in ("model", "climatology"))
 
     table = report_markdown(metrics, [], run_dir=".")
     terminal = metrics_table_notes(metrics, width=200)
@@ -389,3 +392,39 @@ def test_on_an_irregular_time_axis_the_lag_advice_says_to_put_the_stamps_on_thei
     metrics["notes"] = [{"split": "test", "model": "persistence", "n_samples": 0, "of": 661,
                          "reason": "persistence is missing after gaps"}]
     assert negative_skill_text(metrics, lags={}).endswith("or its past (--lags sosstsst=1), or train longer")
+
+
+def _significant_digits(text: str) -> int:
+    """The significant digits a number's text shows, counted by hand: its mantissa's digits less the
+    leading zeros (``"5.000"`` 4, ``"0.1346"`` 4, ``"5"`` 1)."""
+    mantissa = re.split("[eE]", text.lstrip("-−"))[0].replace(".", "")
+    return len(mantissa.lstrip("0")) or 1
+
+
+@pytest.mark.parametrize("model_mse", [4.9997, 5.00001, 2.27000003, 119.99999, 30000.001])
+def test_the_mses_compared_in_the_line_show_as_many_digits_as_each_other(model_mse):
+    """break46e A2: "MSE 5 K² against the climatology's 0.1346 K²" for 4.9997: the model's MSE with
+    one digit beside one with four. Both now show 4 significant digits (the rounding's trailing zeros
+    kept), each the MSE rounded to them (checked against the value: within half a unit of its last digit)."""
+    text = negative_skill_text(_metrics(model_mse, 0.1346))
+    shown = re.search(r"MSE (\S+) degC² against the climatology's (\S+) degC²", text).groups()
+    assert [_significant_digits(number) for number in shown] == [4, 4], shown
+    for number, value in zip(shown, (model_mse, 0.1346), strict=True):
+        last = 10.0 ** (np.floor(np.log10(abs(value))) - 3)  # the place of the 4th significant digit
+        assert abs(float(number) - value) <= last / 2 * (1 + 1e-9)
+    if model_mse == 4.9997:
+        assert shown[0] == "5.000"
+
+
+def test_the_persistence_note_of_report_md_shows_its_mses_with_the_same_digits():
+    """The same kind in report.md's note on a skill of other values (shown_mses with the table's text):
+    an MSE of 4.99997 beside 0.04308 is "5.000", not "5"."""
+    from climann.evaluation.negative_skill import shown_mses, significant_text
+
+    mse, reference = 4.99997, 0.04308
+    skill = 1 - mse / reference
+    shown = shown_mses(mse, reference, skill)
+    assert _significant_digits(shown[0]) == _significant_digits(shown[1]) >= 4
+    assert shown[0].startswith("5.000") and float(shown[0]) == pytest.approx(mse, rel=5e-4)
+    assert ([significant_text(value, 4) for value in (1000.0004, 1.0000001e-06, -113.00001, 0.661, 5.0)]
+            == ["1000", "1.000e-06", "-113.0", "0.661", "5"])  # a value written exactly keeps its short form

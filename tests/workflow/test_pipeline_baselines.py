@@ -796,7 +796,7 @@ def test_a_network_worse_than_the_climatology_is_warned_about(tmp_path, monkeypa
     (line,) = [record.getMessage() for record in caplog.records if "worse than the climatology" in record.getMessage()]
     assert line.startswith(
         f"the network scores worse than the climatology on the test block (skill score 1 − MSE/MSE_climatology = "
-        f"{skill:.3g}".replace("-", "−") + f": MSE {mse:.4g} K² against the climatology's {reference:.4g} K²)")
+        f"{skill:.3g}".replace("-", "−") + f": MSE {mse:#.4g} K² against the climatology's {reference:#.4g} K²)")  # zeros kept (break46e A2)
     assert line in (run.run_dir / "train.log").read_text()
     # fitted to the run (rerun38 N3): report.md, written with the run, says the same line as train
     assert f"- {line}" in (run.run_dir / "report.md").read_text().splitlines()

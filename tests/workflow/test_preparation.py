@@ -1409,7 +1409,8 @@ def test_a_lag_missing_at_a_blocks_start_is_said_to_stay_within_the_blocks_files
     said = [r for r in caplog.records if r.getMessage().startswith("lag 1 is missing")]
     n_samples = 1 if mode == "field" else 24
     assert [(r.levelname, r.getMessage()) for r in said] == [("WARNING", (
-        "lag 1 is missing at 3 time steps (2000-01-15, 2000-01-15, 2002-01-15): at 2 the step 1 month before is "
+        # January 2000 of the train and the val blocks said once, with their names (break46e A2)
+        "lag 1 is missing at 3 time steps (2000-01-15 (train, val), 2002-01-15): at 2 the step 1 month before is "
         "before the first time step of its block's files (lags reach into the block before only when its files "
         "continue that series at its step, not over the same or distant dates), at 1 it is "
         f"before the first time step read; their {3 * n_samples} samples are dropped"))]
@@ -1883,3 +1884,29 @@ def test_a_target_in_none_of_many_files_names_a_few_and_the_count(tmp_path, pred
     message = str(raised.value)
     assert f"not in {files[0].name}, {files[1].name} and {len(files) - 2} more files;" in message, message
     assert not any(file.name in message for file in files[2:])
+
+
+def test_blocks_of_other_years_beside_a_shared_target_are_warned_of_in_one_line(tmp_path, caplog):
+    """fix46j/break46e: tas in [data] paths (2000–2004) and each block's pred over its own years: each block
+    takes tas over its own period, and the warning that the periods differ was said once per block, the same
+    words three times. Now one line names every block's period and steps left out, counted here by hand."""
+    dataset = grid_dataset(n_years=5)
+    dataset[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    spans = {"train": slice(0, 36), "val": slice(36, 48), "test": slice(48, 60)}
+    for name, steps in spans.items():
+        dataset[["pred"]].isel(time=steps).to_netcdf(tmp_path / f"{name}.nc")
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(tmp_path / "tas.nc")], "target": "tas", "predictors": ["pred"], "features": [],
+        "split_files": {name: [str(tmp_path / f"{name}.nc")] for name in spans}}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        prepare_data(config)
+    said = [r.getMessage() for r in caplog.records if "cover different periods" in r.getMessage()]
+    assert len(said) == 1, said
+    n_time = dataset.sizes["time"]
+    for name, steps in spans.items():
+        times = dataset["time"].values[steps]
+        first, last = (f"{t.year}-{t.month:02d}" for t in (times[0], times[-1]))
+        left_out = n_time - times.size  # tas's steps outside the block's own years
+        assert (f"the {name} block: tas (2000-01 to 2004-12) and pred ({first} to {last}), {first} to {last}, "
+                f"{left_out} of tas's {n_time} steps left out") in said[0]
+    assert "monthly climatology" not in said[0]  # a block's one year is not a climatology

@@ -674,8 +674,8 @@ def test_a_test_year_beyond_the_training_range_is_warned_of_in_one_line_on_every
     margin = RANGE_MARGIN * (high - low)
     share = np.mean((test < low - margin) | (test > high + margin))
     assert 0.1 < share < 1
-    expected = (f"test block: {100 * share:.0f} % of samples lie outside the training range of pred (max {high:.4g} "
-                f"seen, up to {float(test.max()):.4g} here); the predictions there are extrapolations")
+    expected = (f"test block: {100 * share:.0f} % of samples lie outside the training range of pred (max {high:#.4g} "
+                f"seen, up to {float(test.max()):#.4g} here); the predictions there are extrapolations")
     said = [record.getMessage() for record in caplog.records if "outside the training range" in record.getMessage()]
     assert said == [expected]
     assert [line for line in (tmp_path / "run" / "train.log").read_text().splitlines()
