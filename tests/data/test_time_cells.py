@@ -853,7 +853,10 @@ def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_g
     (warned,) = [record.getMessage() for record in caplog.records if "stamped at the start of each day" in
                  record.getMessage()]
     loop = re.search(r"(mkdir -p .*?; done)", warned).group(1)
-    assert f"for f in {folder}/glofas_dis24_0.nc {folder}/glofas_dis24_1.nc; do" in loop, loop
+    # the dis24 files' shared glob, which matches neither uparea nor the IMERG file never given (fix46o: the run's
+    # variables' files alone, as one glob, where every file given was listed)
+    assert f"for f in {folder}/glofas_dis24_*.nc; do" in loop, loop
+    assert sorted(folder.glob("glofas_dis24_*.nc")) == [folder / "glofas_dis24_0.nc", folder / "glofas_dis24_1.nc"]
     assert warned.endswith(f"then give --data '{folder}/time_bounded/*.nc' in place of the originals, with the other "
                            f"files of {folder} given as before (--data {folder}/uparea.nc)"), warned
     assert with_positional_paths(warned).endswith(
