@@ -464,9 +464,11 @@ class GridLayout:
         """Every file the data's time axis was read from: those of each data variable
         (``variable_files``, in their order, each once), and the ``source_files``. A command that
         changes the time axis (its bounds) is for all of them: ORAS5 split by variable, the advice
-        looped over one variable's 120 files of 480 (break45c A5)."""
+        looped over one variable's 120 files of 480 (break45c A5). Only those files when any is
+        recorded: the ``source_files`` hold every file given, and the MERRA-2 files a run left out
+        on another grid beside MODIS AOD were counted (144 files, not 72) and looped over (fix46o)."""
         files = [file for held in self.variable_files.values() for file in held]
-        return tuple(dict.fromkeys([*files, *self.source_files]))
+        return tuple(dict.fromkeys(files or self.source_files))
 
     def name_in_file(self, name: str, file: str) -> str:
         """The variable ``name``'s own name in ``file`` (``variable_file_names``), for a command

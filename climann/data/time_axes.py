@@ -93,8 +93,8 @@ from climann.data.shell import (
     steps_command,
 )
 from climann.data.step_periods import (
-    PERIOD_FREQUENCIES, bounds_advice, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
-    steps_text, unknown_periods_refusal,
+    PERIOD_FREQUENCIES, bounds_advice, first_instant_text, frequency_of, frequency_of_step, median_step_days,
+    period_text, step_periods, steps_text, unknown_periods_refusal,
 )
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, own_series_lag_name,
@@ -107,6 +107,7 @@ from climann.data.time_commands import (
 )
 from climann.data.time_range import range_bounds
 from climann.data.variables import data_variable_names
+from climann.data.window_totals import window_end_reason
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -147,6 +148,8 @@ class _Axis:
     statistic: bool = False  # cell_methods (or GRIB stepType) name a statistic over time: "time: mean", "avg"
     month_values: bool = False  # a seasonal forecast at one lead month (forecastMonth): each value one calendar month's
     extreme: str | None = None  # "maximum" or "minimum": each value that extreme over its cell (cell_methods)
+    ending: str = ""  # what says each value is over the window ending at its stamp (window_end_reason), "" if nothing
+    read_as_ending: int | None = None  # the first stamp on a period's first instant read as closing it (``ending``)
 
     @property
     def file(self) -> str | Path:
@@ -198,7 +201,12 @@ class _Axis:
             # ECMWF's lead month L is the L-th calendar month of the forecast, stamped at its first instant: the
             # month its stamp opens, known (mid-month ERA5 stamps were refused as if it might close the month before)
             closing = opening
-        return dataclasses.replace(self, opening=opening, closing=closing, step=step)
+        read_as_ending = None
+        if self.ending and not self.lead and not self.windows and not np.array_equal(opening, closing):
+            # GloFAS's dis24, "Mean discharge in the last 24 hours", stamped 00 UTC without bounds: the day before,
+            # as info and docs/own-data.md say; it was refused beside IMERG's bounded days (break46b A5)
+            opening, read_as_ending = closing, int(np.flatnonzero(opening != closing)[0])
+        return dataclasses.replace(self, opening=opening, closing=closing, step=step, read_as_ending=read_as_ending)
 
     @property
     def period_frequency(self) -> str | None:
@@ -309,6 +317,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     statistics: dict[str, bool] = {}
     month_values: dict[str, bool] = {}
     extremes: dict[str, str | None] = {}
+    endings: dict[str, str] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -332,6 +341,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                              else None)
             statistics.setdefault(variable, _names_a_statistic(dataset[variable]))
             extremes.setdefault(variable, time_extreme(dataset[variable].attrs.get("cell_methods"), time))
+            endings.setdefault(variable, window_end_reason(variable, dataset[variable].attrs))
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []
@@ -341,7 +351,8 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                           windows=variable in windows, lead=leads[variable],
                           file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable],
                           instants=instants[variable], statistic=statistics[variable],
-                          month_values=month_values[variable], extreme=extremes[variable]))
+                          month_values=month_values[variable], extreme=extremes[variable],
+                          ending=endings[variable]))
     return time_name, axes
 
 
@@ -957,6 +968,15 @@ def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()
     periods are known, when the two readings of its stamps pair their steps differently; the
     advice's ``--data`` keeps the other files of ``given`` (every file read) beside the copies."""
     known = [axis for axis in axes if axis.known]
+    for ending in (axis for axis in known if axis.read_as_ending is not None):
+        if others := [axis.variable for axis in known if axis is not ending and axis.read_as_ending is None]:
+            first, period = ending.read_as_ending, {"yearly": "year", "monthly": "month"}.get(ending.step, "day")
+            note_once(_log, logging.WARNING, (
+                f"{ending.variable} is stamped {first_instant_text(str(ending.step))} without time bounds "
+                f"({date_text(ending.times[first])}, …) and {ending.ending} says each value is over the window ending "
+                f"at its stamp: each is paired with {' and '.join(others)} of the {period} ending there "
+                f"({date_text(ending.times[first])} with {period_text(ending.opening[first], ending.step)})"),
+                key=("read as ending", ending.variable))
     for unsure in (axis for axis in axes if not axis.known):
         for other in known:
             if _opening_beside_forecast_months(unsure, other):

@@ -819,7 +819,8 @@ def _ending_day_bounds_advice(variable: str, dimension: str, files: Sequence[str
     of each of ``files`` (one file: beside it; several: a loop into a new folder), as every other
     corrected copy is advised (rerun40: it printed ``IN OUT`` where the user's file belonged).
     A file without ``dimension`` (GloFAS's static ``uparea`` beside its ``dis24``) is given as it
-    is: the line would fail on it, and its copy be missing from the folder of copies."""
+    is: the line would fail on it, and its copy be missing from the folder of copies; so is a file
+    whose time has bounds already (IMERG's days beside GloFAS's ``dis24``)."""
     files = [file for file in files if _has_dimension(file, dimension)]
     if not files:
         return ending_day_bounds_command(variable, "IN.nc OUT.nc", dimension=dimension)
@@ -837,7 +838,10 @@ def _has_dimension(file: str, dimension: str) -> bool:
 
     try:
         with open_netcdf(Path(file), decode_cf=False) as header:
-            return dimension in header.sizes
+            # a file whose time has bounds already needs none: IMERG's days beside GloFAS's dis24 were to be
+            # given the day before as bounds, one day off (fix46o)
+            bounded = dimension in header.variables and "bounds" in header[dimension].attrs
+            return dimension in header.sizes and not bounded
     except Exception:  # noqa: BLE001 — an unreadable file is refused with its own message when opened
         return True
 

@@ -232,3 +232,60 @@ def test_the_bounds_loop_for_files_split_by_variable_covers_every_file_it_asks_f
         result = CliRunner().invoke(app, ["info", "oras/with_bounds/*.nc"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert not _start_warnings(caplog)
+
+
+def _write_two_grids(folder):
+    """MODIS AOD beside MERRA-2 in one folder (break46c's A1, fix46g's note), smaller: the target's yearly files
+    on a 30° grid and another variable's on a 15° one, monthly means stamped on the 1st 00:00 without bounds.
+    Returns the target's files and each one's stamps."""
+    folder.mkdir()
+    rng = np.random.default_rng(46)
+    written = {}
+    for name, lat, lon in (("tas", LAT, LON), ("ps", np.arange(-82.5, 90.0, 15.0), np.arange(7.5, 360.0, 15.0))):
+        for year in YEARS:
+            stamps = [cftime.DatetimeProlepticGregorian(year, month, 1) for month in range(1, 13)]
+            path = folder / f"{name}_monthly_{year}.nc"
+            with netCDF4.Dataset(path, "w") as nc:
+                nc.createDimension("time", None)
+                nc.createDimension("lat", lat.size)
+                nc.createDimension("lon", lon.size)
+                time = nc.createVariable("time", "f8", ("time",))
+                time.standard_name, time.units, time.calendar = "time", "days since 2000-01-01", "proleptic_gregorian"
+                time[:] = cftime.date2num(stamps, time.units, time.calendar)
+                for axis, values, units in (("lat", lat, "degrees_north"), ("lon", lon, "degrees_east")):
+                    nc.createVariable(axis, "f8", (axis,))[:] = values
+                    nc[axis].units = units
+                variable = nc.createVariable(name, "f4", ("time", "lat", "lon"))
+                variable.units, variable.cell_methods = ("K" if name == "tas" else "Pa"), "time: mean"
+                variable[:] = (280.0 if name == "tas" else 1e5) + rng.normal(0, 1, (12, lat.size, lon.size))
+            if name == "tas":
+                written[path] = stamps
+    return written
+
+
+@CDO
+def test_the_bounds_loop_leaves_out_the_files_the_run_left_out_on_another_grid(tmp_path, monkeypatch, caplog):
+    """fix46g's note (break46c A1's folder): with the predictors chosen from the data, the files of another grid
+    are left out, yet the time-bounds warning counted every file given (6, as 144 of MODIS and MERRA-2) and
+    looped over both variables' files. It now names the 3 of the target, and its loop, run as printed, writes a
+    copy of each of them alone, with the bounds of the month ending at its stamps (checked with cftime)."""
+    monkeypatch.chdir(tmp_path)
+    written = _write_two_grids(tmp_path / "aod")
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        result = CliRunner().invoke(app, ["train", "--data", "aod/*", "--target", "tas", "--epochs", "1",
+                                          "--out", "run"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (warned,) = _start_warnings(caplog)
+    assert "give the 3 files those time bounds" in warned
+    command = re.search(r"if each value is of the month ending at its stamp, give the 3 files those time bounds in "
+                        r"copies in a new folder: `([^`]*)`", warned).group(1)
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
+    copies = sorted(path.name for path in (tmp_path / "aod" / "with_bounds").iterdir())
+    assert copies == sorted(path.name for path in written)
+    for path, stamps in written.items():
+        with netCDF4.Dataset(tmp_path / "aod" / "with_bounds" / path.name) as copy:
+            time = copy["time"]
+            bounds = cftime.num2date(copy[time.bounds][:], time.units, time.calendar)
+        starts = [cftime.DatetimeProlepticGregorian(s.year - (s.month == 1), (s.month - 2) % 12 + 1, 1) for s in stamps]
+        assert [tuple(pair) for pair in bounds] == list(zip(starts, stamps))

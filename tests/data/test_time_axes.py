@@ -1882,3 +1882,38 @@ def test_the_daily_means_of_wrfout_files_are_one_loop_over_every_file_that_runs_
     np.testing.assert_allclose(combined["T2"].values, np.stack([values.astype("f8").mean(0) for values in hourly]),
                                rtol=1e-6)
     np.testing.assert_array_equal(combined["T2MAX"].values, maxima)
+
+
+@pytest.mark.parametrize("long_name", ["Mean discharge in the last 24 hours", None])
+def test_a_daily_mean_whose_long_name_ends_its_day_at_its_stamp_is_paired_with_that_day(tmp_path, caplog, long_name):
+    """break46b A5: GloFAS's dis24 ("Mean discharge in the last 24 hours", stamped 00:00 without bounds) beside
+    IMERG's days with bounds was refused ("which reading?"), though info and docs/own-data.md say each value is
+    the mean of the day ending at its stamp. With that long_name it is paired so, with one warning: dis24 =
+    10 · pr of the same day + 1 is fitted exactly (numpy's least squares), where the day after leaves a residual;
+    without it, the refusal stands."""
+    pr = _values(_DAYS)
+    _write(tmp_path / "imerg.nc", "pr", pr, [low for low, _ in _DAYS], _DAYS)
+    dis24 = 10 * pr + 1
+    _write(tmp_path / "glofas.nc", "dis24", dis24, [high for _, high in _DAYS])
+    if long_name:
+        with xr.open_dataset(tmp_path / "glofas.nc") as written:
+            copy = written.load()
+        copy["dis24"].attrs["long_name"] = long_name
+        copy.to_netcdf(tmp_path / "glofas_named.nc")
+    paths = [tmp_path / ("glofas_named.nc" if long_name else "glofas.nc"), tmp_path / "imerg.nc"]
+    forget_notes()
+    if not long_name:
+        with pytest.raises(ClimannError, match="may open its day .ERA5. or close the day before"):
+            open_dataset(paths, grid_of="dis24", variables=("dis24", "pr"))
+        return
+    with caplog.at_level(logging.WARNING):
+        combined = open_dataset(paths, grid_of="dis24", variables=("dis24", "pr"))
+    x, y = combined["pr"].values.ravel().astype(float), combined["dis24"].values.ravel().astype(float)
+    assert x.size == pr.size
+    (slope, intercept), residual = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[:2]
+    assert (slope, intercept) == pytest.approx((10.0, 1.0), abs=1e-4) and residual[0] / y.size < 1e-8
+    shifted = np.linalg.lstsq(np.stack([x[6:], np.ones(x.size - 6)], 1), y[:-6], rcond=None)[1]
+    assert shifted[0] / (y.size - 6) > 100  # the day after: paired one day off, as a reading by opening would be
+    assert ("dis24 is stamped at 00:00 without time bounds (2000-01-02, …) and its long_name 'Mean discharge in "
+            "the last 24 hours' says each value is over the window ending at its stamp: each is paired with pr of "
+            "the day ending there (2000-01-02 with 2000-01-01)") in _warnings(caplog)

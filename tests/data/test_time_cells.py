@@ -853,7 +853,10 @@ def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_g
     (warned,) = [record.getMessage() for record in caplog.records if "stamped at the start of each day" in
                  record.getMessage()]
     loop = re.search(r"(mkdir -p .*?; done)", warned).group(1)
-    assert f"for f in {folder}/glofas_dis24_0.nc {folder}/glofas_dis24_1.nc; do" in loop, loop
+    # the dis24 files' shared glob, which matches neither uparea nor the IMERG file never given (fix46o: the run's
+    # variables' files alone, as one glob, where every file given was listed)
+    assert f"for f in {folder}/glofas_dis24_*.nc; do" in loop, loop
+    assert sorted(folder.glob("glofas_dis24_*.nc")) == [folder / "glofas_dis24_0.nc", folder / "glofas_dis24_1.nc"]
     assert warned.endswith(f"then give --data '{folder}/time_bounded/*.nc' in place of the originals, with the other "
                            f"files of {folder} given as before (--data {folder}/uparea.nc)"), warned
     assert with_positional_paths(warned).endswith(
@@ -868,3 +871,19 @@ def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_g
     assert [cftime.DatetimeProlepticGregorian(t.year, t.month, t.day, t.hour) for t in time.values] == expected
     np.testing.assert_array_equal(fixed["dis24"].values, np.concatenate(values))
     np.testing.assert_array_equal(fixed["uparea"].values, [[1e9, 2e9]])
+
+
+def test_the_day_ending_bounds_line_leaves_out_a_file_whose_time_has_bounds(tmp_path):
+    """fix46o: GloFAS's dis24 (time valid_time, no bounds) beside IMERG's days (time with time_bnds): the season
+    warning's line was to give imerg_daily.nc the day before its stamp as bounds, one day off its own. A file whose
+    time has bounds needs none and is left out of the line."""
+    from climann.data.time_cells import _ending_day_bounds_advice
+
+    days = np.arange(3.0)
+    xr.Dataset({"pr": (("time",), days)}, coords={"time": ("time", days, {"units": "days since 2000-01-01"})}
+               ).to_netcdf(tmp_path / "plain.nc")
+    bounded = xr.Dataset({"pr": (("time",), days), "time_bnds": (("time", "nv"), np.stack([days, days + 1], 1))},
+                         coords={"time": ("time", days, {"units": "days since 2000-01-01", "bounds": "time_bnds"})})
+    bounded.to_netcdf(tmp_path / "bounded.nc")
+    line = _ending_day_bounds_advice("time", "time", [str(tmp_path / "plain.nc"), str(tmp_path / "bounded.nc")])
+    assert "plain.nc" in line and "bounded.nc" not in line
