@@ -14,6 +14,7 @@ from climann.data.climatology import climatologies_from_record, climatology_reco
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.pointwise import PointwiseSource
+from climann.data.sources import files_text
 from climann.data import value_precision
 from climann.data.fill_like import read_together
 from climann.data.value_precision import held_dtypes, planned_spreads, record_spreads
@@ -220,7 +221,7 @@ def test_a_runs_float64_data_are_read_once_for_every_check_and_the_type_they_are
     forget_notes()
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="climann.data.value_precision"):
-        alone = held_dtypes({name: open_dataset(files)[name] for name in values}, where=", ".join(f.name for f in files))
+        alone = held_dtypes({name: open_dataset(files)[name] for name in values}, where=files_text(files))
     assert alone == {name: source._held[name] for name in values}
     assert notes == [record.getMessage() for record in caplog.records] and len(notes) == 2
 
