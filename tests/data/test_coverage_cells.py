@@ -175,6 +175,24 @@ def test_only_a_stated_coverage_that_agrees_decides_the_cells(stamps, stated, ce
     assert first == cells
 
 
+def _monthly_means_file(path, name, lat, lon, stamps, rng) -> None:
+    """One file of monthly means ``name`` (tas in K, else Pa; ``time: mean``) on ``lat`` × ``lon``, its time the
+    ``stamps`` (the 1st 00:00 of each month, no bounds) in ``days since 2000-01-01``, proleptic_gregorian."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("lat", lat.size)
+        nc.createDimension("lon", lon.size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.standard_name, time.units, time.calendar = "time", "days since 2000-01-01", "proleptic_gregorian"
+        time[:] = cftime.date2num(stamps, time.units, time.calendar)
+        for axis, values, units in (("lat", lat, "degrees_north"), ("lon", lon, "degrees_east")):
+            nc.createVariable(axis, "f8", (axis,))[:] = values
+            nc[axis].units = units
+        variable = nc.createVariable(name, "f4", ("time", "lat", "lon"))
+        variable.units, variable.cell_methods = ("K" if name == "tas" else "Pa"), "time: mean"
+        variable[:] = (280.0 if name == "tas" else 1e5) + rng.normal(0, 1, (len(stamps), lat.size, lon.size))
+
+
 def _write_split_by_variable(folder):
     """ORAS5 as the CDS splits it (break45c A5), smaller: one file per variable and year, monthly means stamped
     on the 1st 00:00 without bounds, ``days since 2000-01-01``. Returns the files and each one's stamps."""
@@ -185,19 +203,7 @@ def _write_split_by_variable(folder):
         for year in YEARS:
             stamps = [cftime.DatetimeProlepticGregorian(year, month, 1) for month in range(1, 13)]
             path = folder / f"{name}_control_monthly_{year}_CONS.nc"
-            with netCDF4.Dataset(path, "w") as nc:
-                nc.createDimension("time", None)
-                nc.createDimension("lat", LAT.size)
-                nc.createDimension("lon", LON.size)
-                time = nc.createVariable("time", "f8", ("time",))
-                time.standard_name, time.units, time.calendar = "time", "days since 2000-01-01", "proleptic_gregorian"
-                time[:] = cftime.date2num(stamps, time.units, time.calendar)
-                for axis, values, units in (("lat", LAT, "degrees_north"), ("lon", LON, "degrees_east")):
-                    nc.createVariable(axis, "f8", (axis,))[:] = values
-                    nc[axis].units = units
-                variable = nc.createVariable(name, "f4", ("time", "lat", "lon"))
-                variable.units, variable.cell_methods = ("K" if name == "tas" else "Pa"), "time: mean"
-                variable[:] = (280.0 if name == "tas" else 1e5) + rng.normal(0, 1, (12, LAT.size, LON.size))
+            _monthly_means_file(path, name, LAT, LON, stamps, rng)
             written[path] = stamps
     return written
 
@@ -245,19 +251,7 @@ def _write_two_grids(folder):
         for year in YEARS:
             stamps = [cftime.DatetimeProlepticGregorian(year, month, 1) for month in range(1, 13)]
             path = folder / f"{name}_monthly_{year}.nc"
-            with netCDF4.Dataset(path, "w") as nc:
-                nc.createDimension("time", None)
-                nc.createDimension("lat", lat.size)
-                nc.createDimension("lon", lon.size)
-                time = nc.createVariable("time", "f8", ("time",))
-                time.standard_name, time.units, time.calendar = "time", "days since 2000-01-01", "proleptic_gregorian"
-                time[:] = cftime.date2num(stamps, time.units, time.calendar)
-                for axis, values, units in (("lat", lat, "degrees_north"), ("lon", lon, "degrees_east")):
-                    nc.createVariable(axis, "f8", (axis,))[:] = values
-                    nc[axis].units = units
-                variable = nc.createVariable(name, "f4", ("time", "lat", "lon"))
-                variable.units, variable.cell_methods = ("K" if name == "tas" else "Pa"), "time: mean"
-                variable[:] = (280.0 if name == "tas" else 1e5) + rng.normal(0, 1, (12, lat.size, lon.size))
+            _monthly_means_file(path, name, lat, lon, stamps, rng)
             if name == "tas":
                 written[path] = stamps
     return written
