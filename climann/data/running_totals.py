@@ -943,10 +943,7 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
     if signed:  # ACHFX falls at night: an amount, not a restart
         restarts += (f", except for {', '.join(signed)}, a signed flux's total, which falls wherever a step's flux is "
                      f"negative: its falls are kept as amounts (difference files of one simulation only)")
-    try:
-        time = find_coordinate(dataset, "time")
-    except ClimannError:
-        time = None
+    time = _time_coordinate(dataset)
     if not files or time is None or time not in dataset.coords:
         return (f"{head}; write the amount of each step, the difference of consecutive totals within each file "
                 f"(xarray: d[name].diff(time dimension)), with time bounds [previous time, time], and give those")
@@ -973,6 +970,14 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
             f"(their other variables are copied as they are)")
 
 
+def _time_coordinate(dataset: xr.Dataset) -> str | None:
+    """The dataset's time coordinate (:func:`~climann.data.coords.find_coordinate`), None without one."""
+    try:
+        return find_coordinate(dataset, "time")
+    except ClimannError:
+        return None
+
+
 def _daily_hour(reasons: Mapping[str, str], dated: Mapping[str, str] | None) -> int | None:
     """The hour of the step after each daily restart of the first of ``reasons`` the values rule
     found restarted daily (:func:`~climann.data.daily_totals.daily_restart`), None when none was."""
@@ -987,10 +992,7 @@ def _daily_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files:
     rule = (f"the amount of each hour: at {hour:02d} UTC the value as it is (the total since {start}, the first "
             f"hour's), at every other hour the value minus the one an hour before (the value at {start} closes the "
             f"day before), missing where there is no value an hour before")
-    try:
-        time = find_coordinate(dataset, "time")
-    except ClimannError:
-        time = None
+    time = _time_coordinate(dataset)
     if not files or time is None or time not in dataset.coords:
         return f"{head}; write {rule}, with time bounds [time - 1 hour, time], and give those"
     names, time_name = [name_in_file(dataset[name]) for name in totals], file_time_names(dataset[time])[0]

@@ -175,6 +175,17 @@ def test_only_a_stated_coverage_that_agrees_decides_the_cells(stamps, stated, ce
     assert first == cells
 
 
+def _assert_bounds_of_the_month_ending_at_each_stamp(folder, written) -> None:
+    """Each copy in ``folder`` of the files ``written`` (path → its stamps, the 1st of each month) holds the
+    bounds of the month ending at each stamp, by cftime: [the 1st of the month before, the stamp]."""
+    for path, stamps in written.items():
+        with netCDF4.Dataset(folder / path.name) as copy:
+            time = copy["time"]
+            bounds = cftime.num2date(copy[time.bounds][:], time.units, time.calendar)
+        starts = [cftime.DatetimeProlepticGregorian(s.year - (s.month == 1), (s.month - 2) % 12 + 1, 1) for s in stamps]
+        assert [tuple(pair) for pair in bounds] == list(zip(starts, stamps))
+
+
 def _monthly_means_file(path, name, lat, lon, stamps, rng) -> None:
     """One file of monthly means ``name`` (tas in K, else Pa; ``time: mean``) on ``lat`` × ``lon``, its time the
     ``stamps`` (the 1st 00:00 of each month, no bounds) in ``days since 2000-01-01``, proleptic_gregorian."""
@@ -226,12 +237,7 @@ def test_the_bounds_loop_for_files_split_by_variable_covers_every_file_it_asks_f
                         r"copies in a new folder: `([^`]*)`", warned).group(1)
     assert "for f in oras/*_CONS.nc; do" in command and "then give --data 'oras/with_bounds/*.nc' in place of them" in warned
     subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
-    for path, stamps in written.items():
-        with netCDF4.Dataset(tmp_path / "oras" / "with_bounds" / path.name) as copy:
-            time = copy["time"]
-            bounds = cftime.num2date(copy[time.bounds][:], time.units, time.calendar)
-        starts = [cftime.DatetimeProlepticGregorian(s.year - (s.month == 1), (s.month - 2) % 12 + 1, 1) for s in stamps]
-        assert [tuple(pair) for pair in bounds] == list(zip(starts, stamps))
+    _assert_bounds_of_the_month_ending_at_each_stamp(tmp_path / "oras" / "with_bounds", written)
     forget_notes()
     caplog.clear()
     with caplog.at_level(logging.WARNING):
@@ -277,9 +283,4 @@ def test_the_bounds_loop_leaves_out_the_files_the_run_left_out_on_another_grid(t
     subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
     copies = sorted(path.name for path in (tmp_path / "aod" / "with_bounds").iterdir())
     assert copies == sorted(path.name for path in written)
-    for path, stamps in written.items():
-        with netCDF4.Dataset(tmp_path / "aod" / "with_bounds" / path.name) as copy:
-            time = copy["time"]
-            bounds = cftime.num2date(copy[time.bounds][:], time.units, time.calendar)
-        starts = [cftime.DatetimeProlepticGregorian(s.year - (s.month == 1), (s.month - 2) % 12 + 1, 1) for s in stamps]
-        assert [tuple(pair) for pair in bounds] == list(zip(starts, stamps))
+    _assert_bounds_of_the_month_ending_at_each_stamp(tmp_path / "aod" / "with_bounds", written)
