@@ -38,6 +38,7 @@ import xarray as xr
 
 from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.coords import WINDOW_LONG_NAME, WINDOW_SOURCE_KEY
+from climann.data.layout import FORECAST_WINDOW_KEY
 from climann.data.forecast_times import (
     FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
     is_lead_month, lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
@@ -141,11 +142,29 @@ def with_window_cells(chosen: xr.Dataset, whole: xr.Dataset, *, where: str) -> x
     if isinstance(start, tuple):  # the lead time's own bounds: both edges
         lower, upper = (plus_lead_time(reference, edge, fix=fix) for edge in start)
         source = f"the bounds of the lead time '{lead_dim}' ({whole[lead_dim].attrs['bounds']})"
+        window = (float(start[0].values), float(start[1].values))
     else:
         lower, upper = plus_lead_time(reference, start, fix=fix), np.asarray(valid.values)
         step_types = sorted({str(whole[name].attrs.get("GRIB_stepType")) for name in stated})
         source = f"GRIB_stepType {', '.join(map(repr, step_types))} and the lead time '{lead_dim}'"
-    return _with_bounds(chosen, str(valid.name), np.stack([lower, upper], axis=-1), source=source)
+        window = (float(start.values), float(lead.values))
+    return _with_window_recorded(_with_bounds(chosen, str(valid.name), np.stack([lower, upper], axis=-1),
+                                              source=source), window, names=list(kinds))
+
+
+def _with_window_recorded(chosen: xr.Dataset, window: tuple[float, float], *, names: list[str]) -> xr.Dataset:
+    """``chosen`` with the window of lead times its forecast's values are over recorded in the
+    ``encoding`` of each of its forecast variables ``names``
+    (:data:`~climann.data.layout.FORECAST_WINDOW_KEY`): the time cells made of it say where a
+    value's window lies, not when its forecast started, which persistence needs (the lead is
+    measured to the window's end or to its start, as the lead's
+    bounds say: fix47c)."""
+    recorded = {}
+    for name in (name for name in names if name in chosen.data_vars):
+        variable = chosen[name].variable.copy(deep=False)
+        variable.encoding = {**variable.encoding, FORECAST_WINDOW_KEY: window}
+        recorded[name] = variable
+    return chosen.assign(recorded)
 
 
 def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset:

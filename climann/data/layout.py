@@ -55,6 +55,12 @@ GRID_STRIDE_KEY = "climann_grid_stride"
 #: ``height`` of 2 m air temperature); see :attr:`GridLayout.input_selections`.
 SELECTED_COORDINATES_KEY = "climann_selected_coordinates"
 
+#: ``encoding`` key of a forecast's data variable whose values are a statistic over a window of
+#: lead times (:func:`climann.data.forecast_windows.with_window_cells`): the window's lead times
+#: ``(first, last)`` in the chosen lead's units (CFSv2's week 2: ``(7.0, 14.0)`` days), so that
+#: the forecast's start is the end of its time cell − ``last``; see :attr:`GridLayout.forecast_window`.
+FORECAST_WINDOW_KEY = "climann_forecast_window"
+
 #: The global attribute by which a file says that its land, seas and mountains are invented
 #: (climann's synthetic sample, :mod:`climann.data.sample_data`), its value beginning with
 #: :data:`SYNTHETIC_GEOGRAPHY`: its maps get no coastlines of the Earth, which would lie across
@@ -194,6 +200,11 @@ class GridLayout:
         the target lacks (an NMME forecast's member ``M`` and lead ``L`` for an observed target):
         the predictions are made from them, and predictions files name them as scalar
         coordinates of the predictions (break40c C7). A predictor's vertical level is not one.
+    forecast_window : (float, float), optional
+        When the predictors are a forecast whose values are a statistic over a window of lead
+        times (:data:`FORECAST_WINDOW_KEY`), the window's first and last lead times in the chosen
+        lead's units: each step's time cell is that window, so the forecast started at the
+        cell's end − the last (:func:`climann.evaluation.baselines.forecast_start_times`).
     file_times : ndarray of cftime.datetime, shape (n_time,), optional
         The input's own time stamps when ``time`` holds the middles of the time cells
         instead (stamps at the ends of the cells, as in CESM history files; see
@@ -324,6 +335,7 @@ class GridLayout:
     bounds_dim: str = "bnds"
     scalar_coordinates: tuple[Coordinate, ...] = ()
     input_selections: tuple[Coordinate, ...] = ()
+    forecast_window: tuple[float, float] | None = None
     input_history: str = ""
     geography: str = ""
     file_times: np.ndarray | None = None

@@ -28,6 +28,7 @@ from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
     AREA_EXTENT_ATTRIBUTE,
     GRID_STRIDE_KEY,
+    FORECAST_WINDOW_KEY,
     SELECTED_COORDINATES_KEY,
     STRAIGHT_CELL_EDGES_KEY,
     SPLIT_BLOCK_COORDINATE,
@@ -435,6 +436,17 @@ def input_selections(dataset: xr.Dataset, target: str) -> tuple[Coordinate, ...]
     return tuple(found)
 
 
+def forecast_window_of(dataset: xr.Dataset, target: str) -> tuple[float, float] | None:
+    """The window of lead times ``(first, last)``, in the chosen lead's units, that the values of
+    the predictors' forecast are a statistic over (:data:`~climann.data.layout.FORECAST_WINDOW_KEY`,
+    recorded as the lead was chosen: CFSv2's week 2 ``(7.0, 14.0)`` days); None when no data
+    variable but ``target`` has one (an instantaneous forecast, or no forecast)."""
+    for name in data_variable_names(dataset):
+        if name != target and (window := dataset[name].encoding.get(FORECAST_WINDOW_KEY)) is not None:
+            return float(window[0]), float(window[1])
+    return None
+
+
 def with_levels_recorded(dataset: xr.Dataset) -> xr.Dataset:
     """One opened file with each data variable's levels recorded in its ``encoding``
     (:data:`LEVELS_KEY`: a tuple of :class:`~climann.data.layout.Coordinate` of shape ()),
@@ -567,6 +579,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=_with_own_levels(scalar_coordinates(dataset, target, not_scalar), levels.get(target, ())),
         input_selections=input_selections(dataset, target),
+        forecast_window=forecast_window_of(dataset, target),
         variable_levels=levels,
         variable_quantities={name: record for name in data_names
                              if (record := quantity_record(variables[name].attrs))},

@@ -1705,13 +1705,56 @@ def lead_time_of(selections: Sequence[Coordinate]) -> tuple[float, str] | None:
     return None
 
 
+def forecast_start_times(times: np.ndarray, lead: tuple[float, str], *, cell_ends: np.ndarray | None = None,
+                         window: tuple[float, float] | None = None) -> np.ndarray:
+    """When the forecast valid at each step was issued (its ``forecast_reference_time``, CF): the
+    valid time − the lead for a value at its valid time; for a statistic over a window of lead
+    times [first, last] (``window``, :attr:`~climann.data.layout.GridLayout.forecast_window`) dated
+    by its time cell, the cell's end − last. The lead is measured to the forecast's own valid
+    time, which is the window's end (CFSv2's week 2: lead 14 days, bounds [7, 14] days) or its
+    start (bounds [14, 21]) as the lead's bounds say, not to the stamp the pairing with the
+    observations gave the step (a weekly mean stamped at its week's start: 7 days early; fix47c).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime or datetime64, shape (n_time,)
+        The steps' times.
+    lead : (float, str)
+        The lead time and its units (:func:`forecast_lead_time`).
+    cell_ends : ndarray, shape (n_time,), optional
+        The upper time bound of each step (CF 7.1), same type as ``times``.
+    window : (float, float), optional
+        The window's first and last lead times, in the lead's units.
+
+    Returns
+    -------
+    ndarray, shape (n_time,), same type as ``times``
+
+    Examples
+    --------
+    >>> start = np.array(["2001-01-15"], dtype="datetime64[ns]")  # week 2 of a forecast of 1 January
+    >>> ends = np.array(["2001-01-15"], dtype="datetime64[ns]")
+    >>> forecast_start_times(start - np.timedelta64(7, "D"), (14.0, "days"), cell_ends=ends, window=(7.0, 14.0))
+    array(['2001-01-01T00:00:00.000000000'], dtype='datetime64[ns]')
+    """
+    import xarray as xr
+
+    from climann.data.forecast_times import plus_lead_time
+
+    if window is not None and cell_ends is not None:
+        return plus_lead_time(np.asarray(cell_ends), xr.DataArray(-window[1], name="lead", attrs={"units": lead[1]}))
+    return plus_lead_time(np.asarray(times), xr.DataArray(-lead[0], name="lead", attrs={"units": lead[1]}))
+
+
 def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_ends: np.ndarray | None = None,
-                         segment_starts: np.ndarray | None = None) -> np.ndarray:
+                         segment_starts: np.ndarray | None = None,
+                         window: tuple[float, float] | None = None) -> np.ndarray:
     """The step persistence forecasts each step with in a run on a forecast at a lead time of
     fixed length (:func:`forecast_lead_time`): the last step of the same series observed by the
-    time the forecast was issued, its reference time t − lead: the step whose time cell ends at
-    or before it (CF bounds, ``cell_ends``: a weekly mean ending at the start), or, without
-    bounds, whose stamp is at or before it (the observation at the start, the initial condition).
+    time the forecast was issued (:func:`forecast_start_times`): the step whose whole time cell
+    ends at or before it (CF bounds, ``cell_ends``: a weekly mean ending at the start), or,
+    without bounds, whose stamp is at or before it (the observation at the start, the initial
+    condition).
 
     That step is taken only when the reference time falls in a regular interval of the series
     (from that step to the next at most 1.5 times the median step apart; after the last step, at
@@ -1732,9 +1775,12 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
     lead : (float, str)
         The lead time and its units (:func:`forecast_lead_time`), > 0.
     cell_ends : ndarray, shape (n_time,), optional
-        The upper time bound of each step, same type as ``times``.
+        The upper time bound of each step, same type as ``times``: when each value is observed
+        whole (CF bounds, or :func:`observed_cell_ends` of a statistic without them).
     segment_starts : ndarray of int, shape (n_time,), optional
         Each step's first step of its series (a block of ``split_files``).
+    window : (float, float), optional
+        The window of lead times the forecast's values are over (:func:`forecast_start_times`).
 
     Returns
     -------
@@ -1747,12 +1793,8 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
     >>> forecast_issue_steps(t, (7.0, "days")).tolist()
     [-1, -1, 0, 1]
     """
-    import xarray as xr
-
-    from climann.data.forecast_times import plus_lead_time
-
     stamps = np.asarray(times)
-    issued = plus_lead_time(stamps, xr.DataArray(-lead[0], name="lead", attrs={"units": lead[1]}))
+    issued = forecast_start_times(stamps, lead, cell_ends=cell_ends, window=window)
     known = stamps if cell_ends is None else np.asarray(cell_ends)
     series = np.zeros(len(stamps), np.int64) if segment_starts is None else np.asarray(segment_starts)
     earlier = np.full(len(stamps), -1, np.int64)
@@ -1771,6 +1813,79 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
             found[found] = [2 * each <= 3 * spacing for each in interval]
         earlier[steps] = np.where(found, order[np.maximum(before, 0)], -1)
     return earlier
+
+
+def observed_cell_ends(stamps: np.ndarray, attrs: Mapping[str, object], *, name: str,
+                       segment_starts: np.ndarray | None = None, units: str = "days since 1970-01-01",
+                       files: Sequence[str] = ()) -> np.ndarray | None:
+    """When each value of a target without time bounds is observed whole, for the persistence of
+    a forecast (:func:`forecast_issue_steps`): a statistic over time (``cell_methods`` with a
+    ``time:`` method other than ``point``) is known at the end of its time cell, inferred from
+    the stamps as every reading of climann infers it (:func:`~climann.data.time_cells.inferred_cells`:
+    weekly means stamped at 00:00 are the 7 days beginning at their stamps); said in one warning
+    line when the stamps could as well end their cells, with the ``ncap2`` line that bounds them
+    so. None (the stamps: instants, or no cell inferred) otherwise.
+
+    Parameters
+    ----------
+    stamps : ndarray of cftime.datetime, shape (n_time,)
+    attrs : mapping
+        The target's attributes (its ``cell_methods``).
+    name : str
+        The target, for the warning.
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's first step of its series, for the axis's step.
+    units : str
+        The time axis's CF units, for the ``ncap2`` line.
+    files : sequence of str
+        The target's files, for the ``ncap2`` line.
+
+    Returns
+    -------
+    ndarray of cftime.datetime, shape (n_time,), or None
+    """
+    import re
+
+    from climann.data.forecast_times import holds_instants
+    from climann.data.time_axis import axis_time_step
+    from climann.data.time_cells import inferred_cells
+
+    stamps = np.asarray(stamps)
+    if (not re.search(r"\btime\s*:", str(attrs.get("cell_methods", ""))) or holds_instants(attrs, name)
+            or stamps.dtype.kind == "M"):
+        return None
+    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts))
+    if found is None:
+        return None
+    cells, doubt = found
+    if doubt:
+        note_once(_log, logging.WARNING, _start_stamps_assumed(name, cells, doubt, attrs, units=units, files=files),
+                  key=("persistence of a forecast: cells assumed", name))
+    return cells[:, 1]
+
+
+def _start_stamps_assumed(name: str, cells: np.ndarray, doubt: str, attrs: Mapping[str, object], *, units: str,
+                          files: Sequence[str]) -> str:
+    """The warning of :func:`observed_cell_ends`: the reading assumed and the line that says the other."""
+    from climann.data.shell import copies_of_files
+    from climann.data.time_axis import date_text
+
+    span = cells[0, 1] - cells[0, 0]
+    per_unit = {"day": 86400.0, "hour": 3600.0, "minute": 60.0, "second": 1.0}
+    unit = str(units).split()[0].lower().rstrip("s") if str(units).strip() else "day"
+    back = f"{span.total_seconds() / per_unit.get(unit, 86400.0):g}"
+    statements = (f"defdim(\"bnds\",2); time_bnds[$time,$bnds]=0.0; time_bnds(:,0)=time-{back}; "
+                  f"time_bnds(:,1)=time; time@bounds=\"time_bnds\"")
+
+    def command(arguments: str, _file: object = None) -> str:
+        return f"ncap2 -s '{statements}' {arguments}"
+
+    line = copies_of_files(command, list(files), name="with_bounds") if files else command("IN.nc OUT.nc")
+    return (f"'{name}' has no time bounds and its cell_methods ('{attrs.get('cell_methods')}') make each value a "
+            f"statistic over {doubt}: the forecast's persistence takes each as observed at the end of the {doubt} "
+            f"beginning at its stamp ({date_text(cells[0, 0])} known on {date_text(cells[0, 1])}), the last one "
+            f"ending by the forecast's start; if each value is of the {doubt} ending at its stamp, give the files "
+            f"time bounds [time − {doubt}, time] (CF 7.1): {line}")
 
 
 @dataclass(frozen=True)
@@ -1809,9 +1924,12 @@ def forecast_persistence(layout: GridLayout) -> ForecastPersistence | None:
             f"valid month)")
     if (lead := forecast_lead_time(layout)) is None:
         return None
-    ends = None if layout.time_bounds is None else np.asarray(layout.time_bounds)[:, 1]
+    ends = (observed_cell_ends(times, layout.target_attrs, name=layout.target_name, segment_starts=starts,
+                               units=layout.time_units, files=layout.files_of(layout.target_name))
+            if layout.time_bounds is None else np.asarray(layout.time_bounds)[:, 1])
+    window = layout.forecast_window if layout.time_bounds is not None else None
     return ForecastPersistence(
-        forecast_issue_steps(times, lead, cell_ends=ends, segment_starts=starts),
+        forecast_issue_steps(times, lead, cell_ends=ends, segment_starts=starts, window=window),
         f"the forecast's start (the last value observed by then, {lead[0]:g} {lead[1]} before the valid time)",
         "starts")
 

@@ -701,11 +701,17 @@ def steps_read_before_range(data: DataConfig) -> int:
     return data.steps_before_range if data.steps_before_range is not None else lag_steps_needed(data)
 
 
-def with_steps_before_range(config: RunConfig) -> RunConfig:
+def with_steps_before_range(config: RunConfig, *, read: int | None = None) -> RunConfig:
     """``config`` with ``[data] steps_before_range`` resolved (:func:`steps_read_before_range`):
-    a run records the number of steps it read in its checkpoint and ``config.toml``."""
-    return dataclasses.replace(config, data=dataclasses.replace(
-        config.data, steps_before_range=steps_read_before_range(config.data)))
+    a run records the number of steps it read in its checkpoint and ``config.toml``. ``read``:
+    the number its files were read with (:func:`climann.workflow.preparation.steps_asked_before_range`),
+    which "auto" raises above the lags' for a forecast's persistence
+    (:func:`climann.workflow.preparation.forecast_steps_before`: 3 weekly steps at a lead of 14
+    days, recorded as 1 before fix47c)."""
+    number = steps_read_before_range(config.data)
+    if read is not None and config.data.steps_before_range is None:
+        number = max(number, read)
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, steps_before_range=number))
 
 
 def _home_expanded_paths(data: DataConfig) -> DataConfig:

@@ -86,6 +86,7 @@ from climann.workflow.preparation import (
     prepared_for_training,
     record_split,
     resolve_inputs,
+    steps_asked_before_range,
     sample_source,
     selected_months,
     split_for,
@@ -624,7 +625,8 @@ def _train_evaluate_write(
     # a resume, predict and evaluate use the same inputs. The files are opened once for the
     # choice and the samples (they were opened twice, each opening's notes logged twice).
     config, dataset = opened_for_run(config)
-    config = with_steps_before_range(config)  # recorded as a number: a run keeps the steps it read
+    # recorded as a number: a run keeps the steps it read (the lags' and a forecast's persistence's)
+    config = with_steps_before_range(config, read=steps_asked_before_range(dataset))
     checkpointing = (Checkpointing.resume(config, run_dir) if resume
                      else Checkpointing.start(config, run_dir, overwrite=overwrite))
     made(checkpointing)

@@ -416,7 +416,11 @@ def _open_subset(
                                directions=directions if new_data else None, kinds=kinds if new_data else None)
     reading = steps_before if new_data else 0 if data.split_files else steps_read_before_range(data)
     if reading:  # a forecast at lead month L: persistence is the month before its start, L months back (fix46n)
-        reading = max(reading, forecast_steps_before(opened, data.target))
+        forecast = forecast_steps_before(opened, data.target)
+        if not new_data and data.steps_before_range is None:  # "auto": as many as the lags and persistence need
+            reading = max(reading, forecast)
+        elif data.time_stride == 1:  # a user's number, or the run's record: read as said (fix47c)
+            warn_forecast_steps_not_read(data, opened, steps_before=reading, needed=forecast, where=described)
     if data.time_stride == 1:
         warn_lags_not_read(data, opened, steps_before=reading, time_range=data.time_range, where=described)
     if new_data:  # the run's time_range chose its training period; its months apply, said when they drop steps
@@ -474,7 +478,30 @@ def _open_subset(
     clashes = [name for name in series if name in selected.variables]
     if clashes:
         raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")
-    return selected.assign(series)
+    return with_steps_asked_before_range(selected.assign(series), reading)
+
+
+#: The key of a time coordinate's ``encoding`` holding how many steps before ``time_range`` the
+#: run asked its files for (:func:`steps_asked_before_range`), whether or not they held them.
+STEPS_ASKED_BEFORE_RANGE_KEY = "climann_steps_asked_before_range"
+
+
+def with_steps_asked_before_range(dataset: xr.Dataset, n_steps: int) -> xr.Dataset:
+    """``dataset`` with ``n_steps``, the steps before ``time_range`` it was read with, on its time
+    coordinate's ``encoding`` (:data:`STEPS_ASKED_BEFORE_RANGE_KEY`)."""
+    if (name := time_coordinate(dataset)) is None or dataset[name].ndim != 1:
+        return dataset
+    time = dataset[name]
+    encoding = {**time.encoding, STEPS_ASKED_BEFORE_RANGE_KEY: int(n_steps)}
+    return dataset.assign_coords({name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
+def steps_asked_before_range(dataset: xr.Dataset) -> int | None:
+    """How many steps before ``time_range`` ``dataset`` was read with (:func:`with_steps_asked_before_range`):
+    the lags' and, on a forecast, persistence's (:func:`forecast_steps_before`); None when not said."""
+    name = time_coordinate(dataset)
+    value = None if name is None else dataset[name].encoding.get(STEPS_ASKED_BEFORE_RANGE_KEY)
+    return None if value is None else int(value)
 
 
 def _ordinal(n: int) -> str:
@@ -596,8 +623,9 @@ def forecast_steps_before(dataset: xr.Dataset, target: str) -> int:
     int
     """
     from climann.data.time_cells import time_bounds_name
-    from climann.data.variables import input_selections
-    from climann.evaluation.baselines import forecast_issue_steps, lead_months_back, lead_time_of
+    from climann.data.sources import source_files
+    from climann.data.variables import forecast_window_of, input_selections
+    from climann.evaluation.baselines import forecast_issue_steps, lead_months_back, lead_time_of, observed_cell_ends
 
     if target not in dataset:
         return 0
@@ -608,9 +636,13 @@ def forecast_steps_before(dataset: xr.Dataset, target: str) -> int:
             or dataset[name].ndim != 1):
         return 0
     bounds = dataset[bounds_name] if (bounds_name := time_bounds_name(dataset)) is not None else None
-    ends = (bounds.values[:, 1] if bounds is not None and bounds.ndim == 2 and bounds.dims[0] == name
-            and bounds.dtype == dataset[name].dtype else None)
-    earlier = forecast_issue_steps(np.asarray(dataset[name].values), lead, cell_ends=ends)
+    bounded = bounds is not None and bounds.ndim == 2 and bounds.dims[0] == name and bounds.dtype == dataset[name].dtype
+    times = np.asarray(dataset[name].values)
+    ends = bounds.values[:, 1] if bounded else observed_cell_ends(
+        times, dataset[target].attrs, name=target, units=str(dataset[name].encoding.get("units", "")),
+        files=source_files(dataset[target]))
+    earlier = forecast_issue_steps(times, lead, cell_ends=ends,
+                                   window=forecast_window_of(dataset, target) if bounded else None)
     back = np.flatnonzero(earlier >= 0) - earlier[earlier >= 0]
     return int(back.max()) if back.size else 0
 
@@ -653,6 +685,45 @@ def warn_lags_not_read(data: DataConfig, dataset: xr.Dataset, *, steps_before: i
                   "first steps lack them and their samples are dropped; steps_before_range = \"auto\" (the default) "
                   "reads as many as the lags need (runs trained before 4 December 2026 read one: train such a run "
                   "again to read them)")
+
+
+def warn_forecast_steps_not_read(data: DataConfig, dataset: xr.Dataset, *, steps_before: int, needed: int,
+                                 where: str) -> None:
+    """Warn when an explicit ``[data] steps_before_range`` (or the number a trained run records,
+    for its new data) reads fewer steps before ``time_range`` than a forecast's persistence
+    reaches back (:func:`forecast_steps_before`) although ``dataset`` holds more: the number is
+    read as said, as for the lags (:func:`warn_lags_not_read`), so that a run is scored again as
+    it was trained; the period's first steps then have no persistence, and the line says how
+    many and that ``"auto"`` reads them (fix47c: the number was raised without a word, and
+    ``config.toml`` recorded the one not read).
+
+    Parameters
+    ----------
+    data : DataConfig
+    dataset : xarray.Dataset
+        The files before any time selection.
+    steps_before : int
+        The steps read before ``time_range``.
+    needed : int
+        The steps persistence reaches back.
+    where : str
+        The files, for the message.
+    """
+    if not data.time_range or needed <= steps_before:
+        return
+    months = tuple(data.months) + season_months(data.seasons)
+    options = {"time_range": data.time_range, "months": months, "dated_by": data.selection_dated_by,
+               "before_in_months": data.steps_before_months}
+    read = steps_held_before_range(dataset, steps_before=steps_before, **options)
+    could = steps_held_before_range(dataset, steps_before=needed, **options)
+    if could > read:
+        steps = f"{steps_before} step is" if steps_before == 1 else f"{steps_before} steps are"
+        note_once(run_logger, logging.WARNING,
+                  f"{steps} read before the period ([data] steps_before_range = {steps_before}, as configured or as "
+                  f"the run recorded it) but the forecast's persistence reaches {needed} back and the files ({where}) "
+                  f"hold {could - read} more: up to {could - read} of the period's first steps have no persistence "
+                  "(each is said in the persistence line); steps_before_range = \"auto\" (the default) reads as "
+                  "many as persistence needs (a trained run: train it again so)")
 
 
 def open_selected(
