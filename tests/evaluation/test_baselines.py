@@ -1879,3 +1879,46 @@ def test_release_time_stamps_get_the_line_that_puts_them_on_00_and_12_utc(tmp_pa
     assert stamps.equals(released.round("12h")) and stamps.equals(nominal)
     steps = lagged_steps(np.array([cftime.DatetimeGregorian(*stamp.timetuple()[:6]) for stamp in stamps]), [1])
     assert steps.step == TimeStep(duration=datetime.timedelta(hours=12))
+
+
+@pytest.mark.parametrize(("window", "back_days"), [
+    pytest.param((7.0, 14.0), 14, id="lead-at-window-end"),  # CFSv2's week 2: lead 14 days, bounds [7, 14]
+    pytest.param((14.0, 21.0), 21, id="lead-at-window-start"),  # the same week dated by its start: bounds [14, 21]
+])
+def test_a_weekly_forecasts_persistence_is_the_last_week_ending_by_its_start(window, back_days):
+    """fix47c: the forecast's start is its time cell's end − the lead window's last bound, not the
+    step's stamp − lead (weekly means stamped at their week's start took the week ending three
+    weeks before the valid week, not two). Against numpy: the last week whose end ≤ start."""
+    from climann.evaluation.baselines import forecast_issue_steps, forecast_start_times
+
+    starts = np.datetime64("2001-01-01", "ns") + np.arange(12) * np.timedelta64(7, "D")  # weekly cells' starts
+    ends = starts + np.timedelta64(7, "D")
+    issued = forecast_start_times(starts, (14.0, "days"), cell_ends=ends, window=window)
+    np.testing.assert_array_equal(issued, ends - np.timedelta64(back_days, "D"))
+    expected = np.searchsorted(ends, ends - np.timedelta64(back_days, "D"), side="right") - 1
+    found = forecast_issue_steps(starts, (14.0, "days"), cell_ends=ends, window=window)
+    np.testing.assert_array_equal(found, expected)
+    assert (np.arange(12) - found)[found >= 0].tolist() == [back_days // 7] * int((found >= 0).sum())
+    # the stamps alone (the pairing's, the week's start) − 14 days: one week older at the window's end
+    old = forecast_issue_steps(starts, (14.0, "days"), cell_ends=ends)
+    assert ((np.arange(12) - old)[old >= 0] == 3).all()
+
+
+def test_a_weekly_mean_without_bounds_is_known_at_its_weeks_end_and_said(caplog):
+    """fix47c: a target whose cell_methods say a time mean, without time bounds, is observed at the
+    end of the 7 days beginning at each stamp (as every reading of climann infers them), with one
+    line naming that reading and the ncap2 line that bounds the stamps as ends; instants: the stamps."""
+    import cftime
+
+    from climann.evaluation.baselines import observed_cell_ends
+
+    stamps = np.array([cftime.DatetimeGregorian(2001, 1, 8) + datetime.timedelta(days=7 * k) for k in range(6)])
+    with caplog.at_level("WARNING", logger="climann"):
+        ends = observed_cell_ends(stamps, {"cell_methods": "time: mean"}, name="t2m_fix47c",
+                                  units="days since 2000-01-01", files=["/no/such/obs.nc"])
+    np.testing.assert_array_equal(ends, stamps + datetime.timedelta(days=7))
+    said = [r.getMessage() for r in caplog.records if "t2m_fix47c" in r.getMessage()]
+    assert len(said) == 1 and "\n" not in said[0]
+    assert "time_bnds(:,0)=time-7;" in said[0] and "ncap2" in said[0] and "ending at its stamp" in said[0]
+    assert observed_cell_ends(stamps, {"cell_methods": "time: point"}, name="t2m_fix47c") is None
+    assert observed_cell_ends(stamps, {}, name="t2m_fix47c") is None

@@ -40,22 +40,42 @@ def test_a_weekly_forecast_run_is_scored_against_the_observed_week_its_lead_wind
         np.testing.assert_array_equal(predicted["t2m_pred"].values, own)
 
 
-def test_a_weekly_forecast_run_on_a_time_range_persists_its_first_weeks(tmp_path):
-    """fix46n: a lead-14 run's persistence is the last observed week ending by each valid time − 14
-    days (:func:`~climann.evaluation.baselines.forecast_issue_steps`), three weekly steps back; with
-    a ``time_range`` one step was read before it, so the range's first weeks (22 and 29 January
-    2001) had none although the file holds theirs. As many steps are read as the lead needs: every
-    week of the range is persisted from that week (numpy's searchsorted on the file's bounds)."""
+@pytest.mark.parametrize(("lead_at", "lead"), [pytest.param("end", 14.0, id="valid-at-week-end"),
+                                               pytest.param("start", 7.0, id="valid-at-week-start")])
+def test_a_weekly_forecast_run_on_a_time_range_persists_its_first_weeks(tmp_path, lead_at, lead):
+    """fix46n, fix47c: a lead-14 run's persistence is the last observed week ending by each
+    forecast's start (WeatherBench 2), found here from cfs.nc's own reference times. The start was
+    taken as the paired week's stamp − 14 days: with the observations stamped at their week's start
+    and the forecast valid at its week's end (lead_bnds [7, 14]) that was a week early (the week
+    ending three weeks before the valid week, not two); the same weeks dated by their starts
+    (lead 7 days, lead_bnds [7, 14]) are persisted from the same weeks. With a ``time_range`` as many steps are read as
+    persistence needs, and ``config.toml`` records that number (it said 1 while 3 were read)."""
     cfs, obs = weekly_lead_pair(tmp_path)
+    if lead_at == "start":  # the same forecasts, each dated by the start of the week it covers, at lead 7 days
+        with xr.open_dataset(cfs, decode_times=False, decode_timedelta=False) as opened:
+            forecast = opened.load()
+        forecast = forecast.assign_coords(lead=forecast["lead"] - 7.0)  # lead_bnds kept: lead 7 is [7, 14] days
+        forecast["time"] = forecast["time"].copy(data=forecast["time"].values - 7.0)  # reference + lead, the start
+        cfs = tmp_path / "cfs_start.nc"
+        forecast.to_netcdf(cfs)
     config = build_config({"data": {"paths": [str(cfs), str(obs)], "target": "t2m", "predictors": ["tmp2m"],
-                                    "select": {"lead": 14}, "time_range": ["2001-01-25", "2005-12-31"]}, **QUICK})
+                                    "select": {"lead": lead}, "time_range": ["2001-01-25", "2005-12-31"]}, **QUICK})
     run = run_training(config, run_dir=tmp_path / "run").run_dir
-    with xr.open_dataset(run / "predictions.nc") as predictions, xr.open_dataset(obs) as observed:
-        times, persisted = predictions["time"].values, predictions["t2m_persistence"].values
+    with (xr.open_dataset(run / "predictions.nc") as predictions, xr.open_dataset(obs) as observed,
+          xr.open_dataset(cfs, decode_times=False, decode_timedelta=False) as forecast):
+        lower = predictions["time_bnds"].values[:, 0]
+        persisted = predictions["t2m_persistence"].values
         scored = predictions["split"].values > 0
         ends, values = observed["time_bnds"].values[:, 1], observed["t2m"].values
-    assert times[scored][0] == np.datetime64("2001-01-22", "ns")  # its middle, 25 January 12:00, in the range
-    issued = times[scored] - np.timedelta64(14, "D")
+        origin = np.datetime64("2000-01-01", "ns")
+        references = origin + (forecast["reftime"].values * 86400e9).astype("timedelta64[ns]")
+        first_lead = float(forecast["lead_bnds"].sel(lead=lead).values[0])
+        before = len(predictions["time"]) - int(scored.sum())
+    # each step's forecast: the one whose week (reference + the lead's lower bound) the step's cell opens
+    by_week = {week: reference for reference, week
+               in zip(references, references + np.timedelta64(int(first_lead), "D"), strict=True)}
+    issued = np.array([by_week[day] for day in lower[scored]])
+    assert (issued <= lower[scored] - np.timedelta64(7, "D")).all()
     at = np.searchsorted(ends, issued, side="right") - 1
     assert (at >= 0).all()
     # a start in the gap between one year's weeks and the next's has no value observed then (fix46n: it took the
@@ -64,6 +84,31 @@ def test_a_weekly_forecast_run_on_a_time_range_persists_its_first_weeks(tmp_path
     assert in_gap.any() and not in_gap.all()
     assert np.isnan(persisted[scored][in_gap]).all()
     np.testing.assert_array_equal(persisted[scored][~in_gap], values[at[~in_gap]])  # no NaN among them
+    # the steps read before the range: those persistence reaches back for the range's first steps, as recorded
+    weeks_back = np.searchsorted(ends, lower[scored][0] + np.timedelta64(7, "D")) - at[0]
+    assert before == weeks_back
+    recorded = (run / "config.toml").read_text()
+    assert f"steps_before_range = {weeks_back}\n" in recorded, recorded
+
+
+def test_an_explicit_steps_before_range_is_read_as_said_and_what_persistence_lacks_is_said(tmp_path, caplog):
+    """fix47c: ``steps_before_range = 1`` given by the user was raised to what a forecast's
+    persistence needs without a word (and recorded as 1). It is read as said, as for the lags, so
+    that a run is scored again as it was trained; one line says that persistence reaches further
+    and that "auto" reads it; the range's first forecast then has no persistence."""
+    cfs, obs = weekly_lead_pair(tmp_path)
+    config = build_config({"data": {"paths": [str(cfs), str(obs)], "target": "t2m", "predictors": ["tmp2m"],
+                                    "select": {"lead": 14}, "time_range": ["2001-01-25", "2005-12-31"],
+                                    "steps_before_range": 1}, **QUICK})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run").run_dir
+    said = [r.getMessage() for r in caplog.records if "steps_before_range = 1" in r.getMessage()]
+    assert len(said) == 1 and "persistence reaches 2 back" in said[0] and '"auto"' in said[0], said
+    with xr.open_dataset(run / "predictions.nc") as predictions:
+        scored = predictions["split"].values > 0
+        assert len(scored) - int(scored.sum()) == 1
+        assert np.isnan(predictions["t2m_persistence"].values[scored][0]).all()
+    assert "steps_before_range = 1\n" in (run / "config.toml").read_text()
 
 
 RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
