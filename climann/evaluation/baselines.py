@@ -1847,14 +1847,13 @@ def observed_cell_ends(stamps: np.ndarray, attrs: Mapping[str, object], *, name:
     import re
 
     from climann.data.forecast_times import holds_instants
-    from climann.data.time_axis import axis_time_step
     from climann.data.time_cells import inferred_cells
 
     stamps = np.asarray(stamps)
     if (not re.search(r"\btime\s*:", str(attrs.get("cell_methods", ""))) or holds_instants(attrs, name)
             or stamps.dtype.kind == "M"):
         return None
-    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts))
+    found = inferred_cells(stamps, axis_time_step(stamps, segment_starts=segment_starts) or _median_days(stamps))
     if found is None:
         return None
     cells, doubt = found
@@ -1864,11 +1863,23 @@ def observed_cell_ends(stamps: np.ndarray, attrs: Mapping[str, object], *, name:
     return cells[:, 1]
 
 
+def _median_days(stamps: np.ndarray) -> TimeStep | None:
+    """The median spacing of ``stamps`` as a step of whole days under 28, when the axis has no
+    nominal step for its gaps (reforecast weeks 1–8 of each year: 7 days), else None."""
+    if len(stamps) < 2:
+        return None
+    gaps = sorted(later - earlier for earlier, later in zip(stamps[:-1], stamps[1:], strict=True))
+    median = gaps[(len(gaps) - 1) // 2]
+    one_day = datetime.timedelta(days=1)
+    if not isinstance(median, datetime.timedelta) or median % one_day or not one_day <= median < 28 * one_day:
+        return None
+    return TimeStep(duration=median)
+
+
 def _start_stamps_assumed(name: str, cells: np.ndarray, doubt: str, attrs: Mapping[str, object], *, units: str,
                           files: Sequence[str]) -> str:
     """The warning of :func:`observed_cell_ends`: the reading assumed and the line that says the other."""
     from climann.data.shell import copies_of_files
-    from climann.data.time_axis import date_text
 
     span = cells[0, 1] - cells[0, 0]
     per_unit = {"day": 86400.0, "hour": 3600.0, "minute": 60.0, "second": 1.0}

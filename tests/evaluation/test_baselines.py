@@ -1904,21 +1904,27 @@ def test_a_weekly_forecasts_persistence_is_the_last_week_ending_by_its_start(win
     assert ((np.arange(12) - old)[old >= 0] == 3).all()
 
 
-def test_a_weekly_mean_without_bounds_is_known_at_its_weeks_end_and_said(caplog):
+@pytest.mark.parametrize("years", [pytest.param((2001,), id="one-run-of-weeks"),
+                                   pytest.param((2001, 2002), id="weeks-1-6-of-each-year")])
+def test_a_weekly_mean_without_bounds_is_known_at_its_weeks_end_and_said(caplog, years):
     """fix47c: a target whose cell_methods say a time mean, without time bounds, is observed at the
     end of the 7 days beginning at each stamp (as every reading of climann infers them), with one
-    line naming that reading and the ncap2 line that bounds the stamps as ends; instants: the stamps."""
+    line naming that reading and the ncap2 line that bounds the stamps as ends; instants: the stamps.
+    Reforecast weeks of each year have no nominal step (the gap between years): their median
+    spacing is the week (they were taken as known at their stamps, a week early)."""
     import cftime
 
     from climann.evaluation.baselines import observed_cell_ends
 
-    stamps = np.array([cftime.DatetimeGregorian(2001, 1, 8) + datetime.timedelta(days=7 * k) for k in range(6)])
+    name = f"t2m_fix47c_{len(years)}"  # a line is said once per process: a name of its own
+    stamps = np.array([cftime.DatetimeGregorian(year, 1, 8) + datetime.timedelta(days=7 * k)
+                       for year in years for k in range(6)])
     with caplog.at_level("WARNING", logger="climann"):
-        ends = observed_cell_ends(stamps, {"cell_methods": "time: mean"}, name="t2m_fix47c",
+        ends = observed_cell_ends(stamps, {"cell_methods": "time: mean"}, name=name,
                                   units="days since 2000-01-01", files=["/no/such/obs.nc"])
     np.testing.assert_array_equal(ends, stamps + datetime.timedelta(days=7))
-    said = [r.getMessage() for r in caplog.records if "t2m_fix47c" in r.getMessage()]
+    said = [r.getMessage() for r in caplog.records if name in r.getMessage()]
     assert len(said) == 1 and "\n" not in said[0]
     assert "time_bnds(:,0)=time-7;" in said[0] and "ncap2" in said[0] and "ending at its stamp" in said[0]
-    assert observed_cell_ends(stamps, {"cell_methods": "time: point"}, name="t2m_fix47c") is None
-    assert observed_cell_ends(stamps, {}, name="t2m_fix47c") is None
+    assert observed_cell_ends(stamps, {"cell_methods": "time: point"}, name=name) is None
+    assert observed_cell_ends(stamps, {}, name=name) is None

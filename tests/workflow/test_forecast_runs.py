@@ -209,3 +209,38 @@ def test_persistence_of_a_sub_seasonal_run_is_the_observation_at_the_forecasts_s
     said = [note["reason"] for note in metrics.get("notes", []) if note["model"] == "persistence"]
     assert said and all(f"the forecast's start (the last value observed by then, {lead_days} days before the valid "
                         f"time)" in reason for reason in said), said
+
+
+def test_weekly_means_without_bounds_are_persisted_once_their_week_has_ended(tmp_path, caplog):
+    """fix47c: observed weekly means without time bounds (``cell_methods = "time: mean"``), stamped
+    at 00:00 of each week's start, beside a forecast at lead 14 days dated by the same stamps: a
+    value was taken as observed at its stamp, so persistence took the week that ends 7 days after
+    the forecast's start. Each is now known at the end of the 7 days beginning at its stamp (as
+    climann reads such stamps everywhere), said in one line with the ncap2 line for stamps that end
+    their weeks. Against numpy: the last week whose stamp + 7 days ≤ the valid stamp − 14 days."""
+    cfs, obs = weekly_lead_pair(tmp_path)
+    with xr.open_dataset(obs) as opened:
+        observed = opened.load().drop_vars("time_bnds")
+    del observed["time"].attrs["bounds"]
+    observed.to_netcdf(tmp_path / "obs_unbounded.nc")
+    with xr.open_dataset(cfs, decode_times=False, decode_timedelta=False) as opened:
+        forecast = opened.load().drop_vars("lead_bnds")
+    del forecast["lead"].attrs["bounds"], forecast["tmp2m"].attrs["cell_methods"]  # values at their valid times
+    forecast["time"] = forecast["time"].copy(data=forecast["time"].values - 7.0)  # dated as the observations
+    forecast.to_netcdf(tmp_path / "cfs_instants.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "cfs_instants.nc"), str(tmp_path / "obs_unbounded.nc")],
+                                    "target": "t2m", "predictors": ["tmp2m"], "select": {"lead": 14}}, **QUICK})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run").run_dir
+    said = [r.getMessage() for r in caplog.records if "has no time bounds and its cell_methods" in r.getMessage()]
+    assert len(said) == 1 and "time_bnds(:,0)=time-7;" in said[0], said
+    with xr.open_dataset(run / "predictions.nc") as predictions:
+        times, persisted = predictions["time"].values, predictions["t2m_persistence"].values
+    stamps, values = observed["time"].values, observed["t2m"].values
+    ends = stamps + np.timedelta64(7, "D")
+    at = np.searchsorted(ends, times - np.timedelta64(14, "D"), side="right") - 1
+    # the value observed when the forecast started: none in the gap between one year's weeks and the next's
+    known = (at >= 0) & (times - np.timedelta64(14, "D") - ends[np.maximum(at, 0)] < np.timedelta64(7 * 3 // 2, "D"))
+    assert known.any() and not known.all()
+    np.testing.assert_array_equal(persisted[known], values[at[known]])
+    assert np.isnan(persisted[~known]).all()
