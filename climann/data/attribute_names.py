@@ -19,6 +19,13 @@
 
 Only attributes the variable lacks are added; the file's own are kept as they are.
 
+A variable with both, ``units`` and ``Units``, is read in CF's ``units``. Where the two differ
+(``K`` and ``degC``, ``mm`` and ``m``: pint, with cf_xarray's UDUNITS registry, converts one
+to the other with another number; a time's epochs differ as text), one of them is wrong and
+the values may be read 1000 times too large or 273.15 off: one warning per variable names
+both and the ``ncatted`` that removes the wrong one (:func:`disagreeing_units_warning`).
+Spellings of the same units (``mm/hr`` and ``mm hr-1``, ``m`` and ``metre``) say nothing.
+
 HDF-EOS's packing, ``ScaleFactor`` and ``Offset`` (OMI's level-3 grids: 1 and 0, as OMNO2d
 writes them), is no CF packing: neither the netCDF library nor xarray applies it, and the
 products do not all combine them alike, so a variable whose ``ScaleFactor`` is not 1 or whose
@@ -38,7 +45,7 @@ from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
 
-__all__ = ["with_cf_names", "refuse_hdfeos_packing"]
+__all__ = ["with_cf_names", "refuse_hdfeos_packing", "disagreeing_units_warning"]
 
 #: HDF-EOS's word for "no units".
 _NO_UNITS = "nounits"
@@ -129,3 +136,81 @@ def refuse_hdfeos_packing(dataset: xr.Dataset, where: str) -> None:
             f"= stored × ScaleFactor + Offset: ncatted -a scale_factor,{name},o,d,{scale:g} -a add_offset,{name},o,d,"
             f"{offset:g} -a ScaleFactor,{name},d,, -a Offset,{name},d,, IN.nc OUT.nc"
         )
+
+
+def _same_units(one: str, other: str) -> bool | None:
+    """Whether two units strings mean the same units: ``True`` for spellings of one unit
+    (``mm/hr``, ``mm hr-1``), ``False`` where a value in one is another number in the other
+    (``mm`` and ``m``, ``K`` and ``degC``, two epochs of a time); ``None`` where the units library
+    reads neither the same nor differing (a string it cannot read)."""
+    from climann.data.units import parse_units, unit_registry
+
+    if " ".join(one.split()).lower() == " ".join(other.split()).lower():
+        return True
+    if " since " in one.lower() or " since " in other.lower():  # a time's units: a unit and an epoch
+        return False
+    try:
+        first, second = parse_units(one, variable=""), parse_units(other, variable="")
+    except ClimannError:
+        return None
+    if not first.is_compatible_with(second):
+        return False
+    registry = unit_registry()
+    # two points, 0 and 1, in the first units read in the second: a scale and an offset alike
+    read = [float(registry.Quantity(value * first.magnitude, first.units).to(second.units).magnitude) / second.magnitude
+            for value in (0.0, 1.0)]
+    return bool(np.allclose(read, [0.0, 1.0], rtol=1e-9, atol=1e-12))
+
+
+def disagreeing_units_warning(dataset: xr.Dataset, where: str) -> str | None:
+    """One warning line for the variables of ``dataset`` whose ``units`` and ``Units`` differ
+    (see the module's description), or ``None``.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file, before :func:`with_cf_names` (a time's ``units`` in its encoding).
+    where : str
+        The file's path, for the message and the ``ncatted`` lines.
+
+    Returns
+    -------
+    str or None
+        ``'tas' in f.nc has units 'K' and Units 'degC', which differ (1 K is -272.15 degC): read in
+        its CF units 'K'; if 'degC' is right: ncatted -a units,tas,o,c,degC -a Units,tas,d,, f.nc
+        f_fixed.nc; if 'K' is: ncatted -a Units,tas,d,, f.nc f_fixed.nc``; one line for them all.
+    """
+    from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, shown_path
+
+    files = input_and_copy(where)
+    parts = []
+    for name, variable in dataset.variables.items():
+        ours, theirs = variable.attrs.get("units", variable.encoding.get("units")), variable.attrs.get("Units")
+        if not (isinstance(ours, str) and isinstance(theirs, str) and ours.strip() and theirs.strip()):
+            continue
+        if theirs.strip().lower() == _NO_UNITS or _same_units(ours, theirs) is not False:
+            continue
+        name = str(name)
+        parts.append(
+            f"'{name}' has units '{ours}' and Units '{theirs}', which differ{_one_in_the_other(ours, theirs)}: read "
+            f"in its CF units '{ours}'; if '{theirs}' is right: "
+            + ncatted_command([ncatted_attribute("units", name, "o", "c", theirs.strip()),
+                               ncatted_attribute("Units", name, "d")], files)
+            + f"; if '{ours}' is: " + ncatted_command([ncatted_attribute("Units", name, "d")], files))
+    if not parts:
+        return None
+    return f"{shown_path(where)}: " + "; ".join(parts)
+
+
+def _one_in_the_other(ours: str, theirs: str) -> str:
+    """`` (1 mm is 0.001 m)`` where pint converts ``ours`` into ``theirs``, else ``""``."""
+    import pint
+
+    from climann.data.units import parse_units, unit_registry
+
+    try:
+        first, second = parse_units(ours, variable=""), parse_units(theirs, variable="")
+        read = unit_registry().Quantity(first.magnitude, first.units).to(second.units).magnitude / second.magnitude
+    except (ClimannError, pint.PintError):  # not convertible (other quantities): nothing to add
+        return ""
+    return f" (1 {ours} is {float(read):.6g} {theirs})"

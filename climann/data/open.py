@@ -53,7 +53,7 @@ from climann.data.coverage_cells import with_covered_cells
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
-from climann.data.attribute_names import refuse_hdfeos_packing, with_cf_names
+from climann.data.attribute_names import disagreeing_units_warning, refuse_hdfeos_packing, with_cf_names
 from climann.data.datenums import counts_from_datenum_origin, datenum_message
 from climann.data.date_values import dated_data_names
 from climann.data.duration_values import with_time_values_as_numbers
@@ -682,7 +682,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # climann.data.char_labels.
     dataset = with_char_labels_as_text(dataset)
     # HDF-EOS's Units (OMI's molec/cm2), WRF's description, where a variable has no CF units, long_name; see
-    # climann.data.attribute_names.
+    # climann.data.attribute_names. Both, and differing (K and degC): read in CF's units, with one warning.
+    if (disagreeing := disagreeing_units_warning(dataset, str(path))) is not None:
+        note_once(_log, logging.WARNING, disagreeing)
     dataset = with_cf_names(dataset)
     refuse_hdfeos_packing(dataset, path.name)
     # A duration xarray wrote (xclim's growing_season_length in days) is a number of its units, an

@@ -105,3 +105,83 @@ def test_imerg_units_beside_the_time_units_xarray_decoded_is_read_and_written_ba
         assert [str(value) for value in written] == [str(value) for value in expected]
     with xr.open_dataset(tmp_path / "written.nc", decode_times=False) as again:
         assert again["precipitation"].values.tolist() == np.arange(18).reshape(3, 3, 2).tolist()
+
+
+def _said(caplog, path) -> tuple[dict, list[str]]:
+    """T2's attributes as opened, and the warnings opening ``path`` gives."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        attrs = open_dataset([path])["T2"].attrs
+    return attrs, [record.getMessage() for record in caplog.records if "Units" in record.getMessage()]
+
+
+@pytest.mark.parametrize(("units", "theirs", "one_in_the_other"), [
+    # 1 K on the Celsius scale: 1 - 273.15; 1 mm in metres: 1/1000 (by hand, not pint)
+    pytest.param("K", "degC", 1 - 273.15, id="kelvin-celsius"),
+    pytest.param("mm", "m", 1 / 1000, id="mm-m"),
+    pytest.param("kg m-2 s-1", "mm/day", None, id="other-quantities"),
+])
+def test_disagreeing_units_and_Units_are_warned_of_with_the_ncatted_of_each(tmp_path, caplog, units, theirs,
+                                                                             one_in_the_other):
+    """fix46 saw it: a variable with CF's ``units`` "K" and HDF-EOS's ``Units`` "degC" was read in K without a
+    word, its values possibly 273.15 off (or 1000 times too large, mm beside m). One line names both, what 1 of
+    one is in the other, and the two ncatted lines; each, run, leaves a file opened in the units it keeps, silently.
+    """
+    import re
+    import shlex
+    import shutil
+    import subprocess
+
+    path = tmp_path / "both.nc"
+    _wrf_like(path, {"units": units, "Units": theirs})
+    attrs, said = _said(caplog, path)
+    assert attrs["units"] == units and len(said) == 1
+    assert f"'T2' has units '{units}' and Units '{theirs}', which differ" in said[0]
+    assert "read in its CF units" in said[0]
+    if one_in_the_other is not None:
+        shown = re.search(rf"\(1 {re.escape(units)} is (\S+) {re.escape(theirs)}\)", said[0])
+        assert shown and float(shown[1]) == pytest.approx(one_in_the_other, rel=1e-6)
+    commands = re.findall(r"(ncatted .*? \S+ \S+?\.nc)(?:;|$)", said[0])
+    assert len(commands) == 2
+    if shutil.which("ncatted") is None:
+        return
+    for command, kept in zip(commands, (theirs, units)):
+        subprocess.run(shlex.split(command), check=True, capture_output=True)
+        fixed = tmp_path / "both_fixed.nc"
+        attrs, said = _said(caplog, fixed)
+        assert attrs["units"] == kept and "Units" not in attrs and said == []
+        fixed.unlink()
+
+
+@pytest.mark.parametrize(("units", "theirs"), [
+    pytest.param("mm/hr", "mm hr-1", id="slash-and-power"),
+    pytest.param("m", "metre", id="symbol-and-name"),
+    pytest.param("degC", "celsius", id="celsius-spellings"),
+    pytest.param("K", "NoUnits", id="hdfeos-no-units"),
+])
+def test_agreeing_spellings_of_units_and_Units_say_nothing(tmp_path, caplog, units, theirs):
+    _wrf_like(tmp_path / "both.nc", {"units": units, "Units": theirs})
+    attrs, said = _said(caplog, tmp_path / "both.nc")
+    assert attrs["units"] == units and said == []
+
+
+def test_imerg_time_units_and_Units_differing_in_their_epoch_are_warned_of(tmp_path, caplog):
+    """The time's units, which xarray moves into the encoding, compared too: an epoch a day apart."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    _imerg_like(tmp_path / "3B-DAY.nc", np.array([1167609600, 1167696000], dtype="i4"))
+    with netCDF4.Dataset(tmp_path / "3B-DAY.nc", "a") as nc:
+        nc["time"].Units = "seconds since 1980-01-07 00:00:00 UTC"
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "3B-DAY.nc"])
+    said = [record.getMessage() for record in caplog.records if "Units" in record.getMessage()]
+    assert len(said) == 1 and "'time' has units 'seconds since 1980-01-06 00:00:00 UTC' and Units" in said[0]
