@@ -149,6 +149,10 @@ class BelowAbsoluteZero:
         The time steps of ``sample`` (coordinate values), for the message; None for a static field.
     own_name : str
         The variable's own name in the file, for the commands ("" when not renamed).
+    theirs : str
+        The variable's ``Units`` (HDF-EOS's, IMERG's) where it names another temperature scale
+        than its ``units`` (:func:`~climann.data.attribute_names.disagreeing_units_warning`),
+        else ``""``: values below absolute zero in the ``units`` may be temperatures in these.
     """
 
     zero: float
@@ -160,6 +164,7 @@ class BelowAbsoluteZero:
     time_axis: int | None = None
     times: np.ndarray | None = None
     own_name: str = ""
+    theirs: str = ""
 
 
 #: The key, in a masked variable's ``encoding``, of its :class:`BelowAbsoluteZero`. Encoding,
@@ -170,6 +175,9 @@ BELOW_ABSOLUTE_ZERO_KEY = "climann_below_absolute_zero"
 #: The new folders of the copies the commands write for a variable's files (:func:`_commands`):
 #: absolute zero said to be missing, or the values said to be temperature differences.
 _MISSING_FOLDER, _DIFFERENCES_FOLDER = "absolute_zero_marked", "temperature_differences"
+
+#: The new folder of the copies read in their ``Units`` (:func:`_their_scale`).
+_UNITS_FOLDER = "units_fixed"
 
 #: How far below absolute zero (in the variable's units) a few values may lie and still be
 #: temperature differences (a warming hole's −0.3 K in a change field): the warning then also
@@ -249,7 +257,7 @@ def _warning(
             f"'{name}' in {where} holds {values.size} different values {side} absolute zero ({zero:g} {units}), from "
             f"{values.min():g} to {values.max():g}, at {counts.sum()} of the {size} values checked: not a few codes "
             f"but values of something other than a temperature on the scale of its units '{units}'; if they are "
-            f"temperature differences (anomalies), say so: {difference()}"
+            f"temperature differences (anomalies), say so: {difference()}{_their_scale(name, values, records)}"
         )
     shown = " and ".join(f"{value:g}" for value in values)
     hadisst = " (HadISST marks sea ice so)" if HADISST_SEA_ICE in values and zero == -273.15 else ""
@@ -309,7 +317,8 @@ def masked_below_absolute_zero(
                                           variable.encoding.get("source"), str(variable.attrs.get("units")),
                                           _fix(own, original, zero, high), marking_fix(own, original, zero),
                                           None if time is None else variable.dims.index(time),
-                                          None if time is None else variable[time].values, own)
+                                          None if time is None else variable[time].values, own,
+                                          _other_scale(variable))
         if variable.dtype.kind == "f":  # one dask operation per file and variable, not xarray's three
             blanked[name] = _blanked(variable.data, zero)
             continue
@@ -325,6 +334,38 @@ def masked_below_absolute_zero(
     for name, found in records.items():
         result.variables[name].encoding = {**result.variables[name].encoding, BELOW_ABSOLUTE_ZERO_KEY: found}
     return result
+
+
+def _other_scale(variable: xr.DataArray) -> str:
+    """The variable's ``Units`` where it is a temperature scale other than its ``units`` (``degC``
+    beside ``K``), else ``""`` (see :attr:`BelowAbsoluteZero.theirs`)."""
+    from climann.data.attribute_names import same_units
+
+    units, theirs = variable.attrs.get("units"), variable.attrs.get("Units")
+    if not isinstance(theirs, str) or not isinstance(units, str) or same_units(str(units), theirs) is not False:
+        return ""
+    try:
+        return theirs if parse_units(theirs, variable="").check("[temperature]") else ""
+    except ClimannError:
+        return ""
+
+
+def _their_scale(name: str, values: np.ndarray, records: Sequence[BelowAbsoluteZero]) -> str:
+    """``; or they are temperatures in its Units 'degC' …`` with the ``ncatted`` that reads them so, when the
+    variable's ``Units`` names a scale above whose absolute zero all ``values`` lie; else ``""``."""
+    theirs = records[0].theirs
+    if not theirs:
+        return ""
+    quantity = parse_units(theirs, variable=name)
+    zero = float(unit_registry().Quantity(0.0, "kelvin").to(quantity.units).magnitude / quantity.magnitude)
+    if not values.min() > zero:
+        return ""
+    command = _commands(lambda record: [ncatted_attribute("units", record.own_name or name, "o", "c", theirs),
+                                        ncatted_attribute("Units", record.own_name or name, "d")], records,
+                        _UNITS_FOLDER)
+    return (f"; or they are temperatures in its Units '{theirs}' (HDF-EOS's attribute, which says otherwise than "
+            f"its CF units, read first), where the lowest, {values.min():g} {theirs}, lies above absolute zero "
+            f"({zero:g} {theirs}): {command}")
 
 
 def _blanked_block(block: np.ndarray, zero: float) -> np.ndarray:

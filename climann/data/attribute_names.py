@@ -45,7 +45,7 @@ from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
 
-__all__ = ["with_cf_names", "refuse_hdfeos_packing", "disagreeing_units_warning"]
+__all__ = ["with_cf_names", "refuse_hdfeos_packing", "disagreeing_units_warning", "same_units"]
 
 #: HDF-EOS's word for "no units".
 _NO_UNITS = "nounits"
@@ -138,14 +138,14 @@ def refuse_hdfeos_packing(dataset: xr.Dataset, where: str) -> None:
         )
 
 
-def _same_units(one: str, other: str) -> bool | None:
+def same_units(one: str, other: str) -> bool | None:
     """Whether two units strings mean the same units: ``True`` for spellings of one unit
     (``mm/hr``, ``mm hr-1``), ``False`` where a value in one is another number in the other
     (``mm`` and ``m``, ``K`` and ``degC``, two epochs of a time); ``None`` where the units library
     reads neither the same nor differing (a string it cannot read)."""
     from climann.data.units import parse_units, unit_registry
 
-    if " ".join(one.split()).lower() == " ".join(other.split()).lower():
+    if " ".join(one.split()) == " ".join(other.split()):  # not lower case: Mm is a megametre
         return True
     if " since " in one.lower() or " since " in other.lower():  # a time's units: a unit and an epoch
         return False
@@ -188,7 +188,7 @@ def disagreeing_units_warning(dataset: xr.Dataset, where: str) -> str | None:
         ours, theirs = variable.attrs.get("units", variable.encoding.get("units")), variable.attrs.get("Units")
         if not (isinstance(ours, str) and isinstance(theirs, str) and ours.strip() and theirs.strip()):
             continue
-        if theirs.strip().lower() == _NO_UNITS or _same_units(ours, theirs) is not False:
+        if theirs.strip().lower() == _NO_UNITS or same_units(ours, theirs) is not False:
             continue
         name = str(name)
         parts.append(

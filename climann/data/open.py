@@ -53,7 +53,7 @@ from climann.data.coverage_cells import with_covered_cells
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
-from climann.data.attribute_names import disagreeing_units_warning, refuse_hdfeos_packing, with_cf_names
+from climann.data.attribute_names import disagreeing_units_warning, refuse_hdfeos_packing, same_units, with_cf_names
 from climann.data.datenums import counts_from_datenum_origin, datenum_message
 from climann.data.date_values import dated_data_names
 from climann.data.duration_values import with_time_values_as_numbers
@@ -121,7 +121,7 @@ from climann.data.pps_grids import (FILE_HEADER, GRID_HEADER, PpsGrid, grid_head
                                     states_start)
 from climann.data.point_pairs import blocks_at_places_message, different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
-from climann.data.units import convert_dataset, parse_units, variable_units
+from climann.data.units import convert_dataset, variable_units
 from climann.data.unmarked_coordinates import with_coordinates_named_elsewhere
 from climann.data.unplaced_variables import check_variables_placed
 from climann.data.used_files import FileHeaders, files_in_use, fraction_files, mask_files, measure_files
@@ -1455,13 +1455,8 @@ def _with_dropped_longitudes(combined: xr.Dataset, datasets: Sequence[xr.Dataset
 
 def _same_units(one: str, other: str) -> bool:
     """Whether two units strings are one unit (``K`` and ``kelvin``; identical strings, even
-    unreadable ones); not when either cannot be read."""
-    if one.strip() == other.strip():
-        return True
-    try:
-        return bool(parse_units(one, variable="") == parse_units(other, variable=""))
-    except ClimannError:
-        return False
+    unreadable ones); not when either cannot be read (:func:`~climann.data.attribute_names.same_units`)."""
+    return same_units(one, other) is True
 
 
 class _FirstUnits:

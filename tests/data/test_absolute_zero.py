@@ -589,3 +589,32 @@ def test_a_ghrsst_sses_bias_at_or_below_0_k_is_data_not_missing(tmp_path):
     read = open_dataset([path])["sses_bias"].values
     assert np.isnan(read).sum() == land.sum()
     assert (read[~land] <= 0).sum() == (bias[~land] <= 0.0).sum() > bias.size // 2
+
+
+def test_celsius_values_under_kelvin_units_beside_celsius_Units_are_refused_with_the_units_command(tmp_path, caplog):
+    """fix47e: an SST in degC (no codes: HadISST's values without them) written with CF units "K" and an HDF-EOS
+    ``Units`` "degC": read in K, its values below 0 K are refused as no temperature; the refusal says they lie above
+    absolute zero in the Units (the lowest by numpy, -273.15 by hand) and gives the ncatted that reads them so; the
+    copy it writes opens with every value kept, in degC, and nothing said."""
+    values = _hadisst_values()
+    values = np.where(values < -100, 4.0, values)  # no codes: plain sea temperatures in degC
+    path = _write(tmp_path / "sst.nc", values, units="K", Units="degC")
+    forget_notes()
+    with pytest.raises(ClimannError) as refused:
+        warn_below_absolute_zero(open_dataset([path]), ["sst"])
+    said = str(refused.value)
+    lowest = float(values.min())
+    assert "or they are temperatures in its Units 'degC' " in said
+    assert f"where the lowest, {lowest:g} degC, lies above absolute zero (-273.15 degC): " in said
+    command = said.split("(-273.15 degC): ")[1]
+    assert command == f"ncatted -a units,sst,o,c,degC -a Units,sst,d,, {path} {tmp_path / 'sst_fixed.nc'}"
+    if shutil.which("ncatted") is None:
+        return
+    subprocess.run(shlex.split(command), check=True, capture_output=True)
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        fixed = open_dataset([tmp_path / "sst_fixed.nc"])
+        warn_below_absolute_zero(fixed, ["sst"])
+    assert caplog.records == [] and fixed["sst"].attrs["units"] == "degC"
+    np.testing.assert_array_equal(fixed["sst"].values, values)
