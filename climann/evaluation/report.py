@@ -25,7 +25,8 @@ from climann.evaluation.baselines import WHOLE_RECORD, is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.scores import note_lines, score_note_lines
 from climann.evaluation.seasons import SEASONS
-from climann.evaluation.negative_skill import COMMON_VALUES, OWN_VALUES, negative_skill_text, shown_mses, skill_mses
+from climann.evaluation.negative_skill import (COMMON_VALUES, MSE_DIGITS, OWN_VALUES, negative_skill_text, shown_mses,
+                                              significant_texts, skill_mses)
 from climann.evaluation.target_means import target_means_text
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
@@ -130,14 +131,41 @@ def table_columns(metrics: dict) -> list[tuple[str, str]]:
 
 def metric_rows(metrics: dict) -> list[list[str]]:
     """One row per split and model: split, period, model, then the scores as text."""
-    rows = []
-    columns = table_columns(metrics)
+    rows, scored = [], []
     for split, models in metrics["splits"].items():
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
-            scores = models[name]
-            rows.append([split, compact_periods(metrics.get("split_periods", {}).get(split, "")), name]
-                        + [_score_text(scores, key) for key, _ in columns])  # a score not computed: n/a
-    return rows
+            rows.append([split, compact_periods(metrics.get("split_periods", {}).get(split, "")), name])
+            scored.append(models[name])
+    columns = [column_texts(scored, key) for key, _ in table_columns(metrics)]  # a score not computed: n/a
+    return [row + [texts[index] for texts in columns] for index, row in enumerate(rows)]
+
+
+def column_texts(scored: Sequence[Mapping], key: str) -> list[str]:
+    """The scores ``key`` of rows shown one above the other (a column of a table) as text: ``n/a``
+    where undefined, a bias that is round-off of zero as ``0`` (:func:`_score_text`), the others to
+    :data:`~climann.evaluation.negative_skill.MSE_DIGITS` significant digits with as many shown in
+    each (:func:`~climann.evaluation.negative_skill.significant_texts`, the messages' rule: an MSE
+    of 4.9997 as "5.000" beside "0.1346", not "5"); a count (``n_samples``) as the integer it is.
+
+    Parameters
+    ----------
+    scored : sequence of dict
+        One row's scores each (a model's in a block, season or region of ``metrics.json``).
+    key : str
+        The score (``mse``, ``rmse``, ``bias``, ``skill_vs_climatology`` …).
+
+    Returns
+    -------
+    list of str
+        One text per row, in order.
+    """
+    if key == "n_samples":
+        return [str(scores[key]) if scores.get(key) is not None else "n/a" for scores in scored]
+    texts = [_score_text(scores, key) for scores in scored]
+    numbers = [index for index, scores in enumerate(scored) if texts[index] != "n/a" and not _roundoff(scores, key)]
+    for index, text in zip(numbers, significant_texts([float(scored[i][key]) for i in numbers], MSE_DIGITS)):
+        texts[index] = text
+    return texts
 
 
 def skill_values_lines(metrics: dict) -> list[str]:
@@ -165,8 +193,10 @@ def skill_values_lines(metrics: dict) -> list[str]:
 
 def _skill_values(table: Mapping[str, Mapping[str, dict]], place: Callable[[str], str]) -> list[str]:
     """:func:`skill_values_lines` of a table ``{row group: {model: scores}}`` (blocks, or the seasons or
-    regions of a block), ``place`` naming a row group in the line ("the test block", "DJF")."""
-    lines = []
+    regions of a block), ``place`` naming a row group in the line ("the test block", "DJF"); the skill as
+    the table's column shows it (:func:`column_texts`)."""
+    lines, order = [], [(group, name) for group, models in table.items() for name in _in_model_order(models)]
+    shown = dict(zip(order, column_texts([table[group][name] for group, name in order], "skill_vs_climatology")))
     for group, models in table.items():
         climatology = models.get("climatology") or {}
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
@@ -175,9 +205,14 @@ def _skill_values(table: Mapping[str, Mapping[str, dict]], place: Callable[[str]
                 continue
             if (common := skill_mses(scores, climatology)) is not None:
                 mse, reference = shown_mses(*common, skill, text=_number)
-                lines.append(f"skill of {name} in {place(group)} = 1 − {mse}/{reference} = {_number(skill)}, its "
+                lines.append(f"skill of {name} in {place(group)} = 1 − {mse}/{reference} = {shown[group, name]}, its "
                              f"MSE and the climatology's {COMMON_VALUES} (the table's MSEs are {OWN_VALUES})")
     return lines
+
+
+def _in_model_order(models: Mapping[str, object]) -> list[str]:
+    """The models of a table's row group as the table lists them: :data:`MODEL_ORDER`, then the others."""
+    return [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]
 
 
 def _has_values(metrics: dict, key: str) -> bool:
@@ -194,11 +229,14 @@ ROUNDOFF_FRACTION = 1e-9
 
 def _score_text(scores: dict, key: str) -> str:
     """``scores[key]`` as text (:func:`_number`); a bias that is round-off of zero as ``0``."""
+    return "0" if _roundoff(scores, key) else _number(scores.get(key))
+
+
+def _roundoff(scores: Mapping, key: str) -> bool:
+    """Whether ``scores[key]`` is a bias within :data:`ROUNDOFF_FRACTION` of the row's RMSE."""
     value, rmse = scores.get(key), scores.get("rmse")
-    if (key == "bias" and value is not None and rmse is not None and math.isfinite(value)
-            and abs(value) <= ROUNDOFF_FRACTION * rmse):
-        return "0"
-    return _number(value)
+    return bool(key == "bias" and value is not None and rmse is not None and math.isfinite(value)
+                and abs(value) <= ROUNDOFF_FRACTION * rmse)
 
 
 def _number(value: float | None) -> str:
@@ -646,17 +684,14 @@ def group_rows(groups: dict) -> tuple[list[str], list[list[str]]]:
     model has."""
     present = {key for models in groups.values() for scores in models.values() for key in scores}
     columns = [(key, label) for key, label in GROUP_COLUMNS if key in present]
-    rows = []
+    rows, scored = [], []
     for group, models in groups.items():
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
-            scores = models[name]
-            rows.append([group, name] + [_cell(scores, key) for key, _ in columns])
-    return [label for _, label in columns], rows
-
-
-def _cell(scores: dict, key: str) -> str:
-    value = scores.get(key)
-    return str(value) if key == "n_samples" and value is not None else _score_text(scores, key)
+            rows.append([group, name])
+            scored.append(models[name])
+    texts = [column_texts(scored, key) for key, _ in columns]
+    return [label for _, label in columns], [row + [column[index] for column in texts]
+                                             for index, row in enumerate(rows)]
 
 
 def _region_label(name: str, definition: dict) -> str:

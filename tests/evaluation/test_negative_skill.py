@@ -316,8 +316,9 @@ def test_the_skill_is_shown_with_the_mses_of_the_values_it_is_scored_on():
             rf"skill of {name} in the test block = 1 − ([0-9.e-]+)/([0-9.e-]+) = (-?[0-9.]+), its MSE and the "
             r"climatology's over the values both are scored on \(the table's MSEs are each over its own values\)",
             line).groups()
-        assert skill == in_table == f"{test[name]['skill_vs_climatology']:.4g}"
-        assert f"{1 - float(mse) / float(reference):.4g}" == skill
+        # the table's text, 4 significant digits with its rounding's zeros (fix47e: the column's numbers alike)
+        assert skill == in_table and float(skill) == float(f"{test[name]['skill_vs_climatology']:.4g}")
+        assert f"{1 - float(mse) / float(reference):.4g}" == f"{float(skill):.4g}"
         assert float(mse) == pytest.approx(test[name]["skill_mse"], rel=1e-3)
         assert float(reference) == pytest.approx(test[name]["skill_climatology_mse"], rel=1e-3)
 
@@ -367,11 +368,12 @@ def test_the_season_table_gives_the_mses_its_skill_is_of():
         expected = (np.mean((model - truth)[both] ** 2), np.mean((climatology - truth)[both] ** 2))
         skill = metrics["seasons"]["test"][season]["model"]["skill_vs_climatology"]
         row = next(line for line in table if line.startswith(f"| {season} | model |"))
-        assert row.split(" | ")[-2] == f"{skill:.4g}"  # the skill column, before n
+        in_table = row.split(" | ")[-2]  # the skill column, before n: 4 digits with the rounding's zeros (fix47e)
+        assert float(in_table) == float(f"{skill:.4g}") and _significant_digits(in_table) == 4
         line = next(line for line in table if line.startswith(f"- skill of model in {season} = "))
         mse, reference, shown = re.match(rf"- skill of model in {season} = 1 − ([0-9.e-]+)/([0-9.e-]+) = (-?[0-9.]+), ",
                                          line).groups()
-        assert shown == f"{skill:.4g}" == f"{1 - float(mse) / float(reference):.4g}"
+        assert shown == in_table and f"{float(shown):.4g}" == f"{skill:.4g}" == f"{1 - float(mse) / float(reference):.4g}"
         assert (float(mse), float(reference)) == pytest.approx(expected, rel=1e-3)
 
 

@@ -195,8 +195,9 @@ def test_report_has_a_table_per_season_and_per_region_of_the_test_block(tmp_path
     text = report_markdown(metrics, [], tmp_path)
     seasons = text[text.index("## The test block by season"):text.index("## The test block by region")]
     assert "| season | model | MSE | RMSE | bias | skill | n |" in seasons
-    # the network first, then the baselines; an undefined skill is n/a
-    assert seasons.index("| DJF | model | 1 | 1 | 0.5 | 0.75 | 10 |") < seasons.index("| DJF | climatology | 4 |")
+    # the network first, then the baselines; an undefined skill is n/a; the RMSEs beside 1.414 with its digits (fix47e)
+    assert seasons.index("| DJF | model | 1 | 1.000 | 0.5 | 0.75 | 10 |") < seasons.index("| DJF | climatology | 4 |")
+    assert "| DJF | climatology | 4 | 2.000 | 0.5 | 0 | 10 |" in seasons
     assert "| JJA | model | 2 | 1.414 | 0.5 | n/a | 12 |" in seasons and "| 9 |" not in seasons
     assert "| pacific | model | 3 |" in text and "- pacific (box [-10, 10, 170, -170], 4 cells)" in text
     assert "Regions without a cell on the grid (not scored): nowhere." in text
@@ -459,3 +460,29 @@ def test_without_a_region_no_line_says_one(tmp_path):
     text = "\n".join(rendered(metrics_table(WIDE_METRICS, width=80), 80))
     assert "region" not in text
     assert "Region:" not in report_markdown(WIDE_METRICS, [], tmp_path)
+
+
+def test_scores_one_above_the_other_show_as_many_significant_digits_in_the_report_and_the_terminal(tmp_path):
+    """fix46m left it: the score tables dropped the trailing zeros of a rounding (an MSE of 4.9997 shown "5" above
+    0.1346, as messages did before fix46m). A column's numbers show 4 significant digits each, as written by hand
+    below; a column whose numbers are all exact in 4 digits keeps their short form (0.5, 0.25); n/a and a round-off
+    bias's 0 stay as they were."""
+    scores = {"climatology": {"mse": 4.9997, "rmse": 2.23600, "mae": 0.5, "bias": 1e-18, "r2": 0.5, "corr": 0.7,
+                              "acc": None, "acc_uncentred": None, "skill_vs_climatology": 0.0},
+              "model": {"mse": 0.13461, "rmse": 0.36689, "mae": 0.25, "bias": -0.0120004, "r2": 0.97, "corr": 0.985,
+                        "acc": 0.6, "acc_uncentred": 0.55, "skill_vs_climatology": 0.97307}}
+    metrics = {**METRICS, "splits": {"test": scores},
+               "regions": {"test": {"box": {name: {**values, "n_samples": 10} for name, values in scores.items()}}},
+               "region_definitions": {"box": {"kind": "box", "box": [-10, 10, 0, 20], "n_cells": 4}}}
+    # by hand: 4.9997 -> 5.000, 2.236 -> 2.236 (exact), 0.13461 -> 0.1346, 0.36689 -> 0.3669, -0.0120004 -> -0.01200
+    model = "| test | 1997–1999 | model | 0.1346 | 0.3669 | 0.25 | -0.01200 | 0.97 | 0.985 | 0.6 | 0.55 | 0.9731 |"
+    climatology = "| test | 1997–1999 | climatology | 5.000 | 2.236 | 0.5 | 0 | 0.5 | 0.7 | n/a | n/a | 0.000 |"
+    text = report_markdown(metrics, [], tmp_path)
+    assert model in text and climatology in text
+    assert "| box | model | 0.1346 | 0.3669 | -0.01200 |" in text and "| box | climatology | 5.000 | 2.236 | 0 |" in text
+    console = Console(width=200, record=True)
+    console.print(metrics_table(metrics))
+    rows = {line.split("│")[3].strip(): [cell.strip() for cell in line.split("│")[4:-1]]
+            for line in console.export_text().splitlines() if line.count("│") > 5 and "test" in line}
+    assert rows["model"][:4] == ["0.1346", "0.3669", "0.25", "-0.01200"]
+    assert rows["climatology"][:4] == ["5.000", "2.236", "0.5", "0"]
