@@ -377,8 +377,13 @@ def without_cdo(period: str, alias: str, files: str, folder: str = "with_bounds"
               "CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],"
               f"xr.CFTimeIndex));i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D')"
               f"{start};d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
-              "import os,shutil;p=sys.argv[2]+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
+              "import os,shutil,numpy;p=sys.argv[2]+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
               "os.path.isdir(p) else os.path.exists(p) and os.remove(p),sys.__excepthook__(*e));"
+              # a missing_value xarray cannot write back left to the _FillValue (fix47e)
+              "[v.encoding.setdefault('_FillValue', numpy.ravel(v.encoding.pop('missing_value'))[0]) for v in "
+              "d.variables.values() if 'missing_value' in v.encoding and not numpy.array_equal("
+              "numpy.ravel(v.encoding['missing_value']), numpy.ravel(v.encoding.get('_FillValue', numpy.nan)), "
+              "equal_nan=True)];"
               "d.to_netcdf(p);os.replace(p,sys.argv[2])")  # written whole, or not at all (break44c A4)
     command = f'python -c "{script}" {files} 0'
     command = f"for f in {loop}; do {command}; done" if loop else command

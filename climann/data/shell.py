@@ -873,9 +873,43 @@ def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]") -> str:
     True
     """
     quote = '"' if target.startswith('"') else "'"  # the target's quotes: a script in one kind stays in it
-    return (f"import os,shutil;p={target}+{quote}.part{quote};sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
-            "os.path.isdir(p) else os.path.exists(p) and os.remove(p),sys.__excepthook__(*e));"
-            f"{call}(p);os.replace(p,{target})")
+    written, named, call = _written_object(call)
+    return (f"import os,shutil,numpy;p={target}+{quote}.part{quote};sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
+            f"os.path.isdir(p) else os.path.exists(p) and os.remove(p),sys.__excepthook__(*e));{named}"
+            f"{_one_missing_mark(written, quote)}{call}(p);os.replace(p,{target})")
+
+
+#: A writer of a dataset named by one word: ``d.to_netcdf``, or the choice of
+#: :data:`~climann.data.step_periods._PYTHON_STORE_BOUNDS` (``(d.to_zarr if z else d.to_netcdf)``).
+_NAMED_WRITER = re.compile(r"(?P<name>\w+)\.to_(?:netcdf|zarr)"
+                           r"|\((?P<chosen>\w+)\.to_zarr if \w+ else (?P=chosen)\.to_netcdf\)")
+
+
+def _written_object(call: str) -> tuple[str, str, str]:
+    """The Python name of the dataset that ``call`` (:func:`whole_write`) writes, the statement
+    that names it (``""`` for a name) and the call that writes it: an expression
+    (``xr.concat([...], 'time').to_netcdf``) is first named ``w_``."""
+    if (named := _NAMED_WRITER.fullmatch(call)) is not None:
+        return named["name"] or named["chosen"], "", call
+    expression, writer = call.rsplit(".to_", 1)
+    return "w_", f"w_={expression};", f"w_.to_{writer}"
+
+
+def _one_missing_mark(name: str, quote: str) -> str:
+    """The statement of a printed xarray line that leaves the dataset ``name`` with no
+    ``missing_value`` xarray cannot write back. The NetCDF Users Guide and CF-1.8 §2.5.1 allow
+    several values, and one beside a different ``_FillValue``; xarray reads both and refuses to
+    write either ("conflicting _FillValue (nan) and missing_value ([-999. -888.])", "The truth
+    value of an array with more than one element is ambiguous"). Read, the values it marks are
+    NaN already: the ``_FillValue`` marks them in the copy (its first value where the variable has
+    none). A copy of a file that climann's ncatted marked with several values (IGRA2's -8888 and
+    -9999; two codes beside pandas' NaN ``_FillValue``, fix46h) failed every later xarray line
+    (the time bounds'). Ends with ``;``; ``numpy`` imported before."""
+    q = quote
+    mark, fill = f"v.encoding[{q}missing_value{q}]", f"v.encoding.get({q}_FillValue{q}, numpy.nan)"
+    return (f"[v.encoding.setdefault({q}_FillValue{q}, numpy.ravel(v.encoding.pop({q}missing_value{q}))[0]) for v in "
+            f"{name}.variables.values() if {q}missing_value{q} in v.encoding and not numpy.array_equal("
+            f"numpy.ravel({mark}), numpy.ravel({fill}), equal_nan=True)];")
 
 
 def python_command(code: str) -> str:

@@ -325,9 +325,12 @@ def conversion_code(dates: TextDates, source: str | Path | None) -> str:
     >>> print(conversion_code(dates, None))  # doctest: +NORMALIZE_WHITESPACE
     import sys, cftime, xarray as xr; ds = xr.open_dataset('IN.nc', decode_times=False); ds = ds.assign_coords({'Time':
     [cftime.datetime.strptime(s.strip(), '%Y-%m-%d_%H:%M:%S', calendar='standard')
-    for s in ds['Times'].values.astype(str)]}); import os,shutil;p='OUT.nc'+'.part';sys.excepthook=lambda
+    for s in ds['Times'].values.astype(str)]}); import os,shutil,numpy;p='OUT.nc'+'.part';sys.excepthook=lambda
     *e:(shutil.rmtree(p,True) if os.path.isdir(p) else os.path.exists(p) and
-    os.remove(p),sys.__excepthook__(*e));ds.drop_vars('Times').to_netcdf(p);os.replace(p,'OUT.nc')
+    os.remove(p),sys.__excepthook__(*e));w_=ds.drop_vars('Times');[v.encoding.setdefault('_FillValue',
+    numpy.ravel(v.encoding.pop('missing_value'))[0]) for v in w_.variables.values() if 'missing_value' in v.encoding
+    and not numpy.array_equal(numpy.ravel(v.encoding['missing_value']), numpy.ravel(v.encoding.get('_FillValue',
+    numpy.nan)), equal_nan=True)];w_.to_netcdf(p);os.replace(p,'OUT.nc')
     """
     return _conversion_code(dates, source, dates.format)
 

@@ -231,9 +231,12 @@ def compound_fields_command(source: str, name: str, fields: list[str], copy: str
     d = xr.open_dataset('a.nc', drop_variables=[k for k, w in f.variables.items() if isinstance(w.datatype,
     (netCDF4.CompoundType, netCDF4.VLType))]); d = d.assign({'wind_' + k: (c.dimensions, a[k],
     {n: c.getncattr(n) for n in c.ncattrs() if n not in ('_FillValue',)}) for k in ['u', 'v']});
-    import os,shutil;p='a_wind_fields.nc'+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if
+    import os,shutil,numpy;p='a_wind_fields.nc'+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if
     os.path.isdir(p) else os.path.exists(p) and
-    os.remove(p),sys.__excepthook__(*e));d.to_netcdf(p);os.replace(p,'a_wind_fields.nc')"
+    os.remove(p),sys.__excepthook__(*e));[v.encoding.setdefault('_FillValue',
+    numpy.ravel(v.encoding.pop('missing_value'))[0]) for v in d.variables.values() if 'missing_value' in v.encoding
+    and not numpy.array_equal(numpy.ravel(v.encoding['missing_value']), numpy.ravel(v.encoding.get('_FillValue',
+    numpy.nan)), equal_nan=True)];d.to_netcdf(p);os.replace(p,'a_wind_fields.nc')"
     """
     return python_command(
         f"import sys, netCDF4, xarray as xr; f = netCDF4.Dataset({source!r}); c = f[{name!r}]; a = c[:]; "

@@ -982,11 +982,14 @@ def test_minus_999_beside_a_nan_fill_value_is_marked_so_the_copy_stays_writable(
     np.testing.assert_array_equal(np.isnan(bounded["AOD_500nm"].values), missing)
     assert bounded["time_bnds"].values[0, 0] == times[0] and bounded["time_bnds"].values[0, 1] == times[1]
     assert sorted(os.listdir("with_bounds")) == ["a_fixed.nc"]
-    # a file xarray refuses to write (the former advice's copy): the line fails and leaves no file
+    # the former advice's copy, which xarray reads but refuses to write back (conflicting _FillValue NaN and
+    # missing_value -999): the line writes it too now, -999 missing (fix47e)
     subprocess.run(["ncatted", "-a", "missing_value,AOD_500nm,o,d,-999", "a.nc", "old.nc"], check=True)
-    failed = subprocess.run(line.replace("a_fixed.nc", "old.nc"), shell=True, env=env, capture_output=True, text=True)
-    assert failed.returncode != 0 and "conflicting _FillValue" in failed.stderr
-    assert sorted(os.listdir("with_bounds")) == ["a_fixed.nc"]
+    with pytest.raises(ValueError, match="conflicting _FillValue"):
+        xr.open_dataset("old.nc").to_netcdf("direct.nc")
+    subprocess.run(line.replace("a_fixed.nc", "old.nc"), shell=True, env=env, check=True, capture_output=True)
+    assert sorted(os.listdir("with_bounds")) == ["a_fixed.nc", "old.nc"]
+    np.testing.assert_array_equal(np.isnan(xr.open_dataset("with_bounds/old.nc")["AOD_500nm"].values), missing)
 
 
 def _mod10cm_like(folder):
@@ -1138,3 +1141,36 @@ def test_a_fill_held_by_several_files_is_marked_by_a_loop_over_them(tmp_path, mo
     expected[expected == -9999.0] = np.nan
     assert np.isnan(expected).sum() == 4
     np.testing.assert_array_equal(read, expected)
+
+
+def test_two_codes_beside_a_nan_fill_value_are_marked_and_the_next_xarray_line_writes_the_copy(tmp_path, caplog,
+                                                                                              monkeypatch):
+    """fix46h saw it: pandas' NaN _FillValue beside two codes (-999, and -888 standing apart like IGRA2's -8888)
+    got the ncatted of a missing_value -999,-888 (one value takes the NaN's place only when one is marked), whose
+    copy xarray reads but refused to write: climann's own time-bounds line on it failed. The line now writes the
+    copy whole, with every code and NaN missing (numpy's count by hand) and the other values as they were."""
+    from climann.data.step_periods import bounds_advice
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    aod = rng.uniform(0.1, 2.0, 40)
+    aod[[2, 7, 19]] = -999.0
+    aod[[4, 11, 25]] = -888.0
+    aod[[5, 30]] = np.nan
+    times = [cftime.datetime(2011, 1, 1, calendar="standard") + k * (cftime.datetime(2011, 1, 2)
+                                                                     - cftime.datetime(2011, 1, 1)) for k in range(40)]
+    xr.Dataset({"AOD_500nm": ("time", aod)}, coords={"time": times}).to_netcdf("a.nc")
+    (said,) = _warnings(caplog, open_dataset([tmp_path / "a.nc"]), ["AOD_500nm"], where="a.nc", file="a.nc")
+    assert said.endswith("ncatted -a missing_value,AOD_500nm,o,d,-999,-888 a.nc a_fixed.nc" + _in_place("a"))
+    command = shlex.split(said.split("if they are missing values: ", 1)[1].split(" (then", 1)[0])
+    subprocess.run(command, check=True)
+    advice = bounds_advice("a_fixed.nc", "daily")
+    line = advice.split("without cdo, with xarray: `", 1)[1].split("`", 1)[0]
+    env = {**os.environ, "PATH": shell_path()}
+    subprocess.run(line, shell=True, check=True, env=env, capture_output=True)
+    bounded = xr.open_dataset("with_bounds/a_fixed.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    missing = np.isnan(aod) | (aod == -999.0) | (aod == -888.0)
+    assert int(missing.sum()) == 8
+    np.testing.assert_array_equal(np.isnan(bounded["AOD_500nm"].values), missing)
+    np.testing.assert_array_equal(bounded["AOD_500nm"].values[~missing], aod[~missing])
+    assert bounded["time_bnds"].values[0, 0] == times[0] and bounded["time_bnds"].values[0, 1] == times[1]
