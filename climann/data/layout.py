@@ -50,6 +50,11 @@ AREA_EXTENT_ATTRIBUTE = "climann_area_extent"
 #: time selection's records (:data:`climann.data.time_cells.VALUE_STEP_KEY`).
 GRID_STRIDE_KEY = "climann_grid_stride"
 
+#: The key of a time coordinate's ``encoding`` holding the cells of the grid before ``[data]
+#: region`` cut it (:func:`climann.data.subset.subset_dataset`); see
+#: :attr:`GridLayout.region_grid_cells`.
+REGION_GRID_CELLS_KEY = "climann_region_grid_cells"
+
 #: ``encoding`` key of a data variable: the names of the scalar coordinates that a selection
 #: (:func:`climann.data.subset.select_values`) left it, as against those its file gave it (ERA5's
 #: ``height`` of 2 m air temperature); see :attr:`GridLayout.input_selections`.
@@ -293,6 +298,9 @@ class GridLayout:
         Every how many rows and columns of the input the run kept (``grid_stride``,
         :data:`GRID_STRIDE_KEY`); 1 when it kept all. Midway edges between kept centres without
         bounds then span ``grid_stride`` input cells: weights, not the input's cells' areas.
+    region_grid_cells : int
+        The cells of the grid before ``[data] region`` cut it (:data:`REGION_GRID_CELLS_KEY`):
+        the region is said as "56 of 2 592 cells"; 0 without a region.
     time_storage : str
         Why the time axis has no regular step when the cause is its storage in a floating
         type too coarse for its step (:func:`climann.data.time_precision.coarse_storage`),
@@ -351,6 +359,7 @@ class GridLayout:
     area_fraction: Coordinate | None = None
     time_storage: str = ""
     grid_stride: int = 1
+    region_grid_cells: int = 0
     value_dtype: str = "float32"
 
     @property

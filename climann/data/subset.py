@@ -29,7 +29,8 @@ from climann.data.sources import files_text, source_files
 from climann.data.stations import names_chosen_station
 from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
-from climann.data.layout import GRID_STRIDE_KEY, SELECTED_COORDINATES_KEY, STRAIGHT_CELL_EDGES_KEY
+from climann.data.layout import (GRID_STRIDE_KEY, REGION_GRID_CELLS_KEY, SELECTED_COORDINATES_KEY,
+                                 STRAIGHT_CELL_EDGES_KEY)
 from climann.data.notes import note_once
 from climann.data.levels import (
     counted_positive, counted_positive_text, in_own_direction, is_pressure_or_height, other_kind_text,
@@ -1271,10 +1272,32 @@ def subset_dataset(
     """
     if select:
         dataset = select_values(dataset, select)
+    grid_cells = _grid_cells(dataset) if region else 0
     if region:
         dataset = select_region(dataset, region, of_run=region_of_run)
     chosen_months = tuple(months) + season_months(seasons)
     if time_range or chosen_months or time_stride > 1:
         dataset = select_time(dataset, time_range=time_range, months=chosen_months, time_stride=time_stride,
                               steps_before=steps_before, dated_by=dated_by, before_in_months=before_in_months)
-    return select_grid_stride(dataset, grid_stride)
+    return _with_time_record(select_grid_stride(dataset, grid_stride), REGION_GRID_CELLS_KEY, grid_cells)
+
+
+def _grid_cells(dataset: xr.Dataset) -> int:
+    """The cells of the dataset's horizontal grid: rows × columns of a curvilinear, rotated or
+    projected grid, latitudes × longitudes of a regular one."""
+    curvilinear = cell_coordinates(dataset)
+    if curvilinear is not None:
+        return int(curvilinear[1].size)
+    return int(dataset[find_coordinate(dataset, "latitude")].size * dataset[find_coordinate(dataset, "longitude")].size)
+
+
+def _with_time_record(dataset: xr.Dataset, key: str, value: int) -> xr.Dataset:
+    """``dataset`` with ``value`` under ``key`` in its time coordinate's encoding, which every
+    layout reads (:func:`~climann.data.variables.grid_layout`); as it was when ``value`` is 0
+    or there is no time coordinate."""
+    time_name = time_coordinate(dataset) if value else None
+    if time_name is None:
+        return dataset
+    time = dataset[time_name]
+    return dataset.assign_coords({time_name: xr.Variable(time.dims, time.values, time.attrs,
+                                                         {**time.encoding, key: int(value)})})

@@ -29,6 +29,7 @@ from climann.data.layout import (
     AREA_EXTENT_ATTRIBUTE,
     GRID_STRIDE_KEY,
     FORECAST_WINDOW_KEY,
+    REGION_GRID_CELLS_KEY,
     SELECTED_COORDINATES_KEY,
     STRAIGHT_CELL_EDGES_KEY,
     SPLIT_BLOCK_COORDINATE,
@@ -601,6 +602,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         area_fraction=file_area_fraction(dataset, target, rows_and_columns, time_name=names["time"]),
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
         grid_stride=int(time.encoding.get(GRID_STRIDE_KEY, 1)),
+        region_grid_cells=int(time.encoding.get(REGION_GRID_CELLS_KEY, 0)),
         area_extents={name: [float(v) for v in variables[name].attrs[AREA_EXTENT_ATTRIBUTE]]
                       for name in data_names if AREA_EXTENT_ATTRIBUTE in variables[name].attrs},
         variable_files={name: files for name in data_names if (files := recorded_files(variables[name]))},

@@ -528,7 +528,7 @@ def _compact_caption(metrics: dict, left_out: list[str], *, explained: bool = Fa
 
 
 def region_text(record: Mapping) -> str:
-    """``"south -10, north 30, west 35, east 70, 56 cells"``: ``metrics.json``'s ``region``
+    """``"south -10, north 30, west 35, east 70, 56 of 2592 cells"``: ``metrics.json``'s ``region``
     (:func:`~climann.evaluation.scored_blocks.region_record`) in words, below the table and in
     ``report.md``. Each number is named by its side: the order of a box's four numbers differs
     between tools (CDO's ``sellonlatbox`` takes west, east, south, north), and a box given in
@@ -536,7 +536,9 @@ def region_text(record: Mapping) -> str:
     given (``-179.9375``, not rounded to 6 digits); a quarter-degree global box with its
     1 036 800 cells fits 80 columns behind ``region: ``."""
     sides = ", ".join(f"{side} {float(record[side]):.10g}" for side in ("south", "north", "west", "east"))
-    cells = int(record["n_cells"])
+    cells, grid = int(record["n_cells"]), record.get("n_grid_cells")
+    if grid:  # the grid's before the cut (fix47e: "56 cells" said the box's alone)
+        return f"{sides}, {f'all {cells}' if cells == int(grid) else f'{cells} of {int(grid)}'} cells"
     return f"{sides}, {cells} cell{'' if cells == 1 else 's'}"
 
 

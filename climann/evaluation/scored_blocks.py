@@ -175,10 +175,14 @@ def region_record(layout: GridLayout, region: Sequence[float]) -> dict | None:
         ``{"south", "north", "west", "east"}`` in degrees and ``n_cells``, the cells whose true
         latitude and longitude are in the box
         (:meth:`~climann.data.layout.GridLayout.cells_in_region`: on a curvilinear or rotated
-        grid those inside the mask, not the rectangle); None without a region.
+        grid those inside the mask, not the rectangle), and ``n_grid_cells``, the grid's cells
+        before the region cut it (:attr:`~climann.data.layout.GridLayout.region_grid_cells`;
+        left out where not known, or where ``grid_stride`` thinned the box's cells since);
+        None without a region.
     """
     if not region:
         return None
     south, north, west, east = (float(value) for value in region)
+    grid = {"n_grid_cells": layout.region_grid_cells} if layout.region_grid_cells and layout.grid_stride == 1 else {}
     return {"south": south, "north": north, "west": west, "east": east,
-            "n_cells": int(np.count_nonzero(layout.cells_in_region(region)))}
+            "n_cells": int(np.count_nonzero(layout.cells_in_region(region))), **grid}

@@ -478,7 +478,7 @@ def _open_subset(
     clashes = [name for name in series if name in selected.variables]
     if clashes:
         raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")
-    return with_steps_asked_before_range(selected.assign(series), reading)
+    return with_steps_asked_before_range(_with_own_time(selected.assign(series), selected), reading)
 
 
 #: The key of a time coordinate's ``encoding`` holding how many steps before ``time_range`` the
@@ -502,6 +502,17 @@ def steps_asked_before_range(dataset: xr.Dataset) -> int | None:
     name = time_coordinate(dataset)
     value = None if name is None else dataset[name].encoding.get(STEPS_ASKED_BEFORE_RANGE_KEY)
     return None if value is None else int(value)
+
+
+def _with_own_time(dataset: xr.Dataset, selected: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with the time coordinate of ``selected`` as it was, its encoding's records of
+    the selection (``grid_stride``, the grid's cells before the region: the layout reads them
+    there) among them: the area-mean series assigned beside it brought their own (the whole
+    grid's, fix47e: a run with global_means and a region lost the grid's cell count)."""
+    time = time_coordinate(selected)
+    if time is None or time not in dataset.coords:
+        return dataset
+    return dataset.assign_coords({time: selected[time].variable})
 
 
 def _ordinal(n: int) -> str:

@@ -445,6 +445,11 @@ QUARTER_DEGREE_REGION = {"south": -89.875, "north": 89.875, "west": -179.875, "e
                                         "1036800 cells", id="quarter-degree-global"),
     pytest.param({"south": 50.0625, "north": 50.0625, "west": -0.0625, "east": -0.0625, "n_cells": 1},
                  "region: south 50.0625, north 50.0625, west -0.0625, east -0.0625, 1 cell", id="one-cell"),
+    # fix47e: the grid's cells before the cut (a 2.5° grid, 73 × 144), and a box that holds them all
+    pytest.param({"south": -10, "north": 30, "west": 35, "east": 70, "n_cells": 255, "n_grid_cells": 10512},
+                 "region: south -10, north 30, west 35, east 70, 255 of 10512 cells", id="of-the-grid"),
+    pytest.param({"south": -90, "north": 90, "west": -180, "east": 180, "n_cells": 10512, "n_grid_cells": 10512},
+                 "region: south -90, north 90, west -180, east 180, all 10512 cells", id="the-whole-grid"),
 ])
 def test_the_region_is_said_by_its_sides_below_the_table_in_80_columns_and_in_the_report(region, line, tmp_path):
     """fix46f: a ``--region`` of another order than meant was trained on without a word."""

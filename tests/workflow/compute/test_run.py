@@ -363,7 +363,8 @@ def test_a_rotated_grid_with_a_region_scores_on_the_cluster_as_in_one_process(cl
     for metrics in (single.metrics, distributed.metrics):
         assert {record["n_cells"] for record in metrics["scored_on"].values()} == {int(inside.sum())}
         assert metrics["region_definitions"]["northern_extratropics"]["n_cells"] == int(inside.sum())
-        assert metrics["region"] == {"south": 40, "north": 60, "west": -10, "east": 30, "n_cells": int(inside.sum())}
+        assert metrics["region"] == {"south": 40, "north": 60, "west": -10, "east": 30, "n_cells": int(inside.sum()),
+                                     "n_grid_cells": inside.size}
     assert distributed.metrics["scored_on"] == single.metrics["scored_on"]
     for block, models in single.metrics["splits"].items():
         for name, scores in models.items():

@@ -5,7 +5,8 @@ on latitude −10…30 and longitude 35…70: a box of another order than meant 
 said back by the names of its sides, with the cells inside it, below the results table, in
 ``report.md`` and as ``metrics.json`` ``region``, on every route (in memory, streamed, on a
 cluster) and for ``evaluate``/``predict`` on new data (the run's own box). The cells are
-counted here by NumPy from the file's own coordinates, independently of climann's selection.
+counted here by NumPy from the file's own coordinates, independently of climann's selection, and
+said against the cells of the grid before the cut ("56 of 2592 cells", ``n_grid_cells``; fix47e).
 """
 
 from __future__ import annotations
@@ -26,18 +27,18 @@ from tests.grid_files import RLAT, RLON, curvilinear_coordinates, rotated_to_geo
 runner = CliRunner()
 
 BOX = (-10.0, 30.0, 35.0, 70.0)  # south, north, west, east: "-10,30,35,70"
-LINE = "region: south -10, north 30, west 35, east 70, {} cells"
+LINE = "region: south -10, north 30, west 35, east 70, {} of {} cells"
 QUICK = ["--hidden", "4", "--epochs", "1", "--batch-size", "10000", "--set", "evaluation.figures=false"]
 
 
-def cells_in_file(path, box=BOX) -> int:
-    """The cells of a regular file whose centres are in ``box``, by NumPy."""
+def cells_in_file(path, box=BOX) -> tuple[int, int]:
+    """The cells of a regular file whose centres are in ``box``, and all its cells, by NumPy."""
     with netCDF4.Dataset(path) as nc:
         latitude, longitude = np.meshgrid(nc["lat"][:], nc["lon"][:], indexing="ij")
     south, north, west, east = box
     inside = (latitude >= south) & (latitude <= north) & (longitude >= west) & (longitude <= east)
     assert 0 < inside.sum() < inside.size  # a box that cuts the grid
-    return int(inside.sum())
+    return int(inside.sum()), int(inside.size)
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +57,15 @@ def boxed_run(tiny_file, tmp_path_factory):
     return run_dir, result.output
 
 
-def assert_region_said(folder, output: str, n_cells: int) -> None:
-    """``metrics.json`` ``region``, the line below the table and the line of ``report.md``."""
+def assert_region_said(folder, output: str, cells: tuple[int, int]) -> None:
+    """``metrics.json`` ``region`` (its fields of fix46f kept, the grid's cells added), the line below the table
+    and the line of ``report.md``."""
     metrics = json.loads((folder / "metrics.json").read_text())
-    assert metrics["region"] == {"south": -10, "north": 30, "west": 35, "east": 70, "n_cells": n_cells}
-    assert LINE.format(n_cells) in output.splitlines()
-    assert f"R{LINE.format(n_cells)[1:]}." in (folder / "report.md").read_text().splitlines()
+    n_cells, n_grid_cells = cells
+    assert metrics["region"] == {"south": -10, "north": 30, "west": 35, "east": 70, "n_cells": n_cells,
+                                 "n_grid_cells": n_grid_cells}
+    assert LINE.format(*cells) in output.splitlines()
+    assert f"R{LINE.format(*cells)[1:]}." in (folder / "report.md").read_text().splitlines()
 
 
 def test_a_run_in_memory_says_its_region(boxed_run, tiny_file):
@@ -101,7 +105,7 @@ def test_predict_on_new_data_says_the_runs_region(on_cluster, boxed_run, new_dat
     result = runner.invoke(app, ["predict", str(run_dir), "--data", str(new_data), *cluster,
                                  "--out", str(tmp_path / "predicted.nc")])
     assert result.exit_code == 0, result.output
-    assert LINE.format(cells_in_file(new_data)) in result.output.splitlines()
+    assert LINE.format(*cells_in_file(new_data)) in result.output.splitlines()
 
 
 def test_a_run_without_a_region_says_none(tiny_file, tmp_path):
@@ -128,7 +132,8 @@ def test_a_rotated_grid_counts_the_cells_inside_the_box_not_the_rectangle(tmp_pa
     inside = (latitude >= 40) & (latitude <= 60) & (longitude >= -10) & (longitude <= 30)
     rectangle = inside.any(axis=1).sum() * inside.any(axis=0).sum()
     assert 0 < inside.sum() < rectangle
-    assert run.metrics["region"] == {"south": 40, "north": 60, "west": -10, "east": 30, "n_cells": int(inside.sum())}
+    assert run.metrics["region"] == {"south": 40, "north": 60, "west": -10, "east": 30, "n_cells": int(inside.sum()),
+                                     "n_grid_cells": RLAT.size * RLON.size}
 
 
 def test_a_curvilinear_grid_counts_the_cells_inside_the_box(tmp_path):
@@ -141,4 +146,5 @@ def test_a_curvilinear_grid_counts_the_cells_inside_the_box(tmp_path):
     latitude, longitude = curvilinear_coordinates()
     inside = (latitude >= -40) & (latitude <= 10) & (longitude >= 70) & (longitude <= 207)
     assert 0 < inside.sum() < inside.any(axis=1).sum() * inside.any(axis=0).sum()
-    assert run.metrics["region"] == {"south": -40, "north": 10, "west": 70, "east": 207, "n_cells": int(inside.sum())}
+    assert run.metrics["region"] == {"south": -40, "north": 10, "west": 70, "east": 207, "n_cells": int(inside.sum()),
+                                     "n_grid_cells": latitude.size}
