@@ -310,7 +310,7 @@ def predictions_dataset(
     for made_from_predictors in (f"{name}_pred", f"{name}_linear"):
         if made_from_predictors in data_vars and (levels := predictor_levels_text(layout)):
             data_vars[made_from_predictors].attrs[PREDICTOR_LEVELS_ATTRIBUTE] = levels
-    coords = {**axes, **grid_coords, **_selection_coordinates(layout)}
+    coords = {**axes, **grid_coords, **_selection_coordinates(layout), **_block_coordinate(layout, {*data_vars})}
     _without_selections(data_vars, coords, layout, of_target=(name, f"{name}_climatology", f"{name}_persistence"))
     _without_absent_terms(coords, {*data_vars, *coords})
     # the areas the scores weighed with, for CDO's fldmean too (CF 7.2)
@@ -329,6 +329,26 @@ def predictions_dataset(
         **({"external_variables": " ".join(external)} if external else {}),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+#: The auxiliary coordinate (on time) of a split by files: the block of ``split_files`` each
+#: step was read from (:func:`_block_coordinate`).
+BLOCK_COORDINATE = "block"
+
+
+def _block_coordinate(layout: GridLayout, taken: Collection[str]) -> dict[str, xr.Variable]:
+    """``{"block": …}``, the block of ``split_files`` each time step was read from, where the run
+    split by files (``layout.time_blocks``); ``{}`` otherwise, or where a variable of the file has
+    the name. Blocks over the same years (one model, member or scenario each, fix46k's split by
+    model) repeat every date on the one time axis, which xarray then indexes with duplicates: the
+    dates are unique within a block, ``ds.where(ds.block == "test", drop=True)`` or
+    ``ds.groupby("block")`` takes one. An auxiliary coordinate (CF-1.8 §5), not a dimension: the
+    fields stay (time, lat, lon), as readers of earlier files take them."""
+    if not layout.time_blocks or BLOCK_COORDINATE in taken or BLOCK_COORDINATE in layout.file_dims:
+        return {}
+    return {BLOCK_COORDINATE: xr.Variable(layout.time.name, np.array(layout.time_blocks, dtype=str), {
+        "long_name": "block of split_files each time step was read from (its dates are unique within a block; "
+                     "blocks over the same years repeat them)"})}
 
 
 #: The attribute of the predictions (``tas_pred``, and the linear baseline made from the same
@@ -820,6 +840,8 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
             dict(times) if hasattr(scalar.values.item(), "calendar") or kind == "M"
             else {"dtype": "S1"} if kind in "USO" else {"_FillValue": None}
         )
+    if BLOCK_COORDINATE in dataset.coords and dataset[BLOCK_COORDINATE].dtype.kind in "USO":
+        encoding[BLOCK_COORDINATE] = {"dtype": "S1"}  # fixed-length characters, as CDO reads them
     measures = {cell_measure_name(variable.attrs) for variable in dataset.data_vars.values()}
     for measure in measures & set(dataset.variables):  # not an external one (external_cell_measures)
         encoding[measure] = {"dtype": "float64", "_FillValue": np.float64(_FILL_VALUE)}

@@ -166,3 +166,34 @@ def test_blocks_on_the_dates_of_a_target_only_in_the_shared_files_are_refused(tm
             f"test block would take the train block's tas values") in message, message
     assert "list tas's files under each block" in message and "climann evaluate RUN --data" in message
     assert not (tmp_path / "shared").exists()
+
+
+def test_blocks_over_the_same_dates_are_told_apart_in_predictions_nc_by_their_block(tmp_path):
+    """fix46k left it: a split by model (member 1 as train, member 2 as val, over the same months) wrote
+    predictions.nc with every date twice on its one time axis, and nothing to tell one model's from the other's
+    but the split flag. Each step now carries the block it was read from (an auxiliary coordinate ``block``):
+    xarray selects one block with unique dates, its values those of its own file (numpy's), and the fields stay
+    (time, lat, lon) with the split flags earlier readers take."""
+    import xarray as xr
+
+    from climann.evaluation.predictions import split_labels
+
+    first, second = grid_dataset(n_years=4, seed=1), grid_dataset(n_years=4, seed=2)
+    first[["tas", "pred"]].isel(time=slice(0, 36)).to_netcdf(tmp_path / "r1.nc")
+    second[["tas", "pred"]].isel(time=slice(0, 36)).to_netcdf(tmp_path / "r2.nc")
+    first[["tas", "pred"]].isel(time=slice(36, 48)).to_netcdf(tmp_path / "r1_later.nc")
+    files = {"train": [str(tmp_path / "r1.nc")], "val": [str(tmp_path / "r2.nc")],
+             "test": [str(tmp_path / "r1_later.nc")]}
+    _run(tmp_path, "members", {"split_files": files}, "pointwise")
+    with xr.open_dataset(tmp_path / "members" / "predictions.nc") as written:
+        assert not written.indexes["time"].is_unique  # the blocks' dates, one block after another
+        assert written["tas"].dims == ("time", "lat", "lon")
+        assert written["block"].dims == ("time",) and "block" in written.coords
+        np.testing.assert_array_equal(split_labels(written["split"]), written["block"].values)
+        for name, source, steps in (("train", first, slice(0, 36)), ("val", second, slice(0, 36)),
+                                    ("test", first, slice(36, 48))):
+            block = written.where(written["block"] == name, drop=True)
+            assert block.indexes["time"].is_unique and block.sizes["time"] == len(range(48)[steps])
+            np.testing.assert_array_equal(block.indexes["time"], source.indexes["time"][steps])
+            np.testing.assert_allclose(block["tas"].values, source["tas"].values[steps], rtol=1e-6)
+        assert sorted(group for group, _ in written.groupby("block")) == ["test", "train", "val"]
