@@ -54,7 +54,7 @@ from climann.data.shell import (copies_of_files, in_place_note, input_and_copy, 
                                 whole_write, working_path)
 from climann.data.shell import cut_advice as index_cut_commands
 
-__all__ = ["cut_box", "cut_advice", "index_cut", "interpolation_advice"]
+__all__ = ["cut_box", "cut_advice", "has_missing_cells", "index_cut", "interpolation_advice"]
 
 
 def _axes(grid: Mapping[str, xr.DataArray]) -> dict[str, np.ndarray] | None:
@@ -296,7 +296,11 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
     latitude-longitude grid (rotated, curvilinear: cdo or xESMF with the grid's description).
     Onto a grid of larger cells (:func:`_cell_size`), CDO's first-order conservative remapping
     (``remapcon``: each new cell the area-weighted mean of the valid values of the cells it
-    overlaps, missing where none is valid); onto smaller or equal cells, ``remapbil``. break46c
+    overlaps, missing where none is valid); onto smaller or equal cells, ``remapbil``, unless the
+    file has missing cells (:func:`has_missing_cells`): ``remapcon`` then too, each new cell the
+    value of the cell it lies in (xarray: the nearest), as bilinear interpolation leaves missing
+    every new cell next to a missing one (fix46g: a gappy target refined 50 % missing, 4 %
+    conservatively). break46c
     A3: MERRA-2's 0.5°×0.625° onto MODIS's 1° was told bilinear, which samples the finer cells.
     fix45b: the xarray line wrote its fixed copy's name itself (half a file left where it failed),
     and the refusal of yearly files on another grid named the first file alone.
@@ -320,18 +324,32 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
     paths = [own_path] if isinstance(own_path, (str, Path)) else list(own_path)
     bounds = [str(own[name].attrs["bounds"]) for name in names[1].values() if own[name].attrs.get("bounds")]
     lat, lon = names[1]["latitude"], names[1]["longitude"]
+    # onto larger cells, an average over each (break46c A3: bilinear samples 4 of the finer cells); onto smaller
+    # cells of a file with missing cells, each new cell the value of the cell it lies in (bilinear interpolation
+    # leaves missing every new cell beside a missing one: 50 % of a coastal target where remapcon leaves 4 %)
+    coarser = _cell_size(axes[0]) > _cell_size(axes[1]) * (1 + 1e-6)
+    gappy = not coarser and has_missing_cells(paths[0], (lat, lon))
+    onto = {lat: f"g[{names[0]['latitude']!r}].values", lon: f"g[{names[0]['longitude']!r}].values"}
+    if gappy:  # the cell each new centre lies in: the nearest centre within half a cell (a reindex per axis)
+        half = {name: f"{_half_step(axes[1][kind]):.10g}" for kind, name in (("latitude", lat), ("longitude", lon))}
+        regrid = "d = d" + "".join(f".reindex({name}={values}, method='nearest', tolerance={half[name]})"
+                                   for name, values in onto.items()) + "; "
+    else:
+        regrid = f"d = d.interp({lat}={onto[lat]}, {lon}={onto[lon]}); "
     code = (f"import sys, xarray as xr; g = xr.open_dataset({working_path(reference_path)!r}); "
             "d = xr.open_dataset(sys.argv[1])"
             + (f".drop_vars({bounds!r}, errors='ignore'); " if bounds else "; ")
             + _longitude_statement(axes[0]["longitude"], axes[1]["longitude"], lon)
-            + f"d = d.interp({lat}=g[{names[0]['latitude']!r}].values, {lon}=g[{names[0]['longitude']!r}].values); "
-            + whole_write())
-
-    # onto larger cells, an average over each (break46c A3: bilinear samples 4 of the finer cells)
-    coarser = _cell_size(axes[0]) > _cell_size(axes[1]) * (1 + 1e-6)
-    way, operator = ("conservatively (an area-weighted average of the cells each new cell covers)", "remapcon") \
-        if coarser else ("bilinearly", "remapbil")
-    without = ": bilinear, no average" if coarser else ""
+            + regrid + whole_write())
+    if coarser:
+        way, operator = "conservatively (an area-weighted average of the cells each new cell covers)", "remapcon"
+    elif gappy:
+        way, operator = ("conservatively (each new cell the value of the cell it lies in: the file has missing "
+                         "cells, and bilinear interpolation leaves missing every new cell beside one)"), "remapcon"
+    else:
+        way, operator = "bilinearly", "remapbil"
+    without = ": bilinear, no average" if coarser else ": the nearest centre's value within half a cell" if gappy \
+        else ""
 
     def advice(files: str, quote: str = "") -> str:
         return (f"{quote}cdo {operator},{shown_path(reference_path)} {files}{quote}, or without CDO (xarray's "
@@ -342,6 +360,30 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
                 f"copy in its place: {advice(input_and_copy(paths[0], 'regridded'), '`')}")
     return (f"interpolate {files_text(paths)} {way} onto {Path(reference_path).name}'s grid: "
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
+
+
+def has_missing_cells(path: str | Path, axes: tuple[str, str]) -> bool:
+    """Whether a variable of the file on the latitude and longitude ``axes`` has a missing value
+    (a ``_FillValue``, ``missing_value`` or NaN: land in an SST, a coastal target) at its first step
+    (and first value of every other dimension): one map read, not the whole file. False where the
+    file cannot be read (it is refused with its own message when opened)."""
+    try:
+        with xr.open_dataset(path, decode_times=False) as dataset:
+            for variable in dataset.data_vars.values():
+                if set(axes) <= set(variable.dims) and variable.dtype.kind in "fiu":
+                    first = variable.isel({dim: 0 for dim in variable.dims if dim not in axes})
+                    if bool(first.isnull().any()):
+                        return True
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return False
+
+
+def _half_step(values: np.ndarray) -> float:
+    """Half the median step of an axis (degrees; 0.5 for a one-value axis), a hair more: the
+    farthest a point of a cell lies from its centre along the axis."""
+    step = float(np.median(np.abs(np.diff(values)))) if values.size > 1 else 1.0
+    return step / 2 * (1 + 1e-6)
 
 
 def _cell_size(axes: Mapping[str, np.ndarray]) -> float:

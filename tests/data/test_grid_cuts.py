@@ -348,3 +348,56 @@ def test_a_finer_predictor_is_averaged_conservatively_and_the_advised_data_keeps
     np.testing.assert_allclose(held, expected, rtol=1e-5)
     assert np.isnan(held).mean() == pytest.approx(np.isnan(expected).mean()) and np.isnan(expected).mean() > 0.03
     assert opened["aod"].shape == (24, 10, 10)
+
+
+@pytest.mark.skipif(__import__("shutil").which("cdo") is None, reason="needs cdo")
+def test_a_gappy_file_refined_onto_smaller_cells_is_advised_conservatively_and_keeps_its_cells(tmp_path):
+    """fix46g saw it: an SST on 10° cells with scattered land (missing) cells, put on a 5° grid, was advised
+    ``remapbil``, which leaves missing every new cell next to a missing one. Now ``remapcon`` (and xarray's
+    nearest centre within half a cell): run as printed, each 5° cell holds the value of the 10° cell it lies in (numpy, by index), missing
+    exactly where that cell is; bilinearly, many more would be."""
+    import re
+    import shlex
+    import subprocess
+
+    from tests.fresh_python import shell_path
+
+    rng = np.random.default_rng(46)
+    coarse_lat, coarse_lon = np.arange(-35.0, 40.0, 10.0), np.arange(5.0, 360.0, 10.0)
+    fine_lat, fine_lon = np.arange(-37.5, 40.0, 5.0), np.arange(2.5, 360.0, 5.0)
+    sst = rng.normal(290.0, 3.0, (2, coarse_lat.size, coarse_lon.size))
+    land = rng.random((coarse_lat.size, coarse_lon.size)) < 0.06
+    sst[:, land] = np.nan
+    time = ("time", [0.0, 31.0], {"units": "days since 2000-01-01"})
+    xr.Dataset({"sst": (("time", "lat", "lon"), sst, {"units": "K"})},
+               coords={"time": time, **_grid(coarse_lat, coarse_lon)}).to_netcdf(tmp_path / "sst.nc")
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.zeros((2, fine_lat.size, fine_lon.size)), {"units": "K"})},
+               coords={"time": time, **_grid(fine_lat, fine_lon)}).to_netcdf(tmp_path / "tas.nc")
+    advice = interpolation_advice(_grid(fine_lat, fine_lon), tmp_path / "tas.nc", _grid(coarse_lat, coarse_lon),
+                                  tmp_path / "sst.nc")
+    assert "remapbil" not in advice and "conservatively" in advice, advice
+    cdo, python = re.findall(r"`([^`]+)`", advice)
+    assert cdo.startswith("cdo remapcon,") and "method='nearest', tolerance=5.000005" in python
+    expected = sst[:, :, np.repeat(np.arange(coarse_lon.size), 2)][:, np.repeat(np.arange(coarse_lat.size), 2)]
+    env = {**__import__("os").environ, "PATH": shell_path()}
+    for command in (cdo, python):
+        (tmp_path / "sst_regridded.nc").unlink(missing_ok=True)
+        subprocess.run(shlex.split(command), check=True, capture_output=True, env=env, cwd=tmp_path)
+        with xr.open_dataset(tmp_path / "sst_regridded.nc") as regridded:
+            held = regridded["sst"].transpose("time", "lat", "lon").values
+        np.testing.assert_array_equal(np.isnan(held), np.isnan(expected), err_msg=command)
+        np.testing.assert_allclose(held[~np.isnan(held)], expected[~np.isnan(expected)], rtol=1e-6, err_msg=command)
+    # the former advice, for the record of what it lost
+    subprocess.run(["cdo", "-s", f"remapbil,{tmp_path / 'tas.nc'}", str(tmp_path / "sst.nc"),
+                    str(tmp_path / "bilinear.nc")], check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "bilinear.nc") as bilinear:
+        assert np.isnan(bilinear["sst"].values).mean() > 2 * np.isnan(expected).mean()
+
+
+def test_a_file_without_missing_cells_is_still_refined_bilinearly(tmp_path):
+    coarse_lat, coarse_lon = np.arange(-35.0, 40.0, 10.0), np.arange(5.0, 360.0, 10.0)
+    xr.Dataset({"sst": (("lat", "lon"), np.full((coarse_lat.size, coarse_lon.size), 290.0))},
+               coords=_grid(coarse_lat, coarse_lon)).to_netcdf(tmp_path / "sst.nc")
+    advice = interpolation_advice(_grid(np.arange(-37.5, 40.0, 5.0), np.arange(2.5, 360.0, 5.0)), tmp_path / "tas.nc",
+                                  _grid(coarse_lat, coarse_lon), tmp_path / "sst.nc")
+    assert "cdo remapbil," in advice and "bilinearly" in advice and "method='nearest'" not in advice
