@@ -48,11 +48,13 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import BARE_NAMES
+from climann.data.handles import open_netcdf
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.sources import files_text
 from climann.data.shell import (copies_of_files, in_place_note, input_and_copy, python_command, shown_path,
                                 whole_write, working_path)
 from climann.data.shell import cut_advice as index_cut_commands
+from climann.errors import ClimannError
 
 __all__ = ["cut_box", "cut_advice", "has_missing_cells", "index_cut", "interpolation_advice"]
 
@@ -368,13 +370,13 @@ def has_missing_cells(path: str | Path, axes: tuple[str, str]) -> bool:
     (and first value of every other dimension): one map read, not the whole file. False where the
     file cannot be read (it is refused with its own message when opened)."""
     try:
-        with xr.open_dataset(path, decode_times=False) as dataset:
+        with open_netcdf(path, decode_times=False) as dataset:
             for variable in dataset.data_vars.values():
                 if set(axes) <= set(variable.dims) and variable.dtype.kind in "fiu":
                     first = variable.isel({dim: 0 for dim in variable.dims if dim not in axes})
                     if bool(first.isnull().any()):
                         return True
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, ClimannError):
         return False
     return False
 
