@@ -496,7 +496,7 @@ def _compact_caption(metrics: dict, left_out: list[str], *, explained: bool = Fa
     climatology baseline; not when ``explained`` above it, by the title of every column), the
     scores' notes, the periods and the columns left out, one line each."""
     says_skill = not explained and "skill" not in left_out and _has_values(metrics, "skill_vs_climatology")
-    region = [f"region: {region_text(metrics['region'])}"] if metrics.get("region") else []
+    region = _region_lines(metrics["region"]) if metrics.get("region") else []
     # the monthly normals need no words; a day-of-year climatology says how it was smoothed
     per = f" (climatology per {climatology_text(metrics)})" if is_smoothed(metrics.get("climatology_per", "")) else ""
     lines = [f"skill = 1 − MSE/MSE_climatology{per}"] if says_skill else []
@@ -533,13 +533,24 @@ def region_text(record: Mapping) -> str:
     ``report.md``. Each number is named by its side: the order of a box's four numbers differs
     between tools (CDO's ``sellonlatbox`` takes west, east, south, north), and a box given in
     another order than meant was otherwise trained on without a word (fix46f). The degrees as
-    given (``-179.9375``, not rounded to 6 digits); a quarter-degree global box with its
-    1 036 800 cells fits 80 columns behind ``region: ``."""
+    given (``-179.9375``, not rounded to 6 digits); below the table a line wider than 80 columns
+    puts its cells on a line of their own (:func:`_region_lines`)."""
     sides = ", ".join(f"{side} {float(record[side]):.10g}" for side in ("south", "north", "west", "east"))
     cells, grid = int(record["n_cells"]), record.get("n_grid_cells")
     if grid:  # the grid's before the cut (fix47e: "56 cells" said the box's alone)
         return f"{sides}, {f'all {cells}' if cells == int(grid) else f'{cells} of {int(grid)}'} cells"
     return f"{sides}, {cells} cell{'' if cells == 1 else 's'}"
+
+
+def _region_lines(record: Mapping, width: int = 80) -> list[str]:
+    """``region: …`` below the table (:func:`region_text`), its cells on a line of their own
+    (indented under the sides) where one line would pass ``width`` columns: a quarter-degree global
+    box's "south -89.9375, …, 1036000 of 1036800 cells" is 94 (break47e)."""
+    line = f"region: {region_text(record)}"
+    if cell_len(line) <= width:
+        return [line]
+    sides, cells = line.rsplit(", ", 1)
+    return [f"{sides},", f"{' ' * len('region: ')}{cells}"]
 
 
 def _key(label: str) -> str:

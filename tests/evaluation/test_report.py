@@ -461,6 +461,24 @@ def test_the_region_is_said_by_its_sides_below_the_table_in_80_columns_and_in_th
     assert f"R{line[1:]}." in markdown.splitlines()
 
 
+@pytest.mark.parametrize("n_cells", [1036800, 1036000])
+def test_a_region_line_wider_than_80_columns_puts_its_cells_on_a_line_of_their_own(n_cells, tmp_path):
+    """fix47e's "N of M cells" made a quarter-degree global box's line 87 to 94 columns: the cells
+    go on the next line, under the sides, and report.md keeps one line."""
+    region = {"south": -89.9375, "north": 89.9375, "west": -179.9375, "east": 179.9375,
+              "n_cells": n_cells, "n_grid_cells": 1036800}
+    cells = "all 1036800 cells" if n_cells == 1036800 else "1036000 of 1036800 cells"
+    sides = "region: south -89.9375, north 89.9375, west -179.9375, east 179.9375,"
+    lines = rendered(metrics_table({**WIDE_METRICS, "region": region}, width=80), 80)
+    assert all(cell_len(text) <= 80 for text in lines), lines
+    stripped = [text.strip() for text in lines]
+    at = stripped.index(sides)
+    assert stripped[at + 1] == cells
+    assert lines[at + 1].index(cells) == lines[at].index("south")  # under the sides
+    markdown = report_markdown({**WIDE_METRICS, "region": region}, [], tmp_path)
+    assert f"R{sides[1:]} {cells}." in markdown.splitlines()
+
+
 def test_without_a_region_no_line_says_one(tmp_path):
     text = "\n".join(rendered(metrics_table(WIDE_METRICS, width=80), 80))
     assert "region" not in text
