@@ -1917,3 +1917,33 @@ def test_a_daily_mean_whose_long_name_ends_its_day_at_its_stamp_is_paired_with_t
     assert ("dis24 is stamped at 00:00 without time bounds (2000-01-02, …) and its long_name 'Mean discharge in "
             "the last 24 hours' says each value is over the window ending at its stamp: each is paired with pr of "
             "the day ending there (2000-01-02 with 2000-01-01)") in _warnings(caplog)
+
+
+def test_monthly_means_of_a_long_name_of_the_last_24_hours_are_not_paired_with_the_month_before(tmp_path, caplog):
+    """fix47d: monthly means of GloFAS's dis24 stamped on the 1st without bounds (``cdo monmean`` keeps the long_name
+    "Mean discharge in the last 24 hours") beside pr's months with bounds were read as over the window ending at
+    their stamps and paired with the month before, with one warning: dis24 = 10 · pr of its own month + 1 was
+    fitted a month off. A month is no 24 hours before its stamp: the stamps on the 1st are of the month they open
+    or close, as any others, and the refusal that asks which stands; so does the pairing by the month it opens
+    once the copy has bounds (numpy's least squares: exact, where the month before leaves a residual)."""
+    pr = _values(_MONTHS)
+    _write(tmp_path / "pr.nc", "pr", pr, [low + (high - low) / 2 for low, high in _MONTHS], _MONTHS)
+    dis24 = 10 * pr + 1
+    for name, cells in (("glofas.nc", None), ("glofas_bounded.nc", _MONTHS)):
+        _write(tmp_path / name, "dis24", dis24, [low for low, _ in _MONTHS], cells)
+        with xr.open_dataset(tmp_path / name) as written:
+            copy = written.load()
+        copy["dis24"].attrs["long_name"] = "Mean discharge in the last 24 hours"
+        copy.to_netcdf(tmp_path / f"named_{name}")
+    forget_notes()
+    with caplog.at_level(logging.WARNING), pytest.raises(ClimannError, match="may open its month .ERA5. or close"):
+        open_dataset([tmp_path / "named_glofas.nc", tmp_path / "pr.nc"], grid_of="dis24", variables=("dis24", "pr"))
+    assert not [message for message in _warnings(caplog) if "window ending at its stamp" in message]
+    combined = open_dataset([tmp_path / "named_glofas_bounded.nc", tmp_path / "pr.nc"], grid_of="dis24",
+                            variables=("dis24", "pr"))
+    x, y = combined["pr"].values.ravel().astype(float), combined["dis24"].values.ravel().astype(float)
+    assert x.size == pr.size
+    residual = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[1]
+    assert residual[0] / y.size < 1e-8
+    before = np.linalg.lstsq(np.stack([x[:-6], np.ones(x.size - 6)], 1), y[6:], rcond=None)[1]
+    assert before[0] / (y.size - 6) > 100  # each month with pr of the month before, as the ending reading paired it
