@@ -34,6 +34,13 @@ def _monthly(dataset, start_year, day=15):
     return dataset.assign_coords(time=times)
 
 
+#: The two readings of a stamp on a period's first instant in the refusal (fix47d: neither a default), with the
+#: variable, its first stamp, and the other variable's period each pairs it with: {0} of {1} with tas of {2} or {3}.
+_READINGS = ("neither reading is climann's default, and the files' documentation says which: read as the {period} "
+             "ending at each stamp, {0} of {1} goes with tas of {2}; read as the {period} beginning at each stamp, "
+             "with tas of {3}; ")
+
+
 def _warnings(caplog):
     return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
 
@@ -122,7 +129,8 @@ def _daily_and_monthly(tmp_path):
             "pred.nc stamps pred on the 1st at 00:00 without time bounds (2000-01-01, …), and a stamp there may open "
             "its month (ERA5) or close the month before (CESM history files), while tas's months are known from its "
             "stamps inside them (tas.nc: 2000-01-16): paired by month, the two readings put each pred value one month "
-            "apart, and climann does not guess; give pred.nc time bounds in a copy in a new folder: if each value is of "
+            "apart, and climann does not guess; " + _READINGS.format("pred", "2000-01-01", "1999-12", "2000-01", period="month")
+            + "give pred.nc time bounds in a copy in a new folder: if each value is of "
             "the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month pred.nc "
             "with_bounds/pred.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
             "-shifttime,-1day pred.nc with_bounds/pred.nc`" + without_cdo("month", "MS", "pred.nc with_bounds/pred.nc")
@@ -139,7 +147,8 @@ def _daily_and_monthly(tmp_path):
             "pred_2000.nc, pred_2001.nc and 1 more file stamp pred on the 1st at 00:00 without time bounds "
             "(2000-01-01, …), and a stamp there may open its month (ERA5) or close the month before (CESM history "
             "files), while tas's months are known from its stamps inside them (tas.nc: 2000-01-16): paired by month, "
-            "the two readings put each pred value one month apart, and climann does not guess; give the 3 files time "
+            "the two readings put each pred value one month apart, and climann does not guess; "
+            + _READINGS.format("pred", "2000-01-01", "1999-12", "2000-01", period="month") + "give the 3 files time "
             "bounds in copies in a new folder: if each value is of the month beginning at its stamp `mkdir -p "
             "with_bounds && for f in pred_200*.nc; do cdo settbounds,month \"$f\" "
             "with_bounds/\"${f##*/}\"; done`, if of the month ending there `mkdir -p with_bounds && for f in "
@@ -736,7 +745,8 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "copy.nc stamps copy on the 1st at 00:00 without time bounds (2000-01-01, …), and a stamp there may open its "
         "month (ERA5) or close the month before (CESM history files), while tas's months are known from its time "
         "bounds (tas.nc: 2000-02-01 for the cell 2000-01-01 to 2000-02-01): paired by month, the two readings put "
-        "each copy value one month apart, and climann does not guess; give copy.nc time bounds in a copy in a new "
+        "each copy value one month apart, and climann does not guess; "
+        + _READINGS.format("copy", "2000-01-01", "1999-12", "2000-01", period="month") + "give copy.nc time bounds in a copy in a new "
         "folder: if each value is of the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month "
         "copy.nc with_bounds/copy.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
         "-shifttime,-1day copy.nc with_bounds/copy.nc`" + without_cdo("month", "MS", "copy.nc with_bounds/copy.nc")
@@ -749,7 +759,9 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "copy.nc stamps copy at 00:00 without time bounds (2000-01-01, …), and a stamp there may open its day (ERA5) "
         "or close the day before (CESM history files), while tas's days are known from its time bounds (tas.nc: "
         "2000-01-02 for the cell 2000-01-01 to 2000-01-02): paired by day, the two readings put each copy value one "
-        "day apart, and climann does not guess; give copy.nc time bounds in a copy in a new folder: if each value is "
+        "day apart, and climann does not guess; "
+        + _READINGS.format("copy", "2000-01-01", "1999-12-31", "2000-01-01", period="day")
+        + "give copy.nc time bounds in a copy in a new folder: if each value is "
         "of the day beginning at its stamp `mkdir -p with_bounds && cdo settbounds,day copy.nc with_bounds/copy.nc`, "
         "if of the day ending there `mkdir -p with_bounds && cdo -settbounds,day -shifttime,-12hour copy.nc "
         "with_bounds/copy.nc`" + without_cdo("day", "D", "copy.nc with_bounds/copy.nc")

@@ -987,3 +987,32 @@ def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_ti
                                         target="dis24", predictors=["pr"], features=["season"])
     assert not [record for record in caplog.records if "no bounds" in record.getMessage()]
     np.testing.assert_allclose(after.inputs, before.inputs, atol=1e-12)
+
+
+@pytest.mark.parametrize(("attrs", "word"), [
+    # fix47d: ERA5's daily tp in m without cell_methods was "the mean of the day beginning there"
+    pytest.param({"units": "m", "long_name": "Total precipitation"}, "total", id="ecmwf-tp-in-m"),
+    pytest.param({"units": "mm", "long_name": "daily precipitation"}, "total", id="precipitation-in-mm"),
+    pytest.param({"units": "kg m-2", "standard_name": "precipitation_amount"}, "total", id="cf-amount-kg-m-2"),
+    pytest.param({"units": "J m-2", "GRIB_shortName": "ssrd"}, "total", id="ecmwf-ssrd-in-j-m-2"),
+    pytest.param({"units": "m", "GRIB_shortName": "e", "long_name": "Evaporation"}, "total", id="ecmwf-e"),
+    pytest.param({"units": "kg m-2 s-1", "long_name": "precipitation"}, "mean", id="precipitation-rate"),
+    pytest.param({"units": "mm day-1", "long_name": "Total precipitation"}, "mean", id="tp-as-a-rate"),
+    pytest.param({"units": "m", "long_name": "Snow depth"}, "mean", id="snow-depth-state"),
+    pytest.param({"units": "kg m-2", "long_name": "Total Soil Moisture Content"}, "mean", id="soil-moisture-state"),
+    pytest.param({"units": "m", "long_name": "precipitation", "cell_methods": "time: maximum"}, "value",
+                 id="cell-methods-decide"),
+])
+def test_the_start_of_day_warning_calls_an_accumulation_a_total_and_a_rate_or_state_a_mean(tmp_path, caplog, attrs,
+                                                                                         word):
+    """Daily values stamped 00:00 without bounds and without cell_methods over time: an amount accumulated over the
+    day (units of an amount, m, mm, kg m-2, J m-2, with an accumulated ECMWF parameter or words of an amount) is
+    "the total of the day beginning there", a rate (per unit time) or a state (snow depth, soil moisture) "the
+    mean"; cell_methods over time decide when given."""
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        _season_columns(_daily_at_midnight(tmp_path / "daily.nc", attrs))
+    (warned,) = [record.getMessage() for record in caplog.records
+                 if "stamped at the start of each day" in record.getMessage()]
+    said = "that" if word == "value" else f"the {word}"
+    assert f"each value is read as {said} of the day beginning there" in warned, warned
