@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from climann.data.cell_methods import time_cell_method, time_value_word
+from climann.data.cell_methods import time_cell_method
 
-__all__ = ["ACCUMULATED_PARAMETERS", "DAILY_STATISTICS", "GRIB_HISTORY", "converted_accumulation",
-           "daily_statistics_words", "grib_history_words", "is_accumulated_amount", "time_value_word_of"]
+__all__ = ["ACCUMULATED_PARAMETERS", "DAILY_STATISTICS", "GRIB_HISTORY", "accumulated_short_name",
+           "converted_accumulation", "daily_statistics_words", "grib_history_words"]
 
 #: ECMWF's accumulated parameters: short name → (long name, GRIB 1 code of table 128 or None).
 ACCUMULATED_PARAMETERS: dict[str, tuple[str, int | None]] = {
@@ -115,80 +115,28 @@ def converted_accumulation(name: str, attrs: Mapping[str, object], file_attrs: M
     words = grib_history_words(file_attrs)
     if not words:
         return ""
-    short = (name.lower() if name.lower() in ACCUMULATED_PARAMETERS
-             else _LONG_NAMES.get(str(attrs.get("long_name", "")).strip().lower()) or _code_name(attrs))
+    short = accumulated_short_name(name, attrs)
     if short is None:
         return ""
     return f"ECMWF's {short}, converted from GRIB without GRIB_stepType: its history names {words}"
 
 
-#: Words of a name, ``long_name`` or CF ``standard_name`` of an amount accumulated over time
-#: (``precipitation_amount``, ``integral_wrt_time_of_…``, "daily precipitation", "runoff").
-_ACCUMULATION_WORDS = re.compile(r"_amount\b|^integral_wrt_time_of_|precip|\brain|snowfall|evapo|runoff|melt|"
-                                 r"accumulat|^pr$|^tp$", re.IGNORECASE)
-
-#: The dimensions (pint) of an amount in its units: a depth (m, mm of water), a mass per area
-#: (kg m-2) and an energy per area (J m-2, ERA5's ssrd): none per unit time.
-_AMOUNT_DIMENSIONS = ({"[length]": 1}, {"[mass]": 1, "[length]": -2}, {"[mass]": 1, "[time]": -2})
-
-
-def is_accumulated_amount(name: str, attrs: Mapping[str, object]) -> bool:
-    """Whether a variable is an amount accumulated over each time cell (a total, not a mean):
-    units of an amount (:data:`_AMOUNT_DIMENSIONS`: m, mm, kg m-2, J m-2; none per unit time), or
-    none, and either ECMWF's accumulated parameter (:data:`ACCUMULATED_PARAMETERS`, by its name,
-    ``GRIB_shortName``, ``long_name`` or CDO ``code``; ``GRIB_stepType = "accum"``) or words of an
-    amount in its name, ``long_name`` or ``standard_name`` (:data:`_ACCUMULATION_WORDS`). Snow
-    depth, sea surface height and soil moisture, in m or kg m-2 too, are states: neither.
+def accumulated_short_name(name: str, attrs: Mapping[str, object]) -> str | None:
+    """The short name of the ECMWF accumulated parameter (:data:`ACCUMULATED_PARAMETERS`) a variable
+    is by its name, its ``GRIB_shortName``, its ``long_name`` or CDO's ``code`` (of table 128);
+    None when it is none of them.
 
     Examples
     --------
-    >>> is_accumulated_amount("tp", {"units": "m"}), is_accumulated_amount("precip", {"units": "mm"})
-    (True, True)
-    >>> is_accumulated_amount("tp", {"units": "mm day-1"}), is_accumulated_amount("zos", {"units": "m"})
-    (False, False)
+    >>> accumulated_short_name("precip", {"long_name": "Total precipitation"})
+    'tp'
+    >>> accumulated_short_name("sd", {"units": "m"}) is None
+    True
     """
-    units = str(attrs.get("units", "")).strip()
-    if units and not _amount_units(units):
-        return False
-    short = str(attrs.get("GRIB_shortName", "")).lower()
-    if (str(attrs.get("GRIB_stepType", "")) == "accum" or name.lower() in ACCUMULATED_PARAMETERS
-            or short in ACCUMULATED_PARAMETERS or _code_name(attrs)
-            or str(attrs.get("long_name", "")).strip().lower() in _LONG_NAMES):
-        return True
-    return any(_ACCUMULATION_WORDS.search(str(text)) for text in
-               (name, attrs.get("long_name", ""), attrs.get("standard_name", "")))
-
-
-def _amount_units(units: str) -> bool:
-    """Whether ``units`` are of an amount (:data:`_AMOUNT_DIMENSIONS`); False when unreadable."""
-    from climann.data.units import parse_units
-    from climann.errors import ClimannError
-
-    try:
-        dimensions = dict(parse_units(units, variable="").dimensionality)
-    except ClimannError:
-        return False
-    return dimensions in _AMOUNT_DIMENSIONS
-
-
-def time_value_word_of(name: str, attrs: Mapping[str, object], time_name: str = "time") -> str:
-    """What each value of a variable is over its time cell, in one word for a sentence: its
-    ``cell_methods`` over time when they say it (:func:`~climann.data.cell_methods.time_value_word`),
-    else ``"total"`` for an accumulated amount (:func:`is_accumulated_amount`: ERA5's daily ``tp``
-    in m was called "the mean of the day" in the warning about its 00 UTC stamps, fix47d) and
-    ``"mean"`` for a rate or a state.
-
-    Examples
-    --------
-    >>> time_value_word_of("tp", {"units": "m"}), time_value_word_of("t2m", {"units": "K"})
-    ('total', 'mean')
-    >>> time_value_word_of("tp", {"units": "m", "cell_methods": "time: maximum"})
-    'value'
-    """
-    method = attrs.get("cell_methods")
-    if time_cell_method(str(method or ""), time_name) is not None:
-        return time_value_word(str(method), time_name)
-    return "total" if is_accumulated_amount(name, attrs) else "mean"
+    for short in (name.lower(), str(attrs.get("GRIB_shortName", "")).lower()):
+        if short in ACCUMULATED_PARAMETERS:
+            return short
+    return _LONG_NAMES.get(str(attrs.get("long_name", "")).strip().lower()) or _code_name(attrs)
 
 
 def _code_name(attrs: Mapping[str, object]) -> str | None:

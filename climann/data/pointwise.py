@@ -21,7 +21,7 @@ from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.dropped_targets import DroppedTargets, dropped_targets
 from climann.data.features import decimal_year, hour_sin_cos, longitude_sin_cos, season_sin_cos, sub_daily
-from climann.data.grib_conversions import time_value_word_of
+from climann.data.value_words import time_value_word_of
 from climann.data.forecast_times import holds_instants
 from climann.data.window_totals import window_end_reason
 from climann.data.layout import Coordinate, GridLayout

@@ -19,8 +19,9 @@ step only when the step is the window:
 
 A window equal to the step is the step's amount, over the window ending at its stamp: daily
 output stamped at 00:00 holds the day before each stamp, which climann, without time bounds,
-dates by the day beginning there; the warning about such stamps says so
-(:func:`~climann.data.time_cells.season_feature_times`, ``window_ends``).
+dates by that day's middle (:func:`ending_window`, :func:`~climann.data.time_cells.ending_middles`),
+as it does any value whose ``long_name`` says "in the last 24 hours" (GloFAS's ``dis24``); the
+warning about such stamps says so, with the line that writes those bounds.
 
 Such a variable is refused as target or predictor (:func:`refuse_window_mismatches`), naming the
 window and the step; the amount of each step is the difference of WRF's running totals ``RAINNC``
