@@ -27,8 +27,8 @@ from collections.abc import Mapping
 
 from climann.data.cell_methods import time_cell_method
 
-__all__ = ["ACCUMULATED_PARAMETERS", "DAILY_STATISTICS", "GRIB_HISTORY", "converted_accumulation",
-           "daily_statistics_words", "grib_history_words"]
+__all__ = ["ACCUMULATED_PARAMETERS", "DAILY_STATISTICS", "GRIB_HISTORY", "accumulated_short_name",
+           "converted_accumulation", "daily_statistics_words", "grib_history_words"]
 
 #: ECMWF's accumulated parameters: short name → (long name, GRIB 1 code of table 128 or None).
 ACCUMULATED_PARAMETERS: dict[str, tuple[str, int | None]] = {
@@ -115,11 +115,28 @@ def converted_accumulation(name: str, attrs: Mapping[str, object], file_attrs: M
     words = grib_history_words(file_attrs)
     if not words:
         return ""
-    short = (name.lower() if name.lower() in ACCUMULATED_PARAMETERS
-             else _LONG_NAMES.get(str(attrs.get("long_name", "")).strip().lower()) or _code_name(attrs))
+    short = accumulated_short_name(name, attrs)
     if short is None:
         return ""
     return f"ECMWF's {short}, converted from GRIB without GRIB_stepType: its history names {words}"
+
+
+def accumulated_short_name(name: str, attrs: Mapping[str, object]) -> str | None:
+    """The short name of the ECMWF accumulated parameter (:data:`ACCUMULATED_PARAMETERS`) a variable
+    is by its name, its ``GRIB_shortName``, its ``long_name`` or CDO's ``code`` (of table 128);
+    None when it is none of them.
+
+    Examples
+    --------
+    >>> accumulated_short_name("precip", {"long_name": "Total precipitation"})
+    'tp'
+    >>> accumulated_short_name("sd", {"units": "m"}) is None
+    True
+    """
+    for short in (name.lower(), str(attrs.get("GRIB_shortName", "")).lower()):
+        if short in ACCUMULATED_PARAMETERS:
+            return short
+    return _LONG_NAMES.get(str(attrs.get("long_name", "")).strip().lower()) or _code_name(attrs)
 
 
 def _code_name(attrs: Mapping[str, object]) -> str | None:

@@ -17,7 +17,7 @@ from climann.data.cell_edges import STRAIGHT_CELL_EDGES_KEY as STRAIGHT_CELL_EDG
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
 from climann.data.point_lists import point_weights
 from climann.data.time_axis import cell_time_step
-from climann.data.cell_methods import time_value_word
+from climann.data.value_words import time_value_word_of
 from climann.data.forecast_times import holds_instants
 from climann.data.window_totals import window_end_reason
 from climann.data.time_cells import season_score_times
@@ -558,8 +558,8 @@ class GridLayout:
                                   instants=holds_instants(self.target_attrs, self.target_name),
                                   window_ends=window_end_reason(self.target_name, self.target_attrs),
                                   files=self.time_files(),
-                                  value_word=time_value_word(self.target_attrs.get("cell_methods"),
-                                                             str(self.time.name)))
+                                  value_word=time_value_word_of(self.target_name, self.target_attrs,
+                                                                str(self.time.name)))
 
     def selection_dates(self) -> np.ndarray | None:
         """The dates by which the run's own time selection (``--months``, ``--seasons``,

@@ -496,5 +496,42 @@ def unknown_periods_refusal(
         f"{stamps} {variable} {first_instant} without time bounds ({date_text(stamp)}, …), and a "
         f"stamp there may open its {period} (ERA5) or close the {period} before (CESM history files), while "
         f"{other}'s {period}s are known {how}: paired by {period}, the two readings put each {variable} value one "
-        f"{period} apart, and climann does not guess; {bounds_advice(files, frequency, given=given)}"
+        f"{period} apart, and climann does not guess; {_readings_text(variable, files[0], stamp, other, frequency)}; "
+        f"{bounds_advice(files, frequency, given=given)}"
     )
+
+
+def _readings_text(variable: str, file: str | Path, stamp: object, other: str, frequency: str) -> str:
+    """The two readings of a stamp on a period's first instant, neither said first as a default:
+    what each pairs ``variable``'s first value (``stamp``) with, and the other variables of its
+    ``file`` along time that the same bounds date with it (:func:`_variables_along_time`): a
+    copy's time bounds are every variable's of the file (fix47d: the refusal offered the period
+    beginning at each stamp first, as if it were climann's reading, and named no variable it
+    moved)."""
+    period = _PERIODS[frequency][0]
+    opening, closing = step_periods(stamp, None, frequency)
+    others = _variables_along_time(file, variable)
+    listed = ", ".join(others)
+    moved = [f", and {listed} of {Path(str(file)).name} with it (bounds on its time date every variable along it)",
+             f", and {listed} with it"] if others else ["", ""]
+    return (f"neither reading is climann's default, and the files' documentation says which: read as the {period} "
+            f"ending at each stamp, {variable} of {date_text(stamp)} goes with {other} of "
+            f"{period_text(closing, frequency)}{moved[0]}; read as the {period} beginning at each stamp, with {other} "
+            f"of {period_text(opening, frequency)}{moved[1]}")
+
+
+def _variables_along_time(file: str | Path, variable: str) -> list[str]:
+    """The data variables of ``file`` other than ``variable`` along its first dimension (its time),
+    bounds and coordinates left out; none when the file cannot be read here (GRIB, Zarr)."""
+    from climann.data.handles import open_netcdf
+
+    try:
+        with open_netcdf(Path(str(file)), decode_cf=False) as header:
+            if variable not in header.variables or not header[variable].dims:
+                return []
+            time = header[variable].dims[0]
+            bounds = {str(header[name].attrs.get("bounds")) for name in header.variables}
+            return [str(name) for name in header.data_vars if name != variable and name not in bounds
+                    and time in header[name].dims and name not in header.coords]
+    except Exception:  # noqa: BLE001 — an unreadable file is refused with its own message when opened
+        return []

@@ -38,9 +38,11 @@ from climann.data.levels import (
 )
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
-    season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_periods, with_value_step,
+    ending_middles, season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_periods,
+    with_value_step,
 )
 from climann.data.variables import data_variable_names
+from climann.data.window_totals import window_end_reason
 from climann.data.zonal_means import zonal_mean_evidence
 from climann.errors import ClimannError
 
@@ -1017,14 +1019,14 @@ def select_time(
     keep = within.copy()
     within_range = values[keep]
     if months:  # by the month of each value's cell middle, as the season features and scores date it
-        keep &= np.isin(_selection_months(dataset[name], dated_by), list(months))
+        keep &= np.isin(_selection_months(dataset, name, dated_by), list(months))
     chosen = np.flatnonzero(keep)[::time_stride]
     if chosen.size == 0:
         raise ClimannError(empty_selection_text(time_range, months, span=_span(values),
                                                 in_range=bool(within_range.size)))
     before = np.array([], dtype=np.int64)
     if steps_before and time_range and time_stride == 1 and (not months or before_in_months):
-        in_months = np.isin(_selection_months(dataset[name], dated_by), list(months)) if months else None
+        in_months = np.isin(_selection_months(dataset, name, dated_by), list(months)) if months else None
         before = steps_before_range_of(chosen, within, steps_before, in_months=in_months)
     thinned = with_steps_before_range(dataset.isel({name: np.concatenate([before, chosen])}), before.size)
     if months and dated_by == "stamp":
@@ -1104,7 +1106,7 @@ def steps_held_before_range(dataset: xr.Dataset, *, time_range: Sequence[str], m
         return 0
     name, values, calendar = _time_values(dataset)
     within = _within(values, time_range, calendar)
-    in_months = np.isin(_selection_months(dataset[name], dated_by), list(months)) if months else None
+    in_months = np.isin(_selection_months(dataset, name, dated_by), list(months)) if months else None
     chosen = np.flatnonzero(within if in_months is None else within & in_months)
     return steps_before_range_of(chosen, within, steps_before, in_months=in_months).size if chosen.size else 0
 
@@ -1132,10 +1134,22 @@ def _trained_months_text(months: Sequence[int], seasons: Sequence[str]) -> tuple
     return ", ".join(named), "[data] " + " and ".join(keys)
 
 
-def _selection_months(time: xr.DataArray, dated_by: str) -> np.ndarray:
-    """The calendar month of each step for ``months`` and ``seasons``, shape (n_time,): of its
-    time cell's middle (``dated_by="cell_middle"``, :func:`season_score_times`) or its stamp."""
-    dates = season_score_times(time) if dated_by == "cell_middle" else time.values
+def _selection_months(dataset: xr.Dataset, name: str, dated_by: str) -> np.ndarray:
+    """The calendar month of each step of the time ``name`` for ``months`` and ``seasons``, shape
+    (n_time,): of its time cell's middle (``dated_by="cell_middle"``, :func:`season_score_times`)
+    or its stamp. Values each over the window ending at their stamp by every variable's words
+    (:func:`~climann.data.window_totals.window_end_reason`: GloFAS's dis24) are of that window's
+    middle (:func:`~climann.data.time_cells.ending_middles`), as their scores per season are: the
+    day stamped 1 March 00 UTC is in DJF (fix47d)."""
+    time = dataset[name]
+    if dated_by != "cell_middle":
+        return np.array([value.month for value in time.values], dtype=np.int64)
+    reasons = {window_end_reason(str(variable), dataset[variable].attrs) for variable in dataset.data_vars
+               if time.dims[0] in dataset[variable].dims}
+    ending = None
+    if len(reasons) == 1 and "bounds" not in time.attrs:
+        ending = ending_middles(np.asarray(time.values), axis_time_step(np.asarray(time.values)), reasons.pop())
+    dates = season_score_times(time) if ending is None else ending
     return np.array([value.month for value in dates], dtype=np.int64)
 
 
@@ -1191,7 +1205,7 @@ def select_new_data_time(
             return with_steps_before_range(dataset.isel({name: np.concatenate([before, inside])}), before.size)
     if not chosen:
         return dataset
-    all_months = _selection_months(dataset[name], dated_by)
+    all_months = _selection_months(dataset, name, dated_by)
     held = all_months[within]
     keep = np.flatnonzero(within & np.isin(all_months, chosen))
     trained, keys = _trained_months_text(months, seasons)

@@ -202,9 +202,12 @@ class _Axis:
             # month its stamp opens, known (mid-month ERA5 stamps were refused as if it might close the month before)
             closing = opening
         read_as_ending = None
-        if self.ending and not self.lead and not self.windows and not np.array_equal(opening, closing):
+        if self.ending and step == "daily" and not self.lead and not self.windows \
+                and not np.array_equal(opening, closing):
             # GloFAS's dis24, "Mean discharge in the last 24 hours", stamped 00 UTC without bounds: the day before,
-            # as info and docs/own-data.md say; it was refused beside IMERG's bounded days (break46b A5)
+            # as info and docs/own-data.md say; it was refused beside IMERG's bounded days (break46b A5). Months
+            # or years of it (cdo monmean keeps the long_name) are no 24 hours before their stamps: read so, each
+            # was paired with the month before (fix47d; window_totals.ending_window reads no month so either)
             opening, read_as_ending = closing, int(np.flatnonzero(opening != closing)[0])
         return dataclasses.replace(self, opening=opening, closing=closing, step=step, read_as_ending=read_as_ending)
 

@@ -40,7 +40,7 @@ from climann.data.time_axis import (
 )
 from climann.data.step_periods import closing_bounds_advice
 from climann.data.time_commands import ending_day_bounds_command
-from climann.data.window_totals import WRF_WINDOWS
+from climann.data.window_totals import WRF_WINDOWS, ending_window
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -739,13 +739,17 @@ def season_feature_times(
     if dated_by == "stamp" or "bounds" in time.attrs:
         return stamps
     step = value_step or axis_time_step(stamps, segment_starts=segment_starts) or known_step
+    ending = ending_middles(stamps, step, window_ends)
+    if ending is not None:
+        _note_ending_stamps(str(time.name), stamps, ending, window_ends=window_ends, value_word=value_word,
+                            file_time=_file_time(time), files=files)
+        return ending
     found = inferred_cells(stamps, step)
     if found is None:
         _note_stamped_seasons(str(time.name), stamps, step)
         return stamps
     cells, doubt = found
-    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word,
-                       window_ends=window_ends, file_time=_file_time(time), files=files)
+    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word)
     return cell_middles(stamps, cells)
 
 
@@ -796,14 +800,56 @@ def season_score_times(
     if "bounds" in time.attrs:
         return stamps
     step = value_step or axis_time_step(stamps, segment_starts=segment_starts) or known_step
+    ending = ending_middles(stamps, step, window_ends)
+    if ending is not None:
+        if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(ending, stamps)):
+            _note_ending_stamps(str(time.name), stamps, ending, window_ends=window_ends, value_word=value_word,
+                                file_time=_file_time(time), files=files)
+        return ending
     found = inferred_cells(stamps, step)
     middles = None if found is None else cell_middles(stamps, found[0])
     if middles is None:
         return stamps
     if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(middles, stamps)):
         _note_start_stamps(str(time.name), stamps, found[1], instants=instants, value_word=value_word,
-                           window_ends=window_ends, file_time=_file_time(time), files=files)
+                           files=files)
     return middles
+
+
+def ending_middles(stamps: np.ndarray, step: TimeStep | None, window_ends: str) -> np.ndarray | None:
+    """The middle of the window ending at each stamp, ``stamp - window / 2``, for values that are
+    each over the window ending at their stamp (``window_ends``,
+    :func:`~climann.data.window_totals.window_end_reason`); None for any other values, and on an
+    axis of calendar months or of no known step (:func:`~climann.data.window_totals.ending_window`).
+
+    GloFAS's ``dis24`` ("Mean discharge in the last 24 hours") stamped 1 March 00 UTC is the mean
+    of 28 February: dated by the day beginning at its stamp, it was scored in MAM, not DJF, and
+    its season feature was a day late (fix47d).
+
+    Parameters
+    ----------
+    stamps : ndarray of cftime.datetime, shape (n_time,)
+    step : TimeStep or None
+        The axis's nominal step (:func:`~climann.data.time_axis.axis_time_step`).
+    window_ends : str
+        What says each value is over the window ending at its stamp, "" when nothing does.
+
+    Returns
+    -------
+    ndarray of cftime.datetime, shape (n_time,), or None
+
+    Examples
+    --------
+    >>> stamps = np.array([cftime.DatetimeGregorian(2019, 3, 1), cftime.DatetimeGregorian(2019, 3, 2)])
+    >>> step = TimeStep(duration=datetime.timedelta(days=1))
+    >>> [date.isoformat() for date in ending_middles(stamps, step, "its long_name 'dis in the last 24 hours'")]
+    ['2019-02-28T12:00:00', '2019-03-01T12:00:00']
+    """
+    fixed = step.duration if step is not None and not step.months else None
+    window = ending_window(window_ends, fixed)
+    if window is None or not len(stamps) or not all(hasattr(stamp, "calendar") for stamp in stamps):
+        return None
+    return np.array([stamp - window / 2 for stamp in stamps], dtype=object)
 
 
 def _file_time(time: object) -> tuple[str, str]:
@@ -814,36 +860,89 @@ def _file_time(time: object) -> tuple[str, str]:
     return str(time.name), str(time.name)
 
 
-def _ending_day_bounds_advice(variable: str, dimension: str, files: Sequence[str]) -> str:
-    """The line that gives each time of ``variable`` the bounds of the day ending at it, on a copy
-    of each of ``files`` (one file: beside it; several: a loop into a new folder), as every other
-    corrected copy is advised (rerun40: it printed ``IN OUT`` where the user's file belonged).
-    A file without ``dimension`` (GloFAS's static ``uparea`` beside its ``dis24``) is given as it
-    is: the line would fail on it, and its copy be missing from the folder of copies; so is a file
-    whose time has bounds already (IMERG's days beside GloFAS's ``dis24``)."""
-    files = [file for file in files if _has_dimension(file, dimension)]
-    if not files:
-        return ending_day_bounds_command(variable, "IN.nc OUT.nc", dimension=dimension)
-    if len(files) == 1:
-        arguments = input_and_copy(files[0])
-        return ending_day_bounds_command(variable, arguments, dimension=dimension) + in_place_note(arguments)
-    return copies_of_files(lambda arguments, _: ending_day_bounds_command(variable, arguments, dimension=dimension),
-                           files, name="time_bounded")
+def _note_ending_stamps(name: str, stamps: np.ndarray, middles: np.ndarray, *, window_ends: str,
+                        value_word: str = "mean", file_time: tuple[str, str] | None = None,
+                        files: Sequence[str] = ()) -> None:
+    """Warn once that values without bounds said to be over the window ending at their stamps
+    (``window_ends``: GloFAS's "Mean discharge in the last 24 hours", WRF's ``prec_acc_dt``
+    totals) are dated so: each by the middle of that window (``middles``, :func:`ending_middles`),
+    the value stamped 1 March 00 UTC in February; with the line that writes those windows as time
+    bounds (``file_time``: the time's variable and dimension names, when the files do not say
+    theirs) on a copy of each of ``files`` (``IN.nc OUT.nc`` when none is known)."""
+    window = 2 * (stamps[0] - middles[0])
+    span = _window_words(window)
+    said = (f"values are {window_ends}, each the total of the {span} ending at its stamp" if window_ends == WRF_WINDOWS
+            else f"values are {_of_the_cell(value_word)} of the {span} ending at its stamp, as {window_ends} says")
+    variable, dimension = file_time or (name, name)
+    note_once(_log, logging.WARNING, (
+        f"'{name}' has no bounds and is stamped at the end of each {span} ({date_text(stamps[0])}, …): its {said} "
+        f"(the value stamped {date_text(stamps[0])} is that of the {span} before it), and it is dated so: its season "
+        f"(in the scores per season and the season and year features) is that of the middle of the {span} before its "
+        f"stamp ({date_text(middles[0])}); time bounds [time - {span if span[0].isdigit() else '1 ' + span}, time] "
+        f"(CF 7.1) in the files date each value by its own {span}: "
+        f"{_ending_bounds_advice(variable, dimension, files, window=window)}"),
+        key=("stamped at the end of each", name, span))
 
 
-def _has_dimension(file: str, dimension: str) -> bool:
-    """Whether ``file``'s header has ``dimension``; True when it cannot be read here (the line is
-    then given for it as before, as for a GRIB file or a Zarr store)."""
+def _window_words(window: datetime.timedelta) -> str:
+    """``day``, ``hour`` or ``6 hours``: a window's length in words."""
+    if window == _DAY:
+        return "day"
+    hours = window.total_seconds() / 3600
+    return "hour" if hours == 1 else f"{hours:g} hours"
+
+
+def _ending_bounds_advice(variable: str, dimension: str, files: Sequence[str], *,
+                          window: datetime.timedelta = _DAY) -> str:
+    """The line that gives each time the bounds of the ``window`` ending at it, [time - window,
+    time], on a copy of each of ``files`` (one file: beside it; several: a loop into a new folder),
+    as every other corrected copy is advised (rerun40: it printed ``IN OUT`` where the user's file
+    belonged). Each file's line names the file's own time variable and dimension
+    (:func:`_own_time_names`): GloFAS's ``valid_time`` merged beside ERA5's ``time`` was named
+    ``time``, a name dis24's file does not have (fix47d). ``variable`` and ``dimension`` are the
+    names given when no file is known. A file without a time axis (GloFAS's static ``uparea``
+    beside its ``dis24``) is given as it is: the line would fail on it, and its copy be missing
+    from the folder of copies; so is a file whose time has bounds already (IMERG's days beside
+    GloFAS's ``dis24``)."""
+    hours = window.total_seconds() / 3600
+    names = {file: found for file in files if (found := _own_time_names(file, variable, dimension)) is not None}
+    if not names:
+        return ending_day_bounds_command(variable, "IN.nc OUT.nc", dimension=dimension, hours=hours)
+
+    def line(arguments: str, file: str) -> str:
+        own_variable, own_dimension = names[str(file)]
+        return ending_day_bounds_command(own_variable, arguments, dimension=own_dimension, hours=hours)
+
+    if len(names) == 1:
+        (file,) = names
+        arguments = input_and_copy(file)
+        return line(arguments, file) + in_place_note(arguments)
+    return copies_of_files(line, list(names), name="time_bounded")
+
+
+def _own_time_names(file: str, variable: str, dimension: str) -> tuple[str, str] | None:
+    """The names of ``file``'s time variable and dimension, ``(variable, dimension)`` when the file
+    has that dimension, else its one dimension coordinate in dates (units ``UNIT since DATE``);
+    None when it has none, or its time has bounds already. ``(variable, dimension)`` when the
+    file cannot be read here (the line is then given for it as before: a GRIB file, a Zarr store)."""
     from climann.data.handles import open_netcdf
 
     try:
         with open_netcdf(Path(file), decode_cf=False) as header:
+            if dimension not in header.sizes:
+                dated = [name for name in header.sizes if name in header.variables
+                         and " since " in str(header[name].attrs.get("units", ""))]
+                if len(dated) != 1:
+                    return None
+                variable = dimension = dated[0]
+            elif variable not in header.variables:
+                variable = dimension
             # a file whose time has bounds already needs none: IMERG's days beside GloFAS's dis24 were to be
             # given the day before as bounds, one day off (fix46o)
-            bounded = dimension in header.variables and "bounds" in header[dimension].attrs
-            return dimension in header.sizes and not bounded
+            bounded = variable in header.variables and "bounds" in header[variable].attrs
+            return None if bounded else (variable, dimension)
     except Exception:  # noqa: BLE001 — an unreadable file is refused with its own message when opened
-        return True
+        return variable, dimension
 
 
 def _season_of(time: cftime.datetime) -> int:
@@ -852,32 +951,16 @@ def _season_of(time: cftime.datetime) -> int:
 
 
 def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: bool = False,
-                       value_word: str = "mean", window_ends: str = "",
-                       file_time: tuple[str, str] | None = None, files: Sequence[str] = ()) -> None:
+                       value_word: str = "mean", files: Sequence[str] = ()) -> None:
     """Warn once that stamps at the first instant of a month (or day) without bounds are read
     as opening their cell (``doubt``: its length; "" says nothing); of ``instants`` (GRIB
     ``stepType`` instant, ``time: point``), that each value is the field at its stamp, not a
     mean over the cell (break34a A6), and only its season is taken from the cell; of others, that
     each is the ``value_word`` (mean, total, value) of the cell beginning there (break35b D2: a
-    monthly sum was called a mean); of values over the window ending at their stamps
-    (``window_ends``), that they are, with the line that gives each its day as time bounds
-    (``file_time``: the time variable's and dimension's names in the file), on a copy of each of
-    ``files`` (:func:`~climann.data.shell.copies_of_files`; ``IN.nc OUT.nc`` when none is known)."""
-    if doubt and window_ends and not doubt[0].isdigit():
-        said = (f"values are {window_ends}, each the total of the {doubt} ending at its stamp"
-                if window_ends == WRF_WINDOWS
-                else f"values are {_of_the_cell(value_word)} of the {doubt} ending at its stamp, as {window_ends} says")
-        variable, dimension = file_time or (name, name)
-        fix = f": {_ending_day_bounds_advice(variable, dimension, files)}" if doubt == "day" else ""
-        note_once(_log, logging.WARNING, (
-            f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
-            f"{said} "
-            f"(the value stamped {date_text(stamps[1]) if len(stamps) > 1 else '00:00'} is that of the {doubt} before "
-            f"it), but its season (in the scores per season and the season and year features) is taken from the "
-            f"middle of the {doubt} beginning there, one {doubt} late; time bounds "
-            f"[time - 1 {doubt}, time] (CF 7.1) in the files date each value by its own {doubt}{fix}"),
-            key=("stamped at the start of each", name, doubt))
-    elif doubt and instants:
+    monthly sum was called a mean), with the line that bounds each by the cell ending at its
+    stamp instead, on a copy of each of ``files``. Values said to be over the window ending at
+    their stamps are warned of by :func:`_note_ending_stamps`."""
+    if doubt and instants:
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
             f"values are instantaneous (GRIB_stepType instant, cell_methods time: point, or a WRF history field), each "

@@ -267,13 +267,14 @@ def day_bounds_command(time: str, files: str) -> str:
     return xarray_command(_statements(time, days, written, f"d[{time!r}].attrs['bounds'] = {bounds!r}"), files)
 
 
-def ending_day_bounds_command(time: str, files: str, *, dimension: str | None = None) -> str:
+def ending_day_bounds_command(time: str, files: str, *, dimension: str | None = None, hours: float = 24) -> str:
     """The xarray line that writes a copy of the input of ``files`` (``IN OUT``) in which each
     time of ``time`` has the bounds of the day ending at it, [time - 1 day, time] (CF 7.1
     ``bounds``, in the time's units and calendar): for a value over the 24 hours before its
     stamp (GloFAS's ``dis24``, "Mean discharge in the last 24 hours", stamped 00 UTC), which
     ``cdo settbounds,day`` would put in the day beginning there. ``dimension`` is the time's
-    dimension in the file when it is named otherwise (cfgrib's ``valid_time(time)``).
+    dimension in the file when it is named otherwise (cfgrib's ``valid_time(time)``); ``hours``
+    the window's length when it is not a day ("in the last 6 hours": [time - 6 hours, time]).
 
     Examples
     --------
@@ -282,7 +283,8 @@ def ending_day_bounds_command(time: str, files: str, *, dimension: str | None = 
     """
     bounds = f"{time}_bnds"
     times = f"t = cftime.num2date(d[{time!r}].values, u, c)"
-    written = (f"d[{bounds!r}] = (({dimension or time!r}, 'bnds'), [[cftime.date2num(x - datetime.timedelta(days=1), "
+    window = "days=1" if hours == 24 else f"hours={hours:g}"
+    written = (f"d[{bounds!r}] = (({dimension or time!r}, 'bnds'), [[cftime.date2num(x - datetime.timedelta({window}), "
                f"u, c), "
                f"cftime.date2num(x, u, c)] for x in t])")
     return xarray_command(_statements(time, times, written, f"d[{time!r}].attrs['bounds'] = {bounds!r}"), files)

@@ -19,8 +19,9 @@ step only when the step is the window:
 
 A window equal to the step is the step's amount, over the window ending at its stamp: daily
 output stamped at 00:00 holds the day before each stamp, which climann, without time bounds,
-dates by the day beginning there; the warning about such stamps says so
-(:func:`~climann.data.time_cells.season_feature_times`, ``window_ends``).
+dates by that day's middle (:func:`ending_window`, :func:`~climann.data.time_cells.ending_middles`),
+as it does any value whose ``long_name`` says "in the last 24 hours" (GloFAS's ``dis24``); the
+warning about such stamps says so, with the line that writes those bounds.
 
 Such a variable is refused as target or predictor (:func:`refuse_window_mismatches`), naming the
 window and the step; the amount of each step is the difference of WRF's running totals ``RAINNC``
@@ -41,8 +42,9 @@ from climann.data.fill_like import time_dimension
 from climann.data.sources import name_in_file, variable_where
 from climann.errors import ClimannError
 
-__all__ = ["ENDING_WORDS", "WINDOW_ATTRIBUTE", "WINDOW_TOTALS", "WRF_WINDOWS", "is_window_total",
-           "names_a_window_total", "refuse_window_mismatches", "window_end_reason", "window_mismatch"]
+__all__ = ["ENDING_WORDS", "WINDOW_ATTRIBUTE", "WINDOW_TOTALS", "WRF_WINDOWS", "ending_window", "is_window_total",
+           "names_a_window_total", "refuse_window_mismatches", "window_end_reason", "window_length",
+           "window_mismatch"]
 
 #: WRF's amounts over its ``prec_acc_dt`` windows (Registry.EM_COMMON).
 WINDOW_TOTALS = frozenset({"PREC_ACC_NC", "PREC_ACC_C", "SNOW_ACC_NC"})
@@ -103,6 +105,69 @@ def window_end_reason(name: str, attrs: Mapping[str, object]) -> str:
 
 #: :func:`window_end_reason` of WRF's amounts.
 WRF_WINDOWS = "WRF's totals over prec_acc_dt windows"
+
+#: The length in :data:`ENDING_WORDS`: a number of hours, ``24h``, or one day or hour.
+_LENGTH_WORDS = re.compile(r"(?:(\d+)\s*(?:-\s*)?(?:h|hr|hrs|hours?)\b|(24)h\b|(day)\b|(hour)\b)", re.IGNORECASE)
+
+
+def window_length(reason: str) -> datetime.timedelta | None:
+    """The length of the window that ``reason`` (:func:`window_end_reason`) quotes: 24 hours for
+    "Mean discharge in the last 24 hours", 6 hours for "in the last 6 hours", a day for "over
+    the past day"; None for WRF's windows (their length is ``PREC_ACC_DT``, which
+    :func:`refuse_window_mismatches` requires to be the time step) and when nothing says one.
+
+    Examples
+    --------
+    >>> window_length("its long_name 'Mean discharge in the last 24 hours'")
+    datetime.timedelta(days=1)
+    >>> window_length("its description 'precipitation over the preceding 6 hours'")
+    datetime.timedelta(seconds=21600)
+    >>> window_length(WRF_WINDOWS) is None
+    True
+    """
+    found = ENDING_WORDS.search(reason) if reason != WRF_WINDOWS else None
+    if found is None:
+        return None
+    hours, day_hours, day, hour = _LENGTH_WORDS.search(found.group(0)).groups()
+    if day:
+        return datetime.timedelta(days=1)
+    return datetime.timedelta(hours=int(hours or day_hours or 1))
+
+
+def ending_window(reason: str, step: datetime.timedelta | None) -> datetime.timedelta | None:
+    """The window ending at each stamp that a value is over, on an axis of fixed steps ``step``:
+    the length ``reason`` (:func:`window_end_reason`) says (:func:`window_length`), or the step
+    for WRF's windows (refused unless ``PREC_ACC_DT`` is the step); None when nothing says the
+    values end at their stamps, or the steps are calendar months or unknown (``step`` None).
+
+    A monthly axis is never read so: "Mean discharge in the last 24 hours" averaged by month
+    (``cdo monmean`` keeps the long_name) is a month's mean, not the 24 hours before its stamp,
+    and reading it as ending there moved each month into the one before it.
+
+    Parameters
+    ----------
+    reason : str
+        :func:`window_end_reason` of the variable, "" when nothing says it.
+    step : datetime.timedelta or None
+        The axis's fixed step (a day, 6 hours); None for steps of calendar months or none known.
+
+    Returns
+    -------
+    datetime.timedelta or None
+        The window [stamp - window, stamp] each value is over.
+
+    Examples
+    --------
+    >>> ending_window("its long_name 'Mean discharge in the last 24 hours'", datetime.timedelta(days=1))
+    datetime.timedelta(days=1)
+    >>> ending_window(WRF_WINDOWS, datetime.timedelta(hours=6))
+    datetime.timedelta(seconds=21600)
+    >>> ending_window("its long_name 'Mean discharge in the last 24 hours'", None) is None
+    True
+    """
+    if not reason or step is None:
+        return None
+    return window_length(reason) or step
 
 
 def is_window_total(name: str, variable: xr.DataArray) -> bool:

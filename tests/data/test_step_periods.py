@@ -72,3 +72,51 @@ def test_the_bounds_advice_gives_cdo_only_for_files_whose_variables_cdo_reads(tm
     advice = bounds_advice(tmp_path / "ta.nc", "monthly")
     assert ("cdo settbounds" in advice) == (skipped is None)
     assert ("(cdo reads no variable whose first dimension is not time, as ta(station, time))" in advice) == bool(skipped)
+
+
+def test_the_refusal_of_an_unknown_reading_takes_neither_as_default_and_names_what_each_moves(tmp_path):
+    """fix47d: precip and tmax of one file stamped 00:00 without bounds beside pr's days known from their bounds:
+    the refusal gave the day beginning at each stamp first, as if it were climann's reading, and did not say that
+    bounds on the file's time date tmax too. It says neither reading is a default, pairs the first stamp with pr's
+    day before it (pandas: stamp - 1 day) and with pr's own day, and names tmax; the cdo line of the day ending at
+    each stamp, run as printed, gives both variables that day (the copy's bounds, checked with pandas), and the
+    copy beside pr pairs each precip value with the pr of the day before its stamp (precip = pr + 1 exactly)."""
+    import re
+    import subprocess
+
+    import pandas as pd
+    import xarray as xr
+
+    from climann.data.open import open_dataset
+    from climann.errors import ClimannError
+    from tests.fresh_python import shell_path
+
+    days = pd.date_range("2001-01-01", periods=40, freq="D")
+    pr = np.random.default_rng(3).random((40, 1, 2))
+    space = {"lat": ("lat", [10.0], {"units": "degrees_north"}), "lon": ("lon", [0.0, 1.0], {"units": "degrees_east"})}
+    hours = np.arange(40) * 24.0
+    xr.Dataset({"pr": (("time", "lat", "lon"), pr, {"units": "mm day-1"}),
+                "time_bnds": (("time", "nv"), np.stack([hours, hours + 24], 1))},
+               coords={"time": ("time", hours + 12, {"units": "hours since 2001-01-01", "bounds": "time_bnds"}),
+                       **space}).to_netcdf(tmp_path / "pr.nc")
+    # each value is of the day ending at its stamp: stamped 2001-01-02 00:00 for 2001-01-01
+    xr.Dataset({"precip": (("time", "lat", "lon"), pr[:-1] + 1, {"units": "mm day-1"}),
+                "tmax": (("time", "lat", "lon"), pr[:-1] + 2, {"units": "K"})},
+               coords={"time": ("time", hours[1:], {"units": "hours since 2001-01-01"}), **space}
+               ).to_netcdf(tmp_path / "stations.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "pr.nc", tmp_path / "stations.nc"], grid_of="precip", variables=("precip", "pr"))
+    message = str(error.value)
+    first = days[1]
+    assert (f"neither reading is climann's default, and the files' documentation says which: read as the day ending "
+            f"at each stamp, precip of {first:%Y-%m-%d} goes with pr of {first - pd.Timedelta('1D'):%Y-%m-%d}, and "
+            f"tmax of stations.nc with it (bounds on its time date every variable along it); read as the day "
+            f"beginning at each stamp, with pr of {first:%Y-%m-%d}, and tmax with it;") in message, message
+    ending = re.search(r"if of the day ending there `([^`]*)`", message).group(1)
+    subprocess.run(["bash", "-c", ending], check=True, capture_output=True, cwd=tmp_path, env={"PATH": shell_path()})
+    with xr.open_dataset(tmp_path / "with_bounds" / "stations.nc") as copy:
+        bounds = pd.DatetimeIndex(copy[copy["time"].attrs["bounds"]].values[:, 0])
+        assert list(bounds) == list(days[:-1]) and set(copy["tmax"].dims) >= {"time"}
+    combined = open_dataset([tmp_path / "pr.nc", tmp_path / "with_bounds" / "stations.nc"], grid_of="precip",
+                            variables=("precip", "pr"))
+    np.testing.assert_allclose(combined["precip"].values, combined["pr"].values + 1, rtol=1e-12)

@@ -34,6 +34,13 @@ def _monthly(dataset, start_year, day=15):
     return dataset.assign_coords(time=times)
 
 
+#: The two readings of a stamp on a period's first instant in the refusal (fix47d: neither a default), with the
+#: variable, its first stamp, and the other variable's period each pairs it with: {0} of {1} with tas of {2} or {3}.
+_READINGS = ("neither reading is climann's default, and the files' documentation says which: read as the {period} "
+             "ending at each stamp, {0} of {1} goes with tas of {2}; read as the {period} beginning at each stamp, "
+             "with tas of {3}; ")
+
+
 def _warnings(caplog):
     return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
 
@@ -122,7 +129,8 @@ def _daily_and_monthly(tmp_path):
             "pred.nc stamps pred on the 1st at 00:00 without time bounds (2000-01-01, …), and a stamp there may open "
             "its month (ERA5) or close the month before (CESM history files), while tas's months are known from its "
             "stamps inside them (tas.nc: 2000-01-16): paired by month, the two readings put each pred value one month "
-            "apart, and climann does not guess; give pred.nc time bounds in a copy in a new folder: if each value is of "
+            "apart, and climann does not guess; " + _READINGS.format("pred", "2000-01-01", "1999-12", "2000-01", period="month")
+            + "give pred.nc time bounds in a copy in a new folder: if each value is of "
             "the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month pred.nc "
             "with_bounds/pred.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
             "-shifttime,-1day pred.nc with_bounds/pred.nc`" + without_cdo("month", "MS", "pred.nc with_bounds/pred.nc")
@@ -139,7 +147,8 @@ def _daily_and_monthly(tmp_path):
             "pred_2000.nc, pred_2001.nc and 1 more file stamp pred on the 1st at 00:00 without time bounds "
             "(2000-01-01, …), and a stamp there may open its month (ERA5) or close the month before (CESM history "
             "files), while tas's months are known from its stamps inside them (tas.nc: 2000-01-16): paired by month, "
-            "the two readings put each pred value one month apart, and climann does not guess; give the 3 files time "
+            "the two readings put each pred value one month apart, and climann does not guess; "
+            + _READINGS.format("pred", "2000-01-01", "1999-12", "2000-01", period="month") + "give the 3 files time "
             "bounds in copies in a new folder: if each value is of the month beginning at its stamp `mkdir -p "
             "with_bounds && for f in pred_200*.nc; do cdo settbounds,month \"$f\" "
             "with_bounds/\"${f##*/}\"; done`, if of the month ending there `mkdir -p with_bounds && for f in "
@@ -736,7 +745,8 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "copy.nc stamps copy on the 1st at 00:00 without time bounds (2000-01-01, …), and a stamp there may open its "
         "month (ERA5) or close the month before (CESM history files), while tas's months are known from its time "
         "bounds (tas.nc: 2000-02-01 for the cell 2000-01-01 to 2000-02-01): paired by month, the two readings put "
-        "each copy value one month apart, and climann does not guess; give copy.nc time bounds in a copy in a new "
+        "each copy value one month apart, and climann does not guess; "
+        + _READINGS.format("copy", "2000-01-01", "1999-12", "2000-01", period="month") + "give copy.nc time bounds in a copy in a new "
         "folder: if each value is of the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month "
         "copy.nc with_bounds/copy.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
         "-shifttime,-1day copy.nc with_bounds/copy.nc`" + without_cdo("month", "MS", "copy.nc with_bounds/copy.nc")
@@ -749,7 +759,9 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "copy.nc stamps copy at 00:00 without time bounds (2000-01-01, …), and a stamp there may open its day (ERA5) "
         "or close the day before (CESM history files), while tas's days are known from its time bounds (tas.nc: "
         "2000-01-02 for the cell 2000-01-01 to 2000-01-02): paired by day, the two readings put each copy value one "
-        "day apart, and climann does not guess; give copy.nc time bounds in a copy in a new folder: if each value is "
+        "day apart, and climann does not guess; "
+        + _READINGS.format("copy", "2000-01-01", "1999-12-31", "2000-01-01", period="day")
+        + "give copy.nc time bounds in a copy in a new folder: if each value is "
         "of the day beginning at its stamp `mkdir -p with_bounds && cdo settbounds,day copy.nc with_bounds/copy.nc`, "
         "if of the day ending there `mkdir -p with_bounds && cdo -settbounds,day -shifttime,-12hour copy.nc "
         "with_bounds/copy.nc`" + without_cdo("day", "D", "copy.nc with_bounds/copy.nc")
@@ -1917,3 +1929,33 @@ def test_a_daily_mean_whose_long_name_ends_its_day_at_its_stamp_is_paired_with_t
     assert ("dis24 is stamped at 00:00 without time bounds (2000-01-02, …) and its long_name 'Mean discharge in "
             "the last 24 hours' says each value is over the window ending at its stamp: each is paired with pr of "
             "the day ending there (2000-01-02 with 2000-01-01)") in _warnings(caplog)
+
+
+def test_monthly_means_of_a_long_name_of_the_last_24_hours_are_not_paired_with_the_month_before(tmp_path, caplog):
+    """fix47d: monthly means of GloFAS's dis24 stamped on the 1st without bounds (``cdo monmean`` keeps the long_name
+    "Mean discharge in the last 24 hours") beside pr's months with bounds were read as over the window ending at
+    their stamps and paired with the month before, with one warning: dis24 = 10 · pr of its own month + 1 was
+    fitted a month off. A month is no 24 hours before its stamp: the stamps on the 1st are of the month they open
+    or close, as any others, and the refusal that asks which stands; so does the pairing by the month it opens
+    once the copy has bounds (numpy's least squares: exact, where the month before leaves a residual)."""
+    pr = _values(_MONTHS)
+    _write(tmp_path / "pr.nc", "pr", pr, [low + (high - low) / 2 for low, high in _MONTHS], _MONTHS)
+    dis24 = 10 * pr + 1
+    for name, cells in (("glofas.nc", None), ("glofas_bounded.nc", _MONTHS)):
+        _write(tmp_path / name, "dis24", dis24, [low for low, _ in _MONTHS], cells)
+        with xr.open_dataset(tmp_path / name) as written:
+            copy = written.load()
+        copy["dis24"].attrs["long_name"] = "Mean discharge in the last 24 hours"
+        copy.to_netcdf(tmp_path / f"named_{name}")
+    forget_notes()
+    with caplog.at_level(logging.WARNING), pytest.raises(ClimannError, match="may open its month .ERA5. or close"):
+        open_dataset([tmp_path / "named_glofas.nc", tmp_path / "pr.nc"], grid_of="dis24", variables=("dis24", "pr"))
+    assert not [message for message in _warnings(caplog) if "window ending at its stamp" in message]
+    combined = open_dataset([tmp_path / "named_glofas_bounded.nc", tmp_path / "pr.nc"], grid_of="dis24",
+                            variables=("dis24", "pr"))
+    x, y = combined["pr"].values.ravel().astype(float), combined["dis24"].values.ravel().astype(float)
+    assert x.size == pr.size
+    residual = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[1]
+    assert residual[0] / y.size < 1e-8
+    before = np.linalg.lstsq(np.stack([x[:-6], np.ones(x.size - 6)], 1), y[6:], rcond=None)[1]
+    assert before[0] / (y.size - 6) > 100  # each month with pr of the month before, as the ending reading paired it

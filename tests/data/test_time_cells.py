@@ -16,6 +16,8 @@ from climann.data.time_cells import (
     cell_lengths,
     cell_middles,
     inferred_cells,
+    season_feature_times,
+    season_score_times,
 )
 from climann.errors import ClimannError
 from tests.fresh_python import shell_path
@@ -753,11 +755,6 @@ _INSTANT = ("its values are instantaneous (GRIB_stepType instant, cell_methods t
                  id="wrf-history-field"),
     pytest.param({"MemoryOrder": "XY ", "FieldType": np.int32(104), "description": "MEAN TEMP AT 2 M"},
                  "each value is read as the mean of the day beginning there", id="wrf-interval-mean"),
-    # fix39d: WRF's PREC_ACC_NC of daily output with prec_acc_dt = 1440 is the total of the day ending at its stamp
-    pytest.param({"MemoryOrder": "XY ", "FieldType": np.int32(104),
-                  "description": "ACCUMULATED GRID SCALE PRECIPITATION OVER prec_acc_dt PERIODS OF TIME"},
-                 "its values are WRF's totals over prec_acc_dt windows, each the total of the day ending at its stamp "
-                 "(the value stamped 2019-01-02 is that of the day before it)", id="wrf-prec-acc-window"),
 ])
 def test_the_start_of_day_warning_words_values_by_their_kind(tmp_path, caplog, attrs, said):
     forget_notes()
@@ -806,10 +803,10 @@ def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bound
     with caplog.at_level(logging.WARNING):
         build_pointwise_samples(open_dataset(sorted(folder.glob("*.nc"))), target="dis24", predictors=[],
                                 features=["season"])
-    (warned,) = [record.getMessage() for record in caplog.records if "stamped at the start of each day" in
+    (warned,) = [record.getMessage() for record in caplog.records if "stamped at the end of each day" in
                  record.getMessage()]
     assert ("its values are the mean of the day ending at its stamp, as its long_name 'Mean discharge in the last "
-            "24 hours' says (the value stamped 2019-01-02 is that of the day before it)") in warned
+            "24 hours' says (the value stamped 2019-01-01 is that of the day before it)") in warned
     assert "the day beginning there (as ERA5" not in warned
     line = re.search(r"own day: (.*?)(?: \((?:then give|a copy of each).*)?$", warned).group(1)
     path = shell_path()  # the printed `python`
@@ -850,7 +847,7 @@ def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_g
                          "predictors": ["uparea"], "features": ["season"]}, "training": {"epochs": 1}}
     with caplog.at_level(logging.WARNING):
         check_trains(settings)
-    (warned,) = [record.getMessage() for record in caplog.records if "stamped at the start of each day" in
+    (warned,) = [record.getMessage() for record in caplog.records if "stamped at the end of each day" in
                  record.getMessage()]
     loop = re.search(r"(mkdir -p .*?; done)", warned).group(1)
     # the dis24 files' shared glob, which matches neither uparea nor the IMERG file never given (fix46o: the run's
@@ -877,7 +874,7 @@ def test_the_day_ending_bounds_line_leaves_out_a_file_whose_time_has_bounds(tmp_
     """fix46o: GloFAS's dis24 (time valid_time, no bounds) beside IMERG's days (time with time_bnds): the season
     warning's line was to give imerg_daily.nc the day before its stamp as bounds, one day off its own. A file whose
     time has bounds needs none and is left out of the line."""
-    from climann.data.time_cells import _ending_day_bounds_advice
+    from climann.data.time_cells import _ending_bounds_advice
 
     days = np.arange(3.0)
     xr.Dataset({"pr": (("time",), days)}, coords={"time": ("time", days, {"units": "days since 2000-01-01"})}
@@ -885,5 +882,137 @@ def test_the_day_ending_bounds_line_leaves_out_a_file_whose_time_has_bounds(tmp_
     bounded = xr.Dataset({"pr": (("time",), days), "time_bnds": (("time", "nv"), np.stack([days, days + 1], 1))},
                          coords={"time": ("time", days, {"units": "days since 2000-01-01", "bounds": "time_bnds"})})
     bounded.to_netcdf(tmp_path / "bounded.nc")
-    line = _ending_day_bounds_advice("time", "time", [str(tmp_path / "plain.nc"), str(tmp_path / "bounded.nc")])
+    line = _ending_bounds_advice("time", "time", [str(tmp_path / "plain.nc"), str(tmp_path / "bounded.nc")])
     assert "plain.nc" in line and "bounded.nc" not in line
+
+
+_SEASON_OF_MONTH = np.array(["DJF", "DJF", "MAM", "MAM", "MAM", "JJA", "JJA", "JJA", "SON", "SON", "SON", "DJF"])
+
+
+def _stamped(freq: str):
+    """A time coordinate ``valid_time`` without bounds, stamped from 2019-11-01 to 2020-04-01 every ``freq``
+    (pandas), decoded to cftime as climann opens a file; and the stamps (pandas)."""
+    import pandas as pd
+
+    stamps = pd.date_range("2019-11-01", "2020-04-01", freq=freq)
+    hours = np.asarray((stamps - stamps[0]) / pd.Timedelta("1h"))
+    encoded = xr.Dataset(coords={"valid_time": ("valid_time", hours, {"units": "hours since 2019-11-01",
+                                                                      "calendar": "proleptic_gregorian"})})
+    return xr.decode_cf(encoded, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))["valid_time"], stamps
+
+
+@pytest.mark.parametrize(("name", "attrs", "freq", "window"), [
+    # fix47d: GloFAS's dis24 stamped 1 March 00 UTC is 29 February's mean; its season was MAM, a day late
+    pytest.param("dis24", {"long_name": "Mean discharge in the last 24 hours"}, "D", "24h", id="glofas-dis24-daily"),
+    # WRF's PREC_ACC_NC of daily output with prec_acc_dt = 1440: the total of the day ending at its stamp (fix39d)
+    pytest.param("PREC_ACC_NC", {"description": "ACCUMULATED GRID SCALE PRECIPITATION OVER prec_acc_dt PERIODS OF TIME"},
+                 "D", "24h", id="wrf-prec-acc-daily"),
+    pytest.param("tp6", {"long_name": "Total precipitation in the last 6 hours"}, "6h", "6h", id="last-6-hours"),
+    # monthly means of dis24 (cdo monmean keeps the long_name): months, not the 24 hours before their stamps
+    pytest.param("dis24", {"long_name": "Mean discharge in the last 24 hours"}, "MS", None, id="monthly-dis24"),
+])
+def test_values_over_the_window_ending_at_their_stamps_are_dated_by_that_window(caplog, name, attrs, freq, window):
+    """The scores per season, the season and year features and the ``--seasons`` selection date a value said to be
+    over the window ending at its stamp (a long_name's "in the last 24 hours", "last 6 hours"; WRF's prec_acc_dt
+    windows) by that window's middle, ``stamp - window / 2`` (pandas, by hand): the value stamped 2020-03-01 00:00 is
+    in DJF. A monthly axis is not read so: each month stamped on its 1st is dated by its own middle (pandas: the 1st
+    plus half the month), not shifted by a day nor by a month."""
+    import pandas as pd
+
+    from climann.data.subset import _selection_months
+    from climann.data.window_totals import window_end_reason
+
+    time, stamps = _stamped(freq)
+    if window is None:
+        expected = stamps + (stamps + pd.offsets.MonthBegin(1) - stamps) / 2
+    else:
+        expected = stamps - pd.Timedelta(window) / 2
+    reason = window_end_reason(name, attrs)
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        scored = season_score_times(time, window_ends=reason, value_word="total" if name != "dis24" else "mean")
+        featured = season_feature_times(time, dated_by="cell_middle", window_ends=reason)
+    shown = expected.strftime("%Y-%m-%d %H:%M").tolist()
+    assert [date.strftime("%Y-%m-%d %H:%M") for date in scored] == shown
+    assert [date.strftime("%Y-%m-%d %H:%M") for date in featured] == shown
+    dataset = xr.Dataset({name: (("valid_time",), np.zeros(len(stamps)), attrs)}, coords={"valid_time": time})
+    np.testing.assert_array_equal(_selection_months(dataset, "valid_time", "cell_middle"), expected.month)
+    march_first = np.flatnonzero(stamps == pd.Timestamp("2020-03-01"))[0]
+    seasons = _SEASON_OF_MONTH[np.array([date.month for date in scored]) - 1]
+    assert seasons[march_first] == ("MAM" if window is None else "DJF")
+    warned = [record.getMessage() for record in caplog.records if "no bounds" in record.getMessage()]
+    assert len(warned) == 1, warned
+    if window is None:
+        assert "read as the mean of the month beginning there" in warned[0] and "ending at its stamp" not in warned[0]
+    else:
+        span = "day" if window == "24h" else "6 hours"
+        assert f"stamped at the end of each {span} (2019-11-01, …)" in warned[0], warned
+        assert f"is that of the middle of the {span} before its stamp ({shown[0]})" in warned[0], warned
+
+
+def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_time(tmp_path, caplog):
+    """fix47d: GloFAS's dis24 (its time ``valid_time``, no bounds) beside a predictor whose time is ``time`` with
+    bounds: the two are merged on ``time``, and the season warning's line read ``IN.nc OUT.nc`` with
+    ``d['time']``, which neither names dis24's file nor runs on it. The line names dis24.nc and its ``valid_time``;
+    run with bash as printed, the copy holds bounds [stamp - 1 day, stamp] (cftime by hand), and read beside the
+    predictor it warns no more and gives the same season features."""
+    import re
+    import subprocess
+
+    _glofas_dis24(tmp_path / "dis24.nc", 0)
+    days = np.arange(365.0) + 0.5
+    xr.Dataset({"pr": (("time", "latitude", "longitude"), np.ones((365, 1, 2)), {"units": "mm day-1"}),
+                "time_bnds": (("time", "nv"), np.stack([days - 0.5, days + 0.5], 1))},
+               coords={"time": ("time", days, {"units": "days since 2019-01-01", "bounds": "time_bnds"}),
+                       "latitude": ("latitude", [50.0], {"units": "degrees_north"}),
+                       "longitude": ("longitude", [4.0, 5.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "pr.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        before = build_pointwise_samples(open_dataset([tmp_path / "dis24.nc", tmp_path / "pr.nc"]), target="dis24",
+                                         predictors=["pr"], features=["season"])
+    (warned,) = [record.getMessage() for record in caplog.records if "stamped at the end of each day" in
+                 record.getMessage()]
+    line = re.search(r"own day: (.*?)(?: \(then give.*)?$", warned).group(1)
+    assert "IN.nc" not in line and "d['valid_time']" in line and "'time'" not in line, line
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={"PATH": shell_path()})
+    copy = xr.open_dataset(tmp_path / "dis24_fixed.nc", use_cftime=True)
+    stamps = [cftime.DatetimeProlepticGregorian(2019, 1, 1) + datetime.timedelta(days=day) for day in range(365)]
+    np.testing.assert_array_equal(copy["valid_time_bnds"].values,
+                                  [[stamp - datetime.timedelta(days=1), stamp] for stamp in stamps])
+    copy.close()
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        after = build_pointwise_samples(open_dataset([tmp_path / "dis24_fixed.nc", tmp_path / "pr.nc"]),
+                                        target="dis24", predictors=["pr"], features=["season"])
+    assert not [record for record in caplog.records if "no bounds" in record.getMessage()]
+    np.testing.assert_allclose(after.inputs, before.inputs, atol=1e-12)
+
+
+@pytest.mark.parametrize(("attrs", "word"), [
+    # fix47d: ERA5's daily tp in m without cell_methods was "the mean of the day beginning there"
+    pytest.param({"units": "m", "long_name": "Total precipitation"}, "total", id="ecmwf-tp-in-m"),
+    pytest.param({"units": "mm", "long_name": "daily precipitation"}, "total", id="precipitation-in-mm"),
+    pytest.param({"units": "kg m-2", "standard_name": "precipitation_amount"}, "total", id="cf-amount-kg-m-2"),
+    pytest.param({"units": "J m-2", "GRIB_shortName": "ssrd"}, "total", id="ecmwf-ssrd-in-j-m-2"),
+    pytest.param({"units": "m", "GRIB_shortName": "e", "long_name": "Evaporation"}, "total", id="ecmwf-e"),
+    pytest.param({"units": "kg m-2 s-1", "long_name": "precipitation"}, "mean", id="precipitation-rate"),
+    pytest.param({"units": "mm day-1", "long_name": "Total precipitation"}, "mean", id="tp-as-a-rate"),
+    pytest.param({"units": "m", "long_name": "Snow depth"}, "mean", id="snow-depth-state"),
+    pytest.param({"units": "kg m-2", "long_name": "Total Soil Moisture Content"}, "mean", id="soil-moisture-state"),
+    pytest.param({"units": "m", "long_name": "precipitation", "cell_methods": "time: maximum"}, "value",
+                 id="cell-methods-decide"),
+])
+def test_the_start_of_day_warning_calls_an_accumulation_a_total_and_a_rate_or_state_a_mean(tmp_path, caplog, attrs,
+                                                                                         word):
+    """Daily values stamped 00:00 without bounds and without cell_methods over time: an amount accumulated over the
+    day (units of an amount, m, mm, kg m-2, J m-2, with an accumulated ECMWF parameter or words of an amount) is
+    "the total of the day beginning there", a rate (per unit time) or a state (snow depth, soil moisture) "the
+    mean"; cell_methods over time decide when given."""
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        _season_columns(_daily_at_midnight(tmp_path / "daily.nc", attrs))
+    (warned,) = [record.getMessage() for record in caplog.records
+                 if "stamped at the start of each day" in record.getMessage()]
+    said = "that" if word == "value" else f"the {word}"
+    assert f"each value is read as {said} of the day beginning there" in warned, warned

@@ -24,9 +24,9 @@ from climann.workflow.scored_years import scored_own_years
 DAYS = pd.date_range("2017-01-01", "2020-12-31", freq="D")
 
 
-def _end_stamped(path) -> np.ndarray:
-    """dis24(valid_time, lat, lon) on 2 × 3 cells, each day's value stamped at its end, with bounds; returns the
-    values, shape (n_days, 2, 3)."""
+def _end_stamped(path, *, bounds: bool = True) -> np.ndarray:
+    """dis24(valid_time, lat, lon) on 2 × 3 cells, each day's value stamped at its end, with bounds (as GloFAS
+    writes it: without, ``bounds=False``); returns the values, shape (n_days, 2, 3)."""
     rng = np.random.default_rng(4)
     season = 50 * np.sin(2 * np.pi * DAYS.day_of_year.values / 365.25)[:, None, None]
     values = (100 + season + 10 * rng.standard_normal((len(DAYS), 2, 3))).astype("f4")
@@ -36,9 +36,10 @@ def _end_stamped(path) -> np.ndarray:
             nc.createDimension(name, size)
         time = nc.createVariable("valid_time", "i8", ("valid_time",))
         time.setncatts({"units": "seconds since 1970-01-01", "calendar": "proleptic_gregorian",
-                        "standard_name": "time", "bounds": "valid_time_bnds"})
+                        "standard_name": "time", **({"bounds": "valid_time_bnds"} if bounds else {})})
         time[:] = ends
-        nc.createVariable("valid_time_bnds", "i8", ("valid_time", "bnds"))[:] = np.stack([ends - 86400, ends], 1)
+        if bounds:
+            nc.createVariable("valid_time_bnds", "i8", ("valid_time", "bnds"))[:] = np.stack([ends - 86400, ends], 1)
         for name, units, coordinate in (("lat", "degrees_north", [39.0, 39.5]), ("lon", "degrees_east",
                                                                                   [-77.5, -77.0, -76.5])):
             variable = nc.createVariable(name, "f8", (name,))
@@ -89,6 +90,42 @@ def test_other_data_of_a_runs_days_stamped_at_their_ends_are_told_by_the_runs_ow
     assert unseen["splits"]["all"]["persistence"]["mse"] == pytest.approx(expected, rel=1e-9)
     assert unseen["splits"]["all"]["model"]["mse"] == pytest.approx(trained["splits"]["test"]["model"]["mse"],
                                                                     rel=1e-9)
+
+
+_SEASONS = {"DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
+
+
+def test_the_scores_per_season_of_days_stamped_at_their_ends_without_bounds_are_of_the_days_before(tmp_path):
+    """fix47d: GloFAS's dis24 stamped 00 UTC without bounds ("Mean discharge in the last 24 hours"): each value is
+    the mean of the day before its stamp, yet the scores per season took each step's season from the day beginning
+    at its stamp: 29 February 2020, stamped 1 March, was scored in MAM and 30 November, stamped 1 December, in DJF.
+    Each season's model MSE and count in metrics.json are numpy's area-weighted mean of the squared errors of
+    predictions.nc over the days of that season by the day before each stamp; by the stamps' days they differ."""
+    _end_stamped(tmp_path / "dis24.nc", bounds=False)
+    config = build_config({"data": {"paths": [str(tmp_path / "dis24.nc")], "target": "dis24", "predictors": [],
+                                    "features": ["season"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        stamps = pd.DatetimeIndex(predictions["valid_time"].values)
+        errors = (predictions["dis24_pred"] - predictions["dis24"]).values.astype(np.float64)
+        split, weights = predictions["split"].values, predictions["cell_area"].values
+    assert stamps[0] == pd.Timestamp("2017-01-02")  # the files' own stamps, the ends of the days
+
+    def mse(months, days):
+        chosen = errors[np.isin(days.month, months) & (split == code)]
+        kept = np.isfinite(chosen)
+        weight = np.broadcast_to(weights, chosen.shape)[kept]
+        return float(np.sum(weight * chosen[kept] ** 2) / weight.sum()), int(kept.sum())
+
+    for code, block in enumerate(("train", "val", "test"), start=1):
+        for season, months in _SEASONS.items():
+            scored = metrics["seasons"][block][season]["model"]
+            expected, count = mse(months, stamps - pd.Timedelta("1D"))
+            assert (scored["mse"], scored["n_samples"]) == (pytest.approx(expected, rel=1e-6), count), (block, season)
+            if season == "DJF" and block == "test":
+                assert scored["mse"] != pytest.approx(mse(months, stamps)[0], rel=1e-6)  # by the stamps' days
 
 
 def _days(calendar):
