@@ -572,6 +572,8 @@ def read_fit_and_persist(
     ClimannError
         As :func:`fit_scalers`.
     """
+    from distributed import wait
+
     from climann.workflow.compute.cluster import shared_per_worker
 
     dtype = np.dtype(dtype)
@@ -580,11 +582,12 @@ def read_fit_and_persist(
     read = {name: [client.submit(read_samples, shared[index % len(shared)], start, stop, pure=False,
                                  **placement(workers, index))
                    for index, (start, stop) in enumerate(chunks)] for name, chunks in blocks.items()}
-    moments = [client.submit(_moments_of, samples, pure=False) for samples in read[fit_on]]
-    parts = client.gather(moments)
-    del moments
+    # one small task per chunk and one gathering for every set: the rows of its table (one per
+    # sample) and, for the chunks the scaling is fitted on, their moments
+    counted = client.gather({name: [client.submit(_rows_and_moments, samples, name == fit_on, pure=False)
+                                    for samples in futures] for name, futures in read.items()})
     inputs, target = RunningMoments(len(source.feature_names)), RunningMoments(1)
-    for chunk_inputs, chunk_target in parts:
+    for _, (chunk_inputs, chunk_target) in counted[fit_on]:
         inputs.merge(chunk_inputs)
         target.merge(chunk_target)
     require_training_samples(int(target.count), source, blocks[fit_on])
@@ -594,11 +597,23 @@ def read_fit_and_persist(
                                    stop, pure=False)
                      for samples, (start, stop) in zip(read[name], blocks[name])] for name in blocks}
     del read  # the workers let each chunk's samples go once its table is made
-    persisted = {}
-    for name, futures in tables.items():
-        rows = client.gather(client.map(_rows, futures, pure=False))
-        persisted[name] = ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)
-    return input_scaler, target_scaler, persisted
+    made = [future for futures in tables.values() for future in futures]
+    with client.as_current():  # the client of the futures, also when it is not dask's default
+        wait(made)  # held when training starts
+    for future in made:
+        if future.status == "error":
+            future.result()  # raises the worker's error here, as gathering the rows did
+    return input_scaler, target_scaler, {
+        name: ChunkedSamples(client, futures, [rows for rows, _ in counted[name]], len(source.feature_names),
+                             area_weighted, dtype)
+        for name, futures in tables.items()}
+
+
+def _rows_and_moments(samples: PointwiseSamples, with_moments: bool,
+                      ) -> tuple[int, tuple[RunningMoments, RunningMoments] | None]:
+    """On a worker: the rows of the chunk's table (:func:`~climann.data.batches.standardised_table`:
+    one per sample) and, ``with_moments``, the samples' moments (:func:`_moments_of`)."""
+    return int(samples.target.shape[0]), _moments_of(samples) if with_moments else None
 
 
 class _Reading:

@@ -947,7 +947,6 @@ def train_distributed(
     if chunks_to_replicas not in CHUNKS_TO_REPLICAS:
         raise ClimannError(f"chunks_to_replicas must be one of {', '.join(CHUNKS_TO_REPLICAS)}; got "
                            f"{chunks_to_replicas!r}")
-    architecture = shared_value(client, network)
     ahead = _Ahead(client, _rate_guess(options))
     finished = _Finished()
     validation = None
@@ -969,6 +968,7 @@ def train_distributed(
     if batch_size >= train_samples.n_samples:
         run_logger.info("full batch: 1 step per epoch over all %d training samples (%d chunks)",
                         train_samples.n_samples, len(chunks))
+        architecture = shared_value(client, network)  # (local SGD's replicas get theirs with their settings)
         step = lambda parameters: distributed_sums(  # noqa: E731
             client, architecture, parameters, train_samples, chunks, loss=loss)
         return train_from_sums(network, lambda epoch: [step], validation=validation, **options)
