@@ -223,3 +223,39 @@ def test_a_string_coordinate_is_written_to_zarr_as_utf8_text_without_zarr_warnin
             predict_files(trained, [str(member_file)], tmp_path / "pred.nc").path) as netcdf:
         assert store["member_id"].item() == netcdf["member_id"].item() == "r1i1p1f1"
         np.testing.assert_allclose(store["tas_pred"].values, netcdf["tas_pred"].values, rtol=2e-6, atol=6e-5)
+
+
+def test_the_chunks_series_come_back_joined_by_one_task_whatever_their_number():
+    """Each series (area means, counts) as a dask array of its own cost ≈ 8 tasks per chunk and
+    name (250 of a sample run's 470): they are joined by one task, equal to each chunk's series
+    computed here and concatenated, and the graph does not grow with the series (with the
+    training ranges, 2 + 3 × n_features more)."""
+    import dask
+
+    from climann.data.pointwise import PointwiseSource
+    from climann.data.scaling import Standardizer
+    from climann.model import Network
+    from climann.workflow.compute.evaluation import ChunkEvaluation, evaluate_chunk
+    from climann.workflow.compute.prediction import chunked_grids
+    from tests.conftest import grid_dataset
+
+    source = PointwiseSource(grid_dataset(n_years=2), target="tas", predictors=("pred",), features=())
+    samples = source.read(0, source.n_time)
+    input_scaler = Standardizer.fit(samples.inputs, ("pred",))
+    blocks = [(start, min(start + 5, source.n_time)) for start in range(0, source.n_time, 5)]
+
+    def context(ranges):
+        return ChunkEvaluation(source, Network([1, 3, 1], seed=0), input_scaler,
+                               Standardizer.fit(samples.target, ("tas",)), ("model",),
+                               np.zeros(source.n_time, dtype=np.int64), 1, ranges=ranges)
+
+    sizes = []
+    for ranges in (None, input_scaler.range_dict()):
+        _, _, series = chunked_grids(context(ranges), blocks)
+        sizes.append(len(series.__dask_graph__()))
+        (joined,) = dask.compute(series, scheduler="synchronous")
+        parts = [evaluate_chunk(context(ranges), start, stop)[2] for start, stop in blocks]
+        assert sorted(joined) == sorted(parts[0]) and len(joined) == (4 if ranges is None else 9)
+        for name, values in joined.items():
+            np.testing.assert_array_equal(values, np.concatenate([part[name] for part in parts]), err_msg=name)
+    assert sizes[0] == sizes[1]
