@@ -96,10 +96,10 @@ from climann.workflow.runlog import run_logger
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-__all__ = ["LOCAL_COPIES_SHARE", "MIN_ROUND_STEPS", "MIN_RUN_STEPS", "ROUND_STEPS", "WARM_UP_EPOCHS", "OnEachWorker",
-           "Piece", "automatic_chunks_per_round", "chunk_holders", "distributed_sums", "local_copies", "local_sgd_plan",
-           "local_sgd_replicas", "on_each_worker", "replica_homes", "replica_shares", "round_homes", "round_steps",
-           "run_steps", "train_distributed", "training_record"]
+__all__ = ["LOCAL_COPIES_SHARE", "MIN_ROUND_STEPS", "MIN_RUN_STEPS", "ROUND_STEPS", "WARM_UP_EPOCHS", "HeldCopies",
+           "OnEachWorker", "Piece", "automatic_chunks_per_round", "chunk_holders", "distributed_sums",
+           "local_copies", "local_sgd_plan", "local_sgd_replicas", "on_each_worker", "replica_homes",
+           "replica_shares", "round_homes", "round_steps", "run_steps", "train_distributed", "training_record"]
 
 
 def _table_sums(
@@ -433,11 +433,12 @@ class _LocalSettings:
 
 def _replica_round(
     settings: _LocalSettings, start: tuple[np.ndarray, Optimizer], pieces: list[Piece], epoch: int,
-    *tables: np.ndarray,
+    *tables: np.ndarray | dict[int, np.ndarray],
 ) -> ReplicaResult:
     """On a worker: one replica's share of a round, its ``pieces`` one after the other over
-    their persisted tables ``X | y [| w]`` (in the same order), at
-    :func:`~climann.model.local_sgd.replica_learning_rate` of the epoch's rate."""
+    their persisted tables ``X | y [| w]`` (in the same order; or the worker's copies of
+    every chunk, ``{chunk: table}``, of which the piece's chunk is taken: :func:`local_copies`),
+    at :func:`~climann.model.local_sgd.replica_learning_rate` of the epoch's rate."""
     parameters, epoch_optimizer = start
     optimizer = dataclasses.replace(epoch_optimizer, learning_rate=replica_learning_rate(
         epoch_optimizer.learning_rate, settings.learning_rate_factor))
@@ -445,6 +446,7 @@ def _replica_round(
     n_features = settings.n_features
     stretches = []
     for piece, table in zip(pieces, tables, strict=True):
+        table = table[piece.chunk] if isinstance(table, dict) else table
         # Views: the shuffle of each stretch copies the rows into aligned, contiguous arrays.
         data = Batch(table[:, :n_features], table[:, n_features : n_features + 1],
                      table[:, n_features + 1] if settings.weighted else None, None)
@@ -467,7 +469,7 @@ def _submit_round(
     client: Client, settings: Future | OnEachWorker, samples: ChunkedSamples, pieces: list[Piece], epoch: int,
     replicas: int,
     start: tuple[np.ndarray, Optimizer], homes: Sequence[str | None] = (),
-    copies: dict[str | None, dict[int, Future]] | None = None,
+    copies: dict[str | None, HeldCopies] | None = None,
 ) -> list[Future]:
     """The replicas' tasks of one round from ``start`` (parameters, optimizer: sent with each
     task, a few times the parameters' size: one hop less than a shared value), each on its
@@ -478,8 +480,9 @@ def _submit_round(
     for share in replica_shares(pieces, replicas):
         replica = share[0].replica_of(replicas)
         home = homes[replica] if replica < len(homes) else None
-        held = (copies or {}).get(home, {})
-        tables = tuple(held.get(piece.chunk, samples.futures[piece.chunk]) for piece in share)
+        held = (copies or {}).get(home)
+        tables = tuple(held.future if held is not None and piece.chunk in held.chunks else samples.futures[piece.chunk]
+                       for piece in share)
         calls.append(Call(_replica_round, (_on(settings, home), start, share, epoch, *tables), home))
         if isinstance(samples.futures, ChunksReadOnDemand):  # read when asked for: one chunk alive at a time
             futures, calls = futures + submit_together(client, calls), []
@@ -493,13 +496,22 @@ def _submit_round(
 LOCAL_COPIES_SHARE = 0.25
 
 
-def _copy(table: np.ndarray) -> np.ndarray:
-    """On a worker: its own copy of a table (fresh memory, aligned; the same values)."""
-    return table.copy()
+def _copies(tables: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+    """On a worker: its own copy of each table (fresh memory, aligned; the same values)."""
+    return {chunk: table.copy() for chunk, table in tables.items()}
+
+
+@dataclass(frozen=True)
+class HeldCopies:
+    """One worker's copies of the training chunks (:func:`local_copies`): ``future`` of
+    ``{chunk index: table}`` for the chunks of ``chunks``."""
+
+    future: Future
+    chunks: frozenset[int]
 
 
 def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str | None],
-                 ) -> dict[str | None, dict[int, Future]]:
+                 ) -> dict[str | None, HeldCopies]:
     """Each worker's own copy of every training chunk, when they fit.
 
     With chunks dealt anew each epoch (:data:`CHUNKS_TO_REPLICAS`), a replica's chunks of a
@@ -509,7 +521,9 @@ def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str 
     training phase in these transfers, while both workers waited. A copy is a chunk of its
     own (a task's result), which the memory manager keeps; the copies are made once, before
     the first round (returned once held), and hold the same values, so the weights do not
-    change. A worker copies the chunks it holds too: a copy made on another worker fetches the
+    change. A worker's copies are one task and one result (a task per chunk and worker cost
+    dask's bookkeeping of 24 tasks on the sample, for work of a few milliseconds). A worker
+    copies the chunks it holds too: a copy made on another worker fetches the
     original there, and the memory manager then drops one of the two replicas of the original,
     either, at times the one on its own worker, whose rounds then fetched it back (1 run in 5
     of tests/workflow/compute's transfer test, and the clean-clone ``make test`` of 5 Dec).
@@ -525,9 +539,9 @@ def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str 
 
     Returns
     -------
-    dict
-        ``{worker: {chunk index: future of its copy on that worker}}`` for the workers in
-        ``holders``, for each chunk with samples; empty when the chunks do not fit
+    dict of str to HeldCopies
+        ``{worker: its copies}`` for the workers in ``holders``, of each chunk with samples;
+        empty when the chunks do not fit
         :data:`LOCAL_COPIES_SHARE` of a worker's memory limit, are read on demand, or are held
         by one worker.
     """
@@ -543,13 +557,14 @@ def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str 
         return {}
     # every chunk on every worker, its own chunks too: the memory manager may drop the replica of
     # an original on its own worker once another worker has fetched it for its copy
-    copies = {worker: {index: client.submit(_copy, future, pure=False, **_placed(worker))
-                       for index, future in enumerate(samples.futures) if samples.rows[index] > 0}
+    originals = {index: future for index, future in enumerate(samples.futures) if samples.rows[index] > 0}
+    copies = {worker: HeldCopies(client.submit(_copies, originals, pure=False, **_placed(worker)),
+                                 frozenset(originals))
               for worker in workers}
     # made before the first round: queued behind a round, a copy could be moved by dask's work
     # stealing to the idle worker that holds its chunk, and be fetched from there every round
     with client.as_current():
-        wait([future for by_chunk in copies.values() for future in by_chunk.values()])
+        wait([held.future for held in copies.values()])
     return copies
 
 
@@ -644,7 +659,7 @@ def _local_round(
     client: Client, settings: Future | OnEachWorker, samples: ChunkedSamples, pieces: list[Piece], epoch: int,
     replicas: int,
     ahead: _Ahead, first: bool, homes: Sequence[str | None] = (),
-    copies: dict[str | None, dict[int, Future]] | None = None, finished: _Finished | None = None,
+    copies: dict[str | None, HeldCopies] | None = None, finished: _Finished | None = None,
 ) -> RoundFunction:
     """The round function of ``pieces``: the replicas' tasks (or those submitted ahead, for an
     epoch's first round; over the workers' ``copies`` where they have them), then the
@@ -1042,8 +1057,7 @@ def train_distributed(
         ahead.cancel()
         finished.release()
         for held in copies.values():  # the workers forget the copies
-            for future in held.values():
-                future.release()
+            held.future.release()
 
 
 #: train_in_rounds's default number of epochs.
