@@ -940,6 +940,9 @@ def test_no_chunk_or_shared_value_travels_between_workers_for_the_rounds_and_the
     rounds = [task["worker"] for task in stream.data if str(task["key"]).strip("('").startswith("_replica_round")]
     assert len(rounds) >= 6 and rounds.count(rounds[0]) == len(rounds) / 2
     assert _transfers_of(stream.data, ("_replica_round", "_table_sums")) == []
+    # each worker's copies made by one task (one per chunk and worker cost dask's bookkeeping of 24 on the sample)
+    copies = [task["worker"] for task in stream.data if str(task["key"]).strip("('").startswith("_cop")]
+    assert sorted(copies) == sorted(set(rounds)) and len(copies) == 2
 
 
 @pytest.mark.parametrize(("copied_to", "homes"), [
