@@ -13,6 +13,7 @@ else "No config to start from: <why>" (then ``climann info`` exits 2 with that r
 
 from __future__ import annotations
 
+import datetime
 import json
 import tomllib
 import warnings
@@ -71,7 +72,7 @@ from climann.data.subset import coordinates_along, select_values
 from climann.data.text_times import digit_dates, text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import (  # noqa: F401 (re-exported)
-    MONTH_STEP_NAMES, coarse_storage_text, date_text, time_step_positions,
+    MONTH_STEP_NAMES, TimeStep, coarse_storage_text, date_text, time_step_positions,
 )
 from climann.data.user_types import user_type_kind
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
@@ -938,11 +939,24 @@ def _scalar_text(dataset: xr.Dataset, name: str) -> str:
         for level in variable_levels(dataset, variable):
             if level.name == name:
                 value = xr.DataArray(level.values, attrs=level.attrs)
-                given.setdefault(f"{value.values}{_units_suffix(value)}", []).append(variable)
+                given.setdefault(f"{_duration_text(value.values)}{_units_suffix(value)}", []).append(variable)
     if len(given) < 2:  # a float32 as numpy prints it (ECCO's Z -105.31), not as the float64 -105.30999755859375
-        shown = str(coordinate.values[()]) if coordinate.dtype.kind == "f" else coordinate.values
+        shown = str(coordinate.values[()]) if coordinate.dtype.kind == "f" else _duration_text(coordinate.values)
         return f"{name} = {shown}{_units_suffix(coordinate)}"
     return f"{name} = " + ", ".join(f"{value} ({', '.join(names)})" for value, names in given.items())
+
+
+def _duration_text(value: object) -> object:
+    """A scalar duration (``timedelta64``: CEMS-Flood's ``step``, decoded from seconds) in words,
+    "1 day", "6 hours" (:meth:`~climann.data.time_axis.TimeStep.span`), not numpy's
+    "86400000000000 nanoseconds" (break47d A5); any other value as it is."""
+    array = np.asarray(value)
+    if array.dtype.kind != "m" or array.ndim != 0 or np.isnat(array):
+        return value
+    microseconds = int(array.astype("timedelta64[us]").astype(np.int64))
+    if microseconds <= 0:
+        return value
+    return TimeStep(duration=datetime.timedelta(microseconds=microseconds)).span()
 
 
 def _other_points_text(

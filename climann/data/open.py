@@ -101,8 +101,10 @@ from climann.data.shell import (
 )
 from climann.data.simulations import check_one_simulation
 from climann.data.slanted_profiles import slanted_profile, slanted_profile_message
-from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files
-from climann.data.swaths import grouped_swath_message, swath_message
+from climann.data.sources import (
+    BOUNDS_FILES_KEY, SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files,
+)
+from climann.data.swaths import grouped_swath_message, moving_pixels_message, swath_message
 from climann.data.subset import select_values
 from climann.data.char_labels import with_char_labels_as_text
 from climann.data.station_positions import with_station_positions_fixed
@@ -686,6 +688,12 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     if (disagreeing := disagreeing_units_warning(dataset, str(path))) is not None:
         note_once(_log, logging.WARNING, disagreeing)
     dataset = with_cf_names(dataset)
+    # A Level-2 satellite swath (MODIS L2, GHRSST L2P) is refused with the way to a grid, before anything is said
+    # of its variables (MOD04's Scan_Start_Time read as days of year, break47d A2); see climann.data.swaths.
+    # (a root without data, OBPG's grouped L2, is told with its groups below)
+    swath = swath_message(dataset, path.name) if dataset.data_vars else None
+    if swath:
+        raise ClimannError(swath)
     refuse_hdfeos_packing(dataset, path.name)
     # A duration xarray wrote (xclim's growing_season_length in days) is a number of its units, an
     # integer in units of time that xarray masked with NaT's integer is NaN where missing, and dates
@@ -717,8 +725,7 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # HDF5 without dimension scales (GFED): the root's 2-D lat/lon place the groups; see climann.data.phony_grids.
     if engine == "netcdf4" and (copied := _copied_grid_error(dataset, path)) is not None:
         raise copied
-    # A Level-2 satellite swath (MODIS L2, GHRSST L2P) is refused with the way to a grid; see climann.data.swaths.
-    swath = swath_message(dataset, path.name)
+    swath = swath_message(dataset, path.name)  # one whose root holds no data and is no grouped file
     if swath:
         raise ClimannError(swath)
     # xESMF's corner arrays lat_b/lon_b are the cells' bounds; see climann.data.corner_arrays.
@@ -1233,6 +1240,11 @@ def _open_files(
 
         each = [prepared(path) for path in files]
         renames.check_applied()
+        # passes of a swath whose files say nothing of Level 2 (each one's own 2-D latitude and longitude, no time
+        # axis): refused as swaths, not remapped onto one pass (break47d A2); see climann.data.swaths
+        for index, (dataset, path) in enumerate(zip(each, files)):
+            if index != home and (passes := _moving_pixels(each[home], dataset, (files[home].name, path.name))):
+                raise ClimannError(passes)
         reference = grid_coordinates(each[home])
         # 2-D positions missing in some files where others hold them (SMAP L3's -9999 outside each day's
         # swaths): the files' positions together, compared below wherever two hold one (break44b B1)
@@ -1281,6 +1293,11 @@ def _open_files(
         # and each file's steps, so that a message about values at some steps names their files
         held_times = {str(name): [_steps_of(dataset[name]) for dataset in datasets if name in dataset.data_vars]
                       for name in combined.data_vars if time_dimension(combined[name]) is not None}
+        # and whether each variable's own files had time bounds, which files beside the target at other stamps
+        # lose (the target's give the combined cells): a check of a variable's own period reads these (break47d A1)
+        bounded = {str(name): all(time_bounds_name(dataset) is not None for dataset in before
+                                  if name in dataset.data_vars and time_dimension(dataset[name]) is not None)
+                   for name in held_times}
         # what every file had masked below absolute zero or outside its valid range, for their
         # warnings; see climann.data.absolute_zero, climann.data.valid_range_tails
         combined = with_every_file_records(combined, datasets, keys=_MASK_RECORD_KEYS)
@@ -1295,7 +1312,8 @@ def _open_files(
         if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
             combined = combined.assign(own_series_lags(before, every_file, combined, target=target, lags=lags))
         return _with_climatology_records(_with_dropped_longitudes(
-            with_source_files(combined, holders, times=held_times, names=_file_names(renames, holders)), each),
+            with_source_files(combined, holders, times=held_times, names=_file_names(renames, holders),
+                              bounded=bounded), each),
             [opened(path) for path in every_file])
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error, target=target, renames=renames)) from None
@@ -1913,9 +1931,9 @@ def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.Data
     return grid_mismatch(sorted_axes(reference), sorted_axes(other), labels=labels)
 
 
-#: The ``encoding`` key of the combined time bounds: the files that held them (those of the
-#: target when the others took its stamps), named in messages about the cells, not every file.
-_BOUNDS_FILES_KEY = "climann_bounds_files"
+#: The ``encoding`` key of the combined time bounds: the files that held them (see
+#: :data:`climann.data.sources.BOUNDS_FILES_KEY`).
+_BOUNDS_FILES_KEY = BOUNDS_FILES_KEY
 
 
 def _with_bounds_files(combined: xr.Dataset, datasets: Sequence[xr.Dataset], files: Sequence[Path]) -> xr.Dataset:
@@ -2350,6 +2368,19 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
     return None
 
 
+def _moving_pixels(reference: xr.Dataset, other: xr.Dataset, names: tuple[str, str]) -> str | None:
+    """The refusal of two files of one product whose 2-D latitude and longitude differ, without a
+    time axis: passes of a swath (:func:`~climann.data.swaths.moving_pixels_message`); None otherwise."""
+    try:
+        one, two = grid_coordinates(reference), grid_coordinates(other)
+    except ClimannError:
+        return None  # refused with its own message where the grid is read
+    message = moving_pixels_message(
+        one, two, names, same_variables=set(reference.data_vars) == set(other.data_vars),
+        time_axis=any(time_coordinate(dataset) is not None for dataset in (reference, other)))
+    return message if message and grid_mismatch(one, two, labels=names) else None
+
+
 def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> str | None:
     """The first file whose grid differs from the first file's (the file of ``target`` when given:
     the others are put on its grid), with the largest difference and the way to one grid."""
@@ -2368,6 +2399,8 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> 
             places = different_places_message(reference, own, (first_path, path), opener=open_input)
             if places:
                 return places
+            if passes := _moving_pixels(first, dataset, (first_path.name, path.name)):
+                return passes
             cut = _cut((first_path, reference), (path, own))
             if cut:  # the same cells, a part of them in one file: cell areas as well are cut, not interpolated
                 return _different_grids("files", mismatch, cut)

@@ -45,13 +45,37 @@ SOURCE_NAMES_KEY = "climann_source_names"
 FILE_NAME_KEY = "climann_file_name"
 
 
+#: The ``encoding`` key of the combined time bounds: the files that held them (those of the
+#: target when the others took its stamps), named in messages about the cells, not every file.
+BOUNDS_FILES_KEY = "climann_bounds_files"
+
+
+#: The key, in a data variable's ``encoding``, of whether every file that holds it gave its time
+#: CF bounds (7.1) as opened (its own, or made from what the file says: a forecast's lead window,
+#: ECMWF's month cells): True or False, absent when not recorded (one file, a dataset built in
+#: memory). Files combined with the target at other stamps lose their bounds (the target's give
+#: the combined cells), so a check of a variable's own period asks this, not the combined data
+#: (break47d A1: ERA5 ``tp`` given bounds was refused as "no bounds" beside CEMS-Flood's ``dis24``).
+OWN_TIME_BOUNDS_KEY = "climann_own_time_bounds"
+
+
+def own_time_bounds(variable: xr.DataArray | xr.Variable) -> bool | None:
+    """Whether every file ``variable`` was read from had time bounds (:data:`OWN_TIME_BOUNDS_KEY`);
+    None when not recorded."""
+    recorded = variable.encoding.get(OWN_TIME_BOUNDS_KEY)
+    return None if recorded is None else bool(recorded)
+
+
 def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | Path]], *,
                       times: Mapping[str, Sequence[np.ndarray]] | None = None,
-                      names: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> xr.Dataset:
+                      names: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+                      bounded: Mapping[str, bool] | None = None) -> xr.Dataset:
     """``dataset`` whose data variables named in ``holders`` record the files that hold them
     (:data:`SOURCE_FILES_KEY`) and, given in ``times``, each file's time steps
     (:data:`SOURCE_TIMES_KEY`), and, given in ``names``, each file's rename rule and own name
-    of the variable (:data:`SOURCE_NAMES_KEY`); copies of those variables, lazy as given."""
+    of the variable (:data:`SOURCE_NAMES_KEY`), and, given in ``bounded``, whether each of its
+    files had time bounds as opened (:data:`OWN_TIME_BOUNDS_KEY`); copies of those variables,
+    lazy as given."""
     recorded = {}
     for name, files in holders.items():
         if name in dataset.data_vars and files:
@@ -61,6 +85,8 @@ def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | 
                 variable.encoding[SOURCE_TIMES_KEY] = tuple(times[name])
             if names is not None and name in names:
                 variable.encoding[SOURCE_NAMES_KEY] = tuple(tuple(pair) for pair in names[name])
+            if bounded is not None and name in bounded:
+                variable.encoding[OWN_TIME_BOUNDS_KEY] = bool(bounded[name])
             recorded[name] = variable
     return dataset.assign(recorded) if recorded else dataset
 

@@ -17,7 +17,15 @@ as in a copy of MODIS's ``geophysical_data`` group alone), it has no 1-D project
 of a polar stereographic grid: a Level-2 product already gridded) and something says Level 2: its
 ``processing_level`` (ACDD 1.3; "L2", "L2P", "Level 2"), its ``cdm_data_type`` "swath" (ACDD,
 Unidata's CDM feature types), the dimensions of scan lines and pixels that swath products use
-(:data:`SWATH_DIMENSIONS`), or a time per scan line (a time on the latitude's first dimension).
+(:data:`SWATH_DIMENSIONS`, :data:`SWATH_DIMENSION_PATTERN`: OBPG's, MODIS's HDF-EOS
+``Cell_Along_Swath:mod04`` as netCDF-C reads them, VIIRS's ``Idx_Atrack``), a granule's file name
+(:data:`GRANULE_NAME`: ``MOD04_L2.A2020001.0935.…``, ``AQUA_MODIS.20200101T093500.L2.OC.nc``), or
+a time per scan line (a time on the latitude's first dimension, or a scan time on the pixels:
+MODIS's ``Scan_Start_Time``, "replicated across the swath"). MOD04_L2 granules, which hold no
+``processing_level``, were read as curvilinear grids, and several as "files on different grids",
+whose advice (``cdo remapbil``) aborts on them ("Unsupported generic coordinates", break47d A2).
+Files of one product whose 2-D latitude and longitude differ from file to file and that have no time
+axis are passes too (:func:`moving_pixels_message`): a fixed curvilinear grid keeps its positions.
 """
 
 from __future__ import annotations
@@ -39,6 +47,29 @@ SWATH_DIMENSIONS = frozenset({
     "number_of_lines", "pixels_per_line", "pixel_control_points", "scanline", "ground_pixel",
     "nscan", "npixel", "along_track", "across_track", "cross_track",
 })
+
+#: Dimension names of scan lines and pixels beyond :data:`SWATH_DIMENSIONS`, matched on the name
+#: before any ``:`` suffix (netCDF-C names an HDF-EOS swath's dimensions ``Cell_Along_Swath:mod04``),
+#: ignoring case: MODIS's ``Cell_Along_Swath``/``Cell_Across_Swath`` (``_1km``, ``_5km``: MOD04,
+#: MOD06, MOD35 L2), VIIRS's ``Idx_Atrack``/``Idx_Xtrack`` (AERDB/AERDT L2), ``number_of_pixels``
+#: (VIIRS L2 NetCDF), ``nscans`` (``10*nscans``: MODIS L1B), and ``along_swath``/``across_swath``.
+SWATH_DIMENSION_PATTERN = re.compile(
+    r"(?:cell_(?:along|across)_swath(?:_\d+k?m)?|(?:idx_)?[ax]track|(?:along|across|cross)_(?:swath|track)"
+    r"|number_of_(?:lines|pixels|scans)|(?:\d+\*)?nscans|pixels_per_(?:line|scan))", re.IGNORECASE)
+
+#: A Level-2 granule's file name: MODIS and VIIRS (LAADS, LP DAAC) ``MOD04_L2.A2020001.0935.061.….hdf``
+#: (year, day of year, then the granule's start HHMM: Level-3 daily files and tiles have no HHMM),
+#: ``AERDB_L2_VIIRS_SNPP.A2020001.0000.…``; OBPG's ``AQUA_MODIS.20200101T093500.L2.OC.nc`` and
+#: ``A2020001093500.L2_LAC_OC.nc``.
+GRANULE_NAME = re.compile(r"\.A\d{7}\.\d{4}\.|(?:^|[._])L2(?:[._]|$)|_L2_", re.IGNORECASE)
+
+
+def is_swath_dimension(dim: str) -> bool:
+    """Whether ``dim`` is a swath's scan-line or pixel dimension (:data:`SWATH_DIMENSIONS`,
+    :data:`SWATH_DIMENSION_PATTERN`), its ``:…`` suffix (``Cell_Along_Swath:mod04``) left out."""
+    name = str(dim).split(":")[0]
+    return name in SWATH_DIMENSIONS or SWATH_DIMENSION_PATTERN.fullmatch(name) is not None
+
 
 #: Where the passes go: the product's gridded files or the tools that grid them.
 GRIDDING = ("grid all the passes onto one common regular latitude-longitude grid first, not onto one swath's "
@@ -107,7 +138,8 @@ def swath_message(dataset: xr.Dataset, where: str) -> str | None:
     said = level_2_attributes(dataset.attrs)
     pixels = next((variable.dims for _, variable in latitudes if variable.ndim == 2), None)
     dims = [str(dim) for dim in dataset.dims]
-    swath_dims = [dim for dim in dims if dim in SWATH_DIMENSIONS]
+    swath_dims = [dim for dim in dims if is_swath_dimension(dim)]
+    granule = GRANULE_NAME.search(where) is not None
     if pixels is not None:
         names = " and ".join(f"'{name}'" for name, variable in variables.items()
                              if variable.dims == pixels and (_is_latitude(variable, name)
@@ -120,17 +152,74 @@ def swath_message(dataset: xr.Dataset, where: str) -> str | None:
                       if variable.dims == pixels[:1] and _is_time(variable) and pixels[0] not in variables]
         if line_times:
             said.append(f"a time per scan line ({', '.join(repr(name) for name in line_times)})")
+        # a scan's time on every pixel (MODIS's Scan_Start_Time, "replicated across the swath")
+        scan_times = [name for name, variable in variables.items() if variable.dims == pixels and _is_time(variable)
+                      and "scan" in f"{name} {variable.attrs.get('long_name', '')}".lower()]
+        if scan_times:
+            said.append(f"a scan time on each pixel ({', '.join(repr(name) for name in scan_times)})")
+        if granule:
+            said.append("a Level-2 granule's file name")
     elif swath_dims:
         said.append(f"data on {' × '.join(swath_dims)} and no latitude or longitude")
-    if not level_2_attributes(dataset.attrs) and not swath_dims and not any("scan line" in text for text in said):
+    if not level_2_attributes(dataset.attrs) and not swath_dims and not any(
+            "scan" in text or "granule" in text for text in said):
         return None
-    return swath_refusal(where, said)
+    return swath_refusal(where, said, product=modis_product(where, dims))
 
 
-def swath_refusal(where: str, said: list[str]) -> str:
-    """The one line that refuses the swath ``where`` for what ``said`` (its attributes, pixels)."""
+#: A MODIS Level-2 product's short name in a granule's file name or a dimension's HDF-EOS suffix
+#: (``MOD04_L2``, ``MYD06_L2``, ``Cell_Along_Swath:mod04``): its Level-3 atmosphere product is
+#: ``M?D08`` (daily ``_D3``, eight-day ``_E3``, monthly ``_M3``, 1°).
+_MODIS_PRODUCT = re.compile(r"(?:^|[/:])(?P<platform>m[oy]d)(?P<number>0[4-7])(?:_l2|\b)", re.IGNORECASE)
+
+
+def modis_product(where: str, dims=()) -> str:
+    """Words naming the Level-3 files of a MODIS atmosphere Level-2 product (MOD04–MOD07 →
+    ``MOD08_D3``, daily on a 1° grid; ``MYD`` for Aqua), from the file name or a dimension's
+    ``:mod04`` suffix; "" for other products."""
+    for text in (where, *map(str, dims)):
+        found = _MODIS_PRODUCT.search(text)
+        if found is not None:
+            platform = "MYD" if found["platform"].lower() == "myd" else "MOD"
+            return (f"MODIS atmosphere's Level-3 {platform}08_D3 (daily, 1°; {platform}08_M3 monthly) holds "
+                    f"{found['platform'].upper()}{found['number']}_L2's quantities gridded")
+    return ""
+
+
+def swath_refusal(where: str, said: list[str], *, product: str = "") -> str:
+    """The one line that refuses the swath ``where`` for what ``said`` (its attributes, pixels);
+    ``product``: words naming the product's own gridded files (:func:`modis_product`), said first."""
+    gridded = f"{product}; or {GRIDDING}" if product else GRIDDING
     return (f"{where} is a Level-2 satellite swath ({'; '.join(said)}): a swath is not a grid (each pass has its "
-            f"own pixels, and climann trains on one fixed grid of cells over time); {GRIDDING}, and give those files")
+            f"own pixels, and climann trains on one fixed grid of cells over time); {gridded}, and give those files")
+
+
+def moving_pixels_message(reference: Mapping[str, xr.DataArray], other: Mapping[str, xr.DataArray],
+                          where: tuple[str, str], *, same_variables: bool, time_axis: bool) -> str | None:
+    """The refusal of two files of one product whose 2-D latitude and longitude, on the same
+    dimensions, differ (the caller found them on different grids): the passes of a swath, whatever
+    their attributes say, which no remapping onto one of them grids; None when either grid is not
+    2-D latitude and longitude on the same dimensions, the files hold different variables, or they
+    have a time axis (a model's curvilinear output, a series on its fixed grid).
+
+    Parameters
+    ----------
+    reference, other : mapping of str to xarray.DataArray
+        The two files' grid coordinates (:func:`climann.data.coords.grid_coordinates`).
+    where : (str, str)
+        The two files' names.
+    same_variables : bool
+        Whether the two files hold the same data variables.
+    time_axis : bool
+        Whether either file has a time axis.
+    """
+    two_d = [values.dims for values in (*reference.values(), *other.values()) if values.ndim == 2]
+    if (time_axis or not same_variables or len(two_d) != len(reference) + len(other) or len(two_d) < 4
+            or len(set(two_d)) != 1):
+        return None
+    said = [f"2-D latitude and longitude on {' × '.join(map(str, two_d[0]))} that differ from file to file "
+            f"({where[0]}, {where[1]}), without a time axis: each file one pass"]
+    return swath_refusal(f"{where[1]}, beside {where[0]},", said, product=modis_product(where[1], two_d[0]))
 
 
 def grouped_swath_message(handle: object, where: str, groups: list[str]) -> str | None:

@@ -1238,13 +1238,20 @@ def _holds_once(axis: _Axis, wanted: Sequence[object], start: object, end: objec
 
 
 def _stamped_alike(every_axis: Sequence[_Axis], axes: Sequence[_Axis]) -> bool:
-    """Whether every variable has the same stamps and the used ones whose periods are known
-    agree on them: the files are then combined as they are."""
+    """Whether every variable has the same stamps and those whose periods are known agree on
+    them: the files are then combined as they are. An unused variable counts too: combined as
+    they are, the files' time bounds are the first file's, and a variable the run does not use
+    whose cells end at the stamps (dis24 with bounds [D − 1, D]) gave its cells to the used one's
+    that start there (tp, [D, D + 1]), which were dated a day early, with a warning naming both
+    files' stamps at the ends of their cells (break47d A4); it is left out instead where it lacks
+    the used ones' periods (:func:`_without_unused`)."""
     if not all(np.array_equal(axis.times, every_axis[0].times) for axis in every_axis):
         return False
     if any(axis.windows for axis in axes) and not all(axis.known for axis in axes):
         return False  # a forecast's window ends at its stamp; a stamp at 00:00 beside it may open or close its day
-    known = [axis.opening for axis in axes if axis.known]
+    used = {axis.variable for axis in axes}
+    unused = [axis for axis in every_axis if axis.variable not in used]
+    known = [axis.opening for axis in (*axes, *unused) if axis.known]
     return all(np.array_equal(periods, known[0]) for periods in known)
 
 

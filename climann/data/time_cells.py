@@ -79,7 +79,9 @@ def _lower_upper(bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _note(stamps: np.ndarray, bounds: xr.DataArray, middles: np.ndarray, time: xr.DataArray, where: str) -> None:
     """Warn once when a stamp lies in another calendar month than its cell's middle: then the
-    dating changes which month, season or year a step counts in (else it is only hours).
+    dating changes which month, season or year a step counts in (else it is only hours). The
+    example of where the stamps lie is the first step's; the month said is of the first step
+    whose stamp is in another month than its middle.
 
     The warning names the cells as the file has them: its own bounds variable, or the windows
     of lead time climann gives a forecast statistic that has none (:data:`climann.data.coords.WINDOW_LONG_NAME`,
@@ -96,7 +98,10 @@ def _note(stamps: np.ndarray, bounds: xr.DataArray, middles: np.ndarray, time: x
     stamp_name = file_time_names(time)[0]
     step = cell_time_step(np.asarray(bounds.values))
     values = f"{step.name} values" if step is not None else "values"
-    example = f"{date_text(stamps[first])} for {date_text(lower[first])} to {date_text(upper[first])}"
+    # the file's own first stamp shows where its stamps lie (the first that changes a month was shown: the
+    # 2000-02-01 of daily values from 2000-01-02, break47d A5); that one's month is said below
+    example = f"{date_text(stamps[0])} for {date_text(lower[0])} to {date_text(upper[0])}" + (
+        ", …" if len(stamps) > 1 else "")
     if bounds.attrs.get("long_name") == WINDOW_LONG_NAME:
         source = bounds.encoding.get(WINDOW_SOURCE_KEY, "the forecast's GRIB_stepType or lead-time bounds")
         cell, kind = "window", (

@@ -66,7 +66,9 @@ from climann.data.shell import (
     attribute_command, copies_of_files, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, ncatted_command,
     values_command, xarray_data, xarray_values,
 )
-from climann.data.sources import LISTED_FILES, name_in_file, source_files, variable_where
+from climann.data.sources import (
+    BOUNDS_FILES_KEY, LISTED_FILES, name_in_file, own_time_bounds, source_files, variable_where,
+)
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import date_text, month_number, month_start, own_series_lag_of, years_later
 from climann.data.unit_ratios import (
@@ -2765,6 +2767,24 @@ def variable_units(dataset: xr.Dataset, names) -> dict[str, str]:
             if name in dataset.variables}
 
 
+def _own_period_bounded(dataset: xr.Dataset, variable: xr.DataArray, dim: str) -> bool:
+    """Whether ``variable``'s own files give the period of each of its values by time bounds
+    (CF 7.1): as recorded for each variable when files were combined
+    (:func:`~climann.data.sources.own_time_bounds`), whose bounds a file beside the target at
+    other stamps loses (break47d A1: ERA5 ``tp`` given bounds, beside CEMS-Flood's ``dis24``
+    without, was refused as "no bounds"); else the bounds of ``dataset``'s time (one file, or
+    made after the files were combined), unless they are recorded as held by other files only
+    (the target's, beside a variable whose own files had none)."""
+    own = own_time_bounds(variable)
+    if own:
+        return True
+    bounds = dataset[dim].attrs.get("bounds") or dataset[dim].encoding.get("bounds")
+    if bounds not in dataset.variables:
+        return False
+    held = dataset[bounds].encoding.get(BOUNDS_FILES_KEY)
+    return own is None or not held or bool(set(map(str, held)) & set(source_files(variable)))
+
+
 def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
     """Refuse, as target or predictor, GRIB accumulations (``GRIB_stepType = "accum"``) on a time
     axis without the files' own bounds whose spacing does not say each value's period
@@ -2809,8 +2829,7 @@ def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, wher
             continue
         if dim is None or variable.sizes[dim] < 2:
             continue
-        bounds = dataset[dim].attrs.get("bounds") or dataset[dim].encoding.get("bounds")
-        if bounds in dataset.variables:  # the files' own, or made from what they say (a forecast's lead bounds)
+        if _own_period_bounded(dataset, variable, dim):
             continue
         if _grib_accumulation_cells(variable, dim, "IN.nc OUT.nc", said=said) is None:
             continue
@@ -2819,8 +2838,9 @@ def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, wher
         others = [name_in_file(dataset[other], str(other)) for other in dataset.data_vars
                   if other != name and dim in dataset[other].dims and source_files(dataset[other])[:1]
                   == source_files(variable)[:1]]
-        raise ClimannError(_on_copies(variable, where, lambda files, variable=variable, dim=dim, said=said,
+        own = variable_where(variable, where)  # its own files, not every file read (break47d A1)
+        raise ClimannError(_on_copies(variable, own, lambda files, variable=variable, dim=dim, said=said,
                                       product=product, others=others: (
-            f"'{name}' in {where} would be read as the value of each time step, but "
+            f"'{name}' in {own} would be read as the value of each time step, but "
             f"{_grib_accumulation_cells(variable, dim, files, said=said, product=product, others=others)}"),
             name="time_cells_fixed"))

@@ -252,11 +252,11 @@ def test_the_warning_on_a_daily_forecasts_dates_speaks_of_its_windows_and_valid_
     forecast.to_netcdf(tmp_path / "glofas_avg.nc")
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset([tmp_path / "glofas_avg.nc"])
-    [said] = [record.getMessage() for record in caplog.records if "2000-01-31 to 2000-02-01" in record.getMessage()]
+    [said] = [record.getMessage() for record in caplog.records if "windows of lead time" in record.getMessage()]
     assert "CESM" not in said and "time_bnds cells" not in said
     assert said.startswith("glofas_avg.nc: daily values over the windows of lead time that GRIB_stepType 'avg' and "
                            "the lead time 'step' give (the file has no time bounds of its valid times), stamped "
-                           "(valid_time) at the ends of their windows (2000-02-01 for 2000-01-31 to 2000-02-01)")
+                           "(valid_time) at the ends of their windows (2000-01-02 for 2000-01-01 to 2000-01-02, …)")  # the first
     assert "(2000-01-31 12:00; CF 7.1): the value stamped 2000-02-01 counts in January 2000" in said
     assert said.endswith("prediction files keep the file's stamps (valid_time) as their time, with these windows as "
                          "time_bnds")
@@ -406,7 +406,7 @@ def test_the_warning_on_a_weekly_forecasts_dates_names_its_lead_bounds(tmp_path,
     assert "GRIB_stepType" not in said
     assert said.startswith("cfs.nc: 7 days values over the windows of lead time that the bounds of the lead time "
                            "'lead' (lead_bnds) give (the file has no time bounds of its valid times), stamped (time) "
-                           "at the ends of their windows (2000-03-04 for 2000-02-26 to 2000-03-04)"), said
+                           "at the ends of their windows (2000-01-15 for 2000-01-08 to 2000-01-15, …)"), said  # 1 Jan + 14
 
 
 def test_observed_weeks_a_day_off_a_forecasts_windows_get_only_the_line_that_moves_their_bounds(tmp_path):

@@ -1489,3 +1489,15 @@ def test_files_left_out_on_another_grid_are_given_train_s_advice_for_either_targ
     assert "for f in aod/*.nc4; do cdo remapcon," in trains["aod"] and "for f in aod/*.nc; do cdo remapbil," in \
         trains["tau"]
     assert "_regridded.nc" not in report
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(86400, "1 day"), (21600, "6 hours"), (1800, "30 minutes")])
+def test_a_scalar_duration_is_shown_in_words(tmp_path, seconds, shown):
+    """break47d A5: CEMS-Flood's scalar ``step`` (written in seconds, decoded to a timedelta) was shown as
+    "step = 86400000000000 nanoseconds"; the words are seconds / 86400 days, / 3600 hours, / 60 minutes."""
+    dataset = grid_dataset(n_years=1)[["tas"]].assign_coords(step=((), np.timedelta64(seconds, "s")))
+    dataset.to_netcdf(tmp_path / "step.nc")
+    with xr.open_dataset(tmp_path / "step.nc") as written:  # as a CDS file has it: decoded from its units
+        assert written["step"].dtype.kind == "m" and written["step"].values == np.timedelta64(seconds * 10**9, "ns")
+    line = _line(describe([str(tmp_path / "step.nc")]), "scalar")
+    assert line == f"  scalar    step = {shown}" and "nanoseconds" not in line

@@ -1272,7 +1272,7 @@ def test_the_warning_about_stamps_at_the_ends_of_their_cells_names_the_file_with
         open_dataset([tmp_path / "tas_cesm.nc", tmp_path / "copy_15th.nc"], grid_of="tas")
     [said] = [text for text in _warnings(caplog) if "time stamps at the ends" in text]
     assert said.startswith("tas_cesm.nc: time stamps at the ends of their time_bnds cells (2000-02-01 for 2000-01-01 "
-                           "to 2000-02-01, as CESM history files stamp means)")
+                           "to 2000-02-01, …, as CESM history files stamp means)")
 
 
 def _seasonal_and_monthly(folder: Path, n_years: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -1959,3 +1959,23 @@ def test_monthly_means_of_a_long_name_of_the_last_24_hours_are_not_paired_with_t
     assert residual[0] / y.size < 1e-8
     before = np.linalg.lstsq(np.stack([x[:-6], np.ones(x.size - 6)], 1), y[6:], rcond=None)[1]
     assert before[0] / (y.size - 6) > 100  # each month with pr of the month before, as the ending reading paired it
+
+
+def test_an_unused_variable_at_the_same_stamps_over_other_cells_does_not_give_them_to_the_used_one(tmp_path, caplog):
+    """break47d A4: dis (bounds [D − 1, D], stamped at D) beside tp (bounds [D, D + 1], stamped at D), tp alone
+    used (evaluate --data of a run whose target dis24 the files lack): the files were combined as stamped, with
+    dis's bounds, so tp's day D was dated as D − 1 and a warning said both files stamp at their cells' ends. tp
+    keeps its own days: the combined bounds are tp's, its values unchanged, and dis, without tp's last day, is
+    left out."""
+    forget_notes()
+    tp = _values(_DAYS)
+    _write(tmp_path / "tp.nc", "tp", tp, [low for low, _ in _DAYS], _DAYS)
+    closing = [(low - datetime.timedelta(days=1), low) for low, _ in _DAYS]
+    _write(tmp_path / "dis.nc", "dis", 2 * tp, [low for low, _ in _DAYS], closing)
+    with caplog.at_level(logging.WARNING):
+        combined = open_dataset([tmp_path / "dis.nc", tmp_path / "tp.nc"], grid_of="dis24", variables=("dis24", "tp"))
+    bounds = combined[combined["time"].attrs["bounds"]].values
+    assert [tuple(cell) for cell in bounds] == [tuple(cell) for cell in _DAYS]  # tp's own [D, D + 1]
+    np.testing.assert_array_equal(combined["tp"].values, tp)
+    assert "dis" not in combined.data_vars
+    assert not [text for text in _warnings(caplog) if "ends of their" in text]

@@ -77,7 +77,7 @@ def test_a_warning_names_end_stamps_once(tmp_path, caplog):
     messages = [record.getMessage() for record in caplog.records if "time_bnds" in record.getMessage()]
     assert len(messages) == 1
     assert "warned_once.nc: time stamps at the ends of their time_bnds cells (1990-02-01 for 1990-01-01 to 1990-02-01" \
-        ", as CESM history files stamp means)" in messages[0]
+        ", …, as CESM history files stamp means)" in messages[0]
     assert "the value stamped 1990-02-01 counts in January 1990" in messages[0]
     assert messages[0].endswith("prediction files keep the file's stamps (time) as their time, with these cells as "
                                 "time_bnds")
