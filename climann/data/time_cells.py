@@ -754,7 +754,7 @@ def season_feature_times(
         _note_stamped_seasons(str(time.name), stamps, step)
         return stamps
     cells, doubt = found
-    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word)
+    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word, files=files)
     return cell_middles(stamps, cells)
 
 
