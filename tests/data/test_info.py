@@ -1486,8 +1486,9 @@ def test_files_left_out_on_another_grid_are_given_train_s_advice_for_either_targ
         trains[target] = str(refused.value).split("; ", 1)[1]
     assert f"for a target of the files above, {trains['tau']}; for a target of the files left out, " \
         f"{trains['aod']}" in report, report
-    assert "for f in aod/*.nc4; do cdo remapcon," in trains["aod"] and "for f in aod/*.nc; do cdo remapbil," in \
-        trains["tau"]
+    # the target's files have missing cells: refined onto the finer grid by remapcon too (fix47e), not remapbil
+    assert "for f in aod/*.nc4; do cdo remapcon," in trains["aod"] and "for f in aod/*.nc; do cdo remapcon," in \
+        trains["tau"] and "each new cell the value of the cell it lies in" in trains["tau"]
     assert "_regridded.nc" not in report
 
 
