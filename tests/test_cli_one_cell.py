@@ -89,3 +89,54 @@ def test_explain_says_how_its_mse_weighs_the_cells(trained, tmp_path):
     dependence = json.loads((tmp_path / "partial_dependence.json").read_text())
     assert f"the mean over every test sample (average_n_samples; {_weighting(n_cells)})" in dependence["method"]
     assert ("area-weighted" in line + importance["method"] + dependence["method"]) == (n_cells > 1)
+
+
+def _write_cmor_daily(folder, n_j=4, n_i=5, n_days=3 * 365):
+    """siconc (%) and tos (degC) as CMOR writes SIday/Oday files: latitude/longitude(j, i) with
+    ``vertices_latitude/longitude(j, i, vertices)`` of 4 corners, ``time_bnds(time, bnds)``."""
+    jj, ii = np.meshgrid(np.arange(n_j), np.arange(n_i), indexing="ij")
+    lat, lon = 60.0 + 3.0 * jj + 0.5 * ii, np.mod(15.0 + 30.0 * ii + 2.0 * jj, 360.0)
+    corners = {"vertices_latitude": np.stack([lat - 1.5, lat - 1.5, lat + 1.5, lat + 1.5], -1),
+               "vertices_longitude": np.mod(np.stack([lon - 15, lon + 15, lon + 15, lon - 15], -1), 360.0)}
+    days = np.arange(n_days) + 0.5
+    rng = np.random.default_rng(7)
+    h = 1 - 0.3 * (lat - 60) + 5 * np.cos(2 * np.pi * (days - 220) / 365)[:, None, None] + rng.normal(0, 0.7, (n_days, n_j, n_i))
+    fields = {"siconc": (100 * np.clip(-h / 4, 0, 1), "%"), "tos": (np.maximum(h, -1.8), "degC")}
+    for name, (values, units) in fields.items():
+        xr.Dataset(
+            {name: (("time", "j", "i"), values.astype("f4"), {"units": units}),
+             "time_bnds": (("time", "bnds"), 60225 + np.stack([days - 0.5, days + 0.5], 1)),
+             **{key: (("j", "i", "vertices"), value, {}) for key, value in corners.items()}},
+            coords={"time": ("time", 60225 + days, {"units": "days since 1850-01-01", "calendar": "365_day",
+                                                    "bounds": "time_bnds"}),
+                    "j": ("j", np.arange(n_j)), "i": ("i", np.arange(n_i)),
+                    "latitude": (("j", "i"), lat, {"standard_name": "latitude", "units": "degrees_north",
+                                                   "bounds": "vertices_latitude"}),
+                    "longitude": (("j", "i"), lon, {"standard_name": "longitude", "units": "degrees_east",
+                                                    "bounds": "vertices_longitude"})},
+        ).to_netcdf(folder / f"{name}.nc")
+    return fields["siconc"][0]
+
+
+def test_one_cell_of_a_cmor_grid_with_vertices_and_time_bounds_writes_its_predictions(tmp_path):
+    """break47a A4: ``--select j=2 --select i=3`` of CMIP6 SIday/Oday files (4 corners per cell, 2
+    time bounds) trained, then predictions.nc failed ("conflicting sizes for dimension 'bnds'") and
+    the user was told to fix the input. The cell's corners are no bounds of a 1-D axis: the run
+    writes its predictions, the truth the file's own cell (numpy), the predictions those scored."""
+    siconc = _write_cmor_daily(tmp_path)
+    run = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "siconc.nc"), "--data", str(tmp_path / "tos.nc"),
+                                 "--target", "siconc", "--select", "j=2", "--select", "i=3", "--epochs", "2",
+                                 "--hidden", "4", "--out", str(run), "--quiet", "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    with xr.open_dataset(run / "predictions.nc") as written:
+        truth, predicted = written["siconc"].values[:, 0, 0], written["siconc_pred"].values[:, 0, 0]
+        test = written["split"].values == written["split"].attrs["flag_values"][
+            written["split"].attrs["flag_meanings"].split().index("test")]
+        assert float(written["latitude"].values[0]) == pytest.approx(60.0 + 3.0 * 2 + 0.5 * 3)
+        assert "time_bnds" in written and written["time_bnds"].shape[-1] == 2
+    np.testing.assert_allclose(truth, siconc[:, 2, 3].astype("f4"), rtol=0, atol=0)
+    rmse = np.sqrt(np.mean((predicted[test].astype(np.float64) - siconc[test, 2, 3].astype("f4")) ** 2))
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["splits"]["test"]["model"]["rmse"] == pytest.approx(rmse, rel=1e-5)
+    assert metrics["splits"]["test"]["model"]["n_samples"] == int(test.sum()) > 300
