@@ -2809,7 +2809,10 @@ def on_reference_grid(
                                                                               opener=open_input)):
         raise ClimannError(places)
     if mismatch and paths is not None and _holds_only_cell_areas(dataset):  # break43c A1
-        raise ClimannError(_cell_areas_of_another_grid((paths[1], dataset), (paths[0], xr.Dataset()), mismatch))
+        # the whole grid's areas beside a cut without index values: the ncks line that cuts them (break47a A2)
+        cut = _cut((paths[0], reference), (paths[1], own))
+        raise ClimannError(_different_grids("files", mismatch, cut) if cut else
+                           _cell_areas_of_another_grid((paths[1], dataset), (paths[0], xr.Dataset()), mismatch))
     if mismatch:  # said of the cells in order: an axis stored the other way round is no 170° shift
         raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch))
     replaced = {

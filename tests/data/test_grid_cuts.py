@@ -264,6 +264,40 @@ def test_a_cut_beside_another_variable_of_the_whole_grid_is_told_the_ncks_line_t
         np.testing.assert_array_equal(opened["sisnconc"].values, whole["sisnconc"].values[:, 6:12])
 
 
+@pytest.mark.skipif(__import__("shutil").which("ncks") is None, reason="needs NCO")
+@pytest.mark.parametrize("areas_indexed", [True, False], ids=["areas-with-j-i", "areas-without"])
+def test_a_cut_without_index_values_beside_the_whole_grids_areas_is_told_the_ncks_line_found_by_positions(
+        tmp_path, monkeypatch, areas_indexed):
+    """break47a A2: a cut whose j, i coordinate variables were dropped has no index values to match the
+    areas by; it was told "cell areas of another grid … give the cell-area file of the data's own grid".
+    Its cells are found in the whole grid by their latitudes and longitudes: the refusal gives the ncks
+    line that cuts rows 6…11, which, run and its copy given, opens with the whole grid's areas there."""
+    import shlex
+    import subprocess
+
+    from climann.data.open import open_dataset
+    from climann.errors import ClimannError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sh").mkdir()
+    for name, rows, variable in (("siconc_SIday", slice(6, 12), "siconc"), ("areacello_Ofx", slice(None), "areacello")):
+        written = write_tripolar(tmp_path / f"{name}_indexed.nc", rows=rows, variable=variable)
+        with xr.open_dataset(written) as dataset:
+            kept = dataset if variable == "areacello" and areas_indexed else dataset.drop_vars(["j", "i"])
+            kept.to_netcdf(tmp_path / "sh" / f"{name}.nc")
+    data, areas = tmp_path / "sh" / "siconc_SIday.nc", tmp_path / "sh" / "areacello_Ofx.nc"
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([data, areas])
+    message = str(refused.value)
+    assert "siconc_SIday.nc's 6×8 cells are the cells j 6…11 of areacello_Ofx.nc's grid (the same latitudes" in message
+    command = message.split("`")[1]
+    assert command == "ncks -d j,6,11 sh/areacello_Ofx.nc sh/areacello_Ofx_fixed.nc"
+    subprocess.run(shlex.split(command), check=True)
+    opened = open_dataset([data, tmp_path / "sh" / "areacello_Ofx_fixed.nc"])
+    with xr.open_dataset(areas) as whole:
+        np.testing.assert_array_equal(opened["areacello"].values, whole["areacello"].values[6:12])
+
+
 def test_a_cut_whose_rows_were_numbered_afresh_gets_no_cut_by_index_values(tmp_path, monkeypatch):
     """Rows j 6…11 renumbered 0…5 (as some tools write a cut): their index values are the whole
     grid's first rows, but their latitudes are not: no ncks line for rows 0…5 (it would give
