@@ -56,7 +56,7 @@ from climann.data.shell import (copies_of_files, in_place_note, input_and_copy, 
 from climann.data.shell import cut_advice as index_cut_commands
 from climann.errors import ClimannError
 
-__all__ = ["cut_box", "cut_advice", "has_missing_cells", "index_cut", "interpolation_advice"]
+__all__ = ["cut_box", "cut_advice", "has_missing_cells", "index_cut", "interpolation_advice", "position_cut"]
 
 
 def _axes(grid: Mapping[str, xr.DataArray]) -> dict[str, np.ndarray] | None:
@@ -253,15 +253,73 @@ def index_cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: 
     cells by their index values (:func:`index_cut`): the ``ncks -d`` line (and the same in
     Python) that writes the cut copy beside it, to be given in its place; None when the grids are
     not so."""
-    cuts = index_cut(inner, outer, tolerance=tolerance)
+    cuts, same = index_cut(inner, outer, tolerance=tolerance), "the same index values, latitudes and longitudes"
+    if cuts is None and not _index_axes(inner):  # no index values to go by: by the cells' positions
+        cuts, same = position_cut(inner, outer, tolerance=tolerance), "the same latitudes and longitudes"
     if cuts is None:
         return None
     files = input_and_copy(outer_path)
     rows = ", ".join(f"{name} {first}…{last}" for name, (first, last) in cuts.items())
-    shape = "×".join(str(values.size) for name, values in inner.items() if values.dims == (name,))
-    return (f"{inner_file}'s {shape} cells are the cells {rows} of {Path(outer_path).name}'s grid (the same index "
-            f"values, latitudes and longitudes), so nothing needs interpolating: cut {Path(outer_path).name} to "
+    shape = "×".join(str(size) for size in next(values.shape for values in inner.values() if values.ndim == 2))
+    return (f"{inner_file}'s {shape} cells are the cells {rows} of {Path(outer_path).name}'s grid ({same}), "
+            f"so nothing needs interpolating: cut {Path(outer_path).name} to "
             f"them, {index_cut_commands(cuts, files)}{in_place_note(files)}")
+
+
+def _index_axes(grid: Mapping[str, xr.DataArray]) -> list[str]:
+    """The index axes of a grid (1-D axes that are no latitude or longitude: ``j``, ``i``)."""
+    return [str(name) for name, values in grid.items() if values.dims == (name,)
+            and (geographic_kind(str(name), values) or BARE_NAMES.get(str(name).lower())) is None]
+
+
+def position_cut(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray], *,
+                 tolerance: float) -> dict[str, tuple[int, int]] | None:
+    """The rows and columns of the curvilinear grid ``outer`` whose 2-D latitudes and longitudes are
+    ``inner``'s, found by the positions alone (``inner`` has no index values: a cut whose ``j``, ``i``
+    were dropped), ``{dim: (first, last)}`` as :func:`index_cut` gives them; None when no block of
+    ``outer`` of ``inner``'s shape holds them (within ``tolerance`` of ``outer``'s largest step, as
+    :func:`index_cut` checks) or the grids are the same size.
+
+    Examples
+    --------
+    >>> lat = xr.DataArray([[60.0, 61.0], [62.0, 63.0], [64.0, 65.0]], dims=("j", "i"),
+    ...                    attrs={"standard_name": "latitude"})
+    >>> lon = xr.DataArray([[0.0, 10.0], [0.0, 10.0], [0.0, 10.0]], dims=("j", "i"),
+    ...                    attrs={"standard_name": "longitude"})
+    >>> position_cut({"lat": lat[1:], "lon": lon[1:]}, {"lat": lat, "lon": lon}, tolerance=1e-3)
+    {'j': (1, 2)}
+    """
+    kinds = {geographic_kind(str(name), values): str(name) for name, values in inner.items() if values.ndim == 2}
+    if not {"latitude", "longitude"} <= kinds.keys():
+        return None
+    names = (kinds["latitude"], kinds["longitude"])
+    dims = inner[names[0]].dims
+    if any(name not in outer or outer[name].dims != dims or inner[name].dims != dims for name in names):
+        return None
+    small, large = (tuple(grid[names[0]].shape) for grid in (inner, outer))
+    if small == large or any(part > whole for part, whole in zip(small, large)):
+        return None
+    (lat, lon), (whole_lat, whole_lon) = ([np.asarray(grid[name].values, np.float64) for name in names]
+                                          for grid in (inner, outer))
+    finite = np.argwhere(np.isfinite(lat) & np.isfinite(lon))
+    if not finite.size:
+        return None
+    row, column = finite[0]
+    near = np.ones(whole_lat.shape, dtype=bool)
+    for whole, value, longitude in ((whole_lat, lat[row, column], False), (whole_lon, lon[row, column], True)):
+        gaps = [np.diff(whole, axis=axis) for axis in (0, 1)]
+        gaps = [np.abs(wrapped_difference(gap, 0.0)) if longitude else np.abs(gap) for gap in gaps]
+        step = max((float(np.nanmax(gap)) for gap in gaps if gap.size and np.isfinite(gap).any()), default=1.0) or 1.0
+        offset = np.abs(wrapped_difference(whole - value, 0.0)) if longitude else np.abs(whole - value)
+        near &= offset <= tolerance * step
+    for found_row, found_column in np.argwhere(near):
+        first = (int(found_row - row), int(found_column - column))
+        if min(first) < 0 or first[0] + small[0] > large[0] or first[1] + small[1] > large[1]:
+            continue
+        cuts = {str(dim): (start, start + size - 1) for dim, start, size in zip(dims, first, small)}
+        if _same_cells(inner, outer, cuts, tolerance=tolerance):
+            return {dim: span for dim, span, size, whole in zip(cuts, cuts.values(), small, large) if size != whole}
+    return None
 
 
 def _axis_names(grid: Mapping[str, xr.DataArray]) -> dict[str, str] | None:

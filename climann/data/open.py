@@ -72,7 +72,7 @@ from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
 from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
 from climann.data.geometry import wrapped_difference
-from climann.data.grid_cuts import cut_advice, index_cut_advice, interpolation_advice
+from climann.data.grid_cuts import cut_advice, index_cut, index_cut_advice, interpolation_advice
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, SPLIT_SERIES_COORDINATE
@@ -1187,8 +1187,10 @@ def _open_files(
         # the other files' by position; see climann.data.unplaced_variables.
         if len(files) > 1:
             used = None if variables is None else {*variables, *([target] if target is not None else [])}
-            check_variables_placed({path: opened(path) for path in files},
-                                   {path: grid_coordinates(opened(path)) for path in files}, used)
+            # a 2-D latitude no coordinates attribute names (areacello rewritten by another tool) places its
+            # file's j, i as it does once opened (break47a A2: 'latitude' was refused as an unplaced variable)
+            marked = {path: with_2d_coordinates(opened(path)) for path in files}
+            check_variables_placed(marked, {path: grid_coordinates(dataset) for path, dataset in marked.items()}, used)
         if len(files) == 1:
             kept = time_steps_to_keep(files, opened, overlap=overlap, renames=renames)
             single = _masked(keep_times(kept, opened(files[0])), files[0])
@@ -1214,7 +1216,10 @@ def _open_files(
         # The target's file gives the grid its names, order and values (own-data.md: "aligned … into
         # the target file's order"); the first file's did (break29b A8: predictions.nc in a
         # predictor file's lat/lon and order).
-        home = next((index for index, path in enumerate(files) if target in opened(path).data_vars), 0)
+        # without a target, the first file of data: a cell-area file (areacello) is matched to the data's
+        # grid (cut to its rows when the data are cut, break47a A2), not the data to its
+        home = next((index for index, path in enumerate(files) if target in opened(path).data_vars),
+                    next((index for index, path in enumerate(files) if not _holds_only_cell_areas(opened(path))), 0))
         opened_files.update(zip(files, one_grid_name([opened(path) for path in files], names, reference=home,
                                                      renames=renames, files=files), strict=True))
         # One variable's files from two simulations (models, members) are refused before anything
@@ -2384,7 +2389,7 @@ def _moving_pixels(reference: xr.Dataset, other: xr.Dataset, names: tuple[str, s
 def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> str | None:
     """The first file whose grid differs from the first file's (the file of ``target`` when given:
     the others are put on its grid), with the largest difference and the way to one grid."""
-    opened = list(_raw_datasets(files))
+    opened = [(path, with_2d_coordinates(raw)) for path, raw in _raw_datasets(files)]  # as the files were combined
     if len(opened) < 2:
         return None
     opened.sort(key=lambda pair: target is None or target not in pair[1].variables)  # stable: else in order
@@ -2820,6 +2825,8 @@ def on_reference_grid(
     """
     dataset = _in_reference_order(dataset, reference)
     own = grid_coordinates(dataset)
+    if paths is not None and _holds_only_cell_areas(dataset):
+        dataset, own = _cell_areas_cut_to(dataset, own, reference)
     # Other sizes may be tiles of one grid, to be combined along latitude or longitude; if
     # they do not combine, the combination fails and _grid_mismatch_message says why.
     same_size = {name: values for name, values in reference.items() if name in own and own[name].shape == values.shape}
@@ -2832,7 +2839,10 @@ def on_reference_grid(
                                                                               opener=open_input)):
         raise ClimannError(places)
     if mismatch and paths is not None and _holds_only_cell_areas(dataset):  # break43c A1
-        raise ClimannError(_cell_areas_of_another_grid((paths[1], dataset), (paths[0], xr.Dataset()), mismatch))
+        # the whole grid's areas beside a cut without index values: the ncks line that cuts them (break47a A2)
+        cut = _cut((paths[0], reference), (paths[1], own))
+        raise ClimannError(_different_grids("files", mismatch, cut) if cut else
+                           _cell_areas_of_another_grid((paths[1], dataset), (paths[0], xr.Dataset()), mismatch))
     if mismatch:  # said of the cells in order: an axis stored the other way round is no 170° shift
         raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch))
     replaced = {
@@ -2841,6 +2851,21 @@ def on_reference_grid(
         if name in own and own[name].dims == values.dims and not np.array_equal(own[name].values, values.values)
     }
     return _in_reference_spelling(dataset.assign_coords(replaced) if replaced else dataset, reference)
+
+
+def _cell_areas_cut_to(dataset: xr.Dataset, own: dict[str, xr.DataArray],
+                       reference: dict[str, xr.DataArray]) -> tuple[xr.Dataset, dict[str, xr.DataArray]]:
+    """A file of cell areas alone (a CMIP ``areacello``, :func:`_holds_only_cell_areas`) of the whole
+    grid beside data cut from it (``ncks -d j,10,19``): cut to the data's rows and columns, found by
+    the values of the index axes both files hold and checked by their 2-D latitudes and longitudes
+    (:func:`~climann.data.grid_cuts.index_cut`), with its grid coordinates; else as it is. Areas are
+    the cells' own, not interpolated: cutting them changes no value (break47a A2: xarray's "cannot
+    reindex or align along dimension 'j'" reached the user)."""
+    cut = index_cut(reference, own, tolerance=GRID_TOLERANCE)
+    if not cut:
+        return dataset, own
+    dataset = dataset.isel({axis: slice(first, last + 1) for axis, (first, last) in cut.items()})
+    return dataset, grid_coordinates(dataset)
 
 
 def _in_reference_spelling(dataset: xr.Dataset, reference: Mapping[str, xr.DataArray]) -> xr.Dataset:

@@ -55,10 +55,27 @@ def scalar_grid_coordinates(dataset: xr.Dataset) -> dict[str, str]:
     return found
 
 
+#: The vertices of the CF bounds of a 1-D axis (CF conventions 1.8 §7.1: a cell of one axis is an
+#: interval); a scalar latitude's bounds of 4 vertices are the corners of a cell of a 2-D grid.
+_AXIS_VERTICES = 2
+
+
 def _as_axis(dataset: xr.Dataset, name: str) -> xr.Dataset:
     """The scalar coordinate ``name`` made its own dimension of length 1, with its CF bounds
-    (shape (n_vertices,) → (1, n_vertices)), on no variable yet."""
+    (shape (2,) → (1, 2)), on no variable yet.
+
+    Bounds of another number of vertices are the corners of one cell cut out of a curvilinear
+    grid (CMIP6's ``vertices_latitude(j, i, vertices)`` after ``--select j=5 --select i=3``):
+    the cell's latitude and longitude are then not intervals of two axes, so the coordinate
+    loses its ``bounds`` attribute and the corners are dropped (a grid of one cell weighs its
+    one cell whatever its area); break47a A4: they were kept as ``(1, 4)`` bounds of a 1-D axis,
+    and ``predictions.nc`` could not be written (their dimension beside the time bounds')."""
     bounds = str(dataset[name].attrs.get("bounds", ""))
+    if bounds in dataset.variables and dataset[bounds].shape != (_AXIS_VERTICES,):
+        coordinate = dataset[name].variable.copy(deep=False)
+        coordinate.attrs = {key: value for key, value in coordinate.attrs.items() if key != "bounds"}
+        corners = [bounds] if dataset[bounds].ndim == 1 else []
+        dataset = dataset.drop_vars(corners).assign_coords({name: coordinate})
     axis = {name: dataset[name].variable.set_dims({name: 1})}
     if bounds in dataset.variables and dataset[bounds].ndim == 1:
         variable = dataset[bounds].variable

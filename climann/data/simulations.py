@@ -44,6 +44,8 @@ joined along time: they are judged, and refused, as one variable held twice
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
@@ -219,12 +221,36 @@ def _overlapping(spans: Mapping[str, tuple[int, int] | None]) -> bool:
     return any(later[0] <= earlier[1] for earlier, later in zip(known, known[1:]))
 
 
-def _files_word(paths: list[Path]) -> str:
-    """The files ``paths`` as one argument climann expands itself: a quoted glob that matches
-    them and no other file of their folder (:func:`~climann.data.shell.shared_glob`), else the
-    file, else the files joined by commas (``--split-files``' ``GLOB[,GLOB]``)."""
+def _simulation_glob(paths: list[Path], value: str) -> Path | None:
+    """A glob that matches the files ``paths`` of one simulation and no other file of their folder:
+    the start and end their names share (:func:`~climann.data.shell.shared_glob`), else the
+    simulation's own name between stars (``nex/*_ACCESS-CM2_*``: NEX-GDDP-CMIP6's files of three
+    variables share neither); None when no such glob takes exactly them."""
     pattern = shared_glob(paths)
+    if pattern is not None or len({path.parent for path in paths}) > 1 or not re.fullmatch(r"[\w.+-]+", value):
+        return pattern
+    folder, wanted = paths[0].parent, sorted(os.path.abspath(path) for path in paths)
+    for candidate in (f"*_{value}_*", f"*{value}*"):
+        if sorted(os.path.abspath(match) for match in folder.glob(candidate)) == wanted:
+            return folder / candidate
+    return None
+
+
+def _files_word(paths: list[Path], value: str) -> str:
+    """The files ``paths`` as one argument of ``--split-files`` (``GLOB[,GLOB]``): a glob that
+    matches them and no other file of their folder (:func:`_simulation_glob`), else the file, else
+    the files joined by commas."""
+    pattern = _simulation_glob(paths, value) if len(paths) > 1 else None
     return working_path(pattern) if pattern is not None else ",".join(working_path(path) for path in paths)
+
+
+def _data_options(paths: list[Path], value: str) -> str:
+    """The files ``paths`` as ``--data`` options: one with a quoted glob (:func:`_simulation_glob`),
+    else one ``--data`` a file (``--data`` takes a file, folder or glob, never a list joined by
+    commas: break47a A1, the advised ``--data a.nc,b.nc,…`` matched no file)."""
+    pattern = _simulation_glob(paths, value) if len(paths) > 1 else None
+    chosen = [pattern] if pattern is not None else paths
+    return " ".join(f"--data {shlex.quote(working_path(path))}" for path in chosen)
 
 
 def _split_key(dataset: xr.Dataset) -> tuple:
@@ -274,11 +300,11 @@ def _way_out(groups: Mapping[str, list[Path]], shared: list[Path], datasets: Map
     one calendar, also a split by files whose blocks are one simulation each (a split needs train,
     val and test, :mod:`climann.data.split_files`, and train refuses a block of two simulations);
     without three such, the words that say why no split is given."""
-    words = {value: _files_word(paths) for value, paths in groups.items()}
+    words = {value: _files_word(paths, value) for value, paths in groups.items()}
     static = "".join(f" --data {shlex.quote(working_path(path))}" for path in shared)
-    first, second = (shlex.quote(word) for word in list(words.values())[:2])
-    advice = (f"give one simulation's files at a time, e.g. climann train{static} --data {first} --out RUN, "
-              f"then score it on another with climann evaluate RUN --data {second} --out SCORES")
+    first, second = (_data_options(paths, value) for value, paths in list(groups.items())[:2])
+    advice = (f"give one simulation's files at a time, e.g. climann train{static} {first} --out RUN, "
+              f"then score it on another with climann evaluate RUN {second} --out SCORES")
     if len(words) < 3:
         return advice
     chosen = _split_blocks(groups, datasets)

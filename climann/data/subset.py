@@ -194,14 +194,44 @@ def _select_one(dataset: xr.Dataset, dim: str, value: object, *, given: object, 
         raise ClimannError(_no_dimension(dataset, dim, value) + _lead_time_rename(dataset, dim, value, units))
     had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
     try:
-        dataset = (_select_value(dataset, dim, value) if dim in dataset.coords
-                   else _select_index(dataset, dim, value))
+        selected = (_select_value(dataset, dim, value) if dim in dataset.coords
+                    else _select_index(dataset, dim, value))
     except (KeyError, TypeError, ValueError):
         raise ClimannError(_not_a_value(dataset, dim, value, trained=trained, where=where, reference=reference,
                                         asked=asked)) from None
+    if dim in _curvilinear_dimensions(dataset):
+        return _kept_as_grid_row(dataset, selected, dim)
+    dataset = selected
     for name in had_dim:
         _add_scalar_coordinate(dataset.variables[name], dim)
     return dataset
+
+
+def _curvilinear_dimensions(dataset: xr.Dataset) -> set[str]:
+    """The index dimensions of a curvilinear grid's 2-D latitude and longitude (CMIP's ``j``, ``i``),
+    none when it has none."""
+    from climann.data.coords import two_dimensional_coordinates, with_2d_coordinates
+
+    try:
+        names = two_dimensional_coordinates(with_2d_coordinates(dataset))
+    except ClimannError:
+        return set()
+    return {str(dim) for dim in dataset[names[0]].dims} if names else set()
+
+
+def _kept_as_grid_row(dataset: xr.Dataset, selected: xr.Dataset, dim: str) -> xr.Dataset:
+    """``dataset`` at the one row (or column) of its curvilinear grid that ``selected`` (the same at
+    that value of ``dim``) holds, ``dim`` kept as a dimension of length 1, as ``ncks -d j,5,5``
+    keeps it: the grid stays two-dimensional (1 × n cells, each with its latitude, longitude,
+    corners and cell area: ``areacello(j, i)`` beside it is cut to the same row). break47a A5: the
+    row's ``latitude(i)`` was no grid, and its areacello ``(i,)`` was refused as on other
+    dimensions than the grid's, with the advice to remove the user's cell_measures; A4: "extra
+    dimension i"."""
+    if dim in dataset.coords:
+        index = int(np.flatnonzero(np.asarray(dataset[dim].values) == np.asarray(selected[dim].values))[0])
+    else:
+        index = int(selected[dim].values)
+    return dataset.isel({dim: [index]})
 
 
 def _refuse_listed_values(dataset: xr.Dataset, dim: str, value: object) -> None:

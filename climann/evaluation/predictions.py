@@ -165,7 +165,9 @@ def _axes(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Vari
     """Time and the 1-D row and column axes (unless index-only) as coordinates, their bounds
     as data variables, and the target's scalar coordinates. Time holds the input's own stamps
     (``layout.file_times``, e.g. the ends of CESM's monthly cells) when the layout dates the
-    steps by the middles of their cells."""
+    steps by the middles of their cells. Bounds of another number of vertices than an interval's
+    two have a dimension of their own (``bnds_4``: break47a A4, one dimension of two sizes
+    could not be written)."""
     vertex_dim = layout.bounds_dim
     if layout.geographic is not None and layout.geographic.vertex_dim == vertex_dim:
         vertex_dim = f"{vertex_dim}2"  # the 2-D corners' dimension has another size
@@ -176,7 +178,9 @@ def _axes(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Vari
     for coordinate, values in axes:
         if coordinate.name in layout.index_dims:
             continue
-        variables = _coordinate(coordinate, values, vertex_dim,
+        vertices = 2 if values is None else np.shape(values)[-1]
+        own_dim = vertex_dim if vertices == 2 else f"{vertex_dim}_{vertices}"
+        variables = _coordinate(coordinate, values, own_dim,
                                 climatology=layout.climatology_bounds if coordinate is time else None)
         coords[coordinate.name] = variables.pop(coordinate.name)
         bounds.update(variables)

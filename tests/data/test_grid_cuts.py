@@ -189,14 +189,52 @@ def test_the_interpolation_of_yearly_files_on_another_grid_copies_each_and_the_c
         np.testing.assert_array_equal(opened["tas"].values, own["tas"].values)
 
 
+def _without_coordinates_attribute(path, names):
+    """``path`` with the ``coordinates`` attribute of ``names`` deleted (as files rewritten by tools
+    other than CMOR come): their 2-D latitude and longitude are then plain variables."""
+    import netCDF4
+
+    with netCDF4.Dataset(path, "a") as nc:
+        for name in names:
+            if "coordinates" in nc[name].ncattrs():
+                nc[name].delncattr("coordinates")
+    return path
+
+
+@pytest.mark.parametrize("unmarked", [pytest.param((), id="coordinates-named"),
+                                      pytest.param(("siconc", "areacello"), id="none-named"),
+                                      pytest.param(("areacello",), id="areacello-unnamed")])
+@pytest.mark.parametrize("areas_first", [False, True], ids=["data-first", "areas-first"])
+def test_the_whole_grids_cell_areas_beside_a_cut_are_matched_to_its_cells(tmp_path, unmarked, areas_first):
+    """break40a A5 / break47a A2: siconc of a tripolar grid cut with `ncks -d j,6,11` beside the whole
+    grid's areacello was refused (told the ncks line that cuts it; with the 2-D latitudes named by no
+    `coordinates` attribute, xarray's "cannot reindex or align along dimension 'j'", or 'latitude' of
+    areacello called a variable without coordinate values, and a Python line that failed). The areas
+    are matched to the data's cells by the index values j, i both files hold (checked by their latitudes
+    and longitudes): the whole grid's areas at rows 6…11, by numpy slicing, in any order of the files."""
+    from climann.data.open import open_dataset
+
+    data = write_tripolar(tmp_path / "siconc_SIday.nc", rows=slice(6, 12))
+    areas = write_tripolar(tmp_path / "areacello_Ofx.nc", variable="areacello")
+    for path, name in ((data, "siconc"), (areas, "areacello")):
+        if name in unmarked:
+            _without_coordinates_attribute(path, [name])
+    opened = open_dataset([areas, data] if areas_first else [data, areas])
+    with xr.open_dataset(areas) as whole, xr.open_dataset(data) as cut:
+        np.testing.assert_array_equal(opened["areacello"].values, whole["areacello"].values[6:12])
+        np.testing.assert_array_equal(opened["siconc"].values, cut["siconc"].values)
+        np.testing.assert_array_equal(opened["latitude"].values, whole["latitude"].values[6:12])
+
+
 @pytest.mark.skipif(__import__("shutil").which("ncks") is None, reason="needs NCO")
-def test_a_cut_beside_its_whole_grids_cell_areas_is_told_the_ncks_line_that_cuts_them_which_works(tmp_path,
-                                                                                                     monkeypatch):
-    """break40a A5: siconc of a tripolar grid cut with `ncks -d j,0,5` beside the whole grid's
-    areacello was told "Regridding is out of scope: cdo remapbil or xESMF", though cell areas are
-    not interpolated and these cells are the whole grid's rows j 6…11. The refusal gives the
-    ncks line that cuts the same rows; followed literally (and its copy given in place of the
-    original, as it says), the files open and the areas are the whole grid's at those rows."""
+@pytest.mark.parametrize("unmarked", [False, True], ids=["coordinates-named", "none-named"])
+def test_a_cut_beside_another_variable_of_the_whole_grid_is_told_the_ncks_line_that_cuts_it(tmp_path, monkeypatch,
+                                                                                            unmarked):
+    """break40a A5 / break47a A2: data of the whole grid beside a cut are not cut silently (their area
+    means would change): the refusal gives the ncks line that cuts the same rows, also when no
+    `coordinates` attribute names the 2-D latitudes (xarray's "cannot reindex or align" was the whole
+    message); followed literally and given in place of the original, the files open, the cut's values
+    the whole grid's rows 6…11."""
     import shlex
     import subprocess
 
@@ -206,20 +244,58 @@ def test_a_cut_beside_its_whole_grids_cell_areas_is_told_the_ncks_line_that_cuts
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sh").mkdir()
     data = write_tripolar(tmp_path / "sh" / "siconc_SIday.nc", rows=slice(6, 12))
-    areas = write_tripolar(tmp_path / "sh" / "areacello_Ofx.nc", variable="areacello")
+    with xr.open_dataset(write_tripolar(tmp_path / "whole.nc")) as whole:
+        # without the vertices, which two files of other sizes would hold twice (refused as such first)
+        whole.rename({"siconc": "sisnconc"}).drop_vars(["vertices_latitude", "vertices_longitude"]).to_netcdf(
+            tmp_path / "sh" / "sisnconc_SIday.nc")
+    other = tmp_path / "sh" / "sisnconc_SIday.nc"
+    if unmarked:
+        _without_coordinates_attribute(data, ["siconc"])
+        _without_coordinates_attribute(other, ["sisnconc"])
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([data, other])
+    message = str(refused.value)
+    assert "reindex" not in message and "remapbil" not in message
+    command = message.split("`")[1]
+    assert command == "ncks -d j,6,11 sh/sisnconc_SIday.nc sh/sisnconc_SIday_fixed.nc"
+    subprocess.run(shlex.split(command), check=True)
+    opened = open_dataset([data, tmp_path / "sh" / "sisnconc_SIday_fixed.nc"])
+    with xr.open_dataset(other) as whole:
+        np.testing.assert_array_equal(opened["sisnconc"].values, whole["sisnconc"].values[:, 6:12])
+
+
+@pytest.mark.skipif(__import__("shutil").which("ncks") is None, reason="needs NCO")
+@pytest.mark.parametrize("areas_indexed", [True, False], ids=["areas-with-j-i", "areas-without"])
+def test_a_cut_without_index_values_beside_the_whole_grids_areas_is_told_the_ncks_line_found_by_positions(
+        tmp_path, monkeypatch, areas_indexed):
+    """break47a A2: a cut whose j, i coordinate variables were dropped has no index values to match the
+    areas by; it was told "cell areas of another grid … give the cell-area file of the data's own grid".
+    Its cells are found in the whole grid by their latitudes and longitudes: the refusal gives the ncks
+    line that cuts rows 6…11, which, run and its copy given, opens with the whole grid's areas there."""
+    import shlex
+    import subprocess
+
+    from climann.data.open import open_dataset
+    from climann.errors import ClimannError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sh").mkdir()
+    for name, rows, variable in (("siconc_SIday", slice(6, 12), "siconc"), ("areacello_Ofx", slice(None), "areacello")):
+        written = write_tripolar(tmp_path / f"{name}_indexed.nc", rows=rows, variable=variable)
+        with xr.open_dataset(written) as dataset:
+            kept = dataset if variable == "areacello" and areas_indexed else dataset.drop_vars(["j", "i"])
+            kept.to_netcdf(tmp_path / "sh" / f"{name}.nc")
+    data, areas = tmp_path / "sh" / "siconc_SIday.nc", tmp_path / "sh" / "areacello_Ofx.nc"
     with pytest.raises(ClimannError) as refused:
         open_dataset([data, areas])
     message = str(refused.value)
-    assert "remapbil" not in message and "Regridding" not in message
-    assert "siconc_SIday.nc's 6×8 cells are the cells j 6…11 of areacello_Ofx.nc's grid" in message
+    assert "siconc_SIday.nc's 6×8 cells are the cells j 6…11 of areacello_Ofx.nc's grid (the same latitudes" in message
     command = message.split("`")[1]
     assert command == "ncks -d j,6,11 sh/areacello_Ofx.nc sh/areacello_Ofx_fixed.nc"
     subprocess.run(shlex.split(command), check=True)
-    assert "then give sh/areacello_Ofx_fixed.nc in place of sh/areacello_Ofx.nc in --data" in message
     opened = open_dataset([data, tmp_path / "sh" / "areacello_Ofx_fixed.nc"])
     with xr.open_dataset(areas) as whole:
         np.testing.assert_array_equal(opened["areacello"].values, whole["areacello"].values[6:12])
-        np.testing.assert_array_equal(opened["latitude"].values, whole["latitude"].values[6:12])
 
 
 def test_a_cut_whose_rows_were_numbered_afresh_gets_no_cut_by_index_values(tmp_path, monkeypatch):

@@ -331,3 +331,46 @@ def test_no_split_is_advised_for_models_of_which_no_three_share_a_grid_and_a_cal
     assert "--split-files" not in message
     assert message.endswith(f"--data {files['CanESM5']} --out SCORES (a split by files, one simulation a block, "
                             "needs three of them on one grid and in one calendar: no three of these are)")
+
+
+@pytest.mark.parametrize("naming", [pytest.param("cmip", id="model-in-names"), pytest.param("interleaved", id="no-glob")])
+def test_the_way_out_for_models_whose_variables_are_in_files_of_their_own_runs_as_printed(tmp_path, naming):
+    """break47a A1: NEX-GDDP-CMIP6 gives each variable of each model a file a year; the refusal advised
+    ``--data a.nc,b.nc,…`` (the files joined by commas), which ``--data`` reads as one name that matches no
+    file. The advice is a glob of the model's files (its name between stars) or, when no glob takes exactly
+    them, one ``--data`` a file: train and evaluate run as printed, on the printed models' files alone."""
+    folder = tmp_path / "nex"
+    folder.mkdir()
+    names = {"cmip": lambda variable, model, index, year: f"{variable}_day_{model}_ssp245_r1i1p1f1_gn_{year}.nc",
+             "interleaved": lambda variable, model, index, year: f"{variable}_{year}_{(index + year) % 3}.nc"}[naming]
+    files = {}
+    for index, (model, ((n_lat, n_lon), calendar, member)) in enumerate(THREE_MODELS.items()):
+        dataset = grid_dataset(n_years=2, n_lat=n_lat, n_lon=n_lon, calendar=calendar)[["tas", "pred"]]
+        dataset = dataset.assign_coords(time=monthly_times(2, calendar, 2000))
+        dataset = dataset.assign_attrs({**CMIP6, "source_id": model, "variant_label": member})
+        for variable in ("tas", "pred"):
+            for year in (2000, 2001):
+                path = folder / names(variable, model, index, year)
+                dataset[[variable]].sel(time=dataset.time.dt.year == year).to_netcdf(path)
+                files.setdefault(model, []).append(str(path))
+    refused = CliRunner().invoke(app, ["train", "--data", str(folder), "--target", "tas", "--out", str(tmp_path / "no")])
+    assert refused.exit_code == 2, refused.output
+    message = refused.output.strip()
+    train = _advised(message, r"e\.g\. climann train (.*?) --out RUN")
+    evaluate = _advised(message, r"climann evaluate RUN (.*?) --out SCORES")
+    assert "," not in " ".join(train + evaluate)
+    if naming == "cmip":
+        assert train == ["--data", str(folder / "*_CESM2_*")] and evaluate == ["--data", str(folder / "*_MPI-ESM1-2-LR_*")]
+    else:
+        assert set(train[::2]) == set(evaluate[::2]) == {"--data"}
+        of_model = {tuple(sorted(paths)): model for model, paths in files.items()}
+        trained_on, scored_on = of_model[tuple(sorted(train[1::2]))], of_model[tuple(sorted(evaluate[1::2]))]
+        assert trained_on != scored_on
+    run = tmp_path / "run"
+    result = CliRunner().invoke(app, ["train", *train, "--target", "tas", "--predictors", "pred", "--epochs", "1",
+                                      "--hidden", "4", "--out", str(run), "--quiet", "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    scored = CliRunner().invoke(app, ["evaluate", str(run), *evaluate, "--out", str(tmp_path / "scores")])
+    assert scored.exit_code == 0, scored.output
+    (n_lat, n_lon), _, _ = THREE_MODELS["MPI-ESM1-2-LR" if naming == "cmip" else scored_on]
+    assert json.loads((tmp_path / "scores" / "metrics.json").read_text())["n_samples"]["all"] == 2 * 12 * n_lat * n_lon

@@ -799,3 +799,27 @@ def test_the_fields_are_written_in_chunks_of_many_time_steps(tmp_path):
         for name in ("tas", "tas_pred", "tas_error"):
             assert raw[name].chunking() == [24, *grid], name
         np.testing.assert_allclose(raw["tas_pred"][:], truth + 0.5, rtol=1e-6)
+
+
+def test_bounds_of_another_number_of_vertices_than_the_time_bounds_are_written_on_their_own_dimension(tmp_path):
+    """break47a A4: a latitude's bounds of 4 vertices beside time bounds of 2 were given one dimension
+    'bnds' of two sizes, and predictions.nc could not be written; each keeps its values."""
+    import dataclasses
+
+    from climann.data.open import open_dataset
+    from tests.data.test_time_cells import cesm_like
+
+    path = cesm_like(tmp_path / "cesm.nc")
+    samples = build_pointwise_samples(open_dataset([path]), target="tas", predictors=(), features=("lat",))
+    latitude = samples.layout.latitude
+    corners = latitude.values[:, None] + np.array([-1.0, -1.0, 1.0, 1.0])
+    layout = dataclasses.replace(samples.layout, latitude_bounds=corners,
+                                 latitude=dataclasses.replace(latitude, attrs={**latitude.attrs, "bounds": "lat_v"}))
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    output = write_predictions(predictions_dataset(layout, truth, truth, ["train"] * 24), tmp_path / "p.nc", layout)
+
+    with xr.open_dataset(path, decode_times=False) as inputs, xr.open_dataset(output, decode_times=False) as raw:
+        vertex = raw["time_bnds"].dims[1]  # the input's (CESM's nbnd)
+        assert raw["lat_v"].dims == ("lat", f"{vertex}_4") and raw.sizes[vertex] == 2
+        np.testing.assert_array_equal(raw["lat_v"].values, corners)
+        np.testing.assert_array_equal(raw["time_bnds"].values, inputs["time_bnds"].values)

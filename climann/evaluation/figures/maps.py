@@ -229,7 +229,7 @@ def _rows_touch(bounds: np.ndarray) -> bool:
     return bool(np.allclose(upper[:-1], lower[1:], rtol=0.0, atol=tolerance))
 
 
-def map_grid(layout: GridLayout) -> MapGrid:
+def map_grid(layout: GridLayout, present: np.ndarray | None = None) -> MapGrid:
     """The cells of ``layout`` as drawn: corners in geographic degrees.
 
     A regular grid's columns are sorted by (continuous) longitude and its edges lie midway
@@ -243,6 +243,10 @@ def map_grid(layout: GridLayout) -> MapGrid:
     JULES land-point list, :attr:`~climann.data.layout.GridLayout.is_point_list`) has no corners:
     its "corners" are the points themselves, shape (n_rows, n_columns), longitudes shifted by
     whole turns to lie in one piece (:func:`continuous_longitudes`), drawn as dots (:func:`_draw_points`).
+    ``present`` (n_lat, n_lon), the cells with data: a curvilinear grid whose columns go round the
+    globe is drawn from the column after its widest band of columns without data
+    (:func:`_first_drawn_column`), so that a region across the file's 0° (300°…60°E on 0…360
+    longitudes) is one piece, not two slivers at the ends of a 0…360° axis (break47a A3).
     """
     if layout.is_point_list:  # points have no corners: the points themselves
         latitude, longitude = layout.geographic_coordinates()
@@ -264,12 +268,40 @@ def map_grid(layout: GridLayout) -> MapGrid:
         return MapGrid(corner_lon, corner_lat, columns, hidden)
     latitude, longitude = layout.geographic_coordinates()
     positionless = ~np.isfinite(latitude) | ~np.isfinite(longitude)
-    longitude = unwrapped_longitudes(filled_positions(longitude, positionless))
-    latitude = filled_positions(latitude, positionless)
+    first, empty = _first_drawn_column(filled_positions(longitude, positionless), present)
+    columns = np.roll(np.arange(layout.shape[2]), -first)[:layout.shape[2] - empty]
+    drawn = positionless[:, columns]
+    longitude = unwrapped_longitudes(filled_positions(np.asarray(longitude)[:, columns], drawn))
+    latitude = filled_positions(np.asarray(latitude)[:, columns], drawn)
     corner_lon, corner_lat = cell_corners(longitude), cell_corners(latitude)
     quads = np.stack([corner_lon[:-1, :-1], corner_lon[:-1, 1:], corner_lon[1:, 1:], corner_lon[1:, :-1]])
-    hidden = (np.ptp(quads, axis=0) > 180.0) | positionless
-    return MapGrid(corner_lon, corner_lat, np.arange(layout.shape[2]), hidden)
+    hidden = positionless.copy()  # in the layout's order
+    hidden[:, columns] = (np.ptp(quads, axis=0) > 180.0) | drawn
+    return MapGrid(corner_lon, corner_lat, columns, hidden)
+
+
+def _first_drawn_column(longitude: np.ndarray, present: np.ndarray | None) -> tuple[int, int]:
+    """The column a curvilinear map starts from and the number of columns left out at its end:
+    the one after the widest band of neighbouring columns without data (``present`` false all
+    along them, counted round the globe) and that band, when the grid's last column neighbours
+    its first (their longitudes no farther apart than twice the widest step between neighbouring
+    columns, modulo 360°) and some column has data; else (0, 0), every column drawn in order."""
+    if present is None or longitude.shape[1] < 3:
+        return 0, 0
+    filled = np.asarray(present, bool).any(axis=0)
+    if filled.all() or not filled.any():
+        return 0, 0
+    steps = np.abs(wrapped_difference(longitude[:, 1:], longitude[:, :-1]))
+    seam = np.abs(wrapped_difference(longitude[:, 0], longitude[:, -1]))
+    if not np.all(seam <= 2.0 * np.nanmax(steps, axis=1)):
+        return 0, 0
+    empty = np.concatenate([~filled, ~filled])  # round the globe twice: a band across the file's last column
+    best, start, run = 0, 0, 0
+    for index, value in enumerate(empty):
+        run = run + 1 if value else 0
+        if run > best:
+            best, start = run, index + 1
+    return int(start % filled.size), int(min(best, filled.size - 1))
 
 
 def _one_cell_edges(centres: np.ndarray, bounds: np.ndarray | None, other_centres: np.ndarray, *, longitude: bool,
@@ -350,7 +382,8 @@ def latitude_stretch(grid: MapGrid) -> float:
     return float(max(1.0, lon_extent / lat_extent / MAX_MAP_RATIO))
 
 
-def _draw_map(figure: Figure, axis: Axes, layout: GridLayout, panel: MapPanel) -> None:
+def _draw_map(figure: Figure, axis: Axes, layout: GridLayout, panel: MapPanel,
+              present: np.ndarray | None = None) -> None:
     """One map on ``axis``: cells, coastlines (not on an invented planet:
     :attr:`~climann.data.layout.GridLayout.synthetic_geography`), degree axes, a colorbar
     below it; a projected grid in its own x and y (:mod:`.projected`)."""
@@ -362,7 +395,7 @@ def _draw_map(figure: Figure, axis: Axes, layout: GridLayout, panel: MapPanel) -
         axis.set_title(panel.title)
         _colorbar(figure, axis, mesh, panel)
         return
-    grid = map_grid(layout)
+    grid = map_grid(layout, present)
     if layout.is_point_list:
         mesh = _draw_points(axis, grid, panel)
     else:
@@ -460,7 +493,7 @@ SYNTHETIC_GEOGRAPHY_NOTE = "synthetic geography, not the Earth's"
 TITLE_LINE_INCHES = 0.25
 
 
-def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
+def _map_figure_size(layout: GridLayout, n_panels: int, present: np.ndarray | None = None) -> tuple[float, float]:
     """Inches for a row of maps: each map about 2.3 in high and as wide as its aspect asks,
     plus room for the latitude axis (beside) and titles and colorbar (above and below), so
     colorbars are as wide as their maps and titles clear of each other, globally and regionally."""
@@ -470,7 +503,7 @@ def _map_figure_size(layout: GridLayout, n_panels: int) -> tuple[float, float]:
         ratio = np.ptp(x_edges) / np.ptp(y_edges)  # needs room for ticks
         width = float(np.clip(3.2 * ratio, 3.2, 6.0))
         return (width + 0.9) * n_panels, float(np.clip(width / ratio, 1.2, 5.0)) + 2.1
-    grid = map_grid(layout)
+    grid = map_grid(layout, present)
     lon_extent, lat_extent = np.ptp(grid.longitude), np.ptp(grid.latitude)
     ratio = lon_extent / lat_extent / latitude_stretch(grid) if lat_extent > 0 else 1.0
     width = float(np.clip(2.3 * ratio, 2.2, 6.0))
@@ -486,7 +519,8 @@ def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, p
         notes.append(SYNTHETIC_GEOGRAPHY_NOTE)
     if notes:
         title += f"\n({'; '.join(notes)})"
-    width, height = _map_figure_size(layout, len(panels))
+    present = np.any([np.isfinite(panel.field) for panel in panels], axis=0)  # one map start for every panel
+    width, height = _map_figure_size(layout, len(panels), present)
     title = wrapped_title(title, width)
     # the maps keep their aspect: a title of more than two lines needs the figure taller
     height += TITLE_LINE_INCHES * max(0, title.count("\n") - 1)
@@ -494,7 +528,7 @@ def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, p
     figure = _figure(figsize=(width, height), layout="constrained", dpi=dpi)
     axes = figure.subplots(1, len(panels), squeeze=False)
     for axis, panel in zip(axes[0], panels):
-        _draw_map(figure, axis, layout, panel)
+        _draw_map(figure, axis, layout, panel, present)
     _clear_the_title(figure, figure.suptitle(title), axes[0])
     return _save(figure, path, dpi)
 

@@ -628,3 +628,30 @@ def test_a_list_of_points_is_drawn_as_dots_at_the_points(monkeypatch, tmp_path):
     np.testing.assert_allclose(coloured.get_array(), truth[0, 0, valued])
     assert sum(len(dot.get_offsets()) for dot in dots) == 12
     assert axis.get_xlim()[1] - axis.get_xlim()[0] < 360
+
+
+def test_a_region_across_greenwich_on_a_0_360_curvilinear_grid_is_drawn_in_one_piece(monkeypatch, tmp_path):
+    """break47a A3: ``--region 70,90,300,60`` on a tripolar grid with longitudes 5…355 (all 36 columns
+    kept, masked outside the region) was drawn on a 0…360° axis, two slivers at its ends. The map
+    starts after the widest band of columns without data: the 12 columns with data (305…355°, 5…55°)
+    are drawn west to east from −60° to 60°, the empty 24 left out."""
+    n_j, n_i = 4, 36
+    jj, ii = np.meshgrid(np.arange(n_j), np.arange(n_i), indexing="ij")
+    lat2d, lon2d = 70.0 + 3.0 * jj, (10.0 * ii + 5.0) % 360.0
+    geographic = GeographicGrid(Coordinate("latitude", lat2d), Coordinate("longitude", lon2d))
+    layout = _layout(np.arange(n_j), np.arange(n_i), geographic, dims=("j", "i"))
+    inside = (lon2d >= 300.0) | (lon2d <= 60.0)
+    grid = maps.map_grid(layout, inside)
+    expected_columns = [*range(30, 36), *range(0, 6)]
+    np.testing.assert_array_equal(grid.columns, expected_columns)
+    np.testing.assert_allclose(grid.longitude[0], np.arange(-60.0, 61.0, 10.0))
+    assert not grid.hidden.any()
+    np.testing.assert_array_equal(map_grid(layout).columns, np.arange(n_i))  # without data known: as stored
+
+    limits = []
+    original = maps._save
+    monkeypatch.setattr(maps, "_save", lambda figure, path, dpi: (limits.append(figure.axes[0].get_xlim()),
+                                                                   original(figure, path, dpi))[1])
+    field = np.where(inside, lat2d, np.nan)[None]
+    plot_truth_prediction_error(layout, field, field + 1, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
+    assert limits[0] == pytest.approx((-60.0, 60.0))
