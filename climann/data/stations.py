@@ -170,7 +170,9 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
     select : mapping of dimension name to value, optional
         The run's selection (``[data] select``, ``--select``); only an entry naming the
         location dimension is used here: an index ``0 … n_stations - 1`` without a coordinate
-        variable, else one of the coordinate's values; or a station's name.
+        variable, else one of the coordinate's values; or a station's name; or, without one, an
+        entry naming the variable of the stations' names (``station_name = "Nawiliwili, Kauai"``):
+        that name.
     where : str
         The file's name, for the messages.
 
@@ -193,6 +195,8 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
     if dim is None:
         return dataset
     chosen = (select or {}).get(dim)
+    if chosen is None:  # chosen by its name's variable (--select 'station_name=Nawiliwili, Kauai'; break47c A5)
+        chosen = next((select[name] for name in _naming_variables(dataset, dim) if name in (select or {})), None)
     if isinstance(chosen, TrainedStation) and dataset.sizes[dim] == 1 and not _holds(dataset, dim, chosen, where):
         return _other_station(dataset, dim, chosen, where)
     if chosen is not None:

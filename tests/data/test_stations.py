@@ -1277,6 +1277,20 @@ def test_a_run_of_a_station_chosen_by_its_id_is_applied_at_another_by_every_rout
         assert np.isfinite(predicted["tas_pred"].values).any()
 
 
+@pytest.mark.parametrize("which", [pytest.param(1, id="second-station"), pytest.param(2, id="third-station")])
+def test_a_station_is_chosen_by_the_variable_of_its_names(tmp_path, grid, which):
+    """break47c A5: ``--select 'station_name=Nawiliwili, Kauai'`` (UHSLC's second station) was refused as
+    "not a value of 'station_name'; its values: Honolulu, Hawaii", the first station's name alone.
+    The name's variable chooses the station along record_id, as its name given to record_id does."""
+    _uhslc(grid).to_netcdf(tmp_path / "uhslc.nc")
+    select = {"station_name": NAMES[which]}
+    opened = select_values(open_dataset([tmp_path / "uhslc.nc"], select=select), select)
+    np.testing.assert_array_equal(opened["tas"].values.ravel(), _point(grid, which)["tas"].values)
+    assert opened["record_id"].item() == [570, 560, 550][which]
+    with pytest.raises(ClimannError, match=r"station_name: BER, PAR, ROM"):
+        open_dataset([tmp_path / "uhslc.nc"], select={"station_name": "OSLO"})
+
+
 # --- break41b B7, B11: profiles on levels of their own (contiguous ragged arrays) --------------------
 _PRESSURES = ([1000.0, 850.0, 700.0], [950.0, 850.0, 500.0], [900.0, 800.0], [1000.0, 950.0])
 _TEMPERATURES = ([290.0, 280.0, 270.0], [288.0, 281.0, 260.0], [285.0, 279.0], [291.0, 289.0])
