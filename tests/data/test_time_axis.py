@@ -653,9 +653,16 @@ def _hours(start: str, count: int, every: int) -> np.ndarray:
                  id="before-the-first-month"),
     pytest.param(_hours("2010-01-01", 124, 6), [0, 7], 8, TimeStep(duration=datetime.timedelta(hours=6)),
                  [False, False], id="lag-8-before-the-data"),
-    # months 6-8 of 2000 and 2001 (--months 6,7,8): June 2001's month before, May 2001, was left out
+    # months 6-8 of 2000 and 2001 (--months 6,7,8): the month before each June, May, was left out (over more than
+    # a year of data every calendar month lies within them)
     pytest.param(np.array([cftime.DatetimeGregorian(year, month, 15) for year in (2000, 2001) for month in (6, 7, 8)]),
-                 [0, 3], 1, TimeStep(months=1), [False, True], id="a-month-left-out-within-the-data"),
+                 [0, 3], 1, TimeStep(months=1), [True, True], id="a-month-left-out-within-the-data"),
+    # one summer (June to August 2000, --months 6,7,8 of it or a file of it): May is not in the data's reach
+    pytest.param(np.array([cftime.DatetimeGregorian(2000, month, 15) for month in (6, 7, 8)]),
+                 [0], 1, TimeStep(months=1), [False], id="less-than-a-year"),
+    # January and March of one year (--months 1,3): February, between them, was left out
+    pytest.param(np.array([cftime.DatetimeGregorian(2000, month, 15) for month in (1, 3)]),
+                 [1], 1, TimeStep(months=1), [True], id="a-month-left-out-between"),
     pytest.param(np.array([cftime.DatetimeGregorian(year, month, 15) for year in (2000, 2001) for month in (6, 7, 8)]),
                  [3], 12, TimeStep(months=1), [False], id="a-year-back-is-held"),
 ])
