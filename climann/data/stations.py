@@ -917,9 +917,14 @@ def _station_by_value_record(scalar_coordinates: tuple, select: Mapping[str, obj
     (:func:`_index`). Recorded, the run applies to another station of such a file
     (``--select record_id=560``), to a copy cut to one (``ncks -d record_id,1``) or to one without
     the dimension (``ncwa -a record_id``), as the documentation says a station run does; not
-    recorded, its value was taken as fixed as a level's (break47c A2). A level (:func:`is_level`),
-    a lead time or a time chosen beside the station is no station."""
-    from climann.data.levels import is_level
+    recorded, its value was taken as fixed as a level's (break47c A2). A vertical level (cf_xarray's
+    ``vertical`` and ``Z`` criteria, as :func:`climann.data.levels.is_level` reads them), a lead
+    time or a time chosen beside the station is no station."""
+    from cf_xarray.criteria import coordinate_criteria
+
+    def is_level(coordinate: Coordinate) -> bool:
+        return any(str(coordinate.attrs.get(key, "")) in values for kind in ("vertical", "Z")
+                   for key, values in coordinate_criteria[kind].items())
 
     if not any(coordinate.attrs.get("cf_role") == STATION_ROLE
                or (_holds_text(coordinate) and _says_station_names(coordinate.name, coordinate))
