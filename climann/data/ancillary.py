@@ -54,7 +54,8 @@ to the target when
   ``flag_meanings`` are those of a quality flag (:data:`QUALITY_FLAG_MEANINGS`: "ok
   interpolated"), not a class map's; or
 - its units are those of a bit field (:data:`BIT_FIELD_UNITS`: MODIS's ``FparLai_QC``, "bit
-  field"), or its name holds "QC" or "QA" as a word (:data:`QUALITY_NAME_WORDS`), or its
+  field"), or its name holds "QC" or "QA" as a word (:data:`QUALITY_NAME_WORDS`) or says a use
+  flag (GESLA's ``use_flag``: :data:`USE_FLAG_NAME_PHRASES`), or its
   long_name says a quality layer ("Quality for FPAR and LAI", "Quality reliability of VI pixel":
   :data:`DESCRIPTION_PHRASES`), or its name is the target's with "StdDev", "uncertainty",
   "error"… put in (:data:`INSERTED_WORDS`: ``LaiStdDev_500m`` beside ``Lai_500m``; break38b B4,
@@ -143,6 +144,12 @@ BIT_FIELD_UNITS = ("bit field", "bitfield", "bit_field", "bit-field", "bits")
 #: the CO2 flux, 0/1/2; break45a A5); the EEA's air-quality ``Validity`` and ``Verification``
 #: columns (whether each hourly value is valid, and verified).
 QUALITY_NAME_WORDS = ("qc", "qa", "ssitc", "validity", "verification")
+
+#: Phrases of a variable's name (its words as :func:`_name_words` splits them) that make it the
+#: decision whether each of the target's values is to be used: GESLA-3's ``use_flag`` column
+#: (1 = use the value, 0 = do not; Haigh et al. 2023, GESLA Version 3 user manual), the same kind as
+#: its ``qc_flag`` beside it (break47c A6: proposed as a predictor, it marked the target's spikes).
+USE_FLAG_NAME_PHRASES = ("use flag", "use flags", "usage flag", "usage flags", "use qc", "use quality")
 
 #: Words (as :func:`_name_words` splits a name) that, taken out of a variable's name, leave the
 #: target's (not a bare ``std``, ``sd``: ``cdr_seaice_conc_std`` may be a variability, a quantity)
@@ -324,9 +331,12 @@ def _observation_time(variable: xr.DataArray) -> str | None:
 
 def _quality_name(variable: xr.DataArray) -> str | None:
     """``"its name 'FparLai_QC', quality flags"`` when the name holds one of
-    :data:`QUALITY_NAME_WORDS` as a word, else None."""
-    if any(f" {word} " in f" {_name_words(str(variable.name))} " for word in QUALITY_NAME_WORDS):
+    :data:`QUALITY_NAME_WORDS` as a word, or one of :data:`USE_FLAG_NAME_PHRASES`, else None."""
+    words = f" {_name_words(str(variable.name))} "
+    if any(f" {word} " in words for word in QUALITY_NAME_WORDS):
         return f"its name '{variable.name}', quality flags"
+    if any(f" {phrase} " in words for phrase in USE_FLAG_NAME_PHRASES):
+        return f"its name '{variable.name}', whether each value is to be used"
     return None
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from climann.data.flux_tables import flux_table_message, text_head_lines
+from climann.data.gesla_tables import gesla_table_message
 from climann.data.rdb_tables import rdb_table_message
 from climann.data.handles import shared_manager
 from climann.data.paths import is_grib
@@ -116,7 +117,8 @@ def other_format_message(path: Path) -> str | None:
     except OSError:
         return None
     if start != HDF4_SIGNATURE:
-        return text_table_message(path) or flux_table_message(path) or rdb_table_message(path)
+        return (text_table_message(path) or flux_table_message(path) or rdb_table_message(path)
+                or gesla_table_message(path))
     shown, copy = shown_path(path), shown_path(copy_path(path, "netcdf"))
     return (f"{path.name} is an HDF4 file (HDF-EOS2, as MODIS and CALIPSO write), not NetCDF, which climann's "
             f"netCDF library does not read; write a NetCDF copy first: `h4tonccf {shown} {copy}` (HDF-EOS's "

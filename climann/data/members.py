@@ -152,9 +152,15 @@ def new_data_selection(
     fixed = [dim for dim in fixed if dim in chosen]
     if fixed:
         dim = fixed[0]
+        # a station chosen as the files were opened (climann.data.stations): a run trained before its station was
+        # recorded by its id (break47c A2) cannot tell it from a level
+        station = (f"; if {dim} lists stations, the run was trained before a station chosen by its id was recorded "
+                   f"as one: train it again to apply it at another station"
+                   if dim in dataset.coords and dataset[dim].ndim == 0 and dim not in dataset.dims else "")
         raise ClimannError(f"the run was trained at {dim}={_shown(trained[dim])} ([data] select) and applies to data "
                            f"at that {dim} only: predict and evaluate select {dim}={_shown(trained[dim])} themselves; "
-                           f"leave out --select {dim}={chosen[dim]} (or give the run's {dim}={_shown(trained[dim])})")
+                           f"leave out --select {dim}={chosen[dim]} (or give the run's {dim}={_shown(trained[dim])})"
+                           f"{station}")
     for dim in dataset.dims:
         if dim not in chosen and is_member_axis(dataset, str(dim)) and dataset.sizes[dim] > 1:
             values = member_values(dataset)[str(dim)]

@@ -68,6 +68,7 @@ from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import forecast_variables, lead_dimensions, on_valid_time, unchosen_lead_message
 from climann.data.forecast_windows import with_one_lead_window_cells, with_window_cells
+from climann.data.ncl_forecasts import with_ncl_forecast_names
 from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
 from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
@@ -752,7 +753,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # climann.data.hindcast_dates.
     # A forecast of one lead time (cfgrib's scalar step) is read as that lead time chosen: a statistic
     # over a window of lead times gets its window; see climann.data.forecast_windows.
-    dataset = with_one_lead_window_cells(with_hindcast_dates(dataset), where=path.name)
+    # ncl_convert2nc's initial_time0_hours and forecast_time1 are a reference and a lead time; see
+    # climann.data.ncl_forecasts.
+    dataset = with_ncl_forecast_names(with_hindcast_dates(dataset), where=path.name)
+    dataset = with_one_lead_window_cells(dataset, where=path.name)
     dataset = with_lead_chosen(on_valid_time(dataset), select, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
     # ECMWF's monthly means, which their GRIB attributes date by the month each opens, get that

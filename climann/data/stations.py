@@ -170,7 +170,9 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
     select : mapping of dimension name to value, optional
         The run's selection (``[data] select``, ``--select``); only an entry naming the
         location dimension is used here: an index ``0 … n_stations - 1`` without a coordinate
-        variable, else one of the coordinate's values; or a station's name.
+        variable, else one of the coordinate's values; or a station's name; or, without one, an
+        entry naming the variable of the stations' names (``station_name = "Nawiliwili, Kauai"``):
+        that name.
     where : str
         The file's name, for the messages.
 
@@ -193,6 +195,8 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
     if dim is None:
         return dataset
     chosen = (select or {}).get(dim)
+    if chosen is None:  # chosen by its name's variable (--select 'station_name=Nawiliwili, Kauai'; break47c A5)
+        chosen = next((select[name] for name in _naming_variables(dataset, dim) if name in (select or {})), None)
     if isinstance(chosen, TrainedStation) and dataset.sizes[dim] == 1 and not _holds(dataset, dim, chosen, where):
         return _other_station(dataset, dim, chosen, where)
     if chosen is not None:
@@ -832,6 +836,11 @@ def _naming_variables(dataset: xr.Dataset, dim: str) -> list[str]:
     return text[:1] + role
 
 
+def _holds_text(coordinate: Coordinate) -> bool:
+    """Whether a scalar :class:`~climann.data.layout.Coordinate` holds text."""
+    return isinstance(np.asarray(coordinate.values).item(), (str, bytes))
+
+
 def _is_text(variable: xr.Variable | xr.DataArray) -> bool:
     """Whether ``variable`` holds text: strings, or a CF §2.2 character array (station, strlen)."""
     if variable.dtype.kind in "US":
@@ -890,15 +899,44 @@ def chosen_station_record(scalar_coordinates: tuple, select: Mapping[str, object
         The run's ``[data] select``.
     """
     named = [coordinate for coordinate in scalar_coordinates if coordinate.attrs.get("cf_role") == STATION_ROLE]
-    if len(named) != 1:
+    if len(named) == 1:
+        name = _shown(np.asarray(named[0].values).item())
+        for coordinate in scalar_coordinates:
+            value = np.asarray(coordinate.values).item()
+            by_index = coordinate.attrs.get("long_name") == STATION_INDEX_NAME
+            if coordinate.name in select and (by_index or (isinstance(value, str) and value == name)):
+                return {"dimension": coordinate.name, "name": name}
+    return _station_by_value_record(scalar_coordinates, select)
+
+
+def _station_by_value_record(scalar_coordinates: tuple, select: Mapping[str, object]) -> dict | None:
+    """The record of a station chosen by a value of its dimension's coordinate (UHSLC's
+    ``record_id = 570``) of a file that names its stations (a scalar text coordinate that says so,
+    :func:`_says_station_names`, or ``cf_role = "timeseries_id"``): ``{"dimension": "record_id",
+    "name": "570"}``, the value as text, which chooses the same station in any file that lists it
+    (:func:`_index`). Recorded, the run applies to another station of such a file
+    (``--select record_id=560``), to a copy cut to one (``ncks -d record_id,1``) or to one without
+    the dimension (``ncwa -a record_id``), as the documentation says a station run does; not
+    recorded, its value was taken as fixed as a level's (break47c A2). A vertical level (cf_xarray's
+    ``vertical`` and ``Z`` criteria, as :func:`climann.data.levels.is_level` reads them), a lead
+    time or a time chosen beside the station is no station."""
+    from cf_xarray.criteria import coordinate_criteria
+
+    def is_level(coordinate: Coordinate) -> bool:
+        return any(str(coordinate.attrs.get(key, "")) in values for kind in ("vertical", "Z")
+                   for key, values in coordinate_criteria[kind].items())
+
+    if not any(coordinate.attrs.get("cf_role") == STATION_ROLE
+               or (_holds_text(coordinate) and _says_station_names(coordinate.name, coordinate))
+               for coordinate in scalar_coordinates):
         return None
-    name = _shown(np.asarray(named[0].values).item())
-    for coordinate in scalar_coordinates:
-        value = np.asarray(coordinate.values).item()
-        by_index = coordinate.attrs.get("long_name") == STATION_INDEX_NAME
-        if coordinate.name in select and (by_index or (isinstance(value, str) and value == name)):
-            return {"dimension": coordinate.name, "name": name}
-    return None
+    chosen = [coordinate for coordinate in scalar_coordinates
+              if coordinate.name in select and not is_level(coordinate)
+              and coordinate.attrs.get("standard_name") not in ("forecast_period", "forecast_reference_time", "time")
+              and np.asarray(coordinate.values).dtype.kind in "iu"
+              and _shown(np.asarray(coordinate.values).item()) == _shown(select[coordinate.name])]
+    return {"dimension": chosen[0].name, "name": _shown(np.asarray(chosen[0].values).item())} if len(chosen) == 1 \
+        else None
 
 
 def station_named_as_chosen(scalar_coordinates: Sequence[Coordinate]) -> tuple[Coordinate, ...]:

@@ -799,7 +799,9 @@ def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: T
     """Whether the time ``lag`` nominal steps before each of ``times[indices]`` lies in a
     calendar month that holds no time of the axis: a month the run's own time selection
     (``--months``, ``--seasons``) left out, not a gap in the data, when a selection thinned
-    the axis (:attr:`climann.data.layout.GridLayout.value_time_step`).
+    the axis (:attr:`climann.data.layout.GridLayout.value_time_step`). Of data spanning less
+    than a year, a month before the axis's first month or after its last is none: the data
+    never reached it (a strided January's first step, whose step before is in December).
 
     Parameters
     ----------
@@ -819,14 +821,23 @@ def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: T
     ndarray of bool, shape (n,)
     """
     times, indices = np.asarray(times), np.asarray(indices, dtype=np.int64)
+    if not times.size or not indices.size:
+        return np.zeros(indices.size, dtype=bool)
     held = {time.month for time in times}
     if step.months:
-        months = [(time.month - 1 - lag * step.months) % 12 + 1 for time in times[indices]]
+        counted = [time.year * 12 + time.month - 1 - lag * step.months for time in times[indices]]
     else:
         # a period calendar's periods (PeriodStep) by their mean length: the month of a date that far back
         back = step.duration if step.duration is not None else datetime.timedelta(days=step.approximate_days)
-        months = [(time - lag * back).month for time in times[indices]]
-    return np.array([month not in held for month in months], dtype=bool)
+        counted = [(earlier := time - lag * back).year * 12 + earlier.month - 1 for time in times[indices]]
+    # a calendar month the data never reach is no month the selection left out: data of less than a year (a
+    # January's files) hold no December before their start whatever the selection (break47c A4: the first steps
+    # of a strided January were blamed on --months/--seasons, not given); over a year or more, every calendar
+    # month lies within the data's span, and one they do not hold was left out
+    first, last = (min(times).year * 12 + min(times).month - 1, max(times).year * 12 + max(times).month - 1)
+    whole_year = last - first + 1 >= 12
+    return np.array([month % 12 + 1 not in held and (whole_year or first <= month <= last) for month in counted],
+                    dtype=bool)
 
 
 #: The run's own selection of calendar months, for the messages that name it as a cause.

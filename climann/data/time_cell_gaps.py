@@ -41,6 +41,7 @@ import xarray as xr
 
 from climann.data.cell_methods import time_cell_method
 from climann.data.coords import time_coordinate
+from climann.data.layout import FORECAST_WINDOW_KEY
 from climann.data.notes import note_once
 from climann.data.shell import (copies_of_files, ncap2_name, source_and_copy, values_command, xarray_data,
                                 xarray_values)
@@ -262,8 +263,8 @@ def warn_part_cells(dataset: xr.Dataset, where: str) -> None:
     statistics = {variable: method for variable in data_variable_names(dataset)
                   if time_dim in dataset[variable].dims
                   and (method := time_cell_method(dataset[variable].attrs.get("cell_methods"), time_dim))
-                  and method != "time: point"}
-    if not statistics:
+                  and method != "time: point" and FORECAST_WINDOW_KEY not in dataset[variable].encoding}
+    if not statistics:  # a forecast's window of one lead time from each start covers part of the step by design
         return
     first, second = np.sort(bounds[0]), np.sort(bounds[1])
     step = _most_common_step(times)

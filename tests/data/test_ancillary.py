@@ -285,6 +285,11 @@ _LAI = _variable("Lai_500m", long_name="MODIS Gridded 500M 8-day Composite one-s
     pytest.param(_variable("LaiStdDev_500m", cell_methods="time: standard_deviation"), None,
                  id="spread-over-time-is-a-quantity"),
     pytest.param(_variable("Qair", long_name="Specific humidity", units="kg kg-1"), None, id="qa-inside-a-word"),
+    # break47c A6: GESLA-3's use_flag (1 use, 0 do not) beside its qc_flag, the same kind
+    pytest.param(_variable("use_flag"), "its name 'use_flag', whether each value is to be used", id="gesla-use-flag"),
+    pytest.param(_variable("qc_flag"), "its name 'qc_flag'", id="gesla-qc-flag"),
+    pytest.param(_variable("land_use_fraction", units="1"), None, id="land-use-is-no-use-flag"),
+    pytest.param(_variable("user_flagged_count"), None, id="user-is-no-use"),
     pytest.param(_variable("aqua_sst", units="K"), None, id="aqua"),
     pytest.param(_variable("Fpar_500m", long_name="MODIS Gridded 500M FPAR (8-day composite)", units="Percent"), None,
                  id="mod15-fpar"),
@@ -319,6 +324,23 @@ def test_mod15_proposes_no_standard_deviation_or_quality_layer_with_a_note(targe
     # (LaiStdDev_500m describes Lai_500m; FparLai_QC, of both, is counted the target's)
     whose = "the values of Lai_500m and Fpar_500m" if target == "Fpar_500m" else "Lai_500m's values"
     assert f"data about how well {whose} are known" in note
+
+
+def test_gesla_proposes_neither_of_its_flags_as_a_predictor():
+    """break47c A6: GESLA-3 converted with pandas (sea_level, qc_flag, use_flag) proposed use_flag, GESLA's
+    decision to use each value (0 at its kept spikes), as the default predictor while qc_flag was left out."""
+    dataset = grid_dataset()
+    rng = np.random.default_rng(1)
+    shape, dims, coords = dataset["tas"].shape, dataset["tas"].dims, dataset["tas"].coords
+    dataset = dataset[[]].assign(
+        sea_level=xr.DataArray(rng.normal(1.5, 0.3, shape), dims=dims, coords=coords, attrs={"units": "m"}),
+        qc_flag=xr.DataArray(rng.choice([1, 4], shape), dims=dims, coords=coords),
+        use_flag=xr.DataArray(rng.choice([0, 1], shape), dims=dims, coords=coords),
+        msl=xr.DataArray(rng.normal(1010, 5, shape), dims=dims, coords=coords, attrs={"units": "hPa"}))
+    chosen = default_inputs(dataset, "sea_level")
+    assert chosen.predictors == ("msl",)
+    (note,) = [note for note in chosen.notes("sea_level") if note.startswith("left out of the default predictors")]
+    assert "use_flag (its name 'use_flag', whether each value is to be used)" in note
 
 
 @pytest.mark.parametrize("variable, reason", [

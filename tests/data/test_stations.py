@@ -1234,6 +1234,63 @@ def test_the_runs_own_station_given_again_with_select_is_taken_and_another_is_ap
         assert at_rom == point == cut
 
 
+def _uhslc(grid: xr.Dataset, which=(0, 1, 2)) -> xr.Dataset:
+    """The cells ``which`` as UHSLC writes its stations: ``tas(record_id, time)``, an integer
+    coordinate ``record_id`` (570, 560, 550), ``station_name(record_id, string_length)`` as
+    characters with ``long_name = "station name"`` and no ``cf_role``."""
+    stations = _stations(grid, which).rename(station="record_id").drop_vars("station_name")
+    stations = stations.assign_coords(record_id=("record_id", np.array([570, 560, 550], "i2")[list(which)],
+                                                 {"long_name": "unique identifier of station record"}))
+    stations["station_name"] = ("record_id", np.array([NAMES[index] for index in which], "S8"),
+                                {"long_name": "station name"})
+    stations["station_name"].encoding["char_dim_name"] = "string_length"
+    return stations
+
+
+@pytest.mark.parametrize("route", [pytest.param("select", id="select-record_id=560"),
+                                   pytest.param("cut", id="ncks-cut-to-560"),
+                                   pytest.param("flat", id="ncwa-without-record_id")])
+def test_a_run_of_a_station_chosen_by_its_id_is_applied_at_another_by_every_route(tmp_path, grid, route):
+    """break47c A2: a run trained with ``select = {record_id = 570}`` of a UHSLC file was refused
+    at record_id=560 by every route ("applies to data at that record_id only"), though the
+    documentation says a station run is applied to another station. Applied there, its target
+    is station 560's series (numpy) and its predictions are those of the point file of that cell."""
+    from climann.workflow.predict import predict_files
+
+    _uhslc(grid).to_netcdf(tmp_path / "uhslc.nc")
+    run_dir = _train(tmp_path / "uhslc.nc", tmp_path / "run", select={"record_id": 570})
+    assert json.loads(np.load(run_dir / "model.npz")["metadata"].item())["user"]["station"] == \
+        {"dimension": "record_id", "name": "570"}
+    _point(grid, 1).to_netcdf(tmp_path / "point.nc")
+    expected = predict_files(run_dir, [str(tmp_path / "point.nc")], tmp_path / "point_pred.nc")
+    one = _uhslc(grid, (1,))
+    files = {"select": tmp_path / "uhslc.nc", "cut": tmp_path / "cut.nc", "flat": tmp_path / "flat.nc"}
+    one.to_netcdf(files["cut"])
+    one.isel(record_id=0).drop_vars(["lat", "lon"]).assign_coords(
+        lat=((), float(one["lat"][0]), grid["lat"].attrs), lon=((), float(one["lon"][0]), grid["lon"].attrs)
+    ).to_netcdf(files["flat"])
+    select = {"select": {"record_id": 560}} if route == "select" else {}
+    result = predict_files(run_dir, [str(files[route])], tmp_path / "p.nc", **select)
+    with xr.open_dataset(result.path) as predicted, xr.open_dataset(expected.path) as point:
+        np.testing.assert_array_equal(predicted["tas"].values.ravel(), _point(grid, 1)["tas"].values)
+        np.testing.assert_array_equal(predicted["tas_pred"].values.ravel(), point["tas_pred"].values.ravel())
+        assert np.isfinite(predicted["tas_pred"].values).any()
+
+
+@pytest.mark.parametrize("which", [pytest.param(1, id="second-station"), pytest.param(2, id="third-station")])
+def test_a_station_is_chosen_by_the_variable_of_its_names(tmp_path, grid, which):
+    """break47c A5: ``--select 'station_name=Nawiliwili, Kauai'`` (UHSLC's second station) was refused as
+    "not a value of 'station_name'; its values: Honolulu, Hawaii", the first station's name alone.
+    The name's variable chooses the station along record_id, as its name given to record_id does."""
+    _uhslc(grid).to_netcdf(tmp_path / "uhslc.nc")
+    select = {"station_name": NAMES[which]}
+    opened = select_values(open_dataset([tmp_path / "uhslc.nc"], select=select), select)
+    np.testing.assert_array_equal(opened["tas"].values.ravel(), _point(grid, which)["tas"].values)
+    assert opened["record_id"].item() == [570, 560, 550][which]
+    with pytest.raises(ClimannError, match=r"station_name: BER, PAR, ROM"):
+        open_dataset([tmp_path / "uhslc.nc"], select={"station_name": "OSLO"})
+
+
 # --- break41b B7, B11: profiles on levels of their own (contiguous ragged arrays) --------------------
 _PRESSURES = ([1000.0, 850.0, 700.0], [950.0, 850.0, 500.0], [900.0, 800.0], [1000.0, 950.0])
 _TEMPERATURES = ([290.0, 280.0, 270.0], [288.0, 281.0, 260.0], [285.0, 279.0], [291.0, 289.0])

@@ -639,3 +639,36 @@ def test_a_piece_continues_a_series_only_one_step_after_its_last_time(before, af
     """break44a A7: split_files blocks are one series when the next block's first time is one step of the series
     after the previous block's last, both pieces on that step; a gap, an overlap or another step is not."""
     assert continues_series(before, after) is expected
+
+
+def _hours(start: str, count: int, every: int) -> np.ndarray:
+    first = cftime.DatetimeGregorian(*map(int, start.split("-")), 1, 30)
+    return np.array([first + datetime.timedelta(hours=every * k) for k in range(count)])
+
+
+@pytest.mark.parametrize("times, indices, lag, step, expected", [
+    # break47c A4: MERRA-2 of January 2010 at --time-stride 2 (6-hourly from 01:30): the step 6 h and 2 days
+    # before the first steps lie in December 2009, before the data, not in a month a selection left out
+    pytest.param(_hours("2010-01-01", 124, 6), [0], 1, TimeStep(duration=datetime.timedelta(hours=6)), [False],
+                 id="before-the-first-month"),
+    pytest.param(_hours("2010-01-01", 124, 6), [0, 7], 8, TimeStep(duration=datetime.timedelta(hours=6)),
+                 [False, False], id="lag-8-before-the-data"),
+    # months 6-8 of 2000 and 2001 (--months 6,7,8): the month before each June, May, was left out (over more than
+    # a year of data every calendar month lies within them)
+    pytest.param(np.array([cftime.DatetimeGregorian(year, month, 15) for year in (2000, 2001) for month in (6, 7, 8)]),
+                 [0, 3], 1, TimeStep(months=1), [True, True], id="a-month-left-out-within-the-data"),
+    # one summer (June to August 2000, --months 6,7,8 of it or a file of it): May is not in the data's reach
+    pytest.param(np.array([cftime.DatetimeGregorian(2000, month, 15) for month in (6, 7, 8)]),
+                 [0], 1, TimeStep(months=1), [False], id="less-than-a-year"),
+    # January and March of one year (--months 1,3): February, between them, was left out
+    pytest.param(np.array([cftime.DatetimeGregorian(2000, month, 15) for month in (1, 3)]),
+                 [1], 1, TimeStep(months=1), [True], id="a-month-left-out-between"),
+    pytest.param(np.array([cftime.DatetimeGregorian(year, month, 15) for year in (2000, 2001) for month in (6, 7, 8)]),
+                 [3], 12, TimeStep(months=1), [False], id="a-year-back-is-held"),
+])
+def test_a_month_left_out_lies_within_the_data(times, indices, lag, step, expected):
+    """A month the time selection left out is one between the data's first and last months that holds no step;
+    the months before the data are the data's start, said as such (not "--months/--seasons")."""
+    from climann.data.time_axis import in_months_left_out
+
+    np.testing.assert_array_equal(in_months_left_out(times, np.array(indices), lag, step), expected)

@@ -1,0 +1,187 @@
+"""Forecasts that NCL's ``ncl_convert2nc`` wrote from GRIB, read as forecasts: their lead times said in CF terms.
+
+``ncl_convert2nc`` (NCL's GRIB reader, "GRIB1/GRIB2 file conventions") keeps a GRIB forecast's
+two times as two dimensions with names of its own and no CF standard name: the reference time
+``initial_time0_hours`` (``long_name = "initial time"``, ``units = "hours since 1800-01-01
+00:00"``) and the lead time ``forecast_time1`` (``long_name = "Forecast offset from initial
+time"``, ``units = "hours"``). A statistic over a window of lead times says so on the variable:
+``statistical_process_descriptor = "average"`` and ``statistical_process_duration = "3 hours
+(ending at forecast time)"`` (JRA-55's ``fcst_phy2m`` ``SHTFL_GDS4_SFC_ave3h``, the mean over
+the 3 hours before each of the lead times 3 and 6 h).
+
+Read without those words, the lead was an extra dimension like any other, and ``--select
+forecast_time1=6`` left each 3–6 h mean at its initial time, 6 hours early: its hour of the
+day, its season and its pairing with an analysis were those of its start (break47c A1, exit 0).
+:func:`with_ncl_forecast_names` gives them the CF standard names ``forecast_reference_time`` and
+``forecast_period`` (CF standard name table), so that :mod:`climann.data.forecast_times` dates
+the values at reference + lead, and gives a statistic's lead time the CF bounds of its window
+([lead − duration, lead], CF 7.1) and the variable the CF ``cell_methods`` its descriptor says
+(CF 7.3), so that :mod:`climann.data.forecast_windows` gives each value that window as its time
+cell once one lead time is chosen.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import xarray as xr
+
+from climann.data.forecast_times import FORECAST_PERIOD, FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, is_dated
+from climann.errors import ClimannError
+
+__all__ = ["NCL_DURATION", "NCL_LEAD_LONG_NAME", "NCL_REFERENCE_LONG_NAME", "ncl_lead_names",
+           "with_ncl_forecast_names"]
+
+#: ``ncl_convert2nc``'s names (lower case ``long_name``) of a GRIB record's reference and lead time.
+NCL_REFERENCE_LONG_NAME = "initial time"
+NCL_LEAD_LONG_NAME = "forecast offset from initial time"
+
+#: ``ncl_convert2nc``'s dimension names of the same, numbered by the order NCL met them.
+_NCL_REFERENCE_NAME = re.compile(r"^initial_time\d+_hours$")
+_NCL_LEAD_NAME = re.compile(r"^forecast_time\d+$")
+
+#: ``statistical_process_duration`` of a window ending at the lead time (``"3 hours (ending at
+#: forecast time)"``), or from the start to it (``"initial time to forecast time"``).
+NCL_DURATION = re.compile(r"^\s*(?P<length>\d+(?:\.\d+)?)\s*(?P<units>[a-z]+)\s*\(ending at forecast time\)\s*$",
+                          re.IGNORECASE)
+_FROM_THE_START = re.compile(r"^\s*initial time to forecast time\s*$", re.IGNORECASE)
+
+#: ``statistical_process_descriptor`` (GRIB2 code table 4.10 as NCL words it) → CF cell method.
+_CELL_METHODS = {"average": "mean", "accumulation": "sum", "maximum": "maximum", "minimum": "minimum",
+                 "difference": "difference", "root mean square": "root_mean_square",
+                 "standard deviation": "standard_deviation", "variance": "variance"}
+
+
+def _is_ncl_reference(name: str, coordinate: xr.DataArray) -> bool:
+    said = (_NCL_REFERENCE_NAME.match(name)
+            or str(coordinate.attrs.get("long_name", "")).strip().lower() == NCL_REFERENCE_LONG_NAME)
+    return bool(said) and coordinate.dims == (name,) and is_dated(coordinate)
+
+
+def _is_ncl_lead(name: str, coordinate: xr.DataArray) -> bool:
+    said = (_NCL_LEAD_NAME.match(name)
+            or str(coordinate.attrs.get("long_name", "")).strip().lower() == NCL_LEAD_LONG_NAME)
+    units = str(coordinate.attrs.get("units", "")).strip().lower()
+    return (bool(said) and coordinate.dims == (name,) and units in TIME_UNIT_CODES
+            and np.issubdtype(coordinate.dtype, np.number))
+
+
+def ncl_lead_names(dataset: xr.Dataset) -> tuple[str, list[str]] | None:
+    """The reference-time dimension and the lead-time dimensions of a forecast as
+    ``ncl_convert2nc`` writes it (names or ``long_name`` as in the module description, lead
+    times in units of time), neither with a CF standard name yet; None for any other file
+    (an analysis has a reference time and no lead time: it is valid at it)."""
+    if any(coordinate.attrs.get("standard_name") in (FORECAST_REFERENCE_TIME, FORECAST_PERIOD)
+           for coordinate in dataset.coords.values()):
+        return None
+    references = [str(name) for name, coordinate in dataset.coords.items()
+                  if _is_ncl_reference(str(name), coordinate) and "standard_name" not in coordinate.attrs]
+    leads = [str(name) for name, coordinate in dataset.coords.items() if _is_ncl_lead(str(name), coordinate)]
+    if len(references) != 1 or not leads:
+        return None
+    return references[0], leads
+
+
+def with_ncl_forecast_names(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
+    """``dataset`` with an ``ncl_convert2nc`` forecast's reference time and lead time
+    (:func:`ncl_lead_names`) marked CF ``forecast_reference_time`` and ``forecast_period``, and
+    each lead time that the variables on it describe as a window (``statistical_process_duration``)
+    given CF bounds ``<lead>_bnds`` = [lead − duration, lead] (or [0, lead] for "initial time to
+    forecast time"), in the lead's units, with the variables' ``cell_methods`` saying the statistic
+    (``statistical_process_descriptor``: average → ``time: mean``, the statistic over the valid times).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened, times decoded.
+    where : str
+        The file, for the messages.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``dataset`` itself for any other file.
+
+    Raises
+    ------
+    ClimannError
+        If the variables on one lead time say different windows (one bounds variable cannot give
+        both), or a duration in units that are not of time, naming the ``cdo selname`` that
+        separates them.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, xarray as xr
+    >>> d = xr.Dataset({"SHTFL_ave3h": (("initial_time0_hours", "forecast_time1"), np.zeros((2, 2)),
+    ...                                 {"statistical_process_descriptor": "average",
+    ...                                  "statistical_process_duration": "3 hours (ending at forecast time)"})},
+    ...                coords={"initial_time0_hours": pd.date_range("2000-01-01", periods=2, freq="6h"),
+    ...                        "forecast_time1": ("forecast_time1", [3, 6], {"units": "hours"})})
+    >>> d = with_ncl_forecast_names(d, where="fcst.nc")
+    >>> d["forecast_time1_bnds"].values.tolist(), d["SHTFL_ave3h"].attrs["cell_methods"]
+    ([[0.0, 3.0], [3.0, 6.0]], 'time: mean')
+    """
+    found = ncl_lead_names(dataset)
+    if found is None:
+        return dataset
+    reference, leads = found
+    marked = {reference: dataset[reference].variable.copy(deep=False)}
+    marked[reference].attrs = {**marked[reference].attrs, "standard_name": FORECAST_REFERENCE_TIME}
+    for lead in leads:
+        marked[lead] = dataset[lead].variable.copy(deep=False)
+        marked[lead].attrs = {**marked[lead].attrs, "standard_name": FORECAST_PERIOD}
+    dataset = dataset.assign_coords(marked)
+    for lead in leads:
+        dataset = _with_lead_window(dataset, lead, where=where)
+    return dataset
+
+
+def _with_lead_window(dataset: xr.Dataset, lead: str, *, where: str) -> xr.Dataset:
+    """``dataset`` with the bounds of the lead time ``lead`` that its variables'
+    ``statistical_process_duration`` say, and their ``cell_methods``; itself when none says one."""
+    on_lead = {str(name): variable for name, variable in dataset.data_vars.items() if lead in variable.dims}
+    stated = {name: variable.attrs for name, variable in on_lead.items()
+              if str(variable.attrs.get("statistical_process_duration", "")).strip()}
+    if not stated:
+        return dataset
+    values = np.asarray(dataset[lead].values, np.float64)
+    units = str(dataset[lead].attrs["units"]).strip().lower()
+    starts = {name: _window_start(values, units, str(attrs["statistical_process_duration"]))
+              for name, attrs in stated.items()}
+    kinds = {name: None if start is None else tuple(start.tolist()) for name, start in starts.items()}
+    if len(set(kinds.values())) > 1 or None in kinds.values() or len(stated) < len(on_lead):
+        said = ", ".join(f"{name}: {on_lead[name].attrs.get('statistical_process_duration', 'none')!r}"
+                         for name in on_lead)
+        first = next(iter(stated))
+        raise ClimannError(
+            f"{where}: the variables on the lead time '{lead}' say different windows of lead times or one that "
+            f"cannot be read (statistical_process_duration {said}), so one lead time cannot date them all; put each "
+            f"kind in a file of its own, e.g. `cdo selname,{first} {where} {first}.nc`")
+    start = next(iter(starts.values()))
+    bounds = f"{lead}_bnds"
+    coordinate = dataset[lead].variable.copy(deep=False)
+    coordinate.attrs = {**coordinate.attrs, "bounds": bounds}
+    dataset = dataset.assign_coords({lead: coordinate, bounds: ((lead, "nv"), np.stack([start, values], axis=-1))})
+    described = {}
+    for name, variable in on_lead.items():
+        method = str(variable.attrs.get("statistical_process_descriptor", "")).strip().lower()
+        method = _CELL_METHODS.get(method, re.sub(r"\W+", "_", method) or "mean")
+        earlier = str(variable.attrs.get("cell_methods", "")).strip()
+        described[name] = variable.variable.copy(deep=False)
+        described[name].attrs = {**variable.attrs,
+                                 "cell_methods": f"{earlier} time: {method}".strip()}
+    return dataset.assign(described)
+
+
+def _window_start(values: np.ndarray, units: str, duration: str) -> np.ndarray | None:
+    """Where the window of each lead time ``values`` (in ``units``) begins, in those units, by
+    NCL's ``statistical_process_duration``; None when it is not read."""
+    if _FROM_THE_START.match(duration):
+        return np.zeros_like(values)
+    said = NCL_DURATION.match(duration)
+    if said is None or said["units"].lower() not in TIME_UNIT_CODES:
+        return None
+    length = float(said["length"]) * (np.timedelta64(1, TIME_UNIT_CODES[said["units"].lower()])
+                                      / np.timedelta64(1, TIME_UNIT_CODES[units]))
+    return values - length

@@ -1,0 +1,86 @@
+"""Forecasts written by ncl_convert2nc (JRA-55 fcst_phy2m: initial_time0_hours, forecast_time1 in
+hours, 3-hour means "ending at forecast time") read on their valid times (break47c A1)."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.open import open_dataset
+from climann.data.subset import select_values
+from climann.errors import ClimannError
+
+HOURS0 = (np.datetime64("2000-01-01T00") - np.datetime64("1800-01-01T00")).astype("timedelta64[h]").astype(float)
+
+
+def _ncl_forecast(path, *, steps: int = 12, duration: str = "3 hours (ending at forecast time)") -> np.ndarray:
+    """A 6-hourly fcst_phy2m as ncl_convert2nc writes it: ``SHTFL_GDS4_SFC_ave3h(initial_time0_hours,
+    forecast_time1, g4_lat_2, g4_lon_3)`` at forecast_time1 = 3, 6 hours; returns its values."""
+    rng = np.random.default_rng(4)
+    values = rng.normal(150, 40, (steps, 2, 2, 3)).astype("f4")
+    dataset = xr.Dataset(
+        {"SHTFL_GDS4_SFC_ave3h": (("initial_time0_hours", "forecast_time1", "g4_lat_2", "g4_lon_3"), values,
+                                  {"units": "W/m^2", "long_name": "Sensible heat flux",
+                                   "statistical_process_descriptor": "average",
+                                   "statistical_process_duration": duration})},
+        coords={"initial_time0_hours": ("initial_time0_hours", HOURS0 + 6.0 * np.arange(steps),
+                                        {"long_name": "initial time", "units": "hours since 1800-01-01 00:00"}),
+                "forecast_time1": ("forecast_time1", np.array([3, 6], "i4"),
+                                   {"long_name": "Forecast offset from initial time", "units": "hours"}),
+                "g4_lat_2": ("g4_lat_2", [50.5, 50.0], {"units": "degrees_north", "long_name": "latitude"}),
+                "g4_lon_3": ("g4_lon_3", [112.5, 113.0, 113.5], {"units": "degrees_east", "long_name": "longitude"})})
+    dataset.to_netcdf(path)
+    return values
+
+
+def _analysis(path, values: np.ndarray) -> np.ndarray:
+    """A 6-hourly instantaneous analysis on the same grid and initial times, its value at t the
+    3-6 h mean of the forecast started at t - 6 h (numpy: the series shifted by one step)."""
+    steps = values.shape[0]
+    temperature = np.full((steps, 2, 3), np.nan, "f4")
+    temperature[1:] = 280 + 0.05 * values[:-1, 1]
+    xr.Dataset({"TMP_GDS4_HTGL": (("initial_time0_hours", "g4_lat_2", "g4_lon_3"), temperature, {"units": "K"})},
+               coords={"initial_time0_hours": ("initial_time0_hours", HOURS0 + 6.0 * np.arange(steps),
+                                               {"long_name": "initial time",
+                                                "units": "hours since 1800-01-01 00:00"}),
+                       "g4_lat_2": ("g4_lat_2", [50.5, 50.0], {"units": "degrees_north"}),
+                       "g4_lon_3": ("g4_lon_3", [112.5, 113.0, 113.5], {"units": "degrees_east"})}).to_netcdf(path)
+    return temperature
+
+
+def test_a_chosen_lead_time_is_read_on_its_valid_times_with_its_window_as_the_cell(tmp_path):
+    """forecast_time1 = 6 from starts every 6 h: the 3-6 h means are valid at start + 6 h and
+    cover [start + 3 h, start + 6 h], dated by its middle (CF 7.1). Before: stamped at their starts (6 h early), exit 0."""
+    values = _ncl_forecast(tmp_path / "fcst_phy2m.nc")
+    opened = select_values(open_dataset([tmp_path / "fcst_phy2m.nc"], select={"forecast_time1": 6}),
+                           {"forecast_time1": 6})
+    starts = np.datetime64("2000-01-01T00", "s") + np.arange(values.shape[0]) * np.timedelta64(6, "h")
+    time = opened["SHTFL_GDS4_SFC_ave3h"].dims[0]
+    bounds = opened[opened[time].attrs["bounds"]].values
+    edges = np.array([[np.datetime64(value.isoformat(), "s") for value in row] for row in bounds])
+    np.testing.assert_array_equal(edges[:, 0], starts + np.timedelta64(3, "h"))
+    np.testing.assert_array_equal(edges[:, 1], starts + np.timedelta64(6, "h"))
+    stamps = np.array([np.datetime64(value.isoformat(), "s") for value in opened[time].values])
+    np.testing.assert_array_equal(stamps, starts + np.timedelta64(270, "m"))  # dated by the window's middle
+    np.testing.assert_array_equal(opened["SHTFL_GDS4_SFC_ave3h"].transpose(time, ...).values, values[:, 1])
+
+
+def test_beside_an_analysis_each_mean_is_paired_with_the_analysis_at_its_windows_end(tmp_path):
+    """The analysis at t depends on the 3-6 h mean of the forecast from t - 6 h: opened together
+    with forecast_time1 = 6, a least-squares fit (numpy.linalg.lstsq) of the pairs climann makes
+    recovers 280 + 0.05 x exactly; paired on the start times (before) it explained nothing."""
+    values = _ncl_forecast(tmp_path / "fcst_phy2m.nc")
+    _analysis(tmp_path / "anl_surf.nc", values)
+    opened = select_values(open_dataset([tmp_path / "fcst_phy2m.nc", tmp_path / "anl_surf.nc"],
+                                        select={"forecast_time1": 6}), {"forecast_time1": 6})
+    flux, temperature = (opened[name].values.ravel() for name in ("SHTFL_GDS4_SFC_ave3h", "TMP_GDS4_HTGL"))
+    kept = np.isfinite(flux) & np.isfinite(temperature)
+    assert kept.sum() >= (values.shape[0] - 2) * 6
+    coefficients = np.linalg.lstsq(np.c_[flux[kept], np.ones(kept.sum())], temperature[kept], rcond=None)[0]
+    np.testing.assert_allclose(coefficients, [0.05, 280.0], rtol=1e-4)
+
+
+def test_different_windows_on_one_lead_time_are_refused_with_the_way_out(tmp_path):
+    """A window NCL words otherwise than the two it is known to write: refused, not read as an instant."""
+    _ncl_forecast(tmp_path / "fcst_phy2m.nc", duration="3 hours (centred on forecast time)")
+    with pytest.raises(ClimannError, match=r"forecast_time1.*cannot be read.*cdo selname,SHTFL_GDS4_SFC_ave3h"):
+        open_dataset([tmp_path / "fcst_phy2m.nc"], select={"forecast_time1": 6})
