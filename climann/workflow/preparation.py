@@ -28,7 +28,7 @@ from climann.data.climatology import monthly_climatology
 from climann.data.composites import MONTH_PERIOD_NAMES
 from climann.data.lags import check_strided_period_lags
 from climann.data.coords import find_coordinate, time_coordinate
-from climann.data.defaults import default_inputs, warn_run_outputs
+from climann.data.defaults import checked_training_steps, default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples, refuse_static_target
 from climann.data.layout import GridLayout
 from climann.data.levels import levels_on_new_dimensions
@@ -39,6 +39,7 @@ from climann.data.value_checks import shared_reads, warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
+from climann.data.rank_transforms import warn_rank_predictors
 from climann.data.vector_frames import warn_frame_mismatch
 from climann.data.renames import FileRenames, anchored_rules, refuse_target_renamed_as_predictor
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
@@ -473,6 +474,10 @@ def _open_subset(
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
     warn_own_anomalies(selected, data.predictors or (), data.target, where=where)
+    if data.predictors and data.target in selected.data_vars:  # a percentile or rank of the target (break47b A1)
+        time_name = find_coordinate(selected, "time")
+        warn_rank_predictors(selected, data.predictors, data.target, where=where, time_dim=time_name,
+                             steps=checked_training_steps(selected, time_name, training_steps(config, selected)))
     if copies is not None:
         check_target_copies(config, selected, found[0])
     clashes = [name for name in series if name in selected.variables]
