@@ -105,7 +105,7 @@ import xarray as xr
 
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
-from climann.data.rank_transforms import monotone_relations, rank_note, rank_relations
+from climann.data.rank_transforms import planned_monotone_relations, rank_note, rank_relations
 from climann.data.running_totals import running_total_reasons
 from climann.data.window_totals import window_mismatch
 from climann.data.coordinate_values import position_kind
@@ -655,12 +655,14 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     metrics = [name for name in metrics if land is None or name != land.mask]
     checked_steps = checked_training_steps(dataset, time_dim, training_steps)
     copies_read = planned_target_copies(dataset, target, candidates, time_dim=time_dim, training_steps=checked_steps)
-    n_present, fractions, constant, copies = _where_target_present(dataset, target, candidates, time_dim=time_dim,
-                                                        copies=copies_read)
+    # the safety net: a predictor (almost) a monotone function of the target, whatever its words (break47b A1),
+    # its sample read in the same computation as the other checks' values
+    monotone_read = planned_monotone_relations(dataset, target, candidates, time_dim=time_dim, steps=checked_steps)
+    n_present, fractions, constant, copies, monotone = _where_target_present(
+        dataset, target, candidates, time_dim=time_dim, copies=copies_read, monotone=monotone_read)
     candidates = [name for name in candidates if name not in copies or not copies[name].held]
-    # the safety net: a predictor (almost) a monotone function of the target, whatever its words (break47b A1)
-    ranks |= monotone_relations(dataset, target, [name for name in candidates if name not in copies
-                                                  and name not in constant], time_dim=time_dim, steps=checked_steps)
+    ranks |= {name: reason for name, reason in monotone.items()
+              if name in candidates and name not in copies and name not in constant}
     candidates = [name for name in candidates if name not in ranks]
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
     constant = {name: value for name, value in constant.items() if name not in mostly_missing}
@@ -860,17 +862,22 @@ def _squeezed(variable: xr.DataArray, keep: set[str]) -> xr.DataArray:
 
 def _where_target_present(
     dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str, copies: BlockReads | None = None,
-) -> tuple[int, dict[str, float], dict[str, float], dict[str, TargetCopy]]:
+    monotone: BlockReads | None = None,
+) -> tuple[int, dict[str, float], dict[str, float], dict[str, TargetCopy], dict[str, str]]:
     """The target's values on the checked steps, :func:`missing_where_target_present`, and the
     variables with one value wherever both they and the target are present → that value, from
-    the same steps, and the predictors that hold the target (``copies``:
-    :func:`~climann.data.target_copies.planned_target_copies`, those found), in one computation."""
+    the same steps, the predictors that hold the target (``copies``:
+    :func:`~climann.data.target_copies.planned_target_copies`, those found), and those (almost) a
+    monotone function of it (``monotone``: :func:`~climann.data.rank_transforms.planned_monotone_relations`,
+    those found), in one computation."""
     if not names:
-        return 0, {}, {}, {}
+        return 0, {}, {}, {}, {}
     present, checked = _checked_steps(dataset, target, time_dim=time_dim)
     copy_tasks = copies.tasks if copies is not None else []
-    n_present, *by_block, copy_parts = dask.compute(
-        present.sum().data, *[_presence_by_block(checked(target), checked(name)) for name in names], copy_tasks)
+    monotone_arrays = monotone.tasks if monotone is not None else []
+    n_present, *by_block, copy_parts, monotone_parts = dask.compute(
+        present.sum().data, *[_presence_by_block(checked(target), checked(name)) for name in names], copy_tasks,
+        monotone_arrays)
     n_present, by_block = int(n_present), [np.reshape(block, (-1, 3)) for block in by_block]
     missing = [int(block[:, 0].sum()) for block in by_block]
     lowest = [np.min(block[:, 1], initial=np.inf) for block in by_block]
@@ -881,8 +888,9 @@ def _where_target_present(
                 if n_present and np.isfinite(float(low)) and float(low) == float(high)}
     constant = _constant_at_every_step(dataset, target, constant, time_dim=time_dim)
     found = copies.finish(copy_parts) if copies is not None else {}
+    ranked = monotone.finish(monotone_parts) if monotone is not None and monotone_arrays else {}
     return n_present, fractions, constant, {name: copy for name, copy in found.items()
-                                            if copy.held or copy.linear}
+                                            if copy.held or copy.linear}, ranked
 
 
 def _constant_at_every_step(dataset: xr.Dataset, target: str, candidates: Mapping[str, float], *,

@@ -23,7 +23,9 @@ Two rules find it:
   :data:`SAMPLED_CELLS` cells (evenly spaced along each horizontal dimension) and the training steps
   the other checks look at, the Spearman rank correlation over time of the predictor and the target
   at each cell with at least :data:`MIN_STEPS` steps where both are present and vary; the predictor
-  is (almost) a monotone function of the target when \\|ρ\\| ≥ :data:`RANK_CORRELATION` at
+  is (almost) a monotone function of the target when \\|ρ\\| ≥ :data:`RANK_CORRELATION`, nearer 1
+  than the linear correlation \\|r\\| (1 − \\|r\\| > :data:`NONLINEAR_RATIO` (1 − \\|ρ\\|) +
+  :data:`NONLINEAR_MARGIN`: a driver with small noise, as toy data make, has 1 − ρ ≥ 1 − r), at
   :data:`MONOTONE_SHARE` of those cells, and not an exact linear function of it (\\|r\\| ≥
   :data:`~climann.data.target_copies.CORRELATION_THRESHOLD`, which
   :mod:`climann.data.target_copies` says in an INFO line and keeps: a toy target made from its
@@ -36,16 +38,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.fill_like import BlockReads, blocks_by_place
 from climann.data.notes import note_once
 
-__all__ = ["MIN_STEPS", "MONOTONE_SHARE", "RANK_CORRELATION", "RANK_PHRASES", "SAMPLED_CELLS", "monotone_relations",
-           "rank_note", "rank_reason", "rank_relations", "warn_rank_predictors"]
+__all__ = ["MIN_STEPS", "MONOTONE_SHARE", "NONLINEAR_MARGIN", "NONLINEAR_RATIO", "RANK_CORRELATION", "RANK_PHRASES",
+           "SAMPLED_CELLS", "monotone_relations", "planned_monotone_relations", "rank_note",
+           "rank_reason", "rank_relations", "warn_rank_predictors"]
 
 _log = logging.getLogger(__name__)
 
@@ -72,6 +76,11 @@ MIN_STEPS = 10
 RANK_CORRELATION = 0.99
 #: At least this share of the counted cells: a monotone function of the target.
 MONOTONE_SHARE = 0.9
+#: A monotone cell's 1 − |r| exceeds this many times its 1 − |ρ| (plus :data:`NONLINEAR_MARGIN`): no
+#: linear relation with noise, whose 1 − |ρ| is at least its 1 − |r|.
+NONLINEAR_RATIO = 2.0
+#: See :data:`NONLINEAR_RATIO`.
+NONLINEAR_MARGIN = 1e-4
 
 
 def _words(text: object) -> str:
@@ -166,10 +175,108 @@ def _cell_correlations(y: np.ndarray, p: np.ndarray) -> list[tuple[float, float]
     return found
 
 
+def _picked(block: np.ndarray, where: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The values of one block at the indices ``where`` (one array per axis, an outer selection)."""
+    return np.asarray(block)[np.ix_(*where)]
+
+
+def _sample_reads(variable: xr.DataArray, index: dict[str, np.ndarray], *, shared: bool
+                  ) -> tuple[list, Callable[[Sequence[np.ndarray]], np.ndarray]]:
+    """The tasks that read ``variable`` at the outer selection ``index`` (dimension → sorted indices,
+    every dimension of ``variable``), one per block that holds any of them, from the blocks the other
+    checks read (:func:`~climann.data.fill_like.blocks_by_place`, the same keys: dask reads each block
+    once for all; ``shared`` as there), and what puts their results together (shape: the selection's)."""
+    wanted = [np.asarray(index[dim]) for dim in variable.dims]
+    data = variable.data
+    chunks = data.chunks if dask.is_dask_collection(data) else tuple((size,) for size in variable.shape)
+    tasks, places = [], []
+    for block, starts in blocks_by_place(data, shared=shared):
+        ends = [start + dict(zip(np.cumsum([0, *sizes]).tolist(), sizes))[start]
+                for start, sizes in zip(starts, chunks, strict=True)]
+        inside = [np.flatnonzero((at >= start) & (at < end))
+                  for at, start, end in zip(wanted, starts, ends, strict=True)]
+        if any(not held.size for held in inside):
+            continue  # a block of no sampled cell or step is not read
+        local = tuple(wanted[axis][held] - starts[axis] for axis, held in enumerate(inside))
+        tasks.append(dask.delayed(_picked)(block, local))
+        places.append(np.ix_(*inside))
+    shape = tuple(len(at) for at in wanted)
+
+    def added(parts: Sequence[np.ndarray]) -> np.ndarray:
+        values = np.full(shape, np.nan)
+        for place, part in zip(places, parts, strict=True):
+            values[place] = part
+        return values
+
+    return tasks, added
+
+
+def planned_monotone_relations(dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str,
+                               steps: np.ndarray | None, shared: Sequence[str] = ()) -> BlockReads:
+    """The reads of :func:`monotone_relations` (same parameters), to be computed with other checks'
+    (:func:`~climann.data.fill_like.read_together`): the target's and each predictor's values at the
+    sampled cells and steps, taken from the blocks those checks read (the same keys, so that dask reads
+    each once for all; ``shared``: the variables whose blocks keep the keys of the file's reads, as
+    :func:`~climann.data.target_copies.planned_target_copies` takes them); the answer that of
+    :func:`monotone_relations`."""
+    keep = set(dataset[target].dims)
+    checked = [name for name in dict.fromkeys(names) if name != target and name in dataset.data_vars
+               and time_dim in dataset[target].dims and time_dim in dataset[name].dims
+               and set(dataset[name].dims) <= keep and dataset[name].dtype.kind in "biuf"]
+    if not checked:
+        return BlockReads([], lambda parts: {})
+    index: dict[str, np.ndarray] = _sampled_cells(dataset[target], time_dim)
+    index[time_dim] = (np.arange(dataset.sizes[time_dim]) if steps is None
+                       else np.flatnonzero(np.asarray(steps, dtype=bool)))
+    order = [time_dim, *(dim for dim in dataset[target].dims if dim != time_dim)]
+    reads = []
+    for name in (target, *checked):
+        variable = dataset[name]
+        if set(variable.dims) == keep:
+            reads.append((_sample_reads(variable, index, shared=name in shared), variable.dims))
+        else:  # fewer dimensions than the target: broadcast on the sample once read
+            picked = variable.isel({dim: at for dim, at in index.items() if dim in variable.dims})
+            broadcast = picked.broadcast_like(dataset[target].isel(index)).transpose(*dataset[target].dims)
+            reads.append((([dask.delayed(np.asarray)(broadcast.data)], lambda parts: parts[0]), dataset[target].dims))
+    counts = [len(tasks) for (tasks, _), _ in reads]
+
+    def finish(parts: Sequence[np.ndarray]) -> dict[str, str]:
+        from climann.data.target_copies import CORRELATION_THRESHOLD  # imported here: it imports dask's array
+
+        arrays, start = [], 0
+        for ((_, added), dims), count in zip(reads, counts, strict=True):
+            values = added(parts[start:start + count])
+            start += count
+            arrays.append(np.transpose(values, [list(dims).index(dim) for dim in order]))
+        y = np.asarray(arrays[0], dtype=np.float64).reshape(len(index[time_dim]), -1)
+        found = {}
+        for name, p in zip(checked, arrays[1:], strict=True):
+            cells = _cell_correlations(y, np.asarray(p, dtype=np.float64).reshape(y.shape))
+            if not cells or sum(r >= CORRELATION_THRESHOLD for _, r in cells) >= MONOTONE_SHARE * len(cells):
+                continue  # an exact linear function: target_copies says it (a toy target made from its predictor)
+            share = sum(_monotone(rho, r) for rho, r in cells) / len(cells)
+            if share >= MONOTONE_SHARE:
+                found[name] = (f"|Spearman rho| >= {RANK_CORRELATION:g} with {target} over the training steps, "
+                               f"nearer 1 than its linear correlation, at {100 * share:.3g}% of {len(cells)} sampled "
+                               "cells: (almost) a monotone function of it")
+        return found
+
+    return BlockReads([task for (tasks, _), _ in reads for task in tasks], finish)
+
+
+def _monotone(rho: float, r: float) -> bool:
+    """Whether a cell's |Spearman ρ| and |Pearson r| say a monotone function that is no linear one
+    with noise: ρ ≥ :data:`RANK_CORRELATION` and 1 − r beyond :data:`NONLINEAR_RATIO` × (1 − ρ) +
+    :data:`NONLINEAR_MARGIN`. A rank is monotone exactly (ρ = 1) but not linear (a normal target's
+    percentile: r ≈ 0.98); a driver with small noise (a toy T2 = 230 + 0.2 SWDOWN + ε) has
+    1 − ρ ≥ 1 − r (for a bivariate normal, ρ = 6/π asin(r/2) < r)."""
+    return rho >= RANK_CORRELATION and (1 - r) > NONLINEAR_RATIO * (1 - rho) + NONLINEAR_MARGIN
+
+
 def monotone_relations(dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str,
                        steps: np.ndarray | None) -> dict[str, str]:
     """Of ``names``, those (almost) a monotone function of ``target`` at the same time steps, not an
-    exact linear one (the module's second rule) → what was found.
+    exact linear one nor a linear one with noise (the module's second rule) → what was found.
 
     Parameters
     ----------
@@ -185,39 +292,10 @@ def monotone_relations(dataset: xr.Dataset, target: str, names: Sequence[str], *
     Returns
     -------
     dict of str to str
-        ``{"pct": "|Spearman ρ| ≥ 0.99 with ndvi over the training steps at 100% of 256 sampled cells"}``.
+        ``{"q": "|Spearman rho| >= 0.99 with tas over the training steps, … at 100% of 30 sampled cells: …"}``.
     """
-    if time_dim not in dataset[target].dims:
-        return {}
-    keep = set(dataset[target].dims)
-    checked = [name for name in dict.fromkeys(names) if name != target and name in dataset.data_vars
-               and time_dim in dataset[name].dims and set(dataset[name].dims) <= keep
-               and dataset[name].dtype.kind in "biuf"]
-    if not checked:
-        return {}
-    index: dict[str, np.ndarray] = _sampled_cells(dataset[target], time_dim)
-    if steps is not None:
-        index[time_dim] = np.flatnonzero(np.asarray(steps, dtype=bool))
-    order = [time_dim, *(dim for dim in dataset[target].dims if dim != time_dim)]
-    arrays = [dataset[name].isel({dim: at for dim, at in index.items() if dim in dataset[name].dims})
-              for name in (target, *checked)]
-    arrays = [arrays[0].transpose(*order)] + [array.broadcast_like(arrays[0]).transpose(*order) for array in arrays[1:]]
-    values = dask.compute(*[array.data for array in arrays])
-    y = np.asarray(values[0], dtype=np.float64).reshape(len(arrays[0][time_dim]), -1)
-    found = {}
-    for name, p in zip(checked, values[1:], strict=True):
-        cells = _cell_correlations(y, np.asarray(p, dtype=np.float64).reshape(y.shape))
-        if not cells:
-            continue
-        from climann.data.target_copies import CORRELATION_THRESHOLD
-
-        if sum(r >= CORRELATION_THRESHOLD for _, r in cells) >= MONOTONE_SHARE * len(cells):
-            continue  # an exact linear function: target_copies says it (a toy target made from its predictor)
-        share = sum(rho >= RANK_CORRELATION for rho, _ in cells) / len(cells)
-        if share >= MONOTONE_SHARE:
-            found[name] = (f"|Spearman rho| >= {RANK_CORRELATION:g} with {target} over the training steps at "
-                           f"{100 * share:.3g}% of {len(cells)} sampled cells: (almost) a monotone function of it")
-    return found
+    planned = planned_monotone_relations(dataset, target, names, time_dim=time_dim, steps=steps)
+    return planned.finish(dask.compute(*planned.tasks)) if planned.tasks else {}
 
 
 def rank_note(relations: dict[str, str], target: str) -> str:
@@ -230,14 +308,16 @@ def rank_note(relations: dict[str, str], target: str) -> str:
 
 
 def warn_rank_predictors(dataset: xr.Dataset, predictors: Sequence[str], target: str, *, where: str,
-                         time_dim: str, steps: np.ndarray | None) -> None:
+                         time_dim: str, steps: np.ndarray | None,
+                         found: Callable[[], dict[str, str]] | None = None) -> None:
     """Warn once, in one line, when predictors named by the user rank the target's values, by their
-    words (:func:`rank_relations`) or their values (:func:`monotone_relations`)."""
+    words (:func:`rank_relations`) or their values (:func:`monotone_relations`; ``found``: the answer
+    of :func:`planned_monotone_relations` of them, computed with other checks' reads; None: read here)."""
     named = [name for name in predictors if name in dataset.data_vars and name != target]
     relations = rank_relations(dataset, target, named)
-    rest = [name for name in named if name not in relations]
-    if rest:
-        relations |= monotone_relations(dataset, target, rest, time_dim=time_dim, steps=steps)
+    monotone = found() if found is not None else monotone_relations(dataset, target, named, time_dim=time_dim,
+                                                                    steps=steps)
+    relations |= {name: reason for name, reason in monotone.items() if name not in relations}
     if relations:
         shown = "; ".join(f"{name} ({reason})" for name, reason in relations.items())
         note_once(_log, logging.WARNING, f"predictors in {where}: {shown}: data about '{target}''s own values (a "
