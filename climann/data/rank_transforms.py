@@ -320,7 +320,7 @@ def warn_rank_predictors(dataset: xr.Dataset, predictors: Sequence[str], target:
     relations |= {name: reason for name, reason in monotone.items() if name not in relations}
     if relations:
         shown = "; ".join(f"{name} ({reason})" for name, reason in relations.items())
-        note_once(_log, logging.WARNING, f"predictors in {where}: {shown}: data about '{target}''s own values (a "
+        note_once(_log, logging.WARNING, f"predictors in {where}: {shown}: data about {target}'s own values (a "
                   f"percentile, rank or monotone transform of them): its skill would be {target} rebuilt, not "
                   f"predicted; leave {', '.join(relations)} out of [data] predictors unless that is what you mean "
                   "to test")
