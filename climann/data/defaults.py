@@ -105,6 +105,7 @@ import xarray as xr
 
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
+from climann.data.rank_transforms import planned_monotone_relations, rank_note, rank_relations
 from climann.data.running_totals import running_total_reasons
 from climann.data.window_totals import window_mismatch
 from climann.data.coordinate_values import position_kind
@@ -239,6 +240,10 @@ class DefaultInputs:
     ancillary : dict of str to str
         Data about the target's values (station counts, error estimates), left out → why
         (:func:`~climann.data.ancillary.ancillary_relations`).
+    ranks : dict of str to str
+        Ranks of the target's own values (a percentile, a rank, a monotone transform of them),
+        left out → why (:func:`~climann.data.rank_transforms.rank_relations`,
+        :func:`~climann.data.rank_transforms.monotone_relations`).
     same_quantity : dict of str to str
         Other estimates of the target's quantity at the same time steps, left out → why
         (:func:`~climann.data.same_quantity.same_quantity_relations`).
@@ -305,6 +310,7 @@ class DefaultInputs:
     outputs: dict[str, str] = field(default_factory=dict)
     anomalies: dict[str, str] = field(default_factory=dict)
     ancillary: dict[str, str] = field(default_factory=dict)
+    ranks: dict[str, str] = field(default_factory=dict)
     same_quantity: dict[str, str] = field(default_factory=dict)
     target_copies: dict[str, TargetCopy] = field(default_factory=dict)
     cell_areas: tuple[str, ...] = ()
@@ -326,6 +332,8 @@ class DefaultInputs:
         notes = [f"left out of the default predictors: {leak_text(self.outputs)}"] if self.outputs else []
         if self.ancillary:
             notes.append(ancillary_note(self.ancillary, target))
+        if self.ranks:
+            notes.append(rank_note(self.ranks, target))
         if self.same_quantity:
             notes.append(same_quantity_note(self.same_quantity, target))
         notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.held)
@@ -627,6 +635,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     candidates = [name for name in candidates if name != partner and name not in vector_partners]
     anomalies = anomaly_relations(dataset, target, candidates)
     ancillary = ancillary_relations(dataset, target, [name for name in candidates if name not in anomalies])
+    ranks = rank_relations(dataset, target, [name for name in candidates if name not in anomalies
+                                             and name not in ancillary])
     same = same_quantity_relations(dataset, target, [name for name in candidates
                                                      if name not in anomalies and name not in ancillary],
                                    time_dim=time_dim)
@@ -636,18 +646,24 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
                                                                if name in candidates})
     windows = {name: reason for name in candidates
                if (reason := window_mismatch(str(name), dataset[name], dataset)) is not None}
-    candidates = [name for name in candidates if name not in anomalies and name not in ancillary
+    candidates = [name for name in candidates if name not in anomalies and name not in ancillary and name not in ranks
                   and name not in same and name not in areas and name not in totals and name not in windows]
     land = land_stored_as_value(dataset, target, others=False)  # a mask to leave out, if any
     # NEMO's tmask over a target with land stored as a value: named as that mask, whose note says what to do
     land = land if land is not None and (land.mask in candidates or land.mask in metrics) else None
     candidates = [name for name in candidates if land is None or name != land.mask]
     metrics = [name for name in metrics if land is None or name != land.mask]
-    copies_read = planned_target_copies(dataset, target, candidates, time_dim=time_dim,
-                                        training_steps=checked_training_steps(dataset, time_dim, training_steps))
-    n_present, fractions, constant, copies = _where_target_present(dataset, target, candidates, time_dim=time_dim,
-                                                        copies=copies_read)
+    checked_steps = checked_training_steps(dataset, time_dim, training_steps)
+    copies_read = planned_target_copies(dataset, target, candidates, time_dim=time_dim, training_steps=checked_steps)
+    # the safety net: a predictor (almost) a monotone function of the target, whatever its words (break47b A1),
+    # its sample read in the same computation as the other checks' values
+    monotone_read = planned_monotone_relations(dataset, target, candidates, time_dim=time_dim, steps=checked_steps)
+    n_present, fractions, constant, copies, monotone = _where_target_present(
+        dataset, target, candidates, time_dim=time_dim, copies=copies_read, monotone=monotone_read)
     candidates = [name for name in candidates if name not in copies or not copies[name].held]
+    ranks |= {name: reason for name, reason in monotone.items()
+              if name in candidates and name not in copies and name not in constant}
+    candidates = [name for name in candidates if name not in ranks]
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
     constant = {name: value for name, value in constant.items() if name not in mostly_missing}
     predictors = tuple(name for name in candidates if name not in mostly_missing and name not in constant)
@@ -668,6 +684,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         outputs={name: of for name, of in outputs.items() if name in data_variable_names(dataset)},
         anomalies=anomalies,
         ancillary=ancillary,
+        ranks=ranks,
         same_quantity=same,
         target_copies=copies,
         cell_areas=areas,
@@ -845,17 +862,22 @@ def _squeezed(variable: xr.DataArray, keep: set[str]) -> xr.DataArray:
 
 def _where_target_present(
     dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str, copies: BlockReads | None = None,
-) -> tuple[int, dict[str, float], dict[str, float], dict[str, TargetCopy]]:
+    monotone: BlockReads | None = None,
+) -> tuple[int, dict[str, float], dict[str, float], dict[str, TargetCopy], dict[str, str]]:
     """The target's values on the checked steps, :func:`missing_where_target_present`, and the
     variables with one value wherever both they and the target are present → that value, from
-    the same steps, and the predictors that hold the target (``copies``:
-    :func:`~climann.data.target_copies.planned_target_copies`, those found), in one computation."""
+    the same steps, the predictors that hold the target (``copies``:
+    :func:`~climann.data.target_copies.planned_target_copies`, those found), and those (almost) a
+    monotone function of it (``monotone``: :func:`~climann.data.rank_transforms.planned_monotone_relations`,
+    those found), in one computation."""
     if not names:
-        return 0, {}, {}, {}
+        return 0, {}, {}, {}, {}
     present, checked = _checked_steps(dataset, target, time_dim=time_dim)
     copy_tasks = copies.tasks if copies is not None else []
-    n_present, *by_block, copy_parts = dask.compute(
-        present.sum().data, *[_presence_by_block(checked(target), checked(name)) for name in names], copy_tasks)
+    monotone_arrays = monotone.tasks if monotone is not None else []
+    n_present, *by_block, copy_parts, monotone_parts = dask.compute(
+        present.sum().data, *[_presence_by_block(checked(target), checked(name)) for name in names], copy_tasks,
+        monotone_arrays)
     n_present, by_block = int(n_present), [np.reshape(block, (-1, 3)) for block in by_block]
     missing = [int(block[:, 0].sum()) for block in by_block]
     lowest = [np.min(block[:, 1], initial=np.inf) for block in by_block]
@@ -866,8 +888,9 @@ def _where_target_present(
                 if n_present and np.isfinite(float(low)) and float(low) == float(high)}
     constant = _constant_at_every_step(dataset, target, constant, time_dim=time_dim)
     found = copies.finish(copy_parts) if copies is not None else {}
+    ranked = monotone.finish(monotone_parts) if monotone is not None and monotone_arrays else {}
     return n_present, fractions, constant, {name: copy for name, copy in found.items()
-                                            if copy.held or copy.linear}
+                                            if copy.held or copy.linear}, ranked
 
 
 def _constant_at_every_step(dataset: xr.Dataset, target: str, candidates: Mapping[str, float], *,

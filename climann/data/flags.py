@@ -548,6 +548,44 @@ def _example_class(variable: xr.DataArray) -> tuple[object, str]:
     return codes[first], named[first]
 
 
+def no_class_codes(variable: xr.DataArray) -> list[object]:
+    """The ``flag_values`` codes of ``variable`` that mark no class (their meaning matches
+    :data:`_NO_CLASS`: IMS's 0 ``outside_northern_hemisphere``, ESA CCI land cover's 0 ``no_data``)
+    and are not read as missing already (a ``_FillValue`` or ``missing_value``); none for
+    ``flag_masks``. A 0/1 indicator of a class must leave these cells missing: 0 there would be
+    "not that class" where nothing was analysed (break47b A2: IMS's code 0, a quarter of the full
+    disk, scored as certain "no snow").
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        A flag variable as opened (CF-1.11 §3.5).
+
+    Returns
+    -------
+    list
+        The codes as :func:`flag_codes` reads them, in ``flag_values`` order.
+    """
+    if flag_codes(variable, "flag_masks").size:
+        return []
+    codes = flag_codes(variable, "flag_values")
+    meanings = str(variable.attrs.get("flag_meanings", "")).split()
+    if codes.dtype.kind not in "iuf" or len(meanings) != codes.size:
+        return []
+    filled = _fill_codes(variable, codes)
+    return [code for code, meaning, fill in zip(codes, meanings, filled, strict=True)
+            if not fill and _NO_CLASS.match(meaning)]
+
+
+def _no_class_text(variable: xr.DataArray, code: object) -> str:
+    """``"0 (outside_northern_hemisphere)"``: the codes of :func:`no_class_codes` other than
+    ``code``, with their meanings, for messages; empty when none."""
+    meanings = dict(zip((_shown(value) for value in flag_codes(variable, "flag_values")),
+                        str(variable.attrs.get("flag_meanings", "")).split(), strict=False))
+    return ", ".join(f"{_shown(other)} ({meanings.get(_shown(other), 'no class')})"
+                     for other in no_class_codes(variable) if _shown(other) != _shown(code))
+
+
 def _stored_forms(variable: xr.DataArray, code: object) -> list[str]:
     """A code as a command compares the stored values with it: ``["251", "-5"]`` for a byte
     stored signed with ``_Unsigned = "true"`` (a tool that reads the flag sees 251, one that
@@ -615,7 +653,7 @@ def _fill_values(variable: xr.DataArray) -> dict[str, object]:
             if value is not None and np.asarray(value).size}
 
 
-def _kept_missing(made: str, name: str, variable: xr.DataArray) -> str:
+def _kept_missing(made: str, name: str, variable: xr.DataArray, no_class: Sequence[object] = ()) -> str:
     """``;made.delete_miss();where(X.missing()) made=-1;made.set_miss(-1)``, when ``made``, the
     0/1 variable of a flag variable, would otherwise read its 0s (or 1s) as missing, or its
     flag variable's missing cells as data; empty when neither.
@@ -627,20 +665,23 @@ def _kept_missing(made: str, name: str, variable: xr.DataArray) -> str:
     ("unable to find variable"); ``delete_miss()`` drops it, and the cells where the flag
     variable is missing are given their own fill value, -1, so that they stay missing. A
     ``missing_value`` that ncap2 does not read (it differs from ``_FillValue``) is found by
-    comparing with it."""
+    comparing with it. The codes of ``no_class`` (:func:`no_class_codes`) are made missing too: a
+    0 there would be "not this class" where nothing was analysed."""
     fills = _fill_values(variable)
     fill, missing = fills.get("_FillValue"), fills.get("missing_value")
     unread = missing is not None and (fill is None or not _same_fill(missing, fill))
     not_a_number = any(value is not None and _is_nan(value) for value in (fill, missing))
-    if not unread and not not_a_number and not any(value is not None and value in (0, 1) for value in (fill, missing)):
+    if not unread and not not_a_number and not no_class and not any(value is not None and value in (0, 1)
+                                                                      for value in (fill, missing)):
         return ""
     own = ncap2_name(name_in_file(variable, name))
+    where_none = "".join(f";where({_is_code(name, variable, code)}) {made}={_INDICATOR_FILL}" for code in no_class)
     where_fill = f";where({own}.missing()) {made}={_INDICATOR_FILL}" if fill is not None and not _is_nan(fill) else ""
     # NaN equals nothing, itself included: ncap2's missing() and == never find it; x != x does (IEEE 754)
     where_nan = f";where({own}!={own}) {made}={_INDICATOR_FILL}" if not_a_number else ""
     where_missing = f";where({own}=={_shown(missing)}) {made}={_INDICATOR_FILL}" if unread and not _is_nan(missing) \
         else ""
-    return f";{made}.delete_miss(){where_fill}{where_nan}{where_missing};{made}.set_miss({_INDICATOR_FILL})"
+    return f";{made}.delete_miss(){where_fill}{where_nan}{where_missing}{where_none};{made}.set_miss({_INDICATOR_FILL})"
 
 
 def _is_nan(value: object) -> bool:
@@ -684,13 +725,18 @@ def _indicator_of(made: str, name: str, variable: xr.DataArray, code: object) ->
     """The ``ncap2`` script that makes ``made`` 1 where ``name`` holds ``code`` (or, of
     ``flag_masks``, has its bit), 0 where not, missing where ``name`` is missing
     (:func:`_kept_missing`), without ``name``'s flag attributes (:func:`_without_inherited`)."""
-    kept = _kept_missing(made, name, variable)
+    no_class = [other for other in no_class_codes(variable) if _shown(other) != _shown(code)]
+    kept = _kept_missing(made, name, variable, no_class)
     described = _own_long_name(made, variable, code)
     if flag_codes(variable, "flag_masks").size:
         bit = f"({ncap2_name(name_in_file(variable, name))}/{_shown(code)})%2"
         # int(): the bit has the flag variable's type, where an unsigned byte cannot hold the fill -1
         return f"{made}={f'int({bit})' if kept else bit}{kept}{_without_inherited(made, variable)}{described}"
-    return f"{made}={_is_code(name, variable, code)}{kept}{_without_inherited(made, variable)}{described}"
+    is_code = _is_code(name, variable, code)
+    unsigned = np.dtype(variable.encoding.get("dtype", variable.dtype)).kind == "u"
+    # an unsigned code's comparison cannot hold the fill -1: int() as for a bit
+    is_code = f"int{is_code}" if no_class and unsigned else is_code
+    return f"{made}={is_code}{kept}{_without_inherited(made, variable)}{described}"
 
 
 def _own_long_name(made: str, variable: xr.DataArray, code: object) -> str:
@@ -707,7 +753,9 @@ def _own_long_name(made: str, variable: xr.DataArray, code: object) -> str:
     found = [meaning for value, meaning in zip(codes, meanings, strict=False) if _shown(value) == _shown(code)]
     what = f"bit {_shown(code)} set" if flag_codes(variable, "flag_masks").size else f"code {_shown(code)}"
     what += f" ({found[0]})" if found else ""
-    text = re.sub(r"[\"'$`\\!]", "", f"1 where {what}, 0 elsewhere")
+    unanalysed = _no_class_text(variable, code)
+    text = re.sub(r"[\"'$`\\!]", "", f"1 where {what}, 0 elsewhere"
+                  + (f", missing where code {unanalysed}" if unanalysed else ""))
     return f';{made}@long_name="{text}"'
 
 
@@ -719,7 +767,9 @@ def _indicator_statement_of(name: str, variable: xr.DataArray) -> str:
     if flag_codes(variable, "flag_masks").size:
         return _indicator_statement(made, stored, f"(d[{stored!r}] // {_shown(code)}) % 2")
     forms = ", ".join(_stored_forms(variable, code))
-    return _indicator_statement(made, stored, f"d[{stored!r}].isin([{forms}])")
+    no_class = [form for other in no_class_codes(variable) if _shown(other) != _shown(code)
+                for form in _stored_forms(variable, other)]
+    return _indicator_statement(made, stored, f"d[{stored!r}].isin([{forms}])", no_class)
 
 
 #: The folder of the copies with 0/1 variables of a flag variable read from several files.
@@ -797,12 +847,14 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
         )
 
 
-def _indicator_statement(made: str, name: str, expression: str) -> str:
+def _indicator_statement(made: str, name: str, expression: str, no_class: Sequence[str] = ()) -> str:
     """The statement of a :func:`~climann.data.shell.values_command` for a Zarr store that adds
     the variable ``made``, ``expression`` (an xarray expression on ``d``) where ``name`` has a
-    value, missing where it has none, without ``name``'s attributes (its ``flag_values`` would
+    value, missing where it has none or holds one of the codes ``no_class`` (as shown:
+    :func:`no_class_codes`), without ``name``'s attributes (its ``flag_values`` would
     make the 0/1 variable a flag variable of its classes again)."""
-    return f"d[{made!r}] = (d[{name!r}].dims, ({expression}).where(d[{name!r}].notnull()).data)"
+    outside = f" & ~d[{name!r}].isin([{', '.join(no_class)}])" if no_class else ""
+    return f"d[{made!r}] = (d[{name!r}].dims, ({expression}).where(d[{name!r}].notnull(){outside}).data)"
 
 
 def _class_map_example(variable: xr.DataArray, classes: np.ndarray) -> tuple[object, object, str]:
@@ -873,10 +925,15 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
         if not masks.size:
             forms = _stored_forms(variable, code) if values.size else [_shown(value)]
             script = _indicator_of(made, target, variable, code)
+            no_class = [form for other in no_class_codes(variable) if _shown(other) != _shown(code)
+                        for form in _stored_forms(variable, other)]
             ncap2 = values_command([script],
-                                   [_indicator_statement(made, stored, f"d[{stored!r}].isin([{', '.join(forms)}])")],
+                                   [_indicator_statement(made, stored, f"d[{stored!r}].isin([{', '.join(forms)}])",
+                                                         no_class)],
                                    files)
-            return f"{ncap2} (1 where {target} is {_shown(value)}{f', {meaning}' if values.size else ''}; 0 elsewhere)"
+            unanalysed = _no_class_text(variable, code)
+            return (f"{ncap2} (1 where {target} is {_shown(value)}{f', {meaning}' if values.size else ''}; 0 elsewhere"
+                    f"{f'; missing where it is {unanalysed}' if unanalysed else ''})")
         bit = _indicator_statement(made, stored, f"(d[{stored!r}] // {_shown(code)}) % 2")
         script = _indicator_of(made, target, variable, code)
         return f"{values_command([script], [bit], files)} for integer codes"

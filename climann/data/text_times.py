@@ -54,6 +54,19 @@ _COMPACT = re.compile(
     r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})(?:(?P<hour>\d{2})(?:(?P<minute>\d{2})(?P<second>\d{2})?)?)?"
 )
 
+#: A date in ISO 8601's ordinal format, year and day of the year: ``YYYYDDD`` (the old IMS daily
+#: files' ``time``, "Julian date of the analysis, YYYYDDD", 2014354 for 2014-12-20; MODIS's
+#: ``A2014354``) or ``YYYY-DDD``.
+_ORDINAL = re.compile(r"(?P<year>\d{4})(?P<mark>-?)(?P<yday>\d{3})")
+
+#: Words of a description that say the values are ordinal dates: "YYYYDDD", "YYYYJJJ", "YYYY-DDD".
+_ORDINAL_WORDS = re.compile(r"\byyyy-?(?:ddd|jjj)\b", re.IGNORECASE)
+
+#: Ordinal dates stored as numbers without such words are read as dates only before this year: a
+#: Julian Day Number of a modern date (2 378 497 in 1800 … 2 488 070 in 2100) has 7 digits too, and
+#: its first four (2378 … 2488) would be a year (:mod:`climann.data.julian_days` reads those).
+_ORDINAL_YEARS_BELOW = 2300
+
 #: The time of day after a date of another layout: a space, ``T`` or ``_``, then ``hh:mm`` or
 #: ``hh:mm:ss`` (one digit of hour too: ``1/1/2005 0:30``).
 _TIME_OF_DAY = r"(?:(?P<separator>[ T_])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
@@ -150,6 +163,8 @@ def _format(match: re.Match) -> str:
         date = {_YEAR_FIRST: f"%Y{mark}%m{mark}%d", _YEAR_LAST: f"%d{mark}%m{mark}%Y",
                 _MONTH_NAMED: f"%d{mark}%b{mark}%Y"}[match.re]
         return date + (f"{match['separator']}%H:%M" + (":%S" if match["second"] else "") if match["separator"] else "")
+    if match.re is _ORDINAL:
+        return f"%Y{match['mark']}%j"
     if match.re is _COMPACT:
         return "%Y%m%d" + "".join(code for key, code in (("hour", "%H"), ("minute", "%M"), ("second", "%S"))
                                   if match[key])
@@ -176,24 +191,35 @@ def _calendar(fields: np.ndarray) -> str | None:
     return CALENDARS[1] if (day <= 30).all() else None
 
 
-def text_dates(variable: xr.DataArray) -> TextDates | None:
+def text_dates(variable: xr.DataArray, *, ordinal: bool = True) -> TextDates | None:
     """The dates a 1-D text variable holds, or None when it is not one or a value is not a date
     (in the layouts of this module's description, all in one layout).
+
+    ISO 8601's ordinal dates, ``YYYYDDD`` (7 digits: the old IMS files' ``time``, "Julian date of
+    the analysis, YYYYDDD", 2014354 for 2014-12-20), are read too when ``ordinal``, stored as text or
+    as numbers without units, the day of the year within the year's days; as numbers only when a
+    description says "YYYYDDD" or every year is before :data:`_ORDINAL_YEARS_BELOW` (a Julian Day
+    Number has 7 digits too). Told "days since 1970-01-01", 2014354 was dated 7485-02-11 (break47b A3).
 
     Parameters
     ----------
     variable : xarray.DataArray, shape (n_time,)
         Any variable; char arrays are read by xarray as one text per step.
+    ordinal : bool
+        Whether ordinal dates (``YYYYDDD``) are read: for a time coordinate, not for a data
+        variable's values (:func:`digit_dates`: a count of seven digits is no date).
 
     Returns
     -------
     TextDates or None
     """
     texts = _texts(variable)
-    numbers = texts is None and (texts := _digit_numbers(variable)) is not None
+    numbers = texts is None and (texts := _digit_numbers(variable, ordinal=ordinal)) is not None
     if texts is None:
         return None
     layouts = (_COMPACT,) if numbers else (_LAYOUT, _COMPACT, _YEAR_FIRST, _YEAR_LAST, _MONTH_NAMED)
+    if ordinal and {len(text) for text in texts} <= {7, 8}:
+        layouts = (*layouts, _ORDINAL)
     matches = [next((match for layout in layouts if (match := layout.fullmatch(text))), None) for text in texts]
     if not all(matches):
         return None
@@ -218,6 +244,8 @@ def _fields(match: re.Match) -> list[int]:
     """(year, month, day, hour, minute, second) of one matched text; of :data:`_YEAR_LAST`, the
     first number as the day (:func:`_day_month_order` turns them round), of :data:`_MONTH_NAMED`
     the month by its name (−1 for no month's)."""
+    if match.re is _ORDINAL:
+        return [*_ordinal_date(int(match["year"]), int(match["yday"])), 0, 0, 0]
     if match.re is _YEAR_LAST:
         date = [int(match["year"]), int(match["second_number"]), int(match["first"])]
     elif match.re is _MONTH_NAMED:
@@ -225,6 +253,17 @@ def _fields(match: re.Match) -> list[int]:
     else:
         date = [int(match[key]) for key in ("year", "month", "day")]
     return date + [int(match[key] or 0) for key in ("hour", "minute", "second")]
+
+
+def _ordinal_date(year: int, yday: int) -> list[int]:
+    """[year, month, day] of day ``yday`` of ``year`` in the proleptic Gregorian calendar (month −1,
+    no date's, for a day 0 or beyond the year's last)."""
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    ends = np.cumsum(_MONTH_DAYS + np.array([0, int(leap)] + [0] * 10))
+    if not 1 <= yday <= ends[-1]:
+        return [year, -1, 1]
+    month = int(np.searchsorted(ends, yday)) + 1
+    return [year, month, yday - int(ends[month - 2] if month > 1 else 0)]
 
 
 def _day_month_order(fields: np.ndarray, day_first: str) -> tuple[np.ndarray | None, set[str], tuple[str, ...]]:
@@ -242,18 +281,25 @@ def _day_month_order(fields: np.ndarray, day_first: str) -> tuple[np.ndarray | N
     return fields, {day_first}, (day_first, month_first)
 
 
-def _digit_numbers(variable: xr.DataArray) -> list[str] | None:
+def _digit_numbers(variable: xr.DataArray, *, ordinal: bool = False) -> list[str] | None:
     """A 1-D variable of whole numbers of 8, 10, 12 or 14 digits without ``units`` (``20050101``,
     ``200501010030``: dates in ISO 8601's basic format stored as numbers), written as their
-    digits; None for any other variable."""
+    digits; with ``ordinal``, of 7 digits too (``2014354``, ``YYYYDDD``) when a description says
+    "YYYYDDD" or every year is before :data:`_ORDINAL_YEARS_BELOW`; None for any other variable."""
     if (variable.ndim != 1 or variable.size == 0 or variable.dtype.kind not in "iuf"
             or str(variable.attrs.get("units", "")).strip()):
         return None
     values = np.asarray(variable.values, dtype=np.float64)
-    if not (np.isfinite(values).all() and (values % 1 == 0).all() and (values >= 1e7).all() and (values < 1e14).all()):
+    if not (np.isfinite(values).all() and (values % 1 == 0).all() and (values >= 1e6).all() and (values < 1e14).all()):
         return None
     texts = [str(int(value)) for value in values]
-    return texts if {len(text) for text in texts} <= {8, 10, 12, 14} else None
+    lengths = {len(text) for text in texts}
+    if lengths == {7}:
+        said = any(_ORDINAL_WORDS.search(str(variable.attrs.get(key, "")))
+                   for key in ("long_name", "description", "comment", "standard_name"))
+        early = all(int(text[:4]) < _ORDINAL_YEARS_BELOW for text in texts)
+        return texts if ordinal and (said or early) else None
+    return texts if lengths <= {8, 10, 12, 14} else None
 
 
 #: At most this many values of a data variable are read to tell whether they are dates written as
@@ -296,7 +342,7 @@ def digit_dates(variable: xr.DataArray, *, time_dim: str | None = None) -> TextD
     values = values[np.isfinite(values)]
     if values.size == 0:
         return None
-    dates = text_dates(xr.DataArray(values, dims=("value",), name=variable.name))
+    dates = text_dates(xr.DataArray(values, dims=("value",), name=variable.name), ordinal=False)
     return None if dates is None else replace(dates, dim=str(variable.dims[0]))
 
 
@@ -373,7 +419,8 @@ def text_dates_advice(dates: TextDates, source: str | Path | None) -> str:
     """What a CF time axis is and the Python line that makes one from ``dates`` (see
     :func:`conversion_code`), for the end of a one-line refusal."""
     other = " (or the model's own, e.g. 'noleap')" if dates.calendar == "standard" else ""
-    stored = ("a units attribute does not make digits of a date (YYYYMMDD…) a time since one" if dates.numbers else
+    digits = "YYYYDDD, year and day of the year" if "%j" in dates.format else "YYYYMMDD…"
+    stored = (f"a units attribute does not make digits of a date ({digits}) a time since one" if dates.numbers else
               "a units attribute does not make text numbers")
     start = (f"a CF time coordinate holds numbers in units of time since a date (units = 'days since …', CF §4.4; "
              f"{stored}); write a copy with one, calendar '{dates.calendar}'{other}")
@@ -403,3 +450,54 @@ def unread_text_dates_advice(variable: xr.DataArray, source: str | Path | None) 
     code = _conversion_code(dates, source, "FORMAT")
     return (f"if they are dates, write a copy with a CF time coordinate, FORMAT being the layout of their text in "
             f"strptime codes (e.g. '%d:%m:%Y %H:%M' for '31:12:2005 18:00'): `{code}`")
+
+
+#: Dates decoded past this year from digits of a date given units since a date are refused: the
+#: digits were read as a count (2014354 "days since 1970-01-01" is 7485-02-11).
+UNLIKELY_YEAR = 3000
+
+
+def digit_dates_units_message(name: str, attrs: dict, values: np.ndarray) -> str | None:
+    """One line for a time axis whose values are dates written as digits (``YYYYDDD``, ``YYYYMMDD``…:
+    :func:`text_dates` on them without their units) but which has units of a time since a date that
+    date them beyond :data:`UNLIKELY_YEAR` (the old advice "CF expects units = 'days since 1970-01-01'"
+    followed literally on the old IMS files' ``time`` 2014354…: 7485-02-11 to 7486-11-29, break47b
+    A3), for the decoder to refuse with the line that writes the dates; None for any other axis.
+
+    Parameters
+    ----------
+    name : str
+        The time axis.
+    attrs : dict
+        Its attributes (``units``, ``calendar``, ``long_name``).
+    values : numpy.ndarray, shape (n_time,)
+        Its values as stored.
+
+    Returns
+    -------
+    str or None
+        With :data:`~climann.data.time_values.FILE_PLACEHOLDER` where the file's name goes.
+    """
+    import cftime
+
+    units = str(attrs.get("units", ""))
+    if " since " not in f" {units.lower()} " or np.ndim(values) != 1 or np.size(values) == 0:
+        return None
+    without = {key: value for key, value in attrs.items() if key not in ("units", "calendar")}
+    dates = text_dates(xr.DataArray(np.asarray(values), dims=(name,), name=name, attrs=without))
+    if dates is None or not dates.numbers:
+        return None
+    try:
+        first = cftime.num2date(float(np.asarray(values, dtype=np.float64)[0]), units,
+                                str(attrs.get("calendar", "standard")))
+    except (ValueError, OverflowError, TypeError):
+        first = None
+    if first is not None and first.year <= UNLIKELY_YEAR:
+        return None
+    from climann.data.time_values import FILE_PLACEHOLDER  # imported here: time_values reads this module's rules
+
+    digits = "YYYYDDD, year and day of the year" if "%j" in dates.format else dates.format.replace("%", "")
+    dated = f"in the year {first.year}" if first is not None else "beyond any date"
+    return (f"{FILE_PLACEHOLDER}: time '{name}' has units '{units}', which date its values ({dates.quoted()}) {dated}: "
+            f"they are dates written as digits ({digits}), not a count since a date; "
+            f"{text_dates_advice(dates, None)}")

@@ -32,7 +32,8 @@ from climann.data.season_counts import year_dates_statements
 from climann.data.shell import (
     attribute_command, input_and_copy, ncatted_attribute, xarray_command, xarray_data, xarray_values,
 )
-from climann.data.text_times import text_dates, text_dates_advice, unread_text_dates_advice
+from climann.data.year_attribute_months import month_numbers_problem
+from climann.data.text_times import digit_dates_units_message, text_dates, text_dates_advice, unread_text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_zones import (TIME_ZONE_READING_KEY, abbreviated_zone_message, declared_local_time,
                                      local_or_utc_units, time_zone_offset)
@@ -276,6 +277,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         cycle = cycle_units_message(str(name), variable.attrs, np.asarray(variable.values))
         if cycle:  # Month 1 … 12 in days since 1970-01-01: a climatology, not 12 days; see climann.data.cycle_axes
             raise TimeValuesError(cycle)
+        digits = digit_dates_units_message(str(name), variable.attrs, np.asarray(variable.values))
+        if digits:  # 2014354 (YYYYDDD) in days since 1970-01-01: the year 7485, not a date (break47b A3)
+            raise TimeValuesError(digits)
         calendar = str(variable.attrs.get("calendar", "standard"))
         year_zero = year_zero_message(str(name), values, str(variable.attrs["units"]), calendar)
         if year_zero:
@@ -647,6 +651,9 @@ def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> 
         advice = f"; {unread_text_dates_advice(time, source)}" if time.ndim == 1 and time.size else ""
         return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "
                 f"(any unit since a reference date) and a calendar{advice}")
+    months = month_numbers_problem(time, source)  # GIMMS v1's 1, 1.5, …, 6.5 of its global Year (break47b A3)
+    if months:
+        return months
     cycle = cycle_axis_problem(time)  # Month 1 … 12: a climatology, never days since a date
     if cycle:
         return cycle

@@ -23,8 +23,10 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.forecast_times import is_dated
 from climann.data.long_name_dates import long_name_reference_advice
-from climann.data.shell import copy_path, python_command, whole_write, working_path
+from climann.data.shell import copy_path, dated_copies, python_command, whole_write, working_path
+from climann.data.text_times import conversion_statements, text_dates
 from climann.data.time_units import undecoded_time_message
+from climann.data.year_attribute_months import month_numbers_problem
 from climann.errors import ClimannError
 
 __all__ = ["check_times_are_dates", "climatology_months_advice"]
@@ -54,6 +56,15 @@ def check_times_are_dates(files: Mapping[Path, xr.Dataset]) -> None:
         undated = {other: opened[name] for other, opened in files.items()
                    if (name := time_coordinate(opened)) is not None and not is_dated(opened[name])}
         if (loop := long_name_reference_advice(undated)) is not None:  # a folder of CAMS Europe's months
+            message = f"time coordinate '{time}' in {path.name} could not be read as dates: {loop}"
+        elif len(undated) > 1 and (dates := text_dates(dataset[time])) is not None and "%j" in dates.format:
+            # the old IMS files' YYYYDDD, one a day: the line for the first file alone meets the refusal at the next
+            message = (f"time coordinate '{time}' in {path.name} could not be read as dates: it holds them as numbers "
+                       f"of a date's digits ({dates.quoted()}: YYYYDDD, year and day of the year), without units; a CF "
+                       "time coordinate holds numbers in units of time since a date (CF §4.4); write a copy of each "
+                       f"file with its dates as one: {dated_copies(conversion_statements(dates), list(undated))}")
+        elif len(undated) > 1 and (loop := month_numbers_problem(dataset[time], path, list(undated))) is not None:
+            # a folder of GIMMS NDVI3g v1's half-years, each file's Year its own: one loop (break47b A3)
             message = f"time coordinate '{time}' in {path.name} could not be read as dates: {loop}"
         if dated is not None and _calendar_months(dataset[time]):
             message += f"; {_on_months_advice(path, str(time), dated, str(_dated_time(files[dated])))}"

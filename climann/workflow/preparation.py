@@ -28,7 +28,7 @@ from climann.data.climatology import monthly_climatology
 from climann.data.composites import MONTH_PERIOD_NAMES
 from climann.data.lags import check_strided_period_lags
 from climann.data.coords import find_coordinate, time_coordinate
-from climann.data.defaults import default_inputs, warn_run_outputs
+from climann.data.defaults import checked_training_steps, default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples, refuse_static_target
 from climann.data.layout import GridLayout
 from climann.data.levels import levels_on_new_dimensions
@@ -39,6 +39,7 @@ from climann.data.value_checks import shared_reads, warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
+from climann.data.rank_transforms import planned_monotone_relations, warn_rank_predictors
 from climann.data.vector_frames import warn_frame_mismatch
 from climann.data.renames import FileRenames, anchored_rules, refuse_target_renamed_as_predictor
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
@@ -236,6 +237,24 @@ def planned_run_target_copies(config: RunConfig, dataset: xr.Dataset, *, shared:
         return None
     return planned_target_copies(dataset, data.target, data.predictors, time_dim=find_coordinate(dataset, "time"),
                                  training_steps=steps, shared=shared)
+
+
+def planned_run_rank_predictors(config: RunConfig, dataset: xr.Dataset, *, shared: Sequence[str] = ()
+                                ) -> BlockReads | None:
+    """The read of the named predictors that are (almost) a monotone function of the target on the
+    training block (:func:`~climann.data.rank_transforms.planned_monotone_relations`, at most
+    :data:`~climann.data.defaults.COPY_CHECKED_STEPS` of its steps), to be computed with the other
+    checks of the values (``shared``: as :func:`planned_run_target_copies`); None when no predictor is
+    named or the target is absent."""
+    data = config.data
+    if not data.predictors or data.target not in dataset.data_vars:
+        return None
+    time_name = find_coordinate(dataset, "time")
+    if time_name not in dataset[data.target].dims:
+        return None
+    steps = checked_training_steps(dataset, time_name, training_steps(config, dataset))
+    return planned_monotone_relations(dataset, data.target, data.predictors, time_dim=time_name, steps=steps,
+                                      shared=shared)
 
 
 def check_target_copies(config: RunConfig, dataset: xr.Dataset,
@@ -461,10 +480,13 @@ def _open_subset(
     named = [data.target, *(data.predictors or ())]
     copies = planned_run_target_copies(config, selected, shared=shared_reads(selected, named)
                                        ) if held_values and target_copies else None
+    # and those (almost) a monotone function of the target, a rank of it (break47b A1)
+    ranked = planned_run_rank_predictors(config, selected, shared=shared_reads(selected, named))
+    also = [read for read in (copies, ranked) if read is not None]
     if held_values:
         found = warn_held_values(selected, named, where=where,
-                                 file=files[0] if len(files) == 1 else None, target=data.target,
-                                 also=[copies] if copies is not None else [])
+                                 file=files[0] if len(files) == 1 else None, target=data.target, also=also)
+    ranked_found = None if ranked is None else found[len(also) - 1] if held_values else read_together(ranked)[0]
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where, target=data.target)
@@ -473,6 +495,9 @@ def _open_subset(
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
     warn_own_anomalies(selected, data.predictors or (), data.target, where=where)
+    if ranked_found is not None:  # a percentile or rank of the target (break47b A1)
+        warn_rank_predictors(selected, data.predictors or (), data.target, where=where, time_dim="", steps=None,
+                             found=ranked_found)
     if copies is not None:
         check_target_copies(config, selected, found[0])
     clashes = [name for name in series if name in selected.variables]

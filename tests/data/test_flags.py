@@ -1,5 +1,6 @@
 """CF flag variables as predictors or target: classes are told apart from amounts."""
 
+import json
 import logging
 import re
 import shlex
@@ -723,16 +724,19 @@ def test_the_indicator_line_of_unsigned_land_cover_runs_as_printed_and_its_0s_ar
     """break39b B1: the ncap2 line for ESA CCI land cover kept valid_min = 1 and valid_max (a folder's valid range
     was not looked up), so every 0 of the 0/1 variable was missing; it compared with 0, the no_data class; and ncap2
     reads the byte 200 as -56 (it ignores _Unsigned), so `lccs_class==200` found none of the bare areas. Run as
-    printed, the line writes 1 where numpy finds the code, 0 elsewhere, none missing."""
+    printed, the line writes 1 where numpy finds the code, 0 elsewhere, missing only where no_data (no class: a 0
+    there was "not this class" where nothing was classified, break47b A2)."""
     monkeypatch.chdir(tmp_path)
     paths, classes = _land_cover_years(tmp_path / "lc", codes=codes, meanings=meanings)
     advice = advise(open_dataset(paths))
-    assert "==0" not in advice and f"=={code})" in advice
+    assert "==0);" not in advice and f"=={code})" in advice  # no indicator of no_data; its cells missing (A2)
     folder = _run_loop(advice, tmp_path)
     copies = open_dataset(sorted((tmp_path / folder).glob("*.nc")))
     made = next(name for name in copies.data_vars if name.startswith("lccs_class_"))
     assert made == f"lccs_class_{meanings.split()[codes.index(code)]}"
-    np.testing.assert_array_equal(copies[made].values, (classes == code).astype(float))  # numpy's count, no NaN
+    # numpy's count; NaN only where no_data (0: no class, break47b A2)
+    np.testing.assert_array_equal(copies[made].values, np.where(classes == 0, np.nan, (classes == code).astype(float)))
+    assert (classes == 0).any()
     assert 0 < int((classes == code).sum()) < classes.size
     refuse_flag_target(copies, made, where="copies")  # a target
 
@@ -751,13 +755,64 @@ def test_the_indicator_line_of_a_class_target_beside_a_predictor_runs_as_printed
     dataset.to_netcdf(tmp_path / "ims.nc")
     message = _refused(lambda: refuse_flag_target(open_dataset([tmp_path / "ims.nc"]), "IMS_Surface_Values",
                                                   where="ims.nc"))
-    assert "cdo" not in message and message.endswith("(1 where IMS_Surface_Values is 1, sea; 0 elsewhere)")
+    assert "cdo" not in message and message.endswith("(1 where IMS_Surface_Values is 1, sea; 0 elsewhere; missing "
+                                                     "where it is 0 (outside_northern_hemisphere))")
     command = re.search(r"e\.g\. (ncap2 -s '[^']*' \S+ \S+)", message).group(1)
     subprocess.run(["bash", "-c", command], check=True, capture_output=True)
     copy = open_dataset([tmp_path / "IMS_Surface_Values_sea.nc"])
     refuse_flag_target(copy, "IMS_Surface_Values_sea", where="copy")  # a target
-    np.testing.assert_array_equal(copy["IMS_Surface_Values_sea"].values, (codes == 1).astype(float))
+    # code 0, outside_northern_hemisphere, is no analysed cell: missing, not "no sea" (break47b A2)
+    np.testing.assert_array_equal(copy["IMS_Surface_Values_sea"].values,
+                                  np.where(codes == 0, np.nan, (codes == 1).astype(float)))
     np.testing.assert_array_equal(copy["tas"].values, open_dataset([tmp_path / "ims.nc"])["tas"].values)
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="needs NCO")
+def test_a_run_on_the_printed_indicator_of_ims_scores_only_the_analysed_cells(tmp_path, monkeypatch):
+    """break47b A2: IMS's code 0, outside_northern_hemisphere (a quarter of the full disk), became 0 = "no snow" in
+    the advised indicator, and a run on it scored those cells as certain (test MSE 0.0727 over 43 200 values, 0.0815
+    over the 32 616 analysed). The printed line, followed for code 4 (snow_covered_land), leaves them missing: the
+    run's n and MSE are numpy's over the analysed cells only."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from climann.evaluation.predictions import split_labels
+
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset(n_years=4, n_lat=6, n_lon=8, seed=4)
+    tas = dataset["tas"].values
+    south = np.broadcast_to((dataset["lat"].values < 0)[None, :, None], tas.shape)
+    codes = np.where(tas < tas.mean(axis=0), 4, 2).astype("i1")  # snow in the colder half of each cell's steps
+    codes[south] = 0
+    dataset["IMS_Surface_Values"] = (dataset["tas"].dims, codes, {
+        "flag_values": np.arange(5, dtype="i1"), "long_name": "Daily Northern Hemisphere Snow and Ice Analysis",
+        "flag_meanings": "outside_northern_hemisphere sea land sea_ice snow_covered_land"})
+    dataset[["IMS_Surface_Values"]].to_netcdf(tmp_path / "ims.nc")
+    dataset[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    refused = CliRunner().invoke(app, ["train", "--data", "ims.nc", "--target", "IMS_Surface_Values", "--out", "r"])
+    assert refused.exit_code == 2
+    command = re.search(r"e\.g\. (ncap2 -s '[^']*' \S+ \S+)", " ".join(refused.output.split())).group(1)
+    command = command.replace("(IMS_Surface_Values==1)", "(IMS_Surface_Values==4)").replace("_sea", "_snow")
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+    result = CliRunner().invoke(app, ["train", "--data", "IMS_Surface_Values_snow.nc", "--data", "tas.nc", "--target",
+                                      "IMS_Surface_Values_snow", "--predictors", "tas", "--epochs", "2", "--out", "run",
+                                      "-q"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        test = split_labels(predictions["split"]) == "test"
+        truth = predictions["IMS_Surface_Values_snow"].values[test].astype(np.float64)
+        predicted = predictions["IMS_Surface_Values_snow_pred"].values[test].astype(np.float64)
+        times = predictions["time"].values[test]
+    analysed = (codes != 0)[np.isin(dataset["time"].values, times)]  # numpy: the cells IMS analysed
+    np.testing.assert_array_equal(np.isfinite(truth), analysed)
+    expected = (codes == 4)[np.isin(dataset["time"].values, times)]
+    np.testing.assert_array_equal(truth[analysed], expected[analysed].astype(float))
+    band = np.abs(np.diff(np.sin(np.deg2rad(np.append(dataset["lat"].values - 15, 90.0)))))  # 30° bands' areas
+    weights = np.broadcast_to(band[None, :, None], truth.shape)[analysed]
+    mse = np.sum(weights * (predicted[analysed] - truth[analysed]) ** 2) / np.sum(weights)
+    assert metrics["n_samples"]["test"] == analysed.sum() < truth.size
+    assert metrics["splits"]["test"]["model"]["mse"] == pytest.approx(mse, rel=1e-5)
 
 
 def _flag_with_fill(path, *, dtype, codes, meanings, stored, key="flag_values", fill="_FillValue", extra=None):
