@@ -31,7 +31,7 @@ import xarray as xr
 from climann.data.cell_bounds import STATED_CELLS_KEY
 from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, WINDOW_SOURCE_KEY, time_coordinate
 from climann.data.multiyear_steps import years_apart
-from climann.data.notes import note_once
+from climann.data.notes import in_full, note_once
 from climann.data.shell import (attribute_command, copies_of_files,
     drop_command, file_time_names, in_place_note, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy,
     values_command, xarray_data, xarray_values,
@@ -1010,16 +1010,25 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
                   key=("stamped at the start of each", name, doubt))
     elif doubt:
         stamped_so = _STAMPED_SO.get(doubt, {}).get(value_word, "as ERA5 stamps them")
-        # the command that bounds each value by the cell ending at its stamp (break43b A6: none was given)
-        fix = f": {closing_bounds_advice(files, _FREQUENCIES[doubt])}" if files and doubt in _FREQUENCIES else ""
-        note_once(_log, logging.WARNING, (
-            f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): each "
-            f"value is read as {_of_the_cell(value_word)} of the {doubt} beginning there ({stamped_so}) "
-            f"and its season (in the scores per season and the season and year features) is that of the cell's "
-            f"middle; a file stamped at the end of each {doubt} (CESM history files, ECHAM and ICON raw output) needs "
-            f"time_bnds{fix}"),
-            key=("stamped at the start of each", name, doubt))  # once, whichever step of the axis it first names
-
+        # the command that bounds each value by the cell ending at its stamp (break43b A6: none was given): in full
+        # in climann info; a run points to it and to train.log, since it made the warning of every ISIMIP run
+        # 900 characters (break47a)
+        fix = bool(files) and doubt in _FREQUENCIES
+        said = (f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): "
+                f"each value is read as {_of_the_cell(value_word)} of the {doubt} beginning there ({stamped_so}); a "
+                f"file stamped at the end of each {doubt} (CESM history files, ECHAM and ICON raw output) needs "
+                f"time_bnds")
+        if fix and in_full():
+            note_once(_log, logging.WARNING, lambda: f"{said}: {closing_bounds_advice(files, _FREQUENCIES[doubt])}",
+                      key=("stamped at the start of each", name, doubt))
+            return
+        note_once(_log, logging.WARNING, said + (" (the line that writes them: climann info on the files, train.log)"
+                                                 if fix else ""),
+                  key=("stamped at the start of each", name, doubt))  # once, whichever step of the axis it first names
+        if fix:
+            note_once(_log, logging.INFO, lambda: f"'{name}' stamped at the start of each {doubt}: "
+                      f"{closing_bounds_advice(files, _FREQUENCIES[doubt])}",
+                      key=("bounds of the cells ending at the stamps", name, doubt))
 
 #: The frequency (:mod:`climann.data.step_periods`) of each cell that a stamp may open or close.
 _FREQUENCIES = {"month": "monthly", "day": "daily"}
