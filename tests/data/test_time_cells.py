@@ -1019,3 +1019,18 @@ def test_the_start_of_day_warning_calls_an_accumulation_a_total_and_a_rate_or_st
                  if "stamped at the start of each day" in record.getMessage()]
     said = "that" if word == "value" else f"the {word}"
     assert f"each value is read as {said} of the day beginning there" in warned, warned
+
+
+def test_the_period_dates_are_the_season_dates_on_an_axis_with_seasons_and_the_stamps_on_one_of_years():
+    """fix47j: the split by years, the printed periods and --time-range count each step by the date of its season
+    (period_dates), unless its steps are a year or more apart: a decadal mean stamped 1 January 1900, whose middle
+    is 1905, stays in 1900. Each expected date is the stamp minus half a day, or the stamp, by hand."""
+    from climann.data.time_cells import period_dates
+
+    days = np.array([cftime.DatetimeProlepticGregorian(2018, 12, 31) + datetime.timedelta(days=k) for k in range(4)])
+    middles = np.array([day - datetime.timedelta(hours=12) for day in days])
+    assert [date.year for date in period_dates(days, middles)] == [2018, 2018, 2019, 2019]
+    decades = np.array([cftime.DatetimeProlepticGregorian(year, 1, 1) for year in (1900, 1910, 1920)])
+    centres = np.array([cftime.DatetimeProlepticGregorian(year, 1, 1) for year in (1905, 1915, 1925)])
+    np.testing.assert_array_equal(period_dates(decades, centres), decades)
+    np.testing.assert_array_equal(period_dates(days[:1], middles[:1]), days[:1])
