@@ -144,6 +144,7 @@ def info(
     Example: climann info stations.nc --select station=3
     """
     from climann.data.info import describe, no_config_reason
+    from climann.data.notes import notes_in_full
     from climann.workflow.config import parse_selection
     from climann.workflow.preparation import INFO_VALUES_LIMIT_GB, check_trains
     from climann.workflow.progress import warnings_on_stderr
@@ -152,7 +153,7 @@ def info(
 
     check = functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB)
     try:  # the data layer's advice says train's --data: info takes positional paths (break44d A7)
-        with warnings_on_stderr(with_positional_paths):
+        with warnings_on_stderr(with_positional_paths), notes_in_full():  # a run's warnings point here (break47a)
             report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check,
                               select=parse_selection(select, command="info"))
     except ClimannError as error:

@@ -20,7 +20,7 @@ from climann.data.time_axis import cell_time_step
 from climann.data.value_words import time_value_word_of
 from climann.data.forecast_times import holds_instants
 from climann.data.window_totals import window_end_reason
-from climann.data.time_cells import season_score_times
+from climann.data.time_cells import period_dates, season_score_times
 from climann.data.time_values import is_climatology_method
 
 if TYPE_CHECKING:
@@ -560,6 +560,14 @@ class GridLayout:
                                   files=self.time_files(),
                                   value_word=time_value_word_of(self.target_name, self.target_attrs,
                                                                 str(self.time.name)))
+
+    def period_times(self) -> np.ndarray:
+        """The dates by which each step is counted in its year, shape (n_time,): the split into
+        blocks of years and the blocks' printed periods
+        (:func:`climann.data.time_cells.period_dates`: its season's date, :meth:`season_times`,
+        on an axis with seasons; its stamp on one of steps a year or more apart), as
+        ``--time-range`` chooses it (:func:`climann.data.subset.selection_dates`)."""
+        return period_dates(np.asarray(self.time.values), self.season_times())
 
     def selection_dates(self) -> np.ndarray | None:
         """The dates by which the run's own time selection (``--months``, ``--seasons``,

@@ -11,15 +11,40 @@ run in the same Python session records them in its own ``train.log`` too.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import os
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-__all__ = ["forget_notes", "kept_for_the_run", "note_once", "noted", "notes_grouped_by_file"]
+__all__ = ["forget_notes", "in_full", "kept_for_the_run", "note_once", "noted", "notes_grouped_by_file",
+           "notes_in_full"]
 
 _SAID: set[Hashable] = set()
+
+#: Whether warnings give their long way out in full (:func:`notes_in_full`).
+_IN_FULL: contextvars.ContextVar[bool] = contextvars.ContextVar("climann_notes_in_full", default=False)
+
+
+@contextlib.contextmanager
+def notes_in_full() -> Iterator[None]:
+    """Within the block, warnings whose way out is a long command give it in full
+    (:func:`in_full`): ``climann info``, where data are looked at once. Every run (``train``,
+    ``evaluate``, ``predict``) warns in one short line that points to ``climann info`` and to
+    ``train.log`` for it (break47a: ISIMIP's stamps at 00:00 without bounds were 900 characters
+    on every run)."""
+    token = _IN_FULL.set(True)
+    try:
+        yield
+    finally:
+        _IN_FULL.reset(token)
+
+
+def in_full() -> bool:
+    """Whether a warning's long way out is given in full (:func:`notes_in_full`)."""
+    return _IN_FULL.get()
+
 
 #: The warnings held while files are opened (:func:`notes_grouped_by_file`), one list per opening.
 _HELD: list[list[tuple[logging.Logger, int, str]]] = []

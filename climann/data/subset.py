@@ -38,8 +38,8 @@ from climann.data.levels import (
 )
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
-    ending_middles, season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_periods,
-    with_value_step,
+    ending_middles, period_dates, season_score_times, with_selection_by_stamps, with_steps_before_range,
+    with_value_periods, with_value_step,
 )
 from climann.data.variables import data_variable_names
 from climann.data.window_totals import window_end_reason
@@ -1045,7 +1045,8 @@ def select_time(
         If no time step is left; the message gives the data's time span.
     """
     name, values, calendar = _time_values(dataset)
-    within = _within(values, time_range, calendar) if time_range else np.ones(len(values), dtype=bool)
+    dates = selection_dates(dataset, name, dated_by) if time_range else values
+    within = _within(dates, time_range, calendar) if time_range else np.ones(len(values), dtype=bool)
     keep = within.copy()
     within_range = values[keep]
     if months:  # by the month of each value's cell middle, as the season features and scores date it
@@ -1134,8 +1135,8 @@ def steps_held_before_range(dataset: xr.Dataset, *, time_range: Sequence[str], m
     """
     if not time_range or not steps_before or (months and not before_in_months):
         return 0
-    name, values, calendar = _time_values(dataset)
-    within = _within(values, time_range, calendar)
+    name, _, calendar = _time_values(dataset)
+    within = _within(selection_dates(dataset, name, dated_by), time_range, calendar)
     in_months = np.isin(_selection_months(dataset, name, dated_by), list(months)) if months else None
     chosen = np.flatnonzero(within if in_months is None else within & in_months)
     return steps_before_range_of(chosen, within, steps_before, in_months=in_months).size if chosen.size else 0
@@ -1171,16 +1172,37 @@ def _selection_months(dataset: xr.Dataset, name: str, dated_by: str) -> np.ndarr
     (:func:`~climann.data.window_totals.window_end_reason`: GloFAS's dis24) are of that window's
     middle (:func:`~climann.data.time_cells.ending_middles`), as their scores per season are: the
     day stamped 1 March 00 UTC is in DJF (fix47d)."""
+    dates = _season_dates(dataset, name, dated_by)
+    return np.array([value.month for value in dates], dtype=np.int64)
+
+
+def selection_dates(dataset: xr.Dataset, name: str, dated_by: str = "cell_middle") -> np.ndarray:
+    """The date of each step of the time ``name`` by which ``--time-range`` chooses it, shape
+    (n_time,): with ``dated_by="cell_middle"`` the date its year is counted by in the split
+    (:func:`~climann.data.time_cells.period_dates` of its season's date, :func:`_selection_months`),
+    with ``dated_by="stamp"`` its stamp. GloFAS's ``dis24`` stamped 1 January 2021 00 UTC, the
+    mean of 31 December 2020, is in ``--time-range 2017,2020`` (fix47j: it was left out, and the
+    one stamped 1 January 2017 taken in).
+
+    Returns
+    -------
+    ndarray of cftime.datetime, shape (n_time,)
+    """
+    dates = _season_dates(dataset, name, dated_by)
+    return dates if dated_by != "cell_middle" else period_dates(np.asarray(dataset[name].values), dates)
+
+
+def _season_dates(dataset: xr.Dataset, name: str, dated_by: str) -> np.ndarray:
+    """The date of each step's month and season (:func:`_selection_months`), shape (n_time,)."""
     time = dataset[name]
     if dated_by != "cell_middle":
-        return np.array([value.month for value in time.values], dtype=np.int64)
+        return np.asarray(time.values)
     reasons = {window_end_reason(str(variable), dataset[variable].attrs) for variable in dataset.data_vars
                if time.dims[0] in dataset[variable].dims}
     ending = None
     if len(reasons) == 1 and "bounds" not in time.attrs:
         ending = ending_middles(np.asarray(time.values), axis_time_step(np.asarray(time.values)), reasons.pop())
-    dates = season_score_times(time) if ending is None else ending
-    return np.array([value.month for value in dates], dtype=np.int64)
+    return season_score_times(time) if ending is None else ending
 
 
 def select_new_data_time(
@@ -1225,7 +1247,8 @@ def select_new_data_time(
     name, values, calendar = _time_values(dataset)
     within = np.ones(len(values), dtype=bool)
     if time_range:
-        within = _within(values, time_range, calendar)
+        dates = selection_dates(dataset, name, dated_by)
+        within = _within(dates, time_range, calendar)
         if not within.any():
             raise ClimannError(f"--time-range {','.join(time_range)} selects no time step of {where}, which cover "
                                f"{_span(values)}; give a period within it")

@@ -30,7 +30,8 @@ import xarray as xr
 
 from climann.data.cell_bounds import STATED_CELLS_KEY
 from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, WINDOW_SOURCE_KEY, time_coordinate
-from climann.data.notes import note_once
+from climann.data.multiyear_steps import years_apart
+from climann.data.notes import in_full, note_once
 from climann.data.shell import (attribute_command, copies_of_files,
     drop_command, file_time_names, in_place_note, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy,
     values_command, xarray_data, xarray_values,
@@ -857,6 +858,30 @@ def ending_middles(stamps: np.ndarray, step: TimeStep | None, window_ends: str) 
     return np.array([stamp - window / 2 for stamp in stamps], dtype=object)
 
 
+def period_dates(stamps: np.ndarray, middles: np.ndarray) -> np.ndarray:
+    """The dates by which each step is counted in its year and period: the train/val/test split
+    by years, the blocks' printed periods and ``--time-range``. They are the dates of its season
+    (``middles``: :func:`season_score_times`, the middle of its time cell), so that one step is
+    of one year everywhere: GloFAS's ``dis24`` stamped 1 January 2019 00 UTC, the mean of
+    31 December 2018, is in the block of 2018 as in 2018's DJF (fix47j: it was in the next
+    block, ``train 2017-01-02 to 2018-12-31``). On an axis of steps a year or more apart
+    (:func:`~climann.data.multiyear_steps.years_apart`), or of one step, which has no seasons,
+    the stamps: a decadal mean stamped 1 January 1900 is of 1900, not of its middle, 1905.
+
+    Parameters
+    ----------
+    stamps, middles : ndarray of cftime.datetime, shape (n_time,)
+
+    Returns
+    -------
+    ndarray of cftime.datetime, shape (n_time,)
+    """
+    stamps = np.asarray(stamps)
+    if len(stamps) < 2 or not all(hasattr(stamp, "calendar") for stamp in stamps[:1]) or years_apart(stamps):
+        return stamps
+    return np.asarray(middles)
+
+
 def _file_time(time: object) -> tuple[str, str]:
     """The time's variable and dimension names in its file (:func:`file_time_names`), or its own
     names for a coordinate that keeps no encoding."""
@@ -879,13 +904,20 @@ def _note_ending_stamps(name: str, stamps: np.ndarray, middles: np.ndarray, *, w
     said = (f"values are {window_ends}, each the total of the {span} ending at its stamp" if window_ends == WRF_WINDOWS
             else f"values are {_of_the_cell(value_word)} of the {span} ending at its stamp, as {window_ends} says")
     variable, dimension = file_time or (name, name)
-    note_once(_log, logging.WARNING, (
-        f"'{name}' has no bounds and is stamped at the end of each {span} ({date_text(stamps[0])}, …): its {said} "
-        f"(the value stamped {date_text(stamps[0])} is that of the {span} before it), and it is dated so: its season "
-        f"(in the scores per season and the season and year features) is that of the middle of the {span} before its "
-        f"stamp ({date_text(middles[0])}); time bounds [time - {span if span[0].isdigit() else '1 ' + span}, time] "
-        f"(CF 7.1) in the files date each value by its own {span}: "
-        f"{_ending_bounds_advice(variable, dimension, files, window=window)}"),
+
+    def warning() -> str:
+        # the files' own name of their time: dis24's valid_time merged onto ERA5's time was called 'time' (fix47j)
+        own = {found[0] for file in files if (found := _own_time_names(file, variable, dimension)) is not None}
+        return (
+            f"'{own.pop() if len(own) == 1 else variable}' has no bounds and is stamped at the end of each {span} "
+            f"({date_text(stamps[0])}, …): its {said} (the value stamped {date_text(stamps[0])} is that of the {span} "
+            f"before it), and it is dated so: its season and year (in the scores per season, the season and year "
+            f"features, the split into blocks and --time-range) are those of the middle of the {span} before its "
+            f"stamp ({date_text(middles[0])}); time bounds [time - {span if span[0].isdigit() else '1 ' + span}, "
+            f"time] (CF 7.1) in the files date each value by its own {span}: "
+            f"{_ending_bounds_advice(variable, dimension, files, window=window)}")
+
+    note_once(_log, logging.WARNING, warning,
         key=("stamped at the end of each", name, span))
 
 
@@ -978,16 +1010,25 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
                   key=("stamped at the start of each", name, doubt))
     elif doubt:
         stamped_so = _STAMPED_SO.get(doubt, {}).get(value_word, "as ERA5 stamps them")
-        # the command that bounds each value by the cell ending at its stamp (break43b A6: none was given)
-        fix = f": {closing_bounds_advice(files, _FREQUENCIES[doubt])}" if files and doubt in _FREQUENCIES else ""
-        note_once(_log, logging.WARNING, (
-            f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): each "
-            f"value is read as {_of_the_cell(value_word)} of the {doubt} beginning there ({stamped_so}) "
-            f"and its season (in the scores per season and the season and year features) is that of the cell's "
-            f"middle; a file stamped at the end of each {doubt} (CESM history files, ECHAM and ICON raw output) needs "
-            f"time_bnds{fix}"),
-            key=("stamped at the start of each", name, doubt))  # once, whichever step of the axis it first names
-
+        # the command that bounds each value by the cell ending at its stamp (break43b A6: none was given): in full
+        # in climann info; a run points to it and to train.log, since it made the warning of every ISIMIP run
+        # 900 characters (break47a)
+        fix = bool(files) and doubt in _FREQUENCIES
+        said = (f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): "
+                f"each value is read as {_of_the_cell(value_word)} of the {doubt} beginning there ({stamped_so}); a "
+                f"file stamped at the end of each {doubt} (CESM history files, ECHAM and ICON raw output) needs "
+                f"time_bnds")
+        if fix and in_full():
+            note_once(_log, logging.WARNING, lambda: f"{said}: {closing_bounds_advice(files, _FREQUENCIES[doubt])}",
+                      key=("stamped at the start of each", name, doubt))
+            return
+        note_once(_log, logging.WARNING, said + (" (the line that writes them: climann info on the files, train.log)"
+                                                 if fix else ""),
+                  key=("stamped at the start of each", name, doubt))  # once, whichever step of the axis it first names
+        if fix:
+            note_once(_log, logging.INFO, lambda: f"'{name}' stamped at the start of each {doubt}: "
+                      f"{closing_bounds_advice(files, _FREQUENCIES[doubt])}",
+                      key=("bounds of the cells ending at the stamps", name, doubt))
 
 #: The frequency (:mod:`climann.data.step_periods`) of each cell that a stamp may open or close.
 _FREQUENCIES = {"month": "monthly", "day": "daily"}

@@ -1065,7 +1065,7 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
     year's January (:func:`~climann.data.splits.season_years`), so no winter is split."""
     months = selected_months(config)
     before = layout.steps_before_range  # read for persistence and lags only: in no block
-    years = season_years(layout.time.values[before:], months)
+    years = season_years(layout.period_times()[before:], months)
     if layout.time_blocks:
         split = split_by_blocks(layout.time_blocks, years)
     elif config.data.split_years:
@@ -1093,7 +1093,7 @@ def whole_period_split(config: RunConfig, layout: GridLayout) -> TimeSplit:
     whole (``"2000-03 to 2005-02"``; see :func:`~climann.data.splits.with_dated_descriptions`)."""
     months = selected_months(config)
     before = layout.steps_before_range  # read for persistence and lags only: in no block
-    years = season_years(layout.time.values[before:], months)
+    years = season_years(layout.period_times()[before:], months)
     split = TimeSplit({"all": np.ones(len(years), dtype=bool)}, {"all": years_text(years)})
     return _with_block_descriptions(_after_steps_before(split, before), layout, months)
 
@@ -1107,7 +1107,7 @@ def _with_block_descriptions(split: TimeSplit, layout: GridLayout, months: tuple
     """The one way a block is named (``metrics.json`` ``split_periods``, ``report.md``, the
     terminal, figure titles): ``split``'s blocks of years dated where they do not cover their
     years whole, at the nominal step of the layout's time axis, and the season-year note."""
-    times = layout.time.values
+    times = layout.period_times()
     return with_season_year_note(with_dated_descriptions(split, times, step=_nominal_step(layout), months=months),
                                  months)
 
@@ -1132,11 +1132,11 @@ def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSpli
     months = selected_months(config)
     _warn_about_one_year(layout, split)
     _warn_about_cut_seasons(config, layout, split)
-    short = part_year_blocks(split, layout.time.values, step=_nominal_step(layout), months=months)
+    short = part_year_blocks(split, layout.period_times(), step=_nominal_step(layout), months=months)
     if not short:
         return
     before = layout.steps_before_range
-    years = season_years(layout.time.values[before:], months)
+    years = season_years(layout.period_times()[before:], months)
     first, last = int(years.min()), int(years.max())
     blocks = "; ".join(f"the {name} block holds {count} time step{'s' * (count != 1)} "
                        f"({compact_periods(split.descriptions[name])})" for name, count in short.items())
@@ -1159,7 +1159,7 @@ def _warn_about_cut_seasons(config: RunConfig, layout: GridLayout, split: TimeSp
     if selected_months(config) or layout.time_blocks:
         return  # months selected: the split already counts season years; split_files: the files are the blocks
     before = layout.steps_before_range
-    subset, cut = seasons_cut_by_calendar_years(layout.time.values[before:], split.labels()[before:])
+    subset, cut = seasons_cut_by_calendar_years(layout.period_times()[before:], split.labels()[before:])
     if not cut:
         return
     run_logger.warning(
@@ -1184,7 +1184,7 @@ def _warn_about_one_year(layout: GridLayout, split: TimeSplit) -> None:
     ``Aclim`` without a ``climatology`` attribute, break32b A5b; a marked one is refused,
     :func:`~climann.data.climatology_axes.climatology_axes`): said, with what to give."""
     before = layout.steps_before_range
-    times = layout.time.values[before:]
+    times = layout.period_times()[before:]
     if len({time.year for time in times}) != 1 or split.year_ranges is not None or "test" not in split.time_masks:
         return
     step = _nominal_step(layout)
@@ -1423,7 +1423,7 @@ def empty_block_error(config: RunConfig, split: TimeSplit, name: str,
     if not n_target:  # where the target has values at all: the period to choose
         steps = np.flatnonzero(source.target_steps())
         if steps.size:
-            times = source.layout.time.values
+            times = source.layout.period_times()
             held = f"{month_text(times[steps[0]])} to {month_text(times[steps[-1]])}"
             time_range = held_time_range(times, int(steps[0]), int(steps[-1]))
     return ClimannError(no_complete_sample_text(problem, config.data.target, n_target, missing, held,

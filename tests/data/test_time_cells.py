@@ -947,13 +947,14 @@ def test_values_over_the_window_ending_at_their_stamps_are_dated_by_that_window(
     else:
         span = "day" if window == "24h" else "6 hours"
         assert f"stamped at the end of each {span} (2019-11-01, …)" in warned[0], warned
-        assert f"is that of the middle of the {span} before its stamp ({shown[0]})" in warned[0], warned
+        assert f"are those of the middle of the {span} before its stamp ({shown[0]})" in warned[0], warned
 
 
 def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_time(tmp_path, caplog):
     """fix47d: GloFAS's dis24 (its time ``valid_time``, no bounds) beside a predictor whose time is ``time`` with
     bounds: the two are merged on ``time``, and the season warning's line read ``IN.nc OUT.nc`` with
-    ``d['time']``, which neither names dis24's file nor runs on it. The line names dis24.nc and its ``valid_time``;
+    ``d['time']``, which neither names dis24's file nor runs on it (and the warning began ``'time' has no bounds``
+    until fix47j). The warning and its line name dis24.nc's ``valid_time``;
     run with bash as printed, the copy holds bounds [stamp - 1 day, stamp] (cftime by hand), and read beside the
     predictor it warns no more and gives the same season features."""
     import re
@@ -972,6 +973,8 @@ def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_ti
                                          predictors=["pr"], features=["season"])
     (warned,) = [record.getMessage() for record in caplog.records if "stamped at the end of each day" in
                  record.getMessage()]
+    # fix47j: the warning began "'time' has no bounds", a name dis24.nc does not have
+    assert warned.startswith("'valid_time' has no bounds and is stamped at the end of each day (2019-01-02, …)")
     line = re.search(r"own day: (.*?)(?: \(then give.*)?$", warned).group(1)
     assert "IN.nc" not in line and "d['valid_time']" in line and "'time'" not in line, line
     subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={"PATH": shell_path()})
@@ -1016,3 +1019,18 @@ def test_the_start_of_day_warning_calls_an_accumulation_a_total_and_a_rate_or_st
                  if "stamped at the start of each day" in record.getMessage()]
     said = "that" if word == "value" else f"the {word}"
     assert f"each value is read as {said} of the day beginning there" in warned, warned
+
+
+def test_the_period_dates_are_the_season_dates_on_an_axis_with_seasons_and_the_stamps_on_one_of_years():
+    """fix47j: the split by years, the printed periods and --time-range count each step by the date of its season
+    (period_dates), unless its steps are a year or more apart: a decadal mean stamped 1 January 1900, whose middle
+    is 1905, stays in 1900. Each expected date is the stamp minus half a day, or the stamp, by hand."""
+    from climann.data.time_cells import period_dates
+
+    days = np.array([cftime.DatetimeProlepticGregorian(2018, 12, 31) + datetime.timedelta(days=k) for k in range(4)])
+    middles = np.array([day - datetime.timedelta(hours=12) for day in days])
+    assert [date.year for date in period_dates(days, middles)] == [2018, 2018, 2019, 2019]
+    decades = np.array([cftime.DatetimeProlepticGregorian(year, 1, 1) for year in (1900, 1910, 1920)])
+    centres = np.array([cftime.DatetimeProlepticGregorian(year, 1, 1) for year in (1905, 1915, 1925)])
+    np.testing.assert_array_equal(period_dates(decades, centres), decades)
+    np.testing.assert_array_equal(period_dates(days[:1], middles[:1]), days[:1])

@@ -128,6 +128,37 @@ def test_the_scores_per_season_of_days_stamped_at_their_ends_without_bounds_are_
                 assert scored["mse"] != pytest.approx(mse(months, stamps)[0], rel=1e-6)  # by the stamps' days
 
 
+@pytest.mark.parametrize("time_range", [[], ["2018", "2020"]])
+def test_the_blocks_and_time_range_of_days_stamped_at_their_ends_without_bounds_are_the_days_before(tmp_path,
+                                                                                                    time_range):
+    """fix47j: the scores per season of dis24 stamped 00 UTC without bounds went by the day before each stamp
+    (fix47d), the split by years and --time-range still by the stamps: 31 December 2018, stamped 1 January 2019,
+    was in the val block and the train block named "2017-01-02 to 2018-12-31". Each step's block in predictions.nc
+    is the one of the year of the day before its stamp (numpy), with time_range those days' years alone."""
+    _end_stamped(tmp_path / "dis24.nc", bounds=False)
+    data = {"paths": [str(tmp_path / "dis24.nc")], "target": "dis24", "predictors": [], "features": ["season"],
+            "time_range": time_range, "split_years": {"train": [2017, 2018], "val": [2019, 2019],
+                                                      "test": [2020, 2020]}}
+    if time_range:
+        data["split_years"] = {"train": [2018, 2018], "val": [2019, 2019], "test": [2020, 2020]}
+    config = build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        stamps = pd.DatetimeIndex(predictions["valid_time"].values)
+        split = predictions["split"].values
+    years = (stamps - pd.Timedelta("1D")).year.values  # the day each value is the mean of
+    first = int(time_range[0]) if time_range else 2017
+    kept = (years >= first) & (years <= 2020)
+    expected = np.select([kept & (years <= 2018), kept & (years == 2019), kept & (years == 2020)], [1, 2, 3], 0)
+    np.testing.assert_array_equal(split, expected)
+    assert np.count_nonzero(split == 3) == 366  # every day of 2020, stamped 2 January 2020 to 1 January 2021
+    assert metrics["split_periods"] == {"train": "2017–2018" if not time_range else "2018", "val": "2019",
+                                        "test": "2020"}
+    assert metrics["n_samples"]["train"] == 6 * np.count_nonzero(expected == 1)
+
+
 def _days(calendar):
     """Every day of 2010-2016 in ``calendar``."""
     last = "2016-12-30" if calendar == "360_day" else "2016-12-31"
