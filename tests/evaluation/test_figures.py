@@ -548,3 +548,26 @@ def test_long_colour_bar_labels_are_wrapped_clear_of_each_other(tmp_path, monkey
     assert len(boxes) == 3 and all("\n" in text for text in drawn["texts"])
     assert all(left.x1 <= right.x0 for left, right in zip(boxes, boxes[1:]))
     assert all(box.x0 >= drawn["figure"].x0 and box.x1 <= drawn["figure"].x1 for box in boxes)
+
+
+@pytest.mark.parametrize("n_epochs", [1, 2, 15])
+def test_the_learning_curves_tick_whole_epochs_even_for_a_run_of_one(tmp_path, monkeypatch, n_epochs):
+    """fix47k saw a one-epoch run's epoch axis ticked 0.945 … 1.050: MaxNLocator(integer=True)
+    falls back to fractions where fewer than two whole numbers fit. Every tick inside the axis is a
+    whole epoch from 1 to the run's last."""
+    from climann.evaluation.figures import plots
+
+    drawn = {}
+
+    def keep(figure, path, dpi):
+        figure.canvas.draw()
+        drawn["axis"] = figure.axes[0]
+        return Path(path)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    losses = list(np.linspace(1.0, 0.5, n_epochs))
+    plot_learning_curves(losses, losses, loss_name="mse", path=tmp_path / "curves.png", dpi=50)
+    axis = drawn["axis"]
+    low, high = axis.get_xlim()
+    ticks = [float(tick) for tick in axis.get_xticks() if low <= tick <= high]
+    assert ticks and all(tick == round(tick) and 1 <= tick <= n_epochs for tick in ticks), ticks

@@ -82,7 +82,7 @@ def plot_comparison(
                             linewidth=1.6 if suffix == "validation" else 1.0,
                             label=f"{label} ({suffix})")
     curves.set_yscale("log")
-    curves.xaxis.set_major_locator(MaxNLocator(integer=True))
+    curves.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     curves.set_xlabel("epoch")
     names = ", ".join(sorted(set(loss_names)))
     curves.set_ylabel(f"loss J ({names}) of the standardised target")

@@ -224,7 +224,7 @@ def _draw_loss_per_step(axis: Axes, path: np.ndarray, *, color: str, label: str 
     """J after each step, on a log scale."""
     axis.plot(np.arange(len(path)), path[:, 2], "-o", color=color, markersize=3.5, label=label)
     axis.set_yscale("log")
-    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     axis.set_xlabel("step")
     axis.set_ylabel("loss J (log scale)")
     axis.grid(True, which="both", alpha=0.3)

@@ -75,7 +75,7 @@ def plot_learning_curves(
                   label=f"lowest validation loss (epoch {best + 1})")
     _mark_weights_epoch(axis, weights_epoch, val if np.isfinite(val).any() else _positive(train_loss))
     axis.set_yscale("log")
-    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     axis.set_xlabel("epoch")
     axis.set_ylabel(f"loss J ({loss_name}, standardised target)")
     axis.set_title(f"Learning curves: loss J ({loss_name}) of the standardised target per epoch")
@@ -112,7 +112,7 @@ def _plot_member_learning_curves(
                 axis.plot(np.arange(1, values.size + 1), values, color=color, linestyle=style, linewidth=1.0,
                           alpha=0.75, label=f"{label} (each of the {n_members} members)" if index == 0 else None)
     axis.set_yscale("log")
-    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     axis.set_xlabel("epoch")
     axis.set_ylabel(f"loss J ({loss_name}, standardised target)")
     axis.set_title(f"Learning curves of the {n_members} ensemble members: loss J ({loss_name}) per epoch")
@@ -319,7 +319,7 @@ def plot_area_mean_series(
     top.set_ylabel(_with_units(name if point else f"area-mean {name}", units))
     bottom.set_ylabel(_with_units("prediction − truth", units))
     bottom.set_xlabel("year")
-    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     where = f" at {point}" if point else ": area-weighted mean over the grid"
     labelled = [year for year, label in zip(years, split_labels) if label]  # not a step read for lags only
     top.set_title(f"{name}{where}, {_period(labelled or years)}: {drawn_series(list(series))}{drawn}")
