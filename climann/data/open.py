@@ -2244,6 +2244,9 @@ def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
         names += list(two_dimensional_coordinates(dataset) or ())
     except ClimannError:
         pass  # refused with its message where the grid is used
+    # those read already (each file's kept opening holds them: _with_cells_in_memory) are not assigned again, which
+    # aligned each file's dataset anew in each combination (fix47b)
+    names = [name for name in names if not isinstance(dataset[name].variable._data, np.ndarray)]
     if not names:
         return dataset
     with dask.config.set(scheduler="synchronous"):
