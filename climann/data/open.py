@@ -644,12 +644,32 @@ def _open_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping
     with _OPENED_LOCK:
         known = _OPENED.get(key)
     if known is None:
-        known = _opened_one(path, time_coder, select)
+        known = _with_cells_in_memory(_opened_one(path, time_coder, select))
         with _OPENED_LOCK:
             if len(_OPENED) >= _KEPT_OPENINGS:
                 _OPENED.pop(next(iter(_OPENED)))
             _OPENED[key] = known
     return known.copy(deep=False)
+
+
+def _with_cells_in_memory(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with its grid coordinates (:func:`grid_coordinates`: 1-D axes, 2-D latitude and
+    longitude) and its coordinates' bounds (:func:`_with_bounds_in_memory`) read into memory, for
+    :func:`_open_one` to keep: every combination of the files read them from each file again (the
+    bounds once, the grid at its first comparison), and ``climann info`` combines its files twice
+    (its report, its config's check; fix47b: 200 OSI-405 drift files, 2 × 200 reads of each file's
+    2-D ``lat``/``lon`` and ``time_bnds``). A file whose cells cannot be read is kept lazy, to be
+    refused where they are read, as before.
+
+    Memory: what every combination already held for all its files at once (the bounds and 2-D
+    coordinates read before the files' periods are compared), now for the run: 2 × 8 bytes a cell
+    of a curvilinear grid per file (40 kB for 50 × 50 cells), nothing more for 1-D axes."""
+    try:
+        grid = grid_coordinates(dataset)
+        return _with_bounds_in_memory(dataset.assign_coords(
+            {name: values.variable for name, values in grid.items() if name not in dataset.indexes}))
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError):
+        return dataset
 
 
 def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mapping[str, object] | None = None,
@@ -2248,6 +2268,9 @@ def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
         names += list(two_dimensional_coordinates(dataset) or ())
     except ClimannError:
         pass  # refused with its message where the grid is used
+    # those read already (each file's kept opening holds them: _with_cells_in_memory) are not assigned again, which
+    # aligned each file's dataset anew in each combination (fix47b)
+    names = [name for name in names if not isinstance(dataset[name].variable._data, np.ndarray)]
     if not names:
         return dataset
     with dask.config.set(scheduler="synchronous"):

@@ -1403,6 +1403,75 @@ def test_a_file_rewritten_in_the_run_is_opened_again(tmp_path):
     assert open_dataset(daily)["lat"].values[1] == -10.0 + 1e-6
 
 
+def _curvilinear_days(folder, n_days, *, shift=0.0):
+    """n_days one-step files of ``tos`` on a 5 × 6 curvilinear grid (2-D ``nav_lat``/``nav_lon``, its
+    latitudes moved by ``shift``), each step the end of its day's ``time_bnds`` cell."""
+    import netCDF4
+
+    from tests.grid_files import curvilinear_coordinates
+
+    latitude, longitude = curvilinear_coordinates()
+    paths = []
+    for day in range(n_days):
+        path = folder / f"tos_{day:02d}.nc"
+        with netCDF4.Dataset(path, "w") as nc:
+            nc.createDimension("time", None), nc.createDimension("nv", 2)
+            nc.createDimension("y", 5), nc.createDimension("x", 6)
+            time = nc.createVariable("time", "f8", ("time",))
+            time.setncatts({"standard_name": "time", "units": "days since 2001-01-01", "calendar": "standard",
+                            "bounds": "time_bnds"})
+            time[:] = [day + 1.0]
+            nc.createVariable("time_bnds", "f8", ("time", "nv"))[:] = [[day, day + 1.0]]
+            for name, values, standard_name, units in (("nav_lat", latitude + shift, "latitude", "degrees_north"),
+                                                       ("nav_lon", longitude, "longitude", "degrees_east")):
+                variable = nc.createVariable(name, "f8", ("y", "x"))
+                variable.standard_name, variable.units = standard_name, units
+                variable[:] = values
+            tos = nc.createVariable("tos", "f4", ("time", "y", "x"))
+            tos.standard_name, tos.units, tos.coordinates = "sea_surface_temperature", "K", "nav_lat nav_lon"
+            tos[:] = 280.0 + day + np.arange(30.0).reshape(1, 5, 6)
+        paths.append(path)
+    return paths
+
+
+def test_each_files_grid_and_bounds_are_read_once_per_run_and_anew_when_rewritten(tmp_path):
+    """fix47b: what a run keeps of each file (climann.data.open._open_one) holds its 2-D latitude
+    and longitude and its time bounds read, so that the run's second combination of the files
+    (``climann info``'s config check) reads none of them again; the values are the files' own
+    (read with netCDF4), and a file rewritten in the run, or a new run, reads them anew."""
+    import cftime
+    import netCDF4
+
+    import climann.data.open as opening
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    paths = _curvilinear_days(tmp_path, 3)
+    first = open_dataset(paths)
+    kept = list(opening._OPENED.values())
+    assert len(kept) == 3
+    for dataset in kept:
+        assert all(dataset[name].chunks is None for name in ("nav_lat", "nav_lon", "time_bnds"))
+    again = open_dataset(paths, grid_of="tos", select={})  # as the check opens them
+    with netCDF4.Dataset(paths[0]) as nc:
+        stored = nc["nav_lat"][:].data
+    for combined in (first, again):
+        np.testing.assert_array_equal(combined["nav_lat"].values, stored)
+        assert combined["time_bnds"].values.tolist() == cftime.num2date(
+            [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]], "days since 2001-01-01", "standard", only_use_cftime_datetimes=True
+        ).tolist()
+    (tmp_path / "moved").mkdir()
+    moved = _curvilinear_days(tmp_path / "moved", 3, shift=1e-3)
+    for path, new in zip(paths, moved):
+        modified = path.stat().st_mtime_ns
+        shutil.copyfile(new, path)
+        os.utime(path, ns=(modified + 10**9, modified + 10**9))
+    np.testing.assert_array_equal(open_dataset(paths)["nav_lat"].values, stored + 1e-3)
+    forget_notes()
+    assert not opening._OPENED
+    np.testing.assert_array_equal(open_dataset(paths)["nav_lat"].values, stored + 1e-3)
+
+
 def test_each_file_is_opened_once_per_run_and_again_in_the_next(tmp_path, monkeypatch):
     """Issue 15: a run opening its inputs twice decodes and checks each file once; a new run
     (forget_notes, at its start) opens them again, saying their notes into its own log."""
