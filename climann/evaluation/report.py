@@ -142,7 +142,7 @@ def metric_rows(metrics: dict) -> list[list[str]]:
 
 def column_texts(scored: Sequence[Mapping], key: str) -> list[str]:
     """The scores ``key`` of rows shown one above the other (a column of a table) as text: ``n/a``
-    where undefined, a bias that is round-off of zero as ``0`` (:func:`_score_text`), the others to
+    where undefined, a score that is zero or its round-off as ``0`` (:func:`_score_text`), the others to
     :data:`~climann.evaluation.negative_skill.MSE_DIGITS` significant digits with as many shown in
     each (:func:`~climann.evaluation.negative_skill.significant_texts`, the messages' rule: an MSE
     of 4.9997 as "5.000" beside "0.1346", not "5"); a count (``n_samples``) as the integer it is.
@@ -227,16 +227,27 @@ def _has_values(metrics: dict, key: str) -> bool:
 ROUNDOFF_FRACTION = 1e-9
 
 
+#: The scores without units, each of the order of 1 where it says anything (correlations, R²,
+#: skill): one within :data:`ROUNDOFF_FRACTION` of zero is the round-off of a zero, e.g. the ACC
+#: of a network whose two training years' anomalies are opposite (-4.6e-18, break47e B1).
+DIMENSIONLESS_SCORES = ("r2", "corr", "acc", "acc_uncentred", "skill_vs_climatology")
+
+
 def _score_text(scores: dict, key: str) -> str:
-    """``scores[key]`` as text (:func:`_number`); a bias that is round-off of zero as ``0``."""
+    """``scores[key]`` as text (:func:`_number`); a score that is round-off of zero as ``0``."""
     return "0" if _roundoff(scores, key) else _number(scores.get(key))
 
 
 def _roundoff(scores: Mapping, key: str) -> bool:
-    """Whether ``scores[key]`` is a bias within :data:`ROUNDOFF_FRACTION` of the row's RMSE."""
-    value, rmse = scores.get(key), scores.get("rmse")
-    return bool(key == "bias" and value is not None and rmse is not None and math.isfinite(value)
-                and abs(value) <= ROUNDOFF_FRACTION * rmse)
+    """Whether ``scores[key]`` is zero or its round-off: a bias within :data:`ROUNDOFF_FRACTION`
+    of the row's RMSE, a score of :data:`DIMENSIONLESS_SCORES` within it of zero."""
+    value = scores.get(key)
+    if value is None or not math.isfinite(value):
+        return False
+    if key in DIMENSIONLESS_SCORES:
+        return abs(value) <= ROUNDOFF_FRACTION
+    rmse = scores.get("rmse")
+    return bool(key == "bias" and rmse is not None and abs(value) <= ROUNDOFF_FRACTION * rmse)
 
 
 def _number(value: float | None) -> str:

@@ -5,7 +5,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from climann.evaluation.report import COLUMNS, COMPACT_PRIORITY, metrics_table, report_markdown, write_report
+from climann.evaluation.report import COLUMNS, COMPACT_PRIORITY, column_texts, metrics_table, report_markdown, write_report
 
 METRICS = {
     "target": "tas", "units": "K", "area_weighted": True, "n_samples": {"test": 10}, "n_dropped": 2,
@@ -499,7 +499,8 @@ def test_scores_one_above_the_other_show_as_many_significant_digits_in_the_repor
                "region_definitions": {"box": {"kind": "box", "box": [-10, 10, 0, 20], "n_cells": 4}}}
     # by hand: 4.9997 -> 5.000, 2.236 -> 2.236 (exact), 0.13461 -> 0.1346, 0.36689 -> 0.3669, -0.0120004 -> -0.01200
     model = "| test | 1997–1999 | model | 0.1346 | 0.3669 | 0.25 | -0.01200 | 0.97 | 0.985 | 0.6 | 0.55 | 0.9731 |"
-    climatology = "| test | 1997–1999 | climatology | 5.000 | 2.236 | 0.5 | 0 | 0.5 | 0.7 | n/a | n/a | 0.000 |"
+    # the climatology's skill of 0 as the bias column's 0 (break47e B1: "0" and "0.000" in one table)
+    climatology = "| test | 1997–1999 | climatology | 5.000 | 2.236 | 0.5 | 0 | 0.5 | 0.7 | n/a | n/a | 0 |"
     text = report_markdown(metrics, [], tmp_path)
     assert model in text and climatology in text
     assert "| box | model | 0.1346 | 0.3669 | -0.01200 |" in text and "| box | climatology | 5.000 | 2.236 | 0 |" in text
@@ -509,3 +510,13 @@ def test_scores_one_above_the_other_show_as_many_significant_digits_in_the_repor
             for line in console.export_text().splitlines() if line.count("│") > 5 and "test" in line}
     assert rows["model"][:4] == ["0.1346", "0.3669", "0.25", "-0.01200"]
     assert rows["climatology"][:4] == ["5.000", "2.236", "0.5", "0"]
+
+
+@pytest.mark.parametrize("key", ["acc", "acc_uncentred", "corr", "r2", "skill_vs_climatology"])
+@pytest.mark.parametrize("roundoff", [-4.626e-18, 1.818e-13, 0.0])
+def test_a_dimensionless_score_that_is_round_off_of_zero_shows_as_0_beside_the_others(key, roundoff):
+    """break47e B1: the ACC of a network whose two training years' anomalies are opposite is exactly 0,
+    computed as -4.626e-18, and showed so beside 0.000. A dimensionless score within 1e-9 of 0 shows "0";
+    1e-6 is a value and keeps its digits; metrics.json keeps what was computed."""
+    rows = [{key: roundoff, "rmse": 1.0}, {key: 0.61234, "rmse": 1.0}, {key: 1e-6, "rmse": 1.0}]
+    assert column_texts(rows, key) == ["0", "0.6123", "1.000e-06"]
