@@ -18,7 +18,7 @@ from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator
 
 from climann.data.splits import compact_periods
-from climann.evaluation.figures.style import _figure, _save
+from climann.evaluation.figures.style import _figure, _save, label_text
 from climann.data.units import shown_squared_units
 
 
@@ -109,8 +109,8 @@ def plot_comparison(
         bars.legend(loc="upper right", fontsize="small")
     scores = []
     for position, value, tick, score in zip(positions, mse, reference, skill):
-        if np.isfinite(value):
-            text = f" {value:.3g}" + ("" if score is None else f"  MSESS {score:.2f}")
+        if np.isfinite(value):  # 3 digits each, the zeros of a rounding kept (break47e B2: 20 beside 17.8)
+            text = f" {label_text(float(value))}" + ("" if score is None else f"  MSESS {score:.2f}")
             after = np.nanmax([value, tick])  # beyond the bar and its climatology tick, not under the tick
             scores.append(bars.annotate(text, (after, position), xytext=(TICK_GAP_POINTS, 0),
                                         textcoords="offset points", va="center", fontsize="small"))

@@ -19,6 +19,7 @@ from climann.evaluation.figures.style import (
     _period,
     _save,
     _with_units,
+    label_text,
 )
 
 
@@ -456,8 +457,9 @@ def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int
                      label=name)
             for x, value in zip(where, values, strict=True):  # a bar cut at the floor says its value
                 if value < SKILL_FLOOR:
-                    axis.annotate(f"{value:.3g}", (x, SKILL_FLOOR), xytext=(0, 3), textcoords="offset points",
-                                  ha="center", va="bottom", rotation=90, fontsize=7)
+                    # its digits kept (break47e B2: -19.96 drawn "-20" beside "-17.8")
+                    axis.annotate(label_text(value), (x, SKILL_FLOOR), xytext=(0, 3),
+                                  textcoords="offset points", ha="center", va="bottom", rotation=90, fontsize=7)
         for position, group in zip(positions, groups, strict=True):  # a group without a bar says why
             if all(groups[group].get(name, {}).get("skill_vs_climatology") is None for name in names):
                 axis.text(position, 0.5, _no_skill_text(groups[group]), ha="center", va="center", fontsize=8,

@@ -20,6 +20,7 @@ from PIL import Image, PngImagePlugin  # matplotlib's own dependency
 from climann.atomic import atomic_path
 from climann.data.time_axis import year_span
 from climann.data.units import in_parentheses, shown_units
+from climann.evaluation.negative_skill import significant_text
 from climann.evaluation.figure_files import (  # noqa: F401  (re-exported: the figures' names and mark)
     ENSEMBLE_FIGURE_FILES,
     FIGURE_FILES,
@@ -58,6 +59,13 @@ def value_limits(*fields: np.ndarray) -> tuple[float, float]:
         return 0.0, 1.0
     low, high = (float(v) for v in np.percentile(values, [0.5, 99.5]))
     return (low, high) if high > low else (low - 0.5, low + 0.5)
+
+
+def label_text(value: float) -> str:
+    """A number written on a figure beside others: 3 significant digits, the zeros of a rounding
+    kept (-19.957 as "-20.0" beside "-17.8", not "-20": break47e B2), a value the short form writes
+    exactly in its short form (-25, 0.8)."""
+    return significant_text(value, 3, zeros=float(f"{value:.3g}") != value)
 
 
 def _cell_edges(centres: np.ndarray) -> np.ndarray:

@@ -189,3 +189,21 @@ def test_the_series_lines_stop_at_missing_months_and_the_val_shading_starts_at_i
     assert first_val == 12 * 2018 + 5  # June 2018
     assert min(drawn["spans"]) == pytest.approx(years[labels.index("val")] - 1 / 24, abs=1e-9)
     plt.close("all")
+
+
+def test_a_bar_cut_at_the_floor_says_its_skill_with_the_zeros_of_its_rounding(tmp_path, monkeypatch):
+    """break47e B2: a cut bar of -19.957 was labelled "-20" beside "-17.8" and "-30.9" (``.3g``): each
+    label is the skill to 3 significant digits, the zeros of a rounding kept, as written by hand here."""
+    skills = {"model": [-19.957, -17.8, -30.94, -25.0, 0.5, 0.5]}  # the regions take the first two
+    drawn = {}
+    original = plots._save
+
+    def keep(figure, path, dpi):
+        drawn["labels"] = [text.get_text() for axis in figure.axes for text in axis.texts]
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    plot_skill_by_group(_metrics(skills), block="test", path=tmp_path / "skill.png", dpi=40)
+    # by season, then by region; a value the short form writes exactly keeps it (-25, not -25.0)
+    assert drawn["labels"] == ["-20.0", "-17.8", "-30.9", "-25", "-20.0", "-17.8"]
+    plt.close("all")
