@@ -635,13 +635,13 @@ def train(
                 refuse_config_without_data(settings, config)
             from climann.workflow.default_target import check_default_target, refuse_default_target_first
 
-            refuse_default_target_first(settings)
+            proposal = refuse_default_target_first(settings)
             resolved = build_config(settings)
             if config:
                 from climann.workflow.config_paths import check_config_file_paths
 
                 check_config_file_paths(file_settings, config, [resolved])
-            check_default_target(resolved, settings)
+            check_default_target(resolved, settings, proposal=proposal)
             # imported once the configuration is valid: a mistaken flag is told at once, not after
             # seconds of importing xarray, dask and matplotlib
             from climann.workflow.pipeline import run_training

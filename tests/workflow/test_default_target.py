@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from climann.cli import app
+from climann.errors import ClimannError
 from climann.data.info import describe
 from tests.conftest import grid_dataset
 
@@ -86,3 +87,55 @@ def test_a_file_without_a_time_varying_variable_is_refused_with_infos_own_reason
         f"climann: error: no target given (--target, [data] target), and climann info proposes none for "
         f"{tmp_path / 'orog.nc'}: no time-varying variable on the latitude-longitude grid to predict")
     assert "--target orog" not in result.stderr and not (tmp_path / "run").exists()
+
+
+def _counting_proposals(monkeypatch):
+    """Wrap climann.data.info.target_proposal: the list of the paths each call read."""
+    import climann.data.info as info
+
+    calls, proposal = [], info.target_proposal
+
+    def counted(paths, **options):
+        calls.append(tuple(paths))
+        return proposal(paths, **options)
+
+    monkeypatch.setattr(info, "target_proposal", counted)
+    return calls
+
+
+def test_the_proposal_is_read_once_per_command_and_not_kept_between_commands(tmp_path, monkeypatch):
+    """Both checks of train without a target (before and after the configuration is built) read info's
+    proposal: the files were opened twice, 0.5 user-s of `train` on the sample (issue 15). Read once per
+    command, passed along: a second command in the same process reads its own files' proposal."""
+    calls = _counting_proposals(monkeypatch)
+    dataset = grid_dataset()
+    dataset[["tas", "pred"]].to_netcdf(tmp_path / "tas_pred.nc")
+    dataset[["pred", "tas"]].rename(pred="pr").to_netcdf(tmp_path / "pr_tas.nc")
+    assert _proposed(tmp_path / "tas_pred.nc") == 'target = "tas"'
+    calls.clear()
+    trained = runner.invoke(app, ["train", "--data", str(tmp_path / "tas_pred.nc"), "--out", str(tmp_path / "a"), *FAST])
+    assert trained.exit_code == 0, trained.output
+    assert calls == [(str(tmp_path / "tas_pred.nc"),)]
+    refused = runner.invoke(app, ["train", "--data", str(tmp_path / "pr_tas.nc"), "--out", str(tmp_path / "b"), *FAST])
+    assert refused.exit_code == 2 and "climann info proposes 'pr'" in refused.stderr, refused.output
+    assert calls == [(str(tmp_path / "tas_pred.nc"),), (str(tmp_path / "pr_tas.nc"),)]
+
+
+def test_a_proposal_of_other_files_is_not_reused(tmp_path, monkeypatch):
+    """check_default_target given the proposal of other files (or another select) reads its own."""
+    from climann.workflow.config import build_config
+    from climann.workflow.default_target import check_default_target
+
+    calls = _counting_proposals(monkeypatch)
+    dataset = grid_dataset()
+    dataset[["tas", "pred"]].to_netcdf(tmp_path / "tas_pred.nc")
+    dataset[["pred", "tas"]].rename(pred="pr").to_netcdf(tmp_path / "pr_tas.nc")
+    settings = {"data": {"paths": [str(tmp_path / "tas_pred.nc")]}}
+    of_tas = check_default_target(build_config(settings), settings)
+    assert (of_tas.proposed, of_tas.unusable, len(calls)) == ("tas", "", 1)
+    assert check_default_target(build_config(settings), settings, proposal=of_tas) is of_tas and len(calls) == 1
+    other = {"data": {"paths": [str(tmp_path / "pr_tas.nc")]}}
+    with pytest.raises(ClimannError, match="climann info proposes 'pr'"):
+        check_default_target(build_config(other), other, proposal=of_tas)
+    assert calls[-1] == (str(tmp_path / "pr_tas.nc"),)
+    assert not of_tas.is_of(build_config({"data": {**settings["data"], "select": {"time": 0}}}))
