@@ -1060,7 +1060,7 @@ def test_netcdf4_vlen_and_compound_variables_named_are_refused_in_one_line(tmp_p
     with netCDF4.Dataset(path, "w") as dataset:
         for dim, size in (("time", 24), ("lat", 3), ("lon", 4)):
             dataset.createDimension(dim, size)
-        for name, units, values in (("time", "days since 2000-01-01", np.arange(24) * 30.0 + 15),
+        for name, units, values in (("time", "days since 2000-01-01", np.arange(24) + 0.5),
                                     ("lat", "degrees_north", [-30.0, 0.0, 30.0]),
                                     ("lon", "degrees_east", [0.0, 90.0, 180.0, 270.0])):
             variable = dataset.createVariable(name, "f8", (name,))
