@@ -898,27 +898,43 @@ def _note_ending_stamps(name: str, stamps: np.ndarray, middles: np.ndarray, *, w
     totals) are dated so: each by the middle of that window (``middles``, :func:`ending_middles`),
     the value stamped 1 March 00 UTC in February; with the line that writes those windows as time
     bounds (``file_time``: the time's variable and dimension names, when the files do not say
-    theirs) on a copy of each of ``files`` (``IN.nc OUT.nc`` when none is known)."""
+    theirs) on a copy of each of ``files`` (``IN.nc OUT.nc`` when none is known). That line is
+    given in full in ``climann info`` (:func:`~climann.data.notes.notes_in_full`) or when no file is
+    known; a run's warning is one line that points to ``climann info`` and to ``train.log``, where the
+    line is written at INFO (fix47m: dis24's warning was ~1 100 characters on every run)."""
     window = 2 * (stamps[0] - middles[0])
     span = _window_words(window)
     said = (f"values are {window_ends}, each the total of the {span} ending at its stamp" if window_ends == WRF_WINDOWS
             else f"values are {_of_the_cell(value_word)} of the {span} ending at its stamp, as {window_ends} says")
     variable, dimension = file_time or (name, name)
 
-    def warning() -> str:
+    cell = f"[time - {span if span[0].isdigit() else '1 ' + span}, time]"
+
+    def own_name() -> str:
         # the files' own name of their time: dis24's valid_time merged onto ERA5's time was called 'time' (fix47j)
         own = {found[0] for file in files if (found := _own_time_names(file, variable, dimension)) is not None}
-        return (
-            f"'{own.pop() if len(own) == 1 else variable}' has no bounds and is stamped at the end of each {span} "
-            f"({date_text(stamps[0])}, …): its {said} (the value stamped {date_text(stamps[0])} is that of the {span} "
-            f"before it), and it is dated so: its season and year (in the scores per season, the season and year "
-            f"features, the split into blocks and --time-range) are those of the middle of the {span} before its "
-            f"stamp ({date_text(middles[0])}); time bounds [time - {span if span[0].isdigit() else '1 ' + span}, "
-            f"time] (CF 7.1) in the files date each value by its own {span}: "
-            f"{_ending_bounds_advice(variable, dimension, files, window=window)}")
+        return own.pop() if len(own) == 1 else variable
 
-    note_once(_log, logging.WARNING, warning,
-        key=("stamped at the end of each", name, span))
+    def warning(advice: str) -> str:
+        return (f"'{own_name()}' has no bounds and is stamped at the end of each {span} ({date_text(stamps[0])}, …): "
+                f"its {said} (the value stamped {date_text(stamps[0])} is that of the {span} before it); its season "
+                f"and year are those of the middle of the {span} before its stamp "
+                f"({date_text(middles[0])}); time bounds {cell} date each value by its own {span}{advice}")
+
+    def line() -> str:
+        return _ending_bounds_advice(variable, dimension, files, window=window)
+
+    key = ("stamped at the end of each", name, span)
+    # the line that writes the bounds: in full in climann info (and where no file is known, IN.nc OUT.nc); a run
+    # points to it and to train.log, where it made dis24's warning ~1 100 characters on every run (fix47m)
+    if in_full() or not files:
+        note_once(_log, logging.WARNING, lambda: warning(f": {line()}"), key=key)
+        return
+    note_once(_log, logging.WARNING, lambda: warning(" (the line that writes them: climann info on the files, "
+                                                     "train.log)"), key=key)
+    note_once(_log, logging.INFO, lambda: f"'{own_name()}' stamped at the end of each {span}: time bounds {cell} "
+              f"(CF 7.1) date each value by its own {span}: {line()}",
+              key=("bounds of the windows ending at the stamps", name, span))
 
 
 def _window_words(window: datetime.timedelta) -> str:

@@ -208,8 +208,12 @@ class ClimatologyKeys:
     calendar_years: bool = field(default=False, compare=False)
     month_periods: int = 0
 
-    def of(self, times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
+    def of(self, times: np.ndarray, *, calendar: str | None = None, dates: np.ndarray | None = None) -> np.ndarray:
         """Each time's key, 1 … ``count``, shape (n_time,).
+
+        ``dates``: the dates by which each step is counted in its season and year, shape (n_time,)
+        (:meth:`climann.data.layout.GridLayout.period_times`, the middle of its time cell); keys per
+        day of year (and hour) are taken at them (:meth:`keyed_dates`), the other keys at ``times``.
 
         Calendar month m; day of year d; for n slots of length Δt a day, (d − 1) · n + ⌊s / Δt⌋ + 1,
         s the seconds since midnight (6-hourly: 1 January 00:00 → 1, 06:00 → 2, 2 January 00:00 → 5);
@@ -223,6 +227,7 @@ class ClimatologyKeys:
         place in its year's sequence does not depend on the calendar). Half-months and dekads (P
         a month): P · (m − 1) + j + 1, j the period of month m the time falls in. The whole record: 1.
         """
+        times = self.keyed_dates(times, dates)
         if self.per == WHOLE_RECORD:
             return np.ones(len(times), dtype=np.int64)
         if self.per == "calendar month":
@@ -242,6 +247,19 @@ class ClimatologyKeys:
             windows = np.floor((days - 1 + seconds / _DAY) / self.window_days).astype(np.int64)
             return np.minimum(windows, self.count - 1) + 1
         return np.asarray(days, dtype=np.int64)
+
+    def keyed_dates(self, times: np.ndarray, dates: np.ndarray | None) -> np.ndarray:
+        """The dates each step's key is taken at, shape (n_time,): for keys per day of year (and
+        hour), ``dates``, the dates its season and year are counted by (the split's, the
+        features', :func:`climann.data.time_cells.period_dates`), so that GloFAS's ``dis24``
+        stamped 1 January 00 UTC, the mean of 31 December, takes 31 December's climatology, and
+        2020's leap day has its own (fix47m: keyed by the stamps, each was a day late); the stamps
+        (``times``) for the other keys, which are those of the steps' starts (CPC's pentads,
+        OISST's weeks, MODIS composites, calendar months) or ``dates`` is None. Cells stamped at
+        their start or middle keep their stamps' day (and hour)."""
+        if dates is None or self.per not in _DAY_KEYED:
+            return times
+        return np.asarray(dates)
 
     def record(self) -> dict:
         """The keys as JSON (``model.npz`` ``target_climatology``): ``per``, and the slot or
@@ -288,6 +306,10 @@ class ClimatologyKeys:
         by_month = self.per == "calendar month" and other.calendar_years
         return (other == self or multiple or by_month
                 or (self.per == "day of year" and self.count == 366 and other.window_days > 0))
+
+
+#: The keys taken at the dates of the steps' cells rather than at their stamps (:meth:`ClimatologyKeys.keyed_dates`).
+_DAY_KEYED = frozenset({"day of year", "day of year and hour"})
 
 
 def _from_leap_day(times: np.ndarray, days: np.ndarray, calendar: str | None) -> np.ndarray:
@@ -674,7 +696,8 @@ def season_count(times: np.ndarray) -> int:
     return climatology_keys(times).count
 
 
-def season_keys(times: np.ndarray, *, calendar: str | None = None, value_step: TimeStep | None = None) -> np.ndarray:
+def season_keys(times: np.ndarray, *, calendar: str | None = None, value_step: TimeStep | None = None,
+                dates: np.ndarray | None = None) -> np.ndarray:
     """The climatology's key of each time step, 1 … :func:`season_count` (:meth:`ClimatologyKeys.of`
     of :func:`climatology_keys`).
 
@@ -686,12 +709,14 @@ def season_keys(times: np.ndarray, *, calendar: str | None = None, value_step: T
         None: the times' own (the keys the climatology is built with).
     value_step : TimeStep, optional
         The axis's step before the run's time selection thinned it (:func:`climatology_keys`).
+    dates : ndarray of cftime.datetime, shape (n_time,), optional
+        The dates each step is counted by (:meth:`ClimatologyKeys.keyed_dates`).
 
     Returns
     -------
     ndarray of int, shape (n_time,)
     """
-    return climatology_keys(times, value_step=value_step).of(times, calendar=calendar)
+    return climatology_keys(times, value_step=value_step).of(times, calendar=calendar, dates=dates)
 
 
 def climatology_days(times: np.ndarray, calendar: str) -> np.ndarray:
@@ -1191,15 +1216,17 @@ def key_sums(truth: np.ndarray, keys: np.ndarray, steps: np.ndarray, n_keys: int
 
 
 def training_key_counts(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray, *,
-                        value_step: TimeStep | None = None) -> np.ndarray:
-    """The training values of each climatology key (:func:`climatology_keys`) at each cell: the
-    counts of :func:`key_sums` over the ``train_steps``, shape (n_keys, n_lat, n_lon)."""
+                        value_step: TimeStep | None = None, dates: np.ndarray | None = None) -> np.ndarray:
+    """The training values of each climatology key (:func:`climatology_keys`, taken at ``dates``:
+    :meth:`ClimatologyKeys.keyed_dates`) at each cell: the counts of :func:`key_sums` over the
+    ``train_steps``, shape (n_keys, n_lat, n_lon)."""
     keys = climatology_keys(times, value_step=value_step)
-    return key_sums(truth, keys.of(times), np.asarray(train_steps, bool), keys.count)[1]
+    return key_sums(truth, keys.of(times, dates=dates), np.asarray(train_steps, bool), keys.count)[1]
 
 
 def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray, *,
-                         window_days: int, value_step: TimeStep | None = None) -> np.ndarray:
+                         window_days: int, value_step: TimeStep | None = None,
+                         dates: np.ndarray | None = None) -> np.ndarray:
     """The training years' climatology at each cell for each time of year (the climatology
     baseline's, the ACC's reference and ``target_anomaly``'s).
 
@@ -1221,19 +1248,24 @@ def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.n
     value_step : TimeStep, optional
         The axis's step before the run's time selection thinned it (:func:`climatology_keys`):
         daily means kept every other day are keyed by the day of year.
+    dates : ndarray of cftime.datetime, shape (n_time,), optional
+        The dates each step is counted by in its season and year
+        (:meth:`climann.data.layout.GridLayout.period_times`): keys per day of year (and hour)
+        are taken at them (:meth:`ClimatologyKeys.keyed_dates`); None: at ``times``.
 
     Returns
     -------
     ndarray, shape (season_count(times), n_lat, n_lon), float64
     """
     season = climatology_keys(times, value_step=value_step)
-    sums, counts = key_sums(truth, season.of(times), np.asarray(train_steps, bool), season.count)
+    sums, counts = key_sums(truth, season.of(times, dates=dates), np.asarray(train_steps, bool), season.count)
     calendar = times[0].calendar if len(times) else "standard"
     return climatology_from_sums(sums, counts, season, calendar=calendar, window_days=window_days)
 
 
 def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray, *,
-                           window_days: int, value_step: TimeStep | None = None) -> np.ndarray:
+                           window_days: int, value_step: TimeStep | None = None,
+                           dates: np.ndarray | None = None) -> np.ndarray:
     """Predict each value by the training years' climatology at that cell for that time of year.
 
     ŷ[t, i, j] = clim[key(t) − 1, i, j], clim the :func:`seasonal_climatology` (the mean of
@@ -1251,13 +1283,16 @@ def climatology_prediction(truth: np.ndarray, times: np.ndarray, train_steps: np
         ``[evaluation] climatology_window_days``.
     value_step : TimeStep, optional
         The axis's step before the run's time selection thinned it (:func:`climatology_keys`).
+    dates : ndarray of cftime.datetime, shape (n_time,), optional
+        The dates each step is counted by (:func:`seasonal_climatology`).
 
     Returns
     -------
     ndarray, shape (n_time, n_lat, n_lon)
     """
-    climatology = seasonal_climatology(truth, times, train_steps, window_days=window_days, value_step=value_step)
-    return climatology[climatology_keys(times, value_step=value_step).of(times) - 1]
+    climatology = seasonal_climatology(truth, times, train_steps, window_days=window_days, value_step=value_step,
+                                       dates=dates)
+    return climatology[climatology_keys(times, value_step=value_step).of(times, dates=dates) - 1]
 
 
 def is_regular(times: np.ndarray, *, known_step: TimeStep | None = None, bounds: np.ndarray | None = None) -> bool:

@@ -287,7 +287,8 @@ def gridded_predictions(
     if "climatology" in baselines:
         predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"],
                                                             window_days=climatology_window_days,
-                                                            value_step=layout.climatology_value_step)
+                                                            value_step=layout.climatology_value_step,
+                                                            dates=layout.period_times())
     if "linear" in baselines:
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
                                                data.samples.flat_index)
@@ -308,8 +309,9 @@ def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, dat
     ``window_days``, ``[evaluation] climatology_window_days``)."""
     if "climatology" in predictions:
         return predictions["climatology"]
-    return climatology_prediction(truth, data.samples.layout.time.values, data.split.time_masks["train"],
-                                  window_days=window_days, value_step=data.samples.layout.climatology_value_step)
+    layout = data.samples.layout
+    return climatology_prediction(truth, layout.time.values, data.split.time_masks["train"], window_days=window_days,
+                                  value_step=layout.climatology_value_step, dates=layout.period_times())
 
 
 def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble) -> Evaluation:
@@ -344,7 +346,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     if "train" in data.split.time_masks:
         # each cell's climatology rests on its own training values (a station with half the years)
         training = training_key_counts(truth, layout.time.values, data.split.time_masks["train"],
-                                       value_step=layout.climatology_value_step)
+                                       value_step=layout.climatology_value_step, dates=layout.period_times())
         add_few_years_note(metrics, layout.time.values, data.split.time_masks["train"],
                            value_step=layout.climatology_value_step, counts=training)
         add_climatology_narrowed(metrics, layout.time.values, data.split.time_masks["train"],

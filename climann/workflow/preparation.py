@@ -1263,7 +1263,8 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray, *, wi
 
     layout = samples.layout
     return seasonal_climatology(target_grid(samples), layout.time.values, train_steps, window_days=window_days,
-                                value_step=layout.climatology_value_step).astype(layout.value_dtype)
+                                value_step=layout.climatology_value_step,
+                                dates=layout.period_times()).astype(layout.value_dtype)
 
 
 def target_grid(samples: PointwiseSamples) -> np.ndarray:
@@ -1332,7 +1333,7 @@ def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: s
             f"the target's training climatology is on the {climatology.shape[1]}×{climatology.shape[2]} training "
             f"grid; the data are on {layout.shape[1]}×{layout.shape[2]}: regrid them to the training grid"
         )
-    return keys.of(times, calendar=calendar) - 1
+    return keys.of(times, calendar=calendar, dates=layout.period_times()) - 1
 
 
 def _windows_for_periods_text(keys: ClimatologyKeys, own: ClimatologyKeys) -> str:

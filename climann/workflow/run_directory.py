@@ -249,7 +249,8 @@ def target_climatology_record(data: PreparedData, smoothing_days: int, *, months
     smoothed = {}
     if is_smoothed(keys.per):
         train = data.split.time_masks["train"]
-        counts = training_key_counts(target_grid(data.samples), times, train, value_step=value_step)
+        counts = training_key_counts(target_grid(data.samples), times, train, value_step=value_step,
+                                     dates=layout.period_times())
         smoothed = {"smoothing_days": int(smoothing_days),
                     "narrowed": narrowed_days(times, train, value_step=value_step, window_days=int(smoothing_days),
                                               months=months, counts=counts)}

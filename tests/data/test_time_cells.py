@@ -800,15 +800,22 @@ def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bound
     folder.mkdir()
     values = [_glofas_dis24(folder / f"glofas_dis24_{year}.nc", year) for year in range(n_files)]
     forget_notes()
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         build_pointwise_samples(open_dataset(sorted(folder.glob("*.nc"))), target="dis24", predictors=[],
                                 features=["season"])
-    (warned,) = [record.getMessage() for record in caplog.records if "stamped at the end of each day" in
-                 record.getMessage()]
+    (warned,) = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING
+                 and "stamped at the end of each day" in record.getMessage()]
     assert ("its values are the mean of the day ending at its stamp, as its long_name 'Mean discharge in the last "
             "24 hours' says (the value stamped 2019-01-01 is that of the day before it)") in warned
     assert "the day beginning there (as ERA5" not in warned
-    line = re.search(r"own day: (.*?)(?: \((?:then give|a copy of each).*)?$", warned).group(1)
+    # one short line on every run (fix47m: ~1 100 characters with its Python line); the line at INFO, for train.log
+    assert warned.endswith("date each value by its own day (the line that writes them: climann info on the files, "
+                           "train.log)") and len(warned) < 500, warned
+    assert "python" not in warned
+    (told,) = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO
+               and "stamped at the end of each day:" in record.getMessage()]
+    assert told.startswith("'valid_time' stamped at the end of each day: time bounds [time - 1 day, time]"), told
+    line = re.search(r"own day: (.*?)(?: \((?:then give|a copy of each).*)?$", told).group(1)
     path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     copies = (sorted((folder / "time_bounded").glob("*.nc")) if n_files > 1
@@ -823,6 +830,47 @@ def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bound
 
 
 
+def test_a_run_says_the_ending_window_in_one_line_and_writes_its_bounds_line_to_train_log(tmp_path, caplog,
+                                                                                           monkeypatch):
+    """fix47m: a run on GloFAS's dis24 (no bounds) warned on the terminal in ~1 100 characters, its Python line
+    included, on every run. The run's warning is one short line that points to climann info and train.log; the
+    line is in train.log, and run with bash as printed from there, the copy has the bounds of the day before
+    each stamp (cftime by hand)."""
+    import re
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    values = np.concatenate([_glofas_dis24(tmp_path / f"year{year}.nc", year) for year in range(3)])
+    years = [xr.open_dataset(tmp_path / f"year{year}.nc", decode_times=False) for year in range(3)]
+    xr.concat(years, "valid_time").to_netcdf(tmp_path / "dis24.nc")  # three years in one file, for the split
+    for year in years:
+        year.close()
+    forget_notes()
+    with caplog.at_level(logging.INFO):
+        result = CliRunner().invoke(app, ["train", "--data", "dis24.nc", "--target", "dis24", "--epochs", "1",
+                                          "--hidden", "4", "--out", "run"],
+                                    catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (warned,) = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING
+                 and "stamped at the end of each day" in record.getMessage()]
+    assert warned.endswith("(the line that writes them: climann info on the files, train.log)"), warned
+    assert len(warned) < 500 and "python" not in warned, warned
+    logged = (tmp_path / "run" / "train.log").read_text()
+    (told,) = [text for text in logged.splitlines() if "'valid_time' stamped at the end of each day: " in text]
+    line = re.search(r"own day: (.*?)(?: \(then give.*)?$", told).group(1)
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={"PATH": shell_path()})
+    copy = xr.open_dataset(tmp_path / "dis24_fixed.nc", use_cftime=True)
+    stamps = [cftime.DatetimeProlepticGregorian(2019, 1, 1) + datetime.timedelta(days=day) for day in range(1095)]
+    np.testing.assert_array_equal(copy["valid_time_bnds"].values,
+                                  [[stamp - datetime.timedelta(days=1), stamp] for stamp in stamps])
+    np.testing.assert_array_equal(copy["dis24"].values, values)
+    copy.close()
+
+
 def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_given(tmp_path, caplog):
     """break46b A4: beside GloFAS dis24 files, the loop ran also over the static uparea file given with them (the
     line fails on a file without valid_time, and its copy was missing), and the other files "given as before"
@@ -832,6 +880,7 @@ def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_g
     import re
     import subprocess
 
+    from climann.data.notes import notes_in_full
     from climann.workflow.preparation import check_trains
     from climann.workflow.terminal import with_positional_paths
 
@@ -845,7 +894,7 @@ def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_g
     forget_notes()
     settings = {"data": {"paths": [str(folder / "glofas_dis24_*.nc"), str(folder / "uparea.nc")], "target": "dis24",
                          "predictors": ["uparea"], "features": ["season"]}, "training": {"epochs": 1}}
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING), notes_in_full():  # as climann info checks them: the line in full
         check_trains(settings)
     (warned,) = [record.getMessage() for record in caplog.records if "stamped at the end of each day" in
                  record.getMessage()]
@@ -968,14 +1017,17 @@ def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_ti
                        "latitude": ("latitude", [50.0], {"units": "degrees_north"}),
                        "longitude": ("longitude", [4.0, 5.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "pr.nc")
     forget_notes()
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         before = build_pointwise_samples(open_dataset([tmp_path / "dis24.nc", tmp_path / "pr.nc"]), target="dis24",
                                          predictors=["pr"], features=["season"])
-    (warned,) = [record.getMessage() for record in caplog.records if "stamped at the end of each day" in
-                 record.getMessage()]
+    (warned,) = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING
+                 and "stamped at the end of each day" in record.getMessage()]
     # fix47j: the warning began "'time' has no bounds", a name dis24.nc does not have
     assert warned.startswith("'valid_time' has no bounds and is stamped at the end of each day (2019-01-02, …)")
-    line = re.search(r"own day: (.*?)(?: \(then give.*)?$", warned).group(1)
+    (told,) = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO
+               and "stamped at the end of each day:" in record.getMessage()]
+    assert told.startswith("'valid_time' stamped at the end of each day:"), told
+    line = re.search(r"own day: (.*?)(?: \(then give.*)?$", told).group(1)
     assert "IN.nc" not in line and "d['valid_time']" in line and "'time'" not in line, line
     subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={"PATH": shell_path()})
     copy = xr.open_dataset(tmp_path / "dis24_fixed.nc", use_cftime=True)

@@ -128,6 +128,35 @@ def test_the_scores_per_season_of_days_stamped_at_their_ends_without_bounds_are_
                 assert scored["mse"] != pytest.approx(mse(months, stamps)[0], rel=1e-6)  # by the stamps' days
 
 
+def test_the_day_of_year_climatology_of_days_stamped_at_their_ends_without_bounds_is_of_the_days_before(tmp_path):
+    """fix47m: GloFAS's dis24 stamped 00 UTC without bounds: the seasons, features and split date each value by the
+    middle of the day before its stamp, but the climatology per day of year was keyed by the stamps' days: 30
+    December 2020, stamped 31 December (day 366), had no climatology, and 31 December 2020, stamped 1 January 2021,
+    took the key of 1 January. The climatology baseline of predictions.nc (unsmoothed) is numpy's mean of the
+    training days (2017–2018 by the days before the stamps) of the same day of year, xarray's ``dayofyear`` of the
+    day before each stamp (day 366 of 2020 has no training day); keyed by the stamps' days it differs."""
+    values = _end_stamped(tmp_path / "dis24.nc", bounds=False).astype(np.float64)
+    config = build_config({"data": {"paths": [str(tmp_path / "dis24.nc")], "target": "dis24", "predictors": [],
+                                    "features": ["season"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False, "climatology_window_days": 1}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        stamps = pd.DatetimeIndex(predictions["valid_time"].values)
+        climatology = predictions["dis24_climatology"].values.astype(np.float64)
+    assert len(stamps) == len(DAYS) and stamps[0] == pd.Timestamp("2017-01-02")
+
+    def by_day_of_year(days):
+        train = (days.year >= 2017) & (days.year <= 2018)
+        means = {day: values[train & (days.day_of_year == day)].mean(axis=0) for day in np.unique(days.day_of_year[train])}
+        return np.stack([means.get(day, np.full(values.shape[1:], np.nan)) for day in days.day_of_year])
+
+    np.testing.assert_allclose(climatology, by_day_of_year(stamps - pd.Timedelta("12h")), rtol=1e-6)
+    thirtieth = np.flatnonzero(stamps == pd.Timestamp("2020-12-31"))[0]  # the mean of 30 December 2020
+    assert np.isfinite(climatology[thirtieth]).all()
+    assert not np.allclose(by_day_of_year(stamps)[thirtieth], climatology[thirtieth], equal_nan=True)  # by stamps
+
+
 @pytest.mark.parametrize("time_range", [[], ["2018", "2020"]])
 def test_the_blocks_and_time_range_of_days_stamped_at_their_ends_without_bounds_are_the_days_before(tmp_path,
                                                                                                     time_range):

@@ -197,7 +197,7 @@ def draw_figures(
     if climatology is None and (labels == "train").any():
         climatology = climatology_prediction(truth, layout.time.values, labels == "train",
                                              window_days=climatology_window_days,
-                                             value_step=layout.climatology_value_step)
+                                             value_step=layout.climatology_value_step, dates=layout.period_times())
     if climatology is not None:
         paths.append(plot_anomaly_correlation_map(layout, truth, model, climatology, time_steps=test, split="test",
                                                   period=test_period, climatology_per=climatology_per,
@@ -337,7 +337,7 @@ def _climatology_from_file(dataset: xr.Dataset, layout: GridLayout, train: np.nd
     times = np.asarray(layout.time.values)
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     keys = climatology_keys(times, value_step=layout.climatology_value_step)
-    key_of_step = keys.of(times)
+    key_of_step = keys.of(times, dates=layout.period_times())
     sums, counts = np.zeros((keys.count, *layout.shape[1:])), np.zeros((keys.count, *layout.shape[1:]))
     for key in np.unique(key_of_step[train]):
         steps = np.flatnonzero(train & (key_of_step == key))

@@ -328,8 +328,8 @@ def evaluate_distributed(
     # the climatology is also the reference of the ACC's anomalies: fitted whenever there is a training block
     training_counts = None  # the training values of each climatology key at each cell
     if fitted or "train" in split.time_masks:
-        keys, season_index = np.unique(season_keys(layout.time.values, value_step=layout.climatology_value_step),
-                                           return_inverse=True)
+        keys, season_index = np.unique(season_keys(layout.time.values, value_step=layout.climatology_value_step,
+                                                   dates=layout.period_times()), return_inverse=True)
         linear, climatology, training_counts = fit_baselines(
             client, source, blocks_in_split(blocks, split.time_masks["train"]), input_scaler,
             dtype=config.model.dtype, season_index=season_index, key_values=keys,
