@@ -80,7 +80,7 @@ import xarray as xr
 from climann.data.cell_methods import (
     time_cell_method, time_extreme, time_value_word, with_time_method, within_years_method,
 )
-from climann.data.cell_bounds import with_made_time_bounds
+from climann.data.cell_bounds import STATED_CELLS_KEY, with_made_time_bounds
 from climann.data.coords import time_coordinate
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
@@ -101,7 +101,7 @@ from climann.data.time_axis import (
     own_series_lag_of, values_text,
 )
 from climann.data.lags import lagged_steps
-from climann.data.time_cells import check_stamps_in_cells
+from climann.data.time_cells import check_stamps_in_cells, ending_bounds_command, inferred_cells
 from climann.data.time_commands import (
     bounds_shift_command, cdo_copies, edge_stamp_command, shift_command, times_of_day_command,
 )
@@ -1319,6 +1319,8 @@ def on_common_time_steps(
     by_cells = next((axis.cell_frequency for axis in used if axis.cell_frequency), None)
     every_axis = [axis.with_periods(frequency, by_cells) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
+    if (celled := _with_cells_beside_forecast_windows(list(datasets), names, axes, time)) is not None:
+        return on_common_time_steps(celled, names, target=target, variables=variables, time_range=time_range)
     if _paired_by_cells(axes):
         every_axis = [axis.by_cells() if axis.paired_by_cells else axis for axis in every_axis]
         axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
@@ -1395,6 +1397,63 @@ def _with_forecast_month_cells(datasets: list[xr.Dataset], names: list, axes: Se
                 f"give the monthly values of the forecast's months instead (`cdo selmon` on the monthly file), or time "
                 f"bounds that say what each value is over"), key=("forecast month cells", target.variable))
     return result, names
+
+
+def _with_cells_beside_forecast_windows(datasets: list[xr.Dataset], names: Sequence[str | Path],
+                                        axes: Sequence[_Axis], time: str | None) -> list[xr.Dataset] | None:
+    """``datasets`` with the target's time cells made CF time bounds (:func:`with_made_time_bounds`)
+    when the target is a statistic over time without bounds, every n days at 00:00 (no daily,
+    monthly or yearly axis), beside a forecast whose values are over windows of lead times
+    (:attr:`_Axis.windows`, :mod:`climann.data.forecast_windows`); None otherwise.
+
+    Such a forecast is paired by its cells (its stamp, the valid time, is the window's end), but
+    the observations had none and were paired by stamp: the week-3 mean over [start + 14 d,
+    start + 21 d] with the weekly mean stamped start + 21 d, by climann's own reading of such stamps
+    (:func:`~climann.data.time_cells.inferred_cells`: the 7 days beginning there) the week after
+    the window, exit 0 and no word (break47e B5). Each value is read as the n days beginning at its
+    stamp, as persistence reads it (:func:`climann.evaluation.baselines.observed_cell_ends`), said
+    in one warning line with the ``ncap2`` line that bounds the stamps as ends of their cells."""
+    target = axes[0] if axes else None
+    windows = [axis for axis in axes[1:] if axis.windows and axis.cells and None not in axis.cells]
+    if (time is None or not windows or target.windows or target.lead or target.instants or not target.statistic
+            or any(cell is not None for cell in target.cells) or target.frequency in PERIOD_FREQUENCIES):
+        return None
+    step, days = axis_time_step(target.times), median_step_days(target.times)
+    if step is None and days is not None and days == round(days) and 1 <= days < 28:
+        step = TimeStep(duration=datetime.timedelta(days=round(days)))  # weeks 1–8 of each year: the median week
+    found = inferred_cells(target.times, step)
+    if found is None or found[1] in ("", "day") or found[0][0, 1] - found[0][0, 0] >= datetime.timedelta(days=28):
+        return None
+    cells, doubt = found
+    cell_of = {stamp: cell for stamp, cell in zip(target.times, cells)}
+    forecast = windows[0]
+    result, methods, units = [], None, None
+    for dataset in datasets:
+        if (target.variable not in dataset.data_vars or time not in dataset.dims or time not in dataset.indexes
+                or str(dataset[time].attrs.get("bounds")) in dataset.variables):
+            result.append(dataset)
+            continue
+        methods = dataset[target.variable].attrs.get("cell_methods")
+        units = units or dataset[time].encoding.get("units")
+        stamps = dataset.indexes[time].values
+        said = (f"cell_methods '{methods}', read as the {doubt} beginning at each stamp beside {forecast.variable}'s "
+                f"forecast windows")
+        result.append(with_made_time_bounds(dataset, time, np.array([cell_of[stamp] for stamp in stamps]),
+                                            **{STATED_CELLS_KEY: said}))
+    if methods is None:
+        return None
+    line = ending_bounds_command(cells[0, 1] - cells[0, 0], units=units or "days", files=target.distinct_files)
+    window = forecast.cells[0]
+    # the example pairs the forecast's first window with the observed cell so paired (the same first day)
+    shown = next((cell for cell in cells if min(cell) == min(window)), cells[0])
+    note_once(_log, logging.WARNING, (
+        f"'{target.variable}' has no time bounds and its cell_methods ('{methods}') make each value a statistic over "
+        f"{doubt}: it is paired with {forecast.variable}'s forecast windows as the {doubt} beginning at its stamp "
+        f"({date_text(shown[0])} to {date_text(shown[1])} with the window "
+        f"{date_text(min(window))} to {date_text(max(window))}); if each value is of the "
+        f"{doubt} ending at its stamp, give the files time bounds [time − {doubt}, time] (CF 7.1): {line}"),
+        key=("cells beside forecast windows", target.variable))
+    return result
 
 
 def _paired_by_cells(axes: Sequence[_Axis]) -> bool:

@@ -389,6 +389,36 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     return np.stack([lower, upper], axis=1), doubt
 
 
+def ending_bounds_command(span: datetime.timedelta, *, units: str, files: Sequence[str]) -> str:
+    """The ``ncap2`` line that gives stamps without CF bounds the cells [time − ``span``, time]
+    (CF 7.1): values of the ``span`` ending at each stamp, the reading other than
+    :func:`inferred_cells`' (the ``span`` beginning there), said beside every use of that reading.
+
+    Parameters
+    ----------
+    span : datetime.timedelta
+        Each cell's length (7 days for weekly means).
+    units : str
+        The time axis's CF units (``days since 2000-01-01``), in which the line subtracts ``span``.
+    files : sequence of str
+        The files to copy with bounds; none: ``IN.nc OUT.nc``.
+
+    Returns
+    -------
+    str
+    """
+    per_unit = {"day": 86400.0, "hour": 3600.0, "minute": 60.0, "second": 1.0}
+    unit = str(units).split()[0].lower().rstrip("s") if str(units).strip() else "day"
+    back = f"{span.total_seconds() / per_unit.get(unit, 86400.0):g}"
+    statements = (f"defdim(\"bnds\",2); time_bnds[$time,$bnds]=0.0; time_bnds(:,0)=time-{back}; "
+                  f"time_bnds(:,1)=time; time@bounds=\"time_bnds\"")
+
+    def command(arguments: str, _file: object = None) -> str:
+        return f"ncap2 -s '{statements}' {arguments}"
+
+    return copies_of_files(command, list(files), name="with_bounds") if files else command("IN.nc OUT.nc")
+
+
 def period_start_switch(stamps: np.ndarray) -> int | None:
     """The index of the first stamp of a monthly or daily axis whose place in its month or
     day switches between the first instant of the period (the 1st at 00:00; 00:00) and

@@ -1914,19 +1914,9 @@ def _median_days(stamps: np.ndarray) -> TimeStep | None:
 def _start_stamps_assumed(name: str, cells: np.ndarray, doubt: str, attrs: Mapping[str, object], *, units: str,
                           files: Sequence[str]) -> str:
     """The warning of :func:`observed_cell_ends`: the reading assumed and the line that says the other."""
-    from climann.data.shell import copies_of_files
+    from climann.data.time_cells import ending_bounds_command
 
-    span = cells[0, 1] - cells[0, 0]
-    per_unit = {"day": 86400.0, "hour": 3600.0, "minute": 60.0, "second": 1.0}
-    unit = str(units).split()[0].lower().rstrip("s") if str(units).strip() else "day"
-    back = f"{span.total_seconds() / per_unit.get(unit, 86400.0):g}"
-    statements = (f"defdim(\"bnds\",2); time_bnds[$time,$bnds]=0.0; time_bnds(:,0)=time-{back}; "
-                  f"time_bnds(:,1)=time; time@bounds=\"time_bnds\"")
-
-    def command(arguments: str, _file: object = None) -> str:
-        return f"ncap2 -s '{statements}' {arguments}"
-
-    line = copies_of_files(command, list(files), name="with_bounds") if files else command("IN.nc OUT.nc")
+    line = ending_bounds_command(cells[0, 1] - cells[0, 0], units=units, files=files)
     return (f"'{name}' has no time bounds and its cell_methods ('{attrs.get('cell_methods')}') make each value a "
             f"statistic over {doubt}: the forecast's persistence takes each as observed at the end of the {doubt} "
             f"beginning at its stamp ({date_text(cells[0, 0])} known on {date_text(cells[0, 1])}), the last one "

@@ -244,3 +244,50 @@ def test_weekly_means_without_bounds_are_persisted_once_their_week_has_ended(tmp
     assert known.any() and not known.all()
     np.testing.assert_array_equal(persisted[known], values[at[known]])
     assert np.isnan(persisted[~known]).all()
+
+
+def test_weekly_means_without_bounds_are_paired_with_the_forecast_window_their_week_is(tmp_path, caplog):
+    """break47e B5: a weekly forecast at lead 14 days (``lead_bnds`` [7, 14], valid at its window's end)
+    beside observed weekly means without time bounds (``cell_methods = "time: mean"``), stamped at each
+    week's start: the forecast of [start + 7 d, start + 14 d) was paired by stamp with the observation
+    stamped start + 14 d, the week after (climann reads such a stamp as the 7 days beginning there), and
+    persisted from the week ending 7 days after the start; exit 0, no word. Now paired by cells, the
+    reading said in one warning line with the ncap2 line for stamps that end their weeks. Against numpy:
+    truth = the week beginning start + 7 d, persistence = the last week ending by the start, and the
+    linear baseline's RMSE that of the same files with bounds."""
+    cfs, obs = weekly_lead_pair(tmp_path)
+    with xr.open_dataset(obs) as opened:
+        observed = opened.load().drop_vars("time_bnds")
+    del observed["time"].attrs["bounds"]
+    observed.to_netcdf(tmp_path / "obs_unbounded.nc")
+    scores = {}
+    for name, files in (("unbounded", [cfs, tmp_path / "obs_unbounded.nc"]), ("bounded", [cfs, obs])):
+        config = build_config({"data": {"paths": [str(path) for path in files], "target": "t2m",
+                                        "predictors": ["tmp2m"], "select": {"lead": 14}}, **QUICK})
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            run = run_training(config, run_dir=tmp_path / name).run_dir
+        said = [r.getMessage() for r in caplog.records if "has no time bounds and its cell_methods" in r.getMessage()]
+        scores[name] = json.loads((run / "metrics.json").read_text())["splits"]
+        if name == "bounded":
+            assert not said, said
+            continue
+        assert len(said) == 1 and "time_bnds(:,0)=time-7;" in said[0] and "tmp2m's forecast windows" in said[0], said
+        with xr.open_dataset(run / "predictions.nc") as predictions, xr.open_dataset(cfs) as forecast:
+            valid = {np.datetime64(day, "ns"): start for start, day in zip(forecast["reftime"].values,
+                                                                            forecast["time"].sel(lead=14.0).values)}
+            window_starts = predictions["time_bnds"].values[:, 0]
+            starts = window_starts - np.timedelta64(7, "D")
+            truth, persisted = predictions["t2m"].values, predictions["t2m_persistence"].values
+        assert set(starts) <= set(valid.values())
+        np.testing.assert_array_equal(truth, observed_week_means(obs, window_starts))
+        stamps, values = observed["time"].values, observed["t2m"].values
+        ends = stamps + np.timedelta64(7, "D")
+        at = np.searchsorted(ends, starts, side="right") - 1
+        known = (at >= 0) & (starts - ends[np.maximum(at, 0)] < np.timedelta64(7 * 3 // 2, "D"))
+        assert known.any() and not known.all()
+        np.testing.assert_array_equal(persisted[known], values[at[known]])
+        assert np.isnan(persisted[~known]).all()
+    for split in ("train", "val", "test"):
+        assert scores["unbounded"][split]["linear"]["rmse"] == scores["bounded"][split]["linear"]["rmse"]
+        assert scores["unbounded"][split]["persistence"]["mse"] == scores["bounded"][split]["persistence"]["mse"]
