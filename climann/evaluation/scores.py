@@ -72,10 +72,14 @@ PERSISTENCE_SELECTION_REASON = (
 #: Why persistence has no value in a run on a forecast at one lead, whose persistence is the value
 #: observed before each forecast's start (:func:`~climann.evaluation.baselines.forecast_persistence`):
 #: ``before`` is :attr:`~climann.evaluation.baselines.ForecastPersistence.before`.
+#: The first forecasts' observations are before the variables' common period, which is all that is
+#: read even where the target's file holds earlier steps; a ``--time-range`` starting a lead later reads
+#: them as steps before the range (break47e B3).
 FORECAST_PERSISTENCE_REASON = (
-    "there is no value of {before} among the values read (the data's first steps, a gap in the time axis, a "
-    "missing value, or a training value not sampled with sample_fraction): a forecast's persistence is what was "
-    "observed before it was issued")
+    "there is no value of {before} among the values read (the first forecasts': only the period all variables "
+    "share is read, even where the target's file holds the observations before it, so a --time-range starting a "
+    "lead later reads them as steps before the range; a gap in the time axis, a missing value, or a training "
+    "value not sampled with sample_fraction): a forecast's persistence is what was observed before it was issued")
 #: Why a prediction's ACC (centred or uncentred) is undefined in a block (see :func:`acc_notes`).
 ACC_UNDEFINED_REASONS = {
     "climatology": "its anomaly from the climatology is zero everywhere, so the anomaly correlation is 0/0",

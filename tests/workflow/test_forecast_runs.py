@@ -111,6 +111,51 @@ def test_an_explicit_steps_before_range_is_read_as_said_and_what_persistence_lac
     assert "steps_before_range = 1\n" in (run / "config.toml").read_text()
 
 
+
+def test_the_note_on_the_first_forecasts_persistence_names_the_common_period_and_its_way_out(tmp_path):
+    """break47e B3: at lead 14 days the forecast of 8 January 2000 (valid week [15, 22 January)) has no
+    persistence though obs.nc holds the week [1, 8 January) observed before it: only the variables' common period
+    (from the first valid week, 8 January) is read. The note said "the data's first steps"; it names that cause
+    and the way out, and the way out works: a time_range starting a lead later (22 January) persists every
+    forecast of 2000 from numpy's week ending by its start."""
+    cfs, obs = weekly_lead_pair(tmp_path)
+    with xr.open_dataset(obs, decode_times=False) as observed:
+        observed = observed.load()
+    first = observed.isel(time=[0])  # a week [1, 8 January 2000) before the first, as ERA5 holds it
+    first["t2m"] = first["t2m"] + np.random.default_rng(3).normal(0, 3, first["t2m"].shape).astype("f4")
+    first = first.assign_coords(time=first["time"] - 7.0)
+    first["time_bnds"] = first["time_bnds"] - 7.0
+    observed = xr.concat([first, observed], "time")
+    observed["time"].attrs = dict(first["time"].attrs)
+    observed.to_netcdf(tmp_path / "obs_from_1_january.nc")
+    opens, values = observed["time"].values, observed["t2m"].values  # day numbers since 2000-01-01
+    week = {float(day): index for index, day in enumerate(opens)}
+    paths = [str(cfs), str(tmp_path / "obs_from_1_january.nc")]
+    origin = np.datetime64("2000-01-01", "ns")
+    for time_range, name in (((), "run"), (("2000-01-22", "2005-12-31"), "later")):
+        config = build_config({"data": {"paths": paths, "target": "t2m", "predictors": ["tmp2m"], "select": {"lead": 14},
+                                        **({"time_range": list(time_range)} if time_range else {})}, **QUICK})
+        run = run_training(config, run_dir=tmp_path / name).run_dir
+        with xr.open_dataset(run / "predictions.nc") as predictions:
+            lower = predictions["time_bnds"].values[:, 0]
+            scored = (predictions["split"].values > 0) & (lower < np.datetime64("2000-03-01", "ns"))
+            persisted = predictions["t2m_persistence"].values[scored]
+        before = (lower[scored] - np.timedelta64(14, "D") - origin) / np.timedelta64(1, "D")  # [start - 7 d, start)
+        if not time_range:
+            # the first forecast (of 1 January) has no week before it in the file; the second's is there, unread
+            assert lower[scored][1] == np.datetime64("2000-01-15", "ns") and before[1] == 0.0 and 0.0 in week
+            assert np.isnan(persisted[:2]).all() and not np.isnan(persisted[2:]).any()
+            np.testing.assert_array_equal(persisted[2:], values[[week[day] for day in before[2:]]])
+            reasons = [note["reason"] for note in json.loads((run / "metrics.json").read_text())["notes"]
+                       if note["model"] == "persistence"]
+            assert reasons and all("only the period all variables share is read, even where the target's file "
+                                   "holds the observations before it, so a --time-range starting a lead later "
+                                   "reads them" in reason for reason in reasons), reasons
+        else:
+            assert before[0] == 7.0
+            np.testing.assert_array_equal(persisted, values[[week[day] for day in before]])
+
+
 RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
 
 
