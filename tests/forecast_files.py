@@ -216,6 +216,45 @@ def weekly_lead_pair(folder: Path, *, years: range = range(2000, 2006), seed: in
     return Path(folder) / "cfs.nc", Path(folder) / "obs.nc"
 
 
+def continuous_weekly_pair(folder: Path, *, first: str = "2000-01-06", last: str = "2003-12-04",
+                           seed: int = 0) -> tuple[Path, Path, np.ndarray, np.ndarray]:
+    """Writes ``s2s_fc.nc``, a weekly-mean forecast ``t2m_fc(reftime, lead, lat, lon)`` laid out as
+    ECMWF's S2S: a start every Thursday all year from ``first`` (``forecast_reference_time``), lead
+    (``forecast_period``) 7, 14, 21, 28 days with ``lead_bnds`` [lead − 7, lead] days, valid times
+    ``time(reftime, lead)`` at the end of each window, ``cell_methods = "time: mean"``; and
+    ``obs_weekly.nc``, the observed weekly means ``t2m`` of continuous weeks, WITHOUT time bounds,
+    stamped 00:00 at each week's start (``resample('7D', label='left')``), ``cell_methods = "time:
+    mean"``, from the first lead-21 window (``first`` + 14 days) to the last start's last window.
+    Each forecast is the observed mean of the week its window covers + 0.5 K + noise (0.1 K); the
+    weeks are independent draws, so a forecast paired with another week is no such match. Returns
+    the two paths, the weeks' starts (datetime64[ns], shape (n_week,)) and their means (K, shape
+    (n_week, lat, lon))."""
+    rng = np.random.default_rng(seed)
+    starts = pd.date_range(first, last, freq="7D")
+    weeks = pd.date_range(starts[0] + pd.Timedelta(days=14), starts[-1] + pd.Timedelta(days=21), freq="7D")
+    observed = rng.normal(275, 3, (len(weeks), LATITUDES.size, LONGITUDES.size)).astype("f4")
+    of_week = {week: observed[index] for index, week in enumerate(weeks)}
+    leads = np.array([7.0, 14.0, 21.0, 28.0])
+    forecasts = np.array([[of_week.get(start + pd.Timedelta(days=lead - 7), np.full(observed.shape[1:], 275.0))
+                           for lead in leads] for start in starts])
+    forecasts = forecasts + 0.5 + rng.normal(0, 0.1, forecasts.shape)
+    grid = {"lat": ("lat", LATITUDES, {"units": "degrees_north"}), "lon": ("lon", LONGITUDES, {"units": "degrees_east"})}
+    units = {"units": "days since 2000-01-01", "calendar": "proleptic_gregorian"}
+    xr.Dataset(
+        {"t2m_fc": (("reftime", "lead", "lat", "lon"), forecasts.astype("f4"),
+                    {"units": "K", "cell_methods": "time: mean", "long_name": "weekly mean 2 m temperature forecast"}),
+         "lead_bnds": (("lead", "nv"), np.stack([leads - 7, leads], -1))},
+        coords={"reftime": ("reftime", _days_since(starts), {"standard_name": "forecast_reference_time", **units}),
+                "lead": ("lead", leads, {"standard_name": "forecast_period", "units": "days", "bounds": "lead_bnds"}),
+                "time": (("reftime", "lead"), _days_since(starts)[:, None] + leads[None, :],
+                         {"standard_name": "time", **units}), **grid}).to_netcdf(Path(folder) / "s2s_fc.nc")
+    xr.Dataset({"t2m": (("time", "lat", "lon"), observed,
+                        {"units": "K", "cell_methods": "time: mean", "standard_name": "air_temperature"})},
+               coords={"time": ("time", _days_since(weeks), {"standard_name": "time", **units}), **grid}
+               ).to_netcdf(Path(folder) / "obs_weekly.nc")
+    return Path(folder) / "s2s_fc.nc", Path(folder) / "obs_weekly.nc", weeks.values, observed
+
+
 def observed_week_means(observations: Path, starts: np.ndarray) -> np.ndarray:
     """The observed means (``obs.nc`` of :func:`weekly_lead_pair`) of the weeks beginning at
     ``starts`` (datetime64), found by their CF bounds' lower edges: shape (n, lat, lon)."""

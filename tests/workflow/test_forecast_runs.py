@@ -14,7 +14,9 @@ import xarray as xr
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
-from tests.forecast_files import observed_week_means, s2s_pair, s2s_version_files, weekly_lead_pair
+from tests.forecast_files import (
+    continuous_weekly_pair, observed_week_means, s2s_pair, s2s_version_files, weekly_lead_pair,
+)
 
 QUICK = {"model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
 
@@ -154,6 +156,37 @@ def test_the_note_on_the_first_forecasts_persistence_names_the_common_period_and
         else:
             assert before[0] == 7.0
             np.testing.assert_array_equal(persisted, values[[week[day] for day in before]])
+
+
+def test_continuous_weekly_means_without_bounds_are_the_truth_of_the_window_they_cover(tmp_path):
+    """break47e B5 on continuous weeks (its repro: Thursday starts all year, observed weekly means
+    without time bounds stamped at each week's start, ``cell_methods = "time: mean"``): the lead-21
+    forecast of [start + 14 d, start + 21 d) was paired by stamp with the observation stamped
+    start + 21 d, the week after its window, and persisted from the week stamped at the start
+    (observed after it was issued), exit 0 and no word; the gappy weeks of
+    :func:`weekly_lead_pair` were refused there instead. Against numpy's weeks: the truth in
+    predictions.nc is the week [start + 14 d, start + 21 d), persistence the week ending at the
+    start (none for the first starts, before the observations begin)."""
+    cfs, obs, weeks, observed = continuous_weekly_pair(tmp_path)
+    config = build_config({"data": {"paths": [str(cfs), str(obs)], "target": "t2m", "predictors": ["t2m_fc"],
+                                    "select": {"lead": 21}}, **QUICK})
+    run = run_training(config, run_dir=tmp_path / "run").run_dir
+    at = {week: index for index, week in enumerate(weeks)}
+
+    def week(days: np.ndarray) -> np.ndarray:  # numpy's observed means of the weeks beginning at ``days``
+        return np.array([observed[at[day]] if day in at else np.full(observed.shape[1:], np.nan) for day in days])
+
+    with xr.open_dataset(run / "predictions.nc") as predictions, xr.open_dataset(cfs) as forecast:
+        lower, upper = predictions["time_bnds"].values.T
+        truth, persisted = predictions["t2m"].values, predictions["t2m_persistence"].values
+        issued = forecast["reftime"].values
+    starts = lower - np.timedelta64(14, "D")
+    np.testing.assert_array_equal(starts, issued)  # every start's window, once, in order
+    np.testing.assert_array_equal(upper, lower + np.timedelta64(7, "D"))
+    np.testing.assert_array_equal(truth, week(starts + np.timedelta64(14, "D")))
+    previous = week(starts - np.timedelta64(7, "D"))  # the last week ending by the start
+    assert np.isnan(previous[:3]).all() and np.isfinite(previous[3:]).all()
+    np.testing.assert_array_equal(persisted, previous)
 
 
 RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
