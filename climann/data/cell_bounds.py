@@ -27,8 +27,8 @@ import xarray as xr
 
 from climann.data.notes import note_once
 
-__all__ = ["MADE_BOUNDS_KEY", "STATED_CELLS_KEY", "absent_bounds", "misordered_bounds", "with_made_time_bounds",
-           "with_vertices_last", "without_absent_bounds"]
+__all__ = ["CELLS_SAID_KEY", "MADE_BOUNDS_KEY", "STATED_CELLS_KEY", "absent_bounds", "misordered_bounds",
+           "with_made_time_bounds", "with_vertices_last", "without_absent_bounds"]
 
 _log = logging.getLogger(__name__)
 
@@ -45,6 +45,12 @@ MADE_BOUNDS_KEY = "climann_made_bounds"
 #: warning about stamps at the ends of their cells (:mod:`climann.data.time_cells`): the file
 #: has no ``time_bnds`` of its own to name.
 STATED_CELLS_KEY = "climann_stated_cells"
+
+#: The key, in the ``encoding`` of time bounds climann made, that the warning which made them
+#: already said how their values are read and dated (the weekly means without bounds beside a
+#: forecast's windows, :mod:`climann.data.time_axes`): :mod:`climann.data.time_cells` says
+#: nothing more about the same cells (fix47p: two warnings about one file).
+CELLS_SAID_KEY = "climann_cells_said"
 
 
 def absent_bounds(dataset: xr.Dataset) -> dict[str, str]:

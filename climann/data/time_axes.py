@@ -80,7 +80,7 @@ import xarray as xr
 from climann.data.cell_methods import (
     time_cell_method, time_extreme, time_value_word, with_time_method, within_years_method,
 )
-from climann.data.cell_bounds import STATED_CELLS_KEY, with_made_time_bounds
+from climann.data.cell_bounds import CELLS_SAID_KEY, with_made_time_bounds
 from climann.data.coords import time_coordinate
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
@@ -101,7 +101,7 @@ from climann.data.time_axis import (
     own_series_lag_of, values_text,
 )
 from climann.data.lags import lagged_steps
-from climann.data.time_cells import check_stamps_in_cells, ending_bounds_command, inferred_cells
+from climann.data.time_cells import check_stamps_in_cells, ending_bounds_command, inferred_cells, middle_dating
 from climann.data.time_commands import (
     bounds_shift_command, cdo_copies, edge_stamp_command, shift_command, times_of_day_command,
 )
@@ -1412,7 +1412,10 @@ def _with_cells_beside_forecast_windows(datasets: list[xr.Dataset], names: Seque
     (:func:`~climann.data.time_cells.inferred_cells`: the 7 days beginning there) the week after
     the window, exit 0 and no word (break47e B5). Each value is read as the n days beginning at its
     stamp, as persistence reads it (:func:`climann.evaluation.baselines.observed_cell_ends`), said
-    in one warning line with the ``ncap2`` line that bounds the stamps as ends of their cells."""
+    in one warning line with the month each counts in (its cell's middle,
+    :func:`~climann.data.time_cells.middle_dating`) and the ``ncap2`` line that bounds the stamps as
+    ends of their cells; the cells are marked said (:data:`~climann.data.cell_bounds.CELLS_SAID_KEY`),
+    so that :mod:`climann.data.time_cells` does not say them again about the file (fix47p)."""
     target = axes[0] if axes else None
     windows = [axis for axis in axes[1:] if axis.windows and axis.cells and None not in axis.cells]
     if (time is None or not windows or target.windows or target.lead or target.instants or not target.statistic
@@ -1436,21 +1439,21 @@ def _with_cells_beside_forecast_windows(datasets: list[xr.Dataset], names: Seque
         methods = dataset[target.variable].attrs.get("cell_methods")
         units = units or dataset[time].encoding.get("units")
         stamps = dataset.indexes[time].values
-        said = (f"cell_methods '{methods}', read as the {doubt} beginning at each stamp beside {forecast.variable}'s "
-                f"forecast windows")
         result.append(with_made_time_bounds(dataset, time, np.array([cell_of[stamp] for stamp in stamps]),
-                                            **{STATED_CELLS_KEY: said}))
+                                            **{CELLS_SAID_KEY: True}))  # its dating is said here, not again
     if methods is None:
         return None
     line = ending_bounds_command(cells[0, 1] - cells[0, 0], units=units or "days", files=target.distinct_files)
     window = forecast.cells[0]
     # the example pairs the forecast's first window with the observed cell so paired (the same first day)
     shown = next((cell for cell in cells if min(cell) == min(window)), cells[0])
+    dating = middle_dating(np.asarray(target.times), np.array([low + (high - low) / 2 for low, high in cells]))
+    dating = f"; {dating}" if dating else ""
     note_once(_log, logging.WARNING, (
         f"'{target.variable}' has no time bounds and its cell_methods ('{methods}') make each value a statistic over "
         f"{doubt}: it is paired with {forecast.variable}'s forecast windows as the {doubt} beginning at its stamp "
         f"({date_text(shown[0])} to {date_text(shown[1])} with the window "
-        f"{date_text(min(window))} to {date_text(max(window))}); if each value is of the "
+        f"{date_text(min(window))} to {date_text(max(window))}){dating}; if each value is of the "
         f"{doubt} ending at its stamp, give the files time bounds [time − {doubt}, time] (CF 7.1): {line}"),
         key=("cells beside forecast windows", target.variable))
     return result

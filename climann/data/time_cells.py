@@ -28,7 +28,7 @@ import cftime
 import numpy as np
 import xarray as xr
 
-from climann.data.cell_bounds import STATED_CELLS_KEY
+from climann.data.cell_bounds import CELLS_SAID_KEY, STATED_CELLS_KEY
 from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, WINDOW_SOURCE_KEY, time_coordinate
 from climann.data.multiyear_steps import years_apart
 from climann.data.notes import in_full, note_once
@@ -89,12 +89,11 @@ def _note(stamps: np.ndarray, bounds: xr.DataArray, middles: np.ndarray, time: x
     cfgrib's GloFAS ``dis24``; rerun33 R3), with what gives them (the lead time's bounds or the GRIB step
     type, :data:`~climann.data.coords.WINDOW_SOURCE_KEY`); it names CESM only for stamps at the ends of a
     file's own cells, and the time the prediction files keep by its name in the file
-    (``valid_time`` for cfgrib's valid times)."""
-    moved = np.flatnonzero([(s.year, s.month) != (m.year, m.month) for s, m in zip(stamps, middles)])
-    if not moved.size:
+    (``valid_time`` for cfgrib's valid times). Nothing for cells whose maker's warning said it
+    (:data:`~climann.data.cell_bounds.CELLS_SAID_KEY`)."""
+    if bounds.encoding.get(CELLS_SAID_KEY) or middle_dating(stamps, middles) is None:
         return
     lower, upper = _lower_upper(np.asarray(bounds.values))
-    first = int(moved[0])
     position = "the ends" if all(stamps == upper) else "the starts" if all(stamps == lower) else "other points"
     stamp_name = file_time_names(time)[0]
     step = cell_time_step(np.asarray(bounds.values))
@@ -114,14 +113,41 @@ def _note(stamps: np.ndarray, bounds: xr.DataArray, middles: np.ndarray, time: x
     else:
         cesm = ", as CESM history files stamp means" if position == "the ends" else ""
         cell, kind = "cell", f"time stamps at {position} of their {bounds.name} cells ({example}{cesm})"
-    middle = middles[first]
     message = (
-        f"{where}: {kind}; each value is dated by its {cell}'s middle for months, seasons, years and the "
-        f"split ({date_text(middle)}; CF 7.1): the value stamped {date_text(stamps[first])} counts in "
-        f"{calendar.month_name[middle.month]} {year_text(middle.year)}; prediction files keep the file's stamps "
+        f"{where}: {kind}; {middle_dating(stamps, middles, cell)}; prediction files keep the file's stamps "
         f"({stamp_name}) as their time, with these {cell}s as {bounds.name}"
     )
     note_once(_log, logging.WARNING, message)  # once per run: a run opens its files several times
+
+
+def middle_dating(stamps: np.ndarray, middles: np.ndarray, cell: str = "cell") -> str | None:
+    """The words that say each value is dated by its time cell's middle, with the first step whose
+    stamp lies in another calendar month than its middle (its month is the one it counts in);
+    None when no stamp does (then the dating changes only hours). Said by :func:`times_at_cell_middles`'
+    warning and by that of the cells :mod:`climann.data.time_axes` gives weekly means without
+    bounds beside a forecast's windows.
+
+    Parameters
+    ----------
+    stamps, middles : ndarray of cftime.datetime, shape (n_time,)
+        The file's stamps and their cells' middles.
+    cell : str
+        What the cells are called (``cell``, ``window``).
+
+    Returns
+    -------
+    str or None
+        ``each value is dated by its cell's middle for months, seasons, years and the split
+        (2000-04-02 12:00; CF 7.1): the value stamped 2000-03-30 counts in April 2000``.
+    """
+    moved = np.flatnonzero([(s.year, s.month) != (m.year, m.month) for s, m in zip(stamps, middles)])
+    if not moved.size:
+        return None
+    first = int(moved[0])
+    middle = middles[first]
+    return (f"each value is dated by its {cell}'s middle for months, seasons, years and the split "
+            f"({date_text(middle)}; CF 7.1): the value stamped {date_text(stamps[first])} counts in "
+            f"{calendar.month_name[middle.month]} {year_text(middle.year)}")
 
 
 def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:

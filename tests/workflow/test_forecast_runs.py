@@ -158,7 +158,7 @@ def test_the_note_on_the_first_forecasts_persistence_names_the_common_period_and
             np.testing.assert_array_equal(persisted, values[[week[day] for day in before]])
 
 
-def test_continuous_weekly_means_without_bounds_are_the_truth_of_the_window_they_cover(tmp_path):
+def test_continuous_weekly_means_without_bounds_are_the_truth_of_the_window_they_cover(tmp_path, caplog):
     """break47e B5 on continuous weeks (its repro: Thursday starts all year, observed weekly means
     without time bounds stamped at each week's start, ``cell_methods = "time: mean"``): the lead-21
     forecast of [start + 14 d, start + 21 d) was paired by stamp with the observation stamped
@@ -166,11 +166,14 @@ def test_continuous_weekly_means_without_bounds_are_the_truth_of_the_window_they
     (observed after it was issued), exit 0 and no word; the gappy weeks of
     :func:`weekly_lead_pair` were refused there instead. Against numpy's weeks: the truth in
     predictions.nc is the week [start + 14 d, start + 21 d), persistence the week ending at the
-    start (none for the first starts, before the observations begin)."""
+    start (none for the first starts, before the observations begin); and the reading is said in
+    one warning line about the file (fix47p: it was said twice, the second line from
+    :mod:`climann.data.time_cells` about the same cells)."""
     cfs, obs, weeks, observed = continuous_weekly_pair(tmp_path)
     config = build_config({"data": {"paths": [str(cfs), str(obs)], "target": "t2m", "predictors": ["t2m_fc"],
                                     "select": {"lead": 21}}, **QUICK})
-    run = run_training(config, run_dir=tmp_path / "run").run_dir
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run").run_dir
     at = {week: index for index, week in enumerate(weeks)}
 
     def week(days: np.ndarray) -> np.ndarray:  # numpy's observed means of the weeks beginning at ``days``
@@ -187,6 +190,10 @@ def test_continuous_weekly_means_without_bounds_are_the_truth_of_the_window_they
     previous = week(starts - np.timedelta64(7, "D"))  # the last week ending by the start
     assert np.isnan(previous[:3]).all() and np.isfinite(previous[3:]).all()
     np.testing.assert_array_equal(persisted, previous)
+    said = [r.getMessage() for r in caplog.records if "time bounds" in r.getMessage()]
+    assert len(said) == 1, said
+    assert "time_bnds(:,0)=time-7;" in said[0] and "t2m_fc's forecast windows" in said[0], said
+    assert "months, seasons, years and the split" in said[0] and "\n" not in said[0], said
 
 
 RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
