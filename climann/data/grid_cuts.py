@@ -360,7 +360,8 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
     file has missing cells (:func:`has_missing_cells`): ``remapcon`` then too, each new cell the
     value of the cell it lies in (xarray: the nearest), as bilinear interpolation leaves missing
     every new cell next to a missing one (fix46g: a gappy target refined 50 % missing, 4 %
-    conservatively). break46c
+    conservatively), and so when the new grid reaches past the file's outermost centres
+    (:func:`_reaches_past_centres`, break47b A4: 19 % missing bilinearly, 0 % so). break46c
     A3: MERRA-2's 0.5°×0.625° onto MODIS's 1° was told bilinear, which samples the finer cells.
     fix45b: the xarray line wrote its fixed copy's name itself (half a file left where it failed),
     and the refusal of yearly files on another grid named the first file alone.
@@ -388,7 +389,10 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
     # cells of a file with missing cells, each new cell the value of the cell it lies in (bilinear interpolation
     # leaves missing every new cell beside a missing one: 50 % of a coastal target where remapcon leaves 4 %)
     coarser = _cell_size(axes[0]) > _cell_size(axes[1]) * (1 + 1e-6)
-    gappy = not coarser and has_missing_cells(paths[0], (lat, lon))
+    # onto smaller cells reaching past the outermost centres (a 0.05° box onto a 0.5° one of the same extent),
+    # bilinear interpolation has no neighbour on the outer side: 19 % of the new cells missing (break47b A4)
+    beyond = not coarser and _reaches_past_centres(axes[0], axes[1])
+    gappy = not coarser and (beyond or has_missing_cells(paths[0], (lat, lon)))
     onto = {lat: f"g[{names[0]['latitude']!r}].values", lon: f"g[{names[0]['longitude']!r}].values"}
     if gappy:  # the cell each new centre lies in: the nearest centre within half a cell (a reindex per axis)
         half = {name: f"{_half_step(axes[1][kind]):.10g}" for kind, name in (("latitude", lat), ("longitude", lon))}
@@ -403,6 +407,10 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
             + regrid + whole_write())
     if coarser:
         way, operator = "conservatively (an area-weighted average of the cells each new cell covers)", "remapcon"
+    elif beyond:
+        way, operator = ("conservatively (each new cell the value of the cell it lies in: the new grid reaches "
+                         "past the file's outermost cell centres, where bilinear interpolation leaves every new "
+                         "cell missing)"), "remapcon"
     elif gappy:
         way, operator = ("conservatively (each new cell the value of the cell it lies in: the file has missing "
                          "cells, and bilinear interpolation leaves missing every new cell beside one)"), "remapcon"
@@ -420,6 +428,31 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
                 f"copy in its place: {advice(input_and_copy(paths[0], 'regridded'), '`')}")
     return (f"interpolate {files_text(paths)} {way} onto {Path(reference_path).name}'s grid: "
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
+
+
+def _reaches_past_centres(reference: Mapping[str, np.ndarray], own: Mapping[str, np.ndarray]) -> bool:
+    """Whether a centre of the grid ``reference`` (kind → degrees, :func:`_axes`) lies beyond the
+    outermost centres of the grid ``own`` along latitude or longitude (by more than a millionth of
+    ``own``'s step; ``own``'s longitudes first put in ``reference``'s convention, as
+    :func:`_longitude_statement` does). Bilinear interpolation (``cdo remapbil``, xarray's
+    ``interp``) has no neighbour on the outer side of such a centre and leaves it missing: a
+    0.05° box onto a 0.5° box of the same 5°×5° extent, the band between the edge and the
+    outermost 0.5° centres, 19 % of the new cells (break47b A4). False when ``own``'s
+    longitudes go round the globe (their count times their step 360°): CDO's ``remapbil`` fills
+    such a grid's outer rows and columns too (checked with CDO 2.1: 10° centres -35…35°N, 5…355°E
+    onto 5° ones -37.5…37.5°N, 2.5…357.5°E, none missing)."""
+    if own["longitude"].size * 2 * _half_step(own["longitude"]) >= 360.0:
+        return False
+    for kind in ("latitude", "longitude"):
+        target, source = reference[kind], own[kind]
+        if kind == "longitude" and target.min() < 0 and source.max() > 180:
+            source = (source + 180) % 360 - 180
+        elif kind == "longitude" and target.max() > 180 and source.min() < 0:
+            source = source % 360
+        margin = _half_step(source) * 2e-6
+        if target.min() < source.min() - margin or target.max() > source.max() + margin:
+            return True
+    return False
 
 
 def has_missing_cells(path: str | Path, axes: tuple[str, str]) -> bool:

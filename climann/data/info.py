@@ -766,7 +766,8 @@ def _longitude_text(values: np.ndarray) -> str:
 
 
 def _grid_kind(mapping: Coordinate | None) -> str:
-    """"rotated-pole grid (…, north pole at 39.25°N, 198°E)", "projected grid (…)" or "curvilinear grid"."""
+    """"rotated-pole grid (…, north pole at 39.25°N, 198°E)", "regular latitude-longitude grid (…)",
+    "projected grid (…)" or "curvilinear grid"."""
     if mapping is None:
         return "curvilinear grid (2-D latitude and longitude)"
     name = mapping.attrs.get("grid_mapping_name", "unnamed")
@@ -777,7 +778,17 @@ def _grid_kind(mapping: Coordinate | None) -> str:
             f"rotated-pole grid ('{mapping.name}', {name}; north pole at "
             f"{_latitude_label(pole_lat)}, {_longitude_label(pole_lon)})"
         )
+    if _is_latitude_longitude(mapping):  # CDO's projection_x/y_coordinate on lat/lon beside it (break47b A4)
+        return f"regular latitude-longitude grid ('{mapping.name}', {name}; not a projection)"
     return f"projected grid ('{mapping.name}', {name})"
+
+
+def _is_latitude_longitude(mapping: Coordinate | None) -> bool:
+    """Whether the grid mapping is CF's ``latitude_longitude`` (CF §5.6, Appendix F): the
+    rows and columns are latitudes and longitudes on that ellipsoid, not a projection, however
+    the axes' standard names read (CDO writes ``projection_y_coordinate`` and
+    ``projection_x_coordinate`` on ``lat`` and ``lon`` beside it)."""
+    return mapping is not None and mapping.attrs.get("grid_mapping_name") == "latitude_longitude"
 
 
 def _latitude_label(value: float) -> str:
@@ -827,7 +838,9 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
     if geographic.point_list:  # a land-point or station list written as 2-D: no grid (climann.data.point_lists)
         return _point_list_lines(dataset, dims, geographic, source, bounds)
     return [
-        f"  {_grid_kind(mapping)}; rows and columns are not latitude and longitude",
+        f"  {_grid_kind(mapping)}; "
+        + ("rows are latitudes and columns longitudes" if _is_latitude_longitude(mapping)
+           else "rows and columns are not latitude and longitude"),
         f"  rows      {_axis_text(dataset, dims[0])}",
         f"  columns   {_axis_text(dataset, dims[1])}",
         f"  latitude  '{geographic.latitude.name}' (2-D, {source}): {np.nanmin(latitude):.4g} to "

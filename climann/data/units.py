@@ -249,28 +249,34 @@ def normalised_units(text: str) -> str:
     return stripped
 
 
+#: Python's and pint's exponent (``m**3``, ``m^3``), as ECMWF's NetCDF files write it (ERA5's
+#: ``swvl1`` in ``m**3 m**-3``), written the UDUNITS way, ``m3 m-3``, in squared units: the sign
+#: between a unit's name and a number only (``10^3 kg``, a scale, is not ``103 kg``).
+_POWER_SIGN = re.compile(r"(?<=[^\W\d_])\s*(?:\*\*|\^)\s*(?=[-+]?\d)")
+
+
 def difference_units(units: str) -> str:
     """The units of a difference of a quantity in ``units`` (an error, an RMSE, a bias, a
     spread), as captions write them: a spelling of a temperature scale by the scale's symbol
-    (:func:`normalised_units`), other units as given.
+    (:func:`normalised_units`), other units as given but for their exponents (below).
 
     The IRI Data Library's ``Kelvin_scale`` says a temperature on the Kelvin scale; a
     difference of two such temperatures is in kelvin, ``K`` ("Units in the Data Library":
     ``degree_Kelvin`` for a difference). A difference in degrees Celsius equals one in kelvin;
-    it is written ``degC`` as UDUNITS does.
+    it is written ``degC`` as UDUNITS does. A unit's exponent is written the UDUNITS way,
+    ``m^2/m^2`` → ``m2/m2``, ``m**3 m**-3`` → ``m3 m-3``, as :func:`squared_units` writes it: one
+    spelling in a table and in the warning beside it (break47b A4: ``m^2/m^2`` and ``(m2/m2)²``).
 
     Examples
     --------
     >>> difference_units("Kelvin_scale"), difference_units("degrees C"), difference_units("W m-2")
     ('K', 'degC', 'W m-2')
+    >>> difference_units("m^2/m^2"), difference_units("m**3 m**-3"), difference_units("10^3 kg")
+    ('m2/m2', 'm3 m-3', '10^3 kg')
     """
     symbol = normalised_units(units)
-    return symbol if symbol in _TEMPERATURE_SCALES.values() else units
+    return symbol if symbol in _TEMPERATURE_SCALES.values() else _POWER_SIGN.sub("", units)
 
-
-#: Python's and pint's exponent (``m**3``, ``m^3``), as ECMWF's NetCDF files write it (ERA5's
-#: ``swvl1`` in ``m**3 m**-3``), written the UDUNITS way, ``m3 m-3``, in squared units.
-_POWER_SIGN = re.compile(r"\s*(?:\*\*|\^)\s*")
 
 
 def squared_units(units: str, *, square: str = "²") -> str:
@@ -280,8 +286,10 @@ def squared_units(units: str, *, square: str = "²") -> str:
     ``"fraction"`` → ``"fraction²"``; units already in one pair of parentheses squared without a
     second pair, ERA5's ``"(0 - 1)"`` → ``"(0 - 1)²"`` (break38c: ``((0 - 1))²``); other units in
     parentheses, their exponents written the UDUNITS way, ``"W m-2"`` → ``"(W m-2)²"``,
-    ``"m**3 m**-3"`` → ``"(m3 m-3)²"`` (break38c: ``(m**3 m**-3)²``); ``"1"``, a pure number,
-    stays ``"1"`` (so do its spellings ``~``, ``none``: :data:`DIMENSIONLESS_SPELLINGS`); a
+    ``"kg m**-2"`` → ``"(kg m-2)²"`` (break38c: ``(m**3 m**-3)²``); ``"1"``, a pure number,
+    stays ``"1"`` (so do its spellings ``~``, ``none``: :data:`DIMENSIONLESS_SPELLINGS`, and a
+    ratio of one unit to itself, ERA5's ``m**3 m**-3``, MODIS LAI's ``m^2/m^2``, ``kg kg-1``,
+    dimensionless to pint, its square too: break47b A4 printed ``(m2/m2)²``); a
     temperature scale by its symbol (:func:`difference_units`), ``"degrees_C"`` → ``"degC²"``;
     ``""`` → ``""``.
 
@@ -299,17 +307,27 @@ def squared_units(units: str, *, square: str = "²") -> str:
 
     Examples
     --------
-    >>> squared_units("K"), squared_units("(0 - 1)"), squared_units("m**3 m**-3"), squared_units("W m-2", square="2")
-    ('K²', '(0 - 1)²', '(m3 m-3)²', '(W m-2)2')
+    >>> squared_units("K"), squared_units("(0 - 1)"), squared_units("kg m**-2"), squared_units("W m-2", square="2")
+    ('K²', '(0 - 1)²', '(kg m-2)²', '(W m-2)2')
+    >>> squared_units("m**3 m**-3"), squared_units("m^2/m^2"), squared_units("g/kg")
+    ('1', '1', '(g/kg)²')
     """
     if not units.strip():
         return ""
     shown = _POWER_SIGN.sub("", difference_units(units).strip())
-    if shown == "1" or shown.lower() in DIMENSIONLESS_SPELLINGS:
-        return "1"  # a pure number squared is one
+    if shown == "1" or shown.lower() in DIMENSIONLESS_SPELLINGS or _is_ratio_of_one(shown):
+        return "1"  # a pure number squared is one, and so is a ratio of one unit to itself (m2/m2, kg kg-1)
     if re.fullmatch(r"[^\W\d]+|%|‰", shown) or _one_pair_of_parentheses(shown):
         return f"{shown}{square}"
     return f"({shown}){square}"
+
+
+def _is_ratio_of_one(units: str) -> bool:
+    """Whether units are a ratio of named units whose value is one (:func:`dimensionless_kind`,
+    :func:`full_scale`: ``m2/m2``, ``m3 m-3``, ``kg kg-1``; not ``g/kg``, 1000 to the whole, nor
+    ``%``): dimensionless to pint, their square too (break47b A4: LAI's ``m^2/m^2`` squared
+    ``(m2/m2)²``)."""
+    return dimensionless_kind(units) == NAMED_RATIO and full_scale(units) == 1.0
 
 
 #: How captions, tables and figures' labels name the units of a pure number (CF 1.8 §3.1: units
@@ -335,14 +353,18 @@ def shown_units(units: str) -> str:
 
 def shown_squared_units(units: str) -> str:
     """The units of an MSE as people read them: :func:`squared_units`, a pure number's
-    (:func:`shown_units`) as :data:`DIMENSIONLESS_TEXT` (its square is a pure number too).
+    (:func:`shown_units`) and a ratio of one unit to itself (``m^2/m^2``) as
+    :data:`DIMENSIONLESS_TEXT` (its square is a pure number too).
 
     Examples
     --------
     >>> shown_squared_units("K"), shown_squared_units("z-values"), shown_squared_units("")
     ('K²', 'dimensionless', '')
+    >>> shown_squared_units("m^2/m^2")
+    'dimensionless'
     """
-    return DIMENSIONLESS_TEXT if shown_units(units) == DIMENSIONLESS_TEXT else squared_units(units)
+    squared = squared_units(units)
+    return DIMENSIONLESS_TEXT if shown_units(units) == DIMENSIONLESS_TEXT or squared == "1" else squared
 
 
 def units_phrase(units: str) -> str:

@@ -471,9 +471,62 @@ def test_a_gappy_file_refined_onto_smaller_cells_is_advised_conservatively_and_k
 
 
 def test_a_file_without_missing_cells_is_still_refined_bilinearly(tmp_path):
+    """Round the globe (5…355°E), CDO's remapbil fills the rows past the outermost latitudes too (-37.5° from
+    -35°): bilinear stays the advice. Onto a regional box past its outermost centres it does not
+    (test_a_box_refined_past_its_outermost_centres_…)."""
     coarse_lat, coarse_lon = np.arange(-35.0, 40.0, 10.0), np.arange(5.0, 360.0, 10.0)
     xr.Dataset({"sst": (("lat", "lon"), np.full((coarse_lat.size, coarse_lon.size), 290.0))},
                coords=_grid(coarse_lat, coarse_lon)).to_netcdf(tmp_path / "sst.nc")
     advice = interpolation_advice(_grid(np.arange(-37.5, 40.0, 5.0), np.arange(2.5, 360.0, 5.0)), tmp_path / "tas.nc",
                                   _grid(coarse_lat, coarse_lon), tmp_path / "sst.nc")
     assert "cdo remapbil," in advice and "bilinearly" in advice and "method='nearest'" not in advice
+    within = interpolation_advice(_grid(np.arange(20.0, 31.0, 5.0), np.arange(10.0, 31.0, 5.0)), tmp_path / "tas.nc",
+                                  _grid(np.arange(15.0, 36.0, 10.0), np.arange(5.0, 36.0, 10.0)), tmp_path / "sst.nc")
+    assert "cdo remapbil," in within and "outermost" not in within  # a box within a box's outermost centres
+
+
+@pytest.mark.skipif(__import__("shutil").which("cdo") is None, reason="needs cdo")
+def test_a_box_refined_past_its_outermost_centres_is_advised_the_remapping_that_fills_it(tmp_path):
+    """break47b A4: CRU TS at 0.5° and MOD13C2 NDVI at 0.05° over the same 5°×5° box (10…15°N, 0…5°E). The NDVI
+    centres reach 0.225° past the outermost CRU centres on every side, where bilinear interpolation has no
+    neighbour: the advised ``cdo remapbil`` left 10 of 100 rows and of 100 columns missing, 1 − 0.9² = 19 % of
+    the cells. Now ``remapcon`` (and xarray's nearest centre within half a cell): run as printed, no cell is
+    missing (numpy counts them), each 0.05° cell the value of the 0.5° cell it lies in (by index)."""
+    import os
+    import re
+    import shlex
+    import subprocess
+
+    from tests.fresh_python import shell_path
+
+    rng = np.random.default_rng(47)
+    coarse_lat, coarse_lon = np.arange(10.25, 15.0, 0.5), np.arange(0.25, 5.0, 0.5)
+    fine_lat, fine_lon = np.arange(14.975, 10.0, -0.05), np.arange(0.025, 5.0, 0.05)  # north to south, as MODIS
+    pre = rng.gamma(1.0, 50.0, (2, coarse_lat.size, coarse_lon.size))
+    time = ("time", [0.0, 31.0], {"units": "days since 2001-01-01"})
+    xr.Dataset({"pre": (("time", "lat", "lon"), pre, {"units": "mm/month"})},
+               coords={"time": time, **_grid(coarse_lat, coarse_lon)}).to_netcdf(tmp_path / "cru.nc")
+    xr.Dataset({"ndvi": (("time", "lat", "lon"), np.zeros((2, fine_lat.size, fine_lon.size)), {"units": "1"})},
+               coords={"time": time, **_grid(fine_lat, fine_lon)}).to_netcdf(tmp_path / "ndvi.nc")
+    advice = interpolation_advice(_grid(fine_lat, fine_lon), tmp_path / "ndvi.nc", _grid(coarse_lat, coarse_lon),
+                                  tmp_path / "cru.nc")
+    assert "remapbil" not in advice and "outermost cell centres" in advice, advice
+    cdo, python = re.findall(r"`([^`]+)`", advice)
+    assert cdo.startswith("cdo remapcon,") and "method='nearest'" in python
+    # the 0.5° cell each 0.05° centre lies in, by index: floor((centre − edge) / 0.5)
+    rows = np.floor((fine_lat - 10.0) / 0.5).astype(int)
+    columns = np.floor((fine_lon - 0.0) / 0.5).astype(int)
+    expected = pre[:, rows][:, :, columns]
+    env = {**os.environ, "PATH": shell_path()}
+    for command in (cdo, python):
+        (tmp_path / "cru_regridded.nc").unlink(missing_ok=True)
+        subprocess.run(shlex.split(command), check=True, capture_output=True, env=env, cwd=tmp_path)
+        with xr.open_dataset(tmp_path / "cru_regridded.nc") as regridded:
+            held = regridded["pre"].transpose("time", "lat", "lon").values
+        assert np.isnan(held).sum() == 0, command
+        np.testing.assert_allclose(held, expected, rtol=1e-6, err_msg=command)
+    # the former advice, for the record of what it lost: 19 % of the cells
+    subprocess.run(["cdo", "-s", f"remapbil,{tmp_path / 'ndvi.nc'}", str(tmp_path / "cru.nc"),
+                    str(tmp_path / "bilinear.nc")], check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "bilinear.nc") as bilinear:
+        assert np.isnan(bilinear["pre"].values).mean() == pytest.approx(1 - 0.9 ** 2)

@@ -696,6 +696,29 @@ def test_a_grid_known_only_by_its_mapping_is_located_with_pyproj(tmp_path):
     assert "cell corners computed from the rows' and columns' edges" in unwrapped_report(report)
 
 
+def test_a_latitude_longitude_grid_mapping_beside_projection_axis_names_is_not_called_a_projection(tmp_path):
+    """break47b A4: CDO 2.1 writes ``standard_name = projection_y_coordinate`` / ``projection_x_coordinate`` on
+    ``lat`` / ``lon`` beside ``crs:grid_mapping_name = latitude_longitude`` (``cdo remapbil`` onto MOD13C2's grid),
+    and info said "projected grid …; rows and columns are not latitude and longitude". CF's latitude_longitude
+    mapping is no projection: the rows are the file's latitudes, the columns its longitudes (numpy's extents)."""
+    lat, lon = np.arange(14.975, 10.0, -0.05), np.arange(0.025, 5.0, 0.05)
+    xr.Dataset({"pre": (("time", "lat", "lon"), np.ones((2, lat.size, lon.size), np.float32),
+                        {"units": "mm/month", "grid_mapping": "crs"}),
+                "crs": ((), np.int8(0), {"grid_mapping_name": "latitude_longitude", "semi_major_axis": 6378137.0,
+                                         "inverse_flattening": 298.257223563})},
+               coords={"lat": ("lat", lat, {"standard_name": "projection_y_coordinate", "long_name": "latitude",
+                                            "units": "degrees_north", "axis": "Y"}),
+                       "lon": ("lon", lon, {"standard_name": "projection_x_coordinate", "long_name": "longitude",
+                                            "units": "degrees_east", "axis": "X"}),
+                       "time": ("time", [0.0, 31.0], {"units": "days since 2001-01-16"})}).to_netcdf(tmp_path / "pre.nc")
+    report = unwrapped_report(describe([str(tmp_path / "pre.nc")]))
+    assert ("regular latitude-longitude grid ('crs', latitude_longitude; not a projection); rows are latitudes and "
+            "columns longitudes") in report, report
+    assert "projected grid" not in report and "are not latitude and longitude" not in report
+    assert f"{lat.min():.4g} to {lat.max():.4g} degrees north" in report
+    assert f"{lon.min():.4g} to {lon.max():.4g} degrees east" in report
+
+
 def test_the_time_section_counts_the_steps_missing_from_a_regular_axis(tmp_path):
     path = tmp_path / "gappy.nc"
     grid_dataset(n_years=4).isel(time=[k for k in range(48) if k not in (15, 16, 17)]).to_netcdf(path)

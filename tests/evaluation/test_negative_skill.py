@@ -430,3 +430,21 @@ def test_the_persistence_note_of_report_md_shows_its_mses_with_the_same_digits()
     assert shown[0].startswith("5.000") and float(shown[0]) == pytest.approx(mse, rel=5e-4)
     assert ([significant_text(value, 4) for value in (1000.0004, 1.0000001e-06, -113.00001, 0.661, 5.0)]
             == ["1000", "1.000e-06", "-113.0", "0.661", "5"])  # a value written exactly keeps its short form
+
+
+def test_a_ratio_of_one_unit_to_itself_is_squared_dimensionless_and_spelt_as_the_table_spells_it():
+    """break47b A4: MODIS LAI in 'm^2/m^2' scoring worse than its climatology was warned 'MSE … (m2/m2)²' beside a
+    table in 'm^2/m^2'. A ratio of one unit to itself is a pure number to pint (cf_xarray's registry), its square
+    too: the MSE is in no unit, and the RMSE, warning and table alike, is spelt one way."""
+    from cf_xarray.units import units as cf_units
+
+    assert (cf_units.Quantity(1.0, "m**2/m**2") ** 2).to("dimensionless").magnitude == 1.0  # pint, not climann
+    metrics = {**_metrics(0.661, 0.559), "target": "Lai_500m", "units": "m^2/m^2"}
+    text = negative_skill_text(metrics)
+    assert "MSE 0.661 against the climatology's 0.559)" in text, text
+    assert "²" not in text and "m^2" not in text, text
+    report = report_markdown(metrics, [], run_dir=".")
+    assert "m^2" not in report and "(m2/m2)²" not in report and "MSE (dimensionless), RMSE, MAE and bias in m2/m2" in report
+    # a large RMSE names its units: spelt as the table spells them
+    huge = negative_skill_text({**_metrics(1e40, 0.559), "target": "Lai_500m", "units": "m^2/m^2"})
+    assert "an RMSE of 1e+20 m2/m2" in huge, huge

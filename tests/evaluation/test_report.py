@@ -263,21 +263,26 @@ def test_a_region_with_cells_but_no_value_to_score_is_named_with_its_reason(tmp_
     assert "| landbox |" not in text
 
 
-@pytest.mark.parametrize(("units", "expected"), [
-    pytest.param("K", "K²", id="a-symbol"), pytest.param("W m-2", "(W m-2)²", id="a-product"), pytest.param("", "", id="none"),
-    # break38c: ERA5's "(0 - 1)" was squared "((0 - 1))²", its "m**3 m**-3" "(m**3 m**-3)²"
-    pytest.param("(0 - 1)", "(0 - 1)²", id="ERA5-0-1"), pytest.param("m**3 m**-3", "(m3 m-3)²", id="ERA5-m**3"),
-    pytest.param("fraction", "fraction²", id="fraction"), pytest.param("%", "%²", id="percent"),
-    pytest.param("1", "1", id="pure-number"), pytest.param("kg m^-2", "(kg m-2)²", id="caret-exponent"),
-    pytest.param("(a) (b)", "((a) (b))²", id="two-pairs-of-parentheses"),
+@pytest.mark.parametrize(("units", "expected", "label"), [
+    pytest.param("K", "K²", "K", id="a-symbol"), pytest.param("W m-2", "(W m-2)²", "W m-2", id="a-product"),
+    pytest.param("", "", "", id="none"),
+    # break38c: ERA5's "(0 - 1)" was squared "((0 - 1))²"; break47b A4: a ratio of one unit to itself, ERA5's
+    # "m**3 m**-3", squared "(m3 m-3)²" (and LAI's "m^2/m^2" "(m2/m2)²" beside a table's "m^2/m^2") is one
+    pytest.param("(0 - 1)", "(0 - 1)²", "(0 - 1)", id="ERA5-0-1"), pytest.param("m**3 m**-3", "1", "m3 m-3", id="ERA5-m**3"),
+    pytest.param("m^2/m^2", "1", "m2/m2", id="MODIS-LAI"), pytest.param("g/kg", "(g/kg)²", "g/kg", id="not-one"),
+    pytest.param("fraction", "fraction²", "fraction", id="fraction"), pytest.param("%", "%²", "%", id="percent"),
+    pytest.param("1", "1", "1", id="pure-number"), pytest.param("kg m^-2", "(kg m-2)²", "kg m-2", id="caret-exponent"),
+    pytest.param("(a) (b)", "((a) (b))²", "(a) (b)", id="two-pairs-of-parentheses"),
+    pytest.param("10^3 kg", "(10^3 kg)²", "10^3 kg", id="a-scale-not-an-exponent"),
 ])
-def test_squared_units_are_written_alike_everywhere(units, expected):
-    """report.md wrote '(K)²' where the terminal, compare and the figures write 'K²'."""
+def test_squared_units_are_written_alike_everywhere(units, expected, label):
+    """report.md wrote '(K)²' where the terminal, compare and the figures write 'K²'; a table 'm^2/m^2' where its
+    warning wrote '(m2/m2)²' (break47b A4): one spelling of the exponents, the label's and the square's."""
     from climann.evaluation.report import squared_units, units_texts
 
     assert squared_units(units) == expected
     if units and units != "1":  # a pure number is captioned "dimensionless" (test_a_pure_number_is_captioned_…)
-        assert units_texts(units) == (units, units, expected)
+        assert units_texts(units) == (label, label, "dimensionless" if expected == "1" else expected)
 
 
 def test_a_run_recorded_before_the_uncentred_acc_has_no_column_of_it(tmp_path):
