@@ -707,17 +707,13 @@ def warn_lags_not_read(data: DataConfig, dataset: xr.Dataset, *, steps_before: i
     needed = lag_steps_needed(data)
     if not time_range or not data.step_before_range or steps_before >= needed:
         return
-    months = tuple(data.months) + season_months(data.seasons)
-    options = {"time_range": time_range, "months": months, "dated_by": data.selection_dated_by,
-               "before_in_months": data.steps_before_months}
-    read = steps_held_before_range(dataset, steps_before=steps_before, **options)
-    could = steps_held_before_range(dataset, steps_before=needed, **options)
-    if could > read:
+    if (more := _steps_held_beyond(data, dataset, time_range=time_range, steps_before=steps_before,
+                                   needed=needed)) > 0:
         longest = [f"{name}_lag{lag}" for name, lags in data.lags.items() for lag in lags if lag > steps_before]
         steps = f"{steps_before} step is" if steps_before == 1 else f"{steps_before} steps are"
         note_once(run_logger, logging.WARNING,  # once per run: its files may be opened twice
                   f"{steps} read before the period ([data] steps_before_range = {steps_before}) but the lags reach "
-                  f"{needed} ({', '.join(longest)}) and the files ({where}) hold {could - read} more: the period's "
+                  f"{needed} ({', '.join(longest)}) and the files ({where}) hold {more} more: the period's "
                   "first steps lack them and their samples are dropped; steps_before_range = \"auto\" (the default) "
                   "reads as many as the lags need (runs trained before 4 December 2026 read one: train such a run "
                   "again to read them)")
@@ -747,19 +743,28 @@ def warn_forecast_steps_not_read(data: DataConfig, dataset: xr.Dataset, *, steps
     """
     if not data.time_range or needed <= steps_before:
         return
-    months = tuple(data.months) + season_months(data.seasons)
-    options = {"time_range": data.time_range, "months": months, "dated_by": data.selection_dated_by,
-               "before_in_months": data.steps_before_months}
-    read = steps_held_before_range(dataset, steps_before=steps_before, **options)
-    could = steps_held_before_range(dataset, steps_before=needed, **options)
-    if could > read:
+    if (more := _steps_held_beyond(data, dataset, time_range=data.time_range, steps_before=steps_before,
+                                   needed=needed)) > 0:
         steps = f"{steps_before} step is" if steps_before == 1 else f"{steps_before} steps are"
         note_once(run_logger, logging.WARNING,
                   f"{steps} read before the period ([data] steps_before_range = {steps_before}, as configured or as "
                   f"the run recorded it) but the forecast's persistence reaches {needed} back and the files ({where}) "
-                  f"hold {could - read} more: up to {could - read} of the period's first steps have no persistence "
+                  f"hold {more} more: up to {more} of the period's first steps have no persistence "
                   "(each is said in the persistence line); steps_before_range = \"auto\" (the default) reads as "
                   "many as persistence needs (a trained run: train it again so)")
+
+
+def _steps_held_beyond(data: DataConfig, dataset: xr.Dataset, *, time_range: Sequence[str], steps_before: int,
+                       needed: int) -> int:
+    """How many more steps before ``time_range`` the files hold when ``needed`` are read than when
+    ``steps_before`` are (:func:`~climann.data.subset.steps_held_before_range`, with the run's own
+    months, seasons and dating): what :func:`warn_lags_not_read` and
+    :func:`warn_forecast_steps_not_read` say is left unread."""
+    months = tuple(data.months) + season_months(data.seasons)
+    options = {"time_range": time_range, "months": months, "dated_by": data.selection_dated_by,
+               "before_in_months": data.steps_before_months}
+    return (steps_held_before_range(dataset, steps_before=needed, **options)
+            - steps_held_before_range(dataset, steps_before=steps_before, **options))
 
 
 def open_selected(
