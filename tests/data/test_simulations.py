@@ -249,13 +249,8 @@ def test_three_models_of_one_period_are_named_alike_by_info_and_train_and_the_wa
     train = _advised(message, r"e\.g\. climann train (.*?) --out RUN")
     evaluate = _advised(message, r"climann evaluate RUN (.*?) --out SCORES")
     assert train == ["--data", str(files["CESM2"])] and evaluate == ["--data", str(files["MPI-ESM1-2-LR"])]
-    run = tmp_path / "run"
-    result = CliRunner().invoke(app, ["train", *train, "--target", "tas", "--predictors", "pred", "--epochs", "1",
-                                      "--hidden", "4", "--out", str(run), "--quiet", "--set", "evaluation.figures=false"])
-    assert result.exit_code == 0, result.output
-    scored = CliRunner().invoke(app, ["evaluate", str(run), *evaluate, "--out", str(tmp_path / "scores")])
-    assert scored.exit_code == 0, scored.output
-    assert json.loads((tmp_path / "scores" / "metrics.json").read_text())["n_samples"]["all"] == 2 * 12 * 3 * 4
+    scores = _trained_and_evaluated(tmp_path, train, evaluate)
+    assert scores["n_samples"]["all"] == 2 * 12 * 3 * 4
 
 
 def test_the_split_by_files_advised_for_three_models_one_after_another_runs(tmp_path):
@@ -366,11 +361,19 @@ def test_the_way_out_for_models_whose_variables_are_in_files_of_their_own_runs_a
         of_model = {tuple(sorted(paths)): model for model, paths in files.items()}
         trained_on, scored_on = of_model[tuple(sorted(train[1::2]))], of_model[tuple(sorted(evaluate[1::2]))]
         assert trained_on != scored_on
+    scores = _trained_and_evaluated(tmp_path, train, evaluate)
+    (n_lat, n_lon), _, _ = THREE_MODELS["MPI-ESM1-2-LR" if naming == "cmip" else scored_on]
+    assert scores["n_samples"]["all"] == 2 * 12 * n_lat * n_lon
+
+
+def _trained_and_evaluated(tmp_path, train: list[str], evaluate: list[str]) -> dict:
+    """``climann train`` with the advised ``train`` options (tas from pred, one epoch), then ``climann
+    evaluate`` of the run with the advised ``evaluate`` options, each asserted to exit 0: the
+    evaluation's metrics.json."""
     run = tmp_path / "run"
     result = CliRunner().invoke(app, ["train", *train, "--target", "tas", "--predictors", "pred", "--epochs", "1",
                                       "--hidden", "4", "--out", str(run), "--quiet", "--set", "evaluation.figures=false"])
     assert result.exit_code == 0, result.output
     scored = CliRunner().invoke(app, ["evaluate", str(run), *evaluate, "--out", str(tmp_path / "scores")])
     assert scored.exit_code == 0, scored.output
-    (n_lat, n_lon), _, _ = THREE_MODELS["MPI-ESM1-2-LR" if naming == "cmip" else scored_on]
-    assert json.loads((tmp_path / "scores" / "metrics.json").read_text())["n_samples"]["all"] == 2 * 12 * n_lat * n_lon
+    return json.loads((tmp_path / "scores" / "metrics.json").read_text())
