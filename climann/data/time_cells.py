@@ -920,7 +920,10 @@ def period_dates(stamps: np.ndarray, middles: np.ndarray) -> np.ndarray:
     (``middles``: :func:`season_score_times`, the middle of its time cell), so that one step is
     of one year everywhere: GloFAS's ``dis24`` stamped 1 January 2019 00 UTC, the mean of
     31 December 2018, is in the block of 2018 as in 2018's DJF (fix47j: it was in the next
-    block, ``train 2017-01-02 to 2018-12-31``). On an axis of steps a year or more apart
+    block, ``train 2017-01-02 to 2018-12-31``). Only a step whose cell lies before its stamp (its
+    middle earlier: a window ending at the stamp) takes its middle; a stamp that opens its cell or
+    lies inside it dates it (a week stamped 29 December is of December, a month stamped on the 15th
+    is in a ``--time-range`` ending that day). On an axis of steps a year or more apart
     (:func:`~climann.data.multiyear_steps.years_apart`), or of one step, which has no seasons,
     the stamps: a decadal mean stamped 1 January 1900 is of 1900, not of its middle, 1905.
 
@@ -935,7 +938,10 @@ def period_dates(stamps: np.ndarray, middles: np.ndarray) -> np.ndarray:
     stamps = np.asarray(stamps)
     if len(stamps) < 2 or not all(hasattr(stamp, "calendar") for stamp in stamps[:1]) or years_apart(stamps):
         return stamps
-    return np.asarray(middles)
+    middles = np.asarray(middles)
+    # a stamp that opens or lies inside its cell dates it: a middle taken for it moved a weekly mean stamped
+    # 29 December into the next year, and a month stamped on the 15th out of a --time-range ending on that day
+    return np.where(middles < stamps, middles, stamps)
 
 
 def _file_time(time: object) -> tuple[str, str]:

@@ -480,8 +480,9 @@ def _open_subset(
     named = [data.target, *(data.predictors or ())]
     copies = planned_run_target_copies(config, selected, shared=shared_reads(selected, named)
                                        ) if held_values and target_copies else None
-    # and those (almost) a monotone function of the target, a rank of it (break47b A1)
-    ranked = planned_run_rank_predictors(config, selected, shared=shared_reads(selected, named))
+    # and those (almost) a monotone function of the target, a rank of it (break47b A1): for the data a run is
+    # trained on; new data of a trained run are not split (their layout's notes are the run's own)
+    ranked = None if new_data else planned_run_rank_predictors(config, selected, shared=shared_reads(selected, named))
     also = [read for read in (copies, ranked) if read is not None]
     if held_values:
         found = warn_held_values(selected, named, where=where,

@@ -532,9 +532,14 @@ def test_the_xarray_line_that_gives_a_position_writes_its_copy_whole_or_not_at_a
     with pytest.raises(ClimannError) as raised:
         find_coordinate(xr.open_dataset(tmp_path / "conflicting.nc"), "longitude")
     line = re.search(r"\(or xarray: (python -c .*)\)$", str(raised.value)).group(1)
+    # since fix47e the line writes that copy (the conflicting missing_value left to _FillValue); its failure is
+    # now made at the end, a folder of the copy's name in the way of the rename: the whole .part is removed
+    (tmp_path / "conflicting_fixed.nc").mkdir()
+    (tmp_path / "conflicting_fixed.nc" / "kept").write_text("")
     failed = subprocess.run(line, shell=True, capture_output=True, text=True, env={**os.environ, "PATH": shell_path()})
-    assert failed.returncode != 0 and "conflicting _FillValue" in failed.stderr
-    assert sorted(os.listdir(tmp_path)) == ["conflicting.nc", "good.nc"]
+    assert failed.returncode != 0 and "conflicting_fixed.nc" in failed.stderr
+    assert sorted(os.listdir(tmp_path)) == ["conflicting.nc", "conflicting_fixed.nc", "good.nc"]
+    assert os.listdir(tmp_path / "conflicting_fixed.nc") == ["kept"]
 
 
 @pytest.mark.parametrize(

@@ -281,10 +281,15 @@ def test_the_xarray_line_of_a_mask_in_a_grid_file_writes_its_copy_whole_or_not_a
     original[["mask_rho"]].to_netcdf(tmp_path / "roms_grd.nc")
     (message,) = _warnings(caplog, open_dataset([tmp_path / "roms_his.nc", tmp_path / "roms_grd.nc"]))
     command = message[message.index("python -c "):]
+    # since fix47e the line writes that copy (salt's missing_value left to _FillValue); its failure is now made
+    # at the end, a folder of the copy's name in the way of the rename: the whole .part is removed
+    (tmp_path / "roms_his_fixed.nc").mkdir()
+    (tmp_path / "roms_his_fixed.nc" / "kept").write_text("")
     failed = subprocess.run(command, shell=True, capture_output=True, text=True,
                             env={**os.environ, "PATH": shell_path()})
-    assert failed.returncode != 0 and "conflicting _FillValue" in failed.stderr
-    assert sorted(os.listdir(tmp_path)) == ["roms_grd.nc", "roms_his.nc"]
+    assert failed.returncode != 0 and "roms_his_fixed.nc" in failed.stderr
+    assert sorted(os.listdir(tmp_path)) == ["roms_grd.nc", "roms_his.nc", "roms_his_fixed.nc"]
+    assert os.listdir(tmp_path / "roms_his_fixed.nc") == ["kept"]
 
 
 @pytest.mark.parametrize("grid", ["roms_grd.nc", "roms_grd.zarr"])
