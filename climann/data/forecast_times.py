@@ -290,7 +290,7 @@ def _reference_times_without_valid_times(dataset: xr.Dataset) -> list[tuple[str,
     return found
 
 
-def with_valid_times_on_lead_dimension(dataset: xr.Dataset) -> xr.Dataset:
+def with_valid_times_on_lead_dimension(dataset: xr.Dataset, *, fewest_leads: int = 2) -> xr.Dataset:
     """The dataset with a 2-D valid time, reference time + lead time, when it stores a forecast
     by its ``forecast_reference_time`` and a ``forecast_period`` dimension of several lead
     times (SEAS5's ``leadtime_month``, NMME's ``L``) and gives no valid time of its own.
@@ -306,6 +306,9 @@ def with_valid_times_on_lead_dimension(dataset: xr.Dataset) -> xr.Dataset:
     ----------
     dataset : xarray.Dataset
         Times decoded; lead times as numbers in their units (:func:`with_lead_times_as_numbers`).
+    fewest_leads : int
+        The fewest lead times a lead dimension must hold (1: also a lead dimension of length 1, as
+        the window of one lead time is read, :func:`~climann.data.forecast_windows.with_one_lead_window_cells`).
 
     Returns
     -------
@@ -319,7 +322,7 @@ def with_valid_times_on_lead_dimension(dataset: xr.Dataset) -> xr.Dataset:
         If a lead time cannot be added exactly (:func:`plus_lead_time`).
     """
     for name, coordinate, leads in _reference_times_without_valid_times(dataset):
-        if (len(leads) != 1 or leads[0].ndim != 1 or leads[0].dims[0] != leads[0].name or leads[0].size < 2
+        if (len(leads) != 1 or leads[0].ndim != 1 or leads[0].dims[0] != leads[0].name or leads[0].size < fewest_leads
                 or not (str(leads[0].attrs.get("units", "")).strip() or is_lead_month(leads[0]))):
             continue
         lead, fix = leads[0], source_and_copy(dataset, coordinate)

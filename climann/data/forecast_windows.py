@@ -42,6 +42,7 @@ from climann.data.layout import FORECAST_WINDOW_KEY
 from climann.data.forecast_times import (
     FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
     is_lead_month, lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
+    with_valid_times_on_lead_dimension,
 )
 from climann.data.grib import GRIB_FILE_NAME_KEY
 from climann.data.paths import is_grib_file
@@ -211,14 +212,20 @@ def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset
         As :func:`with_window_cells`; for an accumulation whose window one lead time does not
         tell (:func:`one_lead_accumulation_refusal`).
     """
-    numbered = with_lead_times_as_numbers(dataset)
+    # a lead dimension of length 1 with no valid time of its own (ncl_convert2nc's) gets them, reference + lead
+    numbered = with_valid_times_on_lead_dimension(with_lead_times_as_numbers(dataset), fewest_leads=1)
     whole = _with_one_lead_on_its_dimension(numbered)
     if whole is None:
         return dataset
     names = forecast_variables(whole)
     kinds = {window_kind(whole[name]) for name in names}
     lead_dim = lead_dimensions(whole)[0]
-    if "window" not in kinds and not ("accum" in kinds and _total_over_its_own_window(whole, lead_dim)):
+    # a statistic said in cell_methods whose window the lead time's own CF bounds give (ncl_convert2nc's
+    # forecast_time1_bnds, climann.data.ncl_forecasts) is read as when that lead is chosen (fix48c: stamped at
+    # its end, no cell, where --select of the same lead gave the window)
+    bounded = "stated" in kinds and str(whole[lead_dim].attrs.get("bounds")) in whole.variables
+    if "window" not in kinds and not bounded and not ("accum" in kinds
+                                                      and _total_over_its_own_window(whole, lead_dim)):
         if "accum" not in kinds or _valid_times_bounded(whole):  # bounds of the valid times give the cells
             return dataset
         accumulated = [name for name in names if window_kind(whole[name]) == "accum"]

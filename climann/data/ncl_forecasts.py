@@ -37,6 +37,10 @@ __all__ = ["NCL_DURATION", "NCL_LEAD_LONG_NAME", "NCL_REFERENCE_LONG_NAME", "ncl
 NCL_REFERENCE_LONG_NAME = "initial time"
 NCL_LEAD_LONG_NAME = "forecast offset from initial time"
 
+#: ``ncl_convert2nc``'s attribute of a variable of one lead time (no lead dimension), beside
+#: ``forecast_time_units`` and ``initial_time``.
+ATTRIBUTE_LEAD = "forecast_time"
+
 #: ``ncl_convert2nc``'s dimension names of the same, numbered by the order NCL met them.
 _NCL_REFERENCE_NAME = re.compile(r"^initial_time\d+_hours$")
 _NCL_LEAD_NAME = re.compile(r"^forecast_time\d+$")
@@ -122,6 +126,7 @@ def with_ncl_forecast_names(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
     >>> d["forecast_time1_bnds"].values.tolist(), d["SHTFL_ave3h"].attrs["cell_methods"]
     ([[0.0, 3.0], [3.0, 6.0]], 'time: mean')
     """
+    dataset = _with_attribute_lead(dataset, where=where)
     found = ncl_lead_names(dataset)
     if found is None:
         return dataset
@@ -135,6 +140,75 @@ def with_ncl_forecast_names(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
     for lead in leads:
         dataset = _with_lead_window(dataset, lead, where=where)
     return dataset
+
+
+def _ncl_reference(dataset: xr.Dataset) -> str | None:
+    """The one ``ncl_convert2nc`` reference-time dimension of ``dataset`` (no CF standard name
+    yet), or None."""
+    references = [str(name) for name, coordinate in dataset.coords.items()
+                  if _is_ncl_reference(str(name), coordinate) and "standard_name" not in coordinate.attrs]
+    return references[0] if len(references) == 1 else None
+
+
+def _attribute_leads(dataset: xr.Dataset, reference: str) -> dict[str, tuple[float, str] | None]:
+    """Each data variable on ``reference`` → the one lead time its ``forecast_time`` and
+    ``forecast_time_units`` attributes give (value, units), None where it has none or one that is
+    not a single number in units of time."""
+    leads: dict[str, tuple[float, str] | None] = {}
+    for name, variable in dataset.data_vars.items():
+        if reference not in variable.dims:
+            continue
+        value = np.ravel(np.asarray(variable.attrs.get(ATTRIBUTE_LEAD, [])))
+        units = str(variable.attrs.get(f"{ATTRIBUTE_LEAD}_units", "")).strip().lower()
+        single = value.size == 1 and np.issubdtype(value.dtype, np.number) and units in TIME_UNIT_CODES
+        leads[str(name)] = (value[0].item(), units) if single else None
+    return leads
+
+
+def _with_attribute_lead(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
+    """An ``ncl_convert2nc`` forecast of one lead time, which NCL writes as the variables'
+    attributes ``forecast_time = 6``, ``forecast_time_units = "hours"`` (beside ``initial_time``)
+    and no lead dimension, with that lead as a lead-time dimension of length 1 (named
+    ``forecast_time``, ``long_name`` :data:`NCL_LEAD_LONG_NAME`) on its variables, as NCL writes
+    several: then dated at reference + lead like them. ``dataset`` itself when it has a lead
+    dimension already, no NCL reference time, or no such attribute (break48: read at the initial
+    times, each value 6 h early, ``climann info``'s time axis ``initial_time0_hours``).
+
+    Raises
+    ------
+    ClimannError
+        If the variables on the reference time say different lead times, or some none or one
+        that is not read (one lead dimension cannot date them all), naming the ``ncks -v``
+        that separates them.
+    """
+    reference = _ncl_reference(dataset)
+    if reference is None or any(_is_ncl_lead(str(name), coordinate) for name, coordinate in dataset.coords.items()):
+        return dataset
+    leads = _attribute_leads(dataset, reference)
+    if not any(leads.values()):
+        return dataset
+    if len(set(leads.values())) > 1:
+        said = ", ".join(f"{name}: {'none' if lead is None else f'{lead[0]:g} {lead[1]}'}"
+                         for name, lead in leads.items())
+        first = next(name for name, lead in leads.items() if lead is not None)
+        raise ClimannError(
+            f"{where}: the variables on the initial time '{reference}' give different lead times in their "
+            f"{ATTRIBUTE_LEAD} attributes, or some none ({said}), so one lead time cannot date them all; put each "
+            f"kind in a file of its own, e.g. `ncks -v {first} {where} {first}.nc` (NCO keeps NCL's names, "
+            f"which cdo renames)")
+    value, units = next(iter(leads.values()))
+    name = next(candidate for candidate in (ATTRIBUTE_LEAD, f"{ATTRIBUTE_LEAD}_lead", f"{ATTRIBUTE_LEAD}_ncl")
+                if candidate not in dataset.variables and candidate not in dataset.dims)
+    lead = xr.Variable((name,), np.array([value]), {"long_name": NCL_LEAD_LONG_NAME.capitalize(), "units": units})
+    moved = {}
+    for variable_name in leads:
+        variable = dataset[variable_name]
+        position = variable.dims.index(reference) + 1
+        expanded = variable.expand_dims({name: 1}, axis=position)
+        expanded.attrs = {key: attribute for key, attribute in variable.attrs.items()
+                          if key not in (ATTRIBUTE_LEAD, f"{ATTRIBUTE_LEAD}_units")}
+        moved[variable_name] = expanded.variable
+    return dataset.drop_vars(list(leads)).assign_coords({name: lead}).assign(moved)
 
 
 def _with_lead_window(dataset: xr.Dataset, lead: str, *, where: str) -> xr.Dataset:

@@ -61,8 +61,8 @@ from climann.data.hdfeos import HdfEosGrid
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
-    bare_coordinates, find_coordinate, fixed_in_time, geographic_kinds, named_coordinates, time_coordinate,
-    two_dimensional_coordinates, with_2d_coordinates,
+    bare_coordinates, bounds_names, find_coordinate, fixed_in_time, geographic_kinds, named_coordinates,
+    time_coordinate, two_dimensional_coordinates, with_2d_coordinates,
 )
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
@@ -2515,9 +2515,12 @@ def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | N
     for path, dataset in _renamed_raw_datasets(files, renames):
         times = _first_dates(dataset)
         # a latitude or longitude left a data variable (MODIS MOD08's Latitude(YDim)) is the grid's,
-        # in every file alike: the clash is of the fields (break34a A3 named 'Latitude')
+        # in every file alike: the clash is of the fields (break34a A3 named 'Latitude'); so are the
+        # cells' bounds (CMIP's vertices_latitude, named by latitude's bounds): a whole grid beside
+        # a cut of it was told they were held twice, not the cut (fix48c)
+        bounds = bounds_names(dataset)
         for name in (name for name in dataset.data_vars if geographic_kind(str(name), dataset[name]) is None
-                     and not _is_grid_mapping(dataset[name])):
+                     and not _is_grid_mapping(dataset[name]) and str(name) not in bounds):
             if not str(name).endswith("bnds"):
                 seen.setdefault((str(name), times), []).append((path, dataset))
     clashes = {key: held for key, held in seen.items() if len(held) > 1}

@@ -22,6 +22,7 @@ from climann.data.composites import period_positions
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.flags import code_of_meaning, values_with_meanings
+from climann.data.geometry import wrapped_difference
 from climann.data.forecast_times import TIME_UNIT_CODES, is_dated, is_forecast_period, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.selection_lists import listed_values, several_values_message
@@ -943,7 +944,8 @@ def _mask_region(
     *, of_run: bool = False, regional_mean: str = "",
 ) -> xr.Dataset:
     """The rectangle of rows and columns around the cells whose geographic latitude and
-    longitude are in ``box`` (:func:`~climann.data.boxes.cells_in_box`), with the data
+    longitude are in ``box`` (:func:`~climann.data.boxes.cells_in_box`), round the end of an
+    axis that goes round the globe where that is narrower (:func:`_run_around`), with the data
     variables masked outside them (lazily). The scores' records count the cells inside, not
     the rectangle (:meth:`~climann.data.layout.GridLayout.cells_in_region`)."""
     inside = cells_in_box(latitude, longitude, box)
@@ -954,12 +956,43 @@ def _mask_region(
                                         regional_mean=regional_mean) + _order_hint(box, latitude, longitude,
                                                                                    of_run=of_run,
                                                                                    regional_mean=regional_mean))
-    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
-    rectangle = {dims[0]: slice(rows[0], rows[-1] + 1), dims[1]: slice(columns[0], columns[-1] + 1)}
-    cut = dataset.isel(rectangle)
-    mask = xr.DataArray(inside[rectangle[dims[0]], rectangle[dims[1]]], dims=dims)
+    rows, columns = (_run_around(inside.any(axis=1 - axis), periodic=_around_the_globe(longitude, axis))
+                     for axis in (0, 1))
+    cut = dataset.isel({dims[0]: rows, dims[1]: columns})
+    mask = xr.DataArray(inside[np.ix_(rows, columns)], dims=dims)
     masked = {name: cut[name].where(mask) for name in data_variable_names(cut) if set(dims) <= set(cut[name].dims)}
     return cut.assign(masked)
+
+
+def _around_the_globe(longitude: np.ndarray, axis: int) -> bool:
+    """Whether the rows or columns (``axis`` 0 or 1) of a curvilinear grid's ``longitude``
+    (degrees, shape (n_rows, n_columns)) go once round the globe, the last one beside the first:
+    along the median line the steps between neighbours, the closing one from the last to the
+    first included, add up to 360° (within one step), and the closing step is no longer than the
+    longest other (a tripolar ocean grid's columns; not a regional grid's, nor its rows)."""
+    lines = np.moveaxis(np.asarray(longitude, np.float64), axis, -1)
+    if lines.shape[-1] < 3:
+        return False
+    steps = np.abs(wrapped_difference(lines[..., 1:], lines[..., :-1]))
+    closing = np.abs(wrapped_difference(lines[..., 0], lines[..., -1]))
+    longest = np.nanmax(steps, axis=-1)
+    span = np.nansum(steps, axis=-1) + closing
+    return bool(np.nanmedian(np.abs(span - 360.0) - longest) <= 0 and np.nanmedian(closing - longest) <= 0)
+
+
+def _run_around(taken: np.ndarray, *, periodic: bool) -> np.ndarray:
+    """The indices of the shortest run of neighbouring rows or columns that holds every ``taken``
+    one (bool, at least one True): from the first to the last, or, along an axis that goes round
+    the globe (``periodic``), round its end where that is shorter, in the order they follow each
+    other there (…, n − 2, n − 1, 0, 1, …). fix48c: a box across 0° on a tripolar grid whose
+    columns start at 20°E took the columns at both ends and every one between them, masked."""
+    indices = np.flatnonzero(taken)
+    size = taken.size
+    after = np.diff(np.concatenate([indices, [indices[0] + size]]))  # from each taken index to the next
+    widest = int(np.argmax(after))
+    if not periodic or after[-1] >= after[widest]:
+        return np.arange(indices[0], indices[-1] + 1)
+    return np.arange(indices[widest + 1], indices[widest] + size + 1) % size
 
 
 def box_text(box: Sequence[float]) -> str:

@@ -228,13 +228,16 @@ def test_the_whole_grids_cell_areas_beside_a_cut_are_matched_to_its_cells(tmp_pa
 
 @pytest.mark.skipif(__import__("shutil").which("ncks") is None, reason="needs NCO")
 @pytest.mark.parametrize("unmarked", [False, True], ids=["coordinates-named", "none-named"])
+@pytest.mark.parametrize("vertices", [True, False], ids=["with-vertices", "without-vertices"])
 def test_a_cut_beside_another_variable_of_the_whole_grid_is_told_the_ncks_line_that_cuts_it(tmp_path, monkeypatch,
-                                                                                            unmarked):
+                                                                                            unmarked, vertices):
     """break40a A5 / break47a A2: data of the whole grid beside a cut are not cut silently (their area
     means would change): the refusal gives the ncks line that cuts the same rows, also when no
     `coordinates` attribute names the 2-D latitudes (xarray's "cannot reindex or align" was the whole
     message); followed literally and given in place of the original, the files open, the cut's values
-    the whole grid's rows 6…11."""
+    the whole grid's rows 6…11. fix48c: with CMIP's vertices_latitude/longitude in both files (their
+    cells' corners, 12 rows in one, 6 in the other), the corners were refused first as variables held
+    twice, with renames that would have kept the wrong grid."""
     import shlex
     import subprocess
 
@@ -245,8 +248,8 @@ def test_a_cut_beside_another_variable_of_the_whole_grid_is_told_the_ncks_line_t
     (tmp_path / "sh").mkdir()
     data = write_tripolar(tmp_path / "sh" / "siconc_SIday.nc", rows=slice(6, 12))
     with xr.open_dataset(write_tripolar(tmp_path / "whole.nc")) as whole:
-        # without the vertices, which two files of other sizes would hold twice (refused as such first)
-        whole.rename({"siconc": "sisnconc"}).drop_vars(["vertices_latitude", "vertices_longitude"]).to_netcdf(
+        whole = whole.rename({"siconc": "sisnconc"})
+        (whole if vertices else whole.drop_vars(["vertices_latitude", "vertices_longitude"])).to_netcdf(
             tmp_path / "sh" / "sisnconc_SIday.nc")
     other = tmp_path / "sh" / "sisnconc_SIday.nc"
     if unmarked:
@@ -262,6 +265,8 @@ def test_a_cut_beside_another_variable_of_the_whole_grid_is_told_the_ncks_line_t
     opened = open_dataset([data, tmp_path / "sh" / "sisnconc_SIday_fixed.nc"])
     with xr.open_dataset(other) as whole:
         np.testing.assert_array_equal(opened["sisnconc"].values, whole["sisnconc"].values[:, 6:12])
+        if vertices:
+            np.testing.assert_array_equal(opened["vertices_latitude"].values, whole["vertices_latitude"].values[6:12])
 
 
 @pytest.mark.skipif(__import__("shutil").which("ncks") is None, reason="needs NCO")

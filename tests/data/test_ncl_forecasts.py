@@ -84,3 +84,76 @@ def test_different_windows_on_one_lead_time_are_refused_with_the_way_out(tmp_pat
     _ncl_forecast(tmp_path / "fcst_phy2m.nc", duration="3 hours (centred on forecast time)")
     with pytest.raises(ClimannError, match=r"forecast_time1.*cannot be read.*cdo selname,SHTFL_GDS4_SFC_ave3h"):
         open_dataset([tmp_path / "fcst_phy2m.nc"], select={"forecast_time1": 6})
+
+
+def _one_lead_by_attributes(path, *, steps: int = 12, lead: int = 6, other: dict | None = None) -> np.ndarray:
+    """The 3-6 h means of :func:`_ncl_forecast` alone, as ncl_convert2nc writes a forecast of one lead
+    time: no forecast_time1 dimension, the lead in the variable's attributes ``forecast_time = 6``,
+    ``forecast_time_units = "hours"`` (and ``initial_time``); ``other``: a second variable's attributes."""
+    values = _ncl_forecast(path.with_suffix(".both.nc"), steps=steps)
+    with xr.open_dataset(path.with_suffix(".both.nc"), decode_times=False) as both:
+        one = both.isel(forecast_time1=1, drop=True).load()
+    one["SHTFL_GDS4_SFC_ave3h"].attrs.update({"forecast_time": np.int32(lead), "forecast_time_units": "hours",
+                                              "initial_time": "01/01/2000 (00:00)"})
+    if other is not None:
+        one["LHTFL_GDS4_SFC_ave3h"] = one["SHTFL_GDS4_SFC_ave3h"].copy()
+        one["LHTFL_GDS4_SFC_ave3h"].attrs = {**one["SHTFL_GDS4_SFC_ave3h"].attrs, **other}
+    one.to_netcdf(path)
+    return values[:, 1]
+
+
+@pytest.mark.parametrize("layout", [pytest.param("attributes", id="lead-in-attributes"),
+                                    pytest.param("dimension", id="lead-dimension-of-length-1")])
+def test_one_lead_given_as_attributes_is_read_on_its_valid_times(tmp_path, layout):
+    """fix48c: a forecast of the one lead time 6 h that ncl_convert2nc wrote without a forecast_time
+    dimension (the lead in the variable's forecast_time attributes) was read at its initial times, each
+    3-6 h mean 6 h early (climann info's time axis 'initial_time0_hours', exit 0); with a forecast_time1
+    dimension of length 1 it was stamped at the window's end without a cell (as --select of that lead
+    gives). Both are read as the two-lead file with forecast_time1 = 6 chosen: window [start + 3 h,
+    start + 6 h], values as stored (numpy datetimes by hand)."""
+    if layout == "attributes":
+        values = _one_lead_by_attributes(tmp_path / "fcst_phy2m_06.nc")
+    else:
+        values = _ncl_forecast(tmp_path / "both.nc")[:, 1]
+        with xr.open_dataset(tmp_path / "both.nc", decode_times=False) as both:
+            both.isel(forecast_time1=[1]).to_netcdf(tmp_path / "fcst_phy2m_06.nc")
+    opened = open_dataset([tmp_path / "fcst_phy2m_06.nc"])
+    starts = np.datetime64("2000-01-01T00", "s") + np.arange(values.shape[0]) * np.timedelta64(6, "h")
+    time = opened["SHTFL_GDS4_SFC_ave3h"].dims[0]
+    assert time != "initial_time0_hours"
+    edges = np.array([[np.datetime64(value.isoformat(), "s") for value in row]
+                      for row in opened[opened[time].attrs["bounds"]].values])
+    np.testing.assert_array_equal(edges[:, 0], starts + np.timedelta64(3, "h"))
+    np.testing.assert_array_equal(edges[:, 1], starts + np.timedelta64(6, "h"))
+    np.testing.assert_array_equal(opened["SHTFL_GDS4_SFC_ave3h"].transpose(time, ...).values, values)
+    assert "forecast_time" not in opened["SHTFL_GDS4_SFC_ave3h"].attrs
+
+
+@pytest.mark.parametrize("other", [pytest.param({"forecast_time": np.int32(3)}, id="another-lead"),
+                                   pytest.param({"forecast_time_units": "metres"}, id="a-lead-not-of-time")])
+def test_variables_of_other_leads_by_attributes_are_refused_with_the_ncks_line_that_separates_them(
+        tmp_path, monkeypatch, other):
+    """Two variables of one file whose forecast_time attributes give different lead times (or one not
+    read) cannot share one lead dimension: refused in one line, with the ncks -v that separates them
+    (cdo selname renames NCL's initial_time0_hours to time: its copy was read at the initial times); the
+    file it writes opens on the first variable's valid times, its window's middle."""
+    import shlex
+    import shutil
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    values = _one_lead_by_attributes(tmp_path / "fcst.nc", other=other)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "fcst.nc"])
+    message = str(refused.value)
+    assert "\n" not in message and "give different lead times" in message
+    command = message.split("`")[1]
+    assert command == "ncks -v SHTFL_GDS4_SFC_ave3h fcst.nc SHTFL_GDS4_SFC_ave3h.nc"
+    if shutil.which("ncks") is None:
+        pytest.skip("needs NCO")
+    subprocess.run(shlex.split(command), check=True, capture_output=True)
+    opened = open_dataset([tmp_path / "SHTFL_GDS4_SFC_ave3h.nc"])
+    time = opened["SHTFL_GDS4_SFC_ave3h"].dims[0]
+    stamps = np.array([np.datetime64(value.isoformat(), "s") for value in opened[time].values])
+    starts = np.datetime64("2000-01-01T00", "s") + np.arange(values.shape[0]) * np.timedelta64(6, "h")
+    np.testing.assert_array_equal(stamps, starts + np.timedelta64(270, "m"))

@@ -148,3 +148,30 @@ def test_a_curvilinear_grid_counts_the_cells_inside_the_box(tmp_path):
     assert 0 < inside.sum() < inside.any(axis=1).sum() * inside.any(axis=0).sum()
     assert run.metrics["region"] == {"south": -40, "north": 10, "west": 70, "east": 207, "n_cells": int(inside.sum()),
                                      "n_grid_cells": latitude.size}
+
+
+def test_a_box_across_0_on_a_tripolar_grid_keeps_its_columns_alone(tmp_path):
+    """fix48c: a box 30°W…30°E on a CMIP tripolar grid whose columns start at 22.5°E (the last at
+    337.5°E) wrote predictions.nc with all 8 columns, 6 of them masked, where a box not across 0°
+    kept its own. The columns kept are those holding a cell in the box (by NumPy on the raw file's
+    2-D longitudes), in the order they follow each other round 0°, with the raw values there."""
+    from tests.grid_files import write_tripolar
+
+    path = write_tripolar(tmp_path / "siconc_SIday.nc", n_time=60)
+    box = [-40.0, 40.0, -30.0, 30.0]
+    data = {"paths": [str(path)], "target": "siconc", "predictors": [], "features": ["lat", "season"],
+            "region": box}
+    run = run_training(build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1},
+                                     "evaluation": {"figures": False}}), run_dir=tmp_path / "run")
+    with netCDF4.Dataset(path) as raw:
+        latitude, longitude, values = raw["latitude"][:], raw["longitude"][:], raw["siconc"][:]
+    inside = (latitude >= -40) & (latitude <= 40) & ((np.mod(longitude, 360) >= 330) | (np.mod(longitude, 360) <= 30))
+    rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    assert columns.tolist() == [0, 7]  # the first and last columns: 22.5°E and 337.5°E
+    order = [7, 0]  # 337.5°E, then 22.5°E beyond 0°
+    with netCDF4.Dataset(tmp_path / "run" / "predictions.nc") as written:
+        assert written["i"][:].tolist() == order and written["j"][:].tolist() == rows.tolist()
+        np.testing.assert_array_equal(written["longitude"][:], longitude[np.ix_(rows, order)])
+        expected = np.where(inside[np.ix_(rows, order)], values[:, rows][:, :, order], np.nan)
+        np.testing.assert_allclose(np.ma.filled(written["siconc"][:].astype(float), np.nan), expected, rtol=1e-6)
+    assert run.metrics["region"]["n_cells"] == int(inside.sum())
