@@ -1436,12 +1436,6 @@ def _series_left_out(layout: GridLayout, steps: np.ndarray, *,
     return persistence_left_out_reason(layout.time_storage)
 
 
-#: How much shorter than the step of a series its time cells may be and still be taken as
-#: that step's cells (:func:`persistence_gap`): 2 % of the step, about half a day of a month, as
-#: of an hour of a 3-hourly series as of a day of a 2-daily one.
-CELL_STEP_TOLERANCE = 0.02
-
-
 def persistence_gap(
     times: np.ndarray, bounds: np.ndarray | None, *, lags: Mapping[str, Sequence[int]] | None = None,
     value_step: TimeStep | None = None, stride: TimeStride | None = None,
@@ -1449,13 +1443,15 @@ def persistence_gap(
     """Why persistence has no previous value on a regular axis whose time cells are shorter
     than the spacing of its values, or None.
 
-    One rule at every step length: the cells are shorter when they fall short of the step by
-    more than :data:`CELL_STEP_TOLERANCE` of it. (An absolute half day left out JRA-55's 6-hourly
-    analyses kept one in four, "6 hours cells 1 day apart", and kept 3-hourly data kept one in
-    two: break47c A7.) A run's ``time_stride`` n makes the series kept the one forecast, whose step
-    is n steps of the file: its cells are the file's n times over, and only cells the file
-    itself gives shorter than its spacing (January means, 12 months apart) leave it without a
-    previous value.
+    One rule at every step length: a value is missing between two when a whole cell fits in
+    the time between the end of one's cell and the start of the next's, cells at most half their
+    spacing (:func:`_cells_apart`). Cells a little short of their spacing are the step's: ``cdo
+    daymean`` of hourly data bounds each day 00:00–23:00, 23 hours 1 day apart. (A half day,
+    absolute, left out JRA-55's 6-hourly analyses kept one in four, "6 hours cells 1 day apart",
+    and kept hourly means 3 hours apart: break47c A7.) A run's ``time_stride`` n makes the
+    series kept the one forecast, whose step is n steps of the file: its cells are the file's n
+    times over, and only cells the file itself gives apart (January means, 12 months apart)
+    leave it without a previous value.
 
     January means of several years (``cdo selmon,1``; CF bounds of one month, 12 months
     apart) are monthly values: persistence forecasts each with the month before, which is
@@ -1496,7 +1492,7 @@ def persistence_gap(
         return None
     cell = cell_time_step(np.asarray(bounds)) if bounds is not None else value_step
     step = time_step_positions(np.asarray(times))[0]
-    if cell is None or step is None or not _shorter(cell, step):
+    if cell is None or step is None or not _cells_apart(cell, step):
         return None
     told_by = "time bounds" if bounds is not None else "a subset of the steps, without time bounds"
     reason = (f"its values are {cell.span()} cells {step.span()} apart ({told_by}): the value {cell.span()} "
@@ -1509,9 +1505,10 @@ def persistence_gap(
             f"{shown}")
 
 
-def _shorter(cell: TimeStep, step: TimeStep) -> bool:
-    """Whether cells ``cell`` long fall short of the step ``step`` by more than :data:`CELL_STEP_TOLERANCE`."""
-    return cell.approximate_days < (1 - CELL_STEP_TOLERANCE) * step.approximate_days
+def _cells_apart(cell: TimeStep, step: TimeStep) -> bool:
+    """Whether a whole cell ``cell`` long fits between cells ``step`` apart (cells at most half
+    their spacing): a value of the series is missing between each two (:func:`persistence_gap`)."""
+    return 2 * cell.approximate_days <= step.approximate_days
 
 
 def _strided_gap(times: np.ndarray, bounds: np.ndarray | None, stride: TimeStride, *,
@@ -1521,7 +1518,7 @@ def _strided_gap(times: np.ndarray, bounds: np.ndarray | None, stride: TimeStrid
     that much shorter than its own."""
     cell = cell_time_step(np.asarray(bounds)) if bounds is not None and len(times) else None
     series = stride.step
-    if cell is None or series is None or isinstance(stride.native, PeriodStep) or not _shorter(cell, stride.native):
+    if cell is None or series is None or isinstance(stride.native, PeriodStep) or not _cells_apart(cell, stride.native):
         return None
     held = TimeStride(cell, stride.every).step
     reason = (f"its values are {cell.span()} cells {stride.native.span()} apart (time bounds), of which the run "
