@@ -1417,8 +1417,12 @@ def _series_left_out(layout: GridLayout, steps: np.ndarray, *,
         gap = persistence_gap(times, bounds, lags=lags, stride=stride)
         if gap is not None:
             return gap
-        return None if strided_previous_steps(times, stride) is not None else persistence_left_out_reason(
-            layout.time_storage)
+        previous = strided_previous_steps(times, stride)
+        if previous is None:
+            return persistence_left_out_reason(layout.time_storage)
+        return None if np.any(previous >= 0) else (
+            f"the run kept {stride.text()}, and no value kept lies one step of the series kept ({stride.span()}) "
+            "after another")
     gap = persistence_gap(times, bounds, lags=lags, value_step=layout.value_time_step)
     if gap is not None:
         return gap
@@ -1513,22 +1517,29 @@ def _cells_apart(cell: TimeStep, step: TimeStep) -> bool:
 
 def _strided_gap(times: np.ndarray, bounds: np.ndarray | None, stride: TimeStride, *,
                  lags: Mapping[str, Sequence[int]] | None = None) -> str | None:
-    """:func:`persistence_gap` of a series a ``time_stride`` kept: the file's own cells (its time
-    bounds) shorter than the axis's step before the stride, which the stride keeps them
-    that much shorter than its own."""
-    cell = cell_time_step(np.asarray(bounds)) if bounds is not None and len(times) else None
-    series = stride.step
-    if cell is None or series is None or isinstance(stride.native, PeriodStep) or not _cells_apart(cell, stride.native):
+    """:func:`persistence_gap` of a series a ``time_stride`` kept: its cells are the file's
+    (its time bounds', else the axis's step before the stride) ``stride.every`` times over, and
+    a whole such cell fits between the values kept only where the file itself, or a ``--months``
+    selection before the stride, set its cells apart (January means kept one in two: 2-month
+    cells 24 months apart)."""
+    if len(times) < 2 or isinstance(stride.native, PeriodStep):
+        return None
+    cell = cell_time_step(np.asarray(bounds)) if bounds is not None else stride.native
+    spacing = time_step_positions(np.asarray(times))[0]
+    if cell is None or spacing is None or isinstance(spacing, PeriodStep):
         return None
     held = TimeStride(cell, stride.every).step
-    reason = (f"its values are {cell.span()} cells {stride.native.span()} apart (time bounds), of which the run "
-              f"kept {stride.text()}: a series of {cell.span()} cells {series.span()} apart, whose value "
-              f"{held.span()} earlier, which persistence forecasts with, is not in the data")
+    if not _cells_apart(held, spacing):
+        return None
+    told_by = "time bounds" if bounds is not None else "a subset of the steps, without time bounds"
+    reason = (f"its values are {cell.span()} cells {spacing.span()} apart ({told_by}), of which the run kept "
+              f"{stride.text()}: the value {held.span()} earlier, one step of the series kept, which persistence "
+              "forecasts with, is not in the data")
     lagged = [(name, lag) for name, steps in (lags or {}).items() for lag in steps]
     if not lagged:
         return reason
-    shown = ", ".join(f"{name}_lag{lag} is the value {series.span(lag)} earlier" for name, lag in lagged)
-    return f"{reason}; the lags count steps of the data as kept ({series.span()} each): {shown}"
+    shown = ", ".join(f"{name}_lag{lag} is the value {spacing.span(lag)} earlier" for name, lag in lagged)
+    return f"{reason}; the lags count steps of the data as kept ({spacing.span()} each): {shown}"
 
 
 def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.ndarray | None = None,

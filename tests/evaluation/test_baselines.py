@@ -1965,8 +1965,8 @@ def test_cells_shorter_than_their_spacing_are_told_at_every_step_length(cell, ap
 def test_a_strided_series_has_a_gap_only_where_the_file_itself_has_one():
     """Under --time-stride n the series' step is n steps of the file: monthly means kept one in
     two, bounded by their months, have persistence (the mean 2 months earlier); January means
-    of many years (1-month cells 12 months apart in the file) kept one in two have none, the
-    reason naming the series kept."""
+    of many years (1-month cells 12 months apart in the file, or chosen by --months 1) kept one
+    in two have none, the reason naming the stride."""
     from climann.data.time_axis import TimeStep, TimeStride
     from climann.evaluation.baselines import persistence_gap
 
@@ -1974,6 +1974,11 @@ def test_a_strided_series_has_a_gap_only_where_the_file_itself_has_one():
     assert persistence_gap(*monthly, stride=TimeStride(TimeStep(months=1), 2)) is None
     januaries = _kept_months(1, 24, 6)
     assert persistence_gap(*januaries, stride=TimeStride(TimeStep(months=12), 2)) == (
-        "its values are 1 month cells 12 months apart (time bounds), of which the run kept one step in 2 "
-        "(--time-stride 2): a series of 1 month cells 24 months apart, whose value 2 months earlier, which "
+        "its values are 1 month cells 24 months apart (time bounds), of which the run kept one step in 2 "
+        "(--time-stride 2): the value 2 months earlier, one step of the series kept, which persistence forecasts "
+        "with, is not in the data")
+    # --months 1 --time-stride 2 of monthly means without bounds: the cells are the months before the selection
+    assert persistence_gap(januaries[0], None, stride=TimeStride(TimeStep(months=1), 2)) == (
+        "its values are 1 month cells 24 months apart (a subset of the steps, without time bounds), of which the "
+        "run kept one step in 2 (--time-stride 2): the value 2 months earlier, one step of the series kept, which "
         "persistence forecasts with, is not in the data")
