@@ -126,17 +126,19 @@ def test_a_step_missing_from_the_file_is_not_bridged_under_a_stride(tmp_path, ca
 def _jra55_analyses(path, days=120):
     """JRA-55 ``anl_surf125`` as ``ncl_convert2nc`` writes it: 6-hourly instantaneous analyses
     on ``initial_time0_hours`` (hours since 1800-01-01), latitude descending (``g0_lat_1``), no
-    standard names or time bounds; 2 m temperature ``TMP_GDS0_HTGL`` and surface pressure."""
+    standard names or time bounds, each field's lead ``forecast_time = 0`` hours; 2 m temperature
+    ``TMP_GDS0_HTGL`` and surface pressure."""
     rng = np.random.default_rng(1)
     lat, lon = np.array([45.0, 43.75, 42.5, 41.25]), np.array([135.0, 136.25, 137.5, 138.75, 140.0])
     hours = 876_576.0 + 6.0 * np.arange(4 * days)  # 2000-01-01 00:00 on
     pressure = 101_000 - 50 * (lat[None, :, None] - 30) + rng.normal(0, 300, (hours.size, lat.size, lon.size))
     temperature = 300 - 0.6 * (lat[None, :, None] - 30) + 0.002 * (pressure - 101_000) + rng.normal(0, 1, pressure.shape)
     dims = ("initial_time0_hours", "g0_lat_1", "g0_lon_2")
+    analysis = {"forecast_time": 0, "forecast_time_units": "hours"}  # NCL's attributes of every analysis field
     xr.Dataset(
         {"TMP_GDS0_HTGL": (dims, temperature.astype(np.float32), {"long_name": "Temperature", "units": "K",
-                                                                  "level_indicator": 105, "forecast_time": 0}),
-         "PRES_GDS0_SFC": (dims, pressure.astype(np.float32), {"long_name": "Pressure", "units": "Pa"})},
+                                                                  "level_indicator": 105, **analysis}),
+         "PRES_GDS0_SFC": (dims, pressure.astype(np.float32), {"long_name": "Pressure", "units": "Pa", **analysis})},
         coords={"initial_time0_hours": (dims[0], hours, {"long_name": "initial time",
                                                           "units": "hours since 1800-01-01 00:00"}),
                 "g0_lat_1": (dims[1], lat, {"long_name": "latitude", "units": "degrees_north"}),
@@ -255,3 +257,21 @@ def test_the_three_products_of_break47c_keep_the_persistence_of_the_series_kept(
         scored = run.metrics["splits"][block]["persistence"]
         assert scored["n_samples"] == count, block
         np.testing.assert_allclose(scored["mse"], mse, rtol=1e-5, err_msg=block)
+
+
+def test_a_stride_over_a_months_selection_leaves_persistence_out_where_the_months_are_apart(tmp_path):
+    """--months 1 --time-stride 2 of monthly means: every other January, 1-month cells 24 months
+    apart. One step of the series kept is 2 months, and the value 2 months before a January kept is
+    never in the data: persistence is left out with the stride named (before, the reason named
+    the months alone, "1 month cells 24 months apart … the value 1 month earlier")."""
+    times = _complete("monthly")
+    path = write_series(tmp_path / "series.nc", times, seed=7)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "months": [1], "time_stride": 2},
+                "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}, "evaluation": {"figures": False}}
+    metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
+    assert all("persistence" not in models for models in metrics["splits"].values())
+    assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
+        "its values are 1 month cells 24 months apart (a subset of the steps, without time bounds), of which the run "
+        "kept one step in 2 (--time-stride 2): the value 2 months earlier, one step of the series kept, which "
+        "persistence forecasts with, is not in the data"}
