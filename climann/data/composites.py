@@ -133,6 +133,32 @@ def composite_positions(times: Sequence[cftime.datetime]) -> np.ndarray | None:
     return None if found is None else found[1]
 
 
+def places_in_calendar(times: Sequence[cftime.datetime], periods: PeriodStep) -> np.ndarray | None:
+    """Each time's place in the series of the periods of the calendar ``periods``, shape (n_time,):
+    the places :func:`period_positions` gives, for times of that calendar that need not be
+    consecutive periods (every other CPC pentad, ``time_stride = 2``, whose own spacing is of no
+    calendar); None when ``periods`` is of none of the calendars here.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+    periods : PeriodStep
+        The calendar the times were of before a selection thinned them
+        (:attr:`climann.data.layout.GridLayout.value_periods`).
+    """
+    times = list(times)
+    if not times:
+        return np.zeros(0, np.int64)
+    if periods.per_year == PENTADS_A_YEAR and periods.period == "pentad":
+        return _pentad_places(times)
+    per_month = {12 * count: count for count in MONTH_PERIOD_STARTS}.get(periods.per_year)
+    if per_month is not None and periods.period == MONTH_PERIOD_NAMES[per_month]:
+        return _month_period_places(times, per_month)
+    if periods.period.endswith("-day composite") and periods.period.split("-")[0].isdigit():
+        return _composite_places(times, int(periods.period.split("-")[0]))
+    return None
+
+
 def _composite_places(times: list[cftime.datetime], days: int) -> np.ndarray:
     """``Σ_{earlier years} ⌈L_y / N⌉ + ⌊d / N⌋`` for N-day composites (:func:`composite_positions`)."""
     first_year, calendar = times[0].year, times[0].calendar

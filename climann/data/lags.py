@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import cftime
 import numpy as np
 
-from climann.data.composites import period_positions
+from climann.data.composites import period_positions, places_in_calendar
 from climann.data.time_axis import (
-    PeriodStep, TimeStep, coarse_storage_text, earlier_steps, in_gaps, time_step_positions,
+    PeriodStep, TimeStep, TimeStride, coarse_storage_text, earlier_steps, in_gaps, step_positions,
+    time_step_positions,
 )
 from climann.errors import ClimannError
 
@@ -138,6 +139,43 @@ def previous_steps(
         return lagged_steps(times, [1], segment_starts=segment_starts).earlier[1]
     except ClimannError:
         return None
+
+
+def strided_previous_steps(times: Sequence[cftime.datetime], stride: TimeStride, *,
+                           segment_starts: np.ndarray | None = None) -> np.ndarray | None:
+    """Index of the time one step of the series a ``time_stride`` kept before each time
+    (``stride.every`` native steps: :class:`~climann.data.time_axis.TimeStride`), −1 where the
+    series lacks it; None when the times lie on no axis of the native step.
+
+    Counted on the native axis, not by the spacing of the times kept: with a step missing from
+    the file, one in n of the steps read is n native steps apart up to the gap and n ± 1 after it
+    (the stride counts the steps the file holds), so the first step after the gap has no value
+    one step of the series earlier and is missing, not forecast by the step kept before the gap.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        The steps kept.
+    stride : TimeStride
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's first step of its series (a block of ``split_files``); default one series.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_time,), or None
+    """
+    times = np.asarray(times)
+    starts = np.zeros(len(times), np.int64) if segment_starts is None else np.asarray(segment_starts)
+    previous = np.full(len(times), -1, np.int64)
+    for first in np.unique(starts):
+        chosen = np.flatnonzero(starts == first)
+        positions = (places_in_calendar(times[chosen], stride.native) if isinstance(stride.native, PeriodStep)
+                     else step_positions(times[chosen], stride.native))
+        if positions is None or np.any(np.diff(positions) <= 0):
+            return None
+        found = earlier_steps(positions, stride.every)
+        previous[chosen] = np.where(found >= 0, chosen[np.maximum(found, 0)], -1)
+    return previous
 
 
 def check_strided_period_lags(times: Sequence[cftime.datetime], *, time_stride: int,

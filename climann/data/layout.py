@@ -16,7 +16,7 @@ from climann.data.cell_edges import CELL_EDGES as CELL_EDGES  # re-exported
 from climann.data.cell_edges import STRAIGHT_CELL_EDGES_KEY as STRAIGHT_CELL_EDGES_KEY  # re-exported
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
 from climann.data.point_lists import point_weights
-from climann.data.time_axis import cell_time_step
+from climann.data.time_axis import TimeStride, cell_time_step
 from climann.data.value_words import time_value_word_of
 from climann.data.forecast_times import holds_instants
 from climann.data.window_totals import window_end_reason
@@ -232,6 +232,9 @@ class GridLayout:
         MODIS's composites) the time axis was of before the run's own time selection thinned
         it (see :data:`climann.data.time_cells.VALUE_PERIODS_KEY`): such an axis has no fixed
         step for ``value_time_step``. None when the axis was not thinned or is of no such calendar.
+    time_stride : int
+        The run's ``time_stride`` (see :data:`climann.data.time_cells.TIME_STRIDE_KEY`); 1 when
+        the axis was not strided.
     steps_before_range : int
         The steps at the start of the time axis read from just before the chosen period
         (``--time-range``; see :data:`climann.data.time_cells.STEPS_BEFORE_RANGE_KEY`), for
@@ -350,6 +353,7 @@ class GridLayout:
     known_time_step: TimeStep | None = None
     value_time_step: TimeStep | None = None
     value_periods: PeriodStep | None = None
+    time_stride: int = 1
     for_trained_run: bool = False
     steps_before_range: int = 0
     selected_by_stamps: bool = False
@@ -568,6 +572,14 @@ class GridLayout:
         on an axis with seasons; its stamp on one of steps a year or more apart), as
         ``--time-range`` chooses it (:func:`climann.data.subset.selection_dates`)."""
         return period_dates(np.asarray(self.time.values), self.season_times())
+
+    @property
+    def strided_series(self) -> TimeStride | None:
+        """The run's ``time_stride`` over the axis it thinned (:class:`~climann.data.time_axis.TimeStride`):
+        the series whose step persistence goes by; None without a stride, or when the axis before
+        it had no step or calendar of periods (:attr:`value_time_step`, :attr:`value_periods`)."""
+        native = self.value_periods or self.value_time_step
+        return TimeStride(native, self.time_stride) if self.time_stride > 1 and native is not None else None
 
     def selection_dates(self) -> np.ndarray | None:
         """The dates by which the run's own time selection (``--months``, ``--seasons``,

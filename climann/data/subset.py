@@ -40,7 +40,7 @@ from climann.data.levels import (
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
     ending_middles, period_dates, season_score_times, with_selection_by_stamps, with_steps_before_range,
-    with_value_periods, with_value_step,
+    with_time_stride, with_value_periods, with_value_step,
 )
 from climann.data.variables import data_variable_names
 from climann.data.window_totals import window_end_reason
@@ -1070,7 +1070,9 @@ def select_time(
     When ``months`` or ``time_stride`` thin the axis, the step it had before (within
     ``time_range``) is recorded on the time coordinate (:func:`with_value_step`): the values
     are still cells of that step, so that persistence, which forecasts with the value one
-    such cell earlier, is known to be missing with or without time bounds in the file.
+    such cell earlier, is known to be missing with or without time bounds in the file
+    (``months``); a ``time_stride`` is recorded too (:func:`~climann.data.time_cells.with_time_stride`):
+    the series kept steps ``time_stride`` cells, and its persistence is the value that far earlier.
 
     Raises
     ------
@@ -1095,7 +1097,8 @@ def select_time(
     thinned = with_steps_before_range(dataset.isel({name: np.concatenate([before, chosen])}), before.size)
     if months and dated_by == "stamp":
         thinned = with_selection_by_stamps(thinned)
-    return _with_steps_before_thinning(thinned, within_range) if months or time_stride > 1 else thinned
+    thinned = _with_steps_before_thinning(thinned, within_range) if months or time_stride > 1 else thinned
+    return with_time_stride(thinned, time_stride)
 
 
 def _with_steps_before_thinning(thinned: xr.Dataset, before: np.ndarray) -> xr.Dataset:

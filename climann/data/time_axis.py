@@ -161,6 +161,82 @@ class PeriodStep:
                    description=str(record["description"]))
 
 
+@dataclass(frozen=True)
+class TimeStride:
+    """A run's ``time_stride``: one step in ``every`` kept of an axis of step ``native``.
+
+    The series kept is the series the run forecasts, its step ``every`` native steps: the
+    value one such step earlier is its persistence (:func:`climann.data.lags.strided_previous_steps`),
+    as the lags count its steps. JRA-55's 6-hourly analyses kept one in four are a daily series
+    (persistence: the analysis 1 day earlier), monthly means kept one in two a 2-monthly one.
+
+    Attributes
+    ----------
+    native : TimeStep or PeriodStep
+        The step of the axis before the stride (:attr:`climann.data.layout.GridLayout.value_time_step`,
+        or its calendar of periods, :attr:`~climann.data.layout.GridLayout.value_periods`).
+    every : int
+        The stride, ≥ 2.
+    """
+
+    native: TimeStep | PeriodStep
+    every: int
+
+    @property
+    def step(self) -> TimeStep | None:
+        """The step of the series kept, ``every`` native steps; None on a calendar of periods."""
+        if isinstance(self.native, PeriodStep):
+            return None
+        if self.native.months:
+            return TimeStep(months=self.native.months * self.every)
+        return TimeStep(duration=self.native.duration * self.every)
+
+    def span(self) -> str:
+        """The series' step in words: "1 day", "2 months", "4 pentads"."""
+        return self.native.span(self.every)
+
+    def text(self) -> str:
+        """What the run kept, for messages: "one step in 4 (--time-stride 4)"."""
+        return f"one step in {self.every} (--time-stride {self.every})"
+
+
+def step_positions(times: Sequence[cftime.datetime], step: TimeStep) -> np.ndarray | None:
+    """Each time's position counted in steps ``step`` from the first, shape (n_time,), or None
+    when a time lies no whole number of such steps from the first: the positions on the axis
+    of step ``step`` that ``times``, a selection of it, were taken from (``time_stride`` with
+    gaps in the data, whose own spacing is then of no step).
+
+    Months by calendar month (:func:`month_number`: stamps anywhere in their month, as
+    :func:`time_step_positions` takes monthly values); fixed steps by exact differences, or for a
+    step of whole days by calendar day (daily values stamped at 12:00, then at 00:00).
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        Increasing dates of one calendar.
+    step : TimeStep
+
+    Returns
+    -------
+    ndarray of int64, shape (n_time,), or None
+    """
+    times = list(times)
+    if not times:
+        return np.zeros(0, np.int64)
+    if step.months:
+        offsets = np.array([month_number(time) - month_number(times[0]) for time in times], dtype=np.int64)
+        return offsets // step.months if np.all(offsets % step.months == 0) else None
+    unit = step.duration // _MICROSECOND
+    offsets = np.array([(time - times[0]) // _MICROSECOND for time in times], dtype=np.int64)
+    if np.all(offsets % unit == 0):
+        return offsets // unit
+    days, whole = divmod(unit, 86_400_000_000)
+    if days and not whole and all(hasattr(time, "toordinal") for time in times):
+        ordinals = np.array([time.toordinal() - times[0].toordinal() for time in times], dtype=np.int64)
+        return ordinals // days if np.all(ordinals % days == 0) else None
+    return None
+
+
 #: How much of a date :func:`date_text` shows: ``"month"`` for monthly or coarser data, ``"day"``,
 #: ``"minute"`` for sub-daily data (also at midnight), ``"second"`` for the reference date of CF
 #: time units; None: the day, with the hour and minute when not midnight.

@@ -697,6 +697,26 @@ def with_value_periods(dataset: xr.Dataset, periods: PeriodStep | None) -> xr.Da
     return _with_step_recorded(dataset, periods, VALUE_PERIODS_KEY)
 
 
+#: The key of a time coordinate's ``encoding`` holding the run's ``time_stride`` (an int above
+#: 1): the series kept steps ``time_stride`` steps of the axis before it
+#: (:class:`~climann.data.time_axis.TimeStride`); see :func:`with_time_stride`.
+TIME_STRIDE_KEY = "climann_time_stride"
+
+
+def with_time_stride(dataset: xr.Dataset, time_stride: int) -> xr.Dataset:
+    """``dataset`` with the run's ``time_stride`` recorded on its time coordinate
+    (:data:`TIME_STRIDE_KEY`): persistence forecasts each value kept with the value one step of
+    the series kept earlier, ``time_stride`` steps of the axis before the stride, found by those
+    steps even where a step missing from the file shifts the steps kept. Unchanged for a
+    stride of 1 or without a time coordinate."""
+    name = time_coordinate(dataset)
+    if time_stride <= 1 or name is None:
+        return dataset
+    time = dataset[name]
+    encoding = {**time.encoding, TIME_STRIDE_KEY: int(time_stride)}
+    return dataset.assign_coords({name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
 #: The key of a time coordinate's ``encoding`` saying that the run's ``months``/``seasons``
 #: chose its steps by their stamps (``[data] selection_dated_by = "stamp"``, runs trained
 #: before 3 December 2026), not by their time cells' middles; see :func:`with_selection_by_stamps`.

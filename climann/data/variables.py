@@ -51,7 +51,7 @@ from climann.data.undated_axes import climatology_months_advice
 from climann.data.time_axis import PeriodStep, TimeStep, year_text
 from climann.data.time_cells import (
     FILE_TIME_COORDINATE, KNOWN_STEP_KEY, SELECTED_BY_STAMPS_KEY, STEPS_BEFORE_RANGE_KEY, TRAINED_RUN_KEY,
-    VALUE_PERIODS_KEY, VALUE_STEP_KEY,
+    TIME_STRIDE_KEY, VALUE_PERIODS_KEY, VALUE_STEP_KEY,
 )
 from climann.errors import ClimannError
 
@@ -593,6 +593,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         known_time_step=_known_step(time),
         value_time_step=_known_step(time, VALUE_STEP_KEY),
         value_periods=_known_periods(time),
+        time_stride=int(time.encoding.get(TIME_STRIDE_KEY, 1)),
         for_trained_run=bool(time.encoding.get(TRAINED_RUN_KEY, False)),
         steps_before_range=int(time.encoding.get(STEPS_BEFORE_RANGE_KEY, 0)),
         selected_by_stamps=bool(time.encoding.get(SELECTED_BY_STAMPS_KEY, False)),

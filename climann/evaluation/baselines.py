@@ -32,10 +32,10 @@ from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.time_commands import (TimeSource, copy_files, day_bounds_command, midday_stamps_advice,
                                        rounded_stamps_command)
 from climann.data.time_axis import (
-    MONTHS_SELECTION, PeriodStep, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out,
+    MONTHS_SELECTION, PeriodStep, TimeStep, TimeStride, axis_time_step, cell_time_step, date_text, in_months_left_out,
     time_step_positions, yearly_restart_days,
 )
-from climann.data.lags import lagged_steps, previous_steps
+from climann.data.lags import lagged_steps, previous_steps, strided_previous_steps
 from climann.model.threads import limit_blas_threads
 
 if TYPE_CHECKING:
@@ -1359,9 +1359,13 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     :func:`persistence_left_out_reason`). N-day composites that restart each year (MODIS's),
     half-months and dekads are kept: each is forecast by the period before it
     (:func:`persistence_previous_steps`; half-months were left out before, break38b A2);
-    so are samples a year or more apart (an ice core's), each by the sample before it. Such
-    periods thinned by the run (every other CPC pentad, ``time_stride = 2``) are left out for
-    that reason (:attr:`~climann.data.layout.GridLayout.value_periods`), not as irregular data.
+    so are samples a year or more apart (an ice core's), each by the sample before it. A run's
+    ``time_stride`` n makes the series kept the series forecast
+    (:attr:`~climann.data.layout.GridLayout.strided_series`): its persistence is the value one
+    of its steps, n steps of the file, earlier (:func:`~climann.data.lags.strided_previous_steps`),
+    on every step length and calendar alike (every other CPC pentad and monthly means kept one
+    in two were left out, JRA-55's 6-hourly analyses one in four too, while 3-hourly and hourly
+    data kept theirs: break47c A7).
     A run on a forecast at one lead (:func:`forecast_persistence`: in months, or of fixed length as
     S2S's ``step = 14 days``) needs none of these steps: its persistence is the value observed
     before each forecast's start, left out only when the target holds none of those values.
@@ -1409,6 +1413,16 @@ def _series_left_out(layout: GridLayout, steps: np.ndarray, *,
     """:func:`persistence_left_out` of one series, the steps ``steps`` of the layout's time axis."""
     times = np.asarray(layout.time.values)[steps]
     bounds = None if layout.time_bounds is None else np.asarray(layout.time_bounds)[steps]
+    if (stride := layout.strided_series) is not None:  # the series kept is the one forecast: one of its steps back
+        gap = persistence_gap(times, bounds, lags=lags, stride=stride)
+        if gap is not None:
+            return gap
+        previous = strided_previous_steps(times, stride)
+        if previous is None:
+            return persistence_left_out_reason(layout.time_storage)
+        return None if np.any(previous >= 0) else (
+            f"the run kept {stride.text()}, and no value kept lies one step of the series kept ({stride.span()}) "
+            "after another")
     gap = persistence_gap(times, bounds, lags=lags, value_step=layout.value_time_step)
     if gap is not None:
         return gap
@@ -1419,19 +1433,29 @@ def _series_left_out(layout: GridLayout, steps: np.ndarray, *,
                 "is the series' step: no value one step earlier is known")
     if previous_composites(times) is not None or previous_samples(times) is not None:
         return None
-    if layout.value_periods is not None:  # every other CPC pentad: not irregular data, a run's own thinning
+    if layout.value_periods is not None:  # a month of pentads (--months): not irregular data, a run's own thinning
         period = layout.value_periods.period
-        return (f"the run's own time selection (time_stride, months) thinned the {layout.value_periods.description}: "
+        return (f"the run's own time selection (months) thinned the {layout.value_periods.description}: "
                 f"the {period} before each kept one is not among the values read")
     return persistence_left_out_reason(layout.time_storage)
 
 
 def persistence_gap(
     times: np.ndarray, bounds: np.ndarray | None, *, lags: Mapping[str, Sequence[int]] | None = None,
-    value_step: TimeStep | None = None,
+    value_step: TimeStep | None = None, stride: TimeStride | None = None,
 ) -> str | None:
     """Why persistence has no previous value on a regular axis whose time cells are shorter
     than the spacing of its values, or None.
+
+    One rule at every step length: a value is missing between two when a whole cell fits in
+    the time between the end of one's cell and the start of the next's, cells at most half their
+    spacing (:func:`_cells_apart`). Cells a little short of their spacing are the step's: ``cdo
+    daymean`` of hourly data bounds each day 00:00–23:00, 23 hours 1 day apart. (A half day,
+    absolute, left out JRA-55's 6-hourly analyses kept one in four, "6 hours cells 1 day apart",
+    and kept hourly means 3 hours apart: break47c A7.) A run's ``time_stride`` n makes the
+    series kept the one forecast, whose step is n steps of the file: its cells are the file's n
+    times over, and only cells the file itself gives apart (January means, 12 months apart)
+    leave it without a previous value.
 
     January means of several years (``cdo selmon,1``; CF bounds of one month, 12 months
     apart) are monthly values: persistence forecasts each with the month before, which is
@@ -1456,17 +1480,23 @@ def persistence_gap(
         there are no bounds. Monthly means kept every other month are 1-month cells 2 months
         apart whether or not the file says so. Without bounds or ``value_step`` the cells are
         not known and nothing is said.
+    stride : TimeStride, optional
+        The run's ``time_stride`` (:attr:`climann.data.layout.GridLayout.strided_series`), in place
+        of ``value_step``: the series' step is its :attr:`~climann.data.time_axis.TimeStride.step`,
+        its cells the time bounds' that many times over.
 
     Returns
     -------
     str or None
         The reason, for the run's notes.
     """
+    if stride is not None:
+        return _strided_gap(times, bounds, stride, lags=lags)
     if len(times) < 2 or (bounds is None and value_step is None):
         return None
     cell = cell_time_step(np.asarray(bounds)) if bounds is not None else value_step
     step = time_step_positions(np.asarray(times))[0]
-    if cell is None or step is None or cell.approximate_days >= step.approximate_days - 0.5:
+    if cell is None or step is None or not _cells_apart(cell, step):
         return None
     told_by = "time bounds" if bounds is not None else "a subset of the steps, without time bounds"
     reason = (f"its values are {cell.span()} cells {step.span()} apart ({told_by}): the value {cell.span()} "
@@ -1479,8 +1509,41 @@ def persistence_gap(
             f"{shown}")
 
 
+def _cells_apart(cell: TimeStep, step: TimeStep) -> bool:
+    """Whether a whole cell ``cell`` long fits between cells ``step`` apart (cells at most half
+    their spacing): a value of the series is missing between each two (:func:`persistence_gap`)."""
+    return 2 * cell.approximate_days <= step.approximate_days
+
+
+def _strided_gap(times: np.ndarray, bounds: np.ndarray | None, stride: TimeStride, *,
+                 lags: Mapping[str, Sequence[int]] | None = None) -> str | None:
+    """:func:`persistence_gap` of a series a ``time_stride`` kept: its cells are the file's
+    (its time bounds', else the axis's step before the stride) ``stride.every`` times over, and
+    a whole such cell fits between the values kept only where the file itself, or a ``--months``
+    selection before the stride, set its cells apart (January means kept one in two: 2-month
+    cells 24 months apart)."""
+    if len(times) < 2 or isinstance(stride.native, PeriodStep):
+        return None
+    cell = cell_time_step(np.asarray(bounds)) if bounds is not None else stride.native
+    spacing = time_step_positions(np.asarray(times))[0]
+    if cell is None or spacing is None or isinstance(spacing, PeriodStep):
+        return None
+    held = TimeStride(cell, stride.every).step
+    if not _cells_apart(held, spacing):
+        return None
+    told_by = "time bounds" if bounds is not None else "a subset of the steps, without time bounds"
+    reason = (f"its values are {cell.span()} cells {spacing.span()} apart ({told_by}), of which the run kept "
+              f"{stride.text()}: the value {held.span()} earlier, one step of the series kept, which persistence "
+              "forecasts with, is not in the data")
+    lagged = [(name, lag) for name, steps in (lags or {}).items() for lag in steps]
+    if not lagged:
+        return reason
+    shown = ", ".join(f"{name}_lag{lag} is the value {spacing.span(lag)} earlier" for name, lag in lagged)
+    return f"{reason}; the lags count steps of the data as kept ({spacing.span()} each): {shown}"
+
+
 def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.ndarray | None = None,
-                            dates: np.ndarray | None = None) -> str:
+                            dates: np.ndarray | None = None, stride: TimeStride | None = None) -> str:
     """The warning that persistence is missing after gaps in a regular time axis, worded the
     same by every route (in memory, streamed, on a cluster, ``climann evaluate``); when the
     run's own time selection thinned the axis (``dates`` given), the steps whose previous month
@@ -1502,11 +1565,21 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
         When the run's own time selection thinned the axis, the steps' dates by their time
         cells' middles (:meth:`climann.data.layout.GridLayout.selection_dates`), by which the
         selection chose them; None otherwise.
+    stride : TimeStride, optional
+        The run's ``time_stride`` (:attr:`climann.data.layout.GridLayout.strided_series`): the
+        steps are those of the series kept, whose value one of its steps earlier the file lacks
+        (a step missing from the file, which the stride does not bridge).
 
     Examples
     --------
     "persistence is missing at 1 time step after gaps in the monthly time axis"
     """
+    if stride is not None and not (dates is not None and after is not None and _after_months_left_out(
+            dates, after, stride)):
+        steps = f"{n_after_gaps} time step{'' if n_after_gaps == 1 else 's'}"
+        return (f"persistence is missing at {steps} after gaps in the {stride.native.name} time axis, of which the "
+                f"run kept {stride.text()}: the value {stride.span()} before each (one step of the series kept) is "
+                "not in the data, and the value kept before the gap is not taken in its place")
     step = time_step_positions(np.asarray(times))[0]
     # a calendar of periods is named too ("the dekad time axis"), as the lags' warning names it
     periods = period_positions(times) if step is None and len(times) > 1 else None
@@ -1525,6 +1598,13 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
         return (f"persistence is missing at {steps} after gaps in the {axis}: the data are a seasonal subset, "
                 f"{subset.text} of each year only, and the step before each {subset.season_start} is not in them")
     return f"persistence is missing at {steps} after gaps in the {axis}"
+
+
+def _after_months_left_out(dates: np.ndarray, after: np.ndarray, stride: TimeStride) -> bool:
+    """Whether a step of ``after`` misses its value one step of the strided series earlier
+    because it lies in a month the run's ``--months`` left out (the message then names the
+    selection, :func:`persistence_gap_warning`)."""
+    return bool(in_months_left_out(np.asarray(dates), np.asarray(after), stride.every, stride.native).any())
 
 
 def persistence_missing_steps(previous: np.ndarray, times: np.ndarray, *, first_counted: int = 0,
@@ -1590,7 +1670,8 @@ def blocks_after_months_left_out(layout: GridLayout, time_masks: Mapping[str, np
     return tuple(name for name, mask in time_masks.items() if after[np.asarray(mask, bool)].any())
 
 
-def persistence_previous_steps(times: np.ndarray, *, segment_starts: np.ndarray | None = None) -> np.ndarray | None:
+def persistence_previous_steps(times: np.ndarray, *, segment_starts: np.ndarray | None = None,
+                               stride: TimeStride | None = None) -> np.ndarray | None:
     """The step persistence forecasts each time step with: one nominal step earlier
     (:func:`~climann.data.lags.previous_steps`), or on N-day composites that restart each
     year, half-months and dekads the period before (across a new year the last of the year before;
@@ -1603,6 +1684,10 @@ def persistence_previous_steps(times: np.ndarray, *, segment_starts: np.ndarray 
         Each step's first step of its series (a block of ``split_files``,
         :func:`climann.data.layout.segment_starts`): a previous step is looked for in the same
         series only, a series of one step has none. Default: one series.
+    stride : TimeStride, optional
+        The run's ``time_stride`` (:attr:`climann.data.layout.GridLayout.strided_series`): the
+        step one step of the series kept earlier (:func:`~climann.data.lags.strided_previous_steps`),
+        whatever the spacing of the steps kept.
 
     Returns
     -------
@@ -1613,6 +1698,8 @@ def persistence_previous_steps(times: np.ndarray, *, segment_starts: np.ndarray 
         :func:`~climann.data.multiyear_steps.previous_samples`).
     """
     times = np.asarray(times)
+    if stride is not None:
+        return strided_previous_steps(times, stride, segment_starts=segment_starts)
     if segment_starts is None:
         return _series_previous_steps(times)
     previous = np.full(len(times), -1, np.int64)
@@ -1973,7 +2060,8 @@ def forecast_persistence(layout: GridLayout) -> ForecastPersistence | None:
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,
                            dates: np.ndarray | None = None, first_counted: int = 0,
                            segment_starts: np.ndarray | None = None,
-                           months_back: int | None = None, earlier_steps: np.ndarray | None = None) -> np.ndarray:
+                           months_back: int | None = None, earlier_steps: np.ndarray | None = None,
+                           stride: TimeStride | None = None) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
 
     With ``times``, "earlier" is by time: ``lag`` steps of the axis's nominal frequency
@@ -2001,6 +2089,9 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     earlier_steps : ndarray of int, shape (n_time,), optional
         In a run on a forecast at one lead, the step each step is persisted from
         (:attr:`ForecastPersistence.earlier`, −1 for none), in place of ``lag`` steps.
+    stride : TimeStride, optional
+        The run's ``time_stride`` (:attr:`climann.data.layout.GridLayout.strided_series`): with
+        ``lag = 1``, the value one step of the series kept earlier (:func:`persistence_previous_steps`).
 
     Returns
     -------
@@ -2016,7 +2107,7 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     if times is None:
         predicted[lag:] = truth[:-lag]
         return predicted
-    earlier = persistence_previous_steps(times, segment_starts=segment_starts) if lag == 1 else None
+    earlier = persistence_previous_steps(times, segment_starts=segment_starts, stride=stride) if lag == 1 else None
     if months_back is not None:
         earlier = forecast_persistence_steps(times, months_back, segment_starts=segment_starts)
     forecast = months_back is not None or earlier_steps is not None
@@ -2028,7 +2119,8 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
                else persistence_missing_steps(earlier, times, first_counted=first_counted, dates=dates,
                                               segment_starts=segment_starts))
     if missing.size:
-        _log.warning(persistence_gap_warning(missing.size, times, after=missing, dates=dates))
+        _log.warning(persistence_gap_warning(missing.size, times, after=missing, dates=dates,
+                                             stride=stride if lag == 1 and not forecast else None))
     have = earlier >= 0
     predicted[have] = truth[earlier[have]]
     return predicted

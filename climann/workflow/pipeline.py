@@ -297,7 +297,8 @@ def gridded_predictions(
                                                             dates=layout.selection_dates(),
                                                             first_counted=layout.steps_before_range,
                                                             segment_starts=layout.time_segment_starts(),
-                                                            earlier_steps=_forecast_earlier(layout))
+                                                            earlier_steps=_forecast_earlier(layout),
+                                                            stride=layout.strided_series)
     return truth, predictions
 
 

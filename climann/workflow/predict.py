@@ -1423,7 +1423,8 @@ def _evaluate_claimed(
                                                                     first_counted=layout.steps_before_range,
                                                                     segment_starts=layout.time_segment_starts(),
                                                                     earlier_steps=getattr(
-                                                                        forecast_persistence(layout), "earlier", None))
+                                                                        forecast_persistence(layout), "earlier", None),
+                                                                    stride=layout.strided_series)
             else:
                 left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)

@@ -1,5 +1,8 @@
 """Tests for climann/data/lags.py: lags on calendars of periods thinned by a time stride."""
 
+import datetime
+
+import cftime
 import numpy as np
 import pytest
 
@@ -62,3 +65,61 @@ def test_a_stride_whose_steps_kept_are_counted_n_periods_apart_keeps_its_lags(ti
                                               pytest.param(2, {"pr": ()}, id="no-lags")])
 def test_a_period_calendar_without_a_stride_or_lags_passes(stride, lags):
     check_strided_period_lags(_cpc_pentads(), time_stride=stride, lags=lags, target="pr")
+
+
+def _native(times):
+    """The step or calendar of periods of a complete axis, as the run records it before a stride."""
+    from climann.data.composites import period_positions
+    from climann.data.time_axis import time_step_positions
+
+    step = time_step_positions(times)[0]
+    return step if step is not None else period_positions(times)[0]
+
+
+@pytest.mark.parametrize("stride", [2, 3, 4])
+@pytest.mark.parametrize("axis", [
+    pytest.param(lambda: _hours(6, 400), id="6-hourly"),
+    pytest.param(lambda: _hours(24, 400, hour=12), id="daily-at-noon"),
+    pytest.param(lambda: np.array([cftime.DatetimeNoLeap(2000 + k // 12, k % 12 + 1, 15) for k in range(96)]),
+                 id="monthly"),
+    pytest.param(lambda: _cpc_pentads((1999, 2000, 2001, 2002)), id="cpc-pentads"),
+    pytest.param(lambda: _chirps_pentads((1999, 2000, 2001)), id="chirps-pentads"),
+    pytest.param(lambda: _month_periods((1, 11, 21)), id="dekads"),
+    pytest.param(lambda: _composites(8), id="8-day-composites"),
+])
+def test_the_previous_step_of_a_strided_series_is_counted_on_the_axis_before_the_stride(axis, stride):
+    """One in ``stride`` steps kept of a complete axis with three steps deleted (a file lacking
+    them): each kept step's previous is the kept step whose place on the complete axis, counted
+    as the axis was built, is ``stride`` before its own; the first after each gap has none
+    (not the step kept before the gap), whatever the kept steps' own spacing."""
+    from climann.data.lags import strided_previous_steps
+    from climann.data.time_axis import TimeStride
+
+    complete = axis()
+    native = _native(complete)
+    gone = [len(complete) // 5, len(complete) // 2, (4 * len(complete)) // 5]
+    places = np.delete(np.arange(len(complete)), gone)[::stride]
+    kept = np.delete(complete, gone)[::stride]
+    expected = [int(np.flatnonzero(places == place - stride)[0]) if place - stride in places else -1
+                for place in places]
+    found = strided_previous_steps(kept, TimeStride(native, stride))
+    assert found.tolist() == expected
+    assert (found < 0).sum() == 1 + sum(np.diff(places) != stride)  # the first step and one after each gap
+    assert strided_previous_steps(complete[::stride], TimeStride(native, stride)).tolist() == [
+        -1, *range(len(complete[::stride]) - 1)]
+
+
+def test_a_strided_series_off_its_axis_has_no_previous_steps():
+    """Times at no whole number of native steps from the first (a 6-hourly axis read as
+    hourly's stride would be, shifted by 90 minutes): None, persistence left out as irregular."""
+    from climann.data.lags import strided_previous_steps
+    from climann.data.time_axis import TimeStep, TimeStride
+
+    times = _hours(6, 20)
+    times[7] = times[7] + datetime.timedelta(minutes=90)
+    assert strided_previous_steps(times, TimeStride(TimeStep(duration=datetime.timedelta(hours=6)), 2)) is None
+
+
+def _hours(every, count, *, hour=0):
+    start = cftime.DatetimeNoLeap(2001, 1, 1, hour)
+    return np.array([start + datetime.timedelta(hours=every * k) for k in range(count)])

@@ -174,7 +174,8 @@ def test_persistence_of_periods_after_whole_months_missing_is_missing_and_named_
 
 def _kept_months(first_month: int, every: int, n: int):
     """Mid-month times every ``every`` months from ``first_month`` of 2000, each bounded by its own
-    month (``cdo selmon,1`` for every=12, ``--time-stride 2`` of monthly means for every=2)."""
+    month (``cdo selmon,1`` for every=12, a file of every other month, ``cdo selmon,1,3,5,7,9,11``,
+    for every=2)."""
     import cftime
 
     months = [first_month - 1 + every * k for k in range(n)]
@@ -185,9 +186,9 @@ def _kept_months(first_month: int, every: int, n: int):
 
 
 @pytest.mark.parametrize(("every", "spans"), [pytest.param(12, ("12 months", "24 months"), id="January-means"),
-                                              pytest.param(2, ("2 months", "4 months"), id="time-stride-2")])
+                                              pytest.param(2, ("2 months", "4 months"), id="every-other-month")])
 def test_persistence_left_out_says_what_the_lags_are_and_they_are_that(every, spans):
-    """With --months 1 or --time-stride 2 and --lags tas=1, persistence was left out because "the
+    """With --months 1 (or odd months) and --lags tas=1, persistence was left out because "the
     value 1 month earlier … is not in the data", while tas_lag1 is the previous value kept (12 or
     2 months back): the reason now says what the lags are, and the lags are that."""
     from climann.data.lags import lagged_steps
@@ -882,7 +883,7 @@ def test_whole_step():
 
 
 @pytest.mark.parametrize(("every", "value_step", "expected"), [
-    pytest.param(2, {"months": 1}, "1 month cells 2 months apart", id="stride-2-of-monthly"),
+    pytest.param(2, {"months": 1}, "1 month cells 2 months apart", id="odd-months-of-monthly"),
     pytest.param(12, {"months": 1}, "1 month cells 12 months apart", id="months-1-of-monthly"),
     pytest.param(1, {"months": 1}, None, id="monthly-not-thinned"),
     pytest.param(2, None, None, id="no-bounds-no-selection"),
@@ -890,7 +891,9 @@ def test_whole_step():
 def test_persistence_gap_without_bounds_takes_the_cells_from_the_step_before_the_selection(every, value_step,
                                                                                           expected):
     """Without time bounds the cells are the step the axis had before the run's own time
-    selection (break20 F1): 1-month cells kept every other month have no month before."""
+    selection (break20 F1): 1-month cells of the odd months (--months 1,3,5,7,9,11) have no
+    month before. (A --time-stride is no such selection: its series' step is its own,
+    :func:`test_a_strided_series_has_a_gap_only_where_the_file_itself_has_one`.)"""
     from climann.data.time_axis import TimeStep
     from climann.evaluation.baselines import persistence_gap
 
@@ -1928,3 +1931,54 @@ def test_a_weekly_mean_without_bounds_is_known_at_its_weeks_end_and_said(caplog,
     assert "time_bnds(:,0)=time-7;" in said[0] and "ncap2" in said[0] and "ending at its stamp" in said[0]
     assert observed_cell_ends(stamps, {"cell_methods": "time: point"}, name=name) is None
     assert observed_cell_ends(stamps, {}, name=name) is None
+
+
+@pytest.mark.parametrize(("cell", "apart"), [
+    pytest.param({"hours": 1}, {"hours": 3}, id="1-hour-cells-3-hours-apart"),
+    pytest.param({"hours": 3}, {"hours": 6}, id="3-hour-cells-6-hours-apart"),
+    pytest.param({"hours": 6}, {"days": 1}, id="6-hour-cells-1-day-apart"),
+    pytest.param({"days": 1}, {"days": 2}, id="1-day-cells-2-days-apart"),
+    pytest.param({"days": 5}, {"days": 10}, id="5-day-cells-10-days-apart"),
+])
+def test_cells_shorter_than_their_spacing_are_told_at_every_step_length(cell, apart):
+    """Cells and spacing were compared to half a day: 1-hour cells 3 hours apart and 3-hour cells
+    6 hours apart counted as cells of their spacing (persistence scored), 6-hour cells a day
+    apart did not (break47c A7). One rule now, a whole cell fitting between two: every such pair
+    is told, and cells of their own spacing, or short of it as ``cdo daymean`` bounds hourly data
+    (23 hours of a day; here 1 − 1/24 of the spacing), are not."""
+    import datetime
+
+    import cftime
+
+    from climann.evaluation.baselines import persistence_gap
+
+    cell, apart = datetime.timedelta(**cell), datetime.timedelta(**apart)
+    starts = np.array([cftime.DatetimeNoLeap(2001, 1, 1) + apart * k for k in range(8)])
+    short = np.stack([starts, starts + cell], axis=1)
+    assert persistence_gap(starts + cell / 2, short) is not None
+    whole = np.stack([starts, starts + apart], axis=1)
+    assert persistence_gap(starts + apart / 2, whole) is None
+    nearly = np.stack([starts, starts + apart * 23 / 24], axis=1)
+    assert persistence_gap(starts + apart / 2, nearly) is None
+
+
+def test_a_strided_series_has_a_gap_only_where_the_file_itself_has_one():
+    """Under --time-stride n the series' step is n steps of the file: monthly means kept one in
+    two, bounded by their months, have persistence (the mean 2 months earlier); January means
+    of many years (1-month cells 12 months apart in the file, or chosen by --months 1) kept one
+    in two have none, the reason naming the stride."""
+    from climann.data.time_axis import TimeStep, TimeStride
+    from climann.evaluation.baselines import persistence_gap
+
+    monthly = _kept_months(1, 2, 6)
+    assert persistence_gap(*monthly, stride=TimeStride(TimeStep(months=1), 2)) is None
+    januaries = _kept_months(1, 24, 6)
+    assert persistence_gap(*januaries, stride=TimeStride(TimeStep(months=12), 2)) == (
+        "its values are 1 month cells 24 months apart (time bounds), of which the run kept one step in 2 "
+        "(--time-stride 2): the value 2 months earlier, one step of the series kept, which persistence forecasts "
+        "with, is not in the data")
+    # --months 1 --time-stride 2 of monthly means without bounds: the cells are the months before the selection
+    assert persistence_gap(januaries[0], None, stride=TimeStride(TimeStep(months=1), 2)) == (
+        "its values are 1 month cells 24 months apart (a subset of the steps, without time bounds), of which the "
+        "run kept one step in 2 (--time-stride 2): the value 2 months earlier, one step of the series kept, which "
+        "persistence forecasts with, is not in the data")

@@ -1463,18 +1463,22 @@ def three_hourly_run(tmp_path_factory):
 def test_persistence_of_data_further_apart_than_the_runs_steps_is_said_to_be_their_previous_step(
         three_hourly_run, tmp_path, caplog):
     """break40b B6: a 3-hourly run scored on 6-hourly data was warned its values "are taken as 3-hourly",
-    while its persistence row was the 6-hour one (MSE 22.36 K² against the run's own 3-hour 19.54). The
-    persistence scored is the previous step of the data given (numpy, area-weighted), and the warning, the
-    table's notes and report.md say so."""
+    while its persistence row was the 6-hour one (MSE 22.36 K² against the run's own 3-hour 19.54). 6-hourly
+    means (time bounds of 6 hours): the persistence scored is the previous step of the data given (numpy,
+    area-weighted), and the table's notes and report.md say so, beside the warning that the data are 6-hourly.
+    (Without bounds they are taken as 3-hourly values:
+    :func:`test_persistence_is_left_out_of_new_3_hourly_values_every_6_hours_without_bounds`.)"""
     from climann.evaluation.report import metrics_table_notes
 
-    six_hourly = _write(tmp_path / "six.nc", _hours_apart(90, 40, 6), seed=5)
+    times = _hours_apart(90, 40, 6)
+    bounds = [[time - datetime.timedelta(hours=3), time + datetime.timedelta(hours=3)] for time in times]
+    six_hourly = _write(tmp_path / "six.nc", times, seed=5, bounds=bounds)
     with caplog.at_level(logging.WARNING, logger="climann"):
         metrics = evaluate_run(three_hourly_run, [str(six_hourly)], tmp_path / "scores")
     said = ("persistence is the previous step of the data given, 6 hours before; the run's own (3 hours before, "
             "its 3-hourly step) needs 3-hourly data")
-    warnings = [record.getMessage() for record in caplog.records if "apart" in record.getMessage()]
-    assert len(warnings) == 1 and warnings[0].endswith("or retrain the run on 6-hourly data; " + said), warnings
+    assert [record.getMessage() for record in caplog.records if "the run was trained on 3-hourly data and six.nc is "
+            "6-hourly" in record.getMessage()]
     assert metrics["persistence_step_note"] == said
     assert said in metrics_table_notes(metrics, width=200)
     assert f"- {said}" in (tmp_path / "scores" / "report.md").read_text().splitlines()
@@ -1486,6 +1490,23 @@ def test_persistence_of_data_further_apart_than_the_runs_steps_is_said_to_be_the
     expected = (squared * weights).sum() / (weights.sum() * squared.shape[0])
     assert metrics["splits"]["all"]["persistence"]["mse"] == pytest.approx(expected, rel=1e-5)
 
+
+def test_persistence_is_left_out_of_new_3_hourly_values_every_6_hours_without_bounds(three_hourly_run, tmp_path,
+                                                                                     caplog):
+    """The same 6-hourly stamps without time bounds are taken as the run's 3-hourly values, of a subset (as
+    the warning says): the value 3 hours before each is not in the data, and persistence is left out, as of
+    monthly means every other month (break20 F1). Until 7 December 2026 cells and spacing were compared to
+    half a day, so 3-hour cells 6 hours apart passed for 6-hourly ones and were scored 6 hours back (break47c A7)."""
+    six_hourly = _write(tmp_path / "six.nc", _hours_apart(90, 40, 6), seed=5)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(three_hourly_run, [str(six_hourly)], tmp_path / "scores")
+    warnings = [record.getMessage() for record in caplog.records if "apart" in record.getMessage()]
+    assert len(warnings) == 1 and warnings[0].endswith("or retrain the run on 6-hourly data"), warnings
+    assert "persistence" not in metrics["splits"]["all"] and "model" in metrics["splits"]["all"]
+    assert "persistence_step_note" not in metrics
+    assert [note["reason"] for note in metrics["notes"] if note["model"] == "persistence"] == [
+        "its values are 3 hours cells 6 hours apart (a subset of the steps, without time bounds): the value 3 hours "
+        "earlier, which persistence forecasts with, is not in the data"]
 
 
 @pytest.mark.parametrize("methods", [pytest.param(MEAN, id="means"), pytest.param("area: mean time: point",

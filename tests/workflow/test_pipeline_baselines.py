@@ -477,28 +477,67 @@ def _daily_times(years):
 
 
 @pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
-@pytest.mark.parametrize(("times", "selection", "reason"), [
-    pytest.param(_monthly_times(8), {"time_stride": 2}, "1 month cells 2 months apart", id="monthly-stride-2"),
-    pytest.param(_monthly_times(8), {"months": [1]}, "1 month cells 12 months apart", id="monthly-months-1"),
-    pytest.param(_daily_times(4), {"time_stride": 2}, "1 day cells 2 days apart", id="daily-stride-2"),
-])
-def test_persistence_is_left_out_of_a_series_the_run_thinned_without_time_bounds(tmp_path, mode, times, selection,
-                                                                                 reason):
-    """Monthly means kept every other month (--time-stride 2) of a file without time bounds:
-    persistence was scored as the value of the previous step kept, 2 months back, and named
+def test_persistence_is_left_out_of_a_series_the_run_thinned_without_time_bounds(tmp_path, mode):
+    """January means kept of monthly means (--months 1) of a file without time bounds:
+    persistence was scored as the value of the previous step kept, 12 months back, and named
     persistence; with bounds the same run left it out. The run thinned the axis itself, so it
-    knows the month before is not in the data, bounds or not (break20 F1)."""
-    path = write_series(tmp_path / "series.nc", times, seed=3)
+    knows the month before is not in the data, bounds or not (break20 F1). A --time-stride is
+    no such thinning: the series it keeps is the one forecast
+    (:func:`test_persistence_of_a_strided_series_is_the_value_one_of_its_steps_back_on_every_route`)."""
+    path = write_series(tmp_path / "series.nc", _monthly_times(8), seed=3)
     settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
-                         **selection},
+                         "months": [1]},
                 "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
     if mode == "streamed":
         settings["data"]["in_memory_limit_gb"] = 1e-9
     metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
     assert all("persistence" not in models for models in metrics["splits"].values())
     assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
-        f"its values are {reason} (a subset of the steps, without time bounds): the value "
-        f"{reason.split(' cells')[0]} earlier, which persistence forecasts with, is not in the data"}
+        "its values are 1 month cells 12 months apart (a subset of the steps, without time bounds): the value "
+        "1 month earlier, which persistence forecasts with, is not in the data"}
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+@pytest.mark.parametrize(("times", "stride"), [
+    pytest.param(_monthly_times(8), 2, id="monthly-stride-2"),
+    pytest.param(_daily_times(4), 2, id="daily-stride-2"),
+])
+def test_persistence_of_a_strided_series_is_the_value_one_of_its_steps_back_on_every_route(tmp_path, mode, times,
+                                                                                           stride):
+    """Monthly (daily) means kept every other month (day) by --time-stride 2, without time
+    bounds: persistence was left out as "1 month cells 2 months apart" (break20 F1). The series
+    the stride keeps is the series the run forecasts, and its persistence is its previous value,
+    2 months (days) back (break47c A7; docs/evaluation.md): in memory and streamed, numpy's shift
+    by one of the strided raw values, block by block."""
+    path = write_series(tmp_path / "series.nc", times, seed=3)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "time_stride": stride},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    with xr.open_dataset(path) as opened:
+        kept = opened["tas"].values.astype(np.float64)[::stride]
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=False) as predictions:
+        labels = split_labels(predictions["split"])
+    weights = np.cos(np.deg2rad([-30.0, 0.0, 30.0]))[None, :, None] * np.ones((1, 3, 4))
+    for block in ("train", "val", "test"):
+        errors = (kept[1:] - kept[:-1])[labels[1:] == block]
+        expected = (weights * errors**2).sum() / (weights.sum() * len(errors))
+        np.testing.assert_allclose(run.metrics["splits"][block]["persistence"]["mse"], expected, rtol=1e-5)
+    assert not [note for note in run.metrics.get("notes", []) if note["model"] == "persistence"]
+    if mode == "streamed":
+        return
+    # climann evaluate, on the run's own data and on the same file given as new data (one block, "all")
+    from climann.workflow.predict import evaluate_run
+
+    rescored = evaluate_run(run.run_dir)
+    for block in ("train", "val", "test"):
+        assert rescored["splits"][block]["persistence"] == run.metrics["splits"][block]["persistence"]
+    other = evaluate_run(run.run_dir, [str(path)], tmp_path / "scores")
+    errors = kept[1:] - kept[:-1]
+    np.testing.assert_allclose(other["splits"]["all"]["persistence"]["mse"],
+                               (weights * errors**2).sum() / (weights.sum() * len(errors)), rtol=1e-5)
 
 
 def test_persistence_of_the_whole_series_without_time_bounds_is_still_scored_by_hand(tmp_path):

@@ -1670,19 +1670,13 @@ def _dekad_cells(years):
     return cells
 
 
-_THINNED_PENTADS = ("the run's own time selection (time_stride, months) thinned the pentads (73 a year, CPC's: the "
-                    "12th, 25 February – 1 March, is 6 days long in a leap year): the pentad before each kept one is "
-                    "not among the values read")
-
-
-@pytest.mark.parametrize(("calendar", "per_year", "stride", "per", "left_out"), [
-    pytest.param("cpc", 73, 2, "pentad of the year", _THINNED_PENTADS, id="cpc-pentads-every-2nd"),
-    pytest.param("cpc", 73, 3, "pentad of the year", _THINNED_PENTADS, id="cpc-pentads-every-3rd"),
-    pytest.param("dekads", 36, 3, "dekad of the year", "its values are 10 days cells 1 month apart (time bounds): the "
-                 "value 10 days earlier, which persistence forecasts with, is not in the data", id="dekads-every-3rd"),
+@pytest.mark.parametrize(("calendar", "per_year", "stride", "per"), [
+    pytest.param("cpc", 73, 2, "pentad of the year", id="cpc-pentads-every-2nd"),
+    pytest.param("cpc", 73, 3, "pentad of the year", id="cpc-pentads-every-3rd"),
+    pytest.param("dekads", 36, 3, "dekad of the year", id="dekads-every-3rd"),
 ])
 def test_a_time_stride_on_periods_of_the_year_keys_the_climatology_by_each_kept_periods_place(
-        tmp_path, calendar, per_year, stride, per, left_out):
+        tmp_path, calendar, per_year, stride, per):
     """fix41c: ``time_stride`` without lags on CPC's pentads (73 a year) or on dekads keyed the
     climatology by the thinned axis's spacing: every other pentad is 10 days apart, and each
     "10-day period of the year" pooled two pentads (test RMSE 2.82 where the mean of each pentad
@@ -1690,8 +1684,9 @@ def test_a_time_stride_on_periods_of_the_year_keys_the_climatology_by_each_kept_
     10-day windows one each, the right numbers under the wrong keys ("10-day period of the year").
     Each kept step is keyed by its own period of the year: the climatology baseline's RMSE is
     numpy's, with the mean of each period's kept training values (the file's own order: period k
-    of the year at step y · per_year + k). Persistence on the thinned pentads was left out as of
-    "no regular step (irregular spacing …)": the reason is the run's thinning, and says so."""
+    of the year at step y · per_year + k). Persistence on the thinned periods was left out (as of
+    "no regular step", then for the run's thinning): it is the previous value of the series kept,
+    ``stride`` periods back (break47c A7), numpy's shift by one of the kept values."""
     from tests.data.test_composites import _cpc_pentad_cells
 
     years = range(1999, 2007)
@@ -1719,8 +1714,14 @@ def test_a_time_stride_on_periods_of_the_year_keys_the_climatology_by_each_kept_
         expected = np.sqrt(np.sum(error[scored] * weights[scored]) / np.sum(weights[scored]))
         assert metrics["splits"][block]["climatology"]["rmse"] == pytest.approx(expected, rel=1e-6), block
     assert metrics["climatology_per"] == per
-    # persistence is left out for the run's thinning, not as "no regular step (irregular spacing …)"
-    assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {left_out}
+    # persistence: the kept value before, ``stride`` periods back (the file holds every period)
+    for block, years_in in (("train", year <= 2004), ("test", year == 2006)):
+        error = ((values[1:] - values[:-1]) ** 2)[years_in[1:]]
+        scored = np.isfinite(error)
+        weights = np.broadcast_to(area, error.shape)
+        expected = np.sqrt(np.sum(error[scored] * weights[scored]) / np.sum(weights[scored]))
+        assert metrics["splits"][block]["persistence"]["rmse"] == pytest.approx(expected, rel=1e-6), block
+    assert not [note for note in metrics.get("notes", []) if note["model"] == "persistence"]
 
 
 def _seasonal_subset_file(path, months, *, daily=False):

@@ -344,7 +344,8 @@ def evaluate_distributed(
     forecast = forecast_persistence(layout)
     previous = (None if left_out_because is not None
                 else forecast.earlier if forecast is not None
-                else persistence_previous_steps(layout.time.values, segment_starts=layout.time_segment_starts()))
+                else persistence_previous_steps(layout.time.values, segment_starts=layout.time_segment_starts(),
+                                                stride=layout.strided_series))
     if "persistence" in baselines and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
@@ -353,7 +354,7 @@ def evaluate_distributed(
             segment_starts=layout.time_segment_starts())
         if missing.size:
             run_logger.warning(persistence_gap_warning(missing.size, layout.time.values, after=missing,
-                                                       dates=layout.selection_dates()))
+                                                       dates=layout.selection_dates(), stride=layout.strided_series))
     names = list(split.time_masks)
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
     for index, name in enumerate(names):

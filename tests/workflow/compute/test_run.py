@@ -513,9 +513,11 @@ def test_codes_at_steps_a_sample_would_not_read_are_said_on_every_route(route, c
     assert sum(block["model"]["n_samples"] for block in metrics["splits"].values()) == sst.size - int(ice.sum())
 
 
-def test_a_cluster_run_leaves_persistence_out_of_monthly_means_it_kept_every_other_month(cluster, tmp_path):
+def test_a_cluster_run_scores_the_persistence_of_monthly_means_it_kept_every_other_month(cluster, tmp_path):
     """--time-stride 2 of monthly means without time bounds: on the cluster as in one process,
-    persistence is left out (the month before is not in the data), not scored 2 months back."""
+    persistence is the previous value of the series kept, 2 months back (break47c A7: it was
+    left out, "1 month cells 2 months apart"), numpy's shift by one of the strided raw values."""
+    from climann.evaluation.predictions import split_labels
     from tests.workflow.test_pipeline_baselines import TINY, _monthly_times, write_series
 
     path = write_series(tmp_path / "series.nc", _monthly_times(8), seed=3)
@@ -523,11 +525,16 @@ def test_a_cluster_run_leaves_persistence_out_of_monthly_means_it_kept_every_oth
                          "time_stride": 2, "in_memory_limit_gb": 1e-9},
                 "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False},
                 "compute": {"scheduler": cluster.scheduler_address}}
-    metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
-    assert all("persistence" not in models and "model" in models for models in metrics["splits"].values())
-    assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
-        "its values are 1 month cells 2 months apart (a subset of the steps, without time bounds): "
-        "the value 1 month earlier, which persistence forecasts with, is not in the data"}
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    with xr.open_dataset(path) as opened:
+        kept = opened["tas"].values.astype(np.float64)[::2]
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=False) as predictions:
+        labels = split_labels(predictions["split"])
+    weights = np.cos(np.deg2rad([-30.0, 0.0, 30.0]))[None, :, None] * np.ones((1, 3, 4))
+    for block in ("train", "val", "test"):
+        errors = (kept[1:] - kept[:-1])[labels[1:] == block]
+        expected = (weights * errors**2).sum() / (weights.sum() * len(errors))
+        np.testing.assert_allclose(run.metrics["splits"][block]["persistence"]["mse"], expected, rtol=1e-5)
 
 
 def test_a_cluster_run_keeps_the_smoothed_day_of_year_climatology_of_daily_means_kept_every_7th_day(cluster,
