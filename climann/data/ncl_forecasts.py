@@ -153,11 +153,14 @@ def _ncl_reference(dataset: xr.Dataset) -> str | None:
 def _attribute_leads(dataset: xr.Dataset, reference: str) -> dict[str, tuple[float, str] | None]:
     """Each data variable on ``reference`` → the one lead time its ``forecast_time`` and
     ``forecast_time_units`` attributes give (value, units), None where it has none or one that is
-    not a single number in units of time."""
+    not a single number in units of time. Variables on ``reference`` alone without the attribute
+    (NCL's ``initial_time0_encoded``) are not fields and are left out."""
     leads: dict[str, tuple[float, str] | None] = {}
     for name, variable in dataset.data_vars.items():
         if reference not in variable.dims:
             continue
+        if variable.dims == (reference,) and ATTRIBUTE_LEAD not in variable.attrs:
+            continue  # NCL's initial_time0_encoded (yyyymmddhh): a way of writing the initial time, not a field
         value = np.ravel(np.asarray(variable.attrs.get(ATTRIBUTE_LEAD, [])))
         units = str(variable.attrs.get(f"{ATTRIBUTE_LEAD}_units", "")).strip().lower()
         single = value.size == 1 and np.issubdtype(value.dtype, np.number) and units in TIME_UNIT_CODES
@@ -179,14 +182,15 @@ def _with_attribute_lead(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
     ClimannError
         If the variables on the reference time say different lead times, or some none or one
         that is not read (one lead dimension cannot date them all), naming the ``ncks -v``
-        that separates them.
+        that separates them. Analyses, whose variables all say lead 0 or none (JRA-55
+        anl_surf125), are read at their initial times as before.
     """
     reference = _ncl_reference(dataset)
     if reference is None or any(_is_ncl_lead(str(name), coordinate) for name, coordinate in dataset.coords.items()):
         return dataset
     leads = _attribute_leads(dataset, reference)
-    if not any(leads.values()):
-        return dataset
+    if all(lead is None or lead[0] == 0 for lead in leads.values()):
+        return dataset  # analyses: "forecast_time = 0" and none say the same, valid at the initial time
     if len(set(leads.values())) > 1:
         said = ", ".join(f"{name}: {'none' if lead is None else f'{lead[0]:g} {lead[1]}'}"
                          for name, lead in leads.items())

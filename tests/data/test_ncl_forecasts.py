@@ -86,15 +86,28 @@ def test_different_windows_on_one_lead_time_are_refused_with_the_way_out(tmp_pat
         open_dataset([tmp_path / "fcst_phy2m.nc"], select={"forecast_time1": 6})
 
 
-def _one_lead_by_attributes(path, *, steps: int = 12, lead: int = 6, other: dict | None = None) -> np.ndarray:
+def _encoded_initial_times(hours: np.ndarray) -> xr.DataArray:
+    """NCL's ``initial_time0_encoded`` beside ``initial_time0_hours``: each initial time as the
+    number yyyymmddhh (written on every file ncl_convert2nc makes from GRIB)."""
+    stamps = np.datetime64("1800-01-01T00", "h") + np.asarray(hours, "i8").astype("timedelta64[h]")
+    encoded = [float(str(stamp).replace("-", "").replace("T", "")) for stamp in stamps]
+    return xr.DataArray(np.array(encoded), dims=("initial_time0_hours",),
+                        attrs={"long_name": "initial time encoded as double", "units": "yyyymmddhh.hh_frac"})
+
+
+def _one_lead_by_attributes(path, *, steps: int = 12, lead: int = 6, other: dict | None = None,
+                            encoded: bool = False) -> np.ndarray:
     """The 3-6 h means of :func:`_ncl_forecast` alone, as ncl_convert2nc writes a forecast of one lead
     time: no forecast_time1 dimension, the lead in the variable's attributes ``forecast_time = 6``,
-    ``forecast_time_units = "hours"`` (and ``initial_time``); ``other``: a second variable's attributes."""
+    ``forecast_time_units = "hours"`` (and ``initial_time``); ``other``: a second variable's attributes;
+    ``encoded``: with NCL's ``initial_time0_encoded``."""
     values = _ncl_forecast(path.with_suffix(".both.nc"), steps=steps)
     with xr.open_dataset(path.with_suffix(".both.nc"), decode_times=False) as both:
         one = both.isel(forecast_time1=1, drop=True).load()
     one["SHTFL_GDS4_SFC_ave3h"].attrs.update({"forecast_time": np.int32(lead), "forecast_time_units": "hours",
                                               "initial_time": "01/01/2000 (00:00)"})
+    if encoded:
+        one["initial_time0_encoded"] = _encoded_initial_times(one["initial_time0_hours"].values)
     if other is not None:
         one["LHTFL_GDS4_SFC_ave3h"] = one["SHTFL_GDS4_SFC_ave3h"].copy()
         one["LHTFL_GDS4_SFC_ave3h"].attrs = {**one["SHTFL_GDS4_SFC_ave3h"].attrs, **other}
@@ -103,6 +116,7 @@ def _one_lead_by_attributes(path, *, steps: int = 12, lead: int = 6, other: dict
 
 
 @pytest.mark.parametrize("layout", [pytest.param("attributes", id="lead-in-attributes"),
+                                    pytest.param("encoded", id="lead-in-attributes-beside-initial_time0_encoded"),
                                     pytest.param("dimension", id="lead-dimension-of-length-1")])
 def test_one_lead_given_as_attributes_is_read_on_its_valid_times(tmp_path, layout):
     """fix48c: a forecast of the one lead time 6 h that ncl_convert2nc wrote without a forecast_time
@@ -111,8 +125,8 @@ def test_one_lead_given_as_attributes_is_read_on_its_valid_times(tmp_path, layou
     dimension of length 1 it was stamped at the window's end without a cell (as --select of that lead
     gives). Both are read as the two-lead file with forecast_time1 = 6 chosen: window [start + 3 h,
     start + 6 h], values as stored (numpy datetimes by hand)."""
-    if layout == "attributes":
-        values = _one_lead_by_attributes(tmp_path / "fcst_phy2m_06.nc")
+    if layout in ("attributes", "encoded"):
+        values = _one_lead_by_attributes(tmp_path / "fcst_phy2m_06.nc", encoded=layout == "encoded")
     else:
         values = _ncl_forecast(tmp_path / "both.nc")[:, 1]
         with xr.open_dataset(tmp_path / "both.nc", decode_times=False) as both:
@@ -157,3 +171,34 @@ def test_variables_of_other_leads_by_attributes_are_refused_with_the_ncks_line_t
     stamps = np.array([np.datetime64(value.isoformat(), "s") for value in opened[time].values])
     starts = np.datetime64("2000-01-01T00", "s") + np.arange(values.shape[0]) * np.timedelta64(6, "h")
     np.testing.assert_array_equal(stamps, starts + np.timedelta64(270, "m"))
+
+
+def test_an_analysis_whose_variables_say_lead_0_or_none_is_read_at_its_initial_times(tmp_path):
+    """JRA-55 anl_surf125 as ncl_convert2nc writes it: TMP_GDS0_HTGL says ``forecast_time = 0``,
+    PRES_GDS0_SFC says none, beside initial_time0_encoded. Both mean an analysis valid at its initial
+    time; after fix48c it was refused as variables of "different lead times" (a file read before).
+    Opened: stamped at the initial times (numpy datetimes by hand), values as stored."""
+    steps = 8
+    rng = np.random.default_rng(7)
+    temperature = rng.normal(280, 5, (steps, 2, 3)).astype("f4")
+    pressure = rng.normal(1.0e5, 500, (steps, 2, 3)).astype("f4")
+    hours = HOURS0 + 6.0 * np.arange(steps)
+    xr.Dataset(
+        {"TMP_GDS0_HTGL": (("initial_time0_hours", "g0_lat_1", "g0_lon_2"), temperature,
+                           {"units": "K", "forecast_time": np.int32(0), "forecast_time_units": "hours",
+                            "initial_time": "01/01/2000 (00:00)"}),
+         "PRES_GDS0_SFC": (("initial_time0_hours", "g0_lat_1", "g0_lon_2"), pressure,
+                           {"units": "Pa", "initial_time": "01/01/2000 (00:00)"}),
+         "initial_time0_encoded": _encoded_initial_times(hours)},
+        coords={"initial_time0_hours": ("initial_time0_hours", hours,
+                                        {"long_name": "initial time", "units": "hours since 1800-01-01 00:00"}),
+                "g0_lat_1": ("g0_lat_1", [50.0, 48.75], {"units": "degrees_north"}),
+                "g0_lon_2": ("g0_lon_2", [0.0, 1.25, 2.5], {"units": "degrees_east"})},
+    ).to_netcdf(tmp_path / "anl_surf125.nc")
+    opened = open_dataset([tmp_path / "anl_surf125.nc"])
+    time = opened["TMP_GDS0_HTGL"].dims[0]
+    stamps = np.array([np.datetime64(str(value)[:19], "s") for value in opened[time].values])
+    np.testing.assert_array_equal(
+        stamps, np.datetime64("2000-01-01T00", "s") + np.arange(steps) * np.timedelta64(6, "h"))
+    np.testing.assert_array_equal(opened["TMP_GDS0_HTGL"].transpose(time, ...).values, temperature)
+    np.testing.assert_array_equal(opened["PRES_GDS0_SFC"].transpose(time, ...).values, pressure)
