@@ -217,21 +217,24 @@ def weekly_lead_pair(folder: Path, *, years: range = range(2000, 2006), seed: in
 
 
 def continuous_weekly_pair(folder: Path, *, first: str = "2000-01-06", last: str = "2003-12-04",
-                           seed: int = 0) -> tuple[Path, Path, np.ndarray, np.ndarray]:
+                           seed: int = 0, observed_from: int = 14, bounds: bool = False,
+                           ) -> tuple[Path, Path, np.ndarray, np.ndarray]:
     """Writes ``s2s_fc.nc``, a weekly-mean forecast ``t2m_fc(reftime, lead, lat, lon)`` laid out as
     ECMWF's S2S: a start every Thursday all year from ``first`` (``forecast_reference_time``), lead
     (``forecast_period``) 7, 14, 21, 28 days with ``lead_bnds`` [lead − 7, lead] days, valid times
     ``time(reftime, lead)`` at the end of each window, ``cell_methods = "time: mean"``; and
     ``obs_weekly.nc``, the observed weekly means ``t2m`` of continuous weeks, WITHOUT time bounds,
     stamped 00:00 at each week's start (``resample('7D', label='left')``), ``cell_methods = "time:
-    mean"``, from the first lead-21 window (``first`` + 14 days) to the last start's last window.
+    mean"``, from the first lead-21 window (``first`` + ``observed_from`` days, 14; −21: three weeks
+    before the first start, as ERA5 holds them) to the last start's last window; with ``bounds``,
+    ``time_bnds`` [start, start + 7 days] too.
     Each forecast is the observed mean of the week its window covers + 0.5 K + noise (0.1 K); the
     weeks are independent draws, so a forecast paired with another week is no such match. Returns
     the two paths, the weeks' starts (datetime64[ns], shape (n_week,)) and their means (K, shape
     (n_week, lat, lon))."""
     rng = np.random.default_rng(seed)
     starts = pd.date_range(first, last, freq="7D")
-    weeks = pd.date_range(starts[0] + pd.Timedelta(days=14), starts[-1] + pd.Timedelta(days=21), freq="7D")
+    weeks = pd.date_range(starts[0] + pd.Timedelta(days=observed_from), starts[-1] + pd.Timedelta(days=21), freq="7D")
     observed = rng.normal(275, 3, (len(weeks), LATITUDES.size, LONGITUDES.size)).astype("f4")
     of_week = {week: observed[index] for index, week in enumerate(weeks)}
     leads = np.array([7.0, 14.0, 21.0, 28.0])
@@ -248,10 +251,14 @@ def continuous_weekly_pair(folder: Path, *, first: str = "2000-01-06", last: str
                 "lead": ("lead", leads, {"standard_name": "forecast_period", "units": "days", "bounds": "lead_bnds"}),
                 "time": (("reftime", "lead"), _days_since(starts)[:, None] + leads[None, :],
                          {"standard_name": "time", **units}), **grid}).to_netcdf(Path(folder) / "s2s_fc.nc")
-    xr.Dataset({"t2m": (("time", "lat", "lon"), observed,
-                        {"units": "K", "cell_methods": "time: mean", "standard_name": "air_temperature"})},
-               coords={"time": ("time", _days_since(weeks), {"standard_name": "time", **units}), **grid}
-               ).to_netcdf(Path(folder) / "obs_weekly.nc")
+    observations = xr.Dataset(
+        {"t2m": (("time", "lat", "lon"), observed,
+                 {"units": "K", "cell_methods": "time: mean", "standard_name": "air_temperature"})},
+        coords={"time": ("time", _days_since(weeks), {"standard_name": "time", **units}), **grid})
+    if bounds:
+        observations["time_bnds"] = (("time", "bnds"), np.stack([_days_since(weeks), _days_since(weeks) + 7], -1))
+        observations["time"].attrs["bounds"] = "time_bnds"
+    observations.to_netcdf(Path(folder) / "obs_weekly.nc")
     return Path(folder) / "s2s_fc.nc", Path(folder) / "obs_weekly.nc", weeks.values, observed
 
 

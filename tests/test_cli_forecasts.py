@@ -17,6 +17,17 @@ from tests.forecast_files import seasonal_pair
 NO_FIGURES = ["--set", "evaluation.figures=false"]
 
 
+def _scored_steps(predictions: xr.Dataset, before: np.ndarray) -> xr.Dataset:
+    """``predictions`` without its first steps, labelled unused: the observed months ``before`` (their values,
+    shape (n, lat, lon)), read before the first valid month for the persistence of the first forecasts and never
+    scored (fix48a)."""
+    unused = len(before)
+    np.testing.assert_array_equal(predictions["split"].values[:unused], 0)
+    assert (predictions["split"].values[unused:] > 0).all()
+    np.testing.assert_array_equal(predictions["obs_t2m"].values[:unused], before)
+    return predictions.isel(time=slice(unused, None))
+
+
 def test_a_hindcast_predicts_the_observations_of_the_months_it_is_valid_for(tmp_path, capfd, monkeypatch):
     """The forecast is the observation of its valid month + 0.2 × member + noise of std 0.3: a
     linear fit of the observations on it misses by about the noise when they are paired by
@@ -33,7 +44,8 @@ def test_a_hindcast_predicts_the_observations_of_the_months_it_is_valid_for(tmp_
     assert result.returncode == 0, result.stderr
     forecast = hindcast["t2m"].values[1, :, 1]  # member 1, forecastMonth 2: valid 1993-02 …
     observed = observations["obs_t2m"].values[1:1 + forecast.shape[0]]
-    with xr.open_dataset(out / "predictions.nc") as written:
+    with xr.open_dataset(out / "predictions.nc") as opened:
+        written = _scored_steps(opened, observations["obs_t2m"].values[:1])  # 1993-01: persistence of 1993-02
         np.testing.assert_array_equal(written["obs_t2m"].values, observed)
         train, test = written["split"].values == 1, written["split"].values == 3
         linear = written["obs_t2m_linear"].values
@@ -73,7 +85,8 @@ def test_info_proposes_a_config_that_reads_a_hindcast_on_its_valid_times(tmp_pat
     first = (lead or 1) - 1  # forecastMonth 1 is valid in its start month
     forecast = hindcast["t2m"].values[0, :, first]
     observed = observations["obs_t2m"].values[first:first + forecast.shape[0]]
-    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as written:
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as opened:
+        written = _scored_steps(opened, observations["obs_t2m"].values[:first])  # before the first valid month
         np.testing.assert_array_equal(written["obs_t2m"].values, observed)
         np.testing.assert_array_equal(written["time"].values, hindcast["valid_time"].values[:, first])
         test = written["split"].values != 1  # validation and test: held out
@@ -103,7 +116,9 @@ def test_persistence_of_a_forecast_run_is_the_month_before_the_start(tmp_path, c
     the valid month, two months after the forecast was issued (its ACC 0.64 beat the network's
     0.39). It is the observation of the month before the start, 3 months before the valid month
     (WeatherBench 2's persistence of an initialised forecast): predictions.nc and the test RMSE
-    in metrics.json against numpy on the fixture's arrays, on both routes."""
+    in metrics.json against numpy on the fixture's arrays, on both routes. The months the file holds
+    before the first valid month are read for it (fix48a: the second start's, January 1993, was left
+    out with the period the variables share); only the first start's, December 1992, is not there."""
     hindcast, observations = seasonal_pair()
     hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
     observations.to_netcdf(tmp_path / "era5_t2m.nc")
@@ -116,9 +131,11 @@ def test_persistence_of_a_forecast_run_is_the_month_before_the_start(tmp_path, c
     observed = observations["obs_t2m"].values.astype(np.float64)
     valid = hindcast["valid_time"].values[:, 2]  # each start's third month
     at = np.searchsorted(observations["valid_time"].values, valid)
-    # the month before each start, among the values read (the common period: the first valid month on)
-    known = np.where((at - 3 >= at[0])[:, None, None], observed[np.maximum(at - 3, 0)], np.nan)
-    with xr.open_dataset(out / "predictions.nc") as written:
+    # the month before each start, where the file holds it: not for the first start (1993-01)
+    known = np.where((at - 3 >= 0)[:, None, None], observed[np.maximum(at - 3, 0)], np.nan)
+    assert np.isnan(known[0]).all() and np.isfinite(known[1:]).all()
+    with xr.open_dataset(out / "predictions.nc") as opened:
+        written = _scored_steps(opened, observed[:at[0]])  # 1993-01 and -02, read for persistence only
         np.testing.assert_array_equal(written["time"].values, valid)
         persisted = written["obs_t2m_persistence"].values
         test = written["split"].values == 3

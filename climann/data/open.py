@@ -52,6 +52,7 @@ from climann.data.varying_levels import check_levels_fixed
 from climann.data.coverage_cells import with_covered_cells
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
+from climann.data.earlier_steps import steps_before_common_apart, with_steps_before_common_joined
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
 from climann.data.attribute_names import disagreeing_units_warning, refuse_hdfeos_packing, same_units, with_cf_names
 from climann.data.datenums import counts_from_datenum_origin, datenum_message
@@ -302,10 +303,11 @@ def _open_group(
     files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None,
     variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
     lags: Mapping[str, Sequence[int]] | None = None, *, time_range: Sequence[str] = (), climatologies: bool = False,
+    earlier: bool = False,
 ) -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year), each
     with its variables renamed as ``renames`` says and its station chosen as ``select`` says
-    (``lags``, ``time_range``, ``climatologies``: see :func:`open_dataset`)."""
+    (``lags``, ``time_range``, ``climatologies``, ``earlier``: see :func:`open_dataset`)."""
     # also months since … in 360_day
     time_coder = ExactCalendarCoder(use_cftime=True, climatologies=climatologies)
     with warnings.catch_warnings():
@@ -313,7 +315,8 @@ def _open_group(
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
         return _with_bare_coordinates(
-            _open_files(files, time_coder, renames, overlap, target, variables, select, lags, time_range=time_range),
+            _open_files(files, time_coder, renames, overlap, target, variables, select, lags, time_range=time_range,
+                        earlier=earlier),
             files)
 
 
@@ -1146,7 +1149,7 @@ def _note_time_warnings(datasets: Mapping[Path, xr.Dataset]) -> None:
 def _open_files(
     files: Sequence[Path], time_coder: xr.coders.CFDatetimeCoder, renames: FileRenames, overlap: str = "error",
     target: str | None = None, variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
-    lags: Mapping[str, Sequence[int]] | None = None, *, time_range: Sequence[str] = (),
+    lags: Mapping[str, Sequence[int]] | None = None, *, time_range: Sequence[str] = (), earlier: bool = False,
 ) -> xr.Dataset:
     # Attributes (global and of each variable) that the files agree on are kept, those that
     # differ dropped (two GRIB files' GRIB_* and history): none claims for all what one file says.
@@ -1300,7 +1303,10 @@ def _open_files(
         # returns the files kept beside the datasets kept: each dataset stays paired with its own file.
         datasets, kept = on_common_time_steps(before := [_with_bounds_in_memory(dataset) for dataset in datasets],
                                               every_file := list(files), target=target, variables=variables,
-                                              time_range=time_range)
+                                              time_range=time_range, earlier=earlier)
+        # the target's steps before that period beside a forecast (its first forecasts' persistence) set apart
+        # while the files are combined, joined in front below; see climann.data.earlier_steps
+        datasets, kept, before_common = steps_before_common_apart(datasets, kept)
         files = [Path(path) for path in kept]
         check_one_step_per_variable(datasets, files)
         datasets = _periods_on_common_time_cells(datasets, [path.name for path in files])
@@ -1340,6 +1346,7 @@ def _open_files(
         combined = with_file_encodings(combined, list(zip(datasets, files, strict=True)), steps=_steps_of)
         if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
             combined = combined.assign(own_series_lags(before, every_file, combined, target=target, lags=lags))
+        combined = with_steps_before_common_joined(combined, before_common)
         return _with_climatology_records(_with_dropped_longitudes(
             with_source_files(combined, holders, times=held_times, names=_file_names(renames, holders),
                               bounded=bounded), each),
@@ -1586,7 +1593,7 @@ def open_dataset(
     files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error",
     grid_of: str | None = None, renames: FileRenames | None = None, variables: Collection[str] | None = None,
     select: Mapping[str, object] | None = None, lags: Mapping[str, Sequence[int]] | None = None,
-    time_range: Sequence[str] = (), climatologies: bool = False,
+    time_range: Sequence[str] = (), climatologies: bool = False, earlier: bool = False,
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -1660,6 +1667,13 @@ def open_dataset(
         period's mean over the years, with a warning
         (:func:`~climann.data.time_values.climatology_steps_note`). False (training, ``climann
         info``): refused, a climatology has no years to split.
+    earlier : bool
+        Beside a forecast at one lead (a run's ``grid_of`` target observed), keep the target's
+        steps before the variables' common period in front, the other variables missing there,
+        their number recorded (:mod:`climann.data.earlier_steps`): the values observed before the
+        first forecasts were issued, their persistence. The run's time selection reads as many
+        as it needs (:func:`climann.data.subset.select_time`). False (``climann info``): the
+        common period only.
 
     Returns
     -------
@@ -1681,13 +1695,13 @@ def open_dataset(
     # warnings alike but for their file said once (break41d B4); advice names only the files given (break46b A4)
     with notes_grouped_by_file(files, named=files_text), files_given(files):
         return _opened_dataset(files, renames, overlap=overlap, grid_of=grid_of, variables=variables, select=select,
-                               lags=lags, time_range=time_range, climatologies=climatologies)
+                               lags=lags, time_range=time_range, climatologies=climatologies, earlier=earlier)
 
 
 def _opened_dataset(
     files: list[Path], renames: FileRenames, *, overlap: str, grid_of: str | None, variables: Collection[str] | None,
     select: Mapping[str, object] | None, lags: Mapping[str, Sequence[int]] | None, time_range: Sequence[str],
-    climatologies: bool,
+    climatologies: bool, earlier: bool = False,
 ) -> xr.Dataset:
     """:func:`open_dataset` of ``files`` renamed as ``renames`` says."""
     # each file's header read once per run (no values, no times decoded), whatever else reads it (fix40e),
@@ -1706,7 +1720,7 @@ def _opened_dataset(
         masks = mask_files(files, variables, headers)  # a mesh_mask.nc: climann.data.land_masks
         files = fractions_on_grid_of(files, masks, grid_of, renames, held=_MASK_HELD)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags,
-                                             time_range=time_range, climatologies=climatologies))
+                                             time_range=time_range, climatologies=climatologies, earlier=earlier))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(each_place_once(only, files=files)), files)
 

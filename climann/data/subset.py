@@ -39,8 +39,9 @@ from climann.data.levels import (
 )
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
-    ending_middles, period_dates, season_score_times, with_selection_by_stamps, with_steps_before_range,
-    with_time_stride, with_value_periods, with_value_step,
+    ending_middles, period_dates, season_score_times, steps_before_common, with_selection_by_stamps,
+    with_steps_before_common, with_steps_before_range, with_time_stride,
+    with_value_periods, with_value_step,
 )
 from climann.data.variables import data_variable_names
 from climann.data.window_totals import window_end_reason
@@ -1080,8 +1081,10 @@ def select_time(
         If no time step is left; the message gives the data's time span.
     """
     name, values, calendar = _time_values(dataset)
+    earlier = steps_before_common(dataset)  # never within the run's period: read before it, or not at all
     dates = selection_dates(dataset, name, dated_by) if time_range else values
     within = _within(dates, time_range, calendar) if time_range else np.ones(len(values), dtype=bool)
+    within[:earlier] = False
     keep = within.copy()
     within_range = values[keep]
     if months:  # by the month of each value's cell middle, as the season features and scores date it
@@ -1091,10 +1094,11 @@ def select_time(
         raise ClimannError(empty_selection_text(time_range, months, span=_span(values),
                                                 in_range=bool(within_range.size)))
     before = np.array([], dtype=np.int64)
-    if steps_before and time_range and time_stride == 1 and (not months or before_in_months):
+    if steps_before and (time_range or earlier) and time_stride == 1 and (not months or before_in_months):
         in_months = np.isin(_selection_months(dataset, name, dated_by), list(months)) if months else None
         before = steps_before_range_of(chosen, within, steps_before, in_months=in_months)
-    thinned = with_steps_before_range(dataset.isel({name: np.concatenate([before, chosen])}), before.size)
+    thinned = with_steps_before_range(with_steps_before_common(dataset.isel({name: np.concatenate([before, chosen])}),
+                                                               0), before.size)
     if months and dated_by == "stamp":
         thinned = with_selection_by_stamps(thinned)
     thinned = _with_steps_before_thinning(thinned, within_range) if months or time_stride > 1 else thinned
@@ -1169,10 +1173,13 @@ def steps_held_before_range(dataset: xr.Dataset, *, time_range: Sequence[str], m
     -------
     int
     """
-    if not time_range or not steps_before or (months and not before_in_months):
+    earlier = steps_before_common(dataset)
+    if not (time_range or earlier) or not steps_before or (months and not before_in_months):
         return 0
-    name, _, calendar = _time_values(dataset)
-    within = _within(selection_dates(dataset, name, dated_by), time_range, calendar)
+    name, values, calendar = _time_values(dataset)
+    within = (_within(selection_dates(dataset, name, dated_by), time_range, calendar) if time_range
+              else np.ones(len(values), dtype=bool))
+    within[:earlier] = False
     in_months = np.isin(_selection_months(dataset, name, dated_by), list(months)) if months else None
     chosen = np.flatnonzero(within if in_months is None else within & in_months)
     return steps_before_range_of(chosen, within, steps_before, in_months=in_months).size if chosen.size else 0
@@ -1281,17 +1288,20 @@ def select_new_data_time(
     """
     chosen = tuple(months) + season_months(seasons)
     name, values, calendar = _time_values(dataset)
+    earlier = steps_before_common(dataset)  # never predicted: read before the period, or not at all
     within = np.ones(len(values), dtype=bool)
     if time_range:
         dates = selection_dates(dataset, name, dated_by)
         within = _within(dates, time_range, calendar)
-        if not within.any():
+        if not within[earlier:].any():
             raise ClimannError(f"--time-range {','.join(time_range)} selects no time step of {where}, which cover "
-                               f"{_span(values)}; give a period within it")
-        if not chosen:
-            inside = np.flatnonzero(within)
-            before = steps_before_range_of(inside, within, steps_before) if steps_before else inside[:0]
-            return with_steps_before_range(dataset.isel({name: np.concatenate([before, inside])}), before.size)
+                               f"{_span(values[earlier:])}; give a period within it")
+    within[:earlier] = False
+    if not chosen and (time_range or earlier):
+        inside = np.flatnonzero(within)
+        before = steps_before_range_of(inside, within, steps_before) if steps_before else inside[:0]
+        return with_steps_before_range(with_steps_before_common(dataset.isel({name: np.concatenate([before, inside])}),
+                                                                0), before.size)
     if not chosen:
         return dataset
     all_months = _selection_months(dataset, name, dated_by)
@@ -1308,9 +1318,10 @@ def select_new_data_time(
         _log.warning("kept the %d %s steps of the %d of %s: the run was trained on %s only (%s), so the other months "
                      "are not predicted", keep.size, trained, held.size, where, trained, keys)
     before = keep[:0]
-    if steps_before and time_range and before_in_months:
+    if steps_before and (time_range or earlier) and before_in_months:
         before = steps_before_range_of(keep, within, steps_before, in_months=np.isin(all_months, chosen))
-    kept = with_steps_before_range(dataset.isel({name: np.concatenate([before, keep])}), before.size)
+    kept = with_steps_before_range(with_steps_before_common(dataset.isel({name: np.concatenate([before, keep])}), 0),
+                                   before.size)
     return _with_steps_before_thinning(with_selection_by_stamps(kept) if dated_by == "stamp" else kept, values[within])
 
 
@@ -1379,7 +1390,7 @@ def subset_dataset(
     if region:
         dataset = select_region(dataset, region, of_run=region_of_run)
     chosen_months = tuple(months) + season_months(seasons)
-    if time_range or chosen_months or time_stride > 1:
+    if time_range or chosen_months or time_stride > 1 or steps_before_common(dataset):
         dataset = select_time(dataset, time_range=time_range, months=chosen_months, time_stride=time_stride,
                               steps_before=steps_before, dated_by=dated_by, before_in_months=before_in_months)
     return _with_time_record(select_grid_stride(dataset, grid_stride), REGION_GRID_CELLS_KEY, grid_cells)

@@ -101,7 +101,9 @@ from climann.data.time_axis import (
     own_series_lag_of, values_text,
 )
 from climann.data.lags import lagged_steps
-from climann.data.time_cells import check_stamps_in_cells, ending_bounds_command, inferred_cells, middle_dating
+from climann.data.time_cells import (
+    check_stamps_in_cells, ending_bounds_command, inferred_cells, middle_dating, with_steps_before_common,
+)
 from climann.data.time_commands import (
     bounds_shift_command, cdo_copies, edge_stamp_command, shift_command, times_of_day_command,
 )
@@ -1257,7 +1259,7 @@ def _stamped_alike(every_axis: Sequence[_Axis], axes: Sequence[_Axis]) -> bool:
 
 def on_common_time_steps(
     datasets: Sequence[xr.Dataset], names: Sequence[str | Path], *, target: str | None = None,
-    variables: Collection[str] | None = None, time_range: Sequence[str] = (),
+    variables: Collection[str] | None = None, time_range: Sequence[str] = (), earlier: bool = False,
 ) -> tuple[list[xr.Dataset], list[str | Path]]:
     """The datasets (one per file, or group of files) restricted to the period every
     time-varying variable covers, their steps paired by period (see the module description),
@@ -1284,6 +1286,14 @@ def on_common_time_steps(
         combined, :mod:`climann.data.subset`): the warnings name only the steps within it that
         some variable holds and another lacks, and are not given when the user's period
         already leaves out every such step.
+    earlier : bool
+        Keep the target's steps before the common period when a used variable is a forecast at
+        one lead (:attr:`_Axis.lead`, :attr:`_Axis.windows`, :attr:`_Axis.month_values`) and
+        the target is not: the weeks observed before the first forecasts were issued, their
+        persistence (:func:`~climann.evaluation.baselines.forecast_persistence`; break47e B3).
+        They open the target's datasets, their number recorded on each one's time coordinate
+        (:data:`~climann.data.time_cells.STEPS_BEFORE_COMMON_KEY`), for the caller to set apart
+        before the files are combined (:func:`steps_before_common_apart`).
 
     Returns
     -------
@@ -1320,7 +1330,8 @@ def on_common_time_steps(
     every_axis = [axis.with_periods(frequency, by_cells) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     if (celled := _with_cells_beside_forecast_windows(list(datasets), names, axes, time)) is not None:
-        return on_common_time_steps(celled, names, target=target, variables=variables, time_range=time_range)
+        return on_common_time_steps(celled, names, target=target, variables=variables, time_range=time_range,
+                                     earlier=earlier)
     if _paired_by_cells(axes):
         every_axis = [axis.by_cells() if axis.paired_by_cells else axis for axis in every_axis]
         axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
@@ -1345,7 +1356,8 @@ def on_common_time_steps(
     chosen = _chosen_periods(axes, time_range)
     _warn_common_period(axes, start, end, chosen, in_file_order=in_file_order)
     _warn_target_gaps(axes, start, end, chosen)
-    files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
+    before = _periods_before_common(axes, start) if earlier else set()
+    files = _on_target_stamps(files, time, axes[0], every_axis, start, end, before=before)
     return _with_forecast_month_cells([dataset for dataset, _ in files], [name for _, name in files], axes, time,
                                       own=own)
 
@@ -1646,38 +1658,57 @@ def _on_forecast_periods(axes: Sequence[_Axis], every_axis: Sequence[_Axis]) -> 
 _PERIOD_NAMES = {"yearly": "years", "monthly": "months", "daily": "days"}
 
 
+def _periods_before_common(axes: Sequence[_Axis], start: object) -> set[object]:
+    """The target's (the first of ``axes``) periods before ``start``, the common period's first,
+    when another used axis is a forecast at one lead and the target is not; none otherwise."""
+    def forecast(axis: _Axis) -> bool:
+        return bool(axis.lead or axis.windows or axis.month_values)
+
+    if not axes or forecast(axes[0]) or not any(map(forecast, axes[1:])):
+        return set()
+    return {period for period in axes[0].opening if period < start}
+
+
 def _on_target_stamps(files: Sequence[tuple[xr.Dataset, str | Path]], time: str, target: _Axis,
-                      every_axis: Sequence[_Axis], start: object, end: object) -> list[tuple[xr.Dataset, str | Path]]:
+                      every_axis: Sequence[_Axis], start: object, end: object, *,
+                      before: Collection[object] = ()) -> list[tuple[xr.Dataset, str | Path]]:
     """The (dataset, file) pairs, each dataset restricted to the ``target``'s periods from
     ``start`` to ``end`` (the steps other variables hold where the target has none left out;
     a dataset left with no step and no static field left out with its file); when a step is
     stamped otherwise than the ``target``'s step of its period, each at the target's stamps,
-    and those without the target without their time bounds (which the target's give)."""
+    and those without the target without their time bounds (which the target's give).
+    A dataset of the target keeps its steps of the periods ``before`` too (the weeks observed
+    before a forecast's first valid week, :func:`_periods_before_common`), first, their number
+    recorded (:data:`~climann.data.time_cells.STEPS_BEFORE_COMMON_KEY`)."""
     periods_of = {axis.variable: dict(zip(axis.times, axis.opening)) for axis in every_axis}
     stamp_of = dict(zip(target.opening, target.times))
     wanted = {period for period in target.opening if start <= period <= end}
     kept = []
     for dataset, name in files:
         if time not in dataset.dims or time not in dataset.indexes:
-            kept.append((dataset, name, None))
+            kept.append((dataset, name, None, 0))
             continue
         series = [var for var in data_variable_names(dataset) if time in dataset[var].dims and var in periods_of]
         values = dataset.indexes[time].values
-        periods = [periods_of[series[0]][value] for value in values] if series else []
-        inside = np.flatnonzero([period in wanted for period in periods])
+        own = target.variable if target.variable in series else series[0] if series else None
+        periods = [periods_of[own][value] for value in values] if series else []
+        earlier = np.array([own == target.variable and period in before for period in periods], dtype=bool)
+        inside = np.flatnonzero(earlier | np.array([period in wanted for period in periods], dtype=bool))
         if len(inside):
             within = dataset.isel({time: inside}) if len(inside) < len(values) else dataset
-            kept.append((within, name, [stamp_of.get(periods[i], values[i]) for i in inside]))
+            kept.append((within, name, [stamp_of.get(periods[i], values[i]) for i in inside], int(earlier.sum())))
         elif (static := dataset.drop_dims(time)).data_vars:
-            kept.append((static, name, None))  # its static fields (orog beside an unused series of other years) stay
-    restamp = any(stamps is not None and list(dataset.indexes[time].values) != stamps for dataset, _, stamps in kept)
-    if not restamp:
-        return [(dataset, name) for dataset, name, _ in kept]
-    periods = {"yearly": "years", "monthly": "months", "daily": "days"}.get(target.step, "periods")
-    note_once(_log, logging.INFO, f"the variables' values are paired by the {periods} they cover (their time cells) "
-              f"and take {target.variable}'s stamps ({date_text(target.times[0])}, …)")  # once per run
-    return [(dataset if stamps is None else _restamped(dataset, time, stamps, keep_bounds=target.variable in dataset),
-             name) for dataset, name, stamps in kept]
+            kept.append((static, name, None, 0))  # its static fields (orog beside an unused series of other years) stay
+    restamp = any(stamps is not None and list(dataset.indexes[time].values) != stamps
+                  for dataset, _, stamps, _ in kept)
+    if restamp:
+        periods = {"yearly": "years", "monthly": "months", "daily": "days"}.get(target.step, "periods")
+        note_once(_log, logging.INFO, f"the variables' values are paired by the {periods} they cover (their time "
+                  f"cells) and take {target.variable}'s stamps ({date_text(target.times[0])}, …)")  # once per run
+        kept = [(dataset if stamps is None else _restamped(dataset, time, stamps,
+                                                           keep_bounds=target.variable in dataset), name, stamps, n)
+                for dataset, name, stamps, n in kept]
+    return [(with_steps_before_common(dataset, n) if n else dataset, name) for dataset, name, _, n in kept]
 
 
 def _restamped(dataset: xr.Dataset, time: str, stamps: Sequence[object], *, keep_bounds: bool) -> xr.Dataset:

@@ -753,6 +753,35 @@ def with_steps_before_range(dataset: xr.Dataset, n_steps: int) -> xr.Dataset:
     return dataset.assign_coords({name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
 
 
+#: The key of a time coordinate's ``encoding`` holding how many steps at its start lie before the
+#: variables' common period: the target's steps observed before a forecast's first valid times,
+#: kept for persistence only (:func:`climann.data.time_axes.on_common_time_steps` ``earlier``) until
+#: the time selection reads as many of them as are needed before the run's period and records those
+#: as steps before the range (:func:`climann.data.subset.select_time`); see :func:`with_steps_before_common`.
+STEPS_BEFORE_COMMON_KEY = "climann_steps_before_common"
+
+
+def with_steps_before_common(dataset: xr.Dataset, n_steps: int) -> xr.Dataset:
+    """``dataset`` with ``n_steps``, the steps at the start of its time axis from before the
+    variables' common period, recorded on its time coordinate (:data:`STEPS_BEFORE_COMMON_KEY`);
+    without the record when ``n_steps`` is 0."""
+    name = time_coordinate(dataset)
+    if name is None or (not n_steps and STEPS_BEFORE_COMMON_KEY not in dataset[name].encoding):
+        return dataset
+    time = dataset[name]
+    encoding = {key: value for key, value in time.encoding.items() if key != STEPS_BEFORE_COMMON_KEY}
+    if n_steps:
+        encoding[STEPS_BEFORE_COMMON_KEY] = int(n_steps)
+    return dataset.assign_coords({name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
+def steps_before_common(dataset: xr.Dataset) -> int:
+    """How many steps at the start of ``dataset``'s time axis lie before the variables' common
+    period (:func:`with_steps_before_common`); 0 when none is recorded."""
+    name = time_coordinate(dataset)
+    return 0 if name is None else int(dataset[name].encoding.get(STEPS_BEFORE_COMMON_KEY, 0))
+
+
 #: Who stamps each cell at its start, for the warning of :func:`season_feature_times`, by what
 #: each value is over its cell (:func:`~climann.data.cell_methods.time_value_word`): CDO's
 #: operator of that statistic, never an average for totals (``monsum``: a monthly precipitation

@@ -72,14 +72,13 @@ PERSISTENCE_SELECTION_REASON = (
 #: Why persistence has no value in a run on a forecast at one lead, whose persistence is the value
 #: observed before each forecast's start (:func:`~climann.evaluation.baselines.forecast_persistence`):
 #: ``before`` is :attr:`~climann.evaluation.baselines.ForecastPersistence.before`.
-#: The first forecasts' observations are before the variables' common period, which is all that is
-#: read even where the target's file holds earlier steps; a ``--time-range`` starting a lead later reads
-#: them as steps before the range (break47e B3).
+#: The target's steps before the variables' common period are read for it (:mod:`climann.data.earlier_steps`,
+#: fix48a): the note is left for the values the files lack (it named a ``--time-range`` a lead later as
+#: the way to read them, break47e B3).
 FORECAST_PERSISTENCE_REASON = (
-    "there is no value of {before} among the values read (the first forecasts': only the period all variables "
-    "share is read, even where the target's file holds the observations before it, so a --time-range starting a "
-    "lead later reads them as steps before the range; a gap in the time axis, a missing value, or a training "
-    "value not sampled with sample_fraction): a forecast's persistence is what was observed before it was issued")
+    "there is no value of {before} among the values read (before the first step the target's files hold or "
+    "steps_before_range reads, a gap in the time axis, a missing value, or a training value not sampled with "
+    "sample_fraction): a forecast's persistence is what was observed before it was issued")
 #: Why a prediction's ACC (centred or uncentred) is undefined in a block (see :func:`acc_notes`).
 ACC_UNDEFINED_REASONS = {
     "climatology": "its anomaly from the climatology is zero everywhere, so the anomaly correlation is 0/0",
@@ -154,7 +153,7 @@ def whole_grid_sums(
     series_starts: np.ndarray | None = None,
 ) -> tuple[ScoreSums, list[str]]:
     """The :class:`~climann.evaluation.sums.ScoreSums` of grids in memory: the whole grid as one
-    chunk (:func:`~climann.evaluation.sums.grid_sums`), the values shifted by the truth's mean.
+    chunk (:func:`~climann.evaluation.sums.grid_sums`), the values shifted by the mean of the truth the blocks hold.
 
     Parameters
     ----------
@@ -176,7 +175,11 @@ def whole_grid_sums(
     if cells is not None:
         truth = np.where(cells, truth, np.nan)
     reference = climatology if climatology is not None else predictions.get("climatology")
-    present = np.isfinite(truth)
+    # the mean of the values the blocks hold: steps in no block (read before the period, for persistence and
+    # lags) change no score, also not by round-off (fix48a: a forecast run's corr moved in its last digit)
+    in_blocks = np.logical_or.reduce([np.asarray(mask, dtype=bool) for mask in time_masks.values()]) \
+        if time_masks else np.ones(truth.shape[0], dtype=bool)
+    present = np.isfinite(truth) & in_blocks.reshape((-1,) + (1,) * (truth.ndim - 1))
     shift = float(truth[present].mean()) if present.any() else 0.0
     total = grid_sums(
         truth, [predictions[name] for name in names], area, block_of_step(time_masks), len(time_masks), shift=shift,

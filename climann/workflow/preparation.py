@@ -66,6 +66,7 @@ from climann.data.subset import (
 from climann.data.time_axes import BlockPeriods
 from climann.data.time_axis import TimeStep, check_strided_lags, date_text, series_time_step
 from climann.data.time_commands import time_source
+from climann.data.time_cells import steps_before_common
 from climann.data.time_range import month_text, held_time_range
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
 from climann.data.value_precision import held_dtypes
@@ -409,10 +410,12 @@ def _open_subset(
     where = files_text(files)
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
     stations = {**(data.select or {}), **((select or {}) if new_data else {})}
-    try:
+    reading = steps_before if new_data else 0 if data.split_files else steps_read_before_range(data)
+    try:  # beside a forecast, the target's steps before the common period too: the first forecasts' persistence
         opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
                               renames=renames, variables=used_variables(config), select=stations,
-                              lags=_own_series_lags(config), time_range=data.time_range, climatologies=new_data)
+                              lags=_own_series_lags(config), time_range=data.time_range, climatologies=new_data,
+                              earlier=bool(reading) and data.time_stride == 1)
     except PlaceBesideGridError as refused:  # a box mean beside a station: its line, not the nearest cell's
         raise refused.with_regional_means(area_mean_requests((), data.regional_means)) from None
     opened = with_cell_edges(opened, data.cell_edges)  # the areas of its corners as the run was trained
@@ -433,7 +436,6 @@ def _open_subset(
     if selection:  # a trained model's level in its units and direction: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference,
                                directions=directions if new_data else None, kinds=kinds if new_data else None)
-    reading = steps_before if new_data else 0 if data.split_files else steps_read_before_range(data)
     if reading:  # a forecast at lead month L: persistence is the month before its start, L months back (fix46n)
         forecast = forecast_steps_before(opened, data.target)
         if not new_data and data.steps_before_range is None:  # "auto": as many as the lags and persistence need
@@ -736,14 +738,15 @@ def warn_forecast_steps_not_read(data: DataConfig, dataset: xr.Dataset, *, steps
     dataset : xarray.Dataset
         The files before any time selection.
     steps_before : int
-        The steps read before ``time_range``.
+        The steps read before ``time_range`` (or, without one, before the variables' common
+        period: :func:`~climann.data.time_cells.steps_before_common`).
     needed : int
         The steps persistence reaches back.
     where : str
         The files, for the message.
     """
-    if not data.time_range or needed <= steps_before:
-        return
+    if not (data.time_range or steps_before_common(dataset)) or needed <= steps_before:
+        return  # (without a time range, the target's steps before the variables' common period: fix48a)
     if (more := _steps_held_beyond(data, dataset, time_range=data.time_range, steps_before=steps_before,
                                    needed=needed)) > 0:
         steps = f"{steps_before} step is" if steps_before == 1 else f"{steps_before} steps are"

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
 
+from climann.model import Network
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
@@ -114,12 +116,13 @@ def test_an_explicit_steps_before_range_is_read_as_said_and_what_persistence_lac
 
 
 
-def test_the_note_on_the_first_forecasts_persistence_names_the_common_period_and_its_way_out(tmp_path):
-    """break47e B3: at lead 14 days the forecast of 8 January 2000 (valid week [15, 22 January)) has no
+def test_the_first_forecasts_are_persisted_from_the_weeks_before_the_common_period(tmp_path):
+    """break47e B3: at lead 14 days the forecast of 8 January 2000 (valid week [15, 22 January)) had no
     persistence though obs.nc holds the week [1, 8 January) observed before it: only the variables' common period
-    (from the first valid week, 8 January) is read. The note said "the data's first steps"; it names that cause
-    and the way out, and the way out works: a time_range starting a lead later (22 January) persists every
-    forecast of 2000 from numpy's week ending by its start."""
+    (from the first valid week, 8 January) was read, and the note (fix47o) advised a time_range a lead later. That
+    week is read now, as a step before the range (fix48a), with or without a time_range: each forecast of 2000 is
+    persisted from numpy's week ending by its start; only the forecast of 1 January, whose week the file lacks, has
+    none, with a note naming what the files lack."""
     cfs, obs = weekly_lead_pair(tmp_path)
     with xr.open_dataset(obs, decode_times=False) as observed:
         observed = observed.load()
@@ -144,56 +147,102 @@ def test_the_note_on_the_first_forecasts_persistence_names_the_common_period_and
             persisted = predictions["t2m_persistence"].values[scored]
         before = (lower[scored] - np.timedelta64(14, "D") - origin) / np.timedelta64(1, "D")  # [start - 7 d, start)
         if not time_range:
-            # the first forecast (of 1 January) has no week before it in the file; the second's is there, unread
+            # the first forecast (of 1 January) has no week before it in the file; the second's is read
             assert lower[scored][1] == np.datetime64("2000-01-15", "ns") and before[1] == 0.0 and 0.0 in week
-            assert np.isnan(persisted[:2]).all() and not np.isnan(persisted[2:]).any()
-            np.testing.assert_array_equal(persisted[2:], values[[week[day] for day in before[2:]]])
+            assert before[0] == -7.0 and -7.0 not in week
+            assert np.isnan(persisted[0]).all() and not np.isnan(persisted[1:]).any()
+            np.testing.assert_array_equal(persisted[1:], values[[week[day] for day in before[1:]]])
             reasons = [note["reason"] for note in json.loads((run / "metrics.json").read_text())["notes"]
                        if note["model"] == "persistence"]
-            assert reasons and all("only the period all variables share is read, even where the target's file "
-                                   "holds the observations before it, so a --time-range starting a lead later "
-                                   "reads them" in reason for reason in reasons), reasons
+            assert reasons and all("before the first step the target's files hold" in reason
+                                   and "--time-range" not in reason for reason in reasons), reasons
         else:
             assert before[0] == 7.0
             np.testing.assert_array_equal(persisted, values[[week[day] for day in before]])
 
 
-def test_continuous_weekly_means_without_bounds_are_the_truth_of_the_window_they_cover(tmp_path, caplog):
-    """break47e B5 on continuous weeks (its repro: Thursday starts all year, observed weekly means
-    without time bounds stamped at each week's start, ``cell_methods = "time: mean"``): the lead-21
-    forecast of [start + 14 d, start + 21 d) was paired by stamp with the observation stamped
-    start + 21 d, the week after its window, and persisted from the week stamped at the start
-    (observed after it was issued), exit 0 and no word; the gappy weeks of
-    :func:`weekly_lead_pair` were refused there instead. Against numpy's weeks: the truth in
-    predictions.nc is the week [start + 14 d, start + 21 d), persistence the week ending at the
-    start (none for the first starts, before the observations begin); and the reading is said in
-    one warning line about the file (fix47p: it was said twice, the second line from
-    :mod:`climann.data.time_cells` about the same cells)."""
-    cfs, obs, weeks, observed = continuous_weekly_pair(tmp_path)
-    config = build_config({"data": {"paths": [str(cfs), str(obs)], "target": "t2m", "predictors": ["t2m_fc"],
-                                    "select": {"lead": 21}}, **QUICK})
-    with caplog.at_level(logging.WARNING, logger="climann"):
-        run = run_training(config, run_dir=tmp_path / "run").run_dir
-    at = {week: index for index, week in enumerate(weeks)}
+def _by_numpy_persistence(forecast: Path, predictions: xr.Dataset, week_starts: np.ndarray, observed: np.ndarray,
+                          lead: float) -> np.ndarray:
+    """numpy's persistence of each step of ``predictions``: the observed week ending last by the start of the
+    forecast whose window the step's cell is (its reference time, read from ``forecast``), NaN where the weeks
+    ``week_starts`` (datetime64, their means ``observed``) hold none ending within a week before it."""
+    with xr.open_dataset(forecast, decode_timedelta=False) as opened:
+        references = opened["reftime"].values
+        first_lead = float(opened["lead_bnds"].sel(lead=lead).values[0])
+    issued_of = {reference + np.timedelta64(int(first_lead), "D"): reference for reference in references}
+    issued = np.array([issued_of[day] for day in predictions["time_bnds"].values[:, 0]])
+    ends = week_starts + np.timedelta64(7, "D")
+    at = np.searchsorted(ends, issued, side="right") - 1
+    found = (at >= 0) & (issued - ends[np.maximum(at, 0)] < np.timedelta64(7, "D"))
+    return np.where(found[:, None, None], observed[np.maximum(at, 0)], np.nan)
 
-    def week(days: np.ndarray) -> np.ndarray:  # numpy's observed means of the weeks beginning at ``days``
-        return np.array([observed[at[day]] if day in at else np.full(observed.shape[1:], np.nan) for day in days])
 
-    with xr.open_dataset(run / "predictions.nc") as predictions, xr.open_dataset(cfs) as forecast:
-        lower, upper = predictions["time_bnds"].values.T
-        truth, persisted = predictions["t2m"].values, predictions["t2m_persistence"].values
-        issued = forecast["reftime"].values
-    starts = lower - np.timedelta64(14, "D")
-    np.testing.assert_array_equal(starts, issued)  # every start's window, once, in order
-    np.testing.assert_array_equal(upper, lower + np.timedelta64(7, "D"))
-    np.testing.assert_array_equal(truth, week(starts + np.timedelta64(14, "D")))
-    previous = week(starts - np.timedelta64(7, "D"))  # the last week ending by the start
-    assert np.isnan(previous[:3]).all() and np.isfinite(previous[3:]).all()
-    np.testing.assert_array_equal(persisted, previous)
-    said = [r.getMessage() for r in caplog.records if "time bounds" in r.getMessage()]
-    assert len(said) == 1, said
-    assert "time_bnds(:,0)=time-7;" in said[0] and "t2m_fc's forecast windows" in said[0], said
-    assert "months, seasons, years and the split" in said[0] and "\n" not in said[0], said
+def _area_weighted_mse(predicted: np.ndarray, truth: np.ndarray, model: np.ndarray, latitudes: np.ndarray) -> tuple:
+    """numpy's MSE over the values where the network and ``predicted`` both are, each weighted by its cell's area
+    (sin of its edges' latitudes, the 10° rows of the fixtures), and how many values."""
+    rows = np.deg2rad(latitudes)
+    area = np.broadcast_to((np.sin(rows + np.deg2rad(5.0)) - np.sin(rows - np.deg2rad(5.0)))[:, None], truth.shape[1:])
+    both = np.isfinite(predicted) & np.isfinite(model) & np.isfinite(truth)
+    weights = np.broadcast_to(area, truth.shape)[both]
+    return float((weights * (predicted[both] - truth[both]) ** 2).sum() / weights.sum()), int(both.sum())
+
+
+@pytest.mark.parametrize("bounds", [pytest.param(True, id="weeks-with-time-bnds"),
+                                    pytest.param(False, id="weeks-without-bounds")])
+@pytest.mark.parametrize(("lead_at", "lead"), [pytest.param("end", 14.0, id="valid-at-window-end"),
+                                               pytest.param("start", 7.0, id="valid-at-window-start")])
+def test_every_forecast_whose_week_the_file_holds_is_persisted_and_the_forecasts_scores_stay(tmp_path, bounds,
+                                                                                              lead_at, lead):
+    """break47e B3, fix48a: S2S-like starts every Thursday beside weekly means observed from three weeks before
+    the first start. The run reads the period both cover, from the first forecast's valid week; the weeks before
+    it that persistence needs (the last week ending by each start, WeatherBench 2) are read too, as steps before
+    the range: each block's persistence MSE is numpy's from the raw files (each forecast's reference time
+    searched among the observed weeks' ends) over every value the network is scored on, with no note. The weeks
+    read are recorded (config.toml, model.npz) and labelled unused. The network's, the linear model's and the
+    climatology's values and scores are those of a run on the observations without those weeks, to the last bit;
+    that run has no persistence for the first two forecasts, and says so."""
+    cfs, obs, weeks, observed = continuous_weekly_pair(tmp_path, observed_from=-21, bounds=bounds)
+    if lead_at == "start":  # the same forecasts, each dated by the start of its window, at lead 7 days
+        with xr.open_dataset(cfs, decode_times=False, decode_timedelta=False) as opened:
+            forecast = opened.load()
+        forecast = forecast.assign_coords(lead=forecast["lead"] - 7.0)  # lead_bnds kept: lead 7 is [7, 14] days
+        forecast["time"] = forecast["time"].copy(data=forecast["time"].values - 7.0)
+        forecast.to_netcdf(cfs := tmp_path / "s2s_start.nc")
+    first_valid = np.searchsorted(weeks, weeks[0] + np.timedelta64(28, "D"))  # the first window: [start + 7, + 14)
+    with xr.open_dataset(obs, decode_times=False) as opened:
+        opened.isel(time=slice(first_valid, None)).to_netcdf(cut := tmp_path / "obs_from_the_first_window.nc")
+    runs = {}
+    for name, observations in (("run", obs), ("cut", cut)):
+        config = build_config({"data": {"paths": [str(cfs), str(observations)], "target": "t2m",
+                                        "predictors": ["t2m_fc"], "select": {"lead": lead}}, **QUICK})
+        runs[name] = run_training(config, run_dir=tmp_path / name).run_dir
+    metrics = {name: json.loads((run / "metrics.json").read_text()) for name, run in runs.items()}
+    with xr.open_dataset(runs["run"] / "predictions.nc") as full, xr.open_dataset(runs["cut"] / "predictions.nc") as cut:
+        unused = int((full["split"].values == 0).sum())
+        assert unused == 2 and (full["split"].values[:unused] == 0).all()  # the two weeks before the first window
+        scored = full.isel(time=slice(unused, None))
+        for variable in ("t2m", "t2m_pred", "t2m_linear", "t2m_climatology", "split", "time_bnds"):
+            np.testing.assert_array_equal(scored[variable].values, cut[variable].values, err_msg=variable)
+        numpy = _by_numpy_persistence(cfs, scored, weeks, observed, lead)
+        assert np.isfinite(numpy).all()  # every forecast's week is in the file
+        np.testing.assert_array_equal(scored["t2m_persistence"].values, numpy)
+        cut_numpy = _by_numpy_persistence(cfs, cut, weeks[first_valid:], observed[first_valid:], lead)
+        assert np.isnan(cut_numpy[:2]).all() and np.isfinite(cut_numpy[2:]).all()
+        np.testing.assert_array_equal(cut["t2m_persistence"].values, cut_numpy)
+        split, truth, model, latitudes = (scored[name].values for name in ("split", "t2m", "t2m_pred", "lat"))
+    for number, block in enumerate(("train", "val", "test"), start=1):
+        rows = split == number
+        mse, count = _area_weighted_mse(numpy[rows], truth[rows], model[rows], latitudes)
+        said = metrics["run"]["splits"][block]["persistence"]
+        assert said["mse"] == pytest.approx(mse, rel=1e-6) and said["n_samples"] == count
+        assert count == metrics["run"]["splits"][block]["model"]["n_samples"]
+        for other in ("model", "linear", "climatology"):
+            assert metrics["run"]["splits"][block][other] == metrics["cut"]["splits"][block][other], (block, other)
+    assert not [note for note in metrics["run"].get("notes", []) if note["model"] == "persistence"]
+    lacking = [note["reason"] for note in metrics["cut"]["notes"] if note["model"] == "persistence"]
+    assert lacking and all("before the first step the target's files hold" in reason for reason in lacking)
+    assert "steps_before_range = 2\n" in (runs["run"] / "config.toml").read_text()
+    assert Network.load(runs["run"] / "model.npz").metadata["steps_before_range"] == 2
 
 
 RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
