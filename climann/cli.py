@@ -133,6 +133,7 @@ def info(
     paths: Annotated[list[str], typer.Argument(parser=home_expanded, metavar="PATH", help="NetCDF files, globs or directories.")],
     overlap: OverlapOption = None,
     select: Annotated[list[str] | None, typer.Option(help="One value of an extra dimension, as train's --select, e.g. station=3: one station of a station file (repeatable).")] = None,
+    rename: Annotated[list[str] | None, typer.Option(help="Rename in matching files: 'GLOB:OLD=NEW' (repeatable), as train's --rename; the config keeps it.")] = None,
 ) -> None:
     """Show what climann sees in NetCDF files: variables, grid, time axis (as TOML comments), then a
     [data] config that trains as it is, with the inputs train would choose; when there is none,
@@ -142,6 +143,7 @@ def info(
     Example: climann info data/sample.nc
     Example: climann info my_data/ > my.toml && climann train --config my.toml
     Example: climann info stations.nc --select station=3
+    Example: climann info era5/ --rename 'era5_ensemble_spread_*:t2m=t2m_spread'
     """
     from climann.data.info import describe, no_config_reason
     from climann.data.notes import notes_in_full
@@ -155,7 +157,7 @@ def info(
     try:  # the data layer's advice says train's --data: info takes positional paths (break44d A7)
         with warnings_on_stderr(with_positional_paths), notes_in_full():  # a run's warnings point here (break47a)
             report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check,
-                              select=parse_selection(select, command="info"))
+                              select=parse_selection(select, command="info"), rename=_rename_rules(rename))
     except ClimannError as error:
         raise ClimannError(with_positional_paths(str(error))) from None
     typer.echo(report, nl=False)
