@@ -283,7 +283,9 @@ def _unlike_members(lone: xr.DataArray, members: xr.DataArray, axis: str) -> str
     if members.sizes[axis] < 2:
         return None
     rest = [dim for dim in members.dims if dim != axis]
-    time = next((dim for dim in rest if dim == time_coordinate(members.to_dataset(name="_"))), None)
+    # the steps are read along the time dimension, else the first other (a time coordinate on another dimension)
+    named = time_coordinate(members.to_dataset(name="_"))
+    time = named if named in rest else (rest[0] if rest else None)
     chosen = {}
     if time is not None:
         per_step = max(members.size // max(members.sizes[time], 1), 1)
@@ -324,7 +326,7 @@ def _unlike_members_refusal(name: str, files: tuple[Path, Path], datasets: tuple
     if why is None:
         return None
     unlike = [name] + [other for other in data_variable_names(lone) if other != name and other in members.data_vars
-                       and _member_axis_apart(members[other], lone[other], (lone, members)) == axis
+                       and _member_axis_apart(members[other], lone[other], (members, lone)) == axis
                        and _unlike_members(lone[other], members[other], axis) is not None]
     path = files[lone_at]
     advised = {path.name: {each: f"{each}_{_lone_word(path)}" for each in unlike}}
