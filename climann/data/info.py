@@ -808,6 +808,33 @@ def _is_latitude_longitude(mapping: Coordinate | None) -> bool:
     return mapping is not None and mapping.attrs.get("grid_mapping_name") == "latitude_longitude"
 
 
+#: How near (degrees) a rotated grid's 2-D latitude and longitude lie to its rows and columns
+#: where its rotation is the identity (:func:`_identity_rotation`): far below any grid's spacing,
+#: far above the round-off of a float64 rotation (4e-15° and 2e-14° on CORDEX AFR-22).
+IDENTITY_TOLERANCE_DEGREES = 1e-6
+
+
+def _identity_rotation(dataset: xr.Dataset, dims: tuple[str, str], geographic, mapping: Coordinate | None) -> bool:
+    """Whether a rotated-pole grid's rotation is the identity: its latitudes equal its rows' values and
+    its longitudes its columns' (modulo 360°) within :data:`IDENTITY_TOLERANCE_DEGREES`, as CORDEX's
+    AFR domains write them (north pole at 90°N, 180°W: break48c A5 was told "rows and columns are not
+    latitude and longitude"). The latitudes and longitudes are the file's 2-D ones, or pyproj's from
+    the mapping (:func:`~climann.data.grids.horizontal_grid`); rows and columns in radians are none."""
+    if (mapping is None or mapping.attrs.get("grid_mapping_name") != "rotated_latitude_longitude"
+            or any(dim not in dataset.coords or dataset[dim].ndim != 1 for dim in dims)
+            or any("rad" in str(dataset[dim].attrs.get("units", "")).lower() for dim in dims)):
+        return False
+    rows, columns = (np.asarray(dataset[dim].values, np.float64) for dim in dims)
+    latitude, longitude = (np.asarray(coordinate.values, np.float64)  # (n_rows, n_columns)
+                           for coordinate in (geographic.latitude, geographic.longitude))
+    if latitude.shape != (rows.size, columns.size) or longitude.shape != latitude.shape:
+        return False
+    with np.errstate(invalid="ignore"):
+        apart = max(np.nanmax(np.abs(latitude - rows[:, None])),
+                    np.nanmax(np.abs((longitude - columns[None, :] + 180) % 360 - 180)))
+    return bool(apart <= IDENTITY_TOLERANCE_DEGREES)
+
+
 def _latitude_label(value: float) -> str:
     return f"{abs(value):g}°{'S' if value < 0 else 'N'}"
 
@@ -854,9 +881,12 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
     bounds = f"{bounds}; {_areas_text(dataset, dims, geographic, mapping, target=target)}"
     if geographic.point_list:  # a land-point or station list written as 2-D: no grid (climann.data.point_lists)
         return _point_list_lines(dataset, dims, geographic, source, bounds)
+    identity = _identity_rotation(dataset, dims, geographic, mapping)
     return [
         f"  {_grid_kind(mapping)}; "
         + ("rows are latitudes and columns longitudes" if _is_latitude_longitude(mapping)
+           else f"the rotation is the identity: rows are latitudes and columns longitudes (the 2-D latitude and "
+                f"longitude, {source}, equal them within {IDENTITY_TOLERANCE_DEGREES:g}°)" if identity
            else "rows and columns are not latitude and longitude"),
         f"  rows      {_axis_text(dataset, dims[0])}",
         f"  columns   {_axis_text(dataset, dims[1])}",
