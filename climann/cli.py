@@ -133,6 +133,7 @@ def info(
     paths: Annotated[list[str], typer.Argument(parser=home_expanded, metavar="PATH", help="NetCDF files, globs or directories.")],
     overlap: OverlapOption = None,
     select: Annotated[list[str] | None, typer.Option(help="One value of an extra dimension, as train's --select, e.g. station=3: one station of a station file (repeatable).")] = None,
+    rename: Annotated[list[str] | None, typer.Option(help="Rename in matching files: 'GLOB:OLD=NEW' (repeatable), as train's --rename; the config keeps it.")] = None,
 ) -> None:
     """Show what climann sees in NetCDF files: variables, grid, time axis (as TOML comments), then a
     [data] config that trains as it is, with the inputs train would choose; when there is none,
@@ -142,6 +143,7 @@ def info(
     Example: climann info data/sample.nc
     Example: climann info my_data/ > my.toml && climann train --config my.toml
     Example: climann info stations.nc --select station=3
+    Example: climann info era5/ --rename 'era5_ensemble_spread_*:t2m=t2m_spread'
     """
     from climann.data.info import describe, no_config_reason
     from climann.data.notes import notes_in_full
@@ -155,7 +157,7 @@ def info(
     try:  # the data layer's advice says train's --data: info takes positional paths (break44d A7)
         with warnings_on_stderr(with_positional_paths), notes_in_full():  # a run's warnings point here (break47a)
             report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check,
-                              select=parse_selection(select, command="info"))
+                              select=parse_selection(select, command="info"), rename=_rename_rules(rename))
     except ClimannError as error:
         raise ClimannError(with_positional_paths(str(error))) from None
     typer.echo(report, nl=False)
@@ -169,7 +171,7 @@ SchedulerOption = Annotated[str | None, typer.Option(help="Compute on the dask c
 WideOption = Annotated[bool, typer.Option(help="Print every score and the periods in the results table, however wide (default: the key scores in the terminal's width).")]
 OverlapOption = Annotated[str | None, typer.Option(help="Times held twice (files overlapping in time, repeated times): error, first or last (keep the earlier or the later file's values).")]
 NewDataSelectOption = Annotated[list[str] | None, typer.Option(help="One value of an extra dimension of the --data files, e.g. realization=2: one ensemble member (repeatable).")]
-NewDataTimeRangeOption = Annotated[str | None, typer.Option(help="A period of the --data files, FIRST,LAST as YYYY[-MM[-DD]], inclusive, a negative year with its sign (-0009-01) [default: all of it; the run's own time_range chose its training period only].")]
+NewDataTimeRangeOption = Annotated[str | None, typer.Option(help="A period of the --data files, FIRST,LAST as YYYY[-MM[-DD[THH[:MM]]]], inclusive (2019-09-13T12:00: from that step of a day), a negative year with its sign (-0009-01) [default: all of it; the run's own time_range chose its training period only].")]
 NewDataRenameOption = Annotated[list[str] | None, typer.Option(help="Rename in matching --data files: 'GLOB:OLD=NEW' (repeatable), as train --rename (e.g. 'gpcp_*:precip=pr').")]
 
 
@@ -532,7 +534,7 @@ def train(
     features: Annotated[str | None, typer.Option(help="Comma-separated derived features: lat,lon,season,hour,year (hour: the UTC time of day); '' for none; auto (the default): lat (pointwise mode), plus season when the time step is shorter than a year, plus hour when it is shorter than a day.")] = None,
     select: Annotated[list[str] | None, typer.Option(help="One value of an extra dimension, e.g. plev=85000 (repeatable).")] = None,
     region: Annotated[str | None, typer.Option(help="Region box south,north,west,east in degrees (west > east crosses the dateline).")] = None,
-    time_range: Annotated[str | None, typer.Option(help="First,last date YYYY[-MM[-DD]], inclusive; a negative year with its sign, as climann prints it (-0009-01).")] = None,
+    time_range: Annotated[str | None, typer.Option(help="First,last date YYYY[-MM[-DD[THH[:MM]]]], inclusive; a negative year with its sign, as climann prints it (-0009-01).")] = None,
     months: Annotated[str | None, typer.Option(help="Calendar months to keep, e.g. 12,1,2.")] = None,
     seasons: Annotated[str | None, typer.Option(help="Seasons to keep: DJF,MAM,JJA,SON.")] = None,
     time_stride: Annotated[int | None, typer.Option(help="Keep every n-th time step.")] = None,

@@ -187,7 +187,7 @@ def test_predict_takes_a_period_of_the_new_data(tiny_sample, tmp_path, capfd, mo
     result = run_main("evaluate", str(run), "--data", str(tiny_sample), "--out", str(tmp_path / "scored"),
                       "--time-range", str(middle_year), capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2 and result.stderr.strip() == (
-        f"climann: error: --time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {middle_year}")
+        f"climann: error: --time-range takes FIRST,LAST (two dates YYYY[-MM[-DD[THH[:MM]]]]), got {middle_year}")
 
 
 def test_an_unknown_option_is_a_one_line_usage_error():

@@ -32,9 +32,12 @@ attribute alone (20CRv3's ``ensemble_member = 1``, :data:`MEMBER_ATTRIBUTES`) ar
 with the line that joins them on a member axis, as files of a member coordinate are; one field's
 members split over two files along a member axis (ECMWF's control forecast, scalar ``number = 0``,
 beside its perturbed forecasts, ``number`` 1…10) are on one grid, and are refused with the line
-that joins them along it, never with a rename (that trained on the control alone, break42c B3); an
-ensemble's mean beside its spread under one name (:mod:`climann.data.ensemble_spreads`) is refused
-naming them, with the rename that keeps both.
+that joins them along it, never with a rename (that trained on the control alone, break42c B3),
+unless the lone field's values are none of the members' (:func:`_unlike_members`: ERA5's spread
+file without its ``GRIB_dataType``, break48c A1), refused as a spread or another quantity with the
+rename of each such variable of its file; an ensemble's mean beside its spread under one name
+(:mod:`climann.data.ensemble_spreads`) is refused naming every spread of the file, with the rename
+that keeps them all (break48c A4).
 
 A field without a time dimension (``orog``, ``sftlf``, a land mask) held by two files is
 compared by its values alone, within the same precision (the same model's ``sftlf`` is the
@@ -62,7 +65,8 @@ from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.members import is_member_axis, member_values
 from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
-from climann.data.renames import FileRenames, rename_table, several_clashes_message
+from climann.data.renames import (FileRenames, advised_table, rename_options, rename_table, several_clashes_message,
+                                  toml_rename_table)
 from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice, original_and_copy,
                                 python_command, superseded_copies, whole_write, working_path,
                                 xarray_command)
@@ -212,37 +216,165 @@ def _member_halves_refusal(name: str, first: Path, second: Path, variables: tupl
     """The refusal of one field's members split over two files along ``axis`` (:func:`_member_axis_apart`),
     with the line that joins them along it; a new name for one would train on one half alone."""
     one, other = variables
-    joined = working_path(first.with_name(f"{first.stem}_members.nc"))
-    # the half without the axis gets it (of its one value), so that the two concatenate along it
-    parts = [_opening(path) + ("" if axis in variable.dims else f".expand_dims({axis!r})")
-             for path, variable in ((first, one), (second, other))]
-    python = "import sys, xarray as xr; " + whole_write(f"xr.concat([{', '.join(parts)}], {axis!r}).to_netcdf",
-                                                         repr(joined))
+    python, numbered = _members_join(first, second, variables, axis)
     return ClimannError(
         f"'{name}' is in both {first.name} ({_member_text(one, axis)}) and {second.name} ({_member_text(other, axis)})"
         f" at the same times, on the same grid: members of one ensemble along '{axis}' (a control forecast beside "
         f"the perturbed ones), split over two files; climann trains on one member at a time: join them along "
-        f"'{axis}' ({python_command(python)}) and give that file instead, a member axis from which select chooses "
-        f"one ([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for the others)"
+        f"'{axis}' ({python_command(python)}{numbered}) and give that file instead, a member axis from which select "
+        f"chooses one ([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for the others)"
     )
 
 
-def _spread_refusal(name: str, first: Path, second: Path, variables: tuple[xr.DataArray, xr.DataArray]
-                    ) -> ClimannError | None:
+def _members_join(first: Path, second: Path, variables: tuple[xr.DataArray, xr.DataArray], axis: str
+                  ) -> tuple[str, str]:
+    """The python statements that join the two files of :func:`_member_halves_refusal` along
+    ``axis`` into a new file, and what they number the member of the file without the axis:
+    the half without it gets it, of its own scalar coordinate's one value (cfgrib's ``number =
+    0``), or, where it has none beside members numbered along the axis, of the number the
+    members leave free, ECMWF's control's 0 (or one after the last): a dimension without a
+    coordinate does not join one of numbers (break48c A1: "coordinate 'number' not present
+    in all datasets"); ``numbered`` says so, "" otherwise."""
+    joined = working_path(first.with_name(f"{first.stem}_members.nc"))
+    parts, numbered = [], ""
+    for path, variable in ((first, variables[0]), (second, variables[1])):
+        expanded = ""
+        if axis not in variable.dims:
+            members = next(each for each in variables if axis in each.dims)
+            if axis in variable.coords or axis not in members.coords:
+                expanded = f".expand_dims({axis!r})"
+            else:
+                taken = [value.item() for value in np.asarray(members[axis].values).reshape(-1)]
+                number = 0 if 0 not in taken else int(max(taken)) + 1
+                expanded = f".expand_dims({{{axis!r}: [{number}]}})"
+                numbered = (f"; {path.name}'s {variable.name}, without a {axis}, numbered {number} there: "
+                            f"change it to its own if it has one")
+        parts.append(_opening(path) + expanded)
+    python = "import sys, xarray as xr; " + whole_write(f"xr.concat([{', '.join(parts)}], {axis!r}).to_netcdf",
+                                                         repr(joined))
+    return python, numbered
+
+
+#: How far from the members' mean a field beside them may lie, in the members' spread about it
+#: (:func:`_unlike_members`), and be read as one of them. A field drawn as the members are (a
+#: control forecast) lies on average sqrt((N + 1) / (N − 1)) times their spread from their mean
+#: (N members, the spread with N in the denominator: E(c − m)² = σ²(1 + 1/N), E s² = σ²(N − 1)/N),
+#: 1.73 for 2 members and 1.1 for 10; 4 leaves room for an ensemble whose members spread less
+#: than its control strays. ERA5 EDA's t2m spread (~1 K) beside members of ~283 K lies ~280.
+MEMBER_DISTANCE_LIMIT = 4.0
+
+#: The share of the members' values below zero beyond which a field that is never negative is
+#: not one of them (a spread of a wind component, of the members' size, beside members of both signs).
+NEGATIVE_SHARE_LIMIT = 0.05
+
+#: The most values (members × steps × cells) read to tell a field beside members from them.
+_VALUES_READ = 20_000_000
+
+
+def _unlike_members(lone: xr.DataArray, members: xr.DataArray, axis: str) -> str | None:
+    """Why ``lone`` (without the member ``axis``) is no member of the ensemble ``members`` beside
+    it, on the same grid and times (:func:`_member_axis_apart`), from a few of their common time
+    steps (up to 4, spread over the record, at most :data:`_VALUES_READ` values): its root mean
+    square distance from the members' mean above :data:`MEMBER_DISTANCE_LIMIT` times the root
+    mean square of their spread (their standard deviation about the mean, per cell and step), or
+    never negative where more than :data:`NEGATIVE_SHARE_LIMIT` of the members' values are (an
+    ensemble spread, break48c A1: ERA5's t2m spread without its ``GRIB_dataType`` was told a
+    control forecast). None when it may be one, or with fewer than 2 members (no spread to judge by)."""
+    if members.sizes[axis] < 2:
+        return None
+    rest = [dim for dim in members.dims if dim != axis]
+    # the steps are read along the time dimension, else the first other (a time coordinate on another dimension)
+    named = time_coordinate(members.to_dataset(name="_"))
+    time = named if named in rest else (rest[0] if rest else None)
+    chosen = {}
+    if time is not None:
+        per_step = max(members.size // max(members.sizes[time], 1), 1)
+        count = int(np.clip(_VALUES_READ // per_step, 1, 4))
+        chosen = {time: np.unique(np.linspace(0, members.sizes[time] - 1, count).round().astype(int))}
+    values, beside = dask.compute(members.isel(chosen).transpose(axis, *rest).data,
+                                  lone.isel(chosen).transpose(*rest).data)
+    values, beside = np.asarray(values, dtype=np.float64), np.asarray(beside, dtype=np.float64)
+    finite = np.isfinite(beside) & np.isfinite(values).all(axis=0)
+    if not finite.any():
+        return None
+    values, beside = values[:, finite], beside[finite]
+    mean, spread = values.mean(axis=0), np.sqrt(np.mean(values.var(axis=0)))
+    distance = np.sqrt(np.mean((beside - mean) ** 2)) / spread if spread > 0 else np.inf
+    units = after_number(lone.attrs.get("units", members.attrs.get("units", "")))
+    seen = (f"{beside.min():.3g} to {beside.max():.3g}{units} beside the members' {values.min():.3g} to "
+            f"{values.max():.3g}{units}")
+    if spread > 0 and distance > MEMBER_DISTANCE_LIMIT:
+        usual = np.sqrt((values.shape[0] + 1) / (values.shape[0] - 1))
+        return (f"its values lie {distance:.3g} times the members' spread from their mean, where a member lies "
+                f"about {usual:.2g} ({seen})")
+    negative = float(np.mean(values < 0))
+    if negative > NEGATIVE_SHARE_LIMIT and (beside >= 0).all():
+        return f"its values are never negative, where {negative:.0%} of the members' are ({seen})"
+    return None
+
+
+def _unlike_members_refusal(name: str, files: tuple[Path, Path], datasets: tuple[xr.Dataset, xr.Dataset],
+                            axis: str, *, every: Sequence[Path], renames: FileRenames | None) -> ClimannError | None:
+    """The refusal of a field beside an ensemble's members on their grid and times that is none
+    of them (:func:`_unlike_members`: ERA5's spread without the ``GRIB_dataType`` that says so,
+    break48c A1), naming every variable of its file so unlike (break48c A4: one a run) and the
+    rename that keeps each beside the members, and the join should it be a control forecast all
+    the same; None when ``name`` may be a member."""
+    lone_at = 0 if axis not in datasets[0][name].dims else 1
+    lone, members = datasets[lone_at], datasets[1 - lone_at]
+    why = _unlike_members(lone[name], members[name], axis)
+    if why is None:
+        return None
+    unlike = [name] + [other for other in data_variable_names(lone) if other != name and other in members.data_vars
+                       and _member_axis_apart(members[other], lone[other], (members, lone)) == axis
+                       and _unlike_members(lone[other], members[other], axis) is not None]
+    path = files[lone_at]
+    advised = {path.name: {each: f"{each}_{_lone_word(path)}" for each in unlike}}
+    table, _ = advised_table(advised, renames, list(every))
+    python, numbered = _members_join(*files, (datasets[0][name], datasets[1][name]), axis)
+    others = f" (and {', '.join(repr(each) for each in unlike[1:])} likewise)" if unlike[1:] else ""
+    return ClimannError(
+        f"'{name}' is in both {files[0].name} ({_member_text(datasets[0][name], axis)}) and {files[1].name} "
+        f"({_member_text(datasets[1][name], axis)}) at the same times, on the same grid, but {path.name}'s is no "
+        f"member of the ensemble: {why}{others}; an ensemble spread or another quantity? give it a name of its own: "
+        f"{rename_options(advised, renames, list(every))} (climann info and train; [data] rename = "
+        f"{toml_rename_table(table)}); if it is a control forecast all the same, join the files along '{axis}' "
+        f"({python_command(python)}{numbered})"
+    )
+
+
+def _lone_word(path: Path) -> str:
+    """The word a field of ``path`` beside an ensemble's members gets: ``spread`` where the file's
+    name says it (``…_ensemble_spread_…``), else ``other``."""
+    return "spread" if re.search(r"spread|sprd", path.stem, re.IGNORECASE) else "other"
+
+
+def _spread_refusal(name: str, files: tuple[Path, Path], datasets: tuple[xr.Dataset, xr.Dataset], *,
+                    every: Sequence[Path] = (), renames: FileRenames | None = None) -> ClimannError | None:
     """The refusal of an ensemble's mean and its spread under one name in two files (20CRv3's
     ``air.2m.mon.mean.nc`` and ``air.2m.mon.mean.spread.nc``, both ``air`` in degK), naming the
     spread (:func:`~climann.data.ensemble_spreads.ensemble_spread_reason`) and the rename that
-    keeps both; None unless exactly one of the two is a spread."""
-    reasons = [ensemble_spread_reason(variable) for variable in variables]
+    keeps both, of every spread of the spread's file whose name the other file holds too (break48c
+    A4: ERA5's t2m and msl spreads were told one a run); None unless exactly one of the two is a spread."""
+    first, second = files
+    reasons = [ensemble_spread_reason(dataset[name]) for dataset in datasets]
     if (reasons[0] is None) == (reasons[1] is None):
         return None
-    spread, mean = (second, first) if reasons[1] is not None else (first, second)
-    why = reasons[1] if reasons[1] is not None else reasons[0]
+    at = 1 if reasons[1] is not None else 0
+    spread, mean = files[at], files[1 - at]
+    held, other = datasets[at], datasets[1 - at]
+    named = [name] + [each for each in data_variable_names(held) if each != name and each in other.data_vars
+                      and ensemble_spread_reason(held[each]) is not None
+                      and ensemble_spread_reason(other[each]) is None]
+    advised = {spread.name: {each: f"{each}_spread" for each in named}}
+    table, _ = advised_table(advised, renames, list(every))
+    also = f" ({', '.join(repr(each) for each in named[1:])} likewise)" if named[1:] else ""
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name} at the same times: the files hold the field (an "
-        f"ensemble's mean or member) and its ensemble spread ({spread.name}'s {name}: {why}), two quantities; give "
-        f"the spread a name of its own: "
-        f"[data] rename = {{\"{spread.name}\" = {{{name} = \"{name}_spread\"}}}} ({mean.name}'s {name} keeps its name)"
+        f"ensemble's mean or member) and its ensemble spread ({spread.name}'s {name}: {reasons[at]}){also}, two "
+        f"quantities; give the spread a name of its own: [data] rename = {toml_rename_table(table)} "
+        f"({rename_options(advised, renames, list(every))}, climann info and train; {mean.name}'s "
+        f"{'variables keep their names' if named[1:] else f'{name} keeps its name'})"
     )
 
 
@@ -485,11 +617,14 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
                 raise _refusal(name, first, second, kind, files=files, renames=renames,
                                clashes=_time_clashes(datasets, files))
             pair = (datasets[earlier][name], dataset[name])
-            if not static and (spread := _spread_refusal(name, first, second, pair)) is not None:
+            if not static and (spread := _spread_refusal(name, (first, second), (datasets[earlier], dataset),
+                                                         every=files, renames=renames)) is not None:
                 raise spread  # a spread's values differ from its mean's by the mean itself (break42c C2)
             axis = None if static else _member_axis_apart(*pair, (datasets[earlier], dataset))
             if axis is not None:  # ECMWF's control (number 0) beside its perturbed members: one grid (break42c B3)
-                raise _member_halves_refusal(name, first, second, pair, axis)
+                raise (_unlike_members_refusal(name, (first, second), (datasets[earlier], dataset), axis,
+                                               every=files, renames=renames)
+                       or _member_halves_refusal(name, first, second, pair, axis))
             if not (dataset[name].dims == datasets[earlier][name].dims
                     and dataset[name].shape == datasets[earlier][name].shape):
                 raise _refusal(name, first, second, "their values differ (on different grids)", static=static,

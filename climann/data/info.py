@@ -63,6 +63,7 @@ from climann.data.open import (
     forecasts_to_choose_in, months_of_files, open_dataset, open_input,
 )
 from climann.data.paths import path_list
+from climann.data.renames import FileRenames, toml_rename_table
 from climann.data.point_pairs import files_at_different_places
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
@@ -86,7 +87,7 @@ from climann.errors import ClimannError
 
 def describe(
     paths: str | Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None,
-    select: Mapping[str, object] | None = None,
+    select: Mapping[str, object] | None = None, rename: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
@@ -119,6 +120,11 @@ def describe(
         (a Stations section: their count, names and positions, :func:`~climann.data.stations.stations_summary`),
         the rest of the report and the config being of its first station (break36b B3: info
         refused it, advising a ``--select`` that info did not take).
+    rename : mapping of glob pattern to {old name: new name}, optional
+        Variables renamed in the files matching each pattern, as ``[data] rename``
+        (``climann info --rename``, parsed as ``train --rename``): the report is of the files as
+        ``train`` reads them, and the config keeps it (break48c A3: info on ERA5's members and
+        spread was refused with a rename that info did not take).
 
     Returns
     -------
@@ -136,7 +142,8 @@ def describe(
         (:func:`~climann.data.run_outputs.refuse_run_directory`).
     """
     paths = path_list(paths)
-    files, other_grids, forecasts, choice, opened, stations = _opened_for_info(paths, overlap=overlap, select=select)
+    files, other_grids, forecasts, choice, opened, stations = _opened_for_info(paths, overlap=overlap, select=select,
+                                                                              rename=rename)
     given = dict(select or {})
     try:
         # A grid with several sets of points (POP's T and U): those most variables name; see climann.data.grid_points.
@@ -171,7 +178,7 @@ def describe(
         config = _config_section(paths, dataset, names, grid, overlap=overlap, problems={**problems, **shown},
                                  constant=constant, value_totals=value_totals,
                                  files=files, forecast_choice=choice, given=given,
-                                 stations={several.dim: several for several in stations})
+                                 stations={several.dim: several for several in stations}, rename=rename)
     finally:
         opened.close()
     if check is not None and not config.startswith(_NO_CONFIG):
@@ -182,7 +189,8 @@ def describe(
 
 
 def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
-                    select: Mapping[str, object] | None = None) -> tuple[str, str]:
+                    select: Mapping[str, object] | None = None,
+                    rename: Mapping[str, Mapping[str, str]] | None = None) -> tuple[str, str]:
     """The target :func:`describe` chooses for ``paths`` (:func:`_target_choice`: the files opened as
     it opens them, three time steps of each variable read to pass over fields constant in time)
     and, where its config section proposes none for it, info's reason: ``("orog", "no
@@ -199,6 +207,8 @@ def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
         As ``[data] overlap``.
     select : mapping of dimension name to value, optional
         As ``[data] select``.
+    rename : mapping of glob pattern to {old name: new name}, optional
+        As ``[data] rename``.
 
     Returns
     -------
@@ -214,7 +224,8 @@ def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
     ClimannError
         As :func:`describe`.
     """
-    files, _, forecasts, choice, opened, stations = _opened_for_info(path_list(paths), overlap=overlap, select=select)
+    files, _, forecasts, choice, opened, stations = _opened_for_info(path_list(paths), overlap=overlap, select=select,
+                                                                     rename=rename)
     try:
         dataset, _, names = _shown_dataset(opened, files, forecasts,
                                            {**choice, **dict(select or {}), **{s.dim: s.first for s in stations}})
@@ -227,20 +238,24 @@ def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
         opened.close()
 
 
-def _opened_for_info(paths: Sequence[str], *, overlap: str, select: Mapping[str, object] | None):
+def _opened_for_info(paths: Sequence[str], *, overlap: str, select: Mapping[str, object] | None,
+                     rename: Mapping[str, Mapping[str, str]] | None = None):
     """The files on the most common grid, those on others, the forecasts among them and the lead
-    time and member chosen of each, the dataset opened and its stations (:func:`_opened_with_a_station`)."""
+    time and member chosen of each, the dataset opened (its variables renamed as ``rename``
+    says, as ``[data] rename``) and its stations (:func:`_opened_with_a_station`)."""
     for path in paths:
         refuse_run_directory(path)
     given = expand_paths(paths)
     with notes_grouped_by_file(given, named=files_text):  # warnings alike but for their file said once (break41d B4)
-        return _opened_for_info_of(given, overlap=overlap, select=select)
+        return _opened_for_info_of(given, overlap=overlap, select=select, rename=rename)
 
 
-def _opened_for_info_of(given: list[Path], *, overlap: str, select: Mapping[str, object] | None):
+def _opened_for_info_of(given: list[Path], *, overlap: str, select: Mapping[str, object] | None,
+                        rename: Mapping[str, Mapping[str, str]] | None = None):
     """:func:`_opened_for_info` of the ``given`` files."""
-    check_undated_files(given)  # refused after two files, not after opening every one (break41d B1)
-    check_files_of_one_simulation(given)  # every model named, as train names them, before a grid is chosen
+    renames = FileRenames(given, rename or {})  # a pattern that matches no file is refused, as train refuses it
+    check_undated_files(given, renames)  # refused after two files, not after opening every one (break41d B1)
+    check_files_of_one_simulation(given, renames)  # every model named, as train names them, before a grid is chosen
     files, other_grids = files_on_the_most_common_grid(given)
     # A forecast with several lead times beside other files is read on its valid times, one lead
     # time (and member) chosen as train chooses it; by its reference times it was shown, and a
@@ -253,7 +268,8 @@ def _opened_for_info_of(given: list[Path], *, overlap: str, select: Mapping[str,
         months = months_of_files([path for path in files if path not in forecasts])
         for dataset, _ in forecasts.values():
             choice.update(lead_month_of_months(dataset, months))
-    opened, stations = _opened_with_a_station(files, overlap=overlap, select={**choice, **dict(select or {})})
+    opened, stations = _opened_with_a_station(files, overlap=overlap, select={**choice, **dict(select or {})},
+                                              rename=rename)
     return files, other_grids, forecasts, choice, opened, stations
 
 
@@ -267,7 +283,8 @@ def _shown_dataset(opened: xr.Dataset, files: Sequence[Path], forecasts: Mapping
     return dataset, points, sorted(data_variable_names(dataset), key=lambda name: name in held)
 
 
-def _opened_with_a_station(files: Sequence[Path], *, overlap: str, select: dict[str, object]
+def _opened_with_a_station(files: Sequence[Path], *, overlap: str, select: dict[str, object],
+                           rename: Mapping[str, Mapping[str, str]] | None = None
                            ) -> tuple[xr.Dataset, list[SeveralStations]]:
     """The files opened as :func:`describe` shows them: with ``select`` (None when empty, as
     ``open_dataset`` shows the files as they are), and a file of several stations with its first
@@ -277,7 +294,7 @@ def _opened_with_a_station(files: Sequence[Path], *, overlap: str, select: dict[
     select = dict(select)
     while True:
         try:
-            return open_dataset(files, overlap=overlap, select=select or None), stations
+            return open_dataset(files, overlap=overlap, select=select or None, rename=rename), stations
         except SeveralStations as several:
             if several.dim in select:  # chosen and still several: not a choice info can make
                 raise
@@ -791,6 +808,33 @@ def _is_latitude_longitude(mapping: Coordinate | None) -> bool:
     return mapping is not None and mapping.attrs.get("grid_mapping_name") == "latitude_longitude"
 
 
+#: How near (degrees) a rotated grid's 2-D latitude and longitude lie to its rows and columns
+#: where its rotation is the identity (:func:`_identity_rotation`): far below any grid's spacing,
+#: far above the round-off of a float64 rotation (4e-15° and 2e-14° on CORDEX AFR-22).
+IDENTITY_TOLERANCE_DEGREES = 1e-6
+
+
+def _identity_rotation(dataset: xr.Dataset, dims: tuple[str, str], geographic, mapping: Coordinate | None) -> bool:
+    """Whether a rotated-pole grid's rotation is the identity: its latitudes equal its rows' values and
+    its longitudes its columns' (modulo 360°) within :data:`IDENTITY_TOLERANCE_DEGREES`, as CORDEX's
+    AFR domains write them (north pole at 90°N, 180°W: break48c A5 was told "rows and columns are not
+    latitude and longitude"). The latitudes and longitudes are the file's 2-D ones, or pyproj's from
+    the mapping (:func:`~climann.data.grids.horizontal_grid`); rows and columns in radians are none."""
+    if (mapping is None or mapping.attrs.get("grid_mapping_name") != "rotated_latitude_longitude"
+            or any(dim not in dataset.coords or dataset[dim].ndim != 1 for dim in dims)
+            or any("rad" in str(dataset[dim].attrs.get("units", "")).lower() for dim in dims)):
+        return False
+    rows, columns = (np.asarray(dataset[dim].values, np.float64) for dim in dims)
+    latitude, longitude = (np.asarray(coordinate.values, np.float64)  # (n_rows, n_columns)
+                           for coordinate in (geographic.latitude, geographic.longitude))
+    if latitude.shape != (rows.size, columns.size) or longitude.shape != latitude.shape:
+        return False
+    with np.errstate(invalid="ignore"):
+        apart = max(np.nanmax(np.abs(latitude - rows[:, None])),
+                    np.nanmax(np.abs((longitude - columns[None, :] + 180) % 360 - 180)))
+    return bool(apart <= IDENTITY_TOLERANCE_DEGREES)
+
+
 def _latitude_label(value: float) -> str:
     return f"{abs(value):g}°{'S' if value < 0 else 'N'}"
 
@@ -837,9 +881,12 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
     bounds = f"{bounds}; {_areas_text(dataset, dims, geographic, mapping, target=target)}"
     if geographic.point_list:  # a land-point or station list written as 2-D: no grid (climann.data.point_lists)
         return _point_list_lines(dataset, dims, geographic, source, bounds)
+    identity = _identity_rotation(dataset, dims, geographic, mapping)
     return [
         f"  {_grid_kind(mapping)}; "
         + ("rows are latitudes and columns longitudes" if _is_latitude_longitude(mapping)
+           else f"the rotation is the identity: rows are latitudes and columns longitudes (the 2-D latitude and "
+                f"longitude, {source}, equal them within {IDENTITY_TOLERANCE_DEGREES:g}°)" if identity
            else "rows and columns are not latitude and longitude"),
         f"  rows      {_axis_text(dataset, dims[0])}",
         f"  columns   {_axis_text(dataset, dims[1])}",
@@ -1496,7 +1543,7 @@ def _config_section(
     problems: dict[str, str] | None = None, files: Sequence[Path] = (),
     forecast_choice: dict[str, object] | None = None, given: Mapping[str, object] | None = None,
     stations: Mapping[str, SeveralStations] | None = None, constant: Collection[str] | None = None,
-    value_totals: Mapping[str, str | None] | None = None,
+    value_totals: Mapping[str, str | None] | None = None, rename: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose;
     none without a horizontal grid (``problems`` says why): a selection could then take a
@@ -1507,7 +1554,7 @@ def _config_section(
     ``constant`` the variables constant in time, no target while another is there
     (:func:`_constant_in_time`, read when not given); ``value_totals`` the totals accumulated
     since a start found by their values (:func:`_variables_section`), left out of the predictors
-    as ``train`` would refuse them."""
+    as ``train`` would refuse them; ``rename`` the renames given (``climann info --rename``), kept."""
     unfound = [kind for kind in ("latitude", "longitude") if kind not in grid]
     if unfound:
         return f"# No config to start from: {(problems or {}).get(unfound[0], f'no {unfound[0]} found')}"
@@ -1540,6 +1587,7 @@ def _config_section(
         "[data]",
         *_relative_paths_note(paths),
         f"paths = {_toml([str(path) for path in paths])}",
+        *([f"rename = {toml_rename_table(rename)}"] if rename else []),
         f"target = {_toml(target)}",
         *_refused_targets_note(selected, names, target, grid, value_totals=value_totals),
         f"predictors = {_toml(list(chosen.predictors))}",

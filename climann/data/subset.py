@@ -1266,7 +1266,7 @@ def select_new_data_time(
     dataset : xarray.Dataset
         New data, opened lazily, with a time axis.
     time_range : sequence of two str, optional
-        ``(first, last)``, inclusive, 'YYYY[-MM[-DD]]' in the data's calendar.
+        ``(first, last)``, inclusive, 'YYYY[-MM[-DD[THH[:MM]]]]' in the data's calendar.
     months, seasons : sequence, optional
         The run's ``[data] months`` (1–12) and ``seasons`` (``"DJF"``, ...).
     where : str

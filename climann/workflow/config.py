@@ -151,7 +151,7 @@ class DataConfig:
         ``(south, north, west, east)`` in degrees, any longitude convention; ``west > east``
         crosses the dateline or prime meridian. Empty: the whole grid.
     time_range : tuple of str
-        ``(first, last)`` dates ``YYYY[-MM[-DD]]``, inclusive. Empty: all times. The run's
+        ``(first, last)`` dates ``YYYY[-MM[-DD[THH[:MM]]]]``, inclusive. Empty: all times. The run's
         period only: new data (``predict``, ``evaluate --data``) are not cut to it.
     months, seasons : tuple
         Keep only these calendar months (1–12) and/or seasons (DJF, MAM, JJA, SON); new

@@ -599,7 +599,7 @@ def time_range_dates(time_range: str | Sequence[str] | None) -> tuple[str, ...]:
         dates = ()
     if len(dates) != 2 or not all(dates):
         given = time_range if isinstance(time_range, str) else repr(time_range)  # the CLI's text as typed
-        raise ClimannError(f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {given}")
+        raise ClimannError(f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD[THH[:MM]]]]), got {given}")
     return dates
 
 

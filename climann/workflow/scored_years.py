@@ -11,7 +11,10 @@ The run's blocks are read from what the run wrote, its ``predictions.nc`` (the `
 each time step, :func:`climann.evaluation.predictions.split_labels`); for a run directory
 without it, from ``[data] split_years`` of its configuration (whole years). Dates are compared
 at the run's time step (:func:`date_key`): the month of monthly data, whatever day a file
-stamps it on (ERA5's 1st, CMIP's 16th) or in whichever calendar.
+stamps it on (ERA5's 1st, CMIP's 16th) or in whichever calendar; the minute of data of steps
+shorter than a day, as a split by steps parts a day between its blocks (break48c A2: 3-hourly
+ERA5 whose validation block ends at 09:00 of the day its test block begins, counted by days,
+had 4 validation steps counted and advised as test).
 
 Another model's simulation of the same years is no such data (rerun41 R5: a run trained on
 CESM2 scored on MPI-ESM1-2-LR was told its scores were "not of unseen data"): when every
@@ -24,6 +27,7 @@ unseen data" (break45a A8); :func:`climann.workflow.new_data.other_place` tells 
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,15 +40,15 @@ from climann.data.handles import open_netcdf
 from climann.data.time_axis import year_span, year_text
 from climann.evaluation.report import OWN_YEARS_BLOCKS, scored_own_years_text
 
-__all__ = ["date_key", "own_block_keys", "scored_own_years", "warn_scored_own_years"]
+__all__ = ["date_key", "own_block_keys", "scored_own_years", "sub_daily", "warn_scored_own_years"]
 
 _log = logging.getLogger(__name__)
 
-def date_key(time: object, months: int | None) -> tuple[int, ...]:
+def date_key(time: object, months: int | None, *, minutes: bool = False) -> tuple[int, ...]:
     """A time step as compared across files and calendars: ``(year,)`` for a run of yearly
     steps (``months`` a multiple of 12), ``(year, month)`` for monthly ones (``months`` ≥ 1),
-    else ``(year, month, day)`` (``months`` 0 or None: daily and sub-daily steps, compared
-    by day).
+    else ``(year, month, day)`` (``months`` 0 or None: daily steps, compared by day), or with
+    ``minutes`` (steps shorter than a day, :func:`sub_daily`) ``(year, month, day, minute of the day)``.
 
     Parameters
     ----------
@@ -52,21 +56,38 @@ def date_key(time: object, months: int | None) -> tuple[int, ...]:
     months : int or None
         The run's time step in months (``model.npz`` ``time_step``), 0 for steps of days or
         hours, None when not recorded.
+    minutes : bool
+        Whether the key holds the minute of the day (0–1439).
 
     Examples
     --------
     >>> date_key(np.datetime64("1999-02-16T12:00"), 1)
     (1999, 2)
+    >>> date_key(np.datetime64("2019-09-13T09:00"), 0, minutes=True)
+    (2019, 9, 13, 540)
     """
     if isinstance(time, np.datetime64):
         time = pd.Timestamp(time)
     if months and months % 12 == 0:
         return (time.year,)
-    return (time.year, time.month) if months else (time.year, time.month, time.day)
+    if months:
+        return (time.year, time.month)
+    day = (time.year, time.month, time.day)
+    return (*day, 60 * time.hour + time.minute) if minutes else day
+
+
+def sub_daily(record: dict | None) -> bool:
+    """Whether a run's time step (``model.npz`` metadata ``time_step``,
+    :meth:`~climann.data.time_axis.TimeStep.record`) is shorter than a day: its blocks are
+    then told apart by the minute (:func:`date_key`)."""
+    record = record or {}
+    microseconds = int(record.get("microseconds") or 0)
+    return not record.get("months") and 0 < microseconds < 86_400_000_000
 
 
 def own_block_keys(run_dir: str | Path, config, months: int | None,
-                   blocks: Sequence[str] = OWN_YEARS_BLOCKS) -> dict[str, set[tuple[int, ...]]]:
+                   blocks: Sequence[str] = OWN_YEARS_BLOCKS, *, minutes: bool = False
+                   ) -> dict[str, set[tuple[int, ...]]]:
     """The dates (:func:`date_key`) of the run's training and validation blocks (or others of
     ``blocks``), by block.
 
@@ -80,6 +101,8 @@ def own_block_keys(run_dir: str | Path, config, months: int | None,
         The run's time step in months (see :func:`date_key`).
     blocks : sequence of str
         The blocks wanted (``"test"`` for the run's test dates).
+    minutes : bool
+        Whether dates are told by the minute (:func:`date_key`).
 
     Returns
     -------
@@ -95,7 +118,8 @@ def own_block_keys(run_dir: str | Path, config, months: int | None,
             if "split" in predictions:
                 labels = split_labels(predictions["split"])
                 times = _dated_times(predictions, predictions["split"].dims[0])
-                return {block: {date_key(time, months) for time in times[labels == block]} for block in blocks}
+                return {block: {date_key(time, months, minutes=minutes) for time in times[labels == block]}
+                        for block in blocks}
     years = config.data.split_years or {}
     if not all(block in years for block in blocks):
         return {}
@@ -184,14 +208,15 @@ def scored_own_years(run_dir: str | Path, run, times: Sequence[object]) -> dict 
         of the steps of them the data hold (None when they hold none, or those steps are not
         one period without training or validation dates).
     """
-    months = (run.network.metadata.get("time_step") or {}).get("months")
-    own = own_block_keys(run_dir, run.config, months)
+    step = run.network.metadata.get("time_step") or {}
+    months, minutes = step.get("months"), sub_daily(step)
+    own = own_block_keys(run_dir, run.config, months, minutes=minutes)
     if not any(own.values()):
         return None
-    keys = [date_key(time, months) for time in times]
+    keys = [date_key(time, months, minutes=minutes) for time in times]
     last_own = max(key for block in own for key in own[block])
     length = len(last_own)  # whole years when only [data] split_years tells them
-    test = own_block_keys(run_dir, run.config, months, ("test",)).get("test", set())
+    test = own_block_keys(run_dir, run.config, months, ("test",), minutes=minutes).get("test", set())
     block_of = _block_of({**own, "test": test}, length)
     held = {block: [key for key in keys if block_of(key) == block] for block in own}
     held = {block: found for block, found in held.items() if found}
@@ -202,7 +227,7 @@ def scored_own_years(run_dir: str | Path, run, times: Sequence[object]) -> dict 
     record = {"n_steps": len(keys),
               # the years of each block the data hold, not all of its years (verify28 V7)
               **{block: {"n_steps": len(found), "years": _years(set(found))} for block, found in held.items()},
-              "time_range": f"{_key_text(min(after))},{_key_text(max(after))}" if after else None,
+              "time_range": _range_text(min(after), max(after), keys) if after else None,
               # a run whose test years come first has none after its own (verify28 V8)
               "test_years": _years(test) if test else None,
               "test_time_range": _test_time_range(keys, block_of)}
@@ -216,15 +241,27 @@ def _block_of(blocks: dict[str, set[tuple[int, ...]]], length: int) -> Callable[
     360_day calendar scored on data in the standard one counted 1791 of the 1826 days of its
     training years, the 31sts left out, and its validation year's 31 December was advised as the
     first date after it); None when neither tells. ``length``: the parts of a key the blocks are
-    known by (1: whole years, from ``[data] split_years``)."""
-    of_date = {key: block for block, found in blocks.items() for key in found}
+    known by (1: whole years, from ``[data] split_years``; 4: by the minute, :func:`sub_daily`).
+    By the minute, a scored step is of the block of the run's last step of that day at or before
+    it (the day's first when it comes before them all: data stamped at other minutes of the day)."""
+    of_date = {key[:3]: block for block, found in blocks.items() for key in found}
     of_month: dict[tuple[int, ...], set[str]] = {}
     for key, block in of_date.items():
         if len(key) == 3:
             of_month.setdefault(key[:2], set()).add(block)
+    of_day: dict[tuple[int, ...], list[tuple[int, str]]] = {}
+    for block, found in blocks.items():
+        for key in found:
+            if len(key) == 4:
+                of_day.setdefault(key[:3], []).append((key[3], block))
+    for steps in of_day.values():
+        steps.sort()
 
     def block_of(key: tuple[int, ...]) -> str | None:
-        if (block := of_date.get(key[:length])) is not None or len(key) != 3 or length != 3:
+        if length == 4 and (steps := of_day.get(key[:3])):
+            before = bisect.bisect_right(steps, (key[3], "~")) - 1
+            return steps[max(before, 0)][1]
+        if (block := of_date.get(key[:min(length, 3)])) is not None or len(key) < 3 or length < 3:
             return block
         month = of_month.get(key[:2], set())
         return next(iter(month)) if len(month) == 1 else None
@@ -242,7 +279,18 @@ def _test_time_range(keys: Sequence[tuple[int, ...]], block_of: Callable[[tuple[
         return None
     if any(held[0] <= key <= held[-1] and block_of(key) in OWN_YEARS_BLOCKS for key in keys):
         return None
-    return f"{_key_text(held[0])},{_key_text(held[-1])}"
+    return _range_text(held[0], held[-1], keys)
+
+
+def _range_text(first: tuple[int, ...], last: tuple[int, ...], keys: Sequence[tuple[int, ...]]) -> str:
+    """The ``--time-range`` from the scored step ``first`` to ``last`` (:func:`date_key`): by the
+    day, its time of day only where the day holds scored steps outside the range
+    (``2019-09-13T12:00,2019-12-31``), so that it chooses the same steps."""
+    if len(first) < 4:
+        return f"{_key_text(first)},{_key_text(last)}"
+    start = first if any(key[:3] == first[:3] and key < first for key in keys) else first[:3]
+    end = last if any(key[:3] == last[:3] and key > last for key in keys) else last[:3]
+    return f"{_key_text(start)},{_key_text(end)}"
 
 
 def warn_scored_own_years(record: dict | None) -> None:
@@ -256,6 +304,8 @@ def _years(keys: set[tuple[int, ...]]) -> str:
 
 
 def _key_text(key: tuple[int, ...]) -> str:
-    """``(2010, 1)`` → ``2010-01``, ``(-9, 1)`` → ``-0009-01``: a ``--time-range`` end
-    ('YYYY[-MM[-DD]]', the year as :func:`~climann.data.time_axis.year_text` writes it)."""
-    return "-".join([year_text(key[0]), *(f"{part:02d}" for part in key[1:])])
+    """``(2010, 1)`` → ``2010-01``, ``(-9, 1)`` → ``-0009-01``, ``(2019, 9, 13, 720)`` →
+    ``2019-09-13T12:00``: a ``--time-range`` end ('YYYY[-MM[-DD[THH:MM]]]', the year as
+    :func:`~climann.data.time_axis.year_text` writes it)."""
+    day = "-".join([year_text(key[0]), *(f"{part:02d}" for part in key[1:3])])
+    return f"{day}T{key[3] // 60:02d}:{key[3] % 60:02d}" if len(key) == 4 else day

@@ -365,7 +365,8 @@ def test_an_ensemble_mean_and_its_spread_under_one_name_are_refused_as_such(tmp_
         "'air' is in both air.2m.mon.mean.nc and air.2m.mon.mean.spread.nc at the same times: the files hold the "
         "field (an ensemble's mean or member) and its ensemble spread (air.2m.mon.mean.spread.nc's air: statistic "
         "'Ensemble Spread'), two quantities; give the spread a name of its own: [data] rename = "
-        "{\"air.2m.mon.mean.spread.nc\" = {air = \"air_spread\"}} (air.2m.mon.mean.nc's air keeps its name)")
+        "{\"air.2m.mon.mean.spread.nc\" = {air = \"air_spread\"}} (--rename 'air.2m.mon.mean.spread.nc:air=air_spread', "
+        "climann info and train; air.2m.mon.mean.nc's air keeps its name)")
     both = open_dataset(files, rename={"air.2m.mon.mean.spread.nc": {"air": "air_spread"}})
     np.testing.assert_allclose(both["air"].values, mean["air"].values)
     np.testing.assert_allclose(both["air_spread"].values, 1.5)
@@ -585,3 +586,147 @@ def test_fields_beside_a_one_step_time_they_do_not_use_are_given_the_time_dimens
     static = open_dataset(sorted((tmp_path / "mask").glob("*.nc")))
     assert "time" not in static["sm_surface"].dims
     np.testing.assert_array_equal(static["sm_surface"].values, fields[0])
+
+
+#: ERA5-like ensemble members: 4 perturbed members (number 1…4) of t2m (K) and u10 (m s-1), 4 six-hourly steps.
+_MEMBER_TIMES = np.array(["2019-01-01T00", "2019-01-01T06", "2019-01-01T12", "2019-01-01T18"], dtype="datetime64[ns]")
+
+
+def _ensemble(seed: int = 3) -> xr.Dataset:
+    """The members: t2m ~ 280 + N(0, 1.5) K and u10 ~ N(0, 5) m s-1 on 3 × 4 cells, number 1…4 (CF realization)."""
+    rng = np.random.default_rng(seed)
+    shape = (4, len(_MEMBER_TIMES), 3, 4)
+    members = xr.Dataset(
+        {"t2m": (("number", "valid_time", "latitude", "longitude"), 280 + rng.normal(0, 1.5, shape), {"units": "K"}),
+         "u10": (("number", "valid_time", "latitude", "longitude"), rng.normal(0, 5, shape), {"units": "m s-1"})},
+        coords={"number": ("number", [1, 2, 3, 4], {"standard_name": "realization"}), "valid_time": _MEMBER_TIMES,
+                "latitude": ("latitude", [50.0, 49.5, 49.0], {"units": "degrees_north"}),
+                "longitude": ("longitude", [0.0, 0.5, 1.0, 1.5], {"units": "degrees_east"})})
+    return members
+
+
+def _distance_in_spreads(lone: np.ndarray, members: np.ndarray) -> float:
+    """By hand: the RMS distance of ``lone`` (time, lat, lon) from the members' mean over the RMS of their
+    standard deviation (ddof 0), members (number, time, lat, lon)."""
+    return float(np.sqrt(np.mean((lone - members.mean(axis=0)) ** 2)) / np.sqrt(np.mean(members.std(axis=0) ** 2)))
+
+
+def test_a_control_without_a_number_beside_the_members_is_joined_by_a_line_that_works(tmp_path, monkeypatch):
+    """break48c A1: a control forecast without a number coordinate beside members numbered 1…4 was refused with
+    a join whose expand_dims('number') made an axis of no numbers: run as printed, 'Dimension number already
+    exists'. The control, drawn as the members are, lies about sqrt(5/3) spreads from their mean (by hand below
+    4): it is told a member; the join runs, numbers it 0, and select number=0 reads its values."""
+    monkeypatch.chdir(tmp_path)
+    members = _ensemble()
+    control = (members.isel(number=0).drop_vars("number") * 0
+               + 280 + np.random.default_rng(9).normal(0, 1.5, (len(_MEMBER_TIMES), 3, 4)))[["t2m"]]
+    members[["t2m"]].to_netcdf("ens_pf.nc")
+    control.to_netcdf("ens_cf.nc")
+    assert _distance_in_spreads(control["t2m"].values, members["t2m"].values) < 4
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "ens_cf.nc", tmp_path / "ens_pf.nc"])
+    message = str(error.value)
+    assert message.startswith("'t2m' is in both ens_cf.nc (no number) and ens_pf.nc (number 1…4) at the same times, "
+                              "on the same grid: members of one ensemble along 'number'")
+    assert "ens_cf.nc's t2m, without a number, numbered 0 there" in message
+    exec(message.split('python -c "', 1)[1].split('"', 1)[0], {})  # the printed join, as python -c runs it
+    joined = open_dataset([tmp_path / "ens_cf_members.nc"])
+    np.testing.assert_array_equal(joined["number"].values, [0, 1, 2, 3, 4])
+    np.testing.assert_allclose(select_values(joined, {"number": 0})["t2m"].values, control["t2m"].values)
+    np.testing.assert_allclose(select_values(joined, {"number": 3})["t2m"].values, members["t2m"].sel(number=3).values)
+
+
+def test_a_spread_without_its_data_type_beside_the_members_is_no_member_and_every_variable_is_renamed(
+        tmp_path, monkeypatch):
+    """break48c A1, A4: ERA5's ensemble_spread file without GRIB_dataType (after cdo -f nc copy) beside the members
+    was told "a control forecast beside the perturbed ones", with a join that made the spread a member. Its t2m lies
+    hundreds of the members' spreads from their mean (numpy's number, named), its u10 is never negative where half
+    of the members' are: both are named with one rename, which opens the files."""
+    monkeypatch.chdir(tmp_path)
+    members = _ensemble()
+    spread = members.std("number")
+    for name in ("t2m", "u10"):
+        spread[name].attrs = dict(members[name].attrs)
+    members.to_netcdf("era5_ensemble_members.nc")
+    spread.to_netcdf("era5_ensemble_spread.nc")
+    files = [tmp_path / "era5_ensemble_members.nc", tmp_path / "era5_ensemble_spread.nc"]
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    message = str(error.value)
+    distance = _distance_in_spreads(spread["t2m"].values, members["t2m"].values)
+    assert distance > 100
+    assert (f"era5_ensemble_spread.nc's is no member of the ensemble: its values lie {distance:.3g} times the "
+            f"members' spread from their mean, where a member lies about {np.sqrt(5 / 3):.2g}") in message
+    assert "(and 'u10' likewise); an ensemble spread or another quantity?" in message
+    table = '{"era5_ensemble_spread.nc" = {t2m = "t2m_spread", u10 = "u10_spread"}}'
+    assert f"[data] rename = {table}" in message and "a control forecast beside" not in message
+    both = open_dataset(files, rename=tomllib.loads(f"rename = {table}")["rename"])
+    np.testing.assert_allclose(both["u10_spread"].values, spread["u10"].values)
+    np.testing.assert_allclose(both["t2m"].values, members["t2m"].values)
+
+
+def test_a_never_negative_field_beside_members_of_both_signs_is_no_member(tmp_path, monkeypatch):
+    """The spread of a wind component lies about one spread from the members' mean (numpy's number, below the
+    limit 4), but is never negative where the members are negative in about half their values: no member."""
+    monkeypatch.chdir(tmp_path)
+    members = _ensemble()[["u10"]]
+    spread = members.std("number")
+    spread["u10"].attrs = {"units": "m s-1"}
+    members.to_netcdf("members.nc")
+    spread.to_netcdf("other.nc")
+    assert _distance_in_spreads(spread["u10"].values, members["u10"].values) < 4
+    negative = np.mean(members["u10"].values < 0)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "members.nc", tmp_path / "other.nc"])
+    assert f"its values are never negative, where {negative:.0%} of the members' are" in str(error.value)
+    assert '[data] rename = {"other.nc" = {u10 = "u10_other"}}' in str(error.value)
+
+
+def _cds_members_and_spread(folder):
+    """The new CDS's ERA5 EDA ensemble_members (t2m in K, msl in Pa, number 0…3) and ensemble_spread (their standard
+    deviation, GRIB_dataType 'es') files, monthly 2000–2002 on 3 × 4 cells."""
+    rng = np.random.default_rng(5)
+    times = np.array([f"{2000 + month // 12}-{month % 12 + 1:02d}-01" for month in range(36)], dtype="datetime64[ns]")
+    shape = (4, 36, 3, 4)
+    season = 10 * np.sin(2 * np.pi * np.arange(36) / 12)[None, :, None, None]
+    dims = ("number", "valid_time", "latitude", "longitude")
+    members = xr.Dataset(
+        {"t2m": (dims, 280 + season + rng.normal(0, 1, shape), {"units": "K", "GRIB_dataType": "pf"}),
+         "msl": (dims, 101000 + 100 * season + rng.normal(0, 80, shape), {"units": "Pa", "GRIB_dataType": "pf"})},
+        coords={"number": ("number", [0, 1, 2, 3], {"standard_name": "realization"}), "valid_time": times,
+                "latitude": ("latitude", [50.0, 49.5, 49.0], {"units": "degrees_north", "standard_name": "latitude"}),
+                "longitude": ("longitude", [0.0, 0.5, 1.0, 1.5],
+                              {"units": "degrees_east", "standard_name": "longitude"})})
+    spread = members.std("number")
+    for name in ("t2m", "msl"):
+        spread[name].attrs = {**members[name].attrs, "GRIB_dataType": "es"}
+    members.to_netcdf(folder / "era5_ensemble_members.nc")
+    spread.to_netcdf(folder / "era5_ensemble_spread.nc")
+    return members, spread
+
+
+def test_info_on_members_and_their_spread_names_every_clash_at_once_and_takes_the_rename_it_advises(
+        tmp_path, monkeypatch):
+    """break48c A3, A4: `climann info DIR` on the CDS's ensemble_members and ensemble_spread files was refused with
+    a [data] rename that info could not take, and the rename named t2m alone (train then refused msl). The refusal
+    names both in one rename, as --rename options info takes; with them, info proposes a config that keeps the
+    rename, and train reads the spreads under their new names (their values, numpy's standard deviation)."""
+    monkeypatch.chdir(tmp_path)
+    draw_no_run_figures(monkeypatch)
+    members, spread = _cds_members_and_spread(tmp_path)
+    refused = CliRunner().invoke(app, ["info", "."])
+    assert refused.exit_code == 2
+    line = refused.output.strip().splitlines()[-1]
+    assert "('msl' likewise)" in line
+    options = ("--rename 'era5_ensemble_spread.nc:t2m=t2m_spread' --rename 'era5_ensemble_spread.nc:msl=msl_spread'")
+    assert options in line and '{"era5_ensemble_spread.nc" = {t2m = "t2m_spread", msl = "msl_spread"}}' in line
+    result = CliRunner().invoke(app, ["info", ".", "--rename", "era5_ensemble_spread.nc:t2m=t2m_spread",
+                                      "--rename", "era5_ensemble_spread.nc:msl=msl_spread"])
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads(result.stdout)["data"]
+    assert data["rename"] == {"era5_ensemble_spread.nc": {"t2m": "t2m_spread", "msl": "msl_spread"}}
+    assert data["target"] == "t2m" and {"t2m_spread", "msl_spread"} <= set(data["predictors"])
+    opened = select_values(open_dataset([tmp_path / "era5_ensemble_members.nc", tmp_path / "era5_ensemble_spread.nc"],
+                                        rename=data["rename"]), data["select"])
+    np.testing.assert_allclose(opened["msl_spread"].values, members["msl"].values.std(axis=0))
+    np.testing.assert_allclose(opened["t2m"].values, members["t2m"].sel(number=data["select"]["number"]).values)

@@ -565,6 +565,62 @@ def test_a_rotated_pole_grid_is_described_with_its_pole_and_geographic_extent(tm
     assert "select" not in unwrapped_report(report)
 
 
+def _cordex_afr(path, *, with_latlon: bool):
+    """A CORDEX AFR-22-like file: rotated_pole at 90°N, 180°W (the identity rotation), rlat -10…8.8, rlon 10…19.9,
+    2-D lat/lon from pyproj's reading of the mapping (CF §5.6 through PROJ's ob_tran) when ``with_latlon``."""
+    import netCDF4
+    import pyproj
+
+    rlat, rlon = np.arange(-10.0, 10.0, 2.2), np.arange(10.0, 20.0, 2.2)
+    mapping = {"grid_mapping_name": "rotated_latitude_longitude", "grid_north_pole_latitude": 90.0,
+               "grid_north_pole_longitude": -180.0}
+    crs = pyproj.CRS.from_cf(mapping)
+    lon, lat = pyproj.Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(
+        *np.meshgrid(rlon, rlat))
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", 24)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time.standard_name = "days since 2006-01-01", "360_day", "time"
+        time[:] = 15 + 30 * np.arange(24)
+        for name, values, standard_name in (("rlat", rlat, "grid_latitude"), ("rlon", rlon, "grid_longitude")):
+            nc.createDimension(name, values.size)
+            variable = nc.createVariable(name, "f8", (name,))
+            variable.standard_name, variable.units = standard_name, "degrees"
+            variable[:] = values
+        if with_latlon:
+            for name, values, units in (("lat", lat, "degrees_north"), ("lon", lon, "degrees_east")):
+                variable = nc.createVariable(name, "f8", ("rlat", "rlon"))
+                variable.units, variable.standard_name = units, {"lat": "latitude", "lon": "longitude"}[name]
+                variable[:] = values
+        nc.createVariable("rotated_pole", "c").setncatts(mapping)
+        tas = nc.createVariable("tas", "f4", ("time", "rlat", "rlon"))
+        tas.units, tas.grid_mapping = "K", "rotated_pole"
+        if with_latlon:
+            tas.coordinates = "lat lon"
+        tas[:] = 290 + 5 * np.sin(np.arange(24))[:, None, None] + 0.1 * lat[None]
+    return lat - rlat[:, None], (lon - rlon[None, :] + 180) % 360 - 180
+
+
+@pytest.mark.parametrize("with_latlon", [pytest.param(True, id="lat-lon-in-the-file"),
+                                         pytest.param(False, id="lat-lon-from-pyproj")])
+def test_a_rotated_pole_of_the_identity_rotation_is_told_so(tmp_path, with_latlon):
+    """break48c A5: CORDEX AFR's rotated_pole (90°N, 180°W) rotates nothing, yet info said "rows and columns are not
+    latitude and longitude". pyproj places every cell at its rows' and columns' values (to round-off, checked by
+    hand below): info says the rotation is the identity. A rotated pole elsewhere (EURO-CORDEX's) is still not."""
+    from tests.grid_files import write_rotated
+
+    lat_apart, lon_apart = _cordex_afr(tmp_path / "tas_AFR-22.nc", with_latlon=with_latlon)
+    assert np.abs(lat_apart).max() < 1e-9 and np.abs(lon_apart).max() < 1e-9
+    report = unwrapped_report(describe([str(tmp_path / "tas_AFR-22.nc")]))
+    source = "in the file" if with_latlon else "computed from the grid mapping with pyproj"
+    assert ("rotated-pole grid ('rotated_pole', rotated_latitude_longitude; north pole at 90°N, 180°W); the rotation "
+            f"is the identity: rows are latitudes and columns longitudes (the 2-D latitude and longitude, {source}, "
+            "equal them within 1e-06°)") in report
+    assert "not latitude and longitude" not in report
+    euro = unwrapped_report(describe([str(write_rotated(tmp_path / "rotated.nc"))]))
+    assert "north pole at 39.25°N, 162°W); rows and columns are not latitude and longitude" in euro
+
+
 def test_a_curvilinear_grid_is_described_and_its_index_dims_are_never_to_select(tmp_path):
     from tests.grid_files import curvilinear_coordinates, write_curvilinear
 

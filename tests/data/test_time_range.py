@@ -128,3 +128,24 @@ def test_the_whole_years_after_a_part_year_before_year_1_are_years_of_the_calend
     assert advised == (first_year, "0002")
     chosen = [time for time in times if not outside_time_range((time, time), advised)]
     assert chosen == times[7:]
+
+
+@pytest.mark.parametrize(("time_range", "start", "after_last"), [
+    pytest.param(("2019-09-13T12:00", "2019-12-31"), (2019, 9, 13, 12, 0), (2020, 1, 1, 0, 0), id="minute-to-day"),
+    pytest.param(("2019-09-13T12", "2019-12-31T21"), (2019, 9, 13, 12, 0), (2019, 12, 31, 22, 0), id="whole-hours"),
+    pytest.param(("2019-09-13 09:30", "2019-09-13T21:00"), (2019, 9, 13, 9, 30), (2019, 9, 13, 21, 1), id="minutes"),
+])
+def test_a_day_with_its_time_of_day_begins_and_ends_at_that_hour_or_minute(time_range, start, after_last):
+    """break48c A2: a split by steps of 3-hourly data begins its test block at 12:00 of a day whose first four
+    steps are of validation; a range given with the time of day chooses from there, the end inclusive of its hour
+    or minute, as a day given is inclusive of its day."""
+    assert range_bounds(time_range, "noleap") == (cftime.datetime(*start, calendar="noleap"),
+                                                   cftime.datetime(*after_last, calendar="noleap"))
+
+
+@pytest.mark.parametrize("text", [pytest.param("2019-09-13T24:00", id="hour-24"),
+                                  pytest.param("2019-09-13T12:60", id="minute-60"),
+                                  pytest.param("2019-09T12:00", id="a-month-with-an-hour")])
+def test_a_time_of_day_that_is_none_is_refused_in_one_line(text):
+    with pytest.raises(ClimannError, match="time_range value"):
+        range_bounds((text, "2020"), "standard")

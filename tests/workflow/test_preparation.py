@@ -1016,7 +1016,7 @@ def test_a_period_of_new_data_that_is_not_two_dates_is_refused_naming_what_was_g
     config = build_config({"data": {"paths": [str(write_grid("new.nc"))], "target": "tas"}})
     with pytest.raises(ClimannError) as error:
         new_data_config(config, config.data.paths, time_range=time_range)
-    assert str(error.value) == f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD]]), got {given}"
+    assert str(error.value) == f"--time-range takes FIRST,LAST (two dates YYYY[-MM[-DD[THH[:MM]]]]), got {given}"
 
 
 @pytest.mark.parametrize("limit_gb", [pytest.param(None, id="in-memory"), pytest.param(1e-4, id="streamed")])

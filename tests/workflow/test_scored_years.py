@@ -229,3 +229,38 @@ def test_the_own_years_are_counted_in_the_scored_datas_calendar_and_the_range_af
     if data_calendar == "proleptic_gregorian":  # the tester's numbers
         assert (record["train"]["n_steps"], record["val"]["n_steps"]) == (1826, 365)
         assert record["time_range"] == "2016-01-01,2016-12-31"
+
+
+def _three_hourly_run(tmp_path):
+    """A run directory of 3-hourly steps 2019-01-01 00:00 to 2019-01-10 21:00 split by steps as climann splits
+    them (70 % / 15 % / 15 %, whatever day a block ends on): its predictions.nc's labels and the run."""
+    times = pd.date_range("2019-01-01", periods=80, freq="3h")
+    split = np.array(["train"] * 56 + ["val"] * 12 + ["test"] * 12)
+    xr.Dataset({"split": ("time", split)}, coords={"time": times}).to_netcdf(tmp_path / "predictions.nc")
+    step = {"name": "3-hourly", "months": 0, "microseconds": 3 * 3600 * 10 ** 6}
+    run = SimpleNamespace(network=SimpleNamespace(metadata={"time_step": step}),
+                          config=SimpleNamespace(data=SimpleNamespace(split_years=None)))
+    return run, times, split
+
+
+def test_the_blocks_of_a_split_by_steps_within_a_day_are_counted_and_advised_by_the_step(tmp_path):
+    """break48c A2: 3-hourly ERA5 whose validation block ends at 09:00 of the day its test block begins was told
+    872 validation steps of 876 and advised --time-range from that day, which scored its 4 validation steps as
+    unseen with no warning. Here the validation block ends at 09:00 on 9 January (steps 56–67): the counts are
+    numpy's of the labels, and the advised range, read as --time-range reads it, chooses the test steps exactly;
+    the range by whole days holds validation steps and is told so."""
+    from climann.data.time_range import range_bounds
+
+    run, times, split = _three_hourly_run(tmp_path)
+    assert times[67] == pd.Timestamp("2019-01-09T09:00") and times[68] == pd.Timestamp("2019-01-09T12:00")
+    record = scored_own_years(tmp_path, run, list(times.values))
+    assert record["train"]["n_steps"] == np.count_nonzero(split == "train") == 56
+    assert record["val"]["n_steps"] == np.count_nonzero(split == "val") == 12
+    assert record["time_range"] == "2019-01-09T12:00,2019-01-10"
+    first, after_last = range_bounds(record["time_range"].split(","), "standard")
+    dates = xr.date_range("2019-01-01", periods=80, freq="3h", calendar="standard", use_cftime=True)
+    chosen = np.array([first <= date < after_last for date in dates])
+    np.testing.assert_array_equal(chosen, split == "test")
+    by_days = scored_own_years(tmp_path, run, list(times.values[(times >= "2019-01-09")]))
+    assert by_days["val"]["n_steps"] == np.count_nonzero((split == "val") & (times >= "2019-01-09")) == 4
+    assert "train" not in by_days and by_days["time_range"] == "2019-01-09T12:00,2019-01-10"
