@@ -49,6 +49,7 @@ from xarray.backends import CachingFileManager, NetCDF4DataStore, ZarrStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
 from climann.data.notes import kept_for_the_run, note_once
+from climann.data import shared_handles
 from climann.data.shared_handles import HANDLE_BYTES, close_after_use, shared_manager
 from climann.data.stored_values import with_stored_values_read
 from climann.data.text_numbers import refuse_text_coordinate, with_text_numbers_read
@@ -125,6 +126,9 @@ def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
     return dataset
 
 
+shared_handles.held_opener = open_netcdf  # open_plain of a file read whole: its store's one reading
+
+
 def open_file(path: str | os.PathLike, **options: object) -> xr.Dataset:
     """A NetCDF file through its shared handle (:func:`open_netcdf`), or a local Zarr store
     (:func:`open_zarr`): for the reads of a file's header or a few values that advice makes
@@ -184,7 +188,8 @@ def _values_kept(store: NetCDF4DataStore, variables: Mapping[str, xr.Variable]) 
     """The ``variables`` of a NetCDF-4 (HDF5) file with their stored values read into memory, when
     these take less memory than the file's open handle (:data:`~climann.data.shared_handles.HANDLE_BYTES`,
     HDF5's state of an open file); None for a larger file, a NetCDF-3 file (whose handle costs
-    some kilobytes) or one of variable-length values (text, VLEN arrays: of no size known unread).
+    some kilobytes), one with groups (read through its handle, :mod:`climann.data.containers`) or one of
+    variable-length values (text, VLEN arrays: of no size known unread).
 
     The file's handle is then closed (:func:`open_netcdf`) and never opened again in the run: each
     later opening of the file decodes these values, as xarray decodes a lazy file's. Every handle
@@ -192,7 +197,7 @@ def _values_kept(store: NetCDF4DataStore, variables: Mapping[str, xr.Variable]) 
     a day: ``climann info`` of 1 096 files held 4.8 GB, break48a; a 40-year set needs 14 600
     handles), for values that take 0.2 MB a file once read (fix48d). The values are the file's
     raw ones (packed, fill values unmasked), as the lazy variables would have read them."""
-    if store.ds.disk_format != "HDF5":
+    if store.ds.disk_format != "HDF5" or store.ds.groups:  # (groups are looked at through the handle)
         return None
     size = 0
     for variable in variables.values():

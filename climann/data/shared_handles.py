@@ -15,7 +15,7 @@ import contextlib
 import os
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import xarray as xr
@@ -80,6 +80,20 @@ def close_after_use(manager: CachingFileManager) -> None:
     about 1 MB of HDF5's state (:data:`HANDLE_BYTES`) for the rest of the run."""
     _CLOSED_AFTER_USE.add(manager)
     manager.close()
+
+
+def read_whole(path: str | os.PathLike) -> bool:
+    """Whether the unchanged file ``path`` has its values in memory and its handle closed after each
+    use (:func:`close_after_use`): a small NetCDF-4 file without groups, read once."""
+    resolved = Path(path).resolve()
+    with _MANAGERS_LOCK:
+        known = _MANAGERS.get(str(resolved))
+    return known is not None and known[1] in _CLOSED_AFTER_USE and known[0] == _identity(resolved)
+
+
+#: How :func:`open_plain` opens a file whose values are in memory without its handle: set by
+#: :mod:`climann.data.handles` (its store's one reading of the file), which this module cannot import.
+held_opener: Callable[..., xr.Dataset] | None = None
 
 
 @contextlib.contextmanager
@@ -202,6 +216,8 @@ def open_plain(path: str | os.PathLike, **options: object) -> xr.Dataset:
         If the file does not exist or is not a NetCDF file (from netCDF4).
     """
     manager = shared_manager(path)
+    if manager in _CLOSED_AFTER_USE and held_opener is not None:  # its values in memory: no handle opened again
+        return held_opener(path, **options)
     store = NetCDF4DataStore(manager, mode="r", lock=NETCDF4_PYTHON_LOCK)
     with manager.acquire_context():
         return xr.open_dataset(store, engine="store", **options)
