@@ -1816,8 +1816,10 @@ def _off_the_grid_of(files: Sequence[Path], kept: Collection[Path], name: str | 
 
 def _grid_differences(files: Sequence[Path], name: str, renames: FileRenames):
     """The first file holding ``name`` with a grid, the files' grids, how the grid of each
-    file not holding ``name`` differs from it ('' when it does not), and the files holding
-    only cell areas; None when no file holding ``name`` has a grid."""
+    file not holding ``name`` differs from it ('' when it does not, or when it holds only cell
+    areas on a grid the target's is cut from, :func:`~climann.data.grid_cuts.index_cut`: cut to
+    it as it is opened, break48e A2), and the files holding only cell areas; None when no file
+    holding ``name`` has a grid."""
     holders, areas = set(), set()
 
     def note_holder(path: Path, raw: xr.Dataset) -> None:
@@ -1832,6 +1834,9 @@ def _grid_differences(files: Sequence[Path], name: str, renames: FileRenames):
         return None
     differences = {path: _cells_mismatch(grids[reference], grids[path], labels=(reference.name, path.name))
                    for path in files if path not in holders and grids.get(path)}
+    for path in areas:  # a whole grid's areacello beside data cut from it: cut as it is opened (_cell_areas_cut_to)
+        if differences.get(path) and index_cut(grids[reference], grids[path], tolerance=GRID_TOLERANCE):
+            differences[path] = ""
     return reference, grids, differences, areas
 
 

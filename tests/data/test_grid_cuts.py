@@ -535,3 +535,43 @@ def test_a_box_refined_past_its_outermost_centres_is_advised_the_remapping_that_
                     str(tmp_path / "bilinear.nc")], check=True, capture_output=True)
     with xr.open_dataset(tmp_path / "bilinear.nc") as bilinear:
         assert np.isnan(bilinear["pre"].values).mean() == pytest.approx(1 - 0.9 ** 2)
+
+
+def test_the_whole_grids_cell_areas_beside_a_cut_are_kept_for_a_run_and_weigh_its_scores(tmp_path, monkeypatch):
+    """break48e A2: open_dataset cut the whole grid's areacello to the data's rows (above), but the
+    run left it out first, on "another grid" (files_on_grid_of / cell_areas_on_grid_of), warned that
+    it was not used and computed areas (metrics.json cell_areas 'computed'). Kept now: the run's
+    cell_areas is 'areacello', and its climatology MSE is the areacello[6:12]-weighted mean of numpy's
+    (areas made unequal to the computed ones, as a real model's partial cells are)."""
+    import json
+
+    from climann.data.open import cell_areas_on_grid_of, files_on_grid_of
+    from climann.data.renames import FileRenames
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    data = write_tripolar(tmp_path / "siconc_SIday.nc", rows=slice(6, 12), n_time=60)
+    areas = write_tripolar(tmp_path / "areacello_Ofx.nc", variable="areacello")
+    with xr.open_dataset(areas) as whole:
+        unequal = whole.load()
+    factor = np.random.default_rng(3).uniform(0.2, 1.0, unequal["areacello"].shape)
+    unequal["areacello"] = unequal["areacello"] * factor
+    unequal.to_netcdf(areas)
+    renames = FileRenames([data, areas], {})
+    assert files_on_grid_of([data, areas], "siconc", renames) == [data, areas]
+    assert cell_areas_on_grid_of([data, areas], [areas], "siconc", renames) == [data, areas]
+    config = build_config({"data": {"paths": [str(data), str(areas)], "target": "siconc"}, "model": {"hidden": [4]},
+                           "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_training(config, run_dir=tmp_path / "run")
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["cell_areas"] == "areacello"
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        test = predictions["split"].values == 3  # flag_meanings "train val test"
+        error = predictions["siconc_error"].values[test]
+    weights = np.broadcast_to(unequal["areacello"].values[6:12], error.shape)
+    held = np.isfinite(error)
+    by_hand = np.sum(weights[held] * error[held] ** 2) / np.sum(weights[held])
+    np.testing.assert_allclose(metrics["splits"]["test"]["model"]["mse"], by_hand, rtol=1e-6)
