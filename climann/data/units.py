@@ -68,7 +68,7 @@ from climann.data.shell import (
     values_command, xarray_data, xarray_values,
 )
 from climann.data.sources import (
-    BOUNDS_FILES_KEY, LISTED_FILES, name_in_file, own_time_bounds, source_files, variable_where,
+    LISTED_FILES, name_in_file, own_period_bounded, source_files, variable_where,
 )
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import date_text, month_number, month_start, own_series_lag_of, years_later
@@ -2833,22 +2833,8 @@ def variable_units(dataset: xr.Dataset, names) -> dict[str, str]:
             if name in dataset.variables}
 
 
-def _own_period_bounded(dataset: xr.Dataset, variable: xr.DataArray, dim: str) -> bool:
-    """Whether ``variable``'s own files give the period of each of its values by time bounds
-    (CF 7.1): as recorded for each variable when files were combined
-    (:func:`~climann.data.sources.own_time_bounds`), whose bounds a file beside the target at
-    other stamps loses (break47d A1: ERA5 ``tp`` given bounds, beside CEMS-Flood's ``dis24``
-    without, was refused as "no bounds"); else the bounds of ``dataset``'s time (one file, or
-    made after the files were combined), unless they are recorded as held by other files only
-    (the target's, beside a variable whose own files had none)."""
-    own = own_time_bounds(variable)
-    if own:
-        return True
-    bounds = dataset[dim].attrs.get("bounds") or dataset[dim].encoding.get("bounds")
-    if bounds not in dataset.variables:
-        return False
-    held = dataset[bounds].encoding.get(BOUNDS_FILES_KEY)
-    return own is None or not held or bool(set(map(str, held)) & set(source_files(variable)))
+#: Kept under its earlier name (:func:`climann.data.sources.own_period_bounded`).
+_own_period_bounded = own_period_bounded
 
 
 def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
