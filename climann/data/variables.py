@@ -336,7 +336,7 @@ def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: boo
     return variable.transpose(*[dim for dim in grid_dims if dim in variable.dims])
 
 
-def _time_bounds(dataset: xr.Dataset, time_name: str, target: str) -> np.ndarray | None:
+def _time_bounds(dataset: xr.Dataset, time_name: str, target: str | None = None) -> np.ndarray | None:
     """The (n_time, 2) bounds of time as dates when the file has CF bounds of time that
     decoded to dates (like the time axis), else None; None too when they are the bounds of
     predictors' files beside a target whose own files have none
@@ -347,7 +347,7 @@ def _time_bounds(dataset: xr.Dataset, time_name: str, target: str) -> np.ndarray
     bounds_name = dataset[time_name].attrs.get("bounds")
     if bounds_name not in dataset.variables:
         return None
-    if target in dataset.data_vars and time_name in dataset[target].dims \
+    if target is not None and target in dataset.data_vars and time_name in dataset[target].dims \
             and not own_period_bounded(dataset, dataset[target], time_name):
         return None
     bounds = dataset[bounds_name]
