@@ -5,7 +5,6 @@ take and whose files hold no bounds; the refusal named every file. A ``tp`` with
 with bounds was accepted (the target's bounds passed for tp's) and read as the day starting at each stamp."""
 
 import json
-import re
 
 import netCDF4
 import numpy as np
