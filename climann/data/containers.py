@@ -118,12 +118,75 @@ def other_format_message(path: Path) -> str | None:
         return None
     if start != HDF4_SIGNATURE:
         return (text_table_message(path) or flux_table_message(path) or rdb_table_message(path)
-                or gesla_table_message(path))
+                or gesla_table_message(path) or delimited_table_message(path))
     shown, copy = shown_path(path), shown_path(copy_path(path, "netcdf"))
     return (f"{path.name} is an HDF4 file (HDF-EOS2, as MODIS and CALIPSO write), not NetCDF, which climann's "
             f"netCDF library does not read; write a NetCDF copy first: `h4tonccf {shown} {copy}` (HDF-EOS's "
             f"netCDF-CF converter), or one field with GDAL: `gdalinfo {shown}` lists its subdatasets, then "
             f"`gdal_translate -of netCDF SUBDATASET {copy}`; in Python, pyhdf (pip install pyhdf) reads it")
+
+
+#: Column names that say a table's latitude, longitude and time (case ignored).
+_LATITUDE_COLUMNS = ("lat", "latitude", "y_lat")
+_LONGITUDE_COLUMNS = ("lon", "long", "longitude", "lng", "x_lon")
+_TIME_WORDS = ("time", "date", "datetime", "timestamp")
+
+
+def delimited_table_message(path: Path) -> str | None:
+    """One line for a text table of columns (CSV: commas, semicolons or tabs; a header line of
+    names and rows of as many fields) given as data, which is no NetCDF file: for reports at
+    points (a latitude, a longitude and a time column: ESWD's hail reports, storm reports) the
+    line of pandas that bins them onto a 1° grid and the months, as a CF point file is told to
+    (docs/own-data.md, "Positions that move in time"): the mean of each numeric column and the
+    number of reports in each box and month, with CF coordinates and the months' bounds, written
+    as NetCDF; for another table, that it is
+    to be written as NetCDF first (docs/own-data.md); None for anything else (break48d A4: a
+    CSV of hail reports was "not a readable NetCDF file (truncated or another format)").
+
+    Examples
+    --------
+    >>> delimited_table_message(Path("eswd_hail.csv"))  # doctest: +SKIP
+    'eswd_hail.csv is a CSV table (comma-separated columns TIME_EVENT, LATITUDE, …), not NetCDF: …'
+    """
+    lines = text_head_lines(path)
+    if not lines or len(lines) < 2:
+        return None
+    separator = max((",", ";", "\t"), key=lines[0].count)
+    fields = lines[0].count(separator)
+    if not fields or any(line.count(separator) != fields for line in lines[1:]):
+        return None
+    names = [name.strip().strip('"') for name in lines[0].split(separator)]
+    if any(not name or name[0].isdigit() or name[0] in "+-." for name in names):
+        return None  # a row of numbers, not a header
+    kind = {",": "comma", ";": "semicolon", "\t": "tab"}[separator]
+    shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+    head = f"{path.name} is a CSV table ({kind}-separated columns {shown}), not NetCDF"
+    lower = {name.lower(): name for name in names}
+    lat = next((lower[name] for name in _LATITUDE_COLUMNS if name in lower), None)
+    lon = next((lower[name] for name in _LONGITUDE_COLUMNS if name in lower), None)
+    time = next((name for name in names if any(word in name.lower() for word in _TIME_WORDS)), None)
+    if lat is None or lon is None or time is None:
+        return (f"{head}; climann reads grids and station series from NetCDF: write its columns as a NetCDF file "
+                f"first (with pandas: pd.read_csv(...).set_index([...]).to_xarray().to_netcdf(...), the index "
+                f"the time and, for a station, its latitude and longitude as scalars; see docs/own-data.md)")
+    sep = "" if separator == "," else f",sep={separator!r}"
+    code = (f"import sys,numpy as np,pandas as pd;t=pd.read_csv(sys.argv[1]{sep});"
+            f"t['time']=pd.to_datetime(t[{time!r}]).dt.to_period('M').dt.to_timestamp();"
+            f"t['lat']=t[{lat!r}].round();t['lon']=t[{lon!r}].round();"
+            f"g=t.groupby(['time','lat','lon']);"
+            f"d=g[[c for c in t.select_dtypes('number') if c not in ('lat','lon',{lat!r},{lon!r})]].mean();"
+            f"d['n_reports']=g.size();d=d.to_xarray();"
+            f"d.lat.attrs.update(units='degrees_north',standard_name='latitude');"
+            f"d.lon.attrs.update(units='degrees_east',standard_name='longitude');"
+            f"i=d.indexes['time'];d['time_bnds']=(('time','bnds'),np.stack([i,i+pd.offsets.MonthBegin()],1));"
+            f"d.time.attrs['bounds']='time_bnds';d.time.encoding['units']='days since 1970-01-01';"
+            f"d.to_netcdf(sys.argv[2])")
+    copy = shown_path(copy_path(path, "binned"))
+    return (f"{head}: it holds reports at points ({lat}, {lon}, {time}), each at its own place and time, so no "
+            f"place has a series and the table is not a grid; bin them onto a latitude-longitude grid and a time "
+            f"axis first, as for a CF point file (docs/own-data.md): the mean of each 1° box and month and the "
+            f"number of reports, {python_command(code)} {shown_path(path)} {copy} (boxes and months without a "
+            f"report are missing, not zero: fill n_reports with 0 where a count is the target)")
 
 
 #: A line of PSMSL's RLR and Metric data files (``1.rlrdata``, ``.metdata``; psmsl.org/data/obtaining,

@@ -11,7 +11,7 @@ import copy
 import dataclasses
 import datetime
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -237,7 +237,8 @@ def own_series_lag_names(dataset: xr.Dataset, lags: Mapping[str, Sequence[int]])
             if own_series_lag_name(name, lag) in dataset.data_vars}
 
 
-def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates: np.ndarray | None = None,
+def _log_lag_gaps(lagged: LaggedSteps, n_cells: int | Callable[[np.ndarray], np.ndarray], times: np.ndarray, *,
+                  dates: np.ndarray | None = None,
                   first_counted: int = 0, starts: np.ndarray | None = None, blocks: Sequence[str] = ()) -> None:
     """Say how many time steps (and samples) each lag loses, and why, one line per lag that
     counts every step whose samples it drops (those of ``n_dropped``, from step
@@ -257,7 +258,12 @@ def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates
     The lags are said shortest first, and a step is dropped once: a longer lag's line counts
     as dropped only the steps no shorter lag dropped, and names the lags that did, so that the
     lines' counts add up to the samples dropped for missing lags (verify23 F1: a step without
-    lag 1 nor lag 12 was counted in both lines)."""
+    lag 1 nor lag 12 was counted in both lines).
+
+    ``n_cells``: the samples of each step, the same at every step (a field's one), or a function
+    of steps (indices, shape (k,)) giving how many values of the target each holds, shape (k,):
+    a cell without a value there (the ocean of a land-only index, a gap) has no sample to drop
+    (break48d A3: 216 said, 4 steps × 54 cells, where 18 cells are ocean and 144 were lost)."""
     dropped_by = np.zeros(times.size, np.int64)  # the shortest lag missing at each step, 0 for none yet
     for lag in sorted(lagged.earlier):
         steps = np.flatnonzero(lagged.earlier[lag] < 0)
@@ -265,18 +271,32 @@ def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates
         if steps.size:
             cause, is_warning = _lag_missing_text(lagged, lag, steps, times, dates,
                                                   None if starts is None else starts[steps] > 0, blocks)
+            held = np.full(steps.size, n_cells, np.int64) if isinstance(n_cells, (int, np.integer)) \
+                else np.asarray(n_cells(steps), np.int64)
             _log.log(logging.WARNING if is_warning else logging.INFO, "%s; %s", cause,
-                     _dropped_text(dropped_by[steps], n_cells))
+                     _dropped_text(dropped_by[steps], held))
             dropped_by[steps[dropped_by[steps] == 0]] = lag
 
 
-def _dropped_text(earlier_lags: np.ndarray, n_cells: int) -> str:
+def values_held(variable: xr.DataArray, time: str, steps: np.ndarray) -> np.ndarray:
+    """How many values (not NaN: not masked, not missing) ``variable`` holds at each of the
+    time ``steps`` (indices along ``time``), shape (k,): those steps alone are read."""
+    if not len(steps):
+        return np.zeros(0, np.int64)
+    at = variable.isel({time: np.asarray(steps)})
+    values = np.asarray(at.transpose(time, ...).values)
+    return np.isfinite(values.reshape(len(steps), -1)).sum(axis=1) if values.dtype.kind in "fc" \
+        else np.full(len(steps), values[0].size, np.int64)
+
+
+def _dropped_text(earlier_lags: np.ndarray, held: np.ndarray) -> str:
     """How many of a lag's samples it drops: ``"their 1944 samples are dropped"``, or, where a
     shorter lag is missing at some of its steps (``earlier_lags``, that lag or 0 per step),
     ``"648 more samples are dropped (648 already for lag 1)"``, ``"their 648 samples are
-    already dropped for lag 1"``."""
-    already = int((earlier_lags > 0).sum()) * n_cells
-    more = earlier_lags.size * n_cells - already
+    already dropped for lag 1"``; ``held``: the samples of each of those steps (the target's
+    values there), shape like ``earlier_lags``."""
+    already = int(held[earlier_lags > 0].sum())
+    more = int(held.sum()) - already
     if not already:
         return f"their {more} samples are dropped"
     lags = " and ".join(f"lag {lag}" for lag in np.unique(earlier_lags[earlier_lags > 0]))
@@ -517,7 +537,8 @@ class PointwiseSource:
             storage=self.layout.time_storage,
         ) if all_lags else None
         if self._lagged is not None:
-            _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values,
+            _log_lag_gaps(self._lagged, lambda steps: values_held(self._on_grid[target], self._time_dim, steps),
+                          self.layout.time.values,
                           dates=self.layout.selection_dates(), first_counted=self.layout.steps_before_range,
                           starts=self._segment_starts, blocks=self.layout.time_blocks)
         self._target, self._where, self._require_target = target, where, require_target

@@ -66,6 +66,26 @@ def own_time_bounds(variable: xr.DataArray | xr.Variable) -> bool | None:
     return None if recorded is None else bool(recorded)
 
 
+def own_period_bounded(dataset: xr.Dataset, variable: xr.DataArray, dim: str) -> bool:
+    """Whether ``variable``'s own files give the period of each of its values by time bounds
+    (CF 7.1): as recorded for each variable when files were combined
+    (:func:`~climann.data.sources.own_time_bounds`), whose bounds a file beside the target at
+    other stamps loses (break47d A1: ERA5 ``tp`` given bounds, beside CEMS-Flood's ``dis24``
+    without, was refused as "no bounds"); else the bounds of ``dataset``'s time (one file, or
+    made after the files were combined), unless they are recorded as held by other files only
+    (the target's, beside a variable whose own files had none; a predictor's, beside a target
+    whose own files had none: break48d A5, ERA5's 1-hour cells took GEFF's daily fwi's
+    persistence away)."""
+    own = own_time_bounds(variable)
+    if own:
+        return True
+    bounds = dataset[dim].attrs.get("bounds") or dataset[dim].encoding.get("bounds")
+    if bounds not in dataset.variables:
+        return False
+    held = dataset[bounds].encoding.get(BOUNDS_FILES_KEY)
+    return own is None or not held or bool(set(map(str, held)) & set(source_files(variable)))
+
+
 def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | Path]], *,
                       times: Mapping[str, Sequence[np.ndarray]] | None = None,
                       names: Mapping[str, Sequence[tuple[str, str]]] | None = None,

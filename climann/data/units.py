@@ -36,6 +36,7 @@ Sources: UDUNITS-2 (https://docs.unidata.ucar.edu/udunits/), cf_xarray.units
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime
 import functools
@@ -67,7 +68,7 @@ from climann.data.shell import (
     values_command, xarray_data, xarray_values,
 )
 from climann.data.sources import (
-    BOUNDS_FILES_KEY, LISTED_FILES, name_in_file, own_time_bounds, source_files, variable_where,
+    LISTED_FILES, name_in_file, own_period_bounded, source_files, variable_where,
 )
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import date_text, month_number, month_start, own_series_lag_of, years_later
@@ -2175,8 +2176,50 @@ def _on_copies(variable: xr.DataArray, where: str, advice: Callable[[str], str],
     cell_methods, water-equivalent and ncap2 lines of a folder named its first file alone)."""
     files = source_files(variable)
     if len(files) > 1 and not any(is_zarr_store(file) for file in files):
-        return copies_of_files(lambda arguments, file: advice(arguments), files, name=name)
-    return advice(_fixed_copy(variable, where))
+        return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name)
+    return _advised_on(files[0] if files else None, advice, _fixed_copy(variable, where))
+
+
+#: The file a piece of advice built by :func:`_on_copies` is for, while it is built: a number in
+#: the units of a file's own time (:func:`_advised_time_units`) is that file's, not the first
+#: file read's (break48d A1: ``time-1.0/24``, days, written into ERA5 files in hours).
+_ADVISED_FILE: contextvars.ContextVar[str | None] = contextvars.ContextVar("_ADVISED_FILE", default=None)
+
+
+def _advised_on(file: str | None, advice: Callable[[str], str], arguments: str) -> str:
+    """``advice(arguments)`` built for ``file`` (:data:`_ADVISED_FILE`)."""
+    token = _ADVISED_FILE.set(file)
+    try:
+        return advice(arguments)
+    finally:
+        _ADVISED_FILE.reset(token)
+
+
+def _advised_time_units(variable: xr.DataArray, dim: str) -> str:
+    """The units of the time ``dim`` of ``variable`` as the file a command is for stores them
+    (:data:`_ADVISED_FILE`, else the variable's first file): a command's numbers are in them.
+    The coordinate's encoding keeps only the first file read of the whole set, which may be
+    another variable's (break48d A1: GEFF's ``days since`` beside ERA5's ``hours since``)."""
+    file = _ADVISED_FILE.get() or next(iter(source_files(variable)), None)
+    stored = None if file is None else _stored_time_units(str(file), file_time_names(variable[dim])[0])
+    return stored or str(variable[dim].encoding.get("units", ""))
+
+
+def _stored_time_units(file: str, time: str) -> str | None:
+    """The ``units`` attribute of the variable ``time`` in ``file`` (a NetCDF file or a Zarr
+    store), as stored; None when it cannot be read."""
+    try:
+        if is_zarr_store(file):
+            with xr.open_zarr(file, decode_times=False) as store:
+                units = store[time].attrs.get("units")
+        else:
+            import netCDF4
+
+            with netCDF4.Dataset(file) as dataset:
+                units = getattr(dataset.variables[time], "units", None)
+    except (OSError, KeyError, ValueError, TypeError):
+        return None
+    return units if isinstance(units, str) else None
 
 
 def _fixed_copy(variable: xr.DataArray, where: str) -> str:
@@ -2427,7 +2470,7 @@ def _bounds_command(variable: xr.DataArray, dim: str, files: str, *, before: flo
     variable and on its dimension (:func:`climann.data.shell.file_time_names`): ``ncap2`` for
     a NetCDF file, an xarray line for a Zarr store (:func:`~climann.data.shell.values_command`);
     None when the time's units are not ``UNIT since …``."""
-    units = str(variable[dim].encoding.get("units", ""))
+    units = _advised_time_units(variable, dim)
     lower, upper = (_in_time_units(units, hours) if hours else "" for hours in (before, after))
     if None in (lower, upper):
         return None
@@ -2468,13 +2511,14 @@ def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reas
     that is dropped, whose bounds would change nothing."""
     way = way or ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals "
                   "without time bounds\") shows")
-    one_hour = _in_time_units(str(variable[dim].encoding.get("units", "")), 1)
+    units = _advised_time_units(variable, dim)
+    one_hour = _in_time_units(units, 1)
     command = _bounds_command(variable, dim, files, before=1)
     if one_hour is None or command is None:
         return f"{reason}{joined}{way}"
     return (f"{reason}{joined}add time bounds (CF 7.1) of each value's period: for totals over the hour before each "
             f"stamp (ERA5), {command} (for totals over {longer}, "
-            f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour}){after}")
+            f"{_in_time_units(units, hours)} in place of {one_hour}){after}")
 
 
 def _in_time_units(units: str, hours: float) -> str | None:
@@ -2789,22 +2833,8 @@ def variable_units(dataset: xr.Dataset, names) -> dict[str, str]:
             if name in dataset.variables}
 
 
-def _own_period_bounded(dataset: xr.Dataset, variable: xr.DataArray, dim: str) -> bool:
-    """Whether ``variable``'s own files give the period of each of its values by time bounds
-    (CF 7.1): as recorded for each variable when files were combined
-    (:func:`~climann.data.sources.own_time_bounds`), whose bounds a file beside the target at
-    other stamps loses (break47d A1: ERA5 ``tp`` given bounds, beside CEMS-Flood's ``dis24``
-    without, was refused as "no bounds"); else the bounds of ``dataset``'s time (one file, or
-    made after the files were combined), unless they are recorded as held by other files only
-    (the target's, beside a variable whose own files had none)."""
-    own = own_time_bounds(variable)
-    if own:
-        return True
-    bounds = dataset[dim].attrs.get("bounds") or dataset[dim].encoding.get("bounds")
-    if bounds not in dataset.variables:
-        return False
-    held = dataset[bounds].encoding.get(BOUNDS_FILES_KEY)
-    return own is None or not held or bool(set(map(str, held)) & set(source_files(variable)))
+#: Kept under its earlier name (:func:`climann.data.sources.own_period_bounded`).
+_own_period_bounded = own_period_bounded
 
 
 def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:

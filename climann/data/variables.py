@@ -39,7 +39,7 @@ from climann.data.layout import (
     geography_of,
 )
 from climann.data.shell import beside, copies_of_files, ncrename_variable, shown_path
-from climann.data.sources import files_text, source_files as recorded_files, source_names
+from climann.data.sources import files_text, own_period_bounded, source_files as recorded_files, source_names
 from climann.data.quantities import quantity_record
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
@@ -336,11 +336,19 @@ def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: boo
     return variable.transpose(*[dim for dim in grid_dims if dim in variable.dims])
 
 
-def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:
+def _time_bounds(dataset: xr.Dataset, time_name: str, target: str | None = None) -> np.ndarray | None:
     """The (n_time, 2) bounds of time as dates when the file has CF bounds of time that
-    decoded to dates (like the time axis), else None."""
+    decoded to dates (like the time axis), else None; None too when they are the bounds of
+    predictors' files beside a target whose own files have none
+    (:func:`~climann.data.sources.own_period_bounded`): the target's values are not over
+    those cells, and its baselines (persistence, climatology keys) and predictions.nc go by
+    its own (break48d A5: ERA5's 1-hour cells made GEFF's daily fwi "1 hour cells 1 day
+    apart", persistence left out and the climatology per day of year and hour)."""
     bounds_name = dataset[time_name].attrs.get("bounds")
     if bounds_name not in dataset.variables:
+        return None
+    if target is not None and target in dataset.data_vars and time_name in dataset[target].dims \
+            and not own_period_bounded(dataset, dataset[target], time_name):
         return None
     bounds = dataset[bounds_name]
     if bounds.ndim != 2 or bounds.dims[0] != time_name:
@@ -575,7 +583,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         variable_units=variable_units(dataset, [*data_names, *scalar_names]),
         variable_cell_methods={name: str(variables[name].attrs["cell_methods"]) for name in data_names
                                if "cell_methods" in variables[name].attrs},
-        time_bounds=_time_bounds(dataset, names["time"]),
+        time_bounds=_time_bounds(dataset, names["time"], target),
         climatology_bounds=_climatology_bounds(dataset, names["time"], units=str(units), calendar=str(calendar)),
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=_with_own_levels(scalar_coordinates(dataset, target, not_scalar), levels.get(target, ())),

@@ -168,3 +168,49 @@ def test_the_daily_sum_of_era5_daily_statistics_is_offered_the_day_starting_at_i
     assert middles[0].day == 1  # the first value is 1 January's, as its stamp says
     np.testing.assert_array_equal(fixed["tp"].values, tp)
     np.testing.assert_array_equal(fixed["mx2t"].values, mx2t)
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
+def test_the_bounds_line_is_in_the_time_units_of_each_file_it_is_for(tmp_path, monkeypatch):
+    """break48d A1: the hour before each stamp was written ``time-1.0/24`` (the number of days in an hour, from the
+    first --data file: a GEFF index in ``days since``) into ERA5 files in ``hours since 1900``: 2.5-minute cells. The
+    printed line, run as it is on tp's two files (one in hours, one in days, after a file in minutes), gives cells of
+    exactly one hour before each stamp, and its number for the day before cells of exactly 24 hours (numpy on the
+    decoded bounds)."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(48)
+    index = xr.Dataset({"fwi": (("time", "lat", "lon"), rng.random((40, 2, 3)).astype("f4"))},
+                       coords={"time": pd.date_range("2001-12-12T12", periods=40, freq="D"), "lat": [0.0, 1.0],
+                               "lon": [0.0, 1.0, 2.0]})
+    index["time"].encoding["units"] = "minutes since 2001-12-12 12:00"
+    index.to_netcdf(tmp_path / "a_fwi.nc")
+    (tmp_path / "era5").mkdir()
+    for year, units in ((2001, "hours since 1900-01-01 00:00:00.0"), (2002, "days since 2002-01-01 12:00")):
+        times = pd.date_range("2001-12-12T12" if year == 2001 else "2002-01-01T12", periods=20, freq="D")
+        part = xr.Dataset({"tp": (("time", "lat", "lon"), rng.gamma(0.5, 2e-3, (20, 2, 3)).astype("f4"),
+                                  {"units": "m", "long_name": "Total precipitation"})},
+                          coords={"time": times, "lat": [0.0, 1.0], "lon": [0.0, 1.0, 2.0]}, attrs={"history": G2N})
+        part["time"].encoding.update(units=units, dtype="f8")
+        part.to_netcdf(tmp_path / "era5" / f"tp_{year}.nc")
+    paths = [tmp_path / "a_fwi.nc", *sorted((tmp_path / "era5").glob("*.nc"))]
+    with pytest.raises(ClimannError) as error:
+        refuse_grib_accumulations(open_dataset(paths), ["tp"], where="a_fwi.nc and 2 more files")
+    message = str(error.value)
+    loops = [loop for loop in re.findall(r"(mkdir -p \S+ && for f in [^;]*; do ncap2 -s '[^']*' \"\$f\" \S+; done)",
+                                         message) if "time_bnds(:,1)=time;" in loop]  # the hour's, not the day after
+    assert len(loops) == 2, message  # one line per file: their units differ
+    for hours, numbers in ((1, r"(?:time-1;|time-1\.0/24;)"), (24, r"(?:time-24;|time-1;)")):
+        for loop in loops:
+            line = loop
+            if hours == 24:
+                longer, one = re.search(rf"{re.escape(loop)}.*? \(for totals over the day before it, (\S+) in "
+                                        r"place of (\S+)\)", message).groups()
+                line = loop.replace(f"time-{one};", f"time-{longer};")
+            assert re.search(numbers, line), line
+            shutil.rmtree(tmp_path / "era5" / "time_cells_fixed", ignore_errors=True)
+            subprocess.run(line, shell=True, check=True, capture_output=True)
+            for copy in (tmp_path / "era5" / "time_cells_fixed").glob("*.nc"):
+                with xr.open_dataset(copy) as fixed:
+                    edges = fixed["time_bnds"].values
+                    np.testing.assert_array_equal(edges[:, 1], fixed["time"].values)
+                    np.testing.assert_array_equal(edges[:, 1] - edges[:, 0], np.timedelta64(hours, "h"))

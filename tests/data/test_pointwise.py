@@ -288,6 +288,29 @@ def test_a_lag_missing_because_the_users_months_left_its_step_out_is_not_blamed_
     assert samples.n_dropped == n_missing * samples.layout.n_cells
 
 
+def test_the_lag_line_counts_only_the_samples_of_cells_holding_the_target(caplog):
+    """break48d A3: a land-only index (the ocean masked at every step) with --months and lags: the line said every
+    cell's samples (4 steps × 54 cells = 216) where 144 were lost (4 × 36 land cells); and a cell missing at one
+    dropped step only. The count is numpy's of the target's values at the steps without their lag, and with the
+    target's missing values the run's n_dropped."""
+    from climann.data.subset import subset_dataset
+
+    full = grid_dataset(n_years=4)
+    tas = full["tas"].values.copy()
+    tas[:, 0, :2] = np.nan  # "ocean": never a value
+    tas[17, 3, 5] = np.nan  # June 2001 at one more cell
+    dataset = subset_dataset(full.assign(tas=full["tas"].copy(data=tas)), months=(6, 7, 8))
+    with caplog.at_level("WARNING", logger="climann"):
+        samples = build(dataset, predictors=(), features=(), lags={"pred": (1,)})
+    junes = [5, 17, 29, 41]  # the steps whose May the selection left out
+    held = int(np.isfinite(tas[junes]).sum())
+    assert held == 4 * (24 - 2) - 1
+    warned = [r.getMessage() for r in caplog.records if "lag 1 is missing" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].endswith(f"; their {held} samples are dropped"), warned
+    summers = [k for k in range(48) if k % 12 in (5, 6, 7)]
+    assert samples.n_dropped == held + int(np.isnan(tas[summers]).sum())  # and the target's own missing values
+
+
 def test_the_lag_lines_count_each_dropped_step_once_and_add_up_to_n_dropped(caplog):
     """verify23 F1: a step without lag 1 nor lag 12 was counted in both lines, whose sum then
     exceeded n_dropped. Winters (--seasons DJF) of 2000–2003 without December 2001, by hand:

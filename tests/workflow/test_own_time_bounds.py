@@ -4,6 +4,8 @@
 take and whose files hold no bounds; the refusal named every file. A ``tp`` without bounds beside a ``dis24``
 with bounds was accepted (the target's bounds passed for tp's) and read as the day starting at each stamp."""
 
+import json
+
 import netCDF4
 import numpy as np
 import pandas as pd
@@ -102,3 +104,45 @@ def test_an_accumulation_without_its_own_bounds_is_refused_naming_its_own_file(t
     assert "cems_dis24" not in said
     assert f"{tmp_path / 'era5_tp.nc'} {tmp_path / 'era5_tp_fixed.nc'}" in said  # the ncap2 lines' files
     assert not (tmp_path / "run").exists()
+
+
+def test_a_predictors_own_bounds_do_not_make_the_targets_cells(tmp_path):
+    """break48d A5: ERA5's t2m with bounds of the hour before each noon stamp, beside a daily index (GEFF's fwi)
+    stamped at noon without bounds, made fwi "1 hour cells 1 day apart": persistence left out, the climatology per
+    day of year and hour. The target's own cells decide both: persistence (the day before) and the climatology (the
+    raw mean of each day of year over the training steps, [evaluation] climatology_window_days = 1) equal numpy's
+    on fwi, with cell-area (cos-latitude) weights."""
+    days = pd.date_range("2001-01-01T12", periods=1095, freq="D")
+    rng = np.random.default_rng(48)
+    season = 10 * np.cos(2 * np.pi * days.day_of_year.to_numpy() / 365.0)[:, None, None]
+    fwi = (20 + season + np.cumsum(rng.normal(0, 1, (len(days), 2, 3)), 0) * 0.3
+           + rng.normal(0, 2, (len(days), 2, 3))).astype("f4")
+    t2m = (280 + 0.5 * fwi + rng.normal(0, 1, fwi.shape)).astype("f4")
+    stamps = _seconds(days)
+    _write(tmp_path / "era5_t2m.nc", "t2m", t2m, stamps, {"units": "K"}, np.stack([stamps - 3600, stamps], 1))
+    _write(tmp_path / "geff_fwi.nc", "fwi", fwi, stamps, {"long_name": "Fire weather index", "units": "1"})
+    config = build_config({"data": {"paths": [str(tmp_path / "geff_fwi.nc"), str(tmp_path / "era5_t2m.nc")],
+                                    "target": "fwi", "predictors": ["t2m"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False, "climatology_window_days": 1}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["climatology_per"] == "day of year"
+    assert metrics["split_periods"] == {"train": "2001", "val": "2002", "test": "2003"}
+    blocks = {name: np.flatnonzero(days.year == int(year)) for name, year in metrics["split_periods"].items()}
+    weights = np.broadcast_to(np.cos(np.deg2rad(LAT))[:, None], (2, 3))
+    values = fwi.astype("f8")
+    doy = days.day_of_year.to_numpy()
+    train = blocks["train"]
+    climatology = {day: values[train][doy[train] == day].mean(0) for day in np.unique(doy)}
+    for name, steps in blocks.items():
+        steps = steps[steps > 0]  # the first step has no day before; the others have it in the file
+        error = values[steps] - values[steps - 1]
+        scored = metrics["splits"][name]["persistence"]
+        assert scored["n_samples"] == error.size
+        assert scored["mse"] == pytest.approx(np.average(error ** 2, weights=np.broadcast_to(weights, error.shape)),
+                                              rel=1e-6)
+        steps = blocks[name]
+        error = values[steps] - np.stack([climatology[day] for day in doy[steps]])
+        assert metrics["splits"][name]["climatology"]["mse"] == pytest.approx(
+            np.average(error ** 2, weights=np.broadcast_to(weights, error.shape)), rel=1e-6)

@@ -255,7 +255,7 @@ def map_grid(layout: GridLayout, present: np.ndarray | None = None) -> MapGrid:
         return MapGrid(longitude, np.asarray(latitude, np.float64), np.arange(layout.shape[2]),
                        ~np.isfinite(latitude) | ~np.isfinite(longitude))
     if not layout.is_curvilinear:
-        longitude = continuous_longitudes(layout.longitude.values)
+        longitude = _around_data(continuous_longitudes(layout.longitude.values), present)
         columns = np.argsort(longitude, kind="stable")
         lon_edges = _cell_edges(longitude[columns])
         lat_edges = _row_edges(layout.axis_bounds()[0], layout.latitude.values)
@@ -278,6 +278,22 @@ def map_grid(layout: GridLayout, present: np.ndarray | None = None) -> MapGrid:
     hidden = positionless.copy()  # in the layout's order
     hidden[:, columns] = (np.ptp(quads, axis=0) > 180.0) | drawn
     return MapGrid(corner_lon, corner_lat, columns, hidden)
+
+
+def _around_data(longitude: np.ndarray, present: np.ndarray | None) -> np.ndarray:
+    """The longitudes of a regular grid's columns (degrees east, shape (n_lon,)) shifted by
+    whole turns into the 360° window that :func:`continuous_longitudes` gives the columns with
+    data (``present``, (n_lat, n_lon), any row): the rule by which a curvilinear map starts
+    after its widest band without data (:func:`_first_drawn_column`), for a regular grid too.
+    A 0…360 file holding Europe and Asia was drawn 0…360, its 345–355° columns at the far right
+    (break48d A7); it is drawn from −15°. Unchanged when every column or none has data."""
+    if present is None or longitude.size < 3:
+        return longitude
+    filled = np.asarray(present, bool).any(axis=0)
+    if filled.all() or not filled.any():
+        return longitude
+    west = float(np.nanmin(continuous_longitudes(longitude[filled])))
+    return west + (longitude - west) % 360.0
 
 
 def _first_drawn_column(longitude: np.ndarray, present: np.ndarray | None) -> tuple[int, int]:

@@ -655,3 +655,18 @@ def test_a_region_across_greenwich_on_a_0_360_curvilinear_grid_is_drawn_in_one_p
     field = np.where(inside, lat2d, np.nan)[None]
     plot_truth_prediction_error(layout, field, field + 1, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
     assert limits[0] == pytest.approx((-60.0, 60.0))
+
+
+def test_a_global_regular_grid_with_data_across_0_is_drawn_from_its_data_as_a_curvilinear_one_is():
+    """break48d A7: a 0…360 file (5° columns) holding Europe and Asia (345…140°E) put its 345–355° columns at the
+    far right of a 0…360° map; drawn like a curvilinear grid, from the west of its data: −15° first, each column
+    at its longitude shifted by a whole turn (numpy: lon − 360 where lon ≥ 345), in order west to east."""
+    longitude = np.arange(0.0, 360.0, 5.0)
+    layout = _layout([30.0, 35.0], longitude)
+    present = np.broadcast_to((longitude <= 140.0) | (longitude >= 345.0), (2, longitude.size))
+    grid = map_grid(layout, present)
+    expected = np.where(longitude >= 345.0, longitude - 360.0, longitude)
+    np.testing.assert_array_equal(grid.columns, np.argsort(expected, kind="stable"))
+    np.testing.assert_allclose(grid.longitude[0], np.append(np.sort(expected) - 2.5, np.sort(expected)[-1] + 2.5))
+    everywhere = map_grid(layout, np.ones((2, longitude.size), bool))  # data in every column: as before
+    np.testing.assert_allclose(everywhere.longitude[0], np.append(longitude - 2.5, 357.5))
