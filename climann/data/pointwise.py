@@ -329,11 +329,12 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
                         f"{shown_path(folder / f'{name}_lag{lag}.nc')}")
     names = ", ".join(f"{name}_lag{lag}" for name, lag in chosen)
     given = " ".join(f"--lags {name}={lag}" for name, lag in chosen)
-    return (f"the steps whose lag lies in a month {MONTHS_SELECTION} leaves out (each first chosen month's "
-            f"{lagged.step.span(min(left))} before) keep their samples when each such lag is a variable of its own, "
-            f"taken from the whole series before the months are chosen: `mkdir -p {shown_path(folder)} && "
-            f"{' && '.join(commands)}`, then add --data {shlex.quote(f'{working_path(folder)}/*.nc')} and {names} to "
-            f"--predictors, in place of {given}")
+    data = shlex.quote(f"{working_path(folder)}/*.nc")
+    return (f"the steps whose lag lies in a month {MONTHS_SELECTION} leaves out (the "
+            f"{lagged.step.span(min(left))} before the first chosen month of each year or season) keep their samples "
+            f"when each such lag is a variable of its own, taken from the whole series before the months are chosen: "
+            f"`mkdir -p {shown_path(folder)} && {' && '.join(commands)}`, then add --data {data} and name {names} "
+            f"among --predictors beside the others, in place of {given}")
 
 
 def _cdo_shift(step: TimeStep | object, lag: int) -> str | None:
