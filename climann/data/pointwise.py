@@ -13,6 +13,7 @@ import datetime
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -289,6 +290,87 @@ def values_held(variable: xr.DataArray, time: str, steps: np.ndarray) -> np.ndar
         else np.full(len(steps), values[0].size, np.int64)
 
 
+def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
+                       own_lags: Mapping[tuple[str, int], str], layout: GridLayout) -> str | None:
+    """The way to keep the steps whose lag lies in a month ``--months`` (``--seasons``) leaves
+    out (each June's May, for JJA): the run reads those months for no step, so each such lag is
+    given as a variable of its own, its values taken from the whole series before the months are
+    chosen (``cdo -shifttime`` by the lag's span, the variable renamed ``X_lag1``: May's value
+    stamped in June), and named among the predictors in place of its ``--lags`` (break48b A2: the
+    only way out said was to leave the lag out, every June dropped). None when no lag is missing
+    so, the selection is not by months, or the lag's span is none CDO shifts by.
+
+    Parameters
+    ----------
+    lagged : LaggedSteps
+        Each lag's earlier step of each step (:func:`~climann.data.lags.lagged_steps`).
+    lags : mapping of str to sequence of int
+        The run's lags, by variable.
+    own_lags : mapping
+        The lags held as variables of their own series already (:func:`own_series_lag_names`).
+    layout : GridLayout
+        The data's layout: its selection's dates and the files of each variable.
+
+    Returns
+    -------
+    str or None
+    """
+    import shlex
+
+    from climann.data.shell import copies_folder, glob_words, shared_glob, shown_path, working_path
+
+    dates = layout.selection_dates()
+    if dates is None:
+        return None
+    first = layout.steps_before_range
+    left = set()
+    for lag, earlier in lagged.earlier.items():
+        steps = np.flatnonzero(earlier < 0)
+        steps = steps[steps >= first]
+        if steps.size and in_months_left_out(dates, steps, lag, lagged.step).any():
+            left.add(lag)
+    chosen = [(name, lag) for name, steps in lags.items() for lag in steps
+              if lag in left and (name, lag) not in own_lags]
+    shifts = {lag: _cdo_shift(lagged.step, lag) for lag in left}
+    if not chosen or None in shifts.values():
+        return None
+    commands, folder = [], None
+    for name, lag in chosen:
+        files = list(layout.files_of(name))
+        if not files:
+            return None
+        folder = folder or copies_folder(Path(files[0]).parent, "lagged")
+        pattern = shared_glob(files) if len(files) > 1 else None
+        source = (shown_path(files[0]) if len(files) == 1 else "-mergetime " + (
+            glob_words(pattern) if pattern is not None else " ".join(shown_path(file) for file in files)))
+        own = layout.name_in_file(name, files[0])
+        commands.append(f"cdo -chname,{own},{name}_lag{lag} -shifttime,{shifts[lag]} -selname,{own} {source} "
+                        f"{shown_path(folder / f'{name}_lag{lag}.nc')}")
+    names = ", ".join(f"{name}_lag{lag}" for name, lag in chosen)
+    given = " ".join(f"--lags {name}={lag}" for name, lag in chosen)
+    data = shlex.quote(f"{working_path(folder)}/*.nc")
+    return (f"the steps whose lag lies in a month {MONTHS_SELECTION} leaves out (the "
+            f"{lagged.step.span(min(left))} before the first chosen month of each year or season) keep their samples "
+            f"when each such lag is a variable of its own, taken from the whole series before the months are chosen: "
+            f"`mkdir -p {shown_path(folder)} && {' && '.join(commands)}`, then add --data {data} and name {names} "
+            f"among --predictors beside the others, in place of {given}")
+
+
+def _cdo_shift(step: TimeStep | object, lag: int) -> str | None:
+    """CDO's ``shifttime`` argument of ``lag`` steps of ``step``: ``1mon``, ``3day``, ``6hour``;
+    None for a step CDO counts in none of them (periods of a calendar, minutes)."""
+    months = getattr(step, "months", 0)
+    duration = getattr(step, "duration", None)
+    if months:
+        return f"{lag * months}mon"
+    if duration is None:
+        return None
+    seconds = lag * duration.total_seconds()
+    if seconds % 86400 == 0:
+        return f"{int(seconds // 86400)}day"
+    return f"{int(seconds // 3600)}hour" if seconds % 3600 == 0 else None
+
+
 def _dropped_text(earlier_lags: np.ndarray, held: np.ndarray) -> str:
     """How many of a lag's samples it drops: ``"their 1944 samples are dropped"``, or, where a
     shorter lag is missing at some of its steps (``earlier_lags``, that lag or 0 per step),
@@ -541,6 +623,8 @@ class PointwiseSource:
                           self.layout.time.values,
                           dates=self.layout.selection_dates(), first_counted=self.layout.steps_before_range,
                           starts=self._segment_starts, blocks=self.layout.time_blocks)
+            if (way_out := months_lag_way_out(self._lagged, lags, own_lags, self.layout)) is not None:
+                note_once(_log, logging.WARNING, way_out, key=("lags of months left out", way_out))
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
         self._thinned_steps = (np.ones(self.n_time, dtype=bool) if thinned_steps is None

@@ -16,11 +16,21 @@ one warning (:func:`warn_low_quality_target`) says the share of the target's val
 levels and gives the xarray line that masks them (a loop writing a copy of each file into a new
 folder for several files, :func:`climann.data.shell.copies_of_files`); the run goes on, with them.
 The doubtful levels (QARTOD's ``suspect``, Argo's ``interpolated_value``) are kept by that line,
-named with their counts. Bit fields (``flag_masks``, GHRSST's ``l2p_flags``) are conditions, not
-levels: not read here.
+named with their counts. Bit fields (``flag_masks``) are conditions, not levels: one of quality
+(ESA CCI SM's ``flag``: ``snow_coverage_or_temperature_below_zero``, ``dense_vegetation`` …
+``all_datasets_deemed_unreliable``) is warned of with the held values each bit flags and a line
+that keeps those with none set, a bitwise test (``flag & 127 == 0``, the sum of the masks, which
+the user may lessen).
 
-A flag variable that the target's ``ancillary_variables`` name is the quality flag of its values,
-whatever its meanings (:func:`quality_flag_levels`): never a class variable to learn from (it
+A flag variable is one of quality only when something says so (:func:`is_quality_flag`: its
+``standard_name``'s ``status_flag``/``quality_flag``, or a word of quality in its name, ``long_name``
+or meanings): ESA CCI SM's ``dnflag`` (day, night), ``mode`` (ascending, descending), ``sensor`` and
+``freqbandID`` describe how each value was observed, and advising to keep the day-night level that
+held the most values dropped two thirds of ``sm`` for no reason of quality (break48b A3); GHRSST's
+``l2p_flags`` (microwave, land, ice) are such descriptions too.
+
+A flag variable of quality that the target's ``ancillary_variables`` name is the quality flag of
+its values, whatever its levels' meanings (:func:`quality_flag_levels`): never a class variable to learn from (it
 would tell the network where the target is wrong, :mod:`climann.data.defaults` leaves it out as
 ancillary data). When its meanings are no quality words climann can rank, the warning says how
 many of the target's values each level holds and gives the line that keeps the levels the user
@@ -45,6 +55,7 @@ are read once for all, the flag once beside them.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,9 +69,9 @@ from climann.data.notes import note_once
 from climann.data.shell import copies_of_files, input_and_copy, xarray_command
 from climann.data.sources import files_text, source_files
 
-__all__ = ["BAD_MEANINGS", "DOUBTFUL_MEANINGS", "GOOD_CODES", "RANKED_MEANINGS", "USABLE_MEANINGS", "QualityCounts",
-           "QualityFlag", "masking_statements", "planned_quality_counts", "quality_flag", "quality_flag_levels",
-           "text_quality_flag", "warn_low_quality_target"]
+__all__ = ["BAD_MEANINGS", "DOUBTFUL_MEANINGS", "GOOD_CODES", "QUALITY_WORDS", "RANKED_MEANINGS", "USABLE_MEANINGS",
+           "QualityCounts", "QualityFlag", "is_quality_flag", "masking_statements", "planned_quality_counts",
+           "quality_flag", "quality_flag_levels", "text_quality_flag", "warn_low_quality_target"]
 
 _log = logging.getLogger(__name__)
 
@@ -150,6 +161,10 @@ class QualityFlag:
         Whether every meaning is a quality word of :data:`RANKED_MEANINGS` and one at least is
         usable or doubtful; else climann cannot tell good from bad, and the warning gives the line
         that keeps the levels the user trusts.
+    masks : bool
+        Whether ``values`` are bit masks (CF §3.5 ``flag_masks``: ESA CCI SM's ``flag``, each bit a
+        condition of the retrieval that may hold with others), each a condition of lower quality;
+        ``bad`` is then every mask, and the warning's line keeps the values with none of them set.
     """
 
     name: str
@@ -158,6 +173,7 @@ class QualityFlag:
     bad: list[int]
     doubtful: list[int]
     ranked: bool
+    masks: bool = False
 
 
 def _meaning_word(meaning: str) -> str:
@@ -205,6 +221,62 @@ def _ranked_meaning(meaning: str) -> str:
     return {"bad": "invalid", "doubtful": "value_changed", "usable": "valid"}.get(_validity_rank(meaning), meaning)
 
 
+#: Words of a flag variable's name, ``long_name`` or ``flag_meanings`` that make it a flag of the
+#: quality of the values it is ancillary to (:func:`is_quality_flag`); a flag of none of them (and of
+#: no meaning a word list ranks) describes each observation instead: ESA CCI SM's ``dnflag`` (day,
+#: night), ``mode`` (ascending, descending), ``sensor`` and ``freqbandID`` (instruments, bands).
+QUALITY_WORDS = frozenset({
+    "quality", "qc", "qa", "qf", "status", "valid", "invalid", "validity", "reliable", "unreliable",
+    "reliability", "suspect", "suspicious", "bad", "good", "error", "errors", "fail", "failed", "failure",
+    "threshold", "exceeds", "exceeding", "contaminated", "contamination", "confidence", "doubtful", "dubious",
+    "flagged", "rejected", "accepted", "outlier", "outliers", "spike", "spikes", "unusable", "usable",
+})
+
+
+def is_quality_flag(dataset: xr.Dataset, name: str) -> bool:
+    """Whether the CF flag variable ``name`` (§3.5) flags the quality of the values it is ancillary
+    to, not a description of each observation: its ``standard_name`` is a ``status_flag`` or
+    ``quality_flag`` (CF standard-name modifiers), its name, ``long_name`` or one of its
+    ``flag_meanings`` holds a word of :data:`QUALITY_WORDS` (``ta_qc``, GHRSST's ``quality_level``,
+    CCI SM's ``flag`` of ``all_datasets_deemed_unreliable``), or a meaning is one the word lists rank
+    (``good``, ``not_valid``). ESA CCI SM's ``dnflag`` ("Day / Night Flag": ``day night
+    day_night_combination``) is none of these: it was taken as ``sm``'s quality flag and the level
+    holding the most values, day_night_combination, advised kept, two thirds of the values dropped for
+    no reason of quality (break48b A3).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    name : str
+        A variable of ``dataset`` with ``flag_values`` or ``flag_masks``.
+
+    Returns
+    -------
+    bool
+    """
+    attrs = dataset[name].attrs
+    standard = str(attrs.get("standard_name", "")).split()
+    if standard and standard[-1] in ("status_flag", "quality_flag"):
+        return True
+    meanings = [_meaning_word(meaning) for meaning in str(attrs.get("flag_meanings", "")).split()]
+    words = set(re.split(r"[^a-z]+", f"{name} {attrs.get('long_name', '')}".lower()))
+    words |= {word for meaning in meanings for word in meaning.split("_")}
+    return bool(words & QUALITY_WORDS) or any(
+        _ranked_meaning(meaning) in RANKED_MEANINGS or _is_bad(meaning) for meaning in meanings)
+
+
+def _bit_flag(dataset: xr.Dataset, name: str) -> QualityFlag | None:
+    """The quality flag of bit masks ``name`` (``flag_masks`` and as many ``flag_meanings``, no
+    ``flag_values``), every mask a condition of lower quality; None when it is not one."""
+    attrs = dataset[name].attrs
+    masks = np.atleast_1d(np.asarray(attrs.get("flag_masks", []))).tolist()
+    meanings = [_meaning_word(meaning) for meaning in str(attrs.get("flag_meanings", "")).split()]
+    if "flag_values" in attrs or not masks or len(masks) != len(meanings) or not is_quality_flag(dataset, name):
+        return None
+    masks = [int(mask) for mask in masks]
+    return QualityFlag(name, masks, meanings, bad=masks, doubtful=[], ranked=False, masks=True)
+
+
 def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
     """The flag variable of quality levels that the target's ``ancillary_variables`` name, its
     levels ranked; None when they name none (a bit field, ``flag_masks``, is no levels; nor are
@@ -229,9 +301,12 @@ def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
         if name not in dataset.variables or dataset[name].dtype.kind not in "iuf":
             continue
         attrs = dataset[name].attrs
+        if (bits := _bit_flag(dataset, name)) is not None:
+            found.append(bits)
+            continue
         values = np.atleast_1d(np.asarray(attrs.get("flag_values", []))).tolist()
         meanings = [_meaning_word(meaning) for meaning in str(attrs.get("flag_meanings", "")).split()]
-        if "flag_masks" in attrs or not values or len(values) != len(meanings):
+        if "flag_masks" in attrs or not values or len(values) != len(meanings) or not is_quality_flag(dataset, name):
             continue
         values = [int(value) for value in values]
         ranks = [_ranked_meaning(meaning) for meaning in meanings]  # the meanings themselves are kept, to name
@@ -240,7 +315,9 @@ def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
         bad = [value for value, rank in zip(values, ranks) if _is_bad(rank)]
         doubtful = [value for value, rank in zip(values, ranks) if rank in DOUBTFUL_MEANINGS]
         found.append(QualityFlag(name, values, meanings, bad=bad, doubtful=doubtful, ranked=ranked))
-    return next((flag for flag in found if flag.ranked), found[0] if found else None)  # a ranked one first
+    # a ranked one first, then bit masks (conditions each named), then levels climann cannot rank
+    return next((flag for flag in found if flag.ranked), next((flag for flag in found if flag.masks),
+                                                              found[0] if found else None))
 
 
 def quality_flag(dataset: xr.Dataset, target: str) -> tuple[str, list[int], list[str]] | None:
@@ -267,15 +344,18 @@ def quality_flag(dataset: xr.Dataset, target: str) -> tuple[str, list[int], list
 
 
 def masking_statements(target: str, flag: str, bad: list[int], *, text: bool = False,
-                       keep: list[int] | None = None) -> list[str]:
+                       keep: list[int] | None = None, masks: bool = False) -> list[str]:
     """The Python statements, on a dataset ``d`` opened by xarray, that set the target's values at
     the ``bad`` levels of ``flag`` missing, its encoding kept (the packing of GHRSST's ``int16``
     SST is written back as it was); with ``keep``, those at any level but ``keep`` (a flag whose
     meanings climann cannot rank: the user chooses); for a flag of text codes (``text``), those
     flagged other than :data:`GOOD_CODES` (the file's characters read as text: xarray gives them
-    as bytes)."""
+    as bytes); for a flag of bit masks (``masks``), those with any bit of ``bad`` set, by a bitwise
+    test against their sum (CF §3.5: ``flag & mask != 0``), not by equality with a level."""
     if text:
         kept = f"d[{flag!r}].astype(str).isin({list(GOOD_CODES)})"
+    elif masks:  # a bitwise test: none of the bits set (a missing flag sets none)
+        kept = f"(d[{flag!r}].fillna(0).astype('int64') & {int(np.bitwise_or.reduce(bad))}) == 0"
     else:
         kept = f"d[{flag!r}].isin({keep})" if keep is not None else f"~d[{flag!r}].isin({bad})"
     return [f"e = d[{target!r}].encoding",
@@ -353,6 +433,8 @@ def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = F
         levels = levels.chunk(dict(zip(values.dims, values.data.chunks, strict=True)))
     if text is not None:
         count, of = _block_code_counts, []
+    elif levelled.masks:
+        count, of = _block_bit_counts, levelled.values
     else:
         count, of = _block_level_counts, levelled.values
     tasks = [dask.delayed(count)(block, level_block, of)
@@ -368,6 +450,9 @@ def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = F
         if text is not None:
             return QualityCounts(flag, [], [], n_held, sum(found.values()), codes=dict(sorted(found.items())))
         meanings = dict(zip(levelled.values, levelled.meanings))
+        if levelled.masks:  # any bit set: the values with one condition or more
+            return QualityCounts(flag, levelled.bad, levelled.meanings, n_held, found.get(None, 0),
+                                 levels={value: found.get(value, 0) for value in levelled.values}, quality=levelled)
         bad = levelled.bad if levelled.ranked else []
         return QualityCounts(flag, bad, [meanings[value] for value in bad], n_held,
                              sum(found.get(value, 0) for value in bad),
@@ -382,6 +467,17 @@ def _block_level_counts(values: np.ndarray, levels: np.ndarray, flag_values: lis
     held = ~pd.isnull(np.asarray(values))
     at = np.asarray(levels)[held]
     return int(held.sum()), {value: int((at == value).sum()) for value in flag_values}
+
+
+def _block_bit_counts(values: np.ndarray, flags: np.ndarray, masks: list[int]) -> tuple[int, dict]:
+    """Of one block of the target and the same block of its flag of bit masks: how many of its
+    values are held, how many of those have each of ``masks`` set, and (key None) any of them;
+    a missing flag sets none."""
+    held = ~pd.isnull(np.asarray(values))
+    bits = np.nan_to_num(np.asarray(flags, dtype="float64")[held], nan=0).astype(np.int64)
+    counts: dict = {mask: int((bits & mask != 0).sum()) for mask in masks}
+    counts[None] = int((bits & int(np.bitwise_or.reduce(masks)) != 0).sum())
+    return int(held.sum()), counts
 
 
 def _block_code_counts(values: np.ndarray, codes: np.ndarray, unused: list) -> tuple[int, dict[str, int]]:
@@ -442,6 +538,10 @@ def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str,
             note_once(_log, logging.WARNING, _text_codes_message(dataset, target, counts, said_files), key=key)
         return
     quality = counts.quality
+    if quality.masks:  # said while some value has a bit set: never again on the line's own output
+        if counts.n_bad:
+            note_once(_log, logging.WARNING, _bit_flags_message(dataset, target, counts, said_files), key=key)
+        return
     if not quality.ranked:  # said while the line would change something: never again on its own output
         if sum(number for value, number in counts.levels.items() if value not in _kept_levels(counts)[0]):
             note_once(_log, logging.WARNING, _unranked_message(dataset, target, counts, said_files), key=key)
@@ -485,6 +585,19 @@ def _bad_levels_message(dataset: xr.Dataset, target: str, counts: QualityCounts,
             f"({100 * counts.n_bad / counts.n_held:.1f} %) have {counts.flag} {_levels_said(counts, counts.bad)}, "
             f"the lowest levels of its own quality flag (its ancillary_variables, CF 3.4{ghrsst}), and they are "
             f"trained and scored on as the others; to leave them out: {line}{kept}")
+
+
+def _bit_flags_message(dataset: xr.Dataset, target: str, counts: QualityCounts, said_files: str) -> str:
+    """The warning of values with bits of a quality flag of bit masks set (ESA CCI SM's ``flag``):
+    the held values with each bit set, and the line (a bitwise test) that keeps those with none."""
+    total = int(np.bitwise_or.reduce(counts.bad))
+    line = _line(dataset, target, masking_statements(target, counts.flag, counts.bad, masks=True))
+    bits = _levels_said(counts, counts.bad, numbers=True)
+    return (f"{said_files}: {counts.n_bad} of the {counts.n_held} values of '{target}' "
+            f"({100 * counts.n_bad / counts.n_held:.1f} %) have a bit of its own quality flag {counts.flag} set (its "
+            f"ancillary_variables, CF 3.4; bit masks, CF 3.5 flag_masks: {bits}), and"
+            f" they are trained and scored on as the others; to keep only the values with none of these bits set "
+            f"({total} is the sum of their masks: take a bit's mask from it to keep the values it flags): {line}")
 
 
 def _unranked_message(dataset: xr.Dataset, target: str, counts: QualityCounts, said_files: str) -> str:

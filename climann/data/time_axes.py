@@ -66,6 +66,7 @@ import contextvars
 import dataclasses
 import datetime
 import logging
+import os
 import re
 import shlex
 from collections import Counter
@@ -89,8 +90,8 @@ from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
-    beside, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, input_and_copy, shown_path,
-    steps_command,
+    beside, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words, input_and_copy,
+    shared_glob, shown_path, steps_command,
 )
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, bounds_advice, first_instant_text, frequency_of, frequency_of_step, median_step_days,
@@ -488,6 +489,7 @@ def series_averaging_advice(
     file: str | Path, frequency: str, methods: Mapping[str, str | None], *, time: str = "time", step: str = "",
     bounded: bool = True, units: Mapping[str, str | None] | None = None, static: Sequence[str] = (),
     flags: Sequence[str] = (), texts: Sequence[str] = (), centred_on: float | None = None,
+    series: Sequence[str | Path] = (), learnt: Mapping[str, str | None] | None = None,
 ) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…), each variable
     by what its values are over their time cells (its ``cell_methods``, CF 1.8 section 7.3;
@@ -545,6 +547,18 @@ def series_averaging_advice(
     centred_on : float, optional
         Hours after 00:00 to centre ``N-hourly`` cells on: the stamps of a run trained without
         time bounds (:func:`averaging_advice`).
+    series : sequence of str or Path, optional
+        Every file of the series ``file`` is one of (the files holding the same variables): more
+        than one, CDO merges them by time first (``-mergetime``, innermost in the chain) and
+        writes one copy of the coarser steps, as a month's mean needs every step of the month
+        whichever file holds it (break48b A1: GLDAS-2.1 3-hourly files hold one step each, and
+        the first file's "monthly mean" was its one 3-hour step, the other files dropped).
+    learnt : mapping of str to str or None, optional
+        The time part of each variable's ``cell_methods`` a trained run learnt it with, at the
+        coarser step: a point variable the run learnt as ``time: point`` at that step (GLDAS-2.1's
+        monthly ``Tair_f_inst``, monthly means of its 3-hourly instants) keeps its attribute in
+        the copy, which is then what the run learnt; ``time: mean`` written there was warned
+        about as another quantity by the run the advice was for (break48b A1).
 
     Returns
     -------
@@ -584,7 +598,10 @@ def series_averaging_advice(
     # the copies into a folder of their own, as train's advice writes them (_copies_advice): written beside the
     # original, a glob over its folder given as --data took both, refused as one variable at two frequencies (fix45l)
     folder = copies_folder(Path(file).parent, frequency)
-    copies = [copy_in_folder(folder, file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
+    merged = _merged_series(series)
+    source, replaced = (file, shown_path(file)) if merged is None else merged[1:]
+    named = file if merged is None else merged[0]
+    copies = [copy_in_folder(folder, named, frequency if len(groups) == 1 else f"{frequency}_{plural}")
               for plural in (_statistic_of(word, word)[1] for word in groups)]
     commands = []
     for word, names in groups.items():
@@ -596,19 +613,37 @@ def series_averaging_advice(
         without_time = f" ({_listed(kept)}, without time, copied as {'it is' if len(kept) == 1 else 'they are'})" \
             if kept and len(groups) > 1 else ""
         points = [shlex.quote(f"-setattribute,{name}@cell_methods={_as_mean(methods[name], time)}")
-                  for name in names if word == "mean" and _is_point(methods[name], time)]
+                  for name in names if word == "mean" and _is_point(methods[name], time)
+                  and not _is_point((learnt or {}).get(name), time)]
         copy = copies[len(commands)]
         appending = f" && ncks -A -v {','.join(appended)} {shown_path(file)} {shown_path(copy)}" if appended else ""
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''}{without_time} with "
                         f"`mkdir -p {shown_path(folder)} && cdo {new_cells}{prefix}{statistic}"
-                        f"{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out} {shown_path(file)} "
-                        f"{shown_path(copy)}{appending}`")
+                        f"{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out} "
+                        f"{shown_path(source) if merged is None else source} {shown_path(copy)}{appending}`")
     flags_said = (f"; {_listed(sorted(flags))} left out of the {'copies' if len(commands) > 1 else 'copy'}: "
                   f"{'flag variables' if len(flags) > 1 else 'a flag variable'} (CF 3.5), whose codes have no "
                   f"{frequency} mean (leave out the values a quality flag marks before averaging)") if flags else ""
     data = shown_path(copies[0]) if len(copies) == 1 else copies_data(folder, copies)  # or a glob over the folder
-    return ("e.g. " + " and ".join(commands) + f", then give --data {data} in place of {shown_path(file)} "
-            + _OWN_FOLDER + flags_said + assumed)
+    kept_apart = _OWN_FOLDER if merged is None or len(copies) > 1 else _OWN_FOLDER_MERGED
+    return ("e.g. " + " and ".join(commands) + f", then give --data {data} in place of {replaced} "
+            + kept_apart + flags_said + assumed)
+
+
+def _merged_series(series: Sequence[str | Path]) -> tuple[Path, str, str] | None:
+    """For several files of one series (:func:`series_averaging_advice`): the path their one
+    merged copy is named after (the start their names share, ``GLDAS_NOAH025_3H.A200607``, else
+    ``merged``), CDO's input that merges them by time (``-mergetime`` on a glob that takes them
+    and nothing else, :func:`~climann.data.shell.shared_glob`, else the files listed) and the words
+    naming what the copy replaces; None for one file or none."""
+    files = list(dict.fromkeys(str(file) for file in series))
+    if len(files) < 2:
+        return None
+    start = os.path.commonprefix([Path(file).stem for file in files]).rstrip("._- ") or "merged"
+    pattern = shared_glob(files)
+    listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(file) for file in files)
+    replaced = f"{glob_words(pattern)} (their {len(files)} files)" if pattern is not None else f"the {len(files)} files"
+    return Path(files[0]).parent / f"{start}.nc", f"-mergetime {listed}", replaced
 
 
 def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time: str, prefix: str | None,
@@ -817,6 +852,8 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
 
 #: Said after the ``--data`` that takes copies written into a folder of their own (:func:`copies_folder`).
 _OWN_FOLDER = "(the copies are in a folder of their own: a glob over the originals' folder does not take them)"
+#: Said after the ``--data`` that takes the one copy of several files merged (:func:`_merged_series`).
+_OWN_FOLDER_MERGED = "(the copy is in a folder of its own: a glob over the originals' folder does not take it)"
 
 
 #: The longest time cell, in days, of one calendar month's value (31 days and an hour of slack for

@@ -1105,7 +1105,7 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
     depending = _step_dependent(run)
     if trained_text == trained.name and new_text == values.name:  # each side's cells are its steps
         if values.approximate_days < trained.approximate_days:
-            advice = _picking_advice(run, layout, trained) or \
+            advice = _picking_advice(run, layout, trained) or _lone_values_advice(layout, trained) or \
                 f"average them to {trained.name} steps first, {_averaging_advice(run, layout, trained, values)}"
         elif layout.is_climatology:  # its periods are its cells: a climatology of the run's periods is the way
             advice = f"give a {trained.name} climatology, or retrain the run on {values.name} data"
@@ -1204,9 +1204,14 @@ def _averaging_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep, va
     """How to bring the new data's first file, of ``values`` finer than the run's ``trained``
     step, to that step: each of its variables summed or averaged by its ``cell_methods``
     (:func:`~climann.data.time_axes.series_averaging_advice`), its CF flag variables left out
-    (codes have no mean: COSMOS-UK's ``COSMOS_VWC_FLAG`` averaged was no code)."""
+    (codes have no mean: COSMOS-UK's ``COSMOS_VWC_FLAG`` averaged was no code). The other files
+    holding its variables are merged with it by time first (``cdo -mergetime``): a month's mean is
+    of every step of the month, and the first of 16 one-step GLDAS-2.1 3-hourly files averaged alone
+    was one 3-hour step taken as July's mean (break48b A1)."""
     file = _first_file(layout)
     named = [name for name in layout.variable_units if file in layout.files_of(name)]
+    # the other files of the first one's series (one step each: GLDAS-2.1 3-hourly) are merged before averaging
+    series = [each for each in (layout.time_files() or (file,)) if all(each in layout.files_of(name) for name in named)]
     static, flags, texts = _kinds_in_file(layout, file, named)
     methods = {name: layout.variable_cell_methods.get(name) for name in named
                if name not in static and name not in flags}
@@ -1220,7 +1225,51 @@ def _averaging_advice(run: TrainedRun, layout: GridLayout, trained: TimeStep, va
                                    centred_on=centred_on,
                                    bounded=layout.time_bounds is not None or layout.is_climatology,
                                    units=_units_in_file(layout, file, methods), static=static, flags=flags,
-                                   texts=texts)
+                                   texts=texts, series=series, learnt=metadata.get("time_cell_methods") or {})
+
+
+#: A trained step's name → the calendar period its values are each of, as a key of a date
+#: (:func:`_lone_values_advice`).
+_PERIOD_KEYS: dict[str, tuple[str, Callable[[object], tuple[int, ...]]]] = {
+    "monthly": ("month", lambda date: (date.year, date.month)),
+    "yearly": ("year", lambda date: (date.year,)),
+    "daily": ("day", lambda date: (date.year, date.month, date.day)),
+}
+
+
+def _lone_values_advice(layout: GridLayout, trained: TimeStep) -> str | None:
+    """The way out for values finer than the run's ``trained`` calendar step (monthly, yearly,
+    daily) of which each such period holds one alone (dated by its cell's middle, else its stamp):
+    averaging them to that step changes nothing, so the averaging line is not given again (break48b
+    A1: the "monthly mean" of one 3-hour step, its cell still 3 hours, was advised averaged once more,
+    into ``monthly/monthly/…``, without end); the period's mean needs its every step. None when some
+    period holds several values (averaging them is the way), or the step is no calendar period."""
+    if trained.name not in _PERIOD_KEYS or layout.time is None or len(layout.time.values) == 0:
+        return None
+    period, key = _PERIOD_KEYS[trained.name]
+    dates = list(layout.time.values)
+    if layout.time_bounds is not None:
+        dates = [start + (end - start) / 2 for start, end in layout.time_bounds]
+    try:
+        keys = [key(_as_date(date)) for date in dates]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    if len(set(keys)) < len(keys):
+        return None
+    some = "its one value" if len(keys) == 1 else f"each of its {len(keys)} values"
+    return (f"{some} is alone in its {period}, so averaging to {trained.name} steps changes nothing: a "
+            f"{trained.name} value is over the whole {period}; give data holding every step of each {period} (files "
+            f"of one step each merged by time before averaging: `cdo -mergetime FILES OUT.nc`), or {trained.name} data")
+
+
+def _as_date(value: object) -> object:
+    """A date with ``year``, ``month`` and ``day``: a cftime or datetime as it is, a
+    ``numpy.datetime64`` as a pandas Timestamp."""
+    if isinstance(value, np.datetime64):
+        import pandas as pd
+
+        return pd.Timestamp(value)
+    return value
 
 
 def _kinds_in_file(layout: GridLayout, file: str,

@@ -548,3 +548,83 @@ def test_a_date_several_blocks_share_is_listed_once_with_their_names():
     assert _steps_text(np.arange(3), times, step, blocks) == "2017-01-01, 2017-01-02, 2017-01-03"
     month = np.array([cftime.DatetimeGregorian(2017, 1, day, 12) for day in range(1, 8)])
     assert _steps_text(np.array([0, 1, 2, 5]), month, step) == "2017-01-01, 2017-01-02, 2017-01-03, …"
+
+
+def _summer_lag_data(path):
+    """Monthly tas and pred (noleap, 1990–1994, a 4×5 grid, CF month bounds): tas = 280 + 5·pred + 0.8·tas of the
+    month before + noise, so that tas's lag 1 matters; the tas and pred written, (60, 4, 5)."""
+    import cftime
+
+    rng = np.random.default_rng(3)
+    lat, lon = np.array([-45.0, -15.0, 15.0, 45.0]), np.arange(30.0, 300.0, 60.0)
+    pred = rng.uniform(0, 1, (60, 4, 5))
+    tas = np.empty_like(pred)
+    tas[0] = 280.0
+    for k in range(1, 60):
+        tas[k] = 56 + 5 * pred[k] + 0.8 * tas[k - 1] + rng.normal(0, 0.3, (4, 5))
+    starts = [cftime.DatetimeNoLeap(1990 + k // 12, k % 12 + 1, 1) for k in range(61)]
+    times = [start + (end - start) / 2 for start, end in zip(starts[:-1], starts[1:])]
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas.astype("f4"), {"units": "K", "cell_methods": "time: mean"}),
+         "pred": (("time", "lat", "lon"), pred.astype("f4"), {"units": "1", "cell_methods": "time: mean"}),
+         "time_bnds": (("time", "bnds"), np.array([starts[:-1], starts[1:]], dtype=object).T)},
+        coords={"time": ("time", times, {"standard_name": "time", "bounds": "time_bnds"}),
+                "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})})
+    for name in ("time", "time_bnds"):
+        dataset[name].encoding.update({"units": "days since 1990-01-01", "calendar": "noleap"})
+    dataset.to_netcdf(path)
+    return tas, pred, lat
+
+
+def test_a_lag_in_a_month_left_out_is_advised_as_a_variable_of_its_own_which_keeps_june(tmp_path, caplog, monkeypatch):
+    """break48b A2: with --months 6,7,8 and --lags tas=1 every June was dropped (May is never read) and the only
+    way out said was to leave the lag out. The warning gives the lag as a variable of its own (cdo shifttime,
+    run here); trained on it, the Junes are kept (3 months a year of samples) and the linear baseline's test
+    RMSE is numpy.linalg.lstsq's on [pred, tas of the month before, 1] over the train block's June–August,
+    cos-latitude weighted."""
+    import json
+    import logging
+    import shutil
+    import subprocess
+
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    tas, pred, lat = _summer_lag_data(tmp_path / "d" / "monthly.nc")
+
+    def train(name, **data):
+        config = build_config({"data": {"paths": ["d/monthly.nc"], "target": "tas", "months": [6, 7, 8],
+                                        "features": [], **data},
+                               "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+        return run_training(config, run_dir=tmp_path / name).run_dir
+
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        train("lagged", predictors=["pred"], lags={"tas": [1]})
+    (said,) = [record.getMessage() for record in caplog.records if "variable of its own" in record.getMessage()]
+    command = "mkdir -p d/lagged && cdo -chname,tas,tas_lag1 -shifttime,1mon -selname,tas d/monthly.nc d/lagged/tas_lag1.nc"
+    assert (f"`{command}`, then add --data 'd/lagged/*.nc' and name tas_lag1 among --predictors beside the others, in "
+            "place of --lags tas=1") in said
+    if shutil.which("cdo") is None:
+        pytest.skip("following the advice needs CDO")
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    run = train("own", paths=["d/monthly.nc", "d/lagged/*.nc"], predictors=["pred", "tas_lag1"])
+    metrics = json.loads((run / "metrics.json").read_text())
+    years = np.arange(60) // 12 + 1990
+    months = np.arange(60) % 12 + 1
+    summer = np.isin(months, [6, 7, 8])
+    assert metrics["n_samples"]["train"] + metrics["n_samples"]["val"] + metrics["n_samples"]["test"] == summer.sum() * 20
+    test_year = years[summer].max()
+    weights = np.broadcast_to(np.cos(np.deg2rad(lat))[None, :, None], tas.shape)
+    lagged = np.concatenate([np.full_like(tas[:1], np.nan), tas[:-1]])
+    X = np.stack([pred, lagged, np.ones_like(pred)], -1)
+    train_steps = summer & (years < test_year - 1)  # by hand: the train block is before the val and test years
+    assert metrics["n_samples"]["train"] == train_steps.sum() * 20
+    rows, target, w = X[train_steps].reshape(-1, 3), tas[train_steps].ravel(), weights[train_steps].ravel()
+    coefficients = np.linalg.lstsq(rows * np.sqrt(w)[:, None], target * np.sqrt(w), rcond=None)[0]
+    test = summer & (years == test_year)
+    error = X[test].reshape(-1, 3) @ coefficients - tas[test].ravel()
+    rmse = np.sqrt(np.sum(weights[test].ravel() * error ** 2) / weights[test].sum())
+    np.testing.assert_allclose(metrics["splits"]["test"]["linear"]["rmse"], rmse, rtol=1e-4)

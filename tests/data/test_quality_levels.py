@@ -462,3 +462,97 @@ def test_the_eea_validity_ranks_not_valid_as_bad_and_valid_below_the_detection_l
     run_python("-c", code, check=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / "eea_quality_masked.nc") as masked:
         np.testing.assert_array_equal(np.isnan(masked["pm25"].values), bad)
+
+
+def _write_cci_sm(path, *, with_flag=True, seed=0):
+    """An ESA CCI SM v08.1 COMBINED day file (0.25°, 6×8 cells): ``sm`` (m3 m-3, missing where the flag's
+    bit 1 or 4 holds), its ``ancillary_variables`` naming ``flag`` (bit masks 1…64, CCI's meanings),
+    ``dnflag`` (flag_values 0…3: nan day night day_night_combination) and ``sensor`` (bit masks of
+    instruments); ``flag`` left out unless ``with_flag``. Returns the flag, dnflag and sm written."""
+    rng = np.random.default_rng(seed)
+    shape = (1, 6, 8)
+    flag = rng.choice(np.array([0, 0, 0, 2, 8, 16, 32, 64, 2 | 16, 64 | 8], "i1"), size=shape)
+    dnflag = rng.choice(np.array([1, 2, 3], "i1"), size=shape)
+    sm = rng.uniform(0.05, 0.45, shape).astype("f4")
+    sm[rng.random(shape) < 0.1] = np.nan
+    with nc.Dataset(path, "w") as f:
+        f.createDimension("time", None), f.createDimension("lat", 6), f.createDimension("lon", 8)
+        t = f.createVariable("time", "f8", ("time",))
+        t.units, t.standard_name, t.calendar = "days since 1970-01-01 00:00:00 UTC", "time", "standard"
+        t[:] = [17532.0]
+        for name, values, units in (("lat", 40.125 - 0.25 * np.arange(6), "degrees_north"),
+                                    ("lon", 10.125 + 0.25 * np.arange(8), "degrees_east")):
+            axis = f.createVariable(name, "f4", (name,))
+            axis.standard_name, axis.units, axis[:] = {"lat": "latitude", "lon": "longitude"}[name], units, values
+        v = f.createVariable("sm", "f4", ("time", "lat", "lon"), fill_value=np.float32(-9999.0))
+        v.units, v.standard_name = "m3 m-3", "volume_fraction_of_condensed_water_in_soil"
+        v.ancillary_variables = ("flag " if with_flag else "") + "dnflag sensor"
+        v[:] = np.where(np.isnan(sm), -9999.0, sm)
+        if with_flag:
+            q = f.createVariable("flag", "i1", ("time", "lat", "lon"), fill_value=np.int8(127))
+            q.long_name, q.flag_masks = "Flag", np.array([1, 2, 4, 8, 16, 32, 64], "i1")
+            q.flag_meanings = ("snow_coverage_or_temperature_below_zero dense_vegetation "
+                               "others_no_convergence_in_the_model_thus_no_valid_sm_estimates "
+                               "soil_moisture_value_exceeds_physical_boundary weight_of_measurement_below_threshold "
+                               "all_datasets_deemed_unreliable barren_ground_advisory_flag")
+            q[:] = flag
+        d = f.createVariable("dnflag", "i1", ("time", "lat", "lon"), fill_value=np.int8(0))
+        d.long_name, d.flag_values = "Day / Night Flag", np.array([0, 1, 2, 3], "i1")
+        d.flag_meanings = "NaN day night day_night_combination"
+        d[:] = dnflag
+        s = f.createVariable("sensor", "i2", ("time", "lat", "lon"), fill_value=np.int16(0))
+        s.long_name, s.flag_masks = "Sensor", np.array([1, 2, 4, 8], "i2")
+        s.flag_meanings = "NaN SMMR SSMI AMSR2"
+        s[:] = np.full(shape, 4 | 8, "i2")
+    return flag, dnflag, sm
+
+
+def test_cci_sm_quality_bits_are_told_and_masked_bitwise_and_its_day_night_flag_is_no_quality_flag(
+        tmp_path, caplog):
+    """break48b A3: ESA CCI SM's dnflag (day/night) was called sm's quality flag and the line kept dnflag == 3,
+    the level holding the most values (two thirds of sm dropped for no reason of quality), while its quality
+    flag of bit masks, ``flag``, was never named. ``flag`` is told, the held values with each bit set counted
+    (numpy), and its line, a bitwise test run as printed, keeps exactly the values whose flag is 0 (numpy); the
+    day/night and sensor flags are no quality flags; on the line's own output nothing is said again."""
+    from climann.data.quality_levels import is_quality_flag
+
+    flag, dnflag, sm = _write_cci_sm(tmp_path / "cci.nc")
+    dataset = open_dataset([tmp_path / "cci.nc"])
+    assert [is_quality_flag(dataset, name) for name in ("flag", "dnflag", "sensor")] == [True, False, False]
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(dataset, "sm", where="cci.nc")
+    (said,) = [record.getMessage() for record in caplog.records]
+    held = ~np.isnan(sm)
+    n_bad = int((held & (flag != 0)).sum())
+    assert 0 < n_bad < held.sum()
+    bits = ", ".join(f"{mask} {meaning} ({int((held & (flag & mask != 0)).sum())})" for mask, meaning in zip(
+        [1, 2, 4, 8, 16], ["snow_coverage_or_temperature_below_zero", "dense_vegetation",
+                           "others_no_convergence_in_the_model_thus_no_valid_sm_estimates",
+                           "soil_moisture_value_exceeds_physical_boundary", "weight_of_measurement_below_threshold"]))
+    assert (f"{n_bad} of the {int(held.sum())} values of 'sm' ({100 * n_bad / held.sum():.1f} %) have a bit of its "
+            f"own quality flag flag set (its ancillary_variables, CF 3.4; bit masks, CF 3.5 flag_masks: {bits}, ") in said
+    assert "dnflag" not in said and "(127 is the sum of their masks" in said
+    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "cci_quality_masked.nc") as copy:
+        np.testing.assert_array_equal(copy["sm"].values, np.where(flag == 0, sm, np.nan))
+        np.testing.assert_array_equal(copy["dnflag"].values, dnflag)  # the day/night flag as it was
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(open_dataset([tmp_path / "cci_quality_masked.nc"]), "sm", where="copy")
+    assert [record.getMessage() for record in caplog.records] == []
+
+
+def test_a_day_night_flag_alone_is_not_taken_for_the_targets_quality_flag(tmp_path, caplog):
+    """break48b A3: with no quality flag among sm's ancillary variables, dnflag (day night day_night_combination)
+    and sensor are not taken for one: no warning, no line dropping values by overpass time."""
+    from climann.data.quality_levels import quality_flag_levels
+
+    _write_cci_sm(tmp_path / "cci.nc", with_flag=False)
+    dataset = open_dataset([tmp_path / "cci.nc"])
+    assert quality_flag_levels(dataset, "sm") is None
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(dataset, "sm", where="cci.nc")
+    assert [record.getMessage() for record in caplog.records if "flag" in record.getMessage()] == []

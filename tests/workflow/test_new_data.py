@@ -1804,3 +1804,72 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
     assert not [line for line in done.stderr.splitlines() if "time cells" in line or "-hour cells" in line], done.stderr
     with xr.open_dataset(tmp_path / "p3.nc") as predicted:
         assert (pd.DatetimeIndex(predicted["time"].values) == middles).all()
+
+
+POINT = "area: mean time: point"
+
+
+@pytest.fixture(scope="module")
+def point_run(tmp_path_factory):
+    """A run whose target ``tas`` and predictor ``pred`` (its only one) were learnt monthly as ``time:
+    point`` (GLDAS-2.1's monthly ``Tair_f_inst``: monthly means of its 3-hourly instants, so labelled)."""
+    folder = tmp_path_factory.mktemp("points")
+    _write(folder / "monthly.nc", _monthly(1990, 4), tas_methods=POINT, pred_methods=POINT)
+    return _train(folder, "points", predictors=["pred"])
+
+
+def _three_hourly_files(folder):
+    """16 files of one 3-hourly step each (GLDAS-2.1 ``GLDAS_NOAH025_3H.AYYYYMMDD.HHMM``), 8 on
+    31 January and 8 on 1 February 1996, each bounded by its 3 hours; the files' paths."""
+    folder.mkdir()
+    paths = []
+    for step in range(16):
+        start = cftime.DatetimeNoLeap(1996, 1, 31) + datetime.timedelta(hours=3 * step)
+        path = folder / f"GLDAS_NOAH025_3H.A{start.year}{start.month:02d}{start.day:02d}.{start.hour:02d}00.021.nc4"
+        _write(folder / "one.nc", [start], tas_methods=POINT, pred_methods=POINT, seed=10 + step,
+               bounds=[[start, start + datetime.timedelta(hours=3)]])
+        with xr.open_dataset(folder / "one.nc", decode_times=False) as one:  # GLDAS's files have no static field
+            one.drop_vars("orog").to_netcdf(path)
+        (folder / "one.nc").unlink()
+        paths.append(path)
+    return paths
+
+
+def test_one_step_files_finer_than_the_run_are_advised_merged_then_averaged_and_not_again(
+        point_run, tmp_path, caplog, monkeypatch):
+    """break48b A1: 16 one-step 3-hourly GLDAS files given to a monthly run were advised `cdo monmean` of
+    the first file alone (its "monthly mean" one 3-hour step, the other 15 dropped); followed, the copy
+    (one step a month, its cell 3 hours) was advised averaged again into monthly/monthly/… without end,
+    and its ``time: mean``, written by the advice, warned about against the run's ``time: point``. The
+    files are merged by time before averaging (one line, run here), the copy's months are numpy's means
+    of each month's steps, and the copy is not advised averaged again."""
+    monkeypatch.chdir(tmp_path)
+    paths = _three_hourly_files(tmp_path / "gldas_3h")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(point_run, ["gldas_3h/*.nc4"], tmp_path / "p.nc")
+    said = [record.getMessage() for record in caplog.records if "trained on monthly data" in record.getMessage()]
+    assert len(said) == 1
+    commands = re.findall(r"`(mkdir [^`]*)`", said[0])
+    assert commands == ["mkdir -p gldas_3h/monthly && cdo monmean -mergetime gldas_3h/GLDAS_NOAH025_3H.A19960*00.021.nc4 "
+                        "gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc"]
+    assert said[0].endswith("then give --data gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc in place of "
+                            "gldas_3h/GLDAS_NOAH025_3H.A19960*00.021.nc4 (their 16 files) (the copy is in a folder "
+                            "of its own: a glob over the originals' folder does not take it)")
+    if shutil.which("cdo") is None:
+        pytest.skip("following the advice needs CDO")
+    subprocess.run(commands[0], shell=True, check=True, capture_output=True)
+    steps = np.stack([xr.open_dataset(path)["tas"].values[0] for path in paths])  # by hand: each month's mean
+    with xr.open_dataset("gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc") as monthly:
+        np.testing.assert_allclose(monthly["tas"].values, [steps[:8].mean(axis=0), steps[8:].mean(axis=0)],
+                                   rtol=1e-6)
+        assert monthly["tas"].attrs["cell_methods"] == POINT  # as the run learnt its monthly values
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(point_run, ["gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc"], tmp_path / "p2.nc")
+    again = [record.getMessage() for record in caplog.records]
+    assert not [message for message in again if "cell_methods" in message or "cdo monmean" in message], again
+    assert [message for message in again if "trained on monthly data" in message] == [
+        "the run was trained on monthly data and GLDAS_NOAH025_3H.A19960_monthly.nc is daily: the model is given daily "
+        "values as if they were monthly; each of its 2 values is alone in its month, so averaging to monthly steps "
+        "changes nothing: a monthly value is over the whole month; give data holding every step of each month (files "
+        "of one step each merged by time before averaging: `cdo -mergetime FILES OUT.nc`), or monthly data"]
