@@ -853,3 +853,86 @@ def test_a_file_inside_another_files_span_keeps_the_chosen_files_values_and_ever
     assert opened.sizes["time"] == 48
     np.testing.assert_array_equal(opened["time"].values, full["time"].values)
     np.testing.assert_allclose(opened["tas"].values, expected)
+
+
+def _sst_field(lat, lon, months, seed):
+    """Seeded sea surface temperatures (time, lat, lon) in degC on the grid given."""
+    return np.random.default_rng(seed).normal(15.0, 4.0, (months, len(lat), len(lon)))
+
+
+def _sst_products(folder, *, ersst_bounds=True):
+    """A HadISST-like file (sst, 3 x 4 cells, mid-month stamps with bounds, 2017-2021) and ERSSTv5-like
+    files, one per month of 2019-2021 (sst and ssta on another grid, 2 x 3 cells, stamped on the 1st,
+    with month bounds when ``ersst_bounds``). Returns the HadISST file, the ERSST files, HadISST's sst."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamps, cells = _monthly_stamps((2017, 1), 60, "middle")
+    lat, lon = [-30.0, 0.0, 30.0], [0.0, 90.0, 180.0, 270.0]
+    had = _sst_field(lat, lon, 60, seed=11)
+    encoding = {"units": "days since 1870-01-01", "calendar": "standard"}
+    xr.Dataset({"sst": (("time", "latitude", "longitude"), had, {"units": "degC"}),
+                "time_bnds": (("time", "nv"), cells)},
+               coords={"time": ("time", np.array(stamps, dtype=object), {"standard_name": "time", "bounds": "time_bnds"}),
+                       "latitude": ("latitude", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                       "longitude": ("longitude", lon, {"units": "degrees_east", "standard_name": "longitude"})},
+               ).to_netcdf(folder / "HadISST_sst.nc", encoding={"time": encoding, "time_bnds": encoding})
+    stamps, cells = _monthly_stamps((2019, 1), 36, "1st")
+    lat, lon = [-20.0, 20.0], [0.0, 120.0, 240.0]
+    sst = _sst_field(lat, lon, 36, seed=12)
+    files = []
+    for month, (stamp, cell) in enumerate(zip(stamps, cells, strict=True)):
+        one = xr.Dataset({"sst": (("time", "lat", "lon"), sst[month:month + 1], {"units": "degC"}),
+                          "ssta": (("time", "lat", "lon"), sst[month:month + 1] - 15.0, {"units": "degC"})},
+                         coords={"time": ("time", np.array([stamp], dtype=object), {"standard_name": "time"}),
+                                 "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                                 "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})})
+        if ersst_bounds:
+            one["time"].attrs["bounds"] = "time_bnds"
+            one["time_bnds"] = (("time", "nv"), np.asarray([cell], dtype=object))
+        files.append(folder / f"ersst.v5.{stamp.year}{stamp.month:02d}.nc")
+        one.to_netcdf(files[-1], encoding={"time": encoding, **({"time_bnds": encoding} if ersst_bounds else {})})
+    return folder / "HadISST_sst.nc", files, had
+
+
+@pytest.mark.parametrize("overlap", ["error", "first", "last"])
+def test_one_name_in_two_products_on_different_grids_is_refused_as_such_and_the_advised_lines_train(
+        tmp_path, monkeypatch, overlap):
+    """break48a A2: HadISST's sst beside ERSSTv5's sst (another grid, one file a month) was called a time overlap
+    ("1 time step in both, 35 more in HadISST alone": all 36 months are in both), and the advised --overlap failed
+    inside xarray. Refused whatever ``overlap``, naming both grids; the ncks line advised, run as printed, leaves
+    ERSST's sst out of all 36 files, and the run then reads HadISST's sst over its 60 months."""
+    import shlex
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    had, ersst, sst = _sst_products(tmp_path / "data")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([had, *ersst], overlap=overlap)
+    message = str(error.value)
+    assert message.startswith(
+        "'sst' is in HadISST_sst.nc (latitude 3 × longitude 4, 30°) and ersst.v5.201901.nc (and 35 more files, "
+        "latitude 2 × longitude 3, 40°) over the same times, on different grids: two products under one name, not one series "
+        "held twice ([data] overlap does not apply); name one of them otherwise, e.g. "
+        "--rename 'ersst.v5.20*.nc:sst=sst_ersst' (climann train, [data] rename), or leave it out of one: "), message
+    assert "overlap in time" not in message and "overlap = " not in message
+    drop = message.split("`")[1]
+    assert "ncks -x -v sst" in drop and message.endswith("then --data 'data/without_sst/*.nc' in their place")
+    subprocess.run(drop, shell=True, check=True, cwd=tmp_path)
+    copies = sorted((tmp_path / "data" / "without_sst").glob("*.nc"))
+    assert [path.name for path in copies] == [path.name for path in ersst]
+    for copy, original in zip(copies, ersst, strict=True):
+        with xr.open_dataset(copy) as left, xr.open_dataset(original) as kept:
+            assert "sst" not in left and np.array_equal(left["ssta"].values, kept["ssta"].values)
+    # the rename advised instead reads HadISST's sst and ERSST's beside it under its new name
+    renamed = open_dataset([had, *ersst], rename={"ersst.v5.20*.nc": {"sst": "sst_ersst"}}, variables=["sst"])
+    np.testing.assert_array_equal(renamed["sst"].values, sst)
+    arguments = ["train", "--data", "data/HadISST_sst.nc", "--data", "data/without_sst/*.nc", "--target", "sst",
+                 "--predictors", "", "--features", "lat", "--epochs", "1", "--hidden", "2", "--quiet",
+                 "--set", "evaluation.figures=false", "--out", "runs/a"]
+    trained = CliRunner().invoke(app, shlex.split(shlex.join(arguments)))
+    assert trained.exit_code == 0, trained.output
+    with xr.open_dataset(tmp_path / "runs" / "a" / "predictions.nc") as written:
+        assert written.sizes["latitude"] * written.sizes["longitude"] == 12
