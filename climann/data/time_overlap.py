@@ -520,37 +520,54 @@ def _shared(earlier: _FileTimes, later: _FileTimes, reading: str) -> tuple[tuple
     return tuple(np.flatnonzero(first >= second.min())), tuple(np.flatnonzero(second <= first.max()))
 
 
-def _overlap_error(earlier: _FileTimes, later: _FileTimes) -> ClimannError:
+def _overlap_error(earlier: _FileTimes, later: _FileTimes, pairs: Sequence[tuple[_FileTimes, _FileTimes]] = ()
+                   ) -> ClimannError:
     """The refusal of two files holding the same periods, naming them (and each file's stamps
-    there when they differ)."""
-    in_earlier, in_later = (np.asarray(steps, dtype=np.int64) for steps in _shared(earlier, later, "opening"))
-    stamps = earlier.kept[in_earlier], later.kept[in_later]
+    there when they differ).
+
+    With ``pairs`` (every pair of overlapping files), the files that overlap ``earlier`` holding
+    ``later``'s variables are counted as one with ``later`` (ERSSTv5, one file a month beside a
+    HadISST file of 60 months: "36 time steps in both", where the first monthly file alone was
+    counted, "1 time step in both, 35 more in HadISST_sst.nc alone", break48a A2)."""
+    partners = [b for a, b in pairs if a is earlier and b.variables == later.variables] or [later]
+    partners = sorted(partners, key=lambda info: (info.periods().min(), info.kept.min()))
+    in_earlier = np.zeros(0, dtype=np.int64)
+    in_later = []
+    for partner in partners:
+        own, theirs = (np.asarray(steps, dtype=np.int64) for steps in _shared(earlier, partner, "opening"))
+        in_earlier = np.union1d(in_earlier, own)
+        in_later.append(theirs)
+    stamps = earlier.kept[in_earlier], np.concatenate([p.kept[own] for p, own in zip(partners, in_later)])
     variables = ", ".join(sorted(earlier.variables & later.variables))
+    more = f" (and {len(partners) - 1} more file{'s' if len(partners) > 2 else ''})" if len(partners) > 1 else ""
     if set(stamps[0]) == set(stamps[1]):
         held = f"{_dates_text(sorted(set(stamps[0])))} in both, variables {variables}"
     else:
-        held = (f"{_shared_periods_text(earlier, later, in_earlier, in_later)}, "
+        held = (f"{_shared_periods_text(earlier, partners, in_earlier, in_later)}, "
                 f"stamped {_span_text([date_text(t) for t in stamps[0]])} in "
-                f"{earlier.path.name} and {_span_text([date_text(t) for t in stamps[1]])} in {later.path.name}; "
-                f"variables {variables}")
+                f"{earlier.path.name} and {_span_text([date_text(t) for t in sorted(stamps[1])])} in "
+                f"{later.path.name}{more}; variables {variables}")
     return ClimannError(
-        f"{earlier.path.name} and {later.path.name} overlap in time ({held}); keep the "
+        f"{earlier.path.name} and {later.path.name}{more} overlap in time ({held}); keep the "
         f"earlier or the later file's values there with {_SETTING}, or leave one file out"
     )
 
 
-def _shared_periods_text(earlier: _FileTimes, later: _FileTimes, in_earlier: np.ndarray, in_later: np.ndarray) -> str:
-    """The span of two files' overlap and how many periods both hold there, those one of them
-    alone holds counted apart: "1980-01 … 1991-12, 143 time steps in both, 1 more in s.nc
-    alone" (a file without 1985-12 beside one with it; verify23 F5: the union was said to be
-    in both)."""
-    own = set(earlier.periods()[in_earlier]), set(later.periods()[in_later])
+def _shared_periods_text(earlier: _FileTimes, partners: Sequence[_FileTimes], in_earlier: np.ndarray,
+                         in_later: Sequence[np.ndarray]) -> str:
+    """The span of two files' overlap (the second one or several files, ``partners``) and how many
+    periods both hold there, those one of them alone holds counted apart: "1980-01 … 1991-12, 143
+    time steps in both, 1 more in s.nc alone" (a file without 1985-12 beside one with it; verify23
+    F5: the union was said to be in both)."""
+    own = (set(earlier.periods()[in_earlier]),
+           set().union(*(set(partner.periods()[steps]) for partner, steps in zip(partners, in_later))))
     both = own[0] & own[1]
     texts = [period_text(period, earlier.frequency) for period in sorted(own[0] | own[1])]
     said = f"{_span_text(texts)}, {len(both)} time step{'' if len(both) == 1 else 's'} in both"
-    for periods, info in zip(own, (earlier, later)):
+    names = (earlier.path.name, partners[0].path.name + (" and the others" if len(partners) > 1 else ""))
+    for periods, name in zip(own, names):
         if len(periods - both):
-            said += f", {len(periods - both)} more in {info.path.name} alone"
+            said += f", {len(periods - both)} more in {name} alone"
     return said
 
 
@@ -562,8 +579,8 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes, infos: Sequ
     The bounds advised are for every file of ``infos`` stamped so that holds the variables of the
     file named (ERSSTv5, one file per month: one loop over the 36, where the command for the first
     alone met the next refusal, its 35 others never fixed, break48a A1), the copies given with the
-    other ``files`` (every file given); the periods held twice in each reading are those of every
-    pair of files of the variables, not of the first two alone."""
+    other ``files`` (every file given); the periods held twice in each reading are those two files
+    of the variables both hold, over every pair, not the first two alone."""
     unsure = earlier if earlier.unsure.any() else later
     where, stamp = _unsure_text(unsure)
     period = _PERIOD_NAMES[unsure.frequency]
@@ -577,9 +594,8 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes, infos: Sequ
 
     def held(reading: str) -> str:
         periods: set = set()
-        for first, second in pairs:
-            in_first, in_second = (np.asarray(steps, dtype=np.int64) for steps in _shared(first, second, reading))
-            periods |= set(first.periods(reading)[in_first]) | set(second.periods(reading)[in_second])
+        for first, second in pairs:  # the periods both hold (a span from the first file's start counted months
+            periods |= set(first.periods(reading)) & set(second.periods(reading))  # one file alone held, fix48j)
         return (f"in {_span_text([period_text(p, unsure.frequency) for p in sorted(periods)])}" if periods
                 else "not at all")
 
@@ -672,7 +688,7 @@ def _resolve_overlaps(infos: list[_FileTimes], overlap: str, renames: FileRename
         if _shared(earlier, later, "opening") != _shared(earlier, later, "closing"):
             raise _unknown_overlap_refusal(earlier, later, infos, files)
     if pairs and overlap == "error":
-        raise _overlap_error(*pairs[0])
+        raise _overlap_error(*pairs[0], pairs)
     if overlap == "first":  # each later file loses what an earlier one holds
         for earlier, later in pairs:
             if len(earlier.keep):

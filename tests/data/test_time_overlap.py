@@ -314,9 +314,9 @@ def test_an_overlap_that_depends_on_the_reading_of_stamps_on_the_1st_is_refused(
         f"{tmp_path}/with_bounds/era.nc`, if of the month ending there `mkdir -p {tmp_path}/with_bounds && cdo "
         f"-settbounds,month -shifttime,-1day {era} {tmp_path}/with_bounds/era.nc`"
         + without_cdo("month", "MS", f"{era} {tmp_path}/with_bounds/era.nc", folder=f"{tmp_path}/with_bounds")
-        + "; then give --data "
-        f"{tmp_path}/with_bounds/era.nc in place of it (a --data that still takes the original, as a glob over its "
-        "folder does, meets this refusal again)")
+        + f"; then give --data {tmp_path}/cmip.nc --data {tmp_path}/with_bounds/era.nc in place of the --data given, "
+        "the copy in place of the original (a --data that still takes the original, as a glob over its folder does, "
+        "meets this refusal again)")
 
 
 def test_files_apart_when_stamps_on_the_1st_open_their_months_are_combined_as_such_a_series_is(tmp_path, caplog):
@@ -860,10 +860,10 @@ def _sst_field(lat, lon, months, seed):
     return np.random.default_rng(seed).normal(15.0, 4.0, (months, len(lat), len(lon)))
 
 
-def _sst_products(folder, *, ersst_bounds=True):
+def _sst_products(folder, *, ersst_bounds=True, one_grid=False):
     """A HadISST-like file (sst, 3 x 4 cells, mid-month stamps with bounds, 2017-2021) and ERSSTv5-like
     files, one per month of 2019-2021 (sst and ssta on another grid, 2 x 3 cells, stamped on the 1st,
-    with month bounds when ``ersst_bounds``). Returns the HadISST file, the ERSST files, HadISST's sst."""
+    with month bounds when ``ersst_bounds``; on HadISST's grid when ``one_grid``). Returns the HadISST file, the ERSST files, HadISST's sst."""
     folder.mkdir(parents=True, exist_ok=True)
     stamps, cells = _monthly_stamps((2017, 1), 60, "middle")
     lat, lon = [-30.0, 0.0, 30.0], [0.0, 90.0, 180.0, 270.0]
@@ -876,7 +876,7 @@ def _sst_products(folder, *, ersst_bounds=True):
                        "longitude": ("longitude", lon, {"units": "degrees_east", "standard_name": "longitude"})},
                ).to_netcdf(folder / "HadISST_sst.nc", encoding={"time": encoding, "time_bnds": encoding})
     stamps, cells = _monthly_stamps((2019, 1), 36, "1st")
-    lat, lon = [-20.0, 20.0], [0.0, 120.0, 240.0]
+    lat, lon = (lat, lon) if one_grid else ([-20.0, 20.0], [0.0, 120.0, 240.0])
     sst = _sst_field(lat, lon, 36, seed=12)
     files = []
     for month, (stamp, cell) in enumerate(zip(stamps, cells, strict=True)):
@@ -890,7 +890,7 @@ def _sst_products(folder, *, ersst_bounds=True):
             one["time_bnds"] = (("time", "nv"), np.asarray([cell], dtype=object))
         files.append(folder / f"ersst.v5.{stamp.year}{stamp.month:02d}.nc")
         one.to_netcdf(files[-1], encoding={"time": encoding, **({"time_bnds": encoding} if ersst_bounds else {})})
-    return folder / "HadISST_sst.nc", files, had
+    return folder / "HadISST_sst.nc", files, had, sst
 
 
 @pytest.mark.parametrize("overlap", ["error", "first", "last"])
@@ -908,7 +908,7 @@ def test_one_name_in_two_products_on_different_grids_is_refused_as_such_and_the_
     from climann.cli import app
 
     monkeypatch.chdir(tmp_path)
-    had, ersst, sst = _sst_products(tmp_path / "data")
+    had, ersst, sst, _ = _sst_products(tmp_path / "data")
     with pytest.raises(ClimannError) as error:
         open_dataset([had, *ersst], overlap=overlap)
     message = str(error.value)
@@ -936,3 +936,34 @@ def test_one_name_in_two_products_on_different_grids_is_refused_as_such_and_the_
     assert trained.exit_code == 0, trained.output
     with xr.open_dataset(tmp_path / "runs" / "a" / "predictions.nc") as written:
         assert written.sizes["latitude"] * written.sizes["longitude"] == 12
+
+
+def test_the_bounds_advice_for_monthly_files_stamped_on_the_1st_gives_every_file_bounds_and_the_months_follow(
+        tmp_path, monkeypatch):
+    """break48a A1: 36 ERSSTv5-like files (one a month, stamped on the 1st without bounds) beside a HadISST-like file
+    of the same sst: the cdo line advised gave bounds to ersst.v5.201901.nc alone and the overlap was counted from it
+    alone. Now one loop over the 36; run as printed, the files hold 2019-01 … 2021-12 as the HadISST file does, and
+    with ``overlap = "last"`` the 60 months read are HadISST's 2017-2018 then ERSST's 2019-2021 (numpy)."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    had, ersst, had_sst, ersst_sst = _sst_products(tmp_path / "data", ersst_bounds=False, one_grid=True)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([had, *ersst])
+    message = str(error.value)
+    assert message.startswith(
+        "ersst.v5.201901.nc (and 35 more files so) stamps sst on the 1st at 00:00 without time bounds (2019-01-01, …): "
+        "HadISST_sst.nc and ersst.v5.201901.nc overlap in 2019-01 … 2021-12 if a stamp there opens its month (ERA5), "
+        "in 2018-12 … 2021-11 if it closes the month before"), message
+    assert "give the 36 files time bounds" in message, message
+    command = message.split("`")[1]
+    assert "for f in data/ersst.v5.20*.nc" in command and "cdo settbounds,month" in command, command
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path)
+    copies = sorted((tmp_path / "data" / "with_bounds").glob("*.nc"))
+    assert [path.name for path in copies] == [path.name for path in ersst]
+    with pytest.raises(ClimannError, match=re.escape("overlap in time (2019-01 … 2021-12, 36 time steps in both")):
+        open_dataset([had, *copies])
+    opened = open_dataset([had, *copies], overlap="last", variables=["sst"])
+    months = [(stamp.year, stamp.month) for stamp in opened.indexes["time"]]
+    assert months == [(2017 + k // 12, k % 12 + 1) for k in range(60)]
+    np.testing.assert_allclose(opened["sst"].values, np.concatenate([had_sst[:24], ersst_sst]), rtol=0, atol=1e-12)
