@@ -41,6 +41,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
+import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -59,8 +60,8 @@ from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
 from climann.data.shell import (
-    copies_command, copies_data, input_and_copy, ncap2_name, ncatted_number, rename_command, shared_glob,
-    values_command, working_path, xarray_item,
+    copies_command, copies_data, drop_command, in_place_note, input_and_copy, ncap2_name, ncatted_number,
+    rename_command, shared_glob, values_command, working_path, xarray_item,
 )
 from climann.data.time_axis import axis_time_step, date_text, month_number
 from climann.data.time_cells import cell_middles
@@ -95,6 +96,7 @@ class _FileTimes:
     closing: np.ndarray | None = None
     forecast: bool = False  # a forecast file (a lead time other than 0): its fields are no observations
     unheld: str = ""  # its bounds when they do not hold its stamps: "(its time_bnds do not hold 2001-12-16: …)"
+    grids: dict = field(default_factory=dict)  # each time-varying variable's grid: its sizes and words (_grid_of)
 
     @property
     def kept(self) -> np.ndarray:
@@ -158,6 +160,22 @@ def _unheld_bounds(dataset: xr.Dataset, name: str, times: np.ndarray) -> str:
     return ""
 
 
+def _grid_of(dataset: xr.Dataset, variable: str, time: str) -> tuple[tuple[int, ...], str]:
+    """The grid of ``variable`` beside its time: the sizes of its other dimensions of more than one
+    element, sorted (``(60, 120)``; a ``lev`` of one depth left out, as names differ between products:
+    ``latitude`` and ``lat``), and the words that name it (``latitude 60 × longitude 120, 3°``, the
+    step of a 1-D latitude coordinate when there is one)."""
+    sizes = {str(dim): size for dim, size in dataset[variable].sizes.items() if dim != time and size > 1}
+    words = " × ".join(f"{dim} {size}" for dim, size in sizes.items())
+    try:
+        latitude = np.asarray(dataset[find_coordinate(dataset, "latitude")].values, dtype=np.float64)
+    except (ClimannError, KeyError, ValueError, TypeError):
+        latitude = np.zeros(0)
+    if latitude.ndim == 1 and len(latitude) > 1:
+        words += f", {float(np.median(np.abs(np.diff(latitude)))):g}°"
+    return tuple(sorted(sizes.values())), words
+
+
 def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTimes | None:
     """The file's time axis, or None when it has none (static fields) or cannot be read
     (the combined opening then says why). The dataset is left open: ``open_file`` may hand
@@ -173,6 +191,7 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
     if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
         return None
     info = _FileTimes(path, name, times, variables, np.arange(len(times)), forecast=_is_forecast(dataset))
+    info.grids = {variable: _grid_of(dataset, variable, name) for variable in variables}
     try:
         info.cells = _time_cells(dataset, name, times)
         info.unheld = _unheld_bounds(dataset, name, times) if info.cells[0] is None else ""
@@ -501,62 +520,158 @@ def _shared(earlier: _FileTimes, later: _FileTimes, reading: str) -> tuple[tuple
     return tuple(np.flatnonzero(first >= second.min())), tuple(np.flatnonzero(second <= first.max()))
 
 
-def _overlap_error(earlier: _FileTimes, later: _FileTimes) -> ClimannError:
+def _overlap_error(earlier: _FileTimes, later: _FileTimes, pairs: Sequence[tuple[_FileTimes, _FileTimes]] = ()
+                   ) -> ClimannError:
     """The refusal of two files holding the same periods, naming them (and each file's stamps
-    there when they differ)."""
-    in_earlier, in_later = (np.asarray(steps, dtype=np.int64) for steps in _shared(earlier, later, "opening"))
-    stamps = earlier.kept[in_earlier], later.kept[in_later]
+    there when they differ).
+
+    With ``pairs`` (every pair of overlapping files), the files that overlap ``earlier`` holding
+    ``later``'s variables are counted as one with ``later`` (ERSSTv5, one file a month beside a
+    HadISST file of 60 months: "36 time steps in both", where the first monthly file alone was
+    counted, "1 time step in both, 35 more in HadISST_sst.nc alone", break48a A2)."""
+    partners = [b for a, b in pairs if a is earlier and b.variables == later.variables] or [later]
+    partners = sorted(partners, key=lambda info: (info.periods().min(), info.kept.min()))
+    in_earlier = np.zeros(0, dtype=np.int64)
+    in_later = []
+    for partner in partners:
+        own, theirs = (np.asarray(steps, dtype=np.int64) for steps in _shared(earlier, partner, "opening"))
+        in_earlier = np.union1d(in_earlier, own)
+        in_later.append(theirs)
+    stamps = earlier.kept[in_earlier], np.concatenate([p.kept[own] for p, own in zip(partners, in_later)])
     variables = ", ".join(sorted(earlier.variables & later.variables))
+    more = f" (and {len(partners) - 1} more file{'s' if len(partners) > 2 else ''})" if len(partners) > 1 else ""
     if set(stamps[0]) == set(stamps[1]):
         held = f"{_dates_text(sorted(set(stamps[0])))} in both, variables {variables}"
     else:
-        held = (f"{_shared_periods_text(earlier, later, in_earlier, in_later)}, "
+        held = (f"{_shared_periods_text(earlier, partners, in_earlier, in_later)}, "
                 f"stamped {_span_text([date_text(t) for t in stamps[0]])} in "
-                f"{earlier.path.name} and {_span_text([date_text(t) for t in stamps[1]])} in {later.path.name}; "
-                f"variables {variables}")
+                f"{earlier.path.name} and {_span_text([date_text(t) for t in sorted(stamps[1])])} in "
+                f"{later.path.name}{more}; variables {variables}")
     return ClimannError(
-        f"{earlier.path.name} and {later.path.name} overlap in time ({held}); keep the "
+        f"{earlier.path.name} and {later.path.name}{more} overlap in time ({held}); keep the "
         f"earlier or the later file's values there with {_SETTING}, or leave one file out"
     )
 
 
-def _shared_periods_text(earlier: _FileTimes, later: _FileTimes, in_earlier: np.ndarray, in_later: np.ndarray) -> str:
-    """The span of two files' overlap and how many periods both hold there, those one of them
-    alone holds counted apart: "1980-01 … 1991-12, 143 time steps in both, 1 more in s.nc
-    alone" (a file without 1985-12 beside one with it; verify23 F5: the union was said to be
-    in both)."""
-    own = set(earlier.periods()[in_earlier]), set(later.periods()[in_later])
+def _shared_periods_text(earlier: _FileTimes, partners: Sequence[_FileTimes], in_earlier: np.ndarray,
+                         in_later: Sequence[np.ndarray]) -> str:
+    """The span of two files' overlap (the second one or several files, ``partners``) and how many
+    periods both hold there, those one of them alone holds counted apart: "1980-01 … 1991-12, 143
+    time steps in both, 1 more in s.nc alone" (a file without 1985-12 beside one with it; verify23
+    F5: the union was said to be in both)."""
+    own = (set(earlier.periods()[in_earlier]),
+           set().union(*(set(partner.periods()[steps]) for partner, steps in zip(partners, in_later))))
     both = own[0] & own[1]
     texts = [period_text(period, earlier.frequency) for period in sorted(own[0] | own[1])]
     said = f"{_span_text(texts)}, {len(both)} time step{'' if len(both) == 1 else 's'} in both"
-    for periods, info in zip(own, (earlier, later)):
+    names = (earlier.path.name, partners[0].path.name + (" and the others" if len(partners) > 1 else ""))
+    for periods, name in zip(own, names):
         if len(periods - both):
-            said += f", {len(periods - both)} more in {info.path.name} alone"
+            said += f", {len(periods - both)} more in {name} alone"
     return said
 
 
-def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes) -> ClimannError:
+def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes, infos: Sequence[_FileTimes] = (),
+                             files: Sequence[Path] = ()) -> ClimannError:
     """The refusal of two files whose overlap depends on the reading of stamps on their
-    periods' first instants without bounds."""
+    periods' first instants without bounds.
+
+    The bounds advised are for every file of ``infos`` stamped so that holds the variables of the
+    file named (ERSSTv5, one file per month: one loop over the 36, where the command for the first
+    alone met the next refusal, its 35 others never fixed, break48a A1), the copies given with the
+    other ``files`` (every file given); the periods held twice in each reading are those two files
+    of the variables both hold, over every pair, not the first two alone."""
     unsure = earlier if earlier.unsure.any() else later
     where, stamp = _unsure_text(unsure)
     period = _PERIOD_NAMES[unsure.frequency]
+    shared = earlier.variables & later.variables
+    # the files of the variable's series stamped as the one named: given their bounds together
+    alike = [info for info in infos if info.unsure.any() and info.frequency == unsure.frequency
+             and info.variables & shared] or [unsure]
+    ordered = [info for info in infos if info.variables & shared] or [earlier, later]
+    pairs = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:] if a.variables & b.variables] \
+        or [(earlier, later)]
 
     def held(reading: str) -> str:
-        in_earlier, in_later = (np.asarray(steps, dtype=np.int64) for steps in _shared(earlier, later, reading))
-        periods = sorted(set(earlier.periods(reading)[in_earlier]) | set(later.periods(reading)[in_later]))
-        return f"in {_span_text([period_text(p, unsure.frequency) for p in periods])}" if periods else "not at all"
+        periods: set = set()
+        for first, second in pairs:  # the periods both hold (a span from the first file's start counted months
+            periods |= set(first.periods(reading)) & set(second.periods(reading))  # one file alone held, fix48j)
+        return (f"in {_span_text([period_text(p, unsure.frequency) for p in sorted(periods)])}" if periods
+                else "not at all")
 
+    more = f" (and {len(alike) - 1} more file{'s' if len(alike) > 2 else ''} so)" if len(alike) > 1 else ""
     return ClimannError(
-        f"{unsure.path.name} stamps {', '.join(sorted(earlier.variables & later.variables))} {where} without time "
+        f"{unsure.path.name}{more} stamps {', '.join(sorted(shared))} {where} without time "
         f"bounds{unsure.unheld} ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} "
         f"if a stamp there opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM "
         f"history files), and climann does not guess; "
-        f"{bounds_advice(unsure.path, unsure.frequency)}"
+        f"{bounds_advice([info.path for info in alike], unsure.frequency, given=files)}"
     )
 
 
-def _resolve_overlaps(infos: list[_FileTimes], overlap: str, renames: FileRenames | None = None) -> None:
+def _two_grids_refusal(infos: Sequence[_FileTimes], earlier: _FileTimes, later: _FileTimes,
+                       renames: FileRenames | None) -> ClimannError | None:
+    """The refusal of a variable's name in two products on different grids whose times overlap
+    (HadISST1's ``sst`` at 1° beside ERSSTv5's ``sst`` at 2°, one file per month): two fields
+    under one name, not one series held twice. It was refused as a time overlap, the periods
+    counted from the first monthly file only, with ``[data] overlap`` advised, which then failed
+    inside xarray (break48a A2). Whatever ``overlap``, it names both grids, the ``--rename`` that
+    gives the files of one of them (all of them, by a glob that takes them and not the other's)
+    a name of their own, and the ``ncks -x`` copies that leave the variable out of them; None
+    when each shared variable is on one grid in both files.
+
+    Parameters
+    ----------
+    infos : sequence of _FileTimes
+        Every file's time axis and grids, of which those holding the name on the later file's
+        grid are renamed together.
+    earlier, later : _FileTimes
+        Two files whose periods overlap.
+    renames : FileRenames or None
+        The run's renames, which the rename advised is merged with.
+
+    Returns
+    -------
+    ClimannError or None
+    """
+    from climann.data.renames import name_in_file, rename_options
+
+    clashing = sorted(name for name in earlier.variables & later.variables
+                      if earlier.grids.get(name, ((), ""))[0] != later.grids.get(name, ((), ""))[0])
+    if not clashing:
+        return None
+    name = clashing[0]
+    # the product renamed: the one holding other variables beside the name (ERSST's ssta), else the later
+    one, other = (later, earlier) if len(later.variables) >= len(earlier.variables) else (earlier, later)
+    held = sorted({info.path for info in infos if name in info.variables and info.grids[name][0] == one.grids[name][0]})
+    files = [info.path for info in infos]
+    word = next((part.lower() for part in re.split(r"[^A-Za-z0-9]+", one.path.stem) if part), "")
+    new = f"{name}_{word}" if word and word != name.lower() else f"{name}_2"
+    if len(held) == 1:
+        pattern = one.path.name
+        stored = name_in_file(renames, one.path, name)
+        copy = input_and_copy(one.path, "without_" + stored)
+        drop = f"`{drop_command([stored], copy)}`{in_place_note(copy)}"
+    else:
+        glob = shared_glob(held)
+        pattern = glob.name if glob is not None and not fnmatch.fnmatch(other.path.name, glob.name) else None
+        stored = name_in_file(renames, held[0], name)
+        folder = held[0].parent / f"without_{stored}"
+        drop = (f"`{copies_command(lambda a, b: drop_command([stored], f'{a} {b}'), folder, held)}` then --data "
+                f"{copies_data(folder, held)} in their place")
+    advised = {pattern: {name: new}} if pattern else {each.name: {name: new} for each in held}
+    rename = rename_options(advised, renames, files)
+    more = f"and {len(held) - 1} more file{'s' if len(held) > 2 else ''}, " if len(held) > 1 else ""
+    return ClimannError(
+        f"'{name}' is in {other.path.name} ({other.grids[name][1]}) and {one.path.name} "
+        f"({more}{one.grids[name][1]}) over the same times, on different grids: two products under one name, not one "
+        f"series held twice ([data] overlap does not apply); name one of them otherwise, e.g. {rename} "
+        f"(climann train, [data] rename), or leave it out of one: {drop}"
+    )
+
+
+def _resolve_overlaps(infos: list[_FileTimes], overlap: str, renames: FileRenames | None = None,
+                      files: Sequence[Path] = ()) -> None:
     """Trim (or refuse) the files of one variable whose periods overlap; ``infos`` sorted by start.
 
     Files with the very same times are left alone: a copy, or two fields under one name (two
@@ -568,10 +683,12 @@ def _resolve_overlaps(infos: list[_FileTimes], overlap: str, renames: FileRename
     for earlier, later in pairs:
         if (refusal := _forecast_beside_observations(earlier, later, infos, renames)) is not None:
             raise refusal
+        if (refusal := _two_grids_refusal(infos, earlier, later, renames)) is not None:
+            raise refusal
         if _shared(earlier, later, "opening") != _shared(earlier, later, "closing"):
-            raise _unknown_overlap_refusal(earlier, later)
+            raise _unknown_overlap_refusal(earlier, later, infos, files)
     if pairs and overlap == "error":
-        raise _overlap_error(*pairs[0])
+        raise _overlap_error(*pairs[0], pairs)
     if overlap == "first":  # each later file loses what an earlier one holds
         for earlier, later in pairs:
             if len(earlier.keep):
@@ -698,7 +815,7 @@ def time_steps_to_keep(
     for info in infos:
         info.keep = _unrepeated(info, overlap)
     infos.sort(key=lambda info: (info.periods().min(), info.kept.min()))
-    _resolve_overlaps(infos, overlap, renames)
+    _resolve_overlaps(infos, overlap, renames, [Path(path) for path in files])
     return {
         os.path.realpath(info.path): (info.name, info.keep) for info in infos if len(info.keep) < len(info.times)
     }

@@ -29,6 +29,7 @@ from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, planned_below_a
 from climann.data.fill_among_values import planned_fill_among_values, warn_fill_among_values
 from climann.data.bounded_quantities import upper_bound
 from climann.data.constant_cells import planned_cell_ranges
+from climann.data.fraction_percents import planned_percent_ranges, warn_fractions_in_percent
 from climann.data.fill_like import (BlockReads, planned_fill_like_counts, read_together, refuse_codes_beyond_bound,
                                    refuse_huge_fill_like_values,
                                    warn_fill_like_values)
@@ -132,7 +133,7 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     shared = shared_reads(dataset, present)
     nothing = BlockReads([], lambda parts: None)
     (fill_like, below, negative, extremes, among, infinite, running, cells, quality, outside, spreads, year_end,
-     *others) = read_together(
+     percents, *others) = read_together(
         planned_fill_like_counts(dataset, present, shared=shared, wholes=_wholes(dataset, present)),
         planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
@@ -143,7 +144,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         planned_cell_ranges(dataset, target, shared=target in shared) if target is not None else nothing,
         planned_quality_counts(dataset, target, shared=target in shared) if target is not None else nothing,
         planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared),
-        planned_year_end_cells(dataset, present, shared=shared), *also)
+        planned_year_end_cells(dataset, present, shared=shared),
+        planned_percent_ranges(dataset, present, shared=shared), *also)
     record_spreads(dataset, spreads())
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
@@ -166,4 +168,5 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         warn_low_quality_target(dataset, target, where=where, counts=counts)
     warn_outside_valid_range(dataset, present, found=outside)
     refuse_or_warn_year_end(dataset, year_end(), target, where=where)
+    warn_fractions_in_percent(dataset, percents(), where=where)  # OISST v2.1's ice: 0 … 1 in '%'
     return others

@@ -314,9 +314,9 @@ def test_an_overlap_that_depends_on_the_reading_of_stamps_on_the_1st_is_refused(
         f"{tmp_path}/with_bounds/era.nc`, if of the month ending there `mkdir -p {tmp_path}/with_bounds && cdo "
         f"-settbounds,month -shifttime,-1day {era} {tmp_path}/with_bounds/era.nc`"
         + without_cdo("month", "MS", f"{era} {tmp_path}/with_bounds/era.nc", folder=f"{tmp_path}/with_bounds")
-        + "; then give --data "
-        f"{tmp_path}/with_bounds/era.nc in place of it (a --data that still takes the original, as a glob over its "
-        "folder does, meets this refusal again)")
+        + f"; then give --data {tmp_path}/cmip.nc --data {tmp_path}/with_bounds/era.nc in place of the --data given, "
+        "the copy in place of the original (a --data that still takes the original, as a glob over its folder does, "
+        "meets this refusal again)")
 
 
 def test_files_apart_when_stamps_on_the_1st_open_their_months_are_combined_as_such_a_series_is(tmp_path, caplog):
@@ -853,3 +853,117 @@ def test_a_file_inside_another_files_span_keeps_the_chosen_files_values_and_ever
     assert opened.sizes["time"] == 48
     np.testing.assert_array_equal(opened["time"].values, full["time"].values)
     np.testing.assert_allclose(opened["tas"].values, expected)
+
+
+def _sst_field(lat, lon, months, seed):
+    """Seeded sea surface temperatures (time, lat, lon) in degC on the grid given."""
+    return np.random.default_rng(seed).normal(15.0, 4.0, (months, len(lat), len(lon)))
+
+
+def _sst_products(folder, *, ersst_bounds=True, one_grid=False):
+    """A HadISST-like file (sst, 3 x 4 cells, mid-month stamps with bounds, 2017-2021) and ERSSTv5-like
+    files, one per month of 2019-2021 (sst and ssta on another grid, 2 x 3 cells, stamped on the 1st,
+    with month bounds when ``ersst_bounds``; on HadISST's grid when ``one_grid``). Returns the HadISST file, the ERSST files, HadISST's sst."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamps, cells = _monthly_stamps((2017, 1), 60, "middle")
+    lat, lon = [-30.0, 0.0, 30.0], [0.0, 90.0, 180.0, 270.0]
+    had = _sst_field(lat, lon, 60, seed=11)
+    encoding = {"units": "days since 1870-01-01", "calendar": "standard"}
+    xr.Dataset({"sst": (("time", "latitude", "longitude"), had, {"units": "degC"}),
+                "time_bnds": (("time", "nv"), cells)},
+               coords={"time": ("time", np.array(stamps, dtype=object), {"standard_name": "time", "bounds": "time_bnds"}),
+                       "latitude": ("latitude", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                       "longitude": ("longitude", lon, {"units": "degrees_east", "standard_name": "longitude"})},
+               ).to_netcdf(folder / "HadISST_sst.nc", encoding={"time": encoding, "time_bnds": encoding})
+    stamps, cells = _monthly_stamps((2019, 1), 36, "1st")
+    lat, lon = (lat, lon) if one_grid else ([-20.0, 20.0], [0.0, 120.0, 240.0])
+    sst = _sst_field(lat, lon, 36, seed=12)
+    files = []
+    for month, (stamp, cell) in enumerate(zip(stamps, cells, strict=True)):
+        one = xr.Dataset({"sst": (("time", "lat", "lon"), sst[month:month + 1], {"units": "degC"}),
+                          "ssta": (("time", "lat", "lon"), sst[month:month + 1] - 15.0, {"units": "degC"})},
+                         coords={"time": ("time", np.array([stamp], dtype=object), {"standard_name": "time"}),
+                                 "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                                 "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})})
+        if ersst_bounds:
+            one["time"].attrs["bounds"] = "time_bnds"
+            one["time_bnds"] = (("time", "nv"), np.asarray([cell], dtype=object))
+        files.append(folder / f"ersst.v5.{stamp.year}{stamp.month:02d}.nc")
+        one.to_netcdf(files[-1], encoding={"time": encoding, **({"time_bnds": encoding} if ersst_bounds else {})})
+    return folder / "HadISST_sst.nc", files, had, sst
+
+
+@pytest.mark.parametrize("overlap", ["error", "first", "last"])
+def test_one_name_in_two_products_on_different_grids_is_refused_as_such_and_the_advised_lines_train(
+        tmp_path, monkeypatch, overlap):
+    """break48a A2: HadISST's sst beside ERSSTv5's sst (another grid, one file a month) was called a time overlap
+    ("1 time step in both, 35 more in HadISST alone": all 36 months are in both), and the advised --overlap failed
+    inside xarray. Refused whatever ``overlap``, naming both grids; the ncks line advised, run as printed, leaves
+    ERSST's sst out of all 36 files, and the run then reads HadISST's sst over its 60 months."""
+    import shlex
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    had, ersst, sst, _ = _sst_products(tmp_path / "data")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([had, *ersst], overlap=overlap)
+    message = str(error.value)
+    assert message.startswith(
+        "'sst' is in HadISST_sst.nc (latitude 3 × longitude 4, 30°) and ersst.v5.201901.nc (and 35 more files, "
+        "latitude 2 × longitude 3, 40°) over the same times, on different grids: two products under one name, not one series "
+        "held twice ([data] overlap does not apply); name one of them otherwise, e.g. "
+        "--rename 'ersst.v5.20*.nc:sst=sst_ersst' (climann train, [data] rename), or leave it out of one: "), message
+    assert "overlap in time" not in message and "overlap = " not in message
+    drop = message.split("`")[1]
+    assert "ncks -x -v sst" in drop and message.endswith("then --data 'data/without_sst/*.nc' in their place")
+    subprocess.run(drop, shell=True, check=True, cwd=tmp_path)
+    copies = sorted((tmp_path / "data" / "without_sst").glob("*.nc"))
+    assert [path.name for path in copies] == [path.name for path in ersst]
+    for copy, original in zip(copies, ersst, strict=True):
+        with xr.open_dataset(copy) as left, xr.open_dataset(original) as kept:
+            assert "sst" not in left and np.array_equal(left["ssta"].values, kept["ssta"].values)
+    # the rename advised instead reads HadISST's sst and ERSST's beside it under its new name
+    renamed = open_dataset([had, *ersst], rename={"ersst.v5.20*.nc": {"sst": "sst_ersst"}}, variables=["sst"])
+    np.testing.assert_array_equal(renamed["sst"].values, sst)
+    arguments = ["train", "--data", "data/HadISST_sst.nc", "--data", "data/without_sst/*.nc", "--target", "sst",
+                 "--predictors", "", "--features", "lat", "--epochs", "1", "--hidden", "2", "--quiet",
+                 "--set", "evaluation.figures=false", "--out", "runs/a"]
+    trained = CliRunner().invoke(app, shlex.split(shlex.join(arguments)))
+    assert trained.exit_code == 0, trained.output
+    with xr.open_dataset(tmp_path / "runs" / "a" / "predictions.nc") as written:
+        assert written.sizes["latitude"] * written.sizes["longitude"] == 12
+
+
+def test_the_bounds_advice_for_monthly_files_stamped_on_the_1st_gives_every_file_bounds_and_the_months_follow(
+        tmp_path, monkeypatch):
+    """break48a A1: 36 ERSSTv5-like files (one a month, stamped on the 1st without bounds) beside a HadISST-like file
+    of the same sst: the cdo line advised gave bounds to ersst.v5.201901.nc alone and the overlap was counted from it
+    alone. Now one loop over the 36; run as printed, the files hold 2019-01 … 2021-12 as the HadISST file does, and
+    with ``overlap = "last"`` the 60 months read are HadISST's 2017-2018 then ERSST's 2019-2021 (numpy)."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    had, ersst, had_sst, ersst_sst = _sst_products(tmp_path / "data", ersst_bounds=False, one_grid=True)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([had, *ersst])
+    message = str(error.value)
+    assert message.startswith(
+        "ersst.v5.201901.nc (and 35 more files so) stamps sst on the 1st at 00:00 without time bounds (2019-01-01, …): "
+        "HadISST_sst.nc and ersst.v5.201901.nc overlap in 2019-01 … 2021-12 if a stamp there opens its month (ERA5), "
+        "in 2018-12 … 2021-11 if it closes the month before"), message
+    assert "give the 36 files time bounds" in message, message
+    command = message.split("`")[1]
+    assert "for f in data/ersst.v5.20*.nc" in command and "cdo settbounds,month" in command, command
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path)
+    copies = sorted((tmp_path / "data" / "with_bounds").glob("*.nc"))
+    assert [path.name for path in copies] == [path.name for path in ersst]
+    with pytest.raises(ClimannError, match=re.escape("overlap in time (2019-01 … 2021-12, 36 time steps in both")):
+        open_dataset([had, *copies])
+    opened = open_dataset([had, *copies], overlap="last", variables=["sst"])
+    months = [(stamp.year, stamp.month) for stamp in opened.indexes["time"]]
+    assert months == [(2017 + k // 12, k % 12 + 1) for k in range(60)]
+    np.testing.assert_allclose(opened["sst"].values, np.concatenate([had_sst[:24], ersst_sst]), rtol=0, atol=1e-12)
