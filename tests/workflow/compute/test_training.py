@@ -795,26 +795,29 @@ def yearly_chunks_file(tmp_path_factory):
     return write_sample_dataset(tmp_path_factory.mktemp("local-sgd") / "yearly.nc", years=16, resolution=15.0, seed=3)
 
 
-#: Seeds of the runs compared in the test below, and the bound on the ratio of their mean test MSEs.
-#: One seed's ratio is mostly noise: measured on this file (6 Dec 2026, seeds 0–4), 1.41, 0.78,
-#: 1.11, 1.03 and 1.12, the one-process MSEs alone ranging 0.76–1.18; the means of three
-#: consecutive seeds give 0.96–1.09, about ±0.07 of noise (on the 10° file of 1 Dec, 1.02–1.07).
-#: The bound catches a cluster that learns worse: with issue 15's fault put back on purpose (each
-#: replica stepping with whole chunks as its batch) the mean ratio over seeds 0–2 is 3.29 (2.36–4.56
-#: per seed); a dropped setting is caught exactly by the tests above; the 10 % target itself is
-#: measured by ``benchmarks/bench_scale.py`` on the sample, over 10 seeds.
-QUALITY_SEEDS, QUALITY_BOUND = (0, 1, 2), 1.25
+#: Seeds and epochs of the runs compared in the test below, and the bound on the ratio of their mean
+#: test MSEs. The test catches a cluster wired to learn worse; the 10 % quality target itself is
+#: measured by ``benchmarks/bench_scale.py`` on the sample, over 10 seeds (one seed's ratio is noise
+#: of ±0.3: 1.41, 0.78, 1.11, 1.03 and 1.12 for seeds 0–4 at 15 epochs, and a one-seed bound of 1.25
+#: once failed on another machine's arithmetic, docs/scaling.md). Measured on this file (6 Dec 2026,
+#: fix48i, seed 0, 3 epochs): one process 1.033, 2 workers 1.225 (ratio 1.19); with issue 15's fault
+#: put back on purpose (each replica stepping with a whole chunk as its batch: ``train_distributed``
+#: given ``batch_size=max(chunk rows)`` on the cluster) 38.6, ratio 37.4. The bound of 2 lies 1.7×
+#: above the clean ratio and 19× below the fault's. Until 6 Dec the test ran three seeds of 15
+#: epochs under a bound of 1.25 on their means (the fault's 3.29): 15× the training for the same
+#: verdict on that fault. A dropped setting is caught exactly by the tests above.
+QUALITY_SEEDS, QUALITY_EPOCHS, QUALITY_BOUND = (0,), 3, 2.0
 
 
-def test_local_sgd_on_2_workers_scores_close_to_one_process_over_three_seeds(yearly_chunks_file, cluster, tmp_path):
-    """Local SGD with rounds of a whole chunk (the default) on a small file: the cluster runs'
-    mean test MSE over three seeds at most :data:`QUALITY_BOUND` times the one-process runs',
-    with the same settings (a learning rate of 0.01, batches of 64 and 15 epochs of the file's
-    41 472 training samples: 650 steps of one process per epoch, 9 700 in all)."""
+def test_local_sgd_on_2_workers_scores_close_to_one_process(yearly_chunks_file, cluster, tmp_path):
+    """Local SGD with rounds of a whole chunk (the default) on a small file: the cluster run's
+    test MSE at most :data:`QUALITY_BOUND` times the one-process run's, with the same settings (a
+    learning rate of 0.01, batches of 64 and :data:`QUALITY_EPOCHS` epochs of the file's 41 472
+    training samples: 650 steps of one process per epoch)."""
     mses: dict[str, list[float]] = {"one": [], "two": []}
     for seed in QUALITY_SEEDS:
         settings = {"data": {"paths": [str(yearly_chunks_file)]}, "model": {"hidden": [32, 32]},
-                    "training": {"learning_rate": 0.01, "epochs": 15, "batch_size": 64, "seed": seed},
+                    "training": {"learning_rate": 0.01, "epochs": QUALITY_EPOCHS, "batch_size": 64, "seed": seed},
                     "evaluation": {"figures": False, "baselines": []}}
         for name, extra in (("one", {}), ("two", {"compute": {"scheduler": cluster.scheduler_address}})):
             result = run_training(build_config(settings | extra), run_dir=tmp_path / f"{name}{seed}")
