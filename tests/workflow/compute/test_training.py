@@ -809,7 +809,7 @@ def yearly_chunks_file(tmp_path_factory):
 QUALITY_SEEDS, QUALITY_EPOCHS, QUALITY_BOUND = (0,), 3, 2.0
 
 
-def test_local_sgd_on_2_workers_scores_close_to_one_process(yearly_chunks_file, cluster, tmp_path):
+def test_local_sgd_on_2_workers_scores_within_twice_one_process(yearly_chunks_file, cluster, tmp_path):
     """Local SGD with rounds of a whole chunk (the default) on a small file: the cluster run's
     test MSE at most :data:`QUALITY_BOUND` times the one-process run's, with the same settings (a
     learning rate of 0.01, batches of 64 and :data:`QUALITY_EPOCHS` epochs of the file's 41 472
