@@ -838,7 +838,8 @@ def climatology_from_sums(
     WeatherBench 2, which fills the day 366 of the years without one with their day 365
     (``compute_rolling_stat``: ``stacked.fillna(stacked.sel(dayofyear=365))``; fix48h, break48d
     A6: it had none, and the scores left 31 December of a leap test year out). The other days'
-    c do not change (L stays 365: 1 January follows 31 December). Each cell (a station of a station file) is taken on its own,
+    c do not change (L stays 365: 1 January follows 31 December).
+    Each cell (a station of a station file) is taken on its own,
     by the days of the year it holds a training value on (:func:`_held_days`), whatever the other
     cells hold. The days a cell lacks in runs of fewer than 28 consecutive days of the year
     (:func:`series_gaps`: a station's daily averages on the ~60 % of days with a retrieval,
