@@ -858,8 +858,14 @@ def climatology_from_sums(
     the means, are smoothed so that every training value weighs the same: a day with values
     missing (sea ice, gaps) or held by fewer years (day 366, a partial first year) weighs less,
     as in WeatherBench 2, and the result does not depend on how the sums were split into chunks.
-    Unlike WeatherBench 2, day 366 of the other years is not filled with their day 365: it holds
-    the leap years' 31 December only. Each cell (a station of a station file) is taken on its own,
+    Day 366 holds the leap years' 31 December; when no training value lies on it (no leap year
+    trained on, L = 365 in a calendar with leap years), it takes day 365's c, at each time of day:
+    31 December of a leap year has the climatology of 31 December of the other years, as in
+    WeatherBench 2, which fills the day 366 of the years without one with their day 365
+    (``compute_rolling_stat``: ``stacked.fillna(stacked.sel(dayofyear=365))``; fix48h, break48d
+    A6: it had none, and the scores left 31 December of a leap test year out). The other days'
+    c do not change (L stays 365: 1 January follows 31 December).
+    Each cell (a station of a station file) is taken on its own,
     by the days of the year it holds a training value on (:func:`_held_days`), whatever the other
     cells hold. The days a cell lacks in runs of fewer than 28 consecutive days of the year
     (:func:`series_gaps`: a station's daily averages on the ~60 % of days with a retrieval,
@@ -894,10 +900,12 @@ def climatology_from_sums(
     -------
     ndarray, shape (keys.count, n_lat, n_lon), float64
         NaN where no training value exists: smoothed, on the days a cell lacks for 28 days or
-        more in a row, and at a cell without any.
+        more in a row, and at a cell without any (day 366 without a training value: day 365's;
+        ``window_days`` = 1, the raw means: NaN there).
     """
     sums, counts = np.asarray(sums, np.float64), np.asarray(counts, np.float64)
     seen, shape = counts > 0, counts.shape
+    length = 0
     if window_days > 1 and is_smoothed(keys.per):
         length, by_day = cyclic_days(counts, keys, calendar), (366, keys.count // 366, -1)
         held, seen = _held_days(seen, keys, length)
@@ -909,7 +917,19 @@ def climatology_from_sums(
         seen = seen.reshape(by_day).copy()
         seen[:length] |= gaps & held[:, None, :]  # a time step the cell's series lacks: the window's mean
         sums, counts, seen = sums.reshape(shape), counts.reshape(shape), seen.reshape(shape)
-    return np.divide(sums, counts, out=np.full(seen.shape, np.nan), where=seen & (counts > 0))
+    climatology = np.divide(sums, counts, out=np.full(seen.shape, np.nan), where=seen & (counts > 0))
+    if length == 365 and fills_day_366(calendar):
+        by_day = climatology.reshape(366, keys.count // 366, -1)  # a view: day 366 ← day 365
+        by_day[365] = by_day[364]
+    return climatology
+
+
+def fills_day_366(calendar: str) -> bool:
+    """Whether a smoothed day-of-year climatology cycling over 365 days (:func:`cyclic_days`: no
+    training value on day 366) gives day 366 day 365's value (:func:`climatology_from_sums`): in a
+    calendar with leap years, whose 31 December of a leap year is day 366. Not in ``noleap`` and
+    ``365_day``, which have no day 366, nor in ``360_day``."""
+    return max(days_in_year(year, calendar) for year in (2001, 2004)) == 366
 
 
 def _held_days(seen: np.ndarray, keys: ClimatologyKeys, length: int) -> tuple[np.ndarray, np.ndarray]:
@@ -974,7 +994,8 @@ def smoothing_reach_at_cells(counts: np.ndarray, keys: ClimatologyKeys, *, calen
     -------
     in_window : ndarray, shape (keys.count, n_cells)
         Σₑ [window[d, e] > 0] N[e, s, c] of each cell c (the cells of ``counts`` flattened; one
-        column for a ``counts`` of one dimension).
+        column for a ``counts`` of one dimension); day 366 without a training value, whose
+        climatology is day 365's (:func:`climatology_from_sums`): day 365's.
     left_out : ndarray of int
         As :func:`smoothing_reach`.
     """
@@ -984,6 +1005,8 @@ def smoothing_reach_at_cells(counts: np.ndarray, keys: ClimatologyKeys, *, calen
     reach = _window_reach(window_days, held, keys.reach_days)
     in_window = np.zeros(by_day[:2] + (counts.shape[1],))
     in_window[:length] = _window_sums(counts.reshape(by_day)[:length], reach, window_days, triangular=False)
+    if length == 365 and fills_day_366(calendar):
+        in_window[365] = in_window[364]  # day 366 without a training value rests on day 365's window
     lacking = ~held[:, held.any(axis=0)]
     return in_window.reshape(keys.count, counts.shape[1]), np.flatnonzero(lacking.any(axis=1)) + 1
 

@@ -3,7 +3,8 @@
 With ``target_anomaly`` the network predicts the departure from the training years'
 climatology and adds that climatology back. Where the climatology is undefined (no training
 value at that cell and time of year, e.g. 31 December of a leap year, day 366, when no leap
-year is trained on: the climatology's own day 366 says so, in the run and on other data) a
+year is trained on and the climatology is unsmoothed, ``climatology_window_days = 1``; smoothed,
+day 366 takes day 365's value: the climatology's own day 366 says so, in the run and on other data) a
 value is neither predicted nor scored, by the network or by any
 baseline. :func:`unscored_anomaly_notes` says how many values each block lost and why, as a
 note of ``metrics.json`` (shown on the terminal, in ``train.log`` and in ``report.md`` like

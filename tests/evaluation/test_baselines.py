@@ -462,8 +462,11 @@ def test_the_6_hourly_climatology_is_smoothed_per_time_of_day():
                                           pytest.param(False, id="no-leap-year-trained")])
 def test_day_366_of_the_standard_calendar(leap_trained):
     """A leap year among the training years: the climatology cycles over 366 days, day 366
-    (31 December of the leap years) weighing as many values as it holds. None: day 366 stays
-    undefined and the cycle is 365 days (31 December followed by 1 January)."""
+    (31 December of the leap years) weighing as many values as it holds. None: the cycle is 365
+    days (31 December followed by 1 January) and day 366, 31 December of a leap year, takes day
+    365's value, the climatology of 31 December of the other years, as WeatherBench 2 fills it
+    (fix48h, break48d A6: this test had pinned day 366 as undefined, and a leap test year's 31
+    December was left out of the climatology's scores)."""
     import datetime
 
     import cftime
@@ -480,7 +483,34 @@ def test_day_366_of_the_standard_calendar(leap_trained):
     n_days = 366 if leap_trained else 365
     np.testing.assert_allclose(climatology[:n_days], wb2_climatology_by_hand(truth, day, train, window=61,
                                                                              n_days=n_days), rtol=1e-12)
-    assert np.isfinite(climatology[365]).all() == leap_trained
+    if not leap_trained:
+        np.testing.assert_array_equal(climatology[365], climatology[364])
+    raw = seasonal_climatology(truth, times, train, window_days=1)  # unsmoothed: day 366 not trained on, undefined
+    assert np.isfinite(raw[365]).all() == leap_trained
+
+
+def test_day_366_of_a_6_hourly_standard_climatology_without_a_leap_year_is_day_365_at_each_time_of_day():
+    """fix48h: 6-hourly data of 2001–2003 (no leap year) in the standard calendar: each time of
+    day of day 366 takes day 365's smoothed value at that time of day; days 1–365 are NumPy's
+    61-day triangular convolution cyclic over 365 days, time of day by time of day."""
+    import datetime
+
+    import cftime
+
+    from climann.evaluation.baselines import seasonal_climatology
+
+    times = np.array([cftime.DatetimeGregorian(2001, 1, 1) + datetime.timedelta(hours=6 * k)
+                      for k in range(3 * 365 * 4)])
+    truth = 285 + np.random.default_rng(8).normal(0, 2, (times.size, 2, 3))
+    train = np.ones(times.size, dtype=bool)
+    climatology = seasonal_climatology(truth, times, train, window_days=61).reshape(366, 4, 2, 3)
+    slot, day = np.arange(times.size) % 4, np.arange(times.size) // 4 % 365
+    for hour in range(4):
+        steps = slot == hour
+        by_hand = wb2_climatology_by_hand(truth[steps], day[steps], train[steps], window=61, n_days=365)
+        np.testing.assert_allclose(climatology[:365, hour], by_hand, rtol=1e-12)
+        np.testing.assert_allclose(climatology[365, hour], by_hand[364], rtol=1e-12)
+    assert len({climatology[365, hour, 0, 0] for hour in range(4)}) == 4  # each time of day its own
 
 
 def six_hourly(n_years=3, seed=7):

@@ -476,12 +476,12 @@ def _daily(path, calendar, years, seed):
     return path
 
 
-def _daily_run(folder, calendar, years):
+def _daily_run(folder, calendar, years, *, window_days=61):
     sample = _daily(folder / f"train_{calendar}.nc", calendar, years, seed=9)
     config = build_config({"data": {"paths": [str(sample)], "target": "tas", "predictors": ["rsdt"],
                                     "target_anomaly": True},
                            "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 512},
-                           "evaluation": {"figures": False}})
+                           "evaluation": {"figures": False, "climatology_window_days": window_days}})
     return sample, run_training(config, run_dir=folder / f"run_{calendar}").run_dir
 
 
@@ -494,15 +494,20 @@ def noleap_daily_run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def standard_daily_run(tmp_path_factory):
     """Standard-calendar years 1997–2001, whose training years hold no leap year: one run for
-    the tests of 31 December of a leap year, which only read it (they trained it once each)."""
-    return _daily_run(tmp_path_factory.mktemp("daily-standard"), "standard", range(1997, 2002))
+    the tests of 31 December of a leap year, which only read it (they trained it once each).
+    Unsmoothed (``climatology_window_days = 1``): the raw mean of day 366 has no training value,
+    so 31 December of a leap year has no climatology; smoothed (the default), day 366 takes day
+    365's (fix48h: these tests ran on the default and pinned day 366 as undefined, which it no
+    longer is; :func:`test_a_leap_years_31_december_takes_the_smoothed_climatology_of_31_december`)."""
+    return _daily_run(tmp_path_factory.mktemp("daily-standard"), "standard", range(1997, 2002), window_days=1)
 
 
 def _daily_climatology(sample, run_dir):
     """NumPy: the training block's climatology of tas per day of year, shape (366, 3, 4): the
     sums of each day smoothed over WeatherBench 2's 61 days, cyclic over the days of the year
-    trained on (:func:`~tests.evaluation.test_baselines.wb2_climatology_by_hand`); NaN for a day
-    not trained on (day 366 without a leap year)."""
+    trained on (:func:`~tests.evaluation.test_baselines.wb2_climatology_by_hand`). Day 366 without
+    a leap year trained on: in a calendar with leap years day 365's (31 December of the other
+    years, as WeatherBench 2 fills it; fix48h), NaN in noleap, whose years have no day 366."""
     from tests.evaluation.test_baselines import wb2_climatology_by_hand
 
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run, \
@@ -510,9 +515,12 @@ def _daily_climatology(sample, run_dir):
         train = run["split"].values == 1
         tas = source["tas"].values.astype(np.float64)
         days = np.array([t.dayofyr for t in source["time"].values])
+        calendar = source["time"].values[0].calendar
     n_days = 366 if (train & (days == 366)).any() else 365
     climatology = np.full((366, *tas.shape[1:]), np.nan)
     climatology[:n_days] = wb2_climatology_by_hand(tas, days - 1, train, window=61, n_days=n_days)
+    if n_days == 365 and calendar not in ("noleap", "365_day"):
+        climatology[365] = climatology[364]
     return climatology
 
 
@@ -627,10 +635,10 @@ def test_a_model_file_without_the_calendar_looks_up_by_day_number_as_before(nole
 
 def test_values_without_a_training_climatology_are_not_counted_as_predicted(standard_daily_run, tmp_path):
     """A standard-calendar run whose training years hold no 29 February … 31 December of a
-    leap year: day 366 has no climatology, so it is not predicted, and the count says so."""
+    leap year, unsmoothed: day 366 has no climatology, so it is not predicted, and the count says so."""
     sample, run_dir = standard_daily_run
-    train_days = _daily_climatology(sample, run_dir)
-    assert np.isnan(train_days[365]).all()  # 1997–1999: no day 366 in the training block
+    climatology = load_run(run_dir).network.metadata["target_climatology"]
+    assert climatology["smoothing_days"] == 1
     new = _daily(tmp_path / "leap.nc", "standard", [2004], seed=4)
     result = predict_files(run_dir, [str(new)], tmp_path / "p.nc")
     with xr.open_dataset(result.path) as predicted:
@@ -678,6 +686,28 @@ def test_predict_and_evaluate_on_other_data_give_one_note_of_a_leap_years_31_dec
     assert "12 values at 1 time step (2004-12-31) are not predicted: " + reason in result.notes
     assert [note["reason"] for note in scored["notes"] if note["model"] == "model"] == [
         "12 values at 1 time step (2004-12-31) are neither predicted nor scored: " + reason]
+
+
+def test_a_leap_years_31_december_takes_the_smoothed_climatology_of_31_december(tmp_path):
+    """fix48h (break48d A6): trained on 1997–1999 (no leap year) with the default 61-day window,
+    31 December of a leap year (day 366) takes day 365's smoothed climatology, that of 31
+    December of the other years, as WeatherBench 2 fills day 366: 31 December 2000 (val) is
+    predicted and scored, no note says it is not, and predict on 2004 gives every value, 31
+    December 2004 the hand-computed climatology of day 365 plus the network's anomaly."""
+    sample, run_dir = _daily_run(tmp_path, "standard", range(1997, 2002))
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert not [note for note in metrics.get("notes", []) if note["model"] == "model"]
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run:
+        leap_day = [str(time)[:10] for time in run["time"].values].index("2000-12-31")
+        assert np.isfinite(run["tas_pred"].values[leap_day]).all()
+    climatology = _daily_climatology(sample, run_dir)
+    new = _daily(tmp_path / "leap.nc", "standard", [2004], seed=4)
+    result = predict_files(run_dir, [str(new)], tmp_path / "p.nc")
+    with xr.open_dataset(result.path) as predicted:
+        values = predicted["tas_pred"].values
+    days = np.r_[np.arange(365), 364]  # 2004: days 1 … 366, day 366 ← day 365
+    np.testing.assert_allclose(values, climatology[days] + _network_anomaly(run_dir, new), rtol=0, atol=2e-4)
+    assert np.isfinite(values).all() and result.n_samples == values.size == 366 * 12 and not result.notes
 
 
 def test_a_trained_leap_years_31_december_one_cell_lacked_is_a_gap_of_that_cells_series(tmp_path):

@@ -196,3 +196,60 @@ def test_a_lagged_predictor_beside_a_gappy_target_takes_its_own_previous_month(
     assert sum(counts.values()) == (58 if dropped_after_gaps else 63)
 
 
+
+
+def _daily_days(calendar, first, last):
+    """Every day of the years first … last in ``calendar`` (cftime)."""
+    import xarray as xr
+
+    end = f"{last}-12-30" if calendar == "360_day" else f"{last}-12-31"
+    return np.array(xr.date_range(f"{first}-01-01", end, freq="D", calendar=calendar, use_cftime=True))
+
+
+@pytest.mark.parametrize("calendar, routes", [
+    pytest.param("standard", ("in-memory", "streamed", "cluster"), id="standard"),
+    pytest.param("noleap", ("in-memory",), id="noleap"),
+    pytest.param("360_day", ("in-memory",), id="360_day"),
+])
+def test_a_leap_test_years_31_december_has_the_smoothed_climatology_of_31_december(cluster, tmp_path, calendar,
+                                                                                   routes):
+    """fix48h (break48d A6): daily data trained on 2017–2019 (no leap year), tested on 2020. The climatology
+    baseline's test MSE is NumPy's, area-weighted, of the climatology computed by hand: the training sums of each
+    day of year convolved with WeatherBench 2's 61-day triangle, cyclic over the 365 days trained on, day 366
+    (31 December 2020) taking day 365's value, as WeatherBench 2 fills day 366 with day 365; every test value is
+    scored, with no note. It had none on 31 December 2020, which the scores left out with a note. A noleap and a
+    360_day calendar, whose years have no day 366, are unaffected: their cycles of 365 and 360 days by hand.
+    The same in memory, streamed and on the cluster."""
+    import xarray as xr
+
+    from tests.evaluation.test_baselines import wb2_climatology_by_hand
+
+    times = _daily_days(calendar, 2017, 2021)
+    path = write_series(tmp_path / "daily.nc", times, seed=6, calendar=calendar)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "split_years": {"train": [2017, 2019], "val": [2021, 2021], "test": [2020, 2020]}},
+                "model": {"hidden": [4]}, "evaluation": {"figures": False},
+                "training": {"epochs": 1, "batch_size": 512}}
+    changes = {"in-memory": {}, "streamed": {"data": {**settings["data"], "in_memory_limit_gb": 1e-4}},
+               "cluster": {"compute": {"scheduler": cluster.scheduler_address, "chunk_mb": 0.03}}}
+    day = np.array([time.dayofyr for time in times]) - 1
+    n_days = {"360_day": 360}.get(calendar, 365)
+    for route in routes:
+        run_dir = run_training(build_config({**settings, **changes[route]}), run_dir=tmp_path / route).run_dir
+        metrics = strict_json(run_dir / "metrics.json")
+        with xr.open_dataset(run_dir / "predictions.nc", decode_times=False) as predictions:
+            truth = predictions["tas"].values.astype(np.float64)
+            split, area = predictions["split"].values, predictions["cell_area"].values.astype(np.float64)
+        by_day = wb2_climatology_by_hand(truth, day, split == 1, window=61, n_days=n_days)
+        if calendar == "standard":
+            by_day = np.concatenate([by_day, by_day[364:365]])  # day 366 ← day 365: 31 December
+        test = split == 3
+        errors = by_day[day[test]] - truth[test]
+        assert np.isfinite(errors).all()
+        weights = np.broadcast_to(area, errors.shape)
+        expected = float(np.sum(weights * errors ** 2) / weights.sum())
+        scored = metrics["splits"]["test"]["climatology"]
+        assert scored["mse"] == pytest.approx(expected, rel=1e-5), route
+        assert scored["n_samples"] == errors.size == {"360_day": 360}.get(calendar, 366 if calendar == "standard"
+                                                                           else 365) * 12, route
+        assert not [note for note in metrics.get("notes", []) if note["model"] == "climatology"], route
