@@ -32,7 +32,7 @@ import numpy as np
 from climann.data.flux_tables import flux_table_message, text_head_lines
 from climann.data.gesla_tables import gesla_table_message
 from climann.data.rdb_tables import rdb_table_message
-from climann.data.shared_handles import acquired, read_whole
+from climann.data.handles import shared_manager
 from climann.data.paths import is_grib
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
                                  hdfeos_grids, span_grid)
@@ -291,9 +291,7 @@ def _netcdf4_groups(path: Path, read: Callable[[object], object]) -> object | No
         with open(path, "rb") as handle:
             if handle.read(len(HDF5_SIGNATURE)) != HDF5_SIGNATURE:
                 return None
-        if read_whole(path):  # a small file without groups, read once: its handle not opened again (fix48d)
-            return None
-        with acquired(path) as dataset:
+        with shared_manager(path).acquire_context() as dataset:
             return read(dataset)
     except (OSError, RuntimeError, ValueError):
         return None

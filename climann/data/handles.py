@@ -43,14 +43,12 @@ import weakref
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import xarray as xr
 from xarray.backends import CachingFileManager, NetCDF4DataStore, ZarrStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
 from climann.data.notes import kept_for_the_run, note_once
-from climann.data import shared_handles
-from climann.data.shared_handles import HANDLE_BYTES, close_after_use, shared_manager
+from climann.data.shared_handles import shared_manager
 from climann.data.stored_values import with_stored_values_read
 from climann.data.text_numbers import refuse_text_coordinate, with_text_numbers_read
 from climann.data.user_types import with_enum_as_flags, with_vlen_as_objects
@@ -114,19 +112,10 @@ def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
         If integer data have an ``_Unsigned`` that is neither true nor false.
     """
     manager = shared_manager(path)
-    store = _store_of(path, manager)
-    if store in _IN_MEMORY:  # every value read already (a small NetCDF-4 file): its handle stays closed
-        dataset = xr.open_dataset(store, engine="store", **options)
-    else:
-        with manager.acquire_context():  # one acquisition while the metadata are read, as xarray's backend does
-            dataset = xr.open_dataset(store, engine="store", **options)
-        if store in _IN_MEMORY:
-            close_after_use(manager)
+    with manager.acquire_context():  # one acquisition while the metadata are read, as xarray's backend does
+        dataset = xr.open_dataset(_store_of(path, manager), engine="store", **options)
     dataset.encoding["source"] = str(Path(path).resolve())
     return dataset
-
-
-shared_handles.held_opener = open_netcdf  # open_plain of a file read whole: its store's one reading
 
 
 def open_file(path: str | os.PathLike, **options: object) -> xr.Dataset:
@@ -164,49 +153,16 @@ _READS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _READS_LOCK = threading.Lock()
 
 
-#: The stores whose values :func:`_first_read` read whole (:func:`_values_kept`): their file's handle is closed.
-_IN_MEMORY: weakref.WeakSet = weakref.WeakSet()
-
-
 def _first_read(store: _StoreReadingStoredValues) -> tuple:
-    """What ``store`` read of its file (``load``, ``get_encoding``), read the first time it is asked;
-    a small NetCDF-4 file's values with it (:func:`_values_kept`)."""
+    """What ``store`` read of its file (``load``, ``get_encoding``), read the first time it is asked."""
     with _READS_LOCK:
         read = _READS.get(store)
     if read is None:  # two threads opening one file at once may both read it: the same values
         variables, attributes = NetCDF4DataStore.load(store)
-        kept = _values_kept(store, variables)
-        read = (variables if kept is None else kept, attributes, NetCDF4DataStore.get_encoding(store))
+        read = (variables, attributes, NetCDF4DataStore.get_encoding(store))
         with _READS_LOCK:
             _READS[store] = read
-            if kept is not None:
-                _IN_MEMORY.add(store)
     return read
-
-
-def _values_kept(store: NetCDF4DataStore, variables: Mapping[str, xr.Variable]) -> dict[str, xr.Variable] | None:
-    """The ``variables`` of a NetCDF-4 (HDF5) file with their stored values read into memory, when
-    these take less memory than the file's open handle (:data:`~climann.data.shared_handles.HANDLE_BYTES`,
-    HDF5's state of an open file); None for a larger file, a NetCDF-3 file (whose handle costs
-    some kilobytes), one with groups (read through its handle, :mod:`climann.data.containers`) or one of
-    variable-length values (text, VLEN arrays: of no size known unread).
-
-    The file's handle is then closed (:func:`open_netcdf`) and never opened again in the run: each
-    later opening of the file decodes these values, as xarray decodes a lazy file's. Every handle
-    of a folder of small files was kept open, at about 1 MB each (NOAA OISST v2.1, one 40 kB file
-    a day: ``climann info`` of 1 096 files held 4.8 GB, break48a; a 40-year set needs 14 600
-    handles), for values that take 0.2 MB a file once read (fix48d). The values are the file's
-    raw ones (packed, fill values unmasked), as the lazy variables would have read them."""
-    if store.ds.disk_format != "HDF5" or store.ds.groups:  # (groups are looked at through the handle)
-        return None
-    size = 0
-    for variable in variables.values():
-        if variable.dtype.kind not in "biufcSM":
-            return None
-        size += variable.size * variable.dtype.itemsize
-        if size > HANDLE_BYTES:
-            return None
-    return {name: variable.copy(deep=False, data=np.asarray(variable.data)) for name, variable in variables.items()}
 
 
 #: The store of each NetCDF file opened in this run, by resolved path, with the file manager it

@@ -11,11 +11,8 @@ an import cycle.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
-import weakref
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import xarray as xr
@@ -69,54 +66,6 @@ def shared_manager(path: str | os.PathLike) -> CachingFileManager:
         return manager
 
 
-#: The managers of files whose values are all in memory (a small NetCDF-4 file, see
-#: :func:`climann.data.handles.open_netcdf`): their handle is closed after each use (:func:`acquired`).
-_CLOSED_AFTER_USE: weakref.WeakSet = weakref.WeakSet()
-
-
-def close_after_use(manager: CachingFileManager) -> None:
-    """Close ``manager``'s handle now and after each later use through :func:`acquired`: its file's
-    values are in memory (:func:`climann.data.handles.open_netcdf`), and an open NetCDF-4 handle holds
-    about 1 MB of HDF5's state (:data:`HANDLE_BYTES`) for the rest of the run."""
-    _CLOSED_AFTER_USE.add(manager)
-    manager.close()
-
-
-def read_whole(path: str | os.PathLike) -> bool:
-    """Whether the unchanged file ``path`` has its values in memory and its handle closed after each
-    use (:func:`close_after_use`): a small NetCDF-4 file without groups, read once."""
-    resolved = Path(path).resolve()
-    with _MANAGERS_LOCK:
-        known = _MANAGERS.get(str(resolved))
-    return known is not None and known[1] in _CLOSED_AFTER_USE and known[0] == _identity(resolved)
-
-
-#: How :func:`open_plain` opens a file whose values are in memory without its handle: set by
-#: :mod:`climann.data.handles` (its store's one reading of the file), which this module cannot import.
-held_opener: Callable[..., xr.Dataset] | None = None
-
-
-@contextlib.contextmanager
-def acquired(path: str | os.PathLike) -> Iterator[object]:
-    """The open handle of ``path`` (:func:`shared_manager`), for a look at the file (its format, groups,
-    dimensions); closed again after it when the file's values are all in memory (:func:`close_after_use`).
-
-    Yields
-    ------
-    netCDF4.Dataset
-
-    Raises
-    ------
-    OSError
-        If the file does not exist or is not a NetCDF file (from netCDF4).
-    """
-    manager = shared_manager(path)
-    with manager.acquire_context() as handle:
-        yield handle
-    if manager in _CLOSED_AFTER_USE:
-        manager.close()
-
-
 #: Handles kept beside the files' own in xarray's cache, and descriptors left for everything else.
 _CACHE_SPARE, _DESCRIPTORS_SPARE = 32, 256
 
@@ -127,7 +76,7 @@ _CACHE_SPARE, _DESCRIPTORS_SPARE = 32, 256
 #: 1.28 MB once every variable was read, 1.23 MB with a chunk cache of 64 KB instead of
 #: 64 MB; 0.03 MB for a NetCDF-3 file), rounded up for files of more variables. Neither
 #: netCDF4-python nor xarray can set HDF5's metadata cache.
-HANDLE_BYTES = 1.5 * 2**20
+_HANDLE_BYTES = 1.5 * 2**20
 #: The share of the memory available when the cache first grows that its handles may take.
 _MEMORY_SHARE = 1 / 8
 #: How many handles :data:`_MEMORY_SHARE` holds, fixed at the cache's first growth.
@@ -137,13 +86,13 @@ _memory_room: int | None = None
 def _handles_in_memory_budget() -> int:
     """How many open handles fit in :data:`_MEMORY_SHARE` of the memory available
     (:func:`psutil.virtual_memory`) when the cache of handles first grows, at
-    :data:`HANDLE_BYTES` each; the same number for the rest of the process (the handles'
+    :data:`_HANDLE_BYTES` each; the same number for the rest of the process (the handles'
     own memory would otherwise shrink the budget they are counted against)."""
     global _memory_room
     if _memory_room is None:
         import psutil
 
-        _memory_room = int(_MEMORY_SHARE * psutil.virtual_memory().available // HANDLE_BYTES)
+        _memory_room = int(_MEMORY_SHARE * psutil.virtual_memory().available // _HANDLE_BYTES)
     return _memory_room
 
 
@@ -216,8 +165,6 @@ def open_plain(path: str | os.PathLike, **options: object) -> xr.Dataset:
         If the file does not exist or is not a NetCDF file (from netCDF4).
     """
     manager = shared_manager(path)
-    if manager in _CLOSED_AFTER_USE and held_opener is not None:  # its values in memory: no handle opened again
-        return held_opener(path, **options)
     store = NetCDF4DataStore(manager, mode="r", lock=NETCDF4_PYTHON_LOCK)
     with manager.acquire_context():
         return xr.open_dataset(store, engine="store", **options)

@@ -33,7 +33,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import absolute_time_unit
-from climann.data.shared_handles import acquired
+from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
 from climann.data.name_dates import name_dates, named_dates_statements, named_dating
 from climann.data.renames import FileRenames, rename_table
@@ -373,7 +373,7 @@ def scalar_time_on_dimension_message(path: Path, reason: str) -> str | None:
         return None
     dim = found.group(1)
     try:
-        with acquired(path) as handle:
+        with shared_manager(path).acquire_context() as handle:
             size = len(handle.dimensions[dim])
             history = str(getattr(handle, "history", ""))
             standard_name = str(getattr(handle.variables[dim], "standard_name", ""))

@@ -204,19 +204,14 @@ def test_no_module_opens_a_netcdf_file_with_a_handle_of_its_own():
     assert [(module, line) for module, line, engine in calls if engine not in ("store", "zarr", "cfgrib")] == []
 
 
-def test_files_beyond_xarrays_cache_of_handles_stay_open(tmp_path, monkeypatch):
+def test_files_beyond_xarrays_cache_of_handles_stay_open(tmp_path):
     """fix45j (break45c A6): with more files than xarray's cache of open handles
     (``file_cache_maxsize``) held, the least recently used was closed at each opening of another,
     and each file was opened again at each read: 12 760 openings for 200 files in one
     ``climann info``. Twelve files read in turn, the cache holding four: every file's handle is
-    still open after the last read (before: the last four only), so the next read opens none.
-    (Files whose values take more memory than their handle: a smaller one is read whole and
-    closed, fix48d.)"""
+    still open after the last read (before: the last four only), so the next read opens none."""
     from xarray.backends.file_manager import FILE_CACHE
 
-    from climann.data import handles
-
-    monkeypatch.setattr(handles, "HANDLE_BYTES", 0)
     paths = [tmp_path / f"tas_{day:02d}.nc" for day in range(12)]
     written = [_one_step(path, day=day, seed=day) for day, path in enumerate(paths)]
     with xr.set_options(file_cache_maxsize=4):
@@ -249,9 +244,8 @@ def test_the_cache_of_handles_holds_no_more_than_its_share_of_memory(tmp_path, m
     import psutil
     from xarray.backends.file_manager import FILE_CACHE
 
-    from climann.data import handles, shared_handles
+    from climann.data import shared_handles
 
-    monkeypatch.setattr(handles, "HANDLE_BYTES", 0)  # files whose values outweigh their handle (fix48d)
     available = 8 * 10 * 1.5 * 2**20 + 2**20
     monkeypatch.setattr(psutil, "virtual_memory", lambda: type("Memory", (), {"available": available})())
     monkeypatch.setattr(shared_handles, "_memory_room", None)
@@ -263,82 +257,3 @@ def test_the_cache_of_handles_holds_no_more_than_its_share_of_memory(tmp_path, m
         assert xr.get_options()["file_cache_maxsize"] == 10
         assert [path.name for path in paths if shared_manager(path)._key in FILE_CACHE] == [path.name for path in paths[2:]]
         np.testing.assert_array_equal(open_netcdf(paths[0], chunks={})["tas"].values, written[0])
-
-
-def _counting_openings(monkeypatch) -> dict:
-    """Each NetCDF file's openings from here on (the shared managers' openers counted), by resolved path."""
-    from climann.data import shared_handles
-
-    openings: dict[str, int] = {}
-    real = shared_handles.CachingFileManager
-
-    def counting(opener, path, **options):
-        def opened(*args, **kwargs):
-            openings[path] = openings.get(path, 0) + 1
-            return opener(*args, **kwargs)
-        return real(opened, path, **options)
-
-    monkeypatch.setattr(shared_handles, "CachingFileManager", counting)
-    return openings
-
-
-def _packed_day(path, day: int, seed: int) -> np.ndarray:
-    """A one-day NetCDF-4 file as NOAA OISST v2.1 stores it (time, zlev, lat, lon; int16 packed
-    with a fill value); its decoded values, computed by hand (NaN where the fill value is)."""
-    packed = np.random.default_rng(seed).integers(-300, 3000, (1, 1, 3, 4)).astype("i2")
-    packed[0, 0, 0, 0] = -999
-    xr.Dataset({"sst": (("time", "zlev", "lat", "lon"), packed,
-                        {"units": "Celsius", "scale_factor": np.float32(0.01), "add_offset": np.float32(0.0),
-                         "_FillValue": np.int16(-999)})},
-               coords={"time": ("time", [day + 0.5], {"units": "days since 1978-01-01 12:00:00"}),
-                       "zlev": ("zlev", [0.0], {"units": "meters"}),
-                       "lat": ("lat", [-10.0, 0.0, 10.0], {"units": "degrees_north"}),
-                       "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})}
-               ).to_netcdf(path, engine="netcdf4", encoding={"sst": {"dtype": "i2"}})
-    return np.where(packed == -999, np.nan, packed * np.float32(0.01))
-
-
-def test_small_files_are_opened_once_and_left_closed(tmp_path, monkeypatch):
-    """fix48d: a folder of small NetCDF-4 files (NOAA OISST v2.1, one 40 kB file a day) kept every
-    file's handle open, about 1 MB of HDF5's state each (climann info of 1 096 files: 4.8 GB);
-    their values take less. Each file is opened once, for its header and values together, in
-    ``climann info`` (its report, its config's check) and in an ``open_dataset`` after it; no
-    handle is left open, and the values are the file's (decoded by hand: packed × 0.01, the fill
-    value missing)."""
-    from xarray.backends.file_manager import FILE_CACHE
-
-    from climann.data.info import describe
-    from climann.data.shared_handles import read_whole
-    from climann.data.shared_handles import shared_manager as manager_of
-    from climann.workflow.preparation import check_trains
-
-    paths = [tmp_path / f"oisst-avhrr-v02r01.202001{day + 1:02d}.nc" for day in range(5)]
-    written = [_packed_day(path, day=day, seed=day) for day, path in enumerate(paths)]
-    openings = _counting_openings(monkeypatch)
-    report = describe([str(path) for path in paths], check=check_trains)
-    assert "[data]" in report and 'target = "sst"' in report
-    opened = open_dataset(paths)
-    np.testing.assert_allclose(opened["sst"].values, np.concatenate(written), rtol=1e-6)
-    assert openings == {str(path.resolve()): 1 for path in paths}
-    assert [path.name for path in paths if manager_of(path)._key in FILE_CACHE] == []
-    assert [path.name for path in paths if read_whole(path)] == [path.name for path in paths]
-
-
-def test_a_file_larger_than_its_handle_is_read_lazily_through_it(tmp_path, monkeypatch):
-    """A file whose values take more memory than an open handle is not read whole: its handle
-    stays open, its values read when asked (the files above with a limit of 50 bytes)."""
-    from xarray.backends.file_manager import FILE_CACHE
-
-    from climann.data import handles
-    from climann.data.shared_handles import read_whole
-    from climann.data.shared_handles import shared_manager as manager_of
-
-    monkeypatch.setattr(handles, "HANDLE_BYTES", 50)  # the values: 96 bytes
-    paths = [tmp_path / f"day_{day}.nc" for day in range(2)]
-    written = [_packed_day(path, day=day, seed=day) for day, path in enumerate(paths)]
-    openings = _counting_openings(monkeypatch)
-    opened = open_dataset(paths)
-    assert [path.name for path in paths if read_whole(path)] == []
-    np.testing.assert_allclose(opened["sst"].values, np.concatenate(written), rtol=1e-6)  # read through the handles
-    assert [path.name for path in paths if manager_of(path)._key in FILE_CACHE] == [path.name for path in paths]
-    assert sorted(openings) == sorted(str(path.resolve()) for path in paths)
