@@ -71,7 +71,8 @@ def test_time_range_is_inclusive_and_calendar_aware():
     pytest.param("standard", "2001-04-31", "time_range value '2001-04-31' is not a day of the data's 'standard' "
                  "calendar, whose 2001-04 ends on day 30; give a day it has, e.g. '2001-04-30'", id="standard-31-april"),
     pytest.param("noleap", "2000-13", "time_range value '2000-13' is not a date YYYY, YYYY-MM or YYYY-MM-DD "
-                 "(a negative year with its minus sign, as climann prints it: -0009-01-01)",
+                 "(a negative year with its minus sign, as climann prints it: -0009-01-01), or a day with its "
+                 "hour, YYYY-MM-DDTHH or YYYY-MM-DDTHH:MM",
                  id="month-13-not-a-date"),
 ])
 def test_a_day_the_calendar_lacks_is_named_as_such(calendar, date, message):
