@@ -497,6 +497,22 @@ def test_persistence_is_left_out_of_a_series_the_run_thinned_without_time_bounds
         "1 month earlier, which persistence forecasts with, is not in the data"}
 
 
+def assert_strided_persistence(run, path, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """The run's persistence MSE of each block = numpy's: the previous value of ``tas[::stride]``
+    (the strided series), cos-lat weights of the test grid's rows -30°, 0°, 30° (4 columns).
+    Returns the strided values and the weights."""
+    with xr.open_dataset(path) as opened:
+        kept = opened["tas"].values.astype(np.float64)[::stride]
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=False) as predictions:
+        labels = split_labels(predictions["split"])
+    weights = np.cos(np.deg2rad([-30.0, 0.0, 30.0]))[None, :, None] * np.ones((1, 3, 4))
+    for block in ("train", "val", "test"):
+        errors = (kept[1:] - kept[:-1])[labels[1:] == block]
+        expected = (weights * errors**2).sum() / (weights.sum() * len(errors))
+        np.testing.assert_allclose(run.metrics["splits"][block]["persistence"]["mse"], expected, rtol=1e-5)
+    return kept, weights
+
+
 @pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
 @pytest.mark.parametrize(("times", "stride"), [
     pytest.param(_monthly_times(8), 2, id="monthly-stride-2"),
@@ -516,15 +532,7 @@ def test_persistence_of_a_strided_series_is_the_value_one_of_its_steps_back_on_e
     if mode == "streamed":
         settings["data"]["in_memory_limit_gb"] = 1e-9
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
-    with xr.open_dataset(path) as opened:
-        kept = opened["tas"].values.astype(np.float64)[::stride]
-    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=False) as predictions:
-        labels = split_labels(predictions["split"])
-    weights = np.cos(np.deg2rad([-30.0, 0.0, 30.0]))[None, :, None] * np.ones((1, 3, 4))
-    for block in ("train", "val", "test"):
-        errors = (kept[1:] - kept[:-1])[labels[1:] == block]
-        expected = (weights * errors**2).sum() / (weights.sum() * len(errors))
-        np.testing.assert_allclose(run.metrics["splits"][block]["persistence"]["mse"], expected, rtol=1e-5)
+    kept, weights = assert_strided_persistence(run, path, stride)
     assert not [note for note in run.metrics.get("notes", []) if note["model"] == "persistence"]
     if mode == "streamed":
         return

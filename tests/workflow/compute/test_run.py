@@ -22,6 +22,7 @@ from climann.workflow.checkpoints import CHECKPOINT_NAME
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import RUN_FILES, run_training
 from tests.conftest import without_model_record
+from tests.workflow.test_pipeline_baselines import assert_strided_persistence
 
 FULL_BATCH_GD = {"epochs": 4, "batch_size": 10**9, "optimizer": "sgd", "learning_rate": 0.2}
 #: Boxes of the 15° tiny file (cell centres 7.5°N and 7.5°E, 22.5°E, where every predictor has values).
@@ -517,7 +518,6 @@ def test_a_cluster_run_scores_the_persistence_of_monthly_means_it_kept_every_oth
     """--time-stride 2 of monthly means without time bounds: on the cluster as in one process,
     persistence is the previous value of the series kept, 2 months back (break47c A7: it was
     left out, "1 month cells 2 months apart"), numpy's shift by one of the strided raw values."""
-    from climann.evaluation.predictions import split_labels
     from tests.workflow.test_pipeline_baselines import TINY, _monthly_times, write_series
 
     path = write_series(tmp_path / "series.nc", _monthly_times(8), seed=3)
@@ -526,15 +526,7 @@ def test_a_cluster_run_scores_the_persistence_of_monthly_means_it_kept_every_oth
                 "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False},
                 "compute": {"scheduler": cluster.scheduler_address}}
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
-    with xr.open_dataset(path) as opened:
-        kept = opened["tas"].values.astype(np.float64)[::2]
-    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=False) as predictions:
-        labels = split_labels(predictions["split"])
-    weights = np.cos(np.deg2rad([-30.0, 0.0, 30.0]))[None, :, None] * np.ones((1, 3, 4))
-    for block in ("train", "val", "test"):
-        errors = (kept[1:] - kept[:-1])[labels[1:] == block]
-        expected = (weights * errors**2).sum() / (weights.sum() * len(errors))
-        np.testing.assert_allclose(run.metrics["splits"][block]["persistence"]["mse"], expected, rtol=1e-5)
+    assert_strided_persistence(run, path, 2)
 
 
 def test_a_cluster_run_keeps_the_smoothed_day_of_year_climatology_of_daily_means_kept_every_7th_day(cluster,
