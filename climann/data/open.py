@@ -74,6 +74,7 @@ from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
 from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
 from climann.data.geometry import wrapped_difference
+from climann.data.cut_copies import cut_copy_message
 from climann.data.grid_cuts import cut_advice, index_cut, index_cut_advice, interpolation_advice
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
@@ -2556,6 +2557,11 @@ def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | N
                                        files, renames)
     shapes = [dict(dataset[name].sizes) for _, dataset in held[:2]]
     if [sorted(shape.values()) for shape in shapes][0] != sorted(shapes[1].values()):
+        # a whole grid beside an `ncks -d j,6,11` cut of itself: which cells, and give one (break48e A3)
+        cut = cut_copy_message(name, *((path, dataset, grid_coordinates(dataset)) for path, dataset in held[:2]),
+                               files, renames, tolerance=GRID_TOLERANCE)
+        if cut:
+            return cut
         # a copy on another grid beside its original, taken with it by a glob over the folder (break46c A3)
         first, second = (held[index][0].name for index in (0, 1))
         return (f"'{name}' is in both {first} and {second} at the same times, on different grids "
