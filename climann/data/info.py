@@ -54,6 +54,7 @@ from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.levels import is_level, ml2pl_needs, parametric_level
 from climann.data.members import is_member_axis
+from climann.data.ncl_initial_times import one_record_dating_advice
 from climann.data.notes import notes_grouped_by_file
 from climann.data.sources import files_text
 from climann.data.open import (
@@ -1529,6 +1530,9 @@ def _unusable_target_reason(dataset: xr.Dataset, grid: dict[str, str], target: s
     if age is not None:
         return (f"no time coordinate: '{age.name}' along '{age.dim}' dates the samples; make it the "
                 f"dimension{see}")
+    dating = one_record_dating_advice(dataset) if "time" not in grid else ""
+    if dating:  # ncl_convert2nc's one record, dated in attributes alone; see climann.data.ncl_initial_times
+        return f"no time coordinate{see}{dating}"
     if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
         return NO_TIME_VARYING_TARGET
     return _undecoded_time_reason(dataset[grid["time"]], files) or ""

@@ -29,6 +29,8 @@ import xarray as xr
 
 from climann.data.coords import WINDOW_SOURCE_KEY
 from climann.data.forecast_times import FORECAST_PERIOD, FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, is_dated
+from climann.data.ncl_initial_times import FROM_THE_START as _FROM_THE_START
+from climann.data.ncl_initial_times import NCL_DURATION
 from climann.errors import ClimannError
 
 __all__ = ["NCL_DURATION", "NCL_LEAD_LONG_NAME", "NCL_REFERENCE_LONG_NAME", "ncl_lead_names",
@@ -46,11 +48,6 @@ ATTRIBUTE_LEAD = "forecast_time"
 _NCL_REFERENCE_NAME = re.compile(r"^initial_time\d+_hours$")
 _NCL_LEAD_NAME = re.compile(r"^forecast_time\d+$")
 
-#: ``statistical_process_duration`` of a window ending at the lead time (``"3 hours (ending at
-#: forecast time)"``), or from the start to it (``"initial time to forecast time"``).
-NCL_DURATION = re.compile(r"^\s*(?P<length>\d+(?:\.\d+)?)\s*(?P<units>[a-z]+)\s*\(ending at forecast time\)\s*$",
-                          re.IGNORECASE)
-_FROM_THE_START = re.compile(r"^\s*initial time to forecast time\s*$", re.IGNORECASE)
 
 #: ``statistical_process_descriptor`` (GRIB2 code table 4.10 as NCL words it) → CF cell method.
 _CELL_METHODS = {"average": "mean", "accumulation": "sum", "maximum": "maximum", "minimum": "minimum",
