@@ -542,6 +542,12 @@ def _overlap_error(earlier: _FileTimes, later: _FileTimes, pairs: Sequence[tuple
     more = f" (and {len(partners) - 1} more file{'s' if len(partners) > 2 else ''})" if len(partners) > 1 else ""
     if set(stamps[0]) == set(stamps[1]):
         held = f"{_dates_text(sorted(set(stamps[0])))} in both, variables {variables}"
+        middles = _middles(earlier, earlier.keep[in_earlier])
+        if middles is not None and any(middle != stamp for middle, stamp in zip(middles, stamps[0])):
+            # dated as climann info and --time-range date them, the files' stamps beside (break48c)
+            held = (f"{_dates_text(sorted(set(middles)))} in both, the middles of their time cells (stamped "
+                    f"{_span_text([date_text(t) for t in sorted(set(stamps[0]))])} in the files); "
+                    f"variables {variables}")
     else:
         held = (f"{_shared_periods_text(earlier, partners, in_earlier, in_later)}, "
                 f"stamped {_span_text([date_text(t) for t in stamps[0]])} in "
@@ -551,6 +557,16 @@ def _overlap_error(earlier: _FileTimes, later: _FileTimes, pairs: Sequence[tuple
         f"{earlier.path.name} and {later.path.name}{more} overlap in time ({held}); keep the "
         f"earlier or the later file's values there with {_SETTING}, or leave one file out"
     )
+
+
+def _middles(info: _FileTimes, steps: np.ndarray) -> np.ndarray | None:
+    """The middles of the time cells of ``info``'s steps ``steps`` (indices of its times), the dates
+    climann gives them (:func:`~climann.data.time_cells.cell_middles`, as ``climann info`` shows
+    them); None when a step has no cell."""
+    cells = [info.cells[step] for step in steps] if len(info.cells) == len(info.times) else [None]
+    if not len(steps) or any(cell is None for cell in cells):
+        return None
+    return cell_middles(np.asarray(info.times)[steps], np.array(cells, dtype=object).reshape(len(steps), 2))
 
 
 def _shared_periods_text(earlier: _FileTimes, partners: Sequence[_FileTimes], in_earlier: np.ndarray,
