@@ -261,8 +261,8 @@ def _opened_for_info_of(given: list[Path], *, overlap: str, select: Mapping[str,
     # A forecast with several lead times beside other files is read on its valid times, one lead
     # time (and member) chosen as train chooses it; by its reference times it was shown, and a
     # config proposed, with observations paired by start month (break30a A2).
-    forecasts = forecasts_to_choose_in(files)
-    check_forecast_names(files, forecasts)  # a forecast beside observations of its name: renamed first
+    forecasts = forecasts_to_choose_in(files, renames)  # named as --rename names them (fix49d)
+    check_forecast_names(files, forecasts, renames)  # a forecast beside observations of its name: renamed first
     choice = {dim: value for dataset, grid_dims in forecasts.values()
               for dim, value in first_choices(dataset, grid_dims).items()}
     if forecasts:  # a seasonal forecast's lead month whose valid months the observations hold (break45d B1)

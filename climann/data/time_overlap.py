@@ -243,7 +243,7 @@ def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str],
                           files: Sequence[Path] = ()) -> ClimannError:
     """The refusal of a forecast file ``forecast`` beside a file without lead times ``observed``
     whose variables ``shared`` have the same names: the rename that tells them apart (``--rename``
-    for ``climann train``, an ``ncrename`` copy for ``climann info``) and the ``select`` of one
+    for ``climann train`` and ``climann info``, or an ``ncrename`` copy) and the ``select`` of one
     lead time and member.
 
     With ``others``, the other forecast files holding those names (ECMWF's S2S reforecasts, one
@@ -280,7 +280,7 @@ def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str],
         f"{held} holds forecasts of {', '.join(shared)} and {observed.name} {', '.join(shared)} "
         f"without a lead time: the same name, but not one series, and no forecast is merged into observations "
         f"([data] overlap does not apply); give the forecast its own name, e.g. {rename} "
-        f"(climann train, [data] rename), or {copy} (climann info), and "
+        f"(climann train and climann info, [data] rename), or {copy}, and "
         f"predict {name} from {name}_fc with one lead time and member chosen (--select)"
     )
 
