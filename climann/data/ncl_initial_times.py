@@ -28,6 +28,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.shell import in_place_note, input_and_copy, values_command
+from climann.data.time_axis import TIME_UNIT_CODES
 
 __all__ = ["FROM_THE_START", "NCL_DURATION", "NCL_INITIAL_TIME", "one_record_dating_advice"]
 
@@ -46,9 +47,7 @@ _DATING_ATTRIBUTES = ("initial_time", "forecast_time", "forecast_time_units", "s
 
 
 def _hours(value: float, units: str) -> float | None:
-    """``value`` in ``units`` (a word of :data:`~climann.data.forecast_times.TIME_UNIT_CODES`) in hours."""
-    from climann.data.forecast_times import TIME_UNIT_CODES  # here: forecast_times reads units, which read coords
-
+    """``value`` in ``units`` (a word of :data:`~climann.data.time_axis.TIME_UNIT_CODES`) in hours."""
     code = TIME_UNIT_CODES.get(units.strip().lower())
     return None if code is None else float(value) * float(np.timedelta64(1, code) / np.timedelta64(1, "h"))
 
