@@ -45,6 +45,7 @@ with one ``ncatted`` that marks them all (:mod:`climann.data.fill_like`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -353,10 +354,12 @@ def deepest_level(block: np.ndarray, time_axis: int | None, *, form: LevelForm, 
     values = np.asarray(block)
     if steps is not None and time_axis is not None:
         values = np.take(values, np.flatnonzero(steps[start:start + values.shape[time_axis]]), axis=time_axis)
-    finite = values[~np.isnan(values)] if values.dtype.kind == "f" else values.ravel()
-    if not finite.size:
+    if not values.size:
         return -1
-    return int(form.distances(np.array([finite.min() if form.rising else finite.max()]))[0])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a block of missing values only: NaN, said below
+        lowest = np.nanmin(values) if form.rising else np.nanmax(values)  # one pass, no copy of the values
+    return -1 if np.isnan(lowest) else int(form.distances(np.array([lowest]))[0])
 
 
 def range_packed(deepest: int, form: LevelForm) -> bool:
