@@ -30,6 +30,7 @@ from xarray.core.indexing import PandasIndexingAdapter
 
 from climann.data.age_axes import age_along_dimension, age_axis_advice
 from climann.data.before_present import years_per_unit
+from climann.data.ncl_initial_times import one_record_dating_advice
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.phony_dimensions import phony_copy_advice
@@ -857,9 +858,10 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
     if unplaced is not None:
         return unplaced
     present = [f"{name} (scalar)" if dataset[name].ndim == 0 else str(name) for name in dataset.coords]
-    advice = _age_advice(dataset) if kind == "time" else (_unread_positions_advice(dataset)
-                                                          or phony_copy_advice(dataset)
-                                                          or _position_advice(dataset, kind))
+    # ncl_convert2nc's one record, dated only by its attributes (initial_time, forecast_time); see
+    # climann.data.ncl_initial_times
+    advice = ((_age_advice(dataset) or one_record_dating_advice(dataset)) if kind == "time"
+              else (_unread_positions_advice(dataset) or phony_copy_advice(dataset) or _position_advice(dataset, kind)))
     return (
         f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "
         f"{', '.join(GUESSED_NAMES[kind])}); coordinates present: {', '.join(present) or 'none'}{advice}"

@@ -73,8 +73,8 @@ from climann.data.sources import as_file_stamps, dates_in, files_at, files_text,
 from climann.data.sentinel_codes import block_ends, merged_ends, standing_codes
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 from climann.data.time_axis import date_text
-from climann.data.top_codes import (TOP_CODES, TOP_WINDOW, LevelForm, TopCodes, first_and_change, level_form,
-                                    levels_in_block, merged_below, top_codes, unchanging)
+from climann.data.top_codes import (TOP_CODES, TOP_WINDOW, LevelForm, TopCodes, deepest_level, first_and_change,
+                                    level_form, levels_in_block, merged_below, top_codes, unchanging)
 from climann.errors import ClimannError
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
@@ -763,7 +763,7 @@ def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Seq
     count}} (each code a :class:`FillLike` with ``code_of`` set) and {name: the (files, level) of
     each level of the window held, code or not} (ECMWF's packing holds its maximum at 32766,
     :attr:`FillLike.minimum_if_held`)."""
-    tasks, places, chosen, changes = [], [], [], []
+    tasks, places, chosen, changes, lows = [], [], [], [], []
     for name in names:
         variable = dataset[name]
         if variable.dtype.kind not in "fiu":
@@ -780,16 +780,21 @@ def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Seq
                 tasks.append(dask.delayed(levels_in_block)(block, axis, form=form, steps=steps, start=start))
                 places.append((len(chosen), start))
                 changes.append((len(chosen), dask.delayed(first_and_change)(block, axis)))
+                lows.append((len(chosen), dask.delayed(deepest_level)(block, axis, form=form, steps=steps,
+                                                                       start=start)))
             chosen.append((name, files, stand_in, form, 1 if time is None else variable.sizes[time]))
-    tasks += [task for _, task in changes]
+    tasks += [task for _, task in changes] + [task for _, task in lows]
 
     def finish(parts: Sequence[tuple]) -> tuple[dict[str, dict[FillLike, FillLikeCount]], dict[str, set]]:
         windows = [np.zeros((TOP_WINDOW, n_steps), np.int64) for *_, n_steps in chosen]
         missing = [np.zeros(n_steps, np.int64) for *_, n_steps in chosen]
         below: list[list] = [[] for _ in chosen]
         steps: list[list] = [[] for _ in chosen]
-        for (number, _), change in zip(changes, parts[len(places):], strict=True):
+        deepest = [-1 for _ in chosen]  # a variable packed over its type's whole range holds no codes (break48d A7)
+        for (number, _), change in zip(changes, parts[len(places):len(places) + len(changes)], strict=True):
             steps[number].append(change)
+        for (number, _), low in zip(lows, parts[len(places) + len(changes):], strict=True):
+            deepest[number] = max(deepest[number], int(low))
         for (number, start), (window, gone, lower, counts) in zip(places, parts[:len(places)], strict=True):
             windows[number][:, start:start + window.shape[1]] += window
             missing[number][start:start + gone.size] += gone
@@ -799,7 +804,8 @@ def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Seq
         for number, (name, files, stand_in, form, _) in enumerate(chosen):
             held[name] |= {(files, form.top - int(level)) for level in np.flatnonzero(windows[number].sum(axis=1))}
             codes = top_codes(windows[number], missing[number], *merged_below(below[number]), form=form,
-                              same_every_step=unchanging(steps[number]), whole=(wholes or {}).get(name, 1.0))
+                              same_every_step=unchanging(steps[number]), whole=(wholes or {}).get(name, 1.0),
+                              deepest=deepest[number])
             if codes is None:
                 continue
             variable = dataset[name]

@@ -36,6 +36,7 @@ from climann.data.shell import (
     attribute_command, file_time_names, ncap2_name, ncatted_attribute, source_and_copy, values_command,
     with_file_time_names, xarray_data, xarray_values,
 )
+from climann.data.time_axis import TIME_UNIT_CODES as TIME_UNIT_CODES
 from climann.data.time_axis import calendar_year, month_number
 from climann.data.units import normalised_units, unit_registry
 from climann.errors import ClimannError
@@ -48,9 +49,6 @@ FORECAST_PERIOD = "forecast_period"
 #: numbers can keep (cfgrib's ``step`` is in hours).
 LEAD_TIME_UNITS = "hours"
 
-#: Units of time a lead time keeps from its file (UDUNITS spellings, CF section 4.4).
-TIME_UNIT_CODES = {"days": "D", "day": "D", "d": "D", "hours": "h", "hour": "h", "hr": "h", "h": "h",
-               "minutes": "m", "minute": "m", "min": "m", "seconds": "s", "second": "s", "sec": "s", "s": "s"}
 
 
 #: Words of a WRF ``description`` that say a value is no snapshot: a total (``ACCUMULATED TOTAL GRID

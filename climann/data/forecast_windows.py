@@ -142,7 +142,9 @@ def with_window_cells(chosen: xr.Dataset, whole: xr.Dataset, *, where: str) -> x
     reference = whole[reference_dim].values  # the selection keeps their order along the valid times
     if isinstance(start, tuple):  # the lead time's own bounds: both edges
         lower, upper = (plus_lead_time(reference, edge, fix=fix) for edge in start)
-        source = f"the bounds of the lead time '{lead_dim}' ({whole[lead_dim].attrs['bounds']})"
+        bounds = str(whole[lead_dim].attrs["bounds"])
+        # bounds made from other words of the file (ncl_convert2nc's attributes) say which (break48e A4)
+        source = whole[bounds].encoding.get(WINDOW_SOURCE_KEY, f"the bounds of the lead time '{lead_dim}' ({bounds})")
         window = (float(start[0].values), float(start[1].values))
     else:
         lower, upper = plus_lead_time(reference, start, fix=fix), np.asarray(valid.values)

@@ -56,7 +56,8 @@ from climann.data.shell import (copies_of_files, in_place_note, input_and_copy, 
 from climann.data.shell import cut_advice as index_cut_commands
 from climann.errors import ClimannError
 
-__all__ = ["cut_box", "cut_advice", "has_missing_cells", "index_cut", "interpolation_advice", "position_cut"]
+__all__ = ["cut_box", "cut_advice", "cut_cells", "has_missing_cells", "index_cut", "interpolation_advice",
+           "position_cut"]
 
 
 def _axes(grid: Mapping[str, xr.DataArray]) -> dict[str, np.ndarray] | None:
@@ -264,6 +265,42 @@ def index_cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: 
     return (f"{inner_file}'s {shape} cells are the cells {rows} of {Path(outer_path).name}'s grid ({same}), "
             f"so nothing needs interpolating: cut {Path(outer_path).name} to "
             f"them, {index_cut_commands(cuts, files)}{in_place_note(files)}")
+
+
+def cut_cells(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray], *,
+              tolerance: float) -> tuple[dict[str, slice | np.ndarray], str] | None:
+    """Where the grid ``inner`` lies in the grid ``outer`` when it is a cut of it: by the index
+    values of a curvilinear grid (:func:`index_cut`, or :func:`position_cut` when ``inner`` has
+    none), or as a box of a latitude-longitude grid (:func:`cut_box`); None when it is not a cut.
+
+    Returns
+    -------
+    tuple of (dict of str to slice or numpy.ndarray, str) or None
+        The indexer (``outer.isel(indexer)`` gives ``inner``'s cells in ``inner``'s order:
+        slices of index axes, the matched indices of latitude and longitude axes) and the
+        words that name those cells (``"j 6…11"``; ``"longitude 45…225, latitude -60…60"``).
+
+    Examples
+    --------
+    >>> axis = lambda name, values: xr.DataArray(values, dims=name)
+    >>> cut_cells({"j": axis("j", [2, 3]), "i": axis("i", [0, 1, 2])},
+    ...           {"j": axis("j", [0, 1, 2, 3, 4]), "i": axis("i", [0, 1, 2])}, tolerance=1e-3)
+    ({'j': slice(2, 4, None)}, 'j 2…3')
+    """
+    cuts = index_cut(inner, outer, tolerance=tolerance)
+    if cuts is None and not _index_axes(inner):
+        cuts = position_cut(inner, outer, tolerance=tolerance)
+    if cuts:
+        return ({dim: slice(first, last + 1) for dim, (first, last) in cuts.items()},
+                ", ".join(f"{dim} {first}…{last}" for dim, (first, last) in cuts.items()))
+    box = cut_box(inner, outer, tolerance=tolerance)
+    if box is None:
+        return None
+    names, inner_axes, outer_axes = _axis_names(outer), _axes(inner), _axes(outer)
+    indexer = {names[kind]: _matches(inner_axes[kind], outer_axes[kind], longitude=kind == "longitude",
+                                     tolerance=tolerance) for kind in ("latitude", "longitude")}
+    west, east, south, north = box
+    return indexer, f"longitude {west:g}…{east:g}, latitude {south:g}…{north:g}"
 
 
 def _index_axes(grid: Mapping[str, xr.DataArray]) -> list[str]:

@@ -54,6 +54,7 @@ from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.levels import is_level, ml2pl_needs, parametric_level
 from climann.data.members import is_member_axis
+from climann.data.ncl_initial_times import one_record_dating_advice
 from climann.data.notes import notes_grouped_by_file
 from climann.data.sources import files_text
 from climann.data.open import (
@@ -260,8 +261,8 @@ def _opened_for_info_of(given: list[Path], *, overlap: str, select: Mapping[str,
     # A forecast with several lead times beside other files is read on its valid times, one lead
     # time (and member) chosen as train chooses it; by its reference times it was shown, and a
     # config proposed, with observations paired by start month (break30a A2).
-    forecasts = forecasts_to_choose_in(files)
-    check_forecast_names(files, forecasts)  # a forecast beside observations of its name: renamed first
+    forecasts = forecasts_to_choose_in(files, renames)  # named as --rename names them (fix49d)
+    check_forecast_names(files, forecasts, renames)  # a forecast beside observations of its name: renamed first
     choice = {dim: value for dataset, grid_dims in forecasts.values()
               for dim, value in first_choices(dataset, grid_dims).items()}
     if forecasts:  # a seasonal forecast's lead month whose valid months the observations hold (break45d B1)
@@ -1529,6 +1530,9 @@ def _unusable_target_reason(dataset: xr.Dataset, grid: dict[str, str], target: s
     if age is not None:
         return (f"no time coordinate: '{age.name}' along '{age.dim}' dates the samples; make it the "
                 f"dimension{see}")
+    dating = one_record_dating_advice(dataset) if "time" not in grid else ""
+    if dating:  # ncl_convert2nc's one record, dated in attributes alone; see climann.data.ncl_initial_times
+        return f"no time coordinate{see}{dating}"
     if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
         return NO_TIME_VARYING_TARGET
     return _undecoded_time_reason(dataset[grid["time"]], files) or ""

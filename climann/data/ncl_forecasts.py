@@ -27,7 +27,10 @@ import re
 import numpy as np
 import xarray as xr
 
+from climann.data.coords import WINDOW_SOURCE_KEY
 from climann.data.forecast_times import FORECAST_PERIOD, FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, is_dated
+from climann.data.ncl_initial_times import FROM_THE_START as _FROM_THE_START
+from climann.data.ncl_initial_times import NCL_DURATION
 from climann.errors import ClimannError
 
 __all__ = ["NCL_DURATION", "NCL_LEAD_LONG_NAME", "NCL_REFERENCE_LONG_NAME", "ncl_lead_names",
@@ -45,11 +48,6 @@ ATTRIBUTE_LEAD = "forecast_time"
 _NCL_REFERENCE_NAME = re.compile(r"^initial_time\d+_hours$")
 _NCL_LEAD_NAME = re.compile(r"^forecast_time\d+$")
 
-#: ``statistical_process_duration`` of a window ending at the lead time (``"3 hours (ending at
-#: forecast time)"``), or from the start to it (``"initial time to forecast time"``).
-NCL_DURATION = re.compile(r"^\s*(?P<length>\d+(?:\.\d+)?)\s*(?P<units>[a-z]+)\s*\(ending at forecast time\)\s*$",
-                          re.IGNORECASE)
-_FROM_THE_START = re.compile(r"^\s*initial time to forecast time\s*$", re.IGNORECASE)
 
 #: ``statistical_process_descriptor`` (GRIB2 code table 4.10 as NCL words it) → CF cell method.
 _CELL_METHODS = {"average": "mean", "accumulation": "sum", "maximum": "maximum", "minimum": "minimum",
@@ -126,6 +124,7 @@ def with_ncl_forecast_names(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
     >>> d["forecast_time1_bnds"].values.tolist(), d["SHTFL_ave3h"].attrs["cell_methods"]
     ([[0.0, 3.0], [3.0, 6.0]], 'time: mean')
     """
+    given = set(dataset.dims)
     dataset = _with_attribute_lead(dataset, where=where)
     found = ncl_lead_names(dataset)
     if found is None:
@@ -138,7 +137,7 @@ def with_ncl_forecast_names(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
         marked[lead].attrs = {**marked[lead].attrs, "standard_name": FORECAST_PERIOD}
     dataset = dataset.assign_coords(marked)
     for lead in leads:
-        dataset = _with_lead_window(dataset, lead, where=where)
+        dataset = _with_lead_window(dataset, lead, where=where, from_attributes=lead not in given)
     return dataset
 
 
@@ -215,9 +214,12 @@ def _with_attribute_lead(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
     return dataset.drop_vars(list(leads)).assign_coords({name: lead}).assign(moved)
 
 
-def _with_lead_window(dataset: xr.Dataset, lead: str, *, where: str) -> xr.Dataset:
+def _with_lead_window(dataset: xr.Dataset, lead: str, *, where: str, from_attributes: bool) -> xr.Dataset:
     """``dataset`` with the bounds of the lead time ``lead`` that its variables'
-    ``statistical_process_duration`` say, and their ``cell_methods``; itself when none says one."""
+    ``statistical_process_duration`` say, and their ``cell_methods``; itself when none says one.
+    The bounds keep in their encoding (:data:`~climann.data.coords.WINDOW_SOURCE_KEY`) what in the
+    file gives them (:func:`_window_source`): they are not the file's, and the warning on their
+    dating named a ``forecast_time_bnds`` the file lacked (break48e A4)."""
     on_lead = {str(name): variable for name, variable in dataset.data_vars.items() if lead in variable.dims}
     stated = {name: variable.attrs for name, variable in on_lead.items()
               if str(variable.attrs.get("statistical_process_duration", "")).strip()}
@@ -240,7 +242,9 @@ def _with_lead_window(dataset: xr.Dataset, lead: str, *, where: str) -> xr.Datas
     bounds = f"{lead}_bnds"
     coordinate = dataset[lead].variable.copy(deep=False)
     coordinate.attrs = {**coordinate.attrs, "bounds": bounds}
-    dataset = dataset.assign_coords({lead: coordinate, bounds: ((lead, "nv"), np.stack([start, values], axis=-1))})
+    window = xr.Variable((lead, "nv"), np.stack([start, values], axis=-1),
+                         encoding={WINDOW_SOURCE_KEY: _window_source(dataset, lead, stated, from_attributes)})
+    dataset = dataset.assign_coords({lead: coordinate, bounds: window})
     described = {}
     for name, variable in on_lead.items():
         method = str(variable.attrs.get("statistical_process_descriptor", "")).strip().lower()
@@ -250,6 +254,19 @@ def _with_lead_window(dataset: xr.Dataset, lead: str, *, where: str) -> xr.Datas
         described[name].attrs = {**variable.attrs,
                                  "cell_methods": f"{earlier} time: {method}".strip()}
     return dataset.assign(described)
+
+
+def _window_source(dataset: xr.Dataset, lead: str, stated: dict[str, dict], from_attributes: bool) -> str:
+    """What in the file gives the window of lead times, in words: the variables' attributes
+    ``forecast_time``, ``forecast_time_units`` (a lead of its own, :func:`_with_attribute_lead`)
+    or the lead dimension, and their ``statistical_process_duration``."""
+    durations = ", ".join(sorted({repr(str(attrs["statistical_process_duration"]).strip())
+                                  for attrs in stated.values()}))
+    if from_attributes:
+        value = float(np.ravel(dataset[lead].values)[0])
+        return (f"the variables' attributes {ATTRIBUTE_LEAD} and {ATTRIBUTE_LEAD}_units ({value:g} "
+                f"{dataset[lead].attrs['units']}) and statistical_process_duration ({durations})")
+    return f"the lead time '{lead}' and the variables' attribute statistical_process_duration ({durations})"
 
 
 def _window_start(values: np.ndarray, units: str, duration: str) -> np.ndarray | None:

@@ -74,6 +74,7 @@ from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
 from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
 from climann.data.geometry import wrapped_difference
+from climann.data.cut_copies import cut_copy_message
 from climann.data.grid_cuts import cut_advice, index_cut, index_cut_advice, interpolation_advice
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
@@ -896,24 +897,29 @@ def with_lead_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None, *
     return with_window_cells(selected, dataset, where=where)
 
 
-def check_forecast_names(files: Sequence[Path], forecasts: Mapping[Path, tuple[xr.Dataset, set[str]]]) -> None:
+def check_forecast_names(files: Sequence[Path], forecasts: Mapping[Path, tuple[xr.Dataset, set[str]]],
+                         renames: FileRenames | None = None) -> None:
     """Refuse a forecast file of ``forecasts`` (:func:`forecasts_to_choose_in`) beside another of
     ``files`` that holds a variable of the same name without lead times (S2S ``t2m`` beside ERA5
     ``t2m``), with the rename that tells them apart
     (:func:`~climann.data.time_overlap.forecast_name_refusal`): ``climann info`` advised
-    ``[data] overlap``, which merges forecasts into observations (break31a B3)."""
+    ``[data] overlap``, which merges forecasts into observations (break31a B3). The names are those
+    after the run's ``renames`` (``--rename``), as in ``forecasts``: the rename this refusal
+    advises was refused again (fix49d)."""
     if not forecasts:
         return
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")  # as _open_group
         for path in (Path(path) for path in files if Path(path) not in forecasts):
             with _season_counts_of_every_file(files):
-                names = set(map(str, _open_one(path, ExactCalendarCoder(use_cftime=True)).data_vars))
+                opened = _open_one(path, ExactCalendarCoder(use_cftime=True))
+            names = set(map(str, (renames.applied(opened, path) if renames is not None else opened).data_vars))
             for forecast, (dataset, _) in forecasts.items():
                 if shared := sorted(names & set(forecast_variables(dataset))):
                     others = [other for other, (held, _) in forecasts.items()
                               if other != forecast and set(shared) & set(forecast_variables(held))]
-                    raise forecast_name_refusal(forecast, path, shared, others=others)
+                    raise forecast_name_refusal(forecast, path, shared, others=others, renames=renames,
+                                                files=[Path(file) for file in files])
 
 
 @contextlib.contextmanager
@@ -947,18 +953,23 @@ def months_of_files(files: Sequence[Path]) -> set[int]:
     return months
 
 
-def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset, set[str]]]:
+def forecasts_to_choose_in(files: Sequence[Path], renames: FileRenames | None = None
+                           ) -> dict[Path, tuple[xr.Dataset, set[str]]]:
     """The files of several whose valid times lie on several dimensions (a forecast with
     several lead times, :func:`~climann.data.forecast_times.lead_dimensions`), each opened
-    alone as a run opens it (lazily, no lead chosen) with its horizontal dimensions: what
-    ``climann info`` needs to say what such a file is and to propose the ``select`` that
-    reads it on its valid times (:func:`~climann.data.forecast_times.first_choices`). Empty
-    for one file: it is not set beside any other.
+    alone as a run opens it (lazily, no lead chosen; its variables renamed as ``renames`` says)
+    with its horizontal dimensions: what ``climann info`` needs to say what such a file is and to
+    propose the ``select`` that reads it on its valid times
+    (:func:`~climann.data.forecast_times.first_choices`). Empty for one file: it is not set
+    beside any other.
 
     Parameters
     ----------
     files : sequence of Path
         As given to :func:`open_dataset`.
+    renames : FileRenames, optional
+        The run's renames (``--rename``, ``[data] rename``): a forecast renamed apart from the
+        observations of its name was still found holding that name (fix49d).
 
     Returns
     -------
@@ -984,7 +995,8 @@ def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset
                     dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True), {several.dim: several.first})
             if lead_dimensions(dataset):
                 grid_dims = {str(dim) for coordinate in grid_coordinates(dataset).values() for dim in coordinate.dims}
-                found[Path(path)] = (dataset, grid_dims)
+                named = renames.applied(dataset, Path(path)) if renames is not None else dataset
+                found[Path(path)] = (named, grid_dims)
     return found
 
 
@@ -2556,6 +2568,11 @@ def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | N
                                        files, renames)
     shapes = [dict(dataset[name].sizes) for _, dataset in held[:2]]
     if [sorted(shape.values()) for shape in shapes][0] != sorted(shapes[1].values()):
+        # a whole grid beside an `ncks -d j,6,11` cut of itself: which cells, and give one (break48e A3)
+        cut = cut_copy_message(name, *((path, dataset, grid_coordinates(dataset)) for path, dataset in held[:2]),
+                               files, renames, tolerance=GRID_TOLERANCE)
+        if cut:
+            return cut
         # a copy on another grid beside its original, taken with it by a glob over the folder (break46c A3)
         first, second = (held[index][0].name for index in (0, 1))
         return (f"'{name}' is in both {first} and {second} at the same times, on different grids "

@@ -200,6 +200,13 @@ class TimeStride:
         return f"one step in {self.every} (--time-stride {self.every})"
 
 
+#: Units of time a lead time keeps from its file (UDUNITS spellings, CF section 4.4), numpy's
+#: ``timedelta64`` code of each; here, below the modules that read them (forecast times, NCL's
+#: one record: :mod:`climann.data.ncl_initial_times`), so that none imports another for them.
+TIME_UNIT_CODES = {"days": "D", "day": "D", "d": "D", "hours": "h", "hour": "h", "hr": "h", "h": "h",
+                   "minutes": "m", "minute": "m", "min": "m", "seconds": "s", "second": "s", "sec": "s", "s": "s"}
+
+
 def step_positions(times: Sequence[cftime.datetime], step: TimeStep) -> np.ndarray | None:
     """Each time's position counted in steps ``step`` from the first, shape (n_time,), or None
     when a time lies no whole number of such steps from the first: the positions on the axis

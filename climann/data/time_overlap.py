@@ -243,7 +243,7 @@ def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str],
                           files: Sequence[Path] = ()) -> ClimannError:
     """The refusal of a forecast file ``forecast`` beside a file without lead times ``observed``
     whose variables ``shared`` have the same names: the rename that tells them apart (``--rename``
-    for ``climann train``, an ``ncrename`` copy for ``climann info``) and the ``select`` of one
+    for ``climann train`` and ``climann info``, or an ``ncrename`` copy) and the ``select`` of one
     lead time and member.
 
     With ``others``, the other forecast files holding those names (ECMWF's S2S reforecasts, one
@@ -280,7 +280,7 @@ def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str],
         f"{held} holds forecasts of {', '.join(shared)} and {observed.name} {', '.join(shared)} "
         f"without a lead time: the same name, but not one series, and no forecast is merged into observations "
         f"([data] overlap does not apply); give the forecast its own name, e.g. {rename} "
-        f"(climann train, [data] rename), or {copy} (climann info), and "
+        f"(climann train and climann info, [data] rename), or {copy}, and "
         f"predict {name} from {name}_fc with one lead time and member chosen (--select)"
     )
 
@@ -542,6 +542,12 @@ def _overlap_error(earlier: _FileTimes, later: _FileTimes, pairs: Sequence[tuple
     more = f" (and {len(partners) - 1} more file{'s' if len(partners) > 2 else ''})" if len(partners) > 1 else ""
     if set(stamps[0]) == set(stamps[1]):
         held = f"{_dates_text(sorted(set(stamps[0])))} in both, variables {variables}"
+        middles = _middles(earlier, earlier.keep[in_earlier])
+        if middles is not None and any(middle != stamp for middle, stamp in zip(middles, stamps[0])):
+            # dated as climann info and --time-range date them, the files' stamps beside (break48c)
+            held = (f"{_dates_text(sorted(set(middles)))} in both, the middles of their time cells (stamped "
+                    f"{_span_text([date_text(t) for t in sorted(set(stamps[0]))])} in the files); "
+                    f"variables {variables}")
     else:
         held = (f"{_shared_periods_text(earlier, partners, in_earlier, in_later)}, "
                 f"stamped {_span_text([date_text(t) for t in stamps[0]])} in "
@@ -551,6 +557,16 @@ def _overlap_error(earlier: _FileTimes, later: _FileTimes, pairs: Sequence[tuple
         f"{earlier.path.name} and {later.path.name}{more} overlap in time ({held}); keep the "
         f"earlier or the later file's values there with {_SETTING}, or leave one file out"
     )
+
+
+def _middles(info: _FileTimes, steps: np.ndarray) -> np.ndarray | None:
+    """The middles of the time cells of ``info``'s steps ``steps`` (indices of its times), the dates
+    climann gives them (:func:`~climann.data.time_cells.cell_middles`, as ``climann info`` shows
+    them); None when a step has no cell."""
+    cells = [info.cells[step] for step in steps] if len(info.cells) == len(info.times) else [None]
+    if not len(steps) or any(cell is None for cell in cells):
+        return None
+    return cell_middles(np.asarray(info.times)[steps], np.array(cells, dtype=object).reshape(len(steps), 2))
 
 
 def _shared_periods_text(earlier: _FileTimes, partners: Sequence[_FileTimes], in_earlier: np.ndarray,

@@ -34,7 +34,10 @@ type's bottom, 1 at its top; or 0 and 100 in ``%``, 0 and the whole in its units
 levels are its data (:func:`zero_and_one`), nor does the
 second for a field the same at every step (ERA5's ``lsm`` written at each step), whose every level
 is held at fixed cells (:func:`unchanging`): before fix44c both were named codes, and the advised
-``ncatted`` made every land cell (or wet day) missing.
+``ncatted`` made every land cell (or wet day) missing. Nor does either hold for a variable packed
+over its signed type's whole range (:func:`range_packed`: its lowest value at the type's bottom,
+as ERA5's and ``ncpdq``'s packings put it), whose highest level is its maximum: a warm outlier
+there stood apart as codes do (break48d A7).
 
 All the codes of a variable are so found in one reading of its values and named in one warning,
 with one ``ncatted`` that marks them all (:mod:`climann.data.fill_like`).
@@ -42,6 +45,7 @@ with one ``ncatted`` that marks them all (:mod:`climann.data.fill_like`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,8 +54,8 @@ import numpy as np
 from climann.data.file_encodings import CONVERSIONS_KEY
 
 __all__ = ["APART_VALUES", "LEVELS_BELOW", "MIN_GAP", "TOP_CODES", "TOP_WINDOW", "LevelForm", "TopCodes",
-           "at_fixed_cells", "first_and_change", "level_form", "levels_in_block", "merged_below", "top_codes",
-           "unchanging", "zero_and_one"]
+           "at_fixed_cells", "deepest_level", "first_and_change", "level_form", "levels_in_block", "merged_below",
+           "range_packed", "top_codes", "unchanging", "zero_and_one"]
 
 #: How many levels at the top of an integer type's range are looked at as codes: MODIS's snow
 #: cover codes reach down to 200 of ``ubyte`` (200 missing, 201 no decision, 211 night, 237 inland
@@ -342,6 +346,37 @@ def _apart(held: np.ndarray, counts: np.ndarray, upper: int, lower: int,
     return (gap, values, exact) if values >= APART_VALUES and gap > 2 * widest else None
 
 
+def deepest_level(block: np.ndarray, time_axis: int | None, *, form: LevelForm, steps: np.ndarray | None = None,
+                  start: int = 0) -> int:
+    """How far below the type's highest level the lowest level a block holds lies (its lowest
+    decoded value, or highest under a negative scale), over the steps ``steps`` counts as
+    :func:`levels_in_block` does; -1 when it holds no value."""
+    values = np.asarray(block)
+    if steps is not None and time_axis is not None:
+        values = np.take(values, np.flatnonzero(steps[start:start + values.shape[time_axis]]), axis=time_axis)
+    if not values.size:
+        return -1
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a block of missing values only: NaN, said below
+        lowest = np.nanmin(values) if form.rising else np.nanmax(values)  # one pass, no copy of the values
+    return -1 if np.isnan(lowest) else int(form.distances(np.array([lowest]))[0])
+
+
+def range_packed(deepest: int, form: LevelForm) -> bool:
+    """Whether a packed variable of a signed integer type holds a value within :data:`TOP_CODES`
+    levels of the type's lowest (``deepest``, :func:`deepest_level`): its packer spread the
+    data's range over the whole type (ERA5's and CAMS's ``add_offset`` = the middle of the range,
+    the minimum at -32766 and the maximum at 32766; NCO's ``ncpdq`` at ±32767), so the highest
+    level held is the data's maximum, and a warm outlier there is no code however far it stands
+    above the rest (break48d A7: a t2m 4 K above the next value named "as codes do"). Codes beside
+    packed data (MOD17's GPP of 0-3 kgC m-2 packed by 1e-4 from 0, its codes 32761-32766) leave the
+    type's negative half empty; an unsigned type's lowest level is also a quantity's 0 (MOD15's
+    LAI in ``ubyte``), which tells nothing."""
+    signed = form.levels == 2 * (form.top + 1)
+    packed = form.scale != 1.0 or form.offset != 0.0 or bool(form.conversions)
+    return signed and packed and deepest >= form.levels - 1 - TOP_CODES
+
+
 def first_and_change(block: np.ndarray, time_axis: int | None) -> tuple[np.ndarray | None, bool]:
     """A block's first time step (None for a static field) and whether a later step differs
     from it (NaN equal to NaN): with :func:`unchanging`, whether a field is the same at every step.
@@ -405,7 +440,7 @@ def zero_and_one(held: np.ndarray, reach: int | None, form: LevelForm, *, whole:
 
 def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_counts: np.ndarray,
               reach: int | None = None, *, form: LevelForm | None = None, same_every_step: bool = False,
-              whole: float | None = 1.0) -> TopCodes | None:
+              whole: float | None = 1.0, deepest: int = -1) -> TopCodes | None:
     """The codes at the top of a variable's type, from the levels it holds (see the module's
     description).
 
@@ -427,6 +462,9 @@ def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_
         then held at the same cells every step, which tells no class from data (ERA5's fractional
         ``lsm``, its 1 at 32766 at every land cell of every step, was named "class codes": fix44c);
         only a gap stands codes apart.
+    deepest : int
+        :func:`deepest_level` of the variable (-1: not known): a variable packed over its type's
+        whole range (:func:`range_packed`) holds no codes, its highest level its maximum.
 
     Returns
     -------
@@ -445,7 +483,7 @@ def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_
     in_window = np.flatnonzero(totals)
     held = np.concatenate([in_window, below]).astype(np.int64)
     counts = np.concatenate([totals[in_window], below_counts]).astype(np.int64)
-    if form is not None and zero_and_one(held, reach, form, whole=whole):
+    if form is not None and (zero_and_one(held, reach, form, whole=whole) or range_packed(deepest, form)):
         return None
     lowest, apart = -1, None
     for place in range(len(in_window) - 1, -1, -1):  # the lowest split that holds, all codes above it

@@ -36,6 +36,7 @@ from climann.data.absolute_time import absolute_time_unit
 from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
 from climann.data.name_dates import name_dates, named_dates_statements, named_dating
+from climann.data.ncl_initial_times import NCL_INITIAL_TIME
 from climann.data.renames import FileRenames, rename_table
 from climann.data.shell import (
     copies_in_place_advice, copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy,
@@ -241,7 +242,7 @@ def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Seq
 
 #: ``ncl_convert2nc``'s reference time of a GRIB record (``initial_time = "01/01/2017 (12:00)"``,
 #: month/day/year (hour:minute)), on each variable converted (NCL, "GRIB2 file conventions").
-_NCL_INITIAL_TIME = re.compile(r"^\s*\d{2}/\d{2}/\d{4} \(\d{2}:\d{2}\)\s*$")
+_NCL_INITIAL_TIME = NCL_INITIAL_TIME
 
 #: ``ncl_convert2nc``'s length of an accumulation (GRIB2 product template 4.8's statistical
 #: process): ``statistical_process_duration = "6 hours (ending at forecast time)"``.

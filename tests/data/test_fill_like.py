@@ -884,9 +884,11 @@ def test_the_time_dimension_is_the_first_whose_coordinate_holds_dates(variable, 
 
 
 # --- fix44c: 0/1 fields and fields the same at every step, packed in shorts --------------------------
-def _era5_packed(path, values: np.ndarray, *, name: str = "lsm", units: str = "(0 - 1)") -> None:
+def _era5_packed(path, values: np.ndarray, *, name: str = "lsm", units: str = "(0 - 1)", from_zero: bool = False
+                 ) -> None:
     """``values`` (time, lat, lon) packed in short as ERA5's NetCDF files pack them: scale (max - min)/65532,
-    offset (max + min)/2 (min at -32766, max at 32766), _FillValue -32767; netCDF4 rounds to the nearest level."""
+    offset (max + min)/2 (min at -32766, max at 32766), _FillValue -32767; netCDF4 rounds to the nearest level.
+    ``from_zero``: scale (max - min)/32766, offset min (min at 0, the type's negative half empty)."""
     low, high = float(values.min()), float(values.max())
     with netCDF4.Dataset(path, "w", format="NETCDF4") as handle:
         for dim, size in (("time", values.shape[0]), ("lat", LAT.size), ("lon", LON.size)):
@@ -900,7 +902,8 @@ def _era5_packed(path, values: np.ndarray, *, name: str = "lsm", units: str = "(
         handle.createVariable("lon", "f8", ("lon",))[:] = LON
         handle["lon"].units = "degrees_east"
         packed = handle.createVariable(name, "i2", ("time", "lat", "lon"), fill_value=np.int16(-32767))
-        packed.scale_factor, packed.add_offset = (high - low) / 65532, (high + low) / 2
+        packed.scale_factor, packed.add_offset = ((high - low) / 32766, low) if from_zero else ((high - low) / 65532,
+                                                                                                (high + low) / 2)
         packed.units = units
         packed[:] = values
 
@@ -1102,9 +1105,11 @@ def _lsm_warnings(caplog, dataset, path) -> list[str]:
 
 
 def test_a_two_level_field_in_percent_short_of_the_whole_is_still_judged_by_its_levels(tmp_path, caplog):
-    """The other way: 0 and 50 % is no 0/1 field in percent; its 50 % stands apart above the data as before."""
+    """The other way: 0 and 50 % is no 0/1 field in percent; its 50 % stands apart above the data as before. Packed
+    from 0 (the type's negative half empty): packed over the whole type, as ERA5 packs, its 50 % is the field's
+    maximum, which the packer put at the top, and no code whatever its levels (break48d A7)."""
     path = tmp_path / "lsm.nc"
-    _era5_packed(path, _zero_one_fields()["wet-days"] * 50.0, units="%")
+    _era5_packed(path, _zero_one_fields()["wet-days"] * 50.0, units="%", from_zero=True)
     (said,) = _lsm_warnings(caplog, open_dataset([path]), path)
     assert said.startswith("'lsm' in lsm.nc holds 50 % (the packed values 32766")
 
@@ -1174,3 +1179,51 @@ def test_two_codes_beside_a_nan_fill_value_are_marked_and_the_next_xarray_line_w
     np.testing.assert_array_equal(np.isnan(bounded["AOD_500nm"].values), missing)
     np.testing.assert_array_equal(bounded["AOD_500nm"].values[~missing], aod[~missing])
     assert bounded["time_bnds"].values[0, 0] == times[0] and bounded["time_bnds"].values[0, 1] == times[1]
+
+
+def _packed_t2m(path, *, bottom: int) -> np.ndarray:
+    """break48d's noon t2m of 2016 (/tmp/break48d/make_fwi.py: 366 days of 9 x 72 cells, a seasonal cycle of
+    ±12 K, 0.6 K per degree of latitude, normal noise of 3 K), whose warmest value, 324.9 K, stands 4 K above the
+    next, packed in short with _FillValue -32767 as ERA5's files are: the maximum at 32766 and the minimum at
+    ``bottom`` (-32766: ERA5's packing over the type's whole range; 0: packed from 0, the negative half empty, as
+    MOD17's GPP is). Returns the stored integers."""
+    rng = np.random.default_rng(48)
+    season = np.cos(2 * np.pi * (np.arange(1, 367) - 200) / 365.25)[:, None, None]
+    lat = np.arange(70.0, 29.9, -5.0)[None, :, None]
+    t2m = 288 + 12 * season - 0.6 * (lat - 50) + rng.normal(0, 3, (366, 9, 72))
+    scale = (t2m.max() - t2m.min()) / (32766 - bottom)
+    offset = t2m.min() - bottom * scale
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as handle:
+        for name, size in (("time", 366), ("lat", 9), ("lon", 72)):
+            handle.createDimension(name, size)
+        handle.createVariable("time", "f8", ("time",))[:] = np.arange(366.0)
+        handle["time"].units = "days since 2016-01-01 12:00:00"
+        handle.createVariable("lat", "f4", ("lat",))[:] = np.arange(70.0, 29.9, -5.0)
+        handle["lat"].units = "degrees_north"
+        handle.createVariable("lon", "f4", ("lon",))[:] = np.arange(0.0, 360.0, 5.0)
+        handle["lon"].units = "degrees_east"
+        variable = handle.createVariable("t2m", "i2", ("time", "lat", "lon"), fill_value=np.int16(-32767))
+        variable.scale_factor, variable.add_offset, variable.units = scale, offset, "K"
+        variable.missing_value = np.int16(-32767)
+        variable[:] = t2m
+        variable.set_auto_maskandscale(False)
+        return np.asarray(variable[:])
+
+
+@pytest.mark.parametrize(("bottom", "codes"), [pytest.param(-32766, False, id="era5-packed-over-the-whole-type"),
+                                               pytest.param(0, True, id="packed-from-0-negative-half-empty")])
+def test_a_warm_outlier_of_a_field_packed_over_its_types_range_is_no_code(tmp_path, caplog, bottom, codes):
+    """break48d A7: ERA5's packed t2m whose warmest value stands 4 K (thousands of levels) above the next was
+    warned as "values standing apart above the data … as codes do". A packer that spread the data's range over the
+    whole short (its minimum at -32766, as the stored integers show) put the maximum at 32766: data, however far
+    it stands. The same values packed from 0 (the type's negative half empty, as beside MOD17's codes) still have
+    it told as a code standing apart: what tells them apart is where the packing put the minimum."""
+    raw = _packed_t2m(tmp_path / "t2m.nc", bottom=bottom)
+    ordered = np.sort(raw.ravel())
+    assert (ordered[0], ordered[-1]) == (bottom, 32766) and ordered[-1] - ordered[-2] > 1000  # as described
+    said = _warnings(caplog, open_dataset([tmp_path / "t2m.nc"]), ["t2m"], where="t2m.nc", file=tmp_path / "t2m.nc")
+    apart = [message for message in said if "values standing apart above the data" in message]
+    assert bool(apart) == codes, said
+    if codes:
+        assert apart[0].startswith("'t2m' in t2m.nc holds ") and "(the packed values 32766, at the top of short's" \
+            in apart[0], apart[0]

@@ -1581,3 +1581,39 @@ def test_a_scalar_duration_is_shown_in_words(tmp_path, seconds, shown):
         assert written["step"].dtype.kind == "m" and written["step"].values == np.timedelta64(seconds * 10**9, "ns")
     line = _line(describe([str(tmp_path / "step.nc")]), "scalar")
     assert line == f"  scalar    step = {shown}" and "nanoseconds" not in line
+
+
+def test_info_rename_names_a_forecast_apart_from_observations_of_its_name(tmp_path, monkeypatch):
+    """fix48e gave `climann info` --rename, but the forecasts info looks for before opening
+    (forecasts_to_choose_in, check_forecast_names) were read by their names in the files: S2S t2m beside ERA5
+    t2m with the --rename that the refusal advises was refused again with the same advice. The --rename the
+    refusal prints, given to info, now proposes a config that keeps it and reads t2m_fc as the forecast (its
+    lead time and member chosen); the forecast as forecasts_to_choose_in returns it holds t2m_fc, not t2m."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from climann.cli import _rename_rules, app
+    from climann.data.open import forecasts_to_choose_in
+    from climann.data.renames import FileRenames
+
+    monkeypatch.chdir(tmp_path)
+    forecasts, observations = s2s_pair()
+    forecasts["t2m_fc"] = forecasts["t2m_fc"] + np.random.default_rng(1).normal(0, 2, forecasts["t2m_fc"].shape)
+    forecasts.rename(t2m_fc="t2m").to_netcdf("s2s.nc")  # a forecast, not the observation itself: no leak
+    observations.to_netcdf("era5.nc")
+    refused = CliRunner().invoke(app, ["info", "s2s.nc", "era5.nc"])
+    assert refused.exit_code == 2
+    option = re.search(r"--rename ('[^']*')", refused.output).group(1)
+    assert "(climann train and climann info, [data] rename)" in refused.output
+    report = CliRunner().invoke(app, ["info", "s2s.nc", "era5.nc", "--rename", shlex.split(option)[0]])
+    assert report.exit_code == 0, report.output
+    toml = "\n".join(line for line in report.output.splitlines() if not line.startswith("climann: warning"))
+    data = tomllib.loads(toml)["data"]
+    assert (data["rename"], data["target"], data["predictors"]) == ({"s2s.nc": {"t2m": "t2m_fc"}}, "t2m", ["t2m_fc"])
+    assert data["select"] == {"step": 0.0, "number": 0}
+    files = [Path("s2s.nc"), Path("era5.nc")]
+    found = forecasts_to_choose_in(files, FileRenames(files, _rename_rules([shlex.split(option)[0]])))
+    assert "t2m_fc" in found[Path("s2s.nc")][0].data_vars and "t2m" not in found[Path("s2s.nc")][0].data_vars

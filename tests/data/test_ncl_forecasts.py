@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
@@ -202,3 +203,46 @@ def test_an_analysis_whose_variables_say_lead_0_or_none_is_read_at_its_initial_t
         stamps, np.datetime64("2000-01-01T00", "s") + np.arange(steps) * np.timedelta64(6, "h"))
     np.testing.assert_array_equal(opened["TMP_GDS0_HTGL"].transpose(time, ...).values, temperature)
     np.testing.assert_array_equal(opened["PRES_GDS0_SFC"].transpose(time, ...).values, pressure)
+
+
+@pytest.mark.parametrize("layout", [pytest.param("attributes", id="lead-in-attributes"),
+                                    pytest.param("dimension", id="lead-dimension-of-length-1"),
+                                    pytest.param("chosen", id="two-leads-one-chosen")])
+def test_the_windows_warning_names_what_the_file_holds(tmp_path, caplog, layout):
+    """break48e A4: the warning on the windows' dating said they came from "the bounds of the lead time
+    'forecast_time' (forecast_time_bnds)", names made as the file was read: the file holds neither. It names the
+    attributes (or the lead dimension) and the statistical_process_duration the windows come from, each of them
+    in the file (read with netCDF4, not through climann); no ``_bnds`` variable is named."""
+    import logging
+    import re
+
+    import netCDF4
+
+    path, steps = tmp_path / "fcst_phy2m_06.nc", 4 * 31 + 4  # a stamp in February for a window in January
+    select = None
+    if layout == "attributes":
+        _one_lead_by_attributes(path, steps=steps)
+    else:
+        _ncl_forecast(tmp_path / "both.nc", steps=steps)
+        with xr.open_dataset(tmp_path / "both.nc", decode_times=False) as both:
+            (both.isel(forecast_time1=[1]) if layout == "dimension" else both).to_netcdf(path)
+        select = {"forecast_time1": 6} if layout == "chosen" else None
+    forget_notes()  # a new run: said once in it
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([path], select=select)
+    said = next(record.getMessage() for record in caplog.records if "windows of lead time that" in record.getMessage())
+    source = re.search(r"windows of lead time that (.*) give \(the file has no time bounds", said).group(1)
+    with netCDF4.Dataset(path) as nc:
+        variable = nc["SHTFL_GDS4_SFC_ave3h"]
+        assert f"({variable.statistical_process_duration!r})" in source, source
+        if layout == "attributes":
+            assert source.startswith("the variables' attributes forecast_time and forecast_time_units "
+                                     f"({variable.forecast_time} {variable.forecast_time_units}) and "
+                                     "statistical_process_duration"), source
+            assert "forecast_time" not in nc.variables and "forecast_time" not in nc.dimensions
+        else:
+            assert source.startswith("the lead time 'forecast_time1' and the variables' attribute "
+                                     "statistical_process_duration"), source
+            assert "forecast_time1" in nc.variables
+        assert not any(name.endswith("_bnds") for name in nc.variables)
+    assert "_bnds" not in source

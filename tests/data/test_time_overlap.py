@@ -967,3 +967,41 @@ def test_the_bounds_advice_for_monthly_files_stamped_on_the_1st_gives_every_file
     months = [(stamp.year, stamp.month) for stamp in opened.indexes["time"]]
     assert months == [(2017 + k // 12, k % 12 + 1) for k in range(60)]
     np.testing.assert_allclose(opened["sst"].values, np.concatenate([had_sst[:24], ersst_sst]), rtol=0, atol=1e-12)
+
+
+def _cmip_months(path, first: int, count: int) -> None:
+    """CMIP-like monthly tas on a noleap calendar, stamped on the 15th at 12:00 (days x.5), with the months as
+    time_bnds: the stamp is not the middle of its month (the 16th at 12:00 of January), as CMOR's files are."""
+    starts = [cftime.datetime(2000 + (first + k) // 12, (first + k) % 12 + 1, 1, calendar="noleap") for k in range(count + 1)]
+    edges = cftime.date2num(starts, "days since 1850-01-01", "noleap")
+    time = edges[:-1] + 14.5
+    tas = 280.0 + np.arange(count)[:, None, None] + np.zeros((count, 3, 4))
+    xr.Dataset({"tas": (("time", "lat", "lon"), tas, {"units": "K"}),
+                "time_bnds": (("time", "bnds"), np.c_[edges[:-1], edges[1:]])},
+               coords={"time": ("time", time, {"units": "days since 1850-01-01", "calendar": "noleap",
+                                               "bounds": "time_bnds", "standard_name": "time"}),
+                       "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})}).to_netcdf(path)
+
+
+def test_the_overlap_is_dated_as_climann_info_dates_the_steps(tmp_path):
+    """break48c: climann info shows monthly steps at their cells' middles (2000-01-16 12:00) while the overlap
+    refusal showed the files' stamps (2005-01-15 12:00): one step, two dates. The refusal now dates the shared
+    steps by their cells' middles (by hand: lower + (upper - lower) / 2 of the months 2005-01 … 2005-12), the
+    dates info shows and --time-range takes, and names the files' stamps beside them."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    _cmip_months(tmp_path / "a.nc", 0, 72)  # 2000-01 … 2005-12
+    _cmip_months(tmp_path / "b.nc", 60, 84)  # 2005-01 … 2011-12
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+    months = [cftime.datetime(2005, month, 1, calendar="noleap") for month in range(1, 13)]
+    ends = months[1:] + [cftime.datetime(2006, 1, 1, calendar="noleap")]
+    middles = [start + (end - start) / 2 for start, end in zip(months, ends)]
+    said = f"{middles[0]:%Y-%m-%d %H:%M} … {middles[-1]:%Y-%m-%d %H:%M}, 12 time steps in both"
+    assert f"overlap in time ({said}, the middles of their time cells (stamped 2005-01-15 12:00 … 2005-12-15 12:00 " \
+           "in the files); variables tas)" in str(refused.value), str(refused.value)
+    shown = " ".join(CliRunner().invoke(app, ["info", str(tmp_path / "b.nc")]).output.replace("#", "").split())
+    assert f"Time 'time': {middles[0]:%Y-%m-%d %H:%M} to " in shown, shown

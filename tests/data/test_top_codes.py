@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from climann.data.top_codes import (APART_VALUES, LEVELS_BELOW, TOP_WINDOW, LevelForm, first_and_change, level_form,
-                                    levels_in_block, merged_below, top_codes, unchanging, zero_and_one)
+from climann.data.top_codes import (APART_VALUES, LEVELS_BELOW, TOP_WINDOW, LevelForm, deepest_level, first_and_change,
+                                    level_form, levels_in_block, merged_below, range_packed, top_codes, unchanging,
+                                    zero_and_one)
 
 
 def _levels(raw: np.ndarray, top: int = 255) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -234,3 +235,38 @@ def test_0_and_the_whole_in_the_units_is_a_0_1_field(whole, expected):
     window, missing, below, counts = _two_levels(form, -32766, 32766)
     assert zero_and_one(np.array([1, 65533]), None, form, whole=whole) is expected
     assert (top_codes(window, missing, *merged_below([(below, counts)]), form=form, whole=whole) is None) is expected
+
+
+@pytest.mark.parametrize(("form", "deepest", "expected"), [
+    pytest.param(LevelForm(32767, 0.002, 285.0, levels=65536), 65533, True, id="era5-minimum-at--32766"),
+    pytest.param(LevelForm(32767, 0.002, 285.0, levels=65536), 65534, True, id="ncpdq-minimum-at--32767"),
+    pytest.param(LevelForm(32767, 1e-4, 0.0, levels=65536), 32767, False, id="mod17-packed-from-0"),
+    pytest.param(LevelForm(65535, 1e-4, 0.0, levels=65536), 65535, False, id="ushort-0-at-the-bottom"),
+    pytest.param(LevelForm(32767, levels=65536), 65533, False, id="unpacked-short"),
+])
+def test_a_packing_over_the_whole_signed_type_is_told_by_its_minimum(form, deepest, expected):
+    """break48d A7: the lowest level held, within TOP_CODES of a signed type's bottom, says a packer spread the
+    data's range over the type; a 0 at the bottom of an unsigned type, or an unpacked short, says nothing."""
+    assert range_packed(deepest, form) is expected
+
+
+def test_the_deepest_level_is_that_of_the_lowest_value_numpy_finds():
+    """deepest_level over the counted steps only, NaN left out: 32767 - min of the stored integers (numpy)."""
+    rng = np.random.default_rng(9)
+    raw = rng.integers(-32766, 32767, (6, 5, 4)).astype("f8")
+    raw[0, 0, 0] = np.nan
+    form = LevelForm(32767, levels=65536)
+    steps = np.array([False, True, True, False, True, True])
+    assert deepest_level(raw, 0, form=form, steps=steps) == 32767 - int(np.nanmin(raw[steps]))
+    assert deepest_level(raw[:2], 0, form=form, steps=steps, start=2) == 32767 - int(np.nanmin(raw[[0]]))  # steps 2, 3
+
+
+def test_a_gap_above_data_packed_over_the_whole_type_holds_no_code():
+    """The same levels (one value at the top, a gap of 3000 levels, a dense band below): codes when the data's
+    minimum is mid-type, none when it is at the bottom of the type (range_packed)."""
+    window = np.zeros((TOP_WINDOW, 2), np.int64)
+    window[0] = [1, 0]
+    below, counts = np.arange(3000, 3000 + 40), np.full(40, 50)
+    form = LevelForm(32767, 0.002, 285.0, levels=65536)
+    assert top_codes(window, np.zeros(2), below, counts, form=form, deepest=40000).codes == (0,)
+    assert top_codes(window, np.zeros(2), below, counts, form=form, deepest=65533) is None
