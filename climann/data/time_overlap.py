@@ -165,7 +165,7 @@ class _Grid:
     """A variable's grid beside its time (:func:`_grid_of`): the sizes of its other dimensions
     of more than one element, sorted (``(60, 120)``; a ``lev`` of one depth left out, as names
     differ between products: ``latitude`` and ``lat``), its horizontal coordinates
-    (:func:`~climann.data.open.grid_coordinates`), and the words that name it."""
+    (:func:`~climann.data.grid_match.grid_coordinates`), and the words that name it."""
 
     sizes: tuple[int, ...]
     words: str
@@ -174,13 +174,13 @@ class _Grid:
     def same_as(self, other: _Grid) -> bool:
         """Whether ``other`` is this grid: the same sizes, and coordinates that differ by no
         more than the float precision they are stored in or a thousandth of the grid spacing
-        (:func:`~climann.data.open.grid_mismatch`, as files are told on one grid when combined).
+        (:func:`~climann.data.grid_match.grid_mismatch`, as files are told on one grid when combined).
         Sizes alone told a grid from one of the same size shifted by half a cell (fix49c). A 1-D
         coordinate is compared as the values it holds in increasing order, a longitude modulo
         360°: −180…178 and 0…358, or latitudes 88…−88 and −88…88, are the same cells, which the
         files' opening puts in one order (their overlap is then one series held twice or not, as
         on one grid)."""
-        from climann.data.open import grid_mismatch
+        from climann.data.grid_match import grid_mismatch
 
         return self.sizes == other.sizes and grid_mismatch(_in_order(self.coordinates),
                                                            _in_order(other.coordinates)) is None
@@ -188,7 +188,7 @@ class _Grid:
 
 def _in_order(coordinates: Mapping[str, xr.DataArray]) -> dict[str, xr.DataArray]:
     """``coordinates`` with each 1-D one's values increasing, a longitude's modulo 360°."""
-    from climann.data.open import _is_longitude
+    from climann.data.grid_match import _is_longitude
 
     def ordered(name: str, values: xr.DataArray) -> xr.DataArray:
         held = np.asarray(values.values, np.float64)
@@ -202,7 +202,7 @@ def _grid_of(dataset: xr.Dataset, variable: str, time: str) -> _Grid:
     (``latitude 60 × longitude 120, 3°``, the step of a 1-D latitude coordinate when there is
     one) and, when the coordinates differ from another grid's of the same sizes, where its
     first cell's centre lies (:func:`_placed_words`)."""
-    from climann.data.open import grid_coordinates
+    from climann.data.grid_match import grid_coordinates
 
     dims = {dim for dim in dataset[variable].dims if dim != time}
     sizes = {str(dim): size for dim, size in dataset[variable].sizes.items() if dim != time and size > 1}
