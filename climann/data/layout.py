@@ -240,6 +240,11 @@ class GridLayout:
         (``--time-range``; see :data:`climann.data.time_cells.STEPS_BEFORE_RANGE_KEY`), for
         persistence and the lags of the period's first step only: in no block, never scored
         or trained on. 0 when none was read.
+    steps_before_common : int
+        How many of those, the first, lie before the variables' common period (the target's
+        steps observed before a forecast's first valid times, :mod:`climann.data.earlier_steps`;
+        :data:`climann.data.time_cells.STEPS_READ_BEFORE_COMMON_KEY`): only the target's files
+        hold values there. 0 when none was read.
     selected_by_stamps : bool
         Whether the run's ``months``/``seasons`` chose the steps by their stamps
         (``[data] selection_dated_by = "stamp"``), not by their time cells' middles.
@@ -356,6 +361,7 @@ class GridLayout:
     time_stride: int = 1
     for_trained_run: bool = False
     steps_before_range: int = 0
+    steps_before_common: int = 0
     selected_by_stamps: bool = False
     straight_cell_edges: bool = False
     cell_areas: np.ndarray | None = None

@@ -62,7 +62,7 @@ from climann.data.hdfeos import HdfEosGrid
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
-    bare_coordinates, bounds_names, find_coordinate, fixed_in_time, geographic_kinds, named_coordinates,
+    bare_coordinates, bounds_names, find_coordinate, fixed_in_time, named_coordinates,
     time_coordinate, two_dimensional_coordinates, with_2d_coordinates,
 )
 from climann.data.duplicate_files import without_duplicate_files
@@ -144,7 +144,8 @@ from climann.data.time_overlap import (
     time_steps_to_keep,
 )
 from climann.data.file_levels import own_level_dimensions, with_level_variables_as_coordinates
-from climann.data.grid_names import cell_positions, on_reference_names, one_grid_name
+from climann.data.grid_match import _is_longitude, grid_coordinates, grid_mismatch
+from climann.data.grid_names import on_reference_names, one_grid_name
 from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
 from climann.data.season_counts import SEASON_COUNT_REASON, counts_growing_seasons, season_count_message
@@ -2656,94 +2657,6 @@ def _positions_united(reference: dict[str, xr.DataArray], others: Sequence[dict[
             f"other files place: each cell's position is taken from the files that hold one (compared wherever two "
             f"do)"), key=("positions united", tuple(taken)))
     return filled, bool(taken)
-
-
-def grid_coordinates(dataset: xr.Dataset) -> dict[str, xr.DataArray]:
-    """The horizontal coordinates that define a dataset's grid, by name: its 1-D row and column
-    axes (latitude and longitude, or rotated/projected axes) and any 2-D latitude and longitude.
-    Read into memory (small) with dask's synchronous scheduler."""
-    names = []
-    for kind in ("latitude", "longitude"):
-        try:
-            names.append(find_coordinate(dataset, kind))
-        except ClimannError:
-            continue
-    try:
-        names += list(two_dimensional_coordinates(dataset) or ())
-    except ClimannError:
-        pass
-    with dask.config.set(scheduler="synchronous"):
-        return {name: dataset[name].load() for name in names if name in dataset.coords}
-
-
-def _is_longitude(name: str, values: xr.DataArray) -> bool:
-    """Whether a grid coordinate is a longitude (CF standard_name or units, or named so)."""
-    return "longitude" in geographic_kinds(values) or name in ("lon", "longitude")
-
-
-def _units_text(variable: xr.DataArray) -> str:
-    units = str(variable.attrs.get("units", ""))
-    return "°" if units.startswith("degree") or units in ("", "degrees") else f" {units}"
-
-
-def grid_mismatch(
-    reference: dict[str, xr.DataArray], other: dict[str, xr.DataArray], *, labels: tuple[str, str] = ("one", "another")
-) -> str | None:
-    """What makes ``other``'s grid differ from ``reference``'s beyond the tolerance, or None.
-
-    Two coordinates of the same name are one when they have the same shape and every value
-    differs by at most :func:`grid_tolerance` (:data:`GRID_TOLERANCE` of the median grid
-    spacing, or the float precision the values are stored in); longitudes are compared
-    modulo 360° (−180…180 and 0…360 name the same meridians, on any grid, 1-D or 2-D).
-    Otherwise the message names the coordinate and its largest difference (e.g. "lat
-    differs by up to 0.5° between a.nc and b.nc", ``labels`` naming the two) or the two sizes.
-    Grids without a coordinate of one name are compared by their cells' positions
-    (:func:`_positions_mismatch`).
-    """
-    if reference and other and not set(reference) & set(other):
-        return _positions_mismatch(reference, other, labels=labels)
-    for name, values in reference.items():
-        if name not in other:
-            continue
-        if other[name].shape != values.shape:
-            return f"{name} has {values.size} values in {labels[0]} and {other[name].size} in {labels[1]}"
-        difference = np.asarray(other[name].values, np.float64) - np.asarray(values.values, np.float64)
-        if _is_longitude(name, values):
-            difference = wrapped_difference(difference, 0.0)
-        difference = np.abs(difference)
-        largest = float(np.nanmax(difference)) if difference.size and not np.isnan(difference).all() else 0.0
-        tolerance = grid_tolerance(values, other[name])
-        if largest > tolerance:
-            units = _units_text(values)
-            return (
-                f"{name} differs by up to {largest:.6g}{units} between {labels[0]} and {labels[1]} (more than "
-                f"{tolerance:.3g}{units}, {GRID_TOLERANCE:g} of the median grid spacing or the float precision of "
-                f"the values)"
-            )
-    return None
-
-
-def _positions_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.DataArray], *,
-                        labels: tuple[str, str]) -> str | None:
-    """How two grids that have no coordinate name in common differ, by the latitude and longitude of
-    their cells (:func:`~climann.data.grid_names.cell_positions`): their numbers of rows and columns,
-    else as :func:`grid_mismatch` compares coordinates; None when either grid's cells have no
-    position to compare. A 1° grid ``cdo remapbil`` wrote (``lat``, ``lon``) beside the model's
-    native ``areacello(j, i)`` (2-D ``latitude``, ``longitude``) had nothing compared and was one
-    grid: the areas' curvilinear grid took over the data's (break43c A1)."""
-    cells = [cell_positions(grid) for grid in (reference, other)]
-    if cells[0] is None or cells[1] is None:
-        return None
-    shapes = [positions["latitude"].shape for positions in cells]
-    if shapes[0] != shapes[1]:
-        def stored(grid: dict[str, xr.DataArray]) -> str:
-            names = [name for name, values in grid.items() if values.ndim == 2] or list(grid)
-            dims = list(dict.fromkeys(dim for name in names for dim in grid[name].dims))
-            return (f"2-D {', '.join(names)} on {', '.join(dims)}" if grid[names[0]].ndim == 2
-                    else f"1-D {', '.join(names)}")
-        return (f"the grid has {shapes[0][0]} × {shapes[0][1]} cells in {labels[0]} ({stored(reference)}) and "
-                f"{shapes[1][0]} × {shapes[1][1]} in {labels[1]} ({stored(other)})")
-    return grid_mismatch(cells[0], cells[1], labels=labels)
 
 
 def check_same_cell_bounds(reference: xr.Dataset, other: xr.Dataset, files: tuple[Path, Path]) -> None:

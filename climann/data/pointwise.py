@@ -240,7 +240,8 @@ def own_series_lag_names(dataset: xr.Dataset, lags: Mapping[str, Sequence[int]])
 
 def _log_lag_gaps(lagged: LaggedSteps, n_cells: int | Callable[[np.ndarray], np.ndarray], times: np.ndarray, *,
                   dates: np.ndarray | None = None,
-                  first_counted: int = 0, starts: np.ndarray | None = None, blocks: Sequence[str] = ()) -> None:
+                  first_counted: int = 0, starts: np.ndarray | None = None, blocks: Sequence[str] = (),
+                  unheld: Mapping[int, tuple[np.ndarray, str]] | None = None) -> None:
     """Say how many time steps (and samples) each lag loses, and why, one line per lag that
     counts every step whose samples it drops (those of ``n_dropped``, from step
     ``first_counted`` on: the steps read before the run's period are never counted): gaps in
@@ -264,19 +265,75 @@ def _log_lag_gaps(lagged: LaggedSteps, n_cells: int | Callable[[np.ndarray], np.
     ``n_cells``: the samples of each step, the same at every step (a field's one), or a function
     of steps (indices, shape (k,)) giving how many values of the target each holds, shape (k,):
     a cell without a value there (the ocean of a land-only index, a gap) has no sample to drop
-    (break48d A3: 216 said, 4 steps × 54 cells, where 18 cells are ocean and 144 were lost)."""
+    (break48d A3: 216 said, 4 steps × 54 cells, where 18 cells are ocean and 144 were lost).
+
+    ``unheld``: for a lag, the steps whose earlier step was read before the run's period and
+    holds no value of a variable lagged by it, and why, as :func:`lags_without_values_read_before`
+    gives them (fix49c: beside a forecast, the target's weeks before the common period hold no
+    forecast; its lag 1 at the first step was dropped unsaid)."""
     dropped_by = np.zeros(times.size, np.int64)  # the shortest lag missing at each step, 0 for none yet
     for lag in sorted(lagged.earlier):
-        steps = np.flatnonzero(lagged.earlier[lag] < 0)
+        without, why = (unheld or {}).get(lag, (np.zeros(times.size, bool), ""))
+        steps = np.flatnonzero((lagged.earlier[lag] < 0) | without)
         steps = steps[steps >= first_counted]
         if steps.size:
             cause, is_warning = _lag_missing_text(lagged, lag, steps, times, dates,
-                                                  None if starts is None else starts[steps] > 0, blocks)
+                                                  None if starts is None else starts[steps] > 0, blocks,
+                                                  unheld=(without[steps], why))
             held = np.full(steps.size, n_cells, np.int64) if isinstance(n_cells, (int, np.integer)) \
                 else np.asarray(n_cells(steps), np.int64)
             _log.log(logging.WARNING if is_warning else logging.INFO, "%s; %s", cause,
                      _dropped_text(dropped_by[steps], held))
             dropped_by[steps[dropped_by[steps] == 0]] = lag
+
+
+def lags_without_values_read_before(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
+                                    variables: Mapping[str, xr.DataArray], time: str, *, target: str,
+                                    n_read: int, before_common: int = 0) -> dict[int, tuple[np.ndarray, str]]:
+    """Where a lag of a variable other than the target reads one of the ``n_read`` steps read
+    before the run's period (for persistence and lags) that holds no value of it: beside a
+    forecast, the target's steps observed before the variables' common period
+    (:mod:`climann.data.earlier_steps`, the first ``before_common`` steps), where no other
+    variable has a value. Those steps alone are read.
+
+    Parameters
+    ----------
+    lagged : LaggedSteps
+    lags : mapping of str to sequence of int
+        The lags taken on the time axis (own-series lags left out), by variable.
+    variables : mapping of str to xarray.DataArray
+        Each lagged variable, along ``time``.
+    time : str
+    target : str
+        Its steps read before are the reason they are read: not looked at.
+    n_read, before_common : int
+        :attr:`~climann.data.layout.GridLayout.steps_before_range` and
+        :attr:`~climann.data.layout.GridLayout.steps_before_common`.
+
+    Returns
+    -------
+    dict of int to (ndarray of bool, shape (n_time,), str)
+        For each lag missing so at some step: those steps, and why, as a cause of
+        :func:`_lag_missing_text` words it (``"is before the variables' common period: only
+        t2m's steps are read there (for persistence and lags), none of 't2m_fc'"``).
+    """
+    read = np.arange(n_read)
+    empty = {name: values_held(variables[name], time, read) == 0 for name in lags if name != target and n_read}
+    found: dict[int, tuple[np.ndarray, str]] = {}
+    for lag, earlier in lagged.earlier.items():
+        names = [name for name in empty if lag in lags[name]]
+        reads_read = (earlier >= 0) & (earlier < n_read) & (np.arange(earlier.size) >= n_read)
+        without = {name: reads_read & empty[name][np.clip(earlier, 0, max(n_read - 1, 0))] for name in names}
+        lacking = [name for name in names if without[name].any()]
+        if not lacking:
+            continue
+        steps = np.logical_or.reduce([without[name] for name in lacking])
+        listed = " nor ".join(f"'{name}'" for name in lacking)
+        why = (f"is before the variables' common period: only {target}'s steps are read there (for persistence and "
+               f"lags), none of {listed}" if (earlier[steps] < before_common).all()
+               else f"is read before the run's period (for persistence and lags) and holds no value of {listed}")
+        found[lag] = (steps, why)
+    return found
 
 
 def values_held(variable: xr.DataArray, time: str, steps: np.ndarray) -> np.ndarray:
@@ -472,7 +529,7 @@ def _steps_text(steps: np.ndarray, times: np.ndarray, step: TimeStep, blocks: Se
 
 def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: np.ndarray,
                       dates: np.ndarray | None, in_later_block: np.ndarray | None = None,
-                      blocks: Sequence[str] = ()) -> tuple[str, bool]:
+                      blocks: Sequence[str] = (), *, unheld: tuple[np.ndarray, str] | None = None) -> tuple[str, bool]:
     """Why lag ``lag`` is missing at ``steps`` (indices into ``times``), counted by cause, and
     whether it is worth a warning (a gap, a month the selection left out, or a later block's
     start, whose samples then go unscored: break44a A7; not the data's start). ``in_later_block``:
@@ -480,13 +537,16 @@ def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: n
     (it overlaps the block before in time, or does not follow it at the series' step:
     :func:`~climann.data.time_axis.continues_series`), whose first steps' lags are not taken from
     the block before (break28c C2: "before the first time step read" was said of a step the
-    train block's files held)."""
-    left_out = in_months_left_out(dates, steps, lag, lagged.step) if dates is not None else np.zeros(steps.size, bool)
-    in_gap = lagged.in_gap[lag][steps] & ~left_out
+    train block's files held). ``unheld``: whether each step's earlier one, read, holds no value of
+    a variable the lag is taken of, and why (:func:`lags_without_values_read_before`)."""
+    read, why = unheld if unheld is not None else (np.zeros(steps.size, bool), "")
+    left_out = ~read & (in_months_left_out(dates, steps, lag, lagged.step) if dates is not None
+                        else np.zeros(steps.size, bool))
+    in_gap = lagged.in_gap[lag][steps] & ~left_out & ~read
     block_start = (np.zeros(steps.size, bool) if in_later_block is None
-                   else np.asarray(in_later_block, bool) & ~left_out & ~in_gap)
+                   else np.asarray(in_later_block, bool) & ~left_out & ~in_gap & ~read)
     counts = (int(left_out.sum()), int(in_gap.sum()), int(block_start.sum()),
-              int((~left_out & ~in_gap & ~block_start).sum()))
+              int((~left_out & ~in_gap & ~block_start & ~read).sum()), int(read.sum()))
     shown = _steps_text(steps, times, lagged.step, blocks)
     counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
     before = f"the step {lagged.step.span(lag)} before"
@@ -497,7 +557,7 @@ def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: n
               f"falls in a gap of the {lagged.step.name} time axis{between}",
               "is before the first time step of its block's files (lags reach into the block before only when "
               "its files continue that series at its step, not over the same or distant dates)",
-              "is before the first time step read")
+              "is before the first time step read", why)
     present = [(count, cause) for count, cause in zip(counts, causes) if count]
     if counts[1] == steps.size:
         return f"the {lagged.step.name} time axis has gaps{between}: {counted}", True
@@ -619,10 +679,14 @@ class PointwiseSource:
             storage=self.layout.time_storage,
         ) if all_lags else None
         if self._lagged is not None:
+            on_axis = {name: [k for k in steps if (name, k) not in own_lags] for name, steps in lags.items()}
+            unheld = lags_without_values_read_before(
+                self._lagged, on_axis, self._on_grid, self._time_dim, target=target,
+                n_read=self.layout.steps_before_range, before_common=self.layout.steps_before_common)
             _log_lag_gaps(self._lagged, lambda steps: values_held(self._on_grid[target], self._time_dim, steps),
                           self.layout.time.values,
                           dates=self.layout.selection_dates(), first_counted=self.layout.steps_before_range,
-                          starts=self._segment_starts, blocks=self.layout.time_blocks)
+                          starts=self._segment_starts, blocks=self.layout.time_blocks, unheld=unheld)
             if (way_out := months_lag_way_out(self._lagged, lags, own_lags, self.layout)) is not None:
                 note_once(_log, logging.WARNING, way_out, key=("lags of months left out", way_out))
         self._target, self._where, self._require_target = target, where, require_target

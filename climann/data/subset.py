@@ -1098,7 +1098,8 @@ def select_time(
         in_months = np.isin(_selection_months(dataset, name, dated_by), list(months)) if months else None
         before = steps_before_range_of(chosen, within, steps_before, in_months=in_months)
     thinned = with_steps_before_range(with_steps_before_common(dataset.isel({name: np.concatenate([before, chosen])}),
-                                                               0), before.size)
+                                                               0), before.size,
+                                      before_common=int((before < earlier).sum()))
     if months and dated_by == "stamp":
         thinned = with_selection_by_stamps(thinned)
     thinned = _with_steps_before_thinning(thinned, within_range) if months or time_stride > 1 else thinned
@@ -1301,7 +1302,8 @@ def select_new_data_time(
         inside = np.flatnonzero(within)
         before = steps_before_range_of(inside, within, steps_before) if steps_before else inside[:0]
         return with_steps_before_range(with_steps_before_common(dataset.isel({name: np.concatenate([before, inside])}),
-                                                                0), before.size)
+                                                                0), before.size,
+                                       before_common=int((before < earlier).sum()))
     if not chosen:
         return dataset
     all_months = _selection_months(dataset, name, dated_by)
@@ -1321,7 +1323,7 @@ def select_new_data_time(
     if steps_before and (time_range or earlier) and before_in_months:
         before = steps_before_range_of(keep, within, steps_before, in_months=np.isin(all_months, chosen))
     kept = with_steps_before_range(with_steps_before_common(dataset.isel({name: np.concatenate([before, keep])}), 0),
-                                   before.size)
+                                   before.size, before_common=int((before < earlier).sum()))
     return _with_steps_before_thinning(with_selection_by_stamps(kept) if dated_by == "stamp" else kept, values[within])
 
 

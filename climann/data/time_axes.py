@@ -1391,9 +1391,9 @@ def on_common_time_steps(
     files = _without_unused(list(zip(datasets, names, strict=True)),
                             [axis for axis in every_axis if axis.variable not in in_use], axes[0], start, end)
     chosen = _chosen_periods(axes, time_range)
-    _warn_common_period(axes, start, end, chosen, in_file_order=in_file_order)
-    _warn_target_gaps(axes, start, end, chosen)
     before = _periods_before_common(axes, start) if earlier else set()
+    _warn_common_period(axes, start, end, chosen, in_file_order=in_file_order, read_before=bool(before))
+    _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end, before=before)
     return _with_forecast_month_cells([dataset for dataset, _ in files], [name for _, name in files], axes, time,
                                       own=own)
@@ -1826,9 +1826,12 @@ _BLOCK: contextvars.ContextVar[tuple[BlockPeriods, str] | None] = contextvars.Co
 
 
 def _warn_common_period(axes: Sequence[_Axis], start: object, end: object, chosen: _Chosen = _Chosen(), *,
-                        in_file_order: Sequence[str] = ()) -> None:
+                        in_file_order: Sequence[str] = (), read_before: bool = False) -> None:
     """Warn that only the common period of the variables' ``axes`` is used, naming the steps
-    left out that the user's own time range (``chosen``) would have kept; nothing when it
+    left out that the user's own time range (``chosen``) would have kept, and, with
+    ``read_before`` (beside a forecast, :func:`_periods_before_common`), that the target's last
+    steps before that period are read for persistence and lags only (fix49c: the line said
+    "is used" while the run's log said 2 steps before it were read); nothing when it
     leaves out none (the user's period lies within the common one), nor again in the same run for
     the same target file, period and steps left out (a second opening of the files once the
     predictors are chosen, listing fewer variables). The variables are named
@@ -1853,10 +1856,15 @@ def _warn_common_period(axes: Sequence[_Axis], start: object, end: object, chose
         block[0].said[block[1]] = (f"{_listed(periods)}, {axes[0].text(start)} to {axes[0].text(end)}, "
                                    f"{_listed(left_out)} steps{chosen.text()} left out", _climatology_hint(axes))
         return
+    used, outside = "is used", "left out"
+    if read_before:
+        used = "is trained on and scored"
+        outside = (f"outside it; of those before it, {axes[0].variable}'s last that persistence and the lags need are "
+                   "read too, never trained on or scored")
     _log.warning(
-        "%s cover different periods: only their common period, %s to %s, is used (%s steps%s left out); "
-        "[data] time_range chooses within it%s", _listed(periods), axes[0].text(start), axes[0].text(end),
-        _listed(left_out), chosen.text(), _climatology_hint(axes),
+        "%s cover different periods: only their common period, %s to %s, %s (%s steps%s %s); "
+        "[data] time_range chooses within it%s", _listed(periods), axes[0].text(start), axes[0].text(end), used,
+        _listed(left_out), chosen.text(), outside, _climatology_hint(axes),
     )
 
 

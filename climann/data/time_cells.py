@@ -741,15 +741,25 @@ def with_selection_by_stamps(dataset: xr.Dataset) -> xr.Dataset:
 STEPS_BEFORE_RANGE_KEY = "climann_steps_before_range"
 
 
-def with_steps_before_range(dataset: xr.Dataset, n_steps: int) -> xr.Dataset:
+#: The key of a time coordinate's ``encoding`` holding how many of the steps before the chosen
+#: period (:data:`STEPS_BEFORE_RANGE_KEY`), the first, lie before the variables' common period
+#: (:data:`STEPS_BEFORE_COMMON_KEY`): only the target's files hold values there, the other
+#: variables' lags read there are missing (:func:`climann.data.pointwise.lags_without_values_read_before`).
+STEPS_READ_BEFORE_COMMON_KEY = "climann_steps_read_before_common"
+
+
+def with_steps_before_range(dataset: xr.Dataset, n_steps: int, *, before_common: int = 0) -> xr.Dataset:
     """``dataset`` with ``n_steps``, the steps at the start of its time axis read from before
-    the chosen period, recorded on its time coordinate (:data:`STEPS_BEFORE_RANGE_KEY`);
-    unchanged when ``n_steps`` is 0."""
+    the chosen period, recorded on its time coordinate (:data:`STEPS_BEFORE_RANGE_KEY`), and how
+    many of them, the first, lie before the variables' common period (``before_common``,
+    :data:`STEPS_READ_BEFORE_COMMON_KEY`, when any); unchanged when ``n_steps`` is 0."""
     if not n_steps:
         return dataset
     name = time_coordinate(dataset)
     time = dataset[name]
     encoding = {**time.encoding, STEPS_BEFORE_RANGE_KEY: int(n_steps)}
+    if before_common:
+        encoding[STEPS_READ_BEFORE_COMMON_KEY] = int(before_common)
     return dataset.assign_coords({name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
 
 

@@ -96,7 +96,7 @@ class _FileTimes:
     closing: np.ndarray | None = None
     forecast: bool = False  # a forecast file (a lead time other than 0): its fields are no observations
     unheld: str = ""  # its bounds when they do not hold its stamps: "(its time_bnds do not hold 2001-12-16: …)"
-    grids: dict = field(default_factory=dict)  # each time-varying variable's grid: its sizes and words (_grid_of)
+    grids: dict = field(default_factory=dict)  # each time-varying variable's grid (_grid_of)
 
     @property
     def kept(self) -> np.ndarray:
@@ -160,11 +160,51 @@ def _unheld_bounds(dataset: xr.Dataset, name: str, times: np.ndarray) -> str:
     return ""
 
 
-def _grid_of(dataset: xr.Dataset, variable: str, time: str) -> tuple[tuple[int, ...], str]:
-    """The grid of ``variable`` beside its time: the sizes of its other dimensions of more than one
-    element, sorted (``(60, 120)``; a ``lev`` of one depth left out, as names differ between products:
-    ``latitude`` and ``lat``), and the words that name it (``latitude 60 × longitude 120, 3°``, the
-    step of a 1-D latitude coordinate when there is one)."""
+@dataclass(frozen=True)
+class _Grid:
+    """A variable's grid beside its time (:func:`_grid_of`): the sizes of its other dimensions
+    of more than one element, sorted (``(60, 120)``; a ``lev`` of one depth left out, as names
+    differ between products: ``latitude`` and ``lat``), its horizontal coordinates
+    (:func:`~climann.data.grid_match.grid_coordinates`), and the words that name it."""
+
+    sizes: tuple[int, ...]
+    words: str
+    coordinates: Mapping[str, xr.DataArray] = field(default_factory=dict, compare=False)
+
+    def same_as(self, other: _Grid) -> bool:
+        """Whether ``other`` is this grid: the same sizes, and coordinates that differ by no
+        more than the float precision they are stored in or a thousandth of the grid spacing
+        (:func:`~climann.data.grid_match.grid_mismatch`, as files are told on one grid when combined).
+        Sizes alone told a grid from one of the same size shifted by half a cell (fix49c). A 1-D
+        coordinate is compared as the values it holds in increasing order, a longitude modulo
+        360°: −180…178 and 0…358, or latitudes 88…−88 and −88…88, are the same cells, which the
+        files' opening puts in one order (their overlap is then one series held twice or not, as
+        on one grid)."""
+        from climann.data.grid_match import grid_mismatch
+
+        return self.sizes == other.sizes and grid_mismatch(_in_order(self.coordinates),
+                                                           _in_order(other.coordinates)) is None
+
+
+def _in_order(coordinates: Mapping[str, xr.DataArray]) -> dict[str, xr.DataArray]:
+    """``coordinates`` with each 1-D one's values increasing, a longitude's modulo 360°."""
+    from climann.data.grid_match import _is_longitude
+
+    def ordered(name: str, values: xr.DataArray) -> xr.DataArray:
+        held = np.asarray(values.values, np.float64)
+        return values.copy(data=np.sort(np.mod(held, 360.0) if _is_longitude(name, values) else held))
+
+    return {name: ordered(name, values) if values.ndim == 1 else values for name, values in coordinates.items()}
+
+
+def _grid_of(dataset: xr.Dataset, variable: str, time: str) -> _Grid:
+    """The grid of ``variable`` beside its time (:class:`_Grid`): its words name its sizes
+    (``latitude 60 × longitude 120, 3°``, the step of a 1-D latitude coordinate when there is
+    one) and, when the coordinates differ from another grid's of the same sizes, where its
+    first cell's centre lies (:func:`_placed_words`)."""
+    from climann.data.grid_match import grid_coordinates
+
+    dims = {dim for dim in dataset[variable].dims if dim != time}
     sizes = {str(dim): size for dim, size in dataset[variable].sizes.items() if dim != time and size > 1}
     words = " × ".join(f"{dim} {size}" for dim, size in sizes.items())
     try:
@@ -173,7 +213,19 @@ def _grid_of(dataset: xr.Dataset, variable: str, time: str) -> tuple[tuple[int, 
         latitude = np.zeros(0)
     if latitude.ndim == 1 and len(latitude) > 1:
         words += f", {float(np.median(np.abs(np.diff(latitude)))):g}°"
-    return tuple(sorted(sizes.values())), words
+    try:
+        coordinates = {name: values for name, values in grid_coordinates(dataset).items() if set(values.dims) <= dims}
+    except (ClimannError, KeyError, ValueError, TypeError):
+        coordinates = {}
+    return _Grid(tuple(sorted(sizes.values())), words, coordinates)
+
+
+def _placed_words(grid: _Grid) -> str:
+    """``grid``'s words with its 1-D coordinates' first and last values (``latitude 90 × longitude
+    180, 2°, longitude 0…358``): what tells it from another grid of the same sizes."""
+    ends = [f"{name} {float(values.values[0]):g}…{float(values.values[-1]):g}"
+            for name, values in grid.coordinates.items() if values.ndim == 1 and values.size > 1]
+    return ", ".join([grid.words, *ends])
 
 
 def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTimes | None:
@@ -653,13 +705,14 @@ def _two_grids_refusal(infos: Sequence[_FileTimes], earlier: _FileTimes, later: 
     from climann.data.renames import name_in_file, rename_options
 
     clashing = sorted(name for name in earlier.variables & later.variables
-                      if earlier.grids.get(name, ((), ""))[0] != later.grids.get(name, ((), ""))[0])
+                      if name in earlier.grids and name in later.grids
+                      and not earlier.grids[name].same_as(later.grids[name]))
     if not clashing:
         return None
     name = clashing[0]
     # the product renamed: the one holding other variables beside the name (ERSST's ssta), else the later
     one, other = (later, earlier) if len(later.variables) >= len(earlier.variables) else (earlier, later)
-    held = sorted({info.path for info in infos if name in info.variables and info.grids[name][0] == one.grids[name][0]})
+    held = sorted({info.path for info in infos if name in info.variables and info.grids[name].same_as(one.grids[name])})
     files = [info.path for info in infos]
     word = next((part.lower() for part in re.split(r"[^A-Za-z0-9]+", one.path.stem) if part), "")
     new = f"{name}_{word}" if word and word != name.lower() else f"{name}_2"
@@ -678,9 +731,11 @@ def _two_grids_refusal(infos: Sequence[_FileTimes], earlier: _FileTimes, later: 
     advised = {pattern: {name: new}} if pattern else {each.name: {name: new} for each in held}
     rename = rename_options(advised, renames, files)
     more = f"and {len(held) - 1} more file{'s' if len(held) > 2 else ''}, " if len(held) > 1 else ""
+    words = ((other.grids[name].words, one.grids[name].words) if other.grids[name].sizes != one.grids[name].sizes
+             else (_placed_words(other.grids[name]), _placed_words(one.grids[name])))  # the same sizes: where
     return ClimannError(
-        f"'{name}' is in {other.path.name} ({other.grids[name][1]}) and {one.path.name} "
-        f"({more}{one.grids[name][1]}) over the same times, on different grids: two products under one name, not one "
+        f"'{name}' is in {other.path.name} ({words[0]}) and {one.path.name} "
+        f"({more}{words[1]}) over the same times, on different grids: two products under one name, not one "
         f"series held twice ([data] overlap does not apply); name one of them otherwise, e.g. {rename} "
         f"(climann train, [data] rename), or leave it out of one: {drop}"
     )

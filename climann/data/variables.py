@@ -50,8 +50,8 @@ from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.undated_axes import climatology_months_advice
 from climann.data.time_axis import PeriodStep, TimeStep, year_text
 from climann.data.time_cells import (
-    FILE_TIME_COORDINATE, KNOWN_STEP_KEY, SELECTED_BY_STAMPS_KEY, STEPS_BEFORE_RANGE_KEY, TRAINED_RUN_KEY,
-    TIME_STRIDE_KEY, VALUE_PERIODS_KEY, VALUE_STEP_KEY,
+    FILE_TIME_COORDINATE, KNOWN_STEP_KEY, SELECTED_BY_STAMPS_KEY, STEPS_BEFORE_RANGE_KEY, STEPS_READ_BEFORE_COMMON_KEY,
+    TIME_STRIDE_KEY, TRAINED_RUN_KEY, VALUE_PERIODS_KEY, VALUE_STEP_KEY,
 )
 from climann.errors import ClimannError
 
@@ -604,6 +604,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         time_stride=int(time.encoding.get(TIME_STRIDE_KEY, 1)),
         for_trained_run=bool(time.encoding.get(TRAINED_RUN_KEY, False)),
         steps_before_range=int(time.encoding.get(STEPS_BEFORE_RANGE_KEY, 0)),
+        steps_before_common=int(time.encoding.get(STEPS_READ_BEFORE_COMMON_KEY, 0)),
         selected_by_stamps=bool(time.encoding.get(SELECTED_BY_STAMPS_KEY, False)),
         straight_cell_edges=bool(time.encoding.get(STRAIGHT_CELL_EDGES_KEY, False)),
         cell_areas=None if cell_measure is None else cell_measure.values,

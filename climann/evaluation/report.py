@@ -289,10 +289,21 @@ def scored_own_years_text(record: dict) -> str:
     ``metrics.json``, written by ``climann evaluate --data``:
     :func:`climann.workflow.scored_years.scored_own_years`), for the terminal and ``report.md``."""
     blocks = {"train": "training", "val": "validation"}
-    held = " and ".join(f"{blocks[block]} years {compact_periods(record[block]['years'])} "
-                        f"({record[block]['n_steps']} of its {record['n_steps']} steps)"
-                        for block in OWN_YEARS_BLOCKS if block in record)
-    return f"the scored block 'all' holds this run's {held}: its scores are not of unseen data; {_way_out(record)}"
+    # what is counted is steps, not years (fix49c: "holds this run's validation years 2019 (4 of its 880 steps)"
+    # said of 4 steps of 2019): the steps of each block's years, of the steps scored
+    texts: list[str] = []
+    for block in (block for block in OWN_YEARS_BLOCKS if block in record):
+        count, years = record[block]["n_steps"], compact_periods(record[block]["years"])
+        counted = f"{count} step{'' if count == 1 else 's'} of this run's" if not texts else f"{count} of its"
+        texts.append(f"{counted} {blocks[block]} {_years_word(years)} {years}")
+    held = " and ".join(texts)
+    return (f"the scored block 'all' ({record['n_steps']} steps) holds {held}: its scores are not of unseen data; "
+            f"{_way_out(record)}")
+
+
+def _years_word(years: str) -> str:
+    """"year" before a single year ("2019", "-20050"), else "years" ("2017–2018", "1990, 1995")."""
+    return "year" if years.lstrip("-").isdigit() else "years"
 
 
 def _way_out(record: dict) -> str:

@@ -27,6 +27,7 @@ from climann.data.cell_methods import time_cell_method
 from climann.data.climatology import climatology_record
 from climann.data.composites import period_positions
 from climann.data.geometry import encircled_pole, goes_round_the_globe, longitude_ends
+from climann.data.lags import strided_previous_steps
 from climann.data.layout import GridLayout
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import PeriodStep, TimeStep, axis_time_step, cell_time_step
@@ -338,8 +339,21 @@ def input_temperature_readings(config: RunConfig, feature_names: Sequence[str], 
 def nominal_time_step(layout: GridLayout) -> TimeStep | None:
     """The nominal step of the layout's time axis (:func:`climann.data.time_axis.axis_time_step`,
     the step lags and persistence go by), each dataset's axis of a split by files on its
-    own; None when it has none (irregular, a single time)."""
+    own; None when it has none (irregular, a single time).
+
+    A run's ``time_stride`` n makes the series kept the one forecast
+    (:attr:`~climann.data.layout.GridLayout.strided_series`): its step is n steps of the file,
+    whether or not a step missing from the file shifts the steps kept after it (fix49c: monthly
+    data with gaps kept one in two recorded "monthly", daily ones none, where the same data
+    without gaps recorded 2 months and 2 days), as long as some value kept lies one such step
+    after another (:func:`~climann.data.lags.strided_previous_steps`); January means kept one in
+    two, 24 months apart, keep the spacing of the axis."""
     starts = layout.time_segment_starts()
+    stride = layout.strided_series
+    if stride is not None and stride.step is not None:
+        previous = strided_previous_steps(layout.time.values, stride, segment_starts=starts)
+        if previous is not None and np.any(previous >= 0):
+            return stride.step
     return axis_time_step(layout.time.values, segment_starts=starts)
 
 

@@ -938,6 +938,60 @@ def test_one_name_in_two_products_on_different_grids_is_refused_as_such_and_the_
         assert written.sizes["latitude"] * written.sizes["longitude"] == 12
 
 
+_LATITUDES, _LONGITUDES = np.array([-29.9, 0.1, 30.1]), np.array([0.1, 90.1, 180.1, 270.1])
+
+
+def _sst_file(path, first, months, latitudes, longitudes, seed):
+    """``sst`` of ``months`` months from ``first`` (mid-month stamps with bounds) on the grid ``latitudes`` ×
+    ``longitudes``, stored in their dtype; returns its values (months, lat, lon)."""
+    stamps, cells = _monthly_stamps(first, months, "middle")
+    values = _sst_field(latitudes, longitudes, months, seed=seed)
+    encoding = {"units": "days since 1870-01-01", "calendar": "standard"}
+    xr.Dataset({"sst": (("time", "lat", "lon"), values, {"units": "degC"}), "time_bnds": (("time", "nv"), cells)},
+               coords={"time": ("time", np.array(stamps, dtype=object), {"standard_name": "time", "bounds": "time_bnds"}),
+                       "lat": ("lat", latitudes, {"units": "degrees_north", "standard_name": "latitude"}),
+                       "lon": ("lon", longitudes, {"units": "degrees_east", "standard_name": "longitude"})},
+               ).to_netcdf(path, encoding={"time": encoding, "time_bnds": encoding})
+    return values
+
+
+@pytest.mark.parametrize(("latitudes", "longitudes", "placed"), [
+    pytest.param(_LATITUDES, _LONGITUDES + 45.0, "lat -29.9…30.1, lon 45.1…315.1", id="half-a-cell-east"),
+    pytest.param(_LATITUDES + 15.0, _LONGITUDES, "lat -14.9…45.1, lon 0.1…270.1", id="half-a-cell-north")])
+def test_one_name_on_two_grids_of_the_same_size_is_refused_as_two_products(tmp_path, latitudes, longitudes, placed):
+    """fix49c: fix48j told two products apart by their grids' sizes only. A grid of the same size shifted by half a
+    cell was taken for the same one: refused as a time overlap, and the --overlap advised then failed ("the files
+    are on different grids"). Told as two products now, whatever ``overlap``, each grid placed by its coordinates."""
+    _sst_file(tmp_path / "a.nc", (2017, 1), 36, _LATITUDES, _LONGITUDES, 1)
+    _sst_file(tmp_path / "b.nc", (2018, 1), 36, latitudes, longitudes, 2)
+    for overlap in ("error", "last"):
+        with pytest.raises(ClimannError) as error:
+            open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"], overlap=overlap)
+        assert str(error.value).startswith(
+            "'sst' is in a.nc (lat 3 × lon 4, 30°, lat -29.9…30.1, lon 0.1…270.1) and b.nc (lat 3 × lon 4, 30°, "
+            f"{placed}) over the same times, on different grids: two products under one name"), str(error.value)
+
+
+@pytest.mark.parametrize(("latitudes", "longitudes"), [
+    pytest.param(_LATITUDES.astype(np.float32), _LONGITUDES.astype(np.float32), id="float32-coordinates"),
+    pytest.param(_LATITUDES, _LONGITUDES - 180.0, id="longitudes-from-minus-180"),
+    pytest.param(_LATITUDES[::-1], _LONGITUDES, id="latitudes-descending")])
+def test_the_same_cells_in_another_float_precision_or_order_are_one_grid(tmp_path, latitudes, longitudes):
+    """fix49c: the grids are compared by their coordinates, within float32's round-off (0.1 stored as float32 is
+    0.100000001) and as the cells they hold (−179.9…90.1 are 0.1…270.1's meridians; latitudes descending): one grid.
+    The overlap is then a time overlap as before, and ``overlap = "last"`` reads b.nc's values from its first month,
+    on a.nc's order of the cells (numpy: b.nc's values sorted by latitude and by longitude modulo 360)."""
+    first = _sst_file(tmp_path / "a.nc", (2017, 1), 36, _LATITUDES, _LONGITUDES, 1)
+    later = _sst_file(tmp_path / "b.nc", (2018, 1), 36, latitudes, longitudes, 2)
+    with pytest.raises(ClimannError, match=r"^a\.nc and b\.nc overlap in time"):
+        open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"])
+    opened = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"], overlap="last")
+    rows = np.argsort(np.asarray(latitudes, np.float64))
+    columns = np.argsort(np.mod(np.asarray(longitudes, np.float64), 360.0))
+    expected = np.concatenate([first[:12], later[:, rows][:, :, columns]])
+    np.testing.assert_array_equal(opened["sst"].values, expected)
+
+
 def test_the_bounds_advice_for_monthly_files_stamped_on_the_1st_gives_every_file_bounds_and_the_months_follow(
         tmp_path, monkeypatch):
     """break48a A1: 36 ERSSTv5-like files (one a month, stamped on the 1st without bounds) beside a HadISST-like file

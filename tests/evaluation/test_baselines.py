@@ -441,6 +441,15 @@ def test_the_smoothed_climatology_is_nearer_the_true_cycle_than_the_raw_mean():
     assert 1.5 < raw_error < 2.6 and smoothed_error < 0.2
 
 
+def _six_hourly_climatology_by_hand(truth, train, *, window=61):
+    """NumPy's smoothed climatology of 6-hourly data over 365-day years, each time of day on its own
+    (:func:`wb2_climatology_by_hand` of the steps at that time of day: step k is time of day k % 4 of day
+    k // 4 % 365), shape (365, 4, ...)."""
+    slot, day = np.arange(len(truth)) % 4, np.arange(len(truth)) // 4 % 365
+    return np.stack([wb2_climatology_by_hand(truth[slot == hour], day[slot == hour], train[slot == hour],
+                                             window=window, n_days=365) for hour in range(4)], axis=1)
+
+
 def test_the_6_hourly_climatology_is_smoothed_per_time_of_day():
     from climann.evaluation.baselines import seasonal_climatology
 
@@ -448,11 +457,7 @@ def test_the_6_hourly_climatology_is_smoothed_per_time_of_day():
     truth[np.random.default_rng(2).random(truth.shape) < 0.05] = np.nan
     train = np.arange(times.size) < 2 * 365 * 4
     climatology = seasonal_climatology(truth, times, train, window_days=61).reshape(366, 4, 2, 3)
-    slot, day = np.arange(times.size) % 4, np.arange(times.size) // 4 % 365
-    for hour in range(4):
-        steps = slot == hour
-        by_hand = wb2_climatology_by_hand(truth[steps], day[steps], train[steps], window=61, n_days=365)
-        np.testing.assert_allclose(climatology[:365, hour], by_hand, rtol=1e-12)
+    np.testing.assert_allclose(climatology[:365], _six_hourly_climatology_by_hand(truth, train), rtol=1e-12)
     assert np.isnan(climatology[365]).all()
     # the diurnal cycle (±8 K) is kept: each time of day smoothed on its own
     assert np.nanmean(climatology[:365, 2] - climatology[:365, 0]) > 10
@@ -504,12 +509,9 @@ def test_day_366_of_a_6_hourly_standard_climatology_without_a_leap_year_is_day_3
     truth = 285 + np.random.default_rng(8).normal(0, 2, (times.size, 2, 3))
     train = np.ones(times.size, dtype=bool)
     climatology = seasonal_climatology(truth, times, train, window_days=61).reshape(366, 4, 2, 3)
-    slot, day = np.arange(times.size) % 4, np.arange(times.size) // 4 % 365
-    for hour in range(4):
-        steps = slot == hour
-        by_hand = wb2_climatology_by_hand(truth[steps], day[steps], train[steps], window=61, n_days=365)
-        np.testing.assert_allclose(climatology[:365, hour], by_hand, rtol=1e-12)
-        np.testing.assert_allclose(climatology[365, hour], by_hand[364], rtol=1e-12)
+    by_hand = _six_hourly_climatology_by_hand(truth, train)
+    np.testing.assert_allclose(climatology[:365], by_hand, rtol=1e-12)
+    np.testing.assert_allclose(climatology[365], by_hand[364], rtol=1e-12)
     assert len({climatology[365, hour, 0, 0] for hour in range(4)}) == 4  # each time of day its own
 
 

@@ -344,6 +344,20 @@ def test_the_own_years_note_gives_the_unseen_years_the_data_hold(ranges, way_out
     assert scored_own_years_text({**_HELD, **ranges}).endswith(f"its scores are not of unseen data; {way_out}")
 
 
+@pytest.mark.parametrize(("record", "said"), [
+    pytest.param(_HELD, "the scored block 'all' (612 steps) holds 240 steps of this run's training years 1995–2014 and "
+                 "60 of its validation years 1990–1994:", id="both-blocks"),
+    pytest.param({"n_steps": 880, "val": {"n_steps": 4, "years": "2019"}},
+                 "the scored block 'all' (880 steps) holds 4 steps of this run's validation year 2019:",
+                 id="four-steps-of-one-year")])
+def test_the_own_years_note_counts_the_steps_it_holds_of_those_years(record, said):
+    """fix49c: "holds this run's validation years 2019 (4 of its 880 steps)" said the data held the year where it
+    holds 4 of its steps, and "its 880 steps" read as the year's: the note counts the steps, of the block's."""
+    from climann.evaluation.report import scored_own_years_text
+
+    assert scored_own_years_text(record).startswith(said)
+
+
 @pytest.mark.parametrize(("units", "scores"), [
     pytest.param("Kelvin_scale", "K", id="iri-kelvin-scale"),
     pytest.param("Celsius_scale", "degC", id="iri-celsius-scale"),

@@ -245,6 +245,44 @@ def test_every_forecast_whose_week_the_file_holds_is_persisted_and_the_forecasts
     assert Network.load(runs["run"] / "model.npz").metadata["steps_before_range"] == 2
 
 
+def test_the_forecasts_lags_at_the_weeks_read_before_the_common_period_are_said_missing(tmp_path, caplog):
+    """fix49c: beside a forecast, the observed weeks before the common period are read (fix48a) for persistence and
+    the target's lags, and hold no forecast: the forecast's lags at the first forecasts are missing there, their
+    samples dropped, and the line that said so (before those weeks were read: "the step 7 days before each is before
+    the first time step read") was no longer said. Against numpy: a forecast week's lag k is missing where the
+    forecasts' windows (reference time + lead_bnds, from the file) hold no window 7·k days before it; the lines
+    count those steps, the samples the run drops are those steps' cells (the target's lags 1 and 3, read from the
+    weeks before, drop none); and the common-period warning says what the run reads, not that only the common
+    period "is used"."""
+    cfs, obs, _, observed = continuous_weekly_pair(tmp_path, observed_from=-21)
+    config = build_config({"data": {"paths": [str(cfs), str(obs)], "target": "t2m", "predictors": ["t2m_fc"],
+                                    "select": {"lead": 14.0}, "lags": {"t2m": [1, 3], "t2m_fc": [1, 2]}}, **QUICK})
+    with caplog.at_level(logging.INFO, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run").run_dir
+    with xr.open_dataset(cfs, decode_timedelta=False) as forecast:
+        windows = forecast["reftime"].values + np.timedelta64(int(forecast["lead_bnds"].sel(lead=14.0)[0]), "D")
+    week = np.timedelta64(7, "D")
+    without = {k: ~np.isin(windows - k * week, windows) for k in (1, 2)}  # each window's lag k of t2m_fc missing
+    cells = observed.shape[1] * observed.shape[2]
+    lag1, lag2 = int(without[1].sum()), int(without[2].sum())
+    more = int((without[2] & ~without[1]).sum())
+    assert (lag1, lag2, more) == (1, 2, 1)  # the fixture's: the first window lacks both, the second lag 2 only
+    said = [record.getMessage() for record in caplog.records]
+    cause = "before the variables' common period: only t2m's steps are read there (for persistence and lags), none of 't2m_fc'"
+    lines = {k: [line for line in said if line.startswith(f"lag {k} is missing")] for k in (1, 2, 3)}
+    assert len(lines[1]) == 1 and f"lag 1 is missing at {lag1} time step (" in lines[1][0], lines
+    assert cause in lines[1][0] and lines[1][0].endswith(f"their {lag1 * cells} samples are dropped"), lines
+    assert len(lines[2]) == 1 and f"lag 2 is missing at {lag2} time steps (" in lines[2][0], lines
+    assert cause in lines[2][0] and lines[2][0].endswith(
+        f"{more * cells} more samples are dropped ({lag1 * cells} already for lag 1)"), lines
+    assert not lines[3]  # the target's lag 3: its weeks are read
+    assert json.loads((run / "metrics.json").read_text())["n_dropped"] == (lag1 + more) * cells
+    common = [line for line in said if "cover different periods" in line]
+    assert len(common) == 1 and "is used" not in common[0], common
+    assert ("is trained on and scored" in common[0] and "t2m's last that persistence and the lags need are read too, "
+            "never trained on or scored" in common[0]), common
+
+
 RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
 
 

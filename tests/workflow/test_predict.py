@@ -315,31 +315,33 @@ def test_evaluate_on_data_of_the_runs_training_and_validation_years_warns_naming
         first_year, last_year = months[block][0][0], months[block][-1][0]
         return f"{first_year}" if first_year == last_year else f"{first_year}–{last_year}"
 
-    expected = (f"the scored block 'all' holds this run's training years {years('train')} ({len(months['train'])} of "
-                f"its {n_steps} steps) and validation years {years('val')} ({len(months['val'])} of its {n_steps} "
-                f"steps): its scores are not of unseen data; score the years after them with --time-range "
+    def held(block, word):  # "training years 1980–1981", "validation year 1982": the steps counted, of those years
+        return f"{word} year{'s' if '–' in years(block) else ''} {years(block)}"
+
+    expected = (f"the scored block 'all' ({n_steps} steps) holds {len(months['train'])} steps of this run's "
+                f"{held('train', 'training')} and {len(months['val'])} of its {held('val', 'validation')}: its scores "
+                f"are not of unseen data; score the years after them with --time-range "
                 f"{first[0]}-{first[1]:02d},{last[0]}-{last[1]:02d}")
     with caplog.at_level(logging.WARNING, logger="climann"):
         metrics = evaluate_run(run_dir, [data], tmp_path / "all")
-    assert [record.getMessage() for record in caplog.records if "training years" in record.getMessage()] == [expected]
+    assert [record.getMessage() for record in caplog.records if "of this run's" in record.getMessage()] == [expected]
     assert metrics["own_years_scored"]["train"] == {"n_steps": len(months["train"]), "years": years("train")}
     assert f"- {expected}" in (tmp_path / "all" / "report.md").read_text()
     caplog.clear()
     time_range = f"{first[0]}-{first[1]:02d},{last[0]}-{last[1]:02d}"
     with caplog.at_level(logging.WARNING, logger="climann"):
         unseen = evaluate_run(run_dir, [data], tmp_path / "test_years", time_range=time_range)
-    assert not [record for record in caplog.records if "training years" in record.getMessage()]
+    assert not [record for record in caplog.records if "of this run's" in record.getMessage()]
     assert "own_years_scored" not in unseen and unseen["n_samples"]["all"] < metrics["n_samples"]["all"]
     # verify28 V7: data from the last training year on were said to hold the training years 1980–1993
     last_year = months["train"][-1][0]
-    held = [month for month in months["train"] if month[0] == last_year]
+    in_last = [month for month in months["train"] if month[0] == last_year]
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
         evaluate_run(run_dir, [data], tmp_path / "from_the_last_training_year",
                      time_range=f"{last_year}-01,{last[0]}-{last[1]:02d}")
-    said = [record.getMessage() for record in caplog.records if "training years" in record.getMessage()]
-    assert len(said) == 1 and said[0].startswith(
-        f"the scored block 'all' holds this run's training years {last_year} ({len(held)} of its ")
+    said = [record.getMessage() for record in caplog.records if "of this run's" in record.getMessage()]
+    assert len(said) == 1 and f" holds {len(in_last)} steps of this run's training year {last_year}" in said[0], said
 
 @pytest.fixture(scope="module")
 def test_years_first(tmp_path_factory):

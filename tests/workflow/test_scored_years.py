@@ -75,8 +75,8 @@ def test_other_data_of_a_runs_days_stamped_at_their_ends_are_told_by_the_runs_ow
     with caplog.at_level(logging.WARNING, logger="climann"):
         evaluate_run(run_dir, [str(tmp_path / "dis24.nc")], tmp_path / "all")
     said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("the scored block")]
-    assert said == [f"the scored block 'all' holds this run's training years 2017–2018 ({days['train']} of its "
-                    f"{len(DAYS)} steps) and validation years 2019 ({days['val']} of its {len(DAYS)} steps): its "
+    assert said == [f"the scored block 'all' ({len(DAYS)} steps) holds {days['train']} steps of this run's training "
+                    f"years 2017–2018 and {days['val']} of its validation year 2019: its "
                     f"scores are not of unseen data; score the years after them with --time-range "
                     f"2020-01-01,2020-12-31"], said
     caplog.clear()

@@ -18,6 +18,7 @@ import pytest
 import xarray as xr
 
 from climann.evaluation.predictions import split_labels
+from climann.model import Network
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.workflow.test_pipeline_baselines import TINY, write_series
@@ -275,3 +276,65 @@ def test_a_stride_over_a_months_selection_leaves_persistence_out_where_the_month
         "its values are 1 month cells 24 months apart (a subset of the steps, without time bounds), of which the run "
         "kept one step in 2 (--time-stride 2): the value 2 months earlier, one step of the series kept, which "
         "persistence forecasts with, is not in the data"}
+
+
+def _strided_months_causes(complete: np.ndarray, missing: list[int], months: list[int], stride: int) -> tuple[int, int]:
+    """numpy's count, on the monthly ``complete`` axis less the steps ``missing``, of the values a ``--months``
+    selection kept one in ``stride`` (by index, as the stride keeps the steps the selection holds) whose value
+    ``stride`` months earlier is not kept: those whose month then is one the selection leaves out, and the others."""
+    held = np.delete(complete, missing)
+    kept = [time for time in held if time.month in months][::stride]
+    places = {time.year * 12 + time.month - 1 for time in kept}
+    earlier = [time.year * 12 + time.month - 1 - stride for time in kept]
+    lacking = [place for place in earlier if place not in places]
+    left_out = sum(place % 12 + 1 not in months for place in lacking)
+    return left_out, len(lacking) - left_out
+
+
+@pytest.mark.parametrize("missing", [pytest.param([], id="complete"), pytest.param([26, 62, 86], id="three-missing")])
+def test_a_stride_over_months_splits_the_missing_persistence_by_its_cause_as_numpy_counts(tmp_path, caplog, missing):
+    """fix49c: --months 1-6 --time-stride 2 of monthly means, three months missing from the file. The warning
+    split the steps without persistence by the spacing of the steps kept, one step back ("5 after a month the time
+    selection leaves out, 6 after gaps"); numpy counts, 2 months back on the file's axis, 8 in a month left out and
+    3 after the gaps. Without gaps, all of them are in a month left out, the value 2 months before named."""
+    complete = _complete("monthly")
+    path = write_series(tmp_path / "series.nc", np.delete(complete, missing), seed=7, calendar="noleap")
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "months": [1, 2, 3, 4, 5, 6], "time_stride": 2},
+                "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}, "evaluation": {"figures": False}}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run_training(build_config(settings), run_dir=tmp_path / "run")
+    left_out, gaps = _strided_months_causes(complete, missing, [1, 2, 3, 4, 5, 6], 2)
+    assert (left_out, gaps) == ((8, 3) if missing else (8, 0))
+    said = [record.getMessage() for record in caplog.records if "persistence is missing" in record.getMessage()]
+    head = (f"persistence is missing at {left_out + gaps} time steps of the series the run kept (one step in 2 "
+            "(--time-stride 2)): the value 2 months before")
+    months = "in a month the time selection (--months/--seasons) leaves out"
+    assert said == ([f"{head} (one step of that series) is at {left_out} {months}, at {gaps} after gaps in the monthly "
+                     "time axis not in the data (the value kept before a gap is not taken in its place)"] if gaps
+                    else [f"{head} each (one step of that series) is {months}"])
+
+
+@pytest.mark.parametrize(("kind", "stride", "step"), [
+    pytest.param("monthly", 2, {"name": "every 2 months", "months": 2, "microseconds": 0}, id="monthly-2"),
+    pytest.param("daily", 3, {"name": "3 days", "months": 0, "microseconds": 3 * 86_400_000_000}, id="daily-3")])
+def test_a_strided_run_with_gaps_records_the_files_step_times_the_stride(tmp_path, kind, stride, step):
+    """fix49c: model.npz's ``time_step`` of a strided run is the step of the series kept, the file's step × the
+    stride (numpy: the complete axis's spacing × stride), with or without steps missing from the file. With three
+    missing, the steps kept were of no one spacing: monthly data kept one in two recorded "monthly", daily ones
+    kept one in three none."""
+    complete = _complete(kind)
+    n = len(complete)
+    spacing = (complete[1].month - complete[0].month, 0) if kind == "monthly" else (0, (complete[1] - complete[0]))
+    expected = {"months": spacing[0] * stride,
+                "microseconds": 0 if kind == "monthly" else int(stride * spacing[1] / datetime.timedelta(microseconds=1))}
+    assert {key: step[key] for key in expected} == expected
+    steps = {}
+    for name, missing in (("complete", []), ("gaps", [n // 4, (85 * n) // 100, (95 * n) // 100])):
+        path = write_series(tmp_path / f"{name}.nc", np.delete(complete, missing), seed=7, calendar="noleap")
+        settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                             "time_stride": stride},
+                    "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}, "evaluation": {"figures": False}}
+        run = run_training(build_config(settings), run_dir=tmp_path / name)
+        steps[name] = Network.load(run.run_dir / "model.npz").metadata["time_step"]
+    assert steps == {"complete": step, "gaps": step}
