@@ -176,7 +176,8 @@ def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = ""
     start = (f" ({at_start} of them at the series' first steps, which have no earlier step for the lags)"
              if at_start else "")
     return (f"{dropped.n_dropped} of the {dropped.n_present} values of '{target}' ({100 * dropped.share:.3g}%) have no "
-            f"sample{start}: {named} missing there; the values dropped are {described(dropped.dropped, dropped.n_dropped)}, "
+            f"sample{start}: {named} missing there; the values dropped are "
+            f"{described(dropped.dropped, dropped.n_dropped)}, "
             f"those kept {described(dropped.kept, n_kept)}: the scores are of the kept values only; "
             f"{_way_out(dropped, [name for _, name in features], target, trained_run=trained_run)}")
 

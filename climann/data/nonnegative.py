@@ -78,8 +78,9 @@ from climann.data.units import (NONNEGATIVE_WATER_QUANTITIES, WATER_VARIABLE_NAM
                                  water_quantity)
 
 __all__ = ["INDEX_WORDS", "NEGATIVE_TOLERANCE", "NONNEGATIVE_NAMES", "NONNEGATIVE_STANDARD_NAMES", "NegativeValues",
-           "SNOW_AMOUNT_NAMES", "SNOW_AMOUNT_WORDS", "STANDARDIZED_WORDS", "THICKNESS_STANDARD_NAMES", "THICKNESS_WORDS", "cannot_be_negative", "is_thickness",
-           "negative_values", "planned_negative_values", "standardized_index", "warn_negative_values"]
+           "SNOW_AMOUNT_NAMES", "SNOW_AMOUNT_WORDS", "STANDARDIZED_WORDS", "THICKNESS_STANDARD_NAMES",
+           "THICKNESS_WORDS", "cannot_be_negative", "is_thickness", "negative_values", "planned_negative_values",
+           "standardized_index", "warn_negative_values"]
 
 _log = logging.getLogger(__name__)
 
@@ -630,13 +631,13 @@ def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *
     else:
         values, repeated = f"the value {negative.code:g}{units}", f"{repeats} times"
         code_words = "one negative value repeated so is a code"
+    measured = "not measurements, and they are" if several else "not a measurement, and it is"
     if several:
         advice = advice.replace("if it marks missing values", "if they mark missing values")
     return (f"'{name}' in {files_text(holding) if holding else where} holds {values} "
             f"{repeated} ({100 * repeats / negative.size:.3g} % of the {negative.size} values checked; {steps}), "
             f"which {_said_by_names(name, variable, holding)} says it cannot hold: {code_words} "
-            f"(no coverage, no data, below detection), {'not measurements, and they are' if several else 'not a measurement, and it is'} "
-            f"used as data{rest}; {advice}")
+            f"(no coverage, no data, below detection), {measured} used as data{rest}; {advice}")
 
 
 def warn_negative_values(

@@ -74,7 +74,8 @@ from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
 from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
 from climann.data.geometry import wrapped_difference
-from climann.data.grid_cuts import cut_advice, index_cut, index_cut_advice, interpolation_advice, interpolation_onto_2d_advice
+from climann.data.grid_cuts import (cut_advice, index_cut, index_cut_advice, interpolation_advice,
+                                    interpolation_onto_2d_advice)
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, SPLIT_SERIES_COORDINATE

@@ -243,7 +243,8 @@ def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.n
     return logging.WARNING, (
         f"{counted}: not a few codes but {'a tail' if len(tails) == 1 else 'both tails'} of the data ({share:.1f} %), "
         f"which every score then leaves out (CF §2.5.1 makes values outside the valid range missing); if the limit "
-        f"is stale, remove it: {removal} (or set it beyond the data's extreme values)" + (f"; and {zeros}" if zeros else ""))
+        f"is stale, remove it: {removal} (or set it beyond the data's extreme values)"
+        + (f"; and {zeros}" if zeros else ""))
 
 
 def _zero_codes_text(name: str, found: OutsideValidRange, below: np.ndarray, above: np.ndarray, size: int) -> str:
