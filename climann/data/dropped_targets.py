@@ -141,6 +141,13 @@ def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = ""
     missing features: which features, how many, how the values dropped differ from those kept
     (mean and range), and that the scores are of the rest; None otherwise.
 
+    The values dropped only because a lag reaches before the first step read
+    (:attr:`DroppedTargets.at_series_start`) are no part of the share that warns, in training: the
+    lag note names those steps, as it does for monthly data, where one step of 96 stays below the
+    share (break49b A4: the first year of 17 yearly ones was warned of as a bias, its mean against
+    the rest's a trend, with the advice to drop the lag). A trained run's are: its way out is the
+    earlier steps given with ``--data``.
+
     Parameters
     ----------
     dropped : DroppedTargets
@@ -151,13 +158,6 @@ def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = ""
         Scoring or applying a trained run (``climann evaluate``), whose features are fixed: the way
         out of a missing lag is the earlier steps of its variable given with ``--data``, not
         leaving it out of ``--lags`` (break44a, after break44d A5).
-
-    The values dropped only because a lag reaches before the first step read
-    (:attr:`DroppedTargets.at_series_start`) are no part of the share that warns, in training: the
-    lag note names those steps, as it does for monthly data, where one step of 96 stays below the
-    share (break49b A4: the first year of 17 yearly ones was warned of as a bias, its mean against
-    the rest's a trend, with the advice to drop the lag). A trained run's are: its way out is the
-    earlier steps given with ``--data``.
     """
     at_start = 0 if trained_run else dropped.at_series_start
     others = dropped.n_dropped - at_start
