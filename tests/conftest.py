@@ -393,7 +393,7 @@ def without_cdo(period: str, alias: str, files: str, folder: str = "with_bounds"
 
 def follow_ncatted(command: str, directory) -> None:
     """Do what a printed ``ncatted -a … IN OUT`` does (NCO is not installed here), with netCDF4: a copy of IN as
-    OUT with each attribute overwritten (``o``, types ``f``/``d``/``c``) or deleted (``d``)."""
+    OUT with each attribute overwritten (``o``, types ``f``/``d``/``l``/``s``/``b``/``c``) or deleted (``d``)."""
     import netCDF4
 
     words = shlex.split(command)
@@ -406,9 +406,10 @@ def follow_ncatted(command: str, directory) -> None:
             if mode == "d":
                 handle[variable].delncattr(attribute)
                 continue
-            assert mode == "o" and kind in ("f", "d", "c"), spec
+            types = {"f": "f4", "d": "f8", "l": "i4", "s": "i2", "b": "i1"}  # NCO's type letters
+            assert mode == "o" and (kind == "c" or kind in types), spec
             handle[variable].setncattr(attribute, value if kind == "c" else
-                                       np.array([float(part) for part in value.split(",")], "f4" if kind == "f" else "f8"))
+                                       np.array([float(part) for part in value.split(",")], types[kind]))
 
 
 def run_store_edit(advice: str, cwd) -> None:

@@ -59,6 +59,10 @@ class DroppedTargets:
     sources : tuple of str
         For each feature, the key of :data:`FEATURE_SOURCES` that asked for it; empty: all
         ``"predictors"``.
+    at_series_start : int
+        Of the values dropped, those dropped only for lags that reach before the first time step
+        read (the first year of a yearly series with a lag of 1): the series' start, which the lag
+        note names as it names any step without its lag; no bias of the lag (break49b A4).
     """
 
     feature_names: tuple[str, ...]
@@ -68,13 +72,15 @@ class DroppedTargets:
     kept: tuple[float, float, float]
     dropped: tuple[float, float, float]
     sources: tuple[str, ...] = ()
+    at_series_start: int = 0
 
     def merged(self, other: DroppedTargets) -> DroppedTargets:
         """Both blocks' counts together (the same features)."""
         return DroppedTargets(
             self.feature_names, self.n_present + other.n_present,
             tuple(a + b for a, b in zip(self.missing, other.missing)), self.n_dropped + other.n_dropped,
-            _merged(self.kept, other.kept), _merged(self.dropped, other.dropped), self.sources)
+            _merged(self.kept, other.kept), _merged(self.dropped, other.dropped), self.sources,
+            self.at_series_start + other.at_series_start)
 
     @property
     def share(self) -> float:
@@ -94,7 +100,8 @@ def _summary(values: np.ndarray) -> tuple[float, float, float]:
 
 
 def dropped_targets(target: np.ndarray, feature_missing: np.ndarray, counted: np.ndarray,
-                    feature_names: tuple[str, ...], sources: tuple[str, ...] = ()) -> DroppedTargets:
+                    feature_names: tuple[str, ...], sources: tuple[str, ...] = (),
+                    before_first_step: np.ndarray | None = None) -> DroppedTargets:
     """Count the values of ``target`` present that a missing feature drops.
 
     Parameters
@@ -108,6 +115,9 @@ def dropped_targets(target: np.ndarray, feature_missing: np.ndarray, counted: np
     feature_names : tuple of str, length n_features
     sources : tuple of str, length n_features, optional
         What asked for each feature (keys of :data:`FEATURE_SOURCES`); empty: the predictors.
+    before_first_step : ndarray of bool, shape (n_steps, n_features), optional
+        Where a lag's column reads a step before the first one read (none there to read), counted
+        apart (:attr:`DroppedTargets.at_series_start`).
 
     Returns
     -------
@@ -117,8 +127,12 @@ def dropped_targets(target: np.ndarray, feature_missing: np.ndarray, counted: np
     missing = feature_missing[present]  # (n_present, n_features)
     values = target[present]
     lost = missing.any(axis=1)
+    at_start = 0
+    if before_first_step is not None:
+        by_start = np.broadcast_to(before_first_step[:, None, None, :], feature_missing.shape)[present]
+        at_start = int((lost & ~(missing & ~by_start).any(axis=1)).sum())
     return DroppedTargets(tuple(feature_names), int(values.size), tuple(int(n) for n in missing.sum(axis=0)),
-                          int(lost.sum()), _summary(values[~lost]), _summary(values[lost]), tuple(sources))
+                          int(lost.sum()), _summary(values[~lost]), _summary(values[lost]), tuple(sources), at_start)
 
 
 def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = "", *,
@@ -126,6 +140,13 @@ def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = ""
     """One line when more than :data:`MAX_DROPPED_SHARE` of the target's values are dropped for
     missing features: which features, how many, how the values dropped differ from those kept
     (mean and range), and that the scores are of the rest; None otherwise.
+
+    The values dropped only because a lag reaches before the first step read
+    (:attr:`DroppedTargets.at_series_start`) are no part of the share that warns, in training: the
+    lag note names those steps, as it does for monthly data, where one step of 96 stays below the
+    share (break49b A4: the first year of 17 yearly ones was warned of as a bias, its mean against
+    the rest's a trend, with the advice to drop the lag). A trained run's are: its way out is the
+    earlier steps given with ``--data``.
 
     Parameters
     ----------
@@ -138,7 +159,9 @@ def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = ""
         out of a missing lag is the earlier steps of its variable given with ``--data``, not
         leaving it out of ``--lags`` (break44a, after break44d A5).
     """
-    if dropped.share <= MAX_DROPPED_SHARE or not dropped.n_dropped:
+    at_start = 0 if trained_run else dropped.at_series_start
+    others = dropped.n_dropped - at_start
+    if not others or others / dropped.n_present <= MAX_DROPPED_SHARE:
         return None
     unit = f" {units}" if units and units != "1" else ""
     features = sorted(((count, name) for name, count in zip(dropped.feature_names, dropped.missing) if count),
@@ -150,8 +173,11 @@ def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = ""
         total, low, high = summary
         return f"{low:.3g} to {high:.3g}{unit}, mean {total / count:.3g}{unit}" if count else "none"
 
+    start = (f" ({at_start} of them at the series' first steps, which have no earlier step for the lags)"
+             if at_start else "")
     return (f"{dropped.n_dropped} of the {dropped.n_present} values of '{target}' ({100 * dropped.share:.3g}%) have no "
-            f"sample: {named} missing there; the values dropped are {described(dropped.dropped, dropped.n_dropped)}, "
+            f"sample{start}: {named} missing there; the values dropped are "
+            f"{described(dropped.dropped, dropped.n_dropped)}, "
             f"those kept {described(dropped.kept, n_kept)}: the scores are of the kept values only; "
             f"{_way_out(dropped, [name for _, name in features], target, trained_run=trained_run)}")
 

@@ -61,7 +61,7 @@ from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, wit
 __all__ = ["code_of_meaning", "codes_beyond_units_range", "codes_of_a_quantity", "flag_classes", "flag_codes",
            "indicator_advice", "meaning_of_code", "values_with_meanings",
            "range_of_quantity", "range_of_units", "refuse_codes_within_range", "refuse_flag_target", "status_codes",
-           "warn_flag_predictors"]
+           "warn_flag_predictors", "ABSENCE_MEANINGS", "decoded_codes", "zero_amount_codes"]
 
 _log = logging.getLogger(__name__)
 
@@ -253,6 +253,72 @@ def status_codes(variable: xr.DataArray, limits: tuple[float, float] | None) -> 
     return codes if bool(np.all(outside | np.isin(codes.astype(np.float64), fills))) else None
 
 
+#: Flag meanings that say a quantity's substance is absent (CF-1.8 §3.5 ``flag_meanings``): ESA Snow CCI's
+#: ``no_snow`` (flag value 0 beside a valid range 1…500 mm of SWE), ``snow_free``, ``no_ice``,
+#: ``ice_free``, ``no_rain``, ``no_precipitation``, ``dry``. The group ``substance`` names it
+#: (``dry``: rain or precipitation).
+ABSENCE_MEANINGS = re.compile(
+    r"^(?:(?:no|zero|without)[_-]?(?P<substance>snow|ice|rain|precipitation|precip|hail|graupel)(?:[_-]?(?:cover|fall))?"
+    r"|(?P<free>snow|ice|rain|precipitation)[_-]?free|(?P<dry>dry))$", re.IGNORECASE)
+
+
+def zero_amount_codes(name: str, variable: xr.DataArray) -> list[tuple[object, str]]:
+    """The ``flag_values`` (stored, with their meanings) that stand for 0 of the quantity: their
+    meaning says its substance is absent (:data:`ABSENCE_MEANINGS`: ``no_snow``, ``ice_free``,
+    ``dry``), of a quantity that cannot be negative
+    (:func:`~climann.data.nonnegative.cannot_be_negative`, read without the flag attributes)
+    whose ``standard_name``, ``long_name`` or name says that substance (snow for ``no_snow``,
+    rain or precipitation for ``dry``).
+
+    No snow is 0 mm of snow water equivalent, a value: ESA Snow CCI writes it as the flag value 0
+    beside ``valid_range = 1, 500`` and the codes of glaciers, mountains, water and no data
+    (break49b A1). Read as missing like those, every snow-free month left training and the
+    scores (49.5 % of the land values), and the network, which never saw one, predicted -87 mm
+    of SWE in July. Such a code is read as 0 of the quantity (:func:`climann.data.masking.mask_invalid`);
+    the other codes stay missing.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    variable : xarray.DataArray
+        As opened, with its flag attributes.
+
+    Returns
+    -------
+    list of (object, str)
+        ``[(0, "no_snow")]``; empty when no code says so.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> swe = xr.DataArray(np.zeros(2, "i4"), dims="x", attrs={"long_name": "Snow Water Equivalent", "units": "mm",
+    ...     "flag_values": np.array([-10, 0], "i4"), "flag_meanings": "Water no_snow"})
+    >>> zero_amount_codes("swe", swe)
+    [(0, 'no_snow')]
+    """
+    pairs = _meanings_by_code(variable)
+    if not pairs or cannot_be_negative(name, _without_flags(variable)) is None:
+        return []
+    from climann.data.units import water_quantity
+
+    words = " ".join(str(variable.attrs.get(key, "")) for key in ("standard_name", "long_name")) + f" {name}"
+    found = []
+    for code, meaning in pairs:
+        absent = ABSENCE_MEANINGS.match(meaning)
+        if absent is None or isinstance(code, str):
+            continue
+        substance = "dry" if absent["dry"] else (absent["substance"] or absent["free"]).lower()
+        if substance in ("dry", "rain", "precip", "precipitation"):  # said of rain as of precipitation
+            said = (water_quantity(name, variable.attrs) in ("precipitation", "rain")
+                    or re.search(r"(?<![a-z])(?:rain|precip)", words, re.IGNORECASE))
+        else:
+            said = re.search(rf"(?<![a-z]){substance}", words, re.IGNORECASE)
+        if said:
+            found.append((code, meaning))
+    return found
+
+
 #: Units of a percentage, whose values lie within 0…100 (a concentration, a cover, a fraction in %).
 PERCENT_UNITS = ("%", "percent", "percentage")
 
@@ -355,6 +421,12 @@ def codes_beyond_units_range(variable: xr.DataArray, name: str | None = None
     if not bool(np.all((decoded < limits[0]) | (decoded > limits[1]))):
         return None
     return codes, decoded, limits, said
+
+
+def decoded_codes(variable: xr.DataArray, codes: np.ndarray) -> np.ndarray:
+    """Stored flag ``codes`` of ``variable``, shape (n,), in the data's decoded units (unpacked as
+    the data are), float64."""
+    return _decoded(variable, np.asarray(codes))
 
 
 def _decoded(variable: xr.DataArray, codes: np.ndarray) -> np.ndarray:

@@ -57,7 +57,7 @@ from climann.data.shell import cut_advice as index_cut_commands
 from climann.errors import ClimannError
 
 __all__ = ["cut_box", "cut_advice", "cut_cells", "has_missing_cells", "index_cut", "interpolation_advice",
-           "position_cut"]
+           "interpolation_onto_2d_advice", "position_cut"]
 
 
 def _axes(grid: Mapping[str, xr.DataArray]) -> dict[str, np.ndarray] | None:
@@ -464,6 +464,43 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
         return (f"interpolate {Path(paths[0]).name} {way} onto {Path(reference_path).name}'s grid, and give the "
                 f"copy in its place: {advice(input_and_copy(paths[0], 'regridded'), '`')}")
     return (f"interpolate {files_text(paths)} {way} onto {Path(reference_path).name}'s grid: "
+            f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
+
+
+def _geographic_2d(grid: Mapping[str, xr.DataArray]) -> bool:
+    """Whether a grid (:func:`climann.data.open.grid_coordinates`'s mapping) has 2-D latitude and
+    longitude (a projected grid with them, EASE-Grid 2.0's ``lat(y, x)``; a curvilinear one)."""
+    kinds = {geographic_kind(str(name), values) or BARE_NAMES.get(str(name).lower())
+             for name, values in grid.items() if values.ndim == 2}
+    return {"latitude", "longitude"} <= kinds
+
+
+def interpolation_onto_2d_advice(reference: Mapping[str, xr.DataArray], reference_path: str | Path,
+                                 own: Mapping[str, xr.DataArray],
+                                 own_path: str | Path | Sequence[str | Path]) -> str | None:
+    """The ``cdo remapbil`` that interpolates the file ``own_path`` (or each of several files on one
+    grid), on a latitude-longitude grid (1-D or 2-D), onto the grid of ``reference_path`` given by
+    2-D latitude and longitude (a projected grid such as ESA Snow CCI's EASE-Grid 2.0, or a
+    curvilinear one), which CDO reads by the data's ``coordinates`` attribute; the copy beside it,
+    or the copies into a new folder and the ``--data`` that takes them
+    (:func:`~climann.data.shell.copies_of_files`). Bilinear: CDO's conservative remapping needs the
+    target cells' corners, which such files seldom hold. None when ``reference`` has no 2-D
+    latitude and longitude or ``own`` no latitude and longitude (break49b A3: ERA5's 0.25° t2m
+    beside EASE-Grid SWE was told only "e.g. cdo remapbil or xESMF"; ``cdo remapbil,swe.nc
+    era5_t2m.nc out.nc`` made a file that trained)."""
+    if not _geographic_2d(reference) or (_axes(own) is None and not _geographic_2d(own)):
+        return None
+    paths = [own_path] if isinstance(own_path, (str, Path)) else list(own_path)
+
+    def advice(files: str, quote: str = "") -> str:
+        return f"{quote}cdo remapbil,{shown_path(reference_path)} {files}{quote}"
+
+    way = (f"bilinearly onto {Path(reference_path).name}'s grid (CDO reads its 2-D latitude and longitude; without "
+           "CDO, xESMF's Regridder with them)")
+    if len(paths) == 1:
+        files = input_and_copy(paths[0], 'regridded')
+        return f"interpolate {Path(paths[0]).name} {way}: {advice(files, '`')}{in_place_note(files)}"
+    return (f"interpolate {files_text(paths)} {way}: "
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
 
 

@@ -34,7 +34,7 @@ map is monotonic), so the mask is applied to the values xarray decoded, lazily.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +47,7 @@ from climann.data.fill_like import (  # noqa: F401  (their home before climann.d
     fill_like_counts,
     warn_fill_like_values,
 )
-from climann.data.flags import codes_beyond_units_range, status_codes
+from climann.data.flags import codes_beyond_units_range, decoded_codes, status_codes, zero_amount_codes
 from climann.data.hdf4_calibration import refuse_hdf4_calibration
 from climann.data.notes import note_once
 from climann.data.shell import (
@@ -271,16 +271,22 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             continue
         dropped = (*VALID_RANGE_ATTRIBUTES, *(() if codes is None else STATUS_FLAG_ATTRIBUTES))
         attrs = {key: value for key, value in variable.attrs.items() if key not in dropped}
+        zero = [] if codes is None else zero_amount_codes(str(name), variable)  # no_snow: 0 mm, a value
         if codes is not None:
-            _note_status_codes(str(name), variable, codes)
+            _note_status_codes(str(name), variable, codes, zero)
         if limits is None:  # flags that are all fill values, masked already
             kept = variable.copy(deep=False)
         else:
             limits_of[name] = low, high = limits
             kept = _within(variable, low, high)
+        zero_values = decoded_codes(variable, np.array([code for code, _ in zero])) if zero else np.empty(0)
+        if zero:
+            kept = kept.where(~variable.isin(zero_values.astype(variable.dtype)), 0)
         kept.attrs, kept.encoding = attrs, dict(variable.encoding)
         if limits is not None:  # what they read as missing: a cut tail is warned of (climann.data.valid_range_tails)
-            kept.encoding.update(sample_outside_valid_range(variable, limits, status_codes=codes is not None))
+            kept.encoding.update(sample_outside_valid_range(
+                variable, limits, status_codes=codes is not None,
+                zero_codes=_zero_codes_said(str(name), variable, zero, zero_values) if zero else None))
         masked[name] = kept
     warn_limit_types(dataset, limits_of)
     # a temperature below absolute zero is a code (HadISST's -1000 for sea ice); see climann.data.absolute_zero
@@ -339,13 +345,36 @@ def _without_codes(name: str, variable: xr.DataArray, codes: np.ndarray, decoded
     return kept
 
 
-def _note_status_codes(name: str, variable: xr.DataArray, codes: np.ndarray) -> None:
-    """Say once per run that a variable's flag values are status codes, read as missing."""
+def _note_status_codes(name: str, variable: xr.DataArray, codes: np.ndarray,
+                       zero: Sequence[tuple[object, str]] = ()) -> None:
+    """Say once per run that a variable's flag values are status codes, read as missing, and
+    those that say its substance is absent (``zero``, :func:`~climann.data.flags.zero_amount_codes`)
+    read as 0 of it."""
     source = variable.encoding.get("source")
     where = Path(source).name if source else "the data"
     shown = " ".join(f"{code:g}" for code in codes)
     meanings = str(variable.attrs.get("flag_meanings", "")).strip()
+    units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
+    zeros = "".join(f"; its flag value {code:g} ({meaning}) says there is none of it: read as 0{units}, a value"
+                    for code, meaning in zero)
     note_once(_log, logging.INFO, (
         f"'{name}' in {where}: its flag_values {shown}{f' ({meanings})' if meanings else ''} lie outside its valid "
         "range or are its fill values, so they are status codes of a continuous quantity (CF-1.8 §3.5), read as "
-        "missing; its other values are data"))
+        f"missing{' but those that say the quantity is absent' if zero else ''}{zeros}; its other values are data"))
+
+
+def _zero_codes_said(name: str, variable: xr.DataArray, zero: Sequence[tuple[object, str]],
+                     decoded: np.ndarray) -> tuple[np.ndarray, str, str]:
+    """For the warning that counts them (:mod:`climann.data.valid_range_tails`): the flag values
+    read as 0 (``zero``, decoded as ``decoded``), their text (``"0 (no_snow)"``) and the
+    ``ncatted`` that marks them missing instead (beside the fill values the variable has), on a
+    corrected copy of its file."""
+    from climann.data.fill_like import marking_fix
+    from climann.data.sources import name_in_file
+
+    shown = ", ".join(f"{code:g} ({meaning})" for code, meaning in zero)
+    mark = marking_fix(name_in_file(variable, name), variable, float(decoded[0]), also=[float(value) for value
+                                                                                       in decoded[1:]])
+    source = variable.encoding.get("source")
+    command = "" if mark is None else attribute_command([mark], input_and_copy(source) if source else "IN.nc OUT.nc")
+    return decoded, shown, command

@@ -33,6 +33,9 @@ Which variables cannot be negative (:func:`cannot_be_negative`):
   ``sea_ice_thickness``; break46d A3: 451 of 2191 predicted snow depths below 0, unwarned); but not
   evaporation or water fluxes (``water_evapotranspiration_flux`` is negative where dew forms;
   ``water_flux_into_sea_water`` either way), tendencies or changes (:data:`SIGNED_WORDS`);
+- without a ``standard_name``, a snow water equivalent by its ``long_name`` or its name
+  (:data:`SNOW_AMOUNT_WORDS`: "Snow Water Equivalent" of ESA Snow CCI and GlobSnow;
+  :data:`SNOW_AMOUNT_NAMES`: ``swe``) in units of a length or a mass per area;
 - without a ``standard_name``, a thickness or a depth of snow or ice by its ``long_name``
   (:data:`THICKNESS_WORDS`: GHCN-Daily's "Snow depth", ERA5's ``licd`` "Lake ice total depth")
   whose units are a length or a mass per area by pint; else by the water quantity its name or ``long_name`` says
@@ -75,8 +78,9 @@ from climann.data.units import (NONNEGATIVE_WATER_QUANTITIES, WATER_VARIABLE_NAM
                                  water_quantity)
 
 __all__ = ["INDEX_WORDS", "NEGATIVE_TOLERANCE", "NONNEGATIVE_NAMES", "NONNEGATIVE_STANDARD_NAMES", "NegativeValues",
-           "STANDARDIZED_WORDS", "THICKNESS_STANDARD_NAMES", "THICKNESS_WORDS", "cannot_be_negative", "is_thickness",
-           "negative_values", "planned_negative_values", "standardized_index", "warn_negative_values"]
+           "SNOW_AMOUNT_NAMES", "SNOW_AMOUNT_WORDS", "STANDARDIZED_WORDS", "THICKNESS_STANDARD_NAMES",
+           "THICKNESS_WORDS", "cannot_be_negative", "is_thickness", "negative_values", "planned_negative_values",
+           "standardized_index", "warn_negative_values"]
 
 _log = logging.getLogger(__name__)
 
@@ -117,6 +121,19 @@ THICKNESS_STANDARD_NAMES = re.compile(r"(^|_)thickness(_|$)(?<!^lwe_thickness$)"
 #: a mass per area (a water equivalent) by pint (:func:`_thickness_units`).
 THICKNESS_WORDS = re.compile(r"\bthickness\b|\b(snow|ice)\b(\s+\w+){0,2}\s+depth\b|\bdepth\s+of\s+(snow|ice)\b",
                              re.IGNORECASE)
+
+#: Words of a ``long_name`` (without a ``standard_name``) that name a snow water equivalent, an
+#: amount of snow given as the depth or mass per area of its water: ESA Snow CCI's ``swe`` and
+#: GlobSnow's ``swe_average`` "Snow Water Equivalent" (mm), "water equivalent of snow". CF names
+#: it ``surface_snow_amount`` (kg m-2) or ``lwe_thickness_of_surface_snow_amount`` (m), read by
+#: :data:`NONNEGATIVE_STANDARD_NAMES` first; by these words it cannot be negative when its units
+#: are a length or a mass per area by pint (break49b A2: GlobSnow's -1 and -2 trained as SWE).
+SNOW_AMOUNT_WORDS = re.compile(r"\bsnow[\s_-]*water[\s_-]*equivalent\b|\bwater[\s_-]*equivalent\s+of\s+(the\s+)?snow",
+                               re.IGNORECASE)
+
+#: Names of a snow water equivalent, read as :data:`SNOW_AMOUNT_WORDS` for a variable without a
+#: ``standard_name`` or ``long_name`` that says what it is: ``swe`` (ESA Snow CCI, Daymet, SNODAS).
+SNOW_AMOUNT_NAMES = frozenset({"swe"})
 
 #: Words of a ``standard_name`` (or of a ``long_name``, its blanks read as ``_``) that make it a
 #: quantity that may be negative even so ("precipitation minus evaporation", "precipitation
@@ -206,11 +223,28 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
     long_name = " ".join(str(attrs.get("long_name", "")).split())
     if _thickness_words(name, attrs):
         return f"its long_name '{long_name}' (a thickness or depth, in {attrs['units']})"
+    if (said := _snow_amount(name, attrs)) is not None:
+        return said
     if water_quantity(name, attrs) not in NONNEGATIVE_WATER_QUANTITIES or standardized_index(name, attrs):
         return None
     if name.lower() in NONNEGATIVE_NAMES:
         return f"its name '{name}'"
     return None if SIGNED_WORDS.search(long_name.replace(" ", "_")) else f"its long_name '{long_name}'"
+
+
+def _snow_amount(name: str, attrs: Mapping) -> str | None:
+    """What says a variable without a ``standard_name`` is a snow water equivalent, for the
+    message: its ``long_name`` (:data:`SNOW_AMOUNT_WORDS`, no signed word) or, when its
+    ``long_name`` says nothing of water, snow, rain or ice, its name (:data:`SNOW_AMOUNT_NAMES`),
+    in units of a length or a mass per area (:func:`_thickness_units`); None otherwise."""
+    long_name = " ".join(str(attrs.get("long_name", "")).split())
+    if SIGNED_WORDS.search(long_name.replace(" ", "_")) or not _thickness_units(name, attrs.get("units")):
+        return None
+    if SNOW_AMOUNT_WORDS.search(long_name):
+        return f"its long_name '{long_name}' (a snow water equivalent, in {attrs['units']})"
+    if name.lower() in SNOW_AMOUNT_NAMES and not re.search(r"water|snow|rain|ice", long_name, re.IGNORECASE):
+        return f"its name '{name}' (a snow water equivalent, in {attrs['units']})"
+    return None
 
 
 def _thickness_words(name: str, attrs: Mapping) -> bool:
@@ -272,10 +306,14 @@ class NegativeValues:
         One negative value beyond rounding that holds at least :data:`CODE_SHARE` of the
         negative values, and :data:`CODE_MIN_REPEATS` of them: a code, not a measurement.
     code_counts : numpy.ndarray or None
-        Shape (n_steps,): how many values are ``code`` at each time step (one number for a
-        static field); ``code_counts / step_size`` is the share of the cells of each step.
+        Shape (n_steps,): how many values are ``code`` (or one of ``other_codes``) at each time
+        step (one number for a static field); ``code_counts / step_size`` is the share of the
+        cells of each step.
     step_size : int
         The values of one time step (the cells).
+    other_codes : tuple of float
+        The other codes, when ``code`` and they, each repeated :data:`CODE_MIN_REPEATS` times
+        at least, hold every negative value: GlobSnow's -1 (water) beside -2 (mountains).
     """
 
     count: int
@@ -286,6 +324,7 @@ class NegativeValues:
     code: float | None = None
     code_counts: np.ndarray | None = None
     step_size: int = 0
+    other_codes: tuple[float, ...] = ()
 
     @property
     def beyond_rounding(self) -> bool:
@@ -343,18 +382,23 @@ def _repeated_negatives(block: np.ndarray, negative: np.ndarray, others: tuple |
 
 
 def _code(candidates: dict[float, np.ndarray], checked: np.ndarray, count: int,
-          limit: float) -> tuple[float | None, np.ndarray | None]:
+          limit: float) -> tuple[tuple[float, ...], np.ndarray | None]:
     """The candidate value (:func:`_repeated_negatives`, their counts summed over the blocks)
     below ``limit`` (rounding) that holds at least :data:`CODE_SHARE` of the ``count`` negative
     values of the steps ``checked`` and :data:`CODE_MIN_REPEATS` of them, with its counts at
-    those steps; (None, None) when no value is repeated so."""
+    those steps (summed with those of the other codes); ``((), None)`` when no value is repeated
+    so. The other candidates repeated :data:`CODE_MIN_REPEATS` times are codes too when, with
+    it, they hold every negative value (GlobSnow's -2 mountains and -1 water, break49b A2): the
+    command that marks one left the other trained on as data."""
     totals = {value: int(counts[checked].sum()) for value, counts in candidates.items() if value < limit}
     if not totals:
-        return None, None
-    value = max(totals, key=totals.get)
-    if totals[value] < max(CODE_MIN_REPEATS, CODE_SHARE * count):
-        return None, None
-    return value, candidates[value][checked]
+        return (), None
+    ranked = sorted(totals, key=lambda value: (-totals[value], value))
+    if totals[ranked[0]] < max(CODE_MIN_REPEATS, CODE_SHARE * count):
+        return (), None
+    repeated = [value for value in ranked if totals[value] >= CODE_MIN_REPEATS]
+    codes = repeated if sum(totals[value] for value in repeated) == count else ranked[:1]
+    return tuple(codes), np.sum([candidates[value][checked] for value in codes], axis=0)
 
 
 def _steps_named(variable: xr.DataArray, time: str | None, below: np.ndarray) -> np.ndarray:
@@ -407,9 +451,10 @@ def planned_negative_values(dataset: xr.Dataset, names: Sequence[str], *, shared
             times = dataset[name][time].values[below] if time is not None else np.array([])
             step_size = int(dataset[name].size) // len(checked)
             count = int(counts[number][checked].sum())
-            code, code_counts = _code(candidates[number], checked, count, -NEGATIVE_TOLERANCE * largest[number])
+            codes, code_counts = _code(candidates[number], checked, count, -NEGATIVE_TOLERANCE * largest[number])
             found[name] = NegativeValues(count, step_size * int(checked.sum()), float(lowest[number][checked].min()),
-                                         largest[number], times, code, code_counts, step_size)
+                                         largest[number], times, codes[0] if codes else None, code_counts, step_size,
+                                         codes[1:])
         return found
 
     return BlockReads(tasks, finish)
@@ -562,7 +607,8 @@ def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *
              else f"{cells} of the field")
     others = negative.count - repeats
     rest = f"; {others} other negative values, down to {negative.lowest:g}{units}" if others else ""
-    mark = marking_fix(name_in_command(name, variable, times, file), variable, negative.code, also=unmarked)
+    mark = marking_fix(name_in_command(name, variable, times, file), variable, negative.code,
+                       also=[*negative.other_codes, *unmarked])
     unmarked_words = ", ".join(f"{value:g}" for value in unmarked)
     if mark is not None and unmarked and unmarked_words in mark:
         mark_note = f" (which marks {unmarked_words} too)"
@@ -577,10 +623,21 @@ def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *
             advice = f"if it marks missing values{mark_note}: {marking_command([mark], target)}"
     else:
         advice = f"to set it to missing: {_commands(name, variable, times, file)[1] or 'none (set it in the source)'}"
-    return (f"'{name}' in {files_text(holding) if holding else where} holds the value {negative.code:g}{units} "
-            f"{repeats} times ({100 * repeats / negative.size:.3g} % of the {negative.size} values checked; {steps}), "
-            f"which {_said_by_names(name, variable, holding)} says it cannot hold: one negative value repeated so is a "
-            f"code (no coverage, no data, below detection), not a measurement, and it is used as data{rest}; {advice}")
+    several = bool(negative.other_codes)
+    if several:
+        codes = [f"{code:g}" for code in (negative.code, *negative.other_codes)]
+        values, repeated = f"the values {', '.join(codes[:-1])} and {codes[-1]}{units}", f"{repeats} times in all"
+        code_words = "negative values each repeated so are codes"
+    else:
+        values, repeated = f"the value {negative.code:g}{units}", f"{repeats} times"
+        code_words = "one negative value repeated so is a code"
+    measured = "not measurements, and they are" if several else "not a measurement, and it is"
+    if several:
+        advice = advice.replace("if it marks missing values", "if they mark missing values")
+    return (f"'{name}' in {files_text(holding) if holding else where} holds {values} "
+            f"{repeated} ({100 * repeats / negative.size:.3g} % of the {negative.size} values checked; {steps}), "
+            f"which {_said_by_names(name, variable, holding)} says it cannot hold: {code_words} "
+            f"(no coverage, no data, below detection), {measured} used as data{rest}; {advice}")
 
 
 def warn_negative_values(

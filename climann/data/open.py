@@ -75,7 +75,8 @@ from climann.data.gathered import ungathered
 from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
 from climann.data.geometry import wrapped_difference
 from climann.data.cut_copies import cut_copy_message
-from climann.data.grid_cuts import cut_advice, index_cut, index_cut_advice, interpolation_advice
+from climann.data.grid_cuts import (cut_advice, index_cut, index_cut_advice, interpolation_advice,
+                                    interpolation_onto_2d_advice)
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, SPLIT_SERIES_COORDINATE
@@ -1939,7 +1940,8 @@ def to_one_grid(reference: Path, others: Path | Sequence[Path],
         return None
     alike = _on_the_grid_of(grids[first], {path: grids[path] for path in others if path in grids})
     return (_cut((reference, grids[reference]), (first, grids[first]))
-            or interpolation_advice(grids[reference], reference, grids[first], alike))
+            or interpolation_advice(grids[reference], reference, grids[first], alike)
+            or interpolation_onto_2d_advice(grids[reference], reference, grids[first], alike))
 
 
 def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.DataArray]]:
@@ -2823,7 +2825,9 @@ def on_reference_grid(
         raise ClimannError(_different_grids("files", mismatch, cut) if cut else
                            _cell_areas_of_another_grid((paths[1], dataset), (paths[0], xr.Dataset()), mismatch))
     if mismatch:  # said of the cells in order: an axis stored the other way round is no 170° shift
-        raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch))
+        # the way to one grid, the reference's (break49b A3: an EASE-Grid target beside ERA5 was told "e.g. cdo")
+        way = to_one_grid(paths[0], [paths[1]]) if paths is not None else None
+        raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch, way))
     replaced = {
         name: _like(own[name], values.dims, values.values)
         for name, values in reference.items()

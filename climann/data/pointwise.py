@@ -909,7 +909,8 @@ class PointwiseSource:
         valid &= ~feature_missing.any(axis=-1)
         n_missing = self._n_dropped(valid, start)
         dropped = (dropped_targets(target_values, feature_missing, self._counted(shape, start), self.feature_names,
-                                   self.feature_sources) if self._require_target else None)
+                                   self.feature_sources, self._before_first_step(start, start + shape[0]))
+                   if self._require_target else None)
         if self._cells is not None:
             valid &= self._cells[None]
         keep = self._subsample(valid, start).reshape(-1)
@@ -926,6 +927,19 @@ class PointwiseSource:
             target_field=target_values,
             dropped_targets=dropped,
         )
+
+    def _before_first_step(self, start: int, stop: int) -> np.ndarray | None:
+        """Where each lag's column reads a step before the first one read, at time steps [start,
+        stop), shape (n_steps, n_features) (not where the step it reads is a gap of the axis);
+        None without lags (:func:`~climann.data.dropped_targets.dropped_targets`)."""
+        if self._lagged is None:
+            return None
+        before = np.zeros((stop - start, len(self._columns)), dtype=bool)
+        for number, spec in enumerate(self._columns.values()):
+            if spec[0] == "variable" and spec[3] > 0 and spec[3] in self._lagged.earlier:
+                earlier, in_gap = self._lagged.earlier[spec[3]][start:stop], self._lagged.in_gap[spec[3]][start:stop]
+                before[:, number] = (earlier < 0) & ~in_gap
+        return before
 
     def _counted(self, shape: tuple[int, ...], start: int) -> np.ndarray:
         """Which samples of time steps from ``start`` on (``shape`` (n_steps, n_lat, n_lon)) are

@@ -98,6 +98,10 @@ class OutsideValidRange:
         reads every block whole for it, and the run's checks of every value read them from the
         same reads (:mod:`climann.data.value_checks`) at no cost; else they read their own (a
         region of each block, where the run selects one).
+    zero_codes : tuple or None
+        The flag values read as 0 of the quantity (:func:`climann.data.flags.zero_amount_codes`:
+        ESA Snow CCI's 0 "no_snow"): their decoded values, shape (n,), their text (``"0
+        (no_snow)"``) and the ``ncatted`` that marks them missing instead ("" without one).
     """
 
     low: float
@@ -110,10 +114,11 @@ class OutsideValidRange:
     own_name: str = ""
     codes: str = ""
     every_block: bool = False
+    zero_codes: tuple | None = None
 
 
 def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, float], *,
-                               status_codes: bool = False, codes: str = "") -> dict:
+                               status_codes: bool = False, codes: str = "", zero_codes: tuple | None = None) -> dict:
     """The ``encoding`` entry that records, lazily, what the valid range ``limits`` of one
     file's ``variable`` (as opened, before the range is applied) reads as missing.
 
@@ -129,7 +134,8 @@ def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, floa
              if key in variable.attrs}
     found = OutsideValidRange(limits[0], limits[1], da.asarray(checked_steps(variable).data),
                               variable.encoding.get("source"), str(variable.attrs.get("units", "")).strip(), given,
-                              status_codes, name_in_file(variable), codes, _sampled_in_every_block(variable))
+                              status_codes, name_in_file(variable), codes, _sampled_in_every_block(variable),
+                              zero_codes)
     return {OUTSIDE_VALID_RANGE_KEY: found}
 
 
@@ -225,6 +231,9 @@ def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.n
         return logging.INFO, (f"'{name}' in {where}: of the {size} values checked, {count} "
                               f"({100 * count / size:.1f} %) hold its flag_values {found.codes}, read as missing")
     tails = _tail_sides(found, below, above)
+    zeros = _zero_codes_text(name, found, below, above, size)
+    if zeros and not tails:
+        return logging.WARNING, zeros
     if not tails:
         return None if found.status_codes else (logging.INFO, f"{counted}: a few codes (CF §2.5.1)")
     if removal is None:
@@ -234,7 +243,27 @@ def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.n
     return logging.WARNING, (
         f"{counted}: not a few codes but {'a tail' if len(tails) == 1 else 'both tails'} of the data ({share:.1f} %), "
         f"which every score then leaves out (CF §2.5.1 makes values outside the valid range missing); if the limit "
-        f"is stale, remove it: {removal} (or set it beyond the data's extreme values)")
+        f"is stale, remove it: {removal} (or set it beyond the data's extreme values)"
+        + (f"; and {zeros}" if zeros else ""))
+
+
+def _zero_codes_text(name: str, found: OutsideValidRange, below: np.ndarray, above: np.ndarray, size: int) -> str:
+    """The warning's words on the flag values read as 0 of the quantity (:attr:`OutsideValidRange.zero_codes`):
+    how many of the values checked hold them, and the line that marks them missing instead; "" when
+    there are none or the checked values hold none (break49b A1: ESA Snow CCI's 0 "no_snow" was
+    read as missing, 49.5 % of the land values, said in train.log only)."""
+    if found.zero_codes is None:
+        return ""
+    values, shown, command = found.zero_codes
+    count = int(np.isin(below, values).sum() + np.isin(above, values).sum())
+    if not count:
+        return ""
+    where = Path(found.file).name if found.file else "the data"
+    units = f" {found.units}" if found.units else ""
+    way_out = f"; if it marks no data rather than no snow, ice or rain, mark it missing: {command}" if command else ""
+    return (f"'{name}' in {where}: {count} of the {size} values checked ({100 * count / size:.3g} %) hold its flag "
+            f"value {shown}, which says none of the quantity is there: read as 0{units}, a value trained on and "
+            f"scored, not as missing like its other flag values (outside its valid range){way_out}")
 
 
 def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str], *,

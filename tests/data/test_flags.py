@@ -915,3 +915,113 @@ def test_the_indicator_of_a_float_flag_filled_with_nan_keeps_its_missing_cells_m
     with xr.open_dataset(tmp_path / "lc_water.nc") as fixed:
         np.testing.assert_array_equal(fixed["lc_water"].values,
                                       np.where(np.isnan(stored), np.nan, (stored == 1).astype(float)))
+
+
+# --- a flag value that says the quantity is absent: 0 of it (break49b A1) ---------------------------------------------
+def _snow_cci(path) -> tuple[np.ndarray, np.ndarray]:
+    """ESA Snow CCI's SWE v2 as its files hold it: int32 mm, ``valid_range = 1, 500``, ``missing_value = -100000``,
+    ``flag_values = -30 -20 -10 -1 0`` "Glacier Mountain Water no_data no_snow", here 10 years of months on a 5 × 6
+    grid: -10 (water) on a 2 × 2 lake, -20 (mountain) on the last column, 0 wherever no snow lies (each summer), and a
+    t2m beside it. Returns the SWE as written and the mask of the codes read as missing (not the 0s)."""
+    rng = np.random.default_rng(491)
+    n_time = 120
+    month = np.arange(n_time) % 12 + 1
+    t2m = 270.0 - 12 * np.cos(2 * np.pi * (month[:, None, None] - 1) / 12) + rng.normal(0, 2, (n_time, 5, 6))
+    swe = np.round(np.clip(-(t2m - 273.15) * 6 + rng.normal(0, 4, t2m.shape), 0, None)).astype("i4")
+    swe[:, 1:3, 1:3], swe[:, :, 5] = -10, -20
+    missing = swe < 0
+    time = [(np.datetime64(f"{2001 + k // 12}-{k % 12 + 1:02d}-01") - np.datetime64("1970-01-01")).astype(int)
+            for k in range(n_time)]
+    xr.Dataset(
+        {"swe": (("time", "lat", "lon"), swe, {"long_name": "Snow Water Equivalent", "units": "mm",
+                                               "flag_values": np.array([-30, -20, -10, -1, 0], "i4"),
+                                               "flag_meanings": "Glacier Mountain Water no_data no_snow",
+                                               "valid_range": np.array([1, 500], "i4"),
+                                               "missing_value": np.int32(-100000)}),
+         "t2m": (("time", "lat", "lon"), t2m.astype("f4"), {"units": "K", "standard_name": "air_temperature"})},
+        coords={"time": ("time", time, {"units": "days since 1970-01-01", "calendar": "standard"}),
+                "lat": ("lat", [60.0, 61.0, 62.0, 63.0, 64.0], {"units": "degrees_north"}),
+                "lon": ("lon", 20.0 + np.arange(6.0), {"units": "degrees_east"})},
+    ).to_netcdf(path, encoding={"swe": {"_FillValue": None}})
+    return swe, missing
+
+
+@pytest.mark.parametrize(("name", "attrs", "codes", "meanings", "zero"), [
+    pytest.param("swe", {"long_name": "Snow Water Equivalent", "units": "mm"}, [-10, 0], "Water no_snow", [0],
+                 id="Snow-CCI-no_snow"),
+    pytest.param("snd", {"standard_name": "surface_snow_thickness", "units": "m"}, [-1, 0], "no_data snow_free", [0],
+                 id="snow-free"),
+    pytest.param("sit", {"standard_name": "sea_ice_thickness", "units": "m"}, [-1, 0], "land ice_free", [0],
+                 id="ice-free"),
+    pytest.param("pr", {"units": "mm"}, [-1, 0], "no_data dry", [0], id="dry-precipitation"),
+    pytest.param("tas", {"units": "K"}, [-1, 0], "no_data no_snow", [], id="a-temperature-has-no-absence"),
+    pytest.param("pr", {"units": "mm"}, [-1, 0], "no_data no_snow", [], id="no-snow-is-no-precipitation-word"),
+    pytest.param("swe", {"long_name": "Snow Water Equivalent", "units": "mm"}, [-10, -1], "Water no_data", [],
+                 id="no-absence-meaning"),
+])
+def test_a_flag_that_says_the_substance_is_absent_is_0_of_it(name, attrs, codes, meanings, zero):
+    from climann.data.flags import zero_amount_codes
+
+    variable = xr.DataArray(np.zeros(2, "i4"), dims="x", attrs={
+        **attrs, "flag_values": np.array(codes, "i4"), "flag_meanings": meanings})
+    assert [code for code, _ in zero_amount_codes(name, variable)] == zero
+
+
+def test_snow_cci_no_snow_is_0_mm_trained_and_scored_with_one_warning_and_its_way_out(tmp_path, monkeypatch):
+    """break49b A1: Snow CCI's flag value 0 "no_snow" (valid_range 1…500) was read as missing with its glacier,
+    mountain, water and no-data codes: every snow-free value left training and the scores, the terminal did not say
+    why, and predict gave -87 mm of July SWE. Now it is 0 mm: one warning counts it (numpy on the steps checked), the
+    truth and the test climatology MSE are mine (the 0s kept as 0, the other codes missing); the ncatted it gives,
+    followed, makes them missing (the scores then numpy's on the snow alone)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from climann.data.fill_like import checked_steps
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    swe, missing = _snow_cci(tmp_path / "snow.nc")
+    arguments = ["--target", "swe", "--predictors", "t2m", "--epochs", "1"]
+    result = CliRunner().invoke(app, ["train", "--data", "snow.nc", *arguments, "--out", "run"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    with xr.open_dataset(tmp_path / "snow.nc", mask_and_scale=False) as written:  # the steps the run checks
+        sample = checked_steps(written["swe"]).values
+    count = int((sample == 0).sum())
+    assert (f"'swe' in snow.nc: {count} of the {sample.size} values checked ({100 * count / sample.size:.3g} %) hold "
+            "its flag value 0 (no_snow), which says none of the quantity is there: read as 0 mm, a value") in said
+    assert "no value of 'swe'" not in said
+    command = re.search(r"mark it missing: (ncatted \S+ \S+ \S+ \S+)", said).group(1)
+    assert command == "ncatted -a _FillValue,swe,o,l,0 snow.nc snow_fixed.nc"
+
+    years, months = 2001 + np.arange(120) // 12, np.arange(120) % 12 + 1
+    weights = np.cos(np.deg2rad([60.0, 61.0, 62.0, 63.0, 64.0]))[:, None]
+
+    def climatology_mse(truth):
+        with warnings.catch_warnings():  # the coded cells have no climatology
+            warnings.simplefilter("ignore", RuntimeWarning)
+            climatology = np.stack([np.nanmean(truth[(years <= 2006) & (months == month)], axis=0)
+                                    for month in range(1, 13)])
+        errors = (climatology[months - 1] - truth)[years >= 2009]
+        kept = np.isfinite(errors)
+        every = np.broadcast_to(weights, errors.shape)
+        return (every[kept] * errors[kept] ** 2).sum() / every[kept].sum(), int(kept.sum())
+
+    truth = np.where(missing, np.nan, swe).astype(np.float64)
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        np.testing.assert_array_equal(predictions["swe"].values, truth)
+    for run, expected in (("run", climatology_mse(truth)),
+                          ("fixed", climatology_mse(np.where(swe == 0, np.nan, truth)))):
+        if run == "fixed":
+            if shutil.which("ncatted") is None:
+                pytest.skip("NCO's ncatted is not installed (netCDF4 cannot add a _FillValue to a written variable)")
+            subprocess.run(shlex.split(command), cwd=tmp_path, check=True)  # as printed
+            result = CliRunner().invoke(app, ["train", "--data", "snow_fixed.nc", *arguments, "--out", "fixed"])
+            assert result.exit_code == 0, result.output
+            assert "no_snow), which says" not in result.output
+        scores = json.loads((tmp_path / run / "metrics.json").read_text())["splits"]["test"]["climatology"]
+        assert scores["mse"] == pytest.approx(expected[0], rel=1e-6)
+        assert scores["n_samples"] == expected[1]

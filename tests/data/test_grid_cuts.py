@@ -575,3 +575,82 @@ def test_the_whole_grids_cell_areas_beside_a_cut_are_kept_for_a_run_and_weigh_it
     held = np.isfinite(error)
     by_hand = np.sum(weights[held] * error[held] ** 2) / np.sum(weights[held])
     np.testing.assert_allclose(metrics["splits"]["test"]["model"]["mse"], by_hand, rtol=1e-6)
+
+
+def _ease_target_and_lat_lon_predictor(folder):
+    """break49b A3: a SWE on a cut of EASE-Grid 2.0 North (EPSG:6931 x/y in m, 25 km, its 2-D lat and lon named by
+    the data's ``coordinates``) in swe/, and an ERA5-like t2m on a 0.25° latitude-longitude grid (latitude
+    descending) in era5/, 24 months; the t2m and its axes, and the SWE grid's latitude and longitude."""
+    import pandas as pd
+    import pyproj
+
+    x0, y0 = pyproj.Transformer.from_crs(4326, 6931, always_xy=True).transform(25.0, 65.0)
+    x = np.round(x0 / 25000) * 25000 + 12500 + 25000 * np.arange(-4, 4)
+    y = np.round(y0 / 25000) * 25000 + 12500 - 25000 * np.arange(-3, 3)
+    lon, lat = pyproj.Transformer.from_crs(6931, 4326, always_xy=True).transform(*np.meshgrid(x, y))
+    time = pd.date_range("2000-01-01", periods=24, freq="MS")
+    rng = np.random.default_rng(3)
+    swe = np.clip(rng.normal(40, 20, (24, *lat.shape)), 0, None).astype("f4")
+    crs = xr.DataArray(np.int32(0), attrs={"grid_mapping_name": "lambert_azimuthal_equal_area",
+                                           "longitude_of_projection_origin": 0.0, "latitude_of_projection_origin": 90.0,
+                                           "false_easting": 0.0, "false_northing": 0.0, "semi_major_axis": 6378137.0,
+                                           "inverse_flattening": 298.257223563})
+    (folder / "swe").mkdir()
+    xr.Dataset({"swe": (("time", "y", "x"), swe, {"long_name": "Snow Water Equivalent", "units": "mm",
+                                                  "grid_mapping": "crs", "coordinates": "lat lon"}),
+                "crs": crs,
+                "lat": (("y", "x"), lat, {"standard_name": "latitude", "units": "degrees_north"}),
+                "lon": (("y", "x"), lon, {"standard_name": "longitude", "units": "degrees_east"})},
+               coords={"time": time, "x": ("x", x, {"standard_name": "projection_x_coordinate", "units": "m"}),
+                       "y": ("y", y, {"standard_name": "projection_y_coordinate", "units": "m"})}
+               ).to_netcdf(folder / "swe" / "swe.nc")
+    latitude, longitude = np.arange(70.0, 60.0 - 0.01, -0.25), np.arange(15.0, 35.0 + 0.01, 0.25)
+    month = time.month.values[:, None, None]
+    t2m = (273.15 - 15 * np.cos(2 * np.pi * (month - 1) / 12) - 0.8 * (latitude[None, :, None] - 65)
+           + 2 * np.sin(np.deg2rad(8 * longitude))[None, None, :]).astype("f4")
+    (folder / "era5").mkdir()
+    xr.Dataset({"t2m": (("time", "latitude", "longitude"), t2m, {"long_name": "2 metre temperature", "units": "K"})},
+               coords={"time": time, "latitude": ("latitude", latitude, {"units": "degrees_north"}),
+                       "longitude": ("longitude", longitude, {"units": "degrees_east"})}).to_netcdf(folder / "era5" /
+                                                                                                    "t2m.nc")
+    return t2m, latitude, longitude, lat, lon
+
+
+def test_a_lat_lon_predictor_beside_an_ease_grid_target_is_told_the_cdo_line_that_makes_them_one(tmp_path,
+                                                                                              monkeypatch):
+    """break49b A3: the refusal said only "e.g. cdo remapbil or xESMF", where two latitude-longitude grids get a
+    ready line. It gives the cdo remapbil onto the target's file; run as printed, the copy holds the bilinear
+    interpolation of t2m at each EASE cell's latitude and longitude (SciPy's RegularGridInterpolator) and trains."""
+    import re
+    import shlex
+    import shutil
+    import subprocess
+
+    from scipy.interpolate import RegularGridInterpolator
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    t2m, latitude, longitude, lat, lon = _ease_target_and_lat_lon_predictor(tmp_path)
+    arguments = ["--target", "swe", "--predictors", "t2m", "--epochs", "1"]
+    result = CliRunner().invoke(app, ["train", "--data", "swe/", "--data", "era5/", *arguments, "--out", "run"])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()[-1:]
+    assert line.startswith("climann: error: the files are on different grids") and "e.g. cdo" not in line
+    command = re.search(r"`(cdo [^`]+)`", line).group(1)
+    assert command == "cdo remapbil,swe/swe.nc era5/t2m.nc era5/t2m_regridded.nc"
+    assert "(then give era5/t2m_regridded.nc in place of era5/t2m.nc in --data" in line
+    if shutil.which("cdo") is None:
+        pytest.skip("needs cdo to run the printed line")
+    subprocess.run(shlex.split(command), check=True, cwd=tmp_path, capture_output=True)
+    points = np.stack([lat.ravel(), lon.ravel()], axis=-1)
+    expected = np.stack([RegularGridInterpolator((latitude[::-1], longitude), month[::-1])(points).reshape(lat.shape)
+                         for month in t2m.astype(np.float64)])
+    with xr.open_dataset(tmp_path / "era5" / "t2m_regridded.nc") as copy:
+        np.testing.assert_allclose(copy["t2m"].values, expected, rtol=1e-6)
+    result = CliRunner().invoke(app, ["train", "--data", "swe/", "--data", "era5/t2m_regridded.nc", *arguments,
+                                      "--out", "run"])
+    assert result.exit_code == 0, result.output

@@ -80,6 +80,18 @@ from tests.fresh_python import run_python
     pytest.param("tsn", {"long_name": "Temperature of snow layer", "units": "K"}, False, id="snow-temperature"),
     pytest.param("x", {"long_name": "Snow depth", "units": "degC"}, False, id="snow-words-not-a-length"),
     pytest.param("zos", {"long_name": "Sea surface height above geoid", "units": "m"}, False, id="a-height"),
+    # break49b A2: a snow water equivalent, by standard_name first, else by long_name or name, in a length or kg m-2
+    pytest.param("snw", {"standard_name": "surface_snow_amount", "units": "kg m-2"}, True, id="CF-snow-amount"),
+    pytest.param("x", {"standard_name": "lwe_thickness_of_surface_snow_amount", "units": "mm"}, True, id="CF-lwe-snow"),
+    pytest.param("swe", {"long_name": "Snow Water Equivalent", "units": "mm"}, True, id="Snow-CCI-swe"),
+    pytest.param("swe_average", {"long_name": "Snow Water Equivalent, monthly average", "units": "mm"}, True,
+                 id="GlobSnow-swe_average"),
+    pytest.param("w", {"long_name": "water equivalent of snow", "units": "kg m-2"}, True, id="water-equivalent-of-snow"),
+    pytest.param("swe", {"units": "kg m-2"}, True, id="Daymet-swe-by-name"),
+    pytest.param("swe", {"long_name": "Snow Water Equivalent anomaly", "units": "mm"}, False, id="swe-anomaly"),
+    pytest.param("dswe", {"long_name": "Snow water equivalent change", "units": "mm"}, False, id="swe-change"),
+    pytest.param("swe", {"long_name": "Snow Water Equivalent", "units": "1"}, False, id="swe-not-an-amount"),
+    pytest.param("swe", {"long_name": "Surface wave energy", "units": "J m-2"}, False, id="swe-named-otherwise"),
 ])
 def test_which_quantities_cannot_be_negative(name, attrs, cannot):
     variable = xr.DataArray(np.zeros(3, "f4"), dims="x", attrs=attrs)
@@ -391,3 +403,68 @@ def test_minus_infinity_is_no_negative_value_of_its_own(chunks):
     assert found.lowest == -1.0
     assert found.largest == float(np.abs(values[finite]).max()) == 10.0
     np.testing.assert_array_equal(found.times, dataset["time"].values[[2]])
+
+
+def _globsnow_without_flags(path) -> tuple[np.ndarray, np.ndarray]:
+    """GlobSnow v2's monthly ``swe_average`` as its files hold it (break49b A2): "Snow Water Equivalent, monthly
+    average" in mm, no standard_name, no flag attributes, -1 (water) on a 2 × 2 lake and -2 (mountains) on the
+    last column at every step, 10 years of months on a 5 × 6 grid; a t2m beside it. The SWE and the codes' mask."""
+    rng = np.random.default_rng(49)
+    time = pd.date_range("2001-01-01", periods=120, freq="MS")
+    lat = np.array([60.0, 61.0, 62.0, 63.0, 64.0])
+    t2m = 270.0 - 12 * np.cos(2 * np.pi * (time.month.values[:, None, None] - 1) / 12) + rng.normal(0, 2, (120, 5, 6))
+    swe = np.round(np.clip(-(t2m - 273.15) * 6 + rng.normal(0, 4, t2m.shape), 0, None)).astype("f4")
+    codes = np.zeros(swe.shape, bool)
+    swe[:, 1:3, 1:3], swe[:, :, 5] = -1.0, -2.0
+    codes[:, 1:3, 1:3] = codes[:, :, 5] = True
+    coords = {"time": time, "lat": ("lat", lat, {"units": "degrees_north"}),
+              "lon": ("lon", 20.0 + np.arange(6.0), {"units": "degrees_east"})}
+    xr.Dataset({"swe_average": (("time", "lat", "lon"), swe, {"long_name": "Snow Water Equivalent, monthly average",
+                                                              "units": "mm"}),
+                "t2m": (("time", "lat", "lon"), t2m.astype("f4"), {"units": "K", "standard_name": "air_temperature"})},
+               coords=coords).to_netcdf(path, encoding={"swe_average": {"_FillValue": None}})
+    return swe, codes
+
+
+def test_globsnow_codes_without_flags_are_named_and_the_line_followed_scores_the_snow_only(tmp_path, monkeypatch):
+    """break49b A2: "Snow Water Equivalent" was no amount that cannot be negative, so GlobSnow's -1 and -2 were
+    trained and scored as SWE without a word (climatology test MSE 126.25 mm² where the SWE alone gives 156.18).
+    Now both codes are named in one warning whose ncatted marks both; followed, the test climatology MSE is mine
+    (numpy: the calendar-month means of 2001-2006 on 2009-2010, cos-lat weights, the codes left out)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.conftest import draw_no_run_figures, follow_ncatted
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    swe, codes = _globsnow_without_flags(tmp_path / "globsnow.nc")
+    arguments = ["--target", "swe_average", "--predictors", "t2m", "--epochs", "1"]
+    result = CliRunner().invoke(app, ["train", "--data", "globsnow.nc", *arguments, "--out", "run"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert ("'swe_average' in globsnow.nc holds the values -2 and -1 mm {} times in all".format(int(codes.sum()))
+            in said)
+    assert "its long_name 'Snow Water Equivalent, monthly average' (a snow water equivalent, in mm)" in said
+    command = re.search(r"if they mark missing values: (ncatted \S+ \S+ \S+ \S+)", said).group(1)
+    assert command == "ncatted -a missing_value,swe_average,o,f,-1,-2 globsnow.nc globsnow_fixed.nc"
+    follow_ncatted(command, tmp_path)
+    result = CliRunner().invoke(app, ["train", "--data", "globsnow_fixed.nc", *arguments, "--out", "fixed"])
+    assert result.exit_code == 0, result.output
+    assert "holds the value" not in result.output
+    truth = np.where(codes, np.nan, swe).astype(np.float64)
+    years, months = 2001 + np.arange(120) // 12, np.arange(120) % 12 + 1
+    climatology = np.stack([np.nanmean(truth[(years <= 2006) & (months == month)], axis=0) for month in range(1, 13)])
+    errors = (climatology[months - 1] - truth)[years >= 2009]
+    weights = np.broadcast_to(np.cos(np.deg2rad([60.0, 61.0, 62.0, 63.0, 64.0]))[:, None], errors.shape)
+    kept = np.isfinite(errors)
+    expected = (weights[kept] * errors[kept] ** 2).sum() / weights[kept].sum()
+    for run, mse in (("fixed", pytest.approx(expected, rel=1e-6)), ("run", None)):
+        scores = json.loads((tmp_path / run / "metrics.json").read_text())["splits"]["test"]["climatology"]
+        if mse is not None:
+            assert scores["mse"] == mse
+            assert scores["n_samples"] == int(kept.sum())
+        else:  # the first run, before the line, scored the codes as SWE (the warning says so)
+            assert scores["n_samples"] == errors.size

@@ -685,7 +685,10 @@ def test_a_truly_different_grid_is_still_refused(tmp_path):
     dataset = grid_dataset(n_years=1, n_lat=4, n_lon=6)
     _one_variable(dataset, "tas", tmp_path / "b_tas.nc")
     shifted = _one_variable(dataset.assign_coords(lon=dataset.lon + 10.0), "pred", tmp_path / "a_pred.nc")
-    with pytest.raises(ClimannError, match=r"different grids: lon differs by up to 10°.*cdo remapbil or xESMF"):
+    # refused with the ready line onto the target's grid, as the check before opening gives it (break49b A3)
+    with pytest.raises(ClimannError, match=r"different grids: lon differs by up to 10°.*interpolate a_pred.nc "
+                                           r"bilinearly onto b_tas.nc's grid.*`cdo remapbil,\S*b_tas.nc \S*a_pred.nc "
+                                           r"\S*a_pred_regridded.nc`"):
         open_dataset([shifted, tmp_path / "b_tas.nc"], grid_of="tas", variables=["tas", "pred"])
 
 
