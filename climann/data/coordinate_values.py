@@ -32,6 +32,7 @@ import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import GUESSED_NAMES, MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, plain_degrees_kind
+from climann.data.gridless_cells import grid_file_message
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
@@ -431,6 +432,8 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
             on_dims.setdefault(str(dataset[name].dims[0]), {})[kind] = name
     for dim, kinds in on_dims.items():
         if len(kinds) == 2 and any(dim in variable.dims for variable in dataset.data_vars.values()):
+            if (grid_file := grid_file_message(dataset, where, kinds, dim)) is not None:
+                raise ClimannError(grid_file)  # no data to remap: the grid of data without it (break49d A2)
             files = source_and_copy(dataset, *dataset.data_vars.values(), suffix="remapped")
             target = _remap_target(dataset, kinds)
             if is_zarr_store(shlex.split(files)[0]):
