@@ -25,6 +25,7 @@ import functools
 import logging
 import shlex
 from collections.abc import Iterable
+from pathlib import Path
 
 import dask
 import numpy as np
@@ -32,12 +33,13 @@ import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import GUESSED_NAMES, MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, plain_degrees_kind
+from climann.data.gridless_cells import grid_file_message
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
 from climann.data.shell import (
-    attribute_command, copy_path, input_and_copy, ncap2_name, ncatted_attribute, python_command, source_and_copy,
-    values_command, whole_write, working_path, xarray_data, xarray_values,
+    attribute_command, copy_path, input_and_copy, ncap2_name, ncatted_attribute, python_command, shown_path,
+    source_and_copy, values_command, whole_write, working_path, xarray_data, xarray_values,
 )
 from climann.errors import ClimannError
 
@@ -431,7 +433,11 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
             on_dims.setdefault(str(dataset[name].dims[0]), {})[kind] = name
     for dim, kinds in on_dims.items():
         if len(kinds) == 2 and any(dim in variable.dims for variable in dataset.data_vars.values()):
+            if (grid_file := grid_file_message(dataset, where, kinds, dim)) is not None:
+                raise ClimannError(grid_file)  # no data to remap: the grid of data without it (break49d A2)
             files = source_and_copy(dataset, *dataset.data_vars.values(), suffix="remapped")
+            if (remapped := _remapped_beside(shlex.split(files)[0])) is not None:
+                raise ClimannError(_remapped_beside_message(where, kinds, dim, shlex.split(files)[0], remapped))
             target = _remap_target(dataset, kinds)
             if is_zarr_store(shlex.split(files)[0]):
                 raise _unstructured_store(where, kinds, dim, shlex.split(files)[0], target,
@@ -444,6 +450,38 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
                 "latitude-longitude, rotated, projected or curvilinear grid; remap the file first to a regular grid "
                 f"near its own spacing ({target.words()}), {remap}"
             )
+
+
+def _remapped_beside(source: str) -> Path | None:
+    """The copy that the remap advice of an unstructured grid's file ``source`` writes
+    (``X_remapped.nc`` beside ``X.nc``, :func:`remap_advice`), when it is there and on a regular
+    grid (a 1-D latitude and a 1-D longitude on dimensions of their own, as ``cdo remapcon`` writes
+    them); None otherwise, and for a Zarr store."""
+    if source in ("IN.nc", "") or is_zarr_store(source):
+        return None
+    remapped = Path(source).with_name(f"{Path(source).stem}_remapped.nc")
+    if not remapped.is_file():
+        return None
+    try:
+        with xr.open_dataset(remapped, decode_times=False, decode_timedelta=False) as opened:
+            axes = {str(variable.attrs.get("standard_name", "")): variable.dims
+                    for variable in opened.variables.values() if variable.ndim == 1}
+    except (OSError, ValueError):
+        return None
+    latitude, longitude = axes.get("latitude"), axes.get("longitude")
+    return remapped if latitude and longitude and latitude != longitude else None
+
+
+def _remapped_beside_message(where: str, kinds: dict[str, str], dim: str, source: str, remapped: Path) -> str:
+    """The refusal of an unstructured grid's file given beside its remapped copy (the remap advice
+    followed in the same folder, then the folder given): the copy to give, and no second remap
+    (break49d A3: the grid description ``X_grid.txt`` was called its corrected copy, and a remap into
+    ``X_remapped_2.nc`` proposed)."""
+    return (f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude '{kinds['longitude']}' "
+            f"both lie on the one horizontal dimension '{dim}'), and climann needs a regular one; {remapped.name}, "
+            f"beside it, is its remap to a regular grid (the copy climann's remap advice writes): give "
+            f"{shown_path(remapped)} in place of {shown_path(source)}, i.e. move {shown_path(source)} out of the files "
+            "given to climann (a folder is read whole), and run again")
 
 
 def has_cell_corners(dataset: xr.Dataset, kinds: dict[str, str], dim: str) -> bool:

@@ -30,6 +30,7 @@ from xarray.core.indexing import PandasIndexingAdapter
 
 from climann.data.age_axes import age_along_dimension, age_axis_advice
 from climann.data.before_present import years_per_unit
+from climann.data.gridless_cells import gridless_cells_message
 from climann.data.ncl_initial_times import one_record_dating_advice
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
@@ -857,6 +858,9 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
     unplaced = _unplaced_map_axes(dataset) if kind != "time" else None
     if unplaced is not None:
         return unplaced
+    gridless = gridless_cells_message(dataset) if kind != "time" else None
+    if gridless is not None:  # ICON's GRIB2 converted without its grid (break49d A2)
+        return f"no {kind} coordinate found: {gridless}"
     present = [f"{name} (scalar)" if dataset[name].ndim == 0 else str(name) for name in dataset.coords]
     # ncl_convert2nc's one record, dated only by its attributes (initial_time, forecast_time); see
     # climann.data.ncl_initial_times

@@ -752,6 +752,18 @@ def calendar_months_per_unit(units: str) -> float | None:
     return float(quantity.magnitude) * round(in_months)
 
 
+def is_duration_units(units: str) -> bool:
+    """Whether ``units`` are units of time of a duration (``hours``, ``days``, ``months``; read with
+    pint as :func:`plus_lead_time` reads a lead time), not a time axis's ``<unit> since <date>``.
+
+    Examples
+    --------
+    >>> is_duration_units("hours"), is_duration_units("hours since 2021-01-01"), is_duration_units("m")
+    (True, False, False)
+    """
+    return " since " not in f" {units.lower()} " and _lead_time_unit(units) is not None
+
+
 #: Spellings of a month that neither UDUNITS nor pint define (CDO's and GrADS' ``mon``).
 _MONTH_SPELLINGS = {"mon": "month", "mons": "months"}
 

@@ -127,6 +127,7 @@ from climann.data.pps_grids import (FILE_HEADER, GRID_HEADER, PpsGrid, grid_head
                                     states_start)
 from climann.data.point_pairs import blocks_at_places_message, different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
+from climann.data.unnamed_leads import with_lead_names
 from climann.data.units import convert_dataset, variable_units
 from climann.data.unmarked_coordinates import with_coordinates_named_elsewhere
 from climann.data.unplaced_variables import check_variables_placed
@@ -781,7 +782,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # over a window of lead times gets its window; see climann.data.forecast_windows.
     # ncl_convert2nc's initial_time0_hours and forecast_time1 are a reference and a lead time; see
     # climann.data.ncl_forecasts.
-    dataset = with_ncl_forecast_names(with_hindcast_dates(dataset), where=path.name)
+    # A lead time no CF name marks (CAMS's leadtime in hours beside its "FORECAST base time") is marked so,
+    # or refused when the time axis may be the start or the valid time; see climann.data.unnamed_leads.
+    dataset = with_lead_names(with_ncl_forecast_names(with_hindcast_dates(dataset), where=path.name),
+                              where=path.name)
     dataset = with_one_lead_window_cells(dataset, where=path.name)
     dataset = with_lead_chosen(on_valid_time(dataset), select, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)

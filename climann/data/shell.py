@@ -681,8 +681,9 @@ def earlier_copy_note(message: str) -> str:
     for match in _NUMBERED_COPY.finditer(message):
         first = Path((match["quoted"] or match["plain"]) + (match["qext"] or match["ext"]))
         head = first.stem.rsplit("_", 1)[0]
-        if not first.is_file() or _names(message, str(first)):
-            continue  # none there, or the command's own input (a copy of the copy is numbered: copy_path)
+        if not first.is_file() or _names(message, str(first)) or first.suffix.lower() not in _READ_ENDINGS:
+            continue  # none there, the command's own input (a copy of the copy is numbered: copy_path), or no data
+            # file (the remap advice's grid description X_grid.txt is no copy of X.nc: break49d A3)
         originals = sorted(path for path in first.parent.glob(f"{_glob_escaped(head)}.*")
                            if path.is_file() and path != first)
         if originals:

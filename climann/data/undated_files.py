@@ -34,6 +34,7 @@ import xarray as xr
 
 from climann.data.absolute_time import absolute_time_unit
 from climann.data.handles import shared_manager
+from climann.data.long_name_dates import long_name_reference, long_name_reference_advice
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
 from climann.data.name_dates import name_dates, named_dates_statements, named_dating
 from climann.data.ncl_initial_times import NCL_INITIAL_TIME
@@ -167,6 +168,8 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         return texts
     if (accumulations := _accumulations_message(name, first, second, files)) is not None:
         return accumulations
+    if (dated := _long_name_dated_message(name, first, second, files)) is not None:
+        return dated
     where, start = _stated_start(other)  # a start stated in the file is said before MODIS's AYYYYDDD
     if (named := _named_dates_message(name, one_path, other_path, files, year_day=not start)) is not None:
         return named
@@ -183,6 +186,47 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         f"one step); if both hold the same field, give only one of them in --data; or, if they are two different "
         f"fields, give one a new name with [data] rename = {rename_table(name, other_path, one_path, files, renames)}"
     )
+
+
+def _long_name_time(name: str, dataset: xr.Dataset) -> xr.DataArray | None:
+    """The coordinate of a dimension of ``name`` in an undecoded ``dataset`` whose units are a unit
+    of time alone and whose ``long_name`` names the date it counts from
+    (:func:`~climann.data.long_name_dates.long_name_reference`: CAMS Europe's old ADS files,
+    ``time`` in ``hours``, "FORECAST time from 20210101"), or None."""
+    if name not in dataset.variables:
+        return None
+    return next((dataset[dim] for dim in dataset[name].dims
+                 if dim in dataset.variables and long_name_reference(dataset[dim]) is not None), None)
+
+
+def _long_name_dated_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],
+                             files: Sequence[Path]) -> str | None:
+    """The refusal of files that hold ``name`` on a time in a unit alone whose ``long_name`` names
+    the date it counts from (:func:`_long_name_time`), or None for others: the loop of
+    :func:`~climann.data.long_name_dates.long_name_reference_advice` that sets each file's units from
+    its own long name, the advice one such file alone gets. The general advice (a file-name date
+    as a scalar ``time``) failed when run on them, whose ``time`` is already a dimension: "dimension
+    'time' already exists as a scalar variable" (break49d A5). Every file given that holds ``name``
+    is read (its header, undecoded) for its time."""
+    (one_path, one), (other_path, other) = first, second
+    if _long_name_time(name, one) is None or _long_name_time(name, other) is None:
+        return None
+    times: dict[Path, xr.DataArray] = {}
+    for path in dict.fromkeys([one_path, other_path, *map(Path, files)]):
+        if path in (one_path, other_path):
+            time = _long_name_time(name, one if path == one_path else other)
+        elif path.is_file():
+            with xr.open_dataset(path, decode_times=False, decode_timedelta=False) as opened:
+                time = _long_name_time(name, opened)
+                time = None if time is None else time.load()
+        else:
+            return None
+        if time is not None:
+            times[path] = time
+    advice = long_name_reference_advice(times)
+    if advice is None:
+        return None
+    return f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate: {advice}"
 
 
 def _text_dated_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],

@@ -862,3 +862,42 @@ def test_position_names_end_or_begin_with_the_word(name, kind):
     from climann.data.coords import position_name_kind
 
     assert position_name_kind(name) == kind
+
+
+def test_the_remap_followed_in_the_same_folder_names_the_remapped_copy_to_give(tmp_path, monkeypatch):
+    """break49d A3: the remap advice run as printed beside the file, then both files given (a folder):
+    before, its grid description u_grid.txt was called "its corrected copy" and a second remap into
+    u_remapped_2.nc proposed; now u_remapped.nc is named the copy to give, and no remap is proposed."""
+    import shutil
+    import subprocess
+
+    if shutil.which("cdo") is None:
+        pytest.skip("needs CDO")
+    monkeypatch.chdir(tmp_path)
+    _cells(tmp_path / "u.nc", corners=True)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "u.nc"])
+    subprocess.run(re.search(r"e\.g\. `([^`]+)`", str(refused.value))[1], shell=True, check=True, cwd=tmp_path,
+                   capture_output=True)
+    with pytest.raises(ClimannError) as again:
+        open_dataset([tmp_path / "u.nc", tmp_path / "u_remapped.nc"])
+    message = str(again.value)
+    assert "u_remapped.nc, beside it, is its remap to a regular grid" in message
+    assert "give u_remapped.nc in place of u.nc" in message
+    assert "cdo" not in message and "u_grid" not in message and "_2." not in message
+
+
+def test_a_grid_description_beside_the_file_is_not_called_its_corrected_copy(tmp_path, monkeypatch):
+    """Only the printf part of the advice run: u_grid.txt is there, u_remapped.nc not; the advice's
+    numbered u_grid_2.txt stands, and the .txt is not said to be a corrected copy of u.nc (break49d A3)."""
+    monkeypatch.chdir(tmp_path)
+    _cells(tmp_path / "u.nc", corners=True)
+    (tmp_path / "u_grid.txt").write_text("gridtype = lonlat\n")
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    result = CliRunner().invoke(app, ["info", "."])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "cdo remapcon,u_grid_2.txt u.nc u_remapped.nc" in said
+    assert "may be its corrected copy" not in said

@@ -115,3 +115,35 @@ def test_files_of_one_date_get_the_loop_of_that_date(tmp_path, monkeypatch):
     subprocess.run(["bash", "-c", loop], check=True, cwd=tmp_path)
     opened = open_dataset(sorted((tmp_path / "members" / "units_dated").glob("*.nc")))
     assert list(opened["time"].values) == _days(2018, 1)
+
+
+def _forecast_day_file(path, day: int):
+    """One day of the old ADS CAMS Europe forecast (``ENS_FORECAST_pm10_YYYYMMDD.nc``): 24 hourly
+    steps 0 … 23 "hours", long_name "FORECAST time from 202101DD"; every file's times the same numbers."""
+    _month_file(path, 2021, 1, long_name=f"FORECAST time from 202101{day:02d}")
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["time"][:] = np.arange(31, dtype="f4")  # hours 0 … 30 in each file: the same values everywhere
+        nc["pm2p5_conc"][:] = np.full((31, 1, 3, 4), day, "f4")
+    return path
+
+
+@NCO
+def test_daily_files_whose_times_are_the_same_hours_get_the_loop_of_their_own_dates(tmp_path, monkeypatch):
+    """Three daily forecast files, each 'hours' from its own day (break49d A5): before, "neither has a
+    time coordinate" with a file-name date written as a scalar 'time', which failed when run
+    (ValueError: dimension 'time' already exists as a scalar variable). Now the loop of the
+    folder of months: run as printed, each copy counts from its own long name's date."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cams").mkdir()
+    for day in (1, 2, 3):
+        _forecast_day_file(tmp_path / "cams" / f"ENS_FORECAST_pm10_202101{day:02d}.nc", day)
+    result = CliRunner().invoke(app, ["info", "cams"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "the 3 files' long names name 3 dates" in said
+    loop = re.search(r"`(mkdir [^`]*done)`", said)[1]
+    subprocess.run(["bash", "-c", loop], check=True, cwd=tmp_path)
+    for day in (1, 2, 3):
+        opened = open_dataset([tmp_path / "cams" / "units_dated" / f"ENS_FORECAST_pm10_202101{day:02d}.nc"])
+        assert opened["time"].values[0] == cftime.DatetimeGregorian(2021, 1, day)
+        assert opened["time"].values[-1] == cftime.DatetimeGregorian(2021, 1, day + 1, 6)

@@ -51,7 +51,10 @@ class FileMaps:
         For the file name: ``mean``, or the time drawn (``2019-07``, ``2019-07-16``).
     when : str
         For the title: "on 2019-07-16", "in 2019-07" (one monthly step), "in 2010" (one yearly step),
-        "in 2019-07 (mean of 31 steps)", "mean over 1980–2019 (480 steps)".
+        "in 2019-07 (mean of 31 steps)", "mean over 1980–2019 (480 steps)"; a mean over time cells of
+        unequal lengths (CF bounds: months, dekads of 10, 10 and 8 days) is weighted by their days and says
+        so (:func:`cell_lengths`), and a day that opens a cell longer than a day draws that cell's step,
+        titled by its days ("in 1995-02-21 to 1995-02-28").
     """
 
     layout: GridLayout
@@ -166,6 +169,9 @@ def time_steps(
     same_day = np.flatnonzero([(t.year, t.month, t.day) == (year, month, day) for t in times])
     if same_day.size:
         return same_day, date_text(date, precision="day"), False
+    opening = np.flatnonzero([low == date for low, _ in bounds]) if bounds is not None else np.array([], int)
+    if opening.size:  # the first day of a step's cell (a dekad's stamp in its source file): that step, not "nearest"
+        return opening[:1], date_text(times[opening[0]], precision="day"), False
     step = _step_at(times, date, bounds=bounds, absent=absent)
     return np.array([step]), date_text(times[step], precision="day"), True
 
@@ -216,9 +222,34 @@ def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:
     return values if all(hasattr(value, "calendar") for value in values.ravel()) else None
 
 
-def _mean_over_time(field: xr.DataArray, dim: str) -> tuple[xr.DataArray, xr.DataArray]:
-    """The sum of the present values along ``dim`` and their count (lazy)."""
-    return field.sum(dim, skipna=True, dtype=np.float64), field.count(dim)
+def _mean_over_time(field: xr.DataArray, dim: str, weights: np.ndarray | None = None
+                    ) -> tuple[xr.DataArray, xr.DataArray]:
+    """The sum of the present values along ``dim`` and their count (lazy); with ``weights``
+    (shape (n_steps,), the cells' lengths), the weighted sum and the sum of the weights of the
+    present values."""
+    if weights is None:
+        return field.sum(dim, skipna=True, dtype=np.float64), field.count(dim)
+    weight = xr.DataArray(np.asarray(weights, np.float64), dims=dim)
+    return (field.astype(np.float64) * weight).sum(dim, skipna=True), (field.notnull() * weight).sum(dim)
+
+
+def cell_lengths(bounds: np.ndarray | None, steps: np.ndarray) -> np.ndarray | None:
+    """The lengths in days of the time cells of ``steps`` (CF bounds, :func:`_time_bounds`), when
+    they differ (dekads of 10, 10 and 8 days, months of 28 to 31): the weights of a mean over them,
+    as of every mean of unequal cells (a month's mean of its dekads is their day-weighted mean);
+    None without bounds or when every cell is as long (the plain mean is the same)."""
+    if bounds is None or steps.size < 2:
+        return None
+    days = np.array([(high - low).total_seconds() / 86400.0 for low, high in bounds[steps]])
+    return days if np.ptp(days) > 1e-9 * days.max() else None
+
+
+def _cell_text(bounds: np.ndarray, step: int) -> str:
+    """A time cell of more than a day as its first and last days ("1995-02-21 to 1995-02-28", its
+    upper bound excluded), for a title."""
+    low, high = bounds[step]
+    last = high - timedelta(days=1) if (high.hour, high.minute, high.second) == (0, 0, 0) else high
+    return f"{date_text(low, precision='day')} to {date_text(last, precision='day')}"
 
 
 def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where: str = "the file") -> FileMaps:
@@ -246,17 +277,26 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
     layout = layout_from_predictions(dataset, target)
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     times = np.asarray(layout.time.values)
+    bounds = _time_bounds(dataset, layout.time.name)
     if time is None:
         steps, label = _labelled_steps(dataset, times.size), "mean"
-        when = f"mean over {_period([times[k].year for k in steps])} ({steps.size} steps) from {where}"
+        weights = cell_lengths(bounds, steps)
+        weighted = "" if weights is None else ", weighted by their time cells' days"
+        when = f"mean over {_period([times[k].year for k in steps])} ({steps.size} steps{weighted}) from {where}"
     else:
-        steps, label, nearest = time_steps(times, time, where=where, bounds=_time_bounds(dataset, layout.time.name))
+        steps, label, nearest = time_steps(times, time, where=where, bounds=bounds)
+        weights = cell_lengths(bounds, steps)
         # an hour's step shown as climann's messages show a time (2023-07-01 13:00), not as its file's label
         shown = date_text(times[steps[0]], precision="minute") if _HOUR.match(time.strip()) else label
+        days = (bounds[steps[0]][1] - bounds[steps[0]][0]).total_seconds() / 86400.0 if bounds is not None else 0
+        if steps.size == 1 and days > 1 and _WITH_A_DAY.match(time.strip()) and not _HOUR.match(time.strip()):
+            shown = _cell_text(bounds, int(steps[0]))  # a dekad asked by a day: "1995-02-21 to 1995-02-28"
         shown = f"{shown} (the step nearest to {time})" if nearest else shown
         # a day (or an hour) is "on", a month or a year "in" (break45d: "on 2010" for a yearly step)
-        preposition = "on" if _WITH_A_DAY.match(shown) else "in"
-        when = f"{preposition} {shown}" if steps.size == 1 else f"in {shown} (mean of {steps.size} steps)"
+        preposition = "on" if _WITH_A_DAY.match(shown) and " to " not in shown else "in"
+        lengths = "" if weights is None else ", ".join(f"{length:g}" for length in weights)
+        counted = "" if weights is None else f", weighted by their time cells' days: {lengths}"
+        when = f"{preposition} {shown}" if steps.size == 1 else f"in {shown} (mean of {steps.size} steps{counted})"
         when += f" from {where}"
     fields = {"prediction": dataset[f"{target}_pred"]}
     if target in dataset:
@@ -265,7 +305,7 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
     if steps.size > 1 and "truth" in fields:  # the mean where both are present: their difference is the bias
         both = fields["prediction"].notnull() & fields["truth"].notnull()
         fields = {name: field.where(both) for name, field in fields.items()}
-    sums = dask.compute({name: _mean_over_time(field, dims[0]) for name, field in fields.items()})[0]
+    sums = dask.compute({name: _mean_over_time(field, dims[0], weights) for name, field in fields.items()})[0]
     maps = {name: np.divide(total.values, count.values, out=np.full(count.shape, np.nan), where=count.values > 0)
             for name, (total, count) in sums.items()}
     return FileMaps(layout, maps["prediction"], maps.get("truth"), steps, label, when)

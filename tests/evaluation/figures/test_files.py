@@ -52,6 +52,15 @@ def _file_values(path, name):
         return dataset[name].transpose("time", "lat", "lon").values.astype(np.float64), dataset["time"].values
 
 
+def _cell_days(path) -> np.ndarray:
+    """The length in days of each time cell of a prediction file, from its bounds as stored (numbers
+    in days since a date, not decoded): the weights of a mean over unequal cells (break49d A4)."""
+    with xr.open_dataset(path, decode_times=False) as raw:
+        bounds = raw[raw["time"].attrs["bounds"]].values
+        assert raw["time"].attrs["units"].startswith("days since")
+    return bounds[:, 1] - bounds[:, 0]
+
+
 def assert_readable_png(path):
     image = matplotlib.image.imread(path)
     assert image.shape[0] > 100 and image.shape[1] > 150 and image[..., :3].std() > 0.05
@@ -75,12 +84,15 @@ def test_the_default_is_the_mean_over_the_file_where_truth_and_prediction_are_bo
     both = np.isfinite(prediction) & np.isfinite(truth)
     with open_prediction_file(predicted["truth"]) as dataset:
         maps = prediction_file_maps(dataset, where="with_truth.nc")
-    count = both.sum(axis=0)
-    expected_truth = np.where(both, truth, 0).sum(axis=0) / count
+    days = _cell_days(predicted["truth"])[:, None, None]  # months of 28 to 31 days: weighted by their days
+    count = np.where(both, days, 0).sum(axis=0)
+    expected_truth = np.where(both, truth * days, 0).sum(axis=0) / count
     np.testing.assert_allclose(maps.truth, np.where(count > 0, expected_truth, np.nan), rtol=1e-12)
     np.testing.assert_allclose(maps.prediction - maps.truth,
-                               np.where(both, prediction - truth, 0).sum(axis=0) / count, rtol=1e-9, atol=1e-9)
-    assert maps.label == "mean" and maps.when == "mean over 1980–1982 (36 steps) from with_truth.nc"
+                               np.where(both, (prediction - truth) * days, 0).sum(axis=0) / count, rtol=1e-9,
+                               atol=1e-9)
+    assert maps.label == "mean"
+    assert maps.when == "mean over 1980–1982 (36 steps, weighted by their time cells' days) from with_truth.nc"
 
 
 def test_without_the_truth_only_the_prediction_is_drawn(predicted, tmp_path):
@@ -89,9 +101,14 @@ def test_without_the_truth_only_the_prediction_is_drawn(predicted, tmp_path):
         maps = prediction_file_maps(dataset, time="1982")
         assert "tas" not in dataset
     assert maps.truth is None and list(maps.steps) == [i for i, t in enumerate(times) if t.year == 1982]
+    days = _cell_days(predicted["no_truth"])[maps.steps]
+    held = np.isfinite(prediction[maps.steps])
+    weights = np.where(held, days[:, None, None], 0)
     with np.errstate(invalid="ignore"):
-        np.testing.assert_allclose(maps.prediction, np.nanmean(prediction[maps.steps], axis=0), rtol=1e-12)
-    assert maps.when == "in 1982 (mean of 12 steps) from the file"
+        expected = np.sum(np.where(held, prediction[maps.steps] * days[:, None, None], 0), axis=0) / weights.sum(axis=0)
+    np.testing.assert_allclose(maps.prediction, expected, rtol=1e-12)
+    assert maps.when == ("in 1982 (mean of 12 steps, weighted by their time cells' days: 31, 28, 31, 30, 31, 30, 31, "
+                         "31, 30, 31, 30, 31) from the file")
     result = runner.invoke(app, ["plot", str(predicted["no_truth"]), "--time", "1982", "--out", str(tmp_path),
                                  "--dpi", "40"])
     assert result.exit_code == 0, result.output
@@ -302,7 +319,7 @@ def test_the_mean_of_an_evaluate_file_leaves_out_the_unused_step_read_before_its
     with open_prediction_file(tmp_path / "evaluated.nc") as opened:
         maps = prediction_file_maps(opened, where="evaluated.nc")
     assert list(maps.steps) == list(range(1, 36))
-    assert maps.when == "mean over 1980–1982 (35 steps) from evaluated.nc"
+    assert maps.when == "mean over 1980–1982 (35 steps, weighted by their time cells' days) from evaluated.nc"
 
 
 def _hours(n_days=3):
@@ -377,3 +394,43 @@ def test_an_hour_of_an_hourly_prediction_file_is_mapped_from_its_step(predicted,
                                  str(tmp_path / "maps"), "--dpi", "40"])
     assert result.exit_code == 0, result.output
     assert_readable_png(tmp_path / "maps" / "hourly_map_1980-01-01T13.png")
+
+
+def test_a_day_that_opens_a_cell_is_its_step_titled_with_the_cell(predicted):
+    """break49d A4: ``--time 1995-02-21``, the stamp of a dekad in its source file, was "the step nearest to
+    1995-02-21", titled by the cell's middle. Here July 1981's cell opens on 1981-07-01 (its step dated
+    1981-07-16): that step, no "nearest", titled by its days; a day inside a cell stays "nearest"."""
+    prediction, times = _file_values(predicted["truth"], "tas_pred")
+    step = next(i for i, t in enumerate(times) if (t.year, t.month) == (1981, 7))
+    with open_prediction_file(predicted["truth"]) as dataset:
+        opening = prediction_file_maps(dataset, time="1981-07-01", where="f.nc")
+        inside = prediction_file_maps(dataset, time="1981-07-02", where="f.nc")
+    assert list(opening.steps) == [step] and opening.when == "in 1981-07-01 to 1981-07-31 from f.nc"
+    np.testing.assert_array_equal(opening.prediction, prediction[step])
+    assert "the step nearest to 1981-07-02" in inside.when
+
+
+def test_a_month_of_unequal_cells_is_their_day_weighted_mean(predicted, tmp_path):
+    """break49d A4: February of dekads (10, 10 and 8 days) was the plain mean of the three. Three
+    cells of a file's February given 10, 10, 8 days by their bounds: the month's map is the
+    day-weighted mean (numpy), which differs from the plain one."""
+    import cftime
+
+    with xr.open_dataset(predicted["truth"], decode_times=TIME) as source:
+        dataset = source.isel(time=slice(0, 3)).load()
+    starts = [cftime.DatetimeNoLeap(1981, 2, day) for day in (1, 11, 21)] + [cftime.DatetimeNoLeap(1981, 3, 1)]
+    bounds = dataset["time"].attrs.get("bounds") or dataset["time"].encoding.get("bounds")
+    dataset = dataset.assign_coords(time=("time", [cftime.DatetimeNoLeap(1981, 2, day) for day in (6, 16, 25)],
+                                          {"bounds": bounds, "standard_name": "time", "axis": "T"}))
+    dataset[bounds] = (("time", dataset[bounds].dims[1]), np.array([starts[:-1], starts[1:]]).T)
+    dataset["time"].encoding = {"units": "days since 1981-01-01", "calendar": "noleap"}
+    dataset.to_netcdf(tmp_path / "dekads.nc")
+    values = dataset["tas_pred"].transpose("time", "lat", "lon").values.astype(np.float64)
+    with open_prediction_file(tmp_path / "dekads.nc") as opened:
+        maps = prediction_file_maps(opened, time="1981-02", where="dekads.nc")
+        dekad = prediction_file_maps(opened, time="1981-02-21", where="dekads.nc")
+    days = np.array([10.0, 10.0, 8.0])
+    np.testing.assert_allclose(maps.prediction, np.tensordot(days, values, axes=1) / 28, rtol=1e-12)
+    assert np.abs(values.mean(axis=0) - np.tensordot(days, values, axes=1) / 28).max() > 1e-3
+    assert maps.when == "in 1981-02 (mean of 3 steps, weighted by their time cells' days: 10, 10, 8) from dekads.nc"
+    assert dekad.when == "in 1981-02-21 to 1981-02-28 from dekads.nc" and list(dekad.steps) == [2]

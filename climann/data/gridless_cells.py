@@ -1,0 +1,110 @@
+"""Unstructured-grid data without their coordinates, and the grid files that hold them.
+
+ICON's GRIB2 output (DWD's open data) does not hold the positions of its cells: a message
+names its grid by number and UUID (``numberOfGridUsed``, ``uuidOfHGrid``), and the centres
+and corners are in the model's grid file (``icon_grid_0047_R19B07_L.nc``: ``clon(cell)``,
+``clat(cell)``, their bounds, ``cell_area``). ``cdo -f nc copy`` of such GRIB2 writes the
+fields on ``ncells`` with ``CDI_grid_type = "unstructured"`` and
+``number_of_grid_in_reference`` but no ``clon``/``clat``; ``cdo setgrid,GRIDFILE`` attaches
+them (CDO user guide, "SETGRID"), after which the data are read as any unstructured grid and
+remapped (:mod:`climann.data.coordinate_values`). The data file alone was told only "no
+latitude coordinate found", and the grid file given beside it was advised a remap of its own,
+which holds no data (break49d A2). :func:`gridless_cells_message` and
+:func:`grid_file_message` say what each is and give ``cdo setgrid`` first.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import xarray as xr
+
+from climann.data.shell import source_and_copy
+
+__all__ = ["GRID_FILE_VARIABLES", "UNSTRUCTURED_CELL_DIMENSIONS", "grid_file_message", "gridless_cells_message",
+           "is_grid_file"]
+
+#: The cell dimensions of unstructured model grids as their files and CDO name them (ICON's
+#: ``ncells`` and ``cell``, MPAS's ``nCells``, FESOM's ``nod2``, CAM-SE's ``ncol``); lower case.
+UNSTRUCTURED_CELL_DIMENSIONS = frozenset({"ncells", "ncell", "cell", "cells", "ncol", "nod2", "nod2d"})
+
+#: Variables of ICON's grid files that describe the grid, not a field on it (ICON grid file
+#: specification: areas, lengths, index tables, the cells' parents and land-sea mask of the grid).
+GRID_FILE_VARIABLES = frozenset({
+    "cell_area", "cell_area_p", "dual_area", "dual_area_p", "edge_length", "dual_edge_length",
+    "edge_cell_distance", "edge_vert_distance", "zonal_normal_primal_edge", "meridional_normal_primal_edge",
+    "zonal_normal_dual_edge", "meridional_normal_dual_edge", "orientation_of_normal", "cell_index", "edge_index",
+    "vertex_index", "parent_cell_index", "neighbor_cell_index", "edge_of_cell", "vertex_of_cell",
+    "adjacent_cell_of_edge", "edge_vertices", "cells_of_vertex", "edges_of_vertex", "vertices_of_vertex",
+    "edge_orientation", "cell_sea_land_mask", "edge_system_orientation", "refin_c_ctrl", "refin_e_ctrl",
+    "refin_v_ctrl", "phys_cell_id", "phys_edge_id", "cell_elevation", "lon_cell_centre", "lat_cell_centre",
+    "clon_vertices", "clat_vertices"})
+
+
+def _cell_dimension(dataset: xr.Dataset) -> tuple[str, list[str]] | None:
+    """The one dimension without a coordinate variable that the data variables lie on, where they
+    say they are on an unstructured grid (CDI's ``CDI_grid_type = "unstructured"``) or it is named as
+    one's cells (:data:`UNSTRUCTURED_CELL_DIMENSIONS`), and the variables on it; None otherwise."""
+    found: dict[str, list[str]] = {}
+    for name, variable in dataset.data_vars.items():
+        bare = [str(dim) for dim in variable.dims if dim not in dataset.variables]
+        said = str(variable.attrs.get("CDI_grid_type", "")).strip().lower() == "unstructured"
+        cells = [dim for dim in bare if said or dim.lower() in UNSTRUCTURED_CELL_DIMENSIONS]
+        if len(cells) == 1:
+            found.setdefault(cells[0], []).append(str(name))
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+def gridless_cells_message(dataset: xr.Dataset) -> str | None:
+    """Why a file on an unstructured grid's cells has no latitude (:func:`_cell_dimension`), and the
+    ``cdo setgrid`` that attaches the grid file's coordinates, then the remap; None for others.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = xr.Dataset({"t_2m": (("time", "ncells"), np.zeros((1, 4)), {"CDI_grid_type": "unstructured"})},
+    ...                coords={"time": [0]}, attrs={"number_of_grid_used": 47})
+    >>> print(gridless_cells_message(d))  # doctest: +NORMALIZE_WHITESPACE
+    t_2m lie on 'ncells', the cells of an unstructured grid, with no coordinates: the positions are in the
+    model's grid file (ICON's GRIB2 converted by cdo without its grid; grid number 47), not in this file; attach
+    the grid with `cdo setgrid,GRIDFILE IN.nc OUT.nc` (GRIDFILE the model's grid file, e.g.
+    icon_grid_0047_R19B07_L.nc, whose cells number 4), then give the copy: climann gives its remap to a regular grid
+    """
+    found = _cell_dimension(dataset)
+    if found is None:
+        return None
+    dim, names = found
+    number = dataset.attrs.get("number_of_grid_used", next(
+        (dataset[name].attrs["number_of_grid_used"] for name in names if "number_of_grid_used" in dataset[name].attrs),
+        None))
+    said = f"; grid number {number}" if number is not None else ""
+    files = source_and_copy(dataset, *(dataset[name] for name in names), suffix="withgrid")
+    return (f"{', '.join(names)} lie on '{dim}', the cells of an unstructured grid, with no coordinates: the positions "
+            f"are in the model's grid file (ICON's GRIB2 converted by cdo without its grid{said}), not in this file; "
+            f"attach the grid with `cdo setgrid,GRIDFILE {files}` (GRIDFILE the model's grid file, e.g. "
+            f"icon_grid_0047_R19B07_L.nc, whose cells number {dataset.sizes[dim]}), then give the copy: climann gives "
+            "its remap to a regular grid")
+
+
+def is_grid_file(dataset: xr.Dataset, coordinates: set[str]) -> bool:
+    """Whether ``dataset`` holds an unstructured grid's description and no field on it: every data
+    variable other than the grid's ``coordinates`` and their bounds is a description of the grid
+    (:data:`GRID_FILE_VARIABLES`, CF ``standard_name = "cell_area"``) or an integer index table."""
+    bounds = {str(dataset[name].attrs.get("bounds", dataset[name].encoding.get("bounds", ""))) for name in coordinates}
+    held = [name for name in dataset.data_vars if name not in coordinates | bounds]
+    return all(str(name).lower() in GRID_FILE_VARIABLES or dataset[name].attrs.get("standard_name") == "cell_area"
+               or dataset[name].dtype.kind in "iu" for name in held)
+
+
+def grid_file_message(dataset: xr.Dataset, where: str, kinds: dict[str, str], dim: str) -> str | None:
+    """The refusal of a grid file (:func:`is_grid_file`; ``kinds``: its latitude and longitude, on
+    ``dim``), given as data: it is the grid to attach to data without coordinates, not data to
+    remap; None for any other file."""
+    if not is_grid_file(dataset, set(kinds.values())):
+        return None
+    grid = shlex.split(source_and_copy(dataset))[0] if dataset.encoding.get("source") else where
+    return (f"{where} holds an unstructured grid ('{kinds['latitude']}' and '{kinds['longitude']}' on '{dim}', "
+            f"{dataset.sizes[dim]} cells) and no field on it: it is a model's grid file, not data; attach it to the "
+            f"data on {dataset.sizes[dim]} cells without coordinates (ICON's GRIB2 converted by cdo without its grid) "
+            f"with `cdo setgrid,{shlex.quote(grid)} DATA.nc DATA_withgrid.nc`, then give DATA_withgrid.nc alone "
+            "in place of both (climann then gives its remap to a regular grid)")
