@@ -34,6 +34,7 @@ from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import GUESSED_NAMES, MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, plain_degrees_kind
 from climann.data.gridless_cells import grid_file_message
+from climann.data.handles import open_netcdf
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
@@ -463,7 +464,7 @@ def _remapped_beside(source: str) -> Path | None:
     if not remapped.is_file():
         return None
     try:
-        with xr.open_dataset(remapped, decode_times=False, decode_timedelta=False) as opened:
+        with open_netcdf(remapped, decode_times=False, decode_timedelta=False) as opened:
             axes = {str(variable.attrs.get("standard_name", "")): variable.dims
                     for variable in opened.variables.values() if variable.ndim == 1}
     except (OSError, ValueError):

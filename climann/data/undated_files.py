@@ -33,7 +33,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import absolute_time_unit
-from climann.data.handles import shared_manager
+from climann.data.handles import open_netcdf, shared_manager
 from climann.data.long_name_dates import long_name_reference, long_name_reference_advice
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
 from climann.data.name_dates import name_dates, named_dates_statements, named_dating
@@ -216,7 +216,7 @@ def _long_name_dated_message(name: str, first: tuple[Path, xr.Dataset], second: 
         if path in (one_path, other_path):
             time = _long_name_time(name, one if path == one_path else other)
         elif path.is_file():
-            with xr.open_dataset(path, decode_times=False, decode_timedelta=False) as opened:
+            with open_netcdf(path, decode_times=False, decode_timedelta=False) as opened:
                 time = _long_name_time(name, opened)
                 time = None if time is None else time.load()
         else:
