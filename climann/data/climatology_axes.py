@@ -18,6 +18,11 @@ and subsets written without the attribute) and its stamps are 12 monthly steps w
 year, with bounds, when it has them, that span years (:func:`unmarked_climatology_said`):
 12 such months beside a 24-year series, taken as dated data, were read as the one year they
 are stamped in (break39a F1: 274 of 286 months dropped, the climatology a predictor).
+Ed4.2 from the subsetting service numbers ``ctime`` 1 … 12 in "months of a climatological year",
+no dates: beside a dated series, 12 values on an axis whose name, long name or units say it is
+a climatology's are one as well (:func:`undated_climatology_said`; break49a A2: read as an extra
+dimension, ``info`` advised ``select = {ctime = 1}``, and January's climatology of the target,
+over years that hold the test years, became a default predictor of every month).
 """
 
 from __future__ import annotations
