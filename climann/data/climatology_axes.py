@@ -18,6 +18,11 @@ and subsets written without the attribute) and its stamps are 12 monthly steps w
 year, with bounds, when it has them, that span years (:func:`unmarked_climatology_said`):
 12 such months beside a 24-year series, taken as dated data, were read as the one year they
 are stamped in (break39a F1: 274 of 286 months dropped, the climatology a predictor).
+Ed4.2 from the subsetting service numbers ``ctime`` 1 … 12 in "months of a climatological year",
+no dates: beside a dated series, 12 values on an axis whose name, long name or units say it is
+a climatology's are one as well (:func:`undated_climatology_said`; break49a A2: read as an extra
+dimension, ``info`` advised ``select = {ctime = 1}``, and January's climatology of the target,
+over years that hold the test years, became a default predictor of every month).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from climann.data.time_values import climatology_attribute_said, is_climatology_
 
 __all__ = [
     "CLIMATOLOGIES_KEY", "CLIMATOLOGY_TIME_NAMES", "climatology_axes", "named_climatology_message",
-    "unmarked_climatology_said", "without_climatologies_beside_series",
+    "undated_climatology_said", "unmarked_climatology_said", "without_climatologies_beside_series",
 ]
 
 _log = logging.getLogger(__name__)
@@ -97,24 +102,56 @@ def _days(difference: datetime.timedelta) -> float:
     return difference.total_seconds() / 86400.0
 
 
-def climatology_axes(dataset: xr.Dataset) -> dict[str, tuple[str, int]]:
+def undated_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
+    """How the dimension ``name``, whose values are no dates, says it is a climatology's 12
+    months: its name (:data:`CLIMATOLOGY_TIME_NAMES`), long name ("climatological time") or
+    units ("months of a climatological year", CERES EBAF Ed4.2's ``ctime`` of the numbers 1 … 12)
+    say so and it has 12 values; None otherwise. (break49a A2: read as an extra dimension, info
+    advised ``select = {ctime = 1}``, which paired January's climatology, over years that hold
+    the test years, with every month as a default predictor.)
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file.
+    name : str
+        A dimension of it.
+    """
+    attrs = dataset[name].attrs if name in dataset.variables else {}
+    words = {"name": name, "long_name": str(attrs.get("long_name", "")), "units": str(attrs.get("units", ""))}
+    said = [f"its {key} '{value}'" for key, value in words.items()
+            if (value.lower() in CLIMATOLOGY_TIME_NAMES if key == "name" else _CLIMATOLOGICAL.search(value))]
+    if not said or dataset.sizes[name] != 12:
+        return None
+    return f"'{name}' is a climatology's 12 months ({', '.join(said)})"
+
+
+def climatology_axes(dataset: xr.Dataset, *, undated: bool = False) -> dict[str, tuple[str, int]]:
     """The time axes of ``dataset`` that are climatologies: {axis: (how the file says so, number
     of steps)}, by CF §7.4 (the axis's ``climatology`` attribute, a data variable's
-    ``cell_methods`` over years on it) or by :func:`unmarked_climatology_said`.
+    ``cell_methods`` over years on it) or by :func:`unmarked_climatology_said`; with ``undated``,
+    also a dimension of no dates that :func:`undated_climatology_said` says is one.
 
     Parameters
     ----------
     dataset : xarray.Dataset
         One file, times decoded (a climatology's as its stamps).
+    undated : bool, optional
+        Whether to take undated axes too (beside a dated series, where they are no time axis
+        of the file's own).
     """
     found: dict[str, tuple[str, int]] = {}
     for name in map(str, dataset.dims):
+        if undated and name not in dataset.coords and (said := undated_climatology_said(dataset, name)):
+            found[name] = (said, dataset.sizes[name])
         if name not in dataset.coords or dataset[name].ndim != 1:
             continue
         coordinate = dataset[name]
         if coordinate.attrs.get("climatology"):
             found[name] = (climatology_attribute_said(name, coordinate.attrs), coordinate.size)
         elif is_dated(coordinate) and (said := unmarked_climatology_said(dataset, name)):
+            found[name] = (said, coordinate.size)
+        elif undated and not is_dated(coordinate) and (said := undated_climatology_said(dataset, name)):
             found[name] = (said, coordinate.size)
     for variable_name, variable in dataset.data_vars.items():
         dims = tuple(map(str, variable.dims))
@@ -151,7 +188,7 @@ def without_climatologies_beside_series(dataset: xr.Dataset, where: str) -> xr.D
     xarray.Dataset
         Lazy.
     """
-    climatologies = climatology_axes(dataset)
+    climatologies = climatology_axes(dataset, undated=True)
     series = _series_axes(dataset, climatologies)
     if not climatologies or not series:
         return dataset
@@ -160,9 +197,9 @@ def without_climatologies_beside_series(dataset: xr.Dataset, where: str) -> xr.D
     dropped: list[str] = []
     for axis, (said, size) in climatologies.items():
         names = [str(name) for name, variable in dataset.data_vars.items() if axis in variable.dims]
-        bounds = [str(dataset[axis].attrs[key]) for key in ("climatology", "bounds")
-                  if str(dataset[axis].attrs.get(key)) in dataset.variables]
-        dropped += [*names, *bounds, axis]
+        attrs = dataset[axis].attrs if axis in dataset.variables else {}
+        bounds = [str(attrs[key]) for key in ("climatology", "bounds") if str(attrs.get(key)) in dataset.variables]
+        dropped += [*names, *bounds, *([axis] if axis in dataset.variables else [])]
         left.update({name: (source, axis, said, size, series) for name in names if name not in bounds})
         listed = "; ".join(f"on '{other}': {', '.join(held)}" for other, held in series.items())
         note_once(_log, logging.WARNING, (

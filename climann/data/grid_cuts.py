@@ -51,8 +51,8 @@ from climann.data.coords import BARE_NAMES
 from climann.data.handles import open_netcdf
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.sources import files_text
-from climann.data.shell import (copies_of_files, in_place_note, input_and_copy, python_command, shown_path,
-                                whole_write, working_path)
+from climann.data.shell import (copies_of_files, cut_command, in_place_note, input_and_copy, python_command,
+                                shown_path, whole_write, working_path)
 from climann.data.shell import cut_advice as index_cut_commands
 from climann.errors import ClimannError
 
@@ -155,20 +155,80 @@ def cut_box(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray]
 
 
 def cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: Mapping[str, xr.DataArray],
-               outer_path: str | Path, *, tolerance: float) -> str | None:
+               outer_path: str | Path | Sequence[str | Path], *, tolerance: float) -> str | None:
     """Advice to cut the file ``outer_path`` to the cells of ``inner_file``'s grid
     (:func:`cut_box`), with the CDO command that writes the cut copy beside it; None when the
-    grids are not so."""
+    grids are not so. Several files on the grid ``outer`` (a daily series, one file a month) are
+    cut by one loop into a new folder, then given by one ``--data``
+    (:func:`~climann.data.shell.copies_of_files`): a cut of the first file alone left the others
+    on the whole grid, refused again (break49a A1)."""
     box = cut_box(inner, outer, tolerance=tolerance)
     if box is None:
         return None
+    paths = [outer_path] if isinstance(outer_path, (str, Path)) else list(outer_path)
     west, east, south, north = box
     numbers = ",".join(f"{value:g}" for value in (west, east, south, north))
     longitudes = "all longitudes" if east - west >= 360.0 else f"longitude {west:g}…{east:g}"
     shape = "×".join(str(values.size) for values in inner.values() if values.ndim == 1)
-    return (f"{inner_file}'s {shape} cells are cells of {Path(outer_path).name}'s grid, so no interpolation is "
-            f"needed: cut {Path(outer_path).name} to them ({longitudes}, latitude {south:g}…{north:g}), "
-            f"e.g. `cdo sellonlatbox,{numbers} {input_and_copy(outer_path)}`")
+    rows = _index_rows(inner, outer, paths[0], tolerance=tolerance)
+    if rows is not None:  # axes on dimensions of other names, which CDO does not read as a grid
+        where = ", ".join(f"{dim} {first}…{last}" for dim, (first, last) in rows.items())
+        first_name = Path(paths[0]).name
+        whose = "its" if len(paths) == 1 else "their"
+        return (f"{inner_file}'s {shape} cells are the cells {where} of the grid of {files_text(paths)} "
+                f"({longitudes}, latitude {south:g}…{north:g}; {whose} latitude and longitude lie on dimensions of "
+                f"other names, {', '.join(rows)}, whose grid CDO does not read), so no interpolation is needed: cut "
+                + (f"{first_name} to them, {index_cut_commands(rows, input_and_copy(paths[0]))}"
+                   f"{in_place_note(input_and_copy(paths[0]))}" if len(paths) == 1 else
+                   "them to those cells, e.g. " + copies_of_files(lambda files, _: cut_command(rows, files),
+                                                                 [str(path) for path in paths], name="cut")))
+    if len(paths) == 1:
+        return (f"{inner_file}'s {shape} cells are cells of {Path(paths[0]).name}'s grid, so no interpolation is "
+                f"needed: cut {Path(paths[0]).name} to them ({longitudes}, latitude {south:g}…{north:g}), "
+                f"e.g. `cdo sellonlatbox,{numbers} {input_and_copy(paths[0])}`")
+    return (f"{inner_file}'s {shape} cells are cells of the grid of {files_text(paths)}, so no interpolation is "
+            f"needed: cut them to those cells ({longitudes}, latitude {south:g}…{north:g}), e.g. "
+            + copies_of_files(lambda files, _: f"cdo sellonlatbox,{numbers} {files}", [str(path) for path in paths],
+                              name="cut"))
+
+
+def _index_rows(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray], path: str | Path, *,
+                tolerance: float) -> dict[str, tuple[int, int]] | None:
+    """The rows and columns of the file ``path`` (of the grid ``outer``) that are the cells of
+    ``inner``, ``{dimension: (first, last)}`` counted from 0 in the file's own order
+    (``ncks -d``), when its 1-D latitude or longitude is stored on a dimension of another name
+    (GPCP 1DD's ``latitude(nlat)``, read as the axis of its dimension by
+    :func:`~climann.data.coordinate_values.checked_coordinates`): CDO reads no grid there
+    ("Unsupported grid type: generic", and ``sellonlatbox`` aborts), NCO cuts by index. None
+    otherwise: axes named as their dimensions, values not in degrees, or cells not one run of
+    neighbours in the file's order (a cut across its last column)."""
+    names = {kind: str(name) for name, values in outer.items() if values.dims == (name,)
+             and (kind := geographic_kind(str(name), values) or BARE_NAMES.get(str(name).lower()))}
+    wanted = _axes(inner)
+    if wanted is None or set(names) != {"latitude", "longitude"}:
+        return None
+    try:
+        with open_netcdf(path, decode_times=False) as dataset:
+            stored = {kind: dataset.variables[name] for kind, name in names.items() if name in dataset.variables}
+            if len(stored) != 2 or any(variable.ndim != 1 or not str(variable.attrs.get("units", "")).startswith(
+                    "degree") for variable in stored.values()) \
+                    or all(variable.dims == (names[kind],) for kind, variable in stored.items()):
+                return None
+            values = {kind: (str(variable.dims[0]), np.asarray(variable.values, np.float64))
+                      for kind, variable in stored.items()}
+    except (OSError, ValueError, KeyError, TypeError, ClimannError):
+        return None
+    rows = {}
+    for kind, (dim, held) in values.items():
+        found = _matches(wanted[kind], held, longitude=kind == "longitude", tolerance=tolerance)
+        if found is None:
+            return None
+        first, last = int(found.min()), int(found.max())
+        if last - first + 1 != found.size or np.unique(found).size != found.size:
+            return None
+        if (first, last) != (0, held.size - 1):
+            rows[dim] = (first, last)
+    return rows or None
 
 
 def index_cut(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray], *,

@@ -502,8 +502,8 @@ def _one_grid_ways(files: Sequence[Path], left_out: Sequence[Path]) -> str:
     file of the target's 72 bilinearly onto the predictors' finer grid, train the opposite)."""
     if not files:
         return f"a run reads the variables of one grid: {REGRID_ADVICE}"
-    onto_above = to_one_grid(files[0], left_out)
-    onto_theirs = to_one_grid(left_out[0], files)
+    onto_above = to_one_grid(files[0], left_out, beside=files)
+    onto_theirs = to_one_grid(left_out[0], files, beside=left_out)
     if onto_above is None and onto_theirs is None:
         return f"a run reads the variables of one grid: {REGRID_ADVICE}"
     ways = ([f"for a target of the files above, {onto_above}"] if onto_above else []) + (

@@ -1916,7 +1916,8 @@ REGRID_ADVICE = "put a file on that grid first (e.g. cdo remapbil or xESMF) to u
 
 
 def to_one_grid(reference: Path, others: Path | Sequence[Path],
-                grids: Mapping[Path, Mapping[str, xr.DataArray]] | None = None) -> str | None:
+                grids: Mapping[Path, Mapping[str, xr.DataArray]] | None = None,
+                beside: Sequence[Path] = ()) -> str | None:
     """Advice to put the first of ``others`` on ``reference``'s grid: to cut it to the cells of
     ``reference``'s grid, or ``reference`` to its, when one grid is a part of the other
     (:func:`~climann.data.grid_cuts.cut_advice`), else the commands that interpolate it, and each
@@ -1936,6 +1937,9 @@ def to_one_grid(reference: Path, others: Path | Sequence[Path],
         The files on other grids; the advice is for those on the first's.
     grids : mapping of Path to grid coordinates, optional
         Each file's grid (:func:`_file_grids`), when read already; else each file's header is read.
+    beside : sequence of Path, optional
+        Other files that may be on ``reference``'s grid: a cut of ``reference``'s grid cuts
+        those of them that are as well (one loop, :func:`~climann.data.grid_cuts.cut_advice`).
     """
     others = [others] if isinstance(others, (str, Path)) else list(others)
     grids = _file_grids([reference, *others]) if grids is None else grids
@@ -1943,8 +1947,12 @@ def to_one_grid(reference: Path, others: Path | Sequence[Path],
     if reference not in grids or first not in grids:
         return None
     alike = _on_the_grid_of(grids[first], {path: grids[path] for path in others if path in grids})
-    return (_cut((reference, grids[reference]), (first, grids[first]))
-            or interpolation_advice(grids[reference], reference, grids[first], alike)
+    cut = _cut((reference, grids[reference]), (first, grids[first]), {first: alike})
+    beside = [path for path in beside if path != reference]
+    if cut and beside:  # the other files' headers read only for a cut (730 daily files, issue 15)
+        own = [reference, *_on_the_grid_of(grids[reference], _file_grids(beside))]
+        cut = _cut((reference, grids[reference]), (first, grids[first]), {reference: own, first: alike})
+    return (cut or interpolation_advice(grids[reference], reference, grids[first], alike)
             or interpolation_onto_2d_advice(grids[reference], reference, grids[first], alike))
 
 
@@ -2454,7 +2462,10 @@ def _moving_pixels(reference: xr.Dataset, other: xr.Dataset, names: tuple[str, s
 def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> str | None:
     """The first file whose grid differs from the first file's (the file of ``target`` when given:
     the others are put on its grid), with the largest difference and the way to one grid."""
-    opened = [(path, with_2d_coordinates(raw)) for path, raw in _raw_datasets(files)]  # as the files were combined
+    # as the files were combined: a 1-D latitude on a dimension of another name (GPCP 1DD's latitude(nlat)) the
+    # axis of its dimension, as each file's opening made it (break49a A1: else no grid was found in such a file,
+    # and xarray's "conflicting sizes for dimension 'latitude'" reached the user)
+    opened = [(path, with_2d_coordinates(_coordinates_checked(raw, path))) for path, raw in _raw_datasets(files)]
     if len(opened) < 2:
         return None
     opened.sort(key=lambda pair: target is None or target not in pair[1].variables)  # stable: else in order
@@ -2471,15 +2482,28 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> 
                 return places
             if passes := _moving_pixels(first, dataset, (first_path.name, path.name)):
                 return passes
-            cut = _cut((first_path, reference), (path, own))
+            others = {other: place_grid(raw, grid_coordinates(grid_of_each_place_once(raw)))
+                      for other, raw in opened[1:]}
+            # every file on either grid cut by one loop (break49a A1: GPCP 1DD's first month alone was told)
+            every = {first_path: reference, **others}
+            cut = _cut((first_path, reference), (path, own),
+                       {first_path: _on_the_grid_of(reference, every), path: _on_the_grid_of(own, every)})
             if cut:  # the same cells, a part of them in one file: cell areas as well are cut, not interpolated
                 return _different_grids("files", mismatch, cut)
             areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
-            others = {other: place_grid(raw, grid_coordinates(grid_of_each_place_once(raw)))
-                      for other, raw in opened[1:]}
             return areas or _different_grids("files", mismatch, to_one_grid(
                 first_path, [path, *(other for other in others if other != path)], {first_path: reference, **others}))
     return None
+
+
+def _coordinates_checked(raw: xr.Dataset, path: Path) -> xr.Dataset:
+    """``raw`` (one file undecoded) with its latitudes and longitudes as its opening reads them
+    (:func:`~climann.data.coordinate_values.checked_coordinates`), or as it is where they are refused:
+    the file's own refusal is told when it is opened alone."""
+    try:
+        return checked_coordinates(raw, path.name)
+    except ClimannError:
+        return raw
 
 
 def _on_the_grid_of(grid: dict[str, xr.DataArray], files: Mapping[Path, dict[str, xr.DataArray]]) -> list[Path]:
@@ -2517,13 +2541,17 @@ def _holds_only_cell_areas(dataset: xr.Dataset) -> bool:
     return bool(names) and all(is_cell_area(dataset[name], time_dim="time") for name in names)
 
 
-def _cut(one: tuple[Path, dict[str, xr.DataArray]], other: tuple[Path, dict[str, xr.DataArray]]) -> str | None:
+def _cut(one: tuple[Path, dict[str, xr.DataArray]], other: tuple[Path, dict[str, xr.DataArray]],
+         alike: Mapping[Path, Sequence[Path]] | None = None) -> str | None:
     """Advice to cut whichever of two files' grids holds the other's cells to them: by latitude
-    and longitude (:func:`~climann.data.grid_cuts.cut_advice`), or by the index values of a
-    curvilinear grid's rows and columns (:func:`~climann.data.grid_cuts.index_cut_advice`); or None."""
+    and longitude (:func:`~climann.data.grid_cuts.cut_advice`: every file of ``alike[path]``, the
+    files on that file's grid, when given), or by the index values of a curvilinear grid's rows
+    and columns (:func:`~climann.data.grid_cuts.index_cut_advice`); or None."""
+    alike = alike or {}
     for advice in (cut_advice, index_cut_advice):
-        way = (advice(one[1], one[0].name, other[1], other[0], tolerance=GRID_TOLERANCE)
-               or advice(other[1], other[0].name, one[1], one[0], tolerance=GRID_TOLERANCE))
+        cut = (lambda path: alike.get(path) or path) if advice is cut_advice else (lambda path: path)
+        way = (advice(one[1], one[0].name, other[1], cut(other[0]), tolerance=GRID_TOLERANCE)
+               or advice(other[1], other[0].name, one[1], cut(one[0]), tolerance=GRID_TOLERANCE))
         if way:
             return way
     return None

@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.boxes import cells_in_box, longitude_in_box
+from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.composites import period_positions
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
@@ -359,7 +360,12 @@ def _no_dimension(dataset: xr.Dataset, dim: str, value: object) -> str:
     holders = [str(name) for name, variable in dataset.variables.items() if dim in variable.dims]
     only = (f" (only {', '.join(holders)} {'have' if len(holders) > 1 else 'has'} it, which "
             f"{'are' if len(holders) > 1 else 'is'} not data)" if holders else "")
-    return (f"cannot select {dim}={value}: no dimension '{dim}' of the data{only}{combined}; dimensions: "
+    # the axis of a climatology left out beside its file's series (CERES EBAF's ctime; climann.data.climatology_axes)
+    climatologies = [name for name, record in dataset.encoding.get(CLIMATOLOGIES_KEY, {}).items() if record[1] == dim]
+    left_out = (f" ({', '.join(climatologies)} on '{dim}' {'are' if len(climatologies) > 1 else 'is'} left out as "
+                f"{'climatologies' if len(climatologies) > 1 else 'a climatology'}, never a predictor: leave the "
+                f"select of '{dim}' out)" if climatologies else "")
+    return (f"cannot select {dim}={value}: no dimension '{dim}' of the data{only}{combined}{left_out}; dimensions: "
             f"{', '.join(_data_dimensions(dataset)) or 'none'}")
 
 

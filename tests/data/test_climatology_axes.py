@@ -33,11 +33,13 @@ def _values(seed, shape):
 
 
 def _ceres(path, *, attribute=True, series=True, climatology=True, time_name="time", ctime_name="ctime",
-           ctime_bounds=None):
+           ctime_bounds=None, months=None):
     """CERES EBAF as shipped (mk_ceres.py of break39a): float32 days since 2000-03-01 at each
     month's middle on ``time``; ``ctime`` 12 values ``k·30.4375 − 15.2`` (2000-03 … 2001-02),
     long_name "climatological time", with ``climatology = "climatology_bounds"`` when
-    ``attribute``; fill -999."""
+    ``attribute``; fill -999. With ``months`` (Ed4.2 from the subsetting service, mk_gpcp_ceres.py
+    of break49a), ``ctime`` is the integers 1 … 12 with ``months`` its attributes instead (units
+    "months of a climatological year"), no dates."""
     base = datetime.date(2000, 3, 1)
     starts = [datetime.date(2000 + (2 + k) // 12, (2 + k) % 12 + 1, 1) for k in range(N_MONTHS + 1)]
     middles = [((a - base).days + (b - base).days) / 2 for a, b in zip(starts, starts[1:])]
@@ -59,11 +61,15 @@ def _ceres(path, *, attribute=True, series=True, climatology=True, time_name="ti
                 nc[name][:] = _values(seed, (N_MONTHS, 3, 4))
         if climatology:
             nc.createDimension(ctime_name, 12)
-            ctime = nc.createVariable(ctime_name, "f4", (ctime_name,))
-            ctime.long_name, ctime.units = "climatological time", "days since 2000-03-01 00:00:00"
-            if attribute:
+            ctime = nc.createVariable(ctime_name, "f4" if months is None else "i4", (ctime_name,))
+            if months is not None:
+                ctime.setncatts(months)
+                ctime[:] = np.arange(1, 13)
+            else:
+                ctime.long_name, ctime.units = "climatological time", "days since 2000-03-01 00:00:00"
+                ctime[:] = np.arange(1, 13) * 30.4375 - 15.2
+            if attribute and months is None:
                 ctime.climatology = "climatology_bounds"
-            ctime[:] = np.arange(1, 13) * 30.4375 - 15.2
             if ctime_bounds is not None:
                 nc.createDimension("nv", 2)
                 ctime.bounds = "ctime_bnds"
@@ -229,3 +235,58 @@ def test_a_run_on_the_series_of_the_file_as_shipped_trains(tmp_path, monkeypatch
                                       "--out", "run"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "run" / "metrics.json").exists()
+
+
+#: ``ctime`` of Ed4.2 from the subsetting service (break49a A2), and two files that say less of it.
+_UNDATED = [pytest.param(("ctime", {"long_name": "climatological time", "units": "months of a climatological year",
+                                    "delta_t": "0000-01-00 00:00:00", "valid_range": np.array([1, 12], "i4")}),
+                         id="ceres-ed4.2-months"),
+            pytest.param(("ctime", {}), id="named-ctime-only"),
+            pytest.param(("month", {"long_name": "month of the climatological year"}), id="long-name-only")]
+
+
+@pytest.mark.parametrize("layout", _UNDATED)
+def test_climatologies_on_12_undated_months_are_no_default_predictors(tmp_path, monkeypatch, caplog, layout):
+    """break49a A2: ``ctime`` of the integers 1 … 12 ("months of a climatological year") was an extra
+    dimension; info advised ``select = {ctime = 1}``, and followed, January's climatology of the target
+    (over years that hold the test years) and of the others became default predictors of every month.
+    They are left out as the file is opened, in one note line that names them and says why; the
+    series are read as in the file; info proposes none of them and advises no select of the axis."""
+    name, attributes = layout
+    monkeypatch.chdir(tmp_path)
+    path = _ceres(tmp_path / "CERES_EBAF.nc", ctime_name=name, months=attributes)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([path], grid_of="toa_sw_all_mon")
+    assert sorted(opened.data_vars) == sorted(SERIES) and name not in opened.dims
+    np.testing.assert_array_equal(opened["solar_mon"].values, _values(1, (N_MONTHS, 3, 4)))
+    [note] = [record.getMessage() for record in caplog.records if "left out as climatologies" in record.getMessage()]
+    assert note.startswith(f"CERES_EBAF.nc: toa_sw_all_clim, solar_clim (on '{name}') left out as climatologies: "
+                           f"'{name}' is a climatology's 12 months (its ")
+    assert "its 12 steps each a period's mean over years, not dates" in note
+    result = CliRunner().invoke(app, ["info", "CERES_EBAF.nc"])
+    assert result.exit_code == 0, result.output
+    assert f"toa_sw_all_clim, solar_clim on '{name}' in CERES_EBAF.nc" in result.output
+    assert "select" not in result.output.split("[data]")[1]
+    assert 'predictors = ["solar_mon", "cldarea_total_daynight_mon"]' in result.output
+
+
+def test_the_old_advice_to_select_one_climatological_month_is_refused_naming_the_climatologies(tmp_path,
+                                                                                              monkeypatch):
+    """break49a A2: ``--select ctime=1``, as info advised, took January's climatologies as predictors of
+    every month; the axis is left out with them, and the selection is refused saying so."""
+    monkeypatch.chdir(tmp_path)
+    _ceres(tmp_path / "CERES_EBAF.nc", months={"long_name": "climatological time",
+                                              "units": "months of a climatological year"})
+    result = CliRunner().invoke(app, ["train", "--data", "CERES_EBAF.nc", "--target", "toa_sw_all_mon",
+                                      "--select", "ctime=1", "--epochs", "1", "--out", "run"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert ("cannot select ctime=1: no dimension 'ctime' of the data (toa_sw_all_clim, solar_clim on 'ctime' are "
+            "left out as climatologies, never a predictor: leave the select of 'ctime' out)") in said
+    assert not (tmp_path / "run").exists()
+    result = CliRunner().invoke(app, ["train", "--data", "CERES_EBAF.nc", "--target", "toa_sw_all_mon",
+                                      "--epochs", "1", "--out", "run"])
+    assert result.exit_code == 0, result.output
+    [chosen] = [line for line in (tmp_path / "run" / "train.log").read_text().splitlines() if "inputs chosen" in line]
+    assert chosen.endswith("inputs chosen from the data: predictors solar_mon, cldarea_total_daynight_mon; "
+                           "features lat, season"), chosen

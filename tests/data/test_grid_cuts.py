@@ -654,3 +654,98 @@ def test_a_lat_lon_predictor_beside_an_ease_grid_target_is_told_the_cdo_line_tha
     result = CliRunner().invoke(app, ["train", "--data", "swe/", "--data", "era5/t2m_regridded.nc", *arguments,
                                       "--out", "run"])
     assert result.exit_code == 0, result.output
+
+
+def _daily_layout_and_subset(folder):
+    """GPCP 1DD's layout (mk_1dd.py of break49a), monthly here: precip_2000.nc and precip_2001.nc on
+    dimensions nlat (6, -75…75 every 30°) and nlon (8, 22.5…337.5 every 45°) with the 1-D variables
+    latitude(nlat) and longitude(nlon), no coordinates attribute; and CERES EBAF's subset layout,
+    cld.nc on lat/lon, rows 1…4 and columns 0…3 of that grid, over the same 24 months."""
+    import netCDF4
+
+    days = [(np.datetime64(f"{2000 + k // 12}-{k % 12 + 1:02d}-01") - np.datetime64("2000-01-01")).astype(int)
+            for k in range(24)]
+    lat, lon = np.arange(-75.0, 90, 30), np.arange(22.5, 360, 45)
+    rng = np.random.default_rng(49)
+    precip = rng.gamma(0.6, 5, (24, 6, 8)).astype(np.float32)
+    cld = rng.uniform(0, 100, (24, 4, 4)).astype(np.float32)
+
+    def axis(nc, name, dim, values, kind):
+        variable = nc.createVariable(name, "f4", (dim,))
+        variable.standard_name, variable.units = kind, f"degrees_{kind[:3]}"
+        variable[:] = values
+
+    def time(nc, steps):
+        nc.createDimension("time", None)
+        variable = nc.createVariable("time", "f4", ("time",))
+        variable.standard_name, variable.units = "time", "days since 2000-01-01 00:00:00"
+        variable[:] = steps
+
+    for year in range(2):
+        with netCDF4.Dataset(folder / f"precip_{2000 + year}.nc", "w") as nc:
+            nc.createDimension("nlat", 6)
+            nc.createDimension("nlon", 8)
+            axis(nc, "latitude", "nlat", lat, "latitude")
+            axis(nc, "longitude", "nlon", lon, "longitude")
+            time(nc, days[12 * year:12 * year + 12])
+            variable = nc.createVariable("precip", "f4", ("time", "nlat", "nlon"), fill_value=np.float32(-99999.0))
+            variable.units = "mm/day"
+            variable[:] = precip[12 * year:12 * year + 12]
+    with netCDF4.Dataset(folder / "cld.nc", "w") as nc:
+        nc.createDimension("lat", 4)
+        nc.createDimension("lon", 4)
+        axis(nc, "lat", "lat", lat[1:5], "latitude")
+        axis(nc, "lon", "lon", lon[:4], "longitude")
+        time(nc, days)
+        variable = nc.createVariable("cld", "f4", ("time", "lat", "lon"), fill_value=np.float32(-999.0))
+        variable.units = "percent"
+        variable[:] = cld
+    return precip, cld
+
+
+@pytest.mark.skipif(__import__("shutil").which("ncks") is None, reason="needs NCO")
+def test_files_whose_axes_lie_on_other_dimensions_beside_a_subset_are_told_the_loop_that_cuts_every_one(
+        tmp_path, monkeypatch):
+    """break49a A1: GPCP 1DD (latitude(nlat), longitude(nlon)) beside a CERES EBAF subset was refused by train
+    with xarray's "conflicting sizes for dimension 'latitude'" (the diagnosis read the undecoded files, where
+    latitude is no coordinate, and found no grid), where info gave the grids' difference and a cut. Train now
+    gives info's refusal; the cut is one loop over both files (a cut of the first alone left the second
+    refused), by index with ncks (CDO reads no grid on nlat/nlon: sellonlatbox aborts). Run as printed and its
+    folder given, the files open, precip the originals' rows 1…4 and columns 0…3 (numpy slicing), and train."""
+    import re
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from climann.data.open import open_dataset
+    from climann.errors import ClimannError
+    from tests.fresh_python import shell_path
+
+    monkeypatch.chdir(tmp_path)
+    precip, cld = _daily_layout_and_subset(tmp_path)
+    files = [tmp_path / "precip_2000.nc", tmp_path / "precip_2001.nc", tmp_path / "cld.nc"]
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(files, grid_of="precip", variables=("precip", "cld"))
+    message = str(refused.value)
+    assert "conflicting sizes" not in message
+    assert message.startswith("the files are on different grids: latitude has 6 values in precip_2000.nc and 4 in "
+                              "cld.nc; cld.nc's 4×4 cells are the cells nlat 1…4, nlon 0…3 of the grid of "
+                              "precip_2000.nc, precip_2001.nc (longitude 0…180, latitude -60…60; "), message
+    loop = re.search(r"(mkdir -p cut && for f in precip_200\*\.nc; do ncks -d nlat,1,4 -d nlon,0,3 \"\$f\" "
+                     r"cut/\"\$\{f##\*/\}\"; done) \(a copy of each of its 2 files in a new folder\), then give "
+                     r"--data 'cut/\*\.nc' in place of the originals", message)
+    assert loop, message
+    info = CliRunner().invoke(app, ["info", *(path.name for path in files)])
+    assert info.exit_code == 0, info.output
+    assert loop[1] in " ".join(re.sub(r"(?m)^# ", "", info.output).split()), info.output
+    subprocess.run(["bash", "-c", loop[1]], check=True, cwd=tmp_path, capture_output=True,
+                   env={**__import__("os").environ, "PATH": shell_path()})
+    opened = open_dataset([tmp_path / "cut" / "precip_2000.nc", tmp_path / "cut" / "precip_2001.nc", files[2]],
+                          grid_of="precip", variables=("precip", "cld"))
+    np.testing.assert_array_equal(opened["precip"].values, precip[:, 1:5, 0:4])
+    np.testing.assert_array_equal(opened["cld"].values, cld)
+    result = CliRunner().invoke(app, ["train", "--data", "cut/*.nc", "--data", "cld.nc", "--target", "precip",
+                                      "--predictors", "cld", "--epochs", "1", "--out", "run"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "run" / "metrics.json").exists()
