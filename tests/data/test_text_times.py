@@ -421,6 +421,37 @@ def test_the_times_loop_on_a_run_whose_later_files_hold_xtime_writes_one_time_an
         np.testing.assert_array_equal(predictions["Time"].values, every)  # 2018 in 2018, not 2017
 
 
+def test_a_wrfout_with_time_and_xtime_is_told_as_two_times_on_a_2d_grid_with_lines_that_keep_one(tmp_path,
+                                                                                                monkeypatch):
+    """break49c A2: a wrfout copy holding ``Time`` (from ``Times``) and ``XTIME`` on one dimension: info
+    called XLAT/XLONG(Time, …) "a lat-lon-cap grid of 31 tiles", said the times were told "each by its
+    CF standard_name" (neither has one), and both ``ncks -v`` lines kept both times. Now: the 2-D grid,
+    and each line, run literally, writes a copy with one time, the dates of the text."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    texts = _wrfout(tmp_path / "raw", datetime.date(2018, 1, 1), 5, xtime="2018-01-01")
+    with xr.open_dataset(tmp_path / "raw", decode_times=False) as raw:
+        raw.assign_coords(Time=("Time", np.arange(5.0) * 24, {"units": "hours since 2018-01-01"})).drop_vars(
+            "Times").to_netcdf(tmp_path / "wrfout_d01_2018-01-01")
+    output = CliRunner().invoke(app, ["info", "wrfout_d01_2018-01-01"]).output
+    assert "tiles" not in output and "curvilinear grid" in output
+    assert "latitude  'XLAT' (2-D, in the file): 40 to 42.3 degrees north" in output
+    flat = " ".join(line.lstrip("#").strip() for line in output.splitlines())
+    assert "several coordinates look like time (Time, XTIME), each by its name or values (no CF standard_name)" \
+        in flat
+    lines = [part for part in flat.split("`") if part.startswith("ncks ")]
+    assert len(lines) == 2
+    expected = np.array([text.replace("_", "T") for text in texts], "datetime64[ns]")
+    for line, kept, dropped in zip(lines, ("Time", "XTIME"), ("XTIME", "Time")):
+        subprocess.run(line, shell=True, check=True, cwd=tmp_path)
+        with xr.open_dataset(tmp_path / line.split()[-1]) as copy:
+            assert dropped not in copy.variables
+            np.testing.assert_array_equal(copy[kept].values, expected)
+        opened = open_dataset([tmp_path / line.split()[-1]])
+        np.testing.assert_array_equal(opened["T2"].values[:, 0, 0], 270 + np.arange(5.0))
+
+
 @pytest.mark.parametrize("zone", [pytest.param("Z", id="Z"), pytest.param("+00:00", id="plus-zero")])
 def test_iso_times_marked_utc_get_the_python_line_that_reads_them(tmp_path, zone, monkeypatch):
     """break41b B9: '2000-01-15T00:00:00Z' was refused with no line, the same text without Z given one."""
