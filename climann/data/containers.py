@@ -31,6 +31,7 @@ import numpy as np
 
 from climann.data.flux_tables import flux_table_message, text_head_lines
 from climann.data.gesla_tables import gesla_table_message
+from climann.data.grdc_tables import grdc_table_message
 from climann.data.rdb_tables import rdb_table_message
 from climann.data.handles import shared_manager
 from climann.data.paths import is_grib
@@ -118,7 +119,7 @@ def other_format_message(path: Path) -> str | None:
         return None
     if start != HDF4_SIGNATURE:
         return (text_table_message(path) or flux_table_message(path) or rdb_table_message(path)
-                or gesla_table_message(path) or delimited_table_message(path))
+                or gesla_table_message(path) or grdc_table_message(path) or delimited_table_message(path))
     shown, copy = shown_path(path), shown_path(copy_path(path, "netcdf"))
     return (f"{path.name} is an HDF4 file (HDF-EOS2, as MODIS and CALIPSO write), not NetCDF, which climann's "
             f"netCDF library does not read; write a NetCDF copy first: `h4tonccf {shown} {copy}` (HDF-EOS's "
@@ -148,8 +149,8 @@ def delimited_table_message(path: Path) -> str | None:
     >>> delimited_table_message(Path("eswd_hail.csv"))  # doctest: +SKIP
     'eswd_hail.csv is a CSV table (comma-separated columns TIME_EVENT, LATITUDE, …), not NetCDF: …'
     """
-    lines = text_head_lines(path)
-    if not lines or len(lines) < 2:
+    lines = [line for line in text_head_lines(path) or [] if not line.startswith("#")]  # a '#' header: comments
+    if len(lines) < 2:
         return None
     separator = max((",", ";", "\t"), key=lines[0].count)
     fields = lines[0].count(separator)

@@ -313,15 +313,17 @@ def _is_projected(variable: xr.DataArray) -> bool:
     )
 
 
-def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
+def _single(dataset: xr.Dataset, kind: str, names: list[str], *, guessed: bool = False) -> str:
     """The one candidate, or among several the one with a CF standard_name; refused when
-    none or several have one (as named in the refusal)."""
+    none or several have one (as named in the refusal). ``guessed``: the standard names are
+    cf_xarray's guess (:func:`_guessed_axes`), from names and decoded values, not the file's."""
     named = [name for name in names if "standard_name" in dataset[name].attrs]
     if len(names) > 1 and len(named) == 1:
         names = named
     if len(named) > 1:  # the CF attributes say each is one: no advice to add one
+        said = "each by its name or values (no CF standard_name)" if guessed else "each by its CF standard_name"
         raise ClimannError(
-            f"several coordinates look like {kind} ({', '.join(names)}), each by its CF standard_name, so which "
+            f"several coordinates look like {kind} ({', '.join(names)}), {said}, so which "
             f"one is meant cannot be told; keep the variables of one ({_one_copy_per_axis(dataset, names)}), or, if "
             f"two files name one grid so, give them one name ({_one_name_renames(dataset, kind, names)})"
         )
@@ -345,6 +347,13 @@ def _one_copy_per_axis(dataset: xr.Dataset, names: list[str]) -> str:
     if not source or not all(on.values()) or is_zarr_store(source):
         return ("a file holding both: one copy per coordinate with the variables on it, written with ncks -v and "
                 "their names")
+    dims = {dataset[name].dims for name in names}
+    if len(dims) == 1 and len(next(iter(dims))) == 1:  # times of one dimension's steps (WRF's Time and XTIME)
+        # each copy without the others: ncks -v keeps a dimension's coordinate and those the variables
+        # name, so both lines kept both (break49c A2); -C: none added back
+        lines = [f"`ncks -C -x -v {shlex.quote(','.join(other for other in names if other != name))} "
+                 f"{input_and_copy(source, identifier(name))}`" for name in names]
+        return f"a file holding both: one copy per coordinate, {' and '.join(lines)}"
     kept = {name: [*on[name], *(linked for variable in on[name] for linked in named_coordinates(dataset[variable])
                                 if linked in dataset.variables), name] for name in names}
     lines = [f"`ncks -v {shlex.quote(','.join(dict.fromkeys(kept[name])))} {input_and_copy(source, identifier(name))}`"
@@ -431,11 +440,11 @@ def is_grid_axis(variable: xr.DataArray) -> bool:
     return _is_projected(variable) or variable.attrs.get("standard_name") in ROTATED_POLE_NAMES.values()
 
 
-def _choose(dataset: xr.Dataset, kind: str, ndim: int = 1) -> str | None:
+def _choose(dataset: xr.Dataset, kind: str, ndim: int = 1, *, guessed: bool = False) -> str | None:
     """The geographic coordinate of ``kind`` with ``ndim`` dimensions (1: an axis, 0: a scalar
-    coordinate) found by cf_xarray's criteria, or None."""
+    coordinate) found by cf_xarray's criteria, or None (``guessed``: see :func:`_single`)."""
     candidates = _candidates(dataset, kind, ndim)
-    return _single(dataset, kind, candidates) if candidates else None
+    return _single(dataset, kind, candidates, guessed=guessed) if candidates else None
 
 
 @_by_metadata
@@ -697,7 +706,7 @@ def _found_coordinate(dataset: xr.Dataset, kind: str) -> str | None:
     if found is None and kind != "time":
         found = _mapped_axis(dataset, kind)
     if found is None:
-        found = _choose(_guessed_axes(dataset), kind)
+        found = _choose(_guessed_axes(dataset), kind, guessed=True)
     return found
 
 
@@ -1258,6 +1267,8 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         time_dim = dataset[time].dims[0]
     elif (texts := text_dates_in(dataset)):  # WRF's Times without XTIME: the steps are dated, as text
         time_dim = next(iter(texts))
+    elif (shared := _times_on_one_dimension(dataset)) is not None:  # two times of its steps: refused elsewhere
+        time_dim = shared
     else:
         return dataset
     on_grid = _one_dimensional_grid_dimensions(dataset)
@@ -1287,6 +1298,16 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         fixed[name] = xr.Variable(variable.dims[1:], values, dict(variable.attrs))
     dataset = dataset.drop_vars(names).assign_coords(fixed) if fixed else dataset
     return _one_place_in_time(dataset, time_dim, where)
+
+
+def _times_on_one_dimension(dataset: xr.Dataset) -> str | None:
+    """The one dimension of several 1-D time coordinates, which :func:`time_coordinate` cannot
+    choose between (WRF's ``Time`` written from ``Times`` beside its ``XTIME``): the steps are
+    dated, twice, and what lies along them repeated is a grid in time, not tiles (break49c A2:
+    ``XLAT(Time, south_north, west_east)`` was "a lat-lon-cap grid of 31 tiles"); None otherwise."""
+    names = _candidates(dataset, "time") or _candidates(_guessed_axes(dataset), "time")
+    dims = {dataset[name].dims for name in names}
+    return str(next(iter(dims))[0]) if len(names) > 1 and len(dims) == 1 and len(next(iter(dims))) == 1 else None
 
 
 def _beside_named_fixed_positions(dataset: xr.Dataset, time_dim: str) -> set[str]:

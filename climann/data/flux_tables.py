@@ -40,6 +40,10 @@ FLUX_UNITS = {"TA": "degC", "TS": "degC", "T_SONIC": "degC", "SW_IN": "W m-2", "
               "LW_IN": "W m-2", "LW_OUT": "W m-2", "NETRAD": "W m-2", "LE": "W m-2", "H": "W m-2", "G": "W m-2",
               "VPD": "hPa", "PA": "kPa", "WS": "m s-1", "USTAR": "m s-1", "RH": "%", "SWC": "%",
               "PPFD_IN": "umol m-2 s-1", "CO2": "umol mol-1"}
+#: Characters no Latin-1 text holds: C0 controls but tab, line feed, form feed and carriage return; DEL
+#: and the C1 controls (ISO/IEC 8859-1 leaves 0x80-0x9F to them).
+_LATIN1_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
 _CARBON = ("NEE", "GPP", "RECO", "FC")
 _CARBON_SUB_DAILY = "umolCO2 m-2 s-1"
 _CARBON_DAILY = "gC m-2 d-1"
@@ -55,8 +59,12 @@ _STAMP_LAYOUTS = {8: ("%Y%m%d", "pd.DateOffset(days=1)"), 6: ("%Y%m", "pd.DateOf
 def text_head_lines(path: Path) -> list[str] | None:
     """The first lines of ``path`` as text (its first 4 KiB; the last line, perhaps cut, left out;
     blank lines left out, the others stripped), or None for a file that cannot be read or is not
-    UTF-8 text (a NUL byte: binary). What FLUXNET's and PSMSL's text tables are told by
-    (:func:`flux_table_message`, :func:`climann.data.containers.text_table_message`)."""
+    text (a NUL byte or another control character: binary). UTF-8, else Latin-1: GRDC's station
+    files write ``km²`` and ``m³/s`` in Latin-1 (break49c A1), which every byte decodes, so a byte
+    that Latin-1 makes a control character other than tab, line feed, carriage return and form feed
+    still says binary. What FLUXNET's, PSMSL's and GRDC's text tables are told by
+    (:func:`flux_table_message`, :func:`climann.data.containers.text_table_message`,
+    :func:`climann.data.grdc_tables.grdc_table_message`)."""
     try:
         with open(path, "rb") as file:
             head = file.read(4096)
@@ -64,11 +72,15 @@ def text_head_lines(path: Path) -> list[str] | None:
         return None
     if not head or b"\0" in head:
         return None
+    if len(head) == 4096:  # the last line, perhaps cut (in a character too), left out
+        head = head[:head.rfind(b"\n") + 1]
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None
-    return [line.strip() for line in text.splitlines()[:-1 if len(head) == 4096 else None] if line.strip()]
+        text = head.decode("latin-1")
+        if _LATIN1_CONTROL.search(text):
+            return None
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _units_code(sub_daily: bool) -> str:

@@ -182,6 +182,12 @@ class GridLayout:
         on a regular latitude-longitude grid.
     grid_mapping : Coordinate, optional
         The grid-mapping variable (name, attributes; a scalar value) the target refers to.
+    map_projection : Coordinate, optional
+        Without a grid mapping, the CF grid mapping of a projection the input says otherwise
+        (WRF's global ``MAP_PROJ``, ``TRUELAT1`` …: :func:`climann.data.wrf_projections.wrf_map_projection`),
+        written to prediction files; the run's grid is the file's own latitude and longitude.
+    projection_attributes : dict
+        The input's global attributes that say that projection (WRF's), kept in prediction files.
     index_dims : tuple of str
         Row or column dimensions without a coordinate variable in the file (their values
         are 0, 1, …); they are not written back as coordinates.
@@ -345,6 +351,8 @@ class GridLayout:
     series_blocks: tuple[str, ...] = ()
     geographic: GeographicGrid | None = None
     grid_mapping: Coordinate | None = None
+    map_projection: Coordinate | None = None
+    projection_attributes: dict = field(default_factory=dict)
     index_dims: tuple[str, ...] = ()
     time_bounds: np.ndarray | None = None
     climatology_bounds: np.ndarray | None = None

@@ -746,10 +746,14 @@ def _comparable(value: object, values: np.ndarray) -> bool:
 
 def _shown(value: object) -> str:
     """A value as the user would type it: ``2.0`` (a number read from the command line) → ``2``,
-    ``b"BER"`` → ``BER``."""
+    ``6335025.0`` (GRDC's ids after CDO made them doubles) → ``6335025``, not ``6.33502e+06``, which
+    is no id and was refused typed back (break49c A3); another float in its shortest form that reads
+    back the same (``0.1``); ``b"BER"`` → ``BER``."""
     if isinstance(value, bytes):
         return value.decode(errors="replace").strip()
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
 
 
 def _toml(value: object) -> str:

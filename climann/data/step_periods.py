@@ -246,17 +246,17 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     Unsupported file structure", break43a A4)."""
     period, _, back, _ = _PERIODS[frequency]
     files, held, command, python, stores = _bounds_commands(files, frequency)
-    cdo_skips = None if stores else cdo_skipped(files)
+    cdo_skips = None if stores else _cdo_losses(files)
     one = len(files) == 1
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
     if stores:  # cdo reads no Zarr store (fix34c): the xarray line alone
         return (f"give {subject} time bounds in {copies} in a new folder with xarray (cdo does not read a Zarr "
                 f"store): if each value is of the {period} beginning at its stamp `{python}`, if of the {period} "
                 f"ending there the same with -1 in place of the last 0; {_copies_given(files, held, given)}")
-    if cdo_skips:  # cdo reads only variables whose first dimension is time
-        return (f"give {subject} time bounds in {copies} in a new folder with xarray (cdo reads no variable whose "
-                f"first dimension is not time, as {cdo_skips}): if each value is of the {period} beginning at its "
-                f"stamp `{python}`, if of the {period} ending there the same with -1 in place of the last 0; "
+    if cdo_skips:  # what cdo would leave out or change
+        return (f"give {subject} time bounds in {copies} in a new folder with xarray ({cdo_skips}): if each value "
+                f"is of the {period} beginning at its stamp `{python}`, if of the {period} ending there the same "
+                f"with -1 in place of the last 0; "
                 f"{_copies_given(files, held, given)}")
     return (f"give {subject} time bounds in {copies} in a new folder: if each value is of the {period} beginning at "
             f"its stamp `{command(f'settbounds,{period}')}`, if of the {period} ending there "
@@ -320,10 +320,10 @@ def closing_bounds_advice(files: str | Path | Sequence[str | Path], frequency: s
         return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} "
                 f"in a new folder with xarray (cdo does not read a Zarr store): `{python}`; "
                 f"{_copies_given(files, held, given, _READ_AS_BEFORE)}")
-    if cdo_skips := cdo_skipped(files):  # cdo reads only variables whose first dimension is time
+    if cdo_skips := _cdo_losses(files):  # what cdo would leave out or change
         return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} "
-                f"in a new folder with xarray (cdo reads no variable whose first dimension is not time, as "
-                f"{cdo_skips}): `{python}`; {_copies_given(files, held, given, _READ_AS_BEFORE)}")
+                f"in a new folder with xarray ({cdo_skips}): `{python}`; "
+                f"{_copies_given(files, held, given, _READ_AS_BEFORE)}")
     return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} in "
             f"a new folder: `{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: "
             f"`{python}`); {_copies_given(files, held, given, _READ_AS_BEFORE)}")
@@ -349,6 +349,41 @@ def cdo_skipped(files: Sequence[str | Path]) -> str | None:
                          if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
                 for name, variable in raw.data_vars.items():
                     if times & set(variable.dims[1:]):
+                        return f"{name}({', '.join(map(str, variable.dims))})"
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+    return None
+
+
+def _cdo_losses(files: Sequence[str | Path]) -> str | None:
+    """Why cdo's line is not offered for ``files``, in words, or None: a variable cdo skips for its
+    first dimension (:func:`cdo_skipped`), or one it drops or changes (:func:`cdo_dropped`)."""
+    if skipped := cdo_skipped(files):
+        return f"cdo reads no variable whose first dimension is not time, as {skipped}"
+    if dropped := cdo_dropped(files):
+        return (f"cdo drops text variables, as {dropped}, and writes integer station ids (cf_role "
+                f"timeseries_id) as doubles")
+    return None
+
+
+def cdo_dropped(files: Sequence[str | Path]) -> str | None:
+    """A variable of ``files`` that cdo would drop from its copy: text (NetCDF strings or
+    characters) on no time dimension, a station's name (GRDC's ``station_name(id)``) or id; or
+    None. cdo skips every text variable ("Unsupported data type (char/string), skipped variable
+    station_name") and makes an integer ``id(id)`` a double: climann's own ``cdo settbounds``
+    line left GRDC-Monthly.nc without its station names, and ``--select id=REES`` was then refused
+    (break49c A3; CDO 2.1.1). Read from the files' headers, as :func:`cdo_skipped` reads them."""
+    from climann.data.shared_handles import open_plain  # a refusal's words only, as in cdo_skipped
+
+    for file in files:
+        if is_zarr_store(file) or is_grib_file(file):
+            continue
+        try:
+            with open_plain(file, decode_cf=False) as raw:
+                times = {variable.dims[0] for variable in raw.variables.values()
+                         if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
+                for name, variable in raw.variables.items():
+                    if variable.dtype.kind in "SUO" and variable.ndim and not times & set(variable.dims):
                         return f"{name}({', '.join(map(str, variable.dims))})"
         except (OSError, ValueError, TypeError, KeyError):
             continue

@@ -402,16 +402,29 @@ def conversion_statements(dates: TextDates) -> list[str]:
     :func:`~climann.data.shell.dated_copies`). Day and month are read in the order of
     ``dates.format``: callers with undecided ``dates.orders`` must not offer them.
 
+    The text is preferred over any other time on its dimension: a variable on ``dates.dim`` alone
+    with units of time since a date (WRF's ``XTIME``, "minutes since" the run's start) is dropped,
+    and the ``coordinates`` each variable was read with forgotten (xarray then writes those it
+    still holds), so every copy holds one time coordinate. The loop runs on all files of a glob: a
+    run whose later files kept ``XTIME`` got copies with two time coordinates, ``Time`` and
+    ``XTIME``, refused again (break49c A2).
+
     Examples
     --------
     >>> dates = TextDates("Times", "Time", ("2000-01-15_00:00:00",), 1, "%Y-%m-%d_%H:%M:%S", "standard")
     >>> conversion_statements(dates)  # doctest: +NORMALIZE_WHITESPACE
-    ['import cftime', "d = d.assign_coords({'Time': [cftime.datetime.strptime(s.strip(), '%Y-%m-%d_%H:%M:%S',
-    calendar='standard') for s in d['Times'].values.astype(str)]})", "d = d.drop_vars('Times')"]
+    ["d = d.drop_vars([k for k, v in d.variables.items() if k != 'Time' and v.dims == ('Time',) and
+    ' since ' in str(v.attrs.get('units', ''))])", "[v.encoding.pop('coordinates', None) for v in
+    d.variables.values()]", 'import cftime', "d = d.assign_coords({'Time': [cftime.datetime.strptime(s.strip(),
+    '%Y-%m-%d_%H:%M:%S', calendar='standard') for s in d['Times'].values.astype(str)]})",
+    "d = d.drop_vars('Times')"]
     """
     texts = f"d[{dates.name!r}].values" + (".astype('int64')" if dates.numbers else "") + ".astype(str)"
-    statements = ["import cftime", f"d = d.assign_coords({{{dates.dim!r}: [cftime.datetime.strptime(s.strip(), "
-                  f"{dates.format!r}, calendar={dates.calendar!r}) for s in {texts}]}})"]
+    others = [f"d = d.drop_vars([k for k, v in d.variables.items() if k != {dates.dim!r} and v.dims == "
+              f"({dates.dim!r},) and ' since ' in str(v.attrs.get('units', ''))])",
+              "[v.encoding.pop('coordinates', None) for v in d.variables.values()]"]
+    statements = [*others, "import cftime", f"d = d.assign_coords({{{dates.dim!r}: [cftime.datetime.strptime("
+                  f"s.strip(), {dates.format!r}, calendar={dates.calendar!r}) for s in {texts}]}})"]
     return statements if dates.name == dates.dim else [*statements, f"d = d.drop_vars({dates.name!r})"]
 
 

@@ -23,6 +23,7 @@ from climann.data.coords import (
     STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, named_coordinates, unlinked_bounds,
 )
 from climann.data.forecast_times import VALID_TIME_LONG_NAME, is_forecast_period
+from climann.data.wrf_projections import wrf_map_projection
 from climann.data.grids import STAND_IN_TARGET, axis_bounds, file_cell_measure, geographic_grid, grid_mapping_of
 from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
@@ -556,6 +557,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     data_names, variables = data_variable_names(dataset), dataset.variables
     levels = {name: found for name in data_names if (found := variable_levels(dataset, name))}
     cell_measure = file_cell_measure(dataset, target, rows_and_columns)
+    projection = wrf_map_projection(dataset.attrs)  # WRF's, said in global attributes (break49c A4)
     return GridLayout(
         time=_target_time(coordinate(names["time"]), dataset, target),
         latitude=coordinate(names["latitude"]),
@@ -564,6 +566,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         longitude_bounds=axis_bounds(dataset, names["longitude"], longitude=True),
         geographic=geographic,
         grid_mapping=mapping,
+        map_projection=None if mapping is not None else projection[0],
+        projection_attributes=projection[1],
         index_dims=tuple(name for name in rows_and_columns if name not in dataset.coords),
         time_units=str(units),
         calendar=str(calendar),

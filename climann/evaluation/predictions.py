@@ -193,7 +193,7 @@ def _field(layout: GridLayout, grid: np.ndarray, attrs: dict) -> xr.DataArray:
     """A (time, lat, lon) grid as a DataArray in the input file's dimension order, referring
     to the grid mapping when the input has one."""
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-    mapping = {"grid_mapping": layout.grid_mapping.name} if layout.grid_mapping is not None else {}
+    mapping = {"grid_mapping": written.name} if (written := _written_mapping(layout)) is not None else {}
     array = xr.DataArray(grid.astype(layout.value_dtype), dims=dims, attrs={**attrs, **mapping})
     return array.transpose(*layout.file_dims)
 
@@ -212,9 +212,15 @@ def _grid_variables(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[st
                 attrs["bounds"] = bounds.name
                 metadata[bounds.name] = xr.Variable((*dims, grid.vertex_dim), bounds.values, bounds.attrs)
             coords[coordinate.name] = xr.Variable(dims, coordinate.values, attrs)
-    if layout.grid_mapping is not None:
-        metadata[layout.grid_mapping.name] = xr.Variable((), np.int32(0), layout.grid_mapping.attrs)
+    if (mapping := _written_mapping(layout)) is not None:
+        metadata[mapping.name] = xr.Variable((), np.int32(0), mapping.attrs)
     return coords, metadata
+
+
+def _written_mapping(layout: GridLayout) -> Coordinate | None:
+    """The grid mapping prediction files refer to: the input's, else the CF one of a projection
+    the input says in other words (WRF's global attributes, ``layout.map_projection``)."""
+    return layout.grid_mapping if layout.grid_mapping is not None else layout.map_projection
 
 
 def predictions_dataset(
@@ -329,6 +335,7 @@ def predictions_dataset(
         "input_files": ", ".join(Path(f).name for f in layout.source_files),
         # the input's invented geography travels with its predictions: plot draws no coastlines on them
         **({GEOGRAPHY_ATTRIBUTE: layout.geography} if layout.geography else {}),
+        **layout.projection_attributes,  # WRF's MAP_PROJ, TRUELAT1 … as salem and wrf-python read them
         # CF 1.7+ section 2.6.3: a cell measure the file does not hold is named here
         **({"external_variables": " ".join(external)} if external else {}),
     }
@@ -607,7 +614,7 @@ def extrapolated_variable(layout: GridLayout, flags: np.ndarray) -> xr.DataArray
         "long_name": f"{layout.target_name} prediction from inputs outside the range seen in training",
         "flag_values": np.array([0, 1], dtype=np.int8),
         "flag_meanings": "within_training_range outside_training_range",
-        **({"grid_mapping": layout.grid_mapping.name} if layout.grid_mapping is not None else {}),
+        **({"grid_mapping": written.name} if (written := _written_mapping(layout)) is not None else {}),
     }
     array.encoding = {"dtype": "int8", "_FillValue": np.int8(-1)}
     return array

@@ -1566,3 +1566,57 @@ def test_a_regional_mean_beside_a_station_is_refused_with_the_line_that_writes_t
     settings["data"].update(paths=[str(tmp_path / "stations.nc"), str(copy)], predictors=[column], regional_means={})
     run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
     assert (run_dir / "metrics.json").is_file()
+
+
+def test_float_station_ids_are_listed_whole_and_taken_back(tmp_path):
+    """break49c A3: after CDO made GRDC's integer ``id`` doubles, the refusal listed the ids as 6.33502e+06,
+    6.33506e+06 (not the ids; refused when typed back). They are listed as the whole numbers they are, and the
+    number given back selects that station's series."""
+    runoff = _grdc_like(tmp_path / "int.nc")
+    with xr.open_dataset(tmp_path / "int.nc") as dataset:
+        dataset.assign_coords(id=dataset["id"].astype("f8")).to_netcdf(tmp_path / "GRDC-Daily.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "GRDC-Daily.nc"], select={"id": "NOPE"})
+    listed = "6335020, 6335060, 6340110, …"
+    assert f"not one of its 4 values ({listed})" in str(error.value) and "e+06" not in str(error.value)
+    opened = open_dataset([tmp_path / "GRDC-Daily.nc"], select={"id": 6340110})
+    selected = select_values(opened, {"id": 6340110})
+    np.testing.assert_array_equal(selected["runoff_mean"].values.ravel(), runoff[:, 2])
+
+
+def test_the_bounds_advice_for_a_grdc_file_keeps_its_station_names_and_integer_ids(tmp_path):
+    """break49c A3: GRDC-Monthly.nc (month-start stamps, no bounds) beside pr with bounds was refused with
+    `cdo settbounds,month`, which drops ``station_name`` (text) and makes ``id`` doubles; --select id=LOBITH
+    was then refused. The advice is the xarray line, saying why; run as printed, the copy keeps the names and
+    integer ids, its bounds are each month (numpy), and LOBITH is selected by its name."""
+    from tests.fresh_python import shell_path
+
+    months = np.arange(np.datetime64("1990-01"), np.datetime64("1992-01")).astype("datetime64[ns]")
+    ids = np.array(list(GRDC_STATIONS), np.int32)
+    runoff = np.arange(months.size * ids.size, dtype="f4").reshape(months.size, ids.size) + 100
+    xr.Dataset({"runoff_mean": (("time", "id"), runoff, {"units": "m3/s", "coordinates": "geo_x geo_y"}),
+                "station_name": ("id", [name for name, _ in GRDC_STATIONS.values()], {"long_name": "name of station"})},
+               coords={"time": ("time", months, {"standard_name": "time"}),
+                       "id": ("id", ids, {"long_name": "grdc number", "cf_role": "timeseries_id"}),
+                       "geo_x": ("id", [6.11] * 4, {"units": "degree_east"}),
+                       "geo_y": ("id", [51.84] * 4, {"units": "degree_north"})},
+               attrs={"featureType": "timeSeries"}).to_netcdf(tmp_path / "GRDC-Monthly.nc")
+    ends = (months.astype("datetime64[M]") + 1).astype("datetime64[ns]")
+    xr.Dataset({"pr": ("time", np.ones(months.size), {"units": "mm/day"}),
+                "time_bnds": (("time", "bnds"), np.stack([months, ends], 1))},
+               coords={"time": ("time", months + (ends - months) // 2, {"bounds": "time_bnds"}),
+                       "lat": ((), 51.84, {"units": "degrees_north"}), "lon": ((), 6.11, {"units": "degrees_east"})}
+               ).to_netcdf(tmp_path / "pr.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "GRDC-Monthly.nc", tmp_path / "pr.nc"], select={"id": "LOBITH"})
+    message = str(error.value)
+    assert "cdo drops text variables, as station_name(id)" in message and "cdo settbounds" not in message
+    line = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path,
+                   env={"PATH": shell_path()})
+    with xr.open_dataset(tmp_path / "with_bounds" / "GRDC-Monthly.nc") as copy:
+        assert list(copy["station_name"].values) == [name for name, _ in GRDC_STATIONS.values()]
+        assert copy["id"].dtype == np.int32 and list(copy["id"].values) == list(GRDC_STATIONS)
+        np.testing.assert_array_equal(copy["time_bnds"].values, np.stack([months, ends], 1))
+    opened = open_dataset([tmp_path / "with_bounds" / "GRDC-Monthly.nc", tmp_path / "pr.nc"], select={"id": "LOBITH"})
+    np.testing.assert_array_equal(select_values(opened, {"id": "LOBITH"})["runoff_mean"].values.ravel(), runoff[:, 1])

@@ -290,11 +290,12 @@ def test_day_and_month_in_an_order_no_day_tells_are_not_guessed(tmp_path, monkey
         cftime.datetime(2005, month, 1, 0, 30, calendar="standard") for month in (1, 2, 3)]
 
 
-def _wrfout(path, start: datetime.date, n_steps: int, *, moving: bool = False):
+def _wrfout(path, start: datetime.date, n_steps: int, *, moving: bool = False, xtime: str | None = None):
     """A wrfout file without ``XTIME`` (as WRF V2-era or processed files): ``char Times(Time,
     DateStrLen)`` of ``n_steps`` days from ``start``, ``XLAT``/``XLONG(Time, south_north,
     west_east)`` repeated at every step (``moving``: shifted north 0.1° a step, a moving nest), and
-    ``T2 = 270 + step + row`` (K)."""
+    ``T2 = 270 + step + row`` (K); with ``XTIME(Time)`` in minutes since ``xtime`` (the run's start,
+    ``YYYY-MM-DD``) when given."""
     texts = [f"{start + datetime.timedelta(days=step):%Y-%m-%d}_00:00:00" for step in range(n_steps)]
     with netCDF4.Dataset(path, "w") as nc:
         nc.createDimension("Time", None)
@@ -313,8 +314,13 @@ def _wrfout(path, start: datetime.date, n_steps: int, *, moving: bool = False):
             variable[:] = np.broadcast_to(values[None] + (shift if name == "XLAT" else 0), (n_steps, 3, 4))
         t2 = nc.createVariable("T2", "f4", ("Time", "south_north", "west_east"))
         t2.units, t2.description = "K", "TEMP at 2 M"
-        t2.coordinates = "XLONG XLAT"
+        t2.coordinates = "XLONG XLAT" if xtime is None else "XLONG XLAT XTIME"
         t2[:] = 270 + np.arange(n_steps)[:, None, None] + rows[None]
+        if xtime is not None:
+            minutes = nc.createVariable("XTIME", "f4", ("Time",))
+            minutes.units = minutes.description = f"minutes since {xtime} 00:00:00"
+            minutes[:] = [(start - datetime.date.fromisoformat(xtime)).days * 1440 + 1440 * step
+                          for step in range(n_steps)]
     return texts
 
 
@@ -376,6 +382,74 @@ def test_a_folder_of_wrfout_files_dated_only_by_times_gets_the_loop_that_dates_e
             assert "Times" not in copy.variables
     trained = CliRunner().invoke(app, ["info", "wrf/with_dates/*"])
     assert "Time 'Time': 2005-01-01 to 2005-02-28, daily, 59 steps" in trained.output, trained.output
+
+
+def test_the_times_loop_on_a_run_whose_later_files_hold_xtime_writes_one_time_and_trains(tmp_path, monkeypatch):
+    """break49c A2: 2017's wrfout files hold only ``Times``, 2018's also ``XTIME`` (minutes since the
+    re-initialisation). The loop advised for the first ran on the glob of all, and wrote copies of
+    2018's files holding two time coordinates (``Time`` and ``XTIME``), refused by train as "no time
+    and horizontal coordinate values". Now each copy holds ``Time`` alone, from ``Times``: run here
+    literally, the copies' dates are those of the text (numpy) and the run trains on them."""
+    import os
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrf").mkdir()
+    texts = {}
+    for start, n_steps, xtime in ((datetime.date(2017, 11, 1), 30, None), (datetime.date(2017, 12, 1), 31, None),
+                                  (datetime.date(2018, 1, 1), 31, "2018-01-01"),
+                                  (datetime.date(2018, 2, 1), 28, "2018-01-01")):
+        name = f"wrfout_d01_{start:%Y-%m-%d}_00:00:00"
+        texts[name] = _wrfout(tmp_path / "wrf" / name, start, n_steps, xtime=xtime)
+    message = CliRunner().invoke(app, ["info", "wrf/wrfout*"]).output.strip().splitlines()[-1]
+    assert "stored as text in 'Times'" in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    for name, stamps in texts.items():
+        with xr.open_dataset(tmp_path / "wrf" / "with_dates" / name) as copy:
+            assert "XTIME" not in copy.variables and "XTIME" not in copy["T2"].encoding.get("coordinates", "")
+            np.testing.assert_array_equal(copy["Time"].values,
+                                          np.array([text.replace("_", "T") for text in stamps], "datetime64[ns]"))
+    draw_no_run_figures(monkeypatch)  # its predictions are read, not its figures
+    result = CliRunner().invoke(app, ["train", "--data", "wrf/with_dates/*", "--target", "T2", "--epochs", "1",
+                                      "--out", "run"])
+    assert result.exit_code == 0, result.output
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        every = np.concatenate([np.array([t.replace("_", "T") for t in stamps], "datetime64[ns]")
+                                for stamps in texts.values()])
+        np.testing.assert_array_equal(predictions["Time"].values, every)  # 2018 in 2018, not 2017
+
+
+def test_a_wrfout_with_time_and_xtime_is_told_as_two_times_on_a_2d_grid_with_lines_that_keep_one(tmp_path,
+                                                                                                monkeypatch):
+    """break49c A2: a wrfout copy holding ``Time`` (from ``Times``) and ``XTIME`` on one dimension: info
+    called XLAT/XLONG(Time, …) "a lat-lon-cap grid of 31 tiles", said the times were told "each by its
+    CF standard_name" (neither has one), and both ``ncks -v`` lines kept both times. Now: the 2-D grid,
+    and each line, run literally, writes a copy with one time, the dates of the text."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    texts = _wrfout(tmp_path / "raw", datetime.date(2018, 1, 1), 5, xtime="2018-01-01")
+    with xr.open_dataset(tmp_path / "raw", decode_times=False) as raw:
+        raw.assign_coords(Time=("Time", np.arange(5.0) * 24, {"units": "hours since 2018-01-01"})).drop_vars(
+            "Times").to_netcdf(tmp_path / "wrfout_d01_2018-01-01")
+    output = CliRunner().invoke(app, ["info", "wrfout_d01_2018-01-01"]).output
+    assert "tiles" not in output and "curvilinear grid" in output
+    assert "latitude  'XLAT' (2-D, in the file): 40 to 42.3 degrees north" in output
+    flat = " ".join(line.lstrip("#").strip() for line in output.splitlines())
+    assert "several coordinates look like time (Time, XTIME), each by its name or values (no CF standard_name)" \
+        in flat
+    lines = [part for part in flat.split("`") if part.startswith("ncks ")]
+    assert len(lines) == 2
+    expected = np.array([text.replace("_", "T") for text in texts], "datetime64[ns]")
+    for line, kept, dropped in zip(lines, ("Time", "XTIME"), ("XTIME", "Time")):
+        subprocess.run(line, shell=True, check=True, cwd=tmp_path)
+        with xr.open_dataset(tmp_path / line.split()[-1]) as copy:
+            assert dropped not in copy.variables
+            np.testing.assert_array_equal(copy[kept].values, expected)
+        opened = open_dataset([tmp_path / line.split()[-1]])
+        np.testing.assert_array_equal(opened["T2"].values[:, 0, 0], 270 + np.arange(5.0))
 
 
 @pytest.mark.parametrize("zone", [pytest.param("Z", id="Z"), pytest.param("+00:00", id="plus-zero")])
