@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 import os
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import cftime
@@ -336,6 +336,15 @@ def cdo_skipped(files: Sequence[str | Path]) -> str | None:
     and refuses a file left without any ("Unsupported file structure", break43a A4). The time
     dimensions are those of the 1-D variables whose units say ``… since …`` (CF §4.4); read from
     the files' headers, when a refusal advises cdo; a file that cannot be read so is passed over."""
+    return _first_raw_variable(files, lambda variable, times: bool(times & set(variable.dims[1:])), data_only=True)
+
+
+def _first_raw_variable(files: Sequence[str | Path], chosen: Callable[..., bool], *,
+                        data_only: bool) -> str | None:
+    """``name(dims)`` of the first variable of ``files``' headers for which ``chosen(variable,
+    time_dimensions)`` holds, or None. The time dimensions are those of the 1-D variables whose
+    units say ``… since …`` (CF §4.4); data variables only when ``data_only``. Zarr stores and GRIB
+    files are passed over (cdo's lines are for NetCDF), and so is a file that cannot be read so."""
     # a refusal's words only: not on the configuration's path; through the file's one handle (a
     # handle of its own beside the run's read NetCDF-4 strings through a stale pointer: break43d A5)
     from climann.data.shared_handles import open_plain
@@ -347,8 +356,8 @@ def cdo_skipped(files: Sequence[str | Path]) -> str | None:
             with open_plain(file, decode_cf=False) as raw:
                 times = {variable.dims[0] for variable in raw.variables.values()
                          if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
-                for name, variable in raw.data_vars.items():
-                    if times & set(variable.dims[1:]):
+                for name, variable in (raw.data_vars if data_only else raw.variables).items():
+                    if chosen(variable, times):
                         return f"{name}({', '.join(map(str, variable.dims))})"
         except (OSError, ValueError, TypeError, KeyError):
             continue
@@ -373,21 +382,9 @@ def cdo_dropped(files: Sequence[str | Path]) -> str | None:
     station_name") and makes an integer ``id(id)`` a double: climann's own ``cdo settbounds``
     line left GRDC-Monthly.nc without its station names, and ``--select id=REES`` was then refused
     (break49c A3; CDO 2.1.1). Read from the files' headers, as :func:`cdo_skipped` reads them."""
-    from climann.data.shared_handles import open_plain  # a refusal's words only, as in cdo_skipped
-
-    for file in files:
-        if is_zarr_store(file) or is_grib_file(file):
-            continue
-        try:
-            with open_plain(file, decode_cf=False) as raw:
-                times = {variable.dims[0] for variable in raw.variables.values()
-                         if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
-                for name, variable in raw.variables.items():
-                    if variable.dtype.kind in "SUO" and variable.ndim and not times & set(variable.dims):
-                        return f"{name}({', '.join(map(str, variable.dims))})"
-        except (OSError, ValueError, TypeError, KeyError):
-            continue
-    return None
+    return _first_raw_variable(
+        files, lambda variable, times: variable.dtype.kind in "SUO" and bool(variable.ndim)
+        and not times & set(variable.dims), data_only=False)
 
 
 def _copies_given(files: Sequence[str | Path], held: dict[Path, list[str | Path]],
