@@ -73,8 +73,10 @@ def checked_for_daily_reset(name: str, variable: xr.DataArray) -> bool:
     value is over time; keyed by the time dimension's name, ``valid_time: sum``, or ``time``), in
     units that are no rate, and an accumulation by what it says: GRIB's
     ``GRIB_stepType = "accum"`` (cfgrib's and the CDS's attribute), an amount of water
-    (precipitation, runoff, evaporation …: :func:`~climann.data.units.water_quantity`), or an
-    energy per area (``J m**-2``: radiation and heat fluxes accumulated).
+    (precipitation, runoff, evaporation …: :func:`~climann.data.units.water_quantity`) that is
+    no state of water (:func:`~climann.data.units.is_water_state`: CMIP's ``snw``, the snow held
+    on the ground, whose daily value is its mean), or an energy per area (``J m**-2``: radiation
+    and heat fluxes accumulated).
 
     Parameters
     ----------
@@ -87,7 +89,7 @@ def checked_for_daily_reset(name: str, variable: xr.DataArray) -> bool:
     -------
     bool
     """
-    from climann.data.units import is_rate, parse_units, water_quantity
+    from climann.data.units import is_rate, is_water_state, parse_units, water_quantity
 
     attrs = dict(variable.attrs)
     time = time_dimension(variable)
@@ -103,7 +105,10 @@ def checked_for_daily_reset(name: str, variable: xr.DataArray) -> bool:
             return True
     except ClimannError:
         return False
-    return not is_rate(attrs.get("units")) and water_quantity(name, attrs) is not None
+    # a state (snw, "Surface Snow Amount", soil moisture) is held, never gathered: its fall at one hour
+    # each day (a melt, a daily snow analysis) is no restart of a total (fix49i)
+    return (not is_rate(attrs.get("units")) and water_quantity(name, attrs) is not None
+            and not is_water_state(name, attrs))
 
 
 def magnitude_changes(block: np.ndarray, time_axis: int) -> np.ndarray:

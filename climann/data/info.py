@@ -179,6 +179,8 @@ def describe(
         config = _config_section(paths, dataset, names, grid, overlap=overlap, problems={**problems, **shown},
                                  constant=constant, value_totals=value_totals,
                                  files=files, forecast_choice=choice, given=given,
+                                 forecast_dims={name: set(forecast[name].dims) for forecast, _ in forecasts.values()
+                                                for name in forecast_variables(forecast)},
                                  stations={several.dim: several for several in stations}, rename=rename)
     finally:
         opened.close()
@@ -1548,6 +1550,7 @@ def _config_section(
     forecast_choice: dict[str, object] | None = None, given: Mapping[str, object] | None = None,
     stations: Mapping[str, SeveralStations] | None = None, constant: Collection[str] | None = None,
     value_totals: Mapping[str, str | None] | None = None, rename: Mapping[str, Mapping[str, str]] | None = None,
+    forecast_dims: Mapping[str, Collection[str]] | None = None,
 ) -> str:
     """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose;
     none without a horizontal grid (``problems`` says why): a selection could then take a
@@ -1558,7 +1561,11 @@ def _config_section(
     ``constant`` the variables constant in time, no target while another is there
     (:func:`_constant_in_time`, read when not given); ``value_totals`` the totals accumulated
     since a start found by their values (:func:`_variables_section`), left out of the predictors
-    as ``train`` would refuse them; ``rename`` the renames given (``climann info --rename``), kept."""
+    as ``train`` would refuse them; ``rename`` the renames given (``climann info --rename``), kept;
+    ``forecast_dims`` the dimensions of each forecast variable as its file holds them: a lead time
+    or member chosen for forecasts none of which is the target or a predictor (member 0 equal to
+    the observations, left out as a leak) is no part of the ``select``, which ``train`` would
+    refuse as a select of a dimension the variables it reads do not have (fix49i)."""
     unfound = [kind for kind in ("latitude", "longitude") if kind not in grid]
     if unfound:
         return f"# No config to start from: {(problems or {}).get(unfound[0], f'no {unfound[0]} found')}"
@@ -1599,6 +1606,15 @@ def _config_section(
     ]
     if overlap != "error":
         lines.append(f"overlap = {_toml(overlap)}")
+    used = {target, *chosen.predictors}
+    unread = [dim for dim in (forecast_choice or {}) if dim not in (given or {}) and dim not in firsts
+              and not any(dim in (forecast_dims or {}).get(name, ()) for name in used)]
+    if unread:  # train reads the target and predictors alone: a select of none of their dimensions is refused
+        selection = {dim: value for dim, value in selection.items() if dim not in unread}
+        forecast_choice = {dim: value for dim, value in forecast_choice.items() if dim not in unread}
+        held = sorted(name for name, dims in (forecast_dims or {}).items() if set(unread) & set(dims))
+        lines.append(_commented(f"no select of {', '.join(unread)}: only {', '.join(held)}, not read (neither the "
+                                "target nor a predictor), has them"))
     if selection:
         choices = ", ".join(f"{dim} = {_toml(value)}" for dim, value in selection.items())
         defaulted = [dim for dim in selection if dim not in (given or {})]

@@ -314,6 +314,11 @@ class NegativeValues:
     other_codes : tuple of float
         The other codes, when ``code`` and they, each repeated :data:`CODE_MIN_REPEATS` times
         at least, hold every negative value: GlobSnow's -1 (water) beside -2 (mountains).
+    lowest_other : float or None
+        The most negative value besides ``code`` and ``other_codes`` (the code's warning names it,
+        not the code itself: fix49i); None without a code, ``inf`` when the codes are every
+        negative value. A code some block holds without holding it among its
+        :data:`_CODE_CANDIDATES` most repeated negatives would count there as another value.
     """
 
     count: int
@@ -325,6 +330,7 @@ class NegativeValues:
     code_counts: np.ndarray | None = None
     step_size: int = 0
     other_codes: tuple[float, ...] = ()
+    lowest_other: float | None = None
 
     @property
     def beyond_rounding(self) -> bool:
@@ -336,7 +342,9 @@ class NegativeValues:
 def _negative_in_block(block: np.ndarray, time_axis: int | None, excluded: Sequence) -> tuple:
     """How many values of ``block`` are below 0 at each time step, the lowest value at each step,
     the largest absolute value (NaN, ``-inf``, ``+inf`` and the ``excluded`` values left out),
-    shapes (n_steps,), (n_steps,), (), and the candidate codes (:func:`_repeated_negatives`). A
+    shapes (n_steps,), (n_steps,), (), the candidate codes (:func:`_repeated_negatives`) and the
+    lowest value at each step besides the candidates, shape (n_steps,) (the code's warning names
+    the lowest of the other values: the candidates not chosen are put back in by the caller). A
     finite block with no negative value and no excluded one costs two reductions. ``±inf`` are
     missing values counted by :mod:`climann.data.infinite_values`: counted here too, ``-inf`` was
     a negative value twice over and the lowest, and ``+inf`` the largest, which put every
@@ -344,16 +352,16 @@ def _negative_in_block(block: np.ndarray, time_axis: int | None, excluded: Seque
     block = np.asarray(block)
     n_steps = 1 if time_axis is None else block.shape[time_axis]
     if not block.size or np.isnan(low := np.fmin.reduce(block, axis=None)):
-        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0, {}
+        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0, {}, np.full(n_steps, np.inf)
     high = np.fmax.reduce(block, axis=None)
     excluded = [value for value in excluded if low <= value <= high]
     if low >= 0 and not excluded and np.isfinite(high):
-        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), float(high), {}
+        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), float(high), {}, np.full(n_steps, np.inf)
     kept = np.isfinite(block) if block.dtype.kind == "f" else np.ones(block.shape, dtype=bool)
     if excluded:
         kept &= ~np.isin(block, excluded)
     if not kept.any():
-        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0, {}
+        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0, {}, np.full(n_steps, np.inf)
     others = tuple(axis for axis in range(block.ndim) if axis != time_axis)
     negative = (block < 0) & kept
     lowest = np.where(kept, block, np.inf).min(axis=others if time_axis is not None else None)
@@ -364,8 +372,12 @@ def _negative_in_block(block: np.ndarray, time_axis: int | None, excluded: Seque
     limit = -NEGATIVE_TOLERANCE * largest
     candidates = (_repeated_negatives(block, negative & (block < limit), others if time_axis is not None else None)
                   if np.min(lowest) < limit else {})
+    besides = lowest  # the lowest besides the candidates: read again only when there are any
+    if candidates:
+        besides = np.where(kept & ~np.isin(block, list(candidates)), block, np.inf).min(
+            axis=others if time_axis is not None else None)
     return (np.asarray(counts, dtype=np.int64).reshape(-1), np.asarray(lowest, dtype=np.float64).reshape(-1),
-            largest, candidates)
+            largest, candidates, np.asarray(besides, dtype=np.float64).reshape(-1))
 
 
 def _repeated_negatives(block: np.ndarray, negative: np.ndarray, others: tuple | None) -> dict[float, np.ndarray]:
@@ -433,11 +445,14 @@ def planned_negative_values(dataset: xr.Dataset, names: Sequence[str], *, shared
         sizes = [1 if time is None else dataset[name].sizes[time] for name, time in chosen]
         counts = [np.zeros(size, dtype=np.int64) for size in sizes]
         lowest = [np.full(size, np.inf) for size in sizes]
+        besides = [np.full(size, np.inf) for size in sizes]
         largest = [0.0 for _ in chosen]
         candidates: list[dict[float, np.ndarray]] = [{} for _ in chosen]
-        for (number, offset), (count, low, large, repeated) in zip(places, parts, strict=True):
+        for (number, offset), (count, low, large, repeated, other) in zip(places, parts, strict=True):
             counts[number][offset:offset + count.size] += count
             np.minimum(lowest[number][offset:offset + low.size], low, out=lowest[number][offset:offset + low.size])
+            held = besides[number][offset:offset + other.size]
+            np.minimum(held, other, out=held)
             largest[number] = max(largest[number], large)
             for value, repeats in repeated.items():
                 candidates[number].setdefault(value, np.zeros(sizes[number], dtype=np.int64))
@@ -452,9 +467,16 @@ def planned_negative_values(dataset: xr.Dataset, names: Sequence[str], *, shared
             step_size = int(dataset[name].size) // len(checked)
             count = int(counts[number][checked].sum())
             codes, code_counts = _code(candidates[number], checked, count, -NEGATIVE_TOLERANCE * largest[number])
+            lowest_other = None
+            if codes:  # the candidates that are no code, put back at the steps that hold them
+                other = besides[number].copy()
+                for value, repeats in candidates[number].items():
+                    if value not in codes:
+                        other[repeats > 0] = np.minimum(other[repeats > 0], value)
+                lowest_other = float(other[checked].min())
             found[name] = NegativeValues(count, step_size * int(checked.sum()), float(lowest[number][checked].min()),
                                          largest[number], times, codes[0] if codes else None, code_counts, step_size,
-                                         codes[1:])
+                                         codes[1:], lowest_other)
         return found
 
     return BlockReads(tasks, finish)
@@ -606,7 +628,8 @@ def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *
     steps = (f"{cells} at {times.size} of the {negative.code_counts.size} time steps" if times.size
              else f"{cells} of the field")
     others = negative.count - repeats
-    rest = f"; {others} other negative values, down to {negative.lowest:g}{units}" if others else ""
+    # the lowest of the OTHER values, not the code's own (fix49i: "down to -9" of a code -9 beside a -5)
+    rest = f"; {others} other negative values, down to {negative.lowest_other:g}{units}" if others else ""
     mark = marking_fix(name_in_command(name, variable, times, file), variable, negative.code,
                        also=[*negative.other_codes, *unmarked])
     unmarked_words = ", ".join(f"{value:g}" for value in unmarked)

@@ -172,6 +172,52 @@ LIQUID_WATER_QUANTITIES = frozenset({"precipitation", "rain", "snowfall flux", "
 #: evaporation can (dew).
 NONNEGATIVE_WATER_QUANTITIES = frozenset({"precipitation", "rain", "snowfall", "snowfall flux", "runoff",
                                           "snow amount"})
+#: The quantities of :func:`water_quantity` that are a state, the water held at an instant (CMIP's
+#: ``snw``, "Surface Snow Amount", kg m-2, like soil moisture), not an amount gathered over a time:
+#: its daily value is its mean, never a sum nor a difference, and its values falling at one hour
+#: each day (a melt, a daily snow analysis) are no restart of a total (fix49i).
+WATER_STATE_QUANTITIES = frozenset({"snow amount"})
+#: Words of a ``standard_name`` (read as words), ``long_name`` or variable name that say a state of
+#: water: the snow on the ground (``surface_snow_amount``, "Snow water equivalent", SWE, snow
+#: depth or mass), the water in the soil (``mrso``'s "Total Soil Moisture Content", "soil water"),
+#: a water or moisture content. "Snowfall amount" is no state: its word is "snowfall".
+_WATER_STATE_WORDS = re.compile(
+    r"\bsnow[\s_-]*(?:amount|water[\s_-]*equivalent|depth|mass|cover|pack)\b|\bswe\b|\bsnowpack\b"
+    r"|\bsoil[\s_-]*(?:moisture|water)|moisture[\s_-]*content|water[\s_-]*content",
+    re.IGNORECASE)
+#: Words that nonetheless say an amount gathered over a time ("Accumulated snow depth").
+_GATHERED_WORDS = re.compile(r"accumulat|\bfall\b|snowfall|\bsum\b|\btotal[\s_-]*(?:precip|snowfall)",
+                             re.IGNORECASE)
+
+
+def is_water_state(name: str, attrs: Mapping) -> bool:
+    """Whether a variable is a state of water, held at an instant (:data:`WATER_STATE_QUANTITIES`:
+    CMIP's ``snw``; or by its ``standard_name``, ``long_name`` or name: snow amount, snow water
+    equivalent, snow depth, soil moisture, water content), not an amount gathered over a time.
+    A state is never an accumulation: its daily value is its mean.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    attrs : mapping
+        Its attributes (``standard_name``, ``long_name``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_water_state("snw", {}), is_water_state("x", {"long_name": "Surface Snow Amount"})
+    (True, True)
+    >>> is_water_state("prsn", {"standard_name": "snowfall_amount"}), is_water_state("pr", {})
+    (False, False)
+    """
+    if water_quantity(name, attrs) in WATER_STATE_QUANTITIES:
+        return True
+    words = f"{name} {standard_name_of(attrs)} {attrs.get('long_name', '')}".replace("_", " ")
+    return bool(_WATER_STATE_WORDS.search(words)) and not _GATHERED_WORDS.search(words)
 
 
 def water_quantity(name: str, attrs: Mapping) -> str | None:

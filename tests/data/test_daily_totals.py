@@ -166,3 +166,29 @@ def test_at_one_cell_totals_from_00_utc_are_still_found_and_amounts_are_not(tmp_
     with xr.open_dataset(tmp_path / "grid.nc") as grid:
         grid.isel(latitude=0, longitude=0).load().to_netcdf(tmp_path / "cell.nc")
     assert _found(tmp_path / "cell.nc") == found
+
+
+def _snow_held(path, name: str, units: str, long_name: str) -> None:
+    """Hourly snow on the ground (a state), lowered at 00 UTC each day (a daily snow analysis or
+    melt) and raised by snowfall at other hours: values that fall back at one hour each day."""
+    rng = np.random.default_rng(49)
+    times = pd.date_range("2001-01-01T00", periods=_DAYS * 24, freq="h")
+    held, snow = np.full((3, 4), 50.0), np.empty((times.size, 3, 4))
+    for step, hour in enumerate(times.hour):
+        change = -rng.uniform(5.0, 9.0, (3, 4)) if hour == 0 else np.where(rng.random((3, 4)) < 0.3,
+                                                                             rng.gamma(1.0, 0.3, (3, 4)), 0.0)
+        held = np.maximum(held + change, 0.0)
+        snow[step] = held
+    xr.Dataset({name: (("time", "lat", "lon"), snow.astype(np.float32), {"units": units, "long_name": long_name})},
+               coords={"time": times, "lat": [46.0, 46.1, 46.2], "lon": [12.0, 12.1, 12.2, 12.3]}).to_netcdf(path)
+
+
+def test_snow_amount_held_on_the_ground_is_no_total_restarted_daily(tmp_path):
+    """fix49i: CMIP's ``snw`` ("Surface Snow Amount", kg m-2) is a state, like soil moisture: its
+    fall at 00 UTC each day was read as a total restarted daily and the user told to difference
+    it; its daily value is its mean. The same values named precipitation are still found."""
+    _snow_held(tmp_path / "snw.nc", "snw", "kg m-2", "Surface Snow Amount")
+    _snow_held(tmp_path / "tp.nc", "tp", "kg m-2", "Total precipitation")
+    assert _found(tmp_path / "snw.nc") == {}
+    assert _found(tmp_path / "tp.nc") == {"tp": daily_text(0)}
+    warn_held_values(open_dataset([tmp_path / "snw.nc"]), ["snw"], where="snw.nc", file=tmp_path / "snw.nc")

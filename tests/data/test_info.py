@@ -1160,8 +1160,10 @@ def test_each_files_scalar_height_is_shown_when_they_differ(tmp_path):
 def test_info_on_a_forecast_beside_observations_of_its_name_gives_the_rename_and_then_a_config(tmp_path):
     """break31a B3: ``climann info`` advised ``--overlap first|last`` for S2S t2m beside ERA5
     t2m (merging forecasts into observations). It gives the rename; on the renamed forecast it
-    proposes a config with a lead time and member chosen, and that config pairs member 0 with
-    the observation of each day it is valid for."""
+    shows a lead time and member chosen, and those pair member 0 with the observation of each
+    day it is valid for; the config it proposes passes train's own check (fix49i)."""
+    from climann.workflow.preparation import check_trains
+
     forecasts, observations = s2s_pair()
     forecasts.rename(t2m_fc="t2m").to_netcdf(tmp_path / "s2s.nc")
     observations.to_netcdf(tmp_path / "era5.nc")
@@ -1169,14 +1171,20 @@ def test_info_on_a_forecast_beside_observations_of_its_name_gives_the_rename_and
         describe([str(tmp_path / "s2s.nc"), str(tmp_path / "era5.nc")])
     assert "`ncrename -v t2m,t2m_fc " in str(error.value) and "overlap" not in str(error.value).split(";")[1]
     forecasts.to_netcdf(tmp_path / "s2s_renamed.nc")  # what the ncrename writes
-    report = describe([str(tmp_path / "s2s_renamed.nc"), str(tmp_path / "era5.nc")])
+    select = {"step": 0.0, "number": 0}  # the forecast's first lead time and member, shown in Forecasts
+    # checked as `climann info` checks it: the config proposed passes train's own check (fix49i: it kept
+    # select = {step = 0.0, number = 0} of t2m_fc, left out, and train refused "no dimension 'step'")
+    report = describe([str(tmp_path / "s2s_renamed.nc"), str(tmp_path / "era5.nc")], check=check_trains)
     data = tomllib.loads(report)["data"]
     # break32a A1: member 0 is the observation itself (t2m plus 0): left out, as it would rebuild t2m
-    assert (data["target"], data["predictors"], data["select"]) == ("t2m", [], {"step": 0.0, "number": 0})
+    assert (data["target"], data["predictors"], "select" in data) == ("t2m", [], False)
     assert "left out of the default predictors: t2m_fc, which holds 't2m': t2m_fc − t2m is constant in time" in (
         unwrapped_report(report))
-    opened = select_values(open_dataset([tmp_path / "s2s_renamed.nc", tmp_path / "era5.nc"], select=data["select"],
-                                        grid_of="t2m"), data["select"])
+    assert "no select of step, number: only t2m_fc, not read (neither the target nor a predictor), has them" in (
+        unwrapped_report(report))
+    assert "with step = 0.0, number = 0 (the first of each)" in unwrapped_report(report)
+    opened = select_values(open_dataset([tmp_path / "s2s_renamed.nc", tmp_path / "era5.nc"], select=select,
+                                        grid_of="t2m"), select)
     np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)
 
 

@@ -351,6 +351,20 @@ def test_a_code_is_named_with_its_value_count_and_shares_of_cells_and_steps(capl
     assert "; 5 other negative values, down to -5 mm/day" in said
 
 
+@pytest.mark.parametrize("chunks", [pytest.param(None, id="numpy"), pytest.param({"time": 5}, id="dask")])
+def test_a_code_below_the_other_negatives_is_not_named_as_their_lowest(caplog, chunks):
+    """fix49i: a code of -9 beside a sign fault of -5 was warned "5 other negative values, down to
+    -9": the overall lowest, the code's own. The lowest of the other values, as NumPy finds it."""
+    values, offshore = _coverage_field()
+    values[offshore] = -9.0
+    dataset = _precipitation(values)
+    (said,) = _said(caplog, dataset.chunk(chunks) if chunks else dataset)
+    others = values[(values < 0) & ~offshore]  # NumPy by hand: every negative that is not the code
+    assert others.min() == -5.0 and values.min() == -9.0
+    assert f"; {others.size} other negative values, down to {others.min():g} mm/day;" in said
+    assert negative_values(dataset, ["pr"])["pr"].lowest_other == others.min()
+
+
 def test_the_advice_on_a_code_followed_marks_it_missing_beside_the_fill_value_already_marked(tmp_path, caplog,
                                                                                            monkeypatch):
     """break32b A2: MRMS as wgrib2 writes it, -999 already marked missing_value as climann advised, -3 "no
