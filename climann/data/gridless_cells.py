@@ -150,6 +150,20 @@ def _listed(paths: list[Path]) -> str:
     return ", ".join(names) + (f" and {len(paths) - _NAMED_FILES} more" if len(paths) > _NAMED_FILES else "")
 
 
+def _position_kind(name: str, variable: xr.Variable) -> str | None:
+    """``"latitude"`` or ``"longitude"`` for a variable that CF's ``standard_name`` or units
+    (``degrees_north``, ``degrees_east``) or ICON's and CF's usual names (``clat``, ``lat`` …) say
+    is one, in a file's header read without decoding; None otherwise. (The full reading is
+    :func:`climann.data.coordinate_values.geographic_kind`, which imports this module.)"""
+    standard = str(variable.attrs.get("standard_name", "")).strip().lower()
+    units = str(variable.attrs.get("units", "")).strip().lower()
+    for kind, names, unit in (("latitude", {"clat", "lat", "latitude", "nav_lat"}, "degrees_north"),
+                              ("longitude", {"clon", "lon", "longitude", "nav_lon"}, "degrees_east")):
+        if standard == kind or units == unit or name.lower() in names:
+            return kind
+    return None
+
+
 def _netcdf_beside(path: Path) -> list[Path]:
     """The NetCDF files in the folder of ``path`` but it, the first :data:`_FILES_LOOKED_INTO` by name."""
     try:
@@ -175,13 +189,11 @@ def grid_files_beside(data_file: Path, cells: int) -> list[Path]:
     -------
     list of pathlib.Path
     """
-    from climann.data.coordinate_values import geographic_kind
-
     found = []
     for path in _netcdf_beside(data_file):
         try:
             with xr.open_dataset(path, decode_cf=False, decode_times=False) as opened:
-                kinds = {geographic_kind(str(name), variable): str(name) for name, variable in opened.variables.items()
+                kinds = {_position_kind(str(name), variable): str(name) for name, variable in opened.variables.items()
                          if variable.ndim == 1 and opened.sizes[variable.dims[0]] == cells}
                 if {"latitude", "longitude"} <= kinds.keys() and is_grid_file(
                         opened, {kinds["latitude"], kinds["longitude"]}):
@@ -210,14 +222,12 @@ def gridless_files_beside(grid_file: Path, cells: int) -> list[Path]:
     list of pathlib.Path
         Sorted by name; empty when none.
     """
-    from climann.data.coordinate_values import geographic_kind
-
     found = []
     for path in _netcdf_beside(grid_file):
         try:
             with xr.open_dataset(path, decode_cf=False, decode_times=False) as opened:
                 cell = _cell_dimension(opened)
-                positioned = any(geographic_kind(str(name), variable) == "latitude"
+                positioned = any(_position_kind(str(name), variable) == "latitude"
                                  for name, variable in opened.variables.items())
                 if cell is not None and opened.sizes[cell[0]] == cells and not positioned:
                     found.append(path)
