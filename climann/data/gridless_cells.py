@@ -10,19 +10,22 @@ them (CDO user guide, "SETGRID"), after which the data are read as any unstructu
 remapped (:mod:`climann.data.coordinate_values`). The data file alone was told only "no
 latitude coordinate found", and the grid file given beside it was advised a remap of its own,
 which holds no data (break49d A2). :func:`gridless_cells_message` and
-:func:`grid_file_message` say what each is and give ``cdo setgrid`` first.
+:func:`grid_file_message` say what each is and give ``cdo setgrid`` first, naming the other
+file when it lies beside (:func:`grid_files_beside`, :func:`gridless_files_beside`), so that
+the command runs as printed (break49e: ``DATA.nc``).
 """
 
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 import xarray as xr
 
-from climann.data.shell import source_and_copy
+from climann.data.shell import input_and_copy, shown_path, source_and_copy
 
-__all__ = ["GRID_FILE_VARIABLES", "UNSTRUCTURED_CELL_DIMENSIONS", "grid_file_message", "gridless_cells_message",
-           "is_grid_file"]
+__all__ = ["GRID_FILE_VARIABLES", "UNSTRUCTURED_CELL_DIMENSIONS", "grid_file_message", "grid_files_beside",
+           "gridless_cells_message", "gridless_files_beside", "is_grid_file"]
 
 #: The cell dimensions of unstructured model grids as their files and CDO name them (ICON's
 #: ``ncells`` and ``cell``, MPAS's ``nCells``, FESOM's ``nod2``, CAM-SE's ``ncol``); lower case.
@@ -79,9 +82,17 @@ def gridless_cells_message(dataset: xr.Dataset) -> str | None:
         None))
     said = f"; grid number {number}" if number is not None else ""
     files = source_and_copy(dataset, *(dataset[name] for name in names), suffix="withgrid")
-    return (f"{', '.join(names)} lie on '{dim}', the cells of an unstructured grid, with no coordinates: the positions "
-            f"are in the model's grid file (ICON's GRIB2 converted by cdo without its grid{said}), not in this file; "
-            f"attach the grid with `cdo setgrid,GRIDFILE {files}` (GRIDFILE the model's grid file, e.g. "
+    source = next((item.encoding["source"] for item in (dataset, *(dataset[name] for name in names))
+                   if item.encoding.get("source")), None)
+    grids = grid_files_beside(Path(source), dataset.sizes[dim]) if source else []
+    opening = (f"{', '.join(names)} lie on '{dim}', the cells of an unstructured grid, with no coordinates: the "
+               f"positions are in the model's grid file (ICON's GRIB2 converted by cdo without its grid{said}), not in "
+               "this file")
+    if len(grids) == 1:  # the grid file beside it, named: the command runs as printed (break49e)
+        return (f"{opening}; {grids[0].name} beside it is a grid file of its {dataset.sizes[dim]} cells: attach it "
+                f"with `cdo setgrid,{shown_path(grids[0])} {files}`, then give the copy: climann gives its remap to a "
+                "regular grid")
+    return (f"{opening}; attach the grid with `cdo setgrid,GRIDFILE {files}` (GRIDFILE the model's grid file, e.g. "
             f"icon_grid_0047_R19B07_L.nc, whose cells number {dataset.sizes[dim]}), then give the copy: climann gives "
             "its remap to a regular grid")
 
@@ -102,9 +113,124 @@ def grid_file_message(dataset: xr.Dataset, where: str, kinds: dict[str, str], di
     remap; None for any other file."""
     if not is_grid_file(dataset, set(kinds.values())):
         return None
-    grid = shlex.split(source_and_copy(dataset))[0] if dataset.encoding.get("source") else where
-    return (f"{where} holds an unstructured grid ('{kinds['latitude']}' and '{kinds['longitude']}' on '{dim}', "
-            f"{dataset.sizes[dim]} cells) and no field on it: it is a model's grid file, not data; attach it to the "
-            f"data on {dataset.sizes[dim]} cells without coordinates (ICON's GRIB2 converted by cdo without its grid) "
-            f"with `cdo setgrid,{shlex.quote(grid)} DATA.nc DATA_withgrid.nc`, then give DATA_withgrid.nc alone "
-            "in place of both (climann then gives its remap to a regular grid)")
+    source = dataset.encoding.get("source")
+    grid = shlex.split(source_and_copy(dataset))[0] if source else where
+    cells = dataset.sizes[dim]
+    said = (f"{where} holds an unstructured grid ('{kinds['latitude']}' and '{kinds['longitude']}' on '{dim}', "
+            f"{cells} cells) and no field on it: it is a model's grid file, not data; attach it to the data on "
+            f"{cells} cells without coordinates (ICON's GRIB2 converted by cdo without its grid)")
+    data = gridless_files_beside(Path(source), cells) if source else []
+    if not data:
+        return (f"{said} with `cdo setgrid,{shlex.quote(grid)} DATA.nc DATA_withgrid.nc` (DATA.nc your data file on "
+                f"{cells} cells: none lies beside {where}), then give DATA_withgrid.nc alone in place of both "
+                "(climann then gives its remap to a regular grid)")
+    pairs = [shlex.split(input_and_copy(path, "withgrid")) for path in data]
+    if len(data) <= _NAMED_FILES:
+        command = " && ".join(f"cdo setgrid,{shlex.quote(grid)} {shlex.join(pair)}" for pair in pairs)
+    else:
+        command = (f"for f in {' '.join(shown_path(path) for path in data)}; do cdo setgrid,{shlex.quote(grid)} "
+                   '"$f" "${f%.nc}_withgrid.nc"; done')
+    copies = ", ".join(shlex.quote(copy) for _, copy in pairs[:_NAMED_FILES]) + (
+        f" … ({len(pairs)} files)" if len(pairs) > _NAMED_FILES else "")
+    instead = "both" if len(data) == 1 else "them and the grid file"
+    return (f"{said}, here {_listed(data)} beside it, with `{command}`, then give {copies} in place of {instead} "
+            "(climann then gives its remap to a regular grid)")
+
+
+#: How many data files a grid file's advice names one by one (more: a loop over them).
+_NAMED_FILES = 3
+#: How many files beside a grid file are looked into for its data (their headers only).
+_FILES_LOOKED_INTO = 200
+_NETCDF_SUFFIXES = (".nc", ".nc4", ".cdf", ".netcdf")
+
+
+def _listed(paths: list[Path]) -> str:
+    """The names of ``paths``, the first :data:`_NAMED_FILES` of them and how many more."""
+    names = [path.name for path in paths[:_NAMED_FILES]]
+    return ", ".join(names) + (f" and {len(paths) - _NAMED_FILES} more" if len(paths) > _NAMED_FILES else "")
+
+
+def _position_kind(name: str, variable: xr.Variable) -> str | None:
+    """``"latitude"`` or ``"longitude"`` for a variable that CF's ``standard_name`` or units
+    (``degrees_north``, ``degrees_east``) or ICON's and CF's usual names (``clat``, ``lat`` …) say
+    is one, in a file's header read without decoding; None otherwise. (The full reading is
+    :func:`climann.data.coordinate_values.geographic_kind`, which imports this module.)"""
+    standard = str(variable.attrs.get("standard_name", "")).strip().lower()
+    units = str(variable.attrs.get("units", "")).strip().lower()
+    for kind, names, unit in (("latitude", {"clat", "lat", "latitude", "nav_lat"}, "degrees_north"),
+                              ("longitude", {"clon", "lon", "longitude", "nav_lon"}, "degrees_east")):
+        if standard == kind or units == unit or name.lower() in names:
+            return kind
+    return None
+
+
+def _netcdf_beside(path: Path) -> list[Path]:
+    """The NetCDF files in the folder of ``path`` but it, the first :data:`_FILES_LOOKED_INTO` by name."""
+    try:
+        return sorted(other for other in path.parent.iterdir()
+                      if other.suffix.lower() in _NETCDF_SUFFIXES and other.is_file() and other != path
+                      )[:_FILES_LOOKED_INTO]
+    except OSError:
+        return []
+
+
+def grid_files_beside(data_file: Path, cells: int) -> list[Path]:
+    """The unstructured grid files (:func:`is_grid_file`: a latitude and a longitude on one dimension
+    of ``cells`` cells, no field) in the folder of ``data_file``, by name: the grid its
+    ``cdo setgrid`` advice names in place of ``GRIDFILE`` when there is one. Headers only.
+
+    Parameters
+    ----------
+    data_file : pathlib.Path
+        A file of fields on ``cells`` cells without coordinates.
+    cells : int
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
+    found = []
+    for path in _netcdf_beside(data_file):
+        try:
+            with xr.open_dataset(path, decode_cf=False, decode_times=False) as opened:
+                kinds = {_position_kind(str(name), variable): str(name) for name, variable in opened.variables.items()
+                         if variable.ndim == 1 and opened.sizes[variable.dims[0]] == cells}
+                if {"latitude", "longitude"} <= kinds.keys() and is_grid_file(
+                        opened, {kinds["latitude"], kinds["longitude"]}):
+                    found.append(path)
+        except Exception:  # noqa: BLE001 - a file beside that is not readable NetCDF is not its grid
+            continue
+    return found
+
+
+def gridless_files_beside(grid_file: Path, cells: int) -> list[Path]:
+    """The NetCDF files in the folder of ``grid_file`` whose fields lie on an unstructured grid's
+    ``cells`` cells without coordinates (:func:`_cell_dimension`, no latitude read), which
+    ``cdo setgrid`` with it makes readable: the data its advice names, so that it runs as
+    printed (break49e: the advice said ``DATA.nc``). Only the headers of the first
+    :data:`_FILES_LOOKED_INTO` files by name are read; a file that does not open is passed over.
+
+    Parameters
+    ----------
+    grid_file : pathlib.Path
+        The grid file (ICON's ``icon_grid_0047_R19B07_L.nc``).
+    cells : int
+        Its number of cells.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Sorted by name; empty when none.
+    """
+    found = []
+    for path in _netcdf_beside(grid_file):
+        try:
+            with xr.open_dataset(path, decode_cf=False, decode_times=False) as opened:
+                cell = _cell_dimension(opened)
+                positioned = any(_position_kind(str(name), variable) == "latitude"
+                                 for name, variable in opened.variables.items())
+                if cell is not None and opened.sizes[cell[0]] == cells and not positioned:
+                    found.append(path)
+        except Exception:  # noqa: BLE001 - a file beside that is not readable NetCDF is not its data
+            continue
+    return found

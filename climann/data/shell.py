@@ -1522,23 +1522,36 @@ _NUMBER = re.compile(r"\(?[-+−]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 #: One symbol of a UDUNITS unit as messages write it after a number (``kg``, ``m-3``, ``s-1``,
 #: ``hPa``, ``W``, ``degC``), with an exponent and the prose's punctuation after it.
-_UNIT_SYMBOL = re.compile(r"(?:[kcmµhd]?(?:g|m|s|K|W|J|Pa|N|mol)|day|yr|degC|degF|%)(?:\*\*)?(?:-?\d+)?[,.;:)]*")
+_UNIT_SYMBOL = re.compile(r"(?:[kcmµhd]?(?:g|m|s|K|W|J|Pa|N|mol)|day|yr|degC|degF|%)"
+                          r"(?:(?:\*\*)?-?\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?[,.;:)]*")
+
+#: Operators as messages write them between spaces (``1 − MSE/MSE_clim``, ``173 ± 0.62 K²``,
+#: ``area_weighted = true``): never the last word of a line nor the first, so a line never ends
+#: in ``1 −`` or ``mean ±`` (break49e A3). Not ``-`` nor ``/``, which prose and paths use otherwise.
+_OPERATORS = frozenset({"±", "−", "+", "×", "·", "=", "≈", "≠", "≤", "≥", "→"})
 
 
 def _with_units_kept(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """``words`` (:func:`_words`) with a number and the unit symbols after it made one word
     (``1000 kg m-3``, ``0.5 K``): a line that ends in ``1000 kg`` and a next that begins with
-    ``m-3`` reads as another unit (break28b A7). Only after a number: units in words
-    (``pr (kg m-2 s-1)``) are kept whole by the caller's ``whole`` phrases."""
+    ``m-3`` reads as another unit (break28b A7), ``0.6666`` and ``K²`` as two (break49e A3).
+    Only after a number: units in words (``pr (kg m-2 s-1)``) are kept whole by the caller's
+    ``whole`` phrases. An operator (:data:`_OPERATORS`) is made one word with the words either
+    side of it (``1 − MSE/MSE_clim``, ``mean ± standard``), as a number with its units."""
     kept: list[tuple[str, str]] = []
     after_number = False  # the last word is a number, or a number and units without punctuation after them
+    after_operator = False  # the last word ends in an operator (:data:`_OPERATORS`) and one space
     for word, spaces in words:
-        if after_number and kept[-1][1] == " " and _UNIT_SYMBOL.fullmatch(word):
+        joined = kept and kept[-1][1] == " " and (
+            after_operator or word in _OPERATORS or (after_number and _UNIT_SYMBOL.fullmatch(word)))
+        if joined:
+            unit = after_number and not after_operator and bool(_UNIT_SYMBOL.fullmatch(word))
             kept[-1] = (f"{kept[-1][0]} {word}", spaces)
-            after_number = word[-1] not in ",.;:)"
+            after_number = (unit and word[-1] not in ",.;:)") or (not unit and bool(_NUMBER.fullmatch(word)))
         else:
             kept.append((word, spaces))
             after_number = bool(_NUMBER.fullmatch(word))
+        after_operator = word in _OPERATORS
     return kept
 
 

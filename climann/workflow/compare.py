@@ -47,7 +47,6 @@ from climann.run_files import (
 )
 from climann.atomic import claimed_output
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
-from climann.workflow.runlog import duration_text
 
 _log = logging.getLogger(__name__)
 
@@ -269,11 +268,28 @@ def training_seconds(log_text: str) -> float | None:
 
 
 def time_text(seconds: float) -> str:
-    """A training time in the table: ``64 ms`` under 0.1 s (``<1 ms`` under a millisecond,
-    the resolution of ``train.log``), else as the run log writes durations (``4.6 s``, ``0:01:05``)."""
+    """A training time in the table, in one form for every row: a number and its unit (SI's ``ms``
+    and ``s``, ``min`` and ``h``): ``64 ms`` under 0.1 s (``<1 ms`` under a millisecond, the
+    resolution of ``train.log``), ``4.6 s`` under a minute, ``1 min 6 s`` under an hour, else
+    ``2 h 5 min``. The run log's clock form (``0:01:06``) beside ``40.9 s`` in one column was
+    read as two kinds of value (break49e A3).
+
+    Examples
+    --------
+    >>> [time_text(s) for s in (0.064, 40.94, 66.2, 3599.6, 7512.0)]
+    ['64 ms', '40.9 s', '1 min 6 s', '1 h 0 min', '2 h 5 min']
+    """
     if seconds < 0.0005:
         return "<1 ms"
-    return f"{seconds * 1000:.0f} ms" if seconds < 0.1 else duration_text(seconds)
+    if seconds < 0.0995:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 59.95:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    minutes = round(seconds / 60)
+    return f"{minutes // 60} h {minutes % 60} min"
 
 
 def read_history(path: str | Path) -> tuple[np.ndarray, np.ndarray]:

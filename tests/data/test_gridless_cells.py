@@ -63,21 +63,84 @@ def test_the_grid_file_is_named_a_grid_file_and_never_advised_a_remap(tmp_path):
     message = str(refused.value)
     assert "remap" not in message.split("`")[1] and "_remapped" not in message
     assert "it is a model's grid file, not data" in message
-    assert f"cdo setgrid,{tmp_path}/icon_grid_0047_R19B07_L.nc DATA.nc DATA_withgrid.nc" in message
+    assert (f"here icon_t2m.nc beside it, with `cdo setgrid,{tmp_path}/icon_grid_0047_R19B07_L.nc {tmp_path}/icon_t2m.nc "
+            f"{tmp_path}/icon_t2m_withgrid.nc`, then give {tmp_path}/icon_t2m_withgrid.nc in place of both") in message
+    assert "DATA" not in message
+
+
+def test_a_grid_file_alone_in_its_folder_says_its_placeholder_is_the_user_s_data(tmp_path):
+    _grid_file(tmp_path / "icon_grid_0047_R19B07_L.nc")
+    _gridless_data(tmp_path / "other_grid.nc")  # 40 cells
+    with xr.open_dataset(tmp_path / "other_grid.nc") as opened:
+        opened.isel(ncells=slice(0, 30)).to_netcdf(tmp_path / "thirty.nc")
+    (tmp_path / "other_grid.nc").unlink()
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "icon_grid_0047_R19B07_L.nc"])
+    assert ("`cdo setgrid,{0}/icon_grid_0047_R19B07_L.nc DATA.nc DATA_withgrid.nc` (DATA.nc your data file on 40 "
+            "cells: none lies beside icon_grid_0047_R19B07_L.nc)").format(tmp_path) in str(refused.value)
+
+
+def test_several_data_files_beside_the_grid_file_are_each_named(tmp_path):
+    _grid_file(tmp_path / "grid.nc")
+    for name in ("a.nc", "b.nc", "c.nc", "d.nc"):
+        _gridless_data(tmp_path / name)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "grid.nc"])
+    message = str(refused.value)
+    assert "here a.nc, b.nc, c.nc and 1 more beside it" in message
+    assert (f'`for f in {tmp_path}/a.nc {tmp_path}/b.nc {tmp_path}/c.nc {tmp_path}/d.nc; do cdo setgrid,'
+            f'{tmp_path}/grid.nc "$f" "${{f%.nc}}_withgrid.nc"; done`') in message
+
+
+@CDO
+def test_the_grid_file_s_setgrid_runs_as_printed_and_gives_data_read_on_the_grid(tmp_path):
+    """break49e: the advice said ``DATA.nc DATA_withgrid.nc``; run as printed it now writes the copy of
+    the user's file, whose latitudes are the grid file's (read on its unstructured grid)."""
+    _grid_file(tmp_path / "icon_grid_0047_R19B07_L.nc")
+    _gridless_data(tmp_path / "icon_t2m.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "icon_t2m.nc", tmp_path / "icon_grid_0047_R19B07_L.nc"])
+    command = re.search(r"`(cdo setgrid,[^`]+)`", str(refused.value))[1]
+    subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "icon_t2m_withgrid.nc") as copied, \
+            xr.open_dataset(tmp_path / "icon_grid_0047_R19B07_L.nc") as grid:
+        np.testing.assert_allclose(copied["clat"].values, grid["clat"].values)
+    with pytest.raises(ClimannError, match=r"the grid is unstructured \(latitude 'clat' and longitude 'clon'"):
+        open_dataset([tmp_path / "icon_t2m_withgrid.nc"])
 
 
 @CDO
 def test_the_setgrid_advised_gives_a_file_read_on_its_unstructured_grid(tmp_path):
     """Run as printed with the grid file in place of GRIDFILE, the copy has the grid's cells: it
-    meets the unstructured grid's own remap advice (its latitudes found), not "no latitude"."""
-    _grid_file(tmp_path / "grid.nc")
+    meets the unstructured grid's own remap advice (its latitudes found), not "no latitude". The grid
+    file elsewhere (not beside the data, where it would be named)."""
+    (tmp_path / "grids").mkdir()
+    _grid_file(tmp_path / "grids" / "grid.nc")
     _gridless_data(tmp_path / "icon_t2m.nc")
     with pytest.raises(ClimannError) as refused:
         find_coordinate(open_dataset([tmp_path / "icon_t2m.nc"]), "latitude")
     command = re.search(r"`(cdo setgrid,GRIDFILE [^`]+)`", str(refused.value))[1]
-    subprocess.run(command.replace("GRIDFILE", str(tmp_path / "grid.nc")), shell=True, check=True,
+    subprocess.run(command.replace("GRIDFILE", str(tmp_path / "grids" / "grid.nc")), shell=True, check=True,
                    capture_output=True)
     with xr.open_dataset(tmp_path / "icon_t2m_withgrid.nc") as copied:
-        np.testing.assert_allclose(copied["clat"].values, xr.open_dataset(tmp_path / "grid.nc")["clat"].values)
+        np.testing.assert_allclose(copied["clat"].values,
+                                   xr.open_dataset(tmp_path / "grids" / "grid.nc")["clat"].values)
+    with pytest.raises(ClimannError, match=r"the grid is unstructured \(latitude 'clat' and longitude 'clon'"):
+        open_dataset([tmp_path / "icon_t2m_withgrid.nc"])
+
+
+@CDO
+def test_data_beside_their_grid_file_are_told_its_name_and_the_setgrid_runs_as_printed(tmp_path):
+    """break49e: the data's advice said ``GRIDFILE`` with the grid file beside them; named, it runs."""
+    _grid_file(tmp_path / "icon_grid_0047_R19B07_L.nc")
+    _gridless_data(tmp_path / "icon_t2m.nc")
+    with pytest.raises(ClimannError) as refused:
+        find_coordinate(open_dataset([tmp_path / "icon_t2m.nc"]), "latitude")
+    message = str(refused.value)
+    assert "icon_grid_0047_R19B07_L.nc beside it is a grid file of its 40 cells" in message and "GRIDFILE" not in message
+    command = re.search(r"`(cdo setgrid,[^`]+)`", message)[1]
+    assert command == (f"cdo setgrid,{tmp_path}/icon_grid_0047_R19B07_L.nc {tmp_path}/icon_t2m.nc "
+                       f"{tmp_path}/icon_t2m_withgrid.nc")
+    subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
     with pytest.raises(ClimannError, match=r"the grid is unstructured \(latitude 'clat' and longitude 'clon'"):
         open_dataset([tmp_path / "icon_t2m_withgrid.nc"])

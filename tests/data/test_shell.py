@@ -980,3 +980,25 @@ def test_a_copy_with_a_missing_value_xarray_cannot_write_is_written_with_its_cod
     missing = np.isnan(values) | np.isin(values, codes)
     np.testing.assert_array_equal(np.isnan(written), missing)
     np.testing.assert_array_equal(written[~missing], values[~missing])
+
+
+# widths at which the words alone end a line with "MSE 0.6666" or "1 −" or "mean ±" (break49e A3: explain's
+# and compare's notes at 80 columns)
+@pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in range(30, 100)])
+def test_wrapping_never_parts_a_number_from_its_squared_units_nor_an_operator_from_its_operands(width):
+    text = ("permutation importance on the test split 1997–1999 (93312 samples; MSE 0.6666 K², area-weighted): the "
+            "increase of the MSE when each input is permuted, mean ± standard deviation over 5 repeats; "
+            "MSESS = MSE skill score against the training years' climatology, 1 − MSE/MSE_clim, rsdt 173 ± 0.62 K²")
+    lines = wrapped_lines(text, width)
+    assert " ".join(lines) == text
+    assert all(len(line) <= width for line in lines)
+    for kept in ("0.6666 K²,", "mean ± standard", "1 − MSE/MSE_clim", "173 ± 0.62 K²", "MSESS = MSE"):
+        assert any(kept in line for line in lines), (kept, lines)
+
+
+def test_the_widths_above_break_there_without_the_rule():
+    """The widths of the test above include ones where plain word wrapping (textwrap) parts them."""
+    text = "(93312 samples; MSE 0.6666 K², area-weighted), mean ± standard deviation, 1 − MSE/MSE_clim"
+    parted = [width for width in range(30, 100)
+              if any(line.endswith(("0.6666", "±", "−")) for line in textwrap.wrap(text, width))]
+    assert len(parted) >= 10

@@ -381,6 +381,23 @@ def test_a_short_training_phase_is_timed_from_its_lines_timestamps(begun, done, 
     assert time_text(training_seconds(log)) == shown
 
 
+@pytest.mark.parametrize("seconds", [0.064, 4.612, 40.94, 59.96, 66.2, 125.4, 3599.6, 7512.0, 3 * 3600 + 61])
+def test_every_training_time_of_the_column_is_a_number_and_its_unit(seconds):
+    """The column showed "40.9 s" beside "0:01:06" (break49e A3): one form, a number and its unit
+    each, that reads back to the duration to its shown precision."""
+    from climann.workflow.compare import time_text
+
+    text = time_text(seconds)
+    assert ":" not in text
+    pairs = re.findall(r"(\d+(?:\.\d+)?) (ms|s|min|h)\b", text)
+    assert " ".join(f"{number} {unit}" for number, unit in pairs) == text, text
+    scale = {"ms": 1e-3, "s": 1.0, "min": 60.0, "h": 3600.0}
+    read_back = sum(float(number) * scale[unit] for number, unit in pairs)
+    smallest = min(scale[unit] for _, unit in pairs)
+    step = smallest * (0.1 if text.endswith(".0 s") or re.search(r"\.\d s$", text) else 1.0)
+    assert abs(read_back - seconds) <= step / 2 + 1e-9, (text, read_back)
+
+
 def test_the_last_sessions_training_phase_is_timed_and_disagreeing_stamps_give_the_logged_duration():
     resumed = ("2026-01-01T00:00:00.000 training …\n2026-01-01T00:00:09.000 training: 9.0 s\n"
                "2026-01-01T01:00:00.000 training …\n2026-01-01T01:00:00.070 training: 0.1 s\n")

@@ -7,13 +7,13 @@ Each function draws from the content of ``importance.json`` or ``partial_depende
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from climann.data.layout import GridLayout
+from climann.data.shell import wrapped_lines
 from climann.evaluation.cell_measures import recorded_weighting
 from climann.evaluation.figures.maps import MapPanel, _draw_map, _map_figure_size
 from climann.evaluation.figures.style import ERROR_COLORMAP, _figure, _save, symmetric_limit
@@ -116,7 +116,7 @@ def plot_importance_maps(
              f"{importance['period']} when the input is permuted (mean of {importance['repeats']} permutations; "
              "each map its own colour scale; grey: no test sample)")
     # about 11 characters per inch, so that a figure of one map does not cut the title off
-    figure.suptitle(textwrap.fill(title, width=max(40, int(11 * width))))
+    figure.suptitle("\n".join(wrapped_lines(title, max(40, int(11 * width)))))
     return _save(figure, path, dpi)
 
 
@@ -179,5 +179,5 @@ def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 15
     title = (f"{dependence['target']}{' anomaly' if anomaly else ''}: partial dependence on each predictor, "
              f"test split {dependence['period']} ({_samples_text(dependence)})")
     # about 11 characters per inch: one panel is too narrow for the title on one line
-    figure.suptitle(textwrap.fill(title, width=max(40, int(11 * 4.2 * n_columns))))
+    figure.suptitle("\n".join(wrapped_lines(title, max(40, int(11 * 4.2 * n_columns)))))
     return _save(figure, path, dpi)

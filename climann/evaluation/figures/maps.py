@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocat
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
 from climann.data.levels import chosen_levels, level_text
+from climann.data.shell import wrapped_lines
 from climann.data.splits import compact_periods
 from climann.data.stations import station_label
 from climann.data.time_axis import date_text
@@ -485,11 +486,9 @@ def colorbar_label(label: str, width_inches: float) -> str:
     >>> colorbar_label("ARGO_TEMPERATURE_ANOMALY error (degC)", 2.0).splitlines()
     ['ARGO_TEMPERATURE_ANOMALY', 'error (degC)']
     """
-    import textwrap
-
     points = FontProperties(size=mpl.rcParams["axes.labelsize"]).get_size_in_points()
     columns = max(int(width_inches * 72 / (points * TITLE_CHARACTER_EMS)), 12)
-    return textwrap.fill(label, columns, break_long_words=False, break_on_hyphens=False) or label
+    return "\n".join(wrapped_lines(label, columns)) or label
 
 
 def _colorbar_extend(panel: MapPanel) -> str:
@@ -558,7 +557,8 @@ def wrapped_title(title: str, width_inches: float) -> str:
     """``title`` with each line wrapped at spaces to fit a figure ``width_inches`` wide in the
     figure title's font (``figure.titlesize``), so that a long ``long_name`` (OC-CCI's 190
     characters) makes the title taller, not the figure wider (break38b C3: a map of 3151 pixels,
-    its maps small); a word longer than a line is kept whole.
+    its maps small); a word longer than a line is kept whole, and a number with its units
+    (:func:`climann.data.shell.wrapped_lines`, as on the terminal).
 
     Parameters
     ----------
@@ -571,12 +571,9 @@ def wrapped_title(title: str, width_inches: float) -> str:
     -------
     str
     """
-    import textwrap
-
     points = FontProperties(size=mpl.rcParams["figure.titlesize"]).get_size_in_points()
     columns = max(int(width_inches * 72 / (points * TITLE_CHARACTER_EMS)), 20)
-    return "\n".join(textwrap.fill(line, columns, break_long_words=False, break_on_hyphens=False) or line
-                     for line in title.split("\n"))
+    return "\n".join("\n".join(wrapped_lines(line, columns)) or line for line in title.split("\n"))
 
 
 def _clear_the_title(figure: Figure, heading: Text, axes: Sequence[Axes], *,
