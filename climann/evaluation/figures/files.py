@@ -291,9 +291,6 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
         days = (bounds[steps[0]][1] - bounds[steps[0]][0]).total_seconds() / 86400.0 if bounds is not None else 0
         if steps.size == 1 and days > 1 and _WITH_A_DAY.match(time.strip()) and not _HOUR.match(time.strip()):
             shown = _cell_text(bounds, int(steps[0]))  # a dekad asked by a day: "1995-02-21 to 1995-02-28"
-            # and its file named so (…_map_1995-02-21_to_1995-02-28.png), not by the stamp in its middle
-            # (…_1995-02-25.png, which the title never says: break49e, break49d A4)
-            label = shown.replace(" ", "_")
         shown = f"{shown} (the step nearest to {time})" if nearest else shown
         # a day (or an hour) is "on", a month or a year "in" (break45d: "on 2010" for a yearly step)
         preposition = "on" if _WITH_A_DAY.match(shown) and " to " not in shown else "in"

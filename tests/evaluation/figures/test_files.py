@@ -434,19 +434,3 @@ def test_a_month_of_unequal_cells_is_their_day_weighted_mean(predicted, tmp_path
     assert np.abs(values.mean(axis=0) - np.tensordot(days, values, axes=1) / 28).max() > 1e-3
     assert maps.when == "in 1981-02 (mean of 3 steps, weighted by their time cells' days: 10, 10, 8) from dekads.nc"
     assert dekad.when == "in 1981-02-21 to 1981-02-28 from dekads.nc" and list(dekad.steps) == [2]
-
-
-def test_a_cell_s_map_is_named_after_the_days_its_title_gives(predicted, tmp_path):
-    """break49e: ``plot --time 1995-02-21`` on dekads drew 21–28 Feb, titled so, in ``…_1995-02-25.png``
-    (the stamp in the cell's middle, which the title never says)."""
-    with xr.open_dataset(predicted["truth"], decode_times=TIME) as source:
-        dataset = source.isel(time=slice(12, 24)).load()  # 1981
-    dataset.to_netcdf(tmp_path / "months.nc")
-    result = runner.invoke(app, ["plot", str(tmp_path / "months.nc"), "--time", "1981-07-01", "--out",
-                                 str(tmp_path / "maps"), "--dpi", "40"])
-    assert result.exit_code == 0, result.output
-    assert sorted(path.name for path in (tmp_path / "maps").iterdir()) == ["months_map_1981-07-01_to_1981-07-31.png"]
-    with open_prediction_file(tmp_path / "months.nc") as opened:
-        maps = prediction_file_maps(opened, time="1981-07-01", where="months.nc")
-    assert maps.when == "in 1981-07-01 to 1981-07-31 from months.nc"
-    assert maps.label == "1981-07-01_to_1981-07-31"
