@@ -266,9 +266,11 @@ def zero_amount_codes(name: str, variable: xr.DataArray) -> list[tuple[object, s
     """The ``flag_values`` (stored, with their meanings) that stand for 0 of the quantity: their
     meaning says its substance is absent (:data:`ABSENCE_MEANINGS`: ``no_snow``, ``ice_free``,
     ``dry``), of a quantity that cannot be negative
-    (:func:`~climann.data.nonnegative.cannot_be_negative`, read without the flag attributes)
-    whose ``standard_name``, ``long_name`` or name says that substance (snow for ``no_snow``,
-    rain or precipitation for ``dry``).
+    (:func:`~climann.data.nonnegative.cannot_be_negative`, read without the flag attributes) or
+    a percentage or fraction (:func:`range_of_units`: a snow cover in %, whose 255 "no_snow" is 0 %,
+    fix50c: it was read as missing) whose ``standard_name``, ``long_name`` or name says that
+    substance (snow for ``no_snow``, rain or precipitation for ``dry``). The code's value says
+    nothing (0 beside a valid range 1…500, 255 beyond 0…100): its meaning does.
 
     No snow is 0 mm of snow water equivalent, a value: ESA Snow CCI writes it as the flag value 0
     beside ``valid_range = 1, 500`` and the codes of glaciers, mountains, water and no data
@@ -298,7 +300,8 @@ def zero_amount_codes(name: str, variable: xr.DataArray) -> list[tuple[object, s
     [(0, 'no_snow')]
     """
     pairs = _meanings_by_code(variable)
-    if not pairs or cannot_be_negative(name, _without_flags(variable)) is None:
+    if not pairs or (cannot_be_negative(name, _without_flags(variable)) is None
+                     and (range_of_units(variable) or (None,))[0] != 0):
         return []
     from climann.data.units import water_quantity
 
@@ -396,6 +399,10 @@ def codes_beyond_units_range(variable: xr.DataArray, name: str | None = None
     is the same case: no snow amount is negative (break33a A1: they were trained on as SWE).
     A class variable (land cover 1…17) has no such units, and a code within the range (a
     percentage with ``flag_values = 0 50 100``) is not read so (:func:`refuse_codes_within_range`).
+    A code that says the quantity's substance is absent (:func:`zero_amount_codes`: ESA Snow
+    CCI's 0 "no_snow" beside -2, -1) is 0 of it, within the range: it is left out of the codes
+    returned (and of the check), and read as 0 (fix50c: with it among them, -2 and -1 were
+    trained on as SWE).
 
     Parameters
     ----------
@@ -407,9 +414,10 @@ def codes_beyond_units_range(variable: xr.DataArray, name: str | None = None
     Returns
     -------
     (codes, decoded, range, said) or None
-        The codes as stored, the same in the data's decoded units, shape (n_codes,) each, the
-        range and what bounds it (:func:`range_of_quantity`); None when a code lies within the
-        range, or the variable has no numeric ``flag_values``, has ``flag_masks``, or no range.
+        The codes as stored (but those that say absence), the same in the data's decoded units,
+        shape (n_codes,) each, the range and what bounds it (:func:`range_of_quantity`); None when
+        a code lies within the range, or the variable has no numeric ``flag_values``, has
+        ``flag_masks``, or no range.
     """
     bound = range_of_quantity(str(variable.name if name is None else name), variable)
     codes = flag_codes(variable, "flag_values")
@@ -417,6 +425,8 @@ def codes_beyond_units_range(variable: xr.DataArray, name: str | None = None
             or flag_codes(variable, "flag_masks").size):
         return None
     limits, said = bound
+    absent = {code for code, _ in zero_amount_codes(str(variable.name if name is None else name), variable)}
+    codes = codes[[code not in absent for code in codes.tolist()]]  # no_snow: 0 of it, a value (fix50c)
     decoded = _decoded(variable, codes)
     if not bool(np.all((decoded < limits[0]) | (decoded > limits[1]))):
         return None
@@ -452,10 +462,8 @@ def codes_of_a_quantity(name: str, variable: xr.DataArray) -> str | None:
     if (not codes.size or codes.dtype.kind not in "iuf" or flag_codes(variable, "flag_masks").size
             or units in UNITLESS or not standard or _CODE_STANDARD_NAMES.search(standard)):
         return None
-    bound = range_of_quantity(name, variable)
-    if bound is not None and bool(np.all((_decoded(variable, codes) < bound[0][0])
-                                         | (_decoded(variable, codes) > bound[0][1]))):
-        return None  # read as missing when opened (codes_beyond_units_range)
+    if codes_beyond_units_range(variable, name) is not None:
+        return None  # read as missing (or as 0, those that say absence) when opened
     return f"{standard} in '{units}'"
 
 

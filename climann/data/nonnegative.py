@@ -47,7 +47,10 @@ Which variables cannot be negative (:func:`cannot_be_negative`):
   unless it is a standardized index (:func:`standardized_index`: the SPI, a z-score computed
   from precipitation, or a dimensionless index);
 - never a variable called an anomaly, a change or a difference
-  (:func:`climann.data.units.described_as_anomaly`), nor a flag variable (CF-1.8 §3.5).
+  (:func:`climann.data.units.described_as_anomaly`), nor a flag variable of classes or bits
+  (CF-1.8 §3.5: ``flag_masks``, or ``flag_values`` in units "1" or none); a quantity in units
+  whose ``flag_values`` stand beside its data (GlobSnow's SWE in mm, -2 and -1 for water and
+  mountains) is judged as that quantity, so a negative code its flags do not list is warned of.
 
 The values are counted in the pass that counts the fill-like values
 (:mod:`climann.data.value_checks`), and the fill-like values themselves are left out: a -9999
@@ -210,7 +213,7 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
     True
     """
     attrs = variable.attrs
-    if variable.dtype.kind not in "fiu" or "flag_values" in attrs or "flag_masks" in attrs:
+    if variable.dtype.kind not in "fiu" or "flag_masks" in attrs or ("flag_values" in attrs and _unitless(attrs)):
         return None
     if described_as_anomaly(name, attrs):
         return None
@@ -230,6 +233,14 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
     if name.lower() in NONNEGATIVE_NAMES:
         return f"its name '{name}'"
     return None if SIGNED_WORDS.search(long_name.replace(" ", "_")) else f"its long_name '{long_name}'"
+
+
+def _unitless(attrs: Mapping) -> bool:
+    """Whether a variable's ``units`` are none or "1": with ``flag_values``, a class variable (land
+    cover 1…17), whose codes are no amount; with units ("mm"), a quantity whose flags stand beside
+    its data (CF-1.8 §3.5), judged as that quantity (fix50c: GlobSnow's SWE with ``flag_values``
+    -2, -1 kept its other negative codes unwarned)."""
+    return str(attrs.get("units", "")).strip() in ("", "1")
 
 
 def _snow_amount(name: str, attrs: Mapping) -> str | None:
