@@ -379,3 +379,55 @@ def test_several_text_attributes_are_fixed_by_one_command(tmp_path, monkeypatch)
         "is not exactly one decimal number (two for valid_range) of the variable's type, so the number meant is not "
         "said; store them as numbers: `ncatted -a valid_range,v,o,f,LOW,HIGH -a valid_max,v,o,f,NUMBER text.nc "
         "text_fixed.nc`, or with xarray: `python -c ")
+
+
+def _flagged_snow(path, values, dtype, attrs, *, name="swe"):
+    """A (time, lat, lon) snow variable of 4 × 3 × 5 written as given, ``_Unsigned`` for bytes."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", 4)
+        nc.createDimension("lat", 3)
+        nc.createDimension("lon", 5)
+        nc.createVariable("time", "f8", ("time",))[:] = np.arange(4.0)
+        nc["time"].units = "days since 2000-01-01"
+        nc.createVariable("lat", "f8", ("lat",))[:] = [60.0, 61.0, 62.0]
+        nc.createVariable("lon", "f8", ("lon",))[:] = np.arange(5.0)
+        variable = nc.createVariable(name, dtype, ("time", "lat", "lon"), fill_value=False)
+        variable.set_auto_maskandscale(False)
+        variable.setncatts(attrs)
+        variable[:] = values
+
+
+_SWE = {"long_name": "Snow Water Equivalent", "units": "mm"}
+_COVER = {"long_name": "Snow cover", "standard_name": "surface_snow_area_fraction", "units": "%"}
+
+
+@pytest.mark.parametrize(("name", "dtype", "attrs", "codes", "meanings", "absent"), [
+    pytest.param("swe", "i4", _SWE, [-2, -1, 0], "water mountain no_snow", [0], id="no-valid-range-codes-below-0"),
+    pytest.param("swe", "i4", {**_SWE, "valid_min": np.int32(1)}, [-2, -1, 0], "water mountain no_snow", [0],
+                 id="valid-min-only"),
+    pytest.param("scfg", "u1", {**_COVER, "valid_range": np.array([0, 100], "u1"), "_Unsigned": "true"}, [254, 255],
+                 "water no_snow", [255], id="uint8-cover-255-no_snow"),
+    pytest.param("swe", "u1", {**_SWE, "valid_max": np.uint8(250), "_Unsigned": "true"}, [254, 255],
+                 "water no_snow", [255], id="uint8-swe-255-no_snow-valid-max"),
+    pytest.param("swe", "u1", {**_SWE, "_Unsigned": "true"}, [255], "no_snow", [255],
+                 id="uint8-swe-255-no_snow-alone-no-valid-range"),
+])
+def test_a_flag_that_says_no_snow_is_0_whatever_its_value_and_the_range_given(tmp_path, name, dtype, attrs, codes,
+                                                                               meanings, absent):
+    """fix50c item 2: a flag meaning the substance is absent is 0 of the quantity, its other codes missing, beside a
+    valid range, a valid_min alone or none, at 0 or at 255. On main, without a valid range, Snow CCI's -2 and -1
+    beside 0 "no_snow" were read as SWE (here a mean of 36.6 mm over 60 values against numpy's 46.12 over 48);
+    255 "no_snow" on a snow cover in % was read as missing (53.52 % over 48 against 47.57 % over 54), and alone on
+    SWE without a range as 255 mm (73.18 mm against 47.68). The truth is numpy's."""
+    rng = np.random.default_rng(50)
+    stored = rng.integers(1, 100, (4, 3, 5)).astype(dtype)
+    where = rng.permutation(stored.size)
+    for number, code in enumerate(codes):  # each code on 6 cells, the rest data
+        stored.reshape(-1)[where[6 * number:6 * number + 6]] = code
+    path = tmp_path / "snow.nc"
+    _flagged_snow(path, stored, dtype, {**attrs, "flag_values": np.array(codes, dtype), "flag_meanings": meanings},
+                  name=name)
+    truth = np.where(np.isin(stored, absent), 0.0, np.where(np.isin(stored, codes), np.nan, stored.astype(float)))
+    read = open_dataset([path])[name].values.astype(float)
+    np.testing.assert_array_equal(read, truth)
+    assert np.nanmean(read) == pytest.approx(np.nanmean(truth), rel=1e-12)
