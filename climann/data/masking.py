@@ -263,7 +263,7 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             raise ClimannError(
                 f"'{name}' has valid-range attributes that are not numbers ({given}); correct them in the file"
             ) from None
-        codes = status_codes(variable, limits)
+        codes = status_codes(variable, limits, str(name))
         if limits is None and codes is None:
             beyond = codes_beyond_units_range(variable, str(name))
             if beyond is not None:  # flags beyond a percentage's or an amount's range: climann.data.flags
