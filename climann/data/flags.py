@@ -213,10 +213,13 @@ def _number(text: str) -> float | None:
         return None
 
 
-def status_codes(variable: xr.DataArray, limits: tuple[float, float] | None) -> np.ndarray | None:
+def status_codes(variable: xr.DataArray, limits: tuple[float, float] | None, name: str | None = None
+                 ) -> np.ndarray | None:
     """The ``flag_values`` of a continuous quantity, none of which is a value of it: every one
     lies outside its valid range or is one of its fill values, so opening reads them as missing
-    (:func:`climann.data.masking.mask_invalid`); None for a variable whose flags are classes.
+    (:func:`climann.data.masking.mask_invalid`), or says its substance is absent
+    (:func:`zero_amount_codes`: 0 "snow_free" beside 999 "glacier" marked missing, read as 0 of
+    it); None for a variable whose flags are classes.
 
     CF-1.8 §3.5 lets flags stand beside continuous data: NOAA/NSIDC's sea-ice concentration
     CDR (G02202) holds concentrations 0…100 × 0.01 (``valid_range = 0b, 100b``) and
@@ -232,6 +235,8 @@ def status_codes(variable: xr.DataArray, limits: tuple[float, float] | None) -> 
     limits : (float, float) or None
         Its valid minimum and maximum in decoded units
         (:func:`climann.data.masking.valid_limits`), None without a valid range.
+    name : str, optional
+        Its name, for a quantity its name says (``variable.name`` by default).
 
     Returns
     -------
@@ -250,7 +255,9 @@ def status_codes(variable: xr.DataArray, limits: tuple[float, float] | None) -> 
         decoded = unpacked(codes.astype(read_type(variable)) if codes.dtype.kind in "iu" else codes,
                            variable.encoding, variable.dtype).astype(np.float64)
         outside = (decoded < limits[0]) | (decoded > limits[1])
-    return codes if bool(np.all(outside | np.isin(codes.astype(np.float64), fills))) else None
+    absent = [code for code, _ in zero_amount_codes(str(variable.name if name is None else name), variable)]
+    said = outside | np.isin(codes.astype(np.float64), fills) | np.isin(codes, absent)
+    return codes if bool(np.all(said)) else None
 
 
 #: Flag meanings that say a quantity's substance is absent (CF-1.8 §3.5 ``flag_meanings``): ESA Snow CCI's
@@ -266,9 +273,11 @@ def zero_amount_codes(name: str, variable: xr.DataArray) -> list[tuple[object, s
     """The ``flag_values`` (stored, with their meanings) that stand for 0 of the quantity: their
     meaning says its substance is absent (:data:`ABSENCE_MEANINGS`: ``no_snow``, ``ice_free``,
     ``dry``), of a quantity that cannot be negative
-    (:func:`~climann.data.nonnegative.cannot_be_negative`, read without the flag attributes)
-    whose ``standard_name``, ``long_name`` or name says that substance (snow for ``no_snow``,
-    rain or precipitation for ``dry``).
+    (:func:`~climann.data.nonnegative.cannot_be_negative`, read without the flag attributes) or
+    a percentage or fraction (:func:`range_of_units`: a snow cover in %, whose 255 "no_snow" is 0 %,
+    fix50c: it was read as missing) whose ``standard_name``, ``long_name`` or name says that
+    substance (snow for ``no_snow``, rain or precipitation for ``dry``). The code's value says
+    nothing (0 beside a valid range 1…500, 255 beyond 0…100): its meaning does.
 
     No snow is 0 mm of snow water equivalent, a value: ESA Snow CCI writes it as the flag value 0
     beside ``valid_range = 1, 500`` and the codes of glaciers, mountains, water and no data
@@ -298,7 +307,8 @@ def zero_amount_codes(name: str, variable: xr.DataArray) -> list[tuple[object, s
     [(0, 'no_snow')]
     """
     pairs = _meanings_by_code(variable)
-    if not pairs or cannot_be_negative(name, _without_flags(variable)) is None:
+    if not pairs or (cannot_be_negative(name, _without_flags(variable)) is None
+                     and (range_of_units(variable) or (None,))[0] != 0):
         return []
     from climann.data.units import water_quantity
 
@@ -396,6 +406,10 @@ def codes_beyond_units_range(variable: xr.DataArray, name: str | None = None
     is the same case: no snow amount is negative (break33a A1: they were trained on as SWE).
     A class variable (land cover 1…17) has no such units, and a code within the range (a
     percentage with ``flag_values = 0 50 100``) is not read so (:func:`refuse_codes_within_range`).
+    A code that says the quantity's substance is absent (:func:`zero_amount_codes`: ESA Snow
+    CCI's 0 "no_snow" beside -2, -1) is 0 of it, within the range: it is left out of the codes
+    returned (and of the check), and read as 0 (fix50c: with it among them, -2 and -1 were
+    trained on as SWE).
 
     Parameters
     ----------
@@ -407,9 +421,10 @@ def codes_beyond_units_range(variable: xr.DataArray, name: str | None = None
     Returns
     -------
     (codes, decoded, range, said) or None
-        The codes as stored, the same in the data's decoded units, shape (n_codes,) each, the
-        range and what bounds it (:func:`range_of_quantity`); None when a code lies within the
-        range, or the variable has no numeric ``flag_values``, has ``flag_masks``, or no range.
+        The codes as stored (but those that say absence), the same in the data's decoded units,
+        shape (n_codes,) each, the range and what bounds it (:func:`range_of_quantity`); None when
+        a code lies within the range, or the variable has no numeric ``flag_values``, has
+        ``flag_masks``, or no range.
     """
     bound = range_of_quantity(str(variable.name if name is None else name), variable)
     codes = flag_codes(variable, "flag_values")
@@ -417,6 +432,8 @@ def codes_beyond_units_range(variable: xr.DataArray, name: str | None = None
             or flag_codes(variable, "flag_masks").size):
         return None
     limits, said = bound
+    absent = {code for code, _ in zero_amount_codes(str(variable.name if name is None else name), variable)}
+    codes = codes[[code not in absent for code in codes.tolist()]]  # no_snow: 0 of it, a value (fix50c)
     decoded = _decoded(variable, codes)
     if not bool(np.all((decoded < limits[0]) | (decoded > limits[1]))):
         return None
@@ -443,20 +460,26 @@ def codes_of_a_quantity(name: str, variable: xr.DataArray) -> str | None:
 
     A continuous quantity: a ``standard_name`` that names no codes (not ``…_flag``, ``…_type``)
     and units other than "1" (the attributes only: :func:`refuse_codes_within_range` also asks
-    for values other than the codes). A class variable (units "1" or none) keeps its handling
-    (:func:`flag_classes`).
+    for values other than the codes), or, without a ``standard_name``, a flag that says its
+    substance is absent (:func:`zero_amount_codes`: 255 "no_snow" beside 254 "water" on a SWE
+    in mm, fix50c: both were read as millimetres). A class variable (units "1" or none) keeps
+    its handling (:func:`flag_classes`).
     """
     codes = flag_codes(variable, "flag_values")
     units = str(variable.attrs.get("units", "")).strip()
     standard = str(variable.attrs.get("standard_name", "")).strip()
     if (not codes.size or codes.dtype.kind not in "iuf" or flag_codes(variable, "flag_masks").size
-            or units in UNITLESS or not standard or _CODE_STANDARD_NAMES.search(standard)):
+            or units in UNITLESS or _CODE_STANDARD_NAMES.search(standard)):
         return None
-    bound = range_of_quantity(name, variable)
-    if bound is not None and bool(np.all((_decoded(variable, codes) < bound[0][0])
-                                         | (_decoded(variable, codes) > bound[0][1]))):
-        return None  # read as missing when opened (codes_beyond_units_range)
-    return f"{standard} in '{units}'"
+    absent = zero_amount_codes(name, variable)  # a flag that says none of its substance: an amount, not classes
+    if not standard and not absent:
+        return None
+    if codes_beyond_units_range(variable, name) is not None:
+        return None  # read as missing (or as 0, those that say absence) when opened
+    if standard:
+        return f"{standard} in '{units}'"
+    return f"{cannot_be_negative(name, _without_flags(variable)) or name} in '{units}', whose flag " + ", ".join(
+        f"{code:g} ({meaning})" for code, meaning in absent) + " says none of it"
 
 
 def _values_beside_codes(variable: xr.DataArray) -> bool:
@@ -474,8 +497,10 @@ def refuse_codes_within_range(dataset: xr.Dataset, names: Sequence[str], *, wher
     (:func:`_values_beside_codes`, read on a sample of its steps): read as data they are trained and scored
     as amounts (break33a A1), read as classes the amounts are lost; which is meant the file does
     not say. The line gives the ``ncatted`` (for a Zarr store the line that edits its attributes)
-    that marks the codes ``missing_value`` (CF §2.5.1), and the one that removes the flag
-    attributes when the codes are values after all.
+    that marks the codes ``missing_value`` (CF §2.5.1), but those that say the substance is
+    absent (:func:`zero_amount_codes`: 0 "snow_free", 255 "no_snow"), which are then read as 0
+    of it (fix50c: marked missing too, every snow-free value left the data), and the one that
+    removes the flag attributes when the codes are values after all.
 
     Parameters
     ----------
@@ -501,8 +526,9 @@ def refuse_codes_within_range(dataset: xr.Dataset, names: Sequence[str], *, wher
         codes, stored = flag_codes(variable, "flag_values"), name_in_file(variable, name)
         kind = np.dtype(variable.encoding.get("dtype", variable.dtype))
         files = source_and_copy(variable)
+        absent = [code for code, _ in zero_amount_codes(name, variable)]  # 0 of it, a value: not marked missing
         missing = attribute_command([ncatted_attribute("missing_value", stored, "o", ncatted_type(kind), ",".join(
-            ncatted_number(code, kind) for code in codes))], files)
+            ncatted_number(code, kind) for code in codes if code not in absent))], files)
         kept = attribute_command([ncatted_attribute(key, stored, "d") for key in ("flag_values", "flag_meanings")],
                                  files)
         shown = f"flag_values {' '.join(_shown(code) for code in codes)}: {variable.attrs.get('flag_meanings', '')}"

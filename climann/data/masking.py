@@ -47,7 +47,7 @@ from climann.data.fill_like import (  # noqa: F401  (their home before climann.d
     fill_like_counts,
     warn_fill_like_values,
 )
-from climann.data.flags import codes_beyond_units_range, decoded_codes, status_codes, zero_amount_codes
+from climann.data.flags import codes_beyond_units_range, decoded_codes, flag_codes, status_codes, zero_amount_codes
 from climann.data.hdf4_calibration import refuse_hdf4_calibration
 from climann.data.notes import note_once
 from climann.data.shell import (
@@ -263,11 +263,12 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             raise ClimannError(
                 f"'{name}' has valid-range attributes that are not numbers ({given}); correct them in the file"
             ) from None
-        codes = status_codes(variable, limits)
+        codes = status_codes(variable, limits, str(name))
         if limits is None and codes is None:
             beyond = codes_beyond_units_range(variable, str(name))
             if beyond is not None:  # flags beyond a percentage's or an amount's range: climann.data.flags
-                masked[name] = _without_codes(str(name), variable, *beyond)
+                masked[name] = _without_codes(str(name), variable, *beyond,
+                                              zero=zero_amount_codes(str(name), variable))
             continue
         dropped = (*VALID_RANGE_ATTRIBUTES, *(() if codes is None else STATUS_FLAG_ATTRIBUTES))
         attrs = {key: value for key, value in variable.attrs.items() if key not in dropped}
@@ -322,14 +323,20 @@ STATUS_FLAG_ATTRIBUTES = ("flag_values", "flag_meanings")
 
 
 def _without_codes(name: str, variable: xr.DataArray, codes: np.ndarray, decoded: np.ndarray,
-                   limits: tuple[float, float], said: str) -> xr.DataArray:
+                   limits: tuple[float, float], said: str, *, zero: Sequence[tuple[object, str]] = ()
+                   ) -> xr.DataArray:
     """``variable`` (lazy) with its flag values that lie beyond the range its units or its
     quantity allow read as missing, its flag attributes dropped (:data:`STATUS_FLAG_ATTRIBUTES`),
     said in one note (:func:`~climann.data.flags.codes_beyond_units_range`; ``said``: what
     bounds the range); the values they remove are counted when the run checks its variables
-    (:func:`~climann.data.valid_range_tails.warn_outside_valid_range`)."""
+    (:func:`~climann.data.valid_range_tails.warn_outside_valid_range`). The flag values ``zero``
+    that say the quantity's substance is absent (:func:`~climann.data.flags.zero_amount_codes`:
+    0 "no_snow", 255 "no_snow") are read as 0 of it, a value, as beside a valid range."""
     coded = variable.isin(decoded.astype(variable.dtype))
     kept = variable.where(~coded)
+    if zero:
+        kept = kept.where(~variable.isin(decoded_codes(variable, np.array([code for code, _ in zero]))
+                                         .astype(variable.dtype)), 0)
     kept.attrs = {key: value for key, value in variable.attrs.items() if key not in STATUS_FLAG_ATTRIBUTES}
     kept.encoding = dict(variable.encoding)
     source = variable.encoding.get("source")
@@ -338,10 +345,15 @@ def _without_codes(name: str, variable: xr.DataArray, codes: np.ndarray, decoded
     only_codes = variable.where(coded)
     only_codes.attrs, only_codes.encoding = dict(variable.attrs), dict(variable.encoding)
     kept.encoding.update(sample_outside_valid_range(only_codes, limits, codes=f"{shown} ({said})"))
+    units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
+    zeros = "".join(f"; its flag value {code:g} ({meaning}) says there is none of it: read as 0{units}, a value"
+                    for code, meaning in zero)
+    what = (f"its flag_values {shown}{f' ({meanings})' if meanings else ''} lie {said}, so they are status codes of "
+            "a continuous quantity (CF-1.8 §3.5), read as missing" if codes.size
+            else f"its flag_values {' '.join(f'{code:g}' for code in flag_codes(variable, 'flag_values'))} "
+                 f"({meanings})")
     note_once(_log, logging.INFO, (
-        f"'{name}' in {Path(source).name if source else 'the data'}: its flag_values "
-        f"{shown}{f' ({meanings})' if meanings else ''} lie {said}, so they are status codes of a "
-        f"continuous quantity (CF-1.8 §3.5), read as missing; its other values are data"))
+        f"'{name}' in {Path(source).name if source else 'the data'}: {what}{zeros}; its other values are data"))
     return kept
 
 

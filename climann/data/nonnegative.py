@@ -34,8 +34,9 @@ Which variables cannot be negative (:func:`cannot_be_negative`):
   evaporation or water fluxes (``water_evapotranspiration_flux`` is negative where dew forms;
   ``water_flux_into_sea_water`` either way), tendencies or changes (:data:`SIGNED_WORDS`);
 - without a ``standard_name``, a snow water equivalent by its ``long_name`` or its name
-  (:data:`SNOW_AMOUNT_WORDS`: "Snow Water Equivalent" of ESA Snow CCI and GlobSnow;
-  :data:`SNOW_AMOUNT_NAMES`: ``swe``) in units of a length or a mass per area;
+  (:func:`climann.data.units.snow_amount_said`, the one reading of it, which also decides a
+  state of water: "Snow Water Equivalent" of ESA Snow CCI and GlobSnow, "Surface Snow Amount",
+  ``swe``, ``swe_average``, ``snw``) in units of a length or a mass per area;
 - without a ``standard_name``, a thickness or a depth of snow or ice by its ``long_name``
   (:data:`THICKNESS_WORDS`: GHCN-Daily's "Snow depth", ERA5's ``licd`` "Lake ice total depth")
   whose units are a length or a mass per area by pint; else by the water quantity its name or ``long_name`` says
@@ -47,7 +48,10 @@ Which variables cannot be negative (:func:`cannot_be_negative`):
   unless it is a standardized index (:func:`standardized_index`: the SPI, a z-score computed
   from precipitation, or a dimensionless index);
 - never a variable called an anomaly, a change or a difference
-  (:func:`climann.data.units.described_as_anomaly`), nor a flag variable (CF-1.8 §3.5).
+  (:func:`climann.data.units.described_as_anomaly`), nor a flag variable of classes or bits
+  (CF-1.8 §3.5: ``flag_masks``, or ``flag_values`` in units "1" or none); a quantity in units
+  whose ``flag_values`` stand beside its data (GlobSnow's SWE in mm, -2 and -1 for water and
+  mountains) is judged as that quantity, so a negative code its flags do not list is warned of.
 
 The values are counted in the pass that counts the fill-like values
 (:mod:`climann.data.value_checks`), and the fill-like values themselves are left out: a -9999
@@ -74,8 +78,9 @@ from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, c
                                    time_dimension)
 from climann.data.shell import attribute_command, in_place_note, ncap2_name, ncatted_number, values_command
 from climann.data.sources import as_file_stamps, files_at, files_text, held_by, name_in_file, source_files
-from climann.data.units import (NONNEGATIVE_WATER_QUANTITIES, WATER_VARIABLE_NAMES, described_as_anomaly,
-                                 water_quantity)
+# SNOW_AMOUNT_NAMES and SNOW_AMOUNT_WORDS: their home is climann.data.units (fix50c), re-exported here
+from climann.data.units import (NONNEGATIVE_WATER_QUANTITIES, SNOW_AMOUNT_NAMES, SNOW_AMOUNT_WORDS,
+                                 WATER_VARIABLE_NAMES, described_as_anomaly, snow_amount_said, water_quantity)
 
 __all__ = ["INDEX_WORDS", "NEGATIVE_TOLERANCE", "NONNEGATIVE_NAMES", "NONNEGATIVE_STANDARD_NAMES", "NegativeValues",
            "SNOW_AMOUNT_NAMES", "SNOW_AMOUNT_WORDS", "STANDARDIZED_WORDS", "THICKNESS_STANDARD_NAMES",
@@ -121,19 +126,6 @@ THICKNESS_STANDARD_NAMES = re.compile(r"(^|_)thickness(_|$)(?<!^lwe_thickness$)"
 #: a mass per area (a water equivalent) by pint (:func:`_thickness_units`).
 THICKNESS_WORDS = re.compile(r"\bthickness\b|\b(snow|ice)\b(\s+\w+){0,2}\s+depth\b|\bdepth\s+of\s+(snow|ice)\b",
                              re.IGNORECASE)
-
-#: Words of a ``long_name`` (without a ``standard_name``) that name a snow water equivalent, an
-#: amount of snow given as the depth or mass per area of its water: ESA Snow CCI's ``swe`` and
-#: GlobSnow's ``swe_average`` "Snow Water Equivalent" (mm), "water equivalent of snow". CF names
-#: it ``surface_snow_amount`` (kg m-2) or ``lwe_thickness_of_surface_snow_amount`` (m), read by
-#: :data:`NONNEGATIVE_STANDARD_NAMES` first; by these words it cannot be negative when its units
-#: are a length or a mass per area by pint (break49b A2: GlobSnow's -1 and -2 trained as SWE).
-SNOW_AMOUNT_WORDS = re.compile(r"\bsnow[\s_-]*water[\s_-]*equivalent\b|\bwater[\s_-]*equivalent\s+of\s+(the\s+)?snow",
-                               re.IGNORECASE)
-
-#: Names of a snow water equivalent, read as :data:`SNOW_AMOUNT_WORDS` for a variable without a
-#: ``standard_name`` or ``long_name`` that says what it is: ``swe`` (ESA Snow CCI, Daymet, SNODAS).
-SNOW_AMOUNT_NAMES = frozenset({"swe"})
 
 #: Words of a ``standard_name`` (or of a ``long_name``, its blanks read as ``_``) that make it a
 #: quantity that may be negative even so ("precipitation minus evaporation", "precipitation
@@ -210,7 +202,7 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
     True
     """
     attrs = variable.attrs
-    if variable.dtype.kind not in "fiu" or "flag_values" in attrs or "flag_masks" in attrs:
+    if variable.dtype.kind not in "fiu" or "flag_masks" in attrs or ("flag_values" in attrs and _unitless(attrs)):
         return None
     if described_as_anomaly(name, attrs):
         return None
@@ -232,17 +224,27 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
     return None if SIGNED_WORDS.search(long_name.replace(" ", "_")) else f"its long_name '{long_name}'"
 
 
+def _unitless(attrs: Mapping) -> bool:
+    """Whether a variable's ``units`` are none or "1": with ``flag_values``, a class variable (land
+    cover 1…17), whose codes are no amount; with units ("mm"), a quantity whose flags stand beside
+    its data (CF-1.8 §3.5), judged as that quantity (fix50c: GlobSnow's SWE with ``flag_values``
+    -2, -1 kept its other negative codes unwarned)."""
+    return str(attrs.get("units", "")).strip() in ("", "1")
+
+
 def _snow_amount(name: str, attrs: Mapping) -> str | None:
     """What says a variable without a ``standard_name`` is a snow water equivalent, for the
-    message: its ``long_name`` (:data:`SNOW_AMOUNT_WORDS`, no signed word) or, when its
-    ``long_name`` says nothing of water, snow, rain or ice, its name (:data:`SNOW_AMOUNT_NAMES`),
-    in units of a length or a mass per area (:func:`_thickness_units`); None otherwise."""
+    message: its ``long_name`` or its name, as :func:`climann.data.units.snow_amount_said` reads
+    them (the one reading, shared with :func:`~climann.data.units.is_water_state`), without a
+    signed word in its ``long_name``, in units of a length or a mass per area
+    (:func:`_thickness_units`); None otherwise."""
     long_name = " ".join(str(attrs.get("long_name", "")).split())
     if SIGNED_WORDS.search(long_name.replace(" ", "_")) or not _thickness_units(name, attrs.get("units")):
         return None
-    if SNOW_AMOUNT_WORDS.search(long_name):
+    said = snow_amount_said(name, attrs)
+    if said == "long_name":
         return f"its long_name '{long_name}' (a snow water equivalent, in {attrs['units']})"
-    if name.lower() in SNOW_AMOUNT_NAMES and not re.search(r"water|snow|rain|ice", long_name, re.IGNORECASE):
+    if said == "name":
         return f"its name '{name}' (a snow water equivalent, in {attrs['units']})"
     return None
 

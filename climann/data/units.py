@@ -177,12 +177,77 @@ NONNEGATIVE_WATER_QUANTITIES = frozenset({"precipitation", "rain", "snowfall", "
 #: its daily value is its mean, never a sum nor a difference, and its values falling at one hour
 #: each day (a melt, a daily snow analysis) are no restart of a total (fix49i).
 WATER_STATE_QUANTITIES = frozenset({"snow amount"})
+#: CF standard names of a snow amount, the snow on the ground given as its water (CF standard name
+#: table): ``surface_snow_amount`` (kg m-2), ``lwe_thickness_of_surface_snow_amount`` (m); not
+#: ``snowfall_amount``, which is gathered over a time.
+SNOW_AMOUNT_STANDARD_NAMES = re.compile(r"(?:^|_)snow_amount$")
+#: Words of a ``long_name`` (or of a variable name, its ``_`` read as blanks) that name a snow
+#: amount, a snow water equivalent: ESA Snow CCI's and GlobSnow's "Snow Water Equivalent", CMIP's
+#: ``snw`` "Surface Snow Amount", "snow mass", "water equivalent of (the) snow", "SWE"; not
+#: "water equivalent of snowfall" (a fall, gathered over a time).
+SNOW_AMOUNT_WORDS = re.compile(
+    r"\bsnow[\s_-]*(?:amount|mass|water[\s_-]*equivalent)\b|\bwater[\s_-]*equivalent\s+of\s+(?:the\s+)?snow\b"
+    r"|\bswe\b", re.IGNORECASE)
+#: Variable names of a snow amount, read when the ``long_name`` says nothing of water, snow, rain
+#: or ice (:func:`snow_amount_said`): ``swe`` (ESA Snow CCI, Daymet, SNODAS), CMIP's ``snw``.
+SNOW_AMOUNT_NAMES = frozenset({"swe", "snw"})
+#: Words of a ``long_name`` that say what a variable is, so that its name is not read for it.
+_WATER_WORDS = re.compile(r"water|snow|rain|ice", re.IGNORECASE)
+
+
+def snow_amount_said(name: str, attrs: Mapping) -> str | None:
+    """What says a variable is a snow amount, a snow water equivalent (the snow on the ground given
+    as the depth or mass per area of its water): the one reading of it, for the sign
+    (:func:`climann.data.nonnegative.cannot_be_negative`) and for a state of water
+    (:func:`is_water_state`). Read in this order, the first that says it:
+
+    1. its ``standard_name`` (:data:`SNOW_AMOUNT_STANDARD_NAMES`: ``surface_snow_amount``,
+       ``lwe_thickness_of_surface_snow_amount``);
+    2. its ``long_name`` (:data:`SNOW_AMOUNT_WORDS`: "Snow Water Equivalent", "Surface Snow
+       Amount", "snow mass", "water equivalent of the snow", "SWE");
+    3. its name, when the ``long_name`` says nothing of water, snow, rain or ice: one of
+       :data:`SNOW_AMOUNT_NAMES` (``swe``, ``snw``) or a name whose words (``_`` read as blanks)
+       are those of 2 (GlobSnow's ``swe_average``, ``snow_water_equivalent``).
+
+    Neither its units nor signed words ("change") are read here: the caller asks those.
+    (fix50c: two readings disagreed; "Surface Snow Amount" and ``swe_average`` were a state of
+    water but could be negative, "water equivalent of the snow" the reverse.)
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    attrs : mapping
+        Its attributes (``standard_name``, ``long_name``).
+
+    Returns
+    -------
+    str or None
+        ``"standard_name"``, ``"long_name"`` or ``"name"``: which says it; None when none does.
+
+    Examples
+    --------
+    >>> snow_amount_said("x", {"long_name": "Surface Snow Amount"}), snow_amount_said("swe_average", {})
+    ('long_name', 'name')
+    >>> snow_amount_said("prsn", {"standard_name": "snowfall_amount"}) is None
+    True
+    """
+    if SNOW_AMOUNT_STANDARD_NAMES.search(standard_name_of(attrs)):
+        return "standard_name"
+    long_name = str(attrs.get("long_name", ""))
+    if SNOW_AMOUNT_WORDS.search(long_name):
+        return "long_name"
+    if _WATER_WORDS.search(long_name):
+        return None
+    return "name" if name.lower() in SNOW_AMOUNT_NAMES or SNOW_AMOUNT_WORDS.search(name.replace("_", " ")) else None
+
+
 #: Words of a ``standard_name`` (read as words), ``long_name`` or variable name that say a state of
-#: water: the snow on the ground (``surface_snow_amount``, "Snow water equivalent", SWE, snow
-#: depth or mass), the water in the soil (``mrso``'s "Total Soil Moisture Content", "soil water"),
+#: water other than a snow amount (:func:`snow_amount_said`): the snow on the ground by its depth,
+#: cover or pack, the water in the soil (``mrso``'s "Total Soil Moisture Content", "soil water"),
 #: a water or moisture content. "Snowfall amount" is no state: its word is "snowfall".
 _WATER_STATE_WORDS = re.compile(
-    r"\bsnow[\s_-]*(?:amount|water[\s_-]*equivalent|depth|mass|cover|pack)\b|\bswe\b|\bsnowpack\b"
+    r"\bsnow[\s_-]*(?:depth|cover|pack)\b|\bsnowpack\b"
     r"|\bsoil[\s_-]*(?:moisture|water)|moisture[\s_-]*content|water[\s_-]*content",
     re.IGNORECASE)
 #: Words that nonetheless say an amount gathered over a time ("Accumulated snow depth").
@@ -192,9 +257,10 @@ _GATHERED_WORDS = re.compile(r"accumulat|\bfall\b|snowfall|\bsum\b|\btotal[\s_-]
 
 def is_water_state(name: str, attrs: Mapping) -> bool:
     """Whether a variable is a state of water, held at an instant (:data:`WATER_STATE_QUANTITIES`:
-    CMIP's ``snw``; or by its ``standard_name``, ``long_name`` or name: snow amount, snow water
-    equivalent, snow depth, soil moisture, water content), not an amount gathered over a time.
-    A state is never an accumulation: its daily value is its mean.
+    CMIP's ``snw``; a snow amount, :func:`snow_amount_said`; or by its ``standard_name``,
+    ``long_name`` or name, :data:`_WATER_STATE_WORDS`: snow depth, soil moisture, water
+    content), not an amount gathered over a time (:data:`_GATHERED_WORDS`). A state is never an
+    accumulation: its daily value is its mean.
 
     Parameters
     ----------
@@ -217,7 +283,9 @@ def is_water_state(name: str, attrs: Mapping) -> bool:
     if water_quantity(name, attrs) in WATER_STATE_QUANTITIES:
         return True
     words = f"{name} {standard_name_of(attrs)} {attrs.get('long_name', '')}".replace("_", " ")
-    return bool(_WATER_STATE_WORDS.search(words)) and not _GATHERED_WORDS.search(words)
+    if _GATHERED_WORDS.search(words):
+        return False
+    return snow_amount_said(name, attrs) is not None or bool(_WATER_STATE_WORDS.search(words))
 
 
 def water_quantity(name: str, attrs: Mapping) -> str | None:

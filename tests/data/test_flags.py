@@ -534,7 +534,8 @@ def test_the_codes_read_as_missing_are_counted_when_the_run_checks_its_variables
 def test_codes_within_the_values_of_an_amount_are_refused_with_the_line_that_marks_them_missing(tmp_path, monkeypatch,
                                                                                                  position):
     """Codes 0 (snow_free) and 999 (glacier) beside SWE in mm: both are amounts a snow pack can have, so neither the
-    codes nor the data can be told; refused in one line, whose ncatted, followed, makes them missing."""
+    codes nor the data can be told; refused in one line, whose ncatted, followed, makes 999 missing and leaves 0
+    "snow_free" 0 mm, a value (fix50c: it marked 0 missing too, and every snow-free value left the data)."""
     from climann.data.flags import refuse_codes_within_range
 
     monkeypatch.chdir(tmp_path)
@@ -548,10 +549,10 @@ def test_codes_within_the_values_of_an_amount_are_refused_with_the_line_that_mar
                               "(flag_values 0 999: snow_free glacier) of a continuous quantity "
                               "(lwe_thickness_of_surface_snow_amount in 'mm'), and its codes lie within the values")
     marked = re.search(r"mark them missing: (ncatted [^;(]*?) \(or set", message).group(1)
-    assert marked == "ncatted -a missing_value,swe,o,f,0,999 snow.nc snow_fixed.nc"
+    assert marked == "ncatted -a missing_value,swe,o,f,999 snow.nc snow_fixed.nc"
     follow_ncatted(marked, tmp_path)
     fixed = open_dataset([tmp_path / "snow_fixed.nc"])
-    np.testing.assert_array_equal(fixed["swe"].values, np.where(np.isin(written, [0.0, 999.0]), np.nan, written))
+    np.testing.assert_array_equal(fixed["swe"].values, np.where(written == 999.0, np.nan, written))
     refuse_codes_within_range(fixed, names, where="snow_fixed.nc")  # no longer refused
 
 

@@ -379,3 +379,88 @@ def test_several_text_attributes_are_fixed_by_one_command(tmp_path, monkeypatch)
         "is not exactly one decimal number (two for valid_range) of the variable's type, so the number meant is not "
         "said; store them as numbers: `ncatted -a valid_range,v,o,f,LOW,HIGH -a valid_max,v,o,f,NUMBER text.nc "
         "text_fixed.nc`, or with xarray: `python -c ")
+
+
+def _flagged_snow(path, values, dtype, attrs, *, name="swe"):
+    """A (time, lat, lon) snow variable of 4 × 3 × 5 written as given, ``_Unsigned`` for bytes."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", 4)
+        nc.createDimension("lat", 3)
+        nc.createDimension("lon", 5)
+        nc.createVariable("time", "f8", ("time",))[:] = np.arange(4.0)
+        nc["time"].units = "days since 2000-01-01"
+        nc.createVariable("lat", "f8", ("lat",))[:] = [60.0, 61.0, 62.0]
+        nc.createVariable("lon", "f8", ("lon",))[:] = np.arange(5.0)
+        variable = nc.createVariable(name, dtype, ("time", "lat", "lon"), fill_value=False)
+        variable.set_auto_maskandscale(False)
+        variable.setncatts(attrs)
+        variable[:] = values
+
+
+_SWE = {"long_name": "Snow Water Equivalent", "units": "mm"}
+_COVER = {"long_name": "Snow cover", "standard_name": "surface_snow_area_fraction", "units": "%"}
+
+
+@pytest.mark.parametrize(("name", "dtype", "attrs", "codes", "meanings", "absent"), [
+    pytest.param("swe", "i4", _SWE, [-2, -1, 0], "water mountain no_snow", [0], id="no-valid-range-codes-below-0"),
+    pytest.param("swe", "i4", {**_SWE, "valid_min": np.int32(1)}, [-2, -1, 0], "water mountain no_snow", [0],
+                 id="valid-min-only"),
+    pytest.param("scfg", "u1", {**_COVER, "valid_range": np.array([0, 100], "u1"), "_Unsigned": "true"}, [254, 255],
+                 "water no_snow", [255], id="uint8-cover-255-no_snow"),
+    pytest.param("swe", "u1", {**_SWE, "valid_max": np.uint8(250), "_Unsigned": "true"}, [254, 255],
+                 "water no_snow", [255], id="uint8-swe-255-no_snow-valid-max"),
+    pytest.param("swe", "u1", {**_SWE, "_Unsigned": "true"}, [255], "no_snow", [255],
+                 id="uint8-swe-255-no_snow-alone-no-valid-range"),
+])
+def test_a_flag_that_says_no_snow_is_0_whatever_its_value_and_the_range_given(tmp_path, name, dtype, attrs, codes,
+                                                                               meanings, absent):
+    """fix50c item 2: a flag meaning the substance is absent is 0 of the quantity, its other codes missing, beside a
+    valid range, a valid_min alone or none, at 0 or at 255. On main, without a valid range, Snow CCI's -2 and -1
+    beside 0 "no_snow" were read as SWE (here a mean of 36.6 mm over 60 values against numpy's 46.12 over 48);
+    255 "no_snow" on a snow cover in % was read as missing (53.52 % over 48 against 47.57 % over 54), and alone on
+    SWE without a range as 255 mm (73.18 mm against 47.68). The truth is numpy's."""
+    rng = np.random.default_rng(50)
+    stored = rng.integers(1, 100, (4, 3, 5)).astype(dtype)
+    where = rng.permutation(stored.size)
+    for number, code in enumerate(codes):  # each code on 6 cells, the rest data
+        stored.reshape(-1)[where[6 * number:6 * number + 6]] = code
+    path = tmp_path / "snow.nc"
+    _flagged_snow(path, stored, dtype, {**attrs, "flag_values": np.array(codes, dtype), "flag_meanings": meanings},
+                  name=name)
+    truth = np.where(np.isin(stored, absent), 0.0, np.where(np.isin(stored, codes), np.nan, stored.astype(float)))
+    read = open_dataset([path])[name].values.astype(float)
+    np.testing.assert_array_equal(read, truth)
+    assert np.nanmean(read) == pytest.approx(np.nanmean(truth), rel=1e-12)
+
+
+def test_no_snow_beside_a_code_within_the_range_of_swe_is_refused_and_the_line_followed_reads_it_as_0(tmp_path,
+                                                                                                       monkeypatch):
+    """fix50c item 2: SWE in mm (no standard_name, no valid range) as unsigned bytes with 254 "water" and 255
+    "no_snow": on main both were read as millimetres, unsaid (a mean of 96.43 mm over 60 values against numpy's 41.15 over 54). The flag
+    "no_snow" says the variable is an amount with codes, and 254 lies within its values: refused in one line, whose
+    ncatted marks 254 missing and not 255, then read as 0 mm; the values then are numpy's."""
+    import re
+    import shlex
+    import subprocess
+
+    from climann.data.flags import refuse_codes_within_range
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(51)
+    stored = rng.integers(1, 100, (4, 3, 5)).astype("u1")
+    cells = rng.permutation(stored.size)
+    stored.reshape(-1)[cells[:6]], stored.reshape(-1)[cells[6:14]] = 254, 255
+    _flagged_snow(tmp_path / "snow.nc", stored, "u1", {**_SWE, "_Unsigned": "true", "flag_values": np.array(
+        [254, 255], "u1"), "flag_meanings": "water no_snow"})
+    opened = open_dataset([tmp_path / "snow.nc"])
+    with pytest.raises(ClimannError) as error:
+        refuse_codes_within_range(opened, ["swe"], where="snow.nc")
+    message = str(error.value)
+    assert "\n" not in message and "255 (no_snow) says none of it" in message
+    marked = re.search(r"mark them missing: (ncatted [^;(]*?) \(or set", message).group(1)
+    assert marked == "ncatted -a missing_value,swe,o,ub,254 snow.nc snow_fixed.nc"
+    subprocess.run(shlex.split(marked), check=True, cwd=tmp_path)
+    fixed = open_dataset([tmp_path / "snow_fixed.nc"])
+    truth = np.where(stored == 255, 0.0, np.where(stored == 254, np.nan, stored.astype(float)))
+    np.testing.assert_array_equal(fixed["swe"].values.astype(float), truth)
+    refuse_codes_within_range(fixed, ["swe"], where="snow_fixed.nc")  # no longer refused

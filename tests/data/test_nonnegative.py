@@ -482,3 +482,48 @@ def test_globsnow_codes_without_flags_are_named_and_the_line_followed_scores_the
             assert scores["n_samples"] == int(kept.sum())
         else:  # the first run, before the line, scored the codes as SWE (the warning says so)
             assert scores["n_samples"] == errors.size
+
+
+@pytest.mark.parametrize(("attrs", "judged"), [
+    pytest.param({"long_name": "Snow Water Equivalent", "units": "mm", "flag_values": np.array([-2, -1], "i4"),
+                  "flag_meanings": "water mountain"}, True, id="a-quantity-with-flags-in-mm"),
+    pytest.param({"long_name": "Snow Water Equivalent", "units": "1", "flag_values": np.array([-2, -1], "i4"),
+                  "flag_meanings": "water mountain"}, False, id="flag-values-in-units-1-are-classes"),
+    pytest.param({"long_name": "Snow Water Equivalent", "units": "mm", "flag_masks": np.array([1, 2], "i4"),
+                  "flag_meanings": "water mountain"}, False, id="flag-masks-are-bits"),
+])
+def test_a_quantity_with_flag_values_is_judged_as_that_quantity(attrs, judged):
+    """fix50c item 3: a variable with flag_values was never judged nonnegative, whatever its units."""
+    variable = xr.DataArray(np.zeros(2, "i4"), dims="x", attrs=attrs)
+    assert (cannot_be_negative("swe", variable) is not None) == judged
+
+
+def test_negative_codes_a_flagged_swe_does_not_list_are_warned_of(tmp_path, caplog):
+    """fix50c item 3: SWE in mm with flag_values 999 "glacier" (kept: within the range of a snow amount) holding -7 on
+    12 cells and -3 on 2 that no flag lists: on main they passed unwarned (a flag variable was not judged); now the
+    count, the code and the lowest other value are numpy's."""
+    rng = np.random.default_rng(3)
+    values = rng.integers(1, 300, (3, 4, 5)).astype("i4")
+    cells = rng.permutation(values.size)
+    values.reshape(-1)[cells[:12]] = -7
+    values.reshape(-1)[cells[12:14]] = -2  # not -3: a second code would take its place as "other"
+    values.reshape(-1)[cells[14:16]] = 999
+    path = tmp_path / "swe.nc"
+    with netCDF4.Dataset(path, "w") as nc:
+        for dim, size in zip(("time", "lat", "lon"), values.shape):
+            nc.createDimension(dim, size)
+        nc.createVariable("time", "f8", ("time",))[:] = np.arange(3.0)
+        nc["time"].units = "days since 2000-01-01"
+        nc.createVariable("lat", "f8", ("lat",))[:] = np.arange(4.0)
+        nc.createVariable("lon", "f8", ("lon",))[:] = np.arange(5.0)
+        swe = nc.createVariable("swe", "i4", ("time", "lat", "lon"), fill_value=False)
+        swe.setncatts({"long_name": "Snow Water Equivalent", "units": "mm", "flag_values": np.array([999], "i4"),
+                       "flag_meanings": "glacier"})
+        swe[:] = values
+    dataset = open_dataset([path])
+    found = negative_values(dataset, ["swe"])["swe"]
+    assert (found.count, found.lowest, found.code) == (int((values < 0).sum()), float(values.min()), -7.0)
+    assert found.lowest_other == float(values[(values < 0) & (values != -7)].min())
+    with caplog.at_level(logging.WARNING, logger="climann.data.nonnegative"):
+        warn_negative_values(dataset, ["swe"], where="swe.nc", file=path)
+    assert "holds the value -7 mm 12 times" in caplog.text

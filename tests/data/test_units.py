@@ -2032,3 +2032,44 @@ def test_the_whole_in_dimensionless_units_is_one_over_their_value_in_one(units, 
     """fix45c: the value a 0/1 field's 1 takes in its units: 1 / (1 unit in ``1``), SI brochure's 1 % = 0.01,
     1 ‰ = 0.001; None for units with a dimension."""
     assert full_scale(units) == (None if whole is None else pytest.approx(whole, rel=1e-12))
+
+
+@pytest.mark.parametrize(("name", "attrs", "snow_amount"), [
+    pytest.param("swe_average", {"units": "mm"}, True, id="globsnow-name-alone"),
+    pytest.param("swe_mm", {"units": "mm"}, True, id="swe-word-of-a-name"),
+    pytest.param("snow_water_equivalent", {"units": "mm"}, True, id="name-in-words"),
+    pytest.param("snow_amount", {"units": "kg m-2"}, True, id="snow-amount-name"),
+    pytest.param("snow", {"long_name": "Surface Snow Amount", "units": "kg m-2"}, True, id="cmip-long-name"),
+    pytest.param("x", {"long_name": "Snow mass", "units": "kg m-2"}, True, id="snow-mass"),
+    pytest.param("x", {"long_name": "SWE (mm)", "units": "mm"}, True, id="swe-long-name"),
+    pytest.param("x", {"long_name": "Water equivalent of snow on the ground", "units": "mm"}, True,
+                 id="water-equivalent-of-snow"),
+    pytest.param("x", {"long_name": "Water equivalent of the snow", "units": "mm"}, True, id="of-the-snow"),
+    pytest.param("swe", {"long_name": "Sea water equivalent", "units": "m"}, False, id="long-name-says-otherwise"),
+])
+def test_the_sign_and_the_state_read_a_snow_amount_alike(name, attrs, snow_amount):
+    """fix50c item 1: a snow amount was read twice, by nonnegative's words and names and by units' state words; in
+    each case here the two disagreed on main (a state that could be negative, or a SWE that was no state). Now one
+    reading (snow_amount_said) decides both."""
+    from climann.data.nonnegative import cannot_be_negative
+    from climann.data.units import is_water_state
+
+    variable = xr.DataArray(np.zeros(2), dims="x", attrs=attrs)
+    assert (cannot_be_negative(name, variable) is not None, is_water_state(name, attrs)) == (snow_amount, snow_amount)
+
+
+@pytest.mark.parametrize(("name", "attrs", "said"), [
+    pytest.param("swe", {"standard_name": "lwe_thickness_of_surface_snow_amount", "long_name": "Snow"},
+                 "standard_name", id="standard-name-first"),
+    pytest.param("swe", {"long_name": "Snow Water Equivalent"}, "long_name", id="then-long-name"),
+    pytest.param("swe", {"long_name": "Brightness temperature"}, "name", id="then-name"),
+    pytest.param("snw", {}, "name", id="cmip-name"),
+    pytest.param("swe", {"long_name": "Snow depth"}, None, id="a-long-name-of-snow-says-what-it-is"),
+    pytest.param("prsn", {"standard_name": "snowfall_amount"}, None, id="snowfall-is-no-snow-amount"),
+    pytest.param("x", {"long_name": "Water equivalent of snowfall"}, None, id="nor-its-water"),
+    pytest.param("sweat", {}, None, id="swe-within-a-word"),
+])
+def test_snow_amount_said_reads_standard_name_then_long_name_then_name(name, attrs, said):
+    from climann.data.units import snow_amount_said
+
+    assert snow_amount_said(name, attrs) == said
