@@ -115,3 +115,26 @@ def test_a_period_calendar_without_bounds_is_chosen_and_scored_as_with_its_bound
             scores = predictions.attrs["metrics"]["seasons"]["test"][season]["climatology"]
             assert scores["mse"] == pytest.approx(mse, rel=1e-9)
             assert scores["n_samples"] == len(test) * len(LAT) * len(LON)
+
+
+def test_a_period_run_trained_before_its_cells_were_inferred_is_rescored_by_its_stamps(tmp_path):
+    """A pentad run's model.npz without ``time_periods_dated_by_cells`` (trained before 7 December 2026) chose
+    ``--months`` by the pentads' stamps, whatever ``selection_dated_by`` it recorded: ``climann evaluate RUN``
+    scores it on the steps so chosen (30 June – 4 July in, 31 May – 4 June out), as it was trained, and the
+    run of today on those chosen by the middles."""
+    from climann.workflow.predict import evaluate_run
+    from tests.conftest import run_written_before
+
+    starts, ends = _pentads()
+    values = (4 + np.random.default_rng(7).gamma(2.0, 1.0, (len(starts), len(LAT), len(LON)))).astype("f4")
+    _write(tmp_path / "plain.nc", starts, ends, values, bounds=False)
+    _run(tmp_path, "plain", [6])
+    old = run_written_before(tmp_path / "run_plain", tmp_path / "old", "time_periods_dated_by_cells")
+    evaluate_run(old, out=tmp_path / "old_scored")
+    evaluate_run(tmp_path / "run_plain", out=tmp_path / "new_scored")
+    middles = [start + (end - start) / 2 for start, end in zip(starts, ends)]
+    for folder, dates in (("old_scored", starts), ("new_scored", middles)):
+        with xr.open_dataset(tmp_path / folder / "predictions.nc",
+                             decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as scored:
+            kept = [time.strftime("%Y-%m-%d") for time in scored["time"].values]
+        assert kept == [start.strftime("%Y-%m-%d") for start, date in zip(starts, dates) if date.month == 6]
