@@ -339,7 +339,10 @@ def plot(
             prepare_output_folder(out, LESSON_FIGURE_FILES.values(), overwrite=overwrite)
             figures = draw_lesson_figures(out, dpi=dpi)
     elif is_prediction_file(run_dir):
-        figures = plot_prediction_file(run_dir, time=time, out=out or Path("."), overwrite=overwrite, dpi=dpi)
+        from climann.workflow.progress import warnings_on_stderr
+
+        with warnings_on_stderr():  # a file's steps dated by the cells their stamps open (break49e A1)
+            figures = plot_prediction_file(run_dir, time=time, out=out or Path("."), overwrite=overwrite, dpi=dpi)
     elif out is not None:
         raise ClimannError("--out is only for `climann plot lesson` and prediction files; a run's figures are "
                            "redrawn into RUN_DIR/figures")

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cftime
 import numpy as np
@@ -157,6 +157,78 @@ def places_in_calendar(times: Sequence[cftime.datetime], periods: PeriodStep) ->
     if periods.period.endswith("-day composite") and periods.period.split("-")[0].isdigit():
         return _composite_places(times, int(periods.period.split("-")[0]))
     return None
+
+
+def period_cells(times: Sequence[cftime.datetime], periods: PeriodStep | None = None
+                 ) -> tuple[PeriodStep, np.ndarray] | None:
+    """The time cell of each time of a calendar of periods that restart each year or month: the
+    period of its calendar that holds it, [its first instant, the next period's first instant].
+
+    The cells the calendar itself gives, as CF bounds would (CF 1.8 section 7.1): CPC's pentads
+    5 days long but the 12th of a leap year, 25 February – 1 March, 6 days (:func:`pentads_of_year`);
+    dekads 1–10, 11–20 and the 21st to the month's end (8 to 11 days), half-months and CHIRPS's
+    pentads likewise to the month's end (:data:`MONTH_PERIOD_STARTS`); N-day composites restarting
+    each 1 January N days long but each year's last, which ends on 1 January of the next year
+    (MODIS's 8-day: 27 December – 31 December, 5 or 6 days). A time at a period's first instant (a
+    pentad stamped on its first day, as NOAA PSL stamps CPC's and GPCP's pentads) opens that period.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        In order, each at one place of its period (:func:`period_positions`).
+    periods : PeriodStep, optional
+        The calendar, when the times alone cannot show it (a selection thinned them:
+        :data:`climann.data.time_cells.VALUE_PERIODS_KEY`); else found by :func:`period_positions`.
+
+    Returns
+    -------
+    (PeriodStep, ndarray of cftime.datetime of shape (n_time, 2)) or None
+        The calendar and the cells [start, end]; None when the times are of no such calendar.
+
+    Examples
+    --------
+    >>> from datetime import timedelta
+    >>> starts = [cftime.DatetimeGregorian(1980, 1, 1) + timedelta(days=5 * k + (k > 11)) for k in range(73)]
+    >>> step, cells = period_cells(starts)
+    >>> [cell.strftime("%m-%d") for cell in cells[11]], [cell.strftime("%m-%d") for cell in cells[-1]]
+    (['02-25', '03-02'], ['12-27', '01-01'])
+    """
+    times = list(times)
+    if not times:
+        return None
+    if periods is None:
+        found = period_positions(times)
+        if found is None:
+            return None
+        periods = found[0]
+    cell = _cell_rule(periods)
+    if cell is None:
+        return None
+    return periods, np.array([cell(time) for time in times], dtype=object).reshape(len(times), 2)
+
+
+def _cell_rule(periods: PeriodStep) -> Callable[[cftime.datetime], tuple[cftime.datetime, cftime.datetime]] | None:
+    """The function giving the (start, end) of the period of ``periods`` holding a time, or None
+    for a calendar not of this module (as :func:`places_in_calendar` reads them)."""
+    if periods.per_year == PENTADS_A_YEAR and periods.period == "pentad":
+        return _pentad_cell
+    per_month = {12 * count: count for count in MONTH_PERIOD_STARTS}.get(periods.per_year)
+    if per_month is not None and periods.period == MONTH_PERIOD_NAMES[per_month]:
+        return lambda time: _month_period_cell(time, per_month)
+    if periods.period.endswith("-day composite") and periods.period.split("-")[0].isdigit():
+        days = int(periods.period.split("-")[0])
+        return lambda time: _composite_cell(time, days)
+    return None
+
+
+def _composite_cell(time: cftime.datetime, days: int) -> tuple[cftime.datetime, cftime.datetime]:
+    """The start and end of the N-day composite restarting each 1 January that ``time`` falls in:
+    the year's last ends on 1 January of the next year."""
+    make = dict(calendar=time.calendar, has_year_zero=time.has_year_zero)
+    first = cftime.datetime(time.year, 1, 1, **make)
+    following = cftime.datetime(years_later(time.year, 1, has_year_zero=time.has_year_zero), 1, 1, **make)
+    start = first + datetime.timedelta(days=days * int((time - first).total_seconds() // (days * 86_400)))
+    return start, min(start + datetime.timedelta(days=days), following)
 
 
 def _composite_places(times: list[cftime.datetime], days: int) -> np.ndarray:

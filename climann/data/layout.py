@@ -573,6 +573,7 @@ class GridLayout:
         ``season`` feature dates the steps."""
         return season_score_times(self.time, segment_starts=self.time_segment_starts(),
                                   known_step=self.known_time_step, value_step=self.value_time_step,
+                                  value_periods=self.value_periods,
                                   instants=holds_instants(self.target_attrs, self.target_name),
                                   window_ends=window_end_reason(self.target_name, self.target_attrs),
                                   files=self.time_files(),
@@ -598,12 +599,13 @@ class GridLayout:
     def selection_dates(self) -> np.ndarray | None:
         """The dates by which the run's own time selection (``--months``, ``--seasons``,
         ``time_stride``) chose the steps, shape (n_time,): their time cells' middles
-        (:meth:`season_times`); None when no selection thinned the axis. The warnings that
+        (:meth:`season_times`; a calendar of periods' too, :attr:`value_periods`); None when no selection
+        thinned the axis. The warnings that
         name a month the selection left out as the cause of a missing lag or persistence
         (:func:`climann.data.time_axis.in_months_left_out`) judge by them: a weekly mean
         stamped 30 November, whose middle is 3 December, is in DJF, and the week before it
         is not. A run that chose by the stamps (:attr:`selected_by_stamps`) is judged by them."""
-        if self.value_time_step is None:
+        if self.value_time_step is None and self.value_periods is None:
             return None
         return np.asarray(self.time.values) if self.selected_by_stamps else self.season_times()
 

@@ -114,7 +114,7 @@ def derived_columns(
         columns["lon_sin"], columns["lon_cos"] = (axis, lon_sin), (axis, lon_cos)
     if {"season", "hour", "year"} & set(features):
         times = season_feature_times(layout.time, dated_by=season_dated_by, known_step=layout.known_time_step,
-                                     value_step=layout.value_time_step,
+                                     value_step=layout.value_time_step, value_periods=layout.value_periods,
                                      instants=holds_instants(layout.target_attrs, layout.target_name),
                                      window_ends=window_end_reason(layout.target_name, layout.target_attrs),
                                      files=layout.time_files(),

@@ -29,6 +29,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.cell_bounds import CELLS_SAID_KEY, STATED_CELLS_KEY
+from climann.data.composites import period_cells
 from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, WINDOW_SOURCE_KEY, time_coordinate
 from climann.data.multiyear_steps import years_apart
 from climann.data.notes import in_full, note_once
@@ -366,8 +367,8 @@ def _at_midnight(time: cftime.datetime) -> bool:
     return (time.hour, time.minute, time.second, time.microsecond) == (0, 0, 0, 0)
 
 
-def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray, str] | None:
-    """The time cells of stamps without CF bounds, from the axis's nominal step.
+def inferred_cells(times: np.ndarray, step: TimeStep | PeriodStep | None) -> tuple[np.ndarray, str] | None:
+    """The time cells of stamps without CF bounds, from the axis's nominal step or its calendar of periods.
 
     - monthly: the calendar month that holds each stamp (a stamp on the 1st at 00:00 opens
       its month, as ERA5 monthly means and CDO ``monmean`` followed by ``setday,1`` stamp them);
@@ -377,7 +378,15 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
       month of it, ``cdo selseas``, ``selmon``). Stamped on the 1st of another month (DJF means
       on 1 December) the 12 months would move a season's value by half a year, into another
       season and year (a DJF mean dated in June): no cell is inferred, the stamp dates it;
-    - every n whole days stamped at 00:00: the n days that start there.
+    - every n whole days stamped at 00:00: the n days that start there;
+    - no nominal step, or a calendar of periods that restart each year or month (``step`` a
+      :class:`~climann.data.time_axis.PeriodStep`, or found from the times by
+      :func:`~climann.data.composites.period_cells`): the period of the calendar that holds each
+      stamp, to the next period's start (CPC's pentads, the 12th of a leap year 6 days; dekads to
+      the month's end; MODIS's 8-day composites, each year's last to 1 January). A stamp at a
+      period's first instant (NOAA PSL's pentads, stamped on their first day) opens it, as a weekly
+      stamp at 00:00 opens its 7 days (break49e A1: such pentads were dated by their stamps, the
+      31 May – 4 June pentad left out of ``--months 6``).
 
     Any other axis (k months stamped inside the cell, sub-daily, no nominal step) has no
     inferred cell: a sub-daily value is often an instant, and a stamp inside a cell of several
@@ -386,17 +395,22 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     Parameters
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
-    step : TimeStep or None
-        The axis's nominal step (:func:`climann.data.time_axis.axis_time_step`).
+    step : TimeStep, PeriodStep or None
+        The axis's nominal step (:func:`climann.data.time_axis.axis_time_step`), or the calendar of
+        periods the values were of before a selection thinned the axis
+        (:attr:`climann.data.layout.GridLayout.value_periods`).
 
     Returns
     -------
     (ndarray of cftime.datetime, shape (n_time, 2), str) or None
         The cells [lower, upper], and "" when the stamps leave no doubt, else the cell's length
-        ("month", "3 months", "day"…) when each stamp is read as the start of its cell, or None.
+        ("month", "3 months", "day"…) or period ("pentad", "dekad", "8-day composite": see
+        :func:`period_doubt`) when each stamp is read as the start of its cell, or None.
     """
-    if step is None or len(times) == 0:
+    if len(times) == 0:
         return None
+    if step is None or isinstance(step, PeriodStep):
+        return _period_cells(times, step)
     if step.months == 1:
         lower = np.array([_months_after(time, 0) for time in times], dtype=object)
         upper = np.array([_months_after(time, 1) for time in times], dtype=object)
@@ -413,6 +427,25 @@ def inferred_cells(times: np.ndarray, step: TimeStep | None) -> tuple[np.ndarray
     else:
         return None
     return np.stack([lower, upper], axis=1), doubt
+
+
+def _period_cells(times: np.ndarray, periods: PeriodStep | None) -> tuple[np.ndarray, str] | None:
+    """The cells of a calendar of periods (:func:`~climann.data.composites.period_cells`) for
+    :func:`inferred_cells`, with the period as the doubt when every stamp opens its cell."""
+    if not all(hasattr(time, "calendar") for time in times):
+        return None
+    found = period_cells(np.asarray(times), periods)
+    if found is None:
+        return None
+    calendar, cells = found
+    at_starts = all(time == low for time, (low, _) in zip(times, cells))
+    return cells, (calendar.period if at_starts else "")
+
+
+def period_doubt(doubt: str) -> bool:
+    """Whether ``doubt`` of :func:`inferred_cells` names a period of a calendar (``pentad``,
+    ``dekad``, ``half-month``, ``8-day composite``), not a fixed length (``7 days``, ``month``)."""
+    return doubt in ("pentad", "dekad", "half-month") or doubt.endswith("-day composite")
 
 
 def ending_bounds_command(span: datetime.timedelta, *, units: str, files: Sequence[str]) -> str:
@@ -806,7 +839,7 @@ _STAMPED_SO = {"month": {
 def season_feature_times(
     time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
     value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: str = "",
-    files: Sequence[str] = (),
+    files: Sequence[str] = (), value_periods: PeriodStep | None = None,
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -851,6 +884,10 @@ def season_feature_times(
     files : sequence of str
         The files the values were read from, for the line of that warning that writes time
         bounds into a copy of each (``IN.nc OUT.nc`` when none is given: data built in memory).
+    value_periods : PeriodStep, optional
+        The calendar of periods the values are of when the axis cannot show it (a selection
+        thinned it, :data:`VALUE_PERIODS_KEY`; one step of a run trained on periods): each
+        step's cell is its period (:func:`inferred_cells`).
 
     Returns
     -------
@@ -859,7 +896,7 @@ def season_feature_times(
     stamps = np.asarray(time.values)
     if dated_by == "stamp" or "bounds" in time.attrs:
         return stamps
-    step = value_step or axis_time_step(stamps, segment_starts=segment_starts) or known_step
+    step = value_step or value_periods or axis_time_step(stamps, segment_starts=segment_starts) or known_step
     ending = ending_middles(stamps, step, window_ends)
     if ending is not None:
         _note_ending_stamps(str(time.name), stamps, ending, window_ends=window_ends, value_word=value_word,
@@ -870,14 +907,15 @@ def season_feature_times(
         _note_stamped_seasons(str(time.name), stamps, step)
         return stamps
     cells, doubt = found
-    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word, files=files)
+    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word, files=files,
+                       cells=cells)
     return cell_middles(stamps, cells)
 
 
 def season_score_times(
     time: xr.DataArray, *, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
     value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: str = "",
-    files: Sequence[str] = (),
+    files: Sequence[str] = (), value_periods: PeriodStep | None = None,
 ) -> np.ndarray:
     """The dates the scores per season (``metrics.json``'s ``seasons``) take each step's month
     from: the middle of its time cell (CF 7.1), the date the ``season`` feature gives it
@@ -912,6 +950,10 @@ def season_score_times(
         :func:`season_feature_times`).
     files : sequence of str
         The files the values were read from (see :func:`season_feature_times`).
+    value_periods : PeriodStep, optional
+        The calendar of periods of the values when the axis cannot show it (see
+        :func:`season_feature_times`); by default the one recorded on ``time``
+        (:data:`VALUE_PERIODS_KEY`), else the one its times are of.
 
     Returns
     -------
@@ -920,7 +962,10 @@ def season_score_times(
     stamps = np.asarray(time.values)
     if "bounds" in time.attrs:
         return stamps
-    step = value_step or axis_time_step(stamps, segment_starts=segment_starts) or known_step
+    recorded = getattr(time, "encoding", {}).get(VALUE_PERIODS_KEY)  # a dataset's time (a layout's: value_periods)
+    if value_periods is None and recorded is not None:
+        value_periods = PeriodStep.from_record(recorded)
+    step = value_step or value_periods or axis_time_step(stamps, segment_starts=segment_starts) or known_step
     ending = ending_middles(stamps, step, window_ends)
     if ending is not None:
         if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(ending, stamps)):
@@ -933,7 +978,7 @@ def season_score_times(
         return stamps
     if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(middles, stamps)):
         _note_start_stamps(str(time.name), stamps, found[1], instants=instants, value_word=value_word,
-                           files=files)
+                           files=files, cells=found[0])
     return middles
 
 
@@ -1125,7 +1170,7 @@ def _season_of(time: cftime.datetime) -> int:
 
 
 def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: bool = False,
-                       value_word: str = "mean", files: Sequence[str] = ()) -> None:
+                       value_word: str = "mean", files: Sequence[str] = (), cells: np.ndarray | None = None) -> None:
     """Warn once that stamps at the first instant of a month (or day) without bounds are read
     as opening their cell (``doubt``: its length; "" says nothing); of ``instants`` (GRIB
     ``stepType`` instant, ``time: point``), that each value is the field at its stamp, not a
@@ -1133,8 +1178,13 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
     each is the ``value_word`` (mean, total, value) of the cell beginning there (break35b D2: a
     monthly sum was called a mean), with the line that bounds each by the cell ending at its
     stamp instead, on a copy of each of ``files``. Values said to be over the window ending at
-    their stamps are warned of by :func:`_note_ending_stamps`."""
-    if doubt and instants:
+    their stamps are warned of by :func:`_note_ending_stamps`. A period of a calendar (``doubt`` a
+    pentad, dekad or N-day composite, :func:`period_doubt`) is said with its ``cells`` (shape
+    (n_time, 2)) by :func:`_every_period_assumed`."""
+    if doubt and not instants and period_doubt(doubt) and cells is not None:
+        note_once(_log, logging.WARNING, _every_period_assumed(name, stamps, cells, doubt, value_word=value_word),
+                  key=("stamped at the start of each", name, doubt))
+    elif doubt and instants:
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
             f"values are instantaneous (GRIB_stepType instant, cell_methods time: point, or a WRF history field), each "
@@ -1174,6 +1224,29 @@ _FREQUENCIES = {"month": "monthly", "day": "daily"}
 def _of_the_cell(value_word: str) -> str:
     """``the mean``, ``the total``, or ``that`` (of the month …) for any other value."""
     return "that" if value_word == "value" else f"the {value_word}"
+
+
+def _every_period_assumed(name: str, stamps: np.ndarray, cells: np.ndarray, period: str, *,
+                          value_word: str = "mean") -> str:
+    """The warning for an axis without bounds of a calendar of periods (CPC's pentads, dekads,
+    MODIS's 8-day composites) stamped at each period's first instant: each value is read as that of
+    the period beginning at its stamp, to the next period's start, and dated by the period's middle
+    for its month and season, as weekly stamps at 00:00 are read (:func:`_every_n_assumed`;
+    break49e A1), with the first step that reading moves into another month."""
+    days = sorted({round((high - low).total_seconds() / 86400.0, 6) for low, high in cells})
+    named = [f"{day:g}" for day in days]
+    lengths = (named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}") + (
+        " day" if days == [1] else " days")
+    middles = np.array([low + (high - low) / 2 for low, high in cells], dtype=object)
+    moved = np.flatnonzero([(s.year, s.month) != (m.year, m.month) for s, m in zip(stamps, middles)])
+    example = "" if not moved.size else (
+        f": the {period} stamped {date_text(stamps[moved[0]])} (middle {date_text(middles[moved[0]])}) counts in "
+        f"{calendar.month_name[middles[moved[0]].month]} {year_text(middles[moved[0]].year)}")
+    return (f"'{name}' has no bounds and is stamped at the start of each {period} ({date_text(stamps[0])}, …): each "
+            f"value is read as {_of_the_cell(value_word)} of the {period} beginning at its stamp, to the next "
+            f"{period}'s start ({lengths}), and dated by that {period}'s middle for --months, --seasons, the scores "
+            f"per season and the season and year features{example}; a file stamped at the end of each {period} needs "
+            f"time_bnds (CF 7.1), and [data] selection_dated_by = \"stamp\" chooses the months by the stamps")
 
 
 def _every_n_assumed(name: str, stamps: np.ndarray, doubt: str, *, value_word: str = "mean") -> str:
@@ -1260,7 +1333,7 @@ def _at_inferred_cell_middles(dataset: xr.Dataset) -> xr.Dataset:
     middles = None if found is None else cell_middles(stamps, found[0])
     if middles is None or all(middles == stamps):
         return dataset
-    _note_start_stamps(str(name), stamps, found[1])
+    _note_start_stamps(str(name), stamps, found[1], cells=found[0])
     at_middles = xr.Variable(time.dims, middles, time.attrs, time.encoding)
     return dataset.assign_coords({name: at_middles, FILE_TIME_COORDINATE: (time.dims, stamps)})
 

@@ -1631,14 +1631,15 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
     named = step if step is not None else periods[0] if periods is not None else None
     axis = f"{named.name} time axis" if named is not None else "time axis"
     steps = f"{n_after_gaps} time step{'' if n_after_gaps == 1 else 's'}"
-    left_out = (int(in_months_left_out(np.asarray(dates), after, 1, step).sum())
-                if dates is not None and after is not None and step is not None else 0)
+    # a calendar of periods by its period (a pentad back), as the lags' warning counts it (break49e A1)
+    left_out = (int(in_months_left_out(np.asarray(dates), after, 1, named).sum())
+                if dates is not None and after is not None and named is not None else 0)
     if left_out == n_after_gaps:
         return f"persistence is missing at {steps}: the step before each is in a month {MONTHS_SELECTION} leaves out"
     if left_out:
         return (f"persistence is missing at {steps}: {left_out} after a month {MONTHS_SELECTION} leaves out, "
                 f"{n_after_gaps - left_out} after gaps in the {axis}")
-    subset = seasonal_subset(times)
+    subset = seasonal_subset(times if dates is None else dates)  # each step in the month it is of
     if subset is not None:  # a file cut to one season a year: each season's first step has none before it
         return (f"persistence is missing at {steps} after gaps in the {axis}: the data are a seasonal subset, "
                 f"{subset.text} of each year only, and the step before each {subset.season_start} is not in them")

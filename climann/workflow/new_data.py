@@ -811,6 +811,8 @@ def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     trained = TimeStep.from_record(record) if record else None
     dataset = for_trained_run(with_known_step(dataset, trained))
     name = time_coordinate(dataset)
+    if trained is None and name is not None and dataset[name].size == 1 and _time_bounds(dataset, name) is None:
+        dataset = _with_trained_periods(run, dataset)
     if trained is None or name is None or _time_bounds(dataset, name) is not None:
         return dataset
     spacing = axis_time_step(dataset[name].values)
@@ -819,6 +821,28 @@ def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     if spacing is not None and spacing.approximate_days > trained.approximate_days and finer:
         return with_value_step(dataset, trained)
     return dataset
+
+
+def _with_trained_periods(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
+    """One time step without bounds given to a run trained on a calendar of periods (``model.npz``
+    ``time_periods``, ``time_periods_a_year``: CPC's pentads, dekads, MODIS's composites), with that
+    calendar recorded as its values' (:func:`climann.data.time_cells.with_value_periods`): its
+    ``season`` feature is then dated by its period's middle, as each step of the training series
+    (:func:`climann.data.time_cells.inferred_cells`), not by its stamp, which one time alone gives.
+    Unchanged for a run trained on no such calendar."""
+    from climann.data.composites import MONTH_PERIOD_NAMES
+    from climann.data.time_axis import PeriodStep
+    from climann.data.time_cells import with_value_periods
+
+    period, per_year = _trained_periods(run)
+    per_month = {name: count for count, name in MONTH_PERIOD_NAMES.items() if name != "pentad"}
+    if per_year is None and period in per_month:  # recorded before the count (5 December 2026): one count each
+        per_year = 12 * per_month[period]
+    composite = str(period).endswith("-day composite")
+    if not (period == "pentad" or period in per_month or composite) or (per_year is None and not composite):
+        return dataset
+    per_year = int(per_year or 0)  # a composite's cell is of its days alone
+    return with_value_periods(dataset, PeriodStep(str(period), per_year, f"{period}s ({per_year} a year)"))
 
 
 def check_calendar(run: TrainedRun, layout: GridLayout) -> None:

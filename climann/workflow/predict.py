@@ -369,7 +369,9 @@ def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConf
     read before ``time_range`` (before 3 December 2026), one step whatever the lags and none with
     ``months``/``seasons``, 2-D cell corners joined by straight edges for the areas, and whole cells weighed
     (before 4 December 2026), so that ``climann evaluate RUN``
-    scores such a run on its own data as it was trained (verify21a F8)."""
+    scores such a run on its own data as it was trained (verify21a F8). A run on a calendar of periods
+    (``time_periods``) without ``time_periods_dated_by_cells``, trained before 7 December 2026, dated
+    periods without time bounds by their stamps (break49e A1): both datings are ``"stamp"``."""
     step_before = bool(network.metadata.get("step_before_range", False))
     # runs trained before 4 December 2026 read one step before time_range, whatever their lags
     recorded = {"selection_dated_by": network.metadata.get("selection_dated_by", "stamp"),
@@ -381,9 +383,15 @@ def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConf
                 "cell_edges": str(network.metadata.get("cell_edges", "straight")),
                 # and whole cells were weighed, whatever the target's cell_methods (break24a F7)
                 "weigh_by_area_fraction": bool(network.metadata.get("weigh_by_area_fraction", False))}
+    # a run on a calendar of periods (pentads, dekads, 8-day composites) trained before 7 December 2026 dated them
+    # by their stamps when the files had no time bounds, whatever it recorded (break49e A1)
+    stamped_periods = bool(network.metadata.get("time_periods")) and not network.metadata.get(
+        "time_periods_dated_by_cells", False)
+    if stamped_periods:
+        recorded["selection_dated_by"] = "stamp"
     if any(getattr(config.data, key) != value for key, value in recorded.items()):
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, **recorded))
-    dated_by = network.metadata.get("season_dated_by", "stamp")
+    dated_by = "stamp" if stamped_periods else network.metadata.get("season_dated_by", "stamp")
     if config.data.season_dated_by == dated_by:
         return config
     if {"season", "year"} & set(config.data.features or ()):

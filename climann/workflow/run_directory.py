@@ -195,8 +195,9 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
         **({"time_stamp_hours": phase} if (phase := training_stamp_hours(layout, step)) is not None else {}),
-        **({"time_periods": periods.period, "time_periods_a_year": periods.per_year}
-           if (periods := training_period_step(layout)) else {}),
+        # since 7 December 2026 such periods without time bounds are dated by their middles (break49e A1)
+        **({"time_periods": periods.period, "time_periods_a_year": periods.per_year,
+            "time_periods_dated_by_cells": True} if (periods := training_period_step(layout)) else {}),
         "season_dated_by": config.data.season_dated_by,
         "selection_dated_by": config.data.selection_dated_by,
         "step_before_range": config.data.step_before_range,

@@ -352,3 +352,40 @@ def test_a_run_on_dekads_dated_by_their_last_days_scores_the_climatology_per_dek
     before = values[np.flatnonzero(test) - 1]
     persistence = ((values[test] - before) ** 2 * weights).sum() / (weights.sum() * test.sum())
     np.testing.assert_allclose(scores["persistence"]["mse"], persistence, rtol=1e-5)
+
+
+def _calendar_cells(kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends (the next start; the last to 1 January after) of a calendar built by hand:
+    CPC's pentads of 1979–1981 (the 12th of 1980 6 days), dekads of 1979–1980, MODIS's 8-day
+    composites of 2003–2005 (each year's last 5 or 6 days)."""
+    if kind == "pentads":
+        starts = []
+        for year in (1979, 1980, 1981):
+            day = cftime.DatetimeGregorian(year, 1, 1)
+            for k in range(73):
+                starts.append(day)
+                day += datetime.timedelta(days=6 if (k == 11 and year == 1980) else 5)
+        after = cftime.DatetimeGregorian(1982, 1, 1)
+    elif kind == "dekads":
+        starts = [cftime.DatetimeGregorian(year, month, day) for year in (1979, 1980) for month in range(1, 13)
+                  for day in (1, 11, 21)]
+        after = cftime.DatetimeGregorian(1981, 1, 1)
+    else:
+        starts, after = list(_composites(8)), cftime.DatetimeGregorian(2006, 1, 1)
+    return np.array(starts), np.array([*starts[1:], after])
+
+
+@pytest.mark.parametrize("kind", ["pentads", "dekads", "composites"])
+@pytest.mark.parametrize("offset_hours", [0, 36])
+def test_period_cells_are_the_calendars_own_periods(kind, offset_hours):
+    """Each time's cell is its period, [start, next start] (break49e A1): a leap year's 12th pentad
+    25 February – 1 March (6 days), each year's last pentad and 8-day composite to 1 January, the last
+    dekad to the month's end; the same for times 36 hours into their periods."""
+    from climann.data.composites import period_cells
+
+    starts, ends = _calendar_cells(kind)
+    found = period_cells(starts + datetime.timedelta(hours=offset_hours))
+    assert found is not None
+    np.testing.assert_array_equal(found[1], np.stack([starts, ends], 1))
+    days = {(end - start).days for start, end in zip(starts, ends)}
+    assert days == {"pentads": {5, 6}, "dekads": {8, 9, 10, 11}, "composites": {5, 6, 8}}[kind]

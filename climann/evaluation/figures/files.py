@@ -12,6 +12,7 @@ if it lies within the file's period. On sub-daily data, an hour of a day (``2023
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from climann.errors import ClimannError, library_message
 from climann.evaluation.figures.maps import draws_maps, plot_prediction_maps
 from climann.evaluation.figures.runs import layout_from_predictions
 from climann.evaluation.figures.style import _period
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def _range(times: np.ndarray) -> str:
 
 
 def time_steps(
-    times: np.ndarray, text: str, *, where: str, bounds: np.ndarray | None = None
+    times: np.ndarray, text: str, *, where: str, bounds: np.ndarray | None = None, dates: np.ndarray | None = None
 ) -> tuple[np.ndarray, str, bool]:
     """The steps of ``times`` that ``text`` (YYYY, YYYY-MM or YYYY-MM-DD, a negative year with its
     sign: :func:`~climann.data.time_axis.date_parts`; or YYYY-MM-DDTHH[:MM]) names, and its label.
@@ -126,6 +129,9 @@ def time_steps(
         The file, for messages.
     bounds : ndarray of cftime.datetime, shape (n_time, 2), optional
         The time cells.
+    dates : ndarray of cftime.datetime, shape (n_time,), optional
+        The dates a year or a month takes its steps by, when not ``times``: the middles of the cells
+        inferred for stamps without bounds (:func:`inferred_time_cells`).
 
     Returns
     -------
@@ -156,7 +162,8 @@ def time_steps(
         raise ClimannError(f"--time {text} is year 0: {no_year}; its times: {_range(times)}")
     absent = f"{where} has no time step in {text}; its times: {_range(times)}"
     if day is None:
-        inside = np.array([t.year == year and (month is None or t.month == month) for t in times])
+        inside = np.array([t.year == year and (month is None or t.month == month)
+                           for t in (times if dates is None else dates)])
         if not inside.any():
             raise ClimannError(absent)
         return np.flatnonzero(inside), year_text(year) + ("" if month is None else f"-{month:02d}"), False
@@ -222,6 +229,46 @@ def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:
     return values if all(hasattr(value, "calendar") for value in values.ravel()) else None
 
 
+def inferred_time_cells(times: np.ndarray, where: str) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The time cells and their middles of a file without time bounds, when dating its steps by them
+    moves one into another month than its stamp's, as a run dates them
+    (:func:`~climann.data.time_cells.inferred_cells`: a pentad stamped on its first day is the pentad
+    beginning there, a weekly mean stamped at 00:00 the 7 days beginning there); (None, None) otherwise.
+    ``plot --time 1980-07`` of NOAA PSL's pentads left out 29 June – 3 July, 3 of its 5 days in July
+    (break49e A1). Said in one warning line naming the first step moved.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+        The file's stamps.
+    where : str
+        The file, for the warning.
+
+    Returns
+    -------
+    (ndarray of cftime.datetime of shape (n_time, 2), ndarray of cftime.datetime of shape (n_time,))
+        or (None, None)
+    """
+    from climann.data.time_axis import axis_time_step
+    from climann.data.time_cells import cell_middles, inferred_cells
+
+    if len(times) < 2 or not all(hasattr(time, "calendar") for time in times):
+        return None, None
+    found = inferred_cells(times, axis_time_step(times))
+    middles = None if found is None else cell_middles(times, found[0])
+    if middles is None:
+        return None, None
+    moved = np.flatnonzero([(s.year, s.month) != (m.year, m.month) for s, m in zip(times, middles)])
+    if not moved.size:
+        return None, None
+    step, doubt = int(moved[0]), found[1] or "cell"
+    _log.warning(f"{where} has no time bounds: a year or month takes each step by the middle of the {doubt} "
+                 f"beginning at its stamp, as a run dates it (the one stamped {date_text(times[step])}, middle "
+                 f"{date_text(middles[step])}, is in {middles[step].strftime('%B')}); time_bnds in the file say "
+                 "otherwise (CF 7.1)")
+    return found[0], middles
+
+
 def _mean_over_time(field: xr.DataArray, dim: str, weights: np.ndarray | None = None
                     ) -> tuple[xr.DataArray, xr.DataArray]:
     """The sum of the present values along ``dim`` and their count (lazy); with ``weights``
@@ -277,14 +324,16 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
     layout = layout_from_predictions(dataset, target)
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     times = np.asarray(layout.time.values)
-    bounds = _time_bounds(dataset, layout.time.name)
+    bounds, dates = _time_bounds(dataset, layout.time.name), None
+    if bounds is None:
+        bounds, dates = inferred_time_cells(times, where)
     if time is None:
         steps, label = _labelled_steps(dataset, times.size), "mean"
         weights = cell_lengths(bounds, steps)
         weighted = "" if weights is None else ", weighted by their time cells' days"
         when = f"mean over {_period([times[k].year for k in steps])} ({steps.size} steps{weighted}) from {where}"
     else:
-        steps, label, nearest = time_steps(times, time, where=where, bounds=bounds)
+        steps, label, nearest = time_steps(times, time, where=where, bounds=bounds, dates=dates)
         weights = cell_lengths(bounds, steps)
         # an hour's step shown as climann's messages show a time (2023-07-01 13:00), not as its file's label
         shown = date_text(times[steps[0]], precision="minute") if _HOUR.match(time.strip()) else label

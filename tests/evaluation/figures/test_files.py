@@ -434,3 +434,32 @@ def test_a_month_of_unequal_cells_is_their_day_weighted_mean(predicted, tmp_path
     assert np.abs(values.mean(axis=0) - np.tensordot(days, values, axes=1) / 28).max() > 1e-3
     assert maps.when == "in 1981-02 (mean of 3 steps, weighted by their time cells' days: 10, 10, 8) from dekads.nc"
     assert dekad.when == "in 1981-02-21 to 1981-02-28 from dekads.nc" and list(dekad.steps) == [2]
+
+
+def test_a_month_of_pentads_without_bounds_takes_the_pentads_whose_middle_is_in_it(caplog):
+    """``plot --time 1980-07`` of NOAA PSL's pentads (stamped on each pentad's first day, no bounds) takes
+    the pentads whose middle (numpy: start + (next start − start) / 2) is in July, as a run dates them:
+    30 June – 4 July (middle 2 July) in, 30 July – 3 August (middle 1 August) out (break49e A1: the
+    stamps' months were taken); one warning line says so."""
+    import cftime
+
+    from climann.evaluation.figures.files import inferred_time_cells
+
+    starts = []
+    for year in (1979, 1980, 1981):
+        day = cftime.DatetimeGregorian(year, 1, 1)
+        for k in range(73):
+            starts.append(day)
+            day += timedelta(days=6 if (k == 11 and year == 1980) else 5)
+    starts = np.array(starts)
+    ends = np.array([*starts[1:], cftime.DatetimeGregorian(1982, 1, 1)])
+    with caplog.at_level("WARNING"):
+        cells, dates = inferred_time_cells(starts, "gpcp.nc")
+    np.testing.assert_array_equal(cells, np.stack([starts, ends], 1))
+    steps, label, _ = time_steps(starts, "1980-07", where="gpcp.nc", bounds=cells, dates=dates)
+    middles = [start + (end - start) / 2 for start, end in zip(starts, ends)]
+    expected = [k for k, middle in enumerate(middles) if (middle.year, middle.month) == (1980, 7)]
+    assert steps.tolist() == expected and label == "1980-07"
+    assert cftime.DatetimeGregorian(1980, 6, 30) in list(starts[steps])
+    assert cftime.DatetimeGregorian(1980, 7, 30) not in list(starts[steps])
+    assert len([r for r in caplog.records if "gpcp.nc has no time bounds" in r.getMessage()]) == 1
