@@ -130,7 +130,8 @@ def _replaced_in_part_training(tiny_sample) -> list[str]:
 def two_finished_runs(tiny_sample, tmp_path_factory):
     """Two runs of the same training (each test copies them: both of its cases began by training them).
     The second is a copy of the first: the same training with the same seed writes the same weights, and
-    each test copies both into a folder of its own anyway (one tiny training the less)."""
+    each test copies both into a folder of its own anyway (one tiny training the less).
+    :func:`test_predict_takes_a_period_of_the_new_data` predicts from a copy of the first."""
     import shutil
 
     folder = tmp_path_factory.mktemp("two_runs")
@@ -173,13 +174,15 @@ def test_a_run_replaced_in_part_is_refused_by_every_command_that_reads_it(tiny_s
         assert run_main(*command, capfd=capfd, monkeypatch=monkeypatch).returncode == 0, command
 
 
-def test_predict_takes_a_period_of_the_new_data(tiny_sample, tmp_path, capfd, monkeypatch):
+def test_predict_takes_a_period_of_the_new_data(tiny_sample, two_finished_runs, tmp_path, capfd, monkeypatch):
+    """Of a copy of :func:`two_finished_runs`' run: the tiny training this test ran itself, the
+    same options (train --epochs 1 --hidden 4 --quiet, no figures) and seed."""
+    import shutil
+
     import xarray as xr
 
     run = tmp_path / "run"
-    trained = runner.invoke(app, ["train", "--data", str(tiny_sample), "--out", str(run), "--epochs", "1", "--hidden",
-                                  "4", "--quiet", *NO_FIGURES])
-    assert trained.exit_code == 0, trained.output
+    shutil.copytree(two_finished_runs / "run", run)
     with xr.open_dataset(tiny_sample, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as sample:
         middle_year = sample["time"].values[12].year
     out = tmp_path / "p.nc"

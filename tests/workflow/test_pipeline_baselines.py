@@ -380,19 +380,50 @@ def test_an_ordinary_sample_run_is_not_warned_about(tmp_path, monkeypatch, caplo
     assert run.metrics["splits"]["test"]["linear"]["r2"] < 0.99
 
 
-def test_the_way_out_named_in_the_warning_silences_it(tmp_path, monkeypatch, caplog):
-    """The CERES-like net flux from the insolation and the clouds only (--predictors without the
-    outgoing fluxes): a prediction again, not an identity."""
+class _Messages(logging.Handler):
+    """The messages of the records it handles (what ``caplog.records`` holds), for a module fixture."""
+
+    def __init__(self, level):
+        super().__init__(level)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def way_out_run(tmp_path_factory):
+    """The CERES-like net flux trained from the insolation and the clouds only (--predictors
+    without the outgoing fluxes, the way out the identity warning names), no figures drawn; and
+    the messages of the warnings logged while it trained, caught as ``caplog.at_level(WARNING,
+    logger="climann")`` catches them (climann's logger at WARNING, a handler on the root logger).
+    One training for the two tests that read it; the one that re-scores it works on a copy."""
     from tests.conftest import draw_no_run_figures
 
-    draw_no_run_figures(monkeypatch)
-    path = write_monthly_fields(tmp_path / "fluxes.nc", ceres_like(np.random.default_rng(5)))
+    folder = tmp_path_factory.mktemp("way_out")
+    path = write_monthly_fields(folder / "fluxes.nc", ceres_like(np.random.default_rng(5)))
     config = build_config({"data": {"paths": [str(path)], "target": "toa_net_all_mon",
                                     "predictors": ["solar_mon", "cldarea_total_daynight_mon"]},
                            "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}})
-    with caplog.at_level(logging.WARNING, logger="climann"):
-        run = run_training(config, run_dir=tmp_path / "run")
-    assert not [record for record in caplog.records if IDENTITY in record.getMessage()]
+    climann_logger, root = logging.getLogger("climann"), logging.getLogger()
+    handler, level = _Messages(logging.WARNING), climann_logger.level
+    with pytest.MonkeyPatch.context() as patch:
+        draw_no_run_figures(patch)
+        climann_logger.setLevel(logging.WARNING)
+        root.addHandler(handler)
+        try:
+            run = run_training(config, run_dir=folder / "run")
+        finally:
+            root.removeHandler(handler)
+            climann_logger.setLevel(level)
+    return run, handler.messages
+
+
+def test_the_way_out_named_in_the_warning_silences_it(way_out_run):
+    """The CERES-like net flux from the insolation and the clouds only (--predictors without the
+    outgoing fluxes): a prediction again, not an identity (:func:`way_out_run`)."""
+    run, messages = way_out_run
+    assert not [message for message in messages if IDENTITY in message]
     assert run.metrics["splits"]["test"]["linear"]["r2"] < 0.999
 
 
@@ -450,18 +481,17 @@ def test_evaluate_warns_of_an_identity_as_train_does(tmp_path, monkeypatch, capl
     assert metrics["splits"]["test"]["linear"]["r2"] > 1 - 1e-6
 
 
-def test_evaluate_of_an_ordinary_run_says_nothing_of_an_identity(tmp_path, monkeypatch, caplog):
+def test_evaluate_of_an_ordinary_run_says_nothing_of_an_identity(way_out_run, tmp_path, monkeypatch, caplog):
+    """``climann evaluate RUN`` of a copy of :func:`way_out_run` (re-scored in place)."""
+    import shutil
+
     from climann.workflow.predict import evaluate_run
     from tests.conftest import draw_no_run_figures
 
     draw_no_run_figures(monkeypatch)
-    path = write_monthly_fields(tmp_path / "fluxes.nc", ceres_like(np.random.default_rng(5)))
-    config = build_config({"data": {"paths": [str(path)], "target": "toa_net_all_mon",
-                                    "predictors": ["solar_mon", "cldarea_total_daynight_mon"]},
-                           "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}})
-    run = run_training(config, run_dir=tmp_path / "run")
+    run_dir = shutil.copytree(way_out_run[0].run_dir, tmp_path / "run")
     with caplog.at_level(logging.WARNING, logger="climann"):
-        metrics = evaluate_run(run.run_dir)
+        metrics = evaluate_run(run_dir)
     assert not _identity_lines(caplog)
     assert metrics["splits"]["test"]["linear"]["r2"] < 0.999
 

@@ -788,16 +788,25 @@ def test_a_weekly_run_keys_its_climatology_by_week_of_the_year_everywhere(tmp_pa
         np.testing.assert_allclose(predicted["tas_pred"].values[0], on_file[-30], rtol=1e-6)
 
 
-def test_predict_counts_the_cells_whose_climatology_the_training_never_saw(tmp_path):
-    """predict said how many values it left out for want of a training climatology, not at how many
-    cells (break21c F8): a run trained without two cells (missing there, as sea ice over training
-    years' land) predicts new data holding them everywhere else, and says 2 of the 288 cells."""
-    sample = write_sample_dataset(tmp_path / "sample.nc", years=4, resolution=15.0, seed=3)
+@pytest.fixture(scope="module")
+def run_without_two_cells(tmp_path_factory):
+    """The 4-year 15° sample, and a run with target_anomaly trained on it without two cells
+    (``tas`` missing at every step there, as sea ice over the training years' land): the same
+    training for the predict and evaluate tests below, which read it and write elsewhere."""
+    folder = tmp_path_factory.mktemp("without_two_cells")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
     with xr.open_dataset(sample) as source:
         tas = source["tas"].copy()
         tas[:, 0, :2] = np.nan
-        source.assign(tas=tas).to_netcdf(tmp_path / "without.nc")
-    run_dir = run_training(_config(tmp_path / "without.nc", target_anomaly=True), run_dir=tmp_path / "run").run_dir
+        source.assign(tas=tas).to_netcdf(folder / "without.nc")
+    return sample, run_training(_config(folder / "without.nc", target_anomaly=True), run_dir=folder / "run").run_dir
+
+
+def test_predict_counts_the_cells_whose_climatology_the_training_never_saw(run_without_two_cells, tmp_path):
+    """predict said how many values it left out for want of a training climatology, not at how many
+    cells (break21c F8): a run trained without two cells (missing there, as sea ice over training
+    years' land) predicts new data holding them everywhere else, and says 2 of the 288 cells."""
+    sample, run_dir = run_without_two_cells
     result = predict_files(run_dir, [str(sample)], tmp_path / "p.nc")
     n_time = 48
     assert (f"{2 * n_time} values at {n_time} time steps (") in "\n".join(result.notes)
@@ -805,7 +814,7 @@ def test_predict_counts_the_cells_whose_climatology_the_training_never_saw(tmp_p
             + UNDEFINED_ANOMALY_REASONS["unseen"]) in "\n".join(result.notes)
 
 
-def test_evaluate_on_other_data_counts_the_values_without_a_training_climatology(tmp_path):
+def test_evaluate_on_other_data_counts_the_values_without_a_training_climatology(run_without_two_cells, tmp_path):
     """evaluate --data on data holding the target at cells the training years never had scored the
     other values and said "dropped: 0" without a word (break30b A1: 8.3 % of the values). The block
     'all' is noted like a run's own blocks: a warning line, metrics.json and report.md count the
@@ -814,14 +823,10 @@ def test_evaluate_on_other_data_counts_the_values_without_a_training_climatology
 
     from climann.cli import app
 
-    sample = write_sample_dataset(tmp_path / "sample.nc", years=4, resolution=15.0, seed=3)
+    sample, run_dir = run_without_two_cells  # trained without the cells [0, :2]
     with xr.open_dataset(sample) as source:
-        tas = source["tas"].copy()
-        tas[:, 0, :2] = np.nan
-        source.assign(tas=tas).to_netcdf(tmp_path / "without.nc")
         unseen = np.isfinite(source["tas"].values[:, 0, :2]).sum()
         present = np.isfinite(source["tas"].values).sum()
-    run_dir = run_training(_config(tmp_path / "without.nc", target_anomaly=True), run_dir=tmp_path / "run").run_dir
     result = CliRunner().invoke(app, ["evaluate", str(run_dir), "--data", str(sample), "--out", str(tmp_path / "ev"),
                                       "--quiet"])
     assert result.exit_code == 0, result.output

@@ -940,6 +940,16 @@ _LAND_RUN = {"data": {"target": "mrso", "predictors": ["pr"], "features": [],
              "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
 
 
+@pytest.fixture(scope="module")
+def land_run(land_files, tmp_path_factory):
+    """The run of :data:`_LAND_RUN` in memory on all of :func:`land_files` (mrso, sftlf,
+    areacella): the same training for the tests that read it; each test that evaluates or
+    rewrites it works on a copy."""
+    folder, _, _ = land_files
+    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "paths": [str(path) for path in sorted(folder.glob("*.nc"))]}}
+    return run_training(build_config(settings), run_dir=tmp_path_factory.mktemp("land_run") / "run").run_dir
+
+
 def _weighted_test_mse(predictions: Path, weights: np.ndarray) -> float:
     """The test block's MSE of predictions.nc weighed by ``weights`` (n_lat, n_lon), computed with numpy."""
     with xr.open_dataset(predictions) as written:
@@ -952,16 +962,20 @@ def _weighted_test_mse(predictions: Path, weights: np.ndarray) -> float:
 
 
 @pytest.mark.parametrize("route", ["memory", "streamed"])
-def test_a_where_land_target_is_scored_by_land_area_on_every_route(land_files, tmp_path, route):
+def test_a_where_land_target_is_scored_by_land_area_on_every_route(land_files, tmp_path, route, request):
     """break24a F7: mrso ("area: mean where land") was weighed by whole cells. Its scores weigh
     area × land fraction by hand (sftlf in %, its own file; the sea cell holding a value weighs 0), in
-    memory and streamed (the chunks a cluster scores too: not run here, a cluster run takes 6 s);
-    predictions.nc holds the fraction used beside the areas, from which the MSE is that of
-    metrics.json; the run records the choice."""
+    memory (:func:`land_run`, read only) and streamed (the chunks a cluster scores too: not run
+    here, a cluster run takes 6 s); predictions.nc holds the fraction used beside the areas, from
+    which the MSE is that of metrics.json; the run records the choice."""
     folder, land, area = land_files
-    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "paths": [str(path) for path in sorted(folder.glob("*.nc"))]}}
-    _on_route(settings, route, None)
-    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    if route == "memory":
+        run_dir = request.getfixturevalue("land_run")
+    else:
+        settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"],
+                                          "paths": [str(path) for path in sorted(folder.glob("*.nc"))]}}
+        _on_route(settings, route, None)
+        run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
     metrics = json.loads((run_dir / "metrics.json").read_text())
     mse = metrics["splits"]["test"]["model"]["mse"]
     assert mse == pytest.approx(_weighted_test_mse(run_dir / "predictions.nc", area * land), rel=1e-5)
@@ -980,15 +994,15 @@ def test_a_where_land_target_is_scored_by_land_area_on_every_route(land_files, t
         run_dir / "report.md").read_text()
 
 
-def test_a_run_recorded_before_land_area_weights_is_rescored_by_whole_cells(land_files, tmp_path):
+def test_a_run_recorded_before_land_area_weights_is_rescored_by_whole_cells(land_files, land_run, tmp_path):
     """break24a F7: a run whose model.npz and config.toml lack weigh_by_area_fraction weighed whole
-    cells; `climann evaluate RUN` scores it so, and compare names the runs' different weights."""
+    cells; `climann evaluate RUN` scores it so, and compare names the runs' different weights
+    (:func:`land_run` copied as "new", and again as the rewritten "old")."""
     from climann.workflow.compare import compare_runs, comparison_title
     from climann.workflow.predict import evaluate_run
 
     folder, land, area = land_files
-    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "paths": [str(path) for path in sorted(folder.glob("*.nc"))]}}
-    new = run_training(build_config(settings), run_dir=tmp_path / "new").run_dir
+    new = Path(shutil.copytree(land_run, tmp_path / "new"))
     run_dir = tmp_path / "old"
     shutil.copytree(new, run_dir)
     network = Network.load(run_dir / "model.npz")
@@ -1014,16 +1028,17 @@ def test_a_run_recorded_before_land_area_weights_is_rescored_by_whole_cells(land
             "scores are means over other areas") in " ".join(notes)
 
 
-def test_other_data_without_the_land_fraction_of_a_land_weighted_run_are_warned(land_files, tmp_path, caplog):
+def test_other_data_without_the_land_fraction_of_a_land_weighted_run_are_warned(land_files, land_run, tmp_path,
+                                                                                caplog):
     """verify25 F1/F6: `evaluate --data` and `predict` of a run scored by land area, on files without
     sftlf, weighed whole cells without a word; they warn that the scores are not comparable with the
-    run's own, record and caption the weights used, and with sftlf caption the land weighting."""
+    run's own, record and caption the weights used, and with sftlf caption the land weighting
+    (of a copy of :func:`land_run`)."""
     from climann.workflow.predict import evaluate_run, predict_files
 
     folder, land, area = land_files
     paths = [str(path) for path in sorted(folder.glob("*.nc"))]
-    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "paths": paths}}
-    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    run_dir = Path(shutil.copytree(land_run, tmp_path / "run"))
     without_fraction = [path for path in paths if "sftlf" not in path]
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
