@@ -562,7 +562,7 @@ _OSI_MEANINGS = ("land lake open_water_filtered land_spill_over high_t2m spatial
                  "max_ice_climo")
 
 
-def _write_osi_450(path, *, with_bad=True, seed=3):
+def _write_osi_450(path, *, with_bad=True, seed=3, day=0):
     """An OSI-450-a-like daily file (OSI SAF sea-ice CDR v3): ``ice_conc`` int32 × 0.01 %, fill -32767, its
     ``status_flag`` a signed byte of bit masks 1…64, -128b (as distributed): open water set to 0 % by the
     open-water filter (bit 4), the interpolated pole hole (32), the maximum-ice climatology (-128b, bit 128),
@@ -587,7 +587,7 @@ def _write_osi_450(path, *, with_bad=True, seed=3):
             f.createDimension(name, size)
         t = f.createVariable("time", "f8", ("time",))
         t.units, t.standard_name, t.calendar = "seconds since 1978-01-01 00:00:00", "time", "standard"
-        t[:] = [1.2e9, 1.2e9 + 86400]
+        t[:] = 1.2e9 + 86400.0 * (day + np.arange(2))
         for name in ("yc", "xc"):
             axis = f.createVariable(name, "f8", (name,))
             axis.units, axis.axis = "km", name[0].upper()
@@ -665,3 +665,25 @@ def test_osi_450_with_only_processing_bits_set_is_told_in_one_note_and_nothing_i
     assert len(said) == 1 and said[0][0] == logging.INFO
     assert f"{n} of the {int(held.sum())} values of 'ice_conc'" in said[0][1] and "left as provenance" in said[0][1]
     assert "python -c" not in said[0][1]
+
+
+def test_a_region_of_a_projected_grid_keeps_the_files_the_line_names(tmp_path, caplog):
+    """break50b A2: with --region on OSI-450's EASE2 grid the line named 'IN.nc'/'OUT.nc' placeholders, not the
+    user's files (the mask by true latitude dropped the variables' records of their files). The region's
+    variables record the files as without it, and the line names them, writing the copies the loop writes."""
+    from climann.data.sources import source_files
+    from climann.data.subset import select_region
+
+    for year in (0, 1):
+        _write_osi_450(tmp_path / f"osi_{year}.nc", seed=year, day=2 * year)
+    files = [tmp_path / "osi_0.nc", tmp_path / "osi_1.nc"]
+    dataset = open_dataset(files)
+    region = select_region(dataset, (72.0, 90.0, -180.0, 180.0))
+    assert region.sizes["yc"] < dataset.sizes["yc"] or region["ice_conc"].isnull().sum() > dataset["ice_conc"].isnull().sum()
+    assert source_files(region["ice_conc"]) == source_files(dataset["ice_conc"]) and len(source_files(dataset["ice_conc"])) == 2
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(region, "ice_conc", where="osi")
+    (said,) = [record.getMessage() for record in caplog.records]
+    assert "IN.nc" not in said and "OUT.nc" not in said
+    assert "quality_masked" in said and str(tmp_path) in said
