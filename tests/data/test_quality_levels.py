@@ -602,7 +602,8 @@ def _write_osi_450(path, *, with_bad=True, seed=3, day=0):
         v = f.createVariable("ice_conc", "i4", ("time", "yc", "xc"), fill_value=np.int32(-32767))
         v.scale_factor, v.units, v.standard_name = 0.01, "%", "sea_ice_area_fraction"
         v.coordinates, v.ancillary_variables = "lat lon", "status_flag"
-        v[:] = np.ma.masked_invalid(conc)  # packed by netCDF4 (× 100, rounded), missing as the fill
+        v.set_auto_maskandscale(False)  # packed here: × 100, missing as the fill
+        v[:] = np.where(np.isnan(conc), -32767, np.round(np.nan_to_num(conc) * 100)).astype("i4")
         s = f.createVariable("status_flag", "i1", ("time", "yc", "xc"))
         s.long_name = "status flag bit array for sea ice concentration retrievals"
         s.standard_name = "sea_ice_area_fraction status_flag"
