@@ -20,7 +20,11 @@ named with their counts. Bit fields (``flag_masks``) are conditions, not levels:
 (ESA CCI SM's ``flag``: ``snow_coverage_or_temperature_below_zero``, ``dense_vegetation`` …
 ``all_datasets_deemed_unreliable``) is warned of with the held values each bit flags and a line
 that keeps those with none set, a bitwise test (``flag & 127 == 0``, the sum of the masks, which
-the user may lessen).
+the user may lessen). Bits whose meanings say only how a value was made
+(:func:`is_provenance_meaning`: OSI SAF's ``open_water_filtered`` and ``spatial_interp``, CMEMS's
+gap-free ``INTERPOLATED``) are no condition of quality: named as provenance, never in that line
+(it deleted every open-water value of OSI-450, break50b A1); masks are the unsigned bits the
+producer means (a signed byte's ``-128b`` is 128, :func:`unsigned_masks`).
 
 A flag variable is one of quality only when something says so (:func:`is_quality_flag`: its
 ``standard_name``'s ``status_flag``/``quality_flag``, or a word of quality in its name, ``long_name``
@@ -57,7 +61,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dask
 import numpy as np
@@ -69,8 +73,9 @@ from climann.data.notes import note_once
 from climann.data.shell import copies_of_files, input_and_copy, xarray_command
 from climann.data.sources import files_text, source_files
 
-__all__ = ["BAD_MEANINGS", "DOUBTFUL_MEANINGS", "GOOD_CODES", "QUALITY_WORDS", "RANKED_MEANINGS", "USABLE_MEANINGS",
-           "QualityCounts", "QualityFlag", "is_quality_flag", "masking_statements", "planned_quality_counts",
+__all__ = ["BAD_MEANINGS", "DOUBTFUL_MEANINGS", "GOOD_CODES", "PROVENANCE_WORDS", "QUALITY_WORDS", "RANKED_MEANINGS",
+           "USABLE_MEANINGS", "QualityCounts", "QualityFlag", "is_provenance_meaning", "is_quality_flag",
+           "masking_statements", "planned_quality_counts", "unsigned_masks",
            "quality_flag", "quality_flag_levels", "text_quality_flag", "warn_low_quality_target"]
 
 _log = logging.getLogger(__name__)
@@ -164,7 +169,13 @@ class QualityFlag:
     masks : bool
         Whether ``values`` are bit masks (CF §3.5 ``flag_masks``: ESA CCI SM's ``flag``, each bit a
         condition of the retrieval that may hold with others), each a condition of lower quality;
-        ``bad`` is then every mask, and the warning's line keeps the values with none of them set.
+        ``bad`` is then every mask but those of ``provenance``, and the warning's line keeps the
+        values with none of them set. Masks are the unsigned bits the producer means (OSI SAF's
+        signed byte ``-128b`` is bit 128).
+    provenance : list of int
+        Of bit masks: those whose meaning says how a value was made, not that it is bad
+        (:func:`is_provenance_meaning`: OSI SAF's ``open_water_filtered``, ``spatial_interp``,
+        CMEMS's ``INTERPOLATED``), left by the warning's line and named as such.
     """
 
     name: str
@@ -174,6 +185,7 @@ class QualityFlag:
     doubtful: list[int]
     ranked: bool
     masks: bool = False
+    provenance: list[int] = field(default_factory=list)
 
 
 def _meaning_word(meaning: str) -> str:
@@ -265,16 +277,72 @@ def is_quality_flag(dataset: xr.Dataset, name: str) -> bool:
         _ranked_meaning(meaning) in RANKED_MEANINGS or _is_bad(meaning) for meaning in meanings)
 
 
+#: Words of a bit's meaning that say how its value was made, not that it is bad (lower case, the
+#: meaning split at ``_``): OSI SAF's sea-ice CDR ``status_flag`` (OSI-450-a, product user manual:
+#: ``open_water_filtered`` "set to 0 by the open-water filter", ``land_spill_over`` "corrected for
+#: land spill-over", ``spatial_interp`` the interpolated pole hole, ``temporal_interp``,
+#: ``max_ice_climo`` "set to 0 by the maximum-extent climatology"), CMEMS/GlobColour's gap-free
+#: L4 ``flags`` ``INTERPOLATED`` (70 % of its daily values, the point of a gap-free product), and
+#: their plain words (smoothed, gap filled, extrapolated, corrected, merged …). A recipe that kept
+#: only the values with none of these set deleted every open-water value of OSI-450 (75 %, all
+#: the 0 %: break50b A1).
+PROVENANCE_WORDS = frozenset({
+    "interp", "interpolated", "interpolation", "interpolate", "filtered", "filter", "filtering", "climo",
+    "climatology", "climatological", "smoothed", "smoothing", "gapfilled", "gap", "filled", "filling",
+    "extrapolated", "extrapolation", "corrected", "correction", "spill", "spillover", "merged", "merging",
+    "blended", "adjusted", "adjustment", "estimated", "modelled", "modeled", "substituted", "replaced",
+    "reconstructed", "resampled", "regridded", "applied",
+})
+
+#: Words of a bit's meaning that say its value is bad whatever else it says: such a bit is never
+#: provenance (``interpolation_failed``, ``filtered_cloud``, ``corrected_but_unreliable``).
+_BAD_BIT_WORDS = frozenset({"bad", "invalid", "missing", "unreliable", "contaminated", "contamination", "cloud",
+                            "cloudy", "error", "erroneous", "fail", "failed", "failure", "rejected", "unusable",
+                            "suspect", "suspicious", "doubtful", "dubious", "nodata", "fill"})
+
+
+def is_provenance_meaning(meaning: str) -> bool:
+    """Whether a bit's meaning (:func:`_meaning_word`) says only how its value was made
+    (:data:`PROVENANCE_WORDS`: filtered, interpolated, climatology applied, smoothed …), not that
+    it is bad (no word of :data:`_BAD_BIT_WORDS`, not :func:`_is_bad`).
+
+    Examples
+    --------
+    >>> [is_provenance_meaning(m) for m in ("open_water_filtered", "spatial_interp", "land", "interpolation_failed")]
+    [True, True, False, False]
+    """
+    words = set(re.split(r"[^a-z0-9]+", meaning.lower()))
+    return bool(words & PROVENANCE_WORDS) and not words & _BAD_BIT_WORDS and not _is_bad(meaning)
+
+
+def unsigned_masks(masks: np.ndarray) -> list[int]:
+    """CF ``flag_masks`` as the unsigned bits the producer means: a signed byte's ``-128b`` (OSI
+    SAF's ``status_flag``, as ``ncdump`` prints it) is bit 128, not -128 (break50b A3).
+
+    Examples
+    --------
+    >>> unsigned_masks(np.array([1, 64, -128], "i1"))
+    [1, 64, 128]
+    """
+    masks = np.atleast_1d(np.asarray(masks))
+    if masks.dtype.kind == "i":
+        return [int(mask) % (1 << (8 * masks.dtype.itemsize)) for mask in masks.tolist()]
+    return [int(mask) for mask in masks.tolist()]
+
+
 def _bit_flag(dataset: xr.Dataset, name: str) -> QualityFlag | None:
     """The quality flag of bit masks ``name`` (``flag_masks`` and as many ``flag_meanings``, no
-    ``flag_values``), every mask a condition of lower quality; None when it is not one."""
+    ``flag_values``), every mask a condition of lower quality but those whose meaning says how a
+    value was made (:func:`is_provenance_meaning`); None when it is not one."""
     attrs = dataset[name].attrs
     masks = np.atleast_1d(np.asarray(attrs.get("flag_masks", []))).tolist()
     meanings = [_meaning_word(meaning) for meaning in str(attrs.get("flag_meanings", "")).split()]
     if "flag_values" in attrs or not masks or len(masks) != len(meanings) or not is_quality_flag(dataset, name):
         return None
-    masks = [int(mask) for mask in masks]
-    return QualityFlag(name, masks, meanings, bad=masks, doubtful=[], ranked=False, masks=True)
+    masks = unsigned_masks(np.asarray(attrs["flag_masks"]))
+    provenance = [mask for mask, meaning in zip(masks, meanings) if is_provenance_meaning(meaning)]
+    return QualityFlag(name, masks, meanings, bad=[mask for mask in masks if mask not in provenance], doubtful=[],
+                       ranked=False, masks=True, provenance=provenance)
 
 
 def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
@@ -386,6 +454,8 @@ class QualityCounts:
         Of a flag of levels: the count of the target's values held at each of its ``flag_values``.
     quality : QualityFlag
         That flag, its levels ranked (:func:`quality_flag_levels`).
+    n_provenance : int
+        Of bit masks: the held values with a bit of provenance set (:attr:`QualityFlag.provenance`).
     """
 
     flag: str
@@ -396,6 +466,7 @@ class QualityCounts:
     codes: dict[str, int] | None = None
     levels: dict[int, int] | None = None
     quality: QualityFlag | None = None
+    n_provenance: int = 0
 
 
 def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = False) -> BlockReads:
@@ -434,7 +505,7 @@ def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = F
     if text is not None:
         count, of = _block_code_counts, []
     elif levelled.masks:
-        count, of = _block_bit_counts, levelled.values
+        count, of = _block_bit_counts, (levelled.values, levelled.bad, levelled.provenance)
     else:
         count, of = _block_level_counts, levelled.values
     tasks = [dask.delayed(count)(block, level_block, of)
@@ -450,9 +521,10 @@ def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = F
         if text is not None:
             return QualityCounts(flag, [], [], n_held, sum(found.values()), codes=dict(sorted(found.items())))
         meanings = dict(zip(levelled.values, levelled.meanings))
-        if levelled.masks:  # any bit set: the values with one condition or more
+        if levelled.masks:  # any bad bit set: the values with one condition or more
             return QualityCounts(flag, levelled.bad, levelled.meanings, n_held, found.get(None, 0),
-                                 levels={value: found.get(value, 0) for value in levelled.values}, quality=levelled)
+                                 levels={value: found.get(value, 0) for value in levelled.values}, quality=levelled,
+                                 n_provenance=found.get("provenance", 0))
         bad = levelled.bad if levelled.ranked else []
         return QualityCounts(flag, bad, [meanings[value] for value in bad], n_held,
                              sum(found.get(value, 0) for value in bad),
@@ -469,15 +541,25 @@ def _block_level_counts(values: np.ndarray, levels: np.ndarray, flag_values: lis
     return int(held.sum()), {value: int((at == value).sum()) for value in flag_values}
 
 
-def _block_bit_counts(values: np.ndarray, flags: np.ndarray, masks: list[int]) -> tuple[int, dict]:
-    """Of one block of the target and the same block of its flag of bit masks: how many of its
-    values are held, how many of those have each of ``masks`` set, and (key None) any of them;
-    a missing flag sets none."""
+def _block_bit_counts(values: np.ndarray, flags: np.ndarray,
+                      masks: tuple[list[int], list[int], list[int]]) -> tuple[int, dict]:
+    """Of one block of the target and the same block of its flag of bit masks (``masks``: every
+    mask, those of bad conditions, those of provenance, unsigned): how many of its values are
+    held, how many of those have each mask set, (key None) any of the bad ones, and (key
+    ``"provenance"``) any of the provenance ones; a missing flag sets none. A signed byte's
+    ``-128`` read as int64 has bit 128 set, as the producer means."""
+    every, bad, provenance = masks
     held = ~pd.isnull(np.asarray(values))
     bits = np.nan_to_num(np.asarray(flags, dtype="float64")[held], nan=0).astype(np.int64)
-    counts: dict = {mask: int((bits & mask != 0).sum()) for mask in masks}
-    counts[None] = int((bits & int(np.bitwise_or.reduce(masks)) != 0).sum())
+    counts: dict = {mask: int((bits & mask != 0).sum()) for mask in every}
+    counts[None] = int((bits & _bits_of(bad) != 0).sum())
+    counts["provenance"] = int((bits & _bits_of(provenance) != 0).sum())
     return int(held.sum()), counts
+
+
+def _bits_of(masks: Sequence[int]) -> int:
+    """The bitwise or of ``masks`` (their sum when each is one bit); 0 for none."""
+    return int(np.bitwise_or.reduce(np.asarray(masks, dtype=np.int64), initial=0))
 
 
 def _block_code_counts(values: np.ndarray, codes: np.ndarray, unused: list) -> tuple[int, dict[str, int]]:
@@ -538,9 +620,14 @@ def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str,
             note_once(_log, logging.WARNING, _text_codes_message(dataset, target, counts, said_files), key=key)
         return
     quality = counts.quality
-    if quality.masks:  # said while some value has a bit set: never again on the line's own output
+    if quality.masks:  # said while some value has a bad bit set: never again on the line's own output
         if counts.n_bad:
             note_once(_log, logging.WARNING, _bit_flags_message(dataset, target, counts, said_files), key=key)
+        elif counts.n_provenance:  # only how the values were made: said, nothing to mask
+            note_once(_log, logging.INFO, (
+                f"{said_files}: {counts.n_provenance} of the {counts.n_held} values of '{target}' "
+                f"({100 * counts.n_provenance / counts.n_held:.1f} %) have a bit of {counts.flag} set, and its "
+                f"{_provenance_said(counts)}"), key=key)
         return
     if not quality.ranked:  # said while the line would change something: never again on its own output
         if sum(number for value, number in counts.levels.items() if value not in _kept_levels(counts)[0]):
@@ -593,11 +680,21 @@ def _bit_flags_message(dataset: xr.Dataset, target: str, counts: QualityCounts, 
     total = int(np.bitwise_or.reduce(counts.bad))
     line = _line(dataset, target, masking_statements(target, counts.flag, counts.bad, masks=True))
     bits = _levels_said(counts, counts.bad, numbers=True)
+    left = f"; {_provenance_said(counts, some=True)}" if counts.quality.provenance else ""
     return (f"{said_files}: {counts.n_bad} of the {counts.n_held} values of '{target}' "
             f"({100 * counts.n_bad / counts.n_held:.1f} %) have a bit of its own quality flag {counts.flag} set (its "
             f"ancillary_variables, CF 3.4; bit masks, CF 3.5 flag_masks: {bits}), and"
-            f" they are trained and scored on as the others; to keep only the values with none of these bits set "
-            f"({total} is the sum of their masks: take a bit's mask from it to keep the values it flags): {line}")
+            f" they are trained and scored on as the others{left}; to keep only the values with none of these bits "
+            f"set ({total} is the sum of their masks: take a bit's mask from it to keep the values it flags): {line}")
+
+
+def _provenance_said(counts: QualityCounts, *, some: bool = False) -> str:
+    """The bits of provenance of a flag of bit masks, with the held values each sets, said as left
+    (``some``: as the part of a warning on its bad bits, the line not masking them)."""
+    bits = _levels_said(counts, counts.quality.provenance, numbers=True)
+    return (f"{'its bits ' if some else 'bits '}{bits} say how a value was made (filtered, interpolated, "
+            f"climatology applied …), not that it is bad: left as provenance, "
+            f"{'not masked by the line' if some else 'valid values of the product, kept as they are'}")
 
 
 def _unranked_message(dataset: xr.Dataset, target: str, counts: QualityCounts, said_files: str) -> str:

@@ -967,8 +967,21 @@ def _mask_region(
                      for axis in (0, 1))
     cut = dataset.isel({dims[0]: rows, dims[1]: columns})
     mask = xr.DataArray(inside[np.ix_(rows, columns)], dims=dims)
-    masked = {name: cut[name].where(mask) for name in data_variable_names(cut) if set(dims) <= set(cut[name].dims)}
+    masked = {name: _with_own_records(cut[name].where(mask), cut[name])
+              for name in data_variable_names(cut) if set(dims) <= set(cut[name].dims)}
     return cut.assign(masked)
+
+
+def _with_own_records(masked: xr.DataArray, variable: xr.DataArray) -> xr.DataArray:
+    """``masked`` with the records climann keeps in ``variable``'s ``encoding`` (its files,
+    :data:`~climann.data.coords.SOURCE_FILES_KEY`, its names in them, the file xarray read it from):
+    :meth:`xarray.DataArray.where` drops the encoding, and the advice on a region of a projected grid
+    (EASE2's) then named ``'IN.nc'``/``'OUT.nc'`` placeholders, not the loop over the user's files it
+    names without ``--region`` (break50b A2). The file's own packing (``dtype``, ``_FillValue``) is not
+    carried over: the masked values are floats with NaN."""
+    masked.encoding.update({key: value for key, value in variable.encoding.items()
+                            if key == "source" or key.startswith("climann_")})
+    return masked
 
 
 def _around_the_globe(longitude: np.ndarray, axis: int) -> bool:

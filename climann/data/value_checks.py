@@ -37,6 +37,7 @@ from climann.data.infinite_values import note_infinite_values, planned_infinite_
 from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 from climann.data.quality_levels import planned_quality_counts, warn_low_quality_target
+from climann.data.skewed_target import note_log_normal_target, planned_skewness
 from climann.data.units import refuse_grib_accumulations
 from climann.data.temperature_ranges import planned_temperature_extremes, warn_beyond_earth
 from climann.data.running_totals import planned_running_totals, read_for_restart_date, refuse_running_totals
@@ -133,7 +134,7 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     shared = shared_reads(dataset, present)
     nothing = BlockReads([], lambda parts: None)
     (fill_like, below, negative, extremes, among, infinite, running, cells, quality, outside, spreads, year_end,
-     percents, *others) = read_together(
+     percents, skewness, *others) = read_together(
         planned_fill_like_counts(dataset, present, shared=shared, wholes=_wholes(dataset, present)),
         planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
@@ -145,7 +146,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         planned_quality_counts(dataset, target, shared=target in shared) if target is not None else nothing,
         planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared),
         planned_year_end_cells(dataset, present, shared=shared),
-        planned_percent_ranges(dataset, present, shared=shared), *also)
+        planned_percent_ranges(dataset, present, shared=shared),
+        planned_skewness(dataset, target, shared=target in shared) if target is not None else nothing, *also)
     record_spreads(dataset, spreads())
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
@@ -169,4 +171,6 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     warn_outside_valid_range(dataset, present, found=outside)
     refuse_or_warn_year_end(dataset, year_end(), target, where=where)
     warn_fractions_in_percent(dataset, percents(), where=where)  # OISST v2.1's ice: 0 … 1 in '%'
+    if target is not None and target in dataset.data_vars:  # log-normal chlorophyll: often modelled in log10
+        note_log_normal_target(dataset, target, skewness(), where=where)
     return others

@@ -556,3 +556,135 @@ def test_a_day_night_flag_alone_is_not_taken_for_the_targets_quality_flag(tmp_pa
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_low_quality_target(dataset, "sm", where="cci.nc")
     assert [record.getMessage() for record in caplog.records if "flag" in record.getMessage()] == []
+
+
+_OSI_MEANINGS = ("land lake open_water_filtered land_spill_over high_t2m spatial_interp temporal_interp "
+                 "max_ice_climo")
+
+
+def _write_osi_450(path, *, with_bad=True, seed=3, day=0):
+    """An OSI-450-a-like daily file (OSI SAF sea-ice CDR v3): ``ice_conc`` int32 × 0.01 %, fill -32767, its
+    ``status_flag`` a signed byte of bit masks 1…64, -128b (as distributed): open water set to 0 % by the
+    open-water filter (bit 4), the interpolated pole hole (32), the maximum-ice climatology (-128b, bit 128),
+    land (1) over missing values and, when ``with_bad``, on some held values too. Returns conc (%, NaN
+    missing) and the flag as unsigned bits."""
+    rng = np.random.default_rng(seed)
+    shape = (2, 9, 10)
+    conc = np.clip(rng.uniform(-40, 140, shape), 0, 100)
+    flag = np.zeros(shape, "u1")
+    flag[conc == 0] |= 4                      # open_water_filtered: a valid 0 %
+    flag[:, :2, :2] |= 32                     # spatial_interp: the pole hole
+    flag[:, -1, :] |= 128                     # max_ice_climo
+    land = np.zeros(shape, bool)
+    land[:, 4, 4:7] = True
+    conc[land] = np.nan
+    flag[land] |= 1
+    if with_bad:
+        flag[:, 6, :5] |= 1                   # a land bit on held values: a bad condition
+        flag[:, 7, 5:] |= 16                  # high_t2m, a condition of no provenance word: masked as before
+    with nc.Dataset(path, "w") as f:
+        for name, size in (("time", None), ("yc", 9), ("xc", 10)):
+            f.createDimension(name, size)
+        t = f.createVariable("time", "f8", ("time",))
+        t.units, t.standard_name, t.calendar = "seconds since 1978-01-01 00:00:00", "time", "standard"
+        t[:] = 1.2e9 + 86400.0 * (day + np.arange(2))
+        for name in ("yc", "xc"):
+            axis = f.createVariable(name, "f8", (name,))
+            axis.units, axis.axis = "km", name[0].upper()
+            axis.standard_name = f"projection_{name[0]}_coordinate"
+            axis[:] = 250.0 * np.arange(f.dimensions[name].size)
+        lat = f.createVariable("lat", "f4", ("yc", "xc"))
+        lat.standard_name, lat.units = "latitude", "degrees_north"
+        lat[:] = 70 + np.add.outer(np.arange(9.0), np.arange(10.0)) / 2
+        lon = f.createVariable("lon", "f4", ("yc", "xc"))
+        lon.standard_name, lon.units = "longitude", "degrees_east"
+        lon[:] = np.add.outer(np.zeros(9), 10.0 * np.arange(10))
+        v = f.createVariable("ice_conc", "i4", ("time", "yc", "xc"), fill_value=np.int32(-32767))
+        v.scale_factor, v.units, v.standard_name = 0.01, "%", "sea_ice_area_fraction"
+        v.coordinates, v.ancillary_variables = "lat lon", "status_flag"
+        v.set_auto_maskandscale(False)  # packed here: × 100, missing as the fill
+        v[:] = np.where(np.isnan(conc), -32767, np.round(np.nan_to_num(conc) * 100)).astype("i4")
+        s = f.createVariable("status_flag", "i1", ("time", "yc", "xc"))
+        s.long_name = "status flag bit array for sea ice concentration retrievals"
+        s.standard_name = "sea_ice_area_fraction status_flag"
+        s.flag_masks, s.flag_meanings = np.array([1, 2, 4, 8, 16, 32, 64, -128], "i1"), _OSI_MEANINGS
+        s[:] = flag.view("i1")
+    return np.round(conc * 100) / 100, flag
+
+
+@pytest.mark.parametrize(("meaning", "provenance"), [
+    ("open_water_filtered", True), ("spatial_interp", True), ("temporal_interp", True), ("max_ice_climo", True),
+    ("land_spill_over", True), ("interpolated", True), ("gap_filled", True), ("smoothed", True),
+    ("land", False), ("lake", False), ("cloud_filtered", False), ("interpolation_failed", False),
+    ("all_datasets_deemed_unreliable", False), ("dense_vegetation", False), ("bad_interpolated", False)])
+def test_a_bit_that_says_how_a_value_was_made_is_provenance_not_quality(meaning, provenance):
+    """break50b A1: the meaning's words decide: filtered, interpolated, climatology applied … say how a value
+    was made; one that also says bad, cloud, failed … is a condition of quality."""
+    from climann.data.quality_levels import is_provenance_meaning
+
+    assert is_provenance_meaning(meaning) is provenance
+
+
+def test_osi_450_processing_bits_are_provenance_and_the_line_keeps_every_valid_value(tmp_path, caplog):
+    """break50b A1/A3: OSI-450's status_flag bits open_water_filtered, spatial_interp, max_ice_climo (processing
+    notes: a 0 % set by the weather filter is a valid value) were warned of as quality and the printed line,
+    run, deleted every open-water value. Now the line masks only the bad conditions (land, high_t2m): run as
+    printed, the copy holds numpy's count and mean of the values with none of those bits set (every 0 % kept);
+    the processing bits are named as provenance; the masks are the unsigned bits 128 and the sum 19 (1+2+16),
+    never -128 or -1."""
+    conc, flag = _write_osi_450(tmp_path / "osi.nc")
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        warn_low_quality_target(open_dataset([tmp_path / "osi.nc"]), "ice_conc", where="osi.nc")
+    (said,) = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    held = ~np.isnan(conc)
+    bad = held & (flag & (1 | 2 | 16) != 0)
+    assert f"{int(bad.sum())} of the {int(held.sum())} values of 'ice_conc'" in said
+    assert "-128" not in said and "-1 " not in said and "(19 is the sum of their masks" in said
+    assert (f"4 open_water_filtered ({int((held & (flag & 4 != 0)).sum())}), 8 land_spill_over (0), 32 spatial_interp "
+            f"({int((held & (flag & 32 != 0)).sum())}), 64 temporal_interp (0), 128 max_ice_climo "
+            f"({int((held & (flag & 128 != 0)).sum())}) say how a value was made") in said
+    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "osi_quality_masked.nc") as copy:
+        kept = copy["ice_conc"].values
+    expected = conc[held & ~bad]
+    assert np.isfinite(kept).sum() == expected.size and (expected == 0).sum() > 0
+    np.testing.assert_allclose(np.nanmean(kept), expected.mean(), rtol=1e-12)
+    assert (kept[np.isfinite(kept)] == 0).sum() == (expected == 0).sum()  # every open-water 0 % kept
+
+
+def test_osi_450_with_only_processing_bits_set_is_told_in_one_note_and_nothing_is_masked(tmp_path, caplog):
+    """break50b A1: with no bad bit on any held value (land only over missing values, as distributed), no
+    warning and no line: one note names the bits left as provenance, with numpy's counts."""
+    conc, flag = _write_osi_450(tmp_path / "osi.nc", with_bad=False)
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        warn_low_quality_target(open_dataset([tmp_path / "osi.nc"]), "ice_conc", where="osi.nc")
+    said = [(record.levelno, record.getMessage()) for record in caplog.records if "status_flag" in record.getMessage()]
+    held = ~np.isnan(conc)
+    n = int((held & (flag & (4 | 8 | 32 | 64 | 128) != 0)).sum())
+    assert len(said) == 1 and said[0][0] == logging.INFO
+    assert f"{n} of the {int(held.sum())} values of 'ice_conc'" in said[0][1] and "left as provenance" in said[0][1]
+    assert "python -c" not in said[0][1]
+
+
+def test_a_region_of_a_projected_grid_keeps_the_files_the_line_names(tmp_path, caplog):
+    """break50b A2: with --region on OSI-450's EASE2 grid the line named 'IN.nc'/'OUT.nc' placeholders, not the
+    user's files (the mask by true latitude dropped the variables' records of their files). The region's
+    variables record the files as without it, and the line names them, writing the copies the loop writes."""
+    from climann.data.sources import source_files
+    from climann.data.subset import select_region
+
+    for year in (0, 1):
+        _write_osi_450(tmp_path / f"osi_{year}.nc", seed=year, day=2 * year)
+    files = [tmp_path / "osi_0.nc", tmp_path / "osi_1.nc"]
+    dataset = open_dataset(files)
+    region = select_region(dataset, (72.0, 90.0, -180.0, 180.0))
+    assert region.sizes["yc"] < dataset.sizes["yc"] or region["ice_conc"].isnull().sum() > dataset["ice_conc"].isnull().sum()
+    assert source_files(region["ice_conc"]) == source_files(dataset["ice_conc"]) and len(source_files(dataset["ice_conc"])) == 2
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(region, "ice_conc", where="osi")
+    (said,) = [record.getMessage() for record in caplog.records]
+    assert "IN.nc" not in said and "OUT.nc" not in said
+    assert "quality_masked" in said and str(tmp_path) in said
