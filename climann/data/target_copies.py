@@ -635,8 +635,8 @@ def copy_text(copy: TargetCopy) -> str:
         return (f"{copy.target} − {copy.predictor} is a seasonal cycle (a constant and the annual and semi-annual "
                 f"harmonics) at {100 * copy.seasonal_share:.3g}% of the cells checked on the training block (what "
                 f"it leaves has a standard deviation over time of at most {copy.seasonal_spread:.3g}{units}: within "
-                f"{SEASONAL_TOLERANCE:g} of {copy.target}'s and of {copy.predictor}'s): {copy.predictor} is {copy.target} with its seasonal "
-                f"cycle removed, which the season feature gives back")
+                f"{SEASONAL_TOLERANCE:g} of {copy.target}'s and of {copy.predictor}'s): {copy.predictor} is "
+                f"{copy.target} with its seasonal cycle removed, which the season feature gives back")
     if copy.less_climatology:
         return (f"{copy.target} − {copy.predictor} is the same in each {copy.groups} (a climatology: each "
                 f"{copy.groups}'s mean) at {100 * copy.climatology_share:.3g}% of the cells checked on the training "

@@ -941,14 +941,16 @@ def has_leap_years(calendar: str) -> bool:
 def _fill_leap_shift(by_day: np.ndarray, trained: np.ndarray) -> None:
     """Day d (29 February, day 60, to 366) of a leap year without a training value and without a
     climatology, where day d − 1 has one, takes day d − 1's, in place (``by_day``, and ``trained``,
-    whether a key holds a training value, of shape (366, n_slots, n_cells)): the date of day d − 1 in the other years from 1 March on,
-    and 28 February's for 29 February. Training years without a leap year hold 31 August on day
-    243 only, and a leap test year's 31 August is day 244, one past the season the run chose: it had
-    no climatology, smoothed over 61 days though it was, and its values were left out of the
-    climatology's skill and ACC (break50c A4: CPC ``--seasons JJA``, 2020-08-31; SNODAS ``--months
-    12,1,2,3``, 2020-03-31; 29 February of a ``--months 12,1,2`` leap test year alike). As day 366
-    takes day 365's (WeatherBench 2's ``fillna(dayofyear=365)``). A key held by a training value
-    (a leap year trained on) keeps its own; every other day is unchanged."""
+    whether a key holds a training value, of shape (366, n_slots, n_cells)): the date of day d − 1 in
+    the other years from 1 March on, and 28 February's for 29 February. Training years without a
+    leap year hold 31 August on day 243 only, and a leap test year's 31 August is day 244, one past
+    the season the run chose: it had no climatology, smoothed over 61 days though it was, and its
+    values were left out of the climatology's skill and ACC (break50c A4: CPC ``--seasons JJA``,
+    2020-08-31; SNODAS ``--months 12,1,2,3``, 2020-03-31; 29 February of a ``--months 12,1,2`` leap
+    test year alike). As day 366 takes day 365's (WeatherBench 2's ``fillna(dayofyear=365)``). A
+    key held by a training value (a leap year trained on) keeps its own; every other day is
+    unchanged. In a year of 365 days the key filled is the date after a run of training days (1
+    September, after JJA): only a run whose selection holds that date looks it up."""
     before = by_day[58:365].copy()  # days 59 … 365: each day's d − 1, as computed (no chain of fills)
     fill = np.isnan(by_day[59:]) & ~trained[59:] & ~np.isnan(before)
     by_day[59:][fill] = before[fill]
