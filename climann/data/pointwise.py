@@ -405,12 +405,22 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
                         f"{shown_path(folder / f'{name}_lag{lag}.nc')}")
     names = ", ".join(f"{name}_lag{lag}" for name, lag in chosen)
     given = " ".join(f"--lags {name}={lag}" for name, lag in chosen)
+    # a gap of the series inside the chosen months (Daymet's dropped 31 December of a leap year): the shifted file
+    # lacks the step after it, and a variable lacking steps of the target is refused (break50c A2, followed)
+    after_gaps = sorted({int(step) for lag in left for step in np.flatnonzero(lagged.in_gap[lag])
+                         if step >= first and not in_months_left_out(dates, np.array([step]), lag, lagged.step)[0]})
+    caveat = "" if not after_gaps else (
+        f"; but the series has gaps inside the chosen months, so that file lacks the step after each "
+        f"({_steps_text(np.array(after_gaps), dates, lagged.step)}), and climann refuses a variable that lacks "
+        f"steps of the target: this way holds only for a series without such gaps, else keep {given}, which drops "
+        "those samples and the ones above")
     data = shlex.quote(f"{working_path(folder)}/*.nc")
     return (f"the steps whose lag lies in a month {MONTHS_SELECTION} leaves out (the "
             f"{lagged.step.span(min(left))} before the first chosen month of each year or season) keep their samples "
             f"when each such lag is a variable of its own, taken from the whole series before the months are chosen: "
-            f"`mkdir -p {shown_path(folder)} && {' && '.join(commands)}`, then add --data {data} and name {names} "
-            f"among --predictors beside the others, in place of {given}")
+            f"`mkdir -p {shown_path(folder)} && {' && '.join(commands)}`, then add {data} to [data] paths beside the "
+            f"run's own (--data replaces them: give --data once for each of those paths and once for {data}) and "
+            f"name {names} among --predictors beside the others, in place of {given}{caveat}")
 
 
 def _cdo_shift(step: TimeStep | object, lag: int) -> str | None:

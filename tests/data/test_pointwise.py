@@ -608,8 +608,11 @@ def test_a_lag_in_a_month_left_out_is_advised_as_a_variable_of_its_own_which_kee
         train("lagged", predictors=["pred"], lags={"tas": [1]})
     (said,) = [record.getMessage() for record in caplog.records if "variable of its own" in record.getMessage()]
     command = "mkdir -p d/lagged && cdo -chname,tas,tas_lag1 -shifttime,1mon -selname,tas d/monthly.nc d/lagged/tas_lag1.nc"
-    assert (f"`{command}`, then add --data 'd/lagged/*.nc' and name tas_lag1 among --predictors beside the others, in "
-            "place of --lags tas=1") in said
+    # --data replaces [data] paths: the lag file is added beside the run's own (break50c A2: followed with --config,
+    # "--data 'd/lagged/*.nc'" alone left the target out)
+    assert (f"`{command}`, then add 'd/lagged/*.nc' to [data] paths beside the run's own (--data replaces them: give "
+            "--data once for each of those paths and once for 'd/lagged/*.nc') and name tas_lag1 among --predictors "
+            "beside the others, in place of --lags tas=1") in said
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
     subprocess.run(command, shell=True, check=True, capture_output=True)
