@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import tomllib
 import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -1372,7 +1373,9 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     nothing else is there (the config then says why it cannot train). Nor, while another is there,
     data about other values (:func:`~climann.data.ancillary.ancillary_in_itself`: SOCAT's
     ``count_ncruise``, "Number of cruises", first in its file, before the fCO2 it counts), nor an
-    ensemble spread (:func:`~climann.data.ensemble_spreads.ensemble_spread_reason`) beside its field."""
+    ensemble spread (:func:`~climann.data.ensemble_spreads.ensemble_spread_reason`) beside its field, nor a
+    quantity of the sun's position alone (:func:`astronomical_reason`: Daymet's ``dayl``, first of its variables,
+    was proposed and every other declared a copy of it, break50c A1)."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     # a latitude or longitude left as data (CALIPSO's Latitude(time) in "degrees") is a position, never the target
     names = [name for name in names if name not in run_outputs(dataset) and position_kind(name, dataset[name]) is None]
@@ -1382,6 +1385,9 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
               and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
     chosen = [name for name in chosen if ancillary_in_itself(dataset[name]) is None] or chosen
     chosen = [name for name in chosen if ensemble_spread_reason(dataset[name]) is None] or chosen
+    # a quantity of the sun's position alone (Daymet's daylength dayl, first of its files; TOA insolation rsdt)
+    # is the latitude and the calendar, nothing to predict: proposed was dayl, break50c A1
+    chosen = [name for name in chosen if astronomical_reason(dataset[name]) is None] or chosen
     on_grid = [name for name in chosen if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
     extra = extra_dimensions(dataset, names, grid)
@@ -1402,6 +1408,40 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     constant = set(_constant_in_time(dataset, varying, grid.get("time")) if constant is None else constant)
     target = first(constant) if set(varying) - constant else first(set())
     return target, [name for name in names if not horizontal <= set(dataset[name].dims)]
+
+
+#: CF standard names of quantities the latitude, longitude and date alone give (the sun's position and the
+#: radiation at the top of the atmosphere): the sample's rsdt is a predictor, never the target.
+ASTRONOMICAL_STANDARD_NAMES = frozenset({
+    "toa_incoming_shortwave_flux", "solar_zenith_angle", "solar_elevation_angle", "solar_azimuth_angle",
+})
+#: Long names of the same (Daymet's ``dayl``: "daylength"), matched as words, case aside.
+_ASTRONOMICAL_LONG_NAME = re.compile(r"\b(day ?length|length of (the )?day|duration of daylight|"
+                                     r"toa (incident|incoming) (solar|shortwave)|solar (zenith|elevation) angle)\b",
+                                     re.IGNORECASE)
+
+
+def astronomical_reason(variable: xr.DataArray) -> str | None:
+    """Why a variable is a function of the position and the calendar alone (none of the weather):
+    its CF standard name (:data:`ASTRONOMICAL_STANDARD_NAMES`) or its long name (a daylength, the
+    solar zenith angle, TOA incident solar radiation); None otherwise.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+
+    Returns
+    -------
+    str or None
+        ``"standard_name = 'toa_incoming_shortwave_flux'"`` or ``"long_name = 'daylength'"``.
+    """
+    standard = str(variable.attrs.get("standard_name", "")).strip()
+    if standard in ASTRONOMICAL_STANDARD_NAMES:
+        return f"standard_name = '{standard}'"
+    long_name = str(variable.attrs.get("long_name", ""))
+    if _ASTRONOMICAL_LONG_NAME.search(long_name.replace("_", " ")):
+        return f"long_name = '{long_name}'"
+    return None
 
 
 def refused_as_target(dataset: xr.Dataset, name: str, *,

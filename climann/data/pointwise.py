@@ -29,10 +29,10 @@ from climann.data.layout import Coordinate, GridLayout
 from climann.data.levels import chosen_levels, level_text
 from climann.data.multiyear_steps import YEAR_DAYS, usual_spacing_days, years_apart
 from climann.data.notes import note_once
-from climann.data.seasonal_subsets import seasonal_subset
+from climann.data.seasonal_subsets import SeasonalSubset, seasonal_subset
 from climann.data.sources import files_text
 from climann.data.time_axis import (
-    MONTHS_SELECTION, TimeStep, date_parts, date_text, in_months_left_out, own_series_lag_name,
+    MONTHS_SELECTION, PeriodStep, TimeStep, date_parts, date_text, in_months_left_out, own_series_lag_name,
 )
 from climann.data.lags import LaggedSteps, lagged_steps
 from climann.data.time_cells import season_feature_times
@@ -405,12 +405,22 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
                         f"{shown_path(folder / f'{name}_lag{lag}.nc')}")
     names = ", ".join(f"{name}_lag{lag}" for name, lag in chosen)
     given = " ".join(f"--lags {name}={lag}" for name, lag in chosen)
+    # a gap of the series inside the chosen months (Daymet's dropped 31 December of a leap year): the shifted file
+    # lacks the step after it, and a variable lacking steps of the target is refused (break50c A2, followed)
+    after_gaps = sorted({int(step) for lag in left for step in np.flatnonzero(lagged.in_gap[lag])
+                         if step >= first and not in_months_left_out(dates, np.array([step]), lag, lagged.step)[0]})
+    caveat = "" if not after_gaps else (
+        f"; but the series has gaps inside the chosen months, so that file lacks the step after each "
+        f"({_steps_text(np.array(after_gaps), dates, lagged.step)}), and climann refuses a variable that lacks "
+        f"steps of the target: this way holds only for a series without such gaps, else keep {given}, which drops "
+        "those samples and the ones above")
     data = shlex.quote(f"{working_path(folder)}/*.nc")
     return (f"the steps whose lag lies in a month {MONTHS_SELECTION} leaves out (the "
             f"{lagged.step.span(min(left))} before the first chosen month of each year or season) keep their samples "
             f"when each such lag is a variable of its own, taken from the whole series before the months are chosen: "
-            f"`mkdir -p {shown_path(folder)} && {' && '.join(commands)}`, then add --data {data} and name {names} "
-            f"among --predictors beside the others, in place of {given}")
+            f"`mkdir -p {shown_path(folder)} && {' && '.join(commands)}`, then add {data} to [data] paths beside the "
+            f"run's own (--data replaces them: give --data once for each of those paths and once for {data}) and "
+            f"name {names} among --predictors beside the others, in place of {given}{caveat}")
 
 
 def _cdo_shift(step: TimeStep | object, lag: int) -> str | None:
@@ -527,6 +537,29 @@ def _steps_text(steps: np.ndarray, times: np.ndarray, step: TimeStep, blocks: Se
     return ", ".join(parts) + (", …" if len(where) > shown else "")
 
 
+def _gap_text(subset: SeasonalSubset, times: np.ndarray, steps: np.ndarray, lag: int, step: TimeStep | PeriodStep,
+              shown: int = 3) -> str:
+    """What the gaps that ``steps`` (indices into ``times``, whose step ``lag`` earlier falls in a
+    gap) lag into are, for data of one ``subset`` of months a year: ``" (between seasons: the data are
+    June to August (JJA) of each year only)"`` when each earlier step is in a month the subset leaves
+    out; the missing dates when they are in its months (``" (2020-12-31 missing)"``: Daymet drops
+    31 December of a leap year); both when there are both."""
+    if step.months:  # monthly steps: the month that far back
+        months = [(times[index].year * 12 + times[index].month - 1 - lag * step.months) for index in steps]
+        inside = [month for month in months if month % 12 + 1 in subset.months]
+        texts = list(dict.fromkeys(f"{month // 12:04d}-{month % 12 + 1:02d}" for month in inside))
+    else:  # a period calendar's periods by their mean length, as in_months_left_out takes them
+        back = step.duration if step.duration is not None else datetime.timedelta(days=step.approximate_days)
+        inside = [time for index in steps if (time := times[index] - lag * back).month in subset.months]
+        texts = list(dict.fromkeys(_step_text(time, step) for time in inside))
+    missing = (f"{', '.join(texts[:shown])}{', …' if len(texts) > shown else ''} missing, within "
+               f"{subset.text}") if texts else ""
+    if len(inside) == len(steps):
+        return f" ({missing})"
+    between = f"between seasons: the data are {subset.text} of each year only"
+    return f" ({between}; {missing})" if missing else f" ({between})"
+
+
 def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: np.ndarray,
                       dates: np.ndarray | None, in_later_block: np.ndarray | None = None,
                       blocks: Sequence[str] = (), *, unheld: tuple[np.ndarray, str] | None = None) -> tuple[str, bool]:
@@ -551,8 +584,9 @@ def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: n
     counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
     before = f"the step {lagged.step.span(lag)} before"
     subset = seasonal_subset(times) if counts[1] else None
-    # a file cut to one season a year (cdo selseas,JJA): its gaps are the months between seasons
-    between = "" if subset is None else f" (between seasons: the data are {subset.text} of each year only)"
+    # a file cut to one season a year (cdo selseas,JJA): its gaps are the months between seasons, but not a step
+    # missing inside a season (Daymet's 31 December of a leap year, under --months 12,1,2: break50c A3)
+    between = "" if subset is None else _gap_text(subset, times, steps[in_gap], lag, lagged.step)
     causes = (f"is in a month {MONTHS_SELECTION} leaves out",
               f"falls in a gap of the {lagged.step.name} time axis{between}",
               "is before the first time step of its block's files (lags reach into the block before only when "

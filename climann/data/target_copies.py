@@ -66,7 +66,7 @@ from dask.base import is_dask_collection
 
 from climann.data.fill_like import BlockReads, blocks_by_place, read_together
 from climann.data.notes import note_once
-from climann.data.units import DIMENSIONLESS_TEXT, shown_units
+from climann.data.units import DIMENSIONLESS_TEXT, parse_units, shown_units, unit_registry
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CELL_SHARE", "CLIMATOLOGY_STEP_DAYS", "CORRELATION_THRESHOLD", "DECIDABLE_RESOLUTION", "GROUP_SUMS_BYTES",
            "MIN_SEASONAL_STEPS", "MIN_STEPS", "OFFSET_TOLERANCE", "SEASONAL_TOLERANCE", "TargetCopy", "calendar_groups",
-           "seasonal_phase",
+           "seasonal_phase", "units_conversion",
            "check_named_target_copies", "copy_note", "copy_text", "planned_target_copies", "target_copies"]
 
 _log = logging.getLogger(__name__)
@@ -192,15 +192,19 @@ class TargetCopy:
 
 
 def _block_sums(target: np.ndarray, predictor: np.ndarray, phase: np.ndarray | None = None,
-                groups: np.ndarray | None = None, *, axis: int, n_groups: int = 0) -> np.ndarray:
+                groups: np.ndarray | None = None, *, axis: int, n_groups: int = 0,
+                conversion: tuple[float, float] = (1.0, 0.0)) -> np.ndarray:
     """The sums over ``axis`` (time) of :data:`_SUMS` on the steps where both are present, of one
     block of each: shape (8, *block shape with 1 on ``axis``), float64 (a step where either is
     missing adds 0 to every sum, as a NaN-skipping sum does); with ``phase`` (the fraction of the
     year of each value, broadcastable to the block) the sums of the seasonal regression after them,
     (:data:`_N_SEASONAL_SUMS`, …); with ``groups`` too (each value's calendar group, 0 …
     ``n_groups`` − 1, shaped as ``phase``) the count of such steps and the sum of d = p − y in each
-    group after those (:data:`_N_SEASONAL_SUMS` + 2 ``n_groups``, …)."""
+    group after those (:data:`_N_SEASONAL_SUMS` + 2 ``n_groups``, …). ``conversion`` (a, b): the
+    predictor in the target's units is a·p + b (:func:`units_conversion`)."""
     y, p = np.asarray(target, dtype=np.float64), np.asarray(predictor, dtype=np.float64)
+    if conversion != (1.0, 0.0):
+        p = conversion[0] * p + conversion[1]
     both = np.isfinite(y) & np.isfinite(p)  # ±inf are missing too (break34b C1)
     y, p = np.where(both, y, 0.0), np.where(both, p, 0.0)
     d = p - y
@@ -230,6 +234,43 @@ def _block_sums(target: np.ndarray, predictor: np.ndarray, phase: np.ndarray | N
         seasonal = np.concatenate([seasonal, members.T @ present, members.T @ differences])
     seasonal = np.moveaxis(seasonal.reshape(len(seasonal), *cells), 1, 1 + axis)
     return np.concatenate([sums, seasonal])
+
+
+def units_conversion(units: object, to: object) -> tuple[float, float] | None:
+    """How a predictor's values in ``units`` read in the target's units ``to``: (a, b) with the
+    value in ``to`` = a·value + b (pint, cf_xarray's UDUNITS registry: ``degC`` → ``K`` is (1,
+    273.15), ``m`` → ``mm`` (1000, 0)); (1, 0) when either is missing or unreadable (nothing tells
+    them apart); None when they measure quantities of other dimensions (``mm/day`` and ``s``), whose
+    difference means nothing.
+
+    Parameters
+    ----------
+    units, to : object
+        The ``units`` attributes (str, or None when absent).
+
+    Returns
+    -------
+    tuple of (float, float) or None
+    """
+    if not isinstance(units, str) or not isinstance(to, str) or not units.strip() or not to.strip():
+        return 1.0, 0.0
+    if units.strip() == to.strip():
+        return 1.0, 0.0
+    import pint
+
+    try:
+        source, destination = parse_units(units, variable="predictor"), parse_units(to, variable="target")
+    except ClimannError:
+        return 1.0, 0.0
+    if not source.is_compatible_with(destination):
+        return None
+    registry = unit_registry()
+    try:
+        zero, one = (registry.Quantity(value * float(source.magnitude), source.units).to(destination.units).magnitude
+                     / float(destination.magnitude) for value in (0.0, 1.0))
+    except pint.PintError:
+        return 1.0, 0.0
+    return float(one - zero), float(zero)
 
 
 def seasonal_phase(times: xr.DataArray) -> np.ndarray | None:
@@ -287,7 +328,8 @@ def calendar_groups(times: xr.DataArray, *, cells: int) -> tuple[np.ndarray, int
 
 
 def _cell_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str,
-               phase: np.ndarray | None = None, groups: tuple[np.ndarray, int] | None = None) -> np.ndarray | da.Array:
+               phase: np.ndarray | None = None, groups: tuple[np.ndarray, int] | None = None,
+               conversion: tuple[float, float] = (1.0, 0.0)) -> np.ndarray | da.Array:
     """The sums over time, per cell, of :data:`_SUMS` on the steps where both are present: shape
     (8, *cells), lazy when either is a dask array.
 
@@ -303,7 +345,8 @@ def _cell_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str,
     phases = None if phase is None else np.reshape(phase, shape)
     members, n_groups = (None, 0) if groups is None or phase is None else (np.reshape(groups[0], shape), groups[1])
     if not (is_dask_collection(target.data) or is_dask_collection(predictor.data)):
-        return np.squeeze(_block_sums(target.data, predictor.data, phases, members, axis=axis, n_groups=n_groups),
+        return np.squeeze(_block_sums(target.data, predictor.data, phases, members, axis=axis, n_groups=n_groups,
+                                      conversion=conversion),
                           axis=1 + axis)
     import dask.array as da  # imported here: ~0.2 s that a process opening no file need not pay
 
@@ -312,19 +355,20 @@ def _cell_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str,
     n_sums = len(_SUMS) if phase is None else _N_SEASONAL_SUMS + 2 * n_groups
     chunks = ((n_sums,), *(((1,) * len(sizes)) if dim == axis else sizes for dim, sizes in enumerate(y.chunks)))
     if phases is None:
-        partial = da.map_blocks(_block_sums, y, p, axis=axis, new_axis=0, chunks=chunks, dtype=np.float64)
+        partial = da.map_blocks(_block_sums, y, p, axis=axis, new_axis=0, chunks=chunks, dtype=np.float64,
+                                conversion=conversion)
     else:
         # chunked on time as the target, one block wide elsewhere: map_blocks broadcasts it to each block
         along = tuple(y.chunks[axis] if dim == axis else (1,) for dim in range(y.ndim))
         extra = [] if members is None else [da.from_array(members, chunks=along)]
         partial = da.map_blocks(_block_sums, y, p, da.from_array(phases, chunks=along), *extra, axis=axis,
-                                n_groups=n_groups, new_axis=0, chunks=chunks, dtype=np.float64)
+                                n_groups=n_groups, new_axis=0, chunks=chunks, dtype=np.float64, conversion=conversion)
     return partial.sum(axis=1 + axis)
 
 
 def _block_sums_on_steps(target: np.ndarray, predictor: np.ndarray, steps: np.ndarray, *, axis: int,
                          phase: np.ndarray | None = None, groups: np.ndarray | None = None,
-                         n_groups: int = 0) -> np.ndarray:
+                         n_groups: int = 0, conversion: tuple[float, float] = (1.0, 0.0)) -> np.ndarray:
     """:func:`_block_sums` of the ``steps`` (a boolean mask of the block's time steps) of one block of each;
     ``phase`` and ``groups`` those of the block's steps (1-D), or None."""
     index = tuple(np.flatnonzero(steps) if dim == axis else slice(None) for dim in range(np.ndim(target)))
@@ -332,12 +376,12 @@ def _block_sums_on_steps(target: np.ndarray, predictor: np.ndarray, steps: np.nd
     phases = None if phase is None else np.reshape(np.asarray(phase)[steps], shape)
     members = None if groups is None or phase is None else np.reshape(np.asarray(groups)[steps], shape)
     return _block_sums(np.asarray(target)[index], np.asarray(predictor)[index], phases, members, axis=axis,
-                       n_groups=n_groups)
+                       n_groups=n_groups, conversion=conversion)
 
 
 def _planned_block_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str, steps: np.ndarray | None, *,
                         shared: tuple[bool, bool], phase: np.ndarray | None = None,
-                        groups: tuple[np.ndarray, int] | None = None,
+                        groups: tuple[np.ndarray, int] | None = None, conversion: tuple[float, float] = (1.0, 0.0),
                         ) -> tuple[list, Callable[[Sequence], np.ndarray]] | None:
     """The sums of :func:`_cell_sums`, one task for each block on the training ``steps``, made from the
     blocks the other checks of the values read (:func:`~climann.data.fill_like.blocks_by_place`: the
@@ -359,7 +403,8 @@ def _planned_block_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim:
             along = slice(start[axis], ends[axis])
             tasks.append(dask.delayed(_block_sums_on_steps)(
                 y_block, p_block, on_steps, axis=axis, phase=None if phase is None else phase[along],
-                groups=None if groups is None else groups[0][along], n_groups=0 if groups is None else groups[1]))
+                groups=None if groups is None else groups[0][along], n_groups=0 if groups is None else groups[1],
+                conversion=conversion))
             places.append(tuple(slice(start[dim], ends[dim]) for dim in range(y.ndim) if dim != axis))
     cells = tuple(size for dim, size in enumerate(y.shape) if dim != axis)
 
@@ -381,10 +426,16 @@ def packing_resolution(variable: xr.DataArray) -> float:
 
 
 def _relation(sums: Sequence[np.ndarray], predictor: str, target: str, units: str, resolution: float,
-              groups: str = "") -> TargetCopy:
+              groups: str = "", *, comparable: bool = True) -> TargetCopy:
     """The :class:`TargetCopy` of the per-cell sums (:func:`_cell_sums`): variances and covariance
     from the float64 sums, σ² = Σx²/n − (Σx/n)²; ``resolution``: that of the packing of both
-    (:func:`packing_resolution`), allowed in σ(p − y)."""
+    (:func:`packing_resolution`), allowed in σ(p − y). Not ``comparable`` (units of other dimensions,
+    :func:`units_conversion`): p − y means nothing, only the correlation is kept.
+
+    What p − y leaves once a seasonal cycle or a climatology is taken out is compared with the smaller of
+    σ(y) and σ(p): against σ(y) alone, any predictor small beside a target that is itself a seasonal
+    cycle passed (Daymet's daylength ``dayl`` in s, σ 5000 s, less a temperature of σ 4: 4 s left,
+    within 0.01 of σ(dayl), break50c A1), though what is left is the predictor's own variation."""
     n, sy, syy, sp, spp, spy, sd, sdd = (np.asarray(part, dtype=np.float64).ravel() for part in sums[:len(_SUMS)])
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_y, mean_p = sy / n, sp / n
@@ -403,8 +454,13 @@ def _relation(sums: Sequence[np.ndarray], predictor: str, target: str, units: st
         return TargetCopy(predictor, target, 0, 0.0, 0.0, float("nan"), float("nan"), units)
     offset = spread[counted] <= OFFSET_TOLERANCE * np.sqrt(var_y[counted]) + resolution
     correlated = correlation[counted] >= CORRELATION_THRESHOLD
-    seasonal_share, seasonal_spread = _seasonal_fit(sums, counted & (n >= MIN_SEASONAL_STEPS), var_y, resolution)
-    climatology_share, climatology_spread = _climatology_fit(sums, counted, var_y, resolution)
+    if not comparable:
+        offset = np.zeros(cells, dtype=bool)
+    smaller = np.minimum(var_y, var_p)  # the smaller variance: what p − y leaves is tested against it
+    seasonal_share, seasonal_spread = _seasonal_fit(sums, counted & (n >= MIN_SEASONAL_STEPS), smaller, resolution)
+    climatology_share, climatology_spread = _climatology_fit(sums, counted, smaller, resolution)
+    if not comparable:
+        seasonal_share, climatology_share = 0.0, 0.0
     return TargetCopy(predictor, target, cells, float(offset.mean()), float(correlated.mean()),
                       float(spread[counted].max()),
                       float(correlation[counted][correlated].min()) if correlated.any() else float("nan"), units,
@@ -512,27 +568,32 @@ def planned_target_copies(
             continue
         p = _on_steps(dataset[name], time_dim, training_steps, keep)
         if set(p.dims) <= keep:
-            resolution = packing_resolution(dataset[name]) + packing_resolution(dataset[target])
+            # p − y only in the same units: the predictor converted to the target's, none between a daylength in s
+            # and a precipitation in mm/day (break50c A1: "prcp is dayl with its seasonal cycle removed")
+            conversion = units_conversion(dataset[name].attrs.get("units"), dataset[target].attrs.get("units"))
+            scale = (1.0, 0.0) if conversion is None else conversion
+            resolution = abs(scale[0]) * packing_resolution(dataset[name]) + packing_resolution(dataset[target])
             planned = _planned_block_sums(dataset[target], dataset[name], time_dim, training_steps,
-                                          shared=(target in shared, name in shared), phase=phase, groups=groups)
+                                          shared=(target in shared, name in shared), phase=phase, groups=groups,
+                                          conversion=scale)
             # every task a Delayed: dask.compute gives the arrays of a list that mixes them with Delayed ones first
             # (dask 2026.8: compute(x, [delayed, array]) -> [array's, delayed's]), as defaults computes these tasks
             tasks, added = planned if planned is not None else (
                 [dask.delayed(np.asarray)(_cell_sums(
                     y, p, time_dim, phase if training_steps is None else trained_phase,
-                    groups if training_steps is None else trained_groups))], lambda parts: parts[0])
-            checked.append((name, resolution, tasks, added))
+                    groups if training_steps is None else trained_groups, conversion=scale))], lambda parts: parts[0])
+            checked.append((name, resolution, tasks, added, conversion is not None))
     units = str(dataset[target].attrs.get("units", ""))
 
     def finish(parts: Sequence) -> dict[str, TargetCopy]:
         found, start = {}, 0
-        for name, resolution, tasks, added in checked:
+        for name, resolution, tasks, added, comparable in checked:
             found[name] = _relation(added(parts[start:start + len(tasks)]), name, target, units, resolution,
-                                    "" if found_groups is None else found_groups[2])
+                                    "" if found_groups is None else found_groups[2], comparable=comparable)
             start += len(tasks)
         return found
 
-    return BlockReads([task for _, _, tasks, _ in checked for task in tasks], finish)
+    return BlockReads([task for _, _, tasks, _, _ in checked for task in tasks], finish)
 
 
 def target_copies(dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str,
@@ -574,13 +635,14 @@ def copy_text(copy: TargetCopy) -> str:
         return (f"{copy.target} − {copy.predictor} is a seasonal cycle (a constant and the annual and semi-annual "
                 f"harmonics) at {100 * copy.seasonal_share:.3g}% of the cells checked on the training block (what "
                 f"it leaves has a standard deviation over time of at most {copy.seasonal_spread:.3g}{units}: within "
-                f"{SEASONAL_TOLERANCE:g} of {copy.target}'s): {copy.predictor} is {copy.target} with its seasonal "
-                f"cycle removed, which the season feature gives back")
+                f"{SEASONAL_TOLERANCE:g} of {copy.target}'s and of {copy.predictor}'s): {copy.predictor} is "
+                f"{copy.target} with its seasonal cycle removed, which the season feature gives back")
     if copy.less_climatology:
         return (f"{copy.target} − {copy.predictor} is the same in each {copy.groups} (a climatology: each "
                 f"{copy.groups}'s mean) at {100 * copy.climatology_share:.3g}% of the cells checked on the training "
                 f"block (what it leaves has a standard deviation over time of at most "
-                f"{copy.climatology_spread:.3g}{units}: within {SEASONAL_TOLERANCE:g} of {copy.target}'s): "
+                f"{copy.climatology_spread:.3g}{units}: within {SEASONAL_TOLERANCE:g} of {copy.target}'s and of "
+                f"{copy.predictor}'s): "
                 f"{copy.predictor} is {copy.target}'s anomaly from its climatology per {copy.groups}, which the "
                 "season feature and the network give back")
     return (f"{correlation} checked on the training block: {copy.predictor} is an exact linear function of "

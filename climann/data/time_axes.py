@@ -90,7 +90,8 @@ from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
-    beside, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words, input_and_copy,
+    beside, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words, in_place_note,
+    input_and_copy,
     shared_glob, shown_path, steps_command,
 )
 from climann.data.step_periods import (
@@ -1246,7 +1247,18 @@ def _lacking_refusal(target: _Axis, other: _Axis, lacking: Sequence[object]) -> 
         f"the steps of {target.variable} ({target.period}, {steps_text(len(target.times), target.frequency)}): "
         f"{_some([target.text(period) for period in lacking])}; a sample there would miss an input ({_SAME_STEPS} "
         f"as {target.variable}); leave those steps out of {target.variable}, {' and '.join(commands)}"
+        f"{_in_place_of(steps_of, left_out)}"
     )
+
+
+def _in_place_of(steps_of: Mapping[object, Sequence[object]], left_out: Collection[object]) -> str:
+    """The note that the copies written beside their files replace them in --data (a glob over their
+    folder takes both, and the two were refused as overlapping: break50c A2)."""
+    changed = [file for file, periods in steps_of.items() if any(period in left_out for period in periods)]
+    if len(changed) != 1:
+        return (" (then give the _selected copies in place of their files in --data: a glob over their folder "
+                "takes both, and two files of one variable are refused)") if changed else ""
+    return in_place_note(input_and_copy(changed[0], "selected"))
 
 
 def _check_same_steps(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -> tuple[object, object]:

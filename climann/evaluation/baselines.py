@@ -864,7 +864,11 @@ def climatology_from_sums(
     WeatherBench 2, which fills the day 366 of the years without one with their day 365
     (``compute_rolling_stat``: ``stacked.fillna(stacked.sel(dayofyear=365))``; fix48h, break48d
     A6: it had none, and the scores left 31 December of a leap test year out). The other days'
-    c do not change (L stays 365: 1 January follows 31 December).
+    c do not change (L stays 365: 1 January follows 31 December). Likewise, in a calendar with leap
+    years, a day d from 29 February (day 60) on with neither a training value nor a c takes day
+    d − 1's c where that has one (:func:`_fill_leap_shift`): from 1 March on, a leap year's day d is
+    the date of day d − 1 in the other years, and 29 February takes 28 February's; a season's last
+    day in a leap test year (31 August, day 244, beside training years without a leap year) had no c.
     Each cell (a station of a station file) is taken on its own,
     by the days of the year it holds a training value on (:func:`_held_days`), whatever the other
     cells hold. The days a cell lacks in runs of fewer than 28 consecutive days of the year
@@ -905,6 +909,7 @@ def climatology_from_sums(
     """
     sums, counts = np.asarray(sums, np.float64), np.asarray(counts, np.float64)
     seen, shape = counts > 0, counts.shape
+    trained = seen  # the keys holding a training value, before the smoothing spreads the counts
     length = 0
     if window_days > 1 and is_smoothed(keys.per):
         length, by_day = cyclic_days(counts, keys, calendar), (366, keys.count // 366, -1)
@@ -921,7 +926,34 @@ def climatology_from_sums(
     if length == 365 and fills_day_366(calendar):
         by_day = climatology.reshape(366, keys.count // 366, -1)  # a view: day 366 ← day 365
         by_day[365] = by_day[364]
+    if length and has_leap_years(calendar):
+        _fill_leap_shift(climatology.reshape(366, keys.count // 366, -1), trained.reshape(366, keys.count // 366, -1))
     return climatology
+
+
+def has_leap_years(calendar: str) -> bool:
+    """Whether ``calendar`` has years of 365 and of 366 days (``standard``, ``gregorian``,
+    ``proleptic_gregorian``, ``julian``): from 29 February on, a leap year's day of year is one more
+    than the same date's in other years."""
+    return {days_in_year(year, calendar) for year in (2001, 2004)} == {365, 366}
+
+
+def _fill_leap_shift(by_day: np.ndarray, trained: np.ndarray) -> None:
+    """Day d (29 February, day 60, to 366) of a leap year without a training value and without a
+    climatology, where day d − 1 has one, takes day d − 1's, in place (``by_day``, and ``trained``,
+    whether a key holds a training value, of shape (366, n_slots, n_cells)): the date of day d − 1 in
+    the other years from 1 March on, and 28 February's for 29 February. Training years without a
+    leap year hold 31 August on day 243 only, and a leap test year's 31 August is day 244, one past
+    the season the run chose: it had no climatology, smoothed over 61 days though it was, and its
+    values were left out of the climatology's skill and ACC (break50c A4: CPC ``--seasons JJA``,
+    2020-08-31; SNODAS ``--months 12,1,2,3``, 2020-03-31; 29 February of a ``--months 12,1,2`` leap
+    test year alike). As day 366 takes day 365's (WeatherBench 2's ``fillna(dayofyear=365)``). A
+    key held by a training value (a leap year trained on) keeps its own; every other day is
+    unchanged. In a year of 365 days the key filled is the date after a run of training days (1
+    September, after JJA): only a run whose selection holds that date looks it up."""
+    before = by_day[58:365].copy()  # days 59 … 365: each day's d − 1, as computed (no chain of fills)
+    fill = np.isnan(by_day[59:]) & ~trained[59:] & ~np.isnan(before)
+    by_day[59:][fill] = before[fill]
 
 
 def fills_day_366(calendar: str) -> bool:

@@ -1625,3 +1625,22 @@ def test_info_rename_names_a_forecast_apart_from_observations_of_its_name(tmp_pa
     files = [Path("s2s.nc"), Path("era5.nc")]
     found = forecasts_to_choose_in(files, FileRenames(files, _rename_rules([shlex.split(option)[0]])))
     assert "t2m_fc" in found[Path("s2s.nc")][0].data_vars and "t2m" not in found[Path("s2s.nc")][0].data_vars
+
+
+@pytest.mark.parametrize(("attrs", "target"), [
+    pytest.param({"long_name": "daylength", "units": "s"}, "prcp", id="daymet-dayl"),
+    pytest.param({"standard_name": "toa_incoming_shortwave_flux", "units": "W m-2"}, "prcp", id="rsdt"),
+    pytest.param({"long_name": "daily mean temperature", "units": "K"}, "dayl", id="no-astronomy"),
+])
+def test_a_quantity_of_the_sun_s_position_is_not_proposed_as_the_target(tmp_path, attrs, target):
+    """break50c A1: Daymet's first variable, dayl (long_name "daylength", a function of latitude and day of year),
+    was proposed as the target and the weather left out as its copies; like the sample's rsdt (TOA insolation), it
+    is a predictor, and the next variable is proposed. The same variable named as a temperature is proposed."""
+    from tests.data.test_target_copies import _daymet_like
+
+    dataset = _daymet_like(years=2)[["dayl", "prcp", "tmax"]]
+    dataset["dayl"].attrs = attrs
+    dataset.to_netcdf(tmp_path / "daymet.nc")
+    config = _config(describe([str(tmp_path / "daymet.nc")]))["data"]
+    assert config["target"] == target
+    assert sorted([config["target"], *config["predictors"]]) == ["dayl", "prcp", "tmax"]

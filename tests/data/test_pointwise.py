@@ -1,3 +1,6 @@
+import datetime
+import logging
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -605,8 +608,11 @@ def test_a_lag_in_a_month_left_out_is_advised_as_a_variable_of_its_own_which_kee
         train("lagged", predictors=["pred"], lags={"tas": [1]})
     (said,) = [record.getMessage() for record in caplog.records if "variable of its own" in record.getMessage()]
     command = "mkdir -p d/lagged && cdo -chname,tas,tas_lag1 -shifttime,1mon -selname,tas d/monthly.nc d/lagged/tas_lag1.nc"
-    assert (f"`{command}`, then add --data 'd/lagged/*.nc' and name tas_lag1 among --predictors beside the others, in "
-            "place of --lags tas=1") in said
+    # --data replaces [data] paths: the lag file is added beside the run's own (break50c A2: followed with --config,
+    # "--data 'd/lagged/*.nc'" alone left the target out)
+    assert (f"`{command}`, then add 'd/lagged/*.nc' to [data] paths beside the run's own (--data replaces them: give "
+            "--data once for each of those paths and once for 'd/lagged/*.nc') and name tas_lag1 among --predictors "
+            "beside the others, in place of --lags tas=1") in said
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
     subprocess.run(command, shell=True, check=True, capture_output=True)
@@ -628,3 +634,28 @@ def test_a_lag_in_a_month_left_out_is_advised_as_a_variable_of_its_own_which_kee
     error = X[test].reshape(-1, 3) @ coefficients - tas[test].ravel()
     rmse = np.sqrt(np.sum(weights[test].ravel() * error ** 2) / weights[test].sum())
     np.testing.assert_allclose(metrics["splits"]["test"]["linear"]["rmse"], rmse, rtol=1e-4)
+
+
+@pytest.mark.parametrize("dropped", [pytest.param(True, id="31-December-2020-dropped"),
+                                     pytest.param(False, id="every-day-of-DJF")])
+def test_a_lag_lost_to_a_day_missing_inside_the_season_is_no_gap_between_seasons(caplog, dropped):
+    """break50c A3: Daymet drops 31 December of a leap year; under --months 12,1,2 the lag 1 of 1 January 2021 was
+    said to fall "in a gap of the daily time axis (between seasons: the data are December to February (DJF) of each
+    year only)". The day lies inside DJF: the missing date is named. The 1 Decembers' lags lie in November, which the
+    selection leaves out, as before."""
+    import cftime
+
+    from climann.data.lags import lagged_steps
+    from climann.data.pointwise import _log_lag_gaps
+
+    days = [cftime.DatetimeGregorian(2018, 12, 1, 12) + datetime.timedelta(days=k) for k in range(800)]
+    times = np.array([day for day in days if day.month in (12, 1, 2) and day < cftime.DatetimeGregorian(2021, 3, 1)
+                      and not (dropped and (day.year, day.month, day.day) == (2020, 12, 31))])
+    lagged = lagged_steps(times, [1])
+    with caplog.at_level(logging.INFO, logger="climann.data.pointwise"):
+        _log_lag_gaps(lagged, 10, times, dates=times)
+    text = " ".join(record.getMessage() for record in caplog.records)
+    assert "lag 1 is missing at" in text and "between seasons" not in text
+    assert ("2020-12-31 missing, within December to February (DJF)" in text) == dropped
+    assert "is in a month the time selection (--months/--seasons) leaves out" in text  # the 1 Decembers
+    assert ("at 1 it falls in a gap of the daily time axis (2020-12-31 missing" in text) == dropped

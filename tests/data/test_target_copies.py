@@ -15,7 +15,7 @@ from climann.data.defaults import default_inputs
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.target_copies import (CORRELATION_THRESHOLD, OFFSET_TOLERANCE, SEASONAL_TOLERANCE, calendar_groups,
-                                        check_named_target_copies, copy_text, target_copies)
+                                        check_named_target_copies, copy_text, target_copies, units_conversion)
 from climann.errors import ClimannError
 
 N_YEARS, N_LAT, N_LON = 10, 6, 8
@@ -133,7 +133,8 @@ def test_an_integer_predictor_is_a_copy_only_where_its_step_is_small_beside_the_
     indicator[5:, 0, 0] = 1 - indicator[5:, 0, 0]
     predictor = np.round(target).astype("i4") + indicator if copy else indicator.astype("i4")
     xr.Dataset({"lst": (("time", "latitude", "longitude"), target, {"units": "K"}),
-                "p": (("time", "latitude", "longitude"), predictor, {"units": "1"})},
+                # the copy in the target's units: p − y is read in one unit only (break50c A1)
+                "p": (("time", "latitude", "longitude"), predictor, {"units": "K" if copy else "1"})},
                coords={"time": ("time", np.arange(24.0), {"units": "days since 2000-01-01"}),
                        "latitude": ("latitude", np.linspace(30.125, 31.375, N_LAT), {"units": "degrees_north"}),
                        "longitude": ("longitude", np.linspace(-70.125, -68.375, N_LON), {"units": "degrees_east"})},
@@ -304,3 +305,78 @@ def test_a_pure_number_s_units_are_not_printed_after_its_spread(tmp_path, units,
     sla, adt = _decoded(tmp_path / "duacs.nc", "sla")[TRAIN], _decoded(tmp_path / "duacs.nc", "adt")[TRAIN]
     spread = np.std(adt - sla, axis=0).max()
     assert f"(its standard deviation over time at most {spread:.3g}{said}: within" in copy_text(copy)
+
+
+def _daymet_like(years: int = 3) -> xr.Dataset:
+    """Daymet v4's daily variables on 4×5 cells (365 days a year): the astronomical daylength ``dayl`` in s (a
+    function of latitude and day of year only, as Daymet computes it), and prcp (mm/day), tmax (degrees C), srad
+    (W/m2); ``small`` in s, a variable small beside dayl with its own day-to-day variation; tmax_K, tmax in K;
+    tmax_nos, tmax in K less a seasonal cycle."""
+    rng = np.random.default_rng(50)
+    n_time, lat = 365 * years, np.linspace(30.0, 50.0, 4)
+    day = np.arange(n_time) % 365
+    seasonal = np.cos(2 * np.pi * (day - 172) / 365)[:, None, None]
+    dayl = 43200 + 15000 * seasonal * (lat[None, :, None] / 45.0) * np.ones((1, 1, 5))
+    tmax = 12 + 14 * seasonal + 3 * rng.standard_normal((n_time, 4, 5))
+    # 1 mK of rounding, as a file's float32 holds: a residual both numpy and the float64 sums see
+    cycle = 2 + 14 * seasonal + 1e-3 * rng.standard_normal((n_time, 4, 5))
+    values = {"dayl": (dayl, "s", "daylength"),
+              "prcp": (np.where(rng.random(dayl.shape) < 0.3, rng.gamma(0.8, 6, dayl.shape), 0.0), "mm/day",
+                       "daily total precipitation"),
+              "tmax": (tmax, "degrees C", "daily maximum temperature"),
+              "srad": (250 + 150 * seasonal + 30 * rng.standard_normal(dayl.shape), "W/m2", "shortwave radiation"),
+              "small": (20 * seasonal + 4 * rng.standard_normal(dayl.shape), "s", "a small variable in seconds"),
+              "tmax_K": (tmax + 273.15, "K", "tmax in kelvin"),
+              "tmax_nos": (tmax - cycle + 273.15, "K", "tmax less a seasonal cycle, in kelvin")}
+    return xr.Dataset(
+        {name: (("time", "lat", "lon"), data.astype(np.float64), {"units": units, "long_name": long_name})
+         for name, (data, units, long_name) in values.items()},
+        coords={"time": xr.date_range("2018-01-01", periods=n_time, freq="D", calendar="noleap", use_cftime=True),
+                "lat": lat, "lon": np.linspace(-110.0, -106.0, 5)})
+
+
+def _harmonic_residual(values: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """numpy's lstsq residual of each cell's series on a constant and the annual and semi-annual harmonics."""
+    phase = day / 365
+    basis = np.column_stack([np.ones_like(phase), np.cos(2 * np.pi * phase), np.sin(2 * np.pi * phase),
+                             np.cos(4 * np.pi * phase), np.sin(4 * np.pi * phase)])
+    flat = values.reshape(len(values), -1)
+    return flat - basis @ np.linalg.lstsq(basis, flat, rcond=None)[0]
+
+
+@pytest.mark.parametrize("loaded", [False, True], ids=["dask-blocks", "in-memory"])
+def test_a_predictor_of_other_units_or_small_beside_an_astronomical_target_is_no_copy(tmp_path, loaded):
+    """break50c A1: Daymet's dayl (s) is a seasonal cycle itself, so dayl − prcp (mm/day minus s) left less than 1 %
+    of σ(dayl) once the harmonics were taken out, and prcp, srad, swe, tmax, tmin were all "dayl with its seasonal
+    cycle removed". p − y is read only in one unit (a predictor in K converted to the target's degrees C), and what
+    it leaves is compared with the smaller spread of the two: ``small`` (in s, σ 15 s) passed the old test (numpy:
+    its residual within 1 % of σ(dayl)) and is kept now (its residual is its own noise, not 1 % of its spread);
+    tmax in K is tmax plus a constant, tmax less its seasonal cycle in K is held."""
+    dataset = _daymet_like()
+    dataset = dataset.load() if loaded else dataset.chunk({"time": 365})
+    day = np.arange(dataset.sizes["time"]) % 365
+    y = dataset["dayl"].values
+    small = _harmonic_residual(dataset["small"].values - y, day).std(axis=0)
+    assert (small <= SEASONAL_TOLERANCE * y.std(axis=0).ravel()).all()  # the old test: a copy
+    assert (small > SEASONAL_TOLERANCE * dataset["small"].values.std(axis=0).ravel()).all()  # its own noise
+    names = ["prcp", "tmax", "srad", "small"]
+    assert target_copies(dataset, "dayl", names, time_dim="time", training_steps=None) == {}
+    assert default_inputs(dataset, "dayl").predictors == ("prcp", "tmax", "srad", "small", "tmax_K", "tmax_nos")
+    found = target_copies(dataset, "tmax", ["dayl", "prcp", "srad", "tmax_K", "tmax_nos"], time_dim="time",
+                          training_steps=None)
+    assert set(found) == {"tmax_K", "tmax_nos"}
+    assert found["tmax_K"].plus_constant and found["tmax_nos"].less_seasonal
+    # the spread said is numpy's, in degrees C: tmax_K − 273.15 − tmax is float64 rounding, tmax_nos's residual too
+    assert found["tmax_K"].offset_spread < 1e-9
+    residual = _harmonic_residual(dataset["tmax_nos"].values - 273.15 - dataset["tmax"].values, day).std(axis=0)
+    assert found["tmax_nos"].seasonal_spread == pytest.approx(residual.max(), rel=1e-3)
+    assert default_inputs(dataset, "tmax").predictors == ("dayl", "prcp", "srad", "small")
+
+
+def test_units_are_converted_or_found_of_other_dimensions():
+    """pint's conversions: degrees C → K (1, 273.15), m → mm (1000, 0); mm/day and s of other dimensions (None);
+    missing units compared as they are."""
+    assert units_conversion("degC", "K") == pytest.approx((1.0, 273.15))
+    assert units_conversion("m", "mm") == pytest.approx((1000.0, 0.0))
+    assert units_conversion("mm/day", "s") is None and units_conversion("W/m2", "degrees C") is None
+    assert units_conversion(None, "K") == (1.0, 0.0) and units_conversion("K", "K") == (1.0, 0.0)

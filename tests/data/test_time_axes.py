@@ -174,7 +174,9 @@ def _daily_and_monthly(tmp_path):
                           grid_dataset(n_years=2)[["pred"]].drop_isel(time=[3]).to_netcdf(path / "pred.nc")),
             "pred (2000-01 to 2001-12, 23 monthly steps) lacks 1 of the steps of tas (2000-01 to 2001-12, 24 monthly "
             "steps): 2000-04; a sample there would miss an input (climann needs every variable at the same time steps "
-            "as tas); leave those steps out of tas, `cdo delete,timestep=4 tas.nc tas_selected.nc`",
+            "as tas); leave those steps out of tas, `cdo delete,timestep=4 tas.nc tas_selected.nc` (then give "
+            "tas_selected.nc in place of tas.nc in --data: a glob over their folder takes both, and two files of one "
+            "variable are refused)",
             id="a-month-missing-from-a-predictor",
         ),
         pytest.param(
@@ -487,7 +489,8 @@ def test_the_cdo_command_for_a_predictor_lacking_months_leaves_them_out_of_the_t
         open_dataset([tmp_path / "tas_2000.nc", tmp_path / "tas_2001.nc", tmp_path / "pred.nc"], grid_of="tas")
     assert str(raised.value).endswith(
         "leave those steps out of tas, `cdo delete,timestep=4,5 tas_2000.nc tas_2000_selected.nc` and "
-        "`cdo delete,timestep=4 tas_2001.nc tas_2001_selected.nc`")
+        "`cdo delete,timestep=4 tas_2001.nc tas_2001_selected.nc` (then give the _selected copies in place of their "
+        "files in --data: a glob over their folder takes both, and two files of one variable are refused)")
     for command in str(raised.value).split("`")[1::2]:
         subprocess.run(command.split(), check=True, capture_output=True)
     combined = open_dataset([tmp_path / "tas_2000_selected.nc", tmp_path / "tas_2001_selected.nc",

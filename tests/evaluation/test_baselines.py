@@ -2046,3 +2046,46 @@ def test_sub_daily_cells_further_apart_are_keyed_by_the_times_of_day_held_not_th
     for held in sorted(set(day_and_hour))[::50]:
         at = np.array([pair == held for pair in day_and_hour])
         np.testing.assert_allclose(climatology[key[at][0] - 1], values[at].mean(0), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("months", "last"), [pytest.param((6, 7, 8), (8, 31), id="JJA-31-August"),
+                                              pytest.param((12, 1, 2), (2, 28), id="DJF-29-February"),
+                                              pytest.param((12, 1, 2, 3), (3, 31), id="DJFM-31-March")])
+def test_a_season_s_last_day_in_a_leap_test_year_has_the_climatology_of_its_date(months, last):
+    """break50c A4: training years without a leap year hold 31 August on day 243 only; a leap test year's 31 August
+    is day 244 (xarray's dayofyear, WeatherBench 2's key), one past the season chosen (CPC --seasons JJA, 2020; SNODAS
+    --months 12,1,2,3, 31 March 2020), and had no climatology: its values were left out of the skill and ACC. It now
+    takes day 243's, the climatology of 31 August of the other years; a leap year's 29 February (day 60, after a DJF
+    of days 1–59 and 335–365) takes 28 February's. The whole climatology is NumPy's: WeatherBench 2's triangular
+    61-day window over the days of the year held, narrowed symmetrically to the distance to the nearest day not held
+    (1 − |k|/r, |k| < r, r = min(30, that distance)), so that at the season's last day it is that day's own mean."""
+    import cftime
+
+    from climann.evaluation.baselines import climatology_keys, seasonal_climatology
+
+    times = np.array([cftime.DatetimeGregorian(2017, 1, 1) + datetime.timedelta(days=d) for d in range(4 * 365 + 1)])
+    times = times[np.isin([time.month for time in times], months)]  # the run's selection of months
+    years, day = np.array([time.year for time in times]), np.array([time.dayofyr for time in times])
+    train = years < 2020  # 2017–2019: no leap year
+    truth = 280 + 10 * np.sin(day / 58.0)[:, None, None] + np.random.default_rng(50).normal(0, 2, (times.size, 2, 2))
+    climatology = seasonal_climatology(truth, times, train, window_days=61)
+    sums = np.zeros((365, 2, 2))
+    counts = np.zeros(365)
+    np.add.at(sums, day[train] - 1, truth[train])
+    np.add.at(counts, day[train] - 1, 1)
+    held = counts > 0
+    for d in np.flatnonzero(held):  # numpy: the narrowed triangular window, cyclic over 365 days
+        distance = min(k for k in range(1, 366) if not held[(d + k) % 365] or not held[(d - k) % 365])
+        reach = min(30, distance)
+        k = np.arange(1 - reach, reach)
+        weights = 1 - np.abs(k) / reach
+        by_hand = np.tensordot(weights, sums[(d + k) % 365], axes=1) / (weights @ counts[(d + k) % 365])
+        np.testing.assert_allclose(climatology[d], by_hand, rtol=1e-12)
+    leap_day = next(time for time in times if time.year == 2020 and (time.month, time.day) == last)
+    if last == (2, 28):
+        leap_day = cftime.DatetimeGregorian(2020, 2, 29)
+    key = climatology_keys(times).of(np.array([leap_day]))[0]
+    same_date = [time for time in times[train] if (time.month, time.day) == last]
+    assert key == 60 if last == (2, 28) else key == same_date[0].dayofyr + 1  # one past the training years' day
+    own_mean = truth[np.isin(times, same_date)].mean(axis=0)  # the window narrowed to its own day at the season's end
+    np.testing.assert_allclose(climatology[key - 1], own_mean, rtol=1e-12)
