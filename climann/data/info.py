@@ -25,7 +25,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.composites import period_positions
+from climann.data.composites import period_cells, period_positions
 from climann.data.age_axes import AgeAlong, age_along_dimension, age_axis_advice
 from climann.data.ancillary import ancillary_in_itself
 from climann.data.cell_bounds import MADE_BOUNDS_KEY
@@ -68,14 +68,14 @@ from climann.data.paths import path_list
 from climann.data.renames import FileRenames, toml_rename_table
 from climann.data.point_pairs import files_at_different_places
 from climann.data.run_outputs import refuse_run_directory, run_outputs
-from climann.data.shell import wrapped_lines
+from climann.data.shell import files_given, wrapped_lines
 from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.stations import SeveralStations
 from climann.data.subset import coordinates_along, select_values
 from climann.data.text_times import digit_dates, text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import (  # noqa: F401 (re-exported)
-    MONTH_STEP_NAMES, TimeStep, coarse_storage_text, date_text, time_step_positions,
+    MONTH_STEP_NAMES, PeriodStep, TimeStep, coarse_storage_text, date_text, time_step_positions,
 )
 from climann.data.user_types import user_type_kind
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
@@ -147,44 +147,46 @@ def describe(
     files, other_grids, forecasts, choice, opened, stations = _opened_for_info(paths, overlap=overlap, select=select,
                                                                               rename=rename)
     given = dict(select or {})
-    try:
-        # A grid with several sets of points (POP's T and U): those most variables name; see climann.data.grid_points.
-        on = named_points(opened)
-        dataset, points, names = _shown_dataset(opened, files, forecasts,
-                                                {**choice, **given, **{s.dim: s.first for s in stations}})
-        grid, problems = _find_grid(dataset)
-        constant = _constant_in_time(dataset, names, grid.get("time"))  # read once, for both sections
-        # every value is read once there; the totals found by their values are neither the target
-        # proposed nor default predictors, as train refuses them. With --select, the values train
-        # reads: the level chosen, its own missing share (break46d A6: TS of all 6 depths, 0.4 %
-        # missing, shown under "depth = 50", where 2.69 % are)
-        described = select_values(opened, given, where=_where(files)) if given else opened
-        variables_text, value_totals = _variables_section(described, data_variable_names(described),
-                                                          selected=given)
-        grid_text = (_grid_section(dataset, grid, problems, target=_target_choice(
-                         dataset, names, grid, constant=constant, value_totals=value_totals)[0])
-                     + _other_points_text(on, points, opened.dims))
-        sections = [
-            _files_section(files, other_grids),
-            *[_stations_section(several) for several in stations],
-            variables_text,
-            *_climatologies_section(opened),
-            grid_text,
-            _time_section(dataset, grid, problems),
-            _extra_dimensions_section(dataset, names, grid),
-            *([_forecasts_section(forecasts, choice)] if forecasts else []),
-        ]
-        # a problem the grid section states (with its way out) is named, not repeated (fix37c)
-        shown = {kind: f"no {kind} coordinate read (see Grid above)" for kind, problem in problems.items()
-                 if problem in grid_text}
-        config = _config_section(paths, dataset, names, grid, overlap=overlap, problems={**problems, **shown},
-                                 constant=constant, value_totals=value_totals,
-                                 files=files, forecast_choice=choice, given=given,
-                                 forecast_dims={name: set(forecast[name].dims) for forecast, _ in forecasts.values()
-                                                for name in forecast_variables(forecast)},
-                                 stations={several.dim: several for several in stations}, rename=rename)
-    finally:
-        opened.close()
+    # advice names only the files given, as train's (break50a A7: the FAPAR files beside LAI's, never given)
+    with files_given([*files, *(other_grids or {})]):
+        try:
+            # A grid with several sets of points (POP's T and U): those most variables name (climann.data.grid_points).
+            on = named_points(opened)
+            dataset, points, names = _shown_dataset(opened, files, forecasts,
+                                                    {**choice, **given, **{s.dim: s.first for s in stations}})
+            grid, problems = _find_grid(dataset)
+            constant = _constant_in_time(dataset, names, grid.get("time"))  # read once, for both sections
+            # every value is read once there; the totals found by their values are neither the target
+            # proposed nor default predictors, as train refuses them. With --select, the values train
+            # reads: the level chosen, its own missing share (break46d A6: TS of all 6 depths, 0.4 %
+            # missing, shown under "depth = 50", where 2.69 % are)
+            described = select_values(opened, given, where=_where(files)) if given else opened
+            variables_text, value_totals = _variables_section(described, data_variable_names(described),
+                                                              selected=given)
+            grid_text = (_grid_section(dataset, grid, problems, target=_target_choice(
+                             dataset, names, grid, constant=constant, value_totals=value_totals)[0])
+                         + _other_points_text(on, points, opened.dims))
+            sections = [
+                _files_section(files, other_grids),
+                *[_stations_section(several) for several in stations],
+                variables_text,
+                *_climatologies_section(opened),
+                grid_text,
+                _time_section(dataset, grid, problems),
+                _extra_dimensions_section(dataset, names, grid),
+                *([_forecasts_section(forecasts, choice)] if forecasts else []),
+            ]
+            # a problem the grid section states (with its way out) is named, not repeated (fix37c)
+            shown = {kind: f"no {kind} coordinate read (see Grid above)" for kind, problem in problems.items()
+                     if problem in grid_text}
+            config = _config_section(paths, dataset, names, grid, overlap=overlap, problems={**problems, **shown},
+                                     constant=constant, value_totals=value_totals,
+                                     files=files, forecast_choice=choice, given=given,
+                                     forecast_dims={name: set(forecast[name].dims) for forecast, _ in forecasts.values()
+                                                    for name in forecast_variables(forecast)},
+                                     stations={several.dim: several for several in stations}, rename=rename)
+        finally:
+            opened.close()
     if check is not None and not config.startswith(_NO_CONFIG):
         config = _checked(config, check)
     if config.startswith(_NO_CONFIG):
@@ -423,9 +425,26 @@ def time_step_name(times: Sequence) -> str:
         return step.name
     periods = period_positions(times)
     if periods is not None:
-        return periods[0].description
+        return periods[0].description + _period_stamps_text(times, periods[0])
     days = np.array([(later - earlier).total_seconds() / 86400 for earlier, later in zip(times[:-1], times[1:])])
     return f"irregular ({days.min():g} to {days.max():g} days)"
+
+
+def _period_stamps_text(times: Sequence, periods: PeriodStep) -> str:
+    """Where in its period each stamp of a calendar of periods lies, and so the period it is read as
+    (:func:`~climann.data.composites.period_cells`: the period that holds the stamp): ", each stamped
+    on its last day (2017-01-10, 2017-01-20, 2017-01-31, …), each value that of the dekad ending
+    there", or "" (stamps on the first days the description names, elsewhere, or no cells). Copernicus Global
+    Land stamps its dekads on their last day; "dekads (1st, 11th, 21st of each month)" alone read as
+    if those were the stamps (break50a A6)."""
+    found = period_cells(list(times), periods)
+    if found is None:
+        return ""
+    cells, day = found[1], datetime.timedelta(days=1)
+    if all(high - day <= time < high for time, (_, high) in zip(times, cells)):
+        shown = ", ".join(date_text(time) for time in list(times)[:3]) + (", …" if len(times) > 3 else "")
+        return f", each stamped on its last day ({shown}), each value that of the {periods.period} ending there"
+    return ""
 
 
 def _missing_steps_text(times: Sequence) -> str:

@@ -30,6 +30,7 @@ import xarray as xr
 from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.data.area_fractions import FRACTION_STANDARD_NAMES
+from climann.data.composites import period_cells
 from climann.data.grids import cell_measure_name, file_cell_measure
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
 from climann.data.levels import level_text
@@ -161,6 +162,45 @@ def _coordinate(coordinate: Coordinate, bounds: np.ndarray | None = None, bounds
     return variables
 
 
+#: The name of the time bounds :func:`written_time_cells` gives a file whose times had none, after CF's examples (7.1).
+TIME_CELLS_NAME = "time_bnds"
+
+
+def written_time_cells(layout: GridLayout, time: Coordinate | None = None) -> tuple[Coordinate, np.ndarray | None]:
+    """The time coordinate ``predictions.nc`` writes and its cells (CF 7.1 bounds), shape (n_time, 2).
+
+    The input's own bounds when it has them; else, for a calendar of periods that restart each year
+    or month (dekads, pentads, N-day composites: :func:`~climann.data.composites.period_cells`), the
+    period holding each stamp, as the run dated its values by (its climatology, lags, ``--months``),
+    under ``time_bnds`` (the coordinate's ``bounds`` names it): ``plot --time 2020-07-21`` of Copernicus
+    Global Land's dekads, stamped on their last day, drew the dekad 11–20 July, the stamp nearest,
+    from a file that kept no cells (break50a A2). Other times without bounds are written as they are:
+    a month or a week is inferred only with a doubt (:func:`~climann.data.time_cells.inferred_cells`).
+
+    Parameters
+    ----------
+    layout : GridLayout
+    time : Coordinate, optional
+        The time coordinate written (the input's stamps, ``layout.file_times``); ``layout.time`` by default.
+
+    Returns
+    -------
+    (Coordinate, ndarray of cftime.datetime of shape (n_time, 2) or None)
+    """
+    time = layout.time if time is None else time
+    if layout.time_bounds is not None or layout.climatology_bounds is not None:
+        return time, layout.time_bounds
+    values = np.asarray(time.values)
+    names = {layout.latitude.name, layout.longitude.name, layout.target_name}
+    if (len(values) == 0 or time.attrs.get("bounds") or TIME_CELLS_NAME in names
+            or not all(hasattr(value, "calendar") for value in values)):
+        return time, None
+    found = period_cells(list(values), layout.value_periods)
+    if found is None:
+        return time, None
+    return dataclasses.replace(time, attrs={**time.attrs, "bounds": TIME_CELLS_NAME}), found[1]
+
+
 def _axes(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Variable]]:
     """Time and the 1-D row and column axes (unless index-only) as coordinates, their bounds
     as data variables, and the target's scalar coordinates. Time holds the input's own stamps
@@ -173,7 +213,8 @@ def _axes(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Vari
         vertex_dim = f"{vertex_dim}2"  # the 2-D corners' dimension has another size
     coords, bounds = {}, {}
     time = layout.time if layout.file_times is None else dataclasses.replace(layout.time, values=layout.file_times)
-    axes = [(time, layout.time_bounds), (layout.latitude, layout.latitude_bounds),
+    time, time_bounds = written_time_cells(layout, time)
+    axes = [(time, time_bounds), (layout.latitude, layout.latitude_bounds),
             (layout.longitude, layout.longitude_bounds)]
     for coordinate, values in axes:
         if coordinate.name in layout.index_dims:
@@ -836,7 +877,8 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
     times = {"units": written_time_units(layout.time_units), "calendar": layout.calendar, "dtype": "float64",
              "_FillValue": None}
     encoding[layout.time.name] = dict(times)
-    for time_bounds in (_bounds_name(layout.time), _climatology_name(layout.time)):
+    written = dataset[layout.time.name].attrs.get("bounds") if layout.time.name in dataset.variables else None
+    for time_bounds in (_bounds_name(layout.time), written, _climatology_name(layout.time)):
         if time_bounds in dataset.variables:
             encoding[time_bounds] = dict(times)
     for coordinate in (layout.latitude, layout.longitude):

@@ -1,4 +1,5 @@
 import json
+import datetime
 import logging
 import tomllib
 
@@ -1644,3 +1645,49 @@ def test_a_quantity_of_the_sun_s_position_is_not_proposed_as_the_target(tmp_path
     config = _config(describe([str(tmp_path / "daymet.nc")]))["data"]
     assert config["target"] == target
     assert sorted([config["target"], *config["predictors"]]) == ["dayl", "prcp", "tmax"]
+
+
+def test_dekads_stamped_on_their_last_day_are_said_so_and_read_as_the_dekads_ending_there(tmp_path):
+    """break50a A6: Copernicus Global Land's dekads, stamped on the 10th, the 20th and the month's last day, were
+    "dekads (1st, 11th, 21st of each month)", as if those were the stamps. Each stamp is read as the dekad that
+    holds it, the one ending there (by hand: the 10th → 1st–10th, the 20th → 11th–20th, the last → 21st–end)."""
+    from tests.data.test_composites import _month_periods
+    from climann.data.time_cells import inferred_cells
+
+    stamps = _month_periods((1, 11, 21), years=(2019, 2020), last_days=True)
+    assert {t.day for t in stamps} == {10, 20, 28, 29, 30, 31}
+    path = tmp_path / "c_gls_LAI_dekads.nc"
+    dataset = grid_dataset(n_years=6, calendar="standard")
+    dataset.isel(time=slice(0, len(stamps))).assign_coords(time=stamps).to_netcdf(path)
+    time_line = next(line for line in unwrapped_report(describe([str(path)])).splitlines()
+                     if line.lstrip("# ").startswith("Time "))
+    assert ("dekads (1st, 11th, 21st of each month), each stamped on its last day (2019-01-10, 2019-01-20, "
+            "2019-01-31, …), each value that of the dekad ending there, 72 steps") in time_line
+    cells, doubt = inferred_cells(np.array(stamps), None)
+    assert doubt == ""  # no reading assumed: the stamps say which dekad
+    first_days = [1 if t.day <= 10 else 11 if t.day <= 20 else 21 for t in stamps]  # by hand
+    assert [(low.year, low.month, low.day) for low, _ in cells] == [(t.year, t.month, d) for t, d in
+                                                                    zip(stamps, first_days)]
+    assert all(high - t == datetime.timedelta(days=1) for t, (_, high) in zip(stamps, cells))
+    # stamped on their first days (the days the description names) or in their middles: nothing added
+    for starts in (_month_periods((1, 11, 21), years=(2019,)), _month_periods((1, 11, 21), years=(2019,), middles=True)):
+        assert time_step_name(starts) == "dekads (1st, 11th, 21st of each month)"
+
+
+def test_info_advice_names_only_the_files_given(tmp_path):
+    """break50a A7: info on the LAI files of a folder that also holds FAPAR's ended its QFLAG advice with "the other
+    files of gls given as before (--data 'gls/c_gls_FAPAR-…')": files never given (train's advice names none)."""
+    folder = tmp_path / "gls"
+    folder.mkdir()
+    for product in ("LAI", "FAPAR"):
+        for year in (2001, 2002):
+            dataset = grid_dataset(n_years=1, calendar="standard").rename(tas=product)
+            flags = (np.arange(dataset[product].size).reshape(dataset[product].shape) % 4).astype("u1")
+            dataset["QFLAG"] = (dataset[product].dims, flags, {"flag_masks": np.array([1, 2], "u1"),
+                                                              "flag_meanings": "sea snow"})
+            dataset.assign_coords(time=[cftime.DatetimeGregorian(year, m, 15) for m in range(1, 13)]).to_netcdf(
+                folder / f"c_gls_{product}_{year}.nc")
+    report = unwrapped_report(describe([str(folder / "c_gls_LAI_*.nc")]))
+    assert "QFLAG" in report and "indicators" in report  # the advice is given
+    assert "FAPAR" not in report
+    assert "given as before" not in report

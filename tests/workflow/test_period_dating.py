@@ -44,17 +44,17 @@ def _dekads() -> tuple[list[datetime.datetime], list[datetime.datetime]]:
 CALENDARS = {"pentads": _pentads, "dekads": _dekads}
 
 
-def _write(path, starts, ends, values, *, bounds: bool) -> None:
+def _write(path, starts, ends, values, *, bounds: bool, stamps=None) -> None:
     with netCDF4.Dataset(path, "w") as nc:
         for dim, size in (("time", None), ("lat", len(LAT)), ("lon", len(LON)), ("nv", 2)):
             nc.createDimension(dim, size)
         time = nc.createVariable("time", "f8", ("time",))
         time.setncatts({"units": "hours since 1800-01-01 00:00:0.0", "standard_name": "time", "calendar": "standard",
                         **({"bounds": "time_bnds"} if bounds else {})})
-        time[:] = netCDF4.date2num(starts, time.units, "standard")
+        time[:] = netCDF4.date2num(starts if stamps is None else stamps, time.units, "standard")
         if bounds:
             nc.createVariable("time_bnds", "f8", ("time", "nv"))[:] = np.stack(
-                [time[:], netCDF4.date2num(ends, time.units, "standard")], 1)
+                [netCDF4.date2num(starts, time.units, "standard"), netCDF4.date2num(ends, time.units, "standard")], 1)
         for dim, units, coordinate in (("lat", "degrees_north", LAT), ("lon", "degrees_east", LON)):
             variable = nc.createVariable(dim, "f4", (dim,))
             variable.setncatts({"units": units, "standard_name": "latitude" if dim == "lat" else "longitude"})
@@ -66,7 +66,7 @@ def _write(path, starts, ends, values, *, bounds: bool) -> None:
 
 def _run(tmp_path, name: str, months: list[int], **data) -> xr.Dataset:
     config = build_config({"data": {"paths": [str(tmp_path / f"{name}.nc")], "target": "precip",
-                                    "features": ["lat", "season"], "months": months, **data},
+                                    "features": ["lat", "season"], **({"months": months} if months else {}), **data},
                            "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
     run_dir = run_training(config, run_dir=tmp_path / f"run_{name}").run_dir
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as opened:
@@ -138,3 +138,40 @@ def test_a_period_run_trained_before_its_cells_were_inferred_is_rescored_by_its_
                              decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as scored:
             kept = [time.strftime("%Y-%m-%d") for time in scored["time"].values]
         assert kept == [start.strftime("%Y-%m-%d") for start, date in zip(starts, dates) if date.month == 6]
+
+
+@pytest.mark.parametrize("bounds", [False, True], ids=["without-bounds", "with-bounds"])
+def test_plot_time_of_a_day_draws_the_dekad_that_holds_it(tmp_path, bounds):
+    """break50a A2: Copernicus Global Land's dekads are stamped on their last day (10th, 20th, month's end);
+    ``predictions.nc`` kept no time bounds, and ``plot --time 1981-07-21`` drew the dekad 11–20 July (the stamp
+    nearest), ``--time 1981-07-15`` 1–10 July. predictions.nc now carries ``time_bnds`` [start, next start] of each
+    dekad (numpy's, built here), with or without bounds in the input, and a day draws the dekad holding it, also
+    from a file without them (one written before)."""
+    from climann.evaluation.figures.files import open_prediction_file, prediction_file_maps
+
+    starts, ends = _dekads()
+    stamps = [end - datetime.timedelta(days=1) for end in ends]  # the 10th, the 20th, the month's last day
+    values = np.random.default_rng(50).gamma(2.0, 1.0, (len(starts), len(LAT), len(LON))).astype("f4")
+    _write(tmp_path / "gls.nc", starts, ends, values, bounds=bounds, stamps=stamps)
+    predictions = _run(tmp_path, "gls", [])
+    kept = [time.strftime("%Y-%m-%d") for time in predictions["time"].values]
+    assert kept == [stamp.strftime("%Y-%m-%d") for stamp in stamps]  # the file's own stamps
+    name = predictions["time"].attrs["bounds"]
+    written = predictions[name].values
+    assert [(low.strftime("%Y-%m-%d"), high.strftime("%Y-%m-%d")) for low, high in written] == [
+        (start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")) for start, end in zip(starts, ends)]
+    unbounded = tmp_path / "unbounded.nc"  # as predictions.nc was written before 7 December 2026
+    with xr.open_dataset(tmp_path / "run_gls" / "predictions.nc", decode_times=False) as opened:
+        plain = opened.drop_vars(name).load()
+    del plain["time"].attrs["bounds"]
+    plain.to_netcdf(unbounded)
+    truth = predictions["precip"].transpose("time", "lat", "lon").values
+    for path in (tmp_path / "run_gls" / "predictions.nc", unbounded):
+        with open_prediction_file(path) as dataset:
+            for day in ("1981-07-01", "1981-07-10", "1981-07-11", "1981-07-15", "1981-07-20", "1981-07-21",
+                        "1981-07-31", "1981-02-28", "1980-02-29", "1980-12-25"):
+                date = datetime.datetime.strptime(day, "%Y-%m-%d")
+                holding = [k for k, (start, end) in enumerate(zip(starts, ends)) if start <= date < end]  # numpy
+                maps = prediction_file_maps(dataset, time=day, where="predictions.nc")
+                assert list(maps.steps) == holding, (path.name, day)
+                np.testing.assert_array_equal(maps.truth, truth[holding[0]])

@@ -113,8 +113,9 @@ def time_steps(
     """The steps of ``times`` that ``text`` (YYYY, YYYY-MM or YYYY-MM-DD, a negative year with its
     sign: :func:`~climann.data.time_axis.date_parts`; or YYYY-MM-DDTHH[:MM]) names, and its label.
 
-    A year or a month: every step in it. A day: its steps (all 24 of hourly data); else the step whose time cell
-    (CF bounds, lower bound included) holds the day's start, when the file has bounds (on
+    A year or a month: every step in it. A day: the step whose time cell of a day or more (CF bounds, lower bound
+    included) holds the day's start, whatever its stamp (break50a A2); else its steps (all 24 of hourly data);
+    else the step whose time cell holds the day's start, when the file has bounds (on
     monthly data, 2019-07-01 is in July's step, dated 2019-07-16); else the nearest step when
     the day lies within the file's period (extended by half a step at either end). An hour
     of a day (break40b B8): its step; else, as for a day, the step of the cell holding it or
@@ -174,6 +175,14 @@ def time_steps(
     if hour is not None:
         return _hour_step(times, date, hour, text, bounds=bounds, absent=absent)
     same_day = np.flatnonzero([(t.year, t.month, t.day) == (year, month, day) for t in times])
+    # a cell of a day or more holding the day is its step, whatever the stamps (break50a A2: a dekad stamped on its
+    # last day, 20 July, is not the dekad of 21 July; CESM's January mean stamped 1 February is not February's)
+    holding = np.flatnonzero([low <= date < high and (high - low).total_seconds() >= 86_400 for low, high in bounds]
+                             ) if bounds is not None else np.array([], int)
+    if holding.size:
+        step = int(holding[0])
+        own = (times[step].year, times[step].month, times[step].day) == (year, month, day) or bounds[step][0] == date
+        return np.array([step]), date_text(times[step], precision="day"), not own
     if same_day.size:
         return same_day, date_text(date, precision="day"), False
     opening = np.flatnonzero([low == date for low, _ in bounds]) if bounds is not None else np.array([], int)
@@ -269,6 +278,29 @@ def inferred_time_cells(times: np.ndarray, where: str) -> tuple[np.ndarray | Non
     return found[0], middles
 
 
+def period_time_cells(times: np.ndarray) -> np.ndarray | None:
+    """The cells of a file's times without bounds that are of a calendar of periods restarting each year or
+    month (dekads, pentads, N-day composites), each the period that holds its stamp
+    (:func:`~climann.data.composites.period_cells`), as a run dates them; None for other times. A day given
+    to ``plot --time`` then draws the period that holds it, not the stamp nearest (break50a A2: Copernicus
+    Global Land's dekads, stamped on their last day, in a ``predictions.nc`` written before 7 December 2026).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+
+    Returns
+    -------
+    ndarray of cftime.datetime, shape (n_time, 2), or None
+    """
+    from climann.data.composites import period_cells
+
+    if len(times) < 2 or not all(hasattr(time, "calendar") for time in times):
+        return None
+    found = period_cells(list(times))
+    return None if found is None else found[1]
+
+
 def _mean_over_time(field: xr.DataArray, dim: str, weights: np.ndarray | None = None
                     ) -> tuple[xr.DataArray, xr.DataArray]:
     """The sum of the present values along ``dim`` and their count (lazy); with ``weights``
@@ -333,7 +365,14 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
         weighted = "" if weights is None else ", weighted by their time cells' days"
         when = f"mean over {_period([times[k].year for k in steps])} ({steps.size} steps{weighted}) from {where}"
     else:
-        steps, label, nearest = time_steps(times, time, where=where, bounds=bounds, dates=dates)
+        # a day takes the period holding it (break50a A2: the stamp nearest to 21 July, a dekad's 20 July, was drawn)
+        day_cells = bounds if bounds is not None else period_time_cells(times)
+        # a day's map is named by its step's stamp in the file (the dekad's 2020-07-31), not its cell's middle
+        stamps = np.asarray(dataset[layout.time.name].values)
+        by_stamps = (_WITH_A_DAY.match(time.strip()) and not _HOUR.match(time.strip()) and stamps.shape == times.shape
+                     and all(hasattr(stamp, "calendar") for stamp in stamps))
+        steps, label, nearest = (time_steps(stamps, time, where=where, bounds=day_cells) if by_stamps else
+                                 time_steps(times, time, where=where, bounds=day_cells, dates=dates))
         weights = cell_lengths(bounds, steps)
         # an hour's step shown as climann's messages show a time (2023-07-01 13:00), not as its file's label
         shown = date_text(times[steps[0]], precision="minute") if _HOUR.match(time.strip()) else label
