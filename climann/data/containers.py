@@ -33,7 +33,7 @@ from climann.data.flux_tables import flux_table_message, text_head_lines
 from climann.data.gesla_tables import gesla_table_message
 from climann.data.grdc_tables import grdc_table_message
 from climann.data.rdb_tables import rdb_table_message
-from climann.data.handles import shared_manager
+from climann.data.shared_handles import briefly_open
 from climann.data.paths import is_grib
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
                                  hdfeos_grids, span_grid)
@@ -292,7 +292,7 @@ def _netcdf4_groups(path: Path, read: Callable[[object], object]) -> object | No
         with open(path, "rb") as handle:
             if handle.read(len(HDF5_SIGNATURE)) != HDF5_SIGNATURE:
                 return None
-        with shared_manager(path).acquire_context() as dataset:
+        with briefly_open(path) as dataset:
             return read(dataset)
     except (OSError, RuntimeError, ValueError):
         return None

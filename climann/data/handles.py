@@ -21,7 +21,12 @@ global attributes and unlimited dimensions) is read once per unchanged file and 
 opening of the file (its header undecoded, its data decoded in dask's chunks) is xarray's
 decoding of its own copies of that one read (:func:`open_netcdf`). A folder of 400 one-day
 files was read twice over, once for the header the checks of several files look at and once
-for the data (fix43c).
+for the data (fix43c). A small file (at most :data:`_READ_WHOLE_BYTES` of values) is read whole
+at that first reading and its handle closed at once: an open NetCDF-4 handle holds 1.1 MB of
+HDF5's state of the file, and the headers of 1 096 daily files, each kept open from the first
+check to the end of ``climann info``, took 4.9 GB (issue 15, fix50e). A larger file keeps its
+handle in xarray's cache (:mod:`climann.data.shared_handles`), its small variables (coordinates,
+bounds) read at once.
 
 Each variable's raw attributes pass through :func:`climann.data.text_numbers.with_text_numbers_read`
 (numeric attributes stored as text that say their numbers, read as them) and
@@ -43,6 +48,7 @@ import weakref
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 from xarray.backends import CachingFileManager, NetCDF4DataStore, ZarrStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
@@ -51,7 +57,7 @@ from climann.data.notes import kept_for_the_run, note_once
 from climann.data.shared_handles import shared_manager
 from climann.data.stored_values import with_stored_values_read
 from climann.data.text_numbers import refuse_text_coordinate, with_text_numbers_read
-from climann.data.user_types import with_enum_as_flags, with_vlen_as_objects
+from climann.data.user_types import VLEN_KEY, with_enum_as_flags, with_vlen_as_objects
 from climann.data.zarr_metadata import stale_consolidated_arrays, stale_metadata_warning
 
 _log = logging.getLogger(__name__)
@@ -67,7 +73,11 @@ class _StoreReadingStoredValues(NetCDF4DataStore):
         (:func:`_first_read`); each call gets its own shallow copies (xarray's decoding writes
         into the attributes of bounds variables, and the undecoded header must keep the file's)."""
         variables, attributes, _ = _first_read(self)
-        return {name: variable.copy(deep=False) for name, variable in variables.items()}, dict(attributes)
+        # values read at the first opening are copied too: an opening that changes its arrays in
+        # place must not change the next one's, as each read of the file gave arrays of its own
+        copies = {name: variable.copy(deep=isinstance(variable._data, np.ndarray))
+                  for name, variable in variables.items()}
+        return copies, dict(attributes)
 
     def get_encoding(self) -> dict:
         """The file's encoding (its unlimited dimensions), read with :meth:`load`."""
@@ -112,8 +122,14 @@ def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
         If integer data have an ``_Unsigned`` that is neither true nor false.
     """
     manager = shared_manager(path)
-    with manager.acquire_context():  # one acquisition while the metadata are read, as xarray's backend does
-        dataset = xr.open_dataset(_store_of(path, manager), engine="store", **options)
+    store = _store_of(path, manager)
+    if _read_whole(store):  # read at its first opening: decoded again without opening the file
+        dataset = xr.open_dataset(store, engine="store", **options)
+    else:
+        with manager.acquire_context():  # one acquisition while the metadata are read, as xarray's backend does
+            dataset = xr.open_dataset(store, engine="store", **options)
+        if _read_whole(store):
+            manager.close()  # its values are in memory: no open handle (1.1 MB of HDF5's state) per small file
     dataset.encoding["source"] = str(Path(path).resolve())
     return dataset
 
@@ -153,16 +169,48 @@ _READS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _READS_LOCK = threading.Lock()
 
 
+#: A file whose variables hold at most this many bytes (as stored, unpacked) is read whole at its
+#: first opening and its handle closed at once: an open NetCDF-4 handle holds 1.1–1.3 MB of HDF5's
+#: state of the file (:data:`climann.data.shared_handles._HANDLE_BYTES`), more than such a file's
+#: values. 1 096 daily OISST files (four 30 × 60 variables, 14 kB of values each) kept 1 096
+#: handles open for the whole ``climann info``: 4.9 GB resident (issue 15, fix50e).
+_READ_WHOLE_BYTES = 2**20
+#: Below it, in a larger file, a variable read at the first opening (coordinates, bounds, scalars):
+#: each later opening of the file decodes them without reading the file again.
+_READ_AT_ONCE_BYTES = 2**16
+
+
 def _first_read(store: _StoreReadingStoredValues) -> tuple:
-    """What ``store`` read of its file (``load``, ``get_encoding``), read the first time it is asked."""
+    """What ``store`` read of its file (``load``, ``get_encoding``), read the first time it is
+    asked: the variables' attributes, and the values of the small ones (:func:`_read_small`)."""
     with _READS_LOCK:
         read = _READS.get(store)
     if read is None:  # two threads opening one file at once may both read it: the same values
         variables, attributes = NetCDF4DataStore.load(store)
-        read = (variables, attributes, NetCDF4DataStore.get_encoding(store))
+        read = (_read_small(variables), attributes, NetCDF4DataStore.get_encoding(store))
         with _READS_LOCK:
             _READS[store] = read
     return read
+
+
+def _read_small(variables: Mapping[str, xr.Variable]) -> dict[str, xr.Variable]:
+    """``variables`` as the store gives them (lazy), the small ones' values read into memory: every
+    variable of a file of at most :data:`_READ_WHOLE_BYTES`, else those of at most
+    :data:`_READ_AT_ONCE_BYTES`. Variable-length and compound variables stay lazy."""
+    readable = {name: variable for name, variable in variables.items()
+                if variable.dtype.kind not in "OV" and VLEN_KEY not in variable.encoding}
+    whole = (len(readable) == len(variables)
+             and sum(variable.nbytes for variable in variables.values()) <= _READ_WHOLE_BYTES)
+    return {name: variable.load() if name in readable and (whole or variable.nbytes <= _READ_AT_ONCE_BYTES)
+            else variable for name, variable in variables.items()}
+
+
+def _read_whole(store: _StoreReadingStoredValues) -> bool:
+    """Whether every variable of ``store``'s file was read at its first opening (:func:`_read_small`):
+    its datasets need no handle of the file."""
+    with _READS_LOCK:
+        read = _READS.get(store)
+    return read is not None and all(isinstance(variable._data, np.ndarray) for variable in read[0].values())
 
 
 #: The store of each NetCDF file opened in this run, by resolved path, with the file manager it
@@ -185,6 +233,25 @@ def _store_of(path: str | os.PathLike, manager: CachingFileManager) -> _StoreRea
     with _STORES_LOCK:
         _STORES[key] = (manager, store)
     return store
+
+
+def data_model(path: str | os.PathLike) -> str:
+    """The NetCDF data model of the file ``path`` (netCDF4's ``data_model``: ``"NETCDF4"``,
+    ``"NETCDF3_CLASSIC"`` …), as its store read it when the file was opened in this run, without
+    opening the file again; else read through its shared handle.
+
+    Raises
+    ------
+    OSError
+        If the file does not exist or is not a NetCDF file (from netCDF4).
+    """
+    manager = shared_manager(path)
+    with _STORES_LOCK:
+        known = _STORES.get(str(Path(path).resolve()))
+    if known is not None and known[0] is manager:
+        return str(known[1].format)
+    with manager.acquire_context() as handle:
+        return str(handle.data_model)
 
 
 class _ZarrStoreReadingStoredValues(ZarrStore):

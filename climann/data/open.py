@@ -60,7 +60,8 @@ from climann.data.date_values import dated_data_names
 from climann.data.duration_values import with_time_values_as_numbers
 from climann.data.hdfeos import HdfEosGrid
 from climann.data.cyclic import DROPPED_KEY
-from climann.data.handles import open_netcdf, open_zarr, shared_manager
+from climann.data.handles import data_model, open_netcdf, open_zarr
+from climann.data.shared_handles import briefly_open
 from climann.data.coords import (
     bare_coordinates, bounds_names, find_coordinate, fixed_in_time, named_coordinates,
     time_coordinate, two_dimensional_coordinates, with_2d_coordinates,
@@ -1018,8 +1019,11 @@ def _check_leads_chosen(datasets: Mapping[Path, xr.Dataset]) -> None:
 
 
 def _refuse_cut_short(path: Path) -> None:
-    """Refuse a NetCDF-3 file shorter than its header says (see climann.data.containers)."""
-    with shared_manager(path).acquire_context() as handle:
+    """Refuse a NetCDF-3 file shorter than its header says (see climann.data.containers); a
+    NetCDF-4 file (its data model as its store read it) is not opened again to say so."""
+    if not data_model(path).startswith("NETCDF3"):
+        return
+    with briefly_open(path) as handle:
         message = cut_short_message(handle, path)
     if message:
         raise ClimannError(message)
@@ -1076,7 +1080,7 @@ class HeaderGridError(GroupedFileError):
 def _refuse_grouped(path: Path) -> None:
     """Refuse a NetCDF-4 file whose root holds no data variables while its groups do (see
     climann.data.containers)."""
-    with shared_manager(path).acquire_context() as handle:
+    with briefly_open(path) as handle:
         groups = data_groups_first(handle, groups_with_variables(handle))
         swath = grouped_swath_message(handle, path.name, groups) if groups else None
         grid = hdfeos_grid_of(handle, groups[0]) if groups else None
@@ -1112,7 +1116,7 @@ def _phony_grid_error(dataset: xr.Dataset, path: Path) -> PhonyGridError | None:
     if not dims or (grid := phony_grid(dataset)) is None:
         return None
     try:
-        with shared_manager(path).acquire_context() as handle:
+        with briefly_open(path) as handle:
             groups = grouped_fields(handle, grid.shape)
     except (OSError, RuntimeError, ValueError, KeyError):
         return None

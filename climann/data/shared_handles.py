@@ -11,8 +11,10 @@ an import cycle.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import xarray as xr
@@ -139,6 +141,28 @@ def _room_in_the_file_cache(n_files: int) -> None:
     room = wanted if soft == resource.RLIM_INFINITY else min(wanted, soft - _DESCRIPTORS_SPARE)
     if room > xr.get_options()["file_cache_maxsize"]:
         xr.set_options(file_cache_maxsize=room)
+
+
+@contextlib.contextmanager
+def briefly_open(path: str | os.PathLike) -> Iterator[object]:
+    """The open ``netCDF4.Dataset`` of ``path`` through its shared handle (:func:`shared_manager`)
+    for one look at it (its groups, its data model's sizes), closed after the look unless it was
+    open before: a handle holds 1.1 MB of HDF5's state of the file, and a look at each of 1 096
+    files kept 1 096 handles open for the rest of the command (fix50e).
+
+    Raises
+    ------
+    OSError
+        If the file does not exist or is not a NetCDF file (from netCDF4).
+    """
+    manager = shared_manager(path)
+    was_open = getattr(manager, "_key", None) in getattr(manager, "_cache", {})
+    try:
+        with manager.acquire_context() as handle:
+            yield handle
+    finally:
+        if not was_open:
+            manager.close()
 
 
 def open_plain(path: str | os.PathLike, **options: object) -> xr.Dataset:

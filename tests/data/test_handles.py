@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -204,13 +205,79 @@ def test_no_module_opens_a_netcdf_file_with_a_handle_of_its_own():
     assert [(module, line) for module, line, engine in calls if engine not in ("store", "zarr", "cfgrib")] == []
 
 
-def test_files_beyond_xarrays_cache_of_handles_stay_open(tmp_path):
+def _read_nothing_whole(monkeypatch):
+    """Files read lazily, as files too large to be read at their first opening are (fix50e)."""
+    from climann.data import handles
+
+    monkeypatch.setattr(handles, "_READ_WHOLE_BYTES", -1)
+    monkeypatch.setattr(handles, "_READ_AT_ONCE_BYTES", -1)
+
+
+def _open_netcdf_files(under) -> list[str]:
+    """The files under ``under`` this process holds open (psutil: the descriptors of /proc/PID/fd)."""
+    import psutil
+
+    return sorted(Path(file.path).name for file in psutil.Process().open_files() if str(under) in file.path)
+
+
+def test_small_files_hold_no_handle_once_read(tmp_path):
+    """Issue 15 (fix50e): each file's header, read by the first check of undated files, kept its
+    handle open for the whole command, 1.1 MB of HDF5's state each: 1 096 daily OISST files of
+    14 kB of values each, 4.9 GB resident for ``climann info``. Thirty one-step files: their
+    headers and their data combined, no file is left open, and the values are each file's own
+    (xarray's reading of each file alone)."""
+    from climann.data.open import check_files_of_one_simulation, check_undated_files
+
+    paths = [tmp_path / f"tas_200101{day + 1:02d}.nc" for day in range(30)]
+    for day, path in enumerate(paths):
+        _one_step(path, day=day, seed=day)
+    check_undated_files(paths)
+    check_files_of_one_simulation(paths)
+    assert _open_netcdf_files(tmp_path) == []
+    combined = open_dataset(paths)
+    values = combined["tas"].values
+    assert _open_netcdf_files(tmp_path) == []
+    for path, step in zip(paths, values, strict=True):
+        with xr.open_dataset(path) as alone:
+            np.testing.assert_array_equal(step, alone["tas"].values[0])
+
+
+def test_a_file_too_large_to_read_whole_keeps_its_handle_and_its_values(tmp_path):
+    """A file whose values exceed what is read at the first opening (here 2 MB of ``tas``) is read
+    lazily through its shared handle as before: its coordinates read at once, its values each time."""
+    from climann.data.handles import _READ_WHOLE_BYTES
+
+    path = tmp_path / "tas.nc"
+    values = np.random.default_rng(5).normal(280.0, 5.0, (1, 512, 1024)).astype("f4")
+    assert values.nbytes > _READ_WHOLE_BYTES
+    xr.Dataset({"tas": (("time", "lat", "lon"), values)},
+               coords={"time": [0.0], "lat": np.linspace(-89.0, 89.0, 512), "lon": np.arange(1024.0)}).to_netcdf(path)
+    dataset = open_netcdf(path, chunks={})
+    assert _open_netcdf_files(tmp_path) == ["tas.nc"]
+    np.testing.assert_array_equal(dataset["tas"].values, values)
+
+
+def test_an_opening_that_changes_its_values_leaves_the_next_openings_alone(tmp_path):
+    """A small file's values are read once: each opening gets its own copy, as each read of the
+    file gave arrays of their own."""
+    path = tmp_path / "tas_20010101.nc"
+    written = _one_step(path, day=0, seed=0)
+    first = open_netcdf(path, decode_cf=False)
+    first["tas"].values[...] = 0.0
+    np.testing.assert_array_equal(open_netcdf(path, decode_cf=False)["tas"].values, written)
+    np.testing.assert_array_equal(open_netcdf(path)["tas"].values, written)
+
+
+def test_files_beyond_xarrays_cache_of_handles_stay_open(tmp_path, monkeypatch):
     """fix45j (break45c A6): with more files than xarray's cache of open handles
     (``file_cache_maxsize``) held, the least recently used was closed at each opening of another,
     and each file was opened again at each read: 12 760 openings for 200 files in one
     ``climann info``. Twelve files read in turn, the cache holding four: every file's handle is
-    still open after the last read (before: the last four only), so the next read opens none."""
+    still open after the last read (before: the last four only), so the next read opens none.
+    The files stand for files too large to be read whole at their first opening (fix50e)."""
     from xarray.backends.file_manager import FILE_CACHE
+
+    _read_nothing_whole(monkeypatch)
 
     paths = [tmp_path / f"tas_{day:02d}.nc" for day in range(12)]
     written = [_one_step(path, day=day, seed=day) for day, path in enumerate(paths)]
@@ -246,6 +313,7 @@ def test_the_cache_of_handles_holds_no_more_than_its_share_of_memory(tmp_path, m
 
     from climann.data import shared_handles
 
+    _read_nothing_whole(monkeypatch)
     available = 8 * 10 * 1.5 * 2**20 + 2**20
     monkeypatch.setattr(psutil, "virtual_memory", lambda: type("Memory", (), {"available": available})())
     monkeypatch.setattr(shared_handles, "_memory_room", None)
