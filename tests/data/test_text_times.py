@@ -369,7 +369,7 @@ def test_a_folder_of_wrfout_files_dated_only_by_times_gets_the_loop_that_dates_e
     assert "one step" not in message and "ncap2" not in message
     assert "stored as text in 'Times'" in message
     # a glob, not the files one by one; one Python process for them all (break50d A3)
-    assert '" wrf/with_dates wrf/wrfout_d01_2005-0*-01_00:00:00`' in message and "for f in" not in message
+    assert " wrf/with_dates wrf/wrfout_d01_2005-0*-01_00:00:00`" in message and "; done" not in message
     assert "then give 'wrf/with_dates/*' in place of the 2 files" in message  # info's paths (break44d A7)
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
     path = shell_path()  # the printed `python`
