@@ -1,6 +1,6 @@
 """Sums of rates over time cells longer than the rate's period: units that no longer say the values.
 
-A rate per period P (``mm/(3 h)``, ``mm/h``, ``kg m-2 s-1``) summed over cells longer than P
+A rate per period P (``mm/(3 h)``, ``mm/h``, ``mm/d``) summed over cells longer than P
 (``cell_methods = "time: sum"``, CF 1.8 §7.3, over the cells of the time bounds, §7.1) is not a
 rate per P any more: ``cdo daysum`` of MSWEP's 3-hourly ``mm/(3 h)`` writes the total of each
 day's 8 values, and keeps the units, so each value is a total in mm over its day labelled
@@ -28,6 +28,12 @@ from climann.data.coords import time_coordinate
 from climann.errors import ClimannError
 
 __all__ = ["refuse_summed_rates"]
+
+#: The shortest period read as the length of the steps summed: ``mm/(3 h)``, ``mm/h``, ``mm/d``
+#: name a product's step; a rate per second (``kg m-2 s-1``, ``m3 s-1``) names the SI unit, and a
+#: ``time: sum`` of such rates is left to the checks of the cell methods (paired sums, a sum
+#: against a mean, :mod:`climann.data.time_cells`).
+_SHORTEST_STEP = datetime.timedelta(minutes=1)
 
 #: How much longer than the rate's period a cell must be to be a sum of several periods: the
 #: cells of ``cdo daysum`` on 3-hourly values span 21 hours (00:00 to 21:00), 7 periods.
@@ -134,7 +140,7 @@ def refuse_summed_rates(dataset: xr.Dataset, where: str) -> None:
         units = str(variable.attrs["units"])
         period = rate_period(units)
         cells = None if period is None else _cell_length(dataset, name)
-        if cells is None or cells[0] <= period * _LONGER:
+        if cells is None or period < _SHORTEST_STEP or cells[0] <= period * _LONGER:
             continue
         length, said = cells
         amount = _amount_units(units, period)

@@ -87,6 +87,12 @@ def test_a_daily_mean_of_rates_per_3_hours_keeps_its_units(tmp_path):
     np.testing.assert_allclose(opened["precipitation"].values, daily, rtol=1e-6)
 
 
+def test_a_rate_per_second_summed_over_days_is_left_to_the_cell_method_checks(tmp_path):
+    """``kg m-2 s-1`` names the SI unit, not the steps summed: not this refusal."""
+    daily = _daily_file(tmp_path / "2000.nc", 2000, method="sum", units="kg m-2 s-1")
+    np.testing.assert_allclose(open_dataset([tmp_path / "2000.nc"])["precipitation"].values, daily, rtol=1e-6)
+
+
 def test_a_rate_per_day_summed_over_days_is_read(tmp_path):
     """A sum over one period of a rate per that period (mm/day over 1-day cells) is that rate: read."""
     daily = _daily_file(tmp_path / "2000.nc", 2000, method="sum", units="mm/day")
