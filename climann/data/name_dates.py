@@ -4,7 +4,8 @@ PRISM's monthly grids from ``gdal_translate`` (``PRISM_ppt_stable_4kmM3_198101_b
 Stage IV's hours (``st4.2021010112.01h.nc``), GPM's Level-3 months
 (``3A-MO.GPM.DPR.V9-20211125.20150101-S000000-E235959.01.V07A.HDF5``) say their date only in their
 names. :func:`name_dates` finds the date-like numbers of a name (``YYYYMM``, ``YYYYMMDD``,
-``YYYYMMDDHH``, ``YYYY-MM-DD``, MODIS's ``AYYYYDDD`` within 1700…2200), :func:`named_dating` the one that dates each of
+``YYYYMMDDHH``, TRMM's ``YYYYMMDD.HH``, ``YYYY-MM-DD``, MODIS's ``AYYYYDDD`` within 1700…2200),
+:func:`named_dating` the one that dates each of
 a set of files (the one number that differs from name to name where every name also holds the
 same version date), and :func:`named_dates_statements` the Python statements that give a copy
 that date as a CF time (CF 1.8 §4.4): used by the refusal of undated files
@@ -22,10 +23,12 @@ __all__ = ["name_dates", "named_dates_statements", "named_dating"]
 
 
 #: The numbers of a file's name, each a word for :data:`_NAMED_DATE_FORMS` (an ISO 8601
-#: ``YYYY-MM-DD`` as one, and a basic ISO 8601 date and time ``YYYYMMDDThhmmss``, SMAP's
-#: ``SMAP_L4_SM_gph_20190101T013000_Vv7032_001.h5``, as one); written with ``[0-9]`` so the
-#: printed loop needs no backslash.
-_NAME_NUMBERS = "[0-9]{8}T[0-9]{6}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]+"
+#: ``YYYY-MM-DD`` as one, a basic ISO 8601 date and time ``YYYYMMDDThhmmss``, SMAP's
+#: ``SMAP_L4_SM_gph_20190101T013000_Vv7032_001.h5``, as one, and a day with its hour after a dot,
+#: :data:`_DOTTED_TIME_FORMS`, as one); written with ``[0-9]`` and without ``!`` or ``$`` so the
+#: printed loop needs no backslash and stays in double quotes.
+_NAME_NUMBERS = ("[0-9]{8}T[0-9]{6}|[0-9]{8}[.][0-9]{4}(?=[^0-9])|[0-9]{8}[.][0-9]{2}(?=[^0-9])"
+                 "|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]+")
 
 #: The dates a file's name may hold as one of its numbers (:data:`_NAME_NUMBERS`): its length
 #: and :func:`~datetime.datetime.strptime` form, the form as said, and whether it names a month
@@ -38,6 +41,12 @@ _ISO_DATE_FORM = ("%Y-%m-%d", "YYYY-MM-DD", "day")
 #: read whole, not as the day ``20190101`` and a number ``013000`` (fix45d: the day alone dated
 #: each granule at 00:00, its 01:30 lost, and 8 granules a day at one time).
 _ISO_TIME_FORM = ("%Y%m%dT%H%M%S", "YYYYMMDDThhmmss", "time")
+
+#: A day and its hour as two numbers of the name, ``YYYYMMDD.HH`` (TRMM TMPA's 3-hourly
+#: ``3B42.19980101.03.7.HDF.nc4``, GES DISC: the 3-hour window centred on 03:00) or
+#: ``YYYYMMDD.hhmm`` (GLDAS's and NLDAS's ``A20000101.0300``), read whole (break50d A2: the day
+#: alone dated the 8 files of a day at 00:00, and followed, they were refused as two fields).
+_DOTTED_TIME_FORMS = {11: ("%Y%m%d.%H", "YYYYMMDD.HH", "hour"), 13: ("%Y%m%d.%H%M", "YYYYMMDD.hhmm", "time")}
 
 #: MODIS's (and NASA LP DAAC's, NSIDC's) ``A%Y%j`` after the letter ``A``: the year and the day
 #: of the year of the period's first day (``MOD10CM.A2003032.061.2020233010101.hdf``: February 2003;
@@ -58,7 +67,8 @@ def name_dates(path: Path, *, year_day: bool = True) -> list[tuple[tuple[int, st
     found = []
     for place, match in enumerate(re.finditer(_NAME_NUMBERS, path.name)):
         number, before = match.group(), path.name[max(match.start() - 1, 0):match.start()]
-        form = (_ISO_TIME_FORM if "T" in number else _ISO_DATE_FORM if "-" in number
+        form = (_DOTTED_TIME_FORMS.get(len(number)) if "." in number
+                else _ISO_TIME_FORM if "T" in number else _ISO_DATE_FORM if "-" in number
                 else _YEAR_DAY_FORM if year_day and len(number) == 7 and before == "A"
                 else _NAMED_DATE_FORMS.get(len(number)))
         if form is None:

@@ -140,6 +140,7 @@ from climann.data.time_axes import (
     check_one_step_per_variable, on_common_time_steps, own_series_lags, own_series_lags_on_axis,
 )
 from climann.data.time_axis import check_no_own_series_lag_names, continues_series, own_series_lag_of
+from climann.data.summed_rates import refuse_summed_rates
 from climann.data.time_cell_gaps import warn_cell_gaps, warn_part_cells
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import (
@@ -2032,13 +2033,15 @@ def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
     middles of their CF time cells (see climann.data.time_cells); monthly stamps without
     cells refused where they switch between the 1st at 00:00 and inside their months; cells
     that stop short of the next ones, or cover part of their step, warned about (see
-    climann.data.time_cell_gaps)."""
+    climann.data.time_cell_gaps); rates summed over cells longer than their period refused (see
+    climann.data.summed_rates)."""
     where = _where(files)
     bounds_name = time_bounds_name(dataset)
     held = dataset[bounds_name].encoding.get(_BOUNDS_FILES_KEY) if bounds_name else None
     dated = times_at_cell_middles(sorted_in_time(dataset, where), files_text(held) if held else where)
     warn_cell_gaps(dated, where)
     warn_part_cells(dated, where)
+    refuse_summed_rates(dated, where)
     _check_period_stamps(dated, where, {files[0]: dated} if len(files) == 1 else None)
     return dated
 

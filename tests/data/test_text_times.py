@@ -354,7 +354,7 @@ def test_a_folder_of_wrfout_files_dated_only_by_times_gets_the_loop_that_dates_e
     """break38a A3: of a folder of wrfout files without XTIME (31 and 28 steps), info said
     "neither has a time coordinate" and advised ncap2's scalar time ("a file's time is then one
     step"); followed, the files were refused for conflicting sizes. Now: the dates are in
-    ``Times``, and one loop writes a dated copy of each file; run here literally, the copies hold
+    ``Times``, and one Python line writes a dated copy of each file; run here literally, the copies hold
     each step's date and the same values, and train."""
     import os
     import subprocess
@@ -368,7 +368,8 @@ def test_a_folder_of_wrfout_files_dated_only_by_times_gets_the_loop_that_dates_e
     message = result.output.strip().splitlines()[-1]
     assert "one step" not in message and "ncap2" not in message
     assert "stored as text in 'Times'" in message
-    assert "for f in wrf/wrfout_d01_2005-0*-01_00:00:00; do" in message  # a glob, not the files one by one
+    # a glob, not the files one by one; one Python process for them all (break50d A3)
+    assert " wrf/with_dates wrf/wrfout_d01_2005-0*-01_00:00:00`" in message and "; done" not in message
     assert "then give 'wrf/with_dates/*' in place of the 2 files" in message  # info's paths (break44d A7)
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
     path = shell_path()  # the printed `python`

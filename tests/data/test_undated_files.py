@@ -8,6 +8,7 @@ import datetime
 import shlex
 import shutil
 import subprocess
+import sys
 
 import netCDF4
 import numpy as np
@@ -615,13 +616,16 @@ def test_files_dated_by_their_names_are_refused_with_a_loop_that_dates_each_copy
                                   pytest.param("3A-MO.GPM.DPR.V9-20211125.{:%Y%m%d}-S000000-E235959.V07A_G2.nc",
                                                id="GPM-version-date-in-every-name"),
                                   pytest.param("SMAP_L4_SM_gph_{:%Y%m%dT%H%M%S}_Vv7032_001.nc",
-                                               id="YYYYMMDDThhmmss-SMAP")])
+                                               id="YYYYMMDDThhmmss-SMAP"),
+                                  pytest.param("3B42.{:%Y%m%d.%H}.7.HDF.nc", id="YYYYMMDD.HH-TRMM-3B42"),
+                                  pytest.param("GLDAS_NOAH025_3H.A{:%Y%m%d.%H%M}.021.nc", id="YYYYMMDD.hhmm-GLDAS")])
 def test_files_named_by_day_or_hour_are_dated_at_it_by_the_advised_loop(tmp_path, monkeypatch, form):
     """break42d P1 for daily and hourly names: the printed loop, run as printed, gives each copy the day or hour
     of its name in days since 1970-01-01 (computed here with numpy's datetime64), and the copies open as one
     series of those times. break43b A5: GPM's names hold the algorithm's version date (20211125) in every
     name beside each file's own: the one that differs dates them (the advice was `days since YYYY-MM-DD`).
-    fix45d: SMAP's date and time of day (20210101T013000) dated each copy at its day's 00:00; now at 01:30."""
+    fix45d: SMAP's date and time of day (20210101T013000) dated each copy at its day's 00:00; now at 01:30.
+    break50d A2: TRMM's 3B42.19980101.03 and GLDAS's A20000101.0300, a day and its time after a dot, alike."""
     import os
 
     monkeypatch.chdir(tmp_path)
@@ -649,6 +653,69 @@ def test_files_named_by_day_or_hour_are_dated_at_it_by_the_advised_loop(tmp_path
     opened = open_dataset(sorted(str(path) for path in (tmp_path / "d" / "with_dates").glob("*.nc")))
     assert [str(time) for time in opened["time"].values] == [str(time) for time in times]
     np.testing.assert_array_equal(opened["Band1"].values, values.astype("f4"))
+
+
+def _trmm_3_hourly(path, field):
+    """A TRMM 3B42 v7 3-hourly file as GES DISC's OPeNDAP/subsetter writes it: ``precipitation(lon,
+    lat)`` in mm/hr, no time variable (the date and hour only in the name)."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("lon", field.shape[0])
+        nc.createDimension("lat", field.shape[1])
+        nc.createVariable("lon", "f4", ("lon",))[:] = 100.125 + 0.25 * np.arange(field.shape[0])
+        nc["lon"].units = "degrees_east"
+        nc.createVariable("lat", "f4", ("lat",))[:] = -0.375 + 0.25 * np.arange(field.shape[1])
+        nc["lat"].units = "degrees_north"
+        nc.createVariable("precipitation", "f4", ("lon", "lat"), fill_value=np.float32(-9999.9))[:] = field
+        nc["precipitation"].units = "mm/hr"
+
+
+def test_trmm_3_hourly_files_are_dated_at_their_hours_by_one_python_process(tmp_path, monkeypatch):
+    """break50d A2: 3B42.YYYYMMDD.HH.7.HDF.nc4, 8 a day: the hour was not found, the advice dated the 8 files
+    of a day at 00:00 and, followed, they were refused as two scenarios. break50d A3: the advice started one
+    Python process per file (31 files 3 min 56 s under load) and named a bare `python`, the system's in a plain
+    shell ("No module named 'xarray'" for every file). Now one process, the running environment's Python, dates
+    every file at its hour: run by a shell whose PATH holds no `python`, 3 days × 8 files open as one
+    3-hourly series of 24 steps whose values are the files' in the order of their names' times."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "trmm").mkdir()
+    times = [datetime.datetime(1998, 1, 1) + datetime.timedelta(hours=3 * k) for k in range(24)]
+    fields = np.random.default_rng(5).gamma(0.8, 1.0, size=(24, 4, 3)).astype("f4")  # (time, lon, lat)
+    for time, field in zip(times, fields):
+        _trmm_3_hourly(tmp_path / "trmm" / f"3B42.{time:%Y%m%d.%H}.7.HDF.nc4", field)
+    result = CliRunner().invoke(app, ["info", "trmm/*.nc4"])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()[-1]
+    assert "each file's name holds a date (YYYYMMDD.HH: 19980101.00 and 19980101.03)" in message, message
+    assert "two scenarios" not in message and "ncap2" not in message and "rename" not in message
+    command = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    assert command.count(" -c ") == 1 and "; done" not in command  # one process for the 24 files
+    assert command.endswith(" trmm/with_dates trmm/3B42.1998010*.7.HDF.nc4"), command
+    python = shlex.split(command.split(" && ", 1)[1])[0]
+    assert os.path.isabs(python) and os.path.samefile(os.path.dirname(python), os.path.dirname(sys.executable))
+    no_python = tmp_path / "bin"  # a shell that finds no `python` of its own: the line names its interpreter
+    no_python.mkdir()
+    for tool in ("mkdir", "sh"):
+        (no_python / tool).symlink_to(shutil.which(tool))
+    subprocess.run([shutil.which("bash"), "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": str(no_python)})
+    copies = sorted((tmp_path / "trmm" / "with_dates").glob("*.nc4"))
+    assert [path.name for path in copies] == [f"3B42.{time:%Y%m%d.%H}.7.HDF.nc4" for time in times]
+    expected = np.array(times, dtype="datetime64[m]").astype(float) / 1440  # days since 1970-01-01
+    for path, time in zip(copies, expected):
+        with xr.open_dataset(path, decode_times=False) as copy:
+            assert copy["time"].attrs["units"] == "days since 1970-01-01" and float(copy["time"]) == time
+    opened = open_dataset([str(path) for path in copies])
+    assert [str(time) for time in opened["time"].values] == [str(time) for time in times]
+    np.testing.assert_array_equal(opened["precipitation"].transpose("time", "lon", "lat").values, fields)
+    info = CliRunner().invoke(app, ["info", "trmm/with_dates/*.nc4"])
+    assert info.exit_code == 0, info.output
+    assert "1998-01-01 to 1998-01-03 21:00, 3-hourly, 24 steps" in " ".join(info.output.replace("#", "").split())
 
 
 @pytest.mark.parametrize("names", [pytest.param(["tas_a.nc", "tas_b.nc"], id="no-date"),

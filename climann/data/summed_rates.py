@@ -1,0 +1,166 @@
+"""Sums of rates over time cells longer than the rate's period: units that no longer say the values.
+
+A rate per period P (``mm/(3 h)``, ``mm/h``, ``mm/d``) summed over cells longer than P
+(``cell_methods = "time: sum"``, CF 1.8 §7.3, over the cells of the time bounds, §7.1) is not a
+rate per P any more: ``cdo daysum`` of MSWEP's 3-hourly ``mm/(3 h)`` writes the total of each
+day's 8 values, and keeps the units, so each value is a total in mm over its day labelled
+``mm/(3 h)``; every score read in those units was 8 times too large for its label (break50d A1).
+Per-month units on daily steps are refused alike (:func:`climann.data.units.calendar_factor`);
+this is the same conflict for rates whose period is a fixed length. A mean over the cell
+(``time: mean``, ``cdo daymean``) of a rate is a rate in the same units, and is read.
+
+:func:`refuse_summed_rates` refuses such a variable in one line naming the cell's length and the
+rate's period, with the ``ncatted`` that states the units of the sum: the amount of one period's
+rate (``mm`` for ``mm/(3 h)``), whose ``time: sum`` over each cell then says what the values are
+(the total over the cell, which converts to a rate by the cell's length).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+import numpy as np
+import xarray as xr
+
+from climann.data.cell_methods import over_each_cell, time_cell_method
+from climann.data.coords import time_coordinate
+from climann.errors import ClimannError
+
+__all__ = ["refuse_summed_rates"]
+
+#: The shortest period read as the length of the steps summed: ``mm/(3 h)``, ``mm/h``, ``mm/d``
+#: name a product's step; a rate per second (``kg m-2 s-1``, ``m3 s-1``) names the SI unit, and a
+#: ``time: sum`` of such rates is left to the checks of the cell methods (paired sums, a sum
+#: against a mean, :mod:`climann.data.time_cells`).
+_SHORTEST_STEP = datetime.timedelta(minutes=1)
+
+#: How much longer than the rate's period a cell must be to be a sum of several periods: the
+#: cells of ``cdo daysum`` on 3-hourly values span 21 hours (00:00 to 21:00), 7 periods.
+_LONGER = 1.5
+
+
+def rate_period(units: str) -> datetime.timedelta | None:
+    """The period P of a rate per P (``mm/(3 h)``: 3 hours; ``kg m-2 s-1``: 1 second), read by
+    pint with cf_xarray's UDUNITS registry (:func:`climann.data.units.parse_units`); None when the
+    units are not read, or not an amount per one time unit.
+
+    >>> rate_period("mm/(3 h)"), rate_period("kg m-2 s-1"), rate_period("mm"), rate_period("mm/3h")
+    (datetime.timedelta(seconds=10800), datetime.timedelta(seconds=1), None, None)
+    """
+    from climann.data.units import parse_units, unit_registry
+
+    try:
+        quantity = parse_units(str(units), variable="")
+    except ClimannError:
+        return None
+    if quantity.dimensionality.get("[time]", 0) != -1 or not float(quantity.magnitude) > 0:
+        return None
+    per_second = (quantity * unit_registry().Quantity(1, "second")).to_reduced_units()
+    # the period: the seconds that make one unit of the rate the amount of one unit of its amount
+    amount = per_second / per_second.magnitude
+    period = float((amount / quantity).to("second").magnitude)
+    return datetime.timedelta(seconds=round(period, 6)) if np.isfinite(period) and period > 0 else None
+
+
+def _amount_units(units: str, period: datetime.timedelta) -> str | None:
+    """The units of one period's rate times the period (``mm/(3 h)`` × 3 h: ``mm``), UDUNITS-spelt."""
+    from climann.data.units import parse_units, unit_registry
+
+    amount = (parse_units(str(units), variable="") * unit_registry().Quantity(period.total_seconds(), "second"))
+    amount = amount.to_reduced_units()
+    if not np.isclose(float(amount.magnitude), 1.0) or amount.dimensionality.get("[time]", 0):
+        return None
+    return f"{amount.units:cf}" or None
+
+
+def _cell_length(dataset: xr.Dataset, name: str) -> tuple[datetime.timedelta, str] | None:
+    """The most common length of the time cells of ``dataset`` and where it comes from: the
+    cells of the time bounds (each from its lower bound to the next cell's, when longer: ``cdo
+    daysum``'s 00:00–21:00 are daily cells), else the spacing of the times; None when unknown."""
+    times = np.asarray(dataset[name].values)
+    if times.ndim != 1 or not all(hasattr(value, "calendar") for value in times):
+        return None
+    bounds_name = dataset[name].attrs.get("bounds")
+    if bounds_name in dataset.variables and dataset[bounds_name].ndim == 2 and dataset[bounds_name].shape[1] == 2:
+        bounds = np.sort(np.asarray(dataset[bounds_name].values), axis=1)
+        if all(hasattr(value, "calendar") for value in bounds.ravel()):
+            spans = [upper - lower for lower, upper in bounds]
+            spans += [later - earlier for earlier, later in zip(bounds[:-1, 0], bounds[1:, 0])]
+            spans = [span for span in spans if span > datetime.timedelta(0)]
+            if spans:
+                return max(Counter(spans).most_common(2))[0], f"its time bounds ('{bounds_name}')"
+    if times.size < 2:
+        return None
+    return Counter(later - earlier for earlier, later in zip(times[:-1], times[1:])).most_common(1)[0][0], \
+        "the spacing of its times"
+
+
+def _span(length: datetime.timedelta) -> str:
+    """``1 day``, ``3 hours``, ``30 days``, ``90 minutes``, ``1 second``."""
+    seconds = length.total_seconds()
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size and seconds % size == 0:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds:g} seconds"
+
+
+def refuse_summed_rates(dataset: xr.Dataset, where: str) -> None:
+    """Refuse a variable in a rate per a period (``mm/(3 h)``) whose ``cell_methods`` say
+    ``time: sum`` over time cells longer than that period: each value is the sum of several
+    periods' rates, not a rate per the period, and its units would label every score wrongly.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Times decoded to cftime, bounds in memory.
+    where : str
+        The files, for the message.
+
+    Raises
+    ------
+    ClimannError
+        For the first such variable: the cell's length and where it comes from, the rate's
+        period, and the ``ncatted`` that gives each file's copy the units of the sum.
+    """
+    from climann.data.shell import attribute_command, copies_of_files, ncatted_attribute
+    from climann.data.sources import name_in_file, source_files
+
+    name = time_coordinate(dataset)
+    if name is None or dataset[name].ndim != 1:
+        return
+    dim = dataset[name].dims[0]
+    for key, variable in dataset.data_vars.items():
+        if dim not in variable.dims or "units" not in variable.attrs:
+            continue
+        method = time_cell_method(variable.attrs.get("cell_methods"), dim)
+        if over_each_cell(method) != "time: sum" and method != "time: sum":
+            continue
+        units = str(variable.attrs["units"])
+        period = rate_period(units)
+        cells = None if period is None else _cell_length(dataset, name)
+        if cells is None or period < _SHORTEST_STEP or cells[0] <= period * _LONGER:
+            continue
+        length, said = cells
+        amount = _amount_units(units, period)
+        ratio = length / period
+        times = f"{ratio:.0f}" if float(ratio).is_integer() else f"{ratio:.3g}"
+        if amount is None:
+            fix = ("give its values in the units of their sum (the amount over each cell, with 'time: sum'), or "
+                   "the mean rate over each cell with cell_methods 'time: mean' (cdo daymean, monmean in place of "
+                   "daysum, monsum)")
+        else:
+            files = source_files(variable) or [where]
+            fix = ("if each value is the total over its cell of rates that each held for one period of "
+                   f"{_span(period)}, its units are those of the total, '{amount}' (its 'time: sum' then says over "
+                   "which cell): " + copies_of_files(lambda arguments, file: attribute_command(
+                       [ncatted_attribute("units", name_in_file(variable, str(key), file), "o", "c", amount)],
+                       arguments), files, name="units_of_sums")
+                   + "; if the values are mean rates, give them with cell_methods 'time: mean' (cdo daymean or "
+                   "monmean in place of daysum or monsum keeps the rate's units)")
+        raise ClimannError(
+            f"'{key}' in {where} is in '{units}', a rate per {_span(period)}, but its cell_methods say "
+            f"'time: sum' over time cells of {_span(length)} ({said}): a sum of {times} values per "
+            f"{_span(period)} (cdo daysum keeps the units of what it sums), so the values are not in "
+            f"'{units}' and every score read in them would be {times} times too large for its units; {fix}")

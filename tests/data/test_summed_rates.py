@@ -1,0 +1,135 @@
+"""Rates summed over time cells longer than their period (climann/data/summed_rates.py): MSWEP's
+3-hourly precipitation in ``mm/(3 h)`` summed to days (``cdo daysum``: ``time: sum``, daily bounds,
+the units kept) was scored and labelled in mm/(3 h), every score 8 times too large for its label
+(break50d A1)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import shutil
+import subprocess
+
+import netCDF4
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.open import open_dataset
+from climann.data.summed_rates import rate_period
+from climann.errors import ClimannError
+
+LAT = np.array([47.95, 47.85, 47.75, 47.65])  # descending, as MSWEP's
+LON = np.array([10.05, 10.15, 10.25, 10.35, 10.45])
+YEARS = (2000, 2001, 2002, 2003)
+
+
+def _three_hourly(year):
+    """The year's 3-hourly values in mm per 3 h, shape (days, 8, lat, lon): half of them dry."""
+    days = (datetime.date(year + 1, 1, 1) - datetime.date(year, 1, 1)).days
+    rng = np.random.default_rng(year)
+    shape = (days, 8, LAT.size, LON.size)
+    return np.where(rng.random(shape) < 0.5, rng.gamma(0.7, 1.0, shape), 0).astype("f4")
+
+
+def _daily_file(path, year, *, method, units="mm/(3 h)"):
+    """A daily file as ``cdo daysum`` (``method`` "sum") or ``daymean`` ("mean") writes it from the
+    3-hourly values, its cells whole days: time at 00:00, ``time_bnds`` [day, next day]."""
+    values = _three_hourly(year)
+    daily = values.sum(axis=1) if method == "sum" else values.mean(axis=1)
+    start = (datetime.date(year, 1, 1) - datetime.date(1899, 12, 31)).days
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("lat", LAT.size)
+        nc.createDimension("lon", LON.size)
+        nc.createDimension("bnds", 2)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.standard_name, time.calendar, time.bounds = (
+            "days since 1899-12-31 00:00:00", "time", "standard", "time_bnds")
+        time[:] = start + np.arange(daily.shape[0])
+        nc.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = np.stack([time[:], time[:] + 1], axis=1)
+        for name, axis, values in (("lat", "degrees_north", LAT), ("lon", "degrees_east", LON)):
+            nc.createVariable(name, "f8", (name,))[:] = values
+            nc[name].units = axis
+        variable = nc.createVariable("precipitation", "f4", ("time", "lat", "lon"), fill_value=np.float32(-9999))
+        variable.units, variable.cell_methods = units, f"time: {method}"
+        variable[:] = daily
+    return daily
+
+
+@pytest.mark.parametrize(("units", "seconds"), [("mm/(3 h)", 10800), ("mm/hr", 3600), ("kg m-2 s-1", 1),
+                                                 ("mm d-1", 86400), ("mm", None), ("K", None), ("mm/3h", None)])
+def test_the_period_of_a_rate_is_read_by_the_units_library(units, seconds):
+    period = rate_period(units)
+    assert (None if period is None else period.total_seconds()) == seconds
+
+
+def test_a_daily_sum_of_rates_per_3_hours_is_refused_with_the_units_of_the_sum(tmp_path):
+    """break50d A1: one line naming the cells (1 day, from the bounds) and the rate's period (3 hours)."""
+    _daily_file(tmp_path / "2000.nc", 2000, method="sum")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "2000.nc"])
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "'mm/(3 h)', a rate per 3 hours" in message
+    assert "'time: sum' over time cells of 1 day (its time bounds ('time_bnds'))" in message
+    assert "a sum of 8 values per 3 hours" in message
+    assert "ncatted -a units,precipitation,o,c,mm " in message
+
+
+def test_a_daily_mean_of_rates_per_3_hours_keeps_its_units(tmp_path):
+    """A mean rate keeps the rate's units: ``time: mean`` over days of mm/(3 h) is read as it is."""
+    daily = _daily_file(tmp_path / "2000.nc", 2000, method="mean")
+    opened = open_dataset([tmp_path / "2000.nc"])
+    assert opened["precipitation"].attrs["units"] == "mm/(3 h)"
+    np.testing.assert_allclose(opened["precipitation"].values, daily, rtol=1e-6)
+
+
+def test_a_rate_per_second_summed_over_days_is_left_to_the_cell_method_checks(tmp_path):
+    """``kg m-2 s-1`` names the SI unit, not the steps summed: not this refusal."""
+    daily = _daily_file(tmp_path / "2000.nc", 2000, method="sum", units="kg m-2 s-1")
+    np.testing.assert_allclose(open_dataset([tmp_path / "2000.nc"])["precipitation"].values, daily, rtol=1e-6)
+
+
+def test_a_rate_per_day_summed_over_days_is_read(tmp_path):
+    """A sum over one period of a rate per that period (mm/day over 1-day cells) is that rate: read."""
+    daily = _daily_file(tmp_path / "2000.nc", 2000, method="sum", units="mm/day")
+    np.testing.assert_allclose(open_dataset([tmp_path / "2000.nc"])["precipitation"].values, daily, rtol=1e-6)
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_the_advised_ncatted_gives_scores_of_the_daily_totals(tmp_path, monkeypatch):
+    """The refusal's loop, run as printed, writes copies in 'mm' (the total over each day, with its
+    'time: sum'); trained on them, the persistence RMSE of each split is numpy's on the daily sums
+    (cell-area weighted, the step before each split's first day included), in mm per day."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "daily").mkdir()
+    sums = np.concatenate([_daily_file(tmp_path / "daily" / f"{year}.nc", year, method="sum") for year in YEARS])
+    result = CliRunner().invoke(app, ["info", "daily/"])
+    assert result.exit_code == 2, result.output
+    advice = re.search(r"`?(mkdir -p \S+ && for f in .*?; done)", result.output.replace("\n", " "))
+    assert advice, result.output
+    subprocess.run(["bash", "-c", advice[1]], check=True, cwd=tmp_path, capture_output=True)
+    copies = sorted((tmp_path / "daily" / "units_of_sums").glob("*.nc"))
+    assert [path.name for path in copies] == [f"{year}.nc" for year in YEARS]
+    opened = open_dataset(copies)
+    assert opened["precipitation"].attrs["units"] == "mm"
+    np.testing.assert_allclose(opened["precipitation"].values, sums, rtol=1e-6)
+
+    result = CliRunner().invoke(app, ["train", "--data", "daily/units_of_sums/", "--target", "precipitation",
+                                      "--epochs", "1", "--out", "run"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["units"] == "mm"
+    years = np.concatenate([np.full((datetime.date(y + 1, 1, 1) - datetime.date(y, 1, 1)).days, y) for y in YEARS])
+    edges = np.deg2rad(np.r_[LAT + 0.05, LAT[-1] - 0.05])
+    weights = np.broadcast_to((np.sin(edges[:-1]) - np.sin(edges[1:]))[:, None], (LAT.size, LON.size))
+    for split, (first, last) in {"train": (2000, 2001), "val": (2002, 2002), "test": (2003, 2003)}.items():
+        assert metrics["split_periods"][split] == (f"{first}–{last}" if first != last else str(first))
+        steps = np.flatnonzero((years >= first) & (years <= last))
+        steps = steps[steps > 0]
+        errors = sums[steps].astype("f8") - sums[steps - 1]
+        expected = np.sqrt((weights * errors ** 2).sum() / (weights.sum() * len(steps)))
+        assert metrics["splits"][split]["persistence"]["rmse"] == pytest.approx(expected, rel=1e-5)
