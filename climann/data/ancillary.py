@@ -112,7 +112,11 @@ DESCRIPTION_PHRASES = ("number of stations", "number of observations", "number o
                        # EN4's temperature_observation_weights (break44a A4): how much the observations weigh
                        # against the background in each analysed value, as its uncertainty says how well it is known;
                        # PSMSL's "flag for attention" (interpolated months) and "number of missing days" (A5)
-                       "observation weight", "flag for attention")
+                       "observation weight", "flag for attention",
+                       # SMOS L2/L3's DQX, the "data quality index" CATDS and ESA write beside each retrieved
+                       # value (Soil_Moisture_Dqx, long_name "Soil moisture DQX"): the retrieval's standard
+                       # error, in the value's units (break50a A4)
+                       "dqx")
 
 #: Words of a CF ``flag_meanings`` (lower case, underscores as spaces) that make a flag variable the
 #: state of the target's values, not a class of its own: PSMSL's "flag for attention",
@@ -194,7 +198,11 @@ COUNT_SUFFIXES = ("cnt", "count", "counts", "nobs", "n_obs", "num_obs", "numobs"
 
 #: Phrases of a variable's name (its words as :func:`_name_words` splits them) that make it
 #: ancillary data besides :data:`DESCRIPTION_PHRASES`: IMERG's ``gaugeRelativeWeighting``.
-NAME_PHRASES = DESCRIPTION_PHRASES + ("gauge relative weighting",)
+NAME_PHRASES = DESCRIPTION_PHRASES + ("gauge relative weighting",
+                                      # SMOS's Chi_2 (the fit of the retrieval) and RFI_Prob (the probability
+                                      # its brightness temperatures had radio-frequency interference;
+                                      # break50a A4): how far the retrieval is to be trusted
+                                      "chi 2", "chi2", "rfi prob")
 
 #: Phrases that hold one of :data:`DESCRIPTION_PHRASES` but name a quantity of its own, which
 #: may be a predictor: an air quality index from a chemistry model, a water quality index.
@@ -310,6 +318,42 @@ _TIME_UNITS = ("s", "sec", "secs", "second", "seconds", "min", "minute", "minute
                "d", "day", "days")
 
 
+#: Words that, alone in a variable's name and descriptions (numbers aside), make a variable in
+#: units of time the date or time of day each value was observed (:func:`_a_time_stamp`): SMOS
+#: L3's ``Days``, "Days since 2000-01-01", and ``UTC_Seconds``, "Seconds of the day" (break50a A4).
+_TIME_STAMP_WORDS = frozenset({"utc", "gmt", "local", "solar", "time", "times", "date", "dates", "day", "days",
+                               "hour", "hours", "minute", "minutes", "second", "seconds", "sec", "secs", "s",
+                               "millisecond", "milliseconds", "microsecond", "microseconds", "since", "of", "the",
+                               "in", "at", "observation", "julian"})
+
+
+def _a_time_stamp(variable: xr.DataArray, units: str) -> str | None:
+    """``"its standard_name 'time' …"`` or ``"its name 'UTC_Seconds' and long_name 'Seconds of the
+    day' in units of time ('s'), …"`` when ``variable`` is in units of time (a duration of
+    :data:`_TIME_UNITS` or a CF reference, "days since 2000-01-01") and its CF standard_name is
+    ``time`` or its name and every description hold no word but :data:`_TIME_STAMP_WORDS` (numbers
+    and "day of year" aside): a stamp, the date or time of day each value was observed, not a
+    quantity. MCD12Q2's ``Greenup`` ("Onset_Greenness_Increase", "days since 1970-01-01") names a
+    quantity of its own and is kept."""
+    timed = units.split()[:1] in ([word] for word in _TIME_UNITS + ("millisecond", "milliseconds", "ms",
+                                                                    "microsecond", "microseconds", "us"))
+    if not (timed or " since " in f" {units} "):
+        return None
+    said = f"in units of time ('{variable.attrs.get('units')}'), the date or time each value was observed"
+    if str(variable.attrs.get("standard_name", "")).strip() == "time":
+        return f"its standard_name 'time' {said}"
+    texts = [("name", str(variable.name), _name_words(str(variable.name)))]
+    texts += [(key, str(variable.attrs[key]), _words(variable.attrs[key])) for key in DESCRIPTION_ATTRIBUTES
+              if variable.attrs.get(key) is not None]
+    for _, _, words in texts:
+        words = f" {words} ".replace(" day of year ", " ").replace(" day of the year ", " ")
+        kept = [word for word in words.split() if not word.isdigit()]
+        if not kept or not set(kept) <= _TIME_STAMP_WORDS:
+            return None
+    shown = " and ".join(f"{key} '{text}'" for key, text, _ in texts)
+    return f"its {shown} {said}"
+
+
 def _observation_time(variable: xr.DataArray) -> str | None:
     """``"its name '…composite_day_of_the_year', the day or time each value was observed"`` when
     ``variable``'s name or a description holds one of :data:`OBSERVATION_TIME_PHRASES` or says the
@@ -322,6 +366,8 @@ def _observation_time(variable: xr.DataArray) -> str | None:
         if any(f" {phrase} " in f" {words} " for phrase in OBSERVATION_TIME_PHRASES) or _VECTOR_TIMES.search(words):
             return f"its {key} '{text}', the day or time each value was observed"
     units = str(variable.attrs.get("units", "")).strip().lower()
+    if (stamp := _a_time_stamp(variable, units)) is not None:
+        return stamp
     if _VECTOR_TIME_NAMES.match(str(variable.name)) and (units.split()[:1] in ([word] for word in _TIME_UNITS)
                                                        or " since " in f" {units} "):
         return (f"its name '{variable.name}' in units of time ('{variable.attrs['units']}'), the time each value "

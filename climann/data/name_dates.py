@@ -90,7 +90,9 @@ def named_dating(paths: Sequence[Path], *,
     to name (GPM's ``3A-MO.GPM.DPR.V9-20211125.20150101-S000000-E235959.01.V07A.HDF5``: the
     algorithm's version date 20211125 in every name, the month's 20150101, break43b A5); None when
     a name holds none, the names differ in them, or more than one differs
-    (``AQUA_MODIS.20030101_20030131``: a period)."""
+    (``AQUA_MODIS.20030101_20030131``: a period), but for a start and an end of one day, each a date
+    and a time of day: CATDS SMOS L3's daily ``SM_RE07_MIR_CLF31A_20140101T000000_20140101T235959_…``
+    is dated by its start (break50a A1)."""
     dated = [name_dates(path, year_day=year_day) for path in paths]
     if not dated or any(not dates for dates in dated):
         return None
@@ -101,6 +103,10 @@ def named_dating(paths: Sequence[Path], *,
     if len(layout) == 1:
         return layout[0]
     varying = [index for index in range(len(layout)) if len({dates[index][2] for dates in dated}) > 1]
+    if len(varying) == 2 and all(layout[index][1] == _ISO_TIME_FORM for index in varying) and all(
+            dates[varying[0]][2][:8] == dates[varying[1]][2][:8] < dates[varying[1]][2] and
+            dates[varying[0]][2] < dates[varying[1]][2] for dates in dated):
+        return layout[varying[0]]  # a start and an end within one day: the start dates the file
     return layout[varying[0]] if len(varying) == 1 else None
 
 

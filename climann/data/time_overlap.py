@@ -61,7 +61,7 @@ from climann.data.step_periods import (
 )
 from climann.data.shell import (
     copies_command, copies_data, drop_command, in_place_note, input_and_copy, ncap2_name, ncatted_number,
-    rename_command, shared_glob, values_command, working_path, xarray_item,
+    new_folder, rename_command, shared_glob, shown_path, values_command, working_path, xarray_item,
 )
 from climann.data.time_axis import axis_time_step, date_text, month_number
 from climann.data.time_cells import cell_middles
@@ -605,10 +605,54 @@ def _overlap_error(earlier: _FileTimes, later: _FileTimes, pairs: Sequence[tuple
                 f"stamped {_span_text([date_text(t) for t in stamps[0]])} in "
                 f"{earlier.path.name} and {_span_text([date_text(t) for t in sorted(stamps[1])])} in "
                 f"{later.path.name}{more}; variables {variables}")
+    if len(partners) == 1 and (passes := _two_times_of_day(earlier, later, stamps)) is not None:
+        return ClimannError(passes)
     return ClimannError(
         f"{earlier.path.name} and {later.path.name}{more} overlap in time ({held}); keep the "
         f"earlier or the later file's values there with {_SETTING}, or leave one file out"
     )
+
+
+def _time_of_day(stamp) -> str:
+    return f"{stamp.hour:02d}:{stamp.minute:02d}"
+
+
+def _two_times_of_day(earlier: _FileTimes, later: _FileTimes, stamps: tuple[np.ndarray, np.ndarray]) -> str | None:
+    """The refusal of two files that hold the same days, each at its own time of day, no stamp in
+    both, the two together one series of even steps (SMOS L3's ascending pass at 06:00 and its
+    descending pass at 18:00, one variable observed twice a day; break50a A5, where the advice
+    ``overlap = "first"``/``"last"`` or one file left out each dropped a pass): which hours, and the
+    ``cdo mergetime`` that joins both into one series at their stamps, each value at its own hour;
+    None for other overlaps."""
+    if (earlier.frequency != later.frequency or earlier.frequency != "daily" or len(stamps[0]) != len(stamps[1])
+            or len(stamps[0]) < 2 or set(stamps[0]) & set(stamps[1])):
+        return None  # one day stamped differently at the join of two series is an overlap (its advice stands)
+    hours = [sorted({_time_of_day(stamp) for stamp in own}) for own in stamps]
+    if any(len(own) != 1 for own in hours) or hours[0] == hours[1]:
+        return None
+    joined = sorted([*stamps[0], *stamps[1]])
+    steps = {later_stamp - earlier_stamp for earlier_stamp, later_stamp in zip(joined, joined[1:])}
+    if len(steps) != 1:
+        return None  # 06:00 and 09:00, or a day missing in one file: an uneven series
+    step = next(iter(steps))
+    folder = new_folder(later.path.parent, "merged")
+    joined_path = folder / f"{earlier.path.stem}_{later.path.stem}.nc"
+    return (
+        f"{earlier.path.name} and {later.path.name} hold the same days at different times of day ({hours[0][0]} "
+        f"in {earlier.path.name}, {hours[1][0]} in {later.path.name}; {_span_text([date_text(t) for t in stamps[0]])} "
+        f"and {_span_text([date_text(t) for t in stamps[1]])}; variables "
+        f"{', '.join(sorted(earlier.variables & later.variables))}): two observations a day (e.g. a satellite's "
+        f"ascending and descending passes), not one value twice; to keep both, join them into one series at their "
+        f"own stamps, every {_step_text(step)}, `mkdir -p {shown_path(folder)} && cdo mergetime "
+        f"{shown_path(earlier.path)} {shown_path(later.path)} {shown_path(joined_path)}`, and give "
+        f"{shown_path(joined_path)} in their place; or keep only one of them with {_SETTING}, or leave one file out"
+    )
+
+
+def _step_text(step) -> str:
+    """A step between stamps as "12 hours" (a whole number of hours) or "90 minutes"."""
+    minutes = int(round(pd.Timedelta(step).total_seconds() / 60))
+    return f"{minutes // 60} hours" if minutes % 60 == 0 else f"{minutes} minutes"
 
 
 def _middles(info: _FileTimes, steps: np.ndarray) -> np.ndarray | None:

@@ -56,11 +56,18 @@ _SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
 
 
 def has_time(dataset: xr.Dataset) -> bool:
-    """Whether any variable of an undecoded ``dataset`` has CF time units (``days since …``) or
-    CDO's absolute time units (``day as %Y%m%d.%f``, :func:`~climann.data.absolute_time.absolute_time_unit`:
-    ICON's and CDO's output, whose files were said to have no time coordinate, break43b A3)."""
-    return any(_SINCE.search(units := str(variable.attrs.get("units", ""))) or absolute_time_unit(units) is not None
-               for variable in dataset.variables.values())
+    """Whether a variable of an undecoded ``dataset`` that can be its time coordinate (a scalar, a
+    variable of one dimension, or one named as a dimension of its own) has CF time units (``days
+    since …``) or CDO's absolute time units (``day as %Y%m%d.%f``,
+    :func:`~climann.data.absolute_time.absolute_time_unit`: ICON's and CDO's output, whose files were said
+    to have no time coordinate, break43b A3). A field in such units is no time axis: CATDS SMOS L3's
+    ``Days(lat, lon)``, "days since 2000-01-01", the date each pixel was observed, in daily files
+    whose date is only in their names (break50a A1: 1 096 of them were taken as dated, and refused
+    with 8 768 renames)."""
+    return any((variable.ndim <= 1 or str(name) in variable.dims)
+               and (_SINCE.search(units := str(variable.attrs.get("units", "")))
+                    or absolute_time_unit(units) is not None)
+               for name, variable in dataset.variables.items())
 
 
 #: How many files without a time :func:`first_undated_pair_message` looks at: the first two of a

@@ -360,6 +360,25 @@ def test_gesla_proposes_neither_of_its_flags_as_a_predictor():
                  id="phenology-day-is-a-quantity"),
     pytest.param(_variable("BurnDate", long_name="Burn Date", units="Julian day of year"), None,
                  id="burn-date-is-a-quantity"),
+    # SMOS L3 (CATDS): each pixel's date and second of the day (break50a A4), as the file writes them and as
+    # climann reads the date (a day of year)
+    pytest.param(_variable("Days", long_name="Days since 2000-01-01", units="days since 2000-01-01 00:00:00"),
+                 "its name 'Days' and long_name 'Days since 2000-01-01' in units of time ('days since 2000-01-01 "
+                 "00:00:00'), the date or time each value was observed", id="smos-days"),
+    pytest.param(_variable("Days", long_name="Days since 2000-01-01, day of year", units="days"),
+                 "its name 'Days' and long_name 'Days since 2000-01-01, day of year' in units of time ('days'), the "
+                 "date or time each value was observed", id="smos-days-read-as-day-of-year"),
+    pytest.param(_variable("UTC_Seconds", long_name="Seconds of the day", units="s"),
+                 "its name 'UTC_Seconds' and long_name 'Seconds of the day' in units of time ('s'), the date or time "
+                 "each value was observed", id="smos-utc-seconds"),
+    pytest.param(_variable("obs_time", standard_name="time", units="hours since 1990-01-01"),
+                 "its standard_name 'time' in units of time ('hours since 1990-01-01'), the date or time each value "
+                 "was observed", id="standard-name-time"),
+    pytest.param(_variable("Days", long_name="Days since 2000-01-01"), None, id="no-units-of-time-no-stamp"),
+    pytest.param(_variable("sunshine_duration", long_name="Sunshine duration of the day", units="s"), None,
+                 id="a-duration-is-a-quantity"),
+    pytest.param(_variable("frost_days", long_name="Number of frost days", units="days"), None,
+                 id="a-count-of-days-is-a-quantity"),
 ])
 def test_the_day_or_time_of_each_observation_is_ancillary(variable, reason):
     """rerun38 N7: MOD13's composite day of the year (the day within its 16 days each pixel was taken) was a
@@ -388,6 +407,31 @@ def test_mod13_proposes_no_composite_day_or_quality_layer_with_a_note():
     assert ("_250m_16_days_composite_day_of_the_year (its name '_250m_16_days_composite_day_of_the_year', the day "
             "or time each value was observed)") in note
     assert "the day or time each value was observed), not what drives them" in note
+
+
+def test_smos_l3_proposes_neither_its_dqx_fit_rfi_nor_observation_times():
+    """break50a A4: CATDS SMOS L3 soil moisture beside its DQX (the retrieval's standard error), Chi_2 (the fit of
+    the retrieval), RFI_Prob, and each pixel's Days and UTC_Seconds: the vegetation optical thickness alone is a
+    default predictor, the others are named in the note with their reasons."""
+    dataset = grid_dataset()
+    layers = {"Soil_Moisture": {"long_name": "Retrieved soil moisture value", "units": "m3/m3"},
+              "Soil_Moisture_Dqx": {"long_name": "Soil moisture DQX", "units": "m3/m3"},
+              "Optical_Thickness_Nad": {"long_name": "Optical thickness at nadir", "units": "1"},
+              "Chi_2": {"long_name": "Chi2 value of the retrieval"},
+              "RFI_Prob": {"long_name": "Probability of RFI"},
+              "Days": {"long_name": "Days since 2000-01-01", "units": "days since 2000-01-01 00:00:00"},
+              "UTC_Seconds": {"long_name": "Seconds of the day", "units": "s"}}
+    rng = np.random.default_rng(0)
+    dataset = dataset[[]].assign(
+        {name: xr.DataArray(rng.uniform(0, 1, dataset["tas"].shape), dims=dataset["tas"].dims,
+                            coords=dataset["tas"].coords, attrs=attrs) for name, attrs in layers.items()})
+    chosen = default_inputs(dataset, "Soil_Moisture")
+    assert chosen.predictors == ("Optical_Thickness_Nad",)
+    (note,) = [note for note in chosen.notes("Soil_Moisture") if note.startswith("left out of the default predictors")]
+    for name in ("Soil_Moisture_Dqx (its long_name 'Soil moisture DQX')", "Chi_2 (its name 'Chi_2')",
+                 "RFI_Prob (its name 'RFI_Prob')", "Days (its name 'Days' and long_name",
+                 "UTC_Seconds (its name 'UTC_Seconds' and long_name 'Seconds of the day'"):
+        assert name in note
 
 
 @pytest.mark.parametrize(("name", "units", "reason"), [

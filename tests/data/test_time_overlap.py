@@ -1059,3 +1059,53 @@ def test_the_overlap_is_dated_as_climann_info_dates_the_steps(tmp_path):
            "in the files); variables tas)" in str(refused.value), str(refused.value)
     shown = " ".join(CliRunner().invoke(app, ["info", str(tmp_path / "b.nc")]).output.replace("#", "").split())
     assert f"Time 'time': {middles[0]:%Y-%m-%d %H:%M} to " in shown, shown
+
+
+def _pass_file(path, hour: int, values: np.ndarray) -> None:
+    """One SMOS L3 pass merged over its days (`cdo mergetime` of the daily files): Soil_Moisture at one hour a day."""
+    times = np.arange(np.datetime64("2014-01-01"), np.datetime64("2014-01-01") + len(values)) + np.timedelta64(hour, "h")
+    xr.Dataset({"Soil_Moisture": (("time", "lat", "lon"), values, {"units": "m3/m3"})},
+               coords={"time": times.astype("datetime64[ns]"), "lat": ("lat", [10.0, 11.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 1.0, 2.0], {"units": "degrees_east"})}).to_netcdf(path)
+
+
+def test_two_passes_a_day_are_refused_as_such_with_the_join_that_keeps_both(tmp_path, monkeypatch):
+    """break50a A5: SMOS's ascending (06:00) and descending (18:00) files were refused as an "overlap in time" whose
+    every way out dropped one pass. The refusal now says the same days at two times of day, and its cdo mergetime,
+    run as printed, gives one 12-hourly series holding each file's values at its own stamps (checked against the
+    files with numpy)."""
+    import shlex
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    ascending, descending = (rng.uniform(0.05, 0.45, size=(6, 2, 3)).astype("f4") for _ in range(2))
+    (tmp_path / "smos").mkdir()
+    _pass_file(tmp_path / "smos" / "SM_CLF31A.nc", 6, ascending)
+    _pass_file(tmp_path / "smos" / "SM_CLF31D.nc", 18, descending)
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset(["smos/SM_CLF31A.nc", "smos/SM_CLF31D.nc"])
+    message = str(refusal.value)
+    assert message.startswith("SM_CLF31A.nc and SM_CLF31D.nc hold the same days at different times of day (06:00 in "
+                              "SM_CLF31A.nc, 18:00 in SM_CLF31D.nc; "), message
+    assert "every 12 hours" in message and "overlap in time" not in message
+    command = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    joined = shlex.split(command)[-1]
+    assert f"give {joined} in their place" in message
+    opened = open_dataset([joined])
+    expected = np.empty((12, 2, 3), "f4")
+    expected[0::2], expected[1::2] = ascending, descending
+    np.testing.assert_array_equal(opened["Soil_Moisture"].values, expected)
+    stamps = [str(time)[:16] for time in opened["time"].values]
+    assert stamps[:3] == ["2014-01-01 06:00", "2014-01-01 18:00", "2014-01-02 06:00"] and len(stamps) == 12
+
+
+def test_two_times_of_day_with_an_uneven_join_keep_the_overlap_refusal(tmp_path):
+    """06:00 and 09:00 files joined would be an uneven series: the overlap refusal, no join advised."""
+    rng = np.random.default_rng(4)
+    _pass_file(tmp_path / "a.nc", 6, rng.uniform(size=(4, 2, 3)).astype("f4"))
+    _pass_file(tmp_path / "b.nc", 9, rng.uniform(size=(4, 2, 3)).astype("f4"))
+    with pytest.raises(ClimannError, match="overlap in time") as refusal:
+        open_dataset([str(tmp_path / "a.nc"), str(tmp_path / "b.nc")])
+    assert "mergetime" not in str(refusal.value)

@@ -756,3 +756,80 @@ def test_files_dated_in_cdos_absolute_time_are_dated(tmp_path):
                                   np.arange("2000-01", "2002-01", dtype="datetime64[M]"))
     np.testing.assert_array_equal(opened["sst"].values[:, 0, 0], np.repeat([2000.0, 2001.0], 12))
     np.testing.assert_array_equal(opened["orog"].values, np.arange(6.0).reshape(2, 3))
+
+
+def _smos_day(path, day: np.datetime64, values: np.ndarray) -> None:
+    """A CATDS SMOS L3 daily file as CATDS writes it (``SM_RE07_MIR_CLF31A_<day>T000000_<day>T235959_…DBL.nc``):
+    ``Soil_Moisture(lat, lon)`` and each pixel's ``Days(lat, lon)`` in "days since 2000-01-01" and ``UTC_Seconds``,
+    no time axis; the date only in the name, as the start and the end of the day."""
+    days = int((day - np.datetime64("2000-01-01")).astype(int))
+    xr.Dataset({"Soil_Moisture": (("lat", "lon"), values, {"long_name": "Retrieved soil moisture value",
+                                                          "units": "m3/m3"}),
+                "Days": (("lat", "lon"), np.full(values.shape, days, "i4"),
+                         {"long_name": "Days since 2000-01-01", "units": "days since 2000-01-01 00:00:00"}),
+                "UTC_Seconds": (("lat", "lon"), np.full(values.shape, 6 * 3600, "i4"),
+                                {"long_name": "Seconds of the day", "units": "s"})},
+               coords={"lat": ("lat", [40.0, 39.75, 39.5], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 0.25, 0.5, 0.75], {"units": "degrees_east"})}
+               ).to_netcdf(path, encoding={"Days": {"dtype": "i4"}, "UTC_Seconds": {"dtype": "i4"}})
+
+
+def _smos_name(day: np.datetime64) -> str:
+    stamp = str(day).replace("-", "")
+    return f"SM_RE07_MIR_CLF31A_{stamp}T000000_{stamp}T235959_300_001_7.DBL.nc"
+
+
+def test_smos_daily_files_without_a_time_axis_get_one_bounded_line_whose_loop_dates_them(tmp_path, monkeypatch):
+    """break50a A1: 1 096 SMOS L3 daily files (no time axis; each pixel's date in a field `Days` in "days since
+    2000-01-01", the file's day only in its name, as a start and an end) were taken as dated by that field and
+    refused with a 1.7 MB line of 8 768 --rename options, one per variable and file. Now the refusal says they have
+    no time coordinate and gives the one loop that dates each copy from its name's start: the line is as long for 40
+    files as for 4 (no list per file), and run on 4 the copies are a daily series of their names' days (numpy)."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(5)
+    lines = {}
+    for count in (4, 40):
+        folder = tmp_path / f"smos{count}"
+        folder.mkdir()
+        days = np.arange(np.datetime64("2014-01-01"), np.datetime64("2014-01-01") + count)
+        values = rng.uniform(0.05, 0.45, size=(count, 3, 4)).astype("f4")
+        for day, field in zip(days, values):
+            _smos_day(folder / _smos_name(day), day, field)
+        result = CliRunner().invoke(app, ["info", f"smos{count}/"])
+        assert result.exit_code == 2
+        (lines[count],) = [line for line in result.output.splitlines() if line.startswith("climann: error: ")]
+    for count, line in lines.items():
+        assert "neither has a time coordinate" in line and "--rename" not in line and "rename =" not in line
+        assert "each file's name holds a date (YYYYMMDDThhmmss: 20140101T000000 and 20140102T000000)" in line
+        assert f"then give 'smos{count}/with_dates/*.nc' in place of the {count} files" in line
+    # the folder's and the count's digits, and the glob's common part of the names: no list per file
+    assert abs(len(lines[40]) - len(lines[4])) <= 10
+    assert len(lines[40]) < 2500
+    message = lines[4]
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    days = np.arange(np.datetime64("2014-01-01"), np.datetime64("2014-01-05"))
+    copies = sorted(str(path) for path in (tmp_path / "smos4" / "with_dates").glob("*.nc"))
+    assert [os.path.basename(path) for path in copies] == [_smos_name(day) for day in days]
+    opened = open_dataset(copies)
+    assert [str(time) for time in opened["time"].values] == [f"{day} 00:00:00" for day in days]
+    with xr.open_dataset(tmp_path / "smos4" / _smos_name(days[0])) as original:
+        np.testing.assert_array_equal(opened["Soil_Moisture"].values[0], original["Soil_Moisture"].values)
+
+
+def test_a_field_in_units_of_a_date_is_no_time_axis():
+    """break50a A1: a per-pixel date (SMOS's `Days(lat, lon)`, "days since 2000-01-01") does not date a file; a time
+    coordinate, a scalar time or a one-dimensional time does."""
+    from climann.data.undated_files import has_time
+
+    field = xr.Dataset({"Days": (("lat", "lon"), np.zeros((2, 2)), {"units": "days since 2000-01-01"})})
+    assert not has_time(field)
+    assert has_time(field.assign(time=((), 0.0, {"units": "days since 2000-01-01"})))
+    assert has_time(field.assign(t=(("step",), [0.0], {"units": "hours since 2000-01-01"})))
