@@ -75,9 +75,10 @@ def _amount_units(units: str, period: datetime.timedelta) -> str | None:
 
 
 def _cell_length(dataset: xr.Dataset, name: str) -> tuple[datetime.timedelta, str] | None:
-    """The most common length of the time cells of ``dataset`` and where it comes from: the
-    cells of the time bounds (each from its lower bound to the next cell's, when longer: ``cdo
-    daysum``'s 00:00–21:00 are daily cells), else the spacing of the times; None when unknown."""
+    """The most common length of the time cells of ``dataset`` and where it comes from: of the
+    time bounds, the longer of the most common cell and the most common step from a cell's lower
+    bound to the next one's (``cdo daysum``'s 00:00–21:00 are daily cells; a missing day is one
+    step of 2 days among many of 1), else the most common spacing of the times; None when unknown."""
     times = np.asarray(dataset[name].values)
     if times.ndim != 1 or not all(hasattr(value, "calendar") for value in times):
         return None
@@ -85,11 +86,13 @@ def _cell_length(dataset: xr.Dataset, name: str) -> tuple[datetime.timedelta, st
     if bounds_name in dataset.variables and dataset[bounds_name].ndim == 2 and dataset[bounds_name].shape[1] == 2:
         bounds = np.sort(np.asarray(dataset[bounds_name].values), axis=1)
         if all(hasattr(value, "calendar") for value in bounds.ravel()):
-            spans = [upper - lower for lower, upper in bounds]
-            spans += [later - earlier for earlier, later in zip(bounds[:-1, 0], bounds[1:, 0])]
-            spans = [span for span in spans if span > datetime.timedelta(0)]
-            if spans:
-                return max(Counter(spans).most_common(2))[0], f"its time bounds ('{bounds_name}')"
+            # the most common cell, and the most common step between cells' starts: the longer of the two
+            # (a gap in the axis is one long step among many, never the cell; break50e N1, Daymet)
+            modes = [Counter(span for span in spans if span > datetime.timedelta(0)).most_common(1) for spans in (
+                [upper - lower for lower, upper in bounds],
+                [later - earlier for earlier, later in zip(bounds[:-1, 0], bounds[1:, 0])])]
+            if any(modes):
+                return max(mode[0][0] for mode in modes if mode), f"its time bounds ('{bounds_name}')"
     if times.size < 2:
         return None
     return Counter(later - earlier for earlier, later in zip(times[:-1], times[1:])).most_common(1)[0][0], \

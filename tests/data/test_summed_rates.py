@@ -34,11 +34,14 @@ def _three_hourly(year):
     return np.where(rng.random(shape) < 0.5, rng.gamma(0.7, 1.0, shape), 0).astype("f4")
 
 
-def _daily_file(path, year, *, method, units="mm/(3 h)"):
+def _daily_file(path, year, *, method, units="mm/(3 h)", missing_days=()):
     """A daily file as ``cdo daysum`` (``method`` "sum") or ``daymean`` ("mean") writes it from the
-    3-hourly values, its cells whole days: time at 00:00, ``time_bnds`` [day, next day]."""
+    3-hourly values, its cells whole days: time at 00:00, ``time_bnds`` [day, next day]; the days
+    of the year ``missing_days`` (0-based) left out of the axis, as Daymet leaves out 31 December."""
     values = _three_hourly(year)
     daily = values.sum(axis=1) if method == "sum" else values.mean(axis=1)
+    kept = np.setdiff1d(np.arange(daily.shape[0]), missing_days)
+    daily = daily[kept]
     start = (datetime.date(year, 1, 1) - datetime.date(1899, 12, 31)).days
     with netCDF4.Dataset(path, "w") as nc:
         nc.createDimension("time", None)
@@ -48,7 +51,7 @@ def _daily_file(path, year, *, method, units="mm/(3 h)"):
         time = nc.createVariable("time", "f8", ("time",))
         time.units, time.standard_name, time.calendar, time.bounds = (
             "days since 1899-12-31 00:00:00", "time", "standard", "time_bnds")
-        time[:] = start + np.arange(daily.shape[0])
+        time[:] = start + kept
         nc.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = np.stack([time[:], time[:] + 1], axis=1)
         for name, axis, values in (("lat", "degrees_north", LAT), ("lon", "degrees_east", LON)):
             nc.createVariable(name, "f8", (name,))[:] = values
@@ -97,6 +100,18 @@ def test_a_rate_per_day_summed_over_days_is_read(tmp_path):
     """A sum over one period of a rate per that period (mm/day over 1-day cells) is that rate: read."""
     daily = _daily_file(tmp_path / "2000.nc", 2000, method="sum", units="mm/day")
     np.testing.assert_allclose(open_dataset([tmp_path / "2000.nc"])["precipitation"].values, daily, rtol=1e-6)
+
+
+def test_daily_sums_with_days_missing_from_the_axis_are_read(tmp_path):
+    """break50e N1: Daymet leaves out 31 December of leap years; the step of 2 days across that gap
+    was taken for the cells (the longer of the two most common spans), and mm/day summed over
+    1-day cells was refused as "a sum of 2 values". A gap is a step between cells, never a cell."""
+    daily = _daily_file(tmp_path / "2000.nc", 2000, method="sum", units="mm/day", missing_days=(100, 365))
+    assert daily.shape[0] == 364
+    np.testing.assert_allclose(open_dataset([tmp_path / "2000.nc"])["precipitation"].values, daily, rtol=1e-6)
+    _daily_file(tmp_path / "3h.nc", 2000, method="sum", missing_days=(100, 365))
+    with pytest.raises(ClimannError, match=r"time cells of 1 day .*a sum of 8 values"):
+        open_dataset([tmp_path / "3h.nc"])
 
 
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
