@@ -146,7 +146,14 @@ _PREVIOUS_TEST = ["the session's start"]
 
 @pytest.fixture
 def bytes_read(monkeypatch):
-    """Bytes read from the files by xarray's netCDF4 backend, by variable."""
+    """Bytes read from the files by xarray's netCDF4 backend, by variable. The files are read as
+    large files are, lazily, block by block as the checks ask (a test's tiny file would otherwise be
+    read whole at its first opening, :data:`climann.data.handles._READ_WHOLE_BYTES`, and the reads
+    these tests count would not be the ones a large file gets)."""
+    from climann.data import handles
+
+    monkeypatch.setattr(handles, "_READ_WHOLE_BYTES", -1)
+    monkeypatch.setattr(handles, "_READ_AT_ONCE_BYTES", -1)
     read = collections.Counter()
     original = netcdf4_backend.NetCDF4ArrayWrapper._getitem
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import dask
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from climann.data.fill_like import BlockReads, blocks_by_place
@@ -72,17 +71,20 @@ def _block_sums(values: np.ndarray) -> tuple:
     """Of one block of the target: the held values' count, whether all are positive, their smallest
     and largest, and the sums of their first three powers and of those of their log10."""
     x = np.asarray(values, dtype="float64")
-    x = x[~pd.isnull(x)]
+    x = x[np.isfinite(x)]  # infinite values are the checks' of infinities (infinite_values), not a skew
     if not x.size:
         return 0, True, np.inf, -np.inf, (0.0,) * 3, (0.0,) * 3
     positive = bool((x > 0).all())
     logs = np.log10(x) if positive else np.zeros(1)
-    return (x.size, positive, float(x.min()), float(x.max()), tuple(float((x ** k).sum()) for k in (1, 2, 3)),
-            tuple(float((logs ** k).sum()) for k in (1, 2, 3)))
+    with np.errstate(over="ignore", invalid="ignore"):  # cubes beyond float64: a sum of inf, no note (_skew)
+        return (x.size, positive, float(x.min()), float(x.max()), tuple(float((x ** k).sum()) for k in (1, 2, 3)),
+                tuple(float((logs ** k).sum()) for k in (1, 2, 3)))
 
 
 def _skew(n: int, sums: Sequence[float]) -> float:
     """The sample skewness from the sums of the first three powers of ``n`` values."""
+    if not all(np.isfinite(sums)):
+        return float("nan")
     mean, m2, m3 = (total / n for total in sums)
     variance = m2 - mean ** 2
     if variance <= 0:
@@ -133,7 +135,7 @@ ram_delete(CHL@valid_max);ram_delete(CHL@valid_range)\\' a.nc a_log10.nc'
 def note_log_normal_target(dataset: xr.Dataset, target: str, found: Skewness | None, *, where: str) -> None:
     """Say once (INFO) that the target is positive and strongly skewed to the right while its log10
     is not, and the line that writes copies of its files in log10 (:func:`log10_command`)."""
-    if (found is None or not found.positive or found.skewness <= SKEWNESS_LIMIT
+    if (found is None or not found.positive or not np.isfinite(found.skewness) or found.skewness <= SKEWNESS_LIMIT
             or abs(found.log_skewness) > LOG_SKEWNESS_SHARE * found.skewness):
         return
     variable = dataset[target]

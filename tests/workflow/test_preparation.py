@@ -1844,6 +1844,11 @@ def test_named_predictors_are_compared_with_the_target_in_the_one_read_of_their_
     from climann.workflow.preparation import opened_for_run, training_steps
     from tests.data.test_target_copies import N_LAT, N_LON, N_YEARS, _duacs
 
+    from climann.data import handles  # read lazily, as a large file is, from the start (_duacs opens it too)
+
+    monkeypatch.setattr(handles, "_READ_WHOLE_BYTES", -1)
+    monkeypatch.setattr(handles, "_READ_AT_ONCE_BYTES", -1)
+
     _duacs(tmp_path / "duacs.nc")
     read: dict[str, int] = {}
     original = backend.NetCDF4ArrayWrapper._getitem
