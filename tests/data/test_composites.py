@@ -354,10 +354,11 @@ def test_a_run_on_dekads_dated_by_their_last_days_scores_the_climatology_per_dek
     np.testing.assert_allclose(scores["persistence"]["mse"], persistence, rtol=1e-5)
 
 
-def _calendar_cells(kind: str) -> tuple[np.ndarray, np.ndarray]:
+def _calendar_cells(kind: str, *, composite_years=(2003, 2004, 2005)) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends (the next start; the last to 1 January after) of a calendar built by hand:
-    CPC's pentads of 1979–1981 (the 12th of 1980 6 days), dekads of 1979–1980, MODIS's 8-day
-    composites of 2003–2005 (each year's last 5 or 6 days)."""
+    CPC's pentads of 1979–1981 (NOAA PSL's stamps, each pentad's first day; the 12th of 1980 6
+    days), dekads of 1979–1980, MODIS's 8-day composites of ``composite_years`` (each year's last
+    5 or 6 days). Also tests/data/test_subset.py's."""
     if kind == "pentads":
         starts = []
         for year in (1979, 1980, 1981):
@@ -371,7 +372,8 @@ def _calendar_cells(kind: str) -> tuple[np.ndarray, np.ndarray]:
                   for day in (1, 11, 21)]
         after = cftime.DatetimeGregorian(1981, 1, 1)
     else:
-        starts, after = list(_composites(8)), cftime.DatetimeGregorian(2006, 1, 1)
+        starts = list(_composites(8, years=composite_years))
+        after = cftime.DatetimeGregorian(composite_years[-1] + 1, 1, 1)
     return np.array(starts), np.array([*starts[1:], after])
 
 

@@ -1102,31 +1102,6 @@ def test_a_region_without_cells_in_either_order_is_told_no_order():
     assert "read as west, east" not in str(raised.value)
 
 
-def _period_axis(kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends (the next start, the last to 1 January after) of CPC's pentads of 1979–1981
-    (NOAA PSL's stamps, each pentad's first day; the 12th of 1980 6 days), dekads of 1979–1980 and
-    MODIS's 8-day composites of 2001–2003 (each year's last 5 or 6 days), built by hand."""
-    import cftime
-
-    if kind == "pentads":
-        starts = []
-        for year in (1979, 1980, 1981):
-            day = cftime.DatetimeGregorian(year, 1, 1)
-            for k in range(73):
-                starts.append(day)
-                day += datetime.timedelta(days=6 if (k == 11 and year == 1980) else 5)
-        last = 1981
-    elif kind == "dekads":
-        starts = [cftime.DatetimeGregorian(year, month, day) for year in (1979, 1980) for month in range(1, 13)
-                  for day in (1, 11, 21)]
-        last = 1980
-    else:
-        starts = [cftime.DatetimeGregorian(year, 1, 1) + datetime.timedelta(days=8 * k) for year in (2001, 2002, 2003)
-                  for k in range(46)]
-        last = 2003
-    return np.array(starts), np.array([*starts[1:], cftime.DatetimeGregorian(last + 1, 1, 1)])
-
-
 @pytest.mark.parametrize("kind", ["pentads", "composites"])  # dekads never cross a month: tests/workflow's
 @pytest.mark.parametrize("months", [(6,), (6, 7, 8), (12, 1, 2)])
 def test_months_choose_periods_without_bounds_by_their_cells_middle(caplog, kind, months):
@@ -1141,7 +1116,9 @@ def test_months_choose_periods_without_bounds_by_their_cells_middle(caplog, kind
     from climann.data.notes import forget_notes
 
     forget_notes()  # said once per run: this test's run
-    starts, ends = _period_axis(kind)
+    from tests.data.test_composites import _calendar_cells
+
+    starts, ends = _calendar_cells(kind, composite_years=(2001, 2002, 2003))
     middles = np.array([start + (end - start) / 2 for start, end in zip(starts, ends)])
     dataset = xr.Dataset({"precip": (("time",), np.arange(float(len(starts))))},
                          coords={"time": ("time", starts, {"axis": "T"})})
