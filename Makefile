@@ -42,10 +42,15 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 # PyTorch (bench_model.py's comparison) from its CPU-only index first: the [bench] extra's
 # torch is then already met, and pip does not pull the default wheel with CUDA (GBs).
+# Where that index cannot be reached (a machine that sees only its own wheel folder, as ours did
+# on 7 Dec 2026), pip's configured indexes are asked for the CPU build 2.13.0+cpu; failing
+# that, the [bench] install below takes the torch pip finds.
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet torch --index-url $(TORCH_CPU_INDEX)
+	$(BIN)/python -m pip install --quiet --retries 1 --timeout 20 torch --index-url $(TORCH_CPU_INDEX) \
+	  || $(BIN)/python -m pip install --quiet 'torch==2.13.0+cpu' \
+	  || echo "make: torch's CPU build not found; the [bench] extra installs the default torch"
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	touch $@ && $(MARK_INSTALLED)
 
