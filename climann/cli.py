@@ -247,15 +247,12 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
 
         say(f"region: {region_text(result.region)}")
     if result.scores:
-        scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
-        from climann.evaluation.negative_skill import significant_texts
+        from climann.evaluation.report import score_line
 
-        # 4 significant digits each, the rounding's zeros kept (break46e A2: "mse 5" beside "mae 1.746")
-        scores = ", ".join(f"{key} {text}" for key, text in zip(scored, significant_texts(list(scored.values()), 4),
-                                                                strict=True))
+        # train's words and units (break51 N2: "mse 0.6261, mae …"), 4 significant digits each, zeros kept
         say(f"scores against the target in the data, {result.weighting}, all time steps together (as `climann "
             f"evaluate --data` scores its block 'all'), over the {result.scores['n_samples']} values where the target "
-            f"and the prediction are both present: {scores}")
+            f"and the prediction are both present: {score_line(result.scores, result.units)}")
 
 
 @app.command()
