@@ -306,7 +306,7 @@ def plot(
     dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
     out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="With 'lesson': the folder for the lesson's figures; with a prediction file: the folder for its map [default: the working directory] (created if missing).")] = None,
     overwrite: Annotated[bool, typer.Option(help="With 'lesson' or a prediction file: replace figures of the same names in --out.")] = False,
-    time: Annotated[str | None, typer.Option(help="With a prediction file: the time to map: YYYY, YYYY-MM or YYYY-MM-DD (a negative year with its sign), the mean of the steps in it (a day of hourly data: the mean of its 24 steps; a day without a step: the nearest step); or, on sub-daily data, an hour YYYY-MM-DDTHH[:MM], its step or the nearest [default: the mean over the file].")] = None,
+    time: Annotated[str | None, typer.Option(help="With a prediction file: the time to map: YYYY, YYYY-MM or YYYY-MM-DD (a negative year with its sign), the mean of the steps in it (a day of hourly data: the mean of its 24 steps; a day without a step: the step whose time cell holds it, else the nearest); or, on sub-daily data, an hour YYYY-MM-DDTHH[:MM], its step or the nearest [default: the mean over the file].")] = None,
 ) -> None:
     """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining,
     holding no more of its grids than its [data] in_memory_limit_gb;
