@@ -247,15 +247,12 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
 
         say(f"region: {region_text(result.region)}")
     if result.scores:
-        scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
-        from climann.evaluation.negative_skill import significant_texts
+        from climann.evaluation.report import score_line
 
-        # 4 significant digits each, the rounding's zeros kept (break46e A2: "mse 5" beside "mae 1.746")
-        scores = ", ".join(f"{key} {text}" for key, text in zip(scored, significant_texts(list(scored.values()), 4),
-                                                                strict=True))
+        # train's words and units (break51 N2: "mse 0.6261, mae …"), 4 significant digits each, zeros kept
         say(f"scores against the target in the data, {result.weighting}, all time steps together (as `climann "
             f"evaluate --data` scores its block 'all'), over the {result.scores['n_samples']} values where the target "
-            f"and the prediction are both present: {scores}")
+            f"and the prediction are both present: {score_line(result.scores, result.units)}")
 
 
 @app.command()
@@ -309,7 +306,7 @@ def plot(
     dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
     out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="With 'lesson': the folder for the lesson's figures; with a prediction file: the folder for its map [default: the working directory] (created if missing).")] = None,
     overwrite: Annotated[bool, typer.Option(help="With 'lesson' or a prediction file: replace figures of the same names in --out.")] = False,
-    time: Annotated[str | None, typer.Option(help="With a prediction file: the time to map: YYYY, YYYY-MM or YYYY-MM-DD (a negative year with its sign), the mean of the steps in it (a day of hourly data: the mean of its 24 steps; a day without a step: the nearest step); or, on sub-daily data, an hour YYYY-MM-DDTHH[:MM], its step or the nearest [default: the mean over the file].")] = None,
+    time: Annotated[str | None, typer.Option(help="With a prediction file: the time to map: YYYY, YYYY-MM or YYYY-MM-DD (a negative year with its sign), the mean of the steps in it (a day of hourly data: the mean of its 24 steps; a day without a step: the step whose time cell holds it, else the nearest); or, on sub-daily data, an hour YYYY-MM-DDTHH[:MM], its step or the nearest [default: the mean over the file].")] = None,
 ) -> None:
     """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining,
     holding no more of its grids than its [data] in_memory_limit_gb;

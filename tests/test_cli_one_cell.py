@@ -2,6 +2,7 @@
 calls its scores area-weighted (fix33b; train's table, report.md and the series caption: fix32j)."""
 
 import json
+import re
 
 import cftime
 import numpy as np
@@ -63,6 +64,29 @@ def test_predict_says_how_its_scores_weigh_the_cells(trained, tmp_path):
     (line,) = [line for line in result.stdout.splitlines() if line.startswith("scores ")]
     assert line.startswith(f"scores against the target in the data, {_weighting(n_cells)}, all time steps together")
     assert ("area-weighted" in line) == (n_cells > 1)
+
+
+def test_predict_names_its_scores_and_their_units_as_train_does(trained, tmp_path):
+    """break51 N2: predict's scores read 'mse 0.6261, mae 0.6294, …' (metrics.json's keys, no units) where train's
+    table says MSE, RMSE, bias, R² in K² and K. Now 'MSE … K², RMSE … K, MAE … K, bias … K, R² …, corr …', the
+    one-cell run's numbers numpy's over the predictions file (every value present: no weights)."""
+    n_cells, data, run = trained
+    result = runner.invoke(app, ["predict", str(run), "--data", str(data), "--out", str(tmp_path / "p.nc")])
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("scores ")]
+    number = r"(-?[0-9.]+(?:e-?[0-9]+)?)"
+    found = re.search(rf": MSE {number} K², RMSE {number} K, MAE {number} K, bias {number} K, R² {number}, "
+                      rf"corr {number}$", line)
+    assert found is not None, line
+    if n_cells == 1:
+        with xr.open_dataset(tmp_path / "p.nc") as written:
+            truth, predicted = (written[name].values.astype("f8").ravel() for name in ("tas", "tas_pred"))
+        error = predicted - truth
+        mse = np.mean(error ** 2)
+        expected = (mse, mse ** 0.5, np.mean(np.abs(error)), np.mean(error), 1 - mse / np.var(truth),
+                    np.corrcoef(predicted, truth)[0, 1])
+        for text, value in zip(found.groups(), expected, strict=True):
+            assert float(text) == pytest.approx(value, rel=2e-3, abs=1e-6), (text, value)
 
 
 def test_evaluate_on_other_data_says_how_its_scores_weigh_the_cells(trained, tmp_path):

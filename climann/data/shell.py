@@ -1570,17 +1570,72 @@ _UNIT_SYMBOL = re.compile(r"(?:[kcmµhd]?(?:g|m|s|K|W|J|Pa|N|mol)|day|yr|degC|de
 _OPERATORS = frozenset({"±", "−", "+", "×", "·", "=", "≈", "≠", "≤", "≥", "→"})
 
 
+#: One word of units in parentheses after a number (``(dimensionless)``, ``(kg m-2 s-1)²``,
+#: ``(mm/day)``, ``(units 0.001)``, ERA5's ``(0 - 1)``): a unit's letters with an exponent, joined
+#: by ``/``, ``*``, ``^`` or ``.``, a number, or a dash; at most :data:`_UNIT_GROUP_WORDS` words.
+_PARENTHESISED_UNIT_WORD = re.compile(
+    r"(?:[A-Za-zµ°%_]+(?:\^?[-+]?\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?|[-+]?\d+(?:\.\d+)?|[-−])"
+    r"(?:[/*^.·](?:[A-Za-zµ°%_]+(?:\^?[-+]?\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?|\d+(?:\.\d+)?))*")
+#: The most words units in parentheses after a number have (``(kg m-2 s-1)``: 3).
+_UNIT_GROUP_WORDS = 4
+
+
+def _parenthesised_units(words: list[tuple[str, str]], start: int) -> int:
+    """How many of ``words`` from ``start`` are units in parentheses (``(dimensionless),``,
+    ``(kg`` ``m-2`` ``s-1)²``, each word with its spaces, :func:`_words`), one space between
+    them, or 0: a ``(`` opens the first, the first ``)`` closes them (a square and the prose's
+    punctuation may follow it), each word between is a word of units
+    (:data:`_PARENTHESISED_UNIT_WORD`), at most :data:`_UNIT_GROUP_WORDS` of them."""
+    if not words[start][0].startswith("("):
+        return 0
+    inside: list[str] = []
+    for count, (word, spaces) in enumerate(words[start:start + _UNIT_GROUP_WORDS], start=1):
+        text = word[1:] if count == 1 else word
+        content, closing, after = text.partition(")")
+        inside.append(content)
+        if closing:
+            tail = re.fullmatch(r"[²³]?[,.;:)]*", after) is not None
+            return count if tail and _units_inside(inside) else 0
+        if spaces != " ":
+            return 0
+    return 0
+
+
+def _units_inside(parts: list[str]) -> bool:
+    """Whether the words between parentheses are units: words of units
+    (:data:`_PARENTHESISED_UNIT_WORD`) that are all units' letters (``kg m-2 s-1``), all numbers
+    and dashes (ERA5's ``0 - 1``), or ``units`` and a number (``units 0.001``, a unit that is a
+    number, :func:`climann.data.unit_text.after_number`); not numbers among words (``3 of 5 years``)."""
+    if not parts or not all(_PARENTHESISED_UNIT_WORD.fullmatch(part) for part in parts):
+        return False
+    numeric = [bool(re.fullmatch(r"[-+]?\d+(?:\.\d+)?|[-−]", part)) for part in parts]
+    return not any(numeric) or all(numeric) or (parts[0] == "units" and all(numeric[1:]))
+
+
 def _with_units_kept(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """``words`` (:func:`_words`) with a number and the unit symbols after it made one word
     (``1000 kg m-3``, ``0.5 K``): a line that ends in ``1000 kg`` and a next that begins with
     ``m-3`` reads as another unit (break28b A7), ``0.6666`` and ``K²`` as two (break49e A3).
+    So are a number and units in parentheses after it (``MSE 0.53 (dimensionless)``,
+    ``0.2 (kg m-2 s-1)``, :func:`_parenthesised_units`): ``0.53`` at a line's end and
+    ``(dimensionless)`` at the next's start read as a number without units (break51 N4).
     Only after a number: units in words (``pr (kg m-2 s-1)``) are kept whole by the caller's
     ``whole`` phrases. An operator (:data:`_OPERATORS`) is made one word with the words either
     side of it (``1 − MSE/MSE_clim``, ``mean ± standard``), as a number with its units."""
     kept: list[tuple[str, str]] = []
     after_number = False  # the last word is a number, or a number and units without punctuation after them
     after_operator = False  # the last word ends in an operator (:data:`_OPERATORS`) and one space
-    for word, spaces in words:
+    index = 0
+    while index < len(words):
+        word, spaces = words[index]
+        group = _parenthesised_units(words, index) if after_number and kept and kept[-1][1] == " " else 0
+        if group:  # the units in parentheses after a number: one word with it, nothing joined after them
+            kept[-1] = (f"{kept[-1][0]} " + " ".join(part for part, _ in words[index:index + group]),
+                        words[index + group - 1][1])
+            after_number = after_operator = False
+            index += group
+            continue
+        index += 1
         joined = kept and kept[-1][1] == " " and (
             after_operator or word in _OPERATORS or (after_number and _UNIT_SYMBOL.fullmatch(word)))
         if joined:

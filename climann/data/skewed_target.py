@@ -6,9 +6,11 @@ IOCCG reports validate it in log10): 0.4 mg m-3 in most of the ocean, 30 in a bl
 scored in linear units, the blooms dominate the squared errors and predictions may go negative
 (break50b A5: skewness 5.29, of log10 0.48). climann changes no value: when every held value of
 the target is positive and their skewness is large while that of their log10 is much smaller
-(:data:`SKEWNESS_LIMIT`, :data:`LOG_SKEWNESS_SHARE`), one note (INFO) says so, with the ncap2 line
-that writes copies of the files holding log10 of the target (its units then ``1``, its
-``standard_name`` and valid range removed: they describe the linear quantity).
+(:data:`SKEWNESS_LIMIT`, :data:`LOG_SKEWNESS_SHARE`), one warning says so, on the terminal as
+every advice on the data is (break51 N3: at INFO it reached ``train.log`` alone), with the ncap2
+line that writes copies of the files holding log10 of the target (its units then ``1``, its
+``standard_name`` and valid range removed where the file has them: they describe the linear
+quantity).
 
 The moments are summed in the run's one read of its target (:func:`planned_skewness`, with the
 checks of :mod:`climann.data.value_checks`).
@@ -29,8 +31,8 @@ from climann.data.notes import note_once
 from climann.data.shell import copies_of_files, input_and_copy
 from climann.data.sources import files_text, name_in_file, source_files
 
-__all__ = ["LOG_SKEWNESS_SHARE", "SKEWNESS_LIMIT", "Skewness", "log10_command", "note_log_normal_target",
-           "planned_skewness"]
+__all__ = ["LINEAR_ATTRIBUTES", "LOG_SKEWNESS_SHARE", "SKEWNESS_LIMIT", "Skewness", "log10_command",
+           "note_log_normal_target", "planned_skewness"]
 
 _log = logging.getLogger(__name__)
 
@@ -118,23 +120,32 @@ def planned_skewness(dataset: xr.Dataset, target: str | None, *, shared: bool = 
     return BlockReads(tasks, finish)
 
 
+#: The attributes of the target that describe the linear quantity, removed from its log10 copy.
+LINEAR_ATTRIBUTES = ("standard_name", "valid_min", "valid_max", "valid_range")
+
+
 def log10_command(name: str, arguments: str) -> str:
     """The ncap2 line that writes a copy of a file holding log10 of ``name`` in place of it, its
-    units ``1`` and its ``standard_name``, ``valid_min``, ``valid_max`` and ``valid_range`` removed.
+    units ``1`` and its ``standard_name``, ``valid_min``, ``valid_max`` and ``valid_range``
+    (:data:`LINEAR_ATTRIBUTES`) removed where the file has them: ncap2's ``ram_delete`` of an
+    attribute a file lacks warns (``ncap2: WARNING … unable to find variable: CHL@valid_range``),
+    once per file of a loop (break51 N3), so each is removed only if it ``exists()``.
 
     Examples
     --------
     >>> log10_command("CHL", "a.nc a_log10.nc")
-    'ncap2 -s \\'CHL=log10(CHL);CHL@units="1";ram_delete(CHL@standard_name);ram_delete(CHL@valid_min);\
-ram_delete(CHL@valid_max);ram_delete(CHL@valid_range)\\' a.nc a_log10.nc'
+    'ncap2 -s \\'CHL=log10(CHL);CHL@units="1";if(exists(CHL@standard_name)) ram_delete(CHL@standard_name);\
+if(exists(CHL@valid_min)) ram_delete(CHL@valid_min);if(exists(CHL@valid_max)) ram_delete(CHL@valid_max);\
+if(exists(CHL@valid_range)) ram_delete(CHL@valid_range)\\' a.nc a_log10.nc'
     """
-    return (f"ncap2 -s '{name}=log10({name});{name}@units=\"1\";ram_delete({name}@standard_name);"
-            f"ram_delete({name}@valid_min);ram_delete({name}@valid_max);ram_delete({name}@valid_range)' {arguments}")
+    removed = ";".join(f"if(exists({name}@{attribute})) ram_delete({name}@{attribute})"
+                       for attribute in LINEAR_ATTRIBUTES)
+    return f"ncap2 -s '{name}=log10({name});{name}@units=\"1\";{removed}' {arguments}"
 
 
 def note_log_normal_target(dataset: xr.Dataset, target: str, found: Skewness | None, *, where: str) -> None:
-    """Say once (INFO) that the target is positive and strongly skewed to the right while its log10
-    is not, and the line that writes copies of its files in log10 (:func:`log10_command`)."""
+    """Warn once that the target is positive and strongly skewed to the right while its log10
+    is not, with the line that writes copies of its files in log10 (:func:`log10_command`)."""
     if (found is None or not found.positive or not np.isfinite(found.skewness) or found.skewness <= SKEWNESS_LIMIT
             or abs(found.log_skewness) > LOG_SKEWNESS_SHARE * found.skewness):
         return
@@ -146,7 +157,7 @@ def note_log_normal_target(dataset: xr.Dataset, target: str, found: Skewness | N
     else:
         line = log10_command(name, input_and_copy(files[0], "log10") if files else "IN.nc OUT.nc")
     units = variable.attrs.get("units", "")
-    note_once(_log, logging.INFO, (
+    note_once(_log, logging.WARNING, (
         f"{files_text(files) if files else where}: the {found.n} values of '{target}' are all positive "
         f"({found.low:.3g} … {found.high:.3g} {units}) and strongly skewed to the right (skewness "
         f"{found.skewness:.2f}; of their log10 {found.log_skewness:.2f}): a quantity distributed so (ocean "

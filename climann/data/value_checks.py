@@ -70,7 +70,8 @@ def _wholes(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, float | None
 
 
 def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
-                     target: str | None = None, also: Sequence[BlockReads] = ()) -> list[Callable[[], object]]:
+                     target: str | None = None, also: Sequence[BlockReads] = (),
+                     training_advice: bool = True) -> list[Callable[[], object]]:
     """Refuse the fill-like values of 1e30 or more and warn about the others, the temperatures at
     or below absolute zero or beyond any of their kind on Earth
     (:func:`~climann.data.temperature_ranges.warn_beyond_earth`) and the negative values of
@@ -104,6 +105,11 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     also : sequence of BlockReads
         Other checks' reads of these values (the run's named predictors compared with its target,
         :func:`~climann.workflow.preparation.check_target_copies`), computed in the same read.
+    training_advice : bool
+        Whether to advise how the target could be trained on (in log10, a positive target
+        strongly skewed to the right, :func:`~climann.data.skewed_target.note_log_normal_target`):
+        for a run's own data, not for new data given to a trained run, whose target must be in
+        the quantity the run was trained on.
 
     Returns
     -------
@@ -147,7 +153,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared),
         planned_year_end_cells(dataset, present, shared=shared),
         planned_percent_ranges(dataset, present, shared=shared),
-        planned_skewness(dataset, target, shared=target in shared) if target is not None else nothing, *also)
+        planned_skewness(dataset, target, shared=target in shared) if target is not None and training_advice else
+        nothing, *also)
     record_spreads(dataset, spreads())
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
@@ -171,6 +178,6 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     warn_outside_valid_range(dataset, present, found=outside)
     refuse_or_warn_year_end(dataset, year_end(), target, where=where)
     warn_fractions_in_percent(dataset, percents(), where=where)  # OISST v2.1's ice: 0 … 1 in '%'
-    if target is not None and target in dataset.data_vars:  # log-normal chlorophyll: often modelled in log10
+    if training_advice and target is not None and target in dataset.data_vars:  # log-normal chlorophyll: log10
         note_log_normal_target(dataset, target, skewness(), where=where)
     return others

@@ -18,8 +18,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from climann.data.splits import compact_periods
-from climann.data.units import (DAY_OF_YEAR_UNITS, difference_units, in_parentheses, shown_squared_units, shown_units,
-                                units_phrase)
+from climann.data.units import (DAY_OF_YEAR_UNITS, DIMENSIONLESS_TEXT, difference_units, in_parentheses,
+                                shown_squared_units, shown_units, units_phrase)
 from climann.data.units import squared_units  # noqa: F401 — re-exported: climann.evaluation.report.squared_units
 from climann.evaluation.baselines import WHOLE_RECORD, is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
@@ -115,6 +115,50 @@ def title_units(units: str) -> tuple[str, ...]:
         The target's ``units`` attribute ("" when the file has none).
     """
     return units_texts(units)
+
+
+#: The scores of :data:`COLUMNS` in the target's units (the MSE is in their square, the others have none).
+IN_TARGET_UNITS = ("rmse", "mae", "bias")
+
+
+def score_line(scores: Mapping[str, float | None], units: str) -> str:
+    """Scores on one line in the words and units of train's table (:data:`COLUMNS`, :func:`units_texts`):
+    ``MSE 0.6261 K², RMSE 0.7912 K, MAE 0.6294 K, bias -0.1093 K, R² 0.9969, corr 0.9985``, in the
+    table's order, 4 significant digits each with the rounding's zeros kept
+    (:func:`~climann.evaluation.negative_skill.significant_texts`), ``n/a`` where undefined. A pure
+    number's scores say ``(dimensionless)``; a target without units in its file gets none after its
+    numbers. ``predict`` said ``mse 0.6261, mae 0.6294, …``: metrics.json's keys, without units
+    (break51 N2).
+
+    Parameters
+    ----------
+    scores : mapping of str to float or None
+        metrics.json's keys (``mse``, ``mae``, ``rmse``, ``bias``, ``r2``, ``corr`` …) and values; a
+        key not in :data:`COLUMNS` is left out, as is ``n_samples``.
+    units : str
+        The target's ``units`` attribute ("" when its file has none).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> score_line({"mse": 0.62614, "mae": 0.62938, "rmse": 0.7913, "bias": -0.1093, "r2": 0.99687}, "K")
+    'MSE 0.6261 K², RMSE 0.7913 K, MAE 0.6294 K, bias -0.1093 K, R² 0.9969'
+    >>> score_line({"mse": 0.53, "corr": 0.9}, "1")
+    'MSE 0.53 (dimensionless), corr 0.9'
+    """
+    _, in_units, squared = units_texts(units) if units else ("", "", "")
+    shown = [(key, label) for key, label in COLUMNS if key in scores]
+    defined = [key for key, _ in shown if scores[key] is not None and math.isfinite(float(scores[key]))]
+    texts = dict(zip(defined, significant_texts([float(scores[key]) for key in defined], MSE_DIGITS), strict=True))
+    parts = []
+    for key, label in shown:
+        unit = squared if key == "mse" else in_units if key in IN_TARGET_UNITS else ""
+        after = "" if not unit or key not in texts else f" ({unit})" if unit == DIMENSIONLESS_TEXT else f" {unit}"
+        parts.append(f"{label} {texts.get(key, 'n/a')}{after}")
+    return ", ".join(parts)
 
 
 #: Scores of :data:`COLUMNS` that the ``metrics.json`` of older runs lacks (``climann plot RUN``

@@ -67,7 +67,7 @@ from climann.data.shell import attribute_command, input_and_copy, ncatted_attrib
 from climann.data.sources import files_text
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axes import series_averaging_advice
-from climann.data.time_axis import TimeStep, cell_time_step, date_text, values_text
+from climann.data.time_axis import PeriodStep, TimeStep, cell_time_step, date_text, values_text
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -811,7 +811,8 @@ def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     trained = TimeStep.from_record(record) if record else None
     dataset = for_trained_run(with_known_step(dataset, trained))
     name = time_coordinate(dataset)
-    if trained is None and name is not None and dataset[name].size == 1 and _time_bounds(dataset, name) is None:
+    unbounded = name is not None and _time_bounds(dataset, name) is None
+    if trained is None and unbounded and _no_periods_shown(dataset[name]):
         dataset = _with_trained_periods(run, dataset)
     if trained is None or name is None or _time_bounds(dataset, name) is not None:
         return dataset
@@ -823,15 +824,55 @@ def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     return dataset
 
 
+def _no_periods_shown(time: xr.DataArray) -> bool:
+    """Whether times without bounds are too few to be dated by a calendar of periods by themselves:
+    one time; a few of no calendar (:func:`~climann.data.composites.period_positions`: two dekads
+    stamped on their last days, 1980-08-31 and 1980-09-10); or a few evenly spaced, which are read as
+    cells of that spacing (:func:`~climann.data.time_axis.axis_time_step`: 1980-08-31, 09-10 and 09-20
+    as 10-day cells from each stamp, where a series of dekads, 8 to 11 days apart, has no such step)."""
+    from climann.data.composites import period_positions
+    from climann.data.time_axis import axis_time_step
+
+    values = list(np.asarray(time.values))
+    if len(values) < 2 or not all(hasattr(value, "calendar") for value in values):
+        return True
+    return period_positions(values) is None or axis_time_step(np.asarray(values)) is not None
+
+
+def _fits_periods(values: list, periods: PeriodStep) -> bool:
+    """Whether times are consecutive periods of ``periods`` (or some of them): one period each,
+    in order, and no two consecutive times further apart than the longer of their periods
+    (:func:`~climann.data.composites.period_cells`): monthly means are not every third dekad."""
+    from climann.data.composites import period_cells
+
+    if not all(hasattr(value, "calendar") for value in values):
+        return False
+    found = period_cells(values, periods)
+    if found is None:
+        return False
+    cells = found[1]
+    days = [(high - low).total_seconds() / 86400.0 for low, high in cells]
+    for k in range(1, len(values)):
+        gap = (values[k] - values[k - 1]).total_seconds() / 86400.0
+        if not cells[k - 1][1] <= cells[k][0] or gap > max(days[k - 1], days[k]):
+            return False
+    return True
+
+
 def _with_trained_periods(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
-    """One time step without bounds given to a run trained on a calendar of periods (``model.npz``
+    """Time steps without bounds too few to show their calendar (:func:`_no_periods_shown`: one
+    step; a dekad given by ``--time-range`` with the step kept before it for persistence, 1980-08-31
+    and 1980-09-10) given to a run trained on a calendar of periods (``model.npz``
     ``time_periods``, ``time_periods_a_year``: CPC's pentads, dekads, MODIS's composites), with that
-    calendar recorded as its values' (:func:`climann.data.time_cells.with_value_periods`): its
-    ``season`` feature is then dated by its period's middle, as each step of the training series
-    (:func:`climann.data.time_cells.inferred_cells`), not by its stamp, which one time alone gives.
-    Unchanged for a run trained on no such calendar."""
+    calendar recorded as their values' (:func:`climann.data.time_cells.with_value_periods`) when
+    they fit it (:func:`_fits_periods`): their ``season`` feature is then dated by each period's
+    middle, as each step of the training series (:func:`climann.data.time_cells.inferred_cells`), not
+    by the stamp, and ``predictions.nc`` carries the periods as ``time_bnds``
+    (:func:`climann.evaluation.predictions.written_time_cells`) as it does for more steps (break51
+    N5: one dekad predicted had none, three had them). Unchanged for a run trained on no such
+    calendar."""
     from climann.data.composites import MONTH_PERIOD_NAMES
-    from climann.data.time_axis import PeriodStep
+    from climann.data.coords import time_coordinate
     from climann.data.time_cells import with_value_periods
 
     period, per_year = _trained_periods(run)
@@ -842,7 +883,11 @@ def _with_trained_periods(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     if not (period == "pentad" or period in per_month or composite) or (per_year is None and not composite):
         return dataset
     per_year = int(per_year or 0)  # a composite's cell is of its days alone
-    return with_value_periods(dataset, PeriodStep(str(period), per_year, f"{period}s ({per_year} a year)"))
+    periods = PeriodStep(str(period), per_year, f"{period}s ({per_year} a year)")
+    values = list(np.asarray(dataset[time_coordinate(dataset)].values))
+    if len(values) > 1 and not _fits_periods(values, periods):
+        return dataset
+    return with_value_periods(dataset, periods)
 
 
 def check_calendar(run: TrainedRun, layout: GridLayout) -> None:

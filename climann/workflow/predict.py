@@ -232,6 +232,9 @@ class PredictionResult:
         The run's own ``[data] region`` and the cells of the new data inside it
         (:func:`~climann.evaluation.scored_blocks.region_record`, as ``metrics.json`` ``region``);
         None when the run has no region.
+    units : str
+        The units of the target and of ``scores`` (the MSE's squared), as the run recorded them ("" when
+        its file had none).
     """
 
     path: Path
@@ -242,6 +245,7 @@ class PredictionResult:
     weighted_by: str = WHOLE_CELLS
     n_cells: int | None = None
     region: dict | None = None
+    units: str = ""
 
     @property
     def weighting(self) -> str:
@@ -637,7 +641,7 @@ def _predict_claimed(
         return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes,
                                 extrapolation=None if extrapolation is None else extrapolation.summary(),
                                 weighted_by=cell_weights_text(source.layout), n_cells=source.layout.n_cells,
-                                region=region_record(source.layout, config.data.region))
+                                region=region_record(source.layout, config.data.region), units=run.target_units)
     samples = source.read_all()
     meta = run.network.metadata
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
@@ -795,7 +799,7 @@ def _write_prediction_file(
     return PredictionResult(path=out, n_samples=n_samples, scores=scores, notes=notes,
                             extrapolation=None if extrapolation is None else extrapolation.summary(),
                             weighted_by=cell_weights_text(layout), n_cells=layout.n_cells,
-                            region=region_record(layout, run.config.data.region))
+                            region=region_record(layout, run.config.data.region), units=run.target_units)
 
 
 def _n_predicted(predicted: np.ndarray, layout: GridLayout) -> int:

@@ -487,8 +487,8 @@ def _open_subset(
     ranked = None if new_data else planned_run_rank_predictors(config, selected, shared=shared_reads(selected, named))
     also = [read for read in (copies, ranked) if read is not None]
     if held_values:
-        found = warn_held_values(selected, named, where=where,
-                                 file=files[0] if len(files) == 1 else None, target=data.target, also=also)
+        found = warn_held_values(selected, named, where=where, file=files[0] if len(files) == 1 else None,
+                                 target=data.target, also=also, training_advice=not new_data)
     ranked_found = None if ranked is None else found[len(also) - 1] if held_values else read_together(ranked)[0]
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)

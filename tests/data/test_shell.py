@@ -1002,3 +1002,37 @@ def test_the_widths_above_break_there_without_the_rule():
     parted = [width for width in range(30, 100)
               if any(line.endswith(("0.6666", "±", "−")) for line in textwrap.wrap(text, width))]
     assert len(parted) >= 10
+
+
+# break51 N4: explain's line of a dimensionless target ended in "MSE 0.53" at 80 columns, "(dimensionless)," began
+# the next; units in parentheses of several words ("(kg m-2 s-1)²") were cut inside too
+PARENTHESISED = ("permutation importance on the test split 1997–1999 (27648 samples; MSE 0.53 (dimensionless), "
+                 "area-weighted): the increase of pr by 0.2 (kg m-2 s-1)² when so, of so by 37.02 (units 0.001) and "
+                 "of fal by 0.01 (0 - 1); split 2010 (3 of 5 years) here")
+PARENTHESISED_KEPT = ("0.53 (dimensionless),", "0.2 (kg m-2 s-1)²", "37.02 (units 0.001)", "0.01 (0 - 1);")
+
+
+@pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in range(30, 100)])
+def test_wrapping_never_parts_a_number_from_its_units_in_parentheses(width):
+    lines = wrapped_lines(PARENTHESISED, width)
+    assert " ".join(lines) == PARENTHESISED
+    assert all(len(line) <= width for line in lines)
+    for kept in PARENTHESISED_KEPT:
+        assert any(kept in line for line in lines), (kept, lines)
+
+
+def test_the_widths_above_part_units_in_parentheses_without_the_rule():
+    """Plain word wrapping parts each of them at some width of the test above (80 among those of the first)."""
+    for kept in PARENTHESISED_KEPT:
+        parted = [width for width in range(30, 100)
+                  if not any(kept in line for line in textwrap.wrap(PARENTHESISED, width))]
+        assert parted, kept
+    assert not any("0.53 (dimensionless)," in line for line in textwrap.wrap(PARENTHESISED, 80))
+
+
+def test_prose_in_parentheses_after_a_number_is_not_taken_for_units():
+    """Numbers among words ("(3 of 5 years)") are prose: a place to break stays between them."""
+    from climann.data.shell import _words
+
+    assert [word for word, _ in _words("split 2010 (3 of 5 years) here")] == [
+        "split", "2010", "(3", "of", "5", "years)", "here"]

@@ -60,11 +60,15 @@ def test_a_log_normal_target_is_noted_with_the_line_that_writes_its_log10(tmp_pa
     forget_notes()
     with caplog.at_level(logging.INFO, logger="climann"):
         note_log_normal_target(dataset, "CHL", found, where="chl.nc")
-    (said,) = [record.getMessage() for record in caplog.records if "log10" in record.getMessage()]
+    (record,) = [record for record in caplog.records if "log10" in record.getMessage()]
+    said = record.getMessage()
+    assert record.levelno == logging.WARNING  # on the terminal, as other advice on the data (break51 N3)
     assert f"skewness {scipy.stats.skew(held):.2f}; of their log10 {scipy.stats.skew(np.log10(held)):.2f}" in said
     if shutil.which("ncap2") is None:
         pytest.skip("NCO's ncap2 is not installed")
-    subprocess.run(re.search(r"(ncap2 .*)$", said).group(1), shell=True, check=True, cwd=tmp_path)
+    ran = subprocess.run(re.search(r"(ncap2 .*)$", said).group(1), shell=True, check=True, cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert ran.stderr == ""  # the file has no valid_range: its ram_delete warned (break51 N3)
     with xr.open_dataset(tmp_path / "chl_log10.nc") as copy:
         logs = copy["CHL"].values
         assert copy["CHL"].attrs["units"] == "1" and "standard_name" not in copy["CHL"].attrs
@@ -88,3 +92,70 @@ def test_a_target_not_log_normal_gets_no_note(tmp_path, caplog, kind):
     with caplog.at_level(logging.INFO, logger="climann"):
         note_log_normal_target(dataset, "CHL", found, where="chl.nc")
     assert [record for record in caplog.records if "log10" in record.getMessage()] == []
+
+
+def _write_chl_attributes(path, values, first_day, attributes):
+    """:func:`_write_chl` with the target's valid range as ``attributes`` say (any of valid_min, valid_max,
+    valid_range, or none) and its days from ``first_day``."""
+    _write_chl(path, values, valid=False)
+    with nc.Dataset(path, "a") as f:
+        f["time"][:] = 40177.5 + first_day + np.arange(values.shape[0])
+        for name, value in attributes.items():
+            f["CHL"].setncattr(name, np.asarray(value, dtype="f4"))
+
+
+def test_the_loop_of_the_note_on_several_files_runs_without_a_warning(tmp_path, caplog):
+    """break51 N3: the note's loop over two files printed one NCO warning per file (ram_delete of a valid_range the
+    files lack). Three files, one with valid_min and valid_max, one with valid_range, one with neither: the loop as
+    printed writes each copy with numpy's log10 of its held values, no standard_name or valid range left, and NCO
+    says nothing."""
+    if shutil.which("ncap2") is None:
+        pytest.skip("NCO's ncap2 is not installed")
+    rng = np.random.default_rng(3)
+    folder = tmp_path / "chl"
+    folder.mkdir()
+    written = {}
+    for k, attributes in enumerate([{"valid_min": 0.001, "valid_max": 1000.0}, {"valid_range": [0.001, 1000.0]}, {}]):
+        values = 10 ** rng.normal(-0.4, 0.35, (6, 8, 9))
+        values[:, 0, :2] = np.nan
+        path = folder / f"chl_{k}.nc"
+        _write_chl_attributes(path, values, 6 * k, attributes)
+        written[path.name] = values
+    dataset = open_dataset(sorted(folder.glob("*.nc")))
+    found = read_together(planned_skewness(dataset, "CHL"))[0]()
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        note_log_normal_target(dataset, "CHL", found, where="chl")
+    (record,) = [record for record in caplog.records if "log10" in record.getMessage()]
+    assert record.levelno == logging.WARNING
+    loop = re.search(r"(mkdir -p .*; done)", record.getMessage()).group(1)
+    ran = subprocess.run(loop, shell=True, check=True, cwd=tmp_path, capture_output=True, text=True,
+                         executable="/bin/bash")
+    assert ran.stderr == "" and ran.stdout == ""
+    copies = sorted(path.name for path in (folder / "log10").iterdir())
+    assert copies == sorted(written)
+    for name, values in written.items():
+        with xr.open_dataset(folder / "log10" / name, mask_and_scale=True) as copy:
+            attrs, logs = copy["CHL"].attrs, copy["CHL"].values
+        assert attrs["units"] == "1"
+        assert not {"standard_name", "valid_min", "valid_max", "valid_range"} & set(attrs)
+        held = np.isfinite(values)
+        np.testing.assert_allclose(logs[held], np.log10(values[held].astype("f4").astype("f8")), rtol=1e-6)
+        assert np.isnan(logs[~held]).all()
+
+
+def test_new_data_of_a_trained_run_get_no_advice_to_train_in_log10(tmp_path, caplog):
+    """The advice is for training: new data given to a run trained on the values must be in its units, so
+    ``warn_held_values`` of new data (``training_advice=False``) gives no note, and the run's own data do."""
+    from climann.data.value_checks import warn_held_values
+
+    values = 10 ** np.random.default_rng(0).normal(-0.4, 0.35, (6, 8, 9))
+    _write_chl(tmp_path / "chl.nc", values)
+    for advice in (False, True):
+        forget_notes()
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="climann"):
+            warn_held_values(open_dataset([tmp_path / "chl.nc"]), ["CHL"], where="chl.nc", file=tmp_path / "chl.nc",
+                             target="CHL", training_advice=advice)
+        said = [record for record in caplog.records if "log10" in record.getMessage()]
+        assert len(said) == int(advice)

@@ -175,3 +175,45 @@ def test_plot_time_of_a_day_draws_the_dekad_that_holds_it(tmp_path, bounds):
                 maps = prediction_file_maps(dataset, time=day, where="predictions.nc")
                 assert list(maps.steps) == holding, (path.name, day)
                 np.testing.assert_array_equal(maps.truth, truth[holding[0]])
+
+
+@pytest.fixture(scope="module")
+def end_stamped_dekads(tmp_path_factory):
+    """A run trained on dekads stamped on their last days without bounds (Copernicus Global Land's), its file,
+    and the dekads' starts and ends."""
+    folder = tmp_path_factory.mktemp("dekads")
+    starts, ends = _dekads()
+    stamps = [end - datetime.timedelta(days=1) for end in ends]
+    values = np.random.default_rng(51).gamma(2.0, 1.0, (len(starts), len(LAT), len(LON))).astype("f4")
+    _write(folder / "gls.nc", starts, ends, values, bounds=False, stamps=stamps)
+    _run(folder, "gls", [])
+    return folder, starts, ends
+
+
+@pytest.mark.parametrize(("first", "count", "time_range"), [
+    pytest.param(60, 1, "1980-09-01,1980-09-10", id="one-dekad-by-time-range"),  # with 31 August kept before it
+    pytest.param(60, 1, None, id="a-file-of-one-dekad"),
+    pytest.param(60, 2, None, id="a-file-of-two-dekads"),
+    pytest.param(59, 3, None, id="a-file-of-three-dekads-10-days-apart"),  # 08-31, 09-10, 09-20
+    pytest.param(60, 6, None, id="a-file-of-six-dekads"),
+])
+def test_predicting_a_few_dekads_writes_their_cells(end_stamped_dekads, tmp_path, caplog, first, count, time_range):
+    """break51 N5: one dekad predicted (``--time-range`` of one dekad; its file kept 31 August before it for
+    persistence) wrote no ``time_bnds`` where several dekads did, and two or three dekads 10 days apart were read as
+    10-day cells from their stamps, with a warning. Each now carries the dekads of the run's calendar as numpy builds
+    them here, and nothing is said of 10-day cells."""
+    from climann.workflow.predict import predict_files
+
+    folder, starts, ends = end_stamped_dekads
+    given = tmp_path / "given.nc"
+    with xr.open_dataset(folder / "gls.nc", decode_times=False) as whole:
+        whole.isel(time=slice(None) if time_range else slice(first, first + count)).load().to_netcdf(given)
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        predict_files(folder / "run_gls", [str(given)], tmp_path / "p.nc", time_range=time_range)
+    assert not [record for record in caplog.records if "holds one value every" in record.getMessage()]
+    with xr.open_dataset(tmp_path / "p.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as written:
+        cells = written[written["time"].attrs["bounds"]].values
+    assert [(low.strftime("%Y-%m-%d"), high.strftime("%Y-%m-%d")) for low, high in cells] == [
+        (start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d"))
+        for start, end in zip(starts[first:first + count], ends[first:first + count])]

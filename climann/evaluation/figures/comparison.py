@@ -3,7 +3,11 @@
 Left, each run's loss J after each epoch (validation solid, training dashed) on a log scale;
 right, each run's test MSE as a bar, with the climatology's test MSE of that run as a black
 tick and the MSE skill score MSESS = 1 − MSE/MSE_clim written beyond both (the legend in a band
-above the top bar, so that nothing overlaps). One colour per run in both panels."""
+above the top bar, so that nothing overlaps). One colour per run in both panels, and one marker per
+run on its curves; a run whose curves are those of a run drawn before it (the same seed and data,
+:func:`coinciding_runs`) is drawn beneath that run's, wider and with hollow markers, named so in the
+legend and the panel's title (break51 N1: the demo and a run of the config template, the same
+settings, drew one curve over the other, and one run seemed missing)."""
 
 from __future__ import annotations
 
@@ -72,21 +76,19 @@ def plot_comparison(
     colors = colormaps["tab10" if n_runs <= 10 else "tab20"](np.arange(n_runs) % (10 if n_runs <= 10 else 20))
     figure = _figure(figsize=(12, 1.5 + max(3.5, 0.45 * n_runs)), layout="constrained")
     curves, bars = figure.subplots(1, 2, width_ratios=(1.4, 1))
-    for label, train, val, color in zip(labels, train_loss, val_loss, colors):
-        for losses, style, suffix in ((val, "-", "validation"), (train, "--", "training")):
-            values = np.asarray(losses, dtype=np.float64)
-            values = np.where(values > 0, values, np.nan)  # a log axis shows positive values only
-            if np.isfinite(values).any():
-                curves.plot(np.arange(1, values.size + 1), values, style, color=color,
-                            marker="o" if values.size <= 30 else None, markersize=3,
-                            linewidth=1.6 if suffix == "validation" else 1.0,
-                            label=f"{label} ({suffix})")
+    same = coinciding_runs(train_loss, val_loss)
+    for index, (label, train, val, color) in enumerate(zip(labels, train_loss, val_loss, colors)):
+        _plot_run_curves(curves, label, train, val, color=color, marker=RUN_MARKERS[index % len(RUN_MARKERS)],
+                         under=None if same[index] is None else labels[same[index]])
     curves.set_yscale("log")
     curves.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     curves.set_xlabel("epoch")
     names = ", ".join(sorted(set(loss_names)))
     curves.set_ylabel(f"loss J ({names}) of the standardised target")
-    curves.set_title("Learning curves: validation (solid) and training (dashed) loss")
+    coinciding = "; ".join(f"{labels[index]}'s are {labels[first]}'s" for index, first in enumerate(same)
+                           if first is not None)
+    curves.set_title("Learning curves: validation (solid) and training (dashed) loss" + (
+        f"\nthe same curves, drawn wider beneath: {coinciding}" if coinciding else ""))
     if learned is not None and len(set(learned)) > 1:
         curves.set_ylabel(f"loss J ({names}) of each run's standardised quantity")
         kinds = "; ".join(f"{label}: {quantity}" for label, quantity in zip(labels, learned))
@@ -124,6 +126,65 @@ def plot_comparison(
     bars.grid(True, axis="x", alpha=0.3)
     _room_for_texts(figure, bars, scores)
     return _save(figure, path, dpi)
+
+
+#: Each run's marker on its curves, in order (then again): runs of one colour family stay told apart.
+RUN_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+#: Markers on a curve of more epochs than this are drawn every few epochs, about this many.
+MARKED_EPOCHS = 30
+
+
+def coinciding_runs(train_loss: Sequence[Sequence[float]], val_loss: Sequence[Sequence[float]]
+                    ) -> list[int | None]:
+    """For each run, the first run before it whose learning curves are the same (both losses at
+    every epoch, equal to a relative 1e-9, NaN where the other's is NaN), or None: the same
+    settings, seed and data train the same network, and its curves would hide the other's.
+
+    Parameters
+    ----------
+    train_loss, val_loss : sequence of sequences of float
+        Each run's loss J per epoch, as :func:`plot_comparison` takes them.
+
+    Returns
+    -------
+    list of int or None, length n_runs
+
+    Examples
+    --------
+    >>> coinciding_runs([[0.5, 0.2], [0.5, 0.2], [0.5, 0.3]], [[0.4, 0.3], [0.4, 0.3], [0.4, 0.3]])
+    [None, 0, None]
+    """
+    curves = [(np.asarray(train, dtype=np.float64), np.asarray(val, dtype=np.float64))
+              for train, val in zip(train_loss, val_loss, strict=True)]
+    found: list[int | None] = []
+    for index, (train, val) in enumerate(curves):
+        found.append(next((earlier for earlier in range(index) if found[earlier] is None
+                           and _same_curve(curves[earlier][0], train) and _same_curve(curves[earlier][1], val)), None))
+    return found
+
+
+def _same_curve(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=0.0, equal_nan=True))
+
+
+def _plot_run_curves(curves: Axes, label: str, train: Sequence[float], val: Sequence[float], *, color: object,
+                     marker: str, under: str | None) -> None:
+    """One run's validation (solid) and training (dashed) curves in its colour and marker; a run
+    whose curves are those of the run ``under`` (drawn before) wider, translucent and beneath it,
+    with hollow markers larger than that run's, so that both show, and named so in the legend."""
+    for losses, style, suffix in ((val, "-", "validation"), (train, "--", "training")):
+        values = np.asarray(losses, dtype=np.float64)
+        values = np.where(values > 0, values, np.nan)  # a log axis shows positive values only
+        if not np.isfinite(values).any():
+            continue
+        width = 1.6 if suffix == "validation" else 1.0
+        shown = {"markevery": max(1, int(np.ceil(values.size / MARKED_EPOCHS)))}
+        if under is not None:
+            shown.update(linewidth=width + 3.5, alpha=0.45, zorder=1.5, markersize=8, markerfacecolor="none",
+                         markeredgewidth=1.2, label=f"{label} ({suffix}; the same as {under})")
+        else:
+            shown.update(linewidth=width, zorder=2.5, markersize=3.5, label=f"{label} ({suffix})")
+        curves.plot(np.arange(1, values.size + 1), values, style, color=color, marker=marker, **shown)
 
 
 #: The free band above the top bar that holds the legend, in bar spacings (a bar is 0.8 high).

@@ -379,7 +379,9 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
         days = (bounds[steps[0]][1] - bounds[steps[0]][0]).total_seconds() / 86400.0 if bounds is not None else 0
         if steps.size == 1 and days > 1 and _WITH_A_DAY.match(time.strip()) and not _HOUR.match(time.strip()):
             shown = _cell_text(bounds, int(steps[0]))  # a dekad asked by a day: "1995-02-21 to 1995-02-28"
-        shown = f"{shown} (the step nearest to {time})" if nearest else shown
+        if nearest:  # a day inside a longer cell is in it, not near its stamp (break51 N5: July's 16th for the 20th)
+            held = day_cells is not None and _cell_holds(day_cells[steps[0]], time, times[0].calendar)
+            shown = f"{shown} (the {'cell that holds' if held else 'step nearest to'} {time})"
         # a day (or an hour) is "on", a month or a year "in" (break45d: "on 2010" for a yearly step)
         preposition = "on" if _WITH_A_DAY.match(shown) and " to " not in shown else "in"
         lengths = "" if weights is None else ", ".join(f"{length:g}" for length in weights)
@@ -397,6 +399,19 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
     maps = {name: np.divide(total.values, count.values, out=np.full(count.shape, np.nan), where=count.values > 0)
             for name, (total, count) in sums.items()}
     return FileMaps(layout, maps["prediction"], maps.get("truth"), steps, label, when)
+
+
+def _cell_holds(cell: np.ndarray, text: str, calendar: str) -> bool:
+    """Whether the time cell ``cell`` [start, end) holds the start of the day or hour ``text``
+    (YYYY-MM-DD or YYYY-MM-DDTHH[:MM], a time :func:`time_steps` read)."""
+    hour = _HOUR.match(text.strip())
+    parts = date_parts(hour.group("date") if hour else text)
+    if parts is None or len(parts) < 3:
+        return False
+    date = cftime.datetime(*parts[:3], calendar=calendar)
+    if hour is not None:
+        date += timedelta(hours=int(hour.group("hour")), minutes=int(hour.group("minute") or 0))
+    return bool(cell[0] <= date < cell[1])
 
 
 def _labelled_steps(dataset: xr.Dataset, n_time: int) -> np.ndarray:

@@ -111,3 +111,40 @@ def test_nothing_overlaps_the_texts_ticks_bars_and_legend_are_apart(tmp_path, mo
         assert inside[0] <= text[0] and text[2] <= inside[2], (text, inside)  # within the panel
     for other in (*texts, *patches, *ticks):
         assert not _overlap(legend, other), (legend, other)
+
+
+def test_runs_of_the_same_curves_are_both_seen_and_said_to_coincide(tmp_path, monkeypatch):
+    """break51 N1: the demo and a run of the config template (the same settings, seed and data) drew one curve
+    exactly over the other: one run seemed missing. A run whose curves are an earlier run's is drawn beneath it,
+    wider, with hollow markers larger than that run's, its legend entry and the panel's title saying so; a run
+    of other curves (a last value off by 1e-6) is drawn as usual, and each run has its own marker."""
+    kept = {}
+    save = comparison._save
+    monkeypatch.setattr(comparison, "_save", lambda figure, path, dpi: kept.setdefault("figure", figure) and
+                        save(figure, path, dpi))
+    train = [[0.5, 0.2, 0.1], [0.5, 0.2, 0.1], [0.5, 0.2, 0.1 + 1e-6]]
+    val = [[0.4, 0.25, 0.2], [0.4, 0.25, 0.2], [0.4, 0.25, 0.2]]
+    labels = ["demo", "template", "other"]
+    assert comparison.coinciding_runs(train, val) == [None, 0, None]
+    comparison.plot_comparison(labels, train, val, [0.8] * 3, [2.0] * 3, [0.6] * 3, loss_names=["mse"] * 3,
+                               target="tas", units="K", period="1997–1999", path=tmp_path / "c.png", dpi=60)
+    curves, _ = kept["figure"].axes
+    lines = {line.get_label(): line for line in curves.get_lines()}
+    for suffix in ("validation", "training"):
+        first, hidden, other = (lines[f"demo ({suffix})"], lines[f"template ({suffix}; the same as demo)"],
+                                lines[f"other ({suffix})"])
+        np.testing.assert_array_equal(hidden.get_ydata(), first.get_ydata())
+        assert hidden.get_zorder() < first.get_zorder() and hidden.get_linewidth() > first.get_linewidth() + 2
+        assert hidden.get_markerfacecolor() == "none" and hidden.get_markersize() > first.get_markersize() + 2
+        assert len({first.get_marker(), hidden.get_marker(), other.get_marker()}) == 3
+        assert other.get_zorder() == first.get_zorder() and not isinstance(other.get_markerfacecolor(), str)
+    assert "template's are demo's" in curves.get_title()
+    assert [text.get_text() for text in curves.get_legend().get_texts()][2] == "template (validation; the same as demo)"
+
+
+def test_runs_of_other_curves_say_nothing_of_coinciding(drawn):
+    figure, _ = drawn
+    curves, _ = figure.axes
+    assert comparison.coinciding_runs(TRAIN, VAL) == [None, None, None]
+    assert curves.get_title() == "Learning curves: validation (solid) and training (dashed) loss"
+    assert not any("the same as" in line.get_label() for line in curves.get_lines())

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import matplotlib.image
+import cftime
 import numpy as np
 import pytest
 import xarray as xr
@@ -399,15 +400,24 @@ def test_an_hour_of_an_hourly_prediction_file_is_mapped_from_its_step(predicted,
 def test_a_day_that_opens_a_cell_is_its_step_titled_with_the_cell(predicted):
     """break49d A4: ``--time 1995-02-21``, the stamp of a dekad in its source file, was "the step nearest to
     1995-02-21", titled by the cell's middle. Here July 1981's cell opens on 1981-07-01 (its step dated
-    1981-07-16): that step, no "nearest", titled by its days; a day inside a cell stays "nearest"."""
+    1981-07-16): that step, no "nearest", titled by its days. A day inside the cell is said to be in it
+    (break51 N5: "the step nearest to 1981-07-20" of the month that holds it), each day's cell by the file's
+    bounds read here."""
     prediction, times = _file_values(predicted["truth"], "tas_pred")
     step = next(i for i, t in enumerate(times) if (t.year, t.month) == (1981, 7))
+    with xr.open_dataset(predicted["truth"], decode_times=TIME) as raw:
+        low, high = raw[raw["time"].attrs["bounds"]].values[step]
     with open_prediction_file(predicted["truth"]) as dataset:
         opening = prediction_file_maps(dataset, time="1981-07-01", where="f.nc")
-        inside = prediction_file_maps(dataset, time="1981-07-02", where="f.nc")
+        inside = {day: prediction_file_maps(dataset, time=day, where="f.nc")
+                  for day in ("1981-07-02", "1981-07-20", "1981-07-31")}
     assert list(opening.steps) == [step] and opening.when == "in 1981-07-01 to 1981-07-31 from f.nc"
     np.testing.assert_array_equal(opening.prediction, prediction[step])
-    assert "the step nearest to 1981-07-02" in inside.when
+    for day, maps in inside.items():
+        date = cftime.datetime(*map(int, day.split("-")), calendar=low.calendar)
+        assert low <= date < high and list(maps.steps) == [step]
+        assert maps.when == f"in 1981-07-01 to 1981-07-31 (the cell that holds {day}) from f.nc"
+        assert "nearest" not in maps.when
 
 
 def test_a_month_of_unequal_cells_is_their_day_weighted_mean(predicted, tmp_path):
