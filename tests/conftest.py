@@ -381,9 +381,14 @@ def without_cdo(period: str, alias: str, files: str, folder: str = "with_bounds"
     ``files`` the input and copy (``loop``: the files of a shell loop over several)."""
     hours, start = (12, "") if alias == "D" else (24, f".shift(1,'{alias}').shift(-1,'{alias}')")
     script = ("import sys,datetime,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders."
-              "CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],"
-              f"xr.CFTimeIndex));i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D')"
-              f"{start};d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
+              "CFDatetimeCoder(use_cftime=True));"
+              # the time as climann finds it, on any dimension (break51b A1)
+              "c=[k for k in d.variables if d[k].ndim==1 and d[k].size and d[k].dtype.kind=='O' and "
+              "hasattr(d[k].values[0],'calendar')];t=min(c,key=lambda k:(d[k].attrs.get('axis')!='T' and "
+              "d[k].attrs.get('standard_name')!='time',k not in d.dims));"
+              f"i=(xr.CFTimeIndex(d[t].values)+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D')"
+              f"{start};d[t+'_bnds']=((d[t].dims[0],'bnds'),np.stack([i,i.shift(1,'{alias}')],1));"
+              "d[t].attrs['bounds']=t+'_bnds';"
               "import os,shutil,numpy;p=sys.argv[2]+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
               "os.path.isdir(p) else os.path.exists(p) and os.remove(p),sys.__excepthook__(*e));"
               # a missing_value xarray cannot write back left to the _FillValue (fix47e)

@@ -59,6 +59,17 @@ PERIOD_FREQUENCIES = tuple(_PERIODS)
 #: opens (or, negative, into the one it closes): inside a day, and one day into a month or year.
 _INTO_PERIOD_HOURS = {"yearly": 24, "monthly": 24, "daily": 12}
 
+#: The xarray that finds a file's time ``t`` for :data:`_PYTHON_BOUNDS`, as climann reads it (CF's
+#: ``axis``/``standard_name``, on any dimension): of the one-dimensional variables that decode to
+#: dates, one marked as CF's time (``axis = "T"`` or ``standard_name = "time"``) first, then one
+#: named as its dimension. Only xarray's indexes were searched before: NSIDC's sea-ice CDR, whose
+#: ``time(tdim)`` is no index, met ``StopIteration`` on every file and got no copy (break51b A1).
+_PYTHON_TIME = (
+    "c=[k for k in d.variables if d[k].ndim==1 and d[k].size and d[k].dtype.kind=='O' and "
+    "hasattr(d[k].values[0],'calendar')];t=min(c,key=lambda k:(d[k].attrs.get('axis')!='T' and "
+    "d[k].attrs.get('standard_name')!='time',k not in d.dims));"
+)
+
 #: The Python (xarray) that writes the bounds ``cdo settbounds`` writes, for machines without cdo
 #: (break28a A3) and files cdo cannot read: ``python -c SCRIPT IN OUT SHIFT`` gives each step of
 #: IN the calendar period holding its stamp (SHIFT 0: a stamp on a period's first instant opens
@@ -69,11 +80,12 @@ _INTO_PERIOD_HOURS = {"yearly": 24, "monthly": 24, "daily": 12}
 #: (xarray's ``MS``/``YS`` offsets roll a stamp inside its period forward to the next start)
 #: and one back. ``shift(0, 'MS')`` alone rolled a stamp of 16 December forward to 1 January,
 #: whose cell then did not hold it, and the refusal that advised the line came back (break43a A4).
+#: The time is found as climann finds it (:data:`_PYTHON_TIME`), on whatever dimension it lies.
 _PYTHON_BOUNDS = (
     "import sys,datetime,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders."
-    "CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
-    "i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
-    "d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
+    "CFDatetimeCoder(use_cftime=True));"
+    + _PYTHON_TIME + "i=(xr.CFTimeIndex(d[t].values)+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
+    "d[t+'_bnds']=((d[t].dims[0],'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
     + whole_write().replace("{", "{{").replace("}", "}}")
 )
 
@@ -82,10 +94,9 @@ _PYTHON_BOUNDS = (
 #: :meth:`xarray.Dataset.to_zarr` (the copy a new store), a file as :data:`_PYTHON_BOUNDS` does.
 _PYTHON_STORE_BOUNDS = (
     "import os,sys,datetime,numpy as np,xarray as xr;z=os.path.isdir(sys.argv[1]);d=(xr.open_zarr if z else "
-    "xr.open_dataset)(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));t=next(k for k in "
-    "d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
-    "i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
-    "d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
+    "xr.open_dataset)(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));"
+    + _PYTHON_TIME + "i=(xr.CFTimeIndex(d[t].values)+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
+    "d[t+'_bnds']=((d[t].dims[0],'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
     + whole_write("(d.to_zarr if z else d.to_netcdf)").replace("{", "{{").replace("}", "}}")
 )
 

@@ -120,3 +120,66 @@ def test_the_refusal_of_an_unknown_reading_takes_neither_as_default_and_names_wh
     combined = open_dataset([tmp_path / "pr.nc", tmp_path / "with_bounds" / "stations.nc"], grid_of="precip",
                             variables=("precip", "pr"))
     np.testing.assert_allclose(combined["precip"].values, combined["pr"].values + 1, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("shift", "first_month"), [
+    pytest.param(0, 0, id="month-beginning-at-stamp"),
+    pytest.param(-1, -1, id="month-ending-at-stamp"),
+])
+def test_the_xarray_bounds_line_finds_a_time_that_is_no_index(tmp_path, monkeypatch, shift, first_month):
+    """break51b A1: NSIDC's sea-ice CDR v4 holds ``time(tdim)``, "days since 1601-01-01", a coordinate on a
+    dimension of another name, so no xarray index; the advised xarray line searched only the indexes and died with
+    StopIteration on every file, writing nothing. Run as printed, it now writes each file's copy with
+    ``time_bnds(tdim, bnds)``: the calendar month holding the stamp (or, with -1, the month before), checked against
+    days since 1601 counted by datetime; a 1-D date variable beside it without CF's time marks is not taken."""
+    import datetime
+    import re
+    import subprocess
+
+    import netCDF4
+
+    from climann.data.step_periods import bounds_advice
+    from tests.fresh_python import shell_path
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sic").mkdir()
+    epoch = datetime.datetime(1601, 1, 1)
+    months = [datetime.datetime(2000, month, 1) for month in (1, 2, 3)]
+    files = []
+    for month in months:
+        path = f"sic/seaice_conc_monthly_nh_{month:%Y%m}_f17_v04r00.nc"
+        with netCDF4.Dataset(path, "w") as handle:
+            handle.createDimension("tdim", 1)
+            handle.createDimension("y", 2)
+            handle.createDimension("x", 3)
+            time = handle.createVariable("time", "f8", ("tdim",))
+            time.setncatts({"units": "days since 1601-01-01", "calendar": "standard", "axis": "T",
+                            "standard_name": "time"})
+            time[:] = [(month - epoch).days]
+            # a date that is not the time axis (no axis/standard_name), decoded to dates as well
+            processed = handle.createVariable("processed", "f8", ("tdim",))
+            processed.units = "days since 1601-01-01"
+            processed[:] = [(month - epoch).days + 400]
+            conc = handle.createVariable("cdr_seaice_conc_monthly", "u1", ("tdim", "y", "x"), fill_value=255)
+            conc.coordinates = "time"
+            conc[:] = np.full((1, 2, 3), 50, "u1")
+        files.append(path)
+    advice = bounds_advice(files, "monthly")
+    line = advice.split("without cdo, with xarray: `", 1)[1].split("`", 1)[0]
+    line = re.sub(r" 0; done", f" {shift}; done", line)
+    assert f" {shift}; done" in line
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, env={"PATH": shell_path()})
+
+    def month_start(month, step):
+        index = month.year * 12 + month.month - 1 + step
+        return (datetime.datetime(index // 12, index % 12 + 1, 1) - epoch).days
+
+    for month, path in zip(months, files):
+        with netCDF4.Dataset(path.replace("sic/", "sic/with_bounds/")) as copy:
+            bounds = copy["time"].getncattr("bounds")
+            assert copy[bounds].dimensions == ("tdim", "bnds")
+            # CF §7.1: bounds without units take the time's; the values are in those units
+            assert copy["time"].units == getattr(copy[bounds], "units", copy["time"].units) == "days since 1601-01-01"
+            expected = [[month_start(month, first_month), month_start(month, first_month + 1)]]
+            np.testing.assert_array_equal(copy[bounds][:], expected)
+            np.testing.assert_array_equal(copy["cdr_seaice_conc_monthly"][:], np.full((1, 2, 3), 50))
