@@ -84,7 +84,8 @@ _PYTHON_TIME = (
 _PYTHON_BOUNDS = (
     "import sys,datetime,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders."
     "CFDatetimeCoder(use_cftime=True));"
-    + _PYTHON_TIME + "i=(xr.CFTimeIndex(d[t].values)+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
+    + _PYTHON_TIME
+    + "i=(xr.CFTimeIndex(d[t].values)+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
     "d[t+'_bnds']=((d[t].dims[0],'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
     + whole_write().replace("{", "{{").replace("}", "}}")
 )
@@ -95,7 +96,8 @@ _PYTHON_BOUNDS = (
 _PYTHON_STORE_BOUNDS = (
     "import os,sys,datetime,numpy as np,xarray as xr;z=os.path.isdir(sys.argv[1]);d=(xr.open_zarr if z else "
     "xr.open_dataset)(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));"
-    + _PYTHON_TIME + "i=(xr.CFTimeIndex(d[t].values)+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
+    + _PYTHON_TIME
+    + "i=(xr.CFTimeIndex(d[t].values)+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
     "d[t+'_bnds']=((d[t].dims[0],'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
     + whole_write("(d.to_zarr if z else d.to_netcdf)").replace("{", "{{").replace("}", "}}")
 )
