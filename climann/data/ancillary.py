@@ -320,19 +320,30 @@ _TIME_UNITS = ("s", "sec", "secs", "second", "seconds", "min", "minute", "minute
 
 #: Words that, alone in a variable's name and descriptions (numbers aside), make a variable in
 #: units of time the date or time of day each value was observed (:func:`_a_time_stamp`): SMOS
-#: L3's ``Days``, "Days since 2000-01-01", and ``UTC_Seconds``, "Seconds of the day" (break50a A4).
+#: L3's ``Days``, "Days since 2000-01-01", and ``UTC_Seconds``, "Seconds of the day" (break50a A4);
+#: AVHRR's land CDR ``TIMEOFDAY``, "Time since start of day" in hours, the time of NOAA-19's drifting
+#: overpass at each pixel (break51b A3: "start" of the day, its clock since midnight).
 _TIME_STAMP_WORDS = frozenset({"utc", "gmt", "local", "solar", "time", "times", "date", "dates", "day", "days",
                                "hour", "hours", "minute", "minutes", "second", "seconds", "sec", "secs", "s",
                                "millisecond", "milliseconds", "microsecond", "microseconds", "since", "of", "the",
-                               "in", "at", "observation", "julian"})
+                               "in", "at", "observation", "julian", "start", "beginning", "midnight"})
+
+
+def _stamp_word(word: str) -> bool:
+    """Whether ``word`` is one of :data:`_TIME_STAMP_WORDS` or those words run together without
+    separators, as an all-caps name writes them (``TIMEOFDAY``: time, of, day; break51b A3)."""
+    if word in _TIME_STAMP_WORDS:
+        return True
+    return any(word.startswith(head) and _stamp_word(word[len(head):])
+               for head in _TIME_STAMP_WORDS if len(head) > 1 and len(head) < len(word))
 
 
 def _a_time_stamp(variable: xr.DataArray, units: str) -> str | None:
     """``"its standard_name 'time' …"`` or ``"its name 'UTC_Seconds' and long_name 'Seconds of the
     day' in units of time ('s'), …"`` when ``variable`` is in units of time (a duration of
     :data:`_TIME_UNITS` or a CF reference, "days since 2000-01-01") and its CF standard_name is
-    ``time`` or its name and every description hold no word but :data:`_TIME_STAMP_WORDS` (numbers
-    and "day of year" aside): a stamp, the date or time of day each value was observed, not a
+    ``time`` or its name and every description hold no word but :data:`_TIME_STAMP_WORDS`, alone
+    or run together (:func:`_stamp_word`; numbers and "day of year" aside): a stamp, the date or time of day each value was observed, not a
     quantity. MCD12Q2's ``Greenup`` ("Onset_Greenness_Increase", "days since 1970-01-01") names a
     quantity of its own and is kept."""
     timed = units.split()[:1] in ([word] for word in _TIME_UNITS + ("millisecond", "milliseconds", "ms",
@@ -348,7 +359,7 @@ def _a_time_stamp(variable: xr.DataArray, units: str) -> str | None:
     for _, _, words in texts:
         words = f" {words} ".replace(" day of year ", " ").replace(" day of the year ", " ")
         kept = [word for word in words.split() if not word.isdigit()]
-        if not kept or not set(kept) <= _TIME_STAMP_WORDS:
+        if not kept or not all(_stamp_word(word) for word in kept):
             return None
     shown = " and ".join(f"{key} '{text}'" for key, text, _ in texts)
     return f"its {shown} {said}"

@@ -371,6 +371,14 @@ def test_gesla_proposes_neither_of_its_flags_as_a_predictor():
     pytest.param(_variable("UTC_Seconds", long_name="Seconds of the day", units="s"),
                  "its name 'UTC_Seconds' and long_name 'Seconds of the day' in units of time ('s'), the date or time "
                  "each value was observed", id="smos-utc-seconds"),
+    # AVHRR land CDR v5 (AVH13C1): the hour of NOAA-19's drifting overpass at each pixel, its name the words run
+    # together (break51b A3: a default predictor of NDVI)
+    pytest.param(_variable("TIMEOFDAY", long_name="Time since start of day", units="h"),
+                 "its name 'TIMEOFDAY' and long_name 'Time since start of day' in units of time ('h'), the date or "
+                 "time each value was observed", id="avhrr-timeofday"),
+    pytest.param(_variable("DAYLENGTH", long_name="Length of day", units="h"), None, id="day-length-is-a-quantity"),
+    pytest.param(_variable("season_time", long_name="Time since start of season", units="days"), None,
+                 id="time-into-a-season-is-a-quantity"),
     pytest.param(_variable("obs_time", standard_name="time", units="hours since 1990-01-01"),
                  "its standard_name 'time' in units of time ('hours since 1990-01-01'), the date or time each value "
                  "was observed", id="standard-name-time"),
