@@ -344,8 +344,8 @@ def _a_time_stamp(variable: xr.DataArray, units: str) -> str | None:
     :data:`_TIME_UNITS` or a CF reference, "days since 2000-01-01") and its CF standard_name is
     ``time`` or its name and every description hold no word but :data:`_TIME_STAMP_WORDS`, alone
     or run together (:func:`_stamp_word`; numbers and "day of year" aside): a stamp, the date or
-    time of day each value was observed, not a quantity. MCD12Q2's ``Greenup`` ("Onset_Greenness_Increase", "days since 1970-01-01") names a
-    quantity of its own and is kept."""
+    time of day each value was observed, not a quantity. MCD12Q2's ``Greenup``
+    ("Onset_Greenness_Increase", "days since 1970-01-01") names a quantity of its own and is kept."""
     timed = units.split()[:1] in ([word] for word in _TIME_UNITS + ("millisecond", "milliseconds", "ms",
                                                                     "microsecond", "microseconds", "us"))
     if not (timed or " since " in f" {units} "):
