@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import cftime
 import numpy as np
 
+from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.time_axis import (
     YEAR_SPAN, TimeStep, date_text, month_number, month_start, year_span, year_text, years_later,
 )
@@ -600,7 +601,9 @@ def part_year_blocks(
     with 215 of 365 days was told to leave its complete years out, one after the other). A step
     of a year or longer is a whole year (break40c C4: ESA CCI's yearly biomass maps were told
     that a block of one, 2021, held less than a year, and the way out, leaving it out, only
-    moved the warning to 2020).
+    moved the warning to 2020). Of a seasonal subset (:func:`~climann.data.seasonal_subsets.seasonal_subset`:
+    June to August of every year, no months selected) a year is its season: the AVHRR NDVI
+    summers of 2009–2011 were three blocks of "less than a year" (break51b A2).
 
     Parameters
     ----------
@@ -623,6 +626,7 @@ def part_year_blocks(
         return {}  # one value of a yearly (or longer) step is of a whole year
     times, later = np.asarray(times), next_year_months(months)
     all_years = season_years(times, months)
+    spanned = months or _season_of(times)
     short = {}
     for name, mask in split.time_masks.items():
         chosen, block_years = times[mask], all_years[mask]
@@ -631,9 +635,16 @@ def part_year_blocks(
         year = int(block_years[0])
         # the series' last December, kept with the winter before it, adds to that winter
         winter = [time for time in chosen if not (time.month in later and time.year == year)]
-        if not winter or not _spans_its_year(winter[0], winter[-1], year, months=months):
+        if not winter or not _spans_its_year(winter[0], winter[-1], year, months=spanned):
             short[name] = int(mask.sum())
     return short
+
+
+def _season_of(times: np.ndarray) -> tuple[int, ...]:
+    """The months of every year of ``times`` when they are a seasonal subset within calendar
+    years (JJA; a DJF subset split by calendar years spans January to December), else ()."""
+    subset = seasonal_subset(times) if len(times) and hasattr(times[0], "calendar") else None
+    return subset.months if subset is not None and not next_year_months(subset.months) else ()
 
 
 def _spans_its_year(first: cftime.datetime, last: cftime.datetime, year: int, *, months: Collection[int]) -> bool:

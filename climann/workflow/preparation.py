@@ -1151,9 +1151,12 @@ def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSpli
                        f"({compact_periods(split.descriptions[name])})" for name, count in short.items())
     labels = split.labels()[before:]
     held = {int(years[labels == name][0]) for name in short}
-    period = f"{first + (first in held)},{last - (last in held)}"
-    way_out = ("leave that year out, --time-range " + period + ", or choose the blocks' years in "
-               if held & {first, last} else "choose the blocks' years in ")
+    start, end = first + (first in held), last - (last in held)
+    # leaving a year out helps only where at least three years stay: fewer are split by time steps,
+    # one summer cut in three (break51b A2: --time-range 2010,2010 of JJA 2009–2011)
+    kept = {int(year) for year in years if start <= year <= end}
+    way_out = (f"leave that year out, --time-range {start},{end}, or choose the blocks' years in "
+               if held & {first, last} and len(kept) >= 3 else "choose the blocks' years in ")
     run_logger.warning(f"{blocks}: less than a year (the split gives each block whole years of the data, "
                        f"{compact_periods(years_text(years))}, and the data hold that part of its year), so its "
                        f"scores are of part of the seasonal cycle; {way_out}[data] split_years")

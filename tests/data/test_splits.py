@@ -300,6 +300,12 @@ def _part_years(times, step, months=(), fractions=(0.6, 0.2, 0.2)):
     pytest.param(np.delete(_monthly(1990, 1994), [56]), MONTHLY, (), {}, id="a-gap-inside-the-test-year"),
     pytest.param(_steps((1995, 3, 10), (1999, 2, 20), datetime.timedelta(days=1)), DAILY, (), {"test": 51},
                  id="daily-test-of-january-and-february"),
+    # a seasonal subset without months selected (break51b A2: AVHRR NDVI of June–August 2009–2011): a summer is
+    # its year whole
+    pytest.param(_monthly(1990, 1994, months=(6, 7, 8)), MONTHLY, (), {}, id="jja-subset-whole-summers"),
+    pytest.param(_monthly(1990, 1994, months=(6, 7, 8))[:-1], MONTHLY, (), {"test": 2},
+                 id="jja-subset-last-summer-without-august"),
+    pytest.param(_monthly(1990, 1994, months=(1, 2, 12)), MONTHLY, (), {}, id="djf-subset-by-calendar-years"),
     pytest.param(_monthly(1990, 1994), MONTHLY, (12, 1, 2), {}, id="djf-last-winter-whole-and-the-last-december"),
     pytest.param(_monthly(1990, 1994)[:-10], MONTHLY, (12, 1, 2), {}, id="djf-last-winter-whole"),
     pytest.param(_monthly(1990, 1994)[:-11], MONTHLY, (12, 1, 2), {"test": 2},

@@ -707,6 +707,77 @@ def test_a_block_of_one_yearly_map_is_no_part_year(tmp_path, caplog, time_range)
                                             "val": str(last - 1), "test": str(last)}
 
 
+def _summers(path, last_months):
+    """Monthly June–August fields of 2000 to the year of ``last_months``' length (its last
+    summer holding those months), "days since 2000-01-01": a seasonal subset, as cdo selseas,JJA
+    cuts (break51b A2: the AVHRR NDVI CDR's summers of 2009–2011)."""
+    months = [(year, month) for year in range(2000, 2000 + len(last_months))
+              for month in (last_months[year - 2000])]
+    rng = np.random.default_rng(51)
+    shape = (len(months), 3, 4)
+    days = [(np.datetime64(f"{year}-{month:02d}-16") - np.datetime64("2000-01-01")).astype(float)
+            for year, month in months]
+    xr.Dataset({"ndvi": (("time", "lat", "lon"), rng.random(shape).astype(np.float32), {"units": "1"}),
+                "pred": (("time", "lat", "lon"), rng.random(shape).astype(np.float32), {"units": "1"})},
+               coords={"time": ("time", days, {"units": "days since 2000-01-01", "calendar": "standard"}),
+                       "lat": ("lat", [60.0, 61.0, 62.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [-150.0, -149.0, -148.0, -147.0], {"units": "degrees_east"})}).to_netcdf(path)
+    return path
+
+
+_JJA, _JJ = (6, 7, 8), (6, 7)
+#: The blocks, one summer each, named by their months
+_SUMMER_BLOCKS = {"train": "2000-06 to 2000-08", "val": "2001-06 to 2001-08", "test": "2002-06 to 2002-08"}
+
+
+@pytest.mark.parametrize(("summers", "expected", "advised"), [
+    # every year a whole summer: each block a whole season, nothing to say (was "less than a year … leave that
+    # year out, --time-range 2001,2001" for 3 summers, which split one summer in three, the test without climatology)
+    pytest.param((_JJA, _JJA, _JJA), None, None, id="three-whole-summers"),
+    # the last summer cut short: that block, and a --time-range that leaves three whole summers, run as advised
+    pytest.param((_JJA, _JJA, _JJA, _JJ), "the test block holds 2 time steps", "2000,2002",
+                 id="the-last-summer-without-august"),
+    # leaving it out would leave two summers, split by time steps: no --time-range advised
+    pytest.param((_JJA, _JJA, _JJ), "the test block holds 2 time steps", None, id="two-summers-would-stay"),
+])
+def test_a_seasonal_subset_is_split_into_whole_seasons_and_advised_so(tmp_path, caplog, summers, expected, advised):
+    """break51b A2: June–August files of 2009–2011 were told each block held "less than a year" and advised
+    ``--time-range 2010,2010``: one summer, which the split then cut in three (a test block of 14 days without a
+    training value of its climatology). A season of a seasonal subset is its whole year; an advised range keeps
+    three years, and run as advised, no block is short and the test block has its climatology (per calendar month,
+    from the training summers: every cell and step)."""
+    path = _summers(tmp_path / "ndvi.nc", summers)
+
+    def train(name, time_range=None):
+        data = {"paths": [str(path)], "target": "ndvi", "predictors": ["pred"]}
+        if time_range is not None:
+            data["time_range"] = time_range
+        config = build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1},
+                               "evaluation": {"figures": False}})
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            run = run_training(config, run_dir=tmp_path / name)
+        return run, [record.getMessage() for record in caplog.records if "less than a year" in record.getMessage()]
+
+    run, said = train("run")
+    if expected is None:
+        assert said == []
+        assert run.metrics["split_periods"] == _SUMMER_BLOCKS
+        assert run.metrics["splits"]["test"]["climatology"]["n_samples"] == 3 * 12
+        return
+    (line,) = said
+    assert line.startswith(expected)
+    assert ("--time-range" in line) == (advised is not None)
+    assert line.endswith("choose the blocks' years in [data] split_years")
+    if advised is None:
+        return
+    assert f"leave that year out, --time-range {advised}, or" in line
+    run, said = train("advised", advised.split(","))
+    assert said == []
+    assert run.metrics["split_periods"] == _SUMMER_BLOCKS
+    assert run.metrics["splits"]["test"]["climatology"]["n_samples"] == 3 * 12
+
+
 def test_metrics_and_report_say_how_the_run_trained(streamed_run, tiny_sample, tmp_path):
     """break36b B5: nothing in metrics.json or report.md said a run was streamed (or on a cluster);
     its chunks counted here from the run's own predictions file and train.log."""
