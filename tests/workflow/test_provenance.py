@@ -98,14 +98,15 @@ def test_a_version_is_read_once_and_again_when_the_package_changes(tmp_path, mon
 
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
-    reads = []
-    original = importlib.metadata.PathDistribution.read_text
+    reads, find = [], importlib.metadata.distribution
 
-    def counted(self, filename):
-        reads.append(filename)
-        return original(self, filename)
+    def counted(name):  # each metadata file the distribution found reads (whichever finder's class it is)
+        distribution = find(name)
+        read_text = distribution.read_text
+        distribution.read_text = lambda filename: reads.append(filename) or read_text(filename)
+        return distribution
 
-    monkeypatch.setattr(importlib.metadata.PathDistribution, "read_text", counted)
+    monkeypatch.setattr(importlib.metadata, "distribution", counted)
     _installed(tmp_path, "1.0", mtime=1_700_000_000)
     assert package_versions(["climann-fake-dist"]) == {"climann-fake-dist": "1.0"}
     assert package_versions(["climann-fake-dist"]) == {"climann-fake-dist": "1.0"}
