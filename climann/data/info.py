@@ -1537,13 +1537,22 @@ def _constant_in_time(dataset: xr.Dataset, names: Sequence[str], time: str | Non
         return []
     n_steps = dataset.sizes[time]
     steps = sorted({0, n_steps // 2, n_steps - 1})
+    samples = [dataset[name].isel({time: steps}) for name in candidates]
+    if sum(sample.size for sample in samples) <= CONSTANT_SAMPLE_VALUES:
+        # read first, compared in memory: xarray's comparisons of lazy arrays built a dask graph
+        # per variable and operation, a tenth of a tiny run's CPU (the same blocks are read)
+        samples = list(dask.compute(*samples))
     same = []
-    for name in candidates:
-        sample = dataset[name].isel({time: steps})
+    for sample in samples:
         first_step = sample.isel({time: 0})
         equal = (sample == first_step) | (sample.isnull() & first_step.isnull())
         same.append(equal.all().data)
     return [name for name, flag in zip(candidates, dask.compute(*same), strict=True) if bool(flag)]
+
+
+#: :func:`_constant_in_time` reads the three steps of all its variables into memory first when
+#: they hold at most this many values (32 MiB of float64); larger, it compares them block by block.
+CONSTANT_SAMPLE_VALUES = 2**22
 
 
 def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) -> dict[str, object]:

@@ -1691,3 +1691,41 @@ def test_info_advice_names_only_the_files_given(tmp_path):
     assert "QFLAG" in report and "indicators" in report  # the advice is given
     assert "FAPAR" not in report
     assert "given as before" not in report
+
+
+@pytest.mark.parametrize("in_memory", [pytest.param(True, id="read-then-compared"),
+                                       pytest.param(False, id="compared-block-by-block")])
+def test_fields_constant_in_time_whether_read_first_or_compared_lazily(tmp_path, monkeypatch, in_memory):
+    """The first, middle and last steps compared (NaN at the same cells counts as the same); the
+    three steps read into memory first below CONSTANT_SAMPLE_VALUES, compared by dask above it:
+    the same names, against numpy's comparison of those steps."""
+    from climann.data import info
+
+    rng = np.random.default_rng(5)
+    base = grid_dataset(n_years=2)
+    field = rng.uniform(size=(base.sizes["lat"], base.sizes["lon"])).astype(np.float32)
+    field[0, :2] = np.nan
+    moved = np.repeat(field[None], base.sizes["time"], axis=0)
+    moved[12, 1, 1] += 1  # the middle step differs at one cell
+    holes = np.repeat(field[None], base.sizes["time"], axis=0)
+    holes[-1, 2, 3] = np.nan  # missing at another cell in the last step
+    between = np.repeat(field[None], base.sizes["time"], axis=0)
+    between[5] += 1  # differs at a step that is not compared
+    dims = ("time", "lat", "lon")
+    base = base.assign(static_every_step=(dims, np.repeat(field[None], base.sizes["time"], axis=0)),
+                       moved=(dims, moved), holes=(dims, holes), between=(dims, between),
+                       counts=(dims, np.ones(moved.shape, dtype=np.int32)))
+    base.to_netcdf(tmp_path / "constant.nc")
+    dataset = open_dataset([str(tmp_path / "constant.nc")])
+    names = ["tas", "static_every_step", "moved", "holes", "between", "counts", "static"]
+    monkeypatch.setattr(info, "CONSTANT_SAMPLE_VALUES", 10**9 if in_memory else 0)
+    samples, compute = [], dask.compute
+    monkeypatch.setattr(info.dask, "compute", lambda *args, **kwargs: samples.append(args) or compute(*args, **kwargs))
+    found = info._constant_in_time(dataset, names, "time")
+    steps = [0, 12, 23]
+    expected = [name for name in names if "time" in base[name].dims and all(
+        np.array_equal(base[name].values[step], base[name].values[0], equal_nan=base[name].dtype.kind == "f")
+        for step in steps)]
+    assert found == expected == ["static_every_step", "between", "counts"]
+    read_first = any(isinstance(argument, xr.DataArray) for arguments in samples for argument in arguments)
+    assert read_first == in_memory
