@@ -214,7 +214,10 @@ def test_a_daily_station_file_beside_monthly_predictors_is_advised_the_xarray_li
                "station_name": ("id", np.array([b"REES", b"DRESDEN", b"NAGYMAROS"], "S30"), {"long_name": "station name"}),
                "lat": ("id", np.array([51.76, 51.05, 47.79], np.float32), {"units": "degrees_north"}),
                "lon": ("id", np.array([6.40, 13.74, 18.96], np.float32), {"units": "degrees_east"})}
-    xr.Dataset({"runoff_mean": (("time", "id"), runoff, {"units": "m3 s-1", "cell_methods": cell_methods})},
+    if statistic == "sum":  # each day's volume (m3), what a total over days sums: a sum of m3 s-1 is none (fix51c)
+        runoff = (runoff * np.float32(86400)).astype(np.float32)
+    units = "m3" if statistic == "sum" else "m3 s-1"
+    xr.Dataset({"runoff_mean": (("time", "id"), runoff, {"units": units, "cell_methods": cell_methods})},
                coords={"time": ("time", days), **station}, attrs={"featureType": "timeSeries"}).to_netcdf("grdc.nc")
     pr = np.random.default_rng(5).uniform(1, 5, (months.size, ids.size)).astype(np.float32)
     xr.Dataset({"pr_basin": (("time", "id"), pr, {"units": "mm day-1"})},
@@ -1395,9 +1398,13 @@ def test_a_predictor_cell_inside_the_target_cell_is_no_offset(tmp_path, caplog, 
 def _means_over_cells(name: str, stamped: str, *, method: str = "mean", moved: int = 0, n: int = 16) -> xr.Dataset:
     """``name``: 3-hourly ``time: <method>`` values over [00:00, 03:00], [03:00, 06:00] … (time_bnds), stamped
     at each cell's ``stamped`` instant; its stamps and bounds then ``moved`` minutes (what `cdo shifttime` does
-    to a file); values 1, 3, 5 … for pr, 1, 4, 7 … for another variable."""
+    to a file); values 1, 3, 5 … for pr, 1, 4, 7 … for another variable. Sums are amounts over each cell, as
+    ERA5's 3-hourly totals are (pr in kg m-2, rsds in J m-2): a sum of rates per second is no rate per second
+    (fix51c: kg m-2 s-1 with time: sum is refused as the sum of an unknown number of rates)."""
     dataset = _three_hourly_means(stamped, n=n).rename({"pr": name})
     dataset[name].attrs["cell_methods"] = f"area: mean time: {method}"
+    if method == "sum":
+        dataset[name].attrs["units"] = "kg m-2" if name == "pr" else "J m-2"
     dataset[name].values = np.arange(n * 6, dtype=np.float32).reshape(n, 2, 3) * (2.0 if name == "pr" else 3.0) + 1
     if moved:
         shift = datetime.timedelta(minutes=moved)
