@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -267,6 +268,11 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
             f"`{command(f'-settbounds,{period} -shifttime,{back}')}` ({other}); {_copies_given(files, held, given)}")
 
 
+#: Time units counting calendar months or years (``months since 1601-1-1``), as
+#: :func:`climann.data.time_units.calendar_unit` reads them (that module imports this one).
+_COUNTED_UNITS = re.compile(r"^\s*(?:common_)?(month|year)s?\s+since\s", re.IGNORECASE)
+
+
 def _calendar_units_of(files: Sequence[str | Path]) -> tuple[str, str] | None:
     """``("month", "time in 'months since 1601-1-1 00:00:00'")`` for the first of ``files``
     with a 1-D variable (its time) counting calendar months or years (ISIMIP's old output, 360_day), read from
@@ -274,7 +280,6 @@ def _calendar_units_of(files: Sequence[str | Path]) -> tuple[str, str] | None:
     no such units (its encoder has no month), and decodes no ``years since`` at all, so its
     line for them fails where cdo's works."""
     from climann.data.shared_handles import open_plain
-    from climann.data.time_units import calendar_unit
 
     for file in files:
         if is_zarr_store(file) or is_grib_file(file):
@@ -283,8 +288,8 @@ def _calendar_units_of(files: Sequence[str | Path]) -> tuple[str, str] | None:
             with open_plain(file, decode_cf=False) as raw:
                 for name, variable in raw.variables.items():
                     units = str(variable.attrs.get("units", ""))
-                    if variable.ndim == 1 and (unit := calendar_unit(units)) is not None:
-                        return unit[0], f"{name} in '{units}'"
+                    if variable.ndim == 1 and (unit := _COUNTED_UNITS.match(units)):
+                        return unit.group(1).lower(), f"{name} in '{units}'"
         except (OSError, ValueError, TypeError, KeyError):
             continue
     return None
