@@ -527,7 +527,7 @@ def folded_by_place(reads: Sequence[tuple[Callable, tuple, Mapping]], places: Se
     >>> import dask, numpy as np
     >>> reads = [(np.full, (2, value), {}) for value in (1.0, 2.0, 4.0)]
     >>> folded, places = folded_by_place(reads, [(0,), (2,), (0,)], np.add)
-    >>> [list(part) for part in dask.compute(*folded)], places
+    >>> [part.tolist() for part in dask.compute(*folded)], places
     ([[5.0, 5.0], [2.0, 2.0]], [(0,), (2,)])
     """
     folds: dict[tuple, tuple[object, object]] = {}
