@@ -112,7 +112,7 @@ def first_undated_pair_message(datasets: Iterable[tuple[Path, xr.Dataset]], file
         if has_time(dataset):
             continue
         for name in (str(name) for name in dataset.data_vars if is_field(str(name), dataset[name])):
-            if name in seen and _on_one_grid(seen[name][1], dataset, name):
+            if name in seen and _on_one_grid(seen[name][1], dataset, name, is_field):
                 return undated_files_message(name, seen[name], (path, dataset), files, renames)
             seen.setdefault(name, (path, dataset))
         looked_at += 1
@@ -121,16 +121,20 @@ def first_undated_pair_message(datasets: Iterable[tuple[Path, xr.Dataset]], file
     return None
 
 
-def _on_one_grid(one: xr.Dataset, other: xr.Dataset, name: str) -> bool:
+def _on_one_grid(one: xr.Dataset, other: xr.Dataset, name: str,
+                 is_field: Callable[[str, xr.DataArray], bool]) -> bool:
     """Whether ``name`` has the same dimensions and sizes in both files, and every variable of
-    the files on those dimensions alone other than ``name`` (coordinates: Stage IV's
-    ``gridlat_0``/``gridlon_0``, a ``lat`` axis) holds the same values: the same cells twice,
-    not two tiles of a map."""
+    the files on those dimensions alone other than ``name`` and the other fields (``is_field``, but
+    an axis of its own name: coordinates, Stage IV's ``gridlat_0``/``gridlon_0``, a ``lat`` axis)
+    holds the same values: the same cells twice, not two tiles of a map. Another field differs from
+    day to day on the same cells (SMOS's ``Days`` beside ``Soil_Moisture``: 200 daily files were all
+    opened, each file's Days read, before the refusal, break51a)."""
     if one[name].dims != other[name].dims or one[name].shape != other[name].shape:
         return False
     dims = set(one[name].dims)
     shared = [key for key in one.variables if key != name and key in other.variables
-              and set(one[key].dims) <= dims and one[key].ndim > 0]
+              and set(one[key].dims) <= dims and one[key].ndim > 0
+              and (key in one[key].dims or not is_field(str(key), one[key]))]
     try:
         return all(one[key].shape == other[key].shape and np.array_equal(one[key].values, other[key].values)
                    for key in shared)
