@@ -4,6 +4,7 @@ Before, xarray's compat="override" kept the values of the file whose name sorts 
 and no word (break17 F0): two scenarios, two members or a corrected re-download were silently one.
 """
 
+import hashlib
 import json
 import logging
 import tomllib
@@ -20,7 +21,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import draw_no_run_figures, grid_dataset
-from tests.fresh_python import shell_path
+from tests.fresh_python import run_python, shell_path
 
 CMIP = "{var}_Amon_FAKE-ESM_{experiment}_{member}_gn_{period}.nc"
 
@@ -323,6 +324,36 @@ def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_pa
     selected = select_values(open_dataset([joined]), {axis: 3})
     np.testing.assert_allclose(selected["tas"].squeeze().values, values[2], rtol=1e-6)
     np.testing.assert_allclose(open_dataset([files[1]])["tas"].squeeze().values, values[1], rtol=1e-6)
+
+
+def _printed_join(files):
+    """The join :func:`open_dataset` of ``files`` prints, as the ``python -c`` code it runs."""
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    return str(error.value).split('python -c "', 1)[1].split('")', 1)[0]
+
+
+def test_a_member_join_followed_twice_or_beside_an_earlier_join_never_replaces_that_file(tmp_path, monkeypatch):
+    """HadCRUT5's members 1-3 joined as advised, then members 1 and 2 given: the second advice
+    wrote the same fixed name ``<first>_members.nc`` with os.replace and replaced the user's first
+    join (break51a A3: 3 members became 2). The second join now takes a free name, and a line
+    followed twice exits, its first result left as it was (md5)."""
+    files, values = _member_files(tmp_path / "members", "realization")
+    monkeypatch.chdir(tmp_path)
+    first_line = _printed_join(files)
+    assert run_python("-c", first_line, cwd=tmp_path).returncode == 0
+    joined = tmp_path / "members" / "tas_member_1_members.nc"
+    digest = hashlib.md5(joined.read_bytes()).hexdigest()
+
+    second_line = _printed_join(files[:2])  # members 1 and 2 only: its own name, beside the first
+    assert run_python("-c", second_line, cwd=tmp_path).returncode == 0
+    again = run_python("-c", first_line, cwd=tmp_path, capture_output=True)  # the first line followed twice
+    assert again.returncode != 0 and "is there already: left as it is" in again.stderr
+    assert not list((tmp_path / "members").glob("*.part"))
+    assert hashlib.md5(joined.read_bytes()).hexdigest() == digest
+    assert select_values(open_dataset([joined]), {"realization": 3})["tas"].size == values[2].size
+    second = open_dataset([tmp_path / "members" / "tas_member_1_members_2.nc"])
+    np.testing.assert_array_equal(second["realization"].values, [1, 2])
 
 
 def test_member_files_said_by_a_global_attribute_alone_are_refused_as_members_with_a_join_that_works(
