@@ -745,7 +745,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     if climatology is not None and getattr(time_coder, "climatologies", False):
         note_once(_log, logging.WARNING, TimeValuesError(climatology_steps_note(*climatology)).in_file(path))
     elif climatology is not None:
-        variable = next((str(name) for name, values in dataset.data_vars.items() if axis in values.dims), None)
+        # its data, never a bounds or other auxiliary variable on the axis (break51a A1: HadCRUT5's
+        # time_bnds, defined before tas, was the variable of the advised cdo line, which aborted)
+        variable = next((name for name in data_variable_names(dataset) if axis in dataset[name].dims), None)
         raise ClimatologyRefusal(path, *climatology, variable=variable)
     if engine == "netcdf4":
         _refuse_cut_short(path)
