@@ -50,6 +50,11 @@ _log = logging.getLogger(__name__)
 #: Names of time axes that are a climatology's (CERES EBAF's ``ctime``), lower case.
 CLIMATOLOGY_TIME_NAMES = frozenset({"ctime", "clim_time", "climatology_time", "time_clim", "climtime"})
 
+#: Names of a dimension of the 12 months of the year (Berkeley Earth's ``month_number`` of its
+#: ``climatology(month_number, latitude, longitude)``, lower case): a climatology's months when
+#: it holds no values or the months' numbers (:func:`_months_of_year`).
+_MONTH_OF_YEAR_NAMES = frozenset({"month_number", "month_of_year", "monthofyear", "moy", "month"})
+
 #: A long name that says the axis is a climatology's ("climatological time").
 _CLIMATOLOGICAL = re.compile(r"\bclimatolog", re.IGNORECASE)
 
@@ -121,9 +126,26 @@ def undated_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     words = {"name": name, "long_name": str(attrs.get("long_name", "")), "units": str(attrs.get("units", ""))}
     said = [f"its {key} '{value}'" for key, value in words.items()
             if (value.lower() in CLIMATOLOGY_TIME_NAMES if key == "name" else _CLIMATOLOGICAL.search(value))]
-    if not said or dataset.sizes[name] != 12:
+    if dataset.sizes[name] != 12:
+        return None
+    if not said and name.lower() in _MONTH_OF_YEAR_NAMES and (numbers := _months_of_year(dataset, name)):
+        said = [f"its name '{name}', the 12 calendar months {numbers}"]
+    if not said:
         return None
     return f"'{name}' is a climatology's 12 months ({', '.join(said)})"
+
+
+def _months_of_year(dataset: xr.Dataset, name: str) -> str | None:
+    """How the 12 values of the dimension ``name`` number the months (``"without values"``, or
+    ``"numbered 1 … 12"`` or ``0 … 11`` in order), None when they do not: Berkeley Earth stores
+    none (break51a A4: info advised ``select = {month_number = 0}``, January's climatology at
+    every step)."""
+    if name not in dataset.variables:
+        return "without values"
+    values = dataset[name].values
+    first = next((first for first in (0, 1) if values.dtype.kind in "iuf"
+                  and list(values) == list(range(first, first + 12))), None)
+    return None if first is None else f"numbered {first} … {first + 11}"
 
 
 def climatology_axes(dataset: xr.Dataset, *, undated: bool = False) -> dict[str, tuple[str, int]]:

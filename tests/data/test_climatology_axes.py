@@ -61,19 +61,20 @@ def _ceres(path, *, attribute=True, series=True, climatology=True, time_name="ti
                 nc[name][:] = _values(seed, (N_MONTHS, 3, 4))
         if climatology:
             nc.createDimension(ctime_name, 12)
-            ctime = nc.createVariable(ctime_name, "f4" if months is None else "i4", (ctime_name,))
-            if months is not None:
-                ctime.setncatts(months)
-                ctime[:] = np.arange(1, 13)
-            else:
-                ctime.long_name, ctime.units = "climatological time", "days since 2000-03-01 00:00:00"
-                ctime[:] = np.arange(1, 13) * 30.4375 - 15.2
-            if attribute and months is None:
-                ctime.climatology = "climatology_bounds"
-            if ctime_bounds is not None:
-                nc.createDimension("nv", 2)
-                ctime.bounds = "ctime_bnds"
-                nc.createVariable("ctime_bnds", "f8", (ctime_name, "nv"))[:] = ctime_bounds
+            if months != "absent":  # "absent": a dimension without values (Berkeley Earth's month_number)
+                ctime = nc.createVariable(ctime_name, "f4" if months is None else "i4", (ctime_name,))
+                if months is not None:
+                    ctime.setncatts(months)
+                    ctime[:] = np.arange(1, 13)
+                else:
+                    ctime.long_name, ctime.units = "climatological time", "days since 2000-03-01 00:00:00"
+                    ctime[:] = np.arange(1, 13) * 30.4375 - 15.2
+                if attribute and months is None:
+                    ctime.climatology = "climatology_bounds"
+                if ctime_bounds is not None:
+                    nc.createDimension("nv", 2)
+                    ctime.bounds = "ctime_bnds"
+                    nc.createVariable("ctime_bnds", "f8", (ctime_name, "nv"))[:] = ctime_bounds
             for seed, name in enumerate(CLIMATOLOGIES, start=10):
                 nc.createVariable(name, "f4", (ctime_name, "lat", "lon"), fill_value=np.float32(-999.0))
                 nc[name].units = "W m-2"
@@ -242,7 +243,10 @@ _UNDATED = [pytest.param(("ctime", {"long_name": "climatological time", "units":
                                     "delta_t": "0000-01-00 00:00:00", "valid_range": np.array([1, 12], "i4")}),
                          id="ceres-ed4.2-months"),
             pytest.param(("ctime", {}), id="named-ctime-only"),
-            pytest.param(("month", {"long_name": "month of the climatological year"}), id="long-name-only")]
+            pytest.param(("month", {"long_name": "month of the climatological year"}), id="long-name-only"),
+            # break51a A4: Berkeley Earth's climatology(month_number, …), info advised select = {month_number = 0}
+            pytest.param(("month_number", "absent"), id="berkeley-month-number-no-values"),
+            pytest.param(("month_number", {}), id="month-number-1-to-12")]
 
 
 @pytest.mark.parametrize("layout", _UNDATED)
