@@ -69,9 +69,11 @@ _YEAR_DAYS = 365
 
 def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     """How the time axis ``name`` says it is a climatology without CF's ``climatology``
-    attribute: its name (:data:`CLIMATOLOGY_TIME_NAMES`) or long name ("climatological time"),
-    and 12 monthly steps within one year (distinct months, less than a year from the first to
-    the last), with bounds, when it has them, that each span a year or more; None otherwise.
+    attribute: 12 monthly steps within one year (distinct months, less than a year from the
+    first to the last), with bounds, when it has them, that each span a year or more, and its name
+    (:data:`CLIMATOLOGY_TIME_NAMES`), long name ("climatological time") or those bounds say so
+    (a month's cell of years, one month after the last's: no series of dates, which were read by
+    their cells' middles, January 1961-1990 as July 1975, break51a A6); None otherwise.
 
     Parameters
     ----------
@@ -82,22 +84,24 @@ def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     """
     coordinate = dataset[name]
     long_name = str(coordinate.attrs.get("long_name", ""))
-    if name.lower() in CLIMATOLOGY_TIME_NAMES:
-        how = f"its name '{name}'"
-    elif _CLIMATOLOGICAL.search(long_name):
-        how = f"its long_name '{long_name}'"
-    else:
-        return None
+    bounds = str(coordinate.attrs.get("bounds", coordinate.encoding.get("bounds", "")))
+    cells = dataset[bounds].values if bounds in dataset.variables and dataset[bounds].ndim == 2 else None
     stamps = list(coordinate.values)
     if len(stamps) != 12 or len({stamp.month for stamp in stamps}) != 12:
         return None
     if not all(later > earlier for earlier, later in zip(stamps, stamps[1:])) or _days(stamps[-1] - stamps[0]) >= 365:
         return None
-    bounds = str(coordinate.attrs.get("bounds", coordinate.encoding.get("bounds", "")))
-    if bounds in dataset.variables and dataset[bounds].ndim == 2:
-        cells = dataset[bounds].values
-        if not all(_days(end - start) >= _YEAR_DAYS for start, end in cells):
-            return None
+    if cells is not None and not all(_days(end - start) >= _YEAR_DAYS for start, end in cells):
+        return None
+    if name.lower() in CLIMATOLOGY_TIME_NAMES:
+        how = f"its name '{name}'"
+    elif _CLIMATOLOGICAL.search(long_name):
+        how = f"its long_name '{long_name}'"
+    elif cells is not None:  # break51a A6: HadCRUT5's absolute_v5.nc, each month's cell 1961 to 1990
+        how = (f"its bounds '{bounds}': each month's cell spans years, {cells[0][0].year:04d} to "
+               f"{cells[0][1].year:04d}, as CF §7.4's climatology bounds do")
+    else:
+        return None
     return (f"time '{name}' is a climatology ({how}; 12 monthly steps within one year, "
             f"{stamps[0].year:04d}-{stamps[0].month:02d} to {stamps[-1].year:04d}-{stamps[-1].month:02d})")
 

@@ -344,16 +344,24 @@ def _hadcrut_anomalies(path):
 
 
 @CDO
+@pytest.mark.parametrize("cell_methods", [pytest.param(True, id="said-by-cell-methods"),
+                                          pytest.param(False, id="said-by-bounds-of-years-alone")])
 def test_the_cdo_line_of_a_climatology_named_as_its_series_selects_its_data_and_names_the_copy_apart(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, cell_methods):
     """break51a A1: beside HadCRUT5's anomalies, absolute_v5.nc's cdo line named the file's first
     variable on the time axis, its bounds ``time_bnds`` (cdo aborted: "Variable name time_bnds not
     found!"); and the copy, named 'tas' as the target is, was refused again beside the series.
     The line selects 'tas' and names the copy's 'tas_climatology'; run as printed, the series
-    trains beside it and each month holds that month's climatology."""
+    trains beside it and each month holds that month's climatology. break51a A6: without
+    cell_methods, its months' cells of 1961 to 1990 were read as a series dated by their middles
+    (January as 1975-07), "overlapping" the anomalies' 1975-07 … 2002; they say a climatology."""
     monkeypatch.chdir(tmp_path)
     _hadcrut_anomalies(tmp_path / "anomalies.nc")
-    _hadcrut_absolute(tmp_path / "absolute_v5.nc")
+    _hadcrut_absolute(tmp_path / "absolute_v5.nc", cell_methods=cell_methods)
+    with pytest.raises(ClimannError) as alone:
+        open_dataset([tmp_path / "absolute_v5.nc"])
+    assert str(alone.value).startswith("absolute_v5.nc: time 'time' is a climatology (its bounds 'time_bnds': each "
+                                       "month's cell spans years, 1961 to 1990")
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "anomalies.nc", tmp_path / "absolute_v5.nc"], grid_of="tas")
     command = re.search(r"`(cdo [^`]*)`", str(refused.value))[1]
