@@ -227,7 +227,8 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
     Returns
     -------
     list of Path
-        Absolute paths, without duplicates, in the order given (each glob sorted).
+        Absolute paths as given (symbolic links not followed), without duplicates (two paths
+        to one file: the first), in the order given (each glob sorted).
 
     Raises
     ------
@@ -245,7 +246,11 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
         if broken is not None:  # named before its target's "no such file" blames the files opened with it
             raise ClimannError(f"{broken.name} is a broken symbolic link (to {os.readlink(broken)}): restore its "
                                f"target (a store not mounted?) or leave it out of the files given")
-        files += [path.resolve() for path in matched if path.resolve() not in files]
+        # each as given, a symbolic link kept (its folder is where advised copies belong, break51a A7),
+        # a file given twice (by a link and its target) once
+        for path in matched:
+            if path.resolve() not in {given.resolve() for given in files}:
+                files.append(Path(os.path.abspath(path)))
     return files
 
 

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ import xarray as xr
 from typer.testing import CliRunner
 
 from climann.cli import app
-from climann.data.open import open_dataset
+from climann.data.open import expand_paths, open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
@@ -354,6 +355,24 @@ def test_a_member_join_followed_twice_or_beside_an_earlier_join_never_replaces_t
     assert select_values(open_dataset([joined]), {"realization": 3})["tas"].size == values[2].size
     second = open_dataset([tmp_path / "members" / "tas_member_1_members_2.nc"])
     np.testing.assert_array_equal(second["realization"].values, [1, 2])
+
+
+def test_member_files_given_through_symbolic_links_are_named_as_given_and_joined_beside_them(tmp_path, monkeypatch):
+    """break51a A7: ``info g/`` of links g/*.nc → ../members/*.nc printed a join of members/… into
+    members/…_members.nc: the copy landed outside the folder given, where the advice's "give that
+    file instead" does not find it. The files are named as given, the join written into g/."""
+    files, _ = _member_files(tmp_path / "members", "realization")
+    (tmp_path / "g").mkdir()
+    for path in files:
+        (tmp_path / "g" / path.name).symlink_to(Path("..") / "members" / path.name)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(expand_paths("g"))
+    line = str(error.value).split('python -c "', 1)[1].split('")', 1)[0]
+    assert "'g/tas_member_1.nc', 'g/tas_member_2.nc', 'g/tas_member_3.nc'" in line and "members/" not in line
+    assert run_python("-c", line, cwd=tmp_path).returncode == 0
+    assert (tmp_path / "g" / "tas_member_1_members.nc").is_file()
+    assert sorted(path.name for path in (tmp_path / "members").iterdir()) == [path.name for path in files]
 
 
 def test_member_files_said_by_a_global_attribute_alone_are_refused_as_members_with_a_join_that_works(
