@@ -194,7 +194,8 @@ def _repeated(variable: str | None, series: tuple[str, str | Path] | None) -> st
     # named as the climatology's, unless that is the series' own name: the copy beside the series
     # would then be refused as a second series of it (break51a A1: HadCRUT5's anomaly and absolute 'tas')
     copy_name = variable if variable != name else f"{variable}_climatology"
-    return (f"e.g. `cdo {shlex.quote(f'-chname,{name},{copy_name}')} -ymonadd -mulc,0 {shlex.quote(f'-selname,{name}')} "
+    return (f"e.g. `cdo {shlex.quote(f'-chname,{name},{copy_name}')} -ymonadd -mulc,0 "
+            f"{shlex.quote(f'-selname,{name}')} "
             f"{shown_path(file)} {shlex.quote(f'-selname,{variable}')} {COMMAND_FILES_PLACEHOLDER}`")
 
 
