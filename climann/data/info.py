@@ -31,7 +31,7 @@ from climann.data.ancillary import ancillary_in_itself
 from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coordinate_values import position_kind
-from climann.data.coords import find_coordinate, is_staggered
+from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate, is_staggered
 from climann.data.grid_axis_variables import READING_KEY
 from climann.data.infinite_values import note_infinite_values, planned_missing_counts
 from climann.data.circular import is_direction, refuse_direction_target
@@ -1112,10 +1112,24 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     storage = time.encoding.get(TIME_STORAGE_KEY)  # float32 stamps too coarse for their step
     # the sign only where a year is negative, as every text of years: -1050-01-01 to 0980-01-01
     return (
-        f"Time '{time.name}': {date_text(values[0])} to {date_text(values[-1])}, "
+        f"Time '{time.name}': {date_text(values[0])} to {date_text(values[-1])}{_stamps_text(dataset, time)}, "
         f"{time_step_name(values)}, {len(values)} steps{_missing_steps_text(values)}, calendar {calendar}"
         + (f"; {coarse_storage_text(storage)}" if storage else "")
     )
+
+
+def _stamps_text(dataset: xr.Dataset, time: xr.DataArray) -> str:
+    """`` (its cells' middles; stamped 1880-01-15 to 2023-12-15 in the file)`` when the times are
+    read at the middles of their cells (:func:`~climann.data.time_cells.times_at_cell_middles`)
+    and the file's own stamps differ (break51a A5: GISTEMP's 15ths shown as 16ths, unsaid);
+    ``""`` otherwise."""
+    if FILE_TIME_COORDINATE not in dataset.coords or dataset[FILE_TIME_COORDINATE].dims != time.dims:
+        return ""
+    stamps = dataset[FILE_TIME_COORDINATE].values
+    if len(stamps) == 0:
+        return ""
+    return (f" (its cells' middles; stamped {date_text(stamps[0])} to {date_text(stamps[-1])} in the file, "
+            "as predictions keep them)")
 
 
 def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:

@@ -41,7 +41,7 @@ from climann.data.ncl_initial_times import NCL_INITIAL_TIME
 from climann.data.renames import FileRenames, rename_table
 from climann.data.shell import (
     copies_in_place_advice, copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy,
-    superseded_copies, values_command, working_path,
+    superseded_copies, values_command, whole_write, working_path,
 )
 from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
 
@@ -446,8 +446,8 @@ def scalar_time_on_dimension_message(path: Path, reason: str) -> str | None:
         f"`ncecat -u {dim}` leaves files of one map with a scalar {dim}: the steps have no dates, and climann "
         f"does not guess them; give the files that were joined instead (climann reads one map per file, e.g. "
         f"--data {shlex.quote(pattern)}{'' if joined else ', FOLDER the folder that holds them'}), or join them "
-        f"along their dates in Python: import xarray as xr; "
-        f"xr.open_mfdataset({pattern!r}, combine='nested', concat_dim='{dim}').to_netcdf({copy!r})"
+        f"along their dates in Python: import sys, xarray as xr; "
+        + whole_write(f"xr.open_mfdataset({pattern!r}, combine='nested', concat_dim='{dim}').to_netcdf", repr(copy))
     )
 
 
@@ -462,9 +462,10 @@ def _scalar_member_message(path: Path, dim: str, size: int | None, pattern: str,
         f"{path.name}: '{dim}' is an ensemble member dimension{members}, but the variable '{dim}' is a scalar (one "
         f"member's number), as `ncecat -u {dim}` leaves files of one member each: which member is which is not said; "
         f"drop the scalar, after which the members are chosen by index (--select {dim}=0 the first file joined): "
-        f"ncks -O -C -x -v {dim} {input_and_copy(path, 'members')}, or join the member files along their '{dim}' "
-        f"coordinate in Python: import xarray as xr; xr.open_mfdataset({pattern!r}, combine='nested', "
-        f"concat_dim='{dim}').to_netcdf({copy!r}){'' if joined else ', FOLDER the folder that holds them'}"
+        f"ncks -C -x -v {dim} {input_and_copy(path, 'members')}, or join the member files along their '{dim}' "
+        f"coordinate in Python: import sys, xarray as xr; "
+        + whole_write(f"xr.open_mfdataset({pattern!r}, combine='nested', concat_dim='{dim}').to_netcdf", repr(copy))
+        + ('' if joined else ', FOLDER the folder that holds them')
     )
 
 

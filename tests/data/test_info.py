@@ -1729,3 +1729,23 @@ def test_fields_constant_in_time_whether_read_first_or_compared_lazily(tmp_path,
     assert found == expected == ["static_every_step", "between", "counts"]
     read_first = any(isinstance(argument, xr.DataArray) for arguments in samples for argument in arguments)
     assert read_first == in_memory
+
+
+def test_times_read_at_their_cells_middles_are_shown_with_the_files_own_stamps(tmp_path):
+    """break51a A5: GISTEMP v4 stamps each month on the 15th with bounds of its first and last
+    day; info showed "1880-01-16 to …" (the cells' middles) and nowhere the file's 15ths, which
+    predictions keep. Both are shown, each computed here by hand."""
+    starts = [datetime.date(2000 + k // 12, k % 12 + 1, 1) for k in range(13)]
+    days = np.array([(start - datetime.date(1800, 1, 1)).days for start in starts])
+    stamps = days[:-1] + 14  # the 15th
+    bounds = np.stack([days[:-1], days[1:] - 1], 1)  # first and last day
+    middle = datetime.date(1800, 1, 1) + datetime.timedelta(days=float(bounds[0].mean()))
+    xr.Dataset({"tempanomaly": (("time", "lat", "lon"), np.zeros((12, 2, 3), "f4"),
+                                {"units": "K", "cell_methods": "time: mean"}),
+                "time_bnds": (("time", "nv"), bounds)},
+               coords={"time": ("time", stamps, {"units": "days since 1800-01-01", "bounds": "time_bnds"}),
+                       "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "g.nc")
+    report = unwrapped_report(describe([str(tmp_path / "g.nc")]))
+    assert (f"Time 'time': {middle:%Y-%m-%d} to 2000-12-16 (its cells' middles; stamped 2000-01-15 to 2000-12-15 in "
+            "the file, as predictions keep them), monthly, 12 steps") in report
