@@ -29,8 +29,9 @@ from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
 from climann.data.seasonal_subsets import seasonal_subset
+from climann.data.shell import copies_of_files
 from climann.data.time_commands import (TimeSource, copy_files, day_bounds_command, midday_stamps_advice,
-                                       rounded_stamps_command)
+                                        rounded_stamps_command, stored_time_units)
 from climann.data.time_axis import (
     MONTHS_SELECTION, PeriodStep, TimeStep, TimeStride, axis_time_step, cell_time_step, date_text, in_months_left_out,
     time_step_positions, yearly_restart_days,
@@ -447,7 +448,10 @@ def _note_rounded_spacing(times: np.ndarray, chosen: TimeStep, source: TimeSourc
         if source is None:
             fix = " (e.g. `ncap2 -s 'time=floor(time)+0.5' IN OUT` for daily values in days since a midnight)"
         else:
-            fix = f" (for daily values, e.g. {midday_stamps_advice(source.time, copy_files(source))}{_each(source)})"
+            units = stored_time_units(source)  # the ncap2 line in the file's own units (break51d A4)
+            advice = copies_of_files(lambda files, _: midday_stamps_advice(source.time, files, units=units),
+                                     source.files, name="midday_stamps")  # a loop over every file
+            fix = f" (for daily values, e.g. {advice})"
     elif 0 < seconds < 86400 and 86400 % seconds == 0:
         # radiosondes stamped at their release times (IGRA2's RELTIME, ~23:00 and ~11:00): the nominal
         # 00 and 12 UTC, which lags and persistence need (break46d A5: "put the stamps on it" gave no line)
