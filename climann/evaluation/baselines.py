@@ -1617,9 +1617,11 @@ def _strided_gap(times: np.ndarray, bounds: np.ndarray | None, stride: TimeStrid
     if not _cells_apart(held, spacing):
         return None
     told_by = "time bounds" if bounds is not None else "a subset of the steps, without time bounds"
-    reason = (f"its values are {cell.span()} cells {spacing.span()} apart ({told_by}), of which the run kept "
-              f"{stride.text()}: the value {held.span()} earlier, one step of the series kept, which persistence "
-              "forecasts with, is not in the data")
+    # the spacing said is the kept values', after the stride; "one step of the series kept" read as 12 hours for
+    # JRA-3Q's 3-hour cells 6 hours apart kept one in 2, beside "the value 6 hours earlier" (break51d A5)
+    reason = (f"its values are {cell.span()} cells ({told_by}), of which the run kept {stride.text()}, "
+              f"{spacing.span()} apart: the value {held.span()} earlier ({stride.every} cells of {cell.span()} before "
+              "each), which persistence forecasts with, is not in the data")
     lagged = [(name, lag) for name, steps in (lags or {}).items() for lag in steps]
     if not lagged:
         return reason

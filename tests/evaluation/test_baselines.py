@@ -2008,14 +2008,31 @@ def test_a_strided_series_has_a_gap_only_where_the_file_itself_has_one():
     assert persistence_gap(*monthly, stride=TimeStride(TimeStep(months=1), 2)) is None
     januaries = _kept_months(1, 24, 6)
     assert persistence_gap(*januaries, stride=TimeStride(TimeStep(months=12), 2)) == (
-        "its values are 1 month cells 24 months apart (time bounds), of which the run kept one step in 2 "
-        "(--time-stride 2): the value 2 months earlier, one step of the series kept, which persistence forecasts "
+        "its values are 1 month cells (time bounds), of which the run kept one step in 2 (--time-stride 2), "
+        "24 months apart: the value 2 months earlier (2 cells of 1 month before each), which persistence forecasts "
         "with, is not in the data")
     # --months 1 --time-stride 2 of monthly means without bounds: the cells are the months before the selection
     assert persistence_gap(januaries[0], None, stride=TimeStride(TimeStep(months=1), 2)) == (
-        "its values are 1 month cells 24 months apart (a subset of the steps, without time bounds), of which the "
-        "run kept one step in 2 (--time-stride 2): the value 2 months earlier, one step of the series kept, which "
+        "its values are 1 month cells (a subset of the steps, without time bounds), of which the run kept one step "
+        "in 2 (--time-stride 2), 24 months apart: the value 2 months earlier (2 cells of 1 month before each), which "
         "persistence forecasts with, is not in the data")
+
+
+def test_a_strided_forecast_of_cells_apart_says_the_spacing_kept_once():
+    """break51d A5: JRA-3Q's 3-hour mean forecasts, 6 hours apart in the file, kept one in 2: the reason said
+    "3 hours cells 12 hours apart …, of which the run kept one step in 2", and called the value 6 hours earlier
+    "one step of the series kept" (12 hours)."""
+    import cftime
+
+    from climann.data.time_axis import TimeStep, TimeStride
+    from climann.evaluation.baselines import persistence_gap
+
+    ends = np.array([cftime.DatetimeGregorian(2020, 1, 1, 6) + datetime.timedelta(hours=12 * k) for k in range(8)])
+    bounds = np.stack([ends - datetime.timedelta(hours=3), ends], axis=1)
+    assert persistence_gap(ends, bounds, stride=TimeStride(TimeStep(duration=datetime.timedelta(hours=6)), 2)) == (
+        "its values are 3 hours cells (time bounds), of which the run kept one step in 2 (--time-stride 2), 12 hours "
+        "apart: the value 6 hours earlier (2 cells of 3 hours before each), which persistence forecasts with, is not "
+        "in the data")
 
 
 @pytest.mark.parametrize(("cell_minutes", "hours_apart", "per", "slots"), [
