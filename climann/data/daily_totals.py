@@ -47,9 +47,10 @@ from climann.data.fill_like import time_dimension
 from climann.data.shell import python_copies_by_folder, whole_write
 from climann.errors import ClimannError
 
-__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "UNTOLD_PREFIX", "WHOLE_FILES_KEY", "checked_for_daily_reset",
-           "daily_amounts_command", "daily_reset_hour", "daily_reset_reading", "daily_restart", "daily_text",
-           "hourly_totals_command", "magnitude_changes", "untold_restart", "untold_text"]
+__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "UNTOLD_PREFIX", "WHOLE_FILES_KEY",
+           "checked_for_daily_reset", "daily_amounts_command", "daily_reset_hour", "daily_reset_reading",
+           "daily_restart", "daily_text", "hourly_totals_command", "magnitude_changes", "untold_restart",
+           "untold_text"]
 
 #: How :func:`daily_text` begins: a total found restarting daily, told apart from one restarting
 #: on a date of each year ("since 1 October") in the answers of the values rule.

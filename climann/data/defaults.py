@@ -365,8 +365,8 @@ class DefaultInputs:
             shown = "; ".join(f"{', '.join(names)}, {reason}" for reason, names in said.items())
             maybe = " (or that may be)" if any("too few to tell" in reason for reason in said) else ""
             notes.append(f"left out of the default predictors: totals accumulated since a start{maybe}, not amounts of "
-                         f"each time step ({shown}); name them in [data] predictors (--predictors) to be given the line "
-                         "that writes each step's amount")
+                         f"each time step ({shown}); name them in [data] predictors (--predictors) to be given the "
+                         "line that writes each step's amount")
         if self.window_totals:
             shown = "; ".join(f"{name}: {reason}" for name, reason in self.window_totals.items())
             notes.append(f"left out of the default predictors: WRF's precipitation over prec_acc_dt windows, not the "

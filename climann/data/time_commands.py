@@ -313,18 +313,6 @@ def _midday_script(time: str, units: str | None) -> str | None:
     return f"{time}=floor({time}/{per_day})*{per_day}+{per_day // 2}"
 
 
-def stored_time_units(source: TimeSource) -> str | None:
-    """The ``units`` of ``source``'s time variable as its first file stores them (``seconds since
-    2010-01-01``), None when they cannot be read."""
-    from climann.data.handles import open_file  # every input through its one handle
-
-    try:
-        with open_file(source.file, decode_times=False, decode_cf=False) as opened:
-            return str(opened[source.time].attrs["units"]) if source.time in opened.variables else None
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def midday_stamps_advice(time: str, files: str, *, units: str | None = "days since 1970-01-01") -> str:
     """The way out that puts each daily time of ``time`` on 12:00 of its day, in a copy of the
     input of ``files`` (``IN OUT``), for the end of a message: for a NetCDF file the ncap2 line

@@ -31,7 +31,7 @@ from climann.data.notes import note_once
 from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.shell import copies_of_files
 from climann.data.time_commands import (TimeSource, copy_files, day_bounds_command, midday_stamps_advice,
-                                        rounded_stamps_command, stored_time_units)
+                                        rounded_stamps_command)
 from climann.data.time_axis import (
     MONTHS_SELECTION, PeriodStep, TimeStep, TimeStride, axis_time_step, cell_time_step, date_text, in_months_left_out,
     time_step_positions, yearly_restart_days,
@@ -448,7 +448,7 @@ def _note_rounded_spacing(times: np.ndarray, chosen: TimeStep, source: TimeSourc
         if source is None:
             fix = " (e.g. `ncap2 -s 'time=floor(time)+0.5' IN OUT` for daily values in days since a midnight)"
         else:
-            units = stored_time_units(source)  # the ncap2 line in the file's own units (break51d A4)
+            units = _stored_time_units(source)  # the ncap2 line in the file's own units (break51d A4)
             advice = copies_of_files(lambda files, _: midday_stamps_advice(source.time, files, units=units),
                                      source.files, name="midday_stamps")  # a loop over every file
             fix = f" (for daily values, e.g. {advice})"
@@ -471,6 +471,18 @@ def _note_rounded_spacing(times: np.ndarray, chosen: TimeStep, source: TimeSourc
               f"seconds or steps): the climatology is taken per {keys}, as for {chosen.name} data; if each value is "
               f"of one step, stamped off its usual instant, put the stamps on it{fix}",
               key=("rounded spacing", chosen.span(), keys))
+
+
+def _stored_time_units(source: TimeSource) -> str | None:
+    """The ``units`` of ``source``'s time variable as its first file stores them (``seconds since
+    2010-01-01``), None when they cannot be read (a Zarr store's line needs none)."""
+    from climann.data.handles import open_file  # every input through its one handle
+
+    try:
+        with open_file(source.file, decode_times=False, decode_cf=False) as opened:
+            return str(opened[source.time].attrs["units"]) if source.time in opened.variables else None
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _each(source: TimeSource) -> str:

@@ -1691,3 +1691,15 @@ def test_info_advice_names_only_the_files_given(tmp_path):
     assert "QFLAG" in report and "indicators" in report  # the advice is given
     assert "FAPAR" not in report
     assert "given as before" not in report
+
+
+def test_a_gaussian_grids_latitudes_are_called_gaussian_not_irregular():
+    """break51d: JRA-3Q's 48 Gaussian rows (GridType "Gaussian Latitude/Longitude Grid") were
+    "irregular, 3.68° to 3.71° apart"; the roots of the Legendre polynomial say Gaussian."""
+    from climann.data.info import _latitude_text
+
+    roots, _ = np.polynomial.legendre.leggauss(48)
+    gaussian = np.degrees(np.arcsin(roots))[::-1]
+    assert "descending (north-to-south), Gaussian, 3.68" in _latitude_text(gaussian)
+    uneven = np.array([-60.0, -20.0, 0.0, 30.0, 45.0])
+    assert "irregular" in _latitude_text(uneven)
