@@ -363,9 +363,10 @@ class DefaultInputs:
             for name, reason in self.running_totals.items():  # one reason for a file's every accumulation: once
                 said.setdefault(reason, []).append(name)
             shown = "; ".join(f"{', '.join(names)}, {reason}" for reason, names in said.items())
-            notes.append(f"left out of the default predictors: totals accumulated since a start, not amounts of each "
-                         f"time step ({shown}); name them in [data] predictors (--predictors) to be given the line "
-                         "that writes each step's amount")
+            maybe = " (or that may be)" if any("too few to tell" in reason for reason in said) else ""
+            notes.append(f"left out of the default predictors: totals accumulated since a start{maybe}, not amounts of "
+                         f"each time step ({shown}); name them in [data] predictors (--predictors) to be given the "
+                         "line that writes each step's amount")
         if self.window_totals:
             shown = "; ".join(f"{name}: {reason}" for name, reason in self.window_totals.items())
             notes.append(f"left out of the default predictors: WRF's precipitation over prec_acc_dt windows, not the "

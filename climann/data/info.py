@@ -762,7 +762,22 @@ def _latitude_text(values: np.ndarray) -> str:
         order = "descending (north-to-south)"
     else:
         order = "unordered" if steps.size else "a single latitude"
-    return f"{len(values)} values, {values[0]:g} to {values[-1]:g}, {order}, {_spacing_text(steps)}"
+    spacing = _spacing_text(steps)
+    if spacing.startswith("irregular") and _gaussian_latitudes(values):  # JRA-3Q's, ERA's N-grids (break51d)
+        spacing = spacing.replace("irregular", "Gaussian", 1)
+    return f"{len(values)} values, {values[0]:g} to {values[-1]:g}, {order}, {spacing}"
+
+
+def _gaussian_latitudes(values: np.ndarray) -> bool:
+    """Whether ``values`` (degrees, either order) are the latitudes of a global Gaussian grid of
+    as many rows: the arcsines of the roots of the Legendre polynomial of that degree
+    (:func:`numpy.polynomial.legendre.leggauss`), to 0.001°; they are not evenly spaced, and
+    no irregular grid."""
+    values = np.sort(np.asarray(values, dtype=np.float64))
+    if values.size < 4 or not np.isfinite(values).all():
+        return False
+    roots, _ = np.polynomial.legendre.leggauss(values.size)
+    return bool(np.allclose(values, np.degrees(np.arcsin(roots)), rtol=0, atol=1e-3))
 
 
 def longitude_convention(values: np.ndarray) -> str:

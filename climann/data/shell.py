@@ -560,8 +560,8 @@ def _loop_list(parent: Path, held: Sequence[str]) -> str:
 
 def _looped(text: str, words: str, folder: Path, listed: str, count: int, every: Sequence[str]) -> str:
     """``text`` with each command that ends in ``words`` made a loop over ``listed`` (``count``
-    files) writing into ``folder``, each followed by the ``--data`` that takes the copies of
-    ``every`` file of their folder."""
+    files) writing into ``folder``, each followed (after its closing backtick, when it is in
+    backticks) by the ``--data`` that takes the copies of ``every`` file of their folder."""
     copies = f"a copy of each of its {count} files" if count > 1 else "its copy"
     after = (f" ({copies} in a new folder), then give --data {copies_data(folder, every)} in place of the originals"
              f"{_others_kept(folder.parent, every)}")
@@ -570,9 +570,10 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
         starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
         start = starts[-1] if starts else position
         stop = end + len(words)
+        quoted = "`" if text.startswith("`", stop) else ""  # a command in backticks: the words after them
         pieces.append(f"{text[position:start]}mkdir -p {shown_path(folder)} && for f in {listed}; do "
-                      f"{text[start:stop]}; done{after}")
-        position = stop
+                      f"{text[start:stop]}; done{quoted}{after}")
+        position = stop + len(quoted)
     return "".join(pieces) + text[position:]
 
 

@@ -1749,3 +1749,15 @@ def test_times_read_at_their_cells_middles_are_shown_with_the_files_own_stamps(t
     report = unwrapped_report(describe([str(tmp_path / "g.nc")]))
     assert (f"Time 'time': {middle:%Y-%m-%d} to 2000-12-16 (its cells' middles; stamped 2000-01-15 to 2000-12-15 in "
             "the file, as predictions keep them), monthly, 12 steps") in report
+
+
+def test_a_gaussian_grids_latitudes_are_called_gaussian_not_irregular():
+    """break51d: JRA-3Q's 48 Gaussian rows (GridType "Gaussian Latitude/Longitude Grid") were
+    "irregular, 3.68° to 3.71° apart"; the roots of the Legendre polynomial say Gaussian."""
+    from climann.data.info import _latitude_text
+
+    roots, _ = np.polynomial.legendre.leggauss(48)
+    gaussian = np.degrees(np.arcsin(roots))[::-1]
+    assert "descending (north-to-south), Gaussian, 3.68" in _latitude_text(gaussian)
+    uneven = np.array([-60.0, -20.0, 0.0, 30.0, 45.0])
+    assert "irregular" in _latitude_text(uneven)
