@@ -157,7 +157,7 @@ def label_conversion(source, destination, units: str, to: str, *, variable: str,
         carbon = "" if factor is None else (
             f"; a carbon flux counts one C atom per CO2 molecule (FLUXNET's daily files: 1 umolCO2 m-2 s-1 = "
             f"{CARBON_MOLAR_MASS}e-6 * 86400 gC m-2 d-1): multiply '{variable}' by {factor:.10g} and give it units "
-            f"'{str(to).strip()}': `ncap2 -O -s '{variable}={variable}*{factor:.10g};"
+            f"'{str(to).strip()}': `ncap2 -s '{variable}={variable}*{factor:.10g};"
             f"{variable}@units=\"{str(to).strip()}\"' IN.nc OUT.nc`")
         raise ClimannError(
             f"'{variable}' is in '{units}' in {where} but in '{to}' in {reference}: amounts of {_named(mine)} and of "

@@ -92,7 +92,7 @@ import xarray as xr
 
 from climann.data.cell_methods import parse_cell_methods
 
-__all__ = ["ancillary_in_itself", "ancillary_note", "ancillary_reason", "ancillary_relations",
+__all__ = ["ancillary_in_itself", "ancillary_note", "ancillary_reason", "ancillary_relations", "binning_weight",
            "count_of_target_events"]
 
 #: CF Appendix C's standard name modifiers that describe another quantity's values.
@@ -503,7 +503,7 @@ def ancillary_relations(dataset: xr.Dataset, target: str, names: Sequence[str]) 
     FPAR)."""
     found = {}
     for name in names:
-        reason = ancillary_reason(dataset[name], dataset[target])
+        reason = ancillary_reason(dataset[name], dataset[target]) or binning_weight(dataset, name)
         listed = reason is not None and reason.endswith("ancillary_variables name it")
         for other in dataset.data_vars:
             if other in (name, target) or listed or (reason is not None and _DESCRIBED.match(reason)):
@@ -517,6 +517,43 @@ def ancillary_relations(dataset: xr.Dataset, target: str, names: Sequence[str]) 
         if reason is not None:
             found[name] = reason
     return found
+
+
+#: What says a file was binned by HARP (``harpmerge``/``harpconvert`` with ``bin_spatial`` or
+#: ``bin()``: TROPOMI, GOME-2, OMI L3 grids): its global ``Conventions`` or ``history``.
+_HARP_FILE = re.compile(r"\bharp-\d|\bharp(?:merge|convert)\b|\bbin_spatial\s*\(", re.IGNORECASE)
+
+
+def binning_weight(dataset: xr.Dataset, name: str) -> str | None:
+    """Why ``name`` is the weight of each cell of a binned grid, how it was sampled, or None: HARP's
+    ``weight`` (long_name "weight", no units), which its binning operations (``bin_spatial``,
+    ``bin()``) write beside the binned means, the summed weights of the pixels in each cell (0 where
+    no retrieval fell; HARP documentation, "Operations": bin, bin_spatial), in a file whose
+    ``Conventions`` (``HARP-1.0``) or ``history`` (``harpmerge … bin_spatial(…)``) says HARP made
+    it. As a predictor it teaches the network the orbits and the clouds, not the physics
+    (break51d A3: TROPOMI NO2's only default predictor). A variable named ``weight`` whose
+    attributes say nothing of the kind (a land-use weight, in units) is kept.
+
+    Examples
+    --------
+    >>> grid = xr.Dataset({"weight": ("x", [0.0, 2.5], {"long_name": "weight", "units": ""})},
+    ...                   attrs={"Conventions": "HARP-1.0"})
+    >>> binning_weight(grid, "weight")
+    "its long_name 'weight' in a file HARP binned (Conventions 'HARP-1.0'): each cell's summed sampling weight"
+    >>> binning_weight(grid.assign_attrs(Conventions="CF-1.8"), "weight") is None
+    True
+    """
+    variable = dataset[name]
+    said = " ".join(str(variable.attrs.get(key, "")).strip().lower() for key in ("long_name", "description")).strip()
+    if said != "weight" or str(variable.attrs.get("units", "")).strip() not in ("", "1"):
+        return None
+    for key in ("Conventions", "history"):
+        text = str(dataset.attrs.get(key, ""))
+        if _HARP_FILE.search(text):
+            shown = text if len(text) <= 40 else f"{text[:37]}..."
+            return (f"its long_name 'weight' in a file HARP binned ({key} '{shown}'): each cell's summed sampling "
+                    f"weight")
+    return None
 
 
 #: The end of a reason of :func:`_named_after` and :func:`_named_with_word`: the variable described.

@@ -29,7 +29,14 @@ nothing needs to be guessed; the calendar of the first file with more than one t
   calendars of the real world's days (``julian`` and a Gregorian one before 1582) name other days
   by one month's label and stay refused. Each value of the
   other file is dated at the middle of its month in the series' calendar (its cell's month
-  when the file has CF bounds, which become that month's edges), :func:`by_month_in_calendar`;
+  when the file has CF bounds, which become that month's edges), :func:`by_period_in_calendar`;
+  yearly series so by year (ISIMIP's old annual output in ``360_day`` beside ``cdo yearmean``
+  of ``proleptic_gregorian`` inputs, break51c A2). A stamp on its period's first instant without
+  bounds (the 1st at 00:00) may open its month or close the one before in any calendar: it keeps
+  that instant, and the pairing of periods (:mod:`climann.data.time_axes`) reads it as it reads
+  such stamps of the series' calendar: refused beside periods that are known, with the ``cdo
+  settbounds`` line of each reading (break51c A1: read as month starts in ``360_day`` alone, a
+  file stamped at the months' ends was paired a month late);
 - anything else (``noleap`` against ``standard`` daily series, ``360_day`` against any other) is
   refused in one line naming both files' calendars and how to convert one of them.
 
@@ -80,6 +87,7 @@ class _FileCalendar:
     variables: frozenset[str]
     label: str = ""  # how messages name it, when not by the file's name (a split block: its files and name)
     own: str = ""  # the calendar as the file spells it (``365_day``), when it says
+    cells: tuple = ()  # each step's time cell (CF bounds), None without; () when not read (a split block)
 
     @property
     def name(self) -> str:
@@ -152,7 +160,7 @@ def _file_calendar(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _File
         own = ""
     calendar = calendar_name(info.times[0].calendar)
     return _FileCalendar(path, info.name, calendar, info.times, info.variables,
-                         own=own if calendar_name(own) == calendar else "")
+                         own=own if calendar_name(own) == calendar else "", cells=tuple(info.cells))
 
 
 def _after_reform(times: np.ndarray) -> bool:
@@ -187,13 +195,16 @@ class CalendarPlan:
     relabelled: frozenset[str] = field(default_factory=frozenset)
     static: frozenset[str] = field(default_factory=frozenset)
     by_month: frozenset[str] = field(default_factory=frozenset)
+    by_year: frozenset[str] = field(default_factory=frozenset)
 
     def apply(self, dataset: xr.Dataset) -> xr.Dataset:
         """One file's dataset (lazy) with its dates in the series' calendar, or without its time."""
         source = dataset.encoding.get("source")
         path = os.path.realpath(source) if source else None
         if path in self.by_month:
-            return by_month_in_calendar(dataset, self.calendar)
+            return by_period_in_calendar(dataset, self.calendar, "monthly")
+        if path in self.by_year:
+            return by_period_in_calendar(dataset, self.calendar, "yearly")
         if path not in self.relabelled and path not in self.static:
             return dataset
         time = find_coordinate(dataset, "time")
@@ -232,19 +243,29 @@ def in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
     return result
 
 
-def by_month_in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
-    """``dataset`` (monthly values, lazy) with each time step dated at the middle of its calendar
-    month in ``calendar``: the month of the middle of its CF bounds (section 7.1) when it has
-    them, which become that month's edges in ``calendar``, else of its stamp. A monthly mean in
-    ``360_day`` and one in ``standard`` are each the mean of their month; dated so, they pair
-    with the series' months (:func:`calendar_plan`).
+def by_period_in_calendar(dataset: xr.Dataset, calendar: str, frequency: str = "monthly") -> xr.Dataset:
+    """``dataset`` (monthly or yearly values, lazy) with each time step dated in ``calendar`` by
+    its calendar month (``frequency`` "monthly") or year ("yearly"): at the middle of that period
+    in ``calendar``, the period of the middle of its CF bounds (section 7.1) when it has them,
+    which become that period's edges in ``calendar``, else of its stamp. A monthly mean in
+    ``360_day`` and one in ``standard`` are each the mean of their month (an annual mean of its
+    year); dated so, they pair with the series' periods (:func:`calendar_plan`).
+
+    A stamp on its period's first instant without bounds (the 1st at 00:00; 1 January at 00:00)
+    may open its period (ERA5, ISIMIP) or close the one before (CESM history files), in every
+    calendar: it keeps that instant, the same label in ``calendar`` (a day every calendar has),
+    so that the pairing of periods reads it as it reads such a stamp of the series' own calendar
+    (:mod:`climann.data.time_axes`: refused beside periods that are known, paired by stamp
+    beside others stamped so). Dated at the middle of the month it opens, a CESM-like 360_day
+    file stamped at each month's end was paired a month late with exit 0 (break51c A1).
 
     Parameters
     ----------
     dataset : xarray.Dataset
-        With a time coordinate of cftime dates, one step per month.
+        With a time coordinate of cftime dates, one step per month or year.
     calendar : str
         The series' calendar (CF name).
+    frequency : {"monthly", "yearly"}
 
     Returns
     -------
@@ -255,31 +276,61 @@ def by_month_in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
     --------
     >>> import cftime
     >>> months = [cftime.datetime(2001, month, 16, calendar="360_day") for month in (1, 2)]
-    >>> dated = by_month_in_calendar(xr.Dataset(coords={"time": months}), "standard")
+    >>> dated = by_period_in_calendar(xr.Dataset(coords={"time": months}), "standard")
     >>> [str(date) for date in dated["time"].values]
     ['2001-01-16 12:00:00', '2001-02-15 00:00:00']
+    >>> firsts = [cftime.datetime(2001, month, 1, calendar="360_day") for month in (1, 2)]
+    >>> [str(date) for date in by_period_in_calendar(xr.Dataset(coords={"time": firsts}), "standard")["time"].values]
+    ['2001-01-01 00:00:00', '2001-02-01 00:00:00']
     """
     import cftime
 
     time = find_coordinate(dataset, "time")
     bounds = dataset[time].attrs.get("bounds")
     dates = np.asarray(dataset[time].values)
-    if bounds in dataset.variables:
+    bounded = bounds in dataset.variables
+    if bounded:
         edges = np.asarray(dataset[bounds].values)
         dates = np.array([low + (high - low) / 2 for low, high in zip(edges.min(1), edges.max(1))], dtype=object)
-    starts = np.array([cftime.datetime(date.year, date.month, 1, calendar=calendar) for date in dates], dtype=object)
-    ends = np.array([cftime.datetime(date.year + date.month // 12, date.month % 12 + 1, 1, calendar=calendar)
+    yearly = frequency == "yearly"
+    starts = np.array([cftime.datetime(date.year, 1 if yearly else date.month, 1, calendar=calendar)
+                       for date in dates], dtype=object)
+    ends = np.array([cftime.datetime(date.year + 1, 1, 1, calendar=calendar) if yearly else
+                     cftime.datetime(date.year + date.month // 12, date.month % 12 + 1, 1, calendar=calendar)
                      for date in dates], dtype=object)
-    middles = np.array([start + (end - start) / 2 for start, end in zip(starts, ends)], dtype=object)
+    middles = np.array([start if not bounded and _on_first_instant(date, yearly=yearly) else start + (end - start) / 2
+                        for date, start, end in zip(dates, starts, ends)], dtype=object)
     dims = dataset[time].dims
     changed = {time: (dims, middles, dataset[time].attrs)}
-    if FILE_TIME_COORDINATE in dataset.coords:  # the files' own stamps, now the months' middles too
+    if FILE_TIME_COORDINATE in dataset.coords:  # the files' own stamps, now the periods' middles too
         changed[FILE_TIME_COORDINATE] = (dims, middles, dataset[FILE_TIME_COORDINATE].attrs)
     result = dataset.assign_coords(changed)
-    if bounds in dataset.variables:
+    if bounded:
         result = result.assign({bounds: (dataset[bounds].dims, np.stack([starts, ends], 1), dataset[bounds].attrs)})
     result[time].encoding = {**dataset[time].encoding, "calendar": calendar}
     return result
+
+
+def by_month_in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
+    """``dataset`` (monthly values, lazy) dated by calendar month in ``calendar``:
+    :func:`by_period_in_calendar` with ``frequency="monthly"`` (kept for callers of this name).
+
+    Examples
+    --------
+    >>> import cftime
+    >>> months = [cftime.datetime(2001, month, 16, calendar="360_day") for month in (1, 2)]
+    >>> [str(date) for date in by_month_in_calendar(xr.Dataset(coords={"time": months}), "standard")["time"].values]
+    ['2001-01-16 12:00:00', '2001-02-15 00:00:00']
+    """
+    return by_period_in_calendar(dataset, calendar, "monthly")
+
+
+def _on_first_instant(date: object, *, yearly: bool) -> bool:
+    """Whether ``date`` is the first instant of its month (of its year when ``yearly``), where a
+    stamp may open its period or close the one before."""
+    first = (date.day == 1 and (date.month == 1 or not yearly) and date.hour == date.minute == date.second == 0
+             and date.microsecond == 0)
+    return bool(first)
 
 
 #: Calendars of the real world's days (CF-1.8 §4.4.1): one month's label names other days in each of
@@ -288,12 +339,38 @@ def by_month_in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
 _REAL_WORLD = {"standard", "proleptic_gregorian", "julian"}
 
 
-def _monthly(times: np.ndarray) -> bool:
-    """Whether ``times`` step one calendar month at a time (:func:`~climann.data.time_axis.axis_time_step`)."""
+def _period_step(times: np.ndarray) -> str | None:
+    """"monthly" or "yearly" when ``times`` step one calendar month or year at a time
+    (:func:`~climann.data.time_axis.axis_time_step`), else None."""
     from climann.data.time_axis import axis_time_step
 
     step = axis_time_step(np.asarray(times)) if len(times) > 1 else None
-    return step is not None and step.months == 1
+    return {1: "monthly", 12: "yearly"}.get(step.months) if step is not None else None
+
+
+def _first_instants(info: _FileCalendar, frequency: str) -> int:
+    """How many of the file's steps are stamped on their period's first instant without bounds."""
+    cells = info.cells or (None,) * len(info.times)
+    return sum(cell is None and _on_first_instant(time, yearly=frequency == "yearly")
+               for time, cell in zip(info.times, cells))
+
+
+def _by_period_warning(info: _FileCalendar, series: _FileCalendar, frequency: str) -> None:
+    """The warning that ``info``'s values are paired with the series' by year and month (or by
+    year), naming how its stamps are dated in the series' calendar."""
+    month = frequency == "monthly"
+    period, by = ("month", "year and month") if month else ("year", "year")
+    dated = f"{info.name}'s are dated at the middles of their {period}s in the {series.said} calendar"
+    if first := _first_instants(info, frequency):
+        instant = "the 1st at 00:00" if month else "1 January at 00:00"
+        dated += (f", except the {first} stamped on {instant} without time bounds, which keep that instant: "
+                  f"there a stamp may open its {period} or close the {period} before, in any calendar, and it is "
+                  f"read as such stamps of the {series.said} calendar are")
+    _log.warning(
+        "%s uses the %s calendar and %s the %s calendar; both are %s, so their values are paired by %s "
+        "(a %s's mean is that %s's in either calendar): %s", info.name, info.said, series.name, series.said,
+        frequency, by, period, period, dated,
+    )
 
 
 def _is_static(info: _FileCalendar, infos: Sequence[_FileCalendar]) -> bool:
@@ -363,7 +440,7 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
     calendar = _series_calendar(series, [info for info, is_static in zip(infos, statics) if not is_static])
     if calendar != series.calendar:  # the series read in the calendar of the files reaching before 1582
         series = next(info for info in infos if info.calendar == calendar and not _after_reform(info.times))
-    relabelled, static, by_month = set(), set(), set()
+    relabelled, static, by_month, by_year = set(), set(), set(), set()
     for info, is_static in zip(infos, statics):
         if is_static:
             static.add(os.path.realpath(info.path))
@@ -380,16 +457,14 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
                 "%s uses the %s calendar and %s the %s calendar, which %s: its dates are read in the %s calendar",
                 info.name, info.calendar, series.name, series.calendar, agree, series.calendar,
             )
-        elif _monthly(info.times) and _monthly(series.times) and not {info.calendar, series.calendar} <= _REAL_WORLD:
-            by_month.add(os.path.realpath(info.path))
-            _log.warning(
-                "%s uses the %s calendar and %s the %s calendar; both are monthly, so their values are paired by year "
-                "and month (a month's mean is that month's in either calendar): %s's are dated at the middles of their "
-                "months in the %s calendar", info.name, info.said, series.name, series.said, info.name, series.said,
-            )
+        elif ((frequency := _period_step(info.times)) and frequency == _period_step(series.times)
+              and not {info.calendar, series.calendar} <= _REAL_WORLD):
+            (by_month if frequency == "monthly" else by_year).add(os.path.realpath(info.path))
+            _by_period_warning(info, series, frequency)
         else:
             raise _refusal(series, info)
-    return CalendarPlan(series.calendar, frozenset(relabelled), frozenset(static), frozenset(by_month))
+    return CalendarPlan(series.calendar, frozenset(relabelled), frozenset(static), frozenset(by_month),
+                        frozenset(by_year))
 
 
 def _block_calendar(dataset: xr.Dataset, label: str) -> _FileCalendar | None:

@@ -50,6 +50,11 @@ _log = logging.getLogger(__name__)
 #: Names of time axes that are a climatology's (CERES EBAF's ``ctime``), lower case.
 CLIMATOLOGY_TIME_NAMES = frozenset({"ctime", "clim_time", "climatology_time", "time_clim", "climtime"})
 
+#: Names of a dimension of the 12 months of the year (Berkeley Earth's ``month_number`` of its
+#: ``climatology(month_number, latitude, longitude)``, lower case): a climatology's months when
+#: it holds no values or the months' numbers (:func:`_months_of_year`).
+_MONTH_OF_YEAR_NAMES = frozenset({"month_number", "month_of_year", "monthofyear", "moy", "month"})
+
 #: A long name that says the axis is a climatology's ("climatological time").
 _CLIMATOLOGICAL = re.compile(r"\bclimatolog", re.IGNORECASE)
 
@@ -64,9 +69,11 @@ _YEAR_DAYS = 365
 
 def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     """How the time axis ``name`` says it is a climatology without CF's ``climatology``
-    attribute: its name (:data:`CLIMATOLOGY_TIME_NAMES`) or long name ("climatological time"),
-    and 12 monthly steps within one year (distinct months, less than a year from the first to
-    the last), with bounds, when it has them, that each span a year or more; None otherwise.
+    attribute: 12 monthly steps within one year (distinct months, less than a year from the
+    first to the last), with bounds, when it has them, that each span a year or more, and its name
+    (:data:`CLIMATOLOGY_TIME_NAMES`), long name ("climatological time") or those bounds say so
+    (a month's cell of years, one month after the last's: no series of dates, which were read by
+    their cells' middles, January 1961-1990 as July 1975, break51a A6); None otherwise.
 
     Parameters
     ----------
@@ -77,22 +84,24 @@ def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     """
     coordinate = dataset[name]
     long_name = str(coordinate.attrs.get("long_name", ""))
-    if name.lower() in CLIMATOLOGY_TIME_NAMES:
-        how = f"its name '{name}'"
-    elif _CLIMATOLOGICAL.search(long_name):
-        how = f"its long_name '{long_name}'"
-    else:
-        return None
+    bounds = str(coordinate.attrs.get("bounds", coordinate.encoding.get("bounds", "")))
+    cells = dataset[bounds].values if bounds in dataset.variables and dataset[bounds].ndim == 2 else None
     stamps = list(coordinate.values)
     if len(stamps) != 12 or len({stamp.month for stamp in stamps}) != 12:
         return None
     if not all(later > earlier for earlier, later in zip(stamps, stamps[1:])) or _days(stamps[-1] - stamps[0]) >= 365:
         return None
-    bounds = str(coordinate.attrs.get("bounds", coordinate.encoding.get("bounds", "")))
-    if bounds in dataset.variables and dataset[bounds].ndim == 2:
-        cells = dataset[bounds].values
-        if not all(_days(end - start) >= _YEAR_DAYS for start, end in cells):
-            return None
+    if cells is not None and not all(_days(end - start) >= _YEAR_DAYS for start, end in cells):
+        return None
+    if name.lower() in CLIMATOLOGY_TIME_NAMES:
+        how = f"its name '{name}'"
+    elif _CLIMATOLOGICAL.search(long_name):
+        how = f"its long_name '{long_name}'"
+    elif cells is not None:  # break51a A6: HadCRUT5's absolute_v5.nc, each month's cell 1961 to 1990
+        how = (f"its bounds '{bounds}': each month's cell spans years, {cells[0][0].year:04d} to "
+               f"{cells[0][1].year:04d}, as CF §7.4's climatology bounds do")
+    else:
+        return None
     return (f"time '{name}' is a climatology ({how}; 12 monthly steps within one year, "
             f"{stamps[0].year:04d}-{stamps[0].month:02d} to {stamps[-1].year:04d}-{stamps[-1].month:02d})")
 
@@ -121,9 +130,26 @@ def undated_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     words = {"name": name, "long_name": str(attrs.get("long_name", "")), "units": str(attrs.get("units", ""))}
     said = [f"its {key} '{value}'" for key, value in words.items()
             if (value.lower() in CLIMATOLOGY_TIME_NAMES if key == "name" else _CLIMATOLOGICAL.search(value))]
-    if not said or dataset.sizes[name] != 12:
+    if dataset.sizes[name] != 12:
+        return None
+    if not said and name.lower() in _MONTH_OF_YEAR_NAMES and (numbers := _months_of_year(dataset, name)):
+        said = [f"its name '{name}', the 12 calendar months {numbers}"]
+    if not said:
         return None
     return f"'{name}' is a climatology's 12 months ({', '.join(said)})"
+
+
+def _months_of_year(dataset: xr.Dataset, name: str) -> str | None:
+    """How the 12 values of the dimension ``name`` number the months (``"without values"``, or
+    ``"numbered 1 … 12"`` or ``0 … 11`` in order), None when they do not: Berkeley Earth stores
+    none (break51a A4: info advised ``select = {month_number = 0}``, January's climatology at
+    every step)."""
+    if name not in dataset.variables:
+        return "without values"
+    values = dataset[name].values
+    first = next((first for first in (0, 1) if values.dtype.kind in "iuf"
+                  and list(values) == list(range(first, first + 12))), None)
+    return None if first is None else f"numbered {first} … {first + 11}"
 
 
 def climatology_axes(dataset: xr.Dataset, *, undated: bool = False) -> dict[str, tuple[str, int]]:

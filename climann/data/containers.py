@@ -181,7 +181,7 @@ def delimited_table_message(path: Path) -> str | None:
             f"d.lon.attrs.update(units='degrees_east',standard_name='longitude');"
             f"i=d.indexes['time'];d['time_bnds']=(('time','bnds'),np.stack([i,i+pd.offsets.MonthBegin()],1));"
             f"d.time.attrs['bounds']='time_bnds';d.time.encoding['units']='days since 1970-01-01';"
-            f"d.to_netcdf(sys.argv[2])")
+            + whole_write())
     copy = shown_path(copy_path(path, "binned"))
     return (f"{head}: it holds reports at points ({lat}, {lon}, {time}), each at its own place and time, so no "
             f"place has a series and the table is not a grid; bin them onto a latitude-longitude grid and a time "

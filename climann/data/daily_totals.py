@@ -47,8 +47,10 @@ from climann.data.fill_like import time_dimension
 from climann.data.shell import python_copies_by_folder, whole_write
 from climann.errors import ClimannError
 
-__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "checked_for_daily_reset", "daily_amounts_command",
-           "daily_reset_hour", "daily_restart", "daily_text", "magnitude_changes"]
+__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "UNTOLD_PREFIX", "WHOLE_FILES_KEY",
+           "checked_for_daily_reset", "daily_amounts_command", "daily_reset_hour", "daily_reset_reading",
+           "daily_restart", "daily_text", "hourly_totals_command", "magnitude_changes", "untold_restart",
+           "untold_text"]
 
 #: How :func:`daily_text` begins: a total found restarting daily, told apart from one restarting
 #: on a date of each year ("since 1 October") in the answers of the values rule.
@@ -57,6 +59,16 @@ DAILY_PREFIX = "since each day's "
 #: At the hour of the restart, at least this share of the cells whose magnitude changes falls
 #: back toward 0 …
 RESET_SHARE = 0.5
+
+#: How :func:`untold_text` begins: values that fall back toward 0 at one hour of each day, as a
+#: total restarted daily does, on too few days (fewer than :data:`MIN_RESET_DAYS`) for hourly
+#: amounts to be ruled out: ERA5's totals over each hour or ERA5-Land's since 00 UTC.
+UNTOLD_PREFIX = "each hour's, or since each day's "
+
+#: The key of a variable's ``encoding`` holding the answer of the daily-restart rule read on the
+#: whole files before a run's time range, months or stride (:func:`daily_text`, :func:`untold_text`,
+#: or "" for no restart): a selection of 5 days of a month of ERA5-Land no longer shows it (break51d A1).
+WHOLE_FILES_KEY = "climann_daily_restart"
 
 #: … and at every other hour of the day at most this share of the restart hour's share: hourly
 #: rain falls as often one hour as the next, a total only where it restarts.
@@ -171,15 +183,51 @@ def daily_reset_hour(dataset: xr.Dataset, variable: xr.DataArray, counts: np.nda
     >>> daily_reset_hour(data.to_dataset(name="tp"), data, magnitude_changes(hourly, 0)) is None
     True
     """
+    hour, told = daily_reset_reading(dataset, variable, counts)
+    return hour if told else None
+
+
+def daily_reset_reading(dataset: xr.Dataset, variable: xr.DataArray, counts: np.ndarray) -> tuple[int | None, bool]:
+    """:func:`daily_reset_hour`'s reading and whether the values tell it: ``(hour, True)`` for a
+    total restarted daily at ``hour``'s step over at least :data:`MIN_RESET_DAYS` days;
+    ``(hour, False)`` for values that fall back there as such a total does, on fewer days, too few
+    to rule out amounts of each hour (ERA5's totals over the hour, the same GRIB attributes as
+    ERA5-Land's since 00 UTC: break51d A1, 6 days of ERA5-Land read as hourly amounts);
+    ``(None, True)`` for values that are no such total (they fall at other hours as well, or
+    there are no steps an hour apart to read).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Holding the time coordinate.
+    variable : xarray.DataArray
+        With a time dimension.
+    counts : numpy.ndarray
+        Shape (2, n_steps): :func:`magnitude_changes` of its blocks.
+
+    Returns
+    -------
+    tuple of (int or None, bool)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> times = pd.date_range("2001-01-01T00", periods=24 * 6, freq="h")
+    >>> hourly = np.random.default_rng(0).gamma(0.5, 1.0, (times.size, 3))
+    >>> totals = np.roll(np.cumsum(hourly.reshape(6, 24, 3), axis=1).reshape(-1, 3), 1, axis=0)
+    >>> data = xr.DataArray(totals, dims=("time", "cell"), coords={"time": times})
+    >>> daily_reset_reading(data.to_dataset(name="tp"), data, magnitude_changes(totals, 0))
+    (1, False)
+    """
     time = time_dimension(variable)
     if time is None or time not in dataset.coords or dataset[time].size < 3:
-        return None
+        return None, True
     stamps = dataset[time]
     apart = np.diff(np.asarray(stamps.values))  # timedelta64, or datetime.timedelta of cftime dates
     one_hour = np.concatenate([[False], np.asarray([gap == datetime.timedelta(hours=1) for gap in apart.tolist()])
                                if apart.dtype.kind == "O" else apart == np.timedelta64(1, "h")])
     if not one_hour[1:].mean() > 0.9:
-        return None
+        return None, True
     hours = np.asarray(stamps.dt.hour.values, dtype=int)
     falling, changing = np.asarray(counts[0], dtype=float), np.asarray(counts[1], dtype=float)
     shares = np.zeros(24)
@@ -191,15 +239,30 @@ def daily_reset_hour(dataset: xr.Dataset, variable: xr.DataArray, counts: np.nda
         days[hour] = int(np.count_nonzero(changing[at] > 0))
     reset = int(np.argmax(shares))
     others = np.delete(shares, reset)
-    if days[reset] < MIN_RESET_DAYS or shares[reset] < RESET_SHARE or others.max() > OTHER_HOURS_RATIO * shares[reset]:
-        return None
-    return reset
+    if days[reset] < 1 or shares[reset] < RESET_SHARE or others.max() > OTHER_HOURS_RATIO * shares[reset]:
+        return None, True
+    return reset, bool(days[reset] >= MIN_RESET_DAYS)
 
 
 def daily_text(hour: int) -> str:
     """The answer of the values rule for a total restarted daily at ``hour`` (its step): "since
     each day's 00 UTC" for ``hour`` 1 (:data:`DAILY_PREFIX`)."""
     return f"{DAILY_PREFIX}{(hour - 1) % 24:02d} UTC"
+
+
+def untold_text(hour: int) -> str:
+    """The answer of the values rule for values that fall back at ``hour``'s step each day on too
+    few days to tell a daily total from hourly amounts (:func:`daily_reset_reading`): "each hour's,
+    or since each day's 00 UTC" for ``hour`` 1 (:data:`UNTOLD_PREFIX`)."""
+    return f"{UNTOLD_PREFIX}{(hour - 1) % 24:02d} UTC"
+
+
+def untold_restart(date: str | None) -> int | None:
+    """The hour of the step at which values answered ``date`` (:func:`untold_text`) would restart
+    daily, None when the answer is another."""
+    if not date or not str(date).startswith(UNTOLD_PREFIX):
+        return None
+    return (int(str(date).removeprefix(UNTOLD_PREFIX)[:2]) + 1) % 24
 
 
 def daily_restart(date: str | None) -> int | None:
@@ -253,3 +316,40 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
     return python_copies_by_folder(script, files, "hourly_amounts")
 
 
+
+
+#: The Python (xarray) that writes a copy of one file of hourly totals whose values are each over
+#: the hour before its stamp (ERA5's): ``python -c SCRIPT IN OUT``, with time bounds
+#: [time − 1 h, time] and ``cell_methods = "time: sum"`` on ``{names}``, the values as they are.
+_PYTHON_HOURLY_TOTALS = (
+    "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1]);n={names!r};t=d[{time!r}];s=t.dims[0];"
+    "h=np.timedelta64(1,'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours=1);"
+    "o=d.assign({{k:d[k].assign_attrs({{**d[k].attrs,'cell_methods':'time: sum'}}) for k in n}});"
+    "o[{bounds!r}]=((s,'bnds'),np.stack([t.values-h,t.values],-1));"
+    "o[{time!r}].attrs['bounds']={bounds!r};" + whole_write("o.to_netcdf")
+)
+
+
+def hourly_totals_command(files: Sequence[str | Path], names: Sequence[str], time: str) -> tuple[str, str]:
+    """The shell command that writes, into a new folder beside each folder of ``files``
+    (``hour_totals``), a copy of each file that says its totals ``names`` are each over the hour
+    before its stamp (ERA5's hourly accumulations: time bounds [time − 1 h, time], CF
+    ``cell_methods = "time: sum"``; :data:`_PYTHON_HOURLY_TOTALS`), and the ``--data`` that takes
+    the copies.
+
+    Parameters
+    ----------
+    files : sequence of str or Path
+        The files holding the totals.
+    names : sequence of str
+        The totals, by their names in the files.
+    time : str
+        The files' time variable (decoded to dates by xarray).
+
+    Returns
+    -------
+    tuple of str
+        The command and the ``--data`` argument.
+    """
+    script = _PYTHON_HOURLY_TOTALS.format(names=list(names), time=time, bounds=f"{time}_bnds")
+    return python_copies_by_folder(script, files, "hour_totals")

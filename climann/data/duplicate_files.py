@@ -67,8 +67,8 @@ from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
 from climann.data.renames import (FileRenames, advised_table, rename_options, rename_table, several_clashes_message,
                                   toml_rename_table)
-from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice, original_and_copy,
-                                python_command, superseded_copies, whole_write, working_path,
+from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice, copy_path,
+                                original_and_copy, python_command, superseded_copies, whole_write, working_path,
                                 xarray_command)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
 from climann.data.undated_files import misdated_accumulations_message
@@ -172,7 +172,7 @@ def _members_refusal(name: str, files: Sequence[Path], axis: str, kind: str, *,
     their axis (which ``select`` then chooses from). Where the member is a global ``attribute``
     alone (:data:`MEMBER_ATTRIBUTES`), the join makes it the axis' coordinate."""
     first, second = files[:2]
-    joined = working_path(first.with_name(f"{first.stem}_members.nc"))
+    joined = working_path(copy_path(first, "members"))
     listed = ", ".join(repr(working_path(path)) for path in files)
     # the attribute moved onto the axis: left global, the joined file would say one member of all
     labels = ("" if attribute is None else
@@ -235,7 +235,7 @@ def _members_join(first: Path, second: Path, variables: tuple[xr.DataArray, xr.D
     members leave free, ECMWF's control's 0 (or one after the last): a dimension without a
     coordinate does not join one of numbers (break48c A1: "coordinate 'number' not present
     in all datasets"); ``numbered`` says so, "" otherwise."""
-    joined = working_path(first.with_name(f"{first.stem}_members.nc"))
+    joined = working_path(copy_path(first, "members"))
     parts, numbered = [], ""
     for path, variable in ((first, variables[0]), (second, variables[1])):
         expanded = ""

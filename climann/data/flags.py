@@ -53,6 +53,7 @@ from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import checked_steps
 from climann.data.nonnegative import cannot_be_negative
 from climann.data.paths import is_zarr_store
+from climann.data.quality_levels import unsigned_masks
 from climann.data.shell import (attribute_command, copies_of_files, identifier, ncap2_name, ncatted_attribute,
                                 ncatted_number, ncatted_type, shown_path, source_and_copy, values_command)
 from climann.data.sources import name_in_file, source_files, variable_where
@@ -86,7 +87,9 @@ def flag_codes(variable: xr.DataArray, key: str) -> np.ndarray:
         Empty without the attribute; float64 for text of numbers, else the attribute's type,
         read unsigned where the variable's ``_Unsigned`` is "true" (NUG "Attribute
         Conventions": the attribute has the variable's type, so its signedness: the byte
-        ``-5b`` of NSIDC's sea-ice concentration is 251).
+        ``-5b`` of NSIDC's sea-ice concentration is 251). ``flag_masks`` are bits, always read
+        unsigned (:func:`climann.data.quality_levels.unsigned_masks`): OSI SAF's signed byte
+        ``-128b`` is bit 128, and was shown as -128 and divided by in the advised ``ncap2`` line.
     """
     raw = variable.attrs.get(key)
     if raw is None:
@@ -94,7 +97,10 @@ def flag_codes(variable: xr.DataArray, key: str) -> np.ndarray:
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
     if not isinstance(raw, str):  # the stored type's signedness: -5b is 251 where _Unsigned = "true"
-        return with_signedness(np.atleast_1d(np.asarray(raw)), {**variable.attrs, **variable.encoding})
+        codes = with_signedness(np.atleast_1d(np.asarray(raw)), {**variable.attrs, **variable.encoding})
+        if key == "flag_masks" and codes.dtype.kind == "i":  # bits: a signed byte's -128b is bit 128
+            return np.array(unsigned_masks(codes), dtype=f"u{codes.dtype.itemsize}")
+        return codes
     parts = [part for part in re.split(r"[\s,]+", raw.strip()) if part]
     numbers = [_number(part) for part in parts]
     return np.array(parts if None in numbers else numbers)
@@ -827,7 +833,7 @@ def _indicator_of(made: str, name: str, variable: xr.DataArray, code: object) ->
     kept = _kept_missing(made, name, variable, no_class)
     described = _own_long_name(made, variable, code)
     if flag_codes(variable, "flag_masks").size:
-        bit = f"({ncap2_name(name_in_file(variable, name))}/{_shown(code)})%2"
+        bit = f"({_unsigned_in_ncap2(name, variable)}/{_shown(code)})%2"
         # int(): the bit has the flag variable's type, where an unsigned byte cannot hold the fill -1
         return f"{made}={f'int({bit})' if kept else bit}{kept}{_without_inherited(made, variable)}{described}"
     is_code = _is_code(name, variable, code)
@@ -835,6 +841,22 @@ def _indicator_of(made: str, name: str, variable: xr.DataArray, code: object) ->
     # an unsigned code's comparison cannot hold the fill -1: int() as for a bit
     is_code = f"int{is_code}" if no_class and unsigned else is_code
     return f"{made}={is_code}{kept}{_without_inherited(made, variable)}{described}"
+
+
+def _unsigned_in_ncap2(name: str, variable: xr.DataArray) -> str:
+    """``name`` as ncap2 reads its bits: a signed integer converted to the unsigned type of its
+    size (``ubyte(status_flag)``), else itself.
+
+    ncap2 reads the stored type, and its ``/`` and ``%`` truncate toward zero: OSI SAF's
+    ``status_flag``, a signed byte with bit 128 set, is negative, and ``(status_flag/1)%2`` was
+    -1 on 190 of 800 cells, ``(status_flag/-128)%2`` 0 where bit 128 is set beside another.
+    The unsigned conversion keeps the bits (two's complement), and ``(ubyte(x)/m)%2`` is
+    ``x & m != 0`` for every stored value."""
+    own = ncap2_name(name_in_file(variable, name))
+    stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    if stored.kind == "i" and f"u{stored.itemsize}" in _NCAP2_CONVERSIONS:
+        return f"{_NCAP2_CONVERSIONS[f'u{stored.itemsize}']}({own})"
+    return own
 
 
 def _own_long_name(made: str, variable: xr.DataArray, code: object) -> str:

@@ -31,7 +31,7 @@ from climann.data.ancillary import ancillary_in_itself
 from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coordinate_values import position_kind
-from climann.data.coords import find_coordinate, is_staggered
+from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate, is_staggered
 from climann.data.grid_axis_variables import READING_KEY
 from climann.data.infinite_values import note_infinite_values, planned_missing_counts
 from climann.data.circular import is_direction, refuse_direction_target
@@ -762,7 +762,22 @@ def _latitude_text(values: np.ndarray) -> str:
         order = "descending (north-to-south)"
     else:
         order = "unordered" if steps.size else "a single latitude"
-    return f"{len(values)} values, {values[0]:g} to {values[-1]:g}, {order}, {_spacing_text(steps)}"
+    spacing = _spacing_text(steps)
+    if spacing.startswith("irregular") and _gaussian_latitudes(values):  # JRA-3Q's, ERA's N-grids (break51d)
+        spacing = spacing.replace("irregular", "Gaussian", 1)
+    return f"{len(values)} values, {values[0]:g} to {values[-1]:g}, {order}, {spacing}"
+
+
+def _gaussian_latitudes(values: np.ndarray) -> bool:
+    """Whether ``values`` (degrees, either order) are the latitudes of a global Gaussian grid of
+    as many rows: the arcsines of the roots of the Legendre polynomial of that degree
+    (:func:`numpy.polynomial.legendre.leggauss`), to 0.001°; they are not evenly spaced, and
+    no irregular grid."""
+    values = np.sort(np.asarray(values, dtype=np.float64))
+    if values.size < 4 or not np.isfinite(values).all():
+        return False
+    roots, _ = np.polynomial.legendre.leggauss(values.size)
+    return bool(np.allclose(values, np.degrees(np.arcsin(roots)), rtol=0, atol=1e-3))
 
 
 def longitude_convention(values: np.ndarray) -> str:
@@ -1112,10 +1127,24 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     storage = time.encoding.get(TIME_STORAGE_KEY)  # float32 stamps too coarse for their step
     # the sign only where a year is negative, as every text of years: -1050-01-01 to 0980-01-01
     return (
-        f"Time '{time.name}': {date_text(values[0])} to {date_text(values[-1])}, "
+        f"Time '{time.name}': {date_text(values[0])} to {date_text(values[-1])}{_stamps_text(dataset, time)}, "
         f"{time_step_name(values)}, {len(values)} steps{_missing_steps_text(values)}, calendar {calendar}"
         + (f"; {coarse_storage_text(storage)}" if storage else "")
     )
+
+
+def _stamps_text(dataset: xr.Dataset, time: xr.DataArray) -> str:
+    """`` (its cells' middles; stamped 1880-01-15 to 2023-12-15 in the file)`` when the times are
+    read at the middles of their cells (:func:`~climann.data.time_cells.times_at_cell_middles`)
+    and the file's own stamps differ (break51a A5: GISTEMP's 15ths shown as 16ths, unsaid);
+    ``""`` otherwise."""
+    if FILE_TIME_COORDINATE not in dataset.coords or dataset[FILE_TIME_COORDINATE].dims != time.dims:
+        return ""
+    stamps = dataset[FILE_TIME_COORDINATE].values
+    if len(stamps) == 0:
+        return ""
+    return (f" (its cells' middles; stamped {date_text(stamps[0])} to {date_text(stamps[-1])} in the file, "
+            "as predictions keep them)")
 
 
 def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:
@@ -1537,13 +1566,22 @@ def _constant_in_time(dataset: xr.Dataset, names: Sequence[str], time: str | Non
         return []
     n_steps = dataset.sizes[time]
     steps = sorted({0, n_steps // 2, n_steps - 1})
+    samples = [dataset[name].isel({time: steps}) for name in candidates]
+    if sum(sample.size for sample in samples) <= CONSTANT_SAMPLE_VALUES:
+        # read first, compared in memory: xarray's comparisons of lazy arrays built a dask graph
+        # per variable and operation, a tenth of a tiny run's CPU (the same blocks are read)
+        samples = list(dask.compute(*samples))
     same = []
-    for name in candidates:
-        sample = dataset[name].isel({time: steps})
+    for sample in samples:
         first_step = sample.isel({time: 0})
         equal = (sample == first_step) | (sample.isnull() & first_step.isnull())
         same.append(equal.all().data)
     return [name for name, flag in zip(candidates, dask.compute(*same), strict=True) if bool(flag)]
+
+
+#: :func:`_constant_in_time` reads the three steps of all its variables into memory first when
+#: they hold at most this many values (32 MiB of float64); larger, it compares them block by block.
+CONSTANT_SAMPLE_VALUES = 2**22
 
 
 def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) -> dict[str, object]:

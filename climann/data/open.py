@@ -227,7 +227,8 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
     Returns
     -------
     list of Path
-        Absolute paths, without duplicates, in the order given (each glob sorted).
+        Absolute paths as given (symbolic links not followed), without duplicates (two paths
+        to one file: the first), in the order given (each glob sorted).
 
     Raises
     ------
@@ -245,7 +246,11 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
         if broken is not None:  # named before its target's "no such file" blames the files opened with it
             raise ClimannError(f"{broken.name} is a broken symbolic link (to {os.readlink(broken)}): restore its "
                                f"target (a store not mounted?) or leave it out of the files given")
-        files += [path.resolve() for path in matched if path.resolve() not in files]
+        # each as given, a symbolic link kept (its folder is where advised copies belong, break51a A7),
+        # a file given twice (by a link and its target) once
+        for path in matched:
+            if path.resolve() not in {given.resolve() for given in files}:
+                files.append(Path(os.path.abspath(path)))
     return files
 
 
@@ -745,7 +750,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     if climatology is not None and getattr(time_coder, "climatologies", False):
         note_once(_log, logging.WARNING, TimeValuesError(climatology_steps_note(*climatology)).in_file(path))
     elif climatology is not None:
-        variable = next((str(name) for name, values in dataset.data_vars.items() if axis in values.dims), None)
+        # its data, never a bounds or other auxiliary variable on the axis (break51a A1: HadCRUT5's
+        # time_bnds, defined before tas, was the variable of the advised cdo line, which aborted)
+        variable = next((name for name in data_variable_names(dataset) if axis in dataset[name].dims), None)
         raise ClimatologyRefusal(path, *climatology, variable=variable)
     if engine == "netcdf4":
         _refuse_cut_short(path)

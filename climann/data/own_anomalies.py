@@ -9,7 +9,9 @@ part, the part a climatology cannot predict): the skill against climatology and 
 is inflated, not learnt. Such a variable is left out of the default predictors
 (:mod:`climann.data.defaults`), and named as a predictor it is warned about once.
 
-The rule is kept narrow, so that no unrelated variable is left out; a variable ``A`` is the
+The rule is kept narrow, so that no unrelated variable is left out; it concerns a variable on the
+target's time axis only (a climatology's map, the same every year, holds no step's anomaly:
+Berkeley Earth's ``climatology`` beside its ``temperature`` anomaly); a variable ``A`` is the
 anomaly of ``X`` when
 
 - its CF ``standard_name`` is ``X``'s followed by ``_anomaly`` (the CF standard name table's
@@ -32,6 +34,7 @@ from collections.abc import Sequence
 
 import xarray as xr
 
+from climann.data.forecast_times import is_dated
 from climann.data.notes import note_once
 from climann.data.standard_names import standard_name_of
 
@@ -103,14 +106,24 @@ def anomaly_relations(dataset: xr.Dataset, target: str, names: Sequence[str]) ->
     relations = {}
     if target not in dataset.data_vars:  # said elsewhere, naming the variables there are
         return relations
+    times = _time_dims(dataset, target)
     for name in names:
         if name == target or name not in dataset.data_vars:
+            continue
+        if not times <= set(dataset[name].dims):  # a field without the time axis carries no step's anomaly
             continue
         if (reason := anomaly_reason(dataset[name], dataset[target])) is not None:
             relations[name] = f"the anomaly of {target}: {reason}"
         elif (reason := anomaly_reason(dataset[target], dataset[name])) is not None:
             relations[name] = f"{target} is its anomaly: {target}'s {reason.removeprefix('its ')}"
     return relations
+
+
+def _time_dims(dataset: xr.Dataset, target: str) -> set:
+    """The target's dims whose coordinates are dates: a predictor without them (Berkeley Earth's
+    ``climatology(month_number, lat, lon)``, a map) is the same every year and holds no step's
+    anomaly, so no leak of the target's signal (break51a A2)."""
+    return {dim for dim in dataset[target].dims if dim in dataset.coords and is_dated(dataset[dim])}
 
 
 def leak_note(relations: dict[str, str], target: str) -> str:

@@ -24,7 +24,11 @@ the user may lessen). Bits whose meanings say only how a value was made
 (:func:`is_provenance_meaning`: OSI SAF's ``open_water_filtered`` and ``spatial_interp``, CMEMS's
 gap-free ``INTERPOLATED``) are no condition of quality: named as provenance, never in that line
 (it deleted every open-water value of OSI-450, break50b A1); masks are the unsigned bits the
-producer means (a signed byte's ``-128b`` is 128, :func:`unsigned_masks`).
+producer means (a signed byte's ``-128b`` is 128, :func:`unsigned_masks`). Where the flag has
+``flag_descriptions`` (OSI SAF writes one line per bit), each bit's line is read too
+(:func:`bit_reading`): OSI-450's ``high_t2m`` has no word of provenance, and its line, "Handle with
+caution … this might be false ice", makes it doubtful, neither provenance nor bad: kept by the line,
+named with its count and its description, for the user to leave out (fix51c).
 
 A flag variable is one of quality only when something says so (:func:`is_quality_flag`: its
 ``standard_name``'s ``status_flag``/``quality_flag``, or a word of quality in its name, ``long_name``
@@ -69,12 +73,13 @@ import pandas as pd
 import xarray as xr
 
 from climann.data.fill_like import BlockReads, blocks_by_place, read_together
+from climann.data.flag_descriptions import bit_descriptions, is_cautious
 from climann.data.notes import note_once
 from climann.data.shell import copies_of_files, input_and_copy, xarray_command
 from climann.data.sources import files_text, source_files
 
 __all__ = ["BAD_MEANINGS", "DOUBTFUL_MEANINGS", "GOOD_CODES", "PROVENANCE_WORDS", "QUALITY_WORDS", "RANKED_MEANINGS",
-           "USABLE_MEANINGS", "QualityCounts", "QualityFlag", "is_provenance_meaning", "is_quality_flag",
+           "USABLE_MEANINGS", "QualityCounts", "QualityFlag", "bit_reading", "is_provenance_meaning", "is_quality_flag",
            "masking_statements", "planned_quality_counts", "unsigned_masks",
            "quality_flag", "quality_flag_levels", "text_quality_flag", "warn_low_quality_target"]
 
@@ -175,7 +180,13 @@ class QualityFlag:
     provenance : list of int
         Of bit masks: those whose meaning says how a value was made, not that it is bad
         (:func:`is_provenance_meaning`: OSI SAF's ``open_water_filtered``, ``spatial_interp``,
-        CMEMS's ``INTERPOLATED``), left by the warning's line and named as such.
+        CMEMS's ``INTERPOLATED``), left by the warning's line and named as such. Of bit masks,
+        ``doubtful`` are those whose ``flag_descriptions`` ask for caution (:func:`bit_reading`:
+        OSI SAF's ``high_t2m``, "Handle with caution … this might be false ice"), kept by the
+        warning's line and named with their counts.
+    descriptions : dict of int to str
+        Of bit masks: each mask's line of ``flag_descriptions``
+        (:func:`climann.data.flag_descriptions.bit_descriptions`), empty without them.
     """
 
     name: str
@@ -186,6 +197,7 @@ class QualityFlag:
     ranked: bool
     masks: bool = False
     provenance: list[int] = field(default_factory=list)
+    descriptions: dict[int, str] = field(default_factory=dict)
 
 
 def _meaning_word(meaning: str) -> str:
@@ -315,6 +327,34 @@ def is_provenance_meaning(meaning: str) -> bool:
     return bool(words & PROVENANCE_WORDS) and not words & _BAD_BIT_WORDS and not _is_bad(meaning)
 
 
+def bit_reading(meaning: str, description: str = "") -> str:
+    """What a set bit of a quality flag says of a value, by its meaning (:func:`_meaning_word`) and,
+    when the file has them, its ``flag_descriptions`` line
+    (:func:`climann.data.flag_descriptions.bit_descriptions`): ``"bad"`` when either holds a word
+    of :data:`_BAD_BIT_WORDS` (or the meaning is :func:`_is_bad`); else ``"doubtful"`` when the
+    description asks for caution (:func:`climann.data.flag_descriptions.is_cautious`); else
+    ``"provenance"`` when either says how the value was made (:data:`PROVENANCE_WORDS`); else
+    ``"bad"``, a condition such as ``land``.
+
+    OSI-450's ``high_t2m`` has no word of provenance and was masked as bad; its description,
+    "Handle with caution, the 2m air temperature is high at this position, and this might be false
+    ice", makes it doubtful: kept, named with its count, for the user to leave out.
+
+    Examples
+    --------
+    >>> bit_reading("high_t2m"), bit_reading("high_t2m", "Handle with caution, this might be false ice")
+    ('bad', 'doubtful')
+    >>> bit_reading("high_t2m", "SIC is set to zero by the 2m air temperature filter")
+    'provenance'
+    """
+    words = set(re.split(r"[^a-z0-9]+", f"{meaning} {description}".lower()))
+    if words & _BAD_BIT_WORDS or _is_bad(meaning):
+        return "bad"
+    if is_cautious(description):
+        return "doubtful"
+    return "provenance" if words & PROVENANCE_WORDS else "bad"
+
+
 def unsigned_masks(masks: np.ndarray) -> list[int]:
     """CF ``flag_masks`` as the unsigned bits the producer means: a signed byte's ``-128b`` (OSI
     SAF's ``status_flag``, as ``ncdump`` prints it) is bit 128, not -128 (break50b A3).
@@ -332,17 +372,20 @@ def unsigned_masks(masks: np.ndarray) -> list[int]:
 
 def _bit_flag(dataset: xr.Dataset, name: str) -> QualityFlag | None:
     """The quality flag of bit masks ``name`` (``flag_masks`` and as many ``flag_meanings``, no
-    ``flag_values``), every mask a condition of lower quality but those whose meaning says how a
-    value was made (:func:`is_provenance_meaning`); None when it is not one."""
+    ``flag_values``), every mask a condition of lower quality but those whose meaning or
+    description says how a value was made, or asks for caution (:func:`bit_reading`); None when
+    it is not one."""
     attrs = dataset[name].attrs
     masks = np.atleast_1d(np.asarray(attrs.get("flag_masks", []))).tolist()
     meanings = [_meaning_word(meaning) for meaning in str(attrs.get("flag_meanings", "")).split()]
     if "flag_values" in attrs or not masks or len(masks) != len(meanings) or not is_quality_flag(dataset, name):
         return None
     masks = unsigned_masks(np.asarray(attrs["flag_masks"]))
-    provenance = [mask for mask, meaning in zip(masks, meanings) if is_provenance_meaning(meaning)]
-    return QualityFlag(name, masks, meanings, bad=[mask for mask in masks if mask not in provenance], doubtful=[],
-                       ranked=False, masks=True, provenance=provenance)
+    descriptions = bit_descriptions(attrs, masks)
+    read = {mask: bit_reading(meaning, descriptions.get(mask, "")) for mask, meaning in zip(masks, meanings)}
+    return QualityFlag(name, masks, meanings, bad=[mask for mask in masks if read[mask] == "bad"],
+                       doubtful=[mask for mask in masks if read[mask] == "doubtful"], ranked=False, masks=True,
+                       provenance=[mask for mask in masks if read[mask] == "provenance"], descriptions=descriptions)
 
 
 def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
@@ -456,6 +499,8 @@ class QualityCounts:
         That flag, its levels ranked (:func:`quality_flag_levels`).
     n_provenance : int
         Of bit masks: the held values with a bit of provenance set (:attr:`QualityFlag.provenance`).
+    n_doubtful : int
+        Of bit masks: the held values with a doubtful bit set (:attr:`QualityFlag.doubtful`).
     """
 
     flag: str
@@ -467,6 +512,7 @@ class QualityCounts:
     levels: dict[int, int] | None = None
     quality: QualityFlag | None = None
     n_provenance: int = 0
+    n_doubtful: int = 0
 
 
 def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = False) -> BlockReads:
@@ -505,7 +551,7 @@ def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = F
     if text is not None:
         count, of = _block_code_counts, []
     elif levelled.masks:
-        count, of = _block_bit_counts, (levelled.values, levelled.bad, levelled.provenance)
+        count, of = _block_bit_counts, (levelled.values, levelled.bad, levelled.provenance, levelled.doubtful)
     else:
         count, of = _block_level_counts, levelled.values
     tasks = [dask.delayed(count)(block, level_block, of)
@@ -524,7 +570,7 @@ def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = F
         if levelled.masks:  # any bad bit set: the values with one condition or more
             return QualityCounts(flag, levelled.bad, levelled.meanings, n_held, found.get(None, 0),
                                  levels={value: found.get(value, 0) for value in levelled.values}, quality=levelled,
-                                 n_provenance=found.get("provenance", 0))
+                                 n_provenance=found.get("provenance", 0), n_doubtful=found.get("doubtful", 0))
         bad = levelled.bad if levelled.ranked else []
         return QualityCounts(flag, bad, [meanings[value] for value in bad], n_held,
                              sum(found.get(value, 0) for value in bad),
@@ -542,18 +588,20 @@ def _block_level_counts(values: np.ndarray, levels: np.ndarray, flag_values: lis
 
 
 def _block_bit_counts(values: np.ndarray, flags: np.ndarray,
-                      masks: tuple[list[int], list[int], list[int]]) -> tuple[int, dict]:
+                      masks: tuple[list[int], list[int], list[int], list[int]]) -> tuple[int, dict]:
     """Of one block of the target and the same block of its flag of bit masks (``masks``: every
-    mask, those of bad conditions, those of provenance, unsigned): how many of its values are
-    held, how many of those have each mask set, (key None) any of the bad ones, and (key
-    ``"provenance"``) any of the provenance ones; a missing flag sets none. A signed byte's
-    ``-128`` read as int64 has bit 128 set, as the producer means."""
-    every, bad, provenance = masks
+    mask, those of bad conditions, those of provenance, the doubtful ones, unsigned): how many of
+    its values are held, how many of those have each mask set, (key None) any of the bad ones,
+    (key ``"provenance"``) any of the provenance ones, and (key ``"doubtful"``) any of the doubtful
+    ones; a missing flag sets none. A signed byte's ``-128`` read as int64 has bit 128 set, as the
+    producer means."""
+    every, bad, provenance, doubtful = masks
     held = ~pd.isnull(np.asarray(values))
     bits = np.nan_to_num(np.asarray(flags, dtype="float64")[held], nan=0).astype(np.int64)
     counts: dict = {mask: int((bits & mask != 0).sum()) for mask in every}
     counts[None] = int((bits & _bits_of(bad) != 0).sum())
     counts["provenance"] = int((bits & _bits_of(provenance) != 0).sum())
+    counts["doubtful"] = int((bits & _bits_of(doubtful) != 0).sum())
     return int(held.sum()), counts
 
 
@@ -623,6 +671,8 @@ def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str,
     if quality.masks:  # said while some value has a bad bit set: never again on the line's own output
         if counts.n_bad:
             note_once(_log, logging.WARNING, _bit_flags_message(dataset, target, counts, said_files), key=key)
+        elif counts.n_doubtful:
+            note_once(_log, logging.WARNING, _doubtful_bits_message(dataset, target, counts, said_files), key=key)
         elif counts.n_provenance:  # only how the values were made: said, nothing to mask
             note_once(_log, logging.INFO, (
                 f"{said_files}: {counts.n_provenance} of the {counts.n_held} values of '{target}' "
@@ -681,11 +731,37 @@ def _bit_flags_message(dataset: xr.Dataset, target: str, counts: QualityCounts, 
     line = _line(dataset, target, masking_statements(target, counts.flag, counts.bad, masks=True))
     bits = _levels_said(counts, counts.bad, numbers=True)
     left = f"; {_provenance_said(counts, some=True)}" if counts.quality.provenance else ""
+    doubtful = [mask for mask in counts.quality.doubtful if counts.levels[mask]]
+    kept = (f" (its bits {_doubtful_said(counts, doubtful)} are kept by it: add their masks to {total} to leave "
+            f"those values out too)") if doubtful else ""
     return (f"{said_files}: {counts.n_bad} of the {counts.n_held} values of '{target}' "
             f"({100 * counts.n_bad / counts.n_held:.1f} %) have a bit of its own quality flag {counts.flag} set (its "
             f"ancillary_variables, CF 3.4; bit masks, CF 3.5 flag_masks: {bits}), and"
             f" they are trained and scored on as the others{left}; to keep only the values with none of these bits "
-            f"set ({total} is the sum of their masks: take a bit's mask from it to keep the values it flags): {line}")
+            f"set ({total} is the sum of their masks: take a bit's mask from it to keep the values it flags): {line}"
+            f"{kept}")
+
+
+def _doubtful_said(counts: QualityCounts, masks: list[int]) -> str:
+    """The doubtful bits of a flag of bit masks with the held values each sets, and their
+    descriptions: ``16 high_t2m (12; 'Handle with caution, … false ice')``."""
+    meanings = dict(zip(counts.quality.values, counts.quality.meanings))
+    described = counts.quality.descriptions
+    return ", ".join(f"{mask} {meanings[mask]} ({counts.levels[mask]}"
+                     + (f"; {described[mask]!r}" if mask in described else "") + ")" for mask in masks)
+
+
+def _doubtful_bits_message(dataset: xr.Dataset, target: str, counts: QualityCounts, said_files: str) -> str:
+    """The warning of values with doubtful bits set and no bad one held (OSI-450's ``high_t2m``
+    beside its bits of provenance): kept, and the line that leaves them out."""
+    doubtful = [mask for mask in counts.quality.doubtful if counts.levels[mask]]
+    line = _line(dataset, target, masking_statements(target, counts.flag, doubtful, masks=True))
+    left = f"; {_provenance_said(counts, some=True)}" if counts.n_provenance else ""
+    return (f"{said_files}: {counts.n_doubtful} of the {counts.n_held} values of '{target}' "
+            f"({100 * counts.n_doubtful / counts.n_held:.1f} %) have a bit of its own quality flag {counts.flag} set "
+            f"(its ancillary_variables, CF 3.4) that its flag_descriptions ask to handle with caution "
+            f"({_doubtful_said(counts, doubtful)}): values neither good nor bad, trained and scored on as the "
+            f"others{left}; to leave them out: {line}")
 
 
 def _provenance_said(counts: QualityCounts, *, some: bool = False) -> str:

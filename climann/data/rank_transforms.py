@@ -154,24 +154,68 @@ def _sampled_cells(target: xr.DataArray, time_dim: str) -> dict[str, np.ndarray]
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
-    """Average ranks (ties share the mean of their ranks) of a 1-D array."""
-    from scipy.stats import rankdata  # imported here: no xarray-free path pays for scipy
+    """Average ranks along axis 0 (ties share the mean of their ranks, from 1) of finite ``values``,
+    shape (n,) or (n, m): ``scipy.stats.rankdata(values, axis=0)``, the same numbers (each whole or
+    a half, exact), without its checks per call (four fifths of its time on a column of 36 steps;
+    ``climann info`` ranks each sampled cell of each predictor).
 
-    return rankdata(values)
+    A run of tied values at sorted positions ``first`` … ``last`` (from 0) takes the rank
+    (first + last) / 2 + 1, scipy's ``first + 1 + (count - 1) / 2``.
+    """
+    order = np.argsort(values, axis=0, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=0)
+    n = values.shape[0]
+    position = np.arange(n).reshape((n,) + (1,) * (values.ndim - 1))
+    starts = np.ones(values.shape, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    ends = np.ones(values.shape, dtype=bool)
+    ends[:-1] = starts[1:]
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=0)
+    last = np.minimum.accumulate(np.where(ends, position, n)[::-1], axis=0)[::-1]
+    ranks = np.empty(values.shape, dtype=np.float64)
+    np.put_along_axis(ranks, order, (first + last) / 2 + 1, axis=0)
+    return ranks
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson's r of two 1-D float64 arrays of the same length n ≥ 2: ``np.corrcoef(a, b)[0, 1]``,
+    bit for bit (the same operations in the same order as numpy's ``cov`` and ``corrcoef``:
+    the rows' means removed, their products by one ``dot``, scaled by 1/(n − 1), divided by the
+    square roots of the diagonal, clipped to [−1, 1]), without their checks per call."""
+    rows = np.array([a, b], dtype=np.float64)
+    rows -= rows.mean(axis=1)[:, None]
+    products = np.dot(rows, rows.T.conj())
+    products *= np.true_divide(1, rows.shape[1] - 1)
+    spread = np.sqrt(np.diag(products))
+    products /= spread[:, None]
+    products /= spread[None, :]
+    np.clip(products, -1, 1, out=products)
+    return float(products[0, 1])
 
 
 def _cell_correlations(y: np.ndarray, p: np.ndarray) -> list[tuple[float, float]]:
     """(|Spearman ρ|, |Pearson r|) of each column of ``y`` and ``p`` (shape (n_steps, n_cells)) with at
-    least :data:`MIN_STEPS` steps where both are finite, where both vary there."""
+    least :data:`MIN_STEPS` steps where both are finite, where both vary there. Without a missing
+    value (most files), every column is ranked in one call."""
+    if y.shape[0] < MIN_STEPS:
+        return []
+    whole = bool(np.isfinite(y).all() and np.isfinite(p).all())
+    if whole:
+        y_ranks, p_ranks = _ranks(y), _ranks(p)
+        varies = (np.ptp(y, axis=0) != 0) & (np.ptp(p, axis=0) != 0)
     found = []
     for column in range(y.shape[1]):
-        both = np.isfinite(y[:, column]) & np.isfinite(p[:, column])
-        yc, pc = y[both, column], p[both, column]
-        if yc.size < MIN_STEPS or np.ptp(yc) == 0 or np.ptp(pc) == 0:
-            continue
-        rho = np.corrcoef(_ranks(yc), _ranks(pc))[0, 1]
-        r = np.corrcoef(yc, pc)[0, 1]
-        found.append((abs(float(rho)), abs(float(r))))
+        if whole:
+            if not varies[column]:
+                continue
+            yc, pc, yr, pr = y[:, column], p[:, column], y_ranks[:, column], p_ranks[:, column]
+        else:
+            both = np.isfinite(y[:, column]) & np.isfinite(p[:, column])
+            yc, pc = y[both, column], p[both, column]
+            if yc.size < MIN_STEPS or np.ptp(yc) == 0 or np.ptp(pc) == 0:
+                continue
+            yr, pr = _ranks(yc), _ranks(pc)
+        found.append((abs(_pearson(yr, pr)), abs(_pearson(yc, pc))))
     return found
 
 

@@ -84,8 +84,9 @@ import xarray as xr
 
 from climann.data.cell_methods import time_cell_method
 from climann.data.coords import find_coordinate
-from climann.data.daily_totals import (checked_for_daily_reset, daily_amounts_command, daily_reset_hour, daily_restart,
-                                       daily_text, magnitude_changes)
+from climann.data.daily_totals import (MIN_RESET_DAYS, WHOLE_FILES_KEY, checked_for_daily_reset, daily_amounts_command,
+                                       daily_reset_reading, daily_restart, daily_text, hourly_totals_command,
+                                       magnitude_changes, untold_restart, untold_text)
 from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dimension
 from climann.data.shell import (whole_write, file_time_names, new_folder, python_command, python_copies_by_folder,
                                 shown_path, working_path)
@@ -519,23 +520,33 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
     def finish(parts: Sequence[np.ndarray]) -> dict[str, str | None]:
         counted = reads.finish(parts)
         restarts = _daily_restarts(dataset, daily, counted[len(chosen):])
+        # read on the whole files before a time range or stride chose some of their steps (break51d A1)
+        whole = {name: str(dataset[name].encoding[WHOLE_FILES_KEY]) for name in daily
+                 if WHOLE_FILES_KEY in dataset[name].encoding}
+        restarts = {**{name: text for name, text in restarts.items() if name not in whole},
+                    **{name: text for name, text in whole.items() if text}}
         found = {name: yearly_restart_date(dataset, dataset[name], counts)
                  for name, counts in zip(chosen, counted[:len(chosen)], strict=True)
-                 if name not in restarts and (name in worded or grows_without_falling(
+                 if name not in restarts and name not in whole and (name in worded or grows_without_falling(
                      counts, hours=_hours_of_steps(dataset, dataset[name])))}
-        return {**{name: daily_text(hour) for name, hour in restarts.items()}, **found}
+        return {**restarts, **found}
 
     return BlockReads(reads.tasks, finish)
 
 
-def _daily_restarts(dataset: xr.Dataset, names: Sequence[str], counts: Sequence[np.ndarray]) -> dict[str, int]:
-    """The totals among ``names`` restarted each day (:func:`~climann.data.daily_totals.daily_reset_hour`
-    of their ``counts``), with the hour of the step after each restart; and with them every GRIB
+def _daily_restarts(dataset: xr.Dataset, names: Sequence[str], counts: Sequence[np.ndarray]) -> dict[str, str]:
+    """The totals among ``names`` restarted each day (:func:`~climann.data.daily_totals.daily_reset_reading`
+    of their ``counts``), with the answer of the values rule: :func:`~climann.data.daily_totals.daily_text`
+    of the hour of the step after each restart, or :func:`~climann.data.daily_totals.untold_text` where
+    too few days are read to rule out amounts of each hour; and with them every GRIB
     accumulation (``GRIB_stepType = "accum"``) of ``names`` held by the same files: a product
     accumulates all its fields alike (ERA5-Land: from 00 UTC), so a field whose values alone do
     not tell (evaporation that dew turns back at night) is read as its file's others."""
-    restarts = {name: hour for name, each in zip(names, counts, strict=True)
-                if (hour := daily_reset_hour(dataset, dataset[name], each)) is not None}
+    restarts = {}
+    for name, each in zip(names, counts, strict=True):
+        hour, told = daily_reset_reading(dataset, dataset[name], each)
+        if hour is not None:
+            restarts[name] = daily_text(hour) if told else untold_text(hour)
     for name in names:
         if name in restarts or str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() != "accum":
             continue
@@ -835,6 +846,10 @@ def value_total_reason(date: str | None) -> str:
     -------
     str
     """
+    if (hour := untold_restart(date)) is not None:
+        return (f"its values fall back toward 0 at {hour:02d} UTC each day and move away from it at every other hour, "
+                f"but on fewer than {MIN_RESET_DAYS} days, too few to tell a total from {(hour - 1) % 24:02d} UTC, "
+                f"restarted daily, from amounts of each hour")
     if (hour := daily_restart(date)) is not None:
         return (f"its values fall back toward 0 at {hour:02d} UTC each day and move away from it at every other hour, "
                 f"whatever their sign: a total from {(hour - 1) % 24:02d} UTC, restarted daily")
@@ -884,6 +899,8 @@ def _head(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
     first = next(iter(reasons))
     what = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
     are = f"{', '.join(reasons)} in {variable_where(dataset[first], where)} {'are' if len(reasons) > 1 else 'is'}"
+    if _untold_hour(reasons, dated) is not None:
+        return _untold_head(reasons, are)
     if _daily_hour(reasons, dated) is not None:
         said: dict[str, list[str]] = {}
         for name, reason in reasons.items():  # one reason, four fields: said once
@@ -932,6 +949,11 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
                           and source_files(dataset[name]) == files
                           and running_total_reason(str(name), dataset[name], dataset))]
     head = _head(dataset, reasons, where=where, dated=dated)
+    if (hour := _untold_hour(reasons, dated)) is not None:
+        untold = [name for name in reasons if untold_restart((dated or {}).get(name)) is not None]
+        accumulated = [name for name in dataset.data_vars if name not in untold and source_files(dataset[name]) == files
+                       and str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() == "accum"]
+        return _untold_refusal(dataset, head, [*untold, *accumulated], files, hour)
     if (hour := _daily_hour(reasons, dated)) is not None:
         daily = [name for name in reasons if daily_restart((dated or {}).get(name)) is not None]
         accumulated = [name for name in dataset.data_vars if name not in daily and source_files(dataset[name]) == files
@@ -982,6 +1004,46 @@ def _daily_hour(reasons: Mapping[str, str], dated: Mapping[str, str] | None) -> 
     """The hour of the step after each daily restart of the first of ``reasons`` the values rule
     found restarted daily (:func:`~climann.data.daily_totals.daily_restart`), None when none was."""
     return next((hour for name in reasons if (hour := daily_restart((dated or {}).get(name))) is not None), None)
+
+
+def _untold_hour(reasons: Mapping[str, str], dated: Mapping[str, str] | None) -> int | None:
+    """The hour of the step at which the first of ``reasons`` whose values fall back daily on too few
+    days to tell (:func:`~climann.data.daily_totals.untold_restart`) would restart, None when none does."""
+    return next((hour for name in reasons if (hour := untold_restart((dated or {}).get(name))) is not None), None)
+
+
+def _untold_head(reasons: Mapping[str, str], are: str) -> str:
+    """What :func:`_refusal` says of hourly values that may be ERA5's amounts of each hour or
+    ERA5-Land's totals restarted daily, on too few days to tell (break51d A1)."""
+    said: dict[str, list[str]] = {}
+    for name, reason in reasons.items():  # one reason for a file's every accumulation: said once
+        said.setdefault(reason, []).append(name)
+    what = "; ".join(f"{', '.join(names)}: {reason}" for reason, names in said.items())
+    return (f"{are} either {'totals' if len(reasons) > 1 else 'a total'} over the hour before each stamp (ERA5's "
+            f"hourly accumulations) or accumulated from 00 UTC, restarted daily (ERA5-Land's: ECMWF, 'ERA5-Land: data "
+            f"documentation', https://confluence.ecmwf.int/x/3AS2G), with the same GRIB attributes ({what}); read as "
+            f"the wrong one, the amount at 18 UTC is the whole day's so far, or the reverse")
+
+
+def _untold_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files: Sequence[str], hour: int) -> str:
+    """:func:`_refusal` for hourly totals that may be ERA5's or ERA5-Land's (:func:`_untold_head`):
+    both readings, each with the line that writes copies saying it
+    (:func:`~climann.data.daily_totals.hourly_totals_command`,
+    :func:`~climann.data.daily_totals.daily_amounts_command`), or more days of the files."""
+    start = f"{(hour - 1) % 24:02d} UTC"
+    more = f"or give at least {MIN_RESET_DAYS} days of the files whole (no --time-range), from which climann tells"
+    time = _time_coordinate(dataset)
+    if not files or time is None or time not in dataset.coords:
+        return (f"{head}; for ERA5's add time bounds [time - 1 hour, time] and cell_methods 'time: sum', for "
+                f"ERA5-Land's write the amount of each hour (at {hour:02d} UTC the value itself, elsewhere the value "
+                f"minus the one an hour before), {more}")
+    names, time_name = [name_in_file(dataset[name]) for name in totals], file_time_names(dataset[time])[0]
+    era5, era5_data = hourly_totals_command(files, names, time_name)
+    land, land_data = daily_amounts_command(files, names, time_name, hour=hour)
+    return (f"{head}; if the files are ERA5's, say so: `{era5}`, then give {era5_data}; if they are ERA5-Land's, "
+            f"write the amount of each hour (at {hour:02d} UTC the value as it is, the total since {start}, elsewhere "
+            f"the value minus the one an hour before, missing where there is none in the file): `{land}`, then give "
+            f"{land_data}; {more}")
 
 
 def _daily_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files: Sequence[str], hour: int) -> str:

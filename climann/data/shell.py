@@ -560,8 +560,8 @@ def _loop_list(parent: Path, held: Sequence[str]) -> str:
 
 def _looped(text: str, words: str, folder: Path, listed: str, count: int, every: Sequence[str]) -> str:
     """``text`` with each command that ends in ``words`` made a loop over ``listed`` (``count``
-    files) writing into ``folder``, each followed by the ``--data`` that takes the copies of
-    ``every`` file of their folder."""
+    files) writing into ``folder``, each followed (after its closing backtick, when it is in
+    backticks) by the ``--data`` that takes the copies of ``every`` file of their folder."""
     copies = f"a copy of each of its {count} files" if count > 1 else "its copy"
     after = (f" ({copies} in a new folder), then give --data {copies_data(folder, every)} in place of the originals"
              f"{_others_kept(folder.parent, every)}")
@@ -570,9 +570,10 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
         starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
         start = starts[-1] if starts else position
         stop = end + len(words)
+        quoted = "`" if text.startswith("`", stop) else ""  # a command in backticks: the words after them
         pieces.append(f"{text[position:start]}mkdir -p {shown_path(folder)} && for f in {listed}; do "
-                      f"{text[start:stop]}; done{after}")
-        position = stop
+                      f"{text[start:stop]}; done{quoted}{after}")
+        position = stop + len(quoted)
     return "".join(pieces) + text[position:]
 
 
@@ -899,7 +900,9 @@ def copies_in_place_advice(latest: Path, superseded: Sequence[Path]) -> str:
 def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]") -> str:
     """The Python statements that end a printed ``python -c SCRIPT IN OUT`` line: ``call`` (the
     dataset's writer, ``d.to_netcdf`` or a choice with ``d.to_zarr``) writes ``OUT.part``, renamed
-    ``OUT`` once whole (:func:`os.replace`); on any error the part is removed before the
+    ``OUT`` once whole (:func:`os.replace`), never over a file there already: with ``OUT`` present the
+    line exits at once, nothing written (break51a A3: a join followed twice replaced the user's
+    first join); on any error the part is removed before the
     traceback, so a failed line leaves nothing behind. A line that wrote ``OUT`` itself left a
     239-byte file in the folder of copies when xarray refused to write (break44c A4). ``target``
     is the Python expression of ``OUT``: the line's second argument, or a path written in the
@@ -914,7 +917,11 @@ def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]") -> str:
     """
     quote = '"' if target.startswith('"') else "'"  # the target's quotes: a script in one kind stays in it
     written, named, call = _written_object(call)
-    return (f"import os,shutil,numpy;p={target}+{quote}.part{quote};sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
+    # a line followed twice, or its name taken since it was printed, must not replace that file (break51a A3)
+    kept = (f"os.path.lexists({target}) and sys.exit({target}+{quote} is there already: left as it is, nothing "
+            f"written; move it away or write another name{quote});")
+    return (f"import os,shutil,numpy;p={target}+{quote}.part{quote};{kept}"
+            "sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
             f"os.path.isdir(p) else os.path.exists(p) and os.remove(p),sys.__excepthook__(*e));{named}"
             f"{_one_missing_mark(written, quote)}{call}(p);os.replace(p,{target})")
 

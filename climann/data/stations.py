@@ -74,7 +74,7 @@ from climann.data.ragged_rows import (
     check_station_times, checked_ragged_values, ragged_layout, stations_without_observations,
     warn_stations_without_observations,
 )
-from climann.data.shell import copy_path, cut_advice, source_and_copy, working_path
+from climann.data.shell import copy_path, cut_advice, source_and_copy, whole_write, working_path
 from climann.data.station_dimensions import STATION_ROLE, station_evidence
 from climann.data.notes import note_once
 from climann.errors import ClimannError
@@ -456,9 +456,10 @@ def check_times_shared_by_stations(dataset: xr.Dataset, where: str = "the file")
             f"{where} gives each of its {dataset.sizes[dim]} stations its own times ({name}({dims}), "
             f"'{other}' counting each station's observations: a CF incomplete multidimensional array, appendix "
             f"H.2.2), and climann reads one time axis: write a station on its own first, e.g. in Python: "
-            f"import xarray as xr; ds = xr.open_dataset('{working_path(source)}', decode_times=False)"
+            f"import sys, xarray as xr; ds = xr.open_dataset('{working_path(source)}', decode_times=False)"
             f".isel({dim}=0); "
-            f"ds.where(ds.{name}.notnull(), drop=True).swap_dims({other}='{name}').to_netcdf('{copy}')")
+            + whole_write(f"ds.where(ds.{name}.notnull(), drop=True).swap_dims({other}='{name}').to_netcdf",
+                          repr(copy)))
 
 
 def _one_place(dataset: xr.Dataset) -> str | None:

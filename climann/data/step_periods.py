@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -271,10 +272,40 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
                 f"is of the {period} beginning at its stamp `{python}`, if of the {period} ending there the same "
                 f"with -1 in place of the last 0; "
                 f"{_copies_given(files, held, given)}")
+    if counted := _calendar_units_of(files):  # xarray writes no times in months or years (break51c A2)
+        other = f"no xarray line: xarray does not write times in calendar {counted[0]}s, as {counted[1]}"
+    else:
+        other = f"without cdo, with xarray: `{python}`, with -1 in place of the last 0 for the {period} ending there"
     return (f"give {subject} time bounds in {copies} in a new folder: if each value is of the {period} beginning at "
             f"its stamp `{command(f'settbounds,{period}')}`, if of the {period} ending there "
-            f"`{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: `{python}`, "
-            f"with -1 in place of the last 0 for the {period} ending there); {_copies_given(files, held, given)}")
+            f"`{command(f'-settbounds,{period} -shifttime,{back}')}` ({other}); {_copies_given(files, held, given)}")
+
+
+#: Time units counting calendar months or years (``months since 1601-1-1``), as
+#: :func:`climann.data.time_units.calendar_unit` reads them (that module imports this one).
+_COUNTED_UNITS = re.compile(r"^\s*(?:common_)?(month|year)s?\s+since\s", re.IGNORECASE)
+
+
+def _calendar_units_of(files: Sequence[str | Path]) -> tuple[str, str] | None:
+    """``("month", "time in 'months since 1601-1-1 00:00:00'")`` for the first of ``files``
+    with a 1-D variable (its time) counting calendar months or years (ISIMIP's old output, 360_day), read from
+    the files' headers, else None: xarray decodes ``months since`` in ``360_day`` but writes
+    no such units (its encoder has no month), and decodes no ``years since`` at all, so its
+    line for them fails where cdo's works."""
+    from climann.data.shared_handles import open_plain
+
+    for file in files:
+        if is_zarr_store(file) or is_grib_file(file):
+            continue
+        try:
+            with open_plain(file, decode_cf=False) as raw:
+                for name, variable in raw.variables.items():
+                    units = str(variable.attrs.get("units", ""))
+                    if variable.ndim == 1 and (unit := _COUNTED_UNITS.match(units)):
+                        return unit.group(1).lower(), f"{name} in '{units}'"
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+    return None
 
 
 def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, shift: int = 0):

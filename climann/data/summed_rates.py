@@ -9,6 +9,15 @@ Per-month units on daily steps are refused alike (:func:`climann.data.units.cale
 this is the same conflict for rates whose period is a fixed length. A mean over the cell
 (``time: mean``, ``cdo daymean``) of a rate is a rate in the same units, and is read.
 
+A rate per second (``kg m-2 s-1``, ``m3 s-1``, ``W m-2``: the SI unit, not a product's step) said
+summed over longer cells is refused too (fix51c): CF 1.8 Appendix E gives a ``sum`` the units of
+what is summed, so each value would be the sum of as many per-second rates as the cell holds
+seconds (86 400 a day), or of as many as the steps summed (24 of ``cdo daysum`` on hourly rates),
+and nothing in the file says which; or the values are mean rates (CMIP's and ERA5's per-second
+rates are means) and the cell method is wrong. ERA5- or CMIP-style ``pr`` in ``kg m-2 s-1`` with
+``time: sum`` over days was read as the rate. The refusal gives the ``ncatted`` that says the
+mean (each value the mean rate over its cell), and the way to means from sums of rates.
+
 :func:`refuse_summed_rates` refuses such a variable in one line naming the cell's length and the
 rate's period, with the ``ncatted`` that states the units of the sum: the amount of one period's
 rate (``mm`` for ``mm/(3 h)``), whose ``time: sum`` over each cell then says what the values are
@@ -23,16 +32,16 @@ from collections import Counter
 import numpy as np
 import xarray as xr
 
-from climann.data.cell_methods import over_each_cell, time_cell_method
+from climann.data.cell_methods import over_each_cell, time_cell_method, with_time_method
 from climann.data.coords import time_coordinate
 from climann.errors import ClimannError
 
-__all__ = ["refuse_summed_rates"]
+__all__ = ["rate_period", "refuse_summed_rates"]
 
 #: The shortest period read as the length of the steps summed: ``mm/(3 h)``, ``mm/h``, ``mm/d``
-#: name a product's step; a rate per second (``kg m-2 s-1``, ``m3 s-1``) names the SI unit, and a
-#: ``time: sum`` of such rates is left to the checks of the cell methods (paired sums, a sum
-#: against a mean, :mod:`climann.data.time_cells`).
+#: name a product's step; a rate per second (``kg m-2 s-1``, ``m3 s-1``, ``W m-2``) names the SI
+#: unit, not the steps summed, and its sum over longer cells is refused with its own advice
+#: (:func:`_per_second_fix`).
 _SHORTEST_STEP = datetime.timedelta(minutes=1)
 
 #: How much longer than the rate's period a cell must be to be a sum of several periods: the
@@ -41,12 +50,26 @@ _LONGER = 1.5
 
 
 def rate_period(units: str) -> datetime.timedelta | None:
-    """The period P of a rate per P (``mm/(3 h)``: 3 hours; ``kg m-2 s-1``: 1 second), read by
-    pint with cf_xarray's UDUNITS registry (:func:`climann.data.units.parse_units`); None when the
-    units are not read, or not an amount per one time unit.
+    """The period P of a rate per P (``mm/(3 h)``: 3 hours; ``kg m-2 s-1``: 1 second; a power,
+    ``W m-2``, an energy per second: 1 second), read by pint with cf_xarray's UDUNITS registry
+    (:func:`climann.data.units.parse_units`); None when the units are not read, or not an amount
+    per one time unit.
 
+    Parameters
+    ----------
+    units : str
+        UDUNITS units.
+
+    Returns
+    -------
+    datetime.timedelta or None
+
+    Examples
+    --------
     >>> rate_period("mm/(3 h)"), rate_period("kg m-2 s-1"), rate_period("mm"), rate_period("mm/3h")
     (datetime.timedelta(seconds=10800), datetime.timedelta(seconds=1), None, None)
+    >>> rate_period("W m-2")
+    datetime.timedelta(seconds=1)
     """
     from climann.data.units import parse_units, unit_registry
 
@@ -54,7 +77,13 @@ def rate_period(units: str) -> datetime.timedelta | None:
         quantity = parse_units(str(units), variable="")
     except ClimannError:
         return None
-    if quantity.dimensionality.get("[time]", 0) != -1 or not float(quantity.magnitude) > 0:
+    if not float(quantity.magnitude) > 0:
+        return None
+    # a power (W, W m-2, W m-3) is an energy per second, though pint's dimensions say [time]**-3
+    power = (quantity / unit_registry().Quantity(1, "watt")).to_reduced_units().dimensionality
+    if set(power) <= {"[length]"}:
+        return datetime.timedelta(seconds=1)
+    if quantity.dimensionality.get("[time]", 0) != -1:
         return None
     per_second = (quantity * unit_registry().Quantity(1, "second")).to_reduced_units()
     # the period: the seconds that make one unit of the rate the amount of one unit of its amount
@@ -110,9 +139,10 @@ def _span(length: datetime.timedelta) -> str:
 
 
 def refuse_summed_rates(dataset: xr.Dataset, where: str) -> None:
-    """Refuse a variable in a rate per a period (``mm/(3 h)``) whose ``cell_methods`` say
-    ``time: sum`` over time cells longer than that period: each value is the sum of several
-    periods' rates, not a rate per the period, and its units would label every score wrongly.
+    """Refuse a variable in a rate per a period (``mm/(3 h)``, ``kg m-2 s-1``) whose
+    ``cell_methods`` say ``time: sum`` over time cells longer than that period: each value is the
+    sum of several periods' rates, not a rate per the period, and its units would label every
+    score wrongly.
 
     Parameters
     ----------
@@ -125,11 +155,10 @@ def refuse_summed_rates(dataset: xr.Dataset, where: str) -> None:
     ------
     ClimannError
         For the first such variable: the cell's length and where it comes from, the rate's
-        period, and the ``ncatted`` that gives each file's copy the units of the sum.
+        period, and the ``ncatted`` that gives each file's copy the units of the sum (a rate per
+        a product's step, :func:`_per_period_fix`), or the ``cell_methods`` of a mean (a rate per
+        second, whose sum says nothing of how many values it summed, :func:`_per_second_fix`).
     """
-    from climann.data.shell import attribute_command, copies_of_files, ncatted_attribute
-    from climann.data.sources import name_in_file, source_files
-
     name = time_coordinate(dataset)
     if name is None or dataset[name].ndim != 1:
         return
@@ -143,27 +172,66 @@ def refuse_summed_rates(dataset: xr.Dataset, where: str) -> None:
         units = str(variable.attrs["units"])
         period = rate_period(units)
         cells = None if period is None else _cell_length(dataset, name)
-        if cells is None or period < _SHORTEST_STEP or cells[0] <= period * _LONGER:
+        if cells is None or cells[0] <= period * _LONGER:
             continue
         length, said = cells
-        amount = _amount_units(units, period)
         ratio = length / period
         times = f"{ratio:.0f}" if float(ratio).is_integer() else f"{ratio:.3g}"
-        if amount is None:
-            fix = ("give its values in the units of their sum (the amount over each cell, with 'time: sum'), or "
-                   "the mean rate over each cell with cell_methods 'time: mean' (cdo daymean, monmean in place of "
-                   "daysum, monsum)")
-        else:
-            files = source_files(variable) or [where]
-            fix = ("if each value is the total over its cell of rates that each held for one period of "
-                   f"{_span(period)}, its units are those of the total, '{amount}' (its 'time: sum' then says over "
-                   "which cell): " + copies_of_files(lambda arguments, file: attribute_command(
-                       [ncatted_attribute("units", name_in_file(variable, str(key), file), "o", "c", amount)],
-                       arguments), files, name="units_of_sums")
-                   + "; if the values are mean rates, give them with cell_methods 'time: mean' (cdo daymean or "
-                   "monmean in place of daysum or monsum keeps the rate's units)")
+        if period < _SHORTEST_STEP:
+            hours = length / datetime.timedelta(hours=1)
+            hourly = f", of {hours:.0f} if cdo summed hourly rates" if hours >= 2 and hours.is_integer() else ""
+            raise ClimannError(
+                f"'{key}' in {where} is in '{units}', a rate per second, but its cell_methods say 'time: sum' over "
+                f"time cells of {_span(length)} ({said}): a sum keeps the units of what it sums (CF 1.8 7.3, "
+                f"Appendix E), so each value would be a sum of rates per second, of {times} if over every second of "
+                f"its cell{hourly}, and nothing in the file says how many: read as the rate, every score would be "
+                f"that many times too large for its units; "
+                f"{_per_second_fix(dataset, str(key), dim, where)}")
         raise ClimannError(
             f"'{key}' in {where} is in '{units}', a rate per {_span(period)}, but its cell_methods say "
             f"'time: sum' over time cells of {_span(length)} ({said}): a sum of {times} values per "
             f"{_span(period)} (cdo daysum keeps the units of what it sums), so the values are not in "
-            f"'{units}' and every score read in them would be {times} times too large for its units; {fix}")
+            f"'{units}' and every score read in them would be {times} times too large for its units; "
+            f"{_per_period_fix(variable, str(key), period, where)}")
+
+
+def _per_period_fix(variable: xr.DataArray, key: str, period: datetime.timedelta, where: str) -> str:
+    """The way on for a sum of rates per a product's step: the ``ncatted`` that gives each file's
+    copy the units of one period's amount (``mm`` for ``mm/(3 h)``), else the words of it."""
+    from climann.data.shell import attribute_command, copies_of_files, ncatted_attribute
+    from climann.data.sources import name_in_file, source_files
+
+    units = str(variable.attrs["units"])
+    amount = _amount_units(units, period)
+    if amount is None:
+        return ("give its values in the units of their sum (the amount over each cell, with 'time: sum'), or "
+                "the mean rate over each cell with cell_methods 'time: mean' (cdo daymean, monmean in place of "
+                "daysum, monsum)")
+    files = source_files(variable) or [where]
+    return ("if each value is the total over its cell of rates that each held for one period of "
+            f"{_span(period)}, its units are those of the total, '{amount}' (its 'time: sum' then says over "
+            "which cell): " + copies_of_files(lambda arguments, file: attribute_command(
+                [ncatted_attribute("units", name_in_file(variable, key, file), "o", "c", amount)],
+                arguments), files, name="units_of_sums")
+            + "; if the values are mean rates, give them with cell_methods 'time: mean' (cdo daymean or "
+            "monmean in place of daysum or monsum keeps the rate's units)")
+
+
+def _per_second_fix(dataset: xr.Dataset, key: str, dim: str, where: str) -> str:
+    """The way on for a rate per second said summed over longer cells: if the values are mean rates
+    (CMIP's and ERA5's per-second rates are), the ``ncatted`` that says so in each file's copy, the
+    time entries' ``sum`` made ``mean`` and the rest of its ``cell_methods`` kept
+    (:func:`climann.data.cell_methods.with_time_method`); if they are sums of rates, the means
+    that replace them."""
+    from climann.data.shell import attribute_command, copies_of_files, ncatted_attribute
+    from climann.data.sources import name_in_file, source_files
+
+    variable = dataset[key]
+    mean = with_time_method(str(variable.attrs["cell_methods"]), "sum", "mean", dim)
+    files = source_files(variable) or [where]
+    said = copies_of_files(lambda arguments, file: attribute_command(
+        [ncatted_attribute("cell_methods", name_in_file(variable, key, file), "o", "c", mean)], arguments),
+        files, name="mean_rates")
+    return (f"if each value is the mean rate over its cell (as CMIP's and ERA5's rates per second are), its "
+            f"cell_methods should say '{mean}': {said}; if each is a sum of rates, give their mean instead (cdo "
+            f"daymean, monmean in place of daysum, monsum), or their total in the units of an amount")

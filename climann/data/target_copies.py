@@ -64,7 +64,7 @@ import numpy as np
 import xarray as xr
 from dask.base import is_dask_collection
 
-from climann.data.fill_like import BlockReads, blocks_by_place, read_together
+from climann.data.fill_like import BlockReads, blocks_by_place, folded_by_place, read_together
 from climann.data.notes import note_once
 from climann.data.units import DIMENSIONLESS_TEXT, parse_units, shown_units, unit_registry
 from climann.errors import ClimannError
@@ -383,12 +383,13 @@ def _planned_block_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim:
                         shared: tuple[bool, bool], phase: np.ndarray | None = None,
                         groups: tuple[np.ndarray, int] | None = None, conversion: tuple[float, float] = (1.0, 0.0),
                         ) -> tuple[list, Callable[[Sequence], np.ndarray]] | None:
-    """The sums of :func:`_cell_sums`, one task for each block on the training ``steps``, made from the
-    blocks the other checks of the values read (:func:`~climann.data.fill_like.blocks_by_place`: the
-    same keys, so that, computed with them, dask reads each block once for all; ``shared`` by
-    variable, as theirs): the tasks, and what adds their results into the sums, shape (8, *cells).
-    None when the two are not dask arrays on the same dimensions in the same blocks (then
-    :func:`_cell_sums`)."""
+    """The sums of :func:`_cell_sums` on the training ``steps``, made from the blocks the other checks
+    of the values read (:func:`~climann.data.fill_like.blocks_by_place`: the same keys, so that,
+    computed with them, dask reads each block once for all; ``shared`` by variable, as theirs),
+    each block's added to its place's total as it is made, one task per place
+    (:func:`~climann.data.fill_like.folded_by_place`: one total held per place, not one result per
+    block): the tasks, and what adds their results into the sums, shape (8, *cells). None when the
+    two are not dask arrays on the same dimensions in the same blocks (then :func:`_cell_sums`)."""
     y, p = target.data, predictor.data
     if target.dims != predictor.dims or not (is_dask_collection(y) and is_dask_collection(p)) or y.chunks != p.chunks:
         return None
@@ -401,12 +402,15 @@ def _planned_block_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim:
         on_steps = steps[start[axis]:ends[axis]]
         if on_steps.any():  # a block of validation or test steps is not looked at
             along = slice(start[axis], ends[axis])
-            tasks.append(dask.delayed(_block_sums_on_steps)(
-                y_block, p_block, on_steps, axis=axis, phase=None if phase is None else phase[along],
+            tasks.append((_block_sums_on_steps, (y_block, p_block, on_steps), dict(
+                axis=axis, phase=None if phase is None else phase[along],
                 groups=None if groups is None else groups[0][along], n_groups=0 if groups is None else groups[1],
-                conversion=conversion))
+                conversion=conversion)))
             places.append(tuple(slice(start[dim], ends[dim]) for dim in range(y.ndim) if dim != axis))
     cells = tuple(size for dim, size in enumerate(y.shape) if dim != axis)
+    # a place's blocks added to its total as each is read, in this order (the same sums): held all at
+    # once, the sums of 60 daily OISST files were 60 × 431 MB (break51a)
+    tasks, places = folded_by_place(tasks, places, np.add)
 
     def added(parts: Sequence) -> np.ndarray:
         n_sums = len(_SUMS) if phase is None else _N_SEASONAL_SUMS + 2 * (0 if groups is None else groups[1])
@@ -554,7 +558,8 @@ def planned_target_copies(
     y = _on_steps(dataset[target], time_dim, training_steps, keep)
     phase = seasonal_phase(dataset[time_dim]) if time_dim in dataset.coords else None
     trained_phase = None if phase is None or training_steps is None else phase[np.flatnonzero(training_steps)]
-    # each block along time gives its partial sums, all kept until they are added
+    # each block along time gives its partial sums (now added as they come); the groups' sums are sized as
+    # when all were kept, so that the groups, hence the numbers, are those chosen before (break51a)
     data = dataset[target].data
     blocks = len(data.chunks[dataset[target].get_axis_num(time_dim)]) if is_dask_collection(data) else 1
     cells = int(np.prod([size for dim, size in dataset[target].sizes.items() if dim != time_dim])) * blocks

@@ -371,7 +371,9 @@ def conversion_code(dates: TextDates, source: str | Path | None) -> str:
     >>> print(conversion_code(dates, None))  # doctest: +NORMALIZE_WHITESPACE
     import sys, cftime, xarray as xr; ds = xr.open_dataset('IN.nc', decode_times=False); ds = ds.assign_coords({'Time':
     [cftime.datetime.strptime(s.strip(), '%Y-%m-%d_%H:%M:%S', calendar='standard')
-    for s in ds['Times'].values.astype(str)]}); import os,shutil,numpy;p='OUT.nc'+'.part';sys.excepthook=lambda
+    for s in ds['Times'].values.astype(str)]}); import os,shutil,numpy;p='OUT.nc'+'.part';os.path.lexists('OUT.nc') and
+    sys.exit('OUT.nc'+' is there already: left as it is, nothing written; move it away or write another
+    name');sys.excepthook=lambda
     *e:(shutil.rmtree(p,True) if os.path.isdir(p) else os.path.exists(p) and
     os.remove(p),sys.__excepthook__(*e));w_=ds.drop_vars('Times');[v.encoding.setdefault('_FillValue',
     numpy.ravel(v.encoding.pop('missing_value'))[0]) for v in w_.variables.values() if 'missing_value' in v.encoding

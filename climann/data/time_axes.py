@@ -36,7 +36,9 @@ other axis (sub-daily, every k months) its stamp.
   choose within that period; training on the years every variable covers is what a scientist
   would do by hand;
 - different frequencies (a daily predictor beside a monthly target): refused, naming both
-  frequencies and the ``cdo`` command that averages the finer one to the coarser;
+  frequencies and the ``cdo`` command that averages the finer one to the coarser; several
+  variables at one finer step (ISIMIP3b's daily ``pr``, ``rsds`` and ``tas``) are named at once,
+  with one loop over all their files (break51c A3: one was named per run);
 - a target with missing steps beside complete predictors (GRACE's 33 missing months): the
   samples are the target's steps, the others taken at them, with one warning naming how many
   of the common period's steps the target lacks and the first few. A lag of such a predictor
@@ -746,6 +748,13 @@ def _frequency_refusal(first: _Axis, other: _Axis, used: Sequence[_Axis] = ()) -
         return ClimannError(f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
                             f"({other.period}): {_SAME_STEPS}; {subsampled}")
     seasons = calendar_seasons(coarse)
+    together = _fine_together(first, fine, used) if fine is other else None
+    if together is not None:  # every variable at fine's step, one loop over all their files (break51c A3)
+        fine, said = together, _listed([f"{axis.variable} {_kind(axis)} ({axis.period})" for axis in together.parts])
+        if len({(_kind(axis), axis.period) for axis in together.parts}) == 1:
+            said = f"{together.variable} {_kind(other)} ({other.period})"
+    else:
+        said = f"{other.variable} {_kind(other)} ({other.period})"
     if seasons and not is_zarr_store(fine.file):
         steps = "the seasons' steps"
         how = f"e.g. seasonal means with `{calendar_resample_command(fine.file, seasons[1], 'seasonal', time)}`"
@@ -754,9 +763,47 @@ def _frequency_refusal(first: _Axis, other: _Axis, used: Sequence[_Axis] = ()) -
         steps = f"the steps of {coarse.frequency}" if noun else f"{coarse.frequency} steps"
         how = _file_averaging_advice(fine, coarse.frequency, time, used)
     return ClimannError(
-        f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
-        f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {steps} first, {how}"
+        f"{first.variable} is {_kind(first)} ({first.period}) and {said}: {_SAME_STEPS}; bring {fine.variable} to "
+        f"{steps} first, {how}"
     )
+
+
+@dataclass(frozen=True)
+class _Together:
+    """The variables at one finer step than the target's, to be brought to its step together:
+    what :func:`_file_averaging_advice` reads of an axis, over all their files."""
+
+    parts: tuple
+    variable: str
+    files: tuple
+    value_word: str
+    extreme: str | None
+    file_dims: tuple
+
+    @property
+    def file(self) -> str | Path:
+        return self.files[0]
+
+    @property
+    def distinct_files(self) -> list[str]:
+        return list(dict.fromkeys(str(file) for file in self.files))
+
+
+def _fine_together(target: _Axis, fine: _Axis, used: Sequence[_Axis]) -> _Together | None:
+    """Every variable of ``used`` (the run's axes) besides the ``target`` at ``fine``'s step, when
+    there are several (ISIMIP3b's daily ``pr``, ``rsds`` and ``tas`` beside a monthly target) and
+    each is averaged (or summed) alike, in files that hold no variable of another kind: one advice,
+    one loop over all their files, in place of one refusal per variable in turn (break51c A3:
+    each run named the next daily variable). None otherwise (each is then told of alone)."""
+    group = [axis for axis in used if axis is not target and axis.step == fine.step
+             and axis.frequency == fine.frequency and not axis.lead]
+    if len(group) < 2 or fine not in group or len({(axis.value_word, axis.extreme) for axis in group}) != 1:
+        return None
+    files = tuple(dict.fromkeys(str(file) for axis in group for file in axis.distinct_files))
+    if any(is_zarr_store(file) for file in files):
+        return None
+    return _Together(tuple(group), _listed([axis.variable for axis in group]), files, fine.value_word, fine.extreme,
+                     tuple(dict.fromkeys(pair for axis in group for pair in axis.file_dims)))
 
 
 def _file_averaging_advice(fine: _Axis, frequency: str, time: str, used: Sequence[_Axis]) -> str:

@@ -8,7 +8,9 @@ two, and a total over the cell converted to a rate (``mm`` with ``time: sum`` to
 ``mm day-1``, :func:`climann.data.units.convert_variable`) is divided by 30 days instead of
 31 — 3.3 % too high (3.7 % in February). The file's own numbers say so, and nothing in it
 says the other reading; so the cells are taken as they are, with one warning naming the gap,
-its effect on rates, and the ``ncap2`` that makes each cell reach the next.
+its effect on rates, and the ``ncap2`` that makes each cell reach the next — when the file holds
+totals over its cells (``time: sum``, an accumulated amount): a mean, GISTEMP's temperature
+anomaly, is no rate of a total, and nothing is said of it (break51a A5).
 
 A gap as long as a cell or longer is not this: a subset of the steps (January means of
 several years, ``cdo selmon,1``; DJF means one a year; a missing month) leaves whole cells out.
@@ -47,6 +49,7 @@ from climann.data.shell import (copies_of_files, ncap2_name, source_and_copy, va
                                 xarray_values)
 from climann.data.sources import files_text, source_files
 from climann.data.time_axis import date_text
+from climann.data.value_words import is_accumulated_amount
 from climann.data.variables import data_variable_names
 
 __all__ = ["JOINED_MARK", "part_cells", "short_gaps", "warn_cell_gaps", "warn_part_cells", "whole_missing_cells"]
@@ -185,6 +188,8 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
                     for file in source_files(variable)})
     where = files_text(timed) if timed else where  # the files holding the cells, not every file of the set
     if all(value == gap for value in short_ones) and gap <= datetime.timedelta(days=1):
+        if not _totals_on(dataset, dataset[name].dims[0]):
+            return  # a mean (GISTEMP's K anomaly) is the same over a cell a day short: nothing to say (break51a A5)
         effect = (f"as bounds that give a period's last day rather than the next one's start; CF cells of a series "
                   f"share their edges (7.1): taken as they are, each is {_span(gap)} short, and a total over it "
                   f"converted to a rate is divided by {_span(length)} instead of {_span(length + gap)}, "
@@ -207,6 +212,20 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
         f"next starts), {effect}"
     )
     note_once(_log, logging.WARNING, message + _fix(dataset, bounds_name, bounds, short))
+
+
+def _totals_on(dataset: xr.Dataset, time_dim: str) -> bool:
+    """Whether a data variable on ``time_dim`` is a total over each cell (``time: sum`` in its
+    cell_methods, or an accumulated amount by :func:`~climann.data.value_words.is_accumulated_amount`),
+    which a conversion to a rate divides by the cell's length."""
+    for name in data_variable_names(dataset):
+        variable = dataset[name]
+        if time_dim not in variable.dims:
+            continue
+        method = time_cell_method(variable.attrs.get("cell_methods"), time_dim) or ""
+        if "sum" in method or is_accumulated_amount(name, variable.attrs):
+            return True
+    return False
 
 
 def part_cells(times: np.ndarray, bounds: np.ndarray) -> bool:

@@ -290,25 +290,53 @@ def ending_day_bounds_command(time: str, files: str, *, dimension: str | None = 
     return xarray_command(_statements(time, times, written, f"d[{time!r}].attrs['bounds'] = {bounds!r}"), files)
 
 
-def midday_stamps_advice(time: str, files: str) -> str:
+#: Units of a CF time (before " since") and how many of them make a day, for the ``ncap2`` line of
+#: :func:`midday_stamps_advice`.
+_PER_DAY = {"days": 1, "day": 1, "d": 1, "hours": 24, "hour": 24, "h": 24, "hr": 24, "minutes": 1440,
+            "minute": 1440, "min": 1440, "seconds": 86400, "second": 86400, "s": 86400, "sec": 86400}
+
+
+def _midday_script(time: str, units: str | None) -> str | None:
+    """The ``ncap2`` statement that puts each time of ``time``, in ``units`` (``UNIT since
+    REFERENCE``), on 12:00 of its day: ``floor(t/N)*N+N/2`` with N the units in a day; None when
+    the units are not such, or their reference is not a midnight (the floor would then be no
+    day's start)."""
+    unit, since, reference = str(units or "").strip().partition(" since ")
+    per_day = _PER_DAY.get(unit.strip().lower())
+    if not since or per_day is None:
+        return None
+    clock = reference.strip().replace("T", " ").split()[1:2]
+    if clock and any(float(part or 0) for part in clock[0].rstrip("Zz").split("+")[0].split(":")):
+        return None
+    if per_day == 1:
+        return f"{time}=floor({time})+0.5"
+    return f"{time}=floor({time}/{per_day})*{per_day}+{per_day // 2}"
+
+
+def midday_stamps_advice(time: str, files: str, *, units: str | None = "days since 1970-01-01") -> str:
     """The way out that puts each daily time of ``time`` on 12:00 of its day, in a copy of the
     input of ``files`` (``IN OUT``), for the end of a message: for a NetCDF file the ncap2 line
-    ``ncap2 -s 'time=floor(time)+0.5' IN OUT`` (for times in days since a midnight) and the same
-    in Python, for a Zarr store the Python alone (NCO does not read one); each in backticks.
-    The Python line holds whatever the units are: it sets each date's hour to 12:00.
+    in the time's own ``units`` (``time=floor(time)+0.5`` for days, ``floor(time/86400)*86400+43200``
+    for seconds since a midnight: break51d A4, HARP's ``datetime_start`` in seconds was given the
+    line for days, which left the stamps irregular) and the same in Python, for a Zarr store, or
+    units whose reference is no midnight, the Python alone (NCO does not read a store); each in
+    backticks. The Python line holds whatever the units are: it sets each date's hour to 12:00.
 
     Examples
     --------
     >>> midday_stamps_advice("time", "sst.nc sst_fixed.nc").split(", or in Python")[0]
-    "`ncap2 -s 'time=floor(time)+0.5' sst.nc sst_fixed.nc` for times in days since a midnight"
+    "for its times in days since a midnight `ncap2 -s 'time=floor(time)+0.5' sst.nc sst_fixed.nc`"
+    >>> midday_stamps_advice("t", "a.nc b.nc", units="seconds since 2010-01-01").split(", or in Python")[0]
+    "for its times in seconds since a midnight `ncap2 -s 't=floor(t/86400)*86400+43200' a.nc b.nc`"
     """
     noon = (f"d[{time!r}] = xr.Variable(d[{time!r}].dims, cftime.date2num([x.replace(hour=12, minute=0, second=0, "
             f"microsecond=0) for x in cftime.num2date(d[{time!r}].values, u, c)], u, c), d[{time!r}].attrs)")
     python = f"`{xarray_command(_statements(time, noon), files)}`"
-    if is_zarr_store(shlex.split(files)[0]):
+    script = _midday_script(time, units)
+    if is_zarr_store(shlex.split(files)[0]) or script is None:
         return python
-    script = f"{time}=floor({time})+0.5"
-    return f"`{ncap2_command([script], files)}` for times in days since a midnight, or in Python: {python}"
+    unit = str(units).strip().partition(" since ")[0].strip().lower()
+    return f"for its times in {unit} since a midnight `{ncap2_command([script], files)}`, or in Python: {python}"
 
 
 def rounded_stamps_command(seconds: int, time: str, files: str) -> str:

@@ -184,13 +184,18 @@ def climatology_message(said: str, size: int, *, variable: str | None = None,
 
 def _repeated(variable: str | None, series: tuple[str, str | Path] | None) -> str:
     """The ``cdo`` line that repeats the climatology's ``variable`` over the months of ``series``
-    (a variable of the series and its file), renamed back to ``variable``; in words when either is not known."""
+    (a variable of the series and its file), renamed back to ``variable`` (``VARIABLE_climatology``
+    when the series' variable has that name); in words when either is not known."""
     if variable is None or series is None:
         own = f"'{variable}'" if variable is not None else "variable"
         return (f"with cdo's ymonadd: zero times a variable of the series (-mulc,0 -selname on the series' file, "
                 f"given first) plus this file's {own} (-selname), named as this file's (-chname), into a copy")
     name, file = series
-    return (f"e.g. `cdo {shlex.quote(f'-chname,{name},{variable}')} -ymonadd -mulc,0 {shlex.quote(f'-selname,{name}')} "
+    # named as the climatology's, unless that is the series' own name: the copy beside the series
+    # would then be refused as a second series of it (break51a A1: HadCRUT5's anomaly and absolute 'tas')
+    copy_name = variable if variable != name else f"{variable}_climatology"
+    return (f"e.g. `cdo {shlex.quote(f'-chname,{name},{copy_name}')} -ymonadd -mulc,0 "
+            f"{shlex.quote(f'-selname,{name}')} "
             f"{shown_path(file)} {shlex.quote(f'-selname,{variable}')} {COMMAND_FILES_PLACEHOLDER}`")
 
 

@@ -41,7 +41,7 @@ from climann.data.ncl_initial_times import NCL_INITIAL_TIME
 from climann.data.renames import FileRenames, rename_table
 from climann.data.shell import (
     copies_in_place_advice, copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy,
-    superseded_copies, values_command, working_path,
+    superseded_copies, values_command, whole_write, working_path,
 )
 from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
 
@@ -112,7 +112,7 @@ def first_undated_pair_message(datasets: Iterable[tuple[Path, xr.Dataset]], file
         if has_time(dataset):
             continue
         for name in (str(name) for name in dataset.data_vars if is_field(str(name), dataset[name])):
-            if name in seen and _on_one_grid(seen[name][1], dataset, name):
+            if name in seen and _on_one_grid(seen[name][1], dataset, name, is_field):
                 return undated_files_message(name, seen[name], (path, dataset), files, renames)
             seen.setdefault(name, (path, dataset))
         looked_at += 1
@@ -121,16 +121,20 @@ def first_undated_pair_message(datasets: Iterable[tuple[Path, xr.Dataset]], file
     return None
 
 
-def _on_one_grid(one: xr.Dataset, other: xr.Dataset, name: str) -> bool:
+def _on_one_grid(one: xr.Dataset, other: xr.Dataset, name: str,
+                 is_field: Callable[[str, xr.DataArray], bool]) -> bool:
     """Whether ``name`` has the same dimensions and sizes in both files, and every variable of
-    the files on those dimensions alone other than ``name`` (coordinates: Stage IV's
-    ``gridlat_0``/``gridlon_0``, a ``lat`` axis) holds the same values: the same cells twice,
-    not two tiles of a map."""
+    the files on those dimensions alone other than ``name`` and the other fields (``is_field``, but
+    an axis of its own name: coordinates, Stage IV's ``gridlat_0``/``gridlon_0``, a ``lat`` axis)
+    holds the same values: the same cells twice, not two tiles of a map. Another field differs from
+    day to day on the same cells (SMOS's ``Days`` beside ``Soil_Moisture``: 200 daily files were all
+    opened, each file's Days read, before the refusal, break51a)."""
     if one[name].dims != other[name].dims or one[name].shape != other[name].shape:
         return False
     dims = set(one[name].dims)
     shared = [key for key in one.variables if key != name and key in other.variables
-              and set(one[key].dims) <= dims and one[key].ndim > 0]
+              and set(one[key].dims) <= dims and one[key].ndim > 0
+              and (key in one[key].dims or not is_field(str(key), one[key]))]
     try:
         return all(one[key].shape == other[key].shape and np.array_equal(one[key].values, other[key].values)
                    for key in shared)
@@ -442,8 +446,8 @@ def scalar_time_on_dimension_message(path: Path, reason: str) -> str | None:
         f"`ncecat -u {dim}` leaves files of one map with a scalar {dim}: the steps have no dates, and climann "
         f"does not guess them; give the files that were joined instead (climann reads one map per file, e.g. "
         f"--data {shlex.quote(pattern)}{'' if joined else ', FOLDER the folder that holds them'}), or join them "
-        f"along their dates in Python: import xarray as xr; "
-        f"xr.open_mfdataset({pattern!r}, combine='nested', concat_dim='{dim}').to_netcdf({copy!r})"
+        f"along their dates in Python: import sys, xarray as xr; "
+        + whole_write(f"xr.open_mfdataset({pattern!r}, combine='nested', concat_dim='{dim}').to_netcdf", repr(copy))
     )
 
 
@@ -458,9 +462,10 @@ def _scalar_member_message(path: Path, dim: str, size: int | None, pattern: str,
         f"{path.name}: '{dim}' is an ensemble member dimension{members}, but the variable '{dim}' is a scalar (one "
         f"member's number), as `ncecat -u {dim}` leaves files of one member each: which member is which is not said; "
         f"drop the scalar, after which the members are chosen by index (--select {dim}=0 the first file joined): "
-        f"ncks -O -C -x -v {dim} {input_and_copy(path, 'members')}, or join the member files along their '{dim}' "
-        f"coordinate in Python: import xarray as xr; xr.open_mfdataset({pattern!r}, combine='nested', "
-        f"concat_dim='{dim}').to_netcdf({copy!r}){'' if joined else ', FOLDER the folder that holds them'}"
+        f"ncks -C -x -v {dim} {input_and_copy(path, 'members')}, or join the member files along their '{dim}' "
+        f"coordinate in Python: import sys, xarray as xr; "
+        + whole_write(f"xr.open_mfdataset({pattern!r}, combine='nested', concat_dim='{dim}').to_netcdf", repr(copy))
+        + ('' if joined else ', FOLDER the folder that holds them')
     )
 
 

@@ -244,23 +244,28 @@ def snow_amount_said(name: str, attrs: Mapping) -> str | None:
 
 #: Words of a ``standard_name`` (read as words), ``long_name`` or variable name that say a state of
 #: water other than a snow amount (:func:`snow_amount_said`): the snow on the ground by its depth,
-#: cover or pack, the water in the soil (``mrso``'s "Total Soil Moisture Content", "soil water"),
-#: a water or moisture content. "Snowfall amount" is no state: its word is "snowfall".
+#: thickness (CF's ``surface_snow_thickness``, a snow depth), cover or pack, the water in the soil
+#: (``mrso``'s "Total Soil Moisture Content", "soil water"), a water or moisture content.
+#: "Snowfall amount" is no state: its word is "snowfall".
 _WATER_STATE_WORDS = re.compile(
-    r"\bsnow[\s_-]*(?:depth|cover|pack)\b|\bsnowpack\b"
+    r"\bsnow[\s_-]*(?:depth|thickness|cover|pack)\b|\bsnowpack\b"
     r"|\bsoil[\s_-]*(?:moisture|water)|moisture[\s_-]*content|water[\s_-]*content",
     re.IGNORECASE)
-#: Words that nonetheless say an amount gathered over a time ("Accumulated snow depth").
-_GATHERED_WORDS = re.compile(r"accumulat|\bfall\b|snowfall|\bsum\b|\btotal[\s_-]*(?:precip|snowfall)",
-                             re.IGNORECASE)
+#: Words that nonetheless say an amount gathered over a time ("Accumulated snow depth"), or the
+#: change of a state over a time ("Snow water equivalent change", CF's
+#: ``change_over_time_in_surface_snow_amount`` and ``tendency_of_…``, an increment): no state held
+#: at an instant, though a state's words name what changed.
+_GATHERED_WORDS = re.compile(r"accumulat|\bfall\b|snowfall|\bsum\b|\btotal[\s_-]*(?:precip|snowfall)"
+                             r"|\bchanges?\b|\btendency\b|\bincrements?\b", re.IGNORECASE)
 
 
 def is_water_state(name: str, attrs: Mapping) -> bool:
     """Whether a variable is a state of water, held at an instant (:data:`WATER_STATE_QUANTITIES`:
     CMIP's ``snw``; a snow amount, :func:`snow_amount_said`; or by its ``standard_name``,
-    ``long_name`` or name, :data:`_WATER_STATE_WORDS`: snow depth, soil moisture, water
-    content), not an amount gathered over a time (:data:`_GATHERED_WORDS`). A state is never an
-    accumulation: its daily value is its mean.
+    ``long_name`` or name, :data:`_WATER_STATE_WORDS`: snow depth or thickness, soil moisture,
+    water content), not an amount gathered over a time nor a state's change over one
+    (:data:`_GATHERED_WORDS`: "Snow water equivalent change" was read as a state by its "snow
+    water equivalent", fix51c). A state is never an accumulation: its daily value is its mean.
 
     Parameters
     ----------
@@ -279,12 +284,15 @@ def is_water_state(name: str, attrs: Mapping) -> bool:
     (True, True)
     >>> is_water_state("prsn", {"standard_name": "snowfall_amount"}), is_water_state("pr", {})
     (False, False)
+    >>> is_water_state("sd", {"standard_name": "surface_snow_thickness"}), is_water_state(
+    ...     "x", {"long_name": "Snow water equivalent change"})
+    (True, False)
     """
-    if water_quantity(name, attrs) in WATER_STATE_QUANTITIES:
-        return True
     words = f"{name} {standard_name_of(attrs)} {attrs.get('long_name', '')}".replace("_", " ")
     if _GATHERED_WORDS.search(words):
         return False
+    if water_quantity(name, attrs) in WATER_STATE_QUANTITIES:
+        return True
     return snow_amount_said(name, attrs) is not None or bool(_WATER_STATE_WORDS.search(words))
 
 

@@ -231,7 +231,9 @@ def compound_fields_command(source: str, name: str, fields: list[str], copy: str
     d = xr.open_dataset('a.nc', drop_variables=[k for k, w in f.variables.items() if isinstance(w.datatype,
     (netCDF4.CompoundType, netCDF4.VLType))]); d = d.assign({'wind_' + k: (c.dimensions, a[k],
     {n: c.getncattr(n) for n in c.ncattrs() if n not in ('_FillValue',)}) for k in ['u', 'v']});
-    import os,shutil,numpy;p='a_wind_fields.nc'+'.part';sys.excepthook=lambda *e:(shutil.rmtree(p,True) if
+    import os,shutil,numpy;p='a_wind_fields.nc'+'.part';os.path.lexists('a_wind_fields.nc') and
+    sys.exit('a_wind_fields.nc'+' is there already: left as it is, nothing written; move it away or write another
+    name');sys.excepthook=lambda *e:(shutil.rmtree(p,True) if
     os.path.isdir(p) else os.path.exists(p) and
     os.remove(p),sys.__excepthook__(*e));[v.encoding.setdefault('_FillValue',
     numpy.ravel(v.encoding.pop('missing_value'))[0]) for v in d.variables.values() if 'missing_value' in v.encoding

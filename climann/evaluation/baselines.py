@@ -29,8 +29,9 @@ from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
 from climann.data.seasonal_subsets import seasonal_subset
+from climann.data.shell import copies_of_files
 from climann.data.time_commands import (TimeSource, copy_files, day_bounds_command, midday_stamps_advice,
-                                       rounded_stamps_command)
+                                        rounded_stamps_command)
 from climann.data.time_axis import (
     MONTHS_SELECTION, PeriodStep, TimeStep, TimeStride, axis_time_step, cell_time_step, date_text, in_months_left_out,
     time_step_positions, yearly_restart_days,
@@ -447,7 +448,10 @@ def _note_rounded_spacing(times: np.ndarray, chosen: TimeStep, source: TimeSourc
         if source is None:
             fix = " (e.g. `ncap2 -s 'time=floor(time)+0.5' IN OUT` for daily values in days since a midnight)"
         else:
-            fix = f" (for daily values, e.g. {midday_stamps_advice(source.time, copy_files(source))}{_each(source)})"
+            units = _stored_time_units(source)  # the ncap2 line in the file's own units (break51d A4)
+            advice = copies_of_files(lambda files, _: midday_stamps_advice(source.time, files, units=units),
+                                     source.files, name="midday_stamps")  # a loop over every file
+            fix = f" (for daily values, e.g. {advice})"
     elif 0 < seconds < 86400 and 86400 % seconds == 0:
         # radiosondes stamped at their release times (IGRA2's RELTIME, ~23:00 and ~11:00): the nominal
         # 00 and 12 UTC, which lags and persistence need (break46d A5: "put the stamps on it" gave no line)
@@ -467,6 +471,18 @@ def _note_rounded_spacing(times: np.ndarray, chosen: TimeStep, source: TimeSourc
               f"seconds or steps): the climatology is taken per {keys}, as for {chosen.name} data; if each value is "
               f"of one step, stamped off its usual instant, put the stamps on it{fix}",
               key=("rounded spacing", chosen.span(), keys))
+
+
+def _stored_time_units(source: TimeSource) -> str | None:
+    """The ``units`` of ``source``'s time variable as its first file stores them (``seconds since
+    2010-01-01``), None when they cannot be read (a Zarr store's line needs none)."""
+    from climann.data.handles import open_file  # every input through its one handle
+
+    try:
+        with open_file(source.file, decode_times=False, decode_cf=False) as opened:
+            return str(opened[source.time].attrs["units"]) if source.time in opened.variables else None
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _each(source: TimeSource) -> str:
@@ -1613,9 +1629,11 @@ def _strided_gap(times: np.ndarray, bounds: np.ndarray | None, stride: TimeStrid
     if not _cells_apart(held, spacing):
         return None
     told_by = "time bounds" if bounds is not None else "a subset of the steps, without time bounds"
-    reason = (f"its values are {cell.span()} cells {spacing.span()} apart ({told_by}), of which the run kept "
-              f"{stride.text()}: the value {held.span()} earlier, one step of the series kept, which persistence "
-              "forecasts with, is not in the data")
+    # the spacing said is the kept values', after the stride; "one step of the series kept" read as 12 hours for
+    # JRA-3Q's 3-hour cells 6 hours apart kept one in 2, beside "the value 6 hours earlier" (break51d A5)
+    reason = (f"its values are {cell.span()} cells ({told_by}), of which the run kept {stride.text()}, "
+              f"{spacing.span()} apart: the value {held.span()} earlier ({stride.every} cells of {cell.span()} before "
+              "each), which persistence forecasts with, is not in the data")
     lagged = [(name, lag) for name, steps in (lags or {}).items() for lag in steps]
     if not lagged:
         return reason

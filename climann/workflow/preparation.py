@@ -47,7 +47,7 @@ from climann.data.place_beside_grid import PlaceBesideGridError
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
 from climann.data.shell import files_given
-from climann.data.strided_totals import refuse_strided_daily_totals
+from climann.data.strided_totals import refuse_strided_daily_totals, with_whole_files_daily_totals
 from climann.data.sources import files_text
 from climann.data.fill_like import BlockReads, read_together
 from climann.data.running_totals import planned_running_totals
@@ -444,6 +444,10 @@ def _open_subset(
             warn_forecast_steps_not_read(data, opened, steps_before=reading, needed=forecast, where=described)
     if data.time_stride == 1:
         warn_lags_not_read(data, opened, steps_before=reading, time_range=data.time_range, where=described)
+    if data.time_range or data.months or data.seasons or data.time_stride > 1:
+        # totals restarted daily are told on the whole files: the steps chosen may be too few (break51d A1)
+        opened = with_whole_files_daily_totals(opened, [data.target, *(data.predictors if data.predictors is not None
+                                                                       else opened.data_vars)])
     if new_data:  # the run's time_range chose its training period; its months apply, said when they drop steps
         # a time_stride would take every n-th step counted from the step before: the lags of new data then
         # count the steps kept, from the period's first

@@ -591,3 +591,36 @@ def test_en4_and_psmsl_propose_no_weights_flags_or_missing_day_counts():
     assert note.startswith("left out of the default predictors: interpolated_flag (its long_name 'flag for attention: "
                            "interpolated months'), missing_days (its long_name 'number of missing days'): data about "
                            "how well sea_level's values are known")
+
+
+def _harp_binned(path, *, conventions: str = "HARP-1.0", weight_units: str = ""):
+    """A HARP L3 grid (harpmerge bin_spatial): the NO2 column, HARP's per-cell ``weight`` (0 where no
+    retrieval fell), and t2m beside them."""
+    dataset = grid_dataset()
+    rng = np.random.default_rng(51)
+    weight = rng.integers(0, 5, dataset["tas"].shape).astype("f4")
+    no2 = np.where(weight > 0, rng.gamma(2.0, 2e-5, weight.shape), np.nan).astype("f4")
+    xr.Dataset({"tropospheric_NO2_column_number_density": (dataset["tas"].dims, no2, {
+                    "long_name": "tropospheric vertical column of NO2", "units": "mol/m^2"}),
+                "weight": (dataset["tas"].dims, weight, {"long_name": "weight", "units": weight_units}),
+                "t2m": (dataset["tas"].dims, dataset["tas"].values, {"units": "K"})},
+               coords=dataset.coords, attrs={"Conventions": conventions}).to_netcdf(path)
+    return path
+
+
+def test_harps_binning_weight_is_no_default_predictor(tmp_path):
+    """break51d A3: HARP's weight, how each cell was sampled, was TROPOMI NO2's only default predictor."""
+    report = unwrapped_report(describe(str(_harp_binned(tmp_path / "S5P_L3_NO2.nc"))))
+    assert 'predictors = ["t2m"]' in report
+    assert "# left out of the default predictors: weight (its long_name 'weight' in a file HARP binned" in report
+
+
+@pytest.mark.parametrize(("conventions", "units"), [
+    pytest.param("CF-1.8", "", id="no-HARP-file"),
+    pytest.param("HARP-1.0", "kg m-2", id="a-weight-in-units"),
+])
+def test_a_weight_harp_did_not_bin_is_kept(tmp_path, conventions, units):
+    from climann.data.open import open_dataset
+
+    dataset = open_dataset([_harp_binned(tmp_path / "g.nc", conventions=conventions, weight_units=units)])
+    assert "weight" in default_inputs(dataset, "tropospheric_NO2_column_number_density").predictors

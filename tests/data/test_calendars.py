@@ -1,8 +1,13 @@
 """Files in different calendars (climann/data/calendars.py, applied where files are opened)."""
 
 import datetime
+import json
 import logging
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 
 import cftime
 import numpy as np
@@ -315,10 +320,12 @@ def test_monthly_files_in_a_model_calendar_pair_with_another_by_year_and_month(t
     conversion by days. A month's mean is its month's: each value of the second file is paired with the
     first's value of the same year and month over their common period (checked against the values written,
     by label), dated at
-    the middle of that month in the first file's calendar, with a warning that says so."""
+    the middle of that month in the first file's calendar, with a warning that says so. pred is stamped on the 1st
+    when its bounds say the month, inside its months without them (on the 1st without bounds a stamp may close the
+    month before: refused in every calendar, break51c A1, below)."""
     full = grid_dataset(n_years=3)
     written = {}
-    for name, calendar, stamp_day in (("tas", calendars[0], 16), ("pred", calendars[1], 1)):
+    for name, calendar, stamp_day in (("tas", calendars[0], 16), ("pred", calendars[1], 1 if bounds else 15)):
         dates = [cftime.datetime(2001 + k // 12, k % 12 + 1, stamp_day, calendar=calendar) for k in range(36)]
         part = full[[name]].assign_coords(time=dates)
         if bounds:
@@ -367,3 +374,99 @@ def test_split_blocks_refused_for_their_calendars_say_which_names_are_one_calend
     assert "convert the test block's files to the 365_day calendar first" in message
     assert "; and the split blocks are on different grids: lat has 4 values in tas_train.nc (train) and 5 in " \
            "tas_val.nc (val)" in message
+
+
+def _run_cli(arguments, monkeypatch, capsys):
+    from climann.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["climann", *arguments])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    out, err = capsys.readouterr()
+    return exited.value.code, out, err
+
+
+def _period_file(path, name, values, stamps, units, calendar, edges=None):
+    """A (time, lat, lon) file of ``values`` at ``stamps`` (numbers in ``units`` and ``calendar``), with CF time
+    bounds when ``edges`` (n_time + 1 numbers) are given; written with netCDF4, which keeps 'months since' and
+    'years since' as the file gives them (ISIMIP's old output)."""
+    import netCDF4
+
+    with netCDF4.Dataset(path, "w") as ds:
+        for dim, size in (("time", None), ("lat", 3), ("lon", 4), ("bnds", 2)):
+            ds.createDimension(dim, size)
+        time = ds.createVariable("time", "f8", ("time",))
+        time[:], time.units, time.calendar, time.standard_name, time.axis = stamps, units, calendar, "time", "T"
+        if edges is not None:
+            time.bounds = "time_bnds"
+            ds.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = np.stack([edges[:-1], edges[1:]], 1)
+        for axis, values_, units_ in (("lat", [51.25, 50.75, 50.25], "degrees_north"),
+                                      ("lon", [10.25, 10.75, 11.25, 11.75], "degrees_east")):
+            coordinate = ds.createVariable(axis, "f8", (axis,))
+            coordinate[:], coordinate.units = values_, units_
+            coordinate.standard_name = {"lat": "latitude", "lon": "longitude"}[axis]
+        variable = ds.createVariable(name, "f4", ("time", "lat", "lon"), fill_value=np.float32(1e20))
+        variable[:], variable.units = values, "kg m-2 s-1"
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+@pytest.mark.parametrize("frequency, calendar, reading", [
+    pytest.param("monthly", "360_day", "ending", id="360-day-months-since-stamped-at-month-ends-cesm-like"),
+    pytest.param("monthly", "360_day", "beginning", id="360-day-months-since-stamped-at-month-starts-isimip-old"),
+    pytest.param("monthly", "noleap", "ending", id="noleap-stamped-at-month-ends"),
+    pytest.param("monthly", "proleptic_gregorian", "ending", id="proleptic-stamped-at-month-ends"),
+    pytest.param("yearly", "360_day", "beginning", id="360-day-years-since-isimip-old-annual"),
+])
+def test_stamps_on_a_period_s_first_instant_are_refused_in_every_calendar_and_the_advised_copy_pairs_right(
+        tmp_path, monkeypatch, capsys, frequency, calendar, reading):
+    """break51c A1, A2: a 360_day monthly qtot stamped on the 1st at 00:00 without bounds, beside bounded
+    proleptic_gregorian pr, was read as the months its stamps open, with a calendar warning only: stamped at the
+    months' ends (1st of the next month, as CESM writes), each qtot was paired with the next month's pr (test linear
+    R² -0.031 where qtot = 0.5 pr gives 1), exit 0; the same stamps in proleptic_gregorian were refused as ambiguous.
+    ISIMIP's old files (months since 1601-1-1, 360_day; years since for annual ones, refused three times in a row)
+    say nothing of which reading is theirs either. Now each is refused in every calendar with the two cdo lines, one
+    per reading; the line of the file's reading, run as printed, gives a copy that trains, paired right: qtot = 0.5 pr
+    of the same period, so the linear baseline's R² is 1 and its MSE 0, which one period off they are not."""
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    yearly = frequency == "yearly"
+    n_steps = 16 if yearly else 72
+    pr = np.random.default_rng(0).gamma(2, 1e-5, (n_steps, 3, 4)).astype("f4")
+    days = "days since 1601-1-1 00:00:00"
+    firsts = [cftime.datetime(2015 + (k if yearly else k // 12), 1 if yearly else k % 12 + 1, 1,
+                              calendar="proleptic_gregorian") for k in range(n_steps + 1)]
+    edges = cftime.date2num(firsts, days, "proleptic_gregorian")
+    _period_file(tmp_path / "pr.nc", "pr", pr, (edges[:-1] + edges[1:]) / 2, days, "proleptic_gregorian", edges)
+    (tmp_path / "model").mkdir()
+    first = 1 if reading == "ending" else 0  # the stamp of pr's first period: its start, or its end
+    if calendar == "360_day":  # ISIMIP's old units: counted months (years) since 1601-1-1
+        units = f"{'years' if yearly else 'months'} since 1601-1-1 00:00:00"
+        stamps = np.arange(n_steps) + first + (2015 - 1601) * (1 if yearly else 12)
+    else:
+        units = days
+        stamps = cftime.date2num([cftime.datetime(d.year, d.month, 1, calendar=calendar) for d in firsts],
+                                 days, calendar)[first:first + n_steps]
+    _period_file(tmp_path / "model" / "qtot.nc", "qtot", 0.5 * pr, stamps, units, calendar)
+    train = ["train", "--target", "qtot", "--predictors", "pr", "--features", "", "--epochs", "1"]
+    code, _, err = _run_cli([*train, "--data", "pr.nc", "--data", "model/qtot.nc"], monkeypatch, capsys)
+    assert code == 2 and not (tmp_path / "runs").exists()
+    (line,) = [line for line in err.splitlines() if line.startswith("climann: error:")]
+    period = "year" if yearly else "month"
+    assert line.startswith(f"climann: error: qtot.nc stamps qtot {'on 1 January' if yearly else 'on the 1st'} at "
+                           "00:00 without time bounds")
+    assert "climann does not guess" in line
+    # xarray writes no 'months since' and reads no 'years since': its line is left out for those files only
+    counted = calendar == "360_day"
+    assert ("(no xarray line: xarray does not write times in calendar" in line) is counted
+    assert ("without cdo, with xarray" in line) is not counted
+    lines = dict(re.findall(rf"if (?:each value is )?of the {period} (beginning|ending) [^`]*`([^`]+)`", line))
+    assert set(lines) == {"beginning", "ending"}
+    subprocess.run(lines[reading], shell=True, check=True, capture_output=True)
+    data = shlex.split(re.search(r"then give (--data .+?) in place of", line).group(1))
+    assert data == ["--data", "pr.nc", "--data", "model/with_bounds/qtot.nc"]
+    code, _, err = _run_cli([*train, *data, "--out", "run"], monkeypatch, capsys)
+    assert code == 0, err
+    linear = json.loads((tmp_path / "run" / "metrics.json").read_text())["splits"]["test"]["linear"]
+    assert 1 - linear["r2"] < 1e-9 and linear["mse"] < 1e-20

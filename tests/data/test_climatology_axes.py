@@ -61,19 +61,20 @@ def _ceres(path, *, attribute=True, series=True, climatology=True, time_name="ti
                 nc[name][:] = _values(seed, (N_MONTHS, 3, 4))
         if climatology:
             nc.createDimension(ctime_name, 12)
-            ctime = nc.createVariable(ctime_name, "f4" if months is None else "i4", (ctime_name,))
-            if months is not None:
-                ctime.setncatts(months)
-                ctime[:] = np.arange(1, 13)
-            else:
-                ctime.long_name, ctime.units = "climatological time", "days since 2000-03-01 00:00:00"
-                ctime[:] = np.arange(1, 13) * 30.4375 - 15.2
-            if attribute and months is None:
-                ctime.climatology = "climatology_bounds"
-            if ctime_bounds is not None:
-                nc.createDimension("nv", 2)
-                ctime.bounds = "ctime_bnds"
-                nc.createVariable("ctime_bnds", "f8", (ctime_name, "nv"))[:] = ctime_bounds
+            if months != "absent":  # "absent": a dimension without values (Berkeley Earth's month_number)
+                ctime = nc.createVariable(ctime_name, "f4" if months is None else "i4", (ctime_name,))
+                if months is not None:
+                    ctime.setncatts(months)
+                    ctime[:] = np.arange(1, 13)
+                else:
+                    ctime.long_name, ctime.units = "climatological time", "days since 2000-03-01 00:00:00"
+                    ctime[:] = np.arange(1, 13) * 30.4375 - 15.2
+                if attribute and months is None:
+                    ctime.climatology = "climatology_bounds"
+                if ctime_bounds is not None:
+                    nc.createDimension("nv", 2)
+                    ctime.bounds = "ctime_bnds"
+                    nc.createVariable("ctime_bnds", "f8", (ctime_name, "nv"))[:] = ctime_bounds
             for seed, name in enumerate(CLIMATOLOGIES, start=10):
                 nc.createVariable(name, "f4", (ctime_name, "lat", "lon"), fill_value=np.float32(-999.0))
                 nc[name].units = "W m-2"
@@ -242,7 +243,10 @@ _UNDATED = [pytest.param(("ctime", {"long_name": "climatological time", "units":
                                     "delta_t": "0000-01-00 00:00:00", "valid_range": np.array([1, 12], "i4")}),
                          id="ceres-ed4.2-months"),
             pytest.param(("ctime", {}), id="named-ctime-only"),
-            pytest.param(("month", {"long_name": "month of the climatological year"}), id="long-name-only")]
+            pytest.param(("month", {"long_name": "month of the climatological year"}), id="long-name-only"),
+            # break51a A4: Berkeley Earth's climatology(month_number, …), info advised select = {month_number = 0}
+            pytest.param(("month_number", "absent"), id="berkeley-month-number-no-values"),
+            pytest.param(("month_number", {}), id="month-number-1-to-12")]
 
 
 @pytest.mark.parametrize("layout", _UNDATED)
@@ -290,3 +294,86 @@ def test_the_old_advice_to_select_one_climatological_month_is_refused_naming_the
     [chosen] = [line for line in (tmp_path / "run" / "train.log").read_text().splitlines() if "inputs chosen" in line]
     assert chosen.endswith("inputs chosen from the data: predictors solar_mon, cldarea_total_daynight_mon; "
                            "features lat, season"), chosen
+
+
+def _hadcrut_absolute(path, *, cell_methods=True):
+    """HadCRUT5's absolute_v5.nc on a 3×4 grid: 12 months of tas stamped in 1961, each month's cell
+    1961 to 1990 (its month of 30 years), ``time_bnds`` defined before ``tas`` (as a writer that
+    defines the coordinates first does); with ``cell_methods`` of a climatology or without any."""
+    origin = datetime.date(1850, 1, 1)
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", 12), ("bnds", 2), ("latitude", 3), ("longitude", 4)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.setncatts({"units": "days since 1850-01-01", "calendar": "gregorian", "standard_name": "time",
+                        "axis": "T", "bounds": "time_bnds"})
+        time[:] = [(datetime.date(1961, month, 16) - origin).days for month in range(1, 13)]
+        nc.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = [
+            [(datetime.date(1961, month, 1) - origin).days,
+             (datetime.date(1990 + (month == 12), month % 12 + 1, 1) - origin).days] for month in range(1, 13)]
+        for name, values, units in (("latitude", [-10.0, 0.0, 10.0], "degrees_north"),
+                                    ("longitude", [0.0, 90.0, 180.0, 270.0], "degrees_east")):
+            nc.createVariable(name, "f8", (name,))[:] = values
+            nc[name].setncatts({"units": units, "standard_name": name})
+        tas = nc.createVariable("tas", "f4", ("time", "latitude", "longitude"))
+        tas.setncatts({"standard_name": "air_temperature", "units": "K"})
+        if cell_methods:
+            tas.cell_methods = "time: mean within years time: mean over years"
+        tas[:] = 250 + _values(20, (12, 3, 4)) / 10
+
+
+def _hadcrut_anomalies(path):
+    """A HadCRUT5 member's tas anomaly on the grid of :func:`_hadcrut_absolute`, 2000-2002 monthly."""
+    starts = [datetime.date(2000 + k // 12, k % 12 + 1, 1) for k in range(N_MONTHS + 1)]
+    days = np.array([(start - datetime.date(1850, 1, 1)).days for start in starts], float)
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", N_MONTHS), ("bnds", 2), ("latitude", 3), ("longitude", 4)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.setncatts({"units": "days since 1850-01-01", "calendar": "gregorian", "standard_name": "time",
+                        "bounds": "time_bnds"})
+        time[:] = (days[:-1] + days[1:]) / 2
+        nc.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = np.stack([days[:-1], days[1:]], 1)
+        for name, values, units in (("latitude", [-10.0, 0.0, 10.0], "degrees_north"),
+                                    ("longitude", [0.0, 90.0, 180.0, 270.0], "degrees_east")):
+            nc.createVariable(name, "f8", (name,))[:] = values
+            nc[name].setncatts({"units": units, "standard_name": name})
+        tas = nc.createVariable("tas", "f4", ("time", "latitude", "longitude"))
+        tas.setncatts({"long_name": "blended air_temperature_anomaly", "units": "K"})
+        tas[:] = _values(21, (N_MONTHS, 3, 4)) / 100 - 2
+
+
+@CDO
+@pytest.mark.parametrize("cell_methods", [pytest.param(True, id="said-by-cell-methods"),
+                                          pytest.param(False, id="said-by-bounds-of-years-alone")])
+def test_the_cdo_line_of_a_climatology_named_as_its_series_selects_its_data_and_names_the_copy_apart(
+        tmp_path, monkeypatch, cell_methods):
+    """break51a A1: beside HadCRUT5's anomalies, absolute_v5.nc's cdo line named the file's first
+    variable on the time axis, its bounds ``time_bnds`` (cdo aborted: "Variable name time_bnds not
+    found!"); and the copy, named 'tas' as the target is, was refused again beside the series.
+    The line selects 'tas' and names the copy's 'tas_climatology'; run as printed, the series
+    trains beside it and each month holds that month's climatology. break51a A6: without
+    cell_methods, its months' cells of 1961 to 1990 were read as a series dated by their middles
+    (January as 1975-07), "overlapping" the anomalies' 1975-07 … 2002; they say a climatology."""
+    monkeypatch.chdir(tmp_path)
+    _hadcrut_anomalies(tmp_path / "anomalies.nc")
+    _hadcrut_absolute(tmp_path / "absolute_v5.nc", cell_methods=cell_methods)
+    with pytest.raises(ClimannError) as alone:
+        open_dataset([tmp_path / "absolute_v5.nc"])
+    assert str(alone.value).startswith("absolute_v5.nc: time 'time' is a climatology (its bounds 'time_bnds': each "
+                                       "month's cell spans years, 1961 to 1990")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "anomalies.nc", tmp_path / "absolute_v5.nc"], grid_of="tas")
+    command = re.search(r"`(cdo [^`]*)`", str(refused.value))[1]
+    assert command == ("cdo -chname,tas,tas_climatology -ymonadd -mulc,0 -selname,tas anomalies.nc "
+                       "-selname,tas absolute_v5.nc absolute_v5_fixed.nc")
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
+    opened = open_dataset([tmp_path / "anomalies.nc", tmp_path / "absolute_v5_fixed.nc"], grid_of="tas")
+    months = np.arange(N_MONTHS) % 12
+    np.testing.assert_allclose(opened["tas_climatology"].values, (250 + _values(20, (12, 3, 4)) / 10)[months],
+                               rtol=1e-6)
+    np.testing.assert_allclose(opened["tas"].values, _values(21, (N_MONTHS, 3, 4)) / 100 - 2, rtol=1e-6)
+    result = CliRunner().invoke(app, ["train", "--data", "anomalies.nc", "--data", "absolute_v5_fixed.nc",
+                                      "--target", "tas", "--predictors", "tas_climatology", "--epochs", "1",
+                                      "--out", "run"])
+    assert result.exit_code == 0, result.output

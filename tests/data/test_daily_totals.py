@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from climann.data.daily_totals import daily_reset_hour, daily_restart, daily_text, magnitude_changes
+from climann.data.daily_totals import (daily_reset_hour, daily_reset_reading, daily_restart, daily_text, magnitude_changes,
+                                       untold_restart, untold_text)
 from climann.data.defaults import default_inputs
 from climann.data.fill_like import read_together
 from climann.data.open import open_dataset
@@ -192,3 +193,93 @@ def test_snow_amount_held_on_the_ground_is_no_total_restarted_daily(tmp_path):
     assert _found(tmp_path / "snw.nc") == {}
     assert _found(tmp_path / "tp.nc") == {"tp": daily_text(0)}
     warn_held_values(open_dataset([tmp_path / "snw.nc"]), ["snw"], where="snw.nc", file=tmp_path / "snw.nc")
+
+
+def _ssrd_at(path, stamp: str) -> float:
+    with xr.open_dataset(path) as opened:
+        return float(opened["ssrd"].sel(valid_time=stamp).mean())
+
+
+def test_fewer_days_than_tell_are_neither_reading_silently(tmp_path, monkeypatch):
+    """break51d A1: 6 days of ERA5-Land (too few for the rule) were read as hourly amounts, exit 0: ssrd at
+    18 UTC, the total since 00 UTC (2.236e7 J m-2), was taken for the hour's own amount (9.58e5 J m-2). Refused naming both readings;
+    the ERA5-Land line writes NumPy's amount of that hour, the ERA5 line keeps the value and says so."""
+    monkeypatch.chdir(tmp_path)
+    times = _era5land(tmp_path / "week.nc", days=6)
+    amounts = _hourly_amounts(times)["ssrd"]
+    at = times.get_loc(pd.Timestamp("2001-01-03T15"))  # this fixture's sun sets at 18 UTC
+    total = _from_00_utc(times, amounts)[at].mean()
+    assert total > 5 * amounts[at].mean()  # the two readings: the day so far, or the hour's own
+    assert _found(tmp_path / "week.nc") == dict.fromkeys(["tp", "ssrd", "e"], untold_text(1))
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / "week.nc"]), ["ssrd"], where="week.nc", file=tmp_path / "week.nc")
+    message = str(refused.value)
+    assert "\n" not in message and "ERA5's hourly accumulations" in message and "ERA5-Land's" in message
+    assert "fewer than 9 days" in message
+    era5, land = (part for part in message.split("`") if part.startswith("mkdir -p "))
+    for command in (era5, land):
+        subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                       env={**os.environ, "PATH": shell_path()})
+    stored = 2.5e-7 * total  # the totals are float32: each within half a unit in the last place
+    np.testing.assert_allclose(_ssrd_at(tmp_path / "hourly_amounts" / "week.nc", "2001-01-03T15"), amounts[at].mean(),
+                               rtol=0, atol=stored)
+    np.testing.assert_allclose(_ssrd_at(tmp_path / "hour_totals" / "week.nc", "2001-01-03T15"), total, rtol=0,
+                               atol=stored)
+    for copy in ("hourly_amounts", "hour_totals"):  # either copy says what its values are, and trains
+        warn_held_values(open_dataset([tmp_path / copy / "week.nc"]), ["ssrd", "tp", "e"], where="copy", file=None)
+
+
+def test_fewer_days_of_each_hours_amounts_are_read_as_amounts(tmp_path):
+    """ERA5's own hourly amounts over 6 days fall at many hours: no restart to ask about."""
+    _era5land(tmp_path / "era5.nc", days=6, accumulated=False)
+    assert _found(tmp_path / "era5.nc") == {}
+
+
+def test_restart_reading_on_few_days_is_untold():
+    times = pd.date_range("2001-01-01T00", periods=24 * 5, freq="h")
+    totals = _from_00_utc(times, _hourly_amounts(times)["tp"]).reshape(times.size, -1)
+    data = xr.DataArray(totals, dims=("time", "cell"), coords={"time": times})
+    assert daily_reset_reading(data.to_dataset(name="tp"), data, magnitude_changes(totals, 0)) == (1, False)
+    assert untold_restart(untold_text(1)) == 1 and daily_restart(untold_text(1)) is None
+
+
+def test_daily_files_of_few_days_get_a_line_that_never_differences_across_the_restart(tmp_path, monkeypatch):
+    """break51d A2: a week of ERA5-Land in daily files (00-23 UTC each): the printed line wrote
+    value(01) - value(00), the first hour minus the day before's total, at 01 UTC (3 778 values
+    missing, 82 wrong). Every value the ERA5-Land line writes now equals NumPy's hour amount."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "days"
+    folder.mkdir()
+    times = _era5land(tmp_path / "all.nc", days=6)
+    with xr.open_dataset(tmp_path / "all.nc") as whole:
+        for day, group in whole.groupby(whole["valid_time"].dt.floor("D")):
+            group.to_netcdf(folder / f"land_{pd.Timestamp(day):%Y%m%d}.nc")
+    paths = sorted(folder.glob("*.nc"))
+    dataset = open_dataset(paths)
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(dataset, ["tp"], where="days", file=None)
+    message = str(refused.value)
+    assert "a total accumulated since a start" not in message
+    land = [part for part in message.split("`") if part.startswith("mkdir -p ")][-1]
+    assert "hourly_amounts" in land
+    subprocess.run(["bash", "-c", land], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    amounts = _hourly_amounts(times)
+    written = 0
+    for path in paths:
+        with xr.open_dataset(folder / "hourly_amounts" / path.name) as copy:
+            index = times.get_indexer(copy["valid_time"].values)
+            assert (index >= 0).all() and (times[index].hour != 0).all()  # 00 UTC: no hour before it in its file
+            with xr.open_dataset(path) as original:
+                for name, own in amounts.items():
+                    totals = original[name].values.astype(np.float64)
+                    by_hand = np.diff(totals, axis=0)  # NumPy: each hour minus the one before, in its own file …
+                    first = original["valid_time"].dt.hour.values[1:] == 1
+                    by_hand[first] = totals[1:][first]  # … and at 01 UTC the first hour's own, never across the restart
+                    got = copy[name].values.astype(np.float64)
+                    assert np.isfinite(got).all()
+                    largest = np.abs(totals).max()
+                    np.testing.assert_allclose(got, by_hand, rtol=0, atol=1e-7 * largest)
+                    np.testing.assert_allclose(got, own[index], rtol=0, atol=2.5e-7 * largest)  # float32 totals
+                    written += got.size
+    assert written == 3 * 6 * 23 * 12

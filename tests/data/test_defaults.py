@@ -684,3 +684,51 @@ def test_daily_sites_over_the_same_years_get_no_hour_feature(tmp_path):
     days = [(time.year, time.month, time.day) for time in combined["time"].values]
     assert len(set(days[:730])) == 730 and len(set(days)) == 730  # each block one step a day, the same days
     assert default_features(combined) == ("season",)
+
+
+def _presence_by_hand(target: np.ndarray, variable: np.ndarray) -> tuple[int, float, float]:
+    """Values the variable lacks where the target is present; its lowest and highest where both are."""
+    present, lacking = np.isfinite(target), ~np.isfinite(variable)
+    both = present & ~lacking
+    return (int(np.count_nonzero(present & lacking)), float(np.min(variable[both], initial=np.inf)),
+            float(np.max(variable[both], initial=-np.inf)))
+
+
+def _presence_cases():
+    rng = np.random.default_rng(11)
+    dims, lat, lon = ("time", "lat", "lon"), np.arange(4.0), np.arange(6.0)
+    coords = {"time": np.arange(10), "lat": lat, "lon": lon}
+    values = rng.normal(size=(10, 4, 6))
+    values[rng.uniform(size=values.shape) < 0.2] = np.nan
+    target = xr.DataArray(values, dims=dims, coords=coords)
+    static = rng.normal(size=(4, 6))
+    static[0, :3] = np.nan
+    field = rng.normal(size=(10, 4, 6))
+    field[rng.uniform(size=field.shape) < 0.3] = np.nan
+    shifted = xr.DataArray(static, dims=("lat", "lon"), coords={"lat": lat + 1, "lon": lon})  # 3 rows shared
+    return {
+        "static": (target, xr.DataArray(static, dims=("lat", "lon"), coords={"lat": lat, "lon": lon}),
+                   np.broadcast_to(static, values.shape), values),
+        "other-order": (target, xr.DataArray(field.transpose(2, 0, 1), dims=("lon", "time", "lat"), coords=coords),
+                        field, values),
+        "no-coordinates": (target.drop_vars(["lat", "lon"]), xr.DataArray(static, dims=("lat", "lon")),
+                           np.broadcast_to(static, values.shape), values),
+        "other-latitudes": (target, shifted, np.broadcast_to(static[:3], (10, 3, 6)), values[:, 1:]),
+    }
+
+
+@pytest.mark.parametrize("lazy", [pytest.param(False, id="in-memory"), pytest.param(True, id="dask")])
+@pytest.mark.parametrize("case", ["static", "other-order", "no-coordinates", "other-latitudes"])
+def test_presence_by_block_of_a_variable_broadcast_on_the_target(case, lazy):
+    """The counts, minima and maxima of _presence_by_block against numpy's on the aligned, broadcast
+    arrays: a static field on the target's axes, dimensions in another order, no coordinates, and
+    latitudes only partly shared (aligned on the shared ones)."""
+    from climann.data.defaults import _presence_by_block
+
+    target, variable, variable_values, target_values = _presence_cases()[case]
+    if lazy:
+        target, variable = target.chunk({"time": 3, "lat": 2}), variable.chunk(2)
+    blocks = np.reshape(dask.compute(_presence_by_block(target, variable))[0], (-1, 3))
+    found = (int(blocks[:, 0].sum()), float(blocks[:, 1].min()), float(blocks[:, 2].max()))
+    assert found == _presence_by_hand(target_values, variable_values)
+    assert found[0] > 0 and np.isfinite(found[1])  # the case has values missing and present

@@ -4,9 +4,11 @@ Before, xarray's compat="override" kept the values of the file whose name sorts 
 and no word (break17 F0): two scenarios, two members or a corrected re-download were silently one.
 """
 
+import hashlib
 import json
 import logging
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,13 +16,13 @@ import xarray as xr
 from typer.testing import CliRunner
 
 from climann.cli import app
-from climann.data.open import open_dataset
+from climann.data.open import expand_paths, open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import draw_no_run_figures, grid_dataset
-from tests.fresh_python import shell_path
+from tests.fresh_python import run_python, shell_path
 
 CMIP = "{var}_Amon_FAKE-ESM_{experiment}_{member}_gn_{period}.nc"
 
@@ -323,6 +325,54 @@ def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_pa
     selected = select_values(open_dataset([joined]), {axis: 3})
     np.testing.assert_allclose(selected["tas"].squeeze().values, values[2], rtol=1e-6)
     np.testing.assert_allclose(open_dataset([files[1]])["tas"].squeeze().values, values[1], rtol=1e-6)
+
+
+def _printed_join(files):
+    """The join :func:`open_dataset` of ``files`` prints, as the ``python -c`` code it runs."""
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    return str(error.value).split('python -c "', 1)[1].split('")', 1)[0]
+
+
+def test_a_member_join_followed_twice_or_beside_an_earlier_join_never_replaces_that_file(tmp_path, monkeypatch):
+    """HadCRUT5's members 1-3 joined as advised, then members 1 and 2 given: the second advice
+    wrote the same fixed name ``<first>_members.nc`` with os.replace and replaced the user's first
+    join (break51a A3: 3 members became 2). The second join now takes a free name, and a line
+    followed twice exits, its first result left as it was (md5)."""
+    files, values = _member_files(tmp_path / "members", "realization")
+    monkeypatch.chdir(tmp_path)
+    first_line = _printed_join(files)
+    assert run_python("-c", first_line, cwd=tmp_path).returncode == 0
+    joined = tmp_path / "members" / "tas_member_1_members.nc"
+    digest = hashlib.md5(joined.read_bytes()).hexdigest()
+
+    second_line = _printed_join(files[:2])  # members 1 and 2 only: its own name, beside the first
+    assert run_python("-c", second_line, cwd=tmp_path).returncode == 0
+    again = run_python("-c", first_line, cwd=tmp_path, capture_output=True)  # the first line followed twice
+    assert again.returncode != 0 and "is there already: left as it is" in again.stderr
+    assert not list((tmp_path / "members").glob("*.part"))
+    assert hashlib.md5(joined.read_bytes()).hexdigest() == digest
+    assert select_values(open_dataset([joined]), {"realization": 3})["tas"].size == values[2].size
+    second = open_dataset([tmp_path / "members" / "tas_member_1_members_2.nc"])
+    np.testing.assert_array_equal(second["realization"].values, [1, 2])
+
+
+def test_member_files_given_through_symbolic_links_are_named_as_given_and_joined_beside_them(tmp_path, monkeypatch):
+    """break51a A7: ``info g/`` of links g/*.nc → ../members/*.nc printed a join of members/… into
+    members/…_members.nc: the copy landed outside the folder given, where the advice's "give that
+    file instead" does not find it. The files are named as given, the join written into g/."""
+    files, _ = _member_files(tmp_path / "members", "realization")
+    (tmp_path / "g").mkdir()
+    for path in files:
+        (tmp_path / "g" / path.name).symlink_to(Path("..") / "members" / path.name)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(expand_paths("g"))
+    line = str(error.value).split('python -c "', 1)[1].split('")', 1)[0]
+    assert "'g/tas_member_1.nc', 'g/tas_member_2.nc', 'g/tas_member_3.nc'" in line and "members/" not in line
+    assert run_python("-c", line, cwd=tmp_path).returncode == 0
+    assert (tmp_path / "g" / "tas_member_1_members.nc").is_file()
+    assert sorted(path.name for path in (tmp_path / "members").iterdir()) == [path.name for path in files]
 
 
 def test_member_files_said_by_a_global_attribute_alone_are_refused_as_members_with_a_join_that_works(

@@ -43,7 +43,7 @@ def test_flag_variables_of_more_than_two_values_are_classes(attrs, expected):
     pytest.param({"flag_values": np.array([1, 2], "i1"), "flag_meanings": "forest grass"},
                  "one 0/1 variable per class instead (e.g. ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' IN.nc OUT.nc)", id="values"),
     pytest.param({"flag_masks": np.array([4, 8], "i1"), "flag_meanings": "snow ice"},
-                 "one 0/1 variable per bit instead (e.g. ncap2 -s 'lc_snow=(lc/4)%2;ram_delete(lc_snow@flag_masks);ram_delete(lc_snow@flag_meanings)' IN.nc OUT.nc", id="masks"),
+                 "one 0/1 variable per bit instead (e.g. ncap2 -s 'lc_snow=(ubyte(lc)/4)%2;ram_delete(lc_snow@flag_masks);ram_delete(lc_snow@flag_meanings)' IN.nc OUT.nc", id="masks"),
 ])
 def test_the_advice_names_the_first_class_and_its_code(attrs, expected):
     assert expected in indicator_advice("lc", _variable(**attrs))
@@ -100,7 +100,7 @@ def test_the_flag_predictors_of_one_file_get_one_command(tmp_path, caplog):
                  "e.g. ncap2 -s 'lc_forest=\\(lc==1\\);ram_delete\\(lc_forest@flag_values\\);ram_delete\\(lc_forest@flag_meanings\\)' lc.nc lc_forest.nc \\(1 where lc is 1, forest; 0 elsewhere\\)$",
                  id="classes"),
     pytest.param({"flag_masks": np.array([1, 2, 4], "i1"), "flag_meanings": "cloud land snow"},
-                 "is a CF flag variable \\(flag_masks 1 2 4: cloud land snow\\).*ncap2 -s 'lc_cloud=\\(lc/1\\)%2;ram_delete\\(lc_cloud@flag_masks\\)",
+                 "is a CF flag variable \\(flag_masks 1 2 4: cloud land snow\\).*ncap2 -s 'lc_cloud=\\(ubyte\\(lc\\)/1\\)%2;ram_delete\\(lc_cloud@flag_masks\\)",
                  id="bit-field"),
 ])
 def test_a_flag_target_of_more_than_two_values_is_refused_in_one_line(attrs, message):
@@ -234,7 +234,7 @@ def test_bit_fields_are_refused_as_target_and_warned_about_as_predictor_end_to_e
     assert flagged == ([] if outcome == "silent" else [
         "'qc' in flags.nc is a CF flag variable (flag_masks 1 2: frozen warm): its codes are used as numbers, as if "
         "they were amounts; to use its classes, give one 0/1 variable per bit instead (e.g. ncap2 -s "
-        f"'qc_frozen=(qc/1)%2;ram_delete(qc_frozen@flag_masks);ram_delete(qc_frozen@flag_meanings)' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc, for integer codes)"])
+        f"'qc_frozen=(ubyte(qc)/1)%2;ram_delete(qc_frozen@flag_masks);ram_delete(qc_frozen@flag_meanings)' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc, for integer codes)"])
     assert prepared.samples.feature_names[0] == predictors[0]
 
 
@@ -1026,3 +1026,61 @@ def test_snow_cci_no_snow_is_0_mm_trained_and_scored_with_one_warning_and_its_wa
         scores = json.loads((tmp_path / run / "metrics.json").read_text())["splits"]["test"]["climatology"]
         assert scores["mse"] == pytest.approx(expected[0], rel=1e-6)
         assert scores["n_samples"] == expected[1]
+
+
+# --- a signed byte of bit masks as the target (OSI SAF's status_flag, flag_masks 1b … 64b, -128b) ---------------------
+_OSI_STATUS_MEANINGS = ("land lake open_water_filtered land_spill_over high_t2m spatial_interp temporal_interp "
+                        "max_ice_climo")
+
+
+def _signed_status_flag(path, *, fill) -> np.ndarray:
+    """A signed byte ``status_flag`` holding each of the 256 bit patterns (two of them twice), its
+    ``flag_masks`` as OSI SAF writes them (-128b for bit 128), with ``fill`` as its ``_FillValue``
+    (None: none, as OSI-450); returns the stored patterns, unsigned."""
+    import netCDF4
+
+    bits = np.resize(np.arange(256, dtype="u1"), (13, 4, 5))
+    with netCDF4.Dataset(path, "w") as f:
+        for name, size in (("time", None), ("lat", 4), ("lon", 5)):
+            f.createDimension(name, size)
+        time = f.createVariable("time", "f8", ("time",))
+        time.units, time.calendar = "days since 2000-01-01", "standard"
+        time[:] = np.arange(13)
+        for name, units, values in (("lat", "degrees_north", [73.0, 72.0, 71.0, 70.0]),
+                                    ("lon", "degrees_east", [0.0, 1.0, 2.0, 3.0, 4.0])):
+            f.createVariable(name, "f8", (name,))[:] = values
+            f[name].units = units
+        flag = f.createVariable("status_flag", "i1", ("time", "lat", "lon"),
+                                fill_value=None if fill is None else np.int8(fill))
+        flag.set_auto_maskandscale(False)
+        flag.long_name = "status flag bit array for sea ice concentration retrievals"
+        flag.flag_masks, flag.flag_meanings = np.array([1, 2, 4, 8, 16, 32, 64, -128], "i1"), _OSI_STATUS_MEANINGS
+        flag[:] = bits.view("i1")
+    return bits
+
+
+@pytest.mark.parametrize("fill", [pytest.param(None, id="no-fill"), pytest.param(-1, id="fill-minus-1")])
+@pytest.mark.parametrize("mask", [1, 16, 64, 128])
+def test_the_bit_line_of_a_signed_byte_target_extracts_the_bit_numpy_reads(tmp_path, mask, fill):
+    """fix51c: a target of bit masks stored as a signed byte was refused with flag_masks '… 64 -128' and the line
+    '(status_flag/1)%2', which ncap2 (reading the signed byte, truncating toward zero) made -1 on every negative
+    odd value: 1 cell in 4 wrong; for bit 128, '(status_flag/-128)%2' was 0 where bit 128 is set beside another.
+    The masks are shown unsigned and the line reads the bits of ubyte(status_flag): run as printed, with the bit
+    changed to each mask, the 0/1 variable is numpy's bits & mask != 0 on every one of the 256 patterns."""
+    path = tmp_path / "osi.nc"
+    bits = _signed_status_flag(path, fill=fill)
+    message = _refused(lambda: refuse_flag_target(open_dataset([path]), "status_flag", where="osi.nc"))
+    assert "(flag_masks 1 2 4 8 16 32 64 128: land lake " in message and "-128" not in message
+    script = re.search(r"ncap2 -s '([^']+)'", message)[1]
+    assert script.startswith("status_flag_land=(ubyte(status_flag)/1)%2;")
+    if shutil.which("ncap2") is None:
+        pytest.skip("needs NCO's ncap2")
+    made = f"status_flag_bit{mask}"
+    script = script.replace("status_flag_land", made).replace("/1)%2", f"/{mask})%2")
+    subprocess.run(["ncap2", "-s", script, str(path), str(tmp_path / "made.nc")], check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "made.nc") as copy:
+        extracted = copy[made].values
+    expected = (bits & mask != 0).astype("f8")
+    if fill is not None:
+        expected[bits == np.uint8(np.int8(fill).view("u1"))] = np.nan  # the flag's fill: missing in the 0/1 variable
+    np.testing.assert_array_equal(extracted, expected)

@@ -1691,3 +1691,73 @@ def test_info_advice_names_only_the_files_given(tmp_path):
     assert "QFLAG" in report and "indicators" in report  # the advice is given
     assert "FAPAR" not in report
     assert "given as before" not in report
+
+
+@pytest.mark.parametrize("in_memory", [pytest.param(True, id="read-then-compared"),
+                                       pytest.param(False, id="compared-block-by-block")])
+def test_fields_constant_in_time_whether_read_first_or_compared_lazily(tmp_path, monkeypatch, in_memory):
+    """The first, middle and last steps compared (NaN at the same cells counts as the same); the
+    three steps read into memory first below CONSTANT_SAMPLE_VALUES, compared by dask above it:
+    the same names, against numpy's comparison of those steps."""
+    from climann.data import info
+
+    rng = np.random.default_rng(5)
+    base = grid_dataset(n_years=2)
+    field = rng.uniform(size=(base.sizes["lat"], base.sizes["lon"])).astype(np.float32)
+    field[0, :2] = np.nan
+    moved = np.repeat(field[None], base.sizes["time"], axis=0)
+    moved[12, 1, 1] += 1  # the middle step differs at one cell
+    holes = np.repeat(field[None], base.sizes["time"], axis=0)
+    holes[-1, 2, 3] = np.nan  # missing at another cell in the last step
+    between = np.repeat(field[None], base.sizes["time"], axis=0)
+    between[5] += 1  # differs at a step that is not compared
+    dims = ("time", "lat", "lon")
+    base = base.assign(static_every_step=(dims, np.repeat(field[None], base.sizes["time"], axis=0)),
+                       moved=(dims, moved), holes=(dims, holes), between=(dims, between),
+                       counts=(dims, np.ones(moved.shape, dtype=np.int32)))
+    base.to_netcdf(tmp_path / "constant.nc")
+    dataset = open_dataset([str(tmp_path / "constant.nc")])
+    names = ["tas", "static_every_step", "moved", "holes", "between", "counts", "static"]
+    monkeypatch.setattr(info, "CONSTANT_SAMPLE_VALUES", 10**9 if in_memory else 0)
+    samples, compute = [], dask.compute
+    monkeypatch.setattr(info.dask, "compute", lambda *args, **kwargs: samples.append(args) or compute(*args, **kwargs))
+    found = info._constant_in_time(dataset, names, "time")
+    steps = [0, 12, 23]
+    expected = [name for name in names if "time" in base[name].dims and all(
+        np.array_equal(base[name].values[step], base[name].values[0], equal_nan=base[name].dtype.kind == "f")
+        for step in steps)]
+    assert found == expected == ["static_every_step", "between", "counts"]
+    read_first = any(isinstance(argument, xr.DataArray) for arguments in samples for argument in arguments)
+    assert read_first == in_memory
+
+
+def test_times_read_at_their_cells_middles_are_shown_with_the_files_own_stamps(tmp_path):
+    """break51a A5: GISTEMP v4 stamps each month on the 15th with bounds of its first and last
+    day; info showed "1880-01-16 to …" (the cells' middles) and nowhere the file's 15ths, which
+    predictions keep. Both are shown, each computed here by hand."""
+    starts = [datetime.date(2000 + k // 12, k % 12 + 1, 1) for k in range(13)]
+    days = np.array([(start - datetime.date(1800, 1, 1)).days for start in starts])
+    stamps = days[:-1] + 14  # the 15th
+    bounds = np.stack([days[:-1], days[1:] - 1], 1)  # first and last day
+    middle = datetime.date(1800, 1, 1) + datetime.timedelta(days=float(bounds[0].mean()))
+    xr.Dataset({"tempanomaly": (("time", "lat", "lon"), np.zeros((12, 2, 3), "f4"),
+                                {"units": "K", "cell_methods": "time: mean"}),
+                "time_bnds": (("time", "nv"), bounds)},
+               coords={"time": ("time", stamps, {"units": "days since 1800-01-01", "bounds": "time_bnds"}),
+                       "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "g.nc")
+    report = unwrapped_report(describe([str(tmp_path / "g.nc")]))
+    assert (f"Time 'time': {middle:%Y-%m-%d} to 2000-12-16 (its cells' middles; stamped 2000-01-15 to 2000-12-15 in "
+            "the file, as predictions keep them), monthly, 12 steps") in report
+
+
+def test_a_gaussian_grids_latitudes_are_called_gaussian_not_irregular():
+    """break51d: JRA-3Q's 48 Gaussian rows (GridType "Gaussian Latitude/Longitude Grid") were
+    "irregular, 3.68° to 3.71° apart"; the roots of the Legendre polynomial say Gaussian."""
+    from climann.data.info import _latitude_text
+
+    roots, _ = np.polynomial.legendre.leggauss(48)
+    gaussian = np.degrees(np.arcsin(roots))[::-1]
+    assert "descending (north-to-south), Gaussian, 3.68" in _latitude_text(gaussian)
+    uneven = np.array([-60.0, -20.0, 0.0, 30.0, 45.0])
+    assert "irregular" in _latitude_text(uneven)

@@ -50,9 +50,13 @@ def test_a_broken_symbolic_link_is_named_with_its_target_not_the_good_files(tmp_
 
 
 def test_a_symbolic_link_to_a_file_is_read_as_that_file(tmp_path):
+    """The link is kept as given (break51a A7: advised copies were named after its target, in the
+    target's folder); given beside its target, the file is read once."""
     grid_dataset().to_netcdf(tmp_path / "store.nc")
     (tmp_path / "link.nc").symlink_to(tmp_path / "store.nc")
-    assert expand_paths([tmp_path / "link.nc"]) == [tmp_path / "store.nc"]
+    assert expand_paths([tmp_path / "link.nc"]) == [tmp_path / "link.nc"]
+    assert expand_paths([tmp_path / "link.nc", tmp_path / "store.nc"]) == [tmp_path / "link.nc"]
+    xr.testing.assert_identical(open_dataset([tmp_path / "link.nc"]), open_dataset([tmp_path / "store.nc"]))
 
 
 def test_a_grid_stored_the_other_way_round_and_shifted_names_the_shift(tmp_path):

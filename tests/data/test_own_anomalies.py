@@ -68,3 +68,30 @@ def test_a_missing_target_is_left_to_the_message_that_names_the_variables():
     """The check ran before the target was found, and raised xarray's KeyError."""
     dataset = xr.Dataset({"anom": _variable("anom", long_name="Daily sea surface temperature anomalies")})
     assert anomaly_relations(dataset, "sst", ["anom"]) == {}
+
+
+def _berkeley(climatology_dims: tuple[str, ...]) -> xr.Dataset:
+    """Berkeley Earth's monthly ``temperature`` anomaly (standard_name surface_temperature_anomaly)
+    beside its ``climatology`` (surface_temperature) on ``climatology_dims``."""
+    time = xr.DataArray(np.array(["2000-01-15", "2000-02-15", "2000-03-15"], "datetime64[ns]"), dims="time")
+    sizes = {"time": 3, "month_number": 12, "lat": 2}
+    return xr.Dataset(
+        {"temperature": (("time", "lat"), np.zeros((3, 2)), {"standard_name": "surface_temperature_anomaly"}),
+         "climatology": (climatology_dims, np.zeros([sizes[dim] for dim in climatology_dims]),
+                         {"standard_name": "surface_temperature"})},
+        coords={"time": time})
+
+
+@pytest.mark.parametrize(("dims", "leaks"), [
+    pytest.param(("lat",), False, id="a-map-the-same-every-year"),
+    pytest.param(("month_number", "lat"), False, id="berkeley-monthly-climatology"),
+    pytest.param(("time", "lat"), True, id="the-absolute-series"),
+])
+def test_only_a_partner_on_the_targets_time_axis_leaks_its_signal(dims, leaks):
+    """break51a A2: Berkeley Earth's climatology, by its standard_name the absolute of the
+    temperature anomaly, was warned of as leaking the anomaly's signal: without the time axis it
+    is the same every year and carries no step's anomaly. An absolute series on the axis does."""
+    relations = anomaly_relations(_berkeley(dims), "temperature", ["climatology"])
+    assert bool(relations) is leaks
+    assert bool(anomaly_relations(_berkeley(dims).rename(temperature="t", climatology="temperature")
+                                  .rename(t="climatology"), "climatology", ["temperature"])) is leaks

@@ -561,13 +561,27 @@ def test_a_day_night_flag_alone_is_not_taken_for_the_targets_quality_flag(tmp_pa
 _OSI_MEANINGS = ("land lake open_water_filtered land_spill_over high_t2m spatial_interp temporal_interp "
                  "max_ice_climo")
 
+#: OSI-450-a's status_flag:flag_descriptions (one line per bit, its mask in parentheses, bits numbered from 1).
+_OSI_DESCRIPTIONS = (
+    "\nall bits to 0 (flag 0): Nominal retrieval by the SIC algorithm\n"
+    "bit 1 (flag 1): Position is over land\n"
+    "bit 2 (flag 2): Position is lake\n"
+    "bit 3 (flag 4): SIC is set to zero by the open water filter\n"
+    "bit 4 (flag 8): SIC value is changed for correcting land spill-over effects\n"
+    "bit 5 (flag 16): Handle with caution, the 2m air temperature is high at this position, and this might be "
+    "false ice\n"
+    "bit 6 (flag 32): Value is the result of spatial interpolation\n"
+    "bit 7 (flag 64): Value is the result of temporal interpolation\n"
+    "bit 8 (flag 128): SIC is set to zero since position is outside maximum sea ice climatology")
 
-def _write_osi_450(path, *, with_bad=True, seed=3, day=0):
+
+def _write_osi_450(path, *, with_bad=True, seed=3, day=0, descriptions=False, land_on_held=True):
     """An OSI-450-a-like daily file (OSI SAF sea-ice CDR v3): ``ice_conc`` int32 × 0.01 %, fill -32767, its
     ``status_flag`` a signed byte of bit masks 1…64, -128b (as distributed): open water set to 0 % by the
     open-water filter (bit 4), the interpolated pole hole (32), the maximum-ice climatology (-128b, bit 128),
-    land (1) over missing values and, when ``with_bad``, on some held values too. Returns conc (%, NaN
-    missing) and the flag as unsigned bits."""
+    land (1) over missing values and, when ``with_bad``, on some held values too (``land_on_held`` False: high_t2m
+    only); its ``flag_descriptions`` as distributed when ``descriptions``. Returns conc (%, NaN missing) and the
+    flag as unsigned bits."""
     rng = np.random.default_rng(seed)
     shape = (2, 9, 10)
     conc = np.clip(rng.uniform(-40, 140, shape), 0, 100)
@@ -579,9 +593,10 @@ def _write_osi_450(path, *, with_bad=True, seed=3, day=0):
     land[:, 4, 4:7] = True
     conc[land] = np.nan
     flag[land] |= 1
-    if with_bad:
+    if with_bad and land_on_held:
         flag[:, 6, :5] |= 1                   # a land bit on held values: a bad condition
-        flag[:, 7, 5:] |= 16                  # high_t2m, a condition of no provenance word: masked as before
+    if with_bad:
+        flag[:, 7, 5:] |= 16                  # high_t2m: bad by its word alone, doubtful by its description
     with nc.Dataset(path, "w") as f:
         for name, size in (("time", None), ("yc", 9), ("xc", 10)):
             f.createDimension(name, size)
@@ -608,6 +623,8 @@ def _write_osi_450(path, *, with_bad=True, seed=3, day=0):
         s.long_name = "status flag bit array for sea ice concentration retrievals"
         s.standard_name = "sea_ice_area_fraction status_flag"
         s.flag_masks, s.flag_meanings = np.array([1, 2, 4, 8, 16, 32, 64, -128], "i1"), _OSI_MEANINGS
+        if descriptions:
+            s.flag_descriptions = _OSI_DESCRIPTIONS
         s[:] = flag.view("i1")
     return np.round(conc * 100) / 100, flag
 
@@ -666,6 +683,80 @@ def test_osi_450_with_only_processing_bits_set_is_told_in_one_note_and_nothing_i
     assert len(said) == 1 and said[0][0] == logging.INFO
     assert f"{n} of the {int(held.sum())} values of 'ice_conc'" in said[0][1] and "left as provenance" in said[0][1]
     assert "python -c" not in said[0][1]
+
+
+@pytest.mark.parametrize(("mask", "reading"), [
+    pytest.param(1, "bad", id="land"), pytest.param(2, "bad", id="lake"),
+    pytest.param(4, "provenance", id="open-water-filter"), pytest.param(8, "provenance", id="land-spill-over"),
+    pytest.param(16, "doubtful", id="high-t2m-handle-with-caution"),
+    pytest.param(32, "provenance", id="spatial-interpolation"), pytest.param(64, "provenance", id="temporal"),
+    pytest.param(128, "provenance", id="max-ice-climatology")])
+def test_each_osi_450_bit_is_read_by_its_flag_description(mask, reading):
+    """fix51c: high_t2m has no word of provenance and was masked as bad; OSI SAF's flag_descriptions line for it
+    asks for caution ("this might be false ice"): doubtful. Each line is found by its mask, not its bit number."""
+    from climann.data.flag_descriptions import bit_descriptions
+    from climann.data.quality_levels import bit_reading
+
+    masks = [1, 2, 4, 8, 16, 32, 64, 128]
+    described = bit_descriptions({"flag_descriptions": _OSI_DESCRIPTIONS}, masks)
+    assert sorted(described) == masks and described[16].startswith("Handle with caution")
+    assert bit_reading(_OSI_MEANINGS.split()[masks.index(mask)], described[mask]) == reading
+
+
+@pytest.mark.parametrize(("description", "reading"), [
+    pytest.param("SIC is set to zero by the 2m air temperature filter", "provenance", id="a-filter-set-ice-to-0"),
+    pytest.param("Handle with caution, this might be false ice", "doubtful", id="caution"),
+    pytest.param("Possibly cloud contaminated", "bad", id="bad-word-beats-caution"),
+    pytest.param("", "bad", id="no-description-a-condition")])
+def test_a_described_bit_is_provenance_doubtful_or_bad(description, reading):
+    """The same word, high_t2m, read by what its description says the producer did with it."""
+    from climann.data.quality_levels import bit_reading
+
+    assert bit_reading("high_t2m", description) == reading
+
+
+def test_osi_450_high_t2m_described_with_caution_is_kept_by_the_line_and_named(tmp_path, caplog):
+    """fix51c: with OSI-450's flag_descriptions the line masks land and lake only (the sum 3, not 19): run as
+    printed, the copy holds numpy's values with neither bit set, high_t2m's values kept; the warning names
+    high_t2m as kept with numpy's count and its description."""
+    conc, flag = _write_osi_450(tmp_path / "osi.nc", descriptions=True)
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        warn_low_quality_target(open_dataset([tmp_path / "osi.nc"]), "ice_conc", where="osi.nc")
+    (said,) = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    held = ~np.isnan(conc)
+    bad = held & (flag & (1 | 2) != 0)
+    n_high = int((held & (flag & 16 != 0)).sum())
+    assert n_high > 0 and f"{int(bad.sum())} of the {int(held.sum())} values of 'ice_conc'" in said
+    assert "(3 is the sum of their masks" in said
+    assert (f"its bits 16 high_t2m ({n_high}; 'Handle with caution, the 2m air temperature is high at this "
+            "position, and this might be false ice') are kept by it") in said
+    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "osi_quality_masked.nc") as copy:
+        kept = copy["ice_conc"].values
+    expected = np.where(held & ~bad, conc, np.nan)
+    np.testing.assert_allclose(kept, expected, rtol=0, atol=1e-9)
+    assert np.isfinite(kept[flag & 16 != 0]).sum() == n_high
+
+
+def test_osi_450_with_only_high_t2m_described_with_caution_is_warned_of_with_the_line_that_leaves_it_out(
+        tmp_path, caplog):
+    """No bad bit on a held value, high_t2m on some: one warning with numpy's count and the line masking bit 16
+    only; run as printed, the copy holds numpy's values without bit 16 (every open-water 0 % kept)."""
+    conc, flag = _write_osi_450(tmp_path / "osi.nc", descriptions=True, land_on_held=False)
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        warn_low_quality_target(open_dataset([tmp_path / "osi.nc"]), "ice_conc", where="osi.nc")
+    (said,) = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    held = ~np.isnan(conc)
+    high = held & (flag & 16 != 0)
+    assert f"{int(high.sum())} of the {int(held.sum())} values of 'ice_conc'" in said
+    assert "flag_descriptions ask to handle with caution" in said and "& 16) == 0" in said
+    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "osi_quality_masked.nc") as copy:
+        kept = copy["ice_conc"].values
+    np.testing.assert_allclose(kept, np.where(held & ~high, conc, np.nan), rtol=0, atol=1e-9)
+    assert (kept == 0).sum() == (conc[held & ~high] == 0).sum() > 0
 
 
 def test_a_region_of_a_projected_grid_keeps_the_files_the_line_names(tmp_path, caplog):

@@ -11,7 +11,8 @@ from scipy.stats import spearmanr
 
 from climann.data.defaults import default_inputs
 from climann.data.info import describe
-from climann.data.rank_transforms import (RANK_CORRELATION, monotone_relations, rank_reason, warn_rank_predictors)
+from climann.data.rank_transforms import (MIN_STEPS, RANK_CORRELATION, _cell_correlations, _ranks, monotone_relations,
+                                         rank_reason, warn_rank_predictors)
 from tests.conftest import unwrapped_report
 
 
@@ -96,3 +97,55 @@ def test_a_percentile_named_by_the_user_is_used_with_a_warning(caplog):
     warned = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
     assert len(warned) == 1 and warned[0].startswith("predictors in gimms/*.nc4: percentile (its name 'percentile'")
     assert "leave percentile out of [data] predictors unless that is what you mean to test" in warned[0]
+
+
+def _columns_with_ties_gaps_and_constants(seed: int, n_steps: int, *, gaps: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(n_steps, 40) target and predictor columns: some rounded to a few values (ties), a rank of
+    the target, a constant column, and (``gaps``) missing values scattered and a column mostly missing."""
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=(n_steps, 40))
+    p = 0.5 * y + rng.normal(size=y.shape)
+    y[:, :10], p[:, 5:15] = np.round(y[:, :10], 0), np.round(p[:, 5:15], 1)
+    p[:, 20] = np.argsort(np.argsort(y[:, 20])) / n_steps
+    p[:, 21] = 3.0
+    if gaps:
+        y[rng.uniform(size=y.shape) < 0.1] = np.nan
+        p[rng.uniform(size=p.shape) < 0.1] = np.nan
+        y[2:, 30] = np.nan
+    return y, p
+
+
+def _scipy_correlations(y: np.ndarray, p: np.ndarray) -> list[tuple[float, float]]:
+    """The cells' (|ρ|, |r|) by scipy's ranks and numpy's corrcoef, one column at a time."""
+    from scipy.stats import rankdata
+
+    found = []
+    for column in range(y.shape[1]):
+        both = np.isfinite(y[:, column]) & np.isfinite(p[:, column])
+        yc, pc = y[both, column], p[both, column]
+        if yc.size < MIN_STEPS or np.ptp(yc) == 0 or np.ptp(pc) == 0:
+            continue
+        found.append((abs(float(np.corrcoef(rankdata(yc), rankdata(pc))[0, 1])),
+                      abs(float(np.corrcoef(yc, pc)[0, 1]))))
+    return found
+
+
+@pytest.mark.parametrize("gaps", [pytest.param(False, id="no-missing-values"), pytest.param(True, id="missing-values")])
+@pytest.mark.parametrize("n_steps", [pytest.param(9, id="too-few-steps"), pytest.param(36, id="36-steps"),
+                                     pytest.param(500, id="500-steps")])
+def test_the_cells_correlations_are_scipys_ranks_and_numpys_corrcoef_bit_for_bit(n_steps, gaps):
+    """The ranks of every column at once and the lean Pearson r: the same floats as scipy's rankdata
+    and numpy's corrcoef per column (the thresholds at 0.99 see the same numbers)."""
+    y, p = _columns_with_ties_gaps_and_constants(n_steps, n_steps, gaps=gaps)
+    expected = _scipy_correlations(y, p)
+    assert np.asarray(_cell_correlations(y, p)).tobytes() == np.asarray(expected).tobytes()
+    assert len(expected) == (0 if n_steps < MIN_STEPS else 39 - gaps)  # the constant one (and the gap) left aside
+
+
+@pytest.mark.parametrize("shape", [pytest.param((1,), id="one"), pytest.param((50,), id="1-D"),
+                                   pytest.param((50, 7), id="2-D")])
+def test_ranks_are_scipys_average_ranks(shape):
+    from scipy.stats import rankdata
+
+    values = np.round(np.random.default_rng(4).normal(size=shape), 1)  # many ties
+    assert np.array_equal(_ranks(values), rankdata(values, axis=0))

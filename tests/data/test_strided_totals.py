@@ -59,3 +59,45 @@ def test_a_run_with_a_time_stride_refuses_totals_restarted_daily(tmp_path):
                                                    "predictors": ["tp"], "time_stride": 24}}))
     with pytest.raises(ClimannError, match=r"^time_stride 24 \(--time-stride\) keeps one step in 24"):
         opened_for_run(config)
+
+
+def _month_with_temperature(path) -> None:
+    """:func:`_era5land`'s totals over 30 days, with an instant (t2m) beside them."""
+    times = _era5land(path, days=30)
+    dataset = xr.load_dataset(path)
+    dataset["t2m"] = (("valid_time", "latitude", "longitude"),
+                      (280 + np.random.default_rng(3).normal(0, 2, dataset["tp"].shape)).astype(np.float32),
+                      {"units": "K", "long_name": "2 metre temperature", "GRIB_stepType": "instant"})
+    dataset.to_netcdf(path)
+    assert times.size == 30 * 24
+
+
+@pytest.mark.parametrize(("target", "predictors"), [
+    pytest.param("ssrd", ["t2m"], id="named-target"),
+    pytest.param("t2m", ["e"], id="named-predictor"),
+])
+def test_a_time_range_too_short_to_show_the_restarts_is_refused_as_the_whole_files_are(tmp_path, target, predictors):
+    """break51d A1: a 30-day file refused whole trained with 5 days of --time-range, exit 0: the
+    rule was read on the range only. It is read on the whole files before the range."""
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import opened_for_run, resolve_inputs
+
+    _month_with_temperature(tmp_path / "land.nc")
+    assert set(_found(tmp_path / "land.nc")) == {"tp", "ssrd", "e"}
+    config = resolve_inputs(build_config({"data": {"paths": [str(tmp_path / "land.nc")], "target": target,
+                                                   "predictors": predictors,
+                                                   "time_range": ["2001-01-10", "2001-01-14"]}}))
+    with pytest.raises(ClimannError, match="restarted daily") as error:
+        opened_for_run(config)
+    assert "too few to tell" not in str(error.value)
+
+
+def test_a_time_range_leaves_totals_restarted_daily_out_of_the_default_predictors(tmp_path):
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import opened_for_run, resolve_inputs
+
+    _month_with_temperature(tmp_path / "land.nc")
+    config = resolve_inputs(build_config({"data": {"paths": [str(tmp_path / "land.nc")], "target": "t2m",
+                                                   "time_range": ["2001-01-10", "2001-01-14"]}}))
+    resolved, _ = opened_for_run(config)
+    assert not {"tp", "ssrd", "e"} & set(resolved.data.predictors)

@@ -63,7 +63,8 @@ def _daily_file(path, year, *, method, units="mm/(3 h)", missing_days=()):
 
 
 @pytest.mark.parametrize(("units", "seconds"), [("mm/(3 h)", 10800), ("mm/hr", 3600), ("kg m-2 s-1", 1),
-                                                 ("mm d-1", 86400), ("mm", None), ("K", None), ("mm/3h", None)])
+                                                 ("mm d-1", 86400), ("mm", None), ("K", None), ("mm/3h", None),
+                                                 ("W m-2", 1), ("m3 s-1", 1), ("J m-2", None)])
 def test_the_period_of_a_rate_is_read_by_the_units_library(units, seconds):
     period = rate_period(units)
     assert (None if period is None else period.total_seconds()) == seconds
@@ -90,10 +91,53 @@ def test_a_daily_mean_of_rates_per_3_hours_keeps_its_units(tmp_path):
     np.testing.assert_allclose(opened["precipitation"].values, daily, rtol=1e-6)
 
 
-def test_a_rate_per_second_summed_over_days_is_left_to_the_cell_method_checks(tmp_path):
-    """``kg m-2 s-1`` names the SI unit, not the steps summed: not this refusal."""
-    daily = _daily_file(tmp_path / "2000.nc", 2000, method="sum", units="kg m-2 s-1")
-    np.testing.assert_allclose(open_dataset([tmp_path / "2000.nc"])["precipitation"].values, daily, rtol=1e-6)
+@pytest.mark.parametrize("units", ["kg m-2 s-1", "m3 s-1", "W m-2"])
+def test_a_rate_per_second_summed_over_days_is_refused_in_one_line(tmp_path, units):
+    """fix51c: ERA5/CMIP-style precipitation in kg m-2 s-1 with 'time: sum' over days was read as the rate (the
+    per-second units were left to other checks, which said nothing): a sum keeps the units of what it sums (CF 1.8
+    Appendix E), so its values are 86 400 rates per second, or 24 hourly ones, or the cell method is wrong and
+    nothing says which. Refused in one line naming both readings and the ncatted of the mean."""
+    _daily_file(tmp_path / "2000.nc", 2000, method="sum", units=units)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "2000.nc"])
+    message = str(refused.value)
+    assert "\n" not in message
+    assert f"'{units}', a rate per second, but its cell_methods say 'time: sum' over time cells of 1 day" in message
+    assert "of 86400 if over every second of its cell, of 24 if cdo summed hourly rates" in message
+    assert "ncatted -a cell_methods,precipitation,o,c,'time: mean' " in message
+
+
+def test_a_rate_per_second_summed_over_months_keeps_its_other_cell_methods_in_the_advice(tmp_path):
+    """Monthly cells (the spacing of the times, no bounds): 'area: mean time: sum' becomes 'area: mean time: mean',
+    the area entry kept; a 30-day month of hourly rates is 720 of them."""
+    import xarray as xr
+
+    times = xr.date_range("2000-01-01", periods=24, freq="MS", calendar="360_day", use_cftime=True)
+    dataset = xr.Dataset({"pr": (("time", "lat", "lon"), np.full((24, LAT.size, LON.size), 2e-5, "f4"),
+                                 {"units": "kg m-2 s-1", "cell_methods": "area: mean time: sum"})},
+                         coords={"time": times, "lat": ("lat", LAT, {"units": "degrees_north"}),
+                                 "lon": ("lon", LON, {"units": "degrees_east"})})
+    dataset.to_netcdf(tmp_path / "monthly.nc")
+    with pytest.raises(ClimannError, match=r"over time cells of 30 days \(the spacing of its times\).*of 2592000 if "
+                                           r"over every second of its cell, of 720 if cdo summed hourly rates.*"
+                                           r"ncatted -a cell_methods,pr,o,c,'area: mean time: mean' "):
+        open_dataset([tmp_path / "monthly.nc"])
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_the_advised_ncatted_of_a_mean_reads_the_per_second_rates_as_they_are(tmp_path):
+    """Run as printed, the copy says 'time: mean' and opens with numpy's values (the file's own, in kg m-2 s-1)."""
+    daily = _daily_file(tmp_path / "2000.nc", 2000, method="mean", units="kg m-2 s-1") * np.float32(1e-4)
+    with netCDF4.Dataset(tmp_path / "2000.nc", "a") as nc:
+        nc["precipitation"].cell_methods = "time: sum"  # mean rates, the cell method wrong
+        nc["precipitation"][:] = daily
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "2000.nc"])
+    command = re.search(r"(ncatted -a cell_methods\S* \S+ \S+\.nc \S+\.nc)", str(refused.value))[1]
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
+    opened = open_dataset([tmp_path / "2000_fixed.nc"])
+    assert opened["precipitation"].attrs["cell_methods"] == "time: mean"
+    np.testing.assert_allclose(opened["precipitation"].values, daily, rtol=1e-6)
 
 
 def test_a_rate_per_day_summed_over_days_is_read(tmp_path):

@@ -5,7 +5,10 @@ checked against standard deviations and correlations computed with NumPy from th
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 
+import dask
 import netCDF4
 import numpy as np
 import pytest
@@ -13,6 +16,7 @@ import xarray as xr
 
 from climann.data.defaults import default_inputs
 from climann.data.notes import forget_notes
+from climann.data import target_copies as target_copies_module
 from climann.data.open import open_dataset
 from climann.data.target_copies import (CORRELATION_THRESHOLD, OFFSET_TOLERANCE, SEASONAL_TOLERANCE, calendar_groups,
                                         check_named_target_copies, copy_text, target_copies, units_conversion)
@@ -380,3 +384,83 @@ def test_units_are_converted_or_found_of_other_dimensions():
     assert units_conversion("m", "mm") == pytest.approx((1000.0, 0.0))
     assert units_conversion("mm/day", "s") is None and units_conversion("W/m2", "degrees C") is None
     assert units_conversion(None, "K") == (1.0, 0.0) and units_conversion("K", "K") == (1.0, 0.0)
+
+
+class _HeldBlockSums:
+    """:func:`climann.data.target_copies._block_sums` wrapped to count the per-block sums it makes and
+    the most alive at once (each forgotten when its array is freed)."""
+
+    def __init__(self, block_sums) -> None:
+        self.block_sums, self.computed, self.alive, self.most_alive = block_sums, 0, 0, 0
+        self.lock = threading.Lock()
+
+    def __call__(self, *args, **kwargs) -> np.ndarray:
+        sums = self.block_sums(*args, **kwargs)
+        with self.lock:
+            self.computed += 1
+            self.alive += 1
+            self.most_alive = max(self.most_alive, self.alive)
+        weakref.finalize(sums, self._freed)
+        return sums
+
+    def _freed(self) -> None:
+        with self.lock:
+            self.alive -= 1
+
+
+def _one_step_files(folder, n_files: int) -> tuple[list, np.ndarray, np.ndarray]:
+    """``n_files`` daily files of one step each (as OISST's), sst and sst_plus = sst + a field
+    constant in time on 3×4 cells, float32: the paths and the values written (time, lat, lon)."""
+    rng = np.random.default_rng(11)
+    sst = rng.normal(15.0, 2.0, (n_files, 3, 4)).astype(np.float32)
+    plus = (sst + rng.uniform(-1.0, 1.0, (3, 4))).astype(np.float32)
+    paths = []
+    for day in range(n_files):
+        path = folder / f"oisst.{day:03d}.nc"
+        with netCDF4.Dataset(path, "w") as out:
+            for name, size in (("time", None), ("lat", 3), ("lon", 4)):
+                out.createDimension(name, size)
+            time = out.createVariable("time", "f8", ("time",))
+            time.units, time.calendar, time.standard_name = "days since 1978-01-01", "standard", "time"
+            time[:] = [1339.0 + day]  # from 1981-09-01
+            for name, units, values in (("lat", "degrees_north", [10.0, 20.0, 30.0]),
+                                        ("lon", "degrees_east", [0.0, 10.0, 20.0, 30.0])):
+                coordinate = out.createVariable(name, "f4", (name,))
+                coordinate.units, coordinate[:] = units, values
+            for name, values in (("sst", sst), ("sst_plus", plus)):
+                variable = out.createVariable(name, "f4", ("time", "lat", "lon"))
+                variable.units, variable[:] = "degC", values[day:day + 1]
+        paths.append(path)
+    return paths, sst.astype(np.float64), plus.astype(np.float64)
+
+
+@pytest.mark.parametrize("checked", [
+    pytest.param(lambda dataset: target_copies(dataset, "sst", ["sst_plus"], time_dim="time", training_steps=None),
+                 id="alone"),
+    pytest.param(lambda dataset: default_inputs(dataset, "sst"), id="with-the-other-checks"),
+])
+@pytest.mark.parametrize("scheduler", ["synchronous", "threads"])
+def test_one_step_files_sums_are_added_as_they_come_not_held_for_every_file(tmp_path, monkeypatch, checked,
+                                                                            scheduler):
+    """break51a: each one-step file's block gave its per-cell sums (52 × 1 036 800 float64, 431 MB, for
+    OISST's grid), all held until they were added (60 daily files: 18.9 GB). Each is added to its
+    place's total as it is made: of 30 files' sums, alone or computed with default_inputs' other checks
+    of the same blocks, a few are alive at once (dask's threads, plus the total), not one per file."""
+    paths, _, _ = _one_step_files(tmp_path, 30)
+    dataset = open_dataset(paths)
+    assert dataset["sst"].chunks[0] == (1,) * 30  # one block per file, as the files hold them
+    counting = _HeldBlockSums(target_copies_module._block_sums)
+    monkeypatch.setattr(target_copies_module, "_block_sums", counting)
+    with dask.config.set(scheduler=scheduler, num_workers=2):
+        checked(dataset)
+    assert counting.computed >= 20  # every training step's block (30 alone, the default split's 22 with the others)
+    assert counting.most_alive <= 4
+
+
+def test_the_sums_of_one_step_files_find_numpy_s_copy(tmp_path):
+    """The copy found in 30 one-step files, their sums added as they come, is that of NumPy on the
+    values written."""
+    paths, sst, plus = _one_step_files(tmp_path, 30)
+    copy = target_copies(open_dataset(paths), "sst", ["sst_plus"], time_dim="time", training_steps=None)["sst_plus"]
+    assert copy.plus_constant and copy.cells == 12
+    assert copy.offset_spread == pytest.approx(np.std(plus - sst, axis=0).max(), rel=1e-6)

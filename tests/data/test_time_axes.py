@@ -214,7 +214,10 @@ def test_a_daily_station_file_beside_monthly_predictors_is_advised_the_xarray_li
                "station_name": ("id", np.array([b"REES", b"DRESDEN", b"NAGYMAROS"], "S30"), {"long_name": "station name"}),
                "lat": ("id", np.array([51.76, 51.05, 47.79], np.float32), {"units": "degrees_north"}),
                "lon": ("id", np.array([6.40, 13.74, 18.96], np.float32), {"units": "degrees_east"})}
-    xr.Dataset({"runoff_mean": (("time", "id"), runoff, {"units": "m3 s-1", "cell_methods": cell_methods})},
+    if statistic == "sum":  # each day's volume (m3), what a total over days sums: a sum of m3 s-1 is none (fix51c)
+        runoff = (runoff * np.float32(86400)).astype(np.float32)
+    units = "m3" if statistic == "sum" else "m3 s-1"
+    xr.Dataset({"runoff_mean": (("time", "id"), runoff, {"units": units, "cell_methods": cell_methods})},
                coords={"time": ("time", days), **station}, attrs={"featureType": "timeSeries"}).to_netcdf("grdc.nc")
     pr = np.random.default_rng(5).uniform(1, 5, (months.size, ids.size)).astype(np.float32)
     xr.Dataset({"pr_basin": (("time", "id"), pr, {"units": "mm day-1"})},
@@ -1395,9 +1398,13 @@ def test_a_predictor_cell_inside_the_target_cell_is_no_offset(tmp_path, caplog, 
 def _means_over_cells(name: str, stamped: str, *, method: str = "mean", moved: int = 0, n: int = 16) -> xr.Dataset:
     """``name``: 3-hourly ``time: <method>`` values over [00:00, 03:00], [03:00, 06:00] … (time_bnds), stamped
     at each cell's ``stamped`` instant; its stamps and bounds then ``moved`` minutes (what `cdo shifttime` does
-    to a file); values 1, 3, 5 … for pr, 1, 4, 7 … for another variable."""
+    to a file); values 1, 3, 5 … for pr, 1, 4, 7 … for another variable. Sums are amounts over each cell, as
+    ERA5's 3-hourly totals are (pr in kg m-2, rsds in J m-2): a sum of rates per second is no rate per second
+    (fix51c: kg m-2 s-1 with time: sum is refused as the sum of an unknown number of rates)."""
     dataset = _three_hourly_means(stamped, n=n).rename({"pr": name})
     dataset[name].attrs["cell_methods"] = f"area: mean time: {method}"
+    if method == "sum":
+        dataset[name].attrs["units"] = "kg m-2" if name == "pr" else "J m-2"
     dataset[name].values = np.arange(n * 6, dtype=np.float32).reshape(n, 2, 3) * (2.0 if name == "pr" else 3.0) + 1
     if moved:
         shift = datetime.timedelta(minutes=moved)
@@ -1982,3 +1989,46 @@ def test_an_unused_variable_at_the_same_stamps_over_other_cells_does_not_give_th
     np.testing.assert_array_equal(combined["tp"].values, tp)
     assert "dis" not in combined.data_vars
     assert not [text for text in _warnings(caplog) if "ends of their" in text]
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_several_daily_predictors_beside_a_monthly_target_are_named_together_with_one_loop_for_all(
+        tmp_path, monkeypatch):
+    """break51c A3: ISIMIP3b's daily pr, rsds and tas (two files each) beside monthly qtot were refused naming pr
+    alone, its loop over pr's files only: each run then refused the next daily variable. Now the refusal names
+    the three with one loop over their six files, which, run as printed, writes monthly means that the --data it
+    gives takes beside the target: each the mean of its month's days (numpy's)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    days = {}
+    for index, name in enumerate(("pr", "rsds", "tas")):
+        for part, year in enumerate((2001, 2002)):
+            first = cftime.datetime(year, 1, 1, 12, calendar="noleap")
+            times = [first + datetime.timedelta(days=day) for day in range(365)]
+            values = np.random.default_rng(10 * index + part).random((365, 2, 3)).astype("f4")
+            days.setdefault(name, []).append(values)
+            xr.Dataset({name: (("time", "lat", "lon"), values, {"units": "1"})},
+                       coords={"time": times, "lat": [10.0, 11.0], "lon": [0.0, 1.0, 2.0]}
+                       ).to_netcdf(tmp_path / "in" / f"{name}_day_{year}.nc")
+    months = [cftime.datetime(2001 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(24)]
+    xr.Dataset({"qtot": (("time", "lat", "lon"), np.ones((24, 2, 3), "f4"), {"units": "1"})},
+               coords={"time": months, "lat": [10.0, 11.0], "lon": [0.0, 1.0, 2.0]}).to_netcdf(tmp_path / "qtot.nc")
+    inputs = sorted((tmp_path / "in").glob("*.nc"))
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "qtot.nc", *inputs], grid_of="qtot")
+    message = str(raised.value)
+    assert message.startswith("qtot is monthly (2001-01 to 2002-12) and pr, rsds and tas daily (2001-01-01 to "
+                              "2002-12-31): climann needs every variable at the same time steps; bring pr, rsds and "
+                              "tas to monthly steps first, e.g. monthly means with `")
+    (command,) = re.findall(r"`([^`]+)`", message)
+    data = re.search(r"then give --data (\S+) in place of the 6 files of pr, rsds and tas", message).group(1)
+    subprocess.run(command, shell=True, check=True, capture_output=True, executable="/bin/bash")
+    copies = expand_paths([shlex.split(data)[0]])
+    assert sorted(path.name for path in copies) == [path.name for path in inputs]
+    combined = open_dataset([tmp_path / "qtot.nc", *copies], grid_of="qtot")
+    ends = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    for name, parts in days.items():
+        daily = np.concatenate(parts)
+        expected = np.stack([daily[365 * (k // 12) + ends[k % 12]:365 * (k // 12) + ends[k % 12 + 1]].mean(0)
+                             for k in range(24)])
+        np.testing.assert_allclose(combined[name].values, expected, rtol=1e-6)

@@ -55,14 +55,14 @@ def test_only_gaps_shorter_than_the_cells_beside_them_count(cells, expected):
     np.testing.assert_array_equal(short_gaps(cells), expected)
 
 
-def _totals(path, cells):
+def _totals(path, cells, attrs=None):
     """Monthly precipitation totals (mm, time: sum) of a rate of 5 mm/day, stamped mid-cell,
-    with ``cells`` as time_bnds."""
+    with ``cells`` as time_bnds (``attrs`` in place of pr's units and cell_methods)."""
     full = np.array([(_month(low.year, low.month + 1) - low).days for low, _ in cells], np.float64)
     stamps = [low + (high - low) / 2 for low, high in cells]
     dataset = xr.Dataset(
         {"pr": (("time", "lat", "lon"), np.broadcast_to(5.0 * full[:, None, None], (len(cells), 2, 3)).copy(),
-                {"units": "mm", "cell_methods": "time: sum"}),
+                attrs or {"units": "mm", "cell_methods": "time: sum"}),
          "time_bnds": (("time", "bnds"), cells)},
         coords={"time": ("time", stamps, {"bounds": "time_bnds", "standard_name": "time"}),
                 "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
@@ -95,6 +95,24 @@ def test_cells_ending_on_the_last_day_are_warned_about_once_with_the_rate_error_
                             cell_methods={"pr": "time: mean"})["pr"].values[:, 0, 0]
     np.testing.assert_allclose(rates, 5.0 * days / (days - 1), rtol=1e-12)
     assert rates[0] / 5.0 - 1 == pytest.approx(0.0333, abs=5e-5)  # the 3.3 % said
+
+
+@pytest.mark.parametrize(("attrs", "warned"), [
+    pytest.param({"units": "K", "cell_methods": "time: mean", "long_name": "Surface temperature anomaly"}, False,
+                 id="gistemp-mean-anomaly"),
+    pytest.param({"units": "K"}, False, id="no-cell-methods"),
+    pytest.param({"units": "mm", "long_name": "total precipitation"}, True, id="an-amount-without-cell-methods"),
+    pytest.param({"units": "mm", "cell_methods": "time: sum"}, True, id="a-total"),
+])
+def test_cells_ending_on_the_last_day_are_warned_about_for_totals_only(tmp_path, caplog, attrs, warned):
+    """break51a A5: GISTEMP v4's time_bnds give each month's first and last day; every command
+    on its temperature anomaly warned that "a total over it converted to a rate is divided by 30
+    days, 3.3 % too high" — no rate is made of a mean."""
+    forget_notes()
+    path, _ = _totals(tmp_path / "pr.nc", _last_days(_months(3)), attrs)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([path])
+    assert any("stop short" in record.message for record in caplog.records) is warned
 
 
 def test_cells_that_reach_the_next_are_not_warned_about_and_give_the_true_rate(tmp_path, caplog):

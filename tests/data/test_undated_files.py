@@ -5,6 +5,7 @@ refused as "two scenarios?" with a rename."""
 from __future__ import annotations
 
 import datetime
+import logging
 import shlex
 import shutil
 import subprocess
@@ -250,7 +251,9 @@ def test_per_month_modis_files_are_refused_naming_a_field_and_the_dating_advice_
     refused = run_main("info", *names, capfd=capfd, monkeypatch=monkeypatch)
     assert refused.returncode == 2
     lines = refused.stderr.strip().splitlines()
-    assert len([line for line in lines if "is taken as the axis of dimension" in line]) == 2, refused.stderr
+    # never said per file; since break51a not at all: the refusal comes after two headers, before any file is
+    # opened (cloud fraction beside AOD differs by month on the same cells, as SMOS's Days: no two tiles)
+    assert not [line for line in lines if "is taken as the axis of dimension" in line], refused.stderr
     message = lines[-1]
     assert message.startswith(f"climann: error: 'AOD_550_Mean' is in both {names[0]} and {names[1]}, and neither "
                               "has a time coordinate (the period only in the HDF-EOS metadata CoreMetadata.0 "
@@ -327,9 +330,10 @@ def _stage_iv_folder(folder, count: int, hours: int, *, forecast_time: int = 0) 
     return ends
 
 
-def _reads_to_refuse(folder, monkeypatch) -> dict[str, int]:
+def _reads_to_refuse(folder, monkeypatch, refused: str = ("'APCP_P8_L1_GST0_acc' is in both ST4.2017010106.24h.nc "
+                                                          "and ST4.2017010206.24h.nc")) -> dict[str, int]:
     """The headers read and the files opened by :func:`open_dataset` of ``folder``'s files until it refuses
-    them as undated."""
+    them as undated, ``refused`` the start of the refusal."""
     import climann.data.open as opening
 
     counts = {"file_header": 0, "open_input": 0}
@@ -341,8 +345,7 @@ def _reads_to_refuse(folder, monkeypatch) -> dict[str, int]:
             patched.setattr(opening, name, counted)
         with pytest.raises(ClimannError) as refusal:
             open_dataset(sorted(str(path) for path in folder.glob("*.nc")))
-    assert ("'APCP_P8_L1_GST0_acc' is in both ST4.2017010106.24h.nc and ST4.2017010206.24h.nc, and neither has a "
-            "time coordinate") in str(refusal.value)
+    assert f"{refused}, and neither has a time coordinate" in str(refusal.value)
     return counts
 
 
@@ -833,3 +836,25 @@ def test_a_field_in_units_of_a_date_is_no_time_axis():
     assert not has_time(field)
     assert has_time(field.assign(time=((), 0.0, {"units": "days since 2000-01-01"})))
     assert has_time(field.assign(t=(("step",), [0.0], {"units": "hours since 2000-01-01"})))
+
+
+def test_undated_smos_files_are_refused_after_reading_two_without_reading_each_file_s_days(tmp_path, monkeypatch,
+                                                                                          caplog):
+    """break51a: beside Soil_Moisture, SMOS's per-pixel Days differs from file to file on the same cells, so the first
+    two files were taken for two tiles of a map; every file was then opened and its Days read (200 files: "Days holds
+    dates, read as the day of year … and 197 more files") before the refusal. Another field is no coordinate: the
+    refusal comes after the headers of the first two files, as many reads for 16 files as for 4, no Days warned of."""
+    days = np.arange(np.datetime64("2014-01-01"), np.datetime64("2014-01-17"))
+    values = np.random.default_rng(5).uniform(0.05, 0.45, size=(days.size, 3, 4)).astype("f4")
+    counts = {}
+    for count in (4, 16):
+        folder = tmp_path / f"smos{count}"
+        folder.mkdir()
+        for day, field in zip(days[:count], values[:count]):
+            _smos_day(folder / _smos_name(day), day, field)
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            counts[count] = _reads_to_refuse(folder, monkeypatch, f"'Soil_Moisture' is in both {_smos_name(days[0])} "
+                                                                  f"and {_smos_name(days[1])}")
+    assert counts[4] == counts[16]
+    assert counts[16]["file_header"] <= 4 and counts[16]["open_input"] <= 2, counts
+    assert "read as the day of year" not in caplog.text

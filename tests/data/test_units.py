@@ -2046,6 +2046,14 @@ def test_the_whole_in_dimensionless_units_is_one_over_their_value_in_one(units, 
                  id="water-equivalent-of-snow"),
     pytest.param("x", {"long_name": "Water equivalent of the snow", "units": "mm"}, True, id="of-the-snow"),
     pytest.param("swe", {"long_name": "Sea water equivalent", "units": "m"}, False, id="long-name-says-otherwise"),
+    # fix51c: a change of a snow amount is no state (it was one by its "snow water equivalent"), and CF's snow depth,
+    # surface_snow_thickness, is one (it was none: no word of depth)
+    pytest.param("dswe", {"long_name": "Snow water equivalent change", "units": "mm"}, False, id="swe-change"),
+    pytest.param("x", {"standard_name": "change_over_time_in_surface_snow_amount", "units": "kg m-2"}, False,
+                 id="cf-change-over-time"),
+    pytest.param("x", {"standard_name": "tendency_of_surface_snow_amount", "units": "kg m-2 s-1"}, False,
+                 id="cf-tendency"),
+    pytest.param("sd", {"standard_name": "surface_snow_thickness", "units": "m"}, True, id="cf-snow-thickness"),
 ])
 def test_the_sign_and_the_state_read_a_snow_amount_alike(name, attrs, snow_amount):
     """fix50c item 1: a snow amount was read twice, by nonnegative's words and names and by units' state words; in

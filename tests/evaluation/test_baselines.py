@@ -1,5 +1,7 @@
 import dataclasses
 import datetime
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -2006,14 +2008,31 @@ def test_a_strided_series_has_a_gap_only_where_the_file_itself_has_one():
     assert persistence_gap(*monthly, stride=TimeStride(TimeStep(months=1), 2)) is None
     januaries = _kept_months(1, 24, 6)
     assert persistence_gap(*januaries, stride=TimeStride(TimeStep(months=12), 2)) == (
-        "its values are 1 month cells 24 months apart (time bounds), of which the run kept one step in 2 "
-        "(--time-stride 2): the value 2 months earlier, one step of the series kept, which persistence forecasts "
+        "its values are 1 month cells (time bounds), of which the run kept one step in 2 (--time-stride 2), "
+        "24 months apart: the value 2 months earlier (2 cells of 1 month before each), which persistence forecasts "
         "with, is not in the data")
     # --months 1 --time-stride 2 of monthly means without bounds: the cells are the months before the selection
     assert persistence_gap(januaries[0], None, stride=TimeStride(TimeStep(months=1), 2)) == (
-        "its values are 1 month cells 24 months apart (a subset of the steps, without time bounds), of which the "
-        "run kept one step in 2 (--time-stride 2): the value 2 months earlier, one step of the series kept, which "
+        "its values are 1 month cells (a subset of the steps, without time bounds), of which the run kept one step "
+        "in 2 (--time-stride 2), 24 months apart: the value 2 months earlier (2 cells of 1 month before each), which "
         "persistence forecasts with, is not in the data")
+
+
+def test_a_strided_forecast_of_cells_apart_says_the_spacing_kept_once():
+    """break51d A5: JRA-3Q's 3-hour mean forecasts, 6 hours apart in the file, kept one in 2: the reason said
+    "3 hours cells 12 hours apart …, of which the run kept one step in 2", and called the value 6 hours earlier
+    "one step of the series kept" (12 hours)."""
+    import cftime
+
+    from climann.data.time_axis import TimeStep, TimeStride
+    from climann.evaluation.baselines import persistence_gap
+
+    ends = np.array([cftime.DatetimeGregorian(2020, 1, 1, 6) + datetime.timedelta(hours=12 * k) for k in range(8)])
+    bounds = np.stack([ends - datetime.timedelta(hours=3), ends], axis=1)
+    assert persistence_gap(ends, bounds, stride=TimeStride(TimeStep(duration=datetime.timedelta(hours=6)), 2)) == (
+        "its values are 3 hours cells (time bounds), of which the run kept one step in 2 (--time-stride 2), 12 hours "
+        "apart: the value 6 hours earlier (2 cells of 3 hours before each), which persistence forecasts with, is not "
+        "in the data")
 
 
 @pytest.mark.parametrize(("cell_minutes", "hours_apart", "per", "slots"), [
@@ -2089,3 +2108,52 @@ def test_a_season_s_last_day_in_a_leap_test_year_has_the_climatology_of_its_date
     assert key == 60 if last == (2, 28) else key == same_date[0].dayofyr + 1  # one past the training years' day
     own_mean = truth[np.isin(times, same_date)].mean(axis=0)  # the window narrowed to its own day at the season's end
     np.testing.assert_allclose(climatology[key - 1], own_mean, rtol=1e-12)
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
+@pytest.mark.parametrize(("units", "script"), [
+    pytest.param("seconds since 2010-01-01", "time=floor(time/86400)*86400+43200", id="seconds"),
+    pytest.param("hours since 2010-01-01 00:00:00", "time=floor(time/24)*24+12", id="hours"),
+])
+def test_the_stamps_on_noon_ncap2_line_is_in_the_files_own_units_and_loops_over_every_file(tmp_path, caplog,
+                                                                                             monkeypatch, units, script):
+    """break51d A4: HARP's datetime_start in seconds since 2010-01-01 (overpasses 11:40-13:20 UTC) was given
+    `ncap2 -s 'time=floor(time)+0.5'`, the line for days, which left the stamps irregular; and for 730 daily
+    files "likewise for each of the 730 files". The line is in the file's units, a loop over every file; run
+    as printed, each stamp is at 12:00 of its own day (NumPy's floor of the original to the day, + 12 h)."""
+    import re
+    import subprocess
+
+    import cftime
+    import xarray as xr
+
+    from climann.data.notes import forget_notes
+    from climann.data.time_commands import TimeSource
+    from climann.evaluation.baselines import climatology_keys
+
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    rng = np.random.default_rng(51)
+    start = np.datetime64("2019-01-01T11:40")
+    stamps = start + (np.arange(12) * 86400 + rng.integers(0, 100 * 60, 12)).astype("timedelta64[s]")
+    folder = tmp_path / "days"
+    folder.mkdir()
+    for day, stamp in enumerate(stamps):
+        dataset = xr.Dataset({"no2": (("time", "lat"), [[float(day), 1.0]], {"units": "mol m-2"})},
+                             coords={"time": [stamp], "lat": ("lat", [0.0, 1.0], {"units": "degrees_north"})})
+        dataset["time"].encoding.update(units=units, dtype="f8")
+        dataset.to_netcdf(folder / f"S5P_{day:02d}.nc")
+    files = tuple(str(path) for path in sorted(folder.glob("*.nc")))
+    times = np.array([cftime.DatetimeGregorian(*stamp.astype(datetime.datetime).timetuple()[:6]) for stamp in stamps])
+    with caplog.at_level("WARNING"):
+        climatology_keys(times, source=TimeSource(files, "time"))
+    (said,) = [record.getMessage() for record in caplog.records if "no regular step" in record.getMessage()]
+    assert "likewise for each" not in said and "floor(time)+0.5" not in said
+    (line,) = [part for part in said.split("`") if part.startswith("mkdir -p ") and "ncap2" in part]
+    assert f"ncap2 -s '{script}'" in line and "for f in " in line
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path)
+    copies = tmp_path / re.search(r"mkdir -p (\S+) ", line).group(1)
+    got = [xr.open_dataset(copies / Path(file).name)["time"].values[0] for file in files]
+    expected = stamps.astype("datetime64[D]") + np.timedelta64(12, "h")
+    np.testing.assert_array_equal(np.array(got, dtype="datetime64[s]"), expected.astype("datetime64[s]"))
+    forget_notes()

@@ -503,10 +503,14 @@ def test_totals_per_month_and_mean_rates_converted_into_each_other_are_scored(pr
 
 
 def test_a_sum_of_rates_is_still_refused_against_their_mean(precipitation_runs, tmp_path):
+    """Monthly mean rates in kg m-2 s-1 said summed ('time: sum'): no rate per second is a sum of them (fix51c), and
+    nothing says how many were summed; refused as the file is opened, with the ncatted that says the mean (the
+    refusal of a sum against the model's mean came after it, and said nothing of the units)."""
     runs, *_ = precipitation_runs
     summed = _precipitation(tmp_path / "summed.nc", units="kg m-2 s-1", methods="time: sum")
-    with pytest.raises(ClimannError, match=r"^pr in summed.nc is time: sum, the model was trained on and predicts "
-                                           r"time: mean \(CF cell_methods\)"):
+    with pytest.raises(ClimannError, match=r"^'pr' in .*summed.nc is in 'kg m-2 s-1', a rate per second, but its "
+                                           r"cell_methods say 'time: sum' over time cells of .*ncatted -a "
+                                           r"cell_methods,pr,o,c,'time: mean' "):
         evaluate_run(runs["rates"], [str(summed)], tmp_path / "scores")
 
 

@@ -81,6 +81,43 @@ def test_versions_of_the_declared_dependencies():
     assert package_versions(["surely-not-installed-zz"]) == {"surely-not-installed-zz": None}
 
 
+def _installed(site: Path, version: str, *, mtime: int) -> Path:
+    """A distribution 'climann-fake-dist' of ``version`` in ``site`` (a .dist-info folder, as pip writes)."""
+    folder = site / "climann_fake_dist-0.dist-info"
+    folder.mkdir(exist_ok=True)
+    metadata = folder / "METADATA"
+    metadata.write_text(f"Metadata-Version: 2.1\nName: climann-fake-dist\nVersion: {version}\n")
+    os.utime(metadata, (mtime, mtime))
+    return metadata
+
+
+def test_a_version_is_read_once_and_again_when_the_package_changes(tmp_path, monkeypatch):
+    """The metadata file is parsed once while unchanged; upgraded in place (another version
+    written, its time and size changed) its new version is recorded, not the one read before."""
+    import importlib.metadata
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    reads, find = [], importlib.metadata.distribution
+
+    def counted(name):  # each metadata file the distribution found reads (whichever finder's class it is)
+        distribution = find(name)
+        read_text = distribution.read_text
+        distribution.read_text = lambda filename: reads.append(filename) or read_text(filename)
+        return distribution
+
+    monkeypatch.setattr(importlib.metadata, "distribution", counted)
+    _installed(tmp_path, "1.0", mtime=1_700_000_000)
+    assert package_versions(["climann-fake-dist"]) == {"climann-fake-dist": "1.0"}
+    assert package_versions(["climann-fake-dist"]) == {"climann-fake-dist": "1.0"}
+    assert reads == ["METADATA"]  # parsed once
+    _installed(tmp_path, "1.0.1", mtime=1_700_000_100)
+    assert package_versions(["climann-fake-dist"]) == {"climann-fake-dist": "1.0.1"}
+    _installed(tmp_path, "2.0.0.1", mtime=1_700_000_100)  # the same time, another size
+    assert package_versions(["climann-fake-dist"]) == {"climann-fake-dist": "2.0.0.1"}
+    assert provenance.installed_version("climann-fake-dist") == importlib.metadata.version("climann-fake-dist")
+
+
 REPOSITORY = Path(climann.__file__).resolve().parent.parent
 
 

@@ -273,8 +273,8 @@ def test_a_stride_over_a_months_selection_leaves_persistence_out_where_the_month
     metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
     assert all("persistence" not in models for models in metrics["splits"].values())
     assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {
-        "its values are 1 month cells 24 months apart (a subset of the steps, without time bounds), of which the run "
-        "kept one step in 2 (--time-stride 2): the value 2 months earlier, one step of the series kept, which "
+        "its values are 1 month cells (a subset of the steps, without time bounds), of which the run kept one step "
+        "in 2 (--time-stride 2), 24 months apart: the value 2 months earlier (2 cells of 1 month before each), which "
         "persistence forecasts with, is not in the data"}
 
 
