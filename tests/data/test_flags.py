@@ -653,6 +653,32 @@ def test_a_flag_predictor_of_a_folder_gets_a_copy_of_each_file(tmp_path, caplog,
 
 
 @pytest.mark.skipif(shutil.which("ncap2") is None, reason="needs NCO")
+def test_the_copies_of_files_given_through_symbolic_links_go_beside_the_links(tmp_path, caplog, monkeypatch):
+    """break51b A4: files given as mine/*.nc, links to ../store/*.nc (NSIDC's daily CDR linked into the user's
+    folder), got the loop ``mkdir -p store/indicators && for f in store/…`` and "give --data
+    'store/indicators/*.nc'": written beside the targets, in a folder the user did not give. The paths are those
+    given (expand_paths keeps the links, fix51f): the loop, run as printed, writes mine/indicators and nothing in
+    store/."""
+    from climann.data.open import expand_paths
+
+    monkeypatch.chdir(tmp_path)
+    paths = _folder_of_classes(tmp_path / "store")
+    (tmp_path / "mine").mkdir()
+    for path in paths:
+        (tmp_path / "mine" / path.name).symlink_to(f"../store/{path.name}")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_flag_predictors(open_dataset(expand_paths("mine/*.nc")), ["lc"], where="mine")
+    (record,) = caplog.records
+    message = record.getMessage()
+    assert "mkdir -p mine/indicators && for f in mine/" in message and "store" not in message
+    assert "then give --data 'mine/indicators/*.nc' in place of the originals" in message
+    assert _run_loop(message, tmp_path) == "mine/indicators"
+    assert sorted(path.name for path in (tmp_path / "store").iterdir()) == [path.name for path in paths]
+    copies = open_dataset(sorted((tmp_path / "mine" / "indicators").glob("*.nc")))
+    np.testing.assert_array_equal(copies["lc_forest"].values, (open_dataset(paths)["lc"].values == 1).astype(int))
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="needs NCO")
 def test_a_flag_target_of_a_folder_is_refused_with_a_copy_of_each_file(tmp_path, monkeypatch):
     """fix38i: the refusal named 'lc_0.nc lc_forest.nc' for a target read from 3 files; now a copy of each, whose
     0/1 lc_forest is a target (refused no more) with every file's steps."""
