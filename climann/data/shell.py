@@ -927,6 +927,37 @@ def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]", *, quote
             f"{_one_missing_mark(written, quote)}{call}(p);os.replace(p,{target})")
 
 
+def none_there(*paths: str | os.PathLike) -> str:
+    """The shell words that begin a printed line whose tools would write over ``paths`` (``ncap2
+    -O`` on the line's copy, ``mv`` of its temporary onto the copy): with any of them there, one
+    line on stderr, ``… is there already: left as it is, nothing written; …``, and the rest of
+    the line is not run (``&&`` after a false status). The line's first tool alone never wrote
+    over it: NCO asks, but answered "n" it exits 0, and the ``-O`` steps after it then replaced
+    the user's file (break51a A3's kind: a line followed twice, or a name taken since printed).
+
+    Parameters
+    ----------
+    paths : str or PathLike
+        The files the line writes, as paths (quoted here for the shell).
+
+    Returns
+    -------
+    str
+        ``{ [ ! -e P ] || { echo '…' >&2; false; }; } && `` for each path, to put before the line.
+
+    Examples
+    --------
+    >>> none_there("a_fixed.nc").startswith("{ [ ! -e a_fixed.nc ] || { echo 'a_fixed.nc is there already")
+    True
+    """
+    told = []
+    for path in paths:
+        said = (f"{working_path(path)} is there already: left as it is, nothing written; move it away or write "
+                "another name")
+        told.append(f"{{ [ ! -e {shown_path(path)} ] || {{ echo {shlex.quote(said)} >&2; false; }}; }} && ")
+    return "".join(told)
+
+
 #: A writer of a dataset named by one word: ``d.to_netcdf``, or the choice of
 #: :data:`~climann.data.step_periods._PYTHON_STORE_BOUNDS` (``(d.to_zarr if z else d.to_netcdf)``).
 _NAMED_WRITER = re.compile(r"(?P<name>\w+)\.to_(?:netcdf|zarr)"
