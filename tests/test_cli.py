@@ -4,6 +4,7 @@ import glob
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -649,11 +650,28 @@ def test_a_wrf_moving_nest_is_refused_in_one_line(tmp_path, capfd, monkeypatch):
                      "Python, e.g. scipy.interpolate.griddata of each step's values at that step's latitudes and "
                      "longitudes, or an xESMF regridder built per step: a regridder built once from the first step's "
                      "grid puts every step on that step's places), or, to learn in the box's own frame (a "
-                     f"storm-relative composite), leave the positions out: `ncks -C -x -v XLAT,XLONG {tmp_path}/nest.nc "
+                     f"storm-relative composite), leave the positions out: `{{ [ ! -e {copy} ] || {{ echo '{copy} is "
+                     "there already: left as it is, nothing written; move it away or write another name' >&2; false; "
+                     f"}}; }} && ncks -C -x -v XLAT,XLONG {tmp_path}/nest.nc "
                      f"{copy} && ncap2 -O -s 'lat=0.0;lat@units=\"degrees_north\";lat@standard_name=\"latitude\";"
                      "lon=0.0;lon@units=\"degrees_east\";lon@standard_name=\"longitude\"' "
                      f"{copy} {copy}` (one nominal position; the box's cells are then chosen with [data] select)"]
     assert not (tmp_path / "run").exists()
+    if shutil.which("ncks") is None or shutil.which("ncap2") is None:
+        pytest.skip("needs NCO (ncks, ncap2)")
+    import netCDF4
+
+    from tests.followed_twice import assert_left_as_it_is
+
+    command = lines[0].split("`")[1]
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+    with netCDF4.Dataset(copy) as written:
+        assert "XLAT" not in written.variables and "XLONG" not in written.variables
+        assert written["lat"][...] == 0.0 and written["lon"].units == "degrees_east"
+    # fix51j: followed again, ncks's "exists: e(xit), o(verwrite) or a(ppend)?" answered e exits 0, and ncap2 -O then
+    # rewrote the file there
+    assert_left_as_it_is(copy, lambda: subprocess.run(["bash", "-c", command], input="e\n", capture_output=True,
+                                                      text=True), data)
 
 
 def test_a_wrf_wind_on_a_staggered_grid_named_as_predictor_is_refused_in_one_line(tmp_path, capfd, monkeypatch):

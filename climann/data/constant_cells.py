@@ -557,7 +557,11 @@ def _held_value_fix_of_files(target: str, found: ConstantCells, files: Sequence[
     else:
         opened = (f"P = {[working_path(file) for file in files]!r}; "
                   f"O = {[working_path(folders[Path(file).parent] / copy_name(file)) for file in files]!r}")
-    script = (f"import glob, os, xarray as xr; {opened}; D = [xr.open_dataset(p, decode_times=False) for p in P]; "
+    # followed twice, or a copy's name taken since printed: no copy written over a file there (break51a A3's kind)
+    kept = ("[sys.exit(o + ' is there already: left as it is, nothing written; move it away or write another name') "
+            "for o in O if os.path.lexists(o)]")
+    script = (f"import glob, os, sys, xarray as xr; {opened}; {kept}; "
+              "D = [xr.open_dataset(p, decode_times=False) for p in P]; "
               f"D = [d.assign({{{target!r}: d[{target!r}].load()}}) for d in D]; "
               f"m = (xr.concat([d[{target!r}] for d in D], {found.time!r}) == {found.value!r}).all({found.time!r}); "
               f"[(d.assign({{{target!r}: d[{target!r}].where(~m)}}).to_netcdf(o + '.part'), "

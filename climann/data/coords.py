@@ -1357,7 +1357,7 @@ def _positions_left_out(dataset: xr.Dataset, names: list[str]) -> str:
     ``names`` (``ncks -C -x -v``) and with one nominal position (CF scalar ``lat``/``lon`` of 0,
     §5.7, by ``ncap2``), its fields then on their own rows and columns, to select from; without
     the nominal position when the file keeps another latitude or longitude (never overwritten)."""
-    from climann.data.shell import source_and_copy
+    from climann.data.shell import none_there, source_and_copy
 
     files = source_and_copy(*[dataset[name] for name in names], *dataset.data_vars.values(), suffix="relative")
     copy = shlex.split(files)[-1]
@@ -1370,7 +1370,8 @@ def _positions_left_out(dataset: xr.Dataset, names: list[str]) -> str:
                 "positions; the box's cells are chosen with [data] select)")
     nominal = ";".join(f'{name}=0.0;{name}@units="{units}";{name}@standard_name="{kind}"'
                        for kind, (name, units) in POSITION_COORDINATES.items())
-    return (f"`ncks -C -x -v {','.join(names)} {files} && ncap2 -O -s {shlex.quote(nominal)} "
+    # ncks answered "n" on a file there exits 0, and ncap2 -O then rewrote that file: none_there first
+    return (f"`{none_there(copy)}ncks -C -x -v {','.join(names)} {files} && ncap2 -O -s {shlex.quote(nominal)} "
             f"{shlex.quote(copy)} {shlex.quote(copy)}` (one nominal position; the box's cells are then chosen "
             "with [data] select)")
 

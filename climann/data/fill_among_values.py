@@ -50,7 +50,7 @@ from climann.data.fill_like import (DEFAULT_FILL_VALUES, NETCDF_TYPE_NAMES, Bloc
                                     time_dimension)
 from climann.data.nonnegative import cannot_be_negative, is_thickness
 from climann.data.shell import (advised_marks, attribute_command, copies_of_files, input_and_copy, is_zarr_store,
-                                ncatted_attribute, ncatted_number, ncatted_type)
+                                ncatted_attribute, ncatted_number, ncatted_type, none_there)
 from climann.data.sources import as_file_stamps, files_text, variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, unpacked
 
@@ -345,7 +345,9 @@ def _suspect_of_file(name: str, variable: xr.DataArray, held: FillAmongValues, *
         advised, keeping = _keeping_advised(record, key, edits, files, unpacked=unpack is not None)
         command, then = attribute_command(advised, files), ""
         if unpack is not None and not is_zarr_store(shlex.split(files)[0]):
-            command = f"{command} && {_unpacking(record.name, shlex.split(files)[1])}"
+            copy = shlex.split(files)[1]  # neither the copy nor the temporary written over (none_there)
+            guard = none_there(copy, _unpacked_path(record.name, copy))
+            command = f"{guard}{command} && {_unpacking(record.name, copy)}"
             then = (f", and unpack it in the copy to floats (ncpdq -U), so that no code {unpack[0]} is left for "
                     f"netCDF to read as the default fill value of {unpack[1]}")
         # a copy that unpacks or keeps an earlier line's marks is advised file by file
@@ -426,6 +428,11 @@ def _keeping_advised(record: FileMarks, key: str, edits: list[str], files: str, 
                  f"(its {' and '.join(advised)}; here as {attribute})")
 
 
+def _unpacked_path(name: str, copy: str) -> str:
+    """The temporary file :func:`_unpacking` writes beside ``copy``: ``x_fixed.lmlt_unpacked.nc``."""
+    return str(Path(copy).with_suffix(f".{name}_unpacked.nc"))
+
+
 def _unpacking(name: str, copy: str) -> str:
     """The commands that unpack the variable ``name`` of the file ``copy`` to floats in place,
     its other variables kept as stored: ``ncpdq -U`` of the whole file unpacked them too, and
@@ -434,9 +441,9 @@ def _unpacking(name: str, copy: str) -> str:
     -32768, 8608 values). ``ncpdq -U -v`` writes the variable alone, unpacked, to a file beside
     the copy; ``ncks -A -x -v`` appends every other variable of the copy to it as stored; ``mv``
     puts it in the copy's place (NCO manual, "ncpdq", "ncks": appending)."""
-    own, unpacked = shlex.quote(name), shlex.quote(str(Path(copy).with_suffix(f".{name}_unpacked.nc")))
+    own, unpacked = shlex.quote(name), shlex.quote(_unpacked_path(name, copy))
     copy = shlex.quote(copy)
-    return (f"ncpdq -O -U -v {own} {copy} {unpacked} && ncks -A -x -v {own} {copy} {unpacked} && "
+    return (f"ncpdq -U -v {own} {copy} {unpacked} && ncks -A -x -v {own} {copy} {unpacked} && "
             f"mv {unpacked} {copy}")
 
 

@@ -195,11 +195,11 @@ def grid_copy_code(source: str | None, group: str, grid: HdfEosGrid, copy: str |
     --------
     >>> grid = HdfEosGrid("G", 4, 2, -180.0, 90.0, 180.0, -90.0)
     >>> print(grid_copy_code("a.he5", "HDFEOS/GRIDS/G/Data Fields", grid, "a_G.nc"))  # doctest: +ELLIPSIS
-    import xarray as xr; d = xr.open_dataset('a.he5', group='HDFEOS/GRIDS/G/Data Fields'); ...
+    import xarray as xr; import sys; d = xr.open_dataset('a.he5', group='HDFEOS/GRIDS/G/Data Fields'); ...
     """
     dy, dx = (grid.north - grid.south) / grid.rows, (grid.east - grid.west) / grid.columns
     read, write = ("sys.argv[1]", "sys.argv[2]") if source is None else (repr(source), repr(copy))
-    imports = "import xarray as xr" + ("; import sys" if source is None else "") + (
+    imports = "import xarray as xr; import sys" + (
         "; import numpy as np, os, re" if dated else "")
     return (
         f"{imports}; d = xr.open_dataset({read}, group={group!r}); "
@@ -211,5 +211,5 @@ def grid_copy_code(source: str | None, group: str, grid: HdfEosGrid, copy: str |
         "d[x].attrs.update(units='degrees_east', standard_name='longitude'); "
         "[v.attrs.setdefault('units', v.attrs['Units']) for v in d.data_vars.values() if 'Units' in v.attrs]; "
         + (_dating_code(read, dated) if dated else "")
-        + (f"d.to_netcdf({write})" if source is not None else whole_write())
+        + whole_write(target=write)  # whole, never over a file there (fix51j: to_netcdf(copy) replaced it)
     )

@@ -37,7 +37,7 @@ import xarray as xr
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (
     attribute_command, beside, copies_command, copies_data, copies_folder, copies_of_files, input_and_copy,
-    ncatted_attribute, shown_path,
+    ncatted_attribute, none_there, shown_path,
 )
 
 __all__ = ["counted_since", "counted_since_problem", "long_name_reference", "long_name_reference_advice",
@@ -148,8 +148,11 @@ def counted_since_problem(time: xr.DataArray, source: str | Path | None) -> str 
     original, counted_copy, dated = (("IN.nc", "IN_counted.nc", "OUT.nc") if source is None else
                                      (shown_path(source), beside(source, "counted"), beside(source, "dated")))
     length = "30.44 days, a twelfth of a year" if unit == "months" else "365.24 days"
+    # cdo writes over a file there, and ncatted answered "n" on one exits 0, then rm removed it: neither there first
+    # (fix51j: the line followed again replaced the dated copy; a file at the counted name was removed)
+    guard = none_there(*(shlex.split(name)[0] for name in (counted_copy, dated)))
     return (f"{said} and rewrite them as days of calendar {unit} (CF and UDUNITS read a {unit[:-1]} as {length}, "
-            f"CDO as a calendar {unit[:-1]}): `ncatted {fix} {original} "
+            f"CDO as a calendar {unit[:-1]}): `{guard}ncatted {fix} {original} "
             f"{counted_copy} && cdo -setreftime,{reference},00:00:00,days {counted_copy} {dated} && rm {counted_copy}`"
             f" (then give {dated} in place of {original})")
 

@@ -102,7 +102,7 @@ from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_di
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import (
     attribute_command, beside, copies_in_place_advice, copy_in_place_advice, files_given, input_and_copy,
-    ncatted_attribute, original_and_copy, shared_glob, shown_path, superseded_copies,
+    ncatted_attribute, none_there, original_and_copy, shared_glob, shown_path, superseded_copies,
 )
 from climann.data.simulations import check_one_simulation
 from climann.data.slanted_profiles import slanted_profile, slanted_profile_message
@@ -2743,7 +2743,9 @@ def check_same_cell_bounds(reference: xr.Dataset, other: xr.Dataset, files: tupl
             raise ClimannError(
                 f"{name}'s cell bounds are not the same in the files: {mismatch}; one grid's cells have one set of "
                 f"edges, and one file's would give the areas that weight both files' values in the scores; give the "
-                f"files the right edges, e.g. {files[0].name}'s in a copy of {files[1].name} (cp "
+                f"files the right edges, e.g. {files[0].name}'s in a copy of {files[1].name} ("
+                # cp wrote over a file there, the line followed again (fix51j): none_there first
+                f"{none_there(shlex.split(copy)[0])}cp "
                 f"{shown_path(files[1])} {copy} && ncks -A -v {bounds[0]} {shown_path(files[0])} {copy})")
 
 

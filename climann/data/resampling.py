@@ -33,7 +33,7 @@ import os
 import shlex
 from collections.abc import Sequence
 
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, whole_write
 
 __all__ = ["calendar_resample_command", "resample_command", "restamp_command"]
 
@@ -62,7 +62,8 @@ _PYTHON_RESAMPLE = (
     'm=xr.merge([d.drop_dims(t),m.assign_coords({t:l+H/2})]);m[t+"_bnds"]=((t,"bnds"),np.stack([l,l+H],1));'
     'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
     'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
-    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;m.to_netcdf(o)'
+    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;'
+    + whole_write("m.to_netcdf", "o", quote='"')
 )
 
 
@@ -134,7 +135,8 @@ _PYTHON_CALENDAR_RESAMPLE = (
     'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s})]).set_coords(p);m[t+"_bnds"]=((t,"bnds"),np.stack([s,g],1));'
     'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
     'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
-    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;m.to_netcdf(o)'
+    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;'
+    + whole_write("m.to_netcdf", "o", quote='"')
 )
 
 
@@ -212,7 +214,8 @@ _PYTHON_RESTAMP = (
     'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
     'b=d[t].attrs["bounds"];c=d[b].values;'
     'd=d.assign_coords({t:d[t].copy(data=c.min(1)+(c.max(1)-c.min(1))/2+s)});d[b]=d[b].copy(data=c+s);'
-    'd[t].encoding={k:e[k] for k in ("units","calendar") if k in e};d.to_netcdf(o)'
+    'd[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
+    + whole_write("d.to_netcdf", "o", quote='"')
 )
 
 

@@ -723,7 +723,7 @@ _PYTHON_ACROSS_FILES = (
     "o=o.assign({{v:(a[v] if v in g else a[v].where(a[v]>=0)).astype(np.result_type(d[v].dtype,'f4'))"
     ".assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t[:-1],t[1:]],-1));o[{time!r}].attrs['bounds']={bounds!r};"
-    "o.to_netcdf(sys.argv[1])"
+    + whole_write("o.to_netcdf", "sys.argv[1]")  # never over a file there (the folder's name was free when printed)
 )
 
 

@@ -897,7 +897,7 @@ def copies_in_place_advice(latest: Path, superseded: Sequence[Path]) -> str:
             f"give --data files that leave them out")
 
 
-def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]") -> str:
+def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]", *, quote: str | None = None) -> str:
     """The Python statements that end a printed ``python -c SCRIPT IN OUT`` line: ``call`` (the
     dataset's writer, ``d.to_netcdf`` or a choice with ``d.to_zarr``) writes ``OUT.part``, renamed
     ``OUT`` once whole (:func:`os.replace`), never over a file there already: with ``OUT`` present the
@@ -908,14 +908,15 @@ def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]") -> str:
     is the Python expression of ``OUT``: the line's second argument, or a path written in the
     script (``'d/a_fixed.nc'``, of a line that names its files itself; fix45m: those wrote
     ``OUT`` directly, and one interrupted half-way left a file under that name). The script
-    imports :mod:`sys` before.
+    imports :mod:`sys` before. ``quote`` is the quote of the strings it writes: by default the
+    target's own (``"`` for ``"d/a_fixed.nc"``, else ``'``), ``"`` for a script that keeps to it.
 
     Examples
     --------
     >>> whole_write().endswith("d.to_netcdf(p);os.replace(p,sys.argv[2])")
     True
     """
-    quote = '"' if target.startswith('"') else "'"  # the target's quotes: a script in one kind stays in it
+    quote = quote or ('"' if target.startswith('"') else "'")  # the target's quotes: a script in one kind stays in it
     written, named, call = _written_object(call)
     # a line followed twice, or its name taken since it was printed, must not replace that file (break51a A3)
     kept = (f"os.path.lexists({target}) and sys.exit({target}+{quote} is there already: left as it is, nothing "
@@ -924,6 +925,37 @@ def whole_write(call: str = "d.to_netcdf", target: str = "sys.argv[2]") -> str:
             "sys.excepthook=lambda *e:(shutil.rmtree(p,True) if "
             f"os.path.isdir(p) else os.path.exists(p) and os.remove(p),sys.__excepthook__(*e));{named}"
             f"{_one_missing_mark(written, quote)}{call}(p);os.replace(p,{target})")
+
+
+def none_there(*paths: str | os.PathLike) -> str:
+    """The shell words that begin a printed line whose tools would write over ``paths`` (``ncap2
+    -O`` on the line's copy, ``mv`` of its temporary onto the copy): with any of them there, one
+    line on stderr, ``… is there already: left as it is, nothing written; …``, and the rest of
+    the line is not run (``&&`` after a false status). The line's first tool alone never wrote
+    over it: NCO asks, but answered "n" it exits 0, and the ``-O`` steps after it then replaced
+    the user's file (break51a A3's kind: a line followed twice, or a name taken since printed).
+
+    Parameters
+    ----------
+    paths : str or PathLike
+        The files the line writes, as paths (quoted here for the shell).
+
+    Returns
+    -------
+    str
+        ``{ [ ! -e P ] || { echo '…' >&2; false; }; } && `` for each path, to put before the line.
+
+    Examples
+    --------
+    >>> none_there("a_fixed.nc").startswith("{ [ ! -e a_fixed.nc ] || { echo 'a_fixed.nc is there already")
+    True
+    """
+    told = []
+    for path in paths:
+        said = (f"{working_path(path)} is there already: left as it is, nothing written; move it away or write "
+                "another name")
+        told.append(f"{{ [ ! -e {shown_path(path)} ] || {{ echo {shlex.quote(said)} >&2; false; }}; }} && ")
+    return "".join(told)
 
 
 #: A writer of a dataset named by one word: ``d.to_netcdf``, or the choice of

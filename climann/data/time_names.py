@@ -40,7 +40,8 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.renames import FileRenames, rename_options
 from climann.data.shell import (
-    copy_command, copy_path, name_list, select_command, shown_path, source_and_copy, with_file_time_names, working_path,
+    copy_command, copy_path, name_list, select_command, shown_path, source_and_copy, with_file_time_names,
+    xarray_command,
 )
 from climann.errors import ClimannError
 
@@ -148,9 +149,11 @@ def check_one_time_axis(dataset: xr.Dataset, where: str) -> None:
     copies = {axis: copy_path(path, names[0]) for axis, names in on_axis.items()}  # two_time_tas.nc
     commands = "; ".join(select_command(names, f"{shown_path(path)} {shown_path(copies[axis])}", suffix=names[0])
                          for axis, names in on_axis.items())
-    in_xarray = "; ".join(f"ds[{names!r}].to_netcdf({working_path(copies[axis])!r})" for axis, names in on_axis.items())
-    alternative = "" if is_zarr_store(path) else (f" (or xarray: ds = xr.open_dataset({working_path(path)!r}); "
-                                                  f"{in_xarray})")
+    # one printed line per copy, written whole and never over a file there (whole_write): ds[…].to_netcdf(copy)
+    # replaced a file of that name, a line followed twice or a name taken since printed (break51a A3's kind)
+    in_xarray = "; ".join(xarray_command([f"d = d[{names!r}]"], f"{shown_path(path)} {shown_path(copies[axis])}")
+                          for axis, names in on_axis.items())
+    alternative = "" if is_zarr_store(path) else f" (or xarray: {in_xarray})"
     raise ClimannError(
         f"{where} has {len(on_axis)} time axes ({listed}): which dates a variable is on is never guessed, nor is a "
         f"date of a time axis a level to select; split it into one file per axis: {commands}{alternative}, then give "

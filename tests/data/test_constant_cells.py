@@ -15,6 +15,7 @@ from climann.data.land_masks import land_stored_as_value, warn_land_stored_as_va
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.shell import whole_write
+from tests.followed_twice import assert_left_as_it_is
 from tests.fresh_python import run_python, shell_path
 
 N_TIME = 40
@@ -281,6 +282,13 @@ def test_a_folder_of_three_files_gets_the_line_that_copies_each(tmp_path, monkey
     assert np.isnan(fixed[:, land]).all()
     np.testing.assert_array_equal(fixed[:, ~land], original["sosstsst"].values[:, ~land])
     assert _warnings(caplog, open_dataset(copies), "sosstsst", where="copies") == []
+    # fix51j: followed again with a file at one copy's name, each copy was os.replace'd over the file there; now none
+    # is written (the others not either: nothing half-done), and the line says so
+    copies[0].unlink()
+    copies[2].unlink()
+    assert_left_as_it_is(copies[1], lambda: subprocess.run(["bash", "-c", command], capture_output=True, text=True,
+                                                           cwd=tmp_path, env={**os.environ, "PATH": path}), files[1])
+    assert not copies[0].exists() and not copies[2].exists()
 
 
 @pytest.mark.parametrize(

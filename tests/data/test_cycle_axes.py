@@ -21,6 +21,7 @@ from climann.cli import app
 from climann.data.coords import time_coordinate
 from climann.data.cycle_axes import cycle_axis
 from climann.data.open import open_dataset
+from tests.followed_twice import assert_left_as_it_is
 
 CDO_NCO = pytest.mark.skipif(shutil.which("ncatted") is None or shutil.which("cdo") is None, reason="needs NCO, CDO")
 
@@ -153,7 +154,7 @@ def test_months_since_a_date_in_words_get_months_since_it_and_the_cdo_line_that_
     assert ("its long_name 'Months since January 1995' says it counts months since 1995-01-01 (0 … 119): climann took "
             "the date from the long_name and applies nothing by itself: check that the first value, 0, is January "
             "1995") in message
-    command = re.search(r"`(ncatted .*? && rm \S+)`", message).group(1)
+    command = re.search(r"`((?:\{ \[ ! -e .*?; \}; \} && )*ncatted .*? && rm \S+)`", message).group(1)
     assert "'months since 1995-01-01 00:00:00'" in command and "cdo -setreftime,1995-01-01,00:00:00,days" in command
     subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
     copy = re.search(r"then give (\S+) in place of lrmts\.nc", message).group(1)
@@ -164,6 +165,15 @@ def test_months_since_a_date_in_words_get_months_since_it_and_the_cdo_line_that_
         (year, month, 1, 0) for year, month in _months(1995, 1, 120)]
     with netCDF4.Dataset(tmp_path / "lrmts.nc") as nc:
         np.testing.assert_array_equal(opened["T2M"].values, nc["T2M"][:])
+    # fix51j: followed again, cdo wrote over the dated copy there (and a file at the counted name was removed by rm
+    # after ncatted's "overwrite?" answered n); now the line stops first, both kept
+    opened.close()
+    run = lambda: subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, input="n\n")  # noqa: E731
+    assert_left_as_it_is(tmp_path / copy, run, tmp_path / "lrmts.nc")
+    counted = re.search(r"&& rm (\S+)", command).group(1)
+    (tmp_path / copy).unlink()
+    assert_left_as_it_is(tmp_path / counted, run, tmp_path / "lrmts.nc")
+    assert not (tmp_path / copy).exists()
 
 
 def test_months_since_a_date_in_words_and_a_name_alone(tmp_path):

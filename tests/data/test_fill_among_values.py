@@ -10,6 +10,7 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.data.value_checks import warn_held_values
 from tests.conftest import grid_dataset
+from tests.followed_twice import assert_left_as_it_is
 
 
 def _warnings(path, name, caplog):
@@ -241,6 +242,10 @@ def test_a_missing_value_that_marks_the_fill_and_another_value_keeps_the_other(t
         np.testing.assert_array_equal(fixed["v"].values, np.where(values == -999.0, np.nan, values))
 
 
+#: A printed NCO line in a message: its guards (shell.none_there) when it has them, then ncatted … to its last file.
+_PRINTED_LINE = r"(?:\{ \[ ! -e [^]]*\] \|\| \{ echo '[^']*' >&2; false; \}; \} && )*ncatted .*?\.nc(?= \(|$)"
+
+
 def test_ecmwf_packed_codes_that_are_data_are_unpacked_so_that_no_default_fill_warning_follows(tmp_path, monkeypatch,
                                                                                                capsys):
     """rerun39 N1: after the advised ncatted deleted tcno2's _FillValue and missing_value -32767 (a code the
@@ -268,15 +273,20 @@ def test_ecmwf_packed_codes_that_are_data_are_unpacked_so_that_no_default_fill_w
     assert (
         "if they are data, remove it and the missing_value that marks the same value in a copy, and unpack it in "
         "the copy to floats (ncpdq -U), so that no code -32767 is left for netCDF to read as the default fill value "
-        "of short: ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, cams_fixed.nc cams_fixed_2.nc && "
-        "ncpdq -O -U -v tcno2 cams_fixed_2.nc cams_fixed.tcno2_unpacked.nc && ncks -A -x -v tcno2 cams_fixed_2.nc "
+        "of short: { [ ! -e cams_fixed_2.nc ] || { echo 'cams_fixed_2.nc is there already: left as it is, nothing "
+        "written; move it away or write another name' >&2; false; }; } && { [ ! -e cams_fixed.tcno2_unpacked.nc ] || "
+        "{ echo 'cams_fixed.tcno2_unpacked.nc is there already: left as it is, nothing written; move it away or write "
+        "another name' >&2; false; }; } && "
+        "ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, cams_fixed.nc cams_fixed_2.nc && "
+        "ncpdq -U -v tcno2 cams_fixed_2.nc cams_fixed.tcno2_unpacked.nc && ncks -A -x -v tcno2 cams_fixed_2.nc "
         "cams_fixed.tcno2_unpacked.nc && mv cams_fixed.tcno2_unpacked.nc cams_fixed_2.nc (this reads cams_fixed.nc"
         ) in said
     if shutil.which("ncatted") is None or shutil.which("ncpdq") is None:
         pytest.skip("needs NCO (ncatted, ncpdq)")
-    commands = [re.search(r"ncatted .*?\.nc(?= \(|$)", line).group(0) for line in lines if "ncatted" in line]
+    commands = [re.search(_PRINTED_LINE, line).group(0) for line in lines if "ncatted" in line]
     for command in commands:  # the aod line writes cams_fixed.nc, the tcno2 line reads it
         subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+    assert commands[-1].startswith("{ [ ! -e cams_fixed_2.nc ]")
     with xr.open_dataset(tmp_path / "cams_fixed_2.nc") as fixed:
         packed, scale, offset = stored["tcno2"]
         assert fixed["tcno2"].dtype.kind == "f" and fixed["tcno2"].encoding["dtype"].kind == "f"
@@ -288,6 +298,10 @@ def test_ecmwf_packed_codes_that_are_data_are_unpacked_so_that_no_default_fill_w
         describe(["cams_fixed_2.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
     after = capsys.readouterr().err
     assert "tcno2" not in after and "default fill value" not in after, after
+    # fix51j: followed again, NCO's "overwrite cams_fixed_2.nc?" answered n exits 0, and ncpdq -O, ncks -A and mv
+    # then replaced the file there by an unpacked copy of it; now the line stops before NCO, the file kept
+    assert_left_as_it_is(tmp_path / "cams_fixed_2.nc", lambda: subprocess.run(
+        ["bash", "-c", commands[-1]], input="n\n", capture_output=True, text=True), tmp_path / "cams.nc")
 
 
 def _era5_lakes_packed(path):
@@ -350,8 +364,8 @@ def test_the_unpacking_of_one_variable_keeps_the_marks_an_earlier_line_gave_the_
     with warnings_on_stderr():
         describe(["era5.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
     lines = [line for line in capsys.readouterr().err.splitlines() if "ncatted" in line]
-    commands = [re.search(r"ncatted .*?\.nc(?= \(|$)", line).group(0) for line in lines]
-    assert len(commands) == 2 and "ncpdq -O -U -v licd era5_fixed_2.nc" in commands[1], commands
+    commands = [re.search(_PRINTED_LINE, line).group(0) for line in lines]
+    assert len(commands) == 2 and "ncpdq -U -v licd era5_fixed_2.nc" in commands[1], commands
     if shutil.which("ncpdq") is None or shutil.which("ncks") is None:
         pytest.skip("needs NCO (ncatted, ncpdq, ncks)")
     for command in commands:

@@ -13,6 +13,7 @@ import pytest
 from climann.data.hdfeos import hdfeos_grids
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
+from tests.followed_twice import assert_left_as_it_is
 from tests.fresh_python import run_python, shell_path
 
 FILL = np.float32(-1.2676506e30)
@@ -81,6 +82,11 @@ def test_the_advice_copies_the_data_group_with_the_grid_latitude_and_longitude(t
     assert copy[latitude].attrs["standard_name"] == "latitude" and field.attrs["units"] == "molec/cm2"
     expected = np.where(values == FILL, np.nan, values)
     np.testing.assert_array_equal(field.values[0], expected)
+    # fix51j: followed again, `d.to_netcdf('…_ColumnAmountNO2.nc')` replaced the file there; now kept, the line says so
+    copy.close()
+    assert_left_as_it_is(tmp_path / "OMI-Aura_L3-OMNO2d_2019m0101_ColumnAmountNO2.nc",
+                         lambda: run_python(*words[1:], cwd=tmp_path, capture_output=True),
+                         tmp_path / "OMI-Aura_L3-OMNO2d_2019m0101.he5")
 
 
 def test_hdfeos_units_are_read_as_units_where_a_variable_has_none(tmp_path):

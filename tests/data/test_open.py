@@ -19,6 +19,7 @@ from climann.errors import ClimannError
 from tests.conftest import grid_dataset, monthly_times, write_climann_file
 from tests.grid_files import LAMBERT, curvilinear_coordinates, rotated_to_geographic
 from tests.fresh_python import run_python
+from tests.followed_twice import assert_left_as_it_is
 
 
 def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
@@ -1599,7 +1600,16 @@ def test_files_on_one_grid_with_other_latitude_edges_are_refused(tmp_path):
     assert message.startswith(f"lat's cell bounds are not the same in the files: lat_bnds differs by up to "
                               f"{largest:g}° between tas_2001.nc and tas_2002.nc")
     copy = tmp_path / "tas_2002_bounds.nc"
-    assert f"(cp {files[1]} {copy} && ncks -A -v lat_bnds {files[0]} {copy})" in message and "\n" not in message
+    line = (f"{{ [ ! -e {copy} ] || {{ echo '{copy} is there already: left as it is, nothing written; move it away or "
+            f"write another name' >&2; false; }}; }} && cp {files[1]} {copy} && ncks -A -v lat_bnds {files[0]} {copy}")
+    assert f"({line})" in message and "\n" not in message
+    if shutil.which("ncks") is None:
+        pytest.skip("needs NCO's ncks")
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True)
+    with xr.open_dataset(copy) as written:
+        np.testing.assert_array_equal(written["lat_bnds"].values, _TO_THE_POLES)
+    # fix51j: followed again, cp wrote over the file there (and ncks -A appended to it); now kept, the line says so
+    assert_left_as_it_is(copy, lambda: subprocess.run(["bash", "-c", line], capture_output=True, text=True), files[0])
 
 
 def test_the_same_latitude_edges_stored_north_to_south_are_one_grid(tmp_path):

@@ -236,3 +236,30 @@ def test_the_calendar_line_keeps_every_month_that_holds_all_its_days_whatever_th
         assert [(stamp.year, stamp.month) for stamp in stamps] == whole
         assert len(whole) == 25 and whole[0] == (2001, 1)
         np.testing.assert_allclose(written["tas"][:], expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["hours", "calendar", "restamp"])
+def test_each_printed_line_followed_again_leaves_the_file_under_its_copys_name(three_hourly, tmp_path, monkeypatch,
+                                                                                kind):
+    """fix51j: the three lines wrote ``m.to_netcdf(o)`` (``d.to_netcdf(o)``) straight into the copy's name, so a
+    line followed twice, or a name taken since printed, replaced that file. Now whole_write: run once, the copy is
+    the means by hand; run again over a file there, that file is kept byte for byte and the line says so."""
+    from climann.data.resampling import calendar_resample_command, restamp_command
+    from tests.followed_twice import assert_left_as_it_is
+
+    folder, truth = three_hourly
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "pr_3hr.nc"
+    source.write_bytes((folder / "pr_3hr.nc").read_bytes())
+    line = {"hours": lambda: resample_command(source.name, 6),
+            "calendar": lambda: calendar_resample_command(source.name, "D", "daily"),
+            "restamp": lambda: restamp_command(source.name, 30)}[kind]()
+    words = shlex.split(line)[1:]
+    run_python(*words, check=True, cwd=tmp_path)
+    copy = tmp_path / words[3]
+    with netCDF4.Dataset(copy) as written:
+        pr = written["pr"][:]
+    expected = {"hours": truth["pr"].reshape(-1, 2, 2, 3).mean(1), "calendar": truth["pr"].reshape(-1, 8, 2, 3).mean(1),
+                "restamp": truth["pr"]}[kind]
+    np.testing.assert_allclose(pr, expected, rtol=1e-6)
+    assert_left_as_it_is(copy, lambda: run_python(*words, cwd=tmp_path, capture_output=True), source)

@@ -20,6 +20,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.preparation import prepare_data, resolve_inputs
 from tests.console import run_main
+from tests.followed_twice import assert_left_as_it_is
 from tests.fresh_python import shell_path
 
 _WRF_RAIN = "ACCUMULATED TOTAL GRID SCALE PRECIPITATION"
@@ -258,6 +259,10 @@ def test_files_of_one_step_each_are_differenced_across(tmp_path, monkeypatch):
                                       np.array([1.0, 2.0, np.nan, 2.0])[:, None, None] * factor)
         minutes = np.arange(5) * 1440.0
         np.testing.assert_array_equal(copy["XTIME_bnds"].values, np.stack([minutes[:-1], minutes[1:]], -1))
+    # fix51j: followed again, `o.to_netcdf(sys.argv[1])` replaced the file there; now kept, the line says so
+    assert_left_as_it_is(tmp_path / "wrf" / "step_amounts" / "step_amounts.nc",
+                         lambda: subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=tmp_path,
+                                                env={**os.environ, "PATH": path}), tmp_path / files[0])
 
 
 @pytest.mark.parametrize(("units", "cell_methods"), [

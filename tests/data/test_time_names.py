@@ -16,6 +16,7 @@ from climann.data.open import concat_blocks, open_dataset
 from climann.data.shell import file_time_names
 from climann.data.time_names import one_time_name
 from climann.errors import ClimannError
+from tests.followed_twice import assert_left_as_it_is
 from tests.fresh_python import run_python
 
 LAT = np.array([60.0, 0.0, -60.0])
@@ -136,14 +137,19 @@ def test_one_file_with_two_time_axes_is_refused_naming_both(tmp_path, monkeypatc
     _two_axes(tmp_path / "two_time.nc", first_marked=first_marked, second_marked=second_marked)
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "two_time.nc"])
-    assert str(raised.value) == (
+    message = str(raised.value)
+    assert message.startswith(
         "two_time.nc has 2 time axes (time: tas, orog; time_2: rsdt): which dates a variable is on is never guessed, "
         "nor is a date of a time axis a level to select; split it into one file per axis: ncks -v tas,orog "
-        "two_time.nc two_time_tas.nc; ncks -v rsdt two_time.nc two_time_rsdt.nc (or xarray: "
-        "ds = xr.open_dataset('two_time.nc'); ds[['tas', 'orog']].to_netcdf('two_time_tas.nc'); "
-        "ds[['rsdt']].to_netcdf('two_time_rsdt.nc')), then give the copies together in place of two_time.nc: their "
+        "two_time.nc two_time_tas.nc; ncks -v rsdt two_time.nc two_time_rsdt.nc (or xarray: python -c \"import sys, "
+        "xarray as xr; d = xr.open_dataset('two_time.nc', decode_times=False); d = d[['tas', 'orog']]; "
+    ) and message.endswith(
+        "os.replace(p,'two_time_rsdt.nc')\"), then give the copies together in place of two_time.nc: their "
         "time axes become one"
     )
+    # one line per copy, each written whole and never over a file there (fix51j: ds[…].to_netcdf(copy) replaced it)
+    assert message.count("python -c") == 2 and "d = d[['rsdt']]; " in message
+    assert message.count("is there already: left as it is, nothing written") == 2
 
 
 def _check_split(tmp_path, tas, rsdt):
@@ -196,9 +202,15 @@ def test_the_printed_xarray_line_splits_the_file_into_one_set(tmp_path, monkeypa
     tas, rsdt = _two_axes(tmp_path / "two_time.nc")
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "two_time.nc"])
-    code = re.search(r"\(or xarray: (.*)\), then give", str(raised.value)).group(1)
-    run_python("-c", f"import xarray as xr; {code}", check=True, capture_output=True)
+    lines = re.search(r"\(or xarray: (.*)\), then give", str(raised.value)).group(1).split("; python -c ")
+    assert len(lines) == 2
+    words = [shlex.split(line if line.startswith("python -c ") else f"python -c {line}")[1:] for line in lines]
+    for each in words:
+        run_python(*each, check=True, capture_output=True)
     _check_split(tmp_path, tas, rsdt)
+    # fix51j: followed again, `ds[['rsdt']].to_netcdf('two_time_rsdt.nc')` replaced the file there; now kept
+    assert_left_as_it_is(tmp_path / "two_time_rsdt.nc", lambda: run_python(*words[1], capture_output=True),
+                         tmp_path / "two_time.nc")
 
 
 def test_split_blocks_from_old_and_new_cds_files_are_one_axis(tmp_path):

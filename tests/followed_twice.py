@@ -1,0 +1,29 @@
+"""A printed line followed again with a file already under the name it writes (the user's, or
+its own copy of the first time): the file is left as it is, byte for byte, the line says so on
+stderr and ends with a non-zero status (never lose a user's file; break51a A3's kind)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+
+def md5(path: str | Path) -> str:
+    return hashlib.md5(Path(path).read_bytes()).hexdigest()
+
+
+def assert_left_as_it_is(target: str | Path, run: Callable[[], subprocess.CompletedProcess],
+                         users_file: str | Path) -> None:
+    """Put a copy of ``users_file`` (a NetCDF file other than the line's copy) at ``target``, run
+    the line again (``run``; NCO's "overwrite?" answered "n", which exits 0), and check that
+    ``target`` is unchanged and the line refused naming it."""
+    target = Path(target)
+    shutil.copyfile(users_file, target)
+    before = md5(target)
+    finished = run()
+    assert md5(target) == before, f"{target.name} was written over: {finished.stderr}"
+    assert finished.returncode != 0, finished
+    assert f"{target.name} is there already: left as it is, nothing written" in finished.stderr, finished.stderr
