@@ -1143,8 +1143,10 @@ def _stamps_text(dataset: xr.Dataset, time: xr.DataArray) -> str:
     stamps = dataset[FILE_TIME_COORDINATE].values
     if len(stamps) == 0:
         return ""
-    return (f" (its cells' middles; stamped {date_text(stamps[0])} to {date_text(stamps[-1])} in the file, "
-            "as predictions keep them)")
+    first, last = date_text(stamps[0]), date_text(stamps[-1])
+    if (" " in first) != (" " in last):  # both with their hour: not "2017-01-01 06:00 to 2017-01-03"
+        first, last = date_text(stamps[0], precision="minute"), date_text(stamps[-1], precision="minute")
+    return f" (its cells' middles; stamped {first} to {last} in the file, as predictions keep them)"
 
 
 def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:

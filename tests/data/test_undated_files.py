@@ -397,7 +397,7 @@ def test_stage_iv_accumulations_are_dated_at_their_ends_by_the_advised_loop(tmp_
     assert info.exit_code == 0, info.output
     # the steps dated by their cells' middles (CF 7.1, climann.data.time_cells): 00-06 h at 03:00; the stamps, the
     # cells' ends, shown beside them (break51a A5)
-    assert ("2017-01-01 03:00 to 2017-01-02 21:00 (its cells' middles; stamped 2017-01-01 06:00 to 2017-01-03 in the "
+    assert ("2017-01-01 03:00 to 2017-01-02 21:00 (its cells' middles; stamped 2017-01-01 06:00 to 2017-01-03 00:00 in the "
             "file, as predictions keep them), 6-hourly, 8 steps") in " ".join(info.output.replace("#", "").split())
     opened = open_dataset(sorted(str(path) for path in (tmp_path / "st4" / "with_dates").glob("*.nc")))
     np.testing.assert_array_equal(opened["time_bnds"].values[:, 1].astype("datetime64[h]"),
