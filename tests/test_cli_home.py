@@ -96,7 +96,10 @@ def test_train_writes_its_run_and_records_the_data_it_read(trained, home, capfd,
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"run directory: {home / 'runs' / 'a'}\n"
     assert json.loads((home / "runs" / "a" / "metrics.json").read_text())["splits"]
-    assert f'paths = ["{sample}"]' in (home / "runs" / "a" / "config.toml").read_text()  # the file read
+    # the path given, its link kept (break51a A7: advice beside the links given); provenance.json names the file read
+    assert f'paths = ["{home / "obs.nc"}"]' in (home / "runs" / "a" / "config.toml").read_text()
+    inputs = json.loads((home / "runs" / "a" / "provenance.json").read_text())["inputs"]
+    assert [entry["path"] for entry in inputs] == [str(Path(sample).resolve())]
     _no_hidden_files(home)
 
 

@@ -237,6 +237,7 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
         link and its target), or ``patterns`` are not paths (:func:`~climann.data.paths.path_list`).
     """
     files: list[Path] = []
+    read: set[Path] = set()  # the files behind them (a set: thousands of daily files)
     for pattern in path_list(patterns):
         text = str(pattern)
         matched = matched_paths(text)
@@ -249,7 +250,8 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
         # each as given, a symbolic link kept (its folder is where advised copies belong, break51a A7),
         # a file given twice (by a link and its target) once
         for path in matched:
-            if path.resolve() not in {given.resolve() for given in files}:
+            if path.resolve() not in read:
+                read.add(path.resolve())
                 files.append(Path(os.path.abspath(path)))
     return files
 
