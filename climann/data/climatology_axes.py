@@ -86,6 +86,8 @@ def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     long_name = str(coordinate.attrs.get("long_name", ""))
     bounds = str(coordinate.attrs.get("bounds", coordinate.encoding.get("bounds", "")))
     cells = dataset[bounds].values if bounds in dataset.variables and dataset[bounds].ndim == 2 else None
+    if cells is not None and (cells.size == 0 or not hasattr(cells.flat[0], "calendar")):
+        cells = None  # bounds not read as cftime dates (bounds that do not hold their steps stay numbers): none said
     stamps = list(coordinate.values)
     if len(stamps) != 12 or len({stamp.month for stamp in stamps}) != 12:
         return None
