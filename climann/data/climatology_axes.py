@@ -33,6 +33,7 @@ import re
 from pathlib import Path
 from collections.abc import Mapping, Sequence
 
+import dask
 import xarray as xr
 
 from climann.data.forecast_times import is_dated
@@ -85,10 +86,14 @@ def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     coordinate = dataset[name]
     long_name = str(coordinate.attrs.get("long_name", ""))
     bounds = str(coordinate.attrs.get("bounds", coordinate.encoding.get("bounds", "")))
-    cells = dataset[bounds].values if bounds in dataset.variables and dataset[bounds].ndim == 2 else None
+    stamps = list(coordinate.values)
+    cells = None
+    if len(stamps) == 12 and bounds in dataset.variables and dataset[bounds].ndim == 2:
+        # cell edges, read as the coordinates' bounds are (open._with_bounds_in_memory): metadata, not data
+        with dask.config.set(scheduler="synchronous"):
+            cells = dataset[bounds].values
     if cells is not None and (cells.size == 0 or not hasattr(cells.flat[0], "calendar")):
         cells = None  # bounds not read as cftime dates (bounds that do not hold their steps stay numbers): none said
-    stamps = list(coordinate.values)
     if len(stamps) != 12 or len({stamp.month for stamp in stamps}) != 12:
         return None
     if not all(later > earlier for earlier, later in zip(stamps, stamps[1:])) or _days(stamps[-1] - stamps[0]) >= 365:
