@@ -17,13 +17,11 @@ the steps chosen.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
-import xarray as xr
-
-import datetime
-
 import numpy as np
+import xarray as xr
 
 from climann.data.daily_totals import WHOLE_FILES_KEY, checked_for_daily_reset, daily_restart, untold_restart
 from climann.data.fill_like import read_together, time_dimension
