@@ -316,8 +316,6 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
     return python_copies_by_folder(script, files, "hourly_amounts")
 
 
-
-
 #: The Python (xarray) that writes a copy of one file of hourly totals whose values are each over
 #: the hour before its stamp (ERA5's): ``python -c SCRIPT IN OUT``, with time bounds
 #: [time − 1 h, time] and ``cell_methods = "time: sum"`` on ``{names}``, the values as they are.
