@@ -311,10 +311,7 @@ def test_mod15_proposes_no_standard_deviation_or_quality_layer_with_a_note(targe
               "LaiStdDev_500m": {"long_name": "MODIS Gridded 500M 8-day Composite LAI standard deviation",
                                  "units": "m^2/m^2"},
               "FparLai_QC": {"long_name": "Quality for FPAR and LAI", "units": "bit field"}}
-    rng = np.random.default_rng(0)
-    dataset = dataset[[]].assign(
-        {name: xr.DataArray(rng.uniform(0, 1, dataset["tas"].shape), dims=dataset["tas"].dims,
-                            coords=dataset["tas"].coords, attrs=attrs) for name, attrs in layers.items()})
+    dataset = _uniform_layers(dataset, layers)
     chosen = default_inputs(dataset, target)
     assert chosen.predictors == kept
     (note,) = [note for note in chosen.notes(target) if note.startswith("left out of the default predictors")]
@@ -404,10 +401,7 @@ def test_mod13_proposes_no_composite_day_or_quality_layer_with_a_note():
               "_250m_16_days_composite_day_of_the_year": {"long_name": "Day of year VI pixel",
                                                           "units": "Julian day of year"},
               "_250m_16_days_pixel_reliability": {"long_name": "Quality reliability of VI pixel", "units": "rank"}}
-    rng = np.random.default_rng(0)
-    dataset = dataset[[]].assign(
-        {name: xr.DataArray(rng.uniform(0, 1, dataset["tas"].shape), dims=dataset["tas"].dims,
-                            coords=dataset["tas"].coords, attrs=attrs) for name, attrs in layers.items()})
+    dataset = _uniform_layers(dataset, layers)
     chosen = default_inputs(dataset, "_250m_16_days_NDVI")
     assert chosen.predictors == ("_250m_16_days_EVI",)
     (note,) = [note for note in chosen.notes("_250m_16_days_NDVI")
@@ -429,10 +423,7 @@ def test_smos_l3_proposes_neither_its_dqx_fit_rfi_nor_observation_times():
               "RFI_Prob": {"long_name": "Probability of RFI"},
               "Days": {"long_name": "Days since 2000-01-01", "units": "days since 2000-01-01 00:00:00"},
               "UTC_Seconds": {"long_name": "Seconds of the day", "units": "s"}}
-    rng = np.random.default_rng(0)
-    dataset = dataset[[]].assign(
-        {name: xr.DataArray(rng.uniform(0, 1, dataset["tas"].shape), dims=dataset["tas"].dims,
-                            coords=dataset["tas"].coords, attrs=attrs) for name, attrs in layers.items()})
+    dataset = _uniform_layers(dataset, layers)
     chosen = default_inputs(dataset, "Soil_Moisture")
     assert chosen.predictors == ("Optical_Thickness_Nad",)
     (note,) = [note for note in chosen.notes("Soil_Moisture") if note.startswith("left out of the default predictors")]
@@ -624,3 +615,12 @@ def test_a_weight_harp_did_not_bin_is_kept(tmp_path, conventions, units):
 
     dataset = open_dataset([_harp_binned(tmp_path / "g.nc", conventions=conventions, weight_units=units)])
     assert "weight" in default_inputs(dataset, "tropospheric_NO2_column_number_density").predictors
+
+
+def _uniform_layers(dataset, layers):
+    """``dataset``'s grid and times holding only ``layers`` (name: attributes), each uniform on [0, 1) from one
+    seeded generator, in the order given."""
+    rng = np.random.default_rng(0)
+    return dataset[[]].assign(
+        {name: xr.DataArray(rng.uniform(0, 1, dataset["tas"].shape), dims=dataset["tas"].dims,
+                            coords=dataset["tas"].coords, attrs=attrs) for name, attrs in layers.items()})

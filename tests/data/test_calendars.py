@@ -7,7 +7,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 
 import cftime
 import numpy as np
@@ -16,6 +15,7 @@ import pytest
 from climann.data.open import concat_blocks, open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, monthly_times
+from tests.console import run_main
 
 
 def _in_calendar(dataset, calendar, start_year=2000):
@@ -376,16 +376,6 @@ def test_split_blocks_refused_for_their_calendars_say_which_names_are_one_calend
            "tas_val.nc (val)" in message
 
 
-def _run_cli(arguments, monkeypatch, capsys):
-    from climann.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["climann", *arguments])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    out, err = capsys.readouterr()
-    return exited.value.code, out, err
-
-
 def _period_file(path, name, values, stamps, units, calendar, edges=None):
     """A (time, lat, lon) file of ``values`` at ``stamps`` (numbers in ``units`` and ``calendar``), with CF time
     bounds when ``edges`` (n_time + 1 numbers) are given; written with netCDF4, which keeps 'months since' and
@@ -418,7 +408,7 @@ def _period_file(path, name, values, stamps, units, calendar, edges=None):
     pytest.param("yearly", "360_day", "beginning", id="360-day-years-since-isimip-old-annual"),
 ])
 def test_stamps_on_a_period_s_first_instant_are_refused_in_every_calendar_and_the_advised_copy_pairs_right(
-        tmp_path, monkeypatch, capsys, frequency, calendar, reading):
+        tmp_path, monkeypatch, capfd, frequency, calendar, reading):
     """break51c A1, A2: a 360_day monthly qtot stamped on the 1st at 00:00 without bounds, beside bounded
     proleptic_gregorian pr, was read as the months its stamps open, with a calendar warning only: stamped at the
     months' ends (1st of the next month, as CESM writes), each qtot was paired with the next month's pr (test linear
@@ -450,7 +440,8 @@ def test_stamps_on_a_period_s_first_instant_are_refused_in_every_calendar_and_th
                                  days, calendar)[first:first + n_steps]
     _period_file(tmp_path / "model" / "qtot.nc", "qtot", 0.5 * pr, stamps, units, calendar)
     train = ["train", "--target", "qtot", "--predictors", "pr", "--features", "", "--epochs", "1"]
-    code, _, err = _run_cli([*train, "--data", "pr.nc", "--data", "model/qtot.nc"], monkeypatch, capsys)
+    refused = run_main(*train, "--data", "pr.nc", "--data", "model/qtot.nc", capfd=capfd, monkeypatch=monkeypatch)
+    code, err = refused.returncode, refused.stderr
     assert code == 2 and not (tmp_path / "runs").exists()
     (line,) = [line for line in err.splitlines() if line.startswith("climann: error:")]
     period = "year" if yearly else "month"
@@ -466,7 +457,7 @@ def test_stamps_on_a_period_s_first_instant_are_refused_in_every_calendar_and_th
     subprocess.run(lines[reading], shell=True, check=True, capture_output=True)
     data = shlex.split(re.search(r"then give (--data .+?) in place of", line).group(1))
     assert data == ["--data", "pr.nc", "--data", "model/with_bounds/qtot.nc"]
-    code, _, err = _run_cli([*train, *data, "--out", "run"], monkeypatch, capsys)
-    assert code == 0, err
+    trained = run_main(*train, *data, "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert trained.returncode == 0, trained.stderr
     linear = json.loads((tmp_path / "run" / "metrics.json").read_text())["splits"]["test"]["linear"]
     assert 1 - linear["r2"] < 1e-9 and linear["mse"] < 1e-20
