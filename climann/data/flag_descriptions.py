@@ -48,7 +48,7 @@ def bit_descriptions(attrs: Mapping[str, object], masks: Sequence[int]) -> dict[
     attrs : mapping
         The flag variable's attributes; ``flag_descriptions`` is read when present.
     masks : sequence of int
-        Its ``flag_masks``, unsigned (:func:`climann.data.quality_levels.unsigned_masks`).
+        Its ``flag_masks``, unsigned (:func:`climann.data.flag_codes.unsigned_masks`).
 
     Returns
     -------

@@ -51,9 +51,9 @@ import xarray as xr
 
 from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import checked_steps
+from climann.data.flag_codes import flag_codes
 from climann.data.nonnegative import cannot_be_negative
 from climann.data.paths import is_zarr_store
-from climann.data.quality_levels import unsigned_masks
 from climann.data.shell import (attribute_command, copies_of_files, identifier, ncap2_name, ncatted_attribute,
                                 ncatted_number, ncatted_type, shown_path, source_and_copy, values_command)
 from climann.data.sources import name_in_file, source_files, variable_where
@@ -67,43 +67,8 @@ __all__ = ["code_of_meaning", "codes_beyond_units_range", "codes_of_a_quantity",
 _log = logging.getLogger(__name__)
 
 
-def flag_codes(variable: xr.DataArray, key: str) -> np.ndarray:
-    """The codes of a flag attribute, ``flag_values`` or ``flag_masks`` (CF-1.11 §3.5), one
-    per entry of ``flag_meanings``.
 
-    CF asks for numbers of the variable's type; some writers put text (``"0 1 2"``,
-    ``"1, 2, 4"``, CDL's ``"0b, 1b"``): it is split at blanks and commas, and each part read
-    as a number (a CDL type letter after it dropped), so that the text counts its codes, not
-    as one. A part that is not a number is kept as text.
 
-    Parameters
-    ----------
-    variable : xarray.DataArray
-    key : {"flag_values", "flag_masks"}
-
-    Returns
-    -------
-    ndarray, shape (n_codes,)
-        Empty without the attribute; float64 for text of numbers, else the attribute's type,
-        read unsigned where the variable's ``_Unsigned`` is "true" (NUG "Attribute
-        Conventions": the attribute has the variable's type, so its signedness: the byte
-        ``-5b`` of NSIDC's sea-ice concentration is 251). ``flag_masks`` are bits, always read
-        unsigned (:func:`climann.data.quality_levels.unsigned_masks`): OSI SAF's signed byte
-        ``-128b`` is bit 128, and was shown as -128 and divided by in the advised ``ncap2`` line.
-    """
-    raw = variable.attrs.get(key)
-    if raw is None:
-        return np.array([])
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", "replace")
-    if not isinstance(raw, str):  # the stored type's signedness: -5b is 251 where _Unsigned = "true"
-        codes = with_signedness(np.atleast_1d(np.asarray(raw)), {**variable.attrs, **variable.encoding})
-        if key == "flag_masks" and codes.dtype.kind == "i":  # bits: a signed byte's -128b is bit 128
-            return np.array(unsigned_masks(codes), dtype=f"u{codes.dtype.itemsize}")
-        return codes
-    parts = [part for part in re.split(r"[\s,]+", raw.strip()) if part]
-    numbers = [_number(part) for part in parts]
-    return np.array(parts if None in numbers else numbers)
 
 
 def _meanings_by_code(coordinate: xr.DataArray) -> list[tuple[object, str]]:
@@ -211,12 +176,6 @@ def values_with_meanings(coordinate: xr.DataArray, shown: Sequence[str], values:
     return texts
 
 
-def _number(text: str) -> float | None:
-    """``text`` as a number (``"2"``, ``"0b"`` with CDL's type letter), None if it is none."""
-    try:
-        return float(re.sub(r"(?<=[0-9.])(?:[bBsSlL]|[uU][bBsSlL]?)$", "", text))
-    except ValueError:
-        return None
 
 
 def status_codes(variable: xr.DataArray, limits: tuple[float, float] | None, name: str | None = None

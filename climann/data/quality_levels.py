@@ -24,7 +24,7 @@ the user may lessen). Bits whose meanings say only how a value was made
 (:func:`is_provenance_meaning`: OSI SAF's ``open_water_filtered`` and ``spatial_interp``, CMEMS's
 gap-free ``INTERPOLATED``) are no condition of quality: named as provenance, never in that line
 (it deleted every open-water value of OSI-450, break50b A1); masks are the unsigned bits the
-producer means (a signed byte's ``-128b`` is 128, :func:`unsigned_masks`). Where the flag has
+producer means (a signed byte's ``-128b`` is 128, :func:`~climann.data.flag_codes.unsigned_masks`). Where the flag has
 ``flag_descriptions`` (OSI SAF writes one line per bit), each bit's line is read too
 (:func:`bit_reading`): OSI-450's ``high_t2m`` has no word of provenance, and its line, "Handle with
 caution … this might be false ice", makes it doubtful, neither provenance nor bad: kept by the line,
@@ -73,6 +73,7 @@ import pandas as pd
 import xarray as xr
 
 from climann.data.fill_like import BlockReads, blocks_by_place, read_together
+from climann.data.flag_codes import flag_codes, unsigned_masks
 from climann.data.flag_descriptions import bit_descriptions, is_cautious
 from climann.data.notes import note_once
 from climann.data.shell import copies_of_files, input_and_copy, xarray_command
@@ -355,19 +356,6 @@ def bit_reading(meaning: str, description: str = "") -> str:
     return "provenance" if words & PROVENANCE_WORDS else "bad"
 
 
-def unsigned_masks(masks: np.ndarray) -> list[int]:
-    """CF ``flag_masks`` as the unsigned bits the producer means: a signed byte's ``-128b`` (OSI
-    SAF's ``status_flag``, as ``ncdump`` prints it) is bit 128, not -128 (break50b A3).
-
-    Examples
-    --------
-    >>> unsigned_masks(np.array([1, 64, -128], "i1"))
-    [1, 64, 128]
-    """
-    masks = np.atleast_1d(np.asarray(masks))
-    if masks.dtype.kind == "i":
-        return [int(mask) % (1 << (8 * masks.dtype.itemsize)) for mask in masks.tolist()]
-    return [int(mask) for mask in masks.tolist()]
 
 
 def _bit_flag(dataset: xr.Dataset, name: str) -> QualityFlag | None:
@@ -376,11 +364,12 @@ def _bit_flag(dataset: xr.Dataset, name: str) -> QualityFlag | None:
     description says how a value was made, or asks for caution (:func:`bit_reading`); None when
     it is not one."""
     attrs = dataset[name].attrs
-    masks = np.atleast_1d(np.asarray(attrs.get("flag_masks", []))).tolist()
+    masks = flag_codes(dataset[name], "flag_masks")  # text ("1 2 4") and signed bytes read as their bits
     meanings = [_meaning_word(meaning) for meaning in str(attrs.get("flag_meanings", "")).split()]
-    if "flag_values" in attrs or not masks or len(masks) != len(meanings) or not is_quality_flag(dataset, name):
+    if ("flag_values" in attrs or not masks.size or masks.dtype.kind not in "iuf" or len(masks) != len(meanings)
+            or not is_quality_flag(dataset, name)):
         return None
-    masks = unsigned_masks(np.asarray(attrs["flag_masks"]))
+    masks = [int(mask) for mask in masks.tolist()]
     descriptions = bit_descriptions(attrs, masks)
     read = {mask: bit_reading(meaning, descriptions.get(mask, "")) for mask, meaning in zip(masks, meanings)}
     return QualityFlag(name, masks, meanings, bad=[mask for mask in masks if read[mask] == "bad"],
@@ -415,11 +404,12 @@ def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
         if (bits := _bit_flag(dataset, name)) is not None:
             found.append(bits)
             continue
-        values = np.atleast_1d(np.asarray(attrs.get("flag_values", []))).tolist()
+        values = flag_codes(dataset[name], "flag_values")  # text ("0 1 2") read as its codes
         meanings = [_meaning_word(meaning) for meaning in str(attrs.get("flag_meanings", "")).split()]
-        if "flag_masks" in attrs or not values or len(values) != len(meanings) or not is_quality_flag(dataset, name):
+        if ("flag_masks" in attrs or not values.size or values.dtype.kind not in "iuf" or len(values) != len(meanings)
+                or not is_quality_flag(dataset, name)):
             continue
-        values = [int(value) for value in values]
+        values = [int(value) for value in values.tolist()]
         ranks = [_ranked_meaning(meaning) for meaning in meanings]  # the meanings themselves are kept, to name
         ranked = (all(rank in RANKED_MEANINGS or _is_bad(rank) for rank in ranks)
                   and bool((USABLE_MEANINGS | DOUBTFUL_MEANINGS) & set(ranks)))

@@ -1059,9 +1059,10 @@ _OSI_STATUS_MEANINGS = ("land lake open_water_filtered land_spill_over high_t2m 
                         "max_ice_climo")
 
 
-def _signed_status_flag(path, *, fill) -> np.ndarray:
+def _signed_status_flag(path, *, fill, masks_as_text=False) -> np.ndarray:
     """A signed byte ``status_flag`` holding each of the 256 bit patterns (two of them twice), its
-    ``flag_masks`` as OSI SAF writes them (-128b for bit 128), with ``fill`` as its ``_FillValue``
+    ``flag_masks`` as OSI SAF writes them (-128b for bit 128; ``masks_as_text``: the text
+    ``"1b, 2b, … -128b"`` as some writers copy ``ncdump``'s), with ``fill`` as its ``_FillValue``
     (None: none, as OSI-450); returns the stored patterns, unsigned."""
     import netCDF4
 
@@ -1080,21 +1081,25 @@ def _signed_status_flag(path, *, fill) -> np.ndarray:
                                 fill_value=None if fill is None else np.int8(fill))
         flag.set_auto_maskandscale(False)
         flag.long_name = "status flag bit array for sea ice concentration retrievals"
-        flag.flag_masks, flag.flag_meanings = np.array([1, 2, 4, 8, 16, 32, 64, -128], "i1"), _OSI_STATUS_MEANINGS
+        masks = np.array([1, 2, 4, 8, 16, 32, 64, -128], "i1")
+        flag.flag_masks = ", ".join(f"{mask}b" for mask in masks) if masks_as_text else masks
+        flag.flag_meanings = _OSI_STATUS_MEANINGS
         flag[:] = bits.view("i1")
     return bits
 
 
+@pytest.mark.parametrize("masks_as_text", [pytest.param(False, id="masks-bytes"), pytest.param(True, id="masks-text")])
 @pytest.mark.parametrize("fill", [pytest.param(None, id="no-fill"), pytest.param(-1, id="fill-minus-1")])
 @pytest.mark.parametrize("mask", [1, 16, 64, 128])
-def test_the_bit_line_of_a_signed_byte_target_extracts_the_bit_numpy_reads(tmp_path, mask, fill):
+def test_the_bit_line_of_a_signed_byte_target_extracts_the_bit_numpy_reads(tmp_path, mask, fill, masks_as_text):
     """fix51c: a target of bit masks stored as a signed byte was refused with flag_masks '… 64 -128' and the line
     '(status_flag/1)%2', which ncap2 (reading the signed byte, truncating toward zero) made -1 on every negative
     odd value: 1 cell in 4 wrong; for bit 128, '(status_flag/-128)%2' was 0 where bit 128 is set beside another.
     The masks are shown unsigned and the line reads the bits of ubyte(status_flag): run as printed, with the bit
-    changed to each mask, the 0/1 variable is numpy's bits & mask != 0 on every one of the 256 patterns."""
+    changed to each mask, the 0/1 variable is numpy's bits & mask != 0 on every one of the 256 patterns. Masks
+    written as text ("… 64b, -128b") were still read signed (session 71): the same line now."""
     path = tmp_path / "osi.nc"
-    bits = _signed_status_flag(path, fill=fill)
+    bits = _signed_status_flag(path, fill=fill, masks_as_text=masks_as_text)
     message = _refused(lambda: refuse_flag_target(open_dataset([path]), "status_flag", where="osi.nc"))
     assert "(flag_masks 1 2 4 8 16 32 64 128: land lake " in message and "-128" not in message
     script = re.search(r"ncap2 -s '([^']+)'", message)[1]

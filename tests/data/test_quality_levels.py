@@ -23,11 +23,12 @@ from climann.workflow.preparation import open_selected
 from tests.fresh_python import run_python, shell_path
 
 
-def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range=True):
+def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range=True, flags_as_text=False):
     """GHRSST L3C daily files (GDS 2.0, OSI SAF): packed int16 SST in kelvin, quality_level 0-5 named in its
     ancillary_variables (30 % of the sea at levels 1-2), l2p_flags bit field; the levels and the land.
     ``valid_range``: the SST's valid_min and valid_max written (a run reads their values again for its
-    valid-range check, climann.data.valid_range_tails)."""
+    valid-range check, climann.data.valid_range_tails). ``flags_as_text``: flag_values and flag_masks written as
+    text ("0b, 1b, …", as some writers copy ncdump's CDL)."""
     rng = np.random.default_rng(seed)
     os.makedirs(out, exist_ok=True)
     lat, lon = np.arange(-7.5, 8, 3.0)[::-1].astype("f4"), np.arange(-10.5, 12, 3.0).astype("f4")
@@ -60,26 +61,31 @@ def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range
             v[:] = np.ma.masked_array(sst, mask=land)[None]
             q = f.createVariable("quality_level", "i1", ("time", "lat", "lon"), fill_value=np.int8(-128))
             q.long_name, q.valid_min, q.valid_max = "quality level of SST pixel", np.int8(0), np.int8(5)
-            q.flag_values, q.flag_meanings = np.arange(6, dtype="i1"), meanings
+            q.flag_values = ", ".join(f"{v}b" for v in range(6)) if flags_as_text else np.arange(6, dtype="i1")
+            q.flag_meanings = meanings
             q[:] = level[None]
             flags = f.createVariable("l2p_flags", "i2", ("time", "lat", "lon"))
-            flags.flag_masks, flags.flag_meanings = np.array([1, 2, 4], "i2"), "microwave land ice"
+            flags.flag_masks = "1s, 2s, 4s" if flags_as_text else np.array([1, 2, 4], "i2")
+            flags.flag_meanings = "microwave land ice"
             flags[:] = np.where(land, 2, 0).astype("i2")[None]
     return np.array(levels), land
 
 
-@pytest.mark.parametrize(("meanings", "said_levels"), [
-    pytest.param(None, "0 no_data, 1 bad_data, 2 worst_quality", id="ghrsst-gds2"),
-    pytest.param("unprocessed bad worst low acceptable best", "0 unprocessed, 1 bad, 2 worst", id="lakes-cci-short"),
+@pytest.mark.parametrize(("meanings", "said_levels", "flags_as_text"), [
+    pytest.param(None, "0 no_data, 1 bad_data, 2 worst_quality", False, id="ghrsst-gds2"),
+    pytest.param("unprocessed bad worst low acceptable best", "0 unprocessed, 1 bad, 2 worst", False, id="lakes-cci-short"),
+    pytest.param(None, "0 no_data, 1 bad_data, 2 worst_quality", True, id="levels-as-text"),
 ])
-def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_path, caplog, meanings, said_levels):
+def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_path, caplog, meanings, said_levels,
+                                                                           flags_as_text):
     """break39b B4: a GHRSST L3C folder was trained and scored on every quality_level without a word. The warning
     gives the share of the SST's values at levels 0-2 (numpy on the written levels) and a loop that, run with bash
     as printed, writes copies whose SST is missing exactly there and unchanged elsewhere; the copies warn no more.
     break45c A4: ESA CCI Lakes' short words ("unprocessed bad worst low acceptable best") were "cannot rank"
-    beside a level called bad, and the line came back on its own output."""
+    beside a level called bad, and the line came back on its own output. Session 71: levels written as text
+    ("0b, 1b, …") were no quality flag at all, and every level was trained on without a word."""
     folder = tmp_path / "l3c"
-    levels, land = _write_ghrsst_l3c(folder, n_days=4, flag_meanings=meanings)
+    levels, land = _write_ghrsst_l3c(folder, n_days=4, flag_meanings=meanings, flags_as_text=flags_as_text)
     files = sorted(folder.glob("*.nc"))
     forget_notes()
     with caplog.at_level(logging.WARNING, logger="climann"):
