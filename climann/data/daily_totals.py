@@ -159,7 +159,8 @@ def daily_reset_hour(dataset: xr.Dataset, variable: xr.DataArray, counts: np.nda
     step a total accumulated from the hour before restarts each day, from
     :func:`magnitude_changes` of its blocks; None when the values are no such total.
 
-    The steps are grouped by their hour of the day, on an axis one hour apart: at the restart
+    The steps are grouped by their hour of the day, on an axis of steps 1, 2, 3 or 6 hours apart
+    (:func:`step_hours`): at the restart
     hour at least :data:`RESET_SHARE` of the changing cells fall back toward 0, at each other
     hour at most :data:`OTHER_HOURS_RATIO` times that share, over at least
     :data:`MIN_RESET_DAYS` days compared. ERA5-Land's restart at 01 UTC (its total since 00 UTC
@@ -202,7 +203,7 @@ def daily_reset_reading(dataset: xr.Dataset, variable: xr.DataArray, counts: np.
     to rule out amounts of each hour (ERA5's totals over the hour, the same GRIB attributes as
     ERA5-Land's since 00 UTC: break51d A1, 6 days of ERA5-Land read as hourly amounts);
     ``(None, True)`` for values that are no such total (they fall at other hours as well, or
-    there are no steps an hour apart to read).
+    there are no steps 1, 2, 3 or 6 hours apart to read: :func:`step_hours`).
 
     Parameters
     ----------
@@ -378,9 +379,10 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
     return python_copies_by_folder(script, files, "hourly_amounts" if step == 1 else f"{step}hourly_amounts")
 
 
-#: The Python (xarray) that writes a copy of one file of hourly totals whose values are each over
-#: the hour before its stamp (ERA5's): ``python -c SCRIPT IN OUT``, with time bounds
-#: [time − 1 h, time] and ``cell_methods = "time: sum"`` on ``{names}``, the values as they are.
+#: The Python (xarray) that writes a copy of one file of totals whose values are each over the
+#: step ({step} hours) before its stamp (ERA5's hourly totals): ``python -c SCRIPT IN OUT``, with
+#: time bounds [time − step, time] and ``cell_methods = "time: sum"`` on ``{names}``, the values as
+#: they are.
 _PYTHON_HOURLY_TOTALS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1]);n={names!r};t=d[{time!r}];s=t.dims[0];"
     "h=np.timedelta64({step},'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours={step});"
