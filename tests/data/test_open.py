@@ -19,7 +19,7 @@ from climann.errors import ClimannError
 from tests.conftest import grid_dataset, monthly_times, write_climann_file
 from tests.grid_files import LAMBERT, curvilinear_coordinates, rotated_to_geographic
 from tests.fresh_python import run_python
-from tests.followed_twice import assert_left_as_it_is
+from tests.followed_twice import GUARD, assert_left_as_it_is
 
 
 def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
@@ -2207,7 +2207,7 @@ def test_every_name_clash_of_index_files_is_told_at_once_with_renames_that_work(
     for (word, name), values in written.items():
         np.testing.assert_array_equal(opened[f"{name}_{word}"].values, values)
     monkeypatch.chdir(tmp_path)
-    command = re.search(r"`(mkdir -p [^`]*)`", message).group(1)
+    command = re.search(rf"`({GUARD}mkdir -p [^`]*)`", message).group(1)
     subprocess.run(command, shell=True, check=True, capture_output=True)
     copies = open_dataset(sorted((tmp_path / "renamed").glob("*.nc")))
     assert sorted(copies.data_vars) == sorted(opened.data_vars)

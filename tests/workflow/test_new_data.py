@@ -26,6 +26,7 @@ from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
 from tests.conftest import run_written_before, without_model_record
 from tests.fresh_python import run_python
+from tests.followed_twice import without_guards
 
 LAT = np.array([-45.0, -15.0, 15.0, 45.0])
 LON = np.array([30.0, 90.0, 150.0, 210.0, 270.0])
@@ -1853,7 +1854,7 @@ def test_one_step_files_finer_than_the_run_are_advised_merged_then_averaged_and_
         predict_files(point_run, ["gldas_3h/*.nc4"], tmp_path / "p.nc")
     said = [record.getMessage() for record in caplog.records if "trained on monthly data" in record.getMessage()]
     assert len(said) == 1
-    commands = re.findall(r"`(mkdir [^`]*)`", said[0])
+    commands = re.findall(r"`(mkdir [^`]*)`", without_guards(said[0]))
     assert commands == ["mkdir -p gldas_3h/monthly && cdo monmean -mergetime gldas_3h/GLDAS_NOAH025_3H.A19960*00.021.nc4 "
                         "gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc"]
     assert said[0].endswith("then give --data gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc in place of "
