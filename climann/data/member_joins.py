@@ -22,6 +22,7 @@ listed. The line writes a new file whole or not at all, never over one there
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -32,8 +33,9 @@ __all__ = ["joined_members_path", "member_join_python"]
 
 def joined_members_path(files: Sequence[Path]) -> Path:
     """Where the join of the member ``files`` is written (see the module): beside the first when
-    they are in one folder, else in the deepest folder holding all of theirs, named after the first
-    file (``_members``, a free name: :func:`climann.data.shell.copy_path`).
+    they are in one folder, named after it; else in the deepest folder holding all of theirs, named
+    by the start every file's name shares (``ersst/ersst.v5_members.nc``; that folder's name when
+    they share none), ``_members``, a free name (:func:`climann.data.shell.copy_path`).
 
     Parameters
     ----------
@@ -48,7 +50,11 @@ def joined_members_path(files: Sequence[Path]) -> Path:
     if len(folders) == 1:
         return copy_path(files[0], "members")
     common = Path(os.path.commonpath(sorted(folders)))
-    return copy_path(common / Path(files[0]).name, "members")
+    # named by the whole words every file's name begins with (ersst.v5, not ersst.v5.200), not after one
+    # member's one month
+    start = os.path.commonprefix([Path(path).name for path in files])
+    shared = re.sub(r"[._-]+$", "", re.sub(r"^(.*[._-]).*$", r"\1", start)) or common.name
+    return copy_path(common / f"{shared}{Path(files[0]).suffix}", "members")
 
 
 def _files_text(paths: Sequence[Path], apart: bool) -> str:

@@ -80,7 +80,7 @@ def test_member_files_per_month_in_member_folders_join_every_month_outside_those
     assert "two ensemble members (global attribute ensemble_member: 1, 2)" in message
     line = re.search(r'\(python -c "(.*?)"\) and give that file instead', message)[1]
     assert run_python("-c", line, cwd=tmp_path).returncode == 0
-    joined = tmp_path / "ersst" / "ersst.v5.200101.ens001_members.nc"
+    joined = tmp_path / "ersst" / "ersst.v5_members.nc"
     digest = hashlib.md5(joined.read_bytes()).hexdigest()
     again = run_python("-c", line, cwd=tmp_path, capture_output=True)
     assert again.returncode != 0 and "is there already: left as it is" in again.stderr
