@@ -48,6 +48,7 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import BARE_NAMES
+from climann.data.direction_regrid import cdo_direction_chain, file_directions, xarray_direction_statements
 from climann.data.handles import open_netcdf
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.sources import files_text
@@ -497,11 +498,15 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
                                    for name, values in onto.items()) + "; "
     else:
         regrid = f"d = d.interp({lat}={onto[lat]}, {lon}={onto[lon]}); "
-    code = (f"import sys, xarray as xr; g = xr.open_dataset({working_path(reference_path)!r}); "
+    # a direction averaged as numbers puts 350° and 10° at 180° (break52b A1): its sine and cosine are regridded
+    directions = file_directions(paths[0])
+    before, after = xarray_direction_statements(directions)
+    code = (f"import sys, xarray as xr{', numpy as np' if directions else ''}; "
+            f"g = xr.open_dataset({working_path(reference_path)!r}); "
             "d = xr.open_dataset(sys.argv[1])"
             + (f".drop_vars({bounds!r}, errors='ignore'); " if bounds else "; ")
             + _longitude_statement(axes[0]["longitude"], axes[1]["longitude"], lon)
-            + regrid + whole_write())
+            + before + regrid + after + whole_write())
     if coarser:
         way, operator = "conservatively (an area-weighted average of the cells each new cell covers)", "remapcon"
     elif beyond:
@@ -517,15 +522,26 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
         else ""
 
     def advice(files: str, quote: str = "") -> str:
-        remap = cdo_command(f"{operator},{shown_path(reference_path)}", files)
+        remap = cdo_command(cdo_direction_chain(f"{operator},{shown_path(reference_path)}", directions), files)
         return (f"{quote}{remap}{quote}, or without CDO (xarray's "
                 f"interp, with SciPy{without}) {quote}{python_command(code)} {files}{quote}")
 
+    way += _direction_words(directions)
     if len(paths) == 1:
         return (f"interpolate {Path(paths[0]).name} {way} onto {Path(reference_path).name}'s grid, and give the "
                 f"copy in its place: {advice(input_and_copy(paths[0], 'regridded'), '`')}")
     return (f"interpolate {files_text(paths)} {way} onto {Path(reference_path).name}'s grid: "
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
+
+
+def _direction_words(directions: Mapping[str, float]) -> str:
+    """The words that say which directions of a file are regridded by their sine and cosine
+    (:mod:`climann.data.direction_regrid`); ``""`` for none."""
+    if not directions:
+        return ""
+    names = ", ".join(directions)
+    return (f" ({names}: a direction, whose values averaged as numbers put 350° and 10° at 180°; the lines regrid "
+            "its sine and cosine and recover the angle with atan2)")
 
 
 def _geographic_2d(grid: Mapping[str, xr.DataArray]) -> bool:
@@ -553,11 +569,14 @@ def interpolation_onto_2d_advice(reference: Mapping[str, xr.DataArray], referenc
         return None
     paths = [own_path] if isinstance(own_path, (str, Path)) else list(own_path)
 
+    directions = file_directions(paths[0])
+
     def advice(files: str, quote: str = "") -> str:
-        return f"{quote}{cdo_command(f'remapbil,{shown_path(reference_path)}', files)}{quote}"
+        chain = cdo_direction_chain(f"remapbil,{shown_path(reference_path)}", directions)
+        return f"{quote}{cdo_command(chain, files)}{quote}"
 
     way = (f"bilinearly onto {Path(reference_path).name}'s grid (CDO reads its 2-D latitude and longitude; without "
-           "CDO, xESMF's Regridder with them)")
+           "CDO, xESMF's Regridder with them)") + _direction_words(directions)
     if len(paths) == 1:
         files = input_and_copy(paths[0], 'regridded')
         return f"interpolate {Path(paths[0]).name} {way}: {advice(files, '`')}{in_place_note(files)}"

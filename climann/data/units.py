@@ -701,6 +701,8 @@ def _units_in_words(name: str) -> str:
 #: the whole units string, but in a product (``degree_C days``, growing degree days) the registry
 #: met them unread ("cannot read the units"), so a thermal-time total in them went unchecked
 #: (rerun40 R1); pint then reads the product as a temperature difference times a time.
+#: SMAP L3's ``Kelvins`` (``surface_temperature``, ``tb_*``), which pint reads as ``kelvins`` and
+#: ``Kelvin`` but not capitalised and plural (break52b: "cannot read the units", no line given).
 UNIT_DEFINITIONS = (
     "parts_per_billion = 1e-9 = ppb",
     "ppbv = 1e-9",
@@ -712,6 +714,7 @@ UNIT_DEFINITIONS = (
     "water_equivalent = 1000 * kilogram / meter ** 3",
     "@alias degC = degree_C = degrees_C",
     "@alias degF = degree_F = degrees_F",
+    "@alias kelvin = Kelvins",
 )
 
 #: A degree spelling followed by the word "true" (ecCodes' ``Degree true``): pint reads a space

@@ -214,6 +214,7 @@ def test_a_depth_of_fallen_snow_is_refused_as_needing_its_density():
         pytest.param("mm d-1", "mm/day", "pr", id="mm-d-1"),
         pytest.param("mm day-1", "mm/day", "pr", id="mm-day-1"),
         pytest.param("kelvin", "K", "tas", id="kelvin"),
+        pytest.param("Kelvins", "K", "surface_temperature", id="smap-Kelvins"),  # break52b: not read before
         pytest.param("W/m2", "W m-2", "rsds", id="W-per-m2"),
         pytest.param("kg/m2", "kg m-2", "mrso", id="kg-per-m2"),
     ],
@@ -240,6 +241,7 @@ def test_udunits_degree_c_in_a_product_is_a_temperature_difference_times_a_time(
 _BY_HAND = {
     "degF-K": ("degF", "K", "tas", lambda f: (f - 32) * 5 / 9 + 273.15),
     "degC-K": ("degC", "K", "tas", lambda c: c + 273.15),
+    "smap-Kelvins-degC": ("Kelvins", "degC", "surface_temperature", lambda k: k - 273.15),  # break52b: SMAP L3
     "flux-mm-per-day": ("kg m-2 s-1", "mm/day", "pr", lambda flux: flux / 1000 * 1000 * 86400),  # kg m-2 = 1 mm
     "percent-fraction": ("%", "1", "clt", lambda percent: percent / 100),
 }
