@@ -327,7 +327,8 @@ def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.nd
                                              f"d[{bounds_name!r}].attrs else 0)"),
                   f"d[{bounds_name!r}].attrs[{JOINED_MARK!r}] = {note!r}"]
     files = _files_of_cells(dataset, bounds_name)
-    if len(files) > 1:  # a folder of monthly files: every file's cells, not the first's (break39b B7)
+    if files:  # a folder of monthly files: every file's cells, not the first's (break39b B7); one file's copy
+        # in a new folder too, with the --data to give (break52a A5: beside it, a glob took both)
         return f"{said}: " + copies_of_files(lambda arguments, file: values_command([script], statements, arguments),
                                              files, name="time_cells_joined")
     return f"{said}: {values_command([script], statements, source_and_copy(dataset, dataset[bounds_name]))}"
