@@ -1137,10 +1137,13 @@ def test_the_command_given_for_hourly_totals_kept_every_6_hours_gives_their_rate
     with pytest.raises(ClimannError) as error:
         convert_dataset(open_dataset([tmp_path / "era5.nc"]), {"tp": "kg m-2 s-1"}, where="era5.nc",
                         reference="the model")
-    command = re.search(r"ncap2 -s '[^']*' era5.nc era5_fixed.nc", str(error.value)).group(0)
-    subprocess.run(shlex.split(command), check=True, capture_output=True)
-    fixed = open_dataset([tmp_path / "era5_fixed.nc"])
-    rates = convert_dataset(fixed, {"tp": "kg m-2 s-1"}, where="era5_fixed.nc", reference="the model")["tp"]
+    # as printed: the copy in a new folder, then given in place of the original (break52a A1)
+    command = re.search(r"mkdir -p time_cells_fixed && ncap2 -s '[^']*' era5.nc time_cells_fixed/era5.nc(?= \(its copy "
+                        r"in a new folder\), then give --data time_cells_fixed/era5.nc in place of era5.nc)",
+                        str(error.value)).group(0)
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "time_cells_fixed" / "era5.nc"])
+    rates = convert_dataset(fixed, {"tp": "kg m-2 s-1"}, where="era5.nc", reference="the model")["tp"]
     np.testing.assert_allclose(rates.values, totals * 1000.0 / 3600.0, rtol=1e-6)
 
 
