@@ -479,10 +479,12 @@ _LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
 _LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c) ")
 
 
-def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
+def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str,
+                    one_in_folder: bool = False) -> str:
     """The advice that corrects a copy of each of ``files``, a variable's files: for one file,
     each command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
-    (:func:`_one_copy`); for several, each command of that advice that works on the copy's shell words becomes one loop
+    (:func:`_one_copy`) with ``one_in_folder``, else beside it (:func:`input_and_copy`); for
+    several, each command of that advice that works on the copy's shell words becomes one loop
     over the files, writing their copies under their own names into a new folder beside them
     (:func:`new_folder`, ``name``), followed by the ``--data`` that takes the copies. A copy of
     the first file alone left the others as they were, a folder refused as mixed (break37a B1,
@@ -519,8 +521,10 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     --data '/no/such/d/units_fixed/*.nc' in place of the originals
     """
     files = [str(file) for file in files]
-    if len(files) == 1:
+    if len(files) == 1 and one_in_folder:
         return _one_copy(advice, files[0], name)
+    if len(files) == 1:  # beside it (the callers not yet moved to one_in_folder)
+        return advice(input_and_copy(files[0]), files[0])
     folders = {Path(file).parent: copies_folder(Path(file).parent, name) for file in files}
     groups: dict[tuple[Path, str], list[str]] = {}
     for file in files:
