@@ -29,6 +29,13 @@ the restart (01 UTC: the first hour's), and elsewhere the value minus the one an
 step with no value an hour before it in its file is left missing (the first of a file, unless it
 is 01 UTC). The copies get time bounds [time − 1 h, time] and ``cell_methods = "time: sum"``.
 
+Axes of 2, 3 or 6 hours (:data:`RESET_STEP_HOURS`) are read alike: JRA-3Q's 3-hourly forecast
+totals since 00 UTC, or ERA5's forecast accumulations, converted by CDO without their ``GRIB_``
+attributes, restart at the step after 00 UTC (03 UTC), where the generic line of totals since a
+start (:func:`~climann.data.running_totals.step_amounts_command`) subtracted the day before's
+total; the answers say the step (:func:`daily_text`: "since each day's 00 UTC, every 3 hours"),
+and the line writes the amount of each step with bounds [time − step, time].
+
 A run's ``time_stride`` that thins the hourly steps hides the restarts:
 :mod:`climann.data.strided_totals` reads the steps before the stride for them.
 """
@@ -36,6 +43,7 @@ A run's ``time_stride`` that thins the hourly steps hides the restarts:
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,10 +55,10 @@ from climann.data.fill_like import time_dimension
 from climann.data.shell import python_copies_by_folder, whole_write
 from climann.errors import ClimannError
 
-__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "UNTOLD_PREFIX", "WHOLE_FILES_KEY",
+__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "RESET_STEP_HOURS", "UNTOLD_PREFIX", "WHOLE_FILES_KEY",
            "checked_for_daily_reset", "daily_amounts_command", "daily_reset_hour", "daily_reset_reading",
-           "daily_restart", "daily_text", "hourly_totals_command", "magnitude_changes", "untold_restart",
-           "untold_text"]
+           "daily_restart", "daily_text", "hourly_totals_command", "magnitude_changes", "said_step", "step_hours",
+           "step_words", "untold_restart", "untold_text"]
 
 #: How :func:`daily_text` begins: a total found restarting daily, told apart from one restarting
 #: on a date of each year ("since 1 October") in the answers of the values rule.
@@ -151,7 +159,8 @@ def daily_reset_hour(dataset: xr.Dataset, variable: xr.DataArray, counts: np.nda
     step a total accumulated from the hour before restarts each day, from
     :func:`magnitude_changes` of its blocks; None when the values are no such total.
 
-    The steps are grouped by their hour of the day, on an axis one hour apart: at the restart
+    The steps are grouped by their hour of the day, on an axis of steps 1, 2, 3 or 6 hours apart
+    (:func:`step_hours`): at the restart
     hour at least :data:`RESET_SHARE` of the changing cells fall back toward 0, at each other
     hour at most :data:`OTHER_HOURS_RATIO` times that share, over at least
     :data:`MIN_RESET_DAYS` days compared. ERA5-Land's restart at 01 UTC (its total since 00 UTC
@@ -194,7 +203,7 @@ def daily_reset_reading(dataset: xr.Dataset, variable: xr.DataArray, counts: np.
     to rule out amounts of each hour (ERA5's totals over the hour, the same GRIB attributes as
     ERA5-Land's since 00 UTC: break51d A1, 6 days of ERA5-Land read as hourly amounts);
     ``(None, True)`` for values that are no such total (they fall at other hours as well, or
-    there are no steps an hour apart to read).
+    there are no steps 1, 2, 3 or 6 hours apart to read: :func:`step_hours`).
 
     Parameters
     ----------
@@ -219,15 +228,11 @@ def daily_reset_reading(dataset: xr.Dataset, variable: xr.DataArray, counts: np.
     >>> daily_reset_reading(data.to_dataset(name="tp"), data, magnitude_changes(totals, 0))
     (1, False)
     """
-    time = time_dimension(variable)
-    if time is None or time not in dataset.coords or dataset[time].size < 3:
+    step = step_hours(dataset, variable)
+    if step is None:
         return None, True
-    stamps = dataset[time]
-    apart = np.diff(np.asarray(stamps.values))  # timedelta64, or datetime.timedelta of cftime dates
-    one_hour = np.concatenate([[False], np.asarray([gap == datetime.timedelta(hours=1) for gap in apart.tolist()])
-                               if apart.dtype.kind == "O" else apart == np.timedelta64(1, "h")])
-    if not one_hour[1:].mean() > 0.9:
-        return None, True
+    stamps = dataset[time_dimension(variable)]
+    one_hour = _steps_apart(stamps, step)
     hours = np.asarray(stamps.dt.hour.values, dtype=int)
     falling, changing = np.asarray(counts[0], dtype=float), np.asarray(counts[1], dtype=float)
     shares = np.zeros(24)
@@ -244,17 +249,68 @@ def daily_reset_reading(dataset: xr.Dataset, variable: xr.DataArray, counts: np.
     return reset, bool(days[reset] >= MIN_RESET_DAYS)
 
 
-def daily_text(hour: int) -> str:
+#: The steps, in hours, of the axes read for a daily restart: each divides the day, so every day
+#: holds the restart's step (ERA5-Land's hours; JRA-3Q's and ERA5's forecast totals converted by
+#: CDO without their GRIB attributes, 3- or 6-hourly, restart at 00 UTC too).
+RESET_STEP_HOURS = (1, 2, 3, 6)
+
+
+def _steps_apart(stamps: xr.DataArray, hours: int) -> np.ndarray:
+    """Shape (n_steps,): whether each step is ``hours`` after the one before (the first: False)."""
+    apart = np.diff(np.asarray(stamps.values))  # timedelta64, or datetime.timedelta of cftime dates
+    return np.concatenate([[False], np.asarray([gap == datetime.timedelta(hours=hours) for gap in apart.tolist()])
+                           if apart.dtype.kind == "O" else apart == np.timedelta64(hours, "h")])
+
+
+def step_hours(dataset: xr.Dataset, variable: xr.DataArray) -> int | None:
+    """The step, in hours, of ``variable``'s time axis when more than 90 % of its steps are that far
+    apart and it is one of :data:`RESET_STEP_HOURS`; None otherwise (daily steps, irregular ones,
+    fewer than 3 steps, undecoded times).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data = xr.DataArray(np.zeros(16), dims="time", coords={"time": pd.date_range("2001", periods=16, freq="3h")})
+    >>> step_hours(data.to_dataset(name="tp"), data)
+    3
+    """
+    time = time_dimension(variable)
+    if time is None or time not in dataset.coords or dataset[time].size < 3 or dataset[time].dtype.kind not in "MO":
+        return None
+    return next((hours for hours in RESET_STEP_HOURS if _steps_apart(dataset[time], hours)[1:].mean() > 0.9), None)
+
+
+def _every(step: int) -> str:
+    """How :func:`daily_text` and :func:`untold_text` end for an axis of ``step`` hours: "" for 1."""
+    return "" if step == 1 else f", every {step} hours"
+
+
+def said_step(date: str | None) -> int:
+    """The step, in hours, of the axis whose values the answer ``date`` (:func:`daily_text`,
+    :func:`untold_text`) was read on: 1 unless it ends ", every 3 hours"."""
+    found = re.search(r", every (\d+) hours$", str(date or ""))
+    return int(found.group(1)) if found else 1
+
+
+def step_words(step: int) -> str:
+    """"an hour", "3 hours": the step of an axis, for messages."""
+    return "an hour" if step == 1 else f"{step} hours"
+
+
+def daily_text(hour: int, step: int = 1) -> str:
     """The answer of the values rule for a total restarted daily at ``hour`` (its step): "since
-    each day's 00 UTC" for ``hour`` 1 (:data:`DAILY_PREFIX`)."""
-    return f"{DAILY_PREFIX}{(hour - 1) % 24:02d} UTC"
+    each day's 00 UTC" for ``hour`` 1 (:data:`DAILY_PREFIX`); on an axis of ``step`` hours, the
+    restart one step before ``hour``, said with the step: "since each day's 00 UTC, every 3 hours"
+    for ``hour`` 3."""
+    return f"{DAILY_PREFIX}{(hour - step) % 24:02d} UTC{_every(step)}"
 
 
-def untold_text(hour: int) -> str:
+def untold_text(hour: int, step: int = 1) -> str:
     """The answer of the values rule for values that fall back at ``hour``'s step each day on too
     few days to tell a daily total from hourly amounts (:func:`daily_reset_reading`): "each hour's,
-    or since each day's 00 UTC" for ``hour`` 1 (:data:`UNTOLD_PREFIX`)."""
-    return f"{UNTOLD_PREFIX}{(hour - 1) % 24:02d} UTC"
+    or since each day's 00 UTC" for ``hour`` 1 (:data:`UNTOLD_PREFIX`), with the step as
+    :func:`daily_text`."""
+    return f"{UNTOLD_PREFIX}{(hour - step) % 24:02d} UTC{_every(step)}"
 
 
 def untold_restart(date: str | None) -> int | None:
@@ -262,7 +318,7 @@ def untold_restart(date: str | None) -> int | None:
     daily, None when the answer is another."""
     if not date or not str(date).startswith(UNTOLD_PREFIX):
         return None
-    return (int(str(date).removeprefix(UNTOLD_PREFIX)[:2]) + 1) % 24
+    return (int(str(date).removeprefix(UNTOLD_PREFIX)[:2]) + said_step(date)) % 24
 
 
 def daily_restart(date: str | None) -> int | None:
@@ -270,16 +326,17 @@ def daily_restart(date: str | None) -> int | None:
     day (:func:`daily_text`), None when it is no daily total (a yearly date, or None)."""
     if not date or not str(date).startswith(DAILY_PREFIX):
         return None
-    return (int(str(date).removeprefix(DAILY_PREFIX)[:2]) + 1) % 24
+    return (int(str(date).removeprefix(DAILY_PREFIX)[:2]) + said_step(date)) % 24
 
 
 #: The Python (xarray) that writes the amount of each hour of one file of totals restarted daily:
 #: ``python -c SCRIPT IN OUT``; at the step after the restart ({hour}) the value as it is, else the
-#: value minus the one an hour before (missing when there is none in the file); a first step
-#: with no amount is left out; time bounds [time − 1 h, time], ``cell_methods = "time: sum"``.
+#: value minus the one a step ({step} hours) before (missing when there is none in the file); a
+#: first step with no amount is left out; time bounds [time − step, time], ``cell_methods = "time: sum"``.
 _PYTHON_DAILY_AMOUNTS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1]);n={names!r};t=d[{time!r}];s=t.dims[0];"
-    "h=np.timedelta64(1,'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours=1);r=t.dt.hour=={hour};"
+    "h=np.timedelta64({step},'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours={step});"
+    "r=t.dt.hour=={hour};"
     "g=xr.DataArray(np.r_[False,np.diff(t.values)==h],dims=s);"
     "o=d.assign({{k:xr.where(r,d[k],(d[k]-d[k].shift({{s:1}})).where(g)).astype(np.result_type(d[k].dtype,'f4'))"
     ".assign_attrs({{**d[k].attrs,'cell_methods':'time: sum'}}) for k in n}});"
@@ -290,7 +347,7 @@ _PYTHON_DAILY_AMOUNTS = (
 
 
 def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], time: str, *,
-                          hour: int) -> tuple[str, str]:
+                          hour: int, step: int = 1) -> tuple[str, str]:
     """The shell command that writes, into a new folder beside each folder of ``files``
     (``hourly_amounts``), a copy of each file whose totals ``names``, restarted each day at the
     step of ``hour``, are the amounts of each hour (:data:`_PYTHON_DAILY_AMOUNTS`), and the
@@ -305,30 +362,38 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
     time : str
         The files' time variable (decoded to dates by xarray).
     hour : int
-        The hour of the day of the step after each restart (1 for ERA5-Land: 01 UTC).
+        The hour of the day of the step after each restart (1 for ERA5-Land: 01 UTC; 3 for totals
+        since 00 UTC at 03, 06 … 00 UTC).
+    step : int
+        The hours between steps (1; 3 or 6 for JRA-3Q's or ERA5's forecast totals converted without
+        their GRIB attributes): each amount is over the ``step`` hours before its stamp, and the
+        copies' folder ``{step}hourly_amounts`` (``hourly_amounts`` for 1).
 
     Returns
     -------
     tuple of str
         The command and the ``--data`` argument.
     """
-    script = _PYTHON_DAILY_AMOUNTS.format(names=list(names), time=time, hour=int(hour), bounds=f"{time}_bnds")
-    return python_copies_by_folder(script, files, "hourly_amounts")
+    script = _PYTHON_DAILY_AMOUNTS.format(names=list(names), time=time, hour=int(hour), bounds=f"{time}_bnds",
+                                          step=int(step))
+    return python_copies_by_folder(script, files, "hourly_amounts" if step == 1 else f"{step}hourly_amounts")
 
 
-#: The Python (xarray) that writes a copy of one file of hourly totals whose values are each over
-#: the hour before its stamp (ERA5's): ``python -c SCRIPT IN OUT``, with time bounds
-#: [time − 1 h, time] and ``cell_methods = "time: sum"`` on ``{names}``, the values as they are.
+#: The Python (xarray) that writes a copy of one file of totals whose values are each over the
+#: step ({step} hours) before its stamp (ERA5's hourly totals): ``python -c SCRIPT IN OUT``, with
+#: time bounds [time − step, time] and ``cell_methods = "time: sum"`` on ``{names}``, the values as
+#: they are.
 _PYTHON_HOURLY_TOTALS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1]);n={names!r};t=d[{time!r}];s=t.dims[0];"
-    "h=np.timedelta64(1,'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours=1);"
+    "h=np.timedelta64({step},'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours={step});"
     "o=d.assign({{k:d[k].assign_attrs({{**d[k].attrs,'cell_methods':'time: sum'}}) for k in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t.values-h,t.values],-1));"
     "o[{time!r}].attrs['bounds']={bounds!r};" + whole_write("o.to_netcdf")
 )
 
 
-def hourly_totals_command(files: Sequence[str | Path], names: Sequence[str], time: str) -> tuple[str, str]:
+def hourly_totals_command(files: Sequence[str | Path], names: Sequence[str], time: str, *,
+                          step: int = 1) -> tuple[str, str]:
     """The shell command that writes, into a new folder beside each folder of ``files``
     (``hour_totals``), a copy of each file that says its totals ``names`` are each over the hour
     before its stamp (ERA5's hourly accumulations: time bounds [time − 1 h, time], CF
@@ -343,11 +408,14 @@ def hourly_totals_command(files: Sequence[str | Path], names: Sequence[str], tim
         The totals, by their names in the files.
     time : str
         The files' time variable (decoded to dates by xarray).
+    step : int
+        The hours between steps: each total over the ``step`` hours before its stamp, the copies'
+        folder ``{step}hour_totals`` (``hour_totals`` for 1).
 
     Returns
     -------
     tuple of str
         The command and the ``--data`` argument.
     """
-    script = _PYTHON_HOURLY_TOTALS.format(names=list(names), time=time, bounds=f"{time}_bnds")
-    return python_copies_by_folder(script, files, "hour_totals")
+    script = _PYTHON_HOURLY_TOTALS.format(names=list(names), time=time, bounds=f"{time}_bnds", step=int(step))
+    return python_copies_by_folder(script, files, "hour_totals" if step == 1 else f"{step}hour_totals")

@@ -86,7 +86,8 @@ from climann.data.cell_methods import time_cell_method
 from climann.data.coords import find_coordinate
 from climann.data.daily_totals import (MIN_RESET_DAYS, WHOLE_FILES_KEY, checked_for_daily_reset, daily_amounts_command,
                                        daily_reset_reading, daily_restart, daily_text, hourly_totals_command,
-                                       magnitude_changes, untold_restart, untold_text)
+                                       magnitude_changes, said_step, step_hours, step_words, untold_restart,
+                                       untold_text)
 from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dimension
 from climann.data.shell import (whole_write, file_time_names, new_folder, python_command, python_copies_by_folder,
                                 shown_path, working_path)
@@ -539,21 +540,27 @@ def _daily_restarts(dataset: xr.Dataset, names: Sequence[str], counts: Sequence[
     of their ``counts``), with the answer of the values rule: :func:`~climann.data.daily_totals.daily_text`
     of the hour of the step after each restart, or :func:`~climann.data.daily_totals.untold_text` where
     too few days are read to rule out amounts of each hour; and with them every GRIB
-    accumulation (``GRIB_stepType = "accum"``) of ``names`` held by the same files: a product
-    accumulates all its fields alike (ERA5-Land: from 00 UTC), so a field whose values alone do
-    not tell (evaporation that dew turns back at night) is read as its file's others."""
+    accumulation (``GRIB_stepType = "accum"``) of ``names`` held by the same files, and every
+    other of ``names`` without GRIB attributes held by the same files beside one such found: a
+    product accumulates all its fields alike (ERA5-Land: from 00 UTC; JRA-3Q's 3-hourly totals
+    copied by CDO), so a field whose values alone do not tell (evaporation that dew turns back at
+    night) is read as its file's others."""
     restarts = {}
     for name, each in zip(names, counts, strict=True):
         hour, told = daily_reset_reading(dataset, dataset[name], each)
-        if hour is not None:
-            restarts[name] = daily_text(hour) if told else untold_text(hour)
+        if hour is not None:  # the axis's step said too: 3-hourly totals since 00 UTC restart at 03 UTC
+            step = step_hours(dataset, dataset[name]) or 1
+            restarts[name] = daily_text(hour, step) if told else untold_text(hour, step)
     for name in names:
-        if name in restarts or str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() != "accum":
+        kind = str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower()
+        if name in restarts or kind not in ("accum", ""):
             continue
         files = source_files(dataset[name])
+        # GRIB accumulations as their file's; without GRIB attributes (CDO's copy of JRA-3Q's or ERA5's forecast
+        # totals), the file's other amounts and energies per area as its found ones (fix52a: e, its dew a fall)
         alike = [hour for other, hour in restarts.items()
-                 if files and source_files(dataset[other]) == files
-                 and str(dataset[other].attrs.get("GRIB_stepType", "")).strip().lower() == "accum"]
+                 if files and source_files(dataset[other]) == files and dataset[other].dims == dataset[name].dims
+                 and str(dataset[other].attrs.get("GRIB_stepType", "")).strip().lower() == kind]
         if alike:
             restarts[name] = alike[0]
     return restarts
@@ -846,13 +853,16 @@ def value_total_reason(date: str | None) -> str:
     -------
     str
     """
+    step = said_step(date)
+    each = "hour" if step == 1 else f"{step} hours"
     if (hour := untold_restart(date)) is not None:
-        return (f"its values fall back toward 0 at {hour:02d} UTC each day and move away from it at every other hour, "
-                f"but on fewer than {MIN_RESET_DAYS} days, too few to tell a total from {(hour - 1) % 24:02d} UTC, "
-                f"restarted daily, from amounts of each hour")
+        return (f"its values fall back toward 0 at {hour:02d} UTC each day and move away from it at every other step, "
+                f"but on fewer than {MIN_RESET_DAYS} days, too few to tell a total from {(hour - step) % 24:02d} UTC, "
+                f"restarted daily, from amounts of each {each}")
     if (hour := daily_restart(date)) is not None:
-        return (f"its values fall back toward 0 at {hour:02d} UTC each day and move away from it at every other hour, "
-                f"whatever their sign: a total from {(hour - 1) % 24:02d} UTC, restarted daily")
+        return (f"its values fall back toward 0 at {hour:02d} UTC each day and move away from it at every other step, "
+                f"whatever their sign: a total from {(hour - step) % 24:02d} UTC, restarted daily"
+                + ("" if step == 1 else f" (steps {step} hours apart)"))
     if date:
         return f"its values: never negative, and within each file they fall only on {_restart_steps_text(date)}, " \
                "and grow between"
@@ -900,16 +910,17 @@ def _head(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
     what = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
     are = f"{', '.join(reasons)} in {variable_where(dataset[first], where)} {'are' if len(reasons) > 1 else 'is'}"
     if _untold_hour(reasons, dated) is not None:
-        return _untold_head(reasons, are)
+        return _untold_head(reasons, are, _said_step(reasons, dated))
     if _daily_hour(reasons, dated) is not None:
+        each = "hour" if (step := _said_step(reasons, dated)) == 1 else f"step ({step} hours)"
         said: dict[str, list[str]] = {}
         for name, reason in reasons.items():  # one reason, four fields: said once
             said.setdefault(reason, []).append(name)
         what = "; ".join(f"{', '.join(names)}: {reason}" for reason, names in said.items())
         return (f"{are} {'totals' if len(reasons) > 1 else 'a total'} accumulated from the start of each day's "
                 f"forecast, restarted daily (ERA5-Land's accumulations run from 00 UTC: ECMWF, 'ERA5-Land: data "
-                f"documentation', https://confluence.ecmwf.int/x/3AS2G), not the amount of each hour ({what}): "
-                f"trained on, the network learns the hour of the day, and 'persistence' scores the hour's own amount "
+                f"documentation', https://confluence.ecmwf.int/x/3AS2G), not the amount of each {each} ({what}): "
+                f"trained on, the network learns the hour of the day, and 'persistence' scores the step's own amount "
                 f"as its error")
     dates = [since_a_date(dataset[name]) or (dated or {}).get(name) for name in reasons]
     if all(dates):
@@ -953,12 +964,17 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
         untold = [name for name in reasons if untold_restart((dated or {}).get(name)) is not None]
         accumulated = [name for name in dataset.data_vars if name not in untold and source_files(dataset[name]) == files
                        and str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() == "accum"]
-        return _untold_refusal(dataset, head, [*untold, *accumulated], files, hour)
+        return _untold_refusal(dataset, head, [*untold, *accumulated], files, hour, _said_step(reasons, dated))
     if (hour := _daily_hour(reasons, dated)) is not None:
         daily = [name for name in reasons if daily_restart((dated or {}).get(name)) is not None]
+        # a product accumulates its fields alike: its GRIB accumulations, and without GRIB attributes (CDO's copy
+        # of JRA-3Q's 3-hourly totals) its other amounts and energies per area on the same steps
         accumulated = [name for name in dataset.data_vars if name not in daily and source_files(dataset[name]) == files
-                       and str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() == "accum"]
-        return _daily_refusal(dataset, head, [*daily, *accumulated], files, hour)  # the files' every accumulation
+                       and (str(dataset[name].attrs.get("GRIB_stepType", "")).strip().lower() == "accum"
+                            or ("GRIB_stepType" not in dataset[name].attrs and dataset[name].dims == dataset[
+                                daily[0]].dims and checked_for_daily_reset(str(name), dataset[name])))]
+        # the files' every accumulation
+        return _daily_refusal(dataset, head, [*daily, *accumulated], files, hour, _said_step(reasons, dated))
     seasonal = all(since_a_date(dataset[name]) or (dated or {}).get(name) for name in reasons)
     restarts = _SEASONAL_RESTARTS if seasonal else RESTART_RULE
     signed = [name for name in totals if name_in_file(dataset[name]) in SIGNED_TOTALS]
@@ -1006,61 +1022,75 @@ def _daily_hour(reasons: Mapping[str, str], dated: Mapping[str, str] | None) -> 
     return next((hour for name in reasons if (hour := daily_restart((dated or {}).get(name))) is not None), None)
 
 
+def _said_step(reasons: Mapping[str, str], dated: Mapping[str, str] | None) -> int:
+    """The hours between the steps of the first of ``reasons`` found restarted daily, or whose values
+    fall back daily on too few days (:func:`~climann.data.daily_totals.said_step`): 1 for ERA5-Land's
+    hours, 3 or 6 for forecast totals converted without their GRIB attributes."""
+    return next((said_step(date) for name in reasons if (date := (dated or {}).get(name)) is not None
+                 and (daily_restart(date) is not None or untold_restart(date) is not None)), 1)
+
+
 def _untold_hour(reasons: Mapping[str, str], dated: Mapping[str, str] | None) -> int | None:
     """The hour of the step at which the first of ``reasons`` whose values fall back daily on too few
     days to tell (:func:`~climann.data.daily_totals.untold_restart`) would restart, None when none does."""
     return next((hour for name in reasons if (hour := untold_restart((dated or {}).get(name))) is not None), None)
 
 
-def _untold_head(reasons: Mapping[str, str], are: str) -> str:
+def _untold_head(reasons: Mapping[str, str], are: str, step: int = 1) -> str:
     """What :func:`_refusal` says of hourly values that may be ERA5's amounts of each hour or
     ERA5-Land's totals restarted daily, on too few days to tell (break51d A1)."""
     said: dict[str, list[str]] = {}
     for name, reason in reasons.items():  # one reason for a file's every accumulation: said once
         said.setdefault(reason, []).append(name)
     what = "; ".join(f"{', '.join(names)}: {reason}" for reason, names in said.items())
-    return (f"{are} either {'totals' if len(reasons) > 1 else 'a total'} over the hour before each stamp (ERA5's "
+    over = "the hour" if step == 1 else f"the {step} hours"
+    return (f"{are} either {'totals' if len(reasons) > 1 else 'a total'} over {over} before each stamp (ERA5's "
             f"hourly accumulations) or accumulated from 00 UTC, restarted daily (ERA5-Land's: ECMWF, 'ERA5-Land: data "
             f"documentation', https://confluence.ecmwf.int/x/3AS2G), with the same GRIB attributes ({what}); read as "
             f"the wrong one, the amount at 18 UTC is the whole day's so far, or the reverse")
 
 
-def _untold_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files: Sequence[str], hour: int) -> str:
+def _untold_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files: Sequence[str], hour: int,
+                    step: int = 1) -> str:
     """:func:`_refusal` for hourly totals that may be ERA5's or ERA5-Land's (:func:`_untold_head`):
     both readings, each with the line that writes copies saying it
     (:func:`~climann.data.daily_totals.hourly_totals_command`,
     :func:`~climann.data.daily_totals.daily_amounts_command`), or more days of the files."""
-    start = f"{(hour - 1) % 24:02d} UTC"
+    start, apart = f"{(hour - step) % 24:02d} UTC", step_words(step)
+    each = "hour" if step == 1 else f"{step} hours"
     more = f"or give at least {MIN_RESET_DAYS} days of the files whole (no --time-range), from which climann tells"
     time = _time_coordinate(dataset)
     if not files or time is None or time not in dataset.coords:
-        return (f"{head}; for ERA5's add time bounds [time - 1 hour, time] and cell_methods 'time: sum', for "
-                f"ERA5-Land's write the amount of each hour (at {hour:02d} UTC the value itself, elsewhere the value "
-                f"minus the one an hour before), {more}")
+        return (f"{head}; for ERA5's add time bounds [time - {each}, time] and cell_methods 'time: sum', for "
+                f"ERA5-Land's write the amount of each {each} (at {hour:02d} UTC the value itself, elsewhere the value "
+                f"minus the one {apart} before), {more}")
     names, time_name = [name_in_file(dataset[name]) for name in totals], file_time_names(dataset[time])[0]
-    era5, era5_data = hourly_totals_command(files, names, time_name)
-    land, land_data = daily_amounts_command(files, names, time_name, hour=hour)
+    era5, era5_data = hourly_totals_command(files, names, time_name, step=step)
+    land, land_data = daily_amounts_command(files, names, time_name, hour=hour, step=step)
     return (f"{head}; if the files are ERA5's, say so: `{era5}`, then give {era5_data}; if they are ERA5-Land's, "
-            f"write the amount of each hour (at {hour:02d} UTC the value as it is, the total since {start}, elsewhere "
-            f"the value minus the one an hour before, missing where there is none in the file): `{land}`, then give "
-            f"{land_data}; {more}")
+            f"write the amount of each {each} (at {hour:02d} UTC the value as it is, the total since {start}, "
+            f"elsewhere the value minus the one {apart} before, missing where there is none in the file): `{land}`, "
+            f"then give {land_data}; {more}")
 
 
-def _daily_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files: Sequence[str], hour: int) -> str:
-    """:func:`_refusal` for totals restarted daily at the step of ``hour``: the amount of each hour
-    is the value itself at that step and the difference of consecutive values elsewhere
-    (:func:`~climann.data.daily_totals.daily_amounts_command`)."""
-    start = f"{(hour - 1) % 24:02d} UTC"
-    rule = (f"the amount of each hour: at {hour:02d} UTC the value as it is (the total since {start}, the first "
-            f"hour's), at every other hour the value minus the one an hour before (the value at {start} closes the "
-            f"day before), missing where there is no value an hour before")
+def _daily_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files: Sequence[str], hour: int,
+                   step: int = 1) -> str:
+    """:func:`_refusal` for totals restarted daily at the step of ``hour``, on an axis of ``step``
+    hours: the amount of each step is the value itself at that step and the difference of
+    consecutive values elsewhere (:func:`~climann.data.daily_totals.daily_amounts_command`); the
+    generic line (:func:`step_amounts_command`) subtracted the day before's total at it."""
+    start, apart = f"{(hour - step) % 24:02d} UTC", step_words(step)
+    each, first = ("hour", "the first hour's") if step == 1 else (f"{step} hours", f"the first {step} hours'")
+    rule = (f"the amount of each {each}: at {hour:02d} UTC the value as it is (the total since {start}, {first}), "
+            f"at every other step the value minus the one {apart} before (the value at {start} closes the day "
+            f"before), missing where there is no value {apart} before")
     time = _time_coordinate(dataset)
     if not files or time is None or time not in dataset.coords:
-        return f"{head}; write {rule}, with time bounds [time - 1 hour, time], and give those"
+        return f"{head}; write {rule}, with time bounds [time - {each}, time], and give those"
     names, time_name = [name_in_file(dataset[name]) for name in totals], file_time_names(dataset[time])[0]
-    command, data = daily_amounts_command(files, names, time_name, hour=hour)
+    command, data = daily_amounts_command(files, names, time_name, hour=hour, step=step)
     given = f"the file {shown_path(files[0])}" if len(files) == 1 else "the files given"
-    return (f"{head}; write {rule}, with time bounds [time - 1 hour, time]: `{command}`, then give {data} in place of "
+    return (f"{head}; write {rule}, with time bounds [time - {each}, time]: `{command}`, then give {data} in place of "
             f"{given} (their other variables are copied as they are)")
 
 

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from climann.data.daily_totals import WHOLE_FILES_KEY, checked_for_daily_reset, daily_restart, untold_restart
+from climann.data.daily_totals import (WHOLE_FILES_KEY, checked_for_daily_reset, daily_restart, said_step,
+                                       untold_restart)
 from climann.data.fill_like import read_together, time_dimension
 from climann.data.running_totals import planned_running_totals, refuse_running_totals
 from climann.errors import ClimannError
@@ -72,7 +73,9 @@ def refuse_strided_daily_totals(dataset: xr.Dataset, names: Sequence[str], *, ti
     try:
         refuse_running_totals(dataset, list(daily), where=where, found=daily)
     except ClimannError as error:
-        raise ClimannError(f"time_stride {time_stride} (--time-stride) keeps one step in {time_stride} of hourly "
+        step = said_step(next(iter(daily.values()), None))
+        hourly = "hourly" if step == 1 else f"{step}-hourly"
+        raise ClimannError(f"time_stride {time_stride} (--time-stride) keeps one step in {time_stride} of {hourly} "
                            f"totals restarted each day, whose values kept are not each step's own: {error}") from None
 
 

@@ -23,6 +23,10 @@ other axis (sub-daily, every k months) its stamp.
   with each mean is a choice, refused with the two ways to make it, whether the means are
   stamped at their cells' middles (1:30 after the instants), ends (CESM: at the instants'
   stamps) or starts (break33b B6); the ways move the instants, never a mean's bounds;
+- daily totals or means stamped at 00 UTC beside instants at those stamps (``time: point``, GRIB
+  ``instant``: ERA5's daily sums beside its 00 UTC analyses): without bounds, which instant goes
+  with each day (the one that opens it or the one that closes it) is refused as a choice, with a
+  line for each; with bounds, paired by stamp and said once (:mod:`climann.data.day_instants`);
 - sub-daily statistics (``time: mean``, ``sum``, ``maximum`` …) with CF bounds in every file:
   paired by their time cells, whatever instant of its cell each file stamps (3hr ``pr`` at
   the cells' ends beside ``rsds`` at their middles, break37a C3); the others take the
@@ -85,6 +89,7 @@ from climann.data.cell_methods import (
 )
 from climann.data.cell_bounds import CELLS_SAID_KEY, with_made_time_bounds
 from climann.data.coords import time_coordinate
+from climann.data.day_instants import common_steps_command, day_cells_command, day_text
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, is_lead_month
@@ -156,6 +161,7 @@ class _Axis:
     extreme: str | None = None  # "maximum" or "minimum": each value that extreme over its cell (cell_methods)
     ending: str = ""  # what says each value is over the window ending at its stamp (window_end_reason), "" if nothing
     read_as_ending: int | None = None  # the first stamp on a period's first instant read as closing it (``ending``)
+    grib_instants: bool = False  # cfgrib's GRIB_stepType "instant": values at instants (ERA5's analyses)
 
     @property
     def file(self) -> str | Path:
@@ -327,6 +333,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     month_values: dict[str, bool] = {}
     extremes: dict[str, str | None] = {}
     endings: dict[str, str] = {}
+    grib_instants: dict[str, bool] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -351,6 +358,8 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             statistics.setdefault(variable, _names_a_statistic(dataset[variable]))
             extremes.setdefault(variable, time_extreme(dataset[variable].attrs.get("cell_methods"), time))
             endings.setdefault(variable, window_end_reason(variable, dataset[variable].attrs))
+            grib_instants.setdefault(variable, str(dataset[variable].attrs.get("GRIB_stepType", "")).strip().lower()
+                                     == "instant")
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []
@@ -361,7 +370,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                           file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable],
                           instants=instants[variable], statistic=statistics[variable],
                           month_values=month_values[variable], extreme=extremes[variable],
-                          ending=endings[variable]))
+                          ending=endings[variable], grib_instants=grib_instants[variable]))
     return time_name, axes
 
 
@@ -1216,6 +1225,127 @@ def _check_means_beside_instants(axes: Sequence[_Axis]) -> None:
             raise _edge_refusal(mean, instant, edge, axes[0])
 
 
+def _said_instants(axis: _Axis) -> bool:
+    """Whether ``axis``'s values say they are at instants: CF ``time: point`` or cfgrib's
+    ``GRIB_stepType = "instant"`` (ERA5's analyses), without time cells, neither a forecast's window
+    nor at a chosen lead. A daily value that says nothing (no ``cell_methods``) may be a mean, and
+    is not taken for one."""
+    return ((axis.instants or axis.grib_instants) and all(cell is None for cell in axis.cells)
+            and not axis.windows and not axis.lead)
+
+
+def _daily_statistic(axis: _Axis) -> bool:
+    """Whether ``axis`` holds daily statistics over time (``time: sum``, ``time: mean``, GRIB ``avg``
+    or ``accum``) on days of their own (no bounds, or cells of one day), not a forecast's window, at
+    a chosen lead, nor read as the day ending at its stamp by its words (GloFAS's dis24)."""
+    one_day = datetime.timedelta(days=1)
+    return (axis.frequency == "daily" and axis.statistic and not axis.instants and not axis.windows
+            and not axis.lead and not axis.ending and axis.read_as_ending is None
+            and all(cell is None or max(cell) - min(cell) == one_day for cell in axis.cells))
+
+
+def _at_midnight(times: Sequence[object]) -> bool:
+    """Whether every one of ``times`` is at 00:00."""
+    return all((getattr(time, "hour", None), getattr(time, "minute", None), getattr(time, "second", None))
+               == (0, 0, 0) for time in times)
+
+
+def _next_day(time: object) -> object:
+    """``time`` one day later (numpy, datetime or cftime)."""
+    if isinstance(time, np.datetime64):
+        return time + np.timedelta64(1, "D")
+    return time + datetime.timedelta(days=1)
+
+
+def _check_days_beside_instants(axes: Sequence[_Axis]) -> None:
+    """Daily statistics beside instants at their 00:00 stamps (:mod:`climann.data.day_instants`):
+    without time bounds, refused (which instant goes with each day, the one that opens it or the
+    one that closes it, is a choice: :func:`_day_instants_refusal`); with bounds of one day stamped
+    at one edge of their cells, at the same stamps as the instants, paired by stamp and said once
+    (:func:`_note_day_instants`)."""
+    for days in (axis for axis in axes if _daily_statistic(axis)):
+        for instant in axes:
+            if instant is days or not _said_instants(instant) or instant.frequency != "daily":
+                continue
+            shared = set(days.times) & set(instant.times)
+            if not shared or not _at_midnight(sorted(shared)):
+                continue
+            if all(cell is None for cell in days.cells):
+                raise _day_instants_refusal(days, instant)
+            if (edge := _stamped_edge(days)) is not None and np.array_equal(days.times, instant.times):
+                _note_day_instants(days, instant, edge)
+
+
+def _statistic_words(axis: _Axis) -> str:
+    """"totals" or "means" (the value word of its ``cell_methods``), for messages."""
+    return "totals" if axis.value_word == "total" else f"{axis.value_word}s"
+
+
+def _restamped_lines(days: _Axis, instant: _Axis, edge: str) -> tuple[str, str]:
+    """The lines that pair each daily statistic of ``days`` with the instant of ``instant`` at its
+    day's ``edge`` ("start": the one that opens it, "end": the one that closes it): the statistics
+    stamped there (bounds [time, time + 1 day] where they have none, their own kept) and both kept
+    to the days both then hold (:func:`~climann.data.day_instants.day_cells_command`,
+    :func:`~climann.data.day_instants.common_steps_command`); and the ``--data`` that takes them in
+    place of the files."""
+    if edge == "start":
+        stamps = [time if cell is None else min(cell) for time, cell in zip(days.times, days.cells)]
+    else:
+        stamps = [_next_day(time) if cell is None else max(cell) for time, cell in zip(days.times, days.cells)]
+    first, last = day_text(max(stamps[0], instant.times[0])), day_text(min(stamps[-1], instant.times[-1]))
+    time = dict(days.file_dims).get(days.file, "time")
+    own_time = dict(instant.file_dims).get(instant.file, "time")
+    restamp, restamped, days_replaced = _copies_of(
+        days, f"day_{edge}s", lambda source, copy: day_cells_command(edge, time, f"{source} {copy}", first=first,
+                                                                     last=last), store_copy=".nc")
+    cut, kept, instants_replaced = _copies_of(
+        instant, "common_steps", lambda source, copy: common_steps_command(own_time, f"{source} {copy}", first=first,
+                                                                           last=last), store_copy=".nc")
+    return (f"`{restamp}` and `{cut}`",
+            f"--data {restamped} and --data {kept} in place of {days_replaced} and {instants_replaced}")
+
+
+def _day_instants_refusal(days: _Axis, instant: _Axis) -> ClimannError:
+    """The refusal of :func:`_check_days_beside_instants` for daily statistics without time bounds:
+    both readings, each with its line, run as printed (:func:`_restamped_lines`)."""
+    words = _statistic_words(days)
+    time = dict(days.file_dims).get(days.file, "time")
+    bounded, data, replaced = _copies_of(
+        days, "day_cells", lambda source, copy: day_cells_command("start", time, f"{source} {copy}"),
+        store_copy=".nc")
+    closing, closing_data = _restamped_lines(days, instant, "end")
+    return ClimannError(
+        f"{days.variable} holds daily {words} without time bounds stamped at 00:00 ({date_text(days.times[0])}, …; "
+        f"read as the day beginning at each stamp, as ERA5 stamps its daily statistics) and {instant.variable} holds "
+        f"instants at those stamps ({instant.variable}'s cell_methods 'time: point' or GRIB_stepType 'instant'): "
+        f"which instant goes with each day's value, the one that opens the day (its 00:00) or the one that closes it "
+        f"(the next day's 00:00), is a choice the files do not make: {_SAME_STEPS}; for the instant that opens each "
+        f"day, `{bounded}` gives {days.variable} time bounds [time, time + 1 day], then give --data {data} in place "
+        f"of {replaced}; for the instant that closes it, {closing} stamp each day's value at the day's end (bounds "
+        f"[time, time + 1 day]) and keep the days both then hold, then give {closing_data} (for values of the day "
+        f"ending at each stamp, as CESM stamps them, give bounds [time - 1 day, time] instead: paired with the "
+        f"instant that closes the day)")
+
+
+def _note_day_instants(days: _Axis, instant: _Axis, edge: str) -> None:
+    """Say once which instant goes with each daily statistic stamped at its cells' ``edge`` beside
+    instants at the same stamps: the one at its stamp, which opens (``start``) or closes (``end``)
+    its day, with the lines that pair the other one (:func:`_restamped_lines`)."""
+    low, high = sorted(days.cells[0])
+    words = _statistic_words(days)
+    opens = edge == "start"
+    other_edge, verb = ("end", "closes") if opens else ("start", "opens")
+    lines, data = _restamped_lines(days, instant, other_edge)
+    other = (f"to pair each with the instant that {verb} its day, {lines} stamp them at their days' {other_edge}s "
+             f"(bounds kept) and keep the days both then hold, then give {data}")
+    note_once(_log, logging.WARNING, (
+        f"{days.variable}'s daily {words} are stamped at the {edge}s of their time cells ({date_text(days.times[0])} "
+        f"for {date_text(low)} to {date_text(high)}, …) and {instant.variable} holds instants at the same stamps: "
+        f"each day's value is paired with the instant at its stamp (variables stamped alike are paired by their "
+        f"stamps), the one that {'opens' if opens else 'closes'} its day; {other}"),
+        key=("day instants", days.variable, instant.variable))
+
+
 def _edge_refusal(mean: _Axis, instant: _Axis, edge: str, target: _Axis | None = None) -> ClimannError:
     """The refusal of :func:`_check_means_beside_instants`. When the instants are the
     ``target``'s, the way out is made on the means' files alone, the target keeping its stamps
@@ -1436,6 +1566,7 @@ def on_common_time_steps(
     _check_paired_cells(axes)
     _check_month_forecast_partners(axes)
     _warn_month_starts_beside_forecasts(axes, names)
+    _check_days_beside_instants(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return _with_forecast_month_cells(list(datasets), list(names), axes, time)
     # the target's own spacing, before a forecast's months choose among its steps

@@ -283,3 +283,81 @@ def test_daily_files_of_few_days_get_a_line_that_never_differences_across_the_re
                     np.testing.assert_allclose(got, own[index], rtol=0, atol=2.5e-7 * largest)  # float32 totals
                     written += got.size
     assert written == 3 * 6 * 23 * 12
+
+
+def _sub_daily_from_00_utc(path, *, step: int, days: int = _DAYS) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:
+    """Totals since 00 UTC at 03, 06 … 00 UTC (``step`` hours apart; the value at 00 UTC closes the
+    day before), as JRA-3Q's or ERA5's forecast accumulations converted by CDO: no GRIB_ attribute."""
+    hours = pd.date_range("2001-01-01T00", periods=days * 24, freq="h")
+    hourly = _hourly_amounts(hours)
+    times = hours[::step]
+    own = {name: value.reshape(days * 24 // step, step, 3, 4).sum(axis=1) for name, value in hourly.items()}
+    own = {name: np.roll(value, -1, axis=0) for name, value in own.items()}  # over the step before each stamp
+    units = {"tp": "m", "ssrd": "J m-2", "e": "m"}
+    names = {"tp": "Total precipitation", "ssrd": "Surface solar radiation downwards", "e": "Evaporation"}
+    xr.Dataset({name: (("time", "lat", "lon"), _from_00_utc(times, value).astype(np.float32),
+                       {"units": units[name], "long_name": names[name]}) for name, value in own.items()},
+               coords={"time": times, "lat": [46.0, 45.9, 45.8], "lon": [12.0, 12.1, 12.2, 12.3]}).to_netcdf(path)
+    return times, own
+
+
+@pytest.mark.parametrize("step", [pytest.param(3, id="3-hourly"), pytest.param(6, id="6-hourly")])
+def test_sub_daily_totals_restarted_daily_get_a_line_whose_amounts_equal_numpy(tmp_path, monkeypatch, step):
+    """fix52a: totals since 00 UTC every 3 or 6 hours, without GRIB attributes, got the generic line,
+    which wrote value(03) - value(00), the first 3 hours minus the day before's total (missing where it
+    fell, wrong where it rose; ssrd and e were not even refused). Every value the printed line writes
+    now equals NumPy's amount of its step."""
+    monkeypatch.chdir(tmp_path)
+    times, own = _sub_daily_from_00_utc(tmp_path / "jra.nc", step=step)
+    assert _found(tmp_path / "jra.nc") == dict.fromkeys(["tp", "ssrd", "e"], daily_text(step, step))
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / "jra.nc"]), ["ssrd"], where="jra.nc", file=tmp_path / "jra.nc")
+    message = str(refused.value)
+    assert "\n" not in message and f"at {step:02d} UTC the value as it is" in message
+    assert f"[time - {step} hours, time]" in message
+    (command,) = [part for part in message.split("`") if part.startswith("mkdir -p ")]
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    with xr.open_dataset(tmp_path / f"{step}hourly_amounts" / "jra.nc") as copy, \
+            xr.open_dataset(tmp_path / "jra.nc") as original:
+        np.testing.assert_array_equal(copy["time"].values, times.values[1:])  # 00 UTC of day 1: no step before
+        np.testing.assert_array_equal(copy["time_bnds"].values[:, 0], times.values[:-1])
+        for name, amounts in own.items():
+            totals = original[name].values.astype(np.float64)
+            by_hand = np.diff(totals, axis=0)  # NumPy: each step minus the one before …
+            first = (times.hour == step)[1:]
+            by_hand[first] = totals[1:][first]  # … but the first step of the day, its own total since 00 UTC
+            got = copy[name].values.astype(np.float64)
+            largest = np.abs(totals).max()
+            np.testing.assert_allclose(got, by_hand, rtol=0, atol=1e-7 * largest)
+            np.testing.assert_allclose(got, amounts[1:], rtol=0, atol=2.5e-7 * largest)  # float32 totals
+            assert copy[name].attrs["cell_methods"] == "time: sum"
+    warn_held_values(open_dataset([tmp_path / f"{step}hourly_amounts" / "jra.nc"]), ["ssrd", "tp", "e"],
+                     where="copy", file=None)  # the copies train as they are
+
+
+def test_sub_daily_totals_on_few_days_name_both_readings_with_the_step():
+    """Totals since 00 UTC every 3 hours on 5 days: untold, said with their step."""
+    times = pd.date_range("2001-01-01T00", periods=8 * 5, freq="3h")
+    totals = _from_00_utc(times, np.random.default_rng(1).gamma(0.5, 1.0, (times.size, 6)))
+    data = xr.DataArray(totals, dims=("time", "cell"), coords={"time": times})
+    assert daily_reset_reading(data.to_dataset(name="tp"), data, magnitude_changes(totals, 0)) == (3, False)
+    assert untold_restart(untold_text(3, 3)) == 3 and daily_restart(daily_text(6, 6)) == 6
+    assert daily_text(6, 6) == "since each day's 00 UTC, every 6 hours" and daily_text(1) == "since each day's 00 UTC"
+
+
+def test_evaporation_with_much_dew_is_read_as_its_files_other_totals(tmp_path):
+    """Without GRIB attributes, evaporation whose totals dew turns back toward 0 at half the night
+    steps is no total by its own values (alone in a file: none found), but beside the file's tp and
+    ssrd found restarting daily it is one of them (fix52a: it trained as 3-hourly amounts)."""
+    times, own = _sub_daily_from_00_utc(tmp_path / "jra.nc", step=3)
+    with xr.open_dataset(tmp_path / "jra.nc") as opened:
+        dataset = opened.load()
+    hours = times.hour.to_numpy()[:, None, None]
+    dew = ((hours < 6) | (hours >= 18)) & (np.random.default_rng(5).random(own["e"].shape) < 0.5)
+    totals = _from_00_utc(times, np.where(dew, 5e-6, own["e"])).astype(np.float32)
+    dataset["e"] = (dataset["e"].dims, totals, dataset["e"].attrs)
+    dataset.to_netcdf(tmp_path / "dew.nc")
+    dataset[["e"]].to_netcdf(tmp_path / "alone.nc")
+    assert _found(tmp_path / "alone.nc") == {}
+    assert _found(tmp_path / "dew.nc") == dict.fromkeys(["tp", "ssrd", "e"], daily_text(3, 3))

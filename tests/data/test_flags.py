@@ -804,7 +804,9 @@ def test_a_run_on_the_printed_indicator_of_ims_scores_only_the_analysed_cells(tm
 
     from climann.cli import app
     from climann.evaluation.predictions import split_labels
+    from tests.conftest import draw_no_run_figures
 
+    draw_no_run_figures(monkeypatch)  # its scores and predictions are read, its figures (2.3 of 2.7 CPU-s) never
     monkeypatch.chdir(tmp_path)
     dataset = grid_dataset(n_years=4, n_lat=6, n_lon=8, seed=4)
     tas = dataset["tas"].values

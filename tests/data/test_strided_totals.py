@@ -11,7 +11,7 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.data.strided_totals import refuse_strided_daily_totals
 from climann.errors import ClimannError
-from tests.data.test_daily_totals import _era5land, _found, _hourly_amounts
+from tests.data.test_daily_totals import _era5land, _found, _hourly_amounts, _sub_daily_from_00_utc
 
 
 def _converted(path, *, accumulated: bool = True) -> pd.DatetimeIndex:
@@ -101,3 +101,17 @@ def test_a_time_range_leaves_totals_restarted_daily_out_of_the_default_predictor
                                                    "time_range": ["2001-01-10", "2001-01-14"]}}))
     resolved, _ = opened_for_run(config)
     assert not {"tp", "ssrd", "e"} & set(resolved.data.predictors)
+
+
+def test_three_hourly_totals_restarted_daily_thinned_by_a_time_stride_are_refused(tmp_path):
+    """fix52a: 3-hourly totals since 00 UTC (no GRIB attributes) kept once a day by time_stride 8: the
+    value kept at 00 UTC is the whole day before's total (NumPy's sum of its eight 3-hour amounts)."""
+    times, own = _sub_daily_from_00_utc(tmp_path / "jra.nc", step=3, days=20)
+    kept = open_dataset([tmp_path / "jra.nc"]).isel(time=slice(None, None, 8))
+    day_before = (times > pd.Timestamp("2001-01-01T00")) & (times <= pd.Timestamp("2001-01-02T00"))
+    np.testing.assert_allclose(kept["tp"].sel(time="2001-01-02T00").values.squeeze(), own["tp"][day_before].sum(axis=0),
+                               rtol=1e-5)
+    with pytest.raises(ClimannError) as error:
+        refuse_strided_daily_totals(open_dataset([tmp_path / "jra.nc"]), ["tp"], time_stride=8, where="jra.nc")
+    assert str(error.value).startswith("time_stride 8 (--time-stride) keeps one step in 8 of 3-hourly totals "
+                                       "restarted each day") and "[time - 3 hours, time]" in str(error.value)

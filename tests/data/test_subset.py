@@ -1071,8 +1071,10 @@ def test_a_region_given_west_east_south_north_is_told_the_order_that_holds_cells
     The one line now says the numbers hold cells in that order and gives them in climann's; the box
     printed, run as given, keeps the cells numpy counts there. Both commands run in this process
     (:func:`tests.console.run_main`: exit code and standard error as a process of their own gives them)."""
+    from tests.conftest import draw_no_run_figures
     from tests.console import run_main
 
+    draw_no_run_figures(monkeypatch)  # the run's cells are counted, its figures never looked at (2.5 of 3.2 CPU-s)
     monkeypatch.chdir(tmp_path)
     latitude, longitude = np.arange(35.0, 70.1, 5.0), np.arange(-10.0, 40.1, 5.0)
     values = np.random.default_rng(3).normal(size=(2, 24, latitude.size, longitude.size))

@@ -1,0 +1,144 @@
+"""Daily totals and means beside instants at 00 UTC (climann/data/day_instants.py, the check in
+climann/data/time_axes.py): which instant goes with each day is refused as a choice without bounds,
+said once with them; every line printed is run and its pairing checked by NumPy (fix52a)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.console import run_main
+from tests.fresh_python import shell_path
+
+_DAYS = 40
+_COORDS = {"lat": ("lat", [46.0, 45.9, 45.8], {"units": "degrees_north", "standard_name": "latitude"}),
+           "lon": ("lon", [12.0, 12.1, 12.2, 12.3], {"units": "degrees_east", "standard_name": "longitude"})}
+
+
+def _fields() -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """Days, instants at each day's 00 UTC (K) and each day's own value (m), on a 3 x 4 grid."""
+    days = pd.date_range("2001-01-01", periods=_DAYS, freq="D")
+    rng = np.random.default_rng(52)
+    return days, rng.normal(280.0, 5.0, (_DAYS, 3, 4)), rng.gamma(0.7, 0.004, (_DAYS, 3, 4))
+
+
+def _write(folder, *, method: str = "time: sum", bounds: tuple[int, int] | None = None,
+           instant: dict | None = None) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """tp.nc (daily values stamped at each day's 00 UTC, time bounds [D + a, D + b] days when
+    ``bounds`` is (a, b)) and t2m.nc (instants at 00 UTC, ``instant`` their attributes)."""
+    days, t2m, tp = _fields()
+    total = xr.Dataset({"tp": (("time", "lat", "lon"), tp, {"units": "m", "cell_methods": method})},
+                       coords={"time": days, **_COORDS})
+    if bounds is not None:
+        total["time_bnds"] = (("time", "bnds"), np.stack([days + pd.Timedelta(days=bounds[0]),
+                                                          days + pd.Timedelta(days=bounds[1])], -1))
+        total["time"].attrs["bounds"] = "time_bnds"
+    for dataset in (total,):
+        dataset["time"].encoding.update(units="days since 2001-01-01", dtype="int64")
+    total.to_netcdf(folder / "tp.nc")
+    attrs = {"units": "K", **(instant if instant is not None else {"cell_methods": "time: point"})}
+    points = xr.Dataset({"t2m": (("time", "lat", "lon"), t2m, attrs)}, coords={"time": days, **_COORDS})
+    points["time"].encoding.update(units="days since 2001-01-01", dtype="int64")
+    points.to_netcdf(folder / "t2m.nc")
+    return days, t2m, tp
+
+
+def _paired(paths) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each step's tp and t2m as climann combines the files, and the start of each step's day (tp's)."""
+    dataset = open_dataset(paths)
+    starts = (dataset["time_bnds"].values[:, 0] if "time_bnds" in dataset.variables else dataset["time"].values)
+    return dataset["tp"].values, dataset["t2m"].values, np.asarray(starts, dtype="datetime64[ns]")
+
+
+def _run(command: str, folder) -> None:
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=folder,
+                   env={**os.environ, "PATH": shell_path()})
+
+
+@pytest.mark.parametrize("method", [pytest.param("time: sum", id="daily-sum"), pytest.param("time: mean", id="mean")])
+def test_daily_values_without_bounds_beside_instants_are_refused_with_a_working_line_for_each_reading(
+        tmp_path, monkeypatch, method):
+    """Before: tp (each day's own value, no bounds) trained beside t2m at 00 UTC, paired with the
+    instant that opens its day, with no word. Now refused naming both readings; the first line
+    pairs each day with its 00 UTC, the second with the next day's, each checked by NumPy."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    days, t2m, tp = _write(tmp_path, method=method)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "tp.nc", tmp_path / "t2m.nc"])
+    message = str(refused.value)
+    assert "\n" not in message and "the one that opens the day" in message and "the one that closes it" in message
+    opening, restamp, cut = [part for part in message.split("`") if part.startswith("mkdir -p ")]
+    _run(opening, tmp_path)
+    got_tp, got_t2m, starts = _paired([tmp_path / "day_cells" / "tp.nc", tmp_path / "t2m.nc"])
+    index = days.get_indexer(starts)
+    assert (index == np.arange(_DAYS)).all()
+    np.testing.assert_array_equal(got_tp, tp)
+    np.testing.assert_array_equal(got_t2m, t2m)  # the instant that opens each day: its own 00 UTC
+    for command in (restamp, cut):
+        _run(command, tmp_path)
+    got_tp, got_t2m, starts = _paired([tmp_path / "day_ends" / "tp.nc", tmp_path / "common_steps" / "t2m.nc"])
+    index = days.get_indexer(starts)
+    assert (index == np.arange(_DAYS - 1)).all()  # the last day has no instant closing it in the file
+    np.testing.assert_array_equal(got_tp, tp[index])
+    np.testing.assert_array_equal(got_t2m, t2m[index + 1])  # the instant that closes each day: the next 00 UTC
+
+
+def test_ecmwf_analyses_without_cell_methods_are_instants_by_their_grib_step_type(tmp_path):
+    """ERA5's 00 UTC analyses as the CDS writes them: GRIB_stepType 'instant', no cell_methods."""
+    _write(tmp_path, instant={"GRIB_stepType": "instant"})
+    with pytest.raises(ClimannError, match="which instant goes with each day's value"):
+        open_dataset([tmp_path / "tp.nc", tmp_path / "t2m.nc"])
+
+
+@pytest.mark.parametrize(("bounds", "edge", "offset"), [
+    pytest.param((0, 1), "opens", 0, id="stamped-at-start"),
+    pytest.param((-1, 0), "closes", 1, id="stamped-at-end"),
+])
+def test_bounded_days_beside_instants_are_paired_by_stamp_and_said_once(tmp_path, monkeypatch, caplog, bounds,
+                                                                         edge, offset):
+    """With bounds the stamp says which instant: the one at the stamp, opening (bounds [D, D + 1])
+    or closing ([D - 1, D]) each day; said once, with the line that pairs the other, run and checked."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    days, t2m, tp = _write(tmp_path, bounds=bounds)
+    with caplog.at_level("WARNING"):
+        got_tp, got_t2m, starts = _paired([tmp_path / "tp.nc", tmp_path / "t2m.nc"])
+    said = [record.getMessage() for record in caplog.records if "holds instants at the same stamps" in
+            record.getMessage()]
+    assert len(said) == 1 and f"the one that {edge} its day" in said[0]
+    index = days.get_indexer(starts)  # the day of each value, by its bounds
+    np.testing.assert_array_equal(got_tp, tp[index - bounds[0]])
+    np.testing.assert_array_equal(got_t2m, t2m[index + offset])
+    for command in [part for part in said[0].split("`") if part.startswith("mkdir -p ")]:
+        _run(command, tmp_path)
+    folders = [tmp_path / ("day_ends" if edge == "opens" else "day_starts") / "tp.nc",
+               tmp_path / "common_steps" / "t2m.nc"]
+    got_tp, got_t2m, starts = _paired(folders)
+    index = days.get_indexer(starts)
+    np.testing.assert_array_equal(got_tp, tp[index - bounds[0]])
+    np.testing.assert_array_equal(got_t2m, t2m[index + 1 - offset])  # the other instant of each day
+
+
+def test_train_refuses_daily_totals_beside_instants_without_bounds(tmp_path, monkeypatch, capfd):
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    _write(tmp_path)
+    finished = run_main("train", "--data", "tp.nc", "--data", "t2m.nc", "--target", "tp", "--predictors", "t2m",
+                        "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert finished.returncode == 2 and "which instant goes with each day's value" in finished.stderr
+
+
+def test_daily_values_said_nothing_of_beside_daily_means_are_left_as_they_were(tmp_path):
+    """A daily value with no cell_methods may be a mean (E-OBS, CPC): not taken for an instant."""
+    days, t2m, tp = _write(tmp_path, instant={})
+    got_tp, got_t2m, _ = _paired([tmp_path / "tp.nc", tmp_path / "t2m.nc"])
+    np.testing.assert_array_equal(got_t2m, t2m)
