@@ -41,7 +41,7 @@ def cds(tmp_path):
     folder = tmp_path / "cds"
     folder.mkdir()
     _cds_file(folder / "tp_daily_sum.nc", "tp", np.abs(rng.normal(0.003, 0.002, shape)), "accum")
-    _cds_file(folder / "t2m_00utc.nc", "t2m", 280 + rng.normal(0, 3, shape), "instant")
+    _cds_file(folder / "t2m_00utc.nc", "t2m", 280 + rng.normal(0, 3, shape), "avg")  # a daily mean
     return folder
 
 
