@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import dask
@@ -62,6 +62,7 @@ import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.ensemble_spreads import ensemble_spread_reason
+from climann.data.member_joins import member_join_python
 from climann.data.members import is_member_axis, member_values
 from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
@@ -165,27 +166,40 @@ def _opening(path: Path) -> str:
     return f"xr.open_dataset({working_path(path)!r}{grib})"
 
 
-def _members_refusal(name: str, files: Sequence[Path], axis: str, kind: str, *,
+def _members_refusal(name: str, members: Mapping[object, Sequence[Path]], axis: str, kind: str, *,
                      attribute: str | None = None) -> ClimannError:
-    """The refusal of member files of one variable (``files``: every file given that holds it at
-    these times as one member), with the ways out: one member's file, or the members joined along
-    their axis (which ``select`` then chooses from). Where the member is a global ``attribute``
-    alone (:data:`MEMBER_ATTRIBUTES`), the join makes it the axis' coordinate."""
-    first, second = files[:2]
-    joined = working_path(copy_path(first, "members"))
-    listed = ", ".join(repr(working_path(path)) for path in files)
-    # the attribute moved onto the axis: left global, the joined file would say one member of all
-    labels = ("" if attribute is None else
-              f", preprocess=lambda d: d.expand_dims({axis}=[d.attrs.pop({attribute!r})])")
-    python = ("import sys, xarray as xr; "
-              + whole_write(f"xr.open_mfdataset([{listed}], combine='nested', concat_dim={axis!r}{labels}).to_netcdf",
-                            repr(joined)))
+    """The refusal of member files of one variable (``members``: each member given → its files that
+    hold the variable, one or one per time step), with the ways out: one member's files, or the
+    members joined along their axis (:func:`climann.data.member_joins.member_join_python`: each
+    member's files along time first), which ``select`` then chooses from. Where the member is a
+    global ``attribute`` alone (:data:`MEMBER_ATTRIBUTES`), the join makes it the axis' coordinate."""
+    first, second = (paths[0] for paths in list(members.values())[:2])
+    python, _ = member_join_python(members, axis, attribute=attribute)
+    counts = {len(paths) for paths in members.values()}
+    files = "file" if counts == {1} else "files"
+    each = "" if counts == {1} else (f" (each member's {'/'.join(map(str, sorted(counts)))} files along time, "
+                                     "then the members)")
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}; climann trains on one "
-        f"member at a time: give one member's file, or join the members' files along '{axis}' "
+        f"member at a time: give one member's {files}, or join the members' files along '{axis}'{each} "
         f"({python_command(python)}) and give that file instead, a member axis from which select chooses one "
         f"([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for the others)"
     )
+
+
+def _member_files(name: str, datasets: Sequence[xr.Dataset], files: Sequence[Path],
+                  member_of: Callable[[xr.Dataset], object]) -> dict[object, list[Path]]:
+    """Each member → the files of ``files`` that hold ``name`` along their time as that member
+    (``member_of`` a file's dataset: its member, None for none), whatever their times: a member's
+    file per month are one series (break52d A1: one month of 120 was joined)."""
+    members: dict[object, list[Path]] = {}
+    for held, path in zip(datasets, files, strict=True):
+        time = time_coordinate(held)
+        if name in held.data_vars and time is not None and time in held[name].dims:
+            member = member_of(held)
+            if member is not None:
+                members.setdefault(member, []).append(Path(path))
+    return members
 
 
 def _member_axis_apart(first: xr.DataArray, second: xr.DataArray, datasets: Sequence[xr.Dataset]) -> str | None:
@@ -596,18 +610,18 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             first, second = files[earlier], files[index]
             members = None if static else _member_kind(datasets[earlier], dataset)
             if members is not None:  # said by the files' member coordinates (CF realization)
-                holding = [files[other] for other, held in enumerate(datasets) if name in held.data_vars
-                           and time_coordinate(held) == time and time in held.dims and _times_key(held) == times
-                           and len(member_values(held).get(members[0], [])) == 1]
-                raise _members_refusal(name, holding, *members)
+                def coordinate(held: xr.Dataset, axis: str = members[0]) -> object:
+                    values = member_values(held).get(axis, [])
+                    return values[0] if len(values) == 1 else None
+                raise _members_refusal(name, _member_files(name, datasets, files, coordinate), *members)
             by_attribute = None if static else _member_attribute_kind(datasets[earlier], dataset)
             if by_attribute is not None:  # said by their global attributes alone (20CRv3's ensemble_member)
                 attribute = by_attribute[0]
-                holding = [files[other] for other, held in enumerate(datasets) if name in held.data_vars
-                           and time_coordinate(held) == time and time in held.dims and _times_key(held) == times
-                           and str(held.attrs.get(attribute, "")).strip()]
-                raise _members_refusal(name, holding, MEMBER_ATTRIBUTES[attribute], by_attribute[1],
-                                       attribute=attribute)
+
+                def said(held: xr.Dataset, attribute: str = attribute) -> object:
+                    return str(held.attrs.get(attribute, "")).strip() or None
+                raise _members_refusal(name, _member_files(name, datasets, files, said),
+                                       MEMBER_ATTRIBUTES[attribute], by_attribute[1], attribute=attribute)
             misdated = None if static else misdated_accumulations_message(
                 name, (first, datasets[earlier]), (second, dataset), files)
             if misdated is not None:  # their own attributes date them apart: the time coordinates are wrong
