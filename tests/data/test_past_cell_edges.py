@@ -15,6 +15,7 @@ import pytest
 import xarray as xr
 
 from tests.console import run_main
+from tests.followed_twice import GUARD
 
 
 @pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo is not installed")
@@ -36,7 +37,8 @@ def test_the_advised_regrid_past_the_cell_edges_fills_every_cell_and_the_predict
     gleam.to_netcdf(tmp_path / "E.nc", encoding={"E": {"_FillValue": -999.0}})
     first = run_main("train", "--data", "E.nc", "--data", "t2m.nc", "--target", "E", "--epochs", "1", "--out", "r1",
                      capfd=capfd, monkeypatch=monkeypatch)
-    line = re.search(r"`((?:mkdir -p \S+ && )?cdo remap\w+,\S+ \S+ (\S+))`", first.stderr)
+    # the line as printed, its guard against writing over a name that is taken included (GUARD)
+    line = re.search(r"`(" + GUARD + r"(?:mkdir -p \S+ && )?cdo remap\w+,\S+ \S+ (\S+))`", first.stderr)
     assert line is not None, first.stderr
     subprocess.run(line.group(1), shell=True, check=True, capture_output=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / line.group(2)) as copy:
