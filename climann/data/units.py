@@ -2301,8 +2301,10 @@ def _on_copies(variable: xr.DataArray, where: str, advice: Callable[[str], str],
     ``--data`` that takes them (:func:`~climann.data.shell.copies_of_files`; fix38d: the
     cell_methods, water-equivalent and ncap2 lines of a folder named its first file alone)."""
     files = source_files(variable)
-    if len(files) > 1 and not any(is_zarr_store(file) for file in files):
-        return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name)
+    # one file too: its copy in a new folder, with the --data to give (break52a A1: beside it, a glob took both)
+    if files and not any(is_zarr_store(file) for file in files):
+        return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name,
+                               one_in_folder=True)
     return _advised_on(files[0] if files else None, advice, _fixed_copy(variable, where))
 
 
