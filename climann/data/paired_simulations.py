@@ -248,6 +248,16 @@ def _say_observations(target: str, target_path: Path, model: Mapping[str, str], 
         f"weather is not the observed weather"), key="observations beside a model's target")
 
 
+def _held_twice(datasets: Mapping[Path, xr.Dataset], holders: list[Path]) -> bool:
+    """Whether the target's own files are of two simulations over the same years (two scenarios or
+    members of it side by side): :mod:`climann.data.duplicate_files` refuses the target held twice,
+    which is said first."""
+    named = {path: simulation_names(datasets[path], path) for path in holders}
+    return any(_differing(named[one], named[other], static=False,
+                          overlapping=lambda one=one, other=other: _overlapping(datasets, one, other)) is not None
+               for index, one in enumerate(holders) for other in holders[index + 1:])
+
+
 def check_paired_simulations(datasets: Mapping[Path, xr.Dataset], target: str | None,
                              variables: Collection[str] | None = None) -> None:
     """Refuse predictors, fractions and cell areas of another simulation than the target's.
@@ -273,7 +283,7 @@ def check_paired_simulations(datasets: Mapping[Path, xr.Dataset], target: str | 
     if target is None:
         return
     holders = [path for path, dataset in datasets.items() if target in _series(dataset)]
-    if not holders:
+    if not holders or _held_twice(datasets, holders):
         return
     for target_path in holders:
         target_names = simulation_names(datasets[target_path], target_path)
