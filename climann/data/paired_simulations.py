@@ -12,7 +12,8 @@ attributes that name the simulation (CMIP6 ``source_id``, ``variant_label``, ``m
 Directory Structure, and CV's"; CMIP5 ``model_id``, ``realization``, ``initialization_method``,
 ``physics_version``; CORDEX ``driving_model_id``, ``driving_model_ensemble_member``,
 ``rcm_version_id`` and CORDEX-CMIP6's ``driving_source_id``, ``driving_variant_label``,
-``version_realization``), and, where a file has none of them, on its CMIP6 or CMIP5 file name
+``version_realization``; ISIMIP's impact model outputs' ``climate_forcing`` and
+``climate_scenario``), and, where a file has none of them, on its CMIP6 or CMIP5 file name
 (``mrso_Lmon_CanESM5_historical_r1i1p1f1_gn_199501-200412.nc``: the DRS, a fallback only).
 
 What is refused, in one line naming both values, both files and the way out:
@@ -20,6 +21,9 @@ What is refused, in one line naming both values, both files and the way out:
 - a predictor's series of another model or another ensemble member than the target's (an
   attribute of :data:`MODEL_ATTRIBUTES` whose values differ, or one of :data:`MEMBER_ATTRIBUTES`
   whose values differ and that no continuing run names as its parent's: ``parent_variant_label``);
+- a predictor's series of an impact model driven by another climate forcing or scenario than the
+  target's (ISIMIP ``climate_forcing``, ``climate_scenario``: discharge of CWatM driven by
+  ``gfdl-esm4`` beside runoff driven by ``ukesm1-0-ll``);
 - a predictor's series of another experiment over the same years (``ssp245`` beside ``ssp585``,
   ``amip`` beside ``historical``): experiments that continue each other (``ssp585`` whose
   ``parent_experiment_id`` is ``historical``, or files of different years) are one series;
@@ -83,7 +87,11 @@ _CMIP6_NAME = re.compile(r"^[^_]+_[^_]+_(?P<source_id>[^_]+)_(?P<experiment_id>[
 _CMIP5_NAME = re.compile(r"^[^_]+_[^_]+_(?P<model_id>[^_]+)_(?P<experiment_id>[^_]+)_"
                          r"(?P<variant_label>r\d+i\d+p\d+)(?:_|\.)")
 
-_NAMING = (*MODEL_ATTRIBUTES, *MEMBER_ATTRIBUTES, "experiment_id", "grid_label")
+#: ISIMIP's global attributes naming the weather an impact model was driven by (ISIMIP3 protocol:
+#: ``climate_forcing = "gswp3-w5e5"``, ``climate_scenario = "obsclim"``) → what two values say.
+FORCING_ATTRIBUTES = {"climate_forcing": "another climate forcing", "climate_scenario": "another climate scenario"}
+
+_NAMING = (*MODEL_ATTRIBUTES, *MEMBER_ATTRIBUTES, *FORCING_ATTRIBUTES, "experiment_id", "grid_label")
 
 
 def _text(dataset: xr.Dataset, name: str) -> str:
@@ -178,6 +186,9 @@ def _differing(names: Mapping[str, str], target: Mapping[str, str], *, static: b
     if static:
         grid = "grid_label" in names and "grid_label" in target and names["grid_label"] != target["grid_label"]
         return ("another grid", "grid_label") if grid else None
+    for name, kind in FORCING_ATTRIBUTES.items():
+        if name in names and name in target and names[name] != target[name]:
+            return kind, name
     members = {**MEMBER_ATTRIBUTES, **{key: None for key in names if key.startswith("member coordinate ")}}
     for name, parent in members.items():
         if name in names and name in target and not _linked(names, target, name, parent):

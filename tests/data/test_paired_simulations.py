@@ -30,6 +30,9 @@ SSP585 = {**CMIP6, "activity_id": "ScenarioMIP", "experiment_id": "ssp585", "par
 RCA4 = {"project_id": "CORDEX", "experiment_id": "historical", "driving_model_id": "MPI-M-MPI-ESM-LR",
         "driving_model_ensemble_member": "r1i1p1", "driving_experiment_name": "historical", "model_id": "SMHI-RCA4",
         "rcm_version_id": "v1"}
+#: An ISIMIP3b impact model's output (ISIMIP3 protocol).
+ISIMIP = {"simulation_round": "ISIMIP3b", "model": "CWatM", "climate_forcing": "gfdl-esm4",
+          "climate_scenario": "ssp585", "soc_scenario": "2015soc"}
 MPI = {"project_id": "CMIP5", "model_id": "MPI-M-MPI-ESM-LR", "experiment_id": "historical", "realization": 1}
 
 N_YEARS = 4
@@ -62,6 +65,8 @@ def _pair(folder, target_attributes, predictor_attributes, *, names=("tas_a.nc",
                  ("KNMI-RACMO22E", "SMHI-RCA4"), id="cordex-regional-model"),
     pytest.param(SSP585, {**SSP585, "experiment_id": "ssp245"}, "another experiment over the same years",
                  "global attribute experiment_id", ("ssp245", "ssp585"), id="two-scenarios"),
+    pytest.param(ISIMIP, {**ISIMIP, "climate_forcing": "ukesm1-0-ll"}, "another climate forcing",
+                 "global attribute climate_forcing", ("ukesm1-0-ll", "gfdl-esm4"), id="isimip-forcings"),
     pytest.param(CMIP6, {**CMIP6, "experiment_id": "amip"}, "another experiment over the same years",
                  "global attribute experiment_id", ("amip", "historical"), id="amip-beside-historical"),
 ])
