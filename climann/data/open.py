@@ -104,6 +104,7 @@ from climann.data.shell import (
     attribute_command, beside, copies_in_place_advice, copy_in_place_advice, files_given, input_and_copy,
     ncatted_attribute, none_there, original_and_copy, shared_glob, shown_path, superseded_copies,
 )
+from climann.data.paired_simulations import check_paired_simulations
 from climann.data.simulations import check_one_simulation
 from climann.data.slanted_profiles import slanted_profile, slanted_profile_message
 from climann.data.sources import (
@@ -1285,6 +1286,10 @@ def _open_files(
         # One variable's files from two simulations (models, members) are refused before anything
         # else is said of them (their calendars); see climann.data.simulations.
         check_one_simulation({path: opened(path) for path in files})
+        # ... and the predictors, fractions and cell areas of another simulation than the target's (another
+        # member's weather beside the target, another model's sftlf weighing its scores: break52c A3, A7); see
+        # climann.data.paired_simulations.
+        check_paired_simulations({path: opened(path) for path in files}, target, variables)
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
