@@ -722,6 +722,24 @@ def test_the_title_says_how_the_runs_scores_weigh_their_cells(runs, cells, weigh
     assert f", {weighting}: MSE in" in comparison_title(compared)
 
 
+@pytest.mark.parametrize(("areas", "weighting", "said"), [
+    pytest.param(("areacella", "computed"), "weights differ: area-weighted, areas of areacella (a), area-weighted, "
+                 "areas computed from the grid (b)", True, id="areacella-beside-computed"),
+    pytest.param(("computed", "computed"), "area-weighted", False, id="the-same-areas"),
+    pytest.param(("areacella", ""), "area-weighted", False, id="one-run-without-the-record"),
+])
+def test_the_title_names_each_runs_areas_when_they_differ(runs, areas, weighting, said):
+    """break52c A5: a run weighed by the file's areacella beside one weighed by the areas computed from the grid
+    (metrics.json cell_areas) got one caption; their climatology MSEs on the same data were 77260 and 55016."""
+    run = read_runs([runs["small"]])[0]
+    assert run.cell_areas == json.loads((runs["small"] / "metrics.json").read_text())["cell_areas"]
+    compared = [replace(run, label=label, cell_areas=cell_areas) for label, cell_areas in zip("ab", areas)]
+    assert f", {weighting}: MSE in" in comparison_title(compared)
+    note = ("the runs differ in cell areas (a areas of areacella, b areas computed from the grid; metrics.json "
+            "cell_areas): each cell weighs otherwise in their scores, which are not comparable one to one")
+    assert (note in comparison_notes(compared)) is said
+
+
 def test_runs_of_two_levels_chosen_by_select_are_said_to_be_over_different_levels(tmp_path):
     """break35b D4: two depths of one ocean field, each chosen by [data] select, were "different cells"."""
     dataset = grid_dataset(n_years=6)
