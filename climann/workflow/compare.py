@@ -34,6 +34,7 @@ import numpy as np
 from rich.cells import cell_len
 
 from climann.data.circular import refuse_direction_scores
+from climann.data.members import MEMBER_NAMES
 from climann.data.paths import path_list
 from climann.data.splits import compact_periods
 from climann.errors import ClimannError, library_message
@@ -768,6 +769,8 @@ def scored_values_notes(runs: Sequence[RunSummary]) -> list[str]:
         where = "metrics.json scored_on" if recorded else "[data] in config.toml"
         if words == "cells" and differing == ["select"] and _levels_selected_only(runs):
             words = "levels"
+        elif words == "cells" and differing == ["select"] and _members_selected_only(runs):
+            words = "ensemble members"  # break52c A6: a member chosen from a member axis is no set of cells
         notes.append(f"the runs' test scores are over different {words} ({named}; {where}): they are not "
                      "comparable one to one")
     if not recorded and not notes and len({run.n_test for run in runs}) == 1:
@@ -789,6 +792,18 @@ def _levels_selected_only(runs: Sequence[RunSummary]) -> bool:
     names = {name for selection in selections for name in selection}
     differing = {name for name in names if len({str(selection.get(name)) for selection in selections}) > 1}
     return bool(differing) and all(differing <= set(run.target_levels) for run in runs)
+
+
+def _members_selected_only(runs: Sequence[RunSummary]) -> bool:
+    """Whether the runs' ``[data] select`` differ only in ensemble-member coordinates
+    (:data:`~climann.data.members.MEMBER_NAMES`: ``member_id = "r2i1p1f1"`` of a Pangeo file beside
+    runs on one member's files): other members of one ensemble, not other cells (break52c A6)."""
+    selections = [run.choices.get("select") or {} for run in runs]
+    if not all(isinstance(selection, dict) for selection in selections):
+        return False
+    names = {name for selection in selections for name in selection}
+    differing = {name for name in names if len({str(selection.get(name)) for selection in selections}) > 1}
+    return bool(differing) and differing <= set(MEMBER_NAMES)
 
 
 def _fingerprints_rectangle(run: RunSummary) -> bool:

@@ -761,6 +761,27 @@ def test_runs_of_two_levels_chosen_by_select_are_said_to_be_over_different_level
         "scored_on): they are not comparable one to one"]
 
 
+def test_runs_of_two_members_chosen_by_select_are_said_to_be_over_different_members(tmp_path):
+    """break52c A6: a member chosen by --select member_id=r2i1p1f1 beside a run of the whole file's other member was
+    said to be scored "over different cells"."""
+    dataset = grid_dataset(n_years=6)
+    dataset = dataset[["tas", "pred"]].expand_dims(member_id=["r1i1p1f1", "r2i1p1f1"], axis=1)
+    dataset["tas"] = dataset["tas"] + dataset["member_id"].copy(data=[0.0, 0.3])  # other values in each member
+    data = tmp_path / "members.nc"
+    dataset.to_netcdf(data)
+    dirs = []
+    for member in ("r1i1p1f1", "r2i1p1f1"):
+        config = build_config({
+            "data": {"paths": [str(data)], "target": "tas", "predictors": ["pred"], "features": ["lat"],
+                     "select": {"member_id": member}},
+            "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 32}, "evaluation": {"figures": False},
+        })
+        dirs.append(run_training(config, run_dir=tmp_path / member).run_dir)
+    assert comparison_notes(read_runs(dirs)) == [
+        "the runs' test scores are over different ensemble members (select: r1i1p1f1 member_id=r1i1p1f1, r2i1p1f1 "
+        "member_id=r2i1p1f1; metrics.json scored_on): they are not comparable one to one"]
+
+
 def _summary(label, mse, *, mae=2.346e-06, acc=-0.123, msess=-12345.678, n_parameters=1234567, seconds=3725.0):
     """A run as the comparison reads it (no files): its name and scores only matter to the table."""
     from pathlib import Path
