@@ -24,6 +24,13 @@ trained with ``--target dX``. More files than xarray's default cache of 128 open
 fix45j each file's handle was closed and reopened at every read (12 760 openings for 200 files).
 ``--info-only`` leaves out the two trains.
 
+``--layout half-degree`` (fix52d): daily files of a global 0.5° grid (720 × 360 cells, float32
+``tas``, 1.04 MB of values each) with a realistic CMIP-like header: ``time`` in days since
+1850-01-01 with ``bounds = "time_bnds"`` (each day's 24-h cell), ``lat_bnds`` and ``lon_bnds``,
+global attributes; written with netCDF4, zlib level 1 in chunks of one day (as CDO and CMOR
+write them). Larger than the 1 MiB a file is read whole under: every file keeps its data lazy.
+Measured at N = 50, 200, 500 and 1 096 in ``docs/scaling.md`` ("Many files").
+
 Target (issue 15): many files of one grid within a small factor of the one file.
 
 Run: ``python benchmarks/bench_many_files.py`` (≈ 2 × 2 min under load, less idle);
@@ -179,6 +186,63 @@ def write_osi405_files(folder: Path, n_files: int) -> tuple[str, Path]:
     return str(daily / "ice_drift_*.nc"), joined
 
 
+def write_half_degree_files(folder: Path, n_files: int) -> tuple[str, Path]:
+    """Daily files of a 0.5° global grid (see the module's description), written with netCDF4,
+    and the one file holding the same values, in ``folder``."""
+    import netCDF4
+    import numpy as np
+
+    daily, joined = folder / "daily", folder / "joined.nc"
+    if joined.exists():
+        return str(daily / "tas_day_*.nc"), joined
+    daily.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    lat, lon = -89.75 + 0.5 * np.arange(360), 0.25 + 0.5 * np.arange(720)
+    start = 55152.0  # 2001-01-01 in days since 1850-01-01 (proleptic Gregorian)
+    days = start + np.arange(n_files)
+    base = (250 + 40 * np.cos(np.deg2rad(lat))[:, None] + 0 * lon[None, :]).astype("f4")
+
+    def field(index: int) -> np.ndarray:
+        season = 10 * np.sin(2 * np.pi * index / 365.25) * np.sin(np.deg2rad(lat))[:, None]
+        return (base + season + rng.normal(size=base.shape)).astype("f4")
+
+    def create(path: Path) -> netCDF4.Dataset:
+        out = netCDF4.Dataset(path, "w", format="NETCDF4")
+        out.createDimension("time", None), out.createDimension("bnds", 2)
+        out.createDimension("lat", lat.size), out.createDimension("lon", lon.size)
+        out.setncatts({"Conventions": "CF-1.7", "title": "bench_many_files 0.5 degree daily tas",
+                       "institution": "climann benchmarks", "source": "synthetic", "frequency": "day",
+                       "history": "written by benchmarks/bench_many_files.py"})
+        time = out.createVariable("time", "f8", ("time",))
+        time.setncatts({"standard_name": "time", "long_name": "time", "axis": "T", "bounds": "time_bnds",
+                        "units": "days since 1850-01-01 00:00:00", "calendar": "proleptic_gregorian"})
+        out.createVariable("time_bnds", "f8", ("time", "bnds"))
+        for name, values, units, axis in (("lat", lat, "degrees_north", "Y"), ("lon", lon, "degrees_east", "X")):
+            variable = out.createVariable(name, "f8", (name,))
+            variable.setncatts({"standard_name": {"lat": "latitude", "lon": "longitude"}[name],
+                                "long_name": name, "units": units, "axis": axis, "bounds": f"{name}_bnds"})
+            variable[:] = values
+            out.createVariable(f"{name}_bnds", "f8", (name, "bnds"))[:] = np.stack(
+                [values - 0.25, values + 0.25], axis=1)
+        tas = out.createVariable("tas", "f4", ("time", "lat", "lon"), zlib=True, complevel=1,
+                                 chunksizes=(1, lat.size, lon.size), fill_value=np.float32(1e20))
+        tas.setncatts({"standard_name": "air_temperature", "long_name": "Near-Surface Air Temperature",
+                       "units": "K", "cell_methods": "area: time: mean", "missing_value": np.float32(1e20)})
+        return out
+
+    with create(joined) as one:
+        for index, day in enumerate(days):
+            values = field(index)
+            with create(daily / f"tas_day_{index:05d}.nc") as out:
+                out["time"][:] = [day + 0.5]
+                out["time_bnds"][:] = [[day, day + 1]]
+                out["tas"][:] = values[None]
+            one["time"][index] = day + 0.5
+            one["time_bnds"][index] = [day, day + 1]
+            one["tas"][index] = values
+    return str(daily / "tas_day_*.nc"), joined
+
+
 def timed(command: list[str], cwd: Path) -> dict:
     """Run ``python -m climann`` with ``command`` in a fresh process: its wall and user seconds,
     peak resident memory (MB, the child's own: ``os.wait4``), the load average before and after,
@@ -211,9 +275,10 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=730, help="one-day files (default 730)")
     parser.add_argument("--directory", type=Path, help="a folder to write into (or reuse); default a temporary one")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--layout", choices=("cmip", "ghrsst", "osi405"), default="cmip",
-                        help="tas and psl on 13 x 24 cells (default), GHRSST L4-like files (fix40e), or "
-                             "OSI-405-like drift files of 50 x 50 cells (fix45j)")
+    parser.add_argument("--layout", choices=("cmip", "ghrsst", "osi405", "half-degree"), default="cmip",
+                        help="tas and psl on 13 x 24 cells (default), GHRSST L4-like files (fix40e), "
+                             "OSI-405-like drift files of 50 x 50 cells (fix45j), or 0.5 degree "
+                             "global daily tas files of 720 x 360 cells (fix52d)")
     parser.add_argument("--info-only", action="store_true", help="time climann info alone, not train")
     arguments = parser.parse_args()
     folder = arguments.directory or Path(tempfile.mkdtemp(prefix="bench_many_files_"))
@@ -222,6 +287,7 @@ def main() -> None:
             "cmip": (write_files, "tas", "13 x 24 cells (tas, psl)"),
             "ghrsst": (write_ghrsst_files, "analysed_sst", "40 x 60 cells (analysed_sst, mask)"),
             "osi405": (write_osi405_files, "dX", "50 x 50 polar-stereographic cells (dX, dY, status_flag)"),
+            "half-degree": (write_half_degree_files, "tas", "720 x 360 cells at 0.5 degrees (tas, time_bnds)"),
         }[arguments.layout]
         pattern, joined = writer(folder, arguments.files)
         print(f"{arguments.files} one-day files of {holding} in {folder}")

@@ -178,6 +178,7 @@ def pytest_sessionstart(session):
             if signal.getsignal(number) == signal.SIG_IGN:
                 signal.signal(number, default)
         _PRISTINE.update({number: signal.getsignal(number) for number in HANDLED_SIGNALS})
+    _commands_built_once()
 
 
 #: The tests that share one package-scoped fixture of their own: the local dask cluster of
@@ -204,6 +205,38 @@ def pytest_xdist_make_scheduler(config, log):
             return next((package for package in _ONE_WORKER_PACKAGES if path.startswith(package)), path)
 
     return ModuleScheduling(config, log)
+
+
+def _commands_built_once() -> None:
+    """Typer builds its click command from the app's registered commands on every call
+    (``app()`` in :func:`climann.cli.main`, ``CliRunner.invoke``): ≈ 20 ms of CPU for climann's
+    app, paid by each of the suite's in-process commands, where a console script builds it once
+    per process. The command is kept for an app whose registered commands, groups and callback
+    are the same objects (a test that replaces ``climann.cli.app``, or changes an app, gets its
+    own); the click command keeps no state between invocations (each has its own context)."""
+    import typer.main
+    import typer.testing
+
+    build = typer.main.get_command
+    built: dict[int, tuple] = {}  # id(app) -> (app, its commands, groups and callback, the click command)
+
+    def get_command(typer_instance):
+        parts = ([*typer_instance.registered_commands], [*typer_instance.registered_groups],
+                 typer_instance.registered_callback)
+        kept = built.get(id(typer_instance))
+        if not (kept and kept[0] is typer_instance and _same(kept[1], parts)):
+            kept = built[id(typer_instance)] = (typer_instance, parts, build(typer_instance))
+        return kept[2]
+
+    typer.main.get_command = get_command
+    typer.testing._get_command = get_command
+
+
+def _same(kept: tuple, now: tuple) -> bool:
+    """The same registered objects, one by one."""
+    commands, groups, callback = kept
+    return (len(commands) == len(now[0]) and all(a is b for a, b in zip(commands, now[0]))
+            and len(groups) == len(now[1]) and all(a is b for a, b in zip(groups, now[1])) and callback is now[2])
 
 
 def pytest_collection_finish(session):

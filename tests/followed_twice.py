@@ -5,6 +5,7 @@ stderr and ends with a non-zero status (never lose a user's file; break51a A3's 
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -27,3 +28,16 @@ def assert_left_as_it_is(target: str | Path, run: Callable[[], subprocess.Comple
     assert md5(target) == before, f"{target.name} was written over: {finished.stderr}"
     assert finished.returncode != 0, finished
     assert f"{target.name} is there already: left as it is, nothing written" in finished.stderr, finished.stderr
+
+
+#: The words climann's guards put before a line that writes a file (:func:`climann.data.shell.none_there`,
+#: :func:`~climann.data.shell.none_there_in_loop`), as a regular expression: a test that finds a printed line
+#: to run it takes them with it (``rf"`({GUARD}mkdir -p …)`"``).
+GUARD = (r"(?:\{ \[ ! -e (?:(?!; \}; \} && ).)*; \}; \} && "
+         r"|\( for f in (?:(?! \) && ).)*?; done \) && )*")
+
+
+def without_guards(text: str) -> str:
+    """``text`` without the guards before its lines (:data:`GUARD`), for a test of what a line does once:
+    that the guards keep a file there is the test of each builder in tests/data/test_shell_followed_twice.py."""
+    return re.sub(GUARD, "", text)

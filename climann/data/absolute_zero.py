@@ -63,6 +63,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.averaged_codes import averaged_code_refusal, codes_among, says_temperature_on_scale
 from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import (BlockReads, blocks_by_step, marking_fix, read_together, steps_text,
                                    time_dimension)
@@ -153,6 +154,12 @@ class BelowAbsoluteZero:
         The variable's ``Units`` (HDF-EOS's, IMERG's) where it names another temperature scale
         than its ``units`` (:func:`~climann.data.attribute_names.disagreeing_units_warning`),
         else ``""``: values below absolute zero in the ``units`` may be temperatures in these.
+    standard_name : str
+        Its ``standard_name`` (``""`` if none): one of a temperature on its scale is never offered
+        the reading as differences (:mod:`climann.data.averaged_codes`).
+    history : str
+        The file's global ``history`` (``""`` if none), whose CDO line is given again with a code
+        averaged in masked first (:func:`climann.data.averaged_codes.cdo_masked_command`).
     """
 
     zero: float
@@ -165,6 +172,8 @@ class BelowAbsoluteZero:
     times: np.ndarray | None = None
     own_name: str = ""
     theirs: str = ""
+    standard_name: str = ""
+    history: str = ""
 
 
 #: The key, in a masked variable's ``encoding``, of its :class:`BelowAbsoluteZero`. Encoding,
@@ -253,12 +262,9 @@ def _warning(
                          _DIFFERENCES_FOLDER)
 
     if values.size > CODES_AT_MOST:
-        raise ClimannError(
-            f"'{name}' in {where} holds {values.size} different values {side} absolute zero ({zero:g} {units}), from "
-            f"{values.min():g} to {values.max():g}, at {counts.sum()} of the {size} values checked: not a few codes "
-            f"but values of something other than a temperature on the scale of its units '{units}'; if they are "
-            f"temperature differences (anomalies), say so: {difference()}{_their_scale(name, values, records)}"
-        )
+        raise ClimannError(f"'{name}' in {where} holds {values.size} different values {side} absolute zero ({zero:g} "
+                           f"{units}), from {values.min():g} to {values.max():g}, at {counts.sum()} of the {size} "
+                           f"values checked{_no_codes(name, values, counts, found, records)}")
     shown = " and ".join(f"{value:g}" for value in values)
     hadisst = " (HadISST marks sea ice so)" if HADISST_SEA_ICE in values and zero == -273.15 else ""
 
@@ -275,6 +281,41 @@ def _warning(
         f"absolute zero ({zero:g} {units}), which no {'measured or modelled ' if at else ''}temperature can be, so "
         f"they are read as missing{said}"
     )
+
+
+def _no_codes(name: str, values: np.ndarray, counts: np.ndarray, found: BelowAbsoluteZero,
+              records: Sequence[BelowAbsoluteZero]) -> str:
+    """The end of the refusal of many different values below absolute zero (``values``, ``counts``
+    of each, most first; ``found`` the record of the first file holding them, ``records`` those of
+    every file of the variable):
+    a code averaged into means where one is among them or they lie far below absolute zero
+    (:mod:`climann.data.averaged_codes`), else a quantity that is no temperature on its scale; the
+    reading as temperature differences offered only where the ``standard_name`` does not name a
+    temperature on its scale, or with that ``standard_name`` removed (it would say otherwise)."""
+    codes = codes_among(values, counts)
+    on_scale = says_temperature_on_scale(found.standard_name)
+
+    def difference(removed: bool) -> str:  # called only where said: a loop's new folder is handed out once
+        def attributes(record: BelowAbsoluteZero) -> list[str]:
+            own = record.own_name or name
+            gone = removed and says_temperature_on_scale(record.standard_name)
+            return [_difference_attribute(own), *([ncatted_attribute("standard_name", own, "d")] if gone else [])]
+        return _commands(attributes, records, _DIFFERENCES_FOLDER)
+
+    if codes or values.min() < found.zero - ANOMALY_AT_MOST:
+        reading = (f" (nor are they temperature differences: its standard_name '{found.standard_name}' names a "
+                   "temperature on its scale)" if on_scale else "")
+        averaged = averaged_code_refusal(name, codes, zero=found.zero, units=found.units, lowest=float(values.min()),
+                                         file=found.file, history=found.history, reading=reading)
+        if on_scale:
+            return f"{averaged}{_their_scale(name, values, records)}"
+        return (f"{averaged}; or, if they are temperature differences (anomalies), say so: {difference(False)}"
+                f"{_their_scale(name, values, records)}")
+    named = (f" (nor can its standard_name '{found.standard_name}', which names a temperature on its scale, stay: "
+             "the line below removes it)" if on_scale else "")
+    return (f": not a few codes but values of something other than a temperature on the scale of its units "
+            f"'{found.units}'{named}; if they are temperature differences (anomalies), say so: {difference(True)}"
+            f"{_their_scale(name, values, records)}")
 
 
 def masked_below_absolute_zero(
@@ -318,7 +359,8 @@ def masked_below_absolute_zero(
                                           _fix(own, original, zero, high), marking_fix(own, original, zero),
                                           None if time is None else variable.dims.index(time),
                                           None if time is None else variable[time].values, own,
-                                          _other_scale(variable))
+                                          _other_scale(variable), str(variable.attrs.get("standard_name", "")),
+                                          str(dataset.attrs.get("history", "")))
         if variable.dtype.kind == "f":  # one dask operation per file and variable, not xarray's three
             blanked[name] = _blanked(variable.data, zero)
             continue

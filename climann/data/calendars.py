@@ -62,7 +62,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate
-from climann.data.shell import in_place_note, input_and_copy
+from climann.data.shell import cdo_command, in_place_note, input_and_copy
 from climann.data.time_axis import date_text
 from climann.data.time_overlap import file_times
 from climann.errors import ClimannError
@@ -143,7 +143,7 @@ def _conversion(calendar: str, whose: str, copy: str, align: str) -> str:
               f"does not convert")
     if cdo is None:
         return f"({xarray})"
-    line = f"`cdo setcalendar,{cdo} {copy}`" if copy else f"cdo setcalendar,{cdo}"
+    line = f"`{cdo_command(f'setcalendar,{cdo}', copy)}`" if copy else f"cdo setcalendar,{cdo}"
     named = f" (CDO's name of {calendar})" if cdo != calendar else ""
     return f"({xarray}, or {line}{named} when {whose} dates are all valid {calendar} dates)"
 

@@ -40,7 +40,7 @@ from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
 from climann.data.shell import (
     attribute_command, copy_path, input_and_copy, ncap2_name, ncatted_attribute, python_command, shown_path,
-    source_and_copy, values_command, whole_write, working_path, xarray_data, xarray_values,
+    source_and_copy, values_command, whole_write, working_path, written_there, xarray_data, xarray_values,
 )
 from climann.errors import ClimannError
 
@@ -504,9 +504,11 @@ def remap_advice(corners: bool, before: str, grid: str, files: str) -> str:
     (``remapcon``) when the cell corners are in the file, else distance-weighted (``remapdis``,
     which needs only the centres) with, in words, the way to a conservative one: the model's grid
     file, which holds the corners, given to ``-setgrid``."""
+    # CDO writes over a file there, as the shell's > does: neither written over (followed twice)
+    kept = (written_there(grid) if before else "") + written_there(files)
     if corners:
-        return f"e.g. `{before}cdo remapcon,{grid} {files}`"
-    return (f"e.g. `{before}cdo remapdis,{grid} {files}` (inverse-distance weighted: the cell corners that "
+        return f"e.g. `{kept}{before}cdo remapcon,{grid} {files}`"
+    return (f"e.g. `{kept}{before}cdo remapdis,{grid} {files}` (inverse-distance weighted: the cell corners that "
             "conservative remapping, remapcon, needs are not in the file; for remapcon, put -setgrid, followed by the "
             "path of the model's grid file, which holds them, before the input)")
 

@@ -32,10 +32,10 @@ attribute alone (20CRv3's ``ensemble_member = 1``, CMIP6's ``realization_index``
 are refused as members with the line that joins them on a member axis, as files of a member coordinate
 are: the target's files first, the other variables whose files are members alike counted, the glob
 of one member's files given where their names hold a CMIP variant label; the join is written into a
-new ``members`` folder (:func:`joined_members_path`), never beside the files, where the next glob
-over their folder took it, and a join given beside the files it joins is refused as such, with the
-way out to give it in place of them (break52c A1: it was joined again, with r1 as a control); one field's
-members split over two files along a member axis (ECMWF's control forecast, scalar ``number = 0``,
+new ``members`` folder (:func:`~climann.data.member_joins.joined_members_path`), never beside the
+files, where the next glob over their folder took it, and a join given beside the files it joins
+is refused as such, with the way out to give it in place of them (break52c A1: it was joined
+again, with r1 as a control); one field's members split over two files along a member axis (ECMWF's control forecast, scalar ``number = 0``,
 beside its perturbed forecasts, ``number`` 1…10) are on one grid, and are refused with the line
 that joins them along it, never with a rename (that trained on the control alone, break42c B3),
 unless the lone field's values are none of the members' (:func:`_unlike_members`: ERA5's spread
@@ -69,12 +69,13 @@ import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.ensemble_spreads import ensemble_spread_reason
+from climann.data.member_joins import joined_members_path, member_join_python
 from climann.data.members import is_member_axis, member_values
 from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
 from climann.data.renames import (FileRenames, advised_table, rename_options, rename_table, several_clashes_message,
                                   toml_rename_table)
-from climann.data.shell import (copies_folder, copies_in_place_advice, copies_of_files, copy_in_place_advice,
+from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice,
                                 original_and_copy, python_command, shown_path, superseded_copies, whole_write,
                                 working_path, xarray_command)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
@@ -83,7 +84,7 @@ from climann.data.unit_text import after_number
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
-__all__ = ["joined_members_path", "without_duplicate_files"]
+__all__ = ["without_duplicate_files"]
 
 _log = logging.getLogger(__name__)
 
@@ -172,37 +173,6 @@ def _opening(path: Path) -> str:
     return f"xr.open_dataset({working_path(path)!r}{grib})"
 
 
-#: The folder, inside the member files' folder (or the one holding their folders), that the printed
-#: join writes into (:func:`joined_members_path`).
-MEMBERS_FOLDER = "members"
-
-
-def _members_parent(files: Sequence[Path]) -> Path:
-    """The folder of the member ``files``, or the deepest one holding all their folders."""
-    folders = sorted({os.path.abspath(Path(path).parent) for path in files})
-    return Path(files[0]).parent if len(folders) == 1 else Path(os.path.commonpath(folders))
-
-
-def joined_members_path(files: Sequence[Path]) -> Path:
-    """Where the printed join of the member ``files`` writes: ``members/<first file>_members.nc`` in
-    a new folder (:func:`~climann.data.shell.copies_folder`) inside their folder, or inside the
-    folder holding the members' folders, never beside them. Written beside them (``r1/X_members.nc``),
-    the user's glob over the folder took the joined file with the originals, and the next refusal
-    joined the join again with r1 as a control (``X_members_2.nc``, realization 0, 1, 2, with 0 and 1
-    the same data; break52c A1).
-
-    Parameters
-    ----------
-    files : sequence of Path
-        Every member's files, as given.
-
-    Returns
-    -------
-    Path
-    """
-    return copies_folder(_members_parent(files), MEMBERS_FOLDER) / f"{Path(files[0]).stem}_members.nc"
-
-
 def _one_member_data(files: Sequence[Path], member: Path) -> str:
     """The ``--data`` that gives the member of ``member`` alone: its folder when every member has a
     folder of its own (``--data data/r1i1p1f1``), else a glob of the CMIP variant label its name holds
@@ -217,44 +187,54 @@ def _one_member_data(files: Sequence[Path], member: Path) -> str:
     return f" (--data {shlex.quote(pattern)} in place of the glob that takes every member's)"
 
 
-def _members_refusal(name: str, files: Sequence[Path], axis: str, kind: str, *,
+def _members_refusal(name: str, members: Mapping[object, Sequence[Path]], axis: str, kind: str, *,
                      attribute: str | None = None, others: Sequence[str] = ()) -> ClimannError:
-    """The refusal of member files of one variable (``files``: every file given that holds it at
-    these times as one member), with the ways out: one member's files (:func:`_one_member_data`), or
-    the members joined along their axis into a new folder (:func:`joined_members_path`), which
-    ``select`` then chooses from. Where the member is a global ``attribute`` alone (:data:`MEMBER_ATTRIBUTES`),
-    the join makes it the axis' coordinate; global attributes that differ between the members
-    (``variant_label``, ``tracking_id``) are left out of the joined file (``combine_attrs =
-    "drop_conflicts"``): kept from the first, the join of r1 and r2 said ``variant_label = r1i1p1f1``
-    (break52c A6). ``others``: the other variables whose files are members alike, named after
-    ``name`` (the target first: break52c A1 named gpp, one of 24 such pairs)."""
-    first, second = files[:2]
+    """The refusal of member files of one variable (``members``: each member given → its files that
+    hold the variable, one or one per time step), with the ways out: one member's files
+    (:func:`_one_member_data`), or the members joined along their axis
+    (:func:`climann.data.member_joins.member_join_python`: each member's files along time first, into
+    a new folder, never beside the files a glob over their folder takes), which ``select`` then
+    chooses from. Where the member is a global ``attribute`` alone (:data:`MEMBER_ATTRIBUTES`), the
+    join makes it the axis' coordinate. ``others``: the other variables whose files are members
+    alike, named after ``name`` (the target first: break52c A1 named gpp, one of 24 such pairs)."""
+    first, second = (paths[0] for paths in list(members.values())[:2])
+    every = [path for paths in members.values() for path in paths]
+    python, joined = member_join_python(members, axis, attribute=attribute)
+    counts = {len(paths) for paths in members.values()}
+    each = "" if counts == {1} else (f" (each member's {'/'.join(map(str, sorted(counts)))} files along time, "
+                                     "then the members)")
     alike = (f"; {len(others)} other variable{'s' if len(others) > 1 else ''} of these files "
              f"({', '.join(others[:6])}{' …' if len(others) > 6 else ''}) {'are' if len(others) > 1 else 'is'} members "
              "alike") if others else ""
-    head = f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}{alike}; climann trains " \
-           f"on one member at a time: give one member's files{_one_member_data(files, first)}"
-    select = (f"a member axis from which select chooses one ([data] select = {{{axis} = ...}}; predict --select "
-              f"{axis}=VALUE for the others)")
-    joined = joined_members_path(files)
-    listed = ", ".join(repr(working_path(path)) for path in files)
-    # the attribute moved onto the axis: left global, the joined file would say one member of all
-    labels = ("" if attribute is None else
-              f", preprocess=lambda d: d.expand_dims({axis}=[d.attrs.pop({attribute!r})])")
-    python = (f"import sys, os, xarray as xr; os.makedirs({working_path(joined.parent)!r}, exist_ok=True); "
-              + whole_write(f"xr.open_mfdataset([{listed}], combine='nested', concat_dim={axis!r}{labels}, "
-                            "combine_attrs='drop_conflicts').to_netcdf", repr(working_path(joined))))
     return ClimannError(
-        f"{head}, or join the members' files along '{axis}' into a new folder ({python_command(python)}) and give "
-        f"{working_path(joined)} in place of them, {select}"
+        f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}{alike}; climann trains on one "
+        f"member at a time: give one member's files{_one_member_data(every, first)}, or join the members' files "
+        f"along '{axis}'{each} ({python_command(python)}) and give {working_path(joined)} in place of them, a member "
+        f"axis from which select chooses one ([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for "
+        f"the others)"
     )
+
+
+def _member_files(name: str, datasets: Sequence[xr.Dataset], files: Sequence[Path],
+                  member_of: Callable[[xr.Dataset], object]) -> dict[object, list[Path]]:
+    """Each member → the files of ``files`` that hold ``name`` along their time as that member
+    (``member_of`` a file's dataset: its member, None for none), whatever their times: a member's
+    file per month are one series (break52d A1: one month of 120 was joined)."""
+    members: dict[object, list[Path]] = {}
+    for held, path in zip(datasets, files, strict=True):
+        time = time_coordinate(held)
+        if name in held.data_vars and time is not None and time in held[name].dims:
+            member = member_of(held)
+            if member is not None:
+                members.setdefault(member, []).append(Path(path))
+    return members
 
 
 def _joined_copy(first: Path, second: Path, datasets: tuple[xr.Dataset, xr.Dataset]) -> tuple[int, str] | None:
     """Which of the two files is a join of the other's members that a line climann advised wrote
-    (named ``<the other's name>_members.nc``, ``…_members_2.nc``, in any folder: :func:`joined_members_path`),
-    and its member axis, when it holds one of several members (:func:`~climann.data.members.member_values`);
-    None otherwise."""
+    (named ``<the other's name>_members.nc``, ``…_members_2.nc``, in any folder:
+    :func:`~climann.data.member_joins.joined_members_path`), and its member axis, when it holds one
+    of several members (:func:`~climann.data.members.member_values`); None otherwise."""
     for at, (original, joined) in enumerate(((second, first), (first, second))):
         if re.fullmatch(rf"{re.escape(original.stem)}_members(_\d+)?", joined.stem):
             axes = [axis for axis, values in member_values(datasets[at]).items() if len(values) > 1]
@@ -334,7 +314,8 @@ def _members_join(first: Path, second: Path, variables: tuple[xr.DataArray, xr.D
     members leave free, ECMWF's control's 0 (or one after the last): a dimension without a
     coordinate does not join one of numbers (break48c A1: "coordinate 'number' not present
     in all datasets"); ``numbered`` says so, "" otherwise. Written into a new folder
-    (:func:`joined_members_path`), not beside the files a glob over their folder takes."""
+    (:func:`~climann.data.member_joins.joined_members_path`), not beside the files a glob over their folder
+    takes."""
     joined_path = joined_members_path([first, second])
     joined = working_path(joined_path)
     parts, numbered = [], ""
@@ -726,27 +707,20 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             raise joined
         members = None if static else _member_kind(datasets[earlier], dataset)
         if members is not None:  # said by the files' member coordinates (CF realization)
-            holding = [files[other] for other, held in enumerate(datasets) if name in held.data_vars
-                       and time_coordinate(held) == time and time in held.dims and _times_key(held) == times
-                       and len(member_values(held).get(members[0], [])) == 1]
-
             def coordinate(held: xr.Dataset, axis: str = members[0]) -> object:
                 values = member_values(held).get(axis, [])
                 return values[0] if len(values) == 1 else None
             others = [other for other in _member_clashes(datasets, coordinate) if other != name]
-            raise _members_refusal(name, holding, *members, others=others)
+            raise _members_refusal(name, _member_files(name, datasets, files, coordinate), *members, others=others)
         by_attribute = None if static else _member_attribute_kind(datasets[earlier], dataset)
         if by_attribute is not None:  # said by their global attributes alone (20CRv3's ensemble_member)
             attribute = by_attribute[0]
-            holding = [files[other] for other, held in enumerate(datasets) if name in held.data_vars
-                       and time_coordinate(held) == time and time in held.dims and _times_key(held) == times
-                       and str(held.attrs.get(attribute, "")).strip()]
 
             def said(held: xr.Dataset, attribute: str = attribute) -> object:
                 return None if member_values(held) else (str(held.attrs.get(attribute, "")).strip() or None)
             others = [other for other in _member_clashes(datasets, said) if other != name]
-            raise _members_refusal(name, holding, MEMBER_ATTRIBUTES[attribute], by_attribute[1],
-                                   attribute=attribute, others=others)
+            raise _members_refusal(name, _member_files(name, datasets, files, said), MEMBER_ATTRIBUTES[attribute],
+                                   by_attribute[1], attribute=attribute, others=others)
         misdated = None if static else misdated_accumulations_message(
             name, (first, datasets[earlier]), (second, dataset), files)
         if misdated is not None:  # their own attributes date them apart: the time coordinates are wrong

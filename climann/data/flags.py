@@ -701,9 +701,12 @@ def _is_packed(variable: xr.DataArray) -> bool:
 #: indicator was read as a flag variable of 4 classes again (refused as a target); with its
 #: ``valid_min`` of 1, its 0 values missing; with ``_Unsigned``, its int 0/1 read as unsigned.
 #: Its ``missing_value`` too: ncap2 does not read it as missing (only ``_FillValue``), and kept
-#: on the 0/1 variable, a ``missing_value = 0`` made every 0 missing to xarray.
+#: on the 0/1 variable, a ``missing_value = 0`` made every 0 missing to xarray. Nor its ``comment``
+#: and ``flag_descriptions``, said of the flags, not of one class or bit: OSTIA's mask's "Water
+#: points are only defined as water if they are not land or ice" stood on ``mask_water``, which
+#: is 1 on ice too (break52d).
 _NOT_INHERITED = ("flag_values", "flag_masks", "flag_meanings", "valid_range", "valid_min", "valid_max", "_Unsigned",
-                  "missing_value")
+                  "missing_value", "comment", "flag_descriptions")
 
 #: The fill value of a 0/1 variable whose flag variable's fill value is one of its values.
 _INDICATOR_FILL = -1

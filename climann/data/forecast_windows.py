@@ -47,8 +47,8 @@ from climann.data.forecast_times import (
 from climann.data.grib import GRIB_FILE_NAME_KEY
 from climann.data.paths import is_grib_file
 from climann.data.shell import (
-    attribute_command, grib_command, input_and_copy, ncatted_attribute, python_command, source_and_copy, working_path,
-    whole_write, xarray_command,
+    attribute_command, cdo_command, grib_command, input_and_copy, ncatted_attribute, python_command, source_and_copy,
+    working_path, whole_write, xarray_command,
 )
 from climann.errors import ClimannError
 
@@ -352,7 +352,7 @@ def _kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.Dat
     xarray = xarray_command([f"d = d.drop_vars({dropped!r})"], files, suffix="selected")
     return (f"{where} holds forecasts of different kinds of time ({_kinds_text(whole, kinds, lead)}): one time axis "
             f"cannot give each its window; put them in separate files, e.g. for {', '.join(kept)} "
-            f"`cdo selname,{','.join(kept)} {files}` or, without CDO, `{xarray}`, and the others likewise")
+            f"`{cdo_command('selname,' + ','.join(kept), files)}` or, without CDO, `{xarray}`, and the others likewise")
 
 
 def _grib_kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.DataArray, kept: list[str],
@@ -369,7 +369,7 @@ def _grib_kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: x
             f"eccodes.codes_release(m)) for m in iter(lambda: eccodes.codes_grib_new_from_file(f), None)]; o.close()")
     return (f"{where} holds forecasts of different kinds of time ({_kinds_text(whole, kinds, lead)}): one time axis "
             f"cannot give each its window; put them in separate GRIB files, which keep each message's step range, "
-            f"e.g. for {', '.join(kept)} `cdo selname,{','.join(short_names)} {files}` or, without CDO, "
+            f"e.g. for {', '.join(kept)} `{cdo_command('selname,' + ','.join(short_names), files)}` or, without CDO, "
             f"`{python_command(code)}`, and the others likewise")
 
 

@@ -75,7 +75,7 @@ from climann.data.forecast_times import on_held_valid_times
 from climann.data.grib_framing import CutMessage, cut_message, cut_message_text
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.paths import is_grib
-from climann.data.shell import beside, shown_path
+from climann.data.shell import beside, cdo_command, shown_path
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -629,8 +629,9 @@ def _refuse_several_unknown(path: Path, parameters: list[tuple[int, ...]]) -> No
     shared = [parameter_name(parameter) for parameter, name in zip(parameters, names, strict=True)
               if name != parameter_name(parameter)]
     if not shared:
+        named = cdo_command("-f nc copy", f"{shown_path(path)} {beside(path, 'codes')}")
         raise ClimannError(
-            f"{cannot}; give each its own name with cdo -f nc copy {shown_path(path)} {beside(path, 'codes')} "
+            f"{cannot}; give each its own name with `{named}` "
             f"(variables {', '.join(names)}), or split the file: grib_copy -w {_copy_condition(parameters[0])} "
             f"{shown_path(path)} {_split_part(path, names[0])}")
     copies = "; ".join(f"grib_copy -w {_copy_condition(parameter, with_table=True)} {shown_path(path)} "

@@ -51,8 +51,8 @@ from climann.data.coords import BARE_NAMES
 from climann.data.handles import open_netcdf
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.sources import files_text
-from climann.data.shell import (copies_of_files, cut_command, in_place_note, input_and_copy, python_command,
-                                shown_path, whole_write, working_path)
+from climann.data.shell import (cdo_command, copies_of_files, cut_command, in_place_note, input_and_copy,
+                                python_command, shown_path, whole_write, working_path)
 from climann.data.shell import cut_advice as index_cut_commands
 from climann.errors import ClimannError
 
@@ -185,11 +185,11 @@ def cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: Mappin
     if len(paths) == 1:
         return (f"{inner_file}'s {shape} cells are cells of {Path(paths[0]).name}'s grid, so no interpolation is "
                 f"needed: cut {Path(paths[0]).name} to them ({longitudes}, latitude {south:g}…{north:g}), "
-                f"e.g. `cdo sellonlatbox,{numbers} {input_and_copy(paths[0])}`")
+                f"e.g. `{cdo_command(f'sellonlatbox,{numbers}', input_and_copy(paths[0]))}`")
     return (f"{inner_file}'s {shape} cells are cells of the grid of {files_text(paths)}, so no interpolation is "
             f"needed: cut them to those cells ({longitudes}, latitude {south:g}…{north:g}), e.g. "
-            + copies_of_files(lambda files, _: f"cdo sellonlatbox,{numbers} {files}", [str(path) for path in paths],
-                              name="cut"))
+            + copies_of_files(lambda files, _: cdo_command(f"sellonlatbox,{numbers}", files),
+                              [str(path) for path in paths], name="cut"))
 
 
 def _index_rows(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray], path: str | Path, *,
@@ -517,7 +517,8 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
         else ""
 
     def advice(files: str, quote: str = "") -> str:
-        return (f"{quote}cdo {operator},{shown_path(reference_path)} {files}{quote}, or without CDO (xarray's "
+        remap = cdo_command(f"{operator},{shown_path(reference_path)}", files)
+        return (f"{quote}{remap}{quote}, or without CDO (xarray's "
                 f"interp, with SciPy{without}) {quote}{python_command(code)} {files}{quote}")
 
     if len(paths) == 1:
@@ -553,7 +554,7 @@ def interpolation_onto_2d_advice(reference: Mapping[str, xr.DataArray], referenc
     paths = [own_path] if isinstance(own_path, (str, Path)) else list(own_path)
 
     def advice(files: str, quote: str = "") -> str:
-        return f"{quote}cdo remapbil,{shown_path(reference_path)} {files}{quote}"
+        return f"{quote}{cdo_command(f'remapbil,{shown_path(reference_path)}', files)}{quote}"
 
     way = (f"bilinearly onto {Path(reference_path).name}'s grid (CDO reads its 2-D latitude and longitude; without "
            "CDO, xESMF's Regridder with them)")

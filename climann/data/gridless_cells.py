@@ -23,7 +23,7 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.shared_handles import open_plain
-from climann.data.shell import input_and_copy, shown_path, source_and_copy
+from climann.data.shell import cdo_command, input_and_copy, none_there_in_loop, shown_path, source_and_copy
 
 __all__ = ["GRID_FILE_VARIABLES", "UNSTRUCTURED_CELL_DIMENSIONS", "grid_file_message", "grid_files_beside",
            "gridless_cells_message", "gridless_files_beside", "is_grid_file"]
@@ -91,9 +91,10 @@ def gridless_cells_message(dataset: xr.Dataset) -> str | None:
                "this file")
     if len(grids) == 1:  # the grid file beside it, named: the command runs as printed (break49e)
         return (f"{opening}; {grids[0].name} beside it is a grid file of its {dataset.sizes[dim]} cells: attach it "
-                f"with `cdo setgrid,{shown_path(grids[0])} {files}`, then give the copy: climann gives its remap to a "
-                "regular grid")
-    return (f"{opening}; attach the grid with `cdo setgrid,GRIDFILE {files}` (GRIDFILE the model's grid file, e.g. "
+                f"with `{cdo_command(f'setgrid,{shown_path(grids[0])}', files)}`, then give the copy: climann gives "
+                "its remap to a regular grid")
+    return (f"{opening}; attach the grid with `{cdo_command('setgrid,GRIDFILE', files)}` (GRIDFILE the model's "
+            "grid file, e.g. "
             f"icon_grid_0047_R19B07_L.nc, whose cells number {dataset.sizes[dim]}), then give the copy: climann gives "
             "its remap to a regular grid")
 
@@ -127,10 +128,12 @@ def grid_file_message(dataset: xr.Dataset, where: str, kinds: dict[str, str], di
                 "(climann then gives its remap to a regular grid)")
     pairs = [shlex.split(input_and_copy(path, "withgrid")) for path in data]
     if len(data) <= _NAMED_FILES:
-        command = " && ".join(f"cdo setgrid,{shlex.quote(grid)} {shlex.join(pair)}" for pair in pairs)
+        command = " && ".join(cdo_command(f"setgrid,{shlex.quote(grid)}", shlex.join(pair)) for pair in pairs)
     else:
-        command = (f"for f in {' '.join(shown_path(path) for path in data)}; do cdo setgrid,{shlex.quote(grid)} "
-                   '"$f" "${f%.nc}_withgrid.nc"; done')
+        listed = " ".join(shown_path(path) for path in data)
+        copy = '"${f%.nc}_withgrid.nc"'
+        command = (f"{none_there_in_loop(listed, copy)}for f in {listed}; do cdo setgrid,{shlex.quote(grid)} "
+                   f'"$f" {copy}; done')
     copies = ", ".join(shlex.quote(copy) for _, copy in pairs[:_NAMED_FILES]) + (
         f" … ({len(pairs)} files)" if len(pairs) > _NAMED_FILES else "")
     instead = "both" if len(data) == 1 else "them and the grid file"

@@ -31,6 +31,7 @@ from climann.data.coords import WINDOW_SOURCE_KEY
 from climann.data.forecast_times import FORECAST_PERIOD, FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, is_dated
 from climann.data.ncl_initial_times import FROM_THE_START as _FROM_THE_START
 from climann.data.ncl_initial_times import NCL_DURATION
+from climann.data.shell import cdo_command
 from climann.errors import ClimannError
 
 __all__ = ["NCL_DURATION", "NCL_LEAD_LONG_NAME", "NCL_REFERENCE_LONG_NAME", "ncl_lead_names",
@@ -237,7 +238,7 @@ def _with_lead_window(dataset: xr.Dataset, lead: str, *, where: str, from_attrib
         raise ClimannError(
             f"{where}: the variables on the lead time '{lead}' say different windows of lead times or one that "
             f"cannot be read (statistical_process_duration {said}), so one lead time cannot date them all; put each "
-            f"kind in a file of its own, e.g. `cdo selname,{first} {where} {first}.nc`")
+            f"kind in a file of its own, e.g. `{cdo_command(f'selname,{first}', f'{where} {first}.nc')}`")
     start = next(iter(starts.values()))
     bounds = f"{lead}_bnds"
     coordinate = dataset[lead].variable.copy(deep=False)

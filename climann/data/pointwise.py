@@ -374,7 +374,7 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
     """
     import shlex
 
-    from climann.data.shell import copies_folder, glob_words, shared_glob, shown_path, working_path
+    from climann.data.shell import copies_folder, glob_words, none_there, shared_glob, shown_path, working_path
 
     dates = layout.selection_dates()
     if dates is None:
@@ -391,7 +391,7 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
     shifts = {lag: _cdo_shift(lagged.step, lag) for lag in left}
     if not chosen or None in shifts.values():
         return None
-    commands, folder = [], None
+    commands, written, folder = [], [], None
     for name, lag in chosen:
         files = list(layout.files_of(name))
         if not files:
@@ -401,8 +401,9 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
         source = (shown_path(files[0]) if len(files) == 1 else "-mergetime " + (
             glob_words(pattern) if pattern is not None else " ".join(shown_path(file) for file in files)))
         own = layout.name_in_file(name, files[0])
+        written.append(folder / f"{name}_lag{lag}.nc")
         commands.append(f"cdo -chname,{own},{name}_lag{lag} -shifttime,{shifts[lag]} -selname,{own} {source} "
-                        f"{shown_path(folder / f'{name}_lag{lag}.nc')}")
+                        f"{shown_path(written[-1])}")
     names = ", ".join(f"{name}_lag{lag}" for name, lag in chosen)
     given = " ".join(f"--lags {name}={lag}" for name, lag in chosen)
     # a gap of the series inside the chosen months (Daymet's dropped 31 December of a leap year): the shifted file
@@ -418,7 +419,8 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
     return (f"the steps whose lag lies in a month {MONTHS_SELECTION} leaves out (the "
             f"{lagged.step.span(min(left))} before the first chosen month of each year or season) keep their samples "
             f"when each such lag is a variable of its own, taken from the whole series before the months are chosen: "
-            f"`mkdir -p {shown_path(folder)} && {' && '.join(commands)}`, then add {data} to [data] paths beside the "
+            f"`{none_there(*written)}mkdir -p {shown_path(folder)} && {' && '.join(commands)}`, then add {data} to "
+            "[data] paths beside the "
             f"run's own (--data replaces them: give --data once for each of those paths and once for {data}) and "
             f"name {names} among --predictors beside the others, in place of {given}{caveat}")
 

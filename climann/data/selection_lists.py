@@ -123,12 +123,15 @@ def sweep_file_command(lines: list[str], *, folder: str | Path = ".") -> str:
 
     Examples
     --------
-    >>> print(sweep_file_command(["[data]", 'paths = ["a.nc"]'], folder="/nonexistent"))
+    >>> print(sweep_file_command(["[data]", 'paths = ["a.nc"]'], folder="/nonexistent").split("} && ")[-1])
     printf '%s\n' '[data]' 'paths = ["a.nc"]' > select.toml && climann sweep select.toml
     """
     name = next(f"select{suffix}.toml" for suffix in ("", *(f"-{n}" for n in range(2, 1000)))
                 if not (Path(folder) / f"select{suffix}.toml").exists())
-    return f"printf '%s\\n' {' '.join(map(shlex.quote, lines))} > {name} && climann sweep {name}"
+    from climann.data.shell import none_there
+
+    # the shell's > writes over a file there (followed twice: the user's edits of it lost): none_there first
+    return f"{none_there(name)}printf '%s\\n' {' '.join(map(shlex.quote, lines))} > {name} && climann sweep {name}"
 
 
 def _toml_value(text: str) -> str:

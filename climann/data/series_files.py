@@ -35,8 +35,8 @@ from climann.data.paths import is_grib_file
 from climann.data.quantities import quantity_record, quantity_refusal, quantity_text
 from climann.data.series_coordinates import scalar_coordinate_refusal, series_way_out, share_time_steps, value_suffix
 from climann.data.shell import (
-    attribute_command, copy_in_place_advice, copy_path, input_and_copy, ncatted_attribute, original_and_copy,
-    working_path,
+    attribute_command, copy_in_place_advice, copy_path, input_and_copy, ncatted_attribute, none_there,
+    original_and_copy, working_path,
 )
 from climann.data.sources import name_in_file
 from climann.data.time_zones import TIME_ZONE_READING_KEY
@@ -101,8 +101,10 @@ def _steps_of_one_forecast(name: str, level, other, first: tuple[xr.Dataset, Pat
     # named by the start before the step's letters (gec00.t00z.pgrb2a.0p50_steps.grib2): outside the pattern, never
     # an existing file (copy_path)
     base = re.sub(r"[^._-]*$", "", prefix).rstrip("._-") or "forecast"
-    joined = shlex.quote(working_path(copy_path(first_path.with_name(f"{base}{suffix}"), "steps", suffix)))
-    return f"{said}: join them (cat {pattern} > {joined}; GRIB messages join as they are) and give that file alone"
+    joined_path = copy_path(first_path.with_name(f"{base}{suffix}"), "steps", suffix)
+    # the shell's > writes over a file there (followed twice, or the name taken since printed): none_there first
+    joined = f"{none_there(joined_path)}cat {pattern} > {shlex.quote(working_path(joined_path))}"
+    return f"{said}: join them (`{joined}`; GRIB messages join as they are) and give that file alone"
 
 
 def _common_length(one: str, other: str) -> int:

@@ -400,7 +400,7 @@ def grib_command(command: str) -> str:
     'cdo -f nc4 settbounds,day a.grib2 b.nc'
     """
     command = _OPENS_ARGUMENT.sub("open_dataset(sys.argv[1],engine='cfgrib',backend_kwargs={'indexpath':''},", command)
-    return re.sub(r"^cdo (?!-f )", "cdo -f nc4 ", command)
+    return re.sub(r"(^|&& )cdo (?!-f )", r"\1cdo -f nc4 ", command, count=1)
 
 
 def copy_name(path: str | os.PathLike) -> str:
@@ -420,15 +420,25 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
     made = f"mkdir -p {shown_path(folder)}"
     grib = any(is_grib_file(file) for file in files)
     if len(files) == 1:
-        command = tool(shown_path(files[0]), shown_path(folder / copy_name(files[0])))
-        return f"{made} && {grib_command(command) if grib else command}"
+        copy = folder / copy_name(files[0])
+        command = tool(shown_path(files[0]), shown_path(copy))
+        # mkdir -p passes the second time, and CDO writes over a copy there: none written over (break51a A3's kind)
+        kept = "" if _guarded(command) else none_there(copy)
+        return f"{kept}{made} && {grib_command(command) if grib else command}"
     pattern = shared_glob(files)
     listed = (" ".join(shown_path(file) for file in files) if pattern is None
               else glob_words(pattern))
     # a GRIB file's NetCDF copy ends .nc: its name without its ending, then .nc
     each, copy = '"$f"', f'{shown_path(folder)}/' + ('"$(basename "${f%.*}")".nc' if grib else '"${f##*/}"')
     command = tool(each, copy)
-    return f"{made} && for f in {listed}; do {grib_command(command) if grib else command}; done"
+    kept = "" if _guarded(command) else none_there_in_loop(listed, copy)
+    return f"{kept}{made} && for f in {listed}; do {grib_command(command) if grib else command}; done"
+
+
+def _guarded(command: str) -> bool:
+    """Whether ``command`` refuses by itself to write over a file there (:func:`whole_write`'s
+    Python, :func:`none_there`'s shell): no second guard before it."""
+    return THERE_ALREADY.split(":")[0] in command
 
 
 def copy_in_folder(folder: Path, path: str | os.PathLike, suffix: str) -> Path:
@@ -514,9 +524,11 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     >>> print(copies_of_files(lambda arguments, file: ncatted_command([ncatted_attribute("units", "tas", "o",
     ...       "c", "K")], arguments), ["/no/such/d/a.nc", "/no/such/d/b.nc"], name="units_fixed"))
     ... # doctest: +NORMALIZE_WHITESPACE
-    mkdir -p /no/such/d/units_fixed && for f in /no/such/d/a.nc /no/such/d/b.nc; do ncatted -a units,tas,o,c,K
-    "$f" /no/such/d/units_fixed/"${f##*/}"; done (a copy of each of its 2 files in a new folder), then give
-    --data '/no/such/d/units_fixed/*.nc' in place of the originals
+    ( for f in /no/such/d/a.nc /no/such/d/b.nc; do [ ! -e /no/such/d/units_fixed/"${f##*/}" ] || { echo
+    /no/such/d/units_fixed/"${f##*/}"' is there already: left as it is, nothing written; move it away or write another
+    name' >&2; exit 1; }; done ) && mkdir -p /no/such/d/units_fixed && for f in /no/such/d/a.nc /no/such/d/b.nc;
+    do ncatted -a units,tas,o,c,K "$f" /no/such/d/units_fixed/"${f##*/}"; done (a copy of each of its 2 files in a
+    new folder), then give --data '/no/such/d/units_fixed/*.nc' in place of the originals
     """
     files = [str(file) for file in files]
     if len(files) == 1:
@@ -571,8 +583,11 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
         start = starts[-1] if starts else position
         stop = end + len(words)
         quoted = "`" if text.startswith("`", stop) else ""  # a command in backticks: the words after them
-        pieces.append(f"{text[position:start]}mkdir -p {shown_path(folder)} && for f in {listed}; do "
-                      f"{text[start:stop]}; done{quoted}{after}")
+        command = text[start:stop]
+        # each copy checked before the loop: mkdir -p passes the second time, CDO writes over a copy (NCO asks)
+        kept = "" if _guarded(command) else none_there_in_loop(listed, words.split(" ", 1)[1])
+        pieces.append(f"{text[position:start]}{kept}mkdir -p {shown_path(folder)} && for f in {listed}; do "
+                      f"{command}; done{quoted}{after}")
         position = stop + len(quoted)
     return "".join(pieces) + text[position:]
 
@@ -952,10 +967,63 @@ def none_there(*paths: str | os.PathLike) -> str:
     """
     told = []
     for path in paths:
-        said = (f"{working_path(path)} is there already: left as it is, nothing written; move it away or write "
-                "another name")
+        said = f"{working_path(path)}{THERE_ALREADY}"
         told.append(f"{{ [ ! -e {shown_path(path)} ] || {{ echo {shlex.quote(said)} >&2; false; }}; }} && ")
     return "".join(told)
+
+
+#: What a printed line says on stderr, after the name, when a file it would write is there already.
+THERE_ALREADY = " is there already: left as it is, nothing written; move it away or write another name"
+
+#: The placeholders of a line that names no file (``IN.nc OUT.nc``): no file of the user's is there to keep.
+_PLACEHOLDERS = frozenset({"OUT", "OUT.nc", "FILE_fixed.nc", "DATA_withgrid.nc"})
+
+
+def written_there(files: str) -> str:
+    """:func:`none_there` for the file a command on ``files`` (``IN OUT`` as
+    :func:`input_and_copy` gives them, or ``IN … OUT``) writes, its last shell word: the guard to
+    put before the command (``""`` for a placeholder, ``OUT.nc``, and for a loop's copy,
+    ``D/"${f##*/}"``, which the loop checks before it begins: :func:`none_there_in_loop`)."""
+    words = _shell_words(files)
+    if not words:
+        return ""
+    written = words[-1]
+    if "$" in written or shlex.split(written)[0] in _PLACEHOLDERS:
+        return ""
+    return none_there(shlex.split(written)[0])
+
+
+def cdo_command(operators: str, files: str) -> str:
+    """The printed ``cdo OPERATORS IN OUT`` line (``files``: ``IN OUT`` as :func:`input_and_copy`
+    gives them), opened by :func:`none_there` for ``OUT``: CDO writes over an existing output
+    without asking (CDO manual, option ``-O``: only ``ens*``, ``merge`` and ``mergetime`` check),
+    so a line followed twice, or a name taken since it was printed, replaced the file there.
+
+    Examples
+    --------
+    >>> cdo_command("settbounds,day", "a.nc a_fixed.nc").endswith("false; }; } && cdo settbounds,day a.nc a_fixed.nc")
+    True
+    >>> cdo_command("settbounds,day", "IN.nc OUT.nc")
+    'cdo settbounds,day IN.nc OUT.nc'
+    """
+    return f"{written_there(files)}cdo {operators} {files}"
+
+
+def none_there_in_loop(listed: str, copy: str) -> str:
+    """The shell words that begin a printed loop (``for f in LISTED; do … COPY; done``) whose
+    command writes ``copy`` (a shell word on ``"$f"``: ``D/"${f##*/}"``): a loop first over the
+    same files that, with any copy there already, says so on stderr and stops the line
+    (``exit 1`` of a subshell, not of the user's shell) before a file is written. ``mkdir -p``
+    passes on a folder made the first time, and CDO writes over each copy (NCO asks, and "n"
+    exits 0): followed twice, the loop replaced every copy.
+
+    Examples
+    --------
+    >>> none_there_in_loop("d/*.nc", 'd/x/"${f##*/}"').startswith('( for f in d/*.nc; do [ ! -e d/x/"${f##*/}" ] || ')
+    True
+    """
+    return (f"( for f in {listed}; do [ ! -e {copy} ] || {{ echo {copy}{shlex.quote(THERE_ALREADY)} >&2; exit 1; }}; "
+            "done ) && ")
 
 
 #: A writer of a dataset named by one word: ``d.to_netcdf``, or the choice of
@@ -1472,11 +1540,11 @@ def steps_command(steps: Sequence[int], dim: str, files: str, *, suffix: str = "
 
     Examples
     --------
-    >>> steps_command([4, 5], "time", "a.nc a_selected.nc", suffix="selected")
+    >>> steps_command([4, 5], "time", "a.nc a_selected.nc", suffix="selected").split(" && ")[-1]
     'cdo delete,timestep=4,5 a.nc a_selected.nc'
     """
     first = [step - 1 for step in steps]
-    return copy_command(f"cdo delete,timestep={','.join(map(str, steps))} {files}",
+    return copy_command(cdo_command(f"delete,timestep={','.join(map(str, steps))}", files),
                         [f"d = d.drop_isel({{{dim!r}: {first!r}}})"], files, suffix=suffix)
 
 

@@ -368,9 +368,13 @@ def closing_bounds_advice(files: str | Path | Sequence[str | Path], frequency: s
         return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} "
                 f"in a new folder with xarray ({cdo_skips}): `{python}`; "
                 f"{_copies_given(files, held, given, _READ_AS_BEFORE)}")
+    if counted := _calendar_units_of(files):  # xarray writes no times in months or years (break51c A2, fix52b)
+        other = f"no xarray line: xarray does not write times in calendar {counted[0]}s, as {counted[1]}"
+    else:
+        other = f"without cdo, with xarray: `{python}`"
     return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} in "
-            f"a new folder: `{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: "
-            f"`{python}`); {_copies_given(files, held, given, _READ_AS_BEFORE)}")
+            f"a new folder: `{command(f'-settbounds,{period} -shifttime,{back}')}` ({other}); "
+            f"{_copies_given(files, held, given, _READ_AS_BEFORE)}")
 
 
 def cdo_skipped(files: Sequence[str | Path]) -> str | None:

@@ -716,9 +716,47 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
         return (f"{dim}={asked} ({_shown(value)} {own}) is not a value of '{dim}' in {where}: its values are "
                 f"{shown}; give one of them, with its units or as a bare number in {own}, e.g. "
                 f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")
+    if (meant := _meant_in_other_units(values, value, own, dim)) is not None:  # 500 meaning 500 hPa, in Pa
+        unit, index = meant
+        return (f"{dim}={value} is not a value of '{dim}' in {where}: its values are {shown}, and a bare "
+                f"number is read in {own}; {_shown(value)} {unit} is one of them ({_shown(values[index])} {own}): "
+                f"--select '{dim}={_shown(value)} {unit}' ([data] select = {{{dim} = \"{_shown(value)} {unit}\"}})")
     return (f"{dim}={value} is not a value of '{dim}' in {where}: its values are {shown}, and a bare "
             f"number is read in {own}; give one of them, or a value with its units, e.g. "
             f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")
+
+
+#: Units a bare number given for a level is often meant in: pressures in hPa (mbar) or Pa (CMIP's
+#: plev is in Pa, ERA5's and most reanalyses' in hPa: plev=500 of a file in Pa means 500 hPa), and
+#: heights or depths in m or km; only those of the coordinate's own dimensionality are tried.
+_MEANT_UNITS = ("hPa", "Pa", "kPa", "m", "km")
+
+
+def _meant_in_other_units(values: np.ndarray, value: object, own: str, dim: str) -> tuple[str, int] | None:
+    """The units of :data:`_MEANT_UNITS` (other than ``own``, of its dimensionality) in which the
+    number ``value`` is one of the coordinate ``values`` (in ``own``), and that value's index:
+    ``("hPa", 3)`` for 500 among 100000, 85000, 70000, 50000 Pa (break52d A2: the refusal of
+    ``plev=500`` gave ``'plev=100 Pa'`` as its example); None when none is."""
+    from climann.data.units import parse_units, unit_registry
+
+    if values.dtype.kind not in "iuf" or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return None
+    try:
+        quantity = parse_units(own, variable=dim)
+    except ClimannError:
+        return None
+    numbers = np.asarray(values, np.float64)
+    for unit in _MEANT_UNITS:
+        meant = unit_registry().Quantity(1.0, unit)
+        if meant.dimensionality != quantity.dimensionality:
+            continue
+        factor = meant.to(quantity.units).magnitude / quantity.magnitude
+        if np.isclose(factor, 1.0):
+            continue  # the coordinate's own units: the value is none of them
+        matches = np.flatnonzero(np.isclose(numbers, float(value) * factor, rtol=1e-6, atol=0.0))
+        if matches.size:
+            return unit, int(matches[0])
+    return None
 
 
 def _nearest_index(values: np.ndarray, value: object, *, within: bool = False) -> int:

@@ -97,8 +97,8 @@ from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
-    beside, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words, in_place_note,
-    input_and_copy,
+    beside, cdo_command, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words,
+    in_place_note, input_and_copy, none_there,
     shared_glob, shown_path, steps_command,
 )
 from climann.data.step_periods import (
@@ -456,7 +456,7 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time, statistic=statistic)
         return f"e.g. {frequency} {words} with `{command}`"
     if prefix:
-        return f"e.g. {frequency} {words} with `cdo {prefix}{statistic} {input_and_copy(file, frequency)}`"
+        return f"e.g. {frequency} {words} with `{cdo_command(f'{prefix}{statistic}', input_and_copy(file, frequency))}`"
     if statistic != "mean":  # resample_command writes means
         kept = "totals are summed" if statistic == "sum" else f"{words} give their extreme"
         return f"e.g. with xarray's Dataset.resample(...).{statistic}() ({kept}, not averaged)"
@@ -630,7 +630,7 @@ def series_averaging_advice(
         copy = copies[len(commands)]
         appending = f" && ncks -A -v {','.join(appended)} {shown_path(file)} {shown_path(copy)}" if appended else ""
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''}{without_time} with "
-                        f"`mkdir -p {shown_path(folder)} && cdo {new_cells}{prefix}{statistic}"
+                        f"`{none_there(copy)}mkdir -p {shown_path(folder)} && cdo {new_cells}{prefix}{statistic}"
                         f"{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out} "
                         f"{shown_path(source) if merged is None else source} {shown_path(copy)}{appending}`")
     flags_said = (f"; {_listed(sorted(flags))} left out of the {'copies' if len(commands) > 1 else 'copy'}: "
@@ -2070,10 +2070,11 @@ def _climatology_hint(axes: Sequence[_Axis]) -> str:
     for axis in axes:
         if series and axis.frequency == "monthly" and len(axis.times) == 12 and len(years[axis.variable]) == 1:
             other = series[0].variable  # the series' own variable and file: no VAR, SERIES.nc placeholders
+            repeated = cdo_command(f"-chname,{other},{axis.variable} -ymonadd -mulc,0 -selname,{other} "
+                                   f"{shown_path(series[0].file)} -selname,{axis.variable}", input_and_copy(axis.file))
             return (f"; if {axis.variable} is a monthly climatology (its 12 steps are the months of one year beside "
                     f"{other}'s {len(years[other])} years), repeat it over the series' "
-                    f"months instead, e.g. `cdo -chname,{other},{axis.variable} -ymonadd -mulc,0 -selname,{other} "
-                    f"{shown_path(series[0].file)} -selname,{axis.variable} {input_and_copy(axis.file)}` (the series' "
+                    f"months instead, e.g. `{repeated}` (the series' "
                     f"first file: for a series in several files, a copy for each; each input one variable: cdo aborts "
                     "on inputs of different numbers of variables)")
     return ""

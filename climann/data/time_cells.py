@@ -33,7 +33,7 @@ from climann.data.composites import period_cells
 from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, WINDOW_SOURCE_KEY, time_coordinate
 from climann.data.multiyear_steps import years_apart
 from climann.data.notes import in_full, note_once
-from climann.data.shell import (attribute_command, copies_of_files,
+from climann.data.shell import (attribute_command, cdo_command, copies_of_files,
     drop_command, file_time_names, in_place_note, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy,
     values_command, xarray_data, xarray_values,
 )
@@ -563,7 +563,7 @@ def check_period_stamps(stamps: np.ndarray, where: str,
         f"{place(after)}{named[1]}: a stamp {first_instant} may open its {period} (ERA5) or close the {period} "
         f"before (CESM history files), so which {period} each value is cannot be told; give the files time bounds "
         f"(CF 7.1), or restamp the values stamped {first_instant}: if they open their {period}s "
-        f"`cdo {opening} {files}`, if they close the {period} before `cdo {closing} {files}`"
+        f"`{cdo_command(opening, files)}`, if they close the {period} before `{cdo_command(closing, files)}`"
     )
 
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from climann.data.paths import is_grib_file, is_zarr_store
-from climann.data.shell import input_and_copy, ncap2_command, xarray_command
+from climann.data.shell import cdo_command, input_and_copy, ncap2_command, xarray_command
 
 #: The statements of an xarray line that read the time ``{time}``'s units and calendar and
 #: import cftime and datetime.
@@ -122,11 +122,11 @@ def shift_command(minutes: int, time: str, files: str, *, cdo: bool | None = Non
 
     Examples
     --------
-    >>> shift_command(-90, "time", "pr.nc pr_fixed.nc")
+    >>> shift_command(-90, "time", "pr.nc pr_fixed.nc").split(" && ")[-1]
     'cdo shifttime,-90minutes pr.nc pr_fixed.nc'
     """
     if cdo_copies(shlex.split(files)[0], time) if cdo is None else cdo:
-        return f"cdo shifttime,{minutes}minutes {files}"
+        return cdo_command(f"shifttime,{minutes}minutes", files)
     shifted = _shifted(minutes)
     moved = (f"d = d.assign({{v: xr.Variable(d[v].dims, m(v), d[v].attrs) for v in {{{time!r}, "
              f"d[{time!r}].attrs.get('bounds', {time!r})}}}})")
@@ -167,15 +167,16 @@ def times_of_day_command(minutes: Sequence[int], time: str, files: str, *, cdo: 
 
     Examples
     --------
-    >>> times_of_day_command([0, 180, 360], "time", "u10.nc u10_fixed.nc", cdo=True)
+    >>> times_of_day_command([0, 180, 360], "time", "u10.nc u10_fixed.nc", cdo=True).split(" && ")[-1]
     'cdo selhour,0,3,6 u10.nc u10_fixed.nc'
-    >>> times_of_day_command([90, 270], "time", "u10.nc u10_fixed.nc", cdo=True)
+    >>> times_of_day_command([90, 270], "time", "u10.nc u10_fixed.nc", cdo=True).split(" && ")[-1]
     'cdo seltime,01:30:00,04:30:00 u10.nc u10_fixed.nc'
     """
     if cdo_copies(shlex.split(files)[0], time) if cdo is None else cdo:
         if all(minute % 60 == 0 for minute in minutes):
-            return f"cdo selhour,{','.join(str(minute // 60) for minute in minutes)} {files}"
-        return f"cdo seltime,{','.join(f'{minute // 60:02d}:{minute % 60:02d}:00' for minute in minutes)} {files}"
+            return cdo_command(f"selhour,{','.join(str(minute // 60) for minute in minutes)}", files)
+        times = ",".join(f"{minute // 60:02d}:{minute % 60:02d}:00" for minute in minutes)
+        return cdo_command(f"seltime,{times}", files)
     kept = (f"d = d.isel({{d[{time!r}].dims[0]: [i for i, x in enumerate(cftime.num2date(d[{time!r}].values, u, c)) "
             f"if x.hour * 60 + x.minute in {set(minutes)!r} and x.second == 0]}})")
     return xarray_command(_statements(time, kept), files)
@@ -254,11 +255,11 @@ def day_bounds_command(time: str, files: str) -> str:
 
     Examples
     --------
-    >>> day_bounds_command("time", "sst.nc sst_fixed.nc")
+    >>> day_bounds_command("time", "sst.nc sst_fixed.nc").split(" && ")[-1]
     'cdo settbounds,day sst.nc sst_fixed.nc'
     """
     if cdo_copies(shlex.split(files)[0], time):
-        return f"cdo settbounds,day {files}"
+        return cdo_command("settbounds,day", files)
     bounds = f"{time}_bnds"
     days = ("s = [x.replace(hour=0, minute=0, second=0, microsecond=0) for x in cftime.num2date("
             f"d[{time!r}].values, u, c)]")
@@ -395,12 +396,12 @@ def dated_axis_command(time: str, start: datetime.datetime, increment: str, file
 
     Examples
     --------
-    >>> dated_axis_command("time", datetime.datetime(1980, 1, 15), "1mon", "a.nc a_fixed.nc")
+    >>> dated_axis_command("time", datetime.datetime(1980, 1, 15), "1mon", "a.nc a_fixed.nc").split(" && ")[-1]
     'cdo -settunits,days -settaxis,1980-01-15,00:00:00,1mon a.nc a_fixed.nc'
     """
     day = f"{start.year:04d}-{start.month:02d}-{start.day:02d}"  # strftime's %Y does not pad year 850
     if cdo_copies(shlex.split(files)[0], time):
-        return f"cdo -settunits,days -settaxis,{day},{start:%H:%M:%S},{increment} {files}"
+        return cdo_command(f"-settunits,days -settaxis,{day},{start:%H:%M:%S},{increment}", files)
     units = f"days since {day} {start:%H:%M:%S}"
     statements = [
         "import cftime, datetime",

@@ -61,7 +61,7 @@ from climann.data.step_periods import (
 )
 from climann.data.shell import (
     copies_command, copies_data, drop_command, in_place_note, input_and_copy, ncap2_name, ncatted_number,
-    new_folder, rename_command, shared_glob, shown_path, values_command, working_path, xarray_item,
+    new_folder, none_there, rename_command, shared_glob, shown_path, values_command, working_path, xarray_item,
 )
 from climann.data.time_axis import axis_time_step, date_text, month_number
 from climann.data.time_cells import cell_middles
@@ -643,7 +643,8 @@ def _two_times_of_day(earlier: _FileTimes, later: _FileTimes, stamps: tuple[np.n
         f"and {_span_text([date_text(t) for t in stamps[1]])}; variables "
         f"{', '.join(sorted(earlier.variables & later.variables))}): two observations a day (e.g. a satellite's "
         f"ascending and descending passes), not one value twice; to keep both, join them into one series at their "
-        f"own stamps, every {_step_text(step)}, `mkdir -p {shown_path(folder)} && cdo mergetime "
+        f"own stamps, every {_step_text(step)}, `{none_there(joined_path)}mkdir -p {shown_path(folder)} && "
+        "cdo mergetime "
         f"{shown_path(earlier.path)} {shown_path(later.path)} {shown_path(joined_path)}`, and give "
         f"{shown_path(joined_path)} in their place; or keep only one of them with {_SETTING}, or leave one file out"
     )

@@ -30,7 +30,7 @@ from climann.data.julian_days import julian_day_problem
 from climann.data.long_name_dates import counted_since_problem, long_name_reference_problem
 from climann.data.season_counts import year_dates_statements
 from climann.data.shell import (
-    attribute_command, input_and_copy, ncatted_attribute, xarray_command, xarray_data, xarray_values,
+    attribute_command, cdo_command, input_and_copy, ncatted_attribute, xarray_command, xarray_data, xarray_values,
 )
 from climann.data.year_attribute_months import month_numbers_problem
 from climann.data.text_times import digit_dates_units_message, text_dates, text_dates_advice, unread_text_dates_advice
@@ -106,7 +106,7 @@ def months_since_message(name: str, units: str, calendar: str, path: Path, bound
         f"time '{name}' in {Path(path).name} has units '{units}' in the '{calendar}' calendar, where a {unit} is not a "
         f"fixed length of time ({_UDUNITS_LENGTHS[unit]}), so "
         f"its dates are ambiguous; rewrite the time axis as days since a date, e.g. "
-        f"`cdo -setreftime,{reference.split()[0]},00:00:00,days {files}`"
+        f"`{cdo_command(f'-setreftime,{reference.split()[0]},00:00:00,days', files)}`"
         f"{_calendar_years_in_python(name, units, calendar, files, bounds)} (only the "
         f"'360_day' calendar makes {unit}s exact)"
     )

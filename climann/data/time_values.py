@@ -46,7 +46,7 @@ import numpy as np
 
 from climann.data.cell_methods import time_cell_method
 from climann.data.julian_days import counts_from_julian_day_origin
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, shown_path
+from climann.data.shell import attribute_command, cdo_command, input_and_copy, ncatted_attribute, shown_path
 from climann.data.time_axis import year_text
 from climann.errors import ClimannError
 
@@ -80,6 +80,9 @@ class TimeValuesError(ClimannError):
         files = input_and_copy(path)
         text = re.sub(r"`ncatted ((?:-a \S+ )+)" + re.escape(COMMAND_FILES_PLACEHOLDER) + "`",
                       lambda found: f"`{attribute_command(_ncatted_words(found[1]), files)}`", str(self))
+        # CDO writes over a file there: its lines open with the guard (followed twice, nothing replaced)
+        text = re.sub(r"`cdo ([^`]*) " + re.escape(COMMAND_FILES_PLACEHOLDER) + "`",
+                      lambda found: f"`{cdo_command(found[1], files)}`", text)
         return text.replace(COMMAND_FILES_PLACEHOLDER, files).replace(FILE_PLACEHOLDER, Path(path).name)
 
 

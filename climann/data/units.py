@@ -64,8 +64,8 @@ from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
 from climann.data.shell import (
-    attribute_command, copies_of_files, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, ncatted_command,
-    values_command, xarray_data, xarray_values,
+    attribute_command, cdo_command, copies_of_files, file_time_names, input_and_copy, ncap2_name, ncatted_attribute,
+    ncatted_command, values_command, xarray_data, xarray_values,
 )
 from climann.data.sources import (
     LISTED_FILES, name_in_file, own_period_bounded, source_files, variable_where,
@@ -1569,14 +1569,15 @@ def _monthly_advice(variable: xr.DataArray, found: Conversion, step, *, name: st
             return "give it at monthly steps"
         return _on_copies(variable, where, lambda files: (
             f"if its values are rates (each step's mean rate per {_without_months(variable)}), give their "
-            f"monthly means: cdo monmean {files} (climann then multiplies each month's mean by the days of "
-            "that month)"), name="monthly_means")
+            f"monthly means: `{cdo_command('monmean', files)}` (climann then multiplies each month's mean by the "
+            "days of that month)"), name="monthly_means")
     per_day = _per_day_units(str(variable.attrs.get("units", "")))
     if per_day is None:
         return "convert it to a rate per day first (cdo divdpm divides each value by the days of its month)"
+    operators = f"-setattribute,{shlex.quote(f'{stored}@units={per_day}')} -divdpm"
     return _on_copies(variable, where, lambda files: (
         f"if each value is a rate per month of the month holding it, convert it to {per_day} by the days of "
-        f"that month: cdo -setattribute,{shlex.quote(f'{stored}@units={per_day}')} -divdpm {files}"),
+        f"that month: `{cdo_command(operators, files)}`"),
         name="per_day")
 
 

@@ -1108,8 +1108,13 @@ def _validation_block_way(train: tuple[str, ...]) -> str:
     if len(train) == 1 and not any(mark in train[0] for mark in "*?["):
         path = Path(train[0])
         prefix = str(path.with_name(f"{path.stem}_"))
+        from climann.data.shell import none_there_in_loop
+
+        # CDO writes over a year's file there: none is, or nothing is written (followed twice)
+        kept = none_there_in_loop(f"{shlex.quote(prefix)}[0-9][0-9][0-9][0-9].nc", '"$f"')
         return (f"; a validation block is the last year or two kept out of training: split the train file by year "
-                f"(`cdo splityear {shlex.quote(train[0])} {shlex.quote(prefix)}` writes {prefix}YYYY.nc), then give "
+                f"(`{kept}cdo splityear {shlex.quote(train[0])} {shlex.quote(prefix)}` writes {prefix}YYYY.nc), "
+                "then give "
                 f"the last one or two as val and the rest as train (--split-files val={prefix}YYYY.nc)")
     return ("; a validation block is the last year or two kept out of training: give the last one or two of the train "
             "files as val (--split-files val=FILE) and the rest as train")

@@ -17,6 +17,7 @@ from climann.data.shell import whole_write
 from climann.data.variables import require_variable
 from climann.errors import ClimannError
 from tests.fresh_python import run_python
+from tests.followed_twice import GUARD, without_guards
 
 
 def _fill(group):
@@ -522,7 +523,7 @@ def test_smap_l4_groups_are_copied_with_the_roots_positions_and_time_by_the_prin
     report = " ".join(line.lstrip("# ") for line in CliRunner().invoke(app, ["info", "*.h5"]).output.splitlines())
     assert ("'Geophysical_Data' is placed and dated by the root's positions (cell_lat, cell_lon), grid mapping "
             "(EASE2_global_projection) and time (time)") in report, report
-    loop = next(part for part in report.split("`") if part.startswith("mkdir -p "))
+    loop = next(part for part in report.split("`") if without_guards(part).startswith("mkdir -p "))
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})
     opened = open_dataset(sorted(str(path) for path in (tmp_path / "Geophysical_Data").glob("*.nc")))
@@ -581,7 +582,7 @@ def test_a_variable_in_the_groups_of_several_smap_l4_granules_is_refused_with_a_
     root = message.rsplit("; in the root: ", 1)[1]
     assert root.startswith("no data variables, only ") and {"cell_lat", "cell_lon", "time"} <= set(
         root.removeprefix("no data variables, only ").split(", ")), root
-    loop = re.search(r"`(mkdir -p [^`]+)`", message)[1]
+    loop = re.search(rf"`({GUARD}mkdir -p [^`]+)`", message)[1]
     assert "for f in " in loop and "then --data 'Geophysical_Data/*.nc'" in message
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})

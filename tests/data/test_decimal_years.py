@@ -13,6 +13,7 @@ from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.fresh_python import run_python
+from tests.followed_twice import without_guards
 
 # Berkeley Earth's monthly stamps: the middle of each month as a twelfth of the year
 BERKELEY = 1980 + (np.arange(24) + 0.5) / 12
@@ -66,7 +67,7 @@ def test_a_decimal_year_axis_is_refused_with_the_cdo_line_that_restamps_it(tmp_p
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "be.nc", values, units)
     shown = f"{values[0]:.8g}, {values[1]:.8g}"
-    assert _refusal(path) == (
+    assert without_guards(_refusal(path)) == (
         f"time coordinate 'time' in be.nc could not be read as dates: it holds decimal years (units '{units}': "
         f"{shown}, …, {steps}), which name no calendar date (CF expects units = 'days since 1970-01-01' and a "
         f"calendar), and climann does not guess them: if {values[0]:.8g} is {start[:10]} {start[11:16]}, write the "
@@ -98,7 +99,7 @@ def test_the_printed_cdo_line_gives_a_file_climann_reads_at_the_stated_dates(tmp
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "be.nc", BERKELEY)
     command = _refusal(path).split("`")[1]
-    subprocess.run(command.split(), check=True, capture_output=True)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
     dataset = open_dataset([tmp_path / "be_fixed.nc"])
     calendar = dataset["time"].values[0].calendar
     expected = [cftime.datetime(1980 + month // 12, month % 12 + 1, 15, calendar=calendar) for month in range(24)]
@@ -113,7 +114,7 @@ def test_the_printed_cdo_line_restamps_years_before_1000(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "be.nc", 850.0 + np.arange(30), "common_era")
     command = _refusal(path).split("`")[1]
-    subprocess.run(command.split(), check=True, capture_output=True)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
     dataset = open_dataset([tmp_path / "be_fixed.nc"])
     calendar = dataset["time"].values[0].calendar
     assert list(dataset["time"].values) == [cftime.datetime(850 + year, 1, 1, calendar=calendar) for year in range(30)]

@@ -371,7 +371,7 @@ def test_member_files_given_through_symbolic_links_are_named_as_given_and_joined
     with pytest.raises(ClimannError) as error:
         open_dataset(expand_paths("g"))
     line = str(error.value).split('python -c "', 1)[1].split('")', 1)[0]
-    assert "'g/tas_member_1.nc', 'g/tas_member_2.nc', 'g/tas_member_3.nc'" in line and "'members/" not in line
+    assert all(f"(['g/tas_member_{number}.nc'], " in line for number in (1, 2, 3)) and "'members/" not in line
     assert run_python("-c", line, cwd=tmp_path).returncode == 0
     assert (tmp_path / "g" / "members" / "tas_member_1_members.nc").is_file()
     assert sorted(path.name for path in (tmp_path / "members").iterdir()) == [path.name for path in files]

@@ -804,7 +804,9 @@ def test_a_run_on_the_printed_indicator_of_ims_scores_only_the_analysed_cells(tm
 
     from climann.cli import app
     from climann.evaluation.predictions import split_labels
+    from tests.conftest import draw_no_run_figures
 
+    draw_no_run_figures(monkeypatch)  # its scores and predictions are read, its figures (2.3 of 2.7 CPU-s) never
     monkeypatch.chdir(tmp_path)
     dataset = grid_dataset(n_years=4, n_lat=6, n_lon=8, seed=4)
     tas = dataset["tas"].values
@@ -1115,3 +1117,29 @@ def test_the_bit_line_of_a_signed_byte_target_extracts_the_bit_numpy_reads(tmp_p
     if fill is not None:
         expected[bits == np.uint8(np.int8(fill).view("u1"))] = np.nan  # the flag's fill: missing in the 0/1 variable
     np.testing.assert_array_equal(extracted, expected)
+
+
+def test_the_per_bit_line_leaves_the_masks_comment_off_the_0_1_variable(tmp_path):
+    """break52d: OSTIA's mask (flag_masks 1 2 4 8 16) with its comment "Water points are only defined as water if
+    they are not land or ice": the ncap2 line copied that comment onto mask_water, which is 1 on ice (mask 9) too.
+    Run as printed, the 0/1 variable is bit 1 of the mask (numpy by hand) and says nothing of water points."""
+    mask = np.array([[1, 2, 9, 1], [2, 5, 17, 1]], dtype="i1")
+    dataset = xr.Dataset({"mask": (("lat", "lon"), mask, {
+        "flag_masks": np.array([1, 2, 4, 8, 16], "i1"),
+        "flag_meanings": "water land optional_lake_surface sea_ice optional_river_surface",
+        "comment": "Water points are only defined as water if they are not land or ice",
+        "flag_descriptions": "bit 1: water; bit 2: land", "long_name": "land sea ice lake bit mask"})},
+        coords={"lat": [10.0, 20.0], "lon": [0.0, 5.0, 10.0, 15.0]})
+    path = tmp_path / "ostia.nc"
+    dataset.to_netcdf(path)
+    opened = open_dataset([path])
+    advice = indicator_advice("mask", opened["mask"])
+    assert ";ram_delete(mask_water@comment);ram_delete(mask_water@flag_descriptions)" in advice
+    if shutil.which("ncap2") is None:
+        return
+    command = re.search(r"\(e\.g\. (ncap2 .*?), for integer codes\)", advice)[1]
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "ostia_fixed.nc") as fixed:
+        assert "comment" not in fixed["mask_water"].attrs and "flag_descriptions" not in fixed["mask_water"].attrs
+        np.testing.assert_array_equal(fixed["mask_water"].values, (mask.astype("u1") // 1) % 2)
+        assert fixed["mask"].attrs["comment"] == dataset["mask"].attrs["comment"]  # the mask's own kept

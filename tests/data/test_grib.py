@@ -62,7 +62,7 @@ def test_two_parameters_ecCodes_cannot_name_are_refused_naming_their_codes(tmp_p
     codes = ("code 167 of table 255; GRIB1 code 228 of table 255" if edition == "grib1"
              else "number 167; GRIB2 discipline 255 category 255 number 228")
     with pytest.raises(ClimannError, match=rf"holds 2 parameters that ecCodes' tables do not name \(GRIB. .*{codes}\)"
-                                           rf".*cdo -f nc copy g\.grb2? g_codes\.nc \(variables code167, code228\)"):
+                                           rf".*cdo -f nc copy g\.grb2? g_codes\.nc` \(variables code167, code228\)"):
         open_dataset(expand_paths([str(path)]))
 
 

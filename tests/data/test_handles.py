@@ -325,3 +325,67 @@ def test_the_cache_of_handles_holds_no_more_than_its_share_of_memory(tmp_path, m
         assert xr.get_options()["file_cache_maxsize"] == 10
         assert [path.name for path in paths if shared_manager(path)._key in FILE_CACHE] == [path.name for path in paths[2:]]
         np.testing.assert_array_equal(open_netcdf(paths[0], chunks={})["tas"].values, written[0])
+
+
+def _chunked_file(path, *, values, first_day):
+    """``values`` (steps × 6 × 8) as daily ``tas`` from ``first_day`` (days since 2001-01-01),
+    zlib-compressed in chunks of one step (CMOR's and CDO's layout), ``lat`` and ``lon`` stored
+    contiguous, written with netCDF4."""
+    import netCDF4
+
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as out:
+        out.createDimension("time", None), out.createDimension("lat", 6), out.createDimension("lon", 8)
+        time = out.createVariable("time", "f8", ("time",))
+        time.setncatts({"units": "days since 2001-01-01", "calendar": "standard", "standard_name": "time"})
+        time[:] = first_day + np.arange(len(values))
+        for name, axis, units in (("lat", np.linspace(-50.0, 50.0, 6), "degrees_north"),
+                                  ("lon", np.arange(8) * 45.0, "degrees_east")):
+            out.createVariable(name, "f8", (name,))[:] = axis
+            out[name].units = units
+        tas = out.createVariable("tas", "f4", ("time", "lat", "lon"), zlib=True, chunksizes=(1, 6, 8))
+        tas.units = "K"
+        tas[:] = values
+
+
+@pytest.mark.parametrize(("steps", "cached"), [
+    pytest.param(1, 0, id="one-step-file-one-chunk-none-kept"),
+    pytest.param(5, 6 * 8 * 4, id="five-steps-one-chunk-of-four-bytes-a-value-kept"),
+])
+def test_a_shared_handle_keeps_at_most_one_decompressed_chunk_of_a_variable(tmp_path, steps, cached):
+    """Issue 15 (fix52d): netCDF-C gives each chunked variable a 64 MB cache of decompressed
+    chunks, kept full until the handle closes; the shared handles stay open for the run, so a
+    folder of 0.5° one-step files held each file's 1.04 MB of ``tas`` twice (0.5 GB more for
+    500 files). A variable stored in one chunk now keeps none, one of several chunks keeps one
+    (6 × 8 float32 values); the values read are the file's."""
+    path = tmp_path / "tas.nc"
+    values = np.random.default_rng(steps).normal(280.0, 5.0, (steps, 6, 8)).astype("f4")
+    _chunked_file(path, values=values, first_day=0)
+    handle = shared_manager(path).acquire()
+    assert handle["tas"].get_var_chunk_cache()[0] == cached
+    for step in range(steps):  # read across a chunk in parts, twice: the file's values
+        for _ in range(2):
+            np.testing.assert_array_equal(np.concatenate([handle["tas"][step, :3], handle["tas"][step, 3:]]),
+                                          values[step])
+
+
+def test_many_lazily_read_files_give_the_values_of_one_joined_file(tmp_path, monkeypatch):
+    """Files too large to be read whole at their first opening (here every file: the thresholds set
+    below their ``tas``), read lazily through handles whose chunk caches keep nothing of one-step variables:
+    ``open_dataset`` of twelve one-step files and of the same steps in one file written with
+    netCDF4 hold the same values bit for bit, read whole, in parts and again."""
+    from climann.data import handles
+
+    monkeypatch.setattr(handles, "_READ_WHOLE_BYTES", 0)
+    monkeypatch.setattr(handles, "_READ_AT_ONCE_BYTES", 100)  # coordinates at once, a step's 192 B of tas not
+    written = np.random.default_rng(12).normal(280.0, 5.0, (12, 6, 8)).astype("f4")
+    daily = [tmp_path / f"tas_{day:02d}.nc" for day in range(12)]
+    for day, path in enumerate(daily):
+        _chunked_file(path, values=written[day:day + 1], first_day=day)
+    (tmp_path / "one").mkdir()
+    _chunked_file(tmp_path / "one" / "joined.nc", values=written, first_day=0)
+    many, one = open_dataset(daily), open_dataset([tmp_path / "one" / "joined.nc"])
+    assert _open_netcdf_files(tmp_path) != []  # read lazily: the handles are open
+    for _ in range(2):
+        np.testing.assert_array_equal(many["tas"].values, written)
+        np.testing.assert_array_equal(many["tas"].isel(lat=slice(2, 5)).values, written[:, 2:5])
+        np.testing.assert_array_equal(many["tas"].values, one["tas"].values)

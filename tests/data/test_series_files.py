@@ -14,6 +14,7 @@ from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 from tests.fresh_python import run_python
+from tests.followed_twice import without_guards
 
 
 def _year(path, year, *, attrs=None, scalars=None, name="ta", values=250.0):
@@ -306,8 +307,8 @@ def test_one_forecasts_steps_one_per_file_are_refused_as_steps_with_a_join_that_
                               "hours in gec00.t00z.pgrb2a.0p50.f012.grib2, both from the forecast started 2024-03-01 "
                               "00:00:00: lead times of one forecast, one step per file, not levels")
     assert "level (" not in message and "one level" not in message
-    command = message.split("join them (", 1)[1].split(";", 1)[0]
-    assert command == "cat gec00.t00z.pgrb2a.0p50.f*.grib2 > gec00.t00z.pgrb2a.0p50_steps.grib2"
+    command = message.split("join them (`", 1)[1].split("`", 1)[0]
+    assert without_guards(command) == "cat gec00.t00z.pgrb2a.0p50.f*.grib2 > gec00.t00z.pgrb2a.0p50_steps.grib2"
     subprocess.run(command, shell=True, check=True, cwd=tmp_path)  # as printed, in a POSIX shell
     joined = open_dataset([tmp_path / "gec00.t00z.pgrb2a.0p50_steps.grib2"])
     np.testing.assert_array_equal(joined["valid_time"].values.astype("datetime64[h]"),

@@ -184,8 +184,24 @@ def test_a_level_not_in_the_file_is_refused_naming_the_coordinates_units():
         select_values(_on_levels([1000.0, 850.0, 500.0], "hPa"), {"plev": 85000.0}, where="ta.nc")
     assert str(refused.value) == (
         "plev=85000.0 is not a value of 'plev' in ta.nc: its values are 1000, 850, 500 hPa, and a bare number is read "
-        "in hPa; give one of them, or a value with its units, e.g. --select 'plev=1000 hPa' "
-        "([data] select = {plev = \"1000 hPa\"})")
+        "in hPa; 85000 Pa is one of them (850 hPa): --select 'plev=85000 Pa' ([data] select = {plev = \"85000 Pa\"})")
+
+
+@pytest.mark.parametrize(("levels", "units", "value", "meant", "level"), [
+    pytest.param([100000.0, 85000.0, 50000.0, 100.0], "Pa", 500.0, "500 hPa", 2, id="hpa-given-to-pa"),
+    pytest.param([1000.0, 850.0, 500.0], "hPa", 50000.0, "50000 Pa", 2, id="pa-given-to-hpa"),
+    pytest.param([100000.0, 85000.0, 50000.0], "Pa", 85.0, "85 kPa", 1, id="kpa-given-to-pa"),
+])
+def test_a_bare_level_meant_in_other_units_is_advised_in_those(levels, units, value, meant, level):
+    """break52d A2: ``plev=500`` of a file in Pa gave ``'plev=100 Pa'`` as its example, where 500 hPa is a level.
+    The example is the number in the units that make it a level, and selecting it picks that level (level k holds
+    1 + k times the grid's values)."""
+    dataset = _on_levels(levels, units)
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, {"plev": value}, where="ta.nc")
+    assert str(refused.value).endswith(f"--select 'plev={meant}' ([data] select = {{plev = \"{meant}\"}})")
+    chosen = select_values(dataset, {"plev": meant})
+    np.testing.assert_allclose(chosen["pred"].values, dataset["pred"].isel(plev=level).values)
 
 
 #: SODA 3.4.2's first 20 st_ocean levels (m; break40b soda/mk.py).
@@ -1071,8 +1087,10 @@ def test_a_region_given_west_east_south_north_is_told_the_order_that_holds_cells
     The one line now says the numbers hold cells in that order and gives them in climann's; the box
     printed, run as given, keeps the cells numpy counts there. Both commands run in this process
     (:func:`tests.console.run_main`: exit code and standard error as a process of their own gives them)."""
+    from tests.conftest import draw_no_run_figures
     from tests.console import run_main
 
+    draw_no_run_figures(monkeypatch)  # the run's cells are counted, its figures never looked at (2.5 of 3.2 CPU-s)
     monkeypatch.chdir(tmp_path)
     latitude, longitude = np.arange(35.0, 70.1, 5.0), np.arange(-10.0, 40.1, 5.0)
     values = np.random.default_rng(3).normal(size=(2, 24, latitude.size, longitude.size))

@@ -842,7 +842,9 @@ def test_a_run_says_the_ending_window_in_one_line_and_writes_its_bounds_line_to_
     from typer.testing import CliRunner
 
     from climann.cli import app
+    from tests.conftest import draw_no_run_figures
 
+    draw_no_run_figures(monkeypatch)  # its warning and train.log are read, its figures (2.3 of 2.8 CPU-s) never
     monkeypatch.chdir(tmp_path)
     values = np.concatenate([_glofas_dis24(tmp_path / f"year{year}.nc", year) for year in range(3)])
     years = [xr.open_dataset(tmp_path / f"year{year}.nc", decode_times=False) for year in range(3)]

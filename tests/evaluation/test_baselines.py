@@ -9,6 +9,7 @@ import pytest
 from climann.data.time_axis import TimeStep
 from climann.evaluation.baselines import LinearRegression, is_regular, persistence_prediction
 from tests.fresh_python import run_python
+from tests.followed_twice import without_guards
 
 
 def test_linear_regression_recovers_an_exact_linear_relation():
@@ -1493,7 +1494,7 @@ def test_the_one_day_bounds_warning_names_the_file_and_its_command_writes_the_bo
     (said,) = [record.getMessage() for record in caplog.records if "no time bounds of one length" in record.getMessage()]
     assert "IN OUT" not in said
     if kind == "nc":
-        assert "`cdo settbounds,day obs.nc obs_fixed.nc`" in said
+        assert "`cdo settbounds,day obs.nc obs_fixed.nc`" in without_guards(said)
         return
     assert "cdo" not in said
     copy = _run_python_line(said, tmp_path)
@@ -2149,7 +2150,7 @@ def test_the_stamps_on_noon_ncap2_line_is_in_the_files_own_units_and_loops_over_
         climatology_keys(times, source=TimeSource(files, "time"))
     (said,) = [record.getMessage() for record in caplog.records if "no regular step" in record.getMessage()]
     assert "likewise for each" not in said and "floor(time)+0.5" not in said
-    (line,) = [part for part in said.split("`") if part.startswith("mkdir -p ") and "ncap2" in part]
+    (line,) = [part for part in said.split("`") if without_guards(part).startswith("mkdir -p ") and "ncap2" in part]
     assert f"ncap2 -s '{script}'" in line and "for f in " in line
     subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path)
     copies = tmp_path / re.search(r"mkdir -p (\S+) ", line).group(1)
