@@ -35,8 +35,9 @@ of one member's files given where their names hold a CMIP variant label; the joi
 new ``members`` folder (:func:`~climann.data.member_joins.joined_members_path`), never beside the
 files, where the next glob over their folder took it, and a join given beside the files it joins
 is refused as such, with the way out to give it in place of them (break52c A1: it was joined
-again, with r1 as a control); one field's members split over two files along a member axis (ECMWF's control forecast, scalar ``number = 0``,
-beside its perturbed forecasts, ``number`` 1…10) are on one grid, and are refused with the line
+again, with r1 as a control); one field's members split over two files along a member axis
+(ECMWF's control forecast, scalar ``number = 0``, beside its perturbed forecasts, ``number`` 1…10)
+are on one grid, and are refused with the line
 that joins them along it, never with a rename (that trained on the control alone, break42c B3),
 unless the lone field's values are none of the members' (:func:`_unlike_members`: ERA5's spread
 file without its ``GRIB_dataType``, break48c A1), refused as a spread or another quantity with the

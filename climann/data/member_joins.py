@@ -41,8 +41,9 @@ __all__ = ["joined_members_path", "member_join_python"]
 
 def joined_members_path(files: Sequence[Path]) -> Path:
     """Where the join of the member ``files`` is written (see the module): in a new folder
-    :data:`MEMBERS_FOLDER` inside theirs when they are in one folder, named after the first; else in the deepest folder holding all of theirs, named
-    by the start every file's name shares (``ersst/ersst.v5_members.nc``; that folder's name when
+    :data:`MEMBERS_FOLDER` inside theirs when they are in one folder, named after the first; else in
+        the deepest folder holding all of theirs, named by the start every file's name shares
+    (``ersst/ersst.v5_members.nc``; that folder's name when
     they share none), ``_members``, a free name (:func:`climann.data.shell.copy_path`).
 
     Parameters
