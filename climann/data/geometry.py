@@ -244,7 +244,9 @@ def encircled_pole(latitude: np.ndarray, longitude: np.ndarray) -> str | None:
     Parameters
     ----------
     latitude, longitude : ndarray, shape (n_rows, n_columns)
-        The cells' centres, degrees; NaN (no position) left out of the ring.
+        The cells' centres, degrees; NaN (no position) left out of the ring, and no pole told
+        when a stretch of them could hide half a turn (its cells times the largest step between
+        neighbouring placed cells of the ring reaching 180°).
 
     Returns
     -------
@@ -254,8 +256,18 @@ def encircled_pole(latitude: np.ndarray, longitude: np.ndarray) -> str | None:
     if latitude.ndim != 2 or min(latitude.shape) < 2:
         return None
     ring = np.concatenate([longitude[0, :], longitude[1:, -1], longitude[-1, -2::-1], longitude[-2:0:-1, 0]])
-    ring = ring[np.isfinite(ring)]
-    if ring.size < 3 or abs(np.sum(wrapped_difference(np.roll(ring, -1), ring))) < 180.0:
+    present = np.flatnonzero(np.isfinite(ring))
+    if present.size < 3:
+        return None
+    steps = wrapped_difference(ring[np.roll(present, -1)], ring[present])
+    # a step across missing cells spans (missing + 1) cells: taken the short way only while those cells cannot
+    # have gone half round (break52b A4: SMAP's -9999 off the retrievals closed a global row through 360°)
+    spans = np.mod(np.roll(present, -1) - present, ring.size)
+    spans[spans == 0] = ring.size
+    adjacent = np.abs(steps[spans == 1])
+    if (spans > 1).any() and (adjacent.size == 0 or (spans[spans > 1] * adjacent.max() >= 180.0).any()):
+        return None
+    if abs(np.sum(steps)) < 180.0:
         return None
     return "North Pole" if np.nanmax(latitude) >= -np.nanmin(latitude) else "South Pole"
 

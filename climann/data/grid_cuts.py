@@ -48,6 +48,7 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import BARE_NAMES
+from climann.data.direction_regrid import cdo_direction_chain, file_directions, xarray_direction_statements
 from climann.data.handles import open_netcdf
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.sources import files_text
@@ -490,20 +491,34 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
     # bilinear interpolation has no neighbour on the outer side: 19 % of the new cells missing (break47b A4)
     beyond = not coarser and _reaches_past_centres(axes[0], axes[1])
     gappy = not coarser and (beyond or has_missing_cells(paths[0], (lat, lon)))
+    # past the outermost cell EDGES too: no cell to lie in; the nearest cell's value, as CDO's remapnn gives
+    past_edges = beyond and _reaches_past_centres(axes[0], axes[1], edges=True)
     onto = {lat: f"g[{names[0]['latitude']!r}].values", lon: f"g[{names[0]['longitude']!r}].values"}
     if gappy:  # the cell each new centre lies in: the nearest centre within half a cell (a reindex per axis)
         half = {name: f"{_half_step(axes[1][kind]):.10g}" for kind, name in (("latitude", lat), ("longitude", lon))}
-        regrid = "d = d" + "".join(f".reindex({name}={values}, method='nearest', tolerance={half[name]})"
+        regrid = "d = d" + "".join(f".reindex({name}={values}, method='nearest'"
+                                   + ("" if past_edges else f", tolerance={half[name]}") + ")"
                                    for name, values in onto.items()) + "; "
     else:
         regrid = f"d = d.interp({lat}={onto[lat]}, {lon}={onto[lon]}); "
-    code = (f"import sys, xarray as xr; g = xr.open_dataset({working_path(reference_path)!r}); "
+    # a direction averaged as numbers puts 350° and 10° at 180° (break52b A1): its sine and cosine are regridded
+    directions = file_directions(paths[0])
+    before, after = xarray_direction_statements(directions)
+    code = (f"import sys, xarray as xr{', numpy as np' if directions else ''}; "
+            f"g = xr.open_dataset({working_path(reference_path)!r}); "
             "d = xr.open_dataset(sys.argv[1])"
             + (f".drop_vars({bounds!r}, errors='ignore'); " if bounds else "; ")
             + _longitude_statement(axes[0]["longitude"], axes[1]["longitude"], lon)
-            + regrid + whole_write())
+            + before + regrid + after + whole_write())
     if coarser:
         way, operator = "conservatively (an area-weighted average of the cells each new cell covers)", "remapcon"
+    elif past_edges:
+        way, operator = ("by the nearest cell (each new cell the value of the cell it lies in, or of the nearest "
+                         "cell where it lies past the file's outermost cell edges, as the new grid reaches: there "
+                         "`cdo remapcon` leaves the new cells missing and the variable is left out of the predictors "
+                         "again; to use no value from beyond the file's cells, choose the target's cells inside them "
+                         f"instead, with --region or `cdo sellonlatbox,{_inside_box(axes[1])}` on the target's "
+                         "files)"), "remapnn"
     elif beyond:
         way, operator = ("conservatively (each new cell the value of the cell it lies in: the new grid reaches "
                          "past the file's outermost cell centres, where bilinear interpolation leaves every new "
@@ -513,19 +528,30 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
                          "cells, and bilinear interpolation leaves missing every new cell beside one)"), "remapcon"
     else:
         way, operator = "bilinearly", "remapbil"
-    without = ": bilinear, no average" if coarser else ": the nearest centre's value within half a cell" if gappy \
-        else ""
+    without = ": bilinear, no average" if coarser else ": the nearest centre's value" if past_edges \
+        else ": the nearest centre's value within half a cell" if gappy else ""
 
     def advice(files: str, quote: str = "") -> str:
-        remap = cdo_command(f"{operator},{shown_path(reference_path)}", files)
+        remap = cdo_command(cdo_direction_chain(f"{operator},{shown_path(reference_path)}", directions), files)
         return (f"{quote}{remap}{quote}, or without CDO (xarray's "
                 f"interp, with SciPy{without}) {quote}{python_command(code)} {files}{quote}")
 
+    way += _direction_words(directions)
     if len(paths) == 1:
         return (f"interpolate {Path(paths[0]).name} {way} onto {Path(reference_path).name}'s grid, and give the "
                 f"copy in its place: {advice(input_and_copy(paths[0], 'regridded'), '`')}")
     return (f"interpolate {files_text(paths)} {way} onto {Path(reference_path).name}'s grid: "
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
+
+
+def _direction_words(directions: Mapping[str, float]) -> str:
+    """The words that say which directions of a file are regridded by their sine and cosine
+    (:mod:`climann.data.direction_regrid`); ``""`` for none."""
+    if not directions:
+        return ""
+    names = ", ".join(directions)
+    return (f" ({names}: a direction, whose values averaged as numbers put 350° and 10° at 180°; the lines regrid "
+            "its sine and cosine and recover the angle with atan2)")
 
 
 def _geographic_2d(grid: Mapping[str, xr.DataArray]) -> bool:
@@ -553,11 +579,14 @@ def interpolation_onto_2d_advice(reference: Mapping[str, xr.DataArray], referenc
         return None
     paths = [own_path] if isinstance(own_path, (str, Path)) else list(own_path)
 
+    directions = file_directions(paths[0])
+
     def advice(files: str, quote: str = "") -> str:
-        return f"{quote}{cdo_command(f'remapbil,{shown_path(reference_path)}', files)}{quote}"
+        chain = cdo_direction_chain(f"remapbil,{shown_path(reference_path)}", directions)
+        return f"{quote}{cdo_command(chain, files)}{quote}"
 
     way = (f"bilinearly onto {Path(reference_path).name}'s grid (CDO reads its 2-D latitude and longitude; without "
-           "CDO, xESMF's Regridder with them)")
+           "CDO, xESMF's Regridder with them)") + _direction_words(directions)
     if len(paths) == 1:
         files = input_and_copy(paths[0], 'regridded')
         return f"interpolate {Path(paths[0]).name} {way}: {advice(files, '`')}{in_place_note(files)}"
@@ -565,7 +594,8 @@ def interpolation_onto_2d_advice(reference: Mapping[str, xr.DataArray], referenc
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
 
 
-def _reaches_past_centres(reference: Mapping[str, np.ndarray], own: Mapping[str, np.ndarray]) -> bool:
+def _reaches_past_centres(reference: Mapping[str, np.ndarray], own: Mapping[str, np.ndarray], *,
+                          edges: bool = False) -> bool:
     """Whether a centre of the grid ``reference`` (kind → degrees, :func:`_axes`) lies beyond the
     outermost centres of the grid ``own`` along latitude or longitude (by more than a millionth of
     ``own``'s step; ``own``'s longitudes first put in ``reference``'s convention, as
@@ -575,7 +605,10 @@ def _reaches_past_centres(reference: Mapping[str, np.ndarray], own: Mapping[str,
     outermost 0.5° centres, 19 % of the new cells (break47b A4). False when ``own``'s
     longitudes go round the globe (their count times their step 360°): CDO's ``remapbil`` fills
     such a grid's outer rows and columns too (checked with CDO 2.1: 10° centres -35…35°N, 5…355°E
-    onto 5° ones -37.5…37.5°N, 2.5…357.5°E, none missing)."""
+    onto 5° ones -37.5…37.5°N, 2.5…357.5°E, none missing). ``edges``: beyond ``own``'s outermost
+    cell edges (half a step past its centres), where even ``cdo remapcon`` has no cell to take a
+    value from: GLEAM's 0.1° box reaching 0.05° past ERA5's 0.25° one was left missing on its
+    outer row and column, 9.8 % of the cells, and the predictor left out again (break52a A4)."""
     if own["longitude"].size * 2 * _half_step(own["longitude"]) >= 360.0:
         return False
     for kind in ("latitude", "longitude"):
@@ -584,10 +617,19 @@ def _reaches_past_centres(reference: Mapping[str, np.ndarray], own: Mapping[str,
             source = (source + 180) % 360 - 180
         elif kind == "longitude" and target.max() > 180 and source.min() < 0:
             source = source % 360
-        margin = _half_step(source) * 2e-6
+        margin = _half_step(source) * (1 + 2e-6 if edges else 2e-6)
         if target.min() < source.min() - margin or target.max() > source.max() + margin:
             return True
     return False
+
+
+def _inside_box(own: Mapping[str, np.ndarray]) -> str:
+    """``LON1,LON2,LAT1,LAT2`` of the cells of the grid ``own`` (kind → degrees, :func:`_axes`):
+    its outermost centres and half a step, the box ``cdo sellonlatbox`` keeps a target's cells
+    in, those each of which lies in a cell of ``own``."""
+    edges = {kind: (own[kind].min() - _half_step(own[kind]), own[kind].max() + _half_step(own[kind]))
+             for kind in ("longitude", "latitude")}
+    return ",".join(f"{value:.6g}" for kind in ("longitude", "latitude") for value in edges[kind])
 
 
 def has_missing_cells(path: str | Path, axes: tuple[str, str]) -> bool:

@@ -40,6 +40,7 @@ import logging
 from collections import Counter
 from collections.abc import Collection
 
+import numpy as np
 import xarray as xr
 
 from climann.data.coords import (
@@ -150,6 +151,8 @@ def on_points_of(
                                              else None)
     if points is None:
         raise ClimannError(_unnamed_message(dataset, target, where))
+    # a pair equal in value to the target's is the same points under other names (SMAP's latitude_pm beside latitude)
+    dataset, on, candidates = _same_points_joined(dataset, on, candidates, points, axes, where=where)
     others = {name for names in candidates.values() for name in names} - set(points)
     elsewhere = {name: pair for name, pair in on.items() if pair != points}
     if axes:  # a variable along one other axis (CAM's w_stag(slat)) is off the grid too
@@ -166,6 +169,66 @@ def on_points_of(
     bounds = {str(dataset[name].attrs["bounds"]) for name in others if "bounds" in dataset[name].attrs}
     dropped = [name for name in (*elsewhere, *others, *bounds) if name in dataset.variables]
     return dataset.drop_vars(dropped), points
+
+
+def _same_points(dataset: xr.Dataset, pair: Points, points: Points) -> bool:
+    """Whether the 2-D ``pair`` (latitude, longitude names) places the cells where ``points`` does:
+    the same dimensions and, at every cell where both hold a value, values within
+    :data:`~climann.data.grids.GRID_TOLERANCE` of the typical step between neighbouring cells
+    (fill-aware: SMAP's AM and PM pairs are -9999, missing once decoded, where each half of the
+    day had no retrieval), with at least one such cell."""
+    from climann.data.grids import GRID_TOLERANCE
+
+    for kind, (one, other) in enumerate(zip(pair, points)):
+        first, second = dataset[one], dataset[other]
+        if first.ndim != 2 or set(first.dims) != set(second.dims):
+            return False
+        a, b = (np.asarray(v.transpose(*first.dims).values, np.float64) for v in (first, second))
+        both = np.isfinite(a) & np.isfinite(b)
+        if not both.any():
+            return False
+        steps = np.abs(np.diff(np.where(np.isfinite(b), b, np.nan), axis=-1))
+        step = float(np.nanmedian(steps)) if np.isfinite(steps).any() else 1.0
+        difference = a[both] - b[both]
+        apart = np.abs((difference + 180.0) % 360.0 - 180.0 if kind == 1 else difference)  # longitudes wrap
+        if apart.max() > GRID_TOLERANCE * max(step, 1e-9):
+            return False
+    return True
+
+
+def _same_points_joined(dataset: xr.Dataset, on: dict[str, Points], candidates: dict[str, list[str]],
+                        points: Points, axes: bool, *, where: str
+                        ) -> tuple[xr.Dataset, dict[str, Points], dict[str, list[str]]]:
+    """The variables of ``on`` naming a 2-D pair equal in value to ``points`` (:func:`_same_points`)
+    put on ``points``: their ``coordinates`` name ``points``, ``points`` filled from the pair where
+    they are missing and it is not, and the pair no more a candidate (dropped with the others), said
+    in a note. break52b A5: SMAP L3's AM and PM groups merged, ``soil_moisture_pm`` on
+    ``latitude_pm``/``longitude_pm`` (the same cells) was refused as a staggered grid, "interpolate it
+    to the target's points first"."""
+    if axes:
+        return dataset, on, candidates
+    pairs = {pair for pair in on.values() if pair != points and all(name in dataset.variables for name in pair)}
+    same = [pair for pair in pairs if _same_points(dataset, pair, points)]
+    if not same:
+        return dataset, on, candidates
+    for pair in same:
+        for kept, other in zip(points, pair):
+            filled = dataset[kept].fillna(dataset[other].transpose(*dataset[kept].dims))
+            dataset = dataset.assign_coords({kept: filled.variable}) if kept in dataset.coords else \
+                dataset.assign({kept: filled})
+        for name in [name for name, named in on.items() if named == pair]:
+            variable = dataset[name]
+            words = [points[pair.index(word)] if word in pair else word for word in named_coordinates(variable)]
+            attrs = {**variable.attrs, "coordinates": " ".join(words)} if "coordinates" in variable.attrs \
+                else variable.attrs
+            encoding = {**variable.encoding, "coordinates": " ".join(words)} if "coordinates" in variable.encoding \
+                else variable.encoding
+            dataset[name] = variable.assign_attrs(attrs) if attrs is not variable.attrs else variable
+            dataset[name].encoding = encoding
+            on[name] = points
+        note_once(_log, logging.INFO, f"{where}: {' and '.join(pair)} equal {' and '.join(points)} wherever both "
+                  "are given: the same points, read as one grid")
+    return dataset, on, candidates
 
 
 def _elsewhere_message(dataset: xr.Dataset, name: str, pair: tuple[str, ...], target: str | None, points: Points,

@@ -68,13 +68,18 @@ def grid_mapping_of(dataset: xr.Dataset, target: str) -> Coordinate | None:
 
 
 def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str],
-               target: str | None) -> GeographicGrid:
+               target: str | None, mapping: Coordinate | None = None) -> GeographicGrid:
     """The 2-D latitude and longitude of the file, with their corner bounds when given
-    (checked: :func:`_complete_vertices`, cells judged by ``target``: :func:`_cells_with_data`)."""
+    (checked: :func:`_complete_vertices`, cells judged by ``target``: :func:`_cells_with_data`);
+    where they are missing on 1-D projected axes, computed from the grid ``mapping``
+    (:func:`_missing_from_mapping`)."""
     coordinates, bounds, vertex_dim = [], [], "nv"
     for name in names:
         variable = dataset[name].transpose(*dims)
         coordinates.append(Coordinate(name, np.asarray(variable.values, np.float64), dict(variable.attrs)))
+    coordinates = _missing_from_mapping(dataset, coordinates, dims, mapping)
+    for name in names:
+        variable = dataset[name].transpose(*dims)
         bounds_name = variable.attrs.get("bounds")
         if bounds_name in dataset.variables and dataset[bounds_name].ndim == 3:
             vertex_dim = next(str(d) for d in dataset[bounds_name].dims if d not in dims)
@@ -198,6 +203,38 @@ def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], place
 #: Positions an ocean model writes where it has none: NEMO's eliminated land processors
 #: (``jpni``/``jpnj`` domains with no ocean, not run) leave nav_lat/nav_lon at 0 or −1.
 _NO_POSITION = ((0.0, 0.0), (-1.0, -1.0))
+
+
+def _missing_from_mapping(dataset: xr.Dataset, coordinates: list[Coordinate], dims: tuple[str, str],
+                          mapping: Coordinate | None) -> list[Coordinate]:
+    """The file's 2-D latitude and longitude (``coordinates``, shape (n_rows, n_columns)) with the
+    cells where either is missing placed by the grid ``mapping`` of the 1-D projected axes ``dims``
+    (pyproj, read as :func:`_reading` reads it, checked against the cells the file does place),
+    said in a note; as they are without such axes and mapping, when nothing is missing, or when
+    pyproj cannot read the mapping (the cells are then refused as unplaced: :func:`eliminated_cells`).
+    SMAP L3 writes -9999 in ``latitude``/``longitude`` wherever that day had no retrieval on its
+    EASE-Grid 2.0 x/y (break52b A2: refused, "fill in the coordinates (e.g. from the model's
+    mesh_mask file)"), although the grid mapping places every cell."""
+    latitude, longitude = (c.values for c in coordinates)
+    missing = ~np.isfinite(latitude) | ~np.isfinite(longitude)
+    if mapping is None or not missing.any() or not _is_projection(dataset, dims, mapping):
+        return coordinates
+    try:
+        reading = _reading(dataset, dims, mapping, GeographicGrid(*coordinates) if not missing.all() else None)
+    except ClimannError:
+        return coordinates
+    rows, columns = np.meshgrid(*(np.asarray(dataset[dim].values, np.float64) for dim in dims), indexing="ij")
+    placed = reading.positions(rows[missing], columns[missing], mapping.name)
+    note_once(_log, logging.INFO, (
+        f"'{coordinates[0].name}'/'{coordinates[1].name}' are missing at {int(missing.sum())} of {missing.size} cells: "
+        f"placed there by the grid mapping '{mapping.name}' with pyproj, as the file's own place the others"
+    ), key=("positions missing, from the mapping", coordinates[0].name, mapping.name))
+    filled = []
+    for coordinate, values in zip(coordinates, placed):
+        whole = coordinate.values.copy()
+        whole[missing] = values
+        filled.append(Coordinate(coordinate.name, whole, coordinate.attrs))
+    return filled
 
 
 def eliminated_cells(dataset: xr.Dataset, latitude: Coordinate, longitude: Coordinate,
@@ -598,8 +635,8 @@ def geographic_grid(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coordin
         file's own 2-D latitude and longitude (:func:`~climann.data.projections.projection_reading`).
     """
     names = two_dimensional_coordinates(dataset)
-    file_grid = None if names is None else _from_file(dataset, names, dims, target)
     on_axes = mapping is not None and all(dim in dataset.coords and is_grid_axis(dataset[dim]) for dim in dims)
+    file_grid = None if names is None else _from_file(dataset, names, dims, target, mapping if on_axes else None)
     if not on_axes:
         return file_grid  # None on a regular latitude-longitude grid (perhaps with a latitude_longitude mapping)
     reading = _reading(dataset, dims, mapping, file_grid)

@@ -573,12 +573,22 @@ class GridLayout:
         ``season`` feature dates the steps."""
         return season_score_times(self.time, segment_starts=self.time_segment_starts(),
                                   known_step=self.known_time_step, value_step=self.value_time_step,
-                                  value_periods=self.value_periods,
-                                  instants=holds_instants(self.target_attrs, self.target_name),
-                                  window_ends=window_end_reason(self.target_name, self.target_attrs),
-                                  files=self.time_files(),
-                                  value_word=time_value_word_of(self.target_name, self.target_attrs,
-                                                                str(self.time.name)))
+                                  value_periods=self.value_periods, files=self.time_files(),
+                                  **self.time_value_words())
+
+    def time_value_words(self) -> dict:
+        """What each value is over its time step, for the warnings about the cells the stamps are
+        read as (``instants``, ``window_ends``, ``value_word`` of
+        :func:`~climann.data.time_cells.season_feature_times`), and the first step they name
+        (``shown_from``: the period asked for, not a step before it read for persistence). Said
+        of the target when its values were read (``variable_files`` holds it, or records no
+        variable); of new data without it (``predict``), "the value": the run's target's words
+        called ERA5's instantaneous t2m at 00 UTC "the total of the day" (break52a A6)."""
+        own = not self.variable_files or self.target_name in self.variable_files
+        return {"instants": own and holds_instants(self.target_attrs, self.target_name),
+                "window_ends": window_end_reason(self.target_name, self.target_attrs) if own else "",
+                "value_word": time_value_word_of(self.target_name, self.target_attrs, str(self.time.name))
+                if own else "value", "shown_from": self.steps_before_range}
 
     def period_times(self) -> np.ndarray:
         """The dates by which each step is counted in its year, shape (n_time,): the split into

@@ -104,6 +104,7 @@ from climann.data.shell import (
     attribute_command, beside, copies_in_place_advice, copy_in_place_advice, files_given, input_and_copy,
     ncatted_attribute, none_there, original_and_copy, shared_glob, shown_path, superseded_copies,
 )
+from climann.data.paired_simulations import check_paired_simulations
 from climann.data.simulations import check_one_simulation
 from climann.data.slanted_profiles import slanted_profile, slanted_profile_message
 from climann.data.sources import (
@@ -1221,6 +1222,7 @@ def _open_files(
             opened_files[path] = dataset
         return opened_files[path]
 
+    given = list(files)  # the files as given: a clash of two of them is told by them (break52a A1)
     try:
         _note_time_warnings({path: opened(path) for path in files})
         # A variable left out as a climatology beside its file's series is refused when the run names it and no
@@ -1284,6 +1286,10 @@ def _open_files(
         # One variable's files from two simulations (models, members) are refused before anything
         # else is said of them (their calendars); see climann.data.simulations.
         check_one_simulation({path: opened(path) for path in files})
+        # ... and the predictors, fractions and cell areas of another simulation than the target's (another
+        # member's weather beside the target, another model's sftlf weighing its scores: break52c A3, A7); see
+        # climann.data.paired_simulations.
+        check_paired_simulations({path: opened(path) for path in files}, target, variables)
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
@@ -1384,7 +1390,7 @@ def _open_files(
                               bounded=bounded), each),
             [opened(path) for path in every_file])
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
-        raise ClimannError(_explain_open_failure(files, error, target=target, renames=renames)) from None
+        raise ClimannError(_explain_open_failure(files, error, target=target, renames=renames, given=given)) from None
 
 
 def _check_no_climatology_named(datasets: Sequence[xr.Dataset], variables: Collection[str] | None,
@@ -2340,9 +2346,13 @@ def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
 
 
 def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: str | None = None,
-                          renames: FileRenames | None = None) -> str:
+                          renames: FileRenames | None = None, given: Sequence[Path] = ()) -> str:
     """One line saying why the files could not be opened together, as precisely as possible
-    (files on different grids compared with the file of ``target``, a run's target, when given)."""
+    (files on different grids compared with the file of ``target``, a run's target, when given).
+    ``given``: every file given, of which ``files`` may be those left once copies were left out:
+    two files of one variable among them are the clash to name (break52a A1: a copy with time
+    bounds beside its original, the original kept and dated otherwise, was told as xarray's
+    "cannot align" of the original and another variable's file)."""
     names = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
     reason = library_message(error)
     if "calendar" in reason:
@@ -2360,7 +2370,7 @@ def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: st
         if "already exists as a scalar variable" in reason else None
     if scalar_time:
         return scalar_time
-    duplicated = _duplicated_variable_message(files, renames)
+    duplicated = _duplicated_variable_message(given if len(given) > len(files) else files, renames)
     if duplicated:
         return duplicated
     if "should be coordinates or not" in reason and len(files) > 1:  # a coordinate here, a variable there
@@ -2632,6 +2642,14 @@ def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | N
                 f"their folder does, reads both; copies of several files go in a folder of their own); if they are two "
                 f"scenarios, give one a new name with [data] rename = "
                 f"{rename_table(name, held[1][0], held[0][0], files, renames)}")
+    bounded = [time_bounds_name(dataset) is not None for _, dataset in held[:2]]
+    if bounded[0] != bounded[1]:  # a copy with time bounds added beside its original (break52a A1)
+        copy, original = (held[0][0], held[1][0]) if bounded[0] else (held[1][0], held[0][0])
+        return (f"'{name}' is in both {original.name} and {copy.name} at the same stamps, {copy.name} with time "
+                f"bounds and {original.name} without: a copy with bounds added beside its original? Give "
+                f"{shown_path(copy)} in place of {shown_path(original)} in --data (a glob over their folder takes "
+                f"both; a copy in a folder of its own is not taken with them); if they are two scenarios, give one "
+                f"a new name with [data] rename = {rename_table(name, held[1][0], held[0][0], files, renames)}")
     return (
         f"'{name}' is in both {held[0][0].name} and {held[1][0].name} at the same times (two scenarios?); "
         f"give one a new name with [data] rename = "

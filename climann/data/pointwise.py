@@ -22,9 +22,6 @@ from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.dropped_targets import DroppedTargets, dropped_targets
 from climann.data.features import decimal_year, hour_sin_cos, longitude_sin_cos, season_sin_cos, sub_daily
-from climann.data.value_words import time_value_word_of
-from climann.data.forecast_times import holds_instants
-from climann.data.window_totals import window_end_reason
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.levels import chosen_levels, level_text
 from climann.data.multiyear_steps import YEAR_DAYS, usual_spacing_days, years_apart
@@ -115,12 +112,8 @@ def derived_columns(
     if {"season", "hour", "year"} & set(features):
         times = season_feature_times(layout.time, dated_by=season_dated_by, known_step=layout.known_time_step,
                                      value_step=layout.value_time_step, value_periods=layout.value_periods,
-                                     instants=holds_instants(layout.target_attrs, layout.target_name),
-                                     window_ends=window_end_reason(layout.target_name, layout.target_attrs),
-                                     files=layout.time_files(),
-                                     value_word=time_value_word_of(layout.target_name, layout.target_attrs,
-                                                                   str(layout.time.name)),
-                                     segment_starts=layout.time_segment_starts())
+                                     files=layout.time_files(), segment_starts=layout.time_segment_starts(),
+                                     **layout.time_value_words())
     if "season" in features:
         _refuse_season_years_apart(layout.time.values, layout.known_time_step, trained_run=layout.for_trained_run)
         season_sin, season_cos = season_sin_cos(times)

@@ -489,9 +489,11 @@ _LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
 _LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c) ")
 
 
-def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
+def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str,
+                    one_in_folder: bool = False) -> str:
     """The advice that corrects a copy of each of ``files``, a variable's files: for one file,
-    ``advice(IN OUT, file)`` on the file and its copy beside it (:func:`input_and_copy`); for
+    each command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
+    (:func:`_one_copy`) with ``one_in_folder``, else beside it (:func:`input_and_copy`); for
     several, each command of that advice that works on the copy's shell words becomes one loop
     over the files, writing their copies under their own names into a new folder beside them
     (:func:`new_folder`, ``name``), followed by the ``--data`` that takes the copies. A copy of
@@ -531,7 +533,9 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     new folder), then give --data '/no/such/d/units_fixed/*.nc' in place of the originals
     """
     files = [str(file) for file in files]
-    if len(files) == 1:
+    if len(files) == 1 and one_in_folder:
+        return _one_copy(advice, files[0], name)
+    if len(files) == 1:  # beside it (the callers not yet moved to one_in_folder)
         return advice(input_and_copy(files[0]), files[0])
     folders = {Path(file).parent: copies_folder(Path(file).parent, name) for file in files}
     groups: dict[tuple[Path, str], list[str]] = {}
@@ -546,6 +550,31 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
                          _loop_list(parent, held), len(held), every)
         said.append(looped if len(groups) == 1 else f"for {', '.join(Path(file).name for file in held)}: {looped}")
     return "; ".join(said)
+
+
+def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
+    """:func:`copies_of_files` for one file: each command of ``advice`` that works on the file and
+    its copy writes the copy, under the file's own name, into a new folder ``name`` beside it
+    (:func:`copies_folder`), and is followed by the ``--data`` to give in its place. A copy
+    written beside its original (``tp_daily_sum_fixed.nc``) was taken with it by a glob over
+    their folder, and the run then refused the two files of one variable with xarray's words
+    on another pair of files (break52a A1, A5)."""
+    parent = Path(file).parent
+    folder = copies_folder(parent, name)
+    copy = folder / copy_name(file)
+    words = f"{shown_path(file)} {shown_path(copy)}"
+    text = advice(words, file)
+    after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
+             f"{_others_kept(parent, [file])}")
+    pieces, position = [], 0
+    while (end := text.find(words, position)) >= 0:
+        starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
+        start = starts[-1] if starts else position
+        stop = end + len(words)
+        quoted = "`" if text.startswith("`", stop) else ""  # a command in backticks: the words after them
+        pieces.append(f"{text[position:start]}mkdir -p {shown_path(folder)} && {text[start:stop]}{quoted}{after}")
+        position = stop + len(quoted)
+    return "".join(pieces) + text[position:]
 
 
 def copies_folder(parent: str | os.PathLike, name: str) -> Path:

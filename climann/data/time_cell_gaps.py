@@ -47,7 +47,7 @@ from climann.data.layout import FORECAST_WINDOW_KEY
 from climann.data.notes import note_once
 from climann.data.shell import (copies_of_files, ncap2_name, source_and_copy, values_command, xarray_data,
                                 xarray_values)
-from climann.data.sources import files_text, source_files
+from climann.data.sources import OWN_TIME_BOUNDS_KEY, files_text, source_files
 from climann.data.time_axis import date_text
 from climann.data.value_words import is_accumulated_amount
 from climann.data.variables import data_variable_names
@@ -184,8 +184,10 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
     ordered = np.sort(bounds, axis=1)
     gaps = [after - before for before, after in zip(ordered[:-1, 1], ordered[1:, 0])]
     short_ones = [value for value, is_short in zip(gaps, short) if is_short]
+    # the files whose own time had bounds: a file without any (`cdo selhour,12`'s) beside them was named
+    # among those whose cells stop short (break52a A5)
     timed = sorted({file for variable in dataset.data_vars.values() if dataset[name].dims[0] in variable.dims
-                    for file in source_files(variable)})
+                    and variable.encoding.get(OWN_TIME_BOUNDS_KEY, True) for file in source_files(variable)})
     where = files_text(timed) if timed else where  # the files holding the cells, not every file of the set
     if all(value == gap for value in short_ones) and gap <= datetime.timedelta(days=1):
         if not _totals_on(dataset, dataset[name].dims[0]):
@@ -327,9 +329,10 @@ def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.nd
                                              f"d[{bounds_name!r}].attrs else 0)"),
                   f"d[{bounds_name!r}].attrs[{JOINED_MARK!r}] = {note!r}"]
     files = _files_of_cells(dataset, bounds_name)
-    if len(files) > 1:  # a folder of monthly files: every file's cells, not the first's (break39b B7)
+    if files:  # a folder of monthly files: every file's cells, not the first's (break39b B7); one file's copy
+        # in a new folder too, with the --data to give (break52a A5: beside it, a glob took both)
         return f"{said}: " + copies_of_files(lambda arguments, file: values_command([script], statements, arguments),
-                                             files, name="time_cells_joined")
+                                             files, name="time_cells_joined", one_in_folder=True)
     return f"{said}: {values_command([script], statements, source_and_copy(dataset, dataset[bounds_name]))}"
 
 
@@ -340,7 +343,7 @@ def _files_of_cells(dataset: xr.Dataset, bounds_name: str) -> list[str]:
     if not files:
         time_dim = dataset[bounds_name].dims[0]
         files = [file for variable in dataset.data_vars.values() if time_dim in variable.dims
-                 for file in source_files(variable)]
+                 and variable.encoding.get(OWN_TIME_BOUNDS_KEY, True) for file in source_files(variable)]
     return sorted(set(files))
 
 

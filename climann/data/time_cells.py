@@ -839,7 +839,7 @@ _STAMPED_SO = {"month": {
 def season_feature_times(
     time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
     value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: str = "",
-    files: Sequence[str] = (), value_periods: PeriodStep | None = None,
+    files: Sequence[str] = (), value_periods: PeriodStep | None = None, shown_from: int = 0,
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -889,6 +889,11 @@ def season_feature_times(
         thinned it, :data:`VALUE_PERIODS_KEY`; one step of a run trained on periods): each
         step's cell is its period (:func:`inferred_cells`).
 
+    shown_from : int
+        The first step the warnings name (a step read from before ``--time-range`` for
+        persistence and lags, :data:`STEPS_BEFORE_RANGE_KEY`, is none of the period asked for:
+        break52a A6 named 2004-12-31 of a 2005 prediction).
+
     Returns
     -------
     ndarray of cftime.datetime, shape (n_time,)
@@ -907,15 +912,16 @@ def season_feature_times(
         _note_stamped_seasons(str(time.name), stamps, step)
         return stamps
     cells, doubt = found
-    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word, files=files,
-                       cells=cells)
+    shown = _shown(shown_from, stamps)
+    _note_start_stamps(str(time.name), stamps[shown], doubt, instants=instants, value_word=value_word, files=files,
+                       cells=cells[shown])
     return cell_middles(stamps, cells)
 
 
 def season_score_times(
     time: xr.DataArray, *, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
     value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: str = "",
-    files: Sequence[str] = (), value_periods: PeriodStep | None = None,
+    files: Sequence[str] = (), value_periods: PeriodStep | None = None, shown_from: int = 0,
 ) -> np.ndarray:
     """The dates the scores per season (``metrics.json``'s ``seasons``) take each step's month
     from: the middle of its time cell (CF 7.1), the date the ``season`` feature gives it
@@ -955,6 +961,11 @@ def season_score_times(
         :func:`season_feature_times`); by default the one recorded on ``time``
         (:data:`VALUE_PERIODS_KEY`), else the one its times are of.
 
+    shown_from : int
+        The first step the warnings name (a step read from before ``--time-range`` for
+        persistence and lags, :data:`STEPS_BEFORE_RANGE_KEY`, is none of the period asked for:
+        break52a A6 named 2004-12-31 of a 2005 prediction).
+
     Returns
     -------
     ndarray of cftime.datetime, shape (n_time,)
@@ -977,9 +988,15 @@ def season_score_times(
     if middles is None:
         return stamps
     if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(middles, stamps)):
-        _note_start_stamps(str(time.name), stamps, found[1], instants=instants, value_word=value_word,
-                           files=files, cells=found[0])
+        shown = _shown(shown_from, stamps)
+        _note_start_stamps(str(time.name), stamps[shown], found[1], instants=instants, value_word=value_word,
+                           files=files, cells=found[0][shown])
     return middles
+
+
+def _shown(first: int, stamps: np.ndarray) -> slice:
+    """The steps a warning names: from ``first`` (the period asked for), all when none is left."""
+    return slice(first if 0 <= first < len(stamps) else 0, None)
 
 
 def ending_middles(stamps: np.ndarray, step: TimeStep | None, window_ends: str) -> np.ndarray | None:

@@ -701,6 +701,8 @@ def _units_in_words(name: str) -> str:
 #: the whole units string, but in a product (``degree_C days``, growing degree days) the registry
 #: met them unread ("cannot read the units"), so a thermal-time total in them went unchecked
 #: (rerun40 R1); pint then reads the product as a temperature difference times a time.
+#: SMAP L3's ``Kelvins`` (``surface_temperature``, ``tb_*``), which pint reads as ``kelvins`` and
+#: ``Kelvin`` but not capitalised and plural (break52b: "cannot read the units", no line given).
 UNIT_DEFINITIONS = (
     "parts_per_billion = 1e-9 = ppb",
     "ppbv = 1e-9",
@@ -712,6 +714,7 @@ UNIT_DEFINITIONS = (
     "water_equivalent = 1000 * kilogram / meter ** 3",
     "@alias degC = degree_C = degrees_C",
     "@alias degF = degree_F = degrees_F",
+    "@alias kelvin = Kelvins",
 )
 
 #: A degree spelling followed by the word "true" (ecCodes' ``Degree true``): pint reads a space
@@ -2298,8 +2301,10 @@ def _on_copies(variable: xr.DataArray, where: str, advice: Callable[[str], str],
     ``--data`` that takes them (:func:`~climann.data.shell.copies_of_files`; fix38d: the
     cell_methods, water-equivalent and ncap2 lines of a folder named its first file alone)."""
     files = source_files(variable)
-    if len(files) > 1 and not any(is_zarr_store(file) for file in files):
-        return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name)
+    # one file too: its copy in a new folder, with the --data to give (break52a A1: beside it, a glob took both)
+    if files and not any(is_zarr_store(file) for file in files):
+        return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name,
+                               one_in_folder=True)
     return _advised_on(files[0] if files else None, advice, _fixed_copy(variable, where))
 
 

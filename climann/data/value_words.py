@@ -81,8 +81,12 @@ def time_value_word_of(name: str, attrs: Mapping[str, object], time_name: str = 
     ('total', 'mean')
     >>> time_value_word_of("tp", {"units": "m", "cell_methods": "time: maximum"})
     'value'
+    >>> time_value_word_of("t2m", {"units": "K", "GRIB_stepType": "max"})
+    'value'
     """
     method = attrs.get("cell_methods")
     if time_cell_method(str(method or ""), time_name) is not None:
         return time_value_word(str(method), time_name)
+    if str(attrs.get("GRIB_stepType", "")).strip().lower() in ("max", "min"):
+        return "value"  # the CDS's daily maximum was "the mean of the day" (break52a A6)
     return "total" if is_accumulated_amount(name, attrs) else "mean"

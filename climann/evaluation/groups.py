@@ -12,7 +12,7 @@ and region, of one chunk (grids in memory) or many (a streamed or cluster run).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -72,12 +72,14 @@ def season_region_metrics(
         season_of_step=season_index(times) if is_sub_annual(times) else None,
         region_cells=np.stack([region.cells for region in scored.values()]) if scored else None,
     )
-    return group_metrics_from_score_sums(total, list(time_masks), names, regions, seasons=axis_seasons(times))
+    return group_metrics_from_score_sums(total, list(time_masks), names, regions, seasons=axis_seasons(times),
+                                         cell_weights=lambda: area, weighted_by="the area given")
 
 
 def group_metrics_from_score_sums(
     total: ScoreSums, block_names: list[str], model_names: list[str], regions: Mapping[str, Region], *,
     target: str = "the target", seasons: Sequence[str] = tuple(SEASONS),
+    cell_weights: Callable[[], np.ndarray] | None = None, weighted_by: str = "",
 ) -> dict:
     """The ``seasons`` (or, when ``total`` has no sums per season, ``seasons_note``),
     ``regions`` and ``region_definitions`` entries of ``metrics.json`` from the summed chunks
@@ -99,31 +101,44 @@ def group_metrics_from_score_sums(
         The seasons the time axis holds (:func:`~climann.evaluation.seasons.axis_seasons`): the
         others (left out by a ``--seasons`` or ``--months`` selection, or new data of a few
         months) have no entry, rather than n/a with n = 0 in every block.
+    cell_weights, weighted_by
+        As for :func:`unscored_regions`: a region whose every cell weighs 0 is told so, not as
+        one without values.
     """
-    unscored = unscored_regions(total, regions, target)
+    unscored = unscored_regions(total, regions, target, cell_weights=cell_weights, weighted_by=weighted_by)
     for name, reason in unscored.items():
         _log.warning("region %s %s: not scored", name, reason)
     with_cells = [name for name, region in regions.items() if region.n_cells]
     grouped = group_metrics_from_sums(total, block_names, model_names, with_cells, seasons=seasons)
     by_block = grouped.get("regions", {block: {} for block in block_names})
     definitions = region_definitions(regions)
-    for name in unscored:
-        definitions[name]["not_scored"] = NOT_SCORED[int(bool(regions[name].n_cells))].format(target=target)
+    for name, reason in unscored.items():
+        kind = 0 if not regions[name].n_cells else 2 if WEIGHED_ZERO in reason else 1
+        definitions[name]["not_scored"] = NOT_SCORED[kind].format(target=target, weighted_by=weighted_by)
     return {**({"seasons": grouped["seasons"]} if "seasons" in grouped else {"seasons_note": NO_SEASONS}),
             "regions": {block: {name: scores for name, scores in scored.items() if name not in unscored}
                         for block, scored in by_block.items()},
             "region_definitions": definitions}
 
 
-#: ``region_definitions``' ``not_scored``: a region without a cell on the grid, and one whose
-#: cells hold no value of the target to score in any block (an all-land box for an ocean field).
-NOT_SCORED = ("no cell on the grid", "no value of {target} to score in its cells")
+#: ``region_definitions``' ``not_scored``: a region without a cell on the grid, one whose cells
+#: hold no value of the target to score in any block (an all-land box for an ocean field), and one
+#: whose every cell weighs 0 in the scores (a "where land" target's sea, by its land fraction),
+#: whatever values the target has there (break52c A7: told "no value of mrso" where mrso had values).
+NOT_SCORED = ("no cell on the grid", "no value of {target} to score in its cells",
+              "every cell weighs 0 in the scores ({weighted_by})")
+
+#: The words of a region's warning whose every cell weighs 0.
+WEIGHED_ZERO = "each of weight 0"
 
 
-def unscored_regions(total: ScoreSums, regions: Mapping[str, Region], target: str) -> dict[str, str]:
+def unscored_regions(total: ScoreSums, regions: Mapping[str, Region], target: str, *,
+                     cell_weights: Callable[[], np.ndarray] | None = None, weighted_by: str = "") -> dict[str, str]:
     """The regions that cannot be scored and why, as the warning says it: ``"has no cell on
-    the grid"``, or ``"has 24 cells but no value of tos to score"`` when the network is scored
-    on none of its cells' values in any block (the target always missing there).
+    the grid"``; ``"has 768 cells, each of weight 0 in the scores (cell area × land_area_fraction
+    (sftlf) is 0 there): no value of mrso can be scored"`` when the network is scored on none of
+    its cells' values in any block because every cell weighs 0 (a "where land" target's sea);
+    else ``"has 24 cells but no value of tos to score"`` (the target always missing there).
 
     Parameters
     ----------
@@ -132,12 +147,29 @@ def unscored_regions(total: ScoreSums, regions: Mapping[str, Region], target: st
         over the regions of ``regions`` that have a cell, in their order.
     regions : mapping of str to Region
     target : str
+    cell_weights : callable, optional
+        Returns the scores' weights, shape (n_lat, n_lon) or (n_time, n_lat, n_lon)
+        (:meth:`~climann.data.layout.GridLayout.cell_area_weights`); called only when a region
+        with cells is not scored. Without it, the weights are not looked at.
+    weighted_by : str
+        What the weights are (``metrics.json`` ``weighted_by``), for the warning.
     """
     with_cells = [name for name, region in regions.items() if region.n_cells]
     unscored = {name: "has no cell on the grid" for name, region in regions.items() if not region.n_cells}
+    weights = None
     if total.region_scored is not None:
         for index, name in enumerate(with_cells):
-            if not np.asarray(total.region_scored[index])[:, 0].any():
+            if np.asarray(total.region_scored[index])[:, 0].any():
+                continue
+            if weights is None and cell_weights is not None:
+                weights = np.nan_to_num(np.asarray(cell_weights(), dtype=np.float64))
+            cells = regions[name].cells
+            known = weights is not None and weights.shape[weights.ndim - cells.ndim:] == cells.shape
+            if known and not (weights[..., cells] > 0).any():
+                unscored[name] = (f"has {regions[name].n_cells} cells, {WEIGHED_ZERO} in the scores"
+                                  f"{f' ({weighted_by} is 0 there)' if weighted_by else ''}: "
+                                  f"no value of {target} can be scored")
+            else:
                 unscored[name] = f"has {regions[name].n_cells} cells but no value of {target} to score"
     return {name: unscored[name] for name in regions if name in unscored}
 
@@ -149,7 +181,7 @@ def run_metrics(
     seasons: Sequence[str] = tuple(SEASONS), scored_on: Mapping[str, dict] | None = None,
     months_left_out: Sequence[str] = (), weighted_by: str = WHOLE_CELLS, cell_areas: str | None = None,
     forecast_months: int | None = None, forecast_persistence: str | None = None,
-    region: Mapping[str, float] | None = None,
+    region: Mapping[str, float] | None = None, cell_weights: Callable[[], np.ndarray] | None = None,
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -164,7 +196,7 @@ def run_metrics(
         The target's name and units; ``"pointwise"`` or ``"field"``.
     season, left_out, have_climatology, months_left_out, forecast_months, forecast_persistence
         As for :func:`~climann.evaluation.scores.metrics_from_score_sums`.
-    regions, seasons
+    regions, seasons, cell_weights
         As for :func:`group_metrics_from_score_sums`.
     window_days : int, optional
         The days of year the climatology was smoothed over (``[evaluation]
@@ -204,7 +236,8 @@ def run_metrics(
                                      have_climatology=have_climatology, months_left_out=months_left_out,
                                      forecast_months=forecast_months, forecast_persistence=forecast_persistence,
                                      region_names=[name for name, region in regions.items() if region.n_cells])
-    grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons)
+    grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons,
+                                            cell_weights=cell_weights, weighted_by=weighted_by)
     smoothed = window_days is not None and is_smoothed(season)
     return {
         "target": target, "units": units, "mode": mode, "area_weighted": is_area_weighted(weighted_by),

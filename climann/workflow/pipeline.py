@@ -490,7 +490,7 @@ def grid_metrics(
                           weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
                           months_left_out=blocks_after_months_left_out(layout, split.time_masks),
                           forecast_persistence=_forecast_before(layout),
-                          region=region_record(layout, config.data.region))
+                          region=region_record(layout, config.data.region), cell_weights=layout.cell_area_weights)
     return metrics | target_means_entry(config)
 
 

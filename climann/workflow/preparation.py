@@ -419,6 +419,9 @@ def _open_subset(
     except PlaceBesideGridError as refused:  # a box mean beside a station: its line, not the nearest cell's
         raise refused.with_regional_means(area_mean_requests((), data.regional_means)) from None
     opened = with_cell_edges(opened, data.cell_edges)  # the areas of its corners as the run was trained
+    # marked before the checks below lay the grid out (the training steps of a glob's data: break52b A3, the
+    # "mean where sea" warning printed with weigh_by_area_fraction = false)
+    opened = _weighed_as_configured(opened, data)
     described = files_text(files, listed=3)
     if units:
         opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,

@@ -225,6 +225,28 @@ def test_a_grid_round_a_pole_is_told_by_the_ring_of_its_outer_cells(grid, pole):
     assert encircled_pole(*grid()) == pole
 
 
+def _ease2_with_gaps(keep):
+    """A global EASE-Grid 2.0 (EPSG:6933, 288 km cells, 120 × 50; pyproj) centres, NaN off ``keep(lat, lon)``."""
+    size = 36032.220840584 * 8
+    x, y = (np.arange(120) - 59.5) * size, (24.5 - np.arange(50)) * size
+    lon, lat = pyproj.Transformer.from_crs(6933, 4326, always_xy=True).transform(*np.meshgrid(x, y))
+    kept = keep(lat, lon)
+    return np.where(kept, lat, np.nan), np.where(kept, lon, np.nan)
+
+
+@pytest.mark.parametrize(("grid", "pole"), [
+    # break52b A4: SMAP L3's latitude/longitude at -9999 off the retrievals; the ring jumped the gaps the short way
+    pytest.param(lambda: _ease2_with_gaps(lambda lat, lon: (np.sin(np.radians(lon) * 2 + 0.5) * np.cos(np.radians(lat)
+                 * 3) > 0.1) & (lat > -55) & (lat < 75)), None, id="global-ease2-with-gaps-off-the-land"),
+    pytest.param(lambda: _ease2_with_gaps(lambda lat, lon: lat < 100), None, id="global-ease2-whole"),
+    # eliminated cells of a few columns on a grid round the pole keep it round the pole
+    pytest.param(lambda: tuple(np.where((np.arange(6) == 0)[:, None] & (np.arange(6) == 2), np.nan, a)
+                               for a in _stereographic_centres(0.0, 0.0)), "North Pole", id="nsidc-one-cell-missing"),
+])
+def test_a_ring_with_missing_cells_is_round_a_pole_only_where_the_gaps_cannot_hide_half_a_turn(grid, pole):
+    assert encircled_pole(*grid()) == pole
+
+
 def test_a_grid_round_a_pole_reads_as_such_not_as_across_the_dateline():
     """The 25 km NSIDC-like grid's longitudes have a gap by its central meridian: their "ends"
     read as "-41.9872…-48.0128 across the dateline" (break21c); round the pole they have none."""

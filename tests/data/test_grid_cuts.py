@@ -750,3 +750,73 @@ def test_files_whose_axes_lie_on_other_dimensions_beside_a_subset_are_told_the_l
                                       "--predictors", "cld", "--epochs", "1", "--out", "run"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "run" / "metrics.json").exists()
+
+
+def _wave_files(folder, units="Degree true"):
+    """An ERA5-like wave file on 1° cells (20…40°N, 280…320°E, centres at half degrees) with ``mwd``
+    spread round north (some cells missing) and ``swh``, and a target file on 4° cells of the same box."""
+    rng = np.random.default_rng(52)
+    lat, lon = np.arange(39.5, 20.0, -1.0), np.arange(280.5, 320.0, 1.0)
+    mwd = np.mod(rng.normal(0.0, 40.0, (2, lat.size, lon.size)), 360.0)
+    mwd[:, rng.random((lat.size, lon.size)) < 0.05] = np.nan
+    time = ("time", [0.0, 3.0], {"units": "hours since 1900-01-01"})
+    xr.Dataset({"mwd": (("time", "lat", "lon"), mwd, {"units": units, "long_name": "Mean wave direction"}),
+                "swh": (("time", "lat", "lon"), 2 + rng.random(mwd.shape), {"units": "m"})},
+               coords={"time": time, **_grid(lat, lon)}).to_netcdf(folder / "era5.nc")
+    target_lat, target_lon = np.arange(22.0, 40.0, 4.0), np.arange(282.0, 320.0, 4.0)
+    xr.Dataset({"vhm0": (("time", "lat", "lon"), np.ones((2, target_lat.size, target_lon.size)), {"units": "m"})},
+               coords={"time": time, **_grid(target_lat, target_lon)}).to_netcdf(folder / "cmems.nc")
+    return lat, lon, mwd, target_lat, target_lon
+
+
+def _circular_mean(degrees, weights, axes):
+    """The weighted circular mean of angles in degrees (Fisher 1993, eq. 2.9), in 0…360°; NaN
+    where every weight is on missing values (``nan_all``) or any is (``nan_any``)."""
+    radians = np.radians(degrees)
+    return np.degrees(np.arctan2(np.nansum(np.sin(radians) * weights, axis=axes),
+                                 np.nansum(np.cos(radians) * weights, axis=axes))) % 360.0
+
+
+@pytest.mark.skipif(__import__("shutil").which("cdo") is None, reason="needs cdo")
+def test_a_direction_is_regridded_by_its_sine_and_cosine_and_the_lines_give_its_circular_mean(tmp_path):
+    """break52b A1: the regrid advice for an ERA5 wave file averaged ``mwd`` ("Degree true") as numbers
+    (cdo remapcon: 350° and 10° gave 180°, a median 16° and up to 179° off). Now both lines, run as
+    printed, regrid its sine and cosine and recover the angle with atan2: CDO's remapcon gives the
+    cell-area weighted circular mean of the 4×4 source cells in each 4° cell (areas sin φn − sin φs,
+    missing cells left out), xarray's bilinear interp the equally weighted circular mean of the four
+    centres round each new centre (NaN beside a missing one), both by NumPy; ``swh`` is untouched."""
+    import re
+    import shlex
+    import subprocess
+
+    from tests.fresh_python import shell_path
+
+    lat, lon, mwd, target_lat, target_lon = _wave_files(tmp_path)
+    advice = interpolation_advice(_grid(target_lat, target_lon), tmp_path / "cmems.nc", _grid(lat, lon),
+                                  tmp_path / "era5.nc")
+    assert "mwd: a direction" in advice and "atan2" in advice, advice
+    cdo, python = re.findall(r"`([^`]+)`", advice)
+    assert "remapcon," in cdo
+    # by hand: 4x4 blocks, rows weighted by their spherical areas, missing cells left out
+    rows = (np.sin(np.radians(lat + 0.5)) - np.sin(np.radians(lat - 0.5)))[:, None] * np.ones(lon.size)
+    blocks = lambda a: a.reshape(a.shape[:-2] + (5, 4, 10, 4))[..., ::-1, :, :, :]  # noqa: E731 — rows south→north
+    weights = np.where(np.isnan(mwd), 0.0, rows)
+    conservative = _circular_mean(blocks(np.nan_to_num(mwd)), blocks(weights), (-3, -1))
+    # bilinear at 22°, 282°…: the four centres 21.5/22.5 × 281.5/282.5, equal weights, NaN beside a missing one
+    north_up = mwd[:, ::-1]
+    corners = np.stack([north_up[:, 1 + 4 * i + a, 1 + 4 * j + b] for a in (0, 1) for b in (0, 1)
+                        for i in range(5) for j in range(10)], axis=-1).reshape(2, 4, 5, 10)
+    bilinear = np.where(np.isnan(corners).any(axis=1), np.nan,
+                        _circular_mean(np.nan_to_num(corners), np.ones_like(corners), 1))
+    env = {**__import__("os").environ, "PATH": shell_path()}
+    for command, expected in ((cdo, conservative), (python, bilinear)):
+        (tmp_path / "era5_regridded.nc").unlink(missing_ok=True)
+        subprocess.run(shlex.split(command), check=True, capture_output=True, env=env, cwd=tmp_path)
+        with xr.open_dataset(tmp_path / "era5_regridded.nc") as regridded:
+            held = regridded["mwd"].transpose("time", "lat", "lon").sortby("lat").values
+            assert set(regridded.data_vars) == {"mwd", "swh"}, command
+            assert regridded["mwd"].attrs["units"] == "Degree true"
+        np.testing.assert_array_equal(np.isnan(held), np.isnan(expected), err_msg=command)
+        assert np.nanmin(held) >= 0.0 and np.nanmax(held) < 360.0, command
+        off = np.abs((held - expected + 180.0) % 360.0 - 180.0)
+        assert np.nanmax(off) < 1e-6, (command, np.nanmax(off))

@@ -268,3 +268,50 @@ def test_info_on_staggered_axes_proposes_variables_of_one_grid(tmp_path, model, 
     data = tomllib_loads(report)["data"]
     assert (data["target"], data["predictors"]) == (target, predictors)
     assert f"points    {axes}, those most variables lie along; other points: {other}, left out here" in report
+
+
+def _smap_am_pm(path):
+    """SMAP L3 with its AM and PM groups merged by xarray: ``soil_moisture`` on ``latitude``/``longitude``
+    and ``soil_moisture_pm`` on ``latitude_pm``/``longitude_pm``, the same cells (a 6 × 8 curvilinear grid,
+    no grid mapping), each pair missing (-9999) where its half of the day had no retrieval, monthly 6 years."""
+    rng = np.random.default_rng(52)
+    rows, columns = np.meshgrid(np.arange(6.0), np.arange(8.0), indexing="ij")
+    lat, lon = -50.0 + 20.0 * rows + 2.0 * np.sin(columns), -170.0 + 45.0 * columns + 3.0 * rows
+    am_gap, pm_gap = np.zeros((6, 8), bool), np.zeros((6, 8), bool)
+    am_gap[1, 2] = am_gap[4, 5] = pm_gap[2, 6] = True
+    times = xr.date_range("0001-01-01", periods=12 * N_YEARS, freq="MS", calendar="noleap", use_cftime=True)
+    am, pm = rng.uniform(0.05, 0.45, (2, times.size, 6, 8))
+    fill = {"_FillValue": -9999.0}
+    xr.Dataset(
+        {"soil_moisture": (("time", "y", "x"), np.where(am_gap, np.nan, am),
+                           {"units": "cm**3/cm**3", "coordinates": "latitude longitude"}),
+         "soil_moisture_pm": (("time", "y", "x"), np.where(pm_gap, np.nan, pm),
+                              {"units": "cm**3/cm**3", "coordinates": "latitude_pm longitude_pm"}),
+         **{name: (("y", "x"), np.where(gap, np.nan, values), {"units": units, **fill})
+            for name, values, units, gap in (("latitude", lat, "degrees_north", am_gap),
+                                             ("longitude", lon, "degrees_east", am_gap),
+                                             ("latitude_pm", lat, "degrees_north", pm_gap),
+                                             ("longitude_pm", lon, "degrees_east", pm_gap))}},
+        coords={"time": times}).to_netcdf(path)
+    return lat, lon, am_gap
+
+
+def test_a_variable_on_a_pair_equal_to_the_targets_is_on_the_same_points(tmp_path):
+    """break52b A5: SMAP's soil_moisture_pm names latitude_pm/longitude_pm, equal to latitude/longitude
+    wherever both are given (each pair missing where its half-day had no retrieval): it was refused as "on
+    other points than the target's (a staggered grid …); interpolate it first". It is on the target's
+    points: it trains as a predictor, and the run's grid is latitude/longitude filled from the PM pair
+    where only the AM one is missing (NumPy); a pair half a cell away stays refused (the POP tests above)."""
+    from climann.data.grid_points import on_points_of
+    from climann.data.open import open_dataset
+
+    lat, lon, am_gap = _smap_am_pm(tmp_path / "smap.nc")
+    joined, points = on_points_of(open_dataset([tmp_path / "smap.nc"]), "soil_moisture",
+                                  used=("soil_moisture", "soil_moisture_pm"))
+    assert points == ("latitude", "longitude") and "latitude_pm" not in joined.variables
+    np.testing.assert_array_equal(joined["latitude"].values, lat)  # the AM gaps filled from the PM pair
+    np.testing.assert_array_equal(joined["longitude"].values, lon)
+    run_dir = _train(tmp_path / "smap.nc", tmp_path / "run", "soil_moisture", ["soil_moisture_pm"], features=[])
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        assert "latitude_pm" not in predictions.variables
+        np.testing.assert_allclose(predictions["latitude"].values, lat)

@@ -1229,3 +1229,58 @@ def test_a_crossed_cell_where_the_target_never_holds_data_is_left_without_area(t
                         for i in range(4)])
     by_hand[0, 2] = 0.0
     np.testing.assert_allclose(weights, by_hand / by_hand.mean(), rtol=1e-9)
+
+
+def _smap_day(path, *, with_mapping=True):
+    """A SMAP L3-like day (SPL3SMP_E converted to NetCDF): EASE-Grid 2.0 x/y in metres (EPSG:6933,
+    288 km cells, 40 × 16) with its lambert_cylindrical_equal_area grid mapping, 2-D latitude/longitude
+    at -9999 wherever the day had no retrieval, and soil_moisture held at some of those cells too (a swath
+    gap in the coordinates only); the positions by pyproj."""
+    import pyproj
+
+    size = 36032.220840584 * 8
+    x, y = (np.arange(40) - 19.5) * size * 3, (7.5 - np.arange(16)) * size * 3
+    lon, lat = pyproj.Transformer.from_crs(6933, 4326, always_xy=True).transform(*np.meshgrid(x, y))
+    gaps = (np.arange(40)[None, :] % 7 < 2) & (np.abs(lat) < 50)
+    moisture = np.where(np.abs(lat) < 70, 0.25, np.nan)[None]
+    dataset = xr.Dataset(
+        {"soil_moisture": (("time", "y", "x"), moisture, {
+            "units": "cm**3/cm**3", "coordinates": "latitude longitude",
+            **({"grid_mapping": "EASE2_global_projection"} if with_mapping else {})}),
+         "latitude": (("y", "x"), np.where(gaps, -9999.0, lat), {"units": "degrees_north", "_FillValue": -9999.0}),
+         "longitude": (("y", "x"), np.where(gaps, -9999.0, lon), {"units": "degrees_east", "_FillValue": -9999.0})},
+        coords={"time": ("time", [0.25], {"units": "days since 2016-01-01"}),
+                "y": ("y", y, {"standard_name": "projection_y_coordinate", "units": "m"}),
+                "x": ("x", x, {"standard_name": "projection_x_coordinate", "units": "m"})})
+    if with_mapping:
+        dataset["EASE2_global_projection"] = xr.DataArray(np.int32(0), attrs={
+            "grid_mapping_name": "lambert_cylindrical_equal_area", "standard_parallel": 30.0,
+            "longitude_of_central_meridian": 0.0, "false_easting": 0.0, "false_northing": 0.0,
+            "semi_major_axis": 6378137.0, "inverse_flattening": 298.257223563})
+    dataset.to_netcdf(path)
+    return lat, lon, gaps
+
+
+def test_2d_positions_missing_on_a_projected_grid_are_placed_by_its_grid_mapping(tmp_path, caplog):
+    """break52b A2: SMAP L3 daily files, whose latitude/longitude are -9999 off the day's retrievals on
+    EASE-Grid 2.0 x/y with a full grid mapping, were refused: "those cells cannot be placed; fill in the
+    coordinates (e.g. from the model's mesh_mask file)". The grid mapping places them: every cell's position
+    equals pyproj's inverse of EPSG:6933, the file's own where it has them, said in a note; without a grid
+    mapping the refusal stands."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    lat, lon, gaps = _smap_day(tmp_path / "smap.nc")
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        dataset = open_dataset([tmp_path / "smap.nc"])
+        _, grid, _ = horizontal_grid(dataset)
+    assert gaps.sum() > 0 and (gaps & (np.abs(lat) < 70)).any()
+    np.testing.assert_allclose(grid.latitude.values, lat, atol=1e-6)
+    np.testing.assert_allclose((grid.longitude.values - lon + 180) % 360 - 180, 0.0, atol=1e-6)
+    assert (f"'latitude'/'longitude' are missing at {int(gaps.sum())} of 640 cells: placed there by the grid "
+            "mapping 'EASE2_global_projection' with pyproj") in caplog.text
+    _smap_day(tmp_path / "no_mapping.nc", with_mapping=False)
+    with pytest.raises(ClimannError, match="cannot be placed"):
+        horizontal_grid(open_dataset([tmp_path / "no_mapping.nc"]))

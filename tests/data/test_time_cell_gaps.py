@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 
 import cftime
 import numpy as np
@@ -88,9 +89,10 @@ def test_cells_ending_on_the_last_day_are_warned_about_once_with_the_rate_error_
         "2000-01-31 ends 1 day before the next starts), as bounds that give a period's last day rather than the next "
         "one's start; CF cells of a series share their edges (7.1): taken as they are, each is 1 day short, and a "
         "total over it converted to a rate is divided by 30 days instead of 31 days, 3.3 % too high; if each cell "
-        "is meant to reach the next, make its upper bound the next cell's lower bound: ncap2 -s "
-        "'if(!exists(time_bnds@climann_cells_joined)){time_bnds(:,1)=time_bnds(:,1)+1;time_bnds@climann_cells_joined="
-        "\"upper bounds moved by 1 to the lower bound of the next cell\";}' pr.nc pr_fixed.nc"]
+        "is meant to reach the next, make its upper bound the next cell's lower bound: mkdir -p "
+        "time_cells_joined && ncap2 -s 'if(!exists(time_bnds@climann_cells_joined)){time_bnds(:,1)=time_bnds(:,1)+1;time_bnds@climann_cells_joined="
+        "\"upper bounds moved by 1 to the lower bound of the next cell\";}' pr.nc time_cells_joined/pr.nc (its copy in a "
+        "new folder), then give --data time_cells_joined/pr.nc in place of pr.nc"]
     # the rates as the cells say, by hand: 5 mm/day × the month's days / (the month's days − 1)
     rates = convert_dataset(opened, {"pr": "mm day-1"}, where="pr.nc", reference="the run",
                             cell_methods={"pr": "time: mean"})["pr"].values[:, 0, 0]
@@ -253,9 +255,10 @@ def test_means_over_3_hour_cells_every_6_hours_are_warned_about_with_the_fix(tmp
         "2000-01-01 03:00, the next from 2000-01-01 06:00): each value of pr (time: mean) is then over 3 hours of "
         "every 6 hours, and the 3 hours between are in no value; means over 6 hours whose bounds were averaged look so "
         "(xarray's Dataset.resample averages time_bnds), and they are dated by the middles of these cells; if each "
-        "cell is meant to reach the next, make its upper bound the next cell's lower bound: ncap2 -s "
-        "'if(!exists(time_bnds@climann_cells_joined)){time_bnds(:,1)=time_bnds(:,1)+3;time_bnds@climann_cells_joined="
-        "\"upper bounds moved by 3 to the lower bound of the next cell\";}' pr_6h.nc pr_6h_fixed.nc"]
+        "cell is meant to reach the next, make its upper bound the next cell's lower bound: mkdir -p "
+        "time_cells_joined && ncap2 -s 'if(!exists(time_bnds@climann_cells_joined)){time_bnds(:,1)=time_bnds(:,1)+3;time_bnds@climann_cells_joined="
+        "\"upper bounds moved by 3 to the lower bound of the next cell\";}' pr_6h.nc time_cells_joined/pr_6h.nc (its "
+        "copy in a new folder), then give --data time_cells_joined/pr_6h.nc in place of pr_6h.nc"]
     assert opened["time"].values[0] == cftime.datetime(2000, 1, 1, 1, 30, calendar="noleap")  # as the cells say
 
 
@@ -393,14 +396,19 @@ def test_the_line_that_joins_the_cells_gives_the_same_cells_when_run_twice(tmp_p
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset([path])
     (said,) = [record.message for record in caplog.records if "stop short" in record.message]
-    words = shlex.split(said.rsplit(": ", 1)[1])
-    assert words[0] == "ncap2" and words[-2:] == ["pr.nc", "pr_fixed.nc"]
-    subprocess.run(words, check=True, capture_output=True)
-    again = [*words[:-2], "pr.nc", "pr_again.nc"] if twice_on == "input" else [*words[:-2], "pr_fixed.nc", "pr_again.nc"]
+    # as printed: the copy in a new folder, with the --data to give (break52a A5)
+    printed = re.search(r": (mkdir -p time_cells_joined && (ncap2 -s '.*?' \S+ \S+)) \(its copy in a new folder\), "
+                        r"then give --data time_cells_joined/pr\.nc in place of pr\.nc", said)
+    assert printed is not None, said
+    words = shlex.split(printed.group(2))
+    assert words[0] == "ncap2" and words[-2:] == ["pr.nc", "time_cells_joined/pr.nc"]
+    subprocess.run(printed.group(1), shell=True, check=True, capture_output=True)
+    fixed = "time_cells_joined/pr.nc"
+    again = [*words[:-2], "pr.nc", "pr_again.nc"] if twice_on == "input" else [*words[:-2], fixed, "pr_again.nc"]
     subprocess.run(again, check=True, capture_output=True)
     with xr.open_dataset(path, decode_times=False) as original:
         stored = original["time_bnds"].values
-    for copy in ("pr_fixed.nc", "pr_again.nc"):
+    for copy in (fixed, "pr_again.nc"):
         with xr.open_dataset(tmp_path / copy, decode_times=False) as fixed:
             bounds = fixed["time_bnds"].values
         np.testing.assert_array_equal(bounds[:, 0], stored[:, 0])

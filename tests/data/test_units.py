@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import math
+import os
 import re
 import shlex
 import shutil
@@ -214,6 +215,7 @@ def test_a_depth_of_fallen_snow_is_refused_as_needing_its_density():
         pytest.param("mm d-1", "mm/day", "pr", id="mm-d-1"),
         pytest.param("mm day-1", "mm/day", "pr", id="mm-day-1"),
         pytest.param("kelvin", "K", "tas", id="kelvin"),
+        pytest.param("Kelvins", "K", "surface_temperature", id="smap-Kelvins"),  # break52b: not read before
         pytest.param("W/m2", "W m-2", "rsds", id="W-per-m2"),
         pytest.param("kg/m2", "kg m-2", "mrso", id="kg-per-m2"),
     ],
@@ -240,6 +242,7 @@ def test_udunits_degree_c_in_a_product_is_a_temperature_difference_times_a_time(
 _BY_HAND = {
     "degF-K": ("degF", "K", "tas", lambda f: (f - 32) * 5 / 9 + 273.15),
     "degC-K": ("degC", "K", "tas", lambda c: c + 273.15),
+    "smap-Kelvins-degC": ("Kelvins", "degC", "surface_temperature", lambda k: k - 273.15),  # break52b: SMAP L3
     "flux-mm-per-day": ("kg m-2 s-1", "mm/day", "pr", lambda flux: flux / 1000 * 1000 * 86400),  # kg m-2 = 1 mm
     "percent-fraction": ("%", "1", "clt", lambda percent: percent / 100),
 }
@@ -914,9 +917,10 @@ def test_totals_a_few_hours_apart_without_bounds_are_refused_with_a_command_that
                      rf"\(ERA5's hourly totals kept every {hours} hours", message)
     script = ('defdim("bnds",2);valid_time_bnds[$valid_time,$bnds]=0.0;valid_time_bnds(:,0)=valid_time-3600;'
               'valid_time_bnds(:,1)=valid_time;valid_time@bounds="valid_time_bnds"')
-    files = f"{tmp_path / 'era5.nc'} {tmp_path / 'era5_fixed.nc'}"
-    assert f"ncap2 -s '{script}' {files} (for totals over the {hours} hours before it, {hours * 3600} in place " \
-           "of 3600)" in message
+    copy = tmp_path / "time_cells_fixed" / "era5.nc"  # in a new folder, with the --data to give (break52a A1)
+    assert (f"ncap2 -s '{script}' {tmp_path / 'era5.nc'} {copy} (its copy in a new folder), then give --data {copy} "
+            f"in place of {tmp_path / 'era5.nc'} (for totals over the {hours} hours before it, {hours * 3600} in place "
+            "of 3600)") in message
 
 
 @pytest.mark.parametrize("hours", [24, 48])
@@ -937,9 +941,10 @@ def test_grib_accumulations_kept_days_apart_without_bounds_are_refused_with_a_co
     assert (f"its values are GRIB accumulations (GRIB_stepType = accum) stamped {hours // 24} day"
             f"{'s' if hours > 24 else ''} apart: each value may be the total over the hour before its stamp (ERA5's "
             f"hourly totals kept {kept}) or over the day before it (ERA5-Land's at 00 UTC)") in message
-    files = f"{tmp_path / 'era5.nc'} {tmp_path / 'era5_fixed.nc'}"
+    copy = tmp_path / "time_cells_fixed" / "era5.nc"  # in a new folder, with the --data to give (break52a A1)
     assert "valid_time_bnds(:,0)=valid_time-3600;" in message
-    assert f"{files} (for totals over the day before it, 86400 in place of 3600)" in message
+    assert (f"{tmp_path / 'era5.nc'} {copy} (its copy in a new folder), then give --data {copy} in place of "
+            f"{tmp_path / 'era5.nc'} (for totals over the day before it, 86400 in place of 3600)") in message
 
     plain = _hourly_totals_file(tmp_path / "daily.nc", hours=hours)
     np.testing.assert_array_equal(plain, totals)
@@ -986,6 +991,10 @@ def _apply_printed(command: str, directory) -> None:
     ``B = [V - H, V]`` in V's own units on V's dimension ``T``."""
     import netCDF4
 
+    made = re.match(r"mkdir -p (\S+) && ", command)  # the copy in a new folder, as printed
+    if made:
+        (directory / made.group(1)).mkdir(parents=True, exist_ok=True)
+        command = command[made.end():]
     words = shlex.split(command)
     source, copy = (directory / word for word in words[-2:])
     shutil.copy(source, copy)
@@ -1041,13 +1050,13 @@ def test_grib_accumulations_without_bounds_are_refused_at_any_spacing_but_an_hou
 
 
 def _ncap2_command(message: str) -> str:
-    return re.search(r"ncap2 -s '[^']*' \S+ \S+", message).group(0)
+    return re.search(r"(?:mkdir -p \S+ && )?ncap2 -s '[^']*' \S+ \S+", message).group(0)
 
 
 def _commands(message: str) -> dict[str, str]:
     """The commands a refusal prints, by what they are for: ``per day`` (ncatted), ``hour``
     (ncap2) and ``day`` (ncap2 with the number it says to put in place for the day before)."""
-    ncatted = re.search(r"ncatted .*? \S+\.nc \S+\.nc(?=\))", message).group(0)
+    ncatted = re.search(r"mkdir -p \S+ && ncatted .*? \S+\.nc \S+\.nc(?= \(its copy in a new folder\))", message).group(0)
     ncap2 = _ncap2_command(message)
     longer, hour = re.search(r"\(for totals over the day before it, (\S+) in place of (\S+)\)", message).groups()
     return {"per day": ncatted, "hour": ncap2, "day": ncap2.replace(f"-{hour};", f"-{longer};")}
@@ -1131,10 +1140,13 @@ def test_the_command_given_for_hourly_totals_kept_every_6_hours_gives_their_rate
     with pytest.raises(ClimannError) as error:
         convert_dataset(open_dataset([tmp_path / "era5.nc"]), {"tp": "kg m-2 s-1"}, where="era5.nc",
                         reference="the model")
-    command = re.search(r"ncap2 -s '[^']*' era5.nc era5_fixed.nc", str(error.value)).group(0)
-    subprocess.run(shlex.split(command), check=True, capture_output=True)
-    fixed = open_dataset([tmp_path / "era5_fixed.nc"])
-    rates = convert_dataset(fixed, {"tp": "kg m-2 s-1"}, where="era5_fixed.nc", reference="the model")["tp"]
+    # as printed: the copy in a new folder, then given in place of the original (break52a A1)
+    command = re.search(r"mkdir -p time_cells_fixed && ncap2 -s '[^']*' era5.nc time_cells_fixed/era5.nc(?= \(its copy "
+                        r"in a new folder\), then give --data time_cells_fixed/era5.nc in place of era5.nc)",
+                        str(error.value)).group(0)
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "time_cells_fixed" / "era5.nc"])
+    rates = convert_dataset(fixed, {"tp": "kg m-2 s-1"}, where="era5.nc", reference="the model")["tp"]
     np.testing.assert_allclose(rates.values, totals * 1000.0 / 3600.0, rtol=1e-6)
 
 
@@ -1726,7 +1738,9 @@ def _daily_file(path, units: str, name: str = "C") -> np.ndarray:
 
 
 def _printed_cdo(message: str) -> list[str]:
-    command = re.search(r"cdo .*?\.nc \S+\.nc", message).group(0)
+    """The printed ``mkdir -p FOLDER && cdo … IN OUT``: the folder made as it says, the cdo words."""
+    made, command = re.search(r"mkdir -p (\S+) && (cdo .*?\.nc \S+\.nc)", message).groups()
+    os.makedirs(made, exist_ok=True)
     return shlex.split(command)
 
 

@@ -135,3 +135,27 @@ def test_a_region_whose_cells_never_hold_the_target_is_left_out_with_a_warning_a
     assert "not_scored" not in metrics["region_definitions"]["pacific"]
     for block in blocks:
         assert list(metrics["regions"][block]) == ["pacific"]
+
+
+def test_a_region_whose_cells_hold_values_that_all_weigh_zero_is_told_so_not_as_without_values(case, caplog):
+    """break52c A7: a "where land" target weighed by a land fraction that is 0 over a whole region
+    (another model's sftlf) was warned "has 768 cells but no value of mrso to score" where mrso had
+    values in every cell. The region's cells hold the truth at every step, but weigh 0: the warning
+    and ``not_scored`` say so; the region beside it is scored with the weights computed here."""
+    times, truth, predictions, area, blocks = case
+    latitude, longitude = np.meshgrid(LATITUDE, LONGITUDE, indexing="ij")
+    weights = np.where(latitude < 0, 0.0, area)  # every cell south of the equator weighs 0
+    regions = grid_regions(latitude, longitude, {"south": [-90, 0, 0, 360], "north": [0, 90, 0, 360]})
+    assert np.isfinite(truth[:, latitude < 0]).sum() > 0  # the target has values there
+    with caplog.at_level("WARNING", logger="climann.evaluation.groups"):
+        metrics = season_region_metrics(predictions, truth, weights, blocks, times, regions)
+    assert [record.getMessage() for record in caplog.records] == [
+        "region south has 12 cells, each of weight 0 in the scores (the area given is 0 there): no value of "
+        "the target can be scored: not scored"]
+    assert metrics["region_definitions"]["south"]["not_scored"] == "every cell weighs 0 in the scores (the area given)"
+    north = latitude > 0
+    for block, steps in blocks.items():
+        where = np.isfinite(truth) & np.isfinite(predictions["model"]) & steps[:, None, None] & north[None]
+        assert list(metrics["regions"][block]) == ["north"]
+        assert metrics["regions"][block]["north"]["model"]["mse"] == pytest.approx(
+            _mse(predictions["model"], truth, weights, where), rel=1e-12)

@@ -1916,3 +1916,36 @@ def test_blocks_of_other_years_beside_a_shared_target_are_warned_of_in_one_line(
         assert (f"the {name} block: tas (2000-01 to 2004-12) and pred ({first} to {last}), {first} to {last}, "
                 f"{left_out} of tas's {n_time} steps left out") in said[0]
     assert "monthly climatology" not in said[0]  # a block's one year is not a climatology
+
+
+@pytest.mark.parametrize("files", [pytest.param(1, id="one-file"), pytest.param(2, id="a-glob-of-two")])
+def test_whole_cell_weights_asked_for_are_not_warned_of_for_one_file_or_a_glob(tmp_path, files, caplog):
+    """break52b A3: CMEMS waves (``area: mean where sea``, no sea fraction) with ``[data]
+    weigh_by_area_fraction = false``, the warning's own way out: from one file no warning, from a glob
+    of two the warning all the same (the data were laid out for the training steps before being marked
+    to weigh whole cells). Neither warns now, and the run weighs whole cells."""
+    from climann.data.notes import forget_notes
+
+    rng = np.random.default_rng(52)
+    times = xr.date_range("2000-01-01", periods=60, freq="MS")
+    lat, lon = np.arange(-75.0, 90.0, 15.0), np.arange(0.0, 360.0, 30.0)
+    height = rng.random((60, lat.size, lon.size)).astype("f4")
+    data = xr.Dataset(
+        {"VHM0": (("time", "latitude", "longitude"), height, {
+            "units": "m", "standard_name": "sea_surface_wave_significant_height",
+            "cell_methods": "time: point area: mean where sea"}),
+         "VTPK": (("time", "latitude", "longitude"), height + rng.random(height.shape).astype("f4"), {"units": "s"})},
+        coords={"time": times, "latitude": ("latitude", lat, {"units": "degrees_north"}),
+                "longitude": ("longitude", lon, {"units": "degrees_east"})})
+    cut = np.array_split(np.arange(60), files)
+    paths = [tmp_path / f"waves_{part}.nc" for part in range(files)]
+    for path, steps in zip(paths, cut):
+        data.isel(time=steps).to_netcdf(path)
+    config = build_config({"data": {"paths": [str(tmp_path / "waves_*.nc")], "target": "VHM0",
+                                    "weigh_by_area_fraction": False},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    assert "mean where sea" not in caplog.text, caplog.text
+    assert json.loads((run.run_dir / "metrics.json").read_text())["weighted_by"] == "cell area"

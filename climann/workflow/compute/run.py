@@ -395,7 +395,7 @@ def evaluate_distributed(
         weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
         forecast_persistence=None if forecast is None else forecast.before,
-        region=region_record(layout, config.data.region),
+        region=region_record(layout, config.data.region), cell_weights=layout.cell_area_weights,
     )
     metrics.update(target_means_entry(config))
     if own_data and "train" in split.time_masks:
