@@ -20,13 +20,15 @@ to the target when
   "number of gauges", "station count", "count of observations", …: GPCC's ``numgauge``, "GPCC
   Number of Gauges"), weighs the gauges against the other sources ("weighting of gauge": IMERG's
   ``gaugeRelativeWeighting``, "Weighting of gauge precipitation relative to the multi-satellite
-  precipitation"), or is an error estimate or a quality index ("error standard deviation",
+  precipitation"), or is an error estimate, a quality index or a quality layer ("error standard deviation",
   "standard error", "uncertainty", "random error", "relative error", "error estimate", "estimated error",
   "quality index": IMERG's ``randomError``, "Random error for merged satellite-gauge
   precipitation", which IMERG computes from the precipitation rate itself, and
   ``precipitationQualityIndex``), but not an air or water quality index, quantities of their
-  own (:data:`QUANTITY_PHRASES`); or it counts observations, cruises, measurements… in other
-  words ("number of" or "count of", up to three words, then one of :data:`SAMPLING_UNITS`:
+  own (:data:`QUANTITY_PHRASES`), nor a value that says which quality levels went into it (MOD08_M3's
+  AOD, "(Quality flag=1,2,3)": :func:`without_quality_selection`); or it counts observations,
+  cruises, measurements… in other words ("number of" or "count of", up to three words, then one of
+  :data:`SAMPLING_UNITS`:
   SOCAT's ``fco2_count_nobs``, "Number of fco2 obs", and ``count_ncruise``, "Number of
   cruises"; or one of these, then "count"; in units of a count, :data:`COUNT_UNITS`, any number
   of words between: TRMM 3B42's ``precipitation_cnt``, units "count", "Count of all valid 3-hourly
@@ -93,7 +95,7 @@ import xarray as xr
 from climann.data.cell_methods import parse_cell_methods
 
 __all__ = ["ancillary_in_itself", "ancillary_note", "ancillary_reason", "ancillary_relations", "binning_weight",
-           "count_of_target_events"]
+           "count_of_target_events", "without_quality_selection"]
 
 #: CF Appendix C's standard name modifiers that describe another quantity's values.
 STANDARD_NAME_MODIFIERS = ("number_of_observations", "standard_error", "detection_minimum", "status_flag")
@@ -208,6 +210,35 @@ NAME_PHRASES = DESCRIPTION_PHRASES + ("gauge relative weighting",
 #: may be a predictor: an air quality index from a chemistry model, a water quality index.
 QUANTITY_PHRASES = ("air quality index", "water quality index")
 
+#: A statement, inside a description, of the quality levels of the retrieval whose values were kept
+#: or averaged: MOD08_M3's own land–ocean aerosol optical depth, "Aerosol Optical Depth at 0.55
+#: microns for both Ocean (Average) (Quality flag=1,2,3) and Land (corrected) (Quality flag=3): Mean
+#: of Daily Mean" (break52c A2: left out as data about the target's values). The value is the
+#: quantity itself; the words only say which levels went into it ("quality flag = 3", "QA >= 2",
+#: "QC flag = 1, 2 or 3"). A quality flag's own description, "Quality flag: 0 = good, 1 = bad",
+#: names its levels' meanings (a number then "=", or a level's word: "good", "bad"): no such statement.
+_QUALITY_SELECTION = re.compile(
+    r"\b(?:quality|qa|qc)(?:[ _-]+(?:assurance|control|confidence))?(?:[ _-]+(?:flags?|levels?|values?))?"
+    r"\s*(?:=|==|>=|<=|>|<|≥|≤)\s*\d+(?:\s*(?:[,/&]|-|\band\b|\bor\b|\bto\b)\s*\d+)*"
+    r"(?!\s*(?:=|\d|\(?\s*(?:good|bad|best|poor|marginal|fair|high|low|medium|suspect|missing|valid|invalid|not|no)\b))",
+    re.IGNORECASE)
+
+
+def without_quality_selection(text: object) -> str:
+    """``text`` without the statements of the quality levels that went into the value it describes
+    (:data:`_QUALITY_SELECTION`): ``"Aerosol Optical Depth … (Quality flag=1,2,3) and Land …"`` →
+    ``"Aerosol Optical Depth … () and Land …"``; what stays says what the value is.
+
+    Examples
+    --------
+    >>> without_quality_selection("AOD for Ocean (Quality flag=1,2,3)")
+    'AOD for Ocean ()'
+    >>> without_quality_selection("Quality flag: 0 = good, 1 = bad")
+    'Quality flag: 0 = good, 1 = bad'
+    """
+    return _QUALITY_SELECTION.sub("", str(text))
+
+
 #: The attributes whose text can say what a variable is: CF's ``long_name``, IMERG's
 #: ``LongName`` (its HDF5 files, also when a group is extracted to netCDF), ``description``
 #: (CRU TS), NOAA PSL's ``var_desc``.
@@ -279,7 +310,8 @@ def _described_as_ancillary(variable: xr.DataArray) -> str | None:
     counts = _COUNTS_SAMPLES_IN_COUNT_UNITS if _in_count_units(variable) else _COUNTS_SAMPLES
     for key in DESCRIPTION_ATTRIBUTES:
         text = variable.attrs.get(key)
-        if text is not None and (_says_ancillary(_words(text), DESCRIPTION_PHRASES) or counts.search(_words(text))):
+        words = None if text is None else _words(without_quality_selection(text))
+        if words is not None and (_says_ancillary(words, DESCRIPTION_PHRASES) or counts.search(words)):
             return f"its {key} '{text}'"
     if _named_a_count(variable):
         units = str(variable.attrs.get("units", "")).strip()

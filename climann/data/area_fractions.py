@@ -48,9 +48,10 @@ from climann.data.sources import source_files, variable_file, variable_where
 from climann.data.units import conversion, is_fraction_word
 from climann.errors import ClimannError
 
-__all__ = ["FRACTION_STANDARD_NAMES", "RUN_WEIGHTS_KEY", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction",
+__all__ = ["FRACTION_STANDARD_NAMES", "RUN_WEIGHTS_KEY", "WHOLE_CELL_AREA_MEANS_KEY", "WHOLE_CELL_WEIGHTS_KEY",
+           "file_area_fraction",
            "fraction_standard_name", "mask_variable", "partial_surface", "partial_surfaces", "with_run_weights",
-           "with_whole_cell_weights"]
+           "with_whole_cell_area_means", "with_whole_cell_weights"]
 
 if TYPE_CHECKING:
     import dask.array
@@ -82,6 +83,11 @@ CMIP_FRACTION_WITHIN = {("snow", "sea_ice"): ("sisnconc", "SImon")}
 #: The key of a time coordinate's ``encoding`` saying that the run weighs whole cells
 #: (``[data] weigh_by_area_fraction = false``, runs trained before 4 December 2026).
 WHOLE_CELL_WEIGHTS_KEY = "climann_whole_cell_weights"
+
+#: The key of a time coordinate's ``encoding`` saying that the run's area means (``[data]
+#: global_means``, ``regional_means``) weigh whole cells, also of a variable that is a mean where
+#: land (``[data] area_means_by_fraction = false``, runs trained before 7 December 2026).
+WHOLE_CELL_AREA_MEANS_KEY = "climann_whole_cell_area_means"
 
 #: The key of a time coordinate's ``encoding`` holding what weighed the cells of the run that
 #: scores these (other) data (its ``metrics.json`` ``weighted_by``), for the warning when they
@@ -167,6 +173,15 @@ def with_whole_cell_weights(dataset: xr.Dataset, time_name: str) -> xr.Dataset:
     so that its layout weighs whole cells, as runs trained before 4 December 2026 did."""
     time = dataset[time_name]
     encoding = {**time.encoding, WHOLE_CELL_WEIGHTS_KEY: True}
+    return dataset.assign_coords({time_name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
+def with_whole_cell_area_means(dataset: xr.Dataset, time_name: str) -> xr.Dataset:
+    """``dataset`` with its time coordinate ``time_name`` marked (:data:`WHOLE_CELL_AREA_MEANS_KEY`)
+    so that its area-mean features weigh whole cells, as runs trained before 7 December 2026 did
+    (:func:`climann.data.area_means.area_mean_series`)."""
+    time = dataset[time_name]
+    encoding = {**time.encoding, WHOLE_CELL_AREA_MEANS_KEY: True}
     return dataset.assign_coords({time_name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from climann.data.area_fractions import WHOLE_CELL_AREA_MEANS_KEY
 from climann.data.boxes import longitude_in_box
 from climann.data.coords import find_coordinate
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
@@ -175,10 +176,16 @@ def area_mean_series(
 ) -> xr.DataArray:
     """Lazy area-weighted mean of a variable at each time step, x̄(t) = Σ w x / Σ w.
 
-    The weights ``w`` are the cells' areas (from ``lat_bnds``/``lon_bnds`` when present, else
-    from edges midway between the centres; see
-    :meth:`~climann.data.layout.GridLayout.cell_area_weights`); missing cells are left out of
-    both sums; a time step without any value is NaN.
+    The weights ``w`` are those of every score of the variable as a target,
+    :meth:`~climann.data.layout.GridLayout.cell_area_weights` (one function): the cells' areas
+    (the file's ``cell_measures``, else from ``lat_bnds``/``lon_bnds``, else from edges midway
+    between the centres), times the land (sea, sea-ice) fraction of a variable that is a mean
+    where land (``cell_methods = "area: mean where land"``, CMIP6 ``mrso``: CF 1.8 section 7.3.3;
+    the CMIP and ILAMB global land means) when the data hold it
+    (:mod:`climann.data.area_fractions`). Runs trained before 7 December 2026 weighed whole cells
+    (``[data] area_means_by_fraction = false``, :data:`~climann.data.area_fractions.WHOLE_CELL_AREA_MEANS_KEY`):
+    a coast of wet part-land cells counted as if all land (break52c A4). Missing cells are left out
+    of both sums; a time step without any value is NaN.
 
     Parameters
     ----------
@@ -213,8 +220,10 @@ def area_mean_series(
         variable = dataset[name]
         _warn_one_cell_box(dataset, name, region, (names["latitude"], names["longitude"]), where)
     field = on_grid(variable, grid, needs_time=True)
-    weights = grid_layout(dataset, name, ()).cell_area_weights(whole_cells=True)  # as trained before 4 Dec 2026
-    area = xr.DataArray(weights, dims=grid[1:])
+    whole_cells = bool(dataset[grid[0]].encoding.get(WHOLE_CELL_AREA_MEANS_KEY))  # as trained before 7 Dec 2026
+    weights = grid_layout(dataset, name, ()).cell_area_weights(whole_cells=whole_cells)
+    # (n_time, n_lat, n_lon) for a fraction of each step (where sea_ice: siconc)
+    area = xr.DataArray(weights, dims=grid if np.ndim(weights) == 3 else grid[1:])
     present = field.notnull()
     weighted_sum = (field.fillna(0) * area).sum(grid[1:])
     total = (present * area).sum(grid[1:])

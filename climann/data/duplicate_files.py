@@ -28,10 +28,16 @@ along their coordinates, one file's values would silently stand for both (xarray
   ``[data] rename``).
 
 Ensembles are told apart before the values are compared: member files whose member is a global
-attribute alone (20CRv3's ``ensemble_member = 1``, :data:`MEMBER_ATTRIBUTES`) are refused as members
-with the line that joins them on a member axis, as files of a member coordinate are; one field's
-members split over two files along a member axis (ECMWF's control forecast, scalar ``number = 0``,
-beside its perturbed forecasts, ``number`` 1…10) are on one grid, and are refused with the line
+attribute alone (20CRv3's ``ensemble_member = 1``, CMIP6's ``realization_index``, :data:`MEMBER_ATTRIBUTES`)
+are refused as members with the line that joins them on a member axis, as files of a member coordinate
+are: the target's files first, the other variables whose files are members alike counted, the glob
+of one member's files given where their names hold a CMIP variant label; the join is written into a
+new ``members`` folder (:func:`~climann.data.member_joins.joined_members_path`), never beside the
+files, where the next glob over their folder took it, and a join given beside the files it joins
+is refused as such, with the way out to give it in place of them (break52c A1: it was joined
+again, with r1 as a control); one field's members split over two files along a member axis
+(ECMWF's control forecast, scalar ``number = 0``, beside its perturbed forecasts, ``number`` 1…10)
+are on one grid, and are refused with the line
 that joins them along it, never with a rename (that trained on the control alone, break42c B3),
 unless the lone field's values are none of the members' (:func:`_unlike_members`: ERA5's spread
 file without its ``GRIB_dataType``, break48c A1), refused as a spread or another quantity with the
@@ -52,7 +58,9 @@ Files whose times overlap only in part are the business of :mod:`climann.data.ti
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -62,15 +70,15 @@ import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.ensemble_spreads import ensemble_spread_reason
-from climann.data.member_joins import member_join_python
+from climann.data.member_joins import joined_members_path, member_join_python
 from climann.data.members import is_member_axis, member_values
 from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
 from climann.data.renames import (FileRenames, advised_table, rename_options, rename_table, several_clashes_message,
                                   toml_rename_table)
-from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice, copy_path,
-                                original_and_copy, python_command, superseded_copies, whole_write, working_path,
-                                xarray_command)
+from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice,
+                                original_and_copy, python_command, shown_path, superseded_copies, whole_write,
+                                working_path, xarray_command)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
 from climann.data.undated_files import misdated_accumulations_message
 from climann.data.unit_text import after_number
@@ -166,24 +174,45 @@ def _opening(path: Path) -> str:
     return f"xr.open_dataset({working_path(path)!r}{grib})"
 
 
+def _one_member_data(files: Sequence[Path], member: Path) -> str:
+    """The ``--data`` that gives the member of ``member`` alone: its folder when every member has a
+    folder of its own (``--data data/r1i1p1f1``), else a glob of the CMIP variant label its name holds
+    (``--data 'data/*_r1i1p1f1_*'``) when that takes none of the other members' files; "" otherwise."""
+    folders = {os.path.abspath(Path(path).parent) for path in files}
+    if len(folders) == len(files):
+        return f" (--data {shown_path(Path(member).parent)}, without the other members' folders)"
+    label = next((part for part in Path(member).stem.split("_") if _VARIANT_LABEL.match(part)), None)
+    if label is None or any(label in Path(path).stem.split("_") for path in files if Path(path) != Path(member)):
+        return ""
+    pattern = f"{working_path(Path(member).parent)}/*_{label}_*{Path(member).suffix}"
+    return f" (--data {shlex.quote(pattern)} in place of the glob that takes every member's)"
+
+
 def _members_refusal(name: str, members: Mapping[object, Sequence[Path]], axis: str, kind: str, *,
-                     attribute: str | None = None) -> ClimannError:
+                     attribute: str | None = None, others: Sequence[str] = ()) -> ClimannError:
     """The refusal of member files of one variable (``members``: each member given → its files that
-    hold the variable, one or one per time step), with the ways out: one member's files, or the
-    members joined along their axis (:func:`climann.data.member_joins.member_join_python`: each
-    member's files along time first), which ``select`` then chooses from. Where the member is a
-    global ``attribute`` alone (:data:`MEMBER_ATTRIBUTES`), the join makes it the axis' coordinate."""
+    hold the variable, one or one per time step), with the ways out: one member's files
+    (:func:`_one_member_data`), or the members joined along their axis
+    (:func:`climann.data.member_joins.member_join_python`: each member's files along time first, into
+    a new folder, never beside the files a glob over their folder takes), which ``select`` then
+    chooses from. Where the member is a global ``attribute`` alone (:data:`MEMBER_ATTRIBUTES`), the
+    join makes it the axis' coordinate. ``others``: the other variables whose files are members
+    alike, named after ``name`` (the target first: break52c A1 named gpp, one of 24 such pairs)."""
     first, second = (paths[0] for paths in list(members.values())[:2])
-    python, _ = member_join_python(members, axis, attribute=attribute)
+    every = [path for paths in members.values() for path in paths]
+    python, joined = member_join_python(members, axis, attribute=attribute)
     counts = {len(paths) for paths in members.values()}
-    files = "file" if counts == {1} else "files"
     each = "" if counts == {1} else (f" (each member's {'/'.join(map(str, sorted(counts)))} files along time, "
                                      "then the members)")
+    alike = (f"; {len(others)} other variable{'s' if len(others) > 1 else ''} of these files "
+             f"({', '.join(others[:6])}{' …' if len(others) > 6 else ''}) {'are' if len(others) > 1 else 'is'} members "
+             "alike") if others else ""
     return ClimannError(
-        f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}; climann trains on one "
-        f"member at a time: give one member's {files}, or join the members' files along '{axis}'{each} "
-        f"({python_command(python)}) and give that file instead, a member axis from which select chooses one "
-        f"([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for the others)"
+        f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}{alike}; climann trains on one "
+        f"member at a time: give one member's files{_one_member_data(every, first)}, or join the members' files "
+        f"along '{axis}'{each} ({python_command(python)}) and give {working_path(joined)} in place of them, a member "
+        f"axis from which select chooses one ([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for "
+        f"the others)"
     )
 
 
@@ -200,6 +229,43 @@ def _member_files(name: str, datasets: Sequence[xr.Dataset], files: Sequence[Pat
             if member is not None:
                 members.setdefault(member, []).append(Path(path))
     return members
+
+
+def _joined_copy(first: Path, second: Path, datasets: tuple[xr.Dataset, xr.Dataset]) -> tuple[int, str] | None:
+    """Which of the two files is a join of the other's members that a line climann advised wrote
+    (named ``<the other's name>_members.nc``, ``…_members_2.nc``, in any folder:
+    :func:`~climann.data.member_joins.joined_members_path`), and its member axis, when it holds one
+    of several members (:func:`~climann.data.members.member_values`); None otherwise."""
+    for at, (original, joined) in enumerate(((second, first), (first, second))):
+        if re.fullmatch(rf"{re.escape(original.stem)}_members(_\d+)?", joined.stem):
+            axes = [axis for axis, values in member_values(datasets[at]).items() if len(values) > 1]
+            if axes:
+                return at, axes[0]
+    return None
+
+
+def _joined_copy_refusal(name: str, files: Sequence[Path], datasets: Sequence[xr.Dataset], pair: tuple[int, int]
+                         ) -> ClimannError | None:
+    """The refusal of a join of member files given beside the files it joined (break52c A1: the join
+    written beside r1's files was taken by the next run's glob, and the refusal then joined it with
+    r1's file as a control, realization 0, 1, 2 of which 0 and 1 were the same member, and so on);
+    the way out gives the joined file in place of the others. None unless one of the ``pair`` is such a join."""
+    found = _joined_copy(files[pair[0]], files[pair[1]], (datasets[pair[0]], datasets[pair[1]]))
+    if found is None:
+        return None
+    joined_at = pair[found[0]]
+    joined, axis = files[joined_at], found[1]
+    values = member_values(datasets[joined_at])[axis]
+    time = time_coordinate(datasets[joined_at])
+    held = [Path(path) for at, (path, dataset) in enumerate(zip(files, datasets)) if at != joined_at
+            and name in dataset.data_vars and time is not None and time_coordinate(dataset) == time
+            and time in dataset.dims and _times_key(dataset) == _times_key(datasets[joined_at])]
+    listed = ", ".join(repr(working_path(path)) for path in held)
+    return ClimannError(
+        f"'{name}' is in both {files[pair[0]].name} and {files[pair[1]].name} at the same times: {joined.name} is "
+        f"named as the members' files joined along '{axis}' ({axis} {values[0]}…{values[-1]}), as the line climann "
+        f"advises writes, and is given beside the files it joins: give the joined file in place of them (leave "
+        f"{listed} out of --data), or one member's files without it")
 
 
 def _member_axis_apart(first: xr.DataArray, second: xr.DataArray, datasets: Sequence[xr.Dataset]) -> str | None:
@@ -248,8 +314,11 @@ def _members_join(first: Path, second: Path, variables: tuple[xr.DataArray, xr.D
     0``), or, where it has none beside members numbered along the axis, of the number the
     members leave free, ECMWF's control's 0 (or one after the last): a dimension without a
     coordinate does not join one of numbers (break48c A1: "coordinate 'number' not present
-    in all datasets"); ``numbered`` says so, "" otherwise."""
-    joined = working_path(copy_path(first, "members"))
+    in all datasets"); ``numbered`` says so, "" otherwise. Written into a new folder
+    (:func:`~climann.data.member_joins.joined_members_path`), not beside the files a glob over their folder
+    takes."""
+    joined_path = joined_members_path([first, second])
+    joined = working_path(joined_path)
     parts, numbered = [], ""
     for path, variable in ((first, variables[0]), (second, variables[1])):
         expanded = ""
@@ -264,8 +333,9 @@ def _members_join(first: Path, second: Path, variables: tuple[xr.DataArray, xr.D
                 numbered = (f"; {path.name}'s {variable.name}, without a {axis}, numbered {number} there: "
                             f"change it to its own if it has one")
         parts.append(_opening(path) + expanded)
-    python = "import sys, xarray as xr; " + whole_write(f"xr.concat([{', '.join(parts)}], {axis!r}).to_netcdf",
-                                                         repr(joined))
+    python = (f"import sys, os, xarray as xr; os.makedirs({working_path(joined_path.parent)!r}, exist_ok=True); "
+              + whole_write(f"xr.concat([{', '.join(parts)}], {axis!r}, combine_attrs='drop_conflicts').to_netcdf",
+                            repr(joined)))
     return python, numbered
 
 
@@ -562,8 +632,31 @@ def _time_clashes(datasets: Sequence[xr.Dataset], files: Sequence[Path]) -> dict
     return clashes
 
 
+def _member_clashes(datasets: Sequence[xr.Dataset], member_of: Callable[[xr.Dataset], object]) -> list[str]:
+    """The variables held at the same times by files of two or more members (``member_of`` a file's
+    dataset: its member, None for none), in the order first held."""
+    held: dict[tuple, set] = {}
+    for dataset in datasets:
+        time, member = time_coordinate(dataset), member_of(dataset)
+        if member is None or time is None or time not in dataset.dims:
+            continue
+        times = _times_key(dataset)
+        for variable in data_variable_names(dataset):
+            if time in dataset[variable].dims:
+                held.setdefault((variable, times), set()).add(str(member))
+    return list(dict.fromkeys(variable for (variable, _), members in held.items() if len(members) > 1))
+
+
+def _checked_order(datasets: Sequence[xr.Dataset], target: str | None) -> list[tuple[int, str]]:
+    """Each (file index, variable) to judge, the target's first (its clash is told first: break52c A1
+    named gpp, one of 24 pairs, not the target mrso), each in the files' order."""
+    pairs = [(index, name) for index, dataset in enumerate(datasets) for name in data_variable_names(dataset)]
+    return sorted(pairs, key=lambda pair: pair[1] != target)  # stable: the files' order kept
+
+
 def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path],
-                            renames: FileRenames | None = None) -> tuple[list[xr.Dataset], list[Path]]:
+                            renames: FileRenames | None = None, *,
+                            target: str | None = None) -> tuple[list[xr.Dataset], list[Path]]:
     """The files' datasets with each variable that a later file holds again at the very same
     times (or, for a field without time, at all), with the same values (within the precision
     either file stores them in), left out of the later file (a file left with no variable is
@@ -578,6 +671,8 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
     renames : FileRenames, optional
         The run's renames of the files (the datasets' names are after them): a rename advised
         is merged with them (:func:`~climann.data.renames.rename_table`).
+    target : str, optional
+        The run's target: its files are judged first.
 
     Returns
     -------
@@ -595,67 +690,72 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
     kept = list(datasets)
     holders: dict[tuple, int] = {}  # (variable, its times or None) → the first file holding it there
     emptied = set()
-    for index, dataset in enumerate(datasets):
+    for index, name in _checked_order(datasets, target):
+        dataset = datasets[index]
         time = time_coordinate(dataset)
         if time is not None and time not in dataset.dims:
             continue  # one time held as a scalar: its fields are not told from another time's
         times = None if time is None else _times_key(dataset)
-        for name in data_variable_names(dataset):
-            static = times is None or time not in dataset[name].dims
-            earlier = holders.setdefault((name, None if static else times), index)
-            if earlier == index:
-                continue
-            if static and time is None and time_coordinate(datasets[earlier]) is None:
-                continue  # two files without time: maps of a series without dates (climann.data.undated_files)
-            first, second = files[earlier], files[index]
-            members = None if static else _member_kind(datasets[earlier], dataset)
-            if members is not None:  # said by the files' member coordinates (CF realization)
-                def coordinate(held: xr.Dataset, axis: str = members[0]) -> object:
-                    values = member_values(held).get(axis, [])
-                    return values[0] if len(values) == 1 else None
-                raise _members_refusal(name, _member_files(name, datasets, files, coordinate), *members)
-            by_attribute = None if static else _member_attribute_kind(datasets[earlier], dataset)
-            if by_attribute is not None:  # said by their global attributes alone (20CRv3's ensemble_member)
-                attribute = by_attribute[0]
+        static = times is None or time not in dataset[name].dims
+        earlier = holders.setdefault((name, None if static else times), index)
+        if earlier == index:
+            continue
+        if static and time is None and time_coordinate(datasets[earlier]) is None:
+            continue  # two files without time: maps of a series without dates (climann.data.undated_files)
+        first, second = files[earlier], files[index]
+        joined = None if static else _joined_copy_refusal(name, files, datasets, (earlier, index))
+        if joined is not None:  # a join climann advised, beside the files it joins (break52c A1)
+            raise joined
+        members = None if static else _member_kind(datasets[earlier], dataset)
+        if members is not None:  # said by the files' member coordinates (CF realization)
+            def coordinate(held: xr.Dataset, axis: str = members[0]) -> object:
+                values = member_values(held).get(axis, [])
+                return values[0] if len(values) == 1 else None
+            others = [other for other in _member_clashes(datasets, coordinate) if other != name]
+            raise _members_refusal(name, _member_files(name, datasets, files, coordinate), *members, others=others)
+        by_attribute = None if static else _member_attribute_kind(datasets[earlier], dataset)
+        if by_attribute is not None:  # said by their global attributes alone (20CRv3's ensemble_member)
+            attribute = by_attribute[0]
 
-                def said(held: xr.Dataset, attribute: str = attribute) -> object:
-                    return str(held.attrs.get(attribute, "")).strip() or None
-                raise _members_refusal(name, _member_files(name, datasets, files, said),
-                                       MEMBER_ATTRIBUTES[attribute], by_attribute[1], attribute=attribute)
-            misdated = None if static else misdated_accumulations_message(
-                name, (first, datasets[earlier]), (second, dataset), files)
-            if misdated is not None:  # their own attributes date them apart: the time coordinates are wrong
-                raise ClimannError(misdated)
-            kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
-            if kind is not None:
-                raise _refusal(name, first, second, kind, files=files, renames=renames,
-                               clashes=_time_clashes(datasets, files))
-            pair = (datasets[earlier][name], dataset[name])
-            if not static and (spread := _spread_refusal(name, (first, second), (datasets[earlier], dataset),
-                                                         every=files, renames=renames)) is not None:
-                raise spread  # a spread's values differ from its mean's by the mean itself (break42c C2)
-            axis = None if static else _member_axis_apart(*pair, (datasets[earlier], dataset))
-            if axis is not None:  # ECMWF's control (number 0) beside its perturbed members: one grid (break42c B3)
-                raise (_unlike_members_refusal(name, (first, second), (datasets[earlier], dataset), axis,
-                                               every=files, renames=renames)
-                       or _member_halves_refusal(name, first, second, pair, axis))
-            if not (dataset[name].dims == datasets[earlier][name].dims
-                    and dataset[name].shape == datasets[earlier][name].shape):
-                raise _refusal(name, first, second, "their values differ (on different grids)", static=static,
-                               files=files, renames=renames)
-            largest, beyond = _beyond_storage(datasets[earlier][name], dataset[name])
-            if beyond > 0:
-                if static and (untimed := _time_beside_fields(name, datasets, files, earlier, index)) is not None:
-                    raise untimed  # a field of each file's own step, not one static field (break44b B4)
-                differ = _difference_text(dataset[name], largest)
-                raise _refusal(name, first, second, differ if static else
-                               f"{differ[:-1]}: a corrected download? two scenarios?)", static=static,
-                               files=files, renames=renames, clashes=None if static else _time_clashes(datasets, files))
-            if static:  # the same field beside each year's series (one file per year): combined as one
-                continue
-            note_once(_log, logging.INFO, f"'{name}' in {second.name} is a copy of {first.name} (the same values at "
-                                          f"the same times): {second.name}'s is not used")
-            kept[index] = kept[index].drop_vars(name)
-            emptied.add(index)
+            def said(held: xr.Dataset, attribute: str = attribute) -> object:
+                return None if member_values(held) else (str(held.attrs.get(attribute, "")).strip() or None)
+            others = [other for other in _member_clashes(datasets, said) if other != name]
+            raise _members_refusal(name, _member_files(name, datasets, files, said), MEMBER_ATTRIBUTES[attribute],
+                                   by_attribute[1], attribute=attribute, others=others)
+        misdated = None if static else misdated_accumulations_message(
+            name, (first, datasets[earlier]), (second, dataset), files)
+        if misdated is not None:  # their own attributes date them apart: the time coordinates are wrong
+            raise ClimannError(misdated)
+        kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
+        if kind is not None:
+            raise _refusal(name, first, second, kind, files=files, renames=renames,
+                           clashes=_time_clashes(datasets, files))
+        pair = (datasets[earlier][name], dataset[name])
+        if not static and (spread := _spread_refusal(name, (first, second), (datasets[earlier], dataset),
+                                                     every=files, renames=renames)) is not None:
+            raise spread  # a spread's values differ from its mean's by the mean itself (break42c C2)
+        axis = None if static else _member_axis_apart(*pair, (datasets[earlier], dataset))
+        if axis is not None:  # ECMWF's control (number 0) beside its perturbed members: one grid (break42c B3)
+            raise (_unlike_members_refusal(name, (first, second), (datasets[earlier], dataset), axis,
+                                           every=files, renames=renames)
+                   or _member_halves_refusal(name, first, second, pair, axis))
+        if not (dataset[name].dims == datasets[earlier][name].dims
+                and dataset[name].shape == datasets[earlier][name].shape):
+            raise _refusal(name, first, second, "their values differ (on different grids)", static=static,
+                           files=files, renames=renames)
+        largest, beyond = _beyond_storage(datasets[earlier][name], dataset[name])
+        if beyond > 0:
+            if static and (untimed := _time_beside_fields(name, datasets, files, earlier, index)) is not None:
+                raise untimed  # a field of each file's own step, not one static field (break44b B4)
+            differ = _difference_text(dataset[name], largest)
+            raise _refusal(name, first, second, differ if static else
+                           f"{differ[:-1]}: a corrected download? two scenarios?)", static=static,
+                           files=files, renames=renames, clashes=None if static else _time_clashes(datasets, files))
+        if static:  # the same field beside each year's series (one file per year): combined as one
+            continue
+        note_once(_log, logging.INFO, f"'{name}' in {second.name} is a copy of {first.name} (the same values at "
+                                      f"the same times): {second.name}'s is not used")
+        kept[index] = kept[index].drop_vars(name)
+        emptied.add(index)
     still = [index for index, dataset in enumerate(kept) if index not in emptied or data_variable_names(dataset)]
     return [kept[index] for index in still], [files[index] for index in still]

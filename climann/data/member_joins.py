@@ -9,14 +9,19 @@ one per member and time step, often a folder per member (NOAA NCEI's ERSSTv5 ens
 (break52d A1). A member said by a global attribute alone (20CRv3's ``ensemble_member``) is
 moved onto the axis as its coordinate, per file, before the join.
 
-Where is the joined file written: beside the first file when every member file is in one folder
-(:func:`climann.data.shell.copy_path`, ``_members``); in the folder that holds the members'
+Where is the joined file written: in a new folder ``members`` (``members_2`` … when taken:
+:func:`climann.data.shell.copies_folder`) inside their folder when every member file is in one
+folder, named after the first (``_members``): written beside them, the user's glob over the folder
+took the join with the files it joins, and the next refusal joined the join again with member 1's
+file as a control, and so on (break52c A1); in the folder that holds the members'
 folders when they are several, outside every one of them: written into the first member's
 folder, it turned that member's glob (``ersst/ens001/*.nc``, which trained) into a refusal of
 two files of one ensemble (break52d A1). A member's files are then named by a glob of their
 folder when one matches them and nothing else (:func:`climann.data.shell.shared_glob`), else
 listed. The line writes a new file whole or not at all, never over one there
-(:func:`climann.data.shell.whole_write`).
+(:func:`climann.data.shell.whole_write`), and leaves out the global attributes the members disagree
+on (``combine_attrs = "drop_conflicts"``: kept from the first file, a join of CMIP6's r1i1p1f1 and
+r2i1p1f1 said ``variant_label = r1i1p1f1``, break52c A6).
 """
 
 from __future__ import annotations
@@ -26,15 +31,19 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from climann.data.shell import copy_path, shared_glob, whole_write, working_path
+from climann.data.shell import copies_folder, copy_path, shared_glob, whole_write, working_path
+
+#: The new folder, inside the member files' one folder, that the join is written into.
+MEMBERS_FOLDER = "members"
 
 __all__ = ["joined_members_path", "member_join_python"]
 
 
 def joined_members_path(files: Sequence[Path]) -> Path:
-    """Where the join of the member ``files`` is written (see the module): beside the first when
-    they are in one folder, named after it; else in the deepest folder holding all of theirs, named
-    by the start every file's name shares (``ersst/ersst.v5_members.nc``; that folder's name when
+    """Where the join of the member ``files`` is written (see the module): in a new folder
+    :data:`MEMBERS_FOLDER` inside theirs when they are in one folder, named after the first; else in
+        the deepest folder holding all of theirs, named by the start every file's name shares
+    (``ersst/ersst.v5_members.nc``; that folder's name when
     they share none), ``_members``, a free name (:func:`climann.data.shell.copy_path`).
 
     Parameters
@@ -47,8 +56,8 @@ def joined_members_path(files: Sequence[Path]) -> Path:
     Path
     """
     folders = {os.path.abspath(Path(path).parent) for path in files}
-    if len(folders) == 1:
-        return copy_path(files[0], "members")
+    if len(folders) == 1:  # apart from them: a glob over their folder does not take it (break52c A1)
+        return copies_folder(Path(files[0]).parent, MEMBERS_FOLDER) / f"{Path(files[0]).stem}_members.nc"
     common = Path(os.path.commonpath(sorted(folders)))
     # named by the whole words every file's name begins with (ersst.v5, not ersst.v5.200), not after one
     # member's one month
@@ -88,8 +97,8 @@ def member_join_python(members: Mapping[object, Sequence[Path]], axis: str, *, a
     Examples
     --------
     >>> code, path = member_join_python({1: [Path("nowhere/a1.nc")], 2: [Path("nowhere/a2.nc")]}, "realization")
-    >>> "xr.concat([xr.open_mfdataset(['nowhere/a1.nc'], combine='by_coords')" in code, path.name
-    (True, 'a1_members.nc')
+    >>> "xr.concat([xr.open_mfdataset(['nowhere/a1.nc'], combine='by_coords')" in code, str(path)
+    (True, 'nowhere/members/a1_members.nc')
     """
     files = [path for paths in members.values() for path in paths]
     joined = joined_members_path(files)
@@ -99,6 +108,9 @@ def member_join_python(members: Mapping[object, Sequence[Path]], axis: str, *, a
               f", preprocess=lambda d: d.expand_dims({axis}=[d.attrs.pop({attribute!r})])")
     series = ", ".join(f"xr.open_mfdataset({_files_text(paths, apart)}, combine='by_coords'{labels})"
                        for paths in members.values())
-    python = ("import sys, xarray as xr; "
-              + whole_write(f"xr.concat([{series}], {axis!r}).to_netcdf", repr(working_path(joined))))
+    folder = working_path(joined.parent)
+    made = "" if os.path.isdir(joined.parent) else f"import os; os.makedirs({folder!r}, exist_ok=True); "
+    python = (f"import sys, xarray as xr; {made}"
+              + whole_write(f"xr.concat([{series}], {axis!r}, combine_attrs='drop_conflicts').to_netcdf",
+                            repr(working_path(joined))))
     return python, joined

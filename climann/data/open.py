@@ -1351,7 +1351,7 @@ def _open_files(
         datasets = _without_partial_step_labels(datasets, [path.name for path in files])
         # One variable twice at the very same times: a copy left out, two fields refused (xarray's
         # compat="override" would keep one of them silently); see climann.data.duplicate_files.
-        datasets, files = without_duplicate_files(datasets, files, renames)
+        datasets, files = without_duplicate_files(datasets, files, renames, target=target)
         # Files of different sets of one series' variables (an old-CDS file of every variable
         # beside new-CDS files of some) are combined variable by variable; see climann.data.variable_sets.
         # Forecast files whose starts interleave (S2S reforecasts, one file per model version date) are

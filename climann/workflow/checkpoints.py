@@ -237,6 +237,7 @@ def _recorded_config(metadata: dict, run_dir: Path) -> RunConfig:
         settings["data"].setdefault("steps_before_months", False)  # and none with months or seasons
         settings["data"].setdefault("cell_edges", "straight")  # and cell corners joined by straight edges
         settings["data"].setdefault("weigh_by_area_fraction", False)  # and weighed whole cells
+        settings["data"].setdefault("area_means_by_fraction", False)  # and before 7 December 2026 in area means
         # and from before 4 December 2026 trained local SGD with chunk k on replica k mod K every epoch
         settings.setdefault("compute", {}).setdefault("chunks_to_replicas", "fixed")
         return build_config(settings)

@@ -34,10 +34,11 @@ import numpy as np
 from rich.cells import cell_len
 
 from climann.data.circular import refuse_direction_scores
+from climann.data.members import MEMBER_NAMES
 from climann.data.paths import path_list
 from climann.data.splits import compact_periods
 from climann.errors import ClimannError, library_message
-from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
+from climann.evaluation.cell_measures import COMPUTED_AREAS, ONE_CELL_TEXT, WHOLE_CELLS, weighting_text
 from climann.evaluation.report import PARALLEL_MEMBERS, climatology_text
 from climann.evaluation.scored_blocks import CELLS_IN_REGION_KEY
 from climann.evaluation.target_means import TARGET_MEANS_KEY
@@ -152,6 +153,11 @@ class RunSummary:
         What weighs each cell in its scores (``metrics.json`` ``weighted_by``,
         :func:`~climann.evaluation.cell_measures.cell_weights_text`); "cell area" for a run of an
         earlier version.
+    cell_areas : str
+        Whose areas those cells' are (``metrics.json`` ``cell_areas``,
+        :func:`~climann.evaluation.cell_measures.cell_areas_source`): the data's own cell-area
+        variable (``areacella``) or ``computed`` (from the grid); empty for a run of a version
+        before the record (6 December 2026).
     target_attributes : dict
         The target's CF ``standard_name`` and ``long_name`` as its training file gave them
         (``model.npz`` ``target_attributes``); empty when it had none, or for a run of a version
@@ -190,6 +196,7 @@ class RunSummary:
     choices: dict = dataclasses.field(default_factory=dict)
     target_means: tuple[str, ...] = ()
     weighted_by: str = WHOLE_CELLS
+    cell_areas: str = ""
     target_levels: tuple[str, ...] = ()
     target_attributes: dict = dataclasses.field(default_factory=dict)
     training: str = ""
@@ -406,6 +413,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         choices=sample_choices(config.get("data", {})),
         # runs of earlier versions, which lack the key, weighed whole cells
         weighted_by=str(metrics.get("weighted_by", WHOLE_CELLS)), target_attributes=target_attributes,
+        cell_areas=str(metrics.get("cell_areas") or ""),
         target_levels=target_levels, training=training_route(metrics.get("training"), config.get("compute", {})),
     )
 
@@ -682,6 +690,10 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
     differ("cell weights", [run.weighted_by for run in runs],
            "their scores are means over other areas (metrics.json weighted_by; with a fraction, over the land or "
            "sea part of each cell only): not comparable one to one")
+    if _areas_differ(runs):  # break52c A5: one caption for the file's areacella and the computed areas
+        listed = ", ".join(f"{run.label} {_areas_text(run.cell_areas)}" for run in runs)
+        notes.append(f"the runs differ in cell areas ({listed}; metrics.json cell_areas): each cell weighs otherwise "
+                     "in their scores, which are not comparable one to one")
     notes += scored_values_notes(runs)
     if all(run.inputs for run in runs) and len({run.inputs for run in runs}) > 1:
         notes.append("the runs' input files differ (checksums in provenance.json): they were trained and scored on "
@@ -757,6 +769,8 @@ def scored_values_notes(runs: Sequence[RunSummary]) -> list[str]:
         where = "metrics.json scored_on" if recorded else "[data] in config.toml"
         if words == "cells" and differing == ["select"] and _levels_selected_only(runs):
             words = "levels"
+        elif words == "cells" and differing == ["select"] and _members_selected_only(runs):
+            words = "ensemble members"  # break52c A6: a member chosen from a member axis is no set of cells
         notes.append(f"the runs' test scores are over different {words} ({named}; {where}): they are not "
                      "comparable one to one")
     if not recorded and not notes and len({run.n_test for run in runs}) == 1:
@@ -778,6 +792,18 @@ def _levels_selected_only(runs: Sequence[RunSummary]) -> bool:
     names = {name for selection in selections for name in selection}
     differing = {name for name in names if len({str(selection.get(name)) for selection in selections}) > 1}
     return bool(differing) and all(differing <= set(run.target_levels) for run in runs)
+
+
+def _members_selected_only(runs: Sequence[RunSummary]) -> bool:
+    """Whether the runs' ``[data] select`` differ only in ensemble-member coordinates
+    (:data:`~climann.data.members.MEMBER_NAMES`: ``member_id = "r2i1p1f1"`` of a Pangeo file beside
+    runs on one member's files): other members of one ensemble, not other cells (break52c A6)."""
+    selections = [run.choices.get("select") or {} for run in runs]
+    if not all(isinstance(selection, dict) for selection in selections):
+        return False
+    names = {name for selection in selections for name in selection}
+    differing = {name for name in names if len({str(selection.get(name)) for selection in selections}) > 1}
+    return bool(differing) and differing <= set(MEMBER_NAMES)
 
 
 def _fingerprints_rectangle(run: RunSummary) -> bool:
@@ -858,14 +884,40 @@ def comparison_title(runs: Sequence[RunSummary]) -> str:
             f"MSE {units_phrase(squared)}, MAE {units_phrase(units)}")
 
 
+def _areas_text(cell_areas: str) -> str:
+    """``"areas of areacella"``, ``"areas computed from the grid"``, ``"areas not recorded"``."""
+    if not cell_areas:
+        return "areas not recorded"
+    return "areas computed from the grid" if cell_areas == COMPUTED_AREAS else f"areas of {cell_areas}"
+
+
+def _areas_differ(runs: Sequence[RunSummary]) -> bool:
+    """Whether the runs' scores weigh cells by different areas (``metrics.json`` ``cell_areas``: the
+    file's ``areacella`` against the areas computed from the grid), of the runs that record them
+    and weigh by area at all."""
+    recorded = {run.cell_areas for run in runs if run.cell_areas and run.weighting != ONE_CELL_TEXT}
+    return len(recorded) > 1
+
+
+def run_weighting(run: RunSummary, *, areas: bool = False) -> str:
+    """How a run's scores weigh the cells (:attr:`RunSummary.weighting`), with whose areas when
+    ``areas`` (the runs compared weigh by different ones, :func:`_areas_differ`): ``weighted by cell
+    area × land_area_fraction (sftlf), areas of areacella``."""
+    if not areas or run.weighting == ONE_CELL_TEXT:
+        return run.weighting
+    return f"{run.weighting}, {_areas_text(run.cell_areas)}"
+
+
 def runs_weighting(runs: Sequence[RunSummary]) -> str:
     """How the runs' scores are weighted (:attr:`RunSummary.weighting`: ``metrics.json``
     ``weighted_by``, one cell): ``area-weighted``, ``weighted by cell area ×
     land_area_fraction (sftlf)``, ``one cell (no weighting)``, or when they differ each with its runs: ``weights differ:
-    weighted by cell area × land_area_fraction (sftlf) (base), area-weighted (unw)``."""
+    weighted by cell area × land_area_fraction (sftlf) (base), area-weighted (unw)``; also when only their
+    areas differ (``metrics.json`` ``cell_areas``, break52c A5), each with them (:func:`run_weighting`)."""
     by_weights: dict[str, list[str]] = {}
+    areas = _areas_differ(runs)
     for run in runs:
-        by_weights.setdefault(run.weighting, []).append(run.label)
+        by_weights.setdefault(run_weighting(run, areas=areas), []).append(run.label)
     if len(by_weights) == 1:
         return runs[0].weighting
     return "weights differ: " + ", ".join(f"{weighting} ({', '.join(labels)})"
@@ -1049,7 +1101,8 @@ def write_comparison(runs: Sequence[RunSummary], notes: Sequence[str], out: Path
         target=runs[0].target, units=runs[0].units,
         period=", ".join(compact_periods(period) for period in sorted({run.test_period for run in runs})),
         path=out / figure_name, dpi=dpi,
-        weighting=runs[0].weighting if len({run.weighting for run in runs}) == 1 else "weights differ",
+        weighting=runs[0].weighting if len({run_weighting(run, areas=_areas_differ(runs)) for run in runs}) == 1
+        else "weights differ",
     )
     with atomic_path(out / markdown_name, what="comparison") as temporary:
         temporary.write_text(comparison_markdown(runs, notes, figure_name))

@@ -130,6 +130,12 @@ class DataConfig:
         (``land_area_fraction``, e.g. ``sftlf``: :mod:`climann.data.area_fractions`); whole cells
         without it. Runs trained before 4 December 2026 weighed whole cells (their ``model.npz``
         lacks the key; their models keep that).
+    area_means_by_fraction : bool
+        Weigh the cells of an area-mean feature (``global_means``, ``regional_means``) as every
+        score of that variable: by their area × the land (sea) fraction the data hold, for a
+        variable that is a mean where land (sea) (``mrso``), whole cells otherwise
+        (:func:`climann.data.area_means.area_mean_series`). Runs trained before 7 December 2026
+        weighed whole cells (their ``model.npz`` lacks the key; their models keep that).
     split_fractions : tuple of float
         Fractions of the years (train, val, test), taken as contiguous blocks in that order.
     split_years : dict of str to (first, last)
@@ -216,6 +222,7 @@ class DataConfig:
     steps_before_months: bool = True
     cell_edges: str = "great_circle"
     weigh_by_area_fraction: bool = True
+    area_means_by_fraction: bool = True
     split_fractions: tuple[float, ...] = DEFAULT_SPLIT_FRACTIONS
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0

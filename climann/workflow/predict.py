@@ -366,8 +366,8 @@ def _renames_as_trained(config: RunConfig) -> RunConfig:
 
 def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:
     """The run's configuration with ``[data] season_dated_by``, ``selection_dated_by``,
-    ``step_before_range``, ``steps_before_range``, ``steps_before_months``, ``cell_edges`` and
-    ``weigh_by_area_fraction`` as its model was trained: a model
+    ``step_before_range``, ``steps_before_range``, ``steps_before_months``, ``cell_edges``,
+    ``weigh_by_area_fraction`` and ``area_means_by_fraction`` as its model was trained: a model
     file without the record of one (in its metadata) was trained as climann did before it: season and year features
     computed from the files' stamps; ``months``/``seasons`` chosen by the stamps' months, and no step
     read before ``time_range`` (before 3 December 2026), one step whatever the lags and none with
@@ -386,7 +386,9 @@ def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConf
                 # before 4 December 2026, 2-D cell corners were joined by straight edges under 1° of longitude
                 "cell_edges": str(network.metadata.get("cell_edges", "straight")),
                 # and whole cells were weighed, whatever the target's cell_methods (break24a F7)
-                "weigh_by_area_fraction": bool(network.metadata.get("weigh_by_area_fraction", False))}
+                "weigh_by_area_fraction": bool(network.metadata.get("weigh_by_area_fraction", False)),
+                # and before 7 December 2026 the area means of global_means / regional_means weighed whole cells
+                "area_means_by_fraction": bool(network.metadata.get("area_means_by_fraction", False))}
     # a run on a calendar of periods (pentads, dekads, 8-day composites) trained before 7 December 2026 dated them
     # by their stamps when the files had no time bounds, whatever it recorded (break49e A1)
     stamped_periods = bool(network.metadata.get("time_periods")) and not network.metadata.get(

@@ -21,7 +21,7 @@ from climann.workflow.config import (
     DEFAULT_SAMPLE_PATH, DataConfig, RunConfig, build_config, lag_steps_needed, steps_read_before_range,
 )
 from climann.data.user_types import refuse_user_type_variables
-from climann.data.area_fractions import with_whole_cell_weights
+from climann.data.area_fractions import with_whole_cell_area_means, with_whole_cell_weights
 from climann.data.area_means import area_mean_features, area_mean_names, area_mean_requests
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
@@ -923,9 +923,15 @@ def open_selected(
 def _weighed_as_configured(dataset: xr.Dataset, data: DataConfig) -> xr.Dataset:
     """``dataset`` marked to weigh whole cells (:func:`~climann.data.area_fractions.with_whole_cell_weights`)
     unless ``[data] weigh_by_area_fraction``: runs trained before 4 December 2026 weighed a "where land"
-    target's cells by their whole areas, and are scored again so."""
-    time_name = None if data.weigh_by_area_fraction else time_coordinate(dataset)
-    return dataset if time_name is None else with_whole_cell_weights(dataset, time_name)
+    target's cells by their whole areas, and are scored again so; marked to weigh whole cells in the area-mean
+    features (:func:`~climann.data.area_fractions.with_whole_cell_area_means`) unless ``[data]
+    area_means_by_fraction``: runs trained before 7 December 2026 did, whatever the variable."""
+    time_name = time_coordinate(dataset)
+    if time_name is not None and not data.weigh_by_area_fraction:
+        dataset = with_whole_cell_weights(dataset, time_name)
+    if time_name is not None and not data.area_means_by_fraction:  # before 7 December 2026, of any variable
+        dataset = with_whole_cell_area_means(dataset, time_name)
+    return dataset
 
 
 def _units_of(variable: xr.DataArray) -> str:

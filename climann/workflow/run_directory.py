@@ -205,6 +205,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "steps_before_months": config.data.steps_before_months,
         "cell_edges": config.data.cell_edges,
         "weigh_by_area_fraction": config.data.weigh_by_area_fraction,
+        "area_means_by_fraction": config.data.area_means_by_fraction,
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         **({"input_ranges": ranges} if ranges is not None else {}),

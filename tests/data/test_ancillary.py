@@ -624,3 +624,39 @@ def _uniform_layers(dataset, layers):
     return dataset[[]].assign(
         {name: xr.DataArray(rng.uniform(0, 1, dataset["tas"].shape), dims=dataset["tas"].dims,
                             coords=dataset["tas"].coords, attrs=attrs) for name, attrs in layers.items()})
+
+
+_MOD08_AOD_LONG_NAME = ("Aerosol Optical Depth at 0.55 microns for both Ocean (Average) (Quality flag=1,2,3) and Land "
+                        "(corrected) (Quality flag=3): Mean of Daily Mean")
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    # break52c A2: MOD08_M3's land-ocean AOD says which retrieval quality levels were averaged into it
+    pytest.param(_variable("Aerosol_Optical_Depth_Land_Ocean_Mean_Mean", long_name=_MOD08_AOD_LONG_NAME, units="none"),
+                 None, id="mod08-aod-of-quality-levels"),
+    # the quality layers themselves stay ancillary: their levels' meanings follow the numbers
+    pytest.param(_variable("aod_flag_layer", long_name="Quality flag: 0 = good, 1 = bad"),
+                 "its long_name 'Quality flag: 0 = good, 1 = bad'", id="flag-levels-named"),
+    pytest.param(_variable("aod_flag_layer", long_name="quality flag = 0 (bad)"),
+                 "its long_name 'quality flag = 0 (bad)'", id="flag-level-word"),
+    pytest.param(_variable("Quality_Assurance_Ocean", long_name="Quality Assurance flag for ocean retrievals"),
+                 "its long_name 'Quality Assurance flag for ocean retrievals'", id="qa-layer"),
+])
+def test_a_description_of_the_quality_levels_used_is_no_quality_variable(variable, reason):
+    """break52c A2: MOD08_M3's AOD itself was left out of the default predictors of MERRA-2's TOTEXTTAU as 'data
+    about how well TOTEXTTAU's values are known', its long_name saying which quality flags were averaged."""
+    target = _variable("TOTEXTTAU", long_name="Total Aerosol Extinction AOT [550 nm]", units="1")
+    assert ancillary_reason(variable, target) == reason
+
+
+def test_info_proposes_mod08_aod_as_a_predictor_of_merra2_aod(tmp_path):
+    dataset = grid_dataset()
+    dims = dataset["tas"].dims
+    values = np.random.default_rng(3).gamma(2.0, 0.05, dataset["tas"].shape)
+    xr.Dataset({"TOTEXTTAU": (dims, values, {"long_name": "Total Aerosol Extinction AOT [550 nm]", "units": "1"}),
+                "Aerosol_Optical_Depth_Land_Ocean_Mean_Mean": (dims, 0.9 * values + 0.02,
+                                                               {"long_name": _MOD08_AOD_LONG_NAME, "units": "none"})},
+               coords=dataset.coords).to_netcdf(tmp_path / "aod.nc")
+    report = unwrapped_report(describe(str(tmp_path / "aod.nc")))
+    assert 'predictors = ["Aerosol_Optical_Depth_Land_Ocean_Mean_Mean"]' in report
+    assert "how well" not in report

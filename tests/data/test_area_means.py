@@ -243,3 +243,45 @@ def test_a_regional_mean_of_one_cell_is_said_to_be_that_cell(caplog, box, cells)
                         f"is meant"], said
     else:
         assert said == []
+
+
+def _land_mean_by_hand(values, weights):
+    """Σ w x / Σ w over the present cells of each step, w of shape (n_lat, n_lon)."""
+    values = values.astype(np.float64)
+    present = np.isfinite(values)
+    return np.nansum(values * weights, axis=(1, 2)) / (present * weights).sum(axis=(1, 2))
+
+
+@pytest.mark.parametrize("whole_cells", [pytest.param(False, id="area-times-land-fraction"),
+                                         pytest.param(True, id="run-before-7-december-whole-cells")])
+def test_the_global_mean_of_a_where_land_variable_weighs_its_land_area_as_its_scores(whole_cells):
+    """break52c A4: --global-means mrso ("area: mean where land") beside sftlf weighed whole cells, while every score
+    of mrso weighs area × land fraction (CMIP/ILAMB global land means): a coastal cell with 10 % land counted as all
+    land. Now the weights of the scores (GridLayout.cell_area_weights); a run trained before keeps whole cells."""
+    from climann.data.area_fractions import with_whole_cell_area_means
+    from climann.data.variables import grid_layout
+    from tests.data.test_area_fractions import LAND_PERCENT, _areas_by_hand, _land_dataset
+
+    dataset = _land_dataset()
+    dataset["mrso"][:, 0, 0] = np.nan  # a sea cell without a value: out of both sums
+    if whole_cells:
+        dataset = with_whole_cell_area_means(dataset, "time")
+    series = area_mean_series(dataset, "mrso").values
+    land_area = _areas_by_hand() * LAND_PERCENT / 100
+    weights = _areas_by_hand() if whole_cells else land_area
+    np.testing.assert_allclose(series, _land_mean_by_hand(dataset["mrso"].values, weights), rtol=1e-6)
+    other = _land_mean_by_hand(dataset["mrso"].values, land_area if whole_cells else _areas_by_hand())
+    assert not np.allclose(series, other, rtol=1e-3)
+    # one function: the scores' own weights of mrso
+    scores = grid_layout(dataset, "mrso", ()).cell_area_weights()
+    np.testing.assert_allclose(scores / scores.sum(), land_area / land_area.sum(), rtol=1e-6)
+
+
+def test_the_regional_mean_of_a_where_land_variable_weighs_its_land_area():
+    """The same weights in a [data] regional_means box (the northern two rows of the 3 × 4 grid)."""
+    from tests.data.test_area_fractions import LAND_PERCENT, _areas_by_hand, _land_dataset
+
+    dataset = _land_dataset()
+    series = area_mean_series(dataset, "mrso", region=(30.0, 90.0, 0.0, 360.0)).values
+    weights = (_areas_by_hand() * LAND_PERCENT / 100)[1:]
+    np.testing.assert_allclose(series, _land_mean_by_hand(dataset["mrso"].values[:, 1:], weights), rtol=1e-6)

@@ -7,6 +7,7 @@ and no word (break17 F0): two scenarios, two members or a corrected re-download 
 import hashlib
 import json
 import logging
+import re
 import tomllib
 from pathlib import Path
 
@@ -317,11 +318,13 @@ def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_pa
         open_dataset(files)
     message = str(error.value)
     assert message.startswith(f"'tas' is in both tas_member_1.nc and tas_member_2.nc at the same times: two ensemble "
-                              f"members ({axis} 1, 2); climann trains on one member at a time: give one member's file, "
-                              f"or join the members' files along '{axis}'")
+                              f"members ({axis} 1, 2); climann trains on one member at a time: give one member's "
+                              f"files, or join the members' files along '{axis}' (python -c")
     command = message.split('python -c "', 1)[1].split('")', 1)[0]
     exec(command, {})  # the printed join, as python -c runs it
-    joined = tmp_path / "members" / "tas_member_1_members.nc"
+    # in a new folder, where a glob over the members' folder does not take it (break52c A1)
+    joined = tmp_path / "members" / "members" / "tas_member_1_members.nc"
+    assert "give members/members/tas_member_1_members.nc in place of them" in message
     selected = select_values(open_dataset([joined]), {axis: 3})
     np.testing.assert_allclose(selected["tas"].squeeze().values, values[2], rtol=1e-6)
     np.testing.assert_allclose(open_dataset([files[1]])["tas"].squeeze().values, values[1], rtol=1e-6)
@@ -343,17 +346,17 @@ def test_a_member_join_followed_twice_or_beside_an_earlier_join_never_replaces_t
     monkeypatch.chdir(tmp_path)
     first_line = _printed_join(files)
     assert run_python("-c", first_line, cwd=tmp_path).returncode == 0
-    joined = tmp_path / "members" / "tas_member_1_members.nc"
+    joined = tmp_path / "members" / "members" / "tas_member_1_members.nc"
     digest = hashlib.md5(joined.read_bytes()).hexdigest()
 
     second_line = _printed_join(files[:2])  # members 1 and 2 only: its own name, beside the first
     assert run_python("-c", second_line, cwd=tmp_path).returncode == 0
     again = run_python("-c", first_line, cwd=tmp_path, capture_output=True)  # the first line followed twice
     assert again.returncode != 0 and "is there already: left as it is" in again.stderr
-    assert not list((tmp_path / "members").glob("*.part"))
+    assert not list((tmp_path / "members").glob("*/*.part"))
     assert hashlib.md5(joined.read_bytes()).hexdigest() == digest
     assert select_values(open_dataset([joined]), {"realization": 3})["tas"].size == values[2].size
-    second = open_dataset([tmp_path / "members" / "tas_member_1_members_2.nc"])
+    second = open_dataset([tmp_path / "members" / "members_2" / "tas_member_1_members.nc"])
     np.testing.assert_array_equal(second["realization"].values, [1, 2])
 
 
@@ -369,9 +372,9 @@ def test_member_files_given_through_symbolic_links_are_named_as_given_and_joined
     with pytest.raises(ClimannError) as error:
         open_dataset(expand_paths("g"))
     line = str(error.value).split('python -c "', 1)[1].split('")', 1)[0]
-    assert all(f"(['g/tas_member_{number}.nc'], " in line for number in (1, 2, 3)) and "members/" not in line
+    assert all(f"(['g/tas_member_{number}.nc'], " in line for number in (1, 2, 3)) and "'members/" not in line
     assert run_python("-c", line, cwd=tmp_path).returncode == 0
-    assert (tmp_path / "g" / "tas_member_1_members.nc").is_file()
+    assert (tmp_path / "g" / "members" / "tas_member_1_members.nc").is_file()
     assert sorted(path.name for path in (tmp_path / "members").iterdir()) == [path.name for path in files]
 
 
@@ -386,11 +389,12 @@ def test_member_files_said_by_a_global_attribute_alone_are_refused_as_members_wi
     message = str(error.value)
     assert message.startswith("'tas' is in both tas_member_1.nc and tas_member_2.nc at the same times: two ensemble "
                               "members (global attribute ensemble_member: 1, 2); climann trains on one member at a "
-                              "time: give one member's file, or join the members' files along 'ensemble_member'")
+                              "time: give one member's files, or join the members' files along 'ensemble_member' "
+                              "(python -c")
     assert "rename" not in message
     command = message.split('python -c "', 1)[1].split('")', 1)[0]
     exec(command, {})  # the printed join, as python -c runs it
-    joined = open_dataset([tmp_path / "members" / "tas_member_1_members.nc"])
+    joined = open_dataset([tmp_path / "members" / "members" / "tas_member_1_members.nc"])
     assert "ensemble_member" not in joined.attrs  # on the axis, not said of the whole joined file
     np.testing.assert_array_equal(joined["ensemble_member"].values, [1, 2, 3])
     selected = select_values(joined, {"ensemble_member": 2})
@@ -456,7 +460,7 @@ def test_an_ensembles_control_and_perturbed_halves_are_refused_as_members_with_a
     assert "different grids" not in message and "rename" not in message
     command = message.split('python -c "', 1)[1].split('")', 1)[0]
     exec(command, {})  # the printed join, as python -c runs it
-    joined = open_dataset([tmp_path / "ens_cf_members.nc"])
+    joined = open_dataset([tmp_path / "members" / "ens_cf_members.nc"])
     np.testing.assert_array_equal(joined["number"].values, [0, 1, 2, 3])
     for number in (0, 2):
         selected = select_values(joined, {"number": number})
@@ -680,7 +684,7 @@ def test_a_control_without_a_number_beside_the_members_is_joined_by_a_line_that_
                               "on the same grid: members of one ensemble along 'number'")
     assert "ens_cf.nc's t2m, without a number, numbered 0 there" in message
     exec(message.split('python -c "', 1)[1].split('"', 1)[0], {})  # the printed join, as python -c runs it
-    joined = open_dataset([tmp_path / "ens_cf_members.nc"])
+    joined = open_dataset([tmp_path / "members" / "ens_cf_members.nc"])
     np.testing.assert_array_equal(joined["number"].values, [0, 1, 2, 3, 4])
     np.testing.assert_allclose(select_values(joined, {"number": 0})["t2m"].values, control["t2m"].values)
     np.testing.assert_allclose(select_values(joined, {"number": 3})["t2m"].values, members["t2m"].sel(number=3).values)
@@ -780,3 +784,81 @@ def test_info_on_members_and_their_spread_names_every_clash_at_once_and_takes_th
                                         rename=data["rename"]), data["select"])
     np.testing.assert_allclose(opened["msl_spread"].values, members["msl"].values.std(axis=0))
     np.testing.assert_allclose(opened["t2m"].values, members["t2m"].sel(number=data["select"]["number"]).values)
+
+
+def _cmip_members(folder):
+    """Two CMIP6 members' Amon files in one folder (break52c A1): ``pr`` and ``tas`` of r1i1p1f1 and r2i1p1f1, the
+    member said by the global attributes alone (``realization_index``, ``variant_label``), member 2 1 K warmer."""
+    folder.mkdir()
+    dataset = grid_dataset()[["tas"]]
+    files = []
+    for index in (1, 2):
+        label = f"r{index}i1p1f1"
+        for name in ("pr", "tas"):
+            member = dataset.rename(tas=name) + (index - 1)
+            member.attrs = {"source_id": "CanESM5", "experiment_id": "historical", "variant_label": label,
+                            "realization_index": np.int32(index), "tracking_id": f"hdl:{index}{name}"}
+            path = folder / f"{name}_Amon_CanESM5_historical_{label}_gn_199501-200412.nc"
+            member.to_netcdf(path)
+            files.append(path)
+    return sorted(files), dataset["tas"].values
+
+
+def test_member_files_are_told_target_first_and_joined_into_a_new_folder_that_trains(tmp_path, monkeypatch):
+    """break52c A1: the refusal named pr (not the target tas) of one pair, and its join, written beside r1's files,
+    was taken by the next run's glob, whose refusal joined it again with r1's file as a 'control' (realization 0, 1,
+    2, of which 0 and 1 the same data), and so on; the joined file said variant_label = r1i1p1f1. The target's files
+    come first, the other variables are counted, one member's glob is given; the join, run as printed, writes into
+    a new folder, keeps no variant_label, and the glob over the members' folder is refused the same way again,
+    never a join of the join."""
+    files, tas = _cmip_members(tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(expand_paths("data/*.nc"), grid_of="tas")
+    message = str(error.value)
+    assert message.startswith(
+        "'tas' is in both tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412.nc and "
+        "tas_Amon_CanESM5_historical_r2i1p1f1_gn_199501-200412.nc at the same times: two ensemble members (global "
+        "attribute realization_index: 1, 2); 1 other variable of these files (pr) is members alike; climann trains "
+        "on one member at a time: give one member's files (--data 'data/*_r1i1p1f1_*.nc' in place of the glob that "
+        "takes every member's), or join the members' files along 'realization' (python -c")
+    joined = tmp_path / "data" / "members" / "tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412_members.nc"
+    assert f"give {joined.relative_to(tmp_path)} in place of them" in message
+    one_member = open_dataset(expand_paths("data/*_r1i1p1f1_*.nc"), grid_of="tas")  # the glob given works
+    np.testing.assert_allclose(one_member["tas"].values, tas, rtol=1e-6)
+    line = message.split('python -c "', 1)[1].split('")', 1)[0]
+    assert run_python("-c", line, cwd=tmp_path).returncode == 0
+    assert sorted(path.name for path in (tmp_path / "data").glob("*.nc")) == [path.name for path in files]
+    with xr.open_dataset(joined) as written:  # the file as written (climann.data.handles is for climann's reads)
+        assert "variant_label" not in written.attrs and "realization_index" not in written.attrs
+        assert written.attrs["source_id"] == "CanESM5"
+        np.testing.assert_array_equal(written["realization"].values, [1, 2])
+    chosen = select_values(open_dataset([joined], grid_of="tas"), {"realization": 2})
+    np.testing.assert_allclose(chosen["tas"].squeeze().values, tas + 1, rtol=1e-6)
+    with pytest.raises(ClimannError) as again:  # the same glob again: the same refusal, not a join of the join
+        open_dataset(expand_paths("data/*.nc"), grid_of="tas")
+    assert str(again.value).startswith(message.split(" (python -c")[0])
+    opened = re.findall(r"xr\.open_mfdataset\(\[([^\]]*)\]", str(again.value))  # each member's files, no join
+    assert opened == [repr(f"data/{path.name}") for path in files if path.name.startswith("tas_")]
+
+
+def test_a_join_given_beside_the_files_it_joins_is_named_as_such(tmp_path, monkeypatch):
+    """break52c A1: the join beside r1's file was refused as 'members of one ensemble along realization (a control
+    forecast beside the perturbed ones)', with a line stacking r1 on the join as realization 0."""
+    files, _ = _cmip_members(tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(expand_paths("data/*.nc"), grid_of="tas")
+    line = str(error.value).split('python -c "', 1)[1].split('")', 1)[0]
+    assert run_python("-c", line, cwd=tmp_path).returncode == 0
+    joined = Path("data/members/tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412_members.nc")
+    with pytest.raises(ClimannError) as beside:
+        open_dataset([*expand_paths("data/*_r1i1p1f1_*.nc"), joined], grid_of="tas")
+    assert str(beside.value) == (
+        "'tas' is in both tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412.nc and "
+        "tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412_members.nc at the same times: "
+        "tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412_members.nc is named as the members' files joined along "
+        "'realization' (realization 1…2), as the line climann advises writes, and is given beside the files it joins: "
+        "give the joined file in place of them (leave 'data/tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412.nc' "
+        "out of --data), or one member's files without it")
+    assert "control" not in str(beside.value)

@@ -78,7 +78,7 @@ def test_member_files_per_month_in_member_folders_join_every_month_outside_those
         open_dataset(expand_paths("ersst/*/*.nc"))
     message = str(error.value)
     assert "two ensemble members (global attribute ensemble_member: 1, 2)" in message
-    line = re.search(r'\(python -c "(.*?)"\) and give that file instead', message)[1]
+    line = re.search(r'\(python -c "(.*?)"\) and give ersst/ersst.v5_members.nc in place of them', message)[1]
     assert run_python("-c", line, cwd=tmp_path).returncode == 0
     joined = tmp_path / "ersst" / "ersst.v5_members.nc"
     digest = hashlib.md5(joined.read_bytes()).hexdigest()

@@ -722,6 +722,24 @@ def test_the_title_says_how_the_runs_scores_weigh_their_cells(runs, cells, weigh
     assert f", {weighting}: MSE in" in comparison_title(compared)
 
 
+@pytest.mark.parametrize(("areas", "weighting", "said"), [
+    pytest.param(("areacella", "computed"), "weights differ: area-weighted, areas of areacella (a), area-weighted, "
+                 "areas computed from the grid (b)", True, id="areacella-beside-computed"),
+    pytest.param(("computed", "computed"), "area-weighted", False, id="the-same-areas"),
+    pytest.param(("areacella", ""), "area-weighted", False, id="one-run-without-the-record"),
+])
+def test_the_title_names_each_runs_areas_when_they_differ(runs, areas, weighting, said):
+    """break52c A5: a run weighed by the file's areacella beside one weighed by the areas computed from the grid
+    (metrics.json cell_areas) got one caption; their climatology MSEs on the same data were 77260 and 55016."""
+    run = read_runs([runs["small"]])[0]
+    assert run.cell_areas == json.loads((runs["small"] / "metrics.json").read_text())["cell_areas"]
+    compared = [replace(run, label=label, cell_areas=cell_areas) for label, cell_areas in zip("ab", areas)]
+    assert f", {weighting}: MSE in" in comparison_title(compared)
+    note = ("the runs differ in cell areas (a areas of areacella, b areas computed from the grid; metrics.json "
+            "cell_areas): each cell weighs otherwise in their scores, which are not comparable one to one")
+    assert (note in comparison_notes(compared)) is said
+
+
 def test_runs_of_two_levels_chosen_by_select_are_said_to_be_over_different_levels(tmp_path):
     """break35b D4: two depths of one ocean field, each chosen by [data] select, were "different cells"."""
     dataset = grid_dataset(n_years=6)
@@ -741,6 +759,27 @@ def test_runs_of_two_levels_chosen_by_select_are_said_to_be_over_different_level
     assert comparison_notes(read_runs(dirs)) == [
         "the runs' test scores are over different levels (select: d0.5 depth=0.5, d1.5 depth=1.5; metrics.json "
         "scored_on): they are not comparable one to one"]
+
+
+def test_runs_of_two_members_chosen_by_select_are_said_to_be_over_different_members(tmp_path):
+    """break52c A6: a member chosen by --select member_id=r2i1p1f1 beside a run of the whole file's other member was
+    said to be scored "over different cells"."""
+    dataset = grid_dataset(n_years=6)
+    dataset = dataset[["tas", "pred"]].expand_dims(member_id=["r1i1p1f1", "r2i1p1f1"], axis=1)
+    dataset["tas"] = dataset["tas"] + dataset["member_id"].copy(data=[0.0, 0.3])  # other values in each member
+    data = tmp_path / "members.nc"
+    dataset.to_netcdf(data)
+    dirs = []
+    for member in ("r1i1p1f1", "r2i1p1f1"):
+        config = build_config({
+            "data": {"paths": [str(data)], "target": "tas", "predictors": ["pred"], "features": ["lat"],
+                     "select": {"member_id": member}},
+            "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 32}, "evaluation": {"figures": False},
+        })
+        dirs.append(run_training(config, run_dir=tmp_path / member).run_dir)
+    assert comparison_notes(read_runs(dirs)) == [
+        "the runs' test scores are over different ensemble members (select: r1i1p1f1 member_id=r1i1p1f1, r2i1p1f1 "
+        "member_id=r2i1p1f1; metrics.json scored_on): they are not comparable one to one"]
 
 
 def _summary(label, mse, *, mae=2.346e-06, acc=-0.123, msess=-12345.678, n_parameters=1234567, seconds=3725.0):

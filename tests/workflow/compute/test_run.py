@@ -994,6 +994,37 @@ def test_a_where_land_target_is_scored_by_land_area_on_every_route(land_files, t
         run_dir / "report.md").read_text()
 
 
+def test_the_global_mean_of_a_land_variable_is_weighed_by_land_area_as_its_scores(land_files, tmp_path):
+    """break52c A4: --global-means mrso ("area: mean where land", sftlf and areacella in the data) weighed
+    areacella alone; its scores weigh areacella × sftlf. The feature's training mean (model.npz input_scaling) is
+    the mean over 1981 of numpy's areacella × sftlf mean of each step, the sea cell holding mrso weighing 0; the
+    run records the choice, and a run without the record gets the whole cells' feature again."""
+    from climann.workflow.predict import _dated_as_trained
+
+    folder, land, area = land_files
+    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "target": "pr", "predictors": [], "features": ["lat"], "global_means": ["mrso"],
+                                      "paths": [str(path) for path in sorted(folder.glob("*.nc"))]}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    network = Network.load(run_dir / "model.npz")
+    scaling = network.metadata["input_scaling"]
+    trained = scaling["mean"][scaling["names"].index("mrso_global_mean")]
+    with xr.open_dataset(folder / "mrso_pr.nc") as opened:
+        mrso = opened["mrso"].values[:12].astype(np.float64)  # 1981, the training year
+    present = np.isfinite(mrso)
+
+    def mean_of_steps(weights):
+        return float(np.mean(np.nansum(mrso * weights, axis=(1, 2)) / (present * weights).sum(axis=(1, 2))))
+
+    assert trained == pytest.approx(mean_of_steps(area * land), rel=1e-5)
+    assert trained != pytest.approx(mean_of_steps(area), rel=1e-3)
+    assert network.metadata["area_means_by_fraction"] is True
+    assert "area_means_by_fraction = true\n" in (run_dir / "config.toml").read_text()
+    older = network.copy()
+    del older.metadata["area_means_by_fraction"]
+    assert _dated_as_trained(build_config(settings), older).data.area_means_by_fraction is False
+    assert _dated_as_trained(build_config(settings), network).data.area_means_by_fraction is True
+
+
 def test_a_run_recorded_before_land_area_weights_is_rescored_by_whole_cells(land_files, land_run, tmp_path):
     """break24a F7: a run whose model.npz and config.toml lack weigh_by_area_fraction weighed whole
     cells; `climann evaluate RUN` scores it so, and compare names the runs' different weights
