@@ -348,7 +348,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             windows.update(series)
         for variable in series:
             file_dims.setdefault(variable, {})[name] = file_time_names(dataset[time])[1]
-            value_words.setdefault(variable, time_value_word(dataset[variable].attrs.get("cell_methods"), time))
+            value_words.setdefault(variable, _value_word(dataset[variable], time))
             instants.setdefault(variable, time_cell_method(dataset[variable].attrs.get("cell_methods"),
                                                            time) == "time: point")
             monthly = _lead_month(dataset) is not None
@@ -372,6 +372,22 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                           month_values=month_values[variable], extreme=extremes[variable],
                           ending=endings[variable], grib_instants=grib_instants[variable]))
     return time_name, axes
+
+
+def _value_word(variable: xr.DataArray, time: str) -> str:
+    """What ``variable``'s value is over its time cell (:func:`~climann.data.cell_methods.time_value_word`):
+    by its ``cell_methods``, or, where they say nothing of time, by cfgrib's ``GRIB_stepType``
+    (ECMWF's GRIB 2 step types: ``accum`` a total, as ERA5's daily sums of ``tp`` from the CDS;
+    ``max``/``min`` an extreme's value); else a mean, the reading climann assumes."""
+    methods = variable.attrs.get("cell_methods")
+    step_type = str(variable.attrs.get("GRIB_stepType", "")).strip().lower()
+    if time_cell_method(methods, time) is None and step_type in _GRIB_VALUE_WORDS:
+        return _GRIB_VALUE_WORDS[step_type]
+    return time_value_word(methods, time)
+
+
+#: What a value is over its cell by cfgrib's ``GRIB_stepType``, where ``cell_methods`` say nothing of time.
+_GRIB_VALUE_WORDS = {"accum": "total", "max": "value", "min": "value"}
 
 
 def _names_a_statistic(variable: xr.DataArray) -> bool:

@@ -99,6 +99,21 @@ def test_ecmwf_analyses_without_cell_methods_are_instants_by_their_grib_step_typ
         open_dataset([tmp_path / "tp.nc", tmp_path / "t2m.nc"])
 
 
+@pytest.mark.parametrize(("step_type", "words"), [pytest.param("accum", "totals", id="cds-daily-sum"),
+                                                   pytest.param("avg", "means", id="cds-daily-mean")])
+def test_a_daily_statistic_said_only_by_its_grib_step_type_is_named_by_it(tmp_path, step_type, words):
+    """The CDS's daily sums of tp say GRIB_stepType 'accum' and no cell_methods: the refusal called them
+    "daily means" (session 71, break52a's A1 files)."""
+    _write(tmp_path, instant={"GRIB_stepType": "instant"})
+    with xr.open_dataset(tmp_path / "tp.nc") as opened:
+        total = opened.load()
+    del total["tp"].attrs["cell_methods"]
+    total["tp"].attrs["GRIB_stepType"] = step_type
+    total.to_netcdf(tmp_path / "tp_cds.nc")
+    with pytest.raises(ClimannError, match=f"^tp holds daily {words} without time bounds stamped at 00:00"):
+        open_dataset([tmp_path / "tp_cds.nc", tmp_path / "t2m.nc"])
+
+
 @pytest.mark.parametrize(("bounds", "edge", "offset"), [
     pytest.param((0, 1), "opens", 0, id="stamped-at-start"),
     pytest.param((-1, 0), "closes", 1, id="stamped-at-end"),
