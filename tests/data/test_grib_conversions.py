@@ -4,7 +4,6 @@ refused on a daily axis without bounds as those that keep the attribute are (fix
 from __future__ import annotations
 
 import re
-import shlex
 import shutil
 import subprocess
 
@@ -75,11 +74,13 @@ def test_the_printed_line_for_the_day_before_dates_each_total_by_that_day(tmp_pa
     with pytest.raises(ClimannError) as error:
         refuse_grib_accumulations(open_dataset([tmp_path / "era5land.nc"]), ["tp"], where="era5land.nc")
     message = str(error.value)
-    command = re.search(r"ncap2 -s '[^']*' era5land.nc era5land_fixed.nc", message).group(0)
+    command = re.search(r"mkdir -p time_cells_fixed && ncap2 -s '[^']*' era5land.nc time_cells_fixed/era5land.nc "
+                        r"\(its copy in a new folder\), then give --data time_cells_fixed/era5land.nc in place of "
+                        r"era5land.nc", message).group(0).split(" (its copy")[0]
     hour, day = re.search(r"for totals over the day before it, (\S+) in place of (\S+)\)", message).group(2, 1)
-    subprocess.run(shlex.split(command.replace(f"-{hour};", f"-{day};")), check=True, capture_output=True)
-    fixed = open_dataset([tmp_path / "era5land_fixed.nc"])
-    refuse_grib_accumulations(fixed, ["tp"], where="era5land_fixed.nc")
+    subprocess.run(["bash", "-c", command.replace(f"-{hour};", f"-{day};")], check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "time_cells_fixed" / "era5land.nc"])
+    refuse_grib_accumulations(fixed, ["tp"], where="era5land.nc")
     middles = pd.DatetimeIndex([pd.Timestamp(str(t)) for t in fixed["time"].values])
     np.testing.assert_array_equal(middles, stamps - pd.Timedelta(hours=12))
     assert middles[0].day == 1  # the first value, stamped 2 January 00 UTC, is 1 January's total
@@ -95,7 +96,7 @@ def test_monthly_means_of_an_old_cds_file_are_refused_with_the_units_of_a_mean_d
     """ERA5's monthly averaged tp from the CDS's grib_to_netcdf (m, each the month's mean daily total)
     was read as the total of its month, exit 0; refused as with GRIB_stepType, naming m day-1."""
     _daily_totals(tmp_path / "monthly.nc", freq="MS", start="2001-01-01")
-    with pytest.raises(ClimannError, match=r"the mean daily total of its month .*\(ncatted -a units,tp,o,c,'m day-1' "):
+    with pytest.raises(ClimannError, match=r"the mean daily total of its month .*\(mkdir -p \S+ && ncatted -a units,tp,o,c,'m day-1' "):
         refuse_grib_accumulations(open_dataset([tmp_path / "monthly.nc"]), ["tp"], where="monthly.nc")
 
 
@@ -149,18 +150,19 @@ def test_the_daily_sum_of_era5_daily_statistics_is_offered_the_day_starting_at_i
     message = str(error.value)
     script = ('defdim("bnds",2);valid_time_bnds[$valid_time,$bnds]=0.0;valid_time_bnds(:,0)=valid_time;'
               'valid_time_bnds(:,1)=valid_time+86400;valid_time@bounds="valid_time_bnds"')
-    copy = name.replace(".nc", "_fixed.nc")
+    copy = f"time_cells_fixed/{name}"  # a one-file copy in a new folder, where a glob of the originals does not take it
+    written = (f"mkdir -p time_cells_fixed && ncap2 -s '{script}' {name} {copy} (its copy in a new folder), then give "
+               f"--data {copy} in place of {name}")
     if said:
         assert f"of ERA5's post-processed daily statistics (the file says '{said}')" in message, message
-        assert message.endswith(f"add time bounds (CF 7.1) of that day to every value of the file: ncap2 -s "
-                                f"'{script}' {name} {copy}")
+        assert message.endswith(f"add time bounds (CF 7.1) of that day to every value of the file: {written}")
         assert "hour before" not in message and "day before" not in message
     else:
         assert ("over the day before it (ERA5-Land's at 00 UTC), rates 24 times apart, or over the day starting at it "
                 "(the daily sum of ERA5's post-processed daily statistics, stamped at 00 UTC)") in message
         assert "bounds before the stamps date every variable of the file (mx2t too) before its stamp" in message
-        assert message.endswith(f"; for totals over the day starting at each stamp, ncap2 -s '{script}' {name} {copy}")
-    subprocess.run(["ncap2", "-s", script, name, copy], check=True, capture_output=True)
+        assert message.endswith(f"; for totals over the day starting at each stamp, {written}")
+    subprocess.run(["bash", "-c", written.split(" (its copy")[0]], check=True, capture_output=True)
     fixed = open_dataset([tmp_path / copy])
     refuse_grib_accumulations(fixed, ["tp"], where=copy)
     middles = pd.DatetimeIndex([pd.Timestamp(str(t)) for t in fixed["valid_time"].values])
