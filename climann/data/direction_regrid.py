@@ -21,18 +21,36 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from climann.data.circular import is_direction
 from climann.data.handles import open_netcdf
 from climann.errors import ClimannError
 
-__all__ = ["cdo_direction_chain", "file_directions", "xarray_direction_statements"]
+__all__ = ["cdo_direction_chain", "dataset_directions", "file_directions", "xarray_direction_statements"]
 
 
 def _radians_factor(units: object) -> float:
     """π/180 for degrees (and for units that say nothing more: CF's canonical units of every
     direction are degrees), 1 for radians."""
     return 1.0 if str(units or "").strip().lower() in {"rad", "radian", "radians"} else math.pi / 180
+
+
+def dataset_directions(dataset: Any) -> dict[str, float]:
+    """The directions (:func:`~climann.data.circular.is_direction`) among the data variables of an
+    opened ``dataset`` (an ``xarray.Dataset``), by name, each with the factor that turns its values
+    into radians (π/180 for degrees, 1 for radians).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+
+    Returns
+    -------
+    dict of str to float
+    """
+    return {str(name): _radians_factor(variable.attrs.get("units"))
+            for name, variable in dataset.data_vars.items() if is_direction(str(name), variable.attrs)}
 
 
 def file_directions(path: str | Path) -> dict[str, float]:
@@ -51,8 +69,7 @@ def file_directions(path: str | Path) -> dict[str, float]:
     """
     try:
         with open_netcdf(path, decode_times=False) as dataset:
-            return {str(name): _radians_factor(variable.attrs.get("units"))
-                    for name, variable in dataset.data_vars.items() if is_direction(str(name), variable.attrs)}
+            return dataset_directions(dataset)
     except (OSError, ValueError, KeyError, TypeError, ClimannError):
         return {}
 
