@@ -99,19 +99,23 @@ def cdo_direction_chain(operator: str, directions: dict[str, float]) -> str:
             f"-aexpr,'{';'.join(before)}'")
 
 
-def xarray_direction_statements(directions: dict[str, float]) -> tuple[str, str]:
+def xarray_direction_statements(directions: dict[str, float], *, before_on: str = "d",
+                                after_on: str = "d") -> tuple[str, str]:
     """The Python statements on the dataset ``d`` (NumPy as ``np``) before and after an xarray
-    regridding that regrid the ``directions`` (name → radians per unit) by their sine and cosine
-    and recover each angle with ``np.arctan2`` in 0…360° (0…2π), its attributes and encoding kept;
-    ``("", "")`` when there is none."""
+    regridding (or a time mean) that regrid the ``directions`` (name → radians per unit) by their
+    sine and cosine and recover each angle with ``np.arctan2`` in 0…360° (0…2π), its attributes
+    and encoding kept; ``("", "")`` when there is none. ``before_on`` and ``after_on`` name the
+    datasets the statements before and after work on (``d`` both by default; a script that
+    writes its means into ``m``: ``after_on="m"``)."""
     if not directions:
         return "", ""
     before, after = [], []
+    d, m = before_on, after_on
     for name, factor in directions.items():
         turn = 2 * math.pi / factor
-        before.append(f"d[{name + '_sin_'!r}] = np.sin(d[{name!r}] * {factor!r}); "
-                      f"d[{name + '_cos_'!r}] = np.cos(d[{name!r}] * {factor!r}); ")
-        after.append(f"d[{name!r}] = d[{name!r}].copy(data=(np.arctan2(d[{name + '_sin_'!r}], "
-                     f"d[{name + '_cos_'!r}]).data / {factor!r}) % {turn!r}); "
-                     f"d = d.drop_vars([{name + '_sin_'!r}, {name + '_cos_'!r}]); ")
+        before.append(f"{d}[{name + '_sin_'!r}] = np.sin({d}[{name!r}] * {factor!r}); "
+                      f"{d}[{name + '_cos_'!r}] = np.cos({d}[{name!r}] * {factor!r}); ")
+        after.append(f"{m}[{name!r}] = {m}[{name!r}].copy(data=(np.arctan2({m}[{name + '_sin_'!r}], "
+                     f"{m}[{name + '_cos_'!r}]).data / {factor!r}) % {turn!r}); "
+                     f"{m} = {m}.drop_vars([{name + '_sin_'!r}, {name + '_cos_'!r}]); ")
     return "".join(before), "".join(after)
