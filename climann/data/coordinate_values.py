@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import logging
 import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import dask
@@ -33,6 +33,7 @@ import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import GUESSED_NAMES, MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, plain_degrees_kind
+from climann.data.direction_regrid import cdo_direction_chain, dataset_directions
 from climann.data.gridless_cells import grid_file_message
 from climann.data.handles import open_netcdf
 from climann.data.notes import note_once
@@ -442,9 +443,10 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
             target = _remap_target(dataset, kinds)
             if is_zarr_store(shlex.split(files)[0]):
                 raise _unstructured_store(where, kinds, dim, shlex.split(files)[0], target,
-                                          has_cell_corners(dataset, kinds, dim))
+                                          has_cell_corners(dataset, kinds, dim), dataset_directions(dataset))
             before, grid = target.grid(shlex.split(files)[0])
-            remap = remap_advice(has_cell_corners(dataset, kinds, dim), before, grid, files)
+            remap = remap_advice(has_cell_corners(dataset, kinds, dim), before, grid, files,
+                                 directions=dataset_directions(dataset))
             raise ClimannError(
                 f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude "
                 f"'{kinds['longitude']}' both lie on the one horizontal dimension '{dim}'), and climann needs a "
@@ -498,17 +500,25 @@ def has_cell_corners(dataset: xr.Dataset, kinds: dict[str, str], dim: str) -> bo
     return True
 
 
-def remap_advice(corners: bool, before: str, grid: str, files: str) -> str:
+def remap_advice(corners: bool, before: str, grid: str, files: str, *,
+                 directions: Mapping[str, float] | None = None) -> str:
     """The CDO line that remaps an unstructured grid's file (``files``: ``IN OUT``) to ``grid``
     (``before``: the words that write its description), for the message: conservative
     (``remapcon``) when the cell corners are in the file, else distance-weighted (``remapdis``,
     which needs only the centres) with, in words, the way to a conservative one: the model's grid
-    file, which holds the corners, given to ``-setgrid``."""
+    file, which holds the corners, given to ``-setgrid``. The file's ``directions`` (name → radians
+    per unit, :func:`~climann.data.direction_regrid.dataset_directions`) are remapped by their
+    sine and cosine and recovered with atan2 (:func:`~climann.data.direction_regrid.cdo_direction_chain`):
+    a weighted mean of the angles as numbers puts 350° and 10° at 180° (fix52k; Fisher 1993, §2.2)."""
     # CDO writes over a file there, as the shell's > does: neither written over (followed twice)
     kept = (written_there(grid) if before else "") + written_there(files)
+    directions = dict(directions or {})
+    told = (f" ({', '.join(directions)}: a direction, remapped by its sine and cosine and recovered with atan2, as "
+            "its values averaged as numbers put 350° and 10° at 180°)") if directions else ""
     if corners:
-        return f"e.g. `{kept}{before}cdo remapcon,{grid} {files}`"
-    return (f"e.g. `{kept}{before}cdo remapdis,{grid} {files}` (inverse-distance weighted: the cell corners that "
+        return f"e.g. `{kept}{before}cdo {cdo_direction_chain(f'remapcon,{grid}', directions)} {files}`{told}"
+    return (f"e.g. `{kept}{before}cdo {cdo_direction_chain(f'remapdis,{grid}', directions)} {files}`{told} "
+            "(inverse-distance weighted: the cell corners that "
             "conservative remapping, remapcon, needs are not in the file; for remapcon, put -setgrid, followed by the "
             "path of the model's grid file, which holds them, before the input)")
 
@@ -524,7 +534,7 @@ def _remap_target(dataset: xr.Dataset, kinds: dict[str, str]) -> RemapTarget:
 
 
 def _unstructured_store(where: str, kinds: dict[str, str], dim: str, store: str, target: RemapTarget,
-                        corners: bool) -> ClimannError:
+                        corners: bool, directions: Mapping[str, float]) -> ClimannError:
     """The refusal of a Zarr store on an unstructured grid: CDO, whose remapping the refusal
     of a NetCDF file gives (:func:`remap_advice`; ``corners``: :func:`has_cell_corners`), reads
     no store, so the store is first written as NetCDF beside it
@@ -540,7 +550,7 @@ def _unstructured_store(where: str, kinds: dict[str, str], dim: str, store: str,
         f"lie on the one horizontal dimension '{dim}'), and climann needs a latitude-longitude, rotated, projected or "
         "curvilinear grid; CDO, which remaps it, reads NetCDF only (a Zarr store is regridded in Python with xESMF): "
         f"write the store as NetCDF, `{export}`, then remap that to a regular grid near its own spacing "
-        f"({target.words()}), {remap_advice(corners, before, grid, files)}")
+        f"({target.words()}), {remap_advice(corners, before, grid, files, directions=directions)}")
 
 
 def _axes_of_their_dimension(dataset: xr.Dataset, found: dict[str, str], where: str) -> xr.Dataset:

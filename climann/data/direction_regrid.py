@@ -21,18 +21,36 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from climann.data.circular import is_direction
 from climann.data.handles import open_netcdf
 from climann.errors import ClimannError
 
-__all__ = ["cdo_direction_chain", "file_directions", "xarray_direction_statements"]
+__all__ = ["cdo_direction_chain", "dataset_directions", "file_directions", "xarray_direction_statements"]
 
 
 def _radians_factor(units: object) -> float:
     """π/180 for degrees (and for units that say nothing more: CF's canonical units of every
     direction are degrees), 1 for radians."""
     return 1.0 if str(units or "").strip().lower() in {"rad", "radian", "radians"} else math.pi / 180
+
+
+def dataset_directions(dataset: Any) -> dict[str, float]:
+    """The directions (:func:`~climann.data.circular.is_direction`) among the data variables of an
+    opened ``dataset`` (an ``xarray.Dataset``), by name, each with the factor that turns its values
+    into radians (π/180 for degrees, 1 for radians).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+
+    Returns
+    -------
+    dict of str to float
+    """
+    return {str(name): _radians_factor(variable.attrs.get("units"))
+            for name, variable in dataset.data_vars.items() if is_direction(str(name), variable.attrs)}
 
 
 def file_directions(path: str | Path) -> dict[str, float]:
@@ -51,8 +69,7 @@ def file_directions(path: str | Path) -> dict[str, float]:
     """
     try:
         with open_netcdf(path, decode_times=False) as dataset:
-            return {str(name): _radians_factor(variable.attrs.get("units"))
-                    for name, variable in dataset.data_vars.items() if is_direction(str(name), variable.attrs)}
+            return dataset_directions(dataset)
     except (OSError, ValueError, KeyError, TypeError, ClimannError):
         return {}
 
@@ -82,19 +99,23 @@ def cdo_direction_chain(operator: str, directions: dict[str, float]) -> str:
             f"-aexpr,'{';'.join(before)}'")
 
 
-def xarray_direction_statements(directions: dict[str, float]) -> tuple[str, str]:
+def xarray_direction_statements(directions: dict[str, float], *, before_on: str = "d",
+                                after_on: str = "d") -> tuple[str, str]:
     """The Python statements on the dataset ``d`` (NumPy as ``np``) before and after an xarray
-    regridding that regrid the ``directions`` (name → radians per unit) by their sine and cosine
-    and recover each angle with ``np.arctan2`` in 0…360° (0…2π), its attributes and encoding kept;
-    ``("", "")`` when there is none."""
+    regridding (or a time mean) that regrid the ``directions`` (name → radians per unit) by their
+    sine and cosine and recover each angle with ``np.arctan2`` in 0…360° (0…2π), its attributes
+    and encoding kept; ``("", "")`` when there is none. ``before_on`` and ``after_on`` name the
+    datasets the statements before and after work on (``d`` both by default; a script that
+    writes its means into ``m``: ``after_on="m"``)."""
     if not directions:
         return "", ""
     before, after = [], []
+    d, m = before_on, after_on
     for name, factor in directions.items():
         turn = 2 * math.pi / factor
-        before.append(f"d[{name + '_sin_'!r}] = np.sin(d[{name!r}] * {factor!r}); "
-                      f"d[{name + '_cos_'!r}] = np.cos(d[{name!r}] * {factor!r}); ")
-        after.append(f"d[{name!r}] = d[{name!r}].copy(data=(np.arctan2(d[{name + '_sin_'!r}], "
-                     f"d[{name + '_cos_'!r}]).data / {factor!r}) % {turn!r}); "
-                     f"d = d.drop_vars([{name + '_sin_'!r}, {name + '_cos_'!r}]); ")
+        before.append(f"{d}[{name + '_sin_'!r}] = np.sin({d}[{name!r}] * {factor!r}); "
+                      f"{d}[{name + '_cos_'!r}] = np.cos({d}[{name!r}] * {factor!r}); ")
+        after.append(f"{m}[{name!r}] = {m}[{name!r}].copy(data=(np.arctan2({m}[{name + '_sin_'!r}], "
+                     f"{m}[{name + '_cos_'!r}]).data / {factor!r}) % {turn!r}); "
+                     f"{m} = {m}.drop_vars([{name + '_sin_'!r}, {name + '_cos_'!r}]); ")
     return "".join(before), "".join(after)

@@ -46,6 +46,7 @@ import xarray as xr
 from climann.data.coords import (
     bounds_names, named_coordinates, one_dimensional_candidates, two_dimensional_candidates,
 )
+from climann.data.direction_regrid import cdo_direction_chain, dataset_directions
 from climann.data.notes import note_once
 from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy, shown_path
 from climann.errors import ClimannError
@@ -246,10 +247,12 @@ def _elsewhere_message(dataset: xr.Dataset, name: str, pair: tuple[str, ...], ta
     on_grid = f"{reference}_grid.nc"
     whose = "the target" if target is None else f"the target '{target}'"
     source, written = shown_path(source), f"{name}_on_{'_'.join(points)}.nc"
+    # a direction interpolated as numbers puts 350° and 10° at 180°: by its sine and cosine (fix52k)
+    remap = cdo_direction_chain(f"remapbil,{on_grid}", dataset_directions(dataset[[name]])).removeprefix("-")
     return (f"variable '{name}' lies on another grid than the target's: along {' and '.join(pair)}, {whose} "
             f"along {' and '.join(points)} (a staggered grid, as CAM-FV's slat/slon or MOM's U and T cells, half a "
             f"cell apart); interpolate it to the target's grid first, e.g. cdo selvar,{reference} {source} "
-            f"{on_grid}; cdo remapbil,{on_grid} -selvar,{name} {source} {written}, or choose variables of the "
+            f"{on_grid}; cdo {remap} -selvar,{name} {source} {written}, or choose variables of the "
             "target's grid" + (f" ({', '.join(grid[:6])}{' …' if len(grid) > 6 else ''})" if grid else ""))
 
 

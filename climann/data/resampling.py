@@ -33,6 +33,7 @@ import os
 import shlex
 from collections.abc import Sequence
 
+from climann.data.direction_regrid import file_directions, xarray_direction_statements
 from climann.data.shell import input_and_copy, whole_write
 
 __all__ = ["calendar_resample_command", "resample_command", "restamp_command"]
@@ -102,7 +103,10 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time", 
     >>> resample_command("pr_3hr.nc", 6).endswith("pr_3hr.nc pr_3hr_6-hourly.nc 6 time")
     True
     """
-    return (f"python -c {shlex.quote(_PYTHON_RESAMPLE)} {input_and_copy(path, f'{hours:g}-hourly')} "
+    before, after = xarray_direction_statements(file_directions(path), after_on="m")
+    script = (_PYTHON_RESAMPLE.replace("m=d[[q for q in d.data_vars", f"{before}m=d[[q for q in d.data_vars")
+              .replace("m=m.assign({q:m[q].astype(d[q].dtype)", f"{after}m=m.assign({{q:m[q].astype(d[q].dtype)"))
+    return (f"python -c {shlex.quote(script)} {input_and_copy(path, f'{hours:g}-hourly')} "
             f"{hours:g} {shlex.quote(time)}" + (f" {centred_on - hours / 2:g}" if centred_on is not None else ""))
 
 
@@ -202,6 +206,11 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
             'a=sys.argv[5].split(",");m=xr.merge([getattr(d[[v]].resample({t:f}),"sum" if v in a else "mean")'
             '(keep_attrs=True,skipna=v not in a) for v in n],compat="override");')
         summed = f" {shlex.quote(','.join(sums))}"
+    if statistic == "mean":  # a direction averaged as numbers puts 350° and 10° at 180° (fix52k)
+        before, after = xarray_direction_statements(
+            {each: factor for each, factor in file_directions(path).items() if each not in sums}, after_on="m")
+        script = script.replace('n=[q for q in d.data_vars', f'{before}n=[q for q in d.data_vars').replace(
+            's=m[t].values;', f'{after}s=m[t].values;')
     files = input_and_copy(path, name) if files is None else files
     return (f"python -c {shlex.quote(script)} {files} "
             f"{shlex.quote(frequency)} {shlex.quote(time)}{summed}")

@@ -90,6 +90,7 @@ from climann.data.cell_methods import (
 from climann.data.cell_bounds import CELLS_SAID_KEY, with_made_time_bounds
 from climann.data.coords import time_coordinate
 from climann.data.day_instants import common_steps_command, day_cells_command, day_text
+from climann.data.direction_regrid import cdo_direction_chain, file_directions
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, is_lead_month
@@ -472,7 +473,8 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time, statistic=statistic)
         return f"e.g. {frequency} {words} with `{command}`"
     if prefix:
-        return f"e.g. {frequency} {words} with `{cdo_command(f'{prefix}{statistic}', input_and_copy(file, frequency))}`"
+        operators = _cdo_time_statistic(f"{prefix}{statistic}", file_directions(file) if statistic == "mean" else {})
+        return f"e.g. {frequency} {words} with `{cdo_command(operators, input_and_copy(file, frequency))}`"
     if statistic != "mean":  # resample_command writes means
         kept = "totals are summed" if statistic == "sum" else f"{words} give their extreme"
         return f"e.g. with xarray's Dataset.resample(...).{statistic}() ({kept}, not averaged)"
@@ -485,6 +487,15 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         return (f"e.g. {frequency} means{where} with `{resample_command(file, step, time, centred_on=centred_on)}`"
                 f"{read}")
     return "e.g. with xarray's Dataset.resample"
+
+
+def _cdo_time_statistic(operator: str, directions: Mapping[str, float]) -> str:
+    """CDO's time statistic ``operator`` (``monmean``), the ``directions`` (name → radians per unit,
+    :func:`~climann.data.direction_regrid.file_directions`) among the variables it averages taken by
+    their sine and cosine, the angle recovered with atan2
+    (:func:`~climann.data.direction_regrid.cdo_direction_chain`): a mean of ``mwd`` as numbers puts
+    350° and 10° at 180° (fix52k; Fisher 1993, §2.2, eq. 2.9). No leading ``-``: the first operator."""
+    return cdo_direction_chain(operator, dict(directions)).removeprefix("-")
 
 
 def _statistic_of(value_word: str, extreme: str | None = None) -> tuple[str, str]:
@@ -645,8 +656,11 @@ def series_averaging_advice(
                   and not _is_point((learnt or {}).get(name), time)]
         copy = copies[len(commands)]
         appending = f" && ncks -A -v {','.join(appended)} {shown_path(file)} {shown_path(copy)}" if appended else ""
+        directions = {name: factor for name, factor in file_directions(file).items()
+                      if name in names and statistic == "mean"}
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''}{without_time} with "
-                        f"`{none_there(copy)}mkdir -p {shown_path(folder)} && cdo {new_cells}{prefix}{statistic}"
+                        f"`{none_there(copy)}mkdir -p {shown_path(folder)} && cdo {new_cells}"
+                        f"{_cdo_time_statistic(f'{prefix}{statistic}', directions)}"
                         f"{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out} "
                         f"{shown_path(source) if merged is None else source} {shown_path(copy)}{appending}`")
     flags_said = (f"; {_listed(sorted(flags))} left out of the {'copies' if len(commands) > 1 else 'copy'}: "
@@ -911,8 +925,10 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
         return None
     statistic, words = _statistic_of(fine.value_word, fine.extreme)
     if all(cdo_copies(str(file), time) for file in files):
+        directions = file_directions(fine.file) if statistic == "mean" else {}
+
         def tool(source: str, copy: str) -> str:
-            return f"cdo {prefix}{statistic} {source} {copy}"
+            return f"cdo {_cdo_time_statistic(f'{prefix}{statistic}', directions)} {source} {copy}"
     elif frequency in _CALENDAR_PERIODS:
         def tool(source: str, copy: str) -> str:
             return calendar_resample_command(fine.file, _CALENDAR_PERIODS[frequency], frequency, time,

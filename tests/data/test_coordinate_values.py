@@ -903,3 +903,45 @@ def test_a_grid_description_beside_the_file_is_not_called_its_corrected_copy(tmp
     said = " ".join(result.output.split())
     assert result.exit_code == 2 and "cdo remapcon,u_grid_2.txt u.nc u_remapped.nc" in said
     assert "may be its corrected copy" not in said
+
+
+@pytest.mark.parametrize("corners, method", [pytest.param(True, "remapcon", id="corners"),
+                                             pytest.param(False, "remapdis", id="centres-only")])
+def test_a_direction_on_an_unstructured_grid_is_remapped_to_its_circular_mean(tmp_path, monkeypatch, corners, method):
+    """fix52k: the remap advice for an unstructured grid (`cdo remapcon|remapdis,…`) averaged a wave direction
+    as numbers, so cells mixing 350° and 10° came out near 180°. Each cell's ``mwd`` is 350° or 10°, and
+    ``share`` is 1 where it is 10°: CDO's remapping of ``share`` (plain numbers) is the weight w each new cell
+    gives the 10° cells, so the circular mean by NumPy is atan2(w sin 10° + (1−w) sin 350°, w cos 10° + (1−w)
+    cos 350°); the printed line, run as printed, must give it (before: 350 − 340 w, up to 180° off)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("cdo") is None:
+        pytest.skip("needs CDO")
+    monkeypatch.chdir(tmp_path)
+    _cells(tmp_path / "u.nc", corners=corners)
+    rng = np.random.default_rng(52)
+    with xr.open_dataset(tmp_path / "u.nc") as cells:
+        tens = rng.random(cells["tas"].shape) < 0.5
+        cells = cells.load()
+    cells["mwd"] = cells["tas"].copy(data=np.where(tens, 10.0, 350.0))
+    cells["mwd"].attrs.update(units="Degree true", long_name="Mean wave direction")
+    cells["share"] = cells["tas"].copy(data=tens.astype(np.float64))
+    cells["share"].attrs["units"] = "1"
+    cells.drop_vars("tas").to_netcdf(tmp_path / "w.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "w.nc"])
+    command = re.search(r"e\.g\. `([^`]+)`", str(refused.value))[1]
+    assert f"{method}," in command, command
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
+    with xr.open_dataset(tmp_path / "w_remapped.nc") as remapped:
+        assert set(remapped.data_vars) == {"mwd", "share"}
+        held, share = remapped["mwd"].values, remapped["share"].values
+    ten, three_fifty = np.radians(10.0), np.radians(350.0)
+    expected = np.degrees(np.arctan2(share * np.sin(ten) + (1 - share) * np.sin(three_fifty),
+                                     share * np.cos(ten) + (1 - share) * np.cos(three_fifty))) % 360.0
+    filled = np.isfinite(share)
+    assert filled.sum() > 100 and ((share[filled] > 0.05) & (share[filled] < 0.95)).any()
+    np.testing.assert_array_equal(np.isfinite(held), filled)
+    off = np.abs((held[filled] - expected[filled] + 180.0) % 360.0 - 180.0)
+    assert off.max() < 1e-6, off.max()

@@ -315,3 +315,44 @@ def test_a_variable_on_a_pair_equal_to_the_targets_is_on_the_same_points(tmp_pat
     with xr.open_dataset(run_dir / "predictions.nc") as predictions:
         assert "latitude_pm" not in predictions.variables
         np.testing.assert_allclose(predictions["latitude"].values, lat)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs cdo")
+def test_a_direction_on_staggered_axes_is_interpolated_to_its_circular_mean(tmp_path):
+    """fix52k: a wind direction on CAM-FV's staggered ``slat`` was advised `cdo remapbil,… -selvar,WDIR …`,
+    which interpolates the angle as a number: between 350° and 10° it gave 180° (up to 180° off). Each
+    staggered value is 350° or 10°, ``SHARE`` is 1 where it is 10°: CDO's bilinear remapping of ``SHARE``
+    (plain numbers) is the weight w each target point gives the 10° values, so the circular mean by NumPy is
+    atan2(w sin 10° + (1−w) sin 350°, w cos 10° + (1−w) cos 350°); the advised lines, run with bash, give it."""
+    import re
+
+    _staggered_axes_file(tmp_path / "h0.nc")
+    rng = np.random.default_rng(52)
+    with xr.open_dataset(tmp_path / "h0.nc", decode_times=False) as opened:
+        cam = opened.load()
+    tens = rng.random(cam["US"].shape) < 0.5
+    cam["WDIR"] = cam["US"].copy(data=np.where(tens, 10.0, 350.0).astype("f8"))
+    cam["WDIR"].attrs = {"units": "degree", "long_name": "Wind direction, staggered"}
+    cam["SHARE"] = cam["US"].copy(data=tens.astype("f8"))
+    cam["SHARE"].attrs = {"units": "1", "long_name": "share of 10 degree values"}
+    cam["WDIR"].encoding = cam["SHARE"].encoding = {}  # float64, as computed (US's encoding is float32)
+    cam.to_netcdf(tmp_path / "h1.nc")
+    with pytest.raises(ClimannError) as error:
+        _train(tmp_path / "h1.nc", tmp_path / "run", "TREFHT", ["WDIR"])
+    grid, remap = re.search(r"e\.g\. (cdo selvar\S+ \S+ \S+); (cdo .+? WDIR_on_lat_lon\.nc), or",
+                            str(error.value)).groups()
+    subprocess.run(["bash", "-c", f"{grid} && {remap}"], check=True, cwd=tmp_path, capture_output=True)
+    subprocess.run(["cdo", "remapbil,TREFHT_grid.nc", "-selvar,SHARE", "h1.nc", "share.nc"], check=True,
+                   cwd=tmp_path, capture_output=True)
+    with xr.open_dataset(tmp_path / "WDIR_on_lat_lon.nc", decode_times=False) as remapped, \
+            xr.open_dataset(tmp_path / "share.nc", decode_times=False) as shares:
+        assert set(remapped.data_vars) - {"time_bnds"} == {"WDIR"}
+        held, share = remapped["WDIR"].values, shares["SHARE"].values
+    ten, three_fifty = np.radians(10.0), np.radians(350.0)
+    expected = np.degrees(np.arctan2(share * np.sin(ten) + (1 - share) * np.sin(three_fifty),
+                                     share * np.cos(ten) + (1 - share) * np.cos(three_fifty))) % 360.0
+    filled = np.isfinite(share)
+    assert filled.sum() > 100 and ((share[filled] > 0.05) & (share[filled] < 0.95)).any()
+    np.testing.assert_array_equal(np.isfinite(held), filled)
+    off = np.abs((held[filled] - expected[filled] + 180.0) % 360.0 - 180.0)
+    assert off.max() < 1e-6, off.max()

@@ -263,3 +263,56 @@ def test_each_printed_line_followed_again_leaves_the_file_under_its_copys_name(t
                 "restamp": truth["pr"]}[kind]
     np.testing.assert_allclose(pr, expected, rtol=1e-6)
     assert_left_as_it_is(copy, lambda: run_python(*words, cwd=tmp_path, capture_output=True), source)
+
+
+def _directions_file(path, steps, units):
+    """``mwd`` (Degree true) at ``steps`` stamps of ``units``, on 2×3 cells, each value 350° or 10° plus a
+    small spread round north, beside ``swh``; returns ``mwd`` (steps, 2, 3) and ``swh``."""
+    import xarray as xr
+
+    rng = np.random.default_rng(52)
+    mwd = np.mod(np.where(rng.random((steps, 2, 3)) < 0.5, 10.0, 350.0) + rng.normal(0, 2, (steps, 2, 3)), 360.0)
+    swh = 1 + rng.random((steps, 2, 3))
+    xr.Dataset({"mwd": (("time", "lat", "lon"), mwd, {"units": "Degree true", "long_name": "Mean wave direction"}),
+                "swh": (("time", "lat", "lon"), swh, {"units": "m"})},
+               coords={"time": ("time", np.arange(steps) + 0.5, {"units": units, "calendar": "standard"}),
+                       "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(path)
+    return mwd, swh
+
+
+@pytest.mark.parametrize("which", [pytest.param("6-hourly", id="resample_command"),
+                                   pytest.param("monthly", id="calendar_resample_command")])
+def test_the_means_of_a_direction_are_its_circular_means(tmp_path, which):
+    """fix52k: the xarray lines that average finer steps (6-hourly cells of hourly values, calendar months of
+    daily ones) averaged a wave direction as numbers: 350° and 10° gave 180°. Run as printed, each new
+    cell's ``mwd`` is now the circular mean by NumPy of the values it holds, atan2(Σ sin, Σ cos) (Fisher
+    1993, eq. 2.9), in 0…360°, and ``swh`` its plain mean."""
+    import os
+    import subprocess
+
+    import xarray as xr
+
+    from climann.data.resampling import calendar_resample_command
+    from tests.fresh_python import shell_path
+
+    if which == "6-hourly":  # hourly values stamped at the half hours: 48 of them fill 8 cells of 6 hours
+        mwd, swh = _directions_file(tmp_path / "w.nc", 48, "hours since 2001-01-01")
+        command, groups = resample_command(tmp_path / "w.nc", 6), [slice(6 * k, 6 * k + 6) for k in range(8)]
+    else:  # daily values of January and February 2001
+        mwd, swh = _directions_file(tmp_path / "w.nc", 59, "days since 2001-01-01")
+        command, groups = calendar_resample_command(tmp_path / "w.nc", "MS", "monthly"), [slice(0, 31), slice(31, 59)]
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True,
+                   env={**os.environ, "PATH": shell_path()})
+    (copy,) = [path for path in tmp_path.glob("*.nc") if path.name != "w.nc"]
+    with xr.open_dataset(copy) as means:
+        assert set(means.data_vars) - {"time_bnds"} == {"mwd", "swh"}
+        held, swh_held = means["mwd"].values, means["swh"].values
+        assert means["mwd"].attrs["units"] == "Degree true"
+    radians = np.radians(mwd)
+    expected = np.stack([np.degrees(np.arctan2(np.sin(radians[g]).sum(0), np.cos(radians[g]).sum(0))) % 360.0
+                         for g in groups])
+    np.testing.assert_allclose(swh_held, np.stack([swh[g].mean(0) for g in groups]), rtol=1e-9)
+    off = np.abs((held - expected + 180.0) % 360.0 - 180.0)
+    assert off.max() < 1e-6, off.max()
+    assert held.min() >= 0.0 and held.max() < 360.0

@@ -2034,3 +2034,59 @@ def test_several_daily_predictors_beside_a_monthly_target_are_named_together_wit
         expected = np.stack([daily[365 * (k // 12) + ends[k % 12]:365 * (k // 12) + ends[k % 12 + 1]].mean(0)
                              for k in range(24)])
         np.testing.assert_allclose(combined[name].values, expected, rtol=1e-6)
+
+
+def _daily_directions(path):
+    """Daily ``mwd`` (Degree true) of January and February 2001 on a 3×4 grid, each value 350° or
+    10° plus a small spread (round north), beside ``swh``; returns ``mwd`` (days, 3, 4)."""
+    rng = np.random.default_rng(52)
+    days = 59
+    mwd = np.mod(np.where(rng.random((days, 3, 4)) < 0.5, 10.0, 350.0) + rng.normal(0, 2, (days, 3, 4)), 360.0)
+    xr.Dataset({"mwd": (("time", "lat", "lon"), mwd, {"units": "Degree true", "long_name": "Mean wave direction",
+                                                      "cell_methods": "time: mean"}),
+                "swh": (("time", "lat", "lon"), 1 + rng.random((days, 3, 4)), {"units": "m",
+                                                                                "cell_methods": "time: mean"})},
+               coords={"time": ("time", np.arange(days) + 0.5, {"units": "days since 2001-01-01",
+                                                                 "calendar": "standard"}),
+                       "lat": ("lat", [10.0, 20.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0, 30.0], {"units": "degrees_east",
+                                                                  "standard_name": "longitude"})}
+               ).to_netcdf(path)
+    return mwd
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs cdo")
+@pytest.mark.parametrize("advice", [pytest.param("averaging", id="averaging_advice"),
+                                    pytest.param("series", id="series_averaging_advice")])
+def test_monthly_means_of_a_direction_advised_are_its_circular_means(tmp_path, advice):
+    """fix52k: the advice that brings daily data to monthly means (`cdo monmean`) averaged a wave
+    direction as numbers: days of 350° and 10° gave a month near 180° (up to 180° off). The printed
+    line, run with bash, now gives each month's circular mean by NumPy, atan2(Σ sin, Σ cos) of its
+    days (Fisher 1993, eq. 2.9), and ``swh``'s plain mean."""
+    from climann.data.time_axes import averaging_advice, series_averaging_advice
+    from tests.fresh_python import shell_path
+
+    mwd = _daily_directions(tmp_path / "waves.nc")
+    if advice == "averaging":
+        text = averaging_advice(tmp_path / "waves.nc", "monthly")
+    else:
+        text = series_averaging_advice(tmp_path / "waves.nc", "monthly",
+                                       {"mwd": "time: mean", "swh": "time: mean"}, step="daily")
+    command = re.search(r"`([^`]+)`", text)[1]
+    assert "monmean" in command, command
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True,
+                   env={**os.environ, "PATH": shell_path()})
+    (copy,) = [path for path in tmp_path.rglob("*.nc") if path.name != "waves.nc"]
+    with xr.open_dataset(copy) as monthly:
+        held = monthly["mwd"].transpose("time", "lat", "lon").values
+        swh = monthly["swh"].transpose("time", "lat", "lon").values
+        assert set(monthly.data_vars) - {"time_bnds"} == {"mwd", "swh"}
+    with xr.open_dataset(tmp_path / "waves.nc") as daily:
+        swh_daily = daily["swh"].values
+    radians = np.radians(mwd)
+    expected = np.stack([np.degrees(np.arctan2(np.sin(radians[days]).sum(0), np.cos(radians[days]).sum(0))) % 360.0
+                         for days in (slice(0, 31), slice(31, 59))])
+    np.testing.assert_allclose(swh, np.stack([swh_daily[:31].mean(0), swh_daily[31:].mean(0)]), rtol=1e-6)
+    off = np.abs((held - expected + 180.0) % 360.0 - 180.0)
+    assert off.max() < 1e-6, off.max()
+    assert held.min() >= 0.0 and held.max() < 360.0
