@@ -60,6 +60,7 @@ from climann.data.splits import (
 )
 from climann.data.members import new_data_selection
 from climann.data.seasonal_subsets import seasons_cut_by_calendar_years
+from climann.data.short_cells import check_short_cells
 from climann.data.subset import (
     season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset, with_cell_edges,
 )
@@ -480,6 +481,9 @@ def _open_subset(
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride, region_of_run=new_data)
     if new_data:
         warn_run_subset(data, opened, selected, where=described)
+    # a total over a partial last day (cdo daysum of hours through 00 UTC) scored as a day (break52a A3)
+    check_short_cells(selected, [data.target, *(data.predictors if data.predictors is not None
+                                                else selected.data_vars)], where=described)
     if training_values:  # after the subset: the values the model will be given
         check_unitless_values(selected, training_values, where=described, reference=reference)
     refuse_static_target(selected, data.target, where=where)  # before any check reads it by time step

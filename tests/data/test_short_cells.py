@@ -1,0 +1,161 @@
+"""Time cells much shorter than the usual (break52a A3): ``cdo daysum`` of ERA5 hourly data downloaded through
+00 UTC of the next 1 January ends with a one-hour "day", its cell [D 00, D 00], its total 1/24 of a day's;
+climann scored it in the test block as a whole day, unsaid. A total there is refused, a mean warned of, each
+with the ``--time-range`` and the ``cdo delete`` that leave it out; the run after either scores as numpy does
+over the whole days."""
+
+import json
+import logging
+import shutil
+import subprocess
+
+import cftime
+import netCDF4
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from climann.data.short_cells import check_short_cells, short_cells
+from climann.errors import ClimannError
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+
+#: 366 whole days of 2000, then the hour 2001-01-01 00 alone, as cdo daysum writes them: cells [D 00, D 23].
+DAYS = pd.date_range("2000-01-01", periods=367, freq="D")
+LAT, LON = [50.0, 50.5], [5.0, 5.5, 6.0]
+
+
+def _hours(times) -> np.ndarray:
+    return np.asarray((times - pd.Timestamp("1900-01-01")).total_seconds() / 3600).astype("i4")
+
+
+def _write(path, name, values, attrs):
+    """``name`` (time, lat, lon) over the cells of :data:`DAYS` as cdo daysum writes them: stamped at 11:00, bounds
+    [D 00, D 23], the last day's [D 00, D 00] stamped at 00:00."""
+    lower = _hours(DAYS)
+    upper = lower + 23
+    upper[-1] = lower[-1]
+    stamps = lower + 11
+    stamps[-1] = lower[-1]
+    with netCDF4.Dataset(path, "w") as nc:
+        for dim, size in (("time", None), ("bnds", 2), ("lat", 2), ("lon", 3)):
+            nc.createDimension(dim, size)
+        time = nc.createVariable("time", "i4", ("time",))
+        time.setncatts({"units": "hours since 1900-01-01", "calendar": "proleptic_gregorian",
+                        "standard_name": "time", "bounds": "time_bnds"})
+        time[:] = stamps
+        nc.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = np.stack([lower, upper], 1)
+        for dim, units, coordinate in (("lat", "degrees_north", LAT), ("lon", "degrees_east", LON)):
+            variable = nc.createVariable(dim, "f8", (dim,))
+            variable.setncatts({"units": units, "standard_name": {"lat": "latitude", "lon": "longitude"}[dim]})
+            variable[:] = coordinate
+        variable = nc.createVariable(name, "f4", ("time", "lat", "lon"))
+        variable.setncatts(attrs)
+        variable[:] = values
+
+
+def _files(folder):
+    """tp (time: sum) and t2m (time: mean) of :data:`DAYS`; tp's last value an hour's, 1/24 of a day's."""
+    rng = np.random.default_rng(52)
+    tp = rng.gamma(2.0, 1.5e-3, (len(DAYS), 2, 3)).astype("f4")
+    tp[-1] /= 24
+    t2m = (280 + rng.normal(0, 3, (len(DAYS), 2, 3))).astype("f4")
+    folder.mkdir()
+    _write(folder / "tp_daysum.nc", "tp", tp, {"units": "m", "long_name": "tp", "cell_methods": "time: sum"})
+    _write(folder / "t2m_daymean.nc", "t2m", t2m, {"units": "K", "long_name": "t2m", "cell_methods": "time: mean"})
+    return tp
+
+
+def _config(paths, **data):
+    return build_config({"data": {"paths": [str(path) for path in paths], "target": "tp", "predictors": ["t2m"],
+                                  **data},
+                         "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+
+
+def _cells(hours) -> np.ndarray:
+    """Bounds of cftime dates from (lower, upper) hours after 2000-01-01."""
+    return np.array([[cftime.DatetimeProlepticGregorian(2000, 1, 1) + pd.Timedelta(hours=h).to_pytimedelta()
+                      for h in pair] for pair in hours])
+
+
+@pytest.mark.parametrize(("hours", "expected"), [
+    pytest.param([(0, 23), (24, 47), (48, 48)], [False, False, True], id="cdo-daysum-last-hour"),
+    pytest.param([(15, 23), (24, 47), (48, 71)], [True, False, False], id="first-day-from-15-utc"),
+    pytest.param([(5, 23), (24, 47), (48, 71)], [False, False, False], id="18-of-23-hours-not-short"),
+    pytest.param([(0, 24 * 31), (24 * 31, 24 * 59), (24 * 59, 24 * 90)], [False, False, False], id="months"),
+    pytest.param([(0, 0), (1, 1), (2, 2)], [False, False, False], id="instants-as-empty-cells"),
+])
+def test_short_cells_are_those_under_half_the_median(hours, expected):
+    assert short_cells(_cells(hours)).tolist() == expected
+
+
+def _dataset(method: str, n_days: int = 5) -> xr.Dataset:
+    """``x`` over ``n_days`` cdo-daysum cells, the last an hour [D 00, D 00], times at the cells' middles."""
+    hours = [(24 * day, 24 * day + 23) for day in range(n_days)] + [(24 * n_days, 24 * n_days)]
+    bounds = _cells(hours)
+    middles = np.array([low + (high - low) / 2 for low, high in bounds])
+    return xr.Dataset({"x": (("time",), np.ones(len(middles)), {"cell_methods": f"time: {method}"}),
+                       "time_bnds": (("time", "bnds"), bounds)},
+                      coords={"time": ("time", middles, {"bounds": "time_bnds"})})
+
+
+def test_a_total_over_a_short_cell_is_refused_with_the_range_that_leaves_it_out():
+    with pytest.raises(ClimannError) as refused:
+        check_short_cells(_dataset("sum"), ["x"], where="x.nc")
+    message = str(refused.value)
+    assert "step 6 (2000-01-06 00:00 to 2000-01-06 00:00, 0 hours long)" in message
+    assert "usual 23 hours" in message and "--time-range 2000-01-01,2000-01-05" in message and "\n" not in message
+
+
+def test_a_mean_over_a_short_cell_is_warned_of_and_kept(caplog):
+    with caplog.at_level(logging.WARNING):
+        check_short_cells(_dataset("mean"), ["x"], where="x.nc")
+    said = [record.getMessage() for record in caplog.records if "much shorter" in record.getMessage()]
+    assert len(said) == 1 and "kept" in said[0] and "--time-range 2000-01-01,2000-01-05" in said[0]
+
+
+def test_a_short_cell_of_a_step_read_before_the_range_is_not_told():
+    dataset = _dataset("sum")
+    dataset = dataset.isel(time=slice(None, None, -1))  # the short cell first
+    dataset["time"].encoding["climann_steps_before_range"] = 1
+    check_short_cells(dataset, ["x"], where="x.nc")  # no error
+
+
+def _persistence_rmse(truth: np.ndarray, split: np.ndarray, lat: np.ndarray) -> float:
+    """numpy: the area-weighted (sin-difference rows, 0.5° apart) RMSE of yesterday's tp over the test steps."""
+    edges = np.radians(np.array([lat[0] - 0.25, lat[0] + 0.25, lat[1] + 0.25]))
+    weights = np.abs(np.diff(np.sin(edges)))[:, None] * np.ones((1, 3))
+    test = np.flatnonzero(split == 3)
+    errors = truth[test] - truth[test - 1]
+    return float(np.sqrt((errors ** 2 * weights).sum() / (weights.sum() * len(test))))
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo not installed")
+def test_the_advised_cdo_line_scores_as_numpy_over_the_whole_days(tmp_path):
+    """Refused, with a cdo line; run as printed (twice: the second writes nothing and fails), the copies train
+    with 366 steps, tp's truth is the whole days' and the persistence RMSE is numpy's over them; the advised
+    --time-range gives the same."""
+    tp = _files(tmp_path / "d")
+    paths = [tmp_path / "d" / "tp_daysum.nc", tmp_path / "d" / "t2m_daymean.nc"]
+    with pytest.raises(ClimannError) as refused:
+        run_training(_config(paths), run_dir=tmp_path / "refused")
+    message = str(refused.value)
+    assert "step 367" in message and "tp (time: sum)" in message and "--time-range 2000-01-01,2000-12-31" in message
+    line = message[message.index("( for f in"):message.index(" (a copy of each")]
+    assert "cdo delete,timestep=367" in line
+    subprocess.run(["bash", "-c", line], check=True)
+    assert subprocess.run(["bash", "-c", line], capture_output=True).returncode != 0  # copies there: left as they are
+    copies = sorted((tmp_path / "d" / "whole_cells").glob("*.nc"))
+    scores = {}
+    for name, config in (("cdo", _config(copies)), ("range", _config(paths, time_range=["2000-01-01", "2000-12-31"]))):
+        run_dir = run_training(config, run_dir=tmp_path / name).run_dir
+        with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+            truth, split = predictions["tp"].values.astype("f8"), predictions["split"].values
+            lat = predictions["lat"].values
+        assert truth.shape[0] == 366
+        np.testing.assert_allclose(truth, tp[:366].astype("f8"))
+        metrics = json.loads((run_dir / "metrics.json").read_text())
+        scores[name] = metrics["splits"]["test"]["persistence"]["rmse"]
+        assert scores[name] == pytest.approx(_persistence_rmse(truth, split, lat), rel=1e-5)
+    assert scores["cdo"] == pytest.approx(scores["range"], rel=1e-6)
