@@ -403,6 +403,7 @@ def test_evaluate_on_the_cluster_refuses_daily_data_for_a_lagged_monthly_run(clu
     from climann.errors import ClimannError
     from climann.workflow.config import ComputeConfig
     from climann.workflow.predict import evaluate_run
+    from tests.followed_twice import without_guards
     from tests.workflow.test_new_data import DAILY_REFUSAL, _daily, _monthly, _train, _write
 
     _write(tmp_path / "monthly.nc", _monthly(1990, 4))
@@ -410,7 +411,7 @@ def test_evaluate_on_the_cluster_refuses_daily_data_for_a_lagged_monthly_run(clu
     daily = _write(tmp_path / "daily.nc", _daily(1996, 40), seed=1)
     with pytest.raises(ClimannError) as refused:
         evaluate_run(lagged, [str(daily)], tmp_path / "scores", compute=ComputeConfig(scheduler=cluster.scheduler_address))
-    assert str(refused.value) == DAILY_REFUSAL
+    assert without_guards(str(refused.value)) == DAILY_REFUSAL  # the in-memory test's, the guard (fix52b) aside
     assert not (tmp_path / "scores").exists()
 
 
