@@ -55,7 +55,7 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.members import member_values
 from climann.data.notes import note_once
-from climann.data.simulations import _member_labels, _years
+from climann.data.simulations import member_labels, years_spanned
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -114,7 +114,7 @@ def simulation_names(dataset: xr.Dataset, path: Path) -> dict[str, str]:
              if (value := _text(dataset, name))}
     if member_values(dataset):  # a file of members (Pangeo's member_id) is told by them, not its first's label
         names = {name: value for name, value in names.items() if name not in MEMBER_ATTRIBUTES}
-    names |= {f"member coordinate {name}": value for name, value in _member_labels(dataset).items()}
+    names |= {f"member coordinate {name}": value for name, value in member_labels(dataset).items()}
     if not any(name in names for name in _NAMING) and not any(name.startswith("member ") for name in names):
         found = _CMIP6_NAME.match(path.name) or _CMIP5_NAME.match(path.name)
         names |= found.groupdict() if found else {}
@@ -156,7 +156,7 @@ def _linked(one: Mapping[str, str], other: Mapping[str, str], name: str, parent:
 
 def _overlapping(datasets: Mapping[Path, xr.Dataset], one: Path, other: Path) -> bool:
     """Whether two files' years overlap (unknown years: taken as overlapping)."""
-    first, second = _years(datasets, [one]), _years(datasets, [other])
+    first, second = years_spanned(datasets, [one]), years_spanned(datasets, [other])
     return first is None or second is None or (first[0] <= second[1] and second[0] <= first[1])
 
 

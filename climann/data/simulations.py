@@ -60,7 +60,7 @@ from climann.data.shell import shared_glob, working_path
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
-__all__ = ["SIMULATION_ATTRIBUTES", "check_one_simulation"]
+__all__ = ["SIMULATION_ATTRIBUTES", "check_one_simulation", "member_labels", "years_spanned"]
 
 #: Global attributes that name the simulation a file comes from → what two values say, and the
 #: attribute by which a continuing run names its parent's value (CMIP6), or None. In the order
@@ -129,9 +129,20 @@ class _Differing(NamedTuple):
     values: dict[Path, str]  # {file: its value}
 
 
-def _member_labels(dataset: xr.Dataset) -> dict[str, str]:
+def member_labels(dataset: xr.Dataset) -> dict[str, str]:
     """{member coordinate: its one value as text} of a file of one member (a scalar member
-    coordinate, or a member dimension of length one); none for a file of several."""
+    coordinate, or a member dimension of length one); none for a file of several.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, opened.
+
+    Returns
+    -------
+    dict of str to str
+        Empty for a file of several members or of none.
+    """
     return {name: _label_text(values[0]) for name, values in member_values(dataset).items()
             if len(values) == 1 and name in dataset.variables}
 
@@ -150,7 +161,7 @@ def _differing(datasets: Mapping[Path, xr.Dataset], paths: list[Path]) -> list[_
         parents = {path: value for path in paths if parent and (value := _attribute(datasets[path], parent))}
         if len(set(values.values())) > 1 and not _one_run(values, parents):
             found.append(_Differing("global attribute", attribute, kind, values))
-    labels = {path: _member_labels(datasets[path]) for path in paths}
+    labels = {path: member_labels(datasets[path]) for path in paths}
     # a scenario's member naming its historical run's as its parent continues it, as for variant_label
     parents = {path: value for path in paths if (value := _attribute(datasets[path], "parent_variant_label"))}
     for name in dict.fromkeys(name for held in labels.values() for name in held):
@@ -191,7 +202,7 @@ def _groups(datasets: Mapping[Path, xr.Dataset], differing: _Differing) -> dict[
     for path, dataset in datasets.items():
         if path not in values:
             held = (_attribute(dataset, differing.name) if differing.source == "global attribute"
-                    else _member_labels(dataset).get(differing.name, ""))
+                    else member_labels(dataset).get(differing.name, ""))
             if held in set(differing.values.values()):
                 values[path] = held
     groups: dict[str, list[Path]] = {}
@@ -200,9 +211,21 @@ def _groups(datasets: Mapping[Path, xr.Dataset], differing: _Differing) -> dict[
     return groups
 
 
-def _years(datasets: Mapping[Path, xr.Dataset], paths: list[Path]) -> tuple[int, int] | None:
+def years_spanned(datasets: Mapping[Path, xr.Dataset], paths: list[Path]) -> tuple[int, int] | None:
     """The first and last year of the time steps of the files ``paths``; None when a file's
-    times are not dates."""
+    times are not dates.
+
+    Parameters
+    ----------
+    datasets : mapping of Path to xarray.Dataset
+        Each file opened, by its path.
+    paths : list of Path
+        The files whose years are wanted, keys of ``datasets``.
+
+    Returns
+    -------
+    tuple of (int, int) or None
+    """
     years = []
     for path in paths:
         time = time_coordinate(datasets[path])
@@ -331,7 +354,7 @@ def _refusal(name: str, differing: list[_Differing], datasets: Mapping[Path, xr.
     also = [f"{other} {', '.join(dict.fromkeys(held[path] for path in firsts if path in held))}"
             for _, other, _, held in differing[1:] if len({held[path] for path in firsts if path in held}) > 1]
     also_text = f" (and {'; '.join(also)})" if also else ""
-    spans = {value: _years(datasets, paths) for value, paths in groups.items()}
+    spans = {value: years_spanned(datasets, paths) for value, paths in groups.items()}
     if _overlapping(spans):
         each = ", ".join(f"{value} {span[0]}–{span[1]}" for value, span in spans.items() if span is not None)
         why = f"they cover the same years ({each}), runs side by side, not one series"
