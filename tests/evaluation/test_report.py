@@ -423,7 +423,7 @@ def test_units_already_in_parentheses_are_not_wrapped_again_after_the_name(tmp_p
     assert all("((" not in text for text in texts)
     assert _with_units("fal", "(0 - 1)") == "fal (0 - 1)" and _with_units("tas", "K") == "tas (K)"
     run = type("Run", (), {"target": "fal", "units": "(0 - 1)", "test_period": "1985", "weighting": "area-weighted",
-                        "label": "a"})
+                        "label": "a", "cell_areas": ""})  # RunSummary's default: no cell areas recorded
     assert comparison_title([run]).startswith("fal (0 - 1), test split 1985")
 
 
