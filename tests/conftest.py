@@ -30,6 +30,21 @@ def monthly_times(n_years: int, calendar: str, start_year: int = 2000) -> list:
     ]
 
 
+def assert_circular_mixture(held: np.ndarray, share: np.ndarray) -> None:
+    """Assert that the directions ``held`` (degrees) are, cell by cell, the circular mean of 10° with weight
+    ``share`` and 350° with weight 1 − share (atan2 of the weighted sines and cosines), within 1e-6°, and
+    missing exactly where ``share`` is: the check of a remapped or averaged direction whose sources were 10°
+    and 350° and whose weights a 0/1 indicator remapped the same way gives (a mean as numbers gives 180°)."""
+    ten, three_fifty = np.radians(10.0), np.radians(350.0)
+    expected = np.degrees(np.arctan2(share * np.sin(ten) + (1 - share) * np.sin(three_fifty),
+                                     share * np.cos(ten) + (1 - share) * np.cos(three_fifty))) % 360.0
+    filled = np.isfinite(share)
+    assert filled.sum() > 100 and ((share[filled] > 0.05) & (share[filled] < 0.95)).any()
+    np.testing.assert_array_equal(np.isfinite(held), filled)
+    off = np.abs((held[filled] - expected[filled] + 180.0) % 360.0 - 180.0)
+    assert off.max() < 1e-6, off.max()
+
+
 def grid_dataset(
     *,
     n_years: int = 3,

@@ -566,15 +566,8 @@ def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
     text = advice(words, file)
     after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
              f"{_others_kept(parent, [file])}")
-    pieces, position = [], 0
-    while (end := text.find(words, position)) >= 0:
-        starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
-        start = starts[-1] if starts else position
-        stop = end + len(words)
-        quoted = "`" if text.startswith("`", stop) else ""  # a command in backticks: the words after them
-        pieces.append(f"{text[position:start]}mkdir -p {shown_path(folder)} && {text[start:stop]}{quoted}{after}")
-        position = stop + len(quoted)
-    return "".join(pieces) + text[position:]
+    return _each_command(text, words,
+                         lambda command, quoted: f"mkdir -p {shown_path(folder)} && {command}{quoted}{after}")
 
 
 def copies_folder(parent: str | os.PathLike, name: str) -> Path:
@@ -606,17 +599,26 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
     copies = f"a copy of each of its {count} files" if count > 1 else "its copy"
     after = (f" ({copies} in a new folder), then give --data {copies_data(folder, every)} in place of the originals"
              f"{_others_kept(folder.parent, every)}")
+
+    def loop(command: str, quoted: str) -> str:
+        # each copy checked before the loop: mkdir -p passes the second time, CDO writes over a copy (NCO asks)
+        kept = "" if _guarded(command) else none_there_in_loop(listed, words.split(" ", 1)[1])
+        return f"{kept}mkdir -p {shown_path(folder)} && for f in {listed}; do {command}; done{quoted}{after}"
+
+    return _each_command(text, words, loop)
+
+
+def _each_command(text: str, words: str, rewrite: Callable[[str, str], str]) -> str:
+    """``text`` with each command that ends in ``words`` (from its start, :data:`_LOOPED_COMMAND_START`)
+    replaced by ``rewrite(command, quoted)``, ``quoted`` the closing backtick after it or ``""``
+    (the words that follow a command in backticks go after them)."""
     pieces, position = [], 0
     while (end := text.find(words, position)) >= 0:
         starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
         start = starts[-1] if starts else position
         stop = end + len(words)
-        quoted = "`" if text.startswith("`", stop) else ""  # a command in backticks: the words after them
-        command = text[start:stop]
-        # each copy checked before the loop: mkdir -p passes the second time, CDO writes over a copy (NCO asks)
-        kept = "" if _guarded(command) else none_there_in_loop(listed, words.split(" ", 1)[1])
-        pieces.append(f"{text[position:start]}{kept}mkdir -p {shown_path(folder)} && for f in {listed}; do "
-                      f"{command}; done{quoted}{after}")
+        quoted = "`" if text.startswith("`", stop) else ""
+        pieces.append(text[position:start] + rewrite(text[start:stop], quoted))
         position = stop + len(quoted)
     return "".join(pieces) + text[position:]
 

@@ -16,6 +16,7 @@ from climann.data.variables import grid_layout
 from climann.data.notes import forget_notes
 from climann.errors import ClimannError
 from climann.evaluation.regions import box_cells, layout_regions
+from tests.conftest import assert_circular_mixture
 from tests.fresh_python import run_python
 from tests.followed_twice import without_guards
 
@@ -937,11 +938,4 @@ def test_a_direction_on_an_unstructured_grid_is_remapped_to_its_circular_mean(tm
     with xr.open_dataset(tmp_path / "w_remapped.nc") as remapped:
         assert set(remapped.data_vars) == {"mwd", "share"}
         held, share = remapped["mwd"].values, remapped["share"].values
-    ten, three_fifty = np.radians(10.0), np.radians(350.0)
-    expected = np.degrees(np.arctan2(share * np.sin(ten) + (1 - share) * np.sin(three_fifty),
-                                     share * np.cos(ten) + (1 - share) * np.cos(three_fifty))) % 360.0
-    filled = np.isfinite(share)
-    assert filled.sum() > 100 and ((share[filled] > 0.05) & (share[filled] < 0.95)).any()
-    np.testing.assert_array_equal(np.isfinite(held), filled)
-    off = np.abs((held[filled] - expected[filled] + 180.0) % 360.0 - 180.0)
-    assert off.max() < 1e-6, off.max()
+    assert_circular_mixture(held, share)

@@ -14,7 +14,7 @@ from climann.data.info import describe
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
-from tests.conftest import unwrapped_report
+from tests.conftest import assert_circular_mixture, unwrapped_report
 
 #: The T points' rows and columns: a regular grid (areas by hand below), cells 18° × 30°.
 T_LATITUDES = np.arange(-81.0, 82.0, 18.0)
@@ -348,11 +348,4 @@ def test_a_direction_on_staggered_axes_is_interpolated_to_its_circular_mean(tmp_
             xr.open_dataset(tmp_path / "share.nc", decode_times=False) as shares:
         assert set(remapped.data_vars) - {"time_bnds"} == {"WDIR"}
         held, share = remapped["WDIR"].values, shares["SHARE"].values
-    ten, three_fifty = np.radians(10.0), np.radians(350.0)
-    expected = np.degrees(np.arctan2(share * np.sin(ten) + (1 - share) * np.sin(three_fifty),
-                                     share * np.cos(ten) + (1 - share) * np.cos(three_fifty))) % 360.0
-    filled = np.isfinite(share)
-    assert filled.sum() > 100 and ((share[filled] > 0.05) & (share[filled] < 0.95)).any()
-    np.testing.assert_array_equal(np.isfinite(held), filled)
-    off = np.abs((held[filled] - expected[filled] + 180.0) % 360.0 - 180.0)
-    assert off.max() < 1e-6, off.max()
+    assert_circular_mixture(held, share)
