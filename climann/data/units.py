@@ -1572,8 +1572,8 @@ def _monthly_advice(variable: xr.DataArray, found: Conversion, step, *, name: st
             return "give it at monthly steps"
         return _on_copies(variable, where, lambda files: (
             f"if its values are rates (each step's mean rate per {_without_months(variable)}), give their "
-            f"monthly means: `{cdo_command('monmean', files)}` (climann then multiplies each month's mean by the "
-            "days of that month)"), name="monthly_means")
+            f"monthly means: `{cdo_command(_monthly_means_operators(), files)}` (climann then multiplies each "
+            "month's mean by the days of that month)"), name="monthly_means")
     per_day = _per_day_units(str(variable.attrs.get("units", "")))
     if per_day is None:
         return "convert it to a rate per day first (cdo divdpm divides each value by the days of its month)"
@@ -1582,6 +1582,18 @@ def _monthly_advice(variable: xr.DataArray, found: Conversion, step, *, name: st
         f"if each value is a rate per month of the month holding it, convert it to {per_day} by the days of "
         f"that month: `{cdo_command(operators, files)}`"),
         name="per_day")
+
+
+def _monthly_means_operators() -> str:
+    """``monmean`` over the whole file :func:`_on_copies` advises on (:data:`_ADVISED_FILE`), its directions
+    (a wave direction beside the rate) averaged by their sine and cosine and recovered with atan2
+    (:func:`~climann.data.direction_regrid.cdo_direction_chain`): as numbers, days of 350° and 10° give a
+    month near 180° (Fisher 1993, §2.2, eq. 2.9; fix52k for the other time means)."""
+    from climann.data.direction_regrid import cdo_direction_chain, file_directions  # it imports units (circular)
+
+    file = _ADVISED_FILE.get()
+    directions = {} if file is None or is_zarr_store(file) else file_directions(file)
+    return cdo_direction_chain("monmean", directions).removeprefix("-")
 
 
 def _without_months(variable: xr.DataArray) -> str:
