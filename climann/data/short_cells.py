@@ -20,6 +20,8 @@ Both name the steps, their lengths against the usual one, and the ways out: a ``
 that ends before a short last cell (begins after a short first one), when such a range exists,
 and the ``cdo delete,timestep=…`` that writes a copy of each file holding them without them
 (:func:`~climann.data.shell.steps_command`, guarded so that it writes over no file).
+``climann info`` tells them (:func:`warn_short_cells`) for every variable it describes, in the same
+words, whatever the config it proposes uses and also when it proposes none, once beside its config's check.
 Only the steps of the run's period count: steps read before ``--time-range`` for persistence
 and lags (:data:`~climann.data.time_cells.STEPS_BEFORE_RANGE_KEY`) are not trained on or scored.
 """
