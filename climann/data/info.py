@@ -14,6 +14,7 @@ else "No config to start from: <why>" (then ``climann info`` exits 2 with that r
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import re
 import tomllib
@@ -616,6 +617,8 @@ def _variables_section(dataset: xr.Dataset, names: list[str], *, selected: Mappi
     table = _table([row[:-1] for row in rows])
     if max(map(len, table)) > last:  # MOD08's 42-character names: the dimensions wrap in their column
         table = _wrapped_table([row[:-1] for row in rows], width=last, wrapping=2)
+        return "\n".join([header, *_long_names_beside_dimensions(table, [row[-1] for row in rows[1:]]),
+                          *held]), value_totals
     indent = " " * table[0].index("units")
     lines = [header, table[0]]
     for block, row in zip(_row_blocks(table[1:]), rows[1:], strict=True):
@@ -624,6 +627,30 @@ def _variables_section(dataset: xr.Dataset, names: list[str], *, selected: Mappi
             below = indent + row[-1]
             lines.append(below if len(below) <= last else below[: last - 1].rstrip() + "…")
     return "\n".join([*lines, *held]), value_totals
+
+
+def _long_names_beside_dimensions(table: list[str], long_names: list[str]) -> list[str]:
+    """The lines of a table whose dimensions wrap in their column (:func:`_wrapped_table`), each
+    row's long name in the blank its continuation lines leave under the names, two spaces in,
+    wrapped between words over those lines and cut with "…" where they end (a row of one line
+    gets one more): a row takes the lines of its dimensions, two at least. Under the units, on
+    a line of its own, MOD08's 90-character long names made each row four lines at 80 columns
+    and showed 31 characters of them (fix53d)."""
+    import textwrap
+
+    column = table[0].index("dimensions")
+    room = column - 4 - 2  # from two spaces under the names to two before the dimensions
+    lines = [table[0]]
+    for block, long_name in zip(_row_blocks(table[1:]), long_names, strict=True):
+        if not long_name:
+            lines.extend(block)
+            continue
+        block = block + [""] * (len(block) == 1)
+        pieces = textwrap.wrap(long_name, room, max_lines=len(block) - 1, placeholder=" …")
+        lines.append(block[0])
+        lines.extend((f"    {piece}".ljust(column) + line[column:]).rstrip() if piece else line
+                     for line, piece in itertools.zip_longest(block[1:], pieces, fillvalue=""))
+    return lines
 
 
 def _climatologies_section(dataset: xr.Dataset) -> list[str]:
