@@ -41,6 +41,7 @@ from climann.data.latitude_weights import WEIGHTS_READ_KEY
 from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
+from climann.data.time_encodings import time_encoding_names
 from climann.data.defaults import default_inputs
 from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.running_totals import planned_running_totals, running_total_reasons
@@ -573,7 +574,11 @@ def _variables_section(dataset: xr.Dataset, names: list[str], *, selected: Mappi
         header += f" (of {', '.join(f'{dim} = {_toml(value)}' for dim, value in selected.items())}, as selected)"
     # NetCDF-4 VLEN and compound variables are no metadata: said for what they hold (break41b B4, B10)
     typed = {name: kind for name in left_out if (kind := user_type_kind(dataset[name])) is not None}
-    left_out = [name for name in left_out if name not in typed]
+    # NCL's initial_time0_encoded: the time written again, said as such, not "metadata" (fix53d)
+    encodings = [name for name in time_encoding_names(dataset) if name in left_out and name not in typed]
+    left_out = [name for name in left_out if name not in typed and name not in encodings]
+    if encodings:
+        header += f" (time encodings left out, the time steps written again: {', '.join(encodings)})"
     if left_out:
         header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
     if typed:
