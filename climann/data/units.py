@@ -2160,24 +2160,24 @@ def _step_of_the_rate(variable: xr.DataArray, units: str, to: str, dim: str | No
     is one period of its rate ``units`` (``mm/day`` on daily steps) and that rate times its period
     is one ``to`` (``mm``): each value, the rate over its step, is then also the step's total in
     ``to``; None otherwise (or when the cells are unknown)."""
-    from climann.data.summed_rates import rate_period
     from climann.data.time_cells import cell_lengths
 
-    period = rate_period(units)
-    if period is None or dim is None or period.total_seconds() not in (3600, 86400):
+    if dim is None:
         return None
     try:
-        amount = (parse_units(units, variable="") * unit_registry().Quantity(period.total_seconds(), "second"))
-        if not np.isclose(float(amount.to(parse_units(to, variable="")).magnitude), 1.0):
+        # the time that makes one unit of the rate one of the amount: 1 day for mm/day and mm
+        ratio = parse_units(to, variable="") / parse_units(units, variable="")
+        period = float(ratio.to("second").magnitude)
+        if period not in (3600.0, 86400.0):
             return None
         bounds_name = variable[dim].attrs.get("bounds")
         lengths = cell_lengths(np.asarray(variable[dim].values), None if bounds_name is None or bounds_name not in
                                variable.coords else np.asarray(variable[bounds_name].values))
     except Exception:  # noqa: BLE001 — the advice without the line, as before
         return None
-    if lengths is None or not np.size(lengths) or not np.allclose(np.asarray(lengths, "f8"), period.total_seconds()):
+    if lengths is None or not np.size(lengths) or not np.allclose(np.asarray(lengths, "f8"), period):
         return None
-    return "day" if period.total_seconds() == 86400 else "hour"
+    return "day" if period == 86400.0 else "hour"
 
 
 def _cell_lengths(
