@@ -148,6 +148,8 @@ class CopyNames:
         self.shown_as: dict[str, str] = {}  # a message → as shown (the same again: the same words)
         # a file → (variable, attribute) → (ncatted type, values) that a message's ncatted set on its copy
         self.advised: dict[str, dict[tuple[str, str], tuple[str, list[str]]]] = {}
+        # a folder of ONE file's copy (copies_of_files) → that file (absolute paths): chained by the file
+        self.one_file: dict[str, str] = {}
 
     def shown(self, message: str) -> str:
         """``message`` with each copy it names that an earlier, different message named already
@@ -173,6 +175,8 @@ class CopyNames:
                     self.owner[copy] = message
                     text = word.sub(lambda _: os.path.basename(copy), text)
                 original = self.original.get(path)
+                if path in self.one_file:  # one file's copy in its folder: a copy of that file, not of the folder
+                    original, copy = self.one_file[path], os.path.join(copy, os.path.basename(self.one_file[path]))
                 if original is None:
                     continue
                 earlier = before.get(original)
@@ -189,8 +193,8 @@ class CopyNames:
             for earlier, read, copy, fixes in chained:
                 grouped.setdefault((earlier, read, fixes), []).append(copy)
             for (earlier, read, fixes), copies in grouped.items():
-                names = [os.path.basename(path) for path in (earlier, read)]  # the lines give the paths
-                written = " and ".join(os.path.basename(copy) for copy in copies)
+                names = [_told(path, earlier, read, *copies) for path in (earlier, read)]  # the lines give the paths
+                written = " and ".join(_told(copy, earlier, read, *copies) for copy in copies)
                 these, hold = ("these read", "hold") if len(copies) > 1 else ("this reads", "holds")
                 text += (f" ({these} {names[0]}, which the line shown before writes from {names[1]}: run that one "
                          f"first; {written} then {hold} {_fixes_held(fixes)})")
@@ -236,6 +240,15 @@ def advised_marks(file: str | os.PathLike, variable: str) -> dict[str, tuple[str
     with copies.lock:
         held = copies.advised.get(os.path.abspath(file), {})
         return {attribute: marks for (name, attribute), marks in held.items() if name == variable}
+
+
+def _told(path: str, *named: str) -> str:
+    """``path`` as the note of a chain names it (:meth:`CopyNames.shown`): its name, which the lines give
+    with its folder; as the user reaches it (:func:`working_path`) when another of ``named`` has the same
+    name (one file's copy in a new folder, ``units_fixed/x.nc``, and ``x.nc`` itself)."""
+    name = os.path.basename(path)
+    alike = any(os.path.basename(other) == name and os.path.abspath(other) != os.path.abspath(path) for other in named)
+    return working_path(path) if alike else name
 
 
 def _fixes_held(count: int) -> str:
@@ -300,7 +313,13 @@ def _reading(command: str, original: str, earlier: str, copy: str) -> str:
             name = os.path.basename(listed)
             files.append(f"{shown_path(earlier)}/{name}" if "*" in name else shown_path(Path(earlier) / name))
         return f"{loop.group(1)}{' '.join(files)}{command[loop.end(2):]}"
-    return _word(os.path.basename(original)).sub(lambda _: os.path.basename(earlier), command)
+    if {os.path.dirname(os.path.abspath(path)) for path in (earlier, copy)} == {os.path.dirname(original)}:
+        return _word(os.path.basename(original)).sub(lambda _: os.path.basename(earlier), command)
+    # a copy in a new folder (copies_of_files' one file) has its original's name: the original's whole path
+    # read, as a shell word or a Python string, not the name, which the copy's path ends in too
+    for old, new in ((shown_path(original), shown_path(earlier)), (working_path(original), working_path(earlier))):
+        command = re.sub(rf"(?<![\w./-]){re.escape(old)}(?![\w./-])", lambda _, new=new: new, command)
+    return command
 
 
 @contextlib.contextmanager
@@ -489,12 +508,11 @@ _LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
 _LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c) ")
 
 
-def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str,
-                    one_in_folder: bool = False) -> str:
+def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
     """The advice that corrects a copy of each of ``files``, a variable's files: for one file,
     each command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
-    (:func:`_one_copy`) with ``one_in_folder``, else beside it (:func:`input_and_copy`); for
-    several, each command of that advice that works on the copy's shell words becomes one loop
+    (:func:`_one_copy`; a copy beside it was taken with it by a glob over their folder, break52a
+    A1, and fix53a moved every caller there); for several, each command of that advice that works on the copy's shell words becomes one loop
     over the files, writing their copies under their own names into a new folder beside them
     (:func:`new_folder`, ``name``), followed by the ``--data`` that takes the copies. A copy of
     the first file alone left the others as they were, a folder refused as mixed (break37a B1,
@@ -533,10 +551,8 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     new folder), then give --data '/no/such/d/units_fixed/*.nc' in place of the originals
     """
     files = [str(file) for file in files]
-    if len(files) == 1 and one_in_folder:
+    if len(files) == 1:
         return _one_copy(advice, files[0], name)
-    if len(files) == 1:  # beside it (the callers not yet moved to one_in_folder)
-        return advice(input_and_copy(files[0]), files[0])
     folders = {Path(file).parent: copies_folder(Path(file).parent, name) for file in files}
     groups: dict[tuple[Path, str], list[str]] = {}
     for file in files:
@@ -553,21 +569,32 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
 
 
 def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
-    """:func:`copies_of_files` for one file: each command of ``advice`` that works on the file and
-    its copy writes the copy, under the file's own name, into a new folder ``name`` beside it
-    (:func:`copies_folder`), and is followed by the ``--data`` to give in its place. A copy
-    written beside its original (``tp_daily_sum_fixed.nc``) was taken with it by a glob over
-    their folder, and the run then refused the two files of one variable with xarray's words
-    on another pair of files (break52a A1, A5)."""
+    """:func:`copies_of_files` for one file: each command of ``advice`` that writes the file's copy
+    (its words ``IN OUT`` at its end, or the copy named in its Python, :func:`xarray_command`)
+    writes it, under the file's own name, into a new folder ``name`` beside it
+    (:func:`copies_folder`), checked not there first (:func:`none_there`: ``mkdir -p`` passes the
+    second time, and CDO writes over a copy), and is followed by the ``--data`` to give in its
+    place. A copy written beside its original (``tp_daily_sum_fixed.nc``) was taken with it by a
+    glob over their folder, and the run then refused the two files of one variable with xarray's
+    words on another pair of files (break52a A1, A5). A command that changes a Zarr store itself
+    (:func:`attribute_command`) names no copy and is left as it is."""
     parent = Path(file).parent
     folder = copies_folder(parent, name)
     copy = folder / copy_name(file)
+    copies = _copies[-1] if _copies else None
+    if copies is not None:  # chained by the file it copies (CopyNames.shown)
+        with copies.lock:
+            copies.one_file[os.path.abspath(folder)] = os.path.abspath(file)
     words = f"{shown_path(file)} {shown_path(copy)}"
     text = advice(words, file)
     after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
              f"{_others_kept(parent, [file])}")
-    return _each_command(text, words,
-                         lambda command, quoted: f"mkdir -p {shown_path(folder)} && {command}{quoted}{after}")
+
+    def write(command: str, quoted: str) -> str:
+        kept = "" if _guarded(command) or none_there(copy) in text else none_there(copy)
+        return f"{kept}mkdir -p {shown_path(folder)} && {command}{quoted}{after}"
+
+    return _each_command(text, words, write, written=repr(working_path(copy)))
 
 
 def copies_folder(parent: str | os.PathLike, name: str) -> Path:
@@ -608,19 +635,36 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
     return _each_command(text, words, loop)
 
 
-def _each_command(text: str, words: str, rewrite: Callable[[str, str], str]) -> str:
-    """``text`` with each command that ends in ``words`` (from its start, :data:`_LOOPED_COMMAND_START`)
-    replaced by ``rewrite(command, quoted)``, ``quoted`` the closing backtick after it or ``""``
-    (the words that follow a command in backticks go after them)."""
+def _each_command(text: str, words: str, rewrite: Callable[[str, str], str], *, written: str = "") -> str:
+    """``text`` with each command that ends in ``words`` (from its start, :data:`_LOOPED_COMMAND_START`),
+    or that holds ``written`` (a Python string naming the file it writes: :func:`xarray_command`'s
+    line on one file, to its end, :func:`_command_end`), replaced by ``rewrite(command, quoted)``,
+    ``quoted`` the closing backtick after it or ``""`` (the words that follow a command in backticks
+    go after them)."""
     pieces, position = [], 0
-    while (end := text.find(words, position)) >= 0:
-        starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
-        start = starts[-1] if starts else position
-        stop = end + len(words)
+    while (found := _next_command(text, words, written, position)) is not None:
+        start, stop = found
         quoted = "`" if text.startswith("`", stop) else ""
         pieces.append(text[position:start] + rewrite(text[start:stop], quoted))
         position = stop + len(quoted)
     return "".join(pieces) + text[position:]
+
+
+def _next_command(text: str, words: str, written: str, position: int) -> tuple[int, int] | None:
+    """Where the next command of ``text`` from ``position`` that :func:`_each_command` rewrites
+    begins and ends, or None."""
+    ends = [(end, end + len(words)) for end in [text.find(words, position)] if end >= 0]
+    if written and (named := text.find(written, position)) >= 0:
+        ends.append((named, -1))
+    if not ends:
+        return None
+    end, stop = min(ends)
+    starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
+    start = starts[-1] if starts else position
+    if stop < 0:  # a Python line: to its end, or to the backtick that closes it
+        closing = text.find("`", end) if text[start - 1:start] == "`" else -1
+        stop = closing if closing >= 0 else _command_end(text, start)
+    return start, stop
 
 
 @contextlib.contextmanager
