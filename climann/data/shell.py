@@ -509,14 +509,15 @@ _LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|n
 
 
 def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
-    """The advice that corrects a copy of each of ``files``, a variable's files: for one file,
-    each command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
-    (:func:`_one_copy`; a copy beside it was taken with it by a glob over their folder, break52a
-    A1, and fix53a moved every caller there); for several, each command of that advice that works on the copy's shell words becomes one loop
-    over the files, writing their copies under their own names into a new folder beside them
-    (:func:`new_folder`, ``name``), followed by the ``--data`` that takes the copies. A copy of
-    the first file alone left the others as they were, a folder refused as mixed (break37a B1,
-    for units; fix38d: the land-mask, density, cell_methods and ncap2 lines of a folder alike).
+    """The advice that corrects a copy of each of ``files``, a variable's files: for one file, each
+    command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
+    (:func:`_one_copy`; a copy beside it was taken with it by a glob over their folder, break52a A1,
+    and fix53a moved every caller there); for several, each command of that advice that works on the
+    copy's shell words becomes one loop over the files, writing their copies under their own names
+    into a new folder beside them (:func:`new_folder`, ``name``), followed by the ``--data`` that
+    takes the copies. A copy of the first file alone left the others as they were, a folder refused
+    as mixed (break37a B1, for units; fix38d: the land-mask, density, cell_methods and ncap2 lines
+    of a folder alike).
 
     The files are grouped by folder and by the advice they get (a variable named otherwise in
     some files gets its own loop): their ``*.nc`` when the group is every such file of the

@@ -330,9 +330,9 @@ def test_an_unmarked_default_fill_of_packed_kelvins_is_read_as_missing(tmp_path,
     np.testing.assert_allclose(dataset["tas"].values, [[281.0, np.nan], [282.0, 283.0], [np.nan, 284.0]], rtol=1e-6)
     # the limit as a float, the type of scale_factor: in the data's units (NUG)
     assert [without_guards(line) for line in said] == [
-        f"'tas' in tas.nc holds -47.67 at 2 of the 6 values checked, at 2 time steps (2000-01-16, "
-        f"2000-03-16), below absolute zero (0 K), which no "
-        f"temperature can be, so they are read as missing; to say so in the file: "
+        "'tas' in tas.nc holds -47.67 at 2 of the 6 values checked, at 2 time steps (2000-01-16, "
+        "2000-03-16), below absolute zero (0 K), which no "
+        "temperature can be, so they are read as missing; to say so in the file: "
         + one_copy("ncatted -a valid_min,tas,o,f,0", path, tmp_path / "absolute_zero_marked")]
 
 
