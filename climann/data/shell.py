@@ -1405,8 +1405,122 @@ def attribute_command(attributes: Sequence[str], files: str, *, file_command: st
         return file_command or ncatted_command(attributes, files)
     store = working_path(words[0])
     edits = "; ".join(_zarr_edit(attribute) for attribute in dict.fromkeys(attributes))
-    return python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
+    line = python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
                           f"zarr.consolidate_metadata({store!r})")
+    with _STORE_NOTES_LOCK:
+        _STORE_NOTES.setdefault(line, _store_edit_note(words[0], list(dict.fromkeys(attributes))))
+    return line
+
+
+#: The words said beside each zarr-python line :func:`attribute_command` gave (the line → the words):
+#: that it changes the store itself, which attributes and their values before, and the line that puts
+#: those back (:func:`with_store_notes` adds them to a message as it is shown).
+_STORE_NOTES: dict[str, str] = {}
+_STORE_NOTES_LOCK = threading.Lock()
+
+#: An attribute a store did not have before a line's change (:func:`store_attributes_before`).
+ABSENT = object()
+
+#: The most attributes a note names one by one (:func:`_store_edit_note`); the line that puts them back holds all.
+_NAMED_ATTRIBUTES = 6
+
+
+def store_attributes_before(store: str | os.PathLike,
+                            attributes: Sequence[str]) -> list[tuple[str | None, str, object]]:
+    """The attributes of the Zarr ``store`` that the changes ``attributes`` (ncatted's ``-a``,
+    :func:`ncatted_attribute`) make, as they are now: ``(array, attribute, value)`` in the order
+    changed, ``array`` None for the group's own (``global``), every array's for a change of no
+    variable, the attribute as the store names it (:data:`ZARR_ATTRIBUTE_NAMES`), ``value``
+    :data:`ABSENT` where it has none.
+
+    Raises
+    ------
+    Exception
+        Whatever zarr raises when the store cannot be opened (zarr not installed, no store there).
+    """
+    import zarr
+
+    group = zarr.open_group(str(store), mode="r")
+    before: dict[tuple[str | None, str], object] = {}
+    for attribute in attributes:
+        name, variable, _, _, _ = _parsed_attribute(attribute)
+        name = ZARR_ATTRIBUTE_NAMES.get(name, name)
+        places = ([None] if variable == "global" else [str(array) for array, _ in group.arrays()] if not variable
+                  else [variable])
+        for place in places:
+            held = dict((group if place is None else group[place]).attrs)
+            before.setdefault((place, name), held.get(name, ABSENT))  # the first change's: the value before them all
+    return [(place, name, value) for (place, name), value in before.items()]
+
+
+def restore_command(store: str | os.PathLike, before: Sequence[tuple[str | None, str, object]]) -> str:
+    """The zarr-python line that puts the attributes ``before`` (:func:`store_attributes_before`)
+    back into ``store``: each value set again, each attribute that was absent removed, the
+    metadata consolidated, as :func:`attribute_command`'s line does."""
+    path = working_path(store)
+    statements = []
+    for place, name, value in before:
+        where = "g.attrs" if place is None else f"g[{place!r}].attrs"
+        statements.append(f"{where}.pop({name!r}, None)" if value is ABSENT
+                          else f"{where}[{name!r}] = {_literal(value)}")
+    return python_command(f"import zarr; g = zarr.open_group({path!r}, mode='r+'); {'; '.join(statements)}; "
+                          f"zarr.consolidate_metadata({path!r})")
+
+
+def _literal(value: object) -> str:
+    """``value``, an attribute's JSON value, as Python that gives it back: its ``repr`` when that reads
+    back equal, else ``json.loads`` of its JSON (a NaN, whose repr ``nan`` is no Python)."""
+    import ast
+    import json
+
+    try:
+        if ast.literal_eval(repr(value)) == value:
+            return repr(value)
+    except (ValueError, SyntaxError):
+        pass
+    return f"__import__('json').loads({json.dumps(value)!r})"
+
+
+def _store_edit_note(store: str, attributes: Sequence[str]) -> str:
+    """The words said beside :func:`attribute_command`'s line on ``store``: that it changes the
+    store's own attributes in place (a copy of a store may be as large as its data), which and
+    their values before, and the line that puts those back (:func:`restore_command`)."""
+    said = "this line changes the store's own attributes in place"
+    try:
+        before = store_attributes_before(store, attributes)
+    except Exception as error:  # noqa: BLE001 - any failure to read: say so, the line is still given
+        from climann.errors import library_message
+
+        return (f"{said}; their values before could not be read ({library_message(error)}): copy the store's "
+                ".zattrs, .zarray and zarr.json files first to keep them")
+    named = [f"{name} of {place!r}" if place is not None else f"the store's {name}" for place, name, _ in before]
+    values = ["none" if value is ABSENT else repr(value) for _, _, value in before]
+    listed = [f"{what} ({value} before)" for what, value in zip(named, values)][:_NAMED_ATTRIBUTES]
+    more = len(before) - len(listed)
+    return (f"{said} (no copy: a store's may be as large as its data): {', '.join(listed)}"
+            f"{f' and {more} more' if more > 0 else ''}; the line that puts them back: "
+            f"`{restore_command(store, before)}`")
+
+
+def with_store_notes(message: str) -> str:
+    """``message`` with the words on each zarr-python line of :func:`attribute_command` it holds
+    added after the line (after its closing backtick): that the line changes the store's own
+    attributes in place, which and their values before, and the line that puts them back. A line
+    that edited a store without saying so changed data climann did not create (fix53a). The
+    words are added once: a message shown twice (its warning, then the terminal's line) is not
+    given them again."""
+    with _STORE_NOTES_LOCK:
+        notes = [(line, note) for line, note in _STORE_NOTES.items() if line in message]
+    for line, note in notes:
+        pieces, position = [], 0
+        while (found := message.find(line, position)) >= 0:
+            end = found + len(line)
+            end += message.startswith("`", end)
+            added = f" ({note})"
+            pieces.append(message[position:end] + ("" if message.startswith(added, end) else added))
+            position = end
+        message = "".join(pieces) + message[position:]
+    return message
 
 
 def values_command(scripts: Sequence[str], statements: Sequence[str], files: str) -> str:
