@@ -193,8 +193,8 @@ class CopyNames:
             for earlier, read, copy, fixes in chained:
                 grouped.setdefault((earlier, read, fixes), []).append(copy)
             for (earlier, read, fixes), copies in grouped.items():
-                names = [_told(path, earlier, read, *copies) for path in (earlier, read)]  # the lines give the paths
-                written = " and ".join(_told(copy, earlier, read, *copies) for copy in copies)
+                told = _told([earlier, read, *copies])  # names: the lines give the paths
+                names, written = told[:2], " and ".join(told[2:])
                 these, hold = ("these read", "hold") if len(copies) > 1 else ("this reads", "holds")
                 text += (f" ({these} {names[0]}, which the line shown before writes from {names[1]}: run that one "
                          f"first; {written} then {hold} {_fixes_held(fixes)})")
@@ -242,13 +242,13 @@ def advised_marks(file: str | os.PathLike, variable: str) -> dict[str, tuple[str
         return {attribute: marks for (name, attribute), marks in held.items() if name == variable}
 
 
-def _told(path: str, *named: str) -> str:
-    """``path`` as the note of a chain names it (:meth:`CopyNames.shown`): its name, which the lines give
-    with its folder; as the user reaches it (:func:`working_path`) when another of ``named`` has the same
+def _told(paths: Sequence[str]) -> list[str]:
+    """``paths`` as the note of a chain names them (:meth:`CopyNames.shown`): their names, which the
+    lines give with their folders; as the user reaches them (:func:`working_path`) when two have one
     name (one file's copy in a new folder, ``units_fixed/x.nc``, and ``x.nc`` itself)."""
-    name = os.path.basename(path)
-    alike = any(os.path.basename(other) == name and os.path.abspath(other) != os.path.abspath(path) for other in named)
-    return working_path(path) if alike else name
+    names = [os.path.basename(path) for path in paths]
+    alike = len(set(names)) < len({os.path.abspath(path) for path in paths})
+    return [working_path(path) for path in paths] if alike else names
 
 
 def _fixes_held(count: int) -> str:
