@@ -1456,7 +1456,20 @@ def store_attributes_before(store: str | os.PathLike,
 def restore_command(store: str | os.PathLike, before: Sequence[tuple[str | None, str, object]]) -> str:
     """The zarr-python line that puts the attributes ``before`` (:func:`store_attributes_before`)
     back into ``store``: each value set again, each attribute that was absent removed, the
-    metadata consolidated, as :func:`attribute_command`'s line does."""
+    metadata consolidated, as :func:`attribute_command`'s line does.
+
+    Parameters
+    ----------
+    store : str or PathLike
+        The Zarr store.
+    before : sequence of (str or None, str, object)
+        ``(array, attribute, value)``: None for the group's own, :data:`ABSENT` for none.
+
+    Returns
+    -------
+    str
+        ``python -c "import zarr; …"``, as :func:`python_command` quotes it.
+    """
     path = working_path(store)
     statements = []
     for place, name, value in before:
@@ -1508,7 +1521,19 @@ def with_store_notes(message: str) -> str:
     attributes in place, which and their values before, and the line that puts them back. A line
     that edited a store without saying so changed data climann did not create (fix53a). The
     words are added once: a message shown twice (its warning, then the terminal's line) is not
-    given them again."""
+    given them again.
+
+    Parameters
+    ----------
+    message : str
+        A refusal, warning or note as climann shows it.
+
+    Returns
+    -------
+    str
+        ``message``, each store's line followed by ``(this line changes the store's own attributes
+        in place …: units of 'tas' ('degC' before); the line that puts them back: `python -c …`)``.
+    """
     with _STORE_NOTES_LOCK:
         notes = [(line, note) for line, note in _STORE_NOTES.items() if line in message]
     for line, note in notes:
