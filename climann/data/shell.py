@@ -148,6 +148,8 @@ class CopyNames:
         self.shown_as: dict[str, str] = {}  # a message → as shown (the same again: the same words)
         # a file → (variable, attribute) → (ncatted type, values) that a message's ncatted set on its copy
         self.advised: dict[str, dict[tuple[str, str], tuple[str, list[str]]]] = {}
+        # a folder of ONE file's copy (copies_of_files) → that file (absolute paths): chained by the file
+        self.one_file: dict[str, str] = {}
 
     def shown(self, message: str) -> str:
         """``message`` with each copy it names that an earlier, different message named already
@@ -173,6 +175,8 @@ class CopyNames:
                     self.owner[copy] = message
                     text = word.sub(lambda _: os.path.basename(copy), text)
                 original = self.original.get(path)
+                if path in self.one_file:  # one file's copy in its folder: a copy of that file, not of the folder
+                    original, copy = self.one_file[path], os.path.join(copy, os.path.basename(self.one_file[path]))
                 if original is None:
                     continue
                 earlier = before.get(original)
@@ -189,8 +193,8 @@ class CopyNames:
             for earlier, read, copy, fixes in chained:
                 grouped.setdefault((earlier, read, fixes), []).append(copy)
             for (earlier, read, fixes), copies in grouped.items():
-                names = [os.path.basename(path) for path in (earlier, read)]  # the lines give the paths
-                written = " and ".join(os.path.basename(copy) for copy in copies)
+                told = _told([earlier, read, *copies])  # names: the lines give the paths
+                names, written = told[:2], " and ".join(told[2:])
                 these, hold = ("these read", "hold") if len(copies) > 1 else ("this reads", "holds")
                 text += (f" ({these} {names[0]}, which the line shown before writes from {names[1]}: run that one "
                          f"first; {written} then {hold} {_fixes_held(fixes)})")
@@ -236,6 +240,15 @@ def advised_marks(file: str | os.PathLike, variable: str) -> dict[str, tuple[str
     with copies.lock:
         held = copies.advised.get(os.path.abspath(file), {})
         return {attribute: marks for (name, attribute), marks in held.items() if name == variable}
+
+
+def _told(paths: Sequence[str]) -> list[str]:
+    """``paths`` as the note of a chain names them (:meth:`CopyNames.shown`): their names, which the
+    lines give with their folders; as the user reaches them (:func:`working_path`) when two have one
+    name (one file's copy in a new folder, ``units_fixed/x.nc``, and ``x.nc`` itself)."""
+    names = [os.path.basename(path) for path in paths]
+    alike = len(set(names)) < len({os.path.abspath(path) for path in paths})
+    return [working_path(path) for path in paths] if alike else names
 
 
 def _fixes_held(count: int) -> str:
@@ -300,7 +313,13 @@ def _reading(command: str, original: str, earlier: str, copy: str) -> str:
             name = os.path.basename(listed)
             files.append(f"{shown_path(earlier)}/{name}" if "*" in name else shown_path(Path(earlier) / name))
         return f"{loop.group(1)}{' '.join(files)}{command[loop.end(2):]}"
-    return _word(os.path.basename(original)).sub(lambda _: os.path.basename(earlier), command)
+    if {os.path.dirname(os.path.abspath(path)) for path in (earlier, copy)} == {os.path.dirname(original)}:
+        return _word(os.path.basename(original)).sub(lambda _: os.path.basename(earlier), command)
+    # a copy in a new folder (copies_of_files' one file) has its original's name: the original's whole path
+    # read, as a shell word or a Python string, not the name, which the copy's path ends in too
+    for old, new in ((shown_path(original), shown_path(earlier)), (working_path(original), working_path(earlier))):
+        command = re.sub(rf"(?<![\w./-]){re.escape(old)}(?![\w./-])", lambda _, new=new: new, command)
+    return command
 
 
 @contextlib.contextmanager
@@ -489,16 +508,16 @@ _LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
 _LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c) ")
 
 
-def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str,
-                    one_in_folder: bool = False) -> str:
-    """The advice that corrects a copy of each of ``files``, a variable's files: for one file,
-    each command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
-    (:func:`_one_copy`) with ``one_in_folder``, else beside it (:func:`input_and_copy`); for
-    several, each command of that advice that works on the copy's shell words becomes one loop
-    over the files, writing their copies under their own names into a new folder beside them
-    (:func:`new_folder`, ``name``), followed by the ``--data`` that takes the copies. A copy of
-    the first file alone left the others as they were, a folder refused as mixed (break37a B1,
-    for units; fix38d: the land-mask, density, cell_methods and ncap2 lines of a folder alike).
+def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
+    """The advice that corrects a copy of each of ``files``, a variable's files: for one file, each
+    command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
+    (:func:`_one_copy`; a copy beside it was taken with it by a glob over their folder, break52a A1,
+    and fix53a moved every caller there); for several, each command of that advice that works on the
+    copy's shell words becomes one loop over the files, writing their copies under their own names
+    into a new folder beside them (:func:`new_folder`, ``name``), followed by the ``--data`` that
+    takes the copies. A copy of the first file alone left the others as they were, a folder refused
+    as mixed (break37a B1, for units; fix38d: the land-mask, density, cell_methods and ncap2 lines
+    of a folder alike).
 
     The files are grouped by folder and by the advice they get (a variable named otherwise in
     some files gets its own loop): their ``*.nc`` when the group is every such file of the
@@ -533,10 +552,8 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     new folder), then give --data '/no/such/d/units_fixed/*.nc' in place of the originals
     """
     files = [str(file) for file in files]
-    if len(files) == 1 and one_in_folder:
+    if len(files) == 1:
         return _one_copy(advice, files[0], name)
-    if len(files) == 1:  # beside it (the callers not yet moved to one_in_folder)
-        return advice(input_and_copy(files[0]), files[0])
     folders = {Path(file).parent: copies_folder(Path(file).parent, name) for file in files}
     groups: dict[tuple[Path, str], list[str]] = {}
     for file in files:
@@ -553,21 +570,32 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
 
 
 def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
-    """:func:`copies_of_files` for one file: each command of ``advice`` that works on the file and
-    its copy writes the copy, under the file's own name, into a new folder ``name`` beside it
-    (:func:`copies_folder`), and is followed by the ``--data`` to give in its place. A copy
-    written beside its original (``tp_daily_sum_fixed.nc``) was taken with it by a glob over
-    their folder, and the run then refused the two files of one variable with xarray's words
-    on another pair of files (break52a A1, A5)."""
+    """:func:`copies_of_files` for one file: each command of ``advice`` that writes the file's copy
+    (its words ``IN OUT`` at its end, or the copy named in its Python, :func:`xarray_command`)
+    writes it, under the file's own name, into a new folder ``name`` beside it
+    (:func:`copies_folder`), checked not there first (:func:`none_there`: ``mkdir -p`` passes the
+    second time, and CDO writes over a copy), and is followed by the ``--data`` to give in its
+    place. A copy written beside its original (``tp_daily_sum_fixed.nc``) was taken with it by a
+    glob over their folder, and the run then refused the two files of one variable with xarray's
+    words on another pair of files (break52a A1, A5). A command that changes a Zarr store itself
+    (:func:`attribute_command`) names no copy and is left as it is."""
     parent = Path(file).parent
     folder = copies_folder(parent, name)
     copy = folder / copy_name(file)
+    copies = _copies[-1] if _copies else None
+    if copies is not None:  # chained by the file it copies (CopyNames.shown)
+        with copies.lock:
+            copies.one_file[os.path.abspath(folder)] = os.path.abspath(file)
     words = f"{shown_path(file)} {shown_path(copy)}"
     text = advice(words, file)
     after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
              f"{_others_kept(parent, [file])}")
-    return _each_command(text, words,
-                         lambda command, quoted: f"mkdir -p {shown_path(folder)} && {command}{quoted}{after}")
+
+    def write(command: str, quoted: str) -> str:
+        kept = "" if _guarded(command) or none_there(copy) in text else none_there(copy)
+        return f"{kept}mkdir -p {shown_path(folder)} && {command}{quoted}{after}"
+
+    return _each_command(text, words, write, written=repr(working_path(copy)))
 
 
 def copies_folder(parent: str | os.PathLike, name: str) -> Path:
@@ -608,19 +636,36 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
     return _each_command(text, words, loop)
 
 
-def _each_command(text: str, words: str, rewrite: Callable[[str, str], str]) -> str:
-    """``text`` with each command that ends in ``words`` (from its start, :data:`_LOOPED_COMMAND_START`)
-    replaced by ``rewrite(command, quoted)``, ``quoted`` the closing backtick after it or ``""``
-    (the words that follow a command in backticks go after them)."""
+def _each_command(text: str, words: str, rewrite: Callable[[str, str], str], *, written: str = "") -> str:
+    """``text`` with each command that ends in ``words`` (from its start, :data:`_LOOPED_COMMAND_START`),
+    or that holds ``written`` (a Python string naming the file it writes: :func:`xarray_command`'s
+    line on one file, to its end, :func:`_command_end`), replaced by ``rewrite(command, quoted)``,
+    ``quoted`` the closing backtick after it or ``""`` (the words that follow a command in backticks
+    go after them)."""
     pieces, position = [], 0
-    while (end := text.find(words, position)) >= 0:
-        starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
-        start = starts[-1] if starts else position
-        stop = end + len(words)
+    while (found := _next_command(text, words, written, position)) is not None:
+        start, stop = found
         quoted = "`" if text.startswith("`", stop) else ""
         pieces.append(text[position:start] + rewrite(text[start:stop], quoted))
         position = stop + len(quoted)
     return "".join(pieces) + text[position:]
+
+
+def _next_command(text: str, words: str, written: str, position: int) -> tuple[int, int] | None:
+    """Where the next command of ``text`` from ``position`` that :func:`_each_command` rewrites
+    begins and ends, or None."""
+    ends = [(end, end + len(words)) for end in [text.find(words, position)] if end >= 0]
+    if written and (named := text.find(written, position)) >= 0:
+        ends.append((named, -1))
+    if not ends:
+        return None
+    end, stop = min(ends)
+    starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
+    start = starts[-1] if starts else position
+    if stop < 0:  # a Python line: to its end, or to the backtick that closes it
+        closing = text.find("`", end) if text[start - 1:start] == "`" else -1
+        stop = closing if closing >= 0 else _command_end(text, start)
+    return start, stop
 
 
 @contextlib.contextmanager
@@ -1360,8 +1405,147 @@ def attribute_command(attributes: Sequence[str], files: str, *, file_command: st
         return file_command or ncatted_command(attributes, files)
     store = working_path(words[0])
     edits = "; ".join(_zarr_edit(attribute) for attribute in dict.fromkeys(attributes))
-    return python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
+    line = python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
                           f"zarr.consolidate_metadata({store!r})")
+    with _STORE_NOTES_LOCK:
+        _STORE_NOTES.setdefault(line, _store_edit_note(words[0], list(dict.fromkeys(attributes))))
+    return line
+
+
+#: The words said beside each zarr-python line :func:`attribute_command` gave (the line → the words):
+#: that it changes the store itself, which attributes and their values before, and the line that puts
+#: those back (:func:`with_store_notes` adds them to a message as it is shown).
+_STORE_NOTES: dict[str, str] = {}
+_STORE_NOTES_LOCK = threading.Lock()
+
+#: An attribute a store did not have before a line's change (:func:`store_attributes_before`).
+ABSENT = object()
+
+#: The most attributes a note names one by one (:func:`_store_edit_note`); the line that puts them back holds all.
+_NAMED_ATTRIBUTES = 6
+
+
+def store_attributes_before(store: str | os.PathLike,
+                            attributes: Sequence[str]) -> list[tuple[str | None, str, object]]:
+    """The attributes of the Zarr ``store`` that the changes ``attributes`` (ncatted's ``-a``,
+    :func:`ncatted_attribute`) make, as they are now: ``(array, attribute, value)`` in the order
+    changed, ``array`` None for the group's own (``global``), every array's for a change of no
+    variable, the attribute as the store names it (:data:`ZARR_ATTRIBUTE_NAMES`), ``value``
+    :data:`ABSENT` where it has none.
+
+    Raises
+    ------
+    Exception
+        Whatever zarr raises when the store cannot be opened (zarr not installed, no store there).
+    """
+    import zarr
+
+    group = zarr.open_group(str(store), mode="r")
+    before: dict[tuple[str | None, str], object] = {}
+    for attribute in attributes:
+        name, variable, _, _, _ = _parsed_attribute(attribute)
+        name = ZARR_ATTRIBUTE_NAMES.get(name, name)
+        places = ([None] if variable == "global" else [str(array) for array, _ in group.arrays()] if not variable
+                  else [variable])
+        for place in places:
+            held = dict((group if place is None else group[place]).attrs)
+            before.setdefault((place, name), held.get(name, ABSENT))  # the first change's: the value before them all
+    return [(place, name, value) for (place, name), value in before.items()]
+
+
+def restore_command(store: str | os.PathLike, before: Sequence[tuple[str | None, str, object]]) -> str:
+    """The zarr-python line that puts the attributes ``before`` (:func:`store_attributes_before`)
+    back into ``store``: each value set again, each attribute that was absent removed, the
+    metadata consolidated, as :func:`attribute_command`'s line does.
+
+    Parameters
+    ----------
+    store : str or PathLike
+        The Zarr store.
+    before : sequence of (str or None, str, object)
+        ``(array, attribute, value)``: None for the group's own, :data:`ABSENT` for none.
+
+    Returns
+    -------
+    str
+        ``python -c "import zarr; …"``, as :func:`python_command` quotes it.
+    """
+    path = working_path(store)
+    statements = []
+    for place, name, value in before:
+        where = "g.attrs" if place is None else f"g[{place!r}].attrs"
+        statements.append(f"{where}.pop({name!r}, None)" if value is ABSENT
+                          else f"{where}[{name!r}] = {_literal(value)}")
+    return python_command(f"import zarr; g = zarr.open_group({path!r}, mode='r+'); {'; '.join(statements)}; "
+                          f"zarr.consolidate_metadata({path!r})")
+
+
+def _literal(value: object) -> str:
+    """``value``, an attribute's JSON value, as Python that gives it back: its ``repr`` when that reads
+    back equal, else ``json.loads`` of its JSON (a NaN, whose repr ``nan`` is no Python)."""
+    import ast
+    import json
+
+    try:
+        if ast.literal_eval(repr(value)) == value:
+            return repr(value)
+    except (ValueError, SyntaxError):
+        pass
+    return f"__import__('json').loads({json.dumps(value)!r})"
+
+
+def _store_edit_note(store: str, attributes: Sequence[str]) -> str:
+    """The words said beside :func:`attribute_command`'s line on ``store``: that it changes the
+    store's own attributes in place (a copy of a store may be as large as its data), which and
+    their values before, and the line that puts those back (:func:`restore_command`)."""
+    said = "this line changes the store's own attributes in place"
+    try:
+        before = store_attributes_before(store, attributes)
+    except Exception as error:  # noqa: BLE001 - any failure to read: say so, the line is still given
+        from climann.errors import library_message
+
+        return (f"{said}; their values before could not be read ({library_message(error)}): copy the store's "
+                ".zattrs, .zarray and zarr.json files first to keep them")
+    named = [f"{name} of {place!r}" if place is not None else f"the store's {name}" for place, name, _ in before]
+    values = ["none" if value is ABSENT else repr(value) for _, _, value in before]
+    listed = [f"{what} ({value} before)" for what, value in zip(named, values)][:_NAMED_ATTRIBUTES]
+    more = len(before) - len(listed)
+    return (f"{said} (no copy: a store's may be as large as its data): {', '.join(listed)}"
+            f"{f' and {more} more' if more > 0 else ''}; the line that puts them back: "
+            f"`{restore_command(store, before)}`")
+
+
+def with_store_notes(message: str) -> str:
+    """``message`` with the words on each zarr-python line of :func:`attribute_command` it holds
+    added after the line (after its closing backtick): that the line changes the store's own
+    attributes in place, which and their values before, and the line that puts them back. A line
+    that edited a store without saying so changed data climann did not create (fix53a). The
+    words are added once: a message shown twice (its warning, then the terminal's line) is not
+    given them again.
+
+    Parameters
+    ----------
+    message : str
+        A refusal, warning or note as climann shows it.
+
+    Returns
+    -------
+    str
+        ``message``, each store's line followed by ``(this line changes the store's own attributes
+        in place …: units of 'tas' ('degC' before); the line that puts them back: `python -c …`)``.
+    """
+    with _STORE_NOTES_LOCK:
+        notes = [(line, note) for line, note in _STORE_NOTES.items() if line in message]
+    for line, note in notes:
+        pieces, position = [], 0
+        while (found := message.find(line, position)) >= 0:
+            end = found + len(line)
+            end += message.startswith("`", end)
+            added = f" ({note})"
+            pieces.append(message[position:end] + ("" if message.startswith(added, end) else added))
+            position = end
+        message = "".join(pieces) + message[position:]
+    return message
 
 
 def values_command(scripts: Sequence[str], statements: Sequence[str], files: str) -> str:

@@ -332,7 +332,7 @@ def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.nd
     if files:  # a folder of monthly files: every file's cells, not the first's (break39b B7); one file's copy
         # in a new folder too, with the --data to give (break52a A5: beside it, a glob took both)
         return f"{said}: " + copies_of_files(lambda arguments, file: values_command([script], statements, arguments),
-                                             files, name="time_cells_joined", one_in_folder=True)
+                                             files, name="time_cells_joined")
     return f"{said}: {values_command([script], statements, source_and_copy(dataset, dataset[bounds_name]))}"
 
 

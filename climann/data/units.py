@@ -2100,8 +2100,7 @@ def _on_copies(variable: xr.DataArray, where: str, advice: Callable[[str], str],
     files = source_files(variable)
     # one file too: its copy in a new folder, with the --data to give (break52a A1: beside it, a glob took both)
     if files and not any(is_zarr_store(file) for file in files):
-        return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name,
-                               one_in_folder=True)
+        return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name)
     return _advised_on(files[0] if files else None, advice, _fixed_copy(variable, where))
 
 

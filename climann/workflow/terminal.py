@@ -24,7 +24,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from climann.data.shell import wrapped_lines
+from climann.data.shell import with_store_notes, wrapped_lines
 
 #: ``TERM`` values of terminals that cannot move the cursor (as rich treats them): no wrapping.
 DUMB_TERMINALS = ("dumb", "unknown")
@@ -65,7 +65,9 @@ def message_lines(message: str, stream: TextIO, *, whole: Sequence[str] = ()) ->
     """The lines that show ``message`` on ``stream``: wrapped between words (never inside a
     shell command, nor inside a phrase of ``whole``) at the terminal's width on a terminal,
     a command longer than that width continued on the next lines with a backslash
-    (:func:`climann.data.shell.continued_command`); else ``message`` itself as one line.
+    (:func:`climann.data.shell.continued_command`); else ``message`` itself as one line. A
+    zarr-python line that edits a store in place is followed by the words that say so and the
+    line that puts the attributes back (:func:`climann.data.shell.with_store_notes`).
 
     Parameters
     ----------
@@ -82,6 +84,7 @@ def message_lines(message: str, stream: TextIO, *, whole: Sequence[str] = ()) ->
     list of str
         The lines, without line breaks.
     """
+    message = with_store_notes(message)  # a Zarr store's edit in place: said so, with the line that undoes it
     width = terminal_width(stream)
     return [message] if width is None else wrapped_lines(message, width, whole=whole, continued=True)
 

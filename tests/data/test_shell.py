@@ -23,6 +23,8 @@ from climann.data.grids import cell_coordinates
 from climann.data.shell import (
     attribute_command,
     beside,
+    copies_of_files,
+    copies_said_once,
     identifier,
     in_place_note,
     input_and_copy,
@@ -1038,3 +1040,36 @@ def test_prose_in_parentheses_after_a_number_is_not_taken_for_units():
 
     assert [word for word, _ in _words("split 2010 (3 of 5 years) here")] == [
         "split", "2010", "(3", "of", "5", "years)", "here"]
+
+
+@pytest.mark.parametrize("first_beside", [pytest.param(True, id="beside-then-folder"),
+                                          pytest.param(False, id="folder-then-folder")])
+def test_a_one_file_copy_in_a_new_folder_reads_the_copy_an_earlier_line_writes_and_ends_with_both_fixes(
+        tmp_path, monkeypatch, first_beside):
+    """fix53a: one file's copy now goes into a new folder under the file's own name (copies_of_files); a second
+    fix of the same file, printed by the same run, reads the first's copy (fix38d), by its whole path (its name
+    is the original's), and the two lines, run in the order printed, end in one copy holding both fixes."""
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    xr.Dataset({"tas": (("time",), np.array([280.0, 281.0], "f4"))}).to_netcdf(tmp_path / "d" / "x.nc")
+    units = [ncatted_attribute("units", "tas", "o", "c", "K")]
+    name = [ncatted_attribute("long_name", "tas", "o", "c", "near-surface air temperature")]
+    with copies_said_once() as copies:
+        first = copies.shown(attribute_command(units, input_and_copy("d/x.nc")) if first_beside else
+                             copies_of_files(lambda words, _: attribute_command(units, words), ["d/x.nc"],
+                                             name="units_fixed"))
+        second = copies.shown(copies_of_files(lambda words, _: attribute_command(name, words), ["d/x.nc"],
+                                              name="named"))
+    earlier = "d/x_fixed.nc" if first_beside else "d/units_fixed/x.nc"
+    assert f"ncatted -a long_name,tas,o,c,'near-surface air temperature' {earlier} d/named/x.nc (its copy" in second
+    assert second.endswith(f"(this reads {earlier}, which the line shown before writes from d/x.nc: run that one "
+                           "first; d/named/x.nc then holds both fixes)")
+    for said in (first, second):
+        subprocess.run(re.split(r" \((?:its copy|then give)", said)[0], shell=True, check=True, cwd=tmp_path,
+                       capture_output=True)
+    with xr.open_dataset(tmp_path / "d" / "named" / "x.nc") as both:
+        assert both["tas"].attrs == {"units": "K", "long_name": "near-surface air temperature"}
+    with xr.open_dataset(tmp_path / "d" / "x.nc") as original:
+        assert original["tas"].attrs == {}

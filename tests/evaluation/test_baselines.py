@@ -1433,9 +1433,12 @@ def _run_python_line(said, tmp_path):
 
     import xarray as xr
 
-    (line,) = re.findall(r'`(python -c "[^`]+)`', said)
+    (folder, line), = re.findall(r'`(?:mkdir -p (\S+) && )?(python -c "[^`]+)`', said)
+    if folder:  # a file's copy goes into a new folder (fix53a), whose mkdir the line begins with
+        (tmp_path / folder).mkdir()
     run_python("-c", shlex.split(line)[2], check=True, cwd=tmp_path)
     copies = [path for path in tmp_path.iterdir() if path.name.startswith("obs_fixed")]
+    copies += list((tmp_path / folder).iterdir()) if folder else []
     assert len(copies) == 1
     return xr.open_dataset(copies[0], decode_times=xr.coders.CFDatetimeCoder(use_cftime=True),
                            engine="zarr" if copies[0].suffix == ".zarr" else None)
@@ -1463,7 +1466,8 @@ def test_the_stamps_on_noon_warning_names_the_file_and_its_python_line_puts_them
         climatology_keys(times, source=TimeSource((str(path),), "time"))
     (said,) = [record.getMessage() for record in caplog.records if "no regular step" in record.getMessage()]
     assert "IN OUT" not in said and f"'obs.{kind}'" in said
-    assert ("ncap2 -s 'time=floor(time)+0.5' obs.nc obs_fixed.nc" in said) == (kind == "nc")
+    assert ("ncap2 -s 'time=floor(time)+0.5' obs.nc midday_stamps/obs.nc` (its copy in a new folder), then give "
+            "--data midday_stamps/obs.nc in place of obs.nc" in said) == (kind == "nc")
     copy = _run_python_line(said, tmp_path)
     assert list(copy["time"].values) == noon
     np.testing.assert_array_equal(copy["tas"].values, values)

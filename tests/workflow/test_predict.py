@@ -17,6 +17,7 @@ from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import load_run, predict_files, require_scored_target
 from climann.workflow.preparation import resolve_inputs
+from tests.followed_twice import without_guards
 from tests.conftest import draw_no_run_figures, run_written_before, without_model_record
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
@@ -863,25 +864,29 @@ def test_celsius_without_units_for_a_run_in_kelvin_exits_2_naming_both_values(tr
         f"{values.max():.4g}, mean {values.mean():.4g}) lie {distance:.0f} standard deviations from those of the "
         f"model's training data (mean {trained.mean():.4g}, sd {trained.std():.4g} K, {trained.min():.4g}…"
         f"{trained.max():.4g}): they are likely in another unit than K; set the units they are in, which are then "
-        f"converted to K: ncatted -a units,{name},o,c,degC {tmp_path / 'bare_c_fixed.nc'} "
-        f"{tmp_path / 'bare_c_fixed_2.nc'} (this reads bare_c_fixed.nc, which the line shown before writes from "
-        "bare_c.nc: run that one first; bare_c_fixed_2.nc then holds both fixes)"
+        f"converted to K: mkdir -p {tmp_path / 'units_set'} && ncatted -a units,{name},o,c,degC "
+        f"{tmp_path / 'bare_c_fixed.nc'} {tmp_path / 'units_set' / 'bare_c.nc'} (its copy in a new folder), then give "
+        f"--data {tmp_path / 'units_set' / 'bare_c.nc'} in place of {tmp_path / 'bare_c.nc'} (this reads "
+        f"{tmp_path / 'bare_c_fixed.nc'}, which the line shown before writes from {tmp_path / 'bare_c.nc'}: run that "
+        f"one first; {tmp_path / 'units_set' / 'bare_c.nc'} then holds both fixes)"
     )  # degC, the units the file was written in (fix42g: the likely unit, not the placeholder UNITS);
-    # _2: the other variable's units_metadata warning of the same command names bare_c_fixed.nc (rerun37 N5),
-    # and this line reads that copy (fix38d: the two lines, run in order, end in one copy with both fixes)
+    # the other variable's units_metadata warning of the same command names bare_c_fixed.nc (rerun37 N5), and this
+    # line reads that copy (fix38d: the two lines, run in order, end in one copy with both fixes), its own copy in
+    # a new folder under the file's name (fix53a), so the note names the files by their paths
     for command in (["predict", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "o.nc")],
                     ["evaluate", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "ev")]):
         result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
         assert result.returncode == 2, result.stderr
-        assert result.stderr.strip().splitlines()[-1] == expected
+        assert without_guards(result.stderr.strip().splitlines()[-1]) == expected
         assert "its units are not checked" not in result.stderr
     assert not (tmp_path / "o.nc").exists() and not (tmp_path / "ev").exists()
     # the way out: with its units set, it is converted and scored as the same values in K are
     celsius[name].attrs["units"] = "degC"
-    celsius.to_netcdf(tmp_path / "bare_c_fixed_2.nc")
+    (tmp_path / "units_set").mkdir()
+    celsius.to_netcdf(tmp_path / "units_set" / "bare_c.nc")
     with xr.open_dataset(folder / "train_K.nc", decode_times=TIME) as kelvin:
         kelvin.isel(time=slice(0, 24)).to_netcdf(tmp_path / "k.nc")
-    fixed = evaluate_run(run_dir, [str(tmp_path / "bare_c_fixed_2.nc")], tmp_path / "fixed")
+    fixed = evaluate_run(run_dir, [str(tmp_path / "units_set" / "bare_c.nc")], tmp_path / "fixed")
     same = evaluate_run(run_dir, [str(tmp_path / "k.nc")], tmp_path / "kelvin")
     assert fixed["splits"]["all"]["model"]["mse"] == pytest.approx(same["splits"]["all"]["model"]["mse"], rel=1e-4)
 
