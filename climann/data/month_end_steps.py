@@ -169,7 +169,7 @@ def with_steps_as_lead_months(dataset: xr.Dataset, select: Mapping[str, object] 
     held = _held(dataset, names, (reference, step))
     if not held.any() or (held & (leads < 1)).any():
         return dataset  # a value at a step that ends no month: no month means
-    spread = any(len(set(leads[:, column][held[:, column]])) > 1 for column in range(leads.shape[1]))
+    spread = any(len(set(np.nonzero(held & (leads == lead))[1])) > 1 for lead in np.unique(leads[held]))
     if "statistic" not in kinds.values() and not spread:
         return dataset  # nothing says these are month means
     if "instant" in kinds.values():
@@ -208,11 +208,13 @@ def _regrouped(dataset: xr.Dataset, names: list[str], leads: np.ndarray, held: n
         reference: dataset[reference].assign_attrs(standard_name=FORECAST_REFERENCE_TIME)})
     if count == 1:
         result = result.squeeze(LEAD_MONTH)
+    steps = int(held.any(axis=0).sum())
+    spread = f"{steps} steps for {count} lead months, by month length" if steps > count else f"{steps} steps"
     note_once(_log, logging.WARNING, (
-        f"{where}: {', '.join(names)} are monthly means of a seasonal forecast as cfgrib lays them out, '{step}' the "
-        f"end of each averaged month ({int(held.any(axis=0).sum())} steps, one lead month on several by month "
-        f"length); read as lead months {LEAD_MONTH} = 1 … {count} (1 the month of each start, as the new CDS gives "
-        f"them): choose one with [data] select, e.g. --select {LEAD_MONTH}=1"))
+        f"{where}: {', '.join(names)} {'is' if len(names) == 1 else 'are'} monthly means of a seasonal forecast as "
+        f"cfgrib lays them out, '{step}' the end of each averaged month ({spread}); read as lead months "
+        f"{LEAD_MONTH} = 1 … {count} (1 the month of each start, as the new CDS gives them): choose one with "
+        f"[data] select, e.g. --select {LEAD_MONTH}=1"))
     return with_valid_times_on_lead_dimension(with_lead_times_as_numbers(result))
 
 
