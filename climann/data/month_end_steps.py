@@ -224,9 +224,9 @@ def _step_chosen_message(dataset: xr.Dataset, names: list[str], leads: np.ndarra
     months = sorted({int(lead) for lead in leads[held]})
     at = ", ".join(f"{LEAD_MONTH} {lead}" for lead in months[:3])
     return (f"{where}: '{step}' of {', '.join(names)} is the end of each averaged month (cfgrib's layout of monthly "
-            f"means), so one lead month lies on several steps by month length and one step holds different months "
-            f"from different starts; the file is read as lead months ({at} …), so choose the lead month instead of "
-            f"{step}={value}, e.g. --select {LEAD_MONTH}={months[0]}")
+            f"means), so a lead month lies on as many steps as its months have lengths; the file is read as lead "
+            f"months ({at}{' …' if len(months) > 3 else ''}): choose the lead month instead of {step}={value}, e.g. "
+            f"--select {LEAD_MONTH}={months[0]}")
 
 
 def _mixed_kinds_message(dataset: xr.Dataset, kinds: Mapping[str, str | None], step: str, where: str) -> str:

@@ -67,7 +67,7 @@ def test_a_step_chosen_is_refused_with_the_lead_month_to_choose(tmp_path, pair):
     hindcast, _ = pair
     cfgrib_month_end_layout(hindcast).to_netcdf(tmp_path / "fc.nc")
     with pytest.raises(ClimannError, match=r"fc\.nc: 'step' of t2m is the end of each averaged month .* "
-                                           r"choose the lead month instead of step=744, e.g\. --select forecastMonth=1"):
+                                           r"choose the lead month instead of step=744, e\.g\. --select forecastMonth=1"):
         open_dataset([tmp_path / "fc.nc"], select={"step": 744})
 
 
