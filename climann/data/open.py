@@ -68,6 +68,7 @@ from climann.data.coords import (
 )
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
+from climann.data.month_end_steps import with_steps_as_lead_months
 from climann.data.forecast_times import forecast_variables, lead_dimensions, on_valid_time, unchosen_lead_message
 from climann.data.forecast_windows import with_one_lead_window_cells, with_window_cells
 from climann.data.ncl_forecasts import with_ncl_forecast_names
@@ -798,6 +799,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # or refused when the time axis may be the start or the valid time; see climann.data.unnamed_leads.
     dataset = with_lead_names(with_ncl_forecast_names(with_hindcast_dates(dataset), where=path.name),
                               where=path.name)
+    # cfgrib's monthly means of a seasonal forecast, step = end of each averaged month, are regrouped on the
+    # lead month (forecastMonth) as the new CDS gives them; see climann.data.month_end_steps.
+    dataset = with_steps_as_lead_months(dataset, select, where=path.name)
     dataset = with_one_lead_window_cells(dataset, where=path.name)
     dataset = with_lead_chosen(on_valid_time(dataset), select, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
