@@ -69,6 +69,7 @@ from climann.data.renames import FileRenames, toml_rename_table
 from climann.data.point_pairs import files_at_different_places
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import files_given, wrapped_lines
+from climann.data.short_cells import short_cells_found, warn_short_cells
 from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.stations import SeveralStations
 from climann.data.subset import coordinates_along, select_values
@@ -156,6 +157,8 @@ def describe(
                                                     {**choice, **given, **{s.dim: s.first for s in stations}})
             grid, problems = _find_grid(dataset)
             constant = _constant_in_time(dataset, names, grid.get("time"))  # read once, for both sections
+            # a partial last day (cdo daysum through 00 UTC) told whatever the config uses or if there is none
+            short = short_cells_found(dataset, names, where=files_text(files, listed=3))
             # every value is read once there; the totals found by their values are neither the target
             # proposed nor default predictors, as train refuses them. With --select, the values train
             # reads: the level chosen, its own missing share (break46d A6: TS of all 6 depths, 0.4 %
@@ -189,6 +192,8 @@ def describe(
             opened.close()
     if check is not None and not config.startswith(_NO_CONFIG):
         config = _checked(config, check)
+    if short is not None and short.cells not in config:  # said once: not again beside the check's refusal
+        warn_short_cells(short)
     if config.startswith(_NO_CONFIG):
         config = _commented(config[2:])
     return "\n\n".join([*map(_commented, sections), config]) + "\n"
