@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import glob
 import os
 import re
 import shlex
@@ -150,6 +151,8 @@ class CopyNames:
         self.advised: dict[str, dict[tuple[str, str], tuple[str, list[str]]]] = {}
         # a folder of ONE file's copy (copies_of_files) → that file (absolute paths): chained by the file
         self.one_file: dict[str, str] = {}
+        # a folder of copies (absolute path) → the names of the files its command copies into it
+        self.held: dict[str, frozenset[str]] = {}
 
     def shown(self, message: str) -> str:
         """``message`` with each copy it names that an earlier, different message named already
@@ -182,20 +185,27 @@ class CopyNames:
                 earlier = before.get(original)
                 reads, fixes = original, 1
                 if earlier is not None and earlier[1] != message:
-                    chained_text = _chained(text, original, earlier[0], copy)
+                    held = self.held.get(earlier[0])
+                    chained_text = _chained(text, original, earlier[0], copy, held)
                     if chained_text == text:
                         continue  # no command of it reads the original: the chain goes on from the earlier copy
+                    some = _partly_copied(text, held) if os.path.isdir(original) else False
                     text = chained_text
                     reads, fixes = earlier[0], earlier[3] + 1
-                    chained.append((earlier[0], earlier[2], copy, fixes))
+                    chained.append((earlier[0], earlier[2], copy, fixes, some))
                 self.latest[original] = (copy, message, reads, fixes)
-            grouped: dict[tuple[str, str, int], list[str]] = {}
-            for earlier, read, copy, fixes in chained:
-                grouped.setdefault((earlier, read, fixes), []).append(copy)
-            for (earlier, read, fixes), copies in grouped.items():
+            grouped: dict[tuple[str, str, int, bool], list[str]] = {}
+            for earlier, read, copy, fixes, some in chained:
+                grouped.setdefault((earlier, read, fixes, some), []).append(copy)
+            for (earlier, read, fixes, some), copies in grouped.items():
                 told = _told([earlier, read, *copies])  # names: the lines give the paths
                 names, written = told[:2], " and ".join(told[2:])
                 these, hold = ("these read", "hold") if len(copies) > 1 else ("this reads", "holds")
+                if some:  # the earlier line copied some of the files: the others are read where they are
+                    text += (f" ({these} each file from {names[0]} where the line shown before writes its copy "
+                             f"(from {names[1]}), else from {names[1]}: run that one first; {written} then {hold} "
+                             f"every file, with {_fixes_held(fixes)} where both apply)")
+                    continue
                 text += (f" ({these} {names[0]}, which the line shown before writes from {names[1]}: run that one "
                          f"first; {written} then {hold} {_fixes_held(fixes)})")
             self.shown_as[message] = text
@@ -279,12 +289,17 @@ def _word(name: str) -> re.Pattern:
 _READING_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c|mkdir -p) ")
 
 
-def _chained(text: str, original: str, earlier: str, copy: str) -> str:
+def _chained(text: str, original: str, earlier: str, copy: str, held: frozenset[str] | None = None) -> str:
     """``text`` whose commands that write ``copy`` read ``earlier`` (an earlier command's copy
     of ``original``) in place of ``original``: a file's name in those commands
     (``ncatted … x.nc x_fixed_2.nc``, ``xr.open_dataset("x.nc")``), or, for a folder of copies
     (:func:`copies_of_files`), the files of the loop (``for f in d/*.nc`` → ``for f in
-    d/units_fixed/*.nc``). Unchanged when no command writing ``copy`` reads ``original``."""
+    d/units_fixed/*.nc``); when the earlier folder holds copies of some of the loop's files
+    only (``held``: their names, :func:`_partly_copied`), each file from it where its copy is
+    and from ``original`` otherwise (:func:`_reading`). Unchanged when no command writing
+    ``copy`` reads ``original``."""
+    if os.path.isdir(original) and _partly_copied(text, held):
+        return _reading_copies_where_there(text, earlier, copy)
     copy_word, spans = _word(os.path.basename(copy)), []
     for match in _READING_COMMAND_START.finditer(text):
         end = _command_end(text, match.start())
@@ -300,6 +315,16 @@ def _chained(text: str, original: str, earlier: str, copy: str) -> str:
         pieces.append(_reading(text[start:end], original, earlier, copy))
         position = end
     return "".join(pieces) + text[position:]
+
+
+def _reading_copies_where_there(text: str, earlier: str, copy: str) -> str:
+    """``text`` whose loops writing into the folder ``copy`` read each file from the folder
+    ``earlier`` where an earlier line wrote its copy, else the file itself (:func:`_chained`):
+    looped over ``earlier``'s files alone, the second of two lines kept the 3 files the first had
+    copied of NEMO's 10 yearly files, and said "each of its 10 files" (break53a A2)."""
+    copied = f'{shown_path(earlier)}/"${{f##*/}}"'
+    return re.sub(rf"(mkdir -p {re.escape(shown_path(copy))} && for f in .*?; do )",
+                  lambda loop: f"{loop.group(1)}if [ -e {copied} ]; then f={copied}; fi; ", text, flags=re.S)
 
 
 def _reading(command: str, original: str, earlier: str, copy: str) -> str:
@@ -320,6 +345,20 @@ def _reading(command: str, original: str, earlier: str, copy: str) -> str:
     for old, new in ((shown_path(original), shown_path(earlier)), (working_path(original), working_path(earlier))):
         command = re.sub(rf"(?<![\w./-]){re.escape(old)}(?![\w./-])", lambda _, new=new: new, command)
     return command
+
+
+def _partly_copied(text: str, held: frozenset[str] | None) -> bool:
+    """Whether the files of the loops of ``text`` (``for f in LISTED; do``, globs expanded from the
+    working directory) include any whose name is not among ``held``, the files an earlier line
+    copies into its folder (:attr:`CopyNames.held`); False when ``held`` is not known."""
+    if held is None:
+        return False
+    for loop in re.finditer(r"mkdir -p \S+ && for f in (.*?); do", text, flags=re.S):
+        for word in shlex.split(loop.group(1)):
+            names = [os.path.basename(found) for found in glob.glob(word)] if "*" in word else [os.path.basename(word)]
+            if any(name not in held for name in names):
+                return True
+    return False
 
 
 @contextlib.contextmanager
@@ -555,6 +594,8 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     if len(files) == 1:
         return _one_copy(advice, files[0], name)
     folders = {Path(file).parent: copies_folder(Path(file).parent, name) for file in files}
+    for parent, folder in folders.items():
+        _note_held(folder, [file for file in files if Path(file).parent == parent])
     groups: dict[tuple[Path, str], list[str]] = {}
     for file in files:
         parent = Path(file).parent
@@ -581,6 +622,7 @@ def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
     (:func:`attribute_command`) names no copy and is left as it is."""
     parent = Path(file).parent
     folder = copies_folder(parent, name)
+    _note_held(folder, [file])
     copy = folder / copy_name(file)
     copies = _copies[-1] if _copies else None
     if copies is not None:  # chained by the file it copies (CopyNames.shown)
@@ -596,6 +638,15 @@ def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
         return f"{kept}mkdir -p {shown_path(folder)} && {command}{quoted}{after}"
 
     return _each_command(text, words, write, written=repr(working_path(copy)))
+
+
+def _note_held(folder: Path, files: Sequence[str]) -> None:
+    """Record, while :func:`copies_said_once` runs, the names of the copies of ``files`` that a
+    command writes into ``folder`` (:attr:`CopyNames.held`), for a later line chained to read them."""
+    copies = _copies[-1] if _copies else None
+    if copies is not None:
+        with copies.lock:
+            copies.held[os.path.abspath(folder)] = frozenset(copy_name(file) for file in files)
 
 
 def copies_folder(parent: str | os.PathLike, name: str) -> Path:
