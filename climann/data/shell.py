@@ -1111,7 +1111,7 @@ def written_there(files: str) -> str:
     :func:`input_and_copy` gives them, or ``IN … OUT``) writes, its last shell word: the guard to
     put before the command (``""`` for a placeholder, ``OUT.nc``, and for a loop's copy,
     ``D/"${f##*/}"``, which the loop checks before it begins: :func:`none_there_in_loop`)."""
-    words = _shell_words(files)
+    words = shell_words(files)
     if not words:
         return ""
     written = words[-1]
@@ -2109,8 +2109,15 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
 CONTINUATION_INDENT = "  "
 
 
-def _shell_words(command: str) -> list[str]:
-    """``command`` split at its runs of spaces outside single or double quotes (the quotes kept)."""
+def shell_words(command: str) -> list[str]:
+    """``command`` split at its runs of spaces outside single or double quotes (the quotes kept):
+    the words as printed, ready to be put into another printed command.
+
+    Examples
+    --------
+    >>> shell_words('"$f" "my data"/"${f##*/}"')
+    ['"$f"', '"my data"/"${f##*/}"']
+    """
     words, word, quote = [], "", None
     for char in command:
         if quote:
@@ -2150,7 +2157,7 @@ def continued_command(command: str, first_width: int, width: int) -> list[str]:
     >>> continued_command("ncatted -a units,tas,o,c,K in.nc out.nc", 30, 28)
     ['ncatted -a units,tas,o,c,K \\', 'in.nc out.nc']
     """
-    words = _shell_words(command)
+    words = shell_words(command)
     lines, line, room = [], "", first_width
     for word in words:
         if line and len(line) + 1 + len(word) + len(" \\") > room:

@@ -115,6 +115,8 @@ _POSITIONAL_WORDS = (
     (re.compile(r"\bgiven as before \((--data \S+(?: --data \S+)*)\)"),
      lambda match: "given as before (" + re.sub(r"(^| )--data ", r"\1", match.group(1)) + ")"),
     (re.compile(r"\bthe --data given\b"), lambda match: "the paths given"),
+    # "give a longer series (several files: --data 'folder/*.nc')", info's reason for no config (fix53h)
+    (re.compile(r"\b(several files:) --data\b"), lambda match: match.group(1)),
     (re.compile(r"\b(a|one) --data\b"), lambda match: f"{match.group(1)} path"),
     (re.compile(r"\bto --data\b"), lambda match: "to info"),
     (re.compile(r"\bin --data\b"), lambda match: "among the paths given"),
@@ -135,6 +137,8 @@ def with_positional_paths(message: str) -> str:
     'then give a.nc b/c.nc in place of the paths given'
     >>> with_positional_paths("with the other files of d given as before (--data d/a.nc --data d/b.nc)")
     'with the other files of d given as before (d/a.nc d/b.nc)'
+    >>> with_positional_paths("give a longer series (several files: --data 'folder/*.nc')")
+    "give a longer series (several files: 'folder/*.nc')"
     >>> with_positional_paths("score it with `climann evaluate run --data x.nc`")
     'score it with `climann evaluate run --data x.nc`'
     """

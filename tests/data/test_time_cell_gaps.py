@@ -419,3 +419,30 @@ def test_the_line_that_joins_the_cells_gives_the_same_cells_when_run_twice(tmp_p
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset([tmp_path / "pr_again.nc"])
     assert not [record for record in caplog.records if "stop short" in record.message]
+
+
+def test_the_short_cells_are_told_of_the_file_that_holds_them_not_of_a_file_given_month_cells(tmp_path, monkeypatch,
+                                                                                                caplog):
+    """break53c A3: GRACE's cells beside ERA5's monthly means (no bounds in the file; ECMWF's month cells made
+    from its GRIB attributes, so its variables count as bounded) were told as "GRCTellus….nc,
+    era5_moda….nc: the time cells of 'time_bounds' stop short": the ERA5 file holds no cells at all."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    path, _ = _totals(tmp_path / "pr.nc", _last_days(_months(4)))
+    starts = [_month(2000, k) for k in range(1, 5)]
+    means = xr.Dataset(
+        {"t2m": (("time", "lat", "lon"), np.full((4, 2, 3), 280.0),
+                 {"units": "K", "GRIB_stepType": "avgua"})},
+        coords={"time": ("time", starts, {"standard_name": "time"}),
+                "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})},
+        attrs={"GRIB_centre": "ecmf"})
+    means.to_netcdf(tmp_path / "era5_means.nc",
+                    encoding={"time": {"units": "days since 1800-01-01", "calendar": "standard"}})
+    with xr.open_dataset(tmp_path / "era5_means.nc") as stored:
+        assert not [name for name in stored.variables if "bnds" in name or "bounds" in stored[name].attrs]
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([path, tmp_path / "era5_means.nc"])
+    said = [record.message for record in caplog.records if "stop short" in record.message]
+    assert len(said) == 1, [record.message for record in caplog.records]
+    assert said[0].startswith("pr.nc: the time cells of 'time_bnds' stop short"), said[0]

@@ -109,6 +109,23 @@ def test_persistence_is_the_previous_month_by_date_and_missing_after_a_gap():
     np.testing.assert_array_equal(persistence_prediction(truth)[1:], truth[:-1])  # by position without times
 
 
+def test_persistence_missing_in_a_year_with_two_months_missing_is_told_as_gaps_not_a_season():
+    """break53c A4: GRACE June 2018 to June 2019 without August and September 2018 (``evaluate --data``) was told
+    "the data are a seasonal subset, October to July of each year only": two months missing once. The step
+    after the gap (October 2018) is counted by hand, and the warning names gaps, no season."""
+    import cftime
+
+    from climann.evaluation.baselines import persistence_gap_warning
+
+    months = [(2018 + k // 12, k % 12 + 1) for k in range(5, 18) if k not in (7, 8)]  # 2018-06 … 2019-06
+    times = np.array([cftime.datetime(year, month, 16, calendar="standard") for year, month in months])
+    after = [step for step in range(1, len(months))
+             if months[step][0] * 12 + months[step][1] - months[step - 1][0] * 12 - months[step - 1][1] != 1]
+    assert [months[step] for step in after] == [(2018, 10)]
+    assert persistence_gap_warning(len(after), times) == (
+        "persistence is missing at 1 time step after gaps in the monthly time axis")
+
+
 @pytest.mark.parametrize(("thinned", "said"), [
     pytest.param(False, "persistence is missing at 2 time steps after gaps in the monthly time axis: the data are a "
                  "seasonal subset, June to August (JJA) of each year only, and the step before each June is not in "
