@@ -49,7 +49,7 @@ from climann.data.shell import copies_of_files, in_place_note, source_and_copy, 
 from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
-from climann.data.units import readable_units, unit_registry
+from climann.data.unit_spellings import readable_units, unit_registry
 from climann.errors import ClimannError
 
 __all__ = ["DIRECTION_NAMES", "DIRECTION_STANDARD_NAME", "DIRECTION_WORDS", "PLANE_ANGLE_UNITS", "direction_note",
@@ -58,17 +58,17 @@ __all__ = ["DIRECTION_NAMES", "DIRECTION_STANDARD_NAME", "DIRECTION_WORDS", "PLA
 
 _log = logging.getLogger(__name__)
 
-#: The units registry's names of plane angles (after :func:`~climann.data.units.readable_units`).
+#: The units registry's names of plane angles (after :func:`~climann.data.unit_spellings.readable_units`).
 PLANE_ANGLE_UNITS = frozenset({"degree", "degrees", "radian", "arcminute", "arcsecond", "turn", "gradian"})
 #: "true" after angle units: relative to true north (``degrees (true)``, ``deg T``, which the
 #: registry does not read; it reads ERA5's ``Degree true``, ``degree_true`` and ``degrees_true`` as
-#: degrees itself, :data:`climann.data.units.UNIT_DEFINITIONS`).
+#: degrees itself, :data:`climann.data.unit_spellings.UNIT_DEFINITIONS`).
 _TRUE_NORTH = re.compile(r"(?:[\s_]+\(?true\)?|\s*\(true\)|[\s_]+t)$", re.IGNORECASE)
 
 
 def is_plane_angle(units: object) -> bool:
     """Whether ``units`` are of a plane angle, read with the units registry
-    (:func:`~climann.data.units.unit_registry`): ``degree``, ``degrees``, ``rad``, ``radian``,
+    (:func:`~climann.data.unit_spellings.unit_registry`): ``degree``, ``degrees``, ``rad``, ``radian``,
     ``arcmin``, with "true" after them (``degree_true``, ERA5's ``Degree true``); not
     ``degrees_north``, ``degrees_east`` (positions), ``degC`` (a temperature) nor ``1``.
 

@@ -37,8 +37,12 @@ What is warned of: a model's target beside observations or a reanalysis (``activ
 ``project_id`` obs4MIPs / ana4MIPs, ``product`` observations or reanalysis), or the reverse. A
 free-running simulation does not share the observed weather, but a run driven by observations
 does (``amip``, a CORDEX evaluation run driven by ERA-Interim, a hindcast), and the files do not
-say which: the warning names both. What passes without a word: files that name no simulation
-(a reanalysis from its own archive, a user's own files), forcing data (``input4MIPs``), and files
+say which: the warning names both. Warned of too: a target that names no simulation at all (ERA5 from
+the CDS: ``Conventions`` and ``history`` alone) beside a model's predictors, whose model and member the
+warning names: climann cannot tell whether the target is that simulation's output (saved without its
+attributes) or observations. What passes without a word: a target that names no simulation beside
+predictors that name none either or are observations (a reanalysis from its own archive, a user's own
+files), predictors that name none beside a model's target, forcing data (``input4MIPs``), and files
 whose values agree.
 """
 
@@ -246,17 +250,53 @@ def _refusal(target: str, target_path: Path, own: str, differing: tuple[str, str
     )
 
 
+def _simulation_text(model: Mapping[str, str]) -> str:
+    """``CanESM5 r1i1p1f1 historical``: the model, member and experiment a file names."""
+    named = model.get("source_id") or model.get("model_id") or "a model"
+    return " ".join(filter(None, (named, model.get("variant_label") or model.get("member_id"),
+                                  model.get("experiment_id"))))
+
+
 def _say_observations(target: str, target_path: Path, model: Mapping[str, str], path: Path, held: list[str],
                       target_observed: bool) -> None:
-    named = model.get("source_id") or model.get("model_id") or "a model"
-    simulation = " ".join(filter(None, (named, model.get("variant_label") or model.get("member_id"),
-                                        model.get("experiment_id"))))
+    simulation = _simulation_text(model)
     observed, simulated = (target_path, path) if target_observed else (path, target_path)
     note_once(_log, logging.WARNING, (
         f"the target '{target}' ({target_path.name}) and '{held[0]}' ({path.name}) pair observations "
         f"({observed.name}) with a simulation ({simulated.name}: {simulation}) step by step: right for a run "
         f"driven by observations (amip, a CORDEX evaluation run, a hindcast), not for a free-running one, whose "
         f"weather is not the observed weather"), key="observations beside a model's target")
+
+
+#: What names a model's simulation in a file (global attributes or its DRS file name): its model, experiment or
+#: member, not a member coordinate alone (ERA5's ensemble ``number``) nor an impact model's forcing.
+_MODEL_NAMING = (*MODEL_ATTRIBUTES, *MEMBER_ATTRIBUTES, "experiment_id")
+
+
+def _say_unnamed_target(datasets: Mapping[Path, xr.Dataset], holders: list[Path], target: str,
+                        variables: Collection[str] | None) -> None:
+    """Warn, once, of a target whose files name no simulation (ERA5 from the CDS: ``Conventions`` and
+    ``history`` alone) beside predictors of a model's (``source_id``, ``experiment_id``, …): climann cannot
+    tell whether the target is that simulation's. Not refused: the user may know it is (a model's output
+    saved without its attributes); observed predictors beside it pass (both may be observations)."""
+    target_path = holders[0]
+    observed = _project(datasets[target_path]) == "observations"
+    for path, dataset in sorted(datasets.items()):
+        held = [name for name in _series(dataset) if variables is None or name in variables]
+        names = simulation_names(dataset, path)
+        if (path in holders or not held or _project(dataset) != "model"
+                or not any(name in names for name in _MODEL_NAMING)):
+            continue
+        if observed:  # a reanalysis that says so (product) without naming itself: the observations' warning
+            _say_observations(target, target_path, names, path, held, target_observed=True)
+            return
+        note_once(_log, logging.WARNING, (
+            f"the target '{target}' ({target_path.name}) names no simulation (no source_id, experiment_id or "
+            f"variant_label, nor a CMIP file name) beside '{held[0]}' ({path.name}) of {_simulation_text(names)}: "
+            f"climann cannot tell whether the target is of that simulation; a free-running simulation's weather "
+            f"is not the observed weather (ERA5 beside a historical run), so pair them step by step only if the "
+            f"target is that simulation's output"), key="a target that names no simulation beside a model's")
+        return
 
 
 def _held_twice(datasets: Mapping[Path, xr.Dataset], holders: list[Path]) -> bool:
@@ -299,7 +339,10 @@ def check_paired_simulations(datasets: Mapping[Path, xr.Dataset], target: str | 
     for target_path in holders:
         target_names = simulation_names(datasets[target_path], target_path)
         target_project = _project(datasets[target_path])
-        if not any(name in target_names for name in _NAMING) or target_project == "forcing":
+        if target_project == "forcing":
+            continue
+        if not any(name in target_names for name in _NAMING):  # said of the target's first file
+            _say_unnamed_target(datasets, holders, target, variables)
             continue
         found: dict[tuple[str, str, str], list[_Other]] = {}
         for path, dataset in datasets.items():

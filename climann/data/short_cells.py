@@ -20,6 +20,8 @@ Both name the steps, their lengths against the usual one, and the ways out: a ``
 that ends before a short last cell (begins after a short first one), when such a range exists,
 and the ``cdo delete,timestep=…`` that writes a copy of each file holding them without them
 (:func:`~climann.data.shell.steps_command`, guarded so that it writes over no file).
+``climann info`` tells them (:func:`warn_short_cells`) for every variable it describes, in the same
+words, whatever the config it proposes uses and also when it proposes none, once beside its config's check.
 Only the steps of the run's period count: steps read before ``--time-range`` for persistence
 and lags (:data:`~climann.data.time_cells.STEPS_BEFORE_RANGE_KEY`) are not trained on or scored.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -43,7 +46,7 @@ from climann.data.time_range import range_bounds
 from climann.data.value_words import is_accumulated_amount
 from climann.errors import ClimannError
 
-__all__ = ["SHORT_FRACTION", "check_short_cells", "short_cells"]
+__all__ = ["SHORT_FRACTION", "ShortCells", "check_short_cells", "short_cells", "short_cells_found", "warn_short_cells"]
 
 _log = logging.getLogger(__name__)
 
@@ -72,6 +75,75 @@ def short_cells(bounds: np.ndarray) -> np.ndarray:
     return seconds < SHORT_FRACTION * usual if usual > 0 else np.zeros(len(bounds), dtype=bool)
 
 
+@dataclass(frozen=True)
+class ShortCells:
+    """What :func:`short_cells_found` found: the words that tell it, and the totals among the variables.
+
+    Attributes
+    ----------
+    message : str
+        The short cells, their lengths against the usual one, the ways out, and ``refused: …``
+        naming the totals (``train`` refuses them) or ``kept: …`` when there are none.
+    totals : tuple of str
+        The variables that are totals over their cells (``time: sum``, an accumulated amount).
+    cells : str
+        The short cells and their lengths alone (the part of ``message`` that names no variable or file).
+    key : tuple
+        The note's key (:func:`~climann.data.notes.note_once`): the short cells and the totals, so that
+        ``climann info``, which tells them for every variable, and its config's check say them once.
+    """
+
+    message: str
+    totals: tuple[str, ...]
+    cells: str
+    key: tuple
+
+
+def short_cells_found(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> ShortCells | None:
+    """The time cells of the run's period much shorter than the usual (:func:`short_cells`), in words.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The data after the time selection, bounds in memory.
+    names : sequence of str
+        The variables to look at (those absent or off the time axis are passed over).
+    where : str
+        The files, for the message.
+
+    Returns
+    -------
+    ShortCells or None
+        None when the time axis has no CF cells (7.1) of cftime dates or none is short.
+    """
+    name = time_coordinate(dataset)
+    bounds_name = None if name is None else dataset[name].attrs.get("bounds")
+    if bounds_name not in dataset.variables or dataset[bounds_name].ndim != 2 or dataset[name].ndim != 1:
+        return None
+    bounds = np.asarray(dataset[bounds_name].values)
+    if bounds.shape[1:] != (2,) or not all(hasattr(value, "calendar") for value in bounds.ravel()):
+        return None
+    short = short_cells(bounds)
+    short[:int(dataset[name].encoding.get(STEPS_BEFORE_RANGE_KEY, 0))] = False
+    if not short.any():
+        return None
+    dim = dataset[name].dims[0]
+    used = [variable for variable in dict.fromkeys(names) if variable in dataset.data_vars
+            and dim in dataset[variable].dims]
+    totals = tuple(variable for variable in used if _is_total(dataset[variable], dim))
+    cells_text = _cells_text(bounds, short)
+    message = f"{where}: {cells_text}; {_ways_out(dataset, name, used, short)}"
+    if totals:
+        described = ", ".join(f"{variable} ({_method(dataset[variable], dim)})" for variable in totals)
+        message += (f"; refused: {described} there is a total over the short cell, a number of another size "
+                    f"than over a usual one, and would be trained on and scored as one")
+    else:
+        message += "; kept: a mean (or extreme) over a short cell is of the same size as over a usual one, only noisier"
+    cells = tuple((date_text(min(bounds[step]), precision="minute"), date_text(max(bounds[step]), precision="minute"))
+                  for step in np.flatnonzero(short))
+    return ShortCells(message, totals, cells_text, ("short time cells", cells, totals))
+
+
 def check_short_cells(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
     """Refuse a total, warn of any other value, on a time cell much shorter than the usual
     (:func:`short_cells`) within the run's period.
@@ -92,28 +164,23 @@ def check_short_cells(dataset: xr.Dataset, names: Sequence[str], *, where: str) 
         an accumulated amount) and a cell of the period is short: the steps, their lengths, and the
         ``--time-range`` and ``cdo delete`` that leave them out.
     """
-    name = time_coordinate(dataset)
-    bounds_name = None if name is None else dataset[name].attrs.get("bounds")
-    if bounds_name not in dataset.variables or dataset[bounds_name].ndim != 2 or dataset[name].ndim != 1:
-        return
-    bounds = np.asarray(dataset[bounds_name].values)
-    if bounds.shape[1:] != (2,) or not all(hasattr(value, "calendar") for value in bounds.ravel()):
-        return
-    short = short_cells(bounds)
-    short[:int(dataset[name].encoding.get(STEPS_BEFORE_RANGE_KEY, 0))] = False
-    if not short.any():
-        return
-    dim = dataset[name].dims[0]
-    used = [variable for variable in dict.fromkeys(names) if variable in dataset.data_vars
-            and dim in dataset[variable].dims]
-    totals = [variable for variable in used if _is_total(dataset[variable], dim)]
-    message = (f"{where}: {_cells_text(bounds, short)}; {_ways_out(dataset, name, used, short)}")
-    if totals:
-        described = ", ".join(f"{variable} ({_method(dataset[variable], dim)})" for variable in totals)
-        raise ClimannError(f"{message}; refused: {described} there is a total over the short cell, a number of "
-                           f"another size than over a usual one, and would be trained on and scored as one")
-    note_once(_log, logging.WARNING, f"{message}; kept: a mean (or extreme) over a short cell is of the same size as "
-                                     f"over a usual one, only noisier")
+    found = short_cells_found(dataset, names, where=where)
+    if found is not None and found.totals:
+        raise ClimannError(found.message)
+    if found is not None:
+        warn_short_cells(found)
+
+
+def warn_short_cells(found: ShortCells) -> None:
+    """Say ``found`` as a warning, once (its key): ``climann info`` tells it whatever the config it
+    proposes uses, before ``train`` refuses a total or warns of a mean there.
+
+    Parameters
+    ----------
+    found : ShortCells
+        As :func:`short_cells_found` gives it.
+    """
+    note_once(_log, logging.WARNING, found.message, key=found.key)
 
 
 def _is_total(variable: xr.DataArray, dim: str) -> bool:

@@ -154,6 +154,63 @@ def test_observed_predictors_beside_a_models_target_are_warned_of_and_paired(tmp
                     "weather is not the observed weather"]
 
 
+#: ERA5 from the CDS: no attribute names its origin.
+ERA5 = {"Conventions": "CF-1.7", "history": "2026-12-07 grib_to_netcdf"}
+AMIP = {**CMIP6, "experiment_id": "amip"}
+_UNNAMED = "names no simulation"
+
+
+def _said(caplog, words):
+    return [record.getMessage() for record in caplog.records if words in record.getMessage()]
+
+
+def test_a_target_naming_no_simulation_beside_a_models_predictors_is_warned_of_once(tmp_path, caplog):
+    """ERA5 tas beside CanESM5 historical pred: paired as they are, in one line naming the predictors' simulation
+    (before: no word, fix53b)."""
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(_pair(tmp_path, ERA5, CMIP6), grid_of="tas")
+    np.testing.assert_array_equal(opened["pred"].values, grid_dataset(n_years=N_YEARS)["pred"].values)
+    assert _said(caplog, _UNNAMED) == [
+        "the target 'tas' (tas_a.nc) names no simulation (no source_id, experiment_id or variant_label, nor a CMIP "
+        "file name) beside 'pred' (pred_b.nc) of CanESM5 r1i1p1f1 historical: climann cannot tell whether the "
+        "target is of that simulation; a free-running simulation's weather is not the observed weather (ERA5 "
+        "beside a historical run), so pair them step by step only if the target is that simulation's output"]
+
+
+def test_a_reanalysis_target_naming_only_its_product_beside_a_model_is_the_observations_warning(tmp_path, caplog):
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset(_pair(tmp_path, {**ERA5, "product": "reanalysis"}, CMIP6), grid_of="tas")
+    said = _said(caplog, "pair observations")
+    assert len(said) == 1 and "(pred_b.nc: CanESM5 r1i1p1f1 historical)" in said[0] and not _said(caplog, _UNNAMED)
+
+
+@pytest.mark.parametrize("target, predictor, names", [
+    pytest.param(AMIP, AMIP, ("tas_a.nc", "pred_b.nc"), id="amip-target-same-model"),
+    pytest.param(CMIP6, CMIP6, ("tas_a.nc", "pred_b.nc"), id="historical-target-same-model"),
+    pytest.param({}, CMIP6, ("tas_Amon_CanESM5_historical_r1i1p1f1_gn_200001-200312.nc", "pred_b.nc"),
+                 id="target-named-by-its-cmip6-file-name"),
+    pytest.param(ERA5, ERA5, ("tas_a.nc", "pred_b.nc"), id="neither-names-a-simulation"),
+    pytest.param(ERA5, {"activity_id": "obs4MIPs", "source_id": "GPCP-2-3", "product": "observations"},
+                 ("tas_a.nc", "pred_b.nc"), id="observed-predictors"),
+    pytest.param(ERA5, {**CMIP6, "activity_id": "input4MIPs", "source_id": "UoM-CMIP-1-2-0"},
+                 ("tas_a.nc", "pred_b.nc"), id="forcing-data"),
+])
+def test_targets_told_apart_or_beside_no_model_pass_silently(tmp_path, caplog, target, predictor, names):
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(_pair(tmp_path, target, predictor, names=names), grid_of="tas")
+    np.testing.assert_array_equal(opened["tas"].values, grid_dataset(n_years=N_YEARS)["tas"].values)
+    assert not _said(caplog, _UNNAMED) and not _said(caplog, "pair observations")
+
+
 # --- the CLI: break52c A3 and A7 ------------------------------------------------------------------------------
 
 LAT = np.array([-67.5, -22.5, 22.5, 67.5])

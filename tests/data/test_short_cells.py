@@ -159,3 +159,56 @@ def test_the_advised_cdo_line_scores_as_numpy_over_the_whole_days(tmp_path):
         scores[name] = metrics["splits"]["test"]["persistence"]["rmse"]
         assert scores[name] == pytest.approx(_persistence_rmse(truth, split, lat), rel=1e-5)
     assert scores["cdo"] == pytest.approx(scores["range"], rel=1e-6)
+
+
+def _mwd_file(folder):
+    """A wave direction alone (ERA5's mwd, ``cdo daymean`` of hourly data through 00 UTC of the next 1 January)."""
+    folder.mkdir()
+    mwd = np.random.default_rng(53).uniform(0, 360, (len(DAYS), 2, 3)).astype("f4")
+    _write(folder / "mwd_daymean.nc", "mwd", mwd, {"units": "degree", "long_name": "Mean wave direction",
+                                                   "standard_name": "sea_surface_wave_from_direction",
+                                                   "cell_methods": "time: mean"})
+    return folder / "mwd_daymean.nc"
+
+
+def _told(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "much shorter than the usual" in line]
+
+
+@pytest.mark.parametrize(("files", "exit_code", "kind"), [
+    pytest.param(["t2m_daymean.nc"], 0, "kept", id="mean-in-the-config-warned-once"),
+    pytest.param(["tp_daysum.nc"], 2, "refused", id="total-in-the-config-refused-once"),
+])
+def test_info_tells_the_short_cells_of_its_config_once(tmp_path, files, exit_code, kind):
+    """climann info checks its config as train does: the short cell said once (the config's check and info's own
+    look at every variable give one line), in train's words."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from climann.data.notes import forget_notes
+
+    _files(tmp_path / "d")
+    forget_notes()
+    result = CliRunner().invoke(app, ["info", *[str(tmp_path / "d" / file) for file in files]])
+    assert result.exit_code == exit_code, result.output
+    told = _told(result.stderr)
+    assert len(told) == 1 and "step 367 (2001-01-01 00:00 to 2001-01-01 00:00, 0 hours long)" in told[0]
+    assert f"; {kind}: " in told[0]
+
+
+def test_info_tells_the_short_cells_when_it_proposes_no_config(tmp_path):
+    """A direction is no target (info proposes no config, train refuses it): info told nothing of the one-hour last
+    "day" its daily means end with, which a user meets again with these files as predictors (fix53b)."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from climann.data.notes import forget_notes
+
+    path = _mwd_file(tmp_path / "d")
+    forget_notes()
+    result = CliRunner().invoke(app, ["info", str(path)])
+    assert "No config to start from" in result.stdout
+    told = _told(result.stderr)
+    assert len(told) == 1, result.stderr
+    assert "step 367 (2001-01-01 00:00 to 2001-01-01 00:00, 0 hours long)" in told[0] and "; kept: " in told[0]
+    assert "--time-range 2000-01-01,2000-12-31" in told[0]

@@ -2036,6 +2036,45 @@ def test_several_daily_predictors_beside_a_monthly_target_are_named_together_wit
         np.testing.assert_allclose(combined[name].values, expected, rtol=1e-6)
 
 
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+@pytest.mark.parametrize("n_files", [pytest.param(1, id="one-file"), pytest.param(2, id="loop-over-two-files")])
+def test_daily_directions_beside_a_monthly_target_are_advised_circular_monthly_means(tmp_path, monkeypatch, n_files):
+    """_copies_advice (a daily predictor beside a monthly target) averages a direction by its sine and cosine
+    (fix52k's chain, untested there): the printed line, run with bash, writes copies whose monthly ``mwd`` is the
+    circular mean of its days of 10° and 350° by NumPy, for one file and for the loop over several."""
+    from tests.conftest import assert_circular_mixture
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    rng = np.random.default_rng(53)
+    lat, lon = np.arange(6) * 2.0, np.arange(8) * 2.0
+    years = (2001, 2002)[:n_files]
+    ten = [rng.random((365, 6, 8)) < rng.uniform(0.1, 0.9, (1, 6, 8)) for _ in years]
+    for year, tens in zip(years, ten):
+        times = [cftime.datetime(year, 1, 1, 12, calendar="noleap") + datetime.timedelta(days=day) for day in range(365)]
+        xr.Dataset({"mwd": (("time", "lat", "lon"), np.where(tens, 10.0, 350.0),  # float64: cdo computes in the type it reads
+                            {"units": "Degree true", "long_name": "Mean wave direction", "cell_methods": "time: mean"})},
+                   coords={"time": times, "lat": lat, "lon": lon}).to_netcdf(tmp_path / "in" / f"mwd_day_{year}.nc")
+    months = [cftime.datetime(year, month, 15, calendar="noleap") for year in years for month in range(1, 13)]
+    xr.Dataset({"swh": (("time", "lat", "lon"), np.ones((len(months), 6, 8), "f4"), {"units": "m"})},
+               coords={"time": months, "lat": lat, "lon": lon}).to_netcdf(tmp_path / "swh.nc")
+    inputs = sorted((tmp_path / "in").glob("*.nc"))
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "swh.nc", *inputs], grid_of="swh")
+    message = str(raised.value)
+    (command,) = re.findall(r"`([^`]+)`", message)
+    assert "monmean" in command, message
+    data = re.search(r"then give --data (\S+) in place of", message).group(1)
+    subprocess.run(command, shell=True, check=True, capture_output=True, executable="/bin/bash",
+                   env={**os.environ, "PATH": shell_path()})
+    copies = expand_paths([shlex.split(data)[0]])
+    assert sorted(path.name for path in copies) == [path.name for path in inputs]
+    held = np.concatenate([xr.open_dataset(copy)["mwd"].transpose("time", "lat", "lon").values for copy in copies])
+    ends = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    share = np.stack([tens[ends[month]:ends[month + 1]].mean(0) for tens in ten for month in range(12)])
+    assert_circular_mixture(held, share)
+
+
 def _daily_directions(path):
     """Daily ``mwd`` (Degree true) of January and February 2001 on a 3×4 grid, each value 350° or
     10° plus a small spread (round north), beside ``swh``; returns ``mwd`` (days, 3, 4)."""

@@ -1768,6 +1768,43 @@ def test_a_per_day_rate_on_daily_steps_for_a_per_month_model_is_advised_monthly_
 
 
 @pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo is not installed")
+def test_the_monthly_means_advised_for_a_rate_keep_a_direction_beside_it_circular(tmp_path):
+    """The `cdo monmean` of the rate averages its whole file: a wave direction ``mwd`` beside it, days of 10° and
+    350°, was averaged as numbers (months near 180°). The printed line, run with bash, gives each month's circular
+    mean of ``mwd`` by NumPy (the share of its 10° days) and the rate's monthly totals (fix53b)."""
+    import pandas as pd
+
+    from climann.data.open import open_dataset
+    from tests.conftest import assert_circular_mixture
+    from tests.fresh_python import shell_path
+
+    times = pd.date_range("2000-01-01 12:00", "2000-03-31 12:00", freq="D")
+    rng = np.random.default_rng(53)
+    lat, lon = np.arange(6) * 2.0, np.arange(8) * 2.0
+    ten = rng.random((times.size, lat.size, lon.size)) < rng.uniform(0.1, 0.9, (1, lat.size, lon.size))
+    rate = rng.uniform(1.0, 5.0, (times.size, lat.size, lon.size))
+    path = tmp_path / "fire.nc"
+    xr.Dataset({"C": (("time", "lat", "lon"), rate, {"units": "g C m-2 day-1"}),
+                "mwd": (("time", "lat", "lon"), np.where(ten, 10.0, 350.0),
+                        {"units": "Degree true", "long_name": "Mean wave direction"})},
+               coords={"time": times, "lat": ("lat", lat, {"units": "degrees_north"}),
+                       "lon": ("lon", lon, {"units": "degrees_east"})}).to_netcdf(path)
+    with pytest.raises(ClimannError) as error:
+        convert_dataset(open_dataset([path]), {"C": "g C m-2 month-1"}, where=path.name, reference="the model")
+    command = re.search(r"monthly means: `([^`]+)`", str(error.value))[1]
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True,
+                   env={**os.environ, "PATH": shell_path()})
+    (copy,) = [found for found in tmp_path.rglob("*.nc") if found != path]
+    months = [slice(0, 31), slice(31, 60), slice(60, 91)]  # 31, 29, 31 days
+    with xr.open_dataset(copy) as monthly:
+        held = monthly["mwd"].transpose("time", "lat", "lon").values
+    assert_circular_mixture(held, np.stack([ten[days].mean(0) for days in months]))
+    converted = convert_dataset(open_dataset([copy]), {"C": "g C m-2 month-1"}, where=copy.name,
+                                reference="the model")["C"].transpose("time", "lat", "lon")
+    np.testing.assert_allclose(converted.values, np.stack([rate[days].sum(0) for days in months]), rtol=1e-5)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo is not installed")
 def test_a_per_month_rate_on_daily_steps_is_advised_a_line_that_sets_its_units_too(tmp_path):
     """``cdo divdpm`` divides by the days of each value's month but keeps ``mm month-1``: the
     printed line, run, gives values in ``mm day-1`` that climann reads as they are."""
