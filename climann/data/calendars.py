@@ -269,6 +269,7 @@ def dates_in_calendar(dates: np.ndarray, calendar: str) -> np.ndarray:
         From cftime, as ``change_calendar`` raises it: for a calendar that is not a real-world one
         (``noleap``, ``360_day`` …).
     """
+    given = dates
     dates = np.asarray(dates, dtype=object)
     if dates.size == 0:
         return dates.copy()
@@ -277,7 +278,7 @@ def dates_in_calendar(dates: np.ndarray, calendar: str) -> np.ndarray:
         moved = first.change_calendar(calendar)
         shifted = (dates - first) + moved
     except (TypeError, ValueError, AttributeError):  # not of one calendar: each as cftime converts (or refuses) it
-        return np.vectorize(lambda date: date.change_calendar(calendar), otypes=[object])(dates)
+        return np.vectorize(lambda date: date.change_calendar(calendar), otypes=[object])(given)
     return np.asarray(shifted, dtype=object)
 
 
