@@ -93,6 +93,7 @@ from climann.errors import ClimannError
 def describe(
     paths: str | Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None,
     select: Mapping[str, object] | None = None, rename: Mapping[str, Mapping[str, str]] | None = None,
+    worded: Callable[[str], str] | None = None,
 ) -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
@@ -130,6 +131,13 @@ def describe(
         (``climann info --rename``, parsed as ``train --rename``): the report is of the files as
         ``train`` reads them, and the config keeps it (break48c A3: info on ERA5's members and
         spread was refused with a rename that info did not take).
+    worded : callable, optional
+        Applied to the text of each section and to the reason for no config before they are
+        wrapped: ``climann info`` passes
+        :func:`~climann.workflow.terminal.with_positional_paths`, which puts the data layer's
+        ``--data`` advice (train's words) in the words of a command of positional paths, the
+        lines still wrapped at :data:`REPORT_WIDTH` (fix53h: the reason said ``--data``, which
+        info does not take).
 
     Returns
     -------
@@ -196,9 +204,10 @@ def describe(
         config = _checked(config, check)
     if short is not None and short.cells not in config:  # said once: not again beside the check's refusal
         warn_short_cells(short)
+    worded = worded or (lambda text: text)
     if config.startswith(_NO_CONFIG):
-        config = _commented(config[2:])
-    return "\n\n".join([*map(_commented, sections), config]) + "\n"
+        config = _commented(_NO_CONFIG[2:] + worded(config[len(_NO_CONFIG):]))
+    return "\n\n".join([*(_commented(worded(section)) for section in sections), config]) + "\n"
 
 
 def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
