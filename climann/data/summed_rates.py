@@ -228,7 +228,7 @@ def _per_period_fix(variable: xr.DataArray, key: str, period: datetime.timedelta
         said += ("; if they were of 30 minutes (GPM IMERG's half-hourly rates), half the sum is the total: "
                  + copies_of_files(lambda arguments, file: cdo_command(shlex.quote(
                      f"-setattribute,{name_in_file(variable, key, file)}@units={amount}") + " -mulc,0.5", arguments),
-                     files, name="half_hourly_totals", one_in_folder=True))
+                     files, name="half_hourly_totals"))
     return (said + "; if the values are mean rates, give them with cell_methods 'time: mean'; better, from the "
             "steps themselves, cdo daymean or monmean in place of daysum or monsum keeps the rate's units and "
             "needs no factor")
