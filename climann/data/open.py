@@ -76,6 +76,7 @@ from climann.data.gathered import ungathered
 from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
 from climann.data.geometry import wrapped_difference
 from climann.data.cut_copies import cut_copy_message
+from climann.data.grid_tiles import lattice_offsets, mosaic_advice, same_grid_mapping
 from climann.data.grid_cuts import (cut_advice, index_cut, index_cut_advice, interpolation_advice,
                                     interpolation_onto_2d_advice)
 from climann.data.grib import open_grib
@@ -1972,8 +1973,31 @@ def to_one_grid(reference: Path, others: Path | Sequence[Path],
     if cut and beside:  # the other files' headers read only for a cut (730 daily files, issue 15)
         own = [reference, *_on_the_grid_of(grids[reference], _file_grids(beside))]
         cut = _cut((reference, grids[reference]), (first, grids[first]), {reference: own, first: alike})
-    return (cut or interpolation_advice(grids[reference], reference, grids[first], alike)
+    return (cut or _mosaic(reference, first, [*others, *beside], grids)
+            or interpolation_advice(grids[reference], reference, grids[first], alike)
             or interpolation_onto_2d_advice(grids[reference], reference, grids[first], alike))
+
+
+def _mosaic(reference: Path, first: Path, others: Sequence[Path],
+            grids: Mapping[Path, Mapping[str, xr.DataArray]]) -> str | None:
+    """When ``first``'s grid and ``reference``'s are tiles of one grid (one lattice offset by whole
+    cells, :func:`~climann.data.grid_tiles.lattice_offsets`, under one grid mapping), the advice that
+    joins them side by side (:func:`~climann.data.grid_tiles.mosaic_advice`), with every file of
+    ``others`` on that lattice (each tile's other variables and years); else None. Interpolating one
+    tile onto the other's extent lost 60 of two Daymet tiles' 144 cells with data (break53d A2)."""
+    offsets = lattice_offsets(grids[reference], grids[first], tolerance=GRID_TOLERANCE)
+    if offsets is None:
+        return None
+    opened = dict(_raw_datasets([reference, first]))
+    if len(opened) < 2 or not same_grid_mapping(opened[reference], opened[first]):
+        return None
+    unread = [path for path in others if path not in grids and path not in (reference, first)]
+    every = {**grids, **(_file_grids(unread) if unread else {})}
+    tiles = [reference, first] + [
+        path for path in dict.fromkeys(others) if path not in (reference, first) and path in every
+        and (not grid_mismatch(dict(grids[reference]), dict(every[path]))
+             or lattice_offsets(grids[reference], every[path], tolerance=GRID_TOLERANCE) is not None)]
+    return mosaic_advice(sorted(tiles, key=str), grids[reference], offsets)
 
 
 def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.DataArray]]:
