@@ -32,7 +32,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.grids import GRID_TOLERANCE
-from climann.data.shell import copies_folder, python_command, shown_path, whole_write, working_path
+from climann.data.shell import new_folder, python_command, shown_path, whole_write, working_path
 
 __all__ = ["lattice_offsets", "mosaic_advice", "same_grid_mapping", "tiles_glob"]
 
@@ -186,7 +186,7 @@ def mosaic_advice(files: Sequence[str | os.PathLike], grid: Mapping[str, xr.Data
     shared = Path(files[0]).parent
     while os.path.abspath(shared) != str(parent) and shared != shared.parent:
         shared = shared.parent  # the shared folder as the files were given (relative stays relative)
-    folder = copies_folder(shared, "mosaic")
+    folder = new_folder(shared, "mosaic")  # one folder for the warning and the refusal that both tell it
     names = {Path(file).name for file in files}
     out = folder / (names.pop() if len(names) == 1 else "mosaic.nc")
     code = ("import sys, functools, xarray as xr; t = {}; "
