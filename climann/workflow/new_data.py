@@ -1383,7 +1383,8 @@ def _whole_periods(layout: GridLayout, trained: TimeStep, values: TimeStep) -> s
         return ""
     names = {"month": lambda start: f"{start.strftime('%B')} {start.year}", "year": lambda start: f"{start.year}",
              "day": lambda start: f"{start.year:04d}-{start.month:02d}-{start.day:02d}"}
-    unit = "months" if values.months else f"{values.name} steps"
+    unit = "months" if values.months else f"{values.name} steps" if not values.name.startswith("every ") \
+        else f"steps of {values.name.removeprefix('every ')}"
     whole = [each for each in counted if each[3] >= each[4]]
     partial = [each for each in counted if each[3] < each[4]]
     if not whole:  # no period whole: no mean of one is to be had from them
@@ -1391,20 +1392,20 @@ def _whole_periods(layout: GridLayout, trained: TimeStep, values: TimeStep) -> s
         if values.months:
             covered = f"{present} of the {expected} months of {names[period](start)}"
         elif period == "day":
-            covered = f"{present} of the {expected} {values.name} steps of {names[period](start)}"
+            covered = f"{present} of the {expected} {unit} of {names[period](start)}"
         else:
             days = len({(date.year, date.month, date.day) for date in held[found]})
-            covered = (f"{days} of the {length.days} days of {names[period](start)} ({present} of its {expected} "
-                       f"{values.name} steps)")
+            covered = f"{days} of the {length.days} days of {names[period](start)} ({present} of its {expected} {unit})"
         more = f", and {len(partial) - 1} other {period}{'s' if len(partial) > 2 else ''} in part" \
             if len(partial) > 1 else ""
         return (f"cover {covered}{more}: a {trained.name} mean of them is no mean of the {period}, and the model "
                 f"would take it as one; give data holding every step of each {period} (then average them to "
                 f"{trained.name} steps), or {trained.name} data")
     _, start, _, present, expected = whole[0]
-    said = (f"{'each' if not partial else len(whole)} {period}{'s' if partial and len(whole) > 1 else ''} whole: "
-            f"{present} {unit} of {names[period](start)}"
-            + (f" and of {len(whole) - 1} more" if len(whole) > 1 else ""))
+    count = len(whole)
+    plural = "s" if count > 1 else ""
+    said = (f"{'the' if count == 1 and not partial else f'each of the {count}' if not partial else count} {period}"
+            f"{plural} whole: {present} {unit} in {names[period](start)}")
     if partial:
         _, start, _, present, expected = partial[0]
         others = f" (and {len(partial) - 1} more {period}{'s' if len(partial) > 2 else ''})" if len(partial) > 1 \
