@@ -157,7 +157,8 @@ def info(
     try:  # the data layer's advice says train's --data: info takes positional paths (break44d A7)
         with warnings_on_stderr(with_positional_paths), notes_in_full():  # a run's warnings point here (break47a)
             report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check,
-                              select=parse_selection(select, command="info"), rename=_rename_rules(rename))
+                              select=parse_selection(select, command="info"), rename=_rename_rules(rename),
+                              worded=with_positional_paths)
     except ClimannError as error:
         raise ClimannError(with_positional_paths(str(error))) from None
     typer.echo(report, nl=False)

@@ -41,3 +41,14 @@ def without_guards(text: str) -> str:
     """``text`` without the guards before its lines (:data:`GUARD`), for a test of what a line does once:
     that the guards keep a file there is the test of each builder in tests/data/test_shell_followed_twice.py."""
     return re.sub(GUARD, "", text)
+
+
+def one_copy(command: str, original: str | Path, folder: str | Path, after: str = "") -> str:
+    """The line climann prints, without its guard (:func:`without_guards`), for a copy of ONE file
+    (:func:`climann.data.shell.copies_of_files`): ``command`` on ``original`` and its copy under its own
+    name in the new ``folder``, then the ``--data`` to give in its place (fix53a: every such line; a copy
+    beside its original was taken with it by a glob over their folder, break52a A1). ``after``: the
+    words on the other files of the folder, when it holds others."""
+    copy = Path(folder) / Path(original).name
+    return (f"mkdir -p {folder} && {command} {original} {copy} (its copy in a new folder), then give --data {copy} "
+            f"in place of {original}{after}")

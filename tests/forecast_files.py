@@ -311,3 +311,37 @@ def s2s_version_files(folder: Path, *, years: range = range(2000, 2008), name: s
     xr.Dataset({"t2m": (("time", "latitude", "longitude"), observed, {"units": "K"})},
                coords={"time": ("time", days.values), **grid}).to_netcdf(Path(folder) / "era5.nc")
     return files, Path(folder) / "era5.nc", days.values
+
+
+def cfgrib_month_end_layout(hindcast: xr.Dataset, *, step_type: str | None = "avg") -> xr.Dataset:
+    """A new-CDS hindcast (:func:`seasonal_pair`'s ``forecastMonth`` layout) as cfgrib lays out the
+    same monthly means: the reference time on ``time`` (standard_name forecast_reference_time), the
+    lead time ``step`` = end of each averaged month − start (ecCodes dates a monthly mean by the
+    1st of the next month), ``valid_time(time, step)`` their sum, every (start, step) pair no month
+    ends at missing; ``GRIB_stepType = step_type`` on the forecast (None: no GRIB keys)."""
+    starts = hindcast["forecast_reference_time"].values
+    leads = hindcast["forecastMonth"].values
+    ends = starts.astype("datetime64[M]")[:, None] + leads[None, :]  # the 1st of the month after month L
+    steps = ends.astype("datetime64[ns]") - starts[:, None]
+    union = np.unique(steps)
+    column = np.searchsorted(union, steps)
+    forecast = hindcast["t2m"]
+    values = np.full(forecast.shape[:2] + (len(union),) + forecast.shape[3:], np.nan, "float32")
+    for row in range(len(starts)):
+        values[:, row, column[row]] = forecast.values[:, row]
+    keys = {"GRIB_stepType": step_type, **({"GRIB_dataType": "fcmean"} if step_type == "avg" else {})}
+    attrs = dict(forecast.attrs, **(keys if step_type else {}))
+    layout = xr.Dataset(
+        {"t2m": (("number", "time", "step", "latitude", "longitude"), values, attrs)},
+        coords={"number": hindcast["number"],
+                "time": ("time", starts, {"standard_name": "forecast_reference_time",
+                                          "long_name": "initial time of forecast"}),
+                "step": ("step", union, {"standard_name": "forecast_period",
+                                         "long_name": "time since forecast_reference_time"}),
+                "valid_time": (("time", "step"), starts[:, None] + union[None, :],
+                               {"standard_name": "time", "long_name": "time"}),
+                "latitude": hindcast["latitude"], "longitude": hindcast["longitude"]})
+    for name in ("time", "valid_time"):
+        layout[name].encoding.update(units="seconds since 1970-01-01", calendar="proleptic_gregorian")
+    layout["step"].encoding.update(units="hours", dtype="float64")
+    return layout

@@ -896,11 +896,14 @@ def test_info_promises_no_config_that_train_refuses(tmp_path, capfd, monkeypatch
     }).to_netcdf(path)
     monkeypatch.chdir(tmp_path)
     info = run_main("info", "lsm.nc", capfd=capfd, monkeypatch=monkeypatch)
+    # in info's words: its paths are positional, it takes no --data (fix53h), and the report still wrapped at 80
     reason = ("the data cover 1 time step (1 year): too few to split into train, val and test blocks with fractions "
-              "[0.7, 0.15, 0.15]; give a longer series (several files: --data 'folder/*.nc')")
+              "[0.7, 0.15, 0.15]; give a longer series (several files: 'folder/*.nc')")
     assert info.returncode == 2 and "[data]" not in info.stdout and "A config that trains" not in info.stdout
     assert unwrapped_report(info.stdout).rstrip().splitlines()[-1] == f"# No config to start from: {reason}"
     assert info.stderr == f"climann: error: no config to start from: {reason}\n"
+    assert max(len(line) for line in info.stdout.splitlines()) <= 80
+    assert "--data" not in info.stdout
 
 
 def test_info_states_the_missing_latitude_advice_once_and_following_it_gives_a_config(tmp_path, capfd, monkeypatch):

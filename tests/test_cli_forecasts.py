@@ -274,3 +274,76 @@ def test_evaluate_on_starts_months_apart_says_which_persistence_it_scores(tmp_pa
         np.testing.assert_array_equal(written["obs_t2m"].values, observed[at])
         known = np.where((at - 3 >= at[0])[:, None, None], observed[np.maximum(at - 3, 0)], np.nan)
         np.testing.assert_allclose(written["obs_t2m_persistence"].values, known, rtol=1e-6)
+
+
+def _train_in(folder, hindcast: xr.Dataset, observations: xr.Dataset, lead: int, capfd, monkeypatch) -> dict:
+    """One run on ``hindcast`` beside ``observations``, written in ``folder`` under the same names whatever the
+    layout (the run's config, and so its model file, names them), at ``forecastMonth = lead``, member 0; its
+    metrics.json. The run is then moved to ``run_<n>`` (n the runs before it), so the next writes ``run`` again."""
+    folder.mkdir(exist_ok=True)
+    hindcast.to_netcdf(folder / "seas5_t2m.nc")
+    observations.to_netcdf(folder / "era5_t2m.nc")
+    monkeypatch.chdir(folder)
+    result = run_main("train", "--data", "seas5_t2m.nc", "--data", "era5_t2m.nc", "--target", "obs_t2m",
+                      "--predictors", "t2m", "--select", "number=0", "--select", f"forecastMonth={lead}",
+                      "--features", "", "--epochs", "1", "--hidden", "4", "--out", "run", *NO_FIGURES,
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((folder / "run" / "metrics.json").read_text())
+    (folder / "run").rename(folder / f"run_{len(list(folder.glob('run_*')))}")
+    for name in ("seas5_t2m.nc", "era5_t2m.nc"):
+        (folder / name).unlink()
+    return metrics
+
+
+@pytest.mark.parametrize(("months", "lead"), [pytest.param(None, 3, id="every_start_month_lead_3"),
+                                              pytest.param([11], 1, id="november_starts_lead_1")])
+def test_cfgrib_month_end_steps_score_as_the_new_cds_layout(tmp_path, capfd, monkeypatch, months, lead):
+    """break53c A1, A5: the same monthly means of a seasonal hindcast in cfgrib's layout (``step`` = end of
+    each averaged month, one lead month on up to four steps) and the new CDS's (``forecastMonth``, units "1"
+    as the CDS writes it) give the same metrics.json, every key (the model file's hash included), persistence
+    included (the month before each start, not the step before); the cfgrib run's truth and persistence
+    checked against numpy on the fixture's arrays."""
+    from tests.forecast_files import cfgrib_month_end_layout
+
+    hindcast, observations = seasonal_pair(starts=48, leads=3)
+    hindcast["forecastMonth"].attrs["units"] = "1"
+    if months is not None:
+        hindcast = hindcast.sel(forecast_reference_time=hindcast["forecast_reference_time"].dt.month.isin(months))
+    new = _train_in(tmp_path, hindcast, observations, lead, capfd, monkeypatch)
+    old = _train_in(tmp_path, cfgrib_month_end_layout(hindcast), observations, lead, capfd, monkeypatch)
+    assert old == new
+    assert ("persistence" in new["splits"]["test"]) == (months is None)
+    observed = observations["obs_t2m"].values.astype(np.float64)
+    valid = hindcast["valid_time"].values[:, lead - 1]
+    at = np.searchsorted(observations["valid_time"].values, valid)
+    before_start = np.where((at - lead >= 0)[:, None, None], observed[np.maximum(at - lead, 0)], np.nan)
+    with xr.open_dataset(tmp_path / "run_1" / "predictions.nc") as opened:
+        scored = opened["split"].values > 0
+        np.testing.assert_array_equal(opened["time"].values[scored], valid)
+        np.testing.assert_array_equal(opened["obs_t2m"].values[scored], observed[at])
+        if months is None:
+            np.testing.assert_allclose(opened["obs_t2m_persistence"].values[scored], before_start, rtol=1e-6)
+
+
+def test_monthly_observations_with_months_left_out_are_called_monthly(tmp_path, capfd, monkeypatch):
+    """break53c A2: ERA5's months of 31 days alone (``cdo delete`` of the others: steps of 1 and 2
+    months) were called "61-daily" beside a seasonal forecast; they are monthly with months missing,
+    paired month by month (the truth in predictions.nc the fixture's observations of those months)."""
+    hindcast, observations = seasonal_pair(starts=48, leads=1)
+    kept = observations.isel(valid_time=observations["valid_time"].dt.days_in_month.values == 31)
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    kept.to_netcdf(tmp_path / "era5_t2m.nc")
+    result = run_main("train", "--data", str(tmp_path / "seas5_t2m.nc"), "--data", str(tmp_path / "era5_t2m.nc"),
+                      "--target", "obs_t2m", "--predictors", "t2m", "--select", "number=0",
+                      "--select", "forecastMonth=1", "--features", "", "--epochs", "1", "--hidden", "4",
+                      "--out", str(tmp_path / "run"), *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    assert "-daily" not in result.stderr
+    assert "obs_t2m has no value at 20 of the 48 monthly steps" in result.stderr
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as opened:
+        scored = opened["split"].values > 0
+        valid = opened["time"].values[scored]
+        np.testing.assert_array_equal(opened["obs_t2m"].values[scored],
+                                      kept["obs_t2m"].sel(valid_time=valid).values)
+    assert set(valid.astype("datetime64[M]").astype(int) % 12 + 1) == {1, 3, 5, 7, 8, 10, 12}

@@ -229,7 +229,10 @@ def in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
     """
     time = find_coordinate(dataset, "time")
     bounds = dataset[time].attrs.get("bounds")
-    relabel = np.vectorize(lambda date: date.change_calendar(calendar), otypes=[object])
+
+    def relabel(dates: np.ndarray) -> np.ndarray:
+        return dates_in_calendar(dates, calendar)
+
     changed = {time: (dataset[time].dims, relabel(dataset[time].values), dataset[time].attrs)}
     if bounds in dataset.variables:
         changed[bounds] = (dataset[bounds].dims, relabel(dataset[bounds].values), dataset[bounds].attrs)
@@ -241,6 +244,42 @@ def in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
         {k: v for k, v in changed.items() if k != time})
     result[time].encoding = {**dataset[time].encoding, "calendar": calendar}
     return result
+
+
+def dates_in_calendar(dates: np.ndarray, calendar: str) -> np.ndarray:
+    """``date.change_calendar(calendar)`` of each of ``dates`` (cftime datetimes of one real-world
+    calendar, any shape): the date at the same instant in ``calendar`` (cftime converts through the
+    Julian day). Computed as the first date's ``change_calendar`` plus each date's time since the
+    first (exact: :class:`datetime.timedelta` in microseconds, added in ``calendar``), since cftime's
+    own takes about a millisecond a date (an hourly series of 10 years: 88 000 dates, 90 s).
+
+    Parameters
+    ----------
+    dates : numpy.ndarray of cftime.datetime, any shape
+    calendar : str
+        A CF calendar name.
+
+    Returns
+    -------
+    numpy.ndarray of cftime.datetime, the shape of ``dates``
+
+    Raises
+    ------
+    ValueError
+        From cftime, as ``change_calendar`` raises it: for a calendar that is not a real-world one
+        (``noleap``, ``360_day`` …).
+    """
+    given = dates
+    dates = np.asarray(dates, dtype=object)
+    if dates.size == 0:
+        return dates.copy()
+    first = dates.flat[0]
+    try:
+        moved = first.change_calendar(calendar)
+        shifted = (dates - first) + moved
+    except (TypeError, ValueError, AttributeError):  # not of one calendar: each as cftime converts (or refuses) it
+        return np.vectorize(lambda date: date.change_calendar(calendar), otypes=[object])(given)
+    return np.asarray(shifted, dtype=object)
 
 
 def by_period_in_calendar(dataset: xr.Dataset, calendar: str, frequency: str = "monthly") -> xr.Dataset:

@@ -45,6 +45,7 @@ import xarray as xr
 from climann.data.direction_names import DIRECTION_NAMES, DIRECTION_STANDARD_NAME, DIRECTION_WORDS
 from climann.data.direction_names import SPREAD_WORDS as _SPREAD_WORDS
 from climann.data.notes import note_once
+from climann.data.paths import is_zarr_store
 from climann.data.shell import copies_of_files, in_place_note, source_and_copy, xarray_command
 from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.standard_name_aliases import current_standard_name
@@ -221,7 +222,7 @@ def _sine_cosine_way(variable: xr.DataArray, name: str) -> str:
     beside them and the ``--data`` that takes the copies (:func:`~climann.data.shell.copies_of_files`;
     the line of the first file alone, to be "run for each", left the user to edit it per file)."""
     files = source_files(variable)
-    if len(files) > 1:
+    if files and not any(is_zarr_store(file) for file in files):  # one file's copy too in a folder (fix53a)
         return copies_of_files(lambda arguments, file: xarray_command(
             _sine_cosine_statements(variable, name_in_file(variable, name, file), name), arguments, suffix="sincos"),
             files, name=_SINE_COSINE_FOLDER)

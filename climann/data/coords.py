@@ -939,7 +939,7 @@ def _unlabelled_degrees_message(dataset: xr.Dataset, axes: dict[str, str]) -> st
                   ncatted_attribute("units", longitude, "o", "c", "degrees_east")]
     files = _files_of_data(dataset)
     fix = (copies_of_files(lambda arguments, _: attribute_command(attributes, arguments), files, name="degrees")
-           if len(files) > 1 and not any(is_zarr_store(file) for file in files)
+           if files and not any(is_zarr_store(file) for file in files)  # one file's too in a folder (fix53a)
            else attribute_command(attributes, source_and_copy(dataset, dataset[latitude])))
     return (f"{said(latitude)} and {said(longitude)} are named and valued like a latitude and a longitude in "
             "degrees (as HDF-EOS grids converted to NetCDF, MODIS's MOD08_M3 among them, store them), but their "

@@ -35,6 +35,7 @@ from climann.data.forecast_times import TIME_UNIT_CODES
 from climann.data.masking import VALID_RANGE_ATTRIBUTES, valid_limits
 from climann.data.notes import note_once
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
+from climann.data.time_encodings import time_encoding_names
 from climann.data.time_units import since_units
 from climann.data.variables import metadata_variable_names
 from climann.errors import ClimannError
@@ -97,10 +98,12 @@ def dated_data_names(dataset: xr.Dataset) -> list[str]:
     standard name nor ``axis = "T"``, not named by any other variable (bounds, coordinates, a
     time-mean period: :func:`climann.data.variables.metadata_variable_names`), not the
     coordinate of a dimension, and not 1-D on a dimension without a coordinate of its own (which
-    may be its time axis). :func:`climann.data.open` opens them undecoded: xarray decodes a
+    may be its time axis), nor the time of the steps written again
+    (:func:`~climann.data.time_encodings.time_encoding_names`: NCL's ``initial_time0_hours``
+    beside a time axis of another name). :func:`climann.data.open` opens them undecoded: xarray decodes a
     variable's first and last values when it opens it, and a missing one (MCD12Q2's fill over
     the sea) made cftime fail, the file refused."""
-    metadata = metadata_variable_names(dataset)
+    metadata = metadata_variable_names(dataset) | set(time_encoding_names(dataset))
     return [str(name) for name, variable in dataset.variables.items()
             if _counts_since(variable) and variable.ndim > 0 and str(name) not in metadata
             and str(name) not in dataset.dims and name not in dataset.coords

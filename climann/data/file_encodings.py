@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.paths import is_zarr_store
 from climann.data.shell import copies_of_files, input_and_copy
 from climann.data.sources import source_files
 
@@ -286,7 +287,7 @@ def commands_for_files(forms: Sequence[tuple[tuple[str, ...], Hashable]], comman
     words; it is kept for the callers."""
     if len(forms) == 1 and not forms[0][0]:
         return command(forms[0][1], files)
-    if any(len(held) > 1 for held, _ in forms):
+    if not any(is_zarr_store(file) for held, _ in forms for file in held):  # one file's copy in a folder (fix53a)
         answer_of = {file: answer for held, answer in forms for file in held}
         return copies_of_files(lambda arguments, file: command(answer_of[file], arguments),
                                [file for held, _ in forms for file in held], name=copies)

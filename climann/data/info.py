@@ -14,6 +14,7 @@ else "No config to start from: <why>" (then ``climann info`` exits 2 with that r
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import re
 import tomllib
@@ -40,6 +41,7 @@ from climann.data.latitude_weights import WEIGHTS_READ_KEY
 from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
+from climann.data.time_encodings import time_encoding_names
 from climann.data.defaults import default_inputs
 from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.running_totals import planned_running_totals, running_total_reasons
@@ -91,6 +93,7 @@ from climann.errors import ClimannError
 def describe(
     paths: str | Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None,
     select: Mapping[str, object] | None = None, rename: Mapping[str, Mapping[str, str]] | None = None,
+    worded: Callable[[str], str] | None = None,
 ) -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
@@ -128,6 +131,13 @@ def describe(
         (``climann info --rename``, parsed as ``train --rename``): the report is of the files as
         ``train`` reads them, and the config keeps it (break48c A3: info on ERA5's members and
         spread was refused with a rename that info did not take).
+    worded : callable, optional
+        Applied to the text of each section and to the reason for no config before they are
+        wrapped: ``climann info`` passes
+        :func:`~climann.workflow.terminal.with_positional_paths`, which puts the data layer's
+        ``--data`` advice (train's words) in the words of a command of positional paths, the
+        lines still wrapped at :data:`REPORT_WIDTH` (fix53h: the reason said ``--data``, which
+        info does not take).
 
     Returns
     -------
@@ -194,9 +204,10 @@ def describe(
         config = _checked(config, check)
     if short is not None and short.cells not in config:  # said once: not again beside the check's refusal
         warn_short_cells(short)
+    worded = worded or (lambda text: text)
     if config.startswith(_NO_CONFIG):
-        config = _commented(config[2:])
-    return "\n\n".join([*map(_commented, sections), config]) + "\n"
+        config = _commented(_NO_CONFIG[2:] + worded(config[len(_NO_CONFIG):]))
+    return "\n\n".join([*(_commented(worded(section)) for section in sections), config]) + "\n"
 
 
 def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
@@ -579,7 +590,11 @@ def _variables_section(dataset: xr.Dataset, names: list[str], *, selected: Mappi
         header += f" (of {', '.join(f'{dim} = {_toml(value)}' for dim, value in selected.items())}, as selected)"
     # NetCDF-4 VLEN and compound variables are no metadata: said for what they hold (break41b B4, B10)
     typed = {name: kind for name in left_out if (kind := user_type_kind(dataset[name])) is not None}
-    left_out = [name for name in left_out if name not in typed]
+    # NCL's initial_time0_encoded: the time written again, said as such, not "metadata" (fix53d)
+    encodings = [name for name in time_encoding_names(dataset) if name in left_out and name not in typed]
+    left_out = [name for name in left_out if name not in typed and name not in encodings]
+    if encodings:
+        header += f" (time encodings left out, the time steps written again: {', '.join(encodings)})"
     if left_out:
         header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
     if typed:
@@ -623,6 +638,8 @@ def _variables_section(dataset: xr.Dataset, names: list[str], *, selected: Mappi
     table = _table([row[:-1] for row in rows])
     if max(map(len, table)) > last:  # MOD08's 42-character names: the dimensions wrap in their column
         table = _wrapped_table([row[:-1] for row in rows], width=last, wrapping=2)
+        return "\n".join([header, *_long_names_beside_dimensions(table, [row[-1] for row in rows[1:]]),
+                          *held]), value_totals
     indent = " " * table[0].index("units")
     lines = [header, table[0]]
     for block, row in zip(_row_blocks(table[1:]), rows[1:], strict=True):
@@ -631,6 +648,30 @@ def _variables_section(dataset: xr.Dataset, names: list[str], *, selected: Mappi
             below = indent + row[-1]
             lines.append(below if len(below) <= last else below[: last - 1].rstrip() + "…")
     return "\n".join([*lines, *held]), value_totals
+
+
+def _long_names_beside_dimensions(table: list[str], long_names: list[str]) -> list[str]:
+    """The lines of a table whose dimensions wrap in their column (:func:`_wrapped_table`), each
+    row's long name in the blank its continuation lines leave under the names, two spaces in,
+    wrapped between words over those lines and cut with "…" where they end (a row of one line
+    gets one more): a row takes the lines of its dimensions, two at least. Under the units, on
+    a line of its own, MOD08's 90-character long names made each row four lines at 80 columns
+    and showed 31 characters of them (fix53d)."""
+    import textwrap
+
+    column = table[0].index("dimensions")
+    room = column - 4 - 2  # from two spaces under the names to two before the dimensions
+    lines = [table[0]]
+    for block, long_name in zip(_row_blocks(table[1:]), long_names, strict=True):
+        if not long_name:
+            lines.extend(block)
+            continue
+        block = block + [""] * (len(block) == 1)
+        pieces = textwrap.wrap(long_name, room, max_lines=len(block) - 1, placeholder=" …")
+        lines.append(block[0])
+        lines.extend((f"    {piece}".ljust(column) + line[column:]).rstrip() if piece else line
+                     for line, piece in itertools.zip_longest(block[1:], pieces, fillvalue=""))
+    return lines
 
 
 def _climatologies_section(dataset: xr.Dataset) -> list[str]:

@@ -48,6 +48,13 @@ _ISO_TIME_FORM = ("%Y%m%dT%H%M%S", "YYYYMMDDThhmmss", "time")
 #: alone dated the 8 files of a day at 00:00, and followed, they were refused as two fields).
 _DOTTED_TIME_FORMS = {11: ("%Y%m%d.%H", "YYYYMMDD.HH", "hour"), 13: ("%Y%m%d.%H%M", "YYYYMMDD.hhmm", "time")}
 
+#: ``YYYYMMDD.NN`` where no two files of one day differ in ``NN``: a day and a version after it
+#: (``sst.20200101.01.nc``, every day's file ``.01``), read as the day alone (fix53d: read as the
+#: hour 01, every file dated an hour late). The hour only where files of one day differ by it
+#: (TRMM's ``3B42.19980101.00``, ``.03``, …: :func:`named_dating`).
+_DOTTED_DAY_FORM = ("%Y%m%d", "YYYYMMDD.NN, NN a version and not an hour as no two files of one day differ in it",
+                    "day")
+
 #: MODIS's (and NASA LP DAAC's, NSIDC's) ``A%Y%j`` after the letter ``A``: the year and the day
 #: of the year of the period's first day (``MOD10CM.A2003032.061.2020233010101.hdf``: February 2003;
 #: break44b B7, where those names got one ncap2 line to fill in by hand for each file).
@@ -92,7 +99,10 @@ def named_dating(paths: Sequence[Path], *,
     a name holds none, the names differ in them, or more than one differs
     (``AQUA_MODIS.20030101_20030131``: a period), but for a start and an end of one day, each a date
     and a time of day: CATDS SMOS L3's daily ``SM_RE07_MIR_CLF31A_20140101T000000_20140101T235959_…``
-    is dated by its start (break50a A1)."""
+    is dated by its start (break50a A1). A day and two digits after a dot (``YYYYMMDD.NN``) dates
+    the files at that hour only where two files of one day differ in them (TRMM's 3-hourly
+    ``3B42.19980101.03``); else they are a version (``sst.20200101.01.nc``) and the day alone dates
+    each file (:data:`_DOTTED_DAY_FORM`)."""
     dated = [name_dates(path, year_day=year_day) for path in paths]
     if not dated or any(not dates for dates in dated):
         return None
@@ -101,13 +111,27 @@ def named_dating(paths: Sequence[Path], *,
         return None
     layout = layouts.pop()
     if len(layout) == 1:
-        return layout[0]
+        return _hour_or_version(layout[0], [dates[0][2] for dates in dated])
     varying = [index for index in range(len(layout)) if len({dates[index][2] for dates in dated}) > 1]
     if len(varying) == 2 and all(layout[index][1] == _ISO_TIME_FORM for index in varying) and all(
             dates[varying[0]][2][:8] == dates[varying[1]][2][:8] < dates[varying[1]][2] and
             dates[varying[0]][2] < dates[varying[1]][2] for dates in dated):
         return layout[varying[0]]  # a start and an end within one day: the start dates the file
-    return layout[varying[0]] if len(varying) == 1 else None
+    if len(varying) != 1:
+        return None
+    return _hour_or_version(layout[varying[0]], [dates[varying[0]][2] for dates in dated])
+
+
+def _hour_or_version(dating: tuple[tuple[int, str], tuple[str, str, str]],
+                     numbers: Sequence[str]) -> tuple[tuple[int, str], tuple[str, str, str]]:
+    """``dating`` as it is, but a day and two digits after a dot (``YYYYMMDD.NN``) that no two
+    files of one day differ in (``numbers``, each name's): the day alone, :data:`_DOTTED_DAY_FORM`."""
+    if dating[1] != _DOTTED_TIME_FORMS[11]:
+        return dating
+    endings: dict[str, set[str]] = {}
+    for number in numbers:
+        endings.setdefault(number[:8], set()).add(number[9:])
+    return dating if any(len(ending) > 1 for ending in endings.values()) else (dating[0], _DOTTED_DAY_FORM)
 
 
 def named_dates_statements(place: int, form: tuple[str, str, str]) -> list[str]:
@@ -115,11 +139,13 @@ def named_dates_statements(place: int, form: tuple[str, str, str]) -> list[str]:
     the file ``sys.argv[1]``) that give a copy the date of its name as a CF scalar time in
     ``days since 1970-01-01``, calendar ``standard`` (CF §4.4.1): a month's middle with the
     month as its bounds (``time_bnds``, CF §7.1), as monthly means are dated; a day's or an
-    hour's start; a date and time (``YYYYMMDDThhmmss``) as it is."""
+    hour's start (of ``YYYYMMDD.NN`` read as a day and a version, the day's); a date and time
+    (``YYYYMMDDThhmmss``) as it is."""
     attrs = "'units': 'days since 1970-01-01', 'calendar': 'standard', 'standard_name': 'time'"
+    day = "[:8]" if form == _DOTTED_DAY_FORM else ""  # the day of YYYYMMDD.NN, without its version
     statements = [
         "import os, re, datetime as dt",
-        f"s = dt.datetime.strptime(re.findall('{_NAME_NUMBERS}', os.path.basename(sys.argv[1]))[{place}], "
+        f"s = dt.datetime.strptime(re.findall('{_NAME_NUMBERS}', os.path.basename(sys.argv[1]))[{place}]{day}, "
         f"'{form[0]}')",
         "o = dt.datetime(1970, 1, 1)",
     ]

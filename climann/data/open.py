@@ -68,6 +68,7 @@ from climann.data.coords import (
 )
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
+from climann.data.month_end_steps import with_steps_as_lead_months
 from climann.data.forecast_times import forecast_variables, lead_dimensions, on_valid_time, unchosen_lead_message
 from climann.data.forecast_windows import with_one_lead_window_cells, with_window_cells
 from climann.data.ncl_forecasts import with_ncl_forecast_names
@@ -800,6 +801,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # or refused when the time axis may be the start or the valid time; see climann.data.unnamed_leads.
     dataset = with_lead_names(with_ncl_forecast_names(with_hindcast_dates(dataset), where=path.name),
                               where=path.name)
+    # cfgrib's monthly means of a seasonal forecast, step = end of each averaged month, are regrouped on the
+    # lead month (forecastMonth) as the new CDS gives them; see climann.data.month_end_steps.
+    dataset = with_steps_as_lead_months(dataset, select, where=path.name)
     dataset = with_one_lead_window_cells(dataset, where=path.name)
     dataset = with_lead_chosen(on_valid_time(dataset), select, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
@@ -1323,7 +1327,7 @@ def _open_files(
         reference, united = _positions_united(reference, [grid_coordinates(dataset) for dataset in each], files)
         datasets = [dataset if index == home and not united else on_reference_grid(dataset, reference,
                                                                     labels=tuple(names_apart(files[home], path)),
-                                                                    paths=(files[home], path))
+                                                                    paths=(files[home], path), beside=files)
                     for index, (dataset, path) in enumerate(zip(each, files))]
         # Level axes (depth, lev, plev) stored as float32 in one file and float64 in another, or in cm
         # and m, are matched as the grid is (break34b A5); see climann.data.level_axes.
@@ -2887,7 +2891,7 @@ def _bounds_following(
 
 def on_reference_grid(
     dataset: xr.Dataset, reference: dict[str, xr.DataArray], *, labels: tuple[str, str],
-    paths: tuple[Path, Path] | None = None
+    paths: tuple[Path, Path] | None = None, beside: Sequence[Path] = ()
 ) -> xr.Dataset:
     """``dataset`` with its grid coordinates replaced by the reference's of the same size, which
     they match within the tolerance (see :func:`grid_mismatch`): files written with float rounding
@@ -2898,6 +2902,9 @@ def on_reference_grid(
 
     ``paths``, the reference's file and ``dataset``'s, when given, let two files of one point each
     at different places be refused as such (:func:`~climann.data.point_pairs.different_places_message`).
+    ``beside``: the run's other files, those on ``dataset``'s grid put on the reference's by the
+    refusal's one loop (break53a A4: named predictors tas and uas on the atmosphere's grid were
+    told of tas alone, where the folder's own warning gives the loop over both).
 
     Raises
     ------
@@ -2911,9 +2918,12 @@ def on_reference_grid(
     # Other sizes may be tiles of one grid, to be combined along latitude or longitude; if
     # they do not combine, the combination fails and _grid_mismatch_message says why.
     same_size = {name: values for name, values in reference.items() if name in own and own[name].shape == values.shape}
-    if reference and own and not set(reference) & set(own):
-        # no coordinate of one name (1-D lat, lon beside a curvilinear latitude(j, i)): no tiles of one
-        # grid, which xarray would still combine on their own dimensions; compared by the cells' positions
+    if reference and own and (not set(reference) & set(own) or any(
+            own[name].ndim != values.ndim for name, values in reference.items() if name in own)):
+        # no coordinate of one name (1-D lat, lon beside a curvilinear latitude(j, i)), or one name of another
+        # rank (CMIP's Amon lat(lat) beside Omon's lat(nlat, nlon), break53a A4: told of "lat's cell bounds"):
+        # no tiles of one grid, which xarray would still combine on their own dimensions; compared by the
+        # cells' positions
         same_size = reference
     mismatch = grid_mismatch(same_size, own, labels=labels)
     if mismatch and paths is not None and (places := different_places_message(reference, own, paths,
@@ -2926,7 +2936,8 @@ def on_reference_grid(
                            _cell_areas_of_another_grid((paths[1], dataset), (paths[0], xr.Dataset()), mismatch))
     if mismatch:  # said of the cells in order: an axis stored the other way round is no 170° shift
         # the way to one grid, the reference's (break49b A3: an EASE-Grid target beside ERA5 was told "e.g. cdo")
-        way = to_one_grid(paths[0], [paths[1]]) if paths is not None else None
+        way = to_one_grid(paths[0], [paths[1], *(path for path in beside if path not in paths)]
+                          ) if paths is not None else None
         raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch, way))
     replaced = {
         name: _like(own[name], values.dims, values.values)

@@ -76,6 +76,7 @@ from climann.data.fill_like import BlockReads, blocks_by_place, read_together
 from climann.data.flag_codes import flag_codes, unsigned_masks
 from climann.data.flag_descriptions import bit_descriptions, is_cautious
 from climann.data.notes import note_once
+from climann.data.paths import is_zarr_store
 from climann.data.shell import copies_of_files, input_and_copy, xarray_command
 from climann.data.sources import files_text, source_files
 
@@ -613,7 +614,7 @@ def _block_code_counts(values: np.ndarray, codes: np.ndarray, unused: list) -> t
 def _line(dataset: xr.Dataset, target: str, statements: list[str]) -> str:
     """The xarray line that runs ``statements`` on a copy of each of the target's files."""
     files = list(source_files(dataset[target]))
-    if len(files) > 1:
+    if files and not any(is_zarr_store(file) for file in files):  # one file's copy too in a folder (fix53a)
         return copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
                                name="quality_masked")
     return xarray_command(statements, input_and_copy(files[0], "quality_masked") if files else "IN.nc OUT.nc")

@@ -225,6 +225,23 @@ class FileRenames:
                 f"(--rename, [data] rename), or make {which} match only {'its' if len(earlier) == 1 else 'their'} "
                 f"own files")
 
+    def run_name(self, name: str) -> str | None:
+        """With a trained run's rules on new files (``new_data``), the name the run gives the
+        variable ``name`` by a rule that renames none of the new files (its pattern matches only
+        the training files' names): one of the run's own variables (``used``), which a new
+        file holding ``name`` is to be renamed to, as the run's file was; None otherwise.
+
+        A file of next year's forecasts under another name than the training file's
+        (``seas5_new_cds_2017.nc`` beside the run's rule ``{"seas5_new_cds.nc" = {t2m =
+        "t2m_fc"}}``) was advised ``t2m=t2m_seas5``, and the pasted line was refused: the model
+        reads ``t2m_fc`` (break53c A6)."""
+        if not self.new_data:
+            return None
+        taken = set(self.rule_of.values())
+        return next((mapping[name] for pattern, mapping in self.rules.items()
+                     if pattern not in taken and mapping.get(name, name) != name and mapping[name] in self.used),
+                    None)
+
     def mapping(self, path: Path) -> dict[str, str]:
         """{old name: new name} of the file's rule (empty when no pattern matches it)."""
         rule = self.rule_of.get(Path(path))
@@ -395,7 +412,7 @@ def rename_table(name: str, second: Path, first: Path, files: Sequence[Path] = (
             rules = {second_pattern: second_word, first_pattern: first_word}
         else:
             rules = {second_pattern: f"{name}_{second_word}"}
-    advised = {pattern: {name: new} for pattern, new in rules.items()}
+    advised = with_run_names({pattern: {name: new} for pattern, new in rules.items()}, renames)
     if renames is not None and renames.rules:
         merged = merged_rules(advised, renames, list(files) or [first, second])
         if merged is not None:
@@ -454,12 +471,23 @@ def advised_table(advised: Mapping[str, Mapping[str, str]], renames: FileRenames
     matches it)."""
     if renames is None or not renames.rules:
         return {pattern: dict(mapping) for pattern, mapping in advised.items()}, False
+    advised = with_run_names(advised, renames)
     merged = merged_rules(advised, renames, files)
     if merged is None:  # a pattern whose files take several user rules: one rule per file, each merged with its own
         by_file = {Path(path).name: mapping for pattern, mapping in advised.items() for path in files
                    if fnmatch.fnmatch(Path(path).name, pattern)}
         merged = merged_rules(by_file, renames, files)
     return (merged, True) if merged is not None else ({pattern: dict(m) for pattern, m in advised.items()}, False)
+
+
+def with_run_names(advised: Mapping[str, Mapping[str, str]],
+                   renames: FileRenames | None) -> dict[str, dict[str, str]]:
+    """The rules ``advised`` (glob pattern → {name: new name}), each new name the run's own
+    (:meth:`FileRenames.run_name`) where a trained run renames that variable in files these new
+    ones are not (predict, evaluate --data): the name its model reads, not a new one that no
+    model knows (break53c A6)."""
+    return {pattern: {name: (renames.run_name(name) if renames is not None else None) or new
+                      for name, new in mapping.items()} for pattern, mapping in advised.items()}
 
 
 def refuse_target_renamed_as_predictor(rules: Mapping[str, Mapping[str, str]], *, target: str,

@@ -11,7 +11,7 @@ missing at the start of each season say why.
 from __future__ import annotations
 
 from calendar import month_name
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 #: The meteorological seasons by their months, in the order they run (DJF: December with the
@@ -119,7 +119,11 @@ def seasonal_subset(times: Sequence) -> SeasonalSubset | None:
 
     A seasonal subset holds some but not all of the 12 calendar months, the same ones in every
     year between its first and last (those two may hold part of them: a DJF series from December
-    1991 to February 2020), over at least two calendar years.
+    1991 to February 2020), over at least two calendar years; and the pattern repeats: each month
+    held is held in two years, or each month left out is missing in two years between the first
+    and last months. A year from June to June with August and September missing (GRACE's
+    mission gaps) holds October to May once: months missing, not a season (break53c A4: it was
+    called "a seasonal subset, October to July of each year only").
 
     Parameters
     ----------
@@ -148,7 +152,24 @@ def seasonal_subset(times: Sequence) -> SeasonalSubset | None:
     years = sorted(by_year)
     if len(held) == 12 or any(by_year[year] != held for year in years[1:-1]):
         return None
+    if not (_held_twice(by_year, held) or _left_out_twice(times, held)):
+        return None  # months missing once (GRACE's 2018-08/09 in a year cut June to June), no season: break53c A4
     return SeasonalSubset(_in_season_order(held))
+
+
+def _held_twice(by_year: Mapping[int, set[int]], held: set[int]) -> bool:
+    """Whether every month held is held in at least two years (June to August of 1991 and 1992)."""
+    return all(sum(month in months for months in by_year.values()) >= 2 for month in held)
+
+
+def _left_out_twice(times: Sequence, held: set[int]) -> bool:
+    """Whether every month left out lies between the axis's first and last months in at least
+    two years (a season cut at both ends of the series: August 1991, JJA of 1992, June 1993):
+    missing each time, not once."""
+    first, last = (times[0].year, times[0].month), (times[-1].year, times[-1].month)
+    years = range(first[0], last[0] + 1)
+    return all(sum(first <= (year, month) <= last for year in years) >= 2
+               for month in set(range(1, 13)) - held)
 
 
 def _in_season_order(held: set[int]) -> tuple[int, ...]:

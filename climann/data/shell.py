@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import glob
 import os
 import re
 import shlex
@@ -148,6 +149,10 @@ class CopyNames:
         self.shown_as: dict[str, str] = {}  # a message → as shown (the same again: the same words)
         # a file → (variable, attribute) → (ncatted type, values) that a message's ncatted set on its copy
         self.advised: dict[str, dict[tuple[str, str], tuple[str, list[str]]]] = {}
+        # a folder of ONE file's copy (copies_of_files) → that file (absolute paths): chained by the file
+        self.one_file: dict[str, str] = {}
+        # a folder of copies (absolute path) → the names of the files its command copies into it
+        self.held: dict[str, frozenset[str]] = {}
 
     def shown(self, message: str) -> str:
         """``message`` with each copy it names that an earlier, different message named already
@@ -173,25 +178,34 @@ class CopyNames:
                     self.owner[copy] = message
                     text = word.sub(lambda _: os.path.basename(copy), text)
                 original = self.original.get(path)
+                if path in self.one_file:  # one file's copy in its folder: a copy of that file, not of the folder
+                    original, copy = self.one_file[path], os.path.join(copy, os.path.basename(self.one_file[path]))
                 if original is None:
                     continue
                 earlier = before.get(original)
                 reads, fixes = original, 1
                 if earlier is not None and earlier[1] != message:
-                    chained_text = _chained(text, original, earlier[0], copy)
+                    held = self.held.get(earlier[0])
+                    chained_text = _chained(text, original, earlier[0], copy, held)
                     if chained_text == text:
                         continue  # no command of it reads the original: the chain goes on from the earlier copy
+                    some = _partly_copied(text, held) if os.path.isdir(original) else False
                     text = chained_text
                     reads, fixes = earlier[0], earlier[3] + 1
-                    chained.append((earlier[0], earlier[2], copy, fixes))
+                    chained.append((earlier[0], earlier[2], copy, fixes, some))
                 self.latest[original] = (copy, message, reads, fixes)
-            grouped: dict[tuple[str, str, int], list[str]] = {}
-            for earlier, read, copy, fixes in chained:
-                grouped.setdefault((earlier, read, fixes), []).append(copy)
-            for (earlier, read, fixes), copies in grouped.items():
-                names = [os.path.basename(path) for path in (earlier, read)]  # the lines give the paths
-                written = " and ".join(os.path.basename(copy) for copy in copies)
+            grouped: dict[tuple[str, str, int, bool], list[str]] = {}
+            for earlier, read, copy, fixes, some in chained:
+                grouped.setdefault((earlier, read, fixes, some), []).append(copy)
+            for (earlier, read, fixes, some), copies in grouped.items():
+                told = _told([earlier, read, *copies])  # names: the lines give the paths
+                names, written = told[:2], " and ".join(told[2:])
                 these, hold = ("these read", "hold") if len(copies) > 1 else ("this reads", "holds")
+                if some:  # the earlier line copied some of the files: the others are read where they are
+                    text += (f" ({these} each file from {names[0]} where the line shown before writes its copy "
+                             f"(from {names[1]}), else from {names[1]}: run that one first; {written} then {hold} "
+                             f"every file, with {_fixes_held(fixes)} where both apply)")
+                    continue
                 text += (f" ({these} {names[0]}, which the line shown before writes from {names[1]}: run that one "
                          f"first; {written} then {hold} {_fixes_held(fixes)})")
             self.shown_as[message] = text
@@ -238,6 +252,15 @@ def advised_marks(file: str | os.PathLike, variable: str) -> dict[str, tuple[str
         return {attribute: marks for (name, attribute), marks in held.items() if name == variable}
 
 
+def _told(paths: Sequence[str]) -> list[str]:
+    """``paths`` as the note of a chain names them (:meth:`CopyNames.shown`): their names, which the
+    lines give with their folders; as the user reaches them (:func:`working_path`) when two have one
+    name (one file's copy in a new folder, ``units_fixed/x.nc``, and ``x.nc`` itself)."""
+    names = [os.path.basename(path) for path in paths]
+    alike = len(set(names)) < len({os.path.abspath(path) for path in paths})
+    return [working_path(path) for path in paths] if alike else names
+
+
 def _fixes_held(count: int) -> str:
     """What the last copy of a chain of ``count`` lines (each reading the copy the one before
     writes) holds: "both fixes", "all three fixes", "every fix of the 4 lines" (rerun38 N9: a
@@ -266,12 +289,17 @@ def _word(name: str) -> re.Pattern:
 _READING_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c|mkdir -p) ")
 
 
-def _chained(text: str, original: str, earlier: str, copy: str) -> str:
+def _chained(text: str, original: str, earlier: str, copy: str, held: frozenset[str] | None = None) -> str:
     """``text`` whose commands that write ``copy`` read ``earlier`` (an earlier command's copy
     of ``original``) in place of ``original``: a file's name in those commands
     (``ncatted … x.nc x_fixed_2.nc``, ``xr.open_dataset("x.nc")``), or, for a folder of copies
     (:func:`copies_of_files`), the files of the loop (``for f in d/*.nc`` → ``for f in
-    d/units_fixed/*.nc``). Unchanged when no command writing ``copy`` reads ``original``."""
+    d/units_fixed/*.nc``); when the earlier folder holds copies of some of the loop's files
+    only (``held``: their names, :func:`_partly_copied`), each file from it where its copy is
+    and from ``original`` otherwise (:func:`_reading`). Unchanged when no command writing
+    ``copy`` reads ``original``."""
+    if os.path.isdir(original) and _partly_copied(text, held):
+        return _reading_copies_where_there(text, earlier, copy)
     copy_word, spans = _word(os.path.basename(copy)), []
     for match in _READING_COMMAND_START.finditer(text):
         end = _command_end(text, match.start())
@@ -289,6 +317,16 @@ def _chained(text: str, original: str, earlier: str, copy: str) -> str:
     return "".join(pieces) + text[position:]
 
 
+def _reading_copies_where_there(text: str, earlier: str, copy: str) -> str:
+    """``text`` whose loops writing into the folder ``copy`` read each file from the folder
+    ``earlier`` where an earlier line wrote its copy, else the file itself (:func:`_chained`):
+    looped over ``earlier``'s files alone, the second of two lines kept the 3 files the first had
+    copied of NEMO's 10 yearly files, and said "each of its 10 files" (break53a A2)."""
+    copied = f'{shown_path(earlier)}/"${{f##*/}}"'
+    return re.sub(rf"(mkdir -p {re.escape(shown_path(copy))} && for f in .*?; do )",
+                  lambda loop: f"{loop.group(1)}if [ -e {copied} ]; then f={copied}; fi; ", text, flags=re.S)
+
+
 def _reading(command: str, original: str, earlier: str, copy: str) -> str:
     """One command (:func:`_chained`) reading ``earlier`` in place of ``original``."""
     if os.path.isdir(original):  # a folder's copies: the loop's files, not its command's words
@@ -300,7 +338,27 @@ def _reading(command: str, original: str, earlier: str, copy: str) -> str:
             name = os.path.basename(listed)
             files.append(f"{shown_path(earlier)}/{name}" if "*" in name else shown_path(Path(earlier) / name))
         return f"{loop.group(1)}{' '.join(files)}{command[loop.end(2):]}"
-    return _word(os.path.basename(original)).sub(lambda _: os.path.basename(earlier), command)
+    if {os.path.dirname(os.path.abspath(path)) for path in (earlier, copy)} == {os.path.dirname(original)}:
+        return _word(os.path.basename(original)).sub(lambda _: os.path.basename(earlier), command)
+    # a copy in a new folder (copies_of_files' one file) has its original's name: the original's whole path
+    # read, as a shell word or a Python string, not the name, which the copy's path ends in too
+    for old, new in ((shown_path(original), shown_path(earlier)), (working_path(original), working_path(earlier))):
+        command = re.sub(rf"(?<![\w./-]){re.escape(old)}(?![\w./-])", lambda _, new=new: new, command)
+    return command
+
+
+def _partly_copied(text: str, held: frozenset[str] | None) -> bool:
+    """Whether the files of the loops of ``text`` (``for f in LISTED; do``, globs expanded from the
+    working directory) include any whose name is not among ``held``, the files an earlier line
+    copies into its folder (:attr:`CopyNames.held`); False when ``held`` is not known."""
+    if held is None:
+        return False
+    for loop in re.finditer(r"mkdir -p \S+ && for f in (.*?); do", text, flags=re.S):
+        for word in shlex.split(loop.group(1)):
+            names = [os.path.basename(found) for found in glob.glob(word)] if "*" in word else [os.path.basename(word)]
+            if any(name not in held for name in names):
+                return True
+    return False
 
 
 @contextlib.contextmanager
@@ -489,16 +547,16 @@ _LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
 _LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c) ")
 
 
-def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str,
-                    one_in_folder: bool = False) -> str:
-    """The advice that corrects a copy of each of ``files``, a variable's files: for one file,
-    each command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
-    (:func:`_one_copy`) with ``one_in_folder``, else beside it (:func:`input_and_copy`); for
-    several, each command of that advice that works on the copy's shell words becomes one loop
-    over the files, writing their copies under their own names into a new folder beside them
-    (:func:`new_folder`, ``name``), followed by the ``--data`` that takes the copies. A copy of
-    the first file alone left the others as they were, a folder refused as mixed (break37a B1,
-    for units; fix38d: the land-mask, density, cell_methods and ncap2 lines of a folder alike).
+def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
+    """The advice that corrects a copy of each of ``files``, a variable's files: for one file, each
+    command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
+    (:func:`_one_copy`; a copy beside it was taken with it by a glob over their folder, break52a A1,
+    and fix53a moved every caller there); for several, each command of that advice that works on the
+    copy's shell words becomes one loop over the files, writing their copies under their own names
+    into a new folder beside them (:func:`new_folder`, ``name``), followed by the ``--data`` that
+    takes the copies. A copy of the first file alone left the others as they were, a folder refused
+    as mixed (break37a B1, for units; fix38d: the land-mask, density, cell_methods and ncap2 lines
+    of a folder alike).
 
     The files are grouped by folder and by the advice they get (a variable named otherwise in
     some files gets its own loop): their ``*.nc`` when the group is every such file of the
@@ -533,11 +591,11 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     new folder), then give --data '/no/such/d/units_fixed/*.nc' in place of the originals
     """
     files = [str(file) for file in files]
-    if len(files) == 1 and one_in_folder:
+    if len(files) == 1:
         return _one_copy(advice, files[0], name)
-    if len(files) == 1:  # beside it (the callers not yet moved to one_in_folder)
-        return advice(input_and_copy(files[0]), files[0])
     folders = {Path(file).parent: copies_folder(Path(file).parent, name) for file in files}
+    for parent, folder in folders.items():
+        _note_held(folder, [file for file in files if Path(file).parent == parent])
     groups: dict[tuple[Path, str], list[str]] = {}
     for file in files:
         parent = Path(file).parent
@@ -553,21 +611,42 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
 
 
 def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
-    """:func:`copies_of_files` for one file: each command of ``advice`` that works on the file and
-    its copy writes the copy, under the file's own name, into a new folder ``name`` beside it
-    (:func:`copies_folder`), and is followed by the ``--data`` to give in its place. A copy
-    written beside its original (``tp_daily_sum_fixed.nc``) was taken with it by a glob over
-    their folder, and the run then refused the two files of one variable with xarray's words
-    on another pair of files (break52a A1, A5)."""
+    """:func:`copies_of_files` for one file: each command of ``advice`` that writes the file's copy
+    (its words ``IN OUT`` at its end, or the copy named in its Python, :func:`xarray_command`)
+    writes it, under the file's own name, into a new folder ``name`` beside it
+    (:func:`copies_folder`), checked not there first (:func:`none_there`: ``mkdir -p`` passes the
+    second time, and CDO writes over a copy), and is followed by the ``--data`` to give in its
+    place. A copy written beside its original (``tp_daily_sum_fixed.nc``) was taken with it by a
+    glob over their folder, and the run then refused the two files of one variable with xarray's
+    words on another pair of files (break52a A1, A5). A command that changes a Zarr store itself
+    (:func:`attribute_command`) names no copy and is left as it is."""
     parent = Path(file).parent
     folder = copies_folder(parent, name)
+    _note_held(folder, [file])
     copy = folder / copy_name(file)
+    copies = _copies[-1] if _copies else None
+    if copies is not None:  # chained by the file it copies (CopyNames.shown)
+        with copies.lock:
+            copies.one_file[os.path.abspath(folder)] = os.path.abspath(file)
     words = f"{shown_path(file)} {shown_path(copy)}"
     text = advice(words, file)
     after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
              f"{_others_kept(parent, [file])}")
-    return _each_command(text, words,
-                         lambda command, quoted: f"mkdir -p {shown_path(folder)} && {command}{quoted}{after}")
+
+    def write(command: str, quoted: str) -> str:
+        kept = "" if _guarded(command) or none_there(copy) in text else none_there(copy)
+        return f"{kept}mkdir -p {shown_path(folder)} && {command}{quoted}{after}"
+
+    return _each_command(text, words, write, written=repr(working_path(copy)))
+
+
+def _note_held(folder: Path, files: Sequence[str]) -> None:
+    """Record, while :func:`copies_said_once` runs, the names of the copies of ``files`` that a
+    command writes into ``folder`` (:attr:`CopyNames.held`), for a later line chained to read them."""
+    copies = _copies[-1] if _copies else None
+    if copies is not None:
+        with copies.lock:
+            copies.held[os.path.abspath(folder)] = frozenset(copy_name(file) for file in files)
 
 
 def copies_folder(parent: str | os.PathLike, name: str) -> Path:
@@ -608,19 +687,36 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
     return _each_command(text, words, loop)
 
 
-def _each_command(text: str, words: str, rewrite: Callable[[str, str], str]) -> str:
-    """``text`` with each command that ends in ``words`` (from its start, :data:`_LOOPED_COMMAND_START`)
-    replaced by ``rewrite(command, quoted)``, ``quoted`` the closing backtick after it or ``""``
-    (the words that follow a command in backticks go after them)."""
+def _each_command(text: str, words: str, rewrite: Callable[[str, str], str], *, written: str = "") -> str:
+    """``text`` with each command that ends in ``words`` (from its start, :data:`_LOOPED_COMMAND_START`),
+    or that holds ``written`` (a Python string naming the file it writes: :func:`xarray_command`'s
+    line on one file, to its end, :func:`_command_end`), replaced by ``rewrite(command, quoted)``,
+    ``quoted`` the closing backtick after it or ``""`` (the words that follow a command in backticks
+    go after them)."""
     pieces, position = [], 0
-    while (end := text.find(words, position)) >= 0:
-        starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
-        start = starts[-1] if starts else position
-        stop = end + len(words)
+    while (found := _next_command(text, words, written, position)) is not None:
+        start, stop = found
         quoted = "`" if text.startswith("`", stop) else ""
         pieces.append(text[position:start] + rewrite(text[start:stop], quoted))
         position = stop + len(quoted)
     return "".join(pieces) + text[position:]
+
+
+def _next_command(text: str, words: str, written: str, position: int) -> tuple[int, int] | None:
+    """Where the next command of ``text`` from ``position`` that :func:`_each_command` rewrites
+    begins and ends, or None."""
+    ends = [(end, end + len(words)) for end in [text.find(words, position)] if end >= 0]
+    if written and (named := text.find(written, position)) >= 0:
+        ends.append((named, -1))
+    if not ends:
+        return None
+    end, stop = min(ends)
+    starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
+    start = starts[-1] if starts else position
+    if stop < 0:  # a Python line: to its end, or to the backtick that closes it
+        closing = text.find("`", end) if text[start - 1:start] == "`" else -1
+        stop = closing if closing >= 0 else _command_end(text, start)
+    return start, stop
 
 
 @contextlib.contextmanager
@@ -1020,7 +1116,7 @@ def written_there(files: str) -> str:
     :func:`input_and_copy` gives them, or ``IN … OUT``) writes, its last shell word: the guard to
     put before the command (``""`` for a placeholder, ``OUT.nc``, and for a loop's copy,
     ``D/"${f##*/}"``, which the loop checks before it begins: :func:`none_there_in_loop`)."""
-    words = _shell_words(files)
+    words = shell_words(files)
     if not words:
         return ""
     written = words[-1]
@@ -1365,8 +1461,147 @@ def attribute_command(attributes: Sequence[str], files: str, *, file_command: st
         return file_command or ncatted_command(attributes, files)
     store = working_path(words[0])
     edits = "; ".join(_zarr_edit(attribute) for attribute in dict.fromkeys(attributes))
-    return python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
+    line = python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
                           f"zarr.consolidate_metadata({store!r})")
+    with _STORE_NOTES_LOCK:
+        _STORE_NOTES.setdefault(line, _store_edit_note(words[0], list(dict.fromkeys(attributes))))
+    return line
+
+
+#: The words said beside each zarr-python line :func:`attribute_command` gave (the line → the words):
+#: that it changes the store itself, which attributes and their values before, and the line that puts
+#: those back (:func:`with_store_notes` adds them to a message as it is shown).
+_STORE_NOTES: dict[str, str] = {}
+_STORE_NOTES_LOCK = threading.Lock()
+
+#: An attribute a store did not have before a line's change (:func:`store_attributes_before`).
+ABSENT = object()
+
+#: The most attributes a note names one by one (:func:`_store_edit_note`); the line that puts them back holds all.
+_NAMED_ATTRIBUTES = 6
+
+
+def store_attributes_before(store: str | os.PathLike,
+                            attributes: Sequence[str]) -> list[tuple[str | None, str, object]]:
+    """The attributes of the Zarr ``store`` that the changes ``attributes`` (ncatted's ``-a``,
+    :func:`ncatted_attribute`) make, as they are now: ``(array, attribute, value)`` in the order
+    changed, ``array`` None for the group's own (``global``), every array's for a change of no
+    variable, the attribute as the store names it (:data:`ZARR_ATTRIBUTE_NAMES`), ``value``
+    :data:`ABSENT` where it has none.
+
+    Raises
+    ------
+    Exception
+        Whatever zarr raises when the store cannot be opened (zarr not installed, no store there).
+    """
+    import zarr
+
+    group = zarr.open_group(str(store), mode="r")
+    before: dict[tuple[str | None, str], object] = {}
+    for attribute in attributes:
+        name, variable, _, _, _ = _parsed_attribute(attribute)
+        name = ZARR_ATTRIBUTE_NAMES.get(name, name)
+        places = ([None] if variable == "global" else [str(array) for array, _ in group.arrays()] if not variable
+                  else [variable])
+        for place in places:
+            held = dict((group if place is None else group[place]).attrs)
+            before.setdefault((place, name), held.get(name, ABSENT))  # the first change's: the value before them all
+    return [(place, name, value) for (place, name), value in before.items()]
+
+
+def restore_command(store: str | os.PathLike, before: Sequence[tuple[str | None, str, object]]) -> str:
+    """The zarr-python line that puts the attributes ``before`` (:func:`store_attributes_before`)
+    back into ``store``: each value set again, each attribute that was absent removed, the
+    metadata consolidated, as :func:`attribute_command`'s line does.
+
+    Parameters
+    ----------
+    store : str or PathLike
+        The Zarr store.
+    before : sequence of (str or None, str, object)
+        ``(array, attribute, value)``: None for the group's own, :data:`ABSENT` for none.
+
+    Returns
+    -------
+    str
+        ``python -c "import zarr; …"``, as :func:`python_command` quotes it.
+    """
+    path = working_path(store)
+    statements = []
+    for place, name, value in before:
+        where = "g.attrs" if place is None else f"g[{place!r}].attrs"
+        statements.append(f"{where}.pop({name!r}, None)" if value is ABSENT
+                          else f"{where}[{name!r}] = {_literal(value)}")
+    return python_command(f"import zarr; g = zarr.open_group({path!r}, mode='r+'); {'; '.join(statements)}; "
+                          f"zarr.consolidate_metadata({path!r})")
+
+
+def _literal(value: object) -> str:
+    """``value``, an attribute's JSON value, as Python that gives it back: its ``repr`` when that reads
+    back equal, else ``json.loads`` of its JSON (a NaN, whose repr ``nan`` is no Python)."""
+    import ast
+    import json
+
+    try:
+        if ast.literal_eval(repr(value)) == value:
+            return repr(value)
+    except (ValueError, SyntaxError):
+        pass
+    return f"__import__('json').loads({json.dumps(value)!r})"
+
+
+def _store_edit_note(store: str, attributes: Sequence[str]) -> str:
+    """The words said beside :func:`attribute_command`'s line on ``store``: that it changes the
+    store's own attributes in place (a copy of a store may be as large as its data), which and
+    their values before, and the line that puts those back (:func:`restore_command`)."""
+    said = "this line changes the store's own attributes in place"
+    try:
+        before = store_attributes_before(store, attributes)
+    except Exception as error:  # noqa: BLE001 - any failure to read: say so, the line is still given
+        from climann.errors import library_message
+
+        return (f"{said}; their values before could not be read ({library_message(error)}): copy the store's "
+                ".zattrs, .zarray and zarr.json files first to keep them")
+    named = [f"{name} of {place!r}" if place is not None else f"the store's {name}" for place, name, _ in before]
+    values = ["none" if value is ABSENT else repr(value) for _, _, value in before]
+    listed = [f"{what} ({value} before)" for what, value in zip(named, values)][:_NAMED_ATTRIBUTES]
+    more = len(before) - len(listed)
+    return (f"{said} (no copy: a store's may be as large as its data): {', '.join(listed)}"
+            f"{f' and {more} more' if more > 0 else ''}; the line that puts them back: "
+            f"`{restore_command(store, before)}`")
+
+
+def with_store_notes(message: str) -> str:
+    """``message`` with the words on each zarr-python line of :func:`attribute_command` it holds
+    added after the line (after its closing backtick): that the line changes the store's own
+    attributes in place, which and their values before, and the line that puts them back. A line
+    that edited a store without saying so changed data climann did not create (fix53a). The
+    words are added once: a message shown twice (its warning, then the terminal's line) is not
+    given them again.
+
+    Parameters
+    ----------
+    message : str
+        A refusal, warning or note as climann shows it.
+
+    Returns
+    -------
+    str
+        ``message``, each store's line followed by ``(this line changes the store's own attributes
+        in place …: units of 'tas' ('degC' before); the line that puts them back: `python -c …`)``.
+    """
+    with _STORE_NOTES_LOCK:
+        notes = [(line, note) for line, note in _STORE_NOTES.items() if line in message]
+    for line, note in notes:
+        pieces, position = [], 0
+        while (found := message.find(line, position)) >= 0:
+            end = found + len(line)
+            end += message.startswith("`", end)
+            added = f" ({note})"
+            pieces.append(message[position:end] + ("" if message.startswith(added, end) else added))
+            position = end
+        message = "".join(pieces) + message[position:]
+    return message
 
 
 def values_command(scripts: Sequence[str], statements: Sequence[str], files: str) -> str:
@@ -1879,8 +2114,15 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
 CONTINUATION_INDENT = "  "
 
 
-def _shell_words(command: str) -> list[str]:
-    """``command`` split at its runs of spaces outside single or double quotes (the quotes kept)."""
+def shell_words(command: str) -> list[str]:
+    """``command`` split at its runs of spaces outside single or double quotes (the quotes kept):
+    the words as printed, ready to be put into another printed command.
+
+    Examples
+    --------
+    >>> shell_words('"$f" "my data"/"${f##*/}"')
+    ['"$f"', '"my data"/"${f##*/}"']
+    """
     words, word, quote = [], "", None
     for char in command:
         if quote:
@@ -1920,7 +2162,7 @@ def continued_command(command: str, first_width: int, width: int) -> list[str]:
     >>> continued_command("ncatted -a units,tas,o,c,K in.nc out.nc", 30, 28)
     ['ncatted -a units,tas,o,c,K \\', 'in.nc out.nc']
     """
-    words = _shell_words(command)
+    words = shell_words(command)
     lines, line, room = [], "", first_width
     for word in words:
         if line and len(line) + 1 + len(word) + len(" \\") > room:

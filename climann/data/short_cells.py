@@ -236,7 +236,7 @@ def _ways_out(dataset: xr.Dataset, name: str, used: Sequence[str], short: np.nda
         groups.setdefault(tuple(steps), []).append(file)
     for steps, files in groups.items():
         ways.append(copies_of_files(lambda arguments, file, steps=steps: steps_command(
-            list(steps), dim, arguments, suffix="whole_cells"), files, name="whole_cells", one_in_folder=True))
+            list(steps), dim, arguments, suffix="whole_cells"), files, name="whole_cells"))
     if not ways:
         return "leave those steps out of the files (cdo delete,timestep=…)"
     return "leave them out with " + " or ".join(ways)

@@ -28,6 +28,7 @@ import xarray as xr
 
 from climann.data.fill_like import BlockReads, blocks_by_place
 from climann.data.notes import note_once
+from climann.data.paths import is_zarr_store
 from climann.data.shell import copies_of_files, input_and_copy
 from climann.data.sources import files_text, name_in_file, source_files
 
@@ -152,7 +153,7 @@ def note_log_normal_target(dataset: xr.Dataset, target: str, found: Skewness | N
     variable = dataset[target]
     files = list(source_files(variable))
     name = name_in_file(variable)
-    if len(files) > 1:
+    if files and not any(is_zarr_store(file) for file in files):  # one file's copy too in a folder (fix53a)
         line = copies_of_files(lambda arguments, file: log10_command(name, arguments), files, name="log10")
     else:
         line = log10_command(name, input_and_copy(files[0], "log10") if files else "IN.nc OUT.nc")

@@ -40,7 +40,7 @@ from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.shell import (copies_command, copies_data, new_folder, shared_glob, shown_path, whole_write,
                                 working_path)
 from climann.data.sources import files_text
-from climann.data.time_axis import date_text, year_text, yearly_restart_days
+from climann.data.time_axis import date_text, month_number, year_text, yearly_restart_days
 from climann.errors import ClimannError
 
 #: The frequencies (:attr:`climann.data.time_axes._Axis.frequency`) whose steps are paired by
@@ -147,7 +147,29 @@ def frequency_of(times: np.ndarray) -> str | None:
     ``"16-day composites"``, not "16-daily" (break33a).
     """
     restart = yearly_restart_days(times)
-    return f"{restart}-day composites" if restart is not None else frequency_of_step(median_step_days(times))
+    if restart is not None:
+        return f"{restart}-day composites"
+    frequency = frequency_of_step(median_step_days(times))
+    return "monthly" if frequency not in (None, "monthly") and months_with_gaps(times) else frequency
+
+
+def months_with_gaps(times: np.ndarray) -> bool:
+    """Whether sorted stamps are a monthly series with months left out: every stamp on the same day
+    of its month (a day every month has, ≤ 28) at the same time of day, one calendar month between
+    some two of them and a whole number of months between every two. ERA5's monthly means with five
+    months a year deleted (``cdo delete,timestep=…``) step by 1 or 2 months, a median of 61 days,
+    and were called "61-daily", with the advice to resample the forecast beside them (break53c A2)."""
+    stamps = np.asarray(times)
+    if len(stamps) < 2:
+        return False
+    objects = stamps.astype("datetime64[us]").astype(object) if stamps.dtype.kind == "M" else stamps
+    try:
+        places = {(stamp.day, stamp.hour, stamp.minute, stamp.second, stamp.microsecond) for stamp in objects}
+        months = np.array([month_number(stamp) for stamp in objects])
+    except (AttributeError, TypeError):  # not dates (numbers of a non-time axis)
+        return False
+    steps = np.diff(months)
+    return len(places) == 1 and next(iter(places))[0] <= 28 and bool((steps >= 1).all()) and int(steps.min()) == 1
 
 
 def steps_text(count: int, frequency: str | None) -> str:

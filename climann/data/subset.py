@@ -1015,10 +1015,12 @@ def _with_own_records(masked: xr.DataArray, variable: xr.DataArray) -> xr.DataAr
     :data:`~climann.data.coords.SOURCE_FILES_KEY`, its names in them, the file xarray read it from):
     :meth:`xarray.DataArray.where` drops the encoding, and the advice on a region of a projected grid
     (EASE2's) then named ``'IN.nc'``/``'OUT.nc'`` placeholders, not the loop over the user's files it
-    names without ``--region`` (break50b A2). The file's own packing (``dtype``, ``_FillValue``) is not
-    carried over: the masked values are floats with NaN."""
+    names without ``--region`` (break50b A2), and its CF ``coordinates`` (kept in ``encoding``), which
+    say whose scalar coordinate is whose: without them predictions.nc put an Omon thetao at tas's
+    ``height = 2 m`` and lost its selected ``lev`` (break53a A1). The file's own packing (``dtype``,
+    ``_FillValue``) is not carried over: the masked values are floats with NaN."""
     masked.encoding.update({key: value for key, value in variable.encoding.items()
-                            if key == "source" or key.startswith("climann_")})
+                            if key in ("source", "coordinates") or key.startswith("climann_")})
     return masked
 
 

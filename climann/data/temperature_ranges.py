@@ -16,6 +16,15 @@ range, and the way out that brings the values into it, if one does:
   and ISD's): the ``ncatted`` that sets the ``scale_factor`` 0.1 or 0.01 (times the one the file
   has, its ``add_offset`` too), so that every reader decodes them (NUG, "Attribute Conventions").
 
+A scale or unit is judged by the values as a whole, not by the lowest and highest alone: the share
+of the values in the kind's range, counted as the extremes are read, as they are and read each way
+proposed (a robust statistic, as percentiles are: one cell out of range moves the extremes, not the
+share). A field of which at least :data:`PLAUSIBLE_SHARE` lie in range as they are holds a few values
+out of range, not values of another scale, and its warning says so without a scale (break53a A3:
+NEMO's votemper from -5.04 to 31.8 degC, 0.08 % below -3 °C, median 16.3 °C, was "most likely tenths
+of a degree", a tropical 31.8 °C made 3.18 °C); a scale is proposed when that share of the values it
+reads lie in range (the same field in tenths was told "hundredths", its one -50.4 read as -5.04 °C).
+
 Values are warned of, not refused nor masked: only the file's maker knows the scale, and a
 warning names the values a scale fault leaves (a GHCN station whose every TMAX lies in range
 has none). Only the kinds listed are checked: a potential or equivalent potential temperature
@@ -46,7 +55,8 @@ from climann.data.standard_names import standard_name_of
 from climann.data.units import parse_units, unit_registry
 from climann.errors import ClimannError
 
-__all__ = ["EARTH_RANGES", "SCALES", "planned_temperature_extremes", "temperature_kind", "warn_beyond_earth"]
+__all__ = ["EARTH_RANGES", "PLAUSIBLE_SHARE", "SCALES", "planned_temperature_extremes", "temperature_kind",
+           "warn_beyond_earth"]
 
 _log = logging.getLogger(__name__)
 
@@ -67,6 +77,12 @@ EARTH_RANGES: dict[str, tuple[float, float, str]] = {
 
 #: The scale factors tried, in order, to bring values of tenths or hundredths of a degree into range.
 SCALES = (0.1, 0.01)
+
+#: The share of a temperature's values in its kind's range (:data:`EARTH_RANGES`) as they are from
+#: which no scale or unit is proposed for the others: at least 99 % in range (the 0.5th and 99.5th
+#: percentiles within it, or the values beyond all on one side) is a field in its units with a few
+#: values out of range (a model's supercooled cells), not one whose every value is ten times it.
+PLAUSIBLE_SHARE = 0.99
 
 #: CF ``standard_name`` → kind (:data:`EARTH_RANGES`); ``air_temperature`` is of the air near the
 #: surface or aloft by its vertical coordinate (:func:`_aloft`).
@@ -165,42 +181,72 @@ def _aloft(variable: xr.DataArray) -> bool:
     return False
 
 
-def _extremes(block: np.ndarray, excluded: Sequence[float]) -> tuple[float, float]:
-    """The lowest and highest finite value of ``block``, the ``excluded`` values left out; (inf,
-    -inf) when none is."""
+def _extremes(block: np.ndarray, excluded: Sequence[float], ranges: Sequence[tuple[float, float]] = ()
+              ) -> tuple[float, float, tuple[int, ...], int]:
+    """The lowest and highest finite value of ``block``, the ``excluded`` values left out ((inf,
+    -inf) when none is), how many of them lie in each of ``ranges`` (inclusive) and how many there are."""
     block = np.asarray(block)
     kept = np.isfinite(block) if block.dtype.kind == "f" else np.ones(block.shape, dtype=bool)
     if len(excluded):
         kept &= ~np.isin(block, excluded)
     if not kept.any():
-        return np.inf, -np.inf
-    return float(block[kept].min()), float(block[kept].max())
+        return np.inf, -np.inf, (0,) * len(ranges), 0
+    values = block[kept]
+    inside = tuple(int(np.count_nonzero((values >= low) & (values <= high))) for low, high in ranges)
+    return float(values.min()), float(values.max()), inside, int(values.size)
+
+
+def _reading_ranges(kind: str, units: str, name: str) -> dict[float | str, tuple[float, float]]:
+    """The values that are in the kind's range (:data:`EARTH_RANGES`) read each way
+    :func:`_way_out` may propose, as stored under ``units``: as they are (key 1.0), as kelvins
+    (``"K"``, under units that are not kelvins), and times each of :data:`SCALES`; empty when
+    ``units`` are not read (by pint)."""
+    import pint
+
+    low, high, _ = EARTH_RANGES[kind]
+    registry = unit_registry()
+    try:
+        quantity = parse_units(units, variable=name)
+        edges = registry.Quantity(np.array([low, high]), "degC").to(quantity.units).magnitude / float(
+            quantity.magnitude)
+    except (ClimannError, pint.PintError):
+        return {}
+    ranges: dict[float | str, tuple[float, float]] = {
+        scale: (float(min(edges) / scale), float(max(edges) / scale)) for scale in (1.0, *SCALES)}
+    if quantity.units != registry.Unit("kelvin"):
+        ranges["K"] = (low + 273.15, high + 273.15)
+    return ranges
 
 
 def planned_temperature_extremes(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()
                                  ) -> BlockReads:
     """The reads of every block of the temperatures of a known kind among ``names``
-    (:func:`temperature_kind`), answering variable name → (lowest, highest) in its units
-    (fill-like values left out), for :func:`warn_beyond_earth`.
+    (:func:`temperature_kind`), answering variable name → (lowest, highest, shares): its extremes in
+    its units, and the share of its values in its kind's range read each way :func:`_reading_ranges`
+    gives (as they are: key 1.0; none when its units are not read), fill-like values left out, for
+    :func:`warn_beyond_earth`.
 
     ``shared``: the variables whose blocks keep the keys of the file's reads
     (:func:`~climann.data.fill_like.blocks_by_step`), read once with the other checks."""
-    tasks, owners = [], []
+    tasks, owners, readings = [], [], {}
     for name in names:
-        if name not in dataset.data_vars or temperature_kind(name, dataset[name]) is None:
+        if name not in dataset.data_vars or (kind := temperature_kind(name, dataset[name])) is None:
             continue
         variable = dataset[name]
         excluded = [float(form) for value in fill_like_values(variable) for form in value.decoded]
+        readings[name] = _reading_ranges(kind, str(variable.attrs["units"]), name)
         for block, _ in blocks_by_place(variable.data, shared=name in shared):
-            tasks.append(dask.delayed(_extremes)(block, excluded))
+            tasks.append(dask.delayed(_extremes)(block, excluded, tuple(readings[name].values())))
             owners.append(name)
 
-    def finish(results: Sequence[tuple[float, float]]) -> dict[str, tuple[float, float]]:
-        found: dict[str, tuple[float, float]] = {}
-        for name, (low, high) in zip(owners, results, strict=True):
-            before = found.get(name, (np.inf, -np.inf))
-            found[name] = (min(before[0], low), max(before[1], high))
-        return {name: edges for name, edges in found.items() if np.isfinite(edges[0])}
+    def finish(results: Sequence[tuple[float, float, tuple[int, ...], int]]
+               ) -> dict[str, tuple[float, float, dict[float | str, float]]]:
+        found: dict[str, tuple[float, float, np.ndarray, int]] = {}
+        for name, (low, high, inside, count) in zip(owners, results, strict=True):
+            before = found.get(name, (np.inf, -np.inf, np.zeros(len(inside), dtype=np.int64), 0))
+            found[name] = (min(before[0], low), max(before[1], high), before[2] + inside, before[3] + count)
+        return {name: (low, high, {reading: int(held) / count for reading, held in zip(readings[name], inside)})
+                for name, (low, high, inside, count) in found.items() if np.isfinite(low)}
 
     return BlockReads(tasks, finish)
 
@@ -218,19 +264,30 @@ def _within(celsius: np.ndarray, kind: str) -> bool:
 
 
 def _way_out(name: str, variable: xr.DataArray, edges: tuple[float, float], kind: str,
-             file: str | Path | None) -> str:
-    """The words and ``ncatted`` that bring ``edges`` into the kind's range: units ``K`` for
+             file: str | Path | None, shares: Mapping[float | str, float] | None = None) -> str:
+    """The words and ``ncatted`` that bring the values into the kind's range: units ``K`` for
     kelvins under a Celsius or Fahrenheit unit, else the first of :data:`SCALES` that does (times
-    the file's own packing); "" when none does."""
+    the file's own packing); "" when none does. A reading brings them in when :data:`PLAUSIBLE_SHARE`
+    of them or more are then in range (``shares``, :func:`planned_temperature_extremes`), else, its
+    share not known, when both ``edges`` are. None of them when that many are in range as they are:
+    words that say so instead."""
     units = str(variable.attrs["units"])
+    shares = shares or {}
+    if shares.get(1.0, 0.0) >= PLAUSIBLE_SHARE:
+        return (f"; {_percent(shares[1.0])} of them lie in that range, {_percent(1 - shares[1.0])} beyond it: a "
+                f"few values out of range, not a scale or unit forgotten, which would put most of them beyond it")
+
+    def plausible(reading: float | str, celsius: np.ndarray) -> bool:
+        return shares[reading] >= PLAUSIBLE_SHARE if reading in shares else _within(celsius, kind)
+
     target = command_target(variable, np.array([]), file)
     name = name_in_command(name, variable, np.array([]), file)  # as the file holds it (a rename's source)
-    if parse_units(units, variable=name).units != unit_registry().Unit("kelvin") and _within(
-            _in_celsius(edges, "K", name), kind):
+    if parse_units(units, variable=name).units != unit_registry().Unit("kelvin") and plausible(
+            "K", _in_celsius(edges, "K", name)):
         fix = marking_command([ncatted_attribute("units", name, "o", "c", "K")], target)
         return f"; if they are kelvins, as their values read, say so: {fix}"
     for scale in SCALES:
-        if not _within(_in_celsius(np.multiply(edges, scale), units, name), kind):
+        if not plausible(scale, _in_celsius(np.multiply(edges, scale), units, name)):
             continue
         encoding = variable.encoding
         packed = {key: encoding[key] for key in ("scale_factor", "add_offset") if key in encoding}
@@ -248,7 +305,17 @@ def _way_out(name: str, variable: xr.DataArray, edges: tuple[float, float], kind
     return ""
 
 
-def warn_beyond_earth(dataset: xr.Dataset, found: Mapping[str, tuple[float, float]], *, where: str,
+def _percent(share: float) -> str:
+    """``share`` (0…1) as a percentage of three significant digits, never rounded to 100 % or 0 %
+    when it is not."""
+    percent = 100 * share
+    text = f"{percent:.3g}"
+    if float(text) == 100 and percent < 100:
+        text = f"{percent:.6g}" if f"{percent:.6g}" != "100" else "99.9999"
+    return f"{text} %"
+
+
+def warn_beyond_earth(dataset: xr.Dataset, found: Mapping[str, tuple], *, where: str,
                       file: str | Path | None) -> list[str]:
     """Warn, one line per variable, when a temperature of a known kind (:func:`temperature_kind`)
     holds values beyond that kind's range on Earth (:data:`EARTH_RANGES`), with the way out that
@@ -259,7 +326,8 @@ def warn_beyond_earth(dataset: xr.Dataset, found: Mapping[str, tuple[float, floa
     dataset : xarray.Dataset
         As opened.
     found : mapping
-        :func:`planned_temperature_extremes`'s answer: variable name → (lowest, highest).
+        :func:`planned_temperature_extremes`'s answer: variable name → (lowest, highest, shares),
+        the shares of the values in range read each way optional (:func:`_way_out`).
     where : str
         The files, for the message, when the variable does not record its own.
     file : str or Path or None
@@ -271,7 +339,8 @@ def warn_beyond_earth(dataset: xr.Dataset, found: Mapping[str, tuple[float, floa
         The warnings logged.
     """
     said = []
-    for name, edges in found.items():
+    for name, reading in found.items():
+        edges, shares = (reading[0], reading[1]), (reading[2] if len(reading) > 2 else None)
         variable = dataset[name]
         kind = temperature_kind(name, variable)
         units = str(variable.attrs["units"])
@@ -281,7 +350,7 @@ def warn_beyond_earth(dataset: xr.Dataset, found: Mapping[str, tuple[float, floa
         files = source_files(variable)
         message = (f"'{name}' in {files_text(files) if files else where} holds temperatures from {edges[0]:g} to "
                    f"{edges[1]:g} {units}, beyond any of the {kind} on Earth ({low:g} to {high:g} °C: {source}); they "
-                   f"are used as data as they are{_way_out(name, variable, edges, kind, file)}")
+                   f"are used as data as they are{_way_out(name, variable, edges, kind, file, shares)}")
         _log.warning("%s", message)
         said.append(message)
     return said

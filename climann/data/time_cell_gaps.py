@@ -184,11 +184,11 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
     ordered = np.sort(bounds, axis=1)
     gaps = [after - before for before, after in zip(ordered[:-1, 1], ordered[1:, 0])]
     short_ones = [value for value, is_short in zip(gaps, short) if is_short]
-    # the files whose own time had bounds: a file without any (`cdo selhour,12`'s) beside them was named
-    # among those whose cells stop short (break52a A5)
-    timed = sorted({file for variable in dataset.data_vars.values() if dataset[name].dims[0] in variable.dims
-                    and variable.encoding.get(OWN_TIME_BOUNDS_KEY, True) for file in source_files(variable)})
-    where = files_text(timed) if timed else where  # the files holding the cells, not every file of the set
+    # the files holding these cells, not every file of the set: a file without any (`cdo selhour,12`'s, break52a
+    # A5) or with cells of its own made from what it says (ERA5's month cells beside GRACE's, break53c A3) was
+    # named among those whose cells stop short
+    timed = _files_of_cells(dataset, bounds_name)
+    where = files_text(timed) if timed else where
     if all(value == gap for value in short_ones) and gap <= datetime.timedelta(days=1):
         if not _totals_on(dataset, dataset[name].dims[0]):
             return  # a mean (GISTEMP's K anomaly) is the same over a cell a day short: nothing to say (break51a A5)
@@ -332,7 +332,7 @@ def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.nd
     if files:  # a folder of monthly files: every file's cells, not the first's (break39b B7); one file's copy
         # in a new folder too, with the --data to give (break52a A5: beside it, a glob took both)
         return f"{said}: " + copies_of_files(lambda arguments, file: values_command([script], statements, arguments),
-                                             files, name="time_cells_joined", one_in_folder=True)
+                                             files, name="time_cells_joined")
     return f"{said}: {values_command([script], statements, source_and_copy(dataset, dataset[bounds_name]))}"
 
 

@@ -272,7 +272,7 @@ def _set_units(dataset: xr.Dataset, name: str, units: str | None) -> str:
                 "copy of its files)")
     variable = dataset[name]
     files = source_files(variable)
-    if len(files) > 1 and not any(is_zarr_store(file) for file in files):
+    if files and not any(is_zarr_store(file) for file in files):  # one file's copy too in a folder (fix53a)
         return copies_of_files(lambda arguments, file: attribute_command(
             [ncatted_attribute("units", name_in_file(variable, name, file), "o", "c", units)], arguments),
             files, name=_UNITS_SET_FOLDER)

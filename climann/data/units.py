@@ -62,7 +62,7 @@ from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
 from climann.data.shell import (
     attribute_command, cdo_command, copies_of_files, file_time_names, input_and_copy, ncap2_name, ncatted_attribute,
-    ncatted_command, values_command, xarray_data, xarray_values,
+    ncatted_command, shell_words, values_command, xarray_data, xarray_values,
 )
 from climann.data.sources import (
     LISTED_FILES, name_in_file, own_period_bounded, source_files, variable_where,
@@ -1350,7 +1350,11 @@ def _monthly_advice(variable: xr.DataArray, found: Conversion, step, *, name: st
     steps finer than a month: the monthly means of the rate (``cdo monmean``), which
     :func:`calendar_factor` then multiplies by each month's days. Out of a rate per month
     (``mm month-1`` to ``mm day-1``): ``cdo divdpm`` divides each value by the days of its
-    month but keeps the units attribute, so the line sets it too (``setattribute``).
+    month but keeps the units attribute, so the line sets it too (``setattribute``). It divides
+    every variable of its input, so it is given the rate alone (``-selname``), which ``cdo
+    replace`` puts in place of the file's own (CDO manual, ``replace``: the variables of the
+    second input replace those of the first): a temperature or a direction beside the rate is
+    kept as it is (fix53h: each was divided by the days of its month too).
     """
     stored = name_in_file(variable, name)
     finer = step is not None and not step.months and step.duration < datetime.timedelta(days=28)
@@ -1364,10 +1368,13 @@ def _monthly_advice(variable: xr.DataArray, found: Conversion, step, *, name: st
     per_day = _per_day_units(str(variable.attrs.get("units", "")))
     if per_day is None:
         return "convert it to a rate per day first (cdo divdpm divides each value by the days of its month)"
-    operators = f"-setattribute,{shlex.quote(f'{stored}@units={per_day}')} -divdpm"
+    def operators(files: str) -> str:  # `cdo -setattribute,… -replace IN -divdpm -selname,NAME IN OUT`
+        return (f"-setattribute,{shlex.quote(f'{stored}@units={per_day}')} -replace {shell_words(files)[0]} "
+                f"-divdpm {shlex.quote(f'-selname,{stored}')}")
+
     return _on_copies(variable, where, lambda files: (
         f"if each value is a rate per month of the month holding it, convert it to {per_day} by the days of "
-        f"that month: `{cdo_command(operators, files)}`"),
+        f"that month (the other variables of the file as they are): `{cdo_command(operators(files), files)}`"),
         name="per_day")
 
 
@@ -2100,8 +2107,7 @@ def _on_copies(variable: xr.DataArray, where: str, advice: Callable[[str], str],
     files = source_files(variable)
     # one file too: its copy in a new folder, with the --data to give (break52a A1: beside it, a glob took both)
     if files and not any(is_zarr_store(file) for file in files):
-        return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name,
-                               one_in_folder=True)
+        return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name)
     return _advised_on(files[0] if files else None, advice, _fixed_copy(variable, where))
 
 

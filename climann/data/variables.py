@@ -47,6 +47,7 @@ from climann.data.standard_names import standard_name_of
 from climann.data.temperature_readings import temperature_reading
 from climann.data.units import variable_units
 from climann.data.user_types import user_type_message
+from climann.data.time_encodings import time_encoding_names
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.undated_axes import climatology_months_advice
 from climann.data.time_axis import PeriodStep, TimeStep, year_text
@@ -65,8 +66,9 @@ def data_variable_names(dataset: xr.Dataset) -> list[str]:
     (``cell_measures = "area: areacella"``), the averaging period of a GFDL/MOM time mean (named by
     ``time_avg_info = "average_T1,average_T2,average_DT"``: ``average_DT``, its length in days, is a
     number, not data) and variables that are not numbers (text such as WRF's ``Times`` character
-    array, dates) excluded."""
-    metadata = metadata_variable_names(dataset)
+    array, dates) excluded, and those that write the time again in other words
+    (:func:`~climann.data.time_encodings.time_encoding_names`: NCL's ``initial_time0_encoded``)."""
+    metadata = metadata_variable_names(dataset) | set(time_encoding_names(dataset))
     return [str(name) for name in dataset.data_vars
             if name not in metadata and _is_numeric(dataset.variables[name])]
 

@@ -686,7 +686,9 @@ def negative_prediction_counts(dataset: xr.Dataset, name: str) -> xr.Dataset | N
     precipitation by its ``standard_name`` or name ...) or is a share of a whole, above the
     whole for a share (:func:`climann.data.bounded_quantities.upper_bound`: 100 for a
     percentage, 1 for a fraction or probability); None when nothing bounds it, or the file holds
-    no prediction.
+    no prediction. Of a file whose ``split`` puts steps in blocks, only those steps, the ones
+    scored: a step read before the period for the persistence of its first step ("unused") is
+    predicted and written, not scored (fix53d: evaluate of January counted its 32 days, 31 scored).
 
     Returns
     -------
@@ -706,6 +708,9 @@ def negative_prediction_counts(dataset: xr.Dataset, name: str) -> xr.Dataset | N
     bound = upper_bound(name, described)
     if bound is None and cannot_be_negative(name, described) is None:
         return None
+    split = dataset.get("split")
+    if split is not None and split.ndim == 1 and bool((split != SPLIT_FLAGS[""]).any()):
+        predicted = predicted.where(split != SPLIT_FLAGS[""])
     counts = {"negative": (predicted < 0).sum(), "present": predicted.notnull().sum(),
               "lowest": predicted.min(), "largest": abs(predicted).max()}
     if bound is not None:

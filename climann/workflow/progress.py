@@ -46,7 +46,7 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
-from climann.data.shell import CopyNames, copies_said_once, wrapped_lines
+from climann.data.shell import CopyNames, copies_said_once, with_store_notes, wrapped_lines
 from climann.workflow.interrupts import notices_to
 from climann.workflow.runlog import LOGGER_NAME, RepeatedWarnings
 from climann.workflow.terminal import say
@@ -79,7 +79,7 @@ class TrainingProgress(Protocol):
 def display_line(record: logging.LogRecord) -> str:
     """The line a display prints for ``record``: its message, after ``climann: warning: ``
     for a warning (which tells the user something to act on)."""
-    message = record.getMessage()
+    message = with_store_notes(record.getMessage())  # a Zarr store's edit in place: said so, with its undo
     return f"climann: warning: {message}" if record.levelno >= logging.WARNING else message
 
 

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from climann.data.shell import wrapped_lines
+from climann.data.shell import with_store_notes, wrapped_lines
 
 #: ``TERM`` values of terminals that cannot move the cursor (as rich treats them): no wrapping.
 DUMB_TERMINALS = ("dumb", "unknown")
@@ -65,7 +65,9 @@ def message_lines(message: str, stream: TextIO, *, whole: Sequence[str] = ()) ->
     """The lines that show ``message`` on ``stream``: wrapped between words (never inside a
     shell command, nor inside a phrase of ``whole``) at the terminal's width on a terminal,
     a command longer than that width continued on the next lines with a backslash
-    (:func:`climann.data.shell.continued_command`); else ``message`` itself as one line.
+    (:func:`climann.data.shell.continued_command`); else ``message`` itself as one line. A
+    zarr-python line that edits a store in place is followed by the words that say so and the
+    line that puts the attributes back (:func:`climann.data.shell.with_store_notes`).
 
     Parameters
     ----------
@@ -82,6 +84,7 @@ def message_lines(message: str, stream: TextIO, *, whole: Sequence[str] = ()) ->
     list of str
         The lines, without line breaks.
     """
+    message = with_store_notes(message)  # a Zarr store's edit in place: said so, with the line that undoes it
     width = terminal_width(stream)
     return [message] if width is None else wrapped_lines(message, width, whole=whole, continued=True)
 
@@ -112,6 +115,8 @@ _POSITIONAL_WORDS = (
     (re.compile(r"\bgiven as before \((--data \S+(?: --data \S+)*)\)"),
      lambda match: "given as before (" + re.sub(r"(^| )--data ", r"\1", match.group(1)) + ")"),
     (re.compile(r"\bthe --data given\b"), lambda match: "the paths given"),
+    # "give a longer series (several files: --data 'folder/*.nc')", info's reason for no config (fix53h)
+    (re.compile(r"\b(several files:) --data\b"), lambda match: match.group(1)),
     (re.compile(r"\b(a|one) --data\b"), lambda match: f"{match.group(1)} path"),
     (re.compile(r"\bto --data\b"), lambda match: "to info"),
     (re.compile(r"\bin --data\b"), lambda match: "among the paths given"),
@@ -132,6 +137,8 @@ def with_positional_paths(message: str) -> str:
     'then give a.nc b/c.nc in place of the paths given'
     >>> with_positional_paths("with the other files of d given as before (--data d/a.nc --data d/b.nc)")
     'with the other files of d given as before (d/a.nc d/b.nc)'
+    >>> with_positional_paths("give a longer series (several files: --data 'folder/*.nc')")
+    "give a longer series (several files: 'folder/*.nc')"
     >>> with_positional_paths("score it with `climann evaluate run --data x.nc`")
     'score it with `climann evaluate run --data x.nc`'
     """

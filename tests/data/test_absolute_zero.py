@@ -25,7 +25,7 @@ from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import unwrapped_report
 from tests.fresh_python import run_python
-from tests.followed_twice import GUARD, without_guards
+from tests.followed_twice import GUARD, one_copy, without_guards
 
 LAT = np.arange(-80.0, 81.0, 20.0)
 LON = np.arange(0.0, 360.0, 30.0)
@@ -136,11 +136,11 @@ def test_hadisst_sea_ice_is_read_as_missing_with_one_warning(hadisst, caplog):
     # the warning counts every value of the 120 steps
     count = int((values == -1000).sum())
     assert count > 0
-    assert said == [
+    assert [without_guards(line) for line in said] == [
         f"'sst' in hadisst.nc holds -1000 at {count} of the {values.size} values checked "
         f"(HadISST marks sea ice so), {_steps_held(values == -1000)}, below absolute zero (-273.15 C), which no temperature can be, so they are read "
-        f"as missing; to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 {hadisst} "
-        f"{hadisst.with_name('hadisst_fixed.nc')}"
+        f"as missing; to say so in the file: "
+        + one_copy("ncatted -a valid_min,sst,o,f,-273.15", hadisst, hadisst.with_name("absolute_zero_marked"))
     ]
 
 
@@ -254,9 +254,10 @@ def test_a_few_values_just_below_absolute_zero_get_the_difference_fix_too(tmp_pa
     path = _write(tmp_path / "delta.nc", values, units="K")
     dataset, said = _opened(caplog, path)
     assert int(np.isnan(dataset["sst"].values).sum()) == 2 * values.shape[0]
-    assert len(said) == 1 and said[0].endswith(
-        f"; if 'sst' holds temperature differences (changes, anomalies), say so instead: ncatted -a "
-        f"units_metadata,sst,o,c,'temperature: difference' {path} {path.with_name('delta_fixed.nc')}")
+    assert len(said) == 1 and without_guards(said[0]).endswith(
+        "; if 'sst' holds temperature differences (changes, anomalies), say so instead: "
+        + one_copy("ncatted -a units_metadata,sst,o,c,'temperature: difference'", path,
+                   path.with_name("temperature_differences")))
 
 
 def test_many_values_below_absolute_zero_are_refused_as_no_codes(tmp_path, caplog):
@@ -267,7 +268,8 @@ def test_many_values_below_absolute_zero_are_refused_as_no_codes(tmp_path, caplo
     dataset = open_dataset([path])
     with pytest.raises(ClimannError, match=r"'sst' in unsaid\.nc holds \d+ different values below absolute zero "
                                            r"\(0 K\).*if they are temperature differences \(anomalies\), say so: "
-                                           r"ncatted -a units_metadata,sst,o,c,'temperature: difference' "):
+                                           rf"{GUARD}mkdir -p {tmp_path}/temperature_differences && ncatted -a "
+                                           r"units_metadata,sst,o,c,'temperature: difference' "):
         warn_below_absolute_zero(dataset, ["sst"])
 
 
@@ -327,10 +329,11 @@ def test_an_unmarked_default_fill_of_packed_kelvins_is_read_as_missing(tmp_path,
     dataset, said = _opened(caplog, path, ["tas"])
     np.testing.assert_allclose(dataset["tas"].values, [[281.0, np.nan], [282.0, 283.0], [np.nan, 284.0]], rtol=1e-6)
     # the limit as a float, the type of scale_factor: in the data's units (NUG)
-    assert said == [f"'tas' in tas.nc holds -47.67 at 2 of the 6 values checked, at 2 time steps (2000-01-16, "
-                    f"2000-03-16), below absolute zero (0 K), which no "
-                    f"temperature can be, so they are read as missing; to say so in the file: ncatted -a "
-                    f"valid_min,tas,o,f,0 {path} {tmp_path / 'tas_fixed.nc'}"]
+    assert [without_guards(line) for line in said] == [
+        "'tas' in tas.nc holds -47.67 at 2 of the 6 values checked, at 2 time steps (2000-01-16, "
+        "2000-03-16), below absolute zero (0 K), which no "
+        "temperature can be, so they are read as missing; to say so in the file: "
+        + one_copy("ncatted -a valid_min,tas,o,f,0", path, tmp_path / "absolute_zero_marked")]
 
 
 def _years(period: str) -> tuple[int, int]:
@@ -396,10 +399,10 @@ def test_land_at_absolute_zero_is_read_as_missing_with_one_warning(tmp_path, cap
     count = int((values == 0).sum())
     assert count > 0
     # the _FillValue -1e30 kept: the zeros are marked by a missing_value beside it (a valid_min of 0 keeps 0 valid)
-    assert said == [
+    assert [without_guards(line) for line in said] == [
         f"'sst' in tos.nc holds 0 at {count} of the {values.size} values checked, {_steps_held(values == 0)}, at "
         "absolute zero (0 K), which no measured or modelled temperature can be, so they are read as missing; to say so in the file: "
-        f"ncatted -a missing_value,sst,o,f,-1e+30,0 {path} {tmp_path / 'tos_fixed.nc'}"]
+        + one_copy("ncatted -a missing_value,sst,o,f,-1e+30,0", path, tmp_path / "absolute_zero_marked")]
 
 
 def test_the_advised_missing_value_masks_the_zeros_without_a_warning(tmp_path, caplog):
@@ -416,8 +419,8 @@ def test_a_valid_min_at_absolute_zero_keeps_no_zero(tmp_path, caplog):
     path = _write(tmp_path / "vmin.nc", _kelvin_land_zero(), units="K", valid_min=np.float32(0.0))
     dataset, said = _opened(caplog, path)
     assert int(np.isnan(dataset["sst"].values).sum()) == int((_kelvin_land_zero() == 0).sum())
-    assert len(said) == 1 and said[0].endswith(f"ncatted -a missing_value,sst,o,f,-1e+30,0 {path} "
-                                               f"{tmp_path / 'vmin_fixed.nc'}")
+    assert len(said) == 1 and without_guards(said[0]).endswith(
+        one_copy("ncatted -a missing_value,sst,o,f,-1e+30,0", path, tmp_path / "absolute_zero_marked"))
 
 
 def test_codes_at_and_below_absolute_zero_get_both_commands(tmp_path, caplog):
@@ -426,8 +429,8 @@ def test_codes_at_and_below_absolute_zero_get_both_commands(tmp_path, caplog):
     path = _write(tmp_path / "both.nc", values, units="K")
     _, said = _opened(caplog, path)
     assert len(said) == 1 and ", at or below absolute zero (0 K), which no measured or modelled temperature" in said[0]
-    assert said[0].endswith(f"ncatted -a valid_min,sst,o,f,0 -a missing_value,sst,o,f,-1e+30,0 {path} "
-                            f"{tmp_path / 'both_fixed.nc'}")
+    assert without_guards(said[0]).endswith(one_copy("ncatted -a valid_min,sst,o,f,0 -a missing_value,sst,o,f,-1e+30,0",
+                                                     path, tmp_path / "absolute_zero_marked"))
 
 
 @pytest.mark.parametrize("attrs", [
@@ -473,14 +476,16 @@ def test_the_advice_for_a_name_with_spaces_runs_as_printed(tmp_path, caplog):
     with netCDF4.Dataset(path, "a") as nc:
         nc.renameVariable("sst", "sea surface temperature")
     _, said = _opened(caplog, path, names=("sea surface temperature",))
-    command = (f"ncatted -a valid_min,'sea surface temperature',o,f,-273.15 {path} "
-               f"{path.with_name('spaced_fixed.nc')}")
-    assert len(said) == 1 and said[0].endswith(f"to say so in the file: {command}")
-    assert shlex.split(command)[1:3] == ["-a", "valid_min,sea surface temperature,o,f,-273.15"]
+    copy = tmp_path / "absolute_zero_marked" / "spaced.nc"
+    ncatted = "ncatted -a valid_min,'sea surface temperature',o,f,-273.15"
+    assert len(said) == 1 and without_guards(said[0]).endswith(
+        f"to say so in the file: {one_copy(ncatted, path, copy.parent)}")
+    command = re.search(rf"to say so in the file: ({GUARD}mkdir -p .*? {copy}) \(its copy", said[0]).group(1)
+    assert shlex.split(command.split(" && ncatted ")[1])[0:2] == ["-a", "valid_min,sea surface temperature,o,f,-273.15"]
     if shutil.which("ncatted") is None:
         return
     subprocess.run(command, shell=True, check=True, capture_output=True)
-    dataset, said = _opened(caplog, path.with_name("spaced_fixed.nc"), names=("sea surface temperature",))
+    dataset, said = _opened(caplog, copy, names=("sea surface temperature",))
     assert said == []
     assert int(np.isnan(dataset["sea surface temperature"].values).sum()) == int((values < -273.15).sum())
 
@@ -495,7 +500,7 @@ def test_the_advice_on_a_renamed_variable_names_it_as_its_file_holds_it(hadisst,
         warn_below_absolute_zero(dataset, ["tos"])
     said = [record.getMessage() for record in caplog.records]
     assert len(said) == 1 and said[0].startswith("'tos' in hadisst.nc holds -1000 ")
-    assert f"to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 {hadisst} " in said[0]
+    assert f"mkdir -p {hadisst.parent / 'absolute_zero_marked'} && ncatted -a valid_min,sst,o,f,-273.15 {hadisst} " in said[0]
 
 
 @pytest.mark.parametrize(("units", "code", "said"), [
@@ -607,15 +612,17 @@ def test_celsius_values_under_kelvin_units_beside_celsius_Units_are_refused_with
     lowest = float(values.min())
     assert "or they are temperatures in its Units 'degC' " in said
     assert f"where the lowest, {lowest:g} degC, lies above absolute zero (-273.15 degC): " in said
-    command = said.split("(-273.15 degC): ")[1]
-    assert command == f"ncatted -a units,sst,o,c,degC -a Units,sst,d,, {path} {tmp_path / 'sst_fixed.nc'}"
+    copy = tmp_path / "units_fixed" / "sst.nc"
+    assert without_guards(said.split("(-273.15 degC): ")[1]) == one_copy(
+        "ncatted -a units,sst,o,c,degC -a Units,sst,d,,", path, copy.parent)
+    command = said.split("(-273.15 degC): ")[1].split(" (its copy in a new folder)")[0]
     if shutil.which("ncatted") is None:
         return
-    subprocess.run(shlex.split(command), check=True, capture_output=True)
+    subprocess.run(command, shell=True, check=True, capture_output=True)
     forget_notes()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
-        fixed = open_dataset([tmp_path / "sst_fixed.nc"])
+        fixed = open_dataset([copy])
         warn_below_absolute_zero(fixed, ["sst"])
     assert caplog.records == [] and fixed["sst"].attrs["units"] == "degC"
     np.testing.assert_array_equal(fixed["sst"].values, values)

@@ -122,7 +122,7 @@ def test_a_direction_target_with_its_components_in_the_file_is_refused_naming_th
 def test_the_sine_cosine_line_of_a_refused_direction_runs_as_printed_and_its_copy_trains(tmp_path, monkeypatch,
                                                                                          capsys):
     """ERA5's mwd ('Degree true', no components in the file): the refusal prints one xarray line; run as printed
-    it writes wave_sincos.nc beside wave.nc with mwd_sin = sin(mwd) and mwd_cos = cos(mwd) (units 1), on which
+    it writes sincos/wave.nc (a new folder) from wave.nc with mwd_sin = sin(mwd) and mwd_cos = cos(mwd) (units 1), on which
     train --target mwd_sin trains with swh alone as predictor: neither mwd (a direction) nor mwd_cos (which gives
     |mwd_sin|)."""
     from tests.conftest import draw_no_run_figures
@@ -136,14 +136,17 @@ def test_the_sine_cosine_line_of_a_refused_direction_runs_as_printed_and_its_cop
     assert "the target 'mwd' in wave.nc is a direction (units 'Degree true' and long_name 'Mean wave direction')" \
         in line
     assert "train on its sine and cosine instead, one run each (--target mwd_sin, --target mwd_cos" in line
-    command = shlex.split(re.search(r'python -c "[^"]+"', line).group(0))
-    run_python("-c", command[2], check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "wave_sincos.nc") as copy:
+    # its copy in a new folder, with the --data to give (fix53a: wave_sincos.nc beside it)
+    folder, code = re.search(r'mkdir -p (\S+) && (python -c "[^"]+") \(its copy in a new folder\), then give --data '
+                             r'sincos/wave\.nc in place of wave\.nc', line).groups()
+    (tmp_path / folder).mkdir()
+    run_python("-c", shlex.split(code)[2], check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "sincos" / "wave.nc") as copy:
         np.testing.assert_allclose(copy["mwd_sin"].values, np.sin(mwd * np.pi / 180), atol=1e-6)
         np.testing.assert_allclose(copy["mwd_cos"].values, np.cos(mwd * np.pi / 180), atol=1e-6)
         assert copy["mwd_sin"].attrs["units"] == "1" and "standard_name" not in copy["mwd_sin"].attrs
         np.testing.assert_array_equal(copy["mwd"].values, mwd)  # the original kept as it was
-    code, _, err = _run_cli(["train", "--data", "wave_sincos.nc", "--target", "mwd_sin", "--epochs", "1",
+    code, _, err = _run_cli(["train", "--data", "sincos/wave.nc", "--target", "mwd_sin", "--epochs", "1",
                              "--out", "run"], monkeypatch, capsys)
     assert code == 0, err
     assert 'predictors = ["swh"]' in (tmp_path / "run" / "config.toml").read_text()

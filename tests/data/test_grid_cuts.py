@@ -819,3 +819,81 @@ def test_a_direction_is_regridded_by_its_sine_and_cosine_and_the_lines_give_its_
         assert np.nanmin(held) >= 0.0 and np.nanmax(held) < 360.0, command
         off = np.abs((held - expected + 180.0) % 360.0 - 180.0)
         assert np.nanmax(off) < 1e-6, (command, np.nanmax(off))
+
+
+def _omon_target_and_amon_predictors(folder):
+    """CMIP6 CESM2-like files: Omon tos on (nlat, nlon) with 2-D lat/lon named ``lat``/``lon`` and their
+    corners (lat_bnds(nlat, nlon, 4)), beside Amon tas and uas on their own 1-D lat/lon of the same names
+    with 2-value bounds (lat_bnds(lat, 2)): 24 months of a noleap calendar."""
+    n_lat, n_lon = 6, 8
+    jj, ii = np.meshgrid(np.arange(n_lat), np.arange(n_lon), indexing="ij")
+    lat2d = -62.5 + 25.0 * jj + 2.0 * np.sin(np.deg2rad(45.0 * ii))
+    lon2d = np.mod(22.5 + 45.0 * ii + 3.0 * jj, 360.0)
+    time = {"time": ("time", np.arange(24) * 30.0 + 15.0, {"units": "days since 1980-01-01", "calendar": "noleap",
+                                                           "standard_name": "time"})}
+    rng = np.random.default_rng(53)
+    tos = xr.Dataset(
+        {"tos": (("time", "nlat", "nlon"), (20 - 0.2 * np.abs(lat2d) + rng.normal(0, 0.5, (24, n_lat, n_lon))
+                                            ).astype("f4"), {"standard_name": "sea_surface_temperature",
+                                                             "units": "degC"}),
+         "lat_bnds": (("nlat", "nlon", "d4"), np.stack([lat2d + d for d in (-12.5, -12.5, 12.5, 12.5)], -1)),
+         "lon_bnds": (("nlat", "nlon", "d4"), np.stack([lon2d + d for d in (-22.5, 22.5, 22.5, -22.5)], -1))},
+        coords={**time, "lat": (("nlat", "nlon"), lat2d, {"standard_name": "latitude", "units": "degrees_north",
+                                                          "bounds": "lat_bnds"}),
+                "lon": (("nlat", "nlon"), lon2d, {"standard_name": "longitude", "units": "degrees_east",
+                                                  "bounds": "lon_bnds"})})
+    tos.to_netcdf(folder / "tos_Omon_CESM2_historical_r1i1p1f1_gn_198001-198112.nc")
+    lat, lon = np.linspace(-85.0, 85.0, 18), np.arange(0.0, 360.0, 15.0)
+    for name, standard_name, units in (("tas", "air_temperature", "K"), ("uas", "eastward_wind", "m s-1")):
+        xr.Dataset(
+            {name: (("time", "lat", "lon"), rng.normal(280 if name == "tas" else 0, 3, (24, lat.size, lon.size)
+                                                       ).astype("f4"), {"standard_name": standard_name,
+                                                                         "units": units}),
+             "lat_bnds": (("lat", "bnds"), np.stack([lat - 5, lat + 5], -1)),
+             "lon_bnds": (("lon", "bnds"), np.stack([lon - 7.5, lon + 7.5], -1))},
+            coords={**time, "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north",
+                                                 "bounds": "lat_bnds"}),
+                    "lon": ("lon", lon, {"standard_name": "longitude", "units": "degrees_east",
+                                         "bounds": "lon_bnds"})},
+        ).to_netcdf(folder / f"{name}_Amon_CESM2_historical_r1i1p1f1_gn_198001-198112.nc")
+
+
+def test_named_predictors_on_another_grid_than_a_curvilinear_target_are_told_the_regridding_loop(tmp_path,
+                                                                                                  monkeypatch):
+    """break53a A4: Amon tas and uas named as predictors of a curvilinear Omon tos, their 1-D lat beside its 2-D
+    lat of the same name, were refused as "lat's cell bounds are not the same" with an ncks -A of the ocean's
+    corners into a copy of tas.nc that fails when pasted. Now the refusal says the grids differ and gives the one
+    loop that puts both predictors on the target's grid; run as printed, each copy is on it and the run trains."""
+    import re
+    import shutil
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cmip").mkdir()
+    _omon_target_and_amon_predictors(tmp_path / "cmip")
+    arguments = ["--target", "tos", "--predictors", "tas,uas", "--epochs", "1"]
+    result = CliRunner().invoke(app, ["train", "--data", "cmip/", *arguments, "--out", "run"])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()[-1:]
+    assert line.startswith("climann: error: the files are on different grids: lat has 48 values in tos_"), line
+    assert "cell bounds" not in line and "ncks" not in line
+    command = re.search(r"with them\): (.*?; done) \(a copy of each of its 2 files in a new folder\), then give "
+                        r"--data 'cmip/regridded/\*\.nc' in place of the originals", line).group(1)
+    if shutil.which("cdo") is None:
+        pytest.skip("needs cdo to run the printed line")
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
+    with xr.open_dataset(tmp_path / "cmip" / "tos_Omon_CESM2_historical_r1i1p1f1_gn_198001-198112.nc") as tos:
+        for name in ("tas", "uas"):
+            with xr.open_dataset(tmp_path / "cmip" / "regridded" /
+                                 f"{name}_Amon_CESM2_historical_r1i1p1f1_gn_198001-198112.nc") as copy:
+                assert copy[name].shape == tos["tos"].shape
+                np.testing.assert_allclose(copy["lat"].values, tos["lat"].values)
+    result = CliRunner().invoke(app, ["train", "--data", "cmip/tos_Omon_CESM2_historical_r1i1p1f1_gn_198001-198112.nc",
+                                      "--data", "cmip/regridded/*.nc", *arguments, "--out", "run"])
+    assert result.exit_code == 0, result.output

@@ -1258,10 +1258,58 @@ def test_long_variable_names_keep_each_row_and_the_header_whole_at_80_columns(tm
         # the share of missing values (hand-computed: `masked` of 20 longitudes) ends the row's first line
         assert lines[row].split()[2:] == ["none", "(time:", "12,", f"{100 * masked / 20:g}%"]
         assert lines[row][column:].split("  ")[0] == "(time: 12,"
-        # the dimensions go on in their column, then the long name
+        # the dimensions go on in their column, the long name beside them under the name (fix53d)
         assert [line[column:].strip() for line in lines[row + 1: row + 3]] == ["lat: 11,", "lon: 20)"]
-        assert lines[row + 1][:column].strip("# ") == "" and lines[row + 3].split("#", 1)[1].strip().startswith(
-            name.replace("_", " ")[:20])
+        assert " ".join(filter(None, (line[:column].strip("# ") for line in lines[row + 1: row + 3]))
+                        ) == dataset[name].long_name
+        assert lines[row + 3].split()[1:2] in ([], [next(iter(set(names) - {name}))])
+
+
+def _modis_like(path, n_lat: int, n_lon: int) -> dict[str, str]:
+    """A MOD08_M3-like file of monthly means, its variables' 42- and 24-character names and their
+    MODIS long names (90 and 88 characters); returns the long names by variable."""
+    long_names = {
+        "Aerosol_Optical_Depth_Land_Ocean_Mean_Mean":
+            "Aerosol Optical Depth at 0.55 microns for both Ocean (Average) and Land (corrected): Mean",
+        "Cloud_Fraction_Mean_Mean":
+            "Cloud Fraction from Cloud Mask (cloudy & prob cloudy) (Day and Night): Mean of Daily Mean"}
+    values = np.random.default_rng(3).random((12, n_lat, n_lon)).astype("f4")
+    times = [cftime.DatetimeGregorian(2020, month, 1) for month in range(1, 13)]
+    xr.Dataset({name: (("time", "lat", "lon"), values, {"units": "none", "long_name": long_name})
+                for name, long_name in long_names.items()},
+               coords={"time": times, "lat": ("lat", np.linspace(80.0, -80.0, n_lat), {"units": "degrees_north"}),
+                       "lon": ("lon", np.linspace(-170.0, 170.0, n_lon), {"units": "degrees_east"})}
+               ).to_netcdf(path)
+    return long_names
+
+
+@pytest.mark.parametrize(("n_lat", "n_lon", "dimension_lines"), [
+    pytest.param(5, 7, ["(time: 12,", "lat: 5, lon: 7)"], id="dimensions-over-two-lines"),
+    pytest.param(180, 360, ["(time: 12,", "lat: 180,", "lon: 360)"], id="dimensions-over-three-lines"),
+])
+def test_a_long_name_beside_wrapped_dimensions_adds_no_line_of_its_own(tmp_path, n_lat, n_lon, dimension_lines):
+    """fix53d: MODIS's 90-character long names went on a line of their own under the units, after
+    dimensions wrapped over three lines: four lines a row at 80 columns, and 31 characters of the
+    long name shown. Now each row takes the lines of its dimensions (two at least), the long name
+    written, whole here, in the blank under the name."""
+    long_names = _modis_like(tmp_path / "mod08.nc", n_lat, n_lon)
+    report = describe([str(tmp_path / "mod08.nc")])
+    lines = report[report.index("# Variables:"): report.index("# Grid:")].splitlines()[1:-1]
+    assert all(len(line) <= 80 for line in lines)
+    column = lines[0].index("dimensions")
+    rows = [index for index, line in enumerate(lines) if line.split()[1:2] in ([name] for name in long_names)]
+    assert len(rows) == 2 and rows[1] - rows[0] == len(lines) - rows[1] == max(2, len(dimension_lines))
+    for row, (name, long_name) in zip(rows, long_names.items()):
+        block = lines[row: row + max(2, len(dimension_lines))]
+        assert block[0].split()[1:3] == [name, "none"] and block[0].split()[-1] == "0%"
+        assert [line[column:].split("  ")[0] for line in block if line[column:].strip()] == dimension_lines
+        shown = " ".join(line[:column].strip("# ") for line in block[1:])
+        assert all(line[column - 2: column] == "  " for line in block[1:])
+        if len(block) == 2:  # one line beside the dimensions: the long name up to a word, then "…"
+            assert shown.endswith(" …") and (long_name + " ").startswith(shown.removesuffix("…"))
+            assert len(shown) > 40
+        else:
+            assert shown == long_name
 
 
 @pytest.mark.parametrize(("present", "said"), [pytest.param(0, "all", id="no-data"),

@@ -16,6 +16,7 @@ import xarray as xr
 from climann.data.nonnegative import NEGATIVE_TOLERANCE, cannot_be_negative, negative_values, warn_negative_values
 from climann.data.open import open_dataset
 from tests.fresh_python import run_python
+from tests.followed_twice import without_guards
 
 
 @pytest.mark.parametrize(("name", "attrs", "cannot"), [
@@ -251,11 +252,14 @@ def test_files_that_name_the_variable_differently_get_one_command_each(tmp_path,
     (said,) = _said(caplog, dataset, where="a.nc, b.nc", file=None)
     negatives = sum(int((values < 0).sum()) for values in held.values())
     assert said.startswith(f"'pr' in a.nc, b.nc holds {negatives} negative values of the 240 values checked")
-    assert said.endswith(
-        "to set them to 0: for a.nc: ncap2 -s 'where(tp < 0) tp = 0' a.nc a_fixed.nc; for b.nc: ncap2 -s "
-        "'where(precip < 0) precip = 0' b.nc b_fixed.nc, or to missing: for a.nc: ncap2 -s 'where(tp < 0) tp = "
-        "tp.get_miss()' a.nc a_fixed.nc; for b.nc: ncap2 -s 'where(precip < 0) precip = precip.get_miss()' b.nc "
-        "b_fixed.nc")
+    # each file its own command, its copy in one new folder with the other's (fix53a: beside it, a_fixed.nc)
+    each = {"a.nc": "tp", "b.nc": "precip"}
+    zero, missing = ("; ".join(f"for {file}: mkdir -p fixed && for f in {file}; do ncap2 -s 'where({name} < 0) {name} = "
+                               f"{value}' \"$f\" fixed/\"${{f##*/}}\"; done (its copy in a new folder), then give --data "
+                               "'fixed/*.nc' in place of the originals" for file, name in each.items()
+                               for value in [value_of(name)])
+                     for value_of in (lambda name: "0", lambda name: f"{name}.get_miss()"))
+    assert without_guards(said).endswith(f"to set them to 0: {zero}, or to missing: {missing}")
 
 
 def test_the_command_to_zero_followed_leaves_no_negative_value(tmp_path, caplog, monkeypatch):

@@ -71,6 +71,14 @@ def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range
     return np.array(levels), land
 
 
+def _run_printed(said: str, tmp_path) -> None:
+    """Run the one xarray line of ``said`` as printed: its copy goes into a new folder, which the line makes
+    first (fix53a), then ``python -c`` (the interpreter of this test)."""
+    folder, code = re.search(r'mkdir -p (\S+) && python -c "([^"]+)"', said).groups()
+    (tmp_path / folder).mkdir()
+    run_python("-c", code, check=True, cwd=tmp_path)
+
+
 @pytest.mark.parametrize(("meanings", "said_levels", "flags_as_text"), [
     pytest.param(None, "0 no_data, 1 bad_data, 2 worst_quality", False, id="ghrsst-gds2"),
     pytest.param("unprocessed bad worst low acceptable best", "0 unprocessed, 1 bad, 2 worst", False, id="lakes-cci-short"),
@@ -251,7 +259,6 @@ def test_ismn_text_flags_other_than_good_are_warned_of_and_the_printed_line_keep
     ancillary_variables, was only listed among the metadata left out, and its C03 values (0.6 m3 m-3) trained on
     without a note. The warning counts the target's values flagged other than G by code (numpy on the written
     flags) and its python line, run as printed, keeps exactly the values flagged G."""
-    from tests.fresh_python import run_python
 
     flags, values = _write_ismn(tmp_path / "ismn.nc")
     forget_notes()
@@ -267,9 +274,8 @@ def test_ismn_text_flags_other_than_good_are_warned_of_and_the_printed_line_keep
     assert (f"{n_other} of the {int(held.sum())} values of 'soil_moisture' ({100 * n_other / held.sum():.1f} %) "
             f"have soil_moisture_flag other than G (good) (C03 {codes['C03']}, D01 {codes['D01']})") in said
     assert "which climann does not apply" in said
-    line = re.search(r'python -c "([^"]+)"', said).group(1)
-    run_python("-c", line, check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "ismn_quality_masked.nc") as copy:
+    _run_printed(said, tmp_path)
+    with xr.open_dataset(tmp_path / "quality_masked" / "ismn.nc") as copy:
         np.testing.assert_array_equal(copy["soil_moisture"].values, np.where(flags == "G", values, np.nan))
 
 
@@ -326,7 +332,6 @@ def test_the_usual_qc_words_are_ranked_and_the_bad_values_warned_of_with_the_dou
     the share of the held values at the bad levels and the count at each doubtful level kept (numpy on the
     written flags, one station chosen), and its line, run as printed, masks exactly the bad levels' values
     (of every station: the line copies the file)."""
-    from tests.fresh_python import run_python
 
     weights = np.full(len(codes), 0.04)
     weights[0] = 1 - 0.04 * (len(codes) - 1)
@@ -345,9 +350,8 @@ def test_the_usual_qc_words_are_ranked_and_the_bad_values_warned_of_with_the_dou
     kept = ", ".join(f"{code} {words[code]} ({int((held & (flags[:, 1] == code)).sum())})" for code in doubtful)
     assert f"(its levels {kept} are kept by it: " in said
     assert "GHRSST" not in said
-    line = re.search(r'python -c "([^"]+)"', said).group(1)
-    run_python("-c", line, check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "lcz_quality_masked.nc") as copy:
+    _run_printed(said, tmp_path)
+    with xr.open_dataset(tmp_path / "quality_masked" / "lcz.nc") as copy:
         np.testing.assert_array_equal(copy["ta"].values, np.where(np.isin(flags, bad), np.nan, values))
 
 
@@ -356,7 +360,6 @@ def test_a_quality_flag_whose_meanings_cannot_be_ranked_is_told_with_a_line_that
     """A flag the target's ancillary_variables name whose meanings are no usual quality words is still its
     quality flag: the warning says that none of its levels is left out, the held values at each (numpy), and
     a line keeping the level holding the most values, which run as printed keeps exactly those values."""
-    from tests.fresh_python import run_python
 
     flags, values = _write_station_qc(tmp_path / "lcz.nc", codes=[0, 1, 2], meanings="A B C",
                                       weights=[0.9, 0.07, 0.03])
@@ -372,14 +375,13 @@ def test_a_quality_flag_whose_meanings_cannot_be_ranked_is_told_with_a_line_that
     assert f"the {int(held.sum())} values of 'ta' are trained and scored on at every level (0 a ({at[0]}), " \
            f"1 b ({at[1]}), 2 c ({at[2]}))" in said
     assert "to keep only the levels you trust (here [0], the level holding the most values: change the list)" in said
-    line = re.search(r'python -c "([^"]+)"', said).group(1)
-    run_python("-c", line, check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "lcz_quality_masked.nc") as copy:
+    _run_printed(said, tmp_path)
+    with xr.open_dataset(tmp_path / "quality_masked" / "lcz.nc") as copy:
         np.testing.assert_array_equal(copy["ta"].values, np.where(flags == 0, values, np.nan))
     forget_notes()  # break45c A4: on its own output the line changes nothing, and is not offered again
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
-        warn_low_quality_target(open_dataset([tmp_path / "lcz_quality_masked.nc"], select={"station": 2}), "ta",
+        warn_low_quality_target(open_dataset([tmp_path / "quality_masked" / "lcz.nc"], select={"station": 2}), "ta",
                                 where="lcz_quality_masked.nc")
     assert [record.getMessage() for record in caplog.records if "ta_qc" in record.getMessage()] == []
 
@@ -411,7 +413,6 @@ def test_the_line_keeping_several_usable_levels_is_not_offered_again_on_its_own_
     levels [1, 2]; its masked copy still holds values at both, and the same warning came back with a line writing
     …_quality_masked_2.nc. The message names the word it cannot rank; the copy (checked with numpy: the values
     at level 0 gone, the others unchanged) is not warned of again."""
-    from tests.fresh_python import run_python
 
     flags, values = _write_station_qc(tmp_path / "lcz.nc", codes=[0, 1, 2], meanings="raw good best",
                                       weights=[0.1, 0.5, 0.4])
@@ -421,13 +422,13 @@ def test_the_line_keeping_several_usable_levels_is_not_offered_again_on_its_own_
     (said,) = [record.getMessage() for record in caplog.records]
     assert "whose meanings raw are not among the usual quality words" in said
     assert "(here [1, 2], its usable levels: change the list)" in said
-    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "lcz_quality_masked.nc") as copy:
+    _run_printed(said, tmp_path)
+    with xr.open_dataset(tmp_path / "quality_masked" / "lcz.nc") as copy:
         np.testing.assert_array_equal(copy["ta"].values, np.where(flags == 0, np.nan, values))
     forget_notes()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
-        warn_low_quality_target(open_dataset([tmp_path / "lcz_quality_masked.nc"], select={"station": 0}), "ta",
+        warn_low_quality_target(open_dataset([tmp_path / "quality_masked" / "lcz.nc"], select={"station": 0}), "ta",
                                 where="lcz_quality_masked.nc")
     assert [record.getMessage() for record in caplog.records if "ta_qc" in record.getMessage()] == []
 
@@ -464,9 +465,8 @@ def test_the_eea_validity_ranks_not_valid_as_bad_and_valid_below_the_detection_l
     assert message.startswith(f"eea.nc: {bad.sum()} of the {validity.size} values of 'pm25' "
                               f"({100 * bad.mean():.2g} %) have pm25_validity -99 not_valid_maintenance, -1 not_valid")
     assert "3 valid_below_detection_limit_replaced" in message  # doubtful: named with its count, kept
-    code = re.search(r'python -c "(.*)"', message).group(1)
-    run_python("-c", code, check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "eea_quality_masked.nc") as masked:
+    _run_printed(message, tmp_path)
+    with xr.open_dataset(tmp_path / "quality_masked" / "eea.nc") as masked:
         np.testing.assert_array_equal(np.isnan(masked["pm25"].values), bad)
 
 
@@ -539,14 +539,14 @@ def test_cci_sm_quality_bits_are_told_and_masked_bitwise_and_its_day_night_flag_
     assert (f"{n_bad} of the {int(held.sum())} values of 'sm' ({100 * n_bad / held.sum():.1f} %) have a bit of its "
             f"own quality flag flag set (its ancillary_variables, CF 3.4; bit masks, CF 3.5 flag_masks: {bits}, ") in said
     assert "dnflag" not in said and "(127 is the sum of their masks" in said
-    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "cci_quality_masked.nc") as copy:
+    _run_printed(said, tmp_path)
+    with xr.open_dataset(tmp_path / "quality_masked" / "cci.nc") as copy:
         np.testing.assert_array_equal(copy["sm"].values, np.where(flag == 0, sm, np.nan))
         np.testing.assert_array_equal(copy["dnflag"].values, dnflag)  # the day/night flag as it was
     forget_notes()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
-        warn_low_quality_target(open_dataset([tmp_path / "cci_quality_masked.nc"]), "sm", where="copy")
+        warn_low_quality_target(open_dataset([tmp_path / "quality_masked" / "cci.nc"]), "sm", where="copy")
     assert [record.getMessage() for record in caplog.records] == []
 
 
@@ -667,8 +667,8 @@ def test_osi_450_processing_bits_are_provenance_and_the_line_keeps_every_valid_v
     assert (f"4 open_water_filtered ({int((held & (flag & 4 != 0)).sum())}), 8 land_spill_over (0), 32 spatial_interp "
             f"({int((held & (flag & 32 != 0)).sum())}), 64 temporal_interp (0), 128 max_ice_climo "
             f"({int((held & (flag & 128 != 0)).sum())}) say how a value was made") in said
-    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "osi_quality_masked.nc") as copy:
+    _run_printed(said, tmp_path)
+    with xr.open_dataset(tmp_path / "quality_masked" / "osi.nc") as copy:
         kept = copy["ice_conc"].values
     expected = conc[held & ~bad]
     assert np.isfinite(kept).sum() == expected.size and (expected == 0).sum() > 0
@@ -737,8 +737,8 @@ def test_osi_450_high_t2m_described_with_caution_is_kept_by_the_line_and_named(t
     assert "(3 is the sum of their masks" in said
     assert (f"its bits 16 high_t2m ({n_high}; 'Handle with caution, the 2m air temperature is high at this "
             "position, and this might be false ice') are kept by it") in said
-    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "osi_quality_masked.nc") as copy:
+    _run_printed(said, tmp_path)
+    with xr.open_dataset(tmp_path / "quality_masked" / "osi.nc") as copy:
         kept = copy["ice_conc"].values
     expected = np.where(held & ~bad, conc, np.nan)
     np.testing.assert_allclose(kept, expected, rtol=0, atol=1e-9)
@@ -758,8 +758,8 @@ def test_osi_450_with_only_high_t2m_described_with_caution_is_warned_of_with_the
     high = held & (flag & 16 != 0)
     assert f"{int(high.sum())} of the {int(held.sum())} values of 'ice_conc'" in said
     assert "flag_descriptions ask to handle with caution" in said and "& 16) == 0" in said
-    run_python("-c", re.search(r'python -c "([^"]+)"', said).group(1), check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "osi_quality_masked.nc") as copy:
+    _run_printed(said, tmp_path)
+    with xr.open_dataset(tmp_path / "quality_masked" / "osi.nc") as copy:
         kept = copy["ice_conc"].values
     np.testing.assert_allclose(kept, np.where(held & ~high, conc, np.nan), rtol=0, atol=1e-9)
     assert (kept == 0).sum() == (conc[held & ~high] == 0).sum() > 0

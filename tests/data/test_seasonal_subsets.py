@@ -20,6 +20,9 @@ def _months(months, years=range(1991, 1995)):
     pytest.param(_months((7, 8)), "July and August", "July", id="two-months"),
     pytest.param(_months((11, 12, 1, 2, 3)), "November to March", "November", id="extended-winter"),
     pytest.param(_months((1, 3, 5)), "January, March and May", "January", id="not-one-run"),
+    pytest.param(_months((6, 7, 8), years=(1991, 1992)), "June to August (JJA)", "June", id="two-summers"),
+    pytest.param(_months((6, 7, 8), years=(1991, 1992, 1993))[2:-2], "June to August (JJA)", "June",
+                 id="jja-cut-at-both-ends"),
 ])
 def test_a_file_of_the_same_months_each_year_is_named_by_them(times, text, start):
     """fix41c: `cdo selseas,JJA` files were "monthly, 261 steps missing (gaps)"; the subset is named, a
@@ -34,6 +37,14 @@ def test_a_file_of_the_same_months_each_year_is_named_by_them(times, text, start
     pytest.param([time for time in _months(range(1, 13)) if (time.year, time.month) != (1992, 7)], id="a-month-missing"),
     pytest.param(_months((6, 7, 8), years=[1991]), id="one-year"),
     pytest.param([time for time in _months((6, 7, 8)) if (time.year, time.month) != (1992, 7)], id="a-july-missing"),
+    # break53c A4: GRACE June 2018 to June 2019, August and September 2018 missing (its mission gap): a year cut
+    # June to June holds October to May once, and misses August and September once: months missing, no season
+    pytest.param([time for time in _months(range(1, 13), years=(2018, 2019))
+                  if (2018, 6) <= (time.year, time.month) <= (2019, 6) and (time.year, time.month) not in
+                  {(2018, 8), (2018, 9)}], id="a-year-june-to-june-with-two-months-missing"),
+    pytest.param([time for time in _months(range(1, 13), years=(2017, 2018, 2019))
+                  if (2017, 11) <= (time.year, time.month) <= (2019, 2) and (time.year, time.month) not in
+                  {(2018, 8), (2018, 9)}], id="two-months-missing-in-the-one-full-year"),
 ])
 def test_series_that_are_no_seasonal_subset_are_not_named(times):
     assert seasonal_subset(times) is None

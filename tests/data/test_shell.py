@@ -23,6 +23,8 @@ from climann.data.grids import cell_coordinates
 from climann.data.shell import (
     attribute_command,
     beside,
+    copies_of_files,
+    copies_said_once,
     identifier,
     in_place_note,
     input_and_copy,
@@ -808,6 +810,50 @@ def test_two_folder_fixes_shown_by_one_command_chain_their_loops(tmp_path, monke
 
 
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_a_chain_whose_first_fix_copies_some_files_carries_every_file(tmp_path, monkeypatch):
+    """break53a A2: a first loop copying the 3 of NEMO's 10 yearly files that needed it, then a second
+    over the 10 chained to read the first's folder: it looped over those 3 copies alone, yet said "each of
+    its 10 files", and its folder, given in place of the originals, held 36 of 120 monthly steps. Now the
+    second reads each file's copy where the first wrote one, else the file: run as printed, in order, its
+    folder holds the 10 files and 120 steps, both fixes in the 3 and the second in the others."""
+    from climann.data.shell import copies_of_files, copies_said_once, ncatted_attribute, ncatted_command
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nemo").mkdir()
+    years = range(1980, 1990)
+    for year in years:
+        xr.Dataset({"votemper": ("time_counter", np.arange(12.0), {"units": "degC"})}).to_netcdf(
+            tmp_path / "nemo" / f"ORCA2_1m_{year}0101_{year}1231_grid_T.nc")
+    every = sorted(str(path) for path in (tmp_path / "nemo").glob("*.nc"))
+    some = [file for file in every if any(str(year) in os.path.basename(file) for year in (1983, 1985, 1986))]
+
+    def advice(files: list[str], attribute: str, value: str, name: str) -> str:
+        return "fix: " + copies_of_files(lambda arguments, file: ncatted_command(
+            [ncatted_attribute(attribute, "votemper", "o", "c", value)], arguments), files, name=name)
+
+    with copies_said_once() as copies:
+        first = copies.shown(advice(some, "long_name", "temperature", "fixed"))
+        second = copies.shown(advice(every, "standard_name", "sea_water_potential_temperature", "missing_marked"))
+    assert "(a copy of each of its 10 files in a new folder)" in second
+    assert second.endswith("(this reads each file from fixed where the line shown before writes its copy (from "
+                           "nemo), else from nemo: run that one first; missing_marked then holds every file, with "
+                           "both fixes where both apply)")
+    for shown in (first, second):
+        subprocess.run(["bash", "-c", shown.removeprefix("fix: ").partition(" (a copy of each")[0]], check=True,
+                       cwd=tmp_path, capture_output=True)
+    copied = sorted((tmp_path / "nemo" / "missing_marked").glob("*.nc"))
+    assert [path.name for path in copied] == [os.path.basename(file) for file in every]
+    steps, both = 0, []
+    for path in copied:
+        with xr.open_dataset(path) as fixed:
+            steps += fixed.sizes["time_counter"]
+            assert fixed["votemper"].attrs["standard_name"] == "sea_water_potential_temperature"
+            both.append("long_name" in fixed["votemper"].attrs)
+    assert steps == 12 * len(years) == 120
+    assert [path.name for path, held in zip(copied, both) if held] == [os.path.basename(file) for file in some]
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
 def test_a_chain_of_three_fixes_says_the_third_copy_holds_all_three(tmp_path, monkeypatch):
     """rerun38 N9: the third of three lines on one file said its copy "then holds both fixes", and that the
     line before "writes from" the original, which it does not (it reads the first copy). Now: "all three
@@ -1038,3 +1084,36 @@ def test_prose_in_parentheses_after_a_number_is_not_taken_for_units():
 
     assert [word for word, _ in _words("split 2010 (3 of 5 years) here")] == [
         "split", "2010", "(3", "of", "5", "years)", "here"]
+
+
+@pytest.mark.parametrize("first_beside", [pytest.param(True, id="beside-then-folder"),
+                                          pytest.param(False, id="folder-then-folder")])
+def test_a_one_file_copy_in_a_new_folder_reads_the_copy_an_earlier_line_writes_and_ends_with_both_fixes(
+        tmp_path, monkeypatch, first_beside):
+    """fix53a: one file's copy now goes into a new folder under the file's own name (copies_of_files); a second
+    fix of the same file, printed by the same run, reads the first's copy (fix38d), by its whole path (its name
+    is the original's), and the two lines, run in the order printed, end in one copy holding both fixes."""
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    xr.Dataset({"tas": (("time",), np.array([280.0, 281.0], "f4"))}).to_netcdf(tmp_path / "d" / "x.nc")
+    units = [ncatted_attribute("units", "tas", "o", "c", "K")]
+    name = [ncatted_attribute("long_name", "tas", "o", "c", "near-surface air temperature")]
+    with copies_said_once() as copies:
+        first = copies.shown(attribute_command(units, input_and_copy("d/x.nc")) if first_beside else
+                             copies_of_files(lambda words, _: attribute_command(units, words), ["d/x.nc"],
+                                             name="units_fixed"))
+        second = copies.shown(copies_of_files(lambda words, _: attribute_command(name, words), ["d/x.nc"],
+                                              name="named"))
+    earlier = "d/x_fixed.nc" if first_beside else "d/units_fixed/x.nc"
+    assert f"ncatted -a long_name,tas,o,c,'near-surface air temperature' {earlier} d/named/x.nc (its copy" in second
+    assert second.endswith(f"(this reads {earlier}, which the line shown before writes from d/x.nc: run that one "
+                           "first; d/named/x.nc then holds both fixes)")
+    for said in (first, second):
+        subprocess.run(re.split(r" \((?:its copy|then give)", said)[0], shell=True, check=True, cwd=tmp_path,
+                       capture_output=True)
+    with xr.open_dataset(tmp_path / "d" / "named" / "x.nc") as both:
+        assert both["tas"].attrs == {"units": "K", "long_name": "near-surface air temperature"}
+    with xr.open_dataset(tmp_path / "d" / "x.nc") as original:
+        assert original["tas"].attrs == {}

@@ -18,6 +18,7 @@ from climann.data.fill_like import read_together
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.skewed_target import note_log_normal_target, planned_skewness
+from tests.followed_twice import GUARD
 
 
 def _write_chl(path, values, *, valid=True):
@@ -66,10 +67,13 @@ def test_a_log_normal_target_is_noted_with_the_line_that_writes_its_log10(tmp_pa
     assert f"skewness {scipy.stats.skew(held):.2f}; of their log10 {scipy.stats.skew(np.log10(held)):.2f}" in said
     if shutil.which("ncap2") is None:
         pytest.skip("NCO's ncap2 is not installed")
-    ran = subprocess.run(re.search(r"(ncap2 .*)$", said).group(1), shell=True, check=True, cwd=tmp_path,
-                         capture_output=True, text=True)
+    # its copy in a new folder, with the --data to give (fix53a: chl_log10.nc beside it)
+    line, copy_path = re.search(rf"({GUARD}mkdir -p \S+ && ncap2 .*) \(its copy in a new folder\), then give --data "
+                                r"(\S+) in place of \S+$", said).groups()
+    assert copy_path == str(tmp_path / "log10" / "chl.nc")
+    ran = subprocess.run(line, shell=True, check=True, cwd=tmp_path, capture_output=True, text=True)
     assert ran.stderr == ""  # the file has no valid_range: its ram_delete warned (break51 N3)
-    with xr.open_dataset(tmp_path / "chl_log10.nc") as copy:
+    with xr.open_dataset(copy_path) as copy:
         logs = copy["CHL"].values
         assert copy["CHL"].attrs["units"] == "1" and "standard_name" not in copy["CHL"].attrs
     np.testing.assert_allclose(logs[np.isfinite(values)], np.log10(held), rtol=1e-6)

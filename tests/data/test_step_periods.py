@@ -4,7 +4,7 @@ import cftime
 import numpy as np
 import pytest
 
-from climann.data.step_periods import period_text
+from climann.data.step_periods import frequency_of, period_text
 
 
 @pytest.mark.parametrize(("period", "frequency", "expected"), [
@@ -183,3 +183,32 @@ def test_the_xarray_bounds_line_finds_a_time_that_is_no_index(tmp_path, monkeypa
             expected = [[month_start(month, first_month), month_start(month, first_month + 1)]]
             np.testing.assert_array_equal(copy[bounds][:], expected)
             np.testing.assert_array_equal(copy["cdr_seaice_conc_monthly"][:], np.full((1, 2, 3), 50))
+
+
+def _firsts(months: list[int], calendar: str = "proleptic_gregorian") -> np.ndarray:
+    """The 1st at 00:00 of each month of ``months`` (counted from January 1993)."""
+    return np.array([cftime.datetime(1993 + month // 12, month % 12 + 1, 1, calendar=calendar) for month in months])
+
+
+@pytest.mark.parametrize(("months", "frequency"), [
+    # break53c A2: ERA5's 31-day months alone (cdo delete of the others): steps of 1 and 2 months, median 61 days
+    pytest.param([month for month in range(48) if month % 12 in (0, 2, 4, 6, 7, 9, 11)], "monthly",
+                 id="months-of-31-days-kept"),
+    pytest.param(list(range(0, 48, 2)), "61-daily", id="every-other-month-no-one-month-step"),
+    pytest.param(list(range(0, 48, 3)), "91-daily", id="seasons-not-months"),
+    pytest.param(list(range(0, 48, 12)), "yearly", id="yearly"),
+])
+def test_a_monthly_series_with_months_left_out_is_monthly(months, frequency):
+    """Stamps on the 1st with whole months between them, some one month apart, are monthly whatever
+    months are missing; steps of 2 or 3 months alone keep their length in days (their median)."""
+    stamps = _firsts(months)
+    median = float(np.median([(b - a).days for a, b in zip(stamps[:-1], stamps[1:])]))
+    assert frequency_of(stamps) == frequency
+    if frequency.endswith("-daily"):
+        assert frequency == f"{median:g}-daily"
+
+
+def test_mid_month_stamps_with_months_left_out_are_monthly_too():
+    """The 16th at 12:00 (CMIP's middles) of the 31-day months."""
+    stamps = np.array([cftime.datetime(1993, month, 16, 12, calendar="noleap") for month in (1, 3, 5, 7, 8, 10, 12)])
+    assert frequency_of(stamps) == "monthly"

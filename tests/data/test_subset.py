@@ -409,6 +409,47 @@ def test_a_region_across_the_dateline_on_a_curvilinear_grid(tmp_path):
         select_region(dataset, (-30.0, -20.0, 0.0, 360.0))
 
 
+def _ocean_beside_air() -> xr.Dataset:
+    """A CMIP6 Omon-like thetao(time, lev, nlat, nlon) on 2-D lat/lon, lev in centimeters, beside an
+    Amon tas regridded onto it whose ``coordinates`` name its scalar ``height = 2 m``, and an Ofx
+    sftof without a level: as combined files are, every variable carries every scalar coordinate."""
+    lat2d, lon2d = np.meshgrid([-50.0, -10.0, 10.0, 50.0], [150.0, 200.0, 250.0], indexing="ij")
+    lat2d[2, 2] = 45.0  # a curvilinear row: one cell of the rectangle around the box is outside it
+    dims = ("nlat", "nlon")
+    dataset = xr.Dataset(
+        {"thetao": (("time", "lev", *dims), np.arange(2 * 2 * 12, dtype=float).reshape(2, 2, 4, 3)),
+         "tas": (("time", *dims), np.ones((2, 4, 3))), "sftof": (dims, np.full((4, 3), 100.0))},
+        coords={"lat": (dims, lat2d, {"standard_name": "latitude", "units": "degrees_north"}),
+                "lon": (dims, lon2d, {"standard_name": "longitude", "units": "degrees_east"}),
+                "lev": ("lev", [500.0, 1500.0], {"units": "centimeters", "positive": "down", "axis": "Z"}),
+                "height": ((), 2.0, {"units": "m", "positive": "up", "axis": "Z"})},
+    )
+    dataset["tas"].encoding["coordinates"] = "height lat lon"
+    for name in ("thetao", "sftof"):
+        dataset[name].encoding["coordinates"] = "lat lon"
+    return select_values(dataset, {"lev": 1500.0})
+
+
+def test_a_region_of_a_curvilinear_grid_keeps_each_variables_own_scalar_coordinates():
+    """break53a A1: masked to a region, the variables lost the CF ``coordinates`` that say whose
+    scalar coordinate is whose: predictions.nc put thetao at tas's height = 2 m without its selected
+    lev = 1500 cm, and gave sftof a height. With and without the region, the same ones."""
+    from climann.data.variables import scalar_coordinates, variable_levels
+
+    whole = _ocean_beside_air()
+    region = select_region(whole, (-40.0, 40.0, 160.0, 260.0))
+    assert region["thetao"].isnull().any() and region["thetao"].notnull().any()  # masked: the curvilinear route
+
+    def own(dataset: xr.Dataset) -> dict[str, list[tuple[str, float]]]:
+        return {name: [(level.name, float(level.values)) for level in found] for name, found in (
+            ("thetao", scalar_coordinates(dataset, "thetao", ("lat", "lon"))),
+            *((name, variable_levels(dataset, name)) for name in ("tas", "sftof")))}
+
+    expected = {"thetao": [("lev", 1500.0)], "tas": [("height", 2.0)], "sftof": []}
+    assert own(whole) == expected
+    assert own(region) == expected
+
+
 @pytest.mark.parametrize("step", [pytest.param(6, id="bare-hours"), pytest.param("360 minutes", id="with-units")])
 @pytest.mark.parametrize("suffix", [pytest.param(".nc", id="netcdf"), pytest.param(".grib2", id="grib")])
 def test_one_lead_time_of_a_forecast_is_a_time_axis_of_its_valid_times(tmp_path, suffix, step):

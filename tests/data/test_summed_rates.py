@@ -20,6 +20,7 @@ from climann.cli import app
 from climann.data.open import open_dataset
 from climann.data.summed_rates import rate_period
 from climann.errors import ClimannError
+from tests.followed_twice import GUARD
 
 LAT = np.array([47.95, 47.85, 47.75, 47.65])  # descending, as MSWEP's
 LON = np.array([10.05, 10.15, 10.25, 10.35, 10.45])
@@ -133,9 +134,11 @@ def test_the_advised_ncatted_of_a_mean_reads_the_per_second_rates_as_they_are(tm
         nc["precipitation"][:] = daily
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "2000.nc"])
-    command = re.search(r"(ncatted -a cell_methods\S* \S+ \S+\.nc \S+\.nc)", str(refused.value))[1]
+    command, copy = re.search(rf"({GUARD}mkdir -p \S+ && ncatted -a cell_methods\S* \S+ \S+\.nc \S+\.nc) \(its copy in "
+                              r"a new folder\), then give --data (\S+) in place of ", str(refused.value)).groups()
     subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
-    opened = open_dataset([tmp_path / "2000_fixed.nc"])
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["2000.nc"]  # nothing written beside it
+    opened = open_dataset([copy])
     assert opened["precipitation"].attrs["cell_methods"] == "time: mean"
     np.testing.assert_allclose(opened["precipitation"].values, daily, rtol=1e-6)
 

@@ -110,3 +110,41 @@ def test_beyond_the_kinds_range_is_warned_of(attrs, values, kind):
     [message] = warn_beyond_earth(dataset, {"x": (min(values), max(values))}, where="x.nc", file=None)
     low, high, _ = EARTH_RANGES[kind]
     assert f"beyond any of the {kind} on Earth ({low:g} to {high:g} °C" in message
+
+
+def _sea(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Sea temperatures in °C, median near 16 °C within -1.8…31.8, and 0.1 % of them down to -5.04
+    (a model's supercooled cells): break53a A3's NEMO votemper."""
+    values = np.clip(rng.normal(16.3, 8.0, n), -1.8, 31.8)
+    cold = rng.choice(n, n // 1000, replace=False)
+    values[cold] = rng.uniform(-5.04, -3.1, cold.size)
+    values[cold[0]], values[np.argmax(values)] = -5.04, 31.8
+    return values
+
+
+@pytest.mark.parametrize("scale, tenths", [pytest.param(1.0, False, id="degC-with-a-few-cold-cells"),
+                                           pytest.param(10.0, True, id="tenths-of-degC")])
+def test_a_scale_is_proposed_only_when_most_values_are_out_of_range(tmp_path, caplog, scale, tenths):
+    """break53a A3: sea temperatures in degC, 99.9 % of them in -3…40 °C and a few down to -5.04, were told
+    "most likely tenths of a degree" with a scale_factor 0.1 that makes a tropical 31.8 °C 3.18 °C. The share
+    of values in range (numpy's count) decides: the same field in tenths (0…318) still gets its scale_factor,
+    which followed gives the °C."""
+    values = np.round(_sea(np.random.default_rng(53), 20000) * scale, 2)
+    path = tmp_path / "sea.nc"
+    _station(values, name="votemper", standard_name="sea_water_potential_temperature").to_netcdf(path)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_held_values(open_dataset([path]), ["votemper"], where="sea.nc", file=path)
+    [message] = _warnings(caplog)
+    stored = values.astype("f4")
+    assert f"holds temperatures from {float(stored.min()):g} to {float(stored.max()):g} degC" in message
+    assert ("tenths" in message, "scale_factor" in message) == (tenths, tenths)
+    inside = np.count_nonzero((stored >= -3) & (stored <= 40)) / stored.size
+    if not tenths:
+        assert 0.99 < inside < 1
+        assert (f"they are used as data as they are; {100 * inside:.3g} % of them lie in that range, "
+                f"{100 * (1 - inside):.3g} % beyond it: a few values out of range") in message
+        return
+    assert inside < 0.99
+    follow_ncatted(re.search(r"(ncatted -a scale_factor,votemper,o,f,0.1 \S+ \S+)", message).group(1), tmp_path)
+    with open_dataset([tmp_path / "sea_fixed.nc"]) as fixed:
+        np.testing.assert_allclose(fixed["votemper"].values.ravel(), stored * 0.1, rtol=1e-6)

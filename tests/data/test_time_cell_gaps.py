@@ -16,7 +16,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.time_cell_gaps import short_gaps
 from climann.data.units import convert_dataset
-from tests.followed_twice import GUARD
+from tests.followed_twice import GUARD, without_guards
 
 
 def _month(year, month):
@@ -83,7 +83,7 @@ def test_cells_ending_on_the_last_day_are_warned_about_once_with_the_rate_error_
     path, days = _totals(tmp_path / "pr.nc", _last_days(_months(3)))
     with caplog.at_level(logging.WARNING, logger="climann"):
         opened = open_dataset([path])
-    said = [record.message for record in caplog.records if "stop short" in record.message]
+    said = [without_guards(record.message) for record in caplog.records if "stop short" in record.message]
     assert said == [
         "pr.nc: the time cells of 'time_bnds' stop short of the next ones at 2 of 2 steps (the cell 2000-01-01 to "
         "2000-01-31 ends 1 day before the next starts), as bounds that give a period's last day rather than the next "
@@ -249,7 +249,7 @@ def test_means_over_3_hour_cells_every_6_hours_are_warned_about_with_the_fix(tmp
     path = _six_hourly(tmp_path / "pr_6h.nc", 3)
     with caplog.at_level(logging.WARNING, logger="climann"):
         opened = open_dataset([path])
-    said = [record.message for record in caplog.records if "apart" in record.message]
+    said = [without_guards(record.message) for record in caplog.records if "apart" in record.message]
     assert said == [
         "pr_6h.nc: the time cells of 'time_bnds' are 3 hours long and 6 hours apart (the first 2000-01-01 to "
         "2000-01-01 03:00, the next from 2000-01-01 06:00): each value of pr (time: mean) is then over 3 hours of "
@@ -397,7 +397,7 @@ def test_the_line_that_joins_the_cells_gives_the_same_cells_when_run_twice(tmp_p
         open_dataset([path])
     (said,) = [record.message for record in caplog.records if "stop short" in record.message]
     # as printed: the copy in a new folder, with the --data to give (break52a A5)
-    printed = re.search(r": (mkdir -p time_cells_joined && (ncap2 -s '.*?' \S+ \S+)) \(its copy in a new folder\), "
+    printed = re.search(rf": ({GUARD}mkdir -p time_cells_joined && (ncap2 -s '.*?' \S+ \S+)) \(its copy in a new folder\), "
                         r"then give --data time_cells_joined/pr\.nc in place of pr\.nc", said)
     assert printed is not None, said
     words = shlex.split(printed.group(2))
@@ -419,3 +419,30 @@ def test_the_line_that_joins_the_cells_gives_the_same_cells_when_run_twice(tmp_p
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset([tmp_path / "pr_again.nc"])
     assert not [record for record in caplog.records if "stop short" in record.message]
+
+
+def test_the_short_cells_are_told_of_the_file_that_holds_them_not_of_a_file_given_month_cells(tmp_path, monkeypatch,
+                                                                                                caplog):
+    """break53c A3: GRACE's cells beside ERA5's monthly means (no bounds in the file; ECMWF's month cells made
+    from its GRIB attributes, so its variables count as bounded) were told as "GRCTellus….nc,
+    era5_moda….nc: the time cells of 'time_bounds' stop short": the ERA5 file holds no cells at all."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    path, _ = _totals(tmp_path / "pr.nc", _last_days(_months(4)))
+    starts = [_month(2000, k) for k in range(1, 5)]
+    means = xr.Dataset(
+        {"t2m": (("time", "lat", "lon"), np.full((4, 2, 3), 280.0),
+                 {"units": "K", "GRIB_stepType": "avgua"})},
+        coords={"time": ("time", starts, {"standard_name": "time"}),
+                "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})},
+        attrs={"GRIB_centre": "ecmf"})
+    means.to_netcdf(tmp_path / "era5_means.nc",
+                    encoding={"time": {"units": "days since 1800-01-01", "calendar": "standard"}})
+    with xr.open_dataset(tmp_path / "era5_means.nc") as stored:
+        assert not [name for name in stored.variables if "bnds" in name or "bounds" in stored[name].attrs]
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([path, tmp_path / "era5_means.nc"])
+    said = [record.message for record in caplog.records if "stop short" in record.message]
+    assert len(said) == 1, [record.message for record in caplog.records]
+    assert said[0].startswith("pr.nc: the time cells of 'time_bnds' stop short"), said[0]

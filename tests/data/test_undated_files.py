@@ -623,20 +623,24 @@ def test_files_dated_by_their_names_are_refused_with_a_loop_that_dates_each_copy
                                   pytest.param("SMAP_L4_SM_gph_{:%Y%m%dT%H%M%S}_Vv7032_001.nc",
                                                id="YYYYMMDDThhmmss-SMAP"),
                                   pytest.param("3B42.{:%Y%m%d.%H}.7.HDF.nc", id="YYYYMMDD.HH-TRMM-3B42"),
-                                  pytest.param("GLDAS_NOAH025_3H.A{:%Y%m%d.%H%M}.021.nc", id="YYYYMMDD.hhmm-GLDAS")])
+                                  pytest.param("GLDAS_NOAH025_3H.A{:%Y%m%d.%H%M}.021.nc", id="YYYYMMDD.hhmm-GLDAS"),
+                                  pytest.param("sst.{:%Y%m%d}.01.nc", id="YYYYMMDD.NN-a-version-after-the-day"),
+                                  pytest.param("sst_{:%Y%m%d}.v01.nc", id="YYYYMMDD.vNN-a-version-after-the-day")])
 def test_files_named_by_day_or_hour_are_dated_at_it_by_the_advised_loop(tmp_path, monkeypatch, form):
     """break42d P1 for daily and hourly names: the printed loop, run as printed, gives each copy the day or hour
     of its name in days since 1970-01-01 (computed here with numpy's datetime64), and the copies open as one
     series of those times. break43b A5: GPM's names hold the algorithm's version date (20211125) in every
     name beside each file's own: the one that differs dates them (the advice was `days since YYYY-MM-DD`).
     fix45d: SMAP's date and time of day (20210101T013000) dated each copy at its day's 00:00; now at 01:30.
-    break50d A2: TRMM's 3B42.19980101.03 and GLDAS's A20000101.0300, a day and its time after a dot, alike."""
+    break50d A2: TRMM's 3B42.19980101.03 and GLDAS's A20000101.0300, a day and its time after a dot, alike.
+    fix53d: sst.20210101.01.nc, a day and a version (.01 in every name), was dated at 01:00 as TRMM's hours;
+    two digits after a dot are an hour only where files of one day differ by them (TRMM's here: 12 and 21 h)."""
     import os
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "d").mkdir()
     first = datetime.datetime(2021, 1, 1, 1, 30) if "%M" in form else datetime.datetime(2021, 1, 1, 12)
-    times = [first + datetime.timedelta(hours=30 * k) for k in range(3)]
+    times = [first + datetime.timedelta(hours=(9 if ".%H}" in form else 30) * k) for k in range(3)]
     if "%H" not in form:
         times = [time.replace(hour=0) for time in times]
     values = np.random.default_rng(1).normal(size=(3, 2, 3))

@@ -524,7 +524,7 @@ def test_yearly_totals_convert_by_the_days_of_each_calendar_year():
 def test_a_per_month_unit_on_steps_that_are_not_monthly_is_refused():
     daily = _monthly([1.0, 2.0, 3.0], "mm/month", [(2001, 1, 1), (2001, 1, 2), (2001, 1, 3)], "noleap")
     with pytest.raises(ClimannError, match=r"'pr' in new.nc is in 'mm/month' but its steps are daily, not monthly.*"
-                                           r"cdo -setattribute,pr@units=mm/day -divdpm new.nc new_fixed.nc") as error:
+                                           r"cdo -setattribute,pr@units=mm/day -replace new.nc -divdpm -selname,pr new.nc new_fixed.nc") as error:
         convert_variable(daily, "mm day-1", name="pr", where="new.nc", reference="the model")
     assert "\n" not in str(error.value)
 
@@ -1820,6 +1820,31 @@ def test_a_per_month_rate_on_daily_steps_is_advised_a_line_that_sets_its_units_t
                                 where=words[-1], reference="the model")["pr"]
     days = np.repeat([31.0, 29.0, 31.0], [31, 29, 31])
     np.testing.assert_allclose(converted.values.ravel(), values / days, rtol=1e-5)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo is not installed")
+def test_the_per_month_rate_line_divides_the_rate_alone_and_keeps_a_temperature_beside_it(tmp_path):
+    """fix53h: the advised ``cdo -setattribute,… -divdpm`` divided every variable of the file by the days of
+    its month, a temperature beside the rate too (tas 280 K became 9.03 K in January). Run as printed, the
+    copy holds the rate over each month's days (numpy) and the temperature as stored, value for value."""
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "pr.nc"
+    values = _daily_file(path, "mm month-1", name="pr")
+    with xr.open_dataset(path) as stored:
+        both = stored.load()
+    temperature = 270.0 + np.arange(values.size)[:, None, None] % 11
+    both.assign(tas=(("time", "lat", "lon"), temperature, {"units": "K"})).to_netcdf(path)
+    with pytest.raises(ClimannError) as error:
+        convert_dataset(open_dataset([path]), {"pr": "mm day-1"}, where=path.name, reference="the model")
+    words = _printed_cdo(str(error.value))
+    subprocess.run(words, check=True, cwd=tmp_path, capture_output=True)
+    days = np.repeat([31.0, 29.0, 31.0], [31, 29, 31])
+    with xr.open_dataset(tmp_path / words[-1]) as copy:
+        np.testing.assert_array_equal(copy["tas"].values, temperature)
+        assert copy["tas"].attrs["units"] == "K" and copy["pr"].attrs["units"] == "mm day-1"
+        np.testing.assert_allclose(copy["pr"].values.ravel(), values / days, rtol=1e-6)
+    assert "the other variables of the file as they are" in str(error.value)
 
 
 def _monthly_totals_folder(folder, units: str, attrs: dict) -> np.ndarray:

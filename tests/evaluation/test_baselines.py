@@ -109,6 +109,23 @@ def test_persistence_is_the_previous_month_by_date_and_missing_after_a_gap():
     np.testing.assert_array_equal(persistence_prediction(truth)[1:], truth[:-1])  # by position without times
 
 
+def test_persistence_missing_in_a_year_with_two_months_missing_is_told_as_gaps_not_a_season():
+    """break53c A4: GRACE June 2018 to June 2019 without August and September 2018 (``evaluate --data``) was told
+    "the data are a seasonal subset, October to July of each year only": two months missing once. The step
+    after the gap (October 2018) is counted by hand, and the warning names gaps, no season."""
+    import cftime
+
+    from climann.evaluation.baselines import persistence_gap_warning
+
+    months = [(2018 + k // 12, k % 12 + 1) for k in range(5, 18) if k not in (7, 8)]  # 2018-06 … 2019-06
+    times = np.array([cftime.datetime(year, month, 16, calendar="standard") for year, month in months])
+    after = [step for step in range(1, len(months))
+             if months[step][0] * 12 + months[step][1] - months[step - 1][0] * 12 - months[step - 1][1] != 1]
+    assert [months[step] for step in after] == [(2018, 10)]
+    assert persistence_gap_warning(len(after), times) == (
+        "persistence is missing at 1 time step after gaps in the monthly time axis")
+
+
 @pytest.mark.parametrize(("thinned", "said"), [
     pytest.param(False, "persistence is missing at 2 time steps after gaps in the monthly time axis: the data are a "
                  "seasonal subset, June to August (JJA) of each year only, and the step before each June is not in "
@@ -1433,9 +1450,12 @@ def _run_python_line(said, tmp_path):
 
     import xarray as xr
 
-    (line,) = re.findall(r'`(python -c "[^`]+)`', said)
+    (folder, line), = re.findall(r'`(?:mkdir -p (\S+) && )?(python -c "[^`]+)`', said)
+    if folder:  # a file's copy goes into a new folder (fix53a), whose mkdir the line begins with
+        (tmp_path / folder).mkdir()
     run_python("-c", shlex.split(line)[2], check=True, cwd=tmp_path)
     copies = [path for path in tmp_path.iterdir() if path.name.startswith("obs_fixed")]
+    copies += list((tmp_path / folder).iterdir()) if folder else []
     assert len(copies) == 1
     return xr.open_dataset(copies[0], decode_times=xr.coders.CFDatetimeCoder(use_cftime=True),
                            engine="zarr" if copies[0].suffix == ".zarr" else None)
@@ -1463,7 +1483,8 @@ def test_the_stamps_on_noon_warning_names_the_file_and_its_python_line_puts_them
         climatology_keys(times, source=TimeSource((str(path),), "time"))
     (said,) = [record.getMessage() for record in caplog.records if "no regular step" in record.getMessage()]
     assert "IN OUT" not in said and f"'obs.{kind}'" in said
-    assert ("ncap2 -s 'time=floor(time)+0.5' obs.nc obs_fixed.nc" in said) == (kind == "nc")
+    assert ("ncap2 -s 'time=floor(time)+0.5' obs.nc midday_stamps/obs.nc` (its copy in a new folder), then give "
+            "--data midday_stamps/obs.nc in place of obs.nc" in said) == (kind == "nc")
     copy = _run_python_line(said, tmp_path)
     assert list(copy["time"].values) == noon
     np.testing.assert_array_equal(copy["tas"].values, values)

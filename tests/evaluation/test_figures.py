@@ -178,6 +178,28 @@ def test_the_anomaly_correlation_map_shows_each_cells_correlation_on_a_fixed_div
     assert "calendar month" in panel.title
 
 
+def test_the_mean_truth_map_is_grey_only_where_the_truth_has_no_value(tmp_path, monkeypatch):
+    """fix53d: the truth map of a block's mean greyed the cells the network never predicted (GLEAM v4's E
+    where its predictor Ep has no value), "grey: no data" where E has data. Its grey cells are now the
+    truth's own missing ones; such a cell shows the truth's mean (numpy by hand), the prediction and
+    error maps grey there; elsewhere the means are over the steps both hold, the error their bias."""
+    from climann.evaluation.figures import maps
+
+    layout, truth, predictions = make_run()
+    model = predictions["model"].copy()
+    model[TEST.nonzero()[0][:2], 4, 7] = np.nan  # a cell predicted at some of the block's steps only
+    drawn = {}
+    monkeypatch.setattr(maps, "_map_figure", lambda layout, panels, **k: drawn.update(panels=panels, **k))
+    plot_mean_truth_prediction_error(layout, truth, model, time_steps=TEST, split="test", path=tmp_path / "m.png")
+    shown_truth, shown_model, error = (panel.field for panel in drawn["panels"])
+    np.testing.assert_array_equal(np.isnan(shown_truth), np.isnan(truth[TEST]).all(axis=0))
+    assert shown_truth[2, 5] == pytest.approx(truth[TEST, 2, 5].mean()) and np.isnan(shown_model[2, 5])
+    assert np.isnan(error[2, 5])
+    both = TEST.nonzero()[0][2:]
+    assert shown_truth[4, 7] == pytest.approx(truth[both, 4, 7].mean())
+    assert error[4, 7] == pytest.approx((model[both, 4, 7] - truth[both, 4, 7]).mean())
+
+
 def test_draw_figures_takes_the_climatology_from_the_training_steps_without_the_baseline(tmp_path, monkeypatch):
     layout, truth, predictions = make_run()
     map_titles(monkeypatch, save=False)  # the climatology given, not the figures' files

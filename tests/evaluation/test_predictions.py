@@ -533,6 +533,22 @@ def test_negative_predictions_of_a_quantity_that_cannot_be_negative_are_written_
         assert float(written["tas_pred"].min()) == pytest.approx(lowest, rel=1e-6)
 
 
+def test_negative_predictions_are_counted_on_the_scored_steps_only(tmp_path, caplog):
+    """fix53d: evaluate --time-range of January read the step before it for persistence, predicted and
+    wrote it (split "unused"), and counted its negative predictions too: "of 384 values", 32 days, where
+    31 days, 372 values, were scored. The count is numpy's on the steps of the block alone."""
+    layout, truth, predicted = negative_predictions_case(PR_ATTRS, -2e-6)
+    labels = [""] + ["all"] * (layout.shape[0] - 1)
+    dataset = predictions_dataset(layout, truth, predicted, labels, history="test")
+    with caplog.at_level("WARNING", logger="climann"):
+        write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    scored = predicted[1:]
+    negative, present = int((scored < 0).sum()), int(np.isfinite(scored).sum())
+    assert present < int(np.isfinite(predicted).sum()) and int((predicted[0] < 0).sum()) > 0  # the counts differ
+    [said] = [record.getMessage() for record in caplog.records if "negative" in record.getMessage()]
+    assert said.startswith(f"{100 * negative / present:.3g} % of the predicted tas ({negative} of {present} values, ")
+
+
 @pytest.mark.parametrize("attrs, says", [
     pytest.param({"units": "mm", "standard_name": "surface_snow_thickness"}, "its standard_name surface_snow_thickness",
                  id="snow-depth"),

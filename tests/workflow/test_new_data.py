@@ -1773,20 +1773,22 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
     assert ("the run was trained on daily data and halfhourly.nc is every 30 minutes: the model is given every 30 "
             "minutes values as if they were daily; average them to daily steps first (each of the 20 days whole: 48 "
             "steps of 30 minutes in 2014-01-01), e.g. daily totals of PE and "
-            "PRECIP with `mkdir -p daily && cdo settbounds,day -daysum -selname,PE,PRECIP halfhourly_quality_masked.nc "
+            "PRECIP with `mkdir -p daily && cdo settbounds,day -daysum -selname,PE,PRECIP quality_masked/halfhourly.nc "
             "daily/halfhourly_daily_totals.nc` and daily means of COSMOS_VWC (station_name, without time, copied as it "
-            "is) with `mkdir -p daily && cdo settbounds,day -daymean -selname,COSMOS_VWC halfhourly_quality_masked.nc "
-            "daily/halfhourly_daily_means.nc && ncks -A -v station_name halfhourly_quality_masked.nc "
+            "is) with `mkdir -p daily && cdo settbounds,day -daymean -selname,COSMOS_VWC quality_masked/halfhourly.nc "
+            "daily/halfhourly_daily_means.nc && ncks -A -v station_name quality_masked/halfhourly.nc "
             "daily/halfhourly_daily_means.nc`, then give --data 'daily/*.nc' in place of halfhourly.nc (the copies are "
             "in a folder of their own: a glob over the originals' folder does not take them); COSMOS_VWC_FLAG left "
             "out of the copies: a flag variable (CF 3.5)") in advice
-    assert advice.endswith("(these read halfhourly_quality_masked.nc, which the line shown before writes from "
-                           "halfhourly.nc: run that one first; halfhourly_daily_totals.nc and "
-                           "halfhourly_daily_means.nc then hold both fixes)")
+    # the masked copy in a new folder under the file's own name (fix53a): the note names the files by their paths
+    assert advice.endswith("(these read quality_masked/halfhourly.nc, which the line shown before writes from "
+                           "halfhourly.nc: run that one first; daily/halfhourly_daily_totals.nc and "
+                           "daily/halfhourly_daily_means.nc then hold both fixes)")
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
     # the line shown before the advice, in the same output of predict (not a third run of it)
     (masking,) = [line for line in printed["predict"].splitlines() if "COSMOS_VWC_FLAG 2 bad" in line]
+    (tmp_path / re.search(r"mkdir -p (\S+) && python -c ", masking).group(1)).mkdir()  # its new folder (fix53a)
     run_python("-c", re.search(r'python -c "([^"]+)"', masking).group(1), check=True, cwd=tmp_path)
     for command in re.findall(r"`(mkdir [^`]*)`", advice):  # as printed, by the shell
         subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)

@@ -17,6 +17,7 @@ from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import load_run, predict_files, require_scored_target
 from climann.workflow.preparation import resolve_inputs
+from tests.followed_twice import without_guards
 from tests.conftest import draw_no_run_figures, run_written_before, without_model_record
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
@@ -863,25 +864,29 @@ def test_celsius_without_units_for_a_run_in_kelvin_exits_2_naming_both_values(tr
         f"{values.max():.4g}, mean {values.mean():.4g}) lie {distance:.0f} standard deviations from those of the "
         f"model's training data (mean {trained.mean():.4g}, sd {trained.std():.4g} K, {trained.min():.4g}…"
         f"{trained.max():.4g}): they are likely in another unit than K; set the units they are in, which are then "
-        f"converted to K: ncatted -a units,{name},o,c,degC {tmp_path / 'bare_c_fixed.nc'} "
-        f"{tmp_path / 'bare_c_fixed_2.nc'} (this reads bare_c_fixed.nc, which the line shown before writes from "
-        "bare_c.nc: run that one first; bare_c_fixed_2.nc then holds both fixes)"
+        f"converted to K: mkdir -p {tmp_path / 'units_set'} && ncatted -a units,{name},o,c,degC "
+        f"{tmp_path / 'bare_c_fixed.nc'} {tmp_path / 'units_set' / 'bare_c.nc'} (its copy in a new folder), then give "
+        f"--data {tmp_path / 'units_set' / 'bare_c.nc'} in place of {tmp_path / 'bare_c.nc'} (this reads "
+        f"{tmp_path / 'bare_c_fixed.nc'}, which the line shown before writes from {tmp_path / 'bare_c.nc'}: run that "
+        f"one first; {tmp_path / 'units_set' / 'bare_c.nc'} then holds both fixes)"
     )  # degC, the units the file was written in (fix42g: the likely unit, not the placeholder UNITS);
-    # _2: the other variable's units_metadata warning of the same command names bare_c_fixed.nc (rerun37 N5),
-    # and this line reads that copy (fix38d: the two lines, run in order, end in one copy with both fixes)
+    # the other variable's units_metadata warning of the same command names bare_c_fixed.nc (rerun37 N5), and this
+    # line reads that copy (fix38d: the two lines, run in order, end in one copy with both fixes), its own copy in
+    # a new folder under the file's name (fix53a), so the note names the files by their paths
     for command in (["predict", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "o.nc")],
                     ["evaluate", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "ev")]):
         result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
         assert result.returncode == 2, result.stderr
-        assert result.stderr.strip().splitlines()[-1] == expected
+        assert without_guards(result.stderr.strip().splitlines()[-1]) == expected
         assert "its units are not checked" not in result.stderr
     assert not (tmp_path / "o.nc").exists() and not (tmp_path / "ev").exists()
     # the way out: with its units set, it is converted and scored as the same values in K are
     celsius[name].attrs["units"] = "degC"
-    celsius.to_netcdf(tmp_path / "bare_c_fixed_2.nc")
+    (tmp_path / "units_set").mkdir()
+    celsius.to_netcdf(tmp_path / "units_set" / "bare_c.nc")
     with xr.open_dataset(folder / "train_K.nc", decode_times=TIME) as kelvin:
         kelvin.isel(time=slice(0, 24)).to_netcdf(tmp_path / "k.nc")
-    fixed = evaluate_run(run_dir, [str(tmp_path / "bare_c_fixed_2.nc")], tmp_path / "fixed")
+    fixed = evaluate_run(run_dir, [str(tmp_path / "units_set" / "bare_c.nc")], tmp_path / "fixed")
     same = evaluate_run(run_dir, [str(tmp_path / "k.nc")], tmp_path / "kelvin")
     assert fixed["splits"]["all"]["model"]["mse"] == pytest.approx(same["splits"]["all"]["model"]["mse"], rel=1e-4)
 
@@ -3387,3 +3392,65 @@ def test_the_runs_own_rename_of_its_target_into_a_predictor_is_kept_on_new_data(
     by_hand = predict_files(run_dir, [str(tmp_path / "by_hand.nc")], tmp_path / "by_hand_pred.nc")
     with xr.open_dataset(given.path) as one, xr.open_dataset(by_hand.path) as other:
         np.testing.assert_array_equal(one["tas_pred"].values, other["tas_pred"].values)
+
+
+def _observed_and_forecast(folder, *, forecast_name):
+    """Monthly ``t2m`` of 2000-2005 on a 3 × 4 grid (obs.nc, month cells) and an ensemble of 2 members of
+    2001-2005 on the same grid (``forecast_name``: t2m(time, number, lat, lon), member 0 the observed
+    values plus noise, member 1 noise)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    import cftime
+
+    months = 72
+    starts = [cftime.datetime(2000 + k // 12, k % 12 + 1, 1, calendar="standard") for k in range(months + 1)]
+    cells = np.array([[starts[k], starts[k + 1]] for k in range(months)], dtype=object)
+    stamps = np.array([low + (high - low) / 2 for low, high in cells], dtype=object)
+    rng = np.random.default_rng(3)
+    observed = 280.0 + rng.normal(0.0, 3.0, (months, 3, 4))
+    members = np.stack([observed + rng.normal(0.5, 1.0, observed.shape), 280.0 + rng.normal(0.0, 3.0, (months, 3, 4))], axis=1)
+    grid = {"lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north", "standard_name": "latitude"}),
+            "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east", "standard_name": "longitude"})}
+    encoding = {"units": "days since 1900-01-01", "calendar": "standard"}
+    time = ("time", stamps, {"standard_name": "time", "bounds": "time_bnds"})
+    xr.Dataset({"t2m": (("time", "lat", "lon"), observed, {"units": "K"}), "time_bnds": (("time", "nv"), cells)},
+               coords={"time": time, **grid}).to_netcdf(folder / "obs.nc", encoding={"time": encoding,
+                                                                                       "time_bnds": encoding})
+    later = ("time", stamps[12:], time[2])  # from 2001: a series of its own, not members of the observed one
+    xr.Dataset({"t2m": (("time", "number", "lat", "lon"), members[12:], {"units": "K"}),
+                "time_bnds": (("time", "nv"), cells[12:])},
+               coords={"time": later, "number": ("number", [0, 1]), **grid}
+               ).to_netcdf(folder / forecast_name, encoding={"time": encoding, "time_bnds": encoding})
+    return observed
+
+
+def test_the_rename_advised_for_new_forecasts_under_another_name_is_the_runs_own_and_predicts(tmp_path, monkeypatch):
+    """break53c A6: a run trained with ``--rename 'fc.nc:t2m=t2m_model'`` given the same forecasts as
+    ``fc_2017.nc`` was advised a name of the refusal's own (``t2m_fc``, ``t2m_2017``), and the pasted line was
+    refused ("variable 't2m_model' not in …"): the model reads ``t2m_model``. The advice names the run's
+    ``t2m_model``, and, pasted, predicts the run's own predictions (the same values under the other name)."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    _observed_and_forecast(tmp_path, forecast_name="fc.nc")
+    _observed_and_forecast(tmp_path / "n2017", forecast_name="fc_2017.nc")
+    runner = CliRunner()
+    trained = runner.invoke(app, ["train", "--data", "obs.nc", "--data", "fc.nc", "--rename", "fc.nc:t2m=t2m_model",
+                                  "--target", "t2m", "--predictors", "t2m_model", "--select", "number=0",
+                                  "--features", "lat", "--epochs", "2", "--hidden", "3", "--quiet",
+                                  "--set", "evaluation.figures=false", "--out", "run"])
+    assert trained.exit_code == 0, trained.output
+    base = ["predict", "run", "--data", "n2017/fc_2017.nc", "--data", "obs.nc"]
+    refused = runner.invoke(app, [*base, "--out", "first.nc"])
+    assert refused.exit_code == 2, refused.output
+    advised = re.search(r"--rename ('[^']+')", refused.output)
+    assert advised is not None, refused.output
+    assert shlex.split(advised.group(1)) == ["fc_2017.nc:t2m=t2m_model"], refused.output
+    pasted = runner.invoke(app, [*base, *shlex.split(advised.group(0)), "--out", "pasted.nc"])
+    assert pasted.exit_code == 0, pasted.output
+    with xr.open_dataset(tmp_path / "pasted.nc", decode_times=TIME) as new, \
+            xr.open_dataset(tmp_path / "run" / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_allclose(new["t2m_pred"].values, own["t2m_pred"].values, rtol=1e-5)

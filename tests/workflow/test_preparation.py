@@ -1231,7 +1231,8 @@ def test_a_predictor_file_before_the_target_gives_the_first_years_lags_and_names
     # the -9999 (below absolute zero: read as missing) is said of tas.nc
     folder = files[0].parent
     assert "'tas' in tas.nc holds -9999 at 1 of the" in caplog.text
-    assert f"ncatted -a valid_min,tas,o,f,0 {folder / 'tas.nc'} {folder / 'tas_fixed.nc'}" in caplog.text
+    assert (f"mkdir -p {folder / 'absolute_zero_marked'} && ncatted -a valid_min,tas,o,f,0 {folder / 'tas.nc'} "
+            f"{folder / 'absolute_zero_marked' / 'tas.nc'} (its copy in a new folder)") in caplog.text  # fix53a
     assert "pred_2003.nc" not in caplog.text
 
 

@@ -29,7 +29,7 @@ from climann.data.layout import GridLayout
 from climann.data.open import open_input
 from climann.data.time_axis import DATE_FORMS, date_parts, date_text, year_text, year_zero_problem
 from climann.errors import ClimannError, library_message
-from climann.evaluation.figures.maps import draws_maps, plot_prediction_maps
+from climann.evaluation.figures.maps import draws_maps, plot_prediction_maps, truth_mean_shown
 from climann.evaluation.figures.runs import layout_from_predictions
 from climann.evaluation.figures.style import _period
 
@@ -394,11 +394,12 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
     fields = {name: field.isel({dims[0]: steps}).transpose(*dims) for name, field in fields.items()}
     if steps.size > 1 and "truth" in fields:  # the mean where both are present: their difference is the bias
         both = fields["prediction"].notnull() & fields["truth"].notnull()
-        fields = {name: field.where(both) for name, field in fields.items()}
+        fields = {**{name: field.where(both) for name, field in fields.items()}, "own truth": fields["truth"]}
     sums = dask.compute({name: _mean_over_time(field, dims[0], weights) for name, field in fields.items()})[0]
     maps = {name: np.divide(total.values, count.values, out=np.full(count.shape, np.nan), where=count.values > 0)
             for name, (total, count) in sums.items()}
-    return FileMaps(layout, maps["prediction"], maps.get("truth"), steps, label, when)
+    truth = maps.get("truth") if "own truth" not in maps else truth_mean_shown(maps["truth"], maps["own truth"])
+    return FileMaps(layout, maps["prediction"], truth, steps, label, when)
 
 
 def _cell_holds(cell: np.ndarray, text: str, calendar: str) -> bool:

@@ -645,6 +645,26 @@ def time_step_label(times: np.ndarray, index: int) -> str:
     return date_text(stamp, precision="minute" if sub_daily else "day")
 
 
+def truth_mean_shown(paired: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The truth's mean map as drawn beside the prediction's: ``paired``, its mean over the steps
+    the prediction is present at too (so that prediction − truth is the bias), and where there
+    are none, ``own``, its mean over its own steps. A cell where a predictor has no value (GLEAM
+    v4's ``Ep`` missing at a few coastal cells that have ``E``) was grey in the truth map, read
+    as "no data" where the data have some (fix53d).
+
+    Parameters
+    ----------
+    paired, own : ndarray, shape (n_lat, n_lon)
+        NaN where there is no value.
+
+    Returns
+    -------
+    ndarray, shape (n_lat, n_lon)
+        NaN only where ``own`` is.
+    """
+    return np.where(np.isfinite(paired), paired, own)
+
+
 def plot_truth_prediction_error(
     layout: GridLayout,
     truth: np.ndarray,
@@ -694,7 +714,8 @@ def plot_mean_truth_prediction_error(
     """Three maps of the mean over a block of time: truth, prediction and their difference.
 
     Both means are taken where truth and prediction are both present, so that the third map
-    is exactly the mean error (the bias) of each cell.
+    is exactly the mean error (the bias) of each cell; a cell of the truth never predicted
+    shows the truth's own mean (:func:`truth_mean_shown`).
 
     Parameters
     ----------
@@ -716,7 +737,8 @@ def plot_mean_truth_prediction_error(
     Path
     """
     both = np.isfinite(truth) & np.isfinite(predicted)
-    truth_mean = nanmean_over_time(np.where(both, truth, np.nan)[time_steps])
+    truth_mean = truth_mean_shown(nanmean_over_time(np.where(both, truth, np.nan)[time_steps]),
+                                  nanmean_over_time(truth[time_steps]))
     predicted_mean = nanmean_over_time(np.where(both, predicted, np.nan)[time_steps])
     panels = _truth_prediction_error_panels(layout, truth_mean, predicted_mean)
     period = compact_periods(period) if period else _period([time.year for time in layout.time.values[time_steps]])

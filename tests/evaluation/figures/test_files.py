@@ -96,6 +96,23 @@ def test_the_default_is_the_mean_over_the_file_where_truth_and_prediction_are_bo
     assert maps.when == "mean over 1980–1982 (36 steps, weighted by their time cells' days) from with_truth.nc"
 
 
+def test_the_mean_truth_map_keeps_a_cell_never_predicted(predicted, tmp_path):
+    """fix53d: a cell the file's truth holds and its prediction never does (a predictor missing there)
+    was grey in the truth map of the mean: "no data" where the data have some. It shows the truth's own
+    mean, weighted by the cells' days (numpy by hand); the prediction is grey there."""
+    with xr.open_dataset(predicted["truth"], decode_times=TIME) as source:
+        copy = source.load()
+    copy["tas_pred"].loc[{"lat": copy["lat"][1], "lon": copy["lon"][2]}] = np.nan
+    copy.to_netcdf(tmp_path / "one_cell_unpredicted.nc")
+    truth, _ = _file_values(predicted["truth"], "tas")
+    days = _cell_days(predicted["truth"])
+    with open_prediction_file(tmp_path / "one_cell_unpredicted.nc") as dataset:
+        maps = prediction_file_maps(dataset, where="one_cell_unpredicted.nc")
+    assert np.isnan(maps.prediction[1, 2]) and np.isfinite(maps.prediction).sum() == maps.prediction.size - 1
+    assert maps.truth[1, 2] == pytest.approx((truth[:, 1, 2] * days).sum() / days.sum(), rel=1e-12)
+    assert np.isfinite(maps.truth).all()
+
+
 def test_without_the_truth_only_the_prediction_is_drawn(predicted, tmp_path):
     prediction, times = _file_values(predicted["no_truth"], "tas_pred")
     with open_prediction_file(predicted["no_truth"]) as dataset:
