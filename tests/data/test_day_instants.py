@@ -222,3 +222,25 @@ def test_one_file_of_totals_and_instants_is_read_when_the_run_uses_one_kind(tmp_
     days, t2m, tp = _write_one_file(tmp_path, {"cell_methods": "time: point"})
     dataset = open_dataset([tmp_path / "both.nc"], grid_of="tp", variables=["tp"])
     np.testing.assert_array_equal(dataset["tp"].values, tp)
+
+
+def test_the_day_bounds_advice_over_the_time_axis_files_leaves_out_files_of_instants(tmp_path, monkeypatch):
+    """The bounds advice looped over every file of the time axis (layout.time_files), t2m.nc's
+    00 UTC analyses included: `cdo -settbounds,day -shifttime,-12hour t2m.nc …` gave them a day's
+    cell. Now only tp.nc is copied, and its copy's bounds are the day ending at each stamp (NumPy)."""
+    from climann.data.step_periods import bounds_advice, closing_bounds_advice
+
+    monkeypatch.chdir(tmp_path)
+    days, _, tp = _write(tmp_path)
+    for advice in (closing_bounds_advice, bounds_advice):
+        said = advice(["tp.nc", "t2m.nc"], "daily", given=["tp.nc", "t2m.nc"])
+        lines = [part for part in said.split("`") if "cdo " in part]
+        assert lines and not any("t2m.nc" in line for line in lines) and "the 2 files" not in said
+    line = [part for part in closing_bounds_advice(["tp.nc", "t2m.nc"], "daily").split("`") if "cdo " in part][0]
+    _run(line, tmp_path)
+    assert sorted(path.name for path in (tmp_path / "with_bounds").iterdir()) == ["tp.nc"]
+    with xr.open_dataset(tmp_path / "with_bounds" / "tp.nc") as copy:
+        cells = copy[copy["time"].attrs["bounds"]].values
+        np.testing.assert_array_equal(cells[:, 1], days.values)
+        np.testing.assert_array_equal(cells[:, 0], (days - pd.Timedelta(days=1)).values)
+        np.testing.assert_array_equal(copy["tp"].values, tp)
