@@ -93,7 +93,7 @@ from climann.data.day_instants import common_steps_command, day_cells_command, d
 from climann.data.direction_regrid import cdo_direction_chain, file_directions
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
-from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, is_lead_month
+from climann.data.forecast_times import INSTANT_STEP_TYPES, holds_instants, is_forecast_period, is_lead_month
 from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
@@ -1332,7 +1332,17 @@ def check_mixed_day_instants(files: Mapping[str | Path, xr.Dataset], used: Colle
         One line naming the file, both kinds and the line that splits it.
     """
     for path, dataset in files.items():
-        _, axes = _time_axes([dataset], [path])
+        time = _time_dimension(dataset)
+        if time is None or time not in dataset.indexes or dataset[time].attrs.get("bounds") \
+                or dataset[time].encoding.get("bounds") or dataset.indexes[time].dtype.kind not in "MO":
+            continue  # no dated axis, or bounds said: the checks of the files' times say what they find
+        marked = [dataset[name].attrs for name in data_variable_names(dataset) if time in dataset[name].dims]
+        if not any(holds_instants(attrs) for attrs in marked):
+            continue
+        try:
+            _, axes = _time_axes([dataset], [path])
+        except (ClimannError, ValueError, TypeError):
+            continue  # said of the file by the checks of its times
         axes = [axis for axis in axes if used is None or axis.variable in used]
         statistics = [axis for axis in axes if _daily_statistic(axis) and all(cell is None for cell in axis.cells)]
         instants = [axis for axis in axes if _said_instants(axis) and axis.frequency == "daily"]
