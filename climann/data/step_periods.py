@@ -330,6 +330,10 @@ def _calendar_units_of(files: Sequence[str | Path]) -> tuple[str, str] | None:
     return None
 
 
+#: A CF cell method of values at instants (CF 7.3).
+_POINT = re.compile(r"\btime:\s*point\b")
+
+
 def _instants_only(file: str | Path) -> bool:
     """Whether every variable of ``file`` along its time (a 1-D variable whose units say ``… since
     …``, CF 4.4) says its values are instants (``time: point``, GRIB ``instant``:
@@ -337,8 +341,11 @@ def _instants_only(file: str | Path) -> bool:
     never given a period's bounds (a day's cell for ERA5's 00 UTC analysis of t2m, which moved by
     ``-shifttime,-12hour`` would read as a day's mean; fix53k). False for a file that cannot be
     read so (a Zarr store, a GRIB file), or of no such variable."""
-    from climann.data.forecast_times import holds_instants
     from climann.data.shared_handles import open_plain
+
+    def holds_instants(attrs: dict) -> bool:  # climann.data.forecast_times.holds_instants, which imports this module
+        return (str(attrs.get("GRIB_stepType", "")).strip().lower() == "instant"
+                or bool(_POINT.search(str(attrs.get("cell_methods", "")))))
 
     if is_zarr_store(file) or is_grib_file(file):
         return False
@@ -348,7 +355,7 @@ def _instants_only(file: str | Path) -> bool:
                      if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
             along = [(name, variable) for name, variable in raw.data_vars.items()
                      if name not in times and times & set(variable.dims)]
-            return bool(along) and all(holds_instants(variable.attrs, str(name)) for name, variable in along)
+            return bool(along) and all(holds_instants(variable.attrs) for _, variable in along)
     except (OSError, ValueError, TypeError, KeyError):
         return False
 
