@@ -141,6 +141,7 @@ from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
 from climann.data.variable_sets import by_variable_sets, sharing_series
 from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import (
+    check_mixed_day_instants,
     check_one_step_per_variable, on_common_time_steps, own_series_lags, own_series_lags_on_axis,
 )
 from climann.data.time_axis import check_no_own_series_lag_names, continues_series, own_series_lag_of
@@ -1264,6 +1265,10 @@ def _open_files(
             # file's j, i as it does once opened (break47a A2: 'latitude' was refused as an unplaced variable)
             marked = {path: with_2d_coordinates(opened(path)) for path in files}
             check_variables_placed(marked, {path: grid_coordinates(dataset) for path, dataset in marked.items()}, used)
+        # Daily statistics and instants on one time axis without bounds: split the file, so that the
+        # statistics alone get bounds (a day's cell for an analysis otherwise); see climann.data.time_axes.
+        check_mixed_day_instants({path: opened(path) for path in files},
+                                 None if variables is None else {*variables, *([target] if target else [])})
         if len(files) == 1:
             kept = time_steps_to_keep(files, opened, overlap=overlap, renames=renames)
             single = _masked(keep_times(kept, opened(files[0])), files[0])

@@ -331,15 +331,47 @@ def _calendar_units_of(files: Sequence[str | Path]) -> tuple[str, str] | None:
     return None
 
 
+#: A CF cell method of values at instants (CF 7.3).
+_POINT = re.compile(r"\btime:\s*point\b")
+
+
+def _instants_only(file: str | Path) -> bool:
+    """Whether every variable of ``file`` along its time (a 1-D variable whose units say ``… since
+    …``, CF 4.4) says its values are instants (``time: point``, GRIB ``instant``:
+    :func:`~climann.data.forecast_times.holds_instants`), read from its header: such a file is
+    never given a period's bounds (a day's cell for ERA5's 00 UTC analysis of t2m, which moved by
+    ``-shifttime,-12hour`` would read as a day's mean; fix53k). False for a file that cannot be
+    read so (a Zarr store, a GRIB file), or of no such variable."""
+    from climann.data.shared_handles import open_plain
+
+    def holds_instants(attrs: dict) -> bool:  # climann.data.forecast_times.holds_instants, which imports this module
+        return (str(attrs.get("GRIB_stepType", "")).strip().lower() == "instant"
+                or bool(_POINT.search(str(attrs.get("cell_methods", "")))))
+
+    if is_zarr_store(file) or is_grib_file(file):
+        return False
+    try:
+        with open_plain(file, decode_cf=False) as raw:
+            times = {name for name, variable in raw.variables.items()
+                     if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
+            along = [(name, variable) for name, variable in raw.data_vars.items()
+                     if name not in times and times & set(variable.dims)]
+            return bool(along) and all(holds_instants(variable.attrs) for _, variable in along)
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
+
+
 def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, shift: int = 0):
     """The pieces of :func:`bounds_advice` and :func:`closing_bounds_advice`: the files (in the
-    order given, once each), the new folder of each folder's files (``with_bounds``) → its files,
+    order given, once each, but those of instants alone (:func:`_instants_only`) when others are
+    given), the new folder of each folder's files (``with_bounds``) → its files,
     the loop of cdo with the given operators over them, the loop of the xarray line (``shift``
     its last argument: 0 the period beginning at each stamp, -1 the one ending there), and
     whether any is a Zarr store. Files without a time axis (E-OBS's elevation beside its daily
     files) are left out (:func:`timeless_files`)."""
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
     files = [file for file in files if file not in timeless_files(files)] or files
+    files = [file for file in files if not _instants_only(file)] or files
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
 

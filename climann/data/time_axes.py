@@ -93,13 +93,13 @@ from climann.data.day_instants import common_steps_command, day_cells_command, d
 from climann.data.direction_regrid import cdo_direction_chain, file_directions
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
-from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, is_lead_month
+from climann.data.forecast_times import INSTANT_STEP_TYPES, holds_instants, is_forecast_period, is_lead_month
 from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
     beside, cdo_command, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words,
-    in_place_note, input_and_copy, none_there,
+    in_place_note, input_and_copy, new_folder, none_there,
     shared_glob, shown_path, steps_command,
 )
 from climann.data.step_periods import (
@@ -1306,6 +1306,88 @@ def _check_days_beside_instants(axes: Sequence[_Axis]) -> None:
                 raise _day_instants_refusal(days, instant)
             if (edge := _stamped_edge(days)) is not None and np.array_equal(days.times, instant.times):
                 _note_day_instants(days, instant, edge)
+
+
+def check_mixed_day_instants(files: Mapping[str | Path, xr.Dataset], used: Collection[str] | None = None) -> None:
+    """Refuse a file that holds daily statistics (``time: sum``, ``time: mean``, GRIB ``accum``,
+    ``avg``) and instants (``time: point``, GRIB ``instant``) on one time axis without bounds,
+    stamped at 00:00, both kinds among the ``used`` variables (None: every one).
+
+    Beside instants at their stamps, which instant goes with each day's value is a choice
+    (:func:`_check_days_beside_instants`), made by the statistics' time bounds; but bounds on
+    the file's one time axis would be the instants' too, giving an analysis a day's cell (CF 7.1:
+    the bounds of a coordinate are every variable's along it). The way out splits the file
+    (:func:`_split_kinds_command`); the statistics' file alone is then bounded, as for two files.
+
+    Parameters
+    ----------
+    files : mapping of str or Path to xarray.Dataset
+        Each file given, opened.
+    used : collection of str or None
+        The variables the run reads.
+
+    Raises
+    ------
+    ClimannError
+        One line naming the file, both kinds and the line that splits it.
+    """
+    for path, dataset in files.items():
+        time = _time_dimension(dataset)
+        if time is None or time not in dataset.indexes or dataset[time].attrs.get("bounds") \
+                or dataset[time].encoding.get("bounds") or dataset.indexes[time].dtype.kind not in "MO":
+            continue  # no dated axis, or bounds said: the checks of the files' times say what they find
+        marked = [dataset[name].attrs for name in data_variable_names(dataset) if time in dataset[name].dims]
+        if not any(holds_instants(attrs) for attrs in marked):
+            continue
+        try:
+            _, axes = _time_axes([dataset], [path])
+        except (ClimannError, ValueError, TypeError):
+            continue  # said of the file by the checks of its times
+        axes = [axis for axis in axes if used is None or axis.variable in used]
+        statistics = [axis for axis in axes if _daily_statistic(axis) and all(cell is None for cell in axis.cells)]
+        instants = [axis for axis in axes if _said_instants(axis) and axis.frequency == "daily"]
+        if not statistics or not instants or not _at_midnight(statistics[0].times):
+            continue
+        names = [axis.variable for axis in instants]
+        split, data = _split_kinds_command(path, names)
+        raise ClimannError(
+            f"{Path(str(path)).name} holds {_listed([axis.variable for axis in statistics])}, daily "
+            f"{_statistic_words(statistics[0])} (read as the day beginning at each stamp), and "
+            f"{_listed(names)}, instants ({names[0]}'s cell_methods 'time: point' or GRIB_stepType 'instant'), "
+            f"on one time axis without bounds stamped at 00:00 ({date_text(statistics[0].times[0])}, …): which "
+            f"instant goes with each day's value, the one that opens the day or the one that closes it, is a choice "
+            f"the stamps do not make, and time bounds on the file's one axis would be the instants' too (a day's cell "
+            f"for an analysis); split it: `{split}`, then give {data} in place of {Path(str(path)).name}, "
+            f"and climann gives the line that bounds the statistics for either instant")
+
+
+def _split_kinds_command(path: str | Path, instants: Sequence[str]) -> tuple[str, str]:
+    """The printed line that splits the file ``path`` into a new folder ``by_kind`` beside it
+    (:func:`~climann.data.shell.new_folder`): ``STEM_statistics.nc``, every variable but the
+    ``instants`` (``cdo delname``), and ``STEM_instants.nc``, the ``instants`` (``cdo selname``),
+    each guarded against writing over a file (:func:`~climann.data.shell.cdo_command`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    instants : sequence of str
+        The file's names of its instantaneous variables.
+
+    Returns
+    -------
+    tuple of str
+        ``mkdir -p by_kind && cdo delname,t2m both.nc by_kind/both_statistics.nc && cdo selname,t2m
+        both.nc by_kind/both_instants.nc`` with its guards, and the ``--data`` of the two files.
+    """
+    source = Path(str(path))
+    folder = new_folder(source.parent, "by_kind")
+    names = ",".join(instants)
+    copies = [folder / f"{source.stem}_{kind}.nc" for kind in ("statistics", "instants")]
+    parts = [cdo_command(f"{operator},{names}", f"{shown_path(source)} {shown_path(copy)}")
+             for operator, copy in zip(("delname", "selname"), copies, strict=True)]
+    return (f"mkdir -p {shown_path(folder)} && {' && '.join(parts)}",
+            " ".join(f"--data {shown_path(copy)}" for copy in copies))
 
 
 def _statistic_words(axis: _Axis) -> str:

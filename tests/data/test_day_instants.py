@@ -157,3 +157,90 @@ def test_daily_values_said_nothing_of_beside_daily_means_are_left_as_they_were(t
     days, t2m, tp = _write(tmp_path, instant={})
     got_tp, got_t2m, _ = _paired([tmp_path / "tp.nc", tmp_path / "t2m.nc"])
     np.testing.assert_array_equal(got_t2m, t2m)
+
+
+def _write_one_file(folder, instant: dict) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """both.nc: tp (daily sums stamped at each day's 00 UTC, no bounds) and t2m (instants at 00 UTC) on one axis."""
+    days, t2m, tp = _fields()
+    both = xr.Dataset({"tp": (("time", "lat", "lon"), tp, {"units": "m", "cell_methods": "time: sum"}),
+                       "t2m": (("time", "lat", "lon"), t2m, {"units": "K", **instant})},
+                      coords={"time": days, **_COORDS})
+    both["time"].encoding.update(units="days since 2001-01-01", dtype="int64")
+    both.to_netcdf(folder / "both.nc")
+    return days, t2m, tp
+
+
+@pytest.mark.parametrize("instant", [pytest.param({"cell_methods": "time: point"}, id="time-point"),
+                                     pytest.param({"GRIB_stepType": "instant"}, id="grib-instant")])
+def test_one_file_of_daily_totals_and_instants_is_refused_with_a_line_that_splits_it(tmp_path, monkeypatch,
+                                                                                     instant):
+    """Before (fix53d's find): tp and t2m in one file at 00 UTC without bounds were read with no word, and
+    info advised `cdo -settbounds,day -shifttime,-12hour both.nc …`, a day's bounds for the analyses too.
+    Now refused naming both kinds; the printed line splits the file, after which the two files are refused
+    as two files are, and the statistics' bounding line pairs each day with its 00 UTC instant (NumPy)."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    days, t2m, tp = _write_one_file(tmp_path, instant)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "both.nc"])
+    message = str(refused.value)
+    assert "\n" not in message and "daily totals" in message and "t2m, instants" in message
+    assert "settbounds" not in message
+    split = [part for part in message.split("`") if part.startswith("mkdir -p ")]
+    assert len(split) == 1 and "--data by_kind/both_statistics.nc --data by_kind/both_instants.nc" in message
+    _run(split[0], tmp_path)
+    with xr.open_dataset(tmp_path / "by_kind" / "both_instants.nc") as instants:
+        assert list(instants.data_vars) == ["t2m"]
+        np.testing.assert_array_equal(instants["t2m"].values, t2m)
+    pieces = [tmp_path / "by_kind" / "both_statistics.nc", tmp_path / "by_kind" / "both_instants.nc"]
+    forget_notes()
+    with pytest.raises(ClimannError) as again:
+        open_dataset(pieces)
+    opening = [part for part in str(again.value).split("`") if part.startswith("mkdir -p ")][0]
+    _run(opening, tmp_path)
+    got_tp, got_t2m, starts = _paired([tmp_path / "by_kind" / "day_cells" / "both_statistics.nc", pieces[1]])
+    index = days.get_indexer(starts)
+    assert (index == np.arange(_DAYS)).all()
+    np.testing.assert_array_equal(got_tp, tp)
+    np.testing.assert_array_equal(got_t2m, t2m)
+    with xr.open_dataset(pieces[1]) as instants:
+        assert "bounds" not in instants["time"].attrs  # the analyses keep instants: no day's cell
+
+
+def test_train_refuses_one_file_of_daily_totals_and_instants(tmp_path, monkeypatch, capfd):
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    _write_one_file(tmp_path, {"cell_methods": "time: point"})
+    finished = run_main("train", "--data", "both.nc", "--target", "tp", "--predictors", "t2m",
+                        "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert finished.returncode == 2 and "on one time axis without bounds" in finished.stderr
+
+
+def test_one_file_of_totals_and_instants_is_read_when_the_run_uses_one_kind(tmp_path):
+    """Only tp read from the file: nothing is paired, nothing refused."""
+    forget_notes()
+    days, t2m, tp = _write_one_file(tmp_path, {"cell_methods": "time: point"})
+    dataset = open_dataset([tmp_path / "both.nc"], grid_of="tp", variables=["tp"])
+    np.testing.assert_array_equal(dataset["tp"].values, tp)
+
+
+def test_the_day_bounds_advice_over_the_time_axis_files_leaves_out_files_of_instants(tmp_path, monkeypatch):
+    """The bounds advice looped over every file of the time axis (layout.time_files), t2m.nc's
+    00 UTC analyses included: `cdo -settbounds,day -shifttime,-12hour t2m.nc …` gave them a day's
+    cell. Now only tp.nc is copied, and its copy's bounds are the day ending at each stamp (NumPy)."""
+    from climann.data.step_periods import bounds_advice, closing_bounds_advice
+
+    monkeypatch.chdir(tmp_path)
+    days, _, tp = _write(tmp_path)
+    for advice in (closing_bounds_advice, bounds_advice):
+        said = advice(["tp.nc", "t2m.nc"], "daily", given=["tp.nc", "t2m.nc"])
+        lines = [part for part in said.split("`") if "cdo " in part]
+        assert lines and not any("t2m.nc" in line for line in lines) and "the 2 files" not in said
+    line = [part for part in closing_bounds_advice(["tp.nc", "t2m.nc"], "daily").split("`") if "cdo " in part][0]
+    _run(line, tmp_path)
+    assert sorted(path.name for path in (tmp_path / "with_bounds").iterdir()) == ["tp.nc"]
+    with xr.open_dataset(tmp_path / "with_bounds" / "tp.nc") as copy:
+        cells = copy[copy["time"].attrs["bounds"]].values
+        np.testing.assert_array_equal(cells[:, 1], days.values)
+        np.testing.assert_array_equal(cells[:, 0], (days - pd.Timedelta(days=1)).values)
+        np.testing.assert_array_equal(copy["tp"].values, tp)
