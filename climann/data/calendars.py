@@ -265,7 +265,8 @@ def dates_with_components(dates: np.ndarray, calendar: str) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray of cftime.datetime, the shape of ``dates``, each with its own ``has_year_zero``
+    numpy.ndarray of cftime.datetime, the shape of ``dates``, with ``calendar``'s ``has_year_zero`` (as
+        ``change_calendar`` gives it; a year before 1 counted in it: 1 BC is -1 without a year zero, 0 with one)
 
     Raises
     ------
@@ -281,9 +282,17 @@ def dates_with_components(dates: np.ndarray, calendar: str) -> np.ndarray:
     """
     import cftime
 
+    # the calendar's own date type and year zero, as decoded files and change_calendar give them (DatetimeGregorian:
+    # xarray does not combine it with a plain cftime.datetime)
+    sample = cftime.num2date(0, "days since 2000-01-01", calendar=calendar)
+    kind, zero = type(sample), sample.has_year_zero
+
     def named(date: object) -> object:
-        return cftime.datetime(date.year, date.month, date.day, date.hour, date.minute, date.second,
-                               date.microsecond, calendar=calendar, has_year_zero=date.has_year_zero)
+        year = date.year
+        if year < 1 and date.has_year_zero != zero:  # 1 BC is year 0 where there is a year zero (ISO 8601)
+            year += 1 if zero else -1
+        return kind(year, date.month, date.day, date.hour, date.minute, date.second, date.microsecond,
+                    has_year_zero=zero)
 
     dates = np.asarray(dates, dtype=object)
     return np.frompyfunc(named, 1, 1)(dates).astype(object) if dates.size else dates.copy()

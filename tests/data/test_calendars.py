@@ -522,6 +522,8 @@ def test_in_calendar_keeps_each_dates_year_month_day_and_time_of_day(source, tar
     assert names(moved["time"].values) == [(year, 3 + (day >= 31), day + 1 - 31 * (day >= 31), 6) for day in range(40)]
     assert names(moved["time_bnds"].values) == names(np.asarray(bounds, dtype=object))
     assert {d.calendar for d in np.ravel(moved["time_bnds"].values)} | {d.calendar for d in moved["time"].values} == {target}
+    # the date type and year zero of the calendar, as decoded files have them (xarray combines no other)
+    assert {type(d) for d in moved["time"].values} == {type(times[0].change_calendar(target))}
     np.testing.assert_array_equal(moved["tas"].values, np.arange(40.0))
 
 
