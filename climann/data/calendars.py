@@ -277,7 +277,8 @@ def dates_with_components(dates: np.ndarray, calendar: str) -> np.ndarray:
     Examples
     --------
     >>> import cftime
-    >>> [str(d) for d in dates_with_components(np.array([cftime.datetime(2000, 1, 1, 6, calendar="julian")]), "standard")]
+    >>> julian = np.array([cftime.datetime(2000, 1, 1, 6, calendar="julian")])
+    >>> [str(d) for d in dates_with_components(julian, "standard")]
     ['2000-01-01 06:00:00']
     """
     import cftime
