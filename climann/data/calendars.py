@@ -218,20 +218,25 @@ class CalendarPlan:
 def in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
     """``dataset`` (lazy) with the dates of its time coordinate and of their CF bounds
     (section 7.1) relabelled in ``calendar``: the same year, month, day and time of day
-    (``cftime.datetime.change_calendar``), which is the same instant only where the two
-    calendars agree (``standard`` and ``proleptic_gregorian`` from 1582-10-15 on). The time is
-    encoded in ``calendar`` when written back.
+    (:func:`dates_with_components`; the convention of xarray's ``convert_calendar`` and of ``cdo
+    setcalendar``), which is the same instant only where the two calendars agree (``standard`` and
+    ``proleptic_gregorian`` from 1582-10-15 on, ``standard`` and ``julian`` before 1582-10-05;
+    :func:`calendar_plan` relabels only there). cftime's ``change_calendar`` keeps the instant
+    instead (julian 2000-01-01 is standard 2000-01-14): a daily model file in ``julian`` would be
+    paired 13 days off with observations of the same dates. The time is encoded in ``calendar``
+    when written back.
 
     Raises
     ------
     ValueError
-        From cftime, for a date that ``calendar`` lacks (callers relabel only where none is).
+        From cftime, for a date that ``calendar`` lacks (julian 1900-02-29 in ``standard``;
+        callers relabel only where none is).
     """
     time = find_coordinate(dataset, "time")
     bounds = dataset[time].attrs.get("bounds")
 
     def relabel(dates: np.ndarray) -> np.ndarray:
-        return dates_in_calendar(dates, calendar)
+        return dates_with_components(dates, calendar)
 
     changed = {time: (dataset[time].dims, relabel(dataset[time].values), dataset[time].attrs)}
     if bounds in dataset.variables:
@@ -244,6 +249,54 @@ def in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
         {k: v for k, v in changed.items() if k != time})
     result[time].encoding = {**dataset[time].encoding, "calendar": calendar}
     return result
+
+
+def dates_with_components(dates: np.ndarray, calendar: str) -> np.ndarray:
+    """Each of ``dates`` (cftime datetimes, any shape) with its year, month, day, hour, minute,
+    second and microsecond in ``calendar``: the date of the same name, as xarray's
+    ``Dataset.convert_calendar`` and ``cdo setcalendar`` relabel dates (not the same instant,
+    which is :func:`dates_in_calendar`: julian 2000-01-01 is 2000-01-01 here, 2000-01-14 there).
+
+    Parameters
+    ----------
+    dates : numpy.ndarray of cftime.datetime, any shape
+    calendar : str
+        A CF calendar name.
+
+    Returns
+    -------
+    numpy.ndarray of cftime.datetime, the shape of ``dates``, with ``calendar``'s ``has_year_zero`` (as
+        ``change_calendar`` gives it; a year before 1 counted in it: 1 BC is -1 without a year zero, 0 with one)
+
+    Raises
+    ------
+    ValueError
+        From cftime, for a date ``calendar`` lacks (julian 1900-02-29 in ``standard``, 1582-10-10
+        in ``standard``).
+
+    Examples
+    --------
+    >>> import cftime
+    >>> julian = np.array([cftime.datetime(2000, 1, 1, 6, calendar="julian")])
+    >>> [str(d) for d in dates_with_components(julian, "standard")]
+    ['2000-01-01 06:00:00']
+    """
+    import cftime
+
+    # the calendar's own date type and year zero, as decoded files and change_calendar give them (DatetimeGregorian:
+    # xarray does not combine it with a plain cftime.datetime)
+    sample = cftime.num2date(0, "days since 2000-01-01", calendar=calendar)
+    kind, zero = type(sample), sample.has_year_zero
+
+    def named(date: object) -> object:
+        year = date.year
+        if year < 1 and date.has_year_zero != zero:  # 1 BC is year 0 where there is a year zero (ISO 8601)
+            year += 1 if zero else -1
+        return kind(year, date.month, date.day, date.hour, date.minute, date.second, date.microsecond,
+                    has_year_zero=zero)
+
+    dates = np.asarray(dates, dtype=object)
+    return np.frompyfunc(named, 1, 1)(dates).astype(object) if dates.size else dates.copy()
 
 
 def dates_in_calendar(dates: np.ndarray, calendar: str) -> np.ndarray:

@@ -706,7 +706,8 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
                 f"{_listed(dataset, dim, values, _shown)}{_either_side_text(values, value, '')} (pure numbers, "
                 f"units {own}); give one of them as a bare number, e.g. --select {dim}={example} ([data] select = "
                 f"{{{dim} = {example}}})")
-    example = _shown(values[_example_index(dataset[dim], values, value)])
+    # with its units the value is in the coordinate's own (converted): its nearest value, however far
+    example = _shown(values[_example_index(dataset[dim], values, value, within=asked is None)])
     if parametric_level(dataset[dim]):  # a model level: chosen by its own value, never by a pressure
         return (f"{dim}={value} is not a value of '{dim}' in {where}{_values_text(dataset, dim)}: "
                 f"{parametric_level_advice(dataset[dim], dim, example)}")
@@ -761,13 +762,18 @@ def _meant_in_other_units(values: np.ndarray, value: object, own: str, dim: str)
 
 def _nearest_index(values: np.ndarray, value: object, *, within: bool = False) -> int:
     """The index of the value of the 1-D ``values`` nearest the number ``value`` (the first of
-    two as near); 0 when either is no number, or (``within``) when ``value`` lies outside the
-    values' range: ``plev=85000`` of levels in hPa is in other units, and its nearest level
-    (the highest) is no better a value to advise than the first."""
+    two as near); 0 when either is no number, or (``within``) when ``value`` lies beyond the
+    values' range widened by its own width on either side: ``plev=85000`` of levels in hPa is in
+    other units, and its nearest level (the highest) is no better a value to advise than the
+    first; ``depth=10`` beside GLORYS' levels 0.494 … 9.573 m is the deepest's neighbour, the
+    nearest (break53a: the first, 0.494 m, was advised)."""
     if values.dtype.kind not in "iuf" or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
         return 0
     numbers = np.asarray(values, np.float64)
-    if not np.isfinite(numbers).any() or (within and not np.nanmin(numbers) <= float(value) <= np.nanmax(numbers)):
+    if not np.isfinite(numbers).any():
+        return 0
+    low, high = np.nanmin(numbers), np.nanmax(numbers)
+    if within and not low - (high - low) <= float(value) <= high + (high - low):
         return 0
     return int(np.nanargmin(np.abs(numbers - float(value))))
 
@@ -802,12 +808,13 @@ def _other_sign_index(coordinate: xr.DataArray, value: object) -> int | None:
     return _nearest(values, other) if values.dtype.kind in "iuf" else None
 
 
-def _example_index(coordinate: xr.DataArray, values: np.ndarray, value: object) -> int:
+def _example_index(coordinate: xr.DataArray, values: np.ndarray, value: object, *, within: bool = True) -> int:
     """The index of the value a refusal of ``value`` gives as its example: ``value`` counted the
     other way when that is a value (:func:`_other_sign_index`; break43c A2: "a depth of 100 m
     is lev=-100 …, e.g. --select 'lev=-6 m'"), else the value nearest ``value`` within their
-    range (:func:`_nearest_index`), or nearest it counted the other way when only that lies
-    within (``lev=95 m`` of an axis positive up: ``lev=-100 m``)."""
+    range (:func:`_nearest_index`; ``within`` False: the nearest however far, for a value given
+    with its units), or nearest it counted the other way when only that lies within (``lev=95 m``
+    of an axis positive up: ``lev=-100 m``)."""
     if (index := _other_sign_index(coordinate, value)) is not None:
         return index
     positive = positive_direction(coordinate)
@@ -817,7 +824,7 @@ def _example_index(coordinate: xr.DataArray, values: np.ndarray, value: object) 
         other = counted_positive(float(value), counted="down" if positive == "up" else "up", positive=positive)
         if not low <= float(value) <= high and low <= other <= high:
             return _nearest_index(values, other, within=True)
-    return _nearest_index(values, value, within=True)
+    return _nearest_index(values, value, within=within)
 
 
 def _other_sign_text(coordinate: xr.DataArray, dim: str, value: object) -> str:

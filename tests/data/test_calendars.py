@@ -466,7 +466,7 @@ def test_stamps_on_a_period_s_first_instant_are_refused_in_every_calendar_and_th
 @pytest.mark.parametrize("source", ["standard", "julian", "proleptic_gregorian"])
 @pytest.mark.parametrize("target", ["standard", "gregorian", "julian", "proleptic_gregorian"])
 def test_dates_moved_to_another_calendar_are_cftimes_own_change_calendar_date_by_date(source, target):
-    """in_calendar's dates (calendars.dates_in_calendar: the first's change_calendar plus each one's
+    """calendars.dates_in_calendar (the first's change_calendar plus each one's
     time since it) equal cftime's change_calendar of each date, type, has_year_zero and text included:
     hours and microseconds, years before 1 and across the Julian/Gregorian switch of October 1582,
     bounds of shape (n, 2)."""
@@ -496,3 +496,73 @@ def test_dates_of_a_calendar_change_calendar_refuses_are_refused_as_cftime_refus
             dates_in_calendar(dates, calendar)
     mixed = np.array([cftime.datetime(2000, 1, 1, calendar="julian"), cftime.datetime(2000, 1, 1, calendar="standard")])
     assert [str(date) for date in dates_in_calendar(mixed, "proleptic_gregorian")] == ["2000-01-14 00:00:00", "2000-01-01 00:00:00"]
+
+
+@pytest.mark.parametrize("source, target, year", [
+    pytest.param("julian", "standard", 2000, id="julian-2000"),
+    pytest.param("julian", "proleptic_gregorian", 1900, id="julian-1900"),
+    pytest.param("proleptic_gregorian", "standard", 1000, id="proleptic-1000"),
+    pytest.param("standard", "proleptic_gregorian", 1000, id="standard-1000"),
+])
+def test_in_calendar_keeps_each_dates_year_month_day_and_time_of_day(source, target, year):
+    """in_calendar relabels as xarray's convert_calendar and cdo setcalendar do: the same year, month,
+    day and time of day (fix53l: it kept cftime's instant, julian 2000-01-01 → standard 2000-01-14, so a
+    daily model file would pair 13 days off with observations of the same dates), bounds too."""
+    import xarray as xr
+
+    from climann.data.calendars import in_calendar
+
+    first = cftime.datetime(year, 3, 1, 6, calendar=source)
+    times = [first + datetime.timedelta(days=day) for day in range(40)]
+    bounds = [[t - datetime.timedelta(hours=6), t + datetime.timedelta(hours=18)] for t in times]
+    dataset = xr.Dataset({"tas": ("time", np.arange(40.0)), "time_bnds": (("time", "nv"), bounds)},
+                         coords={"time": ("time", times, {"bounds": "time_bnds"})})
+    moved = in_calendar(dataset, target)
+    names = lambda dates: [(d.year, d.month, d.day, d.hour) for d in np.ravel(dates)]  # noqa: E731
+    assert names(moved["time"].values) == [(year, 3 + (day >= 31), day + 1 - 31 * (day >= 31), 6) for day in range(40)]
+    assert names(moved["time_bnds"].values) == names(np.asarray(bounds, dtype=object))
+    assert {d.calendar for d in np.ravel(moved["time_bnds"].values)} | {d.calendar for d in moved["time"].values} == {target}
+    # the date type and year zero of the calendar, as decoded files have them (xarray combines no other)
+    assert {type(d) for d in moved["time"].values} == {type(times[0].change_calendar(target))}
+    np.testing.assert_array_equal(moved["tas"].values, np.arange(40.0))
+
+
+def test_in_calendar_refuses_a_date_the_other_calendar_lacks():
+    """julian 1900-02-29 has no standard namesake: cftime's ValueError, not a date moved a day."""
+    import xarray as xr
+
+    from climann.data.calendars import in_calendar
+
+    times = [cftime.datetime(1900, 2, day, calendar="julian") for day in (28, 29)]
+    with pytest.raises(ValueError):
+        in_calendar(xr.Dataset(coords={"time": times}), "standard")
+
+
+@pytest.mark.parametrize("frequency", ["daily", "monthly"])
+def test_a_julian_model_file_after_1582_beside_standard_observations_is_refused_and_the_advice_pairs_by_date(
+        tmp_path, frequency):
+    """A model's pred in julian (2000-) beside observed tas in standard with the same nominal dates: the
+    calendars name other days (13 apart), so climann refuses in one line rather than pair them by instant
+    or by name; converted as advised (xarray's convert_calendar: by year, month and day), the files pair
+    step by step, as numpy pairs their arrays by index."""
+    import xarray as xr
+
+    full = grid_dataset(n_years=2)
+    steps = full.sizes["time"]
+    for name, calendar in (("tas", "standard"), ("pred", "julian")):
+        if frequency == "daily":
+            first = cftime.datetime(2000, 1, 1, calendar=calendar)
+            times = [first + datetime.timedelta(days=day) for day in range(steps)]
+        else:
+            times = monthly_times(steps // 12, calendar, 2000)
+        full[[name]].assign_coords(time=times).to_netcdf(tmp_path / f"{name}.nc")
+    with pytest.raises(ClimannError, match=r"tas.nc uses the standard calendar and pred.nc the julian calendar: "
+                                           r".*convert_calendar\('standard'\)") as error:
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"])
+    assert "\n" not in str(error.value)
+    with xr.open_dataset(tmp_path / "pred.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as model:
+        model.convert_calendar("standard").to_netcdf(tmp_path / "pred_standard.nc")
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pred_standard.nc"])
+    assert combined.sizes["time"] == steps
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)

@@ -211,12 +211,14 @@ _SODA_LEVELS = [5.03355, 15.10065, 25.21935, 35.35845, 45.57635, 55.85325, 66.26
 
 @pytest.mark.parametrize(("value", "near", "advised"), [
     pytest.param(250.0, "either side of 250: {below} and {above} meters", "nearest", id="between-levels-past-the-tenth"),
-    pytest.param(400.0, "the highest, nearest 400: {last} meters", "first", id="below-the-deepest"),
+    pytest.param(400.0, "the highest, nearest 400: {last} meters", "nearest", id="below-the-deepest"),
+    pytest.param(5000.0, "the highest, nearest 5000: {last} meters", "first", id="far-below-every-level"),
 ])
 def test_a_level_not_in_the_file_is_refused_naming_the_levels_nearest_it(value, near, advised):
     """break40b B3: SODA's ``st_ocean=250`` listed the first ten levels (to 98.6232 m) and advised 5.03355: the
     levels either side of 250 m (224.777, 253.068) were shown nowhere. The refusal names them, and advises the
-    nearest; beyond every level (perhaps other units) the first, as before."""
+    nearest, also just below the deepest (break53a); beyond the levels by more than their span (perhaps other
+    units) the first, as before."""
     dataset = _on_levels(_SODA_LEVELS, "meters").rename(plev="st_ocean")
     dataset["st_ocean"].attrs = {"units": "meters", "positive": "down", "axis": "Z"}
     with pytest.raises(ClimannError) as refused:
@@ -227,8 +229,33 @@ def test_a_level_not_in_the_file_is_refused_naming_the_levels_nearest_it(value, 
     assert f"(20 in all; {near.format(below=f'{below:g}', above=f'{above:g}', last=f'{last:g}')})" in str(refused.value)
     assert str(refused.value).endswith(f"e.g. --select 'st_ocean={example:g} meters' "
                                        f"([data] select = {{st_ocean = \"{example:g} meters\"}})")
-    if advised == "nearest":
+    if value == 250.0:
         assert "either side of 250: 224.777 and 253.068 meters" in str(refused.value)
+
+
+#: GLORYS12V1's first 8 depth levels (m, float32; break53a make_glorys.py).
+_GLORYS_DEPTHS = np.array([0.494025, 1.541375, 2.645669, 3.819495, 5.078224, 6.440614, 7.92956, 9.572997], "f4")
+
+
+@pytest.mark.parametrize(("value", "units", "asked"), [
+    pytest.param("10 m", "m", "10", id="with-units-just-below"),
+    pytest.param("1 km", "m", "1000", id="with-units-far-below"),
+    pytest.param(10.0, "m", "10", id="bare-just-below"),
+    pytest.param("0.5 m", "m", "0.5", id="with-units-between"),
+])
+def test_a_depth_not_in_the_file_is_advised_as_its_nearest_level_which_then_selects_it(value, units, asked):
+    """break53a: ``--select 'depth=10 m'`` of GLORYS' levels (to 9.573 m) advised ``depth=0.494025 m``, the
+    first, where own-data.md promises the nearest. The advice is the level nearest the value (numpy's argmin
+    of the distance), and pasting it selects that level (level k holds 1 + k times the grid's values)."""
+    dataset = _on_levels(list(_GLORYS_DEPTHS), "m").rename(plev="depth")
+    dataset["depth"].attrs = {"units": "m", "standard_name": "depth", "positive": "down", "axis": "Z"}
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, {"depth": value}, where="glorys.nc")
+    level = int(np.argmin(np.abs(_GLORYS_DEPTHS.astype("f8") - float(asked))))
+    advised = f"{float(_GLORYS_DEPTHS[level]):g} m"
+    assert str(refused.value).endswith(f"e.g. --select 'depth={advised}' ([data] select = {{depth = \"{advised}\"}})")
+    chosen = select_values(dataset, {"depth": advised})
+    np.testing.assert_allclose(chosen["pred"].values, dataset["pred"].isel(depth=level).values)
 
 
 def test_a_trained_level_the_files_lack_is_refused_naming_only_the_files_that_hold_the_level():
@@ -1094,9 +1121,9 @@ def test_units_of_a_selected_value_that_hold_a_number_are_refused_never_multipli
 
 
 @pytest.mark.parametrize(("value", "shown", "example"), [
-    pytest.param(12, "number=12", 0, id="beyond-the-members"),
+    pytest.param(12, "number=12", 9, id="beyond-the-members"),
     pytest.param(5.5, "number=5.5", 5, id="between-members"),
-    pytest.param("12 1", "number=12 1", 0, id="given-in-units-1"),
+    pytest.param("12 1", "number=12 1", 9, id="given-in-units-1"),
 ])
 def test_a_member_not_in_the_file_is_refused_without_its_units_1_read_as_a_value(value, shown, example):
     """rerun42 N5: number=12 of members 0 … 9 in units "1" (CF §3.1: a pure number) was refused with "its values

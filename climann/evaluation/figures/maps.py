@@ -629,10 +629,15 @@ def _truth_prediction_error_panels(
 def _variable_title(layout: GridLayout) -> str:
     """'tas (Near-Surface Air Temperature)', or the name alone: without a long_name, or with one
     that only repeats the name (TRMM's ``precipitation``, long_name "precipitation"; case,
-    ``_`` and spaces aside), which the title would show twice (break39a F8)."""
+    ``_`` and spaces aside), which the title would show twice (break39a F8); then the target's
+    level, as a single cell's title names it (:func:`cell_place`): 'thetao (Temperature) at
+    depth = 9.573 m' (:func:`~climann.data.levels.chosen_levels`; break53a: a map of thetao at a
+    selected depth did not say which)."""
     long_name = str(layout.target_attrs.get("long_name") or "")
     words = [re.findall(r"[a-z0-9]+", text.lower()) for text in (long_name, layout.target_name)]
-    return f"{layout.target_name} ({long_name})" if long_name and words[0] != words[1] else layout.target_name
+    title = f"{layout.target_name} ({long_name})" if long_name and words[0] != words[1] else layout.target_name
+    levels = ", ".join(level_text(level) for level in chosen_levels(layout.scalar_coordinates))
+    return f"{title} at {levels}" if levels else title
 
 
 def time_step_label(times: np.ndarray, index: int) -> str:

@@ -670,3 +670,25 @@ def test_a_global_regular_grid_with_data_across_0_is_drawn_from_its_data_as_a_cu
     np.testing.assert_allclose(grid.longitude[0], np.append(np.sort(expected) - 2.5, np.sort(expected)[-1] + 2.5))
     everywhere = map_grid(layout, np.ones((2, longitude.size), bool))  # data in every column: as before
     np.testing.assert_allclose(everywhere.longitude[0], np.append(longitude - 2.5, 357.5))
+
+
+@pytest.mark.parametrize(("scalars", "said"), [
+    pytest.param((Coordinate("depth", np.array(9.572997), {"units": "m", "positive": "down"}),), " at depth = 9.573 m",
+                 id="glorys-depth"),
+    pytest.param((Coordinate("lev", np.array(1500.0), {"units": "centimeters"}),), " at lev = 1500 centimeters",
+                 id="cesm-lev"),
+    pytest.param((), "", id="no-level"),
+])
+def test_a_maps_title_says_the_targets_level(monkeypatch, tmp_path, scalars, said):
+    """break53a: maps of thetao at a selected level (depth=9.573 m, lev=1500 cm) were titled "thetao (Temperature)
+    on 2008-01-01, test split" without it; the title names it as a single cell's title does."""
+    titles = []
+    original = maps._save
+    monkeypatch.setattr(maps, "_save", lambda figure, path, dpi: titles.append(figure.get_suptitle())
+                        or original(figure, path, dpi))
+    layout = dataclasses.replace(_layout([-45.0, 0.0, 45.0], [0.0, 90.0, 180.0, 270.0]), target_name="thetao",
+                                 target_attrs={"units": "degrees_C", "long_name": "Temperature"},
+                                 scalar_coordinates=scalars)
+    field = np.arange(np.prod(layout.shape), dtype=float).reshape(layout.shape)
+    plot_truth_prediction_error(layout, field, field + 1, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
+    assert titles[0].replace("\n", " ").startswith(f"thetao (Temperature){said} on 2000-01-16, test split:")
