@@ -62,14 +62,14 @@ ONE_COPY = re.compile(rf"(?P<command>{GUARD}mkdir -p (?P<folder>'[^']*'|\S+) && 
                       r"then give --data (?P<copy>'[^']*'|\S+) in place of (?P<original>'[^']*'|[^\s,;)]+)")
 
 
-def run_one_copy(text: str, cwd: str | Path | None = None) -> dict[str, str]:
-    """Run the first one-file line of ``text`` (:data:`ONE_COPY`) as printed, by bash in ``cwd``, after
-    checking that its folder is new; returns its ``command`` and its ``folder``, ``copy`` and ``original``
-    as the shell reads them (unquoted)."""
+def run_one_copy(text: str, cwd: str | Path | None = None, env: dict[str, str] | None = None) -> dict[str, str]:
+    """Run the first one-file line of ``text`` (:data:`ONE_COPY`) as printed, by bash in ``cwd`` (with
+    ``env``), after checking that its folder is new; returns its ``command`` and its ``folder``, ``copy``
+    and ``original`` as the shell reads them (unquoted)."""
     printed = ONE_COPY.search(text)
     assert printed is not None, text
     words = {key: shlex.split(value)[0] for key, value in printed.groupdict().items() if key != "command"}
     folder = Path(cwd or ".") / words["folder"]
     assert not folder.exists(), f"{folder} was there before the line"
-    subprocess.run(["bash", "-c", printed["command"]], check=True, capture_output=True, cwd=cwd)
+    subprocess.run(["bash", "-c", printed["command"]], check=True, capture_output=True, cwd=cwd, env=env)
     return {"command": printed["command"], **words}
