@@ -267,6 +267,12 @@ def _nothing_matched(text: str) -> str:
     from climann.run_files import is_finished_run
 
     folder = Path(text)
+    if "," in text and all(matched_paths(part.strip()) for part in text.split(",") if part.strip()):
+        # `--data a.nc,b.nc`: the README's comma lists are of other flags (break53b A5)
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        return (f"no file matches '{text}': a path or glob names no list; give each of its {len(parts)} paths on "
+                f"its own, as {' '.join(f'--data {shlex.quote(part)}' for part in parts)} (--data is repeatable; "
+                f"[data] paths a TOML list)")
     if not folder.is_dir() or is_zarr_store(folder):
         return f"no file matches '{text}'{relative_to_working_directory(text)}"
     runs = sorted(entry for entry in folder.iterdir() if entry.is_dir() and is_finished_run(entry))

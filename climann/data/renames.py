@@ -623,14 +623,22 @@ def several_clashes_message(clashes: Mapping[str, Sequence[Path]], files: Sequen
         The message (one line).
     """
     holders = list(dict.fromkeys(path for paths in clashes.values() for path in paths))
+    # each file's word against the files that hold a name it holds, not against every file: E-OBS's rr and tg
+    # mean and spread files were told apart by 'rr'/'tg' and the file's whole name (break53b A3)
+    words = {path: _telling_word(path, [other for other in holders if other != path and any(
+        path in paths and other in paths for paths in clashes.values())]) for path in holders}
+    # of a name held by an ensemble mean and others (E-OBS's _ens_mean_ and _ens_spread_), the mean keeps the name
+    bare = {name: next(iter(means)) for name, paths in clashes.items()
+            if len(means := [path for path in paths if words[path].lower() in _MEAN_WORDS]) == 1}
     advised: dict[str, dict[str, str]] = {}
     copies = []
     for path in holders:
-        others = [other for other in holders if other != path]
-        word = _telling_word(path, others)
+        word = words[path]
+        names = [name for name, paths in clashes.items() if path in paths and bare.get(name) != path]
+        if not names:
+            continue
         matched = {Path(each).name for each in [*holders, *files] if fnmatch.fnmatch(Path(each).name, f"*_{word}_*")}
         pattern = f"*_{word}_*" if matched == {path.name} else path.name
-        names = [name for name, paths in clashes.items() if path in paths]
         advised[pattern] = {name: f"{name}_{word}" for name in names}
         copies.append((path, {name_in_file(renames, path, name): f"{name}_{word}" for name in names}))
     listed = ", ".join(f"'{name}'" for name in list(clashes)[:4]) + (
@@ -638,20 +646,36 @@ def several_clashes_message(clashes: Mapping[str, Sequence[Path]], files: Sequen
     held = ", ".join(path.name for path in holders)
     said = (f"'{next(iter(clashes))}' is in each of {held}" if len(clashes) == 1 else
             f"{listed} ({len(clashes)} names) are each in more than one of {held}")
-    folder = holders[0].parent / "renamed"
+    renamed = [path for path, _ in copies]
+    folder = renamed[0].parent / "renamed"
     command = f"mkdir -p {shown_path(folder)} && " + " && ".join(
         rename_command(mapping, f"{shown_path(path)} {shown_path(folder / path.name)}") for path, mapping in copies)
-    kept = [Path(f) for f in files if Path(f) not in holders]
+    kept = [Path(f) for f in files if Path(f) not in renamed]
     table = (merged_rules(advised, renames, list(files)) if renames is not None and renames.rules else None) or advised
     last = list(advised)[-1]
-    one = shlex.quote(f"{working_path(holders[-1].parent)}/{last}") if "*" in last else shown_path(holders[-1])
+    if bare:  # the means keep their names: one of them is the file to give alone, not a spread (break53b A3)
+        means = list(dict.fromkeys(bare.values()))
+        one = " ".join(shown_path(path) for path in means)
+        alone = ("give one of the files alone, e.g. " if len(means) == 1
+                 else "give one file of each name alone, e.g. the ensemble means, ")
+        bare_note = (f" (the ensemble mean{'s' if len(means) > 1 else ''}, "
+                     f"{', '.join(path.name for path in means)}, keep{'s' if len(means) == 1 else ''} "
+                     f"{'its' if len(means) == 1 else 'their'} name{'s' if len(means) > 1 else ''})")
+    else:
+        one = shlex.quote(f"{working_path(renamed[-1].parent)}/{last}") if "*" in last else shown_path(renamed[-1])
+        alone, bare_note = "give one of the files alone, e.g. ", ""
     return (
         f"{said} at the same times: fields of different files under one name; "
-        f"give each its own name, all at once, with {rename_options(advised, renames, files)} "
+        f"give each its own name, all at once, with {rename_options(advised, renames, files)}{bare_note} "
         f"([data] rename = {toml_rename_table(table)}, climann train), or renamed copies, `{command}`, then "
         f"give {shlex.quote(f'{working_path(folder)}/*.nc')}{' and the other files' if kept else ''} in their place "
-        f"(climann info); or give one of the files alone, e.g. {one}"
+        f"(climann info); or {alone}{one}"
     )
+
+
+#: The words of a file name that say it holds an ensemble's mean (E-OBS's ``_ens_mean_``,
+#: ``ensmean``): of a name held by it and by other files (the spread), it keeps the name.
+_MEAN_WORDS = frozenset({"mean", "ensmean"})
 
 
 def _telling_word(path: Path, others: Sequence[Path]) -> str:

@@ -281,6 +281,7 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     file), which cdo skips and then refuses to open ("Time must be the first dimension! …
     Unsupported file structure", break43a A4)."""
     period, _, back, _ = _PERIODS[frequency]
+    given = _with_timeless(files, given)
     files, held, command, python, stores = _bounds_commands(files, frequency)
     cdo_skips = None if stores else _cdo_losses(files)
     one = len(files) == 1
@@ -335,8 +336,10 @@ def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, s
     order given, once each), the new folder of each folder's files (``with_bounds``) → its files,
     the loop of cdo with the given operators over them, the loop of the xarray line (``shift``
     its last argument: 0 the period beginning at each stamp, -1 the one ending there), and
-    whether any is a Zarr store."""
+    whether any is a Zarr store. Files without a time axis (E-OBS's elevation beside its daily
+    files) are left out (:func:`timeless_files`)."""
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
+    files = [file for file in files if file not in timeless_files(files)] or files
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
 
@@ -350,6 +353,46 @@ def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, s
                                         folder, own)
                          for folder, own in held.items())
     return files, held, command, python, stores
+
+
+def timeless_files(files: Sequence[str | Path]) -> list[str | Path]:
+    """The files of ``files`` without a time axis, read from their NetCDF headers: no variable
+    in units of ``… since …`` (CF 1.8 §4.4) or of CDO's absolute ``day as %Y%m%d.%f``, as E-OBS's
+    ``elev_ens_0.25deg_reg_v29.0e.nc`` beside its daily files. A loop of ``cdo -settbounds,day``
+    over them gave the elevation a time axis at -11129.5, "not a date", and the copies were
+    refused (break53b A2); such a file is given as it is. Zarr stores, GRIB files and files that
+    cannot be read so are taken to have one (their advice is left as it was).
+
+    Parameters
+    ----------
+    files : sequence of str or Path
+
+    Returns
+    -------
+    list of str or Path
+        Those files, in their order.
+    """
+    from climann.data.shared_handles import open_plain
+
+    timeless = []
+    for file in files:
+        if is_zarr_store(file) or is_grib_file(file):
+            continue
+        try:
+            with open_plain(file, decode_cf=False) as raw:
+                units = [str(variable.attrs.get("units", "")) for variable in raw.variables.values()]
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+        if not any(" since " in unit or " as %" in unit for unit in units):
+            timeless.append(file)
+    return timeless
+
+
+def _with_timeless(files: str | Path | Sequence[str | Path], given: Sequence[str | Path]) -> list[str | Path]:
+    """``given`` (every file read), with the files of ``files`` that have no time axis
+    (:func:`timeless_files`): left out of the advice's copies, they are given as they are."""
+    files = [files] if isinstance(files, (str, Path)) else list(files)
+    return list(dict.fromkeys([*given, *timeless_files(files)]))
 
 
 #: What befalls a ``--data`` that still takes files read as opening their periods (:func:`closing_bounds_advice`).
@@ -379,6 +422,7 @@ def closing_bounds_advice(files: str | Path | Sequence[str | Path], frequency: s
     str
     """
     period, _, back, _ = _PERIODS[frequency]
+    given = _with_timeless(files, given)
     files, held, command, python, stores = _bounds_commands(files, frequency, -1)
     one = len(files) == 1
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")

@@ -27,6 +27,7 @@ rate (``mm`` for ``mm/(3 h)``), whose ``time: sum`` over each cell then says wha
 from __future__ import annotations
 
 import datetime
+import shlex
 from collections import Counter
 
 import numpy as np
@@ -47,6 +48,11 @@ _SHORTEST_STEP = datetime.timedelta(minutes=1)
 #: How much longer than the rate's period a cell must be to be a sum of several periods: the
 #: cells of ``cdo daysum`` on 3-hourly values span 21 hours (00:00 to 21:00), 7 periods.
 _LONGER = 1.5
+
+#: A rate per hour may be a sum of hourly steps or of half-hourly ones (GPM IMERG's ``3B-HHR``
+#: files hold mm/hr rates each over 30 minutes): ``cdo daysum`` of them is 48 times the mean rate,
+#: and read as a total in mm, twice the day's total (break53b A1). Its refusal gives both lines.
+_HOUR = datetime.timedelta(hours=1)
 
 
 def rate_period(units: str) -> datetime.timedelta | None:
@@ -187,18 +193,23 @@ def refuse_summed_rates(dataset: xr.Dataset, where: str) -> None:
                 f"its cell{hourly}, and nothing in the file says how many: read as the rate, every score would be "
                 f"that many times too large for its units; "
                 f"{_per_second_fix(dataset, str(key), dim, where)}")
+        half = period == _HOUR  # GPM IMERG's half-hourly rates are in mm/hr (break53b A1)
+        halves = f", of {2 * ratio:.0f} if they were of 30 minutes (GPM IMERG's half-hourly)" if half else ""
         raise ClimannError(
             f"'{key}' in {where} is in '{units}', a rate per {_span(period)}, but its cell_methods say "
             f"'time: sum' over time cells of {_span(length)} ({said}): a sum of {times} values per "
-            f"{_span(period)} (cdo daysum keeps the units of what it sums), so the values are not in "
-            f"'{units}' and every score read in them would be {times} times too large for its units; "
+            f"{_span(period)} if the steps summed were of {_span(period)}{halves}, and the file does not say "
+            f"their length (cdo daysum keeps the units of what it sums), so the values are not in '{units}' and "
+            f"every score read in them would be that many times too large for its units; the total over each "
+            f"cell is the sum times each step's length as a share of {_span(period)}"
+            f"{' (1 if hourly, 0.5 if half-hourly)' if half else ''}: "
             f"{_per_period_fix(variable, str(key), period, where)}")
 
 
 def _per_period_fix(variable: xr.DataArray, key: str, period: datetime.timedelta, where: str) -> str:
     """The way on for a sum of rates per a product's step: the ``ncatted`` that gives each file's
     copy the units of one period's amount (``mm`` for ``mm/(3 h)``), else the words of it."""
-    from climann.data.shell import attribute_command, copies_of_files, ncatted_attribute
+    from climann.data.shell import attribute_command, cdo_command, copies_of_files, ncatted_attribute
     from climann.data.sources import name_in_file, source_files
 
     units = str(variable.attrs["units"])
@@ -208,13 +219,19 @@ def _per_period_fix(variable: xr.DataArray, key: str, period: datetime.timedelta
                 "the mean rate over each cell with cell_methods 'time: mean' (cdo daymean, monmean in place of "
                 "daysum, monsum)")
     files = source_files(variable) or [where]
-    return ("if each value is the total over its cell of rates that each held for one period of "
-            f"{_span(period)}, its units are those of the total, '{amount}' (its 'time: sum' then says over "
-            "which cell): " + copies_of_files(lambda arguments, file: attribute_command(
-                [ncatted_attribute("units", name_in_file(variable, key, file), "o", "c", amount)],
-                arguments), files, name="units_of_sums")
-            + "; if the values are mean rates, give them with cell_methods 'time: mean' (cdo daymean or "
-            "monmean in place of daysum or monsum keeps the rate's units)")
+    said = ("if the steps were of " f"{_span(period)}, the sum is the total, in the units of one period's amount, "
+            f"'{amount}' (its 'time: sum' then says over which cell): " + copies_of_files(
+                lambda arguments, file: attribute_command(
+                    [ncatted_attribute("units", name_in_file(variable, key, file), "o", "c", amount)], arguments),
+                files, name="units_of_sums"))
+    if period == _HOUR and all(str(file).endswith(".nc") or str(file).endswith(".nc4") for file in files):
+        said += ("; if they were of 30 minutes (GPM IMERG's half-hourly rates), half the sum is the total: "
+                 + copies_of_files(lambda arguments, file: cdo_command(shlex.quote(
+                     f"-setattribute,{name_in_file(variable, key, file)}@units={amount}") + " -mulc,0.5", arguments),
+                     files, name="half_hourly_totals"))
+    return (said + "; if the values are mean rates, give them with cell_methods 'time: mean'; better, from the "
+            "steps themselves, cdo daymean or monmean in place of daysum or monsum keeps the rate's units and "
+            "needs no factor")
 
 
 def _per_second_fix(dataset: xr.Dataset, key: str, dim: str, where: str) -> str:

@@ -2161,6 +2161,31 @@ def _fixed_copy(variable: xr.DataArray, where: str) -> str:
     return input_and_copy(variable.encoding.get("source") or named)
 
 
+def _step_of_the_rate(variable: xr.DataArray, units: str, to: str, dim: str | None) -> str | None:
+    """``"day"`` when every time cell of ``variable`` (:func:`~climann.data.time_cells.cell_lengths`)
+    is one period of its rate ``units`` (``mm/day`` on daily steps) and that rate times its period
+    is one ``to`` (``mm``): each value, the rate over its step, is then also the step's total in
+    ``to``; None otherwise (or when the cells are unknown)."""
+    from climann.data.time_cells import cell_lengths
+
+    if dim is None:
+        return None
+    try:
+        # the time that makes one unit of the rate one of the amount: 1 day for mm/day and mm
+        ratio = parse_units(to, variable="") / parse_units(units, variable="")
+        period = float(ratio.to("second").magnitude)
+        if period not in (3600.0, 86400.0):
+            return None
+        bounds_name = variable[dim].attrs.get("bounds")
+        lengths = cell_lengths(np.asarray(variable[dim].values), None if bounds_name is None or bounds_name not in
+                               variable.coords else np.asarray(variable[bounds_name].values))
+    except Exception:  # noqa: BLE001 — the advice without the line, as before
+        return None
+    if lengths is None or not np.size(lengths) or not np.allclose(np.asarray(lengths, "f8"), period):
+        return None
+    return "day" if period == 86400.0 else "hour"
+
+
 def _cell_lengths(
     variable: xr.DataArray, found: Conversion, to: str, *, name: str, where: str, reference: str,
     time_bounds: xr.DataArray | None, reference_method: str | None,
@@ -2201,10 +2226,16 @@ def _cell_lengths(
             f"totals averaged over each step, as ERA5's monthly means are, give the units "
             f"({attribute_command([ncatted_attribute('units', stored, 'o', 'c', f'{units} day-1')], files)})")))
     if found.per_cell > 0 and time_cell_method(reference_method) != "time: sum":
-        raise ClimannError(
-            f"'{name}' is in '{units}', a rate, in {where} but in '{to}' in {reference}, an amount that does not say "
-            f"the period it is over (no cell_methods 'time: sum'), so the rate does not convert to it; give '{name}' "
-            f"in {to} as {reference} had it")
+        said = (f"'{name}' is in '{units}', a rate, in {where} but in '{to}' in {reference}, an amount that does not "
+                f"say the period it is over (no cell_methods 'time: sum'), so the rate does not convert to it; give "
+                f"'{name}' in {to} as {reference} had it")
+        if (step := _step_of_the_rate(variable, units, to, dim)) is not None:
+            # CHIRPS's mm/day against E-OBS's mm, both daily: each value is also its day's total (break53b A4)
+            raise ClimannError(on_copies(lambda files: (
+                f"{said}: its steps are each one {step} long, the period of '{units}', so if each value is the "
+                f"rate over its {step}, it is also the {step}'s total in '{to}' "
+                f"({attribute_command([ncatted_attribute('units', stored, 'o', 'c', to)], files)})")))
+        raise ClimannError(said)
     if found.per_cell > 0 and own not in (None, "time: mean"):
         raise ClimannError(
             f"'{name}' in {where} is {own} of a rate ('{units}'), and only a mean rate times its time step's length is "

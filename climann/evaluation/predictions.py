@@ -34,8 +34,9 @@ from climann.data.composites import period_cells
 from climann.data.grids import cell_measure_name, file_cell_measure
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
 from climann.data.levels import level_text
+from climann.data.notes import note_once
 from climann.data.run_outputs import ERROR_SUFFIX, PREDICTED_SUFFIX, PREDICTIONS_TITLE
-from climann.data.standard_names import standard_name_of
+from climann.data.standard_names import is_cf_standard_name, standard_name_of
 from climann.data.stations import station_named_as_chosen
 from climann.data.time_units import encodable_time_units
 from climann.data.units import temperature_difference_attributes
@@ -326,12 +327,20 @@ def predictions_dataset(
     kept = {key: layout.target_attrs[key] for key in _CF_ATTRIBUTES if key in layout.target_attrs}
     if "standard_name" in kept and not standard_name_of(kept):  # new-CDS ERA5's "unknown" is no CF name
         del kept["standard_name"]
+    elif "standard_name" in kept and not is_cf_standard_name(standard_name_of(kept)):
+        # CHIRPS's "convective precipitation rate" is no CF name: not copied into a CF-1.8 file (break53b A6)
+        kept["source_standard_name"] = kept.pop("standard_name")
+        note_once(_log, logging.WARNING, f"'{name}' has standard_name '{kept['source_standard_name']}', which is "
+                  f"not a CF standard name (CF 1.8 3.3: lower-case letters, digits and underscores, with at most a "
+                  f"modifier): left out of the predictions' fields, and kept as their source_standard_name",
+                  key=("not a CF standard name", name, kept["source_standard_name"]))
     long_name = kept.get("long_name", name)
     # every field is over the same cells as the truth (e.g. "time: mean" of each month)
     units = {key: kept[key] for key in ("units", "cell_methods") if key in kept}
     # predictions are the same physical quantity as the truth (an anomaly too: its units_metadata with it);
     # an error (a difference) is not, and of a temperature says so (CF-1.11 §3.1.2: -2 K is no code below 0 K)
-    same_quantity = {**units, **{key: kept[key] for key in ("units_metadata", "standard_name") if key in kept}}
+    same_quantity = {**units, **{key: kept[key] for key in ("units_metadata", "standard_name", "source_standard_name")
+                                if key in kept}}
     difference = temperature_difference_attributes(kept.get("units"), variable=name)
     data_vars = {
         # a field without standard_name gets a long_name (CF): the variable's name, if nothing else

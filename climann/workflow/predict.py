@@ -35,10 +35,10 @@ from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout, steps_weights
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
-from climann.data.shell import files_given
+from climann.data.shell import files_given, shared_glob
 from climann.data.circular import refuse_direction_scores
 from climann.data.paths import path_list
-from climann.data.sources import files_text
+from climann.data.sources import files_text, source_files
 from climann.data.unitless_values import TrainingValues
 from climann.data.units import TEMPERATURE_DIFFERENCE
 from climann.data.variables import data_variable_names
@@ -1386,7 +1386,8 @@ def _evaluate_claimed(
             steps_before=steps_read_before_range(config.data))))
         require_recorded_inputs(run, dataset, files, with_target=True)
         dataset = with_training_levels(run, with_training_quantity(run, dataset))
-        require_scored_target(dataset, config.data.target, files)
+        require_scored_target(dataset, config.data.target, files, predictors=config.data.predictors,
+                              target_units=(run.input_units() or {}).get(config.data.target))
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only
         if config.data.mode == "field":  # its own data are on its own grid
             require_training_grid(run, layout)
@@ -1497,26 +1498,57 @@ def _written_baselines(config: RunConfig, *, other: bool) -> list[str]:
     return [name for name in config.evaluation.baselines if not other or name == "persistence"]
 
 
-def require_scored_target(dataset: xr.Dataset, target: str, files: Sequence[str | Path]) -> None:
+def require_scored_target(dataset: xr.Dataset, target: str, files: Sequence[str | Path], *,
+                          predictors: Sequence[str] | None = (), target_units: str | None = None) -> None:
     """Refuse other data to score a run on (``climann evaluate RUN --data FILE``) that do not
-    hold its target: scores compare the predictions with it.
+    hold its target: scores compare the predictions with it. When the files hold one variable
+    that is not among the run's ``predictors`` and whose units measure what the target's
+    ``target_units`` do, but for a time (CHIRPS's ``precip`` in mm/day for an E-OBS run's ``rr``
+    in mm), the ``--rename`` that gives it the target's name is offered (break53b A4: only "add it").
 
     Raises
     ------
     ClimannError
-        Naming the target, the variables the files hold, and ``climann predict``, which
-        predicts without the target (and so without scores).
+        Naming the target, the variables the files hold, the ``--rename`` when one variable may
+        be the target under another name, and ``climann predict``, which predicts without the
+        target (and so without scores).
     """
     if target in dataset.data_vars:
         return
     where = files_text(files, listed=3)
     held = data_variable_names(dataset)
     verb = "holds" if len(files) == 1 else "hold"
+    others = [name for name in held if name not in set(predictors or ()) and name in dataset.data_vars
+              and _measures_alike(dataset[name].attrs.get("units"), target_units)]
+    renamed = ""
+    if len(others) == 1:
+        own = source_files(dataset[others[0]])
+        pattern = Path(own[0]).name if len(own) == 1 else None
+        if pattern is None and (shared := shared_glob(own)) is not None:
+            pattern = shared.name
+        if pattern is not None:
+            renamed = (f"if '{others[0]}' is '{target}' under another name, give --rename "
+                       f"{shlex.quote(f'{pattern}:{others[0]}={target}')}; ")
     raise ClimannError(
         f"evaluate --data needs the target '{target}' in the data to score against ({where} "
-        f"{f'{verb} ' + ', '.join(held) if held else f'{verb} no variable'}); add it, or use `climann predict` "
-        "for predictions without scores"
+        f"{f'{verb} ' + ', '.join(held) if held else f'{verb} no variable'}); {renamed}add it, or use "
+        "`climann predict` for predictions without scores"
     )
+
+
+def _measures_alike(units: object, target_units: str | None) -> bool:
+    """Whether ``units`` and ``target_units`` are of one dimension but for a power of time
+    (``mm/day`` and ``mm``: a rate and an amount of one quantity); False when either is unknown."""
+    from climann.data.units import parse_units
+
+    if not units or not target_units:
+        return False
+    try:
+        dimensions = [{key: power for key, power in parse_units(str(text), variable="").dimensionality.items()
+                       if key != "[time]"} for text in (units, target_units)]
+    except ClimannError:
+        return False
+    return dimensions[0] == dimensions[1]
 
 
 def warn_changed_inputs(run_dir: str | Path, config: RunConfig, *, other_data: bool = True) -> list[dict]:

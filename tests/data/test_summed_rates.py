@@ -195,3 +195,52 @@ def test_the_advised_ncatted_gives_scores_of_the_daily_totals(tmp_path, monkeypa
         errors = sums[steps].astype("f8") - sums[steps - 1]
         expected = np.sqrt((weights * errors ** 2).sum() / (weights.sum() * len(steps)))
         assert metrics["splits"][split]["persistence"]["rmse"] == pytest.approx(expected, rel=1e-5)
+
+
+def _half_hourly_daysum(folder, days=3):
+    """GPM IMERG 3B-HHR-like half-hourly rates in mm/hr (each over 30 minutes), summed to days by ``cdo daysum``
+    (run here): returns the true daily totals in mm, numpy's sum of rate × 0.5 h, shape (days, lon, lat)."""
+    lon, lat = np.arange(-1.95, -1.4, 0.1), np.arange(44.05, 44.5, 0.1)
+    rates = np.random.default_rng(3).gamma(2, 0.2, (days * 48, lon.size, lat.size)).astype("f4")
+    start = (datetime.datetime(2020, 1, 1) - datetime.datetime(1970, 1, 1)).total_seconds()
+    with netCDF4.Dataset(folder / "hh.nc", "w") as nc:
+        for name, size in (("time", None), ("lon", lon.size), ("lat", lat.size), ("nv", 2)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "i4", ("time",))
+        time.units, time.standard_name, time.bounds, time.calendar = (
+            "seconds since 1970-01-01 00:00:00 UTC", "time", "time_bnds", "standard")
+        time[:] = start + 1800 * np.arange(rates.shape[0])
+        nc.createVariable("time_bnds", "i4", ("time", "nv"))[:] = np.stack([time[:], time[:] + 1800], axis=1)
+        for name, axis, values in (("lon", "degrees_east", lon), ("lat", "degrees_north", lat)):
+            nc.createVariable(name, "f4", (name,))[:] = values
+            nc[name].units = axis
+        variable = nc.createVariable("precipitation", "f4", ("time", "lon", "lat"), fill_value=np.float32(-9999.9))
+        variable.units = "mm/hr"
+        variable[:] = rates
+    subprocess.run(["cdo", "-s", "daysum", "hh.nc", "imerg_daysum.nc"], check=True, cwd=folder, capture_output=True)
+    return (rates.astype("f8") * 0.5).reshape(days, 48, lon.size, lat.size).sum(axis=1)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_a_daily_sum_of_half_hourly_rates_per_hour_is_told_with_both_factors_and_the_line_that_halves_it(
+        tmp_path, monkeypatch):
+    """break53b A1: the cdo daysum of IMERG's half-hourly mm/hr was said "a sum of 24 values ... 24 times too large"
+    and given units mm, which read each day at twice its total. The file cannot say the steps' length: both
+    readings are told, and the printed line for half-hourly steps, run as printed, gives numpy's daily totals."""
+    monkeypatch.chdir(tmp_path)
+    totals = _half_hourly_daysum(tmp_path)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(["imerg_daysum.nc"])
+    message = str(refused.value)
+    assert "\n" not in message and "24 times" not in message
+    assert "a sum of 24 values per 1 hour if the steps summed were of 1 hour, of 48 if they were of 30 minutes" in message
+    command = re.search(r"(\{ \[ ! -e half_hourly_totals/\S+ \].*? -mulc,0\.5 \S+ \S+)", message)
+    assert command, message
+    subprocess.run(["bash", "-c", command[1]], check=True, cwd=tmp_path, capture_output=True)
+    opened = open_dataset(["half_hourly_totals/imerg_daysum.nc"])
+    assert opened["precipitation"].attrs["units"] == "mm"
+    values = opened["precipitation"].transpose("time", "lon", "lat").values
+    np.testing.assert_allclose(values, totals, rtol=1e-5)
+    # the printed line refuses to write over the copy it wrote
+    again = subprocess.run(["bash", "-c", command[1]], cwd=tmp_path, capture_output=True, text=True)
+    assert again.returncode != 0 and "is there already" in again.stderr

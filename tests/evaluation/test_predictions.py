@@ -1,4 +1,5 @@
 import datetime
+import logging
 import re
 import shutil
 
@@ -679,6 +680,30 @@ def test_a_placeholder_standard_name_is_not_written_and_the_fields_keep_a_long_n
         for name in ("tas", "tas_pred", "tas_error"):
             assert "standard_name" not in raw[name].ncattrs(), name
         assert raw["tas"].long_name == source["tas"].attrs.get("long_name", "tas")
+
+
+@pytest.mark.parametrize(("written", "valid"), [("convective precipitation rate", False), ("Precipitation", False),
+                                                ("air_temperature", True), ("air_temperature standard_error", True)])
+def test_a_standard_name_not_of_cf_form_is_not_written_and_is_said_once(tmp_path, caplog, written, valid):
+    """break53b A6: CHIRPS's ``standard_name = "convective precipitation rate"`` (blanks, not of the table) was
+    copied onto every field of the CF-1.8 predictions.nc without a word. Not of CF 1.8 §3.3's form, it is kept as
+    ``source_standard_name`` and said once; a CF name (with a modifier too) is written as it is."""
+    source = grid_dataset()
+    source["tas"].attrs["standard_name"] = written
+    samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    with caplog.at_level(logging.WARNING):
+        dataset = predictions_dataset(layout, truth, truth, ["train"] * 12 + ["val"] * 12 + ["test"] * 12)
+        path = write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    said = [record.getMessage() for record in caplog.records if "not a CF standard name" in record.getMessage()]
+    with netCDF4.Dataset(path) as raw:
+        assert raw.Conventions.startswith("CF-")
+        for name in ("tas", "tas_pred"):
+            attributes = {key: raw[name].getncattr(key) for key in raw[name].ncattrs()}
+            assert attributes.get("standard_name") == (written if valid else None), name
+            assert attributes.get("source_standard_name") == (None if valid else written), name
+    assert len(said) == (0 if valid else 1), said
 
 
 # --- temperature differences: the error and the spread say so (break28b A1) --------------------------

@@ -148,6 +148,32 @@ def test_evaluate_on_data_without_the_target_exits_2_naming_it_and_predict(reque
     assert sorted(path.name for path in tmp_path.iterdir()) == ["no_target.nc"]
 
 
+def test_evaluate_on_data_holding_the_target_under_another_name_offers_the_rename_that_scores(trained, tmp_path, capfd,
+                                                                                            monkeypatch):
+    """break53b A4: CHIRPS's ``precip`` for an E-OBS run's ``rr`` was refused with "add it" alone; the one variable
+    that is no predictor of the run is offered as the target by --rename, which, given as printed, scores: the
+    truth in its predictions is the file's own field."""
+    from tests.console import run_main
+
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        renamed = source.rename_vars({"tas": "t_obs"})
+        renamed["t_obs"].attrs.pop("standard_name", None)  # not told by its standard_name (CHIRPS's is no CF one)
+        renamed.to_netcdf(tmp_path / "other_name.nc")
+        truth = source["tas"].values
+    result = run_main("evaluate", run_dir, "--data", tmp_path / "other_name.nc", "--out", tmp_path / "scores",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert ("; if 't_obs' is 'tas' under another name, give --rename other_name.nc:t_obs=tas; add it, or use "
+            "`climann predict`") in result.stderr
+    rename = re.search(r"give --rename (\S+);", result.stderr)[1]
+    result = run_main("evaluate", run_dir, "--data", tmp_path / "other_name.nc", "--rename", rename,
+                      "--out", tmp_path / "scores", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    with xr.open_dataset(tmp_path / "scores" / "predictions.nc") as scored:
+        np.testing.assert_allclose(scored["tas"].transpose(*source["tas"].dims).values, truth, rtol=1e-6)
+
+
 @pytest.mark.parametrize(("files", "where"), [
     pytest.param(["/d/a.nc"], "a.nc holds", id="one"),
     pytest.param(["a.nc", "b.nc", "c.nc", "d.nc"], "a.nc, b.nc, c.nc and 1 more file hold", id="four"),
