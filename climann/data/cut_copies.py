@@ -26,6 +26,7 @@ import xarray as xr
 
 from climann.data.grid_cuts import cut_advice, cut_cells, index_cut_advice
 from climann.data.renames import FileRenames, rename_table
+from climann.data.sources import two_names
 
 __all__ = ["cut_copy_message"]
 
@@ -65,7 +66,7 @@ def cut_copy_message(name: str, first: tuple[Path, xr.Dataset, Mapping[str, xr.D
             continue
         indexer, cells = found
         same = _same_values(whole[1][name], part[1][name], indexer)
-        head = (f"'{name}' is in both {first[0].name} and {second[0].name} at the same times, and {part[0].name} "
+        head = (f"'{name}' is in both {two_names(first[0], second[0])} at the same times, and {part[0].name} "
                 f"is the cells {cells} of {whole[0].name}'s grid")
         if same is False:  # both are wanted: the whole cut to the same cells, and one field renamed
             way = (index_cut_advice(part[2], part[0].name, whole[2], whole[0], tolerance=tolerance)

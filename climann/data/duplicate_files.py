@@ -84,6 +84,7 @@ from climann.data.undated_files import misdated_accumulations_message
 from climann.data.unit_text import after_number
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
+from climann.data.sources import two_names
 
 __all__ = ["without_duplicate_files"]
 
@@ -208,7 +209,7 @@ def _members_refusal(name: str, members: Mapping[object, Sequence[Path]], axis: 
              f"({', '.join(others[:6])}{' …' if len(others) > 6 else ''}) {'are' if len(others) > 1 else 'is'} members "
              "alike") if others else ""
     return ClimannError(
-        f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}{alike}; climann trains on one "
+        f"'{name}' is in both {two_names(first, second)} at the same times: {kind}{alike}; climann trains on one "
         f"member at a time: give one member's files{_one_member_data(every, first)}, or join the members' files "
         f"along '{axis}'{each} ({python_command(python)}) and give {working_path(joined)} in place of them, a member "
         f"axis from which select chooses one ([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for "
@@ -262,7 +263,7 @@ def _joined_copy_refusal(name: str, files: Sequence[Path], datasets: Sequence[xr
             and time in dataset.dims and _times_key(dataset) == _times_key(datasets[joined_at])]
     listed = ", ".join(repr(working_path(path)) for path in held)
     return ClimannError(
-        f"'{name}' is in both {files[pair[0]].name} and {files[pair[1]].name} at the same times: {joined.name} is "
+        f"'{name}' is in both {two_names(files[pair[0]], files[pair[1]])} at the same times: {joined.name} is "
         f"named as the members' files joined along '{axis}' ({axis} {values[0]}…{values[-1]}), as the line climann "
         f"advises writes, and is given beside the files it joins: give the joined file in place of them (leave "
         f"{listed} out of --data), or one member's files without it")
@@ -454,7 +455,7 @@ def _spread_refusal(name: str, files: tuple[Path, Path], datasets: tuple[xr.Data
     table, _ = advised_table(advised, renames, list(every))
     also = f" ({', '.join(repr(each) for each in named[1:])} likewise)" if named[1:] else ""
     return ClimannError(
-        f"'{name}' is in both {first.name} and {second.name} at the same times: the files hold the field (an "
+        f"'{name}' is in both {two_names(first, second)} at the same times: the files hold the field (an "
         f"ensemble's mean or member) and its ensemble spread ({spread.name}'s {name}: {reasons[at]}){also}, two "
         f"quantities; give the spread a name of its own: [data] rename = {toml_rename_table(table)} "
         f"({rename_options(advised, renames, list(every))}, climann info and train; {mean.name}'s "
@@ -563,11 +564,11 @@ def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = 
     if (pair := original_and_copy(first, second)) is not None:  # both read, and a rename would train on the two
         chain = superseded_copies(first, second, files)
         advice = copy_in_place_advice(*pair) if chain is None else copies_in_place_advice(*chain)
-        return ClimannError(f"'{name}' is in both {pair[0].name} and {pair[1].name}{where}: {kind}; {advice}")
+        return ClimannError(f"'{name}' is in both {two_names(pair[0], pair[1])}{where}: {kind}; {advice}")
     if not static and clashes and (len(clashes) > 1 or any(len(paths) > 2 for paths in clashes.values())):
         return ClimannError(several_clashes_message(clashes, files, renames))
     return ClimannError(
-        f"'{name}' is in both {first.name} and {second.name}{where}: {kind}; climann uses one "
+        f"'{name}' is in both {two_names(first, second)}{where}: {kind}; climann uses one "
         f"{'field' if static else 'series'} of each variable: leave the one not wanted out of the files given, "
         f"or give one a new name with [data] rename = {rename_table(name, second, first, files, renames)}"
     )
@@ -594,7 +595,7 @@ def _time_beside_fields(name: str, datasets: Sequence[xr.Dataset], files: Sequen
     fix = copies_of_files(lambda arguments, _: xarray_command([statement], arguments), holding,
                           name="with_time")
     return ClimannError(
-        f"'{name}' in {files[earlier].name} and {files[index].name} has no time dimension, while each file has a time "
+        f"'{name}' in {two_names(files[earlier], files[index])} has no time dimension, while each file has a time "
         f"coordinate '{time}' of one step, and their steps differ: each file's fields are of its own time, which they "
         f"do not carry; give them the time dimension, each file's in a copy: {fix}")
 

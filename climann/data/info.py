@@ -544,6 +544,8 @@ def _one_grid_ways(files: Sequence[Path], left_out: Sequence[Path]) -> str:
     onto_theirs = to_one_grid(left_out[0], files, beside=left_out)
     if onto_above is None and onto_theirs is None:
         return f"a run reads the variables of one grid: {REGRID_ADVICE}"
+    if onto_above == onto_theirs:  # tiles of one grid: one mosaic whichever the target (break53d A2)
+        return f"a run reads the variables of one grid: {onto_above}"
     ways = ([f"for a target of the files above, {onto_above}"] if onto_above else []) + (
         [f"for a target of the files left out, {onto_theirs}"] if onto_theirs else [])
     return f"a run reads the variables of one grid, its target's (the others are put on it): {'; '.join(ways)}"

@@ -26,6 +26,7 @@ from climann.data.coordinate_tolerance import grid_tolerance
 from climann.data.levels import is_level
 from climann.data.notes import note_once
 from climann.errors import ClimannError
+from climann.data.sources import two_names
 
 __all__ = ["level_axes", "on_reference_levels"]
 
@@ -130,7 +131,7 @@ def _level_advice(reference: xr.DataArray, own: xr.DataArray, found: tuple[float
         return f" (e.g. `{cdo_command(f'sellevel,{_level_list(np.array(kept))}', files)}`{in_place_note(files)})"
     inside = ours[(ours >= theirs.min() - tolerance) & (ours <= theirs.max() + tolerance)]
     if not inside.size:
-        return f" (the levels of {own_file.name} and {reference_file.name} do not overlap)"
+        return f" (the levels of {two_names(own_file, reference_file)} do not overlap)"
     files = input_and_copy(own_file)
     interpolate = (f"`{cdo_command(f'intlevel,{_level_list((inside - offset) / scale)}', files)}`, linear in the level"
                    f"{in_place_note(files)}")
@@ -220,7 +221,7 @@ def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *
             largest, tolerance = _difference(reference, own, *found), grid_tolerance(reference, own)
             if largest > tolerance:
                 raise _refusal(name, reference, names, (
-                    f"it differs by up to {largest:.6g} between {files[first].name} and {files[index].name} (more "
+                    f"it differs by up to {largest:.6g} between {two_names(files[first], files[index])} (more "
                     f"than {tolerance:.3g}, a thousandth of its spacing or the float precision of the values)"),
                     lacking.get(name, ""), way)
             if found != (1.0, 0.0):

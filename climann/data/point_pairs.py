@@ -31,7 +31,7 @@ import xarray as xr
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import time_coordinate
 from climann.data.shell import copy_path, identifier, python_command, shown_path, whole_write, working_path
-from climann.data.sources import files_text
+from climann.data.sources import files_text, two_names
 from climann.data.stations import reordered_stations_advice
 from climann.errors import ClimannError
 
@@ -79,7 +79,7 @@ def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping
         return None
     reordered = _reordered_stations(first, other, place, opener)
     if reordered:  # one station taken by its index from each of two files listing them in other orders
-        return (f"{first.name} and {other.name} hold different places, one point each: {first.name} at "
+        return (f"{two_names(first, other)} hold different places, one point each: {first.name} at "
                 f"{_shown(*place)}, {other.name} at {_shown(*own_place)}; {reordered}")
     shared = sorted(_measured_names(first, opener) & _measured_names(other, opener))
     return two_places_message((first.name, place), other, own_place, opener=opener, shared=shared)

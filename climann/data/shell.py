@@ -732,6 +732,11 @@ def files_given(files: Sequence[str | os.PathLike]) -> Iterator[None]:
         _GIVEN.reset(token)
 
 
+def given_files() -> frozenset[Path]:
+    """The files the user gave (resolved), while :func:`files_given` runs; none outside it."""
+    return _GIVEN.get() or frozenset()
+
+
 #: The files the user gave, while :func:`files_given` runs; None outside it (every file of the folder).
 _GIVEN: contextvars.ContextVar[frozenset[Path] | None] = contextvars.ContextVar("files_given", default=None)
 

@@ -12,6 +12,7 @@ describes the files read, and xarray does not write keys it does not know into a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -200,9 +201,36 @@ def source_files(variable: xr.DataArray | xr.Variable) -> tuple[str, ...]:
 def files_text(files: Sequence[str | Path], *, listed: int = LISTED_FILES) -> str:
     """Files for a message, by name: ``pr.nc``, ``a.nc, b.nc``, ``a.nc, b.nc and 1 more file`` or
     ``a.nc, b.nc and 3 more files`` (``listed`` names before the count)."""
-    names = [Path(file).name for file in files]
+    names = names_apart(*files)  # by their folders where names coincide (Daymet's tiles: break53d A2)
     more = len(names) - listed
     return ", ".join(names[:listed]) + (f" and {more} more file{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def names_apart(*paths: str | os.PathLike) -> list[str]:
+    """The names of ``paths`` for a message that tells them apart: each file's name, with as many of
+    its folders before it as make the names differ (``11935_2015/tmax.nc`` and ``11936_2015/tmax.nc``,
+    Daymet's tiles; "x differs … between tmax.nc and tmax.nc" named neither, break53d A2). Paths
+    that are one file keep their names.
+
+    Examples
+    --------
+    >>> names_apart("tiles/2015/11935_2015/tmax.nc", "tiles/2015/11936_2015/tmax.nc")
+    ['11935_2015/tmax.nc', '11936_2015/tmax.nc']
+    >>> names_apart("a/pr.nc", "b/tas.nc")
+    ['pr.nc', 'tas.nc']
+    """
+    parts = [Path(str(path)).parts for path in paths]
+    depth = 1
+    while True:
+        names = ["/".join(each[-depth:]) for each in parts]
+        if len(set(names)) == len(names) or all(depth >= len(each) for each in parts):
+            return names
+        depth += 1
+
+
+def two_names(first: str | os.PathLike, second: str | os.PathLike) -> str:
+    """``A and B``: two files named apart (:func:`names_apart`)."""
+    return " and ".join(names_apart(first, second))
 
 
 def variable_where(variable: xr.DataArray, where: str) -> str:

@@ -67,6 +67,7 @@ from climann.data.time_axis import axis_time_step, date_text, month_number
 from climann.data.time_cells import cell_middles
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
+from climann.data.sources import two_names
 
 if TYPE_CHECKING:
     from climann.data.renames import FileRenames
@@ -608,7 +609,7 @@ def _overlap_error(earlier: _FileTimes, later: _FileTimes, pairs: Sequence[tuple
     if len(partners) == 1 and (passes := _two_times_of_day(earlier, later, stamps)) is not None:
         return ClimannError(passes)
     return ClimannError(
-        f"{earlier.path.name} and {later.path.name}{more} overlap in time ({held}); keep the "
+        f"{two_names(earlier.path, later.path)}{more} overlap in time ({held}); keep the "
         f"earlier or the later file's values there with {_SETTING}, or leave one file out"
     )
 
@@ -638,7 +639,7 @@ def _two_times_of_day(earlier: _FileTimes, later: _FileTimes, stamps: tuple[np.n
     folder = new_folder(later.path.parent, "merged")
     joined_path = folder / f"{earlier.path.stem}_{later.path.stem}.nc"
     return (
-        f"{earlier.path.name} and {later.path.name} hold the same days at different times of day ({hours[0][0]} "
+        f"{two_names(earlier.path, later.path)} hold the same days at different times of day ({hours[0][0]} "
         f"in {earlier.path.name}, {hours[1][0]} in {later.path.name}; {_span_text([date_text(t) for t in stamps[0]])} "
         f"and {_span_text([date_text(t) for t in stamps[1]])}; variables "
         f"{', '.join(sorted(earlier.variables & later.variables))}): two observations a day (e.g. a satellite's "
@@ -715,7 +716,7 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes, infos: Sequ
     more = f" (and {len(alike) - 1} more file{'s' if len(alike) > 2 else ''} so)" if len(alike) > 1 else ""
     return ClimannError(
         f"{unsure.path.name}{more} stamps {', '.join(sorted(shared))} {where} without time "
-        f"bounds{unsure.unheld} ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} "
+        f"bounds{unsure.unheld} ({stamp}, …): {two_names(earlier.path, later.path)} overlap {held('opening')} "
         f"if a stamp there opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM "
         f"history files), and climann does not guess; "
         f"{bounds_advice([info.path for info in alike], unsure.frequency, given=files)}"

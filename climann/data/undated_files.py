@@ -44,6 +44,7 @@ from climann.data.shell import (
     superseded_copies, values_command, whole_write, working_path,
 )
 from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
+from climann.data.sources import two_names
 
 __all__ = ["first_undated_pair_message", "joined_files_pattern", "misdated_accumulations_message",
            "undated_files_message", "scalar_time_on_dimension_message"]
@@ -173,7 +174,7 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         return None
     if (pair := original_and_copy(one_path, other_path)) is not None:  # not two dates: the copy in its place
         chain = superseded_copies(one_path, other_path, files)  # X_fixed_2.nc too: every earlier copy at once
-        return (f"'{name}' is in both {pair[0].name} and {pair[1].name}, and neither has a time coordinate; "
+        return (f"'{name}' is in both {two_names(pair[0], pair[1])}, and neither has a time coordinate; "
                 f"{copy_in_place_advice(*pair) if chain is None else copies_in_place_advice(*chain)}")
     if (texts := _text_dated_message(name, first, second, files)) is not None:
         return texts
@@ -191,7 +192,7 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
                              [f"d = d.assign_coords(time=((), 0.0, {{'units': {units!r}, 'standard_name': 'time'}}))"],
                              input_and_copy(other_path, "dated"))
     return (
-        f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate"
+        f"'{name}' is in both {two_names(one_path, other_path)}, and neither has a time coordinate"
         f"{said}, so which date each holds cannot be told; if they are dated files of one series, give each "
         f"file its date as a time coordinate, e.g. {command} (each file with its own date; a file's time is then "
         f"one step); if both hold the same field, give only one of them in --data; or, if they are two different "
@@ -237,7 +238,7 @@ def _long_name_dated_message(name: str, first: tuple[Path, xr.Dataset], second: 
     advice = long_name_reference_advice(times)
     if advice is None:
         return None
-    return f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate: {advice}"
+    return f"'{name}' is in both {two_names(one_path, other_path)}, and neither has a time coordinate: {advice}"
 
 
 def _text_dated_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],
@@ -255,7 +256,7 @@ def _text_dated_message(name: str, first: tuple[Path, xr.Dataset], second: tuple
     if not found:
         return None
     dates = found[0]
-    said = (f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate: the "
+    said = (f"'{name}' is in both {two_names(one_path, other_path)}, and neither has a time coordinate: the "
             f"dates of their steps (dimension '{dates.dim}') are stored as text in '{dates.name}' "
             f"({other_path.name}: {dates.quoted()})")
     if dates.orders:  # day/month order undecided: the one-file advice offers both readings
@@ -289,7 +290,7 @@ def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Seq
         return None
     said = {"month": "the middle of its month, with the month as its bounds", "day": "its day",
             "hour": "its hour", "time": "its date and time of day"}[form[2]]
-    return (f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate; each "
+    return (f"'{name}' is in both {two_names(one_path, other_path)}, and neither has a time coordinate; each "
             f"file's name holds a date ({form[1]}: {one_date} and {other_date}): if they are dated files of one "
             f"series, write a copy of each file with that date as a CF time coordinate ({said}, in days since "
             f"1970-01-01): {dated_copies(named_dates_statements(place, form), copied)}")
@@ -343,7 +344,7 @@ def _accumulations_message(name: str, first: tuple[Path, xr.Dataset], second: tu
         return None
     said, statements = dating
     copied = list(dict.fromkeys([*map(Path, files), one_path, other_path]))
-    return (f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate: each "
+    return (f"'{name}' is in both {two_names(one_path, other_path)}, and neither has a time coordinate: each "
             f"dates its accumulation only in the attributes initial_time and statistical_process_duration "
             f"({other_path.name}: {said['initial_time']!r}, {said['statistical_process_duration']!r}, as "
             f"ncl_convert2nc writes a GRIB file's); write a copy of each file with a CF time at the end of its "
@@ -383,7 +384,7 @@ def misdated_accumulations_message(name: str, first: tuple[Path, xr.Dataset], se
     if any(dating is None for dating in dated) or dated[0][0]["initial_time"] == dated[1][0]["initial_time"]:
         return None
     copied = list(dict.fromkeys([*map(Path, files), one_path, other_path]))
-    return (f"'{name}' has the same time coordinate in {one_path.name} and {other_path.name}, but its attribute "
+    return (f"'{name}' has the same time coordinate in {two_names(one_path, other_path)}, but its attribute "
             f"initial_time, as ncl_convert2nc writes a GRIB file's, dates them differently "
             f"({dated[0][0]['initial_time']!r} and {dated[1][0]['initial_time']!r}, each accumulated over "
             f"{dated[1][0]['statistical_process_duration']!r}): their time coordinates do not give their dates (one "

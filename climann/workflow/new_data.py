@@ -1174,8 +1174,15 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
     depending = _step_dependent(run)
     if trained_text == trained.name and new_text == values.name:  # each side's cells are its steps
         if values.approximate_days < trained.approximate_days:
-            advice = _picking_advice(run, layout, trained) or _lone_values_advice(layout, trained) or \
-                f"average them to {trained.name} steps first, {_averaging_advice(run, layout, trained, values)}"
+            advice = _picking_advice(run, layout, trained) or _lone_values_advice(layout, trained)
+            if advice is None:  # a mean of each period only of whole periods (break53d A3: 2 days as January's)
+                whole = _whole_periods(layout, trained, values)
+                if whole.startswith("cover "):
+                    raise ClimannError(f"the run was trained on {trained.name} data and {_files(layout)} "
+                                       f"{'is' if len(layout.source_files) <= 1 else 'are'} {values.name}, and they "
+                                       f"{whole}")
+                advice = (f"average them to {trained.name} steps first ({whole}), "
+                          f"{_averaging_advice(run, layout, trained, values)}")
         elif layout.is_climatology:  # its periods are its cells: a climatology of the run's periods is the way
             advice = f"give a {trained.name} climatology, or retrain the run on {values.name} data"
         else:
@@ -1329,6 +1336,83 @@ def _lone_values_advice(layout: GridLayout, trained: TimeStep) -> str | None:
     return (f"{some} is alone in its {period}, so averaging to {trained.name} steps changes nothing: a "
             f"{trained.name} value is over the whole {period}; give data holding every step of each {period} (files "
             f"of one step each merged by time before averaging: `cdo -mergetime FILES OUT.nc`), or {trained.name} data")
+
+
+def _whole_periods(layout: GridLayout, trained: TimeStep, values: TimeStep) -> str:
+    """Whether the new data's values, of the step ``values`` finer than the run's calendar step
+    ``trained`` (monthly, yearly, daily), cover each such period whole: words that begin "cover "
+    and name the first period not whole (``cover 2 of the 31 days of January 2020 (16 of its 248
+    3-hourly steps): …``, with the way out) when one is not, else how many steps each period holds
+    (``each month whole: 248 3-hourly steps of January 2020``). A period's mean is of its every step:
+    16 one-step GLDAS-2.1 3-hourly files of 1–2 January were advised ``cdo monmean -mergetime``, whose
+    "monthly" mean of 2 days the model took as January's (break53d A3). Values are dated by their
+    cells' middles (else their stamps); a period's length by the calendar of its dates (cftime's or
+    the proleptic Gregorian), its steps by ``values``' duration, or by its months. ``""`` when the
+    periods cannot be counted (no calendar step, dates that are no dates, a step that does not divide
+    the period)."""
+    if trained.name not in _PERIOD_KEYS or layout.time is None or len(layout.time.values) == 0:
+        return ""
+    period, key = _PERIOD_KEYS[trained.name]
+    dates = list(layout.time.values)
+    if layout.time_bounds is not None:
+        dates = [start + (end - start) / 2 for start, end in layout.time_bounds]
+    try:
+        dates = [_as_date(date) for date in dates]
+        held: dict[tuple[int, ...], list[object]] = {}
+        for date in dates:
+            held.setdefault(key(date), []).append(date)
+        counted = []
+        for found, members in held.items():
+            first = members[0]
+            start = type(first)(*found, *([1] * (3 - len(found))))
+            end = (type(first)(found[0] + 1, 1, 1) if period == "year" else
+                   type(first)(*((found[0] + 1, 1) if found[1] == 12 else (found[0], found[1] + 1)), 1)
+                   if period == "month" else start + datetime.timedelta(days=1))
+            length = end - start
+            if values.months:
+                expected = 12 // values.months if period == "year" and not 12 % values.months else None
+                present = len({(date.year, date.month) for date in members})
+            else:
+                expected = length / values.duration
+                expected = round(expected) if abs(expected - round(expected)) < 1e-9 else None
+                present = len(members)
+            if expected is None:
+                return ""
+            counted.append((found, start, length, present, expected))
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        return ""
+    names = {"month": lambda start: f"{start.strftime('%B')} {start.year}", "year": lambda start: f"{start.year}",
+             "day": lambda start: f"{start.year:04d}-{start.month:02d}-{start.day:02d}"}
+    unit = "months" if values.months else f"{values.name} steps" if not values.name.startswith("every ") \
+        else f"steps of {values.name.removeprefix('every ')}"
+    whole = [each for each in counted if each[3] >= each[4]]
+    partial = [each for each in counted if each[3] < each[4]]
+    if not whole:  # no period whole: no mean of one is to be had from them
+        found, start, length, present, expected = partial[0]
+        if values.months:
+            covered = f"{present} of the {expected} months of {names[period](start)}"
+        elif period == "day":
+            covered = f"{present} of the {expected} {unit} of {names[period](start)}"
+        else:
+            days = len({(date.year, date.month, date.day) for date in held[found]})
+            covered = f"{days} of the {length.days} days of {names[period](start)} ({present} of its {expected} {unit})"
+        more = f", and {len(partial) - 1} other {period}{'s' if len(partial) > 2 else ''} in part" \
+            if len(partial) > 1 else ""
+        return (f"cover {covered}{more}: a {trained.name} mean of them is no mean of the {period}, and the model "
+                f"would take it as one; give data holding every step of each {period} (then average them to "
+                f"{trained.name} steps), or {trained.name} data")
+    _, start, _, present, expected = whole[0]
+    count = len(whole)
+    plural = "s" if count > 1 else ""
+    said = (f"{'the' if count == 1 and not partial else f'each of the {count}' if not partial else count} {period}"
+            f"{plural} whole: {present} {unit} in {names[period](start)}")
+    if partial:
+        _, start, _, present, expected = partial[0]
+        others = f" (and {len(partial) - 1} more {period}{'s' if len(partial) > 2 else ''})" if len(partial) > 1 \
+            else ""
+        said += (f"; {names[period](start)} holds {present} of its {expected}{others}: its mean is of those alone, "
+                 f"leave it out for {trained.name} values only")
+    return said
 
 
 def _as_date(value: object) -> object:

@@ -109,7 +109,9 @@ def anomaly_run(runs):
 
 
 DAILY_REFUSAL = ("the run was trained on monthly data and daily.nc is daily: the run's lags (tas=1) would count daily "
-                 "steps here instead of monthly ones; average them to monthly steps first, e.g. monthly means with "
+                 "steps here instead of monthly ones; average them to monthly steps first (1 month whole: 31 daily steps in "
+                 "January 1996; February 1996 holds 9 of its 28: its mean is of those alone, leave it out for monthly "
+                 "values only), e.g. monthly means with "
                  "`mkdir -p monthly && cdo monmean -settbounds,day daily.nc monthly/daily_monthly.nc`, then give "
                  "--data monthly/daily_monthly.nc in place of daily.nc (the copies are in a folder of their own: a glob "
                  "over the originals' folder does not take them)")
@@ -147,7 +149,9 @@ def test_a_model_without_lags_predicts_daily_data_with_one_warning(runs, tmp_pat
     said = [without_guards(record.getMessage()) for record in caplog.records
             if "trained on monthly data" in record.getMessage()]
     assert said == ["the run was trained on monthly data and daily.nc is daily: the model is given daily values as if "
-                    "they were monthly; average them to monthly steps first, e.g. monthly means with "
+                    "they were monthly; average them to monthly steps first (1 month whole: 31 daily steps in "
+                    "January 1996; February 1996 holds 9 of its 28: its mean is of those alone, leave it out for "
+                    "monthly values only), e.g. monthly means with "
                     "`mkdir -p monthly && cdo monmean -settbounds,day daily.nc monthly/daily_monthly.nc`, then give "
                     "--data monthly/daily_monthly.nc in place of daily.nc (the copies are in a folder of their own: a "
                     "glob over the originals' folder does not take them)"]
@@ -225,7 +229,8 @@ def test_daily_data_are_advised_sums_of_totals_and_means_of_the_rest_and_the_cop
     said = [without_guards(record.getMessage()) for record in caplog.records
             if "trained on monthly data" in record.getMessage()]
     assert said == ["the run was trained on monthly data and daily.nc is daily: the model is given daily values as if "
-                    f"they were monthly; average them to monthly steps first, e.g. {commands}"]
+                    f"they were monthly; average them to monthly steps first (each of the 12 months whole: 31 daily "
+                    f"steps in January 1996), e.g. {commands}"]
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
     for command in re.findall(r"`(mkdir [^`]*)`", said[0]):
@@ -1766,7 +1771,8 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
         (said[command[0]],) = [line for line in done.stderr.splitlines() if "trained on daily data" in line]
     advice = without_guards(said["predict"])
     assert ("the run was trained on daily data and halfhourly.nc is every 30 minutes: the model is given every 30 "
-            "minutes values as if they were daily; average them to daily steps first, e.g. daily totals of PE and "
+            "minutes values as if they were daily; average them to daily steps first (each of the 20 days whole: 48 "
+            "steps of 30 minutes in 2014-01-01), e.g. daily totals of PE and "
             "PRECIP with `mkdir -p daily && cdo settbounds,day -daysum -selname,PE,PRECIP quality_masked/halfhourly.nc "
             "daily/halfhourly_daily_totals.nc` and daily means of COSMOS_VWC (station_name, without time, copied as it "
             "is) with `mkdir -p daily && cdo settbounds,day -daymean -selname,COSMOS_VWC quality_masked/halfhourly.nc "
@@ -1844,42 +1850,68 @@ def _three_hourly_files(folder):
     return paths
 
 
-def test_one_step_files_finer_than_the_run_are_advised_merged_then_averaged_and_not_again(
-        point_run, tmp_path, caplog, monkeypatch):
-    """break48b A1: 16 one-step 3-hourly GLDAS files given to a monthly run were advised `cdo monmean` of
-    the first file alone (its "monthly mean" one 3-hour step, the other 15 dropped); followed, the copy
-    (one step a month, its cell 3 hours) was advised averaged again into monthly/monthly/… without end,
-    and its ``time: mean``, written by the advice, warned about against the run's ``time: point``. The
-    files are merged by time before averaging (one line, run here), the copy's months are numpy's means
-    of each month's steps, and the copy is not advised averaged again."""
+def test_one_step_files_of_part_of_each_month_are_refused_naming_how_much_of_it_they_cover(
+        point_run, tmp_path, monkeypatch):
+    """break53d A3 (and break48b A1): 16 one-step 3-hourly GLDAS files of two days given to a monthly run
+    were advised `cdo monmean -mergetime` of them; pasted, the copy was a 2-day "monthly" mean, which the
+    next predict called useless after writing predictions from it as January's. No month is whole: refused
+    in one line saying how much of the first month they cover (1 of January's 31 days, 8 of its 31 × 8 = 248
+    3-hourly steps) and that the other month is in part too, with no averaging advised; nothing written."""
     monkeypatch.chdir(tmp_path)
-    paths = _three_hourly_files(tmp_path / "gldas_3h")
-    with caplog.at_level(logging.WARNING, logger="climann"):
+    _three_hourly_files(tmp_path / "gldas_3h")
+    with pytest.raises(ClimannError) as refused:
         predict_files(point_run, ["gldas_3h/*.nc4"], tmp_path / "p.nc")
+    assert str(refused.value) == (
+        "the run was trained on monthly data and GLDAS_NOAH025_3H.A19960131.0000.021.nc4, "
+        "GLDAS_NOAH025_3H.A19960131.0300.021.nc4 … are 3-hourly, and they cover 1 of the 31 days of January 1996 "
+        f"(8 of its {31 * 8} 3-hourly steps), and 1 other month in part: a monthly mean of them is no mean of the "
+        "month, and the model would take it as one; give data holding every step of each month (then average them "
+        "to monthly steps), or monthly data")
+    assert not (tmp_path / "p.nc").exists()
+
+
+def _daily_files(folder, days):
+    """One file per day of January 1996 (one step each, bounded by its day, ``time: point``), the first
+    ``days`` of them; the files' paths."""
+    folder.mkdir()
+    paths = []
+    for day in range(days):
+        start = cftime.DatetimeNoLeap(1996, 1, 1) + datetime.timedelta(days=day)
+        path = folder / f"day_{start.year}{start.month:02d}{start.day:02d}.nc"
+        _write(folder / "one.nc", [start], tas_methods=POINT, pred_methods=POINT, seed=40 + day,
+               bounds=[[start, start + datetime.timedelta(days=1)]])
+        with xr.open_dataset(folder / "one.nc", decode_times=False) as one:
+            one.drop_vars("orog").to_netcdf(path)
+        (folder / "one.nc").unlink()
+        paths.append(path)
+    return paths
+
+
+def test_one_step_files_of_a_whole_month_are_advised_merged_then_averaged_and_not_again(
+        point_run, tmp_path, caplog, monkeypatch):
+    """break48b A1: one-step files given to a monthly run were advised `cdo monmean` of the first file alone;
+    break53d A3: the mean is advised only of whole months. 31 one-step daily files of January: the advice says
+    the month is whole (31 daily steps) and merges the files by time before averaging (one line, run here);
+    the copy's month is numpy's mean of the 31 steps, and the copy is not advised averaged again."""
+    monkeypatch.chdir(tmp_path)
+    paths = _daily_files(tmp_path / "days", 31)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(point_run, ["days/*.nc"], tmp_path / "p.nc")
     said = [without_guards(record.getMessage()) for record in caplog.records
             if "trained on monthly data" in record.getMessage()]
     assert len(said) == 1
-    commands = re.findall(r"`(mkdir [^`]*)`", without_guards(said[0]))
-    assert commands == ["mkdir -p gldas_3h/monthly && cdo monmean -mergetime gldas_3h/GLDAS_NOAH025_3H.A19960*00.021.nc4 "
-                        "gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc"]
-    assert said[0].endswith("then give --data gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc in place of "
-                            "gldas_3h/GLDAS_NOAH025_3H.A19960*00.021.nc4 (their 16 files) (the copy is in a folder "
-                            "of its own: a glob over the originals' folder does not take it)")
+    assert "average them to monthly steps first (the month whole: 31 daily steps in January 1996), e.g." in said[0]
+    commands = re.findall(r"`(mkdir [^`]*)`", said[0])
+    assert commands == ["mkdir -p days/monthly && cdo monmean -mergetime days/day_199601*.nc "
+                        "days/monthly/day_199601_monthly.nc"], commands
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
     subprocess.run(commands[0], shell=True, check=True, capture_output=True)
-    steps = np.stack([xr.open_dataset(path)["tas"].values[0] for path in paths])  # by hand: each month's mean
-    with xr.open_dataset("gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc") as monthly:
-        np.testing.assert_allclose(monthly["tas"].values, [steps[:8].mean(axis=0), steps[8:].mean(axis=0)],
-                                   rtol=1e-6)
-        assert monthly["tas"].attrs["cell_methods"] == POINT  # as the run learnt its monthly values
+    steps = np.stack([xr.open_dataset(path)["tas"].values[0] for path in paths])  # by hand: the month's mean
+    with xr.open_dataset("days/monthly/day_199601_monthly.nc") as monthly:
+        np.testing.assert_allclose(monthly["tas"].values, [steps.mean(axis=0)], rtol=1e-6)
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
-        predict_files(point_run, ["gldas_3h/monthly/GLDAS_NOAH025_3H.A19960_monthly.nc"], tmp_path / "p2.nc")
+        predict_files(point_run, ["days/monthly/day_199601_monthly.nc"], tmp_path / "p2.nc")
     again = [record.getMessage() for record in caplog.records]
-    assert not [message for message in again if "cell_methods" in message or "cdo monmean" in message], again
-    assert [message for message in again if "trained on monthly data" in message] == [
-        "the run was trained on monthly data and GLDAS_NOAH025_3H.A19960_monthly.nc is daily: the model is given daily "
-        "values as if they were monthly; each of its 2 values is alone in its month, so averaging to monthly steps "
-        "changes nothing: a monthly value is over the whole month; give data holding every step of each month (files "
-        "of one step each merged by time before averaging: `cdo -mergetime FILES OUT.nc`), or monthly data"]
+    assert not [message for message in again if "cdo monmean" in message or "trained on monthly" in message], again
