@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -52,3 +53,23 @@ def one_copy(command: str, original: str | Path, folder: str | Path, after: str 
     copy = Path(folder) / Path(original).name
     return (f"mkdir -p {folder} && {command} {original} {copy} (its copy in a new folder), then give --data {copy} "
             f"in place of {original}{after}")
+
+
+#: A printed line that corrects ONE file (:func:`one_copy`'s form, its guard kept): the command (the guard, the new
+#: folder, the tool; without the backquotes around it), the folder, then the copy to give and the original it replaces,
+#: as shell words.
+ONE_COPY = re.compile(rf"(?P<command>{GUARD}mkdir -p (?P<folder>'[^']*'|\S+) && .*?)`? \(its copy in a new folder\), "
+                      r"then give --data (?P<copy>'[^']*'|\S+) in place of (?P<original>'[^']*'|[^\s,;)]+)")
+
+
+def run_one_copy(text: str, cwd: str | Path | None = None, env: dict[str, str] | None = None) -> dict[str, str]:
+    """Run the first one-file line of ``text`` (:data:`ONE_COPY`) as printed, by bash in ``cwd`` (with
+    ``env``), after checking that its folder is new; returns its ``command`` and its ``folder``, ``copy``
+    and ``original`` as the shell reads them (unquoted)."""
+    printed = ONE_COPY.search(text)
+    assert printed is not None, text
+    words = {key: shlex.split(value)[0] for key, value in printed.groupdict().items() if key != "command"}
+    folder = Path(cwd or ".") / words["folder"]
+    assert not folder.exists(), f"{folder} was there before the line"
+    subprocess.run(["bash", "-c", printed["command"]], check=True, capture_output=True, cwd=cwd, env=env)
+    return {"command": printed["command"], **words}

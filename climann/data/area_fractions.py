@@ -451,7 +451,7 @@ def _on_copies(variable: xr.DataArray, files: str, command: Callable[[str], str]
     folder (:func:`~climann.data.shell.copies_of_files`; fix38i: the line named ``FILE.nc``) and no
     note (the loop's own words say which ``--data`` takes the copies)."""
     several = source_files(variable)
-    if len(several) > 1 and not any(is_zarr_store(file) for file in several):
+    if several and not any(is_zarr_store(file) for file in several):  # one file's copy too in a folder (fix53a)
         return copies_of_files(lambda arguments, file: command(arguments), several,
                                name=_FRACTION_COPIES_FOLDER), ""
     return command(files), in_place_note(files)

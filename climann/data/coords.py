@@ -1073,7 +1073,7 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
                                   "give them a latitude and a longitude of one value each (CF scalar coordinates, "
                                   "read as a grid of one cell; a station's own position, any for an area mean)")
     several = _files_of_data(dataset)
-    if len(several) > 1 and not any(is_zarr_store(file) for file in several):
+    if several and not any(is_zarr_store(file) for file in several):  # one file's too in a new folder (fix53a)
         # a copy of each file (fix45b: the line named the first of a zonal mean's yearly files alone, and the others,
         # given as they were beside its copy, were refused again)
         statements = [f"d = d.assign_coords({coordinates})"]

@@ -874,7 +874,7 @@ def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str
     integer = ", for integer codes" if masks.size else ""
     made = [*statements, _indicator_statement_of(name, variable)]
     files = source_files(variable)
-    if len(files) > 1 and not any(is_zarr_store(file) for file in files):  # a copy of each, fix38i
+    if files and not any(is_zarr_store(file) for file in files):  # a copy of each, fix38i; of one too (fix53a)
         command = copies_of_files(lambda arguments, file: values_command(every, made, arguments), files,
                                   name=_INDICATOR_COPIES_FOLDER)
         together = together.replace("of that file", "of those files")
@@ -1021,7 +1021,7 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
         return f"{values_command([script], [bit], files)} for integer codes"
 
     several = source_files(variable)
-    if len(several) > 1 and not any(is_zarr_store(file) for file in several):  # a copy of each (fix38i)
+    if several and not any(is_zarr_store(file) for file in several):  # a copy of each (fix38i); of one too (fix53a)
         way = copies_of_files(lambda arguments, file: way_on(arguments), several, name=made)
     else:
         way = way_on(f"{shown_path(source)} {shown_path(Path(source).with_name(f'{made}.nc'))}")  # beside it

@@ -183,10 +183,11 @@ def cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: Mappin
                    f"{in_place_note(input_and_copy(paths[0]))}" if len(paths) == 1 else
                    "them to those cells, e.g. " + copies_of_files(lambda files, _: cut_command(rows, files),
                                                                  [str(path) for path in paths], name="cut")))
-    if len(paths) == 1:
+    if len(paths) == 1:  # its copy in a new folder (fix53a: beside it, a glob over the folder took both)
         return (f"{inner_file}'s {shape} cells are cells of {Path(paths[0]).name}'s grid, so no interpolation is "
-                f"needed: cut {Path(paths[0]).name} to them ({longitudes}, latitude {south:g}…{north:g}), "
-                f"e.g. `{cdo_command(f'sellonlatbox,{numbers}', input_and_copy(paths[0]))}`")
+                f"needed: cut {Path(paths[0]).name} to them ({longitudes}, latitude {south:g}…{north:g}), e.g. "
+                + copies_of_files(lambda files, _: f"`{cdo_command(f'sellonlatbox,{numbers}', files)}`",
+                                  [str(paths[0])], name="cut"))
     return (f"{inner_file}'s {shape} cells are cells of the grid of {files_text(paths)}, so no interpolation is "
             f"needed: cut them to those cells ({longitudes}, latitude {south:g}…{north:g}), e.g. "
             + copies_of_files(lambda files, _: cdo_command(f"sellonlatbox,{numbers}", files),
@@ -537,9 +538,9 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
                 f"interp, with SciPy{without}) {quote}{python_command(code)} {files}{quote}")
 
     way += _direction_words(directions)
-    if len(paths) == 1:
-        return (f"interpolate {Path(paths[0]).name} {way} onto {Path(reference_path).name}'s grid, and give the "
-                f"copy in its place: {advice(input_and_copy(paths[0], 'regridded'), '`')}")
+    if len(paths) == 1:  # its copy in a new folder (fix53a)
+        one = copies_of_files(lambda files, _: advice(files, "`"), [str(paths[0])], name="regridded")
+        return f"interpolate {Path(paths[0]).name} {way} onto {Path(reference_path).name}'s grid: {one}"
     return (f"interpolate {files_text(paths)} {way} onto {Path(reference_path).name}'s grid: "
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
 
@@ -587,9 +588,9 @@ def interpolation_onto_2d_advice(reference: Mapping[str, xr.DataArray], referenc
 
     way = (f"bilinearly onto {Path(reference_path).name}'s grid (CDO reads its 2-D latitude and longitude; without "
            "CDO, xESMF's Regridder with them)") + _direction_words(directions)
-    if len(paths) == 1:
-        files = input_and_copy(paths[0], 'regridded')
-        return f"interpolate {Path(paths[0]).name} {way}: {advice(files, '`')}{in_place_note(files)}"
+    if len(paths) == 1:  # its copy in a new folder (fix53a)
+        one = copies_of_files(lambda files, _: advice(files, "`"), [str(paths[0])], name="regridded")
+        return f"interpolate {Path(paths[0]).name} {way}: {one}"
     return (f"interpolate {files_text(paths)} {way}: "
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
 

@@ -33,6 +33,7 @@ from climann.data.composites import period_cells
 from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, WINDOW_SOURCE_KEY, time_coordinate
 from climann.data.multiyear_steps import years_apart
 from climann.data.notes import in_full, note_once
+from climann.data.paths import is_zarr_store
 from climann.data.shell import (attribute_command, cdo_command, copies_of_files,
     drop_command, file_time_names, in_place_note, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy,
     values_command, xarray_data, xarray_values,
@@ -1149,11 +1150,11 @@ def _ending_bounds_advice(variable: str, dimension: str, files: Sequence[str], *
         own_variable, own_dimension = names[str(file)]
         return ending_day_bounds_command(own_variable, arguments, dimension=own_dimension, hours=hours)
 
-    if len(names) == 1:
+    if len(names) == 1 and is_zarr_store(next(iter(names))):  # a store's copy is written beside it (xarray_command)
         (file,) = names
         arguments = input_and_copy(file)
         return line(arguments, file) + in_place_note(arguments)
-    return copies_of_files(line, list(names), name="time_bounded")
+    return copies_of_files(line, list(names), name="time_bounded")  # one file's copy too in a folder (fix53a)
 
 
 def _own_time_names(file: str, variable: str, dimension: str) -> tuple[str, str] | None:

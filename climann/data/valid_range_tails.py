@@ -292,7 +292,7 @@ def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str], *,
         tailed = [(record, sides) for record, below, above in read if (sides := _tail_sides(record, below, above))]
         removal = None
         files = source_files(dataset[name])
-        if len(files) > 1 and not any(is_zarr_store(file) for file in files) and tailed and all(
+        if files and not any(is_zarr_store(file) for file in files) and tailed and all(  # one too (fix53a)
                 record.file in files for record, _ in tailed):
             removal = _removal_of_files(name, tailed, files)
         said = [_message(name, record, below, above, removal=removal) for record, below, above in read]

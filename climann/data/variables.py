@@ -39,6 +39,7 @@ from climann.data.layout import (
     GridLayout,
     geography_of,
 )
+from climann.data.paths import is_zarr_store
 from climann.data.shell import beside, copies_of_files, ncrename_variable, shown_path
 from climann.data.sources import files_text, own_period_bounded, source_files as recorded_files, source_names
 from climann.data.quantities import quantity_record
@@ -197,11 +198,12 @@ def _rename_hint(dataset: xr.Dataset, where: str, old: str, new: str) -> str:
     stored = dict.fromkeys(name for _, _, name in records) or {old: None}
     files = [file for file, _, _ in records]
     source = files[0] if len(files) == 1 else dataset.encoding.get("source") or where
-    one_file = len(files) == 1 or (not files and "," not in where and where.endswith((".nc", ".nc4", ".zarr")))
+    one_file = (len(files) == 1 and is_zarr_store(files[0])) or (
+        not files and "," not in where and where.endswith((".nc", ".nc4", ".zarr")))
     if one_file:
         copy = f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}"
         copies = " and ".join(f"ncrename {ncrename_variable(name, new)} {copy}" for name in stored if name != new)
-    elif files:  # each file its own copy, in a new folder (fix44d: was `ncrename … FILE NEW_FILE`)
+    elif files:  # each file its own copy, in a new folder (fix44d: was `ncrename … FILE NEW_FILE`); one too (fix53a)
         own = {file: name for file, _, name in records}
         copies = copies_of_files(lambda arguments, file: "" if own[file] == new else
                                  f"ncrename {ncrename_variable(own[file], new)} {arguments}", files, name="renamed")

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import logging
 import pickle
-import shlex
+import shutil
+import subprocess
 
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -22,6 +24,7 @@ from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from climann.evaluation.cell_measures import cell_weights_text
 from tests.conftest import monthly_times
+from tests.followed_twice import one_copy, without_guards
 
 #: 3 rows of 30°, 4 columns of 90°: edges by hand.
 LAT_EDGES = np.array([[0.0, 30.0], [30.0, 60.0], [60.0, 90.0]])
@@ -181,11 +184,14 @@ def _in_file(dataset: xr.Dataset) -> xr.Dataset:
 
 
 #: The ways out of a fraction in % whose units are wrong: set them to % in a copy of its file, or weigh whole cells.
-#: The words after a command that writes a corrected copy beside its input (verify26b F1).
-IN_PLACE = ("(then give sftlf_fx_X_fixed.nc in place of sftlf_fx_X.nc in --data: a glob over their folder takes "
-            "both, and two files of one variable are refused)")
-PERCENT_WAY_OUT = ("set its units to '%' for values 0…100 (ncatted -a units,sftlf,o,c,% sftlf_fx_X.nc "
-                   f"sftlf_fx_X_fixed.nc) {IN_PLACE}, or weigh whole cells: [data] weigh_by_area_fraction = false")
+#: The line that writes a corrected copy of the fraction's file, into a new folder (verify26b F1: a copy beside
+#: it was taken with it by a glob over their folder; fix53j: every one-file copy in a new folder).
+def _fixed(attribute: str) -> str:
+    return one_copy(f"ncatted -a {attribute}", "sftlf_fx_X.nc", "fraction_fixed")
+
+
+PERCENT_WAY_OUT = (f"set its units to '%' for values 0…100 ({_fixed('units,sftlf,o,c,%')}), or weigh whole cells: "
+                   "[data] weigh_by_area_fraction = false")
 
 
 @pytest.mark.parametrize(("fraction", "units", "said"), [
@@ -198,12 +204,12 @@ PERCENT_WAY_OUT = ("set its units to '%' for values 0…100 (ncatted -a units,sf
     # verify25 F5: unreadable units named without the file nor the command; values of 0…1 get units 1
     pytest.param(LAND_PERCENT / 100, "landfrac", "cannot read the units 'landfrac' of 'sftlf' in sftlf_fx_X.nc: "
                  "expected UDUNITS units such as K, degC, hPa, kg m-2 s-1, 0.001; set its units to '1' for values 0…1 "
-                 f"(ncatted -a units,sftlf,o,c,1 sftlf_fx_X.nc sftlf_fx_X_fixed.nc) {IN_PLACE}, or weigh whole cells: "
-                 "[data] weigh_by_area_fraction = false", id="unreadable"),
+                 f"({_fixed('units,sftlf,o,c,1')}), or weigh whole cells: [data] weigh_by_area_fraction = false",
+                 id="unreadable"),
     pytest.param(LAND_PERCENT * 2, "landfrac", "cannot read the units 'landfrac' of 'sftlf' in sftlf_fx_X.nc: "
                  "expected UDUNITS units such as K, degC, hPa, kg m-2 s-1, 0.001; set its units to '1' for values 0…1 "
-                 "(ncatted -a units,sftlf,o,c,1 sftlf_fx_X.nc sftlf_fx_X_fixed.nc) or '%' for values 0…100 (ncatted "
-                 f"-a units,sftlf,o,c,% sftlf_fx_X.nc sftlf_fx_X_fixed.nc) {IN_PLACE}, or weigh whole cells",
+                 f"({_fixed('units,sftlf,o,c,1')}) or '%' for values 0…100 ({_fixed('units,sftlf,o,c,%')}), or weigh "
+                 "whole cells",
                  id="unreadable-0-200"),
 ])
 def test_a_fraction_that_is_none_is_refused_naming_its_file_and_command(fraction, units, said, tmp_path, monkeypatch):
@@ -211,7 +217,7 @@ def test_a_fraction_that_is_none_is_refused_naming_its_file_and_command(fraction
     dataset = _in_file(_land_dataset(fraction=fraction, units=units))
     with pytest.raises(ClimannError) as refused:
         grid_layout(dataset, "mrso", ())
-    assert str(refused.value).startswith(said)
+    assert without_guards(str(refused.value)).startswith(said)
 
 
 def test_a_fraction_holding_an_unmarked_fill_value_is_refused_with_the_command_that_marks_it(tmp_path, monkeypatch):
@@ -221,17 +227,20 @@ def test_a_fraction_holding_an_unmarked_fill_value_is_refused_with_the_command_t
     dataset = _in_file(_land_dataset(fraction=np.where(LAND_PERCENT > 0, LAND_PERCENT, 1e20)))
     with pytest.raises(ClimannError) as refused:
         grid_layout(dataset, "mrso", ())
-    assert str(refused.value) == (
+    assert without_guards(str(refused.value)) == (
         "'sftlf' (a land_area_fraction) in sftlf_fx_X.nc holds 1e+20 (CMIP's missing value) at 2 of its 12 cells, a "
         "fill value that no _FillValue or missing_value of it marks as missing, and no fraction: mark it missing (a "
-        "missing fraction weighs 0): ncatted -a _FillValue,sftlf,o,f,1e+20 sftlf_fx_X.nc sftlf_fx_X_fixed.nc "
-        f"{IN_PLACE} (or weigh whole cells: [data] weigh_by_area_fraction = false)")
+        f"missing fraction weighs 0): {_fixed('_FillValue,sftlf,o,f,1e+20')} (or weigh whole cells: "
+        "[data] weigh_by_area_fraction = false)")
 
 
 def test_the_fill_value_advice_followed_literally_is_accepted(tmp_path, monkeypatch):
-    """verify26b F1: the copy the ncatted writes beside sftlf_fx_X.nc, given as the advice says (in place of
-    the original), weighs by area × land fraction by hand; the same glob, which takes both, is refused naming
-    both files and saying to give one, not to date them."""
+    """verify26b F1, fix53j: the printed line, run as printed (ncatted), writes the copy into a new folder
+    (nothing beside sftlf_fx_X.nc, where the same glob took both); the glob of the folder then takes the
+    original alone, and the copy, given as the line says (in place of the original), weighs by area × land
+    fraction by hand."""
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO")
     monkeypatch.chdir(tmp_path)
     dataset = _land_dataset(fraction=np.where(LAND_PERCENT > 0, LAND_PERCENT, 1e20))
     dataset.drop_vars("sftlf").to_netcdf("mrso_X.nc")
@@ -239,22 +248,19 @@ def test_the_fill_value_advice_followed_literally_is_accepted(tmp_path, monkeypa
     with pytest.raises(ClimannError) as refused:
         grid_layout(open_dataset(expand_paths(["*.nc"])), "mrso", ())
     advice = str(refused.value)
-    command = shlex.split(advice.split("weighs 0): ", 1)[1].split(" (then", 1)[0])
-    assert command[:2] == ["ncatted", "-a"] and command[2] == "_FillValue,sftlf,o,f,1e+20"
-    original, copy = command[3:]
-    # what ncatted does: the same file, its 1e20 marked by _FillValue
-    xr.open_dataset(original, mask_and_scale=False).to_netcdf(copy, encoding={"sftlf": {"_FillValue": 1e20}})
-    replaced, given = advice.split("(then give ", 1)[1].split(" in --data", 1)[0].split(" in place of ")
-    assert (replaced, given) == (copy, original)
-    with pytest.raises(ClimannError) as both:
-        open_dataset(expand_paths(["*.nc"]))
-    assert str(both.value).startswith(
-        "'sftlf' is in both sftlf_fx_X.nc and sftlf_fx_X_fixed.nc, and neither has a time coordinate; "
-        "sftlf_fx_X_fixed.nc is named as a copy of sftlf_fx_X.nc")
-    assert "give the copy in place of the original" in str(both.value) and "ncap2" not in str(both.value)
+    line, rest = advice.split("weighs 0): ", 1)[1].split(" (its copy in a new folder), then give --data ", 1)
+    assert rest.split(" (or weigh", 1)[0] == ("fraction_fixed/sftlf_fx_X.nc in place of sftlf_fx_X.nc, with the other "
+                                              "files of . given as before (--data mrso_X.nc)")
+    copy = "fraction_fixed/sftlf_fx_X.nc"
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path)
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["mrso_X.nc", "sftlf_fx_X.nc"]  # none beside
+    with netCDF4.Dataset(copy) as written:
+        assert np.isclose(written["sftlf"].getncattr("_FillValue"), 1e20, rtol=1e-6)
     layout = grid_layout(open_dataset(expand_paths(["mrso_X.nc", copy])), "mrso", ())
     land_area = _areas_by_hand() * LAND_PERCENT / 100
     np.testing.assert_allclose(layout.cell_area_weights(), land_area / land_area.mean(), rtol=1e-6)
+    with pytest.raises(subprocess.CalledProcessError):  # the line again: its guard keeps the copy there
+        subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path)
 
 
 @pytest.mark.parametrize("run_weighted_by", [pytest.param(None, id="training"),

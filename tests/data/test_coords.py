@@ -14,6 +14,7 @@ from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import follow_ncatted, grid_dataset, ice_drift_dataset
+from tests.followed_twice import run_one_copy, without_guards
 from tests.fresh_python import run_python, shell_path
 
 
@@ -510,13 +511,13 @@ def test_data_without_a_position_are_refused_with_a_command_that_gives_them_one(
         find_coordinate(open_dataset([tmp_path / "mean.nc"]), kind)
     message = str(raised.value)
     assert message.startswith(f"no {kind} coordinate found")
-    if tool == "ncap2":
-        command = re.search(r"ncap2 -s '[^']*' mean.nc mean_fixed.nc", message).group(0)
-        subprocess.run(shlex.split(command), check=True, capture_output=True)
-    else:
-        line = re.search(r"\(or xarray: (python -c .*)\)$", message).group(1)  # run as printed
-        subprocess.run(line, shell=True, check=True, capture_output=True, env={**os.environ, "PATH": shell_path()})
-    _assert_placed(open_dataset([tmp_path / "mean_fixed.nc"]), original, dims, added)
+    # run as printed: the copy in a new folder, nothing beside mean.nc (fix53j)
+    line = message if tool == "ncap2" else message.split("(or xarray: ", 1)[1]
+    followed = run_one_copy(line, tmp_path, env={**os.environ, "PATH": shell_path()})
+    assert without_guards(followed["command"]).startswith(f"mkdir -p positioned && {tool.replace('xarray', 'python')} ")
+    assert (followed["copy"], followed["original"]) == ("positioned/mean.nc", "mean.nc")
+    assert sorted(os.listdir(tmp_path)) == ["mean.nc", "positioned"]
+    _assert_placed(open_dataset([tmp_path / followed["copy"]]), original, dims, added)
 
 
 def test_the_xarray_line_that_gives_a_position_writes_its_copy_whole_or_not_at_all(tmp_path, monkeypatch):

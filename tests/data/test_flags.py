@@ -16,6 +16,7 @@ from climann.data.flags import flag_classes, flag_codes, indicator_advice, refus
 from climann.errors import ClimannError
 from climann.data.open import open_dataset
 from tests.conftest import follow_ncatted, grid_dataset
+from tests.followed_twice import ONE_COPY, one_copy, run_one_copy, without_guards
 from tests.fresh_python import run_python
 
 
@@ -49,11 +50,15 @@ def test_the_advice_names_the_first_class_and_its_code(attrs, expected):
     assert expected in indicator_advice("lc", _variable(**attrs))
 
 
-def test_the_advice_names_the_variables_file_and_a_copy_beside_it(tmp_path):
+def test_the_advice_names_the_variables_file_and_its_copy_in_a_new_folder(tmp_path):
     (tmp_path / "my data").mkdir()
     opened = _written_flags(tmp_path / "my data", flag_values="0 1 2", flag_meanings="clear cloudy fog")
-    assert indicator_advice("cond", opened["cond"]).endswith(
-        f"ncap2 -s 'cond_clear=(cond==0);ram_delete(cond_clear@flag_values);ram_delete(cond_clear@flag_meanings)' '{tmp_path}/my data/cond.nc' '{tmp_path}/my data/cond_fixed.nc')")
+    folder, original = f"'{tmp_path}/my data/indicators'", f"'{tmp_path}/my data/cond.nc'"
+    copy = f"'{tmp_path}/my data/indicators/cond.nc'"
+    assert without_guards(indicator_advice("cond", opened["cond"])).endswith(
+        f"mkdir -p {folder} && ncap2 -s 'cond_clear=(cond==0);ram_delete(cond_clear@flag_values);"
+        f"ram_delete(cond_clear@flag_meanings)' {original} {copy} (its copy in a new folder), then give --data {copy} "
+        f"in place of {original})")
 
 
 def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_is_not(tmp_path, caplog):
@@ -67,11 +72,12 @@ def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_i
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_flag_predictors(opened, ["pred", "lc", "landmask", "absent"], where="classes.nc")
     (record,) = caplog.records
-    assert record.getMessage() == (
+    assert without_guards(record.getMessage()) == (
         "'lc' in classes.nc is a CF flag variable (flag_values 1 2 3 4: forest grass desert ice): its codes are used "
         "as numbers, as if they were amounts; to use its classes, give one 0/1 variable per class instead "
-        f"(e.g. ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' {tmp_path}/classes.nc {tmp_path}/classes_fixed.nc)"
-    )
+        "(e.g. " + one_copy("ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);"
+                            "ram_delete(lc_forest@flag_meanings)'", tmp_path / "classes.nc", tmp_path / "indicators")
+        + ")")
 
 
 def test_the_flag_predictors_of_one_file_get_one_command(tmp_path, caplog):
@@ -86,9 +92,11 @@ def test_the_flag_predictors_of_one_file_get_one_command(tmp_path, caplog):
     opened = open_dataset([tmp_path / "classes.nc"])
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_flag_predictors(opened, ["lc", "soil"], where="classes.nc")
-    command = (f"ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' -s 'soil_sand=(soil==1);ram_delete(soil_sand@flag_values);ram_delete(soil_sand@flag_meanings)' {tmp_path}/classes.nc "
-               f"{tmp_path}/classes_fixed.nc, one command for the 2 flag variables of that file)")
-    messages = [record.getMessage() for record in caplog.records]
+    command = one_copy("ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' "
+                       "-s 'soil_sand=(soil==1);ram_delete(soil_sand@flag_values);ram_delete(soil_sand@flag_meanings)'",
+                       tmp_path / "classes.nc", tmp_path / "indicators",
+                       ", one command for the 2 flag variables of those files)")
+    messages = [without_guards(record.getMessage()) for record in caplog.records]
     assert len(messages) == 2 and all(message.endswith(command) for message in messages)
 
 
@@ -230,11 +238,12 @@ def test_bit_fields_are_refused_as_target_and_warned_about_as_predictor_end_to_e
         return
     with caplog.at_level(logging.WARNING, logger="climann"):
         prepared = prepare_data(config)
-    flagged = [r.getMessage() for r in caplog.records if "CF flag variable" in r.getMessage()]
+    flagged = [without_guards(r.getMessage()) for r in caplog.records if "CF flag variable" in r.getMessage()]
     assert flagged == ([] if outcome == "silent" else [
         "'qc' in flags.nc is a CF flag variable (flag_masks 1 2: frozen warm): its codes are used as numbers, as if "
-        "they were amounts; to use its classes, give one 0/1 variable per bit instead (e.g. ncap2 -s "
-        f"'qc_frozen=(ubyte(qc)/1)%2;ram_delete(qc_frozen@flag_masks);ram_delete(qc_frozen@flag_meanings)' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc, for integer codes)"])
+        "they were amounts; to use its classes, give one 0/1 variable per bit instead (e.g. " + one_copy(
+            "ncap2 -s 'qc_frozen=(ubyte(qc)/1)%2;ram_delete(qc_frozen@flag_masks);ram_delete(qc_frozen@flag_meanings)'",
+            tmp_path / "flags.nc", tmp_path / "indicators", ", for integer codes)")])
     assert prepared.samples.feature_names[0] == predictors[0]
 
 
@@ -343,14 +352,15 @@ def test_the_advice_for_a_name_with_spaces_runs_as_printed(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_flag_predictors(opened, ["land cover"], where="spaced.nc")
     deleted = ";ram_delete(land_cover_forest@flag_values);ram_delete(land_cover_forest@flag_meanings)"
-    command = f"""ncap2 -s "land_cover_forest=('land cover'==1){deleted}" {tmp_path}/spaced.nc {tmp_path}/spaced_fixed.nc"""
+    command = f"ncap2 -s \"land_cover_forest=('land cover'==1){deleted}\""
     (record,) = caplog.records
-    assert record.getMessage().endswith(f"(e.g. {command})")
+    assert without_guards(record.getMessage()).endswith(
+        f"(e.g. {one_copy(command, tmp_path / 'spaced.nc', tmp_path / 'indicators')})")
     assert shlex.split(command)[1:3] == ["-s", f"land_cover_forest=('land cover'==1){deleted}"]
     if shutil.which("ncap2") is None:
         return
-    subprocess.run(command, shell=True, check=True, capture_output=True)
-    with xr.open_dataset(tmp_path / "spaced_fixed.nc") as fixed:
+    followed = run_one_copy(record.getMessage())
+    with xr.open_dataset(followed["copy"]) as fixed:
         np.testing.assert_array_equal(fixed["land_cover_forest"].values, (codes == 1).astype(int))
         # fix38i: ncap2 gave the indicator 'land cover''s flag_values and flag_meanings: a flag variable again
         assert not {"flag_values", "flag_meanings"} & set(fixed["land_cover_forest"].attrs)
@@ -784,9 +794,9 @@ def test_the_indicator_line_of_a_class_target_beside_a_predictor_runs_as_printed
                                                   where="ims.nc"))
     assert "cdo" not in message and message.endswith("(1 where IMS_Surface_Values is 1, sea; 0 elsewhere; missing "
                                                      "where it is 0 (outside_northern_hemisphere))")
-    command = re.search(r"e\.g\. (ncap2 -s '[^']*' \S+ \S+)", message).group(1)
-    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
-    copy = open_dataset([tmp_path / "IMS_Surface_Values_sea.nc"])
+    followed = run_one_copy(message)
+    assert followed["copy"] == f"{tmp_path}/IMS_Surface_Values_sea/ims.nc"
+    copy = open_dataset([followed["copy"]])
     refuse_flag_target(copy, "IMS_Surface_Values_sea", where="copy")  # a target
     # code 0, outside_northern_hemisphere, is no analysed cell: missing, not "no sea" (break47b A2)
     np.testing.assert_array_equal(copy["IMS_Surface_Values_sea"].values,
@@ -820,10 +830,11 @@ def test_a_run_on_the_printed_indicator_of_ims_scores_only_the_analysed_cells(tm
     dataset[["tas"]].to_netcdf(tmp_path / "tas.nc")
     refused = CliRunner().invoke(app, ["train", "--data", "ims.nc", "--target", "IMS_Surface_Values", "--out", "r"])
     assert refused.exit_code == 2
-    command = re.search(r"e\.g\. (ncap2 -s '[^']*' \S+ \S+)", " ".join(refused.output.split())).group(1)
-    command = command.replace("(IMS_Surface_Values==1)", "(IMS_Surface_Values==4)").replace("_sea", "_snow")
-    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
-    result = CliRunner().invoke(app, ["train", "--data", "IMS_Surface_Values_snow.nc", "--data", "tas.nc", "--target",
+    printed = " ".join(refused.output.split())
+    printed = printed.replace("(IMS_Surface_Values==1)", "(IMS_Surface_Values==4)").replace("_sea", "_snow")
+    followed = run_one_copy(printed, tmp_path)
+    assert (followed["copy"], followed["original"]) == ("IMS_Surface_Values_snow/ims.nc", "ims.nc")
+    result = CliRunner().invoke(app, ["train", "--data", followed["copy"], "--data", "tas.nc", "--target",
                                       "IMS_Surface_Values_snow", "--predictors", "tas", "--epochs", "2", "--out", "run",
                                       "-q"])
     assert result.exit_code == 0, result.output
@@ -891,12 +902,12 @@ def test_the_indicator_of_a_flag_whose_fill_value_is_0_keeps_its_0s(tmp_path, ca
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_flag_predictors(opened, ["q"], where="q.nc")
     (record,) = caplog.records
-    command = re.search(r"\(e\.g\. (ncap2 .*? \S+q_fixed\.nc)", record.getMessage()).group(1)
-    assert ".delete_miss()" in command
+    assert ".delete_miss()" in ONE_COPY.search(record.getMessage())["command"]
     if shutil.which("ncap2") is None:
         pytest.skip("ncap2 (NCO) is not installed")
-    subprocess.run(command, shell=True, check=True, capture_output=True)
-    with xr.open_dataset(tmp_path / "q_fixed.nc") as fixed:
+    followed = run_one_copy(record.getMessage())
+    assert followed["copy"] == f"{tmp_path}/indicators/q.nc"
+    with xr.open_dataset(followed["copy"]) as fixed:
         made = fixed[next(name for name in fixed.data_vars if name.startswith("q_"))].values
     flag_missing = _STORED == 0  # the fill value 0 (CCI Lakes' "unprocessed" too: xarray reads it as missing)
     np.testing.assert_array_equal(made, np.where(flag_missing, np.nan, expected_one.astype(float)))
@@ -908,11 +919,11 @@ def test_the_refusal_of_a_flag_target_whose_fill_value_is_0_gives_an_indicator_w
     _flag_with_fill(tmp_path / "lcz.nc", dtype="u1", codes=list(range(1, 18)),
                     meanings=" ".join(f"zone{i}" for i in range(1, 18)), stored=_STORED)
     message = _refused(lambda: refuse_flag_target(open_dataset([tmp_path / "lcz.nc"]), "q", where="lcz.nc"))
-    command = re.search(r"e\.g\. (ncap2 .*? \S+q_zone1\.nc)", message).group(1)
     if shutil.which("ncap2") is None:
         pytest.skip("ncap2 (NCO) is not installed")
-    subprocess.run(command, shell=True, check=True, capture_output=True)
-    with xr.open_dataset(tmp_path / "q_zone1.nc") as fixed:
+    followed = run_one_copy(message)
+    assert followed["copy"] == f"{tmp_path}/q_zone1/lcz.nc"
+    with xr.open_dataset(followed["copy"]) as fixed:
         np.testing.assert_array_equal(fixed["q_zone1"].values, np.where(_STORED == 0, np.nan, _STORED == 1))
 
 
@@ -936,12 +947,12 @@ def test_the_indicator_of_a_float_flag_filled_with_nan_keeps_its_missing_cells_m
         variable.flag_values, variable.flag_meanings = np.array([1, 2, 3], "f4"), "water land ice"
         variable[:] = stored
     message = _refused(lambda: refuse_flag_target(open_dataset([tmp_path / "lc.nc"]), "lc", where="lc.nc"))
-    command = re.search(r"e\.g\. (ncap2 .*? \S+lc_water\.nc)", message).group(1)
-    assert "==nan" not in command
+    assert "==nan" not in ONE_COPY.search(message)["command"]
     if shutil.which("ncap2") is None:
         pytest.skip("ncap2 (NCO) is not installed")
-    subprocess.run(command, shell=True, check=True, capture_output=True)
-    with xr.open_dataset(tmp_path / "lc_water.nc") as fixed:
+    followed = run_one_copy(message)
+    assert followed["copy"] == f"{tmp_path}/lc_water/lc.nc"
+    with xr.open_dataset(followed["copy"]) as fixed:
         np.testing.assert_array_equal(fixed["lc_water"].values,
                                       np.where(np.isnan(stored), np.nan, (stored == 1).astype(float)))
 
@@ -1137,9 +1148,9 @@ def test_the_per_bit_line_leaves_the_masks_comment_off_the_0_1_variable(tmp_path
     assert ";ram_delete(mask_water@comment);ram_delete(mask_water@flag_descriptions)" in advice
     if shutil.which("ncap2") is None:
         return
-    command = re.search(r"\(e\.g\. (ncap2 .*?), for integer codes\)", advice)[1]
-    subprocess.run(command, shell=True, check=True, capture_output=True)
-    with xr.open_dataset(tmp_path / "ostia_fixed.nc") as fixed:
+    followed = run_one_copy(advice)
+    assert followed["copy"] == f"{tmp_path}/indicators/ostia.nc"
+    with xr.open_dataset(followed["copy"]) as fixed:
         assert "comment" not in fixed["mask_water"].attrs and "flag_descriptions" not in fixed["mask_water"].attrs
         np.testing.assert_array_equal(fixed["mask_water"].values, (mask.astype("u1") // 1) % 2)
         assert fixed["mask"].attrs["comment"] == dataset["mask"].attrs["comment"]  # the mask's own kept

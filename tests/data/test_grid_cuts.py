@@ -9,9 +9,8 @@ import pytest
 import xarray as xr
 
 from climann.data.grid_cuts import cut_advice, cut_box, interpolation_advice
-from tests.fresh_python import run_python
 from tests.grid_files import write_tripolar
-from tests.followed_twice import GUARD, without_guards
+from tests.followed_twice import GUARD, run_one_copy, without_guards
 
 #: A global 15° grid, as break10's x.nc.
 LAT = np.arange(-82.5, 90.0, 15.0)
@@ -76,20 +75,21 @@ def test_no_cut_for_a_curvilinear_grid():
     assert cut_box({"lat": lat2d, "lon": lon2d}, _grid(LAT, LON), tolerance=1e-3) is None
 
 
-def test_the_advice_names_the_file_to_cut_and_a_copy_beside_it(tmp_path, monkeypatch):
+def test_the_advice_names_the_file_to_cut_and_its_copy_in_a_new_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     advice = cut_advice(_grid(LAT[2:10], LON[3:15]), "tgt_region.nc", _grid(LAT, LON), tmp_path / "x.nc",
                         tolerance=1e-3)
     assert without_guards(advice) == ("tgt_region.nc's 8×12 cells are cells of x.nc's grid, so no interpolation is needed: cut x.nc "
-                      "to them (longitude 45…225, latitude -60…60), e.g. `cdo sellonlatbox,45,225,-60,60 x.nc "
-                      "x_fixed.nc`")
+                      "to them (longitude 45…225, latitude -60…60), e.g. `mkdir -p cut && cdo "
+                      "sellonlatbox,45,225,-60,60 x.nc cut/x.nc` (its copy in a new folder), then give --data cut/x.nc "
+                      "in place of x.nc")
 
 
 def test_a_band_of_every_longitude_is_said_so(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     lon = np.arange(0.0, 360.0, 15.0)
     advice = cut_advice(_grid(LAT[1:], lon), "short.nc", _grid(LAT, lon), tmp_path / "full.nc", tolerance=1e-3)
-    assert "cut full.nc to them (all longitudes, latitude -75…90), e.g. `cdo sellonlatbox,0,360,-75,90 " in \
+    assert "cut full.nc to them (all longitudes, latitude -75…90), e.g. `mkdir -p cut && cdo sellonlatbox,0,360,-75,90 " in \
         without_guards(advice)
 
 
@@ -97,9 +97,13 @@ def test_the_interpolation_advice_puts_longitudes_in_the_reference_s_convention(
     """A −180…180 predictor beside a 0…360 target across the date line: the advised xarray line
     moves its longitudes to 0…360 before interpolating, so the target's 170°…200° cells get the
     predictor's values (a field linear in longitude across 180°: 0.1 per degree east of 150°E)
-    rather than NaN beyond 180°, and its bounds, the old cells', are left out."""
+    rather than NaN beyond 180°, and its bounds, the old cells', are left out. Run as printed, into a new
+    folder (fix53j)."""
+    import os
     import re
     import shlex
+
+    from tests.fresh_python import shell_path
 
     target_lon, own_lon = np.array([170.0, 180.0, 190.0, 200.0]), np.array([-170.0, -150.0, 150.0, 170.0])
     target = {**_grid([0.0, 10.0], target_lon)}
@@ -111,11 +115,13 @@ def test_the_interpolation_advice_puts_longitudes_in_the_reference_s_convention(
                 "lon_bnds": (("lon", "nv"), np.column_stack([own_lon - 10, own_lon + 10]))},
                coords=own).to_netcdf(tmp_path / "sst.nc")
     advice = interpolation_advice(target, tmp_path / "target.nc", own, tmp_path / "sst.nc")
-    words = shlex.split(re.search(r"`(python -c .*)`$", advice).group(1))
+    words = shlex.split(re.search(r"`mkdir -p \S+ && (python -c .*?)` \(its copy in a new folder\)", advice).group(1))
     assert "% 360" in words[2] and "drop_vars(['lon_bnds']" in words[2]
-    assert words[3:] == [str(tmp_path / "sst.nc"), str(tmp_path / "sst_regridded.nc")]
-    run_python(*words[1:], check=True)
-    regridded = xr.open_dataset(tmp_path / "sst_regridded.nc")
+    assert words[3:] == [str(tmp_path / "sst.nc"), str(tmp_path / "regridded" / "sst.nc")]
+    followed = run_one_copy(advice.split("without CDO", 1)[1], env={**os.environ, "PATH": shell_path()})
+    assert followed["copy"] == str(tmp_path / "regridded" / "sst.nc")
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["sst.nc", "target.nc"]  # nothing beside
+    regridded = xr.open_dataset(followed["copy"])
     np.testing.assert_allclose(regridded["sst"].values, np.tile(0.1 * (target_lon - 150.0), (2, 1)), rtol=1e-12)
     assert "lon_bnds" not in regridded.variables
 
@@ -459,14 +465,15 @@ def test_a_gappy_file_refined_onto_smaller_cells_is_advised_conservatively_and_k
                                   tmp_path / "sst.nc")
     assert "remapbil" not in advice and "conservatively" in advice, advice
     cdo, python = re.findall(r"`([^`]+)`", advice)
-    assert without_guards(cdo).startswith("cdo remapcon,")
+    assert without_guards(cdo).startswith(f"mkdir -p {tmp_path / 'regridded'} && cdo remapcon,")
     assert "method='nearest', tolerance=5.000005" in python
     expected = sst[:, :, np.repeat(np.arange(coarse_lon.size), 2)][:, np.repeat(np.arange(coarse_lat.size), 2)]
     env = {**__import__("os").environ, "PATH": shell_path()}
     for command in (cdo, python):
-        (tmp_path / "sst_regridded.nc").unlink(missing_ok=True)
+        (tmp_path / "regridded" / "sst.nc").unlink(missing_ok=True)
         subprocess.run(["bash", "-c", command], check=True, capture_output=True, env=env, cwd=tmp_path)
-        with xr.open_dataset(tmp_path / "sst_regridded.nc") as regridded:
+        assert not list(tmp_path.glob("sst_*.nc"))  # nothing beside sst.nc
+        with xr.open_dataset(tmp_path / "regridded" / "sst.nc") as regridded:
             held = regridded["sst"].transpose("time", "lat", "lon").values
         np.testing.assert_array_equal(np.isnan(held), np.isnan(expected), err_msg=command)
         np.testing.assert_allclose(held[~np.isnan(held)], expected[~np.isnan(expected)], rtol=1e-6, err_msg=command)
@@ -518,7 +525,7 @@ def test_a_box_refined_past_its_outermost_centres_is_advised_the_remapping_that_
                                   tmp_path / "cru.nc")
     assert "remapbil" not in advice and "outermost cell centres" in advice, advice
     cdo, python = re.findall(r"`([^`]+)`", advice)
-    assert without_guards(cdo).startswith("cdo remapcon,")
+    assert without_guards(cdo).startswith(f"mkdir -p {tmp_path / 'regridded'} && cdo remapcon,")
     assert "method='nearest'" in python
     # the 0.5° cell each 0.05° centre lies in, by index: floor((centre − edge) / 0.5)
     rows = np.floor((fine_lat - 10.0) / 0.5).astype(int)
@@ -526,9 +533,10 @@ def test_a_box_refined_past_its_outermost_centres_is_advised_the_remapping_that_
     expected = pre[:, rows][:, :, columns]
     env = {**os.environ, "PATH": shell_path()}
     for command in (cdo, python):
-        (tmp_path / "cru_regridded.nc").unlink(missing_ok=True)
+        (tmp_path / "regridded" / "cru.nc").unlink(missing_ok=True)
         subprocess.run(["bash", "-c", command], check=True, capture_output=True, env=env, cwd=tmp_path)
-        with xr.open_dataset(tmp_path / "cru_regridded.nc") as regridded:
+        assert not list(tmp_path.glob("cru_*.nc"))  # nothing beside cru.nc
+        with xr.open_dataset(tmp_path / "regridded" / "cru.nc") as regridded:
             held = regridded["pre"].transpose("time", "lat", "lon").values
         assert np.isnan(held).sum() == 0, command
         np.testing.assert_allclose(held, expected, rtol=1e-6, err_msg=command)
@@ -625,7 +633,6 @@ def test_a_lat_lon_predictor_beside_an_ease_grid_target_is_told_the_cdo_line_tha
     interpolation of t2m at each EASE cell's latitude and longitude (SciPy's RegularGridInterpolator) and trains."""
     import re
     import shutil
-    import subprocess
 
     from scipy.interpolate import RegularGridInterpolator
     from typer.testing import CliRunner
@@ -641,18 +648,21 @@ def test_a_lat_lon_predictor_beside_an_ease_grid_target_is_told_the_cdo_line_tha
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()[-1:]
     assert line.startswith("climann: error: the files are on different grids") and "e.g. cdo" not in line
-    command = re.search(rf"`({GUARD}cdo [^`]+)`", line).group(1)
-    assert without_guards(command) == "cdo remapbil,swe/swe.nc era5/t2m.nc era5/t2m_regridded.nc"
-    assert "(then give era5/t2m_regridded.nc in place of era5/t2m.nc in --data" in line
+    command = re.search(rf"`({GUARD}mkdir -p era5/regridded && cdo [^`]+)`", line).group(1)
+    assert without_guards(command) == ("mkdir -p era5/regridded && cdo remapbil,swe/swe.nc era5/t2m.nc "
+                                       "era5/regridded/t2m.nc")
+    assert "(its copy in a new folder), then give --data era5/regridded/t2m.nc in place of era5/t2m.nc" in line
     if shutil.which("cdo") is None:
         pytest.skip("needs cdo to run the printed line")
-    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
+    followed = run_one_copy(line, tmp_path)
+    assert followed["command"] == command and followed["copy"] == "era5/regridded/t2m.nc"
+    assert sorted(path.name for path in (tmp_path / "era5").glob("*.nc")) == ["t2m.nc"]  # nothing beside
     points = np.stack([lat.ravel(), lon.ravel()], axis=-1)
     expected = np.stack([RegularGridInterpolator((latitude[::-1], longitude), month[::-1])(points).reshape(lat.shape)
                          for month in t2m.astype(np.float64)])
-    with xr.open_dataset(tmp_path / "era5" / "t2m_regridded.nc") as copy:
+    with xr.open_dataset(tmp_path / "era5" / "regridded" / "t2m.nc") as copy:
         np.testing.assert_allclose(copy["t2m"].values, expected, rtol=1e-6)
-    result = CliRunner().invoke(app, ["train", "--data", "swe/", "--data", "era5/t2m_regridded.nc", *arguments,
+    result = CliRunner().invoke(app, ["train", "--data", "swe/", "--data", followed["copy"], *arguments,
                                       "--out", "run"])
     assert result.exit_code == 0, result.output
 
@@ -809,9 +819,10 @@ def test_a_direction_is_regridded_by_its_sine_and_cosine_and_the_lines_give_its_
                         _circular_mean(np.nan_to_num(corners), np.ones_like(corners), 1))
     env = {**__import__("os").environ, "PATH": shell_path()}
     for command, expected in ((cdo, conservative), (python, bilinear)):
-        (tmp_path / "era5_regridded.nc").unlink(missing_ok=True)
+        (tmp_path / "regridded" / "era5.nc").unlink(missing_ok=True)
         subprocess.run(["bash", "-c", command], check=True, capture_output=True, env=env, cwd=tmp_path)
-        with xr.open_dataset(tmp_path / "era5_regridded.nc") as regridded:
+        assert not list(tmp_path.glob("era5_*.nc"))  # nothing beside era5.nc
+        with xr.open_dataset(tmp_path / "regridded" / "era5.nc") as regridded:
             held = regridded["mwd"].transpose("time", "lat", "lon").sortby("lat").values
             assert set(regridded.data_vars) == {"mwd", "swh"}, command
             assert regridded["mwd"].attrs["units"] == "Degree true"

@@ -18,8 +18,8 @@ from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, monthly_times, write_climann_file
 from tests.grid_files import LAMBERT, curvilinear_coordinates, rotated_to_geographic
-from tests.fresh_python import run_python
-from tests.followed_twice import GUARD, assert_left_as_it_is, without_guards
+from tests.fresh_python import run_python, shell_path
+from tests.followed_twice import GUARD, assert_left_as_it_is, run_one_copy, without_guards
 
 
 def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
@@ -258,7 +258,8 @@ def test_a_regional_file_beside_a_global_one_on_its_grid_is_refused_with_the_cut
     grid[["tas"]].isel(lat=slice(0, 2), lon=slice(1, 4)).to_netcdf(tmp_path / "tgt.nc")
     grid[["pred"]].to_netcdf(tmp_path / "x.nc")
     cut = ("tgt.nc's 2×3 cells are cells of x.nc's grid, so no interpolation is needed: cut x.nc to them (longitude "
-           "60…240, latitude -90…0), e.g. `cdo sellonlatbox,60,240,-90,0 x.nc x_fixed.nc`")
+           "60…240, latitude -90…0), e.g. `mkdir -p cut && cdo sellonlatbox,60,240,-90,0 x.nc cut/x.nc` (its copy in a "
+           "new folder), then give --data cut/x.nc in place of x.nc")
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / name for name in order], grid_of="tas", variables=["tas", "pred"])
     assert cut in without_guards(str(error.value)) and "remapbil" not in str(error.value)
@@ -693,8 +694,8 @@ def test_a_truly_different_grid_is_still_refused(tmp_path):
     shifted = _one_variable(dataset.assign_coords(lon=dataset.lon + 10.0), "pred", tmp_path / "a_pred.nc")
     # refused with the ready line onto the target's grid, as the check before opening gives it (break49b A3)
     with pytest.raises(ClimannError, match=r"different grids: lon differs by up to 10°.*interpolate a_pred.nc "
-                                           r"bilinearly onto b_tas.nc's grid.*`" + GUARD + r"cdo remapbil,\S*b_tas.nc \S*a_pred.nc "
-                                           r"\S*a_pred_regridded.nc`"):
+                                           r"bilinearly onto b_tas.nc's grid.*`" + GUARD + r"mkdir -p \S*regridded && "
+                                           r"cdo remapbil,\S*b_tas.nc \S*a_pred.nc \S*regridded/a_pred.nc`"):
         open_dataset([shifted, tmp_path / "b_tas.nc"], grid_of="tas", variables=["tas", "pred"])
 
 
@@ -1745,13 +1746,15 @@ def test_files_on_different_grids_are_refused_alike_with_an_interpolation_that_w
     _regional_file(tmp_path / "tas.nc", "tas", lat, lon, ("latitude", "longitude"), lambda y, x: 0 * y + 0 * x)
     _regional_file(tmp_path / "sst.nc", "sst", [-40.0, 0.0, 40.0], [-10.0, 30.0, 70.0], axes, _bilinear)
     with pytest.raises(ClimannError, match=r"^the files are on different grids: latitude has 4 values in tas.nc and 3 "
-                       r"in sst.nc; interpolate sst.nc bilinearly onto tas.nc's grid, .*`" + GUARD + "cdo remapbil,") as error:
+                       r"in sst.nc; interpolate sst.nc bilinearly onto tas.nc's grid: `" + GUARD + r"mkdir -p \S*regridded && "
+                       "cdo remapbil,") as error:
         # the predictor's file first: the target's grid is the one the advice puts it on
         open_dataset([tmp_path / "sst.nc", tmp_path / "tas.nc"], grid_of="tas", variables=("tas", "sst"))
-    command = re.search(r"`(python -c .*)`$", str(error.value)).group(1)
-    run_python(*shlex.split(command)[1:], check=True)  # IN OUT: writes OUT.part, renamed OUT once whole (fix45b)
-    (tmp_path / "sst.nc").rename(tmp_path / "sst_original.kept")
-    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "sst_regridded.nc"])
+    # the xarray line run as printed (writes OUT.part, renamed OUT once whole, fix45b), into a new folder (fix53j)
+    followed = run_one_copy(str(error.value).split("without CDO", 1)[1],
+                            env={**os.environ, "PATH": shell_path()})
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["sst.nc", "tas.nc"]  # nothing beside
+    combined = open_dataset([tmp_path / "tas.nc", followed["copy"]])
     expected = _bilinear(np.array(lat)[:, None], np.array(lon)[None, :]) + np.arange(12.0)[:, None, None]
     np.testing.assert_allclose(combined["sst"].transpose("time", "latitude", "longitude").values, expected, rtol=1e-5)
 

@@ -20,6 +20,7 @@ from climann.data.time_cells import (
     season_score_times,
 )
 from climann.errors import ClimannError
+from tests.followed_twice import ONE_COPY, run_one_copy
 from tests.fresh_python import shell_path
 
 #: Days from 1990-01-01 (noleap) to the first of each month of a year.
@@ -815,11 +816,16 @@ def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bound
     (told,) = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO
                and "stamped at the end of each day:" in record.getMessage()]
     assert told.startswith("'valid_time' stamped at the end of each day: time bounds [time - 1 day, time]"), told
-    line = re.search(r"own day: (.*?)(?: \((?:then give|a copy of each).*)?$", told).group(1)
     path = shell_path()  # the printed `python`
-    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
-    copies = (sorted((folder / "time_bounded").glob("*.nc")) if n_files > 1
-              else [folder / "glofas_dis24_0_fixed.nc"])
+    if n_files > 1:
+        line = re.search(r"own day: (.*?)(?: \(a copy of each.*)?$", told).group(1)
+        subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path,
+                       env={**os.environ, "PATH": path})
+    else:  # its copy in a new folder too (fix53j: glofas_dis24_0_fixed.nc beside it, taken with it by a glob)
+        followed = run_one_copy(told, tmp_path, env={**os.environ, "PATH": path})
+        assert followed["copy"] == str(folder / "time_bounded" / "glofas_dis24_0.nc")
+        assert sorted(path.name for path in folder.glob("*.nc")) == ["glofas_dis24_0.nc"]  # nothing beside
+    copies = sorted((folder / "time_bounded").glob("*.nc"))
     assert len(copies) == n_files
     fixed = open_dataset(copies)
     expected = [cftime.DatetimeProlepticGregorian(2018, 12, 31, 12) + datetime.timedelta(days=day)
@@ -835,9 +841,7 @@ def test_a_run_says_the_ending_window_in_one_line_and_writes_its_bounds_line_to_
     """fix47m: a run on GloFAS's dis24 (no bounds) warned on the terminal in ~1 100 characters, its Python line
     included, on every run. The run's warning is one short line that points to climann info and train.log; the
     line is in train.log, and run with bash as printed from there, the copy has the bounds of the day before
-    each stamp (cftime by hand)."""
-    import re
-    import subprocess
+    each stamp (cftime by hand), written into a new folder, and a run on the --data the line names warns no more."""
 
     from typer.testing import CliRunner
 
@@ -863,14 +867,22 @@ def test_a_run_says_the_ending_window_in_one_line_and_writes_its_bounds_line_to_
     assert len(warned) < 500 and "python" not in warned, warned
     logged = (tmp_path / "run" / "train.log").read_text()
     (told,) = [text for text in logged.splitlines() if "'valid_time' stamped at the end of each day: " in text]
-    line = re.search(r"own day: (.*?)(?: \(then give.*)?$", told).group(1)
-    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={"PATH": shell_path()})
-    copy = xr.open_dataset(tmp_path / "dis24_fixed.nc", use_cftime=True)
+    followed = run_one_copy(told, tmp_path, env={"PATH": shell_path()})
+    assert (followed["copy"], followed["original"]) == ("time_bounded/dis24.nc", "dis24.nc")
+    copy = xr.open_dataset(tmp_path / followed["copy"], use_cftime=True)
     stamps = [cftime.DatetimeProlepticGregorian(2019, 1, 1) + datetime.timedelta(days=day) for day in range(1095)]
     np.testing.assert_array_equal(copy["valid_time_bnds"].values,
                                   [[stamp - datetime.timedelta(days=1), stamp] for stamp in stamps])
     np.testing.assert_array_equal(copy["dis24"].values, values)
     copy.close()
+    # the run on the --data the line names: its bounds read, no warning of a stamp at the end of each day (fix53j)
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        again = CliRunner().invoke(app, ["train", "--data", followed["copy"], "--target", "dis24", "--epochs", "1",
+                                         "--hidden", "4", "--out", "run2"], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert not [record for record in caplog.records if "stamped at the end of each day" in record.getMessage()]
 
 
 def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_given(tmp_path, caplog):
@@ -934,7 +946,11 @@ def test_the_day_ending_bounds_line_leaves_out_a_file_whose_time_has_bounds(tmp_
                          coords={"time": ("time", days, {"units": "days since 2000-01-01", "bounds": "time_bnds"})})
     bounded.to_netcdf(tmp_path / "bounded.nc")
     line = _ending_bounds_advice("time", "time", [str(tmp_path / "plain.nc"), str(tmp_path / "bounded.nc")])
-    assert "plain.nc" in line and "bounded.nc" not in line
+    printed = ONE_COPY.search(line)  # plain.nc's copy in a new folder (fix53j), bounded.nc given as it is
+    assert "plain.nc" in printed["command"] and "bounded.nc" not in printed["command"], line
+    assert (printed["copy"], printed["original"]) == (str(tmp_path / "time_bounded" / "plain.nc"),
+                                                      str(tmp_path / "plain.nc"))
+    assert line.endswith(f"with the other files of {tmp_path} given as before (--data {tmp_path / 'bounded.nc'})")
 
 
 _SEASON_OF_MONTH = np.array(["DJF", "DJF", "MAM", "MAM", "MAM", "JJA", "JJA", "JJA", "SON", "SON", "SON", "DJF"])
@@ -1008,8 +1024,6 @@ def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_ti
     until fix47j). The warning and its line name dis24.nc's ``valid_time``;
     run with bash as printed, the copy holds bounds [stamp - 1 day, stamp] (cftime by hand), and read beside the
     predictor it warns no more and gives the same season features."""
-    import re
-    import subprocess
 
     _glofas_dis24(tmp_path / "dis24.nc", 0)
     days = np.arange(365.0) + 0.5
@@ -1029,10 +1043,11 @@ def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_ti
     (told,) = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO
                and "stamped at the end of each day:" in record.getMessage()]
     assert told.startswith("'valid_time' stamped at the end of each day:"), told
-    line = re.search(r"own day: (.*?)(?: \(then give.*)?$", told).group(1)
+    line = ONE_COPY.search(told)["command"]
     assert "IN.nc" not in line and "d['valid_time']" in line and "'time'" not in line, line
-    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={"PATH": shell_path()})
-    copy = xr.open_dataset(tmp_path / "dis24_fixed.nc", use_cftime=True)
+    followed = run_one_copy(told, tmp_path, env={"PATH": shell_path()})
+    assert followed["copy"] == str(tmp_path / "time_bounded" / "dis24.nc")
+    copy = xr.open_dataset(followed["copy"], use_cftime=True)
     stamps = [cftime.DatetimeProlepticGregorian(2019, 1, 1) + datetime.timedelta(days=day) for day in range(365)]
     np.testing.assert_array_equal(copy["valid_time_bnds"].values,
                                   [[stamp - datetime.timedelta(days=1), stamp] for stamp in stamps])
@@ -1040,7 +1055,7 @@ def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_ti
     forget_notes()
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        after = build_pointwise_samples(open_dataset([tmp_path / "dis24_fixed.nc", tmp_path / "pr.nc"]),
+        after = build_pointwise_samples(open_dataset([followed["copy"], tmp_path / "pr.nc"]),
                                         target="dis24", predictors=["pr"], features=["season"])
     assert not [record for record in caplog.records if "no bounds" in record.getMessage()]
     np.testing.assert_allclose(after.inputs, before.inputs, atol=1e-12)

@@ -3,7 +3,6 @@ so (break43b A8: refused as 'contains no grid cell … longitude 0…0')."""
 
 import logging
 import re
-import shlex
 import shutil
 import subprocess
 
@@ -16,6 +15,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.subset import select_region
 from climann.errors import ClimannError
+from tests.followed_twice import ONE_COPY, run_one_copy
 
 _LATITUDES = np.arange(-87.5, 90, 5.0)
 
@@ -57,10 +57,10 @@ def test_the_advised_longitude_of_a_zonal_mean_lets_a_box_take_its_latitudes(tmp
     values = _zonal(tmp_path / "ro.nc")
     with pytest.raises(ClimannError) as refused:
         find_coordinate(open_dataset([tmp_path / "ro.nc"]), "longitude")
-    command = re.search(r"ncap2 -s '[^']*' ro.nc ro_fixed.nc", str(refused.value))[0]
-    assert 'lon@long_name="zonal mean, every longitude"' in command
-    subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
-    chosen, said = _in_the_band(caplog, tmp_path / "ro_fixed.nc", (-30.0, 30.0, 100.0, 200.0))
+    assert 'lon@long_name="zonal mean, every longitude"' in ONE_COPY.search(str(refused.value))["command"]
+    followed = run_one_copy(str(refused.value), tmp_path)  # the ncap2 line, into a new folder (fix53j)
+    assert (followed["copy"], followed["original"]) == ("positioned/ro.nc", "ro.nc")
+    chosen, said = _in_the_band(caplog, tmp_path / followed["copy"], (-30.0, 30.0, 100.0, 200.0))
     inside = (_LATITUDES >= -30) & (_LATITUDES <= 30)
     np.testing.assert_array_equal(chosen["lat"].values, _LATITUDES[inside])
     np.testing.assert_array_equal(chosen["tdry"].values.reshape(24, -1), values[:, inside])

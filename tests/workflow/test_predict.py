@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import re
+import shutil
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import load_run, predict_files, require_scored_target
 from climann.workflow.preparation import resolve_inputs
-from tests.followed_twice import without_guards
+from tests.followed_twice import one_copy, run_one_copy, without_guards
 from tests.conftest import draw_no_run_figures, run_written_before, without_model_record
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
@@ -3054,14 +3055,25 @@ def test_the_rename_advice_of_new_data_renamed_by_the_user_works_when_followed(r
     renames = [word for rule in given for word in ("--rename", rule)]
     refused = CliRunner().invoke(app, ["evaluate", *data, *renames, "-q"])
     assert refused.exit_code == 2
-    assert refused.stderr.strip().endswith(
-        "rename it in a copy (ncrename -v t2m,tas era_t2m_1982-1983.nc era_t2m_1982-1983_renamed.nc) or with "
-        + advice)
+    assert without_guards(refused.stderr.strip()).endswith(
+        "rename it in a copy (" + one_copy("ncrename -v t2m,tas", "era_t2m_1982-1983.nc", "renamed",
+                                           ", with the other files of . given as before (--data era_rsdt_1982-1983.nc)")
+        + ") or with " + advice)
     renames = [word for rule in followed for word in ("--rename", rule)]
     result = CliRunner().invoke(app, ["evaluate", *data, *renames, "-q"])
     assert result.exit_code == 0, result.stderr
     scores = json.loads((tmp_path / "scores" / "metrics.json").read_text())["splits"]["all"]["model"]
     assert scores["n_samples"] == full["tas"].isel(time=slice(24, None)).size
+    if shutil.which("ncrename") is None:
+        return
+    # the ncrename line run as printed (fix53j: its copy in a new folder), then evaluate on the --data it names
+    copy = run_one_copy(refused.stderr, tmp_path)["copy"]
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["era_rsdt_1982-1983.nc", "era_t2m_1982-1983.nc"]
+    result = CliRunner().invoke(app, ["evaluate", str(run_dir), "--data", copy, "--data", "era_rsdt_1982-1983.nc",
+                                      "--out", "scores_of_the_copy", "-q"])
+    assert result.exit_code == 0, result.stderr
+    copied = json.loads((tmp_path / "scores_of_the_copy" / "metrics.json").read_text())["splits"]["all"]["model"]
+    assert copied == scores
 
 
 def _file_variables(path) -> set[str]:

@@ -22,6 +22,7 @@ from climann.workflow.preparation import (
 )
 from climann.evaluation.predictions import split_labels
 from tests.conftest import draw_no_run_figures, grid_dataset
+from tests.followed_twice import one_copy, without_guards
 
 
 def cos_mean(field: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -673,11 +674,14 @@ def test_a_flag_variable_named_as_a_predictor_is_used_as_its_codes_with_a_warnin
         "paths": [str(tmp_path / "classes.nc")], "target": "tas", "predictors": ["pred", "lc"], "features": []}}))
     with caplog.at_level(logging.WARNING, logger="climann"):
         data = prepare_data(config)
-    warnings = [record.getMessage() for record in caplog.records if "flag variable" in record.getMessage()]
+    warnings = [without_guards(record.getMessage()) for record in caplog.records
+                if "flag variable" in record.getMessage()]
     assert warnings == [
         "'lc' in classes.nc is a CF flag variable (flag_values 1 2 3 4: forest grass desert ice): its codes are used "
         "as numbers, as if they were amounts; to use its classes, give one 0/1 variable per class instead "
-        f"(e.g. ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' {tmp_path}/classes.nc {tmp_path}/classes_fixed.nc)"
+        "(e.g. " + one_copy("ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);"
+                            "ram_delete(lc_forest@flag_meanings)'", tmp_path / "classes.nc", tmp_path / "indicators")
+        + ")"
     ]
     column = data.samples.inputs[:, list(data.samples.feature_names).index("lc")]
     assert np.array_equal(np.unique(column), [1, 2, 3, 4])
@@ -747,7 +751,8 @@ def test_a_flag_target_of_several_classes_exits_2_in_one_line(tmp_path, capfd, m
     assert line.startswith("climann: error: the target 'lc' in lc.nc is a CF flag variable (flag_values 1 2 3: "
                            "forest grass desert)")
     assert ("ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' "
-            "lc.nc lc_forest.nc" in line)
+            "lc.nc lc_forest/lc.nc (its copy in a new folder), then give --data lc_forest/lc.nc in place of lc.nc"
+            in line)
     assert not (tmp_path / "run").exists()
 
 
