@@ -2,11 +2,13 @@
 
 import glob
 import json
+import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +22,6 @@ from climann.workflow.runlog import run_inputs
 from tests.conftest import unwrapped_report
 from tests.console import run_main
 from tests.followed_twice import without_guards
-from tests.fresh_python import run_python
 
 runner = CliRunner()
 #: For the runs whose figures no test looks at (drawn after the scores, they take most of a tiny run's time).
@@ -923,15 +924,20 @@ def test_info_states_the_missing_latitude_advice_once_and_following_it_gives_a_c
     info = run_main("info", "band.nc", capfd=capfd, monkeypatch=monkeypatch)
     report = unwrapped_report(info.stdout)
     assert info.returncode == 2
-    # the xarray line as it runs (fix45m: written whole, to band_fixed.nc.part renamed band_fixed.nc)
-    way_out = re.search(r"\(or xarray: (python -c \"[^\"]*os\.replace\(p,'band_fixed\.nc'\)\")\)", report)
-    assert way_out is not None
+    # the xarray line as it runs (fix45m: written whole, to positioned/band.nc.part renamed positioned/band.nc;
+    # fix53a: one file's copy in a new folder, not beside it)
+    way_out = re.search(r"\(or xarray: (mkdir -p positioned && python -c \"[^\"]*"
+                        r"os\.replace\(p,'positioned/band\.nc'\)\") \(its copy in a new folder\), "
+                        r"then give positioned/band\.nc in place of band\.nc\)", report)
+    assert way_out is not None, report
     assert report.count("ncap2 -s") == report.count("or xarray:") == 1
     assert report.rstrip().splitlines()[-1] == "# No config to start from: no latitude coordinate read (see Grid above)"
     assert info.stderr == "climann: error: no config to start from: no latitude coordinate read (see Grid above)\n"
-    run_python(*shlex.split(way_out.group(1))[1:], check=True, cwd=tmp_path)
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["band.nc", "band_fixed.nc"]
-    fixed = run_main("info", "band_fixed.nc", capfd=capfd, monkeypatch=monkeypatch)
+    this_python = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(["bash", "-c", way_out.group(1)], check=True, cwd=tmp_path, env=this_python)
+    assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*")) == [
+        "band.nc", "positioned", "positioned/band.nc"]
+    fixed = run_main("info", "positioned/band.nc", capfd=capfd, monkeypatch=monkeypatch)
     assert fixed.returncode == 0 and 'target = "tas"' in fixed.stdout and "No config" not in fixed.stdout
 
 

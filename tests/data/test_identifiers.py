@@ -2,9 +2,8 @@
 
 import logging
 import re
-import shlex
 import shutil
-import subprocess
+from pathlib import Path
 
 import netCDF4
 import numpy as np
@@ -17,6 +16,7 @@ from climann.data.identifiers import class_map_values, identifier_reading, warn_
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
+from tests.followed_twice import run_one_copy
 
 
 @pytest.mark.parametrize(("name", "attrs", "expected"), [
@@ -164,10 +164,10 @@ def test_a_class_map_target_is_refused_with_an_indicator_line_that_makes_one_cla
     assert message.startswith(f"the target '{name}' in classes.nc is an integer map of classes without flag "
                               f"attributes (")
     assert "; values 3 4 5 6 7): " in message.replace("values 1.5 2 2.5 3 3.5", "values 3 4 5 6 7")
-    command = re.search(r"e\.g\. (ncap2 .*?) \(1 where", message).group(1)
-    subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
-    made = shlex.split(command)[-1]
-    made_name = shlex.split(command)[2].split("=")[0]
+    printed = run_one_copy(message, cwd=tmp_path)  # the guarded line into its new folder, run as printed
+    assert Path(printed["original"]).name == "classes.nc"
+    made = tmp_path / printed["copy"]
+    made_name = re.search(r"ncap2 -s '(\w+)=", printed["command"]).group(1)
     indicator = open_dataset([made])
     expected = np.where(classes == -1, np.nan, (classes == 3).astype(float))
     np.testing.assert_array_equal(indicator[made_name].values.astype(float), expected)

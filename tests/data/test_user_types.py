@@ -1,6 +1,9 @@
 """NetCDF-4 user-defined types (climann/data/user_types.py): enums as CF flags, VLEN and compound refused."""
 
+import os
 import re
+import sys
+from pathlib import Path
 import shlex
 
 import netCDF4
@@ -12,6 +15,7 @@ from climann.data.flags import flag_classes, refuse_flag_target
 from climann.data.info import describe
 from climann.data.open import open_dataset, open_input
 from climann.errors import ClimannError
+from tests.followed_twice import run_one_copy
 from tests.fresh_python import run_python
 
 N_TIME, N_LAT, N_LON = 24, 3, 4
@@ -90,9 +94,10 @@ def test_an_enum_target_is_refused_with_a_python_line_that_works(enum_file, tmp_
         refuse_flag_target(dataset, "lc", where="enum.nc")
     message = str(refused.value)
     assert "classes, not amounts" in message and "ncap2" not in message  # NCO stops at the enum type
-    line = re.search(r"(python -c \".*?\")", message).group(1)
-    run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
-    made = xr.open_dataset(tmp_path / "lc_forest.nc")["lc_forest"]
+    this_python = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    printed = run_one_copy(message, cwd=tmp_path, env=this_python)  # the guarded line into its new folder
+    assert "python -c" in printed["command"] and printed["original"] == "enum.nc"
+    made = xr.open_dataset(tmp_path / printed["copy"])["lc_forest"]
     np.testing.assert_array_equal(made.values, np.broadcast_to(CLASSES == 1, (N_TIME, N_LAT, N_LON)).astype(float))
 
 
