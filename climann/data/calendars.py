@@ -255,7 +255,7 @@ def dates_with_components(dates: np.ndarray, calendar: str) -> np.ndarray:
     """Each of ``dates`` (cftime datetimes, any shape) with its year, month, day, hour, minute,
     second and microsecond in ``calendar``: the date of the same name, as xarray's
     ``Dataset.convert_calendar`` and ``cdo setcalendar`` relabel dates (not the same instant,
-    which is :func:`dates_in_calendar`: julian 2000-01-01 is 2000-01-01 here, 2000-01-14 there).
+    which is cftime's ``change_calendar``: julian 2000-01-01 is 2000-01-01 here, 2000-01-14 there).
 
     Parameters
     ----------
@@ -297,42 +297,6 @@ def dates_with_components(dates: np.ndarray, calendar: str) -> np.ndarray:
 
     dates = np.asarray(dates, dtype=object)
     return np.frompyfunc(named, 1, 1)(dates).astype(object) if dates.size else dates.copy()
-
-
-def dates_in_calendar(dates: np.ndarray, calendar: str) -> np.ndarray:
-    """``date.change_calendar(calendar)`` of each of ``dates`` (cftime datetimes of one real-world
-    calendar, any shape): the date at the same instant in ``calendar`` (cftime converts through the
-    Julian day). Computed as the first date's ``change_calendar`` plus each date's time since the
-    first (exact: :class:`datetime.timedelta` in microseconds, added in ``calendar``), since cftime's
-    own takes about a millisecond a date (an hourly series of 10 years: 88 000 dates, 90 s).
-
-    Parameters
-    ----------
-    dates : numpy.ndarray of cftime.datetime, any shape
-    calendar : str
-        A CF calendar name.
-
-    Returns
-    -------
-    numpy.ndarray of cftime.datetime, the shape of ``dates``
-
-    Raises
-    ------
-    ValueError
-        From cftime, as ``change_calendar`` raises it: for a calendar that is not a real-world one
-        (``noleap``, ``360_day`` …).
-    """
-    given = dates
-    dates = np.asarray(dates, dtype=object)
-    if dates.size == 0:
-        return dates.copy()
-    first = dates.flat[0]
-    try:
-        moved = first.change_calendar(calendar)
-        shifted = (dates - first) + moved
-    except (TypeError, ValueError, AttributeError):  # not of one calendar: each as cftime converts (or refuses) it
-        return np.vectorize(lambda date: date.change_calendar(calendar), otypes=[object])(given)
-    return np.asarray(shifted, dtype=object)
 
 
 def by_period_in_calendar(dataset: xr.Dataset, calendar: str, frequency: str = "monthly") -> xr.Dataset:

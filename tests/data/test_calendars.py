@@ -463,41 +463,6 @@ def test_stamps_on_a_period_s_first_instant_are_refused_in_every_calendar_and_th
     assert 1 - linear["r2"] < 1e-9 and linear["mse"] < 1e-20
 
 
-@pytest.mark.parametrize("source", ["standard", "julian", "proleptic_gregorian"])
-@pytest.mark.parametrize("target", ["standard", "gregorian", "julian", "proleptic_gregorian"])
-def test_dates_moved_to_another_calendar_are_cftimes_own_change_calendar_date_by_date(source, target):
-    """calendars.dates_in_calendar (the first's change_calendar plus each one's
-    time since it) equal cftime's change_calendar of each date, type, has_year_zero and text included:
-    hours and microseconds, years before 1 and across the Julian/Gregorian switch of October 1582,
-    bounds of shape (n, 2)."""
-    from climann.data.calendars import dates_in_calendar
-
-    first = cftime.datetime(-3, 2, 27, 5, 6, 7, 123456, calendar=source, has_year_zero=False)
-    steps = [datetime.timedelta(days=float(days), microseconds=17) for days in
-             np.concatenate([np.arange(0.0, 1500.0, 250.25), np.linspace(578_500.0, 578_900.0, 12), [738_000.5]])]
-    dates = np.array([[first + step, first + step + datetime.timedelta(hours=1)] for step in steps], dtype=object)
-    assert any(date.year < 1 for date in dates.flat) and any(date.year == 1582 and date.month in (10, 11) for date in dates.flat)
-    moved = dates_in_calendar(dates, target)
-    expected = np.vectorize(lambda date: date.change_calendar(target), otypes=[object])(dates)
-    assert moved.shape == dates.shape
-    for got, want in zip(moved.flat, expected.flat):
-        assert (type(got), got.has_year_zero, str(got)) == (type(want), want.has_year_zero, str(want))
-        assert got == want
-
-
-def test_dates_of_a_calendar_change_calendar_refuses_are_refused_as_cftime_refuses_them():
-    """Not a real-world calendar (no change_calendar in cftime): the same ValueError, for either side."""
-    from climann.data.calendars import dates_in_calendar
-
-    standard = np.array([cftime.datetime(2000, 1, day, calendar="standard") for day in (1, 2)], dtype=object)
-    noleap = np.array([cftime.datetime(2000, 1, day, calendar="noleap") for day in (1, 2)], dtype=object)
-    for dates, calendar in ((standard, "noleap"), (noleap, "standard")):
-        with pytest.raises(ValueError, match="change_calendar only works for real-world calendars"):
-            dates_in_calendar(dates, calendar)
-    mixed = np.array([cftime.datetime(2000, 1, 1, calendar="julian"), cftime.datetime(2000, 1, 1, calendar="standard")])
-    assert [str(date) for date in dates_in_calendar(mixed, "proleptic_gregorian")] == ["2000-01-14 00:00:00", "2000-01-01 00:00:00"]
-
-
 @pytest.mark.parametrize("source, target, year", [
     pytest.param("julian", "standard", 2000, id="julian-2000"),
     pytest.param("julian", "proleptic_gregorian", 1900, id="julian-1900"),
