@@ -36,6 +36,7 @@ from pathlib import Path
 import cftime
 import numpy as np
 
+from climann.data.instant_values import holds_instants
 from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.shell import (copies_command, copies_data, new_folder, shared_glob, shown_path, whole_write,
                                 working_path)
@@ -331,34 +332,45 @@ def _calendar_units_of(files: Sequence[str | Path]) -> tuple[str, str] | None:
     return None
 
 
-#: A CF cell method of values at instants (CF 7.3).
-_POINT = re.compile(r"\btime:\s*point\b")
+def instants_of(file: str | Path) -> tuple[list[str], list[str]]:
+    """The data variables of ``file`` along its time (a 1-D variable whose units say ``… since …``,
+    CF 4.4), and those of them whose attributes say their values are instants
+    (:func:`~climann.data.instant_values.holds_instants`: ``time: point``, GRIB ``instant``), read
+    from its header. Instants are never given a period's bounds: a day's cell for ERA5's 00 UTC
+    analysis of t2m, moved by ``-shifttime,-12hour``, would read as a day's mean (fix53k, fix54a).
 
+    Parameters
+    ----------
+    file : str or Path
+        A NetCDF file.
 
-def _instants_only(file: str | Path) -> bool:
-    """Whether every variable of ``file`` along its time (a 1-D variable whose units say ``… since
-    …``, CF 4.4) says its values are instants (``time: point``, GRIB ``instant``:
-    :func:`~climann.data.forecast_times.holds_instants`), read from its header: such a file is
-    never given a period's bounds (a day's cell for ERA5's 00 UTC analysis of t2m, which moved by
-    ``-shifttime,-12hour`` would read as a day's mean; fix53k). False for a file that cannot be
-    read so (a Zarr store, a GRIB file), or of no such variable."""
+    Returns
+    -------
+    (list of str, list of str)
+        The variables along time and the instants among them, in the file's order; both empty
+        for a file that cannot be read so (a Zarr store, a GRIB file).
+    """
     from climann.data.shared_handles import open_plain
 
-    def holds_instants(attrs: dict) -> bool:  # climann.data.forecast_times.holds_instants, which imports this module
-        return (str(attrs.get("GRIB_stepType", "")).strip().lower() == "instant"
-                or bool(_POINT.search(str(attrs.get("cell_methods", "")))))
-
     if is_zarr_store(file) or is_grib_file(file):
-        return False
+        return [], []
     try:
         with open_plain(file, decode_cf=False) as raw:
             times = {name for name, variable in raw.variables.items()
                      if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
-            along = [(name, variable) for name, variable in raw.data_vars.items()
-                     if name not in times and times & set(variable.dims)]
-            return bool(along) and all(holds_instants(variable.attrs) for _, variable in along)
+            bounds = {str(variable.attrs.get("bounds")) for variable in raw.variables.values()}
+            along = [str(name) for name, variable in raw.data_vars.items()
+                     if name not in times and name not in bounds and times & set(variable.dims)]
+            return along, [name for name in along if holds_instants(raw[name].attrs, name)]
     except (OSError, ValueError, TypeError, KeyError):
-        return False
+        return [], []
+
+
+def _instants_only(file: str | Path) -> bool:
+    """Whether every variable of ``file`` along its time holds instants (:func:`instants_of`):
+    such a file is left out of the bounds advice; False for a file that cannot be read so."""
+    along, instants = instants_of(file)
+    return bool(along) and len(instants) == len(along)
 
 
 def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, shift: int = 0):
