@@ -1378,7 +1378,9 @@ def _mixed_kinds(path: str | Path, dataset: xr.Dataset,
         return None  # said of the file by the checks of its times
     axes = [axis for axis in axes if used is None or axis.variable in used]
     statistics = [axis for axis in axes if _daily_statistic(axis)]
-    instants = [axis for axis in axes if _said_instants(axis) and axis.frequency == "daily"]
+    # the file's one time axis: its bounds, when there are any, are the instants' cells too
+    instants = [axis for axis in axes if (axis.instants or axis.grib_instants) and not axis.windows
+                and not axis.lead and axis.frequency == "daily"]
     if not statistics or not instants or not _at_midnight(statistics[0].times):
         return None
     if dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds"):
