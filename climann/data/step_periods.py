@@ -348,15 +348,16 @@ def instants_of(file: str | Path) -> tuple[list[str], list[str]]:
     Returns
     -------
     (list of str, list of str)
-        The variables along time and the instants among them, in the file's order; both empty
-        for a file that cannot be read so (a Zarr store, a GRIB file).
+        The variables along time and the instants among them, in the file's order (a Zarr
+        store's: sorted by name); both empty for a file that cannot be read so (a GRIB file).
     """
+    from climann.data.handles import open_zarr
     from climann.data.shared_handles import open_plain
 
-    if is_zarr_store(file) or is_grib_file(file):
+    if is_grib_file(file):
         return [], []
     try:
-        with open_plain(file, decode_cf=False) as raw:
+        with (open_zarr if is_zarr_store(file) else open_plain)(file, decode_cf=False) as raw:
             times = {name for name, variable in raw.variables.items()
                      if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
             bounds = {str(variable.attrs.get("bounds")) for variable in raw.variables.values()}

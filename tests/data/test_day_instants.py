@@ -440,3 +440,28 @@ def test_a_zarr_store_of_totals_and_instants_is_split_by_xarray(tmp_path, monkey
     assert (days.get_indexer(starts) == np.arange(_DAYS)).all()
     np.testing.assert_array_equal(got_tp, tp)
     np.testing.assert_array_equal(got_t2m, t2m)
+
+
+def test_the_bounds_advice_for_a_zarr_store_leaves_its_instants_out(tmp_path, monkeypatch):
+    """A store's instants were not read (cdo's header reader opens no store): the xarray line gave t2m a
+    day's cell with tp's. Now it drops t2m; run as printed, the new store holds tp over the day ending at
+    each stamp (NumPy)."""
+    pytest.importorskip("zarr")
+    from climann.data.step_periods import closing_bounds_advice
+
+    monkeypatch.chdir(tmp_path)
+    days, t2m, tp = _fields()
+    both = xr.Dataset({"tp": (("time", "lat", "lon"), tp, {"units": "m", "cell_methods": "time: sum"}),
+                       "t2m": (("time", "lat", "lon"), t2m, {"units": "K", "GRIB_stepType": "instant"})},
+                      coords={"time": days, **_COORDS})
+    both["time"].encoding.update(units="days since 2001-01-01", dtype="int64")
+    both.to_zarr(tmp_path / "both.zarr")
+    said = closing_bounds_advice(["both.zarr"], "daily")
+    assert "a copy without t2m (instants" in said
+    _run([part for part in said.split("`") if part.startswith("mkdir -p ")][0], tmp_path)
+    with xr.open_zarr(tmp_path / "with_bounds" / "both.zarr") as copy:
+        assert "t2m" not in copy.variables
+        cells = copy[copy["time"].attrs["bounds"]].values
+        np.testing.assert_array_equal(cells[:, 1], days.values)
+        np.testing.assert_array_equal(cells[:, 0], (days - pd.Timedelta(days=1)).values)
+        np.testing.assert_array_equal(copy["tp"].values, tp)
