@@ -17,6 +17,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.console import run_main
+from tests.followed_twice import md5
 from tests.fresh_python import shell_path
 
 _DAYS = 40
@@ -293,8 +294,10 @@ def test_a_series_of_files_of_daily_totals_and_instants_is_split_by_one_loop(tmp
     _run(loops[0], tmp_path)
     assert sorted(path.name for path in (tmp_path / "by_kind").iterdir()) == sorted(
         f"era5_{year}_{kind}.nc" for year in (2001, 2002, 2003) for kind in ("statistics", "instants"))
+    written = {path.name: md5(path) for path in (tmp_path / "by_kind").iterdir()}
     with pytest.raises(subprocess.CalledProcessError):  # followed twice: every part kept as it is
         _run(loops[0], tmp_path)
+    assert {path.name: md5(path) for path in (tmp_path / "by_kind").iterdir()} == written
     pieces = _given(message, tmp_path)
     assert len(pieces) == 6
     forget_notes()
