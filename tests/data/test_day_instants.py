@@ -273,7 +273,7 @@ def _given(message: str, folder) -> list:
     return [path for pattern in patterns for path in sorted(folder.glob(pattern))]
 
 
-def test_a_series_of_files_of_daily_totals_and_instants_is_split_by_one_loop(tmp_path, monkeypatch):
+def test_a_series_of_files_of_daily_totals_and_instants_is_split_by_one_loop(tmp_path, monkeypatch, capfd):
     """Before (fix53k's leftover): three yearly files, each tp 'time: sum' and t2m 'time: point' at 00 UTC
     without bounds, were refused naming era5_2001.nc alone, with a split line for it: split, the next
     run met the same refusal at era5_2002.nc. Now the refusal counts the 3 files and gives one guarded
@@ -311,6 +311,12 @@ def test_a_series_of_files_of_daily_totals_and_instants_is_split_by_one_loop(tmp
     assert (index == np.arange(len(days))).all()
     np.testing.assert_array_equal(got_tp, tp)
     np.testing.assert_array_equal(got_t2m, t2m)  # each day's own 00 UTC analysis
+    advised = str(again.value).split(opening, 1)[1].split(" in place of ")[0]
+    assert advised.endswith("then give --data 'by_kind/day_cells/*.nc'")
+    finished = run_main("train", "--data", "by_kind/day_cells/*.nc", "--data", "by_kind/*_instants.nc", "--target",
+                        "tp", "--predictors", "t2m", "--epochs", "1", "--out", "run", capfd=capfd,
+                        monkeypatch=monkeypatch)
+    assert finished.returncode == 0, finished.stderr
 
 
 def test_train_names_the_series_of_mixed_files(tmp_path, monkeypatch, capfd):
@@ -320,8 +326,7 @@ def test_train_names_the_series_of_mixed_files(tmp_path, monkeypatch, capfd):
     finished = run_main("train", "--data", "era5_*.nc", "--target", "tp", "--predictors", "t2m",
                         "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
     assert finished.returncode == 2 and "(2 files) each hold" in finished.stderr
-    assert "for f in 'era5_200*.nc'; do cdo delname,t2m" in finished.stderr or \
-        "for f in era5_200*.nc; do cdo delname,t2m" in finished.stderr
+    assert "&& for f in era5_200*.nc; do cdo delname,t2m \"$f\" by_kind/" in finished.stderr
 
 
 def _write_three_kinds(folder) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:
