@@ -64,23 +64,35 @@ def _daily_file(path, year, *, method, units="mm/(3 h)", missing_days=()):
 
 
 @pytest.mark.parametrize(("units", "seconds"), [("mm/(3 h)", 10800), ("mm/hr", 3600), ("kg m-2 s-1", 1),
-                                                 ("mm d-1", 86400), ("mm", None), ("K", None), ("mm/3h", None),
-                                                 ("W m-2", 1), ("m3 s-1", 1), ("J m-2", None)])
+                                                 ("mm d-1", 86400), ("mm", None), ("K", None), ("mm/3h", 10800),
+                                                 ("W m-2", 1), ("m3 s-1", 1), ("J m-2", None),
+                                                 # break54b A3: MSWEP's own spellings, a count glued to its unit
+                                                 ("mm/h", 3600), ("mm/d", 86400), ("mm/day", 86400),
+                                                 ("mm/6h", 21600), ("mm/3hr", 10800), ("mm 3hr-1", 10800),
+                                                 ("mm/24h", 86400), ("kg/m^2/8day", 8 * 86400)])
 def test_the_period_of_a_rate_is_read_by_the_units_library(units, seconds):
     period = rate_period(units)
     assert (None if period is None else period.total_seconds()) == seconds
 
 
-def test_a_daily_sum_of_rates_per_3_hours_is_refused_with_the_units_of_the_sum(tmp_path):
-    """break50d A1: one line naming the cells (1 day, from the bounds) and the rate's period (3 hours)."""
-    _daily_file(tmp_path / "2000.nc", 2000, method="sum")
+@pytest.mark.parametrize(("units", "factor"), [pytest.param("mm/(3 h)", 8, id="mm-per-(3-h)"),
+                                               pytest.param("mm/3h", 8, id="mswep-mm-per-3h"),
+                                               pytest.param("mm/3 h", 8, id="mm-per-3-h"),
+                                               pytest.param("mm 3hr-1", 8, id="mm-3hr-1"),
+                                               pytest.param("mm/6h", 4, id="mm-per-6h")])
+def test_a_daily_sum_of_rates_per_3_hours_is_refused_with_the_units_of_the_sum(tmp_path, units, factor):
+    """break50d A1: one line naming the cells (1 day, from the bounds) and the rate's period (3 hours).
+    break54b A3: MSWEP's own spelling 'mm/3h' (which cdo daysum keeps) was only warned of as unreadable and
+    trained on, daily totals scored as mm/3h: each spelling of a rate per N hours is read and refused alike."""
+    _daily_file(tmp_path / "2000.nc", 2000, method="sum", units=units)
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "2000.nc"])
     message = str(refused.value)
     assert "\n" not in message
-    assert "'mm/(3 h)', a rate per 3 hours" in message
+    hours = 24 // factor
+    assert f"'{units}', a rate per {hours} hours" in message
+    assert f"a sum of {factor} values per {hours} hours" in message
     assert "'time: sum' over time cells of 1 day (its time bounds ('time_bnds'))" in message
-    assert "a sum of 8 values per 3 hours" in message
     assert "ncatted -a units,precipitation,o,c,mm " in message
 
 
