@@ -56,6 +56,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.forecast_times import is_forecast_period
+from climann.data.notes import with_store_notes
 from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
@@ -1039,5 +1040,5 @@ def sorted_in_time(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
     )
     if message not in _NOTED_ORDER:
         _NOTED_ORDER.add(message)
-        logging.getLogger(__name__).warning("%s", message)
+        logging.getLogger(__name__).warning("%s", with_store_notes(message))
     return dataset.sortby(name)
