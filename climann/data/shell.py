@@ -1251,6 +1251,17 @@ def input_and_copy(path: str | os.PathLike, suffix: str = "fixed", *, extension:
     return f"{shown_path(path)} {beside(path, suffix, extension)}"
 
 
+def users_file_copied(files: str) -> str | None:
+    """The user's file whose copy a command on ``files`` (``IN OUT`` as :func:`input_and_copy` gives
+    them) writes beside it, to have it written into a new folder instead (:func:`copies_of_files`);
+    None for placeholders (``IN.nc OUT.nc``), which name no file, and for a Zarr store (its attributes
+    changed in place, :func:`attribute_command`; a store's copy is written by its own line)."""
+    words = shlex.split(files)
+    if len(words) != 2 or not os.path.isfile(words[0]) or is_zarr_store(words[0]):
+        return None
+    return words[0]
+
+
 def in_place_note(files: str) -> str:
     """Words to put after a command that writes a corrected copy beside its input (``files``,
     ``IN OUT`` as :func:`input_and_copy` gives them): `` (then give 'd/iri_fixed.nc' in place
