@@ -31,7 +31,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.paths import is_zarr_store
-from climann.data.shell import copies_of_files, input_and_copy, users_file_copied
+from climann.data.shell import copies_of_files, input_and_copy, one_copy_advice
 from climann.data.sources import source_files
 
 __all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
@@ -287,10 +287,8 @@ def commands_for_files(forms: Sequence[tuple[tuple[str, ...], Hashable]], comman
     ``every_file`` (whether the groups hold all of the variable's files) no longer changes the
     words; it is kept for the callers."""
     if len(forms) == 1 and not forms[0][0]:
-        if (original := users_file_copied(files)) is None:
-            return command(forms[0][1], files)
         # one file: its copy in a new folder too (fix54b: pr_fixed.nc beside pr.nc, taken with it by a glob)
-        return copies_of_files(lambda arguments, _: command(forms[0][1], arguments), [original], name=copies)
+        return one_copy_advice(lambda arguments: command(forms[0][1], arguments), files, copies)
     if not any(is_zarr_store(file) for held, _ in forms for file in held):  # one file's copy in a folder (fix53a)
         answer_of = {file: answer for held, answer in forms for file in held}
         return copies_of_files(lambda arguments, file: command(answer_of[file], arguments),

@@ -1262,6 +1262,25 @@ def users_file_copied(files: str) -> str | None:
     return words[0]
 
 
+def one_copy_advice(advice: Callable[[str], str], files: str, name: str) -> str:
+    """``advice(files)``, a command on ``files`` (``IN OUT`` as :func:`input_and_copy` gives them;
+    or words holding such commands, in backticks or not), with the copy of the user's file written
+    into a new folder ``name`` beside it, under its own name, and the ``--data`` to give in its place
+    (:func:`copies_of_files`), not beside the file, where a glob over their folder took both
+    (fix54b: the lines outside copies_of_files). Placeholders (``IN.nc OUT.nc``) and a Zarr store
+    (:func:`users_file_copied`) are given ``advice(files)`` as it is. Alternatives printed together
+    take a ``name`` each: in one folder, the second refused, or mixed with the first's copy.
+
+    Examples
+    --------
+    >>> one_copy_advice(lambda files: f"ncks -x -v b {files}", "IN.nc OUT.nc", "dropped")
+    'ncks -x -v b IN.nc OUT.nc'
+    """
+    if (original := users_file_copied(files)) is None:
+        return advice(files)
+    return copies_of_files(lambda arguments, _: advice(arguments), [original], name=name)
+
+
 def in_place_note(files: str) -> str:
     """Words to put after a command that writes a corrected copy beside its input (``files``,
     ``IN OUT`` as :func:`input_and_copy` gives them): `` (then give 'd/iri_fixed.nc' in place
