@@ -781,13 +781,28 @@ def _others_kept(parent: Path, every: Sequence[str]) -> str:
     predictors' files (break43d A6: "variable 'tas_gs' not in …"). Other files are those of
     any ending climann reads (:data:`_READ_ENDINGS`), not only the copies' own: MODIS's ``*.nc``
     beside MERRA-2's ``*.nc4`` copied were left out, the target's files with them (break46c A1).
-    Only files the user gave count, when known (:func:`files_given`)."""
+    Only files the user gave count, when known (:func:`files_given`). A copy an earlier line wrote
+    beside one of ``every`` (``obs_restamped.nc`` beside ``obs.nc``, :func:`original_and_copy`) is
+    no other variable's file: it is named as most likely that corrected copy (fix54b: it was to be
+    given as before, with the new copy of the same file)."""
     endings = {Path(file).suffix.lower() for file in every} | set(_READ_ENDINGS)
     copied = {Path(file).resolve() for file in every}
     given = _GIVEN.get()
     others = sorted(path for path in (parent.iterdir() if parent.is_dir() else ()) if path.suffix.lower() in endings
                     and path.is_file() and not path.name.startswith(".") and path.resolve() not in copied
                     and (given is None or path.resolve() in given))
+    # a copy written beside its original before (X_restamped.nc by an earlier line): no other variable's file
+    earlier = {path: Path(file) for path in others for file in every
+               if (pair := original_and_copy(Path(file), path)) is not None and pair[1] == path}
+    others = [path for path in others if path not in earlier]
+    said = "".join(f"; {shown_path(copy)}, beside {shown_path(original)}, may be its corrected copy written before: "
+                   f"if so, move {shown_path(original)} out of the files given to climann (a folder is read whole), "
+                   "and run again" for copy, original in earlier.items())
+    return _others_given(parent, others) + said
+
+
+def _others_given(parent: Path, others: Sequence[Path]) -> str:
+    """:func:`_others_kept`'s words for the files ``others`` of ``parent``: ``""`` for none."""
     if not others:
         return ""
     names = [path.name for path in others]
