@@ -1677,8 +1677,7 @@ def convert_variable(
                 found.assumption, f"by the days of each step's {periods} in its calendar ({calendar})"))))
         if found.per_cell:
             lengths, how = _cell_lengths(variable, found, to, name=name, where=where, reference=reference,
-                                         time_bounds=time_bounds, reference_method=reference_method,
-                                         reference_attrs=reference_attrs)
+                                         time_bounds=time_bounds, reference_method=reference_method)
             factor = factor * lengths ** found.per_cell
             found = dataclasses.replace(found, assumption=", ".join(filter(None, (found.assumption, how))))
         multiplier = factor.astype(variable.dtype if variable.dtype.kind == "f" else np.float64)
@@ -2182,31 +2181,15 @@ def _step_of_the_rate(variable: xr.DataArray, units: str, to: str, dim: str | No
     return "day" if period == 86400.0 else "hour"
 
 
-def _reference_totals(name: str, to: str, method: str | None, attrs: Mapping | None) -> bool:
-    """Whether the reference's values in ``to`` (an amount) are totals over each time cell: its
-    ``cell_methods`` say ``time: sum``, or say nothing of time and what is known of it (``attrs``,
-    a run's record of its ``standard_name``) names an accumulated amount, which training reads
-    as the total of each cell (:func:`~climann.data.value_words.time_value_word_of`)."""
-    from climann.data.cell_methods import time_cell_method
-    from climann.data.value_words import is_accumulated_amount
-
-    said = time_cell_method(method)
-    if said is not None:
-        return said == "time: sum"
-    return attrs is not None and is_accumulated_amount(name, {**dict(attrs), "units": to})
-
-
 def _cell_lengths(
     variable: xr.DataArray, found: Conversion, to: str, *, name: str, where: str, reference: str,
-    time_bounds: xr.DataArray | None, reference_method: str | None, reference_attrs: Mapping | None = None,
+    time_bounds: xr.DataArray | None, reference_method: str | None,
 ) -> tuple[xr.DataArray, str]:
     """The length in seconds of each time cell of ``variable``, shape (n_time,), by which an
     amount totalled over the cell and its mean rate differ, and how it was found (for the
-    warning); see :func:`convert_variable`. The reference's amount is a total over each cell when its
-    ``cell_methods`` say ``time: sum``, or say nothing of time and it is an accumulated amount
-    (:func:`~climann.data.value_words.is_accumulated_amount`: TerraClimate's ``ppt`` in mm,
-    ``precipitation_amount``), as training read it ("the total of the month beginning there";
-    break54b A6: evaluate refused mm/day for it, saying the amount did not say its period).
+    warning); see :func:`convert_variable`. A run's amount that training read as each cell's total
+    without ``cell_methods`` is given here as ``time: sum``
+    (:func:`~climann.data.value_words.totals_as_read`, break54b A6).
 
     Raises
     ------
@@ -2239,7 +2222,7 @@ def _cell_lengths(
             f"if they are daily "
             f"totals averaged over each step, as ERA5's monthly means are, give the units "
             f"({attribute_command([ncatted_attribute('units', stored, 'o', 'c', f'{units} day-1')], files)})")))
-    if found.per_cell > 0 and not _reference_totals(name, to, reference_method, reference_attrs):
+    if found.per_cell > 0 and time_cell_method(reference_method) != "time: sum":
         said = (f"'{name}' is in '{units}', a rate, in {where} but in '{to}' in {reference}, an amount that does not "
                 f"say the period it is over (no cell_methods 'time: sum'), so the rate does not convert to it; give "
                 f"'{name}' in {to} as {reference} had it")

@@ -70,6 +70,7 @@ from climann.data.time_commands import time_source
 from climann.data.time_cells import steps_before_common
 from climann.data.time_range import month_text, held_time_range
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
+from climann.data.value_words import totals_as_read
 from climann.data.value_precision import held_dtypes
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
@@ -447,7 +448,9 @@ def _open_subset(
     opened = _weighed_as_configured(opened, data)
     described = files_text(files, listed=3)
     if units:
-        opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,
+        # an amount training read as each step's total (no cell_methods) takes a rate so too (break54b A6)
+        opened = convert_dataset(opened, units, where=described, reference=reference,
+                                 cell_methods=totals_as_read(cell_methods, units, quantities),
                                  values_checked=(*(training_values or ()), *units_checked), reference_attrs=quantities)
     elif not new_data:  # the units a run records for its inputs: later files are converted to them
         warn_unreadable_units(opened, used_variables(config) or (data.target,), where=described)
