@@ -585,7 +585,7 @@ def _predict_claimed(
     """:func:`predict_files` once its output is claimed (:func:`climann.atomic.claimed_output`)."""
     from climann.data.variables import grid_layout
     from climann.workflow.run_directory import grid_summary
-    from climann.workflow.preparation import new_data_config, open_selected, pointwise_source
+    from climann.workflow.preparation import given_rename_patterns, new_data_config, open_selected, pointwise_source
 
     config = new_data_config(run.config, files, time_range=time_range, overlap=overlap, rename=rename)
     notes: list[str] = []
@@ -595,7 +595,7 @@ def _predict_claimed(
         config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
         quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
         directions=run.selection_directions(), kinds=run.selection_kinds(),
-        steps_before=lag_steps_needed(config.data))))
+        steps_before=lag_steps_needed(config.data), given_renames=given_rename_patterns(rename))))
     notes += member_notes(run, dataset, files)
     require_recorded_inputs(run, dataset, files, with_target=False)
     had_target = config.data.target in dataset
@@ -1366,7 +1366,7 @@ def _evaluate_claimed(
     from climann.evaluation.report import write_report
     from climann.workflow.pipeline import (add_dropped_target_entry, add_unscored_anomaly_notes, evaluate,
                                            grid_metrics)
-    from climann.workflow.preparation import open_selected, prepared_with_scalers, sample_source
+    from climann.workflow.preparation import given_rename_patterns, open_selected, prepared_with_scalers, sample_source
 
     other = bool(data_paths)
     target_climatology = saved_target_climatology(run)
@@ -1383,7 +1383,7 @@ def _evaluate_claimed(
             quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
         directions=run.selection_directions(), kinds=run.selection_kinds(),
             # a run from before the record scores other data as it did
-            steps_before=steps_read_before_range(config.data))))
+            steps_before=steps_read_before_range(config.data), given_renames=given_rename_patterns(rename))))
         require_recorded_inputs(run, dataset, files, with_target=True)
         dataset = with_training_levels(run, with_training_quantity(run, dataset))
         require_scored_target(dataset, config.data.target, files, predictors=config.data.predictors,

@@ -3487,6 +3487,8 @@ def test_the_rename_advised_for_new_forecasts_under_another_name_is_the_runs_own
     advised = re.search(r"--rename ('[^']+')", refused.output)
     assert advised is not None, refused.output
     assert shlex.split(advised.group(1)) == ["fc_2017.nc:t2m=t2m_model"], refused.output
+    # fix54d: no --rename was given, so the advice replaces none (the run's own rules merged in are not options)
+    assert "in place of the --rename options" not in refused.output, refused.output
     pasted = runner.invoke(app, [*base, *shlex.split(advised.group(0)), "--out", "pasted.nc"])
     assert pasted.exit_code == 0, pasted.output
     with xr.open_dataset(tmp_path / "pasted.nc", decode_times=TIME) as new, \
