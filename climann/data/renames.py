@@ -240,10 +240,15 @@ class FileRenames:
         (``seas5_new_cds_2017.nc`` beside the run's rule ``{"seas5_new_cds.nc" = {t2m =
         "t2m_fc"}}``) was advised ``t2m=t2m_seas5``, and the pasted line was refused: the model
         reads ``t2m_fc`` (break53c A6)."""
+        rule = self.run_rule(name)
+        return rule[1] if rule is not None else None
+
+    def run_rule(self, name: str) -> tuple[str, str] | None:
+        """As :meth:`run_name`, with the pattern of the run's rule that gives it: ``(pattern, run's name)``."""
         if not self.new_data:
             return None
         taken = set(self.rule_of.values())
-        return next((mapping[name] for pattern, mapping in self.rules.items()
+        return next(((pattern, mapping[name]) for pattern, mapping in self.rules.items()
                      if pattern not in taken and mapping.get(name, name) != name and mapping[name] in self.used),
                     None)
 

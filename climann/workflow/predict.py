@@ -1341,7 +1341,7 @@ def evaluate_run(
 
         with files_given(input_files(config)):  # advice names only these (break46b A4)
             return _evaluate_claimed(run, run_dir, out, config, data_paths, files if other else (), compute=compute,
-                                     select=select, history=history)
+                                     select=select, history=history, rename=rename)
 
 
 def _check_scores_folder(run_dir: str | Path, out: str | Path | None, *, overwrite: bool,
@@ -1359,8 +1359,10 @@ def _check_scores_folder(run_dir: str | Path, out: str | Path | None, *, overwri
 def _evaluate_claimed(
     run: TrainedRun, run_dir: str | Path, out: str | Path | None, config: RunConfig, data_paths: list,
     files: Sequence[str], *, compute: ComputeConfig | None, select: Mapping[str, object] | None, history: str,
+    rename: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict:
-    """:func:`evaluate_run` once its folder is claimed (:func:`climann.atomic.claimed_output`)."""
+    """:func:`evaluate_run` once its folder is claimed (:func:`climann.atomic.claimed_output`); ``rename``: the
+    user's ``--rename`` rules, already in ``config`` (:func:`~climann.workflow.preparation.given_rename_patterns`)."""
     from climann.data.variables import grid_layout
     from climann.evaluation.baselines import forecast_persistence, persistence_left_out, persistence_prediction
     from climann.evaluation.report import write_report
