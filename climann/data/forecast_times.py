@@ -25,8 +25,7 @@ its valid times; without one, :func:`unchosen_lead_message` says why and which `
 from __future__ import annotations
 
 import calendar
-import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +35,8 @@ from climann.data.shell import (
     attribute_command, file_time_names, ncap2_name, ncatted_attribute, source_and_copy, values_command,
     with_file_time_names, xarray_data, xarray_values,
 )
+from climann.data.instant_values import holds_instants as holds_instants
+from climann.data.instant_values import is_wrf_snapshot as is_wrf_snapshot
 from climann.data.time_axis import TIME_UNIT_CODES as TIME_UNIT_CODES
 from climann.data.time_axis import calendar_year, month_number
 from climann.data.units import normalised_units, unit_registry
@@ -49,51 +50,6 @@ FORECAST_PERIOD = "forecast_period"
 #: numbers can keep (cfgrib's ``step`` is in hours).
 LEAD_TIME_UNITS = "hours"
 
-
-
-#: Words of a WRF ``description`` that say a value is no snapshot: a total (``ACCUMULATED TOTAL GRID
-#: SCALE PRECIPITATION``, ``TIME-STEP CUMULUS PRECIPITATION``, the ``prec_acc_dt`` windows) or a
-#: statistic over the output interval (the ``wrfxtrm`` diagnostics ``MAX TEMP AT 2 M``, ``MEAN …``).
-_WRF_NOT_SNAPSHOT = re.compile(
-    r"\b(?:accumulated|accumulation|time-step|over|during|mean|average|averaged|max|maximum|min|minimum|std|"
-    r"standard deviation|sum|total|bucket)\b", re.IGNORECASE)
-
-#: WRF's names of totals and output-interval statistics whose ``description`` may not say so
-#: (``SFROFF`` "SURFACE RUNOFF", a total since the start; ``T2MAX``; the ``AC…`` fluxes).
-_WRF_NOT_SNAPSHOT_NAME = re.compile(r"^(?:AC|I_)|(?:MEAN|MAX|MIN|STD)$|^(?:SFROFF|UDROFF|RAINNC|RAINC|RAINSH|"
-                                    r"SNOWNC|GRAUPELNC|HAILNC|RAINNCV|RAINCV|SNOWNCV|GRAUPELNCV|HAILNCV)$")
-
-
-def is_wrf_snapshot(name: str, attrs: Mapping[str, object]) -> bool:
-    """Whether a variable is a field of WRF's history output (``wrfout``: its I/O API attribute
-    ``MemoryOrder`` beside a ``description``), which WRF writes as it is at each output time (WRF
-    User's Guide, "Output fields": history output is instantaneous), and not one of its totals or
-    output-interval statistics (:data:`_WRF_NOT_SNAPSHOT`, :data:`_WRF_NOT_SNAPSHOT_NAME`).
-
-    Examples
-    --------
-    >>> is_wrf_snapshot("T2", {"MemoryOrder": "XY ", "description": "TEMP at 2 M"})
-    True
-    >>> is_wrf_snapshot("RAINNC", {"MemoryOrder": "XY ", "description": "ACCUMULATED TOTAL GRID SCALE PRECIPITATION"})
-    False
-    >>> is_wrf_snapshot("T2", {"description": "TEMP at 2 M"})  # no WRF I/O attribute: nothing known
-    False
-    """
-    description = attrs.get("description")
-    if "MemoryOrder" not in attrs or not isinstance(description, str) or not description.strip():
-        return False
-    return not (_WRF_NOT_SNAPSHOT.search(description) or _WRF_NOT_SNAPSHOT_NAME.search(str(name).upper()))
-
-
-def holds_instants(attrs: Mapping[str, object], name: str = "") -> bool:
-    """Whether a variable's attributes say its values are instantaneous: GRIB ``stepType``
-    ``instant`` (ecCodes, as cfgrib writes it), a CF cell method ``time: point`` (CF 7.3), or a
-    snapshot of WRF's history output (:func:`is_wrf_snapshot`: ``T2`` at 00:00 of daily ``wrfout``
-    files is the temperature at midnight, no daily mean); False when they say nothing (a value
-    without any of them may be a mean)."""
-    step_type = str(attrs.get("GRIB_stepType", "")).strip().lower()
-    return (step_type == "instant" or bool(re.search(r"\btime:\s*point\b", str(attrs.get("cell_methods", ""))))
-            or is_wrf_snapshot(name, attrs))
 
 
 #: The ``long_name`` of the valid times climann adds to forecasts (reference time + lead time).

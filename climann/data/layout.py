@@ -18,7 +18,7 @@ from climann.data.geometry import bounds_from_centres, centre_spacing_areas, pol
 from climann.data.point_lists import point_weights
 from climann.data.time_axis import TimeStride, cell_time_step
 from climann.data.value_words import time_value_word_of
-from climann.data.forecast_times import holds_instants
+from climann.data.instant_values import holds_instants
 from climann.data.window_totals import window_end_reason
 from climann.data.time_cells import period_dates, season_score_times
 from climann.data.time_values import is_climatology_method

@@ -36,6 +36,7 @@ from pathlib import Path
 import cftime
 import numpy as np
 
+from climann.data.instant_values import holds_instants
 from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.shell import (copies_command, copies_data, new_folder, shared_glob, shown_path, whole_write,
                                 working_path)
@@ -282,10 +283,11 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     Unsupported file structure", break43a A4)."""
     period, _, back, _ = _PERIODS[frequency]
     given = _with_timeless(files, given)
-    files, held, command, python, stores = _bounds_commands(files, frequency)
+    files, held, command, python, stores, dropped = _bounds_commands(files, frequency)
     cdo_skips = None if stores else _cdo_losses(files)
     one = len(files) == 1
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
+    copies += _left_out(dropped)
     if stores:  # cdo reads no Zarr store (fix34c): the xarray line alone
         return (f"give {subject} time bounds in {copies} in a new folder with xarray (cdo does not read a Zarr "
                 f"store): if each value is of the {period} beginning at its stamp `{python}`, if of the {period} "
@@ -331,34 +333,46 @@ def _calendar_units_of(files: Sequence[str | Path]) -> tuple[str, str] | None:
     return None
 
 
-#: A CF cell method of values at instants (CF 7.3).
-_POINT = re.compile(r"\btime:\s*point\b")
+def instants_of(file: str | Path) -> tuple[list[str], list[str]]:
+    """The data variables of ``file`` along its time (a 1-D variable whose units say ``… since …``,
+    CF 4.4), and those of them whose attributes say their values are instants
+    (:func:`~climann.data.instant_values.holds_instants`: ``time: point``, GRIB ``instant``), read
+    from its header. Instants are never given a period's bounds: a day's cell for ERA5's 00 UTC
+    analysis of t2m, moved by ``-shifttime,-12hour``, would read as a day's mean (fix53k, fix54a).
+
+    Parameters
+    ----------
+    file : str or Path
+        A NetCDF file.
+
+    Returns
+    -------
+    (list of str, list of str)
+        The variables along time and the instants among them, in the file's order (a Zarr
+        store's: sorted by name); both empty for a file that cannot be read so (a GRIB file).
+    """
+    from climann.data.handles import open_zarr
+    from climann.data.shared_handles import open_plain
+
+    if is_grib_file(file):
+        return [], []
+    try:
+        with (open_zarr if is_zarr_store(file) else open_plain)(file, decode_cf=False) as raw:
+            times = {name for name, variable in raw.variables.items()
+                     if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
+            bounds = {str(variable.attrs.get("bounds")) for variable in raw.variables.values()}
+            along = [str(name) for name, variable in raw.data_vars.items()
+                     if name not in times and name not in bounds and times & set(variable.dims)]
+            return along, [name for name in along if holds_instants(raw[name].attrs, name)]
+    except (OSError, ValueError, TypeError, KeyError):
+        return [], []
 
 
 def _instants_only(file: str | Path) -> bool:
-    """Whether every variable of ``file`` along its time (a 1-D variable whose units say ``… since
-    …``, CF 4.4) says its values are instants (``time: point``, GRIB ``instant``:
-    :func:`~climann.data.forecast_times.holds_instants`), read from its header: such a file is
-    never given a period's bounds (a day's cell for ERA5's 00 UTC analysis of t2m, which moved by
-    ``-shifttime,-12hour`` would read as a day's mean; fix53k). False for a file that cannot be
-    read so (a Zarr store, a GRIB file), or of no such variable."""
-    from climann.data.shared_handles import open_plain
-
-    def holds_instants(attrs: dict) -> bool:  # climann.data.forecast_times.holds_instants, which imports this module
-        return (str(attrs.get("GRIB_stepType", "")).strip().lower() == "instant"
-                or bool(_POINT.search(str(attrs.get("cell_methods", "")))))
-
-    if is_zarr_store(file) or is_grib_file(file):
-        return False
-    try:
-        with open_plain(file, decode_cf=False) as raw:
-            times = {name for name, variable in raw.variables.items()
-                     if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
-            along = [(name, variable) for name, variable in raw.data_vars.items()
-                     if name not in times and times & set(variable.dims)]
-            return bool(along) and all(holds_instants(variable.attrs) for _, variable in along)
-    except (OSError, ValueError, TypeError, KeyError):
-        return False
+    """Whether every variable of ``file`` along its time holds instants (:func:`instants_of`):
+    such a file is left out of the bounds advice; False for a file that cannot be read so."""
+    along, instants = instants_of(file)
+    return bool(along) and len(instants) == len(along)
 
 
 def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, shift: int = 0):
@@ -368,23 +382,41 @@ def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, s
     the loop of cdo with the given operators over them, the loop of the xarray line (``shift``
     its last argument: 0 the period beginning at each stamp, -1 the one ending there), and
     whether any is a Zarr store. Files without a time axis (E-OBS's elevation beside its daily
-    files) are left out (:func:`timeless_files`)."""
+    files) are left out (:func:`timeless_files`). The instants of a file that holds others too
+    (:func:`instants_of`: ERA5's t2m at 00 UTC beside tp's daily totals) are left out of its copy
+    (``cdo -delname``, xarray's ``drop_vars``; named by :func:`_left_out`): a day's bounds on the
+    file's one time axis would be theirs too, a day's cell for an analysis (fix54a)."""
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
     files = [file for file in files if file not in timeless_files(files)] or files
     files = [file for file in files if not _instants_only(file)] or files
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
 
+    dropped = list(dict.fromkeys(name for file in files for name in instants_of(file)[1]))
+
     def command(operators: str) -> str:
+        if dropped:  # cdo's chain runs right to left: the instants leave before the bounds are set
+            operators = f"{operators if operators.startswith('-') else '-' + operators} -delname,{','.join(dropped)}"
         return " && ".join(copies_command(lambda source, copy: f"cdo {operators} {source} {copy}", folder, own)
                            for folder, own in held.items())
 
     stores = any(is_zarr_store(file) for file in files)
     script = _python_bounds(frequency, stores=stores)
+    if dropped:
+        script = script.replace(";c=[k for k in d.variables", f";d=d.drop_vars({dropped!r},errors='ignore')"
+                                ";c=[k for k in d.variables", 1)
     python = " && ".join(copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} {shift}',
                                         folder, own)
                          for folder, own in held.items())
-    return files, held, command, python, stores
+    return files, held, command, python, stores, dropped
+
+
+def _left_out(dropped: Sequence[str]) -> str:
+    """Words for the instants left out of the copies (:func:`_bounds_commands`), or ``""``."""
+    if not dropped:
+        return ""
+    names = dropped[0] if len(dropped) == 1 else f"{', '.join(dropped[:-1])} and {dropped[-1]}"
+    return f" without {names} (instants, 'time: point' or GRIB 'instant': no period's bounds fit them)"
 
 
 def timeless_files(files: Sequence[str | Path]) -> list[str | Path]:
@@ -455,9 +487,10 @@ def closing_bounds_advice(files: str | Path | Sequence[str | Path], frequency: s
     """
     period, _, back, _ = _PERIODS[frequency]
     given = _with_timeless(files, given)
-    files, held, command, python, stores = _bounds_commands(files, frequency, -1)
+    files, held, command, python, stores, dropped = _bounds_commands(files, frequency, -1)
     one = len(files) == 1
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
+    copies += _left_out(dropped)
     if stores:  # cdo reads no Zarr store: the xarray line alone
         return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} "
                 f"in a new folder with xarray (cdo does not read a Zarr store): `{python}`; "
@@ -709,7 +742,9 @@ def _variables_along_time(file: str | Path, variable: str) -> list[str]:
                 return []
             time = header[variable].dims[0]
             bounds = {str(header[name].attrs.get("bounds")) for name in header.variables}
+            # instants are left out of the copies (:func:`_bounds_commands`): no bounds date them
             return [str(name) for name in header.data_vars if name != variable and name not in bounds
-                    and time in header[name].dims and name not in header.coords]
+                    and time in header[name].dims and name not in header.coords
+                    and not holds_instants(header[name].attrs, str(name))]
     except Exception:  # noqa: BLE001 — an unreadable file is refused with its own message when opened
         return []

@@ -93,15 +93,17 @@ from climann.data.day_instants import common_steps_command, day_cells_command, d
 from climann.data.direction_regrid import cdo_direction_chain, file_directions
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
-from climann.data.forecast_times import INSTANT_STEP_TYPES, holds_instants, is_forecast_period, is_lead_month
+from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, is_lead_month
+from climann.data.instant_values import holds_instants
 from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
     beside, cdo_command, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words,
-    in_place_note, input_and_copy, new_folder, none_there,
-    shared_glob, shown_path, steps_command,
+    in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
+    shared_glob, shown_path, steps_command, working_path,
 )
+from climann.data.sources import files_text
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, bounds_advice, first_instant_text, frequency_of, frequency_of_step, median_step_days,
     period_text, step_periods, steps_text, unknown_periods_refusal,
@@ -1308,15 +1310,18 @@ def _check_days_beside_instants(axes: Sequence[_Axis]) -> None:
 
 
 def check_mixed_day_instants(files: Mapping[str | Path, xr.Dataset], used: Collection[str] | None = None) -> None:
-    """Refuse a file that holds daily statistics (``time: sum``, ``time: mean``, GRIB ``accum``,
+    """Refuse files that hold daily statistics (``time: sum``, ``time: mean``, GRIB ``accum``,
     ``avg``) and instants (``time: point``, GRIB ``instant``) on one time axis without bounds,
     stamped at 00:00, both kinds among the ``used`` variables (None: every one).
 
     Beside instants at their stamps, which instant goes with each day's value is a choice
     (:func:`_check_days_beside_instants`), made by the statistics' time bounds; but bounds on
-    the file's one time axis would be the instants' too, giving an analysis a day's cell (CF 7.1:
-    the bounds of a coordinate are every variable's along it). The way out splits the file
-    (:func:`_split_kinds_command`); the statistics' file alone is then bounded, as for two files.
+    a file's one time axis would be the instants' too, giving an analysis a day's cell (CF 7.1:
+    the bounds of a coordinate are every variable's along it). The way out splits the files
+    (:func:`_split_kinds_command`, one guarded loop over a series of them: a line for the first
+    file alone met the same refusal at the next, fix54a); the statistics' files alone are then
+    bounded, as for two files. A file whose time has bounds is read
+    (:func:`_note_mixed_bounded_days`).
 
     Parameters
     ----------
@@ -1328,65 +1333,164 @@ def check_mixed_day_instants(files: Mapping[str | Path, xr.Dataset], used: Colle
     Raises
     ------
     ClimannError
-        One line naming the file, both kinds and the line that splits it.
+        One line naming the files (how many), both kinds and the line that splits them.
     """
+    mixed: dict[str | Path, tuple[list[_Axis], list[_Axis]]] = {}
     for path, dataset in files.items():
-        time = _time_dimension(dataset)
-        if time is None or time not in dataset.indexes or dataset[time].attrs.get("bounds") \
-                or dataset[time].encoding.get("bounds") or dataset.indexes[time].dtype.kind not in "MO":
-            continue  # no dated axis, or bounds said: the checks of the files' times say what they find
-        marked = [dataset[name].attrs for name in data_variable_names(dataset) if time in dataset[name].dims]
-        if not any(holds_instants(attrs) for attrs in marked):
-            continue
-        try:
-            _, axes = _time_axes([dataset], [path])
-        except (ClimannError, ValueError, TypeError):
-            continue  # said of the file by the checks of its times
-        axes = [axis for axis in axes if used is None or axis.variable in used]
-        statistics = [axis for axis in axes if _daily_statistic(axis) and all(cell is None for cell in axis.cells)]
-        instants = [axis for axis in axes if _said_instants(axis) and axis.frequency == "daily"]
-        if not statistics or not instants or not _at_midnight(statistics[0].times):
-            continue
-        names = [axis.variable for axis in instants]
-        split, data = _split_kinds_command(path, names)
-        raise ClimannError(
-            f"{Path(str(path)).name} holds {_listed([axis.variable for axis in statistics])}, daily "
-            f"{_statistic_words(statistics[0])} (read as the day beginning at each stamp), and "
-            f"{_listed(names)}, instants ({names[0]}'s cell_methods 'time: point' or GRIB_stepType 'instant'), "
-            f"on one time axis without bounds stamped at 00:00 ({date_text(statistics[0].times[0])}, …): which "
-            f"instant goes with each day's value, the one that opens the day or the one that closes it, is a choice "
-            f"the stamps do not make, and time bounds on the file's one axis would be the instants' too (a day's cell "
-            f"for an analysis); split it: `{split}`, then give {data} in place of {Path(str(path)).name}, "
-            f"and climann gives the line that bounds the statistics for either instant")
+        if (kinds := _mixed_kinds(path, dataset, used)) is not None:
+            mixed[path] = kinds
+    if not mixed:
+        return
+    paths = list(mixed)
+    statistics, instants = mixed[paths[0]]
+    names = list(dict.fromkeys(axis.variable for kinds in mixed.values() for axis in kinds[1]))
+    split, data = _split_kinds_command(paths, names)
+    one = len(paths) == 1
+    held = Path(str(paths[0])).name if one else f"{files_text(paths)} ({len(paths)} files) each"
+    raise ClimannError(
+        f"{held} hold{'s' if one else ''} {_listed([axis.variable for axis in statistics])}, daily "
+        f"{_statistic_words(statistics[0])} (read as the day beginning at each stamp), and "
+        f"{_listed([axis.variable for axis in instants])}, instants ({instants[0].variable}'s cell_methods "
+        f"'time: point' or GRIB_stepType 'instant'), on one time axis without bounds stamped at 00:00 "
+        f"({date_text(statistics[0].times[0])}, …): which instant goes with each day's value, the one that opens "
+        f"the day or the one that closes it, is a choice the stamps do not make, and time bounds on "
+        f"{'the' if one else 'a'} file's one axis would be the instants' too (a day's cell for an analysis); split "
+        f"{'it' if one else 'them'}: `{split}`, then give {data} in place of "
+        f"{Path(str(paths[0])).name if one else 'them'}, and climann gives the line that bounds the statistics for "
+        f"either instant")
 
 
-def _split_kinds_command(path: str | Path, instants: Sequence[str]) -> tuple[str, str]:
-    """The printed line that splits the file ``path`` into a new folder ``by_kind`` beside it
+def _mixed_kinds(path: str | Path, dataset: xr.Dataset,
+                 used: Collection[str] | None) -> tuple[list[_Axis], list[_Axis]] | None:
+    """The axes of the daily statistics without bounds and of the daily instants of one file, both
+    among ``used`` and stamped at 00:00 (:func:`check_mixed_day_instants`), or None when it holds
+    not both. A file whose time has bounds is said once and read (:func:`_note_mixed_bounded_days`)."""
+    time = _time_dimension(dataset)
+    if time is None or dataset.indexes[time].dtype.kind not in "MO":
+        return None  # no dated axis: the checks of the files' times say what they find
+    marked = [dataset[name].attrs for name in data_variable_names(dataset) if time in dataset[name].dims]
+    if not any(holds_instants(attrs) for attrs in marked):
+        return None
+    try:
+        _, axes = _time_axes([dataset], [path])
+    except (ClimannError, ValueError, TypeError):
+        return None  # said of the file by the checks of its times
+    axes = [axis for axis in axes if used is None or axis.variable in used]
+    statistics = [axis for axis in axes if _daily_statistic(axis)]
+    # the file's one time axis: its bounds, when there are any, are the instants' cells too
+    instants = [axis for axis in axes if (axis.instants or axis.grib_instants) and not axis.windows
+                and not axis.lead and axis.frequency == "daily"]
+    if not statistics or not instants or not _at_midnight(statistics[0].times):
+        return None
+    if dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds"):
+        _note_mixed_bounded_days(path, statistics[0], instants)
+        return None
+    if not all(cell is None for cell in statistics[0].cells):
+        return None
+    return statistics, instants
+
+
+def _note_mixed_bounded_days(path: str | Path, days: _Axis, instants: Sequence[_Axis]) -> None:
+    """Say once how one file of daily statistics with one-day time bounds (``cdo merge`` of a
+    bounded tp file and an analysis file keeps tp's ``time_bnds``) and instants at the same stamps
+    is read: each statistic over its bounds, each instant at its stamp, paired by the file's own
+    rows, the instant that opens (bounds ``[D, D + 1]``) or closes (``[D - 1, D]``) each day.
+    CF 7.3's ``time: point`` says the instants' values are at their stamps whatever the time's
+    bounds; the file's maker paired them (fix54a). Bounds of other lengths, or a stamp not at one
+    edge of its cell, are left to the checks of the files' times."""
+    edge = _stamped_edge(days)
+    if edge is None:
+        return
+    low, high = sorted(days.cells[0])
+    names = _listed([axis.variable for axis in instants])
+    note_once(_log, logging.WARNING, (
+        f"{Path(str(path)).name} holds {days.variable}'s daily {_statistic_words(days)} with time bounds "
+        f"({date_text(days.times[0])} for {date_text(low)} to {date_text(high)}, …) and {names}, instants "
+        f"('time: point' or GRIB 'instant') at the same stamps: each {days.variable} value is read over its bounds "
+        f"and each instant at its stamp, paired as the file's rows pair them, with the instant that "
+        f"{'opens' if edge == 'start' else 'closes'} its day; for the other instant, write {names} to a file of "
+        f"{'its' if len(instants) == 1 else 'their'} own without the time bounds and give both files"),
+        key=("mixed bounded days", str(path), days.variable))
+
+
+def _split_kinds_command(paths: Sequence[str | Path], instants: Sequence[str]) -> tuple[str, str]:
+    """The printed line that splits each file of ``paths`` into a new folder ``by_kind`` beside it
     (:func:`~climann.data.shell.new_folder`): ``STEM_statistics.nc``, every variable but the
     ``instants`` (``cdo delname``), and ``STEM_instants.nc``, the ``instants`` (``cdo selname``),
-    each guarded against writing over a file (:func:`~climann.data.shell.cdo_command`).
+    each guarded against writing over a file (:func:`~climann.data.shell.cdo_command`; of several
+    files of a folder, one loop over them, each copy checked first,
+    :func:`~climann.data.shell.none_there_in_loop`). Of a Zarr store, which cdo does not read, the
+    xarray line (:data:`_SPLIT_KINDS_PYTHON`), its two parts NetCDF files (cdo then reads them).
 
     Parameters
     ----------
-    path : str or Path
-        The file.
+    paths : sequence of str or Path
+        The files, each holding both kinds.
     instants : sequence of str
-        The file's names of its instantaneous variables.
+        The files' names of their instantaneous variables.
 
     Returns
     -------
     tuple of str
         ``mkdir -p by_kind && cdo delname,t2m both.nc by_kind/both_statistics.nc && cdo selname,t2m
-        both.nc by_kind/both_instants.nc`` with its guards, and the ``--data`` of the two files.
+        both.nc by_kind/both_instants.nc`` with its guards (one line of ``&&`` for several folders), and
+        the ``--data`` of the parts.
     """
-    source = Path(str(path))
-    folder = new_folder(source.parent, "by_kind")
     names = ",".join(instants)
+    lines, data = [], []
+    for parent in dict.fromkeys(Path(str(path)).parent for path in paths):
+        own = [path for path in paths if Path(str(path)).parent == parent]
+        folder = new_folder(parent, "by_kind")
+        if len(own) == 1:
+            line, given = _split_one(own[0], folder, names)
+        else:
+            line, given = _split_loop(own, folder, names)
+        lines.append(line)
+        data.append(given)
+    return " && ".join(lines), " ".join(data)
+
+
+#: The xarray that writes the two kinds of a Zarr store (``python -c SCRIPT IN STATISTICS INSTANTS
+#: NAMES``, NAMES the instants, comma-separated) into two NetCDF files, which cdo and the lines
+#: that bound the statistics then read; it refuses a file there already, and writes each whole or
+#: not at all (a temporary name, then renamed).
+_SPLIT_KINDS_PYTHON = (
+    "import sys,os,xarray as xr;d=xr.open_zarr(sys.argv[1]);n=sys.argv[4].split(',');"
+    "[sys.exit(p+' is there already: left as it is, nothing written; move it away or write another name') "
+    "for p in sys.argv[2:4] if os.path.lexists(p)];"
+    "[(x.to_netcdf(p+'.part'),os.replace(p+'.part',p)) for x,p in ((d.drop_vars(n),sys.argv[2]),(d[n],sys.argv[3]))]"
+)
+
+
+def _split_one(path: str | Path, folder: Path, names: str) -> tuple[str, str]:
+    """:func:`_split_kinds_command` for one file (or Zarr store) ``path``, its parts into ``folder``."""
+    source = Path(str(path))
     copies = [folder / f"{source.stem}_{kind}.nc" for kind in ("statistics", "instants")]
+    if is_zarr_store(source):  # cdo reads no Zarr store: xarray writes its two parts as NetCDF files
+        line = (f"mkdir -p {shown_path(folder)} && {python_command(_SPLIT_KINDS_PYTHON)} {shown_path(source)} "
+                f"{shown_path(copies[0])} {shown_path(copies[1])} {shlex.quote(names)}")
+        return line, " ".join(f"--data {shown_path(copy)}" for copy in copies)
     parts = [cdo_command(f"{operator},{names}", f"{shown_path(source)} {shown_path(copy)}")
              for operator, copy in zip(("delname", "selname"), copies, strict=True)]
     return (f"mkdir -p {shown_path(folder)} && {' && '.join(parts)}",
             " ".join(f"--data {shown_path(copy)}" for copy in copies))
+
+
+def _split_loop(paths: Sequence[str | Path], folder: Path, names: str) -> tuple[str, str]:
+    """:func:`_split_kinds_command` for several files of one folder: one loop over them (their
+    shared glob when one takes them alone, :func:`~climann.data.shell.shared_glob`), both parts of
+    each checked not there before anything is written."""
+    if any(is_zarr_store(path) for path in paths):  # a line for each store
+        pieces = [_split_one(path, folder, names) for path in paths]
+        return " && ".join(line for line, _ in pieces), " ".join(given for _, given in pieces)
+    pattern = shared_glob(paths)
+    listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(path) for path in paths)
+    copies = {kind: f'{shown_path(folder)}/"$(basename "${{f%.*}}")"_{kind}.nc' for kind in ("statistics", "instants")}
+    guards = "".join(none_there_in_loop(listed, copy) for copy in copies.values())
+    line = (f"{guards}mkdir -p {shown_path(folder)} && for f in {listed}; do cdo delname,{names} \"$f\" "
+            f"{copies['statistics']} && cdo selname,{names} \"$f\" {copies['instants']}; done")
+    data = " ".join(f"--data {shlex.quote(f'{working_path(folder)}/*_{kind}.nc')}" for kind in copies)
+    return line, data
 
 
 def _statistic_words(axis: _Axis) -> str:

@@ -873,7 +873,7 @@ def season_feature_times(
     value_step : TimeStep, optional
         The step before a time selection thinned the axis (:data:`VALUE_STEP_KEY`).
     instants : bool
-        Whether the values are instantaneous (:func:`~climann.data.forecast_times.holds_instants`),
+        Whether the values are instantaneous (:func:`~climann.data.instant_values.holds_instants`),
         for the words of the warning about stamps at the start of their cells.
     value_word : {"mean", "total", "value"}
         What each value is over its cell (:func:`~climann.data.cell_methods.time_value_word`),

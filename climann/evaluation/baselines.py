@@ -2082,7 +2082,7 @@ def observed_cell_ends(stamps: np.ndarray, attrs: Mapping[str, object], *, name:
     """
     import re
 
-    from climann.data.forecast_times import holds_instants
+    from climann.data.instant_values import holds_instants
     from climann.data.time_cells import inferred_cells
 
     stamps = np.asarray(stamps)

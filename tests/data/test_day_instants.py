@@ -5,6 +5,7 @@ said once with them; every line printed is run and its pairing checked by NumPy 
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 
 import numpy as np
@@ -16,6 +17,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.console import run_main
+from tests.followed_twice import md5
 from tests.fresh_python import shell_path
 
 _DAYS = 40
@@ -240,6 +242,233 @@ def test_the_day_bounds_advice_over_the_time_axis_files_leaves_out_files_of_inst
     _run(line, tmp_path)
     assert sorted(path.name for path in (tmp_path / "with_bounds").iterdir()) == ["tp.nc"]
     with xr.open_dataset(tmp_path / "with_bounds" / "tp.nc") as copy:
+        cells = copy[copy["time"].attrs["bounds"]].values
+        np.testing.assert_array_equal(cells[:, 1], days.values)
+        np.testing.assert_array_equal(cells[:, 0], (days - pd.Timedelta(days=1)).values)
+        np.testing.assert_array_equal(copy["tp"].values, tp)
+
+
+def _write_series(folder, years=(2001, 2002, 2003)) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """era5_YYYY.nc, one a year: tp (daily sums stamped at each day's 00 UTC, no bounds) and t2m
+    (instants at 00 UTC, time: point) on one axis; the days, t2m and tp of all the files."""
+    rng = np.random.default_rng(54)
+    every = []
+    for year in years:
+        days = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D")
+        t2m, tp = rng.normal(280.0, 5.0, (len(days), 3, 4)), rng.gamma(0.7, 0.004, (len(days), 3, 4))
+        both = xr.Dataset({"tp": (("time", "lat", "lon"), tp, {"units": "m", "cell_methods": "time: sum"}),
+                           "t2m": (("time", "lat", "lon"), t2m, {"units": "K", "cell_methods": "time: point"})},
+                          coords={"time": days, **_COORDS})
+        both["time"].encoding.update(units="days since 2001-01-01", dtype="int64")
+        both.to_netcdf(folder / f"era5_{year}.nc")
+        every.append((days, t2m, tp))
+    return (pd.DatetimeIndex(np.concatenate([days.values for days, _, _ in every])),
+            np.concatenate([t2m for _, t2m, _ in every]), np.concatenate([tp for _, _, tp in every]))
+
+
+def _given(message: str, folder) -> list:
+    """The files the ``--data`` of ``message``'s way out take (after its last line), globs expanded in ``folder``."""
+    words = shlex.split(message.rsplit("`", 1)[1].split(" in place of ")[0].replace("then give", ""))
+    patterns = [word for word in words if word not in ("--data", "and", ",")]
+    return [path for pattern in patterns for path in sorted(folder.glob(pattern))]
+
+
+def test_a_series_of_files_of_daily_totals_and_instants_is_split_by_one_loop(tmp_path, monkeypatch, capfd):
+    """Before (fix53k's leftover): three yearly files, each tp 'time: sum' and t2m 'time: point' at 00 UTC
+    without bounds, were refused naming era5_2001.nc alone, with a split line for it: split, the next
+    run met the same refusal at era5_2002.nc. Now the refusal counts the 3 files and gives one guarded
+    loop over them into a new folder; run as printed, its --data is refused as two variables' files
+    are, and the line for the instant that opens each day, run as printed, pairs each day's tp with
+    its own 00 UTC t2m (NumPy, over the three years)."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    days, t2m, tp = _write_series(tmp_path)
+    files = sorted(tmp_path.glob("era5_*.nc"))
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(files)
+    message = str(refused.value)
+    assert "\n" not in message and "(3 files) each hold tp, daily totals" in message and "split them" in message
+    loops = [part for part in message.split("`") if "mkdir -p" in part]
+    assert len(loops) == 1 and loops[0].count("for f in ") == 3  # two guards, then the one loop
+    assert "--data 'by_kind/*_statistics.nc' --data 'by_kind/*_instants.nc' in place of them" in message
+    _run(loops[0], tmp_path)
+    assert sorted(path.name for path in (tmp_path / "by_kind").iterdir()) == sorted(
+        f"era5_{year}_{kind}.nc" for year in (2001, 2002, 2003) for kind in ("statistics", "instants"))
+    written = {path.name: md5(path) for path in (tmp_path / "by_kind").iterdir()}
+    with pytest.raises(subprocess.CalledProcessError):  # followed twice: every part kept as it is
+        _run(loops[0], tmp_path)
+    assert {path.name: md5(path) for path in (tmp_path / "by_kind").iterdir()} == written
+    pieces = _given(message, tmp_path)
+    assert len(pieces) == 6
+    forget_notes()
+    with pytest.raises(ClimannError) as again:
+        open_dataset(pieces)
+    opening = [part for part in str(again.value).split("`") if part.startswith("mkdir -p ")][0]
+    _run(opening, tmp_path)
+    given = sorted((tmp_path / "by_kind" / "day_cells").glob("*.nc")) + sorted(tmp_path.glob("by_kind/*_instants.nc"))
+    got_tp, got_t2m, starts = _paired(given)
+    index = days.get_indexer(starts)
+    assert (index == np.arange(len(days))).all()
+    np.testing.assert_array_equal(got_tp, tp)
+    np.testing.assert_array_equal(got_t2m, t2m)  # each day's own 00 UTC analysis
+    advised = str(again.value).split(opening, 1)[1].split(" in place of ")[0]
+    assert advised.endswith("then give --data 'by_kind/day_cells/*.nc'")
+    finished = run_main("train", "--data", "by_kind/day_cells/*.nc", "--data", "by_kind/*_instants.nc", "--target",
+                        "tp", "--predictors", "t2m", "--epochs", "1", "--out", "run", capfd=capfd,
+                        monkeypatch=monkeypatch)
+    assert finished.returncode == 0, finished.stderr
+
+
+def test_train_names_the_series_of_mixed_files(tmp_path, monkeypatch, capfd):
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    _write_series(tmp_path, years=(2001, 2002))
+    finished = run_main("train", "--data", "era5_*.nc", "--target", "tp", "--predictors", "t2m",
+                        "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert finished.returncode == 2 and "(2 files) each hold" in finished.stderr
+    assert "&& for f in era5_200*.nc; do cdo delname,t2m \"$f\" by_kind/" in finished.stderr
+
+
+def _write_three_kinds(folder) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:
+    """both.nc: tp (daily sums at 00 UTC, no bounds), t2m and sp (instants at 00 UTC) on one axis."""
+    days, t2m, tp = _fields()
+    sp = np.random.default_rng(541).normal(1.0e5, 500.0, t2m.shape)
+    both = xr.Dataset({"tp": (("time", "lat", "lon"), tp, {"units": "m", "cell_methods": "time: sum"}),
+                       "t2m": (("time", "lat", "lon"), t2m, {"units": "K", "cell_methods": "time: point"}),
+                       "sp": (("time", "lat", "lon"), sp, {"units": "Pa", "GRIB_stepType": "instant"})},
+                      coords={"time": days, **_COORDS})
+    both["time"].encoding.update(units="days since 2001-01-01", dtype="int64")
+    both.to_netcdf(folder / "both.nc")
+    return days, t2m, tp, sp
+
+
+def test_a_run_of_the_totals_alone_gets_bounds_for_them_alone(tmp_path, monkeypatch, capfd):
+    """Before: a run reading tp alone from both.nc was advised in train.log `cdo -settbounds,day
+    -shifttime,-12hour both.nc with_bounds/both.nc`, a day's cell for t2m's and sp's analyses too. Now
+    the copy leaves the instants out; both lines (cdo, xarray) run as printed write tp alone, over the
+    day ending at each stamp (NumPy), and the copy is read as it is."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    days, _, tp, _ = _write_three_kinds(tmp_path)
+    finished = run_main("train", "--data", "both.nc", "--target", "tp", "--predictors", "", "--lags", "tp=1",
+                        "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert finished.returncode == 0, finished.stderr
+    advice = [line for line in (tmp_path / "run" / "train.log").read_text().splitlines()
+              if "-settbounds,day -shifttime,-12hour" in line]
+    assert len(advice) == 1 and "a copy without t2m and sp (instants" in advice[0]
+    cdo, python = [part for part in advice[0].split("`") if "mkdir -p with_bounds" in part]
+    assert "-delname,t2m,sp both.nc" in cdo and "drop_vars(['t2m', 'sp']" in python
+    for line, folder in ((cdo, "by_cdo"), (python, "by_xarray")):
+        _run(line, tmp_path)
+        (tmp_path / "with_bounds").rename(tmp_path / folder)
+        with xr.open_dataset(tmp_path / folder / "both.nc") as copy:
+            assert set(copy.data_vars) - {"time_bnds"} == {"tp"}
+            cells = copy[copy["time"].attrs["bounds"]].values
+            np.testing.assert_array_equal(cells[:, 1], days.values)
+            np.testing.assert_array_equal(cells[:, 0], (days - pd.Timedelta(days=1)).values)
+            np.testing.assert_array_equal(copy["tp"].values, tp)
+    forget_notes()
+    dataset = open_dataset([tmp_path / "by_cdo" / "both.nc"])
+    np.testing.assert_array_equal(dataset["tp"].values, tp)
+
+
+def test_a_run_of_the_instants_alone_gets_no_bounds(tmp_path, monkeypatch, capfd):
+    """t2m and sp alone from both.nc: trained on at their stamps, said to be instants, and no line in
+    the warnings or train.log gives them a day's bounds."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    _write_three_kinds(tmp_path)
+    finished = run_main("train", "--data", "both.nc", "--target", "t2m", "--predictors", "sp",
+                        "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert finished.returncode == 0, finished.stderr
+    said = finished.stderr + (tmp_path / "run" / "train.log").read_text()
+    assert "its values are instantaneous" in said and "settbounds" not in said and "with_bounds" not in said
+
+
+@pytest.mark.parametrize(("bounds", "edge"), [pytest.param((0, 1), "opens", id="stamped-at-start"),
+                                              pytest.param((-1, 0), "closes", id="stamped-at-end")])
+def test_one_file_of_bounded_totals_and_instants_is_read_over_the_bounds_and_at_the_stamps(tmp_path, caplog,
+                                                                                          bounds, edge):
+    """tp with one-day bounds and t2m ('time: point') in one file (cdo merge of a bounded tp file and an
+    analysis file): read, not refused; each day's tp (its bounds) beside the t2m of its own row, the
+    instant that opens (bounds [D, D + 1]) or closes ([D - 1, D]) the day, said once (NumPy)."""
+    forget_notes()
+    days, t2m, tp = _fields()
+    both = xr.Dataset({"tp": (("time", "lat", "lon"), tp, {"units": "m", "cell_methods": "time: sum"}),
+                       "t2m": (("time", "lat", "lon"), t2m, {"units": "K", "cell_methods": "time: point"})},
+                      coords={"time": days, **_COORDS})
+    both["time_bnds"] = (("time", "bnds"), np.stack([days + pd.Timedelta(days=bounds[0]),
+                                                     days + pd.Timedelta(days=bounds[1])], -1))
+    both["time"].attrs["bounds"] = "time_bnds"
+    both["time"].encoding.update(units="days since 2001-01-01", dtype="int64")
+    both.to_netcdf(tmp_path / "both.nc")
+    with caplog.at_level("WARNING"):
+        got_tp, got_t2m, starts = _paired([tmp_path / "both.nc"])
+    said = [record.getMessage() for record in caplog.records if "at the same stamps" in record.getMessage()]
+    assert len(said) == 1 and f"with the instant that {edge} its day" in said[0]
+    index = days.get_indexer(starts)  # the day each tp value is over, by its bounds
+    assert (index == np.arange(_DAYS) + bounds[0]).all()
+    np.testing.assert_array_equal(got_tp, tp)
+    instant_day = days.get_indexer(pd.DatetimeIndex(starts) + pd.Timedelta(days=0 if edge == "opens" else 1))
+    np.testing.assert_array_equal(got_t2m, t2m[instant_day])  # the instant at the day's start, or at its end
+
+
+def test_a_zarr_store_of_totals_and_instants_is_split_by_xarray(tmp_path, monkeypatch):
+    """Before: a Zarr store holding tp and t2m got `cdo delname,t2m both.zarr …`, which cdo cannot read.
+    Now an xarray line writes the two kinds as NetCDF files; run as printed, each part holds its kind
+    (NumPy), and the statistics' bounding line that follows pairs each day with its 00 UTC t2m."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    days, t2m, tp = _fields()
+    both = xr.Dataset({"tp": (("time", "lat", "lon"), tp, {"units": "m", "cell_methods": "time: sum"}),
+                       "t2m": (("time", "lat", "lon"), t2m, {"units": "K", "cell_methods": "time: point"})},
+                      coords={"time": days, **_COORDS})
+    both["time"].encoding.update(units="days since 2001-01-01", dtype="int64")
+    both.to_zarr(tmp_path / "both.zarr")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "both.zarr"])
+    message = str(refused.value)
+    split = [part for part in message.split("`") if part.startswith("mkdir -p ")]
+    assert len(split) == 1 and "cdo" not in split[0] and "xr.open_zarr" in split[0]
+    _run(split[0], tmp_path)
+    with pytest.raises(subprocess.CalledProcessError):  # followed twice: the parts kept as they are
+        _run(split[0], tmp_path)
+    pieces = _given(message, tmp_path)
+    assert [path.name for path in pieces] == ["both_statistics.nc", "both_instants.nc"]
+    with xr.open_dataset(pieces[0]) as statistics, xr.open_dataset(pieces[1]) as instants:
+        assert list(statistics.data_vars) == ["tp"] and list(instants.data_vars) == ["t2m"]
+        np.testing.assert_array_equal(statistics["tp"].values, tp)
+        np.testing.assert_array_equal(instants["t2m"].values, t2m)
+    forget_notes()
+    with pytest.raises(ClimannError) as again:
+        open_dataset(pieces)
+    _run([part for part in str(again.value).split("`") if part.startswith("mkdir -p ")][0], tmp_path)
+    got_tp, got_t2m, starts = _paired([tmp_path / "by_kind" / "day_cells" / "both_statistics.nc", pieces[1]])
+    assert (days.get_indexer(starts) == np.arange(_DAYS)).all()
+    np.testing.assert_array_equal(got_tp, tp)
+    np.testing.assert_array_equal(got_t2m, t2m)
+
+
+def test_the_bounds_advice_for_a_zarr_store_leaves_its_instants_out(tmp_path, monkeypatch):
+    """A store's instants were not read (cdo's header reader opens no store): the xarray line gave t2m a
+    day's cell with tp's. Now it drops t2m; run as printed, the new store holds tp over the day ending at
+    each stamp (NumPy)."""
+    pytest.importorskip("zarr")
+    from climann.data.step_periods import closing_bounds_advice
+
+    monkeypatch.chdir(tmp_path)
+    days, t2m, tp = _fields()
+    both = xr.Dataset({"tp": (("time", "lat", "lon"), tp, {"units": "m", "cell_methods": "time: sum"}),
+                       "t2m": (("time", "lat", "lon"), t2m, {"units": "K", "GRIB_stepType": "instant"})},
+                      coords={"time": days, **_COORDS})
+    both["time"].encoding.update(units="days since 2001-01-01", dtype="int64")
+    both.to_zarr(tmp_path / "both.zarr")
+    said = closing_bounds_advice(["both.zarr"], "daily")
+    assert "a copy without t2m (instants" in said
+    _run([part for part in said.split("`") if part.startswith("mkdir -p ")][0], tmp_path)
+    with xr.open_zarr(tmp_path / "with_bounds" / "both.zarr") as copy:
+        assert "t2m" not in copy.variables
         cells = copy[copy["time"].attrs["bounds"]].values
         np.testing.assert_array_equal(cells[:, 1], days.values)
         np.testing.assert_array_equal(cells[:, 0], (days - pd.Timedelta(days=1)).values)
