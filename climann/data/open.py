@@ -1844,7 +1844,7 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     left_out = [path for path, difference in differences.items() if difference]
     _warn_unused_areas([path for path in left_out if path in areas], differences, name)
     left_out_data = [path for path in left_out if path not in areas]
-    if left_out_data:
+    if left_out_data and not _target_in_tiles(files, reference, grids, differences):
         left = left_out_data[0]
         names = files_text(left_out_data, listed=3)  # not 72 names in one line (break46c A5)
         # one place beside another: no grid to interpolate onto (see climann.data.point_pairs)
@@ -1855,6 +1855,17 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
                   f"{names}; the predictors chosen from the data are the variables on the target's grid: "
                   f"{cut or REGRID_ADVICE}")
     return [path for path in files if path not in left_out]
+
+
+def _target_in_tiles(files: Sequence[Path], reference: Path, grids: Mapping[Path, Mapping[str, xr.DataArray]],
+                     differences: Mapping[Path, str | None]) -> bool:
+    """Whether a file holding the target (one of ``files`` not in ``differences``) is another tile
+    of ``reference``'s grid (:func:`~climann.data.grid_tiles.lattice_offsets`): the target's files are
+    then refused when combined, with the mosaic line of every tile (:func:`_mosaic`), and the
+    warning of the files left out on "another grid", with the same line, was said before it
+    (fix54e)."""
+    return any(lattice_offsets(grids[reference], grids[path], tolerance=GRID_TOLERANCE) is not None
+               for path in files if path != reference and path not in differences and grids.get(path))
 
 
 def _warn_unused_areas(files: Sequence[Path], differences: Mapping[Path, str | None], name: str) -> None:
