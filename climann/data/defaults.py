@@ -790,7 +790,9 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
     manual, "Space and time domain": the T cell's area is e1t·e2t), that the target's CF
     ``cell_measures`` does not name: the command that names them (:func:`cell_area_advice`) and,
     without ``e1e2t``, the ``python -c`` that first writes it into a copy of the metrics' file
-    (break37a C4: own-data.md promised this note; ``e1e2t`` linked so weighs the scores exactly).
+    (break37a C4: own-data.md promised this note; ``e1e2t`` linked so weighs the scores exactly),
+    joined to the ``ncatted`` by ``&&`` in one line between backticks: info's comments wrap it,
+    and its one-line warning (:func:`climann.data.info`) is pasted whole (fix54e).
 
     Parameters
     ----------
@@ -825,9 +827,19 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
                                                   "area: e1e2t")], source_and_copy(dataset[target], dataset))
     return (f"{e1t}·{e2t} is the T cells' areas (NEMO 3.6 writes no e1e2t), not used to weigh the scores: '{target}' "
             "names no cell areas (no CF cell_measures), so the scores are weighed by areas climann computes from the "
-            f"grid (approximate without cell bounds); to weigh them by {e1t}·{e2t}: python -c {shlex.quote(script)} "
-            f"(writes it as e1e2t into a copy of {shlex.split(files)[0]}), then {linked}, and give both copies in "
-            "place of the files")
+            f"grid (approximate without cell bounds); to weigh them by {e1t}·{e2t}: "
+            f"`python -c {shlex.quote(script)} && {linked}` (writes it as e1e2t into a copy of "
+            f"{shlex.split(files)[0]}, then names it in a copy of the target's file), and give both copies in place of "
+            "the files")
+
+
+def say_metric_areas(chosen: DefaultInputs) -> None:
+    """Warn once of the T cells' areas among NEMO's grid metrics that do not weigh the scores, with
+    the line that links them (:attr:`DefaultInputs.metric_area_advice`), for ``climann info``: its
+    config's comments wrap the note that holds it, a line that cannot be pasted as printed
+    (fix54e); a run says the note itself, on one line. Nothing when there is no such advice."""
+    if chosen.metric_area_advice:
+        note_once(_log, logging.WARNING, chosen.metric_area_advice)
 
 
 def is_grid_metric(name: str, variable: xr.DataArray, *, time_dim: str) -> bool:
