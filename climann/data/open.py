@@ -159,7 +159,7 @@ from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
 from climann.data.season_counts import SEASON_COUNT_REASON, counts_growing_seasons, season_count_message
 from climann.data.time_units import (
-    TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
+    TIME_WARNING_KEY, ExactCalendarCoder, calendar_unit, months_since_message, unreadable_reference_message,
 )
 from climann.data.time_precision import with_rounding_commands
 from climann.data.daylight_saving import file_daylight_saving_message
@@ -2497,10 +2497,13 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
             bounds = variable.attrs.get("bounds")
             message = isinstance(units, str) and (
-                months_since_message(str(name), units, calendar, path, bounds)
+                months_since_message(str(name), units, calendar, path, bounds,
+                                     alike=_alike_time_files(files, path, str(name), variable.attrs)
+                                     if calendar_unit(units) else ())
                 or (counts_growing_seasons(units)
                     and season_count_message(str(name), variable, calendar, path, bounds,
-                                             alike=_alike_time_files(files, path, str(name), variable.attrs)))
+                                             alike=_alike_time_files(files, path, str(name), variable.attrs)
+                                     if calendar_unit(units) else ()))
                 or (counts_from_datenum_origin(units)  # MATLAB's datenum; see climann.data.datenums
                     and f"time '{name}' in {path.name}: "
                     + datenum_message(str(name), units, variable.values, bounds, input_and_copy(path)))
