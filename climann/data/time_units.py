@@ -84,6 +84,11 @@ _UDUNITS_LENGTHS = {
 }
 
 
+#: The words of :func:`months_since_message` that say its refusal, by which the refusal of one
+#: file is made again for every file given (:mod:`climann.data.open`).
+MONTHS_SINCE_REASON = "is not a fixed length of time"
+
+
 #: Days in every year of the calendars whose years are all one length: there ``years since``
 #: read as calendar years is a fixed number of days (:func:`months_since_message`).
 CALENDAR_YEAR_DAYS = {"noleap": 365, "365_day": 365, "all_leap": 366, "366_day": 366}
@@ -115,8 +120,8 @@ def months_since_message(name: str, units: str, calendar: str, path: Path, bound
                 f"{_calendar_years_in_python(name, units, calendar, files, bounds)}")
 
     return (
-        f"time '{name}' in {files_text(every)} has units '{units}' in the '{calendar}' calendar, where a {unit} is "
-        f"not a fixed length of time ({_UDUNITS_LENGTHS[unit]}), so "
+        f"time '{name}' in {files_text(every)} has units '{units}' in the '{calendar}' calendar, where a {unit} "
+        f"{MONTHS_SINCE_REASON} ({_UDUNITS_LENGTHS[unit]}), so "
         f"its dates are ambiguous; rewrite the time axis as days since a date, e.g. "
         f"{copies_of_files(advice, every, name='days_since')} (only the "
         f"'360_day' calendar makes {unit}s exact)"
