@@ -2504,8 +2504,7 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
                                      if calendar_unit(units) else ())
                 or (counts_growing_seasons(units)
                     and season_count_message(str(name), variable, calendar, path, bounds,
-                                             alike=_alike_time_files(files, path, str(name), variable.attrs)
-                                     if calendar_unit(units) else ()))
+                                             alike=_alike_time_files(files, path, str(name), variable.attrs)))
                 or (counts_from_datenum_origin(units)  # MATLAB's datenum; see climann.data.datenums
                     and f"time '{name}' in {path.name}: "
                     + datenum_message(str(name), units, variable.values, bounds, input_and_copy(path)))

@@ -119,14 +119,17 @@ def test_years_of_a_noleap_calendar_are_rewritten_by_the_python_line(tmp_path, m
     ).to_netcdf(tmp_path / "paleo.nc")
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "paleo.nc"])
-    command = next(part for part in str(error.value).split("`") if part.startswith("python -c "))
-    run_python(*shlex.split(command)[1:], check=True, capture_output=True, cwd=tmp_path)
-    dataset = open_dataset([tmp_path / "paleo_fixed.nc"])
+    # the copy into a new folder (break54d A5): `mkdir -p days_since && python -c …`
+    command = next(part for part in str(error.value).split("`") if part.startswith("mkdir -p days_since && python -c "))
+    (tmp_path / "days_since").mkdir()
+    run_python(*shlex.split(command.removeprefix("mkdir -p days_since && "))[1:], check=True, capture_output=True,
+               cwd=tmp_path)
+    dataset = open_dataset([tmp_path / "days_since" / "paleo.nc"])
     assert list(dataset["time"].values) == [cftime.datetime(int(year), 1, 1, calendar="noleap") for year in years]
-    with xr.open_dataset(tmp_path / "paleo_fixed.nc", decode_times=False) as raw:
+    with xr.open_dataset(tmp_path / "days_since" / "paleo.nc", decode_times=False) as raw:
         np.testing.assert_array_equal(raw["time_bnds"].values[:, 1] - raw["time_bnds"].values[:, 0], 3650.0)
         assert raw["time"].attrs["units"] == "days since 0000-01-01" and raw["time"].dtype == np.float64
-    settings = {"data": {"paths": [str(tmp_path / "paleo_fixed.nc")], "target": "tas", "predictors": ["pred"]},
+    settings = {"data": {"paths": [str(tmp_path / "days_since" / "paleo.nc")], "target": "tas", "predictors": ["pred"]},
                 "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
     assert run.metrics["split_periods"]["test"] == "-21800, -21790, -21780, -21770"
