@@ -57,7 +57,8 @@ from climann.data.fill_like import time_dimension
 from climann.data.shell import python_copies_by_folder, whole_write
 from climann.errors import ClimannError
 
-__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "RESET_STEP_HOURS", "UNTOLD_PREFIX", "WHOLE_FILES_KEY",
+__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "RESET_STEP_HOURS", "STEP_AMOUNTS_ATTRIBUTE",
+           "UNTOLD_PREFIX", "WHOLE_FILES_KEY",
            "checked_for_daily_reset", "daily_amounts_command", "daily_reset_hour", "daily_reset_reading",
            "daily_restart", "daily_text", "hourly_totals_command", "magnitude_changes", "said_step", "step_hours",
            "step_words", "untold_restart", "untold_text"]
@@ -79,6 +80,15 @@ UNTOLD_PREFIX = "each hour's, or since each day's "
 #: whole files before a run's time range, months or stride (:func:`daily_text`, :func:`untold_text`,
 #: or "" for no restart): a selection of 5 days of a month of ERA5-Land no longer shows it (break51d A1).
 WHOLE_FILES_KEY = "climann_daily_restart"
+
+#: The attribute the ERA5-Land line (:func:`daily_amounts_command`) and ERA5's
+#: (:func:`hourly_totals_command`) give each copy's totals: each value the amount over its own step,
+#: so that a sum of the copies (``cdo daysum`` keeps it) is the total over the summed steps, not a
+#: sum of running totals (:mod:`climann.data.summed_accumulations`).
+STEP_AMOUNTS_ATTRIBUTE = "climann_step_amounts"
+
+#: The words of :data:`STEP_AMOUNTS_ATTRIBUTE`.
+_STEP_AMOUNTS_WORDS = "each value the amount over its own time cell (time bounds), not a running total"
 
 #: … and at every other hour of the day at most this share of the restart hour's share: hourly
 #: rain falls as often one hour as the next, a total only where it restarts.
@@ -347,9 +357,10 @@ _PYTHON_DAILY_AMOUNTS = (
     "e=xr.concat([P[n].isel({{s:[-1]}}),d[n]],s,coords='minimal',compat='override',join='override') if c else d[n];"
     "r=e[{time!r}].dt.hour=={hour};"
     "g=xr.DataArray(np.r_[False,np.diff(e[{time!r}].values)==h],dims=s);"
-    "a=xr.Dataset({{k:xr.where(r,e[k],(e[k]-e[k].shift({{s:1}})).where(g)) for k in n}}).isel({{s:slice(1 if c else 0,None)}});"
+    "a=xr.Dataset({{k:xr.where(r,e[k],(e[k]-e[k].shift({{s:1}})).where(g)) for k in n}})"
+    ".isel({{s:slice(1 if c else 0,None)}});"
     "o=d.assign({{k:xr.DataArray(a[k].transpose(*d[k].dims).values.astype(np.result_type(d[k].dtype,'f4')),"
-    "d[k].coords,d[k].dims,attrs={{**d[k].attrs,'cell_methods':'time: sum'}}) for k in n}});"
+    "d[k].coords,d[k].dims,attrs={{**d[k].attrs,'cell_methods':'time: sum',{mark!r}:{words!r}}}) for k in n}});"
     "o=o.isel({{s:slice(0 if c or bool(r[-t.size]) else 1,None)}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([o[{time!r}].values-h,o[{time!r}].values],-1));"
     "o[{time!r}].attrs['bounds']={bounds!r};" + whole_write("o.to_netcdf")
@@ -385,7 +396,7 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
         The command and the ``--data`` argument.
     """
     script = _PYTHON_DAILY_AMOUNTS.format(names=list(names), time=time, hour=int(hour), bounds=f"{time}_bnds",
-                                          step=int(step))
+                                          step=int(step), mark=STEP_AMOUNTS_ATTRIBUTE, words=_STEP_AMOUNTS_WORDS)
     return python_copies_by_folder(script, files, "hourly_amounts" if step == 1 else f"{step}hourly_amounts",
                                    previous=True)
 
@@ -397,7 +408,7 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
 _PYTHON_HOURLY_TOTALS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1]);n={names!r};t=d[{time!r}];s=t.dims[0];"
     "h=np.timedelta64({step},'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours={step});"
-    "o=d.assign({{k:d[k].assign_attrs({{**d[k].attrs,'cell_methods':'time: sum'}}) for k in n}});"
+    "o=d.assign({{k:d[k].assign_attrs({{**d[k].attrs,'cell_methods':'time: sum',{mark!r}:{words!r}}}) for k in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t.values-h,t.values],-1));"
     "o[{time!r}].attrs['bounds']={bounds!r};" + whole_write("o.to_netcdf")
 )
@@ -428,5 +439,6 @@ def hourly_totals_command(files: Sequence[str | Path], names: Sequence[str], tim
     tuple of str
         The command and the ``--data`` argument.
     """
-    script = _PYTHON_HOURLY_TOTALS.format(names=list(names), time=time, bounds=f"{time}_bnds", step=int(step))
+    script = _PYTHON_HOURLY_TOTALS.format(names=list(names), time=time, bounds=f"{time}_bnds", step=int(step),
+                                          mark=STEP_AMOUNTS_ATTRIBUTE, words=_STEP_AMOUNTS_WORDS)
     return python_copies_by_folder(script, files, "hour_totals" if step == 1 else f"{step}hour_totals")
