@@ -92,7 +92,7 @@ def era5_land_evidence(dataset: xr.Dataset, variable: xr.DataArray) -> str:
     >>> era5_land_evidence(xr.Dataset(attrs={"history": "cdo daysum era5land_2021.nc tp.nc"}), xr.DataArray(0.0))
     "the words 'era5land'"
     """
-    texts = [*map(str, variable.attrs.values()), *map(str, dataset.attrs.values()),
+    texts = [*map(str, variable.attrs.values()), *map(str, dataset.attrs.values()), _history(dataset, variable),
              *(str(file).rsplit("/", 1)[-1] for file in source_files(variable))]
     found = next((match.group(0) for text in texts if (match := _ERA5_LAND_WORDS.search(text))), None)
     if found is not None:
@@ -128,7 +128,7 @@ def summed_running_totals(dataset: xr.Dataset, name: str) -> str | None:
     method = time_cell_method(str(attrs.get("cell_methods", "")), time)
     if method is None or not re.search(r"\bsum\b", method):
         return None
-    history = str(dataset.attrs.get("history", ""))
+    history = _history(dataset, variable)
     if any(_DAILY_STATISTICS.search(str(text)) for text in (history, *attrs.values())):
         return None
     summed = _SUM_WORDS.search(history)
@@ -142,15 +142,32 @@ def summed_running_totals(dataset: xr.Dataset, name: str) -> str | None:
     return f"GRIB_stepType 'accum', cell_methods '{attrs['cell_methods']}', {how}, and {land} say ERA5-Land"
 
 
+def _history(dataset: xr.Dataset, variable: xr.DataArray) -> str:
+    """The global ``history`` of the files of ``variable``: the dataset's, else (files whose
+    histories differ, which their combination drops) its first file's."""
+    if "history" in dataset.attrs or not source_files(variable):
+        return str(dataset.attrs.get("history", ""))
+    from climann.data.handles import open_file  # every input through its one handle
+
+    try:
+        with open_file(source_files(variable)[0], decode_times=False, decode_cf=False) as opened:
+            return str(opened.attrs.get("history", ""))
+    except (OSError, ValueError):
+        return ""
+
+
 def _cell_hours(dataset: xr.Dataset, time: str) -> float | None:
     """The median length in hours of the time cells of ``time``'s bounds, None without bounds."""
     if time not in dataset.coords:
         return None
     bounds = dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds")
-    if bounds not in dataset.variables or dataset[bounds].ndim != 2 or dataset[bounds].dtype.kind != "M":
+    if bounds not in dataset.variables or dataset[bounds].ndim != 2 or dataset[bounds].dtype.kind not in "MO":
         return None
     edges = np.asarray(dataset[bounds].values)
-    return float(np.median((edges[:, 1] - edges[:, 0]) / np.timedelta64(1, "h")))
+    spans = edges[:, 1] - edges[:, 0]  # timedelta64, or datetime.timedelta of cftime dates
+    hours = (spans / np.timedelta64(1, "h") if spans.dtype.kind == "m"
+             else np.array([span.total_seconds() / 3600 for span in spans.tolist()]))
+    return float(np.median(hours)) if hours.size else None
 
 
 def refuse_summed_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:

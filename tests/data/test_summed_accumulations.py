@@ -96,3 +96,18 @@ def test_the_advised_route_gives_numpys_daily_totals(tmp_path, monkeypatch):
             assert days[0] == np.datetime64("2001-01-01")  # 01-24 UTC of day 1 (00-01 UTC has no hour before)
             assert got.shape[0] == _DAYS  # the last day lacks its 23-24 UTC hour: not compared
             np.testing.assert_allclose(got[:_DAYS - 1], by_hand, rtol=1e-5, atol=1e-6 * np.abs(by_hand).max())
+
+
+def test_daily_sums_in_several_files_are_refused(tmp_path):
+    """Files whose histories differ (their combination drops it) and whose bounds open as cftime dates
+    (break54a's four yearly files): the first file's history and the cells' length still tell."""
+    _hourly(tmp_path / "land.nc", accumulated=True)
+    with xr.open_dataset(tmp_path / "land.nc") as whole:
+        whole.isel(valid_time=slice(None, 6 * 24)).to_netcdf(tmp_path / "first.nc")
+        whole.isel(valid_time=slice(6 * 24, None)).to_netcdf(tmp_path / "second.nc")
+    for half in ("first", "second"):
+        _cdo("daysum", f"{half}.nc", f"tp_daysum_{half}.nc", cwd=tmp_path)
+    dataset = open_dataset([tmp_path / "tp_daysum_first.nc", tmp_path / "tp_daysum_second.nc"])
+    with pytest.raises(ClimannError, match=r"is a sum over time of ERA5-Land's running totals .*its history "
+                                           r"names 'daysum'"):
+        refuse_summed_running_totals(dataset, ["tp"], where="tp_daysum_*.nc")
