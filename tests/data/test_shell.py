@@ -124,18 +124,18 @@ def _text_fill(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("write", "tool", "suffix"),
+    ("write", "tool", "copy"),
     [
-        pytest.param(_iri, "ncatted", "fixed", id="open-calendar-360"),
-        pytest.param(_months_since, "cdo", "fixed", id="time_units-months-since"),
-        pytest.param(_no_date, "ncks", "fixed", id="time_values-missing-stamp"),
-        pytest.param(_no_calendar, "ncatted", "fixed", id="time_values-calendar-none"),
-        pytest.param(_proleptic, "ncatted", "fixed", id="time_values-proleptic"),
-        pytest.param(_text_fill, "ncatted", "fixed", id="masking-text-attribute"),
+        pytest.param(_iri, "ncatted", "{stem}_fixed.nc", id="open-calendar-360"),
+        # fix54h: months since's copies go into a new folder, as every copies_of_files copy
+        pytest.param(_months_since, "cdo", "days_since/{name}", id="time_units-months-since"),
+        pytest.param(_no_date, "ncks", "{stem}_fixed.nc", id="time_values-missing-stamp"),
+        pytest.param(_no_calendar, "ncatted", "{stem}_fixed.nc", id="time_values-calendar-none"),
+        pytest.param(_proleptic, "ncatted", "{stem}_fixed.nc", id="time_values-proleptic"),
+        pytest.param(_text_fill, "ncatted", "{stem}_fixed.nc", id="masking-text-attribute"),
     ],
 )
-def test_a_refusal_names_the_file_and_its_copy_beside_it_as_a_shell_reads_them(tmp_path, monkeypatch, write, tool,
-                                                                               suffix):
+def test_a_refusal_names_the_file_and_its_copy_as_a_shell_reads_them(tmp_path, monkeypatch, write, tool, copy):
     monkeypatch.chdir(tmp_path)
     path = write(tmp_path)
     with pytest.raises(ClimannError) as refused:
@@ -143,7 +143,7 @@ def test_a_refusal_names_the_file_and_its_copy_beside_it_as_a_shell_reads_them(t
     # a refusal of text attributes gives ncatted, then an xarray line for where NCO is not installed
     (command, *xarray_line) = _commands(str(refused.value))
     assert command[0] == tool and all(line[:2] == ["python", "-c"] for line in xarray_line)
-    assert command[-2:] == [f"{FOLDER}/{path.name}", f"{FOLDER}/{path.stem}_{suffix}.nc"]
+    assert command[-2:] == [f"{FOLDER}/{path.name}", f"{FOLDER}/" + copy.format(stem=path.stem, name=path.name)]
     assert (tmp_path / command[-2]).samefile(path)
 
 
