@@ -388,7 +388,7 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None, *,
     TimeStep or None
         None for a single time without ``known_step``.
     """
-    distinct = _distinct_in_order(times)
+    distinct = _distinct_in_order(run_times(times))
     if len(distinct) < 2:
         return known_step
     spacings = distinct[1:] - distinct[:-1]
@@ -607,6 +607,7 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     calendar = times[0].calendar if len(times) else "standard"
     if isinstance(value_step, PeriodStep):
         return period_keys(value_step, calendar)
+    times = run_times(times)
     restarting = _restarting_keys(_distinct_in_order(times), calendar, value_step)
     if restarting is not None:
         return restarting
@@ -641,6 +642,24 @@ def _sub_daily_value_keys(distinct: np.ndarray, step: TimeStep, value_step: Time
                        reach_days=reach)
     return replace(climatology_keys_of_step(TimeStep(duration=datetime.timedelta(seconds=slot)), calendar),
                    reach_days=reach)
+
+
+def run_times(times: np.ndarray) -> np.ndarray:
+    """``times`` without the target's steps read for a forecast's persistence alone, when some
+    lie within the run's period (the days before the starts of S2S forecasts, which lead the
+    axis in their own order, :mod:`climann.data.earlier_steps`): of an axis of two ascending runs
+    of distinct times, the first reaching into the second's span, the second. The climatology's
+    keys follow the run's steps (twice-weekly valid days with 1-day cells: reached over the days
+    between them), not the days read beside them for persistence (fix54f). ``times`` itself
+    otherwise (ascending, a block of ``split_files`` repeating another's dates)."""
+    times = np.asarray(times)
+    if times.size < 3:
+        return times
+    backwards = np.flatnonzero(times[1:] < times[:-1])
+    if backwards.size != 1:
+        return times
+    first, rest = times[:backwards[0] + 1], times[backwards[0] + 1:]
+    return times if np.isin(first, rest).any() else rest
 
 
 def _distinct_in_order(times: np.ndarray) -> np.ndarray:

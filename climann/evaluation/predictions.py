@@ -389,7 +389,23 @@ def predictions_dataset(
         # CF 1.7+ section 2.6.3: a cell measure the file does not hold is named here
         **({"external_variables": " ".join(external)} if external else {}),
     }
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    return in_time_order(xr.Dataset(data_vars, coords=coords, attrs=attrs), layout)
+
+
+def in_time_order(dataset: xr.Dataset, layout: GridLayout) -> xr.Dataset:
+    """``dataset`` without the steps read for a forecast's persistence alone that lie within its
+    period (the days before the starts of S2S forecasts, in front of the layout's axis,
+    :mod:`climann.data.earlier_steps`): a step before the run's steps is written (``split``
+    ``unused``) only when it is earlier than every step after it, so that the file's time axis
+    ascends, as ``ncrcat`` and ``cdo`` need. Unchanged when the axis ascends already."""
+    times = np.asarray(layout.time.values)
+    before = layout.steps_before_range
+    if not before or len(times) < 2:
+        return dataset
+    later = np.minimum.accumulate(times[::-1])[::-1]  # the earliest time from each step on
+    keep = np.ones(len(times), dtype=bool)
+    keep[:before] = times[:before] < later[1:before + 1]
+    return dataset if keep.all() else dataset.isel({layout.time.name: np.flatnonzero(keep)})
 
 
 #: The auxiliary coordinate (on time) of a split by files: the block of ``split_files`` each
