@@ -2003,7 +2003,8 @@ def forecast_start_times(times: np.ndarray, lead: tuple[float, str], *, cell_end
 
 def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_ends: np.ndarray | None = None,
                          segment_starts: np.ndarray | None = None,
-                         window: tuple[float, float] | None = None) -> np.ndarray:
+                         window: tuple[float, float] | None = None,
+                         cell_starts: np.ndarray | None = None) -> np.ndarray:
     """The step persistence forecasts each step with in a run on a forecast at a lead time of
     fixed length (:func:`forecast_lead_time`): the last step of the same series observed by the
     time the forecast was issued (:func:`forecast_start_times`): the step whose whole time cell
@@ -2036,6 +2037,12 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
         Each step's first step of its series (a block of ``split_files``).
     window : (float, float), optional
         The window of lead times the forecast's values are over (:func:`forecast_start_times`).
+    cell_starts : ndarray, shape (n_time,), optional
+        The lower time bound of each step (CF bounds), beside ``cell_ends``: the step is taken
+        only when the forecast was issued within one cell length of its end (the day ending at
+        the start of a daily series; ERA5 without the Sunday gives a Monday's forecast no
+        persistence, not Saturday's mean; fix54f), since the days read beside the valid days
+        for persistence make the series' spacing no longer the target's.
 
     Returns
     -------
@@ -2066,6 +2073,11 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
             interval = np.array([gaps[k] if k < len(gaps) else issued[steps][found][i] - ordered[k]
                                  for i, k in enumerate(at)], dtype=gaps.dtype)
             found[found] = [2 * each <= 3 * spacing for each in interval]
+        if cell_starts is not None and found.any():  # observed within one cell of the start: not an older one
+            at = order[before[found]]
+            lengths = known[at] - np.asarray(cell_starts)[at]
+            found[found] = np.array([issue - end < length for issue, end, length
+                                     in zip(issued[steps][found], known[at], lengths, strict=True)], dtype=bool)
         earlier[steps] = np.where(found, order[np.maximum(before, 0)], -1)
     return earlier
 
@@ -2184,8 +2196,10 @@ def forecast_persistence(layout: GridLayout) -> ForecastPersistence | None:
                                units=layout.time_units, files=layout.files_of(layout.target_name))
             if layout.time_bounds is None else np.asarray(layout.time_bounds)[:, 1])
     window = layout.forecast_window if layout.time_bounds is not None else None
+    cell_starts = np.asarray(layout.time_bounds)[:, 0] if layout.time_bounds is not None else None
     return ForecastPersistence(
-        forecast_issue_steps(times, lead, cell_ends=ends, segment_starts=starts, window=window),
+        forecast_issue_steps(times, lead, cell_ends=ends, segment_starts=starts, window=window,
+                             cell_starts=cell_starts),
         f"the forecast's start (the last value observed by then, {lead[0]:g} {lead[1]} before the valid time)",
         "starts")
 
