@@ -1,13 +1,23 @@
 """The one exception type for errors that a user can cause and fix, and the one for a run
 that was stopped on request."""
 
+from climann.data.notes import with_store_notes
+
 
 class ClimannError(Exception):
     """A problem with the user's input (files, variables, options, configuration).
 
     The CLI prints its message as one line and exits with code 2; the message must say
-    what is wrong and, where possible, how to fix it.
+    what is wrong and, where possible, how to fix it. A zarr-python line in it that changes a
+    store in place is followed by the words that say so and the line that undoes it
+    (:func:`climann.data.notes.with_store_notes`): ``str(error)`` says it to a Python caller as
+    the command line does (fix54b).
     """
+
+    def __init__(self, *args: object) -> None:
+        if len(args) == 1 and isinstance(args[0], str):
+            args = (with_store_notes(args[0]),)
+        super().__init__(*args)
 
 
 class Interrupted(Exception):

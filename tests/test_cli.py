@@ -21,7 +21,7 @@ from climann.workflow.config import build_config, load_config_file
 from climann.workflow.runlog import run_inputs
 from tests.conftest import unwrapped_report
 from tests.console import run_main
-from tests.followed_twice import without_guards
+from tests.followed_twice import run_one_copy, without_guards
 
 runner = CliRunner()
 #: For the runs whose figures no test looks at (drawn after the scores, they take most of a tiny run's time).
@@ -1022,9 +1022,15 @@ def test_a_refused_file_beside_its_corrected_copy_is_named_with_the_way_out(tmp_
                       capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2
     [line] = [text for text in result.stderr.splitlines() if text.startswith("climann: error:")]
-    assert "`ncatted -a units,time_bnds,d,, d/obs.nc d/obs_restamped_2.nc`" in line
-    assert line.endswith("; d/obs_restamped.nc, beside d/obs.nc, may be its corrected copy written before: if so, "
-                         "move d/obs.nc out of the files given to climann (a folder is read whole), and run again")
+    # fix54b: the new line writes its copy into a new folder; the copy beside is named, not given "as before"
+    assert "mkdir -p d/bounds_units_removed && ncatted -a units,time_bnds,d,, d/obs.nc d/bounds_units_removed/obs.nc`" \
+        in line
+    assert line.endswith("then give --data d/bounds_units_removed/obs.nc in place of d/obs.nc; d/obs_restamped.nc, "
+                         "beside d/obs.nc, may be its corrected copy written before: if so, move d/obs.nc out of the "
+                         "files given to climann (a folder is read whole), and run again")
+    followed = run_one_copy(line, tmp_path)  # as printed: the bounds' own units gone from the copy alone
+    with netCDF4.Dataset(tmp_path / followed["copy"]) as copy, netCDF4.Dataset(tmp_path / "d" / "obs.nc") as original:
+        assert "units" not in copy["time_bnds"].ncattrs() and original["time_bnds"].units == "hours since 2000-01-01 00:00:00"
 
 
 @pytest.mark.parametrize("arguments", [

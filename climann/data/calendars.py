@@ -62,7 +62,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate
-from climann.data.shell import cdo_command, in_place_note, input_and_copy
+from climann.data.shell import cdo_command, input_and_copy, one_copy_advice
 from climann.data.time_axis import date_text
 from climann.data.time_overlap import file_times
 from climann.errors import ClimannError
@@ -449,8 +449,9 @@ def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
     return ClimannError(
         f"{series.name} uses the {series.said} calendar and {other.name} the {other.said} "
         f"calendar: their dates cannot be aligned without a choice; convert one file to the other's calendar "
-        f"first, e.g. {other.name} to {series.said} {_conversion(series.said, 'its', copy, align)}"
-        f"{in_place_note(copy)}"
+        f"first, e.g. {other.name} to {series.said} "
+        + one_copy_advice(lambda arguments: _conversion(series.said, "its", arguments, align), copy,
+                          cdo_calendar(series.said) or "converted")
     )
 
 

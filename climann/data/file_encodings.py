@@ -31,7 +31,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.paths import is_zarr_store
-from climann.data.shell import copies_of_files, input_and_copy
+from climann.data.shell import copies_of_files, input_and_copy, one_copy_advice
 from climann.data.sources import source_files
 
 __all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
@@ -276,17 +276,19 @@ def files_by_answer(answers: Iterable[tuple[tuple[str, ...], Hashable]]) -> list
 def commands_for_files(forms: Sequence[tuple[tuple[str, ...], Hashable]], command: Callable[[Hashable, str], str], *,
                        files: str, every_file: bool = True, copies: str = "fixed") -> str:
     """The commands of :func:`stored_forms`' groups, ``command(answer, file arguments)`` each:
-    the one command on ``files`` when every file has the same; else, when each group is one
-    file, one per group, each named, on the file and its copy beside it (``for a.nc: CMD a.nc
-    a_fixed.nc; for b.nc: …``); when a group holds several files, one loop over every file of
-    the groups, each file with its group's command, writing the copies into a new folder beside
-    them (``copies``), then the ``--data`` that takes them
-    (:func:`~climann.data.shell.copies_of_files`; fix45b: such a group was told ``CMD IN.nc
-    OUT.nc`` "for the other files", no file to run it on). Every group's files are named now, so
+    the one command on ``files`` when every file has the same (on one user's file, its copy in a
+    new folder ``copies`` beside it, fix54b); else one command per group, each named, writing
+    the copies into a new folder beside them (``copies``): a group of one file its command on it,
+    a group of several a loop over them (fix54b: a group of one file was a loop over that one
+    file), then the ``--data`` that takes them (:func:`~climann.data.shell.copies_of_files`;
+    fix45b: such a group was told ``CMD IN.nc OUT.nc`` "for the other files", no file to run it
+    on). Two alternatives (set to 0, or missing) give each its own ``copies``: in one folder, the
+    second refused or mixed with the first's copies (fix54b). Every group's files are named now, so
     ``every_file`` (whether the groups hold all of the variable's files) no longer changes the
     words; it is kept for the callers."""
     if len(forms) == 1 and not forms[0][0]:
-        return command(forms[0][1], files)
+        # one file: its copy in a new folder too (fix54b: pr_fixed.nc beside pr.nc, taken with it by a glob)
+        return one_copy_advice(lambda arguments: command(forms[0][1], arguments), files, copies)
     if not any(is_zarr_store(file) for held, _ in forms for file in held):  # one file's copy in a folder (fix53a)
         answer_of = {file: answer for held, answer in forms for file in held}
         return copies_of_files(lambda arguments, file: command(answer_of[file], arguments),

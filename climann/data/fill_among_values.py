@@ -49,6 +49,7 @@ import xarray as xr
 from climann.data.fill_like import (DEFAULT_FILL_VALUES, NETCDF_TYPE_NAMES, BlockReads, blocks_by_step, read_together,
                                     time_dimension)
 from climann.data.nonnegative import cannot_be_negative, is_thickness
+from climann.data.notes import with_store_notes
 from climann.data.shell import (advised_marks, attribute_command, copies_of_files, input_and_copy, is_zarr_store,
                                 ncatted_attribute, ncatted_number, ncatted_type, none_there)
 from climann.data.sources import as_file_stamps, files_text, variable_file, variable_where
@@ -277,7 +278,7 @@ def warn_fill_among_values(
         suspects = [suspect for held in files
                     if (suspect := _suspect_of_file(name, dataset[name], held, where=where, file=file)) is not None]
         for line in _suspects_said(name, suspects):
-            _log.warning("%s", line)
+            _log.warning("%s", with_store_notes(line))
 
 
 def _stored_equal(record: FileMarks, key: str) -> tuple[int, int] | None:

@@ -65,6 +65,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted_forms, file_encodings
+from climann.data.notes import with_store_notes
 from climann.data.shell import (
     copies_of_files, in_place_note, input_and_copy, ncatted_attribute, attribute_command, ncatted_number,
     ncatted_type, note_advised_marks,
@@ -1387,7 +1388,7 @@ def warn_fill_like_values(
     for name, found in counted.items():
         codes = [(value, count) for value, count in found.items() if value.code_of is not None]
         if codes:
-            _log.warning("%s", _codes_warning(name, dataset[name], where, file, codes))
+            _log.warning("%s", with_store_notes(_codes_warning(name, dataset[name], where, file, codes)))
         found = {value: count for value, count in found.items() if value.code_of is None}
         for value, count in _most_found_per_files(found):
             files = command_target(dataset[name], count.times, file)
@@ -1413,4 +1414,4 @@ def warn_fill_like_values(
             note_advised_marks(files, fix)
         command = f"; if they are missing values: {marking_command(fix, files)}" if fix else ""
         together = f" (one command for the {len(fix)} variables of that file named here)" if len(fix) > 1 else ""
-        _log.warning("%s%s%s", sentence, command, together)
+        _log.warning("%s", with_store_notes(f"{sentence}{command}{together}"))

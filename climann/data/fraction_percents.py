@@ -25,7 +25,8 @@ import xarray as xr
 from climann.data.bounded_quantities import upper_bound
 from climann.data.fill_like import BlockReads, checked_blocks
 from climann.data.flags import PERCENT_UNITS
-from climann.data.shell import attribute_command, in_place_note, input_and_copy, ncatted_attribute
+from climann.data.notes import with_store_notes
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, one_copy_advice
 from climann.data.sources import files_text, source_files
 
 _log = logging.getLogger(__name__)
@@ -111,10 +112,11 @@ def warn_fractions_in_percent(dataset: xr.Dataset, ranges: Mapping[str, tuple[fl
         files = source_files(dataset[name])
         held = files_text(files) if files else where
         copy = input_and_copy(files[0], "fraction") if len(files) == 1 else "IN.nc OUT.nc"
-        command = attribute_command([ncatted_attribute("units", name, "o", "c", "1")], copy)
+        labelled = [ncatted_attribute("units", name, "o", "c", "1")]
+        # one file's copy in a new folder (fix54b: X_fraction.nc beside X.nc, taken with it by a glob)
+        command = one_copy_advice(lambda arguments: f"`{attribute_command(labelled, arguments)}`", copy, "fraction")
         units = dataset[name].attrs.get("units")
-        _log.warning(
-            "%s in %s is in '%s' but all its values lie in 0 … 1 (largest %.4g): a fraction of the whole labelled "
-            "a percentage (NOAA OISST v2.1 stores ice so: scale_factor 0.01 of 0 … 100)? Read as %s it is 100 times "
-            "smaller than it is; if it is a fraction, label it so: `%s`%s", name, held, units, high, units,
-            command, in_place_note(copy))
+        _log.warning("%s", with_store_notes(
+            f"{name} in {held} is in '{units}' but all its values lie in 0 … 1 (largest {high:.4g}): a fraction of the "
+            "whole labelled a percentage (NOAA OISST v2.1 stores ice so: scale_factor 0.01 of 0 … 100)? Read as "
+            f"{units} it is 100 times smaller than it is; if it is a fraction, label it so: {command}"))

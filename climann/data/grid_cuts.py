@@ -52,7 +52,7 @@ from climann.data.direction_regrid import cdo_direction_chain, file_directions, 
 from climann.data.handles import open_netcdf
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.sources import files_text
-from climann.data.shell import (cdo_command, copies_of_files, cut_command, in_place_note, input_and_copy,
+from climann.data.shell import (cdo_command, copies_of_files, cut_command, input_and_copy, one_copy_advice,
                                 python_command, shown_path, whole_write, working_path)
 from climann.data.shell import cut_advice as index_cut_commands
 from climann.errors import ClimannError
@@ -179,8 +179,8 @@ def cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: Mappin
         return (f"{inner_file}'s {shape} cells are the cells {where} of the grid of {files_text(paths)} "
                 f"({longitudes}, latitude {south:g}…{north:g}; {whose} latitude and longitude lie on dimensions of "
                 f"other names, {', '.join(rows)}, whose grid CDO does not read), so no interpolation is needed: cut "
-                + (f"{first_name} to them, {index_cut_commands(rows, input_and_copy(paths[0]))}"
-                   f"{in_place_note(input_and_copy(paths[0]))}" if len(paths) == 1 else
+                + (f"{first_name} to them, " + one_copy_advice(lambda files: index_cut_commands(rows, files),
+                                                               input_and_copy(paths[0]), "cut") if len(paths) == 1 else
                    "them to those cells, e.g. " + copies_of_files(lambda files, _: cut_command(rows, files),
                                                                  [str(path) for path in paths], name="cut")))
     if len(paths) == 1:  # its copy in a new folder (fix53a: beside it, a glob over the folder took both)
@@ -326,7 +326,7 @@ def index_cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: 
     shape = "×".join(str(size) for size in next(values.shape for values in inner.values() if values.ndim == 2))
     return (f"{inner_file}'s {shape} cells are the cells {rows} of {Path(outer_path).name}'s grid ({same}), "
             f"so nothing needs interpolating: cut {Path(outer_path).name} to "
-            f"them, {index_cut_commands(cuts, files)}{in_place_note(files)}")
+            f"them, " + one_copy_advice(lambda arguments: index_cut_commands(cuts, arguments), files, "cut"))
 
 
 def cut_cells(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray], *,

@@ -583,7 +583,7 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     # a series whose files differ in their stored type or fill value: each group's own (file_encodings)
     return commands_for_files(stored_forms(variable, lambda stored: _set_fill(stored, own_name)),
                               lambda fill, arguments: values_command([f"{fill}{script}"], [statement], arguments),
-                              files=files)
+                              files=files, copies=_LAND_COPIES_FOLDER)
 
 
 #: The folder, beside a target's files, of their copies with the land set missing

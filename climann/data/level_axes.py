@@ -108,7 +108,7 @@ def _level_advice(reference: xr.DataArray, own: xr.DataArray, found: tuple[float
     own interpolated to the reference's levels within its range (``cdo intlevel``, which gives
     missing values outside it) and, when some lie outside, the reference cut to those. Words
     only when the units do not convert."""
-    from climann.data.shell import cdo_command, in_place_note, input_and_copy
+    from climann.data.shell import cdo_command, input_and_copy, one_copy_advice
 
     if found is None:
         return (f" (in one unit first: '{own.attrs.get('units')}' in {own_file.name} and "
@@ -122,25 +122,34 @@ def _level_advice(reference: xr.DataArray, own: xr.DataArray, found: tuple[float
     if theirs_held.all():  # every level of own is one of the reference's: keep those of the reference
         kept = [value for value in np.asarray(reference.values) if np.isclose(theirs, value, rtol=0,
                                                                                atol=tolerance).any()]
-        files = input_and_copy(reference_file)
-        return f" (e.g. `{cdo_command(f'sellevel,{_level_list(np.array(kept))}', files)}`{in_place_note(files)})"
+        return f" (e.g. {_selected(kept, input_and_copy(reference_file))})"
     if ours_held.all():
         kept = [value for value in np.asarray(own.values) if np.isclose(ours, value * scale + offset, rtol=0,
                                                                          atol=tolerance).any()]
-        files = input_and_copy(own_file)
-        return f" (e.g. `{cdo_command(f'sellevel,{_level_list(np.array(kept))}', files)}`{in_place_note(files)})"
+        return f" (e.g. {_selected(kept, input_and_copy(own_file))})"
     inside = ours[(ours >= theirs.min() - tolerance) & (ours <= theirs.max() + tolerance)]
     if not inside.size:
         return f" (the levels of {two_names(own_file, reference_file)} do not overlap)"
     files = input_and_copy(own_file)
-    interpolate = (f"`{cdo_command(f'intlevel,{_level_list((inside - offset) / scale)}', files)}`, linear in the level"
-                   f"{in_place_note(files)}")
+    levels = _level_list((inside - offset) / scale)
+    interpolate = one_copy_advice(lambda arguments: f"`{cdo_command(f'intlevel,{levels}', arguments)}`, linear in the "
+                                  "level", files, "levels_interpolated")
     if inside.size == ours.size:
         return f" (e.g. {interpolate})"
     cut = input_and_copy(reference_file)
     kept = np.asarray(reference.values)[(ours >= theirs.min() - tolerance) & (ours <= theirs.max() + tolerance)]
     return (f" (e.g. {interpolate}, and, as levels of {reference_file.name} lie beyond those of "
-            f"{own_file.name}, `{cdo_command(f'sellevel,{_level_list(kept)}', cut)}`{in_place_note(cut)})")
+            f"{own_file.name}, {_selected(kept, cut)})")
+
+
+def _selected(kept: Sequence[float] | np.ndarray, files: str) -> str:
+    """The ``cdo sellevel`` line that keeps the levels ``kept`` of the input of ``files``, its copy in a new
+    folder (fix54b: beside the file, a glob over their folder took both)."""
+    from climann.data.shell import cdo_command, one_copy_advice
+
+    levels = _level_list(np.array(kept))
+    return one_copy_advice(lambda arguments: f"`{cdo_command(f'sellevel,{levels}', arguments)}`", files,
+                           "levels_selected")
 
 
 def _one_level_advice(name: str, path: Path, axis: xr.DataArray) -> str:

@@ -30,6 +30,7 @@ import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.layout import Coordinate
+from climann.data.notes import with_store_notes
 from climann.data.stations import STATION_INDEX_NAME
 from climann.errors import ClimannError
 
@@ -353,7 +354,7 @@ def in_own_direction(coordinate: xr.DataArray | Coordinate, name: str, value: ob
     if said is not None:
         said.append(text)
     else:
-        _log.warning("%s", text)
+        _log.warning("%s", with_store_notes(text))
     return converted
 
 

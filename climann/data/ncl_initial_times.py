@@ -27,7 +27,7 @@ import re
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import in_place_note, input_and_copy, values_command
+from climann.data.shell import input_and_copy, one_copy_advice, values_command
 from climann.data.time_axis import TIME_UNIT_CODES
 
 __all__ = ["FROM_THE_START", "NCL_DURATION", "NCL_INITIAL_TIME", "one_record_dating_advice"]
@@ -129,4 +129,4 @@ def one_record_dating_advice(dataset: xr.Dataset) -> str:
     files = input_and_copy(source, "dated")
     return (f"; ncl_convert2nc dated its one record only in the attributes {words} ({', '.join(said)}): valid "
             f"{stamp}{window}; write a copy with that time as its coordinate, e.g. "
-            f"`{values_command(scripts, statements, files)}`{in_place_note(files)}")
+            + one_copy_advice(lambda arguments: f"`{values_command(scripts, statements, arguments)}`", files, "dated"))

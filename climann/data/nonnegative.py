@@ -561,11 +561,18 @@ def _commands(name: str, variable: xr.DataArray, times: np.ndarray, file: str | 
         missing = _scripts_by_file(name, variable, holding, lambda own, stored: _fixes(own, stored)[1])
     every = len(holding) == len(source_files(variable))
     files = command_files(variable, times, file)
+    # the two ways are alternatives: each its own folder of copies (fix54b: both wrote fixed/, the second refused)
     to_zero = commands_for_files(zero, lambda script, files: _command(script, files), files=files,
-                                 every_file=every)
+                                 every_file=every, copies=ZERO_COPIES_FOLDER)
     if not any(script for _, script in missing):
         return to_zero, ""
-    return to_zero, commands_for_files(missing, _to_missing, files=files, every_file=every)
+    return to_zero, commands_for_files(missing, _to_missing, files=files, every_file=every,
+                                       copies=MISSING_COPIES_FOLDER)
+
+
+#: The folders of the copies with the negative values set to 0, and set missing (:func:`_commands`):
+#: each way its own, so that either can be run, or both, each reading the original.
+ZERO_COPIES_FOLDER, MISSING_COPIES_FOLDER = "negatives_zero", "negatives_missing"
 
 
 def _said_by_names(name: str, variable: xr.DataArray, holding: Sequence[str]) -> str | None:

@@ -15,11 +15,12 @@ import contextvars
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 __all__ = ["forget_notes", "in_full", "kept_for_the_run", "note_once", "noted", "notes_grouped_by_file",
-           "notes_in_full"]
+           "notes_in_full", "said_with", "say_with", "with_store_notes"]
 
 _SAID: set[Hashable] = set()
 
@@ -62,6 +63,7 @@ def note_once(logger: logging.Logger, level: int, message: str | Callable[[], st
     if key not in _SAID:
         _SAID.add(key)
         said = message() if callable(message) else message
+        said = None if said is None else with_store_notes(said)
         if said is not None and _HELD and level >= logging.WARNING:
             _HELD[-1].append((logger, level, said))  # said when the files are open, grouped by file
         elif said is not None:
@@ -173,3 +175,60 @@ def unsaid_records(dataset: object, names: Iterable[str], key: str, topic: str) 
         if found is not None and not noted((topic, name)):
             chosen[name] = found
     return chosen
+
+
+#: The words to say beside a line of advice wherever a message holds it (the line → the words,
+#: :func:`say_with`): a zarr-python line that changes a store in place, which attributes and their
+#: values before, and the line that puts them back (:func:`~climann.data.shell.attribute_command`).
+_SAID_WITH: dict[str, str] = {}
+_SAID_WITH_LOCK = threading.Lock()
+
+
+def say_with(line: str, words: str) -> None:
+    """Have every message that holds ``line`` (a printed command) say ``words`` after it
+    (:func:`with_store_notes`); the first words given for a line are kept (a store's attributes
+    before its edit are read once, before the line can have run)."""
+    with _SAID_WITH_LOCK:
+        _SAID_WITH.setdefault(line, words)
+
+
+def said_with(line: str) -> bool:
+    """Whether :func:`say_with` was given words for ``line``."""
+    with _SAID_WITH_LOCK:
+        return line in _SAID_WITH
+
+
+def with_store_notes(message: str) -> str:
+    """``message`` with the words on each zarr-python line of
+    :func:`~climann.data.shell.attribute_command` it holds added after the line (after its closing
+    backtick, :func:`say_with`): that the line changes the store's own attributes in place, which
+    and their values before, and the line that puts them back. A line that edited a store without
+    saying so changed data climann did not create (fix53a). The words are added once: a message
+    shown twice (its warning, then the terminal's line) is not given them again. Every message
+    gets them where it is made, not only the terminal's line (fix54b: ``train.log``, a Python
+    caller's log records and ``str(ClimannError)`` lacked them): :func:`note_once`, the
+    :class:`~climann.errors.ClimannError` itself, ``train.log``'s lines.
+
+    Parameters
+    ----------
+    message : str
+        A refusal, warning or note as climann shows it.
+
+    Returns
+    -------
+    str
+        ``message``, each store's line followed by ``(this line changes the store's own attributes
+        in place …: units of 'tas' ('degC' before); the line that puts them back: `python -c …`)``.
+    """
+    with _SAID_WITH_LOCK:
+        notes = [(line, note) for line, note in _SAID_WITH.items() if line in message]
+    for line, note in notes:
+        pieces, position = [], 0
+        while (found := message.find(line, position)) >= 0:
+            end = found + len(line)
+            end += message.startswith("`", end)
+            added = f" ({note})"
+            pieces.append(message[position:end] + ("" if message.startswith(added, end) else added))
+            position = end
+        message = "".join(pieces) + message[position:]
+    return message

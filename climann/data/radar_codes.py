@@ -53,7 +53,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.notes import note_once
-from climann.data.shell import (attribute_command, in_place_note, input_and_copy, ncap2_command, ncap2_name,
+from climann.data.shell import (attribute_command, input_and_copy, ncap2_command, ncap2_name, one_copy_advice,
                                 ncatted_attribute)
 from climann.data.units import water_quantity
 from climann.errors import ClimannError
@@ -249,11 +249,12 @@ def _unmarking_note(name: str, variable: xr.DataArray, undetect: float, marked: 
     """The warning for an ``undetect`` marked missing too (break38a A2: as climann advised
     before): those pixels are missing, and the run trains on the rainy ones only."""
     files = input_and_copy(variable.encoding.get("source", "IN.nc"), "fixed")
-    command = attribute_command([ncatted_attribute(key, name, "d") for key in marked], files)
+    drops = [ncatted_attribute(key, name, "d") for key in marked]
+    command = one_copy_advice(lambda arguments: f"`{attribute_command(drops, arguments)}`", files, "undetect_kept")
     return (f"'{name}' marks ODIM's undetect = {undetect:g} (no echo detected: 0) missing by its "
             f"{' and '.join(marked)}, so the pixels where the radar saw no rain are left out and the run describes "
             f"the rain of rainy pixels only; to read them as 0 (its nodata stays missing), drop that mark: "
-            f"`{command}`{in_place_note(files)}")
+            f"{command}")
 
 
 def says_odim_h5(dataset: xr.Dataset) -> bool:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from climann.data.shell import input_and_copy, rename_command, shown_path, working_path
+from climann.data.shell import input_and_copy, one_copy_advice, rename_command, shown_path, working_path
 from climann.data.sources import FILE_NAME_KEY
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -133,12 +133,15 @@ def _warn_unmatched_old_name(dataset: xr.Dataset, path: Path, rules: Mapping[str
     olds = " and ".join(f"'{old}'" for old in needed)
     news = " and ".join(f"'{new}'" for new, _ in needed.values())
     patterns = " or ".join(dict.fromkeys(f"'{pattern}'" for _, pattern in needed.values()))
-    renames = rename_command({old: new for old, (new, _) in needed.items()}, input_and_copy(path))
+    renamed = {old: new for old, (new, _) in needed.items()}
+    # one file's copy in a new folder (fix54b: era5_2000_fixed.nc beside it, taken with it by a glob)
+    renames = one_copy_advice(lambda arguments: f"`{rename_command(renamed, arguments)}`", input_and_copy(path),
+                              "renamed")
     they, them = ("it is", "it") if len(needed) == 1 else ("they are", "them")
     _log.warning(
         f"{path.name} holds {olds}, which the run renamed to {news} in files matching {patterns} only "
         f"([data] rename): {they} left as {olds} here; if {they} the model's {news}, rename {them} in a copy "
-        f"(`{renames}`) or name the file to match"
+        f"({renames}) or name the file to match"
     )
 
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.enum_files import enum_variables, holds_enum_types
+from climann.data.notes import said_with, say_with
 from climann.data.paths import GRIB_FILE_SUFFIXES, NETCDF_SUFFIXES, is_grib_file, is_zarr_store
 
 if TYPE_CHECKING:
@@ -604,8 +605,11 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     said = []
     for (parent, text), held in groups.items():
         every = [file for file in files if Path(file).parent == parent]  # the --data takes the folder's copies
-        looped = _looped(text, _LOOP_WORDS.format(folder=shown_path(folders[parent])), folders[parent],
-                         _loop_list(parent, held), len(held), every)
+        if len(held) == 1:  # a group of one file: its command, not a loop over it (fix54b)
+            looped = _one_of_group(advice, held[0], folders[parent], every)
+        else:
+            looped = _looped(text, _LOOP_WORDS.format(folder=shown_path(folders[parent])), folders[parent],
+                             _loop_list(parent, held), len(held), every)
         said.append(looped if len(groups) == 1 else f"for {', '.join(Path(file).name for file in held)}: {looped}")
     return "; ".join(said)
 
@@ -620,18 +624,42 @@ def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
     glob over their folder, and the run then refused the two files of one variable with xarray's
     words on another pair of files (break52a A1, A5). A command that changes a Zarr store itself
     (:func:`attribute_command`) names no copy and is left as it is."""
-    parent = Path(file).parent
-    folder = copies_folder(parent, name)
+    folder = copies_folder(Path(file).parent, name)
     _note_held(folder, [file])
+    return _one_copy_into(advice, file, folder)
+
+
+def _one_copy_into(advice: Callable[[str, str], str], file: str, folder: Path) -> str:
+    """:func:`_one_copy` into ``folder``, handed out already: the commands, then the ``--data`` to give."""
     copy = folder / copy_name(file)
     copies = _copies[-1] if _copies else None
     if copies is not None:  # chained by the file it copies (CopyNames.shown)
         with copies.lock:
             copies.one_file[os.path.abspath(folder)] = os.path.abspath(file)
     words = f"{shown_path(file)} {shown_path(copy)}"
-    text = advice(words, file)
     after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
-             f"{_others_kept(parent, [file])}")
+             f"{_others_kept(Path(file).parent, [file])}")
+    return _into_folder(advice(words, file), words, folder, copy, after)
+
+
+def _one_of_group(advice: Callable[[str, str], str], file: str, folder: Path, every: Sequence[str]) -> str:
+    """:func:`copies_of_files`' commands for a group of ONE of the files (its advice its own, or the
+    one file of its folder): each command on the file and its copy in ``folder``, under its own name,
+    not a loop over the one file (``for f in a.nc; do …``: file_encodings' groups of one file,
+    fix54b), then the ``--data`` that takes the copies of ``every`` file of its folder."""
+    if len(every) == 1:  # the folder's one file: as one file alone is told
+        return _one_copy_into(advice, file, folder)
+    copy = folder / copy_name(file)
+    words = f"{shown_path(file)} {shown_path(copy)}"
+    after = (f" (its copy in a new folder, with the other files' copies), then give --data "
+             f"{copies_data(folder, every)} in place of the originals{_others_kept(folder.parent, every)}")
+    return _into_folder(advice(words, file), words, folder, copy, after)
+
+
+def _into_folder(text: str, words: str, folder: Path, copy: Path, after: str) -> str:
+    """``text`` with each command that writes ``copy`` (its words ``IN OUT`` at its end, ``words``,
+    or the copy named in its Python) made to write it into ``folder``, checked not there first
+    (:func:`none_there`), and followed by ``after``."""
 
     def write(command: str, quoted: str) -> str:
         kept = "" if _guarded(command) or none_there(copy) in text else none_there(copy)
@@ -753,13 +781,28 @@ def _others_kept(parent: Path, every: Sequence[str]) -> str:
     predictors' files (break43d A6: "variable 'tas_gs' not in …"). Other files are those of
     any ending climann reads (:data:`_READ_ENDINGS`), not only the copies' own: MODIS's ``*.nc``
     beside MERRA-2's ``*.nc4`` copied were left out, the target's files with them (break46c A1).
-    Only files the user gave count, when known (:func:`files_given`)."""
+    Only files the user gave count, when known (:func:`files_given`). A copy an earlier line wrote
+    beside one of ``every`` (``obs_restamped.nc`` beside ``obs.nc``, :func:`original_and_copy`) is
+    no other variable's file: it is named as most likely that corrected copy (fix54b: it was to be
+    given as before, with the new copy of the same file)."""
     endings = {Path(file).suffix.lower() for file in every} | set(_READ_ENDINGS)
     copied = {Path(file).resolve() for file in every}
     given = _GIVEN.get()
     others = sorted(path for path in (parent.iterdir() if parent.is_dir() else ()) if path.suffix.lower() in endings
                     and path.is_file() and not path.name.startswith(".") and path.resolve() not in copied
                     and (given is None or path.resolve() in given))
+    # a copy written beside its original before (X_restamped.nc by an earlier line): no other variable's file
+    earlier = {path: Path(file) for path in others for file in every
+               if (pair := original_and_copy(Path(file), path)) is not None and pair[1] == path}
+    others = [path for path in others if path not in earlier]
+    said = "".join(f"; {shown_path(copy)}, beside {shown_path(original)}, may be its corrected copy written before: "
+                   f"if so, move {shown_path(original)} out of the files given to climann (a folder is read whole), "
+                   "and run again" for copy, original in earlier.items())
+    return _others_given(parent, others) + said
+
+
+def _others_given(parent: Path, others: Sequence[Path]) -> str:
+    """:func:`_others_kept`'s words for the files ``others`` of ``parent``: ``""`` for none."""
     if not others:
         return ""
     names = [path.name for path in others]
@@ -1223,6 +1266,36 @@ def input_and_copy(path: str | os.PathLike, suffix: str = "fixed", *, extension:
     return f"{shown_path(path)} {beside(path, suffix, extension)}"
 
 
+def users_file_copied(files: str) -> str | None:
+    """The user's file whose copy a command on ``files`` (``IN OUT`` as :func:`input_and_copy` gives
+    them) writes beside it, to have it written into a new folder instead (:func:`copies_of_files`);
+    None for placeholders (``IN.nc OUT.nc``), which name no file, and for a Zarr store (its attributes
+    changed in place, :func:`attribute_command`; a store's copy is written by its own line)."""
+    words = shlex.split(files)
+    if len(words) != 2 or not os.path.isfile(words[0]) or is_zarr_store(words[0]):
+        return None
+    return words[0]
+
+
+def one_copy_advice(advice: Callable[[str], str], files: str, name: str) -> str:
+    """``advice(files)``, a command on ``files`` (``IN OUT`` as :func:`input_and_copy` gives them;
+    or words holding such commands, in backticks or not), with the copy of the user's file written
+    into a new folder ``name`` beside it, under its own name, and the ``--data`` to give in its place
+    (:func:`copies_of_files`), not beside the file, where a glob over their folder took both
+    (fix54b: the lines outside copies_of_files). Placeholders (``IN.nc OUT.nc``) and a Zarr store
+    (:func:`users_file_copied`) are given ``advice(files)`` as it is. Alternatives printed together
+    take a ``name`` each: in one folder, the second refused, or mixed with the first's copy.
+
+    Examples
+    --------
+    >>> one_copy_advice(lambda files: f"ncks -x -v b {files}", "IN.nc OUT.nc", "dropped")
+    'ncks -x -v b IN.nc OUT.nc'
+    """
+    if (original := users_file_copied(files)) is None:
+        return advice(files)
+    return copies_of_files(lambda arguments, _: advice(arguments), [original], name=name)
+
+
 def in_place_note(files: str) -> str:
     """Words to put after a command that writes a corrected copy beside its input (``files``,
     ``IN OUT`` as :func:`input_and_copy` gives them): `` (then give 'd/iri_fixed.nc' in place
@@ -1463,16 +1536,10 @@ def attribute_command(attributes: Sequence[str], files: str, *, file_command: st
     edits = "; ".join(_zarr_edit(attribute) for attribute in dict.fromkeys(attributes))
     line = python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
                           f"zarr.consolidate_metadata({store!r})")
-    with _STORE_NOTES_LOCK:
-        _STORE_NOTES.setdefault(line, _store_edit_note(words[0], list(dict.fromkeys(attributes))))
+    if not said_with(line):  # its note reads the store's attributes before the edit: once
+        say_with(line, _store_edit_note(words[0], list(dict.fromkeys(attributes))))
     return line
 
-
-#: The words said beside each zarr-python line :func:`attribute_command` gave (the line → the words):
-#: that it changes the store itself, which attributes and their values before, and the line that puts
-#: those back (:func:`with_store_notes` adds them to a message as it is shown).
-_STORE_NOTES: dict[str, str] = {}
-_STORE_NOTES_LOCK = threading.Lock()
 
 #: An attribute a store did not have before a line's change (:func:`store_attributes_before`).
 ABSENT = object()
@@ -1569,39 +1636,6 @@ def _store_edit_note(store: str, attributes: Sequence[str]) -> str:
     return (f"{said} (no copy: a store's may be as large as its data): {', '.join(listed)}"
             f"{f' and {more} more' if more > 0 else ''}; the line that puts them back: "
             f"`{restore_command(store, before)}`")
-
-
-def with_store_notes(message: str) -> str:
-    """``message`` with the words on each zarr-python line of :func:`attribute_command` it holds
-    added after the line (after its closing backtick): that the line changes the store's own
-    attributes in place, which and their values before, and the line that puts them back. A line
-    that edited a store without saying so changed data climann did not create (fix53a). The
-    words are added once: a message shown twice (its warning, then the terminal's line) is not
-    given them again.
-
-    Parameters
-    ----------
-    message : str
-        A refusal, warning or note as climann shows it.
-
-    Returns
-    -------
-    str
-        ``message``, each store's line followed by ``(this line changes the store's own attributes
-        in place …: units of 'tas' ('degC' before); the line that puts them back: `python -c …`)``.
-    """
-    with _STORE_NOTES_LOCK:
-        notes = [(line, note) for line, note in _STORE_NOTES.items() if line in message]
-    for line, note in notes:
-        pieces, position = [], 0
-        while (found := message.find(line, position)) >= 0:
-            end = found + len(line)
-            end += message.startswith("`", end)
-            added = f" ({note})"
-            pieces.append(message[position:end] + ("" if message.startswith(added, end) else added))
-            position = end
-        message = "".join(pieces) + message[position:]
-    return message
 
 
 def values_command(scripts: Sequence[str], statements: Sequence[str], files: str) -> str:

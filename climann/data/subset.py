@@ -33,7 +33,7 @@ from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
 from climann.data.layout import (GRID_STRIDE_KEY, REGION_GRID_CELLS_KEY, SELECTED_COORDINATES_KEY,
                                  STRAIGHT_CELL_EDGES_KEY)
-from climann.data.notes import note_once
+from climann.data.notes import note_once, with_store_notes
 from climann.data.levels import (
     counted_positive, counted_positive_text, in_own_direction, is_pressure_or_height, other_kind_text,
     parametric_level, parametric_level_advice, positive_direction,
@@ -165,7 +165,7 @@ def select_values(
         dataset = _select_one(dataset, dim, value, given=given, along=along, trained=bool(units and dim in units),
                               where=where, reference=reference, asked=asked, units=units)
         for warning in said:  # the value is found: its conversion is worth saying
-            _log.warning("%s", warning)
+            _log.warning("%s", with_store_notes(warning))
     # one value of the grid's latitude or longitude (a station picked out of a grid) stays a
     # grid axis of length 1, as a station file's scalar lat/lon do; one lead time of a
     # forecast (step) leaves its valid times on one dimension, which they become the axis of
@@ -584,7 +584,7 @@ def _in_coordinate_units(
         if said is not None:
             said.append(text)
         else:
-            _log.warning("%s", text)
+            _log.warning("%s", with_store_notes(text))
     return converted
 
 

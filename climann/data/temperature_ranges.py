@@ -50,6 +50,7 @@ from climann.data.absolute_zero import absolute_zero
 from climann.data.fill_like import (BlockReads, blocks_by_place, command_target, fill_like_values, marking_command,
                                    name_in_command)
 from climann.data.shell import ncatted_attribute, ncatted_number, ncatted_type
+from climann.data.notes import with_store_notes
 from climann.data.sources import files_text, source_files
 from climann.data.standard_names import standard_name_of
 from climann.data.units import parse_units, unit_registry
@@ -351,6 +352,6 @@ def warn_beyond_earth(dataset: xr.Dataset, found: Mapping[str, tuple], *, where:
         message = (f"'{name}' in {files_text(files) if files else where} holds temperatures from {edges[0]:g} to "
                    f"{edges[1]:g} {units}, beyond any of the {kind} on Earth ({low:g} to {high:g} °C: {source}); they "
                    f"are used as data as they are{_way_out(name, variable, edges, kind, file, shares)}")
-        _log.warning("%s", message)
+        _log.warning("%s", with_store_notes(message))
         said.append(message)
     return said

@@ -34,7 +34,7 @@ from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, WINDOW_S
 from climann.data.multiyear_steps import years_apart
 from climann.data.notes import in_full, note_once
 from climann.data.paths import is_zarr_store
-from climann.data.shell import (attribute_command, cdo_command, copies_of_files,
+from climann.data.shell import (attribute_command, cdo_command, copies_of_files, one_copy_advice,
     drop_command, file_time_names, in_place_note, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy,
     values_command, xarray_data, xarray_values,
 )
@@ -278,7 +278,8 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
             f"{date_text(stamp)} lies outside its cell {date_text(low)} to {date_text(high)}, while read in the "
             f"time's units "
             f"every cell holds its stamp; CF 7.1: bounds take their coordinate's units, so delete the bounds' own: "
-            f"`{attribute_command([ncatted_attribute('units', bounds_name, 'd')], files)}`")
+            + one_copy_advice(lambda arguments: _quoted(attribute_command(
+                [ncatted_attribute("units", bounds_name, "d")], arguments)), files, "bounds_units_removed"))
     time_own, bounds_own = ncap2_name(time_name), ncap2_name(bounds_name)
     restamp = f"{time_own}=({bounds_own}(:,0)+{bounds_own}(:,1))/2"
     middles = xarray_values(time_name, f"({xarray_data(bounds_name)}[:, 0] + {xarray_data(bounds_name)}[:, 1]) / 2")
@@ -288,9 +289,18 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
         f"{date_text(stamp)} outside its cell {date_text(low)} to {date_text(high)}, "
         f"so {_readings(stamp, low + (high - low) / 2)} "
         f"(CF 7.1); if the bounds are right, restamp at their "
-        f"middles: `{values_command([restamp], [middles], files)}`; if the stamps are right, drop the bounds: "
-        f"`{drop_command([bounds_name], files)}`"
+        "middles: "
+        # each way its own folder (fix54b: the two, beside the file, wrote one copy: the second refused)
+        + one_copy_advice(lambda arguments: _quoted(values_command([restamp], [middles], arguments)), files,
+                          "restamped")
+        + "; if the stamps are right, drop the bounds: "
+        + one_copy_advice(lambda arguments: _quoted(drop_command([bounds_name], arguments)), files, "bounds_dropped")
     )
+
+
+def _quoted(command: str) -> str:
+    """``command`` in backticks, as a message shows a line to run."""
+    return f"`{command}`"
 
 
 #: Calendar names that CF-1.8 §4.4.1 defines alike (cftime reports the first of each pair).
@@ -320,8 +330,9 @@ def _check_one_calendar(stamps: np.ndarray, bounds: np.ndarray, names: tuple[str
         f"{where}: the time bounds '{bounds_name}' are dated in the {theirs.pop()} calendar and '{time_name}' in the "
         f"{own.pop()} calendar: CF 7.1 takes bounds in their coordinate's calendar, and their dates differ wherever "
         f"the calendars do (xarray's convert_calendar converts the time, not its bounds); drop the bounds "
-        f"(`{drop_command([bounds_name], files)}`, or Dataset.drop_vars('{bounds_name}') before "
-        f"convert_calendar): climann then dates each step by its stamp")
+        f"(or Dataset.drop_vars('{bounds_name}') before convert_calendar; climann then dates each step by its "
+        "stamp): " + one_copy_advice(lambda arguments: _quoted(drop_command([bounds_name], arguments)), files,
+                                     "bounds_dropped"))
 
 
 def _hold_in_time_units(stamps: np.ndarray, bounds: np.ndarray, time_units: object, bounds_units: object) -> bool:

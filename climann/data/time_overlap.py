@@ -56,11 +56,12 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.forecast_times import is_forecast_period
+from climann.data.notes import with_store_notes
 from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
 from climann.data.shell import (
-    copies_command, copies_data, drop_command, in_place_note, input_and_copy, ncap2_name, ncatted_number,
+    copies_command, copies_data, drop_command, input_and_copy, one_copy_advice, ncap2_name, ncatted_number,
     new_folder, none_there, rename_command, shared_glob, shown_path, values_command, working_path, xarray_item,
 )
 from climann.data.time_axis import axis_time_step, date_text, month_number
@@ -766,7 +767,8 @@ def _two_grids_refusal(infos: Sequence[_FileTimes], earlier: _FileTimes, later: 
         pattern = one.path.name
         stored = name_in_file(renames, one.path, name)
         copy = input_and_copy(one.path, "without_" + stored)
-        drop = f"`{drop_command([stored], copy)}`{in_place_note(copy)}"
+        # its copy in a new folder, as the files' loop below (fix54b: beside it, a glob took both)
+        drop = one_copy_advice(lambda arguments: f"`{drop_command([stored], arguments)}`", copy, f"without_{stored}")
     else:
         glob = shared_glob(held)
         pattern = glob.name if glob is not None and not fnmatch.fnmatch(other.path.name, glob.name) else None
@@ -1046,7 +1048,7 @@ def sorted_in_time(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
     )
     if message not in _NOTED_ORDER:
         _NOTED_ORDER.add(message)
-        logging.getLogger(__name__).warning("%s", message)
+        logging.getLogger(__name__).warning("%s", with_store_notes(message))
     if apart:
         order = np.concatenate([np.argsort(times[:apart], kind="stable"),
                                 apart + np.argsort(times[apart:], kind="stable")])

@@ -51,7 +51,7 @@ import dask
 import xarray as xr
 
 from climann.data.fill_like import checked_steps
-from climann.data.notes import note_once
+from climann.data.notes import note_once, with_store_notes
 from climann.data.paths import is_zarr_store
 from climann.data.shell import attribute_command, copies_of_files, ncatted_attribute, source_and_copy
 from climann.data.sources import name_in_file, source_files
@@ -389,5 +389,5 @@ def check_unitless_values(
             note_once(_log, logging.WARNING, text + " (said once for the files of the series)",
                       key=("series without units", name, reference))
         else:
-            _log.warning("%s", text)
+            _log.warning("%s", with_store_notes(text))
 

@@ -57,6 +57,7 @@ from climann.data.grain_volumes import (
     TEST_WEIGHTS_LB, bushel_against_mass, bushel_refusal_text, crop_factor, crop_of, names_bushels,
 )
 from climann.data.media_densities import concentration_refusal, medium_of
+from climann.data.notes import with_store_notes
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
@@ -2587,7 +2588,7 @@ def warn_unreadable_units(dataset: xr.Dataset, names, *, where: str) -> dict[str
             parse_units(units_as_meant(text, dataset[name].attrs), variable=name, where=where)
         except ClimannError:
             unreadable[name] = text
-            _log.warning("%s", _unreadable_units_warning(dataset[name], name, text, where))
+            _log.warning("%s", with_store_notes(_unreadable_units_warning(dataset[name], name, text, where)))
     return unreadable
 
 

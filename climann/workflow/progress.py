@@ -46,7 +46,8 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
-from climann.data.shell import CopyNames, copies_said_once, with_store_notes, wrapped_lines
+from climann.data.notes import with_store_notes
+from climann.data.shell import CopyNames, copies_said_once, wrapped_lines
 from climann.workflow.interrupts import notices_to
 from climann.workflow.runlog import LOGGER_NAME, RepeatedWarnings
 from climann.workflow.terminal import say

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.notes import forget_notes
+from climann.data.notes import forget_notes, with_store_notes
 from climann.data.splits import compact_periods
 
 if TYPE_CHECKING:
@@ -315,8 +315,8 @@ class RunLogCollector(logging.Handler):
         self.setFormatter(formatter)
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not hasattr(record, "progress"):
-            self.lines.append(self.format(record))
+        if not hasattr(record, "progress"):  # a Zarr store's edit in place said so, as on the terminal
+            self.lines.append(with_store_notes(self.format(record)))
 
     def continue_from(self, earlier: str, note: str | None = None) -> None:
         """Put the log of the run's earlier part (``train.log`` text, as recorded in the

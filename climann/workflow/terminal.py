@@ -24,7 +24,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from climann.data.shell import with_store_notes, wrapped_lines
+from climann.data.notes import with_store_notes
+from climann.data.shell import wrapped_lines
 
 #: ``TERM`` values of terminals that cannot move the cursor (as rich treats them): no wrapping.
 DUMB_TERMINALS = ("dumb", "unknown")
@@ -67,7 +68,7 @@ def message_lines(message: str, stream: TextIO, *, whole: Sequence[str] = ()) ->
     a command longer than that width continued on the next lines with a backslash
     (:func:`climann.data.shell.continued_command`); else ``message`` itself as one line. A
     zarr-python line that edits a store in place is followed by the words that say so and the
-    line that puts the attributes back (:func:`climann.data.shell.with_store_notes`).
+    line that puts the attributes back (:func:`climann.data.notes.with_store_notes`).
 
     Parameters
     ----------

@@ -16,7 +16,7 @@ from climann.data.open import concat_blocks, open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, monthly_times
 from tests.console import run_main
-from tests.followed_twice import GUARD, without_guards
+from tests.followed_twice import GUARD, run_one_copy, without_guards
 
 
 def _in_calendar(dataset, calendar, start_year=2000):
@@ -281,7 +281,6 @@ def test_a_365_day_file_beside_standard_is_named_as_spelled_and_the_cdo_line_giv
     break45d D1). The file's own name is said, and the command printed, run with the installed CDO, writes a copy
     that combines with the model's file."""
     import shutil
-    import subprocess
 
     import netCDF4
 
@@ -298,12 +297,13 @@ def test_a_365_day_file_beside_standard_is_named_as_spelled_and_the_cdo_line_giv
     assert message.startswith(f"model.nc uses the {spelled} calendar and obs.nc the standard calendar: ")
     if spelled == "365_day":
         assert "noleap" not in message
-    command = re.search(rf"`({GUARD}cdo setcalendar,[^`]*)`", message).group(1)
-    assert without_guards(command).startswith("cdo setcalendar,365_day ")
+    command = re.search(rf"`({GUARD}mkdir -p \S+ && cdo setcalendar,[^`]*)`", message).group(1)
+    assert without_guards(command).startswith(f"mkdir -p {tmp_path}/365_day && cdo setcalendar,365_day ")
     if shutil.which("cdo") is None:
         pytest.skip("needs CDO")
-    subprocess.run(command, shell=True, check=True, capture_output=True)
-    copy = tmp_path / "obs_365_day.nc"
+    followed = run_one_copy(message, tmp_path)  # as printed: the copy in a new folder (fix54b: obs_365_day.nc beside)
+    copy = tmp_path / "365_day" / "obs.nc"
+    assert (followed["copy"], followed["original"]) == (str(copy), str(tmp_path / "obs.nc"))
     with netCDF4.Dataset(copy) as converted:
         assert converted["time"].calendar == "365_day"
     combined = open_dataset([tmp_path / "model.nc", copy])

@@ -1,8 +1,6 @@
 """Fractions labelled as percentages (break48a O1: OISST v2.1's ice, 0 … 1 under units '%')."""
 
 import logging
-import shlex
-import subprocess
 
 import numpy as np
 import pandas as pd
@@ -10,6 +8,7 @@ import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.data.value_checks import warn_held_values
+from tests.followed_twice import run_one_copy, without_guards
 
 
 def _oisst(path, scale=0.01):
@@ -44,13 +43,15 @@ def test_a_fraction_labelled_percent_is_warned_once_with_its_largest_value_and_t
     assert len(said) == 1, said
     assert said[0].startswith(f"ice in oisst.nc is in '%' but all its values lie in 0 … 1 (largest {np.nanmax(ice):.4g}): "
                               "a fraction of the whole labelled a percentage"), said[0]
-    command = said[0].split("`")[1]
-    assert command == "ncatted -a units,ice,o,c,1 oisst.nc oisst_fraction.nc"
-    subprocess.run(shlex.split(command), check=True, cwd=tmp_path)
+    assert without_guards(said[0].split("`")[1]) == "mkdir -p fraction && ncatted -a units,ice,o,c,1 oisst.nc fraction/oisst.nc"
+    # run as printed: its copy in a new folder (fix54b: oisst_fraction.nc beside oisst.nc, taken with it by a glob)
+    followed = run_one_copy(said[0], tmp_path)
+    assert (followed["copy"], followed["original"]) == ("fraction/oisst.nc", "oisst.nc")
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["oisst.nc"]
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        fixed = open_dataset([tmp_path / "oisst_fraction.nc"])
-        warn_held_values(fixed, ["ice"], where="oisst_fraction.nc", file=tmp_path / "oisst_fraction.nc")
+        fixed = open_dataset([tmp_path / "fraction" / "oisst.nc"])
+        warn_held_values(fixed, ["ice"], where="oisst.nc", file=tmp_path / "fraction" / "oisst.nc")
     assert fixed["ice"].attrs["units"] == "1" and not _percent_warnings(caplog)
     np.testing.assert_allclose(fixed["ice"].values, ice, rtol=1e-6)
 

@@ -246,8 +246,6 @@ def test_a_cut_beside_another_variable_of_the_whole_grid_is_told_the_ncks_line_t
     the whole grid's rows 6…11. fix48c: with CMIP's vertices_latitude/longitude in both files (their
     cells' corners, 12 rows in one, 6 in the other), the corners were refused first as variables held
     twice, with renames that would have kept the wrong grid."""
-    import shlex
-    import subprocess
 
     from climann.data.open import open_dataset
     from climann.errors import ClimannError
@@ -267,10 +265,11 @@ def test_a_cut_beside_another_variable_of_the_whole_grid_is_told_the_ncks_line_t
         open_dataset([data, other])
     message = str(refused.value)
     assert "reindex" not in message and "remapbil" not in message
-    command = message.split("`")[1]
-    assert command == "ncks -d j,6,11 sh/sisnconc_SIday.nc sh/sisnconc_SIday_fixed.nc"
-    subprocess.run(shlex.split(command), check=True)
-    opened = open_dataset([data, tmp_path / "sh" / "sisnconc_SIday_fixed.nc"])
+    # run as printed: its copy in a new folder (fix54b: sh/sisnconc_SIday_fixed.nc beside the file, taken with it by a glob)
+    assert without_guards(message.split("`")[1]) == "mkdir -p sh/cut && ncks -d j,6,11 sh/sisnconc_SIday.nc sh/cut/sisnconc_SIday.nc"
+    followed = run_one_copy(message)
+    assert (followed["copy"], followed["original"]) == ("sh/cut/sisnconc_SIday.nc", "sh/sisnconc_SIday.nc")
+    opened = open_dataset([data, tmp_path / followed["copy"]])
     with xr.open_dataset(other) as whole:
         np.testing.assert_array_equal(opened["sisnconc"].values, whole["sisnconc"].values[:, 6:12])
         if vertices:
@@ -285,8 +284,6 @@ def test_a_cut_without_index_values_beside_the_whole_grids_areas_is_told_the_nck
     areas by; it was told "cell areas of another grid … give the cell-area file of the data's own grid".
     Its cells are found in the whole grid by their latitudes and longitudes: the refusal gives the ncks
     line that cuts rows 6…11, which, run and its copy given, opens with the whole grid's areas there."""
-    import shlex
-    import subprocess
 
     from climann.data.open import open_dataset
     from climann.errors import ClimannError
@@ -303,10 +300,11 @@ def test_a_cut_without_index_values_beside_the_whole_grids_areas_is_told_the_nck
         open_dataset([data, areas])
     message = str(refused.value)
     assert "siconc_SIday.nc's 6×8 cells are the cells j 6…11 of areacello_Ofx.nc's grid (the same latitudes" in message
-    command = message.split("`")[1]
-    assert command == "ncks -d j,6,11 sh/areacello_Ofx.nc sh/areacello_Ofx_fixed.nc"
-    subprocess.run(shlex.split(command), check=True)
-    opened = open_dataset([data, tmp_path / "sh" / "areacello_Ofx_fixed.nc"])
+    # run as printed: its copy in a new folder (fix54b: sh/areacello_Ofx_fixed.nc beside the file, taken with it by a glob)
+    assert without_guards(message.split("`")[1]) == "mkdir -p sh/cut && ncks -d j,6,11 sh/areacello_Ofx.nc sh/cut/areacello_Ofx.nc"
+    followed = run_one_copy(message)
+    assert (followed["copy"], followed["original"]) == ("sh/cut/areacello_Ofx.nc", "sh/areacello_Ofx.nc")
+    opened = open_dataset([data, tmp_path / followed["copy"]])
     with xr.open_dataset(areas) as whole:
         np.testing.assert_array_equal(opened["areacello"].values, whole["areacello"].values[6:12])
 

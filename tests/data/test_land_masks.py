@@ -18,7 +18,7 @@ from climann.data.land_masks import land_codes, land_stored_as_value, warn_land_
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from tests.fresh_python import run_python, shell_path
-from tests.followed_twice import without_guards
+from tests.followed_twice import GUARD, run_one_copy, without_guards
 
 N_TIME, N_ETA, N_XI = 40, 5, 6
 
@@ -186,12 +186,13 @@ def _warnings(caplog, dataset, **where):
 def test_the_warning_names_the_mask_the_cells_the_value_and_the_command(tmp_path, caplog, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (message,) = _warnings(caplog, open_dataset([_written(tmp_path, _roms_like())]))
-    assert message == (
+    assert without_guards(message) == (
         "'temp' in roms_avg.nc holds 0 at every step checked (24) on 11 of the 11 cells that 'mask_rho' calls land "
         "(flag_meanings 'land water'): land stored as a value, trained on and scored as data; climann does not mask "
-        "it on its own (nothing ties the mask to 'temp'); to set those cells missing: ncap2 -s "
+        "it on its own (nothing ties the mask to 'temp'); to set those cells missing: mkdir -p land_masked && ncap2 -s "
         "'temp=temp;temp.set_miss(9.96921e+36f);where(mask_rho==0) temp=temp.get_miss();' roms_avg.nc "
-        "roms_avg_fixed.nc")
+        "land_masked/roms_avg.nc (its copy in a new folder), then give --data land_masked/roms_avg.nc in place of "
+        "roms_avg.nc")  # fix54b: the copy in a new folder (roms_avg_fixed.nc beside it, taken with it by a glob)
     assert _warnings(caplog, open_dataset([_written(tmp_path, _roms_like(land_value=None), "masked.nc")])) == []
 
 
@@ -201,7 +202,9 @@ def test_a_target_with_a_fill_value_is_given_no_new_one(tmp_path, caplog, monkey
     path = tmp_path / "filled.nc"
     dataset.to_netcdf(path, encoding={"temp": {"_FillValue": np.float32(1e37)}, "mask_rho": {"_FillValue": None}})
     (message,) = _warnings(caplog, open_dataset([path]))
-    assert message.endswith("ncap2 -s 'where(mask_rho==0) temp=temp.get_miss();' filled.nc filled_fixed.nc")
+    assert without_guards(message).endswith(
+        "mkdir -p land_masked && ncap2 -s 'where(mask_rho==0) temp=temp.get_miss();' filled.nc land_masked/filled.nc "
+        "(its copy in a new folder), then give --data land_masked/filled.nc in place of filled.nc")
 
 
 def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplog, monkeypatch):
@@ -222,14 +225,15 @@ def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplo
         "to set those cells missing: for roms_avg_0.nc, roms_avg_2.nc: mkdir -p land_masked && for f in "
         "roms_avg_0.nc roms_avg_2.nc; do ncap2 -s 'where(mask_rho==0) temp=temp.get_miss();' \"$f\" "
         f"land_masked/\"${{f##*/}}\"; done (a copy of each of its 2 files in a new folder), {data}; for roms_avg_1.nc: "
-        "mkdir -p land_masked && for f in roms_avg_1.nc; do ncap2 -s 'temp=temp;temp.set_miss(9.96921e+36f);"
-        "where(mask_rho==0) temp=temp.get_miss();' \"$f\" land_masked/\"${f##*/}\"; done (its copy in a new "
-        f"folder), {data}")
+        "mkdir -p land_masked && ncap2 -s 'temp=temp;temp.set_miss(9.96921e+36f);where(mask_rho==0) "
+        "temp=temp.get_miss();' roms_avg_1.nc land_masked/roms_avg_1.nc (its copy in a new folder, with the other "
+        f"files' copies), {data}")  # fix54b: its one file's command, not a loop over it alone
     if shutil.which("ncap2") is None:
         return
-    for part in message.partition("to set those cells missing: ")[2].split(f", {data}"):  # both, as printed
-        if part:
-            _bash(part.partition(": ")[2].partition(" (")[0], tmp_path)
+    lines = re.findall(rf"({GUARD}mkdir -p land_masked && .*?) \((?:its copy|a copy)", message)
+    assert len(lines) == 2, message
+    for line in lines:  # both, as printed, guards and all
+        _bash(line, tmp_path)
     fixed = open_dataset(sorted((tmp_path / "land_masked").glob("*.nc")))
     assert np.isnan(fixed["temp"].values[:, _land()]).all()
     np.testing.assert_array_equal(fixed["temp"].values[:, ~_land()], dataset["temp"].values[:, ~_land()])
@@ -240,9 +244,10 @@ def test_the_command_given_sets_the_land_cells_missing_and_nothing_else(tmp_path
     monkeypatch.chdir(tmp_path)
     original = _roms_like()
     (message,) = _warnings(caplog, open_dataset([_written(tmp_path, original)]))
-    command = re.search(r"ncap2 -s '[^']*' roms_avg.nc roms_avg_fixed.nc", message).group(0)
-    subprocess.run(shlex.split(command), check=True, capture_output=True)
-    fixed = open_dataset([tmp_path / "roms_avg_fixed.nc"])
+    followed = run_one_copy(message, tmp_path)  # as printed, its guard too (fix54b: the copy in a new folder)
+    assert (followed["copy"], followed["original"]) == ("land_masked/roms_avg.nc", "roms_avg.nc")
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["roms_avg.nc"]
+    fixed = open_dataset([tmp_path / followed["copy"]])
     temp, land = fixed["temp"].values, _land()
     assert np.isnan(temp[:, land]).all()
     np.testing.assert_array_equal(temp[:, ~land], original["temp"].values[:, ~land])
@@ -584,11 +589,12 @@ def test_era5_s_land_sea_mask_on_the_target_s_time_axis_is_read_as_a_mask(tmp_pa
     (message,) = _warnings_of(caplog, open_dataset([tmp_path / "era5.nc"]), "sst", where="era5.nc")
     assert message.startswith("'sst' in era5.nc holds 0 at every step checked (24) on 11 of the 11 cells that 'lsm' "
                               "calls land (ECMWF's land-sea mask 'lsm', a land fraction, land above 0.5)")
-    command = message[message.index("ncap2 "):]
-    assert command == ("ncap2 -s 'sst=sst;sst.set_miss(9.96921e+36f);where(lsm>0.5) sst=sst.get_miss();' era5.nc "
-                       "era5_fixed.nc")
-    subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
-    _era5_land_set_missing(tmp_path / "era5_fixed.nc", original)
+    command = without_guards(message)[without_guards(message).index("mkdir "):]
+    assert command == ("mkdir -p land_masked && ncap2 -s 'sst=sst;sst.set_miss(9.96921e+36f);where(lsm>0.5) "
+                       "sst=sst.get_miss();' era5.nc land_masked/era5.nc (its copy in a new folder), then give --data "
+                       "land_masked/era5.nc in place of era5.nc")
+    followed = run_one_copy(message, tmp_path)
+    _era5_land_set_missing(tmp_path / followed["copy"], original)
 
 
 def test_era5_s_land_sea_mask_on_the_time_axis_in_its_own_file_is_kept_and_read(tmp_path, caplog, monkeypatch):

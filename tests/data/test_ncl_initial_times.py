@@ -15,6 +15,7 @@ import pytest
 from climann.data.coords import find_coordinate
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
+from tests.followed_twice import GUARD, run_one_copy
 
 #: (forecast_time, statistical_process_duration, the window's start and end in hours after initial_time)
 CASES = [
@@ -60,10 +61,11 @@ def test_one_record_dated_in_attributes_is_refused_with_an_ncap2_line_that_dates
         find_coordinate(open_dataset([path]), "time")  # as a run looks for it
     message = str(refused.value)
     assert message.startswith("no time coordinate found"), message
-    command = re.search(r"`(ncap2 [^`]*)`", message).group(1)
-    assert "then give " in message and "_dated.nc in place of " in message, message
-    subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
-    copy = open_dataset([tmp_path / "fcst_phy2m.2017010106_dated.nc"])
+    # run as printed: its copy in a new folder (fix54b: fcst_phy2m.2017010106_dated.nc beside the file)
+    followed = run_one_copy(message, tmp_path)
+    assert (followed["copy"], followed["original"]) == (str(tmp_path / "dated" / path.name), str(path))
+    assert sorted(found.name for found in tmp_path.glob("*.nc")) == [path.name]
+    copy = open_dataset([tmp_path / "dated" / path.name])
     initial = datetime.datetime(2017, 1, 1, 6)
     start, end = (initial + datetime.timedelta(hours=hours) for hours in window)
     said = re.search(r": valid (\S+ \d\d:\d\d)", message).group(1)
@@ -105,6 +107,10 @@ def test_info_on_one_record_says_the_same_way_out(tmp_path, monkeypatch):
     assert result.exit_code == 2
     message = result.output.strip().splitlines()[-1]
     assert message.startswith("climann: error: no config to start from: no time coordinate"), message
-    subprocess.run(re.search(r"`(ncap2 [^`]*)`", message).group(1), shell=True, check=True, capture_output=True)
-    dated = CliRunner().invoke(app, ["info", "ST4.2017010112.06h_dated.nc"])
+    # as printed, into dated/ (fix54b); info names the copy to give as its path, without --data
+    printed = re.search(rf"`({GUARD}mkdir -p dated && ncap2 [^`]*)` \(its copy in a new folder\), then give "
+                        r"dated/ST4\.2017010112\.06h\.nc in place of ST4\.2017010112\.06h\.nc$", message)
+    assert printed is not None, message
+    subprocess.run(["bash", "-c", printed[1]], check=True, capture_output=True)
+    dated = CliRunner().invoke(app, ["info", "dated/ST4.2017010112.06h.nc"])
     assert "2017-01-01 09:00 to 2017-01-01 09:00" in " ".join(dated.output.replace("#", "").split()), dated.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import xarray as xr
 from climann.data.nonnegative import NEGATIVE_TOLERANCE, cannot_be_negative, negative_values, warn_negative_values
 from climann.data.open import open_dataset
 from tests.fresh_python import run_python
-from tests.followed_twice import without_guards
+from tests.followed_twice import GUARD, ONE_COPY, run_one_copy, without_guards
 
 
 @pytest.mark.parametrize(("name", "attrs", "cannot"), [
@@ -172,12 +173,15 @@ def test_the_commands_set_the_negative_values_to_zero_or_missing(tmp_path, caplo
     said = _said(caplog, open_dataset([tmp_path / "pr.nc"]))[0]
     zero = said[said.index("to set them to 0: ") + 18:said.index(", or to missing: ")]
     missing = said[said.index(", or to missing: ") + 17:]
-    subprocess.run(zero, shell=True, check=True)
-    copy = xr.open_dataset("pr_fixed.nc")["pr"].values
-    np.testing.assert_array_equal(copy, np.where(values < 0, 0, values))
-    subprocess.run(missing.replace("pr_fixed.nc", "pr_missing.nc"), shell=True, check=True)
-    copy = xr.open_dataset("pr_missing.nc")["pr"].values
-    np.testing.assert_array_equal(np.isnan(copy), values < 0)
+    # the two ways each into a folder of their own (fix54b: both into fixed/, the second refused): both run
+    # as printed, one after the other, each copy the original's values with the negatives 0, or missing
+    for way, folder, expected in ((zero, "negatives_zero", np.where(values < 0, 0, values)),
+                                  (missing, "negatives_missing", np.where(values < 0, np.nan, values))):
+        followed = run_one_copy(way, tmp_path)
+        assert (followed["folder"], followed["copy"], followed["original"]) == (folder, f"{folder}/pr.nc", "pr.nc")
+        with xr.open_dataset(followed["copy"]) as copy:
+            np.testing.assert_array_equal(copy["pr"].values, expected)
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["pr.nc"]  # nothing beside the original
 
 
 def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplog, monkeypatch):
@@ -196,18 +200,21 @@ def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplo
         dataset.isel(time=slice(4 * number, 4 * number + 4)).to_netcdf(files[-1], encoding={"pr": {"_FillValue": fill}})
     (said,) = _said(caplog, open_dataset(files), where="the files", file=None)
     assert "IN.nc" not in said and "OUT.nc" not in said
-    assert ", or to missing: for pr_1.nc: mkdir -p fixed && for f in pr_1.nc; do ncap2 -s 'where(pr < 0) pr = 1e+20f; "
-    "pr.set_miss(1e+20f)' \"$f\" fixed/\"${f##*/}\"; done" in said
-    loops = re.findall(r"(mkdir -p fixed && for f in .*?; done) \(", said)
-    assert len(loops) == 3, said
+    # fix54b: the one file of its own command is that command on it, not a loop over it alone
+    assert (", or to missing: for pr_1.nc: mkdir -p negatives_missing && ncap2 -s 'where(pr < 0) pr = 1e+20f; "
+            "pr.set_miss(1e+20f)' pr_1.nc negatives_missing/pr_1.nc (its copy in a new folder, with the other files' "
+            "copies), then give --data 'negatives_missing/*.nc' in place of the originals; for pr_0.nc, pr_2.nc: "
+            "mkdir -p negatives_missing && for f in pr_0.nc pr_2.nc; do") in without_guards(said)
+    lines = re.findall(rf"({GUARD}mkdir -p (negatives_zero|negatives_missing) && .*?) \((?:its copy|a copy)", said)
+    assert [folder for _, folder in lines] == ["negatives_zero", "negatives_missing", "negatives_missing"], said
     if shutil.which("ncap2") is None:
         return
-    for ways, expected in (([loops[0]], np.where(values < 0, 0.0, values)),
-                           (loops[1:], np.where(values < 0, np.nan, values))):
-        shutil.rmtree(tmp_path / "fixed", ignore_errors=True)
-        for loop in ways:
-            subprocess.run(["bash", "-c", loop], check=True, cwd=tmp_path, capture_output=True)
-        copies = sorted((tmp_path / "fixed").glob("*.nc"))
+    # each way into its own folder (fix54b: both wrote fixed/): every line run as printed, guards and all, in turn
+    for line, _ in lines:
+        subprocess.run(["bash", "-c", line], check=True, cwd=tmp_path, capture_output=True)
+    for folder, expected in (("negatives_zero", np.where(values < 0, 0.0, values)),
+                             ("negatives_missing", np.where(values < 0, np.nan, values))):
+        copies = sorted((tmp_path / folder).glob("*.nc"))
         assert [copy.name for copy in copies] == ["pr_0.nc", "pr_1.nc", "pr_2.nc"]
         np.testing.assert_array_equal(open_dataset(copies)["pr"].values, expected)
 
@@ -242,8 +249,13 @@ def test_the_commands_name_the_file_that_holds_the_negatives_and_its_own_name(tm
     negatives = int((held["a.nc"] < 0).sum())
     assert said.startswith(f"'pr' in a.nc holds {negatives} negative values of the {held['a.nc'].size} values "
                            "checked, down to -5 mm/day")
-    assert said.endswith("to set them to 0: ncap2 -s 'where(tp < 0) tp = 0' a.nc a_fixed.nc, or to missing: "
-                         "ncap2 -s 'where(tp < 0) tp = tp.get_miss()' a.nc a_fixed.nc")
+    # fix54b: the copy of the one file in a new folder, each way its own (a_fixed.nc beside a.nc before)
+    assert without_guards(said).endswith(
+        "to set them to 0: mkdir -p negatives_zero && ncap2 -s 'where(tp < 0) tp = 0' a.nc negatives_zero/a.nc (its copy "
+        "in a new folder), then give --data negatives_zero/a.nc in place of a.nc, with the other files of . given as "
+        "before (--data b.nc), or to missing: mkdir -p negatives_missing && ncap2 -s 'where(tp < 0) tp = tp.get_miss()' "
+        "a.nc negatives_missing/a.nc (its copy in a new folder), then give --data negatives_missing/a.nc in place of "
+        "a.nc, with the other files of . given as before (--data b.nc)")
 
 
 def test_files_that_name_the_variable_differently_get_one_command_each(tmp_path, caplog, monkeypatch):
@@ -252,13 +264,15 @@ def test_files_that_name_the_variable_differently_get_one_command_each(tmp_path,
     (said,) = _said(caplog, dataset, where="a.nc, b.nc", file=None)
     negatives = sum(int((values < 0).sum()) for values in held.values())
     assert said.startswith(f"'pr' in a.nc, b.nc holds {negatives} negative values of the 240 values checked")
-    # each file its own command, its copy in one new folder with the other's (fix53a: beside it, a_fixed.nc)
+    # each file its own command (fix54b: not a loop over it alone), its copy in one new folder with the other's
+    # (fix53a: beside it, a_fixed.nc), each way its own folder (fix54b: both fixed/)
     each = {"a.nc": "tp", "b.nc": "precip"}
-    zero, missing = ("; ".join(f"for {file}: mkdir -p fixed && for f in {file}; do ncap2 -s 'where({name} < 0) {name} = "
-                               f"{value}' \"$f\" fixed/\"${{f##*/}}\"; done (its copy in a new folder), then give --data "
-                               "'fixed/*.nc' in place of the originals" for file, name in each.items()
+    zero, missing = ("; ".join(f"for {file}: mkdir -p {folder} && ncap2 -s 'where({name} < 0) {name} = {value}' {file} "
+                               f"{folder}/{file} (its copy in a new folder, with the other files' copies), then give "
+                               f"--data '{folder}/*.nc' in place of the originals" for file, name in each.items()
                                for value in [value_of(name)])
-                     for value_of in (lambda name: "0", lambda name: f"{name}.get_miss()"))
+                     for value_of, folder in ((lambda name: "0", "negatives_zero"),
+                                              (lambda name: f"{name}.get_miss()", "negatives_missing")))
     assert without_guards(said).endswith(f"to set them to 0: {zero}, or to missing: {missing}")
 
 
@@ -268,9 +282,11 @@ def test_the_command_to_zero_followed_leaves_no_negative_value(tmp_path, caplog,
     monkeypatch.chdir(tmp_path)
     dataset, held = _renamed_series(tmp_path, {"a.nc": (2,)})
     (said,) = _said(caplog, dataset, where="a.nc, b.nc", file=None)
-    script, source, copy = re.fullmatch(r"ncap2 -s '(.*)' (\S+) (\S+)",
-                                        said[said.index("to set them to 0: ") + 18:said.index(", or to missing")]).groups()
+    printed = ONE_COPY.search(said[said.index("to set them to 0: ") + 18:said.index(", or to missing")])
+    script, source, copy = re.search(r"&& ncap2 -s '(.*)' (\S+) (\S+)$", printed["command"]).groups()
+    assert (source, copy) == (printed["original"], printed["copy"]) == ("a.nc", "negatives_zero/a.nc")
     name = re.fullmatch(r"where\((\w+) < 0\) \1 = 0", script).group(1)
+    os.mkdir(tmp_path / "negatives_zero")
     shutil.copy(source, copy)
     with netCDF4.Dataset(copy, "a") as file:
         assert name in file.variables

@@ -10,6 +10,7 @@ import xarray as xr
 
 from climann.data.renames import FileRenames
 from climann.errors import ClimannError
+from tests.followed_twice import run_one_copy, without_guards
 from tests.fresh_python import run_python
 
 
@@ -120,6 +121,31 @@ def test_new_data_outside_the_patterns_are_warned_with_one_command_doing_every_r
     )
     command = shlex.split(message.split("`")[1])
     assert command[-2:] == ["new data/era5_2000.nc", "new data/era5_2000_fixed.nc"]
+
+
+@pytest.mark.skipif(__import__("shutil").which("ncrename") is None, reason="needs NCO")
+def test_the_rename_of_a_new_file_run_as_printed_writes_its_copy_in_a_new_folder(tmp_path, monkeypatch, caplog):
+    """fix54b: the ncrename line wrote era5_2000_fixed.nc beside the file, where a glob over their folder took
+    both; its copy is now in renamed/, and run as printed (its guard too) it holds tas and rsds with the file's
+    values, nothing written beside the file."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "new data" / "era5_2000.nc"
+    path.parent.mkdir()
+    _file(t2m="", ssrd="", orog="").to_netcdf(path)
+    renames = FileRenames([path], {"t2m_*": {"t2m": "tas", "ssrd": "rsds"}}, new_data=True)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        renames.applied(_file(t2m="", ssrd="", orog=""), path)
+    (message,) = caplog.messages
+    assert without_guards(message).endswith(
+        "rename them in a copy (`mkdir -p 'new data/renamed' && ncrename -v t2m,tas -v ssrd,rsds 'new data/era5_2000.nc' "
+        "'new data/renamed/era5_2000.nc'` (its copy in a new folder), then give --data 'new data/renamed/era5_2000.nc' "
+        "in place of 'new data/era5_2000.nc') or name the file to match")
+    followed = run_one_copy(message, tmp_path)
+    assert (followed["copy"], followed["original"]) == ("new data/renamed/era5_2000.nc", "new data/era5_2000.nc")
+    assert sorted(found.name for found in path.parent.iterdir()) == ["era5_2000.nc", "renamed"]
+    with xr.open_dataset(tmp_path / followed["copy"]) as copy:
+        assert sorted(copy.data_vars) == ["orog", "rsds", "tas"]
+        assert (float(copy["tas"][0]), float(copy["rsds"][0]), float(copy["orog"][0])) == (0.0, 1.0, 2.0)
 
 
 def test_a_new_store_outside_the_patterns_is_warned_with_a_rename_that_runs_on_the_store(tmp_path, monkeypatch,

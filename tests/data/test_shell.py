@@ -483,7 +483,9 @@ def test_attribute_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, m
         patched.setattr(xr.Dataset, "to_zarr", functools.partialmethod(xr.Dataset.to_zarr, zarr_format=zarr_format))
         make(store)
     advice = _refusal(lambda: use(store)).split(prefix, 1)[1]
-    command = advice.split("`", 1)[0] if prefix.endswith("`") else advice
+    # the line, then the words on its edit in place with the line that undoes it (fix54b: in the error itself)
+    assert " (this line changes the store's own attributes in place (no copy: " in advice
+    command = advice.split("`", 1)[0] if prefix.endswith("`") else advice.split(" (this line changes the store's", 1)[0]
     run_store_edit(command, tmp_path)
     use(store)  # no refusal
 

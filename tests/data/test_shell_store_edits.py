@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, with_store_notes
+from climann.data.notes import with_store_notes
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from tests.conftest import run_store_edit
 from tests.console import run_main
 
@@ -90,3 +91,75 @@ def test_the_cli_shows_a_stores_edit_with_its_undo_and_both_run_as_printed(tmp_p
     assert _attributes(tmp_path / "data.zarr")["time"]["calendar"] != "none"
     run_store_edit(told["undo"], tmp_path)
     assert _attributes(tmp_path / "data.zarr") == original
+
+
+def _unreadable_store(path) -> None:
+    """A Zarr store of three years of daily tas and a predictor whose units, 'fraction', cannot be read: a run
+    warns with the zarr-python line that labels them '1' in the store itself."""
+    rng = np.random.default_rng(5)
+    shape = (3 * 365, 2, 3)
+    xr.Dataset({"tas": (("time", "lat", "lon"), rng.normal(280, 3, shape).astype("f4"), {"units": "K"}),
+                "tcc": (("time", "lat", "lon"), rng.uniform(0, 1, shape).astype("f4"), {"units": "fraction"})},
+               coords={"time": ("time", np.arange(shape[0], dtype=float),
+                                {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                       "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_zarr(path)
+
+
+def test_a_stores_edit_is_said_with_its_undo_in_train_log_and_to_a_python_callers_log(tmp_path, monkeypatch, caplog):
+    """fix54b: the words on a store's edit in place, with the line that undoes it, were added on the terminal
+    only; train.log and the log records a Python caller reads gave the line without them. Both now say them, and
+    the undo line read from train.log, run after the edit, leaves the store as it was. (report.md records no data
+    warnings: nothing to say there.)"""
+    import logging
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from climann.data.notes import forget_notes
+    from tests.conftest import draw_no_run_figures
+
+    pytest.importorskip("zarr")
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    _unreadable_store(tmp_path / "obs.zarr")
+    original = _attributes(tmp_path / "obs.zarr")
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        result = CliRunner().invoke(app, ["train", "--data", "obs.zarr", "--target", "tas", "--predictors", "tcc",
+                                          "--epochs", "1", "--hidden", "2", "--out", "run"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (record,) = [record.getMessage() for record in caplog.records if "readable units" in record.getMessage()]
+    logged = [line for line in (tmp_path / "run" / "train.log").read_text().splitlines() if "readable units" in line]
+    assert len(logged) == 1
+    for said in (record, logged[0]):
+        edit = re.search(r"(python -c (?:'[^']+'|\"[^\"]+\")) \(this line changes the store's own attributes in place",
+                         said)
+        told = _UNDO.search(said)
+        assert edit is not None and told is not None, said
+        assert told["named"] == "units of 'tcc' ('fraction' before)"
+    assert "zarr.open_group" not in (tmp_path / "run" / "report.md").read_text()  # it records no data warning
+    run_store_edit(edit[1], tmp_path)
+    assert _attributes(tmp_path / "obs.zarr")["tcc"]["units"] == "1"
+    run_store_edit(told["undo"], tmp_path)
+    assert _attributes(tmp_path / "obs.zarr") == original
+
+
+def test_a_refusal_says_a_stores_edit_with_its_undo_to_a_python_caller(tmp_path, monkeypatch):
+    """fix54b: str(ClimannError) gave the store's edit without the words on it and its undo line, which only the
+    command line added; a Python caller now reads them in the error itself, as `climann info` shows them."""
+    from climann.data.open import open_dataset
+    from climann.errors import ClimannError
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    time = xr.Variable("time", np.arange(12.0) * 30, {"units": "days since 2000-01-01", "calendar": "none"})
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.ones((12, 2, 3), "f4"), {"units": "K"})},
+               coords={"time": time, "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_zarr(tmp_path / "data.zarr")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "data.zarr"])
+    told = _UNDO.search(str(refused.value))
+    assert told is not None, str(refused.value)
+    assert told["named"] == "calendar of 'time' ('none' before)"
+    assert str(refused.value) == with_store_notes(str(refused.value))  # once, however often shown

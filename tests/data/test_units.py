@@ -1483,7 +1483,8 @@ def test_the_units_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, m
         warn_unreadable_units(open_dataset([tmp_path / "tcc.zarr"]), ["tcc"], where="tcc.zarr")
     advice = caplog.records[-1].getMessage().rsplit("readable units: ", 1)[1]
     assert not advice.startswith("ncatted") and "FILE.nc" not in advice
-    command, note = advice.split(" (a Zarr store", 1)
+    command, note = advice.split(" (this line changes the store's own attributes in place", 1)  # fix54b: its undo
+    assert "units of 'tcc' ('fraction' before)" in note and "(a Zarr store" in note
     words = shlex.split(command)
     assert words[:2] == ["python", "-c"] and len(words) == 3
     run_python("-c", words[2], check=True, cwd=tmp_path)

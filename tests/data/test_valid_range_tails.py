@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
+import shutil
+import subprocess
 
 import cftime
 import dask
 import netCDF4
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
@@ -16,7 +20,7 @@ from climann.data.file_encodings import every_file_records
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY, read_with_its_sample, warn_outside_valid_range
 from climann.workflow.config import build_config
 from climann.workflow.preparation import open_selected, prepare_data
-from tests.followed_twice import one_copy, run_one_copy, without_guards
+from tests.followed_twice import GUARD, one_copy, run_one_copy, without_guards
 
 LAT = np.array([-60.0, -20.0, 20.0, 60.0])
 LON = np.arange(0.0, 360.0, 60.0)
@@ -179,9 +183,21 @@ def test_a_later_files_range_is_checked_with_its_own_values(tmp_path, caplog, fi
     assert said.startswith(f"'tas' in tas_2004.nc: of the {STEPS.size * LAT.size * LON.size} values checked, "
                            f"{above.size} lie above its valid_max, 289 K (from {above.min():g} to {above.max():g})")
     # fix38i: a copy of each file of the series in a new folder, the limit removed from tas_2004.nc's
-    assert f"for tas_2004.nc: mkdir -p {tmp_path}/valid_range_removed && for f in {files[1]}; do ncatted -a " in \
-        without_guards(said)
+    # fix54b: the one file of its own command gets it on it, not a loop over it alone
+    assert f"for tas_2004.nc: mkdir -p {tmp_path}/valid_range_removed && ncatted -a " in without_guards(said)
+    assert (f" {files[1]} {tmp_path}/valid_range_removed/tas_2004.nc (its copy in a new folder, with the other "
+            "files' copies)") in said
     assert f"do ncks \"$f\" {tmp_path}/valid_range_removed/" in said
+    if shutil.which("ncatted") is not None:  # every line as printed, guards and all: a copy of each file
+        lines = re.findall(rf"({GUARD}mkdir -p \S+/valid_range_removed && .*?) \((?:its copy|a copy)", said)
+        assert len(lines) == 2, said
+        for line in lines:
+            subprocess.run(["bash", "-c", line], check=True, capture_output=True)
+        copies = sorted((tmp_path / "valid_range_removed").glob("*.nc"))
+        assert [copy.name for copy in copies] == ["tas_2000.nc", "tas_2004.nc", "tas_2008.nc"]
+        with xr.open_dataset(copies[1], mask_and_scale=False) as copy:
+            assert "valid_max" not in copy["tas"].attrs
+        assert int(np.isnan(open_dataset(copies)["tas"].values).sum()) == 0  # no tail cut in any copy
     # masked in that file only, as before
     assert int(np.isnan(open_dataset(files)["tas"].values).sum()) == int((values > 289.0).sum())
 

@@ -1656,9 +1656,12 @@ def test_new_data_holding_the_old_name_outside_the_pattern_are_not_renamed_with_
     full.isel(time=slice(24, None)).rename(tas="t2m").to_netcdf(tmp_path / "era5_1982.nc")
     with caplog.at_level(logging.WARNING, logger="climann"):
         result = predict_files(run_dir, [str(tmp_path / "era5_1982.nc")], tmp_path / "predicted.nc")
+    # fix54b: the copy in a new folder (era5_1982_fixed.nc beside the file before)
     assert ("era5_1982.nc holds 't2m', which the run renamed to 'tas' in files matching 't2m_*' only ([data] rename): "
-            "it is left as 't2m' here; if it is the model's 'tas', rename it in a copy (`ncrename -v t2m,tas "
-            "era5_1982.nc era5_1982_fixed.nc`) or name the file to match") in caplog.messages
+            "it is left as 't2m' here; if it is the model's 'tas', rename it in a copy (`mkdir -p renamed && ncrename "
+            "-v t2m,tas era5_1982.nc renamed/era5_1982.nc` (its copy in a new folder), then give --data "
+            "renamed/era5_1982.nc in place of era5_1982.nc) or name the file to match") in map(without_guards,
+                                                                                             caplog.messages)
     assert result.scores is None
 
 
