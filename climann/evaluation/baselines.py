@@ -2072,7 +2072,9 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
             at = before[found]
             interval = np.array([gaps[k] if k < len(gaps) else issued[steps][found][i] - ordered[k]
                                  for i, k in enumerate(at)], dtype=gaps.dtype)
-            found[found] = [2 * each <= 3 * spacing for each in interval]
+            # observed at the start itself: taken whatever the spacing of the days read beside it (fix54f)
+            found[found] = [2 * each <= 3 * spacing or ordered[k] == issue
+                            for each, k, issue in zip(interval, at, issued[steps][found], strict=True)]
         if cell_starts is not None and found.any():  # observed within one cell of the start: not an older one
             at = order[before[found]]
             lengths = known[at] - np.asarray(cell_starts)[at]
