@@ -175,7 +175,11 @@ _Answer = TypeVar("_Answer")
 
 def _attribute_key(value: object) -> object:
     """An attribute's value as a key: arrays by their type, shape and bytes (their repr
-    elides long ones), anything else by its repr."""
+    elides long ones), text as it is (equal exactly when its repr is; most attributes are text,
+    and the key is asked some ten thousand times in a test run), anything else by its type and
+    repr."""
+    if type(value) is str:
+        return value
     if isinstance(value, np.ndarray):
         return value.dtype.str, value.shape, value.tobytes()
     return type(value).__name__, repr(value)
@@ -217,13 +221,15 @@ def _first_value(variable: xr.Variable) -> object:
 def _variable_key(name: Hashable, variable: xr.Variable, coordinates: set, indexes: set,
                   units_key: Callable[[object], object]) -> tuple:
     """One variable's part of :func:`_metadata_key` (list comprehensions, not generators: the
-    key is asked some ten thousand times in a test run)."""
-    return (name, name in coordinates, name in indexes, variable.dims, variable.dtype.str,
+    key is asked some ten thousand times in a test run; the type read once, no pint units None)."""
+    dtype = variable.dtype
+    units = getattr(getattr(variable, "_data", None), "units", None)  # pint units
+    return (name, name in coordinates, name in indexes, variable.dims, dtype.str,
             tuple([(key, units_key(value) if key == "units" else _attribute_key(value))
                    for key, value in variable.attrs.items()]),
             str(variable.encoding.get("coordinates", "")),
-            _attribute_key(getattr(getattr(variable, "_data", None), "units", None)),  # pint units
-            variable.dtype.kind == "O" and variable.ndim == 1 and name in coordinates and _holds_cftime(variable))
+            None if units is None else _attribute_key(units),
+            dtype.kind == "O" and variable.ndim == 1 and name in coordinates and _holds_cftime(variable))
 
 
 def _metadata_key(dataset: xr.Dataset) -> tuple:
@@ -236,7 +242,8 @@ def _metadata_key(dataset: xr.Dataset) -> tuple:
     unless custom criteria are set. Of the values, only the first of each 1-D
     coordinate of objects is read (from its file when it is lazy), as cf_xarray's guess reads
     it."""
-    coordinates, indexes = set(dataset.coords), set(dataset.xindexes)
+    # views of the names (sets of them cost a third of the key)
+    coordinates, indexes = dataset.coords.keys(), dataset.xindexes.keys()
     # a custom criterion may be a pattern on units: then the reference date is read too
     units_key = _attribute_key if cf_xarray.options.OPTIONS["custom_criteria"] else _units_key
     return (
@@ -873,7 +880,8 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
     present = [f"{name} (scalar)" if dataset[name].ndim == 0 else str(name) for name in dataset.coords]
     # ncl_convert2nc's one record, dated only by its attributes (initial_time, forecast_time); see
     # climann.data.ncl_initial_times
-    advice = ((_age_advice(dataset) or one_record_dating_advice(dataset)) if kind == "time"
+    advice = ((_age_advice(dataset) or one_record_dating_advice(dataset) or _static_file_advice(dataset))
+              if kind == "time"
               else (_unread_positions_advice(dataset) or phony_copy_advice(dataset) or _position_advice(dataset, kind)))
     return (
         f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "
@@ -985,6 +993,24 @@ def _unplaced_map_axes(dataset: xr.Dataset) -> str | None:
             f"no 2-D latitude and longitude): add a grid mapping{' and the axes’ units' if unitless else ''} (e.g. "
             "with cdo setgrid), or 2-D latitude and longitude coordinates"
             + (f"; if they are latitudes and longitudes in degrees, say so: {fix}" if unitless else ""))
+
+
+#: The ``standard_name`` of a map projection's axes (CF §5.6).
+PROJECTION_AXIS_NAMES = ("projection_x_coordinate", "projection_y_coordinate")
+
+
+def _static_file_advice(dataset: xr.Dataset) -> str:
+    """The way out for a file without any time axis (BedMachine's ``bed(y, x)``), as words to end
+    the refusal with: its fields are static, so it can hold neither the target nor all the data,
+    only predictors beside time-varying files; on a map projection's axes (:data:`PROJECTION_AXIS_NAMES`),
+    regridded onto their latitude-longitude grid first (break54d A6: the refusal named no way out)."""
+    projected = [str(name) for name, variable in dataset.variables.items()
+                 if variable.attrs.get("standard_name") in PROJECTION_AXIS_NAMES]
+    regrid = (f", once regridded onto their latitude-longitude grid (its {' and '.join(projected)} are the axes "
+              f"of a map projection, not latitude and longitude)" if projected else "")
+    return ("; a file without a time axis holds static fields: it can hold neither the target nor all the data, "
+            f"only static predictors: give it beside the time-varying files (one --data each) and name its "
+            f"variables in [data] predictors{regrid}")
 
 
 def _age_advice(dataset: xr.Dataset) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +33,8 @@ from climann.data.defaults import checked_training_steps, default_inputs, warn_r
 from climann.data.field import FieldSamples, build_field_samples, refuse_static_target
 from climann.data.layout import GridLayout
 from climann.data.levels import levels_on_new_dimensions
-from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
+from climann.data.flags import (refuse_codes_within_range, refuse_flag_features, refuse_flag_target,
+                                warn_flag_predictors)
 from climann.data.identifiers import warn_identifier_predictors
 from climann.data.circular import refuse_direction_target, warn_direction_predictors
 from climann.data.value_checks import shared_reads, warn_held_values
@@ -197,6 +198,9 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
         # a missing target is said by default_inputs, naming the variables there are
         training_steps=training_steps(config, dataset) if data.predictors is None and data.target in dataset.data_vars
         else None, value_totals=value_totals,
+        derived=[*(f"{name}_lag{lag}" for name, lags in data.lags.items() for lag in lags),
+                 *area_mean_names(data.global_means, data.regional_means),
+                 *(f"{name}_anomaly" for name in data.anomalies)],
     )
     for note in chosen.notes(data.target):
         run_logger.warning(note)
@@ -504,7 +508,11 @@ def _open_subset(
     ranked_found = None if ranked is None else found[len(also) - 1] if held_values else read_together(ranked)[0]
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
-    warn_flag_predictors(selected, data.predictors or (), where=where, target=data.target)
+    # a mean of class codes is never right; a lag of them is the codes as numbers, as a predictor (break54d A2)
+    refuse_flag_features(selected, {"global_means": data.global_means, "regional_means": list(data.regional_means),
+                                    "anomalies": data.anomalies}, where=where)
+    warn_flag_predictors(selected, list(dict.fromkeys([*(data.predictors or ()), *data.lags])), where=where,
+                         target=data.target)
     warn_identifier_predictors(selected, data.predictors or (), where=where)
     refuse_direction_target(selected, data.target, where=where)
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
@@ -651,6 +659,13 @@ def new_data_config(
     return dataclasses.replace(config, data=data)
 
 
+def given_rename_patterns(rename: Mapping[str, Mapping[str, str]] | None) -> tuple[str, ...]:
+    """The patterns of the user's ``--rename`` rules for new files as :func:`new_data_config`
+    puts them in the run's ``[data] rename`` (anchored to the working directory): what
+    :func:`open_selected` ``given_renames`` takes."""
+    return tuple(anchored_rules(rename or {}, Path.cwd()))
+
+
 def forecast_steps_before(dataset: xr.Dataset, target: str) -> int:
     """How many steps before a time range the persistence of a forecast at one lead reads: at a
     lead month L (:func:`~climann.evaluation.baselines.lead_months_back`, ``forecastMonth = 3``),
@@ -789,6 +804,7 @@ def open_selected(
     training_values: Mapping[str, TrainingValues] | None = None, steps_before: int = 0,
     quantities: Mapping[str, Mapping[str, str]] | None = None, directions: Mapping[str, str] | None = None,
     held_values: bool = True, target_copies: bool = False, kinds: Mapping[str, str] | None = None,
+    given_renames: Collection[str] | None = None,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -858,6 +874,11 @@ def open_selected(
         its training data (:meth:`~climann.workflow.predict.TrainedRun.selection_kinds`); new data
         whose coordinate is a level of another kind (a parametric model level for a depth) are
         refused (:func:`~climann.data.levels.other_kind_text`).
+    given_renames : collection of str, optional
+        New data only: the patterns of ``config``'s ``[data] rename`` the user gave as
+        ``--rename`` (:func:`given_rename_patterns`), the others being the run's own; advice
+        then says it replaces options given only when there are some
+        (:func:`~climann.data.renames.rename_options`). None: every rule is the user's.
 
     Raises
     ------
@@ -870,7 +891,7 @@ def open_selected(
     model = "the model's training data"
     if not data.split_files:
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data,
-                              used=(data.target, *(data.predictors or ())))
+                              used=(data.target, *(data.predictors or ())), given=given_renames)
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
                               steps_before=steps_before, quantities=quantities, directions=directions,
