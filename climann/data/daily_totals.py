@@ -25,9 +25,11 @@ product accumulates all its fields alike, every accumulated field of the files o
 is taken as one (:func:`~climann.data.running_totals.planned_running_totals`).
 
 The amount of each hour (:func:`daily_amounts_command`) is the value itself at the hour after
-the restart (01 UTC: the first hour's), and elsewhere the value minus the one an hour before; a
-step with no value an hour before it in its file is left missing (the first of a file, unless it
-is 01 UTC). The copies get time bounds [time − 1 h, time] and ``cell_methods = "time: sum"``.
+the restart (01 UTC: the first hour's), and elsewhere the value minus the one an hour before, for
+a file's first step the last of the file before it in the line's loop (the files in time order)
+when that ends an hour before (the CDS's monthly files: break54a A2 lost 31 January 23-24 UTC); a
+step with no value an hour before it is left missing (the first of the first file, unless it is
+01 UTC). The copies get time bounds [time − 1 h, time] and ``cell_methods = "time: sum"``.
 
 Axes of 2, 3 or 6 hours (:data:`RESET_STEP_HOURS`) are read alike: JRA-3Q's 3-hourly forecast
 totals since 00 UTC, or ERA5's forecast accumulations, converted by CDO without their ``GRIB_``
@@ -55,7 +57,8 @@ from climann.data.fill_like import time_dimension
 from climann.data.shell import python_copies_by_folder, whole_write
 from climann.errors import ClimannError
 
-__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "RESET_STEP_HOURS", "UNTOLD_PREFIX", "WHOLE_FILES_KEY",
+__all__ = ["DAILY_PREFIX", "MIN_RESET_DAYS", "RESET_SHARE", "RESET_STEP_HOURS", "STEP_AMOUNTS_ATTRIBUTE",
+           "UNTOLD_PREFIX", "WHOLE_FILES_KEY",
            "checked_for_daily_reset", "daily_amounts_command", "daily_reset_hour", "daily_reset_reading",
            "daily_restart", "daily_text", "hourly_totals_command", "magnitude_changes", "said_step", "step_hours",
            "step_words", "untold_restart", "untold_text"]
@@ -77,6 +80,15 @@ UNTOLD_PREFIX = "each hour's, or since each day's "
 #: whole files before a run's time range, months or stride (:func:`daily_text`, :func:`untold_text`,
 #: or "" for no restart): a selection of 5 days of a month of ERA5-Land no longer shows it (break51d A1).
 WHOLE_FILES_KEY = "climann_daily_restart"
+
+#: The attribute the ERA5-Land line (:func:`daily_amounts_command`) and ERA5's
+#: (:func:`hourly_totals_command`) give each copy's totals: each value the amount over its own step,
+#: so that a sum of the copies (``cdo daysum`` keeps it) is the total over the summed steps, not a
+#: sum of running totals (:mod:`climann.data.summed_accumulations`).
+STEP_AMOUNTS_ATTRIBUTE = "climann_step_amounts"
+
+#: The words of :data:`STEP_AMOUNTS_ATTRIBUTE`.
+_STEP_AMOUNTS_WORDS = "each value the amount over its own time cell (time bounds), not a running total"
 
 #: … and at every other hour of the day at most this share of the restart hour's share: hourly
 #: rain falls as often one hour as the next, a total only where it restarts.
@@ -330,17 +342,26 @@ def daily_restart(date: str | None) -> int | None:
 
 
 #: The Python (xarray) that writes the amount of each hour of one file of totals restarted daily:
-#: ``python -c SCRIPT IN OUT``; at the step after the restart ({hour}) the value as it is, else the
-#: value minus the one a step ({step} hours) before (missing when there is none in the file); a
-#: first step with no amount is left out; time bounds [time − step, time], ``cell_methods = "time: sum"``.
+#: ``python -c SCRIPT IN OUT [PREVIOUS]``; at the step after the restart ({hour}) the value as it is,
+#: else the value minus the one a step ({step} hours) before, in the file or, for its first step, the
+#: last of PREVIOUS (the file before it in the loop) when that ends one step before IN's first (the
+#: CDS's monthly files: 1 February 00 UTC, the total of 31 January, minus 31 January 23 UTC of the
+#: January file; break54a A2 lost that hour of every month), missing when there is none; a first
+#: step with no amount is left out; time bounds [time − step, time], ``cell_methods = "time: sum"``.
 _PYTHON_DAILY_AMOUNTS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1]);n={names!r};t=d[{time!r}];s=t.dims[0];"
     "h=np.timedelta64({step},'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours={step});"
-    "r=t.dt.hour=={hour};"
-    "g=xr.DataArray(np.r_[False,np.diff(t.values)==h],dims=s);"
-    "o=d.assign({{k:xr.where(r,d[k],(d[k]-d[k].shift({{s:1}})).where(g)).astype(np.result_type(d[k].dtype,'f4'))"
-    ".assign_attrs({{**d[k].attrs,'cell_methods':'time: sum'}}) for k in n}});"
-    "o=o.isel({{s:slice(0 if bool(r[0]) else 1,None)}});"
+    "p=(sys.argv[3:] or [''])[0];P=xr.open_dataset(p) if p else None;"
+    "c=P is not None and {time!r} in P.variables and P.sizes.get(s,0)>0 and t.size>0 "
+    "and all(k in P.variables for k in n) and bool(P[{time!r}].values[-1]+h==t.values[0]);"
+    "e=xr.concat([P[n].isel({{s:[-1]}}),d[n]],s,coords='minimal',compat='override',join='override') if c else d[n];"
+    "r=e[{time!r}].dt.hour=={hour};"
+    "g=xr.DataArray(np.r_[False,np.diff(e[{time!r}].values)==h],dims=s);"
+    "a=xr.Dataset({{k:xr.where(r,e[k],(e[k]-e[k].shift({{s:1}})).where(g)) for k in n}})"
+    ".isel({{s:slice(1 if c else 0,None)}});"
+    "o=d.assign({{k:xr.DataArray(a[k].transpose(*d[k].dims).values.astype(np.result_type(d[k].dtype,'f4')),"
+    "d[k].coords,d[k].dims,attrs={{**d[k].attrs,'cell_methods':'time: sum',{mark!r}:{words!r}}}) for k in n}});"
+    "o=o.isel({{s:slice(0 if c or bool(r[-t.size]) else 1,None)}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([o[{time!r}].values-h,o[{time!r}].values],-1));"
     "o[{time!r}].attrs['bounds']={bounds!r};" + whole_write("o.to_netcdf")
 )
@@ -375,8 +396,9 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
         The command and the ``--data`` argument.
     """
     script = _PYTHON_DAILY_AMOUNTS.format(names=list(names), time=time, hour=int(hour), bounds=f"{time}_bnds",
-                                          step=int(step))
-    return python_copies_by_folder(script, files, "hourly_amounts" if step == 1 else f"{step}hourly_amounts")
+                                          step=int(step), mark=STEP_AMOUNTS_ATTRIBUTE, words=_STEP_AMOUNTS_WORDS)
+    return python_copies_by_folder(script, files, "hourly_amounts" if step == 1 else f"{step}hourly_amounts",
+                                   previous=True)
 
 
 #: The Python (xarray) that writes a copy of one file of totals whose values are each over the
@@ -386,7 +408,7 @@ def daily_amounts_command(files: Sequence[str | Path], names: Sequence[str], tim
 _PYTHON_HOURLY_TOTALS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1]);n={names!r};t=d[{time!r}];s=t.dims[0];"
     "h=np.timedelta64({step},'h') if t.dtype.kind=='M' else __import__('datetime').timedelta(hours={step});"
-    "o=d.assign({{k:d[k].assign_attrs({{**d[k].attrs,'cell_methods':'time: sum'}}) for k in n}});"
+    "o=d.assign({{k:d[k].assign_attrs({{**d[k].attrs,'cell_methods':'time: sum',{mark!r}:{words!r}}}) for k in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t.values-h,t.values],-1));"
     "o[{time!r}].attrs['bounds']={bounds!r};" + whole_write("o.to_netcdf")
 )
@@ -417,5 +439,6 @@ def hourly_totals_command(files: Sequence[str | Path], names: Sequence[str], tim
     tuple of str
         The command and the ``--data`` argument.
     """
-    script = _PYTHON_HOURLY_TOTALS.format(names=list(names), time=time, bounds=f"{time}_bnds", step=int(step))
+    script = _PYTHON_HOURLY_TOTALS.format(names=list(names), time=time, bounds=f"{time}_bnds", step=int(step),
+                                          mark=STEP_AMOUNTS_ATTRIBUTE, words=_STEP_AMOUNTS_WORDS)
     return python_copies_by_folder(script, files, "hour_totals" if step == 1 else f"{step}hour_totals")

@@ -67,7 +67,10 @@ def grid_mismatch(
         if name not in other:
             continue
         if other[name].shape != values.shape:
-            return f"{name} has {values.size} values in {labels[0]} and {other[name].size} in {labels[1]}"
+            if values.ndim == 1 and other[name].ndim == 1:
+                return f"{name} has {values.size} values in {labels[0]} and {other[name].size} in {labels[1]}"
+            # a 2-D latitude's size is its cells, no count of latitudes (break54a A3: "864 values" of 72 x 12)
+            return f"{_grid_shape_text(reference)} in {labels[0]} against {_grid_shape_text(other)} in {labels[1]}"
         difference = np.asarray(other[name].values, np.float64) - np.asarray(values.values, np.float64)
         if _is_longitude(name, values):
             difference = wrapped_difference(difference, 0.0)
@@ -82,6 +85,22 @@ def grid_mismatch(
                 f"the values)"
             )
     return None
+
+
+def _grid_shape_text(grid: dict[str, xr.DataArray]) -> str:
+    """A grid's shape in words: "a 72 × 12 curvilinear grid (2-D latitude, longitude on y, x)" for 2-D
+    latitude and longitude, "a 21 × 360 latitude–longitude grid" for 1-D axes (rows × columns)."""
+    two_d = [name for name, values in grid.items() if values.ndim == 2]
+    if two_d:
+        rows, columns = grid[two_d[0]].shape
+        dims = ", ".join(grid[two_d[0]].dims)
+        return f"a {rows} × {columns} curvilinear grid (2-D {', '.join(two_d)} on {dims})"
+    sizes = {name: values.size for name, values in grid.items() if values.ndim == 1}
+    longitudes = [name for name in sizes if _is_longitude(name, grid[name])]
+    rows = [name for name in sizes if name not in longitudes]
+    if rows and longitudes:
+        return f"a {sizes[rows[0]]} × {sizes[longitudes[0]]} latitude–longitude grid ({rows[0]}, {longitudes[0]})"
+    return "a grid of " + ", ".join(f"{size} {name}" for name, size in sizes.items())
 
 
 def _positions_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.DataArray], *,

@@ -398,6 +398,47 @@ def levels_on_new_dimensions(
     return selection, units
 
 
+#: Names of a dimension of pressure levels in the products' layouts: the old CDS's ``level``
+#: (millibars), the new CDS's ``pressure_level`` (hPa), CMIP's ``plev``, cfgrib's ``isobaricInhPa``.
+PRESSURE_LEVEL_NAMES = frozenset({"level", "lev", "plev", "pressure_level", "isobaricInhPa", "pressure"})
+
+
+def training_levels_on_new_dimensions(dataset: xr.Dataset, selection: Mapping[str, object], *,
+                                      where: str) -> dict[str, object]:
+    """A training ``--select`` of a pressure level under a name of another layout
+    (:data:`PRESSURE_LEVEL_NAMES`: ``level=850`` of the old CDS on a new-CDS file's
+    ``pressure_level``) taken on the data's one dimension of pressure levels, as
+    :func:`levels_on_new_dimensions` takes a trained run's for new data (one route; break54b A5:
+    train refused it, naming only the dimensions). A bare number is in that coordinate's units (as
+    :func:`climann.data.subset.select_values` reads one), a value with units (``"85000 Pa"``)
+    converted there. Anything else is left as it is, and refused or selected there.
+
+    Returns
+    -------
+    dict
+        The selection, keyed by the data's dimension names.
+    """
+    used = {dim for name in dataset.data_vars for dim in dataset[name].dims}
+    pressures = [str(dim) for dim in used if dim in dataset.coords and dim not in selection
+                 and is_level(dataset[dim])
+                 and _vertical_quantity(dataset[dim], str(dataset[dim].attrs.get("units", ""))) == "pressure"]
+    missing = [dim for dim in selection if dim not in used and dim in PRESSURE_LEVEL_NAMES]
+    if len(missing) != 1 or len(pressures) != 1:
+        return dict(selection)
+    dim, value = missing[0], selection[missing[0]]
+    number, _, written = str(value).strip().partition(" ")
+    units = written.strip() if isinstance(value, str) and written.strip() else str(
+        dataset[pressures[0]].attrs.get("units", ""))
+    try:
+        given = value if isinstance(value, (int, float)) and not isinstance(value, bool) else float(number)
+    except ValueError:
+        return dict(selection)
+    renamed, _ = levels_on_new_dimensions(dataset, {**selection, dim: given}, {dim: units}, where=where)
+    if pressures[0] in renamed and isinstance(value, str):
+        renamed[pressures[0]] = value  # with its units: converted by select_values
+    return renamed
+
+
 def _level_in_own_units(coordinate: xr.DataArray, name: str, value: object, units: str) -> str:
     """``"level=850 millibars"``: the run's level ``value`` (in ``units``, hPa) in the units of
     the new data's ``coordinate`` ``name``, converted with pint as

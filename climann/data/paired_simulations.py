@@ -281,10 +281,13 @@ def _say_unnamed_target(datasets: Mapping[Path, xr.Dataset], holders: list[Path]
     saved without its attributes); observed predictors beside it pass (both may be observations)."""
     target_path = holders[0]
     observed = _project(datasets[target_path]) == "observations"
+    own = set(holders)
     for path, dataset in sorted(datasets.items()):
+        if path in own:  # before reading its names: every file of a daily series holds the target (fix54i)
+            continue
         held = [name for name in _series(dataset) if variables is None or name in variables]
         names = simulation_names(dataset, path)
-        if (path in holders or not held or _project(dataset) != "model"
+        if (not held or _project(dataset) != "model"
                 or not any(name in names for name in _MODEL_NAMING)):
             continue
         if observed:  # a reanalysis that says so (product) without naming itself: the observations' warning
@@ -336,13 +339,16 @@ def check_paired_simulations(datasets: Mapping[Path, xr.Dataset], target: str | 
     holders = [path for path, dataset in datasets.items() if target in _series(dataset)]
     if not holders or _held_twice(datasets, holders):
         return
+    unnamed_said = False
     for target_path in holders:
         target_names = simulation_names(datasets[target_path], target_path)
         target_project = _project(datasets[target_path])
         if target_project == "forcing":
             continue
         if not any(name in target_names for name in _NAMING):  # said of the target's first file
-            _say_unnamed_target(datasets, holders, target, variables)
+            if not unnamed_said:  # once: it reads every file, and said once (1 096 OISST files: 1.2 million reads)
+                _say_unnamed_target(datasets, holders, target, variables)
+                unnamed_said = True
             continue
         found: dict[tuple[str, str, str], list[_Other]] = {}
         for path, dataset in datasets.items():

@@ -1069,7 +1069,8 @@ def _untold_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files
     land, land_data = daily_amounts_command(files, names, time_name, hour=hour, step=step)
     return (f"{head}; if the files are ERA5's, say so: `{era5}`, then give {era5_data}; if they are ERA5-Land's, "
             f"write the amount of each {each} (at {hour:02d} UTC the value as it is, the total since {start}, "
-            f"elsewhere the value minus the one {apart} before, missing where there is none in the file): `{land}`, "
+            f"elsewhere the value minus the one {apart} before, in the file or at the end of the file before it, "
+            f"the files taken in time order, missing where there is none): `{land}`, "
             f"then give {land_data}; {more}")
 
 
@@ -1083,7 +1084,8 @@ def _daily_refusal(dataset: xr.Dataset, head: str, totals: Sequence[str], files:
     each, first = ("hour", "the first hour's") if step == 1 else (f"{step} hours", f"the first {step} hours'")
     rule = (f"the amount of each {each}: at {hour:02d} UTC the value as it is (the total since {start}, {first}), "
             f"at every other step the value minus the one {apart} before (the value at {start} closes the day "
-            f"before), missing where there is no value {apart} before")
+            f"before; a file's first step from the last of the file before it, the files taken in time order, when "
+            f"that ends {apart} before), missing where there is no value {apart} before")
     time = _time_coordinate(dataset)
     if not files or time is None or time not in dataset.coords:
         return f"{head}; write {rule}, with time bounds [time - {each}, time], and give those"

@@ -169,15 +169,19 @@ class CopyNames:
                 return self.shown_as[message]
             text, chained = message, []
             before = dict(self.latest)  # a message writing two copies of one file chains both (break43d A5)
-            for path in list(self.handed):
-                word = _word(os.path.basename(path))
-                if not word.search(text):
-                    continue
-                owner, copy = self.owner.setdefault(path, message), path
+            # the copies the message itself names, each renamed first: a chain below makes a command read an
+            # earlier message's copy, whose name is then no copy of this message to rename (break54b A1: the
+            # units line read 'time_cells_joined_2/x.nc' while the line before wrote 'time_cells_joined/x.nc')
+            named = [path for path in self.handed if _word(os.path.basename(path)).search(message)]
+            renamed = {}
+            for path in named:
+                owner, renamed[path] = self.owner.setdefault(path, message), path
                 if owner != message:
-                    copy = self._free(path)
+                    renamed[path] = copy = self._free(path)
                     self.owner[copy] = message
-                    text = word.sub(lambda _: os.path.basename(copy), text)
+                    text = _word(os.path.basename(path)).sub(lambda _, copy=copy: os.path.basename(copy), text)
+            for path in named:
+                copy = renamed[path]
                 original = self.original.get(path)
                 if path in self.one_file:  # one file's copy in its folder: a copy of that file, not of the folder
                     original, copy = self.one_file[path], os.path.join(copy, os.path.basename(self.one_file[path]))

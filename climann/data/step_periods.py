@@ -387,7 +387,8 @@ def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, s
     (``cdo -delname``, xarray's ``drop_vars``; named by :func:`_left_out`): a day's bounds on the
     file's one time axis would be theirs too, a day's cell for an analysis (fix54a)."""
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
-    files = [file for file in files if file not in timeless_files(files)] or files
+    timeless = timeless_files(files)  # once: each call reads every file's header (break54b A4: n² opens)
+    files = [file for file in files if file not in timeless] or files
     files = [file for file in files if not _instants_only(file)] or files
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}

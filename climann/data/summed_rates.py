@@ -73,7 +73,7 @@ def rate_period(units: str) -> datetime.timedelta | None:
     Examples
     --------
     >>> rate_period("mm/(3 h)"), rate_period("kg m-2 s-1"), rate_period("mm"), rate_period("mm/3h")
-    (datetime.timedelta(seconds=10800), datetime.timedelta(seconds=1), None, None)
+    (datetime.timedelta(seconds=10800), datetime.timedelta(seconds=1), None, datetime.timedelta(seconds=10800))
     >>> rate_period("W m-2")
     datetime.timedelta(seconds=1)
     """

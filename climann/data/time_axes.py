@@ -2450,7 +2450,6 @@ def check_one_step_per_variable(datasets: Sequence[xr.Dataset], names: Sequence[
         coarser step (``cdo monmean``; totals summed, ``cdo monsum``), or use files of one step.
     """
     groups: dict[frozenset, list[tuple[str | Path, tuple]]] = {}
-    value_words: dict[frozenset, str] = {}
     for dataset, name in zip(datasets, names, strict=True):
         time = time_coordinate(dataset)
         if time is None or time not in dataset.dims or time not in dataset.indexes:
@@ -2458,21 +2457,22 @@ def check_one_step_per_variable(datasets: Sequence[xr.Dataset], names: Sequence[
         bounds = str(dataset[time].attrs.get("bounds"))
         variables = frozenset(variable for variable in data_variable_names(dataset) if variable != bounds)
         groups.setdefault(variables, []).append((name, _file_values(dataset, time)))
-        # totals only (time: sum) are summed to the coarser step, anything else averaged
-        words = {time_value_word(dataset[variable].attrs.get("cell_methods"), time) for variable in variables
-                 if time in dataset[variable].dims}
-        value_words.setdefault(variables, words.pop() if len(words) == 1 else "mean")
+    opened = {str(name): dataset for dataset, name in zip(datasets, names, strict=True)}
     for variables, files in groups.items():
         for name, values in files[1:]:
             if not _same_values(files[0][1], values):
-                raise _one_step_refusal(sorted(variables), files[0], (name, values), value_word=value_words[variables])
+                raise _one_step_refusal(sorted(variables), files[0], (name, values), files, opened)
 
 
-def _one_step_refusal(variables: Sequence[str], first: tuple, other: tuple, *, value_word: str = "mean"
-                      ) -> ClimannError:
-    """The refusal of :func:`check_one_step_per_variable` for two files (name, (cells, spacing));
-    ``value_word``: what their values are over each cell, for the way to the coarser step
-    (:func:`averaging_advice`)."""
+def _one_step_refusal(variables: Sequence[str], first: tuple, other: tuple, files: Sequence[tuple],
+                      opened: Mapping[str, xr.Dataset]) -> ClimannError:
+    """The refusal of :func:`check_one_step_per_variable` for two files (name, (cells, spacing))
+    of the group ``files`` (each (name, (cells, spacing))), opened as ``opened`` (by name): the way to
+    the coarser step is :func:`series_averaging_advice`'s on the finer file and the others of its
+    step, as ``evaluate`` and ``predict`` advise it, each variable summed or averaged by its
+    cell_methods, the copy in a folder of its own given in place of the finer files (break54b A2:
+    a ``cdo daymean`` copy written beside the 3-hourly original was taken with it by the same glob,
+    and refused again)."""
     def holds(values: tuple) -> str:
         cells, spacing = values
         described = values_text(cells, spacing)
@@ -2485,9 +2485,31 @@ def _one_step_refusal(variables: Sequence[str], first: tuple, other: tuple, *, v
         f"the files of {_listed(variables)} are at different time steps ({Path(str(first[0])).name} holds "
         f"{holds(first[1])}, {Path(str(other[0])).name} {holds(other[1])}): {_SAME_STEPS}, one series; bring "
         f"{Path(str(fine)).name} to {coarse_step.name} steps first, "
-        f"{averaging_advice(fine, coarse_step.name, value_word=value_word)}, "
+        f"{_finer_files_advice(fine, fine_values, coarse_step.name, files, opened)}, "
         f"or give files of one time step"
     )
+
+
+def _finer_files_advice(fine: str | Path, fine_values: tuple, frequency: str, files: Sequence[tuple],
+                        opened: Mapping[str, xr.Dataset]) -> str:
+    """:func:`series_averaging_advice` for the finer file ``fine`` (its values ``fine_values``) and the
+    files of the group ``files`` at its step (merged first), its variables' ``cell_methods`` and
+    units, static, flag and text variables read from its dataset in ``opened``."""
+    dataset = opened[str(fine)]
+    time = time_coordinate(dataset)
+    bounds = str(dataset[time].attrs.get("bounds"))
+    held = {name: dataset[name] for name in data_variable_names(dataset) if name != bounds}
+    static = sorted(name for name, variable in held.items() if time not in variable.dims)
+    flags = sorted(name for name, variable in held.items() if name not in static
+                   and ("flag_values" in variable.attrs or "flag_masks" in variable.attrs))
+    methods = {name: variable.attrs.get("cell_methods") for name, variable in held.items()
+               if name not in static and name not in flags}
+    cells, spacing = fine_values
+    return series_averaging_advice(
+        fine, frequency, methods, time=time, step=(cells or spacing).name, bounded=cells is not None,
+        units={name: held[name].attrs.get("units") for name in methods}, static=static, flags=flags,
+        texts=[name for name in static if held[name].dtype.kind in "SUO"],
+        series=[name for name, values in files if _same_values(values, fine_values)])
 
 
 def own_series_lags(

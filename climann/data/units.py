@@ -74,8 +74,8 @@ from climann.data.unit_ratios import (
     NAMED_RATIO, PURE_NUMBER, crosses_ratio, ratio_kind, ratio_refusal, units_of_the_same_quantity,
 )
 from climann.data.unit_spellings import (
-    _TEMPERATURE_SCALES, _WATER_EQUIVALENT_ABBREVIATION, DIMENSIONLESS_SPELLINGS, normalised_units,
-    readable_units, unit_registry,
+    _TEMPERATURE_SCALES, _WATER_EQUIVALENT_ABBREVIATION, DIMENSIONLESS_SPELLINGS, GLUED_PERIOD, GLUED_PERIOD_POWER,
+    normalised_units, readable_units, unit_registry,
 )
 from climann.errors import ClimannError
 
@@ -729,12 +729,6 @@ def _parsed_units(text: str, *, variable: str, where: str, fix: str):
     units = unit_registry()
 
     readable = readable_units(text)
-    if (glued := _glued_period(readable)) is not None:  # MOD16A2's kg/m^2/8day, kg m-2 8day-1 (fix40o)
-        written, count, unit, read_as = glued
-        raise ClimannError(
-            f"cannot read the units '{text}' of '{variable}' in {where}: '{written}' is per {count} {unit} written as "
-            f"one word, which the units library reads as {read_as}; "
-            f"{fix or f'write it /({count} {unit}) in the units attribute of {where}'}")
     if (found := _WATER_RESOURCES_ABBREVIATION.search(readable)) is not None:  # ac-ft, KAF/month (fix41d)
         meaning, spelled = _water_resources_abbreviation(found)[0], _water_resources_spelling(readable)
         raise ClimannError(
@@ -2193,7 +2187,9 @@ def _cell_lengths(
 ) -> tuple[xr.DataArray, str]:
     """The length in seconds of each time cell of ``variable``, shape (n_time,), by which an
     amount totalled over the cell and its mean rate differ, and how it was found (for the
-    warning); see :func:`convert_variable`.
+    warning); see :func:`convert_variable`. A run's amount that training read as each cell's total
+    without ``cell_methods`` is given here as ``time: sum``
+    (:func:`~climann.data.value_words.totals_as_read`, break54b A6).
 
     Raises
     ------
@@ -2721,24 +2717,10 @@ DAY_OF_YEAR_WORDS = re.compile(r"(?<![a-z])(?:days?[\s_]+of[\s_]+(?:the[\s_]+)?y
 DAY_OF_YEAR_NOTE = ("a day of year is a count of days, 'day' in UDUNITS, the long_name saying it is a day of year, "
                     "so that dates crossing 31 December are still told; its RMSE and bias are then in days")
 
-#: A count of days (hours, years) glued to its unit after a division (``/8day``: per 8 days).
-_GLUED_PERIOD = re.compile(r"/\s*(?P<count>\d+)\s*(?P<unit>days?|d|hours?|h|years?|yr)\b")
-
-#: The same count glued to its unit with the exponent -1 (``kg m-2 8day-1``: per 8 days), which pint
-#: reads as the count times the unit to the -1, 8 per day: 64 times what is meant.
-_GLUED_PERIOD_POWER = re.compile(
-    r"(?<![\w.])(?P<count>\d+)(?P<unit>days?|d|hours?|hr|h|years?|yr)(?:\^|\*\*)?-1(?![\d.])")
-
-
-def _glued_period(text: str) -> tuple[str, str, str, str] | None:
-    """A count of days (hours, years) glued to its unit as a divisor (:data:`_GLUED_PERIOD`,
-    :data:`_GLUED_PERIOD_POWER`): (as written, the count, the unit, what pint reads instead), or None."""
-    if (found := _GLUED_PERIOD.search(text)) is not None:  # "/8day": /8 × day, a mass times a time
-        count, unit = found["count"], found["unit"]
-        return found[0].lstrip("/ "), count, unit, f"divided by {count} and times {unit}"
-    if (found := _GLUED_PERIOD_POWER.search(text)) is not None:  # "8day-1": 8 per day, 64 times per 8 days
-        return found[0], found["count"], found["unit"], f"{found['count']} times per {found['unit']}"
-    return None
+#: A count of a time unit glued to it (``/8day``, ``8day-1``: per 8 days), which the registry reads
+#: as the rate per that period (:func:`~climann.data.unit_spellings.read_glued_periods`); the advice
+#: for units unreadable for another reason writes it so too (:func:`_period_spelling`).
+_GLUED_PERIOD, _GLUED_PERIOD_POWER = GLUED_PERIOD, GLUED_PERIOD_POWER
 
 
 def _period_spelling(text: str) -> tuple[str, list[str]]:

@@ -38,6 +38,7 @@ from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 from climann.data.quality_levels import planned_quality_counts, warn_low_quality_target
 from climann.data.skewed_target import note_log_normal_target, planned_skewness
+from climann.data.summed_accumulations import refuse_summed_running_totals
 from climann.data.units import refuse_grib_accumulations
 from climann.data.temperature_ranges import planned_temperature_extremes, warn_beyond_earth
 from climann.data.running_totals import planned_running_totals, read_for_restart_date, refuse_running_totals
@@ -131,6 +132,7 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     """
     present = [name for name in dict.fromkeys(names) if name in dataset.data_vars]
     refuse_grib_accumulations(dataset, present, where=where)  # on every route, not only a unit conversion's
+    refuse_summed_running_totals(dataset, present, where=where)  # cdo daysum of ERA5-Land's totals (break54a A1)
     if not any(read_for_restart_date(name, dataset[name], dataset) for name in present):
         refuse_running_totals(dataset, present, where=where)  # said by their words: refused before any read
     refuse_window_mismatches(dataset, present, where=where)  # WRF's prec_acc_dt windows other than the step

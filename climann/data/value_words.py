@@ -21,7 +21,7 @@ from climann.data.grib_conversions import accumulated_short_name
 from climann.data.units import parse_units
 from climann.errors import ClimannError
 
-__all__ = ["is_accumulated_amount", "time_value_word_of"]
+__all__ = ["is_accumulated_amount", "time_value_word_of", "totals_as_read"]
 
 
 #: Words of a name, ``long_name`` or CF ``standard_name`` of an amount accumulated over time
@@ -90,3 +90,40 @@ def time_value_word_of(name: str, attrs: Mapping[str, object], time_name: str = 
     if str(attrs.get("GRIB_stepType", "")).strip().lower() in ("max", "min"):
         return "value"  # the CDS's daily maximum was "the mean of the day" (break52a A6)
     return "total" if is_accumulated_amount(name, attrs) else "mean"
+
+
+def totals_as_read(cell_methods: Mapping[str, str] | None, units: Mapping[str, str],
+                   records: Mapping[str, Mapping] | None = None) -> dict[str, str]:
+    """A run's recorded ``cell_methods`` of its inputs (``cell_methods``, by variable) with ``time: sum``
+    for each variable that training read as the total of each time cell though its ``cell_methods``
+    say nothing of time (:func:`time_value_word_of`: an accumulated amount in ``units``, by its name or
+    its recorded ``standard_name`` in ``records``), so that a rate converts to it by each cell's
+    length (:func:`climann.data.units.convert_dataset`). TerraClimate's monthly ``ppt`` in ``mm``
+    (``precipitation_amount``) was read by train as "the total of the month beginning there" while
+    evaluate refused it in ``mm/day`` as an amount that does not say its period (break54b A6): an
+    amount accumulated over a cell can only be that cell's total, so both now read it so.
+
+    Parameters
+    ----------
+    cell_methods : mapping of str to str, optional
+        Each variable's ``cell_methods`` as the run recorded them (``""`` or absent: none).
+    units : mapping of str to str
+        Each variable's units in the run.
+    records : mapping of str to mapping, optional
+        What the run knows of each variable (:func:`climann.data.quantities.quantity_record`).
+
+    Returns
+    -------
+    dict of str to str
+
+    Examples
+    --------
+    >>> totals_as_read({}, {"ppt": "mm", "tmax": "degC"}, {"ppt": {"standard_name": "precipitation_amount"}})
+    {'ppt': 'time: sum'}
+    """
+    methods = dict(cell_methods or {})
+    for name, to in units.items():
+        attrs = {**dict((records or {}).get(name) or {}), "units": to}
+        if time_cell_method(str(methods.get(name) or "")) is None and is_accumulated_amount(name, attrs):
+            methods[name] = "time: sum"
+    return methods

@@ -32,7 +32,7 @@ from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.defaults import checked_training_steps, default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples, refuse_static_target
 from climann.data.layout import GridLayout
-from climann.data.levels import levels_on_new_dimensions
+from climann.data.levels import levels_on_new_dimensions, training_levels_on_new_dimensions
 from climann.data.flags import (refuse_codes_within_range, refuse_flag_features, refuse_flag_target,
                                 warn_flag_predictors)
 from climann.data.identifiers import warn_identifier_predictors
@@ -72,6 +72,7 @@ from climann.data.time_commands import time_source
 from climann.data.time_cells import steps_before_common
 from climann.data.time_range import month_text, held_time_range
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
+from climann.data.value_words import totals_as_read
 from climann.data.value_precision import held_dtypes
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
@@ -357,6 +358,9 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     # before another unpacks it (break41a A4: 'licd' warned of twice, the second command on the unpacked copy)
     again = data.predictors is None and any(len(files) > 1 for files in blocks)
     dataset = open_selected(config, held_values=not again, target_copies=not data.split_files)
+    # a --select of the old CDS's level taken at the new CDS's pressure_level: the run records the name it was taken
+    # at, which its levels are recorded under and evaluate and predict select (break54b A5)
+    config = _with_selection_taken(config, dataset)
     # named by the user: those that are the target plus a constant are refused (a missing one is said later)
     named = (config.data.target, *(config.data.predictors or ()))
     # a NetCDF-4 VLEN or compound variable named is refused before any check reads it
@@ -377,6 +381,25 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
         warn_held_values(dataset, chosen, where=files_text(files),
                          file=files[0] if len(files) == 1 else None)  # and their valid ranges' tails
     return resolved, dataset
+
+
+def _with_selection_taken(config: RunConfig, dataset: xr.Dataset) -> RunConfig:
+    """``config`` whose ``[data] select`` names each dimension as the data selected it: a name
+    of pressure levels the data lack (:data:`~climann.data.levels.PRESSURE_LEVEL_NAMES`) by the
+    data's one pressure level taken (:func:`~climann.data.levels.training_levels_on_new_dimensions`),
+    with the value the data hold there."""
+    from climann.data.levels import PRESSURE_LEVEL_NAMES, is_level
+
+    select = dict(config.data.select or {})
+    missing = [dim for dim in select if dim in PRESSURE_LEVEL_NAMES and dim not in dataset.coords]
+    taken = [str(name) for name, coordinate in dataset.coords.items() if coordinate.ndim == 0
+             and name not in select and name in PRESSURE_LEVEL_NAMES and is_level(coordinate)]
+    if len(missing) != 1 or len(taken) != 1:
+        return config
+    value = dataset[taken[0]].values.item()
+    select = {(taken[0] if dim == missing[0] else dim): (value if dim == missing[0] else given)
+              for dim, given in select.items()}
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, select=select))
 
 
 def _renamed_directions(directions: Mapping[str, str], before: Mapping[str, object],
@@ -430,7 +453,9 @@ def _open_subset(
     opened = _weighed_as_configured(opened, data)
     described = files_text(files, listed=3)
     if units:
-        opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,
+        # an amount training read as each step's total (no cell_methods) takes a rate so too (break54b A6)
+        opened = convert_dataset(opened, units, where=described, reference=reference,
+                                 cell_methods=totals_as_read(cell_methods, units, quantities),
                                  values_checked=(*(training_values or ()), *units_checked), reference_attrs=quantities)
     elif not new_data:  # the units a run records for its inputs: later files are converted to them
         warn_unreadable_units(opened, used_variables(config) or (data.target,), where=described)
@@ -441,7 +466,8 @@ def _open_subset(
         directions = _renamed_directions(directions, trained, renamed)
         kinds = _renamed_directions(kinds, trained, renamed)
         trained = renamed
-    selection = new_data_selection(opened, trained, select, where=described) if new_data else data.select
+    selection = new_data_selection(opened, trained, select, where=described) if new_data else (
+        training_levels_on_new_dimensions(opened, data.select, where=described) if data.select else data.select)
     if selection:  # a trained model's level in its units and direction: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference,
                                directions=directions if new_data else None, kinds=kinds if new_data else None)

@@ -246,7 +246,8 @@ def test_restart_reading_on_few_days_is_untold():
 def test_daily_files_of_few_days_get_a_line_that_never_differences_across_the_restart(tmp_path, monkeypatch):
     """break51d A2: a week of ERA5-Land in daily files (00-23 UTC each): the printed line wrote
     value(01) - value(00), the first hour minus the day before's total, at 01 UTC (3 778 values
-    missing, 82 wrong). Every value the ERA5-Land line writes now equals NumPy's hour amount."""
+    missing, 82 wrong). Every value the ERA5-Land line writes now equals NumPy's hour amount, and
+    each file's 00 UTC is the last hour of the day before (break54a A2)."""
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "days"
     folder.mkdir()
@@ -264,25 +265,56 @@ def test_daily_files_of_few_days_get_a_line_that_never_differences_across_the_re
     assert "hourly_amounts" in land
     subprocess.run(["bash", "-c", land], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})
+    _assert_amounts_across_files(paths, folder / "hourly_amounts", times)
+
+
+def _assert_amounts_across_files(paths, copies, times: pd.DatetimeIndex) -> None:
+    """Every value the ERA5-Land line wrote for the files ``paths`` (in time order) equals NumPy's
+    hour amount, every hour but the very first is written (a file's 00 UTC differenced from the last
+    hour of the file before it: break54a A2), and each day's total of the copies equals the day's."""
     amounts = _hourly_amounts(times)
-    written = 0
-    for path in paths:
-        with xr.open_dataset(folder / "hourly_amounts" / path.name) as copy:
-            index = times.get_indexer(copy["valid_time"].values)
-            assert (index >= 0).all() and (times[index].hour != 0).all()  # 00 UTC: no hour before it in its file
-            with xr.open_dataset(path) as original:
-                for name, own in amounts.items():
-                    totals = original[name].values.astype(np.float64)
-                    by_hand = np.diff(totals, axis=0)  # NumPy: each hour minus the one before, in its own file …
-                    first = original["valid_time"].dt.hour.values[1:] == 1
-                    by_hand[first] = totals[1:][first]  # … and at 01 UTC the first hour's own, never across the restart
-                    got = copy[name].values.astype(np.float64)
-                    assert np.isfinite(got).all()
-                    largest = np.abs(totals).max()
-                    np.testing.assert_allclose(got, by_hand, rtol=0, atol=1e-7 * largest)
-                    np.testing.assert_allclose(got, own[index], rtol=0, atol=2.5e-7 * largest)  # float32 totals
-                    written += got.size
-    assert written == 3 * 6 * 23 * 12
+    with xr.open_mfdataset(paths, combine="nested", concat_dim="valid_time") as originals, \
+            xr.open_mfdataset([copies / path.name for path in paths], combine="nested", concat_dim="valid_time") as copy:
+        np.testing.assert_array_equal(copy["valid_time"].values, times.values[1:])  # only the very first has none before
+        np.testing.assert_array_equal(copy["valid_time_bnds"].values[:, 0], times.values[:-1])
+        for name, own in amounts.items():
+            totals = originals[name].values.astype(np.float64)
+            by_hand = np.diff(totals, axis=0)  # NumPy: each hour minus the one before, across the files …
+            first = (times.hour == 1)[1:]
+            by_hand[first] = totals[1:][first]  # … and at 01 UTC the first hour's own, never across the restart
+            got = copy[name].values.astype(np.float64)
+            assert np.isfinite(got).all()
+            largest = np.abs(totals).max()
+            np.testing.assert_allclose(got, by_hand, rtol=0, atol=1e-7 * largest)
+            np.testing.assert_allclose(got, own[1:], rtol=0, atol=2.5e-7 * largest)  # float32 totals
+            # each whole day's total (01 UTC … 00 UTC of the next) from the copies equals the day's own amounts
+            days = got[:got.shape[0] // 24 * 24].reshape(-1, 24, *got.shape[1:]).sum(axis=1)  # 01 UTC to 00 UTC
+            own_days = own[1:1 + days.shape[0] * 24].reshape(-1, 24, *own.shape[1:]).sum(axis=1)
+            np.testing.assert_allclose(days, own_days, rtol=0, atol=24 * 2.5e-7 * largest)
+
+
+def test_monthly_files_lose_no_hour_at_the_months_ends(tmp_path, monkeypatch):
+    """break54a A2: with the CDS's monthly files the line dropped each file's 00 UTC of the 1st (the
+    last hour of the month before, whose 23 UTC total is in the file before): now differenced across
+    the files in time order; every hourly amount and daily total of 3 months equals NumPy's."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "months"
+    folder.mkdir()
+    times = _era5land(tmp_path / "all.nc", days=31 + 28 + 31, start="2022-01-01T00")
+    with xr.open_dataset(tmp_path / "all.nc") as whole:
+        for month, group in whole.groupby(whole["valid_time"].dt.strftime("%Y-%m")):
+            group.to_netcdf(folder / f"era5land_{month}.nc")
+    paths = sorted(folder.glob("*.nc"))
+    assert len(paths) == 3
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset(paths), ["tp"], where="months", file=None)
+    land = [part for part in str(refused.value).split("`") if part.startswith("mkdir -p ")][-1]
+    assert "the files taken in time order" in str(refused.value)
+    subprocess.run(["bash", "-c", land], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    _assert_amounts_across_files(paths, folder / "hourly_amounts", times)
+    with xr.open_dataset(folder / "hourly_amounts" / "era5land_2022-02.nc") as february:
+        assert february["valid_time"].values[0] == np.datetime64("2022-02-01T00")  # 31 January 23-24 UTC kept
 
 
 def _sub_daily_from_00_utc(path, *, step: int, days: int = _DAYS) -> tuple[pd.DatetimeIndex, dict[str, np.ndarray]]:

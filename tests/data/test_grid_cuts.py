@@ -890,7 +890,9 @@ def test_named_predictors_on_another_grid_than_a_curvilinear_target_are_told_the
     result = CliRunner().invoke(app, ["train", "--data", "cmip/", *arguments, "--out", "run"])
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()[-1:]
-    assert line.startswith("climann: error: the files are on different grids: lat has 48 values in tos_"), line
+    assert line.startswith("climann: error: the files are on different grids: a 6 × 8 curvilinear grid (2-D lat, lon "
+                           "on nlat, nlon) in tos_"), line  # its cells, not "lat has 48 values" (break54a A3)
+    assert "against a 18 × 24 latitude–longitude grid (lat, lon) in tas_" in line
     assert "cell bounds" not in line and "ncks" not in line
     command = re.search(r"with them\): (.*?; done) \(a copy of each of its 2 files in a new folder\), then give "
                         r"--data 'cmip/regridded/\*\.nc' in place of the originals", line).group(1)

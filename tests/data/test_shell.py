@@ -812,6 +812,36 @@ def test_two_folder_fixes_shown_by_one_command_chain_their_loops(tmp_path, monke
 
 
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_a_chained_line_made_before_the_line_it_follows_reads_the_copy_that_line_writes(tmp_path, monkeypatch):
+    """break54b A1: a units line (its copy named first) shown after a line writing 'time_cells_joined/x.nc' was
+    chained to read that copy, then the name it now held was taken for a copy of its own and renamed: it read
+    'time_cells_joined_2/x.nc', which nothing writes (ncatted: file not found). Run as printed, in order, the
+    two lines now end in one copy holding both attributes."""
+    from climann.data.shell import copies_of_files, copies_said_once, copy_path, ncatted_attribute, ncatted_command
+
+    monkeypatch.chdir(tmp_path)
+    xr.Dataset({"pr": ("time", np.array([1.0, 2.0]), {"units": "Kg/m^2"})}).to_netcdf(tmp_path / "x.nc")
+    with copies_said_once() as copies:
+        units = "fix: " + ncatted_command([ncatted_attribute("units", "pr", "o", "c", "kg m-2")],
+                                          f"x.nc {shown_path(copy_path(tmp_path / 'x.nc'))}")
+        cells = "fix: " + copies_of_files(lambda arguments, file: ncatted_command(
+            [ncatted_attribute("long_name", "pr", "o", "c", "precipitation")], arguments), [str(tmp_path / "x.nc")],
+            name="time_cells_joined")
+        first, second = without_guards(copies.shown(cells)), without_guards(copies.shown(units))
+    written = first.partition(" (its copy")[0].rsplit(" ", 1)[1]
+    assert written == "time_cells_joined/x.nc"
+    assert second.startswith("fix: ncatted -a units,pr,o,c,'kg m-2' time_cells_joined/x.nc x_fixed.nc (this reads "
+                             "time_cells_joined/x.nc, which the line shown before writes from x.nc: run that one "
+                             "first; x_fixed.nc then holds both fixes)"), second
+    for shown in (first, second):
+        subprocess.run(["bash", "-c", shown.removeprefix("fix: ").partition(" (")[0]], check=True, cwd=tmp_path,
+                       capture_output=True)
+    with xr.open_dataset(tmp_path / "x_fixed.nc") as fixed:
+        assert fixed["pr"].attrs == {"units": "kg m-2", "long_name": "precipitation"}
+        np.testing.assert_array_equal(fixed["pr"].values, [1.0, 2.0])
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
 def test_a_chain_whose_first_fix_copies_some_files_carries_every_file(tmp_path, monkeypatch):
     """break53a A2: a first loop copying the 3 of NEMO's 10 yearly files that needed it, then a second
     over the 10 chained to read the first's folder: it looped over those 3 copies alone, yet said "each of

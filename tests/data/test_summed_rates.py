@@ -64,23 +64,35 @@ def _daily_file(path, year, *, method, units="mm/(3 h)", missing_days=()):
 
 
 @pytest.mark.parametrize(("units", "seconds"), [("mm/(3 h)", 10800), ("mm/hr", 3600), ("kg m-2 s-1", 1),
-                                                 ("mm d-1", 86400), ("mm", None), ("K", None), ("mm/3h", None),
-                                                 ("W m-2", 1), ("m3 s-1", 1), ("J m-2", None)])
+                                                 ("mm d-1", 86400), ("mm", None), ("K", None), ("mm/3h", 10800),
+                                                 ("W m-2", 1), ("m3 s-1", 1), ("J m-2", None),
+                                                 # break54b A3: MSWEP's own spellings, a count glued to its unit
+                                                 ("mm/h", 3600), ("mm/d", 86400), ("mm/day", 86400),
+                                                 ("mm/6h", 21600), ("mm/3hr", 10800), ("mm 3hr-1", 10800),
+                                                 ("mm/24h", 86400), ("kg/m^2/8day", 8 * 86400)])
 def test_the_period_of_a_rate_is_read_by_the_units_library(units, seconds):
     period = rate_period(units)
     assert (None if period is None else period.total_seconds()) == seconds
 
 
-def test_a_daily_sum_of_rates_per_3_hours_is_refused_with_the_units_of_the_sum(tmp_path):
-    """break50d A1: one line naming the cells (1 day, from the bounds) and the rate's period (3 hours)."""
-    _daily_file(tmp_path / "2000.nc", 2000, method="sum")
+@pytest.mark.parametrize(("units", "factor"), [pytest.param("mm/(3 h)", 8, id="mm-per-(3-h)"),
+                                               pytest.param("mm/3h", 8, id="mswep-mm-per-3h"),
+                                               pytest.param("mm/3 h", 8, id="mm-per-3-h"),
+                                               pytest.param("mm 3hr-1", 8, id="mm-3hr-1"),
+                                               pytest.param("mm/6h", 4, id="mm-per-6h")])
+def test_a_daily_sum_of_rates_per_3_hours_is_refused_with_the_units_of_the_sum(tmp_path, units, factor):
+    """break50d A1: one line naming the cells (1 day, from the bounds) and the rate's period (3 hours).
+    break54b A3: MSWEP's own spelling 'mm/3h' (which cdo daysum keeps) was only warned of as unreadable and
+    trained on, daily totals scored as mm/3h: each spelling of a rate per N hours is read and refused alike."""
+    _daily_file(tmp_path / "2000.nc", 2000, method="sum", units=units)
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "2000.nc"])
     message = str(refused.value)
     assert "\n" not in message
-    assert "'mm/(3 h)', a rate per 3 hours" in message
+    hours = 24 // factor
+    assert f"'{units}', a rate per {hours} hours" in message
+    assert f"a sum of {factor} values per {hours} hours" in message
     assert "'time: sum' over time cells of 1 day (its time bounds ('time_bnds'))" in message
-    assert "a sum of 8 values per 3 hours" in message
     assert "ncatted -a units,precipitation,o,c,mm " in message
 
 
@@ -244,3 +256,57 @@ def test_a_daily_sum_of_half_hourly_rates_per_hour_is_told_with_both_factors_and
     # the printed line refuses to write over the copy it wrote
     again = subprocess.run(["bash", "-c", command[1]], cwd=tmp_path, capture_output=True, text=True)
     assert again.returncode != 0 and "is there already" in again.stderr
+
+
+def _mswep_daysum(path, days=365):
+    """MSWEP 3-hourly 'mm/3h' (its own spelling) as ``cdo daysum`` writes it: 'time: sum', the units kept,
+    the time at 10:30 and time_bnds from the first stamp to the last, [00:00, 21:00]; returns the sums."""
+    sums = np.random.default_rng(0).gamma(0.5, 4, (days, LAT.size, LON.size)).astype("f4")
+    start = (datetime.date(2019, 1, 1) - datetime.date(1899, 12, 31)).days + np.arange(days, dtype="f8")
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", None), ("bnds", 2), ("lat", LAT.size), ("lon", LON.size)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.standard_name, time.calendar, time.bounds = (
+            "days since 1899-12-31 00:00:00", "time", "gregorian", "time_bnds")
+        time[:] = start + 0.4375
+        nc.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = np.stack([start, start + 0.875], axis=1)
+        for name, axis, values in (("lat", "degrees_north", LAT), ("lon", "degrees_east", LON)):
+            nc.createVariable(name, "f4", (name,))[:] = values
+            nc[name].units = axis
+        variable = nc.createVariable("precipitation", "f4", ("time", "lat", "lon"), fill_value=np.float32(-9999))
+        variable.units, variable.cell_methods = "mm/3h", "time: sum"
+        variable[:] = sums
+    return sums, start
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None or shutil.which("ncap2") is None, reason="needs NCO")
+def test_the_chained_lines_for_a_daysum_of_mm_per_3h_run_in_order_give_a_file_that_trains(tmp_path, monkeypatch):
+    """break54b A1: after `cdo daysum` of MSWEP's 'mm/3h', info printed a line joining the time cells into
+    'time_cells_joined/' and a units line reading 'time_cells_joined_2/' (nothing wrote it: ncatted failed), whose
+    'mm/(3 h)' then met a third refusal asking for 'mm'. The two lines, run as printed in order, end in one copy
+    with cells of whole days, units 'mm' and the sums as they were, which trains with exit 0 in mm."""
+    monkeypatch.chdir(tmp_path)
+    sums, start = _mswep_daysum(tmp_path / "daysum_2019.nc")
+    result = CliRunner().invoke(app, ["info", "daysum_2019.nc"])
+    assert result.exit_code == 2, result.output
+    output = result.output.replace("\n", " ")
+    lines = re.findall(rf"({GUARD}mkdir -p \S+ && (?:ncap2|ncatted) .*?\.nc \S+\.nc) \(its copy in a new folder\)",
+                       output)
+    assert len(lines) == 2, output
+    assert "ncap2 " in lines[0] and "ncatted -a units,precipitation,o,c,mm " in lines[1]
+    written, read = lines[0].rsplit(" ", 1)[1], lines[1].rsplit(" ", 2)[1]
+    assert written == read == "time_cells_joined/daysum_2019.nc"
+    for line in lines:
+        subprocess.run(["bash", "-c", line], check=True, cwd=tmp_path, capture_output=True)
+    final = lines[1].rsplit(" ", 1)[1]
+    assert final == "units_of_sums/daysum_2019.nc"
+    with netCDF4.Dataset(tmp_path / final) as nc:
+        assert nc["precipitation"].units == "mm" and nc["precipitation"].cell_methods == "time: sum"
+        np.testing.assert_array_equal(nc["precipitation"][:], sums)
+        np.testing.assert_array_equal(nc["time_bnds"][:], np.stack([start, start + 1], axis=1))
+    result = CliRunner().invoke(app, ["train", "--data", final, "--target", "precipitation", "--epochs", "1",
+                                      "--out", "run"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["units"] == "mm"

@@ -2,6 +2,7 @@
 where files are opened)."""
 
 import datetime
+import json
 import logging
 import os
 import re
@@ -284,7 +285,11 @@ def test_one_variables_files_of_totals_at_different_steps_are_advised_summed(tmp
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "pr_mon.nc", tmp_path / "pr_day.nc"])
     message = without_guards(str(error.value))
-    assert "e.g. monthly totals with `cdo monsum" in message and "pr_day_monthly.nc" in message
+    # the copy in a folder of its own, given in place of the daily file (break54b A2: one route with evaluate's)
+    folder = shlex.quote(str(tmp_path / "monthly"))
+    assert (f"e.g. monthly totals with `mkdir -p {folder} && cdo monsum -settbounds,day "
+            f"{shlex.quote(str(tmp_path / 'pr_day.nc'))} "
+            f"{folder}/pr_day_monthly.nc`, then give --data {folder}/pr_day_monthly.nc in place of ") in message
     assert "monmean" not in message
 
 
@@ -2129,3 +2134,68 @@ def test_monthly_means_of_a_direction_advised_are_its_circular_means(tmp_path, a
     off = np.abs((held - expected + 180.0) % 360.0 - 180.0)
     assert off.max() < 1e-6, off.max()
     assert held.min() >= 0.0 and held.max() < 360.0
+
+
+def _mswep_file(path, days, units, rng):
+    """MSWEP-style precipitation without time bounds ('days since 1899-12-31'), stamped at the starts of its
+    steps (``days``: day numbers), on a 3 x 4 grid; returns the values written."""
+    import netCDF4
+
+    values = rng.gamma(0.5, 4, (len(days), 3, 4)).astype("f4")
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("lon", 4), ("lat", 3), ("time", None)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.standard_name, time.calendar = "days since 1899-12-31 00:00:00", "time", "gregorian"
+        time[:] = days
+        for name, axis, coordinate in (("lat", "degrees_north", [49.95, 49.85, 49.75]),
+                                       ("lon", "degrees_east", [5.05, 5.15, 5.25, 5.35])):
+            nc.createVariable(name, "f4", (name,))[:] = coordinate
+            nc[name].units = axis
+        variable = nc.createVariable("precipitation", "f4", ("time", "lat", "lon"), fill_value=np.float32(-9999))
+        variable.units = units
+        variable[:] = values
+    return values
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_one_variable_daily_and_3_hourly_in_one_folder_is_advised_a_copy_in_a_new_folder_that_trains(
+        tmp_path, monkeypatch):
+    """break54b A2: MSWEP daily files (mm/d) and 3-hourly ones (mm/(3 h)) of one variable in one folder: train's
+    `cdo daymean` line wrote its copy beside the 3-hourly original, without saying to give it in place of it, and
+    the same glob, rerun, was refused again. The advice is now evaluate's (series_averaging_advice): the copy in a
+    folder of its own, given in place of the original. Run as printed, the copy holds numpy's daily means of the
+    3-hourly values (in mm/(3 h), which train converts to the daily file's mm/d), and train given the daily file
+    and the copy, as advised, runs."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mswep").mkdir()
+    rng = np.random.default_rng(0)
+    first = (datetime.date(2005, 1, 1) - datetime.date(1899, 12, 31)).days
+    middle = (datetime.date(2007, 1, 1) - datetime.date(1899, 12, 31)).days
+    last = (datetime.date(2008, 1, 1) - datetime.date(1899, 12, 31)).days
+    daily = _mswep_file(tmp_path / "mswep" / "daily_2005_2006.nc", np.arange(first, middle, 1.0), "mm/d", rng)
+    three_hourly = _mswep_file(tmp_path / "mswep" / "threehourly_2007.nc", np.arange(middle, last, 0.125),
+                               "mm/(3 h)", rng)
+    arguments = ["train", "--target", "precipitation", "--epochs", "1", "--out", "run"]
+    result = CliRunner().invoke(app, [*arguments, "--data", "mswep/*.nc"])
+    assert result.exit_code == 2
+    message = result.output.replace("\n", " ")
+    line, copy, original = re.search(r"`(\{ \[ ! -e [^`]*?mkdir -p \S+ && cdo [^`]*?daymean \S+ (\S+))`, then give "
+                                     r"--data (\S+) in place of (\S+) \(", message).group(1, 3, 4)
+    assert original == "mswep/threehourly_2007.nc" and os.path.dirname(copy) == "mswep/daily"
+    subprocess.run(["bash", "-c", line], check=True, cwd=tmp_path, capture_output=True)
+    assert sorted(path.name for path in (tmp_path / "mswep").glob("*.nc")) == ["daily_2005_2006.nc",
+                                                                             "threehourly_2007.nc"]
+    opened = open_dataset([tmp_path / copy])
+    assert opened.sizes["time"] == 365
+    by_hand = three_hourly.astype("f8").reshape(365, 8, 3, 4).mean(axis=1)
+    # the copy keeps mm/(3 h): a day's mean rate per 3 hours, read as that
+    np.testing.assert_allclose(opened["precipitation"].values, by_hand, rtol=1e-6)
+    result = CliRunner().invoke(app, [*arguments, "--data", "mswep/daily_2005_2006.nc", "--data", copy])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["units"] == "mm/d"
+    assert daily.shape == (730, 3, 4)

@@ -1217,42 +1217,45 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
     assert "prate.sfc.mon.mean.nc prate.sfc.mon.mean_fixed.nc" in lines[0].replace("/data/ncep/", "")
 
 
-@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
-@pytest.mark.parametrize(("units", "advised", "said", "expected"), [
-    # the carbon is kept, read as the label it is (fix44c: amount_labels); only the period is respelled
-    pytest.param("kgC/m^2/8day", "kgC/m^2/(8 day)", "(8day is 8 day written as one word: per 8 day is '/(8 day)')",
-                 "0.125 kg C m-2 day-1", id="mod17-kgC-per-8day"),
-    # MOD16A2's evapotranspiration: read by pint as kg day m-2 / 8 (a mass times a time), now unreadable with advice
-    pytest.param("kg/m^2/8day", "kg/m^2/(8 day)", "(8day is 8 day written as one word: per 8 day is '/(8 day)')",
-                 "0.125 kg m-2 day-1", id="mod16-per-8day"),
+@pytest.mark.parametrize(("units", "expected"), [
+    # the carbon is kept, read as the label it is (fix44c: amount_labels); the period read as written
+    pytest.param("kgC/m^2/8day", "0.125 kg C m-2 day-1", id="mod17-kgC-per-8day"),
+    # MOD16A2's evapotranspiration: read by pint as kg day m-2 / 8 (a mass times a time), now per 8 days
+    pytest.param("kg/m^2/8day", "0.125 kg m-2 day-1", id="mod16-per-8day"),
     # the same period with the exponent -1: pint read '8day-1' as 8 per day, 64 times per 8 days (fix40o left it)
-    pytest.param("kg m-2 8day-1", "kg m-2 /(8 day)", "(8day-1 is per 8 day written as one word: per 8 day is "
-                 "'/(8 day)')", "0.125 kg m-2 day-1", id="per-8day-as-a-power"),
-    pytest.param("mm 3hr-1", "mm /(3 hr)", "(3hr-1 is per 3 hr written as one word", "mm/(3 hr)",
-                 id="per-3hr-as-a-power"),
+    pytest.param("kg m-2 8day-1", "0.125 kg m-2 day-1", id="per-8day-as-a-power"),
+    pytest.param("mm 3hr-1", "mm/(3 hr)", id="per-3hr-as-a-power"),
+    # break54b A3: MSWEP's spellings (3-hourly 'mm/3h', also 'mm/d', 'mm/day'), 'mm/6h', 'mm/3hr', 'mm/h'
+    pytest.param("mm/3h", "8 mm/day", id="mswep-mm-per-3h"),
+    pytest.param("mm/6h", "4 mm/day", id="mm-per-6h"),
+    pytest.param("mm/3hr", "8 mm/day", id="mm-per-3hr"),
+    pytest.param("mm/3 h", "8 mm/day", id="mm-per-3-h"),
+    pytest.param("mm/h", "24 mm/day", id="mm-per-h"),
+    pytest.param("mm/d", "mm day-1", id="mswep-mm-per-d"),
+    pytest.param("mm/day", "mm day-1", id="mm-per-day"),
+    pytest.param("mm/24h", "mm day-1", id="mm-per-24h"),
+    pytest.param("mm/10min", "144 mm/day", id="mm-per-10min"),
 ])
-def test_a_mass_of_carbon_and_a_glued_period_get_a_spelling_that_is_read(tmp_path, caplog, units, advised, said,
-                                                                         expected):
-    """break40c C8: FLUXCOM's 'gC m-2 day-1' and MOD17A2H's 'kgC/m^2/8day' were advised `ncatted … UNITS`, a
-    placeholder. The element a mass is of is no unit (left out, said so: the values are the same numbers, the
-    name should say carbon), and '8day' is 8 days: the advice, run as printed, leaves units that are read, and
-    read as numpy would convert by hand (1 kg per 8 days is 0.125 kg a day)."""
-    from climann.data.open import open_dataset
-
-    path = tmp_path / "gpp.nc"
-    xr.Dataset({"gpp": (("time", "x"), np.full((2, 3), 4.0, np.float32), {"units": units})}).to_netcdf(path)
+def test_a_period_glued_to_its_count_is_read_as_the_rate_per_that_period(caplog, units, expected):
+    """break40c C8, fix40o: MOD17A2H's 'kgC/m^2/8day' was refused, and MSWEP's 'mm/3h' only warned of as unreadable
+    and trained on unconverted (break54b A3: a daily sum of them scored as mm/3h). UDUNITS would read '/3h' as
+    divided by 3 and times h, a length times a time no file means: the registry reads each as the rate per its
+    period, as a hand conversion by the period's seconds expects, and the run is not warned."""
+    read = parse_units(units, variable="pr")
+    meant = parse_units(expected, variable="pr")
+    assert read.dimensionality == meant.dimensionality
+    assert read.to(meant.units).magnitude == pytest.approx(meant.magnitude, rel=1e-12)
+    dataset = xr.Dataset({"pr": (("time", "x"), np.full((2, 3), 4.0, np.float32), {"units": units})})
     with caplog.at_level(logging.WARNING, logger="climann.data.units"):
-        assert warn_unreadable_units(open_dataset([path]), ["gpp"], where="gpp.nc") == {"gpp": units}
-    line = caplog.records[-1].getMessage()
-    assert f"write readable units {said}" in line
-    subprocess.run("ncatted " + line.rsplit(": ncatted ", 1)[1], shell=True, check=True, cwd=tmp_path,
-                   capture_output=True)
-    with xr.open_dataset(tmp_path / "gpp_fixed.nc") as fixed:
-        assert fixed["gpp"].attrs["units"] == advised
-        read = parse_units(fixed["gpp"].attrs["units"], variable="gpp")
-        np.testing.assert_array_equal(fixed["gpp"].values, 4.0)  # the values are the same numbers
-    assert read.to(parse_units(expected, variable="gpp").units).magnitude == pytest.approx(
-        parse_units(expected, variable="gpp").magnitude)
+        assert warn_unreadable_units(dataset, ["pr"], where="pr.nc") == {}
+    assert not caplog.records
+
+
+def test_a_glued_period_is_told_once_as_a_note_of_how_it_is_read(caplog):
+    """Read so, and said (INFO), with the spelling read: 'mm/3h' read as mm/(3 h)."""
+    with caplog.at_level(logging.INFO, logger="climann.data.units"):
+        assert parse_units("mm/12h", variable="pr").to("mm/day").magnitude == pytest.approx(2.0)
+    assert any("units 'mm/12h' read as mm/(12 h)" in record.getMessage() for record in caplog.records)
 
 
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")

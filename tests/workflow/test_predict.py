@@ -739,6 +739,42 @@ def trained_at_850_hpa(tmp_path_factory):
     return folder, run_training(config, run_dir=folder / "run").run_dir
 
 
+@pytest.mark.parametrize("select", [pytest.param(850, id="bare-number"), pytest.param("85000 Pa", id="with-units")])
+def test_a_training_select_of_the_old_cds_level_is_taken_at_the_new_cds_pressure_level(tmp_path, caplog, select):
+    """break54b A5: `train --select level=850` on a new-CDS file (pressure_level, hPa) was refused ("no dimension
+    'level'"), while evaluate and predict of a run trained so map level to pressure_level themselves. Train takes
+    it so too (one route), warned; the run records pressure_level=850, its ta is the 850 hPa level's (the same
+    run as one given pressure_level=850, metrics equal), and evaluate and predict on the same file select it (the
+    predictions are the run's own)."""
+    from climann.workflow.predict import evaluate_run
+
+    plev = _on_pressure_levels(_write_temperatures(tmp_path / "t.nc", "K", "K"), tmp_path / "plev.nc",
+                               [1000.0, 850.0, 700.0], "hPa")
+    with xr.open_dataset(plev) as data:
+        data.load().rename({"plev": "pressure_level"}).to_netcdf(tmp_path / "new_cds.nc")
+
+    def trained(chosen, name):
+        config = build_config({
+            "data": {"paths": [str(tmp_path / "new_cds.nc")], "target": "tas", "predictors": ["ta"],
+                     "features": ["lat", "season"], "select": chosen},
+            "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+        return run_training(config, run_dir=tmp_path / name).run_dir
+
+    with caplog.at_level(logging.WARNING):
+        mapped = trained({"level": select}, "mapped")
+    assert any("its 'pressure_level' (air_pressure, in hPa) is the same pressure coordinate" in record.getMessage()
+               and "is taken at pressure_level=850 hPa" in record.getMessage() for record in caplog.records)
+    assert load_run(mapped).config.data.select == {"pressure_level": 850.0}
+    direct = trained({"pressure_level": 850}, "direct")
+    ours, theirs = (json.loads((run / "metrics.json").read_text()) for run in (mapped, direct))
+    assert ours["splits"]["test"]["model"]["mse"] == pytest.approx(theirs["splits"]["test"]["model"]["mse"], rel=1e-6)
+    assert np.isfinite(evaluate_run(mapped, [str(tmp_path / "new_cds.nc")], tmp_path / "scores")
+                       ["splits"]["all"]["model"]["mse"])
+    predicted = predict_files(mapped, [str(tmp_path / "new_cds.nc")], tmp_path / "p.nc").path
+    with xr.open_dataset(predicted) as new, xr.open_dataset(mapped / "predictions.nc") as own:
+        np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)
+
+
 @pytest.mark.parametrize(
     ("levels", "units"),
     [
