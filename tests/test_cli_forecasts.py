@@ -5,6 +5,7 @@ import json
 import tomllib
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -347,3 +348,193 @@ def test_monthly_observations_with_months_left_out_are_called_monthly(tmp_path, 
         np.testing.assert_array_equal(opened["obs_t2m"].values[scored],
                                       kept["obs_t2m"].sel(valid_time=valid).values)
     assert set(valid.astype("datetime64[M]").astype(int) % 12 + 1) == {1, 3, 5, 7, 8, 10, 12}
+
+
+_LAT, _LON = np.array([52.5, 50.0, 47.5]), np.array([0.0, 2.5, 5.0, 7.5])
+_GRID = {"latitude": ("latitude", _LAT, {"units": "degrees_north", "standard_name": "latitude"}),
+         "longitude": ("longitude", _LON, {"units": "degrees_east", "standard_name": "longitude"})}
+
+
+def _era5_days(first: str, last: str, *, seed: int = 0, without: tuple[str, ...] = ()) -> tuple[pd.DatetimeIndex,
+                                                                                                np.ndarray, xr.Dataset]:
+    """ERA5 daily means with 1-day bounds (``cdo settbounds,day``), an AR(1) anomaly on a seasonal cycle, on
+    a 3×4 grid: the days, their values and the file's dataset, without the days ``without``."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range(first, last, freq="D")
+    anomaly = np.zeros((len(days), _LAT.size, _LON.size))
+    for index in range(1, len(days)):
+        anomaly[index] = 0.9 * anomaly[index - 1] + rng.normal(0, 1, anomaly.shape[1:])
+    season = 10 * np.cos(2 * np.pi * (days.day_of_year.values - 200) / 365.25)
+    observed = (280 + season[:, None, None] + anomaly).astype("f4")
+    kept = ~days.isin(pd.DatetimeIndex(list(without)))
+    file = xr.Dataset({"t2m": (("valid_time", "latitude", "longitude"), observed[kept],
+                               {"units": "K", "cell_methods": "time: mean"})},
+                      coords={"valid_time": ("valid_time", days[kept].values,
+                                             {"standard_name": "time", "bounds": "valid_time_bnds"}), **_GRID})
+    file["valid_time_bnds"] = (("valid_time", "bnds"),
+                               np.stack([days[kept].values, (days[kept] + pd.Timedelta(days=1)).values], 1))
+    file.valid_time.encoding = file.valid_time_bnds.encoding = {"units": "days since 1940-01-01", "dtype": "f8"}
+    return days, observed, file
+
+
+def _s2s_real_time(days: pd.DatetimeIndex, observed: np.ndarray, starts: pd.DatetimeIndex, *,
+                   seed: int = 1) -> xr.Dataset:
+    """ECMWF S2S real-time forecasts in cfgrib's layout, ``t2m(number, time, step, latitude, longitude)``, steps
+    1 to 10 days (GRIB ``avg``: step s the mean of day start + s − 1), 3 members: the observation + noise."""
+    rng = np.random.default_rng(seed)
+    steps = pd.to_timedelta(np.arange(1, 11), "D")
+    values = np.stack([observed[days.get_loc(start):days.get_loc(start) + 10] for start in starts])
+    values = (values[None] + rng.normal(0, 0.3, (3, *values.shape))).astype("f4")
+    file = xr.Dataset({"t2m": (("number", "time", "step", "latitude", "longitude"), values,
+                               {"units": "K", "GRIB_stepType": "avg", "GRIB_shortName": "2t"})},
+                      coords={"number": ("number", np.arange(3), {"standard_name": "realization"}),
+                              "time": ("time", starts.values, {"standard_name": "forecast_reference_time"}),
+                              "step": ("step", steps.values, {"standard_name": "forecast_period"}),
+                              "valid_time": (("time", "step"), starts.values[:, None] + steps.values[None],
+                                             {"standard_name": "time"}), **_GRID},
+                      attrs={"GRIB_centre": "ecmf", "Conventions": "CF-1.7"})
+    file.step.encoding = {"units": "hours", "dtype": "f8"}
+    return file
+
+
+def _s2s_reforecasts(folder, days: pd.DatetimeIndex, observed: np.ndarray, versions: pd.DatetimeIndex, *,
+                     years: int, seed: int = 2) -> None:
+    """ECMWF S2S reforecasts, one file per model version date, ``t2m(number, hdate, step, latitude,
+    longitude)``, hdates the version's day ``years`` years back, steps 1 to 21 days (GRIB ``avg``)."""
+    rng = np.random.default_rng(seed)
+    steps = pd.to_timedelta(np.arange(1, 22), "D")
+    for version in versions:
+        hdates = [version - pd.DateOffset(years=back) for back in range(years, 0, -1)]
+        values = np.stack([observed[days.get_loc(hdate):days.get_loc(hdate) + 21] for hdate in hdates])
+        values = (values[None] + rng.normal(0, 0.1, (2, *values.shape))).astype("f4")
+        xr.Dataset({"t2m": (("number", "hdate", "step", "latitude", "longitude"), values,
+                            {"units": "K", "GRIB_stepType": "avg", "GRIB_shortName": "2t"})},
+                   coords={"number": ("number", np.arange(2), {"standard_name": "realization"}),
+                           "hdate": ("hdate", np.array([int(h.strftime("%Y%m%d")) for h in hdates]),
+                                     {"long_name": "hdate"}),
+                           "step": ("step", steps.values, {"standard_name": "forecast_period"}),
+                           "time": ((), np.datetime64(version, "ns"), {"standard_name": "forecast_reference_time"}),
+                           **_GRID},
+                   attrs={"GRIB_centre": "ecmf", "Conventions": "CF-1.7"}).to_netcdf(
+            folder / f"s2s_t2m_rf_{version:%Y%m%d}.nc", encoding={"step": {"units": "hours", "dtype": "f8"}})
+
+
+def _persistence_checked(out, days: pd.DatetimeIndex, observed: np.ndarray, lead_days: int) -> None:
+    """predictions.nc's persistence of every forecast is ERA5's mean of the day before its start (the
+    valid day − lead + 1 day − 1 day), and metrics.json's persistence MSE of each block that of numpy with
+    the cell areas, on every value."""
+    with xr.open_dataset(out / "predictions.nc") as written:
+        assert (np.diff(written["time"].values) > np.timedelta64(0)).all()  # the days read beside: in order
+        written = written.isel(time=written["split"].values > 0)
+        valid_day = pd.DatetimeIndex(written["time_bnds"].values[:, 0] if "time_bnds" in written
+                                     else written["valid_time_bnds"].values[:, 0])
+        truth, persisted = written["t2m"].values, written["t2m_persistence"].values
+        split, area = written["split"].values, written["cell_area"].values
+    before_start = valid_day - pd.Timedelta(days=lead_days)  # start = valid day − (lead − 1 day)
+    wanted = observed[days.get_indexer(before_start)]
+    np.testing.assert_allclose(persisted, wanted, rtol=1e-6)
+    metrics = json.loads((out / "metrics.json").read_text())
+    for code, name in ((1, "train"), (2, "val"), (3, "test")):
+        weights = np.broadcast_to(area, truth[split == code].shape)
+        mse = np.sum(weights * (wanted[split == code] - truth[split == code]) ** 2) / weights.sum()
+        assert metrics["splits"][name]["persistence"]["n_samples"] == weights.size
+        np.testing.assert_allclose(metrics["splits"][name]["persistence"]["mse"], mse, rtol=1e-5)
+
+
+@pytest.mark.parametrize("route", [pytest.param([], id="in-memory"),
+                                   pytest.param(["--set", "data.in_memory_limit_gb=1e-9"], id="streamed")])
+def test_s2s_real_time_persistence_is_the_day_before_each_start(tmp_path, capfd, monkeypatch, route):
+    """break54c A1: beside ERA5 daily means only the forecasts' valid days were read within the
+    period, so at step = 48 h persistence was the last valid day before each start (a Monday's
+    Friday, a Thursday's Tuesday), 2 to 3 days older than the day before the start, which ERA5
+    holds. Now that day is read for it (never trained on or scored): numpy's persistence in
+    predictions.nc and metrics.json, in memory and streamed."""
+    days, observed, era5 = _era5_days("2009-12-20", "2013-01-31")
+    starts = pd.DatetimeIndex([day for day in pd.date_range("2010-01-04", "2012-12-20") if day.day_of_week in (0, 3)])
+    era5.to_netcdf(tmp_path / "era5_daily.nc")
+    _s2s_real_time(days, observed, starts).to_netcdf(tmp_path / "s2s_t2m.nc")
+    out = tmp_path / "run"
+    result = run_main("train", "--data", str(tmp_path / "s2s_t2m.nc"), "--data", str(tmp_path / "era5_daily.nc"),
+                      "--rename", "s2s_t2m.nc:t2m=t2m_fc", "--target", "t2m", "--predictors", "t2m_fc",
+                      "--select", "step=48", "--select", "number=0", "--epochs", "1", "--hidden", "4",
+                      "--out", str(out), *route, *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    assert "persistence scored on" not in result.stderr
+    _persistence_checked(out, days, observed, 2)
+
+
+@pytest.mark.parametrize("lead_days", [pytest.param(1, id="step-24h"), pytest.param(21, id="step-504h")])
+def test_s2s_reforecast_persistence_is_the_day_before_each_hdate(tmp_path, capfd, monkeypatch, lead_days):
+    """break54c A1: reforecasts (one file per model version date, hdates years back) took at step
+    24 h the previous start's valid day (3 or 4 days old) and at 504 h scored persistence on 65 % of
+    the values, blaming a gap ERA5 does not have. Each hdate's persistence is ERA5's day before it."""
+    days, observed, era5 = _era5_days("2005-12-01", "2010-04-30")
+    era5.to_netcdf(tmp_path / "era5_daily.nc")
+    (tmp_path / "t2m").mkdir()
+    versions = pd.DatetimeIndex([day for day in pd.date_range("2011-01-03", "2011-02-24")
+                                 if day.day_of_week in (0, 3)])
+    _s2s_reforecasts(tmp_path / "t2m", days, observed, versions, years=5)
+    out = tmp_path / "run"
+    result = run_main("train", "--data", str(tmp_path / "t2m" / "*.nc"), "--data", str(tmp_path / "era5_daily.nc"),
+                      "--rename", "s2s_t2m_rf_*.nc:t2m=t2m_fc", "--target", "t2m", "--predictors", "t2m_fc",
+                      "--select", f"step={24 * lead_days}", "--select", "number=0", "--epochs", "1",
+                      "--hidden", "4", "--out", str(out), *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    assert "persistence scored on" not in result.stderr
+    _persistence_checked(out, days, observed, lead_days)
+
+
+def test_a_day_era5_lacks_leaves_that_forecast_without_persistence_and_says_so(tmp_path, capfd, monkeypatch):
+    """A true gap: the day before one start missing from ERA5 leaves that forecast's persistence
+    missing (not an older day), said in train.log's persistence line and counted in metrics.json."""
+    days, observed, era5 = _era5_days("2009-12-20", "2013-01-31", without=("2011-03-06",))  # the Sunday
+    starts = pd.DatetimeIndex([day for day in pd.date_range("2010-01-04", "2012-12-20") if day.day_of_week in (0, 3)])
+    era5.to_netcdf(tmp_path / "era5_daily.nc")
+    _s2s_real_time(days, observed, starts).to_netcdf(tmp_path / "s2s_t2m.nc")
+    out = tmp_path / "run"
+    result = run_main("train", "--data", str(tmp_path / "s2s_t2m.nc"), "--data", str(tmp_path / "era5_daily.nc"),
+                      "--rename", "s2s_t2m.nc:t2m=t2m_fc", "--target", "t2m", "--predictors", "t2m_fc",
+                      "--select", "step=48", "--select", "number=0", "--epochs", "1", "--hidden", "4",
+                      "--out", str(out), *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    with xr.open_dataset(out / "predictions.nc") as written:
+        written = written.isel(time=written["split"].values > 0)
+        missing = np.isnan(written["t2m_persistence"].values).all(axis=(1, 2))
+        valid_day = pd.DatetimeIndex(written["valid_time_bnds"].values[missing, 0])
+    assert list(valid_day) == [pd.Timestamp("2011-03-08")]  # the forecast of Monday 7 March, valid on the 8th
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["splits"]["val"]["persistence"]["n_samples"] == metrics["splits"]["val"]["model"]["n_samples"] - 12
+    assert "persistence scored on" in (out / "train.log").read_text()
+
+
+def test_forecasts_whose_last_valid_days_spill_into_a_new_year_warn_of_that_test_block(tmp_path, capfd,
+                                                                                       monkeypatch):
+    """break54c A3: starts until late December at step = 240 h put the valid days of the last starts
+    in the next January, a test block of 2 forecasts scored without a word. The warning names the
+    block's count (numpy's), and the --time-range it advises, run as printed, gives blocks of whole years."""
+    days, observed, era5 = _era5_days("2009-12-20", "2013-01-31")
+    starts = pd.DatetimeIndex([day for day in pd.date_range("2010-01-04", "2012-12-29") if day.day_of_week in (0, 3)])
+    era5.to_netcdf(tmp_path / "era5_daily.nc")
+    _s2s_real_time(days, observed, starts).to_netcdf(tmp_path / "s2s_t2m.nc")
+    common = ["--data", str(tmp_path / "s2s_t2m.nc"), "--data", str(tmp_path / "era5_daily.nc"),
+              "--rename", "s2s_t2m.nc:t2m=t2m_fc", "--target", "t2m", "--predictors", "t2m_fc",
+              "--select", "step=240", "--select", "number=0", "--epochs", "1", "--hidden", "4", *NO_FIGURES]
+    result = run_main("train", *common, "--out", str(tmp_path / "run"), capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    in_2013 = int(((starts + pd.Timedelta(days=9)).year == 2013).sum())  # step 240 h: the mean of start + 9 days
+    assert in_2013 == 2
+    warned = [line for line in result.stderr.splitlines() if "the test block holds" in line]
+    assert len(warned) == 1 and f"the test block holds {in_2013} time steps (2013)" in warned[0], result.stderr
+    advised = warned[0].split("--time-range ")[1].split(",")
+    advised = f"{advised[0]},{advised[1].split()[0]}"
+    assert advised == "2010,2012"
+    result = run_main("train", *common, "--time-range", advised, "--out", str(tmp_path / "years"),
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    assert "block holds" not in result.stderr
+    with xr.open_dataset(tmp_path / "years" / "predictions.nc") as written:
+        split = written["split"].values
+        years = pd.DatetimeIndex(written["time"].values).year
+    for code, year in ((1, 2010), (2, 2011), (3, 2012)):
+        assert set(years[split == code]) == {year}
+        assert (split == code).sum() == int(((starts + pd.Timedelta(days=9)).year == year).sum())

@@ -82,7 +82,9 @@ def with_steps_before_common_joined(combined: xr.Dataset, earlier: Sequence[xr.D
     """
     time = time_coordinate(combined)
     first = combined[time].values[0] if time is not None and combined.sizes.get(time) else None
-    parts = [part.isel({time: np.flatnonzero(part[time].values < first)}) for part in earlier
+    held = combined[time].values if first is not None else ()
+    # before the period, and within it the days before the forecasts' starts that are no valid day
+    parts = [part.isel({time: np.flatnonzero(~np.isin(part[time].values, held))}) for part in earlier
              if first is not None and time in part.dims]
     parts = [part for part in parts if part.sizes[time]]
     if not parts:

@@ -165,6 +165,7 @@ class _Axis:
     ending: str = ""  # what says each value is over the window ending at its stamp (window_end_reason), "" if nothing
     read_as_ending: int | None = None  # the first stamp on a period's first instant read as closing it (``ending``)
     grib_instants: bool = False  # cfgrib's GRIB_stepType "instant": values at instants (ERA5's analyses)
+    issued: Mapping | None = None  # a forecast at a lead of fixed length: each valid stamp's start (its issue time)
 
     @property
     def file(self) -> str | Path:
@@ -337,6 +338,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     extremes: dict[str, str | None] = {}
     endings: dict[str, str] = {}
     grib_instants: dict[str, bool] = {}
+    issued: dict[str, dict] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -364,6 +366,8 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             grib_instants.setdefault(variable, str(values.attrs.get("GRIB_stepType", "")).strip().lower() == "instant")
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
+            if (starts := _issue_times(dataset, variable, held)) is not None:
+                issued.setdefault(variable, {}).update(starts)
     axes = []
     for variable, held in steps.items():
         times = np.array(sorted(held), dtype=object)
@@ -372,8 +376,36 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                           file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable],
                           instants=instants[variable], statistic=statistics[variable],
                           month_values=month_values[variable], extreme=extremes[variable],
-                          ending=endings[variable], grib_instants=grib_instants[variable]))
+                          ending=endings[variable], grib_instants=grib_instants[variable],
+                          issued=issued.get(variable)))
     return time_name, axes
+
+
+def _issue_times(dataset: xr.Dataset, variable: str, held: Sequence[tuple]) -> dict | None:
+    """Each stamp of ``held`` (stamp, cell) mapped to when the forecast valid then was issued,
+    when ``dataset`` is a forecast at one lead of fixed length (a scalar ``forecast_period`` > 0
+    in hours, days or weeks, not months): the valid time − the lead, or, for a statistic over a
+    window of lead times (:data:`~climann.data.layout.FORECAST_WINDOW_KEY`), its cell's end − the
+    window's last lead, as :func:`~climann.evaluation.baselines.forecast_start_times` dates it;
+    None otherwise. The target's observations at those times are read for persistence
+    (:func:`_periods_read_for_persistence`)."""
+    from climann.data.forecast_times import calendar_months_per_unit, plus_lead_time
+    from climann.data.layout import FORECAST_WINDOW_KEY
+
+    lead = next((coordinate for coordinate in dataset.coords.values() if coordinate.ndim == 0
+                 and is_forecast_period(coordinate) and np.issubdtype(coordinate.dtype, np.number)), None)
+    units = "" if lead is None else str(lead.attrs.get("units", "")).strip()
+    if (lead is None or not units or calendar_months_per_unit(units) is not None or not held
+            or not np.isfinite(float(lead)) or float(lead) <= 0):
+        return None
+    window = dataset[variable].encoding.get(FORECAST_WINDOW_KEY)
+    stamps = np.array([stamp for stamp, _ in held], dtype=object)
+    if window is not None and all(cell is not None for _, cell in held):
+        ends = np.array([cell[1] for _, cell in held], dtype=object)
+        starts = plus_lead_time(ends, xr.DataArray(-float(window[1]), attrs={"units": units}))
+    else:
+        starts = plus_lead_time(stamps, xr.DataArray(-float(lead), attrs={"units": units}))
+    return dict(zip(stamps, starts, strict=True))
 
 
 def _value_word(variable: xr.DataArray, time: str) -> str:
@@ -1798,7 +1830,7 @@ def on_common_time_steps(
     files = _without_unused(list(zip(datasets, names, strict=True)),
                             [axis for axis in every_axis if axis.variable not in in_use], axes[0], start, end)
     chosen = _chosen_periods(axes, time_range)
-    before = _periods_before_common(axes, start) if earlier else set()
+    before = _periods_read_for_persistence(axes, every_axis, start) if earlier else set()
     _warn_common_period(axes, start, end, chosen, in_file_order=in_file_order, read_before=bool(before))
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end, before=before)
@@ -2113,6 +2145,34 @@ def _periods_before_common(axes: Sequence[_Axis], start: object) -> set[object]:
     return {period for period in axes[0].opening if period < start}
 
 
+def _periods_read_for_persistence(axes: Sequence[_Axis], every_axis: Sequence[_Axis], start: object) -> set[object]:
+    """The target's periods read for the persistence of a forecast beside it, never trained on or
+    scored: those before the common period (:func:`_periods_before_common`) and, beside a forecast
+    at a lead of fixed length (:attr:`_Axis.issued`), within it those observed last by each
+    forecast's start that are no forecast's valid period: the day before each start of S2S
+    forecasts beside daily observations, which the valid days of the forecasts (2 to 46 days
+    after their starts) hold only by chance (break54c A1: persistence was the last valid day
+    before the start, 2 to 4 days older, or missing). Without time bounds both the step last
+    stamped by the start and the one before are read (a mean stamped at its day's start is
+    observed at its end); :func:`~climann.evaluation.baselines.forecast_issue_steps` chooses."""
+    before = _periods_before_common(axes, start)
+    if not axes or axes[0].lead or axes[0].windows or axes[0].month_values:
+        return before
+    own = next((axis for axis in every_axis if axis.variable == axes[0].variable), None)
+    issued = {time for axis in axes[1:] if axis.issued for time in axis.issued.values()}
+    if own is None or own.opening is None or not issued or not len(own.times):
+        return before
+    unbounded = None in own.cells
+    known = np.array(own.times if unbounded else [cell[1] for cell in own.cells], dtype=object)
+    common = set(axes[0].opening)
+    for time in sorted(issued):
+        last = int(np.searchsorted(known, time, side="right")) - 1
+        for index in (last, last - 1) if unbounded else (last,):
+            if index >= 0 and own.opening[index] not in common:
+                before.add(own.opening[index])
+    return before
+
+
 def _on_target_stamps(files: Sequence[tuple[xr.Dataset, str | Path]], time: str, target: _Axis,
                       every_axis: Sequence[_Axis], start: object, end: object, *,
                       before: Collection[object] = ()) -> list[tuple[xr.Dataset, str | Path]]:
@@ -2137,9 +2197,11 @@ def _on_target_stamps(files: Sequence[tuple[xr.Dataset, str | Path]], time: str,
         own = target.variable if target.variable in series else series[0] if series else None
         periods = [periods_of[own][value] for value in values] if series else []
         earlier = np.array([own == target.variable and period in before for period in periods], dtype=bool)
-        inside = np.flatnonzero(earlier | np.array([period in wanted for period in periods], dtype=bool))
+        # those read for persistence first, also the days within the period before a forecast's start
+        inside = np.concatenate([np.flatnonzero(earlier), np.flatnonzero(
+            ~earlier & np.array([period in wanted for period in periods], dtype=bool))])
         if len(inside):
-            within = dataset.isel({time: inside}) if len(inside) < len(values) else dataset
+            within = dataset if np.array_equal(inside, np.arange(len(values))) else dataset.isel({time: inside})
             kept.append((within, name, [stamp_of.get(periods[i], values[i]) for i in inside], int(earlier.sum())))
         elif (static := dataset.drop_dims(time)).data_vars:
             kept.append((static, name, None, 0))  # its static fields (orog beside an unused series of other years) stay

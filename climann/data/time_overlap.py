@@ -65,7 +65,7 @@ from climann.data.shell import (
     new_folder, none_there, rename_command, shared_glob, shown_path, values_command, working_path, xarray_item,
 )
 from climann.data.time_axis import axis_time_step, date_text, month_number
-from climann.data.time_cells import cell_middles
+from climann.data.time_cells import cell_middles, steps_before_common
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.data.sources import two_names
@@ -1028,14 +1028,21 @@ def sorted_in_time(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
     if (name := time_coordinate(dataset)) is None:
         return dataset
     index = dataset.indexes.get(name)
-    if index is None or len(index) < 2 or index.is_monotonic_increasing or not index.is_unique:
+    # the target's steps read for a forecast's persistence lead the axis, each part in order by itself
+    # (climann.data.earlier_steps): the days before the starts within the period come before its first
+    apart = steps_before_common(dataset)
+    if (index is None or len(index) < 2 or not index.is_unique
+            or all(part.is_monotonic_increasing for part in (index[:apart], index[apart:]))):
         return dataset
     if not isinstance(index, (pd.DatetimeIndex, xr.CFTimeIndex)):
         # not decoded as dates (numbers, or text: pandas' StringDtype is no NumPy type, fix37j): refused with
         # the way to write them as dates, not sorted (text sorts by its characters: '10-Jan' before '2-Jan')
         return dataset
     times = index.values
-    first = int(np.flatnonzero(times[1:] < times[:-1])[0])
+    backwards = times[1:] < times[:-1]
+    if apart:
+        backwards[apart - 1] = False  # the period's first step after the last read for persistence
+    first = int(np.flatnonzero(backwards)[0])
     message = (
         f"{where}: the time axis is not in order ({date_text(times[first + 1])} comes after "
         f"{date_text(times[first])}); its steps are sorted by time, as `cdo sorttime` would"
@@ -1043,4 +1050,8 @@ def sorted_in_time(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
     if message not in _NOTED_ORDER:
         _NOTED_ORDER.add(message)
         logging.getLogger(__name__).warning("%s", with_store_notes(message))
+    if apart:
+        order = np.concatenate([np.argsort(times[:apart], kind="stable"),
+                                apart + np.argsort(times[apart:], kind="stable")])
+        return dataset.isel({name: order})
     return dataset.sortby(name)

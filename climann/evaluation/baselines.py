@@ -388,7 +388,7 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None, *,
     TimeStep or None
         None for a single time without ``known_step``.
     """
-    distinct = _distinct_in_order(times)
+    distinct = _distinct_in_order(run_times(times))
     if len(distinct) < 2:
         return known_step
     spacings = distinct[1:] - distinct[:-1]
@@ -607,6 +607,7 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     calendar = times[0].calendar if len(times) else "standard"
     if isinstance(value_step, PeriodStep):
         return period_keys(value_step, calendar)
+    times = run_times(times)
     restarting = _restarting_keys(_distinct_in_order(times), calendar, value_step)
     if restarting is not None:
         return restarting
@@ -641,6 +642,24 @@ def _sub_daily_value_keys(distinct: np.ndarray, step: TimeStep, value_step: Time
                        reach_days=reach)
     return replace(climatology_keys_of_step(TimeStep(duration=datetime.timedelta(seconds=slot)), calendar),
                    reach_days=reach)
+
+
+def run_times(times: np.ndarray) -> np.ndarray:
+    """``times`` without the target's steps read for a forecast's persistence alone, when some
+    lie within the run's period (the days before the starts of S2S forecasts, which lead the
+    axis in their own order, :mod:`climann.data.earlier_steps`): of an axis of two ascending runs
+    of distinct times, the first reaching into the second's span, the second. The climatology's
+    keys follow the run's steps (twice-weekly valid days with 1-day cells: reached over the days
+    between them), not the days read beside them for persistence (fix54f). ``times`` itself
+    otherwise (ascending, a block of ``split_files`` repeating another's dates)."""
+    times = np.asarray(times)
+    if times.size < 3:
+        return times
+    backwards = np.flatnonzero(times[1:] < times[:-1])
+    if backwards.size != 1:
+        return times
+    first, rest = times[:backwards[0] + 1], times[backwards[0] + 1:]
+    return times if np.isin(first, rest).any() else rest
 
 
 def _distinct_in_order(times: np.ndarray) -> np.ndarray:
@@ -1984,7 +2003,8 @@ def forecast_start_times(times: np.ndarray, lead: tuple[float, str], *, cell_end
 
 def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_ends: np.ndarray | None = None,
                          segment_starts: np.ndarray | None = None,
-                         window: tuple[float, float] | None = None) -> np.ndarray:
+                         window: tuple[float, float] | None = None,
+                         cell_starts: np.ndarray | None = None) -> np.ndarray:
     """The step persistence forecasts each step with in a run on a forecast at a lead time of
     fixed length (:func:`forecast_lead_time`): the last step of the same series observed by the
     time the forecast was issued (:func:`forecast_start_times`): the step whose whole time cell
@@ -2017,6 +2037,12 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
         Each step's first step of its series (a block of ``split_files``).
     window : (float, float), optional
         The window of lead times the forecast's values are over (:func:`forecast_start_times`).
+    cell_starts : ndarray, shape (n_time,), optional
+        The lower time bound of each step (CF bounds), beside ``cell_ends``: the step is taken
+        only when the forecast was issued within one cell length of its end (the day ending at
+        the start of a daily series; ERA5 without the Sunday gives a Monday's forecast no
+        persistence, not Saturday's mean; fix54f), since the days read beside the valid days
+        for persistence make the series' spacing no longer the target's.
 
     Returns
     -------
@@ -2046,7 +2072,14 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
             at = before[found]
             interval = np.array([gaps[k] if k < len(gaps) else issued[steps][found][i] - ordered[k]
                                  for i, k in enumerate(at)], dtype=gaps.dtype)
-            found[found] = [2 * each <= 3 * spacing for each in interval]
+            # observed at the start itself: taken whatever the spacing of the days read beside it (fix54f)
+            found[found] = [2 * each <= 3 * spacing or ordered[k] == issue
+                            for each, k, issue in zip(interval, at, issued[steps][found], strict=True)]
+        if cell_starts is not None and found.any():  # observed within one cell of the start: not an older one
+            at = order[before[found]]
+            lengths = known[at] - np.asarray(cell_starts)[at]
+            found[found] = np.array([issue - end < length for issue, end, length
+                                     in zip(issued[steps][found], known[at], lengths, strict=True)], dtype=bool)
         earlier[steps] = np.where(found, order[np.maximum(before, 0)], -1)
     return earlier
 
@@ -2165,8 +2198,10 @@ def forecast_persistence(layout: GridLayout) -> ForecastPersistence | None:
                                units=layout.time_units, files=layout.files_of(layout.target_name))
             if layout.time_bounds is None else np.asarray(layout.time_bounds)[:, 1])
     window = layout.forecast_window if layout.time_bounds is not None else None
+    cell_starts = np.asarray(layout.time_bounds)[:, 0] if layout.time_bounds is not None else None
     return ForecastPersistence(
-        forecast_issue_steps(times, lead, cell_ends=ends, segment_starts=starts, window=window),
+        forecast_issue_steps(times, lead, cell_ends=ends, segment_starts=starts, window=window,
+                             cell_starts=cell_starts),
         f"the forecast's start (the last value observed by then, {lead[0]:g} {lead[1]} before the valid time)",
         "starts")
 

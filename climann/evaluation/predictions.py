@@ -389,7 +389,29 @@ def predictions_dataset(
         # CF 1.7+ section 2.6.3: a cell measure the file does not hold is named here
         **({"external_variables": " ".join(external)} if external else {}),
     }
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    return in_time_order(xr.Dataset(data_vars, coords=coords, attrs=attrs), layout)
+
+
+def in_time_order(dataset: xr.Dataset, layout: GridLayout) -> xr.Dataset:
+    """``dataset`` without the steps read for a forecast's persistence alone that lie within its
+    period (the days before the starts of S2S forecasts, in front of the layout's axis,
+    :mod:`climann.data.earlier_steps`): a step before the run's steps is written (``split``
+    ``unused``) only when it is earlier than every step after it, so that the file's time axis
+    ascends, as ``ncrcat`` and ``cdo`` need. Unchanged when the axis ascends already."""
+    keep = _written_steps(layout)
+    return dataset if keep.all() else dataset.isel({layout.time.name: np.flatnonzero(keep)})
+
+
+def _written_steps(layout: GridLayout) -> np.ndarray:
+    """Which steps of the layout's axis :func:`in_time_order` writes, shape (n_time,)."""
+    times = np.asarray(layout.time.values)
+    before = layout.steps_before_range
+    keep = np.ones(len(times), dtype=bool)
+    if not before or len(times) < 2:
+        return keep
+    later = np.minimum.accumulate(times[::-1])[::-1]  # the earliest time from each step on
+    keep[:before] = times[:before] < later[1:before + 1]
+    return keep
 
 
 #: The auxiliary coordinate (on time) of a split by files: the block of ``split_files`` each
@@ -513,7 +535,10 @@ def predicted_period(dataset: xr.Dataset, layout: GridLayout) -> xr.Dataset:
     """A ``predict`` file without the steps read from before ``--time-range`` for the lags of its
     first step (:attr:`~climann.data.layout.GridLayout.steps_before_range`): they are inputs,
     not predictions, and a file of the period joins the next period's file with no step twice."""
-    return dataset.isel({layout.time.name: slice(layout.steps_before_range, None)})
+    before = layout.steps_before_range
+    if dataset.sizes.get(layout.time.name) != layout.shape[0]:  # in_time_order left some of them out already
+        before = int(_written_steps(layout)[:before].sum())
+    return dataset.isel({layout.time.name: slice(before, None)})
 
 
 def _with_cell_measure(data_vars: dict, layout: GridLayout, measure: Coordinate | None) -> None:

@@ -8,6 +8,7 @@ Everything here turns ``[data]`` into arrays (or a lazy source for streaming); t
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -1192,6 +1193,22 @@ def _nominal_step(layout: GridLayout) -> TimeStep | None:
                             known_step=layout.known_time_step, bounds=layout.time_bounds)
 
 
+def _part_year_step(layout: GridLayout) -> TimeStep | None:
+    """The step :func:`warn_about_part_years` reads the blocks' years by: the axis's nominal step
+    (:func:`_nominal_step`), or, beside a forecast at a lead of fixed length, whose valid days are
+    irregular (S2S starts twice a week), the length of their time cells (:attr:`GridLayout.time_bounds`),
+    else a day: the valid days of the last starts that spill into the next year made a test block
+    of 2 of 730 forecasts, scored without a word (break54c A3)."""
+    from climann.data.time_axis import cell_time_step
+    from climann.evaluation.baselines import forecast_lead_time
+
+    step = _nominal_step(layout)
+    if step is not None or forecast_lead_time(layout) is None:
+        return step
+    cells = cell_time_step(np.asarray(layout.time_bounds)) if layout.time_bounds is not None else None
+    return cells if cells is not None else TimeStep(duration=datetime.timedelta(days=1))
+
+
 def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSplit) -> None:
     """Warn (on the terminal and in ``train.log``), in one line, when a block of ``train``'s
     split by years holds less than one year (:func:`~climann.data.splits.part_year_blocks`:
@@ -1205,7 +1222,7 @@ def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSpli
     months = selected_months(config)
     _warn_about_one_year(layout, split)
     _warn_about_cut_seasons(config, layout, split)
-    short = part_year_blocks(split, layout.period_times(), step=_nominal_step(layout), months=months)
+    short = part_year_blocks(split, layout.period_times(), step=_part_year_step(layout), months=months)
     if not short:
         return
     before = layout.steps_before_range

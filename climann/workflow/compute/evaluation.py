@@ -370,7 +370,7 @@ def _persisted(context: ChunkEvaluation, truth: np.ndarray, start: int, stop: in
         persisted[earlier < 0] = np.nan
         return persisted
     persisted = np.full(truth.shape, np.nan)
-    inside = earlier >= start
+    inside = (earlier >= start) & (earlier < stop)  # the days read for persistence lead the axis: also later
     persisted[inside] = truth[earlier[inside] - start]
     outside = (earlier >= 0) & ~inside
     if outside.any():
