@@ -605,7 +605,7 @@ def _predict_claimed(
         return _predict_field(run, config, dataset, Path(out), had_target=had_target, run_dir=run_dir,
                               history=history)
     cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
-    source = pointwise_source(config, dataset, require_target=False,
+    source = pointwise_source(config, dataset, require_target=False, applying="predict",
                               climatologies=training_climatologies(run, new_data=True, cells=cells))
     source.layout = with_trained_input_levels(run, with_run_precision(run, source.layout))
     _check_features(source.feature_names, run, dataset)
@@ -1690,7 +1690,7 @@ def _evaluate_chunked(
                                         kinds=run.selection_kinds() if other else None)
                 dataset = (with_training_levels(run, with_training_quantity(run, with_training_step(run, dataset)))
                            if other else dataset)
-            source = pointwise_source(config, dataset,
+            source = pointwise_source(config, dataset, applying="evaluate",
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))
         if other:  # its predictions.nc names the inputs' levels as the run took them
             source.layout = with_trained_input_levels(run, source.layout)
