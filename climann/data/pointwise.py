@@ -7,11 +7,13 @@ missing feature are dropped and counted.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import dataclasses
 import datetime
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -340,6 +342,22 @@ def values_held(variable: xr.DataArray, time: str, steps: np.ndarray) -> np.ndar
         else np.full(len(steps), values[0].size, np.int64)
 
 
+#: The command applying a trained run while :func:`applying_run` runs (``"predict"``, ``"evaluate"``).
+_APPLYING: contextvars.ContextVar[str | None] = contextvars.ContextVar("applying_run", default=None)
+
+
+@contextlib.contextmanager
+def applying_run(command: str) -> Iterator[None]:
+    """While the block runs, the sample sources made apply a trained run (``command``:
+    ``"predict"``, ``"evaluate"``): its lags are fixed, and warnings give no training options
+    (:func:`months_lag_way_out`; break54c A6: predict was told to name tas_lag1 among --predictors)."""
+    token = _APPLYING.set(command)
+    try:
+        yield
+    finally:
+        _APPLYING.reset(token)
+
+
 def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
                        own_lags: Mapping[tuple[str, int], str], layout: GridLayout, *,
                        applying: str | None = None) -> str | None:
@@ -398,7 +416,7 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
         value = "prediction" if applying == "predict" else "score"
         return (f"{left_words} get no {value}: this run reads its lags ({given}, fixed when it was trained) "
                 f"from the steps of its chosen months only; a run trained with {names} as a variable of its own "
-                f"(climann train warns how) would {applying} them")
+                f"(climann train warns how) would {'predict' if applying == 'predict' else 'score'} them")
     files_of = {name: list(layout.files_of(name)) for name, _ in chosen}
     if not all(files_of.values()):
         return None
@@ -668,7 +686,8 @@ class PointwiseSource:
         where the target may be absent (NaN) and only the features must be present.
     applying : str, optional
         The command that applies a trained run to these data (``"predict"``, ``"evaluate"``),
-        whose inputs (its lags) are fixed: its warnings give no training options. None: training.
+        whose inputs (its lags) are fixed: its warnings give no training options. None: the
+        command :func:`applying_run` names, else training.
     season_dated_by : {"cell_middle", "stamp"}
         How the ``season`` and ``year`` features date a time step (``[data] season_dated_by``,
         see :func:`climann.data.time_cells.season_feature_times`).
@@ -709,6 +728,7 @@ class PointwiseSource:
         applying: str | None = None,
     ) -> None:
         where = files_text(source_files) or "the data"
+        applying = applying or _APPLYING.get()
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
         anomalies = dict(anomalies or {})
         own_lags = own_series_lag_names(dataset, lags)

@@ -1049,10 +1049,9 @@ def anomaly_climatologies(
 
 def pointwise_source(
     config: RunConfig, dataset: xr.Dataset, split: TimeSplit | None = None, *, require_target: bool = True,
-    climatologies: Mapping[str, np.ndarray] | None = None, applying: str | None = None,
+    climatologies: Mapping[str, np.ndarray] | None = None,
 ) -> PointwiseSource:
-    """The lazy sample source of ``config.data`` on an opened (and subset) dataset; ``applying``:
-    the command applying a trained run to it (:class:`~climann.data.pointwise.PointwiseSource`).
+    """The lazy sample source of ``config.data`` on an opened (and subset) dataset.
 
     Anomaly features need the split: their climatology is that of the training years (or
     the ``climatologies`` saved with a trained model, see :func:`anomaly_climatologies`); so
@@ -1081,7 +1080,6 @@ def pointwise_source(
         season_dated_by=data.season_dated_by,
         thinned_steps=thinned,
         dtype=config.model.dtype,
-        applying=applying,
     )
 
 
