@@ -543,11 +543,12 @@ class PeriodRenaming:
 
 def period_renaming(files: Sequence[str | Path], period: str) -> PeriodRenaming | None:
     """How the copies of ``files`` holding statistics over ``period`` (``"daily"``) are named
-    for what they hold: when every file's name carries one CMIP/CORDEX frequency token of finer
-    steps (:data:`_NAME_FREQUENCIES`), that token becomes the period's (``3hr`` → ``day``) and
-    the dates of a time range ending the names lose their finer digits; None when the names
-    carry none (a copy keeps its file's name). Daily means written under the name
-    ``pr_…_3hr_200601010130-….nc`` were listed by ``climann info`` as 3-hourly files (break54c A7)."""
+    for what they hold: when every file's name is a CMIP/CORDEX one, carrying one frequency
+    token of finer steps (:data:`_NAME_FREQUENCIES`) and ending in its time range
+    (``_200601010130-201112302230.nc``), that token becomes the period's (``3hr`` → ``day``) and
+    the range's dates lose their finer digits; None otherwise (a copy keeps its file's name).
+    Daily means written under the name ``pr_…_3hr_200601010130-….nc`` were listed by ``climann
+    info`` as 3-hourly files (break54c A7)."""
     if period not in _PERIOD_TOKENS:
         return None
     new, digits = _PERIOD_TOKENS[period]
@@ -555,10 +556,13 @@ def period_renaming(files: Sequence[str | Path], period: str) -> PeriodRenaming 
     found = {next((token for token in _NAME_FREQUENCIES if f"_{token}_" in name), None) for name in names}
     if len(found) != 1 or None in found or new in found:
         return None
-    ranges = {len(match.group(1)) for name in names
-              if (match := re.search(r"_(\d+)-(\d+)\.\w+$", name)) and len(match.group(1)) == len(match.group(2))}
-    stored = ranges.pop() if len(ranges) == 1 and all(re.search(r"_\d+-\d+\.\w+$", name) for name in names) else 0
-    return PeriodRenaming(found.pop(), new, stored, digits if stored > digits else stored)
+    # a CMIP/CORDEX name (DRS) ends in its time range: pr_day_2001.nc, named by its user, keeps its name
+    ranges = [re.search(r"_(\d+)-(\d+)\.\w+$", name) for name in names]
+    lengths = {len(match.group(1)) for match in ranges if match and len(match.group(1)) == len(match.group(2))}
+    if len(lengths) != 1 or not all(ranges) or next(iter(lengths)) not in (4, 6, 8, 10, 12):
+        return None
+    stored = lengths.pop()
+    return PeriodRenaming(found.pop(), new, stored, min(digits, stored))
 
 
 def period_copy_name(path: str | os.PathLike, renaming: PeriodRenaming | None) -> str:
