@@ -177,7 +177,7 @@ def climatology_axes(dataset: xr.Dataset, *, undated: bool = False) -> dict[str,
     for name in map(str, dataset.dims):
         if undated and name not in dataset.coords and (said := undated_climatology_said(dataset, name)):
             found[name] = (said, dataset.sizes[name])
-        if name not in dataset.coords or dataset[name].ndim != 1:
+        if name not in dataset.coords or dataset.variables[name].ndim != 1:
             continue
         coordinate = dataset[name]
         if coordinate.attrs.get("climatology"):
@@ -186,7 +186,9 @@ def climatology_axes(dataset: xr.Dataset, *, undated: bool = False) -> dict[str,
             found[name] = (said, coordinate.size)
         elif undated and not is_dated(coordinate) and (said := undated_climatology_said(dataset, name)):
             found[name] = (said, coordinate.size)
-    for variable_name, variable in dataset.data_vars.items():
+    for variable_name, variable in dataset.variables.items():  # the data variables', no DataArray made
+        if variable_name in dataset.coords:
+            continue
         dims = tuple(map(str, variable.dims))
         if dims and dims[0] not in found and is_climatology_method(variable.attrs.get("cell_methods"), dims[0]):
             said = f"'{variable_name}' is a climatology (cell_methods = '{variable.attrs['cell_methods']}', CF §7.4)"

@@ -175,7 +175,11 @@ _Answer = TypeVar("_Answer")
 
 def _attribute_key(value: object) -> object:
     """An attribute's value as a key: arrays by their type, shape and bytes (their repr
-    elides long ones), anything else by its repr."""
+    elides long ones), text as it is (equal exactly when its repr is; most attributes are text,
+    and the key is asked some ten thousand times in a test run), anything else by its type and
+    repr."""
+    if type(value) is str:
+        return value
     if isinstance(value, np.ndarray):
         return value.dtype.str, value.shape, value.tobytes()
     return type(value).__name__, repr(value)
@@ -217,13 +221,15 @@ def _first_value(variable: xr.Variable) -> object:
 def _variable_key(name: Hashable, variable: xr.Variable, coordinates: set, indexes: set,
                   units_key: Callable[[object], object]) -> tuple:
     """One variable's part of :func:`_metadata_key` (list comprehensions, not generators: the
-    key is asked some ten thousand times in a test run)."""
-    return (name, name in coordinates, name in indexes, variable.dims, variable.dtype.str,
+    key is asked some ten thousand times in a test run; the type read once, no pint units None)."""
+    dtype = variable.dtype
+    units = getattr(getattr(variable, "_data", None), "units", None)  # pint units
+    return (name, name in coordinates, name in indexes, variable.dims, dtype.str,
             tuple([(key, units_key(value) if key == "units" else _attribute_key(value))
                    for key, value in variable.attrs.items()]),
             str(variable.encoding.get("coordinates", "")),
-            _attribute_key(getattr(getattr(variable, "_data", None), "units", None)),  # pint units
-            variable.dtype.kind == "O" and variable.ndim == 1 and name in coordinates and _holds_cftime(variable))
+            None if units is None else _attribute_key(units),
+            dtype.kind == "O" and variable.ndim == 1 and name in coordinates and _holds_cftime(variable))
 
 
 def _metadata_key(dataset: xr.Dataset) -> tuple:
@@ -236,7 +242,8 @@ def _metadata_key(dataset: xr.Dataset) -> tuple:
     unless custom criteria are set. Of the values, only the first of each 1-D
     coordinate of objects is read (from its file when it is lazy), as cf_xarray's guess reads
     it."""
-    coordinates, indexes = set(dataset.coords), set(dataset.xindexes)
+    # views of the names (sets of them cost a third of the key)
+    coordinates, indexes = dataset.coords.keys(), dataset.xindexes.keys()
     # a custom criterion may be a pattern on units: then the reference date is read too
     units_key = _attribute_key if cf_xarray.options.OPTIONS["custom_criteria"] else _units_key
     return (

@@ -293,17 +293,28 @@ def _member_text(variable: xr.DataArray, axis: str) -> str:
 
 
 def _member_halves_refusal(name: str, first: Path, second: Path, variables: tuple[xr.DataArray, xr.DataArray],
-                           axis: str) -> ClimannError:
+                           axis: str, *, every: Sequence[Path] = (), renames: FileRenames | None = None
+                           ) -> ClimannError:
     """The refusal of one field's members split over two files along ``axis`` (:func:`_member_axis_apart`),
-    with the line that joins them along it; a new name for one would train on one half alone."""
+    with the line that joins them along it; a new name for one would train on one half alone. The file
+    without the axis and without a member number of its own (cfgrib's scalar ``number = 0`` of a control)
+    may also be another product under the member's name, near enough to pass for one (observations of the
+    forecasts' own times, fix54d): the rename that keeps it apart is said too."""
     one, other = variables
     python, numbered = _members_join(first, second, variables, axis)
+    lone, alone = (first, one) if axis not in one.dims else (second, other)
+    apart = ""
+    if axis not in alone.coords:  # a scalar member number (cfgrib's number = 0) says it is the control
+        options = rename_options({lone.name: {name: f"{name}_{_lone_word(lone)}"}}, renames,
+                                 list(every) or [first, second])
+        apart = (f"; if {lone.name}'s is another product under that name (observations of the members' times), "
+                 f"give it a name of its own instead: {options}")
     return ClimannError(
         f"'{name}' is in both {first.name} ({_member_text(one, axis)}) and {second.name} ({_member_text(other, axis)})"
         f" at the same times, on the same grid: members of one ensemble along '{axis}' (a control forecast beside "
         f"the perturbed ones), split over two files; climann trains on one member at a time: join them along "
         f"'{axis}' ({python_command(python)}{numbered}) and give that file instead, a member axis from which select "
-        f"chooses one ([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for the others)"
+        f"chooses one ([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for the others){apart}"
     )
 
 
@@ -425,6 +436,34 @@ def _unlike_members_refusal(name: str, files: tuple[Path, Path], datasets: tuple
         f"{rename_options(advised, renames, list(every))} (climann info and train; [data] rename = "
         f"{toml_rename_table(table)}); if it is a control forecast all the same, join the files along '{axis}' "
         f"({python_command(python)}{numbered})"
+    )
+
+
+def _run_renamed_refusal(name: str, files: tuple[Path, Path], datasets: tuple[xr.Dataset, xr.Dataset], axis: str,
+                         *, every: Sequence[Path], renames: FileRenames | None) -> ClimannError | None:
+    """On a trained run's new files (``predict``, ``evaluate --data``), the refusal of ``name``
+    in an ensemble's file (members along ``axis``) and in another at the same times on the same
+    grid, where the run read ``name`` of a training file by its own ``[data] rename`` under
+    another name that no new file's name takes (:meth:`~climann.data.renames.FileRenames.run_rule`):
+    two fields under one name, as in training, one of which is to be given the run's name. It
+    was refused as members of one ensemble split over two files, a control forecast beside its
+    perturbed ones, with a join along ``axis`` (fix53h: next year's forecasts beside the
+    observations of their times, the run having renamed its forecast file's ``t2m`` to
+    ``t2m_fc``). Both files' renames are given, each for the case that it holds what the run's
+    file held; None when the run renames no such file (then the members' refusals apply)."""
+    rule = renames.run_rule(name) if renames is not None else None
+    if rule is None:
+        return None
+    pattern, own = rule
+    at = 0 if axis in datasets[0][name].dims else 1
+    ensemble, other = files[at], files[1 - at]
+    options = [rename_options({path.name: {name: own}}, renames, list(every)) for path in (ensemble, other)]
+    return ClimannError(
+        f"'{name}' is in both {files[0].name} ({_member_text(datasets[0][name], axis)}) and {files[1].name} "
+        f"({_member_text(datasets[1][name], axis)}) at the same times, on the same grid: two fields under one name, "
+        f"as in the run's training files, whose '{name}' of {pattern} it read as '{own}' (its [data] rename), a rule "
+        f"that takes neither of these files; give the file that holds what {pattern} held the run's name: "
+        f"{options[0]} if it is {ensemble.name}'s ensemble, {options[1]} if it is {other.name}"
     )
 
 
@@ -737,9 +776,11 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             raise spread  # a spread's values differ from its mean's by the mean itself (break42c C2)
         axis = None if static else _member_axis_apart(*pair, (datasets[earlier], dataset))
         if axis is not None:  # ECMWF's control (number 0) beside its perturbed members: one grid (break42c B3)
-            raise (_unlike_members_refusal(name, (first, second), (datasets[earlier], dataset), axis,
+            raise (_run_renamed_refusal(name, (first, second), (datasets[earlier], dataset), axis,
+                                        every=files, renames=renames)
+                   or _unlike_members_refusal(name, (first, second), (datasets[earlier], dataset), axis,
                                            every=files, renames=renames)
-                   or _member_halves_refusal(name, first, second, pair, axis))
+                   or _member_halves_refusal(name, first, second, pair, axis, every=files, renames=renames))
         if not (dataset[name].dims == datasets[earlier][name].dims
                 and dataset[name].shape == datasets[earlier][name].shape):
             raise _refusal(name, first, second, "their values differ (on different grids)", static=static,

@@ -36,8 +36,9 @@ _log = logging.getLogger(__name__)
 def level_axes(dataset: xr.Dataset) -> dict[str, xr.DataArray]:
     """The vertical dimension coordinates of a dataset (1-D, named as their dimension, numeric,
     :func:`~climann.data.levels.is_level`), by name."""
+    variables = dataset.variables  # their dimensions and types read without making a DataArray of each
     return {str(name): dataset[name] for name in dataset.dims if name in dataset.coords
-            and dataset[name].ndim == 1 and dataset[name].dtype.kind in "iuf" and is_level(dataset[name])}
+            and variables[name].ndim == 1 and variables[name].dtype.kind in "iuf" and is_level(dataset[name])}
 
 
 def _in_units(axis: xr.DataArray, to: xr.DataArray) -> tuple[float, float] | None:

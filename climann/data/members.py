@@ -32,8 +32,10 @@ def is_member_axis(dataset: xr.Dataset, name: str) -> bool:
     """Whether ``name`` is an ensemble member axis of ``dataset``: its coordinate has the CF
     ``standard_name = "realization"``, or (no such attribute, or no coordinate at all: data
     without members) its name is one of :data:`MEMBER_NAMES`."""
-    if name in dataset.variables and "standard_name" in dataset[name].attrs:
-        return dataset[name].attrs["standard_name"] == MEMBER_STANDARD_NAME
+    # its variable's attributes, no DataArray made: asked of each dimension by many checks of each file
+    attrs = dataset.variables[name].attrs if name in dataset.variables else {}
+    if "standard_name" in attrs:
+        return attrs["standard_name"] == MEMBER_STANDARD_NAME
     return name in MEMBER_NAMES
 
 

@@ -28,6 +28,7 @@ refused: which of them are month means cannot be told from the file.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 
 import numpy as np
@@ -123,7 +124,7 @@ def _step_layout(dataset: xr.Dataset) -> tuple[xr.DataArray, str, str] | None:
 
 
 def with_steps_as_lead_months(dataset: xr.Dataset, select: Mapping[str, object] | None = None, *,
-                              where: str) -> xr.Dataset:
+                              where: str, path: str | os.PathLike | None = None) -> xr.Dataset:
     """``dataset`` with cfgrib's monthly means of a seasonal forecast on ``time`` × ``step`` (see the
     module's rules) regrouped on the lead month ``forecastMonth`` beside the reference time, as the
     new CDS lays them out; else as it is.
@@ -133,6 +134,9 @@ def with_steps_as_lead_months(dataset: xr.Dataset, select: Mapping[str, object] 
     calendar month of the forecast (missing where no step reaches it); ``step`` and cfgrib's
     ``valid_time`` are dropped (the valid times are dated again from the lead month,
     :func:`~climann.data.forecast_times.with_valid_times_on_lead_dimension`). One warning says so.
+    A file of that pattern with one step per lead month (November starts of non-leap years) and
+    no GRIB key either way is read as it is, each value at its step, with one warning naming the
+    steps and the line that says they are means (:func:`_unsaid_kind_message`).
 
     Parameters
     ----------
@@ -142,6 +146,8 @@ def with_steps_as_lead_months(dataset: xr.Dataset, select: Mapping[str, object] 
         The run's ``[data] select``, to refuse a choice of ``step``.
     where : str
         The file's name, for messages.
+    path : str or PathLike, optional
+        The file, for the line of a warning that writes a copy of it.
 
     Returns
     -------
@@ -171,7 +177,9 @@ def with_steps_as_lead_months(dataset: xr.Dataset, select: Mapping[str, object] 
         return dataset  # a value at a step that ends no month: no month means
     spread = any(len(set(np.nonzero(held & (leads == lead))[1])) > 1 for lead in np.unique(leads[held]))
     if "statistic" not in kinds.values() and not spread:
-        return dataset  # nothing says these are month means
+        if "instant" not in kinds.values():  # nothing says either way: read as they are, said once
+            note_once(_log, logging.WARNING, _unsaid_kind_message(dataset, names, leads, held, step, where, path))
+        return dataset
     if "instant" in kinds.values():
         raise ClimannError(_mixed_kinds_message(dataset, kinds, step, where))
     return _regrouped(dataset, names, leads, held, reference, step, valid, select, where=where)
@@ -216,6 +224,39 @@ def _regrouped(dataset: xr.Dataset, names: list[str], leads: np.ndarray, held: n
         f"{LEAD_MONTH} = 1 … {count} (1 the month of each start, as the new CDS gives them): choose one with "
         f"[data] select, e.g. --select {LEAD_MONTH}=1"))
     return with_valid_times_on_lead_dimension(with_lead_times_as_numbers(result))
+
+
+def _unsaid_kind_message(dataset: xr.Dataset, names: list[str], leads: np.ndarray, held: np.ndarray, step: str,
+                         where: str, path: str | os.PathLike | None) -> str:
+    """The warning of forecasts at steps that each end a calendar month of their starts, one step a
+    lead month, whose file says neither that they are month means nor instants (no GRIB key): read
+    as they are, each at its valid time, the 1st of the month after the one a mean would be of; the
+    line (a copy in a new folder, :func:`~climann.data.shell.copies_of_files`) that gives them
+    ``GRIB_stepType = "avg"`` if they are means, which are then read as lead months. Read either
+    way without a word, one reading puts every value one month from its own (fix54d: the steps of
+    November starts were kept and nothing said so)."""
+    from climann.data.paths import is_zarr_store
+    from climann.data.shell import attribute_command, copies_of_files, ncatted_attribute
+
+    columns = sorted(set(np.nonzero(held)[1].tolist()))
+    values = dataset[step].values[columns]
+    days = [f"{value / np.timedelta64(1, 'D'):g}" if np.asarray(value).dtype.kind == "m" else f"{value}"
+            for value in values]
+    shown = ", ".join(days[:4]) + (" …" if len(days) > 4 else "")
+    unit = " days" if np.asarray(values).dtype.kind == "m" else ""
+    months = sorted({int(lead) for lead in leads[held]})
+    attributes = [ncatted_attribute("GRIB_stepType", name, "o", "c", "avg") for name in names]
+    line = (copies_of_files(lambda arguments, _: attribute_command(attributes, arguments), [path], name="month_means")
+            if path is not None and not is_zarr_store(path) else
+            f"the attribute GRIB_stepType = \"avg\" on {', '.join(names)}")
+    verb = "lies" if len(names) == 1 else "lie"
+    return (f"{where}: {', '.join(names)} {verb} at '{step}' {shown}{unit} ({len(columns)} step"
+            f"{'s' if len(columns) != 1 else ''}, one a lead month: {LEAD_MONTH} {months[0]}"
+            f"{f' … {months[-1]}' if len(months) > 1 else ''}), each the end of a calendar month of its start, as "
+            f"cfgrib lays out monthly means of a seasonal forecast, but nothing in the file (no GRIB_stepType or "
+            f"GRIB_dataType) says whether they are means of the month ending there or values at that instant; read as "
+            f"they are, each at its valid time (the 1st of the month after the one a mean would be of); if they are "
+            f"month means, give them so and they are read as lead months: {line}")
 
 
 def _step_chosen_message(dataset: xr.Dataset, names: list[str], leads: np.ndarray, held: np.ndarray, step: str,

@@ -810,7 +810,7 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
                               where=path.name)
     # cfgrib's monthly means of a seasonal forecast, step = end of each averaged month, are regrouped on the
     # lead month (forecastMonth) as the new CDS gives them; see climann.data.month_end_steps.
-    dataset = with_steps_as_lead_months(dataset, select, where=path.name)
+    dataset = with_steps_as_lead_months(dataset, select, where=path.name, path=path)
     dataset = with_one_lead_window_cells(dataset, where=path.name)
     dataset = with_lead_chosen(on_valid_time(dataset), select, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)

@@ -170,6 +170,10 @@ class FileRenames:
     used : collection of str
         With ``new_data``, the run's own variable names (its target and predictors): a file
         no pattern matches that holds one of them under a rule's old name is not warned of.
+    given : collection of str, optional
+        With ``new_data``, the patterns of ``rules`` the user gave on the command line
+        (``--rename``), the others being the run's own ``[data] rename``; None when every rule
+        is the user's (train and info, where a ``--rename`` given replaces ``[data] rename``).
 
     Raises
     ------
@@ -179,12 +183,13 @@ class FileRenames:
 
     def __init__(
         self, files: Sequence[Path], rules: Mapping[str, Mapping[str, str]], *, checked_at_last: bool = False,
-        new_data: bool = False, used: Collection[str] = (),
+        new_data: bool = False, used: Collection[str] = (), given: Collection[str] | None = None,
     ) -> None:
         self.checked_at_last = checked_at_last
         self.new_data = new_data
         self.used = frozenset(used)
         self.rules = {pattern: dict(mapping) for pattern, mapping in rules.items()}
+        self.given = frozenset(self.rules if given is None else given)
         given = {pattern: frozenset(Path(p).resolve() for p in glob.glob(os.path.expanduser(pattern)))
                  for pattern in self.rules if "/" in pattern}
         self.rule_of: dict[Path, str] = {}
@@ -238,10 +243,15 @@ class FileRenames:
         (``seas5_new_cds_2017.nc`` beside the run's rule ``{"seas5_new_cds.nc" = {t2m =
         "t2m_fc"}}``) was advised ``t2m=t2m_seas5``, and the pasted line was refused: the model
         reads ``t2m_fc`` (break53c A6)."""
+        rule = self.run_rule(name)
+        return rule[1] if rule is not None else None
+
+    def run_rule(self, name: str) -> tuple[str, str] | None:
+        """As :meth:`run_name`, with the pattern of the run's rule that gives it: ``(pattern, run's name)``."""
         if not self.new_data:
             return None
         taken = set(self.rule_of.values())
-        return next((mapping[name] for pattern, mapping in self.rules.items()
+        return next(((pattern, mapping[name]) for pattern, mapping in self.rules.items()
                      if pattern not in taken and mapping.get(name, name) != name and mapping[name] in self.used),
                     None)
 
@@ -437,7 +447,10 @@ def rename_options(advised: Mapping[str, Mapping[str, str]], renames: FileRename
     new name}), merged with the user's own (:func:`merged_rules`) when the run has some: then
     every rule of the merged table, said to replace the options given (fix44d: advised alone
     beside the user's ``--rename 's2s.nc:var167=t2m'``, ``--rename 's2s.nc:t2m=t2m_fc'``
-    renamed nothing, since rules do not chain, and the same refusal came back).
+    renamed nothing, since rules do not chain, and the same refusal came back). Said only where
+    the user gave some (``renames.given``): a trained run's own rules, merged in on new data,
+    are no options given (fix54d: ``predict`` without ``--rename`` said "in place of the
+    --rename options given").
 
     Parameters
     ----------
@@ -455,7 +468,8 @@ def rename_options(advised: Mapping[str, Mapping[str, str]], renames: FileRename
     """
     table, merged = advised_table(advised, renames, files)
     options = table_options(table)
-    return f"{options} (in place of the --rename options given)" if merged else options
+    given = merged and renames is not None and bool(renames.given & set(renames.rules))
+    return f"{options} (in place of the --rename options given)" if given else options
 
 
 def table_options(table: Mapping[str, Mapping[str, str]]) -> str:

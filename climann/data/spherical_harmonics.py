@@ -43,7 +43,7 @@ def _is_axis_of(dataset: xr.Dataset, dim: str, names: tuple[str, ...], word: str
     (a degree or an order is a whole number), or values that are not whole numbers. IRI's
     NMME forecasts name their lead ``L`` (``forecast_period``, months, 0.5 … 11.5) and their
     member ``M`` (``realization``): they were refused as Stokes coefficients (fix40o)."""
-    coordinate = dataset[dim] if dim in dataset.variables else None
+    coordinate = dataset.variables[dim] if dim in dataset.variables else None  # its attributes and values alone
     if coordinate is not None and _something_else(coordinate):
         return False
     if dim.lower() in names:
@@ -52,7 +52,7 @@ def _is_axis_of(dataset: xr.Dataset, dim: str, names: tuple[str, ...], word: str
     return f"harmonic {word}" in long_name
 
 
-def _something_else(coordinate: xr.DataArray) -> bool:
+def _something_else(coordinate: xr.DataArray | xr.Variable) -> bool:
     """Whether a dimension's coordinate says it is no harmonic degree or order (:func:`_is_axis_of`)."""
     attrs = coordinate.attrs
     if attrs.get("standard_name") or str(attrs.get("units", "")).strip().lower() not in _COUNT_UNITS:

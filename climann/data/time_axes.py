@@ -342,27 +342,26 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         if (time := _time_dimension(dataset)) is None:
             continue
         time_name = time
-        series = [variable for variable in data_variable_names(dataset) if time in dataset[variable].dims]
+        series = [variable for variable in data_variable_names(dataset) if time in dataset.variables[variable].dims]
         if not series:
             continue
         held = list(zip(dataset.indexes[time].values, _time_cells(dataset, time, name)))
-        bounds = str(dataset[time].attrs.get("bounds"))
-        if bounds in dataset.variables and dataset[bounds].attrs.get("long_name") == WINDOW_LONG_NAME:
+        bounds = str(dataset.variables[time].attrs.get("bounds"))
+        if bounds in dataset.variables and dataset.variables[bounds].attrs.get("long_name") == WINDOW_LONG_NAME:
             windows.update(series)
+        time_names = file_time_names(dataset[time])[1]
         for variable in series:
-            file_dims.setdefault(variable, {})[name] = file_time_names(dataset[time])[1]
-            value_words.setdefault(variable, _value_word(dataset[variable], time))
-            instants.setdefault(variable, time_cell_method(dataset[variable].attrs.get("cell_methods"),
-                                                           time) == "time: point")
+            values = dataset[variable]  # one DataArray for all that is asked of it
+            file_dims.setdefault(variable, {})[name] = time_names
+            value_words.setdefault(variable, _value_word(values, time))
+            instants.setdefault(variable, time_cell_method(values.attrs.get("cell_methods"), time) == "time: point")
             monthly = _lead_month(dataset) is not None
             month_values.setdefault(variable, monthly)
-            leads.setdefault(variable, _chosen_lead(dataset) if monthly or _at_valid_instants(dataset[variable], held)
-                             else None)
-            statistics.setdefault(variable, _names_a_statistic(dataset[variable]))
-            extremes.setdefault(variable, time_extreme(dataset[variable].attrs.get("cell_methods"), time))
-            endings.setdefault(variable, window_end_reason(variable, dataset[variable].attrs))
-            grib_instants.setdefault(variable, str(dataset[variable].attrs.get("GRIB_stepType", "")).strip().lower()
-                                     == "instant")
+            leads.setdefault(variable, _chosen_lead(dataset) if monthly or _at_valid_instants(values, held) else None)
+            statistics.setdefault(variable, _names_a_statistic(values))
+            extremes.setdefault(variable, time_extreme(values.attrs.get("cell_methods"), time))
+            endings.setdefault(variable, window_end_reason(variable, values.attrs))
+            grib_instants.setdefault(variable, str(values.attrs.get("GRIB_stepType", "")).strip().lower() == "instant")
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []

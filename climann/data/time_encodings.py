@@ -41,7 +41,7 @@ _STEP_TIME = re.compile(r"^\s*(?:(?:initial|valid|reference|forecast reference|a
 _NCL_REFERENCE_NAME = re.compile(r"^initial_time\d+_hours$")
 
 
-def _along_one_dimension(variable: xr.DataArray) -> bool:
+def _along_one_dimension(variable: xr.DataArray | xr.Variable) -> bool:
     """On one dimension alone, a text's dimension of characters (``ncl_strlen_0``) apart."""
     dims = variable.dims[:-1] if variable.dtype.kind == "S" and variable.ndim == 2 else variable.dims
     return len(dims) == 1
@@ -77,7 +77,10 @@ def time_encoding_names(dataset: xr.Dataset) -> list[str]:
     ['initial_time0_encoded']
     """
     found = []
-    for name, variable in dataset.data_vars.items():
+    # the data variables' own variables (no DataArray made of each: asked several times of every file opened)
+    for name, variable in dataset.variables.items():
+        if name in dataset.coords:
+            continue
         if not _along_one_dimension(variable):
             continue
         units, long_name = (str(variable.attrs.get(key, "")) for key in ("units", "long_name"))
@@ -88,7 +91,7 @@ def time_encoding_names(dataset: xr.Dataset) -> list[str]:
     return found
 
 
-def _holds_dates(variable: xr.DataArray, units: str) -> bool:
+def _holds_dates(variable: xr.DataArray | xr.Variable, units: str) -> bool:
     """Dates: decoded (``datetime64``, cftime objects), or numbers in CF units ``<unit> since <date>``."""
     if variable.dtype.kind == "M":
         return True

@@ -206,8 +206,9 @@ def _grid_of(dataset: xr.Dataset, variable: str, time: str) -> _Grid:
     first cell's centre lies (:func:`_placed_words`)."""
     from climann.data.grid_match import grid_coordinates
 
-    dims = {dim for dim in dataset[variable].dims if dim != time}
-    sizes = {str(dim): size for dim, size in dataset[variable].sizes.items() if dim != time and size > 1}
+    held = dataset.variables[variable]  # its dimensions and sizes, no DataArray made
+    dims = {dim for dim in held.dims if dim != time}
+    sizes = {str(dim): size for dim, size in held.sizes.items() if dim != time and size > 1}
     words = " × ".join(f"{dim} {size}" for dim, size in sizes.items())
     try:
         latitude = np.asarray(dataset[find_coordinate(dataset, "latitude")].values, dtype=np.float64)

@@ -1174,7 +1174,12 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
     depending = _step_dependent(run)
     if trained_text == trained.name and new_text == values.name:  # each side's cells are its steps
         if values.approximate_days < trained.approximate_days:
-            advice = _picking_advice(run, layout, trained) or _lone_values_advice(layout, trained)
+            advice = _picking_advice(run, layout, trained)
+            lone = None if advice is not None else _lone_values_advice(layout, trained)
+            part = None if lone is None else _part_of_period_text(layout, trained)
+            if part is not None:  # its bounds say it is of part of the period (break53d A3's 2-day "monthly" mean)
+                raise ClimannError(f"the run was trained on {trained.name} data and {part}")
+            advice = advice or lone
             if advice is None:  # a mean of each period only of whole periods (break53d A3: 2 days as January's)
                 whole = _whole_periods(layout, trained, values)
                 if whole.startswith("cover "):
@@ -1336,6 +1341,44 @@ def _lone_values_advice(layout: GridLayout, trained: TimeStep) -> str | None:
     return (f"{some} is alone in its {period}, so averaging to {trained.name} steps changes nothing: a "
             f"{trained.name} value is over the whole {period}; give data holding every step of each {period} (files "
             f"of one step each merged by time before averaging: `cdo -mergetime FILES OUT.nc`), or {trained.name} data")
+
+
+def _part_of_period_text(layout: GridLayout, trained: TimeStep) -> str | None:
+    """Words naming what part of its period (month, year, day of the run's ``trained`` step) the
+    first value covers by its time bounds, where each value of the new data is alone in its period
+    (:func:`_lone_values_advice`) and bounded within it: ``twoday.nc's one value covers 2020-01-01
+    00:00 to 2020-01-02 21:00 by its time bounds, 1.875 of the 31 days of January 2020: …``, with
+    the way out. Its mean is of those days alone, which the model would take as the period's
+    (break53d A3: ``cdo monmean`` of 16 3-hourly steps, one value in January with ``time_bnds``
+    of 1.875 days, was predicted with a warning, exit 0). None without bounds (nothing says how
+    much of the period a lone value is of: the warning stands), or with a cell not inside its
+    period."""
+    if trained.name not in _PERIOD_KEYS or layout.time_bounds is None or len(layout.time_bounds) == 0:
+        return None
+    period, key = _PERIOD_KEYS[trained.name]
+    try:
+        start, end = (_as_date(each) for each in layout.time_bounds[0])
+        found = key(start + (end - start) / 2)
+        first = type(start)(*found, *([1] * (3 - len(found))))
+        after = (type(start)(found[0] + 1, 1, 1) if period == "year" else
+                 type(start)(*((found[0] + 1, 1) if found[1] == 12 else (found[0], found[1] + 1)), 1)
+                 if period == "month" else first + datetime.timedelta(days=1))
+        if not first <= start < end <= after:
+            return None
+        days, length = ((end - start) / datetime.timedelta(days=1), (after - first) / datetime.timedelta(days=1))
+        span = f"{start.strftime('%Y-%m-%d %H:%M')} to {end.strftime('%Y-%m-%d %H:%M')}"
+        name = {"month": f"{first.strftime('%B')} {first.year}", "year": f"{first.year}",
+                "day": first.strftime("%Y-%m-%d")}[period]
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        return None
+    count = len(layout.time_bounds)
+    held = f"{_files(layout)}'s one value covers" if count == 1 else \
+        f"each of the {count} values of {_files(layout)}, alone in its {period}, covers part of it, the first"
+    share = (f"{days:.4g} of the {length:.4g} days of {name}" if period != "day" else
+             f"{days * 24:.4g} of the 24 hours of {name}")
+    return (f"{held} {span} by its time bounds, {share}: a mean of part of the {period}, which the model would take "
+            f"as the {period}'s; give data holding every step of each {period} (then average them to {trained.name} "
+            f"steps), or {trained.name} data")
 
 
 def _whole_periods(layout: GridLayout, trained: TimeStep, values: TimeStep) -> str:

@@ -587,7 +587,7 @@ def _predict_claimed(
     """:func:`predict_files` once its output is claimed (:func:`climann.atomic.claimed_output`)."""
     from climann.data.variables import grid_layout
     from climann.workflow.run_directory import grid_summary
-    from climann.workflow.preparation import new_data_config, open_selected, pointwise_source
+    from climann.workflow.preparation import given_rename_patterns, new_data_config, open_selected, pointwise_source
 
     config = new_data_config(run.config, files, time_range=time_range, overlap=overlap, rename=rename)
     notes: list[str] = []
@@ -597,7 +597,7 @@ def _predict_claimed(
         config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
         quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
         directions=run.selection_directions(), kinds=run.selection_kinds(),
-        steps_before=lag_steps_needed(config.data))))
+        steps_before=lag_steps_needed(config.data), given_renames=given_rename_patterns(rename))))
     notes += member_notes(run, dataset, files)
     require_recorded_inputs(run, dataset, files, with_target=False)
     had_target = config.data.target in dataset
@@ -1344,7 +1344,7 @@ def evaluate_run(
         # advice names only these (break46b A4), and no training option (break54c A6: the run's lags are fixed)
         with files_given(input_files(config)), applying_run("evaluate"):
             return _evaluate_claimed(run, run_dir, out, config, data_paths, files if other else (), compute=compute,
-                                     select=select, history=history)
+                                     select=select, history=history, rename=rename)
 
 
 def _check_scores_folder(run_dir: str | Path, out: str | Path | None, *, overwrite: bool,
@@ -1362,14 +1362,16 @@ def _check_scores_folder(run_dir: str | Path, out: str | Path | None, *, overwri
 def _evaluate_claimed(
     run: TrainedRun, run_dir: str | Path, out: str | Path | None, config: RunConfig, data_paths: list,
     files: Sequence[str], *, compute: ComputeConfig | None, select: Mapping[str, object] | None, history: str,
+    rename: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict:
-    """:func:`evaluate_run` once its folder is claimed (:func:`climann.atomic.claimed_output`)."""
+    """:func:`evaluate_run` once its folder is claimed (:func:`climann.atomic.claimed_output`); ``rename``: the
+    user's ``--rename`` rules, already in ``config`` (:func:`~climann.workflow.preparation.given_rename_patterns`)."""
     from climann.data.variables import grid_layout
     from climann.evaluation.baselines import forecast_persistence, persistence_left_out, persistence_prediction
     from climann.evaluation.report import write_report
     from climann.workflow.pipeline import (add_dropped_target_entry, add_unscored_anomaly_notes, evaluate,
                                            grid_metrics)
-    from climann.workflow.preparation import open_selected, prepared_with_scalers, sample_source
+    from climann.workflow.preparation import given_rename_patterns, open_selected, prepared_with_scalers, sample_source
 
     other = bool(data_paths)
     target_climatology = saved_target_climatology(run)
@@ -1386,7 +1388,7 @@ def _evaluate_claimed(
             quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
         directions=run.selection_directions(), kinds=run.selection_kinds(),
             # a run from before the record scores other data as it did
-            steps_before=steps_read_before_range(config.data))))
+            steps_before=steps_read_before_range(config.data), given_renames=given_rename_patterns(rename))))
         require_recorded_inputs(run, dataset, files, with_target=True)
         dataset = with_training_levels(run, with_training_quantity(run, dataset))
         require_scored_target(dataset, config.data.target, files, predictors=config.data.predictors,

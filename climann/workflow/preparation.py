@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -650,6 +650,13 @@ def new_data_config(
     return dataclasses.replace(config, data=data)
 
 
+def given_rename_patterns(rename: Mapping[str, Mapping[str, str]] | None) -> tuple[str, ...]:
+    """The patterns of the user's ``--rename`` rules for new files as :func:`new_data_config`
+    puts them in the run's ``[data] rename`` (anchored to the working directory): what
+    :func:`open_selected` ``given_renames`` takes."""
+    return tuple(anchored_rules(rename or {}, Path.cwd()))
+
+
 def forecast_steps_before(dataset: xr.Dataset, target: str) -> int:
     """How many steps before a time range the persistence of a forecast at one lead reads: at a
     lead month L (:func:`~climann.evaluation.baselines.lead_months_back`, ``forecastMonth = 3``),
@@ -788,6 +795,7 @@ def open_selected(
     training_values: Mapping[str, TrainingValues] | None = None, steps_before: int = 0,
     quantities: Mapping[str, Mapping[str, str]] | None = None, directions: Mapping[str, str] | None = None,
     held_values: bool = True, target_copies: bool = False, kinds: Mapping[str, str] | None = None,
+    given_renames: Collection[str] | None = None,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -857,6 +865,11 @@ def open_selected(
         its training data (:meth:`~climann.workflow.predict.TrainedRun.selection_kinds`); new data
         whose coordinate is a level of another kind (a parametric model level for a depth) are
         refused (:func:`~climann.data.levels.other_kind_text`).
+    given_renames : collection of str, optional
+        New data only: the patterns of ``config``'s ``[data] rename`` the user gave as
+        ``--rename`` (:func:`given_rename_patterns`), the others being the run's own; advice
+        then says it replaces options given only when there are some
+        (:func:`~climann.data.renames.rename_options`). None: every rule is the user's.
 
     Raises
     ------
@@ -869,7 +882,7 @@ def open_selected(
     model = "the model's training data"
     if not data.split_files:
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data,
-                              used=(data.target, *(data.predictors or ())))
+                              used=(data.target, *(data.predictors or ())), given=given_renames)
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
                               steps_before=steps_before, quantities=quantities, directions=directions,

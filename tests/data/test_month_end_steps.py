@@ -1,6 +1,7 @@
 """cfgrib's monthly means of a seasonal forecast (``time`` × ``step``, step = end of each averaged
 month) read on the lead month ``forecastMonth``, as the new CDS gives them (break53c A1)."""
 
+import logging
 import shlex
 import subprocess
 
@@ -118,14 +119,52 @@ def test_values_at_steps_ending_no_month_are_not_regrouped(pair):
     assert with_steps_as_lead_months(layout, where="fc.nc") is layout
 
 
-def test_one_step_per_lead_month_without_grib_keys_is_left_as_it_is():
+def test_one_step_per_lead_month_without_grib_keys_is_left_as_it_is(caplog):
     """Starts only in November of non-leap years, no GRIB keys: each lead month on one step; nothing says the
-    values are month means, so the steps stay as they are (a step is then chosen as for any forecast)."""
+    values are month means, so the steps stay as they are (a step is then chosen as for any forecast), and one
+    warning (fix54d; nothing was said) names the steps, the two readings and the attribute that makes them means."""
     hindcast, _ = seasonal_pair(starts=36, leads=3)
     november = hindcast.isel(forecast_reference_time=[10, 22, 34])  # 1993, 1994, 1995
     layout = cfgrib_month_end_layout(november, step_type=None)
     assert layout.sizes["step"] == 3
-    assert with_steps_as_lead_months(layout, where="fc.nc") is layout
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        assert with_steps_as_lead_months(layout, where="fc.nc") is layout
+        assert with_steps_as_lead_months(layout, where="fc.nc") is layout
+    said = [record.getMessage() for record in caplog.records]
+    assert said == [
+        "fc.nc: t2m lies at 'step' 30, 61, 92 days (3 steps, one a lead month: forecastMonth 1 … 3), each the end of a "
+        "calendar month of its start, as cfgrib lays out monthly means of a seasonal forecast, but nothing in the file "
+        "(no GRIB_stepType or GRIB_dataType) says whether they are means of the month ending there or values at that "
+        "instant; read as they are, each at its valid time (the 1st of the month after the one a mean would be of); if "
+        "they are month means, give them so and they are read as lead months: the attribute GRIB_stepType = \"avg\" "
+        "on t2m"], said
     said = xr.Dataset(layout.data_vars, layout.coords)
     said["t2m"].attrs["GRIB_stepType"] = "avg"
     assert "forecastMonth" in with_steps_as_lead_months(said, where="fc.nc").dims
+
+
+def test_the_line_that_says_one_step_per_lead_month_are_means_reads_them_as_lead_months(tmp_path, caplog):
+    """fix54d: the warning's line for the file on disk, run as printed, writes a copy in a new folder whose steps are
+    read as lead months, each (start, forecastMonth) the fixture's value (numpy), the original left as it was."""
+    import shutil
+
+    if shutil.which("ncatted") is None:
+        pytest.skip("the line is NCO's")
+    hindcast, _ = seasonal_pair(starts=36, leads=3)
+    november = hindcast.isel(forecast_reference_time=[10, 22, 34])
+    cfgrib_month_end_layout(november, step_type=None).to_netcdf(tmp_path / "fc.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        kept = open_dataset([tmp_path / "fc.nc"])
+    assert "forecastMonth" not in kept.dims and kept.sizes["step"] == 3
+    said = next(record.getMessage() for record in caplog.records if "lies at 'step'" in record.getMessage())
+    line = said.split("they are read as lead months: ")[1]
+    command, then = line.split(" (its copy in a new folder), then give --data ")
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
+    copy = tmp_path / then.split(" in place of ")[0]
+    forget_notes()
+    regrouped = open_dataset([copy])["t2m"].transpose("number", "time", "forecastMonth", "latitude", "longitude")
+    np.testing.assert_array_equal(regrouped.values, november["t2m"].values)
+    with xr.open_dataset(tmp_path / "fc.nc") as original:
+        assert "GRIB_stepType" not in original["t2m"].attrs

@@ -293,3 +293,22 @@ def test_an_advised_set_whose_files_take_two_of_the_users_rules_is_advised_alone
     renames = FileRenames(files, {"*198101*": {"crs": "crs_1"}, "*198102*": {"crs": "crs_2"}})
     assert fields and rename_table("Band1", files[2], files[0], files, renames) == (
         '{"PRISM_tmax_*" = {Band1 = "tmax"}, "PRISM_ppt_*" = {Band1 = "ppt"}}')
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    pytest.param(None, True, id="train-every-rule-the-users"),
+    pytest.param(["s2s.nc"], True, id="new-data-with-rename-given"),
+    pytest.param([], False, id="new-data-the-runs-own-rules-only")])
+def test_rename_options_say_they_replace_options_given_only_when_some_were_given(tmp_path, given, said):
+    """fix54d: ``predict`` without ``--rename`` was told "(in place of the --rename options given)", the run's
+    own ``[data] rename`` merged into the advice being no option the user gave. The merged table is the same either
+    way (the run's rule of the file kept under the advice's, the other files' rules after it); the words are said
+    only where the user's ``--rename`` (``given``) is among the rules."""
+    from climann.data.renames import rename_options
+
+    files = [tmp_path / "s2s.nc", tmp_path / "era5.nc"]
+    renames = FileRenames(files, {"s2s.nc": {"var167": "t2m"}, "era5.nc": {"2t": "t2m_obs"}}, new_data=given is not None,
+                          given=given)
+    options = rename_options({"s2s.nc": {"t2m": "t2m_fc"}}, renames, files)
+    table = "--rename 's2s.nc:var167=t2m_fc' --rename 'era5.nc:2t=t2m_obs'"
+    assert options == (f"{table} (in place of the --rename options given)" if said else table)

@@ -1833,13 +1833,14 @@ def point_run(tmp_path_factory):
     return _train(folder, "points", predictors=["pred"])
 
 
-def _three_hourly_files(folder):
+def _three_hourly_files(folder, first_day=31):
     """16 files of one 3-hourly step each (GLDAS-2.1 ``GLDAS_NOAH025_3H.AYYYYMMDD.HHMM``), 8 on
-    31 January and 8 on 1 February 1996, each bounded by its 3 hours; the files' paths."""
+    ``first_day`` January and 8 on the day after (31 January and 1 February 1996), each bounded by its 3 hours;
+    the files' paths."""
     folder.mkdir()
     paths = []
     for step in range(16):
-        start = cftime.DatetimeNoLeap(1996, 1, 31) + datetime.timedelta(hours=3 * step)
+        start = cftime.DatetimeNoLeap(1996, 1, first_day) + datetime.timedelta(hours=3 * step)
         path = folder / f"GLDAS_NOAH025_3H.A{start.year}{start.month:02d}{start.day:02d}.{start.hour:02d}00.021.nc4"
         _write(folder / "one.nc", [start], tas_methods=POINT, pred_methods=POINT, seed=10 + step,
                bounds=[[start, start + datetime.timedelta(hours=3)]])
@@ -1867,6 +1868,47 @@ def test_one_step_files_of_part_of_each_month_are_refused_naming_how_much_of_it_
         f"(8 of its {31 * 8} 3-hourly steps), and 1 other month in part: a monthly mean of them is no mean of the "
         "month, and the model would take it as one; give data holding every step of each month (then average them "
         "to monthly steps), or monthly data")
+    assert not (tmp_path / "p.nc").exists()
+
+
+@pytest.mark.parametrize("bounded", [pytest.param(True, id="time-bounds-of-2-days"),
+                                     pytest.param(False, id="no-bounds")])
+def test_a_two_day_mean_given_as_a_month_is_refused_where_its_bounds_say_so(point_run, tmp_path, monkeypatch,
+                                                                            caplog, bounded):
+    """break53d A3's other half (fix54d): `cdo monmean -mergetime` of 16 3-hourly steps of 1-2 January, one value
+    in January bounded by the 2 days, given to a monthly run was predicted as January's with an "alone in its month"
+    warning, exit 0. Its bounds say it is a mean of 2 of January's 31 days: refused in one line naming them (exit 2
+    at the command line), nothing written. Without the bounds nothing says what it is of: predicted, as before."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    if shutil.which("cdo") is None or shutil.which("ncks") is None:
+        pytest.skip("making the 2-day mean as break53d did needs CDO and NCO")
+    monkeypatch.chdir(tmp_path)
+    paths = _three_hourly_files(tmp_path / "gldas_3h", first_day=1)
+    subprocess.run("cdo -s monmean -mergetime gldas_3h/*.nc4 twoday.nc", shell=True, check=True, capture_output=True)
+    with xr.open_dataset("twoday.nc") as mean:  # by hand: the 16 steps' mean, one value, bounded by the 2 days
+        steps = np.stack([xr.open_dataset(path)["tas"].values[0] for path in paths])
+        np.testing.assert_allclose(mean["tas"].values, [steps.mean(axis=0)], rtol=1e-6)
+        assert [str(value) for value in mean["time_bnds"].values[0]] == ["1996-01-01 00:00:00", "1996-01-03 00:00:00"]
+    given = "twoday.nc"
+    if not bounded:
+        subprocess.run("ncks -O -C -x -v time_bnds twoday.nc unbounded.nc && ncatted -O -a bounds,time,d,, "
+                       "unbounded.nc", shell=True, check=True, capture_output=True)
+        given = "unbounded.nc"
+    result = CliRunner().invoke(app, ["predict", str(point_run), "--data", given, "--out", "p.nc"])
+    if not bounded:
+        assert result.exit_code == 0, result.output
+        with xr.open_dataset("p.nc") as predicted:
+            assert predicted.sizes["time"] == 1
+        return
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()) == (
+        "climann: error: the run was trained on monthly data and twoday.nc's one value covers 1996-01-01 00:00 to "
+        "1996-01-03 00:00 by its time bounds, 2 of the 31 days of January 1996: a mean of part of the month, which "
+        "the model would take as the month's; give data holding every step of each month (then average them to "
+        "monthly steps), or monthly data")
     assert not (tmp_path / "p.nc").exists()
 
 

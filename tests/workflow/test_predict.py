@@ -3442,10 +3442,10 @@ def test_the_runs_own_rename_of_its_target_into_a_predictor_is_kept_on_new_data(
         np.testing.assert_array_equal(one["tas_pred"].values, other["tas_pred"].values)
 
 
-def _observed_and_forecast(folder, *, forecast_name):
-    """Monthly ``t2m`` of 2000-2005 on a 3 × 4 grid (obs.nc, month cells) and an ensemble of 2 members of
-    2001-2005 on the same grid (``forecast_name``: t2m(time, number, lat, lon), member 0 the observed
-    values plus noise, member 1 noise)."""
+def _observed_and_forecast(folder, *, forecast_name, first_month=12):
+    """Monthly ``t2m`` of 2000-2005 on a 3 × 4 grid (obs.nc, month cells) and an ensemble of 2 members from
+    month ``first_month`` (2001) to 2005 on the same grid (``forecast_name``: t2m(time, number, lat, lon), member 0
+    the observed values plus noise, member 1 noise)."""
     folder.mkdir(parents=True, exist_ok=True)
     import cftime
 
@@ -3463,9 +3463,9 @@ def _observed_and_forecast(folder, *, forecast_name):
     xr.Dataset({"t2m": (("time", "lat", "lon"), observed, {"units": "K"}), "time_bnds": (("time", "nv"), cells)},
                coords={"time": time, **grid}).to_netcdf(folder / "obs.nc", encoding={"time": encoding,
                                                                                        "time_bnds": encoding})
-    later = ("time", stamps[12:], time[2])  # from 2001: a series of its own, not members of the observed one
-    xr.Dataset({"t2m": (("time", "number", "lat", "lon"), members[12:], {"units": "K"}),
-                "time_bnds": (("time", "nv"), cells[12:])},
+    later = ("time", stamps[first_month:], time[2])  # from 2001: a series of its own, not members of the observed one
+    xr.Dataset({"t2m": (("time", "number", "lat", "lon"), members[first_month:], {"units": "K"}),
+                "time_bnds": (("time", "nv"), cells[first_month:])},
                coords={"time": later, "number": ("number", [0, 1]), **grid}
                ).to_netcdf(folder / forecast_name, encoding={"time": encoding, "time_bnds": encoding})
     return observed
@@ -3497,8 +3497,62 @@ def test_the_rename_advised_for_new_forecasts_under_another_name_is_the_runs_own
     advised = re.search(r"--rename ('[^']+')", refused.output)
     assert advised is not None, refused.output
     assert shlex.split(advised.group(1)) == ["fc_2017.nc:t2m=t2m_model"], refused.output
+    # fix54d: no --rename was given, so the advice replaces none (the run's own rules merged in are not options)
+    assert "in place of the --rename options" not in refused.output, refused.output
     pasted = runner.invoke(app, [*base, *shlex.split(advised.group(0)), "--out", "pasted.nc"])
     assert pasted.exit_code == 0, pasted.output
     with xr.open_dataset(tmp_path / "pasted.nc", decode_times=TIME) as new, \
             xr.open_dataset(tmp_path / "run" / "predictions.nc", decode_times=TIME) as own:
         np.testing.assert_allclose(new["t2m_pred"].values, own["t2m_pred"].values, rtol=1e-5)
+
+
+def test_new_forecasts_at_the_observations_times_are_advised_the_runs_rename_not_a_member_join(tmp_path, monkeypatch):
+    """fix53h saw it, fix54d: a run trained on obs.nc's ``t2m`` and fc.nc's ensemble renamed ``t2m_fc`` (``--rename
+    'fc.nc:t2m=t2m_fc'``), given the same forecasts as new/fc_new.nc at the very times of obs.nc, was refused as
+    "members of one ensemble along 'number' (a control forecast beside the perturbed ones), split over two files",
+    with a join that made the observations member 2. The run's own rule says what they are: two fields under one
+    name, one to be given the run's ``t2m_fc``. The refusal names the run's rule and both renames; the ensemble's,
+    pasted, predicts the run's own predictions (the same files under another name), and the training data's
+    refusal (no run's rule) is as before."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from climann.cli import _rename_rules, app
+    from climann.data.open import open_dataset
+
+    monkeypatch.chdir(tmp_path)
+    _observed_and_forecast(tmp_path, forecast_name="fc.nc", first_month=0)
+    (tmp_path / "new").mkdir()
+    shutil.copy(tmp_path / "fc.nc", tmp_path / "new" / "fc_new.nc")
+    runner = CliRunner()
+    trained = runner.invoke(app, ["train", "--data", "obs.nc", "--data", "fc.nc", "--rename", "fc.nc:t2m=t2m_fc",
+                                  "--target", "t2m", "--predictors", "t2m_fc", "--select", "number=0",
+                                  "--features", "lat", "--epochs", "2", "--hidden", "3", "--quiet",
+                                  "--set", "evaluation.figures=false", "--out", "run"])
+    assert trained.exit_code == 0, trained.output
+    base = ["predict", "run", "--data", "new/fc_new.nc", "--data", "obs.nc"]
+    refused = runner.invoke(app, [*base, "--out", "first.nc"])
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.output.split())
+    assert ("'t2m' is in both fc_new.nc (number 0…1) and obs.nc (no number) at the same times, on the same grid: "
+            "two fields under one name, as in the run's training files, whose 't2m' of fc.nc it read as 't2m_fc' (its "
+            "[data] rename), a rule that takes neither of these files; give the file that holds what fc.nc held the "
+            "run's name: --rename 'fc_new.nc:t2m=t2m_fc' if it is fc_new.nc's ensemble, --rename 'obs.nc:t2m=t2m_fc' "
+            "if it is obs.nc") in said, said
+    assert "control forecast" not in said and not (tmp_path / "first.nc").exists()
+    advised = re.search(r"(--rename '[^']+') if it is fc_new\.nc's ensemble", said)[1]
+    pasted = runner.invoke(app, [*base, *shlex.split(advised), "--out", "pasted.nc"])
+    assert pasted.exit_code == 0, pasted.output
+    with xr.open_dataset(tmp_path / "pasted.nc", decode_times=TIME) as new, \
+            xr.open_dataset(tmp_path / "run" / "predictions.nc", decode_times=TIME) as own:
+        np.testing.assert_allclose(new["t2m_pred"].values, own["t2m_pred"].values, rtol=1e-5)
+    given = [tmp_path / "new" / "fc_new.nc", tmp_path / "obs.nc"]
+    with pytest.raises(ClimannError, match="members of one ensemble along 'number'") as joined:
+        open_dataset(given)
+    # the file without members may be another product near them: its rename said too, and it opens both apart
+    apart = re.search(r"give it a name of its own instead: (--rename '[^']+')$", str(joined.value))[1]
+    assert apart == "--rename 'obs.nc:t2m=t2m_other'", str(joined.value)
+    with open_dataset(given, rename=_rename_rules(shlex.split(apart)[1:]), select={"number": 0}) as opened:
+        with xr.open_dataset(tmp_path / "obs.nc") as observed:
+            np.testing.assert_array_equal(opened["t2m_other"].values, observed["t2m"].values)
