@@ -48,8 +48,9 @@ from climann.data.grib import GRIB_FILE_NAME_KEY
 from climann.data.handles import open_netcdf
 from climann.data.paths import is_grib_file
 from climann.data.shell import (
-    attribute_command, cdo_command, copies_of_files, given_files, grib_command, input_and_copy, ncatted_attribute,
-    python_command, source_and_copy, working_path, whole_write, xarray_command,
+    attribute_command, cdo_command, copies_data, copies_of_files, copy_name, given_files, grib_command,
+    input_and_copy, ncatted_attribute, python_command, shown_path, source_and_copy, working_path, whole_write,
+    xarray_command,
 )
 from climann.errors import ClimannError
 
@@ -462,8 +463,9 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
               f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; " + whole_write("t.to_netcdf"))
     source = whole.encoding.get("source")
     if source:  # each file of the variable given, its copy in a new folder (break54c A2: the first alone, beside it)
-        way = copies_of_files(lambda arguments, file: _python_on(script, arguments, file),
-                              _files_holding(Path(source), in_file), name=STEP_TOTALS_FOLDER)
+        files = _files_holding(Path(source), in_file)
+        way = (copies_of_files(lambda arguments, file: _python_on(script, arguments, file), files,
+                               name=STEP_TOTALS_FOLDER) + _written_before(files))
     else:
         way = f"{python_command(script)} IN.nc OUT.nc"
     return ClimannError(
@@ -487,6 +489,17 @@ def _python_on(script: str, arguments: str, file: str) -> str:
     """``python -c SCRIPT IN OUT`` on ``arguments``; read through cfgrib for a GRIB ``file``."""
     command = f"{python_command(script)} {arguments}"
     return grib_command(command) if is_grib_file(file) else command
+
+
+def _written_before(files: list[str]) -> str:
+    """Words for the folder ``step_totals`` beside ``files`` when it holds a copy of each of them:
+    most likely the line's copies written before, the originals given again (break54c A2: a new
+    folder was named, nothing said of the first)."""
+    folder = Path(files[0]).parent / STEP_TOTALS_FOLDER
+    if not all((folder / copy_name(file)).is_file() for file in files):
+        return ""
+    return (f"; {shown_path(folder)} already holds files of these names, perhaps the copies written before: if so, "
+            f"give --data {copies_data(folder, files)} in place of the originals")
 
 
 def _files_holding(source: Path, names: list[str]) -> list[str]:

@@ -116,6 +116,12 @@ def test_totals_from_the_start_in_several_files_are_each_written_as_step_totals_
             with xr.open_dataset(folder / f"s2s_tp_{number}.nc", decode_timedelta=False) as original:
                 stored = original["step"].values
             np.testing.assert_array_equal(written["step_bnds"].values, np.stack([stored[:-1], stored[1:]], -1))
+    with pytest.raises(ClimannError) as again:  # the originals given again: the copies written before are named
+        open_dataset([*given, tmp_path / "obs.nc"], select={"step": LEAD})
+    assert str(again.value).endswith(
+        f"; {folder}/step_totals already holds files of these names, perhaps the copies written before: if so, give "
+        f"--data '{folder}/step_totals/*.nc' in place of the originals; if your values are totals over the step before "
+        "already (ERA5's hourly totals), give 'step' CF bounds that say so (step_bnds = [previous step, step])")
     copies = sorted((folder / "step_totals").glob("*.nc"))
     selected = _opened_and_selected([*copies, tmp_path / "obs.nc"], {"step": LEAD})
     np.testing.assert_allclose(selected["t2m_fc"].values, selected["t2m"].values, atol=2e-3)
