@@ -1181,8 +1181,9 @@ def time_coordinate(dataset: xr.Dataset) -> str | None:
 
 
 #: The names CF files give the bounds of coordinate ``{c}`` (CMIP's ``time_bnds``, NEMO's
-#: ``bounds_nav_lon``, ``time_centered_bounds``).
-BOUNDS_NAMES = ("{c}_bnds", "{c}_bounds", "{c}_bnd", "bounds_{c}")
+#: ``bounds_nav_lon``, ``time_centered_bounds``, CORDEX's ``lat_vertices``: beside a CDO-written file of the grid,
+#: whose ``lat`` says ``bounds = "lat_bnds"``, the combined ``lat`` names only one, break54c A4).
+BOUNDS_NAMES = ("{c}_bnds", "{c}_bounds", "{c}_bnd", "bounds_{c}", "{c}_vertices")
 
 
 def unlinked_bounds(dataset: xr.Dataset) -> set[str]:

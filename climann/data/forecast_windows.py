@@ -45,10 +45,12 @@ from climann.data.forecast_times import (
     with_valid_times_on_lead_dimension,
 )
 from climann.data.grib import GRIB_FILE_NAME_KEY
+from climann.data.handles import open_netcdf
 from climann.data.paths import is_grib_file
 from climann.data.shell import (
-    attribute_command, cdo_command, grib_command, input_and_copy, ncatted_attribute, python_command, source_and_copy,
-    working_path, whole_write, xarray_command,
+    attribute_command, cdo_command, copies_data, copies_of_files, copy_name, given_files, grib_command,
+    input_and_copy, ncatted_attribute, python_command, shown_path, source_and_copy, working_path, whole_write,
+    xarray_command,
 )
 from climann.errors import ClimannError
 
@@ -478,24 +480,74 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
     one observation step; the line that writes the total over the step before it instead."""
     lead_dim, units = str(lead.name), str(lead.attrs.get("units"))
     value, before = float(lead.values), float(earlier.max()) if earlier.size else 0.0
-    source = source_and_copy(whole, suffix="step_totals").split()
-    copy = working_path(source[-1]) if len(source) == 2 else "OUT.nc"
     # the names the line's reader sees: cfgrib's own (``unknown``) where climann renamed one (param8.1.0)
     in_file = [whole[name].encoding.get(GRIB_FILE_NAME_KEY, name) for name in names]
-    script = (f"import sys, numpy as np, xarray as xr; d = xr.open_dataset({working_path(source[0])!r}, "
-              f"decode_timedelta=False); s = d[{lead_dim!r}].values; t = d[{in_file!r}].diff({lead_dim!r}, "
-              f"label='upper'); t[{lead_dim + '_bnds'!r}] = (({lead_dim!r}, 'bnds'), np.stack([s[:-1], s[1:]], -1)); "
-              f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; " + whole_write("t.to_netcdf", repr(copy)))
+    script = (f"import sys, numpy as np, xarray as xr; d = xr.open_dataset(sys.argv[1], decode_timedelta=False); "
+              f"s = d[{lead_dim!r}].values; t = d[{in_file!r}].diff({lead_dim!r}, label='upper'); "
+              f"t[{lead_dim + '_bnds'!r}] = (({lead_dim!r}, 'bnds'), np.stack([s[:-1], s[1:]], -1)); "
+              f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; " + whole_write("t.to_netcdf"))
+    source = whole.encoding.get("source")
+    if source:  # each file of the variable given, its copy in a new folder (break54c A2: the first alone, beside it)
+        files = _files_holding(Path(source), in_file)
+        way = (copies_of_files(lambda arguments, file: _python_on(script, arguments, file), files,
+                               name=STEP_TOTALS_FOLDER) + _written_before(files))
+    else:
+        way = f"{python_command(script)} IN.nc OUT.nc"
     return ClimannError(
         f"{', '.join(names)} in {where} are GRIB accumulations (GRIB_stepType = accum): at {lead_dim} = {value:g} "
         f"{units} each value is the total from the forecast start (ECMWF's forecasts: S2S, ENS, ERA5-Land's from "
         f"00 UTC), over {value:g} {units}, which is not one step of the series of forecast starts "
         f"({_spacing_text(whole, lead_dim)}): its totals overlap; for the total over one step of the series choose "
         f"the lead equal to that spacing (ERA5-Land's day at {lead_dim} = 24 hours, its forecasts starting daily); "
-        f"for the totals over each lead step (bounded by the step before), write them and choose from those, e.g. "
-        f"{python_command(script)} (at {lead_dim} = {value:g} the total from {before:g} to {value:g} {units}, not "
-        f"from the start); if your values are totals over the step before already (ERA5's hourly totals), give "
-        f"'{lead_dim}' CF bounds that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
+        f"for the totals over each lead step (bounded by the step before; at {lead_dim} = {value:g} the total from "
+        f"{before:g} to {value:g} {units}, not from the start), write them and choose from those, e.g. {way}; if "
+        f"your values are totals over the step before already (ERA5's hourly totals), give '{lead_dim}' CF bounds "
+        f"that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
+
+
+#: The folder beside a forecast's files into which :func:`_accumulation_refusal`'s line writes
+#: their totals over each lead step.
+STEP_TOTALS_FOLDER = "step_totals"
+
+
+def _python_on(script: str, arguments: str, file: str) -> str:
+    """``python -c SCRIPT IN OUT`` on ``arguments``; read through cfgrib for a GRIB ``file``."""
+    command = f"{python_command(script)} {arguments}"
+    return grib_command(command) if is_grib_file(file) else command
+
+
+def _written_before(files: list[str]) -> str:
+    """Words for the folder ``step_totals`` beside ``files`` when it holds a copy of each of them:
+    most likely the line's copies written before, the originals given again (break54c A2: a new
+    folder was named, nothing said of the first)."""
+    folder = Path(files[0]).parent / STEP_TOTALS_FOLDER
+    if not all((folder / copy_name(file)).is_file() for file in files):
+        return ""
+    return (f"; {shown_path(folder)} already holds files of these names, perhaps the copies written before: if so, "
+            f"give --data {copies_data(folder, files)} in place of the originals")
+
+
+def _files_holding(source: Path, names: list[str]) -> list[str]:
+    """``source`` and the other files given (:func:`~climann.data.shell.given_files`) in its
+    folder with its ending whose header holds every one of ``names``: the files of one forecast
+    variable that a glob over the folder took (S2S reforecasts, one file per model version date),
+    each needing the same line (break54c A2: the first alone was converted). A GRIB file's
+    header is not read here: that file alone."""
+    source = source.resolve()
+    if is_grib_file(source):
+        return [str(source)]
+    others = sorted(path for path in given_files() if path.parent == source.parent and path != source
+                    and path.suffix == source.suffix)
+    return [str(source), *(str(path) for path in others if _holds(path, names))]
+
+
+def _holds(path: Path, names: list[str]) -> bool:
+    """Whether the NetCDF file ``path`` holds each of ``names`` (its header, nothing decoded)."""
+    try:
+        with open_netcdf(path, decode_cf=False) as header:
+            return all(name in header.variables for name in names)
+    except (OSError, ValueError, ClimannError):
+        return False
 
 
 def _spacing_text(whole: xr.Dataset, lead_dim: str) -> str:

@@ -7,11 +7,13 @@ missing feature are dropped and counted.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import dataclasses
 import datetime
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -340,8 +342,25 @@ def values_held(variable: xr.DataArray, time: str, steps: np.ndarray) -> np.ndar
         else np.full(len(steps), values[0].size, np.int64)
 
 
+#: The command applying a trained run while :func:`applying_run` runs (``"predict"``, ``"evaluate"``).
+_APPLYING: contextvars.ContextVar[str | None] = contextvars.ContextVar("applying_run", default=None)
+
+
+@contextlib.contextmanager
+def applying_run(command: str) -> Iterator[None]:
+    """While the block runs, the sample sources made apply a trained run (``command``:
+    ``"predict"``, ``"evaluate"``): its lags are fixed, and warnings give no training options
+    (:func:`months_lag_way_out`; break54c A6: predict was told to name tas_lag1 among --predictors)."""
+    token = _APPLYING.set(command)
+    try:
+        yield
+    finally:
+        _APPLYING.reset(token)
+
+
 def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
-                       own_lags: Mapping[tuple[str, int], str], layout: GridLayout) -> str | None:
+                       own_lags: Mapping[tuple[str, int], str], layout: GridLayout, *,
+                       applying: str | None = None) -> str | None:
     """The way to keep the steps whose lag lies in a month ``--months`` (``--seasons``) leaves
     out (each June's May, for JJA): the run reads those months for no step, so each such lag is
     given as a variable of its own, its values taken from the whole series before the months are
@@ -360,6 +379,11 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
         The lags held as variables of their own series already (:func:`own_series_lag_names`).
     layout : GridLayout
         The data's layout: its selection's dates and the files of each variable.
+    applying : str, optional
+        The command applying a trained run (``"predict"``, ``"evaluate"``): its lags are fixed,
+        and those steps are said to get no value, the new run that would give them named without
+        the training options the command has not (break54c A6: predict was told to name tas_lag1
+        among --predictors). None: training, told the copy and the options.
 
     Returns
     -------
@@ -384,11 +408,30 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
     shifts = {lag: _cdo_shift(lagged.step, lag) for lag in left}
     if not chosen or None in shifts.values():
         return None
+    names = ", ".join(f"{name}_lag{lag}" for name, lag in chosen)
+    given = " ".join(f"--lags {name}={lag}" for name, lag in chosen)
+    left_words = (f"the steps whose lag lies in a month {MONTHS_SELECTION} leaves out (the "
+                  f"{lagged.step.span(min(left))} before the first chosen month of each year or season)")
+    if applying is not None:  # the run's lags are fixed: no option of this command changes them (break54c A6)
+        value = "prediction" if applying == "predict" else "score"
+        return (f"{left_words} get no {value}: this run reads its lags ({given}, fixed when it was trained) "
+                f"from the steps of its chosen months only; a run trained with {names} as a variable of its own "
+                f"(climann train warns how) would {'predict' if applying == 'predict' else 'score'} them")
+    files_of = {name: list(layout.files_of(name)) for name, _ in chosen}
+    if not all(files_of.values()):
+        return None
+    # the copies written by this line before (break54c A6: a new folder lagged_2 was proposed beside them)
+    before = Path(files_of[chosen[0][0]][0]).parent / "lagged"
+    if all((before / f"{name}_lag{lag}.nc").is_file() for name, lag in chosen):
+        data = shlex.quote(f"{working_path(before)}/*.nc")
+        return (f"{left_words} keep their samples when each such lag is a variable of its own, taken from the whole "
+                f"series before the months are chosen: {_listed_copies(before, chosen)} "
+                f"may be those, written before: if so, add {data} to [data] paths beside the run's own (--data "
+                f"replaces them: give --data once for each of those paths and once for {data}) and name {names} "
+                f"among --predictors beside the others, in place of {given}")
     commands, written, folder = [], [], None
     for name, lag in chosen:
-        files = list(layout.files_of(name))
-        if not files:
-            return None
+        files = files_of[name]
         folder = folder or copies_folder(Path(files[0]).parent, "lagged")
         pattern = shared_glob(files) if len(files) > 1 else None
         source = (shown_path(files[0]) if len(files) == 1 else "-mergetime " + (
@@ -397,8 +440,6 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
         written.append(folder / f"{name}_lag{lag}.nc")
         commands.append(f"cdo -chname,{own},{name}_lag{lag} -shifttime,{shifts[lag]} -selname,{own} {source} "
                         f"{shown_path(written[-1])}")
-    names = ", ".join(f"{name}_lag{lag}" for name, lag in chosen)
-    given = " ".join(f"--lags {name}={lag}" for name, lag in chosen)
     # a gap of the series inside the chosen months (Daymet's dropped 31 December of a leap year): the shifted file
     # lacks the step after it, and a variable lacking steps of the target is refused (break50c A2, followed)
     after_gaps = sorted({int(step) for lag in left for step in np.flatnonzero(lagged.in_gap[lag])
@@ -409,13 +450,18 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
         f"steps of the target: this way holds only for a series without such gaps, else keep {given}, which drops "
         "those samples and the ones above")
     data = shlex.quote(f"{working_path(folder)}/*.nc")
-    return (f"the steps whose lag lies in a month {MONTHS_SELECTION} leaves out (the "
-            f"{lagged.step.span(min(left))} before the first chosen month of each year or season) keep their samples "
-            f"when each such lag is a variable of its own, taken from the whole series before the months are chosen: "
-            f"`{none_there(*written)}mkdir -p {shown_path(folder)} && {' && '.join(commands)}`, then add {data} to "
-            "[data] paths beside the "
-            f"run's own (--data replaces them: give --data once for each of those paths and once for {data}) and "
+    return (f"{left_words} keep their samples when each such lag is a variable of its own, taken from the whole "
+            f"series before the months are chosen: `{none_there(*written)}mkdir -p {shown_path(folder)} && "
+            f"{' && '.join(commands)}`, then add {data} to [data] paths beside the run's own (--data replaces them: "
+            f"give --data once for each of those paths and once for {data}) and "
             f"name {names} among --predictors beside the others, in place of {given}{caveat}")
+
+
+def _listed_copies(folder: Path, chosen: Sequence[tuple[str, int]]) -> str:
+    """The lag files ``folder/X_lagK.nc`` of ``chosen`` (variable, lag), as shell words."""
+    from climann.data.shell import shown_path
+
+    return ", ".join(shown_path(folder / f"{name}_lag{lag}.nc") for name, lag in chosen)
 
 
 def _cdo_shift(step: TimeStep | object, lag: int) -> str | None:
@@ -638,6 +684,10 @@ class PointwiseSource:
     require_target : bool
         Drop samples whose target is missing (training, scoring); False for prediction,
         where the target may be absent (NaN) and only the features must be present.
+    applying : str, optional
+        The command that applies a trained run to these data (``"predict"``, ``"evaluate"``),
+        whose inputs (its lags) are fixed: its warnings give no training options. None: the
+        command :func:`applying_run` names, else training.
     season_dated_by : {"cell_middle", "stamp"}
         How the ``season`` and ``year`` features date a time step (``[data] season_dated_by``,
         see :func:`climann.data.time_cells.season_feature_times`).
@@ -675,8 +725,10 @@ class PointwiseSource:
         season_dated_by: str = "cell_middle",
         thinned_steps: np.ndarray | None = None,
         dtype: str = "float32",
+        applying: str | None = None,
     ) -> None:
         where = files_text(source_files) or "the data"
+        applying = applying or _APPLYING.get()
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
         anomalies = dict(anomalies or {})
         own_lags = own_series_lag_names(dataset, lags)
@@ -716,7 +768,8 @@ class PointwiseSource:
                           self.layout.time.values,
                           dates=self.layout.selection_dates(), first_counted=self.layout.steps_before_range,
                           starts=self._segment_starts, blocks=self.layout.time_blocks, unheld=unheld)
-            if (way_out := months_lag_way_out(self._lagged, lags, own_lags, self.layout)) is not None:
+            way_out = months_lag_way_out(self._lagged, lags, own_lags, self.layout, applying=applying)
+            if way_out is not None:
                 note_once(_log, logging.WARNING, way_out, key=("lags of months left out", way_out))
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed

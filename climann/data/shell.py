@@ -34,6 +34,7 @@ import re
 import shlex
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -474,16 +475,20 @@ def copy_name(path: str | os.PathLike) -> str:
     return f"{path.stem}.nc" if is_grib_file(path) else path.name
 
 
-def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequence[str | Path]) -> str:
+def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequence[str | Path], *,
+                   period: str | None = None) -> str:
     """The shell command that makes ``folder`` and writes into it, under its own name, the copy
     of each of ``files`` that ``tool(input, copy)`` (a command on two shell words: ``cdo
     operators IN OUT``) makes: one command, or a loop over the files (over a glob that takes
     them and nothing else when there is one, :func:`shared_glob`: a loop over 36 files named
-    one by one was one line of 6 kB, break38a B5)."""
+    one by one was one line of 6 kB, break38a B5). ``period``: the copies hold statistics over
+    these periods (``"daily"``), and CMIP/CORDEX names say the files' own frequency: renamed for
+    what they hold (:func:`period_renaming`)."""
     made = f"mkdir -p {shown_path(folder)}"
     grib = any(is_grib_file(file) for file in files)
+    renaming = period_renaming(files, period) if period is not None and not grib else None
     if len(files) == 1:
-        copy = folder / copy_name(files[0])
+        copy = folder / period_copy_name(files[0], renaming)
         command = tool(shown_path(files[0]), shown_path(copy))
         # mkdir -p passes the second time, and CDO writes over a copy there: none written over (break51a A3's kind)
         kept = "" if _guarded(command) else none_there(copy)
@@ -492,10 +497,82 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
     listed = (" ".join(shown_path(file) for file in files) if pattern is None
               else glob_words(pattern))
     # a GRIB file's NetCDF copy ends .nc: its name without its ending, then .nc
-    each, copy = '"$f"', f'{shown_path(folder)}/' + ('"$(basename "${f%.*}")".nc' if grib else '"${f##*/}"')
+    named = ('"$(basename "${f%.*}")".nc' if grib else '"${f##*/}"' if renaming is None
+             else f'"$(basename "$f" | sed {renaming.sed})"')
+    each, copy = '"$f"', f'{shown_path(folder)}/' + named
     command = tool(each, copy)
     kept = "" if _guarded(command) else none_there_in_loop(listed, copy)
     return f"{kept}{made} && for f in {listed}; do {grib_command(command) if grib else command}; done"
+
+
+#: CMIP's and CORDEX's frequency tokens in file names (CMIP6 DRS ``frequency``; CORDEX archive
+#: specifications: ``pr_EUR-11_…_v1_3hr_200601010130-….nc``), the longer first.
+_NAME_FREQUENCIES = ("1hrPt", "3hrPt", "6hrPt", "1hrCM", "1hr", "3hr", "6hr", "day", "mon", "sem", "yr")
+#: climann's period words → the token of a CMIP/CORDEX file of such statistics and the digits of
+#: the dates of its time range (``day``: YYYYMMDD; ``mon``: YYYYMM; ``yr``: YYYY).
+_PERIOD_TOKENS = {"daily": ("day", 8), "monthly": ("mon", 6), "yearly": ("yr", 4)}
+
+
+@dataclass(frozen=True)
+class PeriodRenaming:
+    """The renaming of CMIP/CORDEX file names for copies holding statistics over longer periods:
+    the frequency token ``old`` becomes ``new``, and the dates of the time range at the end of
+    the name are cut to ``digits`` (from ``stored`` digits), in Python (:meth:`name`) and in a
+    ``sed`` script for a loop (:attr:`sed`)."""
+
+    old: str
+    new: str
+    stored: int
+    digits: int
+
+    def name(self, name: str) -> str:
+        """``name`` renamed: ``pr_…_3hr_200601010130-201112302230.nc`` → ``pr_…_day_20060101-20111230.nc``."""
+        name = name.replace(f"_{self.old}_", f"_{self.new}_", 1)
+        if self.digits < self.stored:
+            cut = self.stored - self.digits
+            name = re.sub(rf"_(\d{{{self.digits}}})\d{{{cut}}}-(\d{{{self.digits}}})\d{{{cut}}}(\.\w+)$",
+                          r"_\1-\2\3", name)
+        return name
+
+    @property
+    def sed(self) -> str:
+        """The ``sed`` arguments that rename as :meth:`name` does, quoted for the shell."""
+        words = ["-e", f"s/_{self.old}_/_{self.new}_/"]
+        if self.digits < self.stored:
+            cut = self.stored - self.digits
+            date = rf"\([0-9]\{{{self.digits}\}}\)[0-9]\{{{cut}\}}"
+            words += ["-e", rf"s/_{date}-{date}\(\.[A-Za-z0-9]*\)$/_\1-\2\3/"]
+        return " ".join(shlex.quote(word) for word in words)
+
+
+def period_renaming(files: Sequence[str | Path], period: str) -> PeriodRenaming | None:
+    """How the copies of ``files`` holding statistics over ``period`` (``"daily"``) are named
+    for what they hold: when every file's name is a CMIP/CORDEX one, carrying one frequency
+    token of finer steps (:data:`_NAME_FREQUENCIES`) and ending in its time range
+    (``_200601010130-201112302230.nc``), that token becomes the period's (``3hr`` → ``day``) and
+    the range's dates lose their finer digits; None otherwise (a copy keeps its file's name).
+    Daily means written under the name ``pr_…_3hr_200601010130-….nc`` were listed by ``climann
+    info`` as 3-hourly files (break54c A7)."""
+    if period not in _PERIOD_TOKENS:
+        return None
+    new, digits = _PERIOD_TOKENS[period]
+    names = [Path(str(file)).name for file in files]
+    found = {next((token for token in _NAME_FREQUENCIES if f"_{token}_" in name), None) for name in names}
+    if len(found) != 1 or None in found or new in found:
+        return None
+    # a CMIP/CORDEX name (DRS) ends in its time range: pr_day_2001.nc, named by its user, keeps its name
+    ranges = [re.search(r"_(\d+)-(\d+)\.\w+$", name) for name in names]
+    lengths = {len(match.group(1)) for match in ranges if match and len(match.group(1)) == len(match.group(2))}
+    if len(lengths) != 1 or not all(ranges) or next(iter(lengths)) not in (4, 6, 8, 10, 12):
+        return None
+    stored = lengths.pop()
+    return PeriodRenaming(found.pop(), new, stored, min(digits, stored))
+
+
+def period_copy_name(path: str | os.PathLike, renaming: PeriodRenaming | None) -> str:
+    """:func:`copy_name` of ``path``, renamed by ``renaming`` when given."""
+    name = copy_name(path)
+    return name if renaming is None else renaming.name(name)
 
 
 def _guarded(command: str) -> bool:
@@ -514,11 +591,13 @@ def copy_in_folder(folder: Path, path: str | os.PathLike, suffix: str) -> Path:
     return candidate
 
 
-def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
+def copies_data(folder: Path, files: Sequence[str | Path], *, period: str | None = None) -> str:
     """The ``--data`` argument that takes the copies of ``files`` in ``folder`` and nothing
-    else: the one copy, or a glob over the new folder (quoted for the shell)."""
+    else: the one copy, or a glob over the new folder (quoted for the shell). ``period``: as
+    :func:`copies_command` names the copies."""
     if len(files) == 1:
-        return shown_path(folder / copy_name(files[0]))
+        renaming = period_renaming(files, period) if period is not None and not is_grib_file(files[0]) else None
+        return shown_path(folder / period_copy_name(files[0], renaming))
     suffixes = {Path(copy_name(file)).suffix for file in files}
     return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
 

@@ -968,7 +968,7 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
                                              statistic=statistic, files=f"{source} {copy}")
     else:
         return None
-    command, data, replaced = _copies_of(fine, frequency, tool)
+    command, data, replaced = _copies_of(fine, frequency, tool, period=frequency)
     return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {_OWN_FOLDER}"
 
 
@@ -1211,15 +1211,17 @@ def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
     )
 
 
-def _copies_of(axis: _Axis, name: str, tool: Callable[[str, str], str], *, store_copy: str = ".zarr"
-               ) -> tuple[str, str, str]:
+def _copies_of(axis: _Axis, name: str, tool: Callable[[str, str], str], *, store_copy: str = ".zarr",
+               period: str | None = None) -> tuple[str, str, str]:
     """The command that writes the copy ``tool(input, copy)`` makes of each of ``axis``'s files
     into a new folder ``name`` beside the first (:func:`~climann.data.shell.copies_command`:
     one command, or a loop over a glob or the files), the ``--data`` argument that takes the
     copies, and the words naming the files they replace. Of Zarr stores, which a shell loop's
     xarray line does not write (:func:`~climann.data.shell.xarray_command` writes a store's
     copy as a new store beside it), one command each, their copies beside them, ending
-    ``store_copy`` (``.nc`` for a tool that writes NetCDF)."""
+    ``store_copy`` (``.nc`` for a tool that writes NetCDF). ``period``: the copies hold statistics
+    over these periods, named for them (:func:`~climann.data.shell.period_renaming`: daily means of
+    ``pr_…_3hr_….nc`` under that name were listed as 3-hourly files, break54c A7)."""
     files = axis.distinct_files
     replaced = shown_path(files[0]) if len(files) == 1 else f"the {len(files)} files of {axis.variable}"
     if any(is_zarr_store(file) for file in files):
@@ -1227,7 +1229,7 @@ def _copies_of(axis: _Axis, name: str, tool: Callable[[str, str], str], *, store
         return (" && ".join(tool(shown_path(file), copy) for file, copy in zip(files, copies)),
                 " --data ".join(copies), replaced)
     folder = copies_folder(Path(files[0]).parent, name)
-    return copies_command(tool, folder, files), copies_data(folder, files), replaced
+    return copies_command(tool, folder, files, period=period), copies_data(folder, files, period=period), replaced
 
 
 def _edge_choice(means: _Axis, instants: _Axis) -> str:

@@ -35,6 +35,7 @@ from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout, steps_weights
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
+from climann.data.pointwise import applying_run
 from climann.data.shell import files_given, shared_glob
 from climann.data.circular import refuse_direction_scores
 from climann.data.paths import path_list
@@ -541,7 +542,8 @@ def predict_files(
                         same_kind=is_predict_output, kind="predictions of `climann predict`")
         history = command_line or new_data_command("predict", run_dir, data_paths, out=out, select=select,
                                                    time_range=time_range, rename=rename)
-        with files_given(files):  # advice names only these (break46b A4)
+        # advice names only these (break46b A4), and no training option (break54c A6: the run's lags are fixed)
+        with files_given(files), applying_run("predict"):
             return _predict_claimed(run, run_dir, data_paths, files, out, compute=compute, overlap=overlap,
                                     select=select, time_range=time_range, rename=rename, history=history)
 
@@ -1339,7 +1341,8 @@ def evaluate_run(
                                                    time_range=time_range, rename=rename)
         from climann.workflow.pipeline import input_files
 
-        with files_given(input_files(config)):  # advice names only these (break46b A4)
+        # advice names only these (break46b A4), and no training option (break54c A6: the run's lags are fixed)
+        with files_given(input_files(config)), applying_run("evaluate"):
             return _evaluate_claimed(run, run_dir, out, config, data_paths, files if other else (), compute=compute,
                                      select=select, history=history, rename=rename)
 

@@ -19,7 +19,9 @@ had 4 validation steps counted and advised as test).
 Another model's simulation of the same years is no such data (rerun41 R5: a run trained on
 CESM2 scored on MPI-ESM1-2-LR was told its scores were "not of unseen data"): when every
 training file and every scored file names its model (CMIP6 ``source_id``, CMIP5 ``model_id``)
-and no model is in both, nothing is said (:func:`other_models`). Nor of the same years at another
+and no model is in both, nothing is said (:func:`other_models`); a regional model (CORDEX) is told
+by its driving model too (break54c A5: RCA4 driven by HadGEM2-ES, scored on RCA4 driven by
+IPSL-CM5A-MR, was told "not of unseen data", and advised to keep 1 year of 8). Nor of the same years at another
 place: a run of one flux tower scored at another 6 000 km away was told its scores were "not of
 unseen data" (break45a A8); :func:`climann.workflow.new_data.other_place` tells such data, and
 :func:`climann.workflow.new_data.check_place` warns of the transfer instead.
@@ -144,6 +146,9 @@ def _dated_times(predictions: xr.Dataset, name: str) -> np.ndarray:
 
 #: Global attributes naming the model a file's data come from (CMIP6, CMIP5).
 MODEL_ATTRIBUTES = ("source_id", "model_id")
+#: The global attribute naming the global model that drove a regional one (CORDEX): a simulation of the
+#: same regional model driven by another is another model's (break54c A5).
+DRIVING_MODEL_ATTRIBUTE = "driving_model_id"
 
 
 def _models(paths: Sequence[str | Path]) -> set[str] | None:
@@ -160,7 +165,9 @@ def _models(paths: Sequence[str | Path]) -> set[str] | None:
             named.discard("")
             if not named:
                 return None
-            models |= named
+            # a regional model's simulation is also its driving model's (CORDEX): HadGEM2-ES's RCA4 is not IPSL's
+            driving = str(header.attrs.get(DRIVING_MODEL_ATTRIBUTE, "")).strip()
+            models |= {f"{model} driven by {driving}" if driving else model for model in named}
     except Exception:  # noqa: BLE001 — a training file moved or unreadable: nothing is known
         return None
     return models or None
@@ -168,8 +175,9 @@ def _models(paths: Sequence[str | Path]) -> set[str] | None:
 
 def other_models(training_paths: Sequence[str | Path], scored_paths: Sequence[str | Path]) -> bool:
     """Whether the scored files are another model's than the training files: each of them
-    names its model (``source_id``, ``model_id``: CMIP6 and CMIP5 global attributes) and no
-    model is in both sets. False when any file names none or cannot be read.
+    names its model (``source_id``, ``model_id``: CMIP6 and CMIP5 global attributes; with
+    CORDEX's ``driving_model_id``, the regional model and the model driving it) and no model is
+    in both sets. False when any file names none or cannot be read.
 
     Parameters
     ----------

@@ -1046,3 +1046,38 @@ def test_axes_named_like_hdf_eos_but_not_degrees_get_no_degrees_advice(tmp_path,
     with pytest.raises(ClimannError) as refused:
         find_coordinate(open_dataset([tmp_path / "a.nc"], variables=("AOD",)), "latitude")
     assert "named and valued like" not in str(refused.value)
+
+
+def test_cordex_corners_beside_a_cdo_written_file_of_the_grid_stay_bounds(tmp_path):
+    """break54c A4: a CORDEX file (2-D lat/lon, ``bounds = "lat_vertices"``) beside a file of the same grid written by
+    CDO (its corners renamed ``lat_bnds``): the combined ``lat`` names one of them, and ``climann info`` listed
+    lat_vertices/lon_vertices as variables with an extra dimension 'vertices' (``select = {vertices = 0}``). Both
+    names are bounds now: info lists the corners among the metadata left out, tas and pr alone as variables, no
+    extra dimension."""
+    from climann.data.coords import bounds_names
+    from climann.data.info import describe
+
+    rng = np.random.default_rng(3)
+    lat = 48.0 + 0.1 * np.arange(4)[:, None] + 0.01 * np.arange(5)[None, :]
+    lon = 13.0 + 0.1 * np.arange(5)[None, :] + 0.01 * np.arange(4)[:, None]
+    corners = np.stack([lat - 0.05, lat - 0.05, lat + 0.05, lat + 0.05], -1)
+    corners_lon = np.stack([lon - 0.05, lon + 0.05, lon + 0.05, lon - 0.05], -1)
+    days = pd.date_range("2006-01-01", periods=30, freq="D")
+    for name, corner_name, variable in (("tas_cordex.nc", "vertices", "tas"), ("pr_cdo.nc", "bnds", "pr")):
+        dataset = xr.Dataset(
+            {variable: (("time", "rlat", "rlon"), rng.normal(size=(30, 4, 5)), {"units": "K" if variable == "tas" else "mm"}),
+             f"lat_{corner_name}": (("rlat", "rlon", "vertices"), corners),
+             f"lon_{corner_name}": (("rlat", "rlon", "vertices"), corners_lon)},
+            coords={"time": ("time", days), "rlat": ("rlat", np.arange(4) * 0.11, {"standard_name": "grid_latitude"}),
+                    "rlon": ("rlon", np.arange(5) * 0.11, {"standard_name": "grid_longitude"}),
+                    "lat": (("rlat", "rlon"), lat, {"standard_name": "latitude", "units": "degrees_north",
+                                                    "bounds": f"lat_{corner_name}"}),
+                    "lon": (("rlat", "rlon"), lon, {"standard_name": "longitude", "units": "degrees_east",
+                                                    "bounds": f"lon_{corner_name}"})})
+        dataset.to_netcdf(tmp_path / name)
+    opened = open_dataset([tmp_path / "tas_cordex.nc", tmp_path / "pr_cdo.nc"])
+    assert {"lat_vertices", "lon_vertices", "lat_bnds", "lon_bnds"} <= bounds_names(opened)
+    report = describe([str(tmp_path / "tas_cordex.nc"), str(tmp_path / "pr_cdo.nc")])
+    assert "select = {vertices" not in report and "Extra dimensions: none" in report, report
+    listed = [line.split()[1] for line in report.splitlines() if re.match(r"#   \w+ ", line)]
+    assert "lat_vertices" not in listed and "lon_vertices" not in listed, report

@@ -2,8 +2,12 @@
 ``max``, ``min`` over the step before, ``accum`` from the start, ``cell_methods`` with lead bounds."""
 
 import logging
+import os
 import re
 import shlex
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +19,10 @@ from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.forecast_files import observed_week_means, s2s_daily_pair, weekly_lead_pair, with_day_bounds
 from tests.fresh_python import run_python
-from tests.followed_twice import without_guards
+from tests.followed_twice import run_one_copy, without_guards
+
+#: The environment of a printed line run by bash: its ``python`` is this test's.
+THIS_PYTHON = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
 
 LEAD = "21 days"
 
@@ -71,9 +78,52 @@ def test_a_total_from_the_start_over_several_steps_is_refused_and_its_advice_giv
     files = [tmp_path / "s2s_tp.nc", tmp_path / "obs.nc"]
     with pytest.raises(ClimannError, match=r"the total from the forecast start \(ECMWF.s forecasts: S2S, ENS, ERA5-Land.s from 00 UTC\), over 21 days, which is not one step of the series of forecast starts") as refused:
         open_dataset(files, select={"step": LEAD})
-    command = re.search(r'python -c "(.+?)"', str(refused.value)).group(1)
-    run_python("-c", command, cwd=tmp_path, check=True)
-    selected = _opened_and_selected([tmp_path / "s2s_tp_step_totals.nc", tmp_path / "obs.nc"], {"step": LEAD})
+    followed = run_one_copy(str(refused.value), tmp_path, env=THIS_PYTHON)  # as printed, by bash
+    assert followed["copy"] == str(tmp_path / "step_totals" / "s2s_tp.nc"), followed
+    selected = _opened_and_selected([followed["copy"], tmp_path / "obs.nc"], {"step": LEAD})
+    np.testing.assert_allclose(selected["t2m_fc"].values, selected["t2m"].values, atol=2e-3)
+    np.testing.assert_allclose(selected["t2m"].values, observations["t2m"].sel(time=covered).values)
+
+
+def test_totals_from_the_start_in_several_files_are_each_written_as_step_totals_into_a_new_folder(tmp_path):
+    """break54c A2: S2S reforecasts of ``tp`` (totals from the start), one file per start, given as
+    ``tp/*.nc``. The printed line converted the FIRST file alone and wrote its copy into ``tp/``,
+    which the same glob then took with the originals (refused again, "…_step_totals_2.nc"). Now
+    one loop writes each file's per-step totals into ``tp/step_totals/``; run as printed, every
+    copy holds numpy's differences of consecutive steps, and the ``--data`` it advises is read."""
+    forecast, observations = s2s_daily_pair("accum")
+    folder = tmp_path / "tp"
+    folder.mkdir()
+    parts = [forecast.isel(time=slice(start, start + 4)) for start in (0, 4, 8)]
+    for number, part in enumerate(parts):
+        part.to_netcdf(folder / f"s2s_tp_{number}.nc")
+    covered = forecast["valid_time"].sel(step=np.timedelta64(21, "D")).values[:12] - np.timedelta64(1, "D")
+    _observations_of(observations, covered).to_netcdf(tmp_path / "obs.nc")
+    given = sorted(folder.glob("*.nc"))
+    with pytest.raises(ClimannError, match=r"GRIB accumulations") as refused:
+        open_dataset([*given, tmp_path / "obs.nc"], select={"step": LEAD})
+    message = str(refused.value)
+    loop = re.search(r"(mkdir -p \S+ && for f in \S+; do .*?; done) \(a copy of each of its 3 files in a new folder\), "
+                     r"then give --data (\S+) in place of the originals", message)
+    assert loop is not None, message
+    assert shlex.split(loop.group(2)) == [f"{folder}/step_totals/*.nc"], loop.group(2)
+    subprocess.run(["bash", "-c", loop.group(1)], check=True, capture_output=True, cwd=tmp_path, env=THIS_PYTHON)
+    assert sorted(path.name for path in folder.glob("*.nc")) == [path.name for path in given]  # nothing beside them
+    for number, part in enumerate(parts):
+        with xr.open_dataset(folder / "step_totals" / f"s2s_tp_{number}.nc", decode_timedelta=False) as written:
+            totals = part["t2m_fc"].values.astype(np.float64)
+            np.testing.assert_allclose(written["t2m_fc"].values, np.diff(totals, axis=1), rtol=1e-5, atol=1e-3)
+            with xr.open_dataset(folder / f"s2s_tp_{number}.nc", decode_timedelta=False) as original:
+                stored = original["step"].values
+            np.testing.assert_array_equal(written["step_bnds"].values, np.stack([stored[:-1], stored[1:]], -1))
+    with pytest.raises(ClimannError) as again:  # the originals given again: the copies written before are named
+        open_dataset([*given, tmp_path / "obs.nc"], select={"step": LEAD})
+    assert str(again.value).endswith(
+        f"; {folder}/step_totals already holds files of these names, perhaps the copies written before: if so, give "
+        f"--data '{folder}/step_totals/*.nc' in place of the originals; if your values are totals over the step before "
+        "already (ERA5's hourly totals), give 'step' CF bounds that say so (step_bnds = [previous step, step])")
+    copies = sorted((folder / "step_totals").glob("*.nc"))
+    selected = _opened_and_selected([*copies, tmp_path / "obs.nc"], {"step": LEAD})
     np.testing.assert_allclose(selected["t2m_fc"].values, selected["t2m"].values, atol=2e-3)
     np.testing.assert_allclose(selected["t2m"].values, observations["t2m"].sel(time=covered).values)
 

@@ -3,9 +3,12 @@ ecCodes cannot name (CDO's code-only output) and parameters on two time axes (ER
 
 import datetime
 import logging
+import os
 import shlex
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +18,7 @@ from climann.data.grib import parameter_name
 from climann.data.open import expand_paths, open_dataset
 from climann.data.variables import on_grid
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.followed_twice import run_one_copy
 from tests.grib_files import eccodes_tool, write_grib_messages
 
 LATITUDES = np.array([40.0, 30.0, 20.0])
@@ -312,12 +315,12 @@ def test_the_advice_for_totals_from_the_start_names_the_variable_as_the_line_ope
         open_dataset([path], select={"step": "12 hours"})
     message = str(raised.value)
     assert "param8.1.0 in tp.grib2 are GRIB accumulations" in message
-    line = message.split("e.g. ", 1)[1].split(" (at step", 1)[0]
-    assert "d[['unknown']]" in line
-    words = shlex.split(line)  # as the shell splits it
-    assert words[:2] == ["python", "-c"], line
-    run_python(*words[1:], check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "tp_step_totals.nc", decode_timedelta=False) as written:  # steps in hours
+    assert "d[['unknown']]" in message
+    this_python = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    followed = run_one_copy(message, tmp_path, env=this_python)  # as printed, by bash (break54c A2: a new folder)
+    assert followed["copy"] == "step_totals/tp.nc", followed  # the shell words of the copy, in tmp_path
+    assert not list(tmp_path.glob("*.idx")), "cfgrib left an index file beside the user's"
+    with xr.open_dataset(tmp_path / followed["copy"], decode_timedelta=False) as written:  # steps in hours
         np.testing.assert_allclose(written["unknown"].sel(step=12).values,
                                    [fields[day, 12] - fields[day, 6] for day in range(4)], rtol=1e-4, atol=1e-4)
 

@@ -594,6 +594,7 @@ def test_a_lag_in_a_month_left_out_is_advised_as_a_variable_of_its_own_which_kee
 
     from climann.workflow.config import build_config
     from climann.workflow.pipeline import run_training
+    from climann.workflow.predict import evaluate_run, predict_files
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "d").mkdir()
@@ -618,6 +619,25 @@ def test_a_lag_in_a_month_left_out_is_advised_as_a_variable_of_its_own_which_kee
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
     subprocess.run(command, shell=True, check=True, capture_output=True)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):  # break54c A6: the copy there, no new folder lagged_2
+        train("lagged_again", predictors=["pred"], lags={"tas": [1]})
+    (again,) = [record.getMessage() for record in caplog.records if "variable of its own" in record.getMessage()]
+    assert "lagged_2" not in again and "cdo " not in again, again
+    assert ("the whole series before the months are chosen: d/lagged/tas_lag1.nc may be those, written before: if so, "
+            "add 'd/lagged/*.nc' to [data] paths") in again
+    for verb, value, apply in (
+            ("predict", "prediction", lambda: predict_files(tmp_path / "lagged", ["d/monthly.nc"], tmp_path / "p.nc")),
+            ("score", "score", lambda: evaluate_run(tmp_path / "lagged", ["d/monthly.nc"], tmp_path / "scores"))):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="climann"):  # break54c A6: predict cannot change the run's lags
+            apply()
+        (applied,) = [record.getMessage() for record in caplog.records if "whose lag lies" in record.getMessage()]
+        assert applied == (
+            "the steps whose lag lies in a month the time selection (--months/--seasons) leaves out (the 1 month before "
+            f"the first chosen month of each year or season) get no {value}: this run reads its lags (--lags tas=1, fixed "
+            "when it was trained) from the steps of its chosen months only; a run trained with tas_lag1 as a variable of "
+            f"its own (climann train warns how) would {verb} them")
     run = train("own", paths=["d/monthly.nc", "d/lagged/*.nc"], predictors=["pred", "tas_lag1"])
     metrics = json.loads((run / "metrics.json").read_text())
     years = np.arange(60) // 12 + 1990

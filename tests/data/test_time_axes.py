@@ -9,6 +9,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import cftime
@@ -2199,3 +2200,52 @@ def test_one_variable_daily_and_3_hourly_in_one_folder_is_advised_a_copy_in_a_ne
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["units"] == "mm/d"
     assert daily.shape == (730, 3, 4)
+
+
+def test_the_daily_copies_of_cordex_3_hourly_files_are_named_for_what_they_hold(tmp_path, monkeypatch):
+    """break54c A7: EURO-CORDEX ``pr_…_3hr_200001010130-….nc`` beside daily tas: the advised loop wrote the
+    daily means under the 3-hourly names (``climann info`` then listed "pr_…_3hr_…" files of a daily variable).
+    Run as printed, it writes ``pr_…_day_20000101-20000131.nc`` and ``…_day_20000201-20000229.nc``, each day
+    the numpy mean of its 8 values, and the advised --data is read beside tas."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(7)
+    grid = {"lat": ("lat", [50.0, 51.0], {"units": "degrees_north", "standard_name": "latitude"}),
+            "lon": ("lon", [5.0, 6.0, 7.0], {"units": "degrees_east", "standard_name": "longitude"})}
+    days = np.arange("2000-01-01", "2000-03-01", dtype="datetime64[D]").astype("datetime64[ns]")
+    tas = xr.Dataset({"tas": (("time", "lat", "lon"), rng.normal(280, 2, (days.size, 2, 3)),
+                              {"units": "K", "cell_methods": "time: mean"})},
+                     coords={"time": ("time", days + np.timedelta64(12, "h"), {"bounds": "time_bnds"}), **grid})
+    tas["time_bnds"] = (("time", "bnds"), np.stack([days, days + np.timedelta64(1, "D")], -1))
+    tas.to_netcdf(tmp_path / "tas_EUR-11_X_v1_day_20000101-20000229.nc")
+    starts = days[0] + np.arange(days.size * 8) * np.timedelta64(3, "h")
+    values = rng.gamma(0.3, 3e-5, (starts.size, 2, 3))
+    folder = tmp_path / "pr"
+    folder.mkdir()
+    names = []
+    for month, (first, last) in enumerate([(0, 31 * 8), (31 * 8, starts.size)]):
+        part = xr.Dataset({"pr": (("time", "lat", "lon"), values[first:last],
+                                  {"units": "kg m-2 s-1", "cell_methods": "time: mean"})},
+                          coords={"time": ("time", starts[first:last] + np.timedelta64(90, "m"), {"bounds": "time_bnds"}),
+                                  **grid})
+        part["time_bnds"] = (("time", "bnds"), np.stack([starts[first:last], starts[first:last] + np.timedelta64(3, "h")], -1))
+        stamps = [str(part["time"].values[index])[:16].replace("-", "").replace("T", "").replace(":", "")
+                  for index in (0, -1)]
+        names.append(f"pr_EUR-11_X_v1_3hr_{stamps[0]}-{stamps[1]}.nc")
+        part.to_netcdf(folder / names[-1])
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas_EUR-11_X_v1_day_20000101-20000229.nc", *sorted(folder.glob("*.nc"))])
+    message = str(raised.value)
+    printed = re.search(r"`((?:\( for f in .*?; done \) && )?mkdir -p pr/daily && for f in .*?; done)`, then give --data "
+                        r"(\S+) in place of", message)
+    assert printed is not None, message
+    this_python = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(["bash", "-c", printed.group(1)], check=True, capture_output=True, env=this_python)
+    written = sorted(path.name for path in (folder / "daily").iterdir())
+    assert written == ["pr_EUR-11_X_v1_day_20000101-20000131.nc", "pr_EUR-11_X_v1_day_20000201-20000229.nc"], written
+    for name, (first, last) in zip(written, [(0, 31), (31, days.size)]):
+        with xr.open_dataset(folder / "daily" / name) as daily:
+            mine = values[first * 8:last * 8].reshape(last - first, 8, 2, 3).mean(axis=1)
+            np.testing.assert_allclose(daily["pr"].values, mine, rtol=1e-6)
+    assert printed.group(2) == "'pr/daily/*.nc'"
+    opened = open_dataset([tmp_path / "tas_EUR-11_X_v1_day_20000101-20000229.nc", *sorted((folder / "daily").glob("*.nc"))])
+    np.testing.assert_allclose(opened["pr"].values, values.reshape(days.size, 8, 2, 3).mean(axis=1), rtol=1e-6)

@@ -3329,10 +3329,17 @@ def test_only_a_forecast_targets_time_is_labelled_valid_time(tmp_path, target, p
         assert written["time"].attrs["long_name"] == label
 
 
-def test_evaluate_on_another_models_simulation_of_the_training_years_says_nothing_of_own_years(tmp_path, caplog):
+@pytest.mark.parametrize("named", [
+    pytest.param(lambda model: {"source_id": model}, id="CMIP6-source_id"),
+    # break54c A5: EURO-CORDEX RCA4 driven by HadGEM2-ES, scored on RCA4 driven by IPSL-CM5A-MR: same model_id
+    pytest.param(lambda model: {"model_id": "SMHI-RCA4", "driving_model_id": model}, id="CORDEX-driving_model_id"),
+])
+def test_evaluate_on_another_models_simulation_of_the_training_years_says_nothing_of_own_years(tmp_path, caplog,
+                                                                                              named):
     """rerun41 R5: a run trained on CESM2 (source_id) and scored on MPI-ESM1-2-LR of the same years was warned 'the
     scored block all holds this run's training years … not of unseen data': another model's years are unseen data.
-    No such warning (nor metrics.json own_years_scored); a copy of the same model's file still gets it."""
+    No such warning (nor metrics.json own_years_scored); a copy of the same model's file still gets it. The same of
+    a regional model driven by another global model (break54c A5: advised a --time-range keeping 1 year of 8)."""
     from climann.workflow.predict import evaluate_run
 
     sample = write_sample_dataset(tmp_path / "sample.nc", years=4, resolution=15.0, seed=3)
@@ -3342,7 +3349,7 @@ def test_evaluate_on_another_models_simulation_of_the_training_years_says_nothin
     for model, shift in (("CESM2", 0.0), ("MPI-ESM1-2-LR", 0.7), ("CESM2 copy", 0.0)):
         other = data.copy()
         other["tas"] = data["tas"] + shift
-        other.attrs = {**data.attrs, "source_id": model.split()[0]}
+        other.attrs = {**data.attrs, **named(model.split()[0])}
         paths[model] = tmp_path / f"tas_{model.replace(' ', '_')}.nc"
         other.to_netcdf(paths[model])
     config = build_config({"data": {"paths": [str(paths["CESM2"])]}, "model": {"hidden": [8]},
