@@ -42,6 +42,9 @@ order of their names: a store has no definition order, see
   station count ``stn``, OISST's error estimate ``err``, the NSIDC sea-ice CDR's
   ``stdev_of_cdr_seaice_conc``; MODIS's quality layers and the day of each composite's
   observation, ``_250m_16_days_composite_day_of_the_year``; :mod:`climann.data.ancillary`);
+- ensemble spreads (E-OBS's ``tg`` of its ``_ens_spread_`` file renamed ``tg_spread``, long_name
+  "mean temperature spread"; 20CRv3's "Ensemble Spread"; :mod:`climann.data.ensemble_spreads`):
+  error estimates of the field as ancillary data are, not drivers of it (:func:`spread_note`);
 - the target plus a field constant in time, found by the values on the training block (DUACS's
   ``adt`` = ``sla`` + the mean dynamic topography; :mod:`climann.data.target_copies`): it would
   rebuild the target. Named in ``[data] predictors`` it is refused unless ``[data]
@@ -105,6 +108,7 @@ import xarray as xr
 
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
+from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.rank_transforms import planned_monotone_relations, rank_note, rank_relations
 from climann.data.running_totals import running_total_reasons
 from climann.data.window_totals import window_mismatch
@@ -310,6 +314,7 @@ class DefaultInputs:
     outputs: dict[str, str] = field(default_factory=dict)
     anomalies: dict[str, str] = field(default_factory=dict)
     ancillary: dict[str, str] = field(default_factory=dict)
+    spreads: dict[str, str] = field(default_factory=dict)
     ranks: dict[str, str] = field(default_factory=dict)
     same_quantity: dict[str, str] = field(default_factory=dict)
     target_copies: dict[str, TargetCopy] = field(default_factory=dict)
@@ -332,6 +337,8 @@ class DefaultInputs:
         notes = [f"left out of the default predictors: {leak_text(self.outputs)}"] if self.outputs else []
         if self.ancillary:
             notes.append(ancillary_note(self.ancillary, target))
+        if self.spreads:
+            notes.append(spread_note(self.spreads))
         if self.ranks:
             notes.append(rank_note(self.ranks, target))
         if self.same_quantity:
@@ -636,8 +643,11 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     candidates = [name for name in candidates if name != partner and name not in vector_partners]
     anomalies = anomaly_relations(dataset, target, candidates)
     ancillary = ancillary_relations(dataset, target, [name for name in candidates if name not in anomalies])
+    spreads = {name: why for name in candidates if name not in anomalies and name not in ancillary
+               and (why := ensemble_spread_reason(dataset[name])) is not None}
+    ancillary_or_spread = {**ancillary, **spreads}
     ranks = rank_relations(dataset, target, [name for name in candidates if name not in anomalies
-                                             and name not in ancillary])
+                                             and name not in ancillary_or_spread])
     same = same_quantity_relations(dataset, target, [name for name in candidates
                                                      if name not in anomalies and name not in ancillary],
                                    time_dim=time_dim)
@@ -647,7 +657,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
                                                                if name in candidates})
     windows = {name: reason for name in candidates
                if (reason := window_mismatch(str(name), dataset[name], dataset)) is not None}
-    candidates = [name for name in candidates if name not in anomalies and name not in ancillary and name not in ranks
+    candidates = [name for name in candidates if name not in anomalies and name not in ancillary_or_spread
+                  and name not in ranks
                   and name not in same and name not in areas and name not in totals and name not in windows]
     land = land_stored_as_value(dataset, target, others=False)  # a mask to leave out, if any
     # NEMO's tmask over a target with land stored as a value: named as that mask, whose note says what to do
@@ -685,6 +696,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         outputs={name: of for name, of in outputs.items() if name in data_variable_names(dataset)},
         anomalies=anomalies,
         ancillary=ancillary,
+        spreads=spreads,
         ranks=ranks,
         same_quantity=same,
         target_copies=copies,
@@ -790,7 +802,9 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
     manual, "Space and time domain": the T cell's area is e1t·e2t), that the target's CF
     ``cell_measures`` does not name: the command that names them (:func:`cell_area_advice`) and,
     without ``e1e2t``, the ``python -c`` that first writes it into a copy of the metrics' file
-    (break37a C4: own-data.md promised this note; ``e1e2t`` linked so weighs the scores exactly).
+    (break37a C4: own-data.md promised this note; ``e1e2t`` linked so weighs the scores exactly),
+    joined to the ``ncatted`` by ``&&`` in one line between backticks: info's comments wrap it,
+    and its one-line warning (:func:`climann.data.info`) is pasted whole (fix54e).
 
     Parameters
     ----------
@@ -825,9 +839,39 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
                                                   "area: e1e2t")], source_and_copy(dataset[target], dataset))
     return (f"{e1t}·{e2t} is the T cells' areas (NEMO 3.6 writes no e1e2t), not used to weigh the scores: '{target}' "
             "names no cell areas (no CF cell_measures), so the scores are weighed by areas climann computes from the "
-            f"grid (approximate without cell bounds); to weigh them by {e1t}·{e2t}: python -c {shlex.quote(script)} "
-            f"(writes it as e1e2t into a copy of {shlex.split(files)[0]}), then {linked}, and give both copies in "
-            "place of the files")
+            f"grid (approximate without cell bounds); to weigh them by {e1t}·{e2t}: "
+            f"`python -c {shlex.quote(script)} && {linked}` (writes it as e1e2t into a copy of "
+            f"{shlex.split(files)[0]}, then names it in a copy of the target's file), and give both copies in place of "
+            "the files")
+
+
+def spread_note(spreads: Mapping[str, str]) -> str:
+    """One line for the notes of the default predictors: the ensemble spreads left out
+    (:func:`~climann.data.ensemble_spreads.ensemble_spread_reason`), each with what says so, and how
+    to use them anyway.
+
+    A spread is how uncertain a product's ensemble is (E-OBS's 100 members of gridded station data,
+    20CRv3's 80 of the reanalysis): an error estimate of the field, as OISST's ``err`` or the NSIDC
+    CDR's ``stdev_of_cdr_seaice_conc`` that the defaults leave out as ancillary data, not a driver of
+    it. It is largest where and when stations are few, and a precipitation spread grows with the rain
+    itself (dry days' members agree): a network fed it learns the product's sampling, and the spread
+    of the target's own ensemble hints at its values. New data (a model's output, another product)
+    have none (fix54e)."""
+    shown = ", ".join(f"{name} ({why})" for name, why in spreads.items())
+    them = "them" if len(spreads) > 1 else "it"
+    return (f"left out of the default predictors: {shown}: ensemble spreads, how uncertain a product's ensemble "
+            f"of estimates is (larger where observations are few, and for precipitation larger on wet days), "
+            f"not the field itself: an error estimate, as CF ancillary data are, so a network fed {them} learns "
+            f"the data's sampling; name {them} in [data] predictors (--predictors) to use {them} anyway")
+
+
+def say_metric_areas(chosen: DefaultInputs) -> None:
+    """Warn once of the T cells' areas among NEMO's grid metrics that do not weigh the scores, with
+    the line that links them (:attr:`DefaultInputs.metric_area_advice`), for ``climann info``: its
+    config's comments wrap the note that holds it, a line that cannot be pasted as printed
+    (fix54e); a run says the note itself, on one line. Nothing when there is no such advice."""
+    if chosen.metric_area_advice:
+        note_once(_log, logging.WARNING, chosen.metric_area_advice)
 
 
 def is_grid_metric(name: str, variable: xr.DataArray, *, time_dim: str) -> bool:

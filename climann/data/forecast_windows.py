@@ -314,6 +314,7 @@ def _with_one_lead_on_its_dimension(dataset: xr.Dataset) -> xr.Dataset | None:
     lead = leads[0]
     if not np.issubdtype(lead.dtype, np.number) or lead.values.item() <= 0:
         return None
+    dataset = _one_message_on_its_reference(dataset)
     name = str(lead.name)
     whole = dataset.expand_dims(name) if lead.ndim == 0 else dataset
     bounds = str(lead.attrs.get("bounds"))
@@ -327,6 +328,30 @@ def _with_one_lead_on_its_dimension(dataset: xr.Dataset) -> xr.Dataset | None:
                 and reference.attrs.get("standard_name") == FORECAST_REFERENCE_TIME):
             whole = whole.assign_coords({valid_name: valid.expand_dims(name, axis=-1)})
     return whole if lead_dimensions(whole) == [name] else None
+
+
+def _one_message_on_its_reference(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` whose scalar reference time (``forecast_reference_time``) and scalar valid time
+    (cfgrib's of a file of one message per parameter: NLDAS-2's hourly ``APCP``, "0-1 hour acc"
+    from the hour its name gives) are put on a reference dimension of length 1, as a file of
+    several reference times holds them; else ``dataset`` itself. Left scalar, the hour's total was
+    stamped at its valid time without a window, read as the hour centred there, and a day's sum
+    took 23 of the day's hours and the last hour of the day before (fix54e)."""
+    references = [name for name, coordinate in dataset.coords.items() if coordinate.ndim == 0
+                  and coordinate.attrs.get("standard_name") == FORECAST_REFERENCE_TIME and is_dated(coordinate)]
+    valid = [name for name, coordinate in dataset.coords.items() if coordinate.ndim == 0
+             and coordinate.attrs.get("standard_name") == "time" and is_dated(coordinate)]
+    if len(references) != 1 or len(valid) != 1 or references[0] in dataset.dims:
+        return dataset
+    reference = references[0]
+    whole = dataset.expand_dims(reference)  # the new dimension coordinate keeps no attributes: given back
+    # the lead time's CF bounds (step_bnds) are of the lead alone, not of each reference time: kept as they were
+    held = {str(coordinate.attrs["bounds"]) for coordinate in dataset.coords.values() if "bounds" in coordinate.attrs}
+    whole = whole.assign({name: dataset[name].variable for name in held if name in dataset.data_vars})
+    stamps = xr.Variable((reference,), whole[reference].values, dataset[reference].attrs, dataset[reference].encoding)
+    valid_times = xr.Variable((reference,), np.atleast_1d(dataset[valid[0]].values), dataset[valid[0]].attrs,
+                              dataset[valid[0]].encoding)
+    return whole.assign_coords({reference: stamps, valid[0]: valid_times})
 
 
 def _valid_times(chosen: xr.Dataset) -> xr.DataArray | None:

@@ -42,7 +42,7 @@ from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.time_encodings import time_encoding_names
-from climann.data.defaults import default_inputs
+from climann.data.defaults import default_inputs, say_metric_areas
 from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.running_totals import planned_running_totals, running_total_reasons
 from climann.data.flags import codes_of_a_quantity, flag_classes
@@ -1733,6 +1733,7 @@ def _config_section(
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
         refuse_direction_target(selected, target, where=files_text(files) or "the data")
         chosen = default_inputs(selected, target, value_totals=value_totals)
+        say_metric_areas(chosen)  # on one line: the comments below wrap it
         warn_frame_mismatch(selected, chosen.predictors, target, chosen.features,
                             where=files_text(files) or "the data")
     except ClimannError as error:

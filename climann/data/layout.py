@@ -326,6 +326,10 @@ class GridLayout:
     variable_files : dict of str to tuple of str
         The files each data variable was read from (:mod:`climann.data.sources`), named in
         the messages about it; a variable without a record, the ``source_files``.
+    unused_files : tuple of str
+        The files given beside the target on its grid, each with a time axis without bounds,
+        that hold none of the variables the run uses (:data:`climann.data.sources.UNUSED_FILES_KEY`):
+        in :meth:`time_files`.
     variable_file_names : dict of str to dict of str to str
         For each data variable, {file: its own name in that file} where a ``[data] rename``
         rule renamed it (:func:`climann.data.sources.source_names`): the name a command that
@@ -479,6 +483,7 @@ class GridLayout:
     area_extents: dict = field(default_factory=dict)
     variable_files: dict = field(default_factory=dict)
     variable_file_names: dict = field(default_factory=dict)
+    unused_files: tuple[str, ...] = ()
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -505,9 +510,13 @@ class GridLayout:
         changes the time axis (its bounds) is for all of them: ORAS5 split by variable, the advice
         looped over one variable's 120 files of 480 (break45c A5). Only those files when any is
         recorded: the ``source_files`` hold every file given, and the MERRA-2 files a run left out
-        on another grid beside MODIS AOD were counted (144 files, not 72) and looped over (fix46o)."""
+        on another grid beside MODIS AOD were counted (144 files, not 72) and looped over (fix46o).
+        With them the ``unused_files``: the files on the target's grid whose time lacks bounds
+        and whose variables the run does not use (E-OBS's ``rr`` spread in a run of ``tg`` on
+        ``rr`` and ``tg_spread``: 3 of its 4 daily files were looped over, and a ``--data`` of
+        the copies lost the fourth, fix54e)."""
         files = [file for held in self.variable_files.values() for file in held]
-        return tuple(dict.fromkeys(files or self.source_files))
+        return tuple(dict.fromkeys([*files, *self.unused_files] if files else self.source_files))
 
     def name_in_file(self, name: str, file: str) -> str:
         """The variable ``name``'s own name in ``file`` (``variable_file_names``), for a command

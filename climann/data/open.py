@@ -111,7 +111,7 @@ from climann.data.simulations import check_one_simulation
 from climann.data.slanted_profiles import slanted_profile, slanted_profile_message
 from climann.data.sources import (
     BOUNDS_FILES_KEY, SOURCE_TIMES_KEY, as_file_stamps, files_text, names_apart, source_files, two_names,
-    with_source_files,
+    with_source_files, with_unused_files,
 )
 from climann.data.swaths import grouped_swath_message, moving_pixels_message, swath_message
 from climann.data.subset import select_values
@@ -1762,7 +1762,7 @@ def _opened_dataset(
     # each file's header read once per run (no values, no times decoded), whatever else reads it (fix40e),
     # for the three choices below (issue 15)
     headers = FileHeaders(renames, file_header)
-    files = files_in_use(files, variables, headers, time_range=time_range)
+    given, files = files, files_in_use(files, variables, headers, time_range=time_range)
     check_undated_files(files, renames)  # after two files, not after opening every one (break41d B1)
     # every simulation among the files a run reads, also those on another grid than its target's (break41c A1)
     check_files_of_one_simulation(files, renames)
@@ -1777,7 +1777,36 @@ def _opened_dataset(
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags,
                                              time_range=time_range, climatologies=climatologies, earlier=earlier))
     only = _on_grid_of(opened, grid_of, files, renames)
-    return _dated_by_cells(_with_bounds_in_memory(each_place_once(only, files=files)), files)
+    beside = _unused_beside(given, files, grid_of, renames)
+    return with_unused_files(_dated_by_cells(_with_bounds_in_memory(each_place_once(only, files=files)), files),
+                             grid_of, beside)
+
+
+def _unused_beside(given: Sequence[Path], used: Sequence[Path], name: str | None, renames: FileRenames) -> list[Path]:
+    """The files of ``given`` left out of ``used`` (holding none of the run's variables) that are
+    on the grid of ``name`` (a run's target) and have a time axis without bounds, in the order
+    given: those a line giving the run's files time bounds is for too
+    (:data:`~climann.data.sources.UNUSED_FILES_KEY`). None without ``name`` or when the target's
+    grid cannot be told; an unreadable file is not one."""
+    unused = [path for path in given if path not in used]
+    if not unused or name is None:
+        return []
+    compared = _grid_differences([*used, *unused], name, renames)
+    if compared is None:
+        return []
+    differences = compared[2]
+    return [path for path in unused if not differences.get(path) and _unbounded_time(path)]
+
+
+def _unbounded_time(path: Path) -> bool:
+    """Whether the header of ``path`` has a variable in dates (units ``UNIT since DATE``, CF 4.4)
+    and none of them names bounds (CF 7.1)."""
+    try:
+        header = file_header(path)
+    except (OSError, ValueError, ClimannError):
+        return False
+    dated = [variable for variable in header.variables.values() if " since " in str(variable.attrs.get("units", ""))]
+    return bool(dated) and not any("bounds" in variable.attrs for variable in dated)
 
 
 def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenames) -> list[Path]:
@@ -1815,7 +1844,7 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     left_out = [path for path, difference in differences.items() if difference]
     _warn_unused_areas([path for path in left_out if path in areas], differences, name)
     left_out_data = [path for path in left_out if path not in areas]
-    if left_out_data:
+    if left_out_data and not _target_in_tiles(files, reference, grids, differences):
         left = left_out_data[0]
         names = files_text(left_out_data, listed=3)  # not 72 names in one line (break46c A5)
         # one place beside another: no grid to interpolate onto (see climann.data.point_pairs)
@@ -1826,6 +1855,17 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
                   f"{names}; the predictors chosen from the data are the variables on the target's grid: "
                   f"{cut or REGRID_ADVICE}")
     return [path for path in files if path not in left_out]
+
+
+def _target_in_tiles(files: Sequence[Path], reference: Path, grids: Mapping[Path, Mapping[str, xr.DataArray]],
+                     differences: Mapping[Path, str | None]) -> bool:
+    """Whether a file holding the target (one of ``files`` not in ``differences``) is another tile
+    of ``reference``'s grid (:func:`~climann.data.grid_tiles.lattice_offsets`): the target's files are
+    then refused when combined, with the mosaic line of every tile (:func:`_mosaic`), and the
+    warning of the files left out on "another grid", with the same line, was said before it
+    (fix54e)."""
+    return any(lattice_offsets(grids[reference], grids[path], tolerance=GRID_TOLERANCE) is not None
+               for path in files if path != reference and path not in differences and grids.get(path))
 
 
 def _warn_unused_areas(files: Sequence[Path], differences: Mapping[Path, str | None], name: str) -> None:

@@ -60,6 +60,25 @@ BOUNDS_FILES_KEY = "climann_bounds_files"
 OWN_TIME_BOUNDS_KEY = "climann_own_time_bounds"
 
 
+#: The key, in the ``encoding`` of a run's target, of the files given beside it on its grid, each with a time axis
+#: without bounds, that hold none of the variables the run uses (left out unopened,
+#: :func:`~climann.data.used_files.files_in_use`): E-OBS's ``rr`` spread beside a run of ``tg`` on ``rr`` and
+#: ``tg_spread``. A line that gives the run's files time bounds is for them too: their stamps are read as those of
+#: the files it copies, and a ``--data`` of the copies alone lost them (:meth:`GridLayout.time_files
+#: <climann.data.layout.GridLayout.time_files>`, fix54e).
+UNUSED_FILES_KEY = "climann_unused_files"
+
+
+def with_unused_files(dataset: xr.Dataset, target: str | None, files: Sequence[str | Path]) -> xr.Dataset:
+    """``dataset`` whose ``target`` records ``files`` (:data:`UNUSED_FILES_KEY`); unchanged when
+    there are none or ``target`` is not a data variable of it."""
+    if not files or target is None or target not in dataset.data_vars:
+        return dataset
+    variable = dataset[target].variable.copy(deep=False)
+    variable.encoding = {**variable.encoding, UNUSED_FILES_KEY: tuple(str(file) for file in files)}
+    return dataset.assign({target: variable})
+
+
 def own_time_bounds(variable: xr.DataArray | xr.Variable) -> bool | None:
     """Whether every file ``variable`` was read from had time bounds (:data:`OWN_TIME_BOUNDS_KEY`);
     None when not recorded."""

@@ -41,7 +41,9 @@ from climann.data.layout import (
 )
 from climann.data.paths import is_zarr_store
 from climann.data.shell import beside, copies_of_files, ncrename_variable, shown_path
-from climann.data.sources import files_text, own_period_bounded, source_files as recorded_files, source_names
+from climann.data.sources import (
+    UNUSED_FILES_KEY, files_text, own_period_bounded, source_files as recorded_files, source_names,
+)
 from climann.data.quantities import quantity_record
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
@@ -626,4 +628,5 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         variable_files={name: files for name in data_names if (files := recorded_files(variables[name]))},
         variable_file_names={name: {file: own for file, _, own in records if own != name}
                              for name in data_names if (records := source_names(variables[name]))},
+        unused_files=tuple(dataset[target].encoding.get(UNUSED_FILES_KEY, ())) if target in dataset else (),
     )

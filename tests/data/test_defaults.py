@@ -1,5 +1,6 @@
 """Default inputs chosen from the data: the predictors and features a run does not name."""
 
+import os
 import re
 import shlex
 import shutil
@@ -439,12 +440,12 @@ def test_nemo_mesh_mask_grid_metrics_are_no_default_predictors():
             "in them; name them in [data] predictors (--predictors) to use them anyway; e1t·e2t is the T cells' areas "
             "(NEMO 3.6 writes no e1e2t), not used to weigh the scores: 'tas' names no cell areas (no CF "
             "cell_measures), so the scores are weighed by areas climann computes from the grid (approximate without "
-            "cell bounds); to weigh them by e1t·e2t: python -c 'import sys, xarray as xr; m = "
+            "cell bounds); to weigh them by e1t·e2t: `python -c 'import sys, xarray as xr; m = "
             "xr.open_dataset(\"MESH_MASK.nc\"); m[\"e1e2t\"] = m[\"e1t\"] * m[\"e2t\"]; m[\"e1e2t\"].attrs = "
             "{\"standard_name\": \"cell_area\", \"units\": \"m2\"}; "
-            + whole_write("m.to_netcdf", '"MESH_MASK_fixed.nc"') + "' (writes it "
-            "as e1e2t into a copy of MESH_MASK.nc), then ncatted -a cell_measures,tas,o,c,'area: e1e2t' IN.nc OUT.nc, "
-            "and give both copies in place of the files") in chosen.notes("tas")
+            + whole_write("m.to_netcdf", '"MESH_MASK_fixed.nc"') + "' && ncatted -a cell_measures,tas,o,c,'area: "
+            "e1e2t' IN.nc OUT.nc` (writes it as e1e2t into a copy of MESH_MASK.nc, then names it in a copy of the "
+            "target's file), and give both copies in place of the files") in chosen.notes("tas")
     assert default_inputs(dataset, "tas", predictors=("e1t",)).predictors == ("e1t",)  # named: used as asked
 
 
@@ -475,6 +476,36 @@ def test_nemo_cell_areas_beside_the_data_are_offered_with_lines_that_link_them(t
     given = ["grid_T_fixed.nc", "mesh_mask_fixed.nc" if len(metrics) == 2 else "mesh_mask.nc"]
     with open_dataset(given, variables=("tas",)) as fixed:
         np.testing.assert_allclose(file_cell_areas(fixed, "tas", ("lat", "lon")), e1t * e2t, rtol=1e-12)
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
+def test_info_says_the_nemo_cell_area_line_once_on_one_line_that_runs_as_printed(tmp_path, capfd, monkeypatch):
+    """fix54e: the e1t·e2t line was said by info only in its config's comments, wrapped at 80 columns (the python -c
+    cut over lines, '#' before each): not pasteable. Now info also warns of it on one line, python and ncatted joined
+    by &&: run by bash as printed, a run on the two copies weighs its scores by e1t·e2t (the areas read back) and
+    warns of the areas no more."""
+    from tests.console import run_main
+    from tests.fresh_python import shell_path
+
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset(n_years=1)
+    dataset[["tas", "pred"]].to_netcdf("grid_T.nc")
+    e1t = 2.2e6 * np.cos(np.deg2rad(dataset["lat"].values))[:, None] * np.ones((1, 6))
+    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.1 * np.arange(6))
+    xr.Dataset({name: (("t", "lat", "lon"), values[None]) for name, values in {"e1t": e1t, "e2t": e2t}.items()},
+               coords={"lat": dataset["lat"], "lon": dataset["lon"]}).to_netcdf("mesh_mask.nc")
+    told = run_main("info", "grid_T.nc", "mesh_mask.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert told.returncode == 0, told.stderr
+    (warned,) = [line for line in told.stderr.splitlines() if "to weigh them by e1t·e2t" in line]
+    assert warned.startswith("climann: warning: e1t·e2t is the T cells' areas")
+    assert "# " in told.stdout and "to weigh them by" in told.stdout  # the comments keep it too
+    (command,) = re.findall(r"to weigh them by e1t·e2t: `([^`]+)`", warned)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    with open_dataset(["grid_T_fixed.nc", "mesh_mask_fixed.nc"], variables=("tas",)) as fixed:
+        np.testing.assert_allclose(file_cell_areas(fixed, "tas", ("lat", "lon")), e1t * e2t, rtol=1e-12)
+    again = run_main("info", "grid_T_fixed.nc", "mesh_mask_fixed.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert again.returncode == 0 and "to weigh them by" not in again.stderr + again.stdout
 
 
 @pytest.mark.parametrize(

@@ -56,9 +56,50 @@ def _20crv3_like():
         coords={"time": times, "lat": np.array([50.0, 45.0, 40.0, 35.0]), "lon": np.arange(5.0) * 2})
 
 
-def test_the_20crv3_ensemble_spread_stays_a_default_predictor_of_the_mean():
-    """break42c C1: the spread (same var_desc and units, another statistic) was left out as a copy of the mean."""
-    assert default_inputs(_20crv3_like(), "air").predictors == ("air_2", "prmsl")
+def test_the_20crv3_ensemble_spread_is_left_out_of_the_defaults_as_a_spread_not_a_copy_of_the_mean():
+    """break42c C1: the spread (same var_desc and units, another statistic) was left out as a copy of the mean.
+    It is no copy (no same-quantity note), and since fix54e no default predictor either: an error estimate of the
+    field, as ancillary data are, said in its own note with how to use it anyway."""
+    chosen = default_inputs(_20crv3_like(), "air")
+    assert chosen.predictors == ("prmsl",) and chosen.same_quantity == {}
+    assert chosen.spreads == {"air_2": "statistic 'Ensemble Spread'"}
+    (note,) = [note for note in chosen.notes("air") if "air_2" in note]
+    assert note.startswith("left out of the default predictors: air_2 (statistic 'Ensemble Spread'): ensemble "
+                           "spreads, how uncertain a product's ensemble of estimates is")
+    assert note.endswith("name it in [data] predictors (--predictors) to use it anyway")
+    assert default_inputs(_20crv3_like(), "air", predictors=("air_2", "prmsl")).predictors == ("air_2", "prmsl")
+
+
+def _eobs_like(*, rain: bool = True) -> xr.Dataset:
+    """E-OBS's daily rr and tg, mean and spread files opened with the spreads renamed (rr_spread, tg_spread), their
+    long_names as E-OBS writes them (the spread's "... spread"), no statistic, no cell_methods."""
+    rng = np.random.default_rng(8)
+    times = np.datetime64("2001-01-01") + np.arange(60)
+    shape, dims = (times.size, 3, 4), ("time", "latitude", "longitude")
+    rr = np.maximum(rng.normal(1, 3, shape), 0)
+    variables = {"tg": (dims, rng.normal(10, 4, shape), {"units": "Celsius", "long_name": "mean temperature"}),
+                 "tg_spread": (dims, rng.uniform(0.1, 1, shape), {"units": "Celsius",
+                                                                  "long_name": "mean temperature spread"})}
+    if rain:
+        variables |= {"rr": (dims, rr, {"units": "mm", "long_name": "rainfall"}),
+                      "rr_spread": (dims, 0.3 * rr, {"units": "mm", "long_name": "rainfall spread"})}
+    return xr.Dataset(variables, coords={"time": times, "latitude": [44.125, 44.375, 44.625],
+                                         "longitude": [-1.875, -1.625, -1.375, -1.125]})
+
+
+def test_the_eobs_spreads_are_no_default_predictors_and_a_note_says_so_once():
+    """fix54e: E-OBS's spreads, renamed as climann advises, became default predictors without a word. Both are left
+    out, named in one note with what says each is a spread; named in predictors they are used."""
+    chosen = default_inputs(_eobs_like(), "tg")
+    assert chosen.predictors == ("rr",)
+    assert chosen.spreads == {"tg_spread": "long_name 'mean temperature spread'",
+                              "rr_spread": "long_name 'rainfall spread'"}
+    notes = [note for note in chosen.notes("tg") if "spread" in note]
+    assert len(notes) == 1 and "tg_spread (long_name 'mean temperature spread'), rr_spread (long_name 'rainfall " \
+        "spread'): ensemble spreads" in notes[0]
+    named = default_inputs(_eobs_like(), "tg", predictors=("rr", "rr_spread", "tg_spread"))
+    assert named.predictors == ("rr", "rr_spread", "tg_spread")
+    assert default_inputs(_eobs_like(rain=False), "tg").predictors == ()
 
 
 def test_an_ecmwf_spread_keeps_its_standard_name_and_is_no_copy_of_the_mean():

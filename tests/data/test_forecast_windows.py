@@ -456,3 +456,44 @@ def test_era5land_day_total_at_step_24_is_the_day_s_total(tmp_path):
     np.testing.assert_array_equal(_dates(bounds[:, 0]), days)
     np.testing.assert_array_equal(_dates(bounds[:, 1]), days + np.timedelta64(1, "D"))
     np.testing.assert_allclose(selected["tp"].values, hourly.sum(axis=1), rtol=1e-5)  # NumPy's daily sums
+
+
+def _nldas_hours(folder, days=2):
+    """NLDAS-2's hourly File A as GES DISC serves it in GRIB1: one file per hour,
+    ``NLDAS_FORA0125_H.A<YYYYMMDD>.<HH>00.002.grb``, its ``APCP`` (table 2 code 61, NCEP) "0-1 hour acc" from the
+    file's hour (reference time the hour of its name, P1 0, P2 1, time range indicator 4): the total over the hour
+    beginning at the name's hour and ending an hour later, its valid time. Returns the totals, (24 · days, 3, 4)."""
+    from tests.grib_files import write_grib_messages
+
+    folder.mkdir()
+    rng = np.random.default_rng(54)
+    totals = np.round(rng.gamma(0.5, 1.0, (24 * days, 3, 4)), 3)
+    for index, total in enumerate(totals):
+        date, hour = 20000101 + index // 24, index % 24
+        write_grib_messages(folder / f"NLDAS_FORA0125_H.A{date}.{hour:02d}00.002.grb", [
+            ({"centre": 7, "table2Version": 2, "indicatorOfParameter": 61, "dataDate": date, "dataTime": hour * 100,
+              "timeRangeIndicator": 4, "P1": 0, "P2": 1}, total)],
+            latitudes=np.array([40.125, 40.0, 39.875]), longitudes=np.array([-100.125, -100.0, -99.875, -99.75]),
+            sample="regular_ll_sfc_grib1")
+    return totals
+
+
+def test_nldas_hourly_totals_one_message_a_file_are_the_hours_their_names_give(tmp_path):
+    """fix54e: a file of one message (scalar reference and valid times) was left stamped at its valid time without a
+    window: NLDAS-2's total over 05–06 UTC was read as the hour centred on 06:00, and a day's sum by the cells took
+    the hours ending 01:00 … 23:00 and the one ending at 00:00 of the next day. Now each total's cell is the hour of
+    its file's name, [H, H + 1] (the GRIB step range "0-1" from the reference time), and the 24 totals of a day by
+    their cells are those of the day's 24 files (numpy)."""
+    totals = _nldas_hours(tmp_path / "nldas")
+    opened = open_dataset(sorted((tmp_path / "nldas").glob("*.grb")))
+    time = opened["time"]
+    cells = opened[time.attrs["bounds"]].values
+    starts = [f"{cell.year}-{cell.month:02d}-{cell.day:02d}T{cell.hour:02d}" for cell in cells[:, 0]]
+    assert starts == [f"2000-01-0{1 + index // 24}T{index % 24:02d}" for index in range(48)]
+    assert all((end - start).total_seconds() == 3600 for start, end in cells)
+    values = opened["tp"].values
+    np.testing.assert_allclose(values, totals, atol=1e-4)  # GRIB1's packing of the written values
+    days = np.array([start.day for start in cells[:, 0]])  # each total's day by its cell
+    for day in (1, 2):
+        np.testing.assert_allclose(values[days == day].sum(axis=0), totals[24 * (day - 1):24 * day].sum(axis=0),
+                                   atol=24e-4)

@@ -150,3 +150,17 @@ def test_files_of_one_name_are_named_by_their_folders():
                                                                                       "11936_2015/tmax.nc"]
     assert names_apart("a/2015/x/tmax.nc", "a/2016/x/tmax.nc") == ["2015/x/tmax.nc", "2016/x/tmax.nc"]
     assert names_apart("a/pr.nc", "b/tas.nc") == ["pr.nc", "tas.nc"]
+
+
+def test_a_run_given_tiles_of_one_grid_is_told_the_mosaic_once(tmp_path, capfd, monkeypatch):
+    """The tiles of the target are refused with the mosaic line; the other variables' files of the other tile were
+    first warned of as "left out, on another grid than the target" with the same line (fix54e): only the refusal
+    is said now."""
+    _write_tiles(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    refused = run_main("train", "--data", "tiles/*/*/*.nc", "--target", "tmax", "--epochs", "1", "--out", "run",
+                       capfd=capfd, monkeypatch=monkeypatch)
+    assert refused.returncode == 2 and not (tmp_path / "run").exists()
+    told = refused.stderr.strip().splitlines()
+    assert len(told) == 1 and told[0].startswith("climann: error: the files are on different grids: "), told
+    assert refused.stderr.count("mkdir -p tiles/mosaic && python -c ") == 1, refused.stderr

@@ -74,11 +74,11 @@ def test_the_land_and_cell_area_lines_run_in_order_end_in_one_copy_with_both_fix
     (areas,) = [line for line in warnings if "to weigh them by e1t·e2t" in line]
     # in the order printed: the cell-area line (in the default predictors' note) first, then the land line
     assert warnings.index(areas) < warnings.index(land)
-    metrics, _, link = areas.partition("to weigh them by e1t·e2t: ")[2].partition(" (writes it as e1e2t")
-    assert link.startswith(" into a copy of mesh_mask.nc), then ncatted -a cell_measures,sosstsst,o,c,'area: e1e2t' "
-                           "oras5.nc oras5_fixed.nc, ")
-    _bash(metrics, tmp_path)
-    _bash(link.partition("then ")[2].partition(", and give")[0], tmp_path)
+    command, _, after = areas.partition("to weigh them by e1t·e2t: `")[2].partition("` (writes it as e1e2t")
+    assert after.startswith(" into a copy of mesh_mask.nc, then names it in a copy of the target's file), ")
+    assert command.startswith("python -c ") and command.endswith(
+        " && ncatted -a cell_measures,sosstsst,o,c,'area: e1e2t' oras5.nc oras5_fixed.nc")
+    _bash(command, tmp_path)  # one line, as printed
     line, _, after = land.partition("to set those cells missing: ")[2].partition(" (this reads oras5_fixed.nc")
     assert after.startswith(", which the line shown before writes from oras5.nc")
     _bash(line, tmp_path)
