@@ -932,7 +932,9 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     if all(cdo_copies(str(file), time) for file in files):
         directions = file_directions(fine.file) if statistic == "mean" else {}
         operator = _cdo_time_statistic(f"{prefix}{statistic}", directions)
-        if (merged := _merged_periods_advice(fine, frequency, prefix, operator, words)) is not None:
+        # several variables' files together (_Together) are each a whole series: one loop over them
+        if isinstance(fine, _Axis) and (merged := _merged_periods_advice(fine, frequency, prefix, operator,
+                                                                          words)) is not None:
             return merged
 
         def tool(source: str, copy: str) -> str:
