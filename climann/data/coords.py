@@ -880,7 +880,8 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
     present = [f"{name} (scalar)" if dataset[name].ndim == 0 else str(name) for name in dataset.coords]
     # ncl_convert2nc's one record, dated only by its attributes (initial_time, forecast_time); see
     # climann.data.ncl_initial_times
-    advice = ((_age_advice(dataset) or one_record_dating_advice(dataset)) if kind == "time"
+    advice = ((_age_advice(dataset) or one_record_dating_advice(dataset) or _static_file_advice(dataset))
+              if kind == "time"
               else (_unread_positions_advice(dataset) or phony_copy_advice(dataset) or _position_advice(dataset, kind)))
     return (
         f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "
@@ -992,6 +993,24 @@ def _unplaced_map_axes(dataset: xr.Dataset) -> str | None:
             f"no 2-D latitude and longitude): add a grid mapping{' and the axes’ units' if unitless else ''} (e.g. "
             "with cdo setgrid), or 2-D latitude and longitude coordinates"
             + (f"; if they are latitudes and longitudes in degrees, say so: {fix}" if unitless else ""))
+
+
+#: The ``standard_name`` of a map projection's axes (CF §5.6).
+PROJECTION_AXIS_NAMES = ("projection_x_coordinate", "projection_y_coordinate")
+
+
+def _static_file_advice(dataset: xr.Dataset) -> str:
+    """The way out for a file without any time axis (BedMachine's ``bed(y, x)``), as words to end
+    the refusal with: its fields are static, so it can hold neither the target nor all the data,
+    only predictors beside time-varying files; on a map projection's axes (:data:`PROJECTION_AXIS_NAMES`),
+    regridded onto their latitude-longitude grid first (break54d A6: the refusal named no way out)."""
+    projected = [str(name) for name, variable in dataset.variables.items()
+                 if variable.attrs.get("standard_name") in PROJECTION_AXIS_NAMES]
+    regrid = (f", once regridded onto their latitude-longitude grid (its {' and '.join(projected)} are the axes "
+              f"of a map projection, not latitude and longitude)" if projected else "")
+    return ("; a file without a time axis holds static fields: it can hold neither the target nor all the data, "
+            f"only static predictors: give it beside the time-varying files (one --data each) and name its "
+            f"variables in [data] predictors{regrid}")
 
 
 def _age_advice(dataset: xr.Dataset) -> str:

@@ -447,6 +447,7 @@ def default_inputs(
     mode: str = "pointwise",
     training_steps: np.ndarray | None = None,
     value_totals: Mapping[str, str | None] | None = None,
+    derived: Sequence[str] = (),
 ) -> DefaultInputs:
     """The run's predictors and derived features, those given as ``None`` chosen from the data.
 
@@ -474,6 +475,9 @@ def default_inputs(
         year they restart, or None), left out as those found by their words are: ``train``
         refuses both as predictors. Not given: only the words are looked at (nothing more is
         read here).
+    derived : sequence of str, optional
+        The run's other input columns (its lags, area means and anomalies: ``sst_global_mean``):
+        with one of them, no predictor and no feature is no refusal (break54d A7).
 
     Returns
     -------
@@ -483,17 +487,18 @@ def default_inputs(
     ------
     ClimannError
         If the target or a grid coordinate is missing, or nothing is left to learn from
-        (no predictor and no varying feature).
+        (no predictor, no varying feature and nothing ``derived``).
     """
     require_variable(dataset, target, where, role="target")
     chosen = (_default_predictors(dataset, target, mode=mode, training_steps=training_steps,
                                   value_totals=value_totals) if predictors is None
               else DefaultInputs(tuple(predictors), ()))
     features = default_features(dataset, mode=mode) if features is None else tuple(features)
-    if not chosen.predictors and not features:
+    if not chosen.predictors and not features and not derived:
         raise ClimannError(
             f"no inputs: no other variable on the grid of '{target}' to use as a predictor and no derived "
-            "feature that varies; give [data] predictors or features (e.g. --features year)"
+            "feature that varies; give [data] predictors or features (e.g. --features year), or lags, "
+            "global_means, regional_means or anomalies"
         )
     return dataclasses.replace(chosen, features=features)
 

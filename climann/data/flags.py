@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
@@ -61,7 +61,8 @@ from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, wit
 
 __all__ = ["code_of_meaning", "codes_beyond_units_range", "codes_of_a_quantity", "flag_classes", "flag_codes",
            "indicator_advice", "meaning_of_code", "values_with_meanings",
-           "range_of_quantity", "range_of_units", "refuse_codes_within_range", "refuse_flag_target", "status_codes",
+           "range_of_quantity", "range_of_units", "refuse_codes_within_range", "refuse_flag_features",
+           "refuse_flag_target", "status_codes",
            "warn_flag_predictors", "ABSENCE_MEANINGS", "decoded_codes", "zero_amount_codes"]
 
 _log = logging.getLogger(__name__)
@@ -927,6 +928,51 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
             indicator_advice(name, dataset[name], scripts=[script for script, _ in changes],
                              statements=[statement for _, statement in changes]),
         )
+
+
+#: What each ``[data]`` setting that averages a variable would do with the codes of a flag variable.
+_AVERAGING_SETTINGS = {"global_means": "average them over the globe",
+                       "regional_means": "average them over its boxes",
+                       "anomalies": "subtract their mean of each calendar month"}
+
+
+def refuse_flag_features(dataset: xr.Dataset, averaged: Mapping[str, Sequence[str]], *, where: str) -> None:
+    """Refuse a CF flag variable of more than two values (:func:`flag_classes`) named in a
+    ``[data]`` setting that averages it (``global_means``, ``regional_means``, ``anomalies``):
+    a mean of class codes is no quantity (land-cover classes 10 and 50 average to 30, another
+    class), whatever the network does with it (break54d A2). Named in ``predictors`` or ``lags``
+    its codes are at least each one class, and :func:`warn_flag_predictors` warns instead. The
+    way out is the one of that warning (:func:`indicator_advice`): one 0/1 variable per class,
+    whose area mean is the area fraction of that class.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    averaged : mapping of str to sequence of str
+        Each averaging setting (a key of :data:`_AVERAGING_SETTINGS`) and the variables it names
+        (those absent are skipped: their settings say so elsewhere).
+    where : str
+        The files, for the message.
+
+    Raises
+    ------
+    ClimannError
+        For the first such variable, naming the setting and the indicator line.
+    """
+    from climann.errors import ClimannError
+
+    for setting, names in averaged.items():
+        for name in names:
+            if name not in dataset.data_vars or (classes := flag_classes(dataset[name])) is None:
+                continue
+            raise ClimannError(
+                f"'{name}' in {variable_where(dataset[name], where)} is a CF flag variable ({classes}): its codes "
+                f"are classes, not amounts, and [data] {setting} would {_AVERAGING_SETTINGS[setting]} (a mean of "
+                f"class codes is no quantity); leave it out of [data] {setting}, or, to use its classes, "
+                f"{indicator_advice(name, dataset[name])} and name those in [data] {setting} (the mean of one is "
+                f"the area fraction of its class)"
+            )
 
 
 def _indicator_statement(made: str, name: str, expression: str, no_class: Sequence[str] = ()) -> str:

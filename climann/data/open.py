@@ -159,7 +159,8 @@ from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
 from climann.data.season_counts import SEASON_COUNT_REASON, counts_growing_seasons, season_count_message
 from climann.data.time_units import (
-    TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
+    MONTHS_SINCE_REASON, TIME_WARNING_KEY, ExactCalendarCoder, calendar_unit, months_since_message,
+    unreadable_reference_message,
 )
 from climann.data.time_precision import with_rounding_commands
 from climann.data.daylight_saving import file_daylight_saving_message
@@ -967,7 +968,8 @@ def _season_counts_of_every_file(files: Sequence[str | Path]) -> Iterator[None]:
     try:
         yield
     except ClimannError as error:
-        if len(files) > 1 and SEASON_COUNT_REASON in str(error):
+        # and of one file in 'months since' (break54d A5: a line for the first of 13 RG files)
+        if len(files) > 1 and (SEASON_COUNT_REASON in str(error) or MONTHS_SINCE_REASON in str(error)):
             raise ClimannError(_time_units_message([Path(file) for file in files]) or str(error)) from None
         raise
 
@@ -2542,7 +2544,9 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
             bounds = variable.attrs.get("bounds")
             message = isinstance(units, str) and (
-                months_since_message(str(name), units, calendar, path, bounds)
+                months_since_message(str(name), units, calendar, path, bounds,
+                                     alike=_alike_time_files(files, path, str(name), variable.attrs)
+                                     if calendar_unit(units) else ())
                 or (counts_growing_seasons(units)
                     and season_count_message(str(name), variable, calendar, path, bounds,
                                              alike=_alike_time_files(files, path, str(name), variable.attrs)))

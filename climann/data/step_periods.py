@@ -551,7 +551,32 @@ def _cdo_losses(files: Sequence[str | Path]) -> str | None:
     if dropped := cdo_dropped(files):
         return (f"cdo drops text variables, as {dropped}, and writes integer station ids (cf_role "
                 f"timeseries_id) as doubles")
+    if unsigned := cdo_signed(files):
+        return (f"cdo ignores _Unsigned and reads {unsigned}'s bytes as signed, so its valid range or fill "
+                f"value makes the codes above 127 missing")
     return None
+
+
+def cdo_signed(files: Sequence[str | Path]) -> str | None:
+    """A variable of ``files`` stored as signed integers and meant unsigned, or None: one with
+    ``_Unsigned = "true"`` (NUG), or whose ``valid_min`` exceeds its ``valid_max`` as stored (a
+    range that only an unsigned reading makes whole: ESA CCI land cover's ``lccs_class``, byte
+    with ``valid_min = 1b``, ``valid_max = -36b``, i.e. 220). cdo ignores ``_Unsigned``: it reads
+    the bytes as -128…127 and compares them with that range read the same way, and so wrote every
+    class of such a variable missing in its ``settbounds`` copy (break54d A4: 0 of 2592 values;
+    CDO 2.1.1). Read from the files' headers, as :func:`cdo_skipped` reads them."""
+
+    def signed_unsigned(variable, times) -> bool:
+        if variable.dtype.kind != "i":
+            return False
+        if str(variable.attrs.get("_Unsigned", "")).strip().lower() == "true":
+            return True
+        low, high = variable.attrs.get("valid_min"), variable.attrs.get("valid_max")
+        if "valid_range" in variable.attrs and np.size(variable.attrs["valid_range"]) == 2:
+            low, high = np.ravel(variable.attrs["valid_range"])
+        return low is not None and high is not None and np.ravel(low)[0] > np.ravel(high)[0]
+
+    return _first_raw_variable(files, signed_unsigned, data_only=True)
 
 
 def cdo_dropped(files: Sequence[str | Path]) -> str | None:

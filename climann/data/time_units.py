@@ -16,6 +16,7 @@ unit it does (:func:`in_cftime_units`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +31,10 @@ from climann.data.julian_days import julian_day_problem
 from climann.data.long_name_dates import counted_since_problem, long_name_reference_problem
 from climann.data.season_counts import year_dates_statements
 from climann.data.shell import (
-    attribute_command, cdo_command, input_and_copy, ncatted_attribute, xarray_command, xarray_data, xarray_values,
+    attribute_command, cdo_command, copies_of_files, input_and_copy, ncatted_attribute, xarray_command, xarray_data,
+    xarray_values,
 )
+from climann.data.sources import files_text
 from climann.data.year_attribute_months import month_numbers_problem
 from climann.data.text_times import digit_dates_units_message, text_dates, text_dates_advice, unread_text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
@@ -81,16 +84,25 @@ _UDUNITS_LENGTHS = {
 }
 
 
+#: The words of :func:`months_since_message` that say its refusal, by which the refusal of one
+#: file is made again for every file given (:mod:`climann.data.open`).
+MONTHS_SINCE_REASON = "is not a fixed length of time"
+
+
 #: Days in every year of the calendars whose years are all one length: there ``years since``
 #: read as calendar years is a fixed number of days (:func:`months_since_message`).
 CALENDAR_YEAR_DAYS = {"noleap": 365, "365_day": 365, "all_leap": 366, "366_day": 366}
 
 
-def months_since_message(name: str, units: str, calendar: str, path: Path, bounds: str | None = None) -> str | None:
+def months_since_message(name: str, units: str, calendar: str, path: Path, bounds: str | None = None, *,
+                         alike: Sequence[Path] = ()) -> str | None:
     """Why ``months/years since`` cannot be read in ``calendar``, and how to fix the file
-    ``path`` (the command names it and its corrected copy beside it, see
-    :func:`climann.data.shell.input_and_copy`); None when the units are not in calendar months
-    or years, or exact in ``calendar``.
+    ``path`` and the files ``alike`` (the others given whose time has the same units and calendar):
+    a copy of each in a new folder beside them, then the ``--data`` that takes the copies
+    (:func:`climann.data.shell.copies_of_files`); None when the units are not in calendar months
+    or years, or exact in ``calendar``. A copy beside the original was taken with it by a glob over
+    their folder and refused again, and a 13-file RG Argo series got a line for its first file only
+    (break54d A5).
 
     The way out is CDO's ``-setreftime``, which reads the units as calendar months or years;
     for years in a calendar whose years are all one length (:data:`CALENDAR_YEAR_DAYS`:
@@ -101,13 +113,17 @@ def months_since_message(name: str, units: str, calendar: str, path: Path, bound
     if calendar_unit(units) is None or calendar_unit(units)[0] in EXACT_UNIT_DAYS.get(calendar.lower(), {}):
         return None
     unit, reference = calendar_unit(units)
-    files = input_and_copy(path)
+    every = list(dict.fromkeys([Path(path), *map(Path, alike)]))
+
+    def advice(files: str, _file: str) -> str:
+        return (f"`{cdo_command(f'-setreftime,{reference.split()[0]},00:00:00,days', files)}`"
+                f"{_calendar_years_in_python(name, units, calendar, files, bounds)}")
+
     return (
-        f"time '{name}' in {Path(path).name} has units '{units}' in the '{calendar}' calendar, where a {unit} is not a "
-        f"fixed length of time ({_UDUNITS_LENGTHS[unit]}), so "
+        f"time '{name}' in {files_text(every)} has units '{units}' in the '{calendar}' calendar, where a {unit} "
+        f"{MONTHS_SINCE_REASON} ({_UDUNITS_LENGTHS[unit]}), so "
         f"its dates are ambiguous; rewrite the time axis as days since a date, e.g. "
-        f"`{cdo_command(f'-setreftime,{reference.split()[0]},00:00:00,days', files)}`"
-        f"{_calendar_years_in_python(name, units, calendar, files, bounds)} (only the "
+        f"{copies_of_files(advice, every, name='days_since')} (only the "
         f"'360_day' calendar makes {unit}s exact)"
     )
 

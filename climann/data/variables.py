@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import difflib
+import os
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
@@ -173,7 +174,10 @@ def require_variable(
             f"target variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}; "
             "name the variable to predict with --target NAME ([data] target)"
         )
-    if close:
+    if _names_a_file(name):  # --predictors bm/BedMachine.nc (break54d A6)
+        hint = (f"; '{name}' is a file's path: predictors are variable names; give the file with --data "
+                "([data] paths) and name its variables in --predictors")
+    elif close:
         hint += _rename_hint(dataset, where, close[0], name)
     else:  # break28b A7: CMIP's scenario files given without the fx files of the run's orog and sftlf
         hint = ("; if it is in other files (CMIP keeps static fields such as orog and sftlf in their own fx "
@@ -182,6 +186,13 @@ def require_variable(
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
     )
+
+
+def _names_a_file(name: str) -> bool:
+    """Whether ``name`` reads as a path rather than a variable's name: it holds a ``/``, ends in a
+    data file's extension, or is a file there."""
+    return "/" in name or name.lower().endswith((".nc", ".nc4", ".grib", ".grb", ".grib2", ".zarr", ".h5", ".hdf")) \
+        or os.path.exists(name)
 
 
 def _rename_hint(dataset: xr.Dataset, where: str, old: str, new: str) -> str:
@@ -276,6 +287,14 @@ def _read_files(dataset: xr.Dataset) -> list[str]:
     return [*files, *([dataset.encoding["source"]] if dataset.encoding.get("source") else [])]
 
 
+def _projection_axes(variable: xr.DataArray) -> list[str]:
+    """The coordinates of ``variable`` that are a map projection's axes (``standard_name``
+    ``projection_x_coordinate`` or ``projection_y_coordinate``, CF §5.6), on its dimensions or
+    left as scalars by a ``select``."""
+    return [str(name) for name, coordinate in variable.coords.items()
+            if coordinate.attrs.get("standard_name") in ("projection_x_coordinate", "projection_y_coordinate")]
+
+
 def _describe_values(variable: xr.DataArray, dim: str) -> str:
     values = variable[dim].values if dim in variable.coords else np.arange(variable.sizes[dim])
     shown = ", ".join(f"{value:g}" if np.issubdtype(np.asarray(value).dtype, np.number) else str(value)
@@ -327,6 +346,14 @@ def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: boo
     lead = next((dim for dim in extra if dim in variable.coords and is_forecast_period(variable[dim])), None)
     if lead is not None:
         raise ClimannError(_several_lead_times_message(variable, lead))
+    if not {lat_dim, lon_dim} & set(variable.dims) and (projected := _projection_axes(variable)):
+        # BedMachine's bed(y, x) beside a latitude-longitude target: no value of y to choose (break54d A1)
+        raise ClimannError(
+            f"variable '{variable.name}' is not on the grid ({', '.join(grid_dims)}): it is on the axes of a map "
+            f"projection ({', '.join(projected)}), not on latitude and longitude; regrid it onto that grid first "
+            f"(e.g. xESMF, from the latitudes and longitudes its grid_mapping gives through pyproj), then give the "
+            f"regridded file with --data in place of its own"
+        )
     if extra:
         described = "; ".join(_describe_values(variable, dim) for dim in extra)
         raise ClimannError(
@@ -338,7 +365,7 @@ def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: boo
     if missing:
         raise ClimannError(
             f"variable '{variable.name}' is not on the grid ({', '.join(grid_dims)}): it lacks "
-            f"{', '.join(missing)} (its dims are {', '.join(map(str, variable.dims))})"
+            f"{', '.join(missing)} (its dims are {', '.join(map(str, variable.dims)) or 'none: a single value'})"
         )
     return variable.transpose(*[dim for dim in grid_dims if dim in variable.dims])
 

@@ -693,6 +693,13 @@ def build_config(settings: dict[str, Any]) -> RunConfig:
     return config
 
 
+def derived_inputs(data: DataConfig) -> bool:
+    """Whether ``data`` asks for inputs besides its predictors and features: lags
+    (``<name>_lag<k>``), area means (``<name>_global_mean``, ``<name>_mean_<region>``) or
+    anomalies (``<name>_anomaly``), each an input column of its own."""
+    return bool(data.lags or data.global_means or data.regional_means or data.anomalies)
+
+
 def lag_steps_needed(data: DataConfig) -> int:
     """How many steps before a time step its features and baselines read: the largest of
     ``[data] lags`` (``{"tas": [1, 12]}`` → 12), at least 1 (persistence, the target one
@@ -955,8 +962,10 @@ def _check_ranges(config: RunConfig) -> None:
     if not data.target:
         raise ClimannError("[data] target is empty: name the variable to predict")
     _reject_unknown(data.features or (), DERIVED_FEATURES, "feature", section="data")
-    if data.predictors == () and data.features == ():
-        raise ClimannError("no inputs: give at least one of [data] predictors or features")
+    # lags, area means and anomalies are inputs of their own (break54d A7: global_means alone)
+    if data.predictors == () and data.features == () and not derived_inputs(data):
+        raise ClimannError("no inputs: give at least one of [data] predictors, features, lags, global_means, "
+                           "regional_means or anomalies")
     if data.target in (data.predictors or ()):
         raise ClimannError(f"the target '{data.target}' is also listed as a predictor")
     _check_split(data.split_fractions)

@@ -64,7 +64,7 @@ import numpy as np
 from climann.data.cell_methods import time_cell_method, with_time_method, within_years_method
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
-from climann.data.sources import files_text
+from climann.data.sources import files_text, source_files
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axes import series_averaging_advice
 from climann.data.time_axis import PeriodStep, TimeStep, cell_time_step, date_text, values_text
@@ -1617,17 +1617,43 @@ def member_notes(run: TrainedRun, dataset: xr.Dataset, files: Sequence[str | Pat
     """
     from climann.data.members import is_member_axis, member_values
 
-    names = ", ".join(Path(file).name for file in list(files)[:2]) + (" …" if len(files) > 2 else "")
+    names = _files_named(files)
     trained = {dim: value for dim, value in run.config.data.select.items() if is_member_axis(dataset, dim)}
     notes = []
     for dim, values in member_values(dataset).items():
         shown = ", ".join(map(str, values))
         was = f" (the run was trained on {dim}={_shown(trained[dim])})" if dim in trained else ""
-        notes.append(f"{names}: ensemble member {dim}={shown}{was}")
+        # a scalar coordinate of one file's variables is every variable's once merged: their own coordinates say
+        holding = [name for name, variable in dataset.data_vars.items() if dim in variable.dims
+                   or dim in str(variable.encoding.get("coordinates", variable.attrs.get("coordinates", ""))).split()]
+        # the files of the variables on the member axis, not every file given (break54d A3: HadISST named with it)
+        own = _files_named(list(dict.fromkeys(file for name in holding for file in source_files(dataset[name])))
+                           ) or names
+        if statistic := _member_statistic(dataset, holding, dim):  # HadCRUT5's realization = 100, "realization: mean"
+            notes.append(f"{own}: an ensemble {statistic[0]} ({statistic[1]}), not one member")
+        else:
+            notes.append(f"{own}: ensemble member {dim}={shown}{was}")
     for dim in trained.keys() - member_values(dataset).keys():
         notes.append(f"{names}: no ensemble member ({dim}), predicted as the member the run was trained on "
                      f"({dim}={_shown(trained[dim])}) would be")
     return notes
+
+
+def _files_named(files: Sequence[str | Path]) -> str:
+    """The first two of ``files`` by name, ``…`` after them when there are more."""
+    return ", ".join(Path(file).name for file in list(files)[:2]) + (" …" if len(files) > 2 else "")
+
+
+def _member_statistic(dataset: xr.Dataset, names: Sequence[str], dim: str) -> tuple[str, str] | None:
+    """``("mean", "cell_methods 'realization: mean'")`` when the ``cell_methods`` (CF §7.3) of
+    one of the variables ``names`` says a statistic over the member axis ``dim``: its value is no
+    member (HadCRUT5's ensemble mean stores a scalar ``realization = 100`` with bounds 1…200);
+    None otherwise."""
+    for name in names:
+        said = str(dataset[name].attrs.get("cell_methods", dataset[name].encoding.get("cell_methods", "")))
+        if match := re.search(rf"(?:^|\s){re.escape(dim)}:\s*([a-z_]+)", said):
+            return match.group(1).replace("_", " "), f"cell_methods '{dim}: {match.group(1)}'"
+    return None
 
 
 def _shown(value: object) -> str:

@@ -32,7 +32,8 @@ from climann.data.defaults import checked_training_steps, default_inputs, warn_r
 from climann.data.field import FieldSamples, build_field_samples, refuse_static_target
 from climann.data.layout import GridLayout
 from climann.data.levels import levels_on_new_dimensions
-from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
+from climann.data.flags import (refuse_codes_within_range, refuse_flag_features, refuse_flag_target,
+                                warn_flag_predictors)
 from climann.data.identifiers import warn_identifier_predictors
 from climann.data.circular import refuse_direction_target, warn_direction_predictors
 from climann.data.value_checks import shared_reads, warn_held_values
@@ -196,6 +197,9 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
         # a missing target is said by default_inputs, naming the variables there are
         training_steps=training_steps(config, dataset) if data.predictors is None and data.target in dataset.data_vars
         else None, value_totals=value_totals,
+        derived=[*(f"{name}_lag{lag}" for name, lags in data.lags.items() for lag in lags),
+                 *area_mean_names(data.global_means, data.regional_means),
+                 *(f"{name}_anomaly" for name in data.anomalies)],
     )
     for note in chosen.notes(data.target):
         run_logger.warning(note)
@@ -503,7 +507,11 @@ def _open_subset(
     ranked_found = None if ranked is None else found[len(also) - 1] if held_values else read_together(ranked)[0]
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
-    warn_flag_predictors(selected, data.predictors or (), where=where, target=data.target)
+    # a mean of class codes is never right; a lag of them is the codes as numbers, as a predictor (break54d A2)
+    refuse_flag_features(selected, {"global_means": data.global_means, "regional_means": list(data.regional_means),
+                                    "anomalies": data.anomalies}, where=where)
+    warn_flag_predictors(selected, list(dict.fromkeys([*(data.predictors or ()), *data.lags])), where=where,
+                         target=data.target)
     warn_identifier_predictors(selected, data.predictors or (), where=where)
     refuse_direction_target(selected, data.target, where=where)
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where)

@@ -246,6 +246,12 @@ def test_nothing_to_learn_from_is_refused_in_one_line():
         default_inputs(_yearly(5, n_lat=1), "tas")
 
 
+def test_a_lag_or_an_area_mean_alone_is_something_to_learn_from():
+    """break54d A7: an area mean (or a lag, an anomaly) is an input column of its own."""
+    chosen = default_inputs(_yearly(5, n_lat=1), "tas", derived=["tas_global_mean"])
+    assert (chosen.predictors, chosen.features) == ((), ())
+
+
 def test_a_missing_target_names_the_available_variables_and_the_way_to_choose_it(sample):
     with pytest.raises(ClimannError, match="target variable 'tass' not in .*did you mean 'tas'.*--target NAME"):
         default_inputs(sample, "tass")

@@ -1154,3 +1154,47 @@ def test_the_per_bit_line_leaves_the_masks_comment_off_the_0_1_variable(tmp_path
         assert "comment" not in fixed["mask_water"].attrs and "flag_descriptions" not in fixed["mask_water"].attrs
         np.testing.assert_array_equal(fixed["mask_water"].values, (mask.astype("u1") // 1) % 2)
         assert fixed["mask"].attrs["comment"] == dataset["mask"].attrs["comment"]  # the mask's own kept
+
+
+@pytest.mark.parametrize(("setting", "value", "words"), [
+    pytest.param("global_means", ["qc"], "average them over the globe", id="global-means"),
+    pytest.param("regional_means", {"qc": [0.0, 90.0, 0.0, 360.0]}, "average them over its boxes", id="regional-means"),
+    pytest.param("anomalies", ["qc"], "subtract their mean of each calendar month", id="anomalies"),
+])
+def test_flag_codes_named_in_an_averaging_setting_are_refused_with_the_indicator_line(tmp_path, setting, value,
+                                                                                       words):
+    """break54d A2: ESA CCI's lccs_class named in global_means, regional_means or anomalies trained on means of its
+    class codes (exit 0, no word): a mean of codes is no quantity. Each such setting is refused in one line naming
+    it, with the indicator line of a flag predictor's warning (whose area mean is the class's fraction)."""
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    path, _ = _flag_files(tmp_path)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], setting: value}})
+    with pytest.raises(ClimannError) as error:
+        prepare_data(config)
+    message = without_guards(str(error.value))
+    assert message == (
+        f"'qc' in flags.nc is a CF flag variable (flag_masks 1 2: frozen warm): its codes are classes, not amounts, "
+        f"and [data] {setting} would {words} (a mean of class codes is no quantity); leave it out of [data] "
+        f"{setting}, or, to use its classes, give one 0/1 variable per bit instead (e.g. " + one_copy(
+            "ncap2 -s 'qc_frozen=(ubyte(qc)/1)%2;ram_delete(qc_frozen@flag_masks);ram_delete(qc_frozen@flag_meanings)'",
+            tmp_path / "flags.nc", tmp_path / "indicators", ", for integer codes)")
+        + f" and name those in [data] {setting} (the mean of one is the area fraction of its class)")
+
+
+def test_a_lag_of_flag_codes_is_warned_about_as_a_flag_predictor(tmp_path, caplog):
+    """break54d A2: a lag of lccs_class is its codes used as numbers one step earlier, as the predictor itself:
+    the same warning (it was silent), once, and the lag trains."""
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    path, _ = _flag_files(tmp_path)
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"],
+                                    "lags": {"qc": [1]}}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        prepared = prepare_data(config)
+    flagged = [r.getMessage() for r in caplog.records if "CF flag variable" in r.getMessage()]
+    assert len(flagged) == 1 and flagged[0].startswith("'qc' in flags.nc is a CF flag variable (flag_masks 1 2: "
+                                                       "frozen warm): its codes are used as numbers")
+    assert "qc_lag1" in prepared.samples.feature_names

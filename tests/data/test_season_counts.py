@@ -1,8 +1,10 @@
 """Time axes in growing seasons since a date (ISIMIP/GGCMI), and files whose times do not
 decode given with others (break34b A1, B2)."""
 
+import re
 import shlex
 import subprocess
+from pathlib import Path
 
 import cftime
 import numpy as np
@@ -51,9 +53,14 @@ def _climate_file(path, *, seed=1):
     return path
 
 
-def _python_line(message: str) -> list[str]:
-    """The printed ``python -c "…"`` way out, as arguments for this interpreter."""
-    command = next(part for part in message.split("`") if part.startswith("python -c "))
+def _python_line(message: str, cwd=None) -> list[str]:
+    """The printed ``python -c "…"`` way out, as arguments for this interpreter; the new folder a
+    ``mkdir -p FOLDER && python -c …`` line writes its copy into made first (in ``cwd``)."""
+    command = next(re.sub(r"^mkdir -p (\S+) && ", "", part) for part in message.split("`")
+                   if re.match(r"^(mkdir -p \S+ && )?python -c ", part))
+    if folder := re.match(r"^mkdir -p (\S+) && python -c ", next(part for part in message.split("`")
+                                                                  if "python -c " in part)):
+        (Path(cwd or ".") / folder.group(1)).mkdir(parents=True, exist_ok=True)
     return shlex.split(command)[1:]  # after `python`: -c CODE ARGS
 
 
@@ -149,9 +156,11 @@ def test_times_that_do_not_decode_among_files_are_refused_in_one_line_naming_the
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith("climann: error: time 'time' in "), result.stderr
-    assert "unexpected" not in result.stderr and "gs_climate.nc" not in lines[-1]
-    if make is not _two_crops:  # the one file's refusal, word for word
-        assert lines[-1] == alone.stderr.strip().splitlines()[-1]
+    # the other file named only as kept beside the copy (break54d A5: the copy into a new folder, then its --data)
+    told = re.sub(r",? with the other files of \. given as before \((--data )?gs_climate\.nc\)", "", lines[-1])
+    assert "unexpected" not in result.stderr and "gs_climate.nc" not in told
+    if make is not _two_crops:  # the one file's refusal, word for word, but for the other file kept beside the copy
+        assert told == alone.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "runs").exists()
 
 
@@ -177,17 +186,17 @@ def test_years_since_in_calendars_of_leap_years_get_a_python_line_that_writes_th
         data.to_netcdf(path)
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
-    run_python(*_python_line(str(error.value)), check=True, capture_output=True, cwd=tmp_path)
+    run_python(*_python_line(str(error.value), tmp_path), check=True, capture_output=True, cwd=tmp_path)
     if calendar == "proleptic_gregorian":
         expected = [(datetime.date(1661 + int(n), 1, 1) - datetime.date(1661, 1, 1)).days for n in values]
     else:  # 1461 to 1661: 200 Julian years, 10 days skipped in October 1582
         expected = [-(200 * 365.25 - 10), 0, 365 * 3, (datetime.date(2000, 1, 1) - datetime.date(1661, 1, 1)).days]
-    with xr.open_dataset(tmp_path / "yield_years_fixed.nc", decode_times=False) as raw:
+    with xr.open_dataset(tmp_path / "days_since" / "yield_years.nc", decode_times=False) as raw:
         np.testing.assert_array_equal(raw["time"].values, expected)
         assert raw["time"].attrs["units"] == "days since 1661-01-01"
         if bounds:
             np.testing.assert_array_equal(raw["time_bnds"].values[:, 0], expected)
-    assert open_dataset([tmp_path / "yield_years_fixed.nc"])["time"].dt.year.values.tolist() == [
+    assert open_dataset([tmp_path / "days_since" / "yield_years.nc"])["time"].dt.year.values.tolist() == [
         1661 + int(n) for n in values]
 
 
@@ -196,9 +205,9 @@ def test_years_since_not_whole_stop_the_python_line(tmp_path, monkeypatch):
     path = _crop_file(tmp_path / "yield_years.nc", units="years since 1661-01-01", values=[320.0, 320.5, 322.0])
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
-    finished = run_python(*_python_line(str(error.value)), capture_output=True, text=True, cwd=tmp_path)
+    finished = run_python(*_python_line(str(error.value), tmp_path), capture_output=True, text=True, cwd=tmp_path)
     assert finished.returncode != 0 and "not whole years" in finished.stderr
-    assert not (tmp_path / "yield_years_fixed.nc").exists()
+    assert not (tmp_path / "days_since" / "yield_years.nc").exists()
 
 
 def test_a_folder_of_growing_season_files_gets_one_loop_that_dates_every_file(tmp_path, capfd, monkeypatch):

@@ -212,3 +212,62 @@ def test_mid_month_stamps_with_months_left_out_are_monthly_too():
     """The 16th at 12:00 (CMIP's middles) of the 31-day months."""
     stamps = np.array([cftime.datetime(1993, month, 16, 12, calendar="noleap") for month in (1, 3, 5, 7, 8, 10, 12)])
     assert frequency_of(stamps) == "monthly"
+
+
+@pytest.mark.parametrize("storage", [pytest.param("unsigned", id="byte-with-_Unsigned"),
+                                     pytest.param("range", id="byte-whose-valid-range-needs-unsigned")])
+def test_the_bounds_advice_for_unsigned_bytes_is_the_xarray_line_and_keeps_every_class(tmp_path, monkeypatch,
+                                                                                        storage):
+    """break54d A4: ESA CCI land cover's lccs_class (byte, _Unsigned = "true", valid_min = 1b, valid_max = -36b,
+    i.e. 220) without time bounds was told `cdo settbounds,year`; cdo ignores _Unsigned, and its copies held none of
+    the 2592 classes. For such a variable the advice is the xarray line alone, with why; run as printed, the copies
+    hold every class as it was (read unsigned, the same values as the originals)."""
+    import subprocess
+
+    import netCDF4
+
+    from climann.data.open import open_dataset
+    from climann.data.step_periods import bounds_advice, cdo_signed
+    from tests.fresh_python import shell_path
+
+    monkeypatch.chdir(tmp_path)
+    classes = np.array([[10, 50, 200], [220, 130, 10]], np.uint8)
+    paths = []
+    for k, year in enumerate((2000, 2001)):
+        path = f"LC-{year}.nc"
+        with netCDF4.Dataset(path, "w") as nc:
+            for name, size in (("time", 1), ("lat", 2), ("lon", 3)):
+                nc.createDimension(name, size)
+            nc.createVariable("time", "i4", ("time",))[:] = [366 * k]
+            nc["time"].units, nc["time"].calendar = "days since 2000-01-01", "standard"
+            nc.createVariable("lat", "f4", ("lat",))[:] = [10.0, 20.0]
+            nc["lat"].units = "degrees_north"
+            nc.createVariable("lon", "f4", ("lon",))[:] = [0.0, 10.0, 20.0]
+            nc["lon"].units = "degrees_east"
+            lc = nc.createVariable("lccs_class", "i1", ("time", "lat", "lon"), fill_value=np.int8(0))
+            lc.set_auto_maskandscale(False)
+            lc.flag_values = np.array([0, 10, 50, 130, 200, 220], np.uint8).view(np.int8)
+            lc.flag_meanings = "no_data cropland tree grassland bare water"
+            lc.valid_min, lc.valid_max = np.int8(1), np.array(220, np.uint8).view(np.int8)
+            if storage == "unsigned":
+                lc.setncattr("_Unsigned", "true")
+            lc[:] = np.roll(classes, k)[None].view(np.int8)
+        paths.append(path)
+    assert cdo_signed(paths) == "lccs_class(time, lat, lon)"
+    advice = bounds_advice(paths, "yearly")
+    assert "cdo settbounds" not in advice
+    assert "with xarray (cdo ignores _Unsigned and reads lccs_class(time, lat, lon)'s bytes as signed" in advice
+    line = advice.split("`")[1]
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, env={"PATH": shell_path()})
+    with netCDF4.Dataset("with_bounds/LC-2001.nc") as copy, netCDF4.Dataset("LC-2001.nc") as original:
+        assert copy["time_bnds"][:].tolist() == [[366, 731]]  # 2001-01-01 to 2002-01-01
+        for nc in (copy, original):
+            nc["lccs_class"].set_auto_maskandscale(False)
+        # the stored bytes as they were, each class (200 is the byte -56), none made the fill value
+        np.testing.assert_array_equal(copy["lccs_class"][:].view(np.uint8)[0], np.roll(classes, 1))
+        np.testing.assert_array_equal(copy["lccs_class"][:], original["lccs_class"][:])
+        assert {key: copy["lccs_class"].getncattr(key) for key in ("_Unsigned",) if storage == "unsigned"} == (
+            {"_Unsigned": "true"} if storage == "unsigned" else {})
+    if storage == "unsigned":  # read as climann reads them: the codes unsigned, 200 not -56
+        np.testing.assert_array_equal(open_dataset(["with_bounds/LC-2001.nc"])["lccs_class"].values[0],
+                                      np.roll(classes, 1))

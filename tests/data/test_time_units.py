@@ -1,5 +1,7 @@
 """Time units in calendar months or years, and time coordinates without CF units."""
 
+import shutil
+
 import cftime
 import netCDF4
 import numpy as np
@@ -79,12 +81,15 @@ def test_calendar_units_elsewhere_are_refused_with_why_and_the_fix(tmp_path, mon
     length = {"months": f"a month is 1/12 year = {365.242198781 / 12:.6f} days, not a calendar month",
               "years": "a year is 365.242198781 days, the tropical year, not a calendar year"}[unit]
     assert f"not a fixed length of time (CF and UDUNITS: {length})" in message
-    assert "cdo -setreftime,1850-01-01,00:00:00,days obs.nc obs_fixed.nc`" in message
+    # the copy in a new folder, and the --data that takes it (break54d A5: a copy beside obs.nc was taken with it)
+    assert "mkdir -p days_since && cdo -setreftime,1850-01-01,00:00:00,days obs.nc days_since/obs.nc`" in message
+    assert "then give --data days_since/obs.nc in place of obs.nc" in message
     # no xarray parameter to pass to climann (the months_since case); for years, a whole Python
     # line that writes the copy (test_years_of_a_noleap_calendar_are_rewritten_by_the_python_line;
     # in calendars of leap years, tests/data/test_season_counts.py)
     python = unit == "years"
-    assert ("`python -c \"import sys, xarray as xr; d = xr.open_dataset('obs.nc', decode_times=False);" in message) == python
+    assert ("mkdir -p days_since && python -c \"import sys, xarray as xr; d = xr.open_dataset('obs.nc', "
+            "decode_times=False);" in message) == python
     assert ("decode_times" in message) == python and "installing cftime" not in message
 
 
@@ -114,14 +119,17 @@ def test_years_of_a_noleap_calendar_are_rewritten_by_the_python_line(tmp_path, m
     ).to_netcdf(tmp_path / "paleo.nc")
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "paleo.nc"])
-    command = next(part for part in str(error.value).split("`") if part.startswith("python -c "))
-    run_python(*shlex.split(command)[1:], check=True, capture_output=True, cwd=tmp_path)
-    dataset = open_dataset([tmp_path / "paleo_fixed.nc"])
+    # the copy into a new folder (break54d A5): `mkdir -p days_since && python -c …`
+    command = next(part for part in str(error.value).split("`") if part.startswith("mkdir -p days_since && python -c "))
+    (tmp_path / "days_since").mkdir()
+    run_python(*shlex.split(command.removeprefix("mkdir -p days_since && "))[1:], check=True, capture_output=True,
+               cwd=tmp_path)
+    dataset = open_dataset([tmp_path / "days_since" / "paleo.nc"])
     assert list(dataset["time"].values) == [cftime.datetime(int(year), 1, 1, calendar="noleap") for year in years]
-    with xr.open_dataset(tmp_path / "paleo_fixed.nc", decode_times=False) as raw:
+    with xr.open_dataset(tmp_path / "days_since" / "paleo.nc", decode_times=False) as raw:
         np.testing.assert_array_equal(raw["time_bnds"].values[:, 1] - raw["time_bnds"].values[:, 0], 3650.0)
         assert raw["time"].attrs["units"] == "days since 0000-01-01" and raw["time"].dtype == np.float64
-    settings = {"data": {"paths": [str(tmp_path / "paleo_fixed.nc")], "target": "tas", "predictors": ["pred"]},
+    settings = {"data": {"paths": [str(tmp_path / "days_since" / "paleo.nc")], "target": "tas", "predictors": ["pred"]},
                 "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
     assert run.metrics["split_periods"]["test"] == "-21800, -21790, -21780, -21770"
@@ -330,3 +338,31 @@ def test_a_reference_date_that_is_no_date_is_refused_in_one_line_with_the_ncatte
     subprocess.run(command.replace("YYYY-MM-DD", "2000-01-01"), shell=True, check=True, capture_output=True)
     fixed = open_dataset([tmp_path / "packed_fixed.nc"])
     assert [str(date)[:10] for date in fixed["time"].values] == ["2000-01-16", "2000-02-15", "2000-03-15"]
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo not installed")
+def test_months_since_of_a_series_is_copied_file_by_file_into_a_new_folder_that_opens(tmp_path, monkeypatch):
+    """break54d A5: 'months since' without a calendar (RG Argo) was told one cdo line for the first
+    of 13 files, its copy written beside it in the folder given (taken with it by the same glob, and
+    refused again). Now one loop over every file into rg/days_since, then the --data that takes them;
+    run as printed, the copies open, each step at its calendar month (cdo's reading: 0 months since
+    2004-01-01 is 2004-01-01, 14 is 2005-03-01) and the values as they were."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rg").mkdir()
+    paths = [_write(tmp_path / "rg" / f"RG_{year}.nc", units="months since 2004-01-01", calendar=None,
+                    values=np.arange(6) + 6 * k) for k, year in enumerate((2019, 2020, 2021))]
+    with pytest.raises(ClimannError) as error:
+        open_dataset(paths)
+    message = str(error.value)
+    assert "then give --data 'rg/days_since/*.nc' in place of the originals" in message, message
+    line = message.split("`")[1]
+    assert line.count("for f in ") == 2 and "rg/days_since" in line  # the guard's loop and the copies' loop
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True)
+    copies = sorted((tmp_path / "rg" / "days_since").glob("*.nc"))
+    assert [copy.name for copy in copies] == [path.name for path in paths]
+    opened = open_dataset(copies)
+    expected = [cftime.DatetimeGregorian(2004 + month // 12, month % 12 + 1, 1) for month in range(18)]
+    assert [(t.year, t.month, t.day) for t in opened["time"].values] == [(t.year, t.month, t.day) for t in expected]
+    assert float(opened["tas"].sum()) == 18 * 6

@@ -320,3 +320,66 @@ def test_a_close_name_in_several_files_is_told_the_loop_that_renames_each_and_it
     assert len(copies) == 2
     renamed = open_dataset(copies)
     np.testing.assert_array_equal(renamed["rsdt"].values, opened["rsdt_new"].values)
+
+
+# --- a map projection's x/y beside a latitude-longitude target (break54d A1, A6) --------------------------------
+def _bedmachine_beside_sst(folder):
+    """``sst.nc`` (monthly, latitude-longitude) and ``bm/BedMachine.nc``: ``bed(y, x)`` on polar stereographic
+    axes in metres (projection_x/y_coordinate, a grid_mapping), no time, as BedMachine Antarctica gives it."""
+    (folder / "bm").mkdir()
+    sst = grid_dataset(n_years=2, seed=2)[["tas"]].rename(tas="sst")
+    sst.to_netcdf(folder / "sst.nc")
+    x = np.arange(-3, 4) * 3.0e5
+    xr.Dataset({"bed": (("y", "x"), np.zeros((7, 7), "i2"), {"units": "meters", "grid_mapping": "mapping"}),
+                "mapping": ((), 0, {"grid_mapping_name": "polar_stereographic", "latitude_of_projection_origin": -90.0,
+                                    "standard_parallel": -71.0, "straight_vertical_longitude_from_pole": 0.0})},
+               coords={"x": ("x", x, {"standard_name": "projection_x_coordinate", "units": "meter"}),
+                       "y": ("y", x[::-1], {"standard_name": "projection_y_coordinate", "units": "meter"})}
+               ).to_netcdf(folder / "bm" / "BedMachine.nc")
+    return [str(folder / "sst.nc"), str(folder / "bm" / "BedMachine.nc")]
+
+
+@pytest.mark.parametrize("select", [pytest.param({}, id="as-given"),
+                                    pytest.param({"y": 9.0e5, "x": -9.0e5}, id="one-y-and-x-selected")])
+def test_a_predictor_on_a_projections_axes_is_refused_as_not_on_the_grid_with_the_regrid_route(tmp_path, select):
+    """break54d A1: BedMachine's bed(y, x) as a predictor of a latitude-longitude sst was told "extra dimension y …
+    --select y=VALUE"; followed, "(its dims are )". Both are now the one refusal: not on the grid, regrid it."""
+    from climann.errors import ClimannError
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    paths = _bedmachine_beside_sst(tmp_path)
+    config = build_config({"data": {"paths": paths, "target": "sst", "predictors": ["bed"], "select": select}})
+    with pytest.raises(ClimannError, match=r"^variable 'bed' is not on the grid \(time, lat, lon\): it is on the axes "
+                                           r"of a map projection \((x, y|y, x)\), not on latitude and longitude; regrid "
+                                           r"it onto that grid first .*--data in place of its own$"):
+        prepare_data(config)
+
+
+def test_a_path_given_as_a_predictor_is_said_to_belong_in_data(tmp_path):
+    """break54d A6: --predictors bm/BedMachine.nc was told "variable 'bm/…nc' not in sst.nc" and no more."""
+    from climann.errors import ClimannError
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    paths = _bedmachine_beside_sst(tmp_path)
+    config = build_config({"data": {"paths": paths[:1], "target": "sst", "predictors": ["bm/BedMachine.nc"]}})
+    with pytest.raises(ClimannError, match=r"'bm/BedMachine.nc' is a file's path: predictors are variable names; give "
+                                           r"the file with --data \(\[data\] paths\) and name its variables in "
+                                           r"--predictors$"):
+        prepare_data(config)
+
+
+def test_a_file_without_time_as_the_only_data_is_told_what_it_can_be(tmp_path):
+    """break54d A6: BedMachine alone as --data was refused "no time coordinate found …; coordinates present: x, y"
+    with no way out: it holds static predictors only, once regridded."""
+    from climann.data.open import open_dataset
+    from climann.data.variables import grid_layout
+    from climann.errors import ClimannError
+
+    paths = _bedmachine_beside_sst(tmp_path)
+    with pytest.raises(ClimannError, match=r"coordinates present: x, y; a file without a time axis holds static "
+                                           r"fields: it can hold neither the target nor all the data, only static "
+                                           r"predictors: .* once regridded onto their latitude-longitude grid \(its "
+                                           r"x and y are the axes of a map projection"):
+        grid_layout(open_dataset(paths[1:]), "bed", paths[1:])

@@ -94,6 +94,18 @@ def test_bad_settings_name_the_key(settings, message):
         build_config(settings)
 
 
+@pytest.mark.parametrize("derived", [
+    pytest.param({"global_means": ["sst"]}, id="global-means"),
+    pytest.param({"regional_means": {"sst": [-5, 5, 190, 240]}}, id="regional-means"),
+    pytest.param({"lags": {"sst": [1]}}, id="lags"),
+    pytest.param({"anomalies": ["sst"]}, id="anomalies"),
+])
+def test_a_derived_input_alone_is_no_refusal_of_no_inputs(derived):
+    """break54d A7: global_means = ["sst"] with --predictors '' --features '' was refused as "no inputs"."""
+    config = build_config({"data": {"predictors": [], "features": [], **derived}})
+    assert (config.data.predictors, config.data.features) == ((), ())
+
+
 def test_config_file_errors(tmp_path):
     with pytest.raises(ClimannError, match="config file not found"):
         load_config_file(tmp_path / "missing.toml")

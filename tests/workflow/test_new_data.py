@@ -1957,3 +1957,29 @@ def test_one_step_files_of_a_whole_month_are_advised_merged_then_averaged_and_no
         predict_files(point_run, ["days/monthly/day_199601_monthly.nc"], tmp_path / "p2.nc")
     again = [record.getMessage() for record in caplog.records]
     assert not [message for message in again if "cdo monmean" in message or "trained on monthly" in message], again
+
+
+@pytest.mark.parametrize("cell_methods", [pytest.param("time: mean realization: mean", id="ensemble-mean"),
+                                          pytest.param("time: mean", id="one-member")])
+def test_the_member_note_names_the_files_on_the_member_axis_and_an_ensemble_mean_as_such(tmp_path, cell_methods):
+    """break54d A3: HadCRUT5's ensemble mean (scalar realization = 100, bounds 1…200, cell_methods "realization:
+    mean") was noted "ensemble member realization=100", and HadISST_sst.nc, without any realization, was named with
+    it. The note names the file that has the axis, and a statistic over the members as what it is."""
+    from types import SimpleNamespace
+
+    from climann.data.open import open_dataset
+    from climann.workflow.new_data import member_notes
+
+    times = {"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"})}
+    space = {"lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}), "lon": ("lon", [0.0], {"units": "degrees_east"})}
+    tas = xr.Dataset({"tas_mean": (("time", "lat", "lon"), np.zeros((2, 2, 1)), {"cell_methods": cell_methods})},
+                     coords={**times, **space, "realization": ((), 100, {"standard_name": "realization"})})
+    tas.to_netcdf(tmp_path / "HadCRUT5.nc")
+    xr.Dataset({"sst": (("time", "lat", "lon"), np.ones((2, 2, 1)))}, coords={**times, **space}).to_netcdf(
+        tmp_path / "HadISST_sst.nc")
+    files = [tmp_path / "HadCRUT5.nc", tmp_path / "HadISST_sst.nc"]
+    dataset = open_dataset(files)
+    run = SimpleNamespace(config=SimpleNamespace(data=SimpleNamespace(select={})))
+    expected = ("HadCRUT5.nc: an ensemble mean (cell_methods 'realization: mean'), not one member"
+                if "realization" in cell_methods else "HadCRUT5.nc: ensemble member realization=100")
+    assert member_notes(run, dataset, files) == [expected]

@@ -49,6 +49,21 @@ def test_global_and_regional_means_cover_their_own_boxes_not_the_selected_region
     assert (data.samples.layout.latitude.values > 0).all()
 
 
+@pytest.mark.parametrize("features", [pytest.param([], id="no-features"), pytest.param(None, id="default-features")])
+def test_a_global_mean_alone_is_an_input_and_is_numpys_area_weighted_mean(write_grid, features):
+    """break54d A7: [data] global_means = ["sst"] with no predictors and no features was refused as "no inputs",
+    though the global mean is an input that varies. It trains, its column numpy's cos-latitude mean of pred."""
+    path = write_grid("grid.nc", n_lat=1 if features is None else 4, n_lon=6)  # one latitude: no default lat
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path)], "target": "tas", "predictors": [], "features": features, "global_means": ["pred"]}}))
+    data = prepare_data(config)
+    names = data.samples.feature_names
+    assert names == (("pred_global_mean",) if features == [] else ("pred_global_mean", "season_sin", "season_cos"))
+    dataset = grid_dataset(n_lat=1 if features is None else 4, n_lon=6)
+    field, lat = dataset["pred"].values.astype(np.float64), dataset["lat"].values
+    np.testing.assert_allclose(data.samples.inputs[:, 0], cos_mean(field, lat)[data.samples.time_index], rtol=1e-6)
+
+
 @pytest.fixture
 def scenarios(write_grid):
     """Three 'scenarios' over the same years 2000–2002, with different random predictors."""
