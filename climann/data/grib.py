@@ -75,7 +75,9 @@ from climann.data.forecast_times import on_held_valid_times
 from climann.data.grib_framing import CutMessage, cut_message, cut_message_text
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.paths import is_grib
-from climann.data.shell import beside, cdo_command, shown_path
+from climann.data.shell import (
+    beside, cdo_command, copies_folder, glob_words, none_there_in_loop, shared_glob, shown_path, working_path,
+)
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -226,7 +228,8 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
         raise ClimannError(corrupted_message_text(path, corrupted))
     if skipped:
         dataset.close()
-        raise ClimannError(skipped_message(path, [name for _, name in skipped]))
+        names = [name for _, name in skipped]
+        raise SkippedParameters(skipped_message(path, names), path=path, names=names)
     if any(variable.attrs.get("GRIB_paramId") == UNKNOWN_PARAM_ID for variable in dataset.data_vars.values()):
         dataset = _with_unknown_parameter_named(dataset, path, unknown_parameters(path))
     return _on_held_valid_times(_with_step_intervals(dataset, path), path)
@@ -552,6 +555,46 @@ grib_copy -w shortName!=tp era5.grib era5_rest.grib"
             f"forecasts beside analyses, say): cfgrib cannot read them as one dataset and drops {quoted}; split the "
             f"file, one parameter per file: {copies}; "
             f"grib_copy -w {rest} {shown_path(path)} {_split_part(path, 'rest')}")
+
+
+class SkippedParameters(ClimannError):
+    """The refusal of :func:`skipped_message`, with the file (``path``) and the parameters cfgrib
+    dropped (``names``): a caller that opens several such files says the split of them all
+    (:func:`skipped_loop_message`)."""
+
+    def __init__(self, message: str, *, path: Path, names: list[str]) -> None:
+        super().__init__(message)
+        self.path, self.names = Path(path), list(names)
+
+
+def skipped_loop_message(refused: SkippedParameters, files: list[Path]) -> str | None:
+    """:func:`skipped_message` for ``refused``'s file and the other GRIB ``files`` of its folder with
+    its ending given with it (NLDAS-2's 72 hourly files, ``APCP`` beside ``TMP`` in each): one loop
+    over them all that splits each, one parameter per file, into a new folder beside them
+    (:func:`~climann.data.shell.copies_folder`), guarded so that no copy there is written over
+    (:func:`~climann.data.shell.none_there_in_loop`), then the ``--data`` of the folder. fix54k: the
+    line split the first file alone, and the next run refused the second. None for one file."""
+    path = refused.path
+    alike = [file for file in dict.fromkeys(Path(each) for each in files)
+             if file.parent == path.parent and file.suffix == path.suffix]
+    if len(alike) < 2 or path not in alike:
+        return None
+    pattern = shared_glob(alike)
+    listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(file) for file in alike)
+    folder = copies_folder(path.parent, "split")
+    parts = [(f"shortName={name}", name) for name in refused.names]
+    parts.append((",".join(f"shortName!={name}" for name in refused.names), "rest"))
+    copies = [(condition, f'{shown_path(folder)}/"$(basename "${{f%.*}}")"_{part}{path.suffix}')
+              for condition, part in parts]
+    guards = "".join(none_there_in_loop(listed, copy) for _, copy in copies)
+    split = " && ".join(f'grib_copy -w {condition} "$f" {copy}' for condition, copy in copies)
+    quoted = ", ".join(f"'{name}'" for name in refused.names)
+    return (f"{path.name} holds {quoted} on other times or steps than the rest of the file (an accumulation from "
+            f"forecasts beside analyses, say): cfgrib cannot read them as one dataset and drops {quoted}; split "
+            f"each of the {len(alike)} files, one parameter per file, into a new folder: `{guards}mkdir -p "
+            f"{shown_path(folder)} && for f in {listed}; do {split}; done`, then give --data "
+            f"'{working_path(folder)}/*{path.suffix}' in place of {listed} (the copies are in a folder of their "
+            f"own: a glob over the originals' folder does not take them)")
 
 
 def unknown_parameters(path: Path) -> list[tuple[int, ...]]:

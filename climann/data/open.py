@@ -80,7 +80,7 @@ from climann.data.cut_copies import cut_copy_message
 from climann.data.grid_tiles import lattice_offsets, mosaic_advice, same_grid_mapping
 from climann.data.grid_cuts import (cut_advice, index_cut, index_cut_advice, interpolation_advice,
                                     interpolation_onto_2d_advice)
-from climann.data.grib import open_grib
+from climann.data.grib import SkippedParameters, open_grib, skipped_loop_message
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, SPLIT_SERIES_COORDINATE
 from climann.data.level_axes import level_axes, on_reference_levels
@@ -339,10 +339,15 @@ def _open_group(
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")
-        return _with_bare_coordinates(
-            _open_files(files, time_coder, renames, overlap, target, variables, select, lags, time_range=time_range,
-                        earlier=earlier),
-            files)
+        try:
+            opened = _open_files(files, time_coder, renames, overlap, target, variables, select, lags,
+                                 time_range=time_range, earlier=earlier)
+        except SkippedParameters as refused:  # every file alike split by one loop, not the first alone (fix54k)
+            looped = skipped_loop_message(refused, list(files))
+            if looped is None:
+                raise
+            raise ClimannError(looped) from None
+        return _with_bare_coordinates(opened, files)
 
 
 def open_input(path: Path, **options: object) -> xr.Dataset:

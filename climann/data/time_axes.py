@@ -96,14 +96,18 @@ from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, is_lead_month
 from climann.data.instant_values import holds_instants
 from climann.data.notes import note_once, noted
-from climann.data.paths import is_zarr_store
+from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
     beside, cdo_command, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words,
-    in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
+    grib_command, in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
     shared_glob, shown_path, steps_command, working_path,
 )
 from climann.data.sources import files_text
+from climann.data.split_periods import (
+    partial_periods, period_name, period_words, periods_split_by_files, shifttime_operator, whole_periods_selection,
+    whole_range, window_start_shift,
+)
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, bounds_advice, first_instant_text, frequency_of, frequency_of_step, median_step_days,
     period_text, step_periods, steps_text, unknown_periods_refusal,
@@ -959,9 +963,14 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     statistic, words = _statistic_of(fine.value_word, fine.extreme)
     if all(cdo_copies(str(file), time) for file in files):
         directions = file_directions(fine.file) if statistic == "mean" else {}
+        operator = _cdo_time_statistic(f"{prefix}{statistic}", directions)
+        # several variables' files together (_Together) are each a whole series: one loop over them
+        if isinstance(fine, _Axis) and (merged := _merged_periods_advice(fine, frequency, prefix, operator,
+                                                                          words)) is not None:
+            return merged
 
         def tool(source: str, copy: str) -> str:
-            return f"cdo {_cdo_time_statistic(f'{prefix}{statistic}', directions)} {source} {copy}"
+            return f"cdo {operator} {source} {copy}"
     elif frequency in _CALENDAR_PERIODS:
         def tool(source: str, copy: str) -> str:
             return calendar_resample_command(fine.file, _CALENDAR_PERIODS[frequency], frequency, time,
@@ -970,6 +979,46 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
         return None
     command, data, replaced = _copies_of(fine, frequency, tool, period=frequency)
     return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {_OWN_FOLDER}"
+
+
+def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: str, words: str) -> str | None:
+    """The one ``cdo`` line for ``fine``'s files when a period of ``frequency`` holds values of several
+    of them (:func:`~climann.data.split_periods.periods_split_by_files`; fix54k: NLDAS-2's hourly files
+    were advised one ``daysum`` each, 72 one-hour "days"): merged by time first, each stamp at the end
+    of its window moved to the window's start (``-shifttime`` by the files' own window,
+    :func:`~climann.data.split_periods.window_start_shift`: the total over 23–24 h is its day's), then
+    ``operator`` (``daysum``), its copy in a new folder. A first or last period the files cover in part
+    is named and left out (``-seldate``), not summed short. None when each period lies in one file."""
+    shift = window_start_shift(list(fine.times), list(fine.cells))
+    starts = [time - shift for time in fine.times] if shift is not None else list(fine.times)
+    merged = _merged_series(fine.distinct_files)
+    if merged is None or not periods_split_by_files(starts, fine.files, prefix):
+        return None
+    step = shift or min((later - earlier for earlier, later in zip(starts, starts[1:])), default=None)
+    partials = partial_periods(starts, step, prefix) if step else []
+    kept = whole_range(starts, partials, prefix)
+    if kept is None:
+        return None
+    folder = copies_folder(Path(fine.file).parent, frequency)
+    copy = copy_in_folder(folder, merged[0], frequency)
+    command = (f"{none_there(copy)}mkdir -p {shown_path(folder)} && cdo {operator}"
+               f"{whole_periods_selection(partials, kept, prefix)}{shifttime_operator(shift)} {merged[1]} "
+               f"{shown_path(copy)}")
+    if any(map(is_grib_file, fine.distinct_files)):
+        command = grib_command(command)  # CDO writes GRIB from GRIB, under any name
+    moved = (f", each stamp ({date_text(fine.times[0])}, …) the end of its value's {_duration_words(shift)} and "
+             f"moved to its start so that each value falls in the {period_words(prefix)} it covers") if shift else ""
+    left_out = "; ".join(f"{period_name(period)} holds {held} of its {whole} values, left out of the copy"
+                         for period, held, whole in partials)
+    told = f" ({left_out}: its {words} would be of those values only)" if partials else ""
+    return (f"e.g. {frequency} {words} of the {len(fine.distinct_files)} files merged by time (each holds less than "
+            f"a {period_words(prefix)}{moved}) with `{command}`{told}, then give --data {shown_path(copy)} in place "
+            f"of {merged[2]} {_OWN_FOLDER_MERGED}")
+
+
+def _duration_words(shift: datetime.timedelta) -> str:
+    seconds = int(shift.total_seconds())
+    return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds // 60} min"
 
 
 #: Said after the ``--data`` that takes copies written into a folder of their own (:func:`copies_folder`).

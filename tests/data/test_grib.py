@@ -530,3 +530,51 @@ def test_grib_behind_a_wmo_heading_is_read_as_the_grib_it_holds(tmp_path, given)
     dataset = open_dataset(expand_paths([str(tmp_path / given)]))  # as the CLI: the link resolved
     np.testing.assert_allclose(dataset["t2m"].values, fields, atol=0.01)
     assert [str(time)[:7] for time in dataset["time"].values] == ["1990-01", "1990-02", "1990-03"]
+
+
+def _nldas_two_parameters(folder, hours=72):
+    """NLDAS-2-like hourly GRIB1 files holding ``TMP`` at 2 m (an instant at the hour of the name) and ``APCP``
+    ("0-1 hour acc" from it) together, one message each; returns their values, (hours, 3, 4) each."""
+    folder.mkdir()
+    rng = np.random.default_rng(54)
+    temperatures, totals = rng.normal(280, 3, (hours, 3, 4)), np.round(rng.gamma(0.5, 1.0, (hours, 3, 4)), 3)
+    for index in range(hours):
+        date, hour = 20000101 + index // 24, index % 24
+        keys = {"centre": 7, "table2Version": 2, "dataDate": date, "dataTime": hour * 100, "P1": 0}
+        write_grib_messages(folder / f"NLDAS_FORA0125_H.A{date}.{hour:02d}00.002.grb", [
+            ({**keys, "indicatorOfParameter": 11, "indicatorOfTypeOfLevel": 105, "level": 2, "timeRangeIndicator": 0,
+              "P2": 0}, temperatures[index]),
+            ({**keys, "indicatorOfParameter": 61, "timeRangeIndicator": 4, "P2": 1}, totals[index])],
+            latitudes=LATITUDES, longitudes=LONGITUDES, sample="regular_ll_sfc_grib1")
+    return temperatures, totals
+
+
+def test_files_alike_holding_an_accumulation_beside_instants_are_split_by_one_loop_over_them_all(
+        tmp_path, monkeypatch):
+    """fix54k: 72 NLDAS-2 files holding APCP and TMP together were refused with grib_copy lines for the first file
+    alone (the next run refused the second). Now one guarded loop splits every file into a new folder; run by bash
+    as printed, the copies hold each file's tp and t2m (their values), climann reads the folder, and followed
+    twice the line writes over nothing."""
+    monkeypatch.chdir(tmp_path)
+    temperatures, totals = _nldas_two_parameters(tmp_path / "nldas")
+    originals = sorted((tmp_path / "nldas").glob("*.grb"))
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(expand_paths(["nldas/*.grb"]))
+    message = str(raised.value)
+    assert "split each of the 72 files, one parameter per file, into a new folder: `" in message, message
+    line = message.split("into a new folder: `")[1].split("`")[0]
+    assert line.count("for f in nldas/NLDAS_FORA0125_H.A2000010*00.002.grb;") == 3, line  # two guards, the loop
+    data = message.split("then give --data ")[1].split(" in place of ")[0]
+    assert data == "'nldas/split/*.grb'"
+    env = {**os.environ, "PATH": f"{Path(eccodes_tool('grib_copy')).parent}:{os.environ['PATH']}"}
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env=env)
+    split = sorted((tmp_path / "nldas" / "split").glob("*.grb"))
+    assert len(split) == 144
+    both = open_dataset(expand_paths([shlex.split(data)[0]]))  # the folder read (on their common period)
+    assert {"tp", "t2m"} <= set(both.data_vars)
+    np.testing.assert_allclose(open_dataset(expand_paths(["nldas/split/*_tp.grb"]))["tp"].values, totals, atol=1e-3)
+    np.testing.assert_allclose(open_dataset(expand_paths(["nldas/split/*_rest.grb"]))["t2m"].values, temperatures,
+                               atol=1e-2)
+    assert sorted((tmp_path / "nldas").glob("*.grb")) == originals
+    again = subprocess.run(["bash", "-c", line], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert again.returncode != 0 and "_tp.grb is there already: left as it is" in again.stderr, again.stderr

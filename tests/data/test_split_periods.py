@@ -1,0 +1,105 @@
+"""Hourly files of one message each (NLDAS-2's APCP) beside a daily target (fix54k): the advice merges them by
+time and moves each total to its window's start before ``daysum``; run as printed, its copy holds each day's sum
+of its 24 hours (numpy), and a first or last day the files cover in part is named and left out."""
+
+import datetime
+import re
+import subprocess
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.open import open_dataset
+from climann.data.split_periods import partial_periods, shifttime_operator, window_start_shift
+from tests.data.test_forecast_windows import _nldas_hours
+
+LAT, LON = [40.125, 40.0, 39.875], [-100.125, -100.0, -99.875, -99.75]
+
+
+def _daily_target(path, days):
+    """A daily tas on the NLDAS cells, each value of the day its bounds give."""
+    time = pd.date_range("2000-01-01", periods=days, freq="D")
+    values = np.random.default_rng(1).normal(280, 3, (days, 3, 4)).astype("f4")
+    bounds = np.stack([time, time + pd.Timedelta(days=1)], -1)
+    xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": "K"}), "time_bnds": (("time", "bnds"), bounds)},
+               coords={"time": ("time", time, {"bounds": "time_bnds"}), "lat": LAT, "lon": LON}).to_netcdf(
+        path, encoding={name: {"units": "days since 2000-01-01"} for name in ("time", "time_bnds")})
+
+
+def _train(*data):
+    words = ["train", *(word for path in data for word in ("--data", path)), "--target", "tas", "--predictors", "tp",
+             "--features", "lat", "--epochs", "1", "--hidden", "2", "--out", "run", "--quiet",
+             "--set", "evaluation.figures=false"]
+    return CliRunner().invoke(app, words)
+
+
+def _printed_line(output):
+    """The one backquoted cdo line of the refusal and the --data it advises."""
+    found = re.search(r"`(\{ \[ ! -e [^`]*&& cdo [^`]*)`.*?then give --data (\S+) in place of", output)
+    assert found is not None, output
+    return found[1], found[2]
+
+
+def _cell_days(opened):
+    cells = opened[opened["time"].attrs["bounds"]].values
+    return [(start.year, start.month, start.day) for start in cells[:, 0]], cells
+
+
+def test_the_advised_line_sums_each_days_24_hours_and_climann_trains_on_it(tmp_path, monkeypatch):
+    """72 one-hour files: one line, merged and shifted by the files' own 1 h window (not a daysum per file, which
+    wrote 72 one-hour "days"); run by bash as printed, each day's total is numpy's of its 24 files, climann reads
+    each as its day (bounds 00:00 to 23:00) and trains on it beside the daily target."""
+    monkeypatch.chdir(tmp_path)
+    totals = _nldas_hours(tmp_path / "nldas", days=3)
+    _daily_target(tmp_path / "tas.nc", 3)
+    refused = _train("nldas/*.grb", "tas.nc")
+    assert refused.exit_code == 2, refused.output
+    line, data = _printed_line(refused.output)
+    assert "for f in" not in line and " -shifttime,-1hour -mergetime " in line, line
+    assert "left out" not in refused.output
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path)
+    copy = open_dataset([tmp_path / data])
+    days, cells = _cell_days(copy)
+    assert days == [(2000, 1, 1), (2000, 1, 2), (2000, 1, 3)]
+    assert [(end - start).total_seconds() for start, end in cells] == [23 * 3600] * 3
+    np.testing.assert_allclose(copy["tp"].values, totals.reshape(3, 24, 3, 4).sum(axis=1), atol=24e-4)
+    trained = _train(data, "tas.nc")
+    assert trained.exit_code == 0, trained.output
+    again = subprocess.run(["bash", "-c", line], capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode != 0 and "is there already: left as it is" in again.stderr
+
+
+def test_a_first_and_last_day_covered_in_part_are_named_and_left_out(tmp_path, monkeypatch):
+    """Files from 05:00 of the first day to the hour 16–17 of the last: those days are named with the hours they
+    hold and left out of the copy (a daysum of them was 19 and 17 hours, the last not short enough to be told);
+    the days between are numpy's sums of their 24 files."""
+    monkeypatch.chdir(tmp_path)
+    totals = _nldas_hours(tmp_path / "nldas", days=4)
+    for path in sorted((tmp_path / "nldas").glob("*.grb"))[:5] + sorted((tmp_path / "nldas").glob("*.grb"))[-7:]:
+        path.unlink()
+    _daily_target(tmp_path / "tas.nc", 4)
+    refused = _train("nldas/*.grb", "tas.nc")
+    assert refused.exit_code == 2, refused.output
+    assert ("2000-01-01 holds 19 of its 24 values, left out of the copy; 2000-01-04 holds 17 of its 24 values, left "
+            "out of the copy") in refused.output, refused.output
+    line, data = _printed_line(refused.output)
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path)
+    copy = open_dataset([tmp_path / data])
+    days, _ = _cell_days(copy)
+    assert days == [(2000, 1, 2), (2000, 1, 3)]
+    np.testing.assert_allclose(copy["tp"].values, totals[24:72].reshape(2, 24, 3, 4).sum(axis=1), atol=24e-4)
+
+
+def test_the_shift_is_the_files_window_and_partial_days_are_counted():
+    """Stamps at the ends of 3 h windows are moved back 3 h; stamps inside their cells are not moved; a day from
+    06:00 of 3-hourly values holds 6 of its 8."""
+    hours = [datetime.datetime(2000, 1, 1, 9) + datetime.timedelta(hours=3 * index) for index in range(8)]
+    window = datetime.timedelta(hours=3)
+    assert shifttime_operator(window_start_shift(hours, [(time - window, time) for time in hours])) \
+        == " -shifttime,-3hour"
+    assert window_start_shift(hours, [(time - window / 2, time + window / 2) for time in hours]) is None
+    starts = [time - window for time in hours]
+    assert partial_periods(starts, window, "day") == [((2000, 1, 1), 6, 8), ((2000, 1, 2), 2, 8)]
