@@ -8,40 +8,19 @@ from __future__ import annotations
 import re
 import shlex
 
-import netCDF4
 import numpy as np
 from typer.testing import CliRunner
 
 from climann.cli import app
 from climann.data.open import open_dataset
 from climann.data.renames import FileRenames
+from tests.eobs_files import write_eobs
 
-LAT = np.arange(44.125, 45.0, 0.25)
-LON = np.arange(-1.875, -0.8, 0.25)
 
 
 def _eobs(folder):
-    folder.mkdir()
-    rng = np.random.default_rng(7)
-    written = {}
-    for name in ("rr", "tg"):
-        for kind in ("mean", "spread"):
-            values = rng.normal(10 if kind == "mean" else 0.5, 1, (60, LAT.size, LON.size)).astype("f4")
-            with netCDF4.Dataset(folder / f"{name}_ens_{kind}_0.25deg_reg_v29.0e.nc", "w") as nc:
-                for dim, size in (("time", None), ("latitude", LAT.size), ("longitude", LON.size)):
-                    nc.createDimension(dim, size)
-                time = nc.createVariable("time", "f8", ("time",))
-                time.units, time.calendar = "days since 1950-01-01 00:00", "standard"
-                time[:] = 18628 + np.arange(60)
-                for axis, axis_values, unit in (("latitude", LAT, "degrees_north"),
-                                                ("longitude", LON, "degrees_east")):
-                    nc.createVariable(axis, "f8", (axis,))[:] = axis_values
-                    nc[axis].units = unit
-                variable = nc.createVariable(name, "f4", ("time", "latitude", "longitude"))
-                variable.units = "Celsius" if name == "tg" else "mm"
-                variable[:] = values
-            written[(name, kind)] = values
-    return written
+    """E-OBS-like daily files (tests/eobs_files.py); the values written, by (name, kind)."""
+    return write_eobs(folder, 60, seed=7)
 
 
 def test_the_spreads_alone_are_renamed_and_the_means_keep_their_names(tmp_path, monkeypatch):

@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 
-import netCDF4
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -18,38 +17,16 @@ from typer.testing import CliRunner
 from climann.cli import app
 from climann.data.open import open_dataset
 from climann.data.renames import FileRenames
+from tests.eobs_files import write_eobs
 
-LAT = np.arange(44.125, 45.0, 0.25)
-LON = np.arange(-1.875, -0.8, 0.25)
 DAYS = 800
 RENAMES = ["--rename", "rr_ens_spread_0.25deg_reg_v29.0e.nc:rr=rr_spread",
            "--rename", "tg_ens_spread_0.25deg_reg_v29.0e.nc:tg=tg_spread"]
 
 
 def _eobs(folder):
-    """E-OBS-like daily files (days since 1950, stamped 00:00, no bounds) of ``rr`` and ``tg``, mean and spread;
-    returns the values written, by (name, kind)."""
-    folder.mkdir()
-    rng = np.random.default_rng(11)
-    written = {}
-    for name in ("rr", "tg"):
-        for kind in ("mean", "spread"):
-            values = rng.normal(10 if kind == "mean" else 0.5, 1, (DAYS, LAT.size, LON.size)).astype("f4")
-            with netCDF4.Dataset(folder / f"{name}_ens_{kind}_0.25deg_reg_v29.0e.nc", "w") as nc:
-                for dim, size in (("time", None), ("latitude", LAT.size), ("longitude", LON.size)):
-                    nc.createDimension(dim, size)
-                time = nc.createVariable("time", "f8", ("time",))
-                time.units, time.calendar = "days since 1950-01-01 00:00", "standard"
-                time[:] = 18628 + np.arange(DAYS)  # from 2001-01-01
-                for axis, axis_values, unit in (("latitude", LAT, "degrees_north"),
-                                                ("longitude", LON, "degrees_east")):
-                    nc.createVariable(axis, "f8", (axis,))[:] = axis_values
-                    nc[axis].units = unit
-                variable = nc.createVariable(name, "f4", ("time", "latitude", "longitude"))
-                variable.units = "Celsius" if name == "tg" else "mm"
-                variable[:] = values
-            written[(name, kind)] = values
-    return written
+    """E-OBS-like daily files (tests/eobs_files.py); the values written, by (name, kind)."""
+    return write_eobs(folder, DAYS, seed=11)
 
 
 def _bounds_loop(log: str) -> tuple[str, str]:
