@@ -75,8 +75,11 @@ def test_a_cut_holding_other_values_is_told_as_two_scenarios_with_a_rename_that_
             "(two scenarios?): to use both, give siconc_ssp585.nc's a new name with [data] rename = ") in message, message
     table = re.search(r"rename = (\{.*?\}\}), and put them on one grid", message).group(1)
     rules = tomllib.loads(f"rename = {table}")["rename"]
-    subprocess.run(re.search(r"`(ncks [^`]*)`", message).group(1), shell=True, check=True, capture_output=True)
-    fixed = [tmp_path / "siconc_ssp126_fixed.nc", tmp_path / "siconc_ssp585.nc"]
+    # fix54b: the cut's copy in a new folder, the line run as printed
+    line = re.search(r"`(\{ \[ ! -e [^`]*?&& ncks [^`]*)`", message).group(1)
+    subprocess.run(line, shell=True, check=True, capture_output=True)
+    fixed = [tmp_path / "cut" / "siconc_ssp126.nc", tmp_path / "siconc_ssp585.nc"]
+    assert f"then give --data {fixed[0]} in place of {whole}" in message
     opened = open_dataset(fixed, renames=FileRenames(fixed, rules))
     new = sorted(set(opened.data_vars) - {"siconc", "vertices_latitude", "vertices_longitude"})
     assert len(new) == 1, sorted(opened.data_vars)

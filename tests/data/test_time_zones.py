@@ -170,7 +170,9 @@ def test_bounds_whose_own_units_lack_the_offset_are_refused_naming_the_units(tmp
     message = str(raised.value)
     assert ("the time bounds 'time_bnds' have units of their own, 'hours since 2000-01-01 00:00:00', other than "
             "those of 'time', 'hours since 2000-01-01 00:00:00 +05:00'") in message
-    assert "`ncatted -a units,time_bnds,d,, " in message and "ncap2" not in message
+    # fix54b: the copy in a new folder of its own
+    assert (f"mkdir -p {tmp_path}/bounds_units_removed && ncatted -a units,time_bnds,d,, {path} "
+            f"{tmp_path}/bounds_units_removed/stn.nc`") in message and "ncap2" not in message
 
 
 def _local_by_attributes(path, *, attrs, values=np.arange(48.0), units="hours since 2021-01-01 00:00:00"):
