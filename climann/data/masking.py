@@ -353,7 +353,8 @@ def _without_codes(name: str, variable: xr.DataArray, codes: np.ndarray, decoded
             else f"its flag_values {' '.join(f'{code:g}' for code in flag_codes(variable, 'flag_values'))} "
                  f"({meanings})")
     note_once(_log, logging.INFO, (
-        f"'{name}' in {Path(source).name if source else 'the data'}: {what}{zeros}; its other values are data"))
+        f"'{name}' in {Path(source).name if source else 'the data'}: {what}{zeros}; its other values are data"),
+        by_file=True)
     return kept
 
 
@@ -372,7 +373,8 @@ def _note_status_codes(name: str, variable: xr.DataArray, codes: np.ndarray,
     note_once(_log, logging.INFO, (
         f"'{name}' in {where}: its flag_values {shown}{f' ({meanings})' if meanings else ''} lie outside its valid "
         "range or are its fill values, so they are status codes of a continuous quantity (CF-1.8 §3.5), read as "
-        f"missing{' but those that say the quantity is absent' if zero else ''}{zeros}; its other values are data"))
+        f"missing{' but those that say the quantity is absent' if zero else ''}{zeros}; its other values are data"),
+        by_file=True)
 
 
 def _zero_codes_said(name: str, variable: xr.DataArray, zero: Sequence[tuple[object, str]],

@@ -52,11 +52,14 @@ _HELD: list[list[tuple[logging.Logger, int, str]]] = []
 
 
 def note_once(logger: logging.Logger, level: int, message: str | Callable[[], str | None], *,
-              key: Hashable = None) -> None:
+              key: Hashable = None, by_file: bool = False) -> None:
     """Log ``message`` at ``level`` unless the same ``key`` (default: the message) was logged
     since the last :func:`forget_notes`. A callable ``message`` (with a ``key``) is called only
     when the note is said: a note that costs a read is computed once per run; one that returns
-    None (the read found nothing to say) says nothing, and is not computed again."""
+    None (the read found nothing to say) says nothing, and is not computed again. Warnings, and
+    notes said of each file (``by_file``: a GlobSnow file's flag codes, said of 240 monthly
+    files in 240 lines of ``train.log``, break55d A2), are grouped by file while files are
+    opened (:func:`notes_grouped_by_file`)."""
     if callable(message) and key is None:
         raise TypeError("a message computed when said needs a key")
     key = message if key is None else key
@@ -64,7 +67,7 @@ def note_once(logger: logging.Logger, level: int, message: str | Callable[[], st
         _SAID.add(key)
         said = message() if callable(message) else message
         said = None if said is None else with_store_notes(said)
-        if said is not None and _HELD and level >= logging.WARNING:
+        if said is not None and _HELD and (level >= logging.WARNING or by_file):
             _HELD[-1].append((logger, level, said))  # said when the files are open, grouped by file
         elif said is not None:
             logger.log(level, "%s", said)

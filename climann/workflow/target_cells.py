@@ -11,7 +11,14 @@ predicted: filling gaps is a use of ``predict``.
 
 Where the cells are found:
 
-* New data that hold the target: the cells where it is missing at every one of their time steps.
+* New data that hold the target at several time steps: the cells where it is missing at every
+  one of them.
+* New data that hold it at one time step only (a daily file of a product shipped one day per
+  file): one step cannot tell a gap (a cloud, a retrieval failure) from a cell where the
+  quantity does not exist, so the run's own knowledge decides: a cell missing here is left
+  missing only where the target of the run's own data (its ``predictions.nc``) never has a
+  value either; the others are gaps, and predicted. Data not on the training grid (or a run
+  whose ``predictions.nc`` is gone) leave every missing cell missing, and a note says why.
 * New data without it, on the training grid (all of it or a part, its cells found by value as
   :func:`climann.workflow.training_cells.training_cells` finds them): the cells where the
   target of the run's own data is missing at every time step, read from the run's
@@ -93,6 +100,8 @@ def predicted_cells(run, run_dir: str | Path, dataset: xr.Dataset, layout: GridL
     name, n_cells = layout.target_name, layout.n_cells
     if had_target:
         missing = never_present(dataset[name], layout)
+        if missing.any() and not missing.all() and layout.shape[0] == 1:  # a gap or no such quantity? the run says
+            return _one_step_cells(run, Path(run_dir), layout, missing)
         if not missing.all():  # a target missing everywhere says nothing of where it exists
             return PredictedCells(~missing, _note(name, int(missing.sum()), n_cells, "in these data")
                                   if missing.any() else None)
@@ -109,6 +118,28 @@ def predicted_cells(run, run_dir: str | Path, dataset: xr.Dataset, layout: GridL
                 f"of {trained.size} cells")
     return PredictedCells(None, f"{name} is predicted at every cell where the predictors are present, also where it "
                                 f"may not exist (no land–sea mask applied): these data do not hold {name} and {why}")
+
+
+def _one_step_cells(run, run_dir: Path, layout: GridLayout, missing: np.ndarray) -> PredictedCells:
+    """The cells to predict on data of one time step whose target is ``missing`` at some cells
+    (shape (n_lat, n_lon)): the gaps are the cells where the run's own data have the target."""
+    name, n_cells, n_missing = layout.target_name, layout.n_cells, int(missing.sum())
+    trained = _run_never_present(run_dir, name)
+    never_in_run = None if trained is None else _on_data_grid(run, trained, layout)
+    if never_in_run is None:
+        why = ("the run's predictions.nc, which tells where its target exists, is missing" if trained is None
+               else "these data are not on the training grid, where the run's own data would tell")
+        return PredictedCells(~missing, f"{name} is missing at {n_missing} of {n_cells} cells at the one time step "
+                                        f"of these data: they are left missing, as one time step cannot tell a gap "
+                                        f"from a cell where {name} does not exist, and {why}")
+    left = missing & never_in_run
+    n_left = int(left.sum())
+    note = (f"{name} is missing at {n_missing} of {n_cells} cells at the one time step of these data: "
+            f"{n_missing - n_left} are gaps, predicted (the run's own data, its predictions.nc, have {name} there)")
+    if n_left:
+        note += (f"; at the other {n_left} it never has a value in the run's own data either: it does not exist "
+                 "there (land for a sea variable, say), so they are left missing, as in the run's predictions.nc")
+    return PredictedCells(~left if n_left else None, note)
 
 
 def _note(name: str, n_missing: int, n_cells: int, where: str) -> str:

@@ -521,6 +521,27 @@ def test_negative_codes_of_a_snow_amount_are_read_as_missing_with_a_note(tmp_pat
         "(CF-1.8 §3.5), read as missing; its other values are data"]
 
 
+def test_the_note_on_the_codes_of_monthly_files_is_said_once_naming_the_other_files(tmp_path, caplog):
+    """break55d A2: GlobSnow's monthly files (one month each) gave the note on their flag codes once per
+    file, 240 lines alike but for the file in train.log. Now one, the first file's, naming the others."""
+    from climann.data.notes import forget_notes
+
+    written, codes = _globsnow(tmp_path / "snow.nc")
+    paths = [tmp_path / f"snow_{month:02d}.nc" for month in range(1, 6)]
+    with xr.open_dataset(tmp_path / "snow.nc") as whole:
+        for step, path in enumerate(paths):
+            whole.isel(time=[step]).to_netcdf(path, encoding={name: {"_FillValue": None} for name in ("swe", "sd")})
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        opened = open_dataset(paths)
+    np.testing.assert_array_equal(opened["swe"].values, np.where(codes, np.nan, written)[:5])  # by hand
+    assert [r.getMessage() for r in caplog.records if "status codes" in r.getMessage()] == [
+        "'swe' in snow_01.nc: its flag_values -2 -1 (water mountain) lie below 0, where its standard_name "
+        "lwe_thickness_of_surface_snow_amount in 'mm' cannot go, so they are status codes of a continuous quantity "
+        "(CF-1.8 §3.5), read as missing; its other values are data; the same in snow_02.nc, snow_03.nc and 2 more "
+        "files"]
+
+
 def test_the_codes_read_as_missing_are_counted_when_the_run_checks_its_variables(tmp_path, caplog):
     """The note at opening names the codes; the check of the run's variables says how many values they held."""
     from climann.data.fill_like import checked_steps

@@ -121,3 +121,22 @@ def test_a_warning_of_20_files_named_a_to_t_is_said_once(tmp_path, caplog):
                     "a.nc: longitude 'lon' is in radians, converted to degrees (degrees_east); the same in b.nc, "
                     "c.nc and 17 more files"]
     np.testing.assert_allclose(opened["lat"].values, [40.0, 42.0, 44.0])
+
+
+def test_a_note_said_of_each_file_is_grouped_as_warnings_are(caplog):
+    """break55d A2: an information note said of each file (``by_file``) is held and grouped as warnings are;
+    other information notes are said at once, as before."""
+    from climann.data.notes import notes_grouped_by_file
+    from climann.data.sources import files_text
+
+    logger = logging.getLogger("climann.data.test_notes")
+    files = [f"d/swe_{month:02d}.nc" for month in range(1, 5)]
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        with notes_grouped_by_file(files, named=files_text):
+            for month in range(1, 5):
+                note_once(logger, logging.INFO, f"'swe' in swe_{month:02d}.nc: its codes read as missing", by_file=True)
+                note_once(logger, logging.INFO, f"swe_{month:02d}.nc: read")
+    said = [record.getMessage() for record in caplog.records if record.name == logger.name]
+    assert said == [f"swe_{month:02d}.nc: read" for month in range(1, 5)] + [
+        "'swe' in swe_01.nc: its codes read as missing; the same in swe_02.nc, swe_03.nc and 1 more file"]

@@ -170,3 +170,54 @@ def test_a_field_mode_run_leaves_out_where_the_new_datas_target_never_exists(tmp
     land[3, 0] = True
     np.testing.assert_array_equal(missing, np.broadcast_to(land, missing.shape))
     assert result.notes[-1].startswith("tas is missing at every time step at 9 of 24 cells in these data")
+
+
+#: Cells where one day of the target has a gap (clouds, a failed retrieval): sea in the run's data.
+ONE_DAY_GAPS = [(1, 0), (2, 4), (3, 5)]
+
+
+def one_day(step: int = 7) -> xr.Dataset:
+    """One time step of :func:`sea_dataset` (land missing, as at every step) with gaps at
+    :data:`ONE_DAY_GAPS`: the form of a product shipped one day per file."""
+    day = sea_dataset().isel(time=[step])
+    tas = day["tas"].values.copy()
+    for row, column in ONE_DAY_GAPS:
+        tas[0, row, column] = np.nan
+    day["tas"] = day["tas"].copy(data=tas)
+    return day
+
+
+@pytest.mark.parametrize("name", [pytest.param("out.nc", id="in-memory"),
+                                  pytest.param("out.zarr", id="zarr-chunk-by-chunk")])
+def test_the_gaps_of_one_time_step_are_predicted_where_the_runs_data_have_the_target(sea_run, tmp_path, name):
+    _, run_dir = sea_run
+    day = one_day()
+    day.to_netcdf(tmp_path / "day.nc")
+    result = predict_files(run_dir, [str(tmp_path / "day.nc")], tmp_path / name)
+    predicted, land = _predicted(result.path), land_mask()
+    np.testing.assert_array_equal(np.isnan(predicted[0]), land)  # no gap is left missing, land is
+    gaps = tuple(np.array(ONE_DAY_GAPS).T)
+    expected = by_hand(run_dir, day["pred"].values)[0]
+    np.testing.assert_allclose(predicted[0][gaps], expected[gaps], rtol=0 if name.endswith(".nc") else 2e-6)
+    assert result.notes[-1] == (
+        "tas is missing at 11 of 24 cells at the one time step of these data: 3 are gaps, predicted (the run's own "
+        "data, its predictions.nc, have tas there); at the other 8 it never has a value in the run's own data "
+        "either: it does not exist there (land for a sea variable, say), so they are left missing, as in the run's "
+        "predictions.nc")
+
+
+def test_one_time_step_off_the_training_grid_leaves_its_missing_cells_missing_and_says_why(sea_run, tmp_path):
+    _, run_dir = sea_run
+    day = one_day()
+    day = day.assign_coords(lat=day["lat"] + 10.0)  # not the training grid's rows: the run cannot tell
+    day.to_netcdf(tmp_path / "day.nc")
+    result = predict_files(run_dir, [str(tmp_path / "day.nc")], tmp_path / "out.nc")
+    missing = np.isnan(day["tas"].values[0])
+    with xr.open_dataset(result.path) as predictions:
+        predicted = predictions["tas_pred"].values[0]
+    np.testing.assert_array_equal(np.isnan(predicted), missing)
+    np.testing.assert_array_equal(predicted[~missing], by_hand(run_dir, day["pred"].values)[0][~missing])
+    assert result.notes[-1] == (
+        "tas is missing at 11 of 24 cells at the one time step of these data: they are left missing, as one time "
+        "step cannot tell a gap from a cell where tas does not exist, and these data are not on the training grid, "
+        "where the run's own data would tell")
