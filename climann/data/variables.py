@@ -348,12 +348,7 @@ def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: boo
         raise ClimannError(_several_lead_times_message(variable, lead))
     if not {lat_dim, lon_dim} & set(variable.dims) and (projected := _projection_axes(variable)):
         # BedMachine's bed(y, x) beside a latitude-longitude target: no value of y to choose (break54d A1)
-        raise ClimannError(
-            f"variable '{variable.name}' is not on the grid ({', '.join(grid_dims)}): it is on the axes of a map "
-            f"projection ({', '.join(projected)}), not on latitude and longitude; regrid it onto that grid first "
-            f"(e.g. xESMF, from the latitudes and longitudes its grid_mapping gives through pyproj), then give the "
-            f"regridded file with --data in place of its own"
-        )
+        raise ClimannError(_projected_message(variable, grid_dims, projected))
     if extra:
         described = "; ".join(_describe_values(variable, dim) for dim in extra)
         raise ClimannError(
@@ -368,6 +363,49 @@ def on_grid(variable: xr.DataArray, grid_dims: Sequence[str], *, needs_time: boo
             f"{', '.join(missing)} (its dims are {', '.join(map(str, variable.dims)) or 'none: a single value'})"
         )
     return variable.transpose(*[dim for dim in grid_dims if dim in variable.dims])
+
+
+def _projected_message(variable: xr.DataArray, grid_dims: Sequence[str], projected: Sequence[str]) -> str:
+    """Why ``variable``, on the axes ``projected`` of a map projection, is not on the grid
+    ``grid_dims`` of a latitude-longitude target, and the way out."""
+    return (f"variable '{variable.name}' is not on the grid ({', '.join(map(str, grid_dims))}): it is on the axes of a "
+            f"map projection ({', '.join(projected)}), not on latitude and longitude; regrid it onto that grid first "
+            f"(e.g. xESMF, from the latitudes and longitudes its grid_mapping gives through pyproj), then give the "
+            f"regridded file with --data in place of its own")
+
+
+def refuse_projected_predictors(dataset: xr.Dataset, names: Sequence[str], target: str, *,
+                                time_dims: Sequence[str] = ()) -> None:
+    """Refuse a predictor on the axes of a map projection beside a target on none of them (a
+    BedMachine ``mask(y, x)`` beside a latitude-longitude ``tas``), before any warning on its
+    values: a warning's line (a flag variable's ``ncap2``) pasted for a run that is refused
+    anyway is work for nothing (fix55f).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    names : sequence of str
+        The predictors (those absent are skipped).
+    target : str
+        The run's target; its dimensions but ``time_dims`` are the grid's.
+    time_dims : sequence of str
+        The time axis' dimensions.
+
+    Raises
+    ------
+    ClimannError
+        The refusal :func:`on_grid` gives such a predictor, naming the target's grid.
+    """
+    if target not in dataset.data_vars:
+        return
+    grid = [str(dim) for dim in dataset[target].dims]
+    cells = set(grid) - set(time_dims)
+    for name in names:
+        variable = dataset[name] if name in dataset.data_vars else None
+        if variable is not None and cells and not cells & set(variable.dims) and (
+                projected := _projection_axes(variable)) and not _projection_axes(dataset[target]):
+            raise ClimannError(_projected_message(variable, grid, projected))
 
 
 def _time_bounds(dataset: xr.Dataset, time_name: str, target: str | None = None) -> np.ndarray | None:

@@ -75,7 +75,8 @@ from climann.data.units import convert_dataset, variable_units, warn_unreadable_
 from climann.data.value_words import totals_as_read
 from climann.data.value_precision import held_dtypes
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
-from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
+from climann.data.variables import (data_variable_names, grid_layout, on_grid, refuse_projected_predictors,
+                                     require_variable)
 from climann.errors import ClimannError
 from climann.evaluation.predictions import check_predictions_encodable
 from climann.workflow.runlog import run_logger
@@ -510,6 +511,9 @@ def _open_subset(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where, of_run=new_data
     )
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride, region_of_run=new_data)
+    time_name = time_coordinate(selected)  # a predictor on another grid: refused before any warning on its values
+    refuse_projected_predictors(selected, [*(data.predictors or ()), *data.lags], data.target,
+                                time_dims=selected[time_name].dims if time_name is not None else ())
     if new_data:
         warn_run_subset(data, opened, selected, where=described)
     # a total over a partial last day (cdo daysum of hours through 00 UTC) scored as a day (break52a A3)

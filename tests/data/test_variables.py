@@ -356,6 +356,30 @@ def test_a_predictor_on_a_projections_axes_is_refused_as_not_on_the_grid_with_th
         prepare_data(config)
 
 
+def test_a_flag_mask_on_a_projections_axes_is_refused_before_any_warning_on_its_codes(tmp_path, caplog):
+    """fix55f: BedMachine's mask(y, x) (flag_values 0…4: ocean … non_greenland_land) as a predictor of a
+    latitude-longitude sst was warned of first, with an ncap2 line to write its 0/1 classes, then refused as not
+    on the grid: a line pasted for a run refused anyway. The refusal now comes alone."""
+    import logging
+
+    from climann.errors import ClimannError
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    paths = _bedmachine_beside_sst(tmp_path)
+    with xr.open_dataset(paths[1]) as bedmachine:
+        with_mask = bedmachine.load().assign(mask=(("y", "x"), np.arange(49, dtype="i1").reshape(7, 7) % 5, {
+            "flag_values": np.arange(5, dtype="i1"), "grid_mapping": "mapping",
+            "flag_meanings": "ocean ice_free_land grounded_ice floating_ice non_greenland_land"}))
+    with_mask.to_netcdf(paths[1])
+    config = build_config({"data": {"paths": paths, "target": "sst", "predictors": ["mask"]}})
+    with caplog.at_level(logging.WARNING, logger="climann"), pytest.raises(
+            ClimannError, match=r"^variable 'mask' is not on the grid \(time, lat, lon\): it is on the axes of a map "
+                                r"projection \((x, y|y, x)\), not on latitude and longitude; regrid"):
+        prepare_data(config)
+    assert [record.getMessage() for record in caplog.records if "mask" in record.getMessage()] == []
+
+
 def test_a_path_given_as_a_predictor_is_said_to_belong_in_data(tmp_path):
     """break54d A6: --predictors bm/BedMachine.nc was told "variable 'bm/…nc' not in sst.nc" and no more."""
     from climann.errors import ClimannError
