@@ -1848,7 +1848,10 @@ def on_common_time_steps(
     """
     time, every_axis = _time_axes(datasets, names)
     in_file_order = [axis.variable for axis in every_axis]
-    every_axis.sort(key=lambda axis: axis.variable != target)
+    # without the caller's variables (climann info), a file's own variables before their ancillaries: a refusal
+    # names ESA CCI land cover's lccs_class, not its change_count (first of the file by name)
+    ancillary = _ancillary_names(datasets) if variables is None else set()
+    every_axis.sort(key=lambda axis: (axis.variable != target, axis.variable in ancillary))
     used = [axis for axis in every_axis if variables is None or axis.variable in variables]
     frequency = next((axis.frequency for axis in used if axis.frequency), None)
     # steps days apart whose cells are days (S2S daily means) are paired by those days; see _Axis.with_periods
@@ -1887,6 +1890,14 @@ def on_common_time_steps(
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end, before=before)
     return _with_forecast_month_cells([dataset for dataset, _ in files], [name for _, name in files], axes, time,
                                       own=own)
+
+
+def _ancillary_names(datasets: Sequence[xr.Dataset]) -> set[str]:
+    """The variables of ``datasets`` that another one names in its ``ancillary_variables`` (CF
+    3.4: its counts, flags and uncertainties, ESA CCI land cover's ``change_count`` of
+    ``lccs_class``)."""
+    return {str(name) for dataset in datasets for variable in dataset.data_vars.values()
+            for name in str(variable.attrs.get("ancillary_variables", "")).split() if name != variable.name}
 
 
 def _with_forecast_month_cells(datasets: list[xr.Dataset], names: list, axes: Sequence[_Axis], time: str | None,

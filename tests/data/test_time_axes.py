@@ -2249,3 +2249,22 @@ def test_the_daily_copies_of_cordex_3_hourly_files_are_named_for_what_they_hold(
     assert printed.group(2) == "'pr/daily/*.nc'"
     opened = open_dataset([tmp_path / "tas_EUR-11_X_v1_day_20000101-20000229.nc", *sorted((folder / "daily").glob("*.nc"))])
     np.testing.assert_allclose(opened["pr"].values, values.reshape(days.size, 8, 2, 3).mean(axis=1), rtol=1e-6)
+
+
+@pytest.mark.parametrize("grid_of", [pytest.param(None, id="climann-info"), pytest.param("tas", id="a-run")])
+def test_the_stamps_refusal_names_a_files_own_variable_not_its_ancillary_one(tmp_path, monkeypatch, grid_of):
+    """ESA CCI land cover (break54d): lccs_class, stamped on 1 January without time bounds, with its
+    ancillary_variables change_count … beside tas of known years: `climann info` named change_count (first of the
+    file by name) as the variable the stamps are of; now lccs_class, its ancillary change_count moved with it."""
+    monkeypatch.chdir(tmp_path)
+    _monthly(grid_dataset(n_years=2)[["tas"]], 2000, day=16).to_netcdf("tas.nc")
+    classes = grid_dataset(n_years=2)[["pred"]].rename(pred="lccs_class")
+    classes["lccs_class"].attrs["ancillary_variables"] = "change_count"
+    classes["change_count"] = classes["lccs_class"].copy(data=np.zeros(classes["lccs_class"].shape, "f4"))
+    classes["change_count"].attrs = {"long_name": "number of class changes"}
+    _monthly(classes[["change_count", "lccs_class"]], 2000, day=1).to_netcdf("lc.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(["tas.nc", "lc.nc"], grid_of=grid_of)
+    assert str(raised.value).startswith("lc.nc stamps lccs_class on the 1st at 00:00 without time bounds (2000-01-01, "
+                                        "…)")
+    assert "lccs_class of 2000-01-01 goes with tas of 1999-12, and change_count of lc.nc with it" in str(raised.value)
