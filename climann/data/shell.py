@@ -2018,7 +2018,15 @@ _COMMAND_START = re.compile(
     rf"`|(?<![\w.-])(?:(?:{'|'.join(TOOLS)}) |climann (?:{'|'.join(CLIMANN_COMMANDS)})(?![\w-]))")
 
 
-def _command_end(text: str, start: int) -> int:
+#: The start of a compound command of climann's advice that begins with no tool's name: the loop
+#: of :func:`copies_of_files` (``( for f in …; do [ ! -e …; done ) && mkdir -p … && for f in …``)
+#: and the guard of :func:`one_copy_advice` (``{ [ ! -e …] || { echo …; false; }; } && …``). Its
+#: ``;`` are its own, not the prose's (break54d: ``climann info`` wrapped such a loop over eight
+#: comment lines, which no shell takes back as one).
+_COMPOUND_START = re.compile(r"(?<![\w.-])(?:\( for \w+ in |for \w+ in |\{ \[ ! -e )")
+
+
+def _command_end(text: str, start: int, *, compound: bool = False) -> int:
     """Where the command that begins at ``start`` (after a backtick, or a tool's name) ends:
     after its closing backtick; else at the unquoted ``)`` that closes a parenthesis opened
     before it, before an unquoted ``(`` that begins a word (prose after the command: in a
@@ -2028,7 +2036,8 @@ def _command_end(text: str, start: int) -> int:
     argument of climann's advice ends in a comma but ``ncatted``'s deletion ``-a
     _FillValue,x,d,,``, whose two commas go on: break39a F5, the line after it was not chained),
     or at the end of ``text`` (single and
-    double quotes as a POSIX shell reads them)."""
+    double quotes as a POSIX shell reads them). A ``compound`` command (:data:`_COMPOUND_START`)
+    is not ended by its ``;``."""
     if text[start] == "`":
         closing = text.find("`", start + 1)
         return len(text) if closing < 0 else closing + 1
@@ -2039,9 +2048,9 @@ def _command_end(text: str, start: int) -> int:
             quote = None if char == quote else quote
         elif char in "'\"":
             quote = char
-        elif char == "(" and depth == 0 and text[index - 1].isspace():
+        elif char == "(" and depth == 0 and index > start and text[index - 1].isspace():
             return len(text[:index].rstrip())
-        elif (char in ",;" and depth == 0 and text[index + 1:index + 2].isspace()
+        elif (char in ("," if compound else ",;") and depth == 0 and text[index + 1:index + 2].isspace()
               and not (char == "," and text[index - 1] == ",")):  # ncatted's "-a _FillValue,x,d,," goes on
             return index
         elif char in "()":
@@ -2164,7 +2173,9 @@ def _words(text: str, whole: Sequence[str] = ()) -> list[tuple[str, str]]:
         if phrase:
             end = index + len(phrase)
         else:
-            end = _command_end(text, index) if _COMMAND_START.match(text, index) else index + 1
+            compound = _COMPOUND_START.match(text, index) is not None
+            end = (_command_end(text, index, compound=compound) if compound or _COMMAND_START.match(text, index)
+                   else index + 1)
         word, index = word + text[index:end], end
     return _with_units_kept([*words, (word, spaces)] if word else words)
 

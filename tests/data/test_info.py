@@ -1809,3 +1809,35 @@ def test_a_gaussian_grids_latitudes_are_called_gaussian_not_irregular():
     assert "descending (north-to-south), Gaussian, 3.68" in _latitude_text(gaussian)
     uneven = np.array([-60.0, -20.0, 0.0, 30.0, 45.0])
     assert "irregular" in _latitude_text(uneven)
+
+
+def test_the_loop_over_files_in_the_reports_comments_stands_whole_on_one_line_and_runs(tmp_path, monkeypatch):
+    """break54d: the one-copy-per-file loop advised for ESA CCI land cover's lccs_class (``( for f in …; do [ ! -e
+    …; done ) && mkdir -p … && for f in …; do ncap2 …; done``) was wrapped over eight comment lines at 80 columns:
+    no line could be pasted as printed. It now stands whole on one comment line; run as printed (less the ``#``),
+    it writes each file's 0/1 variable of the class, checked here against numpy."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lc").mkdir()
+    classes = np.array([[10, 20, 30], [30, 10, 20]], np.int16)
+    for year in (2000, 2001, 2002):
+        xr.Dataset({"tas": (("time", "lat", "lon"), np.full((1, 2, 3), 280.0 + year % 10, np.float32), {"units": "K"}),
+                    "lccs_class": (("time", "lat", "lon"), np.roll(classes, year % 3)[None], {
+                        "flag_values": np.array([10, 20, 30], np.int16),
+                        "flag_meanings": "cropland_rainfed tree_cover grassland",
+                        "long_name": "Land cover class defined in LCCS"})},
+                   coords={"time": ("time", [float(365 * (year - 2000))], {"units": "days since 2000-01-01",
+                                                                          "calendar": "noleap"}),
+                           "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                           "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})},
+                   ).to_netcdf(tmp_path / "lc" / f"lc_{year}.nc")
+    report = describe(["lc/lc_2000.nc", "lc/lc_2001.nc", "lc/lc_2002.nc"])
+    assert all(len(line) <= 80 for line in report.splitlines() if "for f in" not in line)
+    loops = [line for line in report.splitlines() if "for f in" in line]
+    assert len(loops) == 1 and loops[0].startswith("#     ( for f in ") and loops[0].endswith("; done"), loops
+    subprocess.run(["bash", "-c", loops[0].removeprefix("#     ")], check=True, capture_output=True)
+    for year in (2000, 2001, 2002):
+        with xr.open_dataset(tmp_path / "lc" / "indicators" / f"lc_{year}.nc") as copy:
+            np.testing.assert_array_equal(copy["lccs_class_cropland_rainfed"].values[0],
+                                          (np.roll(classes, year % 3) == 10).astype(float))
