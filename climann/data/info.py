@@ -1683,12 +1683,33 @@ def _unusable_target_reason(dataset: xr.Dataset, grid: dict[str, str], target: s
     if dating:  # ncl_convert2nc's one record, dated in attributes alone; see climann.data.ncl_initial_times
         return f"no time coordinate{see}{dating}"
     if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
-        return NO_TIME_VARYING_TARGET
+        return NO_TIME_VARYING_TARGET.format(grid=_grid_words(dataset, grid))
     return _undecoded_time_reason(dataset[grid["time"]], files) or ""
 
 
-#: Why a file whose variables have no time axis (orography alone) has no target to propose.
-NO_TIME_VARYING_TARGET = "no time-varying variable on the latitude-longitude grid to predict"
+#: Why a file whose variables have no time axis (orography alone) has no target to propose, on
+#: the grid the file has (:func:`_grid_words`).
+NO_TIME_VARYING_TARGET = "no time-varying variable on the {grid} to predict"
+
+#: The words for a grid whose horizontal axes are of these CF standard names (CF 1.8 §4.1, §5.6).
+_GRID_WORDS = {"projection_x_coordinate": "map projection's grid", "projection_y_coordinate": "map projection's grid",
+               "grid_latitude": "rotated-pole grid", "grid_longitude": "rotated-pole grid"}
+
+
+def _grid_words(dataset: xr.Dataset, grid: Mapping[str, str]) -> str:
+    """The grid ``dataset`` has, in words: ``latitude-longitude grid``, or, for axes of a map
+    projection (BedMachine's polar stereographic ``x``, ``y``: fix55f, said to be latitude and
+    longitude), ``map projection's grid (x, y: polar_stereographic)``."""
+    axes = [grid[kind] for kind in ("latitude", "longitude") if grid.get(kind) in dataset.variables]
+    kinds = {_GRID_WORDS.get(str(dataset[axis].attrs.get("standard_name"))) for axis in axes} - {None}
+    if not kinds:
+        return "latitude-longitude grid"
+    mappings = {str(dataset[str(variable.attrs["grid_mapping"])].attrs.get("grid_mapping_name"))
+                for variable in dataset.data_vars.values()
+                if str(variable.attrs.get("grid_mapping", "")) in dataset.variables
+                and "grid_mapping_name" in dataset[str(variable.attrs["grid_mapping"])].attrs}
+    named = f": {', '.join(sorted(mappings))}" if mappings else ""
+    return f"{sorted(kinds)[0]} ({', '.join(axes)}{named})"
 
 
 def _config_section(

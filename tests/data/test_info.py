@@ -1841,3 +1841,18 @@ def test_the_loop_over_files_in_the_reports_comments_stands_whole_on_one_line_an
         with xr.open_dataset(tmp_path / "lc" / "indicators" / f"lc_{year}.nc") as copy:
             np.testing.assert_array_equal(copy["lccs_class_cropland_rainfed"].values[0],
                                           (np.roll(classes, year % 3) == 10).astype(float))
+
+
+def test_no_config_for_a_static_file_on_a_map_projection_names_that_grid(tmp_path):
+    """fix55f: BedMachine alone (mask and thickness on polar stereographic x/y, no time) was told "no time-varying
+    variable on the latitude-longitude grid to predict": its grid is a map projection's, as it is now told."""
+    x = np.arange(4) * 150.0
+    xr.Dataset({"thickness": (("y", "x"), np.ones((3, 4), np.float32), {"units": "m", "grid_mapping": "mapping"}),
+                "mapping": ((), 0, {"grid_mapping_name": "polar_stereographic", "latitude_of_projection_origin": 90.0,
+                                    "standard_parallel": 70.0, "straight_vertical_longitude_from_pole": -45.0})},
+               coords={"x": ("x", x, {"standard_name": "projection_x_coordinate", "units": "m"}),
+                       "y": ("y", x[:3][::-1], {"standard_name": "projection_y_coordinate", "units": "m"})}
+               ).to_netcdf(tmp_path / "BedMachine.nc")
+    report = unwrapped_report(describe([str(tmp_path / "BedMachine.nc")]))
+    assert report.rstrip().splitlines()[-1] == ("# No config to start from: no time-varying variable on the map "
+                                                "projection's grid (y, x: polar_stereographic) to predict")
