@@ -900,8 +900,15 @@ def _others_given(parent: Path, others: Sequence[Path]) -> str:
     elif len(others) <= 3:
         taken = " ".join(f"--data {shown_path(path)}" for path in others)
     else:
-        return f", with the {len(others)} other files of {shown_path(parent)} given as before"
-    return f", with the other files of {shown_path(parent)} given as before ({taken})"
+        return f", with the {len(others)} other files of {_folder_words(parent)} given as before"
+    return f", with the other files of {_folder_words(parent)} given as before ({taken})"
+
+
+def _folder_words(folder: Path) -> str:
+    """A folder as a sentence names it: ``the working folder`` for ``.`` (a message said "the other
+    files of . given as before", fix55f), else its path as :func:`shown_path` shows it."""
+    shown = shown_path(folder)
+    return "the working folder" if shown == "." else shown
 
 
 #: The folder beside the files that :func:`dated_copies`'s loop writes their dated copies into.

@@ -704,7 +704,8 @@ def series_averaging_advice(
                   f"{'flag variables' if len(flags) > 1 else 'a flag variable'} (CF 3.5), whose codes have no "
                   f"{frequency} mean (leave out the values a quality flag marks before averaging)") if flags else ""
     data = shown_path(copies[0]) if len(copies) == 1 else copies_data(folder, copies)  # or a glob over the folder
-    kept_apart = _OWN_FOLDER if merged is None or len(copies) > 1 else _OWN_FOLDER_MERGED
+    kept_apart = (_OWN_FOLDER if len(copies) > 1 else _OWN_FOLDER_MERGED if merged is not None
+                  else _OWN_FOLDER_ONE)
     return ("e.g. " + " and ".join(commands) + f", then give --data {data} in place of {replaced} "
             + kept_apart + flags_said + assumed)
 
@@ -978,7 +979,8 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     else:
         return None
     command, data, replaced = _copies_of(fine, frequency, tool, period=frequency)
-    return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {_OWN_FOLDER}"
+    kept_apart = _OWN_FOLDER if len(files) > 1 else _OWN_FOLDER_ONE
+    return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {kept_apart}"
 
 
 def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: str, words: str) -> str | None:
@@ -1025,6 +1027,8 @@ def _duration_words(shift: datetime.timedelta) -> str:
 _OWN_FOLDER = "(the copies are in a folder of their own: a glob over the originals' folder does not take them)"
 #: Said after the ``--data`` that takes the one copy of several files merged (:func:`_merged_series`).
 _OWN_FOLDER_MERGED = "(the copy is in a folder of its own: a glob over the originals' folder does not take it)"
+#: Said after the ``--data`` that takes the one copy of one file (fix55f: it was told "the copies are").
+_OWN_FOLDER_ONE = "(the copy is in a folder of its own: a glob over the original's folder does not take it)"
 
 
 #: The longest time cell, in days, of one calendar month's value (31 days and an hour of slack for

@@ -250,7 +250,7 @@ def test_the_fill_value_advice_followed_literally_is_accepted(tmp_path, monkeypa
     advice = str(refused.value)
     line, rest = advice.split("weighs 0): ", 1)[1].split(" (its copy in a new folder), then give --data ", 1)
     assert rest.split(" (or weigh", 1)[0] == ("fraction_fixed/sftlf_fx_X.nc in place of sftlf_fx_X.nc, with the other "
-                                              "files of . given as before (--data mrso_X.nc)")
+                                              "files of the working folder given as before (--data mrso_X.nc)")
     copy = "fraction_fixed/sftlf_fx_X.nc"
     subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path)
     assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["mrso_X.nc", "sftlf_fx_X.nc"]  # none beside

@@ -255,7 +255,7 @@ def test_the_commands_name_the_file_that_holds_the_negatives_and_its_own_name(tm
         "in a new folder), then give --data negatives_zero/a.nc in place of a.nc, with the other files of . given as "
         "before (--data b.nc), or to missing: mkdir -p negatives_missing && ncap2 -s 'where(tp < 0) tp = tp.get_miss()' "
         "a.nc negatives_missing/a.nc (its copy in a new folder), then give --data negatives_missing/a.nc in place of "
-        "a.nc, with the other files of . given as before (--data b.nc)")
+        "a.nc, with the other files of the working folder given as before (--data b.nc)")
 
 
 def test_files_that_name_the_variable_differently_get_one_command_each(tmp_path, caplog, monkeypatch):

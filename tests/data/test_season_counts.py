@@ -157,7 +157,7 @@ def test_times_that_do_not_decode_among_files_are_refused_in_one_line_naming_the
     lines = result.stderr.strip().splitlines()
     assert lines[-1].startswith("climann: error: time 'time' in "), result.stderr
     # the other file named only as kept beside the copy (break54d A5: the copy into a new folder, then its --data)
-    told = re.sub(r",? with the other files of \. given as before \((--data )?gs_climate\.nc\)", "", lines[-1])
+    told = re.sub(r",? with the other files of the working folder given as before \((--data )?gs_climate\.nc\)", "", lines[-1])
     assert "unexpected" not in result.stderr and "gs_climate.nc" not in told
     if make is not _two_crops:  # the one file's refusal, word for word, but for the other file kept beside the copy
         assert told == alone.stderr.strip().splitlines()[-1]

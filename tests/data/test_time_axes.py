@@ -168,8 +168,8 @@ def _daily_and_monthly(tmp_path):
             "tas is monthly (2000-01 to 2001-12) and pred daily (2000-01-01 to 2001-12-31): climann needs every "
             "variable at the same time steps; bring pred to monthly steps first, e.g. monthly means with "
             "`mkdir -p monthly && cdo monmean pred_day.nc monthly/pred_day.nc`, then give --data monthly/pred_day.nc "
-            "in place of pred_day.nc (the copies are in a folder of their own: a glob over the originals' folder does "
-            "not take them)",
+            "in place of pred_day.nc (the copy is in a folder of its own: a glob over the original's folder does "
+            "not take it)",
             id="daily-predictor-monthly-target",
         ),
         pytest.param(

@@ -113,8 +113,8 @@ DAILY_REFUSAL = ("the run was trained on monthly data and daily.nc is daily: the
                  "January 1996; February 1996 holds 9 of its 28: its mean is of those alone, leave it out for monthly "
                  "values only), e.g. monthly means with "
                  "`mkdir -p monthly && cdo monmean -settbounds,day daily.nc monthly/daily_monthly.nc`, then give "
-                 "--data monthly/daily_monthly.nc in place of daily.nc (the copies are in a folder of their own: a glob "
-                 "over the originals' folder does not take them)")
+                 "--data monthly/daily_monthly.nc in place of daily.nc (the copy is in a folder of its own: a glob "
+                 "over the original's folder does not take it)")
 
 
 @pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
@@ -153,8 +153,8 @@ def test_a_model_without_lags_predicts_daily_data_with_one_warning(runs, tmp_pat
                     "January 1996; February 1996 holds 9 of its 28: its mean is of those alone, leave it out for "
                     "monthly values only), e.g. monthly means with "
                     "`mkdir -p monthly && cdo monmean -settbounds,day daily.nc monthly/daily_monthly.nc`, then give "
-                    "--data monthly/daily_monthly.nc in place of daily.nc (the copies are in a folder of their own: a "
-                    "glob over the originals' folder does not take them)"]
+                    "--data monthly/daily_monthly.nc in place of daily.nc (the copy is in a folder of its own: a "
+                    "glob over the original's folder does not take it)"]
     assert result.n_samples == 40 * LAT.size * LON.size
 
 

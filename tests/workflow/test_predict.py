@@ -3096,7 +3096,7 @@ def test_the_rename_advice_of_new_data_renamed_by_the_user_works_when_followed(r
     assert refused.exit_code == 2
     assert without_guards(refused.stderr.strip()).endswith(
         "rename it in a copy (" + one_copy("ncrename -v t2m,tas", "era_t2m_1982-1983.nc", "renamed",
-                                           ", with the other files of . given as before (--data era_rsdt_1982-1983.nc)")
+                                           ", with the other files of the working folder given as before (--data era_rsdt_1982-1983.nc)")
         + ") or with " + advice)
     renames = [word for rule in followed for word in ("--rename", rule)]
     result = CliRunner().invoke(app, ["evaluate", *data, *renames, "-q"])
