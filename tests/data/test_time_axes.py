@@ -2268,3 +2268,18 @@ def test_the_stamps_refusal_names_a_files_own_variable_not_its_ancillary_one(tmp
     assert str(raised.value).startswith("lc.nc stamps lccs_class on the 1st at 00:00 without time bounds (2000-01-01, "
                                         "…)")
     assert "lccs_class of 2000-01-01 goes with tas of 1999-12, and change_count of lc.nc with it" in str(raised.value)
+
+
+def test_values_stamped_on_1_january_a_year_apart_are_yearly_not_seasonal(tmp_path, monkeypatch):
+    """fix55f: ESA CCI land cover's lccs_class, one value a year stamped on 1 January without bounds, beside monthly
+    tas was told "seasonal (JFM, AMJ, JAS, OND)" and advised seasonal means of tas (steps 12 months apart are a
+    multiple of 3 months); it is yearly, and yearly means are advised."""
+    monkeypatch.chdir(tmp_path)
+    grid_dataset(n_years=3)[["tas"]].to_netcdf("tas.nc")
+    yearly = grid_dataset(n_years=3)[["pred"]].isel(time=[0, 12, 24])
+    yearly.assign_coords(time=[cftime.datetime(2000 + k, 1, 1, calendar="noleap") for k in range(3)]).to_netcdf("lc.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(["tas.nc", "lc.nc"], grid_of="tas")
+    assert str(raised.value).startswith("tas is monthly (2000-01 to 2002-12) and pred yearly (2000 to 2002): climann "
+                                        "needs every variable at the same time steps; bring tas to yearly steps "
+                                        "first, e.g. yearly means with ")
