@@ -252,8 +252,8 @@ def test_the_commands_name_the_file_that_holds_the_negatives_and_its_own_name(tm
     # fix54b: the copy of the one file in a new folder, each way its own (a_fixed.nc beside a.nc before)
     assert without_guards(said).endswith(
         "to set them to 0: mkdir -p negatives_zero && ncap2 -s 'where(tp < 0) tp = 0' a.nc negatives_zero/a.nc (its copy "
-        "in a new folder), then give --data negatives_zero/a.nc in place of a.nc, with the other files of . given as "
-        "before (--data b.nc), or to missing: mkdir -p negatives_missing && ncap2 -s 'where(tp < 0) tp = tp.get_miss()' "
+        "in a new folder), then give --data negatives_zero/a.nc in place of a.nc, with the other files of the working "
+        "folder given as before (--data b.nc), or to missing: mkdir -p negatives_missing && ncap2 -s 'where(tp < 0) tp = tp.get_miss()' "
         "a.nc negatives_missing/a.nc (its copy in a new folder), then give --data negatives_missing/a.nc in place of "
         "a.nc, with the other files of the working folder given as before (--data b.nc)")
 
