@@ -97,7 +97,8 @@ from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, 
 from climann.data.instant_values import holds_instants
 from climann.data.notes import note_once, noted
 from climann.data.paths import is_grib_file, is_zarr_store
-from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
+from climann.data.resampling import (calendar_resample_command, composite_resample_command, resample_command,
+                                      restamp_command)
 from climann.data.shell import (
     beside, cdo_command, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words,
     grib_command, in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
@@ -958,7 +959,11 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     over every file (break46a A2: one wrfout file of ten was named, and the line failed on it)."""
     prefix = _FREQUENCIES.get(frequency)
     files = fine.distinct_files
-    if prefix is None or any(is_zarr_store(file) for file in files):
+    if any(is_zarr_store(file) for file in files):
+        return None
+    if (composites := _composite_advice(fine, frequency, time)) is not None:
+        return composites
+    if prefix is None:
         return None
     statistic, words = _statistic_of(fine.value_word, fine.extreme)
     if all(cdo_copies(str(file), time) for file in files):
@@ -979,6 +984,31 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
         return None
     command, data, replaced = _copies_of(fine, frequency, tool, period=frequency)
     return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {_OWN_FOLDER}"
+
+
+#: A target's N-day composites restarting each 1 January, as its step is named (``"8-day composites"``).
+_COMPOSITES = re.compile(r"(\d+)-day composites")
+
+
+def _composite_advice(fine: _Axis, frequency: str, time: str) -> str | None:
+    """The line that brings ``fine``'s files (every variable's at its step, :class:`_Together`)
+    to ``frequency``'s N-day composites restarting each 1 January
+    (:func:`~climann.data.resampling.composite_resample_command`), one loop over the files, the
+    copies in a new folder, their bounds those of the target's composites (break55c A3: daily
+    GLEAM beside 8-daily FLUXCOM was told "e.g. with xarray's Dataset.resample", no line). None
+    for other steps, and for values neither averaged nor summed."""
+    found = _COMPOSITES.fullmatch(str(frequency))
+    statistic, words = _statistic_of(fine.value_word, fine.extreme)
+    if found is None or statistic not in ("mean", "sum"):
+        return None
+    days = int(found.group(1))
+
+    def tool(source: str, copy: str) -> str:
+        return composite_resample_command(fine.file, days, time, statistic=statistic, files=f"{source} {copy}")
+
+    command, data, replaced = _copies_of(fine, f"{days}-day", tool)
+    return (f"e.g. {days}-day {words} restarting each 1 January, with the composites' bounds, with `{command}`, "
+            f"then give --data {data} in place of {replaced} {_OWN_FOLDER}")
 
 
 def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: str, words: str) -> str | None:
