@@ -122,7 +122,8 @@ from climann.data.time_cells import (
     check_stamps_in_cells, ending_bounds_command, inferred_cells, middle_dating, with_steps_before_common,
 )
 from climann.data.time_commands import (
-    bounds_shift_command, cdo_copies, edge_stamp_command, shift_command, times_of_day_command,
+    bounds_shift_command, cdo_copies, composite_bounds_command, edge_stamp_command, shift_command,
+    times_of_day_command,
 )
 from climann.data.time_range import range_bounds
 from climann.data.variables import data_variable_names
@@ -2095,13 +2096,40 @@ def _paired_cells_refusal(first: _Axis, other: _Axis, differing: Sequence[tuple]
                              f"its times kept")
         if lines:
             ways = "; " + "; ".join(lines)
+    # only cells moved alike may have been moved by CDO's shifttime (break55c A3: said of cdo timselmean's cells)
+    shifted = " (CDO's shifttime moves a file's time bounds with its times)" if ways else ""
+    if not ways and (composites := _composite_bounds_way(first, other, differing, n_paired)):
+        ways = f"; {composites}"
     return ClimannError(
         f"{first.variable} at {date_text(time)} is a value over {_cell_text(cell)} ({_cell_source(first)}) and "
         f"{other.variable} paired with it, at {date_text(their_time)}, over {_cell_text(their_cell)} "
         f"({len(differing)} of {n_paired} paired steps differ so): the bounds of one say other times than its values "
-        f"are of (CDO's shifttime moves a file's time bounds with its times), and {_SAME_STEPS} over the same time "
-        f"cells; give each file the bounds of its values{ways}"
+        f"are of{shifted}, and {_SAME_STEPS} over the same time cells; give each file the bounds of its values{ways}"
     )
+
+
+def _composite_bounds_way(first: _Axis, other: _Axis, differing: Sequence[tuple], n_paired: int) -> str:
+    """Beside N-day composites restarting each 1 January (FLUXCOM's 8-daily GPP), a variable whose
+    every paired cell opens with its composite and closes inside it (``cdo timselmean,8`` of daily
+    values bounds each mean by its first and last day's stamps, a day short), the line that gives
+    its files the composites' bounds, its times kept
+    (:func:`~climann.data.time_commands.composite_bounds_command`), in a loop into a new folder;
+    empty otherwise (break55c A3: no line, and CDO's shifttime named though never used)."""
+    for composites, means in ((first, other), (other, first)):
+        found = _COMPOSITES.fullmatch(str(composites.frequency or ""))
+        if found is None or means.windows or len(differing) != n_paired:
+            continue
+        index = 0 if composites is first else 1
+        if not all(min(pair[1 - index][1]) == min(pair[index][1]) and max(pair[1 - index][1]) < max(pair[index][1])
+                   for pair in differing):
+            continue
+        days, time = int(found.group(1)), dict(means.file_dims).get(means.file, "time")
+        command, data, replaced = _copies_of(
+            means, "composite_bounds", lambda source, copy: composite_bounds_command(days, time, f"{source} {copy}"))
+        return (f"if {means.variable}'s values are means over whole {days}-day composites (`cdo timselmean,{days}` "
+                f"bounds each by its first and last step's stamps), `{command}` gives them the composites' bounds "
+                f"[start, next start), their times kept; then give --data {data} in place of {replaced}")
+    return ""
 
 
 def _cell_source(axis: _Axis) -> str:
