@@ -43,14 +43,20 @@ def test_the_fill_value_and_land_lines_of_one_run_name_different_copies(tmp_path
     warnings = [line for line in result.stderr.splitlines() if line.startswith("climann: warning:")]
     (fill,) = [line for line in warnings if "ncatted -a _FillValue,sosstsst" in line]
     (land,) = [line for line in warnings if "as an ocean model leaves land" in line]
-    fill_line = re.search(r"ncatted -a _FillValue,sosstsst,o,f,1e\+20 v4\.nc v4_fixed\.nc", fill).group(0)
-    # written whole (fix45m): to v4_fixed_2.nc.part, renamed v4_fixed_2.nc
-    assert 'xr.open_dataset("v4_fixed.nc")' in land and 'd.to_netcdf(p);os.replace(p,"v4_fixed_2.nc")' in land
-    assert land.endswith("(this reads v4_fixed.nc, which the line shown before writes from v4.nc: run that one "
-                         "first; v4_fixed_2.nc then holds both fixes)")
+    # each copy in a new folder of its own (fix55a: v4_fixed.nc and v4_fixed_2.nc beside v4.nc)
+    fill_line = fill.split("if they are missing values: `", 1)[1].split("`", 1)[0]
+    assert fill_line.endswith(" && mkdir -p missing_marked && ncatted -a _FillValue,sosstsst,o,f,1e+20 v4.nc "
+                              "missing_marked/v4.nc")
+    # written whole (fix45m): to land_masked/v4.nc.part, renamed land_masked/v4.nc
+    land_line = land[land.index("mkdir -p land_masked && python -c "):].partition(" (its copy in a new folder)")[0]
+    assert land_line.endswith("d.to_netcdf(p);os.replace(p,sys.argv[2])' missing_marked/v4.nc land_masked/v4.nc")
+    assert land.endswith("then give --data land_masked/v4.nc in place of v4.nc (this reads missing_marked/v4.nc, "
+                         "which the line shown before writes from v4.nc: run that one first; land_masked/v4.nc then "
+                         "holds both fixes)")
     _bash(fill_line, tmp_path)
-    _bash(land[land.index("python -c "):].partition(" (this reads")[0], tmp_path)
-    fixed = open_dataset([tmp_path / "v4_fixed_2.nc"])["sosstsst"].values
+    _bash(land_line, tmp_path)
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["v4.nc"]  # nothing beside the original
+    fixed = open_dataset([tmp_path / "land_masked/v4.nc"])["sosstsst"].values
     assert np.isnan(fixed[:, _land()]).all()
     np.testing.assert_array_equal(fixed[:, ~_land()], sst[:, ~_land()])
 
