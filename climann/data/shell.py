@@ -733,6 +733,20 @@ def _one_copy_words(file: str, folder: Path) -> tuple[str, Path, str]:
     return words, copy, after
 
 
+def copy_folder_of(file: str | os.PathLike, name: str) -> Path:
+    """A new folder ``name`` beside ``file`` for its copy (:func:`copies_folder`), kept as that file's
+    copy while :func:`copies_said_once` runs: a later message's command on ``file`` reads its copy there
+    (:meth:`CopyNames.shown`), as it reads :func:`one_copy_advice`'s. For a line that writes copies of
+    several files into one folder, kept as the copy of the file named."""
+    folder = copies_folder(Path(file).parent, name)
+    _note_held(folder, [str(file)])
+    copies = _copies[-1] if _copies else None
+    if copies is not None:
+        with copies.lock:
+            copies.one_file[os.path.abspath(folder)] = os.path.abspath(file)
+    return folder
+
+
 def one_copy_line(line: Callable[[str, Path], str], file: str | os.PathLike, name: str) -> str:
     """A line of several commands (``ncatted … IN OUT && ncpdq … OUT TMP && mv TMP OUT``) that writes
     the copy of ``file`` into a new folder ``name`` beside it, under its own name (as

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 
@@ -81,17 +80,25 @@ def test_the_land_and_cell_area_lines_run_in_order_end_in_one_copy_with_both_fix
     # in the order printed: the cell-area line (in the default predictors' note) first, then the land line
     assert warnings.index(areas) < warnings.index(land)
     command, _, after = areas.partition("to weigh them by e1t·e2t: `")[2].partition("` (writes it as e1e2t")
-    assert after.startswith(" into a copy of mesh_mask.nc, then names it in a copy of the target's file), ")
-    assert command.startswith("python -c ") and command.endswith(
-        " && ncatted -a cell_measures,sosstsst,o,c,'area: e1e2t' oras5.nc oras5_fixed.nc")
+    # both copies in one new folder (fix55a: mesh_mask_fixed.nc and oras5_fixed.nc beside their files)
+    assert after == (" into a copy of mesh_mask.nc, then names it in a copy of oras5.nc, both in a new folder), then "
+                     "give --data 'cell_areas/*.nc' in place of mesh_mask.nc and oras5.nc")
+    assert command.startswith("{ [ ! -e cell_areas/oras5.nc ] || ") and " && mkdir -p cell_areas && python -c " in command
+    assert command.endswith(" mesh_mask.nc cell_areas/mesh_mask.nc && ncatted -a cell_measures,sosstsst,o,c,"
+                            "'area: e1e2t' oras5.nc cell_areas/oras5.nc")
     _bash(command, tmp_path)  # one line, as printed
-    line, _, after = land.partition("to set those cells missing: ")[2].partition(" (this reads oras5_fixed.nc")
-    assert after.startswith(", which the line shown before writes from oras5.nc")
+    line, _, after = land.partition("to set those cells missing: ")[2].partition(" (its copy in a new folder)")
+    assert after.endswith("(this reads cell_areas/oras5.nc, which the line shown before writes from oras5.nc: run "
+                          "that one first; land_masked/oras5.nc then holds both fixes)")
     _bash(line, tmp_path)
-    fixed = open_dataset([tmp_path / "oras5_fixed_2.nc"])["sosstsst"]
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["mesh_mask.nc", "oras5.nc"]  # nothing beside
+    fixed = open_dataset([tmp_path / "land_masked/oras5.nc"])["sosstsst"]
     assert fixed.attrs["cell_measures"] == "area: e1e2t"
     assert np.isnan(fixed.values[:, _land()]).all()
     np.testing.assert_array_equal(fixed.values[:, ~_land()], original["sosstsst"].values[:, ~_land()])
-    again = run_main("train", "--data", "oras5_fixed_2.nc", "--data", "mesh_mask_fixed.nc", "--target", "sosstsst",
-                     "--out", "run2", "--epochs", "1", capfd=capfd, monkeypatch=monkeypatch)
+    metrics = open_dataset([tmp_path / "cell_areas/mesh_mask.nc"])
+    np.testing.assert_array_equal(metrics["e1e2t"].values, metrics["e1t"].values * metrics["e2t"].values)
+    again = run_main("train", "--data", "land_masked/oras5.nc", "--data", "cell_areas/mesh_mask.nc", "--target",
+                     "sosstsst", "--out", "run2", "--epochs", "1", capfd=capfd, monkeypatch=monkeypatch)
+    assert again.returncode == 0, again.stderr
     assert "land stored as a value" not in again.stderr and "to weigh them by" not in again.stderr
