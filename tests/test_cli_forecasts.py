@@ -249,7 +249,8 @@ def test_evaluate_on_starts_months_apart_says_which_persistence_it_scores(tmp_pa
     only: its report and metrics.json said "persistence is the previous step of the data given, 3
     months before; the run's own (1 month before …) needs monthly data", while what is scored is the
     month before each start, as in training. They say so; predictions.nc holds it (numpy on the
-    fixture's arrays: the observation 3 months before each valid month)."""
+    fixture's arrays: the observation 3 months before each valid month, the first start's too, read
+    for it since fix55d)."""
     hindcast, observations = seasonal_pair(starts=60)
     hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
     observations.to_netcdf(tmp_path / "era5_t2m.nc")
@@ -271,10 +272,11 @@ def test_evaluate_on_starts_months_apart_says_which_persistence_it_scores(tmp_pa
     assert "previous step" not in said and "previous step" not in (tmp_path / "other" / "report.md").read_text()
     observed = observations["obs_t2m"].values.astype(np.float64)
     at = np.searchsorted(observations["valid_time"].values, quarterly["valid_time"].values[:, 2])
-    with xr.open_dataset(tmp_path / "other" / "predictions.nc") as written:
+    with xr.open_dataset(tmp_path / "other" / "predictions.nc") as opened:
+        # the first start's month before it, 1993-01, no valid month of these starts: read for it alone (fix55d)
+        written = _scored_steps(opened, observed[at[:1] - 3])
         np.testing.assert_array_equal(written["obs_t2m"].values, observed[at])
-        known = np.where((at - 3 >= at[0])[:, None, None], observed[np.maximum(at - 3, 0)], np.nan)
-        np.testing.assert_allclose(written["obs_t2m_persistence"].values, known, rtol=1e-6)
+        np.testing.assert_allclose(written["obs_t2m_persistence"].values, observed[at - 3], rtol=1e-6)
 
 
 def _train_in(folder, hindcast: xr.Dataset, observations: xr.Dataset, lead: int, capfd, monkeypatch) -> dict:
@@ -314,7 +316,7 @@ def test_cfgrib_month_end_steps_score_as_the_new_cds_layout(tmp_path, capfd, mon
     new = _train_in(tmp_path, hindcast, observations, lead, capfd, monkeypatch)
     old = _train_in(tmp_path, cfgrib_month_end_layout(hindcast), observations, lead, capfd, monkeypatch)
     assert old == new
-    assert ("persistence" in new["splits"]["test"]) == (months is None)
+    assert "persistence" in new["splits"]["test"]  # November starts too: each October read (fix55d)
     observed = observations["obs_t2m"].values.astype(np.float64)
     valid = hindcast["valid_time"].values[:, lead - 1]
     at = np.searchsorted(observations["valid_time"].values, valid)
@@ -323,8 +325,51 @@ def test_cfgrib_month_end_steps_score_as_the_new_cds_layout(tmp_path, capfd, mon
         scored = opened["split"].values > 0
         np.testing.assert_array_equal(opened["time"].values[scored], valid)
         np.testing.assert_array_equal(opened["obs_t2m"].values[scored], observed[at])
-        if months is None:
-            np.testing.assert_allclose(opened["obs_t2m_persistence"].values[scored], before_start, rtol=1e-6)
+        np.testing.assert_allclose(opened["obs_t2m_persistence"].values[scored], before_start, rtol=1e-6)
+
+
+@pytest.mark.parametrize("route", [pytest.param([], id="in-memory"),
+                                   pytest.param(["--set", "data.in_memory_limit_gb=1e-9"], id="streamed")])
+@pytest.mark.parametrize("lead", [pytest.param(2, id="december"), pytest.param(6, id="april")])
+def test_november_starts_persist_the_october_before_each_start(tmp_path, capfd, monkeypatch, route, lead):
+    """fix55d: SEAS5-like starts every 1 November (lead months December to April) beside monthly
+    observations: the target was cut to the valid months, October never read, and persistence left
+    out of every block. Each October is read for it (never trained on or scored): predictions.nc's
+    persistence is numpy's October of the start's year, and metrics.json's persistence MSE of each
+    block numpy's with the cell areas."""
+    hindcast, observations = seasonal_pair(starts=84, leads=6)
+    hindcast = hindcast.isel(forecast_reference_time=np.flatnonzero(
+        hindcast["forecast_reference_time"].dt.month.values == 11))
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    out = tmp_path / "run"
+    result = run_main("train", "--data", str(tmp_path / "seas5_t2m.nc"), "--data", str(tmp_path / "era5_t2m.nc"),
+                      "--target", "obs_t2m", "--predictors", "t2m", "--select", "number=0",
+                      "--select", f"forecastMonth={lead}", "--features", "", "--epochs", "1", "--hidden", "4",
+                      "--out", str(out), *route, *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    assert "persistence left out" not in result.stderr
+    stamps = pd.DatetimeIndex(observations["valid_time"].values)
+    observed = observations["obs_t2m"].values.astype(np.float64)
+    starts = pd.DatetimeIndex(hindcast["forecast_reference_time"].values)
+    octobers = observed[stamps.get_indexer(starts - pd.DateOffset(months=1))]
+    valid = observed[stamps.get_indexer(starts + pd.DateOffset(months=lead - 1))]
+    with xr.open_dataset(out / "predictions.nc") as written:
+        assert (np.diff(written["time"].values) > np.timedelta64(0)).all()
+        written = written.isel(time=written["split"].values > 0)
+        np.testing.assert_array_equal(written["time"].values, hindcast["valid_time"].values[:, lead - 1])
+        np.testing.assert_array_equal(written["obs_t2m"].values, valid)
+        persisted, split = written["obs_t2m_persistence"].values, written["split"].values
+        area = written["cell_area"].values
+    np.testing.assert_allclose(persisted, octobers, rtol=1e-6)
+    metrics = json.loads((out / "metrics.json").read_text())
+    for code, name in ((1, "train"), (2, "val"), (3, "test")):
+        weights = np.broadcast_to(area, valid[split == code].shape)
+        mse = np.sum(weights * (octobers[split == code] - valid[split == code]) ** 2) / weights.sum()
+        assert metrics["splits"][name]["persistence"]["n_samples"] == weights.size
+        np.testing.assert_allclose(metrics["splits"][name]["persistence"]["mse"], mse, rtol=1e-5)
+    recorded = tomllib.loads((out / "config.toml").read_text())["data"]["steps_before_range"]
+    assert recorded == lead  # the months before the first valid month persistence reads, not every October
 
 
 def test_monthly_observations_with_months_left_out_are_called_monthly(tmp_path, capfd, monkeypatch):

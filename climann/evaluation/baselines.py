@@ -1872,18 +1872,12 @@ def lead_months_back(selections: Sequence[Coordinate]) -> int | None:
     (:func:`climann.data.variables.input_selections`, each a Coordinate of shape ()), before a
     layout is made: how many steps of monthly data before a time range persistence reads
     (:func:`climann.workflow.preparation.open_selected`)."""
-    from climann.data.forecast_times import LEAD_MONTH_NAMES, calendar_months_per_unit
+    from climann.data.forecast_times import months_back_of_lead
 
     for selection in selections:
         value = np.asarray(selection.values, dtype=object).reshape(())[()]
-        if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(float(value)):
-            continue
-        if str(selection.name).lower() in LEAD_MONTH_NAMES and float(value) >= 1:
-            return int(round(float(value)))
-        if selection.attrs.get("standard_name") == "forecast_period":
-            months = calendar_months_per_unit(str(selection.attrs.get("units", "")))
-            if months is not None and float(value) >= 0:
-                return int(math.floor(float(value) * months + 1e-9)) + 1
+        if (months := months_back_of_lead(selection.name, value, dict(selection.attrs))) is not None:
+            return months
     return None
 
 

@@ -735,7 +735,12 @@ def forecast_steps_before(dataset: xr.Dataset, target: str) -> int:
         files=source_files(dataset[target]))
     earlier = forecast_issue_steps(times, lead, cell_ends=ends,
                                    window=forecast_window_of(dataset, target) if bounded else None)
-    back = np.flatnonzero(earlier >= 0) - earlier[earlier >= 0]
+    # counted in time order: the days read for persistence alone lead the axis (climann.data.earlier_steps),
+    # and their positions there counted every one of them as a step before the range (fix55d)
+    rank = np.empty(len(times), dtype=np.int64)
+    rank[np.argsort(times, kind="stable")] = np.arange(len(times))
+    found = np.flatnonzero(earlier >= 0)
+    back = rank[found] - rank[earlier[found]]
     return int(back.max()) if back.size else 0
 
 
@@ -1187,10 +1192,15 @@ def _with_block_descriptions(split: TimeSplit, layout: GridLayout, months: tuple
 
 
 def _nominal_step(layout: GridLayout) -> TimeStep | None:
-    """The nominal step of the layout's time axis, each file of ``split_files`` on its own."""
-    times = layout.time.values
-    return series_time_step(times, segment_starts=layout.time_segment_starts(),
-                            known_step=layout.known_time_step, bounds=layout.time_bounds)
+    """The nominal step of the layout's time axis, each file of ``split_files`` on its own,
+    without the target's steps read for a forecast's persistence alone that lead it
+    (:attr:`GridLayout.steps_before_common`, in their own order: October of each year before
+    the Decembers of November starts made the axis of no step, and a one-December block was
+    dated '1997-12-16 12:00' in place of '1997', fix55d)."""
+    apart = layout.steps_before_common
+    bounds = None if layout.time_bounds is None else np.asarray(layout.time_bounds)[apart:]
+    return series_time_step(layout.time.values[apart:], segment_starts=np.maximum(
+        layout.time_segment_starts()[apart:] - apart, 0), known_step=layout.known_time_step, bounds=bounds)
 
 
 def _part_year_step(layout: GridLayout) -> TimeStep | None:
