@@ -655,3 +655,32 @@ def test_a_start_an_unbounded_target_lacks_has_no_persistence_not_an_older_value
         np.testing.assert_allclose(metrics["splits"][name]["persistence"]["mse"], mse, rtol=1e-5)
     assert metrics["splits"]["val"]["persistence"]["n_samples"] == metrics["splits"]["val"]["model"]["n_samples"] - 12
     assert "persistence scored on" in (out / "train.log").read_text()
+
+
+def test_predict_on_an_ensemble_file_without_select_says_it_predicts_the_runs_member(tmp_path, capfd, monkeypatch):
+    """fix55d: predict on S2S forecasts of 3 members without --select number predicted member 0, the
+    run's, and said "no ensemble member (number)". It says which member of how many, and the way to
+    another; its predictions are those of --select number=0 given, not of member 1."""
+    days, observed, era5 = _era5_days("2009-12-20", "2011-01-31")
+    starts = pd.DatetimeIndex([day for day in pd.date_range("2010-01-04", "2010-12-20") if day.day_of_week in (0, 3)])
+    era5.to_netcdf(tmp_path / "era5_daily.nc")
+    _s2s_real_time(days, observed, starts).to_netcdf(tmp_path / "s2s_t2m.nc")
+    data = ["--data", str(tmp_path / "s2s_t2m.nc"), "--data", str(tmp_path / "era5_daily.nc"),
+            "--rename", "s2s_t2m.nc:t2m=t2m_fc"]
+    result = run_main("train", *data, "--target", "t2m", "--predictors", "t2m_fc", "--select", "step=48",
+                      "--select", "number=0", "--epochs", "1", "--hidden", "4", "--out", str(tmp_path / "run"),
+                      *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    predicted = {}
+    for name, select in (("none", []), ("0", ["--select", "number=0"]), ("1", ["--select", "number=1"])):
+        result = run_main("predict", str(tmp_path / "run"), *data, *select, "--out", str(tmp_path / f"{name}.nc"),
+                          capfd=capfd, monkeypatch=monkeypatch)
+        assert result.returncode == 0, result.stderr
+        if name == "none":
+            assert "no ensemble member" not in result.stderr
+            assert ("s2s_t2m.nc: ensemble member number=0 of the 3 the data hold, the run's own (no --select number "
+                    "given; another with --select number=VALUE)") in result.stderr
+        with xr.open_dataset(tmp_path / f"{name}.nc") as written:
+            predicted[name] = written["t2m_pred"].values
+    np.testing.assert_array_equal(predicted["none"], predicted["0"])
+    assert np.nanmax(np.abs(predicted["none"] - predicted["1"])) > 0.01
