@@ -2309,9 +2309,10 @@ def test_daily_variables_beside_8_day_composites_are_given_one_line_making_the_c
     for name, values in daily.items():
         by_hand = np.stack([values[start:end].astype("f8").mean(0) for start, end in zip(edges, edges[1:])])
         np.testing.assert_allclose(combined[name].transpose("time", "lat", "lon").values, by_hand, rtol=1e-6)
+    dates = xr.coders.CFDatetimeCoder(use_cftime=True)
     for name in ("E", "Ep"):
-        with xr.open_dataset(tmp_path / "gleam" / "8-day" / f"{name}_2012_GLEAM_v3.8a.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as copy, \
-                xr.open_dataset(tmp_path / "fluxcom" / "GPP.8daily.2012.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as gpp:
+        with xr.open_dataset(tmp_path / "gleam" / "8-day" / f"{name}_2012_GLEAM_v3.8a.nc", decode_times=dates) as copy, \
+                xr.open_dataset(tmp_path / "fluxcom" / "GPP.8daily.2012.nc", decode_times=dates) as gpp:
             np.testing.assert_array_equal(copy["time_bnds"].values, gpp["time_bnds"].values)
 
 
@@ -2341,6 +2342,7 @@ def test_cdo_8_day_means_beside_8_day_composites_are_given_the_line_that_writes_
             edges.append(edges[-1] + min(8, year_days - 8 * k))
     by_hand = np.stack([daily["E"][start:end].astype("f8").mean(0) for start, end in zip(edges, edges[1:])])
     np.testing.assert_allclose(combined["E"].transpose("time", "lat", "lon").values, by_hand, rtol=1e-6)
-    with xr.open_dataset(tmp_path / "gleam8" / "composite_bounds" / "E_2011_GLEAM_v3.8a.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as copy, \
-            xr.open_dataset(tmp_path / "fluxcom" / "GPP.8daily.2011.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as gpp:
+    dates = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with xr.open_dataset(tmp_path / "gleam8" / "composite_bounds" / "E_2011_GLEAM_v3.8a.nc", decode_times=dates) as copy, \
+            xr.open_dataset(tmp_path / "fluxcom" / "GPP.8daily.2011.nc", decode_times=dates) as gpp:
         np.testing.assert_array_equal(copy[copy["time"].attrs["bounds"]].values, gpp["time_bnds"].values)
