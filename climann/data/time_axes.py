@@ -99,9 +99,9 @@ from climann.data.notes import note_once, noted
 from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
-    beside, cdo_command, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words,
-    grib_command, in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
-    shared_glob, shown_path, steps_command, working_path,
+    beside, cdo_command, cdo_input_files, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names,
+    glob_words, grib_command, in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
+    shared_glob, shown_path, steps_command, stopping_loop, working_path,
 )
 from climann.data.sources import files_text
 from climann.data.split_periods import (
@@ -713,16 +713,16 @@ def _merged_series(series: Sequence[str | Path]) -> tuple[Path, str, str] | None
     """For several files of one series (:func:`series_averaging_advice`): the path their one
     merged copy is named after (the start their names share, ``GLDAS_NOAH025_3H.A200607``, else
     ``merged``), CDO's input that merges them by time (``-mergetime`` on a glob that takes them
-    and nothing else, :func:`~climann.data.shell.shared_glob`, else the files listed) and the words
-    naming what the copy replaces; None for one file or none."""
+    and nothing else, quoted for CDO to expand, :func:`~climann.data.shell.cdo_input_files`, else the
+    files listed) and the words naming what the copy replaces; None for one file or none."""
     files = list(dict.fromkeys(str(file) for file in series))
     if len(files) < 2:
         return None
     start = os.path.commonprefix([Path(file).stem for file in files]).rstrip("._- ") or "merged"
     pattern = shared_glob(files)
-    listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(file) for file in files)
     replaced = f"{glob_words(pattern)} (their {len(files)} files)" if pattern is not None else f"the {len(files)} files"
-    return Path(files[0]).parent / f"{start}.nc", f"-mergetime {listed}", replaced
+    # CDO expands the quoted glob itself: no shell lists 10 000 hourly files (the kernel's ARG_MAX)
+    return Path(files[0]).parent / f"{start}.nc", f"-mergetime {cdo_input_files(files)}", replaced
 
 
 def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time: str, prefix: str | None,
@@ -1562,7 +1562,8 @@ def _split_one(path: str | Path, folder: Path, names: str) -> tuple[str, str]:
 def _split_loop(paths: Sequence[str | Path], folder: Path, names: str) -> tuple[str, str]:
     """:func:`_split_kinds_command` for several files of one folder: one loop over them (their
     shared glob when one takes them alone, :func:`~climann.data.shell.shared_glob`), both parts of
-    each checked not there before anything is written."""
+    each checked not there before anything is written, stopped at the first file cdo fails on
+    (:func:`~climann.data.shell.stopping_loop`)."""
     if any(is_zarr_store(path) for path in paths):  # a line for each store
         pieces = [_split_one(path, folder, names) for path in paths]
         return " && ".join(line for line, _ in pieces), " ".join(given for _, given in pieces)
@@ -1570,8 +1571,10 @@ def _split_loop(paths: Sequence[str | Path], folder: Path, names: str) -> tuple[
     listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(path) for path in paths)
     copies = {kind: f'{shown_path(folder)}/"$(basename "${{f%.*}}")"_{kind}.nc' for kind in ("statistics", "instants")}
     guards = "".join(none_there_in_loop(listed, copy) for copy in copies.values())
-    line = (f"{guards}mkdir -p {shown_path(folder)} && for f in {listed}; do cdo delname,{names} \"$f\" "
-            f"{copies['statistics']} && cdo selname,{names} \"$f\" {copies['instants']}; done")
+    # stopped at the first file cdo cannot split: no later file split and no status of the last file's
+    loop = stopping_loop(listed, f"cdo delname,{names} \"$f\" {copies['statistics']} && cdo selname,{names} "
+                                 f"\"$f\" {copies['instants']}")
+    line = f"{guards}mkdir -p {shown_path(folder)} && {loop}"
     data = " ".join(f"--data {shlex.quote(f'{working_path(folder)}/*_{kind}.nc')}" for kind in copies)
     return line, data
 
