@@ -105,8 +105,8 @@ from climann.data.shell import (
 )
 from climann.data.sources import files_text
 from climann.data.split_periods import (
-    partial_periods, period_name, period_words, periods_split_by_files, shifttime_operator, whole_periods_selection,
-    whole_range, window_start_shift,
+    calendar_of, partial_periods, period_name, period_words, periods_split_by_files, shifttime_operator,
+    whole_periods_selection, whole_range, window_start_shift,
 )
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, bounds_advice, first_instant_text, frequency_of, frequency_of_step, median_step_days,
@@ -987,8 +987,9 @@ def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: s
     were advised one ``daysum`` each, 72 one-hour "days"): merged by time first, each stamp at the end
     of its window moved to the window's start (``-shifttime`` by the files' own window,
     :func:`~climann.data.split_periods.window_start_shift`: the total over 23–24 h is its day's), then
-    ``operator`` (``daysum``), its copy in a new folder. A first or last period the files cover in part
-    is named and left out (``-seldate``), not summed short. None when each period lies in one file."""
+    ``operator`` (``daysum``), each value given its whole period as its cell (``settbounds``), its copy in
+    a new folder. A first or last period the files cover in part is named and left out (``-seldate``), not
+    summed short. None when each period lies in one file."""
     shift = window_start_shift(list(fine.times), list(fine.cells))
     starts = [time - shift for time in fine.times] if shift is not None else list(fine.times)
     merged = _merged_series(fine.distinct_files)
@@ -1001,8 +1002,11 @@ def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: s
         return None
     folder = copies_folder(Path(fine.file).parent, frequency)
     copy = copy_in_folder(folder, merged[0], frequency)
-    command = (f"{none_there(copy)}mkdir -p {shown_path(folder)} && cdo {operator}"
-               f"{whole_periods_selection(partials, kept, prefix)}{shifttime_operator(shift)} {merged[1]} "
+    # the period's own cell on each value: -shifttime moved the files' bounds with the stamps (a month of daily
+    # totals from [D, D + 1] began the day before), and without bounds cdo spans the first to the last stamp (23 h)
+    command = (f"{none_there(copy)}mkdir -p {shown_path(folder)} && cdo settbounds,{_CDO_PERIODS[prefix]} -{operator}"
+               f"{whole_periods_selection(partials, kept, prefix, calendar_of(starts))}{shifttime_operator(shift)} "
+               f"{merged[1]} "
                f"{shown_path(copy)}")
     if any(map(is_grib_file, fine.distinct_files)):
         command = grib_command(command)  # CDO writes GRIB from GRIB, under any name
