@@ -183,8 +183,14 @@ class _Axis:
         a value is a statistic over decides, not how far apart its steps are. November starts at
         ``forecastMonth = 1`` (one November mean a year) were read as yearly values and paired with
         the December observations of the same years (break45d B1); starts in Feb/May/Aug/Nov as
-        three-month seasons (B2, B3)."""
-        return "monthly" if self.month_values else frequency_of(self.times)
+        three-month seasons (B2, B3). Cells each within one calendar day, on days one after the other,
+        are daily whatever their stamps: a ``daysum`` whose first or last day is partial is stamped off
+        the others' middles (session 73: three days, the last of 17 hours, were "22.25-hourly", advised
+        a ``daysum`` of them), and the partial day is told as such (:mod:`climann.data.short_cells`)."""
+        if self.month_values:
+            return "monthly"
+        frequency = frequency_of(self.times)
+        return "daily" if frequency != "daily" and _one_cell_a_day(self.cells) else frequency
 
     @property
     def cell_frequency(self) -> str | None:
@@ -474,6 +480,24 @@ def _lead_month(dataset: xr.Dataset) -> xr.DataArray | None:
 
 def _listed(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+
+
+def _one_cell_a_day(cells: Sequence[tuple | None]) -> bool:
+    """Whether two or more time cells each lie within one calendar day (an upper bound at 00:00
+    closing the day before) and fall on days one after the other, one a day."""
+    if len(cells) < 2 or None in cells:
+        return False
+    days = []
+    for cell in cells:
+        lower, upper = min(cell), max(cell)
+        day = lower.replace(hour=0, minute=0, second=0, microsecond=0)
+        try:
+            if upper - day > datetime.timedelta(days=1):
+                return False
+        except TypeError:  # dates of two calendars
+            return False
+        days.append(day)
+    return all(later - earlier == datetime.timedelta(days=1) for earlier, later in zip(days, days[1:]))
 
 
 def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean",
@@ -1377,6 +1401,18 @@ def _next_day(time: object) -> object:
     return time + datetime.timedelta(days=1)
 
 
+def _check_own_short_cells(axes: Sequence[_Axis], time_range: Sequence[str]) -> None:
+    """Each used variable's own time cells, before its steps are paired by period with the target's and
+    take the target's cells: a total over a cell shorter than its usual one refused, another value warned
+    of (:func:`~climann.data.short_cells.check_own_short_cells`)."""
+    from climann.data.short_cells import check_own_short_cells
+
+    for axis in axes:
+        if axis.cells and None not in axis.cells and not axis.windows and not axis.lead:
+            check_own_short_cells(axis.variable, axis.cells, total=axis.value_word == "total",
+                                  where=files_text(axis.distinct_files, listed=3), time_range=time_range)
+
+
 def _check_days_beside_instants(axes: Sequence[_Axis]) -> None:
     """Daily statistics beside instants at their 00:00 stamps (:mod:`climann.data.day_instants`):
     without time bounds, refused (which instant goes with each day, the one that opens it or the
@@ -1876,6 +1912,7 @@ def on_common_time_steps(
     _check_days_beside_instants(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return _with_forecast_month_cells(list(datasets), list(names), axes, time)
+    _check_own_short_cells(axes, time_range)
     # the target's own spacing, before a forecast's months choose among its steps
     own = _kind(axes[0]) if axes[0].frequency else None
     axes, every_axis = _on_forecast_periods(axes, every_axis)

@@ -173,3 +173,34 @@ def test_days_in_a_period_follow_the_calendar():
     assert [days_in((1900, 2), calendar) for calendar in ("standard", "julian", "noleap", "360_day")] == [28, 29, 28, 30]
     assert [days_in((2000,), calendar) for calendar in ("standard", "noleap", "all_leap", "360_day")] == [366, 365, 366,
                                                                                                        360]
+
+
+def test_a_day_summed_from_17_of_its_hours_is_refused_beside_a_daily_target(tmp_path, monkeypatch):
+    """Session 73's leftover: the hourly files of 4 days less the last 7 hours, summed by the user's own
+    ``cdo daysum -shifttime,-1hour -mergetime``, end with a day of 17 hours (its cell 00:00 to 16:00, its total
+    numpy's of those 17 hours); beside a daily target it was called "22.25-hourly" and advised a daysum of the
+    daily copy, and paired by day it would be trained on as a day. Now the copy is daily and that day is refused,
+    named with its length, with the --time-range that leaves it out; run with it, train exits 0."""
+    monkeypatch.chdir(tmp_path)
+    totals = _nldas_hours(tmp_path / "nldas", days=4)
+    for path in sorted((tmp_path / "nldas").glob("*.grb"))[-7:]:
+        path.unlink()
+    (tmp_path / "daily").mkdir()
+    subprocess.run(["bash", "-c", "cdo -s -f nc4 daysum -shifttime,-1hour -mergetime 'nldas/*.grb' daily/tp.nc"],
+                   check=True, capture_output=True, cwd=tmp_path)
+    copy = open_dataset([tmp_path / "daily" / "tp.nc"])
+    np.testing.assert_allclose(copy["tp"].values[-1], totals[72:89].sum(axis=0), atol=17e-4)  # 17 hours, not 24
+    _daily_target(tmp_path / "tas.nc", 4)
+    refused = _train("daily/tp.nc", "tas.nc")
+    assert refused.exit_code == 2, refused.output
+    assert "-hourly" not in refused.output and "cdo daysum daily/tp.nc" not in refused.output, refused.output
+    assert ("1 of the 4 time cells is shorter than the usual 23 hours" in refused.output
+            and "step 4 (2000-01-04 00:00 to 2000-01-04 16:00, 16 hours long)" in refused.output
+            and "refused: tp is a total over each of its cells" in refused.output), refused.output
+    time_range = re.search(r"--time-range (\S+);", refused.output)[1]
+    assert time_range == "2000-01-01,2000-01-03"
+    kept = CliRunner().invoke(app, ["train", "--data", "daily/tp.nc", "--data", "tas.nc", "--target", "tas",
+                                    "--predictors", "tp", "--features", "lat", "--epochs", "1", "--hidden", "2",
+                                    "--out", "run", "--quiet", "--set", "evaluation.figures=false",
+                                    "--time-range", time_range])
+    assert kept.exit_code == 0 and "shorter than the usual" not in kept.output, kept.output
