@@ -204,3 +204,32 @@ def test_a_day_summed_from_17_of_its_hours_is_refused_beside_a_daily_target(tmp_
                                     "--out", "run", "--quiet", "--set", "evaluation.figures=false",
                                     "--time-range", time_range])
     assert kept.exit_code == 0 and "shorter than the usual" not in kept.output, kept.output
+
+
+def test_a_daily_target_at_00_without_bounds_gets_the_merge_line_first_and_then_its_own(tmp_path, monkeypatch):
+    """Session 73's leftover: a daily target stamped at 00:00 without bounds beside NLDAS-2's hourly files was said
+    to be refused before the merge line was reached. The first refusal is the merge line; run as printed, the next
+    asks which day each tas stamp is of (00:00 opens or closes a day: climann does not guess) with a line for each
+    reading; the opening day's, run as printed, trains with exit 0, and the copy's days are numpy's sums of 24 hours."""
+    monkeypatch.chdir(tmp_path)
+    totals = _nldas_hours(tmp_path / "nldas", days=3)
+    time = pd.date_range("2000-01-01", periods=3, freq="D")
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.random.default_rng(2).normal(280, 3, (3, 3, 4)).astype("f4"),
+                        {"units": "K"})},
+               coords={"time": time, "lat": LAT, "lon": LON}).to_netcdf(tmp_path / "tas.nc")
+    refused = _train("nldas/*.grb", "tas.nc")
+    assert refused.exit_code == 2, refused.output
+    line, data = _printed_line(refused.output)
+    assert " -shifttime,-1hour -mergetime 'nldas/" in line, line
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path)
+    copy = open_dataset([tmp_path / data])
+    np.testing.assert_allclose(copy["tp"].values, totals.reshape(3, 24, 3, 4).sum(axis=1), atol=24e-4)
+    days, cells = _cell_days(copy)
+    assert days == [(2000, 1, 1), (2000, 1, 2), (2000, 1, 3)]
+    assert [(end - start).total_seconds() for start, end in cells] == [86400] * 3
+    asked = _train(data, "tas.nc")
+    assert asked.exit_code == 2 and "stamps tas at 00:00 without time bounds" in asked.output, asked.output
+    opening = re.search(r"if each value is of the day beginning at its stamp `([^`]*)`", asked.output)[1]
+    subprocess.run(["bash", "-c", opening], check=True, capture_output=True, cwd=tmp_path)
+    trained = _train(data, "with_bounds/tas.nc")
+    assert trained.exit_code == 0, trained.output
