@@ -451,8 +451,8 @@ def levels_on_new_dimensions(
     ECMWF's new CDS (2024) writes ERA5 pressure levels along ``pressure_level`` (hPa,
     ``standard_name = "air_pressure"``) where the old one wrote ``level`` (millibars): the same
     vertical coordinate under another name. A selected dimension missing from ``dataset`` is
-    matched to the one data dimension whose coordinate is a level (:func:`is_level`, CF §4.3)
-    of the same quantity (pressure, or a height or depth: units read with pint; a model level
+    matched to the one data dimension, or scalar coordinate (a download of one level: CF §5.7),
+    whose coordinate is a level (:func:`is_level`, CF §4.3) of the same quantity (pressure, or a height or depth: units read with pint; a model level
     is neither, :func:`parametric_level`); the value, in the run's units, is then converted to
     the new coordinate's by :func:`climann.data.subset.select_values`. Said in a warning.
     Anything else (none, or several such dimensions) is left as it is, and refused there.
@@ -466,8 +466,10 @@ def levels_on_new_dimensions(
     used = {dim for name in dataset.data_vars for dim in dataset[name].dims}
     for dim in [dim for dim in selection if dim not in used and dim in units]:
         quantity = _vertical_quantity(None, units[dim])
-        same = [str(other) for other in dataset.dims if other in used and other in dataset.coords
-                and other not in selection and is_level(dataset[other])
+        # a download of one level keeps it as a scalar coordinate (old CDS: level(1) = 850 millibars, break55a A2)
+        candidates = [*(other for other in dataset.dims if other in used and other in dataset.coords),
+                      *(other for other, coordinate in dataset.coords.items() if coordinate.ndim == 0)]
+        same = [str(other) for other in candidates if other not in selection and is_level(dataset[other])
                 and _vertical_quantity(dataset[other], str(dataset[other].attrs.get("units", ""))) == quantity]
         if quantity is None or len(same) != 1:
             continue
