@@ -453,8 +453,9 @@ def levels_on_new_dimensions(
     vertical coordinate under another name. A selected dimension missing from ``dataset`` is
     matched to the one data dimension, or scalar coordinate (a download of one level: CF §5.7),
     whose coordinate is a level (:func:`is_level`, CF §4.3) of the same quantity (pressure, or a
-    height or depth: units read with pint; a model level is neither, :func:`parametric_level`); the value, in the run's units, is then converted to
-    the new coordinate's by :func:`climann.data.subset.select_values`. Said in a warning.
+    height or depth: units read with pint; a model level is neither, :func:`parametric_level`);
+    the value, in the run's units, is then converted to the new coordinate's by
+    :func:`climann.data.subset.select_values`. Said in a warning.
     Anything else (none, or several such dimensions) is left as it is, and refused there.
 
     Returns
