@@ -13,20 +13,28 @@ factor (:func:`geopotential_factor`) and gives the line that multiplies by it in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pint
+
 #: The standard gravity g0, in m s-2 (WMO): geopotential = g0 × geopotential height.
 STANDARD_GRAVITY = 9.80665
 
+#: The dimensions of a geopotential height (a length) and of a geopotential (an energy per mass).
+_LENGTH, _ENERGY = {"[length]": 1}, {"[length]": 2, "[time]": -2}
 
-def geopotential_factor(units: str, to: str) -> float | None:
+
+def geopotential_factor(units: pint.Quantity, to: pint.Quantity) -> float | None:
     """The factor that takes values in ``units`` to ``to`` when one is a geopotential height (a
     length: ``gpm``, ``m``, ``km``) and the other a geopotential (an energy per mass: ``m**2 s**-2``,
     ``J kg-1``): g0 (:data:`STANDARD_GRAVITY`) times the conversion of the units, or its inverse;
-    None for any other pair, or units that cannot be read.
+    None for any other pair.
 
     Parameters
     ----------
-    units, to : str
-        The units of the values, and those wanted.
+    units, to : pint.Quantity
+        The units of the values, and those wanted, as read (:func:`climann.data.units.parse_units`).
 
     Returns
     -------
@@ -34,28 +42,25 @@ def geopotential_factor(units: str, to: str) -> float | None:
 
     Examples
     --------
-    >>> round(geopotential_factor("gpm", "m**2 s**-2"), 5), round(geopotential_factor("J kg-1", "km"), 9)
-    (9.80665, 0.000101972)
+    >>> import pint
+    >>> registry = pint.UnitRegistry()
+    >>> round(geopotential_factor(registry.Quantity(1, "m"), registry.Quantity(1, "m**2 s**-2")), 5)
+    9.80665
     """
-    import pint
-
-    from climann.data.units import parse_units, unit_registry
-    from climann.errors import ClimannError
-
-    try:
-        source, destination = parse_units(units, variable=""), parse_units(to, variable="")
-    except (ClimannError, pint.PintError):
-        return None
-    gravity = unit_registry().Quantity(STANDARD_GRAVITY, "m s-2")
-    length, energy = {"[length]": 1}, {"[length]": 2, "[time]": -2}
-    for dimensions, by in (((length, energy), gravity), ((energy, length), 1 / gravity)):
-        if dict(source.dimensionality) == dimensions[0] and dict(destination.dimensionality) == dimensions[1]:
-            return float((source * by).to(destination.units).magnitude / destination.magnitude)
+    gravity = STANDARD_GRAVITY * units._REGISTRY.Unit("m s**-2")  # the registry the units were read with
+    for dimensions, by in (((_LENGTH, _ENERGY), gravity), ((_ENERGY, _LENGTH), 1 / gravity)):
+        if dict(units.dimensionality) == dimensions[0] and dict(to.dimensionality) == dimensions[1]:
+            return float((units * by).to(to.units).magnitude / to.magnitude)
     return None
 
 
+def is_height(units: pint.Quantity) -> bool:
+    """Whether ``units`` are those of a length (a geopotential height's)."""
+    return dict(units.dimensionality) == _LENGTH
+
+
 def geopotential_refusal_text(name: str, units: str, to: str, *, where: str, reference: str, factor: float,
-                              line: str) -> str:
+                              line: str, height_given: bool) -> str:
     """The one-line refusal of a geopotential height against a geopotential (or the reverse):
     both quantities, g0 and the ``line`` that multiplies the values by ``factor`` and sets the
     units ``to`` in a copy.
@@ -72,15 +77,14 @@ def geopotential_refusal_text(name: str, units: str, to: str, *, where: str, ref
         :func:`geopotential_factor` of ``units`` to ``to``.
     line : str
         The command that writes the converted copy.
+    height_given : bool
+        Whether ``units`` are a geopotential height's (:func:`is_height`).
 
     Returns
     -------
     str
     """
-    from climann.data.units import parse_units
-
-    height_first = dict(parse_units(units, variable=name).dimensionality) == {"[length]": 1}
-    own, other = ("a geopotential height", "a geopotential") if height_first else ("a geopotential",
+    own, other = ("a geopotential height", "a geopotential") if height_given else ("a geopotential",
                                                                                   "a geopotential height")
     way = "multiply by" if factor >= 1 else "divide by"
     shown = f"{factor:.6g}" if factor >= 1 else f"{1 / factor:.6g}"

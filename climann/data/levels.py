@@ -145,7 +145,9 @@ def numbered_model_level(coordinate: xr.DataArray | Coordinate) -> str | None:
     if re.search(r"\bhybrid\b", long_name, re.IGNORECASE):
         return f"long_name \"{long_name}\", {unitless}"
     positive = str(attrs.get("positive", "")).strip().lower()
-    return f"positive {positive}, {unitless}" if positive in ("up", "down") else None
+    # a height, depth or pressure whose units were lost reads so too: refused as a model level, never guessed
+    return (f"positive {positive}, {unitless}, read as a model level: a height, depth or pressure would say its "
+            f"units" if positive in ("up", "down") else None)
 
 
 #: The kind of level a vertical coordinate is (:func:`level_kind`) when it is a pressure or a

@@ -53,7 +53,7 @@ from climann.data.amount_labels import label_conversion, molar_mass_note
 from climann.data.direction_regrid import cdo_direction_chain, file_directions
 from climann.data.file_encodings import conversion_recorded
 from climann.data.gas_concentrations import is_mole_fraction_units, mole_fraction_refusal
-from climann.data.geopotential import geopotential_factor, geopotential_refusal_text
+from climann.data.geopotential import geopotential_factor, geopotential_refusal_text, is_height
 from climann.data.grain_volumes import (
     TEST_WEIGHTS_LB, bushel_against_mass, bushel_refusal_text, crop_factor, crop_of, names_bushels,
 )
@@ -1926,7 +1926,13 @@ def _geopotential_refusal(variable: xr.DataArray, name: str, units: str, to: str
     against ERA5's ``m**2 s**-2``, :mod:`climann.data.geopotential`), whose line multiplies by g0
     and sets the units in a copy of each of its files, in a new folder (:func:`_on_copies`); None
     for any other pair."""
-    factor = geopotential_factor(units, str(to))
+    import pint
+
+    try:
+        source, destination = parse_units(units, variable=name), parse_units(str(to), variable=name)
+    except (ClimannError, pint.PintError):
+        return None
+    factor = geopotential_factor(source, destination)
     if factor is None:
         return None
     stored = name_in_file(variable, name)
@@ -1937,7 +1943,7 @@ def _geopotential_refusal(variable: xr.DataArray, name: str, units: str, to: str
                               [xarray_values(stored, f"{xarray_data(stored)} * {factor:.9g}"),
                                f"d[{stored!r}].attrs['units'] = {wanted!r}"], files)
         return geopotential_refusal_text(name, units, wanted, where=where, reference=reference, factor=factor,
-                                         line=line)
+                                         line=line, height_given=is_height(source))
 
     return _on_copies(variable, where, text, name="units_fixed")
 
