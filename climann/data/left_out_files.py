@@ -67,15 +67,15 @@ def left_out_holding(read: Iterable[str | Path], name: str) -> str:
     folders leave out (:func:`left_out_files`), for a refusal: ``"; 'T2M' is in
     MERRA2_….nc4 … beside them, which a folder given leaves out (it gives its *.nc files only):
     give them too (--data 'data/*.nc4')"``; ``""`` when none holds it."""
-    from climann.data.handles import open_netcdf
+    from climann.data.shared_handles import plain_header
 
     folders = dict.fromkeys(Path(file).parent for file in read)
     for folder in folders:
         holding = []
         for path in left_out_files(folder)[:_MOST_HEADERS]:
             try:
-                with open_netcdf(path, decode_cf=False) as header:  # its header only, nothing decoded
-                    held = name in header.variables and name not in header.dims
+                header = plain_header(path)  # its header only, nothing decoded, read once per run
+                held = name in header.variables and name not in header.dims
             except Exception:  # noqa: BLE001 - a file that cannot be read holds nothing to name
                 continue
             if held:
