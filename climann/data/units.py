@@ -53,6 +53,7 @@ from climann.data.amount_labels import label_conversion, molar_mass_note
 from climann.data.direction_regrid import cdo_direction_chain, file_directions
 from climann.data.file_encodings import conversion_recorded
 from climann.data.gas_concentrations import is_mole_fraction_units, mole_fraction_refusal
+from climann.data.geopotential import geopotential_factor, geopotential_refusal_text, is_height
 from climann.data.grain_volumes import (
     TEST_WEIGHTS_LB, bushel_against_mass, bushel_refusal_text, crop_factor, crop_of, names_bushels,
 )
@@ -1643,6 +1644,9 @@ def convert_variable(
             raise ClimannError(_on_copies(variable, where, lambda files: mole_fraction_refusal(
                 name, variable.attrs, str(units), to, where=where, reference=reference,
                 stored=name_in_file(variable, name), files=files, step=_unit_factor), name="units_fixed"))
+        if (refusal := _geopotential_refusal(variable, name, str(units), to, where=where,
+                                             reference=reference)) is not None:
+            raise ClimannError(refusal)
         if _differ_by_a_density(str(units), to):
             raise ClimannError(_medium_refusal(variable, name, str(units), to, where=where, reference=reference,
                                                reference_attrs=reference_attrs))
@@ -1912,6 +1916,34 @@ def _bushel_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, w
                                f"d[{stored!r}].attrs['units'] = {str(to).strip()!r}"], files)
         return bushel_refusal_text(name, units, str(to).strip(), where=where, reference=reference, crop=crop,
                                    factors=factors, line=line)
+
+    return _on_copies(variable, where, text, name="units_fixed")
+
+
+def _geopotential_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, where: str,
+                          reference: str) -> str | None:
+    """The one-line refusal of a geopotential height against a geopotential (JRA-55's ``gpm``
+    against ERA5's ``m**2 s**-2``, :mod:`climann.data.geopotential`), whose line multiplies by g0
+    and sets the units in a copy of each of its files, in a new folder (:func:`_on_copies`); None
+    for any other pair."""
+    import pint
+
+    try:
+        source, destination = parse_units(units, variable=name), parse_units(str(to), variable=name)
+    except (ClimannError, pint.PintError):
+        return None
+    factor = geopotential_factor(source, destination)
+    if factor is None:
+        return None
+    stored = name_in_file(variable, name)
+    own, wanted = ncap2_name(stored), str(to).strip()
+
+    def text(files: str) -> str:
+        line = values_command([f'{own}={own}*{factor:.9g};{own}@units="{wanted}"'],
+                              [xarray_values(stored, f"{xarray_data(stored)} * {factor:.9g}"),
+                               f"d[{stored!r}].attrs['units'] = {wanted!r}"], files)
+        return geopotential_refusal_text(name, units, wanted, where=where, reference=reference, factor=factor,
+                                         line=line, height_given=is_height(source))
 
     return _on_copies(variable, where, text, name="units_fixed")
 
