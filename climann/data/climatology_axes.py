@@ -44,7 +44,8 @@ from climann.data.time_values import climatology_attribute_said, is_climatology_
 
 __all__ = [
     "CLIMATOLOGIES_KEY", "CLIMATOLOGY_TIME_NAMES", "climatology_axes", "long_term_mean_said",
-    "named_climatology_message", "undated_climatology_said", "unmarked_climatology_said", "without_climatologies_beside_series",
+    "named_climatology_message", "undated_climatology_said", "unmarked_climatology_said",
+    "without_climatologies_beside_series",
 ]
 
 _log = logging.getLogger(__name__)
