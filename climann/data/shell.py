@@ -714,6 +714,14 @@ def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
 
 def _one_copy_into(advice: Callable[[str, str], str], file: str, folder: Path) -> str:
     """:func:`_one_copy` into ``folder``, handed out already: the commands, then the ``--data`` to give."""
+    words, copy, after = _one_copy_words(file, folder)
+    return _into_folder(advice(words, file), words, folder, copy, after)
+
+
+def _one_copy_words(file: str, folder: Path) -> tuple[str, Path, str]:
+    """The words ``IN OUT`` of ``file`` and its copy in ``folder`` (handed out already, and kept as
+    that file's copy while :func:`copies_said_once` runs: chained by the file, :meth:`CopyNames.shown`),
+    the copy, and the words that follow the line: the ``--data`` to give in the file's place."""
     copy = folder / copy_name(file)
     copies = _copies[-1] if _copies else None
     if copies is not None:  # chained by the file it copies (CopyNames.shown)
@@ -722,7 +730,49 @@ def _one_copy_into(advice: Callable[[str, str], str], file: str, folder: Path) -
     words = f"{shown_path(file)} {shown_path(copy)}"
     after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
              f"{_others_kept(Path(file).parent, [file])}")
-    return _into_folder(advice(words, file), words, folder, copy, after)
+    return words, copy, after
+
+
+def copy_folder_of(file: str | os.PathLike, name: str) -> Path:
+    """A new folder ``name`` beside ``file`` for its copy (:func:`copies_folder`), kept as that file's
+    copy while :func:`copies_said_once` runs: a later message's command on ``file`` reads its copy there
+    (:meth:`CopyNames.shown`), as it reads :func:`one_copy_advice`'s. For a line that writes copies of
+    several files into one folder, kept as the copy of the file named."""
+    folder = copies_folder(Path(file).parent, name)
+    _note_held(folder, [str(file)])
+    copies = _copies[-1] if _copies else None
+    if copies is not None:
+        with copies.lock:
+            copies.one_file[os.path.abspath(folder)] = os.path.abspath(file)
+    return folder
+
+
+def one_copy_line(line: Callable[[str, Path], str], file: str | os.PathLike, name: str) -> str:
+    """A line of several commands (``ncatted … IN OUT && ncpdq … OUT TMP && mv TMP OUT``) that writes
+    the copy of ``file`` into a new folder ``name`` beside it, under its own name (as
+    :func:`one_copy_advice` writes one command's), in backticks: ``line(IN OUT, copy)``, the words of
+    the file and its copy and the copy, gives the commands, each checked by the caller not to write
+    over a file there (:func:`none_there`); they are preceded by the ``mkdir -p`` of the folder and
+    followed by the ``--data`` to give in the file's place. :func:`one_copy_advice` puts those words
+    right after the command that ends in ``IN OUT``, inside such a line (fix55a).
+
+    Parameters
+    ----------
+    line : callable
+        ``line(arguments, copy)``: the commands, ``arguments`` the shell words ``IN OUT``.
+    file : str or PathLike
+        The user's file (an existing NetCDF file: :func:`users_file_copied`).
+    name : str
+        The new folder's name, saying what the copy holds.
+
+    Returns
+    -------
+    str
+    """
+    folder = copies_folder(Path(file).parent, name)
+    _note_held(folder, [str(file)])
+    words, copy, after = _one_copy_words(str(file), folder)
+    return f"`mkdir -p {shown_path(folder)} && {line(words, copy)}`{after}"
 
 
 def _one_of_group(advice: Callable[[str, str], str], file: str, folder: Path, every: Sequence[str]) -> str:

@@ -170,6 +170,7 @@ class _Axis:
     read_as_ending: int | None = None  # the first stamp on a period's first instant read as closing it (``ending``)
     grib_instants: bool = False  # cfgrib's GRIB_stepType "instant": values at instants (ERA5's analyses)
     issued: Mapping | None = None  # a forecast at a lead of fixed length: each valid stamp's start (its issue time)
+    months_back: int | None = None  # a forecast at a lead in months: its persistence is this many months before
 
     @property
     def file(self) -> str | Path:
@@ -343,6 +344,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     endings: dict[str, str] = {}
     grib_instants: dict[str, bool] = {}
     issued: dict[str, dict] = {}
+    months_back: dict[str, int | None] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -372,6 +374,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
             if (starts := _issue_times(dataset, variable, held)) is not None:
                 issued.setdefault(variable, {}).update(starts)
+            months_back.setdefault(variable, _lead_months_back(dataset))
     axes = []
     for variable, held in steps.items():
         times = np.array(sorted(held), dtype=object)
@@ -381,8 +384,22 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                           instants=instants[variable], statistic=statistics[variable],
                           month_values=month_values[variable], extreme=extremes[variable],
                           ending=endings[variable], grib_instants=grib_instants[variable],
-                          issued=issued.get(variable)))
+                          issued=issued.get(variable), months_back=months_back[variable]))
     return time_name, axes
+
+
+def _lead_months_back(dataset: xr.Dataset) -> int | None:
+    """How many months before each valid month a forecast chosen at one lead in months
+    (``forecastMonth = 2``, an NMME lead of 0.5 months) is persisted from
+    (:func:`~climann.data.forecast_times.months_back_of_lead`): the month before its start;
+    None for other data."""
+    from climann.data.forecast_times import months_back_of_lead
+
+    for name, coordinate in dataset.coords.items():
+        if coordinate.ndim == 0 and np.issubdtype(coordinate.dtype, np.number):
+            if (months := months_back_of_lead(name, coordinate.item(), dict(coordinate.attrs))) is not None:
+                return months
+    return None
 
 
 def _issue_times(dataset: xr.Dataset, variable: str, held: Sequence[tuple]) -> dict | None:
@@ -2210,6 +2227,7 @@ def _periods_read_for_persistence(axes: Sequence[_Axis], every_axis: Sequence[_A
     if not axes or axes[0].lead or axes[0].windows or axes[0].month_values:
         return before
     own = next((axis for axis in every_axis if axis.variable == axes[0].variable), None)
+    before |= _months_read_for_persistence(axes, own)
     issued = {time for axis in axes[1:] if axis.issued for time in axis.issued.values()}
     if own is None or own.opening is None or not issued or not len(own.times):
         return before
@@ -2222,6 +2240,28 @@ def _periods_read_for_persistence(axes: Sequence[_Axis], every_axis: Sequence[_A
             if index >= 0 and own.opening[index] not in common:
                 before.add(own.opening[index])
     return before
+
+
+def _months_read_for_persistence(axes: Sequence[_Axis], own: _Axis | None) -> set[object]:
+    """The target's months (``own``: its whole axis, every month the files hold) observed last
+    before each start of a forecast at a lead in months beside it (:attr:`_Axis.months_back`):
+    each valid month − the lead's months, the month before the start, where it is no forecast's
+    valid month. November starts at ``forecastMonth = 2`` are valid in Decembers only, and the
+    target was cut to them: persistence, each October, was never read, and left out of every
+    block (fix55d)."""
+    if own is None or own.opening is None or own.step != "monthly":
+        return set()
+    wanted = {_months_earlier(period, axis.months_back) for axis in axes[1:]
+              if axis.months_back and axis.opening is not None and axis.step == "monthly" for period in axis.opening}
+    common = set(axes[0].opening)
+    return {period for period in own.opening if period in wanted and period not in common}
+
+
+def _months_earlier(period: object, months: int) -> object:
+    """The first instant of the month ``months`` calendar months before ``period``, the first
+    instant of a month (:func:`~climann.data.step_periods.step_periods`)."""
+    index = period.year * 12 + period.month - 1 - months
+    return period.replace(year=index // 12, month=index % 12 + 1)
 
 
 def _on_target_stamps(files: Sequence[tuple[xr.Dataset, str | Path]], time: str, target: _Axis,

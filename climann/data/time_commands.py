@@ -79,12 +79,12 @@ def cdo_copies(path: str, time: str = "time") -> bool:
     bool
         True also for a file that cannot be read here (the CDO line is then given as before).
     """
-    from climann.data.shared_handles import open_plain  # every input through its one handle
+    from climann.data.shared_handles import plain_header  # every input through its one handle
 
     if is_zarr_store(path):
         return False
     try:
-        with open_plain(path, decode_cf=False) as dataset:
+        with plain_header(path) as dataset:
             dims = dataset[time].dims if time in dataset.variables else (time,)
             return not any(variable.dtype.kind in "SUO" or (dims[0] in variable.dims[1:])
                            for variable in dataset.variables.values())

@@ -157,10 +157,16 @@ def test_the_fill_like_warning_names_the_file_as_a_shell_reads_it(tmp_path, monk
         nc.variables["tas"].units = "W m-2"  # in K, -9999 would be read as missing: below absolute zero
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_fill_like_values(open_dataset([path]), ["tas"], where=path.name, file=path.resolve())
-    (command,) = _commands(caplog.records[0].getMessage())
+    (line,) = re.findall(r"`([^`]+)`", caplog.records[0].getMessage())
+    command = shlex.split(line.rsplit(" && ", 1)[1])
+    # its copy in a new folder beside it, under its own name (fix55a: 'fill like_fixed.nc' beside it)
     assert command == ["ncatted", "-a", "_FillValue,tas,o,f,-9999", f"{FOLDER}/fill like.nc",
-                       f"{FOLDER}/fill like_fixed.nc"]
+                       f"{FOLDER}/missing_marked/fill like.nc"]
     assert (tmp_path / command[-2]).samefile(path)
+    subprocess.run(line, shell=True, check=True, capture_output=True)  # as printed: the names with spaces quoted
+    assert sorted(os.listdir(FOLDER)) == ["fill like.nc", "missing_marked"]
+    read = open_dataset([tmp_path / command[-1]])["tas"].values
+    np.testing.assert_array_equal(read, np.where(values == -9999.0, np.nan, values)[:, None, None] * np.ones((1, 2, 3)))
 
 
 def test_the_float32_stamps_warning_names_the_file_as_a_shell_reads_it(tmp_path, monkeypatch, caplog):
