@@ -1088,6 +1088,38 @@ def glob_words(pattern: Path) -> str:
     return f"{head}*{shlex.quote(end) if end else ''}"
 
 
+def cdo_input_files(files: Sequence[str | os.PathLike]) -> str:
+    """The input of one CDO operator over many ``files`` (``-mergetime …``): their shared glob
+    (:func:`shared_glob`) quoted as ONE argument, which CDO expands itself (CDO manual, "Wildcards":
+    ``cdo copy 'ifile?' ofile``), so that no shell lists the files and thousands of hourly files
+    (NLDAS-2: 8 784 a year) do not reach the kernel's limit on a command's arguments ("Argument list
+    too long"; ``getconf ARG_MAX``). CDO splits its arguments on spaces, so a pattern with a space or
+    a quote is left to the shell as :func:`glob_words` writes it; files no glob takes alone are listed.
+
+    Parameters
+    ----------
+    files : sequence of str or PathLike
+        Existing files, two or more.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cdo_input_files(["/no/such/a.nc"])
+    '/no/such/a.nc'
+    """
+    pattern = shared_glob(files)
+    if pattern is None:
+        return " ".join(shown_path(file) for file in files)
+    folder = working_path(pattern.parent) if str(pattern.parent) not in ("", ".") else ""
+    whole = f"{folder}/{pattern.name}" if folder not in ("", ".") else pattern.name
+    if re.search(r"[\s'\"\\]", whole):
+        return glob_words(pattern)
+    return f"'{whole}'"
+
+
 def _glob_escaped(text: str) -> str:
     """``text`` with the characters :meth:`pathlib.Path.glob` reads as patterns escaped."""
     return re.sub(r"([\[\]*?])", r"[\1]", text)
@@ -1332,6 +1364,21 @@ def none_there_in_loop(listed: str, copy: str) -> str:
     """
     return (f"( for f in {listed}; do [ ! -e {copy} ] || {{ echo {copy}{shlex.quote(THERE_ALREADY)} >&2; exit 1; }}; "
             "done ) && ")
+
+
+def stopping_loop(listed: str, body: str) -> str:
+    """A printed loop over ``listed`` (``"$f"`` each file) that stops at the first file whose ``body``
+    fails: ``( for f in LISTED; do BODY || exit 1; done )``, the ``exit 1`` of a subshell, not of the
+    user's shell, and the loop's status that of the failure. A bare ``for … done`` goes on to the next
+    file and answers with the last file's status: a file CDO could not read was left out of the copies
+    without a word, and a ``&&`` after the loop ran on them.
+
+    Examples
+    --------
+    >>> stopping_loop("d/*.nc", 'cdo copy "$f" x/"${f##*/}"')
+    '( for f in d/*.nc; do cdo copy "$f" x/"${f##*/}" || exit 1; done )'
+    """
+    return f"( for f in {listed}; do {body} || exit 1; done )"
 
 
 #: A writer of a dataset named by one word: ``d.to_netcdf``, or the choice of

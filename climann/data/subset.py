@@ -36,7 +36,7 @@ from climann.data.layout import (GRID_STRIDE_KEY, REGION_GRID_CELLS_KEY, SELECTE
 from climann.data.notes import note_once, with_store_notes
 from climann.data.levels import (
     counted_positive, counted_positive_text, in_own_direction, is_pressure_or_height, other_kind_text,
-    parametric_level, parametric_level_advice, positive_direction,
+    numbered_model_level, parametric_level, parametric_level_advice, positive_direction,
 )
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
@@ -147,11 +147,12 @@ def select_values(
             if refusal is not None:
                 raise ClimannError(refusal)
         with_units = _value_and_units(dataset[dim], value) if dim in dataset.coords else None
-        if with_units is not None and parametric_level(dataset[dim]) and is_pressure_or_height(with_units[1]):
+        if with_units is not None and (parametric_level(dataset[dim]) or numbered_model_level(dataset[dim])) \
+                and is_pressure_or_height(with_units[1]):
             # "90000 Pa" of a hybrid level in hPa would pick the level of nominal value 900, whose pressure is not
             given = f"{dim}={_shown(with_units[0])} {with_units[1]}"
-            raise ClimannError(f"cannot select {given}{_values_text(dataset, dim)}: "
-                               f"{parametric_level_advice(dataset[dim], dim, _first_value(dataset, dim))}")
+            advice = parametric_level_advice(dataset[dim], dim, _first_value(dataset, dim), with_units[1])
+            raise ClimannError(f"cannot select {given}{_values_text(dataset, dim)}: {advice}")
         if with_units is not None:  # "850 hPa": converted to the coordinate's own units
             value = _in_own_units(dataset[dim], dim, *with_units, where=where,
                                   advice=_by_coordinate_advice(dataset, dim))

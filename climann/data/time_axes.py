@@ -100,14 +100,14 @@ from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.resampling import (calendar_resample_command, composite_resample_command, resample_command,
                                       restamp_command)
 from climann.data.shell import (
-    beside, cdo_command, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words,
-    grib_command, in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
-    shared_glob, shown_path, steps_command, working_path,
+    beside, cdo_command, cdo_input_files, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names,
+    glob_words, grib_command, in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
+    shared_glob, shown_path, steps_command, stopping_loop, working_path,
 )
 from climann.data.sources import files_text
 from climann.data.split_periods import (
-    partial_periods, period_name, period_words, periods_split_by_files, shifttime_operator, whole_periods_selection,
-    whole_range, window_start_shift,
+    calendar_of, partial_periods, period_name, period_words, periods_split_by_files, shifttime_operator,
+    whole_periods_selection, whole_range, window_start_shift,
 )
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, bounds_advice, first_instant_text, frequency_of, frequency_of_step, median_step_days,
@@ -186,8 +186,14 @@ class _Axis:
         a value is a statistic over decides, not how far apart its steps are. November starts at
         ``forecastMonth = 1`` (one November mean a year) were read as yearly values and paired with
         the December observations of the same years (break45d B1); starts in Feb/May/Aug/Nov as
-        three-month seasons (B2, B3)."""
-        return "monthly" if self.month_values else frequency_of(self.times)
+        three-month seasons (B2, B3). Cells each within one calendar day, on days one after the other,
+        are daily whatever their stamps: a ``daysum`` whose first or last day is partial is stamped off
+        the others' middles (session 73: three days, the last of 17 hours, were "22.25-hourly", advised
+        a ``daysum`` of them), and the partial day is told as such (:mod:`climann.data.short_cells`)."""
+        if self.month_values:
+            return "monthly"
+        frequency = frequency_of(self.times)
+        return "daily" if frequency != "daily" and _one_cell_a_day(self.cells) else frequency
 
     @property
     def cell_frequency(self) -> str | None:
@@ -495,6 +501,24 @@ def _listed(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
 
 
+def _one_cell_a_day(cells: Sequence[tuple | None]) -> bool:
+    """Whether two or more time cells each lie within one calendar day (an upper bound at 00:00
+    closing the day before) and fall on days one after the other, one a day."""
+    if len(cells) < 2 or None in cells:
+        return False
+    days = []
+    for cell in cells:
+        lower, upper = min(cell), max(cell)
+        day = lower.replace(hour=0, minute=0, second=0, microsecond=0)
+        try:
+            if upper - day > datetime.timedelta(days=1):
+                return False
+        except TypeError:  # dates of two calendars
+            return False
+        days.append(day)
+    return all(later - earlier == datetime.timedelta(days=1) for earlier, later in zip(days, days[1:]))
+
+
 def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean",
                      centred_on: float | None = None, bounded: bool = True,
                      extreme: str | None = None) -> str:
@@ -732,16 +756,16 @@ def _merged_series(series: Sequence[str | Path]) -> tuple[Path, str, str] | None
     """For several files of one series (:func:`series_averaging_advice`): the path their one
     merged copy is named after (the start their names share, ``GLDAS_NOAH025_3H.A200607``, else
     ``merged``), CDO's input that merges them by time (``-mergetime`` on a glob that takes them
-    and nothing else, :func:`~climann.data.shell.shared_glob`, else the files listed) and the words
-    naming what the copy replaces; None for one file or none."""
+    and nothing else, quoted for CDO to expand, :func:`~climann.data.shell.cdo_input_files`, else the
+    files listed) and the words naming what the copy replaces; None for one file or none."""
     files = list(dict.fromkeys(str(file) for file in series))
     if len(files) < 2:
         return None
     start = os.path.commonprefix([Path(file).stem for file in files]).rstrip("._- ") or "merged"
     pattern = shared_glob(files)
-    listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(file) for file in files)
     replaced = f"{glob_words(pattern)} (their {len(files)} files)" if pattern is not None else f"the {len(files)} files"
-    return Path(files[0]).parent / f"{start}.nc", f"-mergetime {listed}", replaced
+    # CDO expands the quoted glob itself: no shell lists 10 000 hourly files (the kernel's ARG_MAX)
+    return Path(files[0]).parent / f"{start}.nc", f"-mergetime {cdo_input_files(files)}", replaced
 
 
 def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time: str, prefix: str | None,
@@ -1035,8 +1059,9 @@ def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: s
     were advised one ``daysum`` each, 72 one-hour "days"): merged by time first, each stamp at the end
     of its window moved to the window's start (``-shifttime`` by the files' own window,
     :func:`~climann.data.split_periods.window_start_shift`: the total over 23–24 h is its day's), then
-    ``operator`` (``daysum``), its copy in a new folder. A first or last period the files cover in part
-    is named and left out (``-seldate``), not summed short. None when each period lies in one file."""
+    ``operator`` (``daysum``), each value given its whole period as its cell (``settbounds``), its copy in
+    a new folder. A first or last period the files cover in part is named and left out (``-seldate``), not
+    summed short. None when each period lies in one file."""
     shift = window_start_shift(list(fine.times), list(fine.cells))
     starts = [time - shift for time in fine.times] if shift is not None else list(fine.times)
     merged = _merged_series(fine.distinct_files)
@@ -1049,8 +1074,11 @@ def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: s
         return None
     folder = copies_folder(Path(fine.file).parent, frequency)
     copy = copy_in_folder(folder, merged[0], frequency)
-    command = (f"{none_there(copy)}mkdir -p {shown_path(folder)} && cdo {operator}"
-               f"{whole_periods_selection(partials, kept, prefix)}{shifttime_operator(shift)} {merged[1]} "
+    # the period's own cell on each value: -shifttime moved the files' bounds with the stamps (a month of daily
+    # totals from [D, D + 1] began the day before), and without bounds cdo spans the first to the last stamp (23 h)
+    command = (f"{none_there(copy)}mkdir -p {shown_path(folder)} && cdo settbounds,{_CDO_PERIODS[prefix]} -{operator}"
+               f"{whole_periods_selection(partials, kept, prefix, calendar_of(starts))}{shifttime_operator(shift)} "
+               f"{merged[1]} "
                f"{shown_path(copy)}")
     if any(map(is_grib_file, fine.distinct_files)):
         command = grib_command(command)  # CDO writes GRIB from GRIB, under any name
@@ -1421,6 +1449,18 @@ def _next_day(time: object) -> object:
     return time + datetime.timedelta(days=1)
 
 
+def _check_own_short_cells(axes: Sequence[_Axis], time_range: Sequence[str]) -> None:
+    """Each used variable's own time cells, before its steps are paired by period with the target's and
+    take the target's cells: a total over a cell shorter than its usual one refused, another value warned
+    of (:func:`~climann.data.short_cells.check_own_short_cells`)."""
+    from climann.data.short_cells import check_own_short_cells
+
+    for axis in axes:
+        if axis.cells and None not in axis.cells and not axis.windows and not axis.lead:
+            check_own_short_cells(axis.variable, axis.cells, total=axis.value_word == "total",
+                                  where=files_text(axis.distinct_files, listed=3), time_range=time_range)
+
+
 def _check_days_beside_instants(axes: Sequence[_Axis]) -> None:
     """Daily statistics beside instants at their 00:00 stamps (:mod:`climann.data.day_instants`):
     without time bounds, refused (which instant goes with each day, the one that opens it or the
@@ -1610,7 +1650,8 @@ def _split_one(path: str | Path, folder: Path, names: str) -> tuple[str, str]:
 def _split_loop(paths: Sequence[str | Path], folder: Path, names: str) -> tuple[str, str]:
     """:func:`_split_kinds_command` for several files of one folder: one loop over them (their
     shared glob when one takes them alone, :func:`~climann.data.shell.shared_glob`), both parts of
-    each checked not there before anything is written."""
+    each checked not there before anything is written, stopped at the first file cdo fails on
+    (:func:`~climann.data.shell.stopping_loop`)."""
     if any(is_zarr_store(path) for path in paths):  # a line for each store
         pieces = [_split_one(path, folder, names) for path in paths]
         return " && ".join(line for line, _ in pieces), " ".join(given for _, given in pieces)
@@ -1618,8 +1659,10 @@ def _split_loop(paths: Sequence[str | Path], folder: Path, names: str) -> tuple[
     listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(path) for path in paths)
     copies = {kind: f'{shown_path(folder)}/"$(basename "${{f%.*}}")"_{kind}.nc' for kind in ("statistics", "instants")}
     guards = "".join(none_there_in_loop(listed, copy) for copy in copies.values())
-    line = (f"{guards}mkdir -p {shown_path(folder)} && for f in {listed}; do cdo delname,{names} \"$f\" "
-            f"{copies['statistics']} && cdo selname,{names} \"$f\" {copies['instants']}; done")
+    # stopped at the first file cdo cannot split: no later file split and no status of the last file's
+    loop = stopping_loop(listed, f"cdo delname,{names} \"$f\" {copies['statistics']} && cdo selname,{names} "
+                                 f"\"$f\" {copies['instants']}")
+    line = f"{guards}mkdir -p {shown_path(folder)} && {loop}"
     data = " ".join(f"--data {shlex.quote(f'{working_path(folder)}/*_{kind}.nc')}" for kind in copies)
     return line, data
 
@@ -1917,6 +1960,7 @@ def on_common_time_steps(
     _check_days_beside_instants(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return _with_forecast_month_cells(list(datasets), list(names), axes, time)
+    _check_own_short_cells(axes, time_range)
     # the target's own spacing, before a forecast's months choose among its steps
     own = _kind(axes[0]) if axes[0].frequency else None
     axes, every_axis = _on_forecast_periods(axes, every_axis)
