@@ -249,7 +249,8 @@ def test_evaluate_on_starts_months_apart_says_which_persistence_it_scores(tmp_pa
     only: its report and metrics.json said "persistence is the previous step of the data given, 3
     months before; the run's own (1 month before …) needs monthly data", while what is scored is the
     month before each start, as in training. They say so; predictions.nc holds it (numpy on the
-    fixture's arrays: the observation 3 months before each valid month)."""
+    fixture's arrays: the observation 3 months before each valid month, the first start's too, read
+    for it since fix55d)."""
     hindcast, observations = seasonal_pair(starts=60)
     hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
     observations.to_netcdf(tmp_path / "era5_t2m.nc")
@@ -271,10 +272,11 @@ def test_evaluate_on_starts_months_apart_says_which_persistence_it_scores(tmp_pa
     assert "previous step" not in said and "previous step" not in (tmp_path / "other" / "report.md").read_text()
     observed = observations["obs_t2m"].values.astype(np.float64)
     at = np.searchsorted(observations["valid_time"].values, quarterly["valid_time"].values[:, 2])
-    with xr.open_dataset(tmp_path / "other" / "predictions.nc") as written:
+    with xr.open_dataset(tmp_path / "other" / "predictions.nc") as opened:
+        # the first start's month before it, 1993-01, no valid month of these starts: read for it alone (fix55d)
+        written = _scored_steps(opened, observed[at[:1] - 3])
         np.testing.assert_array_equal(written["obs_t2m"].values, observed[at])
-        known = np.where((at - 3 >= at[0])[:, None, None], observed[np.maximum(at - 3, 0)], np.nan)
-        np.testing.assert_allclose(written["obs_t2m_persistence"].values, known, rtol=1e-6)
+        np.testing.assert_allclose(written["obs_t2m_persistence"].values, observed[at - 3], rtol=1e-6)
 
 
 def _train_in(folder, hindcast: xr.Dataset, observations: xr.Dataset, lead: int, capfd, monkeypatch) -> dict:
@@ -314,7 +316,7 @@ def test_cfgrib_month_end_steps_score_as_the_new_cds_layout(tmp_path, capfd, mon
     new = _train_in(tmp_path, hindcast, observations, lead, capfd, monkeypatch)
     old = _train_in(tmp_path, cfgrib_month_end_layout(hindcast), observations, lead, capfd, monkeypatch)
     assert old == new
-    assert ("persistence" in new["splits"]["test"]) == (months is None)
+    assert "persistence" in new["splits"]["test"]  # November starts too: each October read (fix55d)
     observed = observations["obs_t2m"].values.astype(np.float64)
     valid = hindcast["valid_time"].values[:, lead - 1]
     at = np.searchsorted(observations["valid_time"].values, valid)
@@ -323,8 +325,55 @@ def test_cfgrib_month_end_steps_score_as_the_new_cds_layout(tmp_path, capfd, mon
         scored = opened["split"].values > 0
         np.testing.assert_array_equal(opened["time"].values[scored], valid)
         np.testing.assert_array_equal(opened["obs_t2m"].values[scored], observed[at])
-        if months is None:
-            np.testing.assert_allclose(opened["obs_t2m_persistence"].values[scored], before_start, rtol=1e-6)
+        np.testing.assert_allclose(opened["obs_t2m_persistence"].values[scored], before_start, rtol=1e-6)
+
+
+@pytest.mark.parametrize("route", [pytest.param([], id="in-memory"),
+                                   pytest.param(["--set", "data.in_memory_limit_gb=1e-9"], id="streamed")])
+@pytest.mark.parametrize("lead", [pytest.param(2, id="december"), pytest.param(6, id="april")])
+def test_november_starts_persist_the_october_before_each_start(tmp_path, capfd, monkeypatch, route, lead):
+    """fix55d: SEAS5-like starts every 1 November (lead months December to April) beside monthly
+    observations: the target was cut to the valid months, October never read, and persistence left
+    out of every block. Each October is read for it (never trained on or scored): predictions.nc's
+    persistence is numpy's October of the start's year, and metrics.json's persistence MSE of each
+    block numpy's with the cell areas."""
+    hindcast, observations = seasonal_pair(starts=84, leads=6)
+    hindcast = hindcast.isel(forecast_reference_time=np.flatnonzero(
+        hindcast["forecast_reference_time"].dt.month.values == 11))
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    out = tmp_path / "run"
+    result = run_main("train", "--data", str(tmp_path / "seas5_t2m.nc"), "--data", str(tmp_path / "era5_t2m.nc"),
+                      "--target", "obs_t2m", "--predictors", "t2m", "--select", "number=0",
+                      "--select", f"forecastMonth={lead}", "--features", "", "--epochs", "1", "--hidden", "4",
+                      "--out", str(out), *route, *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    assert "persistence left out" not in result.stderr
+    stamps = pd.DatetimeIndex(observations["valid_time"].values)
+    observed = observations["obs_t2m"].values.astype(np.float64)
+    starts = pd.DatetimeIndex(hindcast["forecast_reference_time"].values)
+    octobers = observed[stamps.get_indexer(starts - pd.DateOffset(months=1))]
+    valid = observed[stamps.get_indexer(starts + pd.DateOffset(months=lead - 1))]
+    with xr.open_dataset(out / "predictions.nc") as written:
+        assert (np.diff(written["time"].values) > np.timedelta64(0)).all()
+        written = written.isel(time=written["split"].values > 0)
+        np.testing.assert_array_equal(written["time"].values, hindcast["valid_time"].values[:, lead - 1])
+        np.testing.assert_array_equal(written["obs_t2m"].values, valid)
+        persisted, split = written["obs_t2m_persistence"].values, written["split"].values
+        area = written["cell_area"].values
+    np.testing.assert_allclose(persisted, octobers, rtol=1e-6)
+    metrics = json.loads((out / "metrics.json").read_text())
+    for code, name in ((1, "train"), (2, "val"), (3, "test")):
+        weights = np.broadcast_to(area, valid[split == code].shape)
+        mse = np.sum(weights * (octobers[split == code] - valid[split == code]) ** 2) / weights.sum()
+        assert metrics["splits"][name]["persistence"]["n_samples"] == weights.size
+        np.testing.assert_allclose(metrics["splits"][name]["persistence"]["mse"], mse, rtol=1e-5)
+    recorded = tomllib.loads((out / "config.toml").read_text())["data"]["steps_before_range"]
+    assert recorded == lead  # the months before the first valid month persistence reads, not every October
+    said = (f"{len(starts)} time steps (and {len(starts)} steps read for persistence and lags alone, "
+            f"{len(starts) - 1} of them within the period: the last observed before a forecast's start)")
+    if not route:  # the streamed route logs no data summary
+        assert said in (out / "train.log").read_text()  # every October but the first start's, within the Decembers
 
 
 def test_monthly_observations_with_months_left_out_are_called_monthly(tmp_path, capfd, monkeypatch):
@@ -422,7 +471,8 @@ def _s2s_reforecasts(folder, days: pd.DatetimeIndex, observed: np.ndarray, versi
 def _persistence_checked(out, days: pd.DatetimeIndex, observed: np.ndarray, lead_days: int) -> None:
     """predictions.nc's persistence of every forecast is ERA5's mean of the day before its start (the
     valid day − lead + 1 day − 1 day), and metrics.json's persistence MSE of each block that of numpy with
-    the cell areas, on every value."""
+    the cell areas, on every value; config.toml's steps_before_range the most days held between a valid
+    day and its persistence."""
     with xr.open_dataset(out / "predictions.nc") as written:
         assert (np.diff(written["time"].values) > np.timedelta64(0)).all()  # the days read beside: in order
         written = written.isel(time=written["split"].values > 0)
@@ -439,6 +489,12 @@ def _persistence_checked(out, days: pd.DatetimeIndex, observed: np.ndarray, lead
         mse = np.sum(weights * (wanted[split == code] - truth[split == code]) ** 2) / weights.sum()
         assert metrics["splits"][name]["persistence"]["n_samples"] == weights.size
         np.testing.assert_allclose(metrics["splits"][name]["persistence"]["mse"], mse, rtol=1e-5)
+    # steps_before_range counts the steps before the period persistence reads, in time order among the days
+    # held (valid days and days before starts), not every day read for persistence (729 in two years, fix55d)
+    held = valid_day.union(before_start)
+    back = held.get_indexer(valid_day) - held.get_indexer(before_start)
+    recorded = tomllib.loads((out / "config.toml").read_text())["data"]["steps_before_range"]
+    assert recorded == max(1, int(back.max())) and recorded < len(before_start) // 10
 
 
 @pytest.mark.parametrize("route", [pytest.param([], id="in-memory"),
@@ -538,3 +594,93 @@ def test_forecasts_whose_last_valid_days_spill_into_a_new_year_warn_of_that_test
     for code, year in ((1, 2010), (2, 2011), (3, 2012)):
         assert set(years[split == code]) == {year}
         assert (split == code).sum() == int(((starts + pd.Timedelta(days=9)).year == year).sum())
+
+
+def _instant_forecasts(days: pd.DatetimeIndex, observed: np.ndarray, starts: pd.DatetimeIndex, lead_days: int, *,
+                       seed: int = 1) -> xr.Dataset:
+    """Forecasts of instants (GRIB ``instant``) at leads of ``lead_days`` and one day more, 2 members: the
+    observation at the valid instant + noise, ``t2m(number, time, step, latitude, longitude)``."""
+    rng = np.random.default_rng(seed)
+    steps = pd.to_timedelta([lead_days, lead_days + 1], "D")
+    values = np.stack([observed[days.get_indexer(starts + step)] for step in steps], 1)
+    values = (values[None] + rng.normal(0, 0.3, (2, *values.shape))).astype("f4")
+    file = xr.Dataset({"t2m": (("number", "time", "step", "latitude", "longitude"), values,
+                               {"units": "K", "GRIB_stepType": "instant"})},
+                      coords={"number": ("number", [0, 1], {"standard_name": "realization"}),
+                              "time": ("time", starts.values, {"standard_name": "forecast_reference_time"}),
+                              "step": ("step", steps.values, {"standard_name": "forecast_period"}),
+                              "valid_time": (("time", "step"), starts.values[:, None] + steps.values[None],
+                                             {"standard_name": "time"}), **_GRID})
+    file.step.encoding = {"units": "hours", "dtype": "f8"}
+    return file
+
+
+@pytest.mark.parametrize("route", [pytest.param([], id="in-memory"),
+                                   pytest.param(["--set", "data.in_memory_limit_gb=1e-9"], id="streamed")])
+def test_a_start_an_unbounded_target_lacks_has_no_persistence_not_an_older_value(tmp_path, capfd, monkeypatch,
+                                                                                 route):
+    """fix55d: a target without time bounds (instants at 00:00) beside weekly Monday starts at step = 48 h:
+    the day of one start missing, the gap check (over the Sundays and Mondays read for persistence and the
+    Wednesdays valid, 2 days its median spacing) took Sunday's value. That forecast has no persistence now,
+    counted in metrics.json and said in train.log; every other one is the observation at its start (numpy),
+    and the persistence MSE of each block numpy's with the cell areas."""
+    days, observed, era5 = _era5_days("2009-12-20", "2013-01-31", without=("2011-03-07",))  # a Monday start
+    era5 = era5.drop_vars("valid_time_bnds")
+    del era5["valid_time"].attrs["bounds"], era5["t2m"].attrs["cell_methods"]
+    era5.to_netcdf(tmp_path / "era5_instants.nc")
+    starts = pd.DatetimeIndex([day for day in pd.date_range("2010-01-04", "2012-12-20") if day.day_of_week == 0])
+    _instant_forecasts(days, observed, starts, 2).to_netcdf(tmp_path / "fc_t2m.nc")
+    out = tmp_path / "run"
+    result = run_main("train", "--data", str(tmp_path / "fc_t2m.nc"), "--data", str(tmp_path / "era5_instants.nc"),
+                      "--rename", "fc_t2m.nc:t2m=t2m_fc", "--target", "t2m", "--predictors", "t2m_fc",
+                      "--select", "step=48", "--select", "number=0", "--epochs", "1", "--hidden", "4",
+                      "--out", str(out), *route, *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    with xr.open_dataset(out / "predictions.nc") as written:
+        written = written.isel(time=written["split"].values > 0)
+        valid = pd.DatetimeIndex(written["time"].values)
+        truth, persisted = written["t2m"].values, written["t2m_persistence"].values
+        split, area = written["split"].values, written["cell_area"].values
+    at_start = days.get_indexer(valid - pd.Timedelta(days=2))
+    held = ~pd.DatetimeIndex(valid - pd.Timedelta(days=2)).isin([pd.Timestamp("2011-03-07")])
+    assert list(valid[~held]) == [pd.Timestamp("2011-03-09")]
+    wanted = np.where(held[:, None, None], observed[at_start], np.nan)
+    np.testing.assert_allclose(persisted, wanted, rtol=1e-6)  # NaN where the start's day is missing, not Sunday's
+    metrics = json.loads((out / "metrics.json").read_text())
+    for code, name in ((1, "train"), (2, "val"), (3, "test")):
+        scored = (split == code) & held
+        weights = np.broadcast_to(area, truth[scored].shape)
+        mse = np.sum(weights * (wanted[scored] - truth[scored]) ** 2) / weights.sum()
+        assert metrics["splits"][name]["persistence"]["n_samples"] == weights.size
+        np.testing.assert_allclose(metrics["splits"][name]["persistence"]["mse"], mse, rtol=1e-5)
+    assert metrics["splits"]["val"]["persistence"]["n_samples"] == metrics["splits"]["val"]["model"]["n_samples"] - 12
+    assert "persistence scored on" in (out / "train.log").read_text()
+
+
+def test_predict_on_an_ensemble_file_without_select_says_it_predicts_the_runs_member(tmp_path, capfd, monkeypatch):
+    """fix55d: predict on S2S forecasts of 3 members without --select number predicted member 0, the
+    run's, and said "no ensemble member (number)". It says which member of how many, and the way to
+    another; its predictions are those of --select number=0 given, not of member 1."""
+    days, observed, era5 = _era5_days("2009-12-20", "2011-01-31")
+    starts = pd.DatetimeIndex([day for day in pd.date_range("2010-01-04", "2010-12-20") if day.day_of_week in (0, 3)])
+    era5.to_netcdf(tmp_path / "era5_daily.nc")
+    _s2s_real_time(days, observed, starts).to_netcdf(tmp_path / "s2s_t2m.nc")
+    data = ["--data", str(tmp_path / "s2s_t2m.nc"), "--data", str(tmp_path / "era5_daily.nc"),
+            "--rename", "s2s_t2m.nc:t2m=t2m_fc"]
+    result = run_main("train", *data, "--target", "t2m", "--predictors", "t2m_fc", "--select", "step=48",
+                      "--select", "number=0", "--epochs", "1", "--hidden", "4", "--out", str(tmp_path / "run"),
+                      *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    predicted = {}
+    for name, select in (("none", []), ("0", ["--select", "number=0"]), ("1", ["--select", "number=1"])):
+        result = run_main("predict", str(tmp_path / "run"), *data, *select, "--out", str(tmp_path / f"{name}.nc"),
+                          capfd=capfd, monkeypatch=monkeypatch)
+        assert result.returncode == 0, result.stderr
+        if name == "none":
+            assert "no ensemble member" not in result.stderr
+            assert ("s2s_t2m.nc: ensemble member number=0 of the 3 the data hold, the run's own (no --select number "
+                    "given; another with --select number=VALUE)") in result.stderr
+        with xr.open_dataset(tmp_path / f"{name}.nc") as written:
+            predicted[name] = written["t2m_pred"].values
+    np.testing.assert_array_equal(predicted["none"], predicted["0"])
+    assert np.nanmax(np.abs(predicted["none"] - predicted["1"])) > 0.01

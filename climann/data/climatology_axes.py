@@ -36,14 +36,16 @@ from collections.abc import Mapping, Sequence
 import dask
 import xarray as xr
 
+from climann.data.coords import CLIMATOLOGY_BOUNDS_NAMES
 from climann.data.forecast_times import is_dated
 from climann.data.notes import note_once
 from climann.data.shell import copy_path, select_command, shown_path
 from climann.data.time_values import climatology_attribute_said, is_climatology_method
 
 __all__ = [
-    "CLIMATOLOGIES_KEY", "CLIMATOLOGY_TIME_NAMES", "climatology_axes", "named_climatology_message",
-    "undated_climatology_said", "unmarked_climatology_said", "without_climatologies_beside_series",
+    "CLIMATOLOGIES_KEY", "CLIMATOLOGY_TIME_NAMES", "climatology_axes", "long_term_mean_said",
+    "named_climatology_message", "undated_climatology_said", "unmarked_climatology_said",
+    "without_climatologies_beside_series",
 ]
 
 _log = logging.getLogger(__name__)
@@ -62,6 +64,11 @@ _CLIMATOLOGICAL = re.compile(r"\bclimatolog", re.IGNORECASE)
 #: Where a dataset records the climatologies left out of it (in ``encoding``, never written):
 #: {variable: (file, axis, how the file says it is a climatology, steps, {series axis: variables})}.
 CLIMATOLOGIES_KEY = "climann_climatologies_left_out"
+
+#: NOAA PSL's words for a long-term mean (``statistic = "Long Term Mean"``, long names "Long Term
+#: Mean Monthly Mean of …"), and the years of its ``avg_period`` (``"0030-00-00 00:00:00"``).
+_LONG_TERM_MEAN = re.compile(r"\blong[- ]term mean", re.IGNORECASE)
+_AVERAGED_YEARS = re.compile(r"\s*(\d{4})-\d{2}-\d{2}")
 
 #: A cell of climatology bounds spans years (CF §7.4: 1990-01-01 to 2020-01-01 for a January
 #: mean over 1990-2019); a cell of a month's own mean spans at most 31 days.
@@ -85,7 +92,9 @@ def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     """
     coordinate = dataset[name]
     long_name = str(coordinate.attrs.get("long_name", ""))
-    bounds = str(coordinate.attrs.get("bounds", coordinate.encoding.get("bounds", "")))
+    bounds = str(coordinate.attrs.get("bounds", coordinate.encoding.get("bounds", ""))) or next(
+        (str(other) for other, variable in dataset.data_vars.items()  # CF's name of them, no attribute naming them
+         if str(other).lower() in CLIMATOLOGY_BOUNDS_NAMES and variable.dims[:1] == (name,)), "")
     stamps = list(coordinate.values)
     cells = None
     if len(stamps) == 12 and bounds in dataset.variables and dataset[bounds].ndim == 2:
@@ -107,10 +116,48 @@ def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
     elif cells is not None:  # break51a A6: HadCRUT5's absolute_v5.nc, each month's cell 1961 to 1990
         how = (f"its bounds '{bounds}': each month's cell spans years, {cells[0][0].year:04d} to "
                f"{cells[0][1].year:04d}, as CF §7.4's climatology bounds do")
+    elif said := long_term_mean_said(dataset, name):  # break55b A1: PSL's prate.sfc.mon.ltm.nc, year 0001
+        how = said
     else:
         return None
     return (f"time '{name}' is a climatology ({how}; 12 monthly steps within one year, "
             f"{stamps[0].year:04d}-{stamps[0].month:02d} to {stamps[-1].year:04d}-{stamps[-1].month:02d})")
+
+
+def long_term_mean_said(dataset: xr.Dataset, name: str) -> str | None:
+    """How NOAA PSL's attributes say the steps on ``name`` are long-term means (PSL's
+    ``*.mon.ltm.*.nc``, 12 months stamped in year 1): the time's ``avg_period`` of years
+    (``'0030-00-00 00:00:00'``), its ``ltm_range`` or ``climo_period``, a data variable's
+    ``statistic`` or ``long_name`` "Long Term Mean" or its ``valid_years``; None when none does.
+    (break55b A1: 12 such means over 1991-2005, the test years among them, trained on as year 0001.)
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file.
+    name : str
+        Its time axis.
+
+    Returns
+    -------
+    str or None
+        ``"NOAA PSL's long-term-mean attributes: …"``.
+    """
+    attrs = dataset[name].attrs
+    said = []
+    if (years := _AVERAGED_YEARS.match(str(attrs.get("avg_period", "")))) and int(years[1]) > 0:
+        said.append(f"avg_period '{attrs['avg_period']}', {int(years[1])} years")
+    said += [f"{key} present" for key in ("ltm_range", "climo_period") if key in attrs]
+    for variable_name, variable in dataset.data_vars.items():
+        if name not in variable.dims:
+            continue
+        said += [f"'{variable_name}' {key} '{variable.attrs[key]}'" for key in ("statistic", "long_name")
+                 if _LONG_TERM_MEAN.search(str(variable.attrs.get(key, "")))]
+        if "valid_years" in variable.attrs:
+            said.append(f"'{variable_name}' valid_years present")
+    if not said:
+        return None
+    return f"NOAA PSL's long-term-mean attributes: {', '.join(dict.fromkeys(said))}"
 
 
 def _days(difference: datetime.timedelta) -> float:

@@ -1185,18 +1185,26 @@ def time_coordinate(dataset: xr.Dataset) -> str | None:
 #: whose ``lat`` says ``bounds = "lat_bnds"``, the combined ``lat`` names only one, break54c A4).
 BOUNDS_NAMES = ("{c}_bnds", "{c}_bounds", "{c}_bnd", "bounds_{c}", "{c}_vertices")
 
+#: Names of a time axis's climatology bounds (CF §7.4's examples name them ``climatology_bounds``),
+#: lower case: NOAA PSL's long-term means hold ``climatology_bounds(time, nbnds)`` though ``time``
+#: has no ``climatology`` attribute that names it (break55b A2: read as a data variable of dates).
+CLIMATOLOGY_BOUNDS_NAMES = frozenset({"climatology_bounds", "climatology_bnds", "climatology_bounds_time"})
+
 
 def unlinked_bounds(dataset: xr.Dataset) -> set[str]:
     """The data variables that are a coordinate's cell bounds though no ``bounds`` attribute
     names them (a file whose ``bounds`` attributes were lost, e.g. by ``ncks -C``): named after
     the coordinate as :data:`BOUNDS_NAMES` says, on its dimensions and one more, last
-    (CF conventions 1.8 §7.1: the vertex dimension). They are never features, and the cells'
+    (CF conventions 1.8 §7.1: the vertex dimension), or as a climatology's are
+    (:data:`CLIMATOLOGY_BOUNDS_NAMES`, CF §7.4). They are never features, and the cells'
     areas and times are computed as for a file without bounds."""
     data_names = {str(name): name for name in dataset.data_vars}
+    climatology_names = {name for name in data_names if name.lower() in CLIMATOLOGY_BOUNDS_NAMES}
     found = set()
     for coordinate in dataset.coords:
         values = dataset.variables[coordinate]  # Variables, not DataArrays: read often, built cheaply
-        for name in {pattern.format(c=coordinate) for pattern in BOUNDS_NAMES} & data_names.keys():
+        names = {pattern.format(c=coordinate) for pattern in BOUNDS_NAMES} & data_names.keys()
+        for name in names | climatology_names:
             variable = dataset.variables[data_names[name]]
             if values.ndim and variable.dims[:-1] == values.dims and variable.ndim == values.ndim + 1:
                 found.add(name)

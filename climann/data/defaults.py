@@ -101,6 +101,7 @@ from typing import TYPE_CHECKING
 
 import re
 import shlex
+from pathlib import Path
 
 import dask
 import numpy as np
@@ -127,8 +128,10 @@ from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
 from climann.data.vector_frames import component_partners, partner_note
-from climann.data.shell import (attribute_command, input_and_copy, ncatted_attribute, source_and_copy, whole_write,
-                                working_path)
+from climann.data.paths import is_zarr_store
+from climann.data.shell import (attribute_command, copies_data, copy_folder_of, copy_name, input_and_copy,
+                                ncatted_attribute, none_there, one_copy_advice, shown_path, source_and_copy,
+                                users_file_copied, whole_write, working_path)
 from climann.data.sources import files_text, name_in_file, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.features import sub_daily
@@ -793,11 +796,16 @@ def cell_area_advice(dataset: xr.Dataset, target: str, area: str, *,
     if horizontal is not None and int(np.prod([dataset.sizes[dim] for dim in horizontal if dim in dataset.sizes])) == 1:
         return "one cell: nothing to weigh the scores by"
     own, areas = name_in_file(dataset[target], target), name_in_file(dataset[area], area)
-    command = attribute_command([ncatted_attribute("cell_measures", own, "o", "c", f"area: {areas}")],
-                                source_and_copy(dataset[target], dataset[area], dataset))
+    measures = ncatted_attribute("cell_measures", own, "o", "c", f"area: {areas}")
+    files = source_and_copy(dataset[target], dataset[area], dataset)
+    if users_file_copied(files) is None:  # no file named (data in memory), or a Zarr store changed in place
+        command = f"{attribute_command([measures], files)}, and give that copy in place of the file"
+    else:  # its copy in a new folder: beside it, a glob over their folder took both (fix55a)
+        command = one_copy_advice(lambda arguments: f"`{attribute_command([measures], arguments)}`", files,
+                                  "cell_measures")
     return (f"not used to weigh the scores: '{target}' names no cell areas (no CF cell_measures), so the scores are "
             f"weighed by areas climann computes from the grid (approximate without cell bounds); to weigh them by "
-            f"{area}: {command}, and give that copy in place of the file")
+            f"{area}: {command}")
 
 
 def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *, horizontal: Collection[str]) -> str:
@@ -835,6 +843,9 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
         return ""
     e1t, e2t = on_grid["e1t"], on_grid["e2t"]
     metrics_file = dataset[e1t].encoding.get("source")
+    target_files = source_files(dataset[target])
+    if metrics_file and len(target_files) == 1 and _copies_in_one_folder(metrics_file, target_files[0]):
+        return _nemo_area_copies(dataset, target, e1t, e2t, metrics_file, target_files[0])
     files = input_and_copy(metrics_file) if metrics_file else "MESH_MASK.nc MESH_MASK_fixed.nc"
     source, copy = (working_path(word) for word in shlex.split(files))
     script = (f'import sys, xarray as xr; m = xr.open_dataset("{source}"); m["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
@@ -848,6 +859,41 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
             f"`python -c {shlex.quote(script)} && {linked}` (writes it as e1e2t into a copy of "
             f"{shlex.split(files)[0]}, then names it in a copy of the target's file), and give both copies in place of "
             "the files")
+
+
+def _copies_in_one_folder(metrics_file: str, target_file: str) -> bool:
+    """Whether the NEMO metrics' file and the target's are NetCDF files of one folder, whose copies
+    :func:`_nemo_area_copies` writes into one new folder."""
+    paths = [Path(metrics_file).absolute(), Path(target_file).absolute()]  # one given relative, one absolute
+    return (all(path.is_file() and not is_zarr_store(path) for path in paths) and paths[0].parent == paths[1].parent
+            and copy_name(paths[0]) != copy_name(paths[1]))
+
+
+def _nemo_area_copies(dataset: xr.Dataset, target: str, e1t: str, e2t: str, metrics_file: str,
+                      target_file: str) -> str:
+    """:func:`nemo_area_advice`'s words for a metrics' file and a target's file of one folder: one line,
+    between backticks, that writes into a new folder ``cell_areas`` beside them a copy of the metrics'
+    file with ``e1e2t = e1t·e2t`` (m², ``python -c``, whole or not at all: :func:`whole_write`) and a
+    copy of the target's file whose ``cell_measures`` names it (``ncatted``, checked first not to write
+    over a copy there: :func:`none_there`), then the ``--data`` that takes the two copies in place of
+    the files. Both copies were written beside their files (``mesh_mask_fixed.nc``,
+    ``oras5_fixed.nc``), where a glob over the folder took them with the originals, and the run refused
+    two files of one variable (fix55a); the ``ncatted`` had no check."""
+    folder = copy_folder_of(target_file, "cell_areas")  # a later line on the target's file reads its copy there
+    metrics_copy, target_copy = folder / copy_name(metrics_file), folder / copy_name(target_file)
+    script = (f'import sys, xarray as xr; m = xr.open_dataset(sys.argv[1]); m["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
+              f'm["e1e2t"].attrs = {{"standard_name": "cell_area", "units": "m2"}}; '
+              + whole_write("m.to_netcdf", quote='"'))
+    measures = ncatted_attribute("cell_measures", name_in_file(dataset[target], target), "o", "c", "area: e1e2t")
+    linked = attribute_command([measures], f"{shown_path(target_file)} {shown_path(target_copy)}")
+    line = (f"{none_there(target_copy)}mkdir -p {shown_path(folder)} && python -c {shlex.quote(script)} "
+            f"{shown_path(metrics_file)} {shown_path(metrics_copy)} && {linked}")
+    metrics_name, target_name = Path(metrics_file).name, Path(target_file).name
+    return (f"{e1t}·{e2t} is the T cells' areas (NEMO 3.6 writes no e1e2t), not used to weigh the scores: '{target}' "
+            "names no cell areas (no CF cell_measures), so the scores are weighed by areas climann computes from the "
+            f"grid (approximate without cell bounds); to weigh them by {e1t}·{e2t}: `{line}` (writes it as e1e2t into "
+            f"a copy of {metrics_name}, then names it in a copy of {target_name}, both in a new folder), then give "
+            f"--data {copies_data(folder, [metrics_file, target_file])} in place of {metrics_name} and {target_name}")
 
 
 def spread_note(spreads: Mapping[str, str]) -> str:

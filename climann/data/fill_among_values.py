@@ -51,6 +51,7 @@ from climann.data.fill_like import (DEFAULT_FILL_VALUES, NETCDF_TYPE_NAMES, Bloc
 from climann.data.nonnegative import cannot_be_negative, is_thickness
 from climann.data.notes import with_store_notes
 from climann.data.shell import (advised_marks, attribute_command, copies_of_files, input_and_copy, is_zarr_store,
+                                one_copy_advice, one_copy_line, users_file_copied, working_path,
                                 ncatted_attribute, ncatted_number, ncatted_type, none_there)
 from climann.data.sources import as_file_stamps, files_text, variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, unpacked
@@ -345,12 +346,19 @@ def _suspect_of_file(name: str, variable: xr.DataArray, held: FillAmongValues, *
         unpack = _default_fill_code(record, key)
         advised, keeping = _keeping_advised(record, key, edits, files, unpacked=unpack is not None)
         command, then = attribute_command(advised, files), ""
+        # the user's NetCDF file: its copy in a new folder; beside it, a glob over their folder took both (fix55a)
+        copied = users_file_copied(files)
         if unpack is not None and not is_zarr_store(shlex.split(files)[0]):
-            copy = shlex.split(files)[1]  # neither the copy nor the temporary written over (none_there)
-            guard = none_there(copy, _unpacked_path(record.name, copy))
-            command = f"{guard}{command} && {_unpacking(record.name, copy)}"
+            if copied is None:
+                command = _unpacked_copy(record.name, advised, files, shlex.split(files)[1])
+            else:
+                command = one_copy_line(lambda arguments, copy: _unpacked_copy(record.name, advised, arguments, copy),
+                                        copied, "fill_value_removed")
             then = (f", and unpack it in the copy to floats (ncpdq -U), so that no code {unpack[0]} is left for "
                     f"netCDF to read as the default fill value of {unpack[1]}")
+        elif copied is not None:
+            command = one_copy_advice(lambda arguments: f"`{attribute_command(advised, arguments)}`", files,
+                                      "fill_value_removed")
         # a copy that unpacks or keeps an earlier line's marks is advised file by file
         alone = bool(then or keeping) or own is None or is_zarr_store(str(own))
         return _Suspect(
@@ -427,6 +435,15 @@ def _keeping_advised(record: FileMarks, key: str, edits: list[str], files: str, 
     pronoun = "them" if len(kept) > 1 else "it"
     return new, (f", keeping the stored {', '.join(kept)} missing as the line before marks {pronoun} "
                  f"(its {' and '.join(advised)}; here as {attribute})")
+
+
+def _unpacked_copy(name: str, advised: Sequence[str], files: str, copy: str | Path) -> str:
+    """The line that makes the attribute changes ``advised`` on a copy of the input of ``files``
+    (``IN OUT``), ``copy``, then unpacks the variable ``name`` in it (:func:`_unpacking`), checked first
+    that neither the copy nor the temporary is there (:func:`~climann.data.shell.none_there`)."""
+    copy = working_path(copy)  # as the user reaches it, as the line's other words name it
+    guard = none_there(copy, _unpacked_path(name, copy))
+    return f"{guard}{attribute_command(list(advised), files)} && {_unpacking(name, copy)}"
 
 
 def _unpacked_path(name: str, copy: str) -> str:

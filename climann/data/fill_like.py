@@ -68,7 +68,7 @@ from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted
 from climann.data.notes import with_store_notes
 from climann.data.shell import (
     copies_of_files, in_place_note, input_and_copy, ncatted_attribute, attribute_command, ncatted_number,
-    ncatted_type, note_advised_marks,
+    ncatted_type, note_advised_marks, one_copy_advice, users_file_copied,
 )
 from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by, name_in_file
 from climann.data.sentinel_codes import block_ends, merged_ends, standing_codes
@@ -1102,12 +1102,15 @@ def command_target(variable: xr.DataArray, times: np.ndarray, file: str | Path |
 
 def marking_command(attributes: Sequence[str], target: str | tuple[str, ...]) -> str:
     """The command that makes the attribute changes ``attributes`` (ncatted's ``-a``) on the
-    files of ``target`` (:func:`command_target`), with what to give in ``--data`` afterwards: on
-    one file, the command on it and its copy beside it (:func:`~climann.data.shell.attribute_command`,
-    :func:`~climann.data.shell.in_place_note`); on several, one loop over them writing their copies
-    into a new folder ``missing_marked`` beside them, then the ``--data`` that takes the copies
-    (:func:`~climann.data.shell.copies_of_files`). A variable whose -9999 was held by two of its
-    three files was told ``ncatted … IN.nc OUT.nc``, which names no file to run it on (fix45m).
+    files of ``target`` (:func:`command_target`), with what to give in ``--data`` afterwards: the
+    copies written into a new folder ``missing_marked`` beside the files, for one file its command
+    on it and its copy there (:func:`~climann.data.shell.one_copy_advice`), for several one loop over
+    them (:func:`~climann.data.shell.copies_of_files`), then the ``--data`` that takes the copies. A
+    variable whose -9999 was held by two of its three files was told ``ncatted … IN.nc OUT.nc``,
+    which names no file to run it on (fix45m); one file's copy written beside it (``a_fixed.nc``) was
+    taken with it by a glob over their folder, and the run refused the two files of one variable
+    (fix55a). Placeholders (``IN.nc OUT.nc``) and a Zarr store (changed in place) are given the
+    command alone.
 
     Parameters
     ----------
@@ -1122,7 +1125,10 @@ def marking_command(attributes: Sequence[str], target: str | tuple[str, ...]) ->
     """
     if isinstance(target, tuple):
         return copies_of_files(lambda words, _: attribute_command(attributes, words), target, name="missing_marked")
-    return f"{attribute_command(attributes, target)}{in_place_note(target)}"
+    if users_file_copied(target) is None:  # placeholders, a Zarr store (changed in place), or no file there
+        return f"{attribute_command(attributes, target)}{in_place_note(target)}"
+    # one file's copy into a new folder too: beside the file, a glob over their folder took both (fix55a)
+    return one_copy_advice(lambda files: f"`{attribute_command(attributes, files)}`", target, "missing_marked")
 
 
 def _number(value: object) -> str:

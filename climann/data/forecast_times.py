@@ -67,6 +67,34 @@ def is_forecast_period(coordinate: xr.DataArray) -> bool:
 LEAD_MONTH_NAMES = frozenset({"forecastmonth", "leadtime_month", "fcmonth"})
 
 
+def months_back_of_lead(name: object, value: object, attrs: dict) -> int | None:
+    """How many calendar months before a valid month lies the last month observed before the
+    forecast started, for a forecast chosen at one lead in months: ECMWF's lead month
+    (:data:`LEAD_MONTH_NAMES`) L gives L (the L-th calendar month of the forecast, 1 the start's);
+    a ``forecast_period`` of n months or years (an NMME lead ``L`` = 0.5 months) gives ⌊n⌋ + 1;
+    None for another coordinate or a lead of fixed length. One place for the persistence of a
+    forecast in months (:func:`climann.evaluation.baselines.lead_months_back`) and for the months
+    the data layer reads for it (:mod:`climann.data.time_axes`).
+
+    Examples
+    --------
+    >>> months_back_of_lead("forecastMonth", 2, {}), months_back_of_lead("L", 0.5, {"units": "months",
+    ...     "standard_name": "forecast_period"})
+    (2, 1)
+    """
+    import math
+
+    if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(float(value)):
+        return None
+    if str(name).lower() in LEAD_MONTH_NAMES and float(value) >= 1:
+        return int(round(float(value)))
+    if attrs.get("standard_name") == FORECAST_PERIOD:
+        months = calendar_months_per_unit(str(attrs.get("units", "")))
+        if months is not None and float(value) >= 0:
+            return int(math.floor(float(value) * months + 1e-9)) + 1
+    return None
+
+
 def is_lead_month(coordinate: xr.DataArray) -> bool:
     """Whether a coordinate is ECMWF's lead month of a seasonal forecast's monthly values
     (:data:`LEAD_MONTH_NAMES`): value ``L`` is the ``L``-th whole calendar month of the forecast,

@@ -487,12 +487,15 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
               f"t[{lead_dim + '_bnds'!r}] = (({lead_dim!r}, 'bnds'), np.stack([s[:-1], s[1:]], -1)); "
               f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; " + whole_write("t.to_netcdf"))
     source = whole.encoding.get("source")
-    if source:  # each file of the variable given, its copy in a new folder (break54c A2: the first alone, beside it)
-        files = _files_holding(Path(source), in_file)
-        way = (copies_of_files(lambda arguments, file: _python_on(script, arguments, file), files,
-                               name=STEP_TOTALS_FOLDER) + _written_before(files))
+    files = _files_holding(Path(source), in_file) if source else []
+    if files and (written := _step_totals_written(files, in_file, lead_dim)):
+        way = written  # the line run before: its copies are given, not a second folder of them (fix55d)
+    elif files:  # each file of the variable given, its copy in a new folder (break54c A2: the first alone, beside it)
+        way = "write them and choose from those, e.g. " + (
+            copies_of_files(lambda arguments, file: _python_on(script, arguments, file), files,
+                            name=STEP_TOTALS_FOLDER) + _written_before(files))
     else:
-        way = f"{python_command(script)} IN.nc OUT.nc"
+        way = f"write them and choose from those, e.g. {python_command(script)} IN.nc OUT.nc"
     return ClimannError(
         f"{', '.join(names)} in {where} are GRIB accumulations (GRIB_stepType = accum): at {lead_dim} = {value:g} "
         f"{units} each value is the total from the forecast start (ECMWF's forecasts: S2S, ENS, ERA5-Land's from "
@@ -500,7 +503,7 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
         f"({_spacing_text(whole, lead_dim)}): its totals overlap; for the total over one step of the series choose "
         f"the lead equal to that spacing (ERA5-Land's day at {lead_dim} = 24 hours, its forecasts starting daily); "
         f"for the totals over each lead step (bounded by the step before; at {lead_dim} = {value:g} the total from "
-        f"{before:g} to {value:g} {units}, not from the start), write them and choose from those, e.g. {way}; if "
+        f"{before:g} to {value:g} {units}, not from the start), {way}; if "
         f"your values are totals over the step before already (ERA5's hourly totals), give '{lead_dim}' CF bounds "
         f"that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
 
@@ -525,6 +528,22 @@ def _written_before(files: list[str]) -> str:
         return ""
     return (f"; {shown_path(folder)} already holds files of these names, perhaps the copies written before: if so, "
             f"give --data {copies_data(folder, files)} in place of the originals")
+
+
+def _step_totals_written(files: list[str], names: list[str], lead_dim: str) -> str:
+    """Words for the copies of ``files`` in the folder ``step_totals`` beside them when every one
+    is there and holds what :func:`_accumulation_refusal`'s line writes (each of ``names`` and the
+    lead's bounds ``{lead_dim}_bnds``, read from the headers): the line was run before and the
+    originals given again, for which a second folder (``step_totals_2``) was offered (fix55d);
+    ``""`` otherwise."""
+    folder = Path(files[0]).parent / STEP_TOTALS_FOLDER
+    copies = [folder / copy_name(file) for file in files]
+    if is_grib_file(files[0]) or not all(_holds(copy, [*names, f"{lead_dim}_bnds"]) for copy in copies):
+        return ""
+    held = "its copy" if len(files) == 1 else f"the copies of its {len(files)} files"
+    return (f"they are written already, most likely by the line advised before: {shown_path(folder)} holds {held} "
+            f"with each lead step's total ({lead_dim}_bnds); give --data {copies_data(folder, files)} in place of "
+            f"the originals")
 
 
 def _files_holding(source: Path, names: list[str]) -> list[str]:

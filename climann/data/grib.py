@@ -76,7 +76,8 @@ from climann.data.grib_framing import CutMessage, cut_message, cut_message_text
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.paths import is_grib
 from climann.data.shell import (
-    beside, cdo_command, copies_folder, glob_words, none_there_in_loop, shared_glob, shown_path, working_path,
+    beside, cdo_command, copies_folder, glob_words, none_there_in_loop, shared_glob, shown_path, stopping_loop,
+    working_path,
 )
 from climann.errors import ClimannError
 
@@ -592,7 +593,7 @@ def skipped_loop_message(refused: SkippedParameters, files: list[Path]) -> str |
     return (f"{path.name} holds {quoted} on other times or steps than the rest of the file (an accumulation from "
             f"forecasts beside analyses, say): cfgrib cannot read them as one dataset and drops {quoted}; split "
             f"each of the {len(alike)} files, one parameter per file, into a new folder: `{guards}mkdir -p "
-            f"{shown_path(folder)} && for f in {listed}; do {split}; done`, then give --data "
+            f"{shown_path(folder)} && {stopping_loop(listed, split)}`, then give --data "
             f"'{working_path(folder)}/*{path.suffix}' in place of {listed} (the copies are in a folder of their "
             f"own: a glob over the originals' folder does not take them)")
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from climann.data.shared_handles import open_plain
+from climann.data.shared_handles import plain_header
 from climann.data.shell import cdo_command, input_and_copy, none_there_in_loop, shown_path, source_and_copy
 
 __all__ = ["GRID_FILE_VARIABLES", "UNSTRUCTURED_CELL_DIMENSIONS", "grid_file_message", "grid_files_beside",
@@ -196,7 +196,7 @@ def grid_files_beside(data_file: Path, cells: int) -> list[Path]:
     found = []
     for path in _netcdf_beside(data_file):
         try:
-            with open_plain(path, decode_cf=False, decode_times=False) as opened:
+            with plain_header(path) as opened:
                 kinds = {_position_kind(str(name), variable): str(name) for name, variable in opened.variables.items()
                          if variable.ndim == 1 and opened.sizes[variable.dims[0]] == cells}
                 if {"latitude", "longitude"} <= kinds.keys() and is_grid_file(
@@ -229,7 +229,7 @@ def gridless_files_beside(grid_file: Path, cells: int) -> list[Path]:
     found = []
     for path in _netcdf_beside(grid_file):
         try:
-            with open_plain(path, decode_cf=False, decode_times=False) as opened:
+            with plain_header(path) as opened:
                 cell = _cell_dimension(opened)
                 positioned = any(_position_kind(str(name), variable) == "latitude"
                                  for name, variable in opened.variables.items())

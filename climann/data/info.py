@@ -1042,10 +1042,67 @@ def _areas_text(dataset: xr.Dataset, dims: tuple[str, str], geographic, mapping:
 
     latitude, longitude = np.asarray(geographic.latitude.values), np.asarray(geographic.longitude.values)
     boxes = corners_from_centres(latitude, longitude)[2][np.isfinite(latitude) & np.isfinite(longitude)]
-    if boxes.size and boxes.all():  # a latitude-longitude grid written with 2-D coordinates
+    if boxes.size and boxes.all() and _even_rows(latitude):  # a latitude-longitude grid written with 2-D coordinates
         return "areas exact, of latitude-longitude cells with edges midway between the centres"
-    return ("areas approximate, of quadrilaterals with corners midway between the centres (error of the order of "
-            "the squared spacing in radians)")
+    if boxes.size and boxes.all():  # rows of a projection (EASE-Grid 2.0): midway is not where their edges are
+        return ("areas approximate, of latitude-longitude cells with edges midway between the unevenly spaced rows' "
+                "centres " + _midway_error_text(latitude, longitude))
+    return ("areas approximate, of quadrilaterals with corners midway between the centres "
+            + _midway_error_text(latitude, longitude))
+
+
+def _even_rows(latitude: np.ndarray) -> bool:
+    """Whether the rows of 2-D ``latitude`` (degrees, (n_rows, n_columns), NaN where unplaced) are
+    evenly spaced (within 0.1 % of their spacing), as a latitude-longitude grid's are and a
+    cylindrical projection's (EASE-Grid 2.0) are not."""
+    rows = np.nanmean(np.where(np.isfinite(latitude), latitude, np.nan), axis=1)
+    steps = np.diff(rows[np.isfinite(rows)])
+    return steps.size < 2 or bool(np.ptp(steps) <= 1e-3 * np.abs(steps).max())
+
+
+#: WGS 84's first eccentricity squared, e² = f (2 − f), f = 1 / 298.257223563.
+_WGS84_E2 = (2 - 1 / 298.257223563) / 298.257223563
+
+
+def _midway_error_text(latitude: np.ndarray, longitude: np.ndarray) -> str:
+    """How far the areas of :func:`~climann.data.geometry.centre_spacing_areas` may be off, in
+    numbers of this grid (centres in degrees, shape (n_rows, n_columns)): the midway corners'
+    error, of the order of the squared spacing Δ² (radians, the largest between neighbours),
+    and the sphere's: the areas take the latitudes as a sphere's, while a satellite product's
+    are geodetic on WGS 84, whose cells of equal area then weigh by up to
+    max g / min g − 1 apart over the grid's latitudes, g(φ) = (1 − e²) / (1 − e² sin² φ)²
+    (the ratio of the ellipsoid's area element to the sphere's at geodetic latitude φ;
+    break55c A4: EASE-Grid 2.0's equal cells of a SMAP file copied out of its group weighed
+    −1.07 % … +0.16 % apart, where info promised an error of the order of Δ², 4e-5)."""
+    phi, lam = np.deg2rad(np.asarray(latitude, np.float64)), np.deg2rad(np.asarray(longitude, np.float64))
+    steps = [np.abs(np.diff(phi, axis=axis)) for axis in (0, 1)]
+    steps += [np.abs(np.angle(np.exp(1j * np.diff(lam, axis=axis)))) * np.cos(phi[:-1] if axis == 0 else phi[:, :-1])
+              for axis in (0, 1)]
+    spacing = max((float(np.nanmax(step)) for step in steps if step.size and np.isfinite(step).any()), default=0.0)
+    placed = phi[np.isfinite(phi)]
+    if not placed.size:
+        return "(error of the order of the squared spacing in radians)"
+    g = (1 - _WGS84_E2) / (1 - _WGS84_E2 * np.sin(placed) ** 2) ** 2
+    apart = 100 * (float(g.max() / g.min()) - 1)
+    return (f"on a sphere (error of the order of the squared spacing, {spacing**2:.1g} here"
+            f"{_outer_rows_text(latitude)}; latitudes geodetic on WGS 84, as a satellite product's, weigh cells of "
+            f"equal area up to {apart:.2g} % apart over this grid's rows: a CF grid mapping of its x/y gives exact "
+            "areas)")
+
+
+def _outer_rows_text(latitude: np.ndarray) -> str:
+    """The error of the first and last rows' areas, whose outer edges are put as far out as the
+    next row is in (:func:`~climann.data.geometry.corners_from_centres`): half the relative change
+    of the row spacing there, |Δ₁ − Δ₀| / (2 Δ₀), when it passes 0.1 % (unevenly spaced rows);
+    empty otherwise. latitude: degrees, (n_rows, n_columns)."""
+    rows = np.nanmean(np.where(np.isfinite(latitude), latitude, np.nan), axis=1)
+    steps = np.abs(np.diff(rows[np.isfinite(rows)]))
+    if steps.size < 2 or not steps[0] or not steps[-1]:
+        return ""
+    outer = 50 * max(abs(steps[1] - steps[0]) / steps[0], abs(steps[-1] - steps[-2]) / steps[-2])
+    if outer <= 0.1:
+        return ""
+    return f", up to {outer:.2g} % in the first and last rows, whose outer edges are extrapolated"
 
 
 def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str], *, target: str) -> str:

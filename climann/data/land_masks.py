@@ -95,8 +95,8 @@ from climann.data.flags import flag_codes
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (
-    copies_of_files, copy_command, copy_path, input_and_copy, ncap2_name, ncatted_number, ncatted_type, values_command,
-    whole_write, working_path, xarray_command,
+    copies_of_files, copy_command, input_and_copy, ncap2_name, ncatted_number, ncatted_type, one_copy_advice,
+    values_command, whole_write, working_path, xarray_command,
 )
 from climann.data.sources import source_files, variable_file, variable_where
 from climann.data.stored_values import read_type
@@ -630,17 +630,18 @@ def _land_fix_from(own: str | Path, mask_file: str | Path, target: str, found: S
     """:func:`land_fix`'s command when the mask is in another file than the target (a ROMS grid file):
     a ``python -c`` with xarray that writes a NetCDF copy of the target's file; for a Zarr store, a copy
     of the store beside it (:func:`~climann.data.shell.copy_command`), the mask read from its file or store."""
-    # written whole (whole_write; fix45m: a line interrupted half-way left a file under the copy's name); the copy's
-    # name in double quotes, as the script's other strings, so that the shell's single quotes hold it unescaped
-    script = (f'import sys, xarray as xr; d = xr.open_dataset("{working_path(own)}"); '
+    # written whole (whole_write; fix45m: a line interrupted half-way left a file under the copy's name); the file and
+    # its copy as the line's arguments (sys.argv[1:3]), the copy in a new folder (fix55a: X_fixed.nc beside X.nc, which
+    # a glob over their folder took with it); strings in double quotes, which the shell's single quotes hold unescaped
+    script = (f'import sys, xarray as xr; d = xr.open_dataset(sys.argv[1]); '
               f'm = xr.open_dataset("{working_path(mask_file)}")["{found.mask}"]; {_first_of(found, target, chr(34))}'
-              f'd["{target}"] = d["{target}"].where(~{found.codes.xarray_land("m")}); '
-              f'{whole_write(target=chr(34) + str(working_path(copy_path(own))) + chr(34))}')
+              f'd["{target}"] = d["{target}"].where(~{found.codes.xarray_land("m")}); {whole_write(quote=chr(34))}')
     opener = "xr.open_zarr" if is_zarr_store(mask_file) else "xr.open_dataset"
     statements = [f"m = {opener}({working_path(mask_file)!r})[{found.mask!r}]",
                   *([_first_of(found, target, "'").rstrip("; ")] if found.off_grid or found.time else []),
                   f"d[{target!r}] = d[{target!r}].where(~{found.codes.xarray_land('m')})"]
-    return copy_command(f"python -c {shlex.quote(script)}", statements, input_and_copy(own))
+    return _one_copy(lambda arguments: copy_command(f"python -c {shlex.quote(script)} {arguments}", statements,
+                                                    arguments), input_and_copy(own))
 
 
 def _land_fix_where_missing(dataset: xr.Dataset, target: str, found: StoredLand, own: str | Path | None,
@@ -652,16 +653,25 @@ def _land_fix_where_missing(dataset: xr.Dataset, target: str, found: StoredLand,
     series that holds both); for a Zarr store, a copy of the store (:func:`~climann.data.shell.copy_command`).
     Checked on break37a's ORAS5 file: the land NaN at every step, the water as it was."""
     time = time_dimension(dataset[target])
-    source, copy = ("IN.nc", "OUT.nc") if own is None else (working_path(own), working_path(copy_path(own)))
     other = "d" if other_file is None or own is None or Path(other_file) == Path(own) else "o"
     opener = f'o = xr.open_dataset("{working_path(other_file)}"); ' if other == "o" else ""
     kept = f'{other}["{found.mask}"].notnull().any("{time}").reset_coords(drop=True)'
-    script = (f'import sys, xarray as xr; d = xr.open_dataset("{source}"); {opener}'
-              f'd["{target}"] = d["{target}"].where({kept}); {whole_write(target=chr(34) + str(copy) + chr(34))}')
+    # the file and its copy as the line's arguments, the copy in a new folder (fix55a, as _land_fix_from's)
+    script = (f'import sys, xarray as xr; d = xr.open_dataset(sys.argv[1]); {opener}'
+              f'd["{target}"] = d["{target}"].where({kept}); {whole_write(quote=chr(34))}')
     statements = ([f"o = xr.open_dataset({working_path(other_file)!r})"] if other == "o" else []) + [
         f"d[{target!r}] = d[{target!r}].where({other}[{found.mask!r}].notnull().any({time!r}).reset_coords(drop=True))"]
-    return copy_command(f"python -c {shlex.quote(script)}", statements,
-                        "IN.nc OUT.nc" if own is None else input_and_copy(own))
+    return _one_copy(lambda arguments: copy_command(f"python -c {shlex.quote(script)} {arguments}", statements,
+                                                    arguments), "IN.nc OUT.nc" if own is None else input_and_copy(own))
+
+
+def _one_copy(command: Callable[[str], str], files: str) -> str:
+    """``command(files)``, a land line on ``files`` (``IN OUT``): for the user's file, its copy written
+    into a new folder beside it (``land_masked``, as :func:`land_fix`'s ncap2 line), then the ``--data``
+    to give in its place (:func:`~climann.data.shell.one_copy_advice`; fix55a: ``X_fixed.nc`` beside
+    ``X.nc`` was taken with it by a glob over their folder, and the run refused the two files of one
+    variable)."""
+    return one_copy_advice(command, files, _LAND_COPIES_FOLDER)
 
 
 def _off_grid(mask: xr.DataArray) -> bool:

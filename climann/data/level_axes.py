@@ -23,12 +23,12 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coordinate_tolerance import grid_tolerance
-from climann.data.levels import is_level
+from climann.data.levels import LENGTH_KIND, PRESSURE_KIND, is_level, level_kind, level_kind_text
 from climann.data.notes import note_once
 from climann.errors import ClimannError
 from climann.data.sources import two_names
 
-__all__ = ["level_axes", "on_reference_levels"]
+__all__ = ["level_axes", "on_reference_levels", "refuse_mixed_kinds"]
 
 _log = logging.getLogger(__name__)
 
@@ -202,8 +202,9 @@ def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *
     ClimannError
         If an axis has other values in two files (beyond the tolerance), another number of
         values, or units that do not convert, naming the axis, the files that hold it and the
-        largest difference.
+        largest difference; or is a level of different kinds in them (:func:`refuse_mixed_kinds`).
     """
+    refuse_mixed_kinds(datasets, files)
     datasets, lacking = _at_selected_levels(list(datasets), files, select or {})
     axes = [level_axes(dataset) for dataset in datasets]
     for name in dict.fromkeys(name for each in axes for name in each):
@@ -293,3 +294,56 @@ def _levels_text(axis: xr.DataArray, file: str) -> str:
     units = str(axis.attrs.get("units", "")).strip()
     values = ", ".join(f"{value:g}" for value in np.asarray(axis.values, np.float64))
     return f"{values}{' ' + units if units else ''} in {file}"
+
+
+def refuse_mixed_kinds(datasets: Sequence[xr.Dataset], files: Sequence[Path]) -> None:
+    """Refuse files whose level axis of one name is a level of different kinds
+    (:func:`~climann.data.levels.level_kind`) in two of them: ERA5's ``t`` on pressure levels
+    (``level`` in millibars) in some years and on model levels in others (``level`` of long_name
+    ``model_level_number``, no units, as grib_to_netcdf writes it). Combined, model level 50 was
+    taken for 50 hPa (break55a A4); a level of one kind is no level of the other, whatever their
+    numbers. An axis of unknown kind (no units nor attribute that says it) is not compared.
+
+    Parameters
+    ----------
+    datasets : sequence of xarray.Dataset
+        One per file, as opened.
+    files : sequence of Path
+        The files, in the order of ``datasets``.
+
+    Raises
+    ------
+    ClimannError
+        In one line naming the axis, the files of each kind, both kinds and the way out.
+    """
+    axes = [level_axes(dataset) for dataset in datasets]
+    for name in dict.fromkeys(name for each in axes for name in each):
+        by_kind: dict[str, list[int]] = {}
+        for index, each in enumerate(axes):
+            kind = level_kind(each[name]) if name in each else None
+            if kind is not None:
+                by_kind.setdefault(kind, []).append(index)
+        if len(by_kind) < 2:
+            continue
+        held = "; ".join(f"{_some_files([Path(files[index]).name for index in indices])}: "
+                         f"{level_kind_text(kind, axes[indices[0]][name])}" for kind, indices in by_kind.items())
+        raise ClimannError(f"the level axis '{name}' is of different kinds in the files ({held}): a level of one kind "
+                           f"is no level of the other, whatever their numbers, so they are not combined; "
+                           f"{_kinds_way_out(list(by_kind))}")
+
+
+def _some_files(names: Sequence[str]) -> str:
+    """``a.nc, b.nc, c.nc …``: up to three names."""
+    return f"{', '.join(names[:3])}{' …' if len(names) > 3 else ''}"
+
+
+def _kinds_way_out(kinds: Sequence[str]) -> str:
+    """How files of these kinds of level are brought to one kind, for a message."""
+    model = [kind for kind in kinds if kind not in (PRESSURE_KIND, LENGTH_KIND)]
+    if model and PRESSURE_KIND in kinds:
+        return ("interpolate the model levels to pressure levels first (cdo ml2pl, with the surface pressure), or "
+                "give files of one kind of level only")
+    if model:
+        return ("interpolate the model levels to heights or depths first (cdo ml2hl, or intlevel3d), or give files "
+                "of one kind of level only")
+    return "interpolate them to one kind of level first, or give files of one kind of level only"

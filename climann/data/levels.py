@@ -88,11 +88,66 @@ def parametric_level(coordinate: xr.DataArray | Coordinate) -> str | None:
     ``"a hybrid sigma-pressure model level"``), or None for any other coordinate. Known by its
     CF ``standard_name``, or, without one, by the ``formula_terms`` every parametric
     coordinate has (CF §4.3.3)."""
-    attrs = coordinate.attrs
-    name = str(attrs.get("standard_name", "")).strip()
-    if name in PARAMETRIC_LEVELS:
+    name = _parametric_name(coordinate)
+    if name is not None:
         return PARAMETRIC_LEVELS[name]
-    return "a parametric model level" if "formula_terms" in attrs else None
+    return "a parametric model level" if "formula_terms" in coordinate.attrs else None
+
+
+def _parametric_name(coordinate: xr.DataArray | Coordinate) -> str | None:
+    """The CF ``standard_name`` of a parametric level (:data:`PARAMETRIC_LEVELS`) its
+    ``standard_name`` gives, or, without one, its ``long_name`` (cf_xarray's ``Z`` criteria read
+    both); None."""
+    for key in ("standard_name", "long_name"):
+        name = str(coordinate.attrs.get(key, "")).strip()
+        if name in PARAMETRIC_LEVELS:
+            return name
+        if name and key == "standard_name":
+            return None
+    return None
+
+
+#: The kind of level (:func:`level_kind`) of a model level known by its number, with no formula
+#: to compute its pressure or height: CF's ``standard_name = "model_level_number"``, the ``level``
+#: ECMWF's grib_to_netcdf writes for ERA5's model levels (``long_name = "model_level_number"``, no
+#: units; model levels 1 to 137 share their numbers with the stratosphere's pressure levels 1 to
+#: 125 hPa: break55a A1), a hybrid level without its formula, or a level counted ``positive`` up or
+#: down in no units of a pressure or a length.
+MODEL_LEVEL_KIND = "model_level_number"
+
+
+def numbered_model_level(coordinate: xr.DataArray | Coordinate) -> str | None:
+    """What says a vertical coordinate is a model level of :data:`MODEL_LEVEL_KIND`, in words for a
+    message (``"long_name model_level_number, no units"``), or None: its ``standard_name`` or
+    ``long_name`` ``model_level_number``; a ``long_name`` of a hybrid level (``"hybrid level"``)
+    without units or in those of a pure number (``"1"``); a ``positive`` direction so (a height or
+    depth has units of a length, a pressure of a pressure: CF §4.3). A parametric level
+    (:func:`parametric_level`) is its own kind, not this one.
+
+    Examples
+    --------
+    >>> numbered_model_level(xr.DataArray([30, 50], dims="level", attrs={"long_name": "model_level_number"}))
+    'long_name model_level_number, no units'
+    >>> numbered_model_level(xr.DataArray([30, 50], dims="level", attrs={"units": "millibars"})) is None
+    True
+    """
+    attrs = coordinate.attrs
+    if parametric_level(coordinate):
+        return None
+    units = str(attrs.get("units", "")).strip()
+    unitless = f"units {units}" if units else "no units"
+    for key in ("standard_name", "long_name"):
+        if str(attrs.get(key, "")).strip().lower() == "model_level_number":
+            return f"{key} model_level_number, {unitless}"
+    if not _is_pure_number(units):  # "mb" of GrADS is a millibar on a pressure axis (positive down)
+        return None
+    long_name = str(attrs.get("long_name", "")).strip()
+    if re.search(r"\bhybrid\b", long_name, re.IGNORECASE):
+        return f"long_name \"{long_name}\", {unitless}"
+    positive = str(attrs.get("positive", "")).strip().lower()
+    # a height, depth or pressure whose units were lost reads so too: refused as a model level, never guessed
+    return (f"positive {positive}, {unitless}, read as a model level: a height, depth or pressure would say its "
+            f"units" if positive in ("up", "down") else None)
 
 
 #: The kind of level a vertical coordinate is (:func:`level_kind`) when it is a pressure or a
@@ -106,9 +161,11 @@ KIND_KEY = "kind"
 def level_kind(coordinate: xr.DataArray | Coordinate) -> str | None:
     """The kind of level a vertical coordinate is: the CF ``standard_name`` of a parametric model
     level (:data:`PARAMETRIC_LEVELS`: ``"ocean_sigma_z_coordinate"``; ``"parametric"`` for one
-    known by its ``formula_terms`` only, CF 1.8 §4.3.3), :data:`PRESSURE_KIND` or
-    :data:`LENGTH_KIND` for a level of pressure or of height or depth (its units, read with pint);
-    None when neither is known (no units, an index, a member). Two levels of the same value are
+    known by its ``formula_terms`` only, CF 1.8 §4.3.3), :data:`MODEL_LEVEL_KIND` for a model
+    level known by its number (:func:`numbered_model_level`: ERA5's ``level`` of long_name
+    ``model_level_number``), :data:`PRESSURE_KIND` or :data:`LENGTH_KIND` for a level of pressure
+    or of height or depth (its units, read with pint); None when neither is known (no units, an
+    index, a member). Two levels of the same value are
     the same level only when of the same kind: level 6 of an ocean sigma-z coordinate (MIROC's
     ``lev``, in m) is no depth of 6 m, its depth changing from cell to cell (break42b A1).
 
@@ -122,8 +179,9 @@ def level_kind(coordinate: xr.DataArray | Coordinate) -> str | None:
     str or None
     """
     if parametric_level(coordinate):
-        name = str(coordinate.attrs.get("standard_name", "")).strip()
-        return name if name in PARAMETRIC_LEVELS else "parametric"
+        return _parametric_name(coordinate) or "parametric"
+    if numbered_model_level(coordinate):
+        return MODEL_LEVEL_KIND
     quantity = _vertical_quantity(coordinate, str(coordinate.attrs.get("units", "")))
     return {"pressure": PRESSURE_KIND, "length": LENGTH_KIND}.get(quantity or "")
 
@@ -144,6 +202,9 @@ def level_kind_text(kind: str, coordinate: xr.DataArray | Coordinate | None = No
         said = ", ".join(part for part in (f"in {units}" if units else "",
                                            f"positive {positive}" if positive in ("up", "down") else "") if part)
         return f"{what}{f' ({said})' if said else ''}"
+    if kind == MODEL_LEVEL_KIND:
+        said = numbered_model_level(coordinate) if coordinate is not None else None
+        return f"a model level number{f' ({said})' if said else ''}"
     words = PARAMETRIC_LEVELS.get(kind, "a parametric model level")
     formula = str(attrs.get("formula_terms", "")).strip()
     named = f"standard_name {kind}" if kind in PARAMETRIC_LEVELS else ""
@@ -256,19 +317,44 @@ def ml2pl_needs(coordinate: xr.DataArray | Coordinate, name: str) -> str:
             f"gives them for ERA5); with the mid-layer ones alone cdo finds no hybrid level")
 
 
-def parametric_level_advice(coordinate: xr.DataArray | Coordinate, name: str, example: str) -> str:
-    """Why a parametric level is no pressure or height, and how to choose one (``example``, its
-    first value as written) or get a pressure level (``cdo ml2pl``): for a message."""
-    what = parametric_level(coordinate) or "a parametric model level"
+def parametric_level_advice(coordinate: xr.DataArray | Coordinate, name: str, example: str,
+                            asked_units: str = "") -> str:
+    """Why a parametric level, or a model level known by its number (:func:`numbered_model_level`),
+    is no pressure or height, and how to choose one (``example``, its first value as written) or
+    get a pressure level (``cdo ml2pl``): for a message; ``asked_units``: the units a value was
+    given in (``hPa``), which say what a numbered model level was taken for."""
+    numbered = numbered_model_level(coordinate)
+    what = parametric_level(coordinate) or (f"a model level number ({numbered})" if numbered
+                                            else "a parametric model level")
     formula = str(coordinate.attrs.get("formula_terms", "")).strip()
     quantity = "pressure" if "pressure" in what or "sigma" in what and "ocean" not in what else "height"
-    way = (f"for a pressure level interpolate first, e.g. cdo ml2pl,85000 IN.nc OUT.nc (levels in Pa; "
-           f"{ml2pl_needs(coordinate, name)})" if quantity == "pressure"
+    if numbered:  # no formula to read: the quantity the user asked for (level=50 hPa of ERA5's model levels)
+        quantity = "height" if asked_units and is_pressure_or_height(asked_units) \
+            and not _is_pressure(asked_units) else "pressure"
+    needs = (ml2pl_needs(coordinate, name) if not numbered else
+             "needs the surface pressure (ERA5's lnsp) and the level's hybrid coefficients, as the GRIB model-level "
+             "data hold them: interpolate those before converting to NetCDF")
+    way = (f"for a pressure level interpolate first, e.g. cdo ml2pl,85000 IN.nc OUT.nc (levels in Pa; {needs})"
+           if quantity == "pressure"
            else "for a level of one height or depth interpolate first (e.g. cdo ml2hl, or cdo intlevel)")
-    return (f"'{name}' is {what}, not a {quantity}: each level's {quantity} is computed from its formula_terms"
-            f"{' (' + formula + ')' if formula else ''} and changes from cell to cell; choose a model level by its own "
-            f"value as a bare number (e.g. --select {name}={example}, [data] select = {{{name} = {example}}}), or "
-            f"{way}")
+    computed = (f"is computed from its formula_terms{' (' + formula + ')' if formula else ''}" if not numbered
+                else "is computed from the surface pressure below it")
+    return (f"'{name}' is {what}, not a {quantity}: each level's {quantity} {computed} and changes from cell to cell; "
+            f"choose a model level by its own value as a bare number (e.g. --select {name}={example}, [data] select "
+            f"= {{{name} = {example}}}), or {way}")
+
+
+def _is_pure_number(units: str) -> bool:
+    """Whether ``units`` are none, or those of a pure number (``"1"``, ``"level"``, read with pint;
+    unreadable units are not)."""
+    from climann.data.units import parse_units
+
+    if not units.strip() or units.strip().lower() in ("1", "level", "levels", "layer", "~"):
+        return True
+    try:
+        return bool(parse_units(units, variable="level").dimensionless)
+    except (ClimannError, AttributeError):
+        return False
 
 
 def _vertical_quantity(coordinate: xr.DataArray | None, units: str) -> str | None:
@@ -367,10 +453,11 @@ def levels_on_new_dimensions(
     ECMWF's new CDS (2024) writes ERA5 pressure levels along ``pressure_level`` (hPa,
     ``standard_name = "air_pressure"``) where the old one wrote ``level`` (millibars): the same
     vertical coordinate under another name. A selected dimension missing from ``dataset`` is
-    matched to the one data dimension whose coordinate is a level (:func:`is_level`, CF §4.3)
-    of the same quantity (pressure, or a height or depth: units read with pint; a model level
-    is neither, :func:`parametric_level`); the value, in the run's units, is then converted to
-    the new coordinate's by :func:`climann.data.subset.select_values`. Said in a warning.
+    matched to the one data dimension, or scalar coordinate (a download of one level: CF §5.7),
+    whose coordinate is a level (:func:`is_level`, CF §4.3) of the same quantity (pressure, or a
+    height or depth: units read with pint; a model level is neither, :func:`parametric_level`);
+    the value, in the run's units, is then converted to the new coordinate's by
+    :func:`climann.data.subset.select_values`. Said in a warning.
     Anything else (none, or several such dimensions) is left as it is, and refused there.
 
     Returns
@@ -382,8 +469,10 @@ def levels_on_new_dimensions(
     used = {dim for name in dataset.data_vars for dim in dataset[name].dims}
     for dim in [dim for dim in selection if dim not in used and dim in units]:
         quantity = _vertical_quantity(None, units[dim])
-        same = [str(other) for other in dataset.dims if other in used and other in dataset.coords
-                and other not in selection and is_level(dataset[other])
+        # a download of one level keeps it as a scalar coordinate (old CDS: level(1) = 850 millibars, break55a A2)
+        candidates = [*(other for other in dataset.dims if other in used and other in dataset.coords),
+                      *(other for other, coordinate in dataset.coords.items() if coordinate.ndim == 0)]
+        same = [str(other) for other in candidates if other not in selection and is_level(dataset[other])
                 and _vertical_quantity(dataset[other], str(dataset[other].attrs.get("units", ""))) == quantity]
         if quantity is None or len(same) != 1:
             continue

@@ -98,10 +98,40 @@ def says_ensemble(dataset: xr.Dataset) -> bool:
     return False
 
 
+#: The key of a member coordinate's ``encoding`` holding ``(n_members, by_run)`` when ``select``
+#: took one of the new data's several members (:func:`with_chosen_members`): a scalar ``number = 0``
+#: chosen so is a member, not a deterministic file's (:func:`_deterministic_number`).
+MEMBER_CHOSEN_KEY = "climann_member_chosen"
+
+
+def chosen_members(dataset: xr.Dataset, selection: Mapping[str, object],
+                   given: Mapping[str, object] | None = None) -> dict[str, tuple[int, bool]]:
+    """The member axes of ``dataset`` (several members on a dimension) that ``selection``
+    (:func:`new_data_selection`) takes one of: axis → (how many members the data hold, whether
+    the run's own member was taken because ``given`` (``--select``) chose none)."""
+    given = given or {}
+    return {str(dim): (int(dataset.sizes[dim]), dim not in given) for dim in selection
+            if dim in dataset.dims and dataset.sizes[dim] > 1 and is_member_axis(dataset, str(dim))}
+
+
+def with_chosen_members(dataset: xr.Dataset, members: Mapping[str, tuple[int, bool]]) -> xr.Dataset:
+    """``dataset`` with each member coordinate of ``members`` (:func:`chosen_members`) marked as
+    one chosen among several (:data:`MEMBER_CHOSEN_KEY`); unchanged without any."""
+    for dim, chosen in members.items():
+        if dim in dataset.coords:
+            variable = dataset[dim].variable
+            dataset = dataset.assign_coords({dim: xr.Variable(variable.dims, variable.values, variable.attrs,
+                                                              {**variable.encoding, MEMBER_CHOSEN_KEY: chosen})})
+    return dataset
+
+
 def _deterministic_number(dataset: xr.Dataset, name: str) -> bool:
     """Whether ``name`` is cfgrib's scalar ``number`` coordinate of a deterministic file: 0, and
-    nothing in the file saying an ensemble (:func:`says_ensemble`)."""
+    nothing in the file saying an ensemble (:func:`says_ensemble`), nor ``select`` having taken it
+    among several members (:data:`MEMBER_CHOSEN_KEY`)."""
     if name != "number" or name not in dataset.coords or dataset[name].ndim != 0:
+        return False
+    if MEMBER_CHOSEN_KEY in dataset[name].encoding:
         return False
     value = dataset[name].values
     return bool(value == 0) and not says_ensemble(dataset)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["name_dates", "named_dates_statements", "named_dating"]
+__all__ = ["PRISM_DAY_NAME", "name_dates", "named_dates_statements", "named_dating"]
 
 
 #: The numbers of a file's name, each a word for :data:`_NAMED_DATE_FORMS` (an ISO 8601
@@ -134,13 +134,22 @@ def _hour_or_version(dating: tuple[tuple[int, str], tuple[str, str, str]],
     return dating if any(len(ending) > 1 for ending in endings.values()) else (dating[0], _DOTTED_DAY_FORM)
 
 
-def named_dates_statements(place: int, form: tuple[str, str, str]) -> list[str]:
+#: A PRISM daily grid's name (``PRISM_ppt_stable_4kmD2_20200101_bil``): its day D is the 24 hours
+#: ending 12 UTC on D (PRISM Climate Group, "Descriptions of PRISM Spatial Climate Datasets": the
+#: "PRISM day" runs 1200 UTC to 1200 UTC, named by the day it ends on).
+PRISM_DAY_NAME = re.compile(r"^PRISM_\w+_4kmD\d", re.IGNORECASE)
+
+
+def named_dates_statements(place: int, form: tuple[str, str, str], *, day_ends_at_noon: bool = False) -> list[str]:
     """The Python statements (on the dataset ``d`` of :func:`~climann.data.shell.dated_copies`,
     the file ``sys.argv[1]``) that give a copy the date of its name as a CF scalar time in
     ``days since 1970-01-01``, calendar ``standard`` (CF §4.4.1): a month's middle with the
     month as its bounds (``time_bnds``, CF §7.1), as monthly means are dated; a day's or an
     hour's start (of ``YYYYMMDD.NN`` read as a day and a version, the day's); a date and time
-    (``YYYYMMDDThhmmss``) as it is."""
+    (``YYYYMMDDThhmmss``) as it is. With ``day_ends_at_noon`` (PRISM's daily names,
+    :data:`PRISM_DAY_NAME`) a day D is the 24 hours from 12 UTC on D−1 to 12 UTC on D, given as its
+    bounds, the time their middle: stamped at 00:00 of D without bounds, each value was read as the
+    day beginning there, 12 hours late (break55b A4)."""
     attrs = "'units': 'days since 1970-01-01', 'calendar': 'standard', 'standard_name': 'time'"
     day = "[:8]" if form == _DOTTED_DAY_FORM else ""  # the day of YYYYMMDD.NN, without its version
     statements = [
@@ -149,6 +158,11 @@ def named_dates_statements(place: int, form: tuple[str, str, str]) -> list[str]:
         f"'{form[0]}')",
         "o = dt.datetime(1970, 1, 1)",
     ]
+    if form[2] == "day" and day_ends_at_noon:
+        return [*statements,
+                "b = [(s - o).total_seconds() / 86400 - 0.5, (s - o).total_seconds() / 86400 + 0.5]",
+                f"d = d.assign_coords(time=((), sum(b) / 2, {{{attrs}, 'bounds': 'time_bnds'}}))",
+                "d['time_bnds'] = (('nv',), b)"]
     if form[2] != "month":
         return [*statements, f"d = d.assign_coords(time=((), (s - o).total_seconds() / 86400, {{{attrs}}}))"]
     return [*statements,

@@ -76,7 +76,7 @@ from climann.data.file_encodings import as_stored_in, commands_for_files, file_e
 from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, command_target, fill_like_values,
                                    marking_command, marking_fix, name_in_command, read_together, steps_text,
                                    time_dimension)
-from climann.data.shell import attribute_command, in_place_note, ncap2_name, ncatted_number, values_command
+from climann.data.shell import ncap2_name, ncatted_number, values_command
 from climann.data.sources import as_file_stamps, files_at, files_text, held_by, name_in_file, source_files
 # SNOW_AMOUNT_NAMES and SNOW_AMOUNT_WORDS: their home is climann.data.units (fix50c), re-exported here
 from climann.data.units import (NONNEGATIVE_WATER_QUANTITIES, SNOW_AMOUNT_NAMES, SNOW_AMOUNT_WORDS,
@@ -647,12 +647,9 @@ def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *
     else:
         mark_note = ""
     if mark is not None:
+        # one file's copy or a loop over the files that hold it (fix45m: not IN.nc OUT.nc), in a new folder (fix55a)
         target = command_target(variable, times, file)
-        if isinstance(target, str):
-            command = f"{attribute_command([mark], target)}{mark_note}{in_place_note(target)}"
-            advice = f"if it marks missing values: {command}"
-        else:  # a loop over the files that hold it (fix45m: not IN.nc OUT.nc)
-            advice = f"if it marks missing values{mark_note}: {marking_command([mark], target)}"
+        advice = f"if it marks missing values{mark_note}: {marking_command([mark], target)}"
     else:
         advice = f"to set it to missing: {_commands(name, variable, times, file)[1] or 'none (set it in the source)'}"
     several = bool(negative.other_codes)

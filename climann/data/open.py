@@ -91,9 +91,10 @@ from climann.data.text_numbers import refuse_text_attributes_of
 from climann.data.members import with_member_labels_as_coordinates
 from climann.data.place_beside_grid import check_place_beside_grid
 from climann.data.paths import (
-    GRIB_FILE_SUFFIXES, NETCDF_SUFFIXES, is_grib_file, is_zarr_store, matched_paths, path_list,
+    GRIB_FILE_SUFFIXES, NETCDF_SUFFIXES, is_glob_pattern, is_grib_file, is_zarr_store, matched_paths, path_list,
     relative_to_working_directory,
 )
+from climann.data.left_out_files import left_out_files, left_out_note
 from climann.data.notes import kept_for_the_run, note_once, notes_grouped_by_file
 from climann.data.fill_among_values import with_file_marks
 from climann.data.fill_like import time_dimension
@@ -253,6 +254,11 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
         if broken is not None:  # named before its target's "no such file" blames the files opened with it
             raise ClimannError(f"{broken.name} is a broken symbolic link (to {os.readlink(broken)}): restore its "
                                f"target (a store not mounted?) or leave it out of the files given")
+        folder = Path(text)
+        if not is_glob_pattern(text) and folder.is_dir() and not is_zarr_store(folder) \
+                and (others := left_out_files(folder)):
+            # MERRA-2's *.nc4 beside *.nc: left out, and said (break55a A5)
+            note_once(_log, logging.WARNING, left_out_note(folder, len(matched), others))
         # each as given, a symbolic link kept (its folder is where advised copies belong, break51a A7),
         # a file given twice (by a link and its target) once
         for path in matched:

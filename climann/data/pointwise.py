@@ -391,7 +391,7 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
     """
     import shlex
 
-    from climann.data.shell import copies_folder, glob_words, none_there, shared_glob, shown_path, working_path
+    from climann.data.shell import cdo_input_files, copies_folder, none_there, shown_path, working_path
 
     dates = layout.selection_dates()
     if dates is None:
@@ -433,9 +433,7 @@ def months_lag_way_out(lagged: LaggedSteps, lags: Mapping[str, Sequence[int]],
     for name, lag in chosen:
         files = files_of[name]
         folder = folder or copies_folder(Path(files[0]).parent, "lagged")
-        pattern = shared_glob(files) if len(files) > 1 else None
-        source = (shown_path(files[0]) if len(files) == 1 else "-mergetime " + (
-            glob_words(pattern) if pattern is not None else " ".join(shown_path(file) for file in files)))
+        source = shown_path(files[0]) if len(files) == 1 else f"-mergetime {cdo_input_files(files)}"
         own = layout.name_in_file(name, files[0])
         written.append(folder / f"{name}_lag{lag}.nc")
         commands.append(f"cdo -chname,{own},{name}_lag{lag} -shifttime,{shifts[lag]} -selname,{own} {source} "

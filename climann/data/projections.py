@@ -98,7 +98,7 @@ class ProjectionReading:
         except (pyproj.exceptions.CRSError, KeyError, ValueError) as error:
             raise ClimannError(
                 f"cannot read grid mapping '{name}' "
-                f"({self.attrs.get('grid_mapping_name', 'no grid_mapping_name')}): {error}"
+                f"({self.attrs.get('grid_mapping_name', 'no grid_mapping_name')}): {error}{_figure_advice(self.attrs)}"
             ) from None
         return _to_longitude_latitude(attrs)
 
@@ -111,6 +111,16 @@ class ProjectionReading:
         latitude, longitude = np.asarray(latitude, np.float64), np.asarray(longitude, np.float64)
         off = ~np.isfinite(latitude) | ~np.isfinite(longitude)
         return np.where(off, np.nan, latitude), np.where(off, np.nan, longitude)
+
+
+def _figure_advice(attrs: Mapping[str, object]) -> str:
+    """What would let an unreadable well-known text be read past: a CF mapping's figure of the
+    Earth (:func:`_read_crs` reads the CF attributes then); empty for other mappings."""
+    if not attrs.keys() & WKT_ATTRIBUTES or attrs.get("grid_mapping_name") not in CF_GRID_MAPPINGS \
+            or attrs.keys() & FIGURE_ATTRIBUTES:
+        return ""
+    return ("; its CF attributes give the projection but not the figure of the Earth: add semi_major_axis and "
+            "inverse_flattening (or earth_radius) to the mapping, and its CF attributes are read instead")
 
 
 def crs_from_cf(attrs: Mapping[str, object]) -> pyproj.CRS:
@@ -138,11 +148,60 @@ def crs_from_cf(attrs: Mapping[str, object]) -> pyproj.CRS:
     return _crs(_hashable(dict(attrs)))
 
 
-@functools.lru_cache(maxsize=32)
 def _crs(attrs: tuple) -> pyproj.CRS:
-    """``pyproj.CRS.from_cf`` of grid-mapping attributes given as :func:`_hashable`; kept, since
-    it takes a quarter of a second and a run places its grid several times."""
-    return pyproj.CRS.from_cf({key: value for key, value in attrs})
+    """:func:`_read_crs`, with a warning (once per run) when it left an unreadable well-known
+    text aside."""
+    crs, unread = _read_crs(attrs)
+    if unread:
+        note_once(_log, logging.WARNING, unread, key=("unread wkt", attrs))
+    return crs
+
+
+@functools.lru_cache(maxsize=32)
+def _read_crs(attrs: tuple) -> tuple[pyproj.CRS, str | None]:
+    """``pyproj.CRS.from_cf`` of grid-mapping attributes given as :func:`_hashable`, and what was
+    left unread (None: nothing); kept, since
+    it takes a quarter of a second and a run places its grid several times. A well-known text
+    pyproj cannot read (:data:`WKT_ATTRIBUTES`) beside CF attributes that define the projection
+    on their own (:func:`_cf_defines_projection`) is left aside with a warning, and the CF
+    attributes are read (break55c A2: a SMAP conversion's ``crs_wkt`` holding only
+    ``PROJCS["WGS 84 / NSIDC EASE-Grid 2.0 Global"]`` refused a file whose
+    ``lambert_cylindrical_equal_area`` attributes give EASE-Grid 2.0 exactly)."""
+    given = {key: value for key, value in attrs}
+    try:
+        return pyproj.CRS.from_cf(given), None
+    except pyproj.exceptions.CRSError as error:
+        cf_only = {key: value for key, value in given.items() if key not in WKT_ATTRIBUTES}
+        if len(cf_only) == len(given) or not _cf_defines_projection(cf_only):
+            raise
+        crs = pyproj.CRS.from_cf(cf_only)
+        text = str(error).splitlines()[0] if str(error) else type(error).__name__
+        ignored = "/".join(sorted(given.keys() & WKT_ATTRIBUTES))
+        return crs, (f"the {ignored} of a {given['grid_mapping_name']} grid mapping cannot be read by pyproj ({text}): "
+                     f"it is ignored, and the projection is read from the mapping's CF attributes "
+                     f"({_proj_text(crs)})")
+
+
+def _proj_text(crs: pyproj.CRS) -> str:
+    """The PROJ string of ``crs``, to name a projection in one line (pyproj's warning that a PROJ
+    string may lose information is for conversions, not for showing it)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return crs.to_proj4()
+
+
+#: CF attributes giving the figure of the Earth (CF appendix F); pyproj takes WGS 84 without one.
+FIGURE_ATTRIBUTES = frozenset({"earth_radius", "semi_major_axis", "reference_ellipsoid_name",
+                               "horizontal_datum_name"})
+
+
+def _cf_defines_projection(attrs: Mapping[str, object]) -> bool:
+    """Whether CF grid-mapping ``attrs`` (without well-known text) give a projection by
+    themselves: a CF ``grid_mapping_name`` (:data:`CF_GRID_MAPPINGS`) and the figure of the
+    Earth (:data:`FIGURE_ATTRIBUTES`), which pyproj would otherwise take to be WGS 84."""
+    return attrs.get("grid_mapping_name") in CF_GRID_MAPPINGS and bool(attrs.keys() & FIGURE_ATTRIBUTES)
 
 
 @functools.lru_cache(maxsize=32)

@@ -472,6 +472,16 @@ def rename_options(advised: Mapping[str, Mapping[str, str]], renames: FileRename
     return f"{options} (in place of the --rename options given)" if given else options
 
 
+def rename_commands(renames: FileRenames | None, trained: str = "climann train") -> str:
+    """Where the advised ``--rename`` goes, in parentheses after it: ``(climann train, [data]
+    rename)`` when the files are a run's own (``trained``: the commands that take it), ``(the
+    --rename of this predict or evaluate --data)`` on new data (:attr:`FileRenames.new_data`),
+    whose run's ``[data] rename`` is fixed (fix55d: predict was told of climann train)."""
+    if renames is not None and renames.new_data:
+        return "(the --rename of this predict or evaluate --data)"
+    return f"({trained}, [data] rename)"
+
+
 def table_options(table: Mapping[str, Mapping[str, str]]) -> str:
     """The rename ``table`` as ``--rename 'PATTERN:OLD=NEW' …`` (each option one shell word), in its order."""
     return " ".join(_rename_option(f"{pattern}:{old}={new}") for pattern, mapping in table.items()

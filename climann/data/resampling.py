@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from climann.data.direction_regrid import file_directions, xarray_direction_statements
 from climann.data.shell import input_and_copy, whole_write
 
-__all__ = ["calendar_resample_command", "resample_command", "restamp_command"]
+__all__ = ["calendar_resample_command", "composite_resample_command", "resample_command", "restamp_command"]
 
 #: ``python -c SCRIPT IN OUT HOURS TIME``: the means of IN over cells of HOURS hours, written
 #: to OUT (see the module description).
@@ -214,6 +214,81 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
     files = input_and_copy(path, name) if files is None else files
     return (f"python -c {shlex.quote(script)} {files} "
             f"{shlex.quote(frequency)} {shlex.quote(time)}{summed}")
+
+
+#: ``python -c SCRIPT IN OUT DAYS TIME``: the means of IN over N-day composites restarting each
+#: 1 January (MODIS's and FLUXCOM's 8-day: 1–8 January, 9–16 …, the year's last 5 or 6 days),
+#: each value in the composite holding the middle of its CF cell (without bounds, of the step
+#: beginning at its stamp, as climann reads daily values stamped 00:00), stamped at the
+#: composite's start with CF bounds [start, next start); composites the data do not cover whole
+#: (by the lengths of the cells in them) are left out, never averaged over part of them.
+_PYTHON_COMPOSITE_RESAMPLE = (
+    'import sys,datetime,numpy as np,xarray as xr;i,o,n,t=sys.argv[1:5];N=datetime.timedelta(days=int(n));'
+    'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));'
+    'd=d if t in d.dims else d.swap_dims({d[t].dims[0]:t});e=d[t].encoding;'
+    'b=d[t].attrs.get("bounds");c=d[b].values if b in d.variables else None;'
+    'd=d.drop_vars([b] if c is not None else []);v=d[t].values;'
+    'w=sorted(np.diff(v))[(len(v)-2)//2] if len(v)>1 else datetime.timedelta(days=1);'
+    'L=np.array([w]*len(v)) if c is None else c.max(1)-c.min(1);x=v+w/2 if c is None else c.min(1)+L/2;'
+    'Y=np.array([q.replace(month=1,day=1,hour=0,minute=0,second=0,microsecond=0) for q in x]);'
+    'S=np.array([y+N*((q-y)//N) for q,y in zip(x,Y)]);'
+    'E=np.array([min(a+N,y.replace(year=y.year+1)) for a,y in zip(S,Y)]);'
+    'u,k,r=np.unique(S,return_index=True,return_inverse=True);'
+    'h=np.array([sum((L[r==j]).tolist(),datetime.timedelta(0)) for j in range(len(u))])'
+    '>=E[k]-u-datetime.timedelta(seconds=1);'
+    'n=[q for q in d.data_vars if t in d[q].dims and d[q].dtype.kind in "biuf"];z={q:d[q].dtype for q in n};'
+    'm=d[n].assign({q:d[q].astype("f8") for q in n if z[q].kind=="f"}).assign_coords({t:r}).groupby(t)'
+    '.mean(keep_attrs=True);m=m.assign({q:m[q].astype(z[q]) for q in n if z[q].kind=="f"}).isel({t:h});'
+    's,g=u[h],E[k][h];'
+    'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s})]);m[t+"_bnds"]=((t,"bnds"),np.stack([s,g],1));'
+    'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
+    'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
+    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;'
+    + whole_write("m.to_netcdf", "o", quote='"')
+)
+
+
+def composite_resample_command(path: str | os.PathLike, days: int, time: str = "time", *,
+                               statistic: str = "mean", files: str | None = None) -> str:
+    """The shell line that writes the means (or sums) of the time-varying variables of ``path``
+    over ``days``-day composites restarting each 1 January (MODIS's and FLUXCOM's 8-day
+    periods: 1–8 January, 9–16 January …, the year's last one 5 or 6 days long), with CF bounds
+    of the composites' edges: the steps and cells of such a target (break55c A3: daily GLEAM
+    beside 8-daily FLUXCOM was told "e.g. with xarray's Dataset.resample", whose ``'8D'`` runs
+    on across the new year).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The NetCDF file of the finer steps (``E_2011_GLEAM_v3.8a.nc``).
+    days : int
+        The composites' length, days (8).
+    time : str
+        The name of the time variable in the file.
+    statistic : {"mean", "sum"}
+        Totals (``time: sum``) are summed, anything else averaged.
+    files : str, optional
+        ``IN OUT`` as shell words (a loop's ``"$f" …``) in place of ``path`` and its copy.
+
+    Returns
+    -------
+    str
+        ``python -c SCRIPT IN OUT DAYS TIME``. Each value falls in the composite that holds the
+        middle of its CF cell (without bounds, of the step beginning at its stamp); each mean is
+        stamped at its composite's start; a composite the file does not cover whole (the
+        lengths of the cells in it fall short of its own) is left out.
+
+    Examples
+    --------
+    >>> composite_resample_command("E_2011.nc", 8).endswith("E_2011.nc E_2011_8-day.nc 8 time")
+    True
+    """
+    if statistic not in ("mean", "sum"):
+        raise ValueError(f"statistic must be 'mean' or 'sum', not {statistic!r}")
+    script = _PYTHON_COMPOSITE_RESAMPLE.replace(".mean(keep_attrs=True)", ".sum(keep_attrs=True,skipna=False)"
+                                                if statistic == "sum" else ".mean(keep_attrs=True)")
+    files = input_and_copy(path, f"{days}-day") if files is None else files
+    return f"python -c {shlex.quote(script)} {files} {days:d} {shlex.quote(time)}"
 
 
 #: ``python -c SCRIPT IN OUT MINUTES TIME``: IN's time at the middles of its CF cells, time and

@@ -202,20 +202,25 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
         anomaly, absolute = (one, two) if _difference(own.attrs) else (two, one)
         marked = name_in_file(own, name) if anomaly == two else name_in_file(theirs, later_name or name)
         marking = ncatted_attribute("units_metadata", marked, "o", "c", TEMPERATURE_DIFFERENCE)
-        return (
-            f"'{name}' is a temperature difference in {anomaly} (units_metadata = \"temperature: difference\", "
-            f"CF-1.11 §3.1.2: an anomaly) but not in {absolute}: anomalies and temperatures are not one series; give "
-            f"the files of one kind, or, if the values of {absolute} are differences too, say so in a copy "
+        said = (f"'{name}' is a temperature difference in {anomaly} (units_metadata = \"temperature: difference\", "
+                f"CF-1.11 §3.1.2: an anomaly) but not in {absolute}: anomalies and temperatures are not one series; ")
+        # the copy that marking wrote, given beside its original: the copy in place of it, never the same line
+        # again (break55b A3: the refusal of the pair advised the ncatted that had written the copy)
+        beside = _original_beside_copy(name, (first, first_path), (later, later_path), own.attrs, theirs.attrs,
+                                       said=said)
+        return beside or (
+            f"{said}give the files of one kind, or, if the values of {absolute} are differences too, say so in a copy "
             f"({attribute_command([marking], input_and_copy(str(first_path if anomaly == two else later_path)))})")
     return None
 
 
 def _original_beside_copy(name: str, first: tuple[xr.Dataset, Path], later: tuple[xr.Dataset, Path],
-                          first_attrs: Mapping, later_attrs: Mapping) -> str | None:
+                          first_attrs: Mapping, later_attrs: Mapping, *, said: str | None = None) -> str | None:
     """The refusal of a file given beside the corrected copy written of it, whose ``name``
     differs in quantity (sign convention, ``standard_name``): the copy in place of the
     original, never a command that converts the copy back (break42b A5: ``X_fixed_2.nc``
-    flipped the corrected sign again, ``X_fixed_3.nc`` once more). A copy is known by its name
+    flipped the corrected sign again, ``X_fixed_3.nc`` once more; or marked a difference, break55b
+    A3: the same ``ncatted`` advised again, with ``said`` how the two differ). A copy is known by its name
     (``X_fixed.nc`` beside ``X.nc``: :func:`~climann.data.shell.original_and_copy`) or by its
     global ``history``, where NCO records the command that wrote it from the other file (NCO
     manual, "History Attribute"); None for other files."""
@@ -223,8 +228,8 @@ def _original_beside_copy(name: str, first: tuple[xr.Dataset, Path], later: tupl
     if pair is None:
         return None
     original, copy = pair
-    said = (f"'{name}' is {quantity_text(quantity_record(first_attrs))} in {first[1].name} but "
-            f"{quantity_text(quantity_record(later_attrs))} in {later[1].name}: not one series; ")
+    said = said or (f"'{name}' is {quantity_text(quantity_record(first_attrs))} in {first[1].name} but "
+                    f"{quantity_text(quantity_record(later_attrs))} in {later[1].name}: not one series; ")
     if original_and_copy(*pair) == pair:
         return said + copy_in_place_advice(original, copy)
     return (said + f"{copy.name}'s history says it was written from {original.name}: give the copy in place of the "

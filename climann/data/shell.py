@@ -714,6 +714,14 @@ def _one_copy(advice: Callable[[str, str], str], file: str, name: str) -> str:
 
 def _one_copy_into(advice: Callable[[str, str], str], file: str, folder: Path) -> str:
     """:func:`_one_copy` into ``folder``, handed out already: the commands, then the ``--data`` to give."""
+    words, copy, after = _one_copy_words(file, folder)
+    return _into_folder(advice(words, file), words, folder, copy, after)
+
+
+def _one_copy_words(file: str, folder: Path) -> tuple[str, Path, str]:
+    """The words ``IN OUT`` of ``file`` and its copy in ``folder`` (handed out already, and kept as
+    that file's copy while :func:`copies_said_once` runs: chained by the file, :meth:`CopyNames.shown`),
+    the copy, and the words that follow the line: the ``--data`` to give in the file's place."""
     copy = folder / copy_name(file)
     copies = _copies[-1] if _copies else None
     if copies is not None:  # chained by the file it copies (CopyNames.shown)
@@ -722,7 +730,49 @@ def _one_copy_into(advice: Callable[[str, str], str], file: str, folder: Path) -
     words = f"{shown_path(file)} {shown_path(copy)}"
     after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
              f"{_others_kept(Path(file).parent, [file])}")
-    return _into_folder(advice(words, file), words, folder, copy, after)
+    return words, copy, after
+
+
+def copy_folder_of(file: str | os.PathLike, name: str) -> Path:
+    """A new folder ``name`` beside ``file`` for its copy (:func:`copies_folder`), kept as that file's
+    copy while :func:`copies_said_once` runs: a later message's command on ``file`` reads its copy there
+    (:meth:`CopyNames.shown`), as it reads :func:`one_copy_advice`'s. For a line that writes copies of
+    several files into one folder, kept as the copy of the file named."""
+    folder = copies_folder(Path(file).parent, name)
+    _note_held(folder, [str(file)])
+    copies = _copies[-1] if _copies else None
+    if copies is not None:
+        with copies.lock:
+            copies.one_file[os.path.abspath(folder)] = os.path.abspath(file)
+    return folder
+
+
+def one_copy_line(line: Callable[[str, Path], str], file: str | os.PathLike, name: str) -> str:
+    """A line of several commands (``ncatted … IN OUT && ncpdq … OUT TMP && mv TMP OUT``) that writes
+    the copy of ``file`` into a new folder ``name`` beside it, under its own name (as
+    :func:`one_copy_advice` writes one command's), in backticks: ``line(IN OUT, copy)``, the words of
+    the file and its copy and the copy, gives the commands, each checked by the caller not to write
+    over a file there (:func:`none_there`); they are preceded by the ``mkdir -p`` of the folder and
+    followed by the ``--data`` to give in the file's place. :func:`one_copy_advice` puts those words
+    right after the command that ends in ``IN OUT``, inside such a line (fix55a).
+
+    Parameters
+    ----------
+    line : callable
+        ``line(arguments, copy)``: the commands, ``arguments`` the shell words ``IN OUT``.
+    file : str or PathLike
+        The user's file (an existing NetCDF file: :func:`users_file_copied`).
+    name : str
+        The new folder's name, saying what the copy holds.
+
+    Returns
+    -------
+    str
+    """
+    folder = copies_folder(Path(file).parent, name)
+    _note_held(folder, [str(file)])
+    words, copy, after = _one_copy_words(str(file), folder)
+    return f"`mkdir -p {shown_path(folder)} && {line(words, copy)}`{after}"
 
 
 def _one_of_group(advice: Callable[[str, str], str], file: str, folder: Path, every: Sequence[str]) -> str:
@@ -1045,6 +1095,38 @@ def glob_words(pattern: Path) -> str:
     return f"{head}*{shlex.quote(end) if end else ''}"
 
 
+def cdo_input_files(files: Sequence[str | os.PathLike]) -> str:
+    """The input of one CDO operator over many ``files`` (``-mergetime …``): their shared glob
+    (:func:`shared_glob`) quoted as ONE argument, which CDO expands itself (CDO manual, "Wildcards":
+    ``cdo copy 'ifile?' ofile``), so that no shell lists the files and thousands of hourly files
+    (NLDAS-2: 8 784 a year) do not reach the kernel's limit on a command's arguments ("Argument list
+    too long"; ``getconf ARG_MAX``). CDO splits its arguments on spaces, so a pattern with a space or
+    a quote is left to the shell as :func:`glob_words` writes it; files no glob takes alone are listed.
+
+    Parameters
+    ----------
+    files : sequence of str or PathLike
+        Existing files, two or more.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cdo_input_files(["/no/such/a.nc"])
+    '/no/such/a.nc'
+    """
+    pattern = shared_glob(files)
+    if pattern is None:
+        return " ".join(shown_path(file) for file in files)
+    folder = working_path(pattern.parent) if str(pattern.parent) not in ("", ".") else ""
+    whole = f"{folder}/{pattern.name}" if folder not in ("", ".") else pattern.name
+    if re.search(r"[\s'\"\\]", whole):
+        return glob_words(pattern)
+    return f"'{whole}'"
+
+
 def _glob_escaped(text: str) -> str:
     """``text`` with the characters :meth:`pathlib.Path.glob` reads as patterns escaped."""
     return re.sub(r"([\[\]*?])", r"[\1]", text)
@@ -1289,6 +1371,21 @@ def none_there_in_loop(listed: str, copy: str) -> str:
     """
     return (f"( for f in {listed}; do [ ! -e {copy} ] || {{ echo {copy}{shlex.quote(THERE_ALREADY)} >&2; exit 1; }}; "
             "done ) && ")
+
+
+def stopping_loop(listed: str, body: str) -> str:
+    """A printed loop over ``listed`` (``"$f"`` each file) that stops at the first file whose ``body``
+    fails: ``( for f in LISTED; do BODY || exit 1; done )``, the ``exit 1`` of a subshell, not of the
+    user's shell, and the loop's status that of the failure. A bare ``for … done`` goes on to the next
+    file and answers with the last file's status: a file CDO could not read was left out of the copies
+    without a word, and a ``&&`` after the loop ran on them.
+
+    Examples
+    --------
+    >>> stopping_loop("d/*.nc", 'cdo copy "$f" x/"${f##*/}"')
+    '( for f in d/*.nc; do cdo copy "$f" x/"${f##*/}" || exit 1; done )'
+    """
+    return f"( for f in {listed}; do {body} || exit 1; done )"
 
 
 #: A writer of a dataset named by one word: ``d.to_netcdf``, or the choice of

@@ -1,12 +1,20 @@
-"""Time cells much shorter than the file's usual cell: a partial first or last day, month, ….
+"""Time cells shorter than the file's usual cell: a partial first or last day, month, ….
 
 ``cdo daysum`` (or ``daymean``) of hourly data that end within a day makes that day of the hours
 there are: ERA5 downloaded through 00 UTC of the next 1 January, as one does to close the last
 day, ends with a "day" of one hour, its CF cell (7.1) [D 00:00, D 00:00], its total 1/24 of a
 day's (break52a A3: 9.3e-6 m against ~3e-4 m, scored in the test block as a whole day, unsaid).
-A cell shorter than :data:`SHORT_FRACTION` of the median cell of the axis (:func:`short_cells`)
-is such a part of a period; months of 28 to 31 days, seasons of 90 to 92, MODIS's last 8-day
-composite of 5 days, are not.
+A cell shorter than the usual cell of the axis (the median) by more than :data:`SHORT_TOLERANCE`
+(:func:`short_cells`) is such a part of a period: a day summed from 17 of its 24 hours is no day's
+total, however many hours it lacks (session 73: a cell under half the usual one was told, and a
+17-hour ``daysum`` passed as a day). Cells of a month or longer are compared as parts of the calendar
+months they lie in, in the dates' own calendar (``360_day``, ``noleap``: :func:`whole_months_share`), so
+that months of 28 to 31 days and seasons of 90 to 92 are whole. The tolerance is the rounding of cells
+that ``cdo`` spans from the first to the last value (a month of daily values ``[1st, last day]``: 27 of
+28 days against 30 of 31, 0.35 % apart), not a missing hour of a day (4 % of it), of 3-hourly values
+(14 %) or a missing day of a month (3 %); a year short of a day (0.3 %) is not told. The last N-day
+composite of a year (MODIS's of 5 days, ending on 1 January where the next year's first begins), the
+product's own design, is not a short cell.
 
 What follows depends on the value over the cell (CF 7.3, ``cell_methods``):
 
@@ -32,6 +40,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import cftime
 import numpy as np
 import xarray as xr
 
@@ -46,16 +55,56 @@ from climann.data.time_range import range_bounds
 from climann.data.value_words import is_accumulated_amount
 from climann.errors import ClimannError
 
-__all__ = ["SHORT_FRACTION", "ShortCells", "check_short_cells", "short_cells", "short_cells_found", "warn_short_cells"]
+__all__ = ["SHORT_TOLERANCE", "ShortCells", "check_own_short_cells", "check_short_cells", "short_cells",
+           "short_cells_found", "warn_short_cells", "whole_months_share"]
 
 _log = logging.getLogger(__name__)
 
-#: A cell shorter than this fraction of the axis's median cell is a part of a period.
-SHORT_FRACTION = 0.5
+#: A cell shorter than the usual by more than this share of it is a part of a period (see the module's words).
+SHORT_TOLERANCE = 0.01
+
+#: Cells at least this many days long (on the median) are compared as shares of their calendar months.
+_MONTH_DAYS = 27
+
+
+def _cell_seconds(bounds: np.ndarray) -> np.ndarray:
+    """Shape (n_time,): each cell's length in seconds, either order of its two vertices."""
+    return np.array([abs((upper - lower).total_seconds()) for lower, upper in bounds])
+
+
+def _month_start(date: object, months_on: int = 0) -> object:
+    """The first instant of the calendar month of ``date`` (a cftime date), ``months_on`` months later,
+    in its own calendar."""
+    index = date.year * 12 + date.month - 1 + months_on
+    return cftime.datetime(index // 12, index % 12 + 1, 1, calendar=date.calendar, has_year_zero=date.has_year_zero)
+
+
+def whole_months_share(bounds: np.ndarray) -> np.ndarray:
+    """Shape (n_time,): each cell's length as a share of the calendar months it lies in (from the first
+    instant of its lower bound's month to that of the month after its upper bound's, an upper bound on
+    a month's first instant closing the month before), in the dates' own calendar: 1 for ``[1 Feb, 1 Mar]``
+    in every calendar, 27/28 for ``cdo monsum``'s ``[1 Feb, 28 Feb]`` of daily values of ``noleap``,
+    28/30 of ``360_day``, and 17/31 for a January from the 15th.
+
+    Parameters
+    ----------
+    bounds : ndarray of cftime.datetime, shape (n_time, 2)
+
+    Returns
+    -------
+    ndarray of float, shape (n_time,)
+    """
+    shares = []
+    for cell in bounds:
+        lower, upper = min(cell), max(cell)
+        closing = _month_start(upper) == upper and upper > lower
+        start, end = _month_start(lower), _month_start(upper, 0 if closing else 1)
+        shares.append((upper - lower).total_seconds() / (end - start).total_seconds())
+    return np.array(shares)
 
 
 def short_cells(bounds: np.ndarray) -> np.ndarray:
-    """Which time cells are shorter than :data:`SHORT_FRACTION` of the median cell length.
+    """Which time cells are shorter than the usual by more than :data:`SHORT_TOLERANCE` of it.
 
     Parameters
     ----------
@@ -65,14 +114,25 @@ def short_cells(bounds: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray of bool, shape (n_time,)
-        True where ``|upper − lower| < SHORT_FRACTION × median``; all False for fewer than two
+        True where ``length < (1 − SHORT_TOLERANCE) × median length``, lengths of cells a month or longer
+        (on the median) their shares of their calendar months (:func:`whole_months_share`); the last
+        N-day composite of a year, which ends on 1 January 00:00, is not short. All False for fewer than two
         cells or a median of zero (instants given as empty cells).
     """
     if len(bounds) < 2:
         return np.zeros(len(bounds), dtype=bool)
-    seconds = np.array([abs((upper - lower).total_seconds()) for lower, upper in bounds])
+    seconds = _cell_seconds(bounds)
     usual = float(np.median(seconds))
-    return seconds < SHORT_FRACTION * usual if usual > 0 else np.zeros(len(bounds), dtype=bool)
+    if usual <= 0:
+        return np.zeros(len(bounds), dtype=bool)
+    if usual >= _MONTH_DAYS * 86_400:
+        lengths = whole_months_share(bounds)
+        return lengths < (1 - SHORT_TOLERANCE) * float(np.median(lengths))
+    short = seconds < (1 - SHORT_TOLERANCE) * usual
+    if usual >= 2 * 86_400 and usual % 86_400 == 0:  # N-day composites restart each 1 January (MODIS)
+        short &= ~np.array([(upper := max(cell)).month == 1 and upper.day == 1 and upper.hour == 0
+                            and upper.minute == 0 for cell in bounds])
+    return short
 
 
 @dataclass(frozen=True)
@@ -100,7 +160,7 @@ class ShortCells:
 
 
 def short_cells_found(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> ShortCells | None:
-    """The time cells of the run's period much shorter than the usual (:func:`short_cells`), in words.
+    """The time cells of the run's period shorter than the usual (:func:`short_cells`), in words.
 
     Parameters
     ----------
@@ -145,7 +205,7 @@ def short_cells_found(dataset: xr.Dataset, names: Sequence[str], *, where: str) 
 
 
 def check_short_cells(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
-    """Refuse a total, warn of any other value, on a time cell much shorter than the usual
+    """Refuse a total, warn of any other value, on a time cell shorter than the usual
     (:func:`short_cells`) within the run's period.
 
     Parameters
@@ -169,6 +229,57 @@ def check_short_cells(dataset: xr.Dataset, names: Sequence[str], *, where: str) 
         raise ClimannError(found.message)
     if found is not None:
         warn_short_cells(found)
+
+
+def check_own_short_cells(variable: str, cells: Sequence[tuple], *, total: bool, where: str,
+                          time_range: Sequence[str] = ()) -> None:
+    """Refuse a total, warn of any other value, over a time cell of ``variable``'s own (CF bounds of
+    its own files) shorter than its usual (:func:`short_cells`), before it is paired with another
+    variable's steps by period and its cells give way to the target's (session 73: three daily totals
+    of NLDAS-2's hours, the last of 17 hours, paired by day with a daily tas, were trained on as whole
+    days with exit 0, the target's cells whole). Only cells within ``time_range`` count.
+
+    Parameters
+    ----------
+    variable : str
+        The variable's name, for the message.
+    cells : sequence of (cftime.datetime, cftime.datetime)
+        Its time cells, one per step, in time order.
+    total : bool
+        Whether its values are totals over their cells (``time: sum``, an accumulated amount).
+    where : str
+        Its files, for the message.
+    time_range : sequence of two str, optional
+        The run's period (``--time-range``): cells outside it are not trained on or scored.
+
+    Raises
+    ------
+    ClimannError
+        For a total: the short cells, their lengths, and the ``--time-range`` that leaves them out when
+        one does.
+    """
+    bounds = np.array([tuple(cell) for cell in cells], dtype=object)
+    if len(bounds) < 2 or not all(hasattr(value, "calendar") for value in bounds.ravel()):
+        return
+    short = short_cells(bounds)
+    middles = np.array([min(cell) + (max(cell) - min(cell)) / 2 for cell in bounds])
+    if len(time_range) == 2:
+        start, after_last = range_bounds(time_range, middles[0].calendar)
+        short &= np.array([start <= middle < after_last for middle in middles])
+    if not short.any():
+        return
+    cells_text = _cells_text(bounds, short)
+    time_range_out = _range_without(middles, short)
+    way = (f"leave them out with --time-range {','.join(time_range_out)}" if time_range_out else
+           "leave those steps out of the files (cdo delete,timestep=…)")
+    message = f"{variable} in {where}: {cells_text}; {way}"
+    if total:
+        raise ClimannError(f"{message}; refused: {variable} is a total over each of its cells, and over a short one a "
+                           f"number of another size than over a usual one, which would be trained on and scored as one")
+    cells_key = tuple((date_text(min(cell), precision="minute"), date_text(max(cell), precision="minute"))
+                      for cell in bounds[short])
+    note_once(_log, logging.WARNING, f"{message}; kept: a mean (or extreme) over a short cell is of the same size as "
+              f"over a usual one, only noisier", key=("short time cells", cells_key, ()))
 
 
 def warn_short_cells(found: ShortCells) -> None:
@@ -196,7 +307,7 @@ def _method(variable: xr.DataArray, dim: str) -> str:
 
 def _cells_text(bounds: np.ndarray, short: np.ndarray) -> str:
     """The short cells (three at most) and their lengths against the usual one."""
-    seconds = np.array([abs((upper - lower).total_seconds()) for lower, upper in bounds])
+    seconds = _cell_seconds(bounds)
     usual = float(np.median(seconds))
     steps = np.flatnonzero(short)
     unit, size = next((unit, size) for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1))
@@ -206,9 +317,10 @@ def _cells_text(bounds: np.ndarray, short: np.ndarray) -> str:
                       for step in steps[:3])
     more = f" and {steps.size - 3} more" if steps.size > 3 else ""
     verb = "is" if steps.size == 1 else "are"
-    return (f"{steps.size} of the {len(bounds)} time cells {verb} much shorter than the usual {usual / size:g} {unit}s "
-            f"(less than {SHORT_FRACTION:g} of it): {cells}{more}; a partial first or last period, as cdo daysum "
-            f"makes of hourly data that end within a day (ERA5 downloaded through 00 UTC of the next day)")
+    return (f"{steps.size} of the {len(bounds)} time cells {verb} shorter than the usual {usual / size:g} {unit}s "
+            f"(shorter by more than {SHORT_TOLERANCE:.0%} of it, the months' own lengths allowed for): {cells}{more}; "
+            f"a partial period, as cdo daysum makes of hourly data that begin or end within a day (ERA5 downloaded "
+            f"through 00 UTC of the next day, a day of 17 of its 24 hours)")
 
 
 def _ways_out(dataset: xr.Dataset, name: str, used: Sequence[str], short: np.ndarray) -> str:

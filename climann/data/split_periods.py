@@ -4,14 +4,17 @@ wrote one "day" of one hour per file; the files are merged first (``-mergetime``
 stamped at the end of their windows (the valid time ``H + 1`` of a total over ``[H, H + 1]``)
 are moved to their windows' starts (``-shifttime``) so that each falls in the period it covers:
 the hour 23–24 is the last of its day, not the first of the next. Periods the files cover only
-in part (a first day from 05:00) are named and left out of the merged copy, not summed short.
+in part (a first day from 05:00) are named and left out of the merged copy, not summed short. The
+length of a month or a year is that of the values' own calendar (CF 4.4.1: ``noleap``'s February
+of 28 days, ``360_day``'s months of 30, read through cftime), not the Gregorian calendar's.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Sequence
+
+import cftime
 
 #: CDO's statistic prefix (``day``, ``mon``, ``year``) → the words of one such period.
 _PERIOD_WORDS = {"day": "day", "mon": "month", "year": "year"}
@@ -67,30 +70,52 @@ def periods_split_by_files(starts: Sequence, files: Sequence, prefix: str) -> bo
     return any(len(held) > 1 for held in holders.values())
 
 
-def _steps_in(period: tuple, step: datetime.timedelta) -> float:
-    """How many steps of ``step`` one period (``(year, month, day)``, ``(year, month)``, ``(year,)``) holds."""
+def calendar_of(times: Sequence) -> str:
+    """The CF calendar of ``times``: a cftime date's own (``noleap``, ``360_day`` …), else the
+    Gregorian ``standard`` (Python's and NumPy's dates)."""
+    return next((str(time.calendar) for time in times if getattr(time, "calendar", "")), "standard")
+
+
+def days_in(period: tuple, calendar: str) -> int:
+    """How many days one period (``(year, month, day)``, ``(year, month)``, ``(year,)``) has in ``calendar``.
+
+    Examples
+    --------
+    >>> days_in((2001, 2), "360_day"), days_in((2000, 2), "noleap"), days_in((2000, 2), "standard")
+    (30, 28, 29)
+    >>> days_in((2000,), "noleap"), days_in((2000,), "360_day"), days_in((2000,), "standard")
+    (365, 360, 366)
+    """
     if len(period) == 3:
-        days = 1
-    elif len(period) == 2:
-        days = calendar.monthrange(*period)[1]
+        return 1
+    if len(period) == 1:
+        start, end = (period[0], 1), (period[0] + 1, 1)
     else:
-        days = 366 if calendar.isleap(period[0]) else 365
-    return days * 86400 / step.total_seconds()
+        year, month = period
+        start, end = (year, month), ((year + 1, 1) if month == 12 else (year, month + 1))
+    return (cftime.datetime(*end, 1, calendar=calendar) - cftime.datetime(*start, 1, calendar=calendar)).days
+
+
+def _steps_in(period: tuple, step: datetime.timedelta, calendar: str) -> float:
+    """How many steps of ``step`` one period holds in ``calendar`` (:func:`days_in`)."""
+    return days_in(period, calendar) * 86400 / step.total_seconds()
 
 
 def partial_periods(starts: Sequence, step: datetime.timedelta, prefix: str) -> list[tuple[tuple, int, int]]:
     """The first and last periods that ``starts`` (values each over ``step`` from its start) cover
     in part: ``(period, values held, values a whole period holds)`` for each, e.g.
-    ``((2000, 1, 1), 19, 24)`` for a first day from 05:00. Periods inside the record are not
+    ``((2000, 1, 1), 19, 24)`` for a first day from 05:00; a month or year as long as the values'
+    calendar makes it (:func:`calendar_of`, :func:`days_in`). Periods inside the record are not
     looked at (a missing hour there is a gap, told elsewhere)."""
     counts: dict[tuple, int] = {}
     for time in starts:
         key = _period_of(time, prefix)
         counts[key] = counts.get(key, 0) + 1
     ordered = sorted(counts)
+    calendar = calendar_of(starts)
     found = []
     for period in dict.fromkeys((ordered[0], ordered[-1])):
-        whole = round(_steps_in(period, step))
+        whole = round(_steps_in(period, step, calendar))
         if counts[period] < whole:
             found.append((period, counts[period], whole))
     return found
@@ -101,18 +126,19 @@ def period_name(period: tuple) -> str:
     return "-".join(f"{part:02d}" if index else f"{part:04d}" for index, part in enumerate(period))
 
 
-def whole_periods_selection(periods: Sequence[tuple], kept: tuple[tuple, tuple], prefix: str) -> str:
+def whole_periods_selection(periods: Sequence[tuple], kept: tuple[tuple, tuple], prefix: str,
+                            calendar: str = "standard") -> str:
     """CDO's ``-seldate`` keeping the periods from ``kept[0]`` to ``kept[1]`` (the record's first and
-    last whole ones), its dates after the shift to the cells' starts; ``""`` when none is partial
+    last whole ones), its dates after the shift to the cells' starts, the last day of a month that of
+    ``calendar`` (``360_day``: the 30th of February); ``""`` when none is partial
     (``periods``, :func:`partial_periods`)."""
     if not periods:
         return ""
     first, last = kept
-    start = datetime.datetime(*(first + (1,) * (3 - len(first))))
+    start = period_name(first + (1,) * (3 - len(first)))
     end_year, end_month = last[0], last[1] if len(last) > 1 else 12
-    end_day = last[2] if len(last) > 2 else calendar.monthrange(end_year, end_month)[1]
-    return (f" -seldate,{start:%Y-%m-%d}T00:00:00,"
-            f"{datetime.datetime(end_year, end_month, end_day):%Y-%m-%d}T23:59:59")
+    end_day = last[2] if len(last) > 2 else days_in((end_year, end_month), calendar)
+    return f" -seldate,{start}T00:00:00,{end_year:04d}-{end_month:02d}-{end_day:02d}T23:59:59"
 
 
 def period_words(prefix: str) -> str:

@@ -317,13 +317,13 @@ def _calendar_units_of(files: Sequence[str | Path]) -> tuple[str, str] | None:
     the files' headers, else None: xarray decodes ``months since`` in ``360_day`` but writes
     no such units (its encoder has no month), and decodes no ``years since`` at all, so its
     line for them fails where cdo's works."""
-    from climann.data.shared_handles import open_plain
+    from climann.data.shared_handles import plain_header
 
     for file in files:
         if is_zarr_store(file) or is_grib_file(file):
             continue
         try:
-            with open_plain(file, decode_cf=False) as raw:
+            with plain_header(file) as raw:
                 for name, variable in raw.variables.items():
                     units = str(variable.attrs.get("units", ""))
                     if variable.ndim == 1 and (unit := _COUNTED_UNITS.match(units)):
@@ -352,12 +352,12 @@ def instants_of(file: str | Path) -> tuple[list[str], list[str]]:
         store's: sorted by name); both empty for a file that cannot be read so (a GRIB file).
     """
     from climann.data.handles import open_zarr
-    from climann.data.shared_handles import open_plain
+    from climann.data.shared_handles import plain_header
 
     if is_grib_file(file):
         return [], []
     try:
-        with (open_zarr if is_zarr_store(file) else open_plain)(file, decode_cf=False) as raw:
+        with open_zarr(file, decode_cf=False) if is_zarr_store(file) else plain_header(file) as raw:
             times = {name for name, variable in raw.variables.items()
                      if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
             bounds = {str(variable.attrs.get("bounds")) for variable in raw.variables.values()}
@@ -437,14 +437,14 @@ def timeless_files(files: Sequence[str | Path]) -> list[str | Path]:
     list of str or Path
         Those files, in their order.
     """
-    from climann.data.shared_handles import open_plain
+    from climann.data.shared_handles import plain_header
 
     timeless = []
     for file in files:
         if is_zarr_store(file) or is_grib_file(file):
             continue
         try:
-            with open_plain(file, decode_cf=False) as raw:
+            with plain_header(file) as raw:
                 units = [str(variable.attrs.get("units", "")) for variable in raw.variables.values()]
         except (OSError, ValueError, TypeError, KeyError):
             continue
@@ -527,13 +527,13 @@ def _first_raw_variable(files: Sequence[str | Path], chosen: Callable[..., bool]
     files are passed over (cdo's lines are for NetCDF), and so is a file that cannot be read so."""
     # a refusal's words only: not on the configuration's path; through the file's one handle (a
     # handle of its own beside the run's read NetCDF-4 strings through a stale pointer: break43d A5)
-    from climann.data.shared_handles import open_plain
+    from climann.data.shared_handles import plain_header
 
     for file in files:
         if is_zarr_store(file) or is_grib_file(file):
             continue
         try:
-            with open_plain(file, decode_cf=False) as raw:
+            with plain_header(file) as raw:
                 times = {variable.dims[0] for variable in raw.variables.values()
                          if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
                 for name, variable in (raw.data_vars if data_only else raw.variables).items():

@@ -36,7 +36,7 @@ from climann.data.layout import (GRID_STRIDE_KEY, REGION_GRID_CELLS_KEY, SELECTE
 from climann.data.notes import note_once, with_store_notes
 from climann.data.levels import (
     counted_positive, counted_positive_text, in_own_direction, is_pressure_or_height, other_kind_text,
-    parametric_level, parametric_level_advice, positive_direction,
+    numbered_model_level, parametric_level, parametric_level_advice, positive_direction,
 )
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
@@ -147,11 +147,12 @@ def select_values(
             if refusal is not None:
                 raise ClimannError(refusal)
         with_units = _value_and_units(dataset[dim], value) if dim in dataset.coords else None
-        if with_units is not None and parametric_level(dataset[dim]) and is_pressure_or_height(with_units[1]):
+        if with_units is not None and (parametric_level(dataset[dim]) or numbered_model_level(dataset[dim])) \
+                and is_pressure_or_height(with_units[1]):
             # "90000 Pa" of a hybrid level in hPa would pick the level of nominal value 900, whose pressure is not
             given = f"{dim}={_shown(with_units[0])} {with_units[1]}"
-            raise ClimannError(f"cannot select {given}{_values_text(dataset, dim)}: "
-                               f"{parametric_level_advice(dataset[dim], dim, _first_value(dataset, dim))}")
+            advice = parametric_level_advice(dataset[dim], dim, _first_value(dataset, dim), with_units[1])
+            raise ClimannError(f"cannot select {given}{_values_text(dataset, dim)}: {advice}")
         if with_units is not None:  # "850 hPa": converted to the coordinate's own units
             value = _in_own_units(dataset[dim], dim, *with_units, where=where,
                                   advice=_by_coordinate_advice(dataset, dim))
@@ -1162,7 +1163,8 @@ def select_time(
     before = np.array([], dtype=np.int64)
     if steps_before and (time_range or earlier) and time_stride == 1 and (not months or before_in_months):
         in_months = np.isin(_selection_months(dataset, name, dated_by), list(months)) if months else None
-        before = steps_before_range_of(chosen, within, steps_before, in_months=in_months)
+        before = steps_before_range_of(chosen, within, steps_before, in_months=in_months, times=values,
+                                       earlier=earlier)
     thinned = with_steps_before_range(with_steps_before_common(dataset.isel({name: np.concatenate([before, chosen])}),
                                                                0), before.size,
                                       before_common=int((before < earlier).sum()))
@@ -1185,11 +1187,23 @@ def _with_steps_before_thinning(thinned: xr.Dataset, before: np.ndarray) -> xr.D
 
 
 def steps_before_range_of(chosen: np.ndarray, within: np.ndarray, steps_before: int, *,
-                          in_months: np.ndarray | None = None) -> np.ndarray:
+                          in_months: np.ndarray | None = None, times: np.ndarray | None = None,
+                          earlier: int = 0) -> np.ndarray:
     """The indices of the steps read before a time range: those of the ``steps_before`` steps
     of the axis just before the first step ``chosen`` that lie before the range (not
     ``within`` it) and, with ``in_months``, in the chosen months (the lags and persistence
     of the other steps are missing anyway: a month the selection leaves out).
+
+    Beside a forecast, the axis opens with ``earlier`` steps of the target read for persistence
+    alone (:func:`~climann.data.time_cells.steps_before_common`): those before the common period
+    and, within it, the day or month observed last before each start that is no valid time (the
+    day before each start of S2S forecasts; October before November starts valid in December).
+    "Just before" then counts by ``times``: the ``steps_before`` steps, of those and the others
+    together, latest before the first chosen step; and those of the ``earlier`` steps that lie
+    between the first and the last chosen step are read whatever ``steps_before`` is (the
+    persistence of forecasts within the period, not steps before it: ``steps_before`` counts
+    what its name says; it counted every day read for persistence, 729 in a two-year S2S run,
+    before fix55d).
 
     Parameters
     ----------
@@ -1201,22 +1215,39 @@ def steps_before_range_of(chosen: np.ndarray, within: np.ndarray, steps_before: 
         How many steps of the axis before ``chosen[0]`` are looked at (the largest lag).
     in_months : ndarray of bool, shape (n_time,), optional
         Whether each step is in the chosen months (``months``, ``seasons``); None: all are.
+    times : ndarray, shape (n_time,), optional
+        The axis's times; needed with ``earlier``.
+    earlier : int
+        How many steps open the axis read for persistence alone, each in order by itself.
 
     Returns
     -------
     ndarray of int64, shape (n_before,)
-        Ascending; as many as the axis holds (none for a range that starts the axis).
+        Those of the ``earlier`` steps first, ascending, then the others, ascending; as many as
+        the axis holds (none for a range that starts the axis).
 
     Examples
     --------
     A monthly axis from 1983-01, the range from 1984-01, DJF, lags up to 12:
     ``[0, 1, 11]`` (1983-01, 1983-02 and 1983-12).
     """
-    candidates = np.arange(max(int(chosen[0]) - steps_before, 0), int(chosen[0]))
+    if not earlier:
+        candidates = np.arange(max(int(chosen[0]) - steps_before, 0), int(chosen[0]))
+    else:
+        first, last = times[int(chosen[0])], times[int(chosen[-1])]
+        front = np.arange(earlier)
+        read_first = np.array([time < first for time in times[:earlier]], dtype=bool)
+        pool = np.concatenate([front[read_first], np.arange(earlier, int(chosen[0]))]).astype(np.int64)
+        by_time = pool[np.argsort(times[pool], kind="stable")] if pool.size else pool
+        candidates = np.sort(by_time[max(by_time.size - steps_before, 0):]) if steps_before else pool[:0]
     keep = ~within[candidates]
     if in_months is not None:
         keep &= in_months[candidates]
-    return candidates[keep]
+    found = candidates[keep]
+    if not earlier:
+        return found
+    amid = np.flatnonzero([first <= time <= last for time in times[:earlier]])
+    return np.concatenate([np.union1d(found[found < earlier], amid), found[found >= earlier]]).astype(np.int64)
 
 
 def steps_held_before_range(dataset: xr.Dataset, *, time_range: Sequence[str], months: Sequence[int] = (),
@@ -1249,7 +1280,8 @@ def steps_held_before_range(dataset: xr.Dataset, *, time_range: Sequence[str], m
     within[:earlier] = False
     in_months = np.isin(_selection_months(dataset, name, dated_by), list(months)) if months else None
     chosen = np.flatnonzero(within if in_months is None else within & in_months)
-    return steps_before_range_of(chosen, within, steps_before, in_months=in_months).size if chosen.size else 0
+    return (steps_before_range_of(chosen, within, steps_before, in_months=in_months, times=values,
+                                  earlier=earlier).size if chosen.size else 0)
 
 
 def _within(values: np.ndarray, time_range: Sequence[str], calendar: str) -> np.ndarray:
@@ -1366,7 +1398,8 @@ def select_new_data_time(
     within[:earlier] = False
     if not chosen and (time_range or earlier):
         inside = np.flatnonzero(within)
-        before = steps_before_range_of(inside, within, steps_before) if steps_before else inside[:0]
+        before = (steps_before_range_of(inside, within, steps_before, times=values, earlier=earlier)
+                  if steps_before else inside[:0])
         return with_steps_before_range(with_steps_before_common(dataset.isel({name: np.concatenate([before, inside])}),
                                                                 0), before.size,
                                        before_common=int((before < earlier).sum()))
@@ -1387,7 +1420,8 @@ def select_new_data_time(
                      "are not predicted", keep.size, trained, held.size, where, trained, keys)
     before = keep[:0]
     if steps_before and (time_range or earlier) and before_in_months:
-        before = steps_before_range_of(keep, within, steps_before, in_months=np.isin(all_months, chosen))
+        before = steps_before_range_of(keep, within, steps_before, in_months=np.isin(all_months, chosen),
+                                       times=values, earlier=earlier)
     kept = with_steps_before_range(with_steps_before_common(dataset.isel({name: np.concatenate([before, keep])}), 0),
                                    before.size, before_common=int((before < earlier).sum()))
     return _with_steps_before_thinning(with_selection_by_stamps(kept) if dated_by == "stamp" else kept, values[within])

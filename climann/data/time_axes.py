@@ -97,16 +97,17 @@ from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period, 
 from climann.data.instant_values import holds_instants
 from climann.data.notes import note_once, noted
 from climann.data.paths import is_grib_file, is_zarr_store
-from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
+from climann.data.resampling import (calendar_resample_command, composite_resample_command, resample_command,
+                                      restamp_command)
 from climann.data.shell import (
-    beside, cdo_command, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names, glob_words,
-    grib_command, in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
-    shared_glob, shown_path, steps_command, working_path,
+    beside, cdo_command, cdo_input_files, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names,
+    glob_words, grib_command, in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
+    shared_glob, shown_path, steps_command, stopping_loop, working_path,
 )
 from climann.data.sources import files_text
 from climann.data.split_periods import (
-    partial_periods, period_name, period_words, periods_split_by_files, shifttime_operator, whole_periods_selection,
-    whole_range, window_start_shift,
+    calendar_of, partial_periods, period_name, period_words, periods_split_by_files, shifttime_operator,
+    whole_periods_selection, whole_range, window_start_shift,
 )
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, bounds_advice, first_instant_text, frequency_of, frequency_of_step, median_step_days,
@@ -121,7 +122,8 @@ from climann.data.time_cells import (
     check_stamps_in_cells, ending_bounds_command, inferred_cells, middle_dating, with_steps_before_common,
 )
 from climann.data.time_commands import (
-    bounds_shift_command, cdo_copies, edge_stamp_command, shift_command, times_of_day_command,
+    bounds_shift_command, cdo_copies, composite_bounds_command, edge_stamp_command, shift_command,
+    times_of_day_command,
 )
 from climann.data.time_range import range_bounds
 from climann.data.variables import data_variable_names
@@ -170,6 +172,7 @@ class _Axis:
     read_as_ending: int | None = None  # the first stamp on a period's first instant read as closing it (``ending``)
     grib_instants: bool = False  # cfgrib's GRIB_stepType "instant": values at instants (ERA5's analyses)
     issued: Mapping | None = None  # a forecast at a lead of fixed length: each valid stamp's start (its issue time)
+    months_back: int | None = None  # a forecast at a lead in months: its persistence is this many months before
 
     @property
     def file(self) -> str | Path:
@@ -183,8 +186,14 @@ class _Axis:
         a value is a statistic over decides, not how far apart its steps are. November starts at
         ``forecastMonth = 1`` (one November mean a year) were read as yearly values and paired with
         the December observations of the same years (break45d B1); starts in Feb/May/Aug/Nov as
-        three-month seasons (B2, B3)."""
-        return "monthly" if self.month_values else frequency_of(self.times)
+        three-month seasons (B2, B3). Cells each within one calendar day, on days one after the other,
+        are daily whatever their stamps: a ``daysum`` whose first or last day is partial is stamped off
+        the others' middles (session 73: three days, the last of 17 hours, were "22.25-hourly", advised
+        a ``daysum`` of them), and the partial day is told as such (:mod:`climann.data.short_cells`)."""
+        if self.month_values:
+            return "monthly"
+        frequency = frequency_of(self.times)
+        return "daily" if frequency != "daily" and _one_cell_a_day(self.cells) else frequency
 
     @property
     def cell_frequency(self) -> str | None:
@@ -343,6 +352,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     endings: dict[str, str] = {}
     grib_instants: dict[str, bool] = {}
     issued: dict[str, dict] = {}
+    months_back: dict[str, int | None] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -372,6 +382,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
             if (starts := _issue_times(dataset, variable, held)) is not None:
                 issued.setdefault(variable, {}).update(starts)
+            months_back.setdefault(variable, _lead_months_back(dataset))
     axes = []
     for variable, held in steps.items():
         times = np.array(sorted(held), dtype=object)
@@ -381,8 +392,22 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
                           instants=instants[variable], statistic=statistics[variable],
                           month_values=month_values[variable], extreme=extremes[variable],
                           ending=endings[variable], grib_instants=grib_instants[variable],
-                          issued=issued.get(variable)))
+                          issued=issued.get(variable), months_back=months_back[variable]))
     return time_name, axes
+
+
+def _lead_months_back(dataset: xr.Dataset) -> int | None:
+    """How many months before each valid month a forecast chosen at one lead in months
+    (``forecastMonth = 2``, an NMME lead of 0.5 months) is persisted from
+    (:func:`~climann.data.forecast_times.months_back_of_lead`): the month before its start;
+    None for other data."""
+    from climann.data.forecast_times import months_back_of_lead
+
+    for name, coordinate in dataset.coords.items():
+        if coordinate.ndim == 0 and np.issubdtype(coordinate.dtype, np.number):
+            if (months := months_back_of_lead(name, coordinate.item(), dict(coordinate.attrs))) is not None:
+                return months
+    return None
 
 
 def _issue_times(dataset: xr.Dataset, variable: str, held: Sequence[tuple]) -> dict | None:
@@ -474,6 +499,24 @@ def _lead_month(dataset: xr.Dataset) -> xr.DataArray | None:
 
 def _listed(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+
+
+def _one_cell_a_day(cells: Sequence[tuple | None]) -> bool:
+    """Whether two or more time cells each lie within one calendar day (an upper bound at 00:00
+    closing the day before) and fall on days one after the other, one a day."""
+    if len(cells) < 2 or None in cells:
+        return False
+    days = []
+    for cell in cells:
+        lower, upper = min(cell), max(cell)
+        day = lower.replace(hour=0, minute=0, second=0, microsecond=0)
+        try:
+            if upper - day > datetime.timedelta(days=1):
+                return False
+        except TypeError:  # dates of two calendars
+            return False
+        days.append(day)
+    return all(later - earlier == datetime.timedelta(days=1) for earlier, later in zip(days, days[1:]))
 
 
 def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean",
@@ -714,16 +757,16 @@ def _merged_series(series: Sequence[str | Path]) -> tuple[Path, str, str] | None
     """For several files of one series (:func:`series_averaging_advice`): the path their one
     merged copy is named after (the start their names share, ``GLDAS_NOAH025_3H.A200607``, else
     ``merged``), CDO's input that merges them by time (``-mergetime`` on a glob that takes them
-    and nothing else, :func:`~climann.data.shell.shared_glob`, else the files listed) and the words
-    naming what the copy replaces; None for one file or none."""
+    and nothing else, quoted for CDO to expand, :func:`~climann.data.shell.cdo_input_files`, else the
+    files listed) and the words naming what the copy replaces; None for one file or none."""
     files = list(dict.fromkeys(str(file) for file in series))
     if len(files) < 2:
         return None
     start = os.path.commonprefix([Path(file).stem for file in files]).rstrip("._- ") or "merged"
     pattern = shared_glob(files)
-    listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(file) for file in files)
     replaced = f"{glob_words(pattern)} (their {len(files)} files)" if pattern is not None else f"the {len(files)} files"
-    return Path(files[0]).parent / f"{start}.nc", f"-mergetime {listed}", replaced
+    # CDO expands the quoted glob itself: no shell lists 10 000 hourly files (the kernel's ARG_MAX)
+    return Path(files[0]).parent / f"{start}.nc", f"-mergetime {cdo_input_files(files)}", replaced
 
 
 def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time: str, prefix: str | None,
@@ -962,7 +1005,11 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     over every file (break46a A2: one wrfout file of ten was named, and the line failed on it)."""
     prefix = _FREQUENCIES.get(frequency)
     files = fine.distinct_files
-    if prefix is None or any(is_zarr_store(file) for file in files):
+    if any(is_zarr_store(file) for file in files):
+        return None
+    if (composites := _composite_advice(fine, frequency, time)) is not None:
+        return composites
+    if prefix is None:
         return None
     statistic, words = _statistic_of(fine.value_word, fine.extreme)
     if all(cdo_copies(str(file), time) for file in files):
@@ -986,14 +1033,40 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {kept_apart}"
 
 
+#: A target's N-day composites restarting each 1 January, as its step is named (``"8-day composites"``).
+_COMPOSITES = re.compile(r"(\d+)-day composites")
+
+
+def _composite_advice(fine: _Axis, frequency: str, time: str) -> str | None:
+    """The line that brings ``fine``'s files (every variable's at its step, :class:`_Together`)
+    to ``frequency``'s N-day composites restarting each 1 January
+    (:func:`~climann.data.resampling.composite_resample_command`), one loop over the files, the
+    copies in a new folder, their bounds those of the target's composites (break55c A3: daily
+    GLEAM beside 8-daily FLUXCOM was told "e.g. with xarray's Dataset.resample", no line). None
+    for other steps, and for values neither averaged nor summed."""
+    found = _COMPOSITES.fullmatch(str(frequency))
+    statistic, words = _statistic_of(fine.value_word, fine.extreme)
+    if found is None or statistic not in ("mean", "sum"):
+        return None
+    days = int(found.group(1))
+
+    def tool(source: str, copy: str) -> str:
+        return composite_resample_command(fine.file, days, time, statistic=statistic, files=f"{source} {copy}")
+
+    command, data, replaced = _copies_of(fine, f"{days}-day", tool)
+    return (f"e.g. {days}-day {words} restarting each 1 January, with the composites' bounds, with `{command}`, "
+            f"then give --data {data} in place of {replaced} {_OWN_FOLDER}")
+
+
 def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: str, words: str) -> str | None:
     """The one ``cdo`` line for ``fine``'s files when a period of ``frequency`` holds values of several
     of them (:func:`~climann.data.split_periods.periods_split_by_files`; fix54k: NLDAS-2's hourly files
     were advised one ``daysum`` each, 72 one-hour "days"): merged by time first, each stamp at the end
     of its window moved to the window's start (``-shifttime`` by the files' own window,
     :func:`~climann.data.split_periods.window_start_shift`: the total over 23–24 h is its day's), then
-    ``operator`` (``daysum``), its copy in a new folder. A first or last period the files cover in part
-    is named and left out (``-seldate``), not summed short. None when each period lies in one file."""
+    ``operator`` (``daysum``), each value given its whole period as its cell (``settbounds``), its copy in
+    a new folder. A first or last period the files cover in part is named and left out (``-seldate``), not
+    summed short. None when each period lies in one file."""
     shift = window_start_shift(list(fine.times), list(fine.cells))
     starts = [time - shift for time in fine.times] if shift is not None else list(fine.times)
     merged = _merged_series(fine.distinct_files)
@@ -1006,8 +1079,11 @@ def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: s
         return None
     folder = copies_folder(Path(fine.file).parent, frequency)
     copy = copy_in_folder(folder, merged[0], frequency)
-    command = (f"{none_there(copy)}mkdir -p {shown_path(folder)} && cdo {operator}"
-               f"{whole_periods_selection(partials, kept, prefix)}{shifttime_operator(shift)} {merged[1]} "
+    # the period's own cell on each value: -shifttime moved the files' bounds with the stamps (a month of daily
+    # totals from [D, D + 1] began the day before), and without bounds cdo spans the first to the last stamp (23 h)
+    command = (f"{none_there(copy)}mkdir -p {shown_path(folder)} && cdo settbounds,{_CDO_PERIODS[prefix]} -{operator}"
+               f"{whole_periods_selection(partials, kept, prefix, calendar_of(starts))}{shifttime_operator(shift)} "
+               f"{merged[1]} "
                f"{shown_path(copy)}")
     if any(map(is_grib_file, fine.distinct_files)):
         command = grib_command(command)  # CDO writes GRIB from GRIB, under any name
@@ -1380,6 +1456,18 @@ def _next_day(time: object) -> object:
     return time + datetime.timedelta(days=1)
 
 
+def _check_own_short_cells(axes: Sequence[_Axis], time_range: Sequence[str]) -> None:
+    """Each used variable's own time cells, before its steps are paired by period with the target's and
+    take the target's cells: a total over a cell shorter than its usual one refused, another value warned
+    of (:func:`~climann.data.short_cells.check_own_short_cells`)."""
+    from climann.data.short_cells import check_own_short_cells
+
+    for axis in axes:
+        if axis.cells and None not in axis.cells and not axis.windows and not axis.lead:
+            check_own_short_cells(axis.variable, axis.cells, total=axis.value_word == "total",
+                                  where=files_text(axis.distinct_files, listed=3), time_range=time_range)
+
+
 def _check_days_beside_instants(axes: Sequence[_Axis]) -> None:
     """Daily statistics beside instants at their 00:00 stamps (:mod:`climann.data.day_instants`):
     without time bounds, refused (which instant goes with each day, the one that opens it or the
@@ -1569,7 +1657,8 @@ def _split_one(path: str | Path, folder: Path, names: str) -> tuple[str, str]:
 def _split_loop(paths: Sequence[str | Path], folder: Path, names: str) -> tuple[str, str]:
     """:func:`_split_kinds_command` for several files of one folder: one loop over them (their
     shared glob when one takes them alone, :func:`~climann.data.shell.shared_glob`), both parts of
-    each checked not there before anything is written."""
+    each checked not there before anything is written, stopped at the first file cdo fails on
+    (:func:`~climann.data.shell.stopping_loop`)."""
     if any(is_zarr_store(path) for path in paths):  # a line for each store
         pieces = [_split_one(path, folder, names) for path in paths]
         return " && ".join(line for line, _ in pieces), " ".join(given for _, given in pieces)
@@ -1577,8 +1666,10 @@ def _split_loop(paths: Sequence[str | Path], folder: Path, names: str) -> tuple[
     listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(path) for path in paths)
     copies = {kind: f'{shown_path(folder)}/"$(basename "${{f%.*}}")"_{kind}.nc' for kind in ("statistics", "instants")}
     guards = "".join(none_there_in_loop(listed, copy) for copy in copies.values())
-    line = (f"{guards}mkdir -p {shown_path(folder)} && for f in {listed}; do cdo delname,{names} \"$f\" "
-            f"{copies['statistics']} && cdo selname,{names} \"$f\" {copies['instants']}; done")
+    # stopped at the first file cdo cannot split: no later file split and no status of the last file's
+    loop = stopping_loop(listed, f"cdo delname,{names} \"$f\" {copies['statistics']} && cdo selname,{names} "
+                                 f"\"$f\" {copies['instants']}")
+    line = f"{guards}mkdir -p {shown_path(folder)} && {loop}"
     data = " ".join(f"--data {shlex.quote(f'{working_path(folder)}/*_{kind}.nc')}" for kind in copies)
     return line, data
 
@@ -1879,6 +1970,7 @@ def on_common_time_steps(
     _check_days_beside_instants(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return _with_forecast_month_cells(list(datasets), list(names), axes, time)
+    _check_own_short_cells(axes, time_range)
     # the target's own spacing, before a forecast's months choose among its steps
     own = _kind(axes[0]) if axes[0].frequency else None
     axes, every_axis = _on_forecast_periods(axes, every_axis)
@@ -2083,13 +2175,40 @@ def _paired_cells_refusal(first: _Axis, other: _Axis, differing: Sequence[tuple]
                              f"its times kept")
         if lines:
             ways = "; " + "; ".join(lines)
+    # only cells moved alike may have been moved by CDO's shifttime (break55c A3: said of cdo timselmean's cells)
+    shifted = " (CDO's shifttime moves a file's time bounds with its times)" if ways else ""
+    if not ways and (composites := _composite_bounds_way(first, other, differing, n_paired)):
+        ways = f"; {composites}"
     return ClimannError(
         f"{first.variable} at {date_text(time)} is a value over {_cell_text(cell)} ({_cell_source(first)}) and "
         f"{other.variable} paired with it, at {date_text(their_time)}, over {_cell_text(their_cell)} "
         f"({len(differing)} of {n_paired} paired steps differ so): the bounds of one say other times than its values "
-        f"are of (CDO's shifttime moves a file's time bounds with its times), and {_SAME_STEPS} over the same time "
-        f"cells; give each file the bounds of its values{ways}"
+        f"are of{shifted}, and {_SAME_STEPS} over the same time cells; give each file the bounds of its values{ways}"
     )
+
+
+def _composite_bounds_way(first: _Axis, other: _Axis, differing: Sequence[tuple], n_paired: int) -> str:
+    """Beside N-day composites restarting each 1 January (FLUXCOM's 8-daily GPP), a variable whose
+    every paired cell opens with its composite and closes inside it (``cdo timselmean,8`` of daily
+    values bounds each mean by its first and last day's stamps, a day short), the line that gives
+    its files the composites' bounds, its times kept
+    (:func:`~climann.data.time_commands.composite_bounds_command`), in a loop into a new folder;
+    empty otherwise (break55c A3: no line, and CDO's shifttime named though never used)."""
+    for composites, means in ((first, other), (other, first)):
+        found = _COMPOSITES.fullmatch(str(composites.frequency or ""))
+        if found is None or means.windows or len(differing) != n_paired:
+            continue
+        index = 0 if composites is first else 1
+        if not all(min(pair[1 - index][1]) == min(pair[index][1]) and max(pair[1 - index][1]) < max(pair[index][1])
+                   for pair in differing):
+            continue
+        days, time = int(found.group(1)), dict(means.file_dims).get(means.file, "time")
+        command, data, replaced = _copies_of(
+            means, "composite_bounds", lambda source, copy: composite_bounds_command(days, time, f"{source} {copy}"))
+        return (f"if {means.variable}'s values are means over whole {days}-day composites (`cdo timselmean,{days}` "
+                f"bounds each by its first and last step's stamps), `{command}` gives them the composites' bounds "
+                f"[start, next start), their times kept; then give --data {data} in place of {replaced}")
+    return ""
 
 
 def _cell_source(axis: _Axis) -> str:
@@ -2228,6 +2347,7 @@ def _periods_read_for_persistence(axes: Sequence[_Axis], every_axis: Sequence[_A
     if not axes or axes[0].lead or axes[0].windows or axes[0].month_values:
         return before
     own = next((axis for axis in every_axis if axis.variable == axes[0].variable), None)
+    before |= _months_read_for_persistence(axes, own)
     issued = {time for axis in axes[1:] if axis.issued for time in axis.issued.values()}
     if own is None or own.opening is None or not issued or not len(own.times):
         return before
@@ -2240,6 +2360,28 @@ def _periods_read_for_persistence(axes: Sequence[_Axis], every_axis: Sequence[_A
             if index >= 0 and own.opening[index] not in common:
                 before.add(own.opening[index])
     return before
+
+
+def _months_read_for_persistence(axes: Sequence[_Axis], own: _Axis | None) -> set[object]:
+    """The target's months (``own``: its whole axis, every month the files hold) observed last
+    before each start of a forecast at a lead in months beside it (:attr:`_Axis.months_back`):
+    each valid month − the lead's months, the month before the start, where it is no forecast's
+    valid month. November starts at ``forecastMonth = 2`` are valid in Decembers only, and the
+    target was cut to them: persistence, each October, was never read, and left out of every
+    block (fix55d)."""
+    if own is None or own.opening is None or own.step != "monthly":
+        return set()
+    wanted = {_months_earlier(period, axis.months_back) for axis in axes[1:]
+              if axis.months_back and axis.opening is not None and axis.step == "monthly" for period in axis.opening}
+    common = set(axes[0].opening)
+    return {period for period in own.opening if period in wanted and period not in common}
+
+
+def _months_earlier(period: object, months: int) -> object:
+    """The first instant of the month ``months`` calendar months before ``period``, the first
+    instant of a month (:func:`~climann.data.step_periods.step_periods`)."""
+    index = period.year * 12 + period.month - 1 - months
+    return period.replace(year=index // 12, month=index % 12 + 1)
 
 
 def _on_target_stamps(files: Sequence[tuple[xr.Dataset, str | Path]], time: str, target: _Axis,

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from climann.data.paths import is_grib_file, is_zarr_store
-from climann.data.shell import cdo_command, input_and_copy, ncap2_command, xarray_command
+from climann.data.shell import cdo_command, input_and_copy, ncap2_command, whole_write, xarray_command
 
 #: The statements of an xarray line that read the time ``{time}``'s units and calendar and
 #: import cftime and datetime.
@@ -79,12 +79,12 @@ def cdo_copies(path: str, time: str = "time") -> bool:
     bool
         True also for a file that cannot be read here (the CDO line is then given as before).
     """
-    from climann.data.shared_handles import open_plain  # every input through its one handle
+    from climann.data.shared_handles import plain_header  # every input through its one handle
 
     if is_zarr_store(path):
         return False
     try:
-        with open_plain(path, decode_cf=False) as dataset:
+        with plain_header(path) as dataset:
             dims = dataset[time].dims if time in dataset.variables else (time,)
             return not any(variable.dtype.kind in "SUO" or (dims[0] in variable.dims[1:])
                            for variable in dataset.variables.values())
@@ -427,3 +427,49 @@ def time_source(files: Sequence[str], time: str) -> TimeSource | None:
     if not files or any(is_grib_file(file) for file in files):
         return None
     return TimeSource(tuple(str(file) for file in files), time)
+
+
+#: ``python -c SCRIPT IN OUT DAYS TIME``: IN's time bounds made those of the N-day composites
+#: restarting each 1 January that their starts lie in, [start, next start), its times kept; refused
+#: (nothing written) when a cell reaches past its composite's end.
+_PYTHON_COMPOSITE_BOUNDS = (
+    'import sys,datetime,numpy as np,xarray as xr;i,o,n,t=sys.argv[1:5];N=datetime.timedelta(days=int(n));'
+    'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
+    'b=d[t].attrs["bounds"];c=d[b].values;lo=c.min(1);'
+    'Y=np.array([q.replace(month=1,day=1,hour=0,minute=0,second=0,microsecond=0) for q in lo]);'
+    'S=np.array([y+N*((q-y)//N) for q,y in zip(lo,Y)]);'
+    'E=np.array([min(a+N,y.replace(year=y.year+1)) for a,y in zip(S,Y)]);'
+    '(c.max(1)<=E).all() or sys.exit(i+": a cell reaches past its composite: not means over them; nothing written");'
+    'd[b]=d[b].copy(data=np.stack([S,E],1));d[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
+    + whole_write("d.to_netcdf", "o", quote='"')
+)
+
+
+def composite_bounds_command(days: int, time: str, files: str) -> str:
+    """The shell line that gives a file of means over ``days``-day composites restarting each
+    1 January (``cdo timselmean,8`` of daily values per yearly file, which bounds each mean by
+    its first and last day's stamps, a day short) the composites' own CF bounds (section 7.1):
+    each cell's start is in one composite [start, next start) (the year's last 5 or 6 days
+    long), which becomes its bounds, its time kept.
+
+    Parameters
+    ----------
+    days : int
+        The composites' length, days (8).
+    time : str
+        The name of the time variable in the file.
+    files : str
+        ``IN OUT`` as shell words (a loop's ``"$f" …``).
+
+    Returns
+    -------
+    str
+        ``python -c SCRIPT IN OUT DAYS TIME``; a file with a cell reaching past its composite's
+        end is left alone, nothing written (its values are no means over the composites).
+
+    Examples
+    --------
+    >>> composite_bounds_command(8, "time", "E.nc 8-day/E.nc").endswith("E.nc 8-day/E.nc 8 time")
+    True
+    """
+    return f"python -c {shlex.quote(_PYTHON_COMPOSITE_BOUNDS)} {files} {days:d} {shlex.quote(time)}"

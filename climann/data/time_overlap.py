@@ -312,7 +312,7 @@ def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str],
     merged with them (:func:`~climann.data.renames.rename_options`: a rule of the forecast's
     ``var167`` to ``t2m`` takes ``var167`` to ``t2m_fc`` instead), and the copies rename the name
     the forecast files hold (fix44d)."""
-    from climann.data.renames import name_in_file, rename_options
+    from climann.data.renames import name_in_file, rename_commands, rename_options
 
     name = shared[0]
     renamed = {name_in_file(renames, Path(forecast), name): f"{name}_fc"}
@@ -335,7 +335,7 @@ def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str],
         f"{held} holds forecasts of {', '.join(shared)} and {observed.name} {', '.join(shared)} "
         f"without a lead time: the same name, but not one series, and no forecast is merged into observations "
         f"([data] overlap does not apply); give the forecast its own name, e.g. {rename} "
-        f"(climann train and climann info, [data] rename), or {copy}, and "
+        f"{rename_commands(renames, 'climann train and climann info')}, or {copy}, and "
         f"predict {name} from {name}_fc with one lead time and member chosen (--select)"
     )
 
@@ -750,7 +750,7 @@ def _two_grids_refusal(infos: Sequence[_FileTimes], earlier: _FileTimes, later: 
     -------
     ClimannError or None
     """
-    from climann.data.renames import name_in_file, rename_options
+    from climann.data.renames import name_in_file, rename_commands, rename_options
 
     clashing = sorted(name for name in earlier.variables & later.variables
                       if name in earlier.grids and name in later.grids
@@ -786,7 +786,7 @@ def _two_grids_refusal(infos: Sequence[_FileTimes], earlier: _FileTimes, later: 
         f"'{name}' is in {other.path.name} ({words[0]}) and {one.path.name} "
         f"({more}{words[1]}) over the same times, on different grids: two products under one name, not one "
         f"series held twice ([data] overlap does not apply); name one of them otherwise, e.g. {rename} "
-        f"(climann train, [data] rename), or leave it out of one: {drop}"
+        f"{rename_commands(renames)}, or leave it out of one: {drop}"
     )
 
 

@@ -36,7 +36,7 @@ from climann.data.absolute_time import absolute_time_unit
 from climann.data.handles import open_netcdf, shared_manager
 from climann.data.long_name_dates import long_name_reference, long_name_reference_advice
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
-from climann.data.name_dates import name_dates, named_dates_statements, named_dating
+from climann.data.name_dates import PRISM_DAY_NAME, name_dates, named_dates_statements, named_dating
 from climann.data.ncl_initial_times import NCL_INITIAL_TIME
 from climann.data.renames import FileRenames, rename_table
 from climann.data.shell import (
@@ -288,12 +288,16 @@ def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Seq
                             for path in (one_path, other_path))
     if one_date == other_date:
         return None
-    said = {"month": "the middle of its month, with the month as its bounds", "day": "its day",
+    # PRISM's day D ends 12 UTC on D: stamped at 00:00 of D it was read as the day beginning there (break55b A4)
+    noon = form[2] == "day" and all(PRISM_DAY_NAME.match(path.name) for path in copied)
+    said = {"month": "the middle of its month, with the month as its bounds",
+            "day": ("PRISM's day, the 24 hours ending 12 UTC on the name's date, as its bounds, the time their middle "
+                    "(00 UTC of that date)") if noon else "its day",
             "hour": "its hour", "time": "its date and time of day"}[form[2]]
     return (f"'{name}' is in both {two_names(one_path, other_path)}, and neither has a time coordinate; each "
             f"file's name holds a date ({form[1]}: {one_date} and {other_date}): if they are dated files of one "
             f"series, write a copy of each file with that date as a CF time coordinate ({said}, in days since "
-            f"1970-01-01): {dated_copies(named_dates_statements(place, form), copied)}")
+            f"1970-01-01): {dated_copies(named_dates_statements(place, form, day_ends_at_noon=noon), copied)}")
 
 
 #: ``ncl_convert2nc``'s reference time of a GRIB record (``initial_time = "01/01/2017 (12:00)"``,

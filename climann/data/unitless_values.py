@@ -48,8 +48,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import dask
+import numpy as np
 import xarray as xr
 
+from climann.data.coords import time_coordinate
 from climann.data.fill_like import checked_steps
 from climann.data.notes import note_once, with_store_notes
 from climann.data.paths import is_zarr_store
@@ -61,7 +63,7 @@ from climann.errors import ClimannError
 
 __all__ = [
     "SCALED_LIMIT", "UNITLESS_LIMIT_SD", "TrainingValues", "check_unitless_values", "checked_values",
-    "of_a_unit_mixup", "scale_of_unit_mixup", "unitless_variables",
+    "of_a_unit_mixup", "scale_of_unit_mixup", "step_totals_units", "unitless_variables",
 ]
 
 _log = logging.getLogger(__name__)
@@ -227,13 +229,17 @@ _UNITS_SET_FOLDER = "units_set"
 _TEMPERATURE_SCALES = ("K", "degC", "degF")
 
 
-def _likely_units(mean: float, expected: TrainingValues) -> str | None:
+def _likely_units(mean: float, expected: TrainingValues, factor: float | None = None) -> str | None:
     """The units in which values of mean ``mean`` (no units in their file) would, converted, lie
     nearest the training mean, within :data:`UNITLESS_LIMIT_SD` training standard deviations:
     ``K`` for a mean of 291 beside a training SST in degC; the training units scaled by a factor of
     :data:`UNIT_MIXUP_FACTORS` either way (``0.01 %`` … ``100 %``); None when none fits or the
     training data had no readable units. What the advice writes in place of a placeholder, which
-    run as printed wrote "UNITS" (break42b A7)."""
+    run as printed wrote "UNITS" (break42b A7). Given the ``factor`` the values are the training
+    values times (:func:`scale_of_unit_mixup`, by their spreads), or the ratio of the means when the
+    training mean is clearly off zero, only units that divide them by about one of these (within
+    :data:`UNIT_MIXUP_TOLERANCE`) are proposed: monthly totals 30.7 times a training rate
+    in mm/day were advised '0.01 mm/day', read as 0.30 of their rate when pasted (break55b A7)."""
     if not expected.units or expected.std <= 0:
         return None
     try:
@@ -245,13 +251,18 @@ def _likely_units(mean: float, expected: TrainingValues) -> str | None:
     else:
         candidates = [units_of_the_same_quantity(expected.units, scale) for factor in UNIT_MIXUP_FACTORS
                       for scale in (factor, 1.0 / factor)]
+    # the scales the values are the training values times: of their spreads, and of their means when these
+    # are clearly off zero (an anomaly's mean says nothing of its unit)
+    scales = [scale for scale in (factor, mean / expected.mean if abs(expected.mean) > expected.std else None)
+              if scale is not None and scale > 0]
     distances = {}
     for units in candidates:
         try:
             found = conversion(units, expected.units, variable="")
         except ClimannError:
             continue
-        if found is not None:
+        if found is not None and (not scales or found.offset != 0 or any(
+                1.0 / UNIT_MIXUP_TOLERANCE <= found.scale * scale <= UNIT_MIXUP_TOLERANCE for scale in scales)):
             distances[units] = abs(mean * found.scale + found.offset - expected.mean) / expected.std
     best = min(distances, key=distances.get, default=None)
     if best is None or distances[best] > UNITLESS_LIMIT_SD:
@@ -260,6 +271,80 @@ def _likely_units(mean: float, expected: TrainingValues) -> str | None:
         magnitude = parse_units(best, variable="").to("dimensionless").magnitude
         return {1.0: "1", 0.01: "%"}.get(round(float(magnitude), 12), best)
     return best
+
+
+#: The folder of the copies marked as each step's total (:func:`_marked_as_totals`).
+_TOTALS_MARKED_FOLDER = "totals_marked"
+
+#: How far (as a factor, either way) the values' scale may lie from the mean length of their
+#: time steps, in the period of the training rate, to be read as each step's total of it.
+_TOTALS_TOLERANCE = 1.1
+
+
+def step_totals_units(variable: xr.DataArray, expected: TrainingValues, factor: float) -> str | None:
+    """The units of an amount (``mm``) whose totals over each time step of ``variable`` are the
+    training rate (``mm/day``) times the steps' lengths, when ``factor``, the scale of the values
+    against the training values (:func:`scale_of_unit_mixup`), is the mean length of those steps in
+    the rate's period (within :data:`_TOTALS_TOLERANCE`, longer than 1.5 periods): PRISM's monthly
+    totals in mm (no units) are about 30.4 times a training rate in mm/day, a month's days. No
+    constant factor converts them (months differ in length); marked as totals (``cell_methods =
+    "time: sum"``) they are divided by each step's length (break55b A7). None otherwise.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        The new data, with its time coordinate (and bounds, when it has them).
+    expected : TrainingValues
+        The training values, in a rate's units.
+    factor : float
+        The values' scale against the training values.
+
+    Returns
+    -------
+    str or None
+        UDUNITS units of the amount, e.g. ``"mm"``.
+    """
+    from climann.data.summed_rates import rate_period
+    from climann.data.time_cells import cell_lengths
+    from climann.data.units import unit_registry
+
+    period = rate_period(expected.units) if expected.units else None
+    dim = time_coordinate(variable.to_dataset(name="values"))
+    if period is None or dim is None or variable[dim].ndim != 1:
+        return None
+    bounds_name = variable[dim].attrs.get("bounds")
+    bounds = variable[bounds_name].values if bounds_name is not None and bounds_name in variable.coords else None
+    try:
+        lengths = cell_lengths(np.asarray(variable[dim].values), None if bounds is None else np.asarray(bounds))
+        amount = (parse_units(expected.units, variable="")
+                  * unit_registry().Quantity(period.total_seconds(), "second")).to_reduced_units()
+    except (ClimannError, ValueError, TypeError):
+        return None
+    if lengths is None or not np.size(lengths) or not np.isclose(float(amount.magnitude), 1.0):
+        return None
+    steps = float(np.mean(np.asarray(lengths, "f8"))) / period.total_seconds()
+    if steps < 1.5 or not 1.0 / _TOTALS_TOLERANCE <= factor / steps <= _TOTALS_TOLERANCE:
+        return None
+    return f"{amount.units:~}".replace(" ** ", "^").replace(" / ", "/").replace(" * ", " ")
+
+
+def _marked_as_totals(dataset: xr.Dataset, name: str, units: str) -> str:
+    """The ``ncatted`` that sets the units of ``name`` to the amount ``units`` and its
+    ``cell_methods`` to ``time: sum`` (each value its time step's total), on a copy of each of its
+    files in a new folder (:func:`~climann.data.shell.copies_of_files`), or on a copy of the data
+    read from a store."""
+    variable = dataset[name]
+    files = source_files(variable)
+
+    def marks(file: str | None = None) -> list[str]:
+        stored = name_in_file(variable, name, file) if file is not None else name_in_file(variable, name)
+        return [ncatted_attribute("units", stored, "o", "c", units),
+                ncatted_attribute("cell_methods", stored, "o", "c", "time: sum")]
+
+    if files and not any(is_zarr_store(file) for file in files):
+        return copies_of_files(lambda arguments, file: attribute_command(marks(file), arguments), files,
+                               name=_TOTALS_MARKED_FOLDER)
+    return attribute_command(marks(), source_and_copy(variable, dataset))
 
 
 def _set_units(dataset: xr.Dataset, name: str, units: str | None) -> str:
@@ -341,8 +426,8 @@ def check_unitless_values(
             distance = min(distance, UNITLESS_LIMIT_SD)  # ranges that meet: one unit, another season
         here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
         units = _units(dataset[name])
-        set_units = _set_units(dataset, name, _likely_units(mean, expected) if count else None)
         factor = scale_of_unit_mixup(mean, std, expected, (float(low), float(high))) if count else None
+        set_units = _set_units(dataset, name, _likely_units(mean, expected, factor) if count else None)
         other = expected.units or f"{reference}'s"
         if factor is not None and series and not of_a_unit_mixup(factor):
             note_once(_log, logging.WARNING, (
@@ -355,6 +440,15 @@ def check_unitless_values(
         if factor is not None:
             scaled = (f"its values there ({here}, sd {std:.4g}) are those of {reference} ({expected.described()}) "
                       f"times about {factor:.3g}: they are likely in another unit than {other}")
+            if not units and (amount := step_totals_units(dataset[name], expected, factor)) is not None:
+                raise ClimannError(
+                    f"'{name}' has no units in {where}, and its values there ({here}, sd {std:.4g}) are those of "
+                    f"{reference} ({expected.described()}) times about {factor:.3g}, the mean length of its time "
+                    f"steps in the period of {expected.units}: they are likely each step's total in {amount}, not a "
+                    f"rate, which no constant factor converts (its steps differ in length); mark them as totals, "
+                    f"each then divided by its own step's length to {expected.units}: "
+                    f"{_marked_as_totals(dataset, name, amount)}"
+                )
             if not units:
                 raise ClimannError(
                     f"'{name}' has no units in {where}, and {scaled} (a fraction against a percentage, Pa against "

@@ -53,6 +53,7 @@ from climann.data.amount_labels import label_conversion, molar_mass_note
 from climann.data.direction_regrid import cdo_direction_chain, file_directions
 from climann.data.file_encodings import conversion_recorded
 from climann.data.gas_concentrations import is_mole_fraction_units, mole_fraction_refusal
+from climann.data.geopotential import geopotential_factor, geopotential_refusal_text, is_height
 from climann.data.grain_volumes import (
     TEST_WEIGHTS_LB, bushel_against_mass, bushel_refusal_text, crop_factor, crop_of, names_bushels,
 )
@@ -1643,6 +1644,9 @@ def convert_variable(
             raise ClimannError(_on_copies(variable, where, lambda files: mole_fraction_refusal(
                 name, variable.attrs, str(units), to, where=where, reference=reference,
                 stored=name_in_file(variable, name), files=files, step=_unit_factor), name="units_fixed"))
+        if (refusal := _geopotential_refusal(variable, name, str(units), to, where=where,
+                                             reference=reference)) is not None:
+            raise ClimannError(refusal)
         if _differ_by_a_density(str(units), to):
             raise ClimannError(_medium_refusal(variable, name, str(units), to, where=where, reference=reference,
                                                reference_attrs=reference_attrs))
@@ -1912,6 +1916,34 @@ def _bushel_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, w
                                f"d[{stored!r}].attrs['units'] = {str(to).strip()!r}"], files)
         return bushel_refusal_text(name, units, str(to).strip(), where=where, reference=reference, crop=crop,
                                    factors=factors, line=line)
+
+    return _on_copies(variable, where, text, name="units_fixed")
+
+
+def _geopotential_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, where: str,
+                          reference: str) -> str | None:
+    """The one-line refusal of a geopotential height against a geopotential (JRA-55's ``gpm``
+    against ERA5's ``m**2 s**-2``, :mod:`climann.data.geopotential`), whose line multiplies by g0
+    and sets the units in a copy of each of its files, in a new folder (:func:`_on_copies`); None
+    for any other pair."""
+    import pint
+
+    try:
+        source, destination = parse_units(units, variable=name), parse_units(str(to), variable=name)
+    except (ClimannError, pint.PintError):
+        return None
+    factor = geopotential_factor(source, destination)
+    if factor is None:
+        return None
+    stored = name_in_file(variable, name)
+    own, wanted = ncap2_name(stored), str(to).strip()
+
+    def text(files: str) -> str:
+        line = values_command([f'{own}={own}*{factor:.9g};{own}@units="{wanted}"'],
+                              [xarray_values(stored, f"{xarray_data(stored)} * {factor:.9g}"),
+                               f"d[{stored!r}].attrs['units'] = {wanted!r}"], files)
+        return geopotential_refusal_text(name, units, wanted, where=where, reference=reference, factor=factor,
+                                         line=line, height_given=is_height(source))
 
     return _on_copies(variable, where, text, name="units_fixed")
 
@@ -2303,7 +2335,7 @@ _GRIB_SAID = "GRIB_stepType = accum"
 
 
 def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str, *, said: str = _GRIB_SAID,
-                             product: str = "", others: Sequence[str] = ()) -> str | None:
+                             product: str = "", others: Sequence[str] = (), alike: Sequence[str] = ()) -> str | None:
     """Why GRIB accumulations (:func:`_accumulated_by_a_forecast_model`) without time bounds
     have no known period, and the way out; None when they are stamped one hour apart, the
     one spacing that says it (ERA5's hourly totals, each over the hour before its stamp).
@@ -2320,7 +2352,8 @@ def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str, *, sa
     documentation", sections "Accumulations" and "Monthly means". ``product``: the words that say
     the file is of ERA5's post-processed daily statistics
     (:func:`~climann.data.grib_conversions.daily_statistics_words`); ``others``: the file's other
-    variables along time, whose cells the bounds change too (:func:`_days_apart_accumulations`).
+    variables along time, whose cells the bounds change too (:func:`_days_apart_accumulations`), and
+    ``alike`` those of them that are accumulations as well, which take the same bounds.
     """
     from climann.data.time_axis import axis_time_step
 
@@ -2331,7 +2364,8 @@ def _grib_accumulation_cells(variable: xr.DataArray, dim: str, files: str, *, sa
     if step is not None and step.months:
         return _months_apart_accumulations(variable, dim, step, files, said=said)
     if step is not None and step.duration >= day and not step.duration % day:
-        return _days_apart_accumulations(variable, dim, step, files, said=said, product=product, others=others)
+        return _days_apart_accumulations(variable, dim, step, files, said=said, product=product, others=others,
+                                         alike=alike)
     way = ("add time bounds (CF 7.1) that hold each value's own period, as docs/own-data.md (\"Totals without time "
            "bounds\") shows")
     if step is not None and hour < step.duration < day:
@@ -2376,7 +2410,7 @@ def _with_time_mean(method: str, dim: str) -> str:
 
 
 def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str, *, said: str = _GRIB_SAID,
-                              product: str = "", others: Sequence[str] = ()) -> str:
+                              product: str = "", others: Sequence[str] = (), alike: Sequence[str] = ()) -> str:
     """Why GRIB accumulations stamped whole days apart without bounds have no known length,
     and the command that adds bounds.
 
@@ -2390,7 +2424,8 @@ def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str
     statistics, the day starting at each stamp is the one reading given; otherwise it is the third.
     Bounds of the hour or the day before a stamp would date ``others`` (the file's other variables
     along time: a daily maximum, an instant) before their stamps too: the advice says so, and
-    gives the total alone its copy. See ECMWF, "ERA5: data documentation", section
+    gives the total its copy, with ``alike`` (the file's other accumulations, whose periods are the
+    total's: :func:`_others_dated_too`). See ECMWF, "ERA5: data documentation", section
     "Accumulations", and "ERA5 family post-processed daily statistics documentation"."""
     day = datetime.timedelta(days=1)
     name = name_in_file(variable)
@@ -2411,15 +2446,28 @@ def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str
     if starting is not None:
         reason += (", or over the day starting at it (the daily sum of ERA5's post-processed daily statistics, "
                    "stamped at 00 UTC)")
-    shifted = ""
-    if others:
-        listed = ", ".join(others)
-        shifted = (f"; bounds before the stamps date every variable of the file ({listed} too) before its stamp: "
-                   f"for those readings write {name} alone first (ncks -v {name} IN OUT) and give the others "
-                   f"without it (ncks -x -v {name})")
+    shifted = _others_dated_too(name, others, alike)
     after = "" if starting is None else f"; for totals over the day starting at each stamp, {starting}"
     return _hour_bounds_advice(variable, dim, step, files, reason, longer="the day before it", hours=24,
                                after=shifted + after)
+
+
+def _others_dated_too(name: str, others: Sequence[str], alike: Sequence[str]) -> str:
+    """Words saying that bounds before the stamps date ``others`` (the file's variables along time
+    that are no accumulation: a daily maximum, an instant) before their stamps too, and the ``ncks``
+    that writes ``name`` with ``alike`` (the file's other accumulations, totalled over the same forecast
+    steps: ERA5-Land's ``e`` beside ``tp``, all since 00 UTC) to a file of their own; "" without others.
+    Session 73: ``tp`` alone was to be written, and ``e``, whose bounds are ``tp``'s, given without any."""
+    if not others:
+        return ""
+    together = [name, *alike]
+    listed, chosen = ", ".join(others), ",".join(together)
+    kept = (f"{name} alone" if not alike else
+            f"{' and '.join([', '.join(together[:-1]), together[-1]])} (GRIB accumulations all, over the same "
+            f"forecast steps, so of the same periods)")
+    return (f"; bounds before the stamps date every variable of the file ({listed} too) before its stamp: "
+            f"for those readings write {kept} first (ncks -v {chosen} IN OUT) and give the others "
+            f"without {'it' if not alike else 'them'} (ncks -x -v {chosen})")
 
 
 def _bounds_command(variable: xr.DataArray, dim: str, files: str, *, before: float = 0, after: float = 0
@@ -2828,12 +2876,18 @@ def refuse_grib_accumulations(dataset: xr.Dataset, names: Sequence[str], *, wher
             continue
         product = daily_statistics_words(variable.attrs, dataset.attrs, str(variable.encoding.get("source", "")))
         # the file's other variables along time, whose cells bounds on the time change too (break46a A4: mx2t)
-        others = [name_in_file(dataset[other], str(other)) for other in dataset.data_vars
-                  if other != name and dim in dataset[other].dims and source_files(dataset[other])[:1]
-                  == source_files(variable)[:1]]
+        along = [other for other in dataset.data_vars if other != name and dim in dataset[other].dims
+                 and source_files(dataset[other])[:1] == source_files(variable)[:1]]
+        # the file's other accumulations (ERA5-Land's e beside tp) are over the same forecast steps: the same bounds
+        accumulated = {other for other in along if _accumulated_by_a_forecast_model(dataset[other])
+                       or converted_accumulation(name_in_file(dataset[other], str(other)), dataset[other].attrs,
+                                                 dataset.attrs, dim)}
+        others = [name_in_file(dataset[other], str(other)) for other in along if other not in accumulated]
+        alike = [name_in_file(dataset[other], str(other)) for other in along if other in accumulated]
         own = variable_where(variable, where)  # its own files, not every file read (break47d A1)
         raise ClimannError(_on_copies(variable, own, lambda files, variable=variable, dim=dim, said=said,
-                                      product=product, others=others: (
+                                      product=product, others=others, alike=alike: (
             f"'{name}' in {own} would be read as the value of each time step, but "
-            f"{_grib_accumulation_cells(variable, dim, files, said=said, product=product, others=others)}"),
+            + _grib_accumulation_cells(variable, dim, files, said=said, product=product, others=others,
+                                       alike=alike)),
             name="time_cells_fixed"))

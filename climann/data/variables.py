@@ -26,6 +26,7 @@ from climann.data.coords import (
 from climann.data.forecast_times import VALID_TIME_LONG_NAME, is_forecast_period
 from climann.data.wrf_projections import wrf_map_projection
 from climann.data.grids import STAND_IN_TARGET, axis_bounds, file_cell_measure, geographic_grid, grid_mapping_of
+from climann.data.left_out_files import left_out_holding
 from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
     AREA_EXTENT_ATTRIBUTE,
@@ -169,6 +170,8 @@ def require_variable(
             f"for '{name}'.{_rename_hint(dataset, where, same[0], name)}")
     close = difflib.get_close_matches(name, others if role != "target" else available, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
+    if (beside := left_out_holding(read, name)):  # MERRA-2's T2M in *.nc4 beside the *.nc read (break55a A5)
+        hint = beside
     if role == "target":
         raise ClimannError(
             f"target variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}; "

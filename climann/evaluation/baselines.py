@@ -1872,18 +1872,12 @@ def lead_months_back(selections: Sequence[Coordinate]) -> int | None:
     (:func:`climann.data.variables.input_selections`, each a Coordinate of shape ()), before a
     layout is made: how many steps of monthly data before a time range persistence reads
     (:func:`climann.workflow.preparation.open_selected`)."""
-    from climann.data.forecast_times import LEAD_MONTH_NAMES, calendar_months_per_unit
+    from climann.data.forecast_times import months_back_of_lead
 
     for selection in selections:
         value = np.asarray(selection.values, dtype=object).reshape(())[()]
-        if not isinstance(value, (int, float, np.integer, np.floating)) or not np.isfinite(float(value)):
-            continue
-        if str(selection.name).lower() in LEAD_MONTH_NAMES and float(value) >= 1:
-            return int(round(float(value)))
-        if selection.attrs.get("standard_name") == "forecast_period":
-            months = calendar_months_per_unit(str(selection.attrs.get("units", "")))
-            if months is not None and float(value) >= 0:
-                return int(math.floor(float(value) * months + 1e-9)) + 1
+        if (months := months_back_of_lead(selection.name, value, dict(selection.attrs))) is not None:
+            return months
     return None
 
 
@@ -2004,7 +1998,8 @@ def forecast_start_times(times: np.ndarray, lead: tuple[float, str], *, cell_end
 def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_ends: np.ndarray | None = None,
                          segment_starts: np.ndarray | None = None,
                          window: tuple[float, float] | None = None,
-                         cell_starts: np.ndarray | None = None) -> np.ndarray:
+                         cell_starts: np.ndarray | None = None,
+                         own_step: datetime.timedelta | None = None) -> np.ndarray:
     """The step persistence forecasts each step with in a run on a forecast at a lead time of
     fixed length (:func:`forecast_lead_time`): the last step of the same series observed by the
     time the forecast was issued (:func:`forecast_start_times`): the step whose whole time cell
@@ -2043,6 +2038,12 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
         the start of a daily series; ERA5 without the Sunday gives a Monday's forecast no
         persistence, not Saturday's mean; fix54f), since the days read beside the valid days
         for persistence make the series' spacing no longer the target's.
+    own_step : datetime.timedelta, optional
+        Without ``cell_starts``, the target's own step (:func:`persistence_step_length`): the
+        step is taken only when the forecast was issued less than one such step after it is
+        known, as with bounds. A target without bounds lacking the day of a Monday start took
+        Sunday's value when its starts were weekly (the gap check's spacing, of the days read
+        for persistence and the valid days, was 2 days; fix55d).
 
     Returns
     -------
@@ -2075,9 +2076,11 @@ def forecast_issue_steps(times: np.ndarray, lead: tuple[float, str], *, cell_end
             # observed at the start itself: taken whatever the spacing of the days read beside it (fix54f)
             found[found] = [2 * each <= 3 * spacing or ordered[k] == issue
                             for each, k, issue in zip(interval, at, issued[steps][found], strict=True)]
-        if cell_starts is not None and found.any():  # observed within one cell of the start: not an older one
+        if (cell_starts is not None or own_step is not None) and found.any():
+            # observed within one cell (or the target's own step) of the start: not an older one
             at = order[before[found]]
-            lengths = known[at] - np.asarray(cell_starts)[at]
+            lengths = (known[at] - np.asarray(cell_starts)[at] if cell_starts is not None
+                       else np.full(len(at), own_step, dtype=object))
             found[found] = np.array([issue - end < length for issue, end, length
                                      in zip(issued[steps][found], known[at], lengths, strict=True)], dtype=bool)
         earlier[steps] = np.where(found, order[np.maximum(before, 0)], -1)
@@ -2199,11 +2202,36 @@ def forecast_persistence(layout: GridLayout) -> ForecastPersistence | None:
             if layout.time_bounds is None else np.asarray(layout.time_bounds)[:, 1])
     window = layout.forecast_window if layout.time_bounds is not None else None
     cell_starts = np.asarray(layout.time_bounds)[:, 0] if layout.time_bounds is not None else None
+    own_step = persistence_step_length(times if ends is None else ends) if cell_starts is None else None
     return ForecastPersistence(
         forecast_issue_steps(times, lead, cell_ends=ends, segment_starts=starts, window=window,
-                             cell_starts=cell_starts),
+                             cell_starts=cell_starts, own_step=own_step),
         f"the forecast's start (the last value observed by then, {lead[0]:g} {lead[1]} before the valid time)",
         "starts")
+
+
+def persistence_step_length(known: np.ndarray) -> datetime.timedelta | None:
+    """The target's own step, for the persistence of a forecast beside a target without time
+    bounds (:func:`forecast_issue_steps` ``own_step``): the nominal step
+    (:func:`~climann.data.time_axis.axis_time_step`, the smallest spacing that the others are
+    multiples of) of the distinct times each value is known at, the days read for persistence
+    among them (a day and the day before each start: 1 day); None when it is no fixed length
+    (months) or there is none (valid days 3 and 4 days apart alone).
+
+    Parameters
+    ----------
+    known : ndarray of cftime.datetime, shape (n_time,)
+        When each value is known: its stamp, or its inferred cell's end (:func:`observed_cell_ends`).
+
+    Returns
+    -------
+    datetime.timedelta or None
+    """
+    distinct = np.unique(np.asarray(known))
+    if len(distinct) < 2:
+        return None
+    step = axis_time_step(distinct)
+    return None if step is None else step.duration
 
 
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,

@@ -1631,12 +1631,24 @@ def member_notes(run: TrainedRun, dataset: xr.Dataset, files: Sequence[str | Pat
                            ) or names
         if statistic := _member_statistic(dataset, holding, dim):  # HadCRUT5's realization = 100, "realization: mean"
             notes.append(f"{own}: an ensemble {statistic[0]} ({statistic[1]}), not one member")
+        elif (chosen := _chosen_among(dataset, dim)) is not None and chosen[1]:
+            # the run's own member taken among the file's several, no --select given (fix55d: "no ensemble member")
+            notes.append(f"{own}: ensemble member {dim}={shown} of the {chosen[0]} the data hold, the run's own "
+                         f"(no --select {dim} given; another with --select {dim}=VALUE)")
         else:
             notes.append(f"{own}: ensemble member {dim}={shown}{was}")
     for dim in trained.keys() - member_values(dataset).keys():
         notes.append(f"{names}: no ensemble member ({dim}), predicted as the member the run was trained on "
                      f"({dim}={_shown(trained[dim])}) would be")
     return notes
+
+
+def _chosen_among(dataset: xr.Dataset, dim: str) -> tuple[int, bool] | None:
+    """(how many members, taken as the run's own) when ``select`` took ``dim``'s value among the
+    new data's several members (:func:`climann.data.members.with_chosen_members`), else None."""
+    from climann.data.members import MEMBER_CHOSEN_KEY
+
+    return dataset[dim].encoding.get(MEMBER_CHOSEN_KEY) if dim in dataset.coords else None
 
 
 def _files_named(files: Sequence[str | Path]) -> str:

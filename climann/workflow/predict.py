@@ -57,7 +57,10 @@ from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
-from climann.data.coords import named_coordinates
+from climann.data.coords import FILE_TIME_COORDINATE, named_coordinates, time_coordinate
+from climann.data.notes import note_once
+from climann.data.stamp_places import at_stamp_place
+from climann.data.time_axis import date_text
 from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity, warn_about_target_means
 from climann.workflow.scored_years import other_models, scored_own_years, warn_scored_own_years
@@ -407,6 +410,23 @@ def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConf
     return dataclasses.replace(config, data=dataclasses.replace(config.data, season_dated_by=dated_by))
 
 
+def _at_target_stamps(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
+    """New predictors without the target, stamped in their time cells where the run's target
+    was (``time_stamp_place``, :func:`~climann.data.stamp_places.at_stamp_place`), as training
+    gave them the target's stamps: the predictions then carry the stamps of the run's
+    ``predictions.nc`` (GloFAS' day ends beside GLEAM's day starts), and the season features
+    date each step as in training; said in a note."""
+    place = run.network.metadata.get("time_stamp_place")
+    restamped = at_stamp_place(dataset, place)
+    if restamped is not dataset:
+        stamps = restamped[FILE_TIME_COORDINATE if FILE_TIME_COORDINATE in restamped.coords
+                           else time_coordinate(restamped)].values
+        note_once(_log, logging.INFO, f"the new data's steps are stamped at the {place} of their time cells, as the "
+                  f"run's target {run.config.data.target} was ({date_text(stamps[0])}, …), so the predictions carry "
+                  "the run's stamps")
+    return restamped
+
+
 def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
     """When the new data lack the target, a NaN field on the predictors' grid stands in
     (predictions need only the features), with the target's units and, as the model file
@@ -601,6 +621,8 @@ def _predict_claimed(
     notes += member_notes(run, dataset, files)
     require_recorded_inputs(run, dataset, files, with_target=False)
     had_target = config.data.target in dataset
+    if not had_target:  # the predictors alone: stamped in their cells where the target was (break55c A1)
+        dataset = _at_target_stamps(dataset, run)
     # the target at the run's level, named as the run's where its units were converted from another quantity
     dataset = with_training_levels(run, with_training_quantity(run, _with_placeholder_target(dataset, run)))
     if config.data.mode == "field":

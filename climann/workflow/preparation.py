@@ -60,7 +60,7 @@ from climann.data.splits import (
     SPLIT_NAMES, TimeSplit, compact_periods, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges,
     split_time_blocks, with_dated_descriptions, with_season_year_note, season_year_note, years_text,
 )
-from climann.data.members import new_data_selection
+from climann.data.members import chosen_members, new_data_selection, with_chosen_members
 from climann.data.seasonal_subsets import seasons_cut_by_calendar_years
 from climann.data.short_cells import check_short_cells
 from climann.data.subset import (
@@ -469,9 +469,11 @@ def _open_subset(
         trained = renamed
     selection = new_data_selection(opened, trained, select, where=described) if new_data else (
         training_levels_on_new_dimensions(opened, data.select, where=described) if data.select else data.select)
+    members = chosen_members(opened, selection, select) if new_data and selection else {}
     if selection:  # a trained model's level in its units and direction: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference,
                                directions=directions if new_data else None, kinds=kinds if new_data else None)
+    opened = with_chosen_members(opened, members)  # predict's note says which member of how many, and who chose it
     if reading:  # a forecast at lead month L: persistence is the month before its start, L months back (fix46n)
         forecast = forecast_steps_before(opened, data.target)
         if not new_data and data.steps_before_range is None:  # "auto": as many as the lags and persistence need
@@ -739,7 +741,13 @@ def forecast_steps_before(dataset: xr.Dataset, target: str) -> int:
         files=source_files(dataset[target]))
     earlier = forecast_issue_steps(times, lead, cell_ends=ends,
                                    window=forecast_window_of(dataset, target) if bounded else None)
-    back = np.flatnonzero(earlier >= 0) - earlier[earlier >= 0]
+    # counted in time order: the days read for persistence alone lead the axis (climann.data.earlier_steps),
+    # and their positions there counted every one of them as a step before the range (fix55d)
+    rank = np.empty(len(times), dtype=np.int64)
+    rank[np.argsort(times, kind="stable")] = np.arange(len(times))
+    found = np.flatnonzero(earlier >= 0)
+    found = found[found >= steps_before_common(dataset)]  # those read for persistence are no forecast's valid day
+    back = rank[found] - rank[earlier[found]]
     return int(back.max()) if back.size else 0
 
 
@@ -1191,10 +1199,15 @@ def _with_block_descriptions(split: TimeSplit, layout: GridLayout, months: tuple
 
 
 def _nominal_step(layout: GridLayout) -> TimeStep | None:
-    """The nominal step of the layout's time axis, each file of ``split_files`` on its own."""
-    times = layout.time.values
-    return series_time_step(times, segment_starts=layout.time_segment_starts(),
-                            known_step=layout.known_time_step, bounds=layout.time_bounds)
+    """The nominal step of the layout's time axis, each file of ``split_files`` on its own,
+    without the target's steps read for a forecast's persistence alone that lead it
+    (:attr:`GridLayout.steps_before_common`, in their own order: October of each year before
+    the Decembers of November starts made the axis of no step, and a one-December block was
+    dated '1997-12-16 12:00' in place of '1997', fix55d)."""
+    apart = layout.steps_before_common
+    bounds = None if layout.time_bounds is None else np.asarray(layout.time_bounds)[apart:]
+    return series_time_step(layout.time.values[apart:], segment_starts=np.maximum(
+        layout.time_segment_starts()[apart:] - apart, 0), known_step=layout.known_time_step, bounds=bounds)
 
 
 def _part_year_step(layout: GridLayout) -> TimeStep | None:

@@ -30,6 +30,7 @@ from climann.data.geometry import encircled_pole, goes_round_the_globe, longitud
 from climann.data.lags import strided_previous_steps
 from climann.data.layout import GridLayout
 from climann.data.splits import TimeSplit
+from climann.data.stamp_places import stamp_place
 from climann.data.time_axis import PeriodStep, TimeStep, axis_time_step, cell_time_step
 from climann.data.stations import chosen_station_record
 from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
@@ -168,7 +169,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), the common length
     of its time cells from the time bounds (``time_cell``: what each value is a mean or total
     over, e.g. 3 months for DJF values 12 months apart; None without bounds or with cells of
-    different lengths), how the season
+    different lengths), where in those cells its steps are stamped (``time_stamp_place``,
+    :func:`~climann.data.stamp_places.stamp_place`; only with bounds), how the season
     and year features dated a time step (``season_dated_by``, ``[data] season_dated_by``), loss, grid (with the
     attributes of its CF grid-mapping variable, ``grid_mapping``, when it has one), the
     anomaly features' climatologies (:func:`~climann.data.climatology.climatology_record`), the
@@ -195,6 +197,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
         **({"time_stamp_hours": phase} if (phase := training_stamp_hours(layout, step)) is not None else {}),
+        # where in its cells the target was stamped: predict stamps predictors alone there (break55c A1)
+        **({"time_stamp_place": place} if (place := stamp_place(written_times(layout), layout.time_bounds)) else {}),
         # since 7 December 2026 such periods without time bounds are dated by their middles (break49e A1)
         **({"time_periods": periods.period, "time_periods_a_year": periods.per_year,
             "time_periods_dated_by_cells": True} if (periods := training_period_step(layout)) else {}),
@@ -379,6 +383,12 @@ def training_period_step(layout: GridLayout) -> PeriodStep | None:
         return None
     found = period_positions(np.unique(layout.time.values))
     return None if found is None else found[0]
+
+
+def written_times(layout: GridLayout) -> np.ndarray:
+    """The time stamps the run's ``predictions.nc`` carries: the files' own (``file_times``) where
+    the layout dates its steps by their cells' middles, else its times."""
+    return np.asarray(layout.time.values if layout.file_times is None else layout.file_times)
 
 
 def training_time_cell(layout: GridLayout) -> TimeStep | None:

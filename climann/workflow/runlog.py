@@ -121,7 +121,7 @@ def log_data_summary(data: PreparedData, *, n_files: int) -> None:
         "data: %d file%s, %s mode, target %s (%s), %d×%d grid%s, %d time steps%s; %d features: %s",
         n_files, "" if n_files == 1 else "s", mode, layout.target_name, layout.target_units or NO_UNITS,
         layout.shape[1], layout.shape[2], "" if station is None else f" (station {station})", layout.shape[0] - before,
-        _steps_before_text(before), len(names), ", ".join(names),
+        _steps_before_text(before, _read_within(layout.time.values, before)), len(names), ", ".join(names),
     )
     periods = data.split.descriptions
     blocks = ", ".join(f"{name} {int(mask.sum())} ({compact_periods(periods.get(name, ''))})"
@@ -147,12 +147,27 @@ def _weightless_text(data: PreparedData) -> str:
     return f"; of zero weight, which no score counts: {zero} (samples that weigh: {scored})"
 
 
-def _steps_before_text(before: int) -> str:
+def _steps_before_text(before: int, within: int = 0) -> str:
     """`` (and the step before them, for persistence and lags)``, ``… the 12 steps before
-    them …``, or ``""`` (none read before the run's ``time_range``)."""
+    them …``, or ``""`` (none read before the run's ``time_range``); with ``within`` of them
+    inside the run's period (the days or months observed last before each forecast's start,
+    read for its persistence alone), ``… (and 6 steps read for persistence and lags alone, 5 of
+    them within the period: the last observed before a forecast's start)``."""
     if not before:
         return ""
+    if within:
+        return (f" (and {before} step{'' if before == 1 else 's'} read for persistence and lags alone, {within} of "
+                "them within the period: the last observed before a forecast's start)")
     return f" (and the {'step' if before == 1 else f'{before} steps'} before them, for persistence and lags)"
+
+
+def _read_within(times: np.ndarray, before: int) -> int:
+    """How many of the first ``before`` steps of ``times``, read for persistence and lags alone,
+    lie within the span of the run's steps (those after them), not before it."""
+    if not before or before >= len(times):
+        return 0
+    first = min(times[before:])
+    return sum(time >= first for time in times[:before])
 
 
 def warn_about_notes(metrics: dict) -> None:

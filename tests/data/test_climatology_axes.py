@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 
+import cftime
 import netCDF4
 import numpy as np
 import pytest
@@ -378,3 +379,103 @@ def test_the_cdo_line_of_a_climatology_named_as_its_series_selects_its_data_and_
                                       "--target", "tas", "--predictors", "tas_climatology", "--epochs", "1",
                                       "--out", "run"])
     assert result.exit_code == 0, result.output
+
+
+PSL_HOURS = "hours since 1800-01-01 00:00:0.0"
+
+
+def _psl_monthly(path, *, years=range(1991, 1996), ltm=None, stamps_year=None):
+    """NOAA PSL's monthly files (break55b's R1 prate): ``prate.sfc.mon.mean.nc`` of each month of ``years``
+    stamped on the 1st in hours since 1800, or with ``ltm`` its long-term means, 12 months stamped in year 1
+    (``stamps_year``): ``"attributes"`` with PSL's avg_period '0030-00-00', ltm_range, statistic 'Long Term Mean',
+    valid_years (older ltm files), ``"bounds"`` with a ``climatology_bounds`` variable and no attribute naming it,
+    ``None`` without any sign (a model's year 1). The values: month + 10·year index, numpy's truth."""
+    dates = ([datetime.datetime(year, month, 1) for year in years for month in range(1, 13)] if stamps_year is None
+             else [(stamps_year, month) for month in range(1, 13)])
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("lat", 3)
+        nc.createDimension("lon", 4)
+        nc.createDimension("nbnds", 2)
+        nc.createVariable("lat", "f4", ("lat",))[:] = [60.0, 0.0, -60.0]
+        nc["lat"].units = "degrees_north"
+        nc.createVariable("lon", "f4", ("lon",))[:] = [0.0, 90.0, 180.0, 270.0]
+        nc["lon"].units = "degrees_east"
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.long_name, time.delta_t = PSL_HOURS, "Time", "0000-01-00 00:00:00"
+        time.avg_period = "0030-00-00 00:00:00" if ltm == "attributes" else "0000-01-00 00:00:00"
+        if stamps_year is None:
+            time[:] = netCDF4.date2num(dates, PSL_HOURS, "standard")
+        else:
+            time[:] = [cftime.date2num(cftime.DatetimeGregorian(year, month, 1), PSL_HOURS, "standard")
+                       for year, month in dates]
+        prate = nc.createVariable("prate", "f4", ("time", "lat", "lon"))
+        prate.units, prate.long_name = "kg/m^2/s", "Monthly Mean of Precipitation Rate"
+        prate.statistic = "Mean"
+        if ltm == "attributes":
+            time.ltm_range = np.array([1674264.0, 1805016.0])
+            prate.long_name, prate.statistic = "Long Term Mean Monthly Mean of Precipitation Rate", "Long Term Mean"
+            prate.valid_years = np.array([1991.0, 2005.0], "f4")
+        if ltm == "bounds":
+            bounds = nc.createVariable("climatology_bounds", "f8", ("time", "nbnds"))
+            bounds.units = PSL_HOURS
+            bounds[:] = [[cftime.date2num(cftime.DatetimeGregorian(1991, month, 1), PSL_HOURS),
+                          cftime.date2num(cftime.DatetimeGregorian(1995 + (month == 12), month % 12 + 1, 1), PSL_HOURS)]
+                         for month in range(1, 13)]
+        prate[:] = _psl_values(len(dates))
+    return path
+
+
+def _psl_values(n_steps):
+    return (np.arange(n_steps, dtype=np.float32)[:, None, None] + np.zeros((3, 4), np.float32)) * 1e-6
+
+
+@pytest.mark.parametrize(("ltm", "said"), [
+    pytest.param("attributes", "NOAA PSL's long-term-mean attributes: avg_period '0030-00-00 00:00:00', 30 years, "
+                 "ltm_range present, 'prate' statistic 'Long Term Mean'", id="psl-ltm-attributes"),
+    pytest.param("bounds", "its bounds 'climatology_bounds': each month's cell spans years, 1991 to 1995",
+                 id="climatology-bounds-variable-without-attribute"),
+])
+def test_a_psl_long_term_mean_is_refused_alone_and_beside_the_monthly_means(tmp_path, ltm, said):
+    """break55b A1: PSL's prate.sfc.mon.ltm.nc (12 months stamped in year 1, no CF climatology attribute) taken
+    by a glob beside prate.sfc.mon.mean.nc was trained on as year 0001: 12 means over years that hold the test
+    years, in training and in the climatology baseline. Now refused as the CF-marked one is, alone and beside;
+    the series alone opens with its 60 months, values as written."""
+    series = _psl_monthly(tmp_path / "prate.sfc.mon.mean.nc")
+    means = _psl_monthly(tmp_path / "prate.sfc.mon.ltm.nc", ltm=ltm, stamps_year=1)
+    with pytest.raises(ClimannError) as alone:
+        open_dataset([means])
+    assert str(alone.value).startswith(f"prate.sfc.mon.ltm.nc: time 'time' is a climatology ({said}")
+    assert "12 monthly steps within one year, 0001-01 to 0001-12): its 12 steps are climatological periods" in str(
+        alone.value)
+    with pytest.raises(ClimannError) as beside:
+        open_dataset([means, series], grid_of="prate")
+    message = str(beside.value)
+    assert message.startswith(f"prate.sfc.mon.ltm.nc: time 'time' is a climatology ({said}")
+    assert message.endswith("beside prate.sfc.mon.mean.nc, leave prate.sfc.mon.ltm.nc out of the files given "
+                            "(--data): its stamps are no dates to pair with theirs")
+    assert "climatology_bounds" not in message.split("):", 1)[1]  # never a variable of the advised line (A2)
+    opened = open_dataset([series])
+    assert opened.sizes["time"] == 60 and opened["time"].values[0].year == 1991
+    np.testing.assert_array_equal(opened["prate"].values, _psl_values(60))
+
+
+def test_a_run_stamped_in_year_1_without_long_term_mean_signs_is_read_as_dates(tmp_path):
+    """A model's first year (an idealised or paleo run stamped 0001) is no climatology: 12 monthly means in year 1
+    with PSL's monthly attributes (avg_period '0000-01-00', statistic 'Mean') open as 12 dated months."""
+    path = _psl_monthly(tmp_path / "run.nc", stamps_year=1)
+    opened = open_dataset([path])
+    assert [(stamp.year, stamp.month) for stamp in opened["time"].values] == [(1, month) for month in range(1, 13)]
+    np.testing.assert_array_equal(opened["prate"].values, _psl_values(12))
+
+
+def test_climatology_bounds_without_an_attribute_naming_them_are_no_data_variable(tmp_path):
+    """break55b A2: a climatology_bounds variable that no attribute names was read as data (dates read as days of
+    the year), said to cover another period than prate's, and made the variable of an advised cdo line that aborted.
+    Read as new data of a trained run (the climatology's steps), it is the time's bounds, never a variable."""
+    from climann.data.variables import data_variable_names
+
+    path = _psl_monthly(tmp_path / "prate.sfc.mon.ltm.nc", ltm="bounds", stamps_year=1)
+    opened = open_dataset([path], climatologies=True)
+    assert data_variable_names(opened) == ["prate"]
+    np.testing.assert_array_equal(opened["prate"].values, _psl_values(12))

@@ -319,6 +319,31 @@ def test_a_series_of_files_of_daily_totals_and_instants_is_split_by_one_loop(tmp
     assert finished.returncode == 0, finished.stderr
 
 
+def test_the_split_loop_stops_at_the_first_file_cdo_cannot_read(tmp_path, monkeypatch):
+    """Before (session 73's leftover): the loop into by_kind/ went on past a file cdo failed on, and answered with
+    the last file's status, 0: run as printed with the middle of three files unreadable, 2003's parts were written and
+    the line succeeded, its copies short of 2002 without a word. Now the loop stops there with a failing status:
+    2001's two parts written (each the file's own variables, numpy), nothing of 2003, and a command after it not run."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    _, t2m, tp = _write_series(tmp_path)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(sorted(tmp_path.glob("era5_*.nc")))
+    loop = [part for part in str(refused.value).split("`") if "mkdir -p" in part][0]
+    (tmp_path / "era5_2002.nc").write_bytes(b"not a NetCDF file\n" * 64)  # cdo cannot open it
+    ran = subprocess.run(["bash", "-c", f"{loop} && touch after"], capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PATH": shell_path()})
+    assert ran.returncode != 0 and "era5_2002.nc" in ran.stderr, ran.stderr
+    assert not (tmp_path / "after").exists()
+    assert sorted(path.name for path in (tmp_path / "by_kind").iterdir()) == [
+        "era5_2001_instants.nc", "era5_2001_statistics.nc"]
+    with xr.open_dataset(tmp_path / "by_kind" / "era5_2001_statistics.nc") as statistics, \
+            xr.open_dataset(tmp_path / "by_kind" / "era5_2001_instants.nc") as instants:
+        assert list(statistics.data_vars) == ["tp"] and list(instants.data_vars) == ["t2m"]
+        np.testing.assert_array_equal(statistics["tp"].values, tp[:365])
+        np.testing.assert_array_equal(instants["t2m"].values, t2m[:365])
+
+
 def test_train_names_the_series_of_mixed_files(tmp_path, monkeypatch, capfd):
     monkeypatch.chdir(tmp_path)
     forget_notes()
@@ -326,7 +351,7 @@ def test_train_names_the_series_of_mixed_files(tmp_path, monkeypatch, capfd):
     finished = run_main("train", "--data", "era5_*.nc", "--target", "tp", "--predictors", "t2m",
                         "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
     assert finished.returncode == 2 and "(2 files) each hold" in finished.stderr
-    assert "&& for f in era5_200*.nc; do cdo delname,t2m \"$f\" by_kind/" in finished.stderr
+    assert "&& ( for f in era5_200*.nc; do cdo delname,t2m \"$f\" by_kind/" in finished.stderr
 
 
 def _write_three_kinds(folder) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray, np.ndarray]:

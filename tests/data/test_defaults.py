@@ -2,7 +2,6 @@
 
 import os
 import re
-import shlex
 import shutil
 import subprocess
 
@@ -30,7 +29,7 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 from tests.followed_twice import one_copy, without_guards
-from tests.fresh_python import run_python
+from tests.fresh_python import shell_path
 
 
 @pytest.fixture(scope="module")
@@ -397,8 +396,18 @@ def test_cell_areas_the_target_does_not_name_are_said_not_to_weigh_the_scores(tm
         chosen = default_inputs(opened, "tas")
     (note,) = [note for note in chosen.notes("tas") if "TAREA" in note]
     assert "weigh the scores" in note and "not used to weigh the scores" in note
-    command = f"ncatted -a cell_measures,tas,o,c,'area: TAREA' {tmp_path / 'pop.nc'} {tmp_path / 'pop_fixed.nc'}"
-    assert command in note
+    # its copy in a new folder (fix55a: pop_fixed.nc beside pop.nc, which a glob over their folder took with it)
+    copy = tmp_path / "cell_measures" / "pop.nc"
+    command = f"mkdir -p {tmp_path / 'cell_measures'} && ncatted -a cell_measures,tas,o,c,'area: TAREA' " \
+              f"{tmp_path / 'pop.nc'} {copy}"
+    assert note.endswith(f"{command}` (its copy in a new folder), then give --data {copy} in place of "
+                         f"{tmp_path / 'pop.nc'}")
+    if shutil.which("ncatted") is not None:  # run as printed: the copy names TAREA its cells' areas
+        subprocess.run(note.split("`")[1], shell=True, check=True, capture_output=True)
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["cell_measures", "pop.nc"]
+        with open_dataset([copy]) as copied:
+            assert copied["tas"].attrs["cell_measures"] == "area: TAREA"
+            assert "TAREA" not in default_inputs(copied, "tas").cell_areas
     dataset["tas"].attrs["cell_measures"] = "area: TAREA"
     assert "TAREA" not in default_inputs(dataset, "tas").cell_areas  # named: the cells' areas, metadata
 
@@ -415,7 +424,7 @@ def test_orchidee_mesh_areas_get_the_ncatted_that_makes_them_the_targets_cell_me
     assert "Areas" not in chosen.predictors and chosen.cell_areas == ("Areas",)
     (note,) = [note for note in chosen.notes("tas") if "Areas" in note]
     command = (f"ncatted -a cell_measures,tas,o,c,'area: Areas' {tmp_path / 'sechiba_history.nc'} "
-               f"{tmp_path / 'sechiba_history_fixed.nc'}")
+               f"{tmp_path / 'cell_measures/sechiba_history.nc'}")  # in a new folder (fix55a)
     assert "not used to weigh the scores" in note and command in note
 
 
@@ -472,14 +481,17 @@ def test_nemo_cell_areas_beside_the_data_are_offered_with_lines_that_link_them(t
                coords={"lat": dataset["lat"], "lon": dataset["lon"]}).to_netcdf("mesh_mask.nc")
     with open_dataset(["grid_T.nc", "mesh_mask.nc"]) as opened:
         (note,) = [note for note in default_inputs(opened, "tas").notes("tas") if "NEMO's grid metrics" in note]
-    commands = re.findall(r"python -c '[^']*'|ncatted -a cell_measures,[^']*'[^']*' [\w.]+ [\w.]+", note)
-    assert len(commands) == len(metrics)  # e1e2t written first where the mesh mask has none
-    for command in commands:
-        if command.startswith("python"):
-            run_python(*shlex.split(command)[1:], check=True)
-        else:
-            subprocess.run(shlex.split(command), check=True)
-    given = ["grid_T_fixed.nc", "mesh_mask_fixed.nc" if len(metrics) == 2 else "mesh_mask.nc"]
+    (line,) = re.findall(r"`([^`]*)`", note)  # e1e2t written first where the mesh mask has none: one line
+    assert ("python -c " in line) == (len(metrics) == 2)
+    subprocess.run(line, shell=True, check=True, capture_output=True, env={**os.environ, "PATH": shell_path()})
+    # the copies in a new folder (fix55a: grid_T_fixed.nc and mesh_mask_fixed.nc beside the files)
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["grid_T.nc", "mesh_mask.nc"]
+    if len(metrics) == 2:
+        assert note.endswith("then give --data 'cell_areas/*.nc' in place of mesh_mask.nc and grid_T.nc")
+        given = ["cell_areas/grid_T.nc", "cell_areas/mesh_mask.nc"]
+    else:
+        assert "then give --data cell_measures/grid_T.nc in place of grid_T.nc" in note
+        given = ["cell_measures/grid_T.nc", "mesh_mask.nc"]
     with open_dataset(given, variables=("tas",)) as fixed:
         np.testing.assert_allclose(file_cell_areas(fixed, "tas", ("lat", "lon")), e1t * e2t, rtol=1e-12)
 
@@ -508,9 +520,11 @@ def test_info_says_the_nemo_cell_area_line_once_on_one_line_that_runs_as_printed
     (command,) = re.findall(r"to weigh them by e1t·e2t: `([^`]+)`", warned)
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})
-    with open_dataset(["grid_T_fixed.nc", "mesh_mask_fixed.nc"], variables=("tas",)) as fixed:
+    assert warned.endswith("then give 'cell_areas/*.nc' in place of mesh_mask.nc and grid_T.nc")  # info's words
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["grid_T.nc", "mesh_mask.nc"]  # nothing beside
+    with open_dataset(["cell_areas/grid_T.nc", "cell_areas/mesh_mask.nc"], variables=("tas",)) as fixed:
         np.testing.assert_allclose(file_cell_areas(fixed, "tas", ("lat", "lon")), e1t * e2t, rtol=1e-12)
-    again = run_main("info", "grid_T_fixed.nc", "mesh_mask_fixed.nc", capfd=capfd, monkeypatch=monkeypatch)
+    again = run_main("info", "cell_areas/*.nc", capfd=capfd, monkeypatch=monkeypatch)  # the --data advised
     assert again.returncode == 0 and "to weigh them by" not in again.stderr + again.stdout
 
 

@@ -2,12 +2,14 @@
 run with the other checks of every value: climann.data.value_checks)."""
 
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
 
 from climann.data.open import open_dataset
+from climann.data.shell import none_there
 from climann.data.value_checks import warn_held_values
 from tests.conftest import grid_dataset
 from tests.followed_twice import GUARD, assert_left_as_it_is
@@ -18,6 +20,16 @@ def _warnings(path, name, caplog):
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_held_values(open_dataset([path]), [name], where=path.name, file=path)
     return [record.getMessage() for record in caplog.records if "read as missing (CF" in record.getMessage()]
+
+
+def _removed(command: str, file, others: str = "") -> str:
+    """What climann prints for ``command`` (an ncatted's options) on ``file``: the line, in backticks, writing its
+    copy into a new folder fill_value_removed/ beside it under its own name, then the --data to give (fix55a: the
+    copy X_fixed.nc beside X.nc was taken with it by a glob over their folder, and the run refused both)."""
+    folder = file.parent / "fill_value_removed"
+    copy = folder / file.name
+    return (f"`{none_there(copy)}mkdir -p {folder} && {command} {file} {copy}` (its copy in a new folder), then give "
+            f"--data {copy} in place of {file}{others}")
 
 
 def _precipitation(path, fill, key="missing_value", *, marked=0):
@@ -44,7 +56,7 @@ def test_a_missing_value_of_0_on_precipitation_is_named_with_its_count(tmp_path,
         f"'pr' in pr.nc has missing_value 0, and 0 is a valid value of it (its standard_name precipitation_flux "
         f"says it cannot be negative, and 0 is its lower bound): {dry} of its {pr.size} values "
         f"({100 * dry / pr.size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove the attribute in "
-        f"a copy: ncatted -a missing_value,pr,d,, {tmp_path}/pr.nc {tmp_path}/pr_fixed.nc"]
+        f"a copy: " + _removed("ncatted -a missing_value,pr,d,,", tmp_path / "pr.nc")]
     assert int(open_dataset([tmp_path / "pr.nc"])["pr"].isnull().sum()) == dry  # still missing, as CF says
 
 
@@ -108,7 +120,9 @@ def test_a_later_file_of_a_series_is_checked_with_its_own_marks_and_count(tmp_pa
     assert len(messages) == 1
     assert messages[0].startswith("'pr' in pr_2001.nc has missing_value 0, and 0 is a valid value of it")
     assert f": {dry} of its {later.size} values ({100 * dry / later.size:.3g} %) are read as missing" in messages[0]
-    assert messages[0].endswith(f"ncatted -a missing_value,pr,d,, {tmp_path}/pr_2001.nc {tmp_path}/pr_2001_fixed.nc")
+    assert messages[0].endswith(_removed("ncatted -a missing_value,pr,d,,", tmp_path / "pr_2001.nc",
+                                         f", with the other files of {tmp_path} given as before (--data "
+                                         f"{tmp_path}/pr_2000.nc)"))
 
 
 def test_the_count_is_of_the_values_the_suspect_mark_marks(tmp_path, caplog):
@@ -176,7 +190,6 @@ def test_ecmwf_packed_fixes_are_given_once_chained_and_unmark_every_attribute(tm
     value stayed missing through missing_value. Run as printed, the last copy's values are numpy's decoding."""
     import functools
     import re
-    import shlex
     import shutil
     import subprocess
 
@@ -193,16 +206,19 @@ def test_ecmwf_packed_fixes_are_given_once_chained_and_unmark_every_attribute(tm
     lines = [line for line in capsys.readouterr().err.splitlines() if "ncatted" in line or "above" in line]
     assert not [line for line in lines if "pm2p5" in line]  # its minimum is data
     commands = [match.group(0) for line in lines for match in re.finditer(r"ncatted (?:-a \S+ )+\S+\.nc \S+\.nc", line)]
+    # each copy in a new folder (fix55a), the second line reading the first's copy
     assert commands == [
-        "ncatted -a _FillValue,aod,o,f,-9999 -a _FillValue,ssr,o,f,-9999 cams.nc cams_fixed.nc",
-        "ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, cams_fixed.nc cams_fixed_2.nc"]
+        "ncatted -a _FillValue,aod,o,f,-9999 -a _FillValue,ssr,o,f,-9999 cams.nc missing_marked/cams.nc",
+        "ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, missing_marked/cams.nc fill_value_removed/cams.nc"]
     assert [line for line in lines if "'ssr'" in line][0].endswith(
         "if they are missing values, the command on the line of 'aod' above marks them too")
     if shutil.which("ncatted") is None:
         return
-    for command in commands:
-        subprocess.run(shlex.split(command), check=True, capture_output=True)
-    with xr.open_dataset(tmp_path / "cams_fixed_2.nc") as fixed:  # as climann reads it
+    for line in lines:  # each line whole, as printed (its guard, its mkdir, the unpacking of the copy)
+        for printed in re.findall(r"`([^`]*ncatted[^`]*)`", line):
+            subprocess.run(["bash", "-c", printed], check=True, capture_output=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cams.nc", "fill_value_removed", "missing_marked"]
+    with xr.open_dataset(tmp_path / "fill_value_removed/cams.nc") as fixed:  # as climann reads it
         for name in ("pm2p5", "tcno2"):
             packed, scale, offset = stored[name]
             np.testing.assert_allclose(fixed[name].values, packed * scale + offset, rtol=0, atol=scale * 1e-6)
@@ -216,7 +232,6 @@ def test_a_missing_value_that_marks_the_fill_and_another_value_keeps_the_other(t
     """break39a F5: deleting _FillValue alone left its value missing through missing_value. Here missing_value
     holds the _FillValue 0.5 (a value of data on 0…1) and -999: the command deletes _FillValue and writes
     missing_value -999 alone; run, the 0.5 is data and the -999 still missing (by hand)."""
-    import shlex
     import shutil
     import subprocess
 
@@ -233,17 +248,18 @@ def test_a_missing_value_that_marks_the_fill_and_another_value_keeps_the_other(t
     with netCDF4.Dataset(tmp_path / "v.nc", "a") as handle:
         handle["v"].setncattr("missing_value", np.array([0.5, -999.0], "f4"))
     (said,) = _warnings(tmp_path / "v.nc", "v", caplog)
-    command = "ncatted -a _FillValue,v,d,, -a missing_value,v,o,f,-999 v.nc v_fixed.nc"
-    assert said.endswith(f"if they are data, remove it and the same value from the missing_value in a copy: {command}")
+    assert said.endswith("if they are data, remove it and the same value from the missing_value in a copy: "
+                         + _removed("ncatted -a _FillValue,v,d,, -a missing_value,v,o,f,-999", Path("v.nc")))
     if shutil.which("ncatted") is None:
         return
-    subprocess.run(shlex.split(command), check=True, capture_output=True)
-    with xr.open_dataset(tmp_path / "v_fixed.nc") as fixed:
+    subprocess.run(said.split("`")[1], shell=True, check=True, capture_output=True)  # as printed
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["fill_value_removed", "v.nc"]
+    with xr.open_dataset(tmp_path / "fill_value_removed/v.nc") as fixed:
         np.testing.assert_array_equal(fixed["v"].values, np.where(values == -999.0, np.nan, values))
 
 
 #: A printed NCO line in a message: its guards (shell.none_there) when it has them, then ncatted … to its last file.
-_PRINTED_LINE = r"(?:\{ \[ ! -e [^]]*\] \|\| \{ echo '[^']*' >&2; false; \}; \} && )*ncatted .*?\.nc(?= \(|$)"
+_PRINTED_LINE = r"(?<=`)[^`]*ncatted [^`]*(?=`)"
 
 
 def test_ecmwf_packed_codes_that_are_data_are_unpacked_so_that_no_default_fill_warning_follows(tmp_path, monkeypatch,
@@ -273,21 +289,25 @@ def test_ecmwf_packed_codes_that_are_data_are_unpacked_so_that_no_default_fill_w
     assert (
         "if they are data, remove it and the missing_value that marks the same value in a copy, and unpack it in "
         "the copy to floats (ncpdq -U), so that no code -32767 is left for netCDF to read as the default fill value "
-        "of short: { [ ! -e cams_fixed_2.nc ] || { echo 'cams_fixed_2.nc is there already: left as it is, nothing "
-        "written; move it away or write another name' >&2; false; }; } && { [ ! -e cams_fixed.tcno2_unpacked.nc ] || "
-        "{ echo 'cams_fixed.tcno2_unpacked.nc is there already: left as it is, nothing written; move it away or write "
-        "another name' >&2; false; }; } && "
-        "ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, cams_fixed.nc cams_fixed_2.nc && "
-        "ncpdq -U -v tcno2 cams_fixed_2.nc cams_fixed.tcno2_unpacked.nc && ncks -A -x -v tcno2 cams_fixed_2.nc "
-        "cams_fixed.tcno2_unpacked.nc && mv cams_fixed.tcno2_unpacked.nc cams_fixed_2.nc (this reads cams_fixed.nc"
+        "of short: `mkdir -p fill_value_removed && { [ ! -e fill_value_removed/cams.nc ] || { echo "
+        "'fill_value_removed/cams.nc is there already: left as it is, nothing written; move it away or write another "
+        "name' >&2; false; }; } && { [ ! -e fill_value_removed/cams.tcno2_unpacked.nc ] || { echo "
+        "'fill_value_removed/cams.tcno2_unpacked.nc is there already: left as it is, nothing written; move it away or "
+        "write another name' >&2; false; }; } && "
+        "ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, missing_marked/cams.nc fill_value_removed/cams.nc "
+        "&& ncpdq -U -v tcno2 fill_value_removed/cams.nc fill_value_removed/cams.tcno2_unpacked.nc && ncks -A -x -v "
+        "tcno2 fill_value_removed/cams.nc fill_value_removed/cams.tcno2_unpacked.nc && mv "
+        "fill_value_removed/cams.tcno2_unpacked.nc fill_value_removed/cams.nc` (its copy in a new folder), then give "
+        "--data fill_value_removed/cams.nc in place of cams.nc (this reads missing_marked/cams.nc"
         ) in said
     if shutil.which("ncatted") is None or shutil.which("ncpdq") is None:
         pytest.skip("needs NCO (ncatted, ncpdq)")
     commands = [re.search(_PRINTED_LINE, line).group(0) for line in lines if "ncatted" in line]
-    for command in commands:  # the aod line writes cams_fixed.nc, the tcno2 line reads it
+    for command in commands:  # the aod line writes missing_marked/cams.nc, the tcno2 line reads it
         subprocess.run(["bash", "-c", command], check=True, capture_output=True)
-    assert commands[-1].startswith("{ [ ! -e cams_fixed_2.nc ]")
-    with xr.open_dataset(tmp_path / "cams_fixed_2.nc") as fixed:
+    assert commands[-1].startswith("mkdir -p fill_value_removed && { [ ! -e fill_value_removed/cams.nc ]")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cams.nc", "fill_value_removed", "missing_marked"]
+    with xr.open_dataset(tmp_path / "fill_value_removed/cams.nc") as fixed:
         packed, scale, offset = stored["tcno2"]
         assert fixed["tcno2"].dtype.kind == "f" and fixed["tcno2"].encoding["dtype"].kind == "f"
         assert int(fixed["tcno2"].isnull().sum()) == 0
@@ -295,12 +315,12 @@ def test_ecmwf_packed_codes_that_are_data_are_unpacked_so_that_no_default_fill_w
         assert fixed["tcno2"].values[2, 1, 1] == pytest.approx(-32767 * scale + offset, abs=scale * 1e-6)
     forget_notes()
     with warnings_on_stderr():
-        describe(["cams_fixed_2.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
+        describe(["fill_value_removed/cams.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
     after = capsys.readouterr().err
     assert "tcno2" not in after and "default fill value" not in after, after
-    # fix51j: followed again, NCO's "overwrite cams_fixed_2.nc?" answered n exits 0, and ncpdq -O, ncks -A and mv
+    # fix51j: followed again, NCO's "overwrite fill_value_removed/cams.nc?" answered n exits 0, and ncpdq -O, ncks -A and mv
     # then replaced the file there by an unpacked copy of it; now the line stops before NCO, the file kept
-    assert_left_as_it_is(tmp_path / "cams_fixed_2.nc", lambda: subprocess.run(
+    assert_left_as_it_is(tmp_path / "fill_value_removed/cams.nc", lambda: subprocess.run(
         ["bash", "-c", commands[-1]], input="n\n", capture_output=True, text=True), tmp_path / "cams.nc")
 
 
@@ -365,12 +385,13 @@ def test_the_unpacking_of_one_variable_keeps_the_marks_an_earlier_line_gave_the_
         describe(["era5.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
     lines = [line for line in capsys.readouterr().err.splitlines() if "ncatted" in line]
     commands = [re.search(_PRINTED_LINE, line).group(0) for line in lines]
-    assert len(commands) == 2 and "ncpdq -U -v licd era5_fixed_2.nc" in commands[1], commands
+    assert len(commands) == 2 and "ncpdq -U -v licd fill_value_removed/era5.nc" in commands[1], commands
     if shutil.which("ncpdq") is None or shutil.which("ncks") is None:
         pytest.skip("needs NCO (ncatted, ncpdq, ncks)")
     for command in commands:
         subprocess.run(["bash", "-c", command], check=True, capture_output=True)
-    fixed = open_dataset([tmp_path / "era5_fixed_2.nc"])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["era5.nc", "fill_value_removed", "missing_marked"]
+    fixed = open_dataset([tmp_path / "fill_value_removed/era5.nc"])
     packed, scale, offset = codes["lmlt"]
     expected = np.where(packed == -32768, np.nan, packed * scale + offset)
     np.testing.assert_allclose(fixed["lmlt"].values, expected, rtol=0, atol=scale / 2)

@@ -17,14 +17,36 @@ from climann.data.bounded_quantities import upper_bound
 from climann.data.fill_like import fill_like_counts, refuse_codes_beyond_bound, warn_fill_like_values
 from climann.data.notes import forget_notes
 from climann.data.open import concat_blocks, expand_paths, open_dataset
+from climann.data.shell import none_there
 from climann.data.units import convert_dataset
 from climann.data.value_checks import warn_held_values
 from climann.errors import ClimannError
+from tests.console import run_main
 from tests.fresh_python import shell_path
 from tests.followed_twice import without_guards
 
 LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
 LON = np.arange(0.0, 360.0, 45.0)
+
+
+def _marked(command: str, stem: str, others: tuple[str, ...] = ()) -> str:
+    """What climann prints for ``command`` (an ncatted's options) on {stem}.nc in the working folder: the line, in
+    backticks, writing the copy into a new folder missing_marked/ under its own name, then the --data to give (fix55a:
+    {stem}_fixed.nc beside {stem}.nc was taken with it by a glob over their folder, and the run refused both)."""
+    copy = f"missing_marked/{stem}.nc"
+    given = f", with the other files of . given as before ({' '.join(f'--data {other}' for other in others)})"
+    return (f"`{none_there(copy)}mkdir -p missing_marked && {command} {stem}.nc {copy}` (its copy in a new folder), "
+            f"then give --data {copy} in place of {stem}.nc{given if others else ''}")
+
+
+def _printed_line(said: str, after: str) -> str:
+    """The line in backticks that ``said`` gives after the words ``after``, as printed."""
+    return said.split(after, 1)[1].split("`", 2)[1]
+
+
+def _ncatted_words(line: str) -> list[str]:
+    """The ncatted of a printed line (after its guard and its mkdir), as the shell splits it."""
+    return shlex.split(line.rsplit(" && ", 1)[1])
 
 
 def _in_place(stem: str) -> str:
@@ -145,25 +167,36 @@ def test_the_variables_of_one_file_get_one_command(caplog):
     assert said[1].endswith("if they are missing values, the command on the line of 'tas' above marks them too")
 
 
-def test_the_fill_value_advice_followed_literally_is_accepted(tmp_path, monkeypatch, caplog):
-    """verify26b N1: the copy the ncatted writes beside a.nc, given in place of it as the warning says, reads
-    -9999 as missing (the 5 cells by hand at each of 6 steps); both given, as a glob over the folder gives them,
-    are refused."""
+def test_the_fill_value_advice_followed_as_printed_writes_its_copy_into_a_new_folder(tmp_path, monkeypatch, capfd):
+    """verify26b N1, fix55a: the line train prints for a.nc's unmarked -9999, run by the shell as printed, writes the
+    copy into missing_marked/ and nothing beside a.nc (a.nc_fixed.nc there was taken with a.nc by a glob over their
+    folder, and the run refused the two files of one variable); train given the --data the warning names reads
+    -9999 as missing at the 5 land cells of each of the 48 steps (by hand), every other value as a.nc holds it,
+    and no longer warns."""
     monkeypatch.chdir(tmp_path)
-    _fill_like_dataset(6, -9999.0).to_netcdf("a.nc", encoding={"tas": {"_FillValue": None}, "ok": {"_FillValue": None}})
-    (said,) = _warnings(caplog, open_dataset([tmp_path / "a.nc"]), ["tas"])
-    command = shlex.split(said.split("if they are missing values: ", 1)[1].split(" (then", 1)[0])
-    assert command[:3] == ["ncatted", "-a", "_FillValue,tas,o,f,-9999"]
-    original, copy = command[3:]
-    # what ncatted does: the same file, -9999 of tas marked by _FillValue
-    xr.open_dataset(original).to_netcdf(copy, encoding={"tas": {"_FillValue": np.float32(-9999)},
-                                                        "ok": {"_FillValue": None}})
-    replaced, given = said.split("(then give ", 1)[1].split(" in --data", 1)[0].split(" in place of ")
-    assert (replaced, given) == (copy, original)
-    with pytest.raises(ClimannError, match="'tas' is in both a.nc and a_fixed.nc"):
-        open_dataset(expand_paths(["*.nc"]))
-    held = open_dataset(expand_paths([copy]))["tas"].values
-    assert np.isnan(held).sum() == 6 * int(_land().sum()) and np.all(held[~np.isnan(held)] == 280.0)
+    rng = np.random.default_rng(55)
+    dataset = _fill_like_dataset(48, -9999.0).compute()
+    dataset["ok"] = dataset["ok"] + rng.normal(0.0, 1.0, dataset["ok"].shape).astype("f4")
+    dataset["tas"] = dataset["tas"].where(dataset["tas"] == -9999.0, dataset["tas"] + dataset["ok"])
+    dataset.to_netcdf("a.nc", encoding={"tas": {"_FillValue": None}, "ok": {"_FillValue": None}})
+    first = run_main("train", "--data", "a.nc", "--target", "tas", "--epochs", "1", "--out", "r1", capfd=capfd,
+                     monkeypatch=monkeypatch)
+    (said,) = [line for line in first.stderr.splitlines() if "holds -9999" in line]
+    line = _printed_line(said, "if they are missing values: ")
+    assert _ncatted_words(line) == ["ncatted", "-a", "_FillValue,tas,o,f,-9999", "a.nc", "missing_marked/a.nc"]
+    data = said.split("then give --data ", 1)[1]
+    assert data == "missing_marked/a.nc in place of a.nc", said
+    subprocess.run(line, shell=True, check=True, capture_output=True)
+    assert sorted(os.listdir(tmp_path)) == ["a.nc", "missing_marked", "r1"]  # the original alone in its folder
+    assert os.listdir("missing_marked") == ["a.nc"]
+    held = open_dataset(expand_paths(["missing_marked/a.nc"]))["tas"].values
+    expected = dataset["tas"].values.copy()
+    expected[:, _land()] = np.nan  # by hand: the 5 land cells of every step
+    np.testing.assert_array_equal(held, expected)
+    second = run_main("train", "--data", "missing_marked/a.nc", "--target", "tas", "--epochs", "1", "--out", "r2",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert second.returncode == 0, second.stderr
+    assert "holds -9999" not in second.stderr
 
 
 def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None, dtype="i2", first_day=15.0,
@@ -208,7 +241,7 @@ def test_the_default_fill_of_short_data_without_a_fill_value_is_warned_about(tmp
                     f"at 4 time steps (2000-01-16, 2000-02-15, 2000-03-16, …), the netCDF default fill value of "
                     "short, which no _FillValue or missing_value marks as missing (netCDF4-python masks a default "
                     "fill; xarray and climann do not guess), so they are used as data; if they are missing values: "
-                    "ncatted -a _FillValue,tas,o,s,-32767 tas.nc tas_fixed.nc" + _in_place("tas")]
+                    + _marked("ncatted -a _FillValue,tas,o,s,-32767", "tas")]
 
 
 def test_a_missing_value_that_marks_nothing_is_named_beside_the_default_fill(tmp_path, caplog, monkeypatch):
@@ -217,7 +250,7 @@ def test_a_missing_value_that_marks_nothing_is_named_beside_the_default_fill(tmp
     path = _write_short(tmp_path / "tas.nc", packed=True, attrs={"missing_value": np.float64(1e20)})
     said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)
     assert len(said) == 1 and "which its missing_value 1e+20 does not mark" in said[0]
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32767 tas.nc tas_fixed.nc" + _in_place("tas"))
+    assert said[0].endswith(_marked("ncatted -a _FillValue,tas,o,s,-32767", "tas"))
 
 
 def test_a_fill_value_attribute_leaves_the_default_fill_alone(tmp_path, caplog):
@@ -244,7 +277,7 @@ def test_the_extremes_of_an_integer_type_are_warned_about(tmp_path, caplog, monk
     assert said == [f"'tas' in tas.nc holds {held} at 20 of the 192 values checked, "
                     f"at 4 time steps (2000-01-16, 2000-02-15, 2000-03-16, …), the {end}, a fill value of many "
                     "writers, which no _FillValue or missing_value marks as missing, so they are used as data; if they "
-                    f"are missing values: ncatted -a _FillValue,tas,o,{letter},{fill} tas.nc tas_fixed.nc" + _in_place("tas")]
+                    f"are missing values: " + _marked(f"ncatted -a _FillValue,tas,o,{letter},{fill}", "tas")]
 
 
 def test_an_extreme_beside_a_fill_value_is_marked_with_a_missing_value(tmp_path, caplog, monkeypatch):
@@ -255,7 +288,7 @@ def test_an_extreme_beside_a_fill_value_is_marked_with_a_missing_value(tmp_path,
     assert len(said) == 1 and "holds 32767 at 20 of the 192 values checked, at 4 time steps" in said[0]
     assert "the highest value of short" in said[0]
     assert said[0].endswith("which its _FillValue -32767 does not mark, so they are used as data; if they are missing "
-                            "values: ncatted -a missing_value,tas,o,s,32767 tas.nc tas_fixed.nc" + _in_place("tas"))
+                            "values: " + _marked("ncatted -a missing_value,tas,o,s,32767", "tas"))
 
 
 def _spread_over_the_packed_range(handle):
@@ -338,20 +371,11 @@ def test_top_codes_at_the_same_cells_every_step_are_warned_with_a_line_that_mask
     assert said.startswith("'Lai_500m' in lai.nc holds 25, 25.3, 25.4 m^2/m^2 (the packed values 250, 253, 254, at "
                            "the top of ubyte's range, whose highest is 255) at 28 of the 192 values checked, 7 at each "
                            "of its 4 time steps: class codes")
-    command = shlex.split(said.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
-    assert command[:3] == ["ncatted", "-a", "missing_value,Lai_500m,o,ub,250,253,254"]
-    with netCDF4.Dataset(command[3]) as source, netCDF4.Dataset(command[4], "w", format="NETCDF4") as copy:
-        # what ncatted does: the same file with the attribute written
-        for name, dim in source.dimensions.items():
-            copy.createDimension(name, len(dim))
-        for name, variable in source.variables.items():
-            written = copy.createVariable(name, variable.dtype, variable.dimensions,
-                                          fill_value=getattr(variable, "_FillValue", None))
-            variable.set_auto_maskandscale(False)
-            written.set_auto_maskandscale(False)
-            written.setncatts({key: variable.getncattr(key) for key in variable.ncattrs() if key != "_FillValue"})
-            written[:] = variable[:]
-        copy["Lai_500m"].missing_value = np.array([250, 253, 254], "u1")
+    line = _printed_line(said, "mark them missing: ")
+    command = _ncatted_words(line)
+    assert command == ["ncatted", "-a", "missing_value,Lai_500m,o,ub,250,253,254", "lai.nc", "missing_marked/lai.nc"]
+    subprocess.run(line, shell=True, check=True, capture_output=True, cwd=tmp_path)  # as printed
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["lai.nc", "missing_marked"]  # nothing beside lai.nc
     read = open_dataset([tmp_path / command[4]])["Lai_500m"].values
     missing = np.isin(raw, [250, 253, 254, 255])
     np.testing.assert_array_equal(np.isnan(read), missing)
@@ -380,14 +404,16 @@ def test_a_top_code_that_moves_is_named_with_the_codes_at_fixed_cells_when_it_st
     assert (f"values standing apart above the data, whose highest is {highest / 10:g} m^2/m^2 (stored as {highest}): "
             f"none is stored from {highest + 1} to 249, the {gap} values between, while the data hold {below} values "
             f"in the {gap} below") in said
-    command = shlex.split(said.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
-    assert command == ["ncatted", "-a", "missing_value,Lai_500m,o,ub,250,253,254", "lai.nc", "lai_fixed.nc"]
-    subprocess.run(command, check=True, cwd=tmp_path)
-    read = open_dataset([tmp_path / "lai_fixed.nc"])["Lai_500m"].values
+    command = _ncatted_words(_printed_line(said, "mark them missing: "))
+    assert command == ["ncatted", "-a", "missing_value,Lai_500m,o,ub,250,253,254", "lai.nc", "missing_marked/lai.nc"]
+    subprocess.run(_printed_line(said, "mark them missing: "), shell=True, check=True, capture_output=True,
+                   cwd=tmp_path)
+    read = open_dataset([tmp_path / "missing_marked/lai.nc"])["Lai_500m"].values
     missing = np.isin(raw, [250, 253, 254, 255])
     np.testing.assert_array_equal(np.isnan(read), missing)
     np.testing.assert_allclose(read[~missing], raw[~missing] * 0.1, rtol=1e-6)
-    assert _warnings(caplog, open_dataset([tmp_path / "lai_fixed.nc"]), ["Lai_500m"], where="lai.nc", file=None) == []
+    assert _warnings(caplog, open_dataset([tmp_path / "missing_marked/lai.nc"]), ["Lai_500m"], where="lai.nc",
+                     file=None) == []
 
 
 def _mod17_like(path, *, dtype: str, packed: bool, codes: tuple[int, int, int], moving: bool = False):
@@ -450,10 +476,12 @@ def test_top_codes_of_any_integer_type_at_fixed_cells_are_warned_though_a_fill_c
     assert said.startswith(f"'Gpp_500m' in gpp.nc holds {shown}at the top of "
                            f"{'short' if dtype == 'i2' else 'ushort'}'s range, whose highest is {top}) at 105 of the "
                            "288 values checked, some 17 at each of its 6 time steps: class codes")
-    command = shlex.split(said.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
+    command = _ncatted_words(_printed_line(said, "mark them missing: "))
     marked = ",".join(map(str, sorted(codes)))
-    assert command[:3] == ["ncatted", "-a", f"missing_value,Gpp_500m,o,{letter},{marked}"]
-    subprocess.run(command, check=True, cwd=tmp_path)
+    assert command == ["ncatted", "-a", f"missing_value,Gpp_500m,o,{letter},{marked}", "gpp.nc",
+                       "missing_marked/gpp.nc"]
+    subprocess.run(_printed_line(said, "mark them missing: "), shell=True, check=True, capture_output=True,
+                   cwd=tmp_path)
     read = open_dataset([tmp_path / command[4]])["Gpp_500m"].values
     missing = np.isin(raw, [*codes, top])
     np.testing.assert_array_equal(np.isnan(read), missing)
@@ -511,7 +539,7 @@ def test_a_series_of_a_packed_file_and_float_files_names_only_the_file_that_hold
     dataset = open_dataset([packed, tmp_path / "b.nc"])
     said = _warnings(caplog, dataset, ["tas"], where="a.nc, b.nc", file=None)
     assert len(said) == 1 and said[0].startswith("'tas' in a.nc holds ")
-    assert said[0].endswith("if they are missing values: ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc" + _in_place("a"))
+    assert said[0].endswith("if they are missing values: " + _marked("ncatted -a missing_value,tas,o,s,-32768", "a", ("b.nc",)))
 
 
 @pytest.mark.parametrize("float_first", [pytest.param(False, id="two-packed-files"),
@@ -559,7 +587,7 @@ def test_a_packed_file_after_a_float_file_is_checked_with_its_own_packing(tmp_pa
     assert said == [f"'tas' in b.nc holds {lowest:g} (the packed value -32768) at 20 of the 192 values checked, "
                     "at 4 time steps (2000-05-15, 2000-06-14, 2000-07-14, …), the lowest value of short, a fill value "
                     "of many writers, which no _FillValue or missing_value marks as missing, so they are used as "
-                    "data; if they are missing values: ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b")]
+                    "data; if they are missing values: " + _marked("ncatted -a _FillValue,tas,o,s,-32768", "b", ("a.nc",))]
 
 
 def test_two_packed_files_of_different_packings_are_each_named(tmp_path, caplog, monkeypatch):
@@ -573,10 +601,10 @@ def test_two_packed_files_of_different_packings_are_each_named(tmp_path, caplog,
     assert len(said) == 2
     assert said[0].startswith(f"'tas' in a.nc holds {_short_lowest(0.01, 280.0):g} (the packed value -32768) at 20 of "
                               "the 192 values checked")
-    assert said[0].endswith("ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc" + _in_place("a"))
+    assert said[0].endswith(_marked("ncatted -a missing_value,tas,o,s,-32768", "a", ("b.nc", "c.nc")))
     assert said[1].startswith(f"'tas' in c.nc holds {_short_lowest(0.02, 300.0):g} (the packed value -32768) at 20 of "
                               "the 192 values checked")
-    assert said[1].endswith("ncatted -a _FillValue,tas,o,s,-32768 c.nc c_fixed.nc" + _in_place("c"))
+    assert said[1].endswith(_marked("ncatted -a _FillValue,tas,o,s,-32768", "c", ("a.nc", "b.nc")))
 
 
 def test_a_packed_file_converted_to_the_first_file_s_units_is_checked_in_them(tmp_path, caplog, monkeypatch):
@@ -589,7 +617,7 @@ def test_a_packed_file_converted_to_the_first_file_s_units_is_checked_in_them(tm
     assert len(said) == 1
     assert said[0].startswith(f"'tas' in b.nc holds {1000 * _short_lowest(0.01, 280.0):g} (the packed value -32768) "
                               "at 20 of the 192 values checked")
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b"))
+    assert said[0].endswith(_marked("ncatted -a _FillValue,tas,o,s,-32768", "b", ("a.nc",)))
 
 
 def test_a_packed_file_converted_by_the_length_of_its_months_is_checked_in_the_converted_values(tmp_path, caplog,
@@ -610,7 +638,7 @@ def test_a_packed_file_converted_by_the_length_of_its_months_is_checked_in_the_c
     assert len(said) == 1
     assert said[0].startswith("'tas' in b.nc holds ")
     assert "(the packed value -32768) at 20 of the 192 values checked, at 4 time steps (2000-05-15, " in said[0]
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b"))
+    assert said[0].endswith(_marked("ncatted -a _FillValue,tas,o,s,-32768", "b", ("a.nc",)))
 
 
 @pytest.mark.parametrize(("first_units", "packed_units", "run_units"), [
@@ -662,7 +690,7 @@ def test_a_packed_file_after_a_float_file_is_checked_when_the_time_has_bounds(tm
     said = _warnings(caplog, dataset, ["tas"], where="a.nc, b.nc", file=None)
     assert len(said) == 1 and said[0].startswith(f"'tas' in b.nc holds {_short_lowest(0.01, 280.0):g} (the packed "
                                                  "value -32768) at 20 of the 192 values checked")
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b"))
+    assert said[0].endswith(_marked("ncatted -a _FillValue,tas,o,s,-32768", "b", ("a.nc",)))
 
 
 def test_split_blocks_keep_each_file_s_packing(tmp_path, caplog, monkeypatch):
@@ -676,7 +704,7 @@ def test_split_blocks_keep_each_file_s_packing(tmp_path, caplog, monkeypatch):
                      file=None)
     assert len(said) == 1 and said[0].startswith(f"'tas' in b.nc holds {_short_lowest(0.01, 280.0):g} (the packed "
                                                  "value -32768) at 20 of the 192 values checked")
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b"))
+    assert said[0].endswith(_marked("ncatted -a _FillValue,tas,o,s,-32768", "b", ("a.nc", "c.nc")))
 
 
 @pytest.mark.parametrize("files", [pytest.param(1, id="one-file"), pytest.param(2, id="the-second-of-two-files")])
@@ -701,7 +729,7 @@ def test_the_command_marks_the_variable_as_its_file_holds_it_not_as_renamed(tmp_
     dataset = open_dataset(paths, rename={**rules, "b.nc": {"temp": "tas"}})
     said = _warnings(caplog, dataset, ["tas"], where="a2.nc, b.nc", file=None if files == 2 else "b.nc")
     assert len(said) == 1 and said[0].startswith("'tas' in b.nc holds 1e+20 at 4 of the 192 values checked")
-    assert said[0].endswith("ncatted -a _FillValue,temp,o,f,1e+20 b.nc b_fixed.nc" + _in_place("b"))
+    assert said[0].endswith(_marked("ncatted -a _FillValue,temp,o,f,1e+20", "b", ("a.nc", "a2.nc", "b_raw.nc") if files == 2 else ("b_raw.nc",)))
 
 
 def _whole_mm_sea_level(rng: np.random.Generator, n_time: int = 48, step: float = 1.0) -> np.ndarray:
@@ -808,14 +836,19 @@ def test_amsr_e_codes_are_named_at_once_and_the_advice_followed_leaves_the_snow_
     assert "values standing apart above the data, whose highest is 480 mm (stored as 240): none is stored from 241 to " \
            "246, the 6 values between, while the data hold " in codes
     assert fill_zero.startswith("'swe' in swe.nc has _FillValue 0, and 0 is a valid value of it")
-    first = shlex.split(codes.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
-    assert first == ["ncatted", "-a", "missing_value,swe,o,ub,247,253,254,255", "swe.nc", "swe_fixed.nc"]
-    second = shlex.split(fill_zero.split("remove the attribute in a copy: ", 1)[1].split(" (this reads", 1)[0])
-    assert second == ["ncatted", "-a", "_FillValue,swe,d,,", "swe_fixed.nc", "swe_fixed_2.nc"]
-    for command in (first, second):
-        subprocess.run(command, check=True, cwd=tmp_path)
-    assert _held_warnings(capsys, tmp_path / "swe_fixed_2.nc", ["swe"]) == []
-    read = open_dataset([tmp_path / "swe_fixed_2.nc"])["swe"].values
+    first = _ncatted_words(_printed_line(codes, "mark them missing: "))
+    assert first == ["ncatted", "-a", "missing_value,swe,o,ub,247,253,254,255", "swe.nc", "missing_marked/swe.nc"]
+    # the second reads the first's copy, and writes its own in a folder of its own (fix55a: swe_fixed_2.nc beside)
+    second = _ncatted_words(_printed_line(fill_zero, "remove the attribute in a copy: "))
+    assert second == ["ncatted", "-a", "_FillValue,swe,d,,", "missing_marked/swe.nc", "fill_value_removed/swe.nc"]
+    assert fill_zero.endswith("then give --data fill_value_removed/swe.nc in place of swe.nc (this reads "
+                              "missing_marked/swe.nc, which the line shown before writes from swe.nc: run that one "
+                              "first; fill_value_removed/swe.nc then holds both fixes)")
+    for said, after in ((codes, "mark them missing: "), (fill_zero, "remove the attribute in a copy: ")):
+        subprocess.run(_printed_line(said, after), shell=True, check=True, capture_output=True, cwd=tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["fill_value_removed", "missing_marked", "swe.nc"]
+    assert _held_warnings(capsys, tmp_path / "fill_value_removed/swe.nc", ["swe"]) == []
+    read = open_dataset([tmp_path / "fill_value_removed/swe.nc"])["swe"].values
     expected = np.where(np.isin(raw, [247, 253, 254, 255]), np.nan, raw * 2.0)
     np.testing.assert_array_equal(read, expected)
 
@@ -830,11 +863,12 @@ def test_codes_left_unmarked_beside_marked_ones_give_no_warning_that_the_marks_a
     raw = _amsr_e_like(tmp_path / "swe.nc", fill=None, missing=(253, 254))
     (said,) = _held_warnings(capsys, tmp_path / "swe.nc", ["swe"])
     assert said.startswith("'swe' in swe.nc holds 494, 510 mm (the packed values 247, 255, ")
-    command = shlex.split(said.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
-    assert command == ["ncatted", "-a", "missing_value,swe,o,ub,253,254,247,255", "swe.nc", "swe_fixed.nc"]
-    subprocess.run(command, check=True, cwd=tmp_path)
-    assert _held_warnings(capsys, tmp_path / "swe_fixed.nc", ["swe"]) == []
-    np.testing.assert_array_equal(open_dataset([tmp_path / "swe_fixed.nc"])["swe"].values,
+    command = _ncatted_words(_printed_line(said, "mark them missing: "))
+    assert command == ["ncatted", "-a", "missing_value,swe,o,ub,253,254,247,255", "swe.nc", "missing_marked/swe.nc"]
+    subprocess.run(_printed_line(said, "mark them missing: "), shell=True, check=True, capture_output=True,
+                   cwd=tmp_path)
+    assert _held_warnings(capsys, tmp_path / "missing_marked/swe.nc", ["swe"]) == []
+    np.testing.assert_array_equal(open_dataset([tmp_path / "missing_marked/swe.nc"])["swe"].values,
                                   np.where(np.isin(raw, [247, 253, 254, 255]), np.nan, raw * 2.0))
 
 
@@ -970,30 +1004,32 @@ def test_minus_999_beside_a_nan_fill_value_is_marked_so_the_copy_stays_writable(
     with netCDF4.Dataset("a.nc") as handle:
         assert np.isnan(handle["AOD_500nm"].getncattr("_FillValue"))  # xarray's default, as pandas' files hold
     (said,) = _warnings(caplog, open_dataset([tmp_path / "a.nc"]), ["AOD_500nm"], where="a.nc", file="a.nc")
-    assert said.endswith("ncatted -a _FillValue,AOD_500nm,o,d,-999 a.nc a_fixed.nc" + _in_place("a"))
-    command = shlex.split(said.split("if they are missing values: ", 1)[1].split(" (then", 1)[0])
-    subprocess.run(command, check=True)
-    read = xr.open_dataset("a_fixed.nc")
+    assert said.endswith(_marked("ncatted -a _FillValue,AOD_500nm,o,d,-999", "a"))
+    subprocess.run(_printed_line(said, "if they are missing values: "), shell=True, check=True, capture_output=True)
+    assert sorted(os.listdir(".")) == ["a.nc", "missing_marked"]  # nothing beside a.nc (fix55a)
+    read = xr.open_dataset("missing_marked/a.nc")
     missing = np.isnan(aod) | (aod == -999.0)
     np.testing.assert_array_equal(np.isnan(read["AOD_500nm"].values), missing)
     np.testing.assert_array_equal(read["AOD_500nm"].values[~missing], aod[~missing])
     # climann's xarray line for time bounds (the advice without cdo), run on the copy as printed
-    advice = bounds_advice("a_fixed.nc", "daily")
+    advice = bounds_advice("missing_marked/a.nc", "daily")
     line = advice.split("without cdo, with xarray: `", 1)[1].split("`", 1)[0]
     env = {**os.environ, "PATH": shell_path()}  # the line's python
     subprocess.run(line, shell=True, check=True, env=env)
-    bounded = xr.open_dataset("with_bounds/a_fixed.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    bounded = xr.open_dataset("missing_marked/with_bounds/a.nc",
+                              decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
     np.testing.assert_array_equal(np.isnan(bounded["AOD_500nm"].values), missing)
     assert bounded["time_bnds"].values[0, 0] == times[0] and bounded["time_bnds"].values[0, 1] == times[1]
-    assert sorted(os.listdir("with_bounds")) == ["a_fixed.nc"]
+    assert sorted(os.listdir("missing_marked/with_bounds")) == ["a.nc"]
     # the former advice's copy, which xarray reads but refuses to write back (conflicting _FillValue NaN and
     # missing_value -999): the line writes it too now, -999 missing (fix47e)
-    subprocess.run(["ncatted", "-a", "missing_value,AOD_500nm,o,d,-999", "a.nc", "old.nc"], check=True)
+    subprocess.run(["ncatted", "-a", "missing_value,AOD_500nm,o,d,-999", "a.nc", "missing_marked/old.nc"], check=True)
     with pytest.raises(ValueError, match="conflicting _FillValue"):
-        xr.open_dataset("old.nc").to_netcdf("direct.nc")
-    subprocess.run(line.replace("a_fixed.nc", "old.nc"), shell=True, env=env, check=True, capture_output=True)
-    assert sorted(os.listdir("with_bounds")) == ["a_fixed.nc", "old.nc"]
-    np.testing.assert_array_equal(np.isnan(xr.open_dataset("with_bounds/old.nc")["AOD_500nm"].values), missing)
+        xr.open_dataset("missing_marked/old.nc").to_netcdf("direct.nc")
+    subprocess.run(line.replace("a.nc", "old.nc"), shell=True, env=env, check=True, capture_output=True)
+    assert sorted(os.listdir("missing_marked/with_bounds")) == ["a.nc", "old.nc"]
+    np.testing.assert_array_equal(np.isnan(xr.open_dataset("missing_marked/with_bounds/old.nc")["AOD_500nm"].values),
+                                  missing)
 
 
 def _mod10cm_like(folder):
@@ -1167,14 +1203,14 @@ def test_two_codes_beside_a_nan_fill_value_are_marked_and_the_next_xarray_line_w
                                                                      - cftime.datetime(2011, 1, 1)) for k in range(40)]
     xr.Dataset({"AOD_500nm": ("time", aod)}, coords={"time": times}).to_netcdf("a.nc")
     (said,) = _warnings(caplog, open_dataset([tmp_path / "a.nc"]), ["AOD_500nm"], where="a.nc", file="a.nc")
-    assert said.endswith("ncatted -a missing_value,AOD_500nm,o,d,-999,-888 a.nc a_fixed.nc" + _in_place("a"))
-    command = shlex.split(said.split("if they are missing values: ", 1)[1].split(" (then", 1)[0])
-    subprocess.run(command, check=True)
-    advice = bounds_advice("a_fixed.nc", "daily")
+    assert said.endswith(_marked("ncatted -a missing_value,AOD_500nm,o,d,-999,-888", "a"))
+    subprocess.run(_printed_line(said, "if they are missing values: "), shell=True, check=True, capture_output=True)
+    advice = bounds_advice("missing_marked/a.nc", "daily")
     line = advice.split("without cdo, with xarray: `", 1)[1].split("`", 1)[0]
     env = {**os.environ, "PATH": shell_path()}
     subprocess.run(line, shell=True, check=True, env=env, capture_output=True)
-    bounded = xr.open_dataset("with_bounds/a_fixed.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    bounded = xr.open_dataset("missing_marked/with_bounds/a.nc",
+                              decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
     missing = np.isnan(aod) | (aod == -999.0) | (aod == -888.0)
     assert int(missing.sum()) == 8
     np.testing.assert_array_equal(np.isnan(bounded["AOD_500nm"].values), missing)

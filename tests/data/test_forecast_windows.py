@@ -116,13 +116,17 @@ def test_totals_from_the_start_in_several_files_are_each_written_as_step_totals_
             with xr.open_dataset(folder / f"s2s_tp_{number}.nc", decode_timedelta=False) as original:
                 stored = original["step"].values
             np.testing.assert_array_equal(written["step_bnds"].values, np.stack([stored[:-1], stored[1:]], -1))
-    with pytest.raises(ClimannError) as again:  # the originals given again: the copies written before are named
+    with pytest.raises(ClimannError) as again:  # the originals given again: the copies written before are given
         open_dataset([*given, tmp_path / "obs.nc"], select={"step": LEAD})
+    assert "step_totals_2" not in str(again.value) and "mkdir" not in str(again.value)  # no second folder (fix55d)
     assert str(again.value).endswith(
-        f"; {folder}/step_totals already holds files of these names, perhaps the copies written before: if so, give "
-        f"--data '{folder}/step_totals/*.nc' in place of the originals; if your values are totals over the step before "
+        f"not from the start), they are written already, most likely by the line advised before: {folder}/step_totals "
+        f"holds the copies of its 3 files with each lead step's total (step_bnds); give --data "
+        f"'{folder}/step_totals/*.nc' in place of the originals; if your values are totals over the step before "
         "already (ERA5's hourly totals), give 'step' CF bounds that say so (step_bnds = [previous step, step])")
-    copies = sorted((folder / "step_totals").glob("*.nc"))
+    data = shlex.split(str(again.value).split("give --data ")[1].split(" in place of")[0])
+    copies = sorted(Path(data[0]).parent.glob(Path(data[0]).name))  # the --data given, as the shell expands it
+    assert [path.name for path in copies] == [path.name for path in given]
     selected = _opened_and_selected([*copies, tmp_path / "obs.nc"], {"step": LEAD})
     np.testing.assert_allclose(selected["t2m_fc"].values, selected["t2m"].values, atol=2e-3)
     np.testing.assert_allclose(selected["t2m"].values, observations["t2m"].sel(time=covered).values)

@@ -219,3 +219,44 @@ def test_the_bounds_line_is_in_the_time_units_of_each_file_it_is_for(tmp_path, m
                     edges = fixed["time_bnds"].values
                     np.testing.assert_array_equal(edges[:, 1], fixed["time"].values)
                     np.testing.assert_array_equal(edges[:, 1] - edges[:, 0], np.timedelta64(hours, "h"))
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None or shutil.which("ncks") is None, reason="NCO is not installed")
+def test_every_accumulation_of_the_file_is_written_with_the_total_that_takes_the_bounds(tmp_path, monkeypatch):
+    """Session 73's leftover: ERA5-Land's tp, e (both since 00 UTC, GRIB_stepType accum) and mx2t (the maximum of 2 m temperature) kept
+    at 00 UTC: the refusal said to write tp alone before its bounds, and e, over the same forecast steps, was then to
+    be given without any. Now it names tp and e for the copy (ncks -v tp,e), mx2t alone for the other; the ncks run as
+    printed and the copy's line with the day before's number give tp and e each the day before its stamp (middles
+    the stamps less 12 h) and their own values (numpy), and leave mx2t out."""
+    monkeypatch.chdir(tmp_path)
+    times = pd.date_range("2001-01-02T00", periods=20, freq="D")
+    rng = np.random.default_rng(55)
+    tp, evaporation = rng.gamma(0.5, 2e-3, (20, 2, 3)).astype("f4"), -rng.gamma(0.5, 1e-3, (20, 2, 3)).astype("f4")
+    accum = {"units": "m", "GRIB_stepType": "accum"}
+    xr.Dataset({"tp": (("time", "lat", "lon"), tp, accum), "e": (("time", "lat", "lon"), evaporation, accum),
+                "mx2t": (("time", "lat", "lon"), rng.normal(280, 3, (20, 2, 3)).astype("f4"), {"units": "K"})},
+               coords={"time": times, "lat": [0.0, 1.0], "lon": [0.0, 1.0, 2.0]}).to_netcdf(tmp_path / "era5land.nc")
+    with pytest.raises(ClimannError) as error:
+        refuse_grib_accumulations(open_dataset([tmp_path / "era5land.nc"]), ["tp"], where="era5land.nc")
+    message = str(error.value)
+    assert ("bounds before the stamps date every variable of the file (mx2t too) before its stamp: for those readings "
+            "write tp and e (GRIB accumulations all, over the same forecast steps, so of the same periods) first "
+            "(ncks -v tp,e IN OUT) and give the others without them (ncks -x -v tp,e)") in message, message
+    written = re.search(r"\(ncks -v (\S+) IN OUT\)", message).group(0)[1:-1]
+    subprocess.run(["bash", "-c", written.replace("IN OUT", "era5land.nc accumulations.nc")], check=True,
+                   capture_output=True)
+    with pytest.raises(ClimannError) as again:
+        refuse_grib_accumulations(open_dataset([tmp_path / "accumulations.nc"]), ["tp"], where="accumulations.nc")
+    told = str(again.value)
+    assert "date every variable" not in told  # e takes tp's bounds: nothing left to set apart
+    command = re.search(r"mkdir -p time_cells_fixed && ncap2 -s '[^']*' accumulations.nc "
+                        r"time_cells_fixed/accumulations.nc", told).group(0)
+    hour, day = re.search(r"for totals over the day before it, (\S+) in place of (\S+)\)", told).group(2, 1)
+    subprocess.run(["bash", "-c", command.replace(f"-{hour};", f"-{day};")], check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "time_cells_fixed" / "accumulations.nc"])
+    refuse_grib_accumulations(fixed, ["tp", "e"], where="accumulations.nc")
+    middles = pd.DatetimeIndex([pd.Timestamp(str(t)) for t in fixed["time"].values])
+    np.testing.assert_array_equal(middles, times - pd.Timedelta(hours=12))
+    np.testing.assert_array_equal(fixed["tp"].values, tp)
+    np.testing.assert_array_equal(fixed["e"].values, evaporation)
+    assert "mx2t" not in fixed.data_vars

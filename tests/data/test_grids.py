@@ -1284,3 +1284,54 @@ def test_2d_positions_missing_on_a_projected_grid_are_placed_by_its_grid_mapping
     _smap_day(tmp_path / "no_mapping.nc", with_mapping=False)
     with pytest.raises(ClimannError, match="cannot be placed"):
         horizontal_grid(open_dataset([tmp_path / "no_mapping.nc"]))
+
+
+@pytest.mark.parametrize("figure", [
+    pytest.param(True, id="with_figure_of_the_earth"),
+    pytest.param(False, id="without_figure_of_the_earth"),
+])
+def test_an_unreadable_crs_wkt_beside_full_cf_attributes_is_ignored_with_a_warning(tmp_path, caplog, figure):
+    """break55c A2: a SMAP conversion whose crs_wkt is only 'PROJCS["WGS 84 / NSIDC EASE-Grid 2.0 Global"]'
+    beside lambert_cylindrical_equal_area attributes with WGS 84's figure was refused with no way out. The CF
+    attributes define EASE-Grid 2.0: they are read, a warning says the text was ignored, and every cell has
+    the grid's constant area (36032.220840584 m)². Without the figure of the Earth (pyproj would take
+    WGS 84 quietly) the refusal stands and says what to add."""
+    import logging
+
+    import netCDF4
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    size = 36032.220840584  # EASE-Grid 2.0's global 36 km cells, rows 35… and columns 481… as SMAP's
+    x, y = -17367530.44516138 + size * (np.arange(481, 493) + 0.5), 7314540.79258289 - size * (np.arange(35, 45) + 0.5)
+    path = tmp_path / "smap.nc"
+    xr.Dataset(  # x/y and the mapping alone, as the user's conversion wrote them
+        {"soil_moisture": (("time", "y", "x"), np.full((1, 10, 12), 0.25), {
+            "units": "cm3 cm-3", "grid_mapping": "EASE2_global_projection"}),
+         "EASE2_global_projection": ((), np.int32(0), {
+             "grid_mapping_name": "lambert_cylindrical_equal_area", "standard_parallel": 30.0,
+             "longitude_of_central_meridian": 0.0, "false_easting": 0.0, "false_northing": 0.0,
+             "semi_major_axis": 6378137.0, "inverse_flattening": 298.257223563})},
+        coords={"time": ("time", [0.25], {"units": "days since 2016-01-01"}),
+                "y": ("y", y, {"standard_name": "projection_y_coordinate", "units": "m"}),
+                "x": ("x", x, {"standard_name": "projection_x_coordinate", "units": "m"})}).to_netcdf(path)
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["EASE2_global_projection"].crs_wkt = 'PROJCS["WGS 84 / NSIDC EASE-Grid 2.0 Global"]'
+        if not figure:
+            nc["EASE2_global_projection"].delncattr("semi_major_axis")
+            nc["EASE2_global_projection"].delncattr("inverse_flattening")
+    forget_notes()
+    if not figure:
+        with pytest.raises(ClimannError, match="cannot read grid mapping .*add semi_major_axis and inverse_flattening"):
+            grid_layout(open_dataset([path]), "soil_moisture", []).computed_cell_areas()
+        return
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        areas = grid_layout(open_dataset([path]), "soil_moisture", []).computed_cell_areas()
+    # steradians on WGS 84's authalic sphere, radius a √(q_p / 2) (Snyder 1987, eq. 3-12)
+    a, f = 6378137.0, 1 / 298.257223563
+    e = np.sqrt(2 * f - f * f)
+    q_p = (1 - e * e) * (1 / (1 - e * e) - np.log((1 - e) / (1 + e)) / (2 * e))
+    np.testing.assert_allclose(areas * a * a * q_p / 2, size ** 2, rtol=1e-5)
+    assert "the crs_wkt of a lambert_cylindrical_equal_area grid mapping cannot be read by pyproj" in caplog.text
+    assert "+proj=cea +lat_ts=30" in caplog.text

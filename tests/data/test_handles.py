@@ -112,6 +112,38 @@ def test_a_file_is_read_once_by_its_header_and_its_data(tmp_path, monkeypatch):
     assert len(reads) == 2
 
 
+def test_a_plain_header_is_read_once_per_file_and_run(tmp_path, monkeypatch):
+    """fix55c: the bounds advice read each file's undecoded header eight times (960 of climann info's 1 200
+    openings of 120 daily files). plain_header reads it once per unchanged file and run, gives each caller its
+    own attributes and the file's values as stored (time as numbers, no mask), and reads a file rewritten at its
+    path, or asked for in a new run, again."""
+    from climann.data import shared_handles
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    opened = []
+    real = shared_handles.open_plain
+    monkeypatch.setattr(shared_handles, "open_plain", lambda path, **options: opened.append(options) or real(path, **options))
+    path = tmp_path / "tas_20010101.nc"
+    written = _one_step(path, day=3, seed=0)
+
+    first = shared_handles.plain_header(path)
+    first["time"].attrs["units"] = "changed by its caller"
+    second = shared_handles.plain_header(tmp_path / "." / path.name)
+    assert opened == [{"decode_cf": False}]
+    assert second["time"].attrs["units"] == "days since 2001-01-01"
+    np.testing.assert_array_equal(second["time"].values, [3.5])  # undecoded: the stored number of days
+    np.testing.assert_array_equal(second["tas"].values, written)
+
+    rewritten = _one_step(tmp_path / "other.nc", day=3, seed=1)
+    (tmp_path / "other.nc").replace(path)
+    np.testing.assert_array_equal(shared_handles.plain_header(path)["tas"].values, rewritten)
+    assert len(opened) == 2
+    forget_notes()
+    shared_handles.plain_header(path)
+    assert len(opened) == 3
+
+
 def test_files_read_once_keep_arrays_of_their_own(tmp_path):
     """Each file's arrays keep dask keys of their own (dask's token of the file's store, which
     must name the file): the files combined read each its own values, compared with xarray's

@@ -1856,3 +1856,37 @@ def test_no_config_for_a_static_file_on_a_map_projection_names_that_grid(tmp_pat
     report = unwrapped_report(describe([str(tmp_path / "BedMachine.nc")]))
     assert report.rstrip().splitlines()[-1] == ("# No config to start from: no time-varying variable on the map "
                                                 "projection's grid (y, x: polar_stereographic) to predict")
+
+
+def test_the_areas_of_ease_grid_rows_given_as_2d_latitude_longitude_are_not_promised_beyond_their_error(tmp_path):
+    """break55c A4: SMAP L3 copied out of its HDF5 group keeps only 2-D latitude/longitude of EASE-Grid 2.0's
+    36 km cells, all of one area on WGS 84; their areas from corners midway between the centres on a sphere
+    weigh them up to 1.2 % apart, where info promised an error "of the order of the squared spacing" (4e-5). The
+    grid section now gives numbers its areas keep to: the interior rows within the sphere's share, the first and
+    last rows within theirs, checked against the cells' true equal areas."""
+    import re
+
+    import pyproj
+
+    from climann.data.variables import grid_layout
+
+    size = 36032.220840584
+    x, y = -17367530.44516138 + size * (np.arange(481, 497) + 0.5), 7314540.79258289 - size * (np.arange(35, 74) + 0.5)
+    lon, lat = pyproj.Transformer.from_crs(6933, 4326, always_xy=True).transform(*np.meshgrid(x, y))
+    path = tmp_path / "SMAP_L3_SM_P_20150401_R18290_001.nc"
+    xr.Dataset({"soil_moisture": (("time", "phony_dim_0", "phony_dim_1"), np.full((1, *lat.shape), 0.25, np.float32),
+                                  {"units": "cm**3/cm**3", "coordinates": "latitude longitude"}),
+                "latitude": (("phony_dim_0", "phony_dim_1"), lat.astype(np.float32), {"units": "degrees_north"}),
+                "longitude": (("phony_dim_0", "phony_dim_1"), lon.astype(np.float32), {"units": "degrees_east"})},
+               coords={"time": ("time", [0.0], {"units": "days since 2015-04-01"})}).to_netcdf(path)
+    said = unwrapped_report(describe([str(path)]))
+    assert "error of the order of the squared spacing in radians)" not in said
+    outer = float(re.search(r"up to ([0-9.]+) % in the first and last rows", said).group(1))
+    apart = float(re.search(r"weigh cells of equal area up to ([0-9.]+) % apart", said).group(1))
+    weights = grid_layout(open_dataset([path]), "soil_moisture", []).cell_area_weights()  # truth: all equal
+    interior = weights[1:-1]
+    assert 100 * (interior.max() / interior.min() - 1) <= apart * 1.05 + 0.01
+    assert 100 * (weights.max() / weights.min() - 1) > 1.0  # the error said is the error there is
+    for row in (0, -1):
+        off = 100 * abs(weights[row].mean() / interior.mean() - 1)
+        assert off <= outer + apart + 0.01

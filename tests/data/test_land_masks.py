@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 import os
 import re
 import shlex
@@ -261,14 +262,14 @@ def test_a_mask_in_a_grid_file_gets_the_xarray_line_that_reads_both(tmp_path, ca
     original[["temp"]].to_netcdf(tmp_path / "roms_his.nc", encoding={"temp": {"_FillValue": None}})
     original[["mask_rho"]].to_netcdf(tmp_path / "roms_grd.nc")
     (message,) = _warnings(caplog, open_dataset([tmp_path / "roms_his.nc", tmp_path / "roms_grd.nc"]))
-    command = message[message.index("python -c "):]
-    script = shlex.split(command)[2]
-    assert script.startswith("import sys, xarray as xr; d = xr.open_dataset(\"roms_his.nc\"); m = "
+    words = shlex.split(message[message.index("python -c "):].partition(" (its copy in a new folder)")[0])
+    script = words[2]
+    assert script.startswith("import sys, xarray as xr; d = xr.open_dataset(sys.argv[1]); m = "
                              "xr.open_dataset(\"roms_grd.nc\")[\"mask_rho\"]; "
                              "d[\"temp\"] = d[\"temp\"].where(~m.isin([0.0])); ")
-    assert script.endswith('d.to_netcdf(p);os.replace(p,"roms_his_fixed.nc")')  # written whole (fix45m)
-    subprocess.run(command, shell=True, check=True, capture_output=True, env={**os.environ, "PATH": shell_path()})
-    temp, land = open_dataset([tmp_path / "roms_his_fixed.nc"])["temp"].values, _land()
+    assert script.endswith('d.to_netcdf(p);os.replace(p,sys.argv[2])')  # written whole (fix45m)
+    assert words[3:] == ["roms_his.nc", "land_masked/roms_his.nc"]  # in a new folder (fix55a: roms_his_fixed.nc)
+    temp, land = open_dataset([_run_printed(message, tmp_path)])["temp"].values, _land()
     assert np.isnan(temp[:, land]).all()
     np.testing.assert_array_equal(temp[:, ~land], original["temp"].values[:, ~land])
 
@@ -286,16 +287,17 @@ def test_the_xarray_line_of_a_mask_in_a_grid_file_writes_its_copy_whole_or_not_a
     subprocess.run(["ncatted", "-O", "-a", "missing_value,salt,o,f,-999", "roms_his.nc"], check=True)
     original[["mask_rho"]].to_netcdf(tmp_path / "roms_grd.nc")
     (message,) = _warnings(caplog, open_dataset([tmp_path / "roms_his.nc", tmp_path / "roms_grd.nc"]))
-    command = message[message.index("python -c "):]
+    command = message[message.index("mkdir -p land_masked && python -c "):].partition(" (its copy in a new folder)")[0]
     # since fix47e the line writes that copy (salt's missing_value left to _FillValue); its failure is now made
     # at the end, a folder of the copy's name in the way of the rename: the whole .part is removed
-    (tmp_path / "roms_his_fixed.nc").mkdir()
-    (tmp_path / "roms_his_fixed.nc" / "kept").write_text("")
+    (tmp_path / "land_masked" / "roms_his.nc").mkdir(parents=True)
+    (tmp_path / "land_masked" / "roms_his.nc" / "kept").write_text("")
     failed = subprocess.run(command, shell=True, capture_output=True, text=True,
                             env={**os.environ, "PATH": shell_path()})
-    assert failed.returncode != 0 and "roms_his_fixed.nc" in failed.stderr
-    assert sorted(os.listdir(tmp_path)) == ["roms_grd.nc", "roms_his.nc", "roms_his_fixed.nc"]
-    assert os.listdir(tmp_path / "roms_his_fixed.nc") == ["kept"]
+    assert failed.returncode != 0 and "land_masked/roms_his.nc" in failed.stderr
+    assert sorted(os.listdir(tmp_path)) == ["land_masked", "roms_grd.nc", "roms_his.nc"]
+    assert os.listdir(tmp_path / "land_masked") == ["roms_his.nc"]
+    assert os.listdir(tmp_path / "land_masked" / "roms_his.nc") == ["kept"]
 
 
 @pytest.mark.parametrize("grid", ["roms_grd.nc", "roms_grd.zarr"])
@@ -383,10 +385,15 @@ def _mesh_mask(path) -> None:
                ).to_netcdf(path)
 
 
-def _run_printed(message: str, tmp_path) -> None:
-    """Run the `python -c` line a warning ends with, as printed, in ``tmp_path``."""
-    command = shlex.split(message[message.index("python -c "):])
-    run_python(*command[1:], check=True, cwd=tmp_path)
+def _run_printed(message: str, tmp_path) -> Path:
+    """Run the `python -c` line a warning ends with, as printed (its mkdir too), by bash in ``tmp_path``: the copy it
+    writes, in its new folder land_masked/ under the file's name; nothing written beside the file (fix55a: X_fixed.nc
+    there was taken with X.nc by a glob over their folder, and the run refused the two files of one variable)."""
+    before = sorted(path.name for path in tmp_path.iterdir())
+    followed = run_one_copy(message, tmp_path, env={**os.environ, "PATH": shell_path()})  # the printed `python`
+    assert followed["folder"] == "land_masked" and "python -c " in followed["command"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*before, "land_masked"])
+    return tmp_path / followed["copy"]
 
 
 def _land_set_missing(path, original: xr.Dataset) -> None:
@@ -411,8 +418,7 @@ def test_a_nemo_mesh_mask_beside_the_output_says_where_its_land_stored_as_zero_i
     (message,) = _warnings_of(caplog, dataset, "sosstsst", where="oras5.nc")
     assert message.startswith("'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of the 11 cells that "
                               "'tmask' calls land (NEMO's land-sea mask, 0 on land): land stored as a value")
-    _run_printed(message, tmp_path)
-    _land_set_missing(tmp_path / "oras5_fixed.nc", original)
+    _land_set_missing(_run_printed(message, tmp_path), original)
 
 
 def test_land_stored_where_the_file_s_other_variables_are_missing_is_warned_with_a_line_that_masks_it(
@@ -431,9 +437,9 @@ def test_land_stored_where_the_file_s_other_variables_are_missing_is_warned_with
         "'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of the 11 cells where 'sossheig' (same "
         "grid) is missing at every step checked, as an ocean model leaves land: land stored as a value, trained on "
         "and scored as data")
-    _run_printed(message, tmp_path)
-    _land_set_missing(tmp_path / "oras5_fixed.nc", original)
-    assert land_stored_as_value(open_dataset([tmp_path / "oras5_fixed.nc"]), "sosstsst") is None
+    copy = _run_printed(message, tmp_path)
+    _land_set_missing(copy, original)
+    assert land_stored_as_value(open_dataset([copy]), "sosstsst") is None
     _nemo_written(tmp_path / "everywhere.nc", _nemo_like(ssh_on_land=True))
     assert land_stored_as_value(open_dataset([tmp_path / "everywhere.nc"]), "sosstsst") is None
 
@@ -510,8 +516,7 @@ def test_a_land_sea_mask_of_another_spelling_beside_nemo_output_says_where_its_l
     (message,) = _warnings_of(caplog, dataset, "sosstsst", where="oras5.nc")
     assert message.startswith(f"'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of the 11 cells that "
                               f"'{name}' calls land ({said}): land stored as a value")
-    _run_printed(message, tmp_path)
-    _land_set_missing(tmp_path / "oras5_fixed.nc", original)
+    _land_set_missing(_run_printed(message, tmp_path), original)
 
 
 def test_a_land_sea_mask_that_does_not_say_which_value_is_land_is_read_by_the_target_s_values(
@@ -532,8 +537,7 @@ def test_a_land_sea_mask_that_does_not_say_which_value_is_land_is_read_by_the_ta
         "'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of the 11 cells where 'landmask' is 1 (a "
         "land-sea mask by its name that does not say which of its two values is land; the target holds one value on "
         "the cells of this one only): land stored as a value")
-    _run_printed(message, tmp_path)
-    _land_set_missing(tmp_path / "oras5_fixed.nc", original)
+    _land_set_missing(_run_printed(message, tmp_path), original)
     varying = _nemo_like(ssh_on_land=True).drop_vars("sossheig")
     sst = varying["sosstsst"].values.copy()
     sst[:, _land()] = np.float32(2.0) + np.arange(N_TIME, dtype="f4")[:, None]
@@ -607,8 +611,7 @@ def test_era5_s_land_sea_mask_on_the_time_axis_in_its_own_file_is_kept_and_read(
     (message,) = _warnings_of(caplog, dataset, "sst", where="era5_sst.nc")
     assert "on 11 of the 11 cells that 'lsm' calls land" in message
     assert "m = m.isel({k: 0 for k in m.dims if k not in d[\"sst\"].dims or k == \"time\"}, drop=True)" in message
-    _run_printed(message, tmp_path)
-    _era5_land_set_missing(tmp_path / "era5_sst_fixed.nc", original)
+    _era5_land_set_missing(_run_printed(message, tmp_path), original)
 
 
 def test_a_land_sea_mask_that_changes_in_time_is_still_no_mask(tmp_path):

@@ -402,12 +402,14 @@ def test_the_advice_on_a_code_followed_marks_it_missing_beside_the_fill_value_al
         warn_negative_values(opened, ["PrecipRate"], where="mrms.nc", file="mrms.nc")
     (said,) = [record.getMessage() for record in caplog.records]
     assert "its long_name 'Radar Precipitation Rate [mm/hr]' says it cannot hold" in said
+    line = said.split("if it marks missing values: `", 1)[1].split("`", 1)[0]
     name, kind, numbers, source, copy = re.search(
-        r"if it marks missing values: ncatted -a missing_value,(\w+),o,(\w),(\S+) (\S+) (\S+)", said).groups()
-    assert (name, kind, source, copy) == ("PrecipRate", "f", "mrms.nc", "mrms_fixed.nc")
-    shutil.copy(source, copy)
-    with netCDF4.Dataset(copy, "a") as file:
-        file[name].missing_value = np.array([float(number) for number in numbers.split(",")], "f4")
+        r"&& ncatted -a missing_value,(\w+),o,(\w),(\S+) (\S+) (\S+)$", line).groups()
+    # its copy in a new folder (fix55a: mrms_fixed.nc beside mrms.nc, which a glob over the folder took with it)
+    assert (name, kind, numbers, source, copy) == ("PrecipRate", "f", "-999,-3", "mrms.nc", "missing_marked/mrms.nc")
+    assert said.endswith("` (its copy in a new folder), then give --data missing_marked/mrms.nc in place of mrms.nc")
+    subprocess.run(line, shell=True, check=True, capture_output=True)  # as printed
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["missing_marked", "mrms.nc"]
     fixed = open_dataset([tmp_path / copy])["PrecipRate"].values
     np.testing.assert_array_equal(np.isnan(fixed), offshore | (values == -999.0))
     assert np.nanmin(fixed) == -5.0  # the sign fault stays, and is still named
@@ -470,7 +472,7 @@ def test_globsnow_codes_without_flags_are_named_and_the_line_followed_scores_the
     from typer.testing import CliRunner
 
     from climann.cli import app
-    from tests.conftest import draw_no_run_figures, follow_ncatted
+    from tests.conftest import draw_no_run_figures
 
     draw_no_run_figures(monkeypatch)
     monkeypatch.chdir(tmp_path)
@@ -482,10 +484,13 @@ def test_globsnow_codes_without_flags_are_named_and_the_line_followed_scores_the
     assert ("'swe_average' in globsnow.nc holds the values -2 and -1 mm {} times in all".format(int(codes.sum()))
             in said)
     assert "its long_name 'Snow Water Equivalent, monthly average' (a snow water equivalent, in mm)" in said
-    command = re.search(r"if they mark missing values: (ncatted \S+ \S+ \S+ \S+)", said).group(1)
-    assert command == "ncatted -a missing_value,swe_average,o,f,-1,-2 globsnow.nc globsnow_fixed.nc"
-    follow_ncatted(command, tmp_path)
-    result = CliRunner().invoke(app, ["train", "--data", "globsnow_fixed.nc", *arguments, "--out", "fixed"])
+    line = said.split("if they mark missing values: `", 1)[1].split("`", 1)[0]
+    assert line.endswith("&& mkdir -p missing_marked && ncatted -a missing_value,swe_average,o,f,-1,-2 globsnow.nc "
+                         "missing_marked/globsnow.nc")  # in a new folder (fix55a: globsnow_fixed.nc beside it)
+    subprocess.run(line, shell=True, check=True, capture_output=True, cwd=tmp_path)  # as printed
+    data = said.split("then give --data ", 1)[1].split(" in place of globsnow.nc", 1)[0]
+    assert data == "missing_marked/globsnow.nc"
+    result = CliRunner().invoke(app, ["train", "--data", data, *arguments, "--out", "fixed"])
     assert result.exit_code == 0, result.output
     assert "holds the value" not in result.output
     truth = np.where(codes, np.nan, swe).astype(np.float64)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shlex
 import shutil
 import subprocess
 
@@ -159,13 +158,18 @@ def test_igra2_qa_code_is_named_and_its_ncatted_gives_numpys_climatology(tmp_pat
     assert line.startswith(f"'gph' in igra.nc holds -8888 at {count} of the ")
     assert (f"a code of repeated digits {others.min() + 8888:g} m below the data's other values ({others.min():g} to "
             f"{others.max():g} m)") in line
-    command = re.search(r"if they are missing values: (ncatted -a \S+ igra\.nc igra_fixed\.nc)", line).group(1)
-    assert command == "ncatted -a missing_value,gph,o,f,-8888 igra.nc igra_fixed.nc"
-    subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
-    marked = open_dataset([tmp_path / "igra_fixed.nc"]).sel(pressure=50000.0)
+    printed = line.split("if they are missing values: `", 1)[1].split("`", 1)[0]
+    # its copy in a new folder (fix55a: igra_fixed.nc beside igra.nc, which a glob over the folder took with it)
+    assert printed.endswith(" && mkdir -p missing_marked && ncatted -a missing_value,gph,o,f,-8888 igra.nc "
+                            "missing_marked/igra.nc")
+    data = line.split("then give --data ", 1)[1].split(" in place of igra.nc", 1)[0]
+    assert data == "missing_marked/igra.nc"
+    subprocess.run(printed, shell=True, check=True, capture_output=True, cwd=tmp_path)  # as printed
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["igra.nc", "missing_marked"]
+    marked = open_dataset([tmp_path / data]).sel(pressure=50000.0)
     np.testing.assert_array_equal(np.isnan(marked["gph"].values).ravel(), np.isin(gph, [-8888.0, -9999.0]))
     assert fill_like_counts(marked, ["gph"]) == {}
-    finished = run_main("train", "--data", "igra_fixed.nc", "--target", "gph", "--predictors", "temp", "--select",
+    finished = run_main("train", "--data", data, "--target", "gph", "--predictors", "temp", "--select",
                         "pressure=50000", "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
     assert finished.returncode == 0, finished.stderr
     assert "-8888" not in finished.stderr.replace("'temp'", "")  # no word of gph's codes now
@@ -187,8 +191,10 @@ def test_an_unmarked_usual_fill_beside_the_code_is_marked_by_the_same_command(tm
     (line,) = [record.getMessage() for record in caplog.records if "'gph'" in record.getMessage()]
     assert f"holds -9999 at {int((gph == -9999.0).sum())} of the " in line
     assert f", and -8888 at {int((gph == -8888.0).sum())} (a code of repeated digits " in line
-    command = re.search(r"if they are missing values: (ncatted -a \S+ \S+igra\.nc \S+igra_fixed\.nc)", line).group(1)
-    assert "-a missing_value,gph,o,f,-9999,-8888 " in command
-    subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
-    marked = open_dataset([tmp_path / "igra_fixed.nc"]).sel(pressure=50000.0)
+    printed = line.split("if they are missing values: `", 1)[1].split("`", 1)[0]
+    assert printed.endswith(f" && ncatted -a missing_value,gph,o,f,-9999,-8888 {tmp_path}/igra.nc "
+                            f"{tmp_path}/missing_marked/igra.nc")  # in a new folder (fix55a)
+    subprocess.run(printed, shell=True, check=True, capture_output=True, cwd=tmp_path)  # as printed
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["igra.nc", "missing_marked"]
+    marked = open_dataset([tmp_path / "missing_marked/igra.nc"]).sel(pressure=50000.0)
     np.testing.assert_array_equal(np.isnan(marked["gph"].values).ravel(), np.isin(gph, [-8888.0, -9999.0]))

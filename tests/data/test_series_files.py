@@ -366,3 +366,23 @@ def test_the_sign_advice_followed_twice_gives_the_flipped_copy_not_a_copy_flippe
     read = open_dataset(sorted(folder.glob("*.nc")))
     np.testing.assert_array_equal(read["hfds"].transpose("time", "lat", "lon").values, -stored)
     assert read["hfds"].attrs["positive"] == "down"
+
+
+def test_the_copy_marked_a_difference_beside_its_original_is_told_to_replace_it_not_marked_again(tmp_path):
+    """break55b A3: HadGHCND's anomaly in K, refused without units_metadata, was advised the ncatted that writes
+    X_fixed.nc marked a difference; pasted, the folder (X.nc and X_fixed.nc) was refused again with the very same
+    ncatted line. The refusal of the pair now gives the copy in place of the original; so given, the series is
+    the copy's, its values as written."""
+    _year(tmp_path / "anom.nc", 2001)
+    _year(tmp_path / "anom_fixed.nc", 2001, attrs={"units_metadata": "temperature: difference"})
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "anom.nc", tmp_path / "anom_fixed.nc"])
+    message = str(raised.value)
+    assert message.startswith("'ta' is a temperature difference in anom_fixed.nc (units_metadata = \"temperature: "
+                              "difference\", CF-1.11 §3.1.2: an anomaly) but not in anom.nc: anomalies and "
+                              "temperatures are not one series; ")
+    assert "ncatted" not in message and "give the copy in place of the original" in message
+    opened = open_dataset([tmp_path / "anom_fixed.nc"])
+    assert opened["ta"].attrs["units_metadata"] == "temperature: difference"
+    np.testing.assert_array_equal(opened["ta"].values,
+                                  250.0 + np.broadcast_to(np.arange(12.0)[:, None, None], (12, 2, 3)))

@@ -23,8 +23,10 @@ from climann.data.grids import cell_coordinates
 from climann.data.shell import (
     attribute_command,
     beside,
+    cdo_input_files,
     copies_of_files,
     copies_said_once,
+    glob_words,
     identifier,
     in_place_note,
     input_and_copy,
@@ -157,10 +159,16 @@ def test_the_fill_like_warning_names_the_file_as_a_shell_reads_it(tmp_path, monk
         nc.variables["tas"].units = "W m-2"  # in K, -9999 would be read as missing: below absolute zero
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_fill_like_values(open_dataset([path]), ["tas"], where=path.name, file=path.resolve())
-    (command,) = _commands(caplog.records[0].getMessage())
+    (line,) = re.findall(r"`([^`]+)`", caplog.records[0].getMessage())
+    command = shlex.split(line.rsplit(" && ", 1)[1])
+    # its copy in a new folder beside it, under its own name (fix55a: 'fill like_fixed.nc' beside it)
     assert command == ["ncatted", "-a", "_FillValue,tas,o,f,-9999", f"{FOLDER}/fill like.nc",
-                       f"{FOLDER}/fill like_fixed.nc"]
+                       f"{FOLDER}/missing_marked/fill like.nc"]
     assert (tmp_path / command[-2]).samefile(path)
+    subprocess.run(line, shell=True, check=True, capture_output=True)  # as printed: the names with spaces quoted
+    assert sorted(os.listdir(FOLDER)) == ["fill like.nc", "missing_marked"]
+    read = open_dataset([tmp_path / command[-1]])["tas"].values
+    np.testing.assert_array_equal(read, np.where(values == -9999.0, np.nan, values)[:, None, None] * np.ones((1, 2, 3)))
 
 
 def test_the_float32_stamps_warning_names_the_file_as_a_shell_reads_it(tmp_path, monkeypatch, caplog):
@@ -1149,3 +1157,60 @@ def test_a_one_file_copy_in_a_new_folder_reads_the_copy_an_earlier_line_writes_a
         assert both["tas"].attrs == {"units": "K", "long_name": "near-surface air temperature"}
     with xr.open_dataset(tmp_path / "d" / "x.nc") as original:
         assert original["tas"].attrs == {}
+
+
+def _hourly_files(folder, hours: int, stem: str) -> np.ndarray:
+    """One file an hour of a total ``pr`` over [H, H + 1] stamped at its end, ``hours`` from 2000-01-01 00:00, each
+    named ``{stem}_YYYYMMDDHH.nc``; returns the totals, (hours, 2, 2)."""
+    folder.mkdir()
+    totals = np.random.default_rng(55).gamma(0.5, 1.0, (hours, 2, 2)).astype("f4")
+    for hour, total in enumerate(totals):
+        day, within = divmod(hour, 24)
+        with netCDF4.Dataset(folder / f"{stem}_200001{day + 1:02d}{within:02d}.nc", "w") as nc:
+            for name, size in (("time", None), ("bnds", 2), ("lat", 2), ("lon", 2)):
+                nc.createDimension(name, size)
+            time = nc.createVariable("time", "f8", ("time",))
+            time.setncatts({"units": "hours since 2000-01-01", "calendar": "standard", "bounds": "time_bnds"})
+            time[:] = [hour + 1]
+            nc.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = [[hour, hour + 1]]
+            for name in ("lat", "lon"):
+                nc.createVariable(name, "f8", (name,))[:] = [0.0, 1.0]
+            variable = nc.createVariable("pr", "f4", ("time", "lat", "lon"))
+            variable.setncatts({"units": "kg m-2", "cell_methods": "time: sum"})
+            variable[:] = total[None]
+    return totals
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo is not installed")
+def test_mergetime_takes_a_glob_cdo_expands_past_the_shells_argument_limit(tmp_path, monkeypatch):
+    """Session 73's leftover: ``-mergetime`` was given a bare glob, which the shell expands into every file's name;
+    NLDAS-2's 8 784 hourly files of a year, or ERA5's by the hour, go past the kernel's limit on a command's arguments
+    ("Argument list too long"). Here 600 files of 240-character names, under a 512 KiB stack (ARG_MAX 128 KiB), are
+    too many for the shell's form (checked: ls of the bare glob fails), and the quoted glob of cdo_input_files, which
+    cdo expands itself, merges them all: each day's sum is numpy's of its 24 hours."""
+    monkeypatch.chdir(tmp_path)
+    stem = "hourly_total_precipitation_" + "x" * 193
+    totals = _hourly_files(tmp_path / "hours", 600, stem)
+    files = sorted((tmp_path / "hours").glob("*.nc"))
+    source = cdo_input_files([file.relative_to(tmp_path) for file in files])
+    assert source == f"'hours/{stem}_200001*.nc'"
+    limited = "ulimit -s 512; "
+    shell_form = subprocess.run(["bash", "-c", f"{limited}ls hours/{stem}_200001*.nc > /dev/null"], cwd=tmp_path,
+                                capture_output=True, text=True)
+    assert shell_form.returncode != 0 and "Argument list too long" in shell_form.stderr, shell_form.stderr
+    subprocess.run(["bash", "-c", f"{limited}cdo -s daysum -shifttime,-1hour -mergetime {source} daily.nc"],
+                   cwd=tmp_path, check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "daily.nc") as daily:
+        np.testing.assert_allclose(daily["pr"].values, totals.reshape(25, 24, 2, 2).sum(axis=1), rtol=1e-5)
+
+
+def test_a_glob_with_a_space_is_left_to_the_shell(tmp_path):
+    """cdo splits its arguments on spaces ('sp ace/f_*.nc' opens "sp"): such a glob is the shell's, as glob_words
+    writes it, and files no glob takes alone are listed."""
+    (tmp_path / "sp ace").mkdir()
+    paths = [tmp_path / "sp ace" / f"f_{index}.nc" for index in range(3)]
+    for path in paths:
+        path.write_bytes(b"")
+    assert cdo_input_files(paths) == glob_words(tmp_path / "sp ace" / "f_*.nc")
+    (tmp_path / "sp ace" / "f_other.nc").write_bytes(b"")
+    assert cdo_input_files(paths) == " ".join(shown_path(path) for path in paths)

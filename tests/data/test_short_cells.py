@@ -1,4 +1,4 @@
-"""Time cells much shorter than the usual (break52a A3): ``cdo daysum`` of ERA5 hourly data downloaded through
+"""Time cells shorter than the usual (break52a A3): ``cdo daysum`` of ERA5 hourly data downloaded through
 00 UTC of the next 1 January ends with a one-hour "day", its cell [D 00, D 00], its total 1/24 of a day's;
 climann scored it in the test block as a whole day, unsaid. A total there is refused, a mean warned of, each
 with the ``--time-range`` and the ``cdo delete`` that leave it out; the run after either scores as numpy does
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from climann.data.short_cells import check_short_cells, short_cells
+from climann.data.short_cells import check_short_cells, short_cells, whole_months_share
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
@@ -82,12 +82,63 @@ def _cells(hours) -> np.ndarray:
 @pytest.mark.parametrize(("hours", "expected"), [
     pytest.param([(0, 23), (24, 47), (48, 48)], [False, False, True], id="cdo-daysum-last-hour"),
     pytest.param([(15, 23), (24, 47), (48, 71)], [True, False, False], id="first-day-from-15-utc"),
-    pytest.param([(5, 23), (24, 47), (48, 71)], [False, False, False], id="18-of-23-hours-not-short"),
-    pytest.param([(0, 24 * 31), (24 * 31, 24 * 59), (24 * 59, 24 * 90)], [False, False, False], id="months"),
+    # session 73: a day from 05 UTC (19 of its 24 hours) and one to 16 UTC (17) passed, above half the usual cell
+    pytest.param([(5, 23), (24, 47), (48, 71)], [True, False, False], id="first-day-19-of-24-hours"),
+    pytest.param([(0, 23), (24, 47), (48, 64)], [False, False, True], id="last-day-17-of-24-hours"),
+    pytest.param([(0, 23), (24, 47), (48, 70)], [False, False, True], id="last-day-23-of-24-hours"),
+    pytest.param([(0, 24 * 31), (24 * 31, 24 * 60), (24 * 60, 24 * 91)], [False, False, False], id="months"),
+    pytest.param([(0, 24 * 30), (24 * 31, 24 * 59), (24 * 60, 24 * 90)], [False, False, False],
+                 id="cdo-monsum-of-daily-values-first-to-last-day"),
+    pytest.param([(0, 24 * 31), (24 * 31, 24 * 60), (24 * 60, 24 * 74)], [False, False, True],
+                 id="march-from-its-first-15-days"),
+    pytest.param([(0, 24 * 91), (24 * 91, 24 * 182), (24 * 182, 24 * 274)], [False, False, False],
+                 id="seasons-of-91-and-92-days"),
     pytest.param([(0, 0), (1, 1), (2, 2)], [False, False, False], id="instants-as-empty-cells"),
 ])
-def test_short_cells_are_those_under_half_the_median(hours, expected):
+def test_short_cells_are_those_shorter_than_the_usual(hours, expected):
     assert short_cells(_cells(hours)).tolist() == expected
+
+
+def _months(calendar: str, cells) -> np.ndarray:
+    """Bounds of cftime dates of ``calendar`` from ((year, month, day), (year, month, day)) pairs."""
+    return np.array([[cftime.datetime(*date, calendar=calendar) for date in pair] for pair in cells])
+
+
+@pytest.mark.parametrize(("calendar", "cells", "expected"), [
+    pytest.param("360_day", [((2001, 1, 1), (2001, 2, 1)), ((2001, 2, 1), (2001, 3, 1)), ((2001, 3, 1), (2001, 3, 29))],
+                 [False, False, True], id="360_day-march-of-28-of-30-days"),
+    pytest.param("noleap", [((2000, 1, 1), (2000, 1, 31)), ((2000, 2, 1), (2000, 2, 28)),
+                            ((2000, 3, 1), (2000, 3, 31))], [False, False, False],
+                 id="noleap-cdo-monsum-february-2000-whole"),
+    pytest.param("standard", [((2000, 1, 1), (2000, 1, 31)), ((2000, 2, 1), (2000, 2, 27)),
+                              ((2000, 3, 1), (2000, 3, 31))], [False, True, False],
+                 id="standard-february-2000-to-the-27th"),
+    pytest.param("360_day", [((2001, 12, 1), (2002, 3, 1)), ((2002, 3, 1), (2002, 6, 1)), ((2002, 6, 1), (2002, 9, 1))],
+                 [False, False, False], id="360_day-seasons"),
+])
+def test_months_are_whole_in_their_own_calendar(calendar, cells, expected):
+    """A month's length is its calendar's (session 73: the Gregorian one): each cell's share of its months is its
+    days over the month's days, counted here by hand."""
+    bounds = _months(calendar, cells)
+    assert short_cells(bounds).tolist() == expected
+    month_days = {"360_day": {1: 30, 2: 30, 3: 30, 12: 30},
+                  "noleap": {1: 31, 2: 28, 3: 31}, "standard": {1: 31, 2: 29, 3: 31}}[calendar]
+    if calendar != "360_day" or cells[0][0][1] == 1:
+        by_hand = [(high - low).days / month_days[low.month] for low, high in bounds]
+        np.testing.assert_allclose(whole_months_share(bounds), by_hand)
+
+
+def test_the_last_composite_of_a_year_is_whole_and_a_cut_one_is_short():
+    """MODIS's 8-day composites restart on 1 January: the year's last of 5 days (361 to 365) ends there and is the
+    product's own; one of 4 days in the middle of a record is a part of a composite."""
+    starts = [cftime.datetime(2001, 1, 1, calendar="standard") + pd.Timedelta(days=day).to_pytimedelta()
+              for day in range(0, 365, 8)]
+    ends = [*starts[1:], cftime.datetime(2002, 1, 1, calendar="standard")]
+    bounds = np.array([starts, ends]).T
+    assert not short_cells(bounds).any() and (ends[-1] - starts[-1]).days == 5
+    cut = bounds.copy()
+    cut[20, 1] = cut[20, 0] + pd.Timedelta(days=4).to_pytimedelta()
+    assert np.flatnonzero(short_cells(cut)).tolist() == [20]
 
 
 def _dataset(method: str, n_days: int = 5) -> xr.Dataset:
@@ -111,7 +162,7 @@ def test_a_total_over_a_short_cell_is_refused_with_the_range_that_leaves_it_out(
 def test_a_mean_over_a_short_cell_is_warned_of_and_kept(caplog):
     with caplog.at_level(logging.WARNING):
         check_short_cells(_dataset("mean"), ["x"], where="x.nc")
-    said = [record.getMessage() for record in caplog.records if "much shorter" in record.getMessage()]
+    said = [record.getMessage() for record in caplog.records if "shorter than the usual" in record.getMessage()]
     assert len(said) == 1 and "kept" in said[0] and "--time-range 2000-01-01,2000-01-05" in said[0]
 
 
@@ -172,7 +223,7 @@ def _mwd_file(folder):
 
 
 def _told(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if "much shorter than the usual" in line]
+    return [line for line in stderr.splitlines() if "shorter than the usual" in line]
 
 
 @pytest.mark.parametrize(("files", "exit_code", "kind"), [

@@ -2284,3 +2284,100 @@ def test_values_stamped_on_1_january_a_year_apart_are_yearly_not_seasonal(tmp_pa
     assert str(raised.value).startswith("tas is monthly (2000-01 to 2002-12) and pred yearly (2000 to 2002): climann "
                                         "needs every variable at the same time steps; bring tas to yearly steps "
                                         "first, e.g. yearly means with ")
+
+
+def _fluxcom_beside_daily_gleam(folder: Path) -> dict[str, np.ndarray]:
+    """FLUXCOM's 8-daily GPP of 2011 and 2012 (46 composites a year restarting each 1 January, stamped start + 4
+    days, time_bnds, lat descending) and GLEAM's daily E and Ep (yearly files, no bounds, stored (time, lon,
+    lat)); returns the daily values by name, shape (731, lat, lon)."""
+    lat, lon = [51.75, 51.25, 50.75], [4.25, 4.75]
+    rng = np.random.default_rng(55)
+    folder.joinpath("fluxcom").mkdir()
+    folder.joinpath("gleam").mkdir()
+    daily = {}
+    for year in (2011, 2012):
+        starts = [cftime.DatetimeGregorian(year, 1, 1) + datetime.timedelta(days=8 * k) for k in range(46)]
+        ends = starts[1:] + [cftime.DatetimeGregorian(year + 1, 1, 1)]
+        gpp = xr.Dataset(
+            {"GPP": (("time", "lat", "lon"), 3 + rng.random((46, 3, 2)).astype("f4"), {"units": "gC m-2 d-1"}),
+             "time_bnds": (("time", "bnds"), np.array([starts, ends], dtype=object).T)},
+            coords={"time": ("time", [start + datetime.timedelta(days=4) for start in starts], {"bounds": "time_bnds"}),
+                    "lat": ("lat", lat, {"units": "degrees_north"}), "lon": ("lon", lon, {"units": "degrees_east"})})
+        gpp["time"].encoding.update(units="days since 1582-10-15", calendar="gregorian")
+        gpp.to_netcdf(folder / "fluxcom" / f"GPP.8daily.{year}.nc")
+        days = [cftime.DatetimeGregorian(year, 1, 1) + datetime.timedelta(days=k)
+                for k in range(366 if year % 4 == 0 else 365)]
+        for name in ("E", "Ep"):
+            values = (2 + rng.random((len(days), 2, 3))).astype("f4")
+            daily.setdefault(name, []).append(values.transpose(0, 2, 1))
+            dataset = xr.Dataset({name: (("time", "lon", "lat"), values, {"units": "mm/day"})},
+                                 coords={"time": ("time", days, {"standard_name": "time"}),
+                                         "lat": ("lat", lat, {"units": "degrees_north"}),
+                                         "lon": ("lon", lon, {"units": "degrees_east"})})
+            dataset["time"].encoding.update(units="days since 1980-01-01", calendar="standard")
+            dataset.to_netcdf(folder / "gleam" / f"{name}_{year}_GLEAM_v3.8a.nc")
+    return {name: np.concatenate(parts) for name, parts in daily.items()}
+
+
+def test_daily_variables_beside_8_day_composites_are_given_one_line_making_the_composites(tmp_path, monkeypatch):
+    """break55c A3: daily GLEAM E and Ep beside FLUXCOM's 8-daily GPP (restarting each 1 January) were told
+    "e.g. with xarray's Dataset.resample", no line, whose '8D' runs across the new year. One loop over both
+    variables' files makes 8-day means restarting each year with the composites' bounds, copies in a new
+    folder; run as printed, the copies pair with GPP, their values numpy's means of each composite's days (the
+    year's last 5 or 6), their bounds GPP's."""
+    monkeypatch.chdir(tmp_path)
+    daily = _fluxcom_beside_daily_gleam(tmp_path)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(sorted(tmp_path.glob("*/*.nc")), grid_of="GPP")
+    message = without_guards(str(raised.value))
+    assert "bring E and Ep to the steps of 8-day composites first, e.g. 8-day means restarting each 1 January" in message
+    assert message.count("`") == 2 and "give --data 'gleam/8-day/*.nc' in place of the 4 files of E and Ep" in message
+    _run_printed(re.search(r"`([^`]+)`", message)[1], tmp_path)
+    combined = open_dataset(sorted(tmp_path.glob("fluxcom/*.nc")) + sorted(tmp_path.glob("gleam/8-day/*.nc")),
+                            grid_of="GPP")
+    assert combined.sizes["time"] == 92
+    edges = [0]
+    for year_days in (365, 366):
+        for k in range(46):
+            edges.append(edges[-1] + min(8, year_days - 8 * k))
+    assert edges[-1] == 731
+    for name, values in daily.items():
+        by_hand = np.stack([values[start:end].astype("f8").mean(0) for start, end in zip(edges, edges[1:])])
+        np.testing.assert_allclose(combined[name].transpose("time", "lat", "lon").values, by_hand, rtol=1e-6)
+    dates = xr.coders.CFDatetimeCoder(use_cftime=True)
+    for name in ("E", "Ep"):
+        with xr.open_dataset(tmp_path / "gleam" / "8-day" / f"{name}_2012_GLEAM_v3.8a.nc", decode_times=dates) as copy, \
+                xr.open_dataset(tmp_path / "fluxcom" / "GPP.8daily.2012.nc", decode_times=dates) as gpp:
+            np.testing.assert_array_equal(copy["time_bnds"].values, gpp["time_bnds"].values)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_cdo_8_day_means_beside_8_day_composites_are_given_the_line_that_writes_their_bounds(tmp_path, monkeypatch):
+    """break55c A3: `cdo timselmean,8` of each yearly GLEAM file (restarting each year, as FLUXCOM) bounds each
+    mean by its first and last day's stamps, a day short of GPP's composite: refused with "give each file the
+    bounds of its values", no line, naming CDO's shifttime that was never used. The refusal now names no
+    shifttime and gives the line that writes the composites' bounds; run as printed, the copies pair with GPP,
+    their bounds GPP's, their values numpy's means of each composite's days."""
+    monkeypatch.chdir(tmp_path)
+    daily = _fluxcom_beside_daily_gleam(tmp_path)
+    (tmp_path / "gleam8").mkdir()
+    for path in sorted((tmp_path / "gleam").glob("E_*.nc")):
+        subprocess.run(["cdo", "-s", "timselmean,8", str(path), str(tmp_path / "gleam8" / path.name)], check=True)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(sorted(tmp_path.glob("fluxcom/*.nc")) + sorted(tmp_path.glob("gleam8/*.nc")), grid_of="GPP")
+    message = without_guards(str(raised.value))
+    assert "shifttime" not in message and "if E's values are means over whole 8-day composites" in message
+    assert "then give --data 'gleam8/composite_bounds/*.nc' in place of the 2 files of E" in message
+    _run_printed(re.findall(r"`([^`]+)`", message)[-1], tmp_path)
+    combined = open_dataset(sorted(tmp_path.glob("fluxcom/*.nc")) + sorted(tmp_path.glob("gleam8/composite_bounds/*.nc")),
+                            grid_of="GPP")
+    edges = [0]
+    for year_days in (365, 366):
+        for k in range(46):
+            edges.append(edges[-1] + min(8, year_days - 8 * k))
+    by_hand = np.stack([daily["E"][start:end].astype("f8").mean(0) for start, end in zip(edges, edges[1:])])
+    np.testing.assert_allclose(combined["E"].transpose("time", "lat", "lon").values, by_hand, rtol=1e-6)
+    dates = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with xr.open_dataset(tmp_path / "gleam8" / "composite_bounds" / "E_2011_GLEAM_v3.8a.nc", decode_times=dates) as copy, \
+            xr.open_dataset(tmp_path / "fluxcom" / "GPP.8daily.2011.nc", decode_times=dates) as gpp:
+        np.testing.assert_array_equal(copy[copy["time"].attrs["bounds"]].values, gpp["time_bnds"].values)

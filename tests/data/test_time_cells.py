@@ -1103,3 +1103,21 @@ def test_the_period_dates_are_the_season_dates_on_an_axis_with_seasons_and_the_s
     centres = np.array([cftime.DatetimeProlepticGregorian(year, 1, 1) for year in (1905, 1915, 1925)])
     np.testing.assert_array_equal(period_dates(decades, centres), decades)
     np.testing.assert_array_equal(period_dates(days[:1], middles[:1]), days[:1])
+
+
+def test_a_cf_climatology_stamped_on_the_1st_is_dated_by_its_months_without_the_no_bounds_warning(caplog):
+    """break55b A6: predicting on PSL's CF climatology (time:climatology = 'climatology_bounds', 12 months stamped on
+    the 1st of year 1) warned "'time' has no bounds … needs time_bnds", though its climatology bounds give each
+    step's period. The steps are dated at their months' middles (hand-computed), and nothing of bounds is said."""
+    from climann.data.time_cells import season_feature_times, season_score_times
+
+    stamps = np.array([cftime.DatetimeGregorian(1, month, 1) for month in range(1, 13)], dtype=object)
+    time = xr.DataArray(stamps, dims="time", name="time", attrs={"climatology": "climatology_bounds"})
+    ends = [cftime.DatetimeGregorian(1 + month // 12, month % 12 + 1, 1) for month in range(1, 13)]
+    middles = [start + (end - start) / 2 for start, end in zip(stamps, ends)]
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        dated = season_feature_times(time, dated_by="cell_middle")
+        scored = season_score_times(time)
+    assert list(dated) == middles and list(scored) == middles
+    assert not [record for record in caplog.records if "no bounds" in record.getMessage()]

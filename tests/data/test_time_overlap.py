@@ -939,6 +939,35 @@ def test_one_name_in_two_products_on_different_grids_is_refused_as_such_and_the_
         assert written.sizes["latitude"] * written.sizes["longitude"] == 12
 
 
+def test_one_name_on_two_grids_refused_in_predict_advises_predicts_own_rename(tmp_path, monkeypatch):
+    """fix55d: inside predict the refusal of one name on two grids advised its --rename "(climann train, [data]
+    rename)", whose [data] rename the run fixes. It names predict's own --rename, and that --rename, given to
+    predict as printed, predicts HadISST's sst (its values in the file written)."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    _, _, had_sst, _ = _sst_products(tmp_path / "data")
+    common = ["--epochs", "1", "--hidden", "2", "--quiet", "--set", "evaluation.figures=false"]
+    trained = CliRunner().invoke(app, ["train", "--data", "data/HadISST_sst.nc", "--target", "sst", "--predictors", "",
+                                       "--features", "lat", *common, "--out", "run"])
+    assert trained.exit_code == 0, trained.output
+    data = ["--data", "data/HadISST_sst.nc", "--data", "data/ersst.v5.*.nc"]
+    refused = CliRunner().invoke(app, ["predict", "run", *data, "--out", "p.nc"])
+    assert refused.exit_code == 2, refused.output
+    assert "(climann train" not in refused.output
+    assert "(the --rename of this predict or evaluate --data)" in refused.output, refused.output
+    rename = refused.output.split("e.g. ")[1].split(" (the --rename")[0]
+    assert rename == "--rename 'ersst.v5.20*.nc:sst=sst_ersst'"
+    predicted = CliRunner().invoke(app, ["predict", "run", *data, *shlex.split(rename), "--out", "p.nc"])
+    assert predicted.exit_code == 0, predicted.output
+    with xr.open_dataset(tmp_path / "p.nc") as written:
+        np.testing.assert_allclose(written["sst"].values, had_sst, rtol=1e-6)
+
+
 _LATITUDES, _LONGITUDES = np.array([-29.9, 0.1, 30.1]), np.array([0.1, 90.1, 180.1, 270.1])
 
 

@@ -864,3 +864,35 @@ def test_undated_smos_files_are_refused_after_reading_two_without_reading_each_f
     assert counts[4] == counts[16]
     assert counts[16]["file_header"] <= 4 and counts[16]["open_input"] <= 2, counts
     assert "read as the day of year" not in caplog.text
+
+
+def test_prism_daily_names_date_each_copy_by_prisms_day_ending_12_utc(tmp_path, monkeypatch):
+    """break55b A4: PRISM's day D is the 24 hours ending 12 UTC on D; the loop stamped each copy at 00:00 of D
+    without bounds, read as the day beginning there (12 h late beside a 00 UTC day). Now each copy's bounds are
+    12 UTC D-1 to 12 UTC D (numpy's datetime64 here), and the copies open as one daily series with those cells."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "prism").mkdir()
+    days = np.arange(np.datetime64("2020-01-01"), np.datetime64("2020-01-04"))
+    values = np.random.default_rng(2).gamma(1.0, 2.0, size=(3, 2, 3)).astype("f4")
+    paths = [tmp_path / "prism" / f"PRISM_ppt_stable_4kmD2_{str(day).replace('-', '')}_bil.nc" for day in days]
+    for path, field in zip(paths, values):
+        _prism_month(path, field)
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset([f"prism/{path.name}" for path in paths])
+    message = str(refusal.value)
+    assert "PRISM's day, the 24 hours ending 12 UTC on the name's date, as its bounds" in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    epoch = np.datetime64("1970-01-01T00", "h")
+    for path, day in zip(paths, days):
+        ends = (day.astype("datetime64[h]") + np.array([-12, 12])) - epoch  # hours since 1970-01-01
+        with xr.open_dataset(tmp_path / "prism" / "with_dates" / path.name, decode_times=False) as copy:
+            np.testing.assert_array_equal(copy["time_bnds"].values, ends.astype(float) / 24)
+            assert float(copy["time"]) == ends.astype(float).mean() / 24
+    opened = open_dataset(sorted(str(path) for path in (tmp_path / "prism" / "with_dates").glob("*.nc")))
+    starts = [str(bound) for bound in opened["time_bnds"].values[:, 0]]
+    assert starts == ["2019-12-31 12:00:00", "2020-01-01 12:00:00", "2020-01-02 12:00:00"]
+    np.testing.assert_array_equal(opened["Band1"].values, values)

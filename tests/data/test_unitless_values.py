@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import cftime
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -330,3 +331,84 @@ def test_values_without_units_that_no_likely_unit_explains_get_words_and_no_plac
     assert "ncatted" not in message and "UNITS" not in message.replace("UDUNITS", "")
     assert message.endswith("set the units they are in, which are then converted to degC: write the unit its values "
                             "are in, as UDUNITS spells it, into the units attribute of 'tos' (in a copy of its files)")
+
+
+def _month_totals(folder, rates):
+    """PRISM's monthly ppt as climann's filename-date line dates it (break55b A7): one file a month,
+    ``Band1`` the month's total in mm (no units), a scalar time mid-month with the month's bounds."""
+    folder.mkdir()
+    for index, rate in enumerate(rates):
+        year, month = 2001 + index // 12, index % 12 + 1
+        start = cftime.DatetimeGregorian(year, month, 1)
+        end = cftime.DatetimeGregorian(year + month // 12, month % 12 + 1, 1)
+        days = (end - start).days
+        with netCDF4.Dataset(folder / f"PRISM_ppt_stable_4kmM3_{year}{month:02d}_bil.nc", "w") as nc:
+            nc.createDimension("lat", rate.shape[0])
+            nc.createDimension("lon", rate.shape[1])
+            nc.createDimension("bnds", 2)
+            time = nc.createVariable("time", "f8", ())
+            time.units, time.standard_name, time.calendar, time.bounds = "days since 1970-01-01", "time", "standard", \
+                "time_bnds"
+            first = cftime.date2num(start, "days since 1970-01-01", "standard")
+            time[...] = first + days / 2
+            nc.createVariable("time_bnds", "f8", ("bnds",))[:] = [first, first + days]
+            nc.createVariable("lat", "f8", ("lat",))[:] = 30.125 + 0.25 * np.arange(rate.shape[0])
+            nc["lat"].units = "degrees_north"
+            nc.createVariable("lon", "f8", ("lon",))[:] = -110.0 + 0.25 * np.arange(rate.shape[1])
+            nc["lon"].units = "degrees_east"
+            band = nc.createVariable("Band1", "f4", ("lat", "lon"), fill_value=np.float32(-9999.0))
+            band.long_name = "GDAL Band Number 1"
+            band[:] = rate * days
+    return sorted(folder.glob("*.nc"))
+
+
+def test_month_totals_without_units_against_a_rate_are_marked_as_totals_and_divided_by_each_month(
+        tmp_path, monkeypatch):
+    """break55b A7: PRISM's month totals (mm, no units) against a run in mm/day, about 30.4 times its values,
+    were advised units '0.01 mm/day': pasted, scored at 0.30 of their rate. No constant factor converts month
+    totals (months differ in length): the line marks them as totals, and each is then divided by its month's
+    days, the rates numpy's."""
+    import os
+    import shutil
+    import subprocess
+
+    from climann.data.open import open_dataset
+
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO")
+    monkeypatch.chdir(tmp_path)
+    rates = np.random.default_rng(7).uniform(0.2, 3.0, (24, 3, 4)).astype(np.float32)
+    files = _month_totals(tmp_path / "prism", rates)
+    training = TrainingValues(float(rates.mean()), float(rates.std()), "mm/day", float(rates.min()),
+                              float(rates.max()))
+    with pytest.raises(ClimannError) as raised:
+        check_unitless_values(open_dataset(files), {"Band1": training}, where="prism",
+                              reference="the model's training data")
+    message = str(raised.value)
+    assert "likely each step's total in mm, not a rate" in message
+    assert "0.01 mm/day" not in message and "then give --data 'prism/totals_marked/*.nc'" in message
+    command = message[message.index("( for f in "):message.index("; done", message.index("mkdir -p ")) + len("; done")]
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path, env=dict(os.environ))
+    assert sorted(path.name for path in (tmp_path / "prism").glob("*.nc")) == [path.name for path in files]
+    copies = sorted((tmp_path / "prism" / "totals_marked").glob("*.nc"))
+    opened = open_dataset(copies)
+    converted = convert_dataset(opened, {"Band1": "mm/day"}, where="copies", reference="the model's training data",
+                                values_checked=["Band1"])
+    np.testing.assert_allclose(converted["Band1"].values, rates, rtol=1e-6)
+
+
+def test_values_a_month_times_a_rate_on_daily_steps_are_no_totals():
+    """The month's length is a scale only of monthly steps: daily values 30 times a rate in mm/day are no day's
+    totals (a day's total of a rate per day is the rate); no totals line, no constant unit either."""
+    times = [cftime.DatetimeGregorian(2001, 1, day) for day in range(1, 31)]
+    rates = np.random.default_rng(8).uniform(0.2, 3.0, (30, 2, 3)).astype(np.float32)
+    dataset = xr.Dataset({"pr": (("time", "lat", "lon"), rates * 30.4, {})},
+                         coords={"time": times, "lat": [0.0, 1.0], "lon": [0.0, 1.0, 2.0]})
+    training = TrainingValues(float(rates.mean()), float(rates.std()), "mm/day", float(rates.min()),
+                              float(rates.max()))
+    with pytest.raises(ClimannError) as raised:
+        check_unitless_values(dataset, {"pr": training}, where="pr.nc", reference="the model's training data")
+    message = str(raised.value)
+    assert "total" not in message and "mm/day'" not in message.split("converted to mm/day")[-1]
+    assert message.endswith("write the unit its values are in, as UDUNITS spells it, into the units attribute "
+                            "of 'pr' (in a copy of its files)")

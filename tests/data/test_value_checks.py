@@ -64,12 +64,10 @@ def test_the_three_checks_read_every_value_once(tmp_path, caplog, bytes_read, re
 
 def test_the_command_that_marks_a_code_marks_the_unmarked_fill_value_too_and_works(tmp_path, caplog, monkeypatch):
     """break32b A2: MRMS as wgrib2 writes it, -999 (outage) and -3 (no coverage) both unmarked. Two commands
-    that each write missing_value keep only the second's: the code's command marks -999 too, and followed
-    (with netCDF4-python, as ncatted does it) leaves neither as data."""
+    that each write missing_value keep only the second's: the code's command marks -999 too, and run as printed
+    (its copy in a new folder, fix55a) leaves neither as data."""
     import re
-    import shutil
-
-    import netCDF4
+    import subprocess
 
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(7)
@@ -86,11 +84,11 @@ def test_the_command_that_marks_a_code_marks_the_unmarked_fill_value_too_and_wor
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_held_values(opened, ["PrecipRate"], where="mrms.nc", file="mrms.nc")
     (code,) = [record.getMessage() for record in caplog.records if "holds the value -3" in record.getMessage()]
-    numbers, source, copy = re.search(r"ncatted -a missing_value,PrecipRate,o,f,(\S+) (\S+) (\S+)", code).groups()
+    numbers, source, copy = re.search(r"ncatted -a missing_value,PrecipRate,o,f,(\S+) (\S+) (\S+)`", code).groups()
     assert numbers == "-999,-3" and "(which marks -999 too)" in code
-    shutil.copy(source, copy)
-    with netCDF4.Dataset(copy, "a") as file:
-        file["PrecipRate"].missing_value = np.array([float(number) for number in numbers.split(",")], "f4")
+    assert copy == "missing_marked/mrms.nc"  # in a new folder (fix55a: mrms_fixed.nc beside mrms.nc)
+    subprocess.run(code.split("`")[1], shell=True, check=True, capture_output=True)  # as printed
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["missing_marked", "mrms.nc"]
     fixed = open_dataset([tmp_path / copy])["PrecipRate"].values
     np.testing.assert_array_equal(np.isnan(fixed), (rate == -3.0) | (rate == -999.0))
     assert np.nanmin(fixed) >= 0

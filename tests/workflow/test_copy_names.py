@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 
@@ -43,14 +42,20 @@ def test_the_fill_value_and_land_lines_of_one_run_name_different_copies(tmp_path
     warnings = [line for line in result.stderr.splitlines() if line.startswith("climann: warning:")]
     (fill,) = [line for line in warnings if "ncatted -a _FillValue,sosstsst" in line]
     (land,) = [line for line in warnings if "as an ocean model leaves land" in line]
-    fill_line = re.search(r"ncatted -a _FillValue,sosstsst,o,f,1e\+20 v4\.nc v4_fixed\.nc", fill).group(0)
-    # written whole (fix45m): to v4_fixed_2.nc.part, renamed v4_fixed_2.nc
-    assert 'xr.open_dataset("v4_fixed.nc")' in land and 'd.to_netcdf(p);os.replace(p,"v4_fixed_2.nc")' in land
-    assert land.endswith("(this reads v4_fixed.nc, which the line shown before writes from v4.nc: run that one "
-                         "first; v4_fixed_2.nc then holds both fixes)")
+    # each copy in a new folder of its own (fix55a: v4_fixed.nc and v4_fixed_2.nc beside v4.nc)
+    fill_line = fill.split("if they are missing values: `", 1)[1].split("`", 1)[0]
+    assert fill_line.endswith(" && mkdir -p missing_marked && ncatted -a _FillValue,sosstsst,o,f,1e+20 v4.nc "
+                              "missing_marked/v4.nc")
+    # written whole (fix45m): to land_masked/v4.nc.part, renamed land_masked/v4.nc
+    land_line = land[land.index("mkdir -p land_masked && python -c "):].partition(" (its copy in a new folder)")[0]
+    assert land_line.endswith("d.to_netcdf(p);os.replace(p,sys.argv[2])' missing_marked/v4.nc land_masked/v4.nc")
+    assert land.endswith("then give --data land_masked/v4.nc in place of v4.nc (this reads missing_marked/v4.nc, "
+                         "which the line shown before writes from v4.nc: run that one first; land_masked/v4.nc then "
+                         "holds both fixes)")
     _bash(fill_line, tmp_path)
-    _bash(land[land.index("python -c "):].partition(" (this reads")[0], tmp_path)
-    fixed = open_dataset([tmp_path / "v4_fixed_2.nc"])["sosstsst"].values
+    _bash(land_line, tmp_path)
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["v4.nc"]  # nothing beside the original
+    fixed = open_dataset([tmp_path / "land_masked/v4.nc"])["sosstsst"].values
     assert np.isnan(fixed[:, _land()]).all()
     np.testing.assert_array_equal(fixed[:, ~_land()], sst[:, ~_land()])
 
@@ -75,17 +80,25 @@ def test_the_land_and_cell_area_lines_run_in_order_end_in_one_copy_with_both_fix
     # in the order printed: the cell-area line (in the default predictors' note) first, then the land line
     assert warnings.index(areas) < warnings.index(land)
     command, _, after = areas.partition("to weigh them by e1t·e2t: `")[2].partition("` (writes it as e1e2t")
-    assert after.startswith(" into a copy of mesh_mask.nc, then names it in a copy of the target's file), ")
-    assert command.startswith("python -c ") and command.endswith(
-        " && ncatted -a cell_measures,sosstsst,o,c,'area: e1e2t' oras5.nc oras5_fixed.nc")
+    # both copies in one new folder (fix55a: mesh_mask_fixed.nc and oras5_fixed.nc beside their files)
+    assert after == (" into a copy of mesh_mask.nc, then names it in a copy of oras5.nc, both in a new folder), then "
+                     "give --data 'cell_areas/*.nc' in place of mesh_mask.nc and oras5.nc")
+    assert command.startswith("{ [ ! -e cell_areas/oras5.nc ] || ") and " && mkdir -p cell_areas && python -c " in command
+    assert command.endswith(" mesh_mask.nc cell_areas/mesh_mask.nc && ncatted -a cell_measures,sosstsst,o,c,"
+                            "'area: e1e2t' oras5.nc cell_areas/oras5.nc")
     _bash(command, tmp_path)  # one line, as printed
-    line, _, after = land.partition("to set those cells missing: ")[2].partition(" (this reads oras5_fixed.nc")
-    assert after.startswith(", which the line shown before writes from oras5.nc")
+    line, _, after = land.partition("to set those cells missing: ")[2].partition(" (its copy in a new folder)")
+    assert after.endswith("(this reads cell_areas/oras5.nc, which the line shown before writes from oras5.nc: run "
+                          "that one first; land_masked/oras5.nc then holds both fixes)")
     _bash(line, tmp_path)
-    fixed = open_dataset([tmp_path / "oras5_fixed_2.nc"])["sosstsst"]
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["mesh_mask.nc", "oras5.nc"]  # nothing beside
+    fixed = open_dataset([tmp_path / "land_masked/oras5.nc"])["sosstsst"]
     assert fixed.attrs["cell_measures"] == "area: e1e2t"
     assert np.isnan(fixed.values[:, _land()]).all()
     np.testing.assert_array_equal(fixed.values[:, ~_land()], original["sosstsst"].values[:, ~_land()])
-    again = run_main("train", "--data", "oras5_fixed_2.nc", "--data", "mesh_mask_fixed.nc", "--target", "sosstsst",
-                     "--out", "run2", "--epochs", "1", capfd=capfd, monkeypatch=monkeypatch)
+    metrics = open_dataset([tmp_path / "cell_areas/mesh_mask.nc"])
+    np.testing.assert_array_equal(metrics["e1e2t"].values, metrics["e1t"].values * metrics["e2t"].values)
+    again = run_main("train", "--data", "land_masked/oras5.nc", "--data", "cell_areas/mesh_mask.nc", "--target",
+                     "sosstsst", "--out", "run2", "--epochs", "1", capfd=capfd, monkeypatch=monkeypatch)
+    assert again.returncode == 0, again.stderr
     assert "land stored as a value" not in again.stderr and "to weigh them by" not in again.stderr

@@ -1944,7 +1944,7 @@ def test_one_step_files_of_a_whole_month_are_advised_merged_then_averaged_and_no
     assert len(said) == 1
     assert "average them to monthly steps first (the month whole: 31 daily steps in January 1996), e.g." in said[0]
     commands = re.findall(r"`(mkdir [^`]*)`", said[0])
-    assert commands == ["mkdir -p days/monthly && cdo monmean -mergetime days/day_199601*.nc "
+    assert commands == ["mkdir -p days/monthly && cdo monmean -mergetime 'days/day_199601*.nc' "
                         "days/monthly/day_199601_monthly.nc"], commands
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")

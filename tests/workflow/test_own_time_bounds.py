@@ -151,3 +151,31 @@ def test_a_predictors_own_bounds_do_not_make_the_targets_cells(tmp_path):
         error = values[steps] - np.stack([climatology[day] for day in doy[steps]])
         assert metrics["splits"][name]["climatology"]["mse"] == pytest.approx(
             np.average(error ** 2, weights=np.broadcast_to(weights, error.shape)), rel=1e-6)
+
+
+@pytest.mark.parametrize("features", [pytest.param(["lat"], id="lat"), pytest.param(["lat", "season"], id="season")])
+def test_predict_on_the_predictors_alone_stamps_the_days_as_the_runs_target(tmp_path, features):
+    """break55c A1: GloFAS' dis24 stamped at the end of its day (bounds [D, D + 1]) trained from tp stamped at
+    the start of the same day (its own bounds): `climann predict` on tp's file alone stamped each day D, while
+    the run's predictions.nc and dis24's file stamp it D + 1, so predictions aligned by label met the next
+    day's discharge. predict's stamps are now the run's and the target file's, for the same bounds, and its
+    predictions of those days equal the run's own (the season features dated as in training)."""
+    from climann.workflow.predict import predict_files
+
+    _files(tmp_path, tp_bounds=True, dis_bounds=True)
+    config = build_config({"data": {"paths": [str(tmp_path / "cems_dis24.nc"), str(tmp_path / "era5_tp.nc")],
+                                    "target": "dis24", "predictors": ["tp"], "features": features},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    predict_files(run_dir, [tmp_path / "era5_tp.nc"], tmp_path / "predicted.nc")
+    with xr.open_dataset(tmp_path / "predicted.nc") as new, xr.open_dataset(run_dir / "predictions.nc") as own, \
+            xr.open_dataset(tmp_path / "cems_dis24.nc") as target:
+        bounds_name = new["valid_time"].attrs["bounds"]
+        assert (pd.DatetimeIndex(new["valid_time"].values) == pd.DatetimeIndex(new[bounds_name].values[:, 1])).all()
+        np.testing.assert_array_equal(new["valid_time"].values, target["valid_time"].values)
+        common = np.intersect1d(own["valid_time"].values, new["valid_time"].values)
+        assert len(common) == own.sizes["valid_time"] > 100
+        np.testing.assert_array_equal(new[bounds_name].sel(valid_time=common).values,
+                                      own[own["valid_time"].attrs["bounds"]].sel(valid_time=common).values)
+        np.testing.assert_allclose(new["dis24_pred"].sel(valid_time=common).values,
+                                   own["dis24_pred"].sel(valid_time=common).values, rtol=1e-6, atol=1e-6)

@@ -580,7 +580,7 @@ def test_a_predictor_with_an_unmarked_fill_value_is_named_when_the_data_are_prep
     assert (f"'pred' in fill.nc holds -9999 at {held} of the {dataset['pred'].size} values checked, at 36 time steps "
             "(2000-01-15, 2000-02-15, 2000-03-15, …), a usual fill value (observation "
             "products' missing value) that no _FillValue or missing_value marks as missing") in caplog.text
-    assert "ncatted -a _FillValue,pred,o,f,-9999 fill.nc fill_fixed.nc" in caplog.text
+    assert "ncatted -a _FillValue,pred,o,f,-9999 fill.nc missing_marked/fill.nc` (its copy in a new folder)" in caplog.text
     assert (data.samples.inputs == -9999.0).any()  # still data
 
 
@@ -606,9 +606,9 @@ def test_a_fill_like_value_of_1e30_or_more_is_refused_when_the_data_are_prepared
     assert message.startswith(f"'{variable}' in fill.nc holds {np.float32(fill):g} at 1 of the 864 values checked, "
                               "at 1 time step (2002-07-15)")
     assert "no measured or modelled quantity reaches 1e+30" in message and "\n" not in message
-    assert f"mark them missing: ncatted -a _FillValue,{variable},o,f," in message
-    assert message.endswith("fill.nc fill_fixed.nc (then give fill_fixed.nc in place of fill.nc in --data: a glob "
-                            "over their folder takes both, and two files of one variable are refused)")
+    assert "mark them missing: `" in message and f" && ncatted -a _FillValue,{variable},o,f," in message
+    assert message.endswith("fill.nc missing_marked/fill.nc` (its copy in a new folder), then give --data "
+                            "missing_marked/fill.nc in place of fill.nc")  # fix55a: fill_fixed.nc beside it
 
 
 def test_cmip_1e20_stays_a_warning(tmp_path, caplog, monkeypatch):
@@ -836,7 +836,7 @@ def test_a_folder_opened_again_for_its_chosen_predictors_warns_of_the_target_s_f
     said = [record.getMessage() for record in caplog.records if "holds 1e+20" in record.getMessage()]
     assert len(said) == 2 and said[0].startswith("'tas' in vars.nc holds 1e+20 at 216 of the 864 values checked")
     assert (f"ncatted -a _FillValue,tas,o,f,1e+20 -a _FillValue,pred,o,f,1e+20 {tmp_path / 'vars.nc'} "
-            f"{tmp_path / 'vars_fixed.nc'}") in said[0]
+            f"{tmp_path / 'missing_marked' / 'vars.nc'}") in said[0]  # in a new folder (fix55a)
     assert said[1].startswith("'pred' in vars.nc") and said[1].endswith("the command on the line of 'tas' above "
                                                                         "marks them too")
 

@@ -509,10 +509,9 @@ def test_codes_at_steps_a_sample_would_not_read_are_said_on_every_route(route, c
             ) in [without_guards(line) for line in said]  # its copy in a new folder (fix53a)
     assert (f"'pr' in c11.nc holds -9999 at {int(rain.sum())} of the {pr.size} values checked, at 1 time step "
             "(1990-08-16), a usual fill value (observation products' missing value) that no _FillValue or "
-            f"missing_value marks as missing, so they are used as data; if they are missing values: ncatted -a "
-            f"_FillValue,pr,o,f,-9999 {path} {tmp_path / 'c11_fixed.nc'} (then give {tmp_path / 'c11_fixed.nc'} in "
-            f"place of {path} in --data: a glob over their folder takes both, and two files of one variable are "
-            "refused)") in said
+            f"missing_value marks as missing, so they are used as data; if they are missing values: `"
+            + one_copy("ncatted -a _FillValue,pr,o,f,-9999", path, tmp_path / "missing_marked").replace(
+                " (its copy", "` (its copy")) in [without_guards(line) for line in said]  # in a new folder (fix55a)
     assert int(ice.sum()) == 32 and int(rain.sum()) == 6
     assert sum(block["model"]["n_samples"] for block in metrics["splits"].values()) == sst.size - int(ice.sum())
 
