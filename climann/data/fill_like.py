@@ -1100,7 +1100,7 @@ def command_target(variable: xr.DataArray, times: np.ndarray, file: str | Path |
     return command_files(variable, times, file)
 
 
-def marking_command(attributes: Sequence[str], target: str | tuple[str, ...]) -> str:
+def marking_command(attributes: Sequence[str], target: str | tuple[str, ...], *, folder: str = "missing_marked") -> str:
     """The command that makes the attribute changes ``attributes`` (ncatted's ``-a``) on the
     files of ``target`` (:func:`command_target`), with what to give in ``--data`` afterwards: the
     copies written into a new folder ``missing_marked`` beside the files, for one file its command
@@ -1118,17 +1118,20 @@ def marking_command(attributes: Sequence[str], target: str | tuple[str, ...]) ->
         ``-a att,var,mode,type,value`` words (:func:`~climann.data.shell.ncatted_attribute`).
     target : str or tuple of str
         As :func:`command_target` gives it.
+    folder : str
+        The new folder's name, saying what the copies' change is (``units_fixed`` for a units
+        attribute: a copy relabelled in kelvin is no "missing_marked" one).
 
     Returns
     -------
     str
     """
     if isinstance(target, tuple):
-        return copies_of_files(lambda words, _: attribute_command(attributes, words), target, name="missing_marked")
+        return copies_of_files(lambda words, _: attribute_command(attributes, words), target, name=folder)
     if users_file_copied(target) is None:  # placeholders, a Zarr store (changed in place), or no file there
         return f"{attribute_command(attributes, target)}{in_place_note(target)}"
     # one file's copy into a new folder too: beside the file, a glob over their folder took both (fix55a)
-    return one_copy_advice(lambda files: f"`{attribute_command(attributes, files)}`", target, "missing_marked")
+    return one_copy_advice(lambda files: f"`{attribute_command(attributes, files)}`", target, folder)
 
 
 def _number(value: object) -> str:

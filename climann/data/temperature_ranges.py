@@ -285,7 +285,7 @@ def _way_out(name: str, variable: xr.DataArray, edges: tuple[float, float], kind
     name = name_in_command(name, variable, np.array([]), file)  # as the file holds it (a rename's source)
     if parse_units(units, variable=name).units != unit_registry().Unit("kelvin") and plausible(
             "K", _in_celsius(edges, "K", name)):
-        fix = marking_command([ncatted_attribute("units", name, "o", "c", "K")], target)
+        fix = marking_command([ncatted_attribute("units", name, "o", "c", "K")], target, folder="units_fixed")
         return f"; if they are kelvins, as their values read, say so: {fix}"
     for scale in SCALES:
         if not plausible(scale, _in_celsius(np.multiply(edges, scale), units, name)):
@@ -302,7 +302,7 @@ def _way_out(name: str, variable: xr.DataArray, edges: tuple[float, float], kind
         tenths = {0.1: "tenths", 0.01: "hundredths"}[scale]
         return (f"; most likely they are {tenths} of a degree (×{scale:g}: {np.multiply(edges, scale)[0]:g} to "
                 f"{np.multiply(edges, scale)[1]:g} {units}), as GHCN-Daily's .dly files store TMAX and TMIN: a "
-                f"scale_factor says so to every reader: {marking_command(changes, target)}")
+                f"scale_factor says so to every reader: {marking_command(changes, target, folder='scaled')}")
     return ""
 
 

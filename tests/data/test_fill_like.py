@@ -34,7 +34,7 @@ def _marked(command: str, stem: str, others: tuple[str, ...] = ()) -> str:
     backticks, writing the copy into a new folder missing_marked/ under its own name, then the --data to give (fix55a:
     {stem}_fixed.nc beside {stem}.nc was taken with it by a glob over their folder, and the run refused both)."""
     copy = f"missing_marked/{stem}.nc"
-    given = f", with the other files of . given as before ({' '.join(f'--data {other}' for other in others)})"
+    given = f", with the other files of the working folder given as before ({' '.join(f'--data {other}' for other in others)})"
     return (f"`{none_there(copy)}mkdir -p missing_marked && {command} {stem}.nc {copy}` (its copy in a new folder), "
             f"then give --data {copy} in place of {stem}.nc{given if others else ''}")
 

@@ -2,6 +2,8 @@
 folder of one-variable CMIP files, where the first files never hold the variable meant."""
 
 import logging
+import re
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -81,9 +83,19 @@ def test_a_fill_like_value_warning_names_and_fixes_the_variables_own_file(tmp_pa
     # its _FillValue (NaN, as xarray writes) is replaced: a missing_value beside a NaN _FillValue made a file
     # xarray cannot write again (break44c A4), and NaN values stay missing without it
     assert "that its _FillValue NaN does not mark" in message
-    assert message.endswith("ncatted -a _FillValue,clt,o,d,1e+20 cmip/clt_Amon.nc cmip/clt_Amon_fixed.nc (then "
-                            "give cmip/clt_Amon_fixed.nc in place of cmip/clt_Amon.nc in --data: a glob over their "
-                            "folder takes both, and two files of one variable are refused)")
+    assert "ncatted -a _FillValue,clt,o,d,1e+20 cmip/clt_Amon.nc cmip/missing_marked/clt_Amon.nc` (its copy in a " \
+        "new folder)" in message
+    assert message.endswith("then give --data cmip/missing_marked/clt_Amon.nc in place of cmip/clt_Amon.nc, with the "
+                            "other files of cmip given as before (--data cmip/areacella_fx.nc --data "
+                            "cmip/pr_Amon_2000.nc --data cmip/pr_Amon_2001.nc)")
+    before = sorted(path.name for path in (tmp_path / "cmip").iterdir())
+    subprocess.run(["bash", "-c", re.search(r"`([^`]+)`", message).group(1)], cwd=tmp_path, check=True)
+    assert sorted(path.name for path in (tmp_path / "cmip").iterdir()) == sorted([*before, "missing_marked"])
+    with open_dataset([tmp_path / "cmip" / "missing_marked" / "clt_Amon.nc"]) as fixed, \
+            xr.open_dataset(tmp_path / "cmip" / "clt_Amon.nc", mask_and_scale=False) as stored:
+        marked = stored["clt"].values == 1e20
+        assert np.count_nonzero(marked) == 1 and np.isnan(fixed["clt"].values[marked]).all()
+        np.testing.assert_array_equal(fixed["clt"].values[~marked], stored["clt"].values[~marked])
 
 
 @pytest.mark.parametrize(

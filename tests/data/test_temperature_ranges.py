@@ -2,6 +2,7 @@
 
 import logging
 import re
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,12 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.data.temperature_ranges import EARTH_RANGES, temperature_kind, warn_beyond_earth
 from climann.data.value_checks import warn_held_values
-from tests.conftest import follow_ncatted
+
+
+def _run_printed(message: str, cwd) -> None:
+    """Run the backticked command of ``message`` in bash as a user pastes it (ncatted is installed)."""
+    command = re.search(r"`([^`]+)`", message).group(1)
+    subprocess.run(["bash", "-c", command], cwd=cwd, check=True)
 
 
 def _station(values: np.ndarray, name: str = "TMAX", **attrs) -> xr.Dataset:
@@ -49,13 +55,16 @@ def test_tenths_of_a_degree_are_warned_of_with_a_scale_factor_that_brings_them_b
     assert high > 60 and f"holds temperatures from {low:g} to {high:g} degC" in message
     assert "air near the surface on Earth (-100 to 60 °C" in message
     assert f"(×0.1: {low * 0.1:g} to {high * 0.1:g} degC)" in message
-    command = re.search(r"(ncatted -a scale_factor,TMAX,o,f,0.1 \S+ \S+)", message).group(1)
-    follow_ncatted(command, tmp_path)
+    assert "ncatted -a scale_factor,TMAX,o,f,0.1 " in message
+    _run_printed(message, tmp_path)  # its copy in a new folder, not beside the file (fix55a)
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["scaled", "station.nc"]
     caplog.clear()
-    fixed = open_dataset([tmp_path / "station_fixed.nc"])
+    copy = tmp_path / "scaled" / "station.nc"
+    assert f"give --data {copy} in place of {path}" in message
+    fixed = open_dataset([copy])
     np.testing.assert_allclose(fixed["TMAX"].values.ravel(), np.round(celsius * 10) * 0.1, rtol=1e-6)
     with caplog.at_level(logging.WARNING, logger="climann"):
-        warn_held_values(fixed, ["TMAX"], where="station_fixed.nc", file=tmp_path / "station_fixed.nc")
+        warn_held_values(fixed, ["TMAX"], where="station.nc", file=copy)
     assert _warnings(caplog) == []
 
 
@@ -67,8 +76,18 @@ def test_kelvins_under_degC_are_told_to_say_kelvin(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_held_values(open_dataset([path]), ["t2m"], where="t2m.nc", file=path)
     [message] = _warnings(caplog)
-    assert "if they are kelvins, as their values read, say so: ncatted -a units,t2m,o,c,K" in message
-    assert "tenths" not in message
+    assert "if they are kelvins, as their values read, say so: " in message
+    assert "ncatted -a units,t2m,o,c,K " in message and "tenths" not in message
+    _run_printed(message, tmp_path)
+    copy = tmp_path / "units_fixed" / "t2m.nc"
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["t2m.nc", "units_fixed"]
+    with open_dataset([copy]) as fixed:  # read in kelvin now: the same values, no warning
+        assert fixed["t2m"].attrs["units"] == "K"
+        np.testing.assert_allclose(fixed["t2m"].values.ravel(), kelvin.astype("f4"))
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            warn_held_values(fixed, ["t2m"], where="t2m.nc", file=copy)
+    assert _warnings(caplog) == []
 
 
 @pytest.mark.parametrize("attrs, values, coords", [
@@ -145,6 +164,7 @@ def test_a_scale_is_proposed_only_when_most_values_are_out_of_range(tmp_path, ca
                 f"{100 * (1 - inside):.3g} % beyond it: a few values out of range") in message
         return
     assert inside < 0.99
-    follow_ncatted(re.search(r"(ncatted -a scale_factor,votemper,o,f,0.1 \S+ \S+)", message).group(1), tmp_path)
-    with open_dataset([tmp_path / "sea_fixed.nc"]) as fixed:
+    assert "ncatted -a scale_factor,votemper,o,f,0.1 " in message
+    _run_printed(message, tmp_path)
+    with open_dataset([tmp_path / "scaled" / "sea.nc"]) as fixed:
         np.testing.assert_allclose(fixed["votemper"].values.ravel(), stored * 0.1, rtol=1e-6)
