@@ -566,3 +566,15 @@ def ice_drift_dataset(*, n_time: int = 40, end_positions: bool = False, extra: t
               "lat": (("yc", "xc"), lat, {"units": "degrees_north", "standard_name": "latitude"}),
               "lon": (("yc", "xc"), lon, {"units": "degrees_east", "standard_name": "longitude"})}
     return xr.Dataset(variables, coords=coords)
+
+
+def network_on_t_by_hand(run_dir, t: np.ndarray) -> np.ndarray:
+    """A run's network, trained on the one predictor ``t``, applied to ``t`` (time, lat, lon) by hand: scaled by
+    the run's saved scalers, forward, unscaled (the level tests of fix55g: the predictions equal it)."""
+    from climann.workflow.predict import load_run, saved_scalers
+
+    run = load_run(run_dir)
+    inputs, targets = saved_scalers(run)
+    assert inputs.names == ("t",)
+    features = t.reshape(-1, 1).astype(np.float64)
+    return targets.inverse_transform(run.network.predict(inputs.transform(features)))[:, 0].reshape(t.shape)

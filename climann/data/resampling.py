@@ -38,6 +38,16 @@ from climann.data.shell import input_and_copy, whole_write
 
 __all__ = ["calendar_resample_command", "composite_resample_command", "resample_command", "restamp_command"]
 
+#: The end the resampling lines share: the time takes the original's attributes and its new
+#: bounds ``t_bnds``, its units and calendar kept, no _FillValue on either, and the copy written
+#: whole (:func:`~climann.data.shell.whole_write`).
+_BOUNDS_AND_WRITE = (
+    'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
+    'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
+    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;'
+    + whole_write("m.to_netcdf", "o", quote='"')
+)
+
 #: ``python -c SCRIPT IN OUT HOURS TIME``: the means of IN over cells of HOURS hours, written
 #: to OUT (see the module description).
 _PYTHON_RESAMPLE = (
@@ -61,10 +71,7 @@ _PYTHON_RESAMPLE = (
     'if "cell_methods" in m[q].attrs];'
     'l=np.array([z+datetime.timedelta(seconds=f+q*H) for q in u[y]]);H=datetime.timedelta(seconds=H);'
     'm=xr.merge([d.drop_dims(t),m.assign_coords({t:l+H/2})]);m[t+"_bnds"]=((t,"bnds"),np.stack([l,l+H],1));'
-    'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
-    'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
-    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;'
-    + whole_write("m.to_netcdf", "o", quote='"')
+    + _BOUNDS_AND_WRITE
 )
 
 
@@ -137,10 +144,7 @@ _PYTHON_CALENDAR_RESAMPLE = (
     'k=(g[:-1]>=lo)&(g[1:]<=hi) if c is not None or len(v)<2 else d[t].copy(data=np.ones(len(v))).resample({t:f})'
     '.sum().values>=[round((y-x)/w) for x,y in zip(g[:-1],g[1:])];m=m.isel({t:k});s,g=g[:-1][k],g[1:][k];'
     'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s})]).set_coords(p);m[t+"_bnds"]=((t,"bnds"),np.stack([s,g],1));'
-    'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
-    'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
-    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;'
-    + whole_write("m.to_netcdf", "o", quote='"')
+    + _BOUNDS_AND_WRITE
 )
 
 
@@ -241,10 +245,7 @@ _PYTHON_COMPOSITE_RESAMPLE = (
     '.mean(keep_attrs=True);m=m.assign({q:m[q].astype(z[q]) for q in n if z[q].kind=="f"}).isel({t:h});'
     's,g=u[h],E[k][h];'
     'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s})]);m[t+"_bnds"]=((t,"bnds"),np.stack([s,g],1));'
-    'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
-    'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
-    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;'
-    + whole_write("m.to_netcdf", "o", quote='"')
+    + _BOUNDS_AND_WRITE
 )
 
 

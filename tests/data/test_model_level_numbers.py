@@ -15,7 +15,7 @@ from climann.cli import app
 from climann.data.levels import MODEL_LEVEL_KIND, PRESSURE_KIND, level_kind
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.conftest import draw_no_run_figures
+from tests.conftest import draw_no_run_figures, network_on_t_by_hand
 
 runner = CliRunner()
 
@@ -153,17 +153,6 @@ def test_a_pressure_given_for_a_model_level_number_is_refused_with_the_ml2pl_rou
             in result.output and "cdo ml2pl" in result.output)
 
 
-def _by_hand(run_dir, t):
-    """The run's network applied to ``t`` (time, lat, lon) by hand: scaled, forward, unscaled."""
-    from climann.workflow.predict import load_run, saved_scalers
-
-    run = load_run(run_dir)
-    inputs, targets = saved_scalers(run)
-    assert inputs.names == ("t",)
-    features = t.reshape(-1, 1).astype(np.float64)
-    return targets.inverse_transform(run.network.predict(inputs.transform(features)))[:, 0].reshape(t.shape)
-
-
 @pytest.mark.parametrize(("run", "data", "level"), [
     pytest.param("pl", "pl", "pressure50", id="pressure-run-on-pressure-levels"),
     pytest.param("ml", "ml", "model50", id="model-level-run-on-model-levels"),
@@ -175,7 +164,7 @@ def test_predict_on_the_same_kind_of_level_takes_that_level(era5, runs, tmp_path
     assert result.exit_code == 0, result.output
     with xr.open_dataset(out) as predictions:
         found = predictions["t2m_pred"].transpose("time", "latitude", "longitude").values
-    np.testing.assert_allclose(found, _by_hand(runs / run, values[level].astype(np.float32)), rtol=1e-5)
+    np.testing.assert_allclose(found, network_on_t_by_hand(runs / run, values[level].astype(np.float32)), rtol=1e-5)
 
 
 @pytest.mark.parametrize("command", ["predict", "evaluate"])
@@ -202,4 +191,4 @@ def test_evaluate_on_the_same_kind_of_level_scores_the_run(era5, runs, tmp_path)
     assert result.exit_code == 0, result.output
     with xr.open_dataset(tmp_path / "scores" / "predictions.nc") as predictions:  # every step of the new data
         found = predictions["t2m_pred"].transpose("time", "latitude", "longitude").values
-    np.testing.assert_allclose(found, _by_hand(runs / "ml", values["model50"].astype(np.float32)), rtol=1e-5)
+    np.testing.assert_allclose(found, network_on_t_by_hand(runs / "ml", values["model50"].astype(np.float32)), rtol=1e-5)

@@ -13,7 +13,7 @@ import xarray as xr
 from typer.testing import CliRunner
 
 from climann.cli import app
-from tests.conftest import draw_no_run_figures
+from tests.conftest import draw_no_run_figures, network_on_t_by_hand
 
 runner = CliRunner()
 
@@ -91,17 +91,6 @@ def runs(downloads, tmp_path_factory):
     return out
 
 
-def _by_hand(run_dir, t):
-    """The run's network applied to ``t`` (time, lat, lon) by hand: scaled, forward, unscaled."""
-    from climann.workflow.predict import load_run, saved_scalers
-
-    run = load_run(run_dir)
-    inputs, targets = saved_scalers(run)
-    assert inputs.names == ("t",)
-    features = t.reshape(-1, 1).astype(np.float64)
-    return targets.inverse_transform(run.network.predict(inputs.transform(features)))[:, 0].reshape(t.shape)
-
-
 @pytest.mark.parametrize(("run", "given"), [
     pytest.param("new_cds", "old_cds", id="new-cds-run-old-cds-level"),
     pytest.param("old_cds", "new_cds", id="old-cds-run-new-cds-pressure_level"),
@@ -115,7 +104,7 @@ def test_a_download_of_the_runs_level_alone_is_taken_at_it(downloads, runs, tmp_
     assert f"has no dimension '{PRODUCTS[run][0]}'" in result.output  # the mapping is said
     with xr.open_dataset(out) as predictions:
         found = predictions["t2m_pred"].transpose(..., "latitude", "longitude").values
-    np.testing.assert_allclose(found, _by_hand(runs / run, t850.astype(np.float32)), rtol=1e-5)
+    np.testing.assert_allclose(found, network_on_t_by_hand(runs / run, t850.astype(np.float32)), rtol=1e-5)
 
 
 @pytest.mark.parametrize(("run", "given"), [
