@@ -508,8 +508,10 @@ def training_levels_on_new_dimensions(dataset: xr.Dataset, selection: Mapping[st
         The selection, keyed by the data's dimension names.
     """
     used = {dim for name in dataset.data_vars for dim in dataset[name].dims}
-    pressures = [str(dim) for dim in used if dim in dataset.coords and dim not in selection
-                 and is_level(dataset[dim])
+    # a download of one level keeps it as a scalar coordinate (JRA-55's lv_ISBL1(1) = 850 hPa), as predict takes it
+    candidates = [*(dim for dim in used if dim in dataset.coords),
+                  *(name for name, coordinate in dataset.coords.items() if coordinate.ndim == 0)]
+    pressures = [str(dim) for dim in candidates if dim not in selection and is_level(dataset[dim])
                  and _vertical_quantity(dataset[dim], str(dataset[dim].attrs.get("units", ""))) == "pressure"]
     missing = [dim for dim in selection if dim not in used and dim in PRESSURE_LEVEL_NAMES]
     if len(missing) != 1 or len(pressures) != 1:
