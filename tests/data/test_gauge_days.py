@@ -11,6 +11,7 @@ import netCDF4
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
 from climann.data.gauge_days import CPC_CONUS_TITLE, CPC_GLOBAL_TITLE
 from climann.data.open import open_dataset
@@ -68,6 +69,17 @@ def test_the_conus_analysis_is_warned_of_and_its_line_writes_its_12_to_12_utc_da
     cells = opened[opened["time"].attrs["bounds"]].values
     for edge, hours in ((0, -12), (1, 12)):
         assert [str(cell) for cell in cells[:, edge]] == [str(day) for day in DAYS + pd.Timedelta(hours=hours)]
+    # beside a target of 00-00 UTC days, CPC's day D (ending 12 UTC D, as CPC names it) is taken at the target's day D
+    target = np.random.default_rng(1).normal(280.0, 3.0, values.shape).astype("f4")
+    xr.Dataset({"tas": (("time", "lat", "lon"), target, {"units": "K"}),
+                "time_bnds": (("time", "bnds"), np.stack([DAYS, DAYS + pd.Timedelta(days=1)], -1))},
+               coords={"time": ("time", DAYS, {"bounds": "time_bnds"}), "lat": [40.25, 40.0, 39.75],
+                       "lon": [260.0, 260.25, 260.5, 260.75]}).to_netcdf(
+        tmp_path / "tas.nc", encoding={name: {"units": "days since 2000-01-01"} for name in ("time", "time_bnds")})
+    paired = open_dataset([tmp_path / "cpc" / "gauge_days" / "precip.2000.nc", tmp_path / "tas.nc"])
+    assert [str(day) for day in paired["time"].values] == [str(day) for day in DAYS]
+    np.testing.assert_array_equal(paired["precip"].values, values)
+    np.testing.assert_array_equal(paired["tas"].values, target)
 
 
 def test_the_global_analysis_is_said_to_have_no_one_day_and_gets_no_bounds(tmp_path, caplog):
