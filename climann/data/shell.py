@@ -1127,6 +1127,33 @@ def cdo_input_files(files: Sequence[str | os.PathLike]) -> str:
     return f"'{whole}'"
 
 
+def cdo_inside_folder(operators: str, files: Sequence[str | os.PathLike], copy: str | os.PathLike) -> str | None:
+    """``cdo OPERATORS INPUT COPY`` run inside the folder of ``files`` (``( cd FOLDER && cdo … )``)
+    when that folder's path holds a space, its input (:func:`cdo_input_files`: ``-mergetime`` of
+    several ``files``, or the one file) and ``copy`` (a path inside that folder) named from there;
+    None when the folder's path holds none, or a name inside it does (nothing to cd past). CDO
+    2.1.1 opens no path with a space, input or output ("Open failed on >my<" for
+    ``'my data/a.nc'``, quoted or escaped; checked by hand, fix56d), so that no glob the shell
+    or CDO expands reaches the files from outside such a folder.
+
+    Examples
+    --------
+    >>> cdo_inside_folder("daysum", ["/no/such/a.nc"], "/no/such/daily/a.nc") is None
+    True
+    """
+    paths = [Path(file) for file in files]
+    folder = paths[0].parent
+    inside = [os.path.relpath(path, folder) for path in (*paths, Path(copy))]
+    if (len({os.path.abspath(path.parent) for path in paths}) > 1 or not re.search(r"\s", working_path(folder))
+            or any(re.search(r"\s", name) or name.startswith("..") for name in inside)):
+        return None
+    pattern = shared_glob(paths)
+    source = (shlex.quote(paths[0].name) if len(paths) == 1 else
+              f"-mergetime '{pattern.name}'" if pattern is not None and not re.search(r"['\"\\]", pattern.name)
+              else "-mergetime " + " ".join(shlex.quote(path.name) for path in paths))
+    return f"( cd {shown_path(folder)} && cdo {operators} {source} {shlex.quote(inside[-1])} )"
+
+
 def _glob_escaped(text: str) -> str:
     """``text`` with the characters :meth:`pathlib.Path.glob` reads as patterns escaped."""
     return re.sub(r"([\[\]*?])", r"[\1]", text)

@@ -64,7 +64,7 @@ from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
 from climann.data.shell import (
     attribute_command, cdo_command, copies_of_files, file_time_names, input_and_copy, ncap2_name, ncatted_attribute,
-    ncatted_command, shell_words, values_command, xarray_data, xarray_values,
+    ncatted_command, one_copy_advice, shell_words, values_command, xarray_data, xarray_values,
 )
 from climann.data.sources import (
     LISTED_FILES, name_in_file, own_period_bounded, source_files, variable_where,
@@ -2446,18 +2446,21 @@ def _days_apart_accumulations(variable: xr.DataArray, dim: str, step, files: str
     if starting is not None:
         reason += (", or over the day starting at it (the daily sum of ERA5's post-processed daily statistics, "
                    "stamped at 00 UTC)")
-    shifted = _others_dated_too(name, others, alike)
+    shifted = _others_dated_too(name, others, alike, files)
     after = "" if starting is None else f"; for totals over the day starting at each stamp, {starting}"
     return _hour_bounds_advice(variable, dim, step, files, reason, longer="the day before it", hours=24,
                                after=shifted + after)
 
 
-def _others_dated_too(name: str, others: Sequence[str], alike: Sequence[str]) -> str:
+def _others_dated_too(name: str, others: Sequence[str], alike: Sequence[str], files: str) -> str:
     """Words saying that bounds before the stamps date ``others`` (the file's variables along time
     that are no accumulation: a daily maximum, an instant) before their stamps too, and the ``ncks``
     that writes ``name`` with ``alike`` (the file's other accumulations, totalled over the same forecast
     steps: ERA5-Land's ``e`` beside ``tp``, all since 00 UTC) to a file of their own; "" without others.
-    Session 73: ``tp`` alone was to be written, and ``e``, whose bounds are ``tp``'s, given without any."""
+    Session 73: ``tp`` alone was to be written, and ``e``, whose bounds are ``tp``'s, given without any.
+    Each ``ncks`` writes its copy of the file of ``files`` (``IN OUT``, :func:`~climann.data.shell.input_and_copy`)
+    into a new folder (``accumulations``, ``without_accumulations``: :func:`~climann.data.shell.one_copy_advice`;
+    fix56d: ``IN OUT`` was printed where the file was known)."""
     if not others:
         return ""
     together = [name, *alike]
@@ -2465,9 +2468,11 @@ def _others_dated_too(name: str, others: Sequence[str], alike: Sequence[str]) ->
     kept = (f"{name} alone" if not alike else
             f"{' and '.join([', '.join(together[:-1]), together[-1]])} (GRIB accumulations all, over the same "
             f"forecast steps, so of the same periods)")
+    written = one_copy_advice(lambda pair: f"ncks -v {chosen} {pair}", files, "accumulations")
+    without = one_copy_advice(lambda pair: f"ncks -x -v {chosen} {pair}", files, "without_accumulations")
     return (f"; bounds before the stamps date every variable of the file ({listed} too) before its stamp: "
-            f"for those readings write {kept} first (ncks -v {chosen} IN OUT) and give the others "
-            f"without {'it' if not alike else 'them'} (ncks -x -v {chosen})")
+            f"for those readings write {kept} first, {written}, and give the others "
+            f"without {'it' if not alike else 'them'}, {without}")
 
 
 def _bounds_command(variable: xr.DataArray, dim: str, files: str, *, before: float = 0, after: float = 0
