@@ -5,9 +5,9 @@ NOAA PSL's copies of CPC's gauge-based daily precipitation (``precip.YYYY.nc``) 
 
 - the *CPC Unified Gauge-Based Analysis of Daily Precipitation over CONUS* (title as PSL writes it)
   totals the 24 hours from 12 UTC of the day before to 12 UTC of the stamped day (CPC's gauges
-  report at 12 UTC). Read at its stamp, as the day beginning there, each value is paired with the
-  wrong day of a target whose days run 00–00 UTC: the copy that says its day (CF 7.1 time bounds
-  12 UTC D−1 to 12 UTC D) is advised, written into a new folder;
+  report at 12 UTC). Read at its stamp, as the day beginning there, each value is placed 12 hours
+  late: half of its 24 hours fall in the day before of a target whose days run 00–00 UTC. The copy
+  that says its day (CF 7.1 time bounds 12 UTC D−1 to 12 UTC D) is advised, written into a new folder;
 - *CPC GLOBAL PRCP V1.0* takes each report's own observing day, which differs by region (a local
   morning in one country, 00 or 06 UTC in another): no one pair of bounds is true of every cell.
   Its day is said not to be a 00–00 UTC day, and the way out that exists: pair it at a coarser
@@ -93,8 +93,8 @@ def warn_gauge_days(dataset: xr.Dataset, path: Path, time: str = "time") -> None
                   f"{path.name} is CPC's Unified Gauge-Based Analysis of Daily Precipitation over CONUS (its title), "
                   f"whose day is the 24 hours from 12 UTC of the day before to 12 UTC of the day stamped, but "
                   f"'{time}' is stamped at 00 UTC without bounds: read as the day beginning at its stamp, each value "
-                  f"would be paired with the wrong day of a target whose days run 00–00 UTC; give a copy whose bounds "
-                  f"say its day{way}", by_file=True)
+                  f"is placed 12 hours late: half of its 24 hours fall in the day before of a target whose days run "
+                  f"00–00 UTC; give a copy whose bounds say its day{way}", by_file=True)
         return
     note_once(_log, logging.WARNING,
               f"{path.name} is CPC's global gauge-based daily precipitation (title {CPC_GLOBAL_TITLE!r}), whose day "
