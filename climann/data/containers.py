@@ -39,6 +39,7 @@ from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, g
                                  hdfeos_grids, span_grid)
 from climann.data.pps_grids import FILE_HEADER, GRID_HEADER, PpsGrid, pps_grid, states_start
 from climann.data.shell import (copy_path, glob_words, new_folder, python_command, python_copies, shared_glob,
+                                stopping_loop,
                                 shown_path, whole_write, working_path)
 
 #: The first bytes of an HDF5 file, so of every NetCDF-4 file (HDF5 File Format Specification,
@@ -609,8 +610,9 @@ def _group_copies_loop(files: Sequence[Path], groups: Sequence[str]) -> str:
     folder = new_folder(Path(files[0]).parent, groups[0].rsplit("/", 1)[-1].replace(" ", "_"))
     pattern = shared_glob(files)
     listed = " ".join(shown_path(file) for file in files) if pattern is None else glob_words(pattern)
-    command = (f"mkdir -p {shown_path(folder)} && for f in {listed}; do ncks -G : -g {shlex.quote(','.join(groups))} "
-               f"\"$f\" {shown_path(folder)}/\"$(basename \"${{f%.*}}\")\".nc; done")
+    copy = f"{shown_path(folder)}/\"$(basename \"${{f%.*}}\")\".nc"
+    command = (f"mkdir -p {shown_path(folder)} && "
+               + stopping_loop(listed, f"ncks -G : -g {shlex.quote(','.join(groups))} \"$f\" {copy}"))
     return f"`{command}`, then give --data {shlex.quote(f'{working_path(folder)}/*.nc')}"
 
 
@@ -662,8 +664,8 @@ def _grid_copies_loop(files: Sequence[Path], group: str, grid: HdfEosGrid, dated
     # the glob's * bare for the shell to expand, its folder and the rest of the names quoted (names with spaces)
     listed = " ".join(shown_path(file) for file in files) if pattern is None else glob_words(pattern)
     code = grid_copy_code(None, group, grid, None, dated)
-    command = (f"mkdir -p {shown_path(folder)} && for f in {listed}; do {python_command(code)} "
-               f"\"$f\" {shown_path(folder)}/\"$(basename \"${{f%.*}}\")\".nc; done")
+    command = f"mkdir -p {shown_path(folder)} && " + stopping_loop(
+        listed, f"{python_command(code)} \"$f\" {shown_path(folder)}/\"$(basename \"${{f%.*}}\")\".nc")
     data = shlex.quote(f"{working_path(folder)}/*.nc")
     undated = ("" if dated else "; the files say no day (no GranuleYear/GranuleMonth/GranuleDay, no YYYYmMMDD in "
                "their names): give each copy its time before combining them")

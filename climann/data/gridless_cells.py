@@ -23,7 +23,8 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.shared_handles import plain_header
-from climann.data.shell import cdo_command, input_and_copy, none_there_in_loop, shown_path, source_and_copy
+from climann.data.shell import (cdo_command, input_and_copy, none_there_in_loop, shown_path, source_and_copy,
+                                stopping_loop)
 
 __all__ = ["GRID_FILE_VARIABLES", "UNSTRUCTURED_CELL_DIMENSIONS", "grid_file_message", "grid_files_beside",
            "gridless_cells_message", "gridless_files_beside", "is_grid_file"]
@@ -132,8 +133,8 @@ def grid_file_message(dataset: xr.Dataset, where: str, kinds: dict[str, str], di
     else:
         listed = " ".join(shown_path(path) for path in data)
         copy = '"${f%.nc}_withgrid.nc"'
-        command = (f"{none_there_in_loop(listed, copy)}for f in {listed}; do cdo setgrid,{shlex.quote(grid)} "
-                   f'"$f" {copy}; done')
+        command = none_there_in_loop(listed, copy) + stopping_loop(listed,
+                                                                   f'cdo setgrid,{shlex.quote(grid)} "$f" {copy}')
     copies = ", ".join(shlex.quote(copy) for _, copy in pairs[:_NAMED_FILES]) + (
         f" … ({len(pairs)} files)" if len(pairs) > _NAMED_FILES else "")
     instead = "both" if len(data) == 1 else "them and the grid file"

@@ -329,14 +329,14 @@ def _reading_copies_where_there(text: str, earlier: str, copy: str) -> str:
     looped over ``earlier``'s files alone, the second of two lines kept the 3 files the first had
     copied of NEMO's 10 yearly files, and said "each of its 10 files" (break53a A2)."""
     copied = f'{shown_path(earlier)}/"${{f##*/}}"'
-    return re.sub(rf"(mkdir -p {re.escape(shown_path(copy))} && for f in .*?; do )",
+    return re.sub(rf"(mkdir -p {re.escape(shown_path(copy))} && \( for f in .*?; do )",
                   lambda loop: f"{loop.group(1)}if [ -e {copied} ]; then f={copied}; fi; ", text, flags=re.S)
 
 
 def _reading(command: str, original: str, earlier: str, copy: str) -> str:
     """One command (:func:`_chained`) reading ``earlier`` in place of ``original``."""
     if os.path.isdir(original):  # a folder's copies: the loop's files, not its command's words
-        loop = re.match(r"(mkdir -p \S+ && for f in )(.*?)(; do|$)", command, flags=re.S)
+        loop = re.match(r"(mkdir -p \S+ && \( for f in )(.*?)(; do|$)", command, flags=re.S)
         if loop is None:
             return command
         files = []
@@ -359,7 +359,7 @@ def _partly_copied(text: str, held: frozenset[str] | None) -> bool:
     copies into its folder (:attr:`CopyNames.held`); False when ``held`` is not known."""
     if held is None:
         return False
-    for loop in re.finditer(r"mkdir -p \S+ && for f in (.*?); do", text, flags=re.S):
+    for loop in re.finditer(r"mkdir -p \S+ && \( for f in (.*?); do", text, flags=re.S):
         for word in shlex.split(loop.group(1)):
             names = [os.path.basename(found) for found in glob.glob(word)] if "*" in word else [os.path.basename(word)]
             if any(name not in held for name in names):
@@ -502,7 +502,7 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
     each, copy = '"$f"', f'{shown_path(folder)}/' + named
     command = tool(each, copy)
     kept = "" if _guarded(command) else none_there_in_loop(listed, copy)
-    return f"{kept}{made} && for f in {listed}; do {grib_command(command) if grib else command}; done"
+    return f"{kept}{made} && {stopping_loop(listed, grib_command(command) if grib else command)}"
 
 
 #: CMIP's and CORDEX's frequency tokens in file names (CMIP6 DRS ``frequency``; CORDEX archive
@@ -619,7 +619,7 @@ def python_copies_by_folder(script: str, files: Sequence[str | Path], name: str,
 
     command = " && ".join(copies_command(tool, folder, own) for folder, own in held.items())
     if previous:  # each loop starts with no file before its first
-        command = command.replace(" && for f in ", " && p= && for f in ")
+        command = command.replace(" && ( for f in ", " && p= && ( for f in ")
     return command, " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
 
 
@@ -843,7 +843,7 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
     def loop(command: str, quoted: str) -> str:
         # each copy checked before the loop: mkdir -p passes the second time, CDO writes over a copy (NCO asks)
         kept = "" if _guarded(command) else none_there_in_loop(listed, words.split(" ", 1)[1])
-        return f"{kept}mkdir -p {shown_path(folder)} && for f in {listed}; do {command}; done{quoted}{after}"
+        return f"{kept}mkdir -p {shown_path(folder)} && {stopping_loop(listed, command)}{quoted}{after}"
 
     return _each_command(text, words, loop)
 
@@ -1468,8 +1468,8 @@ def python_copies(code: str, files: Sequence[str | os.PathLike], folder: str = "
         return f"{made} && {python_command(code)} {shown_path(files[0])} {shown_path(copy)}", shown_path(copy)
     pattern = shared_glob(files)
     listed = " ".join(shown_path(file) for file in files) if pattern is None else glob_words(pattern)
-    command = (f'{made} && for f in {listed}; do {python_command(code)} "$f" '
-               f'{shown_path(into)}/"$(basename "${{f%.*}}")".nc; done')
+    command = f'{made} && ' + stopping_loop(listed, f'{python_command(code)} "$f" '
+                                             f'{shown_path(into)}/"$(basename "${{f%.*}}")".nc')
     return command, shlex.quote(f"{working_path(into)}/*.nc")
 
 
