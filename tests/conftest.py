@@ -448,7 +448,7 @@ def without_cdo(period: str, alias: str, files: str, folder: str = "with_bounds"
               "equal_nan=True)];"
               "d.to_netcdf(p);os.replace(p,sys.argv[2])")  # written whole, or not at all (break44c A4)
     command = f'python -c "{script}" {files} 0'
-    command = f"for f in {loop}; do {command}; done" if loop else command
+    command = f"( for f in {loop}; do {command} || exit 1; done )" if loop else command
     return (f" (without cdo, with xarray: `mkdir -p {folder} && {command}`, with -1 in place of the last 0 for the "
             f"{period} ending there)")
 

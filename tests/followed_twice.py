@@ -35,7 +35,7 @@ def assert_left_as_it_is(target: str | Path, run: Callable[[], subprocess.Comple
 #: :func:`~climann.data.shell.none_there_in_loop`), as a regular expression: a test that finds a printed line
 #: to run it takes them with it (``rf"`({GUARD}mkdir -p …)`"``).
 GUARD = (r"(?:\{ \[ ! -e (?:(?!; \}; \} && ).)*; \}; \} && "
-         r"|\( for f in (?:(?! \) && ).)*?; do \[ ! -e (?:(?! \) && ).)*?; done \) && )*")
+         r"|\( for f in (?:(?!; do ).)*?; do \[ ! -e (?:(?! \) && ).)*?; done \) && )*")
 
 
 def without_guards(text: str) -> str:

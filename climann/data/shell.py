@@ -670,9 +670,10 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     ... # doctest: +NORMALIZE_WHITESPACE
     ( for f in /no/such/d/a.nc /no/such/d/b.nc; do [ ! -e /no/such/d/units_fixed/"${f##*/}" ] || { echo
     /no/such/d/units_fixed/"${f##*/}"' is there already: left as it is, nothing written; move it away or write another
-    name' >&2; exit 1; }; done ) && mkdir -p /no/such/d/units_fixed && for f in /no/such/d/a.nc /no/such/d/b.nc;
-    do ncatted -a units,tas,o,c,K "$f" /no/such/d/units_fixed/"${f##*/}"; done (a copy of each of its 2 files in a
-    new folder), then give --data '/no/such/d/units_fixed/*.nc' in place of the originals
+    name' >&2; exit 1; }; done ) && mkdir -p /no/such/d/units_fixed && ( for f in /no/such/d/a.nc
+    /no/such/d/b.nc; do ncatted -a units,tas,o,c,K "$f" /no/such/d/units_fixed/"${f##*/}" || exit 1; done ) (a copy
+    of each of its 2 files in a new folder), then give --data '/no/such/d/units_fixed/*.nc' in place of the
+    originals
     """
     files = [str(file) for file in files]
     if len(files) == 1:
@@ -2150,7 +2151,7 @@ _COMMAND_START = re.compile(
 
 
 #: The start of a compound command of climann's advice that begins with no tool's name: the loop
-#: of :func:`copies_of_files` (``( for f in …; do [ ! -e …; done ) && mkdir -p … && for f in …``)
+#: of :func:`copies_of_files` (``( for f in …; do [ ! -e …; done ) && mkdir -p … && ( for f in …``)
 #: and the guard of :func:`one_copy_advice` (``{ [ ! -e …] || { echo …; false; }; } && …``). Its
 #: ``;`` are its own, not the prose's (break54d: ``climann info`` wrapped such a loop over eight
 #: comment lines, which no shell takes back as one).
@@ -2160,7 +2161,8 @@ _COMPOUND_START = re.compile(r"(?<![\w.-])(?:\( for \w+ in |for \w+ in |\{ \[ ! 
 def _command_end(text: str, start: int, *, compound: bool = False) -> int:
     """Where the command that begins at ``start`` (after a backtick, or a tool's name) ends:
     after its closing backtick; else at the unquoted ``)`` that closes a parenthesis opened
-    before it, before an unquoted ``(`` that begins a word (prose after the command: in a
+    before it, before an unquoted ``(`` that begins a word but a loop's ``( for``
+    (:func:`stopping_loop`) (prose after the command: in a
     POSIX shell ``(`` is an operator that only begins a subshell, a syntax error among a
     command's arguments; POSIX.1-2017 Shell Command Language 2.9.4), before an unquoted ``,``
     or ``;`` followed by a space (the prose's punctuation: ``;`` ends a shell command, and no
@@ -2179,7 +2181,8 @@ def _command_end(text: str, start: int, *, compound: bool = False) -> int:
             quote = None if char == quote else quote
         elif char in "'\"":
             quote = char
-        elif char == "(" and depth == 0 and index > start and text[index - 1].isspace():
+        elif (char == "(" and depth == 0 and index > start and text[index - 1].isspace()
+              and not text.startswith("( for ", index)):  # a loop's subshell (stopping_loop) goes on
             return len(text[:index].rstrip())
         elif (char in ("," if compound else ",;") and depth == 0 and text[index + 1:index + 2].isspace()
               and not (char == "," and text[index - 1] == ",")):  # ncatted's "-a _FillValue,x,d,," goes on

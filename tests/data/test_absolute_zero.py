@@ -164,8 +164,8 @@ def test_codes_in_a_later_file_only_are_counted_in_every_file(tmp_path, caplog):
         f"'sst' in b.nc holds -1000 at {int(ice.sum())} of the {ice[60:].size} values checked (HadISST marks sea ice "
         "so), "
         f"{_steps_held(ice)}, below absolute zero (-273.15 C), which no temperature can be, so they are read as "
-        f"missing; to say so in the files: mkdir -p {tmp_path / 'absolute_zero_marked'} && for f in {tmp_path}/*.nc; "
-        f"do ncatted -a valid_min,sst,o,f,-273.15 \"$f\" {tmp_path / 'absolute_zero_marked'}/\"${{f##*/}}\"; done (a copy "
+        f"missing; to say so in the files: mkdir -p {tmp_path / 'absolute_zero_marked'} && ( for f in {tmp_path}/*.nc; "
+        f"do ncatted -a valid_min,sst,o,f,-273.15 \"$f\" {tmp_path / 'absolute_zero_marked'}/\"${{f##*/}}\" || exit 1; done ) (a copy "
         f"of each of its 2 files in a new folder), then give --data '{tmp_path / 'absolute_zero_marked'}/*.nc' in "
         "place of the originals"]
 
@@ -189,10 +189,10 @@ def test_the_advice_for_a_folder_is_a_loop_that_fixes_every_file_run_as_printed(
         warn_below_absolute_zero(open_dataset(paths), ["sst"])
     (said,) = [record.getMessage() for record in caplog.records]
     assert "IN.nc" not in said and "OUT.nc" not in said
-    loop = re.search(rf"to say so in the files: ({GUARD}mkdir .*?; done) \(a copy of each of its 3 files in a new folder\), "
+    loop = re.search(rf"to say so in the files: ({GUARD}mkdir .*?; done \)) \(a copy of each of its 3 files in a new folder\), "
                      r"then give --data (\S+) in place of the originals", said)
-    difference = re.search(rf"say so instead: {GUARD}(mkdir .*?; done) \(a copy of each of its 3 files", said)
-    assert loop and difference and f"for f in {folder}/*.nc; do ncatted" in loop[1]
+    difference = re.search(rf"say so instead: {GUARD}(mkdir .*?; done \)) \(a copy of each of its 3 files", said)
+    assert loop and difference and f"( for f in {folder}/*.nc; do ncatted" in loop[1]
     assert "units_metadata,sst,o,c,'temperature: difference'" in difference[1]
     if shutil.which("ncatted") is None:
         return

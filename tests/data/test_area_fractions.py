@@ -552,7 +552,7 @@ def test_a_fraction_in_a_folder_of_three_files_gets_a_copy_of_each_with_its_unit
         grid_layout(open_dataset(expand_paths(["si/*.nc"])), "sithick", ())
     message = str(refused.value)
     assert "FILE.nc" not in message and "then give --data 'si/fraction_fixed/*.nc' in place of the originals" in message
-    command = message[message.index("( for f in "):message.index("; done", message.index("mkdir -p ")) + len("; done")]
+    command = message[message.index("( for f in "):message.index("; done )", message.index("mkdir -p ")) + len("; done )")]
     assert "ncatted -a units,siconc,o,c,%" in command
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     layout = grid_layout(open_dataset(expand_paths(["si/fraction_fixed/*.nc"])), "sithick", ())

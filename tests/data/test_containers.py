@@ -408,8 +408,8 @@ def test_the_groups_of_several_files_are_copied_by_one_loop(tmp_path, monkeypatc
         open_dataset(sorted(tmp_path.glob("S5P_*.nc")))
     message = str(error.value)
     loop, data = re.search(r"each file in a loop: `([^`]*)`, then give --data (\S+)$", message).groups()
-    assert loop == ('mkdir -p PRODUCT && for f in S5P_199*.nc; do ncks -G : -g PRODUCT "$f" '
-                    'PRODUCT/"$(basename "${f%.*}")".nc; done')
+    assert loop == ('mkdir -p PRODUCT && ( for f in S5P_199*.nc; do ncks -G : -g PRODUCT "$f" '
+                    'PRODUCT/"$(basename "${f%.*}")".nc || exit 1; done )')
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})
     copies = open_dataset(sorted(tmp_path.glob(shlex.split(data)[0])))

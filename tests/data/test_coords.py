@@ -1022,8 +1022,8 @@ def test_hdf_eos_axes_without_degrees_are_refused_with_the_ncatted_loop_that_rea
     message = str(refused.value)
     assert message.startswith("no latitude coordinate read: 'YDim' (on 'YDim:mod08', 59.5 to 9.5, "
                               f"{'units' if y_units else 'no units'}"), message
-    loop = re.search(r"(mkdir -p degrees && for f in \S+; do ncatted -a units,YDim,o,c,degrees_north -a "
-                     r"units,XDim,o,c,degrees_east \"\$f\" degrees/\"\$\{f##\*/\}\"; done) \(a copy of each of its 3 "
+    loop = re.search(r"(mkdir -p degrees && \( for f in \S+; do ncatted -a units,YDim,o,c,degrees_north -a "
+                     r"units,XDim,o,c,degrees_east \"\$f\" degrees/\"\$\{f##\*/\}\" \|\| exit 1; done \)) \(a copy of each of its 3 "
                      r"files in a new folder\), then give --data ('degrees/\*\.nc') in place", message)
     assert loop, message
     subprocess.run(["bash", "-c", loop.group(1)], check=True, cwd=tmp_path, capture_output=True,

@@ -1092,7 +1092,7 @@ def test_a_target_holding_top_codes_above_its_units_bound_is_refused_with_the_ma
     assert f"at {codes} of the {raw.size} values checked" in said
     assert "above 100 percent, which its units 'percent' say it cannot be" in said
     # one loop over the 12 files that hold the codes, not ncatted on IN.nc OUT.nc, which names no file (fix45m)
-    assert "mark them missing: mkdir -p missing_marked && for f in " in without_guards(said) and "IN.nc" not in said
+    assert "mark them missing: mkdir -p missing_marked && ( for f in " in without_guards(said) and "IN.nc" not in said
     command = said.split("mark them missing: ", 1)[1].split(" (a copy of each", 1)[0]
     assert "ncatted -a missing_value,snow,o,ub,211,250,253 \"$f\" missing_marked/" in command
     with pytest.raises(ClimannError, match="which would be trained on and scored as truth"):

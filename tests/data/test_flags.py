@@ -661,7 +661,7 @@ def _folder_of_classes(folder) -> list:
 
 def _run_loop(text: str, cwd) -> str:
     """Runs the first ``mkdir -p … done`` loop of ``text`` as printed; returns its folder."""
-    loop = re.search(r"mkdir -p (\S+) && for f in .*?; done", text)
+    loop = re.search(r"mkdir -p (\S+) && \( for f in .*?; done \)", text)
     subprocess.run(["bash", "-c", loop.group(0)], check=True, capture_output=True, cwd=cwd)
     return loop.group(1)
 
@@ -701,7 +701,7 @@ def test_the_copies_of_files_given_through_symbolic_links_go_beside_the_links(tm
         warn_flag_predictors(open_dataset(expand_paths("mine/*.nc")), ["lc"], where="mine")
     (record,) = caplog.records
     message = record.getMessage()
-    assert "mkdir -p mine/indicators && for f in mine/" in message and "store" not in message
+    assert "mkdir -p mine/indicators && ( for f in mine/" in message and "store" not in message
     assert "then give --data 'mine/indicators/*.nc' in place of the originals" in message
     assert _run_loop(message, tmp_path) == "mine/indicators"
     assert sorted(path.name for path in (tmp_path / "store").iterdir()) == [path.name for path in paths]

@@ -103,7 +103,7 @@ def test_totals_from_the_start_in_several_files_are_each_written_as_step_totals_
     with pytest.raises(ClimannError, match=r"GRIB accumulations") as refused:
         open_dataset([*given, tmp_path / "obs.nc"], select={"step": LEAD})
     message = str(refused.value)
-    loop = re.search(r"(mkdir -p \S+ && for f in \S+; do .*?; done) \(a copy of each of its 3 files in a new folder\), "
+    loop = re.search(r"(mkdir -p \S+ && \( for f in \S+; do .*?; done \)) \(a copy of each of its 3 files in a new folder\), "
                      r"then give --data (\S+) in place of the originals", message)
     assert loop is not None, message
     assert shlex.split(loop.group(2)) == [f"{folder}/step_totals/*.nc"], loop.group(2)

@@ -170,7 +170,7 @@ def test_the_interpolation_of_yearly_files_on_another_grid_copies_each_and_the_c
     message = str(refused.value)
     assert "interpolate pr_2000.nc, pr_2001.nc and 1 more file conservatively (an area-weighted average of the " \
         "cells each new cell covers) onto tas.nc's grid" in message
-    loops = dict(re.findall(r"(mkdir -p regridded && for f in pr_200\*\.nc; do (\w+) .*?; done)"
+    loops = dict(re.findall(r"(mkdir -p regridded && \( for f in pr_200\*\.nc; do (\w+) .*?; done \))"
                             r" \(a copy of each of its 3 files in a new folder\), then give --data 'regridded/\*\.nc'",
                             message))
     loops = {name: loop for loop, name in loops.items()}
@@ -418,7 +418,7 @@ def test_a_finer_predictor_is_averaged_conservatively_and_the_advised_data_keeps
         open_dataset(expand_paths(["aod/*"]), grid_of="aod", variables=("aod", "tau"))
     message = str(refused.value)
     assert "conservatively" in message and "remapbil" not in message, message
-    loop = re.search(r"(mkdir -p aod/regridded && for f in aod/\*\.nc4; do cdo remapcon,\S+ .*?; done)", message)
+    loop = re.search(r"(mkdir -p aod/regridded && \( for f in aod/\*\.nc4; do cdo remapcon,\S+ .*?; done \))", message)
     data = re.search(r"then give (--data '[^']+') in place of the originals, with the other files of aod given as "
                      r"before \((--data '[^']+')\)", message)
     assert loop and data, message
@@ -741,8 +741,8 @@ def test_files_whose_axes_lie_on_other_dimensions_beside_a_subset_are_told_the_l
     assert message.startswith("the files are on different grids: latitude has 6 values in precip_2000.nc and 4 in "
                               "cld.nc; cld.nc's 4×4 cells are the cells nlat 1…4, nlon 0…3 of the grid of "
                               "precip_2000.nc, precip_2001.nc (longitude 0…180, latitude -60…60; "), message
-    loop = re.search(r"(mkdir -p cut && for f in precip_200\*\.nc; do ncks -d nlat,1,4 -d nlon,0,3 \"\$f\" "
-                     r"cut/\"\$\{f##\*/\}\"; done) \(a copy of each of its 2 files in a new folder\), then give "
+    loop = re.search(r"(mkdir -p cut && \( for f in precip_200\*\.nc; do ncks -d nlat,1,4 -d nlon,0,3 \"\$f\" "
+                     r"cut/\"\$\{f##\*/\}\" \|\| exit 1; done \)) \(a copy of each of its 2 files in a new folder\), then give "
                      r"--data 'cut/\*\.nc' in place of the originals", message)
     assert loop, message
     info = CliRunner().invoke(app, ["info", *(path.name for path in files)])
@@ -894,7 +894,7 @@ def test_named_predictors_on_another_grid_than_a_curvilinear_target_are_told_the
                            "on nlat, nlon) in tos_"), line  # its cells, not "lat has 48 values" (break54a A3)
     assert "against a 18 × 24 latitude–longitude grid (lat, lon) in tas_" in line
     assert "cell bounds" not in line and "ncks" not in line
-    command = re.search(r"with them\): (.*?; done) \(a copy of each of its 2 files in a new folder\), then give "
+    command = re.search(r"with them\): (.*?; done \)) \(a copy of each of its 2 files in a new folder\), then give "
                         r"--data 'cmip/regridded/\*\.nc' in place of the originals", line).group(1)
     if shutil.which("cdo") is None:
         pytest.skip("needs cdo to run the printed line")

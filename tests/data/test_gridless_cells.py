@@ -90,8 +90,8 @@ def test_several_data_files_beside_the_grid_file_are_each_named(tmp_path):
         open_dataset([tmp_path / "grid.nc"])
     message = str(refused.value)
     assert "here a.nc, b.nc, c.nc and 1 more beside it" in message
-    assert (f'`for f in {tmp_path}/a.nc {tmp_path}/b.nc {tmp_path}/c.nc {tmp_path}/d.nc; do cdo setgrid,'
-            f'{tmp_path}/grid.nc "$f" "${{f%.nc}}_withgrid.nc"; done`') in without_guards(message)
+    assert (f'`( for f in {tmp_path}/a.nc {tmp_path}/b.nc {tmp_path}/c.nc {tmp_path}/d.nc; do cdo setgrid,'
+            f'{tmp_path}/grid.nc "$f" "${{f%.nc}}_withgrid.nc" || exit 1; done )`') in without_guards(message)
 
 
 @CDO

@@ -134,7 +134,7 @@ def test_a_folder_of_grids_gets_one_loop_that_dates_each_copy(tmp_path, monkeypa
         open_dataset(sorted((tmp_path / folder).glob("*.he5")))
     message = str(refused.value)
     loop, data = re.search(r"each file in a loop: `([^`]*)`, then give --data ('[^']*'|\S+)", message).groups()
-    assert loop.startswith(f"mkdir -p {shlex.quote(folder + '/grids')} && for f in ")
+    assert loop.startswith(f"mkdir -p {shlex.quote(folder + '/grids')} && ( for f in ")
     path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     copies = open_dataset(sorted(tmp_path.glob(shlex.split(data)[0])))

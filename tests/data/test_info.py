@@ -1835,7 +1835,7 @@ def test_the_loop_over_files_in_the_reports_comments_stands_whole_on_one_line_an
     report = describe(["lc/lc_2000.nc", "lc/lc_2001.nc", "lc/lc_2002.nc"])
     assert all(len(line) <= 80 for line in report.splitlines() if "for f in" not in line)
     loops = [line for line in report.splitlines() if "for f in" in line]
-    assert len(loops) == 1 and loops[0].startswith("#     ( for f in ") and loops[0].endswith("; done"), loops
+    assert len(loops) == 1 and loops[0].startswith("#     ( for f in ") and loops[0].endswith("; done )"), loops
     subprocess.run(["bash", "-c", loops[0].removeprefix("#     ")], check=True, capture_output=True)
     for year in (2000, 2001, 2002):
         with xr.open_dataset(tmp_path / "lc" / "indicators" / f"lc_{year}.nc") as copy:

@@ -223,9 +223,9 @@ def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplo
     (message,) = _warnings(caplog, open_dataset(files))
     data = "then give --data 'land_masked/*.nc' in place of the originals"
     assert without_guards(message).endswith(
-        "to set those cells missing: for roms_avg_0.nc, roms_avg_2.nc: mkdir -p land_masked && for f in "
+        "to set those cells missing: for roms_avg_0.nc, roms_avg_2.nc: mkdir -p land_masked && ( for f in "
         "roms_avg_0.nc roms_avg_2.nc; do ncap2 -s 'where(mask_rho==0) temp=temp.get_miss();' \"$f\" "
-        f"land_masked/\"${{f##*/}}\"; done (a copy of each of its 2 files in a new folder), {data}; for roms_avg_1.nc: "
+        f"land_masked/\"${{f##*/}}\" || exit 1; done ) (a copy of each of its 2 files in a new folder), {data}; for roms_avg_1.nc: "
         "mkdir -p land_masked && ncap2 -s 'temp=temp;temp.set_miss(9.96921e+36f);where(mask_rho==0) "
         "temp=temp.get_miss();' roms_avg_1.nc land_masked/roms_avg_1.nc (its copy in a new folder, with the other "
         f"files' copies), {data}")  # fix54b: its one file's command, not a loop over it alone
@@ -668,7 +668,7 @@ def test_a_folder_s_land_line_run_as_printed_masks_a_copy_of_every_file_and_the_
     (message,) = _warnings_of(caplog, open_dataset(expand_paths(["oras5"])), "sosstsst", where="oras5")
     line = message.partition("to set those cells missing: ")[2]
     command, _, rest = line.partition(" (a copy of each of its 3 files in a new folder)")
-    assert without_guards(command).startswith("mkdir -p oras5/land_masked && for f in oras5/*.nc; do ")
+    assert without_guards(command).startswith("mkdir -p oras5/land_masked && ( for f in oras5/*.nc; do ")
     assert rest == ", then give --data 'oras5/land_masked/*.nc' in place of the originals"
     _bash(command, tmp_path)
     for number, part in enumerate(parts):

@@ -92,7 +92,7 @@ def test_the_printed_loop_dates_every_month_from_its_own_long_name(tmp_path, mon
     for month in (1, 2, 3):
         _month_file(tmp_path / "camsreg" / f"cams_2018{month:02d}.nc", 2018, month)
     result = CliRunner().invoke(app, ["info", "camsreg"])
-    loop = re.search(rf"`({GUARD}mkdir [^`]*done)`", " ".join(result.output.split()))[1]
+    loop = re.search(rf"`({GUARD}mkdir [^`]*done \))`", " ".join(result.output.split()))[1]
     subprocess.run(["bash", "-c", loop], check=True, cwd=tmp_path)
     opened = open_dataset(sorted((tmp_path / "camsreg" / "units_dated").glob("*.nc")))
     assert list(opened["time"].values) == _days(2018, 1) + _days(2018, 2) + _days(2018, 3)
@@ -111,7 +111,7 @@ def test_files_of_one_date_get_the_loop_of_that_date(tmp_path, monkeypatch):
         nc.renameVariable("pm2p5_conc", "no2_conc")
     result = CliRunner().invoke(app, ["info", "members"])
     said = " ".join(result.output.split())
-    loop = re.search(r"(mkdir -p \S+ && for f in .*?; done)", said)[1]
+    loop = re.search(r"(mkdir -p \S+ && \( for f in .*?; done \))", said)[1]
     assert "ncatted -a units,time,o,c,'hours since 2018-01-01 00:00:00' \"$f\"" in loop
     subprocess.run(["bash", "-c", loop], check=True, cwd=tmp_path)
     opened = open_dataset(sorted((tmp_path / "members" / "units_dated").glob("*.nc")))
@@ -142,7 +142,7 @@ def test_daily_files_whose_times_are_the_same_hours_get_the_loop_of_their_own_da
     assert result.exit_code == 2, result.output
     said = " ".join(result.output.split())
     assert "the 3 files' long names name 3 dates" in said
-    loop = re.search(rf"`({GUARD}mkdir [^`]*done)`", said)[1]
+    loop = re.search(rf"`({GUARD}mkdir [^`]*done \))`", said)[1]
     subprocess.run(["bash", "-c", loop], check=True, cwd=tmp_path)
     for day in (1, 2, 3):
         opened = open_dataset([tmp_path / "cams" / "units_dated" / f"ENS_FORECAST_pm10_202101{day:02d}.nc"])

@@ -204,7 +204,7 @@ def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplo
     assert (", or to missing: for pr_1.nc: mkdir -p negatives_missing && ncap2 -s 'where(pr < 0) pr = 1e+20f; "
             "pr.set_miss(1e+20f)' pr_1.nc negatives_missing/pr_1.nc (its copy in a new folder, with the other files' "
             "copies), then give --data 'negatives_missing/*.nc' in place of the originals; for pr_0.nc, pr_2.nc: "
-            "mkdir -p negatives_missing && for f in pr_0.nc pr_2.nc; do") in without_guards(said)
+            "mkdir -p negatives_missing && ( for f in pr_0.nc pr_2.nc; do") in without_guards(said)
     lines = re.findall(rf"({GUARD}mkdir -p (negatives_zero|negatives_missing) && .*?) \((?:its copy|a copy)", said)
     assert [folder for _, folder in lines] == ["negatives_zero", "negatives_missing", "negatives_missing"], said
     if shutil.which("ncap2") is None:

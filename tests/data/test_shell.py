@@ -806,8 +806,8 @@ def test_two_folder_fixes_shown_by_one_command_chain_their_loops(tmp_path, monke
         first = copies.shown(advice("units", "K", "units_fixed"))
         second = copies.shown(advice("long_name", "air temperature", "names_fixed"))
     first, second = without_guards(first), without_guards(second)
-    assert first.startswith("fix: mkdir -p d/units_fixed && for f in d/*.nc; do ncatted -a units,tas,o,c,K ")
-    assert second.startswith("fix: mkdir -p d/names_fixed && for f in d/units_fixed/*.nc; do ncatted -a long_name,")
+    assert first.startswith("fix: mkdir -p d/units_fixed && ( for f in d/*.nc; do ncatted -a units,tas,o,c,K ")
+    assert second.startswith("fix: mkdir -p d/names_fixed && ( for f in d/units_fixed/*.nc; do ncatted -a long_name,")
     assert second.endswith("(this reads units_fixed, which the line shown before writes from d: run that one "
                            "first; names_fixed then holds both fixes)")
     for shown in (first, second):

@@ -166,8 +166,8 @@ def test_the_xarray_bounds_line_finds_a_time_that_is_no_index(tmp_path, monkeypa
         files.append(path)
     advice = bounds_advice(files, "monthly")
     line = advice.split("without cdo, with xarray: `", 1)[1].split("`", 1)[0]
-    line = re.sub(r" 0; done", f" {shift}; done", line)
-    assert f" {shift}; done" in line
+    line = re.sub(r" 0 \|\| exit 1; done \)", f" {shift} || exit 1; done )", line)
+    assert f" {shift} || exit 1; done )" in line
     subprocess.run(["bash", "-c", line], check=True, capture_output=True, env={"PATH": shell_path()})
 
     def month_start(month, step):

@@ -183,7 +183,7 @@ def test_the_advised_ncatted_gives_scores_of_the_daily_totals(tmp_path, monkeypa
     sums = np.concatenate([_daily_file(tmp_path / "daily" / f"{year}.nc", year, method="sum") for year in YEARS])
     result = CliRunner().invoke(app, ["info", "daily/"])
     assert result.exit_code == 2, result.output
-    advice = re.search(r"`?(mkdir -p \S+ && for f in .*?; done)", result.output.replace("\n", " "))
+    advice = re.search(r"`?(mkdir -p \S+ && \( for f in .*?; done \))", result.output.replace("\n", " "))
     assert advice, result.output
     subprocess.run(["bash", "-c", advice[1]], check=True, cwd=tmp_path, capture_output=True)
     copies = sorted((tmp_path / "daily" / "units_of_sums").glob("*.nc"))

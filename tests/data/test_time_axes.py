@@ -153,10 +153,10 @@ def _daily_and_monthly(tmp_path):
             "the two readings put each pred value one month apart, and climann does not guess; "
             + _READINGS.format("pred", "2000-01-01", "1999-12", "2000-01", period="month") + "give the 3 files time "
             "bounds in copies in a new folder: if each value is of the month beginning at its stamp `mkdir -p "
-            "with_bounds && for f in pred_200*.nc; do cdo settbounds,month \"$f\" "
-            "with_bounds/\"${f##*/}\"; done`, if of the month ending there `mkdir -p with_bounds && for f in "
+            "with_bounds && ( for f in pred_200*.nc; do cdo settbounds,month \"$f\" "
+            "with_bounds/\"${f##*/}\" || exit 1; done )`, if of the month ending there `mkdir -p with_bounds && ( for f in "
             "pred_200*.nc; do cdo -settbounds,month -shifttime,-1day \"$f\" "
-            "with_bounds/\"${f##*/}\"; done`" + without_cdo("month", "MS", "\"$f\" with_bounds/\"${f##*/}\"",
+            "with_bounds/\"${f##*/}\" || exit 1; done )`" + without_cdo("month", "MS", "\"$f\" with_bounds/\"${f##*/}\"",
                                                          loop="pred_200*.nc")  # one glob (break38a B5)
             + "; then give --data tas.nc --data 'with_bounds/*.nc' in place of the "
             "--data given, the copies in place of the originals (a --data that "
@@ -330,9 +330,9 @@ def test_the_bounds_advice_writes_copies_apart_that_the_advised_data_takes(tmp_p
         open_dataset(sorted(folder.glob("*.nc")), grid_of="tas")
     made = "'s mix/with_bounds_2'" if taken else "'s mix/with_bounds'"
     command = without_guards(str(raised.value)).split("`")[1]
-    assert command == (f"mkdir -p {made} && for f in 's mix/pred_200'*.nc; "  # one glob of the 3 files (break38a B5)
-                       f'do cdo settbounds,month "$f" {made}/"${{f##*/}}"; done')
-    copies = Path(shlex.split(command)[2])
+    assert command == (f"mkdir -p {made} && ( for f in 's mix/pred_200'*.nc; "  # one glob of the 3 files (break38a B5)
+                       f'do cdo settbounds,month "$f" {made}/"${{f##*/}}" || exit 1; done )')
+    copies = Path(shlex.split(command)[2])  # mkdir -p FOLDER
     copies.mkdir()
     for year in range(3):
         _settbounds_month(folder / f"pred_{2000 + year}.nc", copies / f"pred_{2000 + year}.nc")
@@ -922,8 +922,8 @@ def test_instants_in_several_files_beside_the_targets_means_are_shifted_in_a_loo
         open_dataset([tmp_path / "pr.nc", tmp_path / "tas_a.nc", tmp_path / "tas_b.nc"], grid_of="pr")
     message = str(error.value)
     commands = re.findall(r"`([^`]+)`", without_guards(message))
-    assert commands == [f'mkdir -p shifted && for f in tas_*.nc; do cdo shifttime,{minutes}minutes "$f" '
-                        'shifted/"${f##*/}"; done' for minutes in (90, -90)]
+    assert commands == [f'mkdir -p shifted && ( for f in tas_*.nc; do cdo shifttime,{minutes}minutes "$f" '
+                        'shifted/"${f##*/}" || exit 1; done )' for minutes in (90, -90)]
     assert message.endswith("then give --data 'shifted/*.nc' in place of the 2 files of tas")
     _run_printed(commands[choice], tmp_path)
     combined = open_dataset([tmp_path / "pr.nc", *sorted((tmp_path / "shifted").glob("*.nc"))], grid_of="pr")
@@ -1536,8 +1536,8 @@ def test_hourly_instants_beside_3_hourly_instants_are_taken_at_their_hours_in_ev
         "hs is 3-hourly (2015-01-01 to 2015-01-02 21:00) and u10 1-hourly (2015-01-01 to 2015-01-02 23:00): climann "
         "needs every variable at the same time steps; both are values at instants (no time bounds, and no statistic "
         "over time in cell_methods), so take u10 at the times of day of hs (00:00, 03:00, …, 21:00) rather than "
-        "averaging it: `mkdir -p 3-hourly && for f in u10_0*.nc; do cdo selhour,0,3,6,9,12,15,18,21 \"$f\" "
-        "3-hourly/\"${f##*/}\"; done`; then give --data '3-hourly/*.nc' in place of the 2 files of u10")
+        "averaging it: `mkdir -p 3-hourly && ( for f in u10_0*.nc; do cdo selhour,0,3,6,9,12,15,18,21 \"$f\" "
+        "3-hourly/\"${f##*/}\" || exit 1; done )`; then give --data '3-hourly/*.nc' in place of the 2 files of u10")
     _run_printed(re.search(r"`([^`]+)`", message)[1], tmp_path)
     combined = open_dataset([tmp_path / "hs.nc", *sorted((tmp_path / "3-hourly").glob("*.nc"))], grid_of="hs")
     np.testing.assert_array_equal(combined["time"].values, waves["time"].values)
@@ -1896,8 +1896,8 @@ def test_the_daily_means_of_wrfout_files_are_one_loop_over_every_file_that_runs_
     message = str(error.value)
     assert "bring T2 to daily steps first" in message, message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
-    assert "for f in wrf/wrfout_d01_2018-06-0*_00:00:00; do python -c " in loop, loop  # every file, one line
-    assert message.count("python -c") == 1 and " D XTIME; done" in loop
+    assert "( for f in wrf/wrfout_d01_2018-06-0*_00:00:00; do python -c " in loop, loop  # every file, one line
+    assert message.count("python -c") == 1 and " D XTIME || exit 1; done )" in loop
     assert "then give --data 'wrf/daily/*' in place of the 3 files of T2" in message
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})
@@ -2236,7 +2236,7 @@ def test_the_daily_copies_of_cordex_3_hourly_files_are_named_for_what_they_hold(
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "tas_EUR-11_X_v1_day_20000101-20000229.nc", *sorted(folder.glob("*.nc"))])
     message = str(raised.value)
-    printed = re.search(r"`((?:\( for f in .*?; done \) && )?mkdir -p pr/daily && for f in .*?; done)`, then give --data "
+    printed = re.search(r"`((?:\( for f in .*?; done \) && )?mkdir -p pr/daily && \( for f in .*?; done \))`, then give --data "
                         r"(\S+) in place of", message)
     assert printed is not None, message
     this_python = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}

@@ -79,7 +79,7 @@ def test_the_advised_bounds_loop_beside_an_elevation_file_run_as_printed_is_read
     written = _eobs(tmp_path / "eobs")
     result = CliRunner().invoke(app, ["info", "eobs/"])
     text = result.output.replace("\n", " ")
-    loop = re.search(r"`(\( for f in [^`]*?-settbounds,day -shifttime,-12hour[^`]*?; done)`", text)
+    loop = re.search(r"`(\( for f in [^`]*?-settbounds,day -shifttime,-12hour[^`]*?; done \))`", text)
     assert loop, result.output
     assert "elev_ens" not in loop[1]
     subprocess.run(["bash", "-c", loop[1]], check=True, cwd=tmp_path, capture_output=True)

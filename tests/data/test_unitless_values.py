@@ -310,7 +310,7 @@ def test_a_folder_of_three_files_without_units_gets_a_copy_of_each_with_them(tmp
                               reference="the model's training data")
     message = str(raised.value)
     assert "then give --data 'sst/units_set/*.nc' in place of the originals" in message
-    command = message[message.index("( for f in "):message.index("; done", message.index("mkdir -p ")) + len("; done")]
+    command = message[message.index("( for f in "):message.index("; done )", message.index("mkdir -p ")) + len("; done )")]
     assert "UNITS" not in command  # run as printed (a placeholder wrote "UNITS": break42b A7)
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
                    env=dict(os.environ))
@@ -387,7 +387,7 @@ def test_month_totals_without_units_against_a_rate_are_marked_as_totals_and_divi
     message = str(raised.value)
     assert "likely each step's total in mm, not a rate" in message
     assert "0.01 mm/day" not in message and "then give --data 'prism/totals_marked/*.nc'" in message
-    command = message[message.index("( for f in "):message.index("; done", message.index("mkdir -p ")) + len("; done")]
+    command = message[message.index("( for f in "):message.index("; done )", message.index("mkdir -p ")) + len("; done )")]
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path, env=dict(os.environ))
     assert sorted(path.name for path in (tmp_path / "prism").glob("*.nc")) == [path.name for path in files]
     copies = sorted((tmp_path / "prism" / "totals_marked").glob("*.nc"))

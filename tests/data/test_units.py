@@ -1894,9 +1894,9 @@ def test_a_folder_s_units_advice_run_as_printed_corrects_a_copy_of_every_file(tm
         convert_variable(opened["pr"], "kg m-2 s-1", name="pr", where="pr", reference="the model",
                          time_bounds=opened["time_bnds"])
     message = str(refusal.value)
-    loops = re.findall(r"mkdir -p \S+ && for f in pr/\*\.nc; do (.*?); done", message)
+    loops = re.findall(r"mkdir -p \S+ && \( for f in pr/\*\.nc; do (.*?) \|\| exit 1; done \)", message)
     assert loops and all(loop.endswith('"$f" ' + 'pr/' + loop.split(' pr/')[-1]) for loop in loops)
-    command = next(match.group(0) for match in re.finditer(r"mkdir -p \S+ && for f in pr/\*\.nc; do .*?; done",
+    command = next(match.group(0) for match in re.finditer(r"mkdir -p \S+ && \( for f in pr/\*\.nc; do .*?; done \)",
                                                            message) if tool in match.group(0))
     folder = command.split()[2]
     assert f"then give --data '{folder}/*.nc' in place of the originals" in message
@@ -1927,8 +1927,8 @@ def test_the_units_metadata_advice_for_a_folder_of_many_files_is_a_loop_that_mar
     advice = difference_commands(open_dataset(expand_paths(["anom"]))["tas"], "tas", "anom")
     assert "IN.nc" not in advice
     command, _, rest = advice.partition(" (a copy of each of its 5 files in a new folder)")
-    assert without_guards(command) == ("mkdir -p anom/units_fixed && for f in anom/*.nc; do ncatted -a units_metadata,tas,o,c,"
-                       "'temperature: difference' \"$f\" anom/units_fixed/\"${f##*/}\"; done")
+    assert without_guards(command) == ("mkdir -p anom/units_fixed && ( for f in anom/*.nc; do ncatted -a units_metadata,tas,o,c,"
+                       "'temperature: difference' \"$f\" anom/units_fixed/\"${f##*/}\" || exit 1; done )")
     assert rest == ", then give --data 'anom/units_fixed/*.nc' in place of the originals"
     subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
     for year in range(2001, 2006):

@@ -31,7 +31,7 @@ def _eobs(folder):
 
 def _bounds_loop(log: str) -> tuple[str, str]:
     """The day-ending bounds loop of train.log and the --data it says to give."""
-    loop = re.search(r"give the (\d+) files those time bounds in copies in a new folder: `(\( for f in [^`]*?; done)`",
+    loop = re.search(r"give the (\d+) files those time bounds in copies in a new folder: `(\( for f in [^`]*?; done \))`",
                      log)
     assert loop, log
     given = re.search(r"then give --data ('[^']+') in place of them", log)

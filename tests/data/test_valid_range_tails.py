@@ -225,7 +225,7 @@ def test_a_folder_whose_files_all_cut_a_tail_gets_a_copy_of_each(tmp_path, caplo
     (said,) = _said(caplog, files)
     assert "then give --data 'tas/valid_range_removed/*.nc' in place of the originals" in said
     # the loop with the guard before it (none_there_in_loop's check of every copy, then mkdir -p … done)
-    command = said[said.index("( for f in "):said.index("; done", said.index("mkdir -p ")) + len("; done")]
+    command = said[said.index("( for f in "):said.index("; done )", said.index("mkdir -p ")) + len("; done )")]
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     copies = sorted((tmp_path / "tas" / "valid_range_removed").glob("*.nc"))
     assert [copy.name for copy in copies] == ["tas_2000.nc", "tas_2004.nc", "tas_2008.nc"]

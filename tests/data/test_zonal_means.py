@@ -90,7 +90,7 @@ def test_the_advised_longitude_of_a_zonal_mean_in_yearly_files_is_a_loop_over_th
         find_coordinate(open_dataset([tmp_path / "ro_2007.nc", tmp_path / "ro_2008.nc"]), "longitude")
     message = str(refused.value)
     loops = {found[1]: found[0] for found in re.findall(
-        r"(mkdir -p positioned && for f in \./\*\.nc; do (ncap2|python) .*?; done) \(a copy of each of its 2 files in a "
+        r"(mkdir -p positioned && \( for f in \./\*\.nc; do (ncap2|python) .*?; done \)) \(a copy of each of its 2 files in a "
         r"new folder\), then give --data 'positioned/\*\.nc' in place of the originals", message)}
     assert set(loops) == {"ncap2", "python"}, message
     assert "ro_2007_fixed.nc" not in message and ".to_netcdf('" not in message

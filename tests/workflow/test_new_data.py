@@ -1665,8 +1665,8 @@ def test_instants_in_several_files_are_advised_picked_in_each_file(tmp_path, cap
     with caplog.at_level(logging.WARNING, logger="climann"):
         predict_files(run_dir, ["new/*.nc"], tmp_path / "p1.nc")
     said = without_guards(" ".join(record.getMessage() for record in caplog.records))
-    assert ("`mkdir -p new/3-hourly && for f in new/part*.nc; do cdo selhour,0,3,6,9,12,15,18,21 \"$f\" "
-            "new/3-hourly/\"${f##*/}\"; done`, then give --data 'new/3-hourly/*.nc' in place of the 2 files") in said, said
+    assert ("`mkdir -p new/3-hourly && ( for f in new/part*.nc; do cdo selhour,0,3,6,9,12,15,18,21 \"$f\" "
+            "new/3-hourly/\"${f##*/}\" || exit 1; done )`, then give --data 'new/3-hourly/*.nc' in place of the 2 files") in said, said
     subprocess.run(["bash", "-c", re.search(r"`(mkdir [^`]+)`", said)[1]], check=True, cwd=tmp_path,
                    capture_output=True)
     chosen = np.array([time.hour % 3 == 0 for time in times])  # numpy's pick: the hourly values at the run's hours
