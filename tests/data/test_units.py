@@ -2225,3 +2225,82 @@ def test_snow_amount_said_reads_standard_name_then_long_name_then_name(name, att
     from climann.data.units import snow_amount_said
 
     assert snow_amount_said(name, attrs) == said
+
+
+def _percent_and_ndvi_files(folder) -> dict[str, np.ndarray]:
+    """a.nc holding 'cover' in AppEEARS' 'Percent', b.nc holding 'ndvi' in 'NDVI' (neither readable), in ``folder``;
+    their values by name."""
+    values = {"cover": np.array([[50.0, 12.5, 0.0], [100.0, 7.25, 3.0]], np.float32)}
+    values["ndvi"] = values["cover"][::-1] / 100
+    for file, name, units in (("a.nc", "cover", "Percent"), ("b.nc", "ndvi", "NDVI")):
+        xr.Dataset({name: (("time", "x"), values[name], {"units": units})}).to_netcdf(folder / file)
+    return values
+
+
+def _shown_warnings(caplog, paths, names) -> list[str]:
+    """The unreadable-units warnings of ``names`` read from ``paths``, each as a run shows it, in order
+    (:func:`~climann.data.shell.copies_said_once`)."""
+    from climann.data.open import open_dataset
+    from climann.data.shell import copies_said_once
+
+    caplog.clear()
+    with copies_said_once() as copies, caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        warn_unreadable_units(open_dataset(paths), names, where=", ".join(map(str, paths)))
+        return [copies.shown(record.getMessage()) for record in caplog.records]
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_two_files_lines_shown_one_after_the_other_name_the_first_copy_among_the_files_given(tmp_path, monkeypatch,
+                                                                                             caplog):
+    """fix56a: two one-file lines, a.nc's then b.nc's. The second said to give "the other files of the working folder
+    as before (--data a.nc)", where the first said to give its copy units_fixed/a.nc in place of a.nc: followed, the
+    run read a.nc's unreadable units again. The second now names the first's copy; both lines run as printed, the
+    files the second says to give hold readable units and the values as they were, and the working folder holds the
+    originals and the two new folders only."""
+    from climann.data.open import open_dataset
+
+    monkeypatch.chdir(tmp_path)
+    values = _percent_and_ndvi_files(tmp_path)
+    first, second = _shown_warnings(caplog, [tmp_path / "a.nc", tmp_path / "b.nc"], ["cover", "ndvi"])
+    ((line_a, copy_a, original_a),) = _copy_lines(first)
+    ((line_b, copy_b, original_b),) = _copy_lines(second)
+    assert (copy_a, original_a, copy_b, original_b) == ("units_fixed/a.nc", "a.nc", "units_fixed_2/b.nc", "b.nc")
+    assert first.endswith("in place of a.nc, with the other files of the working folder given as before (--data b.nc)")
+    given = re.findall(r"--data (\S+?)[),]?(?=\s|$)", second)
+    assert given == ["units_fixed_2/b.nc", "units_fixed/a.nc"] and "--data a.nc" not in second
+    for line in (line_a, line_b):
+        _run_as_printed(line)
+    assert sorted(os.listdir(tmp_path)) == ["a.nc", "b.nc", "units_fixed", "units_fixed_2"]
+    copies = open_dataset([tmp_path / path for path in given])
+    for name, expected in (("cover", 0.01), ("ndvi", 1.0)):
+        assert parse_units(copies[name].attrs["units"], variable=name).to("1").magnitude == pytest.approx(expected)
+        np.testing.assert_array_equal(copies[name].values, values[name])
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_a_second_run_names_a_new_folder_and_never_writes_into_one_holding_other_files(tmp_path, monkeypatch, caplog):
+    """fix56a: the folder units_fixed there already (a user's folder holding other files, or the copy of a line
+    followed before): a second run's line names units_fixed_2, and its --data that copy; run as printed, it writes
+    there, units_fixed's files are left byte for byte, and the same line run again is refused by its guard and leaves
+    the copy as it is."""
+    from tests.followed_twice import md5
+
+    monkeypatch.chdir(tmp_path)
+    values = _percent_and_ndvi_files(tmp_path)
+    (tmp_path / "b.nc").rename(tmp_path / "units_fixed.nc")  # another file of the folder
+    (tmp_path / "units_fixed").mkdir()
+    (tmp_path / "units_fixed" / "a.nc").write_bytes(b"a user's file, not climann's")
+    before = md5(tmp_path / "units_fixed" / "a.nc")
+    (said,) = _shown_warnings(caplog, [tmp_path / "a.nc"], ["cover"])
+    ((line, data, original),) = _copy_lines(said)
+    assert (data, original) == ("units_fixed_2/a.nc", "a.nc")
+    _run_as_printed(line)
+    assert md5(tmp_path / "units_fixed" / "a.nc") == before and os.listdir("units_fixed") == ["a.nc"]
+    assert os.listdir("units_fixed_2") == ["a.nc"]
+    with xr.open_dataset(data) as fixed:
+        assert fixed["cover"].attrs["units"] == "%"
+        np.testing.assert_array_equal(fixed["cover"].values, values["cover"])
+    written = md5(tmp_path / data)
+    again = subprocess.run(line, shell=True, capture_output=True, text=True)
+    assert again.returncode != 0 and "units_fixed_2/a.nc is there already: left as it is, nothing written" in again.stderr
+    assert md5(tmp_path / data) == written and md5(tmp_path / "units_fixed" / "a.nc") == before
