@@ -74,11 +74,27 @@ def test_km_and_metres_give_the_same_places(tmp_path):
 
 @pytest.mark.parametrize("units", ["K", "degrees", "cells"])
 def test_a_projected_axis_in_units_other_than_a_length_is_refused_with_the_ncatted(tmp_path, units):
-    dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
-    dataset["x"].attrs["units"] = units
+    """fix56a: the ncatted wrote lambert_fixed.nc beside lambert.nc, which a glob over their folder took with it; run
+    as printed, it writes axis_units_fixed/lambert.nc alone, placed as the file in km."""
+    import subprocess
+
+    expected = cell_coordinates(open_dataset([write_lambert(tmp_path / "km.nc")]))
+    (tmp_path / "km.nc").unlink()
+    path = write_lambert(tmp_path / "lambert.nc")
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["x"].units = units
+    copy = tmp_path / "axis_units_fixed" / "lambert.nc"
     with pytest.raises(ClimannError, match=rf"^projected axis 'x' has units '{units}'; expected a length .*: if it is "
-                                           rf"in km, ncatted -a units,x,o,c,km {tmp_path}/lambert.nc "):
-        cell_coordinates(dataset)
+                                           rf"in km, .*mkdir -p {copy.parent} && ncatted -a units,x,o,c,km {path} "
+                                           rf"{copy} \(its copy in a new folder\), then give --data {copy} in place "
+                                           rf"of {path}$") as refused:
+        cell_coordinates(open_dataset([path]))
+    subprocess.run(str(refused.value).split("if it is in km, ", 1)[1].split(" (its copy", 1)[0], shell=True,
+                   check=True, capture_output=True)
+    assert sorted(os.listdir(tmp_path)) == ["axis_units_fixed", "lambert.nc"]
+    placed = cell_coordinates(open_dataset([copy]))
+    np.testing.assert_array_equal(placed[1], expected[1])
+    np.testing.assert_array_equal(placed[2], expected[2])
 
 
 @pytest.mark.parametrize("units", ["KM", "Km", "1000 m", "10^3 m", "1e3 m"])
