@@ -653,7 +653,8 @@ def python_copies_by_folder(script: str, files: Sequence[str | Path], name: str,
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
 
     def tool(source: str, copy: str) -> str:
-        before = ' "$p"; p="$f"' if previous and source == '"$f"' else ""
+        # "&&", not ";": a failed copy skips p= and meets the loop's "|| exit 1" (stopping_loop)
+        before = ' "$p" && p="$f"' if previous and source == '"$f"' else ""
         return f"{python_command(script)} {source} {copy}{before}"
 
     command = " && ".join(copies_command(tool, folder, own) for folder, own in held.items())

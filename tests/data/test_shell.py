@@ -38,6 +38,8 @@ from climann.data.shell import (
     ncatted_number,
     ncrename_variable,
     original_and_copy,
+    python_copies,
+    python_copies_by_folder,
     shown_path,
     source_and_copy,
     wrapped_lines,
@@ -1214,3 +1216,61 @@ def test_a_glob_with_a_space_is_left_to_the_shell(tmp_path):
     assert cdo_input_files(paths) == glob_words(tmp_path / "sp ace" / "f_*.nc")
     (tmp_path / "sp ace" / "f_other.nc").write_bytes(b"")
     assert cdo_input_files(paths) == " ".join(shown_path(path) for path in paths)
+
+
+def _three_files_the_second_broken(folder) -> list[np.ndarray]:
+    """a.nc and c.nc NetCDF files of 'tas' (its values, by file), b.nc bytes no tool reads."""
+    folder.mkdir()
+    values = [np.arange(6, dtype="f4").reshape(2, 3) + 10 * index for index in range(3)]
+    for name, each in zip("abc", values):
+        if name == "b":
+            (folder / "b.nc").write_bytes(b"not a NetCDF file")
+        else:
+            xr.Dataset({"tas": (("y", "x"), each)}).to_netcdf(folder / f"{name}.nc")
+    return values
+
+
+_DOUBLED = "import sys, xarray as xr; d = xr.open_dataset(sys.argv[1]); (d * 2).to_netcdf(sys.argv[2])"
+
+
+def _printed_loop(kind: str, files: list) -> tuple[str, str]:
+    """The loop each builder prints over ``files`` and the folder its copies go into."""
+    if kind == "copies_of_files":
+        said = copies_of_files(lambda arguments, file: ncatted_command(
+            [ncatted_attribute("units", "tas", "o", "c", "K")], arguments), files, name="fixed")
+        return said.split(" (a copy of each", 1)[0], "d/fixed"
+    if kind == "python_copies":
+        return python_copies(_DOUBLED, files, "doubled")[0], "d/doubled"
+    return python_copies_by_folder(_DOUBLED, files, "doubled", previous=True)[0], "d/doubled"
+
+
+@pytest.mark.parametrize("kind", ["copies_of_files", "python_copies", "python_copies_by_folder"])
+def test_a_printed_loop_stops_at_the_first_file_it_cannot_copy(tmp_path, monkeypatch, kind):
+    """fix56i: the loops printed to copy each of several files went on after a failed copy (a bare
+    ``for … done``, the status of the last file's), so the user gave --data a folder of some of the
+    copies and trained on them. Run as printed over a.nc, b.nc (no NetCDF) and c.nc: the loop ends
+    non-zero at b.nc, a.nc's copy holds its values, c.nc has no copy; over readable files every copy
+    is made."""
+    if kind == "copies_of_files" and shutil.which("ncatted") is None:
+        pytest.skip("ncatted is not installed")
+    monkeypatch.chdir(tmp_path)
+    values = _three_files_the_second_broken(tmp_path / "d")
+    files = [f"d/{name}.nc" for name in "abc"]
+    command, folder = _printed_loop(kind, files)
+    env = {**os.environ, "PATH": shell_path()}
+    finished = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert finished.returncode != 0, finished
+    made = sorted(path.name for path in (tmp_path / folder).iterdir())
+    # no copy after the failure; ncatted, which copies its input before it reads it, leaves b.nc's bytes
+    assert made == (["a.nc", "b.nc"] if kind == "copies_of_files" else ["a.nc"]), finished.stderr
+    scale = 1 if kind == "copies_of_files" else 2
+    with xr.open_dataset(tmp_path / folder / "a.nc") as copy:
+        np.testing.assert_array_equal(copy["tas"].values, values[0] * scale)
+        assert kind != "copies_of_files" or copy["tas"].attrs["units"] == "K"
+
+    shutil.rmtree(tmp_path / folder)  # the same loop over readable files copies every one
+    xr.Dataset({"tas": (("y", "x"), values[1])}).to_netcdf(tmp_path / "d" / "b.nc")
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path, env=env)
+    for name, each in zip("abc", values):
+        with xr.open_dataset(tmp_path / folder / f"{name}.nc") as copy:
+            np.testing.assert_array_equal(copy["tas"].values, each * scale)
