@@ -146,3 +146,30 @@ def test_data_beside_their_grid_file_are_told_its_name_and_the_setgrid_runs_as_p
     subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
     with pytest.raises(ClimannError, match=r"the grid is unstructured \(latitude 'clat' and longitude 'clon'"):
         open_dataset([tmp_path / "icon_t2m_withgrid.nc"])
+
+
+@CDO
+def test_the_setgrid_loop_over_several_files_stops_at_the_first_it_cannot_copy(tmp_path):
+    """fix56i: the printed ``for f in a.nc b.nc …; do cdo setgrid,… ; done`` went on after a file CDO
+    could not read, and answered with the last file's status. Run as printed with b.nc no NetCDF
+    file: it ends non-zero, a.nc's copy holds a.nc's values on the grid file's latitudes, and no file
+    after b.nc gets a copy; with b.nc readable every copy is written."""
+    _grid_file(tmp_path / "grid.nc")
+    for name in ("a.nc", "b.nc", "c.nc", "d.nc"):
+        _gridless_data(tmp_path / name)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "grid.nc"])
+    command = re.search(rf"`({GUARD}\( for f in [^`]+)`", str(refused.value))[1]
+    good = (tmp_path / "b.nc").read_bytes()
+    (tmp_path / "b.nc").write_bytes(b"not a NetCDF file")
+    finished = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=tmp_path)
+    assert finished.returncode != 0, finished
+    assert sorted(path.name for path in tmp_path.glob("*_withgrid.nc")) == ["a_withgrid.nc"], finished.stderr
+    with xr.open_dataset(tmp_path / "a_withgrid.nc") as copied, xr.open_dataset(tmp_path / "a.nc") as original, \
+            xr.open_dataset(tmp_path / "grid.nc") as grid:
+        np.testing.assert_allclose(copied["clat"].values, grid["clat"].values)
+        np.testing.assert_array_equal(copied["t_2m"].values, original["t_2m"].values)
+    (tmp_path / "a_withgrid.nc").unlink()
+    (tmp_path / "b.nc").write_bytes(good)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
+    assert sorted(path.name for path in tmp_path.glob("*_withgrid.nc")) == [f"{n}_withgrid.nc" for n in "abcd"]
