@@ -6,11 +6,13 @@ import json
 import lzma
 import re
 import shlex
+import shutil
 import zipfile
 
 import netCDF4
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.data.shell import whole_write
@@ -414,6 +416,16 @@ def test_the_groups_of_several_files_are_copied_by_one_loop(tmp_path, monkeypatc
                    env={**os.environ, "PATH": shell_path()})
     copies = open_dataset(sorted(tmp_path.glob(shlex.split(data)[0])))
     np.testing.assert_array_equal(copies["tas"].values[:, 0, 0], np.repeat([280.0, 281.0, 282.0], 4))
+
+    # fix56i: a file ncks cannot read stops the loop, non-zero, before the files after it (a bare loop went on)
+    shutil.rmtree(tmp_path / "PRODUCT")
+    (tmp_path / "S5P_1991.nc").write_bytes(b"not a NetCDF file")
+    finished = subprocess.run(["bash", "-c", loop], capture_output=True, text=True, cwd=tmp_path,
+                              env={**os.environ, "PATH": shell_path()})
+    assert finished.returncode != 0, finished
+    assert "S5P_1992.nc" not in {path.name for path in (tmp_path / "PRODUCT").iterdir()}, finished.stderr
+    with xr.open_dataset(tmp_path / "PRODUCT" / "S5P_1990.nc") as first:
+        np.testing.assert_array_equal(first["tas"].values, np.full((4, 2, 3), 280.0))
 
 
 # --- PSMSL's own text format (break44a A9) ---------------------------------------------------------------------
