@@ -631,7 +631,8 @@ _LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
 _LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c) ")
 
 
-def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
+def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str,
+                    stopping: bool = False) -> str:
     """The advice that corrects a copy of each of ``files``, a variable's files: for one file, each
     command of ``advice(IN OUT, file)`` on the file and its copy in a new folder beside it
     (:func:`_one_copy`; a copy beside it was taken with it by a glob over their folder, break52a A1,
@@ -657,6 +658,10 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
         The variable's files.
     name : str
         The new folder's name, saying what the copies hold (``units_fixed``, ``land_masked``).
+    stopping : bool, optional
+        Whether each loop stops at the first file whose command fails (:func:`stopping_loop`), for
+        a correction that leaves no file of the series as it was (break56d A3: a file of another
+        packing would otherwise be copied unchanged, and the loop answer with the last file's status).
 
     Returns
     -------
@@ -692,7 +697,7 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
             looped = _one_of_group(advice, held[0], folders[parent], every)
         else:
             looped = _looped(text, _LOOP_WORDS.format(folder=shown_path(folders[parent])), folders[parent],
-                             _loop_list(parent, held), len(held), every)
+                             _loop_list(parent, held), len(held), every, stopping=stopping)
         said.append(looped if len(groups) == 1 else f"for {', '.join(Path(file).name for file in held)}: {looped}")
     return "; ".join(said)
 
@@ -832,10 +837,12 @@ def _loop_list(parent: Path, held: Sequence[str]) -> str:
     return " ".join(shown_path(file) for file in held) if pattern is None else glob_words(pattern)
 
 
-def _looped(text: str, words: str, folder: Path, listed: str, count: int, every: Sequence[str]) -> str:
+def _looped(text: str, words: str, folder: Path, listed: str, count: int, every: Sequence[str], *,
+            stopping: bool = False) -> str:
     """``text`` with each command that ends in ``words`` made a loop over ``listed`` (``count``
     files) writing into ``folder``, each followed (after its closing backtick, when it is in
-    backticks) by the ``--data`` that takes the copies of ``every`` file of their folder."""
+    backticks) by the ``--data`` that takes the copies of ``every`` file of their folder; with
+    ``stopping``, a loop that stops at the first failure (:func:`stopping_loop`)."""
     copies = f"a copy of each of its {count} files" if count > 1 else "its copy"
     after = (f" ({copies} in a new folder), then give --data {copies_data(folder, every)} in place of the originals"
              f"{_others_kept(folder.parent, every)}")
@@ -843,7 +850,8 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
     def loop(command: str, quoted: str) -> str:
         # each copy checked before the loop: mkdir -p passes the second time, CDO writes over a copy (NCO asks)
         kept = "" if _guarded(command) else none_there_in_loop(listed, words.split(" ", 1)[1])
-        return f"{kept}mkdir -p {shown_path(folder)} && for f in {listed}; do {command}; done{quoted}{after}"
+        each = stopping_loop(listed, command) if stopping else f"for f in {listed}; do {command}; done"
+        return f"{kept}mkdir -p {shown_path(folder)} && {each}{quoted}{after}"
 
     return _each_command(text, words, loop)
 
