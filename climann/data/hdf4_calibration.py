@@ -203,7 +203,8 @@ def _two_readings(dataset: xr.Dataset) -> list[str]:
 
 def _commands(attributes: list[str], files: list[str] | None, name: str) -> str:
     """The ``ncatted`` making ``attributes`` on a copy of each of ``files`` in a new folder ``name``
-    (:func:`~climann.data.shell.copies_of_files`, stopping at a failure); on ``IN.nc OUT.nc`` when the data name no file."""
+    (:func:`~climann.data.shell.copies_of_files`, stopping at a failure); on ``IN.nc OUT.nc`` when the
+    data name no file."""
     if files is None:
         return attribute_command(attributes, "IN.nc OUT.nc")
     return copies_of_files(lambda arguments, _: attribute_command(attributes, arguments), files, name=name,
@@ -251,8 +252,9 @@ def refuse_hdf4_calibration(dataset: xr.Dataset) -> None:
     else:
         what = (f"is stored as integers with {packing} and a valid_range of stored values, as a MODIS land "
                 f"layer copied from HDF4 without its calibration attributes (calibrated_nt)")
+        dropped = [ncatted_attribute("valid_range", name, "d") for name in found]
         kept = (f"remove the valid_range, which then names no range of the values: "
-                f"{_commands([ncatted_attribute('valid_range', name, 'd') for name in found], files, 'valid_range_removed')}")
+                f"{_commands(dropped, files, 'valid_range_removed')}")
     raise ClimannError(
         f"'{first}' in {where}{also} {what}, which reads two ways: {_readings(variable)}; {meant}, CF and xarray "
         f"read the first; if the values are (stored - add_offset) {hdf4_form} {scale:g}, write CF's packing: "
