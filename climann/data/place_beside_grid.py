@@ -172,8 +172,9 @@ def _box_means_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, p
     """The line ``python -c "…" IN OUT`` (:func:`_copy_line`) that writes, for each ``(column,
     variable, box)`` of ``asked``, the mean of ``variable`` over the grid's cells inside ``box``
     weighted by cos(latitude) (a cell's area on a regular latitude-longitude grid), missing values
-    left out, as ``column`` at the place, labelled with the place's latitude and longitude; ``""`` for a grid of 2-D coordinates or a
-    box across the grid's longitude seam (west > east in the grid's convention)."""
+    left out, as ``column`` at the place, labelled with the place's latitude and longitude; ``""``
+    for a grid of 2-D coordinates or a box across the grid's longitude seam (west > east in the
+    grid's convention)."""
     latitude_name, longitude_name = axes
     if dataset[latitude_name].dims != (latitude_name,) or dataset[longitude_name].dims != (longitude_name,):
         return ""
