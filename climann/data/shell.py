@@ -733,6 +733,13 @@ def _one_copy_words(file: str, folder: Path) -> tuple[str, Path, str]:
     return words, copy, after
 
 
+def others_given_as_before(file: str | os.PathLike) -> str:
+    """The words after a line that writes the copy of ``file`` into a new folder beside it (its own line,
+    not :func:`one_copy_advice`'s: a GRIB copy under a GRIB name, a remap that writes its grid first) on
+    the other files of its folder, given as before (:func:`_others_kept`); ``""`` when there are none."""
+    return _others_kept(Path(file).parent, [str(file)])
+
+
 def copy_folder_of(file: str | os.PathLike, name: str) -> Path:
     """A new folder ``name`` beside ``file`` for its copy (:func:`copies_folder`), kept as that file's
     copy while :func:`copies_said_once` runs: a later message's command on ``file`` reads its copy there
