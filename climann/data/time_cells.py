@@ -575,7 +575,11 @@ def check_period_stamps(stamps: np.ndarray, where: str,
         f"{place(after)}{named[1]}: a stamp {first_instant} may open its {period} (ERA5) or close the {period} "
         f"before (CESM history files), so which {period} each value is cannot be told; give the files time bounds "
         f"(CF 7.1), or restamp the values stamped {first_instant}: if they open their {period}s "
-        f"`{cdo_command(opening, files)}`, if they close the {period} before `{cdo_command(closing, files)}`"
+        # each way its copy in a new folder of its own: beside the file (X_restamped.nc), a glob over their folder
+        # took both, and the two ways wrote one copy (fix56b)
+        + one_copy_advice(lambda arguments: _quoted(cdo_command(opening, arguments)), files, "restamped_as_opening")
+        + f", if they close the {period} before "
+        + one_copy_advice(lambda arguments: _quoted(cdo_command(closing, arguments)), files, "restamped_as_closing")
     )
 
 
