@@ -88,6 +88,7 @@ class _FileCalendar:
     label: str = ""  # how messages name it, when not by the file's name (a split block: its files and name)
     own: str = ""  # the calendar as the file spells it (``365_day``), when it says
     cells: tuple = ()  # each step's time cell (CF bounds), None without; () when not read (a split block)
+    epoch: object = None  # the date the file's time units count from (``days since 1970-01-01``), None unread
 
     @property
     def name(self) -> str:
@@ -155,12 +156,26 @@ def _file_calendar(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _File
     if info is None:
         return None
     try:
-        own = own_calendar_name(open_file(path)[info.name])
+        variable = open_file(path)[info.name]
+        own = own_calendar_name(variable)
     except (ClimannError, OSError, ValueError, TypeError, KeyError):
-        own = ""
+        variable, own = None, ""
     calendar = calendar_name(info.times[0].calendar)
     return _FileCalendar(path, info.name, calendar, info.times, info.variables,
-                         own=own if calendar_name(own) == calendar else "", cells=tuple(info.cells))
+                         own=own if calendar_name(own) == calendar else "", cells=tuple(info.cells),
+                         epoch=_epoch(variable, calendar))
+
+
+def _epoch(variable: xr.DataArray | None, calendar: str) -> object:
+    """The date a decoded time coordinate's units count from (``days since 1970-01-01`` → 1970-01-01
+    in ``calendar``), None when its encoding does not say."""
+    import cftime
+
+    units = None if variable is None else variable.encoding.get("units")
+    try:
+        return cftime.num2date(0, str(units), calendar=calendar) if units else None
+    except (ValueError, TypeError):
+        return None
 
 
 def _after_reform(times: np.ndarray) -> bool:
@@ -184,6 +199,43 @@ def _same_dates(calendar: str, other: str, times: np.ndarray) -> str | None:
     if pair == {"standard", "julian"} and all((t.year, t.month, t.day) < JULIAN_UNTIL for t in times):
         return "agree before 1582-10-05"
     return None
+
+
+#: The dates from which to which the ``julian`` calendar and the Gregorian ones (``standard``,
+#: ``proleptic_gregorian``) have the same months and leap years (1900 and 2100 are Julian leap years only).
+JULIAN_LIKE_GREGORIAN = ((1900, 3, 1), (2100, 2, 28))
+
+
+def _within_gregorian_years(dates: Sequence[object]) -> bool:
+    low, high = JULIAN_LIKE_GREGORIAN
+    return all(date is not None and low <= (date.year, date.month, date.day) <= high for date in dates)
+
+
+def _julian_as_gregorian(info: _FileCalendar, series_calendar: str) -> bool:
+    """Whether ``info`` is in ``julian`` beside a Gregorian series (or the other way round) with its
+    dates, its cells' edges and the date its units count from all within 1900-03-01 to 2100-02-28
+    (:data:`JULIAN_LIKE_GREGORIAN`): there the two calendars count the same days between any two dates,
+    so each value keeps its number of days from the epoch under the series' label of that date."""
+    if {info.calendar, series_calendar} not in ({"julian", "standard"}, {"julian", "proleptic_gregorian"}):
+        return False
+    edges = [edge for cell in info.cells if cell is not None for edge in cell]
+    return _within_gregorian_years([*info.times, *edges, info.epoch])
+
+
+def _julian_warning(files: Sequence[_FileCalendar], series: _FileCalendar) -> None:
+    """The one warning that ``files`` in the julian calendar (or a Gregorian one beside a julian
+    series) are read by their dates' labels in the series' calendar (:func:`_julian_as_gregorian`)."""
+    first = files[0]
+    named = first.name if len(files) == 1 else f"{len(files)} files ({first.name}, …)"
+    _log.warning(
+        "%s %s the %s calendar and %s the %s calendar: from 1900-03-01 to 2100-02-28, where all their dates and "
+        "time units lie, the two calendars have the same months and leap years, so each date is read as the "
+        "date of the same name in the %s calendar, its count of days from the units' epoch unchanged (as "
+        "xarray's convert_calendar and cdo setcalendar relabel; products such as GPM IMERG and the GPCP CDR "
+        "write 'julian' for Gregorian dates); were the %s dates truly Julian days, each would be 13 days later "
+        "in the %s calendar: convert them first", named, "uses" if len(files) == 1 else "use", first.said,
+        series.name, series.said, series.said, first.said, series.said,
+    )
 
 
 @dataclass(frozen=True)
@@ -498,6 +550,7 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
     if calendar != series.calendar:  # the series read in the calendar of the files reaching before 1582
         series = next(info for info in infos if info.calendar == calendar and not _after_reform(info.times))
     relabelled, static, by_month, by_year = set(), set(), set(), set()
+    julian = []
     for info, is_static in zip(infos, statics):
         if is_static:
             static.add(os.path.realpath(info.path))
@@ -514,12 +567,17 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
                 "%s uses the %s calendar and %s the %s calendar, which %s: its dates are read in the %s calendar",
                 info.name, info.calendar, series.name, series.calendar, agree, series.calendar,
             )
+        elif _julian_as_gregorian(info, series.calendar):
+            relabelled.add(os.path.realpath(info.path))
+            julian.append(info)
         elif ((frequency := _period_step(info.times)) and frequency == _period_step(series.times)
               and not {info.calendar, series.calendar} <= _REAL_WORLD):
             (by_month if frequency == "monthly" else by_year).add(os.path.realpath(info.path))
             _by_period_warning(info, series, frequency)
         else:
-            raise _refusal(series, info)
+            raise _refusal(series, info, infos)
+    if julian:  # one warning for all (sixty GPCP files of a month each)
+        _julian_warning(julian, series)
     return CalendarPlan(series.calendar, frozenset(relabelled), frozenset(static), frozenset(by_month),
                         frozenset(by_year))
 
