@@ -62,7 +62,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate
-from climann.data.shell import cdo_command, input_and_copy, one_copy_advice
+from climann.data.shell import cdo_command, copies_of_files
 from climann.data.time_axis import date_text
 from climann.data.time_overlap import file_times
 from climann.errors import ClimannError
@@ -134,12 +134,12 @@ def own_calendar_name(variable: xr.DataArray) -> str:
     return str(own).strip().lower() if own else ""
 
 
-def _conversion(calendar: str, whose: str, copy: str, align: str) -> str:
+def _conversion(calendar: str, whose: str, copy: str, align: str, *, cdo: bool = True) -> str:
     """The two ways to bring a file (``whose`` "its") or blocks' files ("their") to ``calendar``
-    as the file spells it: xarray's ``convert_calendar`` and, when CDO has the calendar,
-    ``cdo setcalendar`` with CDO's name of it (``copy``: the command's file arguments when one
-    file is converted)."""
-    cdo = cdo_calendar(calendar)
+    as the file spells it: xarray's ``convert_calendar`` and, when CDO has the calendar (and
+    ``cdo``: CDO reads the file's grid), ``cdo setcalendar`` with CDO's name of it (``copy``: the
+    command's file arguments when one file is converted)."""
+    cdo = cdo_calendar(calendar) if cdo else None
     xarray = (f"xarray's Dataset.convert_calendar('{calendar}'{align}), after dropping {whose} time bounds, which it "
               f"does not convert")
     if cdo is None:
@@ -232,9 +232,9 @@ def _julian_warning(files: Sequence[_FileCalendar], series: _FileCalendar) -> No
         "time units lie, the two calendars have the same months and leap years, so each date is read as the "
         "date of the same name in the %s calendar, its count of days from the units' epoch unchanged (as "
         "xarray's convert_calendar and cdo setcalendar relabel; products such as GPM IMERG and the GPCP CDR "
-        "write 'julian' for Gregorian dates); were the %s dates truly Julian days, each would be 13 days later "
-        "in the %s calendar: convert them first", named, "uses" if len(files) == 1 else "use", first.said,
-        series.name, series.said, series.said, first.said, series.said,
+        "write 'julian' for Gregorian dates); were the julian dates truly Julian days, each would lie 13 days "
+        "after its Gregorian namesake: then convert them first", named, "uses" if len(files) == 1 else "use",
+        first.said, series.name, series.said, series.said,
     )
 
 
@@ -494,16 +494,34 @@ def _is_static(info: _FileCalendar, infos: Sequence[_FileCalendar]) -> bool:
     return any(len(steps) > 1 for steps in times.values())
 
 
-def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
+def _refusal(series: _FileCalendar, other: _FileCalendar, infos: Sequence[_FileCalendar] = ()) -> ClimannError:
+    """Refusing ``other``'s calendar beside the ``series``', with the copies that convert every file of
+    one side (of ``infos``, the files combined) to the other side's calendar: the side of fewer files, else
+    ``other``'s (break56b A3: one GPCP file of sixty was converted, the other 59 "given as before", still
+    in theirs, each refused in turn). Of a grid CDO reads as generic (a 1-D latitude on a dimension of
+    another name, :func:`~climann.data.grid_cuts.cdo_grid_description`), no ``cdo setcalendar`` line: its
+    copy lost the latitude and longitude (the xarray way is named alone)."""
+    from climann.data.grid_cuts import cdo_grid_description
+
     # align_on chooses the days of a 360_day year; between other calendars it has no role
     align = ", align_on=..." if "360_day" in (series.calendar, other.calendar) else ""
-    copy = input_and_copy(other.path, cdo_calendar(series.said) or "converted")
+    theirs = [info for info in infos if info.calendar == other.calendar] or [other]
+    ours = [info for info in infos if info.calendar == series.calendar] or [series]
+    converted, kept = (ours, other) if len(ours) < len(theirs) else (theirs, series)
+    calendar = kept.said
+    cdo = all(cdo_grid_description(info.path) is None for info in converted[:1])
+    name = (cdo_calendar(calendar) if cdo else None) or "converted"
+    files = list(dict.fromkeys(str(info.path) for info in converted))
+    named = converted[0].name if len(files) == 1 else f"the {len(files)} files in the {converted[0].said} calendar"
+    why = ("" if cdo or cdo_calendar(calendar) is None else
+           f" (no cdo setcalendar: CDO reads the grid of {converted[0].name} as generic, and its copy "
+           "lost the latitude and longitude)")
+    advice = copies_of_files(lambda arguments, _: _conversion(calendar, "its", arguments, align, cdo=cdo), files,
+                             name=name)
     return ClimannError(
         f"{series.name} uses the {series.said} calendar and {other.name} the {other.said} "
-        f"calendar: their dates cannot be aligned without a choice; convert one file to the other's calendar "
-        f"first, e.g. {other.name} to {series.said} "
-        + one_copy_advice(lambda arguments: _conversion(series.said, "its", arguments, align), copy,
-                          cdo_calendar(series.said) or "converted")
+        f"calendar: their dates cannot be aligned without a choice; convert the files of one calendar to the "
+        f"other's first, e.g. {named} to {calendar}{why} " + advice
     )
 
 
