@@ -593,11 +593,16 @@ class GridLayout:
         of the target when its values were read (``variable_files`` holds it, or records no
         variable); of new data without it (``predict``), "the value": the run's target's words
         called ERA5's instantaneous t2m at 00 UTC "the total of the day" (break52a A6)."""
+        from climann.data.units import is_rate
+
         own = not self.variable_files or self.target_name in self.variable_files
+        word = time_value_word_of(self.target_name, self.target_attrs, str(self.time.name)) if own else "value"
+        # a rate (CHIRPS's monthly precip in mm/month) is the mean rate over its cell, in mm/month its total: "the
+        # mean of the month" read as an average of something within it (break56b A5)
+        word = "mean rate" if word == "mean" and is_rate(self.target_attrs.get("units")) else word
         return {"instants": own and holds_instants(self.target_attrs, self.target_name),
                 "window_ends": window_end_reason(self.target_name, self.target_attrs) if own else "",
-                "value_word": time_value_word_of(self.target_name, self.target_attrs, str(self.time.name))
-                if own else "value", "shown_from": self.steps_before_range}
+                "value_word": word, "shown_from": self.steps_before_range}
 
     def period_times(self) -> np.ndarray:
         """The dates by which each step is counted in its year, shape (n_time,): the split into

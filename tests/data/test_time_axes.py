@@ -39,7 +39,9 @@ def _monthly(dataset, start_year, day=15):
 
 #: The two readings of a stamp on a period's first instant in the refusal (fix47d: neither a default), with the
 #: variable, its first stamp, and the other variable's period each pairs it with: {0} of {1} with tas of {2} or {3}.
-_READINGS = ("neither reading is climann's default, and the files' documentation says which: read as the {period} "
+_READINGS = ("read alone, such stamps are taken as opening their {period}s (with a warning); here, where the wrong "
+             "reading pairs every value one {period} off, neither is taken by default, and the files' documentation "
+             "says which: read as the {period} "
              "ending at each stamp, {0} of {1} goes with tas of {2}; read as the {period} beginning at each stamp, "
              "with tas of {3}; ")
 
