@@ -321,8 +321,9 @@ def test_the_bounds_advice_writes_copies_apart_that_the_advised_data_takes(tmp_p
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "s mix"
     folder.mkdir()
-    if taken:
+    if taken:  # a folder holding a file of the user's (an empty one, left by a failed line, is taken again)
         (folder / "with_bounds").mkdir()
+        (folder / "with_bounds" / "notes.txt").write_text("mine")
     full = grid_dataset(n_years=3)
     _monthly(full[["tas"]], 2000, day=16).to_netcdf(folder / "tas_mid.nc")
     for year in range(3):
