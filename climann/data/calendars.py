@@ -16,6 +16,12 @@ nothing needs to be guessed; the calendar of the first file with more than one t
   (the standard calendar is Julian until then: a paleo run's files); the series' calendar is that of
   the files reaching before the reform when they share one (a proleptic_gregorian past1000
   run beside a standard historical one), else the first series file's;
+- ``julian`` beside ``standard`` or ``proleptic_gregorian`` when the julian file's dates, cell edges and
+  the epoch of its time units all lie from 1900-03-01 to 2100-02-28, where the calendars have the same
+  months and leap years: each date is read as the date of the same name (as ``convert_calendar`` and
+  ``cdo setcalendar`` relabel), its days from the epoch unchanged, with one warning for all such files
+  (break56b A4: GPM IMERG and the GPCP CDR write "julian" for Gregorian dates, and CDO writes their
+  copies "standard", so climann's own advised CDO copies were refused beside the files they came from);
 - a file with a single time step whose variables are in no other file (an ERA5-style
   land-sea mask with ``time = 1`` next to model data), beside a series, is a static field
   in whatever calendar (the series' own too): its time is dropped, with a warning naming
@@ -38,7 +44,8 @@ nothing needs to be guessed; the calendar of the first file with more than one t
   settbounds`` line of each reading (break51c A1: read as month starts in ``360_day`` alone, a
   file stamped at the months' ends was paired a month late);
 - anything else (``noleap`` against ``standard`` daily series, ``360_day`` against any other) is
-  refused in one line naming both files' calendars and how to convert one of them.
+  refused in one line naming both files' calendars and how to convert every file of one side (the side
+  of fewer files), in one loop, with no ``cdo setcalendar`` for a grid CDO reads as generic.
 
 Only the time coordinates are read (as :mod:`climann.data.time_overlap` does), before the
 files are combined.
