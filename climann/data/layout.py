@@ -17,7 +17,7 @@ from climann.data.cell_edges import STRAIGHT_CELL_EDGES_KEY as STRAIGHT_CELL_EDG
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
 from climann.data.point_lists import point_weights
 from climann.data.time_axis import TimeStride, cell_time_step
-from climann.data.value_words import time_value_word_of
+from climann.data.value_words import is_amount_rate, time_value_word_of
 from climann.data.instant_values import holds_instants
 from climann.data.window_totals import window_end_reason
 from climann.data.time_cells import period_dates, season_score_times
@@ -606,10 +606,13 @@ class GridLayout:
         variable); of new data without it (``predict``), "the value": the run's target's words
         called ERA5's instantaneous t2m at 00 UTC "the total of the day" (break52a A6)."""
         own = not self.variable_files or self.target_name in self.variable_files
+        word = time_value_word_of(self.target_name, self.target_attrs, str(self.time.name)) if own else "value"
+        # a rate of an amount (CHIRPS's monthly precip in mm/month) is the mean rate over its cell, in mm/month its
+        # total: "the mean of the month" read as an average of something within it (break56b A5)
+        word = "mean rate" if word == "mean" and is_amount_rate(self.target_name, self.target_attrs) else word
         return {"instants": own and holds_instants(self.target_attrs, self.target_name),
                 "window_ends": window_end_reason(self.target_name, self.target_attrs) if own else "",
-                "value_word": time_value_word_of(self.target_name, self.target_attrs, str(self.time.name))
-                if own else "value", "shown_from": self.steps_before_range}
+                "value_word": word, "shown_from": self.steps_before_range}
 
     def period_times(self) -> np.ndarray:
         """The dates by which each step is counted in its year, shape (n_time,): the split into

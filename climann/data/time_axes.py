@@ -1034,9 +1034,12 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     if all(cdo_copies(str(file), time) for file in files):
         directions = file_directions(fine.file) if statistic == "mean" else {}
         operator = _cdo_time_statistic(f"{prefix}{statistic}", directions)
-        # several variables' files together (_Together) are each a whole series: one loop over them
-        if isinstance(fine, _Axis) and (merged := _merged_periods_advice(fine, frequency, prefix, operator,
-                                                                          words)) is not None:
+        # several variables in the same files (_Together: IMERG's precipitation and its quality index in each
+        # half-hour's file) are one series of those files: merged by time as one variable's (break56b A2: a
+        # per-file daymean of one-step files kept them half-hourly); in files of their own, one loop over them
+        single = fine if isinstance(fine, _Axis) else _one_series_part(fine)
+        if single is not None and (merged := _merged_periods_advice(single, frequency, prefix, operator,
+                                                                    words)) is not None:
             return merged
 
         def tool(source: str, copy: str) -> str:
@@ -1050,6 +1053,17 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     command, data, replaced = _copies_of(fine, frequency, tool, period=frequency)
     kept_apart = _OWN_FOLDER if len(files) > 1 else _OWN_FOLDER_ONE
     return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {kept_apart}"
+
+
+def _one_series_part(together: _Together) -> _Axis | None:
+    """The first of ``together``'s variables when every one of them is in the same files at the same
+    stamps (one series of files, each holding all of them), None otherwise: that variable's axis then
+    says how the files' steps fall in periods for all of them (:func:`_merged_periods_advice`)."""
+    first = together.parts[0]
+    same = all(sorted(map(str, part.distinct_files)) == sorted(map(str, first.distinct_files))
+               and len(part.times) == len(first.times) and all(a == b for a, b in zip(part.times, first.times))
+               for part in together.parts[1:])
+    return first if same else None
 
 
 #: A target's N-day composites restarting each 1 January, as its step is named (``"8-day composites"``).

@@ -890,9 +890,10 @@ def season_feature_times(
     instants : bool
         Whether the values are instantaneous (:func:`~climann.data.instant_values.holds_instants`),
         for the words of the warning about stamps at the start of their cells.
-    value_word : {"mean", "total", "value"}
+    value_word : {"mean", "mean rate", "total", "value"}
         What each value is over its cell (:func:`~climann.data.cell_methods.time_value_word`),
-        for the same warning: a monthly sum is read as the total of its month, not its mean.
+        for the same warning: a monthly sum is read as the total of its month, not its mean; a rate (mm/month) its
+        mean rate.
     window_ends : str
         What says each value is over the window ending at its stamp, "" when nothing does
         (:func:`~climann.data.window_totals.window_end_reason`: WRF's totals over ``prec_acc_dt``
@@ -966,7 +967,7 @@ def season_score_times(
     instants : bool
         Whether the values are instantaneous, for the words of the warning (see
         :func:`season_feature_times`).
-    value_word : {"mean", "total", "value"}
+    value_word : {"mean", "mean rate", "total", "value"}
         What each value is over its cell, for the same warning (see :func:`season_feature_times`).
     window_ends : str
         What says each value is over the window ending at its stamp (see
@@ -1231,7 +1232,7 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
         note_once(_log, logging.WARNING, _every_n_assumed(name, stamps, doubt, value_word=value_word),
                   key=("stamped at the start of each", name, doubt))
     elif doubt:
-        stamped_so = _STAMPED_SO.get(doubt, {}).get(value_word, "as ERA5 stamps them")
+        stamped_so = _STAMPED_SO.get(doubt, {}).get(value_word.removesuffix(" rate"), "as ERA5 stamps them")
         # the command that bounds each value by the cell ending at its stamp (break43b A6: none was given): in full
         # in climann info; a run points to it and to train.log, since it made the warning of every ISIMIP run
         # 900 characters (break47a)

@@ -39,7 +39,9 @@ def _monthly(dataset, start_year, day=15):
 
 #: The two readings of a stamp on a period's first instant in the refusal (fix47d: neither a default), with the
 #: variable, its first stamp, and the other variable's period each pairs it with: {0} of {1} with tas of {2} or {3}.
-_READINGS = ("neither reading is climann's default, and the files' documentation says which: read as the {period} "
+_READINGS = ("read alone, such stamps are taken as opening their {period}s (with a warning); here, where the wrong "
+             "reading pairs every value one {period} off, neither is taken by default, and the files' documentation "
+             "says which: read as the {period} "
              "ending at each stamp, {0} of {1} goes with tas of {2}; read as the {period} beginning at each stamp, "
              "with tas of {3}; ")
 
@@ -319,8 +321,9 @@ def test_the_bounds_advice_writes_copies_apart_that_the_advised_data_takes(tmp_p
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "s mix"
     folder.mkdir()
-    if taken:
+    if taken:  # a folder holding a file of the user's (an empty one, left by a failed line, is taken again)
         (folder / "with_bounds").mkdir()
+        (folder / "with_bounds" / "notes.txt").write_text("mine")
     full = grid_dataset(n_years=3)
     _monthly(full[["tas"]], 2000, day=16).to_netcdf(folder / "tas_mid.nc")
     for year in range(3):
@@ -2400,3 +2403,45 @@ def test_cdo_8_day_means_beside_8_day_composites_are_given_the_line_that_writes_
     with xr.open_dataset(tmp_path / "gleam8" / "composite_bounds" / "E_2011_GLEAM_v3.8a.nc", decode_times=dates) as copy, \
             xr.open_dataset(tmp_path / "fluxcom" / "GPP.8daily.2011.nc", decode_times=dates) as gpp:
         np.testing.assert_array_equal(copy[copy["time"].attrs["bounds"]].values, gpp["time_bnds"].values)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_one_step_files_of_two_variables_beside_daily_are_merged_by_time_before_the_daily_means(
+        tmp_path, monkeypatch):
+    """break56b A2: IMERG's 3B-HHR files hold one half hour each, with precipitation and its quality index beside
+    it; beside the daily 3B-DAY the refusal advised a per-file ``cdo daymean`` loop (one variable got the merged
+    line), whose copies were still half-hourly, and refused again one folder deeper. Now both variables get the
+    one merged line; run as printed, its copy holds one mean a day of each, numpy's mean of the day's 48 steps,
+    and the --data it gives is taken beside the daily target."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hhr").mkdir()
+    rng = np.random.default_rng(56)
+    lat, lon = [0.0, 1.0], [10.0, 11.0, 12.0]
+    rates, quality = rng.random((96, 2, 3)).astype("f4"), rng.random((96, 2, 3)).astype("f4")
+    start = datetime.datetime(2020, 1, 1)
+    for step in range(96):
+        time = start + datetime.timedelta(minutes=30 * step)
+        cells = np.array([[time, time + datetime.timedelta(minutes=30)]])
+        xr.Dataset({"precip_hh": (("time", "lat", "lon"), rates[step:step + 1], {"units": "mm/hr"}),
+                    "quality": (("time", "lat", "lon"), quality[step:step + 1], {"units": "1"}),
+                    "time_bnds": (("time", "nv"), cells)},
+                   coords={"time": ("time", [time], {"bounds": "time_bnds"}), "lat": lat, "lon": lon}
+                   ).to_netcdf(tmp_path / "hhr" / f"3B-HHR.{time:%Y%m%d}-S{time:%H%M%S}.V07B.nc")
+    days = [start, start + datetime.timedelta(days=1)]
+    xr.Dataset({"precipitation": (("time", "lat", "lon"), np.ones((2, 2, 3), "f4"), {"units": "mm/day"}),
+                "time_bnds": (("time", "nv"), np.array([[day, day + datetime.timedelta(days=1)] for day in days]))},
+               coords={"time": ("time", days, {"bounds": "time_bnds"}), "lat": lat, "lon": lon}
+               ).to_netcdf(tmp_path / "day.nc")
+    inputs = sorted((tmp_path / "hhr").glob("*.nc"))
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "day.nc", *inputs], grid_of="precipitation")
+    message = str(raised.value)
+    assert "bring precip_hh and quality to daily steps first, e.g. daily means of the 96 files merged by time" in message
+    (command,) = re.findall(r"`([^`]+)`", message)
+    assert "for f in" not in command and "-mergetime" in command
+    data = re.search(r"then give --data (\S+) in place of", message).group(1)
+    subprocess.run(command, shell=True, check=True, capture_output=True, executable="/bin/bash")
+    assert sorted(path.name for path in (tmp_path / "hhr").iterdir()) == sorted([*(p.name for p in inputs), "daily"])
+    combined = open_dataset([tmp_path / "day.nc", Path(data)], grid_of="precipitation")
+    np.testing.assert_allclose(combined["precip_hh"].values, rates.reshape(2, 48, 2, 3).mean(1), rtol=1e-6)
+    np.testing.assert_allclose(combined["quality"].values, quality.reshape(2, 48, 2, 3).mean(1), rtol=1e-6)

@@ -1101,8 +1101,9 @@ def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_ti
     pytest.param({"units": "kg m-2", "standard_name": "precipitation_amount"}, "total", id="cf-amount-kg-m-2"),
     pytest.param({"units": "J m-2", "GRIB_shortName": "ssrd"}, "total", id="ecmwf-ssrd-in-j-m-2"),
     pytest.param({"units": "m", "GRIB_shortName": "e", "long_name": "Evaporation"}, "total", id="ecmwf-e"),
-    pytest.param({"units": "kg m-2 s-1", "long_name": "precipitation"}, "mean", id="precipitation-rate"),
-    pytest.param({"units": "mm day-1", "long_name": "Total precipitation"}, "mean", id="tp-as-a-rate"),
+    pytest.param({"units": "kg m-2 s-1", "long_name": "precipitation"}, "mean rate", id="precipitation-rate"),
+    pytest.param({"units": "mm day-1", "long_name": "Total precipitation"}, "mean rate", id="tp-as-a-rate"),
+    pytest.param({"units": "m s-1", "long_name": "Wind speed"}, "mean", id="wind-speed-no-amount"),
     pytest.param({"units": "m", "long_name": "Snow depth"}, "mean", id="snow-depth-state"),
     pytest.param({"units": "kg m-2", "long_name": "Total Soil Moisture Content"}, "mean", id="soil-moisture-state"),
     pytest.param({"units": "m", "long_name": "precipitation", "cell_methods": "time: maximum"}, "value",
@@ -1112,8 +1113,8 @@ def test_the_start_of_day_warning_calls_an_accumulation_a_total_and_a_rate_or_st
                                                                                          word):
     """Daily values stamped 00:00 without bounds and without cell_methods over time: an amount accumulated over the
     day (units of an amount, m, mm, kg m-2, J m-2, with an accumulated ECMWF parameter or words of an amount) is
-    "the total of the day beginning there", a rate (per unit time) or a state (snow depth, soil moisture) "the
-    mean"; cell_methods over time decide when given."""
+    "the total of the day beginning there", a rate of such an amount "the mean rate" (break56b A5), another rate
+    (a wind speed) or a state (snow depth, soil moisture) "the mean"; cell_methods over time decide when given."""
     forget_notes()
     with caplog.at_level(logging.WARNING):
         _season_columns(_daily_at_midnight(tmp_path / "daily.nc", attrs))
