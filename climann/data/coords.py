@@ -35,6 +35,7 @@ from climann.data.ncl_initial_times import one_record_dating_advice
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.phony_dimensions import phony_copy_advice
+from climann.data.hdfeos import hdfeos2_grid, hdfeos2_grid_statements
 from climann.data.shell import (
     attribute_command, copies_of_files, identifier, input_and_copy, ncatted_attribute, one_copy_advice, python_command,
     source_and_copy, values_command, whole_write, xarray_command,
@@ -884,6 +885,9 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
     harmonics = harmonic_coefficients_refusal(dataset) if kind != "time" else None
     if harmonics is not None:  # GRACE Level-2 clm(time, degree, order): no position to give them (break40a A2)
         return harmonics
+    described = _struct_metadata_message(dataset) if kind != "time" else None
+    if described is not None:  # MODIS CMG through netCDF-C: the grid in StructMetadata.0 alone (break56d A5)
+        return f"no {kind} coordinate read: {described}"
     unlabelled = unlabelled_degree_axes(dataset) if kind != "time" else None
     if unlabelled is not None:  # before the map axes' refusal: a grid mapping is the wrong way out (break46c A4)
         return f"no {kind} coordinate read: {_unlabelled_degrees_message(dataset, unlabelled)}"
@@ -946,6 +950,27 @@ def unlabelled_degree_axes(dataset: xr.Dataset) -> dict[str, str] | None:
                 and values.max() <= high:
             found[kind] = str(name)
     return found if len(found) == 2 else None
+
+
+def _struct_metadata_message(dataset: xr.Dataset) -> str | None:
+    """The refusal of an HDF-EOS2 grid as netCDF-C reads it (:func:`~climann.data.hdfeos.hdfeos2_grid`:
+    fields on ``YDim:<GridName>``, ``XDim:<GridName>``, the grid only in the global ``StructMetadata.0``),
+    with the xarray line that writes a copy of each of the data's files with the grid's latitude and
+    longitude, in a new folder (:func:`~climann.data.shell.copies_of_files`); None for other data."""
+    found = hdfeos2_grid(dict(dataset.sizes), dataset.attrs)
+    if found is None:
+        return None
+    grid, rows, columns = found
+    latitudes, longitudes = grid.centres()
+    statements = hdfeos2_grid_statements(grid, rows, columns)
+    files = _files_of_data(dataset)
+    fix = (copies_of_files(lambda arguments, _: xarray_command(statements, arguments), files, name="with_grid")
+           if files else xarray_command(statements, "IN.nc OUT.nc"))
+    return (f"the data lie on '{rows}' and '{columns}', the rows and columns of the HDF-EOS grid {grid.name} that "
+            f"the global attribute StructMetadata.0 describes (XDim, YDim, UpperLeftPointMtrs, LowerRightMtrs, "
+            f"GCTP_GEO: {grid.rows} × {grid.columns} cells, latitude {latitudes[0]:g} to "
+            f"{latitudes[-1]:g}, longitude {longitudes[0]:g} to {longitudes[-1]:g} at their centres), which netCDF-C "
+            f"does not make coordinates; write them into a copy: {fix}")
 
 
 def _unlabelled_degrees_message(dataset: xr.Dataset, axes: dict[str, str]) -> str:

@@ -23,19 +23,34 @@ readings (with the valid range each gives) and the ``ncatted`` that writes CF's 
 HDF4 reading (``scale_factor`` 1/X and ``add_offset`` -offset/X for MOD13's division;
 ``add_offset`` -offset × scale_factor for ``SDsetcal``'s) and removes the HDF4 attributes; for
 values meant as CF reads them, the one that only removes the HDF4 attributes.
+
+A conversion that writes only CF's attributes drops ``calibrated_nt`` and ``scale_factor_err``
+and keeps MOD13's ``scale_factor = 10000`` (break56d A2: NDVI read up to 8e7, trained and
+scored with exit 0). Such a variable is refused the same way (:func:`modis_divided`) when its
+MODIS origin is evident: stored integers with a ``scale_factor`` above 1 and a two-number
+``valid_range`` (in stored units, CF §8.1) beside HDF-EOS global attributes
+(``StructMetadata.0``, ``CoreMetadata.0``…), units or a long name naming a spectral index
+(``NDVI``), or a valid range whose top is the ``scale_factor`` itself (MODIS' stored range of an
+index whose top is 1). Each line is a loop over every file given beside it that holds the variable
+packed alike, writing the copies into a new folder (:func:`~climann.data.shell.copies_of_files`):
+the line for the first of 144 monthly files alone, rerun, met the same refusal (break56d A3).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, ncatted_number
+from climann.data.handles import open_file
+from climann.data.shell import attribute_command, copies_of_files, given_files, ncatted_attribute, ncatted_number
+from climann.data.units import dimensionless_index
 from climann.errors import ClimannError
 
-__all__ = ["HDF4_CALIBRATION_ATTRIBUTES", "hdf4_calibrated", "refuse_hdf4_calibration"]
+__all__ = ["HDF4_CALIBRATION_ATTRIBUTES", "HDFEOS_ATTRIBUTES", "hdf4_calibrated", "modis_divided",
+           "refuse_hdf4_calibration"]
 
 #: The attributes HDF4's ``SDsetcal`` writes beside ``scale_factor`` and ``add_offset``; the first
 #: two mark a variable as calibrated in HDF4's way (``add_offset_err`` is removed with them).
@@ -70,6 +85,48 @@ def hdf4_calibrated(variable: xr.DataArray, conventions: str) -> bool:
     return scale > 1 or (offset != 0 and "CF" not in conventions.upper())
 
 
+#: Global attributes that HDF-EOS (HDF4's and HDF5's) writes and a conversion to NetCDF keeps
+#: (netCDF-C, ncks, gdal): the ODL of the grid and of the granule's inventory and archive.
+HDFEOS_ATTRIBUTES = ("StructMetadata.0", "CoreMetadata.0", "ArchiveMetadata.0", "HDFEOSVersion")
+
+
+def _named_index(variable: xr.DataArray) -> bool:
+    """Whether ``variable``'s units or a word of its long name name a spectral index (``NDVI``,
+    :func:`~climann.data.units.dimensionless_index`)."""
+    words = [str(variable.attrs.get("units", "")), *re.findall(r"\w+", str(variable.attrs.get("long_name", "")))]
+    return any(dimensionless_index(word) is not None for word in words)
+
+
+def modis_divided(variable: xr.DataArray, attrs: dict) -> bool:
+    """Whether ``variable`` is a MODIS land layer whose ``scale_factor`` means a division, with its
+    HDF4 calibration attributes dropped: no ``calibrated_nt`` or ``scale_factor_err``, stored as
+    integers with a ``scale_factor`` above 1 and a two-number ``valid_range``, and a MODIS origin
+    evident: HDF-EOS global attributes (:data:`HDFEOS_ATTRIBUTES`, in ``attrs``), units or long name
+    naming a spectral index, or the valid range's top equal to the ``scale_factor`` (the stored
+    range of an index that ends at 1).
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened (packing in ``encoding``).
+    attrs : dict
+        The file's global attributes.
+
+    Returns
+    -------
+    bool
+    """
+    if any(key in variable.attrs for key in HDF4_CALIBRATION_ATTRIBUTES[:2]):
+        return False
+    stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    limits = np.asarray(variable.attrs.get("valid_range", variable.encoding.get("valid_range", [])))
+    scale = _packing(variable)[0]
+    if stored.kind not in "iu" or scale <= 1 or limits.size != 2:
+        return False
+    return (any(key in attrs for key in HDFEOS_ATTRIBUTES) or _named_index(variable)
+            or float(limits[1]) == scale)
+
+
 def _divided(variable: xr.DataArray) -> bool:
     """Whether the HDF4 reading of ``variable`` divides by its ``scale_factor`` (MOD13's, above 1)
     rather than multiplies (``SDsetcal``'s)."""
@@ -85,7 +142,7 @@ def _readings(variable: xr.DataArray) -> str:
     """Both readings of ``variable``'s packing, with its valid range under each when it has one:
     ``"as CF, stored × 10000 (valid_range -2e+07…1e+08); as HDF4/MODIS land, stored / 10000 (-0.2…1)"``."""
     scale, offset = _packing(variable)
-    limits = variable.attrs.get("valid_range")
+    limits = variable.attrs.get("valid_range", variable.encoding.get("valid_range"))
     shift = f" {'-' if offset < 0 else '+'} {abs(offset):g}" if offset else ""
     back = f"(stored {'+' if offset < 0 else '-'} {abs(offset):g})" if offset else "stored"
     divided = _divided(variable)
@@ -119,9 +176,43 @@ def _removed(name: str, variable: xr.DataArray) -> list[str]:
     return [ncatted_attribute(key, name, "d") for key in HDF4_CALIBRATION_ATTRIBUTES if key in variable.attrs]
 
 
+def _variable_files(source: str, name: str, variable: xr.DataArray) -> list[str]:
+    """``source`` and every other file given beside it (:func:`~climann.data.shell.given_files`,
+    in its folder, of its ending) that holds ``name`` packed alike (its header read), by name."""
+    path = Path(source).resolve()
+    files = [source]
+    for other in sorted(given_files()):
+        if other == path or other.parent != path.parent or other.suffix != path.suffix:
+            continue
+        try:
+            header = open_file(other, decode_times=False)
+        except (OSError, ValueError, KeyError, ClimannError):
+            continue
+        if name in header.data_vars and _packing(header[name]) == _packing(variable):
+            files.append(str(other))
+    return files
+
+
+def _two_readings(dataset: xr.Dataset) -> list[str]:
+    """The data variables of ``dataset`` whose ``scale_factor`` reads two ways: HDF4 calibration
+    attributes beside it (:func:`hdf4_calibrated`) or MOD13's division with them dropped (:func:`modis_divided`)."""
+    conventions = str(dataset.attrs.get("Conventions", ""))
+    return [str(name) for name, variable in dataset.data_vars.items()
+            if hdf4_calibrated(variable, conventions) or modis_divided(variable, dataset.attrs)]
+
+
+def _commands(attributes: list[str], files: list[str] | None, name: str) -> str:
+    """The ``ncatted`` making ``attributes`` on a copy of each of ``files`` in a new folder ``name``
+    (:func:`~climann.data.shell.copies_of_files`, stopping at a failure); on ``IN.nc OUT.nc`` when the
+    data name no file."""
+    if files is None:
+        return attribute_command(attributes, "IN.nc OUT.nc")
+    return copies_of_files(lambda arguments, _: attribute_command(attributes, arguments), files, name=name)
+
+
 def refuse_hdf4_calibration(dataset: xr.Dataset) -> None:
     """Refuse a file of which a data variable's ``scale_factor`` has two readings
-    (:func:`hdf4_calibrated`), in one line.
+    (:func:`hdf4_calibrated`, :func:`modis_divided`), in one line.
 
     Parameters
     ----------
@@ -133,28 +224,37 @@ def refuse_hdf4_calibration(dataset: xr.Dataset) -> None:
     ClimannError
         Naming the first such variable (and how many others), both readings, the ``ncatted``
         that writes CF's packing of the HDF4 reading for every one of them and the one that
-        keeps CF's reading.
+        keeps CF's reading, each on a copy of every file given beside it that holds the first
+        variable packed alike, in a new folder.
     """
-    conventions = str(dataset.attrs.get("Conventions", ""))
-    found = [str(name) for name, variable in dataset.data_vars.items() if hdf4_calibrated(variable, conventions)]
+    found = _two_readings(dataset)
     if not found:
         return
     source = dataset.encoding.get("source")
     where = Path(str(source)).name if source else "the file"
-    files = input_and_copy(source) if source else "IN.nc OUT.nc"
     first, others = found[0], found[1:]
+    files = _variable_files(str(source), first, dataset[first]) if source else None
     variable = dataset[first]
     also = f" (and {len(others)} other variable{'s' * (len(others) > 1)}: {', '.join(others)})" if others else ""
-    divided = attribute_command([part for name in found for part in _cf_attributes(name, dataset[name])], files)
-    kept = attribute_command([part for name in found for part in _removed(name, dataset[name])], files)
+    divided = _commands([part for name in found for part in _cf_attributes(name, dataset[name])], files,
+                        "cf_packing")
+    removed = [part for name in found for part in _removed(name, dataset[name])]
     scale, offset = _packing(variable)
     packing = f"scale_factor = {scale:g}" + (f" and add_offset = {offset:g}" if offset else "")
     meant = ("MODIS land products such as MOD13 mean the second" if _divided(variable)
              else "HDF4 files written by SDsetcal (MODIS atmosphere products) mean the second")
     hdf4_form = "/" if _divided(variable) else "×"
+    marks = [key for key in HDF4_CALIBRATION_ATTRIBUTES if key in variable.attrs]
+    if marks:
+        what = f"has HDF4 calibration attributes ({', '.join(marks)}) beside {packing}"
+        kept = f"remove the HDF4 attributes: {_commands(removed, files, 'hdf4_marks_removed')}"
+    else:
+        what = (f"is stored as integers with {packing} and a valid_range of stored values, as a MODIS land "
+                f"layer copied from HDF4 without its calibration attributes (calibrated_nt)")
+        dropped = [ncatted_attribute("valid_range", name, "d") for name in found]
+        kept = (f"remove the valid_range, which then names no range of the values: "
+                f"{_commands(dropped, files, 'valid_range_removed')}")
     raise ClimannError(
-        f"'{first}' in {where}{also} has HDF4 calibration attributes "
-        f"({', '.join(key for key in HDF4_CALIBRATION_ATTRIBUTES if key in variable.attrs)}) beside "
-        f"{packing}, which reads two ways: {_readings(variable)}; {meant}, CF and xarray read the first; if the "
-        f"values are (stored - add_offset) {hdf4_form} {scale:g}, write CF's packing: {divided}; if they are as CF "
-        f"reads them, remove the HDF4 attributes: {kept}")
+        f"'{first}' in {where}{also} {what}, which reads two ways: {_readings(variable)}; {meant}, CF and xarray "
+        f"read the first; if the values are (stored - add_offset) {hdf4_form} {scale:g}, write CF's packing: "
+        f"{divided}; if they are as CF reads them, {kept}")

@@ -20,13 +20,15 @@ the copy of a data group with its latitude and longitude, its ``Units`` as ``uni
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from climann.data.shell import whole_write
 
 __all__ = ["FILE_ATTRIBUTES", "GRANULE_DATE", "GRID_SPACING", "GRID_SPAN", "NAME_DATE", "HdfEosGrid", "granule_dating",
-           "grid_copy_code", "hdfeos_grids", "span_grid"]
+           "grid_copy_code", "hdfeos2_grid", "hdfeos2_grid_statements", "hdfeos_grids", "span_grid"]
 
 #: The group and variable holding an HDF-EOS5 file's structural metadata.
 STRUCT_METADATA = ("HDFEOS INFORMATION", "StructMetadata.0")
@@ -76,9 +78,15 @@ def _degrees(packed: float) -> float:
     return sign * (degrees + minutes / 60 + seconds / 3600)
 
 
+#: The geographic projection and upper-left origin as HDF-EOS5 (``HE5_``) and HDF-EOS2 (HDF4: MODIS's
+#: CMG products, ``GCTP_GEO``, ``HDFE_GD_UL``) write them.
+_GEOGRAPHIC, _UPPER_LEFT = ("HE5_GCTP_GEO", "GCTP_GEO"), ("HE5_HDFE_GD_UL", "HDFE_GD_UL")
+
+
 def hdfeos_grids(text: str) -> dict[str, HdfEosGrid]:
-    """The geographic grids (``HE5_GCTP_GEO``, origin upper left) an HDF-EOS5
-    ``StructMetadata.0`` describes, by ``GridName``; other projections and origins are left out.
+    """The geographic grids (``HE5_GCTP_GEO``, origin upper left; HDF-EOS2's ``GCTP_GEO``,
+    ``HDFE_GD_UL`` alike) a ``StructMetadata.0`` describes, by ``GridName``; other projections
+    and origins are left out.
 
     Parameters
     ----------
@@ -94,7 +102,7 @@ def hdfeos_grids(text: str) -> dict[str, HdfEosGrid]:
         body = found["body"]
         values = dict(re.findall(r"^\s*(\w+)=(.*?)\s*$", body, re.MULTILINE))
         corners = [re.findall(r"[-+0-9.eE]+", values.get(key, "")) for key in ("UpperLeftPointMtrs", "LowerRightMtrs")]
-        if (values.get("Projection") != "HE5_GCTP_GEO" or values.get("GridOrigin", "HE5_HDFE_GD_UL") != "HE5_HDFE_GD_UL"
+        if (values.get("Projection") not in _GEOGRAPHIC or values.get("GridOrigin", "HE5_HDFE_GD_UL") not in _UPPER_LEFT
                 or any(len(corner) != 2 for corner in corners) or not values.get("XDim", "").isdigit()
                 or not values.get("YDim", "").isdigit()):
             continue
@@ -102,6 +110,56 @@ def hdfeos_grids(text: str) -> dict[str, HdfEosGrid]:
         name = values.get("GridName", "").strip('"')
         grids[name] = HdfEosGrid(name, int(values["XDim"]), int(values["YDim"]), west, north, east, south)
     return grids
+
+
+def hdfeos2_grid(dims: Mapping[str, int], attrs: Mapping[str, object]) -> tuple[HdfEosGrid, str, str] | None:
+    """The geographic grid of an HDF-EOS2 file as netCDF-C reads it (MODIS's CMG products: MOD11C3,
+    MOD13C2), whose fields lie on dimensions ``YDim:<GridName>`` and ``XDim:<GridName>`` with no
+    coordinate variables, the grid described only in the global attribute ``StructMetadata.0``
+    (:func:`hdfeos_grids`): the grid, and its rows' and columns' dimensions (sizes ``YDim`` and
+    ``XDim``); None without such dimensions or such a grid (break56d A5: "no latitude coordinate
+    found", nothing naming StructMetadata.0).
+
+    Parameters
+    ----------
+    dims : mapping of str to int
+        The file's dimensions and their sizes.
+    attrs : mapping
+        The file's global attributes.
+
+    Returns
+    -------
+    tuple of (HdfEosGrid, str, str) or None
+
+    Examples
+    --------
+    >>> odl = ('GROUP=GRID_1 GridName="G"\\n XDim=4\\n YDim=2\\n UpperLeftPointMtrs=(0.0,45000000.0)\\n'
+    ...        ' LowerRightMtrs=(2000000.0,44000000.0)\\n Projection=GCTP_GEO\\n END_GROUP=GRID_1')
+    >>> grid, rows, columns = hdfeos2_grid({"YDim:G": 2, "XDim:G": 4}, {"StructMetadata.0": odl})
+    >>> rows, columns, grid.centres()
+    ('YDim:G', 'XDim:G', ([44.75, 44.25], [0.25, 0.75, 1.25, 1.75]))
+    """
+    text = attrs.get("StructMetadata.0")
+    if not isinstance(text, str):
+        return None
+    for name, grid in hdfeos_grids(text).items():
+        rows, columns = f"YDim:{name}", f"XDim:{name}"
+        if dims.get(rows) == grid.rows and dims.get(columns) == grid.columns:
+            return (dataclasses.replace(grid, described="the global attribute StructMetadata.0: XDim, YDim, "
+                                        "UpperLeftPointMtrs, LowerRightMtrs"), rows, columns)
+    return None
+
+
+def hdfeos2_grid_statements(grid: HdfEosGrid, rows: str, columns: str) -> list[str]:
+    """Python statements on a dataset ``d`` (:func:`~climann.data.shell.xarray_command`) that name
+    the dimensions ``rows`` and ``columns`` of ``grid`` (:func:`hdfeos2_grid`) ``lat`` and ``lon``
+    and give them the latitudes and longitudes of its cells' centres in degrees (CF 4.1)."""
+    dy, dx = (grid.north - grid.south) / grid.rows, (grid.east - grid.west) / grid.columns
+    return [f"d = d.rename({{{rows!r}: 'lat', {columns!r}: 'lon'}})",
+            f"d = d.assign_coords(lat=('lat', [{grid.north!r} - (i + 0.5) * {dy!r} for i in range({grid.rows})], "
+            "{'units': 'degrees_north', 'standard_name': 'latitude'}), "
+            f"lon=('lon', [{grid.west!r} + (i + 0.5) * {dx!r} for i in range({grid.columns})], "
+            "{'units': 'degrees_east', 'standard_name': 'longitude'}))"]
 
 
 #: The attributes of a grid's group (``HDFEOS/GRIDS/<GridName>``) that OMI's level-3 files write

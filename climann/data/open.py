@@ -1343,6 +1343,16 @@ def _open_files(
 
         each = [prepared(path) for path in files]
         renames.check_applied()
+        # a file whose every step another file holds (an analysis' day inside a forecast's four, --overlap first)
+        # keeps no field: left out, not combined as a file of coordinates alone (xarray's "Could not find any
+        # dimension coordinates", told as the same variable twice: break56d A6)
+        held_elsewhere = [index for index, dataset in enumerate(each)
+                          if index != home and not dataset.data_vars and opened(files[index]).data_vars]
+        if held_elsewhere:
+            home_file = files[home]
+            files = [path for index, path in enumerate(files) if index not in held_elsewhere]
+            each = [dataset for index, dataset in enumerate(each) if index not in held_elsewhere]
+            home = files.index(home_file)
         # passes of a swath whose files say nothing of Level 2 (each one's own 2-D latitude and longitude, no time
         # axis): refused as swaths, not remapped onto one pass (break47d A2); see climann.data.swaths
         for index, (dataset, path) in enumerate(zip(each, files)):
@@ -2731,7 +2741,10 @@ def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | N
     if len(set(names)) == len(names) and (len(names) > 1 or len(held) > 2):  # each name at one set of times
         return several_clashes_message({key[0]: [path for path, _ in each] for key, each in clashes.items()},
                                        files, renames)
-    shapes = [dict(dataset[name].sizes) for _, dataset in held[:2]]
+    # the grids compared without time: an analysis of 24 h beside a forecast of 96 h from one date is on one grid,
+    # and was told "on different grids" with two identical lists of sizes (break56d A6)
+    shapes = [{dim: size for dim, size in dataset[name].sizes.items() if dim not in _time_dims(dataset)}
+              for _, dataset in held[:2]]
     if [sorted(shape.values()) for shape in shapes][0] != sorted(shapes[1].values()):
         # a whole grid beside an `ncks -d j,6,11` cut of itself: which cells, and give one (break48e A3)
         cut = cut_copy_message(name, *((path, dataset, grid_coordinates(dataset)) for path, dataset in held[:2]),
@@ -2759,6 +2772,13 @@ def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | N
         f"give one a new name with [data] rename = "
         f"{rename_table(name, held[1][0], held[0][0], files, renames)}"
     )
+
+
+def _time_dims(dataset: xr.Dataset) -> set[str]:
+    """The dimensions of ``dataset``'s time axes (``time``, and any of another name that
+    :func:`~climann.data.time_values.is_time_axis` takes: the new CDS's ``valid_time``)."""
+    return {str(dim) for name, variable in dataset.variables.items()
+            if name == "time" or is_time_axis(name, variable.dims, variable.attrs) for dim in variable.dims}
 
 
 def _sizes_text(sizes: Mapping[str, int]) -> str:

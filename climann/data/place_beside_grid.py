@@ -7,7 +7,14 @@ sizes for dimension 'lat'" reached the user (break31a B4). climann does not take
 at a point (that is interpolation, a choice of method); the way out is the grid's cell nearest
 the place, written as a file at the place's own latitude and longitude, which then trains at that
 one place beside the station. :func:`check_place_beside_grid` refuses the pair in one line with
-the xarray line that writes that cell.
+the xarray line that writes that cell, into a new folder beside the grid's file, run by the
+interpreter that runs climann (:func:`~climann.data.shell.advised_python`; a bare ``python`` may
+be one without xarray).
+
+A place more than a cell beyond the grid's outer cells has no nearest cell: the line took the
+edge cell of an E-OBS box (5–11°E) and labelled it as a station 94° west of it, which then
+trained (break56d A1). Such a place is refused without the line, naming the grid's extent: the
+place's file probably does not belong to the run.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
-from climann.data.shell import input_and_copy, python_command, whole_write
+from climann.data.shell import advised_python, input_and_copy, one_copy_advice, python_command, whole_write
 from climann.data.stations import station_label
 from climann.errors import ClimannError
 
@@ -62,8 +69,9 @@ def check_place_beside_grid(datasets: Mapping[Path, xr.Dataset]) -> None:
     ClimannError
         Naming the place's file and position and the grid's file, with the xarray line that
         writes the grid's cell nearest the place, labelled with the place's latitude and
-        longitude, to give in place of the grid's file (for a grid of 1-D latitude and
-        longitude; for another grid, the same in words).
+        longitude, into a new folder, to give in place of the grid's file (for a grid of 1-D
+        latitude and longitude; for another grid, the same in words); for a place more than a
+        cell beyond the grid's outer cells, the grid's extent and no line.
     """
     found = {path: axes for path, dataset in datasets.items() if (axes := _axes(dataset)) is not None}
     places = [path for path, axes in found.items() if _cells(datasets[path], axes) == 1]
@@ -73,16 +81,61 @@ def check_place_beside_grid(datasets: Mapping[Path, xr.Dataset]) -> None:
     place, grid = places[0], grids[0]
     latitude, longitude = (float(np.ravel(datasets[place][name].values)[0]) for name in found[place])
     where = f"{latitude:g}°N {longitude:g}°E{_station_text(datasets[place])}"
-    cut = _cell_command(datasets[grid], found[grid], grid, (latitude, longitude))
+    extent = _outside(datasets[grid], found[grid], (latitude, longitude))
+    if extent:
+        way = (f"the place lies outside that grid ({extent}, more than a cell beyond its outer cells), where it has "
+               f"no nearest cell: {place.name} probably does not belong to this run; leave it out, or give a grid "
+               f"that covers the place")
+    else:
+        cut = _cell_command(datasets[grid], found[grid], grid, (latitude, longitude))
+        way = (f"write the grid's cell nearest the place as a file at the place{cut}" if cut else
+               f"write the grid's cell nearest the place as a file at the place, and give that file in place of "
+               f"{grid.name}")
     raise PlaceBesideGridError(
         f"{place.name} is at one place, {where}, and {grid.name} on a grid of {_cells(datasets[grid], found[grid])} "
-        f"cells: climann trains on one grid or at one place, and takes no grid's values at a point; write the grid's "
-        f"cell nearest the place as a file at the place{cut}, and give that file in place of {grid.name}",
+        f"cells: climann trains on one grid or at one place, and takes no grid's values at a point; {way}",
         beside=f"{place.name} is at one place, {where}, and {grid.name} on a grid of "
                f"{_cells(datasets[grid], found[grid])} cells: climann trains on one grid or at one place",
         grid=grid, variables=tuple(str(name) for name in datasets[grid].data_vars), axes=found[grid],
         place=(latitude, longitude), dataset=datasets[grid],
     )
+
+
+def _span(values: np.ndarray) -> tuple[float, float, float]:
+    """The first and last of sorted ``values`` (a grid axis' cell centres) and their largest spacing (0 for one)."""
+    ordered = np.sort(values.astype(float))
+    return float(ordered[0]), float(ordered[-1]), float(np.max(np.diff(ordered))) if ordered.size > 1 else 0.0
+
+
+def _outside(dataset: xr.Dataset, axes: tuple[str, str], place: tuple[float, float]) -> str:
+    """The grid's extent in words (``45.1–46.9°N, 5.1–6.9°E``) when ``place`` lies more than a cell
+    beyond its outer cells (each axis' edge half a cell beyond its outer centre, one more cell
+    beyond that; the place's longitude compared modulo 360); ``""`` when it lies within, and for a
+    grid of 2-D coordinates (no cell spacing by axis)."""
+    latitude_name, longitude_name = axes
+    if dataset[latitude_name].dims != (latitude_name,) or dataset[longitude_name].dims != (longitude_name,):
+        return ""
+    south, north, step_y = _span(dataset[latitude_name].values)
+    west, east, step_x = _span(dataset[longitude_name].values)
+    step = max(step_y, step_x)  # an axis of one cell takes the other's spacing
+    latitude, longitude = place
+    beyond_y = max(south - latitude, latitude - north, 0.0)
+    # the place's longitude moved into the grid's turn (0…360 or −180…180) before it is compared
+    middle = (west + east) / 2
+    longitude = middle + (longitude - middle + 180) % 360 - 180
+    beyond_x = max(west - longitude, longitude - east, 0.0) if east - west < 360 - 3 * step else 0.0
+    if max(beyond_y, beyond_x) <= 1.5 * step:
+        return ""
+    return f"{south:g}–{north:g}°N, {west:g}–{east:g}°E"
+
+
+def _copy_line(code: str, path: Path, name: str) -> str:
+    """The printed line ``python -c CODE IN OUT`` (in backticks) that writes ``path``'s copy into a
+    new folder ``name`` beside it (:func:`~climann.data.shell.one_copy_advice`), run by the
+    interpreter that runs climann (:func:`~climann.data.shell.advised_python`), and the ``--data``
+    to give in its place."""
+    line = one_copy_advice(lambda files: f"`{python_command(code)} {files}`", input_and_copy(path), name)
+    return line.replace("python -c ", f"{advised_python()} -c ", 1)
 
 
 class PlaceBesideGridError(ClimannError):
@@ -109,18 +162,19 @@ class PlaceBesideGridError(ClimannError):
         columns = ", ".join(column for column, _, _ in asked)
         return ClimannError(
             f"{self.beside}, and a regional mean is taken over a grid's cells in the box, which a file at one place "
-            f"cannot give (its box would hold one cell); write the box means at the place, e.g. `{command}`, give "
-            f"that file in place of {self.grid.name}, and name {columns} in --predictors ([data] predictors) in "
+            f"cannot give (its box would hold one cell); write the box means at the place, e.g. {command}, and "
+            f"name {columns} in --predictors ([data] predictors) in "
             f"place of --regional-means")
 
 
 def _box_means_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, place: tuple[float, float],
                        asked: Sequence[tuple[str, str, Sequence[float]]]) -> str:
-    """``python -c "…" IN OUT`` that writes, for each ``(column, variable, box)`` of ``asked``, the
-    mean of ``variable`` over the grid's cells inside ``box`` weighted by cos(latitude) (a cell's
-    area on a regular latitude-longitude grid), missing values left out, as ``column`` at the place,
-    labelled with the place's latitude and longitude; ``""`` for a grid of 2-D coordinates or a
-    box across the grid's longitude seam (west > east in the grid's convention)."""
+    """The line ``python -c "…" IN OUT`` (:func:`_copy_line`) that writes, for each ``(column,
+    variable, box)`` of ``asked``, the mean of ``variable`` over the grid's cells inside ``box``
+    weighted by cos(latitude) (a cell's area on a regular latitude-longitude grid), missing values
+    left out, as ``column`` at the place, labelled with the place's latitude and longitude; ``""``
+    for a grid of 2-D coordinates or a box across the grid's longitude seam (west > east in the
+    grid's convention)."""
     latitude_name, longitude_name = axes
     if dataset[latitude_name].dims != (latitude_name,) or dataset[longitude_name].dims != (longitude_name,):
         return ""
@@ -143,11 +197,11 @@ def _box_means_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, p
             f"o=d.drop_dims([{lat!r},{lon!r}]);{';'.join(means)};"
             f"o=o.assign_coords({lat}=d[{lat!r}][0].copy(data={latitude!r}),{lon}=d[{lon!r}][0].copy(data={longitude!r}));"
             f"{whole_write('o.to_netcdf')}")
-    return f"{python_command(code)} {input_and_copy(path, f'box_means_at_{latitude:g}_{longitude:g}')}"
+    return _copy_line(code, path, f"box_means_at_{latitude:g}_{longitude:g}")
 
 
 def _cell_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, place: tuple[float, float]) -> str:
-    """``, e.g. `python -c "…" IN OUT``` that writes the cell of ``path``'s 1-D latitude and
+    """``, e.g. `python -c "…" IN OUT``` (:func:`_copy_line`) that writes the cell of ``path``'s 1-D latitude and
     longitude nearest ``place`` (the place's longitude in the grid's convention, 0…360 or
     −180…180, for the choice), labelled with the place's own latitude and longitude, the
     coordinates' attributes (units, standard_name) kept; ``""`` for a grid of 2-D coordinates
@@ -165,4 +219,4 @@ def _cell_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, place:
             f"d=d.sel({latitude_name}={latitude!r},{longitude_name}={on_grid!r},method='nearest');"
             f"d=d.assign_coords({latitude_name}=d[{latitude_name!r}].copy(data={latitude!r}),"
             f"{longitude_name}=d[{longitude_name!r}].copy(data={longitude!r}));{whole_write()}")
-    return f", e.g. `{python_command(code)} {input_and_copy(path, f'at_{latitude:g}_{longitude:g}')}`"
+    return f", e.g. {_copy_line(code, path, f'at_{latitude:g}_{longitude:g}')}"

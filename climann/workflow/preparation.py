@@ -72,6 +72,7 @@ from climann.data.time_commands import time_source
 from climann.data.time_cells import steps_before_common
 from climann.data.time_range import month_text, held_time_range
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
+from climann.data.unused_selects import refuse_unused_select
 from climann.data.value_words import totals_as_read
 from climann.data.value_precision import held_dtypes
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
@@ -471,6 +472,8 @@ def _open_subset(
     selection = new_data_selection(opened, trained, select, where=described) if new_data else (
         training_levels_on_new_dimensions(opened, data.select, where=described) if data.select else data.select)
     members = chosen_members(opened, selection, select) if new_data and selection else {}
+    if selection and not new_data:  # a select of a file whose variables the run does not use (break56d A4)
+        refuse_unused_select(opened, selection, files, target=data.target, predictors=data.predictors or ())
     if selection:  # a trained model's level in its units and direction: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference,
                                directions=directions if new_data else None, kinds=kinds if new_data else None)

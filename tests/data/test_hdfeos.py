@@ -10,6 +10,7 @@ import netCDF4
 import numpy as np
 import pytest
 
+from climann.data.coords import find_coordinate
 from climann.data.hdfeos import hdfeos_grids
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
@@ -176,3 +177,64 @@ def test_a_grid_described_by_its_span_and_spacing_alone_gets_the_loop_with_its_c
     from climann.data.hdfeos import span_grid
     assert span_grid("G", {**span, "GridSpacing": "(0.7,0.7)"}) is None
     assert span_grid("G", {**span, "NumberOfLatitudesInGrid": 5}) is None
+
+
+#: MOD11C3's grid as its StructMetadata.0 says it (HDF-EOS2: GCTP_GEO, corners in packed DMS), 8 × 10 cells
+#: of 0.05° from 45°N, 0°E (the lower right, 44.6°N 0.5°E, is 44°36′, 0°30′ in DMS).
+_CMG = "MODIS_MONTHLY_0.05DEG_CMG_LST"
+_CMG_METADATA = (f'GROUP=GridStructure\n\tGROUP=GRID_1\n\t\tGridName="{_CMG}"\n\t\tXDim=10\n\t\tYDim=8\n'
+                 "\t\tUpperLeftPointMtrs=(0.000000,45000000.000000)\n\t\tLowerRightMtrs=(30000.000000,44036000.000000)\n"
+                 "\t\tProjection=GCTP_GEO\n\t\tGridOrigin=HDFE_GD_UL\n\tEND_GROUP=GRID_1\nEND_GROUP=GridStructure\nEND\n")
+
+
+def _cmg_file(path, rng, year: int) -> np.ndarray:
+    """MOD11C3 as netCDF-C reads the HDF-EOS2 file (uint16 LST, scale 0.02, on YDim:<grid>, XDim:<grid>, no
+    coordinate variables, the grid only in the global StructMetadata.0), 12 months of ``year``; returns the stored
+    values."""
+    with netCDF4.Dataset(path, "w") as handle:
+        handle.createDimension("time", None)
+        handle.createDimension(f"YDim:{_CMG}", 8)
+        handle.createDimension(f"XDim:{_CMG}", 10)
+        time = handle.createVariable("time", "f8", ("time",))
+        time.units, time.calendar = "days since 2003-01-01", "standard"
+        time[:] = (np.arange(np.datetime64(f"{year}-01"), np.datetime64(f"{year + 1}-01")).astype("datetime64[D]")
+                   - np.datetime64("2003-01-01")).astype(int)
+        field = handle.createVariable("LST_Day_CMG", "u2", ("time", f"YDim:{_CMG}", f"XDim:{_CMG}"),
+                                      fill_value=np.uint16(0))
+        field.set_auto_maskandscale(False)
+        field.units, field.scale_factor, field.add_offset = "K", 0.02, 0.0
+        stored = rng.integers(14000, 15500, (12, 8, 10)).astype(np.uint16)
+        field[:] = stored
+        handle.setncattr("StructMetadata.0", _CMG_METADATA)
+    return stored
+
+
+def test_an_hdfeos2_grid_read_through_netcdf_c_is_refused_with_a_loop_that_writes_its_latitude_and_longitude(
+        tmp_path):
+    """break56d A5: MOD11C3 through netCDF-C (fields on YDim:<grid>, XDim:<grid>, the grid only in StructMetadata.0)
+    ended "no latitude coordinate found" with nothing naming StructMetadata.0 or a way out. The refusal names the
+    grid it describes; its loop, run with bash as printed, writes copies into a new folder with the cells' centres
+    (numpy: 45 - (i + 0.5) × 0.05, (j + 0.5) × 0.05) and the values stored × 0.02, which open as a grid."""
+    rng = np.random.default_rng(6)
+    folder = tmp_path / "lst"
+    folder.mkdir()
+    stored = {f"MOD11C3.{year}.nc": _cmg_file(folder / f"MOD11C3.{year}.nc", rng, year) for year in (2003, 2004)}
+    with pytest.raises(ClimannError) as error:  # where the grid is read: a run's, info's
+        find_coordinate(open_dataset(sorted(folder.glob("*.nc"))), "latitude")
+    message = str(error.value)
+    assert "\n" not in message
+    assert (f"the data lie on 'YDim:{_CMG}' and 'XDim:{_CMG}', the rows and columns of the HDF-EOS grid {_CMG} that "
+            "the global attribute StructMetadata.0 describes (XDim, YDim, UpperLeftPointMtrs, LowerRightMtrs, "
+            "GCTP_GEO: 8 × 10 cells, latitude 44.975 to 44.625, longitude 0.025 to 0.475 at their centres)") in message
+    loop, data = re.search(r"write them into a copy: (.*?) \(a copy of each of its 2 files in a new folder\), then "
+                           r"give --data (\S+) in place of the originals", message).groups()
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    assert sorted(path.name for path in folder.iterdir() if path.is_file()) == sorted(stored)
+    copies = sorted(tmp_path.glob(os.path.relpath(shlex.split(data)[0], tmp_path)))
+    assert [copy.name for copy in copies] == sorted(stored)
+    opened = open_dataset(copies)
+    np.testing.assert_allclose(opened["lat"].values, 45 - (np.arange(8) + 0.5) * 0.05, atol=1e-9)
+    np.testing.assert_allclose(opened["lon"].values, (np.arange(10) + 0.5) * 0.05, atol=1e-9)
+    expected = np.concatenate([stored[name] for name in sorted(stored)]) * 0.02
+    np.testing.assert_allclose(opened["LST_Day_CMG"].values, expected, rtol=1e-6)

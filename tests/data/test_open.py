@@ -2259,3 +2259,54 @@ def test_many_files_left_out_on_another_grid_are_named_by_three_and_the_count(tm
     names = sorted(path.name for path in tmp_path.glob("pred_*.nc"))
     assert f"): {', '.join(names[:3])} and 3 more files; the predictors chosen" in caplog.text, caplog.text
     assert names[3] not in caplog.text.split("; the predictors chosen")[0]
+
+
+def _hourly_cams(path: Path, start: str, hours: int, rng: np.random.Generator) -> np.ndarray:
+    """A CAMS-like file of ``hours`` hourly pm2p5 fields from ``start`` (time, level, latitude, longitude on one
+    0.1° grid, hours since its day as CAMS writes them); returns the values written."""
+    values = (12 + rng.gamma(2.0, 1.5, (hours, 1, 3, 4))).astype(np.float32)
+    xr.Dataset(
+        {"pm2p5_conc": (("time", "level", "latitude", "longitude"), values, {"units": "µg/m3"})},
+        coords={"time": ("time", np.arange(hours, dtype="f4"), {"units": f"hours since {start} 00:00:00"}),
+                "level": ("level", [0.0], {"units": "m"}),
+                "latitude": ("latitude", [49.95, 49.85, 49.75], {"units": "degrees_north"}),
+                "longitude": ("longitude", [0.05, 0.15, 0.25, 0.35], {"units": "degrees_east"})},
+    ).to_netcdf(path)
+    return values
+
+
+def test_an_analysis_and_a_forecast_of_one_date_combine_with_overlap_first(tmp_path):
+    """break56d A6: analyses of 24 h beside a forecast of 96 h from the first analysis' date (one grid) were refused
+    with --overlap first as holding 'pm2p5_conc' "on different grids" with two identical size lists (the time's
+    length compared with the grid), and a file whose every hour an earlier-starting file holds (the second day's
+    analysis, inside the forecast) was combined as a file of coordinates alone. With "first" each hour is the
+    earliest-starting file's (the first analysis', in name order where the two start together; then the
+    forecast's): numpy's concatenation of the first analysis and the forecast's hours 24…95."""
+    rng = np.random.default_rng(3)
+    analyses = [_hourly_cams(tmp_path / f"cams_analysis_2021010{day}.nc", f"2021-01-0{day}", 24, rng)
+                for day in (1, 2)]
+    forecast = _hourly_cams(tmp_path / "cams_forecast_20210101.nc", "2021-01-01", 96, rng)
+    opened = open_dataset(sorted(tmp_path.glob("*.nc")), overlap="first")
+    expected = np.concatenate([analyses[0], forecast[24:]])
+    assert opened["time"].values[0] == np.datetime64("2021-01-01T00") and opened.sizes["time"] == 96
+    np.testing.assert_array_equal(opened["pm2p5_conc"].values, expected)
+
+
+def test_the_same_variable_twice_on_one_grid_is_not_told_as_different_grids(tmp_path):
+    """break56d A6: the duplicate check compared the shapes with time (24 and 96 steps): "on different grids
+    (level: 1, latitude: 3, longitude: 4 and level: 1, latitude: 3, longitude: 4)". On one grid the clash is
+    told as the same variable twice; on two grids their sizes differ in the message."""
+    from climann.data.open import _duplicated_variable_message
+
+    rng = np.random.default_rng(4)
+    _hourly_cams(tmp_path / "a.nc", "2021-01-01", 24, rng)
+    _hourly_cams(tmp_path / "b.nc", "2021-01-01", 96, rng)
+    message = _duplicated_variable_message([tmp_path / "a.nc", tmp_path / "b.nc"])
+    assert "different grids" not in message and message.startswith("'pm2p5_conc' is in both a.nc and b.nc at the same")
+    with xr.open_dataset(tmp_path / "b.nc") as opened:
+        other = opened.load().isel(longitude=slice(0, 3))  # three cells of another grid
+        other.assign_coords(longitude=("longitude", [5.02, 5.12, 5.22], other["longitude"].attrs)).to_netcdf(
+            tmp_path / "c.nc")
+    message = _duplicated_variable_message([tmp_path / "a.nc", tmp_path / "c.nc"])
+    assert ("on different grids (level: 1, latitude: 3, longitude: 4 and level: 1, latitude: 3, longitude: 3)"
+            in message), message

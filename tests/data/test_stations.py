@@ -18,6 +18,7 @@ import pytest
 import xarray as xr
 
 from climann.data.open import open_dataset
+from climann.data.shell import advised_python
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
@@ -858,14 +859,57 @@ def test_a_station_beside_a_grid_is_refused_with_a_line_that_writes_the_cell_whi
                               f"(station PAR), and grid.nc on a grid of 24 cells: ")
     assert "\n" not in message and "conflicting" not in message
     command = message.split("`")[1]
-    assert command.startswith("python -c ")
-    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    # break56d A1: the interpreter that runs climann (a bare python may have no xarray), the copy in a new folder
+    assert f"&& {advised_python()} -c " in command and "python -c" not in command.split(advised_python())[0]
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     copy = tmp_path / shlex.split(command)[-1]
+    assert copy.parent != tmp_path and copy.name == "grid.nc"
+    assert sorted(path.name for path in tmp_path.iterdir() if path.is_file()) == ["grid.nc", "stations.nc"]
+    assert message.split("`")[2].startswith(f" (its copy in a new folder), then give --data {copy.relative_to(tmp_path)} "
+                                            f"in place of grid.nc")
     opened = open_dataset([files[0], copy], select={"station": "PAR"}, grid_of="tas")
     row, column = CELLS[1]
     np.testing.assert_array_equal(opened["pred"].values.ravel(), grid["pred"].isel(lat=row, lon=column).values)
     np.testing.assert_array_equal(opened["tas"].values.ravel(), station["tas"].values)
     assert (opened["lat"].item(), opened["lon"].item()) == (float(station["lat"]), float(station["lon"]))
+
+
+@pytest.mark.parametrize(("shift", "outside"), [
+    pytest.param((0.0, -94.0), True, id="94-degrees-west-of-the-grid"),
+    pytest.param((8.0, 0.0), True, id="north-of-the-grid"),
+    pytest.param((0.0, 360.0), False, id="a-turn-of-360-degrees-is-the-same-place"),
+    pytest.param((0.0, 1.05), False, id="1.2-cells-beyond-the-outer-cell"),
+])
+def test_a_station_outside_the_grid_is_refused_without_a_nearest_cell(tmp_path, monkeypatch, grid, shift, outside):
+    """break56d A1: a station 94° west of an E-OBS box was given "the grid's cell nearest the place": the line,
+    pasted, wrote the box's edge cell labelled as the station, which then trained. A place more than a cell beyond
+    the grid's outer cells is refused naming the grid's extent, and no line is printed; one within gets the line."""
+    monkeypatch.chdir(tmp_path)
+    # an E-OBS-like box of 0.25° cells (45.125…45.875°N, 5.125…6.375°E)
+    grid = grid.assign_coords(lat=("lat", 45.125 + 0.25 * np.arange(grid.sizes["lat"]), grid["lat"].attrs),
+                              lon=("lon", 5.125 + 0.25 * np.arange(grid.sizes["lon"]), grid["lon"].attrs))
+    stations = _stations(grid)
+    stations = stations.assign_coords(lat=stations["lat"] + shift[0], lon=stations["lon"] + shift[1])
+    stations[["tas"]].to_netcdf(tmp_path / "stations.nc")
+    grid[["pred"]].to_netcdf(tmp_path / "grid.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "stations.nc", tmp_path / "grid.nc"], select={"station": "PAR"}, grid_of="tas")
+    message = str(error.value)
+    lat, lon = grid["lat"].values, grid["lon"].values
+    extent = f"{lat.min():g}–{lat.max():g}°N, {lon.min():g}–{lon.max():g}°E"
+    station = stations.isel(station=1)
+    # numpy by hand: the station's distance beyond the outer cells, against 1.5 cells
+    step = max(np.abs(np.diff(lat)).max(), np.abs(np.diff(lon)).max())
+    east = (float(station["lon"]) - lon.min()) % 360 + lon.min()
+    beyond = max(lat.min() - float(station["lat"]), float(station["lat"]) - lat.max(), lon.min() - east,
+                 east - lon.max(), 0)
+    assert (beyond > 1.5 * step) == outside
+    if outside:
+        assert (f"the place lies outside that grid ({extent}, more than a cell beyond its outer cells), where it has "
+                f"no nearest cell: stations.nc probably does not belong to this run; leave it out") in message
+        assert "`" not in message and "nearest the place as a file" not in message
+    else:
+        assert "write the grid's cell nearest the place as a file at the place, e.g. `" in message
 
 
 @pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo is not installed")
@@ -887,7 +931,7 @@ def test_the_written_cell_keeps_its_coordinates_units_through_cdo_and_a_cell_wit
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "gauge.nc", tmp_path / "grid.nc"], select={"station": "PAR"}, grid_of="tas")
     command = str(error.value).split("`")[1]
-    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     cell = tmp_path / shlex.split(command)[-1]
     with xr.open_dataset(cell) as written:
         assert {name: (written[name].attrs.get("units"), written[name].attrs.get("standard_name"))
@@ -1553,11 +1597,13 @@ def test_a_regional_mean_beside_a_station_is_refused_with_the_line_that_writes_t
         run_training(build_config(settings), run_dir=tmp_path / "run")
     message = str(error.value)
     assert "\n" not in message and "nearest" not in message
-    assert message.endswith(f"give that file in place of grid.nc, and name {column} in --predictors ([data] "
-                            f"predictors) in place of --regional-means")
     command = message.split("`")[1]
-    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
     copy = tmp_path / shlex.split(command)[-1]
+    assert f"` (its copy in a new folder), then give --data {copy.relative_to(tmp_path)} in place of grid.nc" in message
+    assert message.endswith(f", and name {column} in --predictors ([data] predictors) in place of --regional-means")
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
+    assert copy.parent != tmp_path and sorted(path.name for path in tmp_path.iterdir() if path.is_file()) == [
+        "grid.nc", "stations.nc"]
     lat, lon = grid["lat"].values, grid["lon"].values
     inside = ((lat >= box[0]) & (lat <= box[1]))[:, None] & ((lon >= box[2]) & (lon <= box[3]))[None, :]
     weights = np.cos(np.deg2rad(lat))[:, None] * inside
