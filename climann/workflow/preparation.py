@@ -36,7 +36,7 @@ from climann.data.levels import levels_on_new_dimensions, training_levels_on_new
 from climann.data.flags import (refuse_codes_within_range, refuse_flag_features, refuse_flag_target,
                                 warn_flag_predictors)
 from climann.data.identifiers import warn_identifier_predictors
-from climann.data.circular import refuse_direction_target, warn_direction_predictors
+from climann.data.circular import refuse_direction_features, refuse_direction_target, warn_direction_predictors
 from climann.data.value_checks import shared_reads, warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
@@ -547,7 +547,11 @@ def _open_subset(
                          target=data.target)
     warn_identifier_predictors(selected, data.predictors or (), where=where)
     refuse_direction_target(selected, data.target, where=where)
-    warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
+    # an area mean or anomaly of angles is no direction; a lag of one is the angle as a number (break56c A1)
+    refuse_direction_features(selected, {"global_means": data.global_means,
+                                         "regional_means": list(data.regional_means),
+                                         "anomalies": data.anomalies}, where=where)
+    warn_direction_predictors(selected, data.predictors or (), data.target, where=where, lags=list(data.lags))
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
     warn_own_anomalies(selected, data.predictors or (), data.target, where=where)
     if ranked_found is not None:  # a percentile or rank of the target (break47b A1)
