@@ -207,7 +207,9 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
     for note in chosen.notes(data.target):
         run_logger.warning(note)
     for copy in chosen.target_copies.values():
-        if not copy.held:  # kept: a toy target made from its predictor is one too
+        # kept: a toy target made from its predictor is one too; said only of a predictor the run keeps (left
+        # out for its missing values, sithick was "kept as a default predictor" below its own note, break56c A3)
+        if not copy.held and copy.predictor in chosen.predictors:
             run_logger.info(copy_note(copy, data.target))
     run_logger.info(
         "inputs chosen from the data: predictors %s; features %s",
