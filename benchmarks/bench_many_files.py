@@ -31,10 +31,19 @@ global attributes; written with netCDF4, zlib level 1 in chunks of one day (as C
 write them). Larger than the 1 MiB a file is read whole under: every file keeps its data lazy.
 Measured at N = 50, 200, 500 and 1 096 in ``docs/scaling.md`` ("Many files").
 
+``--layout quarter-degree`` (fix56c): daily files of one float64 ``tas`` on a 0.25° regional grid
+(600 × 1 250 cells, 5.7 MiB each, one step per file), as a tester's 365 files of 6 MB whose ``info``
+peaked at 678 MB (more than 5 GB for 1 095). ``--peak-memory`` runs ``climann info`` alone on the
+first N of them for each N of ``--counts`` (default 60 and 365), each in a fresh process, and prints
+its peak resident memory, user seconds per file and the load: memory bounded by what one file
+needs plus small per-file metadata prints nearly the same peak for every N.
+
 Target (issue 15): many files of one grid within a small factor of the one file.
 
 Run: ``python benchmarks/bench_many_files.py`` (≈ 2 × 2 min under load, less idle);
-``--files 365`` halves it; ``--keep`` keeps the folder, ``--directory`` reuses one.
+``--files 365`` halves it; ``--keep`` keeps the folder, ``--directory`` reuses one. Peak memory of
+info over many files: ``--layout quarter-degree --peak-memory --files 365`` (2.1 GB of files;
+about 2 + 5 min under load).
 """
 
 from __future__ import annotations
@@ -243,6 +252,53 @@ def write_half_degree_files(folder: Path, n_files: int) -> tuple[str, Path]:
     return str(daily / "tas_day_*.nc"), joined
 
 
+def write_quarter_degree_files(folder: Path, n_files: int) -> tuple[str, Path]:
+    """Daily files of one float64 ``tas`` on a 0.25° regional grid (see the module's description),
+    and the one file holding the same values, in ``folder``."""
+    import numpy as np
+    import pandas as pd
+    import xarray as xr
+
+    daily, joined = folder / "daily", folder / "joined.nc"
+    if joined.exists():
+        return str(daily / "tas_*.nc"), joined
+    daily.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    lat, lon = -59.875 + 0.25 * np.arange(600), -179.875 + 0.25 * np.arange(1250)
+    base = 280 + 10 * np.cos(np.deg2rad(lat))[:, None] + 0 * lon[None, :]
+    days = pd.date_range("2001-01-01T12", periods=n_files, freq="D")
+    for index, day in enumerate(days):
+        values = base + 5 * np.sin(2 * np.pi * index / 365) + rng.normal(size=base.shape)
+        dataset = xr.Dataset(
+            {"tas": (("time", "lat", "lon"), values[None], {"units": "K", "standard_name": "air_temperature"})},
+            coords={"time": [day], "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                    "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})})
+        dataset["time"].encoding.update(units="days since 2001-01-01", calendar="standard", dtype="f8")
+        dataset.to_netcdf(daily / f"tas_{day:%Y%m%d}.nc")
+    joined.touch()  # --peak-memory reads the daily files only: no joined copy of several GB
+    return str(daily / "tas_*.nc"), joined
+
+
+def peak_memory(pattern: str, counts: list[int], folder: Path) -> None:
+    """``climann info`` of the first N daily files of ``pattern`` for each N of ``counts``, each in
+    a fresh process (:func:`timed`): peak resident memory, user seconds (and per file), load."""
+    import glob
+
+    files = sorted(glob.glob(pattern))
+    for count in counts:
+        if count > len(files):
+            raise SystemExit(f"--counts {count}: only {len(files)} files written (give --files {count})")
+        chosen = folder / f"first_{count}"
+        if not chosen.exists():
+            chosen.mkdir()
+            for path in files[:count]:
+                os.link(path, chosen / Path(path).name)  # the same files, no copy
+        run = timed(["info", str(chosen / "*.nc")], folder)
+        print(f"info of {count:5} files: {run['rss_mb']:6.0f} MB peak, {run['user']:7.1f} s user "
+              f"({1000 * run['user'] / count:5.0f} ms per file), {run['wall']:7.1f} s wall, "
+              f"load {run['load'][0]:.1f} -> {run['load'][1]:.1f}")
+
+
 def timed(command: list[str], cwd: Path) -> dict:
     """Run ``python -m climann`` with ``command`` in a fresh process: its wall and user seconds,
     peak resident memory (MB, the child's own: ``os.wait4``), the load average before and after,
@@ -275,11 +331,16 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=730, help="one-day files (default 730)")
     parser.add_argument("--directory", type=Path, help="a folder to write into (or reuse); default a temporary one")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--layout", choices=("cmip", "ghrsst", "osi405", "half-degree"), default="cmip",
+    parser.add_argument("--layout", choices=("cmip", "ghrsst", "osi405", "half-degree", "quarter-degree"),
+                        default="cmip",
                         help="tas and psl on 13 x 24 cells (default), GHRSST L4-like files (fix40e), "
                              "OSI-405-like drift files of 50 x 50 cells (fix45j), or 0.5 degree "
-                             "global daily tas files of 720 x 360 cells (fix52d)")
+                             "global daily tas files of 720 x 360 cells (fix52d), or 0.25 degree regional "
+                             "daily float64 tas files of 1250 x 600 cells (fix56c)")
     parser.add_argument("--info-only", action="store_true", help="time climann info alone, not train")
+    parser.add_argument("--peak-memory", action="store_true",
+                        help="climann info alone on the first N files for each N of --counts: peak memory (fix56c)")
+    parser.add_argument("--counts", type=int, nargs="+", default=[60, 365], help="N of --peak-memory (default 60 365)")
     arguments = parser.parse_args()
     folder = arguments.directory or Path(tempfile.mkdtemp(prefix="bench_many_files_"))
     try:
@@ -288,9 +349,17 @@ def main() -> None:
             "ghrsst": (write_ghrsst_files, "analysed_sst", "40 x 60 cells (analysed_sst, mask)"),
             "osi405": (write_osi405_files, "dX", "50 x 50 polar-stereographic cells (dX, dY, status_flag)"),
             "half-degree": (write_half_degree_files, "tas", "720 x 360 cells at 0.5 degrees (tas, time_bnds)"),
+            "quarter-degree": (write_quarter_degree_files, "tas", "1250 x 600 cells at 0.25 degrees (tas, float64)"),
         }[arguments.layout]
+        if arguments.peak_memory and arguments.layout != "quarter-degree":
+            raise SystemExit("--peak-memory is of --layout quarter-degree")
+        if arguments.layout == "quarter-degree" and not arguments.peak_memory:
+            raise SystemExit("--layout quarter-degree is measured with --peak-memory (no joined file is written)")
         pattern, joined = writer(folder, arguments.files)
         print(f"{arguments.files} one-day files of {holding} in {folder}")
+        if arguments.peak_memory:
+            peak_memory(pattern, arguments.counts, folder)
+            return
         info = {name: timed(["info", data], folder) for name, data in (("many", pattern), ("one", str(joined)))}
         report("info", info["many"], info["one"])
         body = {name: run["out"].split("[data]")[-1].split("\n", 2)[-1] for name, run in info.items()}

@@ -79,6 +79,8 @@ def repeated_columns(longitude: np.ndarray) -> dict[int, int]:
     steps = np.abs(wrapped_difference(values[1:], values[:-1]))
     steps = steps[steps > 0]
     tolerance = REPEAT_TOLERANCE * (float(steps.min()) if steps.size else 1.0)
+    if _closest_on_the_circle(values) > 2 * tolerance:  # no meridian twice: no pair to look for (fix56c)
+        return {}
     inside = _in_the_usual_range(values)
     repeats = {}
     for column in range(1, values.size):
@@ -90,6 +92,18 @@ def repeated_columns(longitude: np.ndarray) -> dict[int, int]:
             else:
                 repeats[column] = earlier
     return dict(sorted(repeats.items()))
+
+
+def _closest_on_the_circle(values: np.ndarray) -> float:
+    """The least distance around the circle between two of the longitudes ``values`` (degrees;
+    inf for fewer than two): that of two neighbours once sorted modulo 360°, wrap included. A
+    grid whose closest two are further apart than the tolerance repeats no meridian, told in
+    O(n log n) without the pairwise search of :func:`repeated_columns` (1 250 columns of a
+    0.25° file: 1 250 array operations, at each of several readings of each of 365 daily files)."""
+    if values.size < 2:
+        return np.inf
+    ordered = np.sort(np.mod(values, 360.0))
+    return float(min(np.diff(ordered).min(), 360.0 - ordered[-1] + ordered[0]))
 
 
 def _in_the_usual_range(values: np.ndarray) -> np.ndarray:

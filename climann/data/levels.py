@@ -317,12 +317,23 @@ def ml2pl_needs(coordinate: xr.DataArray | Coordinate, name: str) -> str:
             f"gives them for ERA5); with the mid-layer ones alone cdo finds no hybrid level")
 
 
+#: What ``cdo ml2pl`` needs of a GRIB file of model levels that cfgrib reads (its ``hybrid``): the
+#: hybrid coefficients are in each message (its ``pv`` array), the surface pressure must be beside
+#: them (checked with CDO 2.1.1: t on 3 hybrid levels and lnsp on level 1, in one GRIB2 file,
+#: interpolate to 5000 Pa linearly in pressure between the levels' mid-layer pressures).
+GRIB_ML2PL_NEEDS = ("needs the surface pressure in the same GRIB file (ERA5's lnsp, on hybrid level 1, or sp; "
+                    "cdo merge adds it); the hybrid coefficients are in the GRIB messages (their pv array)")
+
+
 def parametric_level_advice(coordinate: xr.DataArray | Coordinate, name: str, example: str,
-                            asked_units: str = "") -> str:
+                            asked_units: str = "", *, grib: bool = False, asked: float | None = None) -> str:
     """Why a parametric level, or a model level known by its number (:func:`numbered_model_level`),
     is no pressure or height, and how to choose one (``example``, its first value as written) or
     get a pressure level (``cdo ml2pl``): for a message; ``asked_units``: the units a value was
-    given in (``hPa``), which say what a numbered model level was taken for."""
+    given in (``hPa``), which say what a numbered model level was taken for, ``asked`` the value
+    given in them (``50``: ``cdo ml2pl,5000``; without it, 850 hPa for an example); ``grib``: the level
+    is that of GRIB files cfgrib read (its ``hybrid``), whose messages hold the coefficients
+    (:data:`GRIB_ML2PL_NEEDS`), which cdo interpolates as they are."""
     numbered = numbered_model_level(coordinate)
     what = parametric_level(coordinate) or (f"a model level number ({numbered})" if numbered
                                             else "a parametric model level")
@@ -331,14 +342,17 @@ def parametric_level_advice(coordinate: xr.DataArray | Coordinate, name: str, ex
     if numbered:  # no formula to read: the quantity the user asked for (level=50 hPa of ERA5's model levels)
         quantity = "height" if asked_units and is_pressure_or_height(asked_units) \
             and not _is_pressure(asked_units) else "pressure"
-    needs = (ml2pl_needs(coordinate, name) if not numbered else
+    needs = (GRIB_ML2PL_NEEDS if grib else ml2pl_needs(coordinate, name) if not numbered else
              "needs the surface pressure (ERA5's lnsp) and the level's hybrid coefficients, as the GRIB model-level "
              "data hold them: interpolate those before converting to NetCDF")
-    way = (f"for a pressure level interpolate first, e.g. cdo ml2pl,85000 IN.nc OUT.nc (levels in Pa; {needs})"
+    pascals = _in_pascals(asked, asked_units) if asked is not None and _is_pressure(asked_units) else 85000
+    extension = ".grib" if grib else ".nc"
+    way = (f"for a pressure level interpolate first, e.g. cdo ml2pl,{pascals} IN{extension} OUT{extension} (levels "
+           f"in Pa; {needs})"
            if quantity == "pressure"
            else "for a level of one height or depth interpolate first (e.g. cdo ml2hl, or cdo intlevel)")
-    computed = (f"is computed from its formula_terms{' (' + formula + ')' if formula else ''}" if not numbered
-                else "is computed from the surface pressure below it")
+    computed = (f"is computed from its formula_terms{' (' + formula + ')' if formula else ''}"
+                if not numbered and (formula or not grib) else "is computed from the surface pressure below it")
     return (f"'{name}' is {what}, not a {quantity}: each level's {quantity} {computed} and changes from cell to cell; "
             f"choose a model level by its own value as a bare number (e.g. --select {name}={example}, [data] select "
             f"= {{{name} = {example}}}), or {way}")
@@ -508,8 +522,10 @@ def training_levels_on_new_dimensions(dataset: xr.Dataset, selection: Mapping[st
         The selection, keyed by the data's dimension names.
     """
     used = {dim for name in dataset.data_vars for dim in dataset[name].dims}
-    pressures = [str(dim) for dim in used if dim in dataset.coords and dim not in selection
-                 and is_level(dataset[dim])
+    # a download of one level keeps it as a scalar coordinate (JRA-55's lv_ISBL1(1) = 850 hPa), as predict takes it
+    candidates = [*(dim for dim in used if dim in dataset.coords),
+                  *(name for name, coordinate in dataset.coords.items() if coordinate.ndim == 0)]
+    pressures = [str(dim) for dim in candidates if dim not in selection and is_level(dataset[dim])
                  and _vertical_quantity(dataset[dim], str(dataset[dim].attrs.get("units", ""))) == "pressure"]
     missing = [dim for dim in selection if dim not in used and dim in PRESSURE_LEVEL_NAMES]
     if len(missing) != 1 or len(pressures) != 1:
@@ -556,6 +572,14 @@ def is_pressure_or_height(units: str) -> bool:
         return bool(parsed.check("[pressure]") or parsed.check("[length]"))
     except (ClimannError, AttributeError):
         return False
+
+
+def _in_pascals(value: float, units: str) -> int:
+    """``value`` of a pressure in ``units`` (hPa) in whole pascals, as ``cdo ml2pl`` takes it."""
+    from climann.data.units import parse_units
+
+    quantity = parse_units(units, variable="level")
+    return round(float((value * quantity).to("Pa").magnitude))
 
 
 def _is_pressure(units: str) -> bool:

@@ -50,6 +50,7 @@ from climann.data.containers import (
 from climann.data.coordinate_values import checked_coordinates, geographic_kind
 from climann.data.varying_levels import check_levels_fixed
 from climann.data.coverage_cells import with_covered_cells
+from climann.data.gauge_days import warn_gauge_days
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.earlier_steps import steps_before_common_apart, with_steps_before_common_joined
@@ -833,6 +834,8 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # time_coverage_start) says whether each stamp opens or closes its period get those periods as
     # cells; see climann.data.coverage_cells.
     dataset = with_covered_cells(dataset, path.name)
+    # CPC's gauge days (12–12 UTC over CONUS) stamped at 00 UTC without bounds; see climann.data.gauge_days.
+    warn_gauge_days(dataset, path)
     # A file with two time axes is split by the user, never guessed from; see climann.data.time_names.
     check_one_time_axis(dataset, path.name)
     # One station of a CF station file (one in the file, or the one selected) is a point; see climann.data.stations.

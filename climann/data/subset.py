@@ -151,7 +151,9 @@ def select_values(
                 and is_pressure_or_height(with_units[1]):
             # "90000 Pa" of a hybrid level in hPa would pick the level of nominal value 900, whose pressure is not
             given = f"{dim}={_shown(with_units[0])} {with_units[1]}"
-            advice = parametric_level_advice(dataset[dim], dim, _first_value(dataset, dim), with_units[1])
+            advice = parametric_level_advice(dataset[dim], dim, _first_value(dataset, dim), with_units[1],
+                                             grib=any(str(key).startswith("GRIB_") for key in dataset.attrs),
+                                             asked=with_units[0])
             raise ClimannError(f"cannot select {given}{_values_text(dataset, dim)}: {advice}")
         if with_units is not None:  # "850 hPa": converted to the coordinate's own units
             value = _in_own_units(dataset[dim], dim, *with_units, where=where,
@@ -195,7 +197,8 @@ def _select_one(dataset: xr.Dataset, dim: str, value: object, *, given: object, 
         return _select_along(dataset, dim, along, value, trained=trained, where=where, reference=reference,
                              asked=asked)
     if dim not in _data_dimensions(dataset):
-        raise ClimannError(_no_dimension(dataset, dim, value) + _lead_time_rename(dataset, dim, value, units))
+        raise ClimannError(_no_dimension(dataset, dim, value) + _lead_time_rename(dataset, dim, value, units)
+                           + _model_levels_instead(dataset, dim, value))
     had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
     try:
         selected = (_select_value(dataset, dim, value) if dim in dataset.coords
@@ -368,6 +371,34 @@ def _no_dimension(dataset: xr.Dataset, dim: str, value: object) -> str:
                 f"select of '{dim}' out)" if climatologies else "")
     return (f"cannot select {dim}={value}: no dimension '{dim}' of the data{only}{combined}{left_out}; dimensions: "
             f"{', '.join(_data_dimensions(dataset)) or 'none'}")
+
+
+def _model_levels_instead(dataset: xr.Dataset, dim: str, value: object) -> str:
+    """Why a level asked of a name of pressure levels (``level=50``, ``level=50 hPa``) is not there
+    when the data's one vertical dimension holds model levels (cfgrib's ``hybrid`` of a GRIB file of
+    ERA5's model levels): how to choose one by its number, or interpolate to a pressure first
+    (:func:`~climann.data.levels.parametric_level_advice`); ``""`` for any other dimension or data."""
+    from climann.data.levels import PRESSURE_LEVEL_NAMES
+
+    with_units = _VALUE_WITH_UNITS.fullmatch(value) if isinstance(value, str) else None
+    asked_units = with_units.group(2) if with_units is not None else ""
+    if dim not in PRESSURE_LEVEL_NAMES and not is_pressure_or_height(asked_units):
+        return ""
+    model = [str(name) for name in _data_dimensions(dataset) if name in dataset.coords
+             and (parametric_level(dataset[name]) or numbered_model_level(dataset[name]))]
+    if len(model) != 1:
+        return ""
+    levels = np.atleast_1d(dataset[model[0]].values)
+    try:
+        number = float(value if with_units is None else with_units.group(1))
+    except (TypeError, ValueError):
+        number = None
+    # the number asked, when it is one of the model levels (model level 50 of 137) and given bare
+    example = (_shown(number) if number is not None and not asked_units and number in levels.astype(float)
+               else _first_value(dataset, model[0]))
+    grib = any(str(key).startswith("GRIB_") for key in dataset.attrs)  # cfgrib's: the GRIB's levels
+    return (f"; the data's levels are model levels, not pressure levels: "
+            f"{parametric_level_advice(dataset[model[0]], model[0], example, asked_units, grib=grib, asked=number)}")
 
 
 def _lead_time_rename(dataset: xr.Dataset, dim: str, value: object, units: Mapping[str, str] | None) -> str:

@@ -100,9 +100,9 @@ from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.resampling import (calendar_resample_command, composite_resample_command, resample_command,
                                       restamp_command)
 from climann.data.shell import (
-    beside, cdo_command, cdo_input_files, copies_command, copies_data, copies_folder, copy_in_folder, file_time_names,
-    glob_words, grib_command, in_place_note, input_and_copy, new_folder, none_there, none_there_in_loop, python_command,
-    shared_glob, shown_path, steps_command, stopping_loop, working_path,
+    beside, cdo_command, cdo_input_files, cdo_inside_folder, copies_command, copies_data, copies_folder, copy_in_folder,
+    file_time_names, glob_words, grib_command, in_place_note, input_and_copy, new_folder, none_there,
+    none_there_in_loop, python_command, shared_glob, shown_path, steps_command, stopping_loop, working_path,
 )
 from climann.data.sources import files_text
 from climann.data.split_periods import (
@@ -738,11 +738,13 @@ def series_averaging_advice(
         appending = f" && ncks -A -v {','.join(appended)} {shown_path(file)} {shown_path(copy)}" if appended else ""
         directions = {name: factor for name, factor in file_directions(file).items()
                       if name in names and statistic == "mean"}
+        operators = (f"{new_cells}{_cdo_time_statistic(f'{prefix}{statistic}', directions)}"
+                     f"{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out}")
+        # CDO opens no path with a space: in a folder "my data" it runs inside the folder (fix56d)
+        cdo = (cdo_inside_folder(operators, list(dict.fromkeys(map(str, series))) if merged else [file], copy)
+               or f"cdo {operators} {shown_path(source) if merged is None else source} {shown_path(copy)}")
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''}{without_time} with "
-                        f"`{none_there(copy)}mkdir -p {shown_path(folder)} && cdo {new_cells}"
-                        f"{_cdo_time_statistic(f'{prefix}{statistic}', directions)}"
-                        f"{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out} "
-                        f"{shown_path(source) if merged is None else source} {shown_path(copy)}{appending}`")
+                        f"`{none_there(copy)}mkdir -p {shown_path(folder)} && {cdo}{appending}`")
     flags_said = (f"; {_listed(sorted(flags))} left out of the {'copies' if len(commands) > 1 else 'copy'}: "
                   f"{'flag variables' if len(flags) > 1 else 'a flag variable'} (CF 3.5), whose codes have no "
                   f"{frequency} mean (leave out the values a quality flag marks before averaging)") if flags else ""
@@ -1081,10 +1083,12 @@ def _merged_periods_advice(fine: _Axis, frequency: str, prefix: str, operator: s
     copy = copy_in_folder(folder, merged[0], frequency)
     # the period's own cell on each value: -shifttime moved the files' bounds with the stamps (a month of daily
     # totals from [D, D + 1] began the day before), and without bounds cdo spans the first to the last stamp (23 h)
-    command = (f"{none_there(copy)}mkdir -p {shown_path(folder)} && cdo settbounds,{_CDO_PERIODS[prefix]} -{operator}"
-               f"{whole_periods_selection(partials, kept, prefix, calendar_of(starts))}{shifttime_operator(shift)} "
-               f"{merged[1]} "
-               f"{shown_path(copy)}")
+    operators = (f"settbounds,{_CDO_PERIODS[prefix]} -{operator}"
+                 f"{whole_periods_selection(partials, kept, prefix, calendar_of(starts))}{shifttime_operator(shift)}")
+    # CDO opens no path with a space: in a folder "my data" it runs inside the folder (fix56d)
+    cdo = (cdo_inside_folder(operators, list(dict.fromkeys(map(str, fine.distinct_files))), copy)
+           or f"cdo {operators} {merged[1]} {shown_path(copy)}")
+    command = f"{none_there(copy)}mkdir -p {shown_path(folder)} && {cdo}"
     if any(map(is_grib_file, fine.distinct_files)):
         command = grib_command(command)  # CDO writes GRIB from GRIB, under any name
     moved = (f", each stamp ({date_text(fine.times[0])}, …) the end of its value's {_duration_words(shift)} and "

@@ -391,12 +391,13 @@ def _with_selection_taken(config: RunConfig, dataset: xr.Dataset) -> RunConfig:
     of pressure levels the data lack (:data:`~climann.data.levels.PRESSURE_LEVEL_NAMES`) by the
     data's one pressure level taken (:func:`~climann.data.levels.training_levels_on_new_dimensions`),
     with the value the data hold there."""
-    from climann.data.levels import PRESSURE_LEVEL_NAMES, is_level
+    from climann.data.levels import PRESSURE_KIND, PRESSURE_LEVEL_NAMES, is_level, level_kind
 
     select = dict(config.data.select or {})
     missing = [dim for dim in select if dim in PRESSURE_LEVEL_NAMES and dim not in dataset.coords]
-    taken = [str(name) for name, coordinate in dataset.coords.items() if coordinate.ndim == 0
-             and name not in select and name in PRESSURE_LEVEL_NAMES and is_level(coordinate)]
+    # JRA-55's lv_ISBL1(1) is a pressure level under a name of no other layout
+    taken = [str(name) for name, coordinate in dataset.coords.items() if coordinate.ndim == 0 and name not in select
+             and is_level(coordinate) and (name in PRESSURE_LEVEL_NAMES or level_kind(coordinate) == PRESSURE_KIND)]
     if len(missing) != 1 or len(taken) != 1:
         return config
     value = dataset[taken[0]].values.item()

@@ -16,7 +16,7 @@ from climann.data.grib_conversions import converted_accumulation, grib_history_w
 from climann.data.open import open_dataset
 from climann.data.units import refuse_grib_accumulations
 from climann.errors import ClimannError
-from tests.followed_twice import without_guards
+from tests.followed_twice import ONE_COPY, without_guards
 
 G2N = ("2021-05-12 09:24:55 GMT by grib_to_netcdf-2.16.0: /opt/ecmwf/eccodes/bin/grib_to_netcdf -S param "
        "-o /cache/data5/adaptor.mars.internal-1620811495.nc /cache/tmp/adaptor.mars.internal-1620811495.grib")
@@ -233,18 +233,29 @@ def test_every_accumulation_of_the_file_is_written_with_the_total_that_takes_the
     rng = np.random.default_rng(55)
     tp, evaporation = rng.gamma(0.5, 2e-3, (20, 2, 3)).astype("f4"), -rng.gamma(0.5, 1e-3, (20, 2, 3)).astype("f4")
     accum = {"units": "m", "GRIB_stepType": "accum"}
+    maxima = rng.normal(280, 3, (20, 2, 3)).astype("f4")
     xr.Dataset({"tp": (("time", "lat", "lon"), tp, accum), "e": (("time", "lat", "lon"), evaporation, accum),
-                "mx2t": (("time", "lat", "lon"), rng.normal(280, 3, (20, 2, 3)).astype("f4"), {"units": "K"})},
+                "mx2t": (("time", "lat", "lon"), maxima, {"units": "K"})},
                coords={"time": times, "lat": [0.0, 1.0], "lon": [0.0, 1.0, 2.0]}).to_netcdf(tmp_path / "era5land.nc")
     with pytest.raises(ClimannError) as error:
         refuse_grib_accumulations(open_dataset([tmp_path / "era5land.nc"]), ["tp"], where="era5land.nc")
     message = str(error.value)
+    said = without_guards(message)
     assert ("bounds before the stamps date every variable of the file (mx2t too) before its stamp: for those readings "
-            "write tp and e (GRIB accumulations all, over the same forecast steps, so of the same periods) first "
-            "(ncks -v tp,e IN OUT) and give the others without them (ncks -x -v tp,e)") in message, message
-    written = re.search(r"\(ncks -v (\S+) IN OUT\)", message).group(0)[1:-1]
-    subprocess.run(["bash", "-c", written.replace("IN OUT", "era5land.nc accumulations.nc")], check=True,
-                   capture_output=True)
+            "write tp and e (GRIB accumulations all, over the same forecast steps, so of the same periods) first, "
+            "mkdir -p accumulations && ncks -v tp,e era5land.nc accumulations/era5land.nc (its copy in a new folder), "
+            "then give --data accumulations/era5land.nc in place of era5land.nc, and give the others without them, "
+            "mkdir -p without_accumulations && ncks -x -v tp,e era5land.nc without_accumulations/era5land.nc (its copy "
+            "in a new folder), then give --data without_accumulations/era5land.nc in place of era5land.nc") in said, said
+    # fix56d: the file named, each copy in a new folder (was IN OUT); both lines run as printed, guards and all
+    for folder in ("accumulations", "without_accumulations"):
+        printed = next(found for found in ONE_COPY.finditer(message) if found["folder"] == folder)
+        subprocess.run(["bash", "-c", printed["command"]], check=True, capture_output=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["accumulations", "era5land.nc", "without_accumulations"]
+    with xr.open_dataset(tmp_path / "without_accumulations" / "era5land.nc") as rest:
+        assert sorted(rest.data_vars) == ["mx2t"]
+        np.testing.assert_array_equal(rest["mx2t"].values, maxima)
+    (tmp_path / "accumulations" / "era5land.nc").rename(tmp_path / "accumulations.nc")
     with pytest.raises(ClimannError) as again:
         refuse_grib_accumulations(open_dataset([tmp_path / "accumulations.nc"]), ["tp"], where="accumulations.nc")
     told = str(again.value)

@@ -359,6 +359,30 @@ def test_the_cache_of_handles_holds_no_more_than_its_share_of_memory(tmp_path, m
         np.testing.assert_array_equal(open_netcdf(paths[0], chunks={})["tas"].values, written[0])
 
 
+def test_the_cache_of_handles_holds_a_bounded_number_whatever_the_memory(tmp_path, monkeypatch):
+    """fix56c: in plenty of memory the cache grew to every file of the run, 0.75–0.85 MB of HDF5's state each
+    for the whole command (365 daily 0.25° files: +0.3 GB at ``climann info``'s peak, 1 095: +0.9 GB). With
+    room in memory for a thousand handles and at most six kept (``_MOST_HANDLES``), twelve files read in turn
+    leave the last six open, not twelve; the first is reopened when read again, bit for bit."""
+    import psutil
+    from xarray.backends.file_manager import FILE_CACHE
+
+    from climann.data import shared_handles
+
+    _read_nothing_whole(monkeypatch)
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: type("Memory", (), {"available": 8 * 1000 * 1.5 * 2**20})())
+    monkeypatch.setattr(shared_handles, "_memory_room", None)
+    monkeypatch.setattr(shared_handles, "_MOST_HANDLES", 6)
+    paths = [tmp_path / f"tas_{day:02d}.nc" for day in range(12)]
+    written = [_one_step(path, day=day, seed=day) for day, path in enumerate(paths)]
+    with xr.set_options(file_cache_maxsize=4):
+        for path, values in zip(paths, written, strict=True):
+            np.testing.assert_array_equal(open_netcdf(path, chunks={})["tas"].values, values)
+        assert xr.get_options()["file_cache_maxsize"] == 6
+        assert [path.name for path in paths if shared_manager(path)._key in FILE_CACHE] == [path.name for path in paths[6:]]
+        np.testing.assert_array_equal(open_netcdf(paths[0], chunks={})["tas"].values, written[0])
+
+
 def _chunked_file(path, *, values, first_day):
     """``values`` (steps × 6 × 8) as daily ``tas`` from ``first_day`` (days since 2001-01-01),
     zlib-compressed in chunks of one step (CMOR's and CDO's layout), ``lat`` and ``lon`` stored

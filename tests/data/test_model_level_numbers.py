@@ -4,6 +4,8 @@ units) are no pressure levels: model level 50 is not 50 hPa (break55a A1, A4).""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 
 import netCDF4
 import numpy as np
@@ -192,3 +194,90 @@ def test_evaluate_on_the_same_kind_of_level_scores_the_run(era5, runs, tmp_path)
     with xr.open_dataset(tmp_path / "scores" / "predictions.nc") as predictions:  # every step of the new data
         found = predictions["t2m_pred"].transpose("time", "latitude", "longitude").values
     np.testing.assert_allclose(found, network_on_t_by_hand(runs / "ml", values["model50"].astype(np.float32)), rtol=1e-5)
+
+
+def _hybrid_grib(path, fields, *, levels, pv=None, log_surface_pressure=None):
+    """t on cfgrib's ``hybrid`` levels, one GRIB2 message per month and level (fields: (month, level, lat, lon)),
+    with the hybrid coefficients ``pv`` (a at the interfaces, then b) and ERA5's lnsp on level 1 when given."""
+    eccodes = pytest.importorskip("eccodes")
+    latitudes, longitudes = LAT[:3], LON
+    grid = {"Ni": longitudes.size, "Nj": latitudes.size, "latitudeOfFirstGridPointInDegrees": latitudes[0],
+            "latitudeOfLastGridPointInDegrees": latitudes[-1], "longitudeOfFirstGridPointInDegrees": longitudes[0],
+            "longitudeOfLastGridPointInDegrees": longitudes[-1], "iDirectionIncrementInDegrees": 90.0,
+            "jDirectionIncrementInDegrees": 30.0}
+    with open(path, "wb") as file:
+        for month, month_fields in enumerate(fields):
+            messages = [("t", level, field) for level, field in zip(levels, month_fields)]
+            if log_surface_pressure is not None:
+                messages.insert(0, ("lnsp", 1, log_surface_pressure))
+            for name, level, field in messages:
+                message = eccodes.codes_grib_new_from_samples("regular_ll_sfc_grib2")
+                for key, value in grid.items():
+                    eccodes.codes_set(message, key, value)
+                eccodes.codes_set(message, "typeOfLevel", "hybrid")
+                eccodes.codes_set(message, "level", int(level))
+                if pv is not None:
+                    eccodes.codes_set(message, "PVPresent", 1)
+                    eccodes.codes_set_array(message, "pv", np.asarray(pv, float))
+                eccodes.codes_set(message, "shortName", name)
+                eccodes.codes_set(message, "dataDate", 20010101 + month * 100)
+                eccodes.codes_set_values(message, np.asarray(field, float).ravel())
+                eccodes.codes_write(message, file)
+                eccodes.codes_release(message)
+    return path
+
+
+@pytest.mark.parametrize(("asked", "level"), [
+    pytest.param(50, "cdo ml2pl,85000 ", id="bare-number"),
+    pytest.param("50 hPa", "cdo ml2pl,5000 ", id="hPa"),
+])
+def test_a_pressure_level_asked_of_cfgribs_hybrid_levels_is_refused_with_the_ml2pl_route(tmp_path, asked, level):
+    """fix56d: ``--select level=50`` on a GRIB file of ERA5's model levels that cfgrib reads as ``hybrid`` said
+    only "no dimension 'level'"; now that its levels are model levels, how to choose one, and cdo ml2pl."""
+    from climann.data.open import expand_paths
+    from climann.data.subset import select_values
+
+    pytest.importorskip("cfgrib")
+    fields = np.random.default_rng(56).normal(220.0, 5.0, (2, 3, 3, LON.size))
+    path = _hybrid_grib(tmp_path / "t_ml.grib2", fields, levels=[30, 50, 100])
+    dataset = open_dataset(expand_paths([str(path)]))
+    assert dataset["hybrid"].attrs == CFGRIB_HYBRID  # as cfgrib writes it
+    with pytest.raises(ClimannError) as error:
+        select_values(dataset, {"level": asked}, where="t_ml.grib2", reference="")
+    said = str(error.value)
+    assert said.startswith(f"cannot select level={asked}: no dimension 'level' of the data")
+    assert ("the data's levels are model levels, not pressure levels: 'hybrid' is a hybrid sigma-pressure model "
+            "level, not a pressure") in said
+    assert "--select hybrid=50," in said or asked != 50  # the model level of that number, when it is one
+    assert level + "IN.grib OUT.grib" in said and "surface pressure in the same GRIB file" in said
+    np.testing.assert_allclose(select_values(dataset, {"hybrid": 50})["t"].values, fields[:, 1],
+                               atol=0.01)  # GRIB's packing of the values
+    with pytest.raises(ClimannError) as error:  # another dimension: no word of levels
+        select_values(dataset, {"member": 3}, where="t_ml.grib2", reference="")
+    assert "model levels" not in str(error.value)
+
+
+def test_the_ml2pl_route_for_cfgribs_hybrid_levels_interpolates_the_grib_file(tmp_path):
+    """The route the refusal gives, run on a GRIB of t on 3 hybrid levels and lnsp (level 1) with the coefficients
+    in its messages: t at 50 hPa is t interpolated linearly in pressure between the levels' mid-layer pressures
+    (each (p[k-1/2] + p[k+1/2]) / 2, p = a + b ps at the interfaces), as numpy computes it."""
+    from climann.data.levels import GRIB_ML2PL_NEEDS
+
+    cdo = shutil.which("cdo") or pytest.skip("cdo is not installed")
+    a, b = np.array([0.0, 2000.0, 5000.0, 0.0]), np.array([0.0, 0.0, 0.3, 1.0])
+    surface = np.linspace(95000.0, 103000.0, 3 * LON.size).reshape(3, LON.size)
+    fields = np.random.default_rng(561).normal(220.0, 5.0, (2, 3, 3, LON.size))
+    original = tmp_path / "ml"
+    original.mkdir()
+    path = _hybrid_grib(original / "t_ml.grib2", fields, levels=[1, 2, 3], pv=np.concatenate([a, b]),
+                        log_surface_pressure=np.log(surface))
+    assert "surface pressure in the same GRIB file" in GRIB_ML2PL_NEEDS
+    (tmp_path / "pl").mkdir()
+    subprocess.run([cdo, "-s", "ml2pl,5000", str(path), str(tmp_path / "pl" / "t_ml.grib2")], check=True)
+    interfaces = a[:, None, None] + b[:, None, None] * surface  # (4, lat, lon)
+    middles = (interfaces[:-1] + interfaces[1:]) / 2
+    weight = (5000.0 - middles[0]) / (middles[1] - middles[0])  # 5000 Pa lies between levels 1 and 2
+    expected = fields[:, 0] + weight * (fields[:, 1] - fields[:, 0])
+    with xr.open_dataset(tmp_path / "pl" / "t_ml.grib2", engine="cfgrib", backend_kwargs={"indexpath": ""}) as found:
+        np.testing.assert_allclose(found["t"].values.reshape(expected.shape), expected, atol=0.02)
+    assert sorted(p.name for p in original.iterdir()) == ["t_ml.grib2"]

@@ -4,6 +4,7 @@ of its 24 hours (numpy), and a first or last day the files cover in part is name
 
 import datetime
 import re
+import shlex
 import subprocess
 
 import cftime
@@ -233,3 +234,25 @@ def test_a_daily_target_at_00_without_bounds_gets_the_merge_line_first_and_then_
     subprocess.run(["bash", "-c", opening], check=True, capture_output=True, cwd=tmp_path)
     trained = _train(data, "with_bounds/tas.nc")
     assert trained.exit_code == 0, trained.output
+
+
+def test_the_merge_line_over_a_folder_with_a_space_runs_as_printed(tmp_path, monkeypatch):
+    """fix56d: CDO 2.1.1 opens no path with a space, quoted, escaped or expanded by the shell ('my data/'*.grb of
+    shell.cdo_input_files opened "my"): in a folder "my data" the line runs cdo inside it, and, run by bash as printed,
+    sums each day's 24 hours as numpy does, leaving the folder holding only its files and the new folder."""
+    monkeypatch.chdir(tmp_path)
+    totals = _nldas_hours(tmp_path / "my data", days=2)
+    files = sorted(path.name for path in (tmp_path / "my data").iterdir())
+    _daily_target(tmp_path / "tas.nc", 2)
+    refused = _train("my data/*.grb", "tas.nc")
+    assert refused.exit_code == 2, refused.output
+    found = re.search(r"`(\{ \[ ! -e [^`]*&& cdo [^`]*)`.*?then give --data ('[^']*'|\S+) in place of", refused.output)
+    assert found is not None, refused.output
+    line, data = found[1], shlex.split(found[2])[0]
+    # CDO 2.1.1 opens no path with a space ("Open failed on >my<", the output's too): cdo runs inside the folder,
+    # on its own quoted glob there
+    assert re.search(r"\( cd 'my data' && cdo .* -mergetime '[^' ]*\*[^' ]*\.grb' daily/\S+\.nc \)", line), line
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path)
+    copy = open_dataset([tmp_path / data])
+    np.testing.assert_allclose(copy["tp"].values, totals.reshape(2, 24, 3, 4).sum(axis=1), atol=24e-4)
+    assert sorted(path.name for path in (tmp_path / "my data").iterdir() if path.is_file()) == files

@@ -732,7 +732,8 @@ def test_a_model_level_is_chosen_by_its_own_value(value):
                                    pytest.param("0.9 bar", id="bar")])
 def test_a_pressure_on_a_hybrid_level_is_refused_as_no_pressure(value):
     """CESM CAM's lev in hPa is 1000·(A+B): 'lev=90000 Pa' picked the level of nominal value 900
-    without a word, whose pressure is hyam·P0 + hybm·PS, ≈ 540 hPa where PS is 600 hPa."""
+    without a word, whose pressure is hyam·P0 + hybm·PS, ≈ 540 hPa where PS is 600 hPa. The ml2pl route
+    interpolates to the pressure asked, in Pa (fix56d)."""
     dataset = _on_model_levels([992.5, 900.0, 500.0], "hPa", formula_terms="a: hyam b: hybm p0: P0 ps: PS")
     with pytest.raises(ClimannError) as refused:
         select_values(dataset, {"lev": value}, where="ta.nc")
@@ -741,7 +742,7 @@ def test_a_pressure_on_a_hybrid_level_is_refused_as_no_pressure(value):
         f"cannot select lev={number} {units} (its values: 992.5, 900, 500 hPa): 'lev' is a hybrid sigma-pressure model "
         "level, not a pressure: each level's pressure is computed from its formula_terms (a: hyam b: hybm p0: P0 ps: "
         "PS) and changes from cell to cell; choose a model level by its own value as a bare number (e.g. --select "
-        "lev=992.5, [data] select = {lev = 992.5}), or for a pressure level interpolate first, e.g. cdo ml2pl,85000 "
+        "lev=992.5, [data] select = {lev = 992.5}), or for a pressure level interpolate first, e.g. cdo ml2pl,90000 "
         "IN.nc OUT.nc (levels in Pa; needs the surface pressure PS in the file and the coefficients at the layer "
         "interfaces, which this file lacks: the level's bounds (CF Appendix D), e.g. lev:bounds = \"lev_bnds\" and "
         "lev_bnds:formula_terms = \"a: a_bnds b: b_bnds p0: P0 ps: PS\" with a_bnds and b_bnds (lev, 2) at each "

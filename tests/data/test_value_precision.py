@@ -16,7 +16,7 @@ from climann.data.open import open_dataset
 from climann.data.pointwise import PointwiseSource
 from climann.data.sources import files_text
 from climann.data import value_precision
-from climann.data.fill_like import read_together
+from climann.data.fill_like import checked_blocks, checked_step_numbers, read_together
 from climann.data.value_precision import held_dtypes, planned_spreads, record_spreads
 from climann.workflow.config import build_config
 from climann.workflow.preparation import open_selected, pointwise_source, split_for
@@ -181,6 +181,24 @@ def test_the_spreads_read_with_the_value_checks_are_numpys(tmp_path, chunks, ord
         np.testing.assert_allclose(np.transpose(spread.std, on_grid), std, rtol=32 * conditioning)
         np.testing.assert_array_equal(np.transpose(spread.largest, on_grid), largest)
         assert np.isnan(spread.std[tuple({"lat": 1, "lon": 2}[dim] for dim in cells)]) == (name == "ps")
+
+
+@pytest.mark.parametrize("chunks, places", [pytest.param(None, 1, id="a-block-per-file"),
+                                            pytest.param({"time": 7, "lat": 2, "lon": 3}, 4, id="blocks-across-cells")])
+def test_the_spreads_hold_one_result_per_place_not_one_per_block(tmp_path, chunks, places):
+    """fix56c: every checked block's four per-cell arrays were held until all were read (24 blocks of a folder of
+    daily 0.25° files, 0.9 GB at info's peak); each place's blocks are now joined as they are read, one task and
+    one result per place of cells (the values: the test above)."""
+    files, _ = _pressure_folder(tmp_path)
+    dataset = open_dataset(files)
+    dataset = dataset.chunk(chunks) if chunks else dataset
+    variable = dataset["ps"]
+    blocks = len(checked_blocks(variable))
+    reads = planned_spreads(dataset, ["ps"])
+    assert blocks > places and len(reads.tasks) == places
+    counts = [part[0] for part in dask.compute(*reads.tasks)]  # each place's cells once, over all its blocks
+    assert sum(count.size for count in counts) == variable.sizes["lat"] * variable.sizes["lon"]
+    assert sum(int(count.sum()) for count in counts) == int(variable.isel(time=checked_step_numbers(variable)).count())
 
 
 def test_a_static_fields_spread_is_over_its_whole_field():

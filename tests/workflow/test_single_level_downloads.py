@@ -119,3 +119,42 @@ def test_a_download_of_another_level_alone_is_refused_naming_it(downloads, runs,
     line = result.output.strip().splitlines()[-1]
     assert line.startswith(f"climann: error: the model's training data are at {PRODUCTS[given][0]}=850")
     assert "500" in line and not (tmp_path / "p.nc").exists()
+
+
+
+def _train_at(root, folder, asked, out):
+    return runner.invoke(app, ["train", "--data", str(folder), "--target", "t2m", "--predictors", "t",
+                               "--select", f"{asked}=850", "--features", "", "--epochs", "2", "--hidden", "4",
+                               "--out", str(out)])
+
+
+@pytest.mark.parametrize(("asked", "given"), [
+    pytest.param("level", "jra55", id="level-on-jra55-lv_ISBL1"),
+    pytest.param("level", "new_cds", id="level-on-new-cds-pressure_level"),
+    pytest.param("pressure_level", "old_cds", id="pressure_level-on-old-cds-level"),
+])
+def test_train_takes_a_download_of_its_level_alone_under_another_name(downloads, tmp_path, monkeypatch, asked, given):
+    """fix56d: train refused ``--select level=850`` on JRA-55's lv_ISBL1(1) ("no dimension 'level'") where
+    predict took it; now the same mapping and warning, and the run's predictions on those files are at 850 hPa."""
+    root, t850 = downloads
+    draw_no_run_figures(monkeypatch)
+    result = _train_at(root, root / given / "850", asked, tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    assert f"has no dimension '{asked}' of the run's [data] select; its '{PRODUCTS[given][0]}'" in result.output
+    out = tmp_path / "p.nc"
+    result = runner.invoke(app, ["predict", str(tmp_path / "run"), "--data", str(root / given / "850"),
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with xr.open_dataset(out) as predictions:
+        found = predictions["t2m_pred"].transpose(..., "latitude", "longitude").values
+    np.testing.assert_allclose(found, network_on_t_by_hand(tmp_path / "run", t850.astype(np.float32)), rtol=1e-5)
+
+
+def test_train_refuses_a_download_of_another_level_alone(downloads, tmp_path, monkeypatch):
+    root, _ = downloads
+    draw_no_run_figures(monkeypatch)
+    result = _train_at(root, root / "jra55" / "500", "level", tmp_path / "run")
+    assert result.exit_code == 2, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("climann: error: ") and "lv_ISBL1" in line and "500" in line and "850" in line
+    assert not (tmp_path / "run" / "model.npz").exists()
