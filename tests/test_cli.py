@@ -645,19 +645,21 @@ def test_a_wrf_moving_nest_is_refused_in_one_line(tmp_path, capfd, monkeypatch):
                       capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
-    copy = f"{tmp_path}/nest_relative.nc"
+    copy = f"{tmp_path}/nominal_position/nest.nc"  # fix56a: nest_relative.nc was written beside nest.nc
     assert lines == ["climann: error: nest.nc: 'XLAT' changes in time (at time step 4 counting from 0, 1990-05-16 00:00:00, by up to 0.5 "
                      "degree_north): the grid moves (a moving nest or a box that follows a storm), and climann needs "
                      "cells fixed in place; interpolate each time step from its own grid to one fixed grid first (in "
                      "Python, e.g. scipy.interpolate.griddata of each step's values at that step's latitudes and "
                      "longitudes, or an xESMF regridder built per step: a regridder built once from the first step's "
                      "grid puts every step on that step's places), or, to learn in the box's own frame (a "
-                     f"storm-relative composite), leave the positions out: `{{ [ ! -e {copy} ] || {{ echo '{copy} is "
+                     f"storm-relative composite), leave the positions out: `mkdir -p {tmp_path}/nominal_position && "
+                     f"{{ [ ! -e {copy} ] || {{ echo '{copy} is "
                      "there already: left as it is, nothing written; move it away or write another name' >&2; false; "
                      f"}}; }} && ncks -C -x -v XLAT,XLONG {tmp_path}/nest.nc "
                      f"{copy} && ncap2 -O -s 'lat=0.0;lat@units=\"degrees_north\";lat@standard_name=\"latitude\";"
                      "lon=0.0;lon@units=\"degrees_east\";lon@standard_name=\"longitude\"' "
-                     f"{copy} {copy}` (one nominal position; the box's cells are then chosen with [data] select)"]
+                     f"{copy} {copy}` (its copy in a new folder), then give --data {copy} in place of {tmp_path}/nest.nc "
+                     "(one nominal position; the box's cells are then chosen with [data] select)"]
     assert not (tmp_path / "run").exists()
     if shutil.which("ncks") is None or shutil.which("ncap2") is None:
         pytest.skip("needs NCO (ncks, ncap2)")
@@ -667,7 +669,9 @@ def test_a_wrf_moving_nest_is_refused_in_one_line(tmp_path, capfd, monkeypatch):
 
     command = lines[0].split("`")[1]
     subprocess.run(["bash", "-c", command], check=True, capture_output=True)
-    with netCDF4.Dataset(copy) as written:
+    assert sorted(os.listdir(tmp_path)) == ["nest.nc", "nominal_position"]  # the original alone beside the new folder
+    with netCDF4.Dataset(copy) as written, netCDF4.Dataset(data) as original:
+        np.testing.assert_array_equal(written["T2"][...], original["T2"][...])
         assert "XLAT" not in written.variables and "XLONG" not in written.variables
         assert written["lat"][...] == 0.0 and written["lon"].units == "degrees_east"
     # fix51j: followed again, ncks's "exists: e(xit), o(verwrite) or a(ppend)?" answered e exits 0, and ncap2 -O then

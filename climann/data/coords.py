@@ -36,7 +36,7 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.phony_dimensions import phony_copy_advice
 from climann.data.shell import (
-    attribute_command, copies_of_files, identifier, input_and_copy, ncatted_attribute, python_command,
+    attribute_command, copies_of_files, identifier, input_and_copy, ncatted_attribute, one_copy_advice, python_command,
     source_and_copy, values_command, whole_write, xarray_command,
 )
 from climann.data.spectral_axes import FREQUENCY_STANDARD_NAMES as FREQUENCY_STANDARD_NAMES
@@ -346,8 +346,9 @@ def _one_copy_per_axis(dataset: xr.Dataset, names: list[str]) -> str:
     """For a file that holds several coordinates of one kind (``names``), the ``ncks -v`` lines
     that write one copy of it per coordinate, each with the data variables on it (by dimension or
     CF ``coordinates``), and the coordinates those name (NCO adds them itself only in a file whose
-    ``Conventions`` say CF), beside the file it was read from; words when that file, or the
-    variables of a coordinate, are not known (fix44d: was ``ncks -v VARIABLES IN.nc OUT.nc``)."""
+    ``Conventions`` say CF), each into a new folder beside the file it was read from
+    (:func:`_axis_folder`), with the ``--data`` to give; words when that file, or the variables of
+    a coordinate, are not known (fix44d: was ``ncks -v VARIABLES IN.nc OUT.nc``)."""
     source = str(dataset[names[0]].encoding.get("source", "")).strip()
     on = {name: [str(variable) for variable, values in dataset.data_vars.items()
                  if name in values.dims or name in named_coordinates(values)] for name in names}
@@ -358,14 +359,23 @@ def _one_copy_per_axis(dataset: xr.Dataset, names: list[str]) -> str:
     if len(dims) == 1 and len(next(iter(dims))) == 1:  # times of one dimension's steps (WRF's Time and XTIME)
         # each copy without the others: ncks -v keeps a dimension's coordinate and those the variables
         # name, so both lines kept both (break49c A2); -C: none added back
-        lines = [f"`ncks -C -x -v {shlex.quote(','.join(other for other in names if other != name))} "
-                 f"{input_and_copy(source, identifier(name))}`" for name in names]
+        lines = [one_copy_advice(lambda files, name=name: f"`ncks -C -x -v "
+                                 f"{shlex.quote(','.join(other for other in names if other != name))} {files}`",
+                                 input_and_copy(source, identifier(name)), _axis_folder(name)) for name in names]
         return f"a file holding both: one copy per coordinate, {' and '.join(lines)}"
     kept = {name: [*on[name], *(linked for variable in on[name] for linked in named_coordinates(dataset[variable])
                                 if linked in dataset.variables), name] for name in names}
-    lines = [f"`ncks -v {shlex.quote(','.join(dict.fromkeys(kept[name])))} {input_and_copy(source, identifier(name))}`"
-             for name in names]
+    lines = [one_copy_advice(lambda files, name=name: f"`ncks -v {shlex.quote(','.join(dict.fromkeys(kept[name])))} "
+                                                      f"{files}`", input_and_copy(source, identifier(name)),
+                             _axis_folder(name)) for name in names]
     return f"a file holding both: one copy per coordinate, {' and '.join(lines)}"
+
+
+def _axis_folder(name: str) -> str:
+    """The new folder of the copy of a file that keeps the coordinate ``name`` alone
+    (:func:`_one_copy_per_axis`): ``with_XTIME``, one per coordinate (fix56a: each copy was written
+    beside the file, ``wrf_XTIME.nc``, and a glob over their folder took the three)."""
+    return f"with_{identifier(name)}"
 
 
 def _one_name_renames(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
@@ -604,8 +614,11 @@ def _several_points_message(dataset: xr.Dataset, kind: str, names: list[str]) ->
                             for values in dataset.data_vars.values())), others[0] if others else None)
     if partner is not None:
         pair["longitude" if kind == "latitude" else "latitude"] = partner
-    fix = attribute_command([ncatted_attribute("standard_name", name, "o", "c", which)
-                             for which, name in sorted(pair.items(), reverse=True)], source_and_copy(dataset))
+    named = [ncatted_attribute("standard_name", name, "o", "c", which) for which, name in sorted(pair.items(),
+                                                                                                reverse=True)]
+    # the copy in a new folder (fix56a: beside the file, a glob over their folder took both)
+    fix = one_copy_advice(lambda files: attribute_command(named, files), source_and_copy(dataset),
+                          "standard_names_set")
     return (f"several 2-D coordinates look like {kind} ({', '.join(names)}): the points of a grid with more than one "
             f"set (as CESM POP's T and U points), named by the variables' coordinates attributes "
             f"({said or 'by none'}); a run takes its target's, or the one with a CF standard_name: say which is the "
@@ -834,12 +847,15 @@ def _scalar_coordinate_message(dataset: xr.Dataset, kind: str, scalar: str) -> s
                 f"latitude=((),{place['latitude']!r},dict(units='degrees_north',standard_name='latitude')),"
                 f"longitude=((),{place['longitude']!r},dict(units='degrees_east',standard_name='longitude')));"
                 f"{whole_write()}")
+        files = input_and_copy(unplaced[0], "placed")
+        # the copy in a new folder, with the --data to give (fix56a: x_placed.nc beside x.nc, a glob took both)
+        line = one_copy_advice(lambda words: f"`{python_command(code)} {words}`", files, "placed")
+        given = "" if "--data" in line else f", and give that file in place of {Path(unplaced[0]).name}"
         return (
             f"{', '.join(Path(file).name for file in unplaced)} hold{'s' if len(unplaced) == 1 else ''} no {kind} "
             f"beside {Path(holders[0]).name}, which is at one place ({kind} '{scalar}' = {value}): a latitude and "
             f"longitude without units are no position (cdo drops them: \"Coordinates variable latitude can't be "
-            f"assigned\"); give the place's, with their units, in a copy, e.g. `{python_command(code)} "
-            f"{input_and_copy(unplaced[0], 'placed')}`, and give that file in place of {Path(unplaced[0]).name}"
+            f"assigned\"); give the place's, with their units, in a copy, e.g. {line}{given}"
         )
     return (
         f"the {kind} '{scalar}'{own} is a scalar coordinate (one value, {value}), not an axis of "
@@ -948,7 +964,8 @@ def _unlabelled_degrees_message(dataset: xr.Dataset, axes: dict[str, str]) -> st
     files = _files_of_data(dataset)
     fix = (copies_of_files(lambda arguments, _: attribute_command(attributes, arguments), files, name="degrees")
            if files and not any(is_zarr_store(file) for file in files)  # one file's too in a folder (fix53a)
-           else attribute_command(attributes, source_and_copy(dataset, dataset[latitude])))
+           else one_copy_advice(lambda words: attribute_command(attributes, words),
+                                source_and_copy(dataset, dataset[latitude]), "degrees"))
     return (f"{said(latitude)} and {said(longitude)} are named and valued like a latitude and a longitude in "
             "degrees (as HDF-EOS grids converted to NetCDF, MODIS's MOD08_M3 among them, store them), but their "
             "units do not say so (CF 4.1: degrees_north, degrees_east), and climann does not guess: if they are, "
@@ -980,9 +997,9 @@ def _unplaced_map_axes(dataset: xr.Dataset) -> str | None:
         units = dataset[name].attrs.get("units")
         return f"'{name}' ({'no units' if units in (None, '') else f'in {units}'})"
     which = " and ".join(said(axes[kind]) for kind in ("latitude", "longitude") if kind in axes)
-    fix = attribute_command([ncatted_attribute("units", axes[kind], "o", "c", units)
-                             for kind, units in (("latitude", "degrees_north"), ("longitude", "degrees_east"))
-                             if kind in axes], source_and_copy(dataset))
+    edits = [ncatted_attribute("units", axes[kind], "o", "c", units)
+             for kind, units in (("latitude", "degrees_north"), ("longitude", "degrees_east")) if kind in axes]
+    fix = one_copy_advice(lambda words: attribute_command(edits, words), source_and_copy(dataset), "degrees")
     unitless = any(dataset[name].attrs.get("units") in (None, "") for name in axes.values())
     if _unread_positions_advice(dataset):  # the 2-D latitude and longitude are there, without units: said so
         return None
@@ -1044,9 +1061,10 @@ def _unread_positions_advice(dataset: xr.Dataset) -> str:
     return (f"; '{latitude}'/'{longitude}' (2-D on {tuple(map(str, dataset[latitude].dims))}) look like the grid's "
             f"latitude and longitude, but their units ({units}) do not say so (CF 4.1: degrees_north, degrees_east): "
             "if they are, in degrees: "
-            + attribute_command([ncatted_attribute("units", latitude, "o", "c", "degrees_north"),
-                                 ncatted_attribute("units", longitude, "o", "c", "degrees_east")],
-                                source_and_copy(dataset, dataset[latitude])))
+            + one_copy_advice(lambda words: attribute_command([
+                ncatted_attribute("units", latitude, "o", "c", "degrees_north"),
+                ncatted_attribute("units", longitude, "o", "c", "degrees_east")], words),
+                source_and_copy(dataset, dataset[latitude]), "degrees"))
 
 
 #: The scalar coordinate that gives data without a latitude or longitude a position: its name,
@@ -1109,8 +1127,11 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
     command = values_command([ncap2], [f"d = d.assign_coords({coordinates})"], files)
     if source and is_zarr_store(source):  # the xarray line is the command itself
         return f"; {what}: {command}"
-    # the xarray line writes the copy whole (xarray_command; fix45m: it wrote the copy's name directly)
-    return f"; {what}: {command} (or xarray: {xarray_command([f'd = d.assign_coords({coordinates})'], files)})"
+    # the xarray line writes the copy whole (xarray_command; fix45m: it wrote the copy's name directly); the file's
+    # copy in a new folder, as several files' (fix56a: beside it, a glob over their folder took both)
+    return f"; {what}: " + one_copy_advice(
+        lambda words: f"{values_command([ncap2], [f'd = d.assign_coords({coordinates})'], words)} (or xarray: "
+                      f"{xarray_command([f'd = d.assign_coords({coordinates})'], words)})", files, "positioned")
 
 
 def _files_of_data(dataset: xr.Dataset) -> list[str]:
@@ -1391,24 +1412,38 @@ def _positions_left_out(dataset: xr.Dataset, names: list[str]) -> str:
     """The command that writes a copy of the file without the moving latitudes and longitudes
     ``names`` (``ncks -C -x -v``) and with one nominal position (CF scalar ``lat``/``lon`` of 0,
     §5.7, by ``ncap2``), its fields then on their own rows and columns, to select from; without
-    the nominal position when the file keeps another latitude or longitude (never overwritten)."""
-    from climann.data.shell import none_there, source_and_copy
+    the nominal position when the file keeps another latitude or longitude (never overwritten).
+    The copy of the user's file goes into a new folder beside it (``nominal_position``, or
+    ``positions_dropped`` without the nominal position), followed by the ``--data`` to give
+    (:func:`~climann.data.shell.one_copy_line`; fix56a: ``x_relative.nc`` beside ``x.nc`` was taken
+    with it by a glob over their folder)."""
+    from climann.data.shell import none_there, one_copy_advice, one_copy_line, shown_path, source_and_copy, \
+        users_file_copied
 
     files = source_and_copy(*[dataset[name] for name in names], *dataset.data_vars.values(), suffix="relative")
-    copy = shlex.split(files)[-1]
+    original = users_file_copied(files)
     kept = {kind for name, variable in dataset.variables.items() if name not in names
             for kind in geographic_kinds(variable)}
     if kept:  # never advise overwriting a position the file keeps (break45c A1: the real 2-D lat/lon set to 0)
         kept_names = [str(name) for name, variable in dataset.variables.items()
                       if name not in names and geographic_kinds(variable)]
-        return (f"`ncks -C -x -v {','.join(names)} {files}` (the file's {', '.join(kept_names)} then give the "
-                "positions; the box's cells are chosen with [data] select)")
+        dropped = one_copy_advice(lambda words: f"`ncks -C -x -v {','.join(names)} {words}`", files,
+                                  "positions_dropped")
+        return (f"{dropped} (the file's {', '.join(kept_names)} then give the positions; the box's cells are chosen "
+                "with [data] select)")
     nominal = ";".join(f'{name}=0.0;{name}@units="{units}";{name}@standard_name="{kind}"'
                        for kind, (name, units) in POSITION_COORDINATES.items())
-    # ncks answered "n" on a file there exits 0, and ncap2 -O then rewrote that file: none_there first
-    return (f"`{none_there(copy)}ncks -C -x -v {','.join(names)} {files} && ncap2 -O -s {shlex.quote(nominal)} "
-            f"{shlex.quote(copy)} {shlex.quote(copy)}` (one nominal position; the box's cells are then chosen "
-            "with [data] select)")
+
+    def line(words: str, copy: str) -> str:
+        # ncks answered "n" on a file there exits 0, and ncap2 -O then rewrote that file: none_there first
+        return (f"{none_there(copy)}ncks -C -x -v {','.join(names)} {words} && ncap2 -O -s {shlex.quote(nominal)} "
+                f"{shown_path(copy)} {shown_path(copy)}")
+
+    if original is None:  # no file named (IN.nc OUT.nc), or a store
+        copy = shlex.split(files)[-1]
+        return (f"`{line(files, copy)}` (one nominal position; the box's cells are then chosen with [data] select)")
+    return (f"{one_copy_line(line, original, 'nominal_position')} (one nominal position; the box's cells are then "
+            "chosen with [data] select)")
 
 
 def _step_date(dataset: xr.Dataset, time_dim: str, step: int) -> str:

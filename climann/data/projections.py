@@ -33,7 +33,7 @@ import xarray as xr
 
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
-from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy
+from climann.data.shell import attribute_command, ncatted_attribute, one_copy_advice, source_and_copy
 from climann.data.sources import FILE_NAME_KEY
 from climann.errors import ClimannError
 
@@ -245,7 +245,7 @@ def check_grid_mapping_name(mapping: Coordinate, axes: tuple[xr.DataArray, xr.Da
     close = difflib.get_close_matches(str(name).lower(), CF_GRID_MAPPINGS, n=1) if name is not None else []
     said = f"has grid_mapping_name '{name}'" if name is not None else "has no grid_mapping_name"
     attribute = ncatted_attribute("grid_mapping_name", str(mapping.name), "o", "c", close[0] if close else "NAME")
-    command = attribute_command([attribute], source_and_copy(*axes))
+    command = _edited_copy([attribute], source_and_copy(*axes), "grid_mapping_fixed")
     fix = f"did you mean '{close[0]}'? {command}" if close else f"write the mapping's CF name: {command}"
     raise ClimannError(
         f"grid mapping '{mapping.name}' (of axes '{axes[0].name}', '{axes[1].name}') {said}, which is none of CF's "
@@ -280,16 +280,16 @@ def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:
             raise ClimannError(
                 f"projected axis '{variable.name}' is a scanning angle in '{units}' on the geostationary grid mapping "
                 f"'{mapping.name}', which has no perspective_point_height (the satellite's height above the "
-                f"ellipsoid, m) to turn it into the projection's metres; add it: "
-                + attribute_command([ncatted_attribute("perspective_point_height", str(mapping.name), "o", "d",
-                                                       "35786023")], source_and_copy(variable))
-                + " (GOES-R and MSG)"
+                f"ellipsoid, m) to turn it into the projection's metres; add it (35786023 m for GOES-R and MSG): "
+                + _edited_copy([ncatted_attribute("perspective_point_height", str(mapping.name), "o", "d",
+                                                  "35786023")], source_and_copy(variable), "grid_mapping_fixed")
             )
         return height
     expected = "expected a length (m, km, or any UDUNITS length such as '1000 m')"
     if geostationary:
         expected += f", or on this geostationary grid a scanning angle in {' or '.join(RADIAN_UNITS)} (CF appendix F)"
-    fix = attribute_command([ncatted_attribute("units", str(variable.name), "o", "c", "km")], source_and_copy(variable))
+    fix = _edited_copy([ncatted_attribute("units", str(variable.name), "o", "c", "km")], source_and_copy(variable),
+                       "axis_units_fixed")
     raise ClimannError(f"projected axis '{variable.name}' has units '{units}'; {expected}: if it is in km, {fix}")
 
 
@@ -407,13 +407,13 @@ def _unitless_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coord
     """
     in_file = {dim: str(dataset[dim].encoding.get(FILE_NAME_KEY, dim)) for dim in unitless}  # NSIDC's xgrid
     set_units = [ncatted_attribute("units", in_file[dim], "o", "c", "km") for dim in unitless]
-    fix = f"{attribute_command(set_units, source_and_copy(dataset))} (or m for metres)"
+    fix = _edited_copy(set_units, source_and_copy(dataset), "axis_units_fixed")
     names = "/".join(f"'{dim}'" for dim in unitless)
     if file_positions is None:
         raise ClimannError(
             f"projected axis {names} of grid mapping '{mapping.name}' has no units, so the grid's scale, and with it "
             f"where its cells lie and their areas, is unknown (CF appendix F: projection coordinates are lengths); "
-            f"give the units: {fix}"
+            f"give the units in km (or m for metres): {fix}"
         )
     found = []
     for unit in UNITLESS_CANDIDATES:
@@ -431,15 +431,15 @@ def _unitless_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coord
         raise ClimannError(
             f"projected axis {names} of grid mapping '{mapping.name}' has no units, and read neither in metres nor in "
             f"km do the cells lie near the file's own '{file_positions[0].name}'/'{file_positions[1].name}'; check the "
-            f"grid mapping and give the axes their units: {fix}"
+            f"grid mapping and give the axes their units in km (or m for metres): {fix}"
         )
     distance, unit, reading = min(found, key=lambda item: item[0])
     note_once(_log, logging.WARNING, (
         f"projected axis {names} of grid mapping '{mapping.name}' has no units: read in {unit}, where the file's own "
         f"'{file_positions[0].name}'/'{file_positions[1].name}' place the cells (within {distance:.1f} km); to say "
         "so in the file: "
-        + attribute_command([ncatted_attribute("units", in_file[dim], "o", "c", unit) for dim in unitless],
-                            source_and_copy(dataset))
+        + _edited_copy([ncatted_attribute("units", in_file[dim], "o", "c", unit) for dim in unitless],
+                       source_and_copy(dataset), "axis_units_fixed")
     ), key=("unitless projected axes", mapping.name, tuple(unitless)))
     return reading
 
@@ -572,7 +572,8 @@ def _disagreement_text(dataset, dims, mapping, file_positions, placed, at, dista
     latitude, longitude = file_positions
     ways_out = (f"correct the grid mapping's attributes, or, if '{latitude.name}'/'{longitude.name}' are right, have "
                 "the areas computed from them alone: "
-                + attribute_command([ncatted_attribute("grid_mapping", "", "d")], source_and_copy(dataset)))
+                + _edited_copy([ncatted_attribute("grid_mapping", "", "d")], source_and_copy(dataset),
+                               "grid_mapping_removed"))
     names = f"the file's own '{latitude.name}'/'{longitude.name}'"
     beyond = (f"more than the {tolerance:.0f} km that another figure of the Earth and the cell size explain; the "
               "area weights would come from the mapping, the positions from the file")
@@ -609,7 +610,7 @@ def _two_readings_text(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coor
         return f"{said}; check the grid mapping's attributes and the axes' units"
     return (f"{said}; the {(units, 'metres')[plausible[0]]} reading is used, and the file's own 2-D latitude and "
             f"longitude would decide; if metres are meant, write the false origin in the axes' unit, as CF reads it: "
-            + attribute_command(settle, source_and_copy(dataset)))
+            + _edited_copy(settle, source_and_copy(dataset), "grid_mapping_fixed"))
 
 
 def _implausible_text(scale: tuple[float, float] | None) -> str:
@@ -634,3 +635,13 @@ def _false_origin_text(mapping: Coordinate) -> str:
 
 def _units(dataset: xr.Dataset, dims: tuple[str, str]) -> str:
     return str(dataset[dims[1]].attrs.get("units", "m")).strip()
+
+
+def _edited_copy(attributes: list[str], files: str, folder: str) -> str:
+    """The ``ncatted`` that makes ``attributes`` on ``files`` (``IN OUT``, :func:`~climann.data.shell.source_and_copy`),
+    the copy of the user's file written into a new folder ``folder`` beside it, named for what the
+    copy holds, then the ``--data`` to give in its place (:func:`~climann.data.shell.one_copy_advice`;
+    fix56a: ``x_fixed.nc`` beside ``x.nc`` was taken with it by a glob over their folder, and the
+    run refused the two files of one variable). Placeholders (``IN.nc OUT.nc``) and a Zarr store
+    (changed in place, :func:`~climann.data.shell.attribute_command`) are given the command alone."""
+    return one_copy_advice(lambda words: attribute_command(attributes, words), files, folder)

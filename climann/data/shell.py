@@ -151,8 +151,10 @@ class CopyNames:
         self.shown_as: dict[str, str] = {}  # a message → as shown (the same again: the same words)
         # a file → (variable, attribute) → (ncatted type, values) that a message's ncatted set on its copy
         self.advised: dict[str, dict[tuple[str, str], tuple[str, list[str]]]] = {}
-        # a folder of ONE file's copy (copies_of_files) → that file (absolute paths): chained by the file
-        self.one_file: dict[str, str] = {}
+        # a folder of ONE file's copy (copies_of_files) → the files whose copy a message built puts there, the latest
+        # last (absolute paths): chained by the file the shown message copies (two messages on two files of one folder
+        # name the same folder until shown; fix56a: the first was chained as the second's file's)
+        self.one_file: dict[str, list[str]] = {}
         # a folder of copies (absolute path) → the names of the files its command copies into it
         self.held: dict[str, frozenset[str]] = {}
 
@@ -185,7 +187,8 @@ class CopyNames:
                 copy = renamed[path]
                 original = self.original.get(path)
                 if path in self.one_file:  # one file's copy in its folder: a copy of that file, not of the folder
-                    original, copy = self.one_file[path], os.path.join(copy, os.path.basename(self.one_file[path]))
+                    original = _one_file_copied(self.one_file[path], path, message)
+                    copy = os.path.join(copy, os.path.basename(original))
                 if original is None:
                     continue
                 earlier = before.get(original)
@@ -200,6 +203,7 @@ class CopyNames:
                     reads, fixes = earlier[0], earlier[3] + 1
                     chained.append((earlier[0], earlier[2], copy, fixes, some))
                 self.latest[original] = (copy, message, reads, fixes)
+            text = _earlier_copies_given(text, message, before)
             grouped: dict[tuple[str, str, int, bool], list[str]] = {}
             for earlier, read, copy, fixes, some in chained:
                 grouped.setdefault((earlier, read, fixes, some), []).append(copy)
@@ -351,6 +355,41 @@ def _reading(command: str, original: str, earlier: str, copy: str) -> str:
     for old, new in ((shown_path(original), shown_path(earlier)), (working_path(original), working_path(earlier))):
         command = re.sub(rf"(?<![\w./-]){re.escape(old)}(?![\w./-])", lambda _, new=new: new, command)
     return command
+
+
+def _note_one_file(copies: CopyNames, folder: Path, file: str | os.PathLike) -> None:
+    """Record ``file`` as the one file whose copy a line puts into ``folder`` (:attr:`CopyNames.one_file`)."""
+    files = copies.one_file.setdefault(os.path.abspath(folder), [])
+    if os.path.abspath(file) in files:
+        files.remove(os.path.abspath(file))
+    files.append(os.path.abspath(file))
+
+
+def _one_file_copied(files: Sequence[str], folder: str, message: str) -> str:
+    """Which of ``files`` (:attr:`CopyNames.one_file` of ``folder``) ``message`` copies into ``folder``: the latest
+    whose copy there it names (``units_fixed/a.nc``), else the latest."""
+    named = [file for file in files if f"{os.path.basename(folder)}/{copy_name(file)}" in message]
+    return (named or list(files))[-1]
+
+
+def _earlier_copies_given(text: str, message: str, before: Mapping[str, tuple[str, str, str, int]]) -> str:
+    """``text`` (``message`` as shown so far) with each ``--data FILE`` it says to give, of a file an
+    earlier, different message's line copies (``before``: :attr:`CopyNames.latest`), naming that
+    copy instead, said so: a second one-file line's "other files of the folder given as before
+    (--data a.nc)" contradicted the first's "give --data units_fixed/a.nc in place of a.nc", and the
+    run given both said's files read a.nc's uncorrected values again (fix56a). A folder's copies
+    (an original that is a folder) are not named so: a glob of the others cannot be split."""
+    noted = []
+    for original, (copy, owner, _, _) in before.items():
+        if owner == message or os.path.isdir(original) or not os.path.lexists(original):
+            continue
+        given = re.compile(rf"--data {re.escape(shown_path(original))}(?=[\s),;]|$)")
+        if given.search(text):
+            text = given.sub(lambda _, copy=copy: f"--data {shown_path(copy)}", text)
+            noted.append((working_path(copy), working_path(original)))
+    for copy, original in noted:
+        text += f" ({copy}: the copy of {original} that a line shown before writes, given in its place)"
+    return text
 
 
 def _partly_copied(text: str, held: frozenset[str] | None) -> bool:
@@ -726,7 +765,7 @@ def _one_copy_words(file: str, folder: Path) -> tuple[str, Path, str]:
     copies = _copies[-1] if _copies else None
     if copies is not None:  # chained by the file it copies (CopyNames.shown)
         with copies.lock:
-            copies.one_file[os.path.abspath(folder)] = os.path.abspath(file)
+            _note_one_file(copies, folder, file)
     words = f"{shown_path(file)} {shown_path(copy)}"
     after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
              f"{_others_kept(Path(file).parent, [file])}")
@@ -743,7 +782,7 @@ def copy_folder_of(file: str | os.PathLike, name: str) -> Path:
     copies = _copies[-1] if _copies else None
     if copies is not None:
         with copies.lock:
-            copies.one_file[os.path.abspath(folder)] = os.path.abspath(file)
+            _note_one_file(copies, folder, file)
     return folder
 
 

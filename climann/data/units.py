@@ -67,7 +67,7 @@ from climann.data.shell import (
     ncatted_command, one_copy_advice, shell_words, values_command, xarray_data, xarray_values,
 )
 from climann.data.sources import (
-    LISTED_FILES, name_in_file, own_period_bounded, source_files, variable_where,
+    name_in_file, own_period_bounded, source_files, variable_where,
 )
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import date_text, month_number, month_start, own_series_lag_of, years_later
@@ -558,7 +558,9 @@ def _farad_note(units: str, to: str, *, variable: xr.DataArray, name: str, where
     elif to in _FARAD_SPELLINGS and _is_temperature(units, variable.attrs):
         copy = input_and_copy(reference) if reference and re.fullmatch(r"[^,\s]+\.nc4?", reference) else \
             "FILE.nc FILE_fixed.nc"
-        fix = attribute_command([ncatted_attribute("units", own, "o", "c", "degF")], copy)
+        # the reference file's copy in a new folder too (fix56a: beside it, a glob over their folder took both)
+        fix = one_copy_advice(lambda files: attribute_command([ncatted_attribute("units", own, "o", "c", "degF")],
+                                                              files), copy, _UNITS_COPIES_FOLDER)
     else:
         return ""
     return (f"; 'F' is read as farad (UDUNITS: a capacitance), while '{name}' is a temperature: if it means "
@@ -668,8 +670,9 @@ def _ambiguous_units_fix(variable: xr.DataArray, name: str, units: str, where: s
     ``units`` holds none."""
     if not _meanings(units):
         return None
-    return "write the units meant: " + " or ".join(f"{_units_fix(variable, name, written, where)} for {meaning}"
-                                                   for meaning, written in _meanings(units))
+    return "write the units meant: " + " or ".join(
+        f"{_units_fix(variable, name, written, where, folder=_alternative_folder(written))} for {meaning}"
+        for meaning, written in _meanings(units))
 
 
 #: The units strings read so far: text → (scale, unit). What :func:`parse_units` makes of a
@@ -1757,9 +1760,10 @@ def _reference_units_fix(name: str, to: str, *, where: str, reference: str) -> s
                 "(identical units are not converted)")
     file = Path(reference)
 
-    def way(written: str) -> str:
+    def way(written: str) -> str:  # each reading's copy in a folder of its own (fix56a: both were x_fixed.nc)
         edit = ncatted_attribute("units", name, "o", "c", written)
-        return attribute_command([edit], input_and_copy(file)) if file.exists() else f"'{written}'"
+        return one_copy_advice(lambda files: attribute_command([edit], files), input_and_copy(file),
+                               _alternative_folder(written)) if file.exists() else f"'{written}'"
 
     ways = " or ".join(f"{way(written)} for {meaning}" for meaning, written in _meanings(str(to)))
     return f"write the units meant as the units of '{name}' in {reference}: {ways}"
@@ -1989,22 +1993,49 @@ def _density_text(variable: xr.DataArray, name: str, units: str, to: str, files:
             + (f", or, if its values already are a water equivalent, say so ({relabel})" if relabel else ""))
 
 
-def _units_fix(variable: xr.DataArray, name: str, to: str, where: str, *, long_name: str | None = None) -> str:
+#: The folder, beside a variable's files, of their copies with its units corrected
+#: (``units_fixed_2`` … when taken, :func:`climann.data.shell.new_folder`).
+_UNITS_COPIES_FOLDER = "units_fixed"
+
+
+def _units_fix(variable: xr.DataArray, name: str, to: str, where: str, *, long_name: str | None = None,
+               folder: str = _UNITS_COPIES_FOLDER) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of the file
-    ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``; for a Zarr
-    store, which ncatted does not edit, zarr-python's edit of the store
-    (:func:`climann.data.shell.attribute_command`; break29b A6). With ``long_name``, the same
-    command sets that too (a day of year's, :func:`_day_of_year_long_name`)."""
+    ``variable`` comes from, written into a new folder ``folder`` beside it under its own name,
+    then the ``--data`` to give in its place (:func:`~climann.data.shell.one_copy_advice`):
+    ``mkdir -p units_fixed && ncatted -a units,tas,o,c,K new.nc units_fixed/new.nc (its copy in a
+    new folder), then give --data units_fixed/new.nc in place of new.nc``. Its copy written beside
+    it (``new_fixed.nc``) was taken with it by a glob over their folder, and the run refused the
+    two files of one variable (fix56a). A file that is not there (a name in words) is given the
+    command on it and its copy beside it; for a Zarr store, which ncatted does not edit,
+    zarr-python's edit of the store (:func:`climann.data.shell.attribute_command`; break29b A6).
+    With ``long_name``, the same command sets that too (a day of year's,
+    :func:`_day_of_year_long_name`). Alternatives printed together take a ``folder`` each
+    (:func:`_alternative_folder`): in one, the second line refused, its copy being there."""
     stored = name_in_file(variable, name)
     edits = [ncatted_attribute("units", stored, "o", "c", str(to).strip()),
              *([ncatted_attribute("long_name", stored, "o", "c", long_name)] if long_name else [])]
     store = next((path for path in (*source_files(variable), where) if is_zarr_store(path)), None)
-    if store is not None:  # NCO edits NetCDF files only
+    if store is not None:  # NCO edits NetCDF files only: the store's attributes are changed in place, no copy
         return (f"{attribute_command(edits, input_and_copy(store))} (a Zarr store, which ncatted does not edit: "
                 "this sets the attribute in the store itself)")
     if len(source_files(variable)) > 1:
-        return _units_fix_of_files(variable, name, to, long_name=long_name)
-    return attribute_command(edits, _fixed_copy(variable, where))
+        return _units_fix_of_files(variable, name, to, long_name=long_name, folder=folder)
+    return one_copy_advice(lambda files: attribute_command(edits, files), _fixed_copy(variable, where), folder)
+
+
+def _alternative_folder(units: str) -> str:
+    """The folder of the copy that a line among alternatives writes with ``units`` (``units_1e-12``
+    beside ``units_1e-3`` for the two readings of ``ppt``): each its own, so that the second line
+    run after the first is not refused for the copy the first wrote, nor mixed with it.
+
+    Examples
+    --------
+    >>> _alternative_folder("1e-12"), _alternative_folder("m day-1"), _alternative_folder("%")
+    ('units_1e-12', 'units_m_day-1', 'units_percent')
+    """
+    word = re.sub(r"[^A-Za-z0-9.+-]+", "_", str(units).strip().replace("%", "percent")).strip("_")
+    return f"units_{word or 'fixed'}"
 
 
 def _day_of_year_long_name(variable: xr.DataArray, name: str, units: str) -> str | None:
@@ -2020,12 +2051,8 @@ def _day_of_year_long_name(variable: xr.DataArray, name: str, units: str) -> str
     return f"{own or name}, day of year"
 
 
-#: The folder, beside a variable's files, of their copies with its units corrected
-#: (``units_fixed_2`` … when taken, :func:`climann.data.shell.new_folder`).
-_UNITS_COPIES_FOLDER = "units_fixed"
-
-
-def _units_fix_of_files(variable: xr.DataArray, name: str, to: str, *, long_name: str | None = None) -> str:
+def _units_fix_of_files(variable: xr.DataArray, name: str, to: str, *, long_name: str | None = None,
+                        folder: str = _UNITS_COPIES_FOLDER) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of each of the files
     ``variable`` comes from, in a new folder beside them, then the ``--data`` that takes the
     copies (:func:`~climann.data.shell.copies_of_files`). A copy of the first file alone, written
@@ -2037,17 +2064,19 @@ def _units_fix_of_files(variable: xr.DataArray, name: str, to: str, *, long_name
                                 *([ncatted_attribute("long_name", stored, "o", "c", long_name)] if long_name else [])],
                                arguments)
 
-    return copies_of_files(edit, source_files(variable), name=_UNITS_COPIES_FOLDER)
+    return copies_of_files(edit, source_files(variable), name=folder)
 
 
 def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
     """The ``ncatted`` commands that mark ``variable`` a temperature difference
     (``units_metadata = "temperature: difference"``, CF-1.11 §3.1.2) in a copy of each of its
     files, each naming the variable as that file holds it (verify28 V4: ``tas`` for files that
-    hold ``t2m`` and ``temp`` with rename rules changed nothing): one command per file, ``; ``
-    between them; for more than :data:`~climann.data.sources.LISTED_FILES` files, a loop writing
-    a copy of each into a new folder (:func:`~climann.data.shell.copies_of_files`; it was one
-    command on ``IN.nc OUT.nc`` for each). Overwrite (``o``), not create: a file's
+    hold ``t2m`` and ``temp`` with rename rules changed nothing), the copies written into a new
+    folder beside them, one command per file or a loop over the files of one name, then the
+    ``--data`` that takes them (:func:`~climann.data.shell.copies_of_files`; it was one command on
+    ``IN.nc OUT.nc`` for each, fix38d, then up to :data:`~climann.data.sources.LISTED_FILES`
+    copies written beside their files, which a glob over their folder took with them, fix56a); a
+    Zarr store's attributes changed in place. Overwrite (``o``), not create: a file's
     ``temperature: unknown`` stays otherwise.
 
     Parameters
@@ -2074,14 +2103,16 @@ def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
 
     files = source_files(variable)
     if not files:
-        return command(name_in_file(variable, name), _fixed_copy(variable, where))
-    if len(files) > LISTED_FILES and not any(is_zarr_store(file) for file in files):  # a loop (fix38d: IN.nc OUT.nc)
-        return copies_of_files(lambda arguments, file: command(name_in_file(variable, name, file), arguments), files,
-                               name=_UNITS_COPIES_FOLDER)
-    by_name: dict[str, list[str]] = {}
-    for path in files:
-        by_name.setdefault(name_in_file(variable, name, path), []).append(path)
-    return "; ".join(command(own, input_and_copy(path)) for own, held in by_name.items() for path in held)
+        return one_copy_advice(lambda arguments: command(name_in_file(variable, name), arguments),
+                               _fixed_copy(variable, where), _UNITS_COPIES_FOLDER)
+    # a store's attributes are changed in place (attribute_command); the files' copies go into a new folder (fix56a:
+    # each written beside its file, a glob over their folder took both, and the run refused two files of one variable)
+    said = [command(name_in_file(variable, name, path), input_and_copy(path)) for path in files if is_zarr_store(path)]
+    copied = [path for path in files if not is_zarr_store(path)]
+    if copied:
+        said.append(copies_of_files(lambda arguments, file: command(name_in_file(variable, name, file), arguments),
+                                    copied, name=_UNITS_COPIES_FOLDER))
+    return "; ".join(said)
 
 
 #: Words written as the units of a fraction that UDUNITS cannot read; its units are ``1``.
@@ -2122,7 +2153,8 @@ def _fraction_fix(variable: xr.DataArray, name: str, units: str, where: str) -> 
     ``%``; ``""`` otherwise."""
     if not is_fraction_word(units):
         return ""
-    return f"if the values are fractions (0 to 1), their units are 1: {_units_fix(variable, name, '1', where)}; "
+    fix = _units_fix(variable, name, "1", where, folder=_alternative_folder("1"))  # beside the other way's folder
+    return f"if the values are fractions (0 to 1), their units are 1: {fix}; "
 
 
 def _on_copies(variable: xr.DataArray, where: str, advice: Callable[[str], str], *, name: str) -> str:
@@ -2135,7 +2167,10 @@ def _on_copies(variable: xr.DataArray, where: str, advice: Callable[[str], str],
     # one file too: its copy in a new folder, with the --data to give (break52a A1: beside it, a glob took both)
     if files and not any(is_zarr_store(file) for file in files):
         return copies_of_files(lambda arguments, file: _advised_on(file, advice, arguments), files, name=name)
-    return _advised_on(files[0] if files else None, advice, _fixed_copy(variable, where))
+    if not files:  # the file named in where, when there: its copy in a new folder too (fix56a)
+        return one_copy_advice(lambda arguments: _advised_on(None, advice, arguments), _fixed_copy(variable, where),
+                               name)
+    return _advised_on(files[0], advice, _fixed_copy(variable, where))
 
 
 #: The file a piece of advice built by :func:`_on_copies` is for, while it is built: a number in
@@ -2183,7 +2218,9 @@ def _stored_time_units(file: str, time: str) -> str | None:
 def _fixed_copy(variable: xr.DataArray, where: str) -> str:
     """The file named in advice and its corrected copy beside it, ``'my data/new.nc'
     'my data/new_fixed.nc'`` (see :func:`climann.data.shell.input_and_copy`): the variable's
-    source file, else ``where`` when it names one file, else ``FILE.nc``."""
+    source file, else ``where`` when it names one file, else ``FILE.nc``. The words a line is
+    built on: :func:`~climann.data.shell.one_copy_advice` writes the copy of a file that is there
+    into a new folder instead (fix56a)."""
     named = where if re.fullmatch(r"[^,\s]+\.nc4?", where) else "FILE.nc"
     return input_and_copy(variable.encoding.get("source") or named)
 

@@ -2,6 +2,7 @@
 checked through :func:`climann.data.open.open_dataset`, where every file is checked once."""
 
 import logging
+import os
 import re
 import sys
 
@@ -18,7 +19,7 @@ from climann.errors import ClimannError
 from climann.evaluation.regions import box_cells, layout_regions
 from tests.conftest import assert_circular_mixture
 from tests.fresh_python import run_python
-from tests.followed_twice import without_guards
+from tests.followed_twice import run_one_copy, without_guards
 
 #: The true grid of the fixtures: 30° × 60° cells centred at ±15, ±45, ±75° and 0…300°E.
 LATITUDE = np.arange(-75.0, 76.0, 30.0)
@@ -475,13 +476,27 @@ def test_mar_2d_lat_lon_in_plain_degrees_are_the_grid_positions_with_a_warning(t
     pytest.param(None, 0.0, "none/'degrees'", id="no-units"),
 ])
 def test_2d_lat_lon_that_do_not_say_so_are_refused_with_the_units_that_would(tmp_path, lat_units, lat_shift, said):
+    """fix56a: the ncatted wrote mar_fixed.nc beside mar.nc, which a glob over their folder took with it; run as
+    printed, it writes degrees/mar.nc alone, its LAT/LON the file's values in CF's units."""
+    import shutil
+
     path, _, _ = _write_mar(tmp_path / "mar.nc", lat_units=lat_units, lat_shift=lat_shift)
+    copy = tmp_path / "degrees" / "mar.nc"
     with pytest.raises(ClimannError, match=(
             rf"^no latitude coordinate found .*; 'LAT'/'LON' \(2-D on \('Y21_50', 'X10_39'\)\) look like the grid's "
-            rf"latitude and longitude, but their units \({said}\) do not say so .*ncatted -a units,LAT,o,c,"
-            rf"degrees_north -a units,LON,o,c,degrees_east {path} {tmp_path}/mar_fixed.nc$")) as refused:
+            rf"latitude and longitude, but their units \({said}\) do not say so .*mkdir -p {copy.parent} && ncatted -a "
+            rf"units,LAT,o,c,degrees_north -a units,LON,o,c,degrees_east {path} {copy} \(its copy in a new folder\), "
+            rf"then give --data {copy} in place of {path}$")) as refused:
         grid_layout(open_dataset([path]), "ST2", [])
     assert "station" not in str(refused.value)
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO's ncatted")
+    followed = run_one_copy(str(refused.value))
+    assert followed["copy"] == str(copy) and sorted(os.listdir(tmp_path)) == ["degrees", "mar.nc"]
+    with xr.open_dataset(copy) as fixed, xr.open_dataset(path) as original:
+        assert (fixed["LAT"].attrs["units"], fixed["LON"].attrs["units"]) == ("degrees_north", "degrees_east")
+        for name in ("LAT", "LON", "ST2"):
+            np.testing.assert_array_equal(fixed[name].values, original[name].values)
 
 
 def test_2d_lat_lon_in_plain_degrees_beside_cf_axes_leave_the_regular_grid_as_it_is(tmp_path):

@@ -13,8 +13,8 @@ import xarray as xr
 from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.conftest import follow_ncatted, grid_dataset, ice_drift_dataset
-from tests.followed_twice import run_one_copy, without_guards
+from tests.conftest import grid_dataset, ice_drift_dataset
+from tests.followed_twice import ONE_COPY, run_one_copy, without_guards
 from tests.fresh_python import run_python, shell_path
 
 
@@ -532,15 +532,22 @@ def test_the_xarray_line_that_gives_a_position_writes_its_copy_whole_or_not_at_a
     subprocess.run(["ncatted", "-O", "-a", "missing_value,tas,o,d,-999", "conflicting.nc"], check=True)
     with pytest.raises(ClimannError) as raised:
         find_coordinate(xr.open_dataset(tmp_path / "conflicting.nc"), "longitude")
-    line = re.search(r"\(or xarray: (python -c .*)\)$", str(raised.value)).group(1)
+    printed = ONE_COPY.search(str(raised.value).split("(or xarray: ", 1)[1])
+    assert without_guards(printed["command"]).startswith("mkdir -p positioned && python -c ")
+    assert (printed["copy"], printed["original"]) == ("positioned/conflicting.nc", "conflicting.nc")  # fix56a
     # since fix47e the line writes that copy (the conflicting missing_value left to _FillValue); its failure is
-    # now made at the end, a folder of the copy's name in the way of the rename: the whole .part is removed
-    (tmp_path / "conflicting_fixed.nc").mkdir()
-    (tmp_path / "conflicting_fixed.nc" / "kept").write_text("")
-    failed = subprocess.run(line, shell=True, capture_output=True, text=True, env={**os.environ, "PATH": shell_path()})
-    assert failed.returncode != 0 and "conflicting_fixed.nc" in failed.stderr
-    assert sorted(os.listdir(tmp_path)) == ["conflicting.nc", "conflicting_fixed.nc", "good.nc"]
-    assert os.listdir(tmp_path / "conflicting_fixed.nc") == ["kept"]
+    # now made at the end, a folder of the copy's name in the way of the rename: the whole .part is removed (the
+    # line run past its guard, which refuses a copy there before the write begins)
+    (tmp_path / "positioned" / "conflicting.nc").mkdir(parents=True)
+    (tmp_path / "positioned" / "conflicting.nc" / "kept").write_text("")
+    env = {**os.environ, "PATH": shell_path()}
+    refused = subprocess.run(printed["command"], shell=True, capture_output=True, text=True, env=env)
+    assert refused.returncode != 0 and "positioned/conflicting.nc is there already" in refused.stderr
+    failed = subprocess.run(without_guards(printed["command"]), shell=True, capture_output=True, text=True, env=env)
+    assert failed.returncode != 0 and "positioned/conflicting.nc" in failed.stderr
+    assert sorted(os.listdir(tmp_path)) == ["conflicting.nc", "good.nc", "positioned"]
+    assert os.listdir(tmp_path / "positioned") == ["conflicting.nc"]
+    assert os.listdir(tmp_path / "positioned" / "conflicting.nc") == ["kept"]
 
 
 @pytest.mark.parametrize(
@@ -755,16 +762,29 @@ def _write_xesmf_without_attributes(path, corners: str, *, flipped: bool = False
     pytest.param("%s_corners", False, id="corners-of-another-name"),
 ])
 def test_2d_lat_lon_without_attributes_beside_cell_corners_are_refused_with_the_units_that_would(
-        tmp_path, corners, flipped):
-    """break29b A4: the corners, 2-D too and named like a latitude and longitude, hid the advice."""
+        tmp_path, monkeypatch, corners, flipped):
+    """break29b A4: the corners, 2-D too and named like a latitude and longitude, hid the advice. fix56a: its copy
+    was written beside the file (xesmf_fixed.nc), which a glob over their folder took with it; run as printed, the
+    line writes degrees/xesmf.nc alone, whose lat/lon are the file's values, now read as the grid's."""
     from climann.data.variables import grid_layout
 
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO's ncatted")
+    monkeypatch.chdir(tmp_path)
     path = _write_xesmf_without_attributes(tmp_path / "xesmf.nc", corners, flipped=flipped)
     with pytest.raises(ClimannError, match=(
             r"^no latitude coordinate found .*; 'lat'/'lon' \(2-D on \('y', 'x'\)\) look like the grid's latitude and "
-            r"longitude, but their units \(none/none\) do not say so .*ncatted -a units,lat,o,c,degrees_north "
-            rf"-a units,lon,o,c,degrees_east {path} {tmp_path}/xesmf_fixed.nc$")):
+            r"longitude, but their units \(none/none\) do not say so .*mkdir -p degrees && ncatted -a "
+            r"units,lat,o,c,degrees_north -a units,lon,o,c,degrees_east xesmf.nc degrees/xesmf.nc \(its copy in a new "
+            r"folder\), then give --data degrees/xesmf.nc in place of xesmf.nc$")) as raised:
         grid_layout(open_dataset([path]), "tas", [])
+    followed = run_one_copy(str(raised.value), tmp_path)
+    assert (followed["copy"], followed["original"]) == ("degrees/xesmf.nc", "xesmf.nc")
+    assert sorted(os.listdir(tmp_path)) == ["degrees", "xesmf.nc"]
+    latitude, longitude = grid_layout(open_dataset(["degrees/xesmf.nc"]), "tas", []).geographic_coordinates()
+    with xr.open_dataset(path) as original:
+        np.testing.assert_array_equal(np.asarray(latitude), original["lat"].values)
+        np.testing.assert_array_equal(np.asarray(longitude), original["lon"].values)
 
 
 def _map_axes(path, y_attrs, x_attrs, *, positions=None):
@@ -807,8 +827,12 @@ def test_rows_and_columns_not_in_degrees_are_not_taken_for_latitude_and_longitud
     if fixed is None:
         assert "ncatted" not in message and "add a grid mapping" in message
         return
-    follow_ncatted(re.search(r"ncatted .* map\.nc map_fixed\.nc", message).group(0), tmp_path)
-    fixed_dataset = open_dataset([tmp_path / "map_fixed.nc"])
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO's ncatted")
+    followed = run_one_copy(message, tmp_path)  # as printed (fix56a: map_fixed.nc was written beside map.nc)
+    assert (followed["copy"], followed["original"]) == ("degrees/map.nc", "map.nc")
+    assert sorted(os.listdir(tmp_path)) == ["degrees", "map.nc"]
+    fixed_dataset = open_dataset([tmp_path / followed["copy"]])
     from climann.data.variables import grid_layout
 
     latitude, _ = grid_layout(fixed_dataset, "tas", ()).geographic_coordinates()
@@ -868,9 +892,12 @@ def test_a_box_that_follows_a_storm_is_refused_as_a_moving_grid_with_a_way_out_t
     assert "cdo" not in message.lower()
     if shutil.which("ncks") is None or shutil.which("ncap2") is None:
         pytest.skip("NCO is not installed")
-    # the line as printed, its guard against a file already there (fix51j) included
-    subprocess.run(re.search(r"`([^`]*ncks [^`]*)`", message).group(1), shell=True, check=True)
-    relative = open_dataset(["box_relative.nc"])
+    # the line as printed, its guard against a file already there (fix51j) included, its copy in a new folder
+    # (fix56a: box_relative.nc beside box.nc was taken with it by a glob over their folder)
+    followed = run_one_copy(message, tmp_path)
+    assert (followed["copy"], followed["original"]) == ("nominal_position/box.nc", "box.nc")
+    assert sorted(os.listdir(tmp_path)) == ["box.nc", "nominal_position"]
+    relative = open_dataset([followed["copy"]])
     assert relative["vmax"].sizes["y"] == 3 and relative["vmax"].sizes["x"] == 3
     np.testing.assert_array_equal(relative["vmax"].squeeze().values,
                                   xr.open_dataset("box.nc")["vmax"].values)
@@ -905,7 +932,6 @@ def test_a_file_holding_two_grids_is_told_ncks_lines_that_split_it_as_printed(tm
     The lines name them (tas on lat/lon, sst on latitude/longitude); run as printed, each copy has one latitude,
     opens, and holds its variable's values unchanged."""
     import re
-    import shlex
     import shutil
     import subprocess
 
@@ -925,14 +951,22 @@ def test_a_file_holding_two_grids_is_told_ncks_lines_that_split_it_as_printed(tm
                ).to_netcdf(tmp_path / "both.nc")
     with xr.open_dataset(tmp_path / "both.nc") as dataset, pytest.raises(ClimannError) as raised:
         find_coordinate(dataset, "latitude")
-    lines = re.findall(r"`(ncks [^`]+)`", str(raised.value))
-    assert lines == ["ncks -v tas,lat,lon both.nc both_lat.nc", "ncks -v sst,latitude,longitude both.nc both_latitude.nc"]
-    for line, (name, latitude) in zip(lines, (("tas", "lat"), ("sst", "latitude"))):
-        subprocess.run(shlex.split(line), check=True, capture_output=True)
-        with xr.open_dataset(tmp_path / shlex.split(line)[-1]) as copy:
+    message = str(raised.value)
+    lines = re.findall(r"`([^`]+)`", message)
+    assert [without_guards(line) for line in lines] == [
+        "mkdir -p with_lat && ncks -v tas,lat,lon both.nc with_lat/both.nc",
+        "mkdir -p with_latitude && ncks -v sst,latitude,longitude both.nc with_latitude/both.nc"]
+    assert "then give --data with_lat/both.nc in place of both.nc" in message
+    assert "then give --data with_latitude/both.nc in place of both.nc" in message
+    for line in lines:  # as printed (fix56a: both_lat.nc, both_latitude.nc were written beside both.nc)
+        subprocess.run(line, shell=True, check=True, capture_output=True)
+    assert sorted(os.listdir(tmp_path)) == ["both.nc", "with_lat", "with_latitude"]
+    for name, latitude in (("tas", "lat"), ("sst", "latitude")):
+        with xr.open_dataset(tmp_path / f"with_{latitude}" / "both.nc") as copy:
             assert [each for each in copy.variables if copy[each].attrs.get("standard_name") == "latitude"] == [latitude]
             np.testing.assert_array_equal(copy[name].values, values[name])
-        np.testing.assert_array_equal(open_dataset([tmp_path / shlex.split(line)[-1]])[name].values, values[name])
+        np.testing.assert_array_equal(open_dataset([tmp_path / f"with_{latitude}" / "both.nc"])[name].values,
+                                      values[name])
 
 
 def test_end_positions_beside_the_named_fixed_lat_lon_are_data_not_a_moving_grid(tmp_path):
@@ -967,8 +1001,10 @@ def test_the_way_out_of_a_moving_grid_never_overwrites_a_position_the_file_keeps
     assert "ncap2" not in command and "lat=" not in command
     if shutil.which("ncks") is None:
         pytest.skip("NCO is not installed")
-    subprocess.run(command, shell=True, check=True)
-    with xr.open_dataset("drift_relative.nc") as copy:
+    followed = run_one_copy(str(error.value), tmp_path)  # as printed (fix56a: drift_relative.nc beside drift.nc)
+    assert (followed["copy"], followed["original"]) == ("positions_dropped/drift.nc", "drift.nc")
+    assert sorted(os.listdir(tmp_path)) == ["drift.nc", "positions_dropped"]
+    with xr.open_dataset(followed["copy"]) as copy:
         assert "lat1" not in copy.variables and "lon1" not in copy.variables
         np.testing.assert_array_equal(copy["lat"].values, raw["lat"].values)
         np.testing.assert_array_equal(copy["lon"].values, raw["lon"].values)

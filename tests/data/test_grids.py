@@ -1,7 +1,9 @@
 """Tests for climann/data/grids.py: geographic coordinates of curvilinear, rotated and projected grids."""
 
 import functools
+import os
 
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -9,6 +11,7 @@ import xarray as xr
 from climann.data.grids import cell_coordinates, geographic_grid, grid_mapping_of, horizontal_grid
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
+from tests.followed_twice import without_guards
 from tests.grid_files import (
     LAMBERT, NARR_KM, NARR_M, NARR_PROJ4, NARR_X_KM, NARR_Y_KM, RLAT, RLON, narr_true_positions, proj4_positions,
     rotated_to_geographic, write_lambert, write_narr, write_rotated,
@@ -71,11 +74,27 @@ def test_km_and_metres_give_the_same_places(tmp_path):
 
 @pytest.mark.parametrize("units", ["K", "degrees", "cells"])
 def test_a_projected_axis_in_units_other_than_a_length_is_refused_with_the_ncatted(tmp_path, units):
-    dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
-    dataset["x"].attrs["units"] = units
+    """fix56a: the ncatted wrote lambert_fixed.nc beside lambert.nc, which a glob over their folder took with it; run
+    as printed, it writes axis_units_fixed/lambert.nc alone, placed as the file in km."""
+    import subprocess
+
+    expected = cell_coordinates(open_dataset([write_lambert(tmp_path / "km.nc")]))
+    (tmp_path / "km.nc").unlink()
+    path = write_lambert(tmp_path / "lambert.nc")
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["x"].units = units
+    copy = tmp_path / "axis_units_fixed" / "lambert.nc"
     with pytest.raises(ClimannError, match=rf"^projected axis 'x' has units '{units}'; expected a length .*: if it is "
-                                           rf"in km, ncatted -a units,x,o,c,km {tmp_path}/lambert.nc "):
-        cell_coordinates(dataset)
+                                           rf"in km, .*mkdir -p {copy.parent} && ncatted -a units,x,o,c,km {path} "
+                                           rf"{copy} \(its copy in a new folder\), then give --data {copy} in place "
+                                           rf"of {path}$") as refused:
+        cell_coordinates(open_dataset([path]))
+    subprocess.run(str(refused.value).split("if it is in km, ", 1)[1].split(" (its copy", 1)[0], shell=True,
+                   check=True, capture_output=True)
+    assert sorted(os.listdir(tmp_path)) == ["axis_units_fixed", "lambert.nc"]
+    placed = cell_coordinates(open_dataset([copy]))
+    np.testing.assert_array_equal(placed[1], expected[1])
+    np.testing.assert_array_equal(placed[2], expected[2])
 
 
 @pytest.mark.parametrize("units", ["KM", "Km", "1000 m", "10^3 m", "1e3 m"])
@@ -91,17 +110,35 @@ def test_projected_axes_in_any_spelling_of_km_are_placed_as_in_km(tmp_path, unit
 
 
 def test_projected_axes_without_units_and_without_positions_are_refused_with_the_ncatted(tmp_path, monkeypatch):
-    """break21c F2: an ice-sheet grid in km without units was read as metres (a 1.9 km patch at the pole), exit 0."""
+    """break21c F2: an ice-sheet grid in km without units was read as metres (a 1.9 km patch at the pole), exit 0.
+    fix56a: the ncatted wrote lambert_fixed.nc beside lambert.nc, which a glob over their folder took with it; run as
+    printed, it writes axis_units_fixed/lambert.nc alone, placed as the same grid with its axes in km."""
+    import subprocess
+
     monkeypatch.chdir(tmp_path)
-    dataset = open_dataset([write_lambert(tmp_path / "lambert.nc")])
-    for name in ("x", "y"):
-        del dataset[name].attrs["units"]
+    write_lambert(tmp_path / "lambert.nc")
+    with netCDF4.Dataset(tmp_path / "lambert.nc", "a") as nc:  # the file without its axes' units
+        for name in ("x", "y"):
+            nc[name].delncattr("units")
     with pytest.raises(ClimannError) as refused:
-        cell_coordinates(dataset)
-    assert str(refused.value) == (
+        cell_coordinates(open_dataset([tmp_path / "lambert.nc"]))
+    message = str(refused.value)
+    assert message.startswith(
         "projected axis 'y'/'x' of grid mapping 'crs' has no units, so the grid's scale, and with it where its cells "
-        "lie and their areas, is unknown (CF appendix F: projection coordinates are lengths); give the units: "
-        "ncatted -a units,y,o,c,km -a units,x,o,c,km lambert.nc lambert_fixed.nc (or m for metres)")
+        "lie and their areas, is unknown (CF appendix F: projection coordinates are lengths); give the units in km "
+        "(or m for metres): ")
+    assert without_guards(message).endswith(
+        "mkdir -p axis_units_fixed && ncatted -a units,y,o,c,km -a units,x,o,c,km lambert.nc axis_units_fixed/lambert.nc "
+        "(its copy in a new folder), then give --data axis_units_fixed/lambert.nc in place of lambert.nc")
+    subprocess.run(message.split("give the units in km (or m for metres): ", 1)[1].split(" (its copy", 1)[0],
+                   shell=True, check=True, capture_output=True)
+    assert sorted(os.listdir(tmp_path)) == ["axis_units_fixed", "lambert.nc"]
+    by_hand = open_dataset([tmp_path / "lambert.nc"])
+    for name in ("x", "y"):
+        by_hand[name].attrs["units"] = "km"
+    expected, placed = cell_coordinates(by_hand), cell_coordinates(open_dataset(["axis_units_fixed/lambert.nc"]))
+    for found, wanted in zip(placed[1:], expected[1:]):
+        np.testing.assert_array_equal(found, wanted)
 
 
 @pytest.mark.parametrize("units", [pytest.param("km", id="km"), pytest.param("m", id="metres")])
@@ -759,11 +796,25 @@ def test_a_false_easting_in_km_beside_km_axes_is_read_in_km_with_a_warning_namin
         f"x/y in km: read in km, as CF says (appendix F), the grid lies at latitude {latitude.min():.2f}…"
         f"{latitude.max():.2f}, longitude {longitude.min():.2f}…{longitude.max():.2f}; read in metres (as NARR's "
         "files write them) at latitude 63.26…67.41")
-    assert said[0].endswith("the km reading is used, and the file's own 2-D latitude and longitude would decide; if "
-                            "metres are meant, write the false origin in the axes' unit, as CF reads it: ncatted -a "
-                            "false_easting,Lambert_Conformal,o,d,5.63264222547 -a false_northing,Lambert_Conformal,o,d,"
-                            f"4.61254565137 {path} {tmp_path / 'narr_km_fixed.nc'}")
+    copy = tmp_path / "grid_mapping_fixed" / "narr_km.nc"
+    assert without_guards(said[0]).endswith(
+        "the km reading is used, and the file's own 2-D latitude and longitude would decide; if metres are meant, "
+        f"write the false origin in the axes' unit, as CF reads it: mkdir -p {tmp_path / 'grid_mapping_fixed'} && "
+        "ncatted -a false_easting,Lambert_Conformal,o,d,5.63264222547 -a false_northing,Lambert_Conformal,o,d,"
+        f"4.61254565137 {path} {copy} (its copy in a new folder), then give --data {copy} in place of {path}")
     forget_notes()
+    # run as printed (fix56a: narr_km_fixed.nc was written beside narr_km.nc): the false origin in km, as metres meant
+    import subprocess
+
+    subprocess.run(said[0].split("as CF reads it: ", 1)[1].split(" (its copy", 1)[0], shell=True, check=True,
+                   capture_output=True)
+    assert sorted(os.listdir(tmp_path)) == ["grid_mapping_fixed", "narr_km.nc"]
+    with netCDF4.Dataset(copy) as nc, netCDF4.Dataset(path) as original:
+        mapping = nc["Lambert_Conformal"]
+        assert (mapping.false_easting, mapping.false_northing) == pytest.approx(
+            (original["Lambert_Conformal"].false_easting / 1000, original["Lambert_Conformal"].false_northing / 1000),
+            rel=1e-11)
+        np.testing.assert_array_equal(nc["air"][:], original["air"][:])
 
 
 @pytest.mark.parametrize("mapping", [pytest.param(NARR_KM, id="in-km-as-CF"), pytest.param(NARR_M, id="in-metres")])
@@ -968,11 +1019,18 @@ def test_a_grid_mapping_name_not_in_cf_appendix_f_is_named_with_the_fix(tmp_path
     assert message.startswith(f"grid mapping 'rotated_pole' (of axes 'rlat', 'rlon') {said}, which is none of CF's "
                               "(Appendix F: albers_conical_equal_area, "), message
     assert "rotated_latitude_longitude, sinusoidal" in message and "units 'degrees'" not in message
-    assert message.endswith(f"{advice} {path} {tmp_path / 'rotated_fixed.nc'}"), message
-    if name == "rotation_latitude_longitude":  # the name the message advises, written
-        with netCDF4.Dataset(fixed, "a") as nc:
-            nc["rotated_pole"].grid_mapping_name = advice.rsplit(",", 1)[1]
-        placed = cell_coordinates(open_dataset([fixed]))
+    copy = tmp_path / "grid_mapping_fixed" / "rotated.nc"
+    assert without_guards(message).endswith(
+        f"mkdir -p {copy.parent} && {advice.rsplit(': ', 1)[-1].rsplit('? ', 1)[-1]} {path} {copy} (its copy in a new "
+        f"folder), then give --data {copy} in place of {path}, with the other files of {tmp_path} given as before "
+        f"(--data {tmp_path / 'fixed.nc'} --data {tmp_path / 'right.nc'})"), message
+    if name == "rotation_latitude_longitude":  # the name the message advises, run as printed (fix56a: beside it)
+        import subprocess
+
+        subprocess.run(message.split("? ", 1)[1].split(" (its copy", 1)[0], shell=True, check=True,
+                       capture_output=True)
+        assert sorted(os.listdir(tmp_path)) == ["fixed.nc", "grid_mapping_fixed", "right.nc", "rotated.nc"]
+        placed = cell_coordinates(open_dataset([copy]))
         np.testing.assert_array_equal(placed[1], expected[1])
         np.testing.assert_array_equal(placed[2], expected[2])
 

@@ -1885,16 +1885,24 @@ def _in_mcm(path, n_stations=0):
 
 
 def _advised_units_copy(path, caplog, units="hm3", select=None):
-    """The ncatted line of the training warning run as printed, UNITS made ``units``."""
+    """The ncatted line of the training warning run as printed, hm3 made ``units``: its copy in a new folder
+    units_fixed/ (fix56a), nothing beside ``path``; then moved beside ``path`` as ``X_fixed.nc``, where the line
+    wrote it before fix56a (a folder may still hold such a copy, and is told what to do with it)."""
     from climann.data.units import warn_unreadable_units
 
     with caplog.at_level("WARNING", logger="climann"):
         warn_unreadable_units(open_dataset([path], select=select), ["storage"], where=path.name)
-    line = re.search(r"write readable units[^:]*: (ncatted .*)$", caplog.records[-1].getMessage()).group(1)
-    assert line.endswith("_fixed.nc") and ",storage,o,c,hm3 " in line  # 'if MCM is million cubic metres'
-    subprocess.run(shlex.split(line.replace(",hm3 ", f",{units} ")), check=True)
+    said = caplog.records[-1].getMessage()
+    assert ",storage,o,c,hm3 " in said  # 'if MCM is million cubic metres'
+    followed = run_one_copy(said.replace(",hm3 ", f",{units} "))
+    written = Path(followed["copy"])
+    assert written == path.parent / "units_fixed" / path.name and followed["original"] == str(path)
+    assert sorted(os.listdir(path.parent)) == [path.name, "units_fixed"]
+    beside = path.with_name(path.stem + "_fixed.nc")
+    written.rename(beside)
+    written.parent.rmdir()
     caplog.clear()
-    return path.with_name(path.stem + "_fixed.nc")
+    return beside
 
 
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shlex
 import shutil
 import subprocess
@@ -22,8 +23,8 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import grid_dataset
-from tests.fresh_python import run_python
-from tests.followed_twice import without_guards
+from tests.fresh_python import run_python, shell_path
+from tests.followed_twice import run_one_copy, without_guards
 
 #: Cells of grid_dataset(n_lat=4, n_lon=6) taken as the stations: (row, column).
 CELLS = ((0, 1), (2, 2), (3, 5))
@@ -913,9 +914,13 @@ def test_the_written_cell_keeps_its_coordinates_units_through_cdo_and_a_cell_wit
     message = str(error.value)
     assert message.startswith("bare.nc holds no latitude beside gauge.nc, which is at one place (latitude 'lat' = ")
     assert "expand_dims" not in message
-    command = message.split("`")[1]
-    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
-    placed = tmp_path / shlex.split(command)[-1]
+    # run as printed: the copy in a new folder placed/, nothing beside bare.nc (fix56a: bare_placed.nc there was
+    # taken with it by a glob over their folder)
+    followed = run_one_copy(message, tmp_path, env={**os.environ, "PATH": shell_path()})
+    assert (followed["copy"], followed["original"]) == ("bounded/placed/bare.nc", "bounded/bare.nc")
+    assert sorted(os.listdir(tmp_path / "bounded")) == ["bare.nc", "cell.nc", "placed"]
+    assert os.listdir(tmp_path / "bounded" / "placed") == ["bare.nc"]
+    placed = tmp_path / followed["copy"]
     opened = open_dataset([tmp_path / "gauge.nc", placed], select={"station": "PAR"}, grid_of="tas")
     np.testing.assert_array_equal(opened["pred"].values.ravel(), grid["pred"].isel(lat=row, lon=column).values)
     assert opened[find_coordinate(opened, "latitude")].item() == float(station["lat"])

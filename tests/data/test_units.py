@@ -31,9 +31,27 @@ from climann.data.units import (
     warn_unreadable_units,
     water_quantity,
 )
+from climann.data.shell import none_there
 from climann.errors import ClimannError
 from tests.fresh_python import run_python
 from tests.followed_twice import without_guards
+
+#: A line the units advice prints for a file that is there, as printed: its guard, the mkdir of its new folder and its
+#: command, then the --data to give in the file's place (fix56a: the copy was written beside the file, and a glob over
+#: their folder took both).
+_COPY_LINE = re.compile(r"(\{ \[ ! -e \S+ \] \|\| .*?) \(its copy in a new folder(?:, with the other files' copies)?\), "
+                        r"then give --data ([^\s,;)]+) in place of ([^\s,;)]+)")
+
+
+def _copy_lines(message: str) -> list[tuple[str, str, str]]:
+    """Each line of ``message`` that writes a file's copy into a new folder: (the line as printed, the --data it says
+    to give, what that replaces)."""
+    return [(found[1], found[2], found[3]) for found in _COPY_LINE.finditer(message)]
+
+
+def _run_as_printed(line: str, cwd=None) -> None:
+    """``line`` run by the shell as it is pasted."""
+    subprocess.run(line, shell=True, check=True, cwd=cwd, capture_output=True)
 
 
 @pytest.mark.parametrize(
@@ -1277,14 +1295,17 @@ def test_the_units_advice_run_as_printed_writes_units_that_are_read_and_the_warn
         assert warn_unreadable_units(open_dataset([path]), ["v"], where="v.nc") == {"v": units}
     line = caplog.records[-1].getMessage()
     assert f"write readable units {said}" in line and not re.search(r"\bUNITS\b", line)
-    subprocess.run(shlex.split(line.rsplit(": ", 1)[1]), check=True, cwd=tmp_path, capture_output=True)
-    with xr.open_dataset(tmp_path / "v_fixed.nc") as fixed:
+    ((command, data, original),) = _copy_lines(line)
+    assert (data, original) == (str(tmp_path / "units_fixed" / "v.nc"), str(path))
+    _run_as_printed(command)
+    assert sorted(os.listdir(tmp_path)) == ["units_fixed", "v.nc"]  # the original alone beside the new folder
+    with xr.open_dataset(data) as fixed:
         assert fixed["v"].attrs["units"] == advised
-        np.testing.assert_array_equal(fixed["v"].values, 4.0)
+        np.testing.assert_array_equal(fixed["v"].values, np.full((2, 3), 4.0, np.float32))
     assert parse_units(advised, variable="v") == parse_units(expected, variable="v")
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann.data.units"):
-        assert warn_unreadable_units(open_dataset([tmp_path / "v_fixed.nc"]), ["v"], where="v_fixed.nc") == {}
+        assert warn_unreadable_units(open_dataset([data]), ["v"], where="units_fixed/v.nc") == {}
     assert not caplog.records
 
 
@@ -1333,17 +1354,21 @@ def test_a_count_written_apart_before_a_period_is_refused_with_both_spellings(tm
     with caplog.at_level(logging.WARNING, logger="climann.data.units"):
         assert warn_unreadable_units(open_dataset([path]), ["et"], where="et.nc") == {"et": units}
     line = caplog.records[-1].getMessage()
-    commands = re.findall(r"(ncatted .*? \S*et_fixed\.nc) for ", line)
-    assert len(commands) == 2
+    lines = _copy_lines(line)
+    assert len(lines) == 2 and {original for _, _, original in lines} == {str(path)}
     read = []
-    for command in commands:  # each run as printed, then its copy read and converted to per day
-        subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
-        with xr.open_dataset(tmp_path / "et_fixed.nc") as fixed:
+    for command, data, _ in lines:  # each run as printed, one after the other, then its copy read and made per day
+        _run_as_printed(command)
+        with xr.open_dataset(data) as fixed:
             written = fixed["et"].attrs["units"]
+            np.testing.assert_array_equal(fixed["et"].values, np.full((2, 3), 4.0, np.float32))
             per_day = parse_units(written, variable="et").to(parse_units(read_as_day, variable="et").units)
             read.append((written, 4.0 * per_day.magnitude))
-        (tmp_path / "et_fixed.nc").unlink()
     assert read == [(per_period, pytest.approx(4.0 / count, rel=1e-12)), (times, pytest.approx(4.0 * count, rel=1e-12))]
+    # each reading's copy in a folder of its own: the second line is not refused for the first's copy, nor mixed with it
+    folders = [os.path.dirname(data) for _, data, _ in lines]
+    assert len(set(folders)) == 2 and [os.listdir(folder) for folder in folders] == [["et.nc"], ["et.nc"]]
+    assert sorted(os.listdir(tmp_path)) == sorted(["et.nc", *map(os.path.basename, folders)])
 
 
 @pytest.mark.parametrize(("units", "per_day"), [
@@ -1372,28 +1397,36 @@ def test_a_power_of_parenthesised_units_is_their_square_not_twice_them(units, sa
 def test_percent_and_ndvi_units_get_units_to_write_not_a_placeholder(tmp_path, caplog):
     """rerun38 N9: MODIS AppEEARS' 'Percent' and 'NDVI' were advised ``ncatted -a units,…,o,c,UNITS``, a
     placeholder. 'Percent' is UDUNITS' % (0.01); NDVI, a normalised difference of reflectances, is
-    dimensionless: 1, said so. The advice, run as printed, leaves units that are read: 50 % is 0.5."""
+    dimensionless: 1, said so. The two lines, shown as a run shows them (:func:`copies_said_once`) and run as
+    printed in order, write their copies into new folders (fix56a: modis_fixed.nc beside modis.nc), the second
+    reading the first's: its copy holds both units, read (50 % is 0.5), the values as they were."""
     from climann.data.open import open_dataset
+    from climann.data.shell import copies_said_once
 
     values = np.full((2, 3), 50.0, np.float32)
     path = tmp_path / "modis.nc"
     xr.Dataset({"cover": (("time", "x"), values, {"units": "Percent"}),
                 "ndvi": (("time", "x"), values / 100, {"units": "NDVI"})}).to_netcdf(path)
-    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+    with copies_said_once() as copies, caplog.at_level(logging.WARNING, logger="climann.data.units"):
         found = warn_unreadable_units(open_dataset([path]), ["cover", "ndvi"], where="modis.nc")
     assert found == {"cover": "Percent", "ndvi": "NDVI"}
-    lines = {record.getMessage().split("'")[3]: record.getMessage() for record in caplog.records}
+    shown = [copies.shown(record.getMessage()) for record in caplog.records]  # in the order a run shows them
+    lines = {message.split("'")[3]: message for message in shown}
     assert ",o,c,UNITS" not in " ".join(lines.values())
-    assert "write readable units ('Percent' is UDUNITS' %): ncatted -a units,cover,o,c,% " in lines["cover"]
+    assert "write readable units ('Percent' is UDUNITS' %): " in lines["cover"] and ",cover,o,c,% " in lines["cover"]
     assert ("write readable units (NDVI is a dimensionless index, a normalised difference of reflectances: its units "
-            "are 1): ncatted -a units,ndvi,o,c,1 ") in lines["ndvi"]
-    read = {}
-    for name, line in lines.items():  # each run as printed (its copy beside the file), then read
-        subprocess.run("ncatted " + line.rsplit(": ncatted ", 1)[1], shell=True, check=True, cwd=tmp_path,
-                       capture_output=True)
-        with xr.open_dataset(tmp_path / "modis_fixed.nc") as fixed:
-            read[name] = parse_units(fixed[name].attrs["units"], variable=name)
-        (tmp_path / "modis_fixed.nc").unlink()
+            "are 1): ") in lines["ndvi"] and ",ndvi,o,c,1 " in lines["ndvi"]
+    (earlier, first, original), (later, second, again) = (_copy_lines(message)[0] for message in shown)
+    assert (original, again) == (str(path), str(path)) and first != second
+    assert f"{first} {second}" in later  # the second line reads the first's copy
+    for line in (earlier, later):  # run as printed, in order
+        _run_as_printed(line)
+    assert sorted(os.listdir(tmp_path)) == sorted(["modis.nc", *{os.path.basename(os.path.dirname(data))
+                                                                 for data in (first, second)}])
+    with xr.open_dataset(second) as fixed:
+        read = {name: parse_units(fixed[name].attrs["units"], variable=name) for name in ("cover", "ndvi")}
+        np.testing.assert_array_equal(fixed["cover"].values, values)
+        np.testing.assert_array_equal(fixed["ndvi"].values, values / 100)
     assert read["cover"].to("1").magnitude == pytest.approx(0.01)  # 50 % is 0.5
     assert read["ndvi"] == parse_units("1", variable="ndvi")
 
@@ -1458,16 +1491,21 @@ def test_the_units_metadata_advice_names_each_file_and_its_own_name_of_the_varia
     paths = _renamed_celsius_files(tmp_path)
     rules = {"a.nc": {"t2m": "tas"}, "b.nc": {"temp": "tas"}}
     converted, said = _convert_renamed(tmp_path, caplog, paths, rules)
-    marking = "ncatted -a units_metadata,{},o,c,'temperature: difference' {}.nc {}_fixed.nc"
-    assert said.endswith(f"mark it ({marking.format('t2m', 'a', 'a')}; {marking.format('temp', 'b', 'b')})")
-    commands = re.findall(r"ncatted -a units_metadata,(\w+),o,c,'temperature: difference' ([^\s;)]+) ([^\s;)]+)", said)
-    for own, source, copy in commands:
-        shutil.copy(source, copy)
-        with netCDF4.Dataset(copy, "a") as file:
-            file[own].setncattr("units_metadata", "temperature: difference")
-    copies = [tmp_path / copy for _, _, copy in commands]
-    fixed, said = _convert_renamed(tmp_path, caplog, copies, {"a_fixed.nc": {"t2m": "tas"},
-                                                              "b_fixed.nc": {"temp": "tas"}})
+    marking = "ncatted -a units_metadata,{},o,c,'temperature: difference' {}.nc units_fixed/{}.nc"
+    assert f"for a.nc: {none_there('units_fixed/a.nc')}mkdir -p units_fixed && {marking.format('t2m', 'a', 'a')} " in said
+    assert f"for b.nc: {none_there('units_fixed/b.nc')}mkdir -p units_fixed && {marking.format('temp', 'b', 'b')} " in said
+    lines = _copy_lines(said)
+    assert [(data, original) for _, data, original in lines] == [("'units_fixed/*.nc'", "the")] * 2
+    for line, _, _ in lines:  # each run as printed (fix56a: a_fixed.nc, b_fixed.nc were written beside a.nc, b.nc)
+        _run_as_printed(line)
+    assert sorted(os.listdir(tmp_path)) == ["a.nc", "b.nc", "units_fixed"]
+    copies = sorted((tmp_path / "units_fixed").iterdir())
+    assert [copy.name for copy in copies] == ["a.nc", "b.nc"]
+    for copy, own in zip(copies, ("t2m", "temp")):
+        with netCDF4.Dataset(copy) as file, netCDF4.Dataset(tmp_path / copy.name) as source:
+            assert file[own].getncattr("units_metadata") == "temperature: difference"
+            np.testing.assert_array_equal(file[own][:], source[own][:])
+    fixed, said = _convert_renamed(tmp_path, caplog, copies, rules)
     assert said == ""
     np.testing.assert_allclose(fixed.values, converted.values - 273.15, atol=1e-4)
 
@@ -1577,16 +1615,33 @@ def test_ppt_is_warned_about_at_training_with_a_command_for_each_reading(caplog)
     assert [parse_units(units, variable="cfc11").magnitude for units, _ in commands] == [1e-12, 1e-3]
 
 
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
 def test_a_series_of_ppt_and_1e_12_is_refused_with_the_units_to_write_in_the_ppt_file(tmp_path):
-    """break32b A3: cfc_a.nc in ppt, cfc_b.nc in 1e-12; the advice was to relabel cfc_b.nc 'ppt'."""
-    (tmp_path / "cfc_a.nc").write_bytes(b"")
+    """break32b A3: cfc_a.nc in ppt, cfc_b.nc in 1e-12; the advice was to relabel cfc_b.nc 'ppt'. Each reading's line
+    for the ppt file writes its copy into a folder of its own (fix56a: both wrote cfc_a_fixed.nc beside cfc_a.nc); the
+    parts-per-trillion line, run as printed, leaves cfc_a.nc's values under units 1e-12, which cfc_b.nc's then match."""
+    values = np.array([231.5, 0.0, 12.25], np.float32)
+    xr.Dataset({"x": ("time", values, {"units": "ppt"})}).to_netcdf(tmp_path / "cfc_a.nc")
     reference = str(tmp_path / "cfc_a.nc")
     with pytest.raises(ClimannError) as error:
         convert_variable(xr.DataArray(np.ones(2, np.float32), dims="time", attrs={"units": "1e-12"}), "ppt",
                          name="x", where="cfc_b.nc", reference=reference)
     message = str(error.value)
     assert "ambiguous" in message and "with units 'ppt'" not in message
-    assert f"ncatted -a units,x,o,c,1e-12 {reference} {tmp_path / 'cfc_a_fixed.nc'} for parts per trillion" in message
+    lines = _copy_lines(message)
+    assert [(data, original) for _, data, original in lines] == [
+        (str(tmp_path / "units_1e-12" / "cfc_a.nc"), reference), (str(tmp_path / "units_1e-3" / "cfc_a.nc"), reference)]
+    trillion, data, _ = lines[0]
+    assert f"{trillion} (its copy in a new folder), then give --data {data} in place of {reference} for parts per " \
+           "trillion" in message
+    _run_as_printed(trillion)
+    assert sorted(os.listdir(tmp_path)) == ["cfc_a.nc", "units_1e-12"]
+    with xr.open_dataset(data) as fixed:
+        assert fixed["x"].attrs["units"] == "1e-12"
+        np.testing.assert_array_equal(fixed["x"].values, values)
+        kept = convert_variable(xr.DataArray(values, dims="time", attrs={"units": "1e-12"}), fixed["x"].attrs["units"],
+                                name="x", where="cfc_b.nc", reference=data)
+    np.testing.assert_array_equal(kept.values, values)
 
 
 @pytest.mark.parametrize(("units", "metres_of_water"), [
@@ -1958,10 +2013,14 @@ def test_a_fraction_with_its_range_in_words_gets_units_1_to_write_not_a_placehol
         assert warn_unreadable_units(open_dataset([path]), ["sea_ice_fraction"], where="mur.nc") == {
             "sea_ice_fraction": units}
     (line,) = [record.getMessage() for record in caplog.records]
-    assert "write readable units: ncatted -a units,sea_ice_fraction,o,c,1 " in line
-    subprocess.run("ncatted " + line.rsplit(": ncatted ", 1)[1], shell=True, check=True, cwd=tmp_path,
-                   capture_output=True)
-    with xr.open_dataset(tmp_path / "mur_fixed.nc") as fixed:
+    assert "write readable units: " in line
+    ((command, data, original),) = _copy_lines(line)
+    assert shlex.split(command.rsplit(" && ", 1)[1]) == ["ncatted", "-a", "units,sea_ice_fraction,o,c,1", str(path),
+                                                         str(tmp_path / "units_fixed" / "mur.nc")]
+    assert (data, original) == (str(tmp_path / "units_fixed" / "mur.nc"), str(path))
+    _run_as_printed(command)
+    assert sorted(os.listdir(tmp_path)) == ["mur.nc", "units_fixed"]
+    with xr.open_dataset(data) as fixed:
         assert parse_units(fixed["sea_ice_fraction"].attrs["units"], variable="x") == parse_units("1", variable="x")
         np.testing.assert_array_equal(fixed["sea_ice_fraction"].values, values)
 
@@ -2041,9 +2100,13 @@ def test_water_resources_abbreviations_get_the_readable_units_to_write(tmp_path,
     message = str(refused.value)
     abbreviation = re.sub(r"^1000 |/d$| day-1$", "", spelling)
     assert f"if '{abbreviation}' is " in message and ",UNITS " not in message
-    subprocess.run(shlex.split(message.rsplit("): ", 1)[1]), check=True)
-    with xr.open_dataset(tmp_path / "res_fixed.nc") as fixed:
-        converted = convert_variable(fixed["storage"], to, name="storage", where="res_fixed.nc", reference="the run")
+    ((command, data, original),) = _copy_lines(message)
+    assert (data, original) == (str(tmp_path / "units_fixed" / "res.nc"), str(tmp_path / "res.nc"))
+    _run_as_printed(command)
+    assert sorted(os.listdir(tmp_path)) == ["res.nc", "units_fixed"]  # the original alone beside the new folder
+    with xr.open_dataset(data) as fixed:
+        converted = convert_variable(fixed["storage"], to, name="storage", where="units_fixed/res.nc",
+                                     reference="the run")
         np.testing.assert_allclose(converted.values, values * factor, rtol=1e-12)
 
 
@@ -2162,3 +2225,82 @@ def test_snow_amount_said_reads_standard_name_then_long_name_then_name(name, att
     from climann.data.units import snow_amount_said
 
     assert snow_amount_said(name, attrs) == said
+
+
+def _percent_and_ndvi_files(folder) -> dict[str, np.ndarray]:
+    """a.nc holding 'cover' in AppEEARS' 'Percent', b.nc holding 'ndvi' in 'NDVI' (neither readable), in ``folder``;
+    their values by name."""
+    values = {"cover": np.array([[50.0, 12.5, 0.0], [100.0, 7.25, 3.0]], np.float32)}
+    values["ndvi"] = values["cover"][::-1] / 100
+    for file, name, units in (("a.nc", "cover", "Percent"), ("b.nc", "ndvi", "NDVI")):
+        xr.Dataset({name: (("time", "x"), values[name], {"units": units})}).to_netcdf(folder / file)
+    return values
+
+
+def _shown_warnings(caplog, paths, names) -> list[str]:
+    """The unreadable-units warnings of ``names`` read from ``paths``, each as a run shows it, in order
+    (:func:`~climann.data.shell.copies_said_once`)."""
+    from climann.data.open import open_dataset
+    from climann.data.shell import copies_said_once
+
+    caplog.clear()
+    with copies_said_once() as copies, caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        warn_unreadable_units(open_dataset(paths), names, where=", ".join(map(str, paths)))
+        return [copies.shown(record.getMessage()) for record in caplog.records]
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_two_files_lines_shown_one_after_the_other_name_the_first_copy_among_the_files_given(tmp_path, monkeypatch,
+                                                                                             caplog):
+    """fix56a: two one-file lines, a.nc's then b.nc's. The second said to give "the other files of the working folder
+    as before (--data a.nc)", where the first said to give its copy units_fixed/a.nc in place of a.nc: followed, the
+    run read a.nc's unreadable units again. The second now names the first's copy; both lines run as printed, the
+    files the second says to give hold readable units and the values as they were, and the working folder holds the
+    originals and the two new folders only."""
+    from climann.data.open import open_dataset
+
+    monkeypatch.chdir(tmp_path)
+    values = _percent_and_ndvi_files(tmp_path)
+    first, second = _shown_warnings(caplog, [tmp_path / "a.nc", tmp_path / "b.nc"], ["cover", "ndvi"])
+    ((line_a, copy_a, original_a),) = _copy_lines(first)
+    ((line_b, copy_b, original_b),) = _copy_lines(second)
+    assert (copy_a, original_a, copy_b, original_b) == ("units_fixed/a.nc", "a.nc", "units_fixed_2/b.nc", "b.nc")
+    assert first.endswith("in place of a.nc, with the other files of the working folder given as before (--data b.nc)")
+    given = re.findall(r"--data (\S+?)[),]?(?=\s|$)", second)
+    assert given == ["units_fixed_2/b.nc", "units_fixed/a.nc"] and "--data a.nc" not in second
+    for line in (line_a, line_b):
+        _run_as_printed(line)
+    assert sorted(os.listdir(tmp_path)) == ["a.nc", "b.nc", "units_fixed", "units_fixed_2"]
+    copies = open_dataset([tmp_path / path for path in given])
+    for name, expected in (("cover", 0.01), ("ndvi", 1.0)):
+        assert parse_units(copies[name].attrs["units"], variable=name).to("1").magnitude == pytest.approx(expected)
+        np.testing.assert_array_equal(copies[name].values, values[name])
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_a_second_run_names_a_new_folder_and_never_writes_into_one_holding_other_files(tmp_path, monkeypatch, caplog):
+    """fix56a: the folder units_fixed there already (a user's folder holding other files, or the copy of a line
+    followed before): a second run's line names units_fixed_2, and its --data that copy; run as printed, it writes
+    there, units_fixed's files are left byte for byte, and the same line run again is refused by its guard and leaves
+    the copy as it is."""
+    from tests.followed_twice import md5
+
+    monkeypatch.chdir(tmp_path)
+    values = _percent_and_ndvi_files(tmp_path)
+    (tmp_path / "b.nc").rename(tmp_path / "units_fixed.nc")  # another file of the folder
+    (tmp_path / "units_fixed").mkdir()
+    (tmp_path / "units_fixed" / "a.nc").write_bytes(b"a user's file, not climann's")
+    before = md5(tmp_path / "units_fixed" / "a.nc")
+    (said,) = _shown_warnings(caplog, [tmp_path / "a.nc"], ["cover"])
+    ((line, data, original),) = _copy_lines(said)
+    assert (data, original) == ("units_fixed_2/a.nc", "a.nc")
+    _run_as_printed(line)
+    assert md5(tmp_path / "units_fixed" / "a.nc") == before and os.listdir("units_fixed") == ["a.nc"]
+    assert os.listdir("units_fixed_2") == ["a.nc"]
+    with xr.open_dataset(data) as fixed:
+        assert fixed["cover"].attrs["units"] == "%"
+        np.testing.assert_array_equal(fixed["cover"].values, values["cover"])
+    written = md5(tmp_path / data)
+    again = subprocess.run(line, shell=True, capture_output=True, text=True)
+    assert again.returncode != 0 and "units_fixed_2/a.nc is there already: left as it is, nothing written" in again.stderr
+    assert md5(tmp_path / data) == written and md5(tmp_path / "units_fixed" / "a.nc") == before

@@ -845,12 +845,24 @@ def test_a_predictor_in_units_that_do_not_convert_exits_2_in_one_line(trained_in
         result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
         assert result.returncode == 2, result.stderr
         (line,) = result.stderr.strip().splitlines()
-        assert line == (
+        copy = tmp_path / "units_fixed" / "metres.nc"
+        assert without_guards(line) == (
             "climann: error: 'ts' is in 'm' in metres.nc but in 'K' in the model's training data, and 'm' does not "
             "convert to 'K'; give 'ts' in K (or a convertible unit) or check that it is the same quantity; if the "
-            f"values are in K and only the units attribute is wrong: ncatted -a units,ts,o,c,K {path} "
-            f"{tmp_path / 'metres_fixed.nc'}")
+            f"values are in K and only the units attribute is wrong: mkdir -p {copy.parent} && ncatted -a "
+            f"units,ts,o,c,K {path} {copy} (its copy in a new folder), then give --data {copy} in place of {path}")
     assert not (tmp_path / "out.nc").exists() and not (tmp_path / "scores").exists()
+    # run as printed (fix56a: metres_fixed.nc was written beside metres.nc): the copy alone in its new folder, its
+    # values those of metres.nc, now in K, which the run's units take as they are
+    from climann.data.units import convert_variable
+
+    followed = run_one_copy(line, tmp_path)
+    assert followed["copy"] == str(copy) and sorted(os.listdir(tmp_path)) == ["metres.nc", "units_fixed"]
+    with xr.open_dataset(copy, decode_times=TIME) as fixed, xr.open_dataset(path, decode_times=TIME) as original:
+        assert fixed["ts"].attrs["units"] == "K"
+        np.testing.assert_array_equal(fixed["ts"].values, original["ts"].values)
+        kept = convert_variable(fixed["ts"], "K", name="ts", where=str(copy), reference="the model's training data")
+        np.testing.assert_array_equal(kept.values, original["ts"].values)
 
 
 def test_missing_units_are_a_warning_on_the_terminal(trained_in_kelvin, tmp_path, capfd, monkeypatch):
@@ -928,28 +940,42 @@ def test_celsius_without_units_for_a_run_in_kelvin_exits_2_naming_both_values(tr
         f"model's training data (mean {trained.mean():.4g}, sd {trained.std():.4g} K, {trained.min():.4g}…"
         f"{trained.max():.4g}): they are likely in another unit than K; set the units they are in, which are then "
         f"converted to K: mkdir -p {tmp_path / 'units_set'} && ncatted -a units,{name},o,c,degC "
-        f"{tmp_path / 'bare_c_fixed.nc'} {tmp_path / 'units_set' / 'bare_c.nc'} (its copy in a new folder), then give "
-        f"--data {tmp_path / 'units_set' / 'bare_c.nc'} in place of {tmp_path / 'bare_c.nc'} (this reads "
-        f"{tmp_path / 'bare_c_fixed.nc'}, which the line shown before writes from {tmp_path / 'bare_c.nc'}: run that "
-        f"one first; {tmp_path / 'units_set' / 'bare_c.nc'} then holds both fixes)"
+        f"{tmp_path / 'units_fixed' / 'bare_c.nc'} {tmp_path / 'units_set' / 'bare_c.nc'} (its copy in a new folder), "
+        f"then give --data {tmp_path / 'units_set' / 'bare_c.nc'} in place of {tmp_path / 'bare_c.nc'} (this reads "
+        f"{tmp_path / 'units_fixed' / 'bare_c.nc'}, which the line shown before writes from {tmp_path / 'bare_c.nc'}: "
+        f"run that one first; {tmp_path / 'units_set' / 'bare_c.nc'} then holds both fixes)"
     )  # degC, the units the file was written in (fix42g: the likely unit, not the placeholder UNITS);
-    # the other variable's units_metadata warning of the same command names bare_c_fixed.nc (rerun37 N5), and this
-    # line reads that copy (fix38d: the two lines, run in order, end in one copy with both fixes), its own copy in
-    # a new folder under the file's name (fix53a), so the note names the files by their paths
+    # the other variable's units_metadata warning of the same command names units_fixed/bare_c.nc (fix56a: it was
+    # bare_c_fixed.nc beside bare_c.nc), and this line reads that copy (fix38d: the two lines, run in order, end in
+    # one copy with both fixes), its own copy in a new folder under the file's name (fix53a), so the note names the
+    # files by their paths
     for command in (["predict", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "o.nc")],
                     ["evaluate", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "ev")]):
         result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
         assert result.returncode == 2, result.stderr
-        assert without_guards(result.stderr.strip().splitlines()[-1]) == expected
+        said = result.stderr.strip().splitlines()
+        assert without_guards(said[-1]) == expected
         assert "its units are not checked" not in result.stderr
     assert not (tmp_path / "o.nc").exists() and not (tmp_path / "ev").exists()
-    # the way out: with its units set, it is converted and scored as the same values in K are
+    # the two lines run as printed, in order: the warning's copy in units_fixed/, the error's, reading it, in units_set/
+    (marking,) = [line for line in said if "units_metadata" in line]
+    other = "ts" if name == "tas" else "tas"
+    for text in (marking, said[-1]):
+        run_one_copy(text, tmp_path)
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith("bare_c")] == ["bare_c.nc"]
+    assert os.listdir(tmp_path / "units_fixed") == ["bare_c.nc"] and os.listdir(tmp_path / "units_set") == ["bare_c.nc"]
+    with xr.open_dataset(tmp_path / "units_set" / "bare_c.nc", decode_times=TIME) as both:
+        assert both[name].attrs["units"] == "degC" and both[other].attrs["units_metadata"] == "temperature: difference"
+        for each in (name, other):
+            np.testing.assert_array_equal(both[each].values, celsius[each].values)
+    # the way out: with its units set (here by hand, without the other line's mark), it is converted and scored as
+    # the same values in K are
     celsius[name].attrs["units"] = "degC"
-    (tmp_path / "units_set").mkdir()
-    celsius.to_netcdf(tmp_path / "units_set" / "bare_c.nc")
+    (tmp_path / "by_hand").mkdir()
+    celsius.to_netcdf(tmp_path / "by_hand" / "bare_c.nc")
     with xr.open_dataset(folder / "train_K.nc", decode_times=TIME) as kelvin:
         kelvin.isel(time=slice(0, 24)).to_netcdf(tmp_path / "k.nc")
-    fixed = evaluate_run(run_dir, [str(tmp_path / "units_set" / "bare_c.nc")], tmp_path / "fixed")
+    fixed = evaluate_run(run_dir, [str(tmp_path / "by_hand" / "bare_c.nc")], tmp_path / "fixed")
     same = evaluate_run(run_dir, [str(tmp_path / "k.nc")], tmp_path / "kelvin")
     assert fixed["splits"]["all"]["model"]["mse"] == pytest.approx(same["splits"]["all"]["model"]["mse"], rel=1e-4)
 
