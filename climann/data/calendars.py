@@ -16,6 +16,12 @@ nothing needs to be guessed; the calendar of the first file with more than one t
   (the standard calendar is Julian until then: a paleo run's files); the series' calendar is that of
   the files reaching before the reform when they share one (a proleptic_gregorian past1000
   run beside a standard historical one), else the first series file's;
+- ``julian`` beside ``standard`` or ``proleptic_gregorian`` when the julian file's dates, cell edges and
+  the epoch of its time units all lie from 1900-03-01 to 2100-02-28, where the calendars have the same
+  months and leap years: each date is read as the date of the same name (as ``convert_calendar`` and
+  ``cdo setcalendar`` relabel), its days from the epoch unchanged, with one warning for all such files
+  (break56b A4: GPM IMERG and the GPCP CDR write "julian" for Gregorian dates, and CDO writes their
+  copies "standard", so climann's own advised CDO copies were refused beside the files they came from);
 - a file with a single time step whose variables are in no other file (an ERA5-style
   land-sea mask with ``time = 1`` next to model data), beside a series, is a static field
   in whatever calendar (the series' own too): its time is dropped, with a warning naming
@@ -38,7 +44,8 @@ nothing needs to be guessed; the calendar of the first file with more than one t
   settbounds`` line of each reading (break51c A1: read as month starts in ``360_day`` alone, a
   file stamped at the months' ends was paired a month late);
 - anything else (``noleap`` against ``standard`` daily series, ``360_day`` against any other) is
-  refused in one line naming both files' calendars and how to convert one of them.
+  refused in one line naming both files' calendars and how to convert every file of one side (the side
+  of fewer files), in one loop, with no ``cdo setcalendar`` for a grid CDO reads as generic.
 
 Only the time coordinates are read (as :mod:`climann.data.time_overlap` does), before the
 files are combined.
@@ -62,7 +69,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate
-from climann.data.shell import cdo_command, input_and_copy, one_copy_advice
+from climann.data.shell import cdo_command, copies_of_files
 from climann.data.time_axis import date_text
 from climann.data.time_overlap import file_times
 from climann.errors import ClimannError
@@ -88,6 +95,7 @@ class _FileCalendar:
     label: str = ""  # how messages name it, when not by the file's name (a split block: its files and name)
     own: str = ""  # the calendar as the file spells it (``365_day``), when it says
     cells: tuple = ()  # each step's time cell (CF bounds), None without; () when not read (a split block)
+    epoch: object = None  # the date the file's time units count from (``days since 1970-01-01``), None unread
 
     @property
     def name(self) -> str:
@@ -133,12 +141,12 @@ def own_calendar_name(variable: xr.DataArray) -> str:
     return str(own).strip().lower() if own else ""
 
 
-def _conversion(calendar: str, whose: str, copy: str, align: str) -> str:
+def _conversion(calendar: str, whose: str, copy: str, align: str, *, cdo: bool = True) -> str:
     """The two ways to bring a file (``whose`` "its") or blocks' files ("their") to ``calendar``
-    as the file spells it: xarray's ``convert_calendar`` and, when CDO has the calendar,
-    ``cdo setcalendar`` with CDO's name of it (``copy``: the command's file arguments when one
-    file is converted)."""
-    cdo = cdo_calendar(calendar)
+    as the file spells it: xarray's ``convert_calendar`` and, when CDO has the calendar (and
+    ``cdo``: CDO reads the file's grid), ``cdo setcalendar`` with CDO's name of it (``copy``: the
+    command's file arguments when one file is converted)."""
+    cdo = cdo_calendar(calendar) if cdo else None
     xarray = (f"xarray's Dataset.convert_calendar('{calendar}'{align}), after dropping {whose} time bounds, which it "
               f"does not convert")
     if cdo is None:
@@ -155,12 +163,26 @@ def _file_calendar(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _File
     if info is None:
         return None
     try:
-        own = own_calendar_name(open_file(path)[info.name])
+        variable = open_file(path)[info.name]
+        own = own_calendar_name(variable)
     except (ClimannError, OSError, ValueError, TypeError, KeyError):
-        own = ""
+        variable, own = None, ""
     calendar = calendar_name(info.times[0].calendar)
     return _FileCalendar(path, info.name, calendar, info.times, info.variables,
-                         own=own if calendar_name(own) == calendar else "", cells=tuple(info.cells))
+                         own=own if calendar_name(own) == calendar else "", cells=tuple(info.cells),
+                         epoch=_epoch(variable, calendar))
+
+
+def _epoch(variable: xr.DataArray | None, calendar: str) -> object:
+    """The date a decoded time coordinate's units count from (``days since 1970-01-01`` → 1970-01-01
+    in ``calendar``), None when its encoding does not say."""
+    import cftime
+
+    units = None if variable is None else variable.encoding.get("units")
+    try:
+        return cftime.num2date(0, str(units), calendar=calendar) if units else None
+    except (ValueError, TypeError):
+        return None
 
 
 def _after_reform(times: np.ndarray) -> bool:
@@ -184,6 +206,43 @@ def _same_dates(calendar: str, other: str, times: np.ndarray) -> str | None:
     if pair == {"standard", "julian"} and all((t.year, t.month, t.day) < JULIAN_UNTIL for t in times):
         return "agree before 1582-10-05"
     return None
+
+
+#: The dates from which to which the ``julian`` calendar and the Gregorian ones (``standard``,
+#: ``proleptic_gregorian``) have the same months and leap years (1900 and 2100 are Julian leap years only).
+JULIAN_LIKE_GREGORIAN = ((1900, 3, 1), (2100, 2, 28))
+
+
+def _within_gregorian_years(dates: Sequence[object]) -> bool:
+    low, high = JULIAN_LIKE_GREGORIAN
+    return all(date is not None and low <= (date.year, date.month, date.day) <= high for date in dates)
+
+
+def _julian_as_gregorian(info: _FileCalendar, series_calendar: str) -> bool:
+    """Whether ``info`` is in ``julian`` beside a Gregorian series (or the other way round) with its
+    dates, its cells' edges and the date its units count from all within 1900-03-01 to 2100-02-28
+    (:data:`JULIAN_LIKE_GREGORIAN`): there the two calendars count the same days between any two dates,
+    so each value keeps its number of days from the epoch under the series' label of that date."""
+    if {info.calendar, series_calendar} not in ({"julian", "standard"}, {"julian", "proleptic_gregorian"}):
+        return False
+    edges = [edge for cell in info.cells if cell is not None for edge in cell]
+    return _within_gregorian_years([*info.times, *edges, info.epoch])
+
+
+def _julian_warning(files: Sequence[_FileCalendar], series: _FileCalendar) -> None:
+    """The one warning that ``files`` in the julian calendar (or a Gregorian one beside a julian
+    series) are read by their dates' labels in the series' calendar (:func:`_julian_as_gregorian`)."""
+    first = files[0]
+    named = first.name if len(files) == 1 else f"{len(files)} files ({first.name}, …)"
+    _log.warning(
+        "%s %s the %s calendar and %s the %s calendar: from 1900-03-01 to 2100-02-28, where all their dates and "
+        "time units lie, the two calendars have the same months and leap years, so each date is read as the "
+        "date of the same name in the %s calendar, its count of days from the units' epoch unchanged (as "
+        "xarray's convert_calendar and cdo setcalendar relabel; products such as GPM IMERG and the GPCP CDR "
+        "write 'julian' for Gregorian dates); were the julian dates truly Julian days, each would lie 13 days "
+        "after its Gregorian namesake: then convert them first", named, "uses" if len(files) == 1 else "use",
+        first.said, series.name, series.said, series.said,
+    )
 
 
 @dataclass(frozen=True)
@@ -442,16 +501,34 @@ def _is_static(info: _FileCalendar, infos: Sequence[_FileCalendar]) -> bool:
     return any(len(steps) > 1 for steps in times.values())
 
 
-def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
+def _refusal(series: _FileCalendar, other: _FileCalendar, infos: Sequence[_FileCalendar] = ()) -> ClimannError:
+    """Refusing ``other``'s calendar beside the ``series``', with the copies that convert every file of
+    one side (of ``infos``, the files combined) to the other side's calendar: the side of fewer files, else
+    ``other``'s (break56b A3: one GPCP file of sixty was converted, the other 59 "given as before", still
+    in theirs, each refused in turn). Of a grid CDO reads as generic (a 1-D latitude on a dimension of
+    another name, :func:`~climann.data.grid_cuts.cdo_grid_description`), no ``cdo setcalendar`` line: its
+    copy lost the latitude and longitude (the xarray way is named alone)."""
+    from climann.data.grid_cuts import cdo_grid_description
+
     # align_on chooses the days of a 360_day year; between other calendars it has no role
     align = ", align_on=..." if "360_day" in (series.calendar, other.calendar) else ""
-    copy = input_and_copy(other.path, cdo_calendar(series.said) or "converted")
+    theirs = [info for info in infos if info.calendar == other.calendar] or [other]
+    ours = [info for info in infos if info.calendar == series.calendar] or [series]
+    converted, kept = (ours, other) if len(ours) < len(theirs) else (theirs, series)
+    calendar = kept.said
+    cdo = all(cdo_grid_description(info.path) is None for info in converted[:1])
+    name = (cdo_calendar(calendar) if cdo else None) or "converted"
+    files = list(dict.fromkeys(str(info.path) for info in converted))
+    named = converted[0].name if len(files) == 1 else f"the {len(files)} files in the {converted[0].said} calendar"
+    why = ("" if cdo or cdo_calendar(calendar) is None else
+           f" (no cdo setcalendar: CDO reads the grid of {converted[0].name} as generic, and its copy "
+           "lost the latitude and longitude)")
+    advice = copies_of_files(lambda arguments, _: _conversion(calendar, "its", arguments, align, cdo=cdo), files,
+                             name=name)
     return ClimannError(
         f"{series.name} uses the {series.said} calendar and {other.name} the {other.said} "
-        f"calendar: their dates cannot be aligned without a choice; convert one file to the other's calendar "
-        f"first, e.g. {other.name} to {series.said} "
-        + one_copy_advice(lambda arguments: _conversion(series.said, "its", arguments, align), copy,
-                          cdo_calendar(series.said) or "converted")
+        f"calendar: their dates cannot be aligned without a choice; convert the files of one calendar to the "
+        f"other's first, e.g. {named} to {calendar}{why} " + advice
     )
 
 
@@ -498,6 +575,7 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
     if calendar != series.calendar:  # the series read in the calendar of the files reaching before 1582
         series = next(info for info in infos if info.calendar == calendar and not _after_reform(info.times))
     relabelled, static, by_month, by_year = set(), set(), set(), set()
+    julian = []
     for info, is_static in zip(infos, statics):
         if is_static:
             static.add(os.path.realpath(info.path))
@@ -514,12 +592,17 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
                 "%s uses the %s calendar and %s the %s calendar, which %s: its dates are read in the %s calendar",
                 info.name, info.calendar, series.name, series.calendar, agree, series.calendar,
             )
+        elif _julian_as_gregorian(info, series.calendar):
+            relabelled.add(os.path.realpath(info.path))
+            julian.append(info)
         elif ((frequency := _period_step(info.times)) and frequency == _period_step(series.times)
               and not {info.calendar, series.calendar} <= _REAL_WORLD):
             (by_month if frequency == "monthly" else by_year).add(os.path.realpath(info.path))
             _by_period_warning(info, series, frequency)
         else:
-            raise _refusal(series, info)
+            raise _refusal(series, info, infos)
+    if julian:  # one warning for all (sixty GPCP files of a month each)
+        _julian_warning(julian, series)
     return CalendarPlan(series.calendar, frozenset(relabelled), frozenset(static), frozenset(by_month),
                         frozenset(by_year))
 

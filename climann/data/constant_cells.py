@@ -79,6 +79,7 @@ from climann.data.nonnegative import cannot_be_negative, is_thickness
 from climann.data.shell import (copies_data, copies_folder, copy_command, copy_name, copy_path, input_and_copy,
                                 is_zarr_store, python_command, shown_path, whole_write, working_path)
 from climann.data.sources import source_files, variable_file
+from climann.data.time_names import file_time_dimension
 from climann.data.units import WATER_DENSITY, is_water_quantity, parse_units, unit_registry
 
 __all__ = ["FREEZING_TOLERANCE", "FRESH_WATER_FREEZING", "FRESH_WATER_WORDS", "GLACIER_SNOW", "ICE_HELD_WORDS",
@@ -187,6 +188,10 @@ class ConstantCells:
         The steps checked.
     time : str
         The target's time dimension.
+    file_time : str
+        Its name in the target's files (:func:`~climann.data.time_names.file_time_dimension`:
+        NEMO's ``time_counter`` where climann reads ``time_centered``), over which the advised
+        line reduces; '' when the same.
     """
 
     value: float
@@ -195,6 +200,7 @@ class ConstantCells:
     n_varying: int
     n_steps: int
     time: str
+    file_time: str = ""
 
 
 @dataclass(frozen=True)
@@ -354,7 +360,8 @@ def constant_cells(dataset: xr.Dataset, target: str, *,
         return None
     if any(value in item.decoded for item in fill_like_values(dataset[target])):
         return None  # 1e20, -9999, a default fill: named by the fill-like values' own warning (value_checks)
-    return ConstantCells(float(value), n_held, n_cells, n_varying, n_steps, time)
+    return ConstantCells(float(value), n_held, n_cells, n_varying, n_steps, time,
+                         file_time=file_time_dimension(dataset, time))
 
 
 def physical_bound(name: str, variable: xr.DataArray, value: float) -> str | None:
@@ -535,10 +542,11 @@ def held_value_fix(dataset: xr.Dataset, target: str, found: ConstantCells, *, fi
         return _held_value_fix_of_files(target, found, files)
     own = variable_file(dataset[target]) or file
     source, copy = ("IN.nc", "OUT.nc") if own is None else (working_path(own), working_path(copy_path(own)))
-    held = f'(d["{target}"] == {found.value!r}).all("{found.time}")'
+    time = found.file_time or found.time  # the dimension as the file has it, where the line runs
+    held = f'(d["{target}"] == {found.value!r}).all("{time}")'
     script = (f'import sys, xarray as xr; d = xr.open_dataset("{source}"); '
               f'd["{target}"] = d["{target}"].where(~{held}); ' + whole_write(target=f'"{copy}"'))
-    statement = f"d[{target!r}] = d[{target!r}].where(~(d[{target!r}] == {found.value!r}).all({found.time!r}))"
+    statement = f"d[{target!r}] = d[{target!r}].where(~(d[{target!r}] == {found.value!r}).all({time!r}))"
     return copy_command(f"python -c {shlex.quote(script)}", [statement],
                         "IN.nc OUT.nc" if own is None else input_and_copy(own))
 
@@ -556,6 +564,7 @@ def _held_value_fix_of_files(target: str, found: ConstantCells, files: Sequence[
     written from memory); a loop of one command per file read every file again for each (24
     files: 24 x 25 = 600 reads of a file, fix39c). The files are their folder's ``*.nc`` when that is all of them,
     else listed."""
+    time = found.file_time or found.time  # the dimension as the files have it, where the line runs
     parents = {Path(file).parent for file in files}
     folders = {parent: copies_folder(parent, _HELD_COPIES_FOLDER) for parent in sorted(parents)}
     parent = next(iter(parents))
@@ -572,7 +581,7 @@ def _held_value_fix_of_files(target: str, found: ConstantCells, files: Sequence[
     script = (f"import glob, os, sys, xarray as xr; {opened}; {kept}; "
               "D = [xr.open_dataset(p, decode_times=False) for p in P]; "
               f"D = [d.assign({{{target!r}: d[{target!r}].load()}}) for d in D]; "
-              f"m = (xr.concat([d[{target!r}] for d in D], {found.time!r}) == {found.value!r}).all({found.time!r}); "
+              f"m = (xr.concat([d[{target!r}] for d in D], {time!r}) == {found.value!r}).all({time!r}); "
               f"[(d.assign({{{target!r}: d[{target!r}].where(~m)}}).to_netcdf(o + '.part'), "
               f"os.replace(o + '.part', o)) for d, o in zip(D, O)]")
     made = " ".join(shown_path(folder) for folder in folders.values())

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import dask
@@ -40,8 +41,9 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
 from climann.data.shell import (
-    attribute_command, copy_path, input_and_copy, ncap2_name, ncatted_attribute, python_command, shown_path,
-    source_and_copy, values_command, whole_write, working_path, written_there, xarray_data, xarray_values,
+    attribute_command, copy_folder_of, copy_name, ncap2_name, ncatted_attribute,
+    one_copy_advice, others_given_as_before, python_command, shown_path, source_and_copy, values_command,
+    whole_write, working_path, written_there, xarray_data, xarray_values,
 )
 from climann.errors import ClimannError
 
@@ -188,9 +190,10 @@ def _plain_degrees_as_positions(dataset: xr.Dataset, where: str) -> xr.Dataset:
     _note(f"{where}: '{latitude}'/'{longitude}' (units '{dataset[latitude].attrs['units']}', which says neither "
           f"north nor east) read as the grid's latitude and longitude: 2-D on {dims}, named so, "
           f"values {ranges} degrees; to say so in the file: "
-          + attribute_command([ncatted_attribute("units", latitude, "o", "c", CF_UNITS["latitude"]),
-                               ncatted_attribute("units", longitude, "o", "c", CF_UNITS["longitude"])],
-                              source_and_copy(dataset, dataset[latitude])))
+          + _one_copy(lambda files: attribute_command(
+              [ncatted_attribute("units", latitude, "o", "c", CF_UNITS["latitude"]),
+               ncatted_attribute("units", longitude, "o", "c", CF_UNITS["longitude"])], files),
+              source_and_copy(dataset, dataset[latitude]), "units_fixed"))
     changed = {name: dataset[name].variable.copy(deep=False) for name in found}
     for name, kind in zip(found, CF_UNITS):
         changed[name].attrs = {**changed[name].attrs, "units": CF_UNITS[kind]}
@@ -215,9 +218,9 @@ def _plain_degree_axes(dataset: xr.Dataset, where: str) -> xr.Dataset:
     _note(f"{where}: {named} (units '{dataset[next(iter(found))].attrs['units']}', which says no direction) "
           f"read as {' and '.join(CF_UNITS[kind] for kind in found.values())}, as the "
           f"name{' says' if len(found) == 1 else 's say'} (each the axis of its own dimension); to say so in the file: "
-          + attribute_command([ncatted_attribute("units", name, "o", "c", CF_UNITS[kind])
-                               for name, kind in found.items()],
-                              source_and_copy(dataset, *(dataset[name] for name in found))))
+          + _one_copy(lambda files: attribute_command([ncatted_attribute("units", name, "o", "c", CF_UNITS[kind])
+                                                       for name, kind in found.items()], files),
+                      source_and_copy(dataset, *(dataset[name] for name in found)), "units_fixed"))
     changed = {}
     for name, kind in found.items():
         units = dataset[name].attrs["units"]
@@ -444,15 +447,34 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
             if is_zarr_store(shlex.split(files)[0]):
                 raise _unstructured_store(where, kinds, dim, shlex.split(files)[0], target,
                                           has_cell_corners(dataset, kinds, dim), dataset_directions(dataset))
-            before, grid = target.grid(shlex.split(files)[0])
-            remap = remap_advice(has_cell_corners(dataset, kinds, dim), before, grid, files,
-                                 directions=dataset_directions(dataset))
+            remap = _remap_way(has_cell_corners(dataset, kinds, dim), target, files, dataset_directions(dataset))
             raise ClimannError(
                 f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude "
                 f"'{kinds['longitude']}' both lie on the one horizontal dimension '{dim}'), and climann needs a "
                 "latitude-longitude, rotated, projected or curvilinear grid; remap the file first to a regular grid "
                 f"near its own spacing ({target.words()}), {remap}"
             )
+
+
+def _remap_way(corners: bool, target: RemapTarget, files: str, directions: Mapping[str, float], *,
+               written: bool = False) -> str:
+    """The remap line of an unstructured grid's file (``files``: ``IN OUT`` as
+    :func:`~climann.data.shell.source_and_copy` gives them) to ``target`` (:func:`remap_advice`), its
+    copy, and the grid description it writes first, in a new folder ``remapped`` beside the file, made
+    first (:func:`~climann.data.shell.copy_folder_of`), then the ``--data`` to give in its place: beside
+    it (``X_remapped.nc``), a glob over their folder took both (fix56b). Placeholders (data built in
+    memory) as before. ``written``: the file is one a line before writes (a Zarr store's NetCDF copy)."""
+    source = shlex.split(files)[0]
+    if not written and not os.path.isfile(source):
+        before, grid = target.grid(source)
+        return remap_advice(corners, before, grid, files, directions=directions)
+    folder = copy_folder_of(source, "remapped")
+    copy = folder / copy_name(source)
+    before, grid = target.grid(str(copy))  # the grid description beside the copy: nothing else beside the file
+    then = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(source)}"
+            f"{others_given_as_before(source)}")
+    return remap_advice(corners, f"{before}", grid, f"{shown_path(source)} {shown_path(copy)}",
+                        directions=directions, first=f"mkdir -p {shown_path(folder)} && ", then=then)
 
 
 def _remapped_beside(source: str) -> Path | None:
@@ -501,7 +523,7 @@ def has_cell_corners(dataset: xr.Dataset, kinds: dict[str, str], dim: str) -> bo
 
 
 def remap_advice(corners: bool, before: str, grid: str, files: str, *,
-                 directions: Mapping[str, float] | None = None) -> str:
+                 directions: Mapping[str, float] | None = None, first: str = "", then: str = "") -> str:
     """The CDO line that remaps an unstructured grid's file (``files``: ``IN OUT``) to ``grid``
     (``before``: the words that write its description), for the message: conservative
     (``remapcon``) when the cell corners are in the file, else distance-weighted (``remapdis``,
@@ -509,15 +531,19 @@ def remap_advice(corners: bool, before: str, grid: str, files: str, *,
     file, which holds the corners, given to ``-setgrid``. The file's ``directions`` (name → radians
     per unit, :func:`~climann.data.direction_regrid.dataset_directions`) are remapped by their
     sine and cosine and recovered with atan2 (:func:`~climann.data.direction_regrid.cdo_direction_chain`):
-    a weighted mean of the angles as numbers puts 350° and 10° at 180° (fix52k; Fisher 1993, §2.2)."""
+    a weighted mean of the angles as numbers puts 350° and 10° at 180° (fix52k; Fisher 1993, §2.2).
+    ``first``: words that begin the line (the ``mkdir -p`` of the copy's new folder); ``then``: words
+    right after it (the ``--data`` to give)."""
     # CDO writes over a file there, as the shell's > does: neither written over (followed twice)
     kept = (written_there(grid) if before else "") + written_there(files)
     directions = dict(directions or {})
     told = (f" ({', '.join(directions)}: a direction, remapped by its sine and cosine and recovered with atan2, as "
             "its values averaged as numbers put 350° and 10° at 180°)") if directions else ""
+    method = "remapcon" if corners else "remapdis"
+    line = f"e.g. `{first}{kept}{before}cdo {cdo_direction_chain(f'{method},{grid}', directions)} {files}`{then}{told}"
     if corners:
-        return f"e.g. `{kept}{before}cdo {cdo_direction_chain(f'remapcon,{grid}', directions)} {files}`{told}"
-    return (f"e.g. `{kept}{before}cdo {cdo_direction_chain(f'remapdis,{grid}', directions)} {files}`{told} "
+        return line
+    return (f"{line} "
             "(inverse-distance weighted: the cell corners that "
             "conservative remapping, remapcon, needs are not in the file; for remapcon, put -setgrid, followed by the "
             "path of the model's grid file, which holds them, before the input)")
@@ -537,20 +563,23 @@ def _unstructured_store(where: str, kinds: dict[str, str], dim: str, store: str,
                         corners: bool, directions: Mapping[str, float]) -> ClimannError:
     """The refusal of a Zarr store on an unstructured grid: CDO, whose remapping the refusal
     of a NetCDF file gives (:func:`remap_advice`; ``corners``: :func:`has_cell_corners`), reads
-    no store, so the store is first written as NetCDF beside it
+    no store, so the store is first written as NetCDF into a new folder beside it
     (one xarray line) and that file remapped (to ``target``); in Python a store is regridded
     with xESMF."""
-    netcdf = copy_path(store, "netcdf")
-    files = input_and_copy(netcdf, "remapped")
-    before, grid = target.grid(str(netcdf))
-    export = python_command(f"import sys, xarray as xr; d = xr.open_zarr({working_path(store)!r}, decode_times=False); "
-                            + whole_write(target=repr(working_path(netcdf))))
+    # the NetCDF copy under the store's name into a new folder, its remap into one inside that: beside the store
+    # (u_netcdf.nc, u_netcdf_remapped.nc), a glob over their folder took them (fix56b)
+    folder = copy_folder_of(store, "as_netcdf")
+    netcdf = folder / f"{Path(store).stem}.nc"
+    export = f"mkdir -p {shown_path(folder)} && " + python_command(
+        f"import sys, xarray as xr; d = xr.open_zarr({working_path(store)!r}, decode_times=False); "
+        + whole_write(target=repr(working_path(netcdf))))
+    remap = _remap_way(corners, target, f"{shown_path(netcdf)} OUT.nc", directions, written=True)
     return ClimannError(
         f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude '{kinds['longitude']}' both "
         f"lie on the one horizontal dimension '{dim}'), and climann needs a latitude-longitude, rotated, projected or "
         "curvilinear grid; CDO, which remaps it, reads NetCDF only (a Zarr store is regridded in Python with xESMF): "
         f"write the store as NetCDF, `{export}`, then remap that to a regular grid near its own spacing "
-        f"({target.words()}), {remap_advice(corners, before, grid, files, directions=directions)}")
+        f"({target.words()}), {remap}")
 
 
 def _axes_of_their_dimension(dataset: xr.Dataset, found: dict[str, str], where: str) -> xr.Dataset:
@@ -612,18 +641,28 @@ def _in_range(dataset: xr.Dataset, name: str, where: str) -> None:
     if values.size and (values.min() < low - _RANGE_TOLERANCE or values.max() > high + _RANGE_TOLERANCE):
         raise ClimannError(
             f"{where}: latitude '{name}' values {values.min():g}…{values.max():g} lie outside −90…90 (a colatitude, "
-            f"or wrong units?); store latitudes in degrees_north, e.g. "
-            f"`{_colatitude_fix(dataset, name)}`"
-            " for a colatitude"
+            f"or wrong units?); store latitudes in degrees_north, e.g. for a colatitude "
+            f"{_colatitude_fix(dataset, name)}"
         )
 
 
 def _colatitude_fix(dataset: xr.Dataset, name: str) -> str:
     """The command that makes the colatitudes of ``name`` latitudes (90 minus each) in a copy of
-    its file (:func:`~climann.data.shell.values_command`)."""
+    its file (:func:`~climann.data.shell.values_command`), in backticks, the copy in a new folder
+    ``latitudes_fixed`` (:func:`_one_copy`)."""
     own = ncap2_name(name)
-    return values_command([f"{own}=90-{own}"], [xarray_values(name, f"90 - {xarray_data(name)}")],
-                          source_and_copy(dataset, dataset[name]))
+    return _one_copy(lambda files: values_command([f"{own}=90-{own}"],
+                                                  [xarray_values(name, f"90 - {xarray_data(name)}")], files),
+                     source_and_copy(dataset, dataset[name]), "latitudes_fixed")
+
+
+def _one_copy(command: Callable[[str], str], files: str, name: str) -> str:
+    """``command(IN OUT)`` in backticks, the copy of the user's file (``files``: ``IN OUT`` as
+    :func:`~climann.data.shell.source_and_copy` gives them) written under its own name into a new folder
+    ``name`` beside it, then the ``--data`` to give in its place (:func:`~climann.data.shell.one_copy_advice`):
+    beside the file (``X_fixed.nc``), a glob over their folder took both (fix56b). Placeholders and a Zarr
+    store as they are."""
+    return one_copy_advice(lambda arguments: f"`{command(arguments)}`", files, name)
 
 
 def checked_coordinates(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:

@@ -129,7 +129,8 @@ from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
 from climann.data.vector_frames import component_partners, partner_note
 from climann.data.paths import is_zarr_store
-from climann.data.shell import (attribute_command, copies_data, copy_folder_of, copy_name, input_and_copy,
+from climann.data.shell import (attribute_command, copies_data, copies_of_files, copy_folder_of, copy_name,
+                                input_and_copy,
                                 ncatted_attribute, none_there, one_copy_advice, shown_path, source_and_copy,
                                 users_file_copied, whole_write, working_path)
 from climann.data.sources import files_text, name_in_file, source_files
@@ -846,6 +847,8 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
     target_files = source_files(dataset[target])
     if metrics_file and len(target_files) == 1 and _copies_in_one_folder(metrics_file, target_files[0]):
         return _nemo_area_copies(dataset, target, e1t, e2t, metrics_file, target_files[0])
+    if metrics_file and len(target_files) > 1 and _netcdf_files([metrics_file, *target_files]):
+        return _nemo_area_copies_of_series(dataset, target, e1t, e2t, metrics_file, target_files)
     files = input_and_copy(metrics_file) if metrics_file else "MESH_MASK.nc MESH_MASK_fixed.nc"
     source, copy = (working_path(word) for word in shlex.split(files))
     script = (f'import sys, xarray as xr; m = xr.open_dataset("{source}"); m["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
@@ -894,6 +897,42 @@ def _nemo_area_copies(dataset: xr.Dataset, target: str, e1t: str, e2t: str, metr
             f"grid (approximate without cell bounds); to weigh them by {e1t}·{e2t}: `{line}` (writes it as e1e2t into "
             f"a copy of {metrics_name}, then names it in a copy of {target_name}, both in a new folder), then give "
             f"--data {copies_data(folder, [metrics_file, target_file])} in place of {metrics_name} and {target_name}")
+
+
+def _netcdf_files(files: Sequence[str]) -> bool:
+    """Whether ``files`` are NetCDF files (not Zarr stores), whose copies a line writes into new folders."""
+    return all(Path(file).is_file() and not is_zarr_store(file) for file in files)
+
+
+def _nemo_area_copies_of_series(dataset: xr.Dataset, target: str, e1t: str, e2t: str, metrics_file: str,
+                                target_files: Sequence[str]) -> str:
+    """:func:`nemo_area_advice`'s words for a target read from several files (ORAS5's monthly files):
+    one line, between backticks, that writes a copy of the metrics' file with ``e1e2t = e1t·e2t``
+    (m²) into a new folder ``cell_areas`` beside it, then a copy of each of the target's files whose
+    ``cell_measures`` names it into a new folder ``cell_measures`` beside them
+    (:func:`~climann.data.shell.copies_of_files`), and the ``--data`` that takes the copies. The
+    ``ncatted`` of the first file alone, written beside the originals, left the others without
+    ``cell_measures``, and a glob over their folder took the copy with its original, dropped as a
+    duplicate: the scores stayed weighed by computed areas (break56a A3)."""
+    folder = copy_folder_of(metrics_file, "cell_areas")
+    metrics_copy = folder / copy_name(metrics_file)
+    script = (f'import sys, xarray as xr; m = xr.open_dataset("{working_path(metrics_file)}"); '
+              f'm["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
+              f'm["e1e2t"].attrs = {{"standard_name": "cell_area", "units": "m2"}}; '
+              + whole_write("m.to_netcdf", f'"{working_path(metrics_copy)}"'))
+    written = f"{none_there(metrics_copy)}mkdir -p {shown_path(folder)} && python -c {shlex.quote(script)}"
+    measures = ncatted_attribute("cell_measures", name_in_file(dataset[target], target), "o", "c", "area: e1e2t")
+    looped = copies_of_files(lambda arguments, _: f"`{written} && {attribute_command([measures], arguments)}`",
+                             target_files, name="cell_measures")
+    metrics_name = Path(metrics_file).name
+    line, marker, after = looped.partition("` (a copy of each of its ")
+    after = (f" (writes it as e1e2t into a copy of {metrics_name} in a new folder, then names it in a copy of each of "
+             f"its {after}")
+    return (f"{e1t}·{e2t} is the T cells' areas (NEMO 3.6 writes no e1e2t), not used to weigh the scores: '{target}' "
+            "names no cell areas (no CF cell_measures), so the scores are weighed by areas climann computes from the "
+            f"grid (approximate without cell bounds); to weigh them by {e1t}·{e2t}: "
+            + (f"{line}`{after}, and give --data {shown_path(metrics_copy)} in place of {metrics_name}" if marker else
+               f"{looped}, and give --data {shown_path(metrics_copy)} in place of {metrics_name}"))
 
 
 def spread_note(spreads: Mapping[str, str]) -> str:

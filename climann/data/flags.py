@@ -55,7 +55,8 @@ from climann.data.flag_codes import flag_codes
 from climann.data.nonnegative import cannot_be_negative
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (attribute_command, copies_of_files, identifier, ncap2_name, ncatted_attribute,
-                                ncatted_number, ncatted_type, shown_path, source_and_copy, values_command)
+                                ncatted_number, ncatted_type, one_copy_advice, shown_path, source_and_copy,
+                                values_command)
 from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
@@ -493,10 +494,14 @@ def refuse_codes_within_range(dataset: xr.Dataset, names: Sequence[str], *, wher
         kind = np.dtype(variable.encoding.get("dtype", variable.dtype))
         files = source_and_copy(variable)
         absent = [code for code, _ in zero_amount_codes(name, variable)]  # 0 of it, a value: not marked missing
-        missing = attribute_command([ncatted_attribute("missing_value", stored, "o", ncatted_type(kind), ",".join(
-            ncatted_number(code, kind) for code in codes if code not in absent))], files)
-        kept = attribute_command([ncatted_attribute(key, stored, "d") for key in ("flag_values", "flag_meanings")],
-                                 files)
+        marks = [ncatted_attribute("missing_value", stored, "o", ncatted_type(kind), ",".join(
+            ncatted_number(code, kind) for code in codes if code not in absent))]
+        removed = [ncatted_attribute(key, stored, "d") for key in ("flag_values", "flag_meanings")]
+        # each way its copy in a new folder of its own: beside the file (X_fixed.nc), a glob over their folder took
+        # both, and the two ways wrote one copy (fix56b)
+        missing = one_copy_advice(lambda arguments: f"`{attribute_command(marks, arguments)}`", files,
+                                  "flag_codes_missing")
+        kept = one_copy_advice(lambda arguments: f"`{attribute_command(removed, arguments)}`", files, "flags_removed")
         shown = f"flag_values {' '.join(_shown(code) for code in codes)}: {variable.attrs.get('flag_meanings', '')}"
         raise ClimannError(
             f"{'the target' if position == 0 else 'the predictor'} '{name}' in {variable_where(variable, where)} is "

@@ -32,7 +32,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.shell import (
-    attribute_command, file_time_names, ncap2_name, ncatted_attribute, source_and_copy, values_command,
+    attribute_command, file_time_names, ncap2_name, ncatted_attribute, one_copy_advice, source_and_copy, values_command,
     with_file_time_names, xarray_data, xarray_values,
 )
 from climann.data.instant_values import holds_instants as holds_instants
@@ -675,10 +675,12 @@ def plus_lead_time(times: np.ndarray, lead: xr.DataArray, *, fix: str = "IN.nc O
                            f"(or select those that have one)")
     quantity = _lead_time_unit(units)
     if quantity is None:
+        months_units = ncatted_attribute("units", name, "o", "c", "months")
+        # the copy into a new folder: beside the file (X_fixed.nc), a glob over their folder took both (fix56b)
         raise ClimannError(
             f"lead time '{name}' (forecast_period) has units '{units}', not units of time, so the time its fields "
             f"are valid at (forecast reference time + lead) cannot be told; set units of time, e.g. "
-            f"`{attribute_command([ncatted_attribute('units', name, 'o', 'c', 'months')], fix)}`")
+            + one_copy_advice(lambda files: f"`{attribute_command([months_units], files)}`", fix, "units_fixed"))
     months = calendar_months_per_unit(units)
     if months is None:
         durations = _durations(numbers * quantity.to("second").magnitude)
@@ -691,8 +693,8 @@ def plus_lead_time(times: np.ndarray, lead: xr.DataArray, *, fix: str = "IN.nc O
         raise ClimannError(
             f"lead time '{name}' = {odd:g} {units} is not a whole number of calendar months ({odd * months:g}), and a "
             f"fraction of a year has no length until one says which year; give the lead in months, e.g. "
-            f"`{_lead_in_months(name, months, fix)}` (a fraction of a month is read as "
-            f"that fraction of the month it reaches), or in days")
+            f"{one_copy_advice(lambda files: f'`{_lead_in_months(name, months, files)}`', fix, 'lead_in_months')} "
+            "(a fraction of a month is read as that fraction of the month it reaches), or in days")
     return _plus_calendar_months(times, np.where(exact, whole, counted))
 
 

@@ -48,9 +48,10 @@ from climann.data.grib import GRIB_FILE_NAME_KEY
 from climann.data.handles import open_netcdf
 from climann.data.paths import is_grib_file
 from climann.data.shell import (
-    attribute_command, cdo_command, copies_data, copies_of_files, copy_name, given_files, grib_command,
-    input_and_copy, ncatted_attribute, python_command, shown_path, source_and_copy, working_path, whole_write,
-    xarray_command,
+    attribute_command, cdo_command, copies_data, copies_of_files, copy_folder_of, copy_name, given_files,
+    grib_command, ncatted_attribute, none_there, one_copy_advice, one_copy_line, others_given_as_before,
+    python_command,
+    shown_path, source_and_copy, users_file_copied, working_path, whole_write, xarray_command,
 )
 from climann.errors import ClimannError
 
@@ -376,10 +377,15 @@ def _kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.Dat
     if source is not None and is_grib_file(source):
         return _grib_kinds_refusal(whole, kinds, lead, kept, source, where=where)
     files = source_and_copy(whole, suffix="selected")
-    xarray = xarray_command([f"d = d.drop_vars({dropped!r})"], files, suffix="selected")
+
+    def ways(arguments: str) -> str:
+        xarray = xarray_command([f"d = d.drop_vars({dropped!r})"], arguments, suffix="selected")
+        return f"`{cdo_command('selname,' + ','.join(kept), arguments)}` or, without CDO, `{xarray}`"
+
+    # the copy into a new folder: beside the file (X_selected.nc), a glob over their folder took both (fix56b)
     return (f"{where} holds forecasts of different kinds of time ({_kinds_text(whole, kinds, lead)}): one time axis "
             f"cannot give each its window; put them in separate files, e.g. for {', '.join(kept)} "
-            f"`{cdo_command('selname,' + ','.join(kept), files)}` or, without CDO, `{xarray}`, and the others likewise")
+            f"{one_copy_advice(ways, files, 'selected_variables')}, and the others likewise")
 
 
 def _grib_kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.DataArray, kept: list[str],
@@ -389,15 +395,20 @@ def _grib_kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: x
     keeps its step range, which gives its window when the copy is read (a NetCDF copy keeps none:
     the accumulation was then refused for it, break38a B2); the copy's name ends as the input's."""
     short_names = [str(whole[name].attrs.get("GRIB_shortName", name)) for name in kept]
-    files = input_and_copy(source, "selected", extension=Path(source).suffix)
-    copy = shlex.split(files)[1]
-    code = (f"import eccodes; f = open({working_path(source)!r}, 'rb'); o = open({copy!r}, 'wb'); "
+    # the copy, a GRIB file under the file's own name, into a new folder: beside it (X_selected.grib2), a glob over
+    # their folder took both (fix56b)
+    folder = copy_folder_of(source, "selected_variables")
+    copy = folder / Path(source).name
+    made = f"mkdir -p {shown_path(folder)} && "
+    code = (f"import eccodes; f = open({working_path(source)!r}, 'rb'); o = open({working_path(copy)!r}, 'wb'); "
             f"[(eccodes.codes_get(m, 'shortName') in {short_names!r} and eccodes.codes_write(m, o), "
             f"eccodes.codes_release(m)) for m in iter(lambda: eccodes.codes_grib_new_from_file(f), None)]; o.close()")
+    cdo = cdo_command('selname,' + ','.join(short_names), f"{shown_path(source)} {shown_path(copy)}")
     return (f"{where} holds forecasts of different kinds of time ({_kinds_text(whole, kinds, lead)}): one time axis "
             f"cannot give each its window; put them in separate GRIB files, which keep each message's step range, "
-            f"e.g. for {', '.join(kept)} `{cdo_command('selname,' + ','.join(short_names), files)}` or, without CDO, "
-            f"`{python_command(code)}`, and the others likewise")
+            f"e.g. for {', '.join(kept)} `{made}{cdo}` or, without CDO, `{none_there(copy)}{made}"
+            f"{python_command(code)}` (its copy in a new folder), then give --data {shown_path(copy)} in place of "
+            f"{shown_path(source)}{others_given_as_before(source)}, and the others likewise")
 
 
 def _kinds_text(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.DataArray) -> str:
@@ -447,7 +458,8 @@ def _window_start(whole: xr.Dataset, lead: xr.DataArray, kind: str, *, names: li
         hours = ncatted_attribute("units", lead_dim, "o", "c", "hours")
         raise ClimannError(f"the lead time '{lead_dim}' of {where} has no units, so the window of {', '.join(names)} "
                            f"(GRIB stepType) cannot be told; set its units, e.g. "
-                           f"`{attribute_command([hours], source_and_copy(whole))}`")
+                           + one_copy_advice(lambda files: f"`{attribute_command([hours], files)}`",
+                                             source_and_copy(whole), "units_fixed"))
     chosen = float(lead.values)
     every = np.asarray(whole[lead_dim].values, np.float64)
     earlier = every[every < chosen]
@@ -618,8 +630,14 @@ def one_lead_accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, names: 
     units = str(lead.attrs.get("units", "")).strip() or "(no units)"
     script = _PYTHON_LEAD_BOUNDS.format(lead=lead_dim, bounds=f"{lead_dim}_bnds")
     files = source_and_copy(whole, suffix="bounded")
-    command = f"{python_command(script)} {files} LOWER"
-    command = grib_command(command) if is_grib_file(shlex.split(files)[0]) else command
+
+    def line(arguments: str, _: object = None) -> str:
+        command = f"{python_command(script)} {arguments} LOWER"
+        return grib_command(command) if is_grib_file(shlex.split(files)[0]) else command
+
+    # the copy into a new folder: beside the file (X_bounded.nc), a glob over their folder took both (fix56b)
+    copied = users_file_copied(files)
+    written = f"`{line(files)}`" if copied is None else one_copy_line(line, copied, "lead_bounded")
     centre = producer_centre(whole)
     said = f"GRIB_centre '{centre}'" if centre else "no GRIB_centre"
     last = {hours: f"{max(value - hours / _hours_per_unit(lead), 0.0):g}" for hours in (6, 1)}
@@ -629,9 +647,9 @@ def one_lead_accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, names: 
         f"start ({lead_dim} 0 to {value:g} {units}: ECMWF's forecasts) or the total over the last bucket before the "
         f"valid time (NCEP's GFS and GEFS APCP: 6-hour buckets; ERA5: the hour before), and a NetCDF copy keeps no "
         f"GRIB step range to tell which, so climann does not guess; write a copy whose lead time has CF bounds for "
-        f"the reading you know: `{command}` with LOWER 0 for the total from the start, "
+        f"the reading you know, LOWER 0 for the total from the start, "
         f"or the {lead_dim} where the last bucket begins, in {units} ({last[6]} for 6-hour buckets, {last[1]} for "
-        f"ERA5's hour before), then give the copy in place of the file")
+        f"ERA5's hour before): {written}" + (", then give the copy in place of the file" if copied is None else ""))
 
 
 def _with_bounds(chosen: xr.Dataset, valid_name: str, bounds: np.ndarray, *, source: str) -> xr.Dataset:

@@ -40,6 +40,7 @@ degrees; longitude periodic).
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -532,8 +533,11 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
     without = ": bilinear, no average" if coarser else ": the nearest centre's value" if past_edges \
         else ": the nearest centre's value within half a cell" if gappy else ""
 
+    described = cdo_grid_description(reference_path)
+
     def advice(files: str, quote: str = "") -> str:
-        remap = cdo_command(cdo_direction_chain(f"{operator},{shown_path(reference_path)}", directions), files)
+        target = shown_path(reference_path) if described is None else _described_grid(described, files)
+        remap = cdo_command(cdo_direction_chain(f"{operator},{target}", directions), files)
         return (f"{quote}{remap}{quote}, or without CDO (xarray's "
                 f"interp, with SciPy{without}) {quote}{python_command(code)} {files}{quote}")
 
@@ -543,6 +547,52 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
         return f"interpolate {Path(paths[0]).name} {way} onto {Path(reference_path).name}'s grid: {one}"
     return (f"interpolate {files_text(paths)} {way} onto {Path(reference_path).name}'s grid: "
             f"{copies_of_files(lambda files, _: advice(files), [str(path) for path in paths], name='regridded')}")
+
+
+def cdo_grid_description(path: str | Path) -> list[str] | None:
+    """The lines of a CDO grid description (``gridtype = lonlat``, ``xsize``, ``xfirst``, ``xinc`` or
+    ``xvals`` …, in the file's own order) of the file's 1-D latitude and longitude when either is
+    stored on a dimension of another name (the GPCP v2.3 CDR's ``latitude(nlat)``,
+    ``longitude(nlon)`` without a ``coordinates`` attribute): CDO reads no grid there ("generic"),
+    and ``cdo remapcon,<that file>`` aborts, "Unsupported target grid type (generic)" (break56b A1).
+    None otherwise (CDO reads the file's grid itself), or when the file cannot be read.
+
+    Examples
+    --------
+    >>> cdo_grid_description("/no/such/file.nc") is None
+    True
+    """
+    try:
+        with open_netcdf(path, decode_times=False) as dataset:
+            found = {}
+            for name, variable in dataset.variables.items():
+                kind = geographic_kind(str(name), variable) if variable.ndim == 1 else None
+                if kind is not None and kind not in found:
+                    found[kind] = (variable.dims != (name,), np.asarray(variable.values, np.float64))
+    except (OSError, ValueError, KeyError, TypeError, ClimannError):
+        return None
+    if set(found) != {"latitude", "longitude"} or not any(other for other, _ in found.values()):
+        return None
+    lines = ["gridtype = lonlat"]
+    for axis, kind in (("x", "longitude"), ("y", "latitude")):
+        values = found[kind][1]
+        lines.append(f"{axis}size = {values.size}")
+        steps = np.diff(values)
+        if values.size > 1 and np.allclose(steps, steps[0], rtol=1e-6, atol=0):
+            lines += [f"{axis}first = {values[0]:.10g}", f"{axis}inc = {steps[0]:.10g}"]
+        else:
+            lines.append(f"{axis}vals = " + " ".join(f"{value:.10g}" for value in values))
+    return lines
+
+
+def _described_grid(lines: Sequence[str], files: str) -> str:
+    """The ``remap`` operator's grid argument for a target CDO reads as generic (:func:`cdo_grid_description`):
+    a command substitution that writes the description into the copy's new folder (the folder of the
+    second of ``files``, made before the command runs) and names it. A pipe (``<(printf …)``) CDO cannot
+    open ("Open failed on /dev/fd/63"); the folder holds the copies, ending ``.nc``, and this ``.txt``."""
+    folder = files.split(" ", 1)[1].rsplit("/", 1)[0]
+    written = f"{folder}/target_grid.txt"
+    return f'"$(printf \'%s\\n\' {" ".join(shlex.quote(line) for line in lines)} > {written} && echo {written})"'
 
 
 def _direction_words(directions: Mapping[str, float]) -> str:

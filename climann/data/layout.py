@@ -17,7 +17,7 @@ from climann.data.cell_edges import STRAIGHT_CELL_EDGES_KEY as STRAIGHT_CELL_EDG
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
 from climann.data.point_lists import point_weights
 from climann.data.time_axis import TimeStride, cell_time_step
-from climann.data.value_words import time_value_word_of
+from climann.data.value_words import is_amount_rate, time_value_word_of
 from climann.data.instant_values import holds_instants
 from climann.data.window_totals import window_end_reason
 from climann.data.time_cells import period_dates, season_score_times
@@ -54,6 +54,18 @@ GRID_STRIDE_KEY = "climann_grid_stride"
 #: region`` cut it (:func:`climann.data.subset.subset_dataset`); see
 #: :attr:`GridLayout.region_grid_cells`.
 REGION_GRID_CELLS_KEY = "climann_region_grid_cells"
+
+#: The key of a time coordinate's ``encoding`` holding the areas climann computed on the whole
+#: grid for the cells a cut (``[data] region``) kept (:func:`climann.data.region_areas.cut_grid`):
+#: ``(how, areas)``, ``how`` :data:`AXES_AREAS` or :data:`CENTRE_SPACING_AREAS`, ``areas`` shape
+#: (n_rows, n_columns) of the cut, steradians; see :attr:`GridLayout.whole_grid_areas`.
+WHOLE_GRID_AREAS_KEY = "climann_whole_grid_areas"
+
+#: Areas from the 1-D axes' edges, (sin φ₂ − sin φ₁)(λ₂ − λ₁) (:func:`latitude_longitude_areas`).
+AXES_AREAS = "axes"
+
+#: Areas from corners midway between 2-D cell centres (:func:`~climann.data.geometry.centre_spacing_areas`).
+CENTRE_SPACING_AREAS = "centre spacing"
 
 #: ``encoding`` key of a data variable: the names of the scalar coordinates that a selection
 #: (:func:`climann.data.subset.select_values`) left it, as against those its file gave it (ERA5's
@@ -315,6 +327,10 @@ class GridLayout:
     region_grid_cells : int
         The cells of the grid before ``[data] region`` cut it (:data:`REGION_GRID_CELLS_KEY`):
         the region is said as "56 of 2 592 cells"; 0 without a region.
+    whole_grid_areas : tuple of (str, ndarray of shape (n_lat, n_lon)), optional
+        The areas climann computed on the whole grid for the cells a region kept, and how
+        (:data:`WHOLE_GRID_AREAS_KEY`): :meth:`computed_cell_areas` takes them, not areas
+        computed from the cut, whose edge cells have lost their neighbours.
     time_storage : str
         Why the time axis has no regular step when the cause is its storage in a floating
         type too coarse for its step (:func:`climann.data.time_precision.coarse_storage`),
@@ -382,18 +398,14 @@ class GridLayout:
     time_storage: str = ""
     grid_stride: int = 1
     region_grid_cells: int = 0
+    whole_grid_areas: tuple[str, np.ndarray] | None = None
     value_dtype: str = "float32"
 
     @property
     def is_rotated_pole(self) -> bool:
         """Whether the rows and columns are the rotated latitude and longitude (degrees) of a
         ``rotated_latitude_longitude`` grid mapping."""
-        return (
-            self.grid_mapping is not None
-            and self.grid_mapping.attrs.get("grid_mapping_name") == "rotated_latitude_longitude"
-            and self.latitude.attrs.get("standard_name") == "grid_latitude"
-            and self.longitude.attrs.get("standard_name") == "grid_longitude"
-        )
+        return rotated_pole_axes(self.grid_mapping, self.latitude.attrs, self.longitude.attrs)
 
     @property
     def is_climatology(self) -> bool:
@@ -594,10 +606,13 @@ class GridLayout:
         variable); of new data without it (``predict``), "the value": the run's target's words
         called ERA5's instantaneous t2m at 00 UTC "the total of the day" (break52a A6)."""
         own = not self.variable_files or self.target_name in self.variable_files
+        word = time_value_word_of(self.target_name, self.target_attrs, str(self.time.name)) if own else "value"
+        # a rate of an amount (CHIRPS's monthly precip in mm/month) is the mean rate over its cell, in mm/month its
+        # total: "the mean of the month" read as an average of something within it (break56b A5)
+        word = "mean rate" if word == "mean" and is_amount_rate(self.target_name, self.target_attrs) else word
         return {"instants": own and holds_instants(self.target_attrs, self.target_name),
                 "window_ends": window_end_reason(self.target_name, self.target_attrs) if own else "",
-                "value_word": time_value_word_of(self.target_name, self.target_attrs, str(self.time.name))
-                if own else "value", "shown_from": self.steps_before_range}
+                "value_word": word, "shown_from": self.steps_before_range}
 
     def period_times(self) -> np.ndarray:
         """The dates by which each step is counted in its year, shape (n_time,): the split into
@@ -713,12 +728,16 @@ class GridLayout:
         gives none (the formulas there)."""
         if self.geographic is not None and not self.is_rotated_pole:
             return self._curvilinear_cell_areas()
-        latitude_bounds, longitude_bounds = self.axis_bounds()
-        edges = np.deg2rad(latitude_bounds)
-        by_latitude = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
-        # a cell across the dateline (179.5 … −179.5) is 1° wide, not 359°
-        by_longitude = np.deg2rad(np.abs(wrapped_difference(longitude_bounds[:, 1], longitude_bounds[:, 0])))
-        return np.outer(by_latitude, by_longitude)
+        areas = self._whole_grid_areas(AXES_AREAS)
+        return areas if areas is not None else latitude_longitude_areas(*self.axis_bounds())
+
+    def _whole_grid_areas(self, how: str) -> np.ndarray | None:
+        """The whole grid's areas of these cells (:attr:`whole_grid_areas`) when computed as
+        ``how`` is and for these cells (not thinned by ``grid_stride`` since); else None."""
+        if self.whole_grid_areas is None or self.grid_stride != 1:
+            return None
+        recorded_how, areas = self.whole_grid_areas
+        return areas if recorded_how == how and np.shape(areas) == self.shape[1:] else None
 
     def axis_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """The cells' edges along the latitude and longitude axes (the rotated ones on a
@@ -744,8 +763,33 @@ class GridLayout:
             area = polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values,
                                  straight_edges=self.straight_cell_edges)
         else:
-            area = centre_spacing_areas(*self.geographic_coordinates())
+            area = self._whole_grid_areas(CENTRE_SPACING_AREAS)
+            if area is None:
+                area = centre_spacing_areas(*self.geographic_coordinates())
         return np.where(np.isfinite(area), area, 0.0)  # a cell without a position has no area
+
+
+def rotated_pole_axes(grid_mapping: Coordinate | None, latitude_attrs: Mapping, longitude_attrs: Mapping) -> bool:
+    """Whether rows and columns with these attributes are the rotated latitude and longitude
+    (degrees) of a ``rotated_latitude_longitude`` ``grid_mapping`` (:attr:`GridLayout.is_rotated_pole`)."""
+    return (
+        grid_mapping is not None
+        and grid_mapping.attrs.get("grid_mapping_name") == "rotated_latitude_longitude"
+        and latitude_attrs.get("standard_name") == "grid_latitude"
+        and longitude_attrs.get("standard_name") == "grid_longitude"
+    )
+
+
+def latitude_longitude_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> np.ndarray:
+    """Areas of the cells of a latitude-longitude grid on the unit sphere (steradians),
+    (sin φ₂ − sin φ₁)(λ₂ − λ₁), shape (n_lat, n_lon), from the edges of each axis, shapes
+    (n_lat, 2) and (n_lon, 2), degrees."""
+    edges = np.deg2rad(np.asarray(latitude_bounds, np.float64))
+    by_latitude = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
+    longitude_bounds = np.asarray(longitude_bounds, np.float64)
+    # a cell across the dateline (179.5 … −179.5) is 1° wide, not 359°
+    by_longitude = np.deg2rad(np.abs(wrapped_difference(longitude_bounds[:, 1], longitude_bounds[:, 0])))
+    return np.outer(by_latitude, by_longitude)
 
 
 def loaded(values: np.ndarray | dask.array.Array) -> np.ndarray:

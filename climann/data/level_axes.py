@@ -159,14 +159,18 @@ def _one_level_advice(name: str, path: Path, axis: xr.DataArray) -> str:
     (a surface field beside profiles, CF §5.7), not one of the others' levels to interpolate to
     (``cdo intlevel`` and ``sellevel`` abort on it: break44a A1); NCO's ``ncwa -a`` drops the
     axis and keeps its value as a scalar level (read so: :mod:`climann.data.file_levels`)."""
-    from climann.data.shell import input_and_copy
+    from climann.data.shell import input_and_copy, none_there, one_copy_line, users_file_copied
 
     units = str(axis.attrs.get("units", "")).strip()
     value = float(np.asarray(axis.values, np.float64).ravel()[0])
     files = input_and_copy(path, f"no_{name}")
+    # the copy into a new folder: beside the file (x_no_lev.nc), a glob over their folder took both (fix56b)
+    way = (f"`ncwa -a {name} {files}`, and give that file in place of {path.name}" if users_file_copied(files) is None
+           else one_copy_line(lambda arguments, copy: f"{none_there(copy)}ncwa -a {name} {arguments}", path,
+                              "level_axis_dropped"))
     return (f"{path.name} holds '{name}' with one value ({value:g}{f' {units}' if units else ''}): if that is its "
             f"variables' own level (a surface field beside profiles), drop the axis in a copy, its value kept as a "
-            f"scalar level, `ncwa -a {name} {files}`, and give that file in place of {path.name}")
+            f"scalar level, {way}")
 
 
 def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *, home: int = 0,

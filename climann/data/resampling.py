@@ -76,7 +76,7 @@ _PYTHON_RESAMPLE = (
 
 
 def resample_command(path: str | os.PathLike, hours: float, time: str = "time", *,
-                     centred_on: float | None = None) -> str:
+                     centred_on: float | None = None, files: str | None = None) -> str:
     """The shell line that writes beside ``path`` the means of its time-varying variables
     over cells of ``hours`` hours, with CF bounds of the cells' edges.
 
@@ -94,6 +94,10 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time", 
         values without bounds, which it read at their stamps (its ``hour`` feature at 00:00,
         03:00 …; fix44k: cells [00:00, 03:00] stamped 01:30 gave it hours it never saw, 1.5 h
         off its own). Default: cells start at 00:00 ([00:00, 03:00], stamped 01:30, CMIP6's 3hr).
+    files : str, optional
+        ``IN OUT`` as shell words in place of ``path`` and its copy beside it: climann's advice gives
+        the file and its copy in a new folder (:func:`climann.data.shell.one_copy_line`; beside it, a
+        glob over their folder took both, fix56b).
 
     Returns
     -------
@@ -113,7 +117,8 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time", 
     before, after = xarray_direction_statements(file_directions(path), after_on="m")
     script = (_PYTHON_RESAMPLE.replace("m=d[[q for q in d.data_vars", f"{before}m=d[[q for q in d.data_vars")
               .replace("m=m.assign({q:m[q].astype(d[q].dtype)", f"{after}m=m.assign({{q:m[q].astype(d[q].dtype)"))
-    return (f"python -c {shlex.quote(script)} {input_and_copy(path, f'{hours:g}-hourly')} "
+    files = input_and_copy(path, f"{hours:g}-hourly") if files is None else files
+    return (f"python -c {shlex.quote(script)} {files} "
             f"{hours:g} {shlex.quote(time)}" + (f" {centred_on - hours / 2:g}" if centred_on is not None else ""))
 
 

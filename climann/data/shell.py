@@ -440,8 +440,9 @@ _NUMBERED_COPY = re.compile(r"'(?P<quoted>[^']+_[A-Za-z0-9]+)_\d+(?P<qext>\.[A-Z
 
 def new_folder(parent: str | os.PathLike, name: str) -> Path:
     """A folder inside ``parent`` for the copies a command writes (``with_bounds``), with
-    ``_2``, ``_3`` … added while that name is taken: the command writes into nothing that is
-    already there, and the copies are apart from their inputs, so that a glob over the inputs'
+    ``_2``, ``_3`` … added while that name is taken by anything but an empty folder (:func:`_empty_folder`,
+    left by an advised line that failed): the command writes into nothing that is already there, and the
+    copies are apart from their inputs, so that a glob over the inputs'
     folder (``'era5/*.nc'``) does not take both.
 
     Parameters
@@ -452,9 +453,19 @@ def new_folder(parent: str | os.PathLike, name: str) -> Path:
         Says what the copies hold.
     """
     candidate, number = Path(parent) / name, 2
-    while os.path.lexists(candidate):
+    while os.path.lexists(candidate) and not _empty_folder(candidate):
         candidate, number = Path(parent) / f"{name}_{number}", number + 1
     return candidate
+
+
+def _empty_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder (not a link to one) holding nothing: the one an advised line made before
+    its tool failed (``mkdir -p regridded && cdo …`` aborting), taken again rather than ``regridded_2``
+    (break56b A5): the line writes over nothing there."""
+    try:
+        return path.is_dir() and not path.is_symlink() and not any(path.iterdir())
+    except OSError:
+        return False
 
 
 def shared_glob(files: Sequence[str | os.PathLike]) -> Path | None:
@@ -770,6 +781,13 @@ def _one_copy_words(file: str, folder: Path) -> tuple[str, Path, str]:
     after = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(file)}"
              f"{_others_kept(Path(file).parent, [file])}")
     return words, copy, after
+
+
+def others_given_as_before(file: str | os.PathLike) -> str:
+    """The words after a line that writes the copy of ``file`` into a new folder beside it (its own line,
+    not :func:`one_copy_advice`'s: a GRIB copy under a GRIB name, a remap that writes its grid first) on
+    the other files of its folder, given as before (:func:`_others_kept`); ``""`` when there are none."""
+    return _others_kept(Path(file).parent, [str(file)])
 
 
 def copy_folder_of(file: str | os.PathLike, name: str) -> Path:

@@ -739,7 +739,8 @@ def unknown_periods_refusal(
 
 
 def _readings_text(variable: str, file: str | Path, stamp: object, other: str, frequency: str) -> str:
-    """The two readings of a stamp on a period's first instant, neither said first as a default:
+    """The two readings of a stamp on a period's first instant, neither taken by default beside known periods
+    (the file alone is read as opening them, with a warning, as ``climann info`` says: break56b A5):
     what each pairs ``variable``'s first value (``stamp``) with, and the other variables of its
     ``file`` along time that the same bounds date with it (:func:`_variables_along_time`): a
     copy's time bounds are every variable's of the file (fix47d: the refusal offered the period
@@ -751,7 +752,10 @@ def _readings_text(variable: str, file: str | Path, stamp: object, other: str, f
     listed = ", ".join(others)
     moved = [f", and {listed} of {Path(str(file)).name} with it (bounds on its time date every variable along it)",
              f", and {listed} with it"] if others else ["", ""]
-    return (f"neither reading is climann's default, and the files' documentation says which: read as the {period} "
+    # read alone, such stamps open their periods, with a warning (info and train say so): said here too (break56b A5)
+    return (f"read alone, such stamps are taken as opening their {period}s (with a warning); here, where the wrong "
+            f"reading pairs every value one {period} off, neither is taken by default, and the files' documentation "
+            f"says which: read as the {period} "
             f"ending at each stamp, {variable} of {date_text(stamp)} goes with {other} of "
             f"{period_text(closing, frequency)}{moved[0]}; read as the {period} beginning at each stamp, with {other} "
             f"of {period_text(opening, frequency)}{moved[1]}")

@@ -31,6 +31,7 @@ from climann.data.sources import files_text, source_files
 from climann.data.stations import names_chosen_station
 from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
+from climann.data.region_areas import cut_grid
 from climann.data.layout import (GRID_STRIDE_KEY, REGION_GRID_CELLS_KEY, SELECTED_COORDINATES_KEY,
                                  STRAIGHT_CELL_EDGES_KEY)
 from climann.data.notes import note_once, with_store_notes
@@ -975,7 +976,7 @@ def select_region(
                                               f"longitude {longitude.min():g}…{longitude.max():g}", of_run=of_run,
                                         regional_mean=regional_mean) + _order_hint(box, lats, lons, of_run=of_run,
                                                                                    regional_mean=regional_mean))
-    return dataset.isel({lat_name: lat_keep, lon_name: lon_keep})
+    return cut_grid(dataset, lat_keep, lon_keep)  # the areas of the whole grid, then the cut
 
 
 def _no_cell_text(box: Sequence[float], extent: str, *, of_run: bool, regional_mean: str = "") -> str:
@@ -1042,7 +1043,7 @@ def _mask_region(
                                                                                    regional_mean=regional_mean))
     rows, columns = (_run_around(inside.any(axis=1 - axis), periodic=_around_the_globe(longitude, axis))
                      for axis in (0, 1))
-    cut = dataset.isel({dims[0]: rows, dims[1]: columns})
+    cut = cut_grid(dataset, rows, columns)  # the areas of the whole grid, then the cut
     mask = xr.DataArray(inside[np.ix_(rows, columns)], dims=dims)
     masked = {name: _with_own_records(cut[name].where(mask), cut[name])
               for name in data_variable_names(cut) if set(dims) <= set(cut[name].dims)}

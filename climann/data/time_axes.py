@@ -100,9 +100,10 @@ from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.resampling import (calendar_resample_command, composite_resample_command, resample_command,
                                       restamp_command)
 from climann.data.shell import (
-    beside, cdo_command, cdo_input_files, cdo_inside_folder, copies_command, copies_data, copies_folder, copy_in_folder,
-    file_time_names, glob_words, grib_command, in_place_note, input_and_copy, new_folder, none_there,
-    none_there_in_loop, python_command, shared_glob, shown_path, steps_command, stopping_loop, working_path,
+    beside, cdo_command, cdo_input_files, cdo_inside_folder, copies_command, copies_data, copies_folder,
+    copies_of_files, copy_in_folder, file_time_names, glob_words, grib_command, in_place_note, input_and_copy,
+    new_folder, none_there, none_there_in_loop, one_copy_line, python_command, shared_glob, shown_path, steps_command,
+    stopping_loop, working_path,
 )
 from climann.data.sources import files_text
 from climann.data.split_periods import (
@@ -550,11 +551,13 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     statistic, words = _statistic_of(value_word, extreme)
     if prefix and not cdo_copies(str(file), time) and frequency in _CALENDAR_PERIODS:
         # a CF station file (runoff(time, id)): CDO skips its variables, "Unsupported file structure" (break44d A10)
-        command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time, statistic=statistic)
-        return f"e.g. {frequency} {words} with `{command}`"
+        line = _one_copy(lambda files: calendar_resample_command(
+            file, _CALENDAR_PERIODS[frequency], frequency, time, statistic=statistic, files=files), file, frequency)
+        return f"e.g. {frequency} {words} with {line}"
     if prefix:
         operators = _cdo_time_statistic(f"{prefix}{statistic}", file_directions(file) if statistic == "mean" else {})
-        return f"e.g. {frequency} {words} with `{cdo_command(operators, input_and_copy(file, frequency))}`"
+        line = _one_copy(lambda files: cdo_command(operators, files), file, frequency)
+        return f"e.g. {frequency} {words} with {line}"
     if statistic != "mean":  # resample_command writes means
         kept = "totals are summed" if statistic == "sum" else f"{words} give their extreme"
         return f"e.g. with xarray's Dataset.resample(...).{statistic}() ({kept}, not averaged)"
@@ -564,9 +567,22 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         where = (f" centred on {_time_of_day(centred_on)}, {_time_of_day(centred_on + step)} …, the run's stamps "
                  f"(without time bounds, read at their hours)" if centred_on is not None else "")
         read = "" if bounded else " (each value, without time bounds, taken over the step centred on its stamp)"
-        return (f"e.g. {frequency} means{where} with `{resample_command(file, step, time, centred_on=centred_on)}`"
-                f"{read}")
+        line = _one_copy(lambda files: resample_command(file, step, time, centred_on=centred_on, files=files), file,
+                         frequency)
+        return f"e.g. {frequency} means{where}{read} with {line}"
     return "e.g. with xarray's Dataset.resample"
+
+
+def _one_copy(line: Callable[[str], str], file: str | Path, name: str) -> str:
+    """``line(IN OUT)``, a command on ``file`` and its copy, in backticks, the copy written under the
+    file's own name into a new folder ``name`` beside it, then the ``--data`` to give in the file's place
+    (:func:`~climann.data.shell.one_copy_line`): a copy beside the file (``pr_monthly.nc`` beside
+    ``pr.nc``) was taken with it by a glob over their folder, and the run refused the two files of one
+    variable (fix56b). A file that is not there (data built in memory) or a Zarr store: the line on
+    ``file`` and its copy beside it."""
+    if not os.path.isfile(file) or is_zarr_store(file):
+        return f"`{line(input_and_copy(file, name))}`"
+    return one_copy_line(lambda arguments, _: line(arguments), file, name)
 
 
 def _cdo_time_statistic(operator: str, directions: Mapping[str, float]) -> str:
@@ -701,10 +717,10 @@ def series_averaging_advice(
         # a CF station file (pr(time, id) beside tas): CDO skips its station names (and refuses the file when time
         # is not first), and no texts were given to append: one xarray line sums the totals and averages the
         # means in one copy that keeps them (fix45c: two cdo lines whose copies no station name chooses)
-        command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time,
-                                            sums=groups["total"])
+        line = _one_copy(lambda files: calendar_resample_command(
+            file, _CALENDAR_PERIODS[frequency], frequency, time, sums=groups["total"], files=files), file, frequency)
         return (f"e.g. {frequency} totals of {_listed(groups['total'])} and means of {_listed(groups['mean'])} "
-                f"with `{command}`{unsaid}{assumed}")
+                f"with {line}{unsaid}{assumed}")
     if prefix is None or not groups:
         only = next(iter(groups)) if len(groups) == 1 else "mean"
         return averaging_advice(file, frequency, time, value_word=only if only in _KEPT_STATISTICS else "mean",
@@ -882,7 +898,8 @@ def _frequency_refusal(first: _Axis, other: _Axis, used: Sequence[_Axis] = ()) -
         said = f"{other.variable} {_kind(other)} ({other.period})"
     if seasons and not is_zarr_store(fine.file):
         steps = "the seasons' steps"
-        how = f"e.g. seasonal means with `{calendar_resample_command(fine.file, seasons[1], 'seasonal', time)}`"
+        how = "e.g. seasonal means with " + _one_copy(lambda files: calendar_resample_command(
+            fine.file, seasons[1], "seasonal", time, files=files), fine.file, "seasonal")
     else:
         noun = str(coarse.frequency).endswith("s")  # "8-day composites": the steps of them, not "composites steps"
         steps = f"the steps of {coarse.frequency}" if noun else f"{coarse.frequency} steps"
@@ -1017,9 +1034,12 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     if all(cdo_copies(str(file), time) for file in files):
         directions = file_directions(fine.file) if statistic == "mean" else {}
         operator = _cdo_time_statistic(f"{prefix}{statistic}", directions)
-        # several variables' files together (_Together) are each a whole series: one loop over them
-        if isinstance(fine, _Axis) and (merged := _merged_periods_advice(fine, frequency, prefix, operator,
-                                                                          words)) is not None:
+        # several variables in the same files (_Together: IMERG's precipitation and its quality index in each
+        # half-hour's file) are one series of those files: merged by time as one variable's (break56b A2: a
+        # per-file daymean of one-step files kept them half-hourly); in files of their own, one loop over them
+        single = fine if isinstance(fine, _Axis) else _one_series_part(fine)
+        if single is not None and (merged := _merged_periods_advice(single, frequency, prefix, operator,
+                                                                    words)) is not None:
             return merged
 
         def tool(source: str, copy: str) -> str:
@@ -1033,6 +1053,17 @@ def _copies_advice(fine: _Axis, frequency: str, time: str) -> str | None:
     command, data, replaced = _copies_of(fine, frequency, tool, period=frequency)
     kept_apart = _OWN_FOLDER if len(files) > 1 else _OWN_FOLDER_ONE
     return f"e.g. {frequency} {words} with `{command}`, then give --data {data} in place of {replaced} {kept_apart}"
+
+
+def _one_series_part(together: _Together) -> _Axis | None:
+    """The first of ``together``'s variables when every one of them is in the same files at the same
+    stamps (one series of files, each holding all of them), None otherwise: that variable's axis then
+    says how the files' steps fall in periods for all of them (:func:`_merged_periods_advice`)."""
+    first = together.parts[0]
+    same = all(sorted(map(str, part.distinct_files)) == sorted(map(str, first.distinct_files))
+               and len(part.times) == len(first.times) and all(a == b for a, b in zip(part.times, first.times))
+               for part in together.parts[1:])
+    return first if same else None
 
 
 #: A target's N-day composites restarting each 1 January, as its step is named (``"8-day composites"``).
@@ -1813,20 +1844,29 @@ def _lacking_refusal(target: _Axis, other: _Axis, lacking: Sequence[object]) -> 
     """The refusal of a variable ``other`` that lacks some periods (``lacking``, sorted) of the
     ``target``'s steps: a sample at such a step would miss an input. The way out leaves those
     steps out of the target's files: ``cdo delete,timestep=…`` with CDO's 1-based steps of each
-    file (CDO's ``delete`` operator)."""
+    file (CDO's ``delete`` operator), their copies written into a new folder ``common_steps`` beside them
+    (:func:`~climann.data.shell.copies_of_files`; ``tas_selected.nc`` beside ``tas.nc`` was taken with it by a
+    glob over their folder, fix56b)."""
     left_out, steps_of = set(lacking), {}
     for period, file in zip(target.opening, target.files):
         steps_of.setdefault(file, []).append(period)
     dims = dict(target.file_dims)
-    commands = [f"`{steps_command(numbers, dims[file], input_and_copy(file, 'selected'), suffix='selected')}`"
-                for file, periods in steps_of.items()
-                if (numbers := [number for number, period in enumerate(periods, start=1) if period in left_out])]
+    numbers_of = {file: numbers for file, periods in steps_of.items()
+                  if (numbers := [number for number, period in enumerate(periods, start=1) if period in left_out])}
+    if all(os.path.isfile(file) and not is_zarr_store(file) for file in numbers_of):
+        # the copies into a new folder: beside their files, a glob over their folder took both (fix56b)
+        by_name = {str(file): (numbers, dims[file]) for file, numbers in numbers_of.items()}  # copies_of_files' str
+        way = copies_of_files(lambda words, file: f"`{steps_command(*by_name[file], words)}`", list(numbers_of),
+                              name="common_steps")
+    else:  # a Zarr store's copy is a new store beside it (xarray_command); data built in memory names no file
+        commands = [f"`{steps_command(numbers, dims[file], input_and_copy(file, 'selected'), suffix='selected')}`"
+                    for file, numbers in numbers_of.items()]
+        way = f"{' and '.join(commands)}{_in_place_of(steps_of, left_out)}"
     return ClimannError(
         f"{other.variable} ({other.period}, {steps_text(len(other.times), other.frequency)}) lacks {len(lacking)} of "
         f"the steps of {target.variable} ({target.period}, {steps_text(len(target.times), target.frequency)}): "
         f"{_some([target.text(period) for period in lacking])}; a sample there would miss an input ({_SAME_STEPS} "
-        f"as {target.variable}); leave those steps out of {target.variable}, {' and '.join(commands)}"
-        f"{_in_place_of(steps_of, left_out)}"
+        f"as {target.variable}); leave those steps out of {target.variable}, {way}"
     )
 
 
@@ -2172,11 +2212,12 @@ def _paired_cells_refusal(first: _Axis, other: _Axis, differing: Sequence[tuple]
             # a forecast's window is no bounds of its file (its lead time's or its GRIB step type's, read at the
             # lead chosen): a line moving its file's time bounds would fail (break41c C1: KeyError 'bounds')
             if not axis.windows and all(min(c) + moved <= t <= max(c) + moved for t, c in zip(axis.times, axis.cells)):
-                files = input_and_copy(axis.file)
-                lines.append(f"if {axis.variable}'s values are over {onto.variable}'s cells, "
-                             f"`{bounds_shift_command(shift, dict(axis.file_dims).get(axis.file, 'time'), files)}` "
-                             f"moves {axis.variable}'s bounds {_clock(shift)} {'later' if shift > 0 else 'earlier'}, "
-                             f"its times kept")
+                dim = dict(axis.file_dims).get(axis.file, "time")
+                line = _one_copy(lambda files, shift=shift, dim=dim: bounds_shift_command(shift, dim, files),
+                                 axis.file, "bounds_moved")
+                lines.append(f"if {axis.variable}'s values are over {onto.variable}'s cells, move "
+                             f"{axis.variable}'s bounds {_clock(shift)} {'later' if shift > 0 else 'earlier'}, "
+                             f"its times kept: {line}")
         if lines:
             ways = "; " + "; ".join(lines)
     # only cells moved alike may have been moved by CDO's shifttime (break55c A3: said of cdo timselmean's cells)
@@ -2564,13 +2605,14 @@ def _climatology_hint(axes: Sequence[_Axis]) -> str:
     for axis in axes:
         if series and axis.frequency == "monthly" and len(axis.times) == 12 and len(years[axis.variable]) == 1:
             other = series[0].variable  # the series' own variable and file: no VAR, SERIES.nc placeholders
-            repeated = cdo_command(f"-chname,{other},{axis.variable} -ymonadd -mulc,0 -selname,{other} "
-                                   f"{shown_path(series[0].file)} -selname,{axis.variable}", input_and_copy(axis.file))
+            operators = (f"-chname,{other},{axis.variable} -ymonadd -mulc,0 -selname,{other} "
+                         f"{shown_path(series[0].file)} -selname,{axis.variable}")
+            repeated = _one_copy(lambda files: cdo_command(operators, files), axis.file, "repeated_over_series")
             return (f"; if {axis.variable} is a monthly climatology (its 12 steps are the months of one year beside "
                     f"{other}'s {len(years[other])} years), repeat it over the series' "
-                    f"months instead, e.g. `{repeated}` (the series' "
-                    f"first file: for a series in several files, a copy for each; each input one variable: cdo aborts "
-                    "on inputs of different numbers of variables)")
+                    "months instead (with the series' first file: for a series in several files, a copy for each; "
+                    "each input one variable: cdo aborts on inputs of different numbers of variables), "
+                    f"e.g. {repeated}")
     return ""
 
 

@@ -575,7 +575,11 @@ def check_period_stamps(stamps: np.ndarray, where: str,
         f"{place(after)}{named[1]}: a stamp {first_instant} may open its {period} (ERA5) or close the {period} "
         f"before (CESM history files), so which {period} each value is cannot be told; give the files time bounds "
         f"(CF 7.1), or restamp the values stamped {first_instant}: if they open their {period}s "
-        f"`{cdo_command(opening, files)}`, if they close the {period} before `{cdo_command(closing, files)}`"
+        # each way its copy in a new folder of its own: beside the file (X_restamped.nc), a glob over their folder
+        # took both, and the two ways wrote one copy (fix56b)
+        + one_copy_advice(lambda arguments: _quoted(cdo_command(opening, arguments)), files, "restamped_as_opening")
+        + f", if they close the {period} before "
+        + one_copy_advice(lambda arguments: _quoted(cdo_command(closing, arguments)), files, "restamped_as_closing")
     )
 
 
@@ -886,9 +890,10 @@ def season_feature_times(
     instants : bool
         Whether the values are instantaneous (:func:`~climann.data.instant_values.holds_instants`),
         for the words of the warning about stamps at the start of their cells.
-    value_word : {"mean", "total", "value"}
+    value_word : {"mean", "mean rate", "total", "value"}
         What each value is over its cell (:func:`~climann.data.cell_methods.time_value_word`),
-        for the same warning: a monthly sum is read as the total of its month, not its mean.
+        for the same warning: a monthly sum is read as the total of its month, not its mean; a rate (mm/month) its
+        mean rate.
     window_ends : str
         What says each value is over the window ending at its stamp, "" when nothing does
         (:func:`~climann.data.window_totals.window_end_reason`: WRF's totals over ``prec_acc_dt``
@@ -962,7 +967,7 @@ def season_score_times(
     instants : bool
         Whether the values are instantaneous, for the words of the warning (see
         :func:`season_feature_times`).
-    value_word : {"mean", "total", "value"}
+    value_word : {"mean", "mean rate", "total", "value"}
         What each value is over its cell, for the same warning (see :func:`season_feature_times`).
     window_ends : str
         What says each value is over the window ending at its stamp (see
@@ -1227,7 +1232,7 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
         note_once(_log, logging.WARNING, _every_n_assumed(name, stamps, doubt, value_word=value_word),
                   key=("stamped at the start of each", name, doubt))
     elif doubt:
-        stamped_so = _STAMPED_SO.get(doubt, {}).get(value_word, "as ERA5 stamps them")
+        stamped_so = _STAMPED_SO.get(doubt, {}).get(value_word.removesuffix(" rate"), "as ERA5 stamps them")
         # the command that bounds each value by the cell ending at its stamp (break43b A6: none was given): in full
         # in climann info; a run points to it and to train.log, since it made the warning of every ISIMIP run
         # 900 characters (break47a)

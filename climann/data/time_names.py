@@ -179,6 +179,21 @@ def _common_period(dataset: xr.Dataset, on_axis: dict[str, list[str]]) -> str:
             "dropped); to keep every step of one axis, give its copy alone")
 
 
+#: ``encoding`` key of a time coordinate that :func:`time_on_its_dimension` made its dimension's
+#: coordinate: the dimension's name in the file (XIOS's ``time_counter`` under ``time_centered``),
+#: which a line run on the file reduces over (:func:`file_time_dimension`).
+FILE_TIME_DIMENSION_KEY = "climann_file_time_dimension"
+
+
+def file_time_dimension(dataset: xr.Dataset, time: str) -> str:
+    """The name the files give the time dimension ``time`` of the opened ``dataset``: the
+    dimension :func:`time_on_its_dimension` swapped for a dated coordinate (``time_counter`` of
+    ``time_centered``), else ``time`` itself."""
+    if time not in dataset.variables:
+        return time
+    return str(dataset.variables[time].encoding.get(FILE_TIME_DIMENSION_KEY, time))
+
+
 def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
     """The dataset with one time coordinate on each dimension that holds dates, as that
     dimension's coordinate.
@@ -240,6 +255,8 @@ def time_on_its_dimension(dataset: xr.Dataset, where: str = "the file") -> xr.Da
     bounds = [str(dataset[name].attrs[key]) for name in dropped for key in ("bounds", "climatology")
               if str(dataset[name].attrs.get(key)) in dataset.variables]
     result = dataset.swap_dims(swaps).drop_vars(dropped + bounds)
+    for dim, chosen in swaps.items():  # the file's own name of the dimension, for lines run on the file (break56a A1)
+        result.variables[chosen].encoding[FILE_TIME_DIMENSION_KEY] = dim
     for variable in result.variables.values():
         for source in (variable.attrs, variable.encoding):
             if "coordinates" in source:

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 
 from climann.data.cell_methods import time_cell_method, time_value_word
 from climann.data.grib_conversions import accumulated_short_name
-from climann.data.units import parse_units
+from climann.data.units import is_rate, parse_units
 from climann.errors import ClimannError
 
-__all__ = ["is_accumulated_amount", "time_value_word_of", "totals_as_read"]
+__all__ = ["is_accumulated_amount", "is_amount_rate", "time_value_word_of", "totals_as_read"]
 
 
 #: Words of a name, ``long_name`` or CF ``standard_name`` of an amount accumulated over time
@@ -57,6 +57,25 @@ def is_accumulated_amount(name: str, attrs: Mapping[str, object]) -> bool:
         return True
     return any(_ACCUMULATION_WORDS.search(str(text)) for text in
                (name, attrs.get("long_name", ""), attrs.get("standard_name", "")))
+
+
+def is_amount_rate(name: str, attrs: Mapping[str, object]) -> bool:
+    """Whether a variable is the rate of an amount accumulated over time: units per unit time (``mm/month``,
+    ``kg m-2 s-1``) and words of an amount in its name, ``long_name`` or ``standard_name``
+    (:data:`_ACCUMULATION_WORDS`: CHIRPS's ``precip``). Its value over a time cell is its mean rate there,
+    which in ``mm/month`` over a month is that month's total: said "the mean rate of the month", not "the
+    mean" (break56b A5). A wind speed or a discharge, per unit time too, is neither.
+
+    Examples
+    --------
+    >>> is_amount_rate("precip", {"units": "mm/month"}), is_amount_rate("ws", {"units": "m s-1"})
+    (True, False)
+    >>> is_amount_rate("precip", {"units": "mm"})
+    False
+    """
+    return is_rate(str(attrs.get("units", "")) or None) and any(
+        _ACCUMULATION_WORDS.search(str(text)) for text in (name, attrs.get("long_name", ""),
+                                                           attrs.get("standard_name", "")))
 
 
 def _amount_units(units: str) -> bool:

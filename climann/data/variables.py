@@ -33,6 +33,7 @@ from climann.data.layout import (
     GRID_STRIDE_KEY,
     FORECAST_WINDOW_KEY,
     REGION_GRID_CELLS_KEY,
+    WHOLE_GRID_AREAS_KEY,
     SELECTED_COORDINATES_KEY,
     STRAIGHT_CELL_EDGES_KEY,
     SPLIT_BLOCK_COORDINATE,
@@ -691,6 +692,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
         grid_stride=int(time.encoding.get(GRID_STRIDE_KEY, 1)),
         region_grid_cells=int(time.encoding.get(REGION_GRID_CELLS_KEY, 0)),
+        whole_grid_areas=time.encoding.get(WHOLE_GRID_AREAS_KEY),
         area_extents={name: [float(v) for v in variables[name].attrs[AREA_EXTENT_ATTRIBUTE]]
                       for name in data_names if AREA_EXTENT_ATTRIBUTE in variables[name].attrs},
         variable_files={name: files for name in data_names if (files := recorded_files(variables[name]))},

@@ -504,12 +504,13 @@ def test_in_calendar_refuses_a_date_the_other_calendar_lacks():
 
 
 @pytest.mark.parametrize("frequency", ["daily", "monthly"])
-def test_a_julian_model_file_after_1582_beside_standard_observations_is_refused_and_the_advice_pairs_by_date(
-        tmp_path, frequency):
-    """A model's pred in julian (2000-) beside observed tas in standard with the same nominal dates: the
-    calendars name other days (13 apart), so climann refuses in one line rather than pair them by instant
-    or by name; converted as advised (xarray's convert_calendar: by year, month and day), the files pair
-    step by step, as numpy pairs their arrays by index."""
+def test_a_julian_file_of_2000_beside_standard_observations_is_read_as_its_convert_calendar_copy_with_a_warning(
+        tmp_path, caplog, frequency):
+    """A model's pred in julian (2000-) beside observed tas in standard with the same nominal dates was refused,
+    advising xarray's convert_calendar (by year, month and day). From 1900-03-01 to 2100-02-28 the two calendars
+    have the same months and leap years (break56b A4: GPM IMERG and the GPCP CDR write "julian" for Gregorian
+    dates, and climann's own CDO copies of them came back "standard"): the file is now read as that conversion
+    would have given it, with a warning, and the values pair step by step, as numpy pairs their arrays by index."""
     import xarray as xr
 
     full = grid_dataset(n_years=2)
@@ -521,13 +522,123 @@ def test_a_julian_model_file_after_1582_beside_standard_observations_is_refused_
         else:
             times = monthly_times(steps // 12, calendar, 2000)
         full[[name]].assign_coords(time=times).to_netcdf(tmp_path / f"{name}.nc")
-    with pytest.raises(ClimannError, match=r"tas.nc uses the standard calendar and pred.nc the julian calendar: "
-                                           r".*convert_calendar\('standard'\)") as error:
-        open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"])
-    assert "\n" not in str(error.value)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"])
+    assert any(message.startswith("pred.nc uses the julian calendar and tas.nc the standard calendar: from "
+                                  "1900-03-01 to 2100-02-28") for message in _warnings(caplog))
     with xr.open_dataset(tmp_path / "pred.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as model:
         model.convert_calendar("standard").to_netcdf(tmp_path / "pred_standard.nc")
-    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pred_standard.nc"])
+    converted = open_dataset([tmp_path / "tas.nc", tmp_path / "pred_standard.nc"])
     assert combined.sizes["time"] == steps
+    assert list(combined["time"].values) == list(converted["time"].values)
     np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
     np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)
+
+
+def _one_day_files(dataset, folder, calendar, first, units="days since 1970-01-01"):
+    """Each day of ``dataset`` (its ``time`` replaced by days from ``first``, a (y, m, d), in ``calendar``) in a
+    file of its own, as GPM IMERG's 3B-DAY files (calendar "julian") are written; the numbers stored, by day."""
+    folder.mkdir()
+    start = cftime.datetime(*first, calendar=calendar)
+    dates = [start + datetime.timedelta(days=day) for day in range(dataset.sizes["time"])]
+    for day, date in enumerate(dates):
+        dataset.isel(time=[day]).assign_coords(time=[date]).to_netcdf(
+            folder / f"{date.year:04d}{date.month:02d}{date.day:02d}.nc",
+            encoding={"time": {"units": units, "calendar": calendar}})
+    return cftime.date2num(dates, units, calendar=calendar)
+
+
+@pytest.mark.parametrize("series", [pytest.param("standard", id="beside-standard"),
+                                    pytest.param("proleptic_gregorian", id="beside-proleptic-gregorian")])
+def test_julian_files_of_1900_to_2100_are_read_by_their_dates_beside_a_gregorian_series_with_one_warning(
+        tmp_path, caplog, series):
+    """break56b A4: GPM IMERG's 3B-DAY files (calendar "julian") beside climann's own advised CDO copy of the
+    3B-HHR files (CDO writes julian as "standard") were refused, "their dates cannot be aligned". From 1900-03-01
+    to 2100-02-28 the two calendars have the same months and leap years: each julian date, 2020-02-29 among them,
+    is read as the date of the same name, its days since 1970-01-01 (the numbers stored) unchanged, with one
+    warning for all the files."""
+    full = grid_dataset(n_years=2)
+    _daily_in_calendar(full[["tas"]], series, 2020).assign_coords(
+        time=[cftime.datetime(2020, 2, 20, calendar=series) + datetime.timedelta(days=day) for day in range(24)]
+    ).to_netcdf(tmp_path / "tas.nc")
+    stored = _one_day_files(full[["pred"]], tmp_path / "day", "julian", (2020, 2, 20))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([tmp_path / "tas.nc", *sorted((tmp_path / "day").glob("*.nc"))])
+    np.testing.assert_array_equal(cftime.date2num(combined["time"].values, "days since 1970-01-01", calendar=series),
+                                  stored)
+    assert (combined["time"].values[9].month, combined["time"].values[9].day) == (2, 29)
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    said = [message for message in _warnings(caplog) if "julian calendar" in message]
+    assert len(said) == 1 and said[0].startswith(f"24 files (20200220.nc, …) use the julian calendar and tas.nc the "
+                                                 f"{series} calendar: from 1900-03-01 to 2100-02-28"), said
+
+
+@pytest.mark.parametrize(("first", "units"), [
+    pytest.param((1899, 12, 20), "days since 1899-12-01", id="dates-before-1900-03-01"),
+    pytest.param((2020, 2, 20), "days since 1800-01-01", id="units-counting-from-1800"),
+])
+def test_julian_files_outside_1900_to_2100_stay_refused_beside_a_standard_series(tmp_path, first, units):
+    """Julian 1900-02-29 has no standard namesake, and from an epoch of 1800 a julian count of days names dates 12
+    days from the standard count's: outside 1900-03-01 to 2100-02-28 the calendars are refused as before."""
+    full = grid_dataset(n_years=2)
+    start = cftime.datetime(*first, calendar="standard")
+    full[["tas"]].assign_coords(time=[start + datetime.timedelta(days=day) for day in range(24)]).to_netcdf(
+        tmp_path / "tas.nc")
+    _one_day_files(full[["pred"]], tmp_path / "day", "julian", first, units)
+    with pytest.raises(ClimannError, match="cannot be aligned without a choice"):
+        open_dataset([tmp_path / "tas.nc", *sorted((tmp_path / "day").glob("*.nc"))])
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_the_calendar_refusal_converts_every_file_of_the_side_with_fewer_and_the_loop_run_as_printed_combines(
+        tmp_path, monkeypatch):
+    """break56b A3: the refusal converted one file of sixty, the others "given as before" in their calendar and
+    each refused in turn. Three noleap files (the series) beside four standard ones: every noleap file is converted,
+    the side of fewer files, in one loop; run as printed, its copies combine with the standard files, each value
+    the original's (numpy), and the originals' folder holds the originals and the new folder only."""
+    monkeypatch.chdir(tmp_path)
+    full = grid_dataset(n_years=2)
+    (tmp_path / "model").mkdir()
+    (tmp_path / "obs").mkdir()
+    days = _daily_in_calendar(full[["tas"]], "noleap", 2001)
+    for part in range(3):
+        days.isel(time=slice(8 * part, 8 * part + 8)).to_netcdf(tmp_path / "model" / f"tas_{part}.nc")
+    observed = _daily_in_calendar(full[["pred"]], "standard", 2001)
+    for part in range(4):
+        observed.isel(time=slice(6 * part, 6 * part + 6)).to_netcdf(tmp_path / "obs" / f"pred_{part}.nc")
+    models, obs = sorted((tmp_path / "model").glob("*.nc")), sorted((tmp_path / "obs").glob("*.nc"))
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([*models, *obs])
+    message = str(raised.value)
+    assert "e.g. the 3 files in the noleap calendar to standard " in message, message
+    line = re.search(r"`([^`]*for f in [^`]*cdo setcalendar,standard[^`]*)`", message).group(1)
+    data = re.search(r"then give --data (\S+) in place of the originals", message).group(1)
+    subprocess.run(line, shell=True, check=True, capture_output=True, executable="/bin/bash")
+    assert sorted(path.name for path in (tmp_path / "model").iterdir()) == ["standard", *(p.name for p in models)]
+    copies = sorted((tmp_path / "model" / "standard").glob("*.nc"))
+    assert [path.name for path in copies] == [path.name for path in models] and shlex.split(data)[0].endswith("*.nc")
+    combined = open_dataset([*copies, *obs])
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)
+
+
+def test_no_cdo_calendar_line_for_a_grid_cdo_reads_as_generic(tmp_path):
+    """break56b A3: ``cdo setcalendar`` on the GPCP CDR's layout (``latitude(nlat)``, ``longitude(nlon)``) wrote a copy
+    without latitude and longitude. The refusal names the xarray way alone, and says why."""
+    import xarray as xr
+
+    full = grid_dataset(n_years=2)
+    days = _daily_in_calendar(full[["tas"]], "noleap", 2001)
+    gpcp = xr.Dataset({"tas": (("time", "nlat", "nlon"), days["tas"].values),
+                       "latitude": ("nlat", days["lat"].values, {"units": "degrees_north"}),
+                       "longitude": ("nlon", days["lon"].values, {"units": "degrees_east"})},
+                      coords={"time": days["time"].values})
+    gpcp.to_netcdf(tmp_path / "gpcp.nc")
+    _daily_in_calendar(full[["pred"]], "standard", 2001).to_netcdf(tmp_path / "obs.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "obs.nc", tmp_path / "gpcp.nc"])
+    message = str(raised.value)
+    assert "e.g. gpcp.nc to standard (no cdo setcalendar" in message, message
+    assert "setcalendar" not in message.replace("no cdo setcalendar: CDO reads the grid of", ""), message
+    assert "no cdo setcalendar: CDO reads the grid of" in message and "convert_calendar('" in message, message

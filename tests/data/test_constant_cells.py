@@ -407,3 +407,45 @@ def test_the_cell_ranges_hold_one_result_per_place_not_one_per_block(chunks, pla
     np.testing.assert_array_equal(ranges.present.values, ~np.isnan(sample).any(axis=0))
     np.testing.assert_array_equal(ranges.anywhere.values, ~np.isnan(sample).all(axis=0))
     assert ranges.n_steps == 24 and not ranges.anywhere.values[0, 0]
+
+
+def _xios_series(n_time: int = 39) -> xr.Dataset:
+    """:func:`_series` as NEMO's XIOS writes it: the record dimension ``time_counter`` and the dates the target
+    names in its ``coordinates``, ``time_centered(time_counter)``, both with ``standard_name = "time"``."""
+    original = _series(n_time=n_time)
+    original = original.assign_coords(time_centered=("time_counter", original["time_counter"].values,
+                                                     {"standard_name": "time"}))
+    original["sosstsst"].encoding["coordinates"] = "time_centered nav_lat nav_lon"
+    return original
+
+
+@pytest.mark.parametrize("n_files", [pytest.param(1, id="one-file"), pytest.param(3, id="three-files")])
+def test_the_line_for_nemo_output_reduces_over_the_files_time_dimension(tmp_path, monkeypatch, caplog, n_files):
+    """break56a A1: climann reads NEMO's dates from ``time_centered``, the coordinate the target names, made its time
+    dimension; the advised line reduced over ``time_centered`` in the file, where the dimension is ``time_counter``:
+    pasted, both forms failed ("'time_centered' not found in array dimensions", "time_centered already exists").
+    Now they reduce over ``time_counter``; run as printed, the copies have the land missing and the sea as it was."""
+    import os
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    original = _xios_series()
+    (tmp_path / "oras5").mkdir()
+    files = [tmp_path / "oras5" / f"oras5_{part}.nc" for part in range(n_files)]
+    for part, file in enumerate(files):
+        steps = slice(39 // n_files * part, 39 // n_files * (part + 1))
+        original.isel(time_counter=steps).to_netcdf(file, encoding={"sosstsst": {"_FillValue": None}})
+    opened = open_dataset(files)
+    assert constant_cells(opened, "sosstsst").time == "time_centered"  # as climann reads it
+    (message,) = _warnings(caplog, opened, "sosstsst", where="oras5")
+    command = (message[message.index("mkdir -p "):message.index(" (a copy of each")] if n_files > 1
+               else message[message.index("python -c "):])
+    assert "time_counter" in command and "time_centered" not in command
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    copies = (sorted((tmp_path / "oras5" / "held_cells_missing").glob("*.nc")) if n_files > 1
+              else [tmp_path / "oras5" / "oras5_0_fixed.nc"])
+    assert len(copies) == n_files
+    fixed, land = open_dataset(copies)["sosstsst"].values, _land()
+    assert np.isnan(fixed[:, land]).all()
+    np.testing.assert_array_equal(fixed[:, ~land], original["sosstsst"].values[:, ~land])

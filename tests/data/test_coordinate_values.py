@@ -4,6 +4,8 @@ checked through :func:`climann.data.open.open_dataset`, where every file is chec
 import logging
 import os
 import re
+import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -18,7 +20,7 @@ from climann.data.notes import forget_notes
 from climann.errors import ClimannError
 from climann.evaluation.regions import box_cells, layout_regions
 from tests.conftest import assert_circular_mixture
-from tests.fresh_python import run_python
+from tests.fresh_python import shell_path
 from tests.followed_twice import run_one_copy, without_guards
 
 #: The true grid of the fixtures: 30° × 60° cells centred at ±15, ±45, ±75° and 0…300°E.
@@ -194,8 +196,10 @@ def test_an_unstructured_grid_is_refused_with_the_way_out(tmp_path, dim, names, 
     with pytest.raises(ClimannError, match=rf"the grid is unstructured .* dimension '{dim}'.*cdo remapdis,") as error:
         open_dataset([tmp_path / "u.nc"])
     assert "select" not in str(error.value)
-    # the command names the file and a copy beside it, to be pasted as printed (its grid: tests/data/test_remap_targets.py)
-    assert re.search(rf"cdo remapdis,\S+ {tmp_path}/u.nc {tmp_path}/u_remapped.nc`", str(error.value))
+    # the command names the file and its copy in a new folder, to be pasted as printed (its grid:
+    # tests/data/test_remap_targets.py; fix56b: u_remapped.nc beside u.nc was taken with it by a glob over the folder)
+    assert re.search(rf"cdo remapdis,\S+ {tmp_path}/u.nc {tmp_path}/remapped/u.nc` \(its copy in a new folder\), "
+                     rf"then give --data {tmp_path}/remapped/u.nc in place of {tmp_path}/u.nc", str(error.value))
 
 
 def _cells(path, *, corners: bool):
@@ -234,14 +238,18 @@ def test_the_remap_advised_for_an_unstructured_grid_runs_with_what_the_file_has(
         open_dataset([tmp_path / "u.nc"])
     message = str(refused.value)
     assert "GRIDFILE" not in message and ("model's grid file" in message) is not corners
-    command = re.search(r"e\.g\. `([^`]+)`", message)[1]
-    assert f"cdo {method}," in command and command.endswith(" u.nc u_remapped.nc")
-    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
-    remapped = open_dataset([tmp_path / "u_remapped.nc"])
+    followed = run_one_copy(message, tmp_path)  # as printed, by bash
+    command = followed["command"]
+    assert f"cdo {method}," in command and command.endswith(" u.nc remapped/u.nc")
+    assert followed["original"] == "u.nc" and followed["copy"] == "remapped/u.nc"
+    # the copy and its grid description in the new folder: beside u.nc, nothing (fix56b: u_remapped.nc was there)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["remapped", "u.nc"]
+    remapped = open_dataset([tmp_path / "remapped" / "u.nc"])
     filled = remapped["tas"].values[np.isfinite(remapped["tas"].values)]
     assert filled.size and values.min() - 1e-6 <= filled.min() and filled.max() <= values.max() + 1e-6
     if not corners:  # the line it replaces fails on this file: the test can tell them apart
-        failed = subprocess.run(without_guards(command).replace("remapdis", "remapcon").replace("u_remapped", "u_con"),
+        failed = subprocess.run(without_guards(command).replace("remapdis", "remapcon").replace("remapped/u.nc",
+                                                                                                 "u_con.nc"),
                                 shell=True,
                                 cwd=tmp_path, capture_output=True, text=True)
         assert failed.returncode != 0 and "corner" in failed.stderr
@@ -432,10 +440,20 @@ def test_the_cli_refuses_a_colatitude_in_one_line(tmp_path, capsys, monkeypatch,
         main()
     error = capsys.readouterr().err.strip().splitlines()
     assert exited.value.code == 2
-    assert error == ["climann: error: colat.nc: latitude 'lat' values 15…165 lie outside −90…90 (a colatitude, or "
-                     "wrong units?); store latitudes in degrees_north, e.g. `ncap2 -s 'lat=90-lat' colat.nc colat_fixed.nc` for a "
-                     "colatitude"]
+    given = "--data " if command[0] == "train" else ""  # info's advice names the file to give
+    assert [without_guards(line) for line in error] == [
+        "climann: error: colat.nc: latitude 'lat' values 15…165 lie outside −90…90 (a colatitude, or wrong units?); "
+        "store latitudes in degrees_north, e.g. for a colatitude `mkdir -p latitudes_fixed && ncap2 -s 'lat=90-lat' "
+        f"colat.nc latitudes_fixed/colat.nc` (its copy in a new folder), then give {given}latitudes_fixed/colat.nc in "
+        "place of colat.nc"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["colat.nc"]
+    if shutil.which("ncap2") is None:
+        return
+    # as printed, by bash: its copy in a new folder, none beside colat.nc
+    subprocess.run(["bash", "-c", re.search(r"`([^`]+)`", error[0])[1]], check=True, capture_output=True, cwd=tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["colat.nc", "latitudes_fixed"]
+    with xr.open_dataset(tmp_path / "latitudes_fixed" / "colat.nc") as fixed:
+        np.testing.assert_allclose(fixed["lat"].values, LATITUDE)  # 90 minus each colatitude
 
 
 # --- 2-D latitude and longitude in plain "degrees" (MAR) ---------------------------------------------
@@ -518,7 +536,6 @@ def test_an_unstructured_zarr_store_is_refused_with_a_line_that_writes_it_as_net
     stays CDO's (NetCDF only, said so; xESMF for a store): the refusal's xarray line, run as printed, writes the
     store's values as NetCDF beside it, and the remap named is of that file, whose own refusal names the same."""
     import re
-    import shlex
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -534,14 +551,17 @@ def test_an_unstructured_zarr_store_is_refused_with_a_line_that_writes_it_as_net
     said = str(error.value)
     assert "reads NetCDF only" in said and "xESMF" in said and "u.zarr u_remapped" not in said
     export, remap = re.findall(r"`([^`]+)`", without_guards(said))[:2]
-    assert re.fullmatch(r"printf '[^']*' > u_netcdf_grid\.txt && cdo remapdis,u_netcdf_grid\.txt u_netcdf\.nc "
-                        r"u_netcdf_remapped\.nc", remap)
-    run_python("-c", shlex.split(export)[2], check=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "u_netcdf.nc") as written, xr.open_zarr(tmp_path / "u.zarr") as store:
+    assert re.fullmatch(r"mkdir -p as_netcdf/remapped && printf '[^']*' > as_netcdf/remapped/u_grid\.txt && "
+                        r"cdo remapdis,as_netcdf/remapped/u_grid\.txt as_netcdf/u\.nc as_netcdf/remapped/u\.nc", remap)
+    assert export.startswith("mkdir -p as_netcdf && python -c ")
+    subprocess.run(["bash", "-c", export], check=True, cwd=tmp_path, capture_output=True,
+                   env={**os.environ, "PATH": shell_path()})  # as printed; the store's copy in a new folder (fix56b)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["as_netcdf", "u.zarr"]
+    with xr.open_dataset(tmp_path / "as_netcdf" / "u.nc") as written, xr.open_zarr(tmp_path / "u.zarr") as store:
         np.testing.assert_array_equal(written["tas"].values, store["tas"].values)
         np.testing.assert_array_equal(written["lat"].values, store["lat"].values)
     with pytest.raises(ClimannError, match="the grid is unstructured") as again:
-        open_dataset([tmp_path / "u_netcdf.nc"])
+        open_dataset([tmp_path / "as_netcdf" / "u.nc"])
     assert f"`{remap}`" in without_guards(str(again.value))
 
 
@@ -691,19 +711,31 @@ def _regular_grid(latitude=(-60.0, -30.0, 0.0, 30.0, 60.0), *, names=("lat", "lo
 @pytest.mark.parametrize("names", [pytest.param(("lat", "lon"), id="lat-lon"),
                                    pytest.param(("latitude", "longitude"), id="latitude-longitude"),
                                    pytest.param(("LAT", "LON"), id="LAT-LON")])
-def test_grid_axes_in_plain_degrees_are_read_as_in_degrees_north_and_east(tmp_path, caplog, names, units):
+def test_grid_axes_in_plain_degrees_are_read_as_in_degrees_north_and_east(tmp_path, caplog, monkeypatch, names,
+                                                                          units):
     """fix42d 1: lat(lat)/lon(lon) in plain "degrees" (R, MATLAB, IDL writers) were taken as axes without
     being the file's latitude and longitude: no note, and none of a latitude's checks. They are read as
-    degrees_north/east with a note, and weighed by cos(latitude) as the same grid in CF units."""
+    degrees_north/east with a note, and weighed by cos(latitude) as the same grid in CF units. The note's
+    ncatted, run as printed, writes its copy into a new folder (fix56b: plain_fixed.nc beside plain.nc)."""
+    monkeypatch.chdir(tmp_path)
     plain = {"units": units}
     _regular_grid(names=names, lat_attrs=plain, lon_attrs=plain).to_netcdf(tmp_path / "plain.nc")
     with caplog.at_level(logging.WARNING):
         opened = open_dataset([tmp_path / "plain.nc"])
     assert opened[names[0]].attrs["units"] == "degrees_north" and opened[names[1]].attrs["units"] == "degrees_east"
+    said = " ".join(caplog.text.split())
     assert (f"plain.nc: latitude '{names[0]}' and longitude '{names[1]}' (units '{units}', which says no direction) "
             "read as degrees_north and degrees_east, as the names say (each the axis of its own dimension); to say so "
-            f"in the file: ncatted -a units,{names[0]},o,c,degrees_north -a units,{names[1]},o,c,degrees_east "
-            f"{tmp_path}/plain.nc {tmp_path}/plain_fixed.nc") in " ".join(caplog.text.split())
+            f"in the file: `mkdir -p units_fixed && ncatted -a units,{names[0]},o,c,degrees_north -a units,{names[1]},"
+            "o,c,degrees_east plain.nc units_fixed/plain.nc` (its copy in a new folder), then give --data "
+            "units_fixed/plain.nc in place of plain.nc") in without_guards(said)
+    if shutil.which("ncatted") is not None:
+        followed = run_one_copy(said, tmp_path)  # as printed, by bash
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["plain.nc", "units_fixed"]
+        with xr.open_dataset(tmp_path / followed["copy"]) as fixed, xr.open_dataset(tmp_path / "plain.nc") as before:
+            assert (fixed[names[0]].attrs["units"], fixed[names[1]].attrs["units"]) == ("degrees_north",
+                                                                                        "degrees_east")
+            np.testing.assert_array_equal(fixed["tas"].values, before["tas"].values)
     layout = grid_layout(opened, "tas", [str(tmp_path / "plain.nc")])
     assert (layout.latitude.name, layout.longitude.name) == names and layout.geographic is None
     tas = opened["tas"].transpose("time", *names).values
@@ -885,9 +917,10 @@ def test_position_names_end_or_begin_with_the_word(name, kind):
 def test_the_remap_followed_in_the_same_folder_names_the_remapped_copy_to_give(tmp_path, monkeypatch):
     """break49d A3: the remap advice run as printed beside the file, then both files given (a folder):
     before, its grid description u_grid.txt was called "its corrected copy" and a second remap into
-    u_remapped_2.nc proposed; now u_remapped.nc is named the copy to give, and no remap is proposed."""
+    u_remapped_2.nc proposed; now u_remapped.nc is named the copy to give, and no remap is proposed. The advice
+    now writes its copy into remapped/ (fix56b); a copy an earlier advice wrote beside the file (here the new
+    line's, moved there) is still told so."""
     import shutil
-    import subprocess
 
     if shutil.which("cdo") is None:
         pytest.skip("needs CDO")
@@ -895,8 +928,8 @@ def test_the_remap_followed_in_the_same_folder_names_the_remapped_copy_to_give(t
     _cells(tmp_path / "u.nc", corners=True)
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "u.nc"])
-    subprocess.run(re.search(r"e\.g\. `([^`]+)`", str(refused.value))[1], shell=True, check=True, cwd=tmp_path,
-                   capture_output=True)
+    followed = run_one_copy(str(refused.value), tmp_path)
+    shutil.move(tmp_path / followed["copy"], tmp_path / "u_remapped.nc")
     with pytest.raises(ClimannError) as again:
         open_dataset([tmp_path / "u.nc", tmp_path / "u_remapped.nc"])
     message = str(again.value)
@@ -906,8 +939,9 @@ def test_the_remap_followed_in_the_same_folder_names_the_remapped_copy_to_give(t
 
 
 def test_a_grid_description_beside_the_file_is_not_called_its_corrected_copy(tmp_path, monkeypatch):
-    """Only the printf part of the advice run: u_grid.txt is there, u_remapped.nc not; the advice's
-    numbered u_grid_2.txt stands, and the .txt is not said to be a corrected copy of u.nc (break49d A3)."""
+    """A grid description u_grid.txt beside the file (the printf part of an earlier advice run), u_remapped.nc
+    not: the .txt is not said to be a corrected copy of u.nc (break49d A3), and the advice writes its own
+    description beside its copy, in the new folder remapped/ (fix56b), not over the one there."""
     monkeypatch.chdir(tmp_path)
     _cells(tmp_path / "u.nc", corners=True)
     (tmp_path / "u_grid.txt").write_text("gridtype = lonlat\n")
@@ -917,7 +951,8 @@ def test_a_grid_description_beside_the_file_is_not_called_its_corrected_copy(tmp
 
     result = CliRunner().invoke(app, ["info", "."])
     said = " ".join(result.output.split())
-    assert result.exit_code == 2 and "cdo remapcon,u_grid_2.txt u.nc u_remapped.nc" in said
+    assert result.exit_code == 2 and "> remapped/u_grid.txt && cdo remapcon,remapped/u_grid.txt u.nc remapped/u.nc" \
+        in said
     assert "may be its corrected copy" not in said
 
 
@@ -930,7 +965,6 @@ def test_a_direction_on_an_unstructured_grid_is_remapped_to_its_circular_mean(tm
     gives the 10° cells, so the circular mean by NumPy is atan2(w sin 10° + (1−w) sin 350°, w cos 10° + (1−w)
     cos 350°); the printed line, run as printed, must give it (before: 350 − 340 w, up to 180° off)."""
     import shutil
-    import subprocess
 
     if shutil.which("cdo") is None:
         pytest.skip("needs CDO")
@@ -947,10 +981,10 @@ def test_a_direction_on_an_unstructured_grid_is_remapped_to_its_circular_mean(tm
     cells.drop_vars("tas").to_netcdf(tmp_path / "w.nc")
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "w.nc"])
-    command = re.search(r"e\.g\. `([^`]+)`", str(refused.value))[1]
-    assert f"{method}," in command, command
-    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
-    with xr.open_dataset(tmp_path / "w_remapped.nc") as remapped:
+    followed = run_one_copy(str(refused.value), tmp_path)  # as printed, by bash
+    assert f"{method}," in followed["command"] and followed["copy"] == "remapped/w.nc", followed
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["u.nc", "w.nc"]  # no copy beside (fix56b)
+    with xr.open_dataset(tmp_path / followed["copy"]) as remapped:
         assert set(remapped.data_vars) == {"mwd", "share"}
         held, share = remapped["mwd"].values, remapped["share"].values
     assert_circular_mixture(held, share)

@@ -786,3 +786,53 @@ def test_presence_by_block_of_a_variable_broadcast_on_the_target(case, lazy):
     found = (int(blocks[:, 0].sum()), float(blocks[:, 1].min()), float(blocks[:, 2].max()))
     assert found == _presence_by_hand(target_values, variable_values)
     assert found[0] > 0 and np.isfinite(found[1])  # the case has values missing and present
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
+def test_the_nemo_cell_area_line_of_a_series_names_the_areas_in_a_copy_of_every_file(tmp_path, capfd, monkeypatch):
+    """break56a A3: for a series of files (ORAS5's monthly files) beside a NEMO 3.6 mesh_mask.nc the e1t·e2t line
+    named the areas in a copy of the first file alone, written beside the originals: given with the series' glob,
+    the copy was dropped as a duplicate of its original and the scores stayed weighed by computed areas. Now a copy
+    of every file in a new folder; run as printed and trained on the --data it gives, the run weighs by e1t·e2t
+    (metrics.json's cell_areas) and its test MSE of the climatology is numpy's with those weights."""
+    import json
+    import shlex
+
+    from climann.evaluation.predictions import split_labels
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import draw_no_run_figures
+    from tests.console import run_main
+
+    monkeypatch.chdir(tmp_path)
+    draw_no_run_figures(monkeypatch)
+    dataset = grid_dataset(n_years=4)
+    (tmp_path / "oras5").mkdir()
+    for year in range(4):
+        dataset[["tas", "pred"]].isel(time=slice(12 * year, 12 * year + 12)).to_netcdf(f"oras5/grid_T_{year}.nc")
+    e1t = 2.2e6 * np.cos(np.deg2rad(dataset["lat"].values))[:, None] * np.ones((1, 6))
+    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.3 * np.arange(6))
+    xr.Dataset({name: (("t", "lat", "lon"), values[None]) for name, values in {"e1t": e1t, "e2t": e2t}.items()},
+               coords={"lat": dataset["lat"], "lon": dataset["lon"]}).to_netcdf("mesh_mask.nc")
+    told = run_main("info", "oras5/*.nc", "mesh_mask.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert told.returncode == 0, told.stderr
+    (warned,) = [line for line in told.stderr.splitlines() if "to weigh them by e1t·e2t" in line]
+    (command,) = re.findall(r"to weigh them by e1t·e2t: `([^`]+)`", warned)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    assert sorted(path.name for path in (tmp_path / "oras5").glob("*.nc")) == [f"grid_T_{year}.nc" for year in range(4)]
+    given = [shlex.split(word)[0] for word in re.findall(r"give (?:--data )?('[^']+'|\S+)", warned.split("`")[-1])]
+    assert given == ["oras5/cell_measures/*.nc", "cell_areas/mesh_mask.nc"]
+    assert len(list((tmp_path / "oras5" / "cell_measures").glob("*.nc"))) == 4
+    config = build_config({"data": {"paths": given, "target": "tas", "predictors": ["pred"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["cell_areas"] == "e1e2t"
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        block = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == "test"))
+        error = block["tas_climatology"].values - block["tas"].values.astype(np.float64)
+        present = np.isfinite(error) & np.isfinite(block["tas_pred"].values)
+        weights = np.broadcast_to(e1t * e2t, error.shape)[present]
+    assert run.metrics["splits"]["test"]["climatology"]["mse"] == pytest.approx(
+        np.sum(weights * error[present] ** 2) / np.sum(weights), rel=1e-6)

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import warnings
 
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -15,7 +16,7 @@ import xarray as xr
 from climann.data.flags import flag_classes, flag_codes, indicator_advice, refuse_flag_target, warn_flag_predictors
 from climann.errors import ClimannError
 from climann.data.open import open_dataset
-from tests.conftest import follow_ncatted, grid_dataset
+from tests.conftest import grid_dataset
 from tests.followed_twice import ONE_COPY, one_copy, run_one_copy, without_guards
 from tests.fresh_python import run_python
 
@@ -579,12 +580,22 @@ def test_codes_within_the_values_of_an_amount_are_refused_with_the_line_that_mar
     assert message.startswith(f"{['the target', 'the predictor'][position]} 'swe' in snow.nc is a CF flag variable "
                               "(flag_values 0 999: snow_free glacier) of a continuous quantity "
                               "(lwe_thickness_of_surface_snow_amount in 'mm'), and its codes lie within the values")
-    marked = re.search(r"mark them missing: (ncatted [^;(]*?) \(or set", message).group(1)
-    assert marked == "ncatted -a missing_value,swe,o,f,999 snow.nc snow_fixed.nc"
-    follow_ncatted(marked, tmp_path)
-    fixed = open_dataset([tmp_path / "snow_fixed.nc"])
+    marking = message[message.index("mark them missing: "):message.index(" (or set a valid_min")]
+    removing = message[message.index("remove the flags: "):]
+    assert "ncatted -a missing_value,swe,o,f,999 snow.nc flag_codes_missing/snow.nc`" in marking
+    assert "ncatted -a flag_values,swe,d,, -a flag_meanings,swe,d,, snow.nc flags_removed/snow.nc`" in removing
+    # each way run as printed, by bash: its copy in a folder of its own, none beside snow.nc (fix56b: both wrote
+    # snow_fixed.nc there, which a glob over the folder took with snow.nc)
+    followed = run_one_copy(marking, tmp_path)
+    assert followed["copy"] == "flag_codes_missing/snow.nc" and followed["original"] == "snow.nc"
+    assert run_one_copy(removing, tmp_path)["copy"] == "flags_removed/snow.nc"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["flag_codes_missing", "flags_removed", "snow.nc"]
+    fixed = open_dataset([tmp_path / followed["copy"]])
     np.testing.assert_array_equal(fixed["swe"].values, np.where(written == 999.0, np.nan, written))
-    refuse_codes_within_range(fixed, names, where="snow_fixed.nc")  # no longer refused
+    refuse_codes_within_range(fixed, names, where="snow.nc")  # no longer refused
+    with netCDF4.Dataset(tmp_path / "flags_removed" / "snow.nc") as removed:  # the codes read as values, as stored
+        assert "flag_values" not in removed["swe"].ncattrs() and "flag_meanings" not in removed["swe"].ncattrs()
+        np.testing.assert_array_equal(np.ma.filled(removed["swe"][:], np.nan), written)
 
 
 @pytest.mark.parametrize("attrs", [

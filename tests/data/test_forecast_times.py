@@ -1,7 +1,9 @@
 import datetime
 import re
+import shutil
 
 import cftime
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -12,6 +14,7 @@ from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.forecast_files import REFERENCE_TIMES, cfgrib_layout, seasonal_pair
+from tests.followed_twice import run_one_copy
 from tests.fresh_python import run_python
 
 
@@ -296,18 +299,32 @@ def test_units_of_fixed_length_are_added_as_durations(units, days):
     assert _dates(valid) == _dates([start + datetime.timedelta(days=days) for start in starts])
 
 
-@pytest.mark.parametrize(("units", "lead", "expected"), [
+@pytest.mark.parametrize(("units", "lead", "expected", "folder", "months"), [
     pytest.param("years", 0.1, r"0.1 years is not a whole number of calendar months \(1.2\).*ncap2 -s 'L=L\*12;"
-                 r"L@units=\"months\"'", id="a-tenth-of-a-year"),
+                 r"L@units=\"months\"'", "lead_in_months", 1.2, id="a-tenth-of-a-year"),
     pytest.param("furlongs", 1.0, r"units 'furlongs', not units of time.*ncatted -a units,L,o,c,months",
-                 id="not-a-time"),
+                 "units_fixed", 1.0, id="not-a-time"),
 ])
-def test_a_lead_that_has_no_one_date_is_refused_with_the_way_out(tmp_path, units, lead, expected):
+def test_a_lead_that_has_no_one_date_is_refused_with_the_way_out(tmp_path, monkeypatch, units, lead, expected, folder,
+                                                                 months):
+    """The way out, run as printed by bash, writes its copy into a new folder (fix56b: hindcast_fixed.nc beside
+    hindcast.nc, which a glob over the folder took with it): the lead in months, its value the file's times the
+    months in one of its units."""
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "hindcast.nc"
     _hindcast(MONTHLY_STARTS, [lead], units).squeeze("L").to_netcdf(path)
     with pytest.raises(ClimannError, match=expected) as refusal:
         open_dataset([path])
     assert "hindcast.nc" in str(refusal.value) and "\n" not in str(refusal.value)
+    if shutil.which("ncatted") is None:
+        return
+    followed = run_one_copy(str(refusal.value), tmp_path)
+    assert followed["copy"] == f"{folder}/hindcast.nc" and followed["original"] == "hindcast.nc"
+    assert sorted(item.name for item in tmp_path.iterdir()) == sorted(["hindcast.nc", folder])
+    with netCDF4.Dataset(tmp_path / followed["copy"]) as copy:
+        assert copy["L"].units == "months"
+        np.testing.assert_allclose(np.ravel(copy["L"][:]), lead * (12 if units == "years" else 1))
+        assert np.allclose(np.ravel(copy["L"][:]), months)
 
 
 @pytest.mark.parametrize(("units", "lead", "months"), [

@@ -18,7 +18,7 @@ from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.forecast_files import observed_week_means, s2s_daily_pair, weekly_lead_pair, with_day_bounds
-from tests.fresh_python import run_python
+from tests.fresh_python import shell_path
 from tests.followed_twice import run_one_copy, without_guards
 
 #: The environment of a printed line run by bash: its ``python`` is this test's.
@@ -346,13 +346,20 @@ def test_a_total_at_one_lead_whose_window_the_file_does_not_tell_is_refused(tmp_
     assert f"GRIB_centre '{centre}'" in message and "step_bnds" in message and "\n" not in message
 
 
-def _bucket_bounded_copy(tmp_path, message: str) -> str:
-    """Run the refusal's Python line as printed, LOWER the start of the last 6-hour bucket the message gives."""
-    command = re.search(r"`(python -c [^`]*)`", message).group(1)
-    lower = re.search(r"\((\S+) for 6-hour buckets", message).group(1)
+def _bucket_bounded_copy(tmp_path, message: str, lower: str | None = None) -> str:
+    """Run the refusal's Python line as printed, by bash, LOWER the start of the last 6-hour bucket the message gives
+    (or ``lower``): its copy, written under the file's name into the new folder lead_bounded/, nothing beside the file
+    (fix56b: X_bounded.nc was written there, and a glob over the folder took both)."""
+    command = re.search(r"`([^`]*python -c [^`]*)`", message).group(1)
+    lower = lower if lower is not None else re.search(r"\((\S+) for 6-hour buckets", message).group(1)
     words = shlex.split(command)
-    assert words[:2] == ["python", "-c"] and words[-1] == "LOWER", command
-    run_python(*words[1:-1], lower, check=True, cwd=tmp_path)
+    assert words[:3] == ["mkdir", "-p", str(tmp_path / "lead_bounded")] and words[-1] == "LOWER", command
+    assert " (its copy in a new folder), then give --data " in message
+    before = sorted(path.name for path in tmp_path.iterdir())
+    subprocess.run(["bash", "-c", command.removesuffix("LOWER") + lower], check=True, capture_output=True,
+                   cwd=tmp_path, env={**os.environ, "PATH": shell_path()})
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*before, "lead_bounded"])
+    assert words[-2] == str(tmp_path / "lead_bounded" / Path(words[-3]).name)
     return words[-2]
 
 
@@ -383,10 +390,7 @@ def test_the_printed_line_with_lower_0_dates_a_total_from_the_start(tmp_path):
     """The other reading: LOWER 0 bounds the lead [0, 24 h], the day from each start (as for ECMWF's)."""
     forecast, _ = _glofas_daily_totals("accum", DAILY_STARTS, name="tp", centre="kwbc")
     forecast.to_netcdf(tmp_path / "gfs.nc")
-    message = _refusal(tmp_path / "gfs.nc")
-    words = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
-    run_python(*words[1:-1], "0", check=True, cwd=tmp_path)
-    opened = open_dataset([tmp_path / words[-2]])
+    opened = open_dataset([_bucket_bounded_copy(tmp_path, _refusal(tmp_path / "gfs.nc"), "0")])
     np.testing.assert_array_equal(_dates(opened[opened["time"].attrs["bounds"]].values),
                                   np.stack([DAILY_STARTS, DAILY_STARTS + np.timedelta64(1, "D")], -1))
 
@@ -407,9 +411,7 @@ def test_a_bounded_total_beside_an_instant_value_is_refused_naming_what_the_boun
     """rerun34 F3: after the GFS advice wrote step_bnds [0.75, 1] days (the 18-24 h bucket), the refusal of tp beside
     t2m called tp "totals from the start"."""
     name, _ = _gfs_with_t2m(tmp_path)
-    words = shlex.split(re.search(r"`(python -c [^`]*)`", _refusal(tmp_path / name)).group(1))
-    run_python(*words[1:-1], lower, check=True, cwd=tmp_path)
-    message = _refusal(tmp_path / words[-2])
+    message = _refusal(Path(_bucket_bounded_copy(tmp_path, _refusal(tmp_path / name), lower)))
     assert f"holds forecasts of different kinds of time ({said}, t2m: values at their valid times)" in message
     assert "\n" not in message
 
@@ -418,13 +420,17 @@ def test_the_xarray_line_of_the_kinds_refusal_writes_a_file_that_keeps_the_bucke
     """The refusal's advice was `cdo selname` alone, and CDO may be absent: its xarray line, run as printed, writes
     tp alone with its lead bounds, dated by the 18-24 h bucket, the values the file's."""
     name, values = _gfs_with_t2m(tmp_path)
-    copy = _bucket_bounded_copy(tmp_path, _refusal(tmp_path / name))
-    message = _refusal(tmp_path / copy)
-    assert f"`cdo selname,tp {tmp_path / copy} {tmp_path / 'gfs_bounded_selected.nc'}`" in without_guards(message)
-    command = re.search(r"without CDO, `(python -c [^`]*)`", message).group(1)
-    words = shlex.split(command)
-    run_python(*words[1:], check=True, cwd=tmp_path)
-    opened = open_dataset([tmp_path / "gfs_bounded_selected.nc"])
+    copy = Path(_bucket_bounded_copy(tmp_path, _refusal(tmp_path / name)))
+    message = _refusal(copy)
+    selected = copy.parent / "selected_variables" / "gfs.nc"  # in a new folder (fix56b: gfs_bounded_selected.nc)
+    assert (f"`mkdir -p {selected.parent} && cdo selname,tp {copy} {selected}` (its copy in a new folder), then give "
+            f"--data {selected} in place of {copy} or, without CDO, `mkdir -p {selected.parent} && python -c "
+            in without_guards(message))
+    command = re.search(r"without CDO, `([^`]*)`", message).group(1)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})  # as printed
+    assert sorted(path.name for path in copy.parent.iterdir()) == ["gfs.nc", "selected_variables"]
+    opened = open_dataset([selected])
     assert "t2m" not in opened
     expected = np.stack([DAILY_STARTS + np.timedelta64(18, "h"), DAILY_STARTS + np.timedelta64(24, "h")], -1)
     np.testing.assert_array_equal(_dates(opened[opened["time"].attrs["bounds"]].values), expected)
@@ -478,10 +484,13 @@ def test_observed_weeks_a_day_off_a_forecasts_windows_get_only_the_line_that_mov
         open_dataset([cfs, tmp_path / "late.nc"], select={"lead": 14})
     message = str(refused.value)
     assert "tmp2m at 2000-01-15 is a value over 2000-01-08 to 2000-01-15 (its window of lead times)" in message
-    [line] = re.findall(r"`(python -c [^`]*)`", message)
+    [line] = re.findall(r"`([^`]*python -c [^`]*)`", message)
     assert "late.nc" in line and "cfs.nc" not in line
-    run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
-    paired = _opened_and_selected([cfs, tmp_path / "late_fixed.nc"], {"lead": 14})
+    before = sorted(path.name for path in tmp_path.iterdir())
+    followed = run_one_copy(message, tmp_path, env={**os.environ, "PATH": shell_path()})  # as printed, by bash
+    assert followed["copy"] == str(tmp_path / "bounds_moved" / "late.nc")  # a new folder (fix56b: late_fixed.nc)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*before, "bounds_moved"])
+    paired = _opened_and_selected([cfs, followed["copy"]], {"lead": 14})
     with xr.open_dataset(cfs) as forecast:
         starts = forecast["reftime"].values
     np.testing.assert_array_equal(paired["t2m"].transpose("time", ...).values, observed_week_means(obs, starts + WEEK))

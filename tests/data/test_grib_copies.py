@@ -5,7 +5,6 @@ kinds of time), with lines that keep the bucket's GRIB step range."""
 
 import os
 import re
-import shlex
 import subprocess
 
 import numpy as np
@@ -14,7 +13,7 @@ import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import shell_path
 from tests.grib_files import write_grib_messages
 from tests.followed_twice import without_guards
 
@@ -69,10 +68,16 @@ def test_an_instant_value_beside_a_bucket_total_in_one_file_is_refused_for_the_t
     assert "step range to tell which" not in message
     assert "holds forecasts of different kinds of time (t2m: values at their valid times, tp: totals over lead times " \
            "18 to 24 hours (step_bnds))" in message
-    assert "`cdo selname,tp gfs_mixed.grib2 gfs_mixed_selected.grib2`" in without_guards(message)
-    words = shlex.split(re.search(r"without CDO, `(python -c [^`]*)`", message).group(1))
-    run_python(*words[1:], check=True, cwd=tmp_path)
-    opened = open_dataset([tmp_path / "gfs_mixed_selected.grib2"])
+    # the GRIB copy under the file's own name in a new folder (fix56b: gfs_mixed_selected.grib2 beside the file)
+    assert ("`mkdir -p selected_variables && cdo selname,tp gfs_mixed.grib2 selected_variables/gfs_mixed.grib2` or, "
+            "without CDO, `mkdir -p selected_variables && python -c ") in without_guards(message)
+    assert ("(its copy in a new folder), then give --data selected_variables/gfs_mixed.grib2 in place of "
+            "gfs_mixed.grib2, and the others likewise") in message
+    command = re.search(r"without CDO, `([^`]*)`", message).group(1)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})  # as printed
+    assert sorted(os.listdir(tmp_path)) == ["gfs_mixed.grib2", "selected_variables"]
+    opened = open_dataset([tmp_path / "selected_variables" / "gfs_mixed.grib2"])
     assert list(opened.data_vars) == ["tp"] or "t2m" not in opened.data_vars
     bounds = opened[opened["time"].attrs["bounds"]].values
     expected = np.stack([DAYS + np.timedelta64(18, "h"), DAYS + np.timedelta64(24, "h")], -1).astype("datetime64[ns]")

@@ -4,6 +4,8 @@ centres in it as ``cdo sellonlatbox`` does; other grids get no cut."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -908,3 +910,43 @@ def test_named_predictors_on_another_grid_than_a_curvilinear_target_are_told_the
     result = CliRunner().invoke(app, ["train", "--data", "cmip/tos_Omon_CESM2_historical_r1i1p1f1_gn_198001-198112.nc",
                                       "--data", "cmip/regridded/*.nc", *arguments, "--out", "run"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.skipif(__import__("shutil").which("cdo") is None, reason="needs cdo")
+def test_a_target_whose_axes_lie_on_other_dimensions_is_given_to_cdo_by_a_grid_description(tmp_path, monkeypatch):
+    """break56b A1: the GPCP v2.3 CDR stores ``latitude(nlat)`` and ``longitude(nlon)``, a grid CDO reads as
+    generic, and the advised ``cdo remapcon,<gpcp file>`` aborted ("Unsupported target grid type (generic)").
+    Now the line writes CDO a description of the target's grid into the copy's new folder; run as printed, the
+    copy is numpy's conservative remapping of the 1° file onto the 2.5° cells, the original's folder holds only
+    the original, and the copy opens beside the target on one grid."""
+    from climann.data.open import open_dataset
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gpcp").mkdir()
+    (tmp_path / "ceres").mkdir()
+    gpcp_lat, gpcp_lon = np.arange(-88.75, 90, 2.5), np.arange(1.25, 360, 2.5)
+    time = ("time", [0.0], {"units": "days since 2001-03-01"})
+    xr.Dataset({"precip": (("time", "nlat", "nlon"), np.ones((1, 72, 144), "f4"), {"units": "mm/day"}),
+                "latitude": ("nlat", gpcp_lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                "longitude": ("nlon", gpcp_lon, {"units": "degrees_east", "standard_name": "longitude"})},
+               coords={"time": time}).to_netcdf(tmp_path / "gpcp" / "gpcp.nc")
+    lat, lon = np.arange(-89.5, 90, 1.0), np.arange(0.5, 360, 1.0)
+    flux = np.random.default_rng(56).normal(250.0, 10.0, (1, lat.size, lon.size))
+    xr.Dataset({"toa": (("time", "lat", "lon"), flux, {"units": "W m-2"})},
+               coords={"time": time, **_grid(lat, lon)}).to_netcdf(tmp_path / "ceres" / "ceres.nc")
+    target = {"latitude": xr.DataArray(gpcp_lat, dims="latitude", attrs={"units": "degrees_north"}),
+              "longitude": xr.DataArray(gpcp_lon, dims="longitude", attrs={"units": "degrees_east"})}
+    advice = interpolation_advice(target, tmp_path / "gpcp" / "gpcp.nc", _grid(lat, lon),
+                                  tmp_path / "ceres" / "ceres.nc")
+    cdo = next(command for command in re.findall(r"`([^`]+)`", advice) if "remapcon" in command)
+    assert "target_grid.txt" in cdo and "remapcon,/" not in cdo, advice
+    _ran(cdo, tmp_path)
+    assert sorted(path.name for path in (tmp_path / "ceres").iterdir() if path.is_file()) == ["ceres.nc"]
+    copy = tmp_path / "ceres" / "regridded" / "ceres.nc"
+    assert sorted(path.name for path in copy.parent.iterdir()) == ["ceres.nc", "target_grid.txt"]
+    expected = conservative_remap(flux[0], lat, lon, gpcp_lat, gpcp_lon)
+    with xr.open_dataset(copy) as written:
+        held = written["toa"].transpose("time", "lat", "lon").values[0]
+    np.testing.assert_allclose(held, expected, rtol=1e-5)
+    opened = open_dataset([tmp_path / "gpcp" / "gpcp.nc", copy], grid_of="precip", variables=("precip", "toa"))
+    np.testing.assert_allclose(opened["toa"].values.reshape(72, 144), expected, rtol=1e-5)

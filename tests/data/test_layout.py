@@ -235,3 +235,33 @@ def test_a_files_geography_is_synthetic_only_where_it_says_so_or_comes_from_the_
                         calendar="noleap", file_dims=("time", "lat", "lon"), target_name="tas", target_attrs={},
                         geography=geography_of(attrs))
     assert layout.synthetic_geography is synthetic
+
+
+@pytest.mark.parametrize(("units", "said"), [
+    pytest.param("mm/month", "each value is read as the mean rate of the month beginning there (as ERA5 and CDO, "
+                 "e.g. monmean with setday,1, stamp them)", id="chirps-rate-per-month"),
+    pytest.param("K", "each value is read as the mean of the month beginning there", id="a-state"),
+])
+def test_the_start_of_month_warning_calls_a_rate_its_mean_rate(tmp_path, caplog, units, said):
+    """break56b A5: CHIRPS's monthly precip in mm/month, stamped on the 1st without bounds, was "read as the mean of
+    the month beginning there", as if averaged from values within it: a rate's value is its mean rate (in mm/month,
+    the month's total). A temperature is still the month's mean."""
+    import logging
+
+    import pandas as pd
+    import xarray as xr
+
+    from climann.data.notes import forget_notes
+    from climann.data.open import open_dataset
+    from climann.data.pointwise import build_pointwise_samples
+
+    times = pd.date_range("2001-01-01", periods=24, freq="MS")
+    xr.Dataset({"precip": (("time", "lat", "lon"), np.ones((24, 2, 2), "f4"), {"units": units})},
+               coords={"time": times, "lat": [0.0, 1.0], "lon": [0.0, 1.0]}).to_netcdf(tmp_path / "chirps.nc")
+    dataset = open_dataset([tmp_path / "chirps.nc"])
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        build_pointwise_samples(dataset, target="precip", predictors=[], features=["season"])
+    warned = [record.getMessage() for record in caplog.records
+              if "stamped at the start of each month" in record.getMessage()]
+    assert len(warned) == 1 and said in warned[0], warned

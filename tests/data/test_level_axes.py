@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 import json
-import shlex
+import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import netCDF4
@@ -19,7 +18,7 @@ from climann.cli import app
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import draw_no_run_figures
-from tests.followed_twice import GUARD, without_guards
+from tests.followed_twice import GUARD, run_one_copy, without_guards
 
 runner = CliRunner()
 
@@ -216,10 +215,14 @@ def test_a_one_level_file_beside_files_of_several_levels_is_told_ncwa_which_then
     assert ("surf.nc holds 'depth' with one value (0.005 m): if that is its variables' own level (a surface field "
             "beside profiles), drop the axis in a copy") in message
     assert "intlevel" not in message and "\n" not in message
-    command = message.split("`")[1]
-    assert command.startswith("ncwa -a depth ")
-    subprocess.run(shlex.split(command), check=True, cwd=tmp_path)
-    copy = tmp_path / shlex.split(command)[-1]
+    before = sorted(path.name for path in tmp_path.iterdir())
+    followed = run_one_copy(message, tmp_path)  # as printed, by bash
+    assert "&& ncwa -a depth surf.nc level_axis_dropped/surf.nc" in followed["command"]
+    assert followed["original"] == "surf.nc" and followed["copy"] == "level_axis_dropped/surf.nc"
+    # its copy in a new folder; the original's folder holds no copy beside it (fix56b: surf_no_depth.nc was there)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*before, "level_axis_dropped"])
+    assert os.listdir(tmp_path / "level_axis_dropped") == ["surf.nc"]
+    copy = tmp_path / followed["copy"]
     from climann.data.subset import select_values
 
     combined = select_values(open_dataset([soil["tsl"], copy], grid_of="tsl", select={"depth": 0.09}),

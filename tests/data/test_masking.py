@@ -439,9 +439,7 @@ def test_no_snow_beside_a_code_within_the_range_of_swe_is_refused_and_the_line_f
     "no_snow": on main both were read as millimetres, unsaid (a mean of 96.43 mm over 60 values against numpy's 41.15 over 54). The flag
     "no_snow" says the variable is an amount with codes, and 254 lies within its values: refused in one line, whose
     ncatted marks 254 missing and not 255, then read as 0 mm; the values then are numpy's."""
-    import re
-    import shlex
-    import subprocess
+    from tests.followed_twice import run_one_copy
 
     from climann.data.flags import refuse_codes_within_range
 
@@ -457,10 +455,12 @@ def test_no_snow_beside_a_code_within_the_range_of_swe_is_refused_and_the_line_f
         refuse_codes_within_range(opened, ["swe"], where="snow.nc")
     message = str(error.value)
     assert "\n" not in message and "255 (no_snow) says none of it" in message
-    marked = re.search(r"mark them missing: (ncatted [^;(]*?) \(or set", message).group(1)
-    assert marked == "ncatted -a missing_value,swe,o,ub,254 snow.nc snow_fixed.nc"
-    subprocess.run(shlex.split(marked), check=True, cwd=tmp_path)
-    fixed = open_dataset([tmp_path / "snow_fixed.nc"])
+    marking = message[message.index("mark them missing: "):message.index(" (or set a valid_min")]
+    assert "&& ncatted -a missing_value,swe,o,ub,254 snow.nc flag_codes_missing/snow.nc`" in marking
+    # run as printed, by bash: its copy in a new folder, none beside snow.nc (fix56b: snow_fixed.nc was there)
+    followed = run_one_copy(marking, tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["flag_codes_missing", "snow.nc"]
+    fixed = open_dataset([tmp_path / followed["copy"]])
     truth = np.where(stored == 255, 0.0, np.where(stored == 254, np.nan, stored.astype(float)))
     np.testing.assert_array_equal(fixed["swe"].values.astype(float), truth)
-    refuse_codes_within_range(fixed, ["swe"], where="snow_fixed.nc")  # no longer refused
+    refuse_codes_within_range(fixed, ["swe"], where="snow.nc")  # no longer refused

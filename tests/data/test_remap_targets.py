@@ -82,11 +82,13 @@ def test_the_refusal_of_an_icon_like_grid_advises_its_own_spacing_and_the_line_r
     message = str(refused.value)
     assert "(3600 cells over the globe, 3.4° apart on average: a 3° grid)" in message
     command = re.search(r"e\.g\. `([^`]+)`", message)[1]
-    assert without_guards(command) == "cdo remapcon,r120x60 icon.nc icon_remapped.nc"
+    # its copy in a new folder (fix56b: icon_remapped.nc beside icon.nc was taken with it by a glob over the folder)
+    assert without_guards(command) == "mkdir -p remapped && cdo remapcon,r120x60 icon.nc remapped/icon.nc"
     if shutil.which("cdo") is None:
         pytest.skip("needs CDO")
-    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
-    remapped = open_dataset([tmp_path / "icon_remapped.nc"])
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)  # as printed
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["icon.nc", "remapped"]
+    remapped = open_dataset([tmp_path / "remapped" / "icon.nc"])
     assert remapped.sizes["lat"] == 60 and remapped.sizes["lon"] == 120
     np.testing.assert_allclose(np.diff(remapped["lat"].values), 3.0)
 
@@ -104,12 +106,15 @@ def test_a_regional_grid_is_advised_a_grid_of_its_box_and_the_line_remaps_to_it(
     mean = math.degrees(math.sqrt(solid_angle / 800))
     assert f"(800 cells over their region, {mean:.2g}° apart on average: a 0.25° grid of that region)" in message
     command = re.search(r"e\.g\. `([^`]+)`", message)[1]
-    assert without_guards(command) == (r"printf 'gridtype = lonlat\nxsize = 40\nysize = 40\nxfirst = 5.125\nxinc = 0.25\n"
-                       r"yfirst = 45.125\nyinc = 0.25\n' > d2_grid.txt && cdo remapcon,d2_grid.txt d2.nc d2_remapped.nc")
+    assert without_guards(command) == (
+        r"mkdir -p remapped && printf 'gridtype = lonlat\nxsize = 40\nysize = 40\nxfirst = 5.125\nxinc = 0.25\n"
+        r"yfirst = 45.125\nyinc = 0.25\n' > remapped/d2_grid.txt && cdo remapcon,remapped/d2_grid.txt d2.nc "
+        r"remapped/d2.nc")  # the description and the copy in a new folder, nothing beside d2.nc (fix56b)
     if shutil.which("cdo") is None:
         pytest.skip("needs CDO")
-    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
-    with xr.open_dataset(tmp_path / "d2_remapped.nc") as remapped:
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)  # as printed
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["d2.nc", "remapped"]
+    with xr.open_dataset(tmp_path / "remapped" / "d2.nc") as remapped:
         np.testing.assert_allclose(remapped["lat"].values, 45.125 + 0.25 * np.arange(40))
         np.testing.assert_allclose(remapped["lon"].values, 5.125 + 0.25 * np.arange(40))
         assert np.isfinite(remapped["tas"].values).all()

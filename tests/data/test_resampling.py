@@ -4,7 +4,7 @@ run as printed and trained on (break33b B5)."""
 from __future__ import annotations
 
 import datetime
-import re
+import os
 import shlex
 
 import cftime
@@ -17,7 +17,8 @@ from climann.data.resampling import resample_command
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
-from tests.fresh_python import run_python
+from tests.followed_twice import run_one_copy
+from tests.fresh_python import run_python, shell_path
 
 _DAYS = 20
 _START = cftime.datetime(2000, 1, 1, calendar="noleap")
@@ -65,8 +66,17 @@ def three_hourly(tmp_path_factory):
     return folder, {"pr": pr, "hfls": hfls}
 
 
-def _printed_line(message: str) -> str:
-    return re.search(r"6-hourly means with `(python -c .*)`$", message).group(1)
+def _followed(message: str, folder) -> str:
+    """Run the 6-hourly line of a refusal as printed, by bash in ``folder``: its command, after checking that
+    it writes its copy into the new folder 6-hourly/ under the file's name, nothing beside the file (fix56b:
+    pr_3hr_6-hourly.nc was written there, and a glob over the folder took both)."""
+    before = sorted(path.name for path in folder.iterdir())
+    followed = run_one_copy(message[message.index("6-hourly means with `"):], folder,
+                            env={**os.environ, "PATH": shell_path()})
+    assert followed["copy"] == "6-hourly/pr_3hr.nc" and followed["original"] == "pr_3hr.nc", followed
+    assert sorted(path.name for path in folder.iterdir()) == sorted([*before, "6-hourly"])
+    assert os.listdir(folder / "6-hourly") == ["pr_3hr.nc"]
+    return followed["command"]
 
 
 def test_the_printed_line_writes_6_hourly_means_with_the_cells_of_their_edges(three_hourly, tmp_path,
@@ -77,10 +87,9 @@ def test_the_printed_line_writes_6_hourly_means_with_the_cells_of_their_edges(th
     monkeypatch.chdir(folder)
     with pytest.raises(ClimannError, match="bring pr to 6-hourly steps first") as raised:
         open_dataset([folder / "pr_3hr.nc", folder / "ta_6hrPt.nc"])
-    line = _printed_line(str(raised.value))
-    assert line.endswith(" pr_3hr.nc pr_3hr_6-hourly.nc 6 time")
-    run_python(*shlex.split(line)[1:], check=True, cwd=folder)  # `python -c CODE ARGS…`, split as the shell does
-    with netCDF4.Dataset(folder / "pr_3hr_6-hourly.nc") as written:
+    line = _followed(str(raised.value), folder)
+    assert line.startswith("mkdir -p 6-hourly && python -c ") and line.endswith(" pr_3hr.nc 6-hourly/pr_3hr.nc 6 time")
+    with netCDF4.Dataset(folder / "6-hourly" / "pr_3hr.nc") as written:
         assert written["time"].units == "days since 2000-01-01" and written["time"].calendar == "noleap"
         assert "units" not in written["time_bnds"].ncattrs()  # the time's own (CF 7.1)
         stamps, cells = written["time"][:], written["time_bnds"][:]
@@ -96,11 +105,11 @@ def test_the_printed_line_writes_6_hourly_means_with_the_cells_of_their_edges(th
 def test_a_run_trained_on_the_printed_lines_output_keeps_its_6_hour_cells(three_hourly, tmp_path, monkeypatch):
     folder, truth = three_hourly
     monkeypatch.chdir(folder)
-    resampled = folder / "pr_3hr_6-hourly.nc"
+    resampled = folder / "6-hourly" / "pr_3hr.nc"
     if not resampled.exists():
         with pytest.raises(ClimannError) as raised:
             open_dataset([folder / "pr_3hr.nc", folder / "ta_6hrPt.nc"])
-        run_python(*shlex.split(_printed_line(str(raised.value)))[1:], check=True, cwd=folder)
+        _followed(str(raised.value), folder)
     config = build_config({
         "data": {"paths": [str(resampled)], "target": "pr", "predictors": ["hfls"]},
         "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False},

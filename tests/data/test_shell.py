@@ -1214,3 +1214,35 @@ def test_a_glob_with_a_space_is_left_to_the_shell(tmp_path):
     assert cdo_input_files(paths) == glob_words(tmp_path / "sp ace" / "f_*.nc")
     (tmp_path / "sp ace" / "f_other.nc").write_bytes(b"")
     assert cdo_input_files(paths) == " ".join(shown_path(path) for path in paths)
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO")
+def test_the_empty_folder_a_failed_line_left_is_taken_again_and_a_folder_with_files_is_not(tmp_path):
+    """break56b A5: an advised ``mkdir -p d/regridded && cdo …`` whose CDO aborted left ``d/regridded`` empty, and
+    the next advice named ``d/regridded_2``. Run as printed, a line whose tool fails leaves that empty folder; the
+    next advice names it again (nothing there to write over), and its line, run as printed, writes the copy there
+    with the original's values; a folder holding a file is still passed over (``_2``)."""
+    from climann.data.shell import copies_of_files, ncatted_attribute, ncatted_command
+
+    (tmp_path / "d").mkdir()
+    values = np.arange(6.0).reshape(1, 2, 3)
+    xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": "degC"})},
+               coords={"time": [0.0], "lat": [0.0, 1.0], "lon": [0.0, 1.0, 2.0]}).to_netcdf(tmp_path / "d" / "a.nc")
+
+    def advice(arguments, _):
+        return f"`{ncatted_command([ncatted_attribute('units', 'tas', 'o', 'c', 'K')], arguments)}`"
+
+    def line():
+        said = copies_of_files(advice, [str(tmp_path / "d" / "a.nc")], name="units_fixed")
+        return re.search(r"`([^`]+)`", said).group(1)
+
+    failing = line().replace(str(tmp_path / "d" / "a.nc"), str(tmp_path / "d" / "missing.nc"), 1)
+    assert subprocess.run(failing, shell=True, capture_output=True, executable="/bin/bash").returncode != 0
+    assert [path.name for path in (tmp_path / "d").iterdir() if path.is_dir()] == ["units_fixed"]
+    again = line()
+    assert f"mkdir -p {tmp_path / 'd' / 'units_fixed'} &&" in again and "units_fixed_2" not in again
+    subprocess.run(again, shell=True, check=True, capture_output=True, executable="/bin/bash")
+    with xr.open_dataset(tmp_path / "d" / "units_fixed" / "a.nc") as copy:
+        np.testing.assert_array_equal(copy["tas"].values, values)
+        assert copy["tas"].attrs["units"] == "K"
+    assert "units_fixed_2" in line()

@@ -108,7 +108,9 @@ def test_the_refusal_of_an_unknown_reading_takes_neither_as_default_and_names_wh
         open_dataset([tmp_path / "pr.nc", tmp_path / "stations.nc"], grid_of="precip", variables=("precip", "pr"))
     message = str(error.value)
     first = days[1]
-    assert (f"neither reading is climann's default, and the files' documentation says which: read as the day ending "
+    assert (f"read alone, such stamps are taken as opening their days (with a warning); here, where the wrong reading "
+            f"pairs every value one day off, neither is taken by default, and the files' documentation says which: "
+            f"read as the day ending "
             f"at each stamp, precip of {first:%Y-%m-%d} goes with pr of {first - pd.Timedelta('1D'):%Y-%m-%d}, and "
             f"tmax of stations.nc with it (bounds on its time date every variable along it); read as the day "
             f"beginning at each stamp, with pr of {first:%Y-%m-%d}, and tmax with it;") in message, message

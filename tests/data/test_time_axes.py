@@ -26,7 +26,7 @@ from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
 from tests.forecast_files import s2s_pair
-from tests.followed_twice import GUARD, without_guards
+from tests.followed_twice import GUARD, run_one_copy, without_guards
 from tests.fresh_python import run_python, shell_path
 
 
@@ -39,7 +39,9 @@ def _monthly(dataset, start_year, day=15):
 
 #: The two readings of a stamp on a period's first instant in the refusal (fix47d: neither a default), with the
 #: variable, its first stamp, and the other variable's period each pairs it with: {0} of {1} with tas of {2} or {3}.
-_READINGS = ("neither reading is climann's default, and the files' documentation says which: read as the {period} "
+_READINGS = ("read alone, such stamps are taken as opening their {period}s (with a warning); here, where the wrong "
+             "reading pairs every value one {period} off, neither is taken by default, and the files' documentation "
+             "says which: read as the {period} "
              "ending at each stamp, {0} of {1} goes with tas of {2}; read as the {period} beginning at each stamp, "
              "with tas of {3}; ")
 
@@ -177,9 +179,9 @@ def _daily_and_monthly(tmp_path):
                           grid_dataset(n_years=2)[["pred"]].drop_isel(time=[3]).to_netcdf(path / "pred.nc")),
             "pred (2000-01 to 2001-12, 23 monthly steps) lacks 1 of the steps of tas (2000-01 to 2001-12, 24 monthly "
             "steps): 2000-04; a sample there would miss an input (climann needs every variable at the same time steps "
-            "as tas); leave those steps out of tas, `cdo delete,timestep=4 tas.nc tas_selected.nc` (then give "
-            "tas_selected.nc in place of tas.nc in --data: a glob over their folder takes both, and two files of one "
-            "variable are refused)",
+            "as tas); leave those steps out of tas, `mkdir -p common_steps && cdo delete,timestep=4 tas.nc "
+            "common_steps/tas.nc` (its copy in a new folder), then give --data common_steps/tas.nc in place of tas.nc, "
+            "with the other files of the working folder given as before (--data pred.nc)",
             id="a-month-missing-from-a-predictor",
         ),
         pytest.param(
@@ -319,8 +321,9 @@ def test_the_bounds_advice_writes_copies_apart_that_the_advised_data_takes(tmp_p
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "s mix"
     folder.mkdir()
-    if taken:
+    if taken:  # a folder holding a file of the user's (an empty one, left by a failed line, is taken again)
         (folder / "with_bounds").mkdir()
+        (folder / "with_bounds" / "notes.txt").write_text("mine")
     full = grid_dataset(n_years=3)
     _monthly(full[["tas"]], 2000, day=16).to_netcdf(folder / "tas_mid.nc")
     for year in range(3):
@@ -497,14 +500,18 @@ def test_the_cdo_command_for_a_predictor_lacking_months_leaves_them_out_of_the_t
     full[["pred"]].drop_isel(time=[3, 4, 15]).to_netcdf(tmp_path / "pred.nc")
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "tas_2000.nc", tmp_path / "tas_2001.nc", tmp_path / "pred.nc"], grid_of="tas")
+    given = ("(its copy in a new folder, with the other files' copies), then give --data 'common_steps/*.nc' in "
+             "place of the originals, with the other files of the working folder given as before (--data pred.nc)")
     assert without_guards(str(raised.value)).endswith(
-        "leave those steps out of tas, `cdo delete,timestep=4,5 tas_2000.nc tas_2000_selected.nc` and "
-        "`cdo delete,timestep=4 tas_2001.nc tas_2001_selected.nc` (then give the _selected copies in place of their "
-        "files in --data: a glob over their folder takes both, and two files of one variable are refused)")
-    for command in str(raised.value).split("`")[1::2]:
-        subprocess.run(command, shell=True, check=True, capture_output=True)
-    combined = open_dataset([tmp_path / "tas_2000_selected.nc", tmp_path / "tas_2001_selected.nc",
-                             tmp_path / "pred.nc"], grid_of="tas")
+        "leave those steps out of tas, for tas_2000.nc: `mkdir -p common_steps && cdo delete,timestep=4,5 tas_2000.nc "
+        f"common_steps/tas_2000.nc` {given}; for tas_2001.nc: `mkdir -p common_steps && cdo delete,timestep=4 "
+        f"tas_2001.nc common_steps/tas_2001.nc` {given}")
+    for command in str(raised.value).split("`")[1::2]:  # as printed, by bash, one after the other
+        subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+    # the copies in a new folder (fix56b: tas_2000_selected.nc beside tas_2000.nc was taken with it by a glob)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["common_steps", "pred.nc", "tas_2000.nc",
+                                                                "tas_2001.nc"]
+    combined = open_dataset(expand_paths(["common_steps/*.nc", "pred.nc"]), grid_of="tas")
     kept = np.setdiff1d(np.arange(24), [3, 4, 15])
     np.testing.assert_allclose(combined["tas"].values, full["tas"].values[kept])
     np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[kept])
@@ -983,18 +990,22 @@ def test_twelve_months_of_one_year_beside_a_series_of_years_are_asked_about_as_a
     _monthly(clim, 2003).to_netcdf(tmp_path / "pred_clim.nc")
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset([tmp_path / "tas.nc", tmp_path / "pred_clim.nc"], grid_of="tas")
-    [said] = [without_guards(text) for text in _warnings(caplog) if "cover different periods" in text]
-    assert said.endswith(
+    [printed] = [text for text in _warnings(caplog) if "cover different periods" in text]
+    folder = tmp_path / "repeated_over_series"
+    assert without_guards(printed).endswith(
         "; if pred_clim is a monthly climatology (its 12 steps are the months of one year beside tas's 4 years), "
-        "repeat it over the series' months instead, e.g. `cdo -chname,tas,pred_clim -ymonadd -mulc,0 -selname,tas "
-        f"{tmp_path / 'tas.nc'} -selname,pred_clim {tmp_path / 'pred_clim.nc'} {tmp_path / 'pred_clim_fixed.nc'}` (the "
-        "series' first file: for a series in several files, a copy for each; each input one variable: cdo aborts on "
-        "inputs of different numbers of variables)")
+        "repeat it over the series' months instead (with the series' first file: for a series in several files, a "
+        "copy for each; each input one variable: cdo aborts on inputs of different numbers of variables), e.g. "
+        f"`mkdir -p {folder} && cdo -chname,tas,pred_clim -ymonadd -mulc,0 -selname,tas {tmp_path / 'tas.nc'} "
+        f"-selname,pred_clim {tmp_path / 'pred_clim.nc'} {folder / 'pred_clim.nc'}` (its copy in a new folder), then "
+        f"give --data {folder / 'pred_clim.nc'} in place of {tmp_path / 'pred_clim.nc'}, with the other files of "
+        f"{tmp_path} given as before (--data {tmp_path / 'tas.nc'})")
     if shutil.which("cdo") is None:
         return
-    command = said.rsplit("`", 2)[1]  # run as printed: no placeholder to fill in (break42b A7's kind)
-    subprocess.run(command.split(), cwd=tmp_path, check=True, capture_output=True)
-    repeated = xr.open_dataset(tmp_path / "pred_clim_fixed.nc")["pred_clim"].values
+    # run as printed, by bash: no placeholder to fill in (break42b A7's kind), its copy in a new folder (fix56b)
+    followed = run_one_copy(printed, tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pred_clim.nc", "repeated_over_series", "tas.nc"]
+    repeated = xr.open_dataset(followed["copy"])["pred_clim"].values
     np.testing.assert_allclose(repeated, np.tile(by_month, (4, 1, 1)), rtol=1e-6)
 
 
@@ -1317,12 +1328,14 @@ def test_seasons_beside_months_are_named_seasons_and_the_advice_makes_them(tmp_p
     message = str(raised.value)
     assert "gdd is seasonal (DJF, MAM, JJA, SON) (1970-12-01 to 1973-09-01) and pr monthly" in message
     assert "92-daily" not in message and "bring pr to the seasons' steps first" in message
-    command = re.search(r"`(python -c .+)`$", message).group(1)
-    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
-    combined = open_dataset([tmp_path / "xclim_seasonal.nc", tmp_path / "pr_monthly_seasonal.nc"], grid_of="gdd")
+    # run as printed, by bash: its copy in a new folder, nothing beside the file (fix56b: pr_monthly_seasonal.nc)
+    followed = run_one_copy(message, tmp_path, env={**os.environ, "PATH": shell_path()})
+    assert "&& python -c " in followed["command"] and followed["copy"] == "seasonal/pr_monthly.nc"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pr_monthly.nc", "seasonal", "xclim_seasonal.nc"]
+    combined = open_dataset([tmp_path / "xclim_seasonal.nc", tmp_path / followed["copy"]], grid_of="gdd")
     np.testing.assert_allclose(combined["pr"].values, monthly.reshape(-1, 3, 2, 3).mean(axis=1), rtol=1e-6)
     np.testing.assert_array_equal(combined["gdd"].values, index)
-    with xr.open_dataset(tmp_path / "pr_monthly_seasonal.nc",
+    with xr.open_dataset(tmp_path / followed["copy"],
                          decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as written:
         cells = written["time_bnds"].values
     assert [(c[0].month, c[1].month) for c in cells[:4]] == [(12, 3), (3, 6), (6, 9), (9, 12)]
@@ -1476,15 +1489,17 @@ def test_bounds_moved_with_their_stamps_are_refused_and_the_printed_line_gives_t
         "times), and climann needs every variable at the same time steps over the same time cells; give each file "
         "the bounds of its values; ")
     other = "rsds" if moved_variable == "pr" else "pr"
-    line = re.search(rf"if {moved_variable}'s values are over {other}'s cells, `([^`]+)` moves {moved_variable}'s "
-                     rf"bounds 1:30 later, its times kept", message).group(1)
-    run_python("-c", shlex.split(line)[2], check=True, cwd=tmp_path)
-    fixed = xr.open_dataset(tmp_path / f"{moved_variable}_fixed.nc",
-                            decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    way = message[message.index(f"if {moved_variable}'s values are over {other}'s cells, move {moved_variable}'s "
+                                "bounds 1:30 later, its times kept: `"):]
+    # run as printed, by bash: its copy in a new folder, nothing beside the file (fix56b: pr_fixed.nc there)
+    followed = run_one_copy(way, tmp_path, env={**os.environ, "PATH": shell_path()})
+    assert followed["copy"] == f"bounds_moved/{moved_variable}.nc" and followed["original"] == f"{moved_variable}.nc"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bounds_moved", "pr.nc", "rsds.nc"]
+    fixed = xr.open_dataset(tmp_path / followed["copy"], decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
     original = _means_over_cells(moved_variable, stamped[moved_variable])
     np.testing.assert_array_equal(fixed["time_bnds"].values, original["time_bnds"].values)
     np.testing.assert_array_equal(fixed["time"].values, files[moved_variable]["time"].values)
-    paths = {name: tmp_path / (f"{name}_fixed.nc" if name == moved_variable else f"{name}.nc") for name in files}
+    paths = {name: tmp_path / (followed["copy"] if name == moved_variable else f"{name}.nc") for name in files}
     combined = open_dataset([paths["pr"], paths["rsds"]], grid_of="pr")
     np.testing.assert_array_equal(combined["time_bnds"].values, original["time_bnds"].values)
     np.testing.assert_array_equal(combined["rsds"].values, files["rsds"]["rsds"].values)
@@ -1556,7 +1571,8 @@ def test_means_on_either_side_are_still_advised_averages_not_hours(tmp_path, mon
     instants on both sides are taken at the coarser's hours."""
     monkeypatch.chdir(tmp_path)
     _wave_heights_and_hourly_wind(tmp_path, wind_method=wind_method, waves_method=waves_method)
-    with pytest.raises(ClimannError, match=r"bring u10 to 3-hourly steps first, e\.g\. 3-hourly means with `python -c"):
+    with pytest.raises(ClimannError, match=r"bring u10 to 3-hourly steps first, e\.g\. 3-hourly means with "
+                                           r"`mkdir -p 3-hourly && python -c"):  # the copy in a new folder (fix56b)
         open_dataset([tmp_path / "hs.nc", tmp_path / "u10_01.nc", tmp_path / "u10_02.nc"], grid_of="hs")
 
 
@@ -1693,7 +1709,9 @@ def test_the_common_period_warned_of_when_the_files_are_opened_again_with_fewer_
     assert len(said) == 2, said
     assert said[0].startswith("tas (2001-01 to 2001-12), uncertainty (2001-01 to 2001-12) and pred (2000-01 to "
                               "2002-12) cover different periods: only their common period, 2001-01 to 2001-12")
-    assert re.search(r"tas_2001\.nc \S*tas_2001_fixed\.nc`", said[0]) and "_fixed_2" not in " ".join(said)
+    # its copy in a new folder (fix56b), not chained on itself (repeated_over_series_2)
+    assert re.search(r"tas_2001\.nc \S*repeated_over_series/tas_2001\.nc`", said[0])
+    assert "_2/" not in " ".join(said) and "_fixed" not in " ".join(said)
     assert "common period, 2002-01 to 2002-12" in said[1]
     forget_notes()
 
@@ -1739,10 +1757,13 @@ def test_a_daily_station_file_of_totals_and_means_is_advised_one_xarray_line_tha
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "grdc.nc", tmp_path / "basin.nc"], grid_of="runoff_mean", select={"id": 6335050})
     message = str(raised.value)
-    assert "e.g. monthly totals of pr and means of runoff_mean with `python -c" in message and "cdo" not in message
-    command = re.search(r"`(python -c .+)`$", message).group(1)
-    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
-    opened = open_dataset([tmp_path / "grdc_monthly.nc", tmp_path / "basin.nc"], grid_of="runoff_mean",
+    assert "e.g. monthly totals of pr and means of runoff_mean with `mkdir -p monthly && python -c" in message
+    assert "cdo" not in message
+    # run as printed, by bash: its copy in a new folder, nothing beside grdc.nc (fix56b: grdc_monthly.nc there)
+    followed = run_one_copy(message, tmp_path, env={**os.environ, "PATH": shell_path()})
+    assert followed["copy"] == "monthly/grdc.nc" and followed["original"] == "grdc.nc"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["basin.nc", "grdc.nc", "monthly"]
+    opened = open_dataset([tmp_path / followed["copy"], tmp_path / "basin.nc"], grid_of="runoff_mean",
                           select={"id": 6335050})
     month_of = np.array([(day.year - 2000) * 12 + day.month - 1 for day in days])
     np.testing.assert_allclose(opened["runoff_mean"].values.ravel(),
@@ -2122,7 +2143,8 @@ def test_monthly_means_of_a_direction_advised_are_its_circular_means(tmp_path, a
     assert "monmean" in command, command
     subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True,
                    env={**os.environ, "PATH": shell_path()})
-    (copy,) = [path for path in tmp_path.rglob("*.nc") if path.name != "waves.nc"]
+    (copy,) = [path for path in tmp_path.rglob("*.nc") if path != tmp_path / "waves.nc"]
+    assert copy.parent != tmp_path and list(tmp_path.glob("*.nc")) == [tmp_path / "waves.nc"]  # a new folder (fix56b)
     with xr.open_dataset(copy) as monthly:
         held = monthly["mwd"].transpose("time", "lat", "lon").values
         swh = monthly["swh"].transpose("time", "lat", "lon").values
@@ -2381,3 +2403,45 @@ def test_cdo_8_day_means_beside_8_day_composites_are_given_the_line_that_writes_
     with xr.open_dataset(tmp_path / "gleam8" / "composite_bounds" / "E_2011_GLEAM_v3.8a.nc", decode_times=dates) as copy, \
             xr.open_dataset(tmp_path / "fluxcom" / "GPP.8daily.2011.nc", decode_times=dates) as gpp:
         np.testing.assert_array_equal(copy[copy["time"].attrs["bounds"]].values, gpp["time_bnds"].values)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_one_step_files_of_two_variables_beside_daily_are_merged_by_time_before_the_daily_means(
+        tmp_path, monkeypatch):
+    """break56b A2: IMERG's 3B-HHR files hold one half hour each, with precipitation and its quality index beside
+    it; beside the daily 3B-DAY the refusal advised a per-file ``cdo daymean`` loop (one variable got the merged
+    line), whose copies were still half-hourly, and refused again one folder deeper. Now both variables get the
+    one merged line; run as printed, its copy holds one mean a day of each, numpy's mean of the day's 48 steps,
+    and the --data it gives is taken beside the daily target."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hhr").mkdir()
+    rng = np.random.default_rng(56)
+    lat, lon = [0.0, 1.0], [10.0, 11.0, 12.0]
+    rates, quality = rng.random((96, 2, 3)).astype("f4"), rng.random((96, 2, 3)).astype("f4")
+    start = datetime.datetime(2020, 1, 1)
+    for step in range(96):
+        time = start + datetime.timedelta(minutes=30 * step)
+        cells = np.array([[time, time + datetime.timedelta(minutes=30)]])
+        xr.Dataset({"precip_hh": (("time", "lat", "lon"), rates[step:step + 1], {"units": "mm/hr"}),
+                    "quality": (("time", "lat", "lon"), quality[step:step + 1], {"units": "1"}),
+                    "time_bnds": (("time", "nv"), cells)},
+                   coords={"time": ("time", [time], {"bounds": "time_bnds"}), "lat": lat, "lon": lon}
+                   ).to_netcdf(tmp_path / "hhr" / f"3B-HHR.{time:%Y%m%d}-S{time:%H%M%S}.V07B.nc")
+    days = [start, start + datetime.timedelta(days=1)]
+    xr.Dataset({"precipitation": (("time", "lat", "lon"), np.ones((2, 2, 3), "f4"), {"units": "mm/day"}),
+                "time_bnds": (("time", "nv"), np.array([[day, day + datetime.timedelta(days=1)] for day in days]))},
+               coords={"time": ("time", days, {"bounds": "time_bnds"}), "lat": lat, "lon": lon}
+               ).to_netcdf(tmp_path / "day.nc")
+    inputs = sorted((tmp_path / "hhr").glob("*.nc"))
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "day.nc", *inputs], grid_of="precipitation")
+    message = str(raised.value)
+    assert "bring precip_hh and quality to daily steps first, e.g. daily means of the 96 files merged by time" in message
+    (command,) = re.findall(r"`([^`]+)`", message)
+    assert "for f in" not in command and "-mergetime" in command
+    data = re.search(r"then give --data (\S+) in place of", message).group(1)
+    subprocess.run(command, shell=True, check=True, capture_output=True, executable="/bin/bash")
+    assert sorted(path.name for path in (tmp_path / "hhr").iterdir()) == sorted([*(p.name for p in inputs), "daily"])
+    combined = open_dataset([tmp_path / "day.nc", Path(data)], grid_of="precipitation")
+    np.testing.assert_allclose(combined["precip_hh"].values, rates.reshape(2, 48, 2, 3).mean(1), rtol=1e-6)
+    np.testing.assert_allclose(combined["quality"].values, quality.reshape(2, 48, 2, 3).mean(1), rtol=1e-6)

@@ -1,5 +1,6 @@
 import datetime
 import logging
+from pathlib import Path
 
 import cftime
 import numpy as np
@@ -526,7 +527,35 @@ def test_monthly_stamps_switching_between_the_1st_and_mid_month_without_bounds_a
     message = str(error.value)
     assert "\n" not in message
     assert "inside the month (2001-12-15) in a.nc then on the 1st at 00:00 (2002-01-01) in b.nc" in message
-    assert "cdo setday,15" in message and "b_restamped.nc" in message
+    assert "cdo setday,15" in message
+    opening, closing = _restamped_both_ways(message, tmp_path, "b.nc")
+    stamps = _times(tmp_path / "b.nc")  # 2002-01-01, 2002-02-01 …
+    assert [(time.year, time.month, time.day) for time in opening] == [(time.year, time.month, 15) for time in stamps]
+    before = [time - datetime.timedelta(days=1) for time in stamps]  # the month each closes
+    assert [(time.year, time.month, time.day) for time in closing] == [(time.year, time.month, 15) for time in before]
+
+
+def _times(path) -> list:
+    with xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as opened:
+        return list(opened["time"].values)
+
+
+def _restamped_both_ways(message: str, folder, name: str) -> tuple[list, list]:
+    """Run the two restamping lines of ``message`` as printed, by bash: each writes its copy of ``name`` into a
+    new folder of its own (fix56b: both wrote b_restamped.nc beside b.nc, which a glob over the folder took with
+    it, and the second line met the first's copy); the copies' times, decoded."""
+    import shutil
+
+    if shutil.which("cdo") is None:
+        pytest.skip("needs CDO")
+    first = run_one_copy(message, folder)
+    second = run_one_copy(message[message.index("if they close the"):], folder)
+    assert (Path(first["copy"]).parent.name, Path(second["copy"]).parent.name) == ("restamped_as_opening",
+                                                                                   "restamped_as_closing")
+    assert Path(first["copy"]).name == Path(second["copy"]).name == name
+    assert sorted(path.name for path in folder.iterdir()) == ["a.nc", "b.nc", "restamped_as_closing",
+                                                              "restamped_as_opening"]
+    return _times(folder / first["copy"]), _times(folder / second["copy"])
 
 
 def test_one_stamp_on_the_1st_among_mid_month_stamps_is_refused_naming_it(tmp_path):
@@ -589,7 +618,11 @@ def test_daily_stamps_switching_between_noon_and_midnight_without_bounds_are_ref
     assert "\n" not in message
     assert ("daily values without time bounds are stamped inside the day (2001-12-31 12:00) in a.nc then at 00:00 "
             "(2002-01-01) in b.nc") in message
-    assert "cdo settime,12:00:00" in message and "b_restamped.nc" in message
+    assert "cdo settime,12:00:00" in message
+    opening, closing = _restamped_both_ways(message, tmp_path, "b.nc")
+    stamps = _times(tmp_path / "b.nc")  # 2002-01-01 00:00 …
+    assert opening == [time + datetime.timedelta(hours=12) for time in stamps]  # noon of the day each opens
+    assert closing == [time - datetime.timedelta(hours=12) for time in stamps]  # noon of the day before
 
 
 def test_daily_stamps_at_two_hours_inside_the_day_are_one_daily_series_keyed_per_day_of_year(tmp_path):
@@ -1068,8 +1101,9 @@ def test_the_ending_bounds_line_names_the_files_own_time_beside_another_files_ti
     pytest.param({"units": "kg m-2", "standard_name": "precipitation_amount"}, "total", id="cf-amount-kg-m-2"),
     pytest.param({"units": "J m-2", "GRIB_shortName": "ssrd"}, "total", id="ecmwf-ssrd-in-j-m-2"),
     pytest.param({"units": "m", "GRIB_shortName": "e", "long_name": "Evaporation"}, "total", id="ecmwf-e"),
-    pytest.param({"units": "kg m-2 s-1", "long_name": "precipitation"}, "mean", id="precipitation-rate"),
-    pytest.param({"units": "mm day-1", "long_name": "Total precipitation"}, "mean", id="tp-as-a-rate"),
+    pytest.param({"units": "kg m-2 s-1", "long_name": "precipitation"}, "mean rate", id="precipitation-rate"),
+    pytest.param({"units": "mm day-1", "long_name": "Total precipitation"}, "mean rate", id="tp-as-a-rate"),
+    pytest.param({"units": "m s-1", "long_name": "Wind speed"}, "mean", id="wind-speed-no-amount"),
     pytest.param({"units": "m", "long_name": "Snow depth"}, "mean", id="snow-depth-state"),
     pytest.param({"units": "kg m-2", "long_name": "Total Soil Moisture Content"}, "mean", id="soil-moisture-state"),
     pytest.param({"units": "m", "long_name": "precipitation", "cell_methods": "time: maximum"}, "value",
@@ -1079,8 +1113,8 @@ def test_the_start_of_day_warning_calls_an_accumulation_a_total_and_a_rate_or_st
                                                                                          word):
     """Daily values stamped 00:00 without bounds and without cell_methods over time: an amount accumulated over the
     day (units of an amount, m, mm, kg m-2, J m-2, with an accumulated ECMWF parameter or words of an amount) is
-    "the total of the day beginning there", a rate (per unit time) or a state (snow depth, soil moisture) "the
-    mean"; cell_methods over time decide when given."""
+    "the total of the day beginning there", a rate of such an amount "the mean rate" (break56b A5), another rate
+    (a wind speed) or a state (snow depth, soil moisture) "the mean"; cell_methods over time decide when given."""
     forget_notes()
     with caplog.at_level(logging.WARNING):
         _season_columns(_daily_at_midnight(tmp_path / "daily.nc", attrs))

@@ -40,3 +40,18 @@ def test_a_rate_converts_to_a_runs_amount_that_training_read_as_each_cells_total
                                  reference_method=method, reference_attrs=record)
     assert converted.attrs["units"] == "mm"
     np.testing.assert_allclose(converted.values, rate.astype("f8") * days[:, None], rtol=1e-6)
+
+
+@pytest.mark.parametrize(("name", "attrs", "expected"), [
+    pytest.param("precip", {"units": "mm/month"}, True, id="chirps-monthly-rate"),
+    pytest.param("pr", {"units": "kg m-2 s-1"}, True, id="cmip-pr"),
+    pytest.param("x", {"units": "mm day-1", "long_name": "Total precipitation"}, True, id="by-long-name"),
+    pytest.param("precip", {"units": "mm"}, False, id="an-amount-not-a-rate"),
+    pytest.param("ws", {"units": "m s-1", "long_name": "wind speed"}, False, id="a-speed"),
+    pytest.param("dis24", {"units": "m3 s-1", "long_name": "Mean discharge"}, False, id="a-discharge"),
+])
+def test_a_rate_of_an_amount_is_told_apart_from_other_rates(name, attrs, expected):
+    """break56b A5: the words "the mean rate of the month" are for rates of amounts (CHIRPS's mm/month) only."""
+    from climann.data.value_words import is_amount_rate
+
+    assert is_amount_rate(name, attrs) is expected

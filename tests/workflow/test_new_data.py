@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import cftime
 import numpy as np
@@ -25,8 +27,8 @@ from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
 from tests.conftest import run_written_before, without_model_record
-from tests.fresh_python import run_python
-from tests.followed_twice import without_guards
+from tests.fresh_python import shell_path
+from tests.followed_twice import run_one_copy, without_guards
 
 LAT = np.array([-45.0, -15.0, 15.0, 45.0])
 LON = np.array([30.0, 90.0, 150.0, 210.0, 270.0])
@@ -1533,22 +1535,32 @@ def test_the_averaging_advice_for_a_three_hourly_run_gives_its_step_and_means_wh
                     seed=6)
     with caplog.at_level(logging.WARNING, logger="climann"):
         predict_files(three_hourly_run, [str(hourly)], tmp_path / "p.nc")
-    line = re.search(r"`(python -c [^`]+)`", " ".join(record.getMessage() for record in caplog.records))[1]
-    words = shlex.split(line)
-    assert words[-5:] == ["hourly.nc", "hourly_3-hourly.nc", "3", "time", "-1.5"]  # fix44k: centred on its stamps
-    run_python(*words[1:], check=True, cwd=tmp_path, capture_output=True)
+    copy = _averaged_as_printed(" ".join(record.getMessage() for record in caplog.records), tmp_path)
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="climann"):
-        predict_files(three_hourly_run, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
+        predict_files(three_hourly_run, [str(copy)], tmp_path / "p3.nc")
     assert not [record.getMessage() for record in caplog.records
                 if "3-hourly" in record.getMessage() or "time: point" in record.getMessage()]
-    with xr.open_dataset(hourly) as fine, xr.open_dataset(tmp_path / "hourly_3-hourly.nc") as coarse:
+    with xr.open_dataset(hourly) as fine, xr.open_dataset(copy) as coarse:
         # the cells [s - 1.5 h, s + 1.5 h] around the run's 00:00, 03:00 … stamps that the data fill: hours s-1, s, s+1
         values = fine["tas"].values.astype(np.float64)
         expected = np.stack([values[2:-1:3], values[3::3], values[4::3]]).mean(axis=0)
         np.testing.assert_allclose(coarse["tas"].values, expected, rtol=1e-6)
         assert coarse["tas"].attrs["cell_methods"] == MEAN
         assert [time.hour for time in coarse["time"].values[:3]] == [3, 6, 9]
+
+
+def _averaged_as_printed(said: str, folder: Path, centred: str = "-1.5") -> Path:
+    """Run the 3-hourly means line ``said`` gives as printed, by bash in ``folder``: its copy, written under the
+    file's name into the new folder 3-hourly/, nothing beside hourly.nc (fix56b: hourly_3-hourly.nc was written
+    there, and a glob over the folder took both)."""
+    followed = run_one_copy(said, folder, env={**os.environ, "PATH": shell_path()})
+    words = shlex.split(followed["command"])
+    assert words[-5:] == ["hourly.nc", "3-hourly/hourly.nc", "3", "time", centred]  # fix44k: centred on its stamps
+    assert followed["copy"] == "3-hourly/hourly.nc" and followed["original"] == "hourly.nc"
+    assert not [path.name for path in folder.glob("*.nc") if path.name != "hourly.nc" and "3-hourly" in path.name]
+    assert sorted(path.name for path in (folder / "3-hourly").iterdir()) == ["hourly.nc"]
+    return folder / followed["copy"]
 
 
 @pytest.mark.parametrize("phase", [pytest.param(0, id="stamped-0000"), pytest.param(1.5, id="stamped-0130")])
@@ -1584,9 +1596,8 @@ def test_the_averaging_advice_followed_gives_a_run_trained_on_unbounded_three_ho
     said = " ".join(record.getMessage() for record in caplog.records)
     assert f"3-hourly means centred on {'00:00, 03:00' if phase == 0 else '01:30, 04:30'} …" in said
     assert "(each value, without time bounds, taken over the step centred on its stamp)" in said
-    run_python(*shlex.split(re.search(r"`(python -c [^`]+)`", said)[1])[1:], check=True, cwd=tmp_path,
-               capture_output=True)
-    predict_files(run_dir, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
+    copy = _averaged_as_printed(said, tmp_path, "-1.5" if phase == 0 else "0")
+    predict_files(run_dir, [str(copy)], tmp_path / "p3.nc")
     coder = xr.coders.CFDatetimeCoder(use_cftime=True)
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=coder) as own, \
             xr.open_dataset(tmp_path / "p3.nc", decode_times=coder) as advised:
