@@ -7,7 +7,7 @@ import datetime
 import json
 import logging
 import re
-import shlex
+import subprocess
 
 import cftime
 import numpy as np
@@ -1409,7 +1409,12 @@ def test_a_training_input_in_units_that_cannot_be_read_is_warned_about_once(tmp_
         prepare_data(config)
     warned = [record.getMessage() for record in caplog.records if "cannot read the units" in record.getMessage()]
     assert len(warned) == 1 and "'pred'" in warned[0], warned
-    assert shlex.split(warned[0].rsplit("readable units: ", 1)[1])[:3] == ["ncatted", "-a", "units,pred,o,c,kg/m^2/s"]
+    line = warned[0].rsplit("readable units: ", 1)[1].split(" (its copy in a new folder)")[0]
+    subprocess.run(line, shell=True, executable="/bin/bash", check=True, cwd=tmp_path)  # as pasted
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["ncep.nc", "units_fixed"]
+    with xr.open_dataset(tmp_path / "units_fixed" / "ncep.nc") as copy, xr.open_dataset(tmp_path / "ncep.nc") as original:
+        assert copy["pred"].attrs["units"] == "kg/m^2/s" and original["pred"].attrs["units"] == "Kg/m^2/s"
+        np.testing.assert_array_equal(copy["pred"].values, original["pred"].values)
 
 
 @pytest.mark.parametrize("mode", [pytest.param("pointwise", id="pointwise"), pytest.param("field", id="field")])
