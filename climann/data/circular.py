@@ -30,7 +30,10 @@ score of it would be right); the way out is its vector's components when the fil
 that runs as printed (:func:`sine_cosine_command`). As a predictor it is left out of the default
 predictors with a note, and named it is used with a warning (:func:`warn_direction_predictors`):
 the model is still a function of its inputs and its scores stay right, only the inputs read north
-as two far-apart numbers. The sine and cosine of one angle (``NAME_sin``, ``NAME_cos``) are
+as two far-apart numbers; its lags too. Its area means and anomalies are refused
+(:func:`refuse_direction_features`): their values are no direction at all (an area mean of waves
+from about north came out 185°), and the way out, the means of its sine and cosine, holds the
+circular mean atan2(mean sine, mean cosine). The sine and cosine of one angle (``NAME_sin``, ``NAME_cos``) are
 kept apart too: as a predictor of its sine, the cosine gives |sine| = √(1 − cos²).
 """
 
@@ -55,7 +58,8 @@ from climann.errors import ClimannError
 
 __all__ = ["DIRECTION_NAMES", "DIRECTION_STANDARD_NAME", "DIRECTION_WORDS", "PLANE_ANGLE_UNITS", "direction_note",
            "direction_reading", "is_direction", "is_plane_angle", "refuse_direction_scores", "refuse_direction_target",
-           "sine_cosine_command", "sine_cosine_partner", "vector_components", "warn_direction_predictors"]
+           "refuse_direction_features", "sine_cosine_command", "sine_cosine_partner", "vector_components",
+           "warn_direction_predictors"]
 
 _log = logging.getLogger(__name__)
 
@@ -333,7 +337,56 @@ def direction_note(dataset: xr.Dataset, directions: Mapping[str, str], partner: 
     return notes
 
 
-def warn_direction_predictors(dataset: xr.Dataset, names: Sequence[str], target: str, *, where: str) -> None:
+#: What each ``[data]`` setting that averages a variable would do with the angles of a direction.
+_AVERAGING_SETTINGS = {"global_means": ("--global-means", "average its angles over the globe as numbers"),
+                       "regional_means": ("--regional-means", "average its angles over each box as numbers"),
+                       "anomalies": ("--anomalies", "subtract the mean of its angles for each calendar month, "
+                                                    "taken as numbers")}
+
+
+def refuse_direction_features(dataset: xr.Dataset, averaged: Mapping[str, Sequence[str]], *, where: str) -> None:
+    """Refuse a direction (:func:`direction_reading`) named in a ``[data]`` setting that averages
+    it (``global_means``, ``regional_means``, ``anomalies``): the arithmetic mean of angles is no
+    direction (waves from 350° and 10° average to 180°, the opposite one; break56c A1: ERA5 ``mwd``
+    of 0° ± 25° had an area mean of 185°, its circular mean 360°), and the anomaly from a monthly
+    mean of angles is as wrong; no setting keeps it. Named in ``predictors`` or ``lags`` each value
+    is at least the angle itself, and :func:`warn_direction_predictors` warns instead. The way out:
+    the means of its sine and cosine (a copy written by :func:`sine_cosine_command`), whose
+    atan2(mean sine, mean cosine) is the circular mean direction (Fisher 1993, §2.2).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    averaged : mapping of str to sequence of str
+        Each averaging setting (a key of :data:`_AVERAGING_SETTINGS`) and the variables it names
+        (those absent are skipped: their settings say so elsewhere).
+    where : str
+        The files, for the message.
+
+    Raises
+    ------
+    ClimannError
+        For the first such variable, naming the setting and the sine and cosine way out.
+    """
+    for setting, names in averaged.items():
+        for name in names:
+            if name not in dataset.data_vars or (reading := direction_reading(name, dataset[name].attrs)) is None:
+                continue
+            flag, does = _AVERAGING_SETTINGS[setting]
+            stored = name_in_file(dataset[name], name)
+            held = all(f"{name}_{part}" in dataset.data_vars for part in ("sin", "cos"))
+            way = ("they are in the data" if held
+                   else f"write them into a copy, e.g. {_sine_cosine_way(dataset[name], name)}")
+            raise ClimannError(
+                f"'{name}' in {variable_where(dataset[name], where)} is a direction ({reading}): {_WHY}, and [data] "
+                f"{setting} ({flag}) would {does}, which gives no direction; name its sine and cosine in [data] "
+                f"{setting} instead ({stored}_sin and {stored}_cos: atan2 of their means is the circular mean "
+                f"direction): {way}")
+
+
+def warn_direction_predictors(dataset: xr.Dataset, names: Sequence[str], target: str, *, where: str,
+                              lags: Sequence[str] = ()) -> None:
     """Warn, one line per variable, when a predictor named by the user is a direction
     (:func:`direction_reading`: the network reads north as two far-apart numbers; its scores stay
     right), with the line that writes its sine and cosine (:func:`sine_cosine_command`); or the
@@ -348,23 +401,28 @@ def warn_direction_predictors(dataset: xr.Dataset, names: Sequence[str], target:
     target : str
     where : str
         The files, for the message.
+    lags : sequence of str, optional
+        The variables of ``[data] lags``: a lag of a direction is its angle a step before, read as
+        a number as the predictor is (break56c A1: ``--lags mwd=1`` went unwarned).
     """
-    for name in names:
+    for name in dict.fromkeys([*names, *lags]):
         if name not in dataset.data_vars:
             continue
         variable = dataset[name]
         reading = direction_reading(name, variable.attrs)
+        what = f"the predictor '{name}'" if name in names else f"the lags of '{name}' ([data] lags)"
         if reading is not None and _is_angle_of(target, name):
-            note_once(_log, logging.WARNING, f"the predictor '{name}' is {_angle_text(target, name)}")
+            note_once(_log, logging.WARNING, f"{what} {'is' if name in names else 'are'} {_angle_text(target, name)}")
         elif reading is not None:
             note_once(_log, logging.WARNING,
-                      f"the predictor '{name}' in {variable_where(variable, where)} is a direction ({reading}): "
+                      f"{what} in {variable_where(variable, where)} {'is' if name in names else 'are of'} a "
+                      f"direction ({reading}): "
                       f"{_WHY}, so the network reads directions near north as far apart; to give it as a circle, use "
                       f"its sine and cosine as predictors instead: {_sine_cosine_advice(dataset, name, names)}")
         elif sine_cosine_partner(target, [name]) == name:
             note_once(_log, logging.WARNING,
-                      f"the predictor '{name}' is the other half of the angle whose half the target '{target}' is: it "
-                      f"gives |{target}| = √(1 − {name}²), the target itself but its sign")
+                      f"{what} {'is' if name in names else 'are of'} the other half of the angle whose half the "
+                      f"target '{target}' is: it gives |{target}| = √(1 − {name}²), the target itself but its sign")
 
 
 def refuse_direction_scores(target: str, attrs: Mapping, *, run: str, data_file: str | None = None) -> None:

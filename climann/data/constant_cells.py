@@ -68,13 +68,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import dask
 import numpy as np
 import xarray as xr
 
 from climann.data.absolute_zero import absolute_zero
 from climann.data.bounded_quantities import upper_bound
-from climann.data.fill_like import (BlockReads, checked_blocks, checked_step_numbers, fill_like_values,
+from climann.data.fill_like import (BlockReads, checked_blocks, checked_step_numbers, fill_like_values, folded_by_place,
                                    read_together, time_dimension)
 from climann.data.nonnegative import cannot_be_negative, is_thickness
 from climann.data.shell import (copies_data, copies_folder, copy_command, copy_name, copy_path, input_and_copy,
@@ -264,8 +263,10 @@ def planned_cell_ranges(dataset: xr.Dataset, name: str, *, shared: bool = False)
     axis = None if time is None else variable.dims.index(time)
     steps = checked_step_numbers(variable)
     blocks = checked_blocks(variable, shared=shared)  # those that hold no step checked are not read
-    tasks = [dask.delayed(_block_ranges)(block, axis, held) for block, _, held in blocks]
-    places = [place for _, place, _ in blocks]
+    # each place's blocks joined as they are read (one task and one result per place): held until
+    # all were read, the 24 checked blocks' four per-cell arrays of daily 0.25° files were 324 MB
+    tasks, places = folded_by_place([(_block_ranges, (block, axis, held), {}) for block, _, held in blocks],
+                                    [place for _, place, _ in blocks], _joined_ranges)
     dims = [dim for dim in variable.dims if dim != time]
     shape = tuple(variable.sizes[dim] for dim in dims)
 
@@ -296,6 +297,14 @@ def _block_ranges(block: np.ndarray, time_axis: int | None, held: np.ndarray | N
     present = ~np.isnan(values) if values.dtype.kind == "f" else np.ones(values.shape, bool)
     return (np.fmin.reduce(values, axis=0), np.fmax.reduce(values, axis=0), present.all(axis=0),
             present.any(axis=0))
+
+
+def _joined_ranges(first: tuple[np.ndarray, ...], second: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """The ranges of one place's cells (:func:`_block_ranges`) over the steps of two of its blocks:
+    the lower of the lowest (a missing one skipped, ``fmin``), the higher of the highest, present
+    at every step of both, at one step of either."""
+    return (np.fmin(first[0], second[0]), np.fmax(first[1], second[1]), first[2] & second[2],
+            first[3] | second[3])
 
 
 def cell_ranges(dataset: xr.Dataset, name: str) -> CellRanges | None:

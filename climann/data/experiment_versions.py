@@ -19,8 +19,11 @@ is held by a version that has a value there at any grid cell; counting reads tha
 once, when the warning is first said): a version that supplied none (both versions holding
 every month, ERA5T unused) is named so. Versions other than ERA5's 1 and ERA5T's 5 are
 combined by the same rule but not described as ERA5. Files of the new CDS hold ``expver`` as
-a variable along ``valid_time`` instead, one value per step: nothing to combine, and they
-are left as they are.
+a variable along ``valid_time`` instead, one value per step (``"0001"``, ``"0005"``): nothing
+to combine, and they are left as they are, but their steps of versions other than ERA5's 1 are
+counted in a warning (:func:`preliminary_steps_note`), as the old layout's are
+(break56c A4: the ERA5T months of a test block went untold in the new layout): ECMWF may still
+revise them.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ import xarray as xr
 
 from climann.data.notes import note_once
 
-__all__ = ["ERA5_VERSIONS", "EXPERIMENT_VERSION", "supplied_steps", "with_experiment_versions_combined"]
+__all__ = ["ERA5_VERSIONS", "EXPERIMENT_VERSION", "preliminary_steps_note", "supplied_steps",
+           "with_experiment_versions_combined"]
 
 _log = logging.getLogger(__name__)
 
@@ -133,9 +137,13 @@ def with_experiment_versions_combined(dataset: xr.Dataset, where: str = "the fil
     -------
     xarray.Dataset
     """
-    if EXPERIMENT_VERSION not in dataset.dims:
-        return dataset
     from climann.data.coords import time_coordinate
+
+    if EXPERIMENT_VERSION not in dataset.dims:
+        # a warning, as the old layout's count of the same months is (the terminal shows no INFO note)
+        note_once(_log, logging.WARNING, lambda: preliminary_steps_note(dataset, where),
+                  key=(EXPERIMENT_VERSION, where, "labels"))
+        return dataset
 
     time = time_coordinate(dataset)
     if time is None:
@@ -166,3 +174,64 @@ def with_experiment_versions_combined(dataset: xr.Dataset, where: str = "the fil
 
     note_once(_log, logging.WARNING, note, key=(EXPERIMENT_VERSION, where, tuple(names), tuple(shown)))
     return dataset.drop_vars(names).assign(combined).drop_dims(EXPERIMENT_VERSION, errors="ignore")
+
+
+def _time_text(value: object) -> str:
+    """A time step's date as read (``1999-10-01``; a cftime date's, or the number undecoded)."""
+    text = str(np.datetime_as_string(value, unit="D")) if isinstance(value, np.datetime64) else str(value)
+    return text.removesuffix(" 00:00:00")
+
+
+def preliminary_steps_note(dataset: xr.Dataset, where: str = "the file") -> str | None:
+    """The note on the steps of a file of the new CDS whose ``expver`` along time (one label per
+    step, ``"0001"`` ERA5, ``"0005"`` its preliminary ERA5T) is other than ERA5's 1: how many, of
+    which version, and from which step to which; None when every step is ERA5's (or the file has
+    no such labels). Reads the labels (one small coordinate).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file.
+    where : str
+        The file's name, for the note.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> d = xr.Dataset(coords={"valid_time": np.array(["1999-10-01", "1999-11-01", "1999-12-01"], "M8[ns]"),
+    ...                        "expver": ("valid_time", ["0001", "0005", "0005"])})
+    >>> preliminary_steps_note(d, "w.nc")
+    "w.nc: 2 of its 3 time steps are ERA5T (expver 0005, from 1999-11-01 to 1999-12-01): ECMWF's preliminary data, ..."
+    """
+    from climann.data.coords import time_coordinate
+
+    time = time_coordinate(dataset)
+    if time is None or EXPERIMENT_VERSION not in dataset.variables or dataset[time].ndim != 1:
+        return None
+    labels = dataset[EXPERIMENT_VERSION]
+    if labels.dims != dataset[time].dims:
+        return None
+    with dask.config.set(scheduler="threads"):  # one label per step: a small read, as supplied_steps' is
+        shown = np.array([str(label).strip() for label in np.asarray(labels.values)])
+    numbers = _version_numbers(shown)
+    final = np.array([number == 1 for number in numbers]) if numbers is not None else shown == "1"
+    if final.all():
+        return None
+    times = np.asarray(dataset[time].values)
+    parts = []
+    for label in dict.fromkeys(shown[~final]):
+        steps = np.flatnonzero(shown == label)
+        number = _version_numbers(np.array([label]))
+        name = ERA5_VERSIONS.get(number[0]) if number else None
+        what = "ERA5T" if name == "ERA5T" else "of another version than ERA5's 1" if name is None else name
+        span = (f"{_time_text(times[steps[0]])}" if steps.size == 1
+                else f"from {_time_text(times[steps[0]])} to {_time_text(times[steps[-1]])}")
+        parts.append(f"{steps.size} of its {shown.size} time steps {'is' if steps.size == 1 else 'are'} {what} "
+                     f"(expver {label}, {span})")
+    return (f"{where}: {'; '.join(parts)}: ECMWF's preliminary data, a few days behind real time, which it may still "
+            "revise before they become ERA5 (expver 0001) two to three months later; used as they are, in one series "
+            "with the others: retrieve the file again once they are final to score on the final data")

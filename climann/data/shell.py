@@ -2206,8 +2206,15 @@ TOOLS = ("ncatted", "ncks", "ncrename", "ncap2", "ncpdq", "cdo", "gunzip", "bunz
 CLIMANN_COMMANDS = ("sample-data", "info", "predict", "evaluate", "plot", "explain", "compare", "sweep", "train",
                     "config")
 
+#: The starts of climann's advised lines that begin with no tool's name: a copy's folder made
+#: before it (``mkdir -p sincos && python -c "…"``, :func:`one_copy_line`) and a Python line
+#: (:func:`python_command`, the interpreter by its path too: :func:`advised_python`). Unknown as
+#: commands, their words were wrapped over fifteen comment lines of ``climann info > my.toml``,
+#: inside the program's string literals (break56c A2).
+_ADVISED_STARTS = r"mkdir -p |(?:[^\s'\"`]*/)?python3? -c "
+
 _COMMAND_START = re.compile(
-    rf"`|(?<![\w.-])(?:(?:{'|'.join(TOOLS)}) |climann (?:{'|'.join(CLIMANN_COMMANDS)})(?![\w-]))")
+    rf"`|(?<![\w.-])(?:(?:{'|'.join(TOOLS)}) |climann (?:{'|'.join(CLIMANN_COMMANDS)})(?![\w-])|{_ADVISED_STARTS})")
 
 
 #: The start of a compound command of climann's advice that begins with no tool's name: the loop
@@ -2215,7 +2222,8 @@ _COMMAND_START = re.compile(
 #: and the guard of :func:`one_copy_advice` (``{ [ ! -e …] || { echo …; false; }; } && …``). Its
 #: ``;`` are its own, not the prose's (break54d: ``climann info`` wrapped such a loop over eight
 #: comment lines, which no shell takes back as one).
-_COMPOUND_START = re.compile(r"(?<![\w.-])(?:\( for \w+ in |for \w+ in |\{ \[ ! -e )")
+_COMPOUND_START = re.compile(
+    r"(?<![\w.-])(?:\( for \w+ in |for \w+ in |\{ \[ ! -e |mkdir -p (?:'[^']*'|\S+) && (?:\( )?for \w+ in )")
 
 
 def _command_end(text: str, start: int, *, compound: bool = False) -> int:

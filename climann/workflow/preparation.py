@@ -36,7 +36,7 @@ from climann.data.levels import levels_on_new_dimensions, training_levels_on_new
 from climann.data.flags import (refuse_codes_within_range, refuse_flag_features, refuse_flag_target,
                                 warn_flag_predictors)
 from climann.data.identifiers import warn_identifier_predictors
-from climann.data.circular import refuse_direction_target, warn_direction_predictors
+from climann.data.circular import refuse_direction_features, refuse_direction_target, warn_direction_predictors
 from climann.data.value_checks import shared_reads, warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
@@ -208,7 +208,9 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
     for note in chosen.notes(data.target):
         run_logger.warning(note)
     for copy in chosen.target_copies.values():
-        if not copy.held:  # kept: a toy target made from its predictor is one too
+        # kept: a toy target made from its predictor is one too; said only of a predictor the run keeps (left
+        # out for its missing values, sithick was "kept as a default predictor" below its own note, break56c A3)
+        if not copy.held and copy.predictor in chosen.predictors:
             run_logger.info(copy_note(copy, data.target))
     run_logger.info(
         "inputs chosen from the data: predictors %s; features %s",
@@ -551,7 +553,11 @@ def _open_subset(
                          target=data.target)
     warn_identifier_predictors(selected, data.predictors or (), where=where)
     refuse_direction_target(selected, data.target, where=where)
-    warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
+    # an area mean or anomaly of angles is no direction; a lag of one is the angle as a number (break56c A1)
+    refuse_direction_features(selected, {"global_means": data.global_means,
+                                         "regional_means": list(data.regional_means),
+                                         "anomalies": data.anomalies}, where=where)
+    warn_direction_predictors(selected, data.predictors or (), data.target, where=where, lags=list(data.lags))
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
     warn_own_anomalies(selected, data.predictors or (), data.target, where=where)
     if ranked_found is not None:  # a percentile or rank of the target (break47b A1)

@@ -314,3 +314,84 @@ def test_the_note_on_a_direction_whose_sine_and_cosine_are_predictors_says_so(tm
     assert ("mwd_sin" in chosen.predictors) and (drop is not None or "mwd_cos" in chosen.predictors)
     (note,) = [note for note in chosen.notes("swh") if "mwd (" in note]
     assert expected in note and "name them in [data] predictors" not in note
+
+
+def _north_wave_file(path):
+    """ERA5-like waves from about north (mwd = 0° ± 25°, 'Degree true'), beside swh and mwp: the arithmetic area mean
+    of mwd is near 180°, the opposite direction (break56c A1)."""
+    coords, shape = _grid()
+    rng = np.random.default_rng(2)
+    dims = ("time", "latitude", "longitude")
+    mwd = (rng.normal(0, 25, shape) % 360).astype("f4")
+    xr.Dataset({"swh": (dims, rng.gamma(2, 1, shape).astype("f4"), {"units": "m"}),
+                "mwp": (dims, rng.normal(8, 1, shape).astype("f4"), {"units": "s"}),
+                "mwd": (dims, mwd, {"units": "Degree true", "long_name": "Mean wave direction"})},
+               coords=coords).to_netcdf(path)
+    return path, mwd
+
+
+@pytest.mark.parametrize(("setting", "value", "flag"), [
+    pytest.param("global_means", ["mwd"], "--global-means", id="global-means"),
+    pytest.param("regional_means", {"mwd": [44, 51, -21, -11]}, "--regional-means", id="regional-means"),
+    pytest.param("anomalies", ["mwd"], "--anomalies", id="anomalies"),
+])
+def test_an_area_mean_or_anomaly_of_a_direction_is_refused_and_its_sine_cosine_way_gives_the_circular_mean(
+        tmp_path, monkeypatch, setting, value, flag):
+    """break56c A1: --global-means, --regional-means and --anomalies of ERA5's mwd trained without a word, their
+    features an arithmetic mean of angles (185° for waves from about north). Refused in one line naming the setting,
+    with the line that writes mwd_sin and mwd_cos into a copy; run as printed, the area means of the copy's sine and
+    cosine give, by atan2, the cos-latitude-weighted circular mean of mwd computed here with numpy (cells 2.5° apart:
+    their areas are ∝ cos(latitude))."""
+    from climann.data.area_means import area_mean_series
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    monkeypatch.chdir(tmp_path)
+    _, mwd = _north_wave_file(tmp_path / "wave.nc")
+    config = build_config({"data": {"paths": ["wave.nc"], "target": "swh", "predictors": ["mwp"], setting: value}})
+    with pytest.raises(ClimannError) as refused:
+        prepare_data(config)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith("'mwd' in wave.nc is a direction (units 'Degree true' and long_name 'Mean wave "
+                              "direction'): an angle on a circle")
+    assert (f"[data] {setting} ({flag}) would " in message
+            and f"name its sine and cosine in [data] {setting} instead (mwd_sin and mwd_cos: atan2 of their means "
+                "is the circular mean direction)" in message)
+    folder, code = re.search(r'mkdir -p (\S+) && (python -c "[^"]+") \(its copy in a new folder\), then give --data '
+                             r'sincos/wave\.nc in place of wave\.nc', message).groups()
+    (tmp_path / folder).mkdir()
+    run_python("-c", shlex.split(code)[2], check=True, cwd=tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["sincos", "wave.nc"]
+    copy = open_dataset([tmp_path / "sincos" / "wave.nc"])
+    box = value["mwd"] if setting == "regional_means" else ()
+    sine, cosine = (area_mean_series(copy, name, region=box).values.astype("f8") for name in ("mwd_sin", "mwd_cos"))
+    lat = copy["latitude"].values
+    inside = (lat >= box[0]) & (lat <= box[1]) if box else np.ones(lat.size, bool)
+    weights = np.cos(np.deg2rad(lat))[inside][None, :, None] * np.ones((1, 1, mwd.shape[2]))
+    radians = np.deg2rad(mwd[:, inside].astype("f8"))
+    circular = np.arctan2((np.sin(radians) * weights).sum((1, 2)), (np.cos(radians) * weights).sum((1, 2)))
+    np.testing.assert_allclose(np.arctan2(sine, cosine), circular, rtol=0, atol=1e-5)
+    arithmetic = (mwd * weights).sum((1, 2)) / weights.sum((1, 2))
+    assert np.all(np.abs(np.rad2deg(circular)) < 45) and 90 < arithmetic.mean() < 270  # the fault refused
+    renamed = {"mwd_sin": value["mwd"], "mwd_cos": value["mwd"]} if setting == "regional_means" else [
+        "mwd_sin", "mwd_cos"]
+    prepare_data(build_config({"data": {"paths": ["sincos/wave.nc"], "target": "swh", "predictors": ["mwp"],
+                                        setting: renamed}}))
+
+
+def test_the_lags_of_a_direction_are_warned_about_once(tmp_path, caplog):
+    """break56c A1: --lags mwd=1 went unwarned; a lag of a direction is the angle as a number, as the predictor is."""
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    path, _ = _north_wave_file(tmp_path / "wave.nc")
+    config = build_config({"data": {"paths": [str(path)], "target": "swh", "predictors": ["mwp"],
+                                    "lags": {"mwd": [1]}}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        prepared = prepare_data(config)
+    (warning,) = [r.getMessage() for r in caplog.records if "direction" in r.getMessage()]
+    assert warning.startswith("the lags of 'mwd' ([data] lags) in wave.nc are of a direction (units 'Degree true' "
+                              "and long_name 'Mean wave direction')")
+    assert "\n" not in warning and "d['mwd_sin'] = " in warning
+    assert "mwd_lag1" in prepared.samples.feature_names

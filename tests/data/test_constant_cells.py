@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import shlex
+import warnings
 
 import cftime
 import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.constant_cells import constant_cells, physical_bound
+from climann.data.constant_cells import constant_cells, physical_bound, planned_cell_ranges
+from climann.data.fill_like import checked_blocks, checked_step_numbers, read_together
 from climann.data.land_masks import land_stored_as_value, warn_land_stored_as_value
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
@@ -379,6 +381,32 @@ def test_a_folder_s_line_reads_each_file_once(tmp_path, monkeypatch, caplog):
     fixed = open_dataset(sorted((tmp_path / "oras5" / "held_cells_missing").glob("*.nc")))["sosstsst"].values
     assert np.isnan(fixed[:, _land()]).all()
     np.testing.assert_array_equal(fixed[:, ~_land()], original["sosstsst"].values[:, ~_land()])
+
+
+@pytest.mark.parametrize("chunks, places", [pytest.param({"time": 1}, 1, id="a-block-per-step"),
+                                            pytest.param({"time": 7, "lat": 2, "lon": 3}, 4, id="blocks-across-cells")])
+def test_the_cell_ranges_hold_one_result_per_place_not_one_per_block(chunks, places):
+    """fix56j: every checked block's four per-cell arrays were held until all were read (24 blocks of daily 0.25°
+    files, 324 MB); each place's blocks are now joined as they are read, one task and one result per place of cells,
+    the ranges those numpy gives over the checked steps."""
+    rng = np.random.default_rng(56)
+    values = rng.normal(280.0, 5.0, (40, 3, 5))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    values[:, 0, 0] = np.nan  # missing at every step
+    times = xr.date_range("2001-01-01", periods=40, freq="D", use_cftime=False)
+    variable = xr.DataArray(values, dims=("time", "lat", "lon"), coords={"time": times}).chunk(chunks)
+    dataset = xr.Dataset({"tas": variable})
+    reads = planned_cell_ranges(dataset, "tas")
+    assert len(checked_blocks(variable)) > places and len(reads.tasks) == places
+    ranges = read_together(reads)[0]()
+    sample = values[checked_step_numbers(variable)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the cell missing at every step
+        np.testing.assert_array_equal(ranges.lowest.values, np.nanmin(sample, axis=0))
+        np.testing.assert_array_equal(ranges.highest.values, np.nanmax(sample, axis=0))
+    np.testing.assert_array_equal(ranges.present.values, ~np.isnan(sample).any(axis=0))
+    np.testing.assert_array_equal(ranges.anywhere.values, ~np.isnan(sample).all(axis=0))
+    assert ranges.n_steps == 24 and not ranges.anywhere.values[0, 0]
 
 
 def _xios_series(n_time: int = 39) -> xr.Dataset:

@@ -135,3 +135,45 @@ def test_the_steps_are_counted_once_per_run(tmp_path, caplog, monkeypatch):
     for _ in range(3):  # a run opens its files several times
         open_dataset([path])
     assert len(calls) == 1
+
+
+def _write_new_cds_file(path, labels):
+    """t2m(valid_time, latitude, longitude) as the new CDS writes it: expver a label of each step ("0001", "0005")."""
+    starts = pd.date_range("2016-01-01", periods=N_TIME, freq="MS")
+    seconds = ((starts - pd.Timestamp("1970-01-01")) // pd.Timedelta(seconds=1)).to_numpy()
+    xr.Dataset({"t2m": (("valid_time", "latitude", "longitude"), _truth(), {"units": "K"})},
+               coords={"valid_time": ("valid_time", seconds, {"standard_name": "time",
+                                                             "units": "seconds since 1970-01-01"}),
+                       "latitude": ("latitude", LAT, {"units": "degrees_north"}),
+                       "longitude": ("longitude", LON, {"units": "degrees_east"}),
+                       "number": 0, "expver": ("valid_time", np.array(labels, dtype=object))}
+               ).to_netcdf(path)
+    return path, starts
+
+
+@pytest.mark.parametrize(("labels", "expected"), [
+    pytest.param(["0001"] * N_FINAL + ["0005"] * (N_TIME - N_FINAL),
+                 "new.nc: 6 of its 24 time steps are ERA5T (expver 0005, from {0} to {1}): ECMWF's preliminary data",
+                 id="era5t-months-at-the-end"),
+    pytest.param(["0001"] * (N_TIME - 1) + ["0005"], "new.nc: 1 of its 24 time steps is ERA5T (expver 0005, {1}): ",
+                 id="one-era5t-month"),
+    pytest.param(["0001"] * N_TIME, None, id="all-final"),
+])
+def test_the_era5t_steps_of_a_new_cds_file_are_counted_in_a_warning(tmp_path, caplog, labels, expected):
+    """break56c A4: the old layout's ERA5T months were counted in a warning, the new CDS's (expver "0005" along
+    valid_time) went untold. The count and the dates are those of the labels counted here; the values are read as they
+    are (one series either way)."""
+    path, starts = _write_new_cds_file(tmp_path / "new.nc", labels)
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        dataset = open_dataset([path])
+    np.testing.assert_array_equal(dataset["t2m"].transpose(..., "latitude", "longitude").values, _truth())
+    said = [record.getMessage() for record in caplog.records if "expver" in record.getMessage()]
+    if expected is None:
+        assert said == []
+        return
+    preliminary = np.flatnonzero(np.array(labels) != "0001")
+    first, last = (starts[preliminary[index]].strftime("%Y-%m-%d") for index in (0, -1))
+    (warning,) = said
+    assert warning.startswith(expected.format(first, last)), warning
+    assert f"{preliminary.size} of its {len(labels)} time steps {'is' if preliminary.size == 1 else 'are'}" in warning

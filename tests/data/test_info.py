@@ -1890,3 +1890,41 @@ def test_the_areas_of_ease_grid_rows_given_as_2d_latitude_longitude_are_not_prom
     for row in (0, -1):
         off = 100 * abs(weights[row].mean() / interior.mean() - 1)
         assert off <= outer + apart + 0.01
+
+
+def test_the_sine_cosine_line_in_a_commented_report_is_one_line_that_runs_uncommented(tmp_path, monkeypatch):
+    """break56c A2: `climann info era5/waves.nc > my.toml` wrapped the mkdir && python -c line of the left-out mwd over
+    15 comment lines, inside the program's strings (SyntaxError pasted). Now one comment line holds the whole command;
+    with its comment mark removed it runs in bash and writes era5/sincos/waves.nc, whose mwd_sin and mwd_cos are numpy's
+    sine and cosine of mwd in radians; the original's folder holds only the original."""
+    import os
+    import re
+    import subprocess
+
+    import pandas as pd
+
+    from tests.fresh_python import shell_path
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "era5").mkdir()
+    time = pd.date_range("1990-01-01", periods=36, freq="MS")
+    rng = np.random.default_rng(3)
+    shape = (time.size, 4, 5)
+    mwd = (rng.normal(270, 30, shape) % 360).astype("f4")
+    dims = ("time", "latitude", "longitude")
+    xr.Dataset({"swh": (dims, rng.gamma(2, 1, shape).astype("f4"), {"units": "m"}),
+                "mwd": (dims, mwd, {"units": "Degree true", "long_name": "Mean wave direction"})},
+               coords={"time": time, "latitude": ("latitude", [60.0, 59.5, 59.0, 58.5], {"units": "degrees_north"}),
+                       "longitude": ("longitude", np.arange(330, 332.5, 0.5), {"units": "degrees_east"})}
+               ).to_netcdf(tmp_path / "era5" / "waves.nc")
+    report = describe(["era5/waves.nc"])
+    (line,) = [line for line in report.splitlines() if "python -c" in line]
+    assert re.fullmatch(r"#\s+mkdir -p era5/sincos && python -c \"[^\"]+\"", line), line
+    assert all(len(other) <= 80 for other in report.splitlines() if other.startswith("#") and other != line)
+    subprocess.run(["bash", "-c", line.lstrip("# ")], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    assert sorted(os.listdir(tmp_path / "era5")) == ["sincos", "waves.nc"]
+    with xr.open_dataset(tmp_path / "era5" / "sincos" / "waves.nc") as copy:
+        radians = np.deg2rad(mwd.astype("f8"))
+        np.testing.assert_allclose(copy["mwd_sin"].values, np.sin(radians), rtol=0, atol=1e-6)
+        np.testing.assert_allclose(copy["mwd_cos"].values, np.cos(radians), rtol=0, atol=1e-6)

@@ -1276,6 +1276,34 @@ def test_a_printed_loop_stops_at_the_first_file_it_cannot_copy(tmp_path, monkeyp
             np.testing.assert_array_equal(copy["tas"].values, each * scale)
 
 
+#: break56c A2: the sine/cosine line of a direction (climann.data.circular), and a line of the running interpreter by its
+#: path (advised_python): neither begins with a tool's name, and their words were wrapped inside the program's strings.
+SINE_COSINE_LINE = ("mkdir -p era5/sincos && python -c \"import sys, xarray as xr; d = xr.open_dataset('era5/waves.nc'); "
+                    "r = d['mwd'].data * 0.0174; d['mwd_sin'] = (d['mwd'].dims, np.sin(r), {'units': '1'}); "
+                    "sys.exit('era5/sincos/waves.nc is there already: left as it is, nothing written')\"")
+PATH_PYTHON_LINE = ("/opt/venv/bin/python -c \"import sys, xarray as xr; d = xr.open_dataset(sys.argv[1]); "
+                    "d.to_netcdf(sys.argv[2])\" a.nc fixed/a.nc")
+LOOP_LINE = ("mkdir -p fixed && for f in a.nc b.nc; do python -c \"import sys; print(sys.argv[1], 'copied; done')\" "
+             "\"$f\" \"fixed/$f\"; done")
+
+
+@pytest.mark.parametrize("command", [pytest.param(SINE_COSINE_LINE, id="mkdir-then-python"),
+                                     pytest.param(PATH_PYTHON_LINE, id="python-by-its-path"),
+                                     pytest.param(LOOP_LINE, id="mkdir-then-a-loop")])
+@pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in (40, 80)])
+def test_an_advised_mkdir_or_python_line_is_never_wrapped_in_a_comment(command, width):
+    """A TOML comment of `info > my.toml` (no continuation lines): the command whole on one line, the words after it
+    below; the comment marks stripped, the line is the command as printed (shlex reads it as the same words)."""
+    text = f"left out of the default predictors: mwd; write its sine and cosine, e.g. {command} (its copy in a new " \
+           "folder), then give --data era5/sincos/waves.nc in place of era5/waves.nc"
+    lines = wrapped_lines(text, width, initial_indent="# ", subsequent_indent="#     ")
+    (line,) = [line for line in lines if "python -c" in line]
+    assert line == f"#     {command}"
+    assert shlex.split(line.removeprefix("#     ")) == shlex.split(command)
+    assert " ".join(word for line in lines for word in line.split() if word != "#") == " ".join(text.split())
+    assert all(len(other) <= width for other in lines if other != line)
+
+
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO")
 def test_the_empty_folder_a_failed_line_left_is_taken_again_and_a_folder_with_files_is_not(tmp_path):
     """break56b A5: an advised ``mkdir -p d/regridded && cdo …`` whose CDO aborted left ``d/regridded`` empty, and

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 
+import dask
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from dask.callbacks import Callback
 
 from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.notes import forget_notes
@@ -155,3 +157,35 @@ def test_a_run_reads_its_target_once_for_its_checks(tmp_path, bytes_read):
     bytes_read.clear()
     open_selected(config)
     assert bytes_read["sosstsst"] == 40 * 5 * 6 * 4
+
+
+class _HeldBlocks(Callback):
+    """Counts, after each task of dask's scheduler, the results it holds that are whole blocks of ``shape``."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        super().__init__()
+        self.shape, self.most, self.made = shape, 0, 0
+
+    def _posttask(self, key, result, dsk, state, worker_id) -> None:
+        self.made += isinstance(result, np.ndarray) and result.shape == self.shape
+        held = sum(isinstance(value, np.ndarray) and value.shape == self.shape for value in state["cache"].values())
+        self.most = max(self.most, held)
+
+
+def test_the_one_read_of_many_daily_files_holds_a_few_blocks_at_once_not_every_file_s(tmp_path):
+    """fix56j: 1 095 daily files' one read of every value (warn_held_values) rose by about all their blocks' size
+    (fix56c's sampler); dask must release each file's block once its checks have run, whatever the files."""
+    rng = np.random.default_rng(56)
+    files = []
+    for day in range(40):
+        path = tmp_path / f"tas_{day:03d}.nc"
+        xr.Dataset({"tas": (("time", "lat", "lon"), rng.normal(280.0, 5.0, (1, 20, 30)), {"units": "K"})},
+                   coords={"time": pd.date_range("2001-01-01", periods=40)[day:day + 1], "lat": np.arange(20.0),
+                           "lon": np.arange(30.0)}).to_netcdf(path)
+        files.append(path)
+    opened = open_dataset(files)
+    counter = _HeldBlocks((1, 20, 30))
+    with counter, dask.config.set(scheduler="threads", num_workers=2):
+        warn_held_values(opened, ["tas"], where="tas", file=None, target="tas")
+    assert counter.made >= 40  # every file's block was read
+    assert counter.most <= 6  # at most a few at once (every one of the 40 when held until all were read)

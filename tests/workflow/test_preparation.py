@@ -7,7 +7,7 @@ import datetime
 import json
 import logging
 import re
-import shlex
+import subprocess
 
 import cftime
 import numpy as np
@@ -1409,7 +1409,12 @@ def test_a_training_input_in_units_that_cannot_be_read_is_warned_about_once(tmp_
         prepare_data(config)
     warned = [record.getMessage() for record in caplog.records if "cannot read the units" in record.getMessage()]
     assert len(warned) == 1 and "'pred'" in warned[0], warned
-    assert shlex.split(warned[0].rsplit("readable units: ", 1)[1])[:3] == ["ncatted", "-a", "units,pred,o,c,kg/m^2/s"]
+    line = warned[0].rsplit("readable units: ", 1)[1].split(" (its copy in a new folder)")[0]
+    subprocess.run(line, shell=True, executable="/bin/bash", check=True, cwd=tmp_path)  # as pasted
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["ncep.nc", "units_fixed"]
+    with xr.open_dataset(tmp_path / "units_fixed" / "ncep.nc") as copy, xr.open_dataset(tmp_path / "ncep.nc") as original:
+        assert copy["pred"].attrs["units"] == "kg/m^2/s" and original["pred"].attrs["units"] == "Kg/m^2/s"
+        np.testing.assert_array_equal(copy["pred"].values, original["pred"].values)
 
 
 @pytest.mark.parametrize("mode", [pytest.param("pointwise", id="pointwise"), pytest.param("field", id="field")])
@@ -1972,3 +1977,32 @@ def test_whole_cell_weights_asked_for_are_not_warned_of_for_one_file_or_a_glob(t
         run = run_training(config, run_dir=tmp_path / "run")
     assert "mean where sea" not in caplog.text, caplog.text
     assert json.loads((run.run_dir / "metrics.json").read_text())["weighted_by"] == "cell area"
+
+
+@pytest.mark.parametrize(("missing", "predictors", "kept_note"), [
+    pytest.param(False, ("pred", "copy"), True, id="kept-and-said"),
+    pytest.param(True, ("pred",), False, id="left-out-and-not-said-kept"),
+])
+def test_a_linear_copy_of_the_target_is_said_kept_only_when_the_run_keeps_it(tmp_path, caplog, missing, predictors,
+                                                                            kept_note):
+    """break56c A3: sithick (missing where ice-free) was "left out of the default predictors" for its missing values,
+    then "kept as a default predictor: sithick, which may hold 'siconc'", and the run used tos alone. Here copy =
+    (tas − 250)/10 − 0.05 lat, an exact linear function of tas (= pred, |r| = 1 at every cell): kept and said so
+    when complete; missing in one longitude column of six (more than 5 %), left out, and not said kept."""
+    from climann.workflow.preparation import resolve_default_inputs
+
+    dataset = grid_dataset()[["tas", "pred"]]
+    lat = dataset["lat"]
+    copy = ((dataset["tas"] - 250) / 10 - 0.05 * lat).astype("f4")
+    np.testing.assert_allclose(copy.values, dataset["pred"].values, atol=1e-4)  # the target's linear function
+    if missing:
+        copy = copy.where(dataset["lon"] != dataset["lon"][0])
+    path = tmp_path / "copy.nc"
+    dataset.assign(copy=copy.assign_attrs(units="1")).to_netcdf(path)
+    with caplog.at_level(logging.INFO, logger="climann.run"):
+        resolved = resolve_default_inputs(build_config({"data": {"paths": [str(path)], "target": "tas"}}))
+    assert resolved.data.predictors == predictors
+    messages = [record.getMessage() for record in caplog.records]
+    assert any(message.startswith("kept as a default predictor: copy, which may hold 'tas'") for message in messages) \
+        is kept_note
+    assert any(message.startswith("left out of the default predictors: copy (16.7%") for message in messages) is missing
