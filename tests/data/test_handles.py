@@ -341,7 +341,6 @@ def test_the_cache_of_handles_holds_no_more_than_its_share_of_memory(tmp_path, m
     cache grows to ten handles, not to the files' number: the twelve files are still read bit
     for bit, the last ten read are the ones held open, and the others are reopened when read."""
     import psutil
-    from xarray.backends.file_manager import FILE_CACHE
 
     from climann.data import shared_handles
 
@@ -349,13 +348,22 @@ def test_the_cache_of_handles_holds_no_more_than_its_share_of_memory(tmp_path, m
     available = 8 * 10 * 1.5 * 2**20 + 2**20
     monkeypatch.setattr(psutil, "virtual_memory", lambda: type("Memory", (), {"available": available})())
     monkeypatch.setattr(shared_handles, "_memory_room", None)
+    _twelve_read_in_turn(tmp_path, kept=10)
+
+
+def _twelve_read_in_turn(tmp_path, *, kept: int) -> None:
+    """Twelve one-step files read in turn with xarray's cache asked for 4: each read equals what was
+    written, the cache is sized ``kept``, the last ``kept`` files stay open and the first is reopened
+    when read again, bit for bit."""
+    from xarray.backends.file_manager import FILE_CACHE
+
     paths = [tmp_path / f"tas_{day:02d}.nc" for day in range(12)]
     written = [_one_step(path, day=day, seed=day) for day, path in enumerate(paths)]
     with xr.set_options(file_cache_maxsize=4):
         for path, values in zip(paths, written, strict=True):
             np.testing.assert_array_equal(open_netcdf(path, chunks={})["tas"].values, values)
-        assert xr.get_options()["file_cache_maxsize"] == 10
-        assert [path.name for path in paths if shared_manager(path)._key in FILE_CACHE] == [path.name for path in paths[2:]]
+        assert xr.get_options()["file_cache_maxsize"] == kept
+        assert [path.name for path in paths if shared_manager(path)._key in FILE_CACHE] == [path.name for path in paths[12 - kept:]]
         np.testing.assert_array_equal(open_netcdf(paths[0], chunks={})["tas"].values, written[0])
 
 
@@ -365,7 +373,6 @@ def test_the_cache_of_handles_holds_a_bounded_number_whatever_the_memory(tmp_pat
     room in memory for a thousand handles and at most six kept (``_MOST_HANDLES``), twelve files read in turn
     leave the last six open, not twelve; the first is reopened when read again, bit for bit."""
     import psutil
-    from xarray.backends.file_manager import FILE_CACHE
 
     from climann.data import shared_handles
 
@@ -373,14 +380,7 @@ def test_the_cache_of_handles_holds_a_bounded_number_whatever_the_memory(tmp_pat
     monkeypatch.setattr(psutil, "virtual_memory", lambda: type("Memory", (), {"available": 8 * 1000 * 1.5 * 2**20})())
     monkeypatch.setattr(shared_handles, "_memory_room", None)
     monkeypatch.setattr(shared_handles, "_MOST_HANDLES", 6)
-    paths = [tmp_path / f"tas_{day:02d}.nc" for day in range(12)]
-    written = [_one_step(path, day=day, seed=day) for day, path in enumerate(paths)]
-    with xr.set_options(file_cache_maxsize=4):
-        for path, values in zip(paths, written, strict=True):
-            np.testing.assert_array_equal(open_netcdf(path, chunks={})["tas"].values, values)
-        assert xr.get_options()["file_cache_maxsize"] == 6
-        assert [path.name for path in paths if shared_manager(path)._key in FILE_CACHE] == [path.name for path in paths[6:]]
-        np.testing.assert_array_equal(open_netcdf(paths[0], chunks={})["tas"].values, written[0])
+    _twelve_read_in_turn(tmp_path, kept=6)
 
 
 def _chunked_file(path, *, values, first_day):
