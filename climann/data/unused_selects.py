@@ -15,6 +15,7 @@ from pathlib import Path
 
 import xarray as xr
 
+from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.handles import open_file
 from climann.errors import ClimannError
 
@@ -38,7 +39,9 @@ def _holders(files: Sequence[str | Path], dim: str) -> dict[str, list[str]]:
 def refuse_unused_select(dataset: xr.Dataset, selection: Mapping[str, object], files: Sequence[str | Path], *,
                          target: str, predictors: Collection[str]) -> None:
     """Refuse a ``select`` of a dimension that no variable of ``dataset`` (the run's variables as
-    opened) has but variables of ``files`` the run does not use have.
+    opened) has but variables of ``files`` the run does not use have; variables left out as
+    climatologies (``dataset.encoding[CLIMATOLOGIES_KEY]``) are no way out (they are never a
+    predictor), and their axis is refused by :func:`climann.data.subset` saying so.
 
     Parameters
     ----------
@@ -62,7 +65,9 @@ def refuse_unused_select(dataset: xr.Dataset, selection: Mapping[str, object], f
     for dim, value in selection.items():
         if dim in dataset.dims or dim in dataset.variables:
             continue
-        holders = _holders(files, dim)
+        climatologies = dataset.encoding.get(CLIMATOLOGIES_KEY, {})  # never a predictor: subset.py's refusal says so
+        holders = {file: kept for file, held in _holders(files, dim).items()
+                   if (kept := [name for name in held if name not in climatologies])}
         if not holders:
             continue
         names = list(dict.fromkeys(name for held in holders.values() for name in held))

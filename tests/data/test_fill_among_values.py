@@ -443,7 +443,7 @@ def test_a_folder_of_20_files_each_with_missing_value_0_gets_one_line_and_one_lo
         f"'pr' in 20 files (a.nc, b.nc and 18 more files) has missing_value 0, and 0 is a valid value of it (its "
         f"standard_name precipitation_flux says it cannot be negative, and 0 is its lower bound): {dry} of their "
         f"{size} values ({100 * dry / size:.3g} %) are read as missing")
-    loop = re.search(rf"in a copy of each: ({GUARD}mkdir .*?; done) \(a copy of each of its 20 files in a new folder\), then "
+    loop = re.search(rf"in a copy of each: ({GUARD}mkdir .*?; done \)) \(a copy of each of its 20 files in a new folder\), then "
                      r"give --data (\S+) in place of the originals$", said[0])
     assert loop and f"for f in {folder}/*.nc; do ncatted -a missing_value,pr,d,, " in loop[1]
     if shutil.which("ncatted") is None:

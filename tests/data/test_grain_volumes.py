@@ -101,7 +101,7 @@ def test_yields_in_bushels_against_a_run_in_tonnes_are_refused_and_the_printed_l
                          f"files of {folder} given as before (--data '{folder}/climate_*.nc')")
     if shutil.which("ncap2") is None:
         pytest.skip("the printed loop needs NCO")
-    loop = re.search(r"(mkdir -p .*?; done)", said).group(1)
+    loop = re.search(r"(mkdir -p .*?; done \))", said).group(1)
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True)
     converted = open_dataset(sorted((folder / "units_fixed").glob("*.nc")))["var"]
     assert converted.attrs["units"] == "t/ha"

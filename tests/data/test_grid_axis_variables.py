@@ -146,7 +146,6 @@ def test_the_ncatted_for_unitless_xgrid_and_ygrid_names_them_and_works_as_printe
     refuses on the CDR ("no variables … match name "y""): its axes are xgrid and ygrid. Run as printed, the line
     names them, and the copy is read in metres without the warning."""
     import logging
-    import shlex
     import subprocess
 
     from climann.data.notes import forget_notes
@@ -158,12 +157,14 @@ def test_the_ncatted_for_unitless_xgrid_and_ygrid_names_them_and_works_as_printe
     with caplog.at_level(logging.WARNING):
         grid_layout(open_dataset(["cdr_v4.nc"]), "cdr_seaice_conc_monthly", [])
     warning = next(record.getMessage() for record in caplog.records if "has no units" in record.getMessage())
-    command = warning.split("to say so in the file: ", 1)[1]
-    assert command == "ncatted -a units,ygrid,o,c,m -a units,xgrid,o,c,m cdr_v4.nc cdr_v4_fixed.nc"
-    subprocess.run(shlex.split(command), check=True, cwd=tmp_path)
+    command = warning.split("to say so in the file: ", 1)[1].split(" (its copy in a new folder)")[0]
+    assert command.endswith("&& mkdir -p axis_units_fixed && ncatted -a units,ygrid,o,c,m -a units,xgrid,o,c,m cdr_v4.nc "
+                            "axis_units_fixed/cdr_v4.nc")
+    subprocess.run(command, shell=True, executable="/bin/bash", check=True, cwd=tmp_path)  # as pasted (fix56a)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["axis_units_fixed", "cdr_v4.nc"]
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        dataset = open_dataset(["cdr_v4_fixed.nc"])
+        dataset = open_dataset(["axis_units_fixed/cdr_v4.nc"])
         grid_layout(dataset, "cdr_seaice_conc_monthly", [])
     assert not [record for record in caplog.records if "has no units" in record.getMessage()]
     assert dataset["x"].attrs["units"] == "m"

@@ -104,7 +104,7 @@ def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_p
     assert (f"{n_bad} of the {n_sea} values of 'sea_surface_temperature' ({100 * n_bad / n_sea:.1f} %) have "
             f"quality_level {said_levels}, the lowest levels") in said
     assert 0.2 < n_bad / n_sea < 0.4
-    loop = re.search(r"to leave them out: (mkdir -p .*?; done) \(a copy of each of its 4 files in a new folder\), "
+    loop = re.search(r"to leave them out: (mkdir -p .*?; done \)) \(a copy of each of its 4 files in a new folder\), "
                      r"then give --data '(.*?)' in place of the originals", said)
     assert loop is not None, said
     # the printed line calls "python": this test's (with xarray) first on the PATH

@@ -132,7 +132,7 @@ def test_the_loop_of_the_note_on_several_files_runs_without_a_warning(tmp_path, 
         note_log_normal_target(dataset, "CHL", found, where="chl")
     (record,) = [record for record in caplog.records if "log10" in record.getMessage()]
     assert record.levelno == logging.WARNING
-    loop = re.search(r"(mkdir -p .*; done)", record.getMessage()).group(1)
+    loop = re.search(r"(mkdir -p .*; done \))", record.getMessage()).group(1)
     ran = subprocess.run(loop, shell=True, check=True, cwd=tmp_path, capture_output=True, text=True,
                          executable="/bin/bash")
     assert ran.stderr == "" and ran.stdout == ""

@@ -309,7 +309,7 @@ def test_the_fix_for_a_folder_of_monthly_files_is_a_loop_that_joins_every_file_s
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset(sorted(folder.glob("*.nc")))
     (said,) = [record.message for record in caplog.records if "stop short" in record.message]
-    loop = re.search(rf"make its upper bound the next cell's lower bound: {GUARD}(mkdir -p .*?; done) \(a copy of each of "
+    loop = re.search(rf"make its upper bound the next cell's lower bound: {GUARD}(mkdir -p .*?; done \)) \(a copy of each of "
                      r"its 3 files in a new folder\), then give --data '(.*?)' in place of the originals", said)
     assert loop is not None, said
     subprocess.run(["bash", "-c", loop.group(1)], check=True)
@@ -360,7 +360,7 @@ def test_daily_means_of_half_hourly_stamps_get_one_warning_whose_copy_joins_the_
     said = [record.message for record in caplog.records if "time cells of" in record.message]
     assert len(said) == 1, said
     assert "stop short of the next ones at 4 of 4 steps" in said[0] and "ends 30 minutes before" in said[0]
-    loop = re.search(rf"lower bound: {GUARD}(mkdir -p .*?; done) \(a copy of each of its 2 files in a new folder\)", said[0])
+    loop = re.search(rf"lower bound: {GUARD}(mkdir -p .*?; done \)) \(a copy of each of its 2 files in a new folder\)", said[0])
     assert loop is not None, said[0]
     subprocess.run(["bash", "-c", loop.group(1)], check=True, cwd=tmp_path)
     copies = sorted((tmp_path / "time_cells_joined").glob("*.nc"))

@@ -945,7 +945,7 @@ def test_the_bounds_loop_copies_the_dated_files_and_keeps_only_the_other_files_g
         check_trains(settings)
     (warned,) = [record.getMessage() for record in caplog.records if "stamped at the end of each day" in
                  record.getMessage()]
-    loop = re.search(r"(mkdir -p .*?; done)", warned).group(1)
+    loop = re.search(r"(mkdir -p .*?; done \))", warned).group(1)
     # the dis24 files' shared glob, which matches neither uparea nor the IMERG file never given (fix46o: the run's
     # variables' files alone, as one glob, where every file given was listed)
     assert f"for f in {folder}/glofas_dis24_*.nc; do" in loop, loop

@@ -1120,11 +1120,14 @@ def test_the_line_for_a_cfgrib_layout_bounds_its_lead_time_and_gives_the_hourly_
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
     message = str(error.value)
-    words = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
+    line = re.search(r"`(mkdir -p \S+ && python -c [^`]*)`", message).group(1)
     lower = re.search(r", (\S+) for ERA5's hour before", message).group(1)
-    assert lower == "5" and words[-1] == "LOWER"
-    run_python(*words[1:-1], lower, check=True, cwd=tmp_path)
-    fixed = tmp_path / words[-2]
+    assert lower == "5" and line.endswith(" LOWER")
+    line = line.removesuffix("LOWER") + lower
+    subprocess.run(line.replace("python -c", shlex.quote(sys.executable) + " -c", 1), shell=True, executable="/bin/bash",
+                   check=True, cwd=tmp_path)  # as pasted, the venv's python for the bare python
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["era5.nc", "lead_bounded"]
+    fixed = tmp_path / "lead_bounded" / "era5.nc"
     rates = convert_dataset(open_dataset([fixed]), {"tp": "kg m-2 s-1"}, where=fixed.name, reference="the model")["tp"]
     np.testing.assert_allclose(rates.values, totals.astype(np.float64) * WATER_DENSITY / 3600.0, rtol=1e-6)
 

@@ -314,7 +314,7 @@ def test_a_close_name_in_several_files_is_told_the_loop_that_renames_each_and_it
         require_variable(opened, "rsdt", "rsdt_*.nc")
     message = str(refused.value)
     assert "FILE" not in message
-    loop = re.search(rf"rename it in a copy \(({GUARD}mkdir .*?; done)", message)[1]  # with fix52b's guard
+    loop = re.search(rf"rename it in a copy \(({GUARD}mkdir .*?; done \))", message)[1]  # with fix52b's guard
     subprocess.run(loop, shell=True, check=True, capture_output=True)
     copies = sorted((tmp_path / "renamed").glob("*.nc"))
     assert len(copies) == 2

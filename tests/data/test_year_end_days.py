@@ -61,9 +61,10 @@ def _run_cli(arguments, monkeypatch, capsys):
 def _follow(err, directory):
     """Run what the output ``err`` prints, in order, as printed: the units warning's ``ncatted`` (units 'day'), then
     the refusal's python line (which reads the copy the ncatted writes)."""
-    (units,) = re.findall(r"readable units .*?: (ncatted -a units,\S+ \S+\.nc \S+\.nc)", err)
-    assert units.startswith("ncatted -a units,greenup,o,c,day ")
-    subprocess.run(shlex.split(units), check=True, cwd=directory, capture_output=True)
+    (units,) = re.findall(r"readable units .*?: (\{ \[ ! -e .*? ncatted -a units,\S+ \S+\.nc \S+\.nc)(?= \(its copy in a new "
+                          r"folder\))", err)
+    assert " && mkdir -p units_fixed && ncatted -a units,greenup,o,c,day " in units
+    subprocess.run(units, shell=True, executable="/bin/bash", check=True, cwd=directory, capture_output=True)
     (line,) = [line for line in err.splitlines() if line.startswith("climann: error:")]
     run_python("-c", shlex.split(re.search(r'python -c "[^"]+"', line).group(0))[2], check=True, cwd=directory)
 
@@ -176,8 +177,10 @@ def test_a_day_of_year_predictor_across_the_year_end_is_warned_of(tmp_path, capl
 
 
 def _units_advice(err):
-    """The units warning's (or refusal's) ``ncatted`` of a day of year, as printed."""
-    (units,) = re.findall(r"readable units \(.*?\): (ncatted .+? \S+\.nc \S+_fixed\.nc)", err)
+    """The units warning's (or refusal's) line of a day of year, as printed: its guard, the new folder's
+    ``mkdir -p`` and the ``ncatted`` that writes the copy there (fix56a), run by bash."""
+    (units,) = re.findall(r"readable units \(.*?\): (\{ \[ ! -e .*? && ncatted .+? \S+\.nc \S+\.nc)(?= \(its copy in a "
+                          r"new folder\))", err)
     return units
 
 
@@ -192,17 +195,17 @@ def test_the_units_advice_keeps_a_day_of_year_whose_long_name_does_not_say_it(tm
     code, _, err = _run_cli(["train", "--data", "sh.nc", "--target", "greenup", "--epochs", "1"], monkeypatch, capsys)
     assert code == 2
     units = _units_advice(err)
-    assert units == ("ncatted -a units,greenup,o,c,day -a long_name,greenup,o,c,'greenup onset, day of year' sh.nc "
-                     "sh_fixed.nc")
-    subprocess.run(shlex.split(units), check=True, cwd=tmp_path, capture_output=True)
-    with xr.open_dataset(tmp_path / "sh_fixed.nc") as copy:
+    assert units.endswith("&& mkdir -p units_fixed && ncatted -a units,greenup,o,c,day -a long_name,greenup,o,c,"
+                          "'greenup onset, day of year' sh.nc units_fixed/sh.nc")
+    subprocess.run(units, shell=True, executable="/bin/bash", check=True, cwd=tmp_path, capture_output=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["sh.nc", "units_fixed"]
+    with xr.open_dataset(tmp_path / "units_fixed" / "sh.nc") as copy:
         assert is_day_of_year("greenup", copy["greenup"].attrs)
         np.testing.assert_array_equal(copy["greenup"].values, written)
-    code, _, err = _run_cli(["train", "--data", "sh_fixed.nc", "--target", "greenup", "--epochs", "1"], monkeypatch,
-                            capsys)
+    code, _, err = _run_cli(["train", "--data", "units_fixed/sh.nc", "--target", "greenup", "--epochs", "1"],
+                            monkeypatch, capsys)
     assert code == 2 and "cannot read the units" not in err
-    assert "climann: error: the target 'greenup' in sh_fixed.nc is a day of the year whose values cross 31 December" \
-        in err
+    assert "climann: error: the target 'greenup' in sh.nc is a day of the year whose values cross 31 December" in err
 
 
 @needs_ncatted
@@ -225,10 +228,12 @@ def test_new_data_that_wrap_are_refused_by_a_run_trained_on_days_counted_on(tmp_
     out = ["--out", "scored"] if command == "evaluate" else ["--out", "predicted.nc"]
     code, _, err = _run_cli([command, "run", "--data", "new/raw.nc", *out], monkeypatch, capsys)
     assert code == 2 and "cannot read the units 'day of year'" in err
-    subprocess.run(shlex.split(_units_advice(err)), check=True, cwd=tmp_path, capture_output=True)
-    code, _, err = _run_cli([command, "run", "--data", "new/raw_fixed.nc", *out], monkeypatch, capsys)
+    subprocess.run(_units_advice(err), shell=True, executable="/bin/bash", check=True, cwd=tmp_path,
+                   capture_output=True)
+    assert sorted(path.name for path in (tmp_path / "new").iterdir()) == ["raw.nc", "units_fixed"]
+    code, _, err = _run_cli([command, "run", "--data", "new/units_fixed/raw.nc", *out], monkeypatch, capsys)
     assert code == 2, err
-    assert "the target 'greenup' in raw_fixed.nc is a day of the year whose values cross 31 December" in err
+    assert "the target 'greenup' in " in err and "raw.nc is a day of the year whose values cross 31 December" in err
     assert not (tmp_path / "scored").exists() and not (tmp_path / "predicted.nc").exists()
 
 
