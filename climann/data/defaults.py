@@ -107,6 +107,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.area_shapes import foreign_areas_text
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.ensemble_spreads import ensemble_spread_reason
@@ -796,6 +797,9 @@ def cell_area_advice(dataset: xr.Dataset, target: str, area: str, *,
                 "a grid cell's, and not used to weigh the scores")
     if horizontal is not None and int(np.prod([dataset.sizes[dim] for dim in horizontal if dim in dataset.sizes])) == 1:
         return "one cell: nothing to weigh the scores by"
+    if (foreign := foreign_areas_text(dataset, area)) is not None:  # remapped from another grid (break57a A2)
+        return (f"not used to weigh the scores: {foreign}; the scores are weighed by the areas climann computes from "
+                "the grid")
     own, areas = name_in_file(dataset[target], target), name_in_file(dataset[area], area)
     measures = ncatted_attribute("cell_measures", own, "o", "c", f"area: {areas}")
     files = source_and_copy(dataset[target], dataset[area], dataset)

@@ -25,6 +25,7 @@ from climann.data.coords import (
 )
 from climann.data.forecast_times import VALID_TIME_LONG_NAME, is_forecast_period
 from climann.data.wrf_projections import wrf_map_projection
+from climann.data.area_shapes import check_own_areas
 from climann.data.grids import STAND_IN_TARGET, axis_bounds, file_cell_measure, geographic_grid, grid_mapping_of
 from climann.data.left_out_files import left_out_holding
 from climann.data.levels import LEVELS_KEY, is_level
@@ -632,6 +633,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     data_names, variables = data_variable_names(dataset), dataset.variables
     levels = {name: found for name in data_names if (found := variable_levels(dataset, name))}
     cell_measure = file_cell_measure(dataset, target, rows_and_columns)
+    if cell_measure is not None:  # areas remapped from another grid are not these cells' (break57a A2, A3)
+        check_own_areas(dataset, target, cell_measure.name, cell_measure.values)
     projection = wrf_map_projection(dataset.attrs)  # WRF's, said in global attributes (break49c A4)
     return GridLayout(
         time=_target_time(coordinate(names["time"]), dataset, target),
