@@ -40,6 +40,8 @@ from climann.data.handles import open_netcdf
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
+from climann.data.unstructured_copies import coordinates_attributes, text_dates_operators
+from climann.data.sources import name_in_file
 from climann.data.shell import (
     attribute_command, copy_folder_of, copy_name, ncap2_name, ncatted_attribute,
     one_copy_advice, others_given_as_before, python_command, shown_path, source_and_copy, values_command,
@@ -447,7 +449,8 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
             if is_zarr_store(shlex.split(files)[0]):
                 raise _unstructured_store(where, kinds, dim, shlex.split(files)[0], target,
                                           has_cell_corners(dataset, kinds, dim), dataset_directions(dataset))
-            remap = _remap_way(has_cell_corners(dataset, kinds, dim), target, files, dataset_directions(dataset))
+            remap = _remap_way(has_cell_corners(dataset, kinds, dim), target, files, dataset_directions(dataset),
+                               unstructured=(dataset, kinds, dim))
             raise ClimannError(
                 f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude "
                 f"'{kinds['longitude']}' both lie on the one horizontal dimension '{dim}'), and climann needs a "
@@ -457,13 +460,20 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
 
 
 def _remap_way(corners: bool, target: RemapTarget, files: str, directions: Mapping[str, float], *,
-               written: bool = False) -> str:
+               written: bool = False, unstructured: tuple[xr.Dataset, dict[str, str], str] | None = None) -> str:
     """The remap line of an unstructured grid's file (``files``: ``IN OUT`` as
     :func:`~climann.data.shell.source_and_copy` gives them) to ``target`` (:func:`remap_advice`), its
     copy, and the grid description it writes first, in a new folder ``remapped`` beside the file, made
     first (:func:`~climann.data.shell.copy_folder_of`), then the ``--data`` to give in its place: beside
     it (``X_remapped.nc``), a glob over their folder took both (fix56b). Placeholders (data built in
-    memory) as before. ``written``: the file is one a line before writes (a Zarr store's NetCDF copy)."""
+    memory) as before. ``written``: the file is one a line before writes (a Zarr store's NetCDF copy).
+
+    ``unstructured``: the file's dataset, its latitude and longitude (kind → name) and their one
+    dimension. Fields on it that do not name them in ``coordinates`` (E3SM's, MPAS's) are given the
+    attribute in a copy in the new folder first, which the line removes once remapped: CDO aborted on
+    them, "Unsupported generic coordinates" (break57a A1); text dates (MPAS's ``xtime``) are written
+    as a CF time by the same CDO line (:func:`~climann.data.unstructured_copies.text_dates_operators`).
+    """
     source = shlex.split(files)[0]
     if not written and not os.path.isfile(source):
         before, grid = target.grid(source)
@@ -473,8 +483,22 @@ def _remap_way(corners: bool, target: RemapTarget, files: str, directions: Mappi
     before, grid = target.grid(str(copy))  # the grid description beside the copy: nothing else beside the file
     then = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(source)}"
             f"{others_given_as_before(source)}")
-    return remap_advice(corners, f"{before}", grid, f"{shown_path(source)} {shown_path(copy)}",
-                        directions=directions, first=f"mkdir -p {shown_path(folder)} && ", then=then)
+    first, remapped, last, dates, told = f"mkdir -p {shown_path(folder)} && ", shown_path(source), "", "", ""
+    if unstructured is not None and not written:
+        dataset, kinds, dim = unstructured
+        names = [name_in_file(dataset[kinds[kind]], kinds[kind]) for kind in ("latitude", "longitude")]
+        if linked := coordinates_attributes(source, *names, dim):
+            named = folder / f"{Path(copy).stem}_coordinates.nc"
+            first += (f"{written_there(shown_path(named))}"
+                      f"{attribute_command(linked, f'{shown_path(source)} {shown_path(named)}')} && ")
+            remapped, last = shown_path(named), f" && rm {shown_path(named)}"
+            told = (f" (ncatted first names {' and '.join(names)} in the coordinates of every variable on '{dim}', "
+                    "in a copy the line removes once remapped: CDO reads the grid only so)")
+        if (found := text_dates_operators(dataset, dim)) is not None:
+            dates, words = found
+            told += f" ({words})"
+    return remap_advice(corners, f"{before}", grid, f"{remapped} {shown_path(copy)}",
+                        directions=directions, first=first, then=then + told, last=last, dates=dates)
 
 
 def _remapped_beside(source: str) -> Path | None:
@@ -523,7 +547,8 @@ def has_cell_corners(dataset: xr.Dataset, kinds: dict[str, str], dim: str) -> bo
 
 
 def remap_advice(corners: bool, before: str, grid: str, files: str, *,
-                 directions: Mapping[str, float] | None = None, first: str = "", then: str = "") -> str:
+                 directions: Mapping[str, float] | None = None, first: str = "", then: str = "", last: str = "",
+                 dates: str = "") -> str:
     """The CDO line that remaps an unstructured grid's file (``files``: ``IN OUT``) to ``grid``
     (``before``: the words that write its description), for the message: conservative
     (``remapcon``) when the cell corners are in the file, else distance-weighted (``remapdis``,
@@ -533,14 +558,19 @@ def remap_advice(corners: bool, before: str, grid: str, files: str, *,
     sine and cosine and recovered with atan2 (:func:`~climann.data.direction_regrid.cdo_direction_chain`):
     a weighted mean of the angles as numbers puts 350° and 10° at 180° (fix52k; Fisher 1993, §2.2).
     ``first``: words that begin the line (the ``mkdir -p`` of the copy's new folder); ``then``: words
-    right after it (the ``--data`` to give)."""
+    right after it (the ``--data`` to give); ``last``: words that end the line (the removal of a copy
+    it wrote first); ``dates``: CDO operators put before the remap (``-settaxis``, which writes text
+    dates as a CF time)."""
     # CDO writes over a file there, as the shell's > does: neither written over (followed twice)
     kept = (written_there(grid) if before else "") + written_there(files)
     directions = dict(directions or {})
     told = (f" ({', '.join(directions)}: a direction, remapped by its sine and cosine and recovered with atan2, as "
             "its values averaged as numbers put 350° and 10° at 180°)") if directions else ""
     method = "remapcon" if corners else "remapdis"
-    line = f"e.g. `{first}{kept}{before}cdo {cdo_direction_chain(f'{method},{grid}', directions)} {files}`{then}{told}"
+    chain = cdo_direction_chain(f"{method},{grid}", directions)
+    if dates:
+        chain = f"{dates} {chain if chain.startswith('-') else '-' + chain}"
+    line = f"e.g. `{first}{kept}{before}cdo {chain} {files}{last}`{then}{told}"
     if corners:
         return line
     return (f"{line} "
