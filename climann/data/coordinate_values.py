@@ -35,7 +35,7 @@ from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import GUESSED_NAMES, MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, plain_degrees_kind
 from climann.data.direction_regrid import cdo_direction_chain, dataset_directions
-from climann.data.gridless_cells import grid_file_message
+from climann.data.gridless_cells import cell_area_names, grid_file_message, measured_files_beside
 from climann.data.handles import open_netcdf
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
@@ -440,6 +440,8 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
             on_dims.setdefault(str(dataset[name].dims[0]), {})[kind] = name
     for dim, kinds in on_dims.items():
         if len(kinds) == 2 and any(dim in variable.dims for variable in dataset.data_vars.values()):
+            if (areas_file := _cell_areas_message(dataset, where, kinds, dim)) is not None:
+                raise ClimannError(areas_file)  # CMIP's areacella_fx: the areas of data, not a grid file (break57a A5)
             if (grid_file := grid_file_message(dataset, where, kinds, dim)) is not None:
                 raise ClimannError(grid_file)  # no data to remap: the grid of data without it (break49d A2)
             files = source_and_copy(dataset, *dataset.data_vars.values(), suffix="remapped")
@@ -457,6 +459,37 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
                 "latitude-longitude, rotated, projected or curvilinear grid; remap the file first to a regular grid "
                 f"near its own spacing ({target.words()}), {remap}"
             )
+
+
+def _cell_areas_message(dataset: xr.Dataset, where: str, kinds: dict[str, str], dim: str) -> str | None:
+    """The refusal of a file that holds only the cell areas of an unstructured grid (CMIP's
+    ``areacella_fx_…_gn.nc``, :func:`~climann.data.gridless_cells.cell_area_names`): the areas of the
+    data on that grid, not data, and not a model's grid file to attach with ``cdo setgrid`` (its data
+    hold their own positions; break57a A5). The way out: the data alone, with the remap of the data
+    file beside that names them in its ``cell_measures`` (the areas are not remapped: remapped as a
+    field they are the native cells' areas, not the new cells', which climann computes; A3); None
+    for any other file."""
+    names = cell_area_names(dataset, set(kinds.values()))
+    if not names:
+        return None
+    said = (f"{where} holds only the cell areas ({', '.join(names)}) of an unstructured grid ('{kinds['latitude']}' "
+            f"and '{kinds['longitude']}' on '{dim}', {dataset.sizes[dim]} cells): the areas of data on that grid, not "
+            "data; leave it out (do not remap it: remapped as a field it holds the native cells' areas, not the new "
+            "cells', whose areas climann computes)")
+    source = dataset.encoding.get("source")
+    data = measured_files_beside(Path(source), names, dataset.sizes[dim]) if source else []
+    if not data and not {name.lower() for name in names} & {"areacella", "areacello"}:
+        return None  # ICON's grid file holds cell_area too: a grid file unless data name it (grid_file_message)
+    if not data:
+        return f"{said} and give the data file on this grid alone: climann then gives its remap to a regular grid"
+    with open_netcdf(data[0], decode_times=False, decode_timedelta=False) as opened:
+        data_kinds = {kind: name for kind, name in kinds.items() if name in opened.variables}
+        if len(data_kinds) < 2:
+            return f"{said} and give {shown_path(data[0])} alone: climann then gives its remap to a regular grid"
+        remap = _remap_way(has_cell_corners(opened, data_kinds, dim), _remap_target(opened, data_kinds),
+                           source_and_copy(opened, suffix="remapped"), dataset_directions(opened),
+                           unstructured=(opened, data_kinds, dim))
+    return f"{said}, and remap {shown_path(data[0])}, which names them in its cell_measures, {remap}"
 
 
 def _remap_way(corners: bool, target: RemapTarget, files: str, directions: Mapping[str, float], *,

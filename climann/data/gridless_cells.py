@@ -26,8 +26,9 @@ from climann.data.shared_handles import plain_header
 from climann.data.shell import (cdo_command, input_and_copy, none_there_in_loop, shown_path, source_and_copy,
                                 stopping_loop)
 
-__all__ = ["GRID_FILE_VARIABLES", "UNSTRUCTURED_CELL_DIMENSIONS", "grid_file_message", "grid_files_beside",
-           "gridless_cells_message", "gridless_files_beside", "is_grid_file"]
+__all__ = ["GRID_FILE_VARIABLES", "UNSTRUCTURED_CELL_DIMENSIONS", "cell_area_names", "grid_file_message",
+           "grid_files_beside", "gridless_cells_message", "gridless_files_beside", "is_grid_file",
+           "measured_files_beside"]
 
 #: The cell dimensions of unstructured model grids as their files and CDO name them (ICON's
 #: ``ncells`` and ``cell``, MPAS's ``nCells``, FESOM's ``nod2``, CAM-SE's ``ncol``); lower case.
@@ -235,6 +236,37 @@ def gridless_files_beside(grid_file: Path, cells: int) -> list[Path]:
                 positioned = any(_position_kind(str(name), variable) == "latitude"
                                  for name, variable in opened.variables.items())
                 if cell is not None and opened.sizes[cell[0]] == cells and not positioned:
+                    found.append(path)
+        except Exception:  # noqa: BLE001 - a file beside that is not readable NetCDF is not its data
+            continue
+    return found
+
+
+def cell_area_names(dataset: xr.Dataset, coordinates: set[str]) -> list[str]:
+    """The variables of an unstructured grid's file that are its cells' areas (CF ``standard_name =
+    "cell_area"``, or CMIP's ``areacella``/``areacello``), when every variable but the
+    ``coordinates`` and their bounds is one: a CMIP ``areacella_fx_…_gn.nc``, the areas of data on
+    that grid, not a model's grid file (break57a A5); empty otherwise."""
+    bounds = {str(dataset[name].attrs.get("bounds", dataset[name].encoding.get("bounds", ""))) for name in coordinates}
+    held = [str(name) for name in dataset.data_vars if name not in coordinates | bounds]
+    areas = [name for name in held if dataset[name].attrs.get("standard_name") == "cell_area"
+             or name.lower() in ("areacella", "areacello")]
+    return areas if areas and len(areas) == len(held) else []
+
+
+def measured_files_beside(areas_file: Path, names: list[str], cells: int) -> list[Path]:
+    """The NetCDF files in the folder of ``areas_file`` whose fields name one of the area variables
+    ``names`` in their ``cell_measures`` (``"area: areacella"``, CF section 7.2) and lie on an
+    unstructured grid of ``cells`` cells: the data those areas belong to. Headers only, of the
+    first :data:`_FILES_LOOKED_INTO` files by name; a file that does not open is passed over."""
+    found = []
+    for path in _netcdf_beside(areas_file):
+        try:
+            with plain_header(path) as opened:
+                named = any(set(str(variable.attrs.get("cell_measures", "")).split()[1::2]) & set(names)
+                            and cells in (opened.sizes[dim] for dim in variable.dims)
+                            for variable in opened.variables.values())
+                if named:
                     found.append(path)
         except Exception:  # noqa: BLE001 - a file beside that is not readable NetCDF is not its data
             continue

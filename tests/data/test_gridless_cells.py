@@ -173,3 +173,47 @@ def test_the_setgrid_loop_over_several_files_stops_at_the_first_it_cannot_copy(t
     (tmp_path / "b.nc").write_bytes(good)
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     assert sorted(path.name for path in tmp_path.glob("*_withgrid.nc")) == [f"{n}_withgrid.nc" for n in "abcd"]
+
+
+def _cmip_icon_folder(folder):
+    """A CMIP6 ICON-ESM-LR 'gn' download: tas(time, ncells) with its own clat/clon (radians, triangle corners)
+    naming areacella in cell_measures, beside areacella_fx_…_gn.nc (clat/clon, areacella, no field)."""
+    rng = np.random.default_rng(7)
+    lat, lon = np.deg2rad(rng.uniform(-60, 60, CELLS)), np.deg2rad(rng.uniform(0, 360, CELLS))
+    step = np.deg2rad(2.0)
+    coords = {"clon": ("ncells", lon, {"standard_name": "longitude", "units": "radian", "bounds": "clon_bnds"}),
+              "clat": ("ncells", lat, {"standard_name": "latitude", "units": "radian", "bounds": "clat_bnds"})}
+    corners = {"clon_bnds": (("ncells", "vertices"), np.stack([lon - step, lon, lon + step], 1)),
+               "clat_bnds": (("ncells", "vertices"), np.stack([lat - step, lat + step, lat - step], 1))}
+    values = rng.normal(280, 3, (3, CELLS)).astype("f4")
+    xr.Dataset({"tas": (("time", "ncells"), values, {"units": "K", "standard_name": "air_temperature",
+                                                     "cell_measures": "area: areacella", "coordinates": "clat clon"}),
+                **corners},
+               coords={**coords, "time": ("time", [15.0, 45.0, 74.0], {"units": "days since 1980-01-01",
+                                                                      "standard_name": "time"})},
+               attrs={"external_variables": "areacella"}).to_netcdf(folder / "tas_Amon_ICON-ESM-LR_gn.nc")
+    xr.Dataset({"areacella": ("ncells", np.full(CELLS, 2.5e11, "f4"), {"units": "m2", "standard_name": "cell_area"}),
+                **corners}, coords=coords).to_netcdf(folder / "areacella_fx_ICON-ESM-LR_gn.nc")
+    return values
+
+
+@CDO
+def test_a_cmip_areacella_beside_its_data_is_their_areas_and_the_data_s_remap_runs(tmp_path, monkeypatch):
+    """break57a A5: areacella_fx_…_gn.nc beside tas was called "a model's grid file" with `cdo setgrid,… DATA.nc
+    DATA_withgrid.nc` (beside the user's files; "none lies beside" though tas does). Now: the cell areas of tas,
+    left out, and tas's remap, which runs as printed into a new folder; beside the files, that folder only."""
+    monkeypatch.chdir(tmp_path)
+    values = _cmip_icon_folder(tmp_path)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "areacella_fx_ICON-ESM-LR_gn.nc"])
+    message = str(refused.value)
+    assert "grid file" not in message and "setgrid" not in message and "withgrid" not in message
+    assert "holds only the cell areas (areacella)" in message and "do not remap it" in message
+    line = re.search(r"e\.g\. `([^`]*)`", message).group(1)
+    assert "cdo remapcon," in line and "tas_Amon_ICON-ESM-LR_gn.nc" in line and "areacella_fx" not in line
+    subprocess.run(["bash", "-c", line], cwd=tmp_path, check=True, capture_output=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "areacella_fx_ICON-ESM-LR_gn.nc", "remapped", "tas_Amon_ICON-ESM-LR_gn.nc"]
+    copy = open_dataset([tmp_path / "remapped" / "tas_Amon_ICON-ESM-LR_gn.nc"])
+    filled = copy["tas"].values[np.isfinite(copy["tas"].values)]
+    assert filled.size and values.min() - 1e-3 <= filled.min() and filled.max() <= values.max() + 1e-3
