@@ -25,6 +25,7 @@ xarray's ``Dataset.combine_first`` and ``combine_by_coords``; Daymet v4 user gui
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import xarray as xr
 from climann.data.grids import GRID_TOLERANCE
 from climann.data.shell import new_folder, python_command, shown_path, whole_write, working_path
 
-__all__ = ["lattice_offsets", "mosaic_advice", "same_grid_mapping", "tiles_glob"]
+__all__ = ["cubed_sphere_tiles_message", "lattice_offsets", "mosaic_advice", "same_grid_mapping", "tiles_glob"]
 
 
 def _axis_names(grid: Mapping[str, xr.DataArray]) -> list[str]:
@@ -203,3 +204,47 @@ def mosaic_advice(files: Sequence[str | os.PathLike], grid: Mapping[str, xr.Data
             f"other's values (xarray's combine_first; where both hold a value, the first tile's): "
             f"`mkdir -p {shown_path(folder)} && {python_command(code)} {shown_path(out)} {listed}`, then give "
             f"--data {shown_path(out)} in place of the {len(files)} files")
+
+
+#: FV3's tile files (FMS): ``atmos_month.tile1.nc`` … ``tile6.nc``, one face of the cubed sphere each.
+_CUBE_TILE = re.compile(r"^(?P<stem>.*)\.tile(?P<tile>[1-6])(?P<rest>\..*)$")
+
+
+def cubed_sphere_tiles_message(files: Sequence[tuple[Path, xr.Dataset]]) -> str | None:
+    """The refusal of the tiles of one cubed sphere (FV3's ``atmos_month.tile1.nc`` … ``tile6.nc``,
+    FMS's ``.tileN.`` names, ``grid_xt``/``grid_yt`` faces of N × N cells with 2-D ``lat``/``lon``):
+    each tile is another sixth of the globe, not another grid of the same place, so none is
+    interpolated onto another (break57a A4: the advice interpolated tiles 2–6 onto tile 1, which
+    CDO did by copying each unchanged, and the copies were refused again); None for other files.
+
+    Parameters
+    ----------
+    files : sequence of (pathlib.Path, xarray.Dataset)
+        The files given together, each opened (its header).
+
+    Returns
+    -------
+    str or None
+    """
+    matches = [(_CUBE_TILE.match(path.name), dataset) for path, dataset in files]
+    if len(files) < 2 or not all(match for match, _ in matches):
+        return None
+    if len({(match["stem"], match["rest"]) for match, _ in matches}) != 1 \
+            or len({match["tile"] for match, _ in matches}) < 2:
+        return None
+    faces = {tuple(dataset.sizes[dim] for dim in ("grid_yt", "grid_xt") if dim in dataset.sizes)
+             for _, dataset in matches}
+    if len(faces) != 1 or len(next(iter(faces))) != 2 or len(set(next(iter(faces)))) != 1:
+        return None
+    tiles = sorted(int(match["tile"]) for match, _ in matches)
+    first = files[0][0]
+    one = first.with_name(f"{matches[0][0]['stem']}.tile{tiles[0]}{matches[0][0]['rest']}")
+    size = next(iter(faces))[0]
+    return (f"the files are tiles {', '.join(map(str, tiles))} of one cubed-sphere grid (FV3's .tileN. files, each a "
+            f"face of {size}×{size} cells: another part of the globe, not another grid of the same place), which "
+            "climann does not join, and which no interpolation of one tile onto another puts on one grid; train on "
+            f"one tile at a time (--data {shown_path(one)}: a curvilinear grid of its own), or remap all six tiles "
+            "together onto one latitude-longitude grid first, with their mosaic (FRE-NCtools' fregrid "
+            f"--input_mosaic C{size}_mosaic.nc --input_file {shown_path(first.parent / matches[0][0]['stem'])} "
+            "--interp_method conserve_order1 --nlon 360 --nlat 180 --scalar_field VARIABLE --output_file "
+            "latlon.nc, written where you choose) or with xESMF from each tile's lat and lon, and give that file")

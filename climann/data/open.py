@@ -78,7 +78,7 @@ from climann.data.gathered import ungathered
 from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
 from climann.data.geometry import wrapped_difference
 from climann.data.cut_copies import cut_copy_message
-from climann.data.grid_tiles import lattice_offsets, mosaic_advice, same_grid_mapping
+from climann.data.grid_tiles import cubed_sphere_tiles_message, lattice_offsets, mosaic_advice, same_grid_mapping
 from climann.data.grid_cuts import (cut_advice, index_cut, index_cut_advice, interpolation_advice,
                                     interpolation_onto_2d_advice)
 from climann.data.grib import SkippedParameters, open_grib, skipped_loop_message
@@ -1358,6 +1358,8 @@ def _open_files(
         for index, (dataset, path) in enumerate(zip(each, files)):
             if index != home and (passes := _moving_pixels(each[home], dataset, (files[home].name, path.name))):
                 raise ClimannError(passes)
+        if (tiles := cubed_sphere_tiles_message(list(zip(files, each)))) is not None:
+            raise ClimannError(tiles)  # six faces of one cube, not grids of one place to interpolate (break57a A4)
         reference = grid_coordinates(each[home])
         # 2-D positions missing in some files where others hold them (SMAP L3's -9999 outside each day's
         # swaths): the files' positions together, compared below wherever two hold one (break44b B1)
@@ -2607,6 +2609,8 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None,
     opened = [(path, with_2d_coordinates(_coordinates_checked(raw, path))) for path, raw in _raw_datasets(files)]
     if len(opened) < 2:
         return None
+    if (tiles := cubed_sphere_tiles_message(opened)) is not None:
+        return tiles  # six faces of one cube, not grids of one place to interpolate (break57a A4)
     opened.sort(key=lambda pair: target is None or target not in pair[1].variables)  # stable: else in order
     first_path, first = opened[0]
     reference = place_grid(first, grid_coordinates(grid_of_each_place_once(first)))

@@ -17,7 +17,9 @@ import xarray as xr
 from pyproj import Proj
 
 from climann.data.grid_tiles import lattice_offsets
+from climann.data.open import open_dataset
 from climann.data.sources import names_apart
+from climann.errors import ClimannError
 from tests.console import run_main
 from tests.fresh_python import shell_path
 
@@ -164,3 +166,36 @@ def test_a_run_given_tiles_of_one_grid_is_told_the_mosaic_once(tmp_path, capfd, 
     told = refused.stderr.strip().splitlines()
     assert len(told) == 1 and told[0].startswith("climann: error: the files are on different grids: "), told
     assert refused.stderr.count("mkdir -p tiles/mosaic && python -c ") == 1, refused.stderr
+
+
+def _fv3_tile(path, tile: int, size: int = 4):
+    """One FV3 tile as FMS writes it: grid_xt/grid_yt index axes 1…N in degrees_E/degrees_N, 2-D lat/lon of the
+    tile's face of the cube (each tile another sixth of the globe: here its longitudes 90° × tile apart)."""
+    index = np.arange(1.0, size + 1)
+    lon, lat = np.meshgrid(90.0 * (tile - 1) + np.linspace(-40, 40, size), np.linspace(-40, 40, size))
+    xr.Dataset(
+        {"t2m": (("time", "grid_yt", "grid_xt"), np.full((2, size, size), 280.0 + tile, "f4"), {"units": "K"}),
+         "lat": (("grid_yt", "grid_xt"), lat, {"units": "degrees_N", "long_name": "T-cell latitude"}),
+         "lon": (("grid_yt", "grid_xt"), np.mod(lon, 360), {"units": "degrees_E", "long_name": "T-cell longitude"})},
+        coords={"time": ("time", [15.5, 45.0], {"units": "days since 1980-01-01", "calendar": "julian"}),
+                "grid_xt": ("grid_xt", index, {"units": "degrees_E", "cartesian_axis": "X"}),
+                "grid_yt": ("grid_yt", index, {"units": "degrees_N", "cartesian_axis": "Y"})},
+        attrs={"grid_tile": str(tile)},
+    ).to_netcdf(path)
+
+
+def test_fv3_tile_files_are_refused_as_faces_of_one_cube_never_interpolated_onto_each_other(tmp_path):
+    """break57a A4: atmos_month.tile1.nc … tile6.nc were "files on different grids", with tiles 2–6 to be
+    interpolated bilinearly onto tile 1 (another sixth of the globe; CDO copied them unchanged, then a loop).
+    Now: tiles of one cubed sphere, with the ways out (one tile at a time, or all remapped together); no
+    interpolation of one onto another. One tile alone opens (its own curvilinear grid)."""
+    for tile in (1, 2, 3):
+        _fv3_tile(tmp_path / f"atmos_month.tile{tile}.nc", tile)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(sorted(tmp_path.glob("*.nc")))
+    message = str(refused.value)
+    assert "tiles 1, 2, 3 of one cubed-sphere grid" in message and "faces of" not in message
+    assert "remapbil" not in message and "interp(" not in message and "regridded" not in message
+    assert f"--data {tmp_path}/atmos_month.tile1.nc" in message and "fregrid" in message
+    one = open_dataset([tmp_path / "atmos_month.tile1.nc"])
+    np.testing.assert_array_equal(one["t2m"].values, np.full((2, 4, 4), 281.0, "f4"))
