@@ -42,9 +42,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Mapping, Sequence
+from functools import partial
 
 import xarray as xr
 
+from climann.data.averaged_quantities import AVERAGING_SETTINGS, refuse_averaged
 from climann.data.direction_names import DIRECTION_NAMES, DIRECTION_STANDARD_NAME, DIRECTION_WORDS
 from climann.data.direction_names import SPREAD_WORDS as _SPREAD_WORDS
 from climann.data.notes import note_once
@@ -338,10 +340,9 @@ def direction_note(dataset: xr.Dataset, directions: Mapping[str, str], partner: 
 
 
 #: What each ``[data]`` setting that averages a variable would do with the angles of a direction.
-_AVERAGING_SETTINGS = {"global_means": ("--global-means", "average its angles over the globe as numbers"),
-                       "regional_means": ("--regional-means", "average its angles over each box as numbers"),
-                       "anomalies": ("--anomalies", "subtract the mean of its angles for each calendar month, "
-                                                    "taken as numbers")}
+_AVERAGING_SETTINGS = {"global_means": "average its angles over the globe as numbers",
+                       "regional_means": "average its angles over each box as numbers",
+                       "anomalies": "subtract the mean of its angles for each calendar month, taken as numbers"}
 
 
 def refuse_direction_features(dataset: xr.Dataset, averaged: Mapping[str, Sequence[str]], *, where: str) -> None:
@@ -359,30 +360,31 @@ def refuse_direction_features(dataset: xr.Dataset, averaged: Mapping[str, Sequen
     dataset : xarray.Dataset
         As opened.
     averaged : mapping of str to sequence of str
-        Each averaging setting (a key of :data:`_AVERAGING_SETTINGS`) and the variables it names
-        (those absent are skipped: their settings say so elsewhere).
+        The variables each averaging setting names (read in turn by
+        :func:`~climann.data.averaged_quantities.refuse_averaged`, which skips those absent).
     where : str
         The files, for the message.
 
     Raises
     ------
     ClimannError
-        For the first such variable, naming the setting and the sine and cosine way out.
+        For the first direction among them, naming the setting and the sine and cosine way out.
     """
-    for setting, names in averaged.items():
-        for name in names:
-            if name not in dataset.data_vars or (reading := direction_reading(name, dataset[name].attrs)) is None:
-                continue
-            flag, does = _AVERAGING_SETTINGS[setting]
-            stored = name_in_file(dataset[name], name)
-            held = all(f"{name}_{part}" in dataset.data_vars for part in ("sin", "cos"))
-            way = ("they are in the data" if held
-                   else f"write them into a copy, e.g. {_sine_cosine_way(dataset[name], name)}")
-            raise ClimannError(
-                f"'{name}' in {variable_where(dataset[name], where)} is a direction ({reading}): {_WHY}, and [data] "
-                f"{setting} ({flag}) would {does}, which gives no direction; name its sine and cosine in [data] "
-                f"{setting} instead ({stored}_sin and {stored}_cos: atan2 of their means is the circular mean "
-                f"direction): {way}")
+    refuse_averaged(dataset, averaged, reading=lambda name, variable: direction_reading(name, variable.attrs),
+                    message=partial(_averaged_direction_refusal, where=where))
+
+
+def _averaged_direction_refusal(dataset: xr.Dataset, name: str, setting: str, reading: str, *, where: str) -> str:
+    """The refusal of :func:`refuse_direction_features` for ``name``, a direction (``reading``)
+    named in ``[data] setting``, with the way out of its sine and cosine."""
+    flag, does = AVERAGING_SETTINGS[setting], _AVERAGING_SETTINGS[setting]
+    stored = name_in_file(dataset[name], name)
+    held = all(f"{name}_{part}" in dataset.data_vars for part in ("sin", "cos"))
+    way = "they are in the data" if held else f"write them into a copy, e.g. {_sine_cosine_way(dataset[name], name)}"
+    return (f"'{name}' in {variable_where(dataset[name], where)} is a direction ({reading}): {_WHY}, and [data] "
+            f"{setting} ({flag}) would {does}, which gives no direction; name its sine and cosine in [data] "
+            f"{setting} instead ({stored}_sin and {stored}_cos: atan2 of their means is the circular mean "
+            f"direction): {way}")
 
 
 def warn_direction_predictors(dataset: xr.Dataset, names: Sequence[str], target: str, *, where: str,
