@@ -2,10 +2,12 @@
 
 Three ``[data]`` settings average a variable's values as numbers on a line: ``global_means``
 (its area-weighted mean over the globe), ``regional_means`` (over each box) and ``anomalies``
-(its value minus its mean of each calendar month). A mean is a quantity only where the values
-are amounts of one: the mean of class codes is no class (land-cover classes 10 and 50 average
-to 30, another one; :func:`climann.data.flags.refuse_flag_features`), the arithmetic mean of
-angles no direction (350° and 10° average to 180°, the opposite of their circular mean 0°;
+(its value minus its mean of each calendar month); in field mode with ``field_inputs = "mean"``
+(the default) ``predictors`` and ``lags`` too (each the area-weighted mean of its map). A mean
+is a quantity only where the values are amounts of one: the mean of class codes is no class
+(land-cover classes 10 and 50 average to 30, another one;
+:func:`climann.data.flags.refuse_flag_features`), the arithmetic mean of angles no direction
+(350° and 10° average to 180°, the opposite of their circular mean 0°;
 :func:`climann.data.circular.refuse_direction_features`).
 
 :func:`refuse_averaged` is the loop both refusals share: each gives only its reading (what makes
@@ -24,9 +26,13 @@ from climann.errors import ClimannError
 
 __all__ = ["AVERAGING_SETTINGS", "refuse_averaged"]
 
-#: The ``[data]`` settings that average a variable's values, each with its command-line flag.
+#: The ``[data]`` settings that average a variable's values, each with its command-line flag:
+#: in field mode with ``field_inputs = "mean"`` (the default) the predictors and lags too, each
+#: given to the network as its area-weighted mean over the target's grid
+#: (:func:`climann.data.field.build_field_samples`).
 AVERAGING_SETTINGS = {"global_means": "--global-means", "regional_means": "--regional-means",
-                      "anomalies": "--anomalies"}
+                      "anomalies": "--anomalies", "predictors": "--predictors in field mode",
+                      "lags": "--lags in field mode"}
 
 Reading = TypeVar("Reading")
 

@@ -31,7 +31,8 @@ that runs as printed (:func:`sine_cosine_command`). As a predictor it is left ou
 predictors with a note, and named it is used with a warning (:func:`warn_direction_predictors`):
 the model is still a function of its inputs and its scores stay right, only the inputs read north
 as two far-apart numbers; its lags too. Its area means and anomalies are refused
-(:func:`refuse_direction_features`): their values are no direction at all (an area mean of waves
+(:func:`refuse_direction_features`; in field mode with ``field_inputs = "mean"`` its area mean is
+the predictor or lag itself, refused too): their values are no direction at all (an area mean of waves
 from about north came out 185°), and the way out, the means of its sine and cosine, holds the
 circular mean atan2(mean sine, mean cosine). The sine and cosine of one angle (``NAME_sin``, ``NAME_cos``) are
 kept apart too: as a predictor of its sine, the cosine gives |sine| = √(1 − cos²).
@@ -342,7 +343,9 @@ def direction_note(dataset: xr.Dataset, directions: Mapping[str, str], partner: 
 #: What each ``[data]`` setting that averages a variable would do with the angles of a direction.
 _AVERAGING_SETTINGS = {"global_means": "average its angles over the globe as numbers",
                        "regional_means": "average its angles over each box as numbers",
-                       "anomalies": "subtract the mean of its angles for each calendar month, taken as numbers"}
+                       "anomalies": "subtract the mean of its angles for each calendar month, taken as numbers",
+                       **dict.fromkeys(("predictors", "lags"), 'average its angles over the target\'s grid as numbers '
+                                       '(field_inputs = "mean"; "flatten" gives each cell\'s angle)')}
 
 
 def refuse_direction_features(dataset: xr.Dataset, averaged: Mapping[str, Sequence[str]], *, where: str) -> None:
@@ -350,9 +353,11 @@ def refuse_direction_features(dataset: xr.Dataset, averaged: Mapping[str, Sequen
     it (``global_means``, ``regional_means``, ``anomalies``): the arithmetic mean of angles is no
     direction (waves from 350° and 10° average to 180°, the opposite one; break56c A1: ERA5 ``mwd``
     of 0° ± 25° had an area mean of 185°, its circular mean 360°), and the anomaly from a monthly
-    mean of angles is as wrong; no setting keeps it. Named in ``predictors`` or ``lags`` each value
-    is at least the angle itself, and :func:`warn_direction_predictors` warns instead. The way out:
-    the means of its sine and cosine (a copy written by :func:`sine_cosine_command`), whose
+    mean of angles is as wrong; no setting keeps it. So are its ``predictors`` and ``lags`` in field
+    mode with ``field_inputs = "mean"`` (the default: each the area mean of its map; fix57a: waves
+    from about north gave ``mwd_mean`` near 180°). Named in ``predictors`` or ``lags`` otherwise
+    each value is at least the angle itself, and :func:`warn_direction_predictors` warns instead.
+    The way out: the means of its sine and cosine (a copy written by :func:`sine_cosine_command`), whose
     atan2(mean sine, mean cosine) is the circular mean direction (Fisher 1993, §2.2).
 
     Parameters

@@ -940,15 +940,19 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
 #: What each ``[data]`` setting that averages a variable would do with the codes of a flag variable.
 _AVERAGING_SETTINGS = {"global_means": "average them over the globe",
                        "regional_means": "average them over its boxes",
-                       "anomalies": "subtract their mean of each calendar month"}
+                       "anomalies": "subtract their mean of each calendar month",
+                       **dict.fromkeys(("predictors", "lags"), 'average them over the target\'s grid (field_inputs = '
+                                       '"mean"; "flatten" gives each cell\'s class)')}
 
 
 def refuse_flag_features(dataset: xr.Dataset, averaged: Mapping[str, Sequence[str]], *, where: str) -> None:
     """Refuse a CF flag variable of more than two values (:func:`flag_classes`) named in a
     ``[data]`` setting that averages it (``global_means``, ``regional_means``, ``anomalies``):
     a mean of class codes is no quantity (land-cover classes 10 and 50 average to 30, another
-    class), whatever the network does with it (break54d A2). Named in ``predictors`` or ``lags``
-    its codes are at least each one class, and :func:`warn_flag_predictors` warns instead. The
+    class), whatever the network does with it (break54d A2); so are its ``predictors`` and ``lags``
+    in field mode with ``field_inputs = "mean"`` (the default: each the area mean of its map,
+    fix57a). Named in ``predictors`` or ``lags`` otherwise its codes are at least each one class,
+    and :func:`warn_flag_predictors` warns instead. The
     way out is the one of that warning (:func:`indicator_advice`): one 0/1 variable per class,
     whose area mean is the area fraction of that class.
 

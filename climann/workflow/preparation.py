@@ -549,6 +549,8 @@ def _open_subset(
     # a mean of class codes is never right; a lag of them is the codes as numbers, as a predictor (break54d A2)
     averaged = {"global_means": data.global_means, "regional_means": list(data.regional_means),
                 "anomalies": data.anomalies}
+    if data.mode == "field" and data.field_inputs == "mean":  # each predictor and lag is its area mean (fix57a)
+        averaged.update(predictors=list(data.predictors or ()), lags=list(data.lags))
     refuse_flag_features(selected, averaged, where=where)
     warn_flag_predictors(selected, list(dict.fromkeys([*(data.predictors or ()), *data.lags])), where=where,
                          target=data.target)
