@@ -389,8 +389,9 @@ def test_cell_areas_the_target_does_not_name_are_said_not_to_weigh_the_scores(tm
     the scores", which climann computed instead; the note says so and names the ncatted that
     links them, and with that attribute the areas are the target's cell measure."""
     dataset = grid_dataset()
-    dataset["TAREA"] = (("lat", "lon"), np.full((4, 6), 1e16), {"units": "centimeter^2",
-                                                                   "long_name": "area of T cells"})
+    cosines = np.cos(np.deg2rad(dataset["lat"].values))[:, None]  # the cells' own areas ∝ cos φ (break57a A2)
+    dataset["TAREA"] = (("lat", "lon"), np.full((4, 6), 1e16) * cosines, {"units": "centimeter^2",
+                                                                             "long_name": "area of T cells"})
     dataset.to_netcdf(tmp_path / "pop.nc")
     with open_dataset([tmp_path / "pop.nc"]) as opened:
         chosen = default_inputs(opened, "tas")
@@ -416,7 +417,8 @@ def test_orchidee_mesh_areas_get_the_ncatted_that_makes_them_the_targets_cell_me
     """break42a A4: ORCHIDEE's ``Areas`` ("Mesh areas", m2, missing over the sea) was proposed as a
     predictor, without the note POP's and CLM's areas get."""
     dataset = grid_dataset()
-    areas = np.where(np.arange(24).reshape(4, 6) % 3 == 0, np.nan, 4e10)
+    cosines = np.cos(np.deg2rad(dataset["lat"].values))[:, None]  # the cells' own areas ∝ cos φ (break57a A2)
+    areas = np.where(np.arange(24).reshape(4, 6) % 3 == 0, np.nan, 4e10 * cosines)
     dataset["Areas"] = (("lat", "lon"), areas, {"units": "m2", "long_name": "Mesh areas"})
     dataset.to_netcdf(tmp_path / "sechiba_history.nc")
     with open_dataset([tmp_path / "sechiba_history.nc"]) as opened:
@@ -475,7 +477,8 @@ def test_nemo_cell_areas_beside_the_data_are_offered_with_lines_that_link_them(t
     dataset = grid_dataset(n_years=1)
     dataset[["tas"]].to_netcdf("grid_T.nc")
     e1t = 2.2e6 * np.cos(np.deg2rad(dataset["lat"].values))[:, None] * np.ones((1, 6))
-    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.1 * np.arange(6))
+    # off the cells' own areas by up to 7 % (more: areas of other cells, refused; break57a A2)
+    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.03 * np.arange(6))
     mesh = {"e1t": e1t, "e2t": e2t} if len(metrics) == 2 else {"e1e2t": e1t * e2t}
     xr.Dataset({name: (("t", "lat", "lon"), values[None]) for name, values in mesh.items()},
                coords={"lat": dataset["lat"], "lon": dataset["lon"]}).to_netcdf("mesh_mask.nc")
@@ -509,7 +512,8 @@ def test_info_says_the_nemo_cell_area_line_once_on_one_line_that_runs_as_printed
     dataset = grid_dataset(n_years=1)
     dataset[["tas", "pred"]].to_netcdf("grid_T.nc")
     e1t = 2.2e6 * np.cos(np.deg2rad(dataset["lat"].values))[:, None] * np.ones((1, 6))
-    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.1 * np.arange(6))
+    # off the cells' own areas by up to 7 % (more: areas of other cells, refused; break57a A2)
+    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.03 * np.arange(6))
     xr.Dataset({name: (("t", "lat", "lon"), values[None]) for name, values in {"e1t": e1t, "e2t": e2t}.items()},
                coords={"lat": dataset["lat"], "lon": dataset["lon"]}).to_netcdf("mesh_mask.nc")
     told = run_main("info", "grid_T.nc", "mesh_mask.nc", capfd=capfd, monkeypatch=monkeypatch)
@@ -811,7 +815,8 @@ def test_the_nemo_cell_area_line_of_a_series_names_the_areas_in_a_copy_of_every_
     for year in range(4):
         dataset[["tas", "pred"]].isel(time=slice(12 * year, 12 * year + 12)).to_netcdf(f"oras5/grid_T_{year}.nc")
     e1t = 2.2e6 * np.cos(np.deg2rad(dataset["lat"].values))[:, None] * np.ones((1, 6))
-    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.3 * np.arange(6))
+    # off the cells' own areas by up to 7 % (more: areas of other cells, refused; break57a A2)
+    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.03 * np.arange(6))
     xr.Dataset({name: (("t", "lat", "lon"), values[None]) for name, values in {"e1t": e1t, "e2t": e2t}.items()},
                coords={"lat": dataset["lat"], "lon": dataset["lon"]}).to_netcdf("mesh_mask.nc")
     told = run_main("info", "oras5/*.nc", "mesh_mask.nc", capfd=capfd, monkeypatch=monkeypatch)

@@ -357,16 +357,20 @@ def test_the_cell_areas_named_by_cell_measures_are_the_weights(tmp_path):
 def test_cell_measures_on_a_regular_grid_are_used_too(tmp_path):
     from climann.data.variables import grid_layout
 
+    # the cells' own areas (edges midway: −45, −15, 15, 45°; 90° wide), each off by up to 5 %, in m²: areas of
+    # other cells (remapped from another grid) are refused (break57a A2, tests/data/test_area_shapes.py)
+    rows = np.diff(np.sin(np.deg2rad([-45.0, -15.0, 15.0, 45.0])))
+    areas = 6.371e6**2 * np.outer(rows, np.full(4, np.pi / 2)) * (1 + 0.05 * np.linspace(-1, 1, 12).reshape(3, 4))
     dataset = xr.Dataset(
         {"tos": (("time", "lat", "lon"), np.ones((2, 3, 4)), {"cell_measures": "area: areacello"}),
-         "areacello": (("lat", "lon"), np.arange(1.0, 13.0).reshape(3, 4))},
+         "areacello": (("lat", "lon"), areas)},
         coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
                 "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
                 "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})},
     )
     dataset.to_netcdf(tmp_path / "regular.nc")
     layout = grid_layout(open_dataset([tmp_path / "regular.nc"]), "tos", [])
-    np.testing.assert_allclose(layout.cell_area_weights(), np.arange(1.0, 13.0).reshape(3, 4) / 6.5, rtol=1e-12)
+    np.testing.assert_allclose(layout.cell_area_weights(), areas / areas.mean(), rtol=1e-12)
 
 
 def test_an_external_cell_measure_leaves_the_areas_computed(tmp_path):

@@ -2826,7 +2826,10 @@ def test_the_cell_areas_of_the_input_are_written_so_that_cdo_weighs_as_climann_d
 
     _, sample, run_dir = trained
     with xr.open_dataset(sample) as source:
-        areas = np.random.default_rng(1).uniform(1.0, 3.0, source["orog"].shape) * 1e11
+        # the cells' own areas (∝ cos φ on the sample's regular grid), each off by up to 5 %: areas of other
+        # cells (remapped from another grid) are refused (break57a A2, tests/data/test_area_shapes.py)
+        cosines = np.cos(np.deg2rad(source["lat"].values))[:, None]
+        areas = cosines * np.random.default_rng(1).uniform(0.95, 1.05, source["orog"].shape) * 1e11
         tas = source["tas"].assign_attrs(cell_measures="area: areacella")
         source.assign(tas=tas, areacella=(("lat", "lon"), areas, {"units": "m2", "standard_name": "cell_area"})
                       ).to_netcdf(tmp_path / "with_areas.nc")
@@ -3402,9 +3405,11 @@ def test_other_data_without_the_runs_areacella_are_weighed_by_computed_areas_and
     from climann.workflow.predict import evaluate_run
     from tests.conftest import grid_dataset
 
-    areas = np.random.default_rng(3).uniform(1.0, 3.0, (4, 6)) * 1e11
     measured = {"units": "m2", "standard_name": "cell_area"}
     training = grid_dataset(n_years=3)
+    # the cells' own areas (∝ cos φ), each off by up to 5 %: areas of other cells are refused (break57a A2)
+    areas = (np.cos(np.deg2rad(training["lat"].values))[:, None]
+             * np.random.default_rng(3).uniform(0.95, 1.05, (4, 6)) * 1e11)
     training["tas"].attrs["cell_measures"] = "area: areacella"
     training.assign(areacella=(("lat", "lon"), areas, measured)).to_netcdf(tmp_path / "train.nc")
     new = grid_dataset(n_years=2, seed=5)

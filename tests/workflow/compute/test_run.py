@@ -1145,7 +1145,12 @@ def sea_ice_files(tmp_path_factory):
     corner_lat = corner_lat + 0.5 * np.sin(np.deg2rad(corner_lon)) * (corner_lat - 60.0) / 24.0  # not a lat-lon grid
     vertices = {name: np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]], -1)
                 for name, corners in (("latitude", corner_lat), ("longitude", corner_lon))}
-    area = rng.uniform(1e10, 3e10, (n_j, n_i)).round(-6)
+    # the input's areas: the cells' own (from their corners), each off by up to 3 %; areas of other cells
+    # (remapped from another grid) are refused (break57a A2)
+    from climann.data.geometry import polygon_areas
+
+    area = (polygon_areas(vertices["latitude"], vertices["longitude"]) * 6.371e6**2
+            * rng.uniform(0.97, 1.03, (n_j, n_i))).round(-6)
     month = np.arange(n_time) % 12 + 1
     tos = -1.8 + np.clip(2.5 * np.cos(2 * np.pi * (month - 8) / 12)[:, None, None] + 1.2
                          + rng.normal(0.0, 0.8, (n_time, n_j, n_i)), 0.0, None)
