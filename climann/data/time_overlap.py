@@ -487,6 +487,9 @@ def _unrepeated(info: _FileTimes, overlap: str) -> np.ndarray:
         return info.keep
     if repeats != (closing := _repeats(info, "closing")):
         raise _unknown_repeats_refusal(info, repeats, closing)
+    repeats = {period: steps for period, steps in repeats.items() if not _separate_cells(info, steps)}
+    if not repeats:  # solutions of their own periods that share a month (JPL GRACE, break57b A2): all kept
+        return info.keep
     if overlap == "error" and all(_distinct_cells(info, steps) for steps in repeats.values()):
         raise _two_cells_refusal(info, repeats)
     if overlap == "error":
@@ -509,6 +512,20 @@ def _distinct_cells(info: _FileTimes, steps: Sequence[int]) -> bool:
     both centred in March), not one period held twice."""
     cells = [info.cells[step] for step in steps]
     return all(cell is not None for cell in cells) and len({tuple(sorted(cell)) for cell in cells}) == len(cells)
+
+
+def _separate_cells(info: _FileTimes, steps: Sequence[int]) -> bool:
+    """Whether the steps of one period have time bounds that do not overlap (one may end where the
+    next begins): samples of periods of their own that happen to fall in one month, as JPL's GRACE
+    solution for December 2011 (17 December-17 January, centred in January 2012) beside January's
+    (17 January-14 February), or May 2015's centred in April (break57b A2). Each is kept as a
+    step of its own: no value is held twice and none is dropped."""
+    cells = [info.cells[step] for step in steps]
+    if any(cell is None for cell in cells):
+        return False
+    spans = sorted(tuple(sorted(cell)) for cell in cells)
+    return all(low < high for low, high in spans) and all(
+        earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:]))
 
 
 def _cell_text(cell: tuple) -> str:
