@@ -548,7 +548,7 @@ def _nominal_months(months: np.ndarray) -> np.ndarray | None:
     shared = np.flatnonzero(np.diff(months) == 0)
     if not len(shared):
         return months
-    if np.any(np.diff(months) < 0) or len(shared) * 12 > len(months):
+    if np.any(np.diff(months) < 0) or len(shared) * 12 > max(len(months), 12):
         return None
     nominal = months.copy()
     for first in shared:
