@@ -1071,3 +1071,27 @@ def test_jpl_grace_solutions_centred_in_one_month_are_all_scored_by_calendar_mon
         expected = (weights * errors**2).sum() / (weights.sum() * len(steps))
         np.testing.assert_allclose(run.metrics["splits"][block]["persistence"]["mse"], expected, rtol=1e-5)
         assert run.metrics["splits"][block]["persistence"]["n_samples"] == 12 * len(steps)
+
+
+def test_an_ease2_file_with_latitudes_of_rows_scores_as_its_2d_form_and_numpy_with_equal_weights(tmp_path):
+    """break57b A1: SMOS L3 on EASE-2 with ``lat(y)``, ``lon(x)`` was refused (advice: regrid with xESMF); the
+    same grid with 2-D latitudes trained. Both forms train to the same scores, and the climatology MSE of each
+    block equals numpy's with every cell weighted equally (an equal-area projection)."""
+    from tests.grid_files import ease2_smos
+
+    metrics = {}
+    for form, two_dimensional in (("rows", False), ("cells", True)):
+        values, _, _ = ease2_smos(tmp_path / f"{form}.nc", two_dimensional=two_dimensional)
+        settings = {"data": {"paths": [str(tmp_path / f"{form}.nc")], "target": "Soil_Moisture", "features": ["lat"]},
+                    "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+        run = run_training(build_config(settings), run_dir=tmp_path / form)
+        metrics[form] = run.metrics["splits"]
+        with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=False) as predictions:
+            labels = split_labels(predictions["split"])
+    assert metrics["rows"] == metrics["cells"]
+    months = np.arange(24) % 12
+    climatology = {month: values[(labels == "train") & (months == month)].mean(axis=0) for month in range(12)}
+    for block in ("train", "val", "test"):
+        in_block = labels == block
+        errors = values[in_block] - np.stack([climatology[month] for month in months[in_block]])
+        np.testing.assert_allclose(metrics["rows"][block]["climatology"]["mse"], np.mean(errors**2), rtol=1e-5)
