@@ -116,6 +116,7 @@ from climann.data.sources import (
     with_source_files, with_unused_files,
 )
 from climann.data.swaths import grouped_swath_message, moving_pixels_message, swath_message
+from climann.data.selected_members import check_selected_members
 from climann.data.subset import select_values
 from climann.data.char_labels import with_char_labels_as_text
 from climann.data.station_positions import with_station_positions_fixed
@@ -1323,6 +1324,9 @@ def _open_files(
         # member's weather beside the target, another model's sftlf weighing its scores: break52c A3, A7); see
         # climann.data.paired_simulations.
         check_paired_simulations({path: opened(path) for path in files}, target, variables)
+        # ... and a member --select takes from an ensemble file beside another member's file of a predictor (the
+        # file's global variant_label is its first member's, break57d A2); see climann.data.selected_members.
+        check_selected_members({path: opened(path) for path in files}, target, variables, select)
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
