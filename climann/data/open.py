@@ -458,6 +458,11 @@ def file_header(path: Path) -> xr.Dataset:
     return known.copy(deep=False)
 
 
+#: The cells' corners CMOR writes beside a curvilinear grid's latitude and longitude (CMIP6 ``Ofx`` and ``Omon``
+#: files of UKESM1, NorESM2, EC-Earth3, MPI-ESM gn): bounds even where a copy lost the ``bounds`` attribute.
+_CMIP_VERTICES = ("vertices_latitude", "vertices_longitude")
+
+
 def check_undated_files(files: Sequence[Path], renames: FileRenames | None = None) -> None:
     """Refuse files of one variable that hold no time, on one grid, once the first two show it
     (:func:`~climann.data.undated_files.first_undated_pair_message`), before every file is opened:
@@ -476,16 +481,21 @@ def check_undated_files(files: Sequence[Path], renames: FileRenames | None = Non
 
     read: list[Path] = []
     first: list[xr.Dataset] = []
+    bounds: set[str] = set(_CMIP_VERTICES)
 
     def renamed() -> Iterator[tuple[Path, xr.Dataset]]:
         for path, raw in _renamed_raw_datasets(files, renames):
             read.append(path)
             first[:] = first or [raw]
+            # the cells' bounds the CF way (named by a coordinate's bounds attribute): CMOR's vertices_latitude of
+            # every curvilinear CMIP6 ocean grid was refused as the field of two Ofx files (break57d A1)
+            bounds.update(bounds_names(raw))
             yield path, raw
 
     def is_field(name: str, variable: xr.DataArray) -> bool:
         # as _duplicated_variable_message: the grid's latitude, longitude, bounds and mapping are in every file alike
-        return geographic_kind(name, variable) is None and not name.endswith("bnds") and not _is_grid_mapping(variable)
+        return (geographic_kind(name, variable) is None and not name.endswith("bnds") and name not in bounds
+                and not _is_grid_mapping(variable))
 
     message = first_undated_pair_message(renamed(), files, is_field, renames)
     if message:
