@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import re
+import shlex
 import tomllib
 from pathlib import Path
 
@@ -49,9 +50,8 @@ def _cmip_folder(folder, other: dict):
 
 @pytest.mark.parametrize("other, kind", [
     pytest.param({"experiment": "ssp585"}, "two scenarios (ssp245, ssp585)", id="scenarios"),
-    pytest.param({"member": "r2i1p1f1"}, "two ensemble members (r1i1p1f1, r2i1p1f1)", id="members"),
 ])
-def test_two_scenarios_or_members_at_the_same_times_are_refused_naming_both_files(tmp_path, other, kind):
+def test_two_scenarios_at_the_same_times_are_refused_naming_both_files(tmp_path, other, kind):
     files = _cmip_folder(tmp_path / "cmip", other)
     first, second = [path.name for path in files if path.name.startswith("tas") and "200001" in path.name]
     with pytest.raises(ClimannError) as error:
@@ -59,6 +59,31 @@ def test_two_scenarios_or_members_at_the_same_times_are_refused_naming_both_file
     message = str(error.value)
     assert f"'tas' is in both {first} and {second} at the same times: {kind}" in message
     assert "leave the one not wanted out" in message and "[data] rename" in message and "\n" not in message
+
+
+def test_two_members_at_the_same_times_are_refused_with_one_members_files_in_the_users_own_command(tmp_path):
+    """break57d A3: tas of r1i1p1f1 and r2i1p1f1 at the same times (pred of r1i1p1f1) were refused with a rename
+    of one member, which, followed, made it a predictor of another member than the target's: refused again, its
+    advice giving the target's own file. Now the way out is one member's files as --data in the user's own
+    command, which, run so, trains on r1's tas and pred alone (three years of 4 × 6 cells)."""
+    files = _cmip_folder(tmp_path / "cmip", {"member": "r2i1p1f1"})
+    first, second = [path.name for path in files if path.name.startswith("tas") and "200001" in path.name]
+    options = ["--target", "tas", "--epochs", "1", "--hidden", "4", "--quiet", "--set", "evaluation.figures=false"]
+    refused = CliRunner().invoke(app, ["train", "--data", str(tmp_path / "cmip"), *options,
+                                       "--out", str(tmp_path / "no")])
+    assert refused.exit_code == 2, refused.output
+    message = refused.output.strip()
+    assert message.startswith(f"climann: error: 'tas' is in both {first} and {second} at the same times: two "
+                              "ensemble members (r1i1p1f1, r2i1p1f1); ")
+    assert "[data] rename" not in message and "\n" not in message
+    data = shlex.split(message.split("give ", 1)[1].split(" in place of the --data given (the files of r1i1p1f1; "
+                                                          "the other options as before)", 1)[0])
+    assert data == ["--data", str(tmp_path / "cmip" / "*_r1i1p1f1_*")]
+    run = tmp_path / "run"
+    trained = CliRunner().invoke(app, ["train", *data, *options, "--out", str(run)])
+    assert trained.exit_code == 0, trained.output
+    assert sum(json.loads((run / "metrics.json").read_text())["n_samples"].values()) == 36 * 4 * 6
+    assert "r2i1p1f1" not in (run / "config.toml").read_text()
 
 
 def test_the_cli_refuses_two_scenarios_in_one_line_with_exit_code_2(tmp_path):
