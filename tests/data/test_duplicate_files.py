@@ -169,7 +169,6 @@ def test_new_data_with_two_scenarios_are_refused_by_predict_and_evaluate(tmp_pat
 
 @pytest.mark.parametrize("attribute, values, kind", [
     pytest.param("experiment_id", ("ssp245", "ssp585"), "two scenarios", id="experiment_id"),
-    pytest.param("variant_label", ("r1i1p1f1", "r2i1p1f1"), "two ensemble members", id="variant_label"),
     pytest.param("source_id", ("FAKE-ESM", "OTHER-ESM"), "two models", id="source_id"),
     pytest.param("model_id", ("SMHI-RCA4", "KNMI-RACMO22E"), "two models", id="cordex-model_id"),
     pytest.param("driving_model_id", ("MPI-M-MPI-ESM-LR", "MOHC-HadGEM2-ES"), "two driving models",
@@ -189,6 +188,24 @@ def test_renamed_files_whose_cmip_attributes_differ_are_refused_naming_the_attri
     assert str(error.value).startswith(
         f"'tas' is in both tas_a.nc and tas_b.nc at the same times: {kind} (global attribute {attribute}: "
         f"{values[0]}, {values[1]}); climann uses one series of each variable: leave the one not wanted out")
+
+
+def test_renamed_files_of_two_members_are_refused_with_one_members_files_as_data(tmp_path):
+    """tas_a.nc and tas_b.nc whose variant_label differs (the same values): refused naming the attribute, the way
+    out one member's files (pred.nc, which names no member, and tas_a.nc), no rename (break57d A3)."""
+    dataset = grid_dataset()
+    dataset[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    for name, value in zip(("tas_a.nc", "tas_b.nc"), ("r1i1p1f1", "r2i1p1f1")):
+        dataset[["tas"]].assign_attrs({"variant_label": value, "table_id": "Amon"}).to_netcdf(tmp_path / name)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert str(error.value) == (
+        "'tas' is in both tas_a.nc and tas_b.nc at the same times: two ensemble members (global attribute "
+        "variant_label: r1i1p1f1, r2i1p1f1); climann uses one series of each variable, all of one member (another "
+        f"member's series is no predictor of the target's): give --data {tmp_path}/pred.nc --data {tmp_path}/tas_a.nc "
+        "in place of the --data given (the files of r1i1p1f1; the other options as before), or those of r2i1p1f1 "
+        "alike")
+    assert open_dataset([tmp_path / "pred.nc", tmp_path / "tas_a.nc"])["tas"].sizes["time"] == 36
 
 
 def test_renamed_files_with_the_same_cmip_attributes_are_a_copy(tmp_path):
