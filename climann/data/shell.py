@@ -537,11 +537,15 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
     made = f"mkdir -p {shown_path(folder)}"
     grib = any(is_grib_file(file) for file in files)
     renaming = period_renaming(files, period) if period is not None and not grib else None
+    home = _cdo_home(tool, files, folder)  # CDO opens no path with a space: run inside the files' folder
     if len(files) == 1:
         copy = folder / period_copy_name(files[0], renaming)
         command = tool(shown_path(files[0]), shown_path(copy))
         # mkdir -p passes the second time, and CDO writes over a copy there: none written over (break51a A3's kind)
         kept = "" if guards_itself(command) else none_there(copy)
+        if home is not None:
+            inside = shlex.quote(os.path.relpath(copy, home))
+            command = f"( cd {shown_path(home)} && {tool(shlex.quote(Path(str(files[0])).name), inside)} )"
         return f"{kept}{made} && {grib_command(command) if grib else command}"
     pattern = shared_glob(files)
     listed = (" ".join(shown_path(file) for file in files) if pattern is None
@@ -552,7 +556,29 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
     each, copy = '"$f"', f'{shown_path(folder)}/' + named
     command = tool(each, copy)
     kept = "" if guards_itself(command) else none_there_in_loop(listed, copy)
+    if home is not None:  # the loop inside the folder, over the files' names there
+        names = (" ".join(shlex.quote(Path(str(file)).name) for file in files) if pattern is None
+                 else glob_words(Path(pattern.name)))
+        copy = f"{shlex.quote(os.path.relpath(folder, home))}/{named}"
+        looped = stopping_loop(names, grib_command(tool(each, copy)) if grib else tool(each, copy))
+        return f"{kept}{made} && ( cd {shown_path(home)} && {looped} )"
     return f"{kept}{made} && {stopping_loop(listed, grib_command(command) if grib else command)}"
+
+
+def _cdo_home(tool: Callable[[str, str], str], files: Sequence[str | Path], folder: Path) -> Path | None:
+    """The one folder of ``files`` when ``tool`` is CDO's (``cdo …``) and that folder's path holds a space, with the
+    new ``folder`` of their copies inside it and no space in the names from there: :func:`copies_command` then runs
+    CDO inside it (CDO 2.1.1 opens no path with a space, input or output, quoted or not: "Open failed on >my<";
+    :func:`cdo_inside_folder` for one line of merged files, fix56d; here for the others, fix57c). None otherwise."""
+    parents = {os.path.abspath(Path(str(file)).parent) for file in files}
+    if len(parents) != 1 or re.search(r"(^|&& |\( )cdo ", tool("IN", "OUT")) is None:
+        return None
+    home = Path(str(files[0])).parent
+    inside = [Path(str(file)).name for file in files] + [os.path.relpath(folder, home)]
+    if (not re.search(r"\s", working_path(home))
+            or any(re.search(r"\s", name) or name.startswith("..") for name in inside)):
+        return None
+    return home
 
 
 #: CMIP's and CORDEX's frequency tokens in file names (CMIP6 DRS ``frequency``; CORDEX archive
