@@ -2005,3 +2005,52 @@ def test_the_member_note_names_the_files_on_the_member_axis_and_an_ensemble_mean
     expected = ("HadCRUT5.nc: an ensemble mean (cell_methods 'realization: mean'), not one member"
                 if "realization" in cell_methods else "HadCRUT5.nc: ensemble member realization=100")
     assert member_notes(run, dataset, files) == [expected]
+
+
+def _eac4(path, level_name, level_attrs, go3, pred):
+    """CAMS EAC4-like ``go3`` (time, level, lat, lon) on model levels 58–60 under ``level_name``."""
+    xr.Dataset(
+        {"go3": (("time", level_name, "lat", "lon"), go3.astype(np.float32), {"units": "kg kg**-1"}),
+         "pred": (("time", "lat", "lon"), pred.astype(np.float32), {"units": "1"})},
+        coords={"time": ("time", _monthly(2003, 3), {"standard_name": "time"}),
+                level_name: (level_name, np.array([58, 59, 60], np.int32), level_attrs),
+                "lat": ("lat", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", LON, {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path, encoding={"time": {"units": "days since 2003-01-01", "calendar": "noleap"}})
+    return path
+
+
+def test_a_model_level_of_another_name_is_told_with_the_rename_that_takes_it(tmp_path, capfd, monkeypatch):
+    """break57c A1: a run on EAC4's new CDS layout (``model_level``) given the legacy ADS layout (``level``,
+    long_name model_level_number) stopped at "no dimension 'model_level'" with no way out; the --rename it
+    now names scores as the new layout does."""
+    from tests.console import run_main
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    pred = rng.uniform(0, 1, (36, LAT.size, LON.size))
+    go3 = 5e-8 * (1 + pred[:, None] * np.array([0.5, 1.0, 2.0])[None, :, None, None])
+    new = _eac4(tmp_path / "eac4_new.nc", "model_level",
+                {"standard_name": "model_level_number", "units": "1", "positive": "down"}, go3, pred)
+    legacy = _eac4(tmp_path / "eac4_old.nc", "level", {"long_name": "model_level_number"}, go3, pred)
+    config = build_config({"data": {"paths": [str(new)], "target": "go3", "predictors": ["pred"],
+                                    "select": {"model_level": 60}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    refused = run_main("evaluate", run_dir, "--data", legacy, "--out", tmp_path / "refused", capfd=capfd,
+                       monkeypatch=monkeypatch)
+    assert refused.returncode == 2
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("climann: error: cannot select model_level=60: no dimension 'model_level' of the data")
+    rename = re.search(r"give --rename '([^']+)' so that model_level=60 takes it$", line)
+    assert rename is not None and rename[1] == "*:level=model_level", line
+    scored = run_main("evaluate", run_dir, "--data", legacy, "--rename", rename[1], "--out", tmp_path / "legacy",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert scored.returncode == 0, scored.stderr
+    run_main("evaluate", run_dir, "--data", new, "--out", tmp_path / "new", capfd=capfd, monkeypatch=monkeypatch)
+    legacy_scores, new_scores = (json.loads((tmp_path / out / "metrics.json").read_text())["splits"]["all"]["model"]
+                                 for out in ("legacy", "new"))
+    assert legacy_scores["mse"] == pytest.approx(new_scores["mse"], rel=1e-9)
+    with xr.open_dataset(tmp_path / "legacy" / "predictions.nc") as predictions:  # the truth scored: level 60's
+        truth = predictions["go3"].transpose("time", "lat", "lon").values
+    np.testing.assert_allclose(truth, go3[:, 2].astype(np.float32), rtol=1e-6)
