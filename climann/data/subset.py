@@ -374,14 +374,22 @@ def _no_dimension(dataset: xr.Dataset, dim: str, value: object) -> str:
             f"{', '.join(_data_dimensions(dataset)) or 'none'}")
 
 
+#: Words of the names of level dimensions (``model_level``, ``lev``, ``plev``, ``pressure_level``,
+#: ``isobaricInhPa``, cfgrib's ``hybrid``, ``depth``, ``height``), for :func:`_level_rename`.
+_LEVEL_NAME = re.compile(r"lev|hybrid|isobaric|pressure|depth|height|altitude|sigma", re.IGNORECASE)
+
+
 def _level_rename(dataset: xr.Dataset, dim: str, value: object) -> str:
     """The way out when the level ``dim`` chosen (a run's ``model_level`` of CAMS EAC4's new CDS
     layout) is not there and the data hold one level axis under another name (the legacy ADS
     layout's ``level``, long_name ``model_level_number``): ``--rename`` to the name chosen, for the
-    same kind of level; ``""`` when the data hold no such axis or several (break57c A1: refused with
+    same kind of level; ``""`` when the data hold no such axis or several, or ``dim``'s name is no
+    level's (:data:`_LEVEL_NAME`: ``member``) (break57c A1: refused with
     no way out, when ``--rename '*:level=model_level'`` scored as the new layout does)."""
     from climann.data.levels import is_level, level_kind
 
+    if not _LEVEL_NAME.search(dim):  # a member, a station, a band: no level under another name
+        return ""
     levels = [str(name) for name in _data_dimensions(dataset) if name != dim and name in dataset.coords
               and (is_level(dataset[name]) or level_kind(dataset[name]) is not None)]
     if len(levels) != 1:
