@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 import xarray as xr
 import xarray.backends.netCDF4_ as netcdf4_backend
-from tests.fresh_python import run_python
+from climann.data import shell
+from tests.fresh_python import run_python, shell_python
 
 
 def monthly_times(n_years: int, calendar: str, start_year: int = 2000) -> list:
@@ -265,6 +266,30 @@ def pytest_collection_finish(session):
     test_predict.py the collector 0.98 s → 0.67 s of 39 s. Nothing a test can free is frozen:
     only what exists before the first test runs."""
     gc.freeze()
+
+
+#: The interpreter climann's printed Python lines name outside the tests (fix57d): the one that runs climann.
+RUNNING_PYTHON = shell.advised_python
+
+
+@pytest.fixture(autouse=True, scope="session")
+def printed_python():
+    """Climann's printed Python lines name, while the tests run, the ``python`` of
+    tests.fresh_python's shell (:func:`tests.fresh_python.shell_python`, by its path, as they name
+    this interpreter's by its path outside them): the same interpreter and packages, each line
+    run in a child of a helper that has imported NumPy and xarray once (about a second of CPU
+    saved per line run). tests/data/test_shell.py runs lines naming this interpreter itself
+    (:func:`running_python`)."""
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(shell, "advised_python", shell_python)
+        yield
+
+
+@pytest.fixture
+def running_python(monkeypatch):
+    """Climann's printed Python lines name the interpreter that runs climann, as outside the tests
+    (:data:`RUNNING_PYTHON`), not :func:`printed_python`'s."""
+    monkeypatch.setattr(shell, "advised_python", RUNNING_PYTHON)
 
 
 @pytest.fixture(autouse=True)

@@ -225,6 +225,36 @@ def shell_path() -> str:
         return os.pathsep.join([str(_shell[1]), os.path.dirname(sys.executable), os.environ["PATH"]])
 
 
+def shell_python() -> str:
+    """The ``python`` of :func:`shell_path` by its path, quoted for the shell: the interpreter that
+    climann's printed lines name while the tests run (tests/conftest.py's ``printed_python``), as
+    they name this interpreter outside them (:func:`climann.data.shell.advised_python`): a line
+    run by bash as printed, whatever the ``PATH``, runs with the tests' NumPy and xarray, in a
+    child of the shell's helper (module docstring)."""
+    import shlex
+
+    shell_path()
+    return shlex.quote(str(Path(_shell[1]) / "python"))
+
+
+def bare_python(text: str) -> str:
+    """``text`` (a message, or a line of it) with the interpreter of each printed Python line written
+    ``python``, after checking that each names the interpreter climann names
+    (:func:`climann.data.shell.advised_python`: this interpreter's, by its path, or the tests'
+    :func:`shell_python`) and none a bare ``python``, which a plain shell may find to be the
+    system's, without xarray (fix57d): for a test that takes a line apart as ``python -c CODE …``
+    and runs ``CODE`` with :func:`run_python`."""
+    import re
+
+    from climann.data import shell
+
+    named = shell.advised_python()
+    bare = re.findall(r"(?<![\w./'-])python3? -c ", text)
+    assert not bare, f"a bare python in: {text}"
+    assert f"{named} -c " in text, f"no line names {named}: {text}"
+    return text.replace(f"{named} -c ", "python -c ")
+
+
 def _stopped(helper: subprocess.Popen, folder: Path) -> None:
     import shutil
 

@@ -18,7 +18,7 @@ import pytest
 import xarray as xr
 
 from climann.data.open import open_dataset
-from climann.data.shell import advised_python
+from climann.data import shell
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
@@ -860,7 +860,7 @@ def test_a_station_beside_a_grid_is_refused_with_a_line_that_writes_the_cell_whi
     assert "\n" not in message and "conflicting" not in message
     command = message.split("`")[1]
     # break56d A1: the interpreter that runs climann (a bare python may have no xarray), the copy in a new folder
-    assert f"&& {advised_python()} -c " in command and "python -c" not in command.split(advised_python())[0]
+    assert f"&& {shell.advised_python()} -c " in command and "python -c" not in command.split(shell.advised_python())[0]
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     copy = tmp_path / shlex.split(command)[-1]
     assert copy.parent != tmp_path and copy.name == "grid.nc"
