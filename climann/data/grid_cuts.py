@@ -600,9 +600,10 @@ def _curvilinear_description(dataset: xr.Dataset, latitude: str, longitude: str)
     remapping needs them). None when CDO reads the grid itself: a variable on those dimensions names
     both in its ``coordinates`` attribute (CF-1.8 §5.2), or they are on different dimensions."""
     lat, lon = dataset[latitude], dataset[longitude]
-    if lat.dims != lon.dims or any(set(lat.dims) <= set(variable.dims)
-                                   and {latitude, longitude} <= set(str(variable.attrs.get("coordinates", "")).split())
-                                   for variable in dataset.variables.values()):
+    # xarray moves a read `coordinates` attribute into the encoding
+    named = [str(variable.attrs.get("coordinates", variable.encoding.get("coordinates", ""))).split()
+             for variable in dataset.variables.values() if set(lat.dims) <= set(variable.dims)]
+    if lat.dims != lon.dims or any({latitude, longitude} <= set(names) for names in named):
         return None
     y, x = lat.shape
     lines = ["gridtype = curvilinear", f"gridsize = {lat.size}", f"xsize = {x}", f"ysize = {y}"]

@@ -54,7 +54,7 @@ from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONT
 from tests.data.test_time_values import _write as _write_times
 from tests.data.test_time_units import _write as _write_units
 from tests.conftest import run_store_edit
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 from tests.followed_twice import without_guards
 
 FOLDER = "my data"
@@ -148,7 +148,8 @@ def test_a_refusal_names_the_file_and_its_copy_as_a_shell_reads_them(tmp_path, m
     with pytest.raises(ClimannError) as refused:
         open_dataset([path])
     # a refusal of text attributes gives ncatted, then an xarray line for where NCO is not installed
-    (command, *xarray_line) = _commands(str(refused.value))
+    said = str(refused.value)
+    (command, *xarray_line) = _commands(bare_python(said, some=False))
     assert command[0] == tool and all(line[:2] == ["python", "-c"] for line in xarray_line)
     assert command[-2:] == [f"{FOLDER}/{path.name}", f"{FOLDER}/" + copy.format(stem=path.stem, name=path.name)]
     assert (tmp_path / command[-2]).samefile(path)
