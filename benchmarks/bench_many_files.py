@@ -33,10 +33,11 @@ Measured at N = 50, 200, 500 and 1 096 in ``docs/scaling.md`` ("Many files").
 
 ``--layout quarter-degree`` (fix56c): daily files of one float64 ``tas`` on a 0.25° regional grid
 (600 × 1 250 cells, 5.7 MiB each, one step per file), as a tester's 365 files of 6 MB whose ``info``
-peaked at 678 MB (more than 5 GB for 1 095). ``--peak-memory`` runs ``climann info`` alone on the
-first N of them for each N of ``--counts`` (default 60 and 365), each in a fresh process, and prints
-its peak resident memory, user seconds per file and the load: memory bounded by what one file
-needs plus small per-file metadata prints nearly the same peak for every N.
+peaked at 678 MB (more than 5 GB for 1 095; 2.8 GB before fix57b, 737 MB after). ``--peak-memory``
+runs ``climann info`` alone on the first N of them for each N of ``--counts`` (default 60 and 365),
+each in a fresh process, and prints its peak resident memory, user seconds per file and the load:
+memory bounded by what one file needs plus small per-file metadata prints nearly the same peak for
+every N.
 
 Target (issue 15): many files of one grid within a small factor of the one file.
 

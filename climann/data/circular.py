@@ -31,7 +31,8 @@ that runs as printed (:func:`sine_cosine_command`). As a predictor it is left ou
 predictors with a note, and named it is used with a warning (:func:`warn_direction_predictors`):
 the model is still a function of its inputs and its scores stay right, only the inputs read north
 as two far-apart numbers; its lags too. Its area means and anomalies are refused
-(:func:`refuse_direction_features`): their values are no direction at all (an area mean of waves
+(:func:`refuse_direction_features`; in field mode with ``field_inputs = "mean"`` its area mean is
+the predictor or lag itself, refused too): their values are no direction at all (an area mean of waves
 from about north came out 185°), and the way out, the means of its sine and cosine, holds the
 circular mean atan2(mean sine, mean cosine). The sine and cosine of one angle (``NAME_sin``, ``NAME_cos``) are
 kept apart too: as a predictor of its sine, the cosine gives |sine| = √(1 − cos²).
@@ -42,9 +43,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Mapping, Sequence
+from functools import partial
 
 import xarray as xr
 
+from climann.data.averaged_quantities import AVERAGING_SETTINGS, refuse_averaged
 from climann.data.direction_names import DIRECTION_NAMES, DIRECTION_STANDARD_NAME, DIRECTION_WORDS
 from climann.data.direction_names import SPREAD_WORDS as _SPREAD_WORDS
 from climann.data.notes import note_once
@@ -338,10 +341,11 @@ def direction_note(dataset: xr.Dataset, directions: Mapping[str, str], partner: 
 
 
 #: What each ``[data]`` setting that averages a variable would do with the angles of a direction.
-_AVERAGING_SETTINGS = {"global_means": ("--global-means", "average its angles over the globe as numbers"),
-                       "regional_means": ("--regional-means", "average its angles over each box as numbers"),
-                       "anomalies": ("--anomalies", "subtract the mean of its angles for each calendar month, "
-                                                    "taken as numbers")}
+_AVERAGING_SETTINGS = {"global_means": "average its angles over the globe as numbers",
+                       "regional_means": "average its angles over each box as numbers",
+                       "anomalies": "subtract the mean of its angles for each calendar month, taken as numbers",
+                       **dict.fromkeys(("predictors", "lags"), 'average its angles over the target\'s grid as numbers '
+                                       '(field_inputs = "mean"; "flatten" gives each cell\'s angle)')}
 
 
 def refuse_direction_features(dataset: xr.Dataset, averaged: Mapping[str, Sequence[str]], *, where: str) -> None:
@@ -349,9 +353,11 @@ def refuse_direction_features(dataset: xr.Dataset, averaged: Mapping[str, Sequen
     it (``global_means``, ``regional_means``, ``anomalies``): the arithmetic mean of angles is no
     direction (waves from 350° and 10° average to 180°, the opposite one; break56c A1: ERA5 ``mwd``
     of 0° ± 25° had an area mean of 185°, its circular mean 360°), and the anomaly from a monthly
-    mean of angles is as wrong; no setting keeps it. Named in ``predictors`` or ``lags`` each value
-    is at least the angle itself, and :func:`warn_direction_predictors` warns instead. The way out:
-    the means of its sine and cosine (a copy written by :func:`sine_cosine_command`), whose
+    mean of angles is as wrong; no setting keeps it. So are its ``predictors`` and ``lags`` in field
+    mode with ``field_inputs = "mean"`` (the default: each the area mean of its map; fix57a: waves
+    from about north gave ``mwd_mean`` near 180°). Named in ``predictors`` or ``lags`` otherwise
+    each value is at least the angle itself, and :func:`warn_direction_predictors` warns instead.
+    The way out: the means of its sine and cosine (a copy written by :func:`sine_cosine_command`), whose
     atan2(mean sine, mean cosine) is the circular mean direction (Fisher 1993, §2.2).
 
     Parameters
@@ -359,30 +365,31 @@ def refuse_direction_features(dataset: xr.Dataset, averaged: Mapping[str, Sequen
     dataset : xarray.Dataset
         As opened.
     averaged : mapping of str to sequence of str
-        Each averaging setting (a key of :data:`_AVERAGING_SETTINGS`) and the variables it names
-        (those absent are skipped: their settings say so elsewhere).
+        The variables each averaging setting names (read in turn by
+        :func:`~climann.data.averaged_quantities.refuse_averaged`, which skips those absent).
     where : str
         The files, for the message.
 
     Raises
     ------
     ClimannError
-        For the first such variable, naming the setting and the sine and cosine way out.
+        For the first direction among them, naming the setting and the sine and cosine way out.
     """
-    for setting, names in averaged.items():
-        for name in names:
-            if name not in dataset.data_vars or (reading := direction_reading(name, dataset[name].attrs)) is None:
-                continue
-            flag, does = _AVERAGING_SETTINGS[setting]
-            stored = name_in_file(dataset[name], name)
-            held = all(f"{name}_{part}" in dataset.data_vars for part in ("sin", "cos"))
-            way = ("they are in the data" if held
-                   else f"write them into a copy, e.g. {_sine_cosine_way(dataset[name], name)}")
-            raise ClimannError(
-                f"'{name}' in {variable_where(dataset[name], where)} is a direction ({reading}): {_WHY}, and [data] "
-                f"{setting} ({flag}) would {does}, which gives no direction; name its sine and cosine in [data] "
-                f"{setting} instead ({stored}_sin and {stored}_cos: atan2 of their means is the circular mean "
-                f"direction): {way}")
+    refuse_averaged(dataset, averaged, reading=lambda name, variable: direction_reading(name, variable.attrs),
+                    message=partial(_averaged_direction_refusal, where=where))
+
+
+def _averaged_direction_refusal(dataset: xr.Dataset, name: str, setting: str, reading: str, *, where: str) -> str:
+    """The refusal of :func:`refuse_direction_features` for ``name``, a direction (``reading``)
+    named in ``[data] setting``, with the way out of its sine and cosine."""
+    flag, does = AVERAGING_SETTINGS[setting], _AVERAGING_SETTINGS[setting]
+    stored = name_in_file(dataset[name], name)
+    held = all(f"{name}_{part}" in dataset.data_vars for part in ("sin", "cos"))
+    way = "they are in the data" if held else f"write them into a copy, e.g. {_sine_cosine_way(dataset[name], name)}"
+    return (f"'{name}' in {variable_where(dataset[name], where)} is a direction ({reading}): {_WHY}, and [data] "
+            f"{setting} ({flag}) would {does}, which gives no direction; name its sine and cosine in [data] "
+            f"{setting} instead ({stored}_sin and {stored}_cos: atan2 of their means is the circular mean "
+            f"direction): {way}")
 
 
 def warn_direction_predictors(dataset: xr.Dataset, names: Sequence[str], target: str, *, where: str,

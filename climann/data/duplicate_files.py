@@ -25,7 +25,12 @@ along their coordinates, one file's values would silently stand for both (xarray
   a whole step or more apart, is never taken for a copy. The later file's copy is left out
   with a note naming it; different values are refused in one line naming both files,
   by how much they differ and the way out (leave one out, or give one a new name with
-  ``[data] rename``).
+  ``[data] rename``). A copy that names the cells' areas (CF ``cell_measures``, section 7.2) where
+  the file it copies names none is kept in its place, with a warning: it is what a line climann
+  advised wrote into a new folder (NEMO's e1t·e2t, :func:`~climann.data.defaults.nemo_area_advice`),
+  and the original given first had the scores weighed by computed areas with no word (fix57c);
+  two files whose ``cell_measures`` name different areas are refused, the files' order choosing
+  the scores' weights.
 
 Ensembles are told apart before the values are compared: member files whose member is a global
 attribute alone (20CRv3's ``ensemble_member = 1``, CMIP6's ``realization_index``, :data:`MEMBER_ATTRIBUTES`)
@@ -84,7 +89,7 @@ from climann.data.undated_files import misdated_accumulations_message
 from climann.data.unit_text import after_number
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
-from climann.data.sources import two_names
+from climann.data.sources import LISTED_FILES, names_apart, two_names
 
 __all__ = ["without_duplicate_files"]
 
@@ -613,6 +618,56 @@ def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = 
     )
 
 
+def _measures_text(variable: xr.DataArray) -> str:
+    """The variable's CF ``cell_measures`` (section 7.2), its words joined by one space; "" for none."""
+    return " ".join(str(variable.attrs.get("cell_measures", "")).split())
+
+
+def _measured_copy(name: str, files: tuple[Path, Path], variables: tuple[xr.DataArray, xr.DataArray]) -> bool:
+    """Whether, of two files holding ``name`` with the same values at the same times, the later is the
+    one to keep: only it names the cells' areas (a CF ``cell_measures``, ``"area: e1e2t"``), as the copy
+    does that a line climann advised wrote into a new folder (``cell_measures/``, ``cell_areas/``:
+    :func:`~climann.data.defaults.nemo_area_advice`). Given with its original in one glob, the original
+    came first and the copy was left out: the scores were weighed by areas climann computes instead of
+    NEMO's e1t·e2t, with no word (fix57c).
+
+    Raises
+    ------
+    ClimannError
+        When both name cell measures, different ones: the files' order would choose the scores' weights.
+    """
+    one, other = (_measures_text(variable) for variable in variables)
+    if one == other or not other:
+        return False
+    if not one:
+        return True
+    shown = names_apart(*files)
+    raise ClimannError(
+        f"'{name}' is in both {two_names(*files)} at the same times with the same values, but their cell_measures "
+        f"differ ({one!r} in {shown[0]}, {other!r} in {shown[1]}): the scores are weighed by the cell areas it names, "
+        "which the files' order would choose; leave the file whose cell_measures is not wanted out of the files given")
+
+
+def _listed(names: Sequence[str], *, listed: int = LISTED_FILES) -> str:
+    """``a.nc, b.nc and 3 more files``: names already told apart (:func:`~climann.data.sources.names_apart`)."""
+    more = len(names) - listed
+    return ", ".join(names[:listed]) + (f" and {more} more file{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def _warn_measured_copies(name: str, pairs: Sequence[tuple[Path, Path]], measures: str) -> None:
+    """Warn once that ``name``'s files ``pairs`` (each an original left out, the copy used in its place)
+    are read from the copies, whose ``cell_measures`` names the cells' areas."""
+    shown = names_apart(*(pair[0] for pair in pairs), *(pair[1] for pair in pairs))  # cell_measures/a.nc, a.nc
+    originals, copies = (_listed(shown[:len(pairs)]), _listed(shown[len(pairs):]))
+    several = len(pairs) > 1
+    note_once(_log, logging.WARNING,
+              f"'{name}' of {originals} is held again, with the same values at the same times, by "
+              f"{'copies' if several else 'a copy'} whose cell_measures ({measures!r}) names the cells' areas "
+              f"({copies}): {'those copies are' if several else 'that copy is'} used, so that the "
+              f"scores are weighed by those areas; give the copies alone in --data, without the files they copy, to "
+              "be rid of this warning")
+
+
 def _time_beside_fields(name: str, datasets: Sequence[xr.Dataset], files: Sequence[Path], earlier: int,
                         index: int) -> ClimannError | None:
     """The refusal of two files whose field ``name``, with values that differ, has no time dimension
@@ -730,6 +785,7 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
     kept = list(datasets)
     holders: dict[tuple, int] = {}  # (variable, its times or None) → the first file holding it there
     emptied = set()
+    measured: dict[str, list[tuple[Path, Path]]] = {}  # name → (original left out, copy naming cell areas)
     for index, name in _checked_order(datasets, target):
         dataset = datasets[index]
         time = time_coordinate(dataset)
@@ -737,7 +793,8 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             continue  # one time held as a scalar: its fields are not told from another time's
         times = None if time is None else _times_key(dataset)
         static = times is None or time not in dataset[name].dims
-        earlier = holders.setdefault((name, None if static else times), index)
+        key = (name, None if static else times)
+        earlier = holders.setdefault(key, index)
         if earlier == index:
             continue
         if static and time is None and time_coordinate(datasets[earlier]) is None:
@@ -795,9 +852,17 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
                            files=files, renames=renames, clashes=None if static else _time_clashes(datasets, files))
         if static:  # the same field beside each year's series (one file per year): combined as one
             continue
+        if _measured_copy(name, (first, second), pair):  # the later names the cells' areas: it is kept
+            holders[key] = index
+            measured.setdefault(name, []).append((first, second))
+            kept[earlier] = kept[earlier].drop_vars(name)
+            emptied.add(earlier)
+            continue
         note_once(_log, logging.INFO, f"'{name}' in {second.name} is a copy of {first.name} (the same values at "
                                       f"the same times): {second.name}'s is not used")
         kept[index] = kept[index].drop_vars(name)
         emptied.add(index)
+    for name, pairs in measured.items():
+        _warn_measured_copies(name, pairs, _measures_text(datasets[files.index(pairs[0][1])][name]))
     still = [index for index, dataset in enumerate(kept) if index not in emptied or data_variable_names(dataset)]
     return [kept[index] for index in still], [files[index] for index in still]

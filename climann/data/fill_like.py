@@ -61,8 +61,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dask
+import dask.optimization
 import numpy as np
 import xarray as xr
+from dask.base import tokenize
+from dask.core import flatten
+from dask.delayed import Delayed
+from dask.highlevelgraph import HighLevelGraph, MaterializedLayer
 
 from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted_forms, file_encodings
 from climann.data.notes import with_store_notes
@@ -422,10 +427,11 @@ def blocks_by_step(data: object, time_axis: int | None, *, shared: bool = False)
     time step (0 for a static field, ``time_axis`` None): for counts by time step that read every
     block once, one block in memory per task.
 
-    ``shared``: the blocks keep the keys of the file's reads (dask's graph not optimized), so that
-    a check of other data made from the same reads (the values a mask removed,
-    :mod:`climann.data.absolute_zero`), computed together (:func:`read_together`), reads the
-    file once with it; else the graph is optimized (a region read alone from the file).
+    ``shared``: the blocks keep the keys of the file's reads (dask's graph not optimized, each
+    block's culled to the tasks it needs: :func:`_own_graph_blocks`), so that a check of other data
+    made from the same reads (the values a mask removed, :mod:`climann.data.absolute_zero`),
+    computed together (:func:`read_together`), reads the file once with it; else the graph is
+    optimized (a region read alone from the file).
     """
     return [(block, 0 if time_axis is None else offsets[time_axis])
             for block, offsets in blocks_by_place(data, shared=shared)]
@@ -433,13 +439,50 @@ def blocks_by_step(data: object, time_axis: int | None, *, shared: bool = False)
 
 def blocks_by_place(data: object, *, shared: bool = False) -> list[tuple[object, tuple[int, ...]]]:
     """Each block of ``data`` (dask's blocks, or a NumPy array whole) with the index of its first
-    value along every axis; ``shared`` as :func:`blocks_by_step` (which takes the time axis's)."""
+    value along every axis; ``shared`` as :func:`blocks_by_step` (which takes the time axis's), each
+    block's graph then holding only the tasks it needs (:func:`_own_graph_blocks`)."""
     if not dask.is_dask_collection(data):
         return [(data, (0,) * np.ndim(data))]
-    blocks = data.to_delayed(optimize_graph=not shared)
+    blocks = _own_graph_blocks(data) if shared else data.to_delayed(optimize_graph=True)
     starts = [np.cumsum([0, *sizes]) for sizes in data.chunks]
     return [(blocks[index], tuple(int(starts[axis][place]) for axis, place in enumerate(index)))
             for index in np.ndindex(*blocks.shape)]
+
+
+def _own_graph_blocks(data: object) -> np.ndarray:
+    """``data.to_delayed(optimize_graph=False)``, each block's Delayed holding only the tasks its
+    value needs (the graph culled to its key, :func:`dask.optimization.cull`), under the keys of
+    ``data``'s graph: checks made from the same reads still read the file once (dask merges equal
+    keys), while a check's task per block no longer carries the graph of every file. Unculled, each
+    of the 1 095 blocks of 1 095 daily files held the whole graph's 1 100 layers, copied into each
+    of the ~11 000 check tasks made from them (:func:`dask.delayed` merges its arguments' graphs):
+    ``climann info`` of those files peaked at 2.8 GB (fix57b).
+
+    Parameters
+    ----------
+    data : dask.array.Array
+        Of shape ``data.numblocks`` in blocks.
+
+    Returns
+    -------
+    numpy.ndarray of dask.delayed.Delayed
+        Of shape ``data.numblocks``: each block under its key in ``data``'s graph.
+    """
+    keys = data.__dask_keys__()
+    tasks, dependencies = dask.optimization.cull(dict(data.__dask_graph__()), list(flatten(keys)))
+    blocks = np.empty(data.numblocks, dtype=object)
+    for index in np.ndindex(*data.numblocks):
+        key = functools.reduce(lambda nested, place: nested[place], index, keys)
+        needed, waiting = {key}, [key]
+        while waiting:
+            for dependency in dependencies[waiting.pop()]:
+                if dependency not in needed:
+                    needed.add(dependency)
+                    waiting.append(dependency)
+        layer = f"block-{tokenize(key)}"  # the same block's graph, made again by another check, under the same name
+        graph = HighLevelGraph({layer: MaterializedLayer({name: tasks[name] for name in needed})}, {layer: set()})
+        blocks[index] = Delayed(key, graph, layer=layer)
+    return blocks
 
 
 def checked_blocks(variable: xr.DataArray, *, shared: bool = False) -> list[tuple[object, tuple[int, ...], object]]:

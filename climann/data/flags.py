@@ -43,12 +43,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
 
+from climann.data.averaged_quantities import refuse_averaged
 from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import checked_steps
 from climann.data.flag_codes import flag_codes
@@ -938,15 +940,19 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
 #: What each ``[data]`` setting that averages a variable would do with the codes of a flag variable.
 _AVERAGING_SETTINGS = {"global_means": "average them over the globe",
                        "regional_means": "average them over its boxes",
-                       "anomalies": "subtract their mean of each calendar month"}
+                       "anomalies": "subtract their mean of each calendar month",
+                       **dict.fromkeys(("predictors", "lags"), 'average them over the target\'s grid (field_inputs = '
+                                       '"mean"; "flatten" gives each cell\'s class)')}
 
 
 def refuse_flag_features(dataset: xr.Dataset, averaged: Mapping[str, Sequence[str]], *, where: str) -> None:
     """Refuse a CF flag variable of more than two values (:func:`flag_classes`) named in a
     ``[data]`` setting that averages it (``global_means``, ``regional_means``, ``anomalies``):
     a mean of class codes is no quantity (land-cover classes 10 and 50 average to 30, another
-    class), whatever the network does with it (break54d A2). Named in ``predictors`` or ``lags``
-    its codes are at least each one class, and :func:`warn_flag_predictors` warns instead. The
+    class), whatever the network does with it (break54d A2); so are its ``predictors`` and ``lags``
+    in field mode with ``field_inputs = "mean"`` (the default: each the area mean of its map,
+    fix57a). Named in ``predictors`` or ``lags`` otherwise its codes are at least each one class,
+    and :func:`warn_flag_predictors` warns instead. The
     way out is the one of that warning (:func:`indicator_advice`): one 0/1 variable per class,
     whose area mean is the area fraction of that class.
 
@@ -955,29 +961,28 @@ def refuse_flag_features(dataset: xr.Dataset, averaged: Mapping[str, Sequence[st
     dataset : xarray.Dataset
         As opened.
     averaged : mapping of str to sequence of str
-        Each averaging setting (a key of :data:`_AVERAGING_SETTINGS`) and the variables it names
-        (those absent are skipped: their settings say so elsewhere).
+        The variables each averaging setting names (read in turn by
+        :func:`~climann.data.averaged_quantities.refuse_averaged`, which skips those absent).
     where : str
-        The files, for the message.
+        The files, named in the refusal.
 
     Raises
     ------
     ClimannError
-        For the first such variable, naming the setting and the indicator line.
+        For the first flag variable among them, naming the setting and the indicator line.
     """
-    from climann.errors import ClimannError
+    refuse_averaged(dataset, averaged, reading=lambda name, variable: flag_classes(variable),
+                    message=partial(_averaged_flag_refusal, where=where))
 
-    for setting, names in averaged.items():
-        for name in names:
-            if name not in dataset.data_vars or (classes := flag_classes(dataset[name])) is None:
-                continue
-            raise ClimannError(
-                f"'{name}' in {variable_where(dataset[name], where)} is a CF flag variable ({classes}): its codes "
-                f"are classes, not amounts, and [data] {setting} would {_AVERAGING_SETTINGS[setting]} (a mean of "
-                f"class codes is no quantity); leave it out of [data] {setting}, or, to use its classes, "
-                f"{indicator_advice(name, dataset[name])} and name those in [data] {setting} (the mean of one is "
-                f"the area fraction of its class)"
-            )
+
+def _averaged_flag_refusal(dataset: xr.Dataset, name: str, setting: str, classes: str, *, where: str) -> str:
+    """The refusal of :func:`refuse_flag_features` for ``name``, a flag variable of ``classes``
+    named in ``[data] setting``, with the way out of its indicators."""
+    return (f"'{name}' in {variable_where(dataset[name], where)} is a CF flag variable ({classes}): its codes "
+            f"are classes, not amounts, and [data] {setting} would {_AVERAGING_SETTINGS[setting]} (a mean of "
+            f"class codes is no quantity); leave it out of [data] {setting}, or, to use its classes, "
+            f"{indicator_advice(name, dataset[name])} and name those in [data] {setting} (the mean of one is "
+            f"the area fraction of its class)")
 
 
 def _indicator_statement(made: str, name: str, expression: str, no_class: Sequence[str] = ()) -> str:

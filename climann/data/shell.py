@@ -542,11 +542,15 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
     made = f"mkdir -p {shown_path(folder)}"
     grib = any(is_grib_file(file) for file in files)
     renaming = period_renaming(files, period) if period is not None and not grib else None
+    home = _cdo_home(tool, files, folder)  # CDO opens no path with a space: run inside the files' folder
     if len(files) == 1:
         copy = folder / period_copy_name(files[0], renaming)
         command = tool(shown_path(files[0]), shown_path(copy))
         # mkdir -p passes the second time, and CDO writes over a copy there: none written over (break51a A3's kind)
-        kept = "" if _guarded(command) else none_there(copy)
+        kept = "" if guards_itself(command) else none_there(copy)
+        if home is not None:
+            inside = shlex.quote(os.path.relpath(copy, home))
+            command = f"( cd {shown_path(home)} && {tool(shlex.quote(Path(str(files[0])).name), inside)} )"
         return f"{kept}{made} && {grib_command(command) if grib else command}"
     pattern = shared_glob(files)
     listed = (" ".join(shown_path(file) for file in files) if pattern is None
@@ -556,8 +560,30 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
              else f'"$(basename "$f" | sed {renaming.sed})"')
     each, copy = '"$f"', f'{shown_path(folder)}/' + named
     command = tool(each, copy)
-    kept = "" if _guarded(command) else none_there_in_loop(listed, copy)
+    kept = "" if guards_itself(command) else none_there_in_loop(listed, copy)
+    if home is not None:  # the loop inside the folder, over the files' names there
+        names = (" ".join(shlex.quote(Path(str(file)).name) for file in files) if pattern is None
+                 else glob_words(Path(pattern.name)))
+        copy = f"{shlex.quote(os.path.relpath(folder, home))}/{named}"
+        looped = stopping_loop(names, grib_command(tool(each, copy)) if grib else tool(each, copy))
+        return f"{kept}{made} && ( cd {shown_path(home)} && {looped} )"
     return f"{kept}{made} && {stopping_loop(listed, grib_command(command) if grib else command)}"
+
+
+def _cdo_home(tool: Callable[[str, str], str], files: Sequence[str | Path], folder: Path) -> Path | None:
+    """The one folder of ``files`` when ``tool`` is CDO's (``cdo …``) and that folder's path holds a space, with the
+    new ``folder`` of their copies inside it and no space in the names from there: :func:`copies_command` then runs
+    CDO inside it (CDO 2.1.1 opens no path with a space, input or output, quoted or not: "Open failed on >my<";
+    :func:`cdo_inside_folder` for one line of merged files, fix56d; here for the others, fix57c). None otherwise."""
+    parents = {os.path.abspath(Path(str(file)).parent) for file in files}
+    if len(parents) != 1 or re.search(r"(^|&& |\( )cdo ", tool("IN", "OUT")) is None:
+        return None
+    home = Path(str(files[0])).parent
+    inside = [Path(str(file)).name for file in files] + [os.path.relpath(folder, home)]
+    if (not re.search(r"\s", working_path(home))
+            or any(re.search(r"\s", name) or name.startswith("..") for name in inside)):
+        return None
+    return home
 
 
 #: CMIP's and CORDEX's frequency tokens in file names (CMIP6 DRS ``frequency``; CORDEX archive
@@ -630,7 +656,7 @@ def period_copy_name(path: str | os.PathLike, renaming: PeriodRenaming | None) -
     return name if renaming is None else renaming.name(name)
 
 
-def _guarded(command: str) -> bool:
+def guards_itself(command: str) -> bool:
     """Whether ``command`` refuses by itself to write over a file there (:func:`whole_write`'s
     Python, :func:`none_there`'s shell): no second guard before it."""
     return THERE_ALREADY.split(":")[0] in command
@@ -859,7 +885,7 @@ def _into_folder(text: str, words: str, folder: Path, copy: Path, after: str) ->
     (:func:`none_there`), and followed by ``after``."""
 
     def write(command: str, quoted: str) -> str:
-        kept = "" if _guarded(command) or none_there(copy) in text else none_there(copy)
+        kept = "" if guards_itself(command) or none_there(copy) in text else none_there(copy)
         return f"{kept}mkdir -p {shown_path(folder)} && {command}{quoted}{after}"
 
     return _each_command(text, words, write, written=repr(working_path(copy)))
@@ -908,7 +934,7 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
 
     def loop(command: str, quoted: str) -> str:
         # each copy checked before the loop: mkdir -p passes the second time, CDO writes over a copy (NCO asks)
-        kept = "" if _guarded(command) else none_there_in_loop(listed, words.split(" ", 1)[1])
+        kept = "" if guards_itself(command) else none_there_in_loop(listed, words.split(" ", 1)[1])
         return f"{kept}mkdir -p {shown_path(folder)} && {stopping_loop(listed, command)}{quoted}{after}"
 
     return _each_command(text, words, loop)
@@ -1995,8 +2021,9 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
     """One xarray line that runs ``statements`` on the input of ``files`` (``IN OUT``,
     :func:`input_and_copy`) opened as ``d`` with its times as the numbers stored
     (``decode_times=False``), and writes ``d`` to a copy: the second file of ``files`` for a
-    NetCDF file (:meth:`xarray.Dataset.to_netcdf`), a new store beside a Zarr store
-    (``pr_fixed.zarr``, :meth:`xarray.Dataset.to_zarr`), whole or not at all
+    NetCDF file (:meth:`xarray.Dataset.to_netcdf`); for a Zarr store (:meth:`xarray.Dataset.to_zarr`)
+    that second one where it names a store (``shifted/pr.zarr``), else a new store beside it
+    (``pr_fixed.zarr``), whole or not at all
     (:func:`whole_write`: a line interrupted half-way leaves no file under the copy's name). It
     is :func:`values_command`'s line for a store, and the way out that runs where NCO is not
     installed for a file.
@@ -2032,7 +2059,9 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
                   f"{whole_write()}")
         return f"{python_command(script)} {files}"
     if is_zarr_store(words[0]):
-        store, copy = working_path(words[0]), working_path(copy_path(words[0], suffix, ".zarr"))
+        # a store's copy named as a store (in a new folder, fix57a), else a new store beside it
+        named = len(words) > 1 and words[1].rstrip("/").endswith(".zarr")
+        store, copy = working_path(words[0]), working_path(words[1] if named else copy_path(words[0], suffix, ".zarr"))
         return python_command(f"import sys, xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); "
                               f"{body}; {whole_write('d.to_zarr', repr(copy))}")
     read, written = (working_path(word) if word not in ("IN.nc", "OUT.nc") else word for word in words[:2])

@@ -100,8 +100,8 @@ from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.resampling import (calendar_resample_command, composite_resample_command, resample_command,
                                       restamp_command)
 from climann.data.shell import (
-    beside, cdo_command, cdo_input_files, cdo_inside_folder, copies_command, copies_data, copies_folder,
-    copies_of_files, copy_in_folder, file_time_names, glob_words, grib_command, in_place_note, input_and_copy,
+    cdo_command, cdo_input_files, cdo_inside_folder, copies_command, copies_data, copies_folder, copies_of_files,
+    copy_in_folder, file_time_names, glob_words, grib_command, guards_itself, in_place_note, input_and_copy,
     new_folder, none_there, none_there_in_loop, one_copy_line, python_command, shared_glob, shown_path, steps_command,
     stopping_loop, working_path,
 )
@@ -522,10 +522,10 @@ def _one_cell_a_day(cells: Sequence[tuple | None]) -> bool:
 
 def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean",
                      centred_on: float | None = None, bounded: bool = True,
-                     extreme: str | None = None) -> str:
+                     extreme: str | None = None, series: Sequence[str | Path] = ()) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
-    (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it);
+    (the file as :func:`climann.data.shell.shown_path` gives it, the means written into a new folder);
     for an ``N-hourly`` step, which no cdo operator names, the xarray line of
     :func:`~climann.data.resampling.resample_command` (``time`` the file's time dimension), which
     writes the new cells' bounds (``Dataset.resample`` alone averages them, break33b B5);
@@ -545,18 +545,22 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     ``extreme``: ``"maximum"`` or ``"minimum"`` when each value is that extreme
     over its cell (``time: maximum``, :func:`~climann.data.cell_methods.time_extreme`): the coarser
     value is their extreme (``cdo yearmax``), which keeps the ``cell_methods`` right, never their mean
-    (break45d A3).
+    (break45d A3). ``series``: every file of the series ``file`` is one of; more than one, the line is
+    on them all, merged by time, its copy in a new folder, and the ``--data`` takes it in place of them
+    all (:func:`_series_copies`; fix57a: the line copied ``file`` alone, the others "given as before"
+    still at the finer step, refused again).
     """
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     statistic, words = _statistic_of(value_word, extreme)
     if prefix and not cdo_copies(str(file), time) and frequency in _CALENDAR_PERIODS:
         # a CF station file (runoff(time, id)): CDO skips its variables, "Unsupported file structure" (break44d A10)
-        line = _one_copy(lambda files: calendar_resample_command(
-            file, _CALENDAR_PERIODS[frequency], frequency, time, statistic=statistic, files=files), file, frequency)
+        line = _series_copies(lambda files: calendar_resample_command(
+            file, _CALENDAR_PERIODS[frequency], frequency, time, statistic=statistic, files=files), file, frequency,
+            series)
         return f"e.g. {frequency} {words} with {line}"
     if prefix:
         operators = _cdo_time_statistic(f"{prefix}{statistic}", file_directions(file) if statistic == "mean" else {})
-        line = _one_copy(lambda files: cdo_command(operators, files), file, frequency)
+        line = _series_copies(lambda files: cdo_command(operators, files), file, frequency, series, cdo=True)
         return f"e.g. {frequency} {words} with {line}"
     if statistic != "mean":  # resample_command writes means
         kept = "totals are summed" if statistic == "sum" else f"{words} give their extreme"
@@ -567,10 +571,40 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         where = (f" centred on {_time_of_day(centred_on)}, {_time_of_day(centred_on + step)} …, the run's stamps "
                  f"(without time bounds, read at their hours)" if centred_on is not None else "")
         read = "" if bounded else " (each value, without time bounds, taken over the step centred on its stamp)"
-        line = _one_copy(lambda files: resample_command(file, step, time, centred_on=centred_on, files=files), file,
-                         frequency)
+        line = _series_copies(lambda files: resample_command(file, step, time, centred_on=centred_on, files=files),
+                              file, frequency, series)
         return f"e.g. {frequency} means{where}{read} with {line}"
     return "e.g. with xarray's Dataset.resample"
+
+
+def _series_copies(line: Callable[[str], str], file: str | Path, name: str, series: Sequence[str | Path], *,
+                   cdo: bool = False) -> str:
+    """``line(IN OUT)`` on the files of ``series`` merged by time (``file`` alone when the series
+    holds fewer than two: :func:`_one_copy`), in backticks, writing one copy into a new folder
+    ``name`` (:func:`~climann.data.shell.copies_folder`), then the ``--data`` that takes it in
+    place of them all. ``cdo``: ``line`` is CDO's, which reads the merge as its input
+    (``-mergetime``, :func:`_merged_series`); a Python line reads the merge CDO writes into the new
+    folder first, removed after it. A line for the first file alone left the others at the finer
+    step, "given as before", refused again (fix57a); a loop over the files, each copied alone, lost
+    each period that straddles two files (an hourly value without bounds covers half an hour on
+    either side of its stamp: a day's last 3-hour cell needs the next day's first value), as a
+    month's mean needs every step of the month whichever file holds it (break48b A1)."""
+    files = list(dict.fromkeys(str(each) for each in series))
+    merged = _merged_series(files)
+    if merged is None or not all(os.path.isfile(each) and not is_zarr_store(each) for each in files):
+        return _one_copy(line, file, name)
+    named, source, replaced = merged
+    folder = copies_folder(Path(files[0]).parent, name)
+    copy = copy_in_folder(folder, named, name)
+    if cdo:
+        command = line(f"{source} {shown_path(copy)}")
+    else:
+        joined = shown_path(folder / f"{named.stem}_merged.nc")
+        resampled = line(f"{joined} {shown_path(copy)}")
+        command = f"cdo {source.removeprefix('-')} {joined} && {resampled} && rm {joined}"
+    kept = "" if guards_itself(command) else none_there(copy)
+    return (f"`{kept}mkdir -p {shown_path(folder)} && {command}`, then give --data {shown_path(copy)} in place of "
+            f"{replaced} {_OWN_FOLDER_MERGED}")
 
 
 def _one_copy(line: Callable[[str], str], file: str | Path, name: str) -> str:
@@ -725,7 +759,8 @@ def series_averaging_advice(
         only = next(iter(groups)) if len(groups) == 1 else "mean"
         return averaging_advice(file, frequency, time, value_word=only if only in _KEPT_STATISTICS else "mean",
                                 centred_on=centred_on, bounded=bounded,
-                                extreme=only if only in _EXTREME_STATISTICS else None) + unsaid + assumed
+                                extreme=only if only in _EXTREME_STATISTICS else None, series=series
+                                ) + unsaid + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
     # a step CDO has no cells of: the new cells are whole periods, set on the output (fix43l)
     new_cells = f"settbounds,{_CDO_PERIODS[prefix]} -" if not bounded and step not in _CDO_CELLS else ""
@@ -959,7 +994,7 @@ def _file_averaging_advice(fine: _Axis, frequency: str, time: str, used: Sequenc
     words[fine.variable] = fine.value_word
     if {_SERIES_WORDS.get(word, "mean") for word in words.values()} != {"total", "mean"}:
         return _copies_advice(fine, str(frequency), time) or averaging_advice(
-            fine.file, frequency, time, value_word=fine.value_word, extreme=fine.extreme)
+            fine.file, frequency, time, value_word=fine.value_word, extreme=fine.extreme, series=fine.distinct_files)
     methods = {name: f"{time}: {'sum' if _SERIES_WORDS.get(word) == 'total' else 'mean'}"
                for name, word in words.items()}
     return series_averaging_advice(fine.file, frequency, methods, time=time)
@@ -1384,19 +1419,34 @@ def _copies_of(axis: _Axis, name: str, tool: Callable[[str, str], str], *, store
     into a new folder ``name`` beside the first (:func:`~climann.data.shell.copies_command`:
     one command, or a loop over a glob or the files), the ``--data`` argument that takes the
     copies, and the words naming the files they replace. Of Zarr stores, which a shell loop's
-    xarray line does not write (:func:`~climann.data.shell.xarray_command` writes a store's
-    copy as a new store beside it), one command each, their copies beside them, ending
-    ``store_copy`` (``.nc`` for a tool that writes NetCDF). ``period``: the copies hold statistics
-    over these periods, named for them (:func:`~climann.data.shell.period_renaming`: daily means of
-    ``pr_…_3hr_….nc`` under that name were listed as 3-hourly files, break54c A7)."""
+    xarray line does not write, one command each (:func:`_store_copies`), each copy under its
+    store's name in a new folder ``name``, ending ``store_copy`` (``.nc`` for a tool that writes
+    NetCDF). ``period``: the copies hold statistics over these periods, named for them
+    (:func:`~climann.data.shell.period_renaming`: daily means of ``pr_…_3hr_….nc`` under that
+    name were listed as 3-hourly files, break54c A7)."""
     files = axis.distinct_files
     replaced = shown_path(files[0]) if len(files) == 1 else f"the {len(files)} files of {axis.variable}"
     if any(is_zarr_store(file) for file in files):
-        copies = [beside(file, extension=store_copy) for file in files]
-        return (" && ".join(tool(shown_path(file), copy) for file, copy in zip(files, copies)),
-                " --data ".join(copies), replaced)
+        return (*_store_copies(files, name, tool, store_copy), replaced)
     folder = copies_folder(Path(files[0]).parent, name)
     return copies_command(tool, folder, files, period=period), copies_data(folder, files, period=period), replaced
+
+
+def _store_copies(files: Sequence[str], name: str, tool: Callable[[str, str], str], store_copy: str
+                  ) -> tuple[str, str]:
+    """:func:`_copies_of` for files among which are Zarr stores: the commands ``tool(input, copy)``,
+    one per file, each copy under its file's name ending ``store_copy`` in a new folder ``name``
+    beside it (:func:`~climann.data.shell.copies_folder`, one per folder of the files), made first
+    and checked to hold none of them (:func:`~climann.data.shell.none_there`), then the
+    ``--data`` arguments that take the copies. A copy written beside its store (``tas_fixed.zarr``
+    beside ``tas.zarr``) was taken with it by a glob over their folder (fix57a, as break52a A1 for
+    NetCDF files)."""
+    folders = {parent: copies_folder(parent, name) for parent in dict.fromkeys(Path(file).parent for file in files)}
+    copies = [folders[Path(file).parent] / f"{Path(file).stem}{store_copy}" for file in files]
+    commands = [tool(shown_path(file), shown_path(copy)) for file, copy in zip(files, copies)]
+    kept = "".join(none_there(copy) for command, copy in zip(commands, copies) if not guards_itself(command))
+    made = " && ".join(f"mkdir -p {shown_path(folder)}" for folder in folders.values())
+    return f"{kept}{made} && {' && '.join(commands)}", " --data ".join(shown_path(copy) for copy in copies)
 
 
 def _edge_choice(means: _Axis, instants: _Axis) -> str:

@@ -547,16 +547,17 @@ def _open_subset(
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     # a mean of class codes is never right; a lag of them is the codes as numbers, as a predictor (break54d A2)
-    refuse_flag_features(selected, {"global_means": data.global_means, "regional_means": list(data.regional_means),
-                                    "anomalies": data.anomalies}, where=where)
+    averaged = {"global_means": data.global_means, "regional_means": list(data.regional_means),
+                "anomalies": data.anomalies}
+    if data.mode == "field" and data.field_inputs == "mean":  # each predictor and lag is its area mean (fix57a)
+        averaged.update(predictors=list(data.predictors or ()), lags=list(data.lags))
+    refuse_flag_features(selected, averaged, where=where)
     warn_flag_predictors(selected, list(dict.fromkeys([*(data.predictors or ()), *data.lags])), where=where,
                          target=data.target)
     warn_identifier_predictors(selected, data.predictors or (), where=where)
     refuse_direction_target(selected, data.target, where=where)
     # an area mean or anomaly of angles is no direction; a lag of one is the angle as a number (break56c A1)
-    refuse_direction_features(selected, {"global_means": data.global_means,
-                                         "regional_means": list(data.regional_means),
-                                         "anomalies": data.anomalies}, where=where)
+    refuse_direction_features(selected, averaged, where=where)
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where, lags=list(data.lags))
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
     warn_own_anomalies(selected, data.predictors or (), data.target, where=where)

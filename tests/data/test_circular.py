@@ -380,6 +380,53 @@ def test_an_area_mean_or_anomaly_of_a_direction_is_refused_and_its_sine_cosine_w
                                         setting: renamed}}))
 
 
+@pytest.mark.parametrize(("setting", "value", "column"), [
+    pytest.param("predictors", ["mwd", "mwp"], "{}_mean", id="predictor"),
+    pytest.param("lags", {"mwd": [1]}, "{}_lag1_mean", id="lag"),
+])
+def test_a_direction_averaged_over_the_field_is_refused_and_its_sine_cosine_means_give_the_circular_mean(
+        tmp_path, monkeypatch, setting, value, column):
+    """fix57a: in field mode with field_inputs = "mean" (the default) each predictor and lag is the area-weighted mean
+    of its map, and mwd_mean of waves from about north was their arithmetic mean, near 180°, with only the warning that
+    the network reads north as far-apart numbers. Refused as --global-means is; the printed line run as printed, the
+    means of the copy's mwd_sin and mwd_cos give by atan2 the cos-latitude-weighted circular mean of mwd (numpy here);
+    field_inputs = "flatten" (each cell's angle) stays a warning."""
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    monkeypatch.chdir(tmp_path)
+    _, mwd = _north_wave_file(tmp_path / "wave.nc")
+    asked = {"predictors": ["mwp"], setting: value}
+    with pytest.raises(ClimannError) as refused:
+        prepare_data(build_config({"data": {"paths": ["wave.nc"], "target": "swh", "mode": "field", **asked}}))
+    message = str(refused.value)
+    assert "\n" not in message and message.startswith("'mwd' in wave.nc is a direction (units 'Degree true'")
+    assert (f"[data] {setting} (--{setting} in field mode) would average its angles over the target's grid as "
+            f'numbers (field_inputs = "mean"; "flatten" gives each cell\'s angle), which gives no direction; name its '
+            f"sine and cosine in [data] {setting} instead (mwd_sin and mwd_cos: " in message)
+    folder, code = re.search(r'mkdir -p (\S+) && (python -c "[^"]+") \(its copy in a new folder\), then give --data '
+                             r'sincos/wave\.nc in place of wave\.nc', bare_python(message)).groups()
+    (tmp_path / folder).mkdir()
+    run_python("-c", shlex.split(code)[2], check=True, cwd=tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["sincos", "wave.nc"]
+    both = {"predictors": ["mwd_sin", "mwd_cos", "mwp"], "lags": {"mwd_sin": [1], "mwd_cos": [1]}}[setting]
+    samples = prepare_data(build_config({"data": {"paths": ["sincos/wave.nc"], "target": "swh", "mode": "field",
+                                                  **{**asked, setting: both}}})).samples
+    names = list(samples.feature_names)
+    sine, cosine = (samples.inputs[:, names.index(column.format(name))].astype("f8") for name in ("mwd_sin", "mwd_cos"))
+    steps = samples.time_index - (1 if setting == "lags" else 0)
+    weights = np.cos(np.deg2rad([50.0, 47.5, 45.0]))[None, :, None] * np.ones((1, 1, mwd.shape[2]))
+    radians = np.deg2rad(mwd[steps].astype("f8"))
+    circular = np.arctan2((np.sin(radians) * weights).sum((1, 2)), (np.cos(radians) * weights).sum((1, 2)))
+    np.testing.assert_allclose(np.arctan2(sine, cosine), circular, rtol=0, atol=1e-5)
+    arithmetic = (mwd[steps] * weights).sum((1, 2)) / weights.sum((1, 2))
+    assert np.all(np.abs(np.rad2deg(circular)) < 45) and 90 < arithmetic.mean() < 270  # the fault refused
+    flattened = prepare_data(build_config({"data": {"paths": ["wave.nc"], "target": "swh", "mode": "field",
+                                                    "field_inputs": "flatten", **asked}})).samples
+    cells = [name for name in flattened.feature_names if name.startswith(column.format("mwd").removesuffix("_mean"))]
+    assert len(cells) == mwd[0].size
+
+
 def test_the_lags_of_a_direction_are_warned_about_once(tmp_path, caplog):
     """break56c A1: --lags mwd=1 went unwarned; a lag of a direction is the angle as a number, as the predictor is."""
     from climann.workflow.config import build_config

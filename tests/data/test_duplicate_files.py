@@ -7,7 +7,10 @@ and no word (break17 F0): two scenarios, two members or a corrected re-download 
 import hashlib
 import json
 import logging
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -608,8 +611,6 @@ def test_fields_beside_a_one_step_time_they_do_not_use_are_given_the_time_dimens
     two such files were "in both files: their values differ", with a rename per file (128 static fields). The
     refusal says the fields lack their file's time and gives the loop that adds it; run as printed (the venv's
     python), its copies open as one series, each file's field at its own step (numpy: the values written)."""
-    import os
-    import subprocess
 
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(2)
@@ -866,3 +867,109 @@ def test_a_join_given_beside_the_files_it_joins_is_named_as_such(tmp_path, monke
         "give the joined file in place of them (leave 'data/tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412.nc' "
         "out of --data), or one member's files without it")
     assert "control" not in str(beside.value)
+
+
+def _nemo_copies_given(tmp_path, layout: str):
+    """ORAS5-like data beside a NEMO 3.6 mesh_mask.nc (e1t, e2t, no e1e2t), the e1t·e2t line of its note run by
+    bash as printed (copies in new folders: cell_measures/ and cell_areas/), and the --data given the originals and
+    the copies together as ``layout`` says: the paths, in order, and e1t·e2t."""
+    from climann.data.defaults import default_inputs
+
+    dataset = grid_dataset(n_years=4)
+    if layout == "one-folder":
+        dataset[["tas", "pred"]].to_netcdf(tmp_path / "grid_T.nc")
+        data = ["grid_T.nc"]
+    else:
+        (tmp_path / "oras5").mkdir()
+        for year in range(4):
+            dataset[["tas", "pred"]].isel(time=slice(12 * year, 12 * year + 12)).to_netcdf(
+                tmp_path / "oras5" / f"grid_T_{year}.nc")
+        data = ["oras5/*.nc"]
+    e1t = 2.2e6 * np.cos(np.deg2rad(dataset["lat"].values))[:, None] * np.ones((1, 6))
+    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.3 * np.arange(6))
+    xr.Dataset({name: (("t", "lat", "lon"), values[None]) for name, values in {"e1t": e1t, "e2t": e2t}.items()},
+               coords={"lat": dataset["lat"], "lon": dataset["lon"]}).to_netcdf(tmp_path / "mesh_mask.nc")
+    with open_dataset(expand_paths([*data, "mesh_mask.nc"])) as opened:
+        (note,) = [note for note in default_inputs(opened, "tas").notes("tas") if "to weigh them by e1t·e2t" in note]
+    (line,) = re.findall(r"to weigh them by e1t·e2t: `([^`]+)`", note)
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    given = {"one-folder": ["*.nc", "cell_areas/*.nc"],
+             "series-originals-first": ["oras5/*.nc", "oras5/cell_measures/*.nc", "mesh_mask.nc",
+                                        "cell_areas/mesh_mask.nc"],
+             "series-copies-first": ["oras5/cell_measures/*.nc", "oras5/*.nc", "cell_areas/mesh_mask.nc",
+                                     "mesh_mask.nc"]}[layout]
+    return given, e1t * e2t
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
+@pytest.mark.parametrize("layout", [pytest.param("series-originals-first", id="series-originals-first"),
+                                    pytest.param("series-copies-first", id="series-copies-first"),
+                                    pytest.param("one-folder", id="one-folder-originals-first")])
+def test_originals_given_with_their_cell_measures_copies_weigh_the_scores_by_e1t_e2t(tmp_path, monkeypatch, layout):
+    """fix57c: the NEMO e1t·e2t line's copies (cell_measures/, cell_areas/) given in one --data with the files they
+    copy: the copy of the target's file was left out as a duplicate of its original (the file given first), which
+    names no cell_measures, and the scores were weighed by climann's computed areas with no word. Now the copy that
+    names the cells' areas is the one used, with a warning; the test MSE of the climatology is numpy's weighted by
+    e1t·e2t."""
+    from climann.evaluation.predictions import split_labels
+
+    monkeypatch.chdir(tmp_path)
+    draw_no_run_figures(monkeypatch)
+    given, areas = _nemo_copies_given(tmp_path, layout)
+    config = build_config({"data": {"paths": given, "target": "tas", "predictors": ["pred"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["cell_areas"] == "e1e2t"
+    log = (tmp_path / "run" / "train.log").read_text()
+    warned = re.search(r"by (copies|a copy) whose cell_measures \('area: e1e2t'\) names the cells' areas", log)
+    assert (warned is not None) == (layout != "series-copies-first")  # the copies first were kept before
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        block = predictions.isel(time=np.flatnonzero(split_labels(predictions["split"]) == "test"))
+        error = block["tas_climatology"].values - block["tas"].values.astype(np.float64)
+        present = np.isfinite(error) & np.isfinite(block["tas_pred"].values)
+        weights = np.broadcast_to(areas, error.shape)[present]
+    assert run.metrics["splits"]["test"]["climatology"]["mse"] == pytest.approx(
+        np.sum(weights * error[present] ** 2) / np.sum(weights), rel=1e-6)
+
+
+def test_copies_whose_cell_measures_name_other_areas_are_refused(tmp_path):
+    """fix57c: the same values at the same times, one file naming areacello, the other e1e2t: which areas weigh the
+    scores is not left to the files' order."""
+    dataset = grid_dataset(n_years=1)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for folder, area in (("a", "areacello"), ("b", "e1e2t")):
+        copy = dataset[["tas"]].copy()
+        copy["tas"].attrs["cell_measures"] = f"area: {area}"
+        copy.to_netcdf(tmp_path / folder / "tas.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "a" / "tas.nc", tmp_path / "b" / "tas.nc"])
+    assert str(error.value) == (
+        "'tas' is in both a/tas.nc and b/tas.nc at the same times with the same values, but their cell_measures "
+        "differ ('area: areacello' in a/tas.nc, 'area: e1e2t' in b/tas.nc): the scores are weighed by the cell areas "
+        "it names, which the files' order would choose; leave the file whose cell_measures is not wanted out of the "
+        "files given")
+
+
+def test_a_copy_naming_cell_areas_is_kept_in_place_of_its_original_with_one_warning(tmp_path, caplog):
+    """fix57c: the original first, its copy with cell_measures second, another variable in both: the target is read
+    from the copy (its cell_measures kept), the other variable from the original, and one warning names both."""
+    dataset = grid_dataset(n_years=1)
+    (tmp_path / "data" / "cell_measures").mkdir(parents=True)
+    dataset[["tas", "pred"]].to_netcdf(tmp_path / "data" / "tas.nc")
+    copy = dataset[["tas", "pred"]].copy()
+    copy["tas"].attrs["cell_measures"] = "area: areacella"
+    copy.to_netcdf(tmp_path / "data" / "cell_measures" / "tas.nc")
+    with caplog.at_level(logging.INFO, logger="climann.data.duplicate_files"):
+        opened = open_dataset([tmp_path / "data" / "tas.nc", tmp_path / "data" / "cell_measures" / "tas.nc"])
+    assert opened["tas"].attrs["cell_measures"] == "area: areacella"
+    np.testing.assert_allclose(opened["tas"].values, dataset["tas"].values, rtol=1e-6)
+    np.testing.assert_allclose(opened["pred"].values, dataset["pred"].values, rtol=1e-6)
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert warnings == [
+        "'tas' of data/tas.nc is held again, with the same values at the same times, by a copy whose cell_measures "
+        "('area: areacella') names the cells' areas (cell_measures/tas.nc): that copy is used, so that the scores are "
+        "weighed by those areas; give the copies alone in --data, without the files they copy, to be rid of this "
+        "warning"]
+    assert "'pred' in tas.nc is a copy of tas.nc" in caplog.text

@@ -8,13 +8,15 @@ import shlex
 import subprocess
 
 import cftime
+import dask
 import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
 
 from climann.data.bounded_quantities import upper_bound
-from climann.data.fill_like import fill_like_counts, refuse_codes_beyond_bound, warn_fill_like_values
+from climann.data.fill_like import (BlockReads, blocks_by_place, fill_like_counts, read_together,
+                                    refuse_codes_beyond_bound, warn_fill_like_values)
 from climann.data.notes import forget_notes
 from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.data.shell import none_there
@@ -1264,3 +1266,45 @@ def test_a_warm_outlier_of_a_field_packed_over_its_types_range_is_no_code(tmp_pa
     if codes:
         assert apart[0].startswith("'t2m' in t2m.nc holds ") and "(the packed values 32766, at the top of short's" \
             in apart[0], apart[0]
+
+
+def _daily_series(folder, n_files: int) -> np.ndarray:
+    """``n_files`` one-day files tas_NN.nc of a 6 × 8 grid in ``folder``; their values, (n_files, 6, 8)."""
+    values = 250.0 + np.random.default_rng(7).uniform(0.0, 50.0, size=(n_files, LAT.size, LON.size))
+    for day in range(n_files):
+        xr.Dataset({"tas": (("time", "lat", "lon"), values[day:day + 1], {"units": "K"})},
+                   coords={"time": [np.datetime64("2001-01-01") + np.timedelta64(day, "D")],
+                           "lat": ("lat", LAT, {"units": "degrees_north"}),
+                           "lon": ("lon", LON, {"units": "degrees_east"})}).to_netcdf(folder / f"tas_{day:02}.nc")
+    return values
+
+
+def test_each_shared_block_of_a_20_file_series_holds_only_its_own_files_tasks(tmp_path):
+    """fix57b: the shared blocks (blocks_by_place(shared=True), the keys of the file's reads) were
+    to_delayed(optimize_graph=False)'s, each holding the graph of every file of the series, which each of the
+    ~11 000 check tasks of 1 095 daily files copied: info of them peaked at 2.8 GB. Each block's graph now holds the
+    tasks of its own file only: the 20 blocks' graphs are disjoint, together the series' graph, each a twentieth."""
+    _daily_series(tmp_path, 20)
+    data = open_dataset(expand_paths([str(tmp_path / "tas_*.nc")]))["tas"].data
+    whole = dict(data.__dask_graph__())
+    graphs = [dict(block.dask) for block, _ in blocks_by_place(data, shared=True)]
+    assert data.numblocks == (20, 1, 1) and len(graphs) == 20
+    assert [len(graph) for graph in graphs] == [len(whole) // 20] * 20
+    assert sum(len(graph) for graph in graphs) == len(set().union(*graphs)) == len(whole)  # disjoint, all of it
+    assert all(whole[key] is task for graph in graphs for key, task in graph.items())  # the series' own tasks
+
+
+def test_checks_made_from_shared_blocks_apart_read_each_file_once(tmp_path, bytes_read):
+    """Two checks that each take the shared blocks of a 20-file series (blocks_by_place(shared=True) called once
+    for each, each block's graph culled to its own tasks: fix57b) and are computed together read each file once,
+    as the same keys (the masked and unmasked counts of climann.data.absolute_zero), and give numpy's answers."""
+    values = _daily_series(tmp_path, 20)
+    data = open_dataset(expand_paths([str(tmp_path / "tas_*.nc")]))["tas"].data
+    bytes_read.clear()
+    sums = read_together(BlockReads([dask.delayed(np.sum)(block) for block, _ in blocks_by_place(data, shared=True)],
+                                    list),
+                         BlockReads([dask.delayed(np.max)(block) for block, _ in blocks_by_place(data, shared=True)],
+                                    list))
+    np.testing.assert_allclose(sums[0](), values.sum(axis=(1, 2)))
+    np.testing.assert_array_equal(sums[1](), values.max(axis=(1, 2)))
+    assert bytes_read["tas"] == values.nbytes

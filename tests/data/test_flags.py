@@ -1188,21 +1188,29 @@ def test_the_per_bit_line_leaves_the_masks_comment_off_the_0_1_variable(tmp_path
         assert fixed["mask"].attrs["comment"] == dataset["mask"].attrs["comment"]  # the mask's own kept
 
 
+_FIELD_MEAN = 'average them over the target\'s grid (field_inputs = "mean"; "flatten" gives each cell\'s class)'
+
+
 @pytest.mark.parametrize(("setting", "value", "words"), [
     pytest.param("global_means", ["qc"], "average them over the globe", id="global-means"),
     pytest.param("regional_means", {"qc": [0.0, 90.0, 0.0, 360.0]}, "average them over its boxes", id="regional-means"),
     pytest.param("anomalies", ["qc"], "subtract their mean of each calendar month", id="anomalies"),
+    pytest.param("predictors", ["pred", "qc"], _FIELD_MEAN, id="field-mode-predictor"),
+    pytest.param("lags", {"qc": [1]}, _FIELD_MEAN, id="field-mode-lag"),
 ])
 def test_flag_codes_named_in_an_averaging_setting_are_refused_with_the_indicator_line(tmp_path, setting, value,
                                                                                        words):
     """break54d A2: ESA CCI's lccs_class named in global_means, regional_means or anomalies trained on means of its
     class codes (exit 0, no word): a mean of codes is no quantity. Each such setting is refused in one line naming
-    it, with the indicator line of a flag predictor's warning (whose area mean is the class's fraction)."""
+    it, with the indicator line of a flag predictor's warning (whose area mean is the class's fraction). fix57a: so
+    is a predictor or lag in field mode, whose input is its area mean (field_inputs = "mean", the default)."""
     from climann.workflow.config import build_config
     from climann.workflow.preparation import prepare_data
 
     path, _ = _flag_files(tmp_path)
-    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], setting: value}})
+    field = {"mode": "field"} if words == _FIELD_MEAN else {}
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], setting: value,
+                                    **field}})
     with pytest.raises(ClimannError) as error:
         prepare_data(config)
     message = without_guards(str(error.value))

@@ -53,7 +53,7 @@ from climann.errors import ClimannError
 from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONTH_STARTS, NCEP_UNITS
 from tests.data.test_time_values import _write as _write_times
 from tests.data.test_time_units import _write as _write_units
-from tests.conftest import run_store_edit
+from tests.conftest import grid_dataset, run_store_edit
 from tests.fresh_python import bare_python, run_python, shell_path
 from tests.followed_twice import without_guards
 
@@ -1380,3 +1380,70 @@ def test_a_printed_python_line_names_climanns_interpreter_and_runs_where_the_she
         with xr.open_dataset(copy) as written:
             np.testing.assert_array_equal(written["tas"].values, each * 2)
     assert shlex.split(data)[0] in ("doubled/tas_0.nc", "doubled/*.nc")
+
+
+def _stamped_on_the_first(folder, n_files: int) -> None:
+    """tas stamped mid-month, pred on the 1st without time bounds (2 years), pred in ``n_files`` yearly files or one."""
+    from tests.data.test_time_axes import _monthly
+
+    _monthly(grid_dataset(n_years=2)[["tas"]], 2000, day=16).to_netcdf(folder / "tas.nc")
+    pred = _monthly(grid_dataset(n_years=2)[["pred"]], 2000, day=1)
+    for year in range(n_files):
+        part = pred if n_files == 1 else pred.isel(time=slice(12 * year, 12 * year + 12))
+        part.to_netcdf(folder / ("pred.nc" if n_files == 1 else f"pred_{2000 + year}.nc"))
+
+
+def _daily_beside_monthly(folder, n_files: int) -> None:
+    """tas monthly, pred daily (noleap, 2 years) in ``n_files`` yearly files or one."""
+    days = xr.date_range("2000-01-01", "2001-12-31", freq="D", calendar="noleap", use_cftime=True)
+    full = grid_dataset(n_years=2)
+    values = np.random.default_rng(1).uniform(0, 1, (len(days), 4, 6)).astype("f4")
+    pred = xr.Dataset({"pred": (("time", "lat", "lon"), values, {"units": "1"})},
+                      coords={"time": days, "lat": full["lat"], "lon": full["lon"]})
+    for year in range(n_files):
+        part = pred if n_files == 1 else pred.sel(time=str(2000 + year))
+        part.to_netcdf(folder / ("pred_day.nc" if n_files == 1 else f"pred_day_{2000 + year}.nc"))
+    full[["tas"]].to_netcdf(folder / "tas_mon.nc")
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="CDO is not installed")
+@pytest.mark.parametrize("make, n_files", [
+    pytest.param(_stamped_on_the_first, 1, id="time-bounds-one-file"),
+    pytest.param(_stamped_on_the_first, 2, id="time-bounds-loop"),
+    pytest.param(_daily_beside_monthly, 1, id="monthly-means-one-file"),
+    pytest.param(_daily_beside_monthly, 2, id="monthly-means-loop"),
+])
+def test_printed_cdo_lines_run_in_a_folder_with_a_space(tmp_path, monkeypatch, make, n_files):
+    """fix57c: CDO 2.1.1 opens no path with a space, quoted or not ("Missing outfile" for 'my data/pred.nc'
+    'my data/with_bounds/pred.nc'): the settbounds and monmean lines of the time-axis refusals (copies_command), over
+    one file or a loop, failed for files in "my data". Run by bash as printed, each line now runs CDO inside the
+    folder: the copies hold numpy's values (the month's cell from its stamp; the month's mean of the days), and the
+    folder holds only its files and the new folder."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "my data"
+    folder.mkdir()
+    make(folder, n_files)
+    originals = sorted(path.name for path in folder.iterdir())
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(sorted(folder.glob("*.nc")), grid_of="tas")
+    line = next(line for line in re.findall(r"`([^`]*)`", str(refused.value)) if "cdo " in line)
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    (made,) = [path for path in folder.iterdir() if path.is_dir()]
+    assert sorted(path.name for path in folder.iterdir() if path.is_file()) == originals
+    copies = sorted(made.glob("*.nc"))
+    assert [path.name for path in copies] == [name for name in originals if name.startswith("pred")]
+    times = xr.coders.CFDatetimeCoder(use_cftime=True)  # the files as written (noleap)
+    with xr.open_mfdataset(copies, decode_times=times, combine="by_coords") as copied, \
+            xr.open_mfdataset(sorted(folder.glob("pred*.nc")), decode_times=times, combine="by_coords") as given:
+        if make is _stamped_on_the_first:  # each value of the month beginning at its stamp
+            np.testing.assert_array_equal(copied["pred"].values, given["pred"].values)
+            bounds = copied[copied["time"].attrs["bounds"]].values
+            assert [(start.year, start.month, start.day, end.month) for start, end in bounds[:2]] == [
+                (2000, 1, 1, 2), (2000, 2, 1, 3)]
+        else:
+            daily = given["pred"].values.astype("f8")
+            stamps = [(time.year, time.month) for time in given["time"].values]
+            means = np.stack([daily[[index for index, stamp in enumerate(stamps) if stamp == month]].mean(axis=0)
+                              for month in dict.fromkeys(stamps)])
+            np.testing.assert_allclose(copied["pred"].values, means, rtol=1e-6)

@@ -334,8 +334,9 @@ def test_the_bounds_advice_writes_copies_apart_that_the_advised_data_takes(tmp_p
         open_dataset(sorted(folder.glob("*.nc")), grid_of="tas")
     made = "'s mix/with_bounds_2'" if taken else "'s mix/with_bounds'"
     command = without_guards(str(raised.value)).split("`")[1]
-    assert command == (f"mkdir -p {made} && ( for f in 's mix/pred_200'*.nc; "  # one glob of the 3 files (break38a B5)
-                       f'do cdo settbounds,month "$f" {made}/"${{f##*/}}" || exit 1; done )')
+    inside = "with_bounds_2" if taken else "with_bounds"  # CDO opens no path with a space: run in the folder (fix57c)
+    assert command == (f"mkdir -p {made} && ( cd 's mix' && ( for f in pred_200*.nc; "  # one glob of the 3 files
+                       f'do cdo settbounds,month "$f" {inside}/"${{f##*/}}" || exit 1; done ) )')  # (break38a B5)
     copies = Path(shlex.split(command)[2])  # mkdir -p FOLDER
     copies.mkdir()
     for year in range(3):
@@ -965,13 +966,17 @@ def test_the_two_shifts_for_a_zarr_store_are_xarray_lines_that_move_the_instants
         open_dataset([tmp_path / "tas.zarr", tmp_path / "pr.zarr"], grid_of="pr")
     commands = re.findall(r"`([^`]+)`", str(error.value))
     assert len(commands) == 2 and not any("cdo" in command for command in commands)
-    run_python("-c", shlex.split(commands[choice])[2], check=True, cwd=tmp_path)
-    copy = xr.open_zarr(tmp_path / "tas_fixed.zarr", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    # run as printed, by bash: the copy a new store in a new folder (fix57a: tas_fixed.zarr beside tas.zarr)
+    assert "then give --data shifted/tas.zarr in place of tas.zarr" in str(error.value)
+    _run_printed(commands[choice], tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["pr.zarr", "shifted", "tas.zarr"]
+    assert os.listdir(tmp_path / "shifted") == ["tas.zarr"]
+    copy = xr.open_zarr(tmp_path / "shifted" / "tas.zarr", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
     moved = datetime.timedelta(minutes=90 if choice == 0 else -90)
     np.testing.assert_array_equal(copy["time"].values, tas["time"].values + moved)
     np.testing.assert_array_equal(copy["tas"].values, tas["tas"].values)
     assert xr.open_zarr(tmp_path / "tas.zarr", use_cftime=True)["time"].values[0] == tas["time"].values[0]
-    combined = open_dataset([tmp_path / "pr.zarr", tmp_path / "tas_fixed.zarr"], grid_of="pr")
+    combined = open_dataset([tmp_path / "pr.zarr", tmp_path / "shifted" / "tas.zarr"], grid_of="pr")
     # the mean over [3k, 3k + 3] h with tas at 3k h (its start) or at 3k + 3 h (its end)
     kept = slice(0, len(pr["time"])) if choice == 0 else slice(0, len(pr["time"]) - 1)
     expected_tas = tas["tas"].values[choice:][:len(combined["time"])]
@@ -1573,25 +1578,63 @@ def test_means_on_either_side_are_still_advised_averages_not_hours(tmp_path, mon
     instants on both sides are taken at the coarser's hours."""
     monkeypatch.chdir(tmp_path)
     _wave_heights_and_hourly_wind(tmp_path, wind_method=wind_method, waves_method=waves_method)
+    # the copy in a new folder (fix56b), of both files merged (fix57a)
     with pytest.raises(ClimannError, match=r"bring u10 to 3-hourly steps first, e\.g\. 3-hourly means with "
-                                           rf"`mkdir -p 3-hourly && {re.escape(shell.advised_python())} -c"):  # the copy in a new folder (fix56b)
+                                           r"`mkdir -p 3-hourly && cdo mergetime 'u10_0\*\.nc' "
+                                           rf"3-hourly/u10_0_merged\.nc && {re.escape(shell.advised_python())} -c"):
         open_dataset([tmp_path / "hs.nc", tmp_path / "u10_01.nc", tmp_path / "u10_02.nc"], grid_of="hs")
 
 
+def test_the_3_hourly_means_line_for_a_series_of_hourly_files_is_run_as_printed_over_all_of_them(tmp_path,
+                                                                                                 monkeypatch):
+    """fix57a: hourly means in two daily files (u10_01.nc, u10_02.nc) beside 3-hourly data were advised the xarray
+    resample line for u10_01.nc alone, "with the other files given as before", u10_02.nc still hourly and refused
+    again. The line now merges the series by time and writes one copy into a new folder; run as printed (bash), its
+    means are those of each 3-hour cell by hand (each hourly value, without bounds, covering the hour centred on its
+    stamp: halves at the cell's edges), the cell that straddles the two files kept, and the originals' folder holds
+    only the originals and the new folder."""
+    monkeypatch.chdir(tmp_path)
+    _, wind = _wave_heights_and_hourly_wind(tmp_path, wind_method="area: time: mean")
+    before = sorted(os.listdir(tmp_path))
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "hs.nc", tmp_path / "u10_01.nc", tmp_path / "u10_02.nc"], grid_of="hs")
+    message = str(raised.value)
+    assert message.endswith("then give --data 3-hourly/u10_0_3-hourly.nc in place of u10_0*.nc (their 2 files) (the "
+                            "copy is in a folder of its own: a glob over the originals' folder does not take it)")
+    assert "given as before" not in message
+    _run_printed(re.search(r"`([^`]+)`", message)[1], tmp_path)
+    assert sorted(os.listdir(tmp_path)) == sorted([*before, "3-hourly"])
+    assert os.listdir(tmp_path / "3-hourly") == ["u10_0_3-hourly.nc"]
+    copy = xr.open_dataset(tmp_path / "3-hourly" / "u10_0_3-hourly.nc", use_cftime=True)
+    hourly = wind["u10"].values.astype("f8")  # 48 hours; the last cell, [45:00, 48:00], lacks its end: left out
+    weights = np.array([0.5, 1.0, 1.0, 0.5])
+    expected = np.stack([np.tensordot(weights, hourly[3 * k:3 * k + 4], axes=1) / 3 for k in range(15)])
+    np.testing.assert_allclose(copy["u10"].values, expected, rtol=1e-6)
+    start = wind["time"].values[0]
+    np.testing.assert_array_equal(copy["time"].values, [start + datetime.timedelta(hours=3 * k + 1.5)
+                                                        for k in range(15)])
+
+
 def test_hourly_instants_in_a_zarr_store_are_taken_at_the_hours_by_the_printed_xarray_line(tmp_path, monkeypatch):
-    """CDO reads no Zarr store: the way out is an xarray line writing a new store beside it, which, run as
-    printed, holds the wind at the waves' hours alone."""
+    """CDO reads no Zarr store: the way out is an xarray line writing a new store, which, run as printed (bash),
+    holds the wind at the waves' hours alone. fix57a: that store was u10_fixed.zarr beside u10.zarr, which a glob
+    over their folder took with it; it is 3-hourly/u10.zarr, and the folder holds only the originals besides."""
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
     waves, wind = _wave_heights_and_hourly_wind(tmp_path, days=1)
     wind.isel(time=slice(0, 24)).to_zarr(tmp_path / "u10.zarr")
+    before = sorted(os.listdir(tmp_path))
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "hs.nc", tmp_path / "u10.zarr"], grid_of="hs")
     message = str(raised.value)
-    assert message.endswith("then give --data u10_fixed.zarr in place of u10.zarr")
+    assert message.endswith("then give --data 3-hourly/u10.zarr in place of u10.zarr")
     command = re.search(r"`([^`]+)`", message)[1]
-    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
-    combined = open_dataset([tmp_path / "hs.nc", tmp_path / "u10_fixed.zarr"], grid_of="hs")
+    assert f"mkdir -p 3-hourly && {shell.advised_python()} -c " in command
+    _run_printed(command, tmp_path)
+    assert sorted(os.listdir(tmp_path)) == sorted([*before, "3-hourly"])
+    assert os.listdir(tmp_path / "3-hourly") == ["u10.zarr"]
+    np.testing.assert_array_equal(xr.open_zarr(tmp_path / "u10.zarr")["u10"].values, wind["u10"].values[:24])
+    combined = open_dataset([tmp_path / "hs.nc", tmp_path / "3-hourly" / "u10.zarr"], grid_of="hs")
     np.testing.assert_array_equal(combined["u10"].values[:, 0, 0], np.arange(0, 24, 3) + 1)
     np.testing.assert_array_equal(combined["time"].values, waves["time"].values)
 

@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import json
 import logging
+import os
 import re
 import subprocess
 
@@ -23,6 +24,7 @@ from climann.workflow.preparation import (
 from climann.evaluation.predictions import split_labels
 from tests.conftest import draw_no_run_figures, grid_dataset
 from tests.followed_twice import one_copy, without_guards
+from tests.fresh_python import shell_path
 
 
 def cos_mean(field: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -1570,8 +1572,17 @@ def test_the_time_axis_warnings_come_before_training_naming_the_targets_store(tm
         climatology_keys(data.samples.layout.time.values)  # as the evaluation takes them, with the times alone
     said = [record.getMessage() for record in caplog.records if "no regular step" in record.getMessage()]
     assert len(said) == 1
-    assert "xr.open_zarr('obs.zarr', decode_times=False)" in said[0] and "d.to_zarr(p);os.replace(p,'obs_fixed.zarr')" in said[0]
+    assert "xr.open_zarr('obs.zarr', decode_times=False)" in said[0]
+    assert "d.to_zarr(p);os.replace(p,'midday_stamps/obs.zarr')" in said[0]  # fix57a: its copy in a new folder
     assert "ncap2" not in said[0] and "IN OUT" not in said[0]
+    line = said[0][said[0].index("`") + 1:said[0].index("` (its copy in a new folder)")]
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    assert sorted(path.name for path in tmp_path.iterdir() if not path.name.startswith(".")) == [
+        "midday_stamps", "obs.zarr"]
+    copy = xr.open_zarr(tmp_path / "midday_stamps" / "obs.zarr", use_cftime=True)
+    assert [(time.hour, time.minute, time.second) for time in copy["time"].values] == [(12, 0, 0)] * len(noon)
+    np.testing.assert_array_equal(copy["tas"].values, dataset["tas"].values)
 
 
 def test_half_months_are_looked_up_in_a_half_month_climatology_without_a_spacing_warning(caplog):
