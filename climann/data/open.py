@@ -2109,7 +2109,9 @@ def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.Dat
             if also is not None:
                 also(path, raw)
             try:
-                grid = grid_coordinates(grid_of_each_place_once(checked_coordinates(raw, path.name)))
+                # 2-D latitudes and longitudes no coordinates attribute names, as the opening reads them (fix57d)
+                grid = grid_coordinates(grid_of_each_place_once(with_2d_coordinates(checked_coordinates(raw,
+                                                                                                        path.name))))
                 grids[path] = place_grid(raw, grid)  # a one-place file's station numbers are no degrees
             except ClimannError:
                 continue

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.coords import find_coordinate
 from climann.data.open import open_dataset
 from climann.data.pointwise import area_weighted_mean
@@ -553,7 +554,7 @@ def test_an_unstructured_zarr_store_is_refused_with_a_line_that_writes_it_as_net
     export, remap = re.findall(r"`([^`]+)`", without_guards(said))[:2]
     assert re.fullmatch(r"mkdir -p as_netcdf/remapped && printf '[^']*' > as_netcdf/remapped/u_grid\.txt && "
                         r"cdo remapdis,as_netcdf/remapped/u_grid\.txt as_netcdf/u\.nc as_netcdf/remapped/u\.nc", remap)
-    assert export.startswith("mkdir -p as_netcdf && python -c ")
+    assert export.startswith(f"mkdir -p as_netcdf && {shell.advised_python()} -c ")
     subprocess.run(["bash", "-c", export], check=True, cwd=tmp_path, capture_output=True,
                    env={**os.environ, "PATH": shell_path()})  # as printed; the store's copy in a new folder (fix56b)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["as_netcdf", "u.zarr"]

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
@@ -515,7 +516,8 @@ def test_data_without_a_position_are_refused_with_a_command_that_gives_them_one(
     # run as printed: the copy in a new folder, nothing beside mean.nc (fix53j)
     line = message if tool == "ncap2" else message.split("(or xarray: ", 1)[1]
     followed = run_one_copy(line, tmp_path, env={**os.environ, "PATH": shell_path()})
-    assert without_guards(followed["command"]).startswith(f"mkdir -p positioned && {tool.replace('xarray', 'python')} ")
+    assert without_guards(followed["command"]).startswith(
+        f"mkdir -p positioned && {shell.advised_python() if tool == 'xarray' else tool} ")
     assert (followed["copy"], followed["original"]) == ("positioned/mean.nc", "mean.nc")
     assert sorted(os.listdir(tmp_path)) == ["mean.nc", "positioned"]
     _assert_placed(open_dataset([tmp_path / followed["copy"]]), original, dims, added)
@@ -534,7 +536,7 @@ def test_the_xarray_line_that_gives_a_position_writes_its_copy_whole_or_not_at_a
     with pytest.raises(ClimannError) as raised:
         find_coordinate(xr.open_dataset(tmp_path / "conflicting.nc"), "longitude")
     printed = ONE_COPY.search(str(raised.value).split("(or xarray: ", 1)[1])
-    assert without_guards(printed["command"]).startswith("mkdir -p positioned && python -c ")
+    assert without_guards(printed["command"]).startswith(f"mkdir -p positioned && {shell.advised_python()} -c ")
     assert (printed["copy"], printed["original"]) == ("positioned/conflicting.nc", "conflicting.nc")  # fix56a
     # since fix47e the line writes that copy (the conflicting missing_value left to _FillValue); its failure is
     # now made at the end, a folder of the copy's name in the way of the rename: the whole .part is removed (the

@@ -27,7 +27,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import draw_no_run_figures, grid_dataset
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 
 CMIP = "{var}_Amon_FAKE-ESM_{experiment}_{member}_gn_{period}.nc"
 
@@ -361,7 +361,7 @@ def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_pa
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as error:
         open_dataset(files)
-    message = str(error.value)
+    message = bare_python(str(error.value))
     assert message.startswith(f"'tas' is in both tas_member_1.nc and tas_member_2.nc at the same times: two ensemble "
                               f"members ({axis} 1, 2); climann trains on one member at a time: give one member's "
                               f"files, or join the members' files along '{axis}' (python -c")
@@ -431,7 +431,7 @@ def test_member_files_said_by_a_global_attribute_alone_are_refused_as_members_wi
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as error:
         open_dataset(files)
-    message = str(error.value)
+    message = bare_python(str(error.value))
     assert message.startswith("'tas' is in both tas_member_1.nc and tas_member_2.nc at the same times: two ensemble "
                               "members (global attribute ensemble_member: 1, 2); climann trains on one member at a "
                               "time: give one member's files, or join the members' files along 'ensemble_member' "
@@ -862,7 +862,7 @@ def test_member_files_are_told_target_first_and_joined_into_a_new_folder_that_tr
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as error:
         open_dataset(expand_paths("data/*.nc"), grid_of="tas")
-    message = str(error.value)
+    message = bare_python(str(error.value))
     assert message.startswith(
         "'tas' is in both tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412.nc and "
         "tas_Amon_CanESM5_historical_r2i1p1f1_gn_199501-200412.nc at the same times: two ensemble members (global "

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.fresh_python import shell_path
@@ -70,7 +71,7 @@ def test_an_instant_value_beside_a_bucket_total_in_one_file_is_refused_for_the_t
            "18 to 24 hours (step_bnds))" in message
     # the GRIB copy under the file's own name in a new folder (fix56b: gfs_mixed_selected.grib2 beside the file)
     assert ("`mkdir -p selected_variables && cdo selname,tp gfs_mixed.grib2 selected_variables/gfs_mixed.grib2` or, "
-            "without CDO, `mkdir -p selected_variables && python -c ") in without_guards(message)
+            f"without CDO, `mkdir -p selected_variables && {shell.advised_python()} -c ") in without_guards(message)
     assert ("(its copy in a new folder), then give --data selected_variables/gfs_mixed.grib2 in place of "
             "gfs_mixed.grib2, and the others likewise") in message
     command = re.search(r"without CDO, `([^`]*)`", message).group(1)

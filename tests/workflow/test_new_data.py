@@ -27,7 +27,7 @@ from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
 from tests.conftest import run_written_before, without_model_record
-from tests.fresh_python import shell_path
+from tests.fresh_python import bare_python, shell_path
 from tests.followed_twice import run_one_copy, without_guards
 
 LAT = np.array([-45.0, -15.0, 15.0, 45.0])
@@ -1809,7 +1809,7 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
     # the line shown before the advice, in the same output of predict (not a third run of it)
-    (masking,) = [line for line in printed["predict"].splitlines() if "COSMOS_VWC_FLAG 2 bad" in line]
+    (masking,) = [bare_python(line) for line in printed["predict"].splitlines() if "COSMOS_VWC_FLAG 2 bad" in line]
     (tmp_path / re.search(r"mkdir -p (\S+) && python -c ", masking).group(1)).mkdir()  # its new folder (fix53a)
     run_python("-c", re.search(r'python -c "([^"]+)"', masking).group(1), check=True, cwd=tmp_path)
     for command in re.findall(r"`(mkdir [^`]*)`", advice):  # as printed, by the shell
