@@ -41,7 +41,7 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
 from climann.data.shell import (
-    attribute_command, copy_folder_of, copy_name, ncap2_name, ncatted_attribute,
+    attribute_command, cdo_folder, copy_folder_of, copy_name, ncap2_name, ncatted_attribute,
     one_copy_advice, others_given_as_before, python_command, shown_path, source_and_copy, values_command,
     whole_write, working_path, written_there, xarray_data, xarray_values,
 )
@@ -470,11 +470,14 @@ def _remap_way(corners: bool, target: RemapTarget, files: str, directions: Mappi
         return remap_advice(corners, before, grid, files, directions=directions)
     folder = copy_folder_of(source, "remapped")
     copy = folder / copy_name(source)
-    before, grid = target.grid(str(copy))  # the grid description beside the copy: nothing else beside the file
+    # CDO opens no path with a space: in a folder with one, the line runs inside it, each path named from there (fix57i)
+    home = cdo_folder([source], folder)
+    named = shown_path if home is None else (lambda path: shlex.quote(os.path.relpath(path, home)))
+    before, grid = target.grid(str(copy), named)  # the grid description beside the copy: nothing else beside the file
     then = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(source)}"
             f"{others_given_as_before(source)}")
-    return remap_advice(corners, f"{before}", grid, f"{shown_path(source)} {shown_path(copy)}",
-                        directions=directions, first=f"mkdir -p {shown_path(folder)} && ", then=then)
+    return remap_advice(corners, f"{before}", grid, f"{named(source)} {named(copy)}", directions=directions,
+                        first=f"mkdir -p {shown_path(folder)} && ", then=then, inside=home)
 
 
 def _remapped_beside(source: str) -> Path | None:
@@ -523,7 +526,8 @@ def has_cell_corners(dataset: xr.Dataset, kinds: dict[str, str], dim: str) -> bo
 
 
 def remap_advice(corners: bool, before: str, grid: str, files: str, *,
-                 directions: Mapping[str, float] | None = None, first: str = "", then: str = "") -> str:
+                 directions: Mapping[str, float] | None = None, first: str = "", then: str = "",
+                 inside: Path | None = None) -> str:
     """The CDO line that remaps an unstructured grid's file (``files``: ``IN OUT``) to ``grid``
     (``before``: the words that write its description), for the message: conservative
     (``remapcon``) when the cell corners are in the file, else distance-weighted (``remapdis``,
@@ -533,14 +537,19 @@ def remap_advice(corners: bool, before: str, grid: str, files: str, *,
     sine and cosine and recovered with atan2 (:func:`~climann.data.direction_regrid.cdo_direction_chain`):
     a weighted mean of the angles as numbers puts 350° and 10° at 180° (fix52k; Fisher 1993, §2.2).
     ``first``: words that begin the line (the ``mkdir -p`` of the copy's new folder); ``then``: words
-    right after it (the ``--data`` to give)."""
+    right after it (the ``--data`` to give). ``inside``: the folder the line runs CDO in after ``first``
+    (``( cd 'my data' && … )``: CDO opens no path with a space, :func:`~climann.data.shell.in_cdo_folder`),
+    ``before``, ``grid`` and ``files`` naming their paths from there."""
     # CDO writes over a file there, as the shell's > does: neither written over (followed twice)
     kept = (written_there(grid) if before else "") + written_there(files)
     directions = dict(directions or {})
     told = (f" ({', '.join(directions)}: a direction, remapped by its sine and cosine and recovered with atan2, as "
             "its values averaged as numbers put 350° and 10° at 180°)") if directions else ""
     method = "remapcon" if corners else "remapdis"
-    line = f"e.g. `{first}{kept}{before}cdo {cdo_direction_chain(f'{method},{grid}', directions)} {files}`{then}{told}"
+    command = f"{kept}{before}cdo {cdo_direction_chain(f'{method},{grid}', directions)} {files}"
+    if inside is not None:
+        command = f"( cd {shown_path(inside)} && {command} )"
+    line = f"e.g. `{first}{command}`{then}{told}"
     if corners:
         return line
     return (f"{line} "

@@ -571,19 +571,54 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
 
 
 def _cdo_home(tool: Callable[[str, str], str], files: Sequence[str | Path], folder: Path) -> Path | None:
-    """The one folder of ``files`` when ``tool`` is CDO's (``cdo …``) and that folder's path holds a space, with the
-    new ``folder`` of their copies inside it and no space in the names from there: :func:`copies_command` then runs
-    CDO inside it (CDO 2.1.1 opens no path with a space, input or output, quoted or not: "Open failed on >my<";
-    :func:`cdo_inside_folder` for one line of merged files, fix56d; here for the others, fix57c). None otherwise."""
+    """:func:`cdo_folder` of ``files`` and ``folder`` when ``tool`` is CDO's (``cdo …``): :func:`copies_command`
+    then runs CDO inside it. None otherwise."""
+    if re.search(r"(^|&& |\( )cdo ", tool("IN", "OUT")) is None:
+        return None
+    return cdo_folder(files, folder)
+
+
+def cdo_folder(files: Sequence[str | os.PathLike], written: str | os.PathLike) -> Path | None:
+    """The one folder of ``files`` when its path holds a space, with ``written`` (the copies' new folder, or a
+    copy) inside it and no space in the names from there; None otherwise: a CDO line on them is then run inside
+    it (``( cd 'my data' && cdo … a.nc with_grid/a.nc )``, :func:`in_cdo_folder`). CDO 2.1.1 opens no path with a
+    space, input or output, quoted or not ("Open failed on >my<"); an operator's argument with a space it takes
+    (:func:`cdo_inside_folder` for one line of merged files, fix56d; :func:`copies_command`, fix57c; the others,
+    fix57i).
+
+    Examples
+    --------
+    >>> cdo_folder(["/no/such/a.nc"], "/no/such/copies") is None
+    True
+    """
     parents = {os.path.abspath(Path(str(file)).parent) for file in files}
-    if len(parents) != 1 or re.search(r"(^|&& |\( )cdo ", tool("IN", "OUT")) is None:
+    if len(parents) != 1:
         return None
     home = Path(str(files[0])).parent
-    inside = [Path(str(file)).name for file in files] + [os.path.relpath(folder, home)]
+    inside = [Path(str(file)).name for file in files] + [os.path.relpath(written, home)]
     if (not re.search(r"\s", working_path(home))
             or any(re.search(r"\s", name) or name.startswith("..") for name in inside)):
         return None
     return home
+
+
+def in_cdo_folder(line: Callable[[Callable[[str | os.PathLike], str]], str], files: Sequence[str | os.PathLike],
+                  written: str | os.PathLike) -> str:
+    """``line(named)``, a line of CDO (and shell) commands on ``files`` that writes ``written`` (a copy, or the
+    copies' new folder), each path in it given as ``named(path)``: the shell word of the path from the working
+    folder (:func:`shown_path`), or, when the files' folder holds a space (:func:`cdo_folder`), from that folder,
+    the line then run inside it: ``( cd 'my data' && LINE )`` (CDO opens no path with a space).
+
+    Examples
+    --------
+    >>> in_cdo_folder(lambda named: f"cdo copy {named('/no/such/a.nc')} {named('/no/such/b/a.nc')}",
+    ...               ["/no/such/a.nc"], "/no/such/b")
+    'cdo copy /no/such/a.nc /no/such/b/a.nc'
+    """
+    home = cdo_folder(files, written)
+    if home is None:
+        return line(shown_path)
+    return f"( cd {shown_path(home)} && {line(lambda path: shlex.quote(os.path.relpath(path, home)))} )"
 
 
 #: CMIP's and CORDEX's frequency tokens in file names (CMIP6 DRS ``frequency``; CORDEX archive
