@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 import xarray as xr
 import xarray.backends.netCDF4_ as netcdf4_backend
-from tests.fresh_python import run_python
+from climann.data import shell
+from tests.fresh_python import bare_python, run_python, shell_python
 
 
 def monthly_times(n_years: int, calendar: str, start_year: int = 2000) -> list:
@@ -267,6 +268,30 @@ def pytest_collection_finish(session):
     gc.freeze()
 
 
+#: The interpreter climann's printed Python lines name outside the tests (fix57d): the one that runs climann.
+RUNNING_PYTHON = shell.advised_python
+
+
+@pytest.fixture(autouse=True, scope="session")
+def printed_python():
+    """Climann's printed Python lines name, while the tests run, the ``python`` of
+    tests.fresh_python's shell (:func:`tests.fresh_python.shell_python`, by its path, as they name
+    this interpreter's by its path outside them): the same interpreter and packages, each line
+    run in a child of a helper that has imported NumPy and xarray once (about a second of CPU
+    saved per line run). tests/data/test_shell.py runs lines naming this interpreter itself
+    (:func:`running_python`)."""
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(shell, "advised_python", shell_python)
+        yield
+
+
+@pytest.fixture
+def running_python(monkeypatch):
+    """Climann's printed Python lines name the interpreter that runs climann, as outside the tests
+    (:data:`RUNNING_PYTHON`), not :func:`printed_python`'s."""
+    monkeypatch.setattr(shell, "advised_python", RUNNING_PYTHON)
+
+
 @pytest.fixture(autouse=True)
 def signals_left_as_found(request):
     """Each test leaves the handlers of SIGINT, SIGTERM and SIGHUP, and the main thread's
@@ -447,7 +472,7 @@ def without_cdo(period: str, alias: str, files: str, folder: str = "with_bounds"
               "numpy.ravel(v.encoding['missing_value']), numpy.ravel(v.encoding.get('_FillValue', numpy.nan)), "
               "equal_nan=True)];"
               "d.to_netcdf(p);os.replace(p,sys.argv[2])")  # written whole, or not at all (break44c A4)
-    command = f'python -c "{script}" {files} 0'
+    command = f"python -c {shlex.quote(script)} {files} 0"  # quoted as python_command quotes a script holding "!"
     command = f"( for f in {loop}; do {command} || exit 1; done )" if loop else command
     return (f" (without cdo, with xarray: `mkdir -p {folder} && {command}`, with -1 in place of the last 0 for the "
             f"{period} ending there)")
@@ -476,7 +501,7 @@ def follow_ncatted(command: str, directory) -> None:
 
 def run_store_edit(advice: str, cwd) -> None:
     """Run the printed zarr-python line as a user pastes it (the interpreter of this test for ``python``)."""
-    words = shlex.split(advice)
+    words = shlex.split(bare_python(advice))
     assert words[:3] == ["python", "-c", words[2]] and len(words) == 3, advice
     assert "ncatted" not in advice and "_fixed" not in advice
     run_python("-c", words[2], check=True, cwd=cwd)

@@ -26,6 +26,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from climann.data.shell import advised_python as _running_python  # bound before tests/conftest.py's printed_python
+
 #: The helper: imports what most printed lines import, then forks a child per request (one
 #: JSON line on stdin) and answers with the child's exit code (one line on stdout).
 _WARM = r"""
@@ -223,6 +225,38 @@ def shell_path() -> str:
             atexit.register(_stopped, helper, folder)
             _shell[:] = [helper, shim.parent]
         return os.pathsep.join([str(_shell[1]), os.path.dirname(sys.executable), os.environ["PATH"]])
+
+
+def shell_python() -> str:
+    """The ``python`` of :func:`shell_path` by its path, quoted for the shell: the interpreter that
+    climann's printed lines name while the tests run (tests/conftest.py's ``printed_python``), as
+    they name this interpreter outside them (:func:`climann.data.shell.advised_python`): a line
+    run by bash as printed, whatever the ``PATH``, runs with the tests' NumPy and xarray, in a
+    child of the shell's helper (module docstring)."""
+    import shlex
+
+    shell_path()
+    return shlex.quote(str(Path(_shell[1]) / "python"))
+
+
+def bare_python(text: str, *, some: bool = True) -> str:
+    """``text`` (a message, or a line of it) with the interpreter of each printed Python line written
+    ``python``, after checking that each names the interpreter climann names
+    (:func:`climann.data.shell.advised_python`: this interpreter's, by its path, or the tests'
+    :func:`shell_python`) and none a bare ``python``, which a plain shell may find to be the
+    system's, without xarray (fix57d): for a test that takes a line apart as ``python -c CODE …``
+    and runs ``CODE`` with :func:`run_python`. ``some``: whether ``text`` must hold such a line."""
+    import re
+
+    from climann.data import shell
+
+    named = shell.advised_python()
+    bare = re.findall(r"(?<![\w./'-])python3? -c ", text)
+    assert not bare, f"a bare python in: {text}"
+    # a climann run in a process of its own names this interpreter itself (tests/conftest.py's printed_python aside)
+    text = text.replace(f"{_running_python()} -c ", f"{named} -c ")
+    assert not some or f"{named} -c " in text, f"no line names {named}: {text}"
+    return text.replace(f"{named} -c ", "python -c ")
 
 
 def _stopped(helper: subprocess.Popen, folder: Path) -> None:

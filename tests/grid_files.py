@@ -536,3 +536,34 @@ def write_ecco(path: Path, *, n_time: int = 24, seed: int = 3) -> Path:
                        {"units": "degrees_east", "standard_name": "longitude"})},
     ).to_netcdf(path)
     return path
+
+
+def ease2_smos(path, *, two_dimensional: bool):
+    """A SMOS L3-like (CATDS) file on the EASE-2 global grid (EPSG:6933, 25 km cells; 24 rows × 6 columns of
+    it, x/y in metres) with its lambert_cylindrical_equal_area grid mapping: ``lat(y)``, ``lon(x)`` as CATDS
+    gives them, or the same positions as ``lat(y, x)``, ``lon(y, x)``; 24 monthly steps of Soil_Moisture.
+    Returns the values (24, 24, 6) and the latitudes and longitudes (24, 6) by pyproj."""
+    import pyproj
+
+    cell = 25025.26
+    y = 7314540.83 - cell * (np.arange(200, 224) + 0.5)
+    x = -17367530.45 + cell * (np.arange(690, 696) + 0.5)
+    lon, lat = pyproj.Transformer.from_crs("EPSG:6933", "EPSG:4326", always_xy=True).transform(*np.meshgrid(x, y))
+    values = (0.2 + 0.1 * np.cos(2 * np.pi * np.arange(24) / 12)[:, None, None]
+              + 0.03 * np.random.default_rng(1).standard_normal((24, 24, 6)))
+    positions = ({"lat": (("y", "x"), lat), "lon": (("y", "x"), lon)} if two_dimensional
+                 else {"lat": ("y", lat[:, 0]), "lon": ("x", lon[0])})
+    xr.Dataset(
+        {"Soil_Moisture": (("time", "y", "x"), values, {"units": "m3/m3", "grid_mapping": "EASE2_global_projection"}),
+         "EASE2_global_projection": ((), np.int32(0), {
+             "grid_mapping_name": "lambert_cylindrical_equal_area", "standard_parallel": 30.0,
+             "longitude_of_central_meridian": 0.0, "false_easting": 0.0, "false_northing": 0.0,
+             "semi_major_axis": 6378137.0, "inverse_flattening": 298.257223563})},
+        coords={"time": ("time", [15.0 + 30.4375 * k for k in range(24)], {"units": "days since 2011-01-01"}),
+                "y": ("y", y, {"standard_name": "projection_y_coordinate", "units": "m"}),
+                "x": ("x", x, {"standard_name": "projection_x_coordinate", "units": "m"}),
+                **{name: (dims, data, {"units": f"degrees_{'north' if name == 'lat' else 'east'}",
+                                       "standard_name": "latitude" if name == "lat" else "longitude"})
+                   for name, (dims, data) in positions.items()}}).to_netcdf(path)
+    return values, lat, lon
+

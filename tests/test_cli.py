@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from climann.data import shell
 from climann import __version__
 from climann.cli import app
 from climann.evaluation.negative_skill import negative_skill_text
@@ -930,7 +931,7 @@ def test_info_states_the_missing_latitude_advice_once_and_following_it_gives_a_c
     assert info.returncode == 2
     # the xarray line as it runs (fix45m: written whole, to positioned/band.nc.part renamed positioned/band.nc;
     # fix53a: one file's copy in a new folder, not beside it)
-    way_out = re.search(r"\(or xarray: (mkdir -p positioned && python -c \"[^\"]*"
+    way_out = re.search(rf"\(or xarray: (mkdir -p positioned && {re.escape(shell.advised_python())} -c \"[^\"]*"
                         r"os\.replace\(p,'positioned/band\.nc'\)\") \(its copy in a new folder\), "
                         r"then give positioned/band\.nc in place of band\.nc\)", report)
     assert way_out is not None, report

@@ -154,11 +154,11 @@ CASES = [
     pytest.param(["train", *DATA, "--set", 'evaluation.regions={box = ["south", 10, 0, 10]}'],
                  "regions.box must be of type float, got str 'south'$", id="train-region-box-not-numbers"),
     pytest.param(["train", *DATA, "--set", 'evaluation.named_regions=["XYZ"]'],
-                 r"no region 'XYZ' in srex; valid abbreviations: ALA, .*NEU.* \(names: python -c .*srex.to_dataframe",
+                 r"no region 'XYZ' in srex; valid abbreviations: ALA, .*NEU.* \(names: \S+/python -c .*srex.to_dataframe",
                  id="train-named-region-unknown"),
     pytest.param(["train", *DATA, "--set", 'evaluation.named_regions=["ar6:NEU"]'],
                  r"the AR6 regions are not in regionmask's cache \(.*regionmask-cache.*\) and climann downloads nothing: "
-                 r"run python -c .*ar6.all.* once with network", id="train-named-region-ar6"),
+                 r"run \S+/python -c .*ar6.all.* once with network", id="train-named-region-ar6"),
     # predict
     pytest.param(["predict", "runs/nosuch", *DATA, "--out", "p.nc"], "run directory runs/nosuch does not exist",
                  id="predict-no-run"),

@@ -124,8 +124,9 @@ def age_axis_advice(dataset: xr.Dataset, age: AgeAlong) -> str:
     >>> advice = age_axis_advice(core, age_along_dimension(core))
     >>> print(advice[:advice.index(" import os")])  # doctest: +NORMALIZE_WHITESPACE
     ; 'age' (years BP) along 'depth' dates each sample: it is the record's time axis, not 'depth' (each depth is one
-    sample); make it the dimension in a copy, e.g. `python -c "import sys, xarray as xr; d = xr.open_dataset('IN.nc',
-    decode_times=False); d = d.swap_dims(depth='age'); d['age'].attrs.update(standard_name='time', axis='T');
+    sample); make it the dimension in a copy, e.g. `.../python -c "import sys, xarray as xr;
+    d = xr.open_dataset('IN.nc', decode_times=False); d = d.swap_dims(depth='age');
+    d['age'].attrs.update(standard_name='time', axis='T');
     >>> print(advice[advice.index("d.to_netcdf(p)"):])  # the copy written whole (whole_write)
     d.to_netcdf(p);os.replace(p,'OUT.nc')"`, then give the copy
     """

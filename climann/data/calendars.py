@@ -69,7 +69,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate
-from climann.data.shell import cdo_command, copies_of_files
+from climann.data.shell import cdo_command, copies_of_files, python_command, whole_write
 from climann.data.time_axis import date_text
 from climann.data.time_overlap import file_times
 from climann.errors import ClimannError
@@ -141,19 +141,46 @@ def own_calendar_name(variable: xr.DataArray) -> str:
     return str(own).strip().lower() if own else ""
 
 
-def _conversion(calendar: str, whose: str, copy: str, align: str, *, cdo: bool = True) -> str:
+def _conversion(calendar: str, whose: str, copy: str, align: str, *, cdo: bool = True, time: str = "time") -> str:
     """The two ways to bring a file (``whose`` "its") or blocks' files ("their") to ``calendar``
     as the file spells it: xarray's ``convert_calendar`` and, when CDO has the calendar (and
     ``cdo``: CDO reads the file's grid), ``cdo setcalendar`` with CDO's name of it (``copy``: the
-    command's file arguments when one file is converted)."""
+    command's file arguments when one file is converted). Without CDO's, the xarray line itself
+    (:func:`_convert_calendar_command`, of the time ``time``) when ``copy`` is given and no
+    ``align_on`` is to be chosen: a julian file outside 1900-03-01 … 2100-02-28 beside a
+    Gregorian series was refused with the words alone (CDO has no julian calendar, fix57d)."""
     cdo = cdo_calendar(calendar) if cdo else None
     xarray = (f"xarray's Dataset.convert_calendar('{calendar}'{align}), after dropping {whose} time bounds, which it "
               f"does not convert")
     if cdo is None:
+        if copy and not align:
+            return f"({xarray}, each date to its namesake: `{_convert_calendar_command(calendar, time, copy)}`)"
         return f"({xarray})"
     line = f"`{cdo_command(f'setcalendar,{cdo}', copy)}`" if copy else f"cdo setcalendar,{cdo}"
     named = f" (CDO's name of {calendar})" if cdo != calendar else ""
     return f"({xarray}, or {line}{named} when {whose} dates are all valid {calendar} dates)"
+
+
+def _convert_calendar_command(calendar: str, time: str, files: str) -> str:
+    """The xarray line that writes a copy of the file of ``files`` (``IN OUT``) with its time ``time``
+    in ``calendar``: :meth:`xarray.Dataset.convert_calendar` (each date to the date of the same name,
+    dropping those ``calendar`` lacks), after dropping the time bounds it does not convert; the
+    time's units kept (their epoch read in ``calendar``), whole or not at all (:func:`whole_write`).
+
+    Examples
+    --------
+    >>> line = _convert_calendar_command("julian", "time", "tas.nc julian/tas.nc")
+    >>> "d = d.convert_calendar('julian', dim='time'); " in line and line.endswith(" tas.nc julian/tas.nc")
+    True
+    """
+    named, to = repr(time), repr(calendar)
+    script = ("import sys, xarray as xr; d = xr.open_dataset(sys.argv[1], "
+              "decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)); "
+              f"t = d[{named}].variable; b = t.attrs.pop('bounds', t.encoding.pop('bounds', None)); "
+              "d = d.drop_vars([b] if b in d.variables else []); u = t.encoding.get('units'); "
+              f"d = d.convert_calendar({to}, dim={named}); u and d[{named}].variable.encoding.update(units=u); "
+              + whole_write())
+    return f"{python_command(script)} {files}"
 
 
 def _file_calendar(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileCalendar | None:
@@ -517,14 +544,15 @@ def _refusal(series: _FileCalendar, other: _FileCalendar, infos: Sequence[_FileC
     converted, kept = (ours, other) if len(ours) < len(theirs) else (theirs, series)
     calendar = kept.said
     cdo = all(cdo_grid_description(info.path) is None for info in converted[:1])
-    name = (cdo_calendar(calendar) if cdo else None) or "converted"
+    # the copies' folder named by their calendar as CDO or xarray writes it (julian: CDO has none, xarray's line)
+    name = (cdo_calendar(calendar) if cdo else None) or (calendar if cdo else "converted")
     files = list(dict.fromkeys(str(info.path) for info in converted))
     named = converted[0].name if len(files) == 1 else f"the {len(files)} files in the {converted[0].said} calendar"
     why = ("" if cdo or cdo_calendar(calendar) is None else
            f" (no cdo setcalendar: CDO reads the grid of {converted[0].name} as generic, and its copy "
            "lost the latitude and longitude)")
-    advice = copies_of_files(lambda arguments, _: _conversion(calendar, "its", arguments, align, cdo=cdo), files,
-                             name=name)
+    advice = copies_of_files(lambda arguments, _: _conversion(calendar, "its", arguments, align, cdo=cdo,
+                                                              time=converted[0].time), files, name=name)
     return ClimannError(
         f"{series.name} uses the {series.said} calendar and {other.name} the {other.said} "
         f"calendar: their dates cannot be aligned without a choice; convert the files of one calendar to the "

@@ -63,7 +63,6 @@ stored as a value.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +75,8 @@ from climann.data.bounded_quantities import upper_bound
 from climann.data.fill_like import (BlockReads, checked_blocks, checked_step_numbers, fill_like_values, folded_by_place,
                                    read_together, time_dimension)
 from climann.data.nonnegative import cannot_be_negative, is_thickness
-from climann.data.shell import (copies_data, copies_folder, copy_command, copy_name, copy_path, input_and_copy,
-                                is_zarr_store, python_command, shown_path, whole_write, working_path)
+from climann.data.shell import (copies_data, copies_folder, copy_command, copy_name, copy_path,
+                                input_and_copy, is_zarr_store, python_command, shown_path, whole_write, working_path)
 from climann.data.sources import source_files, variable_file
 from climann.data.time_names import file_time_dimension
 from climann.data.units import WATER_DENSITY, is_water_quantity, parse_units, unit_registry
@@ -547,7 +546,7 @@ def held_value_fix(dataset: xr.Dataset, target: str, found: ConstantCells, *, fi
     script = (f'import sys, xarray as xr; d = xr.open_dataset("{source}"); '
               f'd["{target}"] = d["{target}"].where(~{held}); ' + whole_write(target=f'"{copy}"'))
     statement = f"d[{target!r}] = d[{target!r}].where(~(d[{target!r}] == {found.value!r}).all({time!r}))"
-    return copy_command(f"python -c {shlex.quote(script)}", [statement],
+    return copy_command(f"{python_command(script)}", [statement],
                         "IN.nc OUT.nc" if own is None else input_and_copy(own))
 
 

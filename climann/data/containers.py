@@ -38,7 +38,8 @@ from climann.data.paths import is_grib
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
                                  hdfeos_grids, span_grid)
 from climann.data.pps_grids import FILE_HEADER, GRID_HEADER, PpsGrid, pps_grid, states_start
-from climann.data.shell import (copy_path, glob_words, new_folder, python_command, python_copies, shared_glob,
+from climann.data.shell import (copy_path, glob_words, new_folder, python_command, python_copies,
+                                shared_glob,
                                 stopping_loop,
                                 shown_path, whole_write, working_path)
 
@@ -651,7 +652,7 @@ def _xarray_merge(path: Path, groups: Sequence[str], copy: Path) -> str:
     script = (f"import sys, xarray as xr; t = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False); "
               f"d = xr.merge([t[g].to_dataset() for g in {json.dumps(list(groups))}]); {_AS_READ}"
               + whole_write(target=json.dumps(working_path(copy))))
-    return f"or xarray: `python -c {shlex.quote(script)}`"
+    return f"or xarray: `{python_command(script)}`"
 
 
 def _grid_copies_loop(files: Sequence[Path], group: str, grid: HdfEosGrid, dated: str | None) -> str:
@@ -681,7 +682,7 @@ def _xarray_copy(path: Path, group: str, copy: Path) -> str:
     ``proleptic_gregorian``, fix45k)."""
     script = (f"import sys, xarray as xr; d = xr.open_datatree({json.dumps(working_path(path))}, decode_times=False)"
               f"[{json.dumps(group)}].to_dataset(); {_AS_READ}" + whole_write(target=json.dumps(working_path(copy))))
-    return f"or xarray, which keeps the root's coordinates: `python -c {shlex.quote(script)}`"
+    return f"or xarray, which keeps the root's coordinates: `{python_command(script)}`"
 
 
 #: The way out of a file cut short.

@@ -43,7 +43,7 @@ from climann.data.remap_targets import RemapTarget, remap_target
 from climann.data.unstructured_copies import coordinates_attributes, text_dates_operators
 from climann.data.sources import name_in_file
 from climann.data.shell import (
-    attribute_command, copy_folder_of, copy_name, ncap2_name, ncatted_attribute,
+    attribute_command, cdo_folder, copy_folder_of, copy_name, ncap2_name, ncatted_attribute,
     one_copy_advice, others_given_as_before, python_command, shown_path, source_and_copy, values_command,
     whole_write, working_path, written_there, xarray_data, xarray_values,
 )
@@ -513,25 +513,28 @@ def _remap_way(corners: bool, target: RemapTarget, files: str, directions: Mappi
         return remap_advice(corners, before, grid, files, directions=directions)
     folder = copy_folder_of(source, "remapped")
     copy = folder / copy_name(source)
-    before, grid = target.grid(str(copy))  # the grid description beside the copy: nothing else beside the file
+    # CDO opens no path with a space: in a folder with one, the line runs inside it, each path named from there (fix57i)
+    home = cdo_folder([source], folder)
+    named = shown_path if home is None else (lambda path: shlex.quote(os.path.relpath(path, home)))
+    before, grid = target.grid(str(copy), named)  # the grid description beside the copy: nothing else beside the file
     then = (f" (its copy in a new folder), then give --data {shown_path(copy)} in place of {shown_path(source)}"
             f"{others_given_as_before(source)}")
-    first, remapped, last, dates, told = f"mkdir -p {shown_path(folder)} && ", shown_path(source), "", "", ""
+    first, remapped, last, dates, told = f"mkdir -p {shown_path(folder)} && ", named(source), "", "", ""
     if unstructured is not None and not written:
         dataset, kinds, dim = unstructured
         names = [name_in_file(dataset[kinds[kind]], kinds[kind]) for kind in ("latitude", "longitude")]
         if linked := coordinates_attributes(source, *names, dim):
-            named = folder / f"{Path(copy).stem}_coordinates.nc"
-            first += (f"{written_there(shown_path(named))}"
-                      f"{attribute_command(linked, f'{shown_path(source)} {shown_path(named)}')} && ")
-            remapped, last = shown_path(named), f" && rm {shown_path(named)}"
+            linked_copy = folder / f"{Path(copy).stem}_coordinates.nc"
+            first += (f"{written_there(shown_path(linked_copy))}"
+                      f"{attribute_command(linked, f'{shown_path(source)} {shown_path(linked_copy)}')} && ")
+            remapped, last = named(linked_copy), f" && rm {shown_path(linked_copy)}"
             told = (f" (ncatted first names {' and '.join(names)} in the coordinates of every variable on '{dim}', "
                     "in a copy the line removes once remapped: CDO reads the grid only so)")
         if (found := text_dates_operators(dataset, dim)) is not None:
             dates, words = found
             told += f" ({words})"
-    return remap_advice(corners, f"{before}", grid, f"{remapped} {shown_path(copy)}",
-                        directions=directions, first=first, then=then + told, last=last, dates=dates)
+    return remap_advice(corners, f"{before}", grid, f"{remapped} {named(copy)}", directions=directions,
+                        first=first, then=then + told, last=last, dates=dates, inside=home)
 
 
 def _remapped_beside(source: str) -> Path | None:
@@ -581,7 +584,7 @@ def has_cell_corners(dataset: xr.Dataset, kinds: dict[str, str], dim: str) -> bo
 
 def remap_advice(corners: bool, before: str, grid: str, files: str, *,
                  directions: Mapping[str, float] | None = None, first: str = "", then: str = "", last: str = "",
-                 dates: str = "") -> str:
+                 dates: str = "", inside: Path | None = None) -> str:
     """The CDO line that remaps an unstructured grid's file (``files``: ``IN OUT``) to ``grid``
     (``before``: the words that write its description), for the message: conservative
     (``remapcon``) when the cell corners are in the file, else distance-weighted (``remapdis``,
@@ -593,7 +596,9 @@ def remap_advice(corners: bool, before: str, grid: str, files: str, *,
     ``first``: words that begin the line (the ``mkdir -p`` of the copy's new folder); ``then``: words
     right after it (the ``--data`` to give); ``last``: words that end the line (the removal of a copy
     it wrote first); ``dates``: CDO operators put before the remap (``-settaxis``, which writes text
-    dates as a CF time)."""
+    dates as a CF time). ``inside``: the folder the line runs CDO in after ``first``
+    (``( cd 'my data' && … )``: CDO opens no path with a space, :func:`~climann.data.shell.in_cdo_folder`),
+    ``before``, ``grid`` and ``files`` naming their paths from there."""
     # CDO writes over a file there, as the shell's > does: neither written over (followed twice)
     kept = (written_there(grid) if before else "") + written_there(files)
     directions = dict(directions or {})
@@ -603,7 +608,10 @@ def remap_advice(corners: bool, before: str, grid: str, files: str, *,
     chain = cdo_direction_chain(f"{method},{grid}", directions)
     if dates:
         chain = f"{dates} {chain if chain.startswith('-') else '-' + chain}"
-    line = f"e.g. `{first}{kept}{before}cdo {chain} {files}{last}`{then}{told}"
+    command = f"{kept}{before}cdo {chain} {files}"
+    if inside is not None:
+        command = f"( cd {shown_path(inside)} && {command} )"
+    line = f"e.g. `{first}{command}{last}`{then}{told}"
     if corners:
         return line
     return (f"{line} "

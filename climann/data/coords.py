@@ -1283,7 +1283,36 @@ def with_2d_coordinates(dataset: xr.Dataset) -> xr.Dataset:
     bounds = bounds_names(dataset)  # lat_bnds(lat, bnds) in degrees_north is no 2-D latitude
     names = [name for name, variable in dataset.data_vars.items()
              if variable.ndim == 2 and _is_latitude_or_longitude(variable) and name not in bounds]
-    return dataset.set_coords(names) if names else dataset
+    return _projected_rows_and_columns(dataset.set_coords(names) if names else dataset)
+
+
+#: The CF standard names of a map projection's axes (CF 1.8 section 5.6).
+_PROJECTION_AXES = {"latitude": "projection_y_coordinate", "longitude": "projection_x_coordinate"}
+
+
+def _projected_rows_and_columns(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with a 1-D latitude on a projection's y axis and a 1-D longitude on its x axis
+    (an EASE-2 global grid as CATDS and NSIDC give it: ``lat(y)``, ``lon(x)`` beside ``x``, ``y``
+    in metres; the projection is cylindrical, one latitude a row and one longitude a column)
+    broadcast to ``lat(y, x)``, ``lon(y, x)``: read as the same grid written with 2-D latitudes
+    and longitudes is, its cell areas from the projection (break57b A1: refused as not on
+    latitude and longitude, with advice to regrid). Returned as it is otherwise."""
+    found: dict[str, str] = {}
+    for name, variable in dataset.variables.items():
+        kinds = geographic_kinds(variable) if variable.ndim == 1 and name not in dataset.dims else set()
+        dim = str(variable.dims[0]) if kinds else ""
+        for kind in kinds:
+            if dim in dataset.variables and dataset[dim].attrs.get("standard_name") == _PROJECTION_AXES[kind]:
+                if kind in found:  # two latitudes on one axis: not one grid to read
+                    return dataset
+                found[kind] = str(name)
+    if set(found) != {"latitude", "longitude"}:
+        return dataset
+    latitude, longitude = dataset[found["latitude"]].variable, dataset[found["longitude"]].variable
+    dims = (latitude.dims[0], longitude.dims[0])
+    shape = (latitude.size, longitude.size)
+    return dataset.assign_coords({found["latitude"]: latitude.set_dims(dims, shape),
+                                  found["longitude"]: longitude.set_dims(dims, shape)})
 
 
 #: At most this many values of a time-repeated latitude or longitude are read at once

@@ -94,7 +94,9 @@ def day_cells_command(edge: str, time: str, files: str, *, first: str | None = N
 
     Examples
     --------
-    >>> day_cells_command("end", "time", "tp.nc tp_end.nc").startswith('python -c "import sys,numpy')
+    >>> from climann.data.shell import advised_python
+    >>> line = day_cells_command("end", "time", "tp.nc tp_end.nc")
+    >>> line.startswith(advised_python() + ' -c "import sys,numpy')
     True
     """
     column = {"start": 0, "end": 1}[edge]

@@ -130,8 +130,8 @@ from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
 from climann.data.vector_frames import component_partners, partner_note
 from climann.data.paths import is_zarr_store
-from climann.data.shell import (attribute_command, copies_data, copies_of_files, copy_folder_of, copy_name,
-                                input_and_copy,
+from climann.data.shell import (python_command, attribute_command, copies_data, copies_of_files, copy_folder_of,
+                                copy_name, input_and_copy,
                                 ncatted_attribute, none_there, one_copy_advice, shown_path, source_and_copy,
                                 users_file_copied, whole_write, working_path)
 from climann.data.sources import files_text, name_in_file, source_files
@@ -863,7 +863,7 @@ def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *
     return (f"{e1t}·{e2t} is the T cells' areas (NEMO 3.6 writes no e1e2t), not used to weigh the scores: '{target}' "
             "names no cell areas (no CF cell_measures), so the scores are weighed by areas climann computes from the "
             f"grid (approximate without cell bounds); to weigh them by {e1t}·{e2t}: "
-            f"`python -c {shlex.quote(script)} && {linked}` (writes it as e1e2t into a copy of "
+            f"`{python_command(script)} && {linked}` (writes it as e1e2t into a copy of "
             f"{shlex.split(files)[0]}, then names it in a copy of the target's file), and give both copies in place of "
             "the files")
 
@@ -893,7 +893,7 @@ def _nemo_area_copies(dataset: xr.Dataset, target: str, e1t: str, e2t: str, metr
               + whole_write("m.to_netcdf", quote='"'))
     measures = ncatted_attribute("cell_measures", name_in_file(dataset[target], target), "o", "c", "area: e1e2t")
     linked = attribute_command([measures], f"{shown_path(target_file)} {shown_path(target_copy)}")
-    line = (f"{none_there(target_copy)}mkdir -p {shown_path(folder)} && python -c {shlex.quote(script)} "
+    line = (f"{none_there(target_copy)}mkdir -p {shown_path(folder)} && {python_command(script)} "
             f"{shown_path(metrics_file)} {shown_path(metrics_copy)} && {linked}")
     metrics_name, target_name = Path(metrics_file).name, Path(target_file).name
     return (f"{e1t}·{e2t} is the T cells' areas (NEMO 3.6 writes no e1e2t), not used to weigh the scores: '{target}' "
@@ -924,7 +924,7 @@ def _nemo_area_copies_of_series(dataset: xr.Dataset, target: str, e1t: str, e2t:
               f'm["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
               f'm["e1e2t"].attrs = {{"standard_name": "cell_area", "units": "m2"}}; '
               + whole_write("m.to_netcdf", f'"{working_path(metrics_copy)}"'))
-    written = f"{none_there(metrics_copy)}mkdir -p {shown_path(folder)} && python -c {shlex.quote(script)}"
+    written = f"{none_there(metrics_copy)}mkdir -p {shown_path(folder)} && {python_command(script)}"
     measures = ncatted_attribute("cell_measures", name_in_file(dataset[target], target), "o", "c", "area: e1e2t")
     looped = copies_of_files(lambda arguments, _: f"`{written} && {attribute_command([measures], arguments)}`",
                              target_files, name="cell_measures")

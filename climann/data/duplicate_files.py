@@ -84,7 +84,7 @@ from climann.data.renames import (FileRenames, advised_table, rename_options, re
 from climann.data.shell import (copies_in_place_advice, copies_of_files, copy_in_place_advice,
                                 original_and_copy, python_command, shown_path, superseded_copies, whole_write,
                                 working_path, xarray_command)
-from climann.data.simulations import SIMULATION_ATTRIBUTES
+from climann.data.simulations import SIMULATION_ATTRIBUTES, data_options
 from climann.data.undated_files import misdated_accumulations_message
 from climann.data.unit_text import after_number
 from climann.data.variables import data_variable_names
@@ -618,6 +618,35 @@ def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = 
     )
 
 
+#: What :func:`_name_kind` and :func:`_attribute_kind` say of two members: their labels, and the attribute telling them.
+_TWO_MEMBERS = re.compile(r"^two ensemble members \((?:global attribute (?P<attribute>\S+): )?(?P<one>[^,]+), "
+                          r"(?P<other>[^)]+)\)$")
+
+
+def _one_member_refusal(name: str, first: Path, second: Path, kind: str, files: Sequence[Path],
+                        datasets: Sequence[xr.Dataset]) -> ClimannError | None:
+    """The refusal of two ensemble members of ``name`` at the same times (``kind``, :data:`_TWO_MEMBERS`), whose
+    way out is the files of one member in the user's own command; None for another kind. A rename of one member
+    (the general advice of :func:`_refusal`) made it a predictor of another member than the target's, refused in
+    turn (break57d A3): two members are never one run's predictors."""
+    said = _TWO_MEMBERS.match(kind)
+    if said is None:
+        return None
+    attribute, kept, left = said["attribute"], said["one"].strip(), said["other"].strip()
+
+    def of_member(path: Path, dataset: xr.Dataset, label: str) -> bool:
+        if attribute is not None:
+            return str(dataset.attrs.get(attribute, "")).strip() == label
+        return label in path.stem.split("_")
+
+    own = [path for path, dataset in zip(files, datasets, strict=True) if not of_member(path, dataset, left)]
+    return ClimannError(
+        f"'{name}' is in both {two_names(first, second)} at the same times: {kind}; climann uses one series of each "
+        f"variable, all of one member (another member's series is no predictor of the target's): give "
+        f"{data_options(own, kept)} in place of the --data given (the files of {kept}; the other options as "
+        f"before), or those of {left} alike")
+
+
 def _measures_text(variable: xr.DataArray) -> str:
     """The variable's CF ``cell_measures`` (section 7.2), its words joined by one space; "" for none."""
     return " ".join(str(variable.attrs.get("cell_measures", "")).split())
@@ -824,6 +853,8 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
         if misdated is not None:  # their own attributes date them apart: the time coordinates are wrong
             raise ClimannError(misdated)
         kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
+        if kind is not None and (members := _one_member_refusal(name, first, second, kind, files, datasets)):
+            raise members
         if kind is not None:
             raise _refusal(name, first, second, kind, files=files, renames=renames,
                            clashes=_time_clashes(datasets, files))

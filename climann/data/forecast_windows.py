@@ -49,7 +49,7 @@ from climann.data.handles import open_netcdf
 from climann.data.paths import is_grib_file
 from climann.data.shell import (
     attribute_command, cdo_command, copies_data, copies_of_files, copy_folder_of, copy_name, given_files,
-    grib_command, ncatted_attribute, none_there, one_copy_advice, one_copy_line, others_given_as_before,
+    grib_command, in_cdo_folder, ncatted_attribute, none_there, one_copy_advice, one_copy_line, others_given_as_before,
     python_command,
     shown_path, source_and_copy, users_file_copied, working_path, whole_write, xarray_command,
 )
@@ -403,7 +403,9 @@ def _grib_kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: x
     code = (f"import eccodes; f = open({working_path(source)!r}, 'rb'); o = open({working_path(copy)!r}, 'wb'); "
             f"[(eccodes.codes_get(m, 'shortName') in {short_names!r} and eccodes.codes_write(m, o), "
             f"eccodes.codes_release(m)) for m in iter(lambda: eccodes.codes_grib_new_from_file(f), None)]; o.close()")
-    cdo = cdo_command('selname,' + ','.join(short_names), f"{shown_path(source)} {shown_path(copy)}")
+    # CDO opens no path with a space: in a folder with one, run inside it (fix57i)
+    cdo = in_cdo_folder(lambda named: cdo_command('selname,' + ','.join(short_names), f"{named(source)} {named(copy)}"),
+                        [source], folder)
     return (f"{where} holds forecasts of different kinds of time ({_kinds_text(whole, kinds, lead)}): one time axis "
             f"cannot give each its window; put them in separate GRIB files, which keep each message's step range, "
             f"e.g. for {', '.join(kept)} `{made}{cdo}` or, without CDO, `{none_there(copy)}{made}"

@@ -13,6 +13,19 @@ pressure: at 20 °C and 1013.25 hPa, the convention of EU air-quality reporting 
 and 1 ppb of ozone (M = 48.00 g mol-1) is 1.9957 µg m-3 as the EEA converts. climann does
 not convert with an assumed temperature and pressure: it refuses in one line that says what the
 two units are, gives this formula with its assumption and the command that applies it.
+
+A mole fraction against a mass fraction (CAMS's ``co2`` in ``kg kg**-1`` against NOAA's in
+``ppm``) is the same gas counted by molecules or by mass: pint reads both as pure numbers and
+relabelled 400 ppm as 4e-4 kg kg-1, 1/1.519 of CO2's mass fraction (break57c A2). They convert
+through the two molar masses alone, no temperature or pressure (WMO/GAW: mole fractions of dry
+air),
+
+    mass fraction = mole fraction × M(gas) / M(dry air)        (M(dry air) = 28.97 g mol-1)
+
+which climann does not apply on its own either: it refuses with the command that converts a copy
+when the gas is known (:func:`fraction_refusal`), with the formula alone when it is not. Mole
+fractions among themselves (``ppm``, ``umol mol-1``, ``mol mol-1``: ppm of a gas IS µmol mol-1)
+convert as their units say (:func:`fraction_kind`; break57c A3).
 """
 
 from __future__ import annotations
@@ -21,8 +34,13 @@ import re
 from collections.abc import Callable, Mapping
 
 from climann.data.shell import ncap2_name, values_command, xarray_data, xarray_values
+from climann.data.standard_names import standard_name_of
+from climann.data.unit_ratios import ratio_kind
 
-__all__ = ["MOLAR_MASSES", "MOLAR_VOLUME", "is_mole_fraction_units", "mole_fraction_refusal"]
+__all__ = [
+    "DRY_AIR_MOLAR_MASS", "MOLAR_MASSES", "MOLAR_VOLUME", "fraction_gas", "fraction_kind", "fraction_refusal",
+    "is_mole_fraction_units", "mole_fraction_refusal",
+]
 
 #: The molar volume of air (L mol-1) at 20 °C and 1013.25 hPa: R·T/p = 8.314462618 × 293.15 / 101325 m3.
 MOLAR_VOLUME = 24.055
@@ -41,16 +59,32 @@ MOLAR_MASSES = {
     "carbon_dioxide": 44.01,
 }
 
+#: The molar mass of dry air (g mol-1), of the WMO's dry-air mole fractions: a mole fraction of a
+#: gas is its mass fraction times this over the gas's molar mass.
+DRY_AIR_MOLAR_MASS = 28.97
+
 #: The EEA's own factors (µg m-3 per ppb at 20 °C, 1013.25 hPa) where they are published so.
 EEA_FACTORS = {"ozone": 1.9957}
 
 #: Names of the gases as variables are often called (``o3`` in OpenAQ and the EEA's files).
 _SHORT_NAMES = {"o3": "ozone", "no2": "nitrogen_dioxide", "no": "nitrogen_monoxide", "so2": "sulfur_dioxide",
-                "co": "carbon_monoxide", "nh3": "ammonia", "c6h6": "benzene", "ch4": "methane", "co2": "carbon_dioxide"}
+                "co": "carbon_monoxide", "nh3": "ammonia", "c6h6": "benzene", "ch4": "methane", "co2": "carbon_dioxide",
+                # CAMS's short names (EAC4 ``go3``)
+                "go3": "ozone"}
 
 #: Units a mole fraction is written in: ppb, ppm, ppt and their "by volume" spellings, mol mol-1 with a prefix.
-_MOLE_FRACTION_UNITS = re.compile(r"\s*(pp[mbt]v?|[munpf]?mol\s*(mol-1|mol\^-1|/\s*mol)|1e-0?[69]|1e-12)\s*",
-                                  re.IGNORECASE)
+_MOLE_FRACTION_UNITS = re.compile(r"\s*(pp[mbt]v?|(micro|nano|pico|milli|femto|µ|μ|[munpf])?mol\s*"
+                                  r"(mol-1|mol\^-1|mol\*\*-1|/\s*mol)|1e-0?[69]|1e-12)\s*", re.IGNORECASE)
+
+#: The parts-per spellings, a mole fraction of a gas by the WMO's convention whatever else is said.
+_PARTS_PER = re.compile(r"\s*pp[mbt]v?\s*", re.IGNORECASE)
+
+#: The kinds of ratio (:func:`climann.data.unit_ratios.ratio_kind`) of ``mol mol-1`` and of ``kg kg-1``.
+_AMOUNT_PER_AMOUNT = ratio_kind({"[substance]": 1}, {"[substance]": 1})
+_MASS_PER_MASS = ratio_kind({"[mass]": 1}, {"[mass]": 1})
+
+#: A CF standard name of a gas's fraction in air: ``mole_fraction_of_ozone_in_air``.
+_FRACTION_NAME = re.compile(r"(mole|mass)_fraction_of_(\w+_in_air)")
 
 
 def is_mole_fraction_units(units: str) -> bool:
@@ -143,3 +177,100 @@ def mole_fraction_refusal(name: str, attrs: Mapping, units: str, to: str, *, whe
                              files)
     return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}: {kinds}, {rule} ({said}); if that "
             f"assumption holds for these data, give '{name}' in {to}: {command}")
+
+
+def fraction_kind(units: str, kind: str | None, attrs: Mapping) -> str | None:
+    """Whether values in ``units`` are a mole fraction (``"mole"``) or a mass fraction (``"mass"``).
+
+    A mole fraction: units of an amount of substance per amount of substance (``mol mol-1``,
+    ``umol/mol``, ``micromol mol-1``), a parts-per spelling (``ppm``, ``ppbv``: the WMO's), or
+    another of :func:`is_mole_fraction_units`' spellings (``1e-6``) whose CF standard name says
+    ``mole_fraction_of_…``; a mass fraction: units of a mass per mass (``kg kg-1``, ``g/kg``).
+
+    Parameters
+    ----------
+    units : str
+        A ``units`` attribute.
+    kind : str or None
+        :func:`climann.data.units.dimensionless_quantity` of it.
+    attrs : mapping
+        The variable's attributes (``standard_name``).
+
+    Returns
+    -------
+    {"mole", "mass"} or None
+
+    Examples
+    --------
+    >>> fraction_kind("ppm", "a pure number", {}), fraction_kind("kg kg-1", _MASS_PER_MASS, {})
+    ('mole', 'mass')
+    """
+    named = standard_name_of(attrs).strip().startswith("mole_fraction_of_")
+    if kind == _AMOUNT_PER_AMOUNT or _PARTS_PER.fullmatch(str(units)) or (is_mole_fraction_units(units) and named):
+        return "mole"
+    return "mass" if kind == _MASS_PER_MASS else None
+
+
+def fraction_gas(name: str, attrs: Mapping, reference_attrs: Mapping) -> str | None:
+    """The gas (a key of :data:`MOLAR_MASSES`) a variable holds, by its own standard name or name
+    (:func:`gas_of`), else by the standard name its reference records; None if neither says."""
+    return gas_of(name, attrs) or gas_of(name, {"standard_name": standard_name_of(reference_attrs)})
+
+
+def _other_fraction_name(attrs: Mapping) -> str | None:
+    """``mass_fraction_of_X_in_air`` for a ``mole_fraction_of_X_in_air`` and back; None for any other name."""
+    found = _FRACTION_NAME.fullmatch(standard_name_of(attrs).strip())
+    if found is None:
+        return None
+    return f"{'mass' if found.group(1) == 'mole' else 'mole'}_fraction_of_{found.group(2)}"
+
+
+def fraction_refusal(name: str, attrs: Mapping, gas: str | None, units: str, to: str, *, into_mass: bool,
+                     scale: float, where: str, reference: str, stored: str = "", files: str = "") -> str:
+    """The one-line refusal of a gas as a mole fraction against the same as a mass fraction (or
+    the reverse): what each is, the formula (× M(gas) / M(dry air)), and for a known ``gas`` the
+    ``ncap2`` (a Python line for a Zarr store) that converts ``stored`` in a copy of ``files``
+    and sets its units, and its standard name when it names the other fraction.
+
+    Parameters
+    ----------
+    name : str
+        The variable as read.
+    attrs : mapping
+        Its attributes (``standard_name``).
+    gas : str or None
+        :func:`fraction_gas`; None gives the formula without a command.
+    units, to : str
+        Its units in ``where`` and those of ``reference``.
+    into_mass : bool
+        Whether ``units`` are the mole fraction and ``to`` the mass fraction.
+    scale : float
+        pint's factor from ``units`` to ``to`` (``ppm`` to ``kg kg-1``: 1e-6), which counts them one quantity.
+    where, reference : str
+        The files, and the data whose units are wanted (``"the model's training data"``).
+    stored, files : str
+        Its name in its file, and ``IN.nc OUT.nc`` for the command (when ``gas`` is known).
+
+    Returns
+    -------
+    str
+    """
+    kinds = ("a mole fraction", "a mass fraction") if into_mass else ("a mass fraction", "a mole fraction")
+    said = (f"'{name}' is in '{units}' ({kinds[0]}) in {where} but in '{to}' ({kinds[1]}) in {reference}: a mass "
+            f"fraction of a gas is its mole fraction times the gas's molar mass M over dry air's "
+            f"({DRY_AIR_MOLAR_MASS:g} g mol-1), so its values are not relabelled")
+    if gas is None:
+        return (f"{said}; which gas '{name}' is is told neither by its name nor by a standard_name "
+                f"(mole_fraction_of_GAS_in_air): give '{name}' in {to}, converted with its gas's M "
+                f"({'×' if into_mass else '÷'} M / {DRY_AIR_MOLAR_MASS:g})")
+    ratio = MOLAR_MASSES[gas] / DRY_AIR_MOLAR_MASS
+    factor = scale * (ratio if into_mass else 1 / ratio)
+    own, other_name = ncap2_name(stored), _other_fraction_name(attrs)
+    relabel = f'; {own}@standard_name="{other_name}"' if other_name else ""
+    command = values_command([f'{own}={own}*{factor:.7g}; {own}@units="{to}"{relabel}'],
+                             [xarray_values(stored, f"{xarray_data(stored)} * {factor:.7g}"),
+                              f"d[{stored!r}].attrs['units'] = {to!r}",
+                              *([f"d[{stored!r}].attrs['standard_name'] = {other_name!r}"] if other_name else [])],
+                             files)
+    return (f"{said} ({gas.replace('_', ' ')}: M = {MOLAR_MASSES[gas]:.2f} g mol-1, × {ratio:.4g} from mole to mass "
+            f"fraction); give '{name}' in {to}: {command}")

@@ -550,12 +550,15 @@ def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: 
 
 
 def cdo_grid_description(path: str | Path) -> list[str] | None:
-    """The lines of a CDO grid description (``gridtype = lonlat``, ``xsize``, ``xfirst``, ``xinc`` or
-    ``xvals`` …, in the file's own order) of the file's 1-D latitude and longitude when either is
-    stored on a dimension of another name (the GPCP v2.3 CDR's ``latitude(nlat)``,
-    ``longitude(nlon)`` without a ``coordinates`` attribute): CDO reads no grid there ("generic"),
-    and ``cdo remapcon,<that file>`` aborts, "Unsupported target grid type (generic)" (break56b A1).
-    None otherwise (CDO reads the file's grid itself), or when the file cannot be read.
+    """The lines of a CDO grid description of a file whose grid CDO reads as "generic", where
+    ``cdo remapcon,<that file>`` aborts, "Unsupported target grid type (generic)" (break56b A1):
+    ``gridtype = lonlat`` (``xsize``, ``xfirst``, ``xinc`` or ``xvals`` …, in the file's own order)
+    of the file's 1-D latitude and longitude when either is stored on a dimension of another name
+    (the GPCP v2.3 CDR's ``latitude(nlat)``, ``longitude(nlon)`` without a ``coordinates``
+    attribute); ``gridtype = curvilinear`` of its 2-D latitude and longitude on one pair of
+    dimensions when no variable on them names both in its ``coordinates`` attribute
+    (:func:`_curvilinear_description`: before, no line was given, fix57d). None otherwise (CDO
+    reads the file's grid itself), or when the file cannot be read.
 
     Examples
     --------
@@ -564,11 +567,15 @@ def cdo_grid_description(path: str | Path) -> list[str] | None:
     """
     try:
         with open_netcdf(path, decode_times=False) as dataset:
-            found = {}
+            found, planes = {}, {}
             for name, variable in dataset.variables.items():
-                kind = geographic_kind(str(name), variable) if variable.ndim == 1 else None
-                if kind is not None and kind not in found:
+                kind = geographic_kind(str(name), variable) if variable.ndim in (1, 2) else None
+                if kind is not None and variable.ndim == 1 and kind not in found:
                     found[kind] = (variable.dims != (name,), np.asarray(variable.values, np.float64))
+                elif kind is not None and variable.ndim == 2 and kind not in planes:
+                    planes[kind] = str(name)
+            if set(found) != {"latitude", "longitude"} and set(planes) == {"latitude", "longitude"}:
+                return _curvilinear_description(dataset, planes["latitude"], planes["longitude"])
     except (OSError, ValueError, KeyError, TypeError, ClimannError):
         return None
     if set(found) != {"latitude", "longitude"} or not any(other for other, _ in found.values()):
@@ -582,6 +589,31 @@ def cdo_grid_description(path: str | Path) -> list[str] | None:
             lines += [f"{axis}first = {values[0]:.10g}", f"{axis}inc = {steps[0]:.10g}"]
         else:
             lines.append(f"{axis}vals = " + " ".join(f"{value:.10g}" for value in values))
+    return lines
+
+
+def _curvilinear_description(dataset: xr.Dataset, latitude: str, longitude: str) -> list[str] | None:
+    """The lines of CDO's ``gridtype = curvilinear`` description of ``dataset``'s 2-D ``latitude``
+    and ``longitude`` (degrees, on one pair of dimensions ``(y, x)``): ``xsize``, ``ysize``, each
+    cell's centre row by row (``xvals``, ``yvals``) and, when both name CF ``bounds`` of 4 corners
+    ``(y, x, 4)``, the corners (``nvertex = 4``, ``xbounds``, ``ybounds``, as CDO's conservative
+    remapping needs them). None when CDO reads the grid itself: a variable on those dimensions names
+    both in its ``coordinates`` attribute (CF-1.8 §5.2), or they are on different dimensions."""
+    lat, lon = dataset[latitude], dataset[longitude]
+    # xarray moves a read `coordinates` attribute into the encoding
+    named = [str(variable.attrs.get("coordinates", variable.encoding.get("coordinates", ""))).split()
+             for variable in dataset.variables.values() if set(lat.dims) <= set(variable.dims)]
+    if lat.dims != lon.dims or any({latitude, longitude} <= set(names) for names in named):
+        return None
+    y, x = lat.shape
+    lines = ["gridtype = curvilinear", f"gridsize = {lat.size}", f"xsize = {x}", f"ysize = {y}"]
+    corners = [dataset.variables.get(str(values.attrs.get("bounds"))) for values in (lon, lat)]
+    cornered = all(corner is not None and corner.shape == (y, x, 4) for corner in corners)
+    lines += ["nvertex = 4"] if cornered else []
+    for axis, values, corner in zip("xy", (lon, lat), corners):  # in CDO's griddes order: xvals, xbounds, yvals …
+        lines.append(f"{axis}vals = " + " ".join(f"{value:.10g}" for value in np.ravel(values.values)))
+        if cornered:
+            lines.append(f"{axis}bounds = " + " ".join(f"{value:.10g}" for value in np.ravel(corner.values)))
     return lines
 
 
@@ -632,11 +664,18 @@ def interpolation_onto_2d_advice(reference: Mapping[str, xr.DataArray], referenc
 
     directions = file_directions(paths[0])
 
+    # CDO reads a grid whose data name neither in a `coordinates` attribute as generic: its description (fix57d)
+    described = cdo_grid_description(reference_path)
+
     def advice(files: str, quote: str = "") -> str:
-        chain = cdo_direction_chain(f"remapbil,{shown_path(reference_path)}", directions)
+        target = shown_path(reference_path) if described is None else _described_grid(described, files)
+        chain = cdo_direction_chain(f"remapbil,{target}", directions)
         return f"{quote}{cdo_command(chain, files)}{quote}"
 
-    way = (f"bilinearly onto {Path(reference_path).name}'s grid (CDO reads its 2-D latitude and longitude; without "
+    reads = ("CDO reads its 2-D latitude and longitude" if described is None else
+             "the line writes CDO's description of its 2-D latitude and longitude, which no coordinates attribute "
+             "names")
+    way = (f"bilinearly onto {Path(reference_path).name}'s grid ({reads}; without "
            "CDO, xESMF's Regridder with them)") + _direction_words(directions)
     if len(paths) == 1:  # its copy in a new folder (fix53a)
         one = copies_of_files(lambda files, _: advice(files, "`"), [str(paths[0])], name="regridded")

@@ -23,8 +23,8 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.shared_handles import plain_header
-from climann.data.shell import (cdo_command, input_and_copy, none_there_in_loop, shown_path, source_and_copy,
-                                stopping_loop)
+from climann.data.shell import (cdo_command, cdo_folder, copies_command, copies_data, copies_folder, in_cdo_folder,
+                                one_copy_line, shown_path, source_and_copy, users_file_copied)
 
 __all__ = ["GRID_FILE_VARIABLES", "UNSTRUCTURED_CELL_DIMENSIONS", "cell_area_names", "grid_file_message",
            "grid_files_beside", "gridless_cells_message", "gridless_files_beside", "is_grid_file",
@@ -91,14 +91,26 @@ def gridless_cells_message(dataset: xr.Dataset) -> str | None:
     opening = (f"{', '.join(names)} lie on '{dim}', the cells of an unstructured grid, with no coordinates: the "
                f"positions are in the model's grid file (ICON's GRIB2 converted by cdo without its grid{said}), not in "
                "this file")
-    if len(grids) == 1:  # the grid file beside it, named: the command runs as printed (break49e)
+    beside = len(grids) == 1  # the grid file beside it, named: the command runs as printed (break49e)
+    if users_file_copied(files) is None:  # data built in memory: placeholders
+        grid = shown_path(grids[0]) if beside else "GRIDFILE"
+        line, then = f"`{cdo_command(f'setgrid,{grid}', files)}`", ", then give the copy"
+    else:  # the copy into a new folder, CDO run inside a folder with a space (fix57i): beside it, a glob took both
+        line, then = one_copy_line(lambda _, copy: in_cdo_folder(lambda named: cdo_command(
+            f"setgrid,{named(grids[0]) if beside else 'GRIDFILE'}", f"{named(source)} {named(copy)}"),
+            [source], copy.parent), source, "with_grid"), ""
+    if beside:
         return (f"{opening}; {grids[0].name} beside it is a grid file of its {dataset.sizes[dim]} cells: attach it "
-                f"with `{cdo_command(f'setgrid,{shown_path(grids[0])}', files)}`, then give the copy: climann gives "
-                "its remap to a regular grid")
-    return (f"{opening}; attach the grid with `{cdo_command('setgrid,GRIDFILE', files)}` (GRIDFILE the model's "
-            "grid file, e.g. "
-            f"icon_grid_0047_R19B07_L.nc, whose cells number {dataset.sizes[dim]}), then give the copy: climann gives "
-            "its remap to a regular grid")
+                f"with {line}{then}: climann gives its remap to a regular grid")
+    return (f"{opening}; attach the grid with {line} (GRIDFILE the model's grid file, e.g. "
+            f"icon_grid_0047_R19B07_L.nc, whose cells number {dataset.sizes[dim]}{_from_folder(line)}){then}: "
+            "climann gives its remap to a regular grid")
+
+
+def _from_folder(line: str) -> str:
+    """Words for the ``GRIDFILE`` of ``line`` when the line runs CDO inside the data's folder (``( cd 'my data' &&
+    …``, :func:`~climann.data.shell.in_cdo_folder`): a relative path is then read from there."""
+    return "; its path from the data's folder, or absolute, as the line runs cdo there" if "( cd " in line else ""
 
 
 def is_grid_file(dataset: xr.Dataset, coordinates: set[str]) -> bool:
@@ -128,19 +140,16 @@ def grid_file_message(dataset: xr.Dataset, where: str, kinds: dict[str, str], di
         return (f"{said} with `cdo setgrid,{shlex.quote(grid)} DATA.nc DATA_withgrid.nc` (DATA.nc your data file on "
                 f"{cells} cells: none lies beside {where}), then give DATA_withgrid.nc alone in place of both "
                 "(climann then gives its remap to a regular grid)")
-    pairs = [shlex.split(input_and_copy(path, "withgrid")) for path in data]
-    if len(data) <= _NAMED_FILES:
-        command = " && ".join(cdo_command(f"setgrid,{shlex.quote(grid)}", shlex.join(pair)) for pair in pairs)
-    else:
-        listed = " ".join(shown_path(path) for path in data)
-        copy = '"${f%.nc}_withgrid.nc"'
-        command = none_there_in_loop(listed, copy) + stopping_loop(listed,
-                                                                   f'cdo setgrid,{shlex.quote(grid)} "$f" {copy}')
-    copies = ", ".join(shlex.quote(copy) for _, copy in pairs[:_NAMED_FILES]) + (
-        f" … ({len(pairs)} files)" if len(pairs) > _NAMED_FILES else "")
+    # the copies into a new folder, CDO run inside a folder with a space (fix57i): beside them, a glob took both
+    folder = copies_folder(Path(source).parent, "with_grid")
+    inside = cdo_folder(data, folder) is not None
+    command = copies_command(lambda given, copy: f"cdo setgrid,{shlex.quote(Path(grid).name if inside else grid)} "
+                                                 f"{given} {copy}", folder, data)
     instead = "both" if len(data) == 1 else "them and the grid file"
-    return (f"{said}, here {_listed(data)} beside it, with `{command}`, then give {copies} in place of {instead} "
-            "(climann then gives its remap to a regular grid)")
+    copies = "its copy" if len(data) == 1 else "a copy of each"
+    return (f"{said}, here {_listed(data)} beside it, with `{command}` ({copies} in a new folder), then give "
+            f"--data {copies_data(folder, data)} in place of {instead} (climann then gives its remap to a regular "
+            "grid)")
 
 
 #: How many data files a grid file's advice names one by one (more: a loop over them).

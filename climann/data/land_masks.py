@@ -78,7 +78,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +95,7 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (
     copies_of_files, copy_command, input_and_copy, ncap2_name, ncatted_number, ncatted_type, one_copy_advice,
-    values_command, whole_write, working_path, xarray_command,
+    python_command, values_command, whole_write, working_path, xarray_command,
 )
 from climann.data.sources import source_files, variable_file, variable_where
 from climann.data.stored_values import read_type
@@ -640,7 +639,7 @@ def _land_fix_from(own: str | Path, mask_file: str | Path, target: str, found: S
     statements = [f"m = {opener}({working_path(mask_file)!r})[{found.mask!r}]",
                   *([_first_of(found, target, "'").rstrip("; ")] if found.off_grid or found.time else []),
                   f"d[{target!r}] = d[{target!r}].where(~{found.codes.xarray_land('m')})"]
-    return _one_copy(lambda arguments: copy_command(f"python -c {shlex.quote(script)} {arguments}", statements,
+    return _one_copy(lambda arguments: copy_command(f"{python_command(script)} {arguments}", statements,
                                                     arguments), input_and_copy(own))
 
 
@@ -661,7 +660,7 @@ def _land_fix_where_missing(dataset: xr.Dataset, target: str, found: StoredLand,
               f'd["{target}"] = d["{target}"].where({kept}); {whole_write(quote=chr(34))}')
     statements = ([f"o = xr.open_dataset({working_path(other_file)!r})"] if other == "o" else []) + [
         f"d[{target!r}] = d[{target!r}].where({other}[{found.mask!r}].notnull().any({time!r}).reset_coords(drop=True))"]
-    return _one_copy(lambda arguments: copy_command(f"python -c {shlex.quote(script)} {arguments}", statements,
+    return _one_copy(lambda arguments: copy_command(f"{python_command(script)} {arguments}", statements,
                                                     arguments), "IN.nc OUT.nc" if own is None else input_and_copy(own))
 
 

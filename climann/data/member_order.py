@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import whole_write
+from climann.data.shell import python_command, whole_write
 from climann.errors import ClimannError
 
 __all__ = ["in_reference_order"]
@@ -95,8 +95,9 @@ def in_reference_order(datasets: Sequence[xr.Dataset], files: Sequence[Path], *,
                     f"the files hold the {name} values in different orders ({_listed(reference)} in "
                     f"{files[first].name}, {_listed(own)} in {files[index].name}): choose one of them with "
                     f"--select {name}=VALUE (taken by value in each file), or write {files[index].name} in "
-                    f"{files[first].name}'s order (python -c \"import sys, xarray as xr; "
-                    f"d = xr.open_dataset('{files[index].name}').reindex({name}={reference.tolist()!r}); "
-                    + whole_write(target=f"'{Path(files[index].name).stem}_reordered.nc'") + "\")")
+                    f"{files[first].name}'s order ("
+                    + python_command(f"import sys, xarray as xr; d = xr.open_dataset('{files[index].name}')"
+                                     f".reindex({name}={reference.tolist()!r}); "
+                                     + whole_write(target=f"'{Path(files[index].name).stem}_reordered.nc'")) + ")")
             result[index] = result[index].reindex({name: reference})
     return result

@@ -116,6 +116,7 @@ from climann.data.sources import (
     with_source_files, with_unused_files,
 )
 from climann.data.swaths import grouped_swath_message, moving_pixels_message, swath_message
+from climann.data.selected_members import check_selected_members
 from climann.data.subset import select_values
 from climann.data.char_labels import with_char_labels_as_text
 from climann.data.station_positions import with_station_positions_fixed
@@ -457,6 +458,11 @@ def file_header(path: Path) -> xr.Dataset:
     return known.copy(deep=False)
 
 
+#: The cells' corners CMOR writes beside a curvilinear grid's latitude and longitude (CMIP6 ``Ofx`` and ``Omon``
+#: files of UKESM1, NorESM2, EC-Earth3, MPI-ESM gn): bounds even where a copy lost the ``bounds`` attribute.
+_CMIP_VERTICES = ("vertices_latitude", "vertices_longitude")
+
+
 def check_undated_files(files: Sequence[Path], renames: FileRenames | None = None) -> None:
     """Refuse files of one variable that hold no time, on one grid, once the first two show it
     (:func:`~climann.data.undated_files.first_undated_pair_message`), before every file is opened:
@@ -475,16 +481,21 @@ def check_undated_files(files: Sequence[Path], renames: FileRenames | None = Non
 
     read: list[Path] = []
     first: list[xr.Dataset] = []
+    bounds: set[str] = set(_CMIP_VERTICES)
 
     def renamed() -> Iterator[tuple[Path, xr.Dataset]]:
         for path, raw in _renamed_raw_datasets(files, renames):
             read.append(path)
             first[:] = first or [raw]
+            # the cells' bounds the CF way (named by a coordinate's bounds attribute): CMOR's vertices_latitude of
+            # every curvilinear CMIP6 ocean grid was refused as the field of two Ofx files (break57d A1)
+            bounds.update(bounds_names(raw))
             yield path, raw
 
     def is_field(name: str, variable: xr.DataArray) -> bool:
         # as _duplicated_variable_message: the grid's latitude, longitude, bounds and mapping are in every file alike
-        return geographic_kind(name, variable) is None and not name.endswith("bnds") and not _is_grid_mapping(variable)
+        return (geographic_kind(name, variable) is None and not name.endswith("bnds") and name not in bounds
+                and not _is_grid_mapping(variable))
 
     message = first_undated_pair_message(renamed(), files, is_field, renames)
     if message:
@@ -1323,6 +1334,9 @@ def _open_files(
         # member's weather beside the target, another model's sftlf weighing its scores: break52c A3, A7); see
         # climann.data.paired_simulations.
         check_paired_simulations({path: opened(path) for path in files}, target, variables)
+        # ... and a member --select takes from an ensemble file beside another member's file of a predictor (the
+        # file's global variant_label is its first member's, break57d A2); see climann.data.selected_members.
+        check_selected_members({path: opened(path) for path in files}, target, variables, select)
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
@@ -2097,7 +2111,9 @@ def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.Dat
             if also is not None:
                 also(path, raw)
             try:
-                grid = grid_coordinates(grid_of_each_place_once(checked_coordinates(raw, path.name)))
+                # 2-D latitudes and longitudes no coordinates attribute names, as the opening reads them (fix57d)
+                grid = grid_coordinates(grid_of_each_place_once(with_2d_coordinates(checked_coordinates(raw,
+                                                                                                        path.name))))
                 grids[path] = place_grid(raw, grid)  # a one-place file's station numbers are no degrees
             except ClimannError:
                 continue

@@ -26,7 +26,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate
-from climann.data.shell import advised_python, input_and_copy, one_copy_advice, python_command, whole_write
+from climann.data.shell import input_and_copy, one_copy_advice, python_command, whole_write
 from climann.data.stations import station_label
 from climann.errors import ClimannError
 
@@ -135,7 +135,7 @@ def _copy_line(code: str, path: Path, name: str) -> str:
     interpreter that runs climann (:func:`~climann.data.shell.advised_python`), and the ``--data``
     to give in its place."""
     line = one_copy_advice(lambda files: f"`{python_command(code)} {files}`", input_and_copy(path), name)
-    return line.replace("python -c ", f"{advised_python()} -c ", 1)
+    return line
 
 
 class PlaceBesideGridError(ClimannError):

@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from climann.data.shell import (
-    attribute_command, copy_command, in_place_note, input_and_copy, ncatted_attribute, xarray_data, xarray_values,
+    attribute_command, copy_command, in_place_note, input_and_copy, ncatted_attribute, one_copy_advice, xarray_data,
+    xarray_values,
 )
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
@@ -186,7 +187,7 @@ def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, st
     where : str
         The new data's files holding it, for the message.
     file : str
-        The file the command converts (its copy is written beside it).
+        The file the command converts (its copy is written into a new folder beside it).
     reference : str
         Says what ``trained`` is.
     otherwise : str
@@ -204,27 +205,43 @@ def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, st
     if clash is None:
         return None
     said = f"{name} in {where} is {quantity_text(new)}, {reference} {name} as {quantity_text(trained)}"
-    files, stored = input_and_copy(file), own or name
+    stored = own or name
     liquid = liquid_equivalent(new.get("standard_name", ""))
     if clash == "quantity" and liquid and _same_quantity(liquid, trained["standard_name"]):
         script = shlex.quote(f'{stored}={stored}*DENSITY/1000; {stored}@standard_name="{liquid}"')
         water = [xarray_values(stored, f"{xarray_data(stored)} * DENSITY / 1000"),
                  _attributes_statement(stored, {"standard_name": liquid})]
-        naming = attribute_command([ncatted_attribute("standard_name", stored, "o", "c", liquid)], files)
+        converted = _copied(file, "water_equivalent", lambda files: copy_command(f"ncap2 -s {script} {files}",
+                                                                                 water, files))
+        naming = _copied(file, "standard_name_fixed", lambda files: attribute_command(
+            [ncatted_attribute("standard_name", stored, "o", "c", liquid)], files))
         return (f"{said}: a depth of snow, not its liquid water equivalent ({liquid}); it converts only through "
                 f"the snow's density (fresh snow about 100 kg m-3), which is not known, never water's 1000 kg m-3; "
                 f"give {name} as its water equivalent, e.g. with the snow's density in kg m-3 for DENSITY "
-                f"({copy_command(f'ncap2 -s {script} {files}', water, files)}), or, if its values already are a "
-                f"water equivalent, name it so ({naming}){in_place_note(files)}")
+                f"({converted}), or, if its values already are a water equivalent, name it so ({naming})")
     if clash == "sign":
         script = shlex.quote("; ".join([f"{stored}=-{stored}", *_renamed_attributes(stored, trained, new)]))
         flipped = [xarray_values(stored, f"-{xarray_data(stored)}"),
                    _attributes_statement(stored, _changed_attributes(trained, new))]
+        command = _copied(file, "sign_flipped", lambda files: copy_command(f"ncap2 -s {script} {files}", flipped,
+                                                                           files))
         return (f"{said}: the opposite sign convention, its values would be taken with the wrong sign; convert a "
-                f"copy ({copy_command(f'ncap2 -s {script} {files}', flipped, files)}){in_place_note(files)}, or "
-                f"{otherwise}")
+                f"copy ({command}), or {otherwise}")
     script = shlex.quote(f'{stored}@standard_name="{trained["standard_name"]}"')
     renamed = ncatted_attribute("standard_name", stored, "o", "c", trained["standard_name"])
+    command = _copied(file, "standard_name_fixed", lambda files: attribute_command(
+        [renamed], files, file_command=f"ncap2 -s {script} {files}"))
     return (f"{said}: another quantity (CF standard_name); give {name} as {trained['standard_name']}, or, if it "
-            f"is that quantity and the attribute is wrong, correct it in a copy "
-            f"({attribute_command([renamed], files, file_command=f'ncap2 -s {script} {files}')}){in_place_note(files)}")
+            f"is that quantity and the attribute is wrong, correct it in a copy ({command})")
+
+
+def _copied(file: str, folder: str, command: Callable[[str], str]) -> str:
+    """``command(IN OUT)`` on ``file`` with its copy written into a new folder ``folder`` beside it,
+    checked not there first, then the ``--data`` to give in its place
+    (:func:`~climann.data.shell.one_copy_advice`): its copy written beside it (``co2_fixed.nc``) was
+    taken with it by a glob over their folder, and a second paste stopped at ncap2's overwrite prompt
+    (break57c A4). A file that is not there (a name in words) and a Zarr store, whose attributes are
+    changed in place, are given the command on the file and its copy beside it, with its note."""
+    beside = input_and_copy(file)
+    return one_copy_advice(lambda files: command(files) + (in_place_note(files) if files == beside else ""), beside,
+                           folder)

@@ -19,7 +19,8 @@ text), written beside the file by ``printf``, so that the remapping covers the r
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,10 +57,12 @@ class RemapTarget:
     cells: int
     box: tuple[float, float, float, float] | None = None
 
-    def grid(self, source: str) -> tuple[str, str]:
+    def grid(self, source: str, named: Callable[[str | os.PathLike], str] = shown_path) -> tuple[str, str]:
         """The words before CDO's command (``printf … > GRID && ``, for a regional grid) and
         ``remapcon``'s grid argument (``r120x60``, or that file), for a source file ``source``
-        beside which the grid description is written (a new name: :func:`~climann.data.shell.copy_path`)."""
+        beside which the grid description is written (a new name: :func:`~climann.data.shell.copy_path`),
+        named by ``named`` (the shell word from the working folder, or from the folder the line runs
+        CDO in, :func:`~climann.data.shell.in_cdo_folder`)."""
         if self.box is None:
             return "", f"r{round(360 / self.spacing)}x{round(180 / self.spacing)}"
         west, east, south, north = self.box
@@ -67,7 +70,7 @@ class RemapTarget:
                  f"ysize = {round((north - south) / self.spacing)}", f"xfirst = {west + self.spacing / 2:g}",
                  f"xinc = {self.spacing:g}", f"yfirst = {south + self.spacing / 2:g}", f"yinc = {self.spacing:g}")
         text = "\\n".join(lines) + "\\n"  # printf's escapes: one line each
-        described = shown_path(copy_path(source, "grid", ".txt"))
+        described = named(copy_path(source, "grid", ".txt"))
         return f"printf '{text}' > {described} && ", described
 
     def words(self) -> str:

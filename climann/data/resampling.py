@@ -34,7 +34,7 @@ import shlex
 from collections.abc import Sequence
 
 from climann.data.direction_regrid import file_directions, xarray_direction_statements
-from climann.data.shell import input_and_copy, whole_write
+from climann.data.shell import python_command, input_and_copy, whole_write
 
 __all__ = ["calendar_resample_command", "composite_resample_command", "resample_command", "restamp_command"]
 
@@ -118,7 +118,7 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time", 
     script = (_PYTHON_RESAMPLE.replace("m=d[[q for q in d.data_vars", f"{before}m=d[[q for q in d.data_vars")
               .replace("m=m.assign({q:m[q].astype(d[q].dtype)", f"{after}m=m.assign({{q:m[q].astype(d[q].dtype)"))
     files = input_and_copy(path, f"{hours:g}-hourly") if files is None else files
-    return (f"python -c {shlex.quote(script)} {files} "
+    return (f"{python_command(script)} {files} "
             f"{hours:g} {shlex.quote(time)}" + (f" {centred_on - hours / 2:g}" if centred_on is not None else ""))
 
 
@@ -221,7 +221,7 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         script = script.replace('n=[q for q in d.data_vars', f'{before}n=[q for q in d.data_vars').replace(
             's=m[t].values;', f'{after}s=m[t].values;')
     files = input_and_copy(path, name) if files is None else files
-    return (f"python -c {shlex.quote(script)} {files} "
+    return (f"{python_command(script)} {files} "
             f"{shlex.quote(frequency)} {shlex.quote(time)}{summed}")
 
 
@@ -294,7 +294,7 @@ def composite_resample_command(path: str | os.PathLike, days: int, time: str = "
     script = _PYTHON_COMPOSITE_RESAMPLE.replace(".mean(keep_attrs=True)", ".sum(keep_attrs=True,skipna=False)"
                                                 if statistic == "sum" else ".mean(keep_attrs=True)")
     files = input_and_copy(path, f"{days}-day") if files is None else files
-    return f"python -c {shlex.quote(script)} {files} {days:d} {shlex.quote(time)}"
+    return f"{python_command(script)} {files} {days:d} {shlex.quote(time)}"
 
 
 #: ``python -c SCRIPT IN OUT MINUTES TIME``: IN's time at the middles of its CF cells, time and
@@ -337,4 +337,4 @@ def restamp_command(path: str | os.PathLike, minutes: float, time: str = "time",
     True
     """
     files = input_and_copy(path) if files is None else files
-    return f"python -c {shlex.quote(_PYTHON_RESTAMP)} {files} {minutes:g} {shlex.quote(time)}"
+    return f"{python_command(_PYTHON_RESTAMP)} {files} {minutes:g} {shlex.quote(time)}"

@@ -295,8 +295,13 @@ def _word(name: str) -> re.Pattern:
     return re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])")
 
 
+#: The interpreter of a printed Python line (:func:`advised_python`) in a pattern: its path (quoted
+#: when it holds a character special to the shell), or a bare ``python`` or ``python3``.
+_PYTHON_WORD = r"(?:'[^']*/python3?'|(?:[^\s'\"`]*/)?python3?)"
+
 #: Where a command that may read a copy's original begins (:func:`_chained`).
-_READING_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c|mkdir -p) ")
+_READING_COMMAND_START = re.compile(
+    rf"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|{_PYTHON_WORD} -c|mkdir -p) ")
 
 
 def _chained(text: str, original: str, earlier: str, copy: str, held: frozenset[str] | None = None) -> str:
@@ -566,19 +571,54 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
 
 
 def _cdo_home(tool: Callable[[str, str], str], files: Sequence[str | Path], folder: Path) -> Path | None:
-    """The one folder of ``files`` when ``tool`` is CDO's (``cdo …``) and that folder's path holds a space, with the
-    new ``folder`` of their copies inside it and no space in the names from there: :func:`copies_command` then runs
-    CDO inside it (CDO 2.1.1 opens no path with a space, input or output, quoted or not: "Open failed on >my<";
-    :func:`cdo_inside_folder` for one line of merged files, fix56d; here for the others, fix57c). None otherwise."""
+    """:func:`cdo_folder` of ``files`` and ``folder`` when ``tool`` is CDO's (``cdo …``): :func:`copies_command`
+    then runs CDO inside it. None otherwise."""
+    if re.search(r"(^|&& |\( )cdo ", tool("IN", "OUT")) is None:
+        return None
+    return cdo_folder(files, folder)
+
+
+def cdo_folder(files: Sequence[str | os.PathLike], written: str | os.PathLike) -> Path | None:
+    """The one folder of ``files`` when its path holds a space, with ``written`` (the copies' new folder, or a
+    copy) inside it and no space in the names from there; None otherwise: a CDO line on them is then run inside
+    it (``( cd 'my data' && cdo … a.nc with_grid/a.nc )``, :func:`in_cdo_folder`). CDO 2.1.1 opens no path with a
+    space, input or output, quoted or not ("Open failed on >my<"); an operator's argument with a space it takes
+    (:func:`cdo_inside_folder` for one line of merged files, fix56d; :func:`copies_command`, fix57c; the others,
+    fix57i).
+
+    Examples
+    --------
+    >>> cdo_folder(["/no/such/a.nc"], "/no/such/copies") is None
+    True
+    """
     parents = {os.path.abspath(Path(str(file)).parent) for file in files}
-    if len(parents) != 1 or re.search(r"(^|&& |\( )cdo ", tool("IN", "OUT")) is None:
+    if len(parents) != 1:
         return None
     home = Path(str(files[0])).parent
-    inside = [Path(str(file)).name for file in files] + [os.path.relpath(folder, home)]
+    inside = [Path(str(file)).name for file in files] + [os.path.relpath(written, home)]
     if (not re.search(r"\s", working_path(home))
             or any(re.search(r"\s", name) or name.startswith("..") for name in inside)):
         return None
     return home
+
+
+def in_cdo_folder(line: Callable[[Callable[[str | os.PathLike], str]], str], files: Sequence[str | os.PathLike],
+                  written: str | os.PathLike) -> str:
+    """``line(named)``, a line of CDO (and shell) commands on ``files`` that writes ``written`` (a copy, or the
+    copies' new folder), each path in it given as ``named(path)``: the shell word of the path from the working
+    folder (:func:`shown_path`), or, when the files' folder holds a space (:func:`cdo_folder`), from that folder,
+    the line then run inside it: ``( cd 'my data' && LINE )`` (CDO opens no path with a space).
+
+    Examples
+    --------
+    >>> in_cdo_folder(lambda named: f"cdo copy {named('/no/such/a.nc')} {named('/no/such/b/a.nc')}",
+    ...               ["/no/such/a.nc"], "/no/such/b")
+    'cdo copy /no/such/a.nc /no/such/b/a.nc'
+    """
+    home = cdo_folder(files, written)
+    if home is None:
+        return line(shown_path)
+    return f"( cd {shown_path(home)} && {line(lambda path: shlex.quote(os.path.relpath(path, home)))} )"
 
 
 #: CMIP's and CORDEX's frequency tokens in file names (CMIP6 DRS ``frequency``; CORDEX archive
@@ -705,7 +745,7 @@ def python_copies_by_folder(script: str, files: Sequence[str | Path], name: str,
 _LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
 
 #: Where a command that a loop wraps begins (:func:`copies_of_files`): a tool's name, or ``python -c``.
-_LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c) ")
+_LOOPED_COMMAND_START = re.compile(rf"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|{_PYTHON_WORD} -c) ")
 
 
 def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
@@ -1118,8 +1158,7 @@ def _dated_copies_command(each: str, folder: Path, files: Sequence[Path]) -> str
     listed = " ".join(shown_path(file) for file in files) if pattern is None else glob_words(pattern)
     script = ("for a in (lambda s, o: [(f, o.path.join(s.argv[1], o.path.basename(f))) for f in s.argv[2:]])("
               f"__import__('sys'), __import__('os')): import sys, xarray as xr; sys.argv[1:3] = a; {each}")
-    code = python_command(script).replace("python -c ", f"{advised_python()} -c ", 1)
-    return f"{made} && {code} {shown_path(folder)} {listed}"
+    return f"{made} && {python_command(script)} {shown_path(folder)} {listed}"
 
 
 def earlier_copy_note(message: str) -> str:
@@ -1536,10 +1575,20 @@ def _one_missing_mark(name: str, quote: str) -> str:
 
 
 def python_command(code: str) -> str:
-    """``python -c "CODE"``: in double quotes when nothing in ``code`` is special there to a
-    POSIX shell (or to bash's history: ``!``), else quoted by :func:`shlex.quote`."""
+    """``PYTHON -c "CODE"``, ``PYTHON`` the interpreter that runs climann (:func:`advised_python`:
+    a bare ``python`` a plain shell finds may be the system's, without xarray, fix57d), ``CODE``
+    in double quotes when nothing in it is special there to a POSIX shell (or to bash's history:
+    ``!``), else quoted by :func:`shlex.quote`.
+
+    Examples
+    --------
+    >>> line = python_command("import xarray; print(xarray.__name__)")
+    >>> line == advised_python() + ' -c "import xarray; print(xarray.__name__)"'
+    True
+    """
+    python = advised_python()
     plain = not any(character in code for character in '"$`\\!')
-    return f'python -c "{code}"' if plain else f"python -c {shlex.quote(code)}"
+    return f'{python} -c "{code}"' if plain else f"{python} -c {shlex.quote(code)}"
 
 
 def python_copies(code: str, files: Sequence[str | os.PathLike], folder: str = "grids") -> tuple[str, str]:
@@ -2030,8 +2079,10 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
     Examples
     --------
     >>> line = xarray_command(["d['lat'] = d['lat'].copy(data=-d['lat'].data)"], "a.nc a_fixed.nc")
-    >>> print(line[:line.index("import os")])  # doctest: +NORMALIZE_WHITESPACE
-    python -c "import sys, xarray as xr; d = xr.open_dataset('a.nc', decode_times=False);
+    >>> line.startswith(advised_python() + " -c ")  # the interpreter that runs climann (fix57d)
+    True
+    >>> print(line[line.index("-c "):line.index("import os")])  # doctest: +NORMALIZE_WHITESPACE
+    -c "import sys, xarray as xr; d = xr.open_dataset('a.nc', decode_times=False);
     d['lat'] = d['lat'].copy(data=-d['lat'].data);
     >>> line.endswith("d.to_netcdf(p);os.replace(p,'a_fixed.nc')" + chr(34))  # whole_write: a.nc's part renamed
     True
@@ -2127,7 +2178,7 @@ def cut_advice(cuts: Mapping[str, tuple[int, ...]], files: str) -> str:
     --------
     >>> advice = cut_advice({"station": (0,)}, "s.nc s_station0.nc")
     >>> print(advice[:advice.index("import os")])  # doctest: +NORMALIZE_WHITESPACE
-    `ncks -d station,0 s.nc s_station0.nc`, or in Python: `python -c "import sys, xarray as xr;
+    `ncks -d station,0 s.nc s_station0.nc`, or in Python: `.../python -c "import sys, xarray as xr;
     d = xr.open_dataset('s.nc', decode_times=False); d = d.isel({'station': slice(0, 1)});
     >>> advice.endswith("d.to_netcdf(p);os.replace(p,'s_station0.nc')" + chr(34) + "`")
     True
@@ -2240,7 +2291,7 @@ CLIMANN_COMMANDS = ("sample-data", "info", "predict", "evaluate", "plot", "expla
 #: (:func:`python_command`, the interpreter by its path too: :func:`advised_python`). Unknown as
 #: commands, their words were wrapped over fifteen comment lines of ``climann info > my.toml``,
 #: inside the program's string literals (break56c A2).
-_ADVISED_STARTS = r"mkdir -p |(?:[^\s'\"`]*/)?python3? -c "
+_ADVISED_STARTS = rf"mkdir -p |{_PYTHON_WORD} -c "
 
 _COMMAND_START = re.compile(
     rf"`|(?<![\w.-])(?:(?:{'|'.join(TOOLS)}) |climann (?:{'|'.join(CLIMANN_COMMANDS)})(?![\w-])|{_ADVISED_STARTS})")

@@ -48,7 +48,7 @@ from climann.data.cell_methods import time_cell_method
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import copies_of_files, steps_command
-from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, dates_in, source_files
+from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, dates_in, files_text, source_files
 from climann.data.time_axis import date_text
 from climann.data.time_cells import STEPS_BEFORE_RANGE_KEY
 from climann.data.time_range import range_bounds
@@ -84,7 +84,9 @@ def whole_months_share(bounds: np.ndarray) -> np.ndarray:
     instant of its lower bound's month to that of the month after its upper bound's, an upper bound on
     a month's first instant closing the month before), in the dates' own calendar: 1 for ``[1 Feb, 1 Mar]``
     in every calendar, 27/28 for ``cdo monsum``'s ``[1 Feb, 28 Feb]`` of daily values of ``noleap``,
-    28/30 of ``360_day``, and 17/31 for a January from the 15th.
+    28/30 of ``360_day``, and 17/31 for a January from the 15th. A cell from within one month to within
+    the next (a GRACE solution's window, 17 December-17 January) is compared with the month of its
+    middle: 31/31.
 
     Parameters
     ----------
@@ -99,6 +101,11 @@ def whole_months_share(bounds: np.ndarray) -> np.ndarray:
         lower, upper = min(cell), max(cell)
         closing = _month_start(upper) == upper and upper > lower
         start, end = _month_start(lower), _month_start(upper, 0 if closing else 1)
+        if _month_start(lower) != lower and not closing and end == _month_start(lower, 2):
+            # a window across a month's end (GRACE's 17 December-17 January): a month's length, not a part
+            # of two (break57b A3: 31 days called shorter than the usual 31), against the month of its middle
+            middle = lower + (upper - lower) / 2
+            start, end = _month_start(middle), _month_start(middle, 1)
         shares.append((upper - lower).total_seconds() / (end - start).total_seconds())
     return np.array(shares)
 
@@ -192,12 +199,17 @@ def short_cells_found(dataset: xr.Dataset, names: Sequence[str], *, where: str) 
             and dim in dataset[variable].dims]
     totals = tuple(variable for variable in used if _is_total(dataset[variable], dim))
     cells_text = _cells_text(bounds, short)
-    message = f"{where}: {cells_text}; {_ways_out(dataset, name, used, short)}"
+    files = sorted({file for variable in used for file in source_files(dataset[variable])})
+    where = files_text(files, listed=3) if files else where  # the files with the cells, not a static mask beside
+    if not totals and not _at_ends(short):
+        message = f"{where}: {cells_text}; {_KEPT_INSIDE}"
+    else:
+        message = f"{where}: {cells_text}; {_PARTIAL}; {_ways_out(dataset, name, used, short)}"
     if totals:
         described = ", ".join(f"{variable} ({_method(dataset[variable], dim)})" for variable in totals)
         message += (f"; refused: {described} there is a total over the short cell, a number of another size "
                     f"than over a usual one, and would be trained on and scored as one")
-    else:
+    elif _at_ends(short):
         message += "; kept: a mean (or extreme) over a short cell is of the same size as over a usual one, only noisier"
     cells = tuple((date_text(min(bounds[step]), precision="minute"), date_text(max(bounds[step]), precision="minute"))
                   for step in np.flatnonzero(short))
@@ -272,7 +284,13 @@ def check_own_short_cells(variable: str, cells: Sequence[tuple], *, total: bool,
     time_range_out = _range_without(middles, short)
     way = (f"leave them out with --time-range {','.join(time_range_out)}" if time_range_out else
            "leave those steps out of the files (cdo delete,timestep=…)")
-    message = f"{variable} in {where}: {cells_text}; {way}"
+    if not total and not _at_ends(short):
+        cells_key = tuple((date_text(min(cell), precision="minute"), date_text(max(cell), precision="minute"))
+                          for cell in bounds[short])
+        note_once(_log, logging.WARNING, f"{variable} in {where}: {cells_text}; {_KEPT_INSIDE}",
+                  key=("short time cells", cells_key, ()))
+        return
+    message = f"{variable} in {where}: {cells_text}; {_PARTIAL}; {way}"
     if total:
         raise ClimannError(f"{message}; refused: {variable} is a total over each of its cells, and over a short one a "
                            f"number of another size than over a usual one, which would be trained on and scored as one")
@@ -317,10 +335,31 @@ def _cells_text(bounds: np.ndarray, short: np.ndarray) -> str:
                       for step in steps[:3])
     more = f" and {steps.size - 3} more" if steps.size > 3 else ""
     verb = "is" if steps.size == 1 else "are"
+    if usual >= _MONTH_DAYS * 86_400:  # compared as shares of calendar months (whole_months_share)
+        return (f"{steps.size} of the {len(bounds)} time cells {verb} shorter than the calendar months they stand "
+                f"for (by more than {SHORT_TOLERANCE:.0%}, each month's own length allowed for): {cells}{more}")
     return (f"{steps.size} of the {len(bounds)} time cells {verb} shorter than the usual {usual / size:g} {unit}s "
-            f"(shorter by more than {SHORT_TOLERANCE:.0%} of it, the months' own lengths allowed for): {cells}{more}; "
-            f"a partial period, as cdo daysum makes of hourly data that begin or end within a day (ERA5 downloaded "
-            f"through 00 UTC of the next day, a day of 17 of its 24 hours)")
+            f"(shorter by more than {SHORT_TOLERANCE:.0%} of it): {cells}{more}")
+
+
+#: What a short cell at the start or end of a series is (said with the ways to leave it out).
+_PARTIAL = ("a partial period, as cdo daysum makes of hourly data that begin or end within a day (ERA5 downloaded "
+            "through 00 UTC of the next day, a day of 17 of its 24 hours)")
+
+#: Why a mean over a short cell among usual ones is kept, with no step to delete (break57b A3: GRACE's
+#: solutions over fewer days of data were offered a ``cdo delete`` of 53 of 193 real months).
+_KEPT_INSIDE = ("kept: each lies among usual cells, no partial first or last period; a mean (or extreme) over a "
+                "shorter cell is of the same size as over a usual one, only noisier (a monthly solution from fewer "
+                "days of data)")
+
+
+def _at_ends(short: np.ndarray) -> bool:
+    """Whether the short cells are all before the first usual cell or after the last one: a partial
+    first or last period (``cdo daysum`` through 00 UTC of the next day), not cells among usual ones."""
+    usual = np.flatnonzero(~short)
+    if not usual.size:
+        return True
+    return not short[usual[0]:usual[-1] + 1].any()
 
 
 def _ways_out(dataset: xr.Dataset, name: str, used: Sequence[str], short: np.ndarray) -> str:

@@ -47,7 +47,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -60,7 +60,7 @@ from climann.data.shell import shared_glob, working_path
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
-__all__ = ["SIMULATION_ATTRIBUTES", "check_one_simulation", "member_labels", "years_spanned"]
+__all__ = ["SIMULATION_ATTRIBUTES", "check_one_simulation", "data_options", "member_labels", "years_spanned"]
 
 #: Global attributes that name the simulation a file comes from → what two values say, and the
 #: attribute by which a continuing run names its parent's value (CMIP6), or None. In the order
@@ -267,11 +267,11 @@ def _files_word(paths: list[Path], value: str) -> str:
     return working_path(pattern) if pattern is not None else ",".join(working_path(path) for path in paths)
 
 
-def _data_options(paths: list[Path], value: str) -> str:
-    """The files ``paths`` as ``--data`` options: one with a quoted glob (:func:`_simulation_glob`),
-    else one ``--data`` a file (``--data`` takes a file, folder or glob, never a list joined by
-    commas: break47a A1, the advised ``--data a.nc,b.nc,…`` matched no file)."""
-    pattern = _simulation_glob(paths, value) if len(paths) > 1 else None
+def data_options(paths: Sequence[Path], value: str) -> str:
+    """The files ``paths`` of one simulation (``value``: its name, ``r1i1p1f1``) as ``--data`` options: one with
+    a quoted glob (:func:`_simulation_glob`), else one ``--data`` a file (``--data`` takes a file, folder or glob,
+    never a list joined by commas: break47a A1, the advised ``--data a.nc,b.nc,…`` matched no file)."""
+    pattern = _simulation_glob(list(paths), value) if len(paths) > 1 else None
     chosen = [pattern] if pattern is not None else paths
     return " ".join(f"--data {shlex.quote(working_path(path))}" for path in chosen)
 
@@ -324,10 +324,13 @@ def _way_out(groups: Mapping[str, list[Path]], shared: list[Path], datasets: Map
     val and test, :mod:`climann.data.split_files`, and train refuses a block of two simulations);
     without three such, the words that say why no split is given."""
     words = {value: _files_word(paths, value) for value, paths in groups.items()}
-    static = "".join(f" --data {shlex.quote(working_path(path))}" for path in shared)
-    first, second = (_data_options(paths, value) for value, paths in list(groups.items())[:2])
-    advice = (f"give one simulation's files at a time, e.g. climann train{static} {first} --out RUN, "
-              f"then score it on another with climann evaluate RUN {second} --out SCORES")
+    static = "".join(f"--data {shlex.quote(working_path(path))} " for path in shared)
+    first, second = (data_options(paths, value) for value, paths in list(groups.items())[:2])
+    # the user's own command with other files: a printed "climann train --data … --out RUN" dropped its --target,
+    # --predictors and --select, and pasted was refused "no target given" (break57d A4)
+    advice = (f"give one simulation's files at a time, e.g. give {static}{first} in place of the --data given (the "
+              f"other options as before), then score that run on another with climann evaluate RUN {second} "
+              f"--out SCORES")
     if len(words) < 3:
         return advice
     chosen = _split_blocks(groups, datasets)
@@ -336,7 +339,7 @@ def _way_out(groups: Mapping[str, list[Path]], shared: list[Path], datasets: Map
                 f"calendar: no three of these are)")
     blocks = dict(zip(("train", "val", "test"), (words[value] for value in chosen)))
     split = " ".join(f"--split-files {shlex.quote(f'{block}={files}')}" for block, files in blocks.items())
-    return f"{advice}; or train on some and test on another: climann train{static} {split}"
+    return f"{advice}; or train on some and test on another: give {static}{split} in place of the --data given"
 
 
 def _refusal(name: str, differing: list[_Differing], datasets: Mapping[Path, xr.Dataset]) -> ClimannError:
@@ -347,10 +350,13 @@ def _refusal(name: str, differing: list[_Differing], datasets: Mapping[Path, xr.
     test=…`` was refused for its missing val block)."""
     source, attribute, kind, _ = differing[0]
     groups = _groups(datasets, differing[0])
-    shown = [f"{value} in {paths[0].name}" for value, paths in list(groups.items())[:_LISTED]]
+    # each value's file of the variable itself, not its first file of another variable (break57d A4: so's)
+    holding = {value: next((path for path in paths if path in differing[0].values), paths[0])
+               for value, paths in groups.items()}
+    shown = [f"{value} in {holding[value].name}" for value in list(groups)[:_LISTED]]
     more = f" and {len(groups) - _LISTED} more" if len(groups) > _LISTED else ""
     listed = (", ".join(shown[:-1]) + f" and {shown[-1]}" if not more else ", ".join(shown) + more)
-    firsts = [paths[0] for paths in groups.values()]
+    firsts = list(holding.values())
     also = [f"{other} {', '.join(dict.fromkeys(held[path] for path in firsts if path in held))}"
             for _, other, _, held in differing[1:] if len({held[path] for path in firsts if path in held}) > 1]
     also_text = f" (and {'; '.join(also)})" if also else ""

@@ -38,8 +38,8 @@ import numpy as np
 
 from climann.data.instant_values import holds_instants
 from climann.data.paths import is_grib_file, is_zarr_store
-from climann.data.shell import (copies_command, copies_data, new_folder, shared_glob, shown_path, whole_write,
-                                working_path)
+from climann.data.shell import (copies_command, copies_data, new_folder, python_command, shared_glob, shown_path,
+                                whole_write, working_path)
 from climann.data.sources import files_text
 from climann.data.time_axis import date_text, month_number, year_text, yearly_restart_days
 from climann.errors import ClimannError
@@ -406,7 +406,7 @@ def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, s
     if dropped:
         script = script.replace(";c=[k for k in d.variables", f";d=d.drop_vars({dropped!r},errors='ignore')"
                                 ";c=[k for k in d.variables", 1)
-    python = " && ".join(copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} {shift}',
+    python = " && ".join(copies_command(lambda source, copy: f'{python_command(script)} {source} {copy} {shift}',
                                         folder, own)
                          for folder, own in held.items())
     return files, held, command, python, stores, dropped
@@ -631,7 +631,7 @@ def forecast_shift_advice(files: str | Path | Sequence[str | Path], frequency: s
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
     python = " && ".join(
-        copies_command(lambda source, copy: f'python -c "{_PYTHON_SHIFT}" {source} {copy} {hours}', folder, own)
+        copies_command(lambda source, copy: f'{python_command(_PYTHON_SHIFT)} {source} {copy} {hours}', folder, own)
         for folder, own in held.items())
     one = len(files) == 1
     subject = (f"{'its' if one else 'their'} reference and valid times (the lead times unchanged) in "

@@ -198,8 +198,8 @@ def _select_one(dataset: xr.Dataset, dim: str, value: object, *, given: object, 
         return _select_along(dataset, dim, along, value, trained=trained, where=where, reference=reference,
                              asked=asked)
     if dim not in _data_dimensions(dataset):
-        raise ClimannError(_no_dimension(dataset, dim, value) + _lead_time_rename(dataset, dim, value, units)
-                           + _model_levels_instead(dataset, dim, value))
+        instead = _lead_time_rename(dataset, dim, value, units) + _model_levels_instead(dataset, dim, value)
+        raise ClimannError(_no_dimension(dataset, dim, value) + (instead or _level_rename(dataset, dim, value)))
     had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
     try:
         selected = (_select_value(dataset, dim, value) if dim in dataset.coords
@@ -372,6 +372,35 @@ def _no_dimension(dataset: xr.Dataset, dim: str, value: object) -> str:
                 f"select of '{dim}' out)" if climatologies else "")
     return (f"cannot select {dim}={value}: no dimension '{dim}' of the data{only}{combined}{left_out}; dimensions: "
             f"{', '.join(_data_dimensions(dataset)) or 'none'}")
+
+
+#: Words of the names of level dimensions (``model_level``, ``lev``, ``plev``, ``pressure_level``,
+#: ``isobaricInhPa``, cfgrib's ``hybrid``, ``depth``, ``height``), for :func:`_level_rename`.
+_LEVEL_NAME = re.compile(r"lev|hybrid|isobaric|pressure|depth|height|altitude|sigma", re.IGNORECASE)
+
+
+def _level_rename(dataset: xr.Dataset, dim: str, value: object) -> str:
+    """The way out when the level ``dim`` chosen (a run's ``model_level`` of CAMS EAC4's new CDS
+    layout) is not there and the data hold one level axis under another name (the legacy ADS
+    layout's ``level``, long_name ``model_level_number``): ``--rename`` to the name chosen, for the
+    same kind of level; ``""`` when the data hold no such axis or several, or ``dim``'s name is no
+    level's (:data:`_LEVEL_NAME`: ``member``) (break57c A1: refused with
+    no way out, when ``--rename '*:level=model_level'`` scored as the new layout does)."""
+    from climann.data.levels import is_level, level_kind
+
+    if not _LEVEL_NAME.search(dim):  # a member, a station, a band: no level under another name
+        return ""
+    levels = [str(name) for name in _data_dimensions(dataset) if name != dim and name in dataset.coords
+              and (is_level(dataset[name]) or level_kind(dataset[name]) is not None)]
+    if len(levels) != 1:
+        return ""
+    level = levels[0]
+    what = numbered_model_level(dataset[level]) or parametric_level(dataset[level]) \
+        or ", ".join(f"{key} {dataset[level].attrs[key]}" for key in ("standard_name", "long_name", "units")
+                     if key in dataset[level].attrs) or "a vertical axis"
+    return (f"; the data's one level axis is '{level}' ({what}): if it holds the levels of '{dim}' under another "
+            f"name (CAMS's legacy ADS files name EAC4's model levels 'level', the new CDS 'model_level'), give "
+            f"--rename '*:{level}={dim}' so that {dim}={_shown(value)} takes it")
 
 
 def _model_levels_instead(dataset: xr.Dataset, dim: str, value: object) -> str:

@@ -101,9 +101,9 @@ from climann.data.resampling import (calendar_resample_command, composite_resamp
                                       restamp_command)
 from climann.data.shell import (
     cdo_command, cdo_input_files, cdo_inside_folder, copies_command, copies_data, copies_folder, copies_of_files,
-    copy_in_folder, file_time_names, glob_words, grib_command, guards_itself, in_place_note, input_and_copy,
-    new_folder, none_there, none_there_in_loop, one_copy_line, python_command, shared_glob, shown_path, steps_command,
-    stopping_loop, working_path,
+    copy_in_folder, file_time_names, glob_words, grib_command, guards_itself, in_cdo_folder, in_place_note,
+    input_and_copy, new_folder, none_there, none_there_in_loop, one_copy_line, python_command, shared_glob, shown_path,
+    steps_command, stopping_loop, working_path,
 )
 from climann.data.sources import files_text
 from climann.data.split_periods import (
@@ -1733,9 +1733,11 @@ def _split_one(path: str | Path, folder: Path, names: str) -> tuple[str, str]:
         line = (f"mkdir -p {shown_path(folder)} && {python_command(_SPLIT_KINDS_PYTHON)} {shown_path(source)} "
                 f"{shown_path(copies[0])} {shown_path(copies[1])} {shlex.quote(names)}")
         return line, " ".join(f"--data {shown_path(copy)}" for copy in copies)
-    parts = [cdo_command(f"{operator},{names}", f"{shown_path(source)} {shown_path(copy)}")
-             for operator, copy in zip(("delname", "selname"), copies, strict=True)]
-    return (f"mkdir -p {shown_path(folder)} && {' && '.join(parts)}",
+    # CDO opens no path with a space: in a folder with one, run inside it (fix57i)
+    split = in_cdo_folder(lambda named: " && ".join(
+        cdo_command(f"{operator},{names}", f"{named(source)} {named(copy)}")
+        for operator, copy in zip(("delname", "selname"), copies, strict=True)), [source], folder)
+    return (f"mkdir -p {shown_path(folder)} && {split}",
             " ".join(f"--data {shown_path(copy)}" for copy in copies))
 
 
@@ -1751,10 +1753,18 @@ def _split_loop(paths: Sequence[str | Path], folder: Path, names: str) -> tuple[
     listed = glob_words(pattern) if pattern is not None else " ".join(shown_path(path) for path in paths)
     copies = {kind: f'{shown_path(folder)}/"$(basename "${{f%.*}}")"_{kind}.nc' for kind in ("statistics", "instants")}
     guards = "".join(none_there_in_loop(listed, copy) for copy in copies.values())
-    # stopped at the first file cdo cannot split: no later file split and no status of the last file's
-    loop = stopping_loop(listed, f"cdo delname,{names} \"$f\" {copies['statistics']} && cdo selname,{names} "
-                                 f"\"$f\" {copies['instants']}")
-    line = f"{guards}mkdir -p {shown_path(folder)} && {loop}"
+
+    def loop(named: Callable[[str | Path], str]) -> str:
+        """The loop over the files, each path named by ``named`` (from the folder CDO runs in)."""
+        over = listed if named is shown_path else (glob_words(Path(pattern.name)) if pattern is not None else
+                                                   " ".join(named(path) for path in paths))
+        part = {kind: f'{named(folder)}/"$(basename "${{f%.*}}")"_{kind}.nc' for kind in copies}
+        # stopped at the first file cdo cannot split: no later file split and no status of the last file's
+        return stopping_loop(over, f"cdo delname,{names} \"$f\" {part['statistics']} && cdo selname,{names} "
+                                   f"\"$f\" {part['instants']}")
+
+    # CDO opens no path with a space: in a folder with one, the loop runs inside it (fix57i)
+    line = f"{guards}mkdir -p {shown_path(folder)} && {in_cdo_folder(loop, paths, folder)}"
     data = " ".join(f"--data {shlex.quote(f'{working_path(folder)}/*_{kind}.nc')}" for kind in copies)
     return line, data
 

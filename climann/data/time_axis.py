@@ -528,11 +528,39 @@ def _calendar_month_positions(times: Sequence[cftime.datetime]) -> tuple[TimeSte
     months (gaps of missing months allowed), wherever each sits in its month: monthly values
     stamped on the 15th in one file and at other instants in another are still one value a
     month. Tried after a fixed duration, so that values every 31 days stay "31 days"."""
-    months = np.array([month_number(time) for time in times], dtype=np.int64)
+    months = _nominal_months(np.array([month_number(time) for time in times], dtype=np.int64))
+    if months is None:
+        return None
     steps = np.diff(months)
     if steps.min() < 1 or np.median(steps) != 1:
         return None
     return TimeStep(months=1), months - months[0]
+
+
+def _nominal_months(months: np.ndarray) -> np.ndarray | None:
+    """The months of a monthly series whose value for one month may be stamped in the month
+    beside it, each such pair of values in one month given its own: the earlier to the month
+    before when no value falls there, else the later to the month after (JPL GRACE: December
+    2011's solution is centred on 1 January 2012, beside January's; May 2015's in April beside
+    April's; gravity-toolkit's ``adjust_months``, break57b A2). Shape (n_time,), increasing
+    calendar-month numbers; ``months`` itself when no two share a month; None when more than one
+    pair a year shares one, or a pair has no free month beside it (values twice a month, pentads)."""
+    shared = np.flatnonzero(np.diff(months) == 0)
+    if not len(shared):
+        return months
+    if np.any(np.diff(months) < 0) or len(shared) * 12 > max(len(months), 12):
+        return None
+    nominal = months.copy()
+    for first in shared:
+        before = nominal[first - 1] if first else nominal[first] - 2
+        after = nominal[first + 2] if first + 2 < len(nominal) else nominal[first] + 2
+        if before < nominal[first] - 1:
+            nominal[first] -= 1
+        elif after > nominal[first + 1] + 1:
+            nominal[first + 1] += 1
+        else:
+            return None
+    return nominal
 
 
 #: Daily values at other times of day change that time at most once in this many steps.

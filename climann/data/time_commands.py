@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from climann.data.paths import is_grib_file, is_zarr_store
-from climann.data.shell import cdo_command, input_and_copy, ncap2_command, whole_write, xarray_command
+from climann.data.shell import python_command, cdo_command, input_and_copy, ncap2_command, whole_write, xarray_command
 
 #: The statements of an xarray line that read the time ``{time}``'s units and calendar and
 #: import cftime and datetime.
@@ -205,7 +205,9 @@ def edge_stamp_command(edge: str, time: str, files: str) -> str:
 
     Examples
     --------
-    >>> edge_stamp_command("start", "time", "pr.nc pr_fixed.nc").startswith('python -c "import sys, xarray as xr')
+    >>> from climann.data.shell import advised_python
+    >>> line = edge_stamp_command("start", "time", "pr.nc pr_fixed.nc")
+    >>> line.startswith(advised_python() + ' -c "import sys, xarray as xr')
     True
     """
     take = {"start": "min", "end": "max"}[edge]
@@ -238,7 +240,9 @@ def bounds_shift_command(minutes: int, time: str, files: str) -> str:
 
     Examples
     --------
-    >>> bounds_shift_command(90, "time", "pr.nc pr_fixed.nc").startswith('python -c "import sys, xarray as xr')
+    >>> from climann.data.shell import advised_python
+    >>> line = bounds_shift_command(90, "time", "pr.nc pr_fixed.nc")
+    >>> line.startswith(advised_python() + ' -c "import sys, xarray as xr')
     True
     """
     shifted = _shifted(minutes)
@@ -279,7 +283,9 @@ def ending_day_bounds_command(time: str, files: str, *, dimension: str | None = 
 
     Examples
     --------
-    >>> ending_day_bounds_command("valid_time", "q.nc q_fixed.nc").startswith('python -c "import sys, xarray as xr')
+    >>> from climann.data.shell import advised_python
+    >>> line = ending_day_bounds_command("valid_time", "q.nc q_fixed.nc")
+    >>> line.startswith(advised_python() + ' -c "import sys, xarray as xr')
     True
     """
     bounds = f"{time}_bnds"
@@ -472,4 +478,4 @@ def composite_bounds_command(days: int, time: str, files: str) -> str:
     >>> composite_bounds_command(8, "time", "E.nc 8-day/E.nc").endswith("E.nc 8-day/E.nc 8 time")
     True
     """
-    return f"python -c {shlex.quote(_PYTHON_COMPOSITE_BOUNDS)} {files} {days:d} {shlex.quote(time)}"
+    return f"{python_command(_PYTHON_COMPOSITE_BOUNDS)} {files} {days:d} {shlex.quote(time)}"

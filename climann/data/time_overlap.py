@@ -25,11 +25,15 @@ are dated (or refused) as any series of them is (:mod:`climann.data.time_cells`)
 axes and steps of several months or days compare their stamps: a sub-daily value is often an
 instant, which has no period.
 
-Two steps of one file whose CF bounds differ but whose middles fall in one period (GRACE
-solutions of 1-20 March and 20 March-12 April, both centred in March) are two periods, not a
-repeat: with ``"error"`` they are refused as such, saying what ``first`` and ``last`` drop, and,
-when the file holds nothing in the period after, with the ``ncap2`` copy that dates the later
-one there (its lower bound moved to that period's start: GRACE's nominal month), which keeps both.
+Two steps of one file whose CF bounds differ and do not overlap but whose middles fall in one
+period (GRACE solutions of 1-20 March and 20 March-12 April, both centred in March; JPL's
+December 2011 solution centred in January 2012 beside January's) are samples of periods of their
+own: both are kept, as they are (break57b A2); the monthly axis gives each its own month
+(:func:`~climann.data.time_axis.time_step_positions`), so persistence is the solution before.
+Steps whose different bounds overlap are refused with ``"error"``, saying how many steps
+``first`` and ``last`` drop, and, when the file holds nothing in the period after, with the
+``ncap2`` copy that dates the later one there (its lower bound moved to that period's start),
+which keeps both.
 
 Repeated times in one file are resolved by position, not by comparing their values: the
 values are not read when files are opened (everything stays lazy), and "keep the first"
@@ -487,6 +491,9 @@ def _unrepeated(info: _FileTimes, overlap: str) -> np.ndarray:
         return info.keep
     if repeats != (closing := _repeats(info, "closing")):
         raise _unknown_repeats_refusal(info, repeats, closing)
+    repeats = {period: steps for period, steps in repeats.items() if not _separate_cells(info, steps)}
+    if not repeats:  # solutions of their own periods that share a month (JPL GRACE, break57b A2): all kept
+        return info.keep
     if overlap == "error" and all(_distinct_cells(info, steps) for steps in repeats.values()):
         raise _two_cells_refusal(info, repeats)
     if overlap == "error":
@@ -497,7 +504,8 @@ def _unrepeated(info: _FileTimes, overlap: str) -> np.ndarray:
         unit = "time" if alike else _PERIOD_NAMES[info.frequency]
         raise ClimannError(
             f"'{info.name}' in {info.path.name} repeats {len(periods)} {unit}{'s' if len(periods) > 1 else ''} "
-            f"({shown}); keep the first or the last of each with {_SETTING}, or remove the repeats from the file"
+            f"({shown}); keep the first or the last of each with {_SETTING}{_dropped_text(repeats)}, or remove the "
+            f"repeats from the file"
         )
     dropped = {step for steps in repeats.values() for step in (steps[1:] if overlap != "last" else steps[:-1])}
     return np.array([index for index in info.keep if int(index) not in dropped], dtype=np.int64)
@@ -509,6 +517,26 @@ def _distinct_cells(info: _FileTimes, steps: Sequence[int]) -> bool:
     both centred in March), not one period held twice."""
     cells = [info.cells[step] for step in steps]
     return all(cell is not None for cell in cells) and len({tuple(sorted(cell)) for cell in cells}) == len(cells)
+
+
+def _dropped_text(repeats: Mapping[object, Sequence[int]]) -> str:
+    """How many steps keeping one of each repeat drops: " (dropping 2 of the file's steps)"."""
+    dropped = sum(len(steps) - 1 for steps in repeats.values())
+    return f" (dropping {dropped} of the file's steps)"
+
+
+def _separate_cells(info: _FileTimes, steps: Sequence[int]) -> bool:
+    """Whether the steps of one period have time bounds that do not overlap (one may end where the
+    next begins): samples of periods of their own that happen to fall in one month, as JPL's GRACE
+    solution for December 2011 (17 December-17 January, centred in January 2012) beside January's
+    (17 January-14 February), or May 2015's centred in April (break57b A2). Each is kept as a
+    step of its own: no value is held twice and none is dropped."""
+    cells = [info.cells[step] for step in steps]
+    if any(cell is None for cell in cells):
+        return False
+    spans = sorted(tuple(sorted(cell)) for cell in cells)
+    return all(low < high for low, high in spans) and all(
+        earlier[1] <= later[0] for earlier, later in zip(spans, spans[1:]))
 
 
 def _cell_text(cell: tuple) -> str:
@@ -555,9 +583,9 @@ def _two_cells_refusal(info: _FileTimes, repeats: dict) -> ClimannError:
                  f"{_keep_both_command(moves, info.path)}"
                  if all(moves) else "")
     return ClimannError(
-        f"'{info.name}' in {info.path.name} holds values whose time bounds differ but whose middles fall in one "
-        f"{period}: different periods, not a repeat ({shown}); {_SETTING} keeps one of each and drops the other "
-        f"(first: the earlier, last: the later){keep_both}"
+        f"'{info.name}' in {info.path.name} holds values whose time bounds differ but overlap, their middles in one "
+        f"{period}: different periods, not a repeat ({shown}); {_SETTING} keeps one of each and drops "
+        f"the other{_dropped_text(repeats)} (first: the earlier, last: the later){keep_both}"
     )
 
 

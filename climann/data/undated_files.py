@@ -40,8 +40,8 @@ from climann.data.name_dates import PRISM_DAY_NAME, name_dates, named_dates_stat
 from climann.data.ncl_initial_times import NCL_INITIAL_TIME
 from climann.data.renames import FileRenames, rename_table
 from climann.data.shell import (
-    copies_in_place_advice, copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy,
-    superseded_copies, values_command, whole_write, working_path,
+    copies_in_place_advice, copy_in_place_advice, copy_path, dated_copies, input_and_copy, one_copy_advice,
+    original_and_copy, superseded_copies, values_command, whole_write, working_path,
 )
 from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
 from climann.data.sources import two_names
@@ -188,9 +188,11 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
     date = start[:10] if re.match(r"\d{4}-\d{2}-\d{2}", start) else "YYYY-MM-DD"
     said = f" (the period only in {where}, {start} in the second)" if start else ""
     units = f"days since {date} 00:00:00"
-    command = values_command([f'time=0.0;time@units="{units}";time@standard_name="time"'],
-                             [f"d = d.assign_coords(time=((), 0.0, {{'units': {units!r}, 'standard_name': 'time'}}))"],
-                             input_and_copy(other_path, "dated"))
+    # its copy in a new folder: beside the original, a glob over their folder took both (break57d A5)
+    command = one_copy_advice(lambda words: values_command(
+        [f'time=0.0;time@units="{units}";time@standard_name="time"'],
+        [f"d = d.assign_coords(time=((), 0.0, {{'units': {units!r}, 'standard_name': 'time'}}))"], words),
+        input_and_copy(other_path, "dated"), "with_time")
     return (
         f"'{name}' is in both {two_names(one_path, other_path)}, and neither has a time coordinate"
         f"{said}, so which date each holds cannot be told; if they are dated files of one series, give each "

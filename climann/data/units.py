@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextvars
 import dataclasses
 import datetime
+import functools
 import logging
 import re
 import shlex
@@ -52,7 +53,9 @@ import xarray as xr
 from climann.data.amount_labels import label_conversion, molar_mass_note
 from climann.data.direction_regrid import cdo_direction_chain, file_directions
 from climann.data.file_encodings import conversion_recorded
-from climann.data.gas_concentrations import is_mole_fraction_units, mole_fraction_refusal
+from climann.data.gas_concentrations import (
+    fraction_gas, fraction_kind, fraction_refusal, is_mole_fraction_units, mole_fraction_refusal,
+)
 from climann.data.geopotential import geopotential_factor, geopotential_refusal_text, is_height
 from climann.data.grain_volumes import (
     TEST_WEIGHTS_LB, bushel_against_mass, bushel_refusal_text, crop_factor, crop_of, names_bushels,
@@ -1662,11 +1665,9 @@ def convert_variable(
                           f"{_units_fix(variable, name, to, where)}")
         )
     kinds = (dimensionless_quantity(str(units)), dimensionless_quantity(str(to)))
-    if crosses_ratio(kinds, variable.attrs, reference_attrs):
-        fix = _units_fix(variable, name, units_of_the_same_quantity(to, found.scale), where)
-        raise ClimannError(ratio_refusal(name, str(units), str(to), kinds=kinds, attrs=variable.attrs, where=where,
-                                         reference_attrs=reference_attrs, reference=reference, scale=found.scale,
-                                         fix=fix))
+    if crosses_ratio(kinds, variable.attrs, reference_attrs):  # one mole fraction spelled two ways, else refused
+        found = _kinds_crossed(variable, found, str(units), str(to), kinds=kinds, name=name, where=where,
+                               reference=reference, reference_attrs=reference_attrs)
     found = _salinity_read(variable, found, str(units), to, name=name, where=where, reference=reference,
                            reference_values=reference_values)
     relabelled = _same_quantity_named({**variable.attrs, "units": to}, str(units), to, name=name)
@@ -1701,6 +1702,45 @@ def convert_variable(
     # a value the file stores, in the converted values: of each file (climann.data.file_encodings)
     converted.attrs, converted.encoding = relabelled, conversion_recorded(variable.encoding, recorded)
     return converted
+
+
+#: What a conversion between two spellings of a mole fraction assumed, for its warning (break57c A3).
+_MOLE_FRACTIONS = ("read as one mole fraction of a gas (ppm, ppb and ppt of a gas are its µmol, nmol and pmol "
+                   "mol-1 of dry air, the WMO's convention)")
+
+
+def _kinds_crossed(variable: xr.DataArray, found: Conversion, units: str, to: str, *,
+                   kinds: tuple[str | None, str | None], name: str, where: str, reference: str,
+                   reference_attrs: Mapping | None) -> Conversion:
+    """``found`` for two units of dimensionless kinds that :func:`crosses_ratio` parts, when both are
+    a mole fraction (``ppm`` and ``micromol mol-1``: its assumption says so, break57c A3); else refused.
+
+    Raises
+    ------
+    ClimannError
+        For a mole fraction against a mass fraction, which differ by the gas's molar mass over dry
+        air's (:func:`~climann.data.gas_concentrations.fraction_refusal`: ``ppm`` relabelled
+        ``1e-06 kg kg**-1`` gave CO2 1/1.519 of its mass fraction, break57c A2): with the ncap2 that
+        converts a copy of each of the variable's files when its gas is known, the formula alone
+        when not. For any other two kinds (:func:`~climann.data.unit_ratios.ratio_refusal`), with
+        the ncatted that gives a copy the units of the reference's quantity.
+    """
+    fractions = (fraction_kind(units, kinds[0], variable.attrs), fraction_kind(to, kinds[1], reference_attrs or {}))
+    if fractions == ("mole", "mole"):
+        return dataclasses.replace(found, assumption=_MOLE_FRACTIONS)
+    if set(fractions) != {"mole", "mass"}:
+        fix = _units_fix(variable, name, units_of_the_same_quantity(to, found.scale), where)
+        raise ClimannError(ratio_refusal(name, units, to, kinds=kinds, attrs=variable.attrs, where=where,
+                                         reference_attrs=reference_attrs, reference=reference, scale=found.scale,
+                                         fix=fix))
+    gas = fraction_gas(name, variable.attrs, reference_attrs or {})
+    refusal = functools.partial(fraction_refusal, name, variable.attrs, gas, units, to,
+                                into_mass=fractions[0] == "mole", scale=found.scale, where=where, reference=reference)
+    if gas is None:
+        raise ClimannError(refusal())
+    folder = "mass_fractions" if fractions[0] == "mole" else "mole_fractions"
+    raise ClimannError(_on_copies(variable, where, lambda files: refusal(stored=name_in_file(variable, name),
+                                                                          files=files), name=folder))
 
 
 def _molar_mass_note(units: str, to: str) -> str:

@@ -19,14 +19,13 @@ place of the original.
 from __future__ import annotations
 
 import json
-import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import copy_path, in_place_note, shown_path, whole_write, working_path
+from climann.data.shell import python_command, copy_path, in_place_note, shown_path, whole_write, working_path
 from climann.errors import ClimannError
 
 __all__ = ["with_coordinates_named_elsewhere"]
@@ -111,5 +110,5 @@ def _copy_command(path: Path, holder: Path, names: list[str], copy: Path) -> str
               f".drop_vars({json.dumps(names)})"
               f".assign_coords(xr.open_dataset({json.dumps(working_path(holder))})[{json.dumps(names)}].coords); "
               + whole_write(target=json.dumps(working_path(copy))))
-    return f"python -c {shlex.quote(script)}"
+    return f"{python_command(script)}"
 

@@ -17,14 +17,13 @@ line naming the file and the variable, with the way out (copy the coordinates wi
 from __future__ import annotations
 
 import json
-import shlex
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import xarray as xr
 
 from climann.data.coords import time_coordinate
-from climann.data.shell import copy_path, in_place_note, shown_path, whole_write, working_path
+from climann.data.shell import python_command, copy_path, in_place_note, shown_path, whole_write, working_path
 from climann.data.sources import FILE_NAME_KEY
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -137,7 +136,7 @@ def _unplaced_message(path: Path, name: str, kinds: list[str], bare: list[str], 
               f"xr.open_dataset({json.dumps(working_path(holder))})[{json.dumps(coordinates)}]"
               f".set_coords({json.dumps(coordinates)}).coords); "
               + whole_write(target=json.dumps(working_path(copy := copy_path(path, 'with_coordinates')))))
-    command = f"python -c {shlex.quote(script)}{in_place_note(f'{shown_path(path)} {shown_path(copy)}')}"
+    command = f"{python_command(script)}{in_place_note(f'{shown_path(path)} {shown_path(copy)}')}"
     several = len(bare) > 1
     return (
         f"variable '{name}' in {path.name} has no {' and '.join(kinds)} coordinate values (its "

@@ -225,9 +225,12 @@ def compound_fields_command(source: str, name: str, fields: list[str], copy: str
 
     Examples
     --------
-    >>> print(compound_fields_command("a.nc", "wind", ["u", "v"], "a_wind_fields.nc"))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    python -c "import sys, netCDF4, xarray as xr; f = netCDF4.Dataset('a.nc'); c = f['wind']; a = c[:];
+    >>> from climann.data.shell import advised_python
+    >>> line = compound_fields_command("a.nc", "wind", ["u", "v"], "a_wind_fields.nc")
+    >>> line.startswith(advised_python() + " -c ")  # the interpreter that runs climann (fix57d)
+    True
+    >>> print(line[line.index("-c "):])  # doctest: +NORMALIZE_WHITESPACE
+    -c "import sys, netCDF4, xarray as xr; f = netCDF4.Dataset('a.nc'); c = f['wind']; a = c[:];
     d = xr.open_dataset('a.nc', drop_variables=[k for k, w in f.variables.items() if isinstance(w.datatype,
     (netCDF4.CompoundType, netCDF4.VLType))]); d = d.assign({'wind_' + k: (c.dimensions, a[k],
     {n: c.getncattr(n) for n in c.ncattrs() if n not in ('_FillValue',)}) for k in ['u', 'v']});

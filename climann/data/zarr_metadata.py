@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
-from climann.data.shell import working_path
+from climann.data.shell import python_command, working_path
 
 __all__ = ["stale_consolidated_arrays", "stale_metadata_warning"]
 
@@ -107,7 +106,7 @@ def stale_metadata_warning(path: str | os.PathLike, stale: dict[str, tuple[list[
     shown = "; ".join(f"'{name}' {_shape(copy)} there, {_shape(own)} in its own metadata"
                       for name, (copy, own) in _fewest_dimensions_first(stale)[:3]) + (" …" if len(stale) > 3 else "")
     store = Path(path)
-    fix = f"python -c {shlex.quote(f'import zarr; zarr.consolidate_metadata({json.dumps(working_path(store))})')}"
+    fix = python_command(f"import zarr; zarr.consolidate_metadata({json.dumps(working_path(store))})")
     return (f"{store.name}: its consolidated metadata are out of date ({shown}; arrays written after they were "
             "consolidated, e.g. appended with consolidated=False): read from the arrays' own metadata, which hold what "
             f"the store holds; tools that read the consolidated metadata see the old shapes; to update them: {fix}")

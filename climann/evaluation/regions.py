@@ -45,6 +45,7 @@ import numpy as np
 
 from climann.data.layout import GridLayout
 from climann.data.boxes import cells_in_box
+from climann.data.shell import python_command
 from climann.errors import ClimannError
 
 #: The latitude bands scored by default, (south, north) with the band's rule in words.
@@ -55,10 +56,12 @@ LATITUDE_BANDS: dict[str, tuple[float, float]] = {
 REGION_SETS = ("srex", "giorgi", "prudence")
 #: The AR6 regions' file in regionmask's cache (``pooch`` puts it under the regionmask version).
 AR6_FILE = "IPCC-WGI-reference-regions-v4.zip"
-#: How to put the AR6 regions into regionmask's cache, on a machine with network.
-AR6_FETCH = "python -c \"import regionmask; regionmask.defined_regions.ar6.all\""
-#: How to see the valid names of a set.
-LIST_HINT = "python -c \"import regionmask; print(regionmask.defined_regions.{}.to_dataframe())\""
+#: How to put the AR6 regions into regionmask's cache, on a machine with network: the Python of
+#: :func:`~climann.data.shell.python_command` (the interpreter that runs climann, which imports
+#: regionmask; a bare ``python`` may be the system's, fix57d).
+AR6_FETCH = "import regionmask; regionmask.defined_regions.ar6.all"
+#: How to see the valid names of a set (its name filled in), as :data:`AR6_FETCH`.
+LIST_HINT = "import regionmask; print(regionmask.defined_regions.{}.to_dataframe())"
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def find_named_region(spec: str) -> tuple[str, object, int]:
         if name.lower() in (abbrev.lower(), full.lower()):
             return region_set, regions, number
     raise ClimannError(f"[evaluation] named_regions: no region '{name}' in {region_set}; valid abbreviations: "
-                       f"{', '.join(regions.abbrevs)} (names: {LIST_HINT.format(region_set)})")
+                       f"{', '.join(regions.abbrevs)} (names: {python_command(LIST_HINT.format(region_set))})")
 
 
 def ar6_cache_file() -> Path:
@@ -198,7 +201,7 @@ def ar6_regions():
     if not path.is_file():
         raise ClimannError(
             f"[evaluation] named_regions: the AR6 regions are not in regionmask's cache ({path}) and climann downloads "
-            f"nothing: run {AR6_FETCH} once with network, or use srex:, giorgi:, prudence: or a box")
+            f"nothing: run {python_command(AR6_FETCH)} once with network, or use srex:, giorgi:, prudence: or a box")
     frame = geopandas.read_file(f"zip://{path}")
     return regionmask.from_geopandas(frame, names="Name", abbrevs="Acronym", name="AR6 reference regions",
                                      source="Iturbide et al., 2020 (ESSD)", overlap=False)

@@ -63,7 +63,7 @@ import numpy as np
 
 from climann.data.cell_methods import time_cell_method, with_time_method, within_years_method
 from climann.data.layout import Coordinate, GridLayout
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
+from climann.data.shell import attribute_command, copies_of_files, input_and_copy, ncatted_attribute
 from climann.data.sources import files_text, source_files
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axes import series_averaging_advice
@@ -1591,10 +1591,14 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
         elif scoring:
             corrected = ncatted_attribute("cell_methods", name, "o", "c", _corrected(attribute, new, trained,
                                                                                       layout.time.name))
+            # each file's copy into a new folder (break57c A4: X_fixed.nc beside it, which a glob took with it)
+            files = layout.files_of(name) or [_variable_file(layout, name)]
+            fix = copies_of_files(lambda arguments, _: attribute_command([corrected], arguments), files,
+                                  name="cell_methods_fixed") if layout.files_of(name) else \
+                attribute_command([corrected], input_and_copy(files[0]))
             raise ClimannError(
                 f"{said} and predicts {trained} (CF cell_methods): its scores against {new} would measure another "
-                f"quantity; score it on {trained} {name}, or, if the attribute is wrong, correct it in a copy "
-                f"({attribute_command([corrected], input_and_copy(_variable_file(layout, name)))})"
+                f"quantity; score it on {trained} {name}, or, if the attribute is wrong, correct it in a copy ({fix})"
             )
         else:
             _log.warning(f"{said} and predicts {trained} (CF cell_methods): {name}_error and the scores compare "

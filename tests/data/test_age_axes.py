@@ -9,7 +9,7 @@ import xarray as xr
 from climann.data.age_axes import age_along_dimension
 from climann.data.info import describe
 from tests.conftest import unwrapped_report
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 AGES = np.array([49.7, 80.2, 121.9, 140.4, 190.5, 205.1, 251.6, 290.3])
 
@@ -44,7 +44,7 @@ def test_an_age_along_depth_is_named_as_the_time_axis_not_a_depth_to_select(tmp_
     report = unwrapped_report(describe([str(path)]))
     assert "select = {depth" not in report
     assert "'age'" in report and "along 'depth' dates each sample: it is the record's time axis" in report
-    command = next(part for part in report.split("`") if part.startswith("python -c "))
+    command = next(part for part in bare_python(report).split("`") if part.startswith("python -c "))
     run_python(*shlex.split(command)[1:], check=True, capture_output=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / "core_fixed.nc", decode_times=False) as copy:
         assert copy["d18O"].dims == ("age",)

@@ -12,7 +12,7 @@ from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import unwrapped_report
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 # TraCE-21ka's decadal means: 22.00 ka BP … 21.77 ka BP stored as float32 -22.00, -21.99 …
 TRACE = -22.0 + 0.01 * np.arange(24)
@@ -44,7 +44,7 @@ def _refusal(path):
 
 def _python_line(message):
     """The ``python -c …`` way out of ``message``, run with this interpreter."""
-    command = next(part for part in message.split("`") if part.startswith("python -c "))
+    command = next(part for part in bare_python(message).split("`") if part.startswith("python -c "))
     return shlex.split(command)[1:]  # after `python`: -c CODE ARGS
 
 
@@ -240,7 +240,7 @@ def test_info_signs_only_the_negative_year_of_a_record_across_year_0(tmp_path, m
 
 def _python_lines(report):
     """Every ``python -c …`` way out of an info report, run with this interpreter."""
-    flat = " ".join(line.lstrip("# ").strip() for line in report.splitlines())
+    flat = bare_python(" ".join(line.lstrip("# ").strip() for line in report.splitlines()))
     return [shlex.split(part)[1:] for part in flat.split("`") if part.startswith("python -c ")]  # after `python`
 
 

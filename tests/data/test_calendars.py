@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import os
 import logging
 import re
 import shlex
@@ -11,12 +12,15 @@ import subprocess
 import cftime
 import numpy as np
 import pytest
+import xarray as xr
 
+from climann.data import shell
 from climann.data.open import concat_blocks, open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, monthly_times
 from tests.console import run_main
 from tests.followed_twice import GUARD, run_one_copy, without_guards
+from tests.fresh_python import shell_path
 
 
 def _in_calendar(dataset, calendar, start_year=2000):
@@ -588,6 +592,44 @@ def test_julian_files_outside_1900_to_2100_stay_refused_beside_a_standard_series
     _one_day_files(full[["pred"]], tmp_path / "day", "julian", first, units)
     with pytest.raises(ClimannError, match="cannot be aligned without a choice"):
         open_dataset([tmp_path / "tas.nc", *sorted((tmp_path / "day").glob("*.nc"))])
+
+
+@pytest.mark.parametrize(("first", "units"), [
+    pytest.param((1899, 12, 20), "days since 1899-12-01", id="dates-before-1900-03-01"),
+    pytest.param((2020, 2, 20), "days since 1800-01-01", id="units-counting-from-1800"),
+])
+def test_the_julian_refusal_prints_the_conversion_line_and_its_copy_run_by_bash_combines(
+        tmp_path, monkeypatch, first, units):
+    """fix57d: outside 1900-03-01 to 2100-02-28 the refusal of julian files beside a standard file said "xarray's
+    Dataset.convert_calendar('julian')" in words alone (CDO has no julian calendar): nothing to paste. It now ends
+    with the line that writes the standard file's copy in julian (the side of fewer files) into a new folder; run
+    by bash as printed, the copy holds the original's values and its dates' names (numpy), the original's folder
+    holds the originals and the new folder only, and the copy given in the original's place combines with the
+    julian files, each value where it was."""
+    monkeypatch.chdir(tmp_path)
+    full = grid_dataset(n_years=2)
+    start = cftime.datetime(*first, calendar="standard")
+    dates = [start + datetime.timedelta(days=day) for day in range(24)]
+    full[["tas"]].assign_coords(time=dates).to_netcdf("tas.nc")
+    _one_day_files(full[["pred"]], tmp_path / "day", "julian", first, units)
+    days = sorted((tmp_path / "day").glob("*.nc"))
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "tas.nc", *days])
+    message = str(refused.value)
+    assert "e.g. tas.nc to julian (xarray's Dataset.convert_calendar('julian')" in message, message
+    printed = run_one_copy(message, tmp_path, env={**os.environ, "PATH": shell_path()})
+    assert shlex.split(without_guards(printed["command"]))[3:5] == ["&&", shlex.split(shell.advised_python())[0]]
+    assert (printed["folder"], printed["copy"], printed["original"]) == ("julian", "julian/tas.nc", "tas.nc")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["day", "julian", "tas.nc"]
+    assert [path.name for path in (tmp_path / "julian").iterdir()] == ["tas.nc"]
+    with xr.open_dataset("julian/tas.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as copy:
+        assert copy["time"].encoding["calendar"] == "julian"
+        assert [(d.year, d.month, d.day) for d in copy["time"].values] == [(d.year, d.month, d.day) for d in dates]
+        np.testing.assert_array_equal(copy["tas"].values, full["tas"].values[:24])
+    combined = open_dataset([tmp_path / "julian" / "tas.nc", *days])
+    assert [(d.year, d.month, d.day) for d in combined["time"].values] == [(d.year, d.month, d.day) for d in dates]
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values[:24])
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[:24])
 
 
 @pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")

@@ -18,7 +18,7 @@ from climann.data.circular import (
 from climann.data.defaults import default_inputs
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 
 
 @pytest.mark.parametrize(("name", "attrs"), [
@@ -138,7 +138,7 @@ def test_the_sine_cosine_line_of_a_refused_direction_runs_as_printed_and_its_cop
     assert "train on its sine and cosine instead, one run each (--target mwd_sin, --target mwd_cos" in line
     # its copy in a new folder, with the --data to give (fix53a: wave_sincos.nc beside it)
     folder, code = re.search(r'mkdir -p (\S+) && (python -c "[^"]+") \(its copy in a new folder\), then give --data '
-                             r'sincos/wave\.nc in place of wave\.nc', line).groups()
+                             r'sincos/wave\.nc in place of wave\.nc', bare_python(line)).groups()
     (tmp_path / folder).mkdir()
     run_python("-c", shlex.split(code)[2], check=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / "sincos" / "wave.nc") as copy:
@@ -359,7 +359,7 @@ def test_an_area_mean_or_anomaly_of_a_direction_is_refused_and_its_sine_cosine_w
             and f"name its sine and cosine in [data] {setting} instead (mwd_sin and mwd_cos: atan2 of their means "
                 "is the circular mean direction)" in message)
     folder, code = re.search(r'mkdir -p (\S+) && (python -c "[^"]+") \(its copy in a new folder\), then give --data '
-                             r'sincos/wave\.nc in place of wave\.nc', message).groups()
+                             r'sincos/wave\.nc in place of wave\.nc', bare_python(message)).groups()
     (tmp_path / folder).mkdir()
     run_python("-c", shlex.split(code)[2], check=True, cwd=tmp_path)
     assert sorted(os.listdir(tmp_path)) == ["sincos", "wave.nc"]
@@ -405,7 +405,7 @@ def test_a_direction_averaged_over_the_field_is_refused_and_its_sine_cosine_mean
             f'numbers (field_inputs = "mean"; "flatten" gives each cell\'s angle), which gives no direction; name its '
             f"sine and cosine in [data] {setting} instead (mwd_sin and mwd_cos: " in message)
     folder, code = re.search(r'mkdir -p (\S+) && (python -c "[^"]+") \(its copy in a new folder\), then give --data '
-                             r'sincos/wave\.nc in place of wave\.nc', message).groups()
+                             r'sincos/wave\.nc in place of wave\.nc', bare_python(message)).groups()
     (tmp_path / folder).mkdir()
     run_python("-c", shlex.split(code)[2], check=True, cwd=tmp_path)
     assert sorted(os.listdir(tmp_path)) == ["sincos", "wave.nc"]

@@ -18,7 +18,7 @@ from climann.data.open import open_dataset
 from climann.data.shell import whole_write
 from climann.data.variables import require_variable
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 from tests.followed_twice import GUARD, without_guards
 
 
@@ -95,7 +95,7 @@ def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(
             _fill(nc.createGroup(group))
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
-    assert str(error.value) == (
+    assert bare_python(str(error.value)) == (
         f"grouped.nc holds its variables in the NetCDF-4 {named}, not in the root group that climann reads; copy "
         f"the group into a plain file, e.g. `ncks -G : -g {first} grouped.nc {out}` (or xarray, which keeps the "
         f"root's coordinates: `python -c 'import sys, xarray as xr; d = xr.open_datatree(\"grouped.nc\", "
@@ -164,7 +164,7 @@ def test_a_variable_in_a_group_beside_root_data_is_named_with_its_group(tmp_path
     dataset = open_dataset([_root_and_group(tmp_path / "mixed.nc", group)])
     with pytest.raises(ClimannError) as error:
         require_variable(dataset, "rsdt", "mixed.nc")
-    assert str(error.value) == (
+    assert bare_python(str(error.value)) == (
         f"variable 'rsdt' is in mixed.nc in the NetCDF-4 group '{group}', not in the root group that climann reads; "
         f"copy the group into a plain file and give that file too (--data), e.g. `ncks -G : -g {group} mixed.nc "
         f"{copy}` (or xarray, which keeps the root's coordinates: `python -c 'import sys, xarray as xr; "
@@ -195,7 +195,8 @@ def test_the_xarray_copy_of_a_group_on_the_roots_coordinates_gives_the_variable_
     dataset = open_dataset([path])
     with pytest.raises(ClimannError) as refused:
         require_variable(dataset, "rsdt", "groups.nc")
-    command = shlex.split(re.search(r"keeps the root's coordinates: `(python -c [^`]+)`", str(refused.value)).group(1))
+    command = shlex.split(re.search(r"keeps the root's coordinates: `(python -c [^`]+)`",
+                                    bare_python(str(refused.value))).group(1))
     run_python(*command[1:], check=True, cwd=tmp_path)
     combined = open_dataset([path, tmp_path / "groups_forcing.nc"], grid_of="tas", variables=("tas", "rsdt"))
     np.testing.assert_array_equal(combined["rsdt"].transpose("time", "lat", "lon").values, _rsdt())
@@ -222,7 +223,7 @@ def test_the_xarray_copies_of_a_group_keep_the_files_time_without_a_calendar_as_
             require_variable(open_dataset([path]), "rsdt", "groups.nc")
         else:
             open_dataset([path])
-    command = shlex.split(re.search(pattern + r"(python -c [^`]+)`", str(refused.value)).group(1))
+    command = shlex.split(re.search(pattern + r"(python -c [^`]+)`", bare_python(str(refused.value))).group(1))
     run_python(*command[1:], check=True, cwd=tmp_path)
     copy = tmp_path / ("groups_forcing.nc" if layout == "root_time" else "split_data.nc")
     with netCDF4.Dataset(copy) as written:
@@ -379,7 +380,7 @@ def test_a_group_whose_coordinates_are_in_another_group_is_copied_with_them(tmp_
     path = _data_beside_geolocation(tmp_path / "split.nc")
     with pytest.raises(ClimannError) as refused:
         open_dataset([path])
-    said = str(refused.value)
+    said = bare_python(str(refused.value))
     assert said.startswith(
         "split.nc holds its variables in the NetCDF-4 groups 'data', 'geolocation', not in the root group that "
         "climann reads; its latitude and longitude are in 'geolocation': copy the groups together into a plain file, "
@@ -452,7 +453,7 @@ def test_psmsl_rlrdata_is_named_with_a_line_that_writes_a_station_file_which_the
     assert message.startswith("1.rlrdata is a text file of PSMSL's tide-gauge format (decimal year; sea level in mm, "
                               "-99999 missing; missing days; flag for attention), not NetCDF")
     assert "truncated" not in message and "\n" not in message
-    words = shlex.split(message.split("`")[1])
+    words = shlex.split(bare_python(message).split("`")[1])
     assert words[0] == "python" and words[-2:] == ["LAT", "LON"]
     run_python(*words[1:-2], "48.383", "-4.495", check=True, cwd=tmp_path)
     opened = open_dataset([tmp_path / words[-3]])
@@ -560,7 +561,7 @@ def test_a_variable_in_smap_l4s_group_is_refused_with_the_line_that_copies_the_r
     message = str(refusal.value)
     assert "its positions (cell_lat, cell_lon), grid mapping (EASE2_global_projection) and time (time) are in the root" \
         in message, message
-    line = re.search(r"`(python -c [^`]+)`", message)[1]
+    line = re.search(r"`(python -c [^`]+)`", bare_python(message))[1]
     run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
     copy = open_dataset([name.replace(".h5", "_Geophysical_Data.nc")])
     np.testing.assert_array_equal(_minutes(copy["time"].values), stamps[:1])

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.coords import find_coordinate
 from climann.data.open import open_dataset
 from climann.data.pointwise import area_weighted_mean
@@ -553,7 +554,7 @@ def test_an_unstructured_zarr_store_is_refused_with_a_line_that_writes_it_as_net
     export, remap = re.findall(r"`([^`]+)`", without_guards(said))[:2]
     assert re.fullmatch(r"mkdir -p as_netcdf/remapped && printf '[^']*' > as_netcdf/remapped/u_grid\.txt && "
                         r"cdo remapdis,as_netcdf/remapped/u_grid\.txt as_netcdf/u\.nc as_netcdf/remapped/u\.nc", remap)
-    assert export.startswith("mkdir -p as_netcdf && python -c ")
+    assert export.startswith(f"mkdir -p as_netcdf && {shell.advised_python()} -c ")
     subprocess.run(["bash", "-c", export], check=True, cwd=tmp_path, capture_output=True,
                    env={**os.environ, "PATH": shell_path()})  # as printed; the store's copy in a new folder (fix56b)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["as_netcdf", "u.zarr"]
@@ -988,3 +989,27 @@ def test_a_direction_on_an_unstructured_grid_is_remapped_to_its_circular_mean(tm
         assert set(remapped.data_vars) == {"mwd", "share"}
         held, share = remapped["mwd"].values, remapped["share"].values
     assert_circular_mixture(held, share)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+@pytest.mark.parametrize("corners", [pytest.param(True, id="remapcon"), pytest.param(False, id="remapdis")])
+def test_the_remap_line_runs_in_a_folder_with_a_space(tmp_path, monkeypatch, corners):
+    """fix57i: CDO 2.1.1 opens no path with a space, quoted or not: the remap line of an unstructured grid's file
+    in "my data" (its grid description and copy into remapped/) failed as printed. Run by bash as printed, it now
+    runs CDO inside the folder: the copy is on a regular grid whose values lie within the file's (a weighted mean
+    of its cells), and the folder holds only the file and the new folder."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "my data"
+    folder.mkdir()
+    values = _cells(folder / "u.nc", corners=corners)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([folder / "u.nc"])
+    line = next(part for part in str(refused.value).split("`") if "cdo remap" in part)
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    assert sorted(path.name for path in folder.iterdir()) == ["remapped", "u.nc"]
+    assert sorted(path.name for path in (folder / "remapped").iterdir()) == ["u.nc", "u_grid.txt"]  # its region's grid
+    remapped = open_dataset([folder / "remapped" / "u.nc"])
+    filled = remapped["tas"].values[np.isfinite(remapped["tas"].values)]
+    assert filled.size > 100 and values.min() - 1e-6 <= filled.min() and filled.max() <= values.max() + 1e-6
+    assert remapped["tas"].shape[0] == 2

@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, ice_drift_dataset
+from tests.grid_files import ease2_smos
 from tests.followed_twice import ONE_COPY, run_one_copy, without_guards
 from tests.fresh_python import run_python, shell_path
 
@@ -514,7 +516,8 @@ def test_data_without_a_position_are_refused_with_a_command_that_gives_them_one(
     # run as printed: the copy in a new folder, nothing beside mean.nc (fix53j)
     line = message if tool == "ncap2" else message.split("(or xarray: ", 1)[1]
     followed = run_one_copy(line, tmp_path, env={**os.environ, "PATH": shell_path()})
-    assert without_guards(followed["command"]).startswith(f"mkdir -p positioned && {tool.replace('xarray', 'python')} ")
+    assert without_guards(followed["command"]).startswith(
+        f"mkdir -p positioned && {shell.advised_python() if tool == 'xarray' else tool} ")
     assert (followed["copy"], followed["original"]) == ("positioned/mean.nc", "mean.nc")
     assert sorted(os.listdir(tmp_path)) == ["mean.nc", "positioned"]
     _assert_placed(open_dataset([tmp_path / followed["copy"]]), original, dims, added)
@@ -533,7 +536,7 @@ def test_the_xarray_line_that_gives_a_position_writes_its_copy_whole_or_not_at_a
     with pytest.raises(ClimannError) as raised:
         find_coordinate(xr.open_dataset(tmp_path / "conflicting.nc"), "longitude")
     printed = ONE_COPY.search(str(raised.value).split("(or xarray: ", 1)[1])
-    assert without_guards(printed["command"]).startswith("mkdir -p positioned && python -c ")
+    assert without_guards(printed["command"]).startswith(f"mkdir -p positioned && {shell.advised_python()} -c ")
     assert (printed["copy"], printed["original"]) == ("positioned/conflicting.nc", "conflicting.nc")  # fix56a
     # since fix47e the line writes that copy (the conflicting missing_value left to _FillValue); its failure is
     # now made at the end, a folder of the copy's name in the way of the rename: the whole .part is removed (the
@@ -1117,3 +1120,20 @@ def test_cordex_corners_beside_a_cdo_written_file_of_the_grid_stay_bounds(tmp_pa
     assert "select = {vertices" not in report and "Extra dimensions: none" in report, report
     listed = [line.split()[1] for line in report.splitlines() if re.match(r"#   \w+ ", line)]
     assert "lat_vertices" not in listed and "lon_vertices" not in listed, report
+
+
+def test_latitudes_of_rows_and_longitudes_of_columns_of_an_equal_area_grid_are_read_as_its_2d_positions(tmp_path):
+    """break57b A1: SMOS L3 on EASE-2 with ``lat(y)``, ``lon(x)`` (CATDS, NSIDC) was refused as "not on latitude
+    and longitude" with advice to regrid (xESMF), though the same grid with ``lat(y, x)``, ``lon(y, x)`` was read.
+    The 1-D form is read as the 2-D one: the same positions (pyproj's) and the projection's equal cell areas."""
+    from climann.data.variables import grid_layout
+
+    _, lat, lon = ease2_smos(tmp_path / "rows.nc", two_dimensional=False)
+    ease2_smos(tmp_path / "cells.nc", two_dimensional=True)
+    rows, cells = open_dataset([tmp_path / "rows.nc"]), open_dataset([tmp_path / "cells.nc"])
+    assert rows["lat"].dims == rows["lon"].dims == ("y", "x")
+    np.testing.assert_allclose(rows["lat"].values, lat)
+    np.testing.assert_allclose(rows["lon"].values, lon)
+    weights = grid_layout(rows, "Soil_Moisture", []).cell_area_weights()
+    np.testing.assert_allclose(weights, grid_layout(cells, "Soil_Moisture", []).cell_area_weights(), rtol=1e-12)
+    np.testing.assert_allclose(weights, 1.0, rtol=1e-5)  # an equal-area projection's cells

@@ -13,7 +13,7 @@ from climann.data.datenums import counts_from_datenum_origin
 from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 #: Mid-month dates of 2 years, as the MATLAB file of break40c C6 holds them.
 DATES = [datetime.datetime(2000 + month // 12, month % 12 + 1, 15) for month in range(24)]
@@ -75,7 +75,7 @@ def test_the_advised_line_dates_datenums_and_the_copy_trains(tmp_path, monkeypat
             pytest.skip("NCO's ncap2 is not installed")
         subprocess.run(shlex.split(command), check=True, capture_output=True)
     else:
-        command = next(part for part in message.split("`") if part.startswith("python -c "))
+        command = next(part for part in bare_python(message).split("`") if part.startswith("python -c "))
         run_python(*shlex.split(command)[1:], check=True, capture_output=True, cwd=tmp_path)
     copy = tmp_path / "matlab_out_fixed.nc"
     dataset = open_dataset([copy])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 
 import numpy as np
@@ -498,3 +499,32 @@ def test_the_bounds_advice_for_a_zarr_store_leaves_its_instants_out(tmp_path, mo
         np.testing.assert_array_equal(cells[:, 1], days.values)
         np.testing.assert_array_equal(cells[:, 0], (days - pd.Timedelta(days=1)).values)
         np.testing.assert_array_equal(copy["tp"].values, tp)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="CDO is not installed")
+@pytest.mark.parametrize("years", [pytest.param((2001,), id="one-file"), pytest.param((2001, 2002), id="loop")])
+def test_the_split_line_runs_in_a_folder_with_a_space(tmp_path, monkeypatch, years):
+    """fix57i: CDO 2.1.1 opens no path with a space, quoted or not: the delname/selname line that splits files of
+    daily totals and instants into by_kind/ (one file, or a loop) failed as printed for files in "my data". Run by
+    bash as printed, it now runs CDO inside the folder: each part holds the file's own variables (numpy), and the
+    folder holds only its files and the new folder."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    folder = tmp_path / "my data"
+    folder.mkdir()
+    _, t2m, tp = _write_series(folder, years=years)
+    originals = sorted(path.name for path in folder.iterdir())
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(sorted(folder.glob("era5_*.nc")))
+    line = next(part for part in str(refused.value).split("`") if "cdo delname" in part)
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    assert sorted(path.name for path in folder.iterdir()) == sorted([*originals, "by_kind"])
+    parts = folder / "by_kind"
+    assert sorted(path.name for path in parts.iterdir()) == sorted(
+        f"era5_{year}_{kind}.nc" for year in years for kind in ("instants", "statistics"))
+    with xr.open_mfdataset(sorted(parts.glob("*_statistics.nc"))) as statistics, \
+            xr.open_mfdataset(sorted(parts.glob("*_instants.nc"))) as instants:
+        assert list(statistics.data_vars) == ["tp"] and list(instants.data_vars) == ["t2m"]
+        np.testing.assert_array_equal(statistics["tp"].values, tp)
+        np.testing.assert_array_equal(instants["t2m"].values, t2m)

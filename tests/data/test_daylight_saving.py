@@ -14,7 +14,7 @@ import pytest
 from climann.data.daylight_saving import daylight_saving_message
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 #: The UTC instants of the values: autumn 2019 to spring 2020, over Chicago's clock change back (3 November
 #: 2019, 01:00 twice) and forward (8 March 2020, no 02:00).
@@ -73,7 +73,7 @@ def test_a_daylight_saving_clock_is_refused_and_the_printed_line_gives_the_utc_i
     assert ("which follows daylight saving time: its stamps repeat 1 where the clocks go back (2019-11-03 01:00) and "
             "skip 1 where they go forward (2020-03-08 02:00); no fixed offset fits them (with the standard one every "
             "summer stamp is read 1 h off), nor does keeping one of each repeat (--overlap)") in message
-    command = shlex.split(re.search(r"`(python -c [^`]+)`", message)[1])
+    command = shlex.split(re.search(r"`(python -c [^`]+)`", bare_python(message))[1])
     assert command[-2:] == [str(path), str(tmp_path / "chicago_fixed.nc")]
     run_python(*command[1:], check=True, cwd=tmp_path)
     converted = open_dataset([tmp_path / "chicago_fixed.nc"])

@@ -12,7 +12,7 @@ from climann.data.decimal_years import decimal_year_step, decimal_years_problem,
 from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 from tests.followed_twice import without_guards
 
 # Berkeley Earth's monthly stamps: the middle of each month as a twelfth of the year
@@ -145,7 +145,7 @@ def test_a_decimal_year_zarr_store_is_refused_with_an_xarray_line_that_dates_a_c
         original.to_zarr(tmp_path / "be.zarr")
         temperature = original["temperature"].values
     refusal = _refusal(tmp_path / "be.zarr")
-    (command,) = refusal.split("`")[1:2]
+    (command,) = bare_python(refusal).split("`")[1:2]
     assert "cdo" not in refusal and "be_fixed.zarr" in command
     run_python("-c", shlex.split(command)[2], check=True, cwd=tmp_path)
     dataset = open_dataset([tmp_path / "be_fixed.zarr"])
@@ -190,7 +190,7 @@ def test_a_decimal_year_station_file_gets_a_line_that_runs_on_it(tmp_path, monke
         grid_layout(open_dataset([tmp_path / "psmsl.nc"], select={"station": "GENOVA"}), "sea_level",
                     [str(tmp_path / "psmsl.nc")])
     refusal = str(error.value)
-    (command,) = refusal.split("`")[1:2]
+    (command,) = bare_python(refusal).split("`")[1:2]
     assert "cdo" not in refusal and command.startswith("python -c") and "psmsl_fixed.nc" in command
     run_python("-c", shlex.split(command)[2], check=True, cwd=tmp_path)
     dataset = open_dataset([tmp_path / "psmsl_fixed.nc"], select={"station": "GENOVA"})
@@ -236,7 +236,7 @@ def test_whole_years_without_units_are_refused_with_a_line_that_dates_them(tmp_p
     refusal = _refusal(path)
     assert f"its values {years[0]}, {years[1]}, …, {years[-1]} (whole numbers" in refusal
     assert "look like calendar years" in refusal
-    (command,) = refusal.split("`")[1:2]
+    (command,) = bare_python(refusal).split("`")[1:2]
     run_python("-c", shlex.split(command)[2], check=True, cwd=tmp_path)
     dataset = open_dataset([tmp_path / "crop_dated.nc"])
     assert list(dataset["time"].values) == [cftime.datetime(int(year), 1, 1, calendar="standard") for year in years]

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.defaults import (
     CHECKED_TIME_STEPS,
     default_features,
@@ -457,7 +458,7 @@ def test_nemo_mesh_mask_grid_metrics_are_no_default_predictors():
             "in them; name them in [data] predictors (--predictors) to use them anyway; e1t·e2t is the T cells' areas "
             "(NEMO 3.6 writes no e1e2t), not used to weigh the scores: 'tas' names no cell areas (no CF "
             "cell_measures), so the scores are weighed by areas climann computes from the grid (approximate without "
-            "cell bounds); to weigh them by e1t·e2t: `python -c 'import sys, xarray as xr; m = "
+            f"cell bounds); to weigh them by e1t·e2t: `{shell.advised_python()} -c 'import sys, xarray as xr; m = "
             "xr.open_dataset(\"MESH_MASK.nc\"); m[\"e1e2t\"] = m[\"e1t\"] * m[\"e2t\"]; m[\"e1e2t\"].attrs = "
             "{\"standard_name\": \"cell_area\", \"units\": \"m2\"}; "
             + whole_write("m.to_netcdf", '"MESH_MASK_fixed.nc"') + "' && ncatted -a cell_measures,tas,o,c,'area: "

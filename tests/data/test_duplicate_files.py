@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tomllib
@@ -26,7 +27,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import draw_no_run_figures, grid_dataset
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 
 CMIP = "{var}_Amon_FAKE-ESM_{experiment}_{member}_gn_{period}.nc"
 
@@ -52,9 +53,8 @@ def _cmip_folder(folder, other: dict):
 
 @pytest.mark.parametrize("other, kind", [
     pytest.param({"experiment": "ssp585"}, "two scenarios (ssp245, ssp585)", id="scenarios"),
-    pytest.param({"member": "r2i1p1f1"}, "two ensemble members (r1i1p1f1, r2i1p1f1)", id="members"),
 ])
-def test_two_scenarios_or_members_at_the_same_times_are_refused_naming_both_files(tmp_path, other, kind):
+def test_two_scenarios_at_the_same_times_are_refused_naming_both_files(tmp_path, other, kind):
     files = _cmip_folder(tmp_path / "cmip", other)
     first, second = [path.name for path in files if path.name.startswith("tas") and "200001" in path.name]
     with pytest.raises(ClimannError) as error:
@@ -62,6 +62,31 @@ def test_two_scenarios_or_members_at_the_same_times_are_refused_naming_both_file
     message = str(error.value)
     assert f"'tas' is in both {first} and {second} at the same times: {kind}" in message
     assert "leave the one not wanted out" in message and "[data] rename" in message and "\n" not in message
+
+
+def test_two_members_at_the_same_times_are_refused_with_one_members_files_in_the_users_own_command(tmp_path):
+    """break57d A3: tas of r1i1p1f1 and r2i1p1f1 at the same times (pred of r1i1p1f1) were refused with a rename
+    of one member, which, followed, made it a predictor of another member than the target's: refused again, its
+    advice giving the target's own file. Now the way out is one member's files as --data in the user's own
+    command, which, run so, trains on r1's tas and pred alone (three years of 4 × 6 cells)."""
+    files = _cmip_folder(tmp_path / "cmip", {"member": "r2i1p1f1"})
+    first, second = [path.name for path in files if path.name.startswith("tas") and "200001" in path.name]
+    options = ["--target", "tas", "--epochs", "1", "--hidden", "4", "--quiet", "--set", "evaluation.figures=false"]
+    refused = CliRunner().invoke(app, ["train", "--data", str(tmp_path / "cmip"), *options,
+                                       "--out", str(tmp_path / "no")])
+    assert refused.exit_code == 2, refused.output
+    message = refused.output.strip()
+    assert message.startswith(f"climann: error: 'tas' is in both {first} and {second} at the same times: two "
+                              "ensemble members (r1i1p1f1, r2i1p1f1); ")
+    assert "[data] rename" not in message and "\n" not in message
+    data = shlex.split(message.split("give ", 1)[1].split(" in place of the --data given (the files of r1i1p1f1; "
+                                                          "the other options as before)", 1)[0])
+    assert data == ["--data", str(tmp_path / "cmip" / "*_r1i1p1f1_*")]
+    run = tmp_path / "run"
+    trained = CliRunner().invoke(app, ["train", *data, *options, "--out", str(run)])
+    assert trained.exit_code == 0, trained.output
+    assert sum(json.loads((run / "metrics.json").read_text())["n_samples"].values()) == 36 * 4 * 6
+    assert "r2i1p1f1" not in (run / "config.toml").read_text()
 
 
 def test_the_cli_refuses_two_scenarios_in_one_line_with_exit_code_2(tmp_path):
@@ -147,7 +172,6 @@ def test_new_data_with_two_scenarios_are_refused_by_predict_and_evaluate(tmp_pat
 
 @pytest.mark.parametrize("attribute, values, kind", [
     pytest.param("experiment_id", ("ssp245", "ssp585"), "two scenarios", id="experiment_id"),
-    pytest.param("variant_label", ("r1i1p1f1", "r2i1p1f1"), "two ensemble members", id="variant_label"),
     pytest.param("source_id", ("FAKE-ESM", "OTHER-ESM"), "two models", id="source_id"),
     pytest.param("model_id", ("SMHI-RCA4", "KNMI-RACMO22E"), "two models", id="cordex-model_id"),
     pytest.param("driving_model_id", ("MPI-M-MPI-ESM-LR", "MOHC-HadGEM2-ES"), "two driving models",
@@ -167,6 +191,24 @@ def test_renamed_files_whose_cmip_attributes_differ_are_refused_naming_the_attri
     assert str(error.value).startswith(
         f"'tas' is in both tas_a.nc and tas_b.nc at the same times: {kind} (global attribute {attribute}: "
         f"{values[0]}, {values[1]}); climann uses one series of each variable: leave the one not wanted out")
+
+
+def test_renamed_files_of_two_members_are_refused_with_one_members_files_as_data(tmp_path):
+    """tas_a.nc and tas_b.nc whose variant_label differs (the same values): refused naming the attribute, the way
+    out one member's files (pred.nc, which names no member, and tas_a.nc), no rename (break57d A3)."""
+    dataset = grid_dataset()
+    dataset[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    for name, value in zip(("tas_a.nc", "tas_b.nc"), ("r1i1p1f1", "r2i1p1f1")):
+        dataset[["tas"]].assign_attrs({"variant_label": value, "table_id": "Amon"}).to_netcdf(tmp_path / name)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert str(error.value) == (
+        "'tas' is in both tas_a.nc and tas_b.nc at the same times: two ensemble members (global attribute "
+        "variant_label: r1i1p1f1, r2i1p1f1); climann uses one series of each variable, all of one member (another "
+        f"member's series is no predictor of the target's): give --data {tmp_path}/pred.nc --data {tmp_path}/tas_a.nc "
+        "in place of the --data given (the files of r1i1p1f1; the other options as before), or those of r2i1p1f1 "
+        "alike")
+    assert open_dataset([tmp_path / "pred.nc", tmp_path / "tas_a.nc"])["tas"].sizes["time"] == 36
 
 
 def test_renamed_files_with_the_same_cmip_attributes_are_a_copy(tmp_path):
@@ -319,7 +361,7 @@ def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_pa
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as error:
         open_dataset(files)
-    message = str(error.value)
+    message = bare_python(str(error.value))
     assert message.startswith(f"'tas' is in both tas_member_1.nc and tas_member_2.nc at the same times: two ensemble "
                               f"members ({axis} 1, 2); climann trains on one member at a time: give one member's "
                               f"files, or join the members' files along '{axis}' (python -c")
@@ -389,7 +431,7 @@ def test_member_files_said_by_a_global_attribute_alone_are_refused_as_members_wi
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as error:
         open_dataset(files)
-    message = str(error.value)
+    message = bare_python(str(error.value))
     assert message.startswith("'tas' is in both tas_member_1.nc and tas_member_2.nc at the same times: two ensemble "
                               "members (global attribute ensemble_member: 1, 2); climann trains on one member at a "
                               "time: give one member's files, or join the members' files along 'ensemble_member' "
@@ -820,7 +862,7 @@ def test_member_files_are_told_target_first_and_joined_into_a_new_folder_that_tr
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as error:
         open_dataset(expand_paths("data/*.nc"), grid_of="tas")
-    message = str(error.value)
+    message = bare_python(str(error.value))
     assert message.startswith(
         "'tas' is in both tas_Amon_CanESM5_historical_r1i1p1f1_gn_199501-200412.nc and "
         "tas_Amon_CanESM5_historical_r2i1p1f1_gn_199501-200412.nc at the same times: two ensemble members (global "

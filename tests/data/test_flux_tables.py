@@ -13,7 +13,7 @@ from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 N_DAYS = 42
 
@@ -40,7 +40,7 @@ def _converted(tmp_path, path, *position):
         open_dataset([path])
     message = str(error.value)
     assert "\n" not in message and "truncated" not in message
-    words = shlex.split(message.split("`")[1])
+    words = shlex.split(bare_python(message).split("`")[1])
     assert words[0] == "python" and words[-3:] == ["LAT", "LON", "UTC_OFFSET"]
     run_python(*words[1:-3], *position, check=True, cwd=tmp_path)
     return message, tmp_path / words[-4]

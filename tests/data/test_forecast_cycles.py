@@ -15,7 +15,7 @@ from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.forecast_files import LATITUDES, LONGITUDES
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 SELECT = {"leadtime": 168}
 
@@ -63,7 +63,7 @@ def test_four_cycles_a_day_are_told_to_choose_one_and_the_line_pairs_each_with_i
     message = str(refused.value)
     assert "started 4 times a day (its reftime at 00, 06, 12, 18 UTC)" in message
     assert "choose one cycle" in message and "`cdo daymean" not in message
-    words = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
+    words = shlex.split(re.search(r"`(python -c [^`]*)`", bare_python(message)).group(1))
     run_python(*words[1:], check=True, cwd=tmp_path)
     copy = tmp_path / "cfs_12utc.nc"
     paired = select_values(open_dataset([copy, tmp_path / "obs.nc"], select=SELECT), SELECT)

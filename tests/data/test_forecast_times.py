@@ -15,7 +15,7 @@ from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.forecast_files import REFERENCE_TIMES, cfgrib_layout, seasonal_pair
 from tests.followed_twice import run_one_copy
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 
 def _dates(values: np.ndarray) -> list[str]:
@@ -345,7 +345,7 @@ def test_a_stores_lead_that_has_no_one_date_is_refused_with_a_line_that_runs_on_
     _hindcast(MONTHLY_STARTS, [lead], units).squeeze("L").to_zarr(store)
     with pytest.raises(ClimannError) as refusal:
         open_dataset([store])
-    command = re.search(r"`(python -c [^`]+)`", str(refusal.value)).group(1)
+    command = re.search(r"`(python -c [^`]+)`", bare_python(str(refusal.value))).group(1)
     words = shlex.split(command)
     assert words[:2] == ["python", "-c"] and len(words) == 3, command
     run_python("-c", words[2], check=True, cwd=tmp_path)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
@@ -424,7 +425,7 @@ def test_the_xarray_line_of_the_kinds_refusal_writes_a_file_that_keeps_the_bucke
     message = _refusal(copy)
     selected = copy.parent / "selected_variables" / "gfs.nc"  # in a new folder (fix56b: gfs_bounded_selected.nc)
     assert (f"`mkdir -p {selected.parent} && cdo selname,tp {copy} {selected}` (its copy in a new folder), then give "
-            f"--data {selected} in place of {copy} or, without CDO, `mkdir -p {selected.parent} && python -c "
+            f"--data {selected} in place of {copy} or, without CDO, `mkdir -p {selected.parent} && {shell.advised_python()} -c "
             in without_guards(message))
     command = re.search(r"without CDO, `([^`]*)`", message).group(1)
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,

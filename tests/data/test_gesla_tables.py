@@ -10,7 +10,7 @@ import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 HEADER = ("# SITE NAME                 Honolulu\n# SITE CODE                 057\n# COUNTRY                   USA\n"
           "# LATITUDE                  21.306700\n# LONGITUDE                 -157.867000\n"
@@ -39,7 +39,7 @@ def test_a_gesla_file_is_named_and_its_line_writes_its_series_in_utc(tmp_path, n
         open_dataset([tmp_path / name])
     message = str(refused.value)
     assert message.startswith(f"{name} is a GESLA-3 tide-gauge text file (Honolulu)") and "\n" not in message
-    words = shlex.split(message.split("`")[1])
+    words = shlex.split(bare_python(message).split("`")[1])
     assert words[:2] == ["python", "-c"]
     run_python(*words[1:], check=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / words[-1]) as written:

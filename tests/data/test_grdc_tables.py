@@ -10,7 +10,7 @@ import xarray as xr
 from climann.data.flux_tables import text_head_lines
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 HEADER = ("# Title:                 GRDC STATION DATA FILE\n#                        --------------\n"
           "# Format:                DOS-ASCII\n# Field delimiter:       ;\n"
@@ -57,7 +57,7 @@ def test_a_grdc_file_is_named_and_its_line_writes_its_monthly_series(tmp_path, e
         open_dataset([tmp_path / name])
     message = str(refused.value)
     assert message.startswith(f"{name} is a GRDC station text file (6335020, REES, RHINE RIVER;") and "\n" not in message
-    words = shlex.split(message.split("`")[1])
+    words = shlex.split(bare_python(message).split("`")[1])
     assert words[:2] == ["python", "-c"]
     run_python(*words[1:], check=True, cwd=tmp_path)
     months, original = _numpy_series(text, 2)

@@ -5,12 +5,14 @@ kinds of time), with lines that keep the bucket's GRIB step range."""
 
 import os
 import re
+import shutil
 import subprocess
 
 import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.fresh_python import shell_path
@@ -70,7 +72,7 @@ def test_an_instant_value_beside_a_bucket_total_in_one_file_is_refused_for_the_t
            "18 to 24 hours (step_bnds))" in message
     # the GRIB copy under the file's own name in a new folder (fix56b: gfs_mixed_selected.grib2 beside the file)
     assert ("`mkdir -p selected_variables && cdo selname,tp gfs_mixed.grib2 selected_variables/gfs_mixed.grib2` or, "
-            "without CDO, `mkdir -p selected_variables && python -c ") in without_guards(message)
+            f"without CDO, `mkdir -p selected_variables && {shell.advised_python()} -c ") in without_guards(message)
     assert ("(its copy in a new folder), then give --data selected_variables/gfs_mixed.grib2 in place of "
             "gfs_mixed.grib2, and the others likewise") in message
     command = re.search(r"without CDO, `([^`]*)`", message).group(1)
@@ -109,3 +111,28 @@ def test_the_forecast_shift_of_a_grib_file_writes_a_netcdf_copy_named_nc_and_lea
         np.testing.assert_array_equal(copy["valid_time"].values,
                                       (DAYS + np.timedelta64(36, "h")).astype("datetime64[ns]"))
         np.testing.assert_allclose(copy["t2m"].values, _fields(280.0), atol=1e-3)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_the_grib_selname_line_runs_in_a_folder_with_a_space(tmp_path, monkeypatch):
+    """fix57i: CDO 2.1.1 opens no path with a space, quoted or not: the selname line that copies tp's messages of
+    'my data/gfs_mixed.grib2' into selected_variables/ failed as printed. Run by bash as printed, it now runs CDO
+    inside the folder: the GRIB copy holds tp alone with its bucket's window and the file's values, and the folder
+    holds only the file and the new folder."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "my data"
+    folder.mkdir()
+    _gfs(folder / "gfs_mixed.grib2", "2t", "tp")
+    message = _refusal(folder / "gfs_mixed.grib2")
+    command = re.search(r"`([^`]*cdo selname[^`]*)`", message).group(1)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})  # as printed
+    assert sorted(os.listdir(folder)) == ["gfs_mixed.grib2", "selected_variables"]
+    assert os.listdir(folder / "selected_variables") == ["gfs_mixed.grib2"]
+    opened = open_dataset([folder / "selected_variables" / "gfs_mixed.grib2"])
+    assert [name for name in opened.data_vars if not str(name).endswith("_bnds")] == ["tp"]
+    bounds = opened[opened["time"].attrs["bounds"]].values
+    expected = np.stack([DAYS + np.timedelta64(18, "h"), DAYS + np.timedelta64(24, "h")], -1).astype("datetime64[ns]")
+    np.testing.assert_array_equal(bounds.astype("datetime64[ns]"), expected)
+    np.testing.assert_allclose(opened["tp"].transpose("time", ...).values, _fields(1.0), atol=1e-3)  # GRIB packing
+    assert _grib_files_left(folder) == [] and _grib_files_left(folder / "selected_variables") == []

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.grid_cuts import cut_advice, cut_box, interpolation_advice
 from tests.grid_files import write_tripolar
 from tests.followed_twice import GUARD, run_one_copy, without_guards
+from tests.fresh_python import bare_python
 
 #: A global 15° grid, as break10's x.nc.
 LAT = np.arange(-82.5, 90.0, 15.0)
@@ -117,7 +119,8 @@ def test_the_interpolation_advice_puts_longitudes_in_the_reference_s_convention(
                 "lon_bnds": (("lon", "nv"), np.column_stack([own_lon - 10, own_lon + 10]))},
                coords=own).to_netcdf(tmp_path / "sst.nc")
     advice = interpolation_advice(target, tmp_path / "target.nc", own, tmp_path / "sst.nc")
-    words = shlex.split(re.search(r"`mkdir -p \S+ && (python -c .*?)` \(its copy in a new folder\)", advice).group(1))
+    words = shlex.split(re.search(r"`mkdir -p \S+ && (python -c .*?)` \(its copy in a new folder\)",
+                                  bare_python(advice)).group(1))
     assert "% 360" in words[2] and "drop_vars(['lon_bnds']" in words[2]
     assert words[3:] == [str(tmp_path / "sst.nc"), str(tmp_path / "regridded" / "sst.nc")]
     followed = run_one_copy(advice.split("without CDO", 1)[1], env={**os.environ, "PATH": shell_path()})
@@ -172,11 +175,11 @@ def test_the_interpolation_of_yearly_files_on_another_grid_copies_each_and_the_c
     message = str(refused.value)
     assert "interpolate pr_2000.nc, pr_2001.nc and 1 more file conservatively (an area-weighted average of the " \
         "cells each new cell covers) onto tas.nc's grid" in message
-    loops = dict(re.findall(r"(mkdir -p regridded && \( for f in pr_200\*\.nc; do (\w+) .*?; done \))"
+    loops = dict(re.findall(r"(mkdir -p regridded && \( for f in pr_200\*\.nc; do (\S+) .*?; done \))"
                             r" \(a copy of each of its 3 files in a new folder\), then give --data 'regridded/\*\.nc'",
                             message))
-    loops = {name: loop for loop, name in loops.items()}
-    assert set(loops) == {"cdo", "python"}, message
+    loops = {"python" if name == shell.advised_python() else name: loop for loop, name in loops.items()}
+    assert set(loops) == {"cdo", "python"}, message  # the python climann names (fix57d)
     if tool == "python":
         assert "p=sys.argv[2]+'.part'" in loops["python"] and "to_netcdf('" not in loops["python"]
     subprocess.run(["bash", "-c", loops[tool]], check=True, cwd=tmp_path, capture_output=True,
@@ -665,6 +668,81 @@ def test_a_lat_lon_predictor_beside_an_ease_grid_target_is_told_the_cdo_line_tha
     result = CliRunner().invoke(app, ["train", "--data", "swe/", "--data", followed["copy"], *arguments,
                                       "--out", "run"])
     assert result.exit_code == 0, result.output
+
+
+def _curvilinear_target_without_coordinates(folder, lat, lon, *, corners):
+    """A GPCP-like target in gpcp/precip.nc: precip(time, nlat, nlon) over 24 months, its 2-D latitude(nlat, nlon)
+    and longitude(nlat, nlon) (``lat``, ``lon``) named by no ``coordinates`` attribute (CDO reads the grid as
+    generic); with ``corners``, their CF bounds (nlat, nlon, 4), each cell's corners half-way to its neighbours."""
+    import netCDF4
+
+    (folder / "gpcp").mkdir()
+    rows, columns = lat.shape
+    with netCDF4.Dataset(folder / "gpcp" / "precip.nc", "w") as nc:
+        for name, size in (("time", None), ("nlat", rows), ("nlon", columns), ("nv", 4)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.standard_name = "days since 2000-01-01", "time"
+        time[:] = [(np.datetime64(f"{2000 + k // 12}-{k % 12 + 1:02d}-01") - np.datetime64("2000-01-01")).astype(int)
+                   for k in range(24)]
+        for name, values, units in (("latitude", lat, "degrees_north"), ("longitude", lon, "degrees_east")):
+            variable = nc.createVariable(name, "f8", ("nlat", "nlon"))
+            variable.standard_name, variable.units = name, units
+            variable[:] = values
+            if corners:  # each corner the mean of the four centres around it, the outer ones extrapolated
+                padded = np.pad(values, 1, mode="reflect", reflect_type="odd")
+                vertex = (padded[:-1, :-1] + padded[1:, :-1] + padded[:-1, 1:] + padded[1:, 1:]) / 4
+                variable.bounds = f"{name}_bounds"
+                bounds = nc.createVariable(f"{name}_bounds", "f8", ("nlat", "nlon", "nv"))
+                bounds[:] = np.stack([vertex[:-1, :-1], vertex[:-1, 1:], vertex[1:, 1:], vertex[1:, :-1]], axis=-1)
+        precip = nc.createVariable("precip", "f4", ("time", "nlat", "nlon"))
+        precip.units, precip.long_name = "mm/d", "precipitation"
+        precip[:] = np.random.default_rng(57).gamma(0.6, 5, (24, rows, columns))
+
+
+@pytest.mark.parametrize("corners", [pytest.param(False, id="centres"), pytest.param(True, id="with-corners")])
+def test_a_lat_lon_predictor_beside_a_curvilinear_target_cdo_reads_as_generic_gets_its_grid_description(
+        tmp_path, monkeypatch, corners):
+    """fix57d: a target on a curvilinear grid whose 2-D latitude and longitude no ``coordinates`` attribute names
+    (CDO reads it as generic: `cdo remapbil,precip.nc` aborts) beside ERA5's t2m was told only "Regridding is out
+    of scope". The refusal now gives the cdo remapbil line onto CDO's curvilinear description of the target's
+    grid (its centres, and its corners when the file has them), written into the copy's new folder; run by bash
+    as printed, the copy holds the bilinear interpolation of t2m at each target cell's latitude and longitude
+    (SciPy's RegularGridInterpolator) at the target's cells, and the original's folder holds it and the new
+    folder only."""
+    import shutil
+
+    from scipy.interpolate import RegularGridInterpolator
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    t2m, latitude, longitude, lat, lon = _ease_target_and_lat_lon_predictor(tmp_path)
+    shutil.rmtree(tmp_path / "swe")
+    _curvilinear_target_without_coordinates(tmp_path, lat, lon, corners=corners)
+    arguments = ["--target", "precip", "--predictors", "t2m", "--epochs", "1"]
+    result = CliRunner().invoke(app, ["train", "--data", "gpcp/", "--data", "era5/", *arguments, "--out", "run"])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()[-1:]
+    assert line.startswith("climann: error: the files are on different grids") and "out of scope" not in line, line
+    assert "'gridtype = curvilinear' 'gridsize = 48' 'xsize = 8' 'ysize = 6' " in line, line
+    assert ("'nvertex = 4'" in line) == corners and ("'xbounds = " in line) == corners, line
+    if shutil.which("cdo") is None:
+        pytest.skip("needs cdo to run the printed line")
+    followed = run_one_copy(line, tmp_path)
+    assert followed["copy"] == "era5/regridded/t2m.nc" and followed["original"] == "era5/t2m.nc"
+    assert sorted(path.name for path in (tmp_path / "era5").iterdir()) == ["regridded", "t2m.nc"]
+    assert sorted(path.name for path in (tmp_path / "era5" / "regridded").iterdir()) == ["t2m.nc", "target_grid.txt"]
+    points = np.stack([lat.ravel(), lon.ravel()], axis=-1)
+    expected = np.stack([RegularGridInterpolator((latitude[::-1], longitude), month[::-1])(points).reshape(lat.shape)
+                         for month in t2m.astype(np.float64)])
+    with xr.open_dataset(tmp_path / "era5" / "regridded" / "t2m.nc") as copy:
+        np.testing.assert_allclose(copy["t2m"].values, expected, rtol=1e-6)
+        np.testing.assert_allclose(copy["lat"].values, lat, rtol=1e-9)  # at the target's cells
+        np.testing.assert_allclose(copy["lon"].values, lon, rtol=1e-9)
 
 
 def _daily_layout_and_subset(folder):

@@ -16,6 +16,7 @@ import pytest
 import xarray as xr
 from pyproj import Proj
 
+from climann.data import shell
 from climann.data.grid_tiles import lattice_offsets
 from climann.data.open import open_dataset
 from climann.data.sources import names_apart
@@ -109,7 +110,8 @@ def test_two_tiles_of_one_lattice_are_told_as_a_mosaic_whose_line_keeps_every_ce
     assert "between 11935_2015/prcp.nc and 11936_2015/prcp.nc" in line or \
         "between 11935_2015/tmax.nc and 11936_2015/tmax.nc" in line, line
     assert "they are tiles of one grid (the same evenly spaced y and x, offset by 4 cells along x)" in line, line
-    command = re.search(r"`(mkdir -p tiles/mosaic && python -c .*? tiles/mosaic/mosaic\.nc [^`]*)`", line)[1]
+    command = re.search(rf"`(mkdir -p tiles/mosaic && {re.escape(shell.advised_python())} -c .*? tiles/mosaic/mosaic\.nc [^`]*)`",
+                        line)[1]
     assert line.endswith("then give --data tiles/mosaic/mosaic.nc in place of the 8 files"), line
     environment = {**os.environ, "PATH": shell_path()}
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path, env=environment)
@@ -165,7 +167,7 @@ def test_a_run_given_tiles_of_one_grid_is_told_the_mosaic_once(tmp_path, capfd, 
     assert refused.returncode == 2 and not (tmp_path / "run").exists()
     told = refused.stderr.strip().splitlines()
     assert len(told) == 1 and told[0].startswith("climann: error: the files are on different grids: "), told
-    assert refused.stderr.count("mkdir -p tiles/mosaic && python -c ") == 1, refused.stderr
+    assert refused.stderr.count("mkdir -p tiles/mosaic && ") == 1 and " python -c " not in refused.stderr, refused.stderr
 
 
 def _fv3_tile(path, tile: int, size: int = 4):

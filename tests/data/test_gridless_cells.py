@@ -1,6 +1,7 @@
 """ICON's GRIB2 converted by cdo without its grid (data on ``ncells``, no clon/clat), and the grid
 file given beside it (break49d A2): each is named for what it is, with ``cdo setgrid`` first."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from climann.data.coords import find_coordinate
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.followed_twice import GUARD, without_guards
+from tests.fresh_python import shell_path
 
 CELLS = 40
 
@@ -51,7 +53,9 @@ def test_data_without_their_grid_are_told_to_attach_it_with_cdo_setgrid(tmp_path
         find_coordinate(open_dataset([tmp_path / "icon_t2m.nc"]), "latitude")
     message = str(refused.value)
     assert "'ncells', the cells of an unstructured grid, with no coordinates" in message
-    assert f"`cdo setgrid,GRIDFILE {tmp_path}/icon_t2m.nc {tmp_path}/icon_t2m_withgrid.nc`" in without_guards(message)
+    assert (f"`mkdir -p {tmp_path}/with_grid && cdo setgrid,GRIDFILE {tmp_path}/icon_t2m.nc "  # its copy apart (fix57i)
+            f"{tmp_path}/with_grid/icon_t2m.nc` (its copy in a new folder), then give --data "
+            f"{tmp_path}/with_grid/icon_t2m.nc in place of {tmp_path}/icon_t2m.nc") in without_guards(message)
     assert "grid number 47" in message
 
 
@@ -64,8 +68,9 @@ def test_the_grid_file_is_named_a_grid_file_and_never_advised_a_remap(tmp_path):
     message = str(refused.value)
     assert "remap" not in message.split("`")[1] and "_remapped" not in message
     assert "it is a model's grid file, not data" in message
-    assert (f"here icon_t2m.nc beside it, with `cdo setgrid,{tmp_path}/icon_grid_0047_R19B07_L.nc {tmp_path}/icon_t2m.nc "
-            f"{tmp_path}/icon_t2m_withgrid.nc`, then give {tmp_path}/icon_t2m_withgrid.nc in place of both") in \
+    assert (f"here icon_t2m.nc beside it, with `mkdir -p {tmp_path}/with_grid && cdo setgrid,"  # its copy apart (fix57i)
+            f"{tmp_path}/icon_grid_0047_R19B07_L.nc {tmp_path}/icon_t2m.nc {tmp_path}/with_grid/icon_t2m.nc` (its copy "
+            f"in a new folder), then give --data {tmp_path}/with_grid/icon_t2m.nc in place of both") in \
         without_guards(message)
     assert "DATA" not in message
 
@@ -90,8 +95,10 @@ def test_several_data_files_beside_the_grid_file_are_each_named(tmp_path):
         open_dataset([tmp_path / "grid.nc"])
     message = str(refused.value)
     assert "here a.nc, b.nc, c.nc and 1 more beside it" in message
-    assert (f'`( for f in {tmp_path}/a.nc {tmp_path}/b.nc {tmp_path}/c.nc {tmp_path}/d.nc; do cdo setgrid,'
-            f'{tmp_path}/grid.nc "$f" "${{f%.nc}}_withgrid.nc" || exit 1; done )`') in without_guards(message)
+    assert (f'`mkdir -p {tmp_path}/with_grid && ( for f in {tmp_path}/a.nc {tmp_path}/b.nc {tmp_path}/c.nc '
+            f'{tmp_path}/d.nc; do cdo setgrid,{tmp_path}/grid.nc "$f" {tmp_path}/with_grid/"${{f##*/}}" || exit 1; '
+            f"done )` (a copy of each in a new folder), then give --data '{tmp_path}/with_grid/*.nc'") in \
+        without_guards(message)  # the copies apart (fix57i)
 
 
 @CDO
@@ -102,13 +109,13 @@ def test_the_grid_file_s_setgrid_runs_as_printed_and_gives_data_read_on_the_grid
     _gridless_data(tmp_path / "icon_t2m.nc")
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "icon_t2m.nc", tmp_path / "icon_grid_0047_R19B07_L.nc"])
-    command = re.search(rf"`({GUARD}cdo setgrid,[^`]+)`", str(refused.value))[1]
+    command = re.search(rf"`({GUARD}mkdir -p [^`]+ && cdo setgrid,[^`]+)`", str(refused.value))[1]
     subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
-    with xr.open_dataset(tmp_path / "icon_t2m_withgrid.nc") as copied, \
+    with xr.open_dataset(tmp_path / "with_grid" / "icon_t2m.nc") as copied, \
             xr.open_dataset(tmp_path / "icon_grid_0047_R19B07_L.nc") as grid:
         np.testing.assert_allclose(copied["clat"].values, grid["clat"].values)
     with pytest.raises(ClimannError, match=r"the grid is unstructured \(latitude 'clat' and longitude 'clon'"):
-        open_dataset([tmp_path / "icon_t2m_withgrid.nc"])
+        open_dataset([tmp_path / "with_grid" / "icon_t2m.nc"])
 
 
 @CDO
@@ -121,14 +128,14 @@ def test_the_setgrid_advised_gives_a_file_read_on_its_unstructured_grid(tmp_path
     _gridless_data(tmp_path / "icon_t2m.nc")
     with pytest.raises(ClimannError) as refused:
         find_coordinate(open_dataset([tmp_path / "icon_t2m.nc"]), "latitude")
-    command = re.search(rf"`({GUARD}cdo setgrid,GRIDFILE [^`]+)`", str(refused.value))[1]
+    command = re.search(rf"`({GUARD}mkdir -p [^`]+ && cdo setgrid,GRIDFILE [^`]+)`", str(refused.value))[1]
     subprocess.run(command.replace("GRIDFILE", str(tmp_path / "grids" / "grid.nc")), shell=True, check=True,
                    capture_output=True)
-    with xr.open_dataset(tmp_path / "icon_t2m_withgrid.nc") as copied:
+    with xr.open_dataset(tmp_path / "with_grid" / "icon_t2m.nc") as copied:
         np.testing.assert_allclose(copied["clat"].values,
                                    xr.open_dataset(tmp_path / "grids" / "grid.nc")["clat"].values)
     with pytest.raises(ClimannError, match=r"the grid is unstructured \(latitude 'clat' and longitude 'clon'"):
-        open_dataset([tmp_path / "icon_t2m_withgrid.nc"])
+        open_dataset([tmp_path / "with_grid" / "icon_t2m.nc"])
 
 
 @CDO
@@ -140,12 +147,13 @@ def test_data_beside_their_grid_file_are_told_its_name_and_the_setgrid_runs_as_p
         find_coordinate(open_dataset([tmp_path / "icon_t2m.nc"]), "latitude")
     message = str(refused.value)
     assert "icon_grid_0047_R19B07_L.nc beside it is a grid file of its 40 cells" in message and "GRIDFILE" not in message
-    command = re.search(rf"`({GUARD}cdo setgrid,[^`]+)`", message)[1]
-    assert without_guards(command) == (f"cdo setgrid,{tmp_path}/icon_grid_0047_R19B07_L.nc {tmp_path}/icon_t2m.nc "
-                       f"{tmp_path}/icon_t2m_withgrid.nc")
+    command = re.search(rf"`({GUARD}mkdir -p [^`]+ && cdo setgrid,[^`]+)`", message)[1]
+    assert without_guards(command) == (f"mkdir -p {tmp_path}/with_grid && cdo setgrid,"
+                                       f"{tmp_path}/icon_grid_0047_R19B07_L.nc {tmp_path}/icon_t2m.nc "
+                                       f"{tmp_path}/with_grid/icon_t2m.nc")
     subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
     with pytest.raises(ClimannError, match=r"the grid is unstructured \(latitude 'clat' and longitude 'clon'"):
-        open_dataset([tmp_path / "icon_t2m_withgrid.nc"])
+        open_dataset([tmp_path / "with_grid" / "icon_t2m.nc"])
 
 
 @CDO
@@ -159,20 +167,20 @@ def test_the_setgrid_loop_over_several_files_stops_at_the_first_it_cannot_copy(t
         _gridless_data(tmp_path / name)
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "grid.nc"])
-    command = re.search(rf"`({GUARD}\( for f in [^`]+)`", str(refused.value))[1]
+    command = re.search(rf"`({GUARD}mkdir -p [^`]+ && \( for f in [^`]+)`", str(refused.value))[1]
     good = (tmp_path / "b.nc").read_bytes()
     (tmp_path / "b.nc").write_bytes(b"not a NetCDF file")
     finished = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=tmp_path)
     assert finished.returncode != 0, finished
-    assert sorted(path.name for path in tmp_path.glob("*_withgrid.nc")) == ["a_withgrid.nc"], finished.stderr
-    with xr.open_dataset(tmp_path / "a_withgrid.nc") as copied, xr.open_dataset(tmp_path / "a.nc") as original, \
+    assert sorted(path.name for path in tmp_path.glob("with_grid/*.nc")) == ["a.nc"], finished.stderr
+    with xr.open_dataset(tmp_path / "with_grid" / "a.nc") as copied, xr.open_dataset(tmp_path / "a.nc") as original, \
             xr.open_dataset(tmp_path / "grid.nc") as grid:
         np.testing.assert_allclose(copied["clat"].values, grid["clat"].values)
         np.testing.assert_array_equal(copied["t_2m"].values, original["t_2m"].values)
-    (tmp_path / "a_withgrid.nc").unlink()
+    (tmp_path / "with_grid" / "a.nc").unlink()
     (tmp_path / "b.nc").write_bytes(good)
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
-    assert sorted(path.name for path in tmp_path.glob("*_withgrid.nc")) == [f"{n}_withgrid.nc" for n in "abcd"]
+    assert sorted(path.name for path in tmp_path.glob("with_grid/*.nc")) == [f"{n}.nc" for n in "abcd"]
 
 
 def _cmip_icon_folder(folder):
@@ -217,3 +225,37 @@ def test_a_cmip_areacella_beside_its_data_is_their_areas_and_the_data_s_remap_ru
     copy = open_dataset([tmp_path / "remapped" / "tas_Amon_ICON-ESM-LR_gn.nc"])
     filled = copy["tas"].values[np.isfinite(copy["tas"].values)]
     assert filled.size and values.min() - 1e-3 <= filled.min() and filled.max() <= values.max() + 1e-3
+
+
+
+
+@CDO
+@pytest.mark.parametrize("given, data", [
+    pytest.param("a.nc", ("a.nc",), id="data-given"),
+    pytest.param("grid.nc", ("a.nc",), id="grid-given-one-file"),
+    pytest.param("grid.nc", ("a.nc", "b.nc"), id="grid-given-loop"),
+])
+def test_the_setgrid_line_writes_apart_and_runs_in_a_folder_with_a_space(tmp_path, monkeypatch, given, data):
+    """fix57i: the setgrid line wrote its copy beside the user's file (a_withgrid.nc, taken with it by a glob over
+    the folder), and CDO 2.1.1 opens no path with a space: for files in "my data" it failed as printed. Run by bash
+    as printed, each copy is now in a new folder, on the grid file's cells (its clat) with the file's values, and
+    the folder holds only its files and the new folder."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "my data"
+    folder.mkdir()
+    _grid_file(folder / "grid.nc")
+    for name in data:
+        _gridless_data(folder / name)
+    originals = sorted(path.name for path in folder.iterdir())
+    with pytest.raises(ClimannError) as refused:
+        find_coordinate(open_dataset([folder / given]), "latitude")
+    line = next(part for part in str(refused.value).split("`") if "cdo setgrid" in part)
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    assert sorted(path.name for path in folder.iterdir()) == sorted([*originals, "with_grid"])
+    assert sorted(path.name for path in (folder / "with_grid").iterdir()) == sorted(data)
+    with xr.open_dataset(folder / "grid.nc") as grid:
+        for name in data:
+            with xr.open_dataset(folder / "with_grid" / name) as copied, xr.open_dataset(folder / name) as original:
+                np.testing.assert_allclose(copied["clat"].values, grid["clat"].values)
+                np.testing.assert_array_equal(copied["t_2m"].values, original["t_2m"].values)

@@ -15,7 +15,7 @@ from climann.data.hdfeos import hdfeos_grids
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.followed_twice import assert_left_as_it_is
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 
 FILL = np.float32(-1.2676506e30)
 
@@ -72,7 +72,7 @@ def test_the_advice_copies_the_data_group_with_the_grid_latitude_and_longitude(t
     assert "groups 'HDFEOS/GRIDS/ColumnAmountNO2/Data Fields', 'HDFEOS INFORMATION'" in message
     assert "HDF-EOS5 grid ('ColumnAmountNO2', 8 × 4 cells from -180, 90 to 180, -90 degrees east, north)" in message
     assert "ncks -G : -g 'HDFEOS INFORMATION'" not in message
-    words = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
+    words = shlex.split(re.search(r"`(python -c [^`]*)`", bare_python(message)).group(1))
     run_python(*words[1:], check=True, cwd=tmp_path)
     copy = open_dataset([tmp_path / "OMI-Aura_L3-OMNO2d_2019m0101_ColumnAmountNO2.nc"])
     field = copy["ColumnAmountNO2TropCloudScreened"]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.info import describe, longitude_convention, time_step_name
 from tests.data.test_composites import _chirps_pentads, _composites, _cpc_pentads
 from climann.data.open import open_dataset
@@ -1919,7 +1920,7 @@ def test_the_sine_cosine_line_in_a_commented_report_is_one_line_that_runs_uncomm
                ).to_netcdf(tmp_path / "era5" / "waves.nc")
     report = describe(["era5/waves.nc"])
     (line,) = [line for line in report.splitlines() if "python -c" in line]
-    assert re.fullmatch(r"#\s+mkdir -p era5/sincos && python -c \"[^\"]+\"", line), line
+    assert re.fullmatch(rf"#\s+mkdir -p era5/sincos && {re.escape(shell.advised_python())} -c \"[^\"]+\"", line), line
     assert all(len(other) <= 80 for other in report.splitlines() if other.startswith("#") and other != line)
     subprocess.run(["bash", "-c", line.lstrip("# ")], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})

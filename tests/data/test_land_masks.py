@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.land_masks import land_codes, land_stored_as_value, warn_land_stored_as_value
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
@@ -287,7 +288,8 @@ def test_the_xarray_line_of_a_mask_in_a_grid_file_writes_its_copy_whole_or_not_a
     subprocess.run(["ncatted", "-O", "-a", "missing_value,salt,o,f,-999", "roms_his.nc"], check=True)
     original[["mask_rho"]].to_netcdf(tmp_path / "roms_grd.nc")
     (message,) = _warnings(caplog, open_dataset([tmp_path / "roms_his.nc", tmp_path / "roms_grd.nc"]))
-    command = message[message.index("mkdir -p land_masked && python -c "):].partition(" (its copy in a new folder)")[0]
+    command = message[message.index(f"mkdir -p land_masked && {shell.advised_python()} -c "):].partition(
+        " (its copy in a new folder)")[0]
     # since fix47e the line writes that copy (salt's missing_value left to _FillValue); its failure is now made
     # at the end, a folder of the copy's name in the way of the rename: the whole .part is removed
     (tmp_path / "land_masked" / "roms_his.nc").mkdir(parents=True)

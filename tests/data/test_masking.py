@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.info import describe, missing_fractions
 from climann.data.masking import VALID_RANGE_ATTRIBUTES, mask_invalid
 from climann.data.open import open_dataset
@@ -222,7 +223,7 @@ def test_a_numeric_attribute_stored_as_text_is_refused_with_the_fix(tmp_path, mo
             nc.variables["v"].setncattr_string(name, value)
     with pytest.raises(ClimannError, match=f"^'v' in text.nc has {key} stored as text") as error:
         open_dataset([path])
-    assert f"`{fix}`, or with xarray: `python -c " in str(error.value) and "\n" not in str(error.value)
+    assert f"`{fix}`, or with xarray: `{shell.advised_python()} -c " in str(error.value) and "\n" not in str(error.value)
 
 
 def _ceres_like(path, name, valid_min, valid_max):
@@ -378,7 +379,7 @@ def test_several_text_attributes_are_fixed_by_one_command(tmp_path, monkeypatch)
         "'v' in text.nc has valid_range stored as text ('-5 40 60'), valid_max ('n/a'), not as numbers, in a text that "
         "is not exactly one decimal number (two for valid_range) of the variable's type, so the number meant is not "
         "said; store them as numbers: `ncatted -a valid_range,v,o,f,LOW,HIGH -a valid_max,v,o,f,NUMBER text.nc "
-        "text_fixed.nc`, or with xarray: `python -c ")
+        f"text_fixed.nc`, or with xarray: `{shell.advised_python()} -c ")
 
 
 def _flagged_snow(path, values, dtype, attrs, *, name="swe"):

@@ -16,7 +16,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import draw_no_run_figures
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 LAT = np.arange(-75.0, 76.0, 30.0)
 LON = np.arange(0.0, 360.0, 45.0)
@@ -78,7 +78,7 @@ def test_member_files_per_month_in_member_folders_join_every_month_outside_those
         open_dataset(expand_paths("ersst/*/*.nc"))
     message = str(error.value)
     assert "two ensemble members (global attribute ensemble_member: 1, 2)" in message
-    line = re.search(r'\(python -c "(.*?)"\) and give ersst/ersst.v5_members.nc in place of them', message)[1]
+    line = re.search(r'\(python -c "(.*?)"\) and give ersst/ersst.v5_members.nc in place of them', bare_python(message))[1]
     assert run_python("-c", line, cwd=tmp_path).returncode == 0
     joined = tmp_path / "ersst" / "ersst.v5_members.nc"
     digest = hashlib.md5(joined.read_bytes()).hexdigest()

@@ -11,7 +11,7 @@ import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 
 def _members_file(path, year: int, numbers: list[int], rng: np.random.Generator) -> None:
@@ -34,7 +34,7 @@ def test_members_in_another_order_are_refused_with_a_line_that_writes_the_first_
         open_dataset([tmp_path / "f0.nc", tmp_path / "f1.nc"])
     message = str(refused.value)
     assert "(1, 2, 3 in f0.nc, 3, 1, 2 in f1.nc)" in message and "--select number=VALUE" in message
-    line = message[message.index("(python -c ") + 1:-1]
+    line = bare_python(message)[bare_python(message).index("(python -c ") + 1:-1]
     run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["f0.nc", "f1.nc", "f1_reordered.nc"]
     with xr.open_dataset(tmp_path / "f1.nc") as original, xr.open_dataset(tmp_path / "f1_reordered.nc") as copy:

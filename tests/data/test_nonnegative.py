@@ -16,7 +16,7 @@ import xarray as xr
 
 from climann.data.nonnegative import NEGATIVE_TOLERANCE, cannot_be_negative, negative_values, warn_negative_values
 from climann.data.open import open_dataset
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 from tests.followed_twice import GUARD, ONE_COPY, run_one_copy, without_guards
 
 
@@ -323,7 +323,7 @@ def test_the_commands_for_a_zarr_store_are_xarray_lines_that_work(tmp_path, capl
     values[2, 1, 3] = -5.0
     _precipitation(values).to_zarr(tmp_path / "pr.zarr")
     (said,) = _said(caplog, open_dataset([tmp_path / "pr.zarr"]), where="pr.zarr", file=tmp_path / "pr.zarr")
-    zero, missing = said.split("to set them to 0: ", 1)[1].split(", or to missing: ")
+    zero, missing = bare_python(said).split("to set them to 0: ", 1)[1].split(", or to missing: ")
     command = shlex.split(zero if to == "0" else missing)
     assert command[:2] == ["python", "-c"] and len(command) == 3 and "ncap2" not in said
     run_python("-c", command[2], check=True, cwd=tmp_path)

@@ -2310,3 +2310,86 @@ def test_the_same_variable_twice_on_one_grid_is_not_told_as_different_grids(tmp_
     message = _duplicated_variable_message([tmp_path / "a.nc", tmp_path / "c.nc"])
     assert ("on different grids (level: 1, latitude: 3, longitude: 4 and level: 1, latitude: 3, longitude: 3)"
             in message), message
+
+
+def _cmor_curvilinear(folder, name, variable, values, *, units, standard_name=None, seed_years=None):
+    """A CMOR-written file of UKESM1's curvilinear ocean grid (4 × 5 cells, j/i, 2-D latitude/longitude whose
+    bounds attribute names vertices_latitude/vertices_longitude(j, i, vertices)): ``values`` (time, j, i) monthly
+    from 2000 in 360_day, or (j, i) for an Ofx field."""
+    import netCDF4
+
+    rows, columns = np.meshgrid(np.arange(4), np.arange(5), indexing="ij")
+    latitude = -45.0 + 30.0 * rows + 2.0 * columns / 5
+    longitude = (72.0 * columns + 3.0 * rows) % 360
+    with netCDF4.Dataset(folder / name, "w") as handle:
+        for dim, size in (("j", 4), ("i", 5), ("vertices", 4)):
+            handle.createDimension(dim, size)
+        for axis, size in (("j", 4), ("i", 5)):
+            handle.createVariable(axis, "i4", (axis,))[:] = np.arange(size)
+        for centre, corners, half, value, units_of in (("latitude", "vertices_latitude", 15.0, latitude,
+                                                        "degrees_north"),
+                                                       ("longitude", "vertices_longitude", 36.0, longitude,
+                                                        "degrees_east")):
+            coordinate = handle.createVariable(centre, "f8", ("j", "i"))
+            coordinate.standard_name, coordinate.units, coordinate.bounds = centre, units_of, corners
+            coordinate[:] = value
+            steps = np.array([-1, -1, 1, 1] if centre == "latitude" else [-1, 1, 1, -1])
+            handle.createVariable(corners, "f8", ("j", "i", "vertices"))[:] = value[..., None] + half * steps
+        dims = ("j", "i")
+        if values.ndim == 3:
+            handle.createDimension("time", None)
+            time = handle.createVariable("time", "f8", ("time",))
+            time.units, time.calendar, time.standard_name = "days since 2000-01-01", "360_day", "time"
+            time[:] = 15.0 + 30.0 * np.arange(values.shape[0])
+            dims = ("time", *dims)
+            handle.external_variables = "areacello"
+        field = handle.createVariable(variable, "f4", dims)
+        field.units, field.coordinates = units, "latitude longitude"
+        if values.ndim == 3:  # CMOR's Omon: its cells' areas the Ofx file's
+            field.cell_measures, field.cell_methods = "area: areacello", "area: mean where sea time: mean"
+        if standard_name:
+            field.standard_name = standard_name
+        field[:] = values
+        handle.setncatts({"source_id": "UKESM1-0-LL", "variant_label": "r1i1p1f2", "grid_label": "gn",
+                          "experiment_id": "historical", "variable_id": variable})
+
+
+def test_two_cmor_ofx_files_of_a_curvilinear_grid_are_no_undated_files_of_their_vertices(tmp_path):
+    """break57d A1: areacello and sftof of UKESM1's gn grid (each holding vertices_latitude, the bounds its
+    latitude's bounds attribute names) were refused as "'vertices_latitude' is in both …, and neither has a time
+    coordinate". Now the run trains, its test scores weighed by areacello × sftof / 100, as computed here."""
+    import json
+
+    import netCDF4
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    rng = np.random.default_rng(7)
+    months = 48
+    cycle = 2 * np.cos(2 * np.pi * np.arange(months) / 12)[:, None, None]
+    sos = 34 + rng.standard_normal((months, 4, 5))
+    tos = 10 + cycle + 0.5 * (sos - 34) + 0.3 * rng.standard_normal((months, 4, 5))
+    area = 1e10 * (1 + np.arange(20).reshape(4, 5) / 10)
+    fraction = np.tile([100.0, 80.0, 50.0, 20.0, 100.0], (4, 1))
+    for name, variable, values, units, standard in (
+            ("tos_Omon_UKESM1-0-LL_historical_r1i1p1f2_gn_200001-200312.nc", "tos", tos, "degC", None),
+            ("sos_Omon_UKESM1-0-LL_historical_r1i1p1f2_gn_200001-200312.nc", "sos", sos, "0.001", None),
+            ("areacello_Ofx_UKESM1-0-LL_historical_r1i1p1f2_gn.nc", "areacello", area, "m2", "cell_area"),
+            ("sftof_Ofx_UKESM1-0-LL_historical_r1i1p1f2_gn.nc", "sftof", fraction, "%", "sea_area_fraction")):
+        _cmor_curvilinear(tmp_path, name, variable, values, units=units, standard_name=standard)
+    result = CliRunner().invoke(app, ["train", "--data", str(tmp_path), "--target", "tos", "--predictors", "sos",
+                                      "--epochs", "1", "--hidden", "4", "--out", str(tmp_path / "run"), "--quiet",
+                                      "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["cell_areas"] == "areacello" and metrics["weighted_by"].endswith("sea_area_fraction (sftof)")
+    with netCDF4.Dataset(tmp_path / "run" / "predictions.nc") as written:
+        years = np.array([date.year for date in netCDF4.num2date(written["time"][:], written["time"].units,
+                                                                 written["time"].calendar)])
+        truth, model = (np.ma.filled(written[name][:].astype(np.float64), np.nan) for name in ("tos", "tos_pred"))
+    where = np.isfinite(truth) & np.isfinite(model) & (years == 2003)[:, None, None]
+    weights = np.broadcast_to(area * fraction / 100, truth.shape)[where]
+    hand = (weights * (model[where] - truth[where]) ** 2).sum() / weights.sum()
+    assert metrics["split_periods"]["test"] == "2003"
+    assert metrics["splits"]["test"]["model"]["mse"] == pytest.approx(hand, rel=1e-5)

@@ -17,7 +17,7 @@ from climann.data.open import open_dataset
 from climann.data.point_pairs import place_of
 from climann.errors import ClimannError
 from tests.conftest import unwrapped_report
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 #: The urban and the rural station of break35a A4 (Paris-Montsouris, Trappes).
 URBAN, RURAL = (48.82, 2.34), (48.77, 2.01)
@@ -65,7 +65,7 @@ def test_the_advised_line_pairs_the_stations_at_the_first_position(pair):
     values unchanged, at the urban position; the original file untouched."""
     with pytest.raises(ClimannError) as error:
         open_dataset([pair / "urban.nc", pair / "rural.nc"])
-    code = re.search(r'`python -c "(.*)"`', str(error.value)).group(1)
+    code = re.search(r'`python -c "(.*)"`', bare_python(str(error.value))).group(1)
     run_python("-c", code, check=True, cwd=pair)
     opened = open_dataset([pair / "urban.nc", pair / "rural_at_urban.nc"])
     rural = _station("tas_rural", RURAL, seed=2)
@@ -187,7 +187,7 @@ def test_the_advised_line_puts_the_second_buoy_at_the_first_buoys_place(tmp_path
     _ww3_station("62095", BUOY_M6, 8, seed=2).to_netcdf(tmp_path / "m6.nc")
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "m4.nc", tmp_path / "m6.nc"])
-    code = re.search(r'`python -c "(.*)"`', str(error.value)).group(1)
+    code = re.search(r'`python -c "(.*)"`', bare_python(str(error.value))).group(1)
     run_python("-c", code, check=True, cwd=tmp_path)
     assert "names its hs hs_m6 (one name is one series: both files hold hs)" in str(error.value)
     opened = open_dataset([tmp_path / "m4.nc", tmp_path / "m6_at_m4.nc"])
@@ -228,7 +228,7 @@ def test_one_buoy_under_two_station_numbers_is_said_to_be_one_place_and_the_line
     assert message.startswith("hs.nc and hs_b.nc hold one point each, 2.8 m apart: hs.nc at 54.989975° N, 10° W, "
                               "hs_b.nc at 54.98995° N, 10° W: one place written twice, it seems")
     assert "remapbil" not in message and "urban" not in message
-    run_python("-c", re.search(r'`python -c "(.*)"`', message).group(1), check=True, cwd=tmp_path)
+    run_python("-c", re.search(r'`python -c "(.*)"`', bare_python(message)).group(1), check=True, cwd=tmp_path)
     opened = open_dataset([tmp_path / "hs.nc", tmp_path / "hs_b_at_hs.nc"])
     np.testing.assert_array_equal(opened["hs_b"].values.ravel(),
                                   _ww3_station("62094", second, 8, seed=2)["hs"].values.ravel())
@@ -327,7 +327,7 @@ def test_the_split_blocks_advised_copies_combine_at_the_train_sites_place(sites)
     position; the originals untouched."""
     with pytest.raises(ClimannError) as error:
         _blocks(sites)
-    codes = re.findall(r'`python -c "([^`]*)"`', str(error.value))
+    codes = re.findall(r'`python -c "([^`]*)"`', bare_python(str(error.value)))
     assert len(codes) == 2
     for code in codes:
         run_python("-c", code, check=True, cwd=sites)

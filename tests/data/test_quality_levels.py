@@ -20,7 +20,7 @@ from climann.data.quality_levels import quality_flag, warn_low_quality_target
 from climann.data.value_checks import warn_held_values
 from climann.workflow.config import build_config
 from climann.workflow.preparation import open_selected
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 
 
 def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range=True, flags_as_text=False):
@@ -74,7 +74,7 @@ def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range
 def _run_printed(said: str, tmp_path) -> None:
     """Run the one xarray line of ``said`` as printed: its copy goes into a new folder, which the line makes
     first (fix53a), then ``python -c`` (the interpreter of this test)."""
-    folder, code = re.search(r'mkdir -p (\S+) && python -c "([^"]+)"', said).groups()
+    folder, code = re.search(r'mkdir -p (\S+) && python -c "([^"]+)"', bare_python(said)).groups()
     (tmp_path / folder).mkdir()
     run_python("-c", code, check=True, cwd=tmp_path)
 

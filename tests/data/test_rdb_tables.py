@@ -14,7 +14,7 @@ from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 N_DAYS = 3 * 365
 #: Days of the table without a measured value, and the word NWIS writes there.
@@ -49,7 +49,7 @@ def test_a_usgs_rdb_table_is_named_and_its_line_writes_a_station_file_that_train
     assert message.startswith("dv_01646500.rdb is a USGS NWIS RDB table of daily values (tab-separated text: "
                               "agency_cd, site_no, datetime, 149405_00060_00003 …; words such as Ice and Eqp where no "
                               "value was measured), not NetCDF")
-    words = shlex.split(message.split("`")[1])
+    words = shlex.split(bare_python(message).split("`")[1])
     assert words[0] == "python" and words[-2:] == ["LAT", "LON"]
     run_python(*words[1:-2], "38.94977778", "-77.12763889", check=True, cwd=tmp_path)
     written = tmp_path / words[-3]

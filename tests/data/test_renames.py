@@ -11,7 +11,7 @@ import xarray as xr
 from climann.data.renames import FileRenames
 from climann.errors import ClimannError
 from tests.followed_twice import run_one_copy, without_guards
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 
 def _file(**variables: str) -> xr.Dataset:
@@ -163,7 +163,7 @@ def test_a_new_store_outside_the_patterns_is_warned_with_a_rename_that_runs_on_t
         FileRenames([store], rules, new_data=True).applied(xr.open_zarr(store), store)
     (message,) = caplog.messages
     assert "ncrename" not in message
-    words = shlex.split(message.split("`")[1])
+    words = shlex.split(bare_python(message).split("`")[1])
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
     run_python("-c", words[2], check=True, cwd=tmp_path)
     copy = tmp_path / "era5_2000_fixed.zarr"

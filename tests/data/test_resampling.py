@@ -12,6 +12,7 @@ import netCDF4
 import numpy as np
 import pytest
 
+from climann.data import shell
 from climann.data.open import open_dataset
 from climann.data.resampling import resample_command
 from climann.errors import ClimannError
@@ -88,7 +89,7 @@ def test_the_printed_line_writes_6_hourly_means_with_the_cells_of_their_edges(th
     with pytest.raises(ClimannError, match="bring pr to 6-hourly steps first") as raised:
         open_dataset([folder / "pr_3hr.nc", folder / "ta_6hrPt.nc"])
     line = _followed(str(raised.value), folder)
-    assert line.startswith("mkdir -p 6-hourly && python -c ") and line.endswith(" pr_3hr.nc 6-hourly/pr_3hr.nc 6 time")
+    assert line.startswith(f"mkdir -p 6-hourly && {shell.advised_python()} -c ") and line.endswith(" pr_3hr.nc 6-hourly/pr_3hr.nc 6 time")
     with netCDF4.Dataset(folder / "6-hourly" / "pr_3hr.nc") as written:
         assert written["time"].units == "days since 2000-01-01" and written["time"].calendar == "noleap"
         assert "units" not in written["time_bnds"].ncattrs()  # the time's own (CF 7.1)

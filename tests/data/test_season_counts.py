@@ -14,7 +14,7 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.console import run_main
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 from tests.followed_twice import without_guards
 
 _YIELD = "lpjml_yield-mai-noirr_global_annual-gs_1981_2020.nc"
@@ -56,6 +56,7 @@ def _climate_file(path, *, seed=1):
 def _python_line(message: str, cwd=None) -> list[str]:
     """The printed ``python -c "…"`` way out, as arguments for this interpreter; the new folder a
     ``mkdir -p FOLDER && python -c …`` line writes its copy into made first (in ``cwd``)."""
+    message = bare_python(message)
     command = next(re.sub(r"^mkdir -p (\S+) && ", "", part) for part in message.split("`")
                    if re.match(r"^(mkdir -p \S+ && )?python -c ", part))
     if folder := re.match(r"^mkdir -p (\S+) && python -c ", next(part for part in message.split("`")

@@ -14,7 +14,7 @@ from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 from tests.fresh_python import run_python
-from tests.followed_twice import without_guards
+from tests.followed_twice import run_one_copy, without_guards
 
 
 def _year(path, year, *, attrs=None, scalars=None, name="ta", values=250.0):
@@ -348,22 +348,27 @@ def test_the_sign_advice_followed_twice_gives_the_flipped_copy_not_a_copy_flippe
         stored, new = opened["hfds"].values.copy(), quantity_record(opened["hfds"].attrs)
     first = quantity_refusal("hfds", {"standard_name": HFDS, "positive": "down"}, new, where=original.name,
                              file=str(original))
-    assert first.endswith(" (then give new/hfds_Omon_X_fixed.nc in place of new/hfds_Omon_X.nc in --data: a glob "
-                          "over their folder takes both, and two files of one variable are refused), or retrain "
-                          "the run on data in this convention")
-    command = shlex.split(re.search(r"convert a copy \((ncap2 .*?\.nc)\)", first).group(1))
-    if copy_name is not None:
+    # break57c A4: the copy into a new folder, guarded, not hfds_Omon_X_fixed.nc beside the original
+    assert first.endswith(" (its copy in a new folder), then give --data new/sign_flipped/hfds_Omon_X.nc in place of "
+                          "new/hfds_Omon_X.nc), or retrain the run on data in this convention")
+    assert "_fixed" not in first
+    if copy_name is None:  # as printed, by bash
+        printed = run_one_copy(first, cwd=tmp_path)
+        assert sorted(path.name for path in folder.glob("*.nc")) == ["hfds_Omon_X.nc"]
+        read = open_dataset([tmp_path / printed["copy"]])
+    else:  # the ncap2 alone, its copy written beside the original under a name of the user's
+        command = shlex.split(re.search(r"&& (ncap2 .*?\.nc) \(its copy", first).group(1))
         command[-1] = f"new/{copy_name}"
-    subprocess.run(command, check=True, cwd=tmp_path)
-    with pytest.raises(ClimannError) as second:
-        open_dataset(sorted(folder.glob("*.nc")))
-    message = str(second.value)
-    assert "ncap2" not in message and "_fixed_2" not in message, message
-    assert message.endswith("give the copy in place of the original: move 'new/hfds_Omon_X.nc' out of the folder, "
-                            "or give --data files that leave it out"), message
-    (tmp_path / "hfds_Omon_X.nc").write_bytes(original.read_bytes())
-    original.unlink()  # moved out, as said
-    read = open_dataset(sorted(folder.glob("*.nc")))
+        subprocess.run(command, check=True, cwd=tmp_path)
+        with pytest.raises(ClimannError) as second:
+            open_dataset(sorted(folder.glob("*.nc")))
+        message = str(second.value)
+        assert "ncap2" not in message and "_fixed_2" not in message, message
+        assert message.endswith("give the copy in place of the original: move 'new/hfds_Omon_X.nc' out of the "
+                                "folder, or give --data files that leave it out"), message
+        (tmp_path / "hfds_Omon_X.nc").write_bytes(original.read_bytes())
+        original.unlink()  # moved out, as said
+        read = open_dataset(sorted(folder.glob("*.nc")))
     np.testing.assert_array_equal(read["hfds"].transpose("time", "lat", "lon").values, -stored)
     assert read["hfds"].attrs["positive"] == "down"
 

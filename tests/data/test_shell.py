@@ -8,6 +8,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import functools
 import textwrap
 from collections.abc import Callable
@@ -38,10 +39,12 @@ from climann.data.shell import (
     ncatted_number,
     ncrename_variable,
     original_and_copy,
+    python_command,
     python_copies,
     python_copies_by_folder,
     shown_path,
     source_and_copy,
+    whole_write,
     wrapped_lines,
     xarray_command,
 )
@@ -51,7 +54,7 @@ from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONT
 from tests.data.test_time_values import _write as _write_times
 from tests.data.test_time_units import _write as _write_units
 from tests.conftest import grid_dataset, run_store_edit
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 from tests.followed_twice import without_guards
 
 FOLDER = "my data"
@@ -145,7 +148,8 @@ def test_a_refusal_names_the_file_and_its_copy_as_a_shell_reads_them(tmp_path, m
     with pytest.raises(ClimannError) as refused:
         open_dataset([path])
     # a refusal of text attributes gives ncatted, then an xarray line for where NCO is not installed
-    (command, *xarray_line) = _commands(str(refused.value))
+    said = str(refused.value)
+    (command, *xarray_line) = _commands(bare_python(said, some=False))
     assert command[0] == tool and all(line[:2] == ["python", "-c"] for line in xarray_line)
     assert command[-2:] == [f"{FOLDER}/{path.name}", f"{FOLDER}/" + copy.format(stem=path.stem, name=path.name)]
     assert (tmp_path / command[-2]).samefile(path)
@@ -1334,6 +1338,48 @@ def test_the_empty_folder_a_failed_line_left_is_taken_again_and_a_folder_with_fi
         np.testing.assert_array_equal(copy["tas"].values, values)
         assert copy["tas"].attrs["units"] == "K"
     assert "units_fixed_2" in line()
+
+
+def _doubled_copies_line(files):
+    """The line of :func:`~climann.data.shell.python_copies` that writes into a new folder ``doubled`` a copy of each of
+    ``files`` with its ``tas`` doubled (one command for one file, a loop for several), and the --data of the copies."""
+    code = "import sys, xarray as xr; d = xr.open_dataset(sys.argv[1]); d['tas'] = d['tas'] * 2; " + whole_write()
+    return python_copies(code, files, folder="doubled")
+
+
+@pytest.mark.parametrize("n_files", [pytest.param(1, id="one-file"), pytest.param(3, id="a-loop-over-three")])
+def test_a_printed_python_line_names_climanns_interpreter_and_runs_where_the_shells_python_is_another(
+        tmp_path, monkeypatch, running_python, n_files):
+    """fix57d: a printed line began with a bare `python`, which a plain shell finds on its PATH: the system's, without
+    xarray ("No module named 'xarray'"). Every printed Python line names the interpreter that runs climann by its
+    path (python_command, advised_python). Run by bash with a `python` first on the PATH that fails (a stand-in for
+    the system's), the line still writes each copy into its new folder, its values the original's doubled (numpy),
+    and the originals' folder holds the originals and the new folder only."""
+    monkeypatch.chdir(tmp_path)
+    values = np.arange(4.0 * n_files).reshape(n_files, 4)
+    files = [tmp_path / f"tas_{index}.nc" for index in range(n_files)]
+    for path, each in zip(files, values):
+        xr.Dataset({"tas": ("x", each)}).to_netcdf(path)
+    command, data = _doubled_copies_line(files)
+    (named,) = {shlex.split(shell)[0] for shell in re.findall(r"(?:&& |; do )(\S+) -c ", command)}
+    assert os.path.isabs(named) and os.path.samefile(os.path.dirname(named), os.path.dirname(sys.executable))
+    assert " python -c " not in command and python_command("pass") == f"{named} -c \"pass\""
+    other = tmp_path / "other_bin"  # the shell's own python, without xarray
+    other.mkdir()
+    (other / "python").write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'xarray'\" >&2\nexit 1\n")
+    (other / "python").chmod(0o755)
+    path = f"{other}{os.pathsep}{os.environ['PATH']}"
+    bare = subprocess.run(["bash", "-c", "python -c 'import xarray'"], capture_output=True, env={**os.environ, "PATH": path})
+    assert bare.returncode == 1  # a bare `python` here is that one
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": path})
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == sorted(["doubled", "other_bin", *(p.name for p in files)])
+    copies = sorted((tmp_path / "doubled").iterdir())
+    assert [copy.name for copy in copies] == [path.name for path in files]
+    for copy, each in zip(copies, values):
+        with xr.open_dataset(copy) as written:
+            np.testing.assert_array_equal(written["tas"].values, each * 2)
+    assert shlex.split(data)[0] in ("doubled/tas_0.nc", "doubled/*.nc")
 
 
 def _stamped_on_the_first(folder, n_files: int) -> None:

@@ -18,7 +18,7 @@ from tests.console import run_main
 
 #: The words after the line, and the line that puts the attributes back, in backticks.
 _UNDO = re.compile(r"\(this line changes the store's own attributes in place \(no copy: a store's may be as large "
-                   r"as its data\): (?P<named>.*?); the line that puts them back: `(?P<undo>python -c [^`]+)`\)")
+                   r"as its data\): (?P<named>.*?); the line that puts them back: `(?P<undo>\S*python -c [^`]+)`\)")
 
 
 def _attributes(store) -> dict:
@@ -83,7 +83,7 @@ def test_the_cli_shows_a_stores_edit_with_its_undo_and_both_run_as_printed(tmp_p
     finished = run_main("info", "data.zarr", capfd=capfd, monkeypatch=monkeypatch)
     assert finished.returncode == 2
     (error,) = [line for line in finished.stderr.splitlines() if line.startswith("climann: error:")]
-    edit = re.search(r"`(python -c [^`]+)` \(this line changes the store's own attributes in place", error)
+    edit = re.search(r"`(\S*python -c [^`]+)` \(this line changes the store's own attributes in place", error)
     told = _UNDO.search(error)
     assert edit is not None and told is not None, error
     assert told["named"] == "calendar of 'time' ('none' before)"
@@ -133,7 +133,8 @@ def test_a_stores_edit_is_said_with_its_undo_in_train_log_and_to_a_python_caller
     logged = [line for line in (tmp_path / "run" / "train.log").read_text().splitlines() if "readable units" in line]
     assert len(logged) == 1
     for said in (record, logged[0]):
-        edit = re.search(r"(python -c (?:'[^']+'|\"[^\"]+\")) \(this line changes the store's own attributes in place",
+        edit = re.search(r"(\S*python -c (?:'[^']+'|\"[^\"]+\")) \(this line changes the store's own attributes "
+                         r"in place",
                          said)
         told = _UNDO.search(said)
         assert edit is not None and told is not None, said

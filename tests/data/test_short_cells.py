@@ -263,3 +263,72 @@ def test_info_tells_the_short_cells_when_it_proposes_no_config(tmp_path):
     assert len(told) == 1, result.stderr
     assert "step 367 (2001-01-01 00:00 to 2001-01-01 00:00, 0 hours long)" in told[0] and "; kept: " in told[0]
     assert "--time-range 2000-01-01,2000-12-31" in told[0]
+
+
+def _grace_windows():
+    """Monthly solutions of 2011-2012 as JPL's GRACE mascon file gives them (break57b A3): calendar months, but
+    December 2011's window 17 December-17 January (31 days), January's 17 January-14 February (28 days), then
+    February's from the 14th. Returns the cells (n_time, 2) of cftime dates."""
+    def day(*date):
+        return cftime.datetime(*date, calendar="gregorian")
+
+    windows = [(day(2011, month, 1), day(2011, month + 1, 1)) for month in range(1, 12)]
+    windows += [(day(2011, 12, 17), day(2012, 1, 17)), (day(2012, 1, 17), day(2012, 2, 14)),
+                (day(2012, 2, 14), day(2012, 3, 1))]
+    windows += [(day(2012, month, 1), day(2012, month + 1, 1)) for month in range(3, 12)]
+    return np.array(windows, dtype=object)
+
+
+def test_a_month_long_window_across_a_months_end_is_not_short():
+    """break57b A3: GRACE's 31-day window 17 December-17 January was called "shorter than the usual 31 days" (a
+    part of two calendar months); it is compared with the month of its middle (January, 31 days): whole. The
+    28-day window of January (28/31) and February's 15 days (15/29) stay short."""
+    short = short_cells(_grace_windows())
+    assert np.flatnonzero(short).tolist() == [12, 13]
+    np.testing.assert_allclose(whole_months_share(_grace_windows())[11:14], [31 / 31, 28 / 31, 16 / 29])
+
+
+def _grace_dataset():
+    """lwe_thickness (a mean over each solution's window) over :func:`_grace_windows`, stamped at their middles."""
+    windows = _grace_windows()
+    units = "days since 2002-01-01"
+    bounds = np.array([[cftime.date2num(date, units, "gregorian") for date in cell] for cell in windows])
+    return xr.Dataset({"lwe_thickness": (("time", "lat", "lon"), np.ones((len(windows), 2, 3)),
+                                         {"units": "cm", "cell_methods": "time: mean"}),
+                       "time_bnds": (("time", "bnds"), windows)},
+                      coords={"time": ("time", [cell[0] + (cell[1] - cell[0]) / 2 for cell in windows],
+                                       {"bounds": "time_bnds"}), "lat": LAT, "lon": LON}), bounds
+
+
+def test_a_mean_over_shorter_windows_among_usual_months_is_kept_without_a_line_that_deletes_them(caplog):
+    """break57b A3: GRACE's shorter solution windows (among whole months: no partial first or last period) were
+    told as a partial period as cdo daysum makes, with a `cdo delete` that would remove real months (53 of 193 on
+    a JPL file). They are warned of as kept, with no line that deletes them and no daysum story."""
+    dataset, _ = _grace_dataset()
+    with caplog.at_level(logging.WARNING):
+        check_short_cells(dataset, ["lwe_thickness"], where="grace.nc")
+    said = [record.getMessage() for record in caplog.records if "time cells are shorter than" in record.getMessage()]
+    assert len(said) == 1
+    assert said[0].startswith("grace.nc: 2 of the 23 time cells are shorter than the calendar months they stand for")
+    assert "kept: each lies among usual cells" in said[0]
+    assert "cdo" not in said[0] and "daysum" not in said[0] and "--time-range" not in said[0]
+
+
+def test_short_cells_name_the_files_that_hold_them_not_a_static_file_beside(tmp_path, caplog):
+    """break57b A3: `climann info` on a GRACE file beside LAND_MASK.CRI.nc (no time axis) named both as holding
+    the time cells; only the file with the time axis is named."""
+    from climann.data.notes import forget_notes
+    from climann.data.open import open_dataset
+
+    dataset, bounds = _grace_dataset()
+    dataset.assign_coords(time=("time", bounds.mean(axis=1), {"bounds": "time_bnds", "units": "days since 2002-01-01",
+                                                              "calendar": "gregorian"})).assign(
+        time_bnds=(("time", "bnds"), bounds)).to_netcdf(tmp_path / "GRCTellus.nc")
+    xr.Dataset({"land_mask": (("lat", "lon"), np.ones((2, 3)), {"units": "1"})},
+               coords={"lat": LAT, "lon": LON}).to_netcdf(tmp_path / "LAND_MASK.CRI.nc")
+    opened = open_dataset([tmp_path / "GRCTellus.nc", tmp_path / "LAND_MASK.CRI.nc"])
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        check_short_cells(opened, ["lwe_thickness", "land_mask"], where="GRCTellus.nc, LAND_MASK.CRI.nc")
+    said = [record.getMessage() for record in caplog.records if "time cells are shorter than" in record.getMessage()]
+    assert len(said) == 1 and said[0].startswith("GRCTellus.nc: 2 of the 23 time cells")

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from climann.cli import app
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
+from climann.workflow.terminal import with_positional_paths
 from tests.conftest import grid_dataset, monthly_times
 
 #: Global attributes of two EURO-CORDEX simulations (CORDEX Archive Design).
@@ -66,9 +67,10 @@ def test_one_variable_of_two_simulations_in_consecutive_files_is_refused_naming_
     assert (f"global attribute {attribute} is {values[0]} in tas_a_2000-2001.nc and {values[1]} in "
             f"tas_b_2002-2003.nc") in message
     assert message.endswith(f"; joined along time they would make one series that changes simulation between "
-                            f"files: give one simulation's files at a time, e.g. climann train --data "
-                            f"{tmp_path}/tas_a_2000-2001.nc --out RUN, then score it on another with climann evaluate "
-                            f"RUN --data {tmp_path}/tas_b_2002-2003.nc --out SCORES")
+                            f"files: give one simulation's files at a time, e.g. give --data "
+                            f"{tmp_path}/tas_a_2000-2001.nc in place of the --data given (the other options as before), "
+                            f"then score that run on another with climann evaluate RUN --data "
+                            f"{tmp_path}/tas_b_2002-2003.nc --out SCORES")
 
 
 def test_both_attributes_of_two_cordex_simulations_are_named(tmp_path):
@@ -237,7 +239,9 @@ def test_three_models_of_one_period_are_named_alike_by_info_and_train_and_the_wa
     shown = CliRunner().invoke(app, ["info", str(folder)])
     trained = CliRunner().invoke(app, ["train", "--data", str(folder), "--out", str(tmp_path / "refused")])
     assert shown.exit_code == trained.exit_code == 2, (shown.output, trained.output)
-    assert shown.output == trained.output
+    # info's words take its files as paths ("give A in place of the paths given"): the same refusal
+    assert shown.output == with_positional_paths(trained.output)
+    assert "in place of the paths given (the other options as before)" in shown.output
     message = trained.output.strip().removeprefix("climann: error: ")
     names = {model: path.name for model, path in files.items()}
     assert message.startswith(
@@ -246,7 +250,7 @@ def test_three_models_of_one_period_are_named_alike_by_info_and_train_and_the_wa
         f"r1i1p1f1, r1i1p1f2); they cover the same years (CESM2 2000–2001, MPI-ESM1-2-LR 2000–2001, UKESM1-0-LL "
         f"2000–2001), runs side by side, not one series: ")
     assert not (tmp_path / "refused").exists()
-    train = _advised(message, r"e\.g\. climann train (.*?) --out RUN")
+    train = _advised(message, r"e\.g\. give (.*?) in place of the --data given")
     evaluate = _advised(message, r"climann evaluate RUN (.*?) --out SCORES")
     assert train == ["--data", str(files["CESM2"])] and evaluate == ["--data", str(files["MPI-ESM1-2-LR"])]
     scores = _trained_and_evaluated(tmp_path, train, evaluate)
@@ -264,7 +268,7 @@ def test_the_split_by_files_advised_for_three_models_one_after_another_runs(tmp_
         open_dataset(sorted(folder.glob("*.nc")))
     message = str(error.value)
     assert "comes from three models" in message and "joined along time they would make one series" in message
-    split = _advised(message, r"or train on some and test on another: climann train (.*)$")
+    split = _advised(message, r"or train on some and test on another: give (.*) in place of the --data given$")
     assert [word.split("=")[0] for word in split[1::2]] == ["train", "val", "test"]
     out = tmp_path / "run"
     result = CliRunner().invoke(app, ["train", *split, "--target", "tas", "--predictors", "pred", "--epochs", "1",
@@ -304,7 +308,7 @@ def test_the_split_advised_for_many_models_has_one_model_a_block_on_one_grid_and
         open_dataset(sorted(files.values()))
     message = str(error.value)
     assert "comes from five models" in message
-    split = _advised(message, r"or train on some and test on another: climann train (.*)$")
+    split = _advised(message, r"or train on some and test on another: give (.*) in place of the --data given$")
     assert split[0::2] == ["--split-files"] * 3
     assert split[1::2] == [f"{block}={files[model]}" for block, model in
                            zip(("train", "val", "test"), ("BCC-CSM2-MR", "GFDL-ESM4", "NorESM2-LM"))]
@@ -351,7 +355,7 @@ def test_the_way_out_for_models_whose_variables_are_in_files_of_their_own_runs_a
     refused = CliRunner().invoke(app, ["train", "--data", str(folder), "--target", "tas", "--out", str(tmp_path / "no")])
     assert refused.exit_code == 2, refused.output
     message = refused.output.strip()
-    train = _advised(message, r"e\.g\. climann train (.*?) --out RUN")
+    train = _advised(message, r"e\.g\. give (.*?) in place of the --data given")
     evaluate = _advised(message, r"climann evaluate RUN (.*?) --out SCORES")
     assert "," not in " ".join(train + evaluate)
     if naming == "cmip":
@@ -377,3 +381,42 @@ def _trained_and_evaluated(tmp_path, train: list[str], evaluate: list[str]) -> d
     scored = CliRunner().invoke(app, ["evaluate", str(run), *evaluate, "--out", str(tmp_path / "scores")])
     assert scored.exit_code == 0, scored.output
     return json.loads((tmp_path / "scores" / "metrics.json").read_text())
+
+
+def _members_by_level(folder, variable, member, first_year, n_years):
+    """``variable`` (the fixture's tas or pred) of ``member`` on two levels (lev 5 and 15 m), the years from
+    ``first_year``, in a CMIP6-named file with CMIP6's attributes."""
+    field = grid_dataset(n_years=4)["pred" if variable == "so" else "tas"]
+    field = field.isel(time=slice(12 * (first_year - 2000), 12 * (first_year - 2000 + n_years)))
+    field = field.assign_coords(time=monthly_times(n_years, "noleap", first_year))
+    levels = xr.DataArray([5.0, 15.0], dims="lev", attrs={"units": "m", "positive": "down", "axis": "Z"})
+    field = xr.concat([field, field + 1], dim=levels).transpose("time", "lev", ...)
+    dates = f"{first_year}01-{first_year + n_years - 1}12"
+    path = folder / f"{variable}_Omon_FAKE-ESM_historical_{member}_gn_{dates}.nc"
+    field.rename(variable).to_dataset().assign_attrs({**CMIP6, "variant_label": member}).to_netcdf(path)
+    return path
+
+
+def test_two_members_over_overlapping_years_are_named_by_their_own_files_and_the_way_out_keeps_the_options(tmp_path):
+    """break57d A4: thetao of r1i1p1f1 (2000–2003) and r4i1p1f1 (2002–2003) beside so of r1i1p1f1 named so's file
+    as thetao's r1 file, and advised ``climann train --data GLOB --out RUN``, which dropped the user's --target,
+    --predictors and --select: pasted, "no target given". Now thetao's own file is named and the way out is the
+    --data to give in the user's own command, which then trains on r1's files alone."""
+    folder = tmp_path / "ece"
+    folder.mkdir()
+    own = _members_by_level(folder, "thetao", "r1i1p1f1", 2000, 4)
+    _members_by_level(folder, "so", "r1i1p1f1", 2000, 4)
+    other = _members_by_level(folder, "thetao", "r4i1p1f1", 2002, 2)
+    options = ["--target", "thetao", "--predictors", "so", "--select", "lev=5", "--epochs", "1", "--hidden", "4",
+               "--quiet", "--set", "evaluation.figures=false"]
+    refused = CliRunner().invoke(app, ["train", "--data", str(folder), *options, "--out", str(tmp_path / "no")])
+    assert refused.exit_code == 2, refused.output
+    message = refused.output.strip()
+    assert f"global attribute variant_label is r1i1p1f1 in {own.name} and r4i1p1f1 in {other.name};" in message
+    data = _advised(message, r"e\.g\. give (.*?) in place of the --data given")
+    assert data == ["--data", str(folder / "*o_Omon_FAKE-ESM_historical_r1i1p1f1_gn_200001-200312.nc")]
+    run = tmp_path / "run"
+    trained = CliRunner().invoke(app, ["train", *data, *options, "--out", str(run)])  # the user's command, as said
+    assert trained.exit_code == 0, trained.output
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert sum(metrics["n_samples"].values()) == 48 * 4 * 6  # r1's four years of 4 × 6 cells, lev 5 alone

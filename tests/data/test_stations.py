@@ -18,13 +18,13 @@ import pytest
 import xarray as xr
 
 from climann.data.open import open_dataset
-from climann.data.shell import advised_python
+from climann.data import shell
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import grid_dataset
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 from tests.followed_twice import run_one_copy, without_guards
 
 #: Cells of grid_dataset(n_lat=4, n_lon=6) taken as the stations: (row, column).
@@ -860,7 +860,7 @@ def test_a_station_beside_a_grid_is_refused_with_a_line_that_writes_the_cell_whi
     assert "\n" not in message and "conflicting" not in message
     command = message.split("`")[1]
     # break56d A1: the interpreter that runs climann (a bare python may have no xarray), the copy in a new folder
-    assert f"&& {advised_python()} -c " in command and "python -c" not in command.split(advised_python())[0]
+    assert f"&& {shell.advised_python()} -c " in command and "python -c" not in command.split(shell.advised_python())[0]
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     copy = tmp_path / shlex.split(command)[-1]
     assert copy.parent != tmp_path and copy.name == "grid.nc"
@@ -1175,7 +1175,7 @@ def test_the_refusal_offers_an_xarray_cut_that_runs_where_nco_is_not_installed(t
     _stations(grid).to_netcdf(tmp_path / "stations.nc")
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "stations.nc"])
-    words = shlex.split(re.search(r'or in Python: `(python -c "[^"]+")`', str(error.value)).group(1))
+    words = shlex.split(re.search(r'or in Python: `(python -c "[^"]+")`', bare_python(str(error.value))).group(1))
     run_python("-c", words[2], check=True, cwd=tmp_path)
     one = open_dataset([tmp_path / "stations_station0.nc"])
     np.testing.assert_array_equal(one["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values)
@@ -1372,7 +1372,7 @@ def _follow_command(message: str) -> None:
     import re
     import shlex
 
-    command = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
+    command = shlex.split(re.search(r"`(python -c [^`]*)`", bare_python(message)).group(1))
     run_python(*command[1:], check=True)
 
 
@@ -1416,7 +1416,7 @@ def test_the_profiles_command_writes_a_new_copy_whole_beside_a_file_of_that_name
     with pytest.raises(ClimannError) as error:
         open_dataset(["profile.nc"])
     message = str(error.value)
-    assert "`python -c " in message and " profile.nc profile_pres850_2.nc`" in message
+    assert f"`{shell.advised_python()} -c " in message and " profile.nc profile_pres850_2.nc`" in message
     assert "p=sys.argv[2]+'.part'" in message and ".to_netcdf('" not in message
     _follow_command(message)
     assert (tmp_path / "profile_pres850.nc").read_bytes() == b"the user's own file"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from climann.data import shell
 from climann.data.temperature_readings import TemperatureReading, temperature_reading, temperature_reading_refusal
 
 DIFFERENCE = {"units_metadata": "temperature: difference"}
@@ -72,6 +73,6 @@ def test_the_refusal_for_a_zarr_store_marks_the_store_and_its_edit_works(tmp_pat
     xr.Dataset({"tas": (("time",), np.array([0.5, -0.25]), {"units": "K", **DIFFERENCE})}).to_zarr(store)
     new = temperature_reading("tas", {"units": "K", **DIFFERENCE})
     refusal = temperature_reading_refusal("tas", "on_scale", new, where="anom.zarr", file=str(store))
-    assert "say so in the store (python -c" in refusal and "ncatted" not in refusal
+    assert f"say so in the store ({shell.advised_python()} -c" in refusal and "ncatted" not in refusal
     run_store_edit(refusal.split("say so in the store (", 1)[1][:-1], tmp_path)
     assert temperature_reading("tas", xr.open_zarr(store)["tas"].attrs).kind == "on_scale"

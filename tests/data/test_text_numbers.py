@@ -18,7 +18,7 @@ import pytest
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 N_TIME, N_LAT, N_LON = 4, 3, 4
 
@@ -152,7 +152,7 @@ def test_the_printed_xarray_line_stores_the_number(tmp_path, monkeypatch):
     path = _write(tmp_path / "c.nc", stored, "i2", {"missing_value": "n/a"})
     with pytest.raises(ClimannError) as refused:
         open_dataset([path])
-    line = str(refused.value).split("or with xarray: `", 1)[1].split("`")[0].replace("NUMBER", "-32767")
+    line = bare_python(str(refused.value)).split("or with xarray: `", 1)[1].split("`")[0].replace("NUMBER", "-32767")
     words = shlex.split(line)
     assert words[:2] == ["python", "-c"]
     run_python("-c", words[2], check=True, cwd=tmp_path)
@@ -187,7 +187,7 @@ def test_the_xarray_line_for_a_coordinate_stores_the_number(tmp_path, monkeypatc
     path = _write(tmp_path / "t.nc", _stored_shorts(), "i2", {}, coordinate_text={"time": {"scale_factor": "n/a"}})
     with pytest.raises(ClimannError) as refused:
         open_dataset([path])
-    line = str(refused.value).split("or with xarray: `", 1)[1].split("`")[0].replace("NUMBER", "2")
+    line = bare_python(str(refused.value)).split("or with xarray: `", 1)[1].split("`")[0].replace("NUMBER", "2")
     run_python("-c", shlex.split(line)[2], check=True, cwd=tmp_path)
     expected = cftime.num2date(2 * (15 + 30 * np.arange(N_TIME)), "days since 2000-01-01", "noleap")
     np.testing.assert_array_equal(open_dataset([tmp_path / "t_fixed.nc"])["time"].values, expected)

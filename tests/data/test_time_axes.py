@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.coords import FILE_TIME_COORDINATE
 from climann.data.notes import forget_notes
 from climann.data.open import expand_paths, open_dataset
@@ -27,7 +28,7 @@ from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
 from tests.forecast_files import s2s_pair
 from tests.followed_twice import GUARD, run_one_copy, without_guards
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 
 
 def _monthly(dataset, start_year, day=15):
@@ -198,7 +199,7 @@ def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, monkeypa
     write(tmp_path)
     with pytest.raises(ClimannError) as raised:
         open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
-    assert without_guards(str(raised.value)) == message
+    assert without_guards(bare_python(str(raised.value), some=False)) == message
 
 
 @pytest.mark.parametrize(("cell_methods", "statistic"), [pytest.param("time: mean", "mean", id="means"),
@@ -233,8 +234,8 @@ def test_a_daily_station_file_beside_monthly_predictors_is_advised_the_xarray_li
     message = str(raised.value)
     assert "bring runoff_mean to monthly steps first" in message and "cdo" not in message
     # the copy in a folder of its own, as CDO's copies are (break46a A2: the same loop for several files)
-    command = re.search(r"`(mkdir -p monthly && python -c .+)`, then give --data monthly/grdc.nc in place of grdc.nc",
-                        message).group(1)
+    command = re.search(rf"`(mkdir -p monthly && {re.escape(shell.advised_python())} -c .+)`, then give --data "
+                        r"monthly/grdc.nc in place of grdc.nc", message).group(1)
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})
     opened = open_dataset([tmp_path / "monthly" / "grdc.nc", tmp_path / "pr.nc"], grid_of="runoff_mean",
@@ -380,7 +381,7 @@ def test_the_bounds_advice_for_a_zarr_store_is_the_xarray_line_and_its_copy_is_r
     _monthly(full[["pred"]], 2000, day=1).to_zarr(tmp_path / "pred.zarr")
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "tas_mid.nc", tmp_path / "pred.zarr"], grid_of="tas")
-    message = str(raised.value)
+    message = bare_python(str(raised.value))
     assert "cdo" not in message.partition("; then give")[0].replace("cdo does not read", "")
     command = message.split("`")[1]
     made, _, line = command.partition(" && ")
@@ -534,7 +535,7 @@ def test_a_stores_predictor_lacking_months_gets_lines_that_leave_them_out_of_the
     with pytest.raises(ClimannError, match="leave those steps out of tas") as raised:
         open_dataset([tmp_path / "tas_2000.zarr", tmp_path / "tas_2001.zarr", tmp_path / "pred.zarr"], grid_of="tas")
     assert "cdo" not in str(raised.value)
-    commands = re.findall(r'`(python -c "[^"]+")`', str(raised.value))
+    commands = re.findall(r'`(python -c "[^"]+")`', bare_python(str(raised.value)))
     assert len(commands) == 2, str(raised.value)
     for command in commands:
         run_python("-c", shlex.split(command)[2], check=True, cwd=tmp_path)
@@ -802,7 +803,7 @@ def test_stamps_on_a_periods_first_instant_beside_known_cells_are_refused(tmp_pa
     _write(tmp_path / "copy.nc", "copy", values, copy[0](cells), copy[1](cells))
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "tas.nc", tmp_path / "copy.nc"], grid_of="tas", variables=("tas", "copy"))
-    assert without_guards(str(raised.value)) == message
+    assert without_guards(bare_python(str(raised.value), some=False)) == message
 
 
 @pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
@@ -837,12 +838,12 @@ def test_the_refusals_commands_without_cdo_give_the_bounds_of_each_reading(tmp_p
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "tas.nc", tmp_path / "copy.nc"], grid_of="tas", variables=("tas", "copy"))
     command = str(raised.value).split("`")[5]
-    assert command.startswith("mkdir -p with_bounds && python -c ") and command.endswith(" 0")
+    assert command.startswith(f"mkdir -p with_bounds && {shell.advised_python()} -c ") and command.endswith(" 0")
     command = command[:-1] + reading
     make_folder, line = command.split(" && ")
     subprocess.run(make_folder, shell=True, check=True)
     words = shlex.split(line)  # as the shell splits it
-    assert words[:2] == ["python", "-c"], line
+    assert words[:2] == [shell.advised_python(), "-c"], line
     run_python(*words[1:], check=True, capture_output=True, cwd=tmp_path)
     combined = open_dataset([tmp_path / "tas.nc", tmp_path / "with_bounds" / "copy.nc"], grid_of="tas",
                             variables=("tas", "copy"))
@@ -1167,7 +1168,7 @@ def test_the_advice_for_a_forecast_at_00_00_beside_days_with_bounds_pairs_it_by_
                               "bounds (2000-01-24, …)") and "\n" not in message
     made, _, run = message.split("`")[1].partition(" && ")
     words = shlex.split(run)
-    assert shlex.split(made) == ["mkdir", "-p", "with_bounds"] and words[0] == "python" and words[-1] == "12"
+    assert shlex.split(made) == ["mkdir", "-p", "with_bounds"] and words[0] == shell.advised_python() and words[-1] == "12"
     Path("with_bounds").mkdir()
     run_python(*words[1:-1], reading, check=True)
     data = shlex.split(message.partition("; then give ")[2].partition(" in place of")[0])
@@ -1241,7 +1242,8 @@ def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen_and_keeps_it
         open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="pr")
     message = str(raised.value)
     assert f"is stamped at the {stamped} of its time cell" in message
-    restamp = re.search(r"`(mkdir -p restamped && python -c .*)` stamps each mean at its cell's middle", message)[1]
+    restamp = re.search(rf"`(mkdir -p restamped && {re.escape(shell.advised_python())} -c .*)` stamps each mean at its "
+                        r"cell's middle", message)[1]
     shift = re.search(rf"`({GUARD}mkdir -p shifted && {GUARD}cdo shifttime,-?\d+minutes tas.nc shifted/tas.nc)` "
                       rf"(pairs each with the instant at its cell's )?(with the one at its )?{choice}", message)[1]
     assert message.endswith("then give --data restamped/pr.nc and --data shifted/tas.nc in place of pr.nc and tas.nc")
@@ -1335,7 +1337,7 @@ def test_seasons_beside_months_are_named_seasons_and_the_advice_makes_them(tmp_p
     assert "92-daily" not in message and "bring pr to the seasons' steps first" in message
     # run as printed, by bash: its copy in a new folder, nothing beside the file (fix56b: pr_monthly_seasonal.nc)
     followed = run_one_copy(message, tmp_path, env={**os.environ, "PATH": shell_path()})
-    assert "&& python -c " in followed["command"] and followed["copy"] == "seasonal/pr_monthly.nc"
+    assert f"&& {shell.advised_python()} -c " in followed["command"] and followed["copy"] == "seasonal/pr_monthly.nc"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["pr_monthly.nc", "seasonal", "xclim_seasonal.nc"]
     combined = open_dataset([tmp_path / "xclim_seasonal.nc", tmp_path / followed["copy"]], grid_of="gdd")
     np.testing.assert_allclose(combined["pr"].values, monthly.reshape(-1, 3, 2, 3).mean(axis=1), rtol=1e-6)
@@ -1579,7 +1581,7 @@ def test_means_on_either_side_are_still_advised_averages_not_hours(tmp_path, mon
     # the copy in a new folder (fix56b), of both files merged (fix57a)
     with pytest.raises(ClimannError, match=r"bring u10 to 3-hourly steps first, e\.g\. 3-hourly means with "
                                            r"`mkdir -p 3-hourly && cdo mergetime 'u10_0\*\.nc' "
-                                           r"3-hourly/u10_0_merged\.nc && python -c"):
+                                           rf"3-hourly/u10_0_merged\.nc && {re.escape(shell.advised_python())} -c"):
         open_dataset([tmp_path / "hs.nc", tmp_path / "u10_01.nc", tmp_path / "u10_02.nc"], grid_of="hs")
 
 
@@ -1627,7 +1629,7 @@ def test_hourly_instants_in_a_zarr_store_are_taken_at_the_hours_by_the_printed_x
     message = str(raised.value)
     assert message.endswith("then give --data 3-hourly/u10.zarr in place of u10.zarr")
     command = re.search(r"`([^`]+)`", message)[1]
-    assert "mkdir -p 3-hourly && python -c " in command
+    assert f"mkdir -p 3-hourly && {shell.advised_python()} -c " in command
     _run_printed(command, tmp_path)
     assert sorted(os.listdir(tmp_path)) == sorted([*before, "3-hourly"])
     assert os.listdir(tmp_path / "3-hourly") == ["u10.zarr"]
@@ -1800,7 +1802,8 @@ def test_a_daily_station_file_of_totals_and_means_is_advised_one_xarray_line_tha
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "grdc.nc", tmp_path / "basin.nc"], grid_of="runoff_mean", select={"id": 6335050})
     message = str(raised.value)
-    assert "e.g. monthly totals of pr and means of runoff_mean with `mkdir -p monthly && python -c" in message
+    assert ("e.g. monthly totals of pr and means of runoff_mean with "
+            f"`mkdir -p monthly && {shell.advised_python()} -c") in message
     assert "cdo" not in message
     # run as printed, by bash: its copy in a new folder, nothing beside grdc.nc (fix56b: grdc_monthly.nc there)
     followed = run_one_copy(message, tmp_path, env={**os.environ, "PATH": shell_path()})
@@ -1960,8 +1963,8 @@ def test_the_daily_means_of_wrfout_files_are_one_loop_over_every_file_that_runs_
     message = str(error.value)
     assert "bring T2 to daily steps first" in message, message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
-    assert "( for f in wrf/wrfout_d01_2018-06-0*_00:00:00; do python -c " in loop, loop  # every file, one line
-    assert message.count("python -c") == 1 and " D XTIME || exit 1; done )" in loop
+    assert f"( for f in wrf/wrfout_d01_2018-06-0*_00:00:00; do {shell.advised_python()} -c " in loop, loop  # one line
+    assert message.count(" -c ") == 1 and " D XTIME || exit 1; done )" in loop
     assert "then give --data 'wrf/daily/*' in place of the 3 files of T2" in message
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": shell_path()})

@@ -672,3 +672,33 @@ def test_a_month_left_out_lies_within_the_data(times, indices, lag, step, expect
     from climann.data.time_axis import in_months_left_out
 
     np.testing.assert_array_equal(in_months_left_out(times, np.array(indices), lag, step), expected)
+
+
+def _gregorian(*dates):
+    return [cftime.datetime(*date, calendar="gregorian") for date in dates]
+
+
+@pytest.mark.parametrize(("times", "positions"), [
+    pytest.param(_gregorian((2011, 11, 16), (2012, 1, 1, 12), (2012, 1, 31), (2012, 2, 15)), [0, 1, 2, 3],
+                 id="jpl-december-2011-centred-in-january"),
+    pytest.param(_gregorian((2015, 3, 16), (2015, 4, 10), (2015, 4, 30, 12), (2015, 6, 16)), [0, 1, 2, 3],
+                 id="may-2015-centred-in-april"),
+    pytest.param(_gregorian((2011, 10, 16), (2012, 1, 1, 12), (2012, 1, 31), (2012, 2, 15)), [0, 2, 3, 4],
+                 id="after-a-missing-november"),
+])
+def test_two_monthly_solutions_stamped_in_one_month_each_get_their_own(times, positions):
+    """break57b A2: JPL GRACE solutions centred in one calendar month (December 2011's on 1 January 2012) made the
+    axis irregular and persistence was left out; the pair is given the free month beside it (the earlier the
+    month before, else the later the month after), so the step before a solution is the solution before it and a
+    missing month stays a gap."""
+    step, found = time_step_positions(times)
+    assert step.name == "monthly" and found.tolist() == positions
+
+
+@pytest.mark.parametrize("times", [
+    pytest.param(_gregorian(*[(2001, month, day) for month in range(1, 7) for day in (1, 16)]), id="twice-a-month"),
+    pytest.param(_gregorian((2001, 1, 16), (2001, 2, 3), (2001, 2, 25), (2001, 3, 16)), id="no-free-month-beside"),
+])
+def test_values_twice_in_a_month_without_a_free_month_beside_have_no_monthly_step(times):
+    """Semi-monthly values, or two in a month between occupied months, are not a monthly series."""
+    assert time_step_positions(times) == (None, None)

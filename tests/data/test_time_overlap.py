@@ -11,10 +11,11 @@ import xarray as xr
 
 from climann.data.open import expand_paths, open_dataset
 from climann.data.subset import select_values
+from climann.data.time_axis import time_step_positions
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
 from tests.forecast_files import s2s_pair
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 from tests.followed_twice import without_guards
 
 
@@ -274,7 +275,8 @@ def test_a_month_held_twice_in_one_file_is_a_repeat(tmp_path):
     more, _ = _monthly_stamps((2003, 1), 12, "middle")
     values = _write_series(tmp_path / "cat.nc", stamps + more, seed=3)
     with pytest.raises(ClimannError, match=r"^'time' in cat.nc repeats 1 month \(2003-01, stamped 2003-01-15 and "
-                                           r"2003-01-16 12:00\); keep the first or the last of each with"):
+                                           r"2003-01-16 12:00\); keep the first or the last of each with "
+                                           r".*\(dropping 1 of the file's steps\), or remove"):
         open_dataset([tmp_path / "cat.nc"])
     for overlap, dropped in (("first", 37), ("last", 36)):
         opened = open_dataset([tmp_path / "cat.nc"], overlap=overlap)
@@ -307,7 +309,7 @@ def test_an_overlap_that_depends_on_the_reading_of_stamps_on_the_1st_is_refused(
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "era.nc", tmp_path / "cmip.nc"], overlap=overlap)
     era = tmp_path / "era.nc"
-    assert without_guards(str(error.value)) == (
+    assert without_guards(bare_python(str(error.value))) == (
         "era.nc stamps tas on the 1st at 00:00 without time bounds (2000-01-01, …): era.nc and cmip.nc overlap in "
         "2003-01 if a stamp there opens its month (ERA5), not at all if it closes the month before (CESM history "
         "files), and climann does not guess; give era.nc time bounds in a copy in a new folder: if each value is of "
@@ -430,13 +432,13 @@ def test_a_time_axis_not_read_as_dates_is_refused_for_its_units_in_either_order(
         assert f"'{units}'" in message
 
 
-def _grace_solutions(path):
+def _grace_solutions(path, second_from=20):
     """JPL GRACE mascon-like (break29a A3): monthly solutions stamped at the middle of their time_bounds, in days
-    since 2002-01-01, March 2008 split in two solutions (1-20 March and 20 March-12 April, both centred in March)
-    and no April. Returns the windows and the values."""
+    since 2002-01-01, March 2008 split in two solutions (1-20 March and ``second_from`` March-12 April, both
+    centred in March) and no April. Returns the windows and the values."""
     start = datetime.datetime(2002, 1, 1)
     windows = [((2008, 1, 1), (2008, 2, 1)), ((2008, 2, 1), (2008, 3, 1)), ((2008, 3, 1), (2008, 3, 20)),
-               ((2008, 3, 20), (2008, 4, 12)), ((2008, 5, 1), (2008, 6, 1)), ((2008, 6, 1), (2008, 7, 1))]
+               ((2008, 3, second_from), (2008, 4, 12)), ((2008, 5, 1), (2008, 6, 1)), ((2008, 6, 1), (2008, 7, 1))]
     bounds = np.array([[(datetime.datetime(*day) - start).days for day in window] for window in windows], "f8")
     values = np.random.default_rng(7).normal(size=(len(windows), 2, 3))
     xr.Dataset({"lwe_thickness": (("time", "lat", "lon"), values, {"units": "cm"}),
@@ -468,20 +470,37 @@ def _ncap2_hyperslab_assignments(command, cwd):
     return copy
 
 
-def test_two_solutions_centred_in_one_month_are_refused_as_such_with_a_copy_that_keeps_both(tmp_path, monkeypatch):
-    """break29a A3: GRACE's solutions 1-20 March and 20 March-12 April 2008 (both centred in March) were refused
-    as "repeats 1 month", and --overlap last dropped one. The refusal says they are two periods, what first and
-    last drop, and a copy that dates the later in April (which the file lacks); run as printed, both are kept."""
-    monkeypatch.chdir(tmp_path)
+@pytest.mark.parametrize("overlap", ["error", "first", "last"])
+def test_two_solutions_of_their_own_periods_centred_in_one_month_are_both_kept(tmp_path, overlap):
+    """break57b A2: GRACE's solutions 1-20 March and 20 March-12 April 2008 (bounds that differ and do not
+    overlap, both centred in March) were refused, and --overlap first|last dropped one. They are two samples of
+    periods of their own: whatever ``overlap``, every step is kept with its own stamp and values, and the
+    monthly axis gives the later the month the file lacks (April), so persistence pairs it with March's."""
     bounds, values = _grace_solutions(tmp_path / "grace.nc")
+    opened = open_dataset([tmp_path / "grace.nc"], overlap=overlap)
+    np.testing.assert_array_equal(opened["lwe_thickness"].values, values)
+    assert [(time.month, time.day) for time in opened["time"].values] == [
+        (1, 16), (2, 15), (3, 10), (3, 31), (5, 16), (6, 16)]
+    step, positions = time_step_positions(list(opened["time"].values))
+    assert step.name == "monthly" and positions.tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_two_solutions_whose_bounds_overlap_in_one_month_are_refused_with_a_copy_that_keeps_both(tmp_path,
+                                                                                                  monkeypatch):
+    """break29a A3: solutions 1-20 March and 15 March-12 April 2008 (bounds that overlap, both centred in March)
+    were refused as "repeats 1 month", and --overlap last dropped one. The refusal says they are two periods,
+    how many steps first and last drop, and a copy that dates the later in April (which the file lacks); run as
+    printed, both are kept."""
+    monkeypatch.chdir(tmp_path)
+    bounds, values = _grace_solutions(tmp_path / "grace.nc", second_from=15)
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "grace.nc"])
     message = str(refused.value)
     assert "repeat" in message and "repeats" not in message  # "not a repeat"
-    assert message.startswith("'time' in grace.nc holds values whose time bounds differ but whose middles fall in "
-                              "one month: different periods, not a repeat (2008-03: 2008-03-01 … 2008-03-20 and "
-                              "2008-03-20 … 2008-04-12)")
-    assert "(first: the earlier, last: the later)" in message
+    assert message.startswith("'time' in grace.nc holds values whose time bounds differ but overlap, their middles "
+                              "in one month: different periods, not a repeat (2008-03: 2008-03-01 … 2008-03-20 and "
+                              "2008-03-15 … 2008-04-12)")
+    assert "drops the other (dropping 1 of the file's steps) (first: the earlier, last: the later)" in message
     command = message.rsplit("its values unchanged): ", 1)[1]
     copy = _ncap2_hyperslab_assignments(command, tmp_path)
     assert copy.name == "grace_fixed.nc"
@@ -504,7 +523,7 @@ def test_the_copy_that_keeps_both_solutions_of_a_zarr_store_run_as_printed_dates
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
-    bounds, values = _grace_solutions(tmp_path / "grace.nc")
+    bounds, values = _grace_solutions(tmp_path / "grace.nc", second_from=15)
     xr.open_dataset(tmp_path / "grace.nc", decode_times=False).to_zarr("grace.zarr")
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "grace.zarr"])
@@ -693,7 +712,7 @@ def test_the_bounds_advice_for_a_station_profile_file_is_the_xarray_line_and_it_
     _monthly_profiles(tmp_path / "profiles.nc")
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "profiles.nc"], select={"station": 0})
-    message = str(raised.value)
+    message = bare_python(str(raised.value))
     assert "without time bounds" in message and "cdo" not in message.replace("cdo reads no variable", "")
     assert "(cdo reads no variable whose first dimension is not time, as ground_temperature(station, time, depth))" in message
     made, _, line = message.split("`")[1].partition(" && ")

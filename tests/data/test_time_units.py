@@ -7,10 +7,11 @@ import netCDF4
 import numpy as np
 import pytest
 
+from climann.data import shell
 from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 
 def _write(path, *, units, calendar="360_day", values=None, time_name="time"):
@@ -88,7 +89,7 @@ def test_calendar_units_elsewhere_are_refused_with_why_and_the_fix(tmp_path, mon
     # line that writes the copy (test_years_of_a_noleap_calendar_are_rewritten_by_the_python_line;
     # in calendars of leap years, tests/data/test_season_counts.py)
     python = unit == "years"
-    assert ("mkdir -p days_since && python -c \"import sys, xarray as xr; d = xr.open_dataset('obs.nc', "
+    assert (f"mkdir -p days_since && {shell.advised_python()} -c \"import sys, xarray as xr; d = xr.open_dataset('obs.nc', "
             "decode_times=False);" in message) == python
     assert ("decode_times" in message) == python and "installing cftime" not in message
 
@@ -120,7 +121,8 @@ def test_years_of_a_noleap_calendar_are_rewritten_by_the_python_line(tmp_path, m
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "paleo.nc"])
     # the copy into a new folder (break54d A5): `mkdir -p days_since && python -c …`
-    command = next(part for part in str(error.value).split("`") if part.startswith("mkdir -p days_since && python -c "))
+    command = next(part for part in bare_python(str(error.value)).split("`")
+                   if part.startswith("mkdir -p days_since && python -c "))
     (tmp_path / "days_since").mkdir()
     run_python(*shlex.split(command.removeprefix("mkdir -p days_since && "))[1:], check=True, capture_output=True,
                cwd=tmp_path)

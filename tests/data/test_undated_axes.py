@@ -17,6 +17,7 @@ from climann.cli import app
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
+from tests.fresh_python import bare_python
 
 
 def _climatology(series: xr.Dataset, *, months=tuple(range(1, 13))) -> xr.Dataset:
@@ -52,7 +53,7 @@ def test_the_advised_line_puts_each_month_of_the_climatology_on_the_series(
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as refused:
         open_dataset([tmp_path / "series.nc", tmp_path / "lisotd.nc"])
-    command = re.search(r"e\.g\. (python -c .*?), and give", str(refused.value)).group(1)
+    command = re.search(r"e\.g\. (python -c .*?), and give", bare_python(str(refused.value))).group(1)
     exec(shlex.split(command)[2], {})  # noqa: S102 — the advice, run as the user would run it
     copy = re.search(r"give (\S+) in place of lisotd\.nc", str(refused.value)).group(1)
     opened = open_dataset([tmp_path / "series.nc", tmp_path / copy])

@@ -19,7 +19,7 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
-from tests.fresh_python import run_python, shell_path
+from tests.fresh_python import bare_python, run_python, shell_path
 
 
 def _map(path, month: int, values: np.ndarray) -> None:
@@ -55,13 +55,23 @@ def test_files_without_time_are_refused_as_undated_with_the_ncap2_line_that_date
     assert ("'sst' is in both A2003001.nc and A2003032.nc, and neither has a time coordinate (the period only in "
             "the global attribute time_coverage_start, 2003-02-01T00:00:00.000Z in the second)") in message
     assert "cannot be told; if they are dated files of one series, give each file its date" in message
-    command = message.split("e.g. ", 1)[1].split(" (each file", 1)[0]
-    assert shlex.split(command)[:2] == ["ncap2", "-s"]
-    assert 'time@units="days since 2003-02-01 00:00:00"' in command
+    command = message.split("e.g. ", 1)[1].split(" (its copy in a new folder)", 1)[0]
+    assert 'ncap2 -s \'time=0.0;time@units="days since 2003-02-01 00:00:00";' in command
+    assert message.split(" (its copy in a new folder)", 1)[1].startswith(
+        f", then give --data {tmp_path}/with_time/A2003032.nc in place of {tmp_path}/A2003032.nc")
+    # run as printed: the copy in a new folder (break57d A5: A2003032_dated.nc beside the original, which a glob
+    # over the folder then took too), its values the original's, the original's folder holding only the originals
+    if shutil.which("ncap2"):
+        subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["A2003001.nc", "A2003032.nc", "with_time"]
+        with netCDF4.Dataset(tmp_path / "with_time" / "A2003032.nc") as copy:
+            np.testing.assert_array_equal(copy["sst"][:], values[1])
+            assert (copy["time"][:], copy["time"].units) == (0.0, "days since 2003-02-01 00:00:00")
+    else:
+        _dated(tmp_path / "with_time" / "A2003032.nc", 2, values[1])
     # the advised time, added to each file with its own date, makes a series of one step per file
-    dated = [tmp_path / "A2003001_dated.nc", tmp_path / "A2003032_dated.nc"]
-    for month, (path, field) in enumerate(zip(dated, values), start=1):
-        _dated(path, month, field)
+    _dated(tmp_path / "with_time" / "A2003001.nc", 1, values[0])
+    dated = [tmp_path / "with_time" / "A2003001.nc", tmp_path / "with_time" / "A2003032.nc"]
     opened = open_dataset([str(path) for path in dated])
     assert opened["sst"].dims == ("time", "lat", "lon")
     np.testing.assert_array_equal(opened["sst"].values, values)
@@ -85,7 +95,7 @@ def test_stores_without_time_are_refused_with_an_xarray_line_that_dates_each(tmp
         open_dataset([str(store) for store in stores])
     message = str(refusal.value)
     assert "neither has a time coordinate" in message and "ncap2" not in message
-    words = shlex.split(message.split("e.g. ", 1)[1].split(" (each file", 1)[0])
+    words = shlex.split(bare_python(message).split("e.g. ", 1)[1].split(" (each file", 1)[0])
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
     first = words[2].replace("A2003032", "A2003001").replace("2003-02-01", "2003-01-01")
     for code in (first, words[2]):
@@ -258,18 +268,19 @@ def test_per_month_modis_files_are_refused_naming_a_field_and_the_dating_advice_
     assert message.startswith(f"climann: error: 'AOD_550_Mean' is in both {names[0]} and {names[1]}, and neither "
                               "has a time coordinate (the period only in the HDF-EOS metadata CoreMetadata.0 "
                               "(RANGEBEGINNINGDATE), 2003-02-01 in the second)"), message
-    command = message.split("e.g. ", 1)[1].split(" (each file", 1)[0]
-    assert shlex.split(command)[-2:] == [names[1], names[1].replace(".nc", "_dated.nc")]
-    (tmp_path / "dated").mkdir()
-    for name, (year, month) in zip(names, months):  # the printed line, each file with its own date
-        words = shlex.split(command.replace("2003-02-01", f"{year}-{month:02d}-01"))
-        subprocess.run([*words[:-2], name, f"dated/{name}"], check=True, capture_output=True)
-    opened = open_dataset(sorted((tmp_path / "dated").glob("*.nc")))
+    command = message.split("e.g. ", 1)[1].split(" (its copy in a new folder)", 1)[0]
+    assert shlex.split(command)[-2:] == [names[1], f"with_time/{names[1]}"]
+    for name, (year, month) in zip(names, months):  # the printed line by bash, each file with its own date
+        line = command.replace("2003-02-01", f"{year}-{month:02d}-01").replace(names[1], name)
+        subprocess.run(["bash", "-c", line], check=True, capture_output=True)
+    # the copies in a new folder (break57d A5: ..._dated.nc beside the originals), the originals alone beside it
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*names, "with_time"])
+    opened = open_dataset(sorted((tmp_path / "with_time").glob("*.nc")))
     assert opened["AOD_550_Mean"].dims == ("time", "Latitude", "Longitude")
     np.testing.assert_array_equal(opened["AOD_550_Mean"].values, aod.astype("f4"))
     np.testing.assert_array_equal(opened["Latitude"].values, np.float32([30.5, 29.5, 28.5]))
     assert opened["time"].dt.month.values.tolist() == [month for _, month in months]
-    trained = run_main("train", "--data", "dated/*.nc", "--target", "AOD_550_Mean", "--epochs", "1",
+    trained = run_main("train", "--data", "with_time/*.nc", "--target", "AOD_550_Mean", "--epochs", "1",
                        "--out", "runs/aod", "--set", "evaluation.figures=false",  # no figure is looked at
                        capfd=capfd, monkeypatch=monkeypatch)
     assert trained.returncode == 0, trained.stderr
@@ -678,7 +689,7 @@ def _trmm_3_hourly(path, field):
         nc["precipitation"].units = "mm/hr"
 
 
-def test_trmm_3_hourly_files_are_dated_at_their_hours_by_one_python_process(tmp_path, monkeypatch):
+def test_trmm_3_hourly_files_are_dated_at_their_hours_by_one_python_process(tmp_path, monkeypatch, running_python):
     """break50d A2: 3B42.YYYYMMDD.HH.7.HDF.nc4, 8 a day: the hour was not found, the advice dated the 8 files
     of a day at 00:00 and, followed, they were refused as two scenarios. break50d A3: the advice started one
     Python process per file (31 files 3 min 56 s under load) and named a bare `python`, the system's in a plain

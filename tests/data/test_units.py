@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.units import (
     WATER_DENSITY,
     conversion,
@@ -33,7 +34,7 @@ from climann.data.units import (
 )
 from climann.data.shell import none_there
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 from tests.followed_twice import without_guards
 
 #: A line the units advice prints for a file that is there, as printed: its guard, the mkdir of its new folder and its
@@ -1120,12 +1121,11 @@ def test_the_line_for_a_cfgrib_layout_bounds_its_lead_time_and_gives_the_hourly_
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
     message = str(error.value)
-    line = re.search(r"`(mkdir -p \S+ && python -c [^`]*)`", message).group(1)
+    line = re.search(rf"`(mkdir -p \S+ && {re.escape(shell.advised_python())} -c [^`]*)`", message).group(1)
     lower = re.search(r", (\S+) for ERA5's hour before", message).group(1)
     assert lower == "5" and line.endswith(" LOWER")
     line = line.removesuffix("LOWER") + lower
-    subprocess.run(line.replace("python -c", shlex.quote(sys.executable) + " -c", 1), shell=True, executable="/bin/bash",
-                   check=True, cwd=tmp_path)  # as pasted, the venv's python for the bare python
+    subprocess.run(line, shell=True, executable="/bin/bash", check=True, cwd=tmp_path)  # as pasted
     assert sorted(path.name for path in tmp_path.iterdir()) == ["era5.nc", "lead_bounded"]
     fixed = tmp_path / "lead_bounded" / "era5.nc"
     rates = convert_dataset(open_dataset([fixed]), {"tp": "kg m-2 s-1"}, where=fixed.name, reference="the model")["tp"]
@@ -1525,7 +1525,7 @@ def test_the_units_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, m
                coords={"time": ("time", [0.0, 1.0], {"units": "days since 2000-01-01"})}).to_zarr("tcc.zarr")
     with caplog.at_level(logging.WARNING, logger="climann.data.units"):
         warn_unreadable_units(open_dataset([tmp_path / "tcc.zarr"]), ["tcc"], where="tcc.zarr")
-    advice = caplog.records[-1].getMessage().rsplit("readable units: ", 1)[1]
+    advice = bare_python(caplog.records[-1].getMessage()).rsplit("readable units: ", 1)[1]
     assert not advice.startswith("ncatted") and "FILE.nc" not in advice
     command, note = advice.split(" (this line changes the store's own attributes in place", 1)  # fix54b: its undo
     assert "units of 'tcc' ('fraction' before)" in note and "(a Zarr store" in note

@@ -7,7 +7,7 @@ import pytest
 
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 NY, NX, N_TIME = 3, 4, 6
 NAV_LAT = np.linspace(-30.0, 30.0, NY * NX, dtype=np.float32).reshape(NY, NX)
@@ -70,7 +70,7 @@ def test_a_mesh_mask_of_other_positions_is_refused_with_a_copy_to_give_in_place(
     assert f"at {NY * NX} of its {NY * NX} cells (up to 0.5 apart)" in message
     assert message.endswith(" (then give mesh_mask_with_coordinates.nc in place of mesh_mask.nc in --data: a glob "
                             "over their folder takes both, and two files of one variable are refused)")
-    command = shlex.split(re.search(r"coordinates: (python -c '.*?') \(then give", message).group(1))
+    command = shlex.split(re.search(r"coordinates: (python -c '.*?') \(then give", bare_python(message)).group(1))
     run_python(*command[1:], check=True, cwd=tmp_path)
     mesh.rename(tmp_path / "mesh_mask_moved_out.nc")  # as the message says: the copy in place of the original
     dataset = open_dataset([output, tmp_path / "mesh_mask_with_coordinates.nc"], grid_of="O2", variables=None)

@@ -8,7 +8,7 @@ import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 LAT, LON = np.array([-45.0, 0.0, 45.0]), np.array([0.0, 90.0, 180.0, 270.0])
 N_TIME = 6
@@ -73,7 +73,7 @@ def test_the_refusals_command_gives_a_file_that_trains_on_the_right_steps_and_ce
     copy = _group_copied_by_xarray(root, tmp_path / "forcing.nc")
     with pytest.raises(ClimannError) as refused:
         open_dataset([root, copy], grid_of="tas", variables=("tas", "rsdt"))
-    command = shlex.split(re.search(r"its root's\) (python -c .*)$", str(refused.value)).group(1))
+    command = shlex.split(re.search(r"its root's\) (python -c .*)$", bare_python(str(refused.value))).group(1))
     run_python(*command[1:], check=True, cwd=tmp_path)
     dataset = open_dataset([root, tmp_path / "forcing_with_coordinates.nc"], grid_of="tas", variables=("tas", "rsdt"))
     np.testing.assert_array_equal(dataset["rsdt"].transpose("time", "lat", "lon").values, _rsdt())
@@ -106,7 +106,7 @@ def test_the_command_names_the_coordinates_as_their_file_holds_them(tmp_path, mo
                      variables=("cdr_seaice_conc_monthly", "t2m"))
     message = str(refused.value)
     assert message.startswith("variable 't2m' in t2m.nc has no horizontal coordinate values")
-    command = shlex.split(re.search(r"its root's\) (python -c .*?) \(then give", message).group(1))
+    command = shlex.split(re.search(r"its root's\) (python -c .*?) \(then give", bare_python(message)).group(1))
     assert '["ygrid", "xgrid", "latitude", "longitude"]' in command[2]
     run_python(*command[1:], check=True, cwd=tmp_path)
     dataset = open_dataset([cdr, tmp_path / "t2m_with_coordinates.nc"], rename=rename,

@@ -9,7 +9,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.zarr_metadata import stale_consolidated_arrays
 from tests.conftest import grid_dataset
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 zarr = pytest.importorskip("zarr")
 
@@ -62,7 +62,7 @@ def test_a_store_appended_after_consolidation_is_read_whole_with_a_warning(tmp_p
     assert len(said) == 1
     assert said[0].startswith("stale.zarr: its consolidated metadata are out of date ('time' shape (12,) there, "
                               "shape (24,) in its own metadata;")
-    assert said[0].endswith("""to update them: python -c 'import zarr; zarr.consolidate_metadata("stale.zarr")'""")
+    assert bare_python(said[0]).endswith("""to update them: python -c 'import zarr; zarr.consolidate_metadata("stale.zarr")'""")
 
 
 @pytest.mark.parametrize("zarr_format, route", STALE_STORES)

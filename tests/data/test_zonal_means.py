@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data import shell
 from climann.data.coords import find_coordinate
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
@@ -89,8 +90,8 @@ def test_the_advised_longitude_of_a_zonal_mean_in_yearly_files_is_a_loop_over_th
     with pytest.raises(ClimannError) as refused:
         find_coordinate(open_dataset([tmp_path / "ro_2007.nc", tmp_path / "ro_2008.nc"]), "longitude")
     message = str(refused.value)
-    loops = {found[1]: found[0] for found in re.findall(
-        r"(mkdir -p positioned && \( for f in \./\*\.nc; do (ncap2|python) .*?; done \)) \(a copy of each of its 2 files in a "
+    loops = {found[1].replace(shell.advised_python(), "python"): found[0] for found in re.findall(
+        r"(mkdir -p positioned && \( for f in \./\*\.nc; do (ncap2|\S+) .*?; done \)) \(a copy of each of its 2 files in a "
         r"new folder\), then give --data 'positioned/\*\.nc' in place of the originals", message)}
     assert set(loops) == {"ncap2", "python"}, message
     assert "ro_2007_fixed.nc" not in message and ".to_netcdf('" not in message

@@ -8,7 +8,7 @@ import pytest
 
 from climann.data.time_axis import TimeStep
 from climann.evaluation.baselines import LinearRegression, is_regular, persistence_prediction
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 from tests.followed_twice import without_guards
 
 
@@ -1450,7 +1450,7 @@ def _run_python_line(said, tmp_path):
 
     import xarray as xr
 
-    (folder, line), = re.findall(r'`(?:mkdir -p (\S+) && )?(python -c "[^`]+)`', said)
+    (folder, line), = re.findall(r'`(?:mkdir -p (\S+) && )?(python -c "[^`]+)`', bare_python(said))
     if folder:  # a file's copy goes into a new folder (fix53a), whose mkdir the line begins with
         (tmp_path / folder).mkdir()
     run_python("-c", shlex.split(line)[2], check=True, cwd=tmp_path)
@@ -1900,7 +1900,7 @@ def _stamps_line(caplog) -> str:
     text = caplog.text
     assert "the time axis has no regular step, its spacings only about 12 hours" in text
     assert "which puts each stamp on the nearest of 00:00 and 12:00 UTC" in text
-    line = text.split("put the stamps on it (e.g. `")[1].split("`, which puts")[0]
+    line = bare_python(text).split("put the stamps on it (e.g. `")[1].split("`, which puts")[0]
     words = shlex.split(line)
     assert words[:2] == ["python", "-c"] and len(words) == 3, line
     return words[2]

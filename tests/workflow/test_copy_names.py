@@ -9,6 +9,7 @@ import subprocess
 import numpy as np
 import pytest
 
+from climann.data import shell
 from climann.data.open import open_dataset
 from tests.conftest import draw_no_run_figures
 from tests.console import run_main
@@ -47,7 +48,7 @@ def test_the_fill_value_and_land_lines_of_one_run_name_different_copies(tmp_path
     assert fill_line.endswith(" && mkdir -p missing_marked && ncatted -a _FillValue,sosstsst,o,f,1e+20 v4.nc "
                               "missing_marked/v4.nc")
     # written whole (fix45m): to land_masked/v4.nc.part, renamed land_masked/v4.nc
-    land_line = land[land.index("mkdir -p land_masked && python -c "):].partition(" (its copy in a new folder)")[0]
+    land_line = land[land.index(f"mkdir -p land_masked && {shell.advised_python()} -c "):].partition(" (its copy in a new folder)")[0]
     assert land_line.endswith("d.to_netcdf(p);os.replace(p,sys.argv[2])' missing_marked/v4.nc land_masked/v4.nc")
     assert land.endswith("then give --data land_masked/v4.nc in place of v4.nc (this reads missing_marked/v4.nc, "
                          "which the line shown before writes from v4.nc: run that one first; land_masked/v4.nc then "
@@ -83,7 +84,7 @@ def test_the_land_and_cell_area_lines_run_in_order_end_in_one_copy_with_both_fix
     # both copies in one new folder (fix55a: mesh_mask_fixed.nc and oras5_fixed.nc beside their files)
     assert after == (" into a copy of mesh_mask.nc, then names it in a copy of oras5.nc, both in a new folder), then "
                      "give --data 'cell_areas/*.nc' in place of mesh_mask.nc and oras5.nc")
-    assert command.startswith("{ [ ! -e cell_areas/oras5.nc ] || ") and " && mkdir -p cell_areas && python -c " in command
+    assert command.startswith("{ [ ! -e cell_areas/oras5.nc ] || ") and f" && mkdir -p cell_areas && {shell.advised_python()} -c " in command
     assert command.endswith(" mesh_mask.nc cell_areas/mesh_mask.nc && ncatted -a cell_measures,sosstsst,o,c,"
                             "'area: e1e2t' oras5.nc cell_areas/oras5.nc")
     _bash(command, tmp_path)  # one line, as printed

@@ -27,7 +27,7 @@ from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
 from tests.conftest import run_written_before, without_model_record
-from tests.fresh_python import shell_path
+from tests.fresh_python import bare_python, shell_path
 from tests.followed_twice import run_one_copy, without_guards
 
 LAT = np.array([-45.0, -15.0, 15.0, 45.0])
@@ -398,13 +398,21 @@ def test_evaluate_refuses_a_target_of_another_time_cell_method(runs, tmp_path, m
     new = _write(tmp_path / "tas_max.nc", _monthly(2000, 2), seed=4, tas_methods="area: mean time: maximum")
     with pytest.raises(ClimannError) as refused:
         evaluate_run(plain, [str(new)], tmp_path / "scores")
-    assert str(refused.value) == (
+    assert without_guards(str(refused.value)) == (
         "tas in tas_max.nc is time: maximum, the model was trained on and predicts time: mean (CF cell_methods): its "
         "scores against time: maximum would measure another quantity; score it on time: mean tas, or, if the "
-        "attribute is wrong, correct it in a copy (ncatted -a cell_methods,tas,o,c,'area: mean time: mean' "
-        "tas_max.nc tas_max_fixed.nc)"
+        "attribute is wrong, correct it in a copy (mkdir -p cell_methods_fixed && ncatted -a cell_methods,tas,o,c,"
+        "'area: mean time: mean' tas_max.nc cell_methods_fixed/tas_max.nc (its copy in a new folder), then give "
+        "--data cell_methods_fixed/tas_max.nc in place of tas_max.nc)"
     )
     assert not (tmp_path / "scores").exists()
+    # break57c A4: the copy into a new folder (tas_max_fixed.nc was written beside it), run by bash as printed
+    printed = run_one_copy(str(refused.value), cwd=tmp_path)
+    assert sorted(path.name for path in tmp_path.glob("*.nc")) == ["tas_max.nc"]
+    with xr.open_dataset(new) as original, xr.open_dataset(tmp_path / printed["copy"]) as copy:
+        np.testing.assert_array_equal(copy["tas"].values, original["tas"].values)
+        assert copy["tas"].attrs["cell_methods"] == MEAN
+    assert evaluate_run(plain, [printed["copy"]], tmp_path / "scores")["splits"]["all"]["model"]["n_samples"] > 0
 
 
 def test_evaluate_warns_of_a_predictor_of_another_time_cell_method(runs, tmp_path, caplog):
@@ -438,8 +446,10 @@ def test_the_time_cell_method_messages_name_the_variables_own_file(runs, tmp_pat
     with pytest.raises(ClimannError) as refused:
         evaluate_run(plain, target_max, tmp_path / "scores")
     assert str(refused.value).startswith("tas in z_tas.nc is time: maximum, the model was trained on and predicts")
-    assert str(refused.value).endswith("(ncatted -a cell_methods,tas,o,c,'area: mean time: mean' max/z_tas.nc "
-                                       "max/z_tas_fixed.nc)")
+    assert without_guards(str(refused.value)).endswith(
+        "(mkdir -p max/cell_methods_fixed && ncatted -a cell_methods,tas,o,c,'area: mean time: mean' max/z_tas.nc "
+        "max/cell_methods_fixed/z_tas.nc (its copy in a new folder), then give --data max/cell_methods_fixed/z_tas.nc "
+        "in place of max/z_tas.nc, with the other files of max given as before (--data max/a_pred.nc))")
     point = _one_file_per_variable(_write(tmp_path / "point.nc", _monthly(2000, 2), seed=4, pred_methods="time: point"),
                                    tmp_path / "point")
     with caplog.at_level(logging.WARNING, logger="climann"):
@@ -1058,10 +1068,11 @@ def flux_runs(tmp_path_factory):
 
 SIGN_REFUSAL = (
     "hfls in {file} is {new}, the model was trained on hfls as surface_upward_latent_heat_flux (positive up): the "
-    "opposite sign convention, its values would be taken with the wrong sign; convert a copy (ncap2 -s 'hfls=-hfls; "
-    "hfls@standard_name=\"surface_upward_latent_heat_flux\"; hfls@positive=\"up\"' {stem}.nc {stem}_fixed.nc) (then "
-    "give {stem}_fixed.nc in place of {stem}.nc in --data: a glob over their folder takes both, and two files of one "
-    "variable are refused), or retrain the run on data in this convention")
+    "opposite sign convention, its values would be taken with the wrong sign; convert a copy (mkdir -p sign_flipped && "
+    "ncap2 -s 'hfls=-hfls; hfls@standard_name=\"surface_upward_latent_heat_flux\"; hfls@positive=\"up\"' {stem}.nc "
+    "sign_flipped/{stem}.nc (its copy in a new folder), then give --data sign_flipped/{stem}.nc in place of {stem}.nc, "
+    "with the other files of the working folder given as before (--data tas.nc)), or retrain the run on data in this "
+    "convention")
 
 
 def test_the_model_file_records_each_inputs_quantity(flux_runs):
@@ -1085,7 +1096,7 @@ def test_a_predictor_of_the_opposite_sign_convention_is_refused(flux_runs, tmp_p
             evaluate_run(run_dir, data, tmp_path / "scores")
         else:
             predict_files(run_dir, data, tmp_path / "p.nc")
-    assert str(refused.value) == SIGN_REFUSAL.format(file=file, new=said, stem=file.removesuffix(".nc"))
+    assert without_guards(str(refused.value)) == SIGN_REFUSAL.format(file=file, new=said, stem=file.removesuffix(".nc"))
     assert not (tmp_path / "p.nc").exists() and not (tmp_path / "scores").exists()
 
 
@@ -1106,13 +1117,13 @@ def test_a_predictor_named_another_quantity_is_refused(flux_runs, tmp_path, monk
     monkeypatch.chdir(folder)
     with pytest.raises(ClimannError) as refused:
         predict_files(run_dir, [str(folder / "evaporation.nc")], tmp_path / "p.nc")
-    assert str(refused.value) == (
+    assert without_guards(str(refused.value)) == (
         "hfls in evaporation.nc is water_evaporation_flux, the model was trained on hfls as "
         "surface_upward_latent_heat_flux (positive up): another quantity (CF standard_name); give hfls as "
         "surface_upward_latent_heat_flux, or, if it is that quantity and the attribute is wrong, correct it in a "
-        "copy (ncap2 -s 'hfls@standard_name=\"surface_upward_latent_heat_flux\"' evaporation.nc "
-        "evaporation_fixed.nc) (then give evaporation_fixed.nc in place of evaporation.nc in --data: a glob over "
-        "their folder takes both, and two files of one variable are refused)")
+        "copy (mkdir -p standard_name_fixed && ncap2 -s 'hfls@standard_name=\"surface_upward_latent_heat_flux\"' "
+        "evaporation.nc standard_name_fixed/evaporation.nc (its copy in a new folder), then give --data "
+        "standard_name_fixed/evaporation.nc in place of evaporation.nc)")
 
 
 # A depth of the fallen snow (CF thickness_of_snowfall_amount) is not the snowfall's liquid
@@ -1798,7 +1809,7 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
     # the line shown before the advice, in the same output of predict (not a third run of it)
-    (masking,) = [line for line in printed["predict"].splitlines() if "COSMOS_VWC_FLAG 2 bad" in line]
+    (masking,) = [bare_python(line) for line in printed["predict"].splitlines() if "COSMOS_VWC_FLAG 2 bad" in line]
     (tmp_path / re.search(r"mkdir -p (\S+) && python -c ", masking).group(1)).mkdir()  # its new folder (fix53a)
     run_python("-c", re.search(r'python -c "([^"]+)"', masking).group(1), check=True, cwd=tmp_path)
     for command in re.findall(r"`(mkdir [^`]*)`", advice):  # as printed, by the shell
@@ -1994,3 +2005,52 @@ def test_the_member_note_names_the_files_on_the_member_axis_and_an_ensemble_mean
     expected = ("HadCRUT5.nc: an ensemble mean (cell_methods 'realization: mean'), not one member"
                 if "realization" in cell_methods else "HadCRUT5.nc: ensemble member realization=100")
     assert member_notes(run, dataset, files) == [expected]
+
+
+def _eac4(path, level_name, level_attrs, go3, pred):
+    """CAMS EAC4-like ``go3`` (time, level, lat, lon) on model levels 58–60 under ``level_name``."""
+    xr.Dataset(
+        {"go3": (("time", level_name, "lat", "lon"), go3.astype(np.float32), {"units": "kg kg**-1"}),
+         "pred": (("time", "lat", "lon"), pred.astype(np.float32), {"units": "1"})},
+        coords={"time": ("time", _monthly(2003, 3), {"standard_name": "time"}),
+                level_name: (level_name, np.array([58, 59, 60], np.int32), level_attrs),
+                "lat": ("lat", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", LON, {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path, encoding={"time": {"units": "days since 2003-01-01", "calendar": "noleap"}})
+    return path
+
+
+def test_a_model_level_of_another_name_is_told_with_the_rename_that_takes_it(tmp_path, capfd, monkeypatch):
+    """break57c A1: a run on EAC4's new CDS layout (``model_level``) given the legacy ADS layout (``level``,
+    long_name model_level_number) stopped at "no dimension 'model_level'" with no way out; the --rename it
+    now names scores as the new layout does."""
+    from tests.console import run_main
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    pred = rng.uniform(0, 1, (36, LAT.size, LON.size))
+    go3 = 5e-8 * (1 + pred[:, None] * np.array([0.5, 1.0, 2.0])[None, :, None, None])
+    new = _eac4(tmp_path / "eac4_new.nc", "model_level",
+                {"standard_name": "model_level_number", "units": "1", "positive": "down"}, go3, pred)
+    legacy = _eac4(tmp_path / "eac4_old.nc", "level", {"long_name": "model_level_number"}, go3, pred)
+    config = build_config({"data": {"paths": [str(new)], "target": "go3", "predictors": ["pred"],
+                                    "select": {"model_level": 60}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    refused = run_main("evaluate", run_dir, "--data", legacy, "--out", tmp_path / "refused", capfd=capfd,
+                       monkeypatch=monkeypatch)
+    assert refused.returncode == 2
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("climann: error: cannot select model_level=60: no dimension 'model_level' of the data")
+    rename = re.search(r"give --rename '([^']+)' so that model_level=60 takes it$", line)
+    assert rename is not None and rename[1] == "*:level=model_level", line
+    scored = run_main("evaluate", run_dir, "--data", legacy, "--rename", rename[1], "--out", tmp_path / "legacy",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert scored.returncode == 0, scored.stderr
+    run_main("evaluate", run_dir, "--data", new, "--out", tmp_path / "new", capfd=capfd, monkeypatch=monkeypatch)
+    legacy_scores, new_scores = (json.loads((tmp_path / out / "metrics.json").read_text())["splits"]["all"]["model"]
+                                 for out in ("legacy", "new"))
+    assert legacy_scores["mse"] == pytest.approx(new_scores["mse"], rel=1e-9)
+    with xr.open_dataset(tmp_path / "legacy" / "predictions.nc") as predictions:  # the truth scored: level 60's
+        truth = predictions["go3"].transpose("time", "lat", "lon").values
+    np.testing.assert_allclose(truth, go3[:, 2].astype(np.float32), rtol=1e-6)

@@ -1011,3 +1011,87 @@ def test_the_hour_asked_of_two_members_monthly_means_is_refused_as_no_time_of_da
     with pytest.raises(ClimannError, match="the hour feature needs values of several times of day"):
         run_training(config, run_dir=tmp_path / "run")
     assert not (tmp_path / "run").exists()
+
+
+def _jpl_grace_file(path):
+    """A JPL GRACE mascon-like file (break57b A2): monthly solutions 2009-2017 stamped at the middle of their
+    time_bounds, JPL's December 2011 solution (17 December-17 January) centred in January 2012 beside January's
+    (17 January-14 February), May 2015's (20 April-12 May) in April beside April's (1-19 April), and no
+    solution for July 2013 (a gap). Returns the values (n_time, 3, 4) and each step's calendar month."""
+    import datetime
+
+    start = datetime.datetime(2002, 1, 1)
+    special = {(2011, 12): ((2011, 12, 17), (2012, 1, 17)), (2012, 1): ((2012, 1, 17), (2012, 2, 14)),
+               (2012, 2): ((2012, 2, 14), (2012, 3, 1)),
+               (2015, 4): ((2015, 4, 1), (2015, 4, 19)), (2015, 5): ((2015, 4, 20), (2015, 5, 12))}
+    windows = [special.get((year, month), ((year, month, 1), (year + month // 12, month % 12 + 1, 1)))
+               for year in range(2009, 2018) for month in range(1, 13) if (year, month) != (2013, 7)]
+    bounds = np.array([[(datetime.datetime(*day) - start).total_seconds() / 86400 for day in window]
+                       for window in windows])
+    middles = bounds.mean(axis=1)
+    months = np.array([(start + datetime.timedelta(days=float(day))).month for day in middles])
+    rng = np.random.default_rng(57)
+    lat, lon = np.array([-30.0, 0.0, 30.0]), np.array([0.0, 90.0, 180.0, 270.0])
+    values = 10 * np.cos(2 * np.pi * (months - 4) / 12)[:, None, None] + rng.normal(0, 2, (len(middles), 3, 4))
+    xr.Dataset({"lwe_thickness": (("time", "lat", "lon"), values, {"units": "cm", "standard_name": "lwe_thickness"}),
+                "time_bounds": (("time", "bounds"), bounds)},
+               coords={"time": ("time", middles, {"units": "days since 2002-01-01", "calendar": "gregorian",
+                                                  "bounds": "time_bounds", "standard_name": "time"}),
+                       "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                       "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})}).to_netcdf(path)
+    return values, months
+
+
+def test_jpl_grace_solutions_centred_in_one_month_are_all_scored_by_calendar_month_and_previous_solution(tmp_path):
+    """break57b A2: JPL's mascon file was refused (two solutions with different, non-overlapping bounds centred in
+    January 2012, and in April 2015), and --overlap first|last dropped real months. Every solution is kept: the
+    climatology is the training mean per calendar month of each solution's centre, persistence the previous
+    solution, never across the missing July 2013; both MSEs equal numpy's, block by block, on every value."""
+    values, months = _jpl_grace_file(tmp_path / "grace.nc")
+    settings = {"data": {"paths": [str(tmp_path / "grace.nc")], "target": "lwe_thickness", "features": ["lat"]},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=False) as predictions:
+        labels = split_labels(predictions["split"])
+    assert len(labels) == len(values) == 107
+    weights = np.cos(np.deg2rad([-30.0, 0.0, 30.0]))[None, :, None] * np.ones((1, 3, 4))
+    train = labels == "train"
+    climatology = {month: values[train & (months == month)].mean(axis=0) for month in range(1, 13)}
+    gap = 4 * 12 + 6  # the step of August 2013 (July missing): 2009-01 … 2013-06 are steps 0 … 53
+    assert months[gap] == 8 and months[gap - 1] == 6
+    scored = (np.arange(len(values)) > 0) & (np.arange(len(values)) != gap)
+    for block in ("train", "val", "test"):
+        in_block = labels == block
+        errors = values[in_block] - np.stack([climatology[month] for month in months[in_block]])
+        expected = (weights * errors**2).sum() / (weights.sum() * in_block.sum())
+        np.testing.assert_allclose(run.metrics["splits"][block]["climatology"]["mse"], expected, rtol=1e-5)
+        assert run.metrics["splits"][block]["climatology"]["n_samples"] == 12 * in_block.sum()
+        steps = np.flatnonzero(in_block & scored)
+        errors = values[steps] - values[steps - 1]
+        expected = (weights * errors**2).sum() / (weights.sum() * len(steps))
+        np.testing.assert_allclose(run.metrics["splits"][block]["persistence"]["mse"], expected, rtol=1e-5)
+        assert run.metrics["splits"][block]["persistence"]["n_samples"] == 12 * len(steps)
+
+
+def test_an_ease2_file_with_latitudes_of_rows_scores_as_its_2d_form_and_numpy_with_equal_weights(tmp_path):
+    """break57b A1: SMOS L3 on EASE-2 with ``lat(y)``, ``lon(x)`` was refused (advice: regrid with xESMF); the
+    same grid with 2-D latitudes trained. Both forms train to the same scores, and the climatology MSE of each
+    block equals numpy's with every cell weighted equally (an equal-area projection)."""
+    from tests.grid_files import ease2_smos
+
+    metrics = {}
+    for form, two_dimensional in (("rows", False), ("cells", True)):
+        values, _, _ = ease2_smos(tmp_path / f"{form}.nc", two_dimensional=two_dimensional)
+        settings = {"data": {"paths": [str(tmp_path / f"{form}.nc")], "target": "Soil_Moisture", "features": ["lat"]},
+                    "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+        run = run_training(build_config(settings), run_dir=tmp_path / form)
+        metrics[form] = run.metrics["splits"]
+        with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=False) as predictions:
+            labels = split_labels(predictions["split"])
+    assert metrics["rows"] == metrics["cells"]
+    months = np.arange(24) % 12
+    climatology = {month: values[(labels == "train") & (months == month)].mean(axis=0) for month in range(12)}
+    for block in ("train", "val", "test"):
+        in_block = labels == block
+        errors = values[in_block] - np.stack([climatology[month] for month in months[in_block]])
+        np.testing.assert_allclose(metrics["rows"][block]["climatology"]["mse"], np.mean(errors**2), rtol=1e-5)

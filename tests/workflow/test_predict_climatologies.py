@@ -15,7 +15,7 @@ from climann.evaluation import baselines
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 YEARS = 4
@@ -173,7 +173,7 @@ def test_a_climatology_on_months_without_units_gets_a_line_that_dates_it_for_pre
     message = str(refused.value)
     assert message.startswith("time coordinate 'month' in lis.nc could not be read as dates: it has no units")
     assert "\n" not in message and not (tmp_path / "refused.nc").exists()
-    line = message.split("e.g. ", 1)[1].split(", and give lis_dated.nc to climann predict or evaluate --data")[0]
+    line = bare_python(message).split("e.g. ", 1)[1].split(", and give lis_dated.nc to climann predict or evaluate --data")[0]
     words = shlex.split(line.replace("FIRST, LAST", "1980, 1983"))
     assert words[:2] == ["python", "-c"]
     run_python("-c", words[2], check=True, cwd=tmp_path)

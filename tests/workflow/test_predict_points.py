@@ -15,7 +15,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import predict_files
-from tests.fresh_python import run_python
+from tests.fresh_python import bare_python, run_python
 
 #: Paris-Montsouris (the training station) and a station near Lyon.
 PARIS, LYON = (48.82, 2.34), (45.73, 5.08)
@@ -62,7 +62,7 @@ def test_a_run_of_one_point_refuses_another_point_as_another_place(trained_at_pa
             "interpolated onto another point") in message
     assert "regrid the data" not in message and "remapcon" not in message
     assert not (tmp_path / "lyon_pred.nc").exists()
-    code = re.search(r'`python -c "(.*)"`', message).group(1)
+    code = re.search(r'`python -c "(.*)"`', bare_python(message)).group(1)
     run_python("-c", code, check=True, cwd=tmp_path)
     result = predict_files(trained_at_paris, [tmp_path / "lyon_at_training_point.nc"], tmp_path / "lyon_pred.nc")
     with xr.open_dataset(result.path) as written:
