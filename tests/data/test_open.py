@@ -2370,7 +2370,12 @@ def test_two_cmor_ofx_files_of_a_curvilinear_grid_are_no_undated_files_of_their_
     cycle = 2 * np.cos(2 * np.pi * np.arange(months) / 12)[:, None, None]
     sos = 34 + rng.standard_normal((months, 4, 5))
     tos = 10 + cycle + 0.5 * (sos - 34) + 0.3 * rng.standard_normal((months, 4, 5))
-    area = 1e10 * (1 + np.arange(20).reshape(4, 5) / 10)
+    # the cells' own areas (30° × 72° boxes about each centre, as _cmor_curvilinear's vertices), each off by up to
+    # 4 %: areas of other cells (remapped from another grid) are refused (break57a A2)
+    rows, columns = np.meshgrid(np.arange(4), np.arange(5), indexing="ij")
+    latitude = np.deg2rad(-45.0 + 30.0 * rows + 2.0 * columns / 5)
+    own = 6.371e6**2 * np.deg2rad(72.0) * (np.sin(latitude + np.deg2rad(15.0)) - np.sin(latitude - np.deg2rad(15.0)))
+    area = own * (1 + 0.04 * np.linspace(-1, 1, 20).reshape(4, 5))
     fraction = np.tile([100.0, 80.0, 50.0, 20.0, 100.0], (4, 1))
     for name, variable, values, units, standard in (
             ("tos_Omon_UKESM1-0-LL_historical_r1i1p1f2_gn_200001-200312.nc", "tos", tos, "degC", None),
