@@ -168,15 +168,22 @@ def mole_fraction_refusal(name: str, attrs: Mapping, units: str, to: str, *, whe
     said = (f"{gas.replace('_', ' ')}: M = {MOLAR_MASSES[gas]:.2f} g mol-1, 1 ppb = {factor:.5g} µg m-3"
             + (" as the EEA converts" if gas in EEA_FACTORS else ""))
     scale = _scale(units, to, factor, step)
-    own, other_name = ncap2_name(stored), _other_standard_name(attrs)
-    relabel = f'; {own}@standard_name="{other_name}"' if other_name else ""
-    command = values_command([f'{own}={own}*{scale:.6g}; {own}@units="{to}"{relabel}'],
-                             [xarray_values(stored, f"{xarray_data(stored)} * {scale:.6g}"),
-                              f"d[{stored!r}].attrs['units'] = {to!r}",
-                              *([f"d[{stored!r}].attrs['standard_name'] = {other_name!r}"] if other_name else [])],
-                             files)
+    command = _scaled_copy_command(stored, f"{scale:.6g}", to, _other_standard_name(attrs), files)
     return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}: {kinds}, {rule} ({said}); if that "
             f"assumption holds for these data, give '{name}' in {to}: {command}")
+
+
+def _scaled_copy_command(stored: str, factor: str, to: str, standard_name: str | None, files: str) -> str:
+    """The line (:func:`~climann.data.shell.values_command`: ncap2 for a file, xarray for a
+    store) that writes a copy of ``files`` whose variable ``stored`` (its name in the file) is
+    multiplied by ``factor`` (as shown), in units ``to``, under ``standard_name`` when given."""
+    own = ncap2_name(stored)
+    relabel = f'; {own}@standard_name="{standard_name}"' if standard_name else ""
+    return values_command([f'{own}={own}*{factor}; {own}@units="{to}"{relabel}'],
+                          [xarray_values(stored, f"{xarray_data(stored)} * {factor}"),
+                           f"d[{stored!r}].attrs['units'] = {to!r}",
+                           *([f"d[{stored!r}].attrs['standard_name'] = {standard_name!r}"] if standard_name else [])],
+                          files)
 
 
 def fraction_kind(units: str, kind: str | None, attrs: Mapping) -> str | None:
@@ -265,12 +272,6 @@ def fraction_refusal(name: str, attrs: Mapping, gas: str | None, units: str, to:
                 f"({'×' if into_mass else '÷'} M / {DRY_AIR_MOLAR_MASS:g})")
     ratio = MOLAR_MASSES[gas] / DRY_AIR_MOLAR_MASS
     factor = scale * (ratio if into_mass else 1 / ratio)
-    own, other_name = ncap2_name(stored), _other_fraction_name(attrs)
-    relabel = f'; {own}@standard_name="{other_name}"' if other_name else ""
-    command = values_command([f'{own}={own}*{factor:.7g}; {own}@units="{to}"{relabel}'],
-                             [xarray_values(stored, f"{xarray_data(stored)} * {factor:.7g}"),
-                              f"d[{stored!r}].attrs['units'] = {to!r}",
-                              *([f"d[{stored!r}].attrs['standard_name'] = {other_name!r}"] if other_name else [])],
-                             files)
+    command = _scaled_copy_command(stored, f"{factor:.7g}", to, _other_fraction_name(attrs), files)
     return (f"{said} ({gas.replace('_', ' ')}: M = {MOLAR_MASSES[gas]:.2f} g mol-1, × {ratio:.4g} from mole to mass "
             f"fraction); give '{name}' in {to}: {command}")

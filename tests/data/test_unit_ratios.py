@@ -146,13 +146,20 @@ OTHER_KINDS = [
 ]
 
 
-@pytest.mark.parametrize(("units", "to", "done", "long_name"), OTHER_KINDS)
-def test_ratios_of_named_units_of_other_kinds_are_refused_in_one_line(units, to, done, long_name, caplog):
+def _refused_in_one_line(units: str, to: str, long_name: str, caplog) -> str:
+    """The refusal of soil moisture 'sm' (0.20, 0.35) in ``units`` given to a run in ``to``: one line, and
+    nothing converted (no warning that says so)."""
     with caplog.at_level(logging.WARNING, logger="climann"), pytest.raises(ClimannError) as error:
         convert_variable(_variable([0.20, 0.35], units, long_name=long_name), to, name="sm", where="new.nc",
                          reference="the model's training data", reference_attrs={})
     message = str(error.value)
     assert "\n" not in message and "converted" not in caplog.text
+    return message
+
+
+@pytest.mark.parametrize(("units", "to", "done", "long_name"), OTHER_KINDS)
+def test_ratios_of_named_units_of_other_kinds_are_refused_in_one_line(units, to, done, long_name, caplog):
+    message = _refused_in_one_line(units, to, long_name, caplog)
     assert message.startswith(f"'sm' is in '{units}' ({dimensionless_quantity(units)}; long_name '{long_name}') "
                               f"in new.nc but in '{to}' ({dimensionless_quantity(to)}) in the model's training data: "
                               "ratios of named units of other kinds are not one quantity")
@@ -187,11 +194,7 @@ def test_ratios_of_other_kinds_without_one_standard_name_on_both_sides_are_refus
 ])
 def test_a_mole_fraction_and_a_mass_fraction_of_an_unknown_gas_are_refused_with_the_formula(units, to, kinds,
                                                                                              long_name, caplog):
-    with caplog.at_level(logging.WARNING, logger="climann"), pytest.raises(ClimannError) as error:
-        convert_variable(_variable([0.20, 0.35], units, long_name=long_name), to, name="sm", where="new.nc",
-                         reference="the model's training data", reference_attrs={})
-    message = str(error.value)
-    assert "\n" not in message and "converted" not in caplog.text
+    message = _refused_in_one_line(units, to, long_name, caplog)
     assert message.startswith(f"'sm' is in '{units}' ({kinds[0]}) in new.nc but in '{to}' ({kinds[1]}) in the model's "
                               "training data: a mass fraction of a gas is its mole fraction times the gas's molar mass")
     assert "which gas 'sm' is is told neither by its name nor by a standard_name" in message
